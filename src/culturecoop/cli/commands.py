@@ -1,0 +1,3 @@
+"""Imports every command module so that each registers itself on the app."""
+
+from culturecoop.cli import keys_cmd  # noqa: F401

@@ -1,0 +1,200 @@
+"""The canonical model: the only schema of the cooperative.
+
+Every export is mapped to these tables; the warehouse stores exactly these tables; data
+engineers query them directly, so table and column names are a public contract. Changing a
+name or a type is a new ``SCHEMA_VERSION``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SCHEMA_VERSION = 1
+
+# Bloom-filter encodings are stored as BLOBs of this many bits (packed, big-endian bit order).
+BLOOM_BITS = 1024
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    sql_type: str
+    doc: str
+    nullable: bool = True
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    doc: str
+    columns: tuple[Column, ...]
+    primary_key: tuple[str, ...]
+    # True for tables that a contribution package carries; False for derived tables.
+    contributed: bool = True
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def ddl(self) -> str:
+        cols = [
+            f"    {c.name} {c.sql_type}{'' if c.nullable else ' NOT NULL'}" for c in self.columns
+        ]
+        cols.append(f"    PRIMARY KEY ({', '.join(self.primary_key)})")
+        return f"CREATE TABLE IF NOT EXISTS {self.name} (\n" + ",\n".join(cols) + "\n)"
+
+
+def _c(name: str, sql_type: str, doc: str, nullable: bool = True) -> Column:
+    return Column(name, sql_type, doc, nullable)
+
+
+MEMBER = Table(
+    "member",
+    "One organization of the cooperative (a venue, festival, museum, reseller or label).",
+    (
+        _c("member_id", "VARCHAR", "Short stable identifier chosen at onboarding, e.g. `jazz-dieze`.", False),
+        _c("name", "VARCHAR", "Display name of the organization.", False),
+        _c("kind", "VARCHAR", "One of `jazz_club`, `theatre`, `festival`, `orchestra`, `museum`, `reseller`, `label`, `club`, `other`.", False),
+        _c("region", "VARCHAR", "Administrative region, e.g. `Montréal`, `Capitale-Nationale`."),
+    ),
+    ("member_id",),
+)
+
+EVENT = Table(
+    "event",
+    "A performance, exhibition or session that tickets are sold for.",
+    (
+        _c("member_id", "VARCHAR", "Member that sold tickets for the event.", False),
+        _c("event_id", "VARCHAR", "The member's own event identifier.", False),
+        _c("title", "VARCHAR", "Title as published."),
+        _c("starts_at", "TIMESTAMP", "Local start time (America/Toronto wall clock, no offset)."),
+        _c("venue", "VARCHAR", "Venue name."),
+        _c("venue_fsa", "VARCHAR", "Forward sortation area (first 3 characters of the postal code) of the venue."),
+        _c("genres", "VARCHAR[]", "Genres normalized to the cooperative's taxonomy (see `schema/taxonomy.py`)."),
+        _c("artists", "VARCHAR[]", "Performing artists or companies, as published."),
+        _c("capacity", "INTEGER", "Number of seats or admissions on sale."),
+        _c("is_local", "BOOLEAN", "True when the headline artist is from Québec."),
+        _c("language", "VARCHAR", "Language of the performance: `fr`, `en`, `bilingual`, `none` (instrumental) or NULL."),
+    ),
+    ("member_id", "event_id"),
+)
+
+PATRON = Table(
+    "patron",
+    "A buyer as known to one member, pseudonymized: no clear-text name, e-mail, phone or birth date.",
+    (
+        _c("member_id", "VARCHAR", "Member that knows this patron.", False),
+        _c("member_patron_id", "VARCHAR", "The member's own customer identifier.", False),
+        _c("email_token", "VARCHAR", "HMAC-SHA256 (linkage secret) of the normalized e-mail, hex; NULL when absent."),
+        _c("phone_token", "VARCHAR", "HMAC-SHA256 (linkage secret) of the E.164 phone number, hex; NULL when absent."),
+        _c("bloom_given_name", "BLOB", f"Keyed Bloom-filter encoding ({BLOOM_BITS} bits) of the normalized given name."),
+        _c("bloom_surname", "BLOB", f"Keyed Bloom-filter encoding ({BLOOM_BITS} bits) of the normalized surname."),
+        _c("bloom_birth_date", "BLOB", f"Keyed Bloom-filter encoding ({BLOOM_BITS} bits) of the birth date."),
+        _c("bloom_postcode", "BLOB", f"Keyed Bloom-filter encoding ({BLOOM_BITS} bits) of the full postal code."),
+        _c("fsa", "VARCHAR", "Forward sortation area of the patron's postal code (e.g. `H2X`)."),
+        _c("birth_band", "VARCHAR", "Birth-year band of five years, e.g. `1980-1984`; NULL when unknown."),
+        _c("language", "VARCHAR", "Preferred language: `fr`, `en` or NULL."),
+        _c("contact_sealed", "BLOB", "E-mail sealed to the campaign public key (libsodium sealed box); only when marketing consent was given."),
+    ),
+    ("member_id", "member_patron_id"),
+)
+
+TICKET = Table(
+    "ticket",
+    "One ticket line of an order.",
+    (
+        _c("member_id", "VARCHAR", "Member that sold the ticket.", False),
+        _c("ticket_id", "VARCHAR", "The member's own ticket identifier.", False),
+        _c("order_id", "VARCHAR", "Order the ticket belongs to."),
+        _c("member_patron_id", "VARCHAR", "Buyer (see `patron`).", False),
+        _c("event_id", "VARCHAR", "Event (see `event`).", False),
+        _c("purchased_at", "TIMESTAMP", "Local time of purchase.", False),
+        _c("quantity", "INTEGER", "Number of admissions on the line (at least 1).", False),
+        _c("unit_price", "DECIMAL(10,2)", "Price of one admission, taxes included, in `currency`.", False),
+        _c("currency", "VARCHAR", "ISO 4217 code, `CAD` by default.", False),
+        _c("channel", "VARCHAR", "`web`, `box_office`, `phone`, `reseller`, `mobile` or `other`."),
+        _c("status", "VARCHAR", "`sold`, `refunded`, `cancelled` or `exchanged`.", False),
+    ),
+    ("member_id", "ticket_id"),
+)
+
+CONSENT = Table(
+    "consent",
+    "A patron's latest decision for one purpose, as recorded by the member.",
+    (
+        _c("member_id", "VARCHAR", "Member that recorded the consent.", False),
+        _c("member_patron_id", "VARCHAR", "Patron concerned.", False),
+        _c("purpose", "VARCHAR", "`pooling`, `marketing` or `personalization`.", False),
+        _c("granted", "BOOLEAN", "True when the patron agreed.", False),
+        _c("at", "TIMESTAMP", "When the decision was recorded (latest purchase of the export when the vendor gives no date).", False),
+    ),
+    ("member_id", "member_patron_id", "purpose"),
+)
+
+IDENTITY = Table(
+    "identity",
+    "Cooperative-wide identity of each patron record, produced by `culturecoop link`.",
+    (
+        _c("member_id", "VARCHAR", "Member of the record.", False),
+        _c("member_patron_id", "VARCHAR", "Record at that member.", False),
+        _c("patron_key", "VARCHAR", "Stable cooperative-wide person key.", False),
+        _c("confidence", "DOUBLE", "Match probability of the weakest link that joined the record to its cluster (1.0 for a singleton).", False),
+    ),
+    ("member_id", "member_patron_id"),
+    contributed=False,
+)
+
+INGEST_LOG = Table(
+    "ingest_log",
+    "Every contribution package loaded into the warehouse.",
+    (
+        _c("package_sha256", "VARCHAR", "SHA-256 of the package manifest: the package's identity.", False),
+        _c("member_id", "VARCHAR", "Member that sent the package.", False),
+        _c("profile", "VARCHAR", "Mapping profile used by `prepare`."),
+        _c("created_at", "TIMESTAMP", "When `prepare` created the package (UTC).", False),
+        _c("ingested_at", "TIMESTAMP", "When the package was loaded (UTC).", False),
+        _c("rows_in", "BIGINT", "Rows read from the export by `prepare`."),
+        _c("rows_rejected", "BIGINT", "Rows quarantined by `prepare`."),
+        _c("rows_loaded", "VARCHAR", "JSON object: rows loaded per table."),
+    ),
+    ("package_sha256",),
+    contributed=False,
+)
+
+CONTRIBUTED_TABLES: tuple[Table, ...] = (EVENT, PATRON, TICKET, CONSENT)
+ALL_TABLES: tuple[Table, ...] = (MEMBER, EVENT, PATRON, TICKET, CONSENT, IDENTITY, INGEST_LOG)
+TABLES: dict[str, Table] = {t.name: t for t in ALL_TABLES}
+
+CONSENT_PURPOSES = ("pooling", "marketing", "personalization")
+MEMBER_KINDS = ("jazz_club", "theatre", "festival", "orchestra", "museum", "reseller", "label", "club", "other")
+TICKET_STATUSES = ("sold", "refunded", "cancelled", "exchanged")
+CHANNELS = ("web", "box_office", "phone", "reseller", "mobile", "other")
+
+
+def create_statements() -> list[str]:
+    """DDL for every table of the warehouse, in dependency order, idempotent."""
+    return [
+        "CREATE TABLE IF NOT EXISTS schema_info (key VARCHAR PRIMARY KEY, value VARCHAR)",
+        *[t.ddl() for t in ALL_TABLES],
+    ]
+
+
+def schema_markdown() -> str:
+    """The public schema as Markdown (the source of `docs/schema.md`)."""
+    lines = [
+        "# The canonical model",
+        "",
+        f"Schema version **{SCHEMA_VERSION}**. Generated from `src/culturecoop/schema/model.py` "
+        "by `culturecoop schema --markdown`; a test fails when this file is out of date.",
+        "",
+    ]
+    for t in ALL_TABLES:
+        kind = "contributed by members" if t.contributed else "derived at the cooperative"
+        lines += [f"## `{t.name}`", "", f"{t.doc} ({kind}; key: `{', '.join(t.primary_key)}`)", ""]
+        lines += ["| column | type | null | meaning |", "|---|---|---|---|"]
+        for c in t.columns:
+            lines.append(
+                f"| `{c.name}` | `{c.sql_type}` | {'yes' if c.nullable else 'no'} | {c.doc} |"
+            )
+        lines.append("")
+    return "\n".join(lines)

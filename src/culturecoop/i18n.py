@@ -1,6 +1,7 @@
 """French and English for everything a user reads.
 
-Message ids are the English text; French lives in ``locale/fr/LC_MESSAGES/culturecoop.po``.
+Message ids are the English text; French lives in ``locale/fr/LC_MESSAGES/*.po`` (one catalog
+per area of the code, merged at load time).
 The language comes from ``set_language`` (the CLI's ``--lang``), else ``CULTURECOOP_LANG``,
 else the POSIX locale variables; anything that is not French is English.
 """
@@ -35,13 +36,13 @@ def current_language() -> str:
 
 @cache
 def catalog(language: str) -> dict[str, str]:
-    """The translations of one language, msgid → msgstr (empty for English)."""
-    path = _CATALOG_DIR / language / "LC_MESSAGES" / "culturecoop.po"
-    if not path.exists():
-        return {}
-    with path.open("rb") as f:
-        po = read_po(f)
-    return {str(m.id): str(m.string) for m in po if m.id and m.string and not m.fuzzy}
+    """The translations of one language, msgid → msgstr, merged from every catalog file."""
+    merged: dict[str, str] = {}
+    for path in sorted((_CATALOG_DIR / language / "LC_MESSAGES").glob("*.po")):
+        with path.open("rb") as f:
+            po = read_po(f)
+        merged.update({str(m.id): str(m.string) for m in po if m.id and m.string and not m.fuzzy})
+    return merged
 
 
 def _(message: str) -> str:

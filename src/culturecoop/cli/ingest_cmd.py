@@ -1,0 +1,60 @@
+"""`culturecoop ingest`: verify contribution packages and load them into the warehouse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from culturecoop.cli.app import app, console, emit_json
+from culturecoop.i18n import _
+from culturecoop.ingest.load import IngestSummary, load_package
+from culturecoop.ingest.package import verify_package
+from culturecoop.warehouse.engine import Warehouse
+
+
+def _print_summary(summary: IngestSummary) -> None:
+    if summary.already_ingested:
+        console.print(
+            _("{package}: already ingested (same package), nothing changed.").format(package=summary.package)
+        )
+        return
+    table = Table(title=_("{package} → member {member} ({seconds:.1f} s)").format(
+        package=summary.package, member=summary.member_id, seconds=summary.seconds))
+    table.add_column(_("table"))
+    table.add_column(_("rows loaded"), justify="right")
+    table.add_column(_("new"), justify="right")
+    table.add_column(_("updated"), justify="right")
+    for name, load in summary.tables.items():
+        table.add_row(name, f"{load.rows:,}", f"{load.inserted:,}", f"{load.updated:,}")
+    console.print(table)
+
+
+@app.command("ingest")
+def ingest_command(
+    packages: list[Path] = typer.Argument(..., help="Contribution package folders written by `culturecoop prepare`."),
+    db: Path = typer.Option(..., "--db", help="Warehouse file (created if it does not exist)."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON summary on standard output."),
+) -> None:
+    """Verify packages (checksums, schema version, member) and load each in one transaction."""
+    # Verify every package before touching the warehouse: a bad one loads nothing.
+    verified = [verify_package(p) for p in packages]
+    summaries = []
+    with Warehouse(db) as warehouse:
+        for package in verified:
+            summary = load_package(warehouse, package)
+            summaries.append(summary)
+            if not as_json:
+                _print_summary(summary)
+        counts = warehouse.counts()
+    if as_json:
+        payload = [s.to_json() for s in summaries]
+        emit_json({"packages": payload, "warehouse": str(db), "table_rows": counts} if len(payload) != 1
+                  else {**payload[0], "warehouse": str(db), "table_rows": counts})
+        return
+    console.print(
+        _("Warehouse {db} now holds {members} members, {events:,} events, {patrons:,} patrons, "
+          "{tickets:,} tickets.").format(db=db, members=counts["member"], events=counts["event"],
+                                         patrons=counts["patron"], tickets=counts["ticket"])
+    )

@@ -1,0 +1,128 @@
+"""Loading verified contribution packages into the warehouse (runs at the cooperative).
+
+One package is loaded in one transaction: either every table is updated or none is. Loading is
+idempotent: a package already loaded (same manifest SHA-256) changes nothing, and a newer
+package from the same member updates rows by their keys (upsert), so re-sending an export with
+corrections replaces the old values.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from culturecoop.errors import UserError
+from culturecoop.i18n import _
+from culturecoop.ingest.package import VerifiedPackage, verify_package
+from culturecoop.schema.model import CONTRIBUTED_TABLES
+from culturecoop.warehouse.engine import Warehouse
+
+
+@dataclass
+class TableLoad:
+    rows: int = 0
+    inserted: int = 0
+    updated: int = 0
+
+
+@dataclass
+class IngestSummary:
+    package: str
+    package_sha256: str
+    member_id: str
+    already_ingested: bool
+    tables: dict[str, TableLoad] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def to_json(self) -> dict[str, object]:
+        data = asdict(self)
+        data["rows_loaded"] = {name: t.rows for name, t in self.tables.items()}
+        return data
+
+
+def _upsert(con: duckdb.DuckDBPyConnection, table: str, parquet: Path, member_id: str) -> TableLoad:
+    before = con.execute(f"SELECT count(*) FROM {table} WHERE member_id = ?", [member_id]).fetchone()
+    existing = int(before[0]) if before else 0
+    source = "read_parquet(?)"
+    if existing == 0:
+        # First load of this member's rows: a plain append is much faster than an upsert.
+        con.execute(f"INSERT INTO {table} SELECT * FROM {source}", [str(parquet)])
+    else:
+        con.execute(f"INSERT OR REPLACE INTO {table} SELECT * FROM {source}", [str(parquet)])
+    after = con.execute(f"SELECT count(*) FROM {table} WHERE member_id = ?", [member_id]).fetchone()
+    total = int(after[0]) if after else 0
+    rows = con.execute(f"SELECT count(*) FROM {source}", [str(parquet)]).fetchone()
+    loaded = int(rows[0]) if rows else 0
+    inserted = total - existing
+    return TableLoad(rows=loaded, inserted=inserted, updated=loaded - inserted)
+
+
+def load_package(warehouse: Warehouse, package: VerifiedPackage) -> IngestSummary:
+    """Load a verified package in one transaction and record it in ``ingest_log``."""
+    started = time.perf_counter()
+    member = package.member
+    summary = IngestSummary(
+        package=str(package.path),
+        package_sha256=package.sha256,
+        member_id=member.member_id,
+        already_ingested=False,
+    )
+    seen = warehouse.scalar(
+        "SELECT count(*) FROM ingest_log WHERE package_sha256 = ?", [package.sha256]
+    )
+    if seen:
+        summary.already_ingested = True
+        summary.tables = {t.name: TableLoad() for t in CONTRIBUTED_TABLES}
+        summary.seconds = time.perf_counter() - started
+        return summary
+    manifest = package.manifest
+    try:
+        with warehouse.transaction() as con:
+            con.execute(
+                "INSERT OR REPLACE INTO member VALUES (?, ?, ?, ?)",
+                [member.member_id, member.name, member.kind, member.region],
+            )
+            for table in CONTRIBUTED_TABLES:
+                summary.tables[table.name] = _upsert(
+                    con, table.name, package.table_path(table.name), member.member_id
+                )
+            rows = manifest.get("rows") or {}
+            con.execute(
+                "INSERT INTO ingest_log VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    package.sha256,
+                    member.member_id,
+                    manifest.get("profile"),
+                    datetime.fromisoformat(str(manifest["created_at"]).replace("Z", "+00:00")).replace(tzinfo=None),
+                    datetime.now(UTC).replace(tzinfo=None),
+                    rows.get("in"),
+                    rows.get("rejected"),
+                    json.dumps({name: t.rows for name, t in summary.tables.items()}),
+                ],
+            )
+    except duckdb.ConstraintException as exc:
+        raise UserError(
+            _("The package {path} breaks a key of the warehouse ({reason}); it is inconsistent, "
+              "prepare it again.").format(path=package.path, reason=str(exc).splitlines()[0]),
+            exit_code=3,
+        ) from None
+    except (duckdb.ConversionException, duckdb.InvalidInputException, duckdb.BinderException) as exc:
+        raise UserError(
+            _("The package {path} cannot be loaded ({reason}); prepare it again with a matching "
+              "culturecoop.").format(path=package.path, reason=str(exc).splitlines()[0]),
+            exit_code=3,
+        ) from None
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def ingest(package_path: Path, db_path: Path) -> IngestSummary:
+    """Verify a package, then load it into the warehouse at ``db_path`` (created if needed)."""
+    package = verify_package(package_path)
+    with Warehouse(db_path) as warehouse:
+        return load_package(warehouse, package)

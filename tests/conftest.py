@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_cli(*args: str, lang: str = "en", timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """Run the real `culturecoop` command in a subprocess."""
+    env = {**os.environ, "CULTURECOOP_LANG": lang}
+    return subprocess.run(
+        [sys.executable, "-m", "culturecoop.cli.main", *args],
+        capture_output=True, text=True, env=env, timeout=timeout,
+    )
+
+
+@pytest.fixture
+def cli():  # type: ignore[no-untyped-def]
+    return run_cli

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The main job on a synthetic cooperative: keys → synth → prepare (each member) → ingest → link.
+# Every step is the real `culturecoop` command a member or the cooperative would run.
+set -euo pipefail
+out="${1:-demo}"
+patrons="${DEMO_PATRONS:-20000}"
+cc=".venv/bin/culturecoop"
+py=".venv/bin/python"
+
+rm -rf "$out"
+mkdir -p "$out/packages"
+step() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
+
+step "1. Keys (the cooperative creates them once; members receive linkage.secret and campaign.public)"
+$cc keys init --dir "$out/keys"
+
+step "2. A synthetic cooperative of six Québec members ($patrons people), each export in its vendor's style"
+$cc synth --out "$out/exports" --patrons "$patrons" --seed 42
+
+step "3. prepare: on each member's machine, the export becomes a package with no clear-text personal data"
+"$py" -c 'import json,sys; [print(m["member_id"], m["profile"], m["file"], m["kind"], m["region"], m["name"], sep="\t") for m in json.load(open(sys.argv[1]))]' \
+  "$out/exports/members.json" |
+while IFS=$'\t' read -r member profile file kind region name; do
+  $cc prepare "$out/exports/$file" --member "$member" --profile "$profile" \
+    --name "$name" --kind "$kind" --region "$region" \
+    --keys "$out/keys" --out "$out/packages/$member" --rejects "$out/rejects/$member.csv"
+done
+
+step "4. ingest: at the cooperative, each package is verified and loaded in one transaction"
+$cc ingest "$out"/packages/* --db "$out/coop.duckdb"
+
+if $cc link --help >/dev/null 2>&1; then
+  step "5. link: the same people across members, from encodings only"
+  $cc link --db "$out/coop.duckdb"
+fi
+
+step "Done"
+cat >&2 <<MSG
+Where the data went:
+  $out/keys/            key files (mode 0600): never commit or e-mail them
+  $out/exports/         the six members' raw exports (personal data: they stay with each member)
+  $out/rejects/         rows each member's prepare quarantined, with line numbers and reasons
+  $out/packages/        contribution packages (Parquet + manifest.json): no clear-text personal data
+  $out/coop.duckdb      the cooperative's warehouse
+
+What to run next:
+  .venv/bin/culturecoop schema --markdown                   the public tables and columns
+  .venv/bin/python -c "import duckdb; print(duckdb.connect('$out/coop.duckdb', read_only=True).sql('SELECT member_id, count(*) tickets FROM ticket GROUP BY 1'))"
+  .venv/bin/culturecoop ingest $out/packages/jazz-dieze --db $out/coop.duckdb   (again: nothing changes)
+MSG

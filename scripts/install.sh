@@ -21,5 +21,5 @@ fi
 
 [ -x "$venv/bin/python" ] || "$python" -m venv "$venv"
 "$venv/bin/python" -m pip install --quiet --upgrade pip
-"$venv/bin/python" -m pip install --quiet -e ".[dev,bench]"
+"$venv/bin/python" -m pip install --quiet -e ".[dev,bench,spark]"
 echo "culturecoop installed in $venv"

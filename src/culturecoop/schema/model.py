@@ -199,3 +199,93 @@ def schema_markdown() -> str:
             )
         lines.append("")
     return "\n".join(lines)
+
+
+# --- Dashboard and API accounts (issue 5): derived tables kept by the web application. ---
+
+ACCOUNT = Table(
+    "account",
+    "A person who signs in to the dashboard or the REST API.",
+    (
+        _c("account_id", "VARCHAR", "Random identifier of the account (hex).", False),
+        _c("email", "VARCHAR", "Login, lower-cased; the only personal data the web application keeps.", False),
+        _c("display_name", "VARCHAR", "Name shown in the dashboard."),
+        _c("password_hash", "VARCHAR", "Argon2id hash of the password (never the password).", False),
+        _c("role", "VARCHAR", "`coop_admin`, `member_admin` or `member_analyst`.", False),
+        _c("member_id", "VARCHAR", "Member the account belongs to; NULL for a cooperative admin."),
+        _c("language", "VARCHAR", "Interface language: `fr` (default) or `en`.", False),
+        _c("created_at", "TIMESTAMP", "When the account was created (UTC).", False),
+        _c("disabled_at", "TIMESTAMP", "When an admin disabled the account (UTC); NULL while active."),
+    ),
+    ("account_id",),
+    contributed=False,
+)
+
+ACCOUNT_SESSION = Table(
+    "account_session",
+    "A signed-in browser session; the cookie holds a random value whose SHA-256 is stored here.",
+    (
+        _c("session_hash", "VARCHAR", "SHA-256 (hex) of the session cookie value.", False),
+        _c("account_id", "VARCHAR", "Account signed in (see `account`).", False),
+        _c("created_at", "TIMESTAMP", "When the session started (UTC).", False),
+        _c("expires_at", "TIMESTAMP", "When the session stops being accepted (UTC).", False),
+    ),
+    ("session_hash",),
+    contributed=False,
+)
+
+API_TOKEN = Table(
+    "api_token",
+    "A revocable REST API token scoped to one member; only its SHA-256 is stored.",
+    (
+        _c("token_id", "VARCHAR", "Public identifier of the token (shown in lists, used to revoke it).", False),
+        _c("token_hash", "VARCHAR", "SHA-256 (hex) of the secret token.", False),
+        _c("account_id", "VARCHAR", "Account that created the token and whose role it carries.", False),
+        _c("member_id", "VARCHAR", "The one member whose data the token may read.", False),
+        _c("name", "VARCHAR", "Label given by its owner, e.g. `nightly export`."),
+        _c("created_at", "TIMESTAMP", "When the token was created (UTC).", False),
+        _c("expires_at", "TIMESTAMP", "When the token stops being accepted (UTC); NULL for no expiry."),
+        _c("revoked_at", "TIMESTAMP", "When the token was revoked (UTC); NULL while valid."),
+    ),
+    ("token_id",),
+    contributed=False,
+)
+
+INVITATION = Table(
+    "invitation",
+    "A one-time link by which a member admin (or the cooperative) invites a new account.",
+    (
+        _c("invitation_id", "VARCHAR", "Public identifier of the invitation.", False),
+        _c("token_hash", "VARCHAR", "SHA-256 (hex) of the secret part of the link.", False),
+        _c("email", "VARCHAR", "Address of the invited person, lower-cased.", False),
+        _c("role", "VARCHAR", "Role the new account receives.", False),
+        _c("member_id", "VARCHAR", "Member the new account will belong to; NULL for a cooperative admin."),
+        _c("invited_by", "VARCHAR", "Account that created the invitation.", False),
+        _c("created_at", "TIMESTAMP", "When the invitation was created (UTC).", False),
+        _c("expires_at", "TIMESTAMP", "When the link stops working (UTC).", False),
+        _c("accepted_at", "TIMESTAMP", "When the invitation was used (UTC); NULL until then."),
+    ),
+    ("invitation_id",),
+    contributed=False,
+)
+
+PACKAGE_UPLOAD = Table(
+    "package_upload",
+    "Every contribution package sent through the dashboard or the API, with its outcome.",
+    (
+        _c("upload_id", "VARCHAR", "Random identifier of the upload.", False),
+        _c("member_id", "VARCHAR", "Member the package belongs to.", False),
+        _c("account_id", "VARCHAR", "Account that sent the package.", False),
+        _c("uploaded_at", "TIMESTAMP", "When the upload arrived (UTC).", False),
+        _c("bytes", "BIGINT", "Size of the archive received.", False),
+        _c("package_sha256", "VARCHAR", "Identity of the package (see `ingest_log`); NULL when it was refused."),
+        _c("outcome", "VARCHAR", "`loaded`, `already_ingested` or `refused`.", False),
+        _c("rejects", "VARCHAR", "JSON object: rejected rows per reason, as counted by `prepare` (when the manifest says)."),
+    ),
+    ("upload_id",),
+    contributed=False,
+)
+
+WEB_TABLES: tuple[Table, ...] = (ACCOUNT, ACCOUNT_SESSION, API_TOKEN, INVITATION, PACKAGE_UPLOAD)
+ALL_TABLES = (*ALL_TABLES, *WEB_TABLES)
+TABLES = {t.name: t for t in ALL_TABLES}

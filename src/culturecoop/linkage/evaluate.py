@@ -1,0 +1,110 @@
+"""Quality of a linkage against a truth mapping: pairwise precision, recall and F1.
+
+A *pair* is two records (any members) placed in the same person. Predicted pairs come from
+the ``identity`` table (records sharing a ``patron_key``); true pairs from a truth mapping
+``{member_id: {member_patron_id: person_id}}`` (``truth.json`` of ``culturecoop synth``,
+or the ``rec-N`` numbers of FEBRL). Counting is done per cluster, never by listing pairs.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from culturecoop.errors import UserError
+from culturecoop.i18n import _
+from culturecoop.warehouse.engine import Warehouse
+
+Truth = dict[str, dict[str, str]]
+
+
+@dataclass
+class Quality:
+    precision: float
+    recall: float
+    f1: float
+    true_pairs: int
+    predicted_pairs: int
+    correct_pairs: int
+    records: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _pairs(codes: np.ndarray) -> int:
+    counts = np.unique(codes, return_counts=True)[1].astype(np.int64)
+    return int((counts * (counts - 1) // 2).sum())
+
+
+def pairwise_quality(predicted: np.ndarray, truth: np.ndarray) -> Quality:
+    """Pairwise P/R/F1 of two labelings of the same records (integer arrays)."""
+    predicted = np.asarray(predicted)
+    truth = np.asarray(truth)
+    _, both = np.unique(np.column_stack([predicted, truth]), axis=0, return_inverse=True)
+    tp = _pairs(both.ravel()) if len(predicted) else 0
+    pp, tt = _pairs(predicted), _pairs(truth)
+    precision = tp / pp if pp else 1.0
+    recall = tp / tt if tt else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return Quality(round(precision, 5), round(recall, 5), round(f1, 5), tt, pp, tp, len(predicted))
+
+
+def labels_from_keys(keys: list[str]) -> np.ndarray:
+    """Integer labels from string keys (equal keys, equal labels)."""
+    return np.unique(np.array(keys, dtype=object).astype(str), return_inverse=True)[1].ravel()
+
+
+def identity_quality(warehouse: Warehouse, truth: Truth) -> Quality:
+    """Quality of the warehouse's ``identity`` table against a truth mapping.
+
+    Only records present in both are counted; a record of the truth missing from
+    ``identity`` is an error (link was not run, or on other data).
+    """
+    rows = warehouse.query(
+        "SELECT member_id, member_patron_id, patron_key FROM identity "
+        "ORDER BY member_id, member_patron_id"
+    )
+    known = {(r["member_id"], r["member_patron_id"]): r["patron_key"] for r in rows}
+    pred, true = [], []
+    missing = 0
+    for member_id, records in truth.items():
+        for patron_id, person in records.items():
+            key = known.get((member_id, patron_id))
+            if key is None:
+                missing += 1
+                continue
+            pred.append(key)
+            true.append(f"{person}")
+    if missing:
+        raise UserError(
+            _("{n} records of the truth file have no identity; run `culturecoop link` on the "
+              "warehouse loaded from the same synthetic data first.").format(n=missing)
+        )
+    return pairwise_quality(labels_from_keys(pred), labels_from_keys(true))
+
+
+def read_truth(path: Path) -> Truth:
+    """A truth mapping from ``truth.json`` (``{member: {record: person}}``)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UserError(
+            _("There is no {path}; give the folder written by `culturecoop synth`.").format(path=path)
+        ) from None
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise UserError(
+            _("{path} is not valid JSON; regenerate it with `culturecoop synth`.").format(path=path)
+        ) from None
+    if isinstance(data, dict) and "patrons" in data and isinstance(data["patrons"], dict):
+        data = data["patrons"]
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        raise UserError(
+            _("{path} does not map members to their records' persons; regenerate it with "
+              "`culturecoop synth`.").format(path=path)
+        )
+    return {str(m): {str(k): str(v) for k, v in recs.items()} for m, recs in data.items()}

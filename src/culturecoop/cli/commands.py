@@ -1,3 +1,4 @@
 """Imports every command module so that each registers itself on the app."""
 
 from culturecoop.cli import ingest_cmd, keys_cmd  # noqa: F401
+from culturecoop.cli import link_cmd  # noqa: F401

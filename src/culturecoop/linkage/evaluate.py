@@ -108,3 +108,35 @@ def read_truth(path: Path) -> Truth:
               "`culturecoop synth`.").format(path=path)
         )
     return {str(m): {str(k): str(v) for k, v in recs.items()} for m, recs in data.items()}
+
+
+def evaluate_synth(folder: Path, db: Path | None = None) -> dict[str, Any]:
+    """Run ``link`` on the warehouse loaded from ``culturecoop synth`` data and score it.
+
+    The warehouse is ``db``, else ``coop.duckdb`` in ``folder`` or in its parent (the
+    layout of ``scripts/demo.sh``).
+    """
+    from culturecoop.linkage.resolve import link_warehouse
+
+    truth = read_truth(folder / "truth.json")
+    if db is None:
+        for candidate in (folder / "coop.duckdb", folder.parent / "coop.duckdb"):
+            if candidate.exists():
+                db = candidate
+                break
+        else:
+            raise UserError(
+                _("No warehouse found next to {folder}; give the one loaded from this synthetic "
+                  "data with --db FILE.duckdb.").format(folder=folder)
+            )
+    with Warehouse(db, create=False) as wh:
+        summary = link_warehouse(wh)
+        quality = identity_quality(wh, truth)
+    return {
+        "dataset": f"synth:{folder}",
+        **quality.as_dict(),
+        "pairs_compared": summary.candidate_pairs,
+        "seconds": summary.seconds,
+        "persons": summary.persons,
+        "members": summary.members,
+    }

@@ -14,13 +14,19 @@ from __future__ import annotations
 
 import csv
 import secrets
+import tempfile
+import time
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 
 from culturecoop.errors import UserError
 from culturecoop.i18n import _
+from culturecoop.linkage.evaluate import identity_quality
+from culturecoop.linkage.resolve import link_warehouse
 from culturecoop.privacy.encodings import bloom_encode, normalize_for_bloom
+from culturecoop.warehouse.engine import Warehouse
 
 FIELDS = ("given_name", "surname", "date_of_birth", "postcode")
 
@@ -102,3 +108,43 @@ def febrl_patrons(
     tables = [(member, read_febrl_csv(folder / name)) for member, name in sources]
     encoded = [encode_rows(member, rows, secret) for member, rows in tables]
     return encoded, febrl_truth(n, tables)
+
+
+def load_into(warehouse: Warehouse, tables: list[pa.Table]) -> None:
+    """Insert encoded patron rows (and their members) into a warehouse, in one transaction."""
+    with warehouse.transaction() as con:
+        for table in tables:
+            member = table.column("member_id")[0].as_py() if table.num_rows else None
+            if member is not None:
+                con.execute(
+                    "INSERT INTO member (member_id, name, kind) VALUES (?, ?, 'other') "
+                    "ON CONFLICT DO NOTHING", [member, member],
+                )
+            con.register("_febrl_patron", table)
+            try:
+                con.execute(f"INSERT INTO patron ({', '.join(table.column_names)}) "
+                            f"SELECT * FROM _febrl_patron")
+            finally:
+                con.unregister("_febrl_patron")
+
+
+def evaluate_febrl(n: int, workdir: Path | None = None) -> dict[str, Any]:
+    """Encode FEBRL ``n``, load it into a fresh warehouse, run ``link``, score ``identity``."""
+    started = time.perf_counter()
+    tables, truth = febrl_patrons(n)
+    encoded = time.perf_counter()
+    with tempfile.TemporaryDirectory(dir=workdir) as tmp, Warehouse(Path(tmp) / "febrl.duckdb") as wh:
+        load_into(wh, tables)
+        linked = time.perf_counter()
+        summary = link_warehouse(wh)
+        done = time.perf_counter()
+        quality = identity_quality(wh, truth)
+    return {
+        "dataset": f"FEBRL{n}",
+        "fields": list(FIELDS),
+        **quality.as_dict(),
+        "pairs_compared": summary.candidate_pairs,
+        "seconds": round(done - linked, 3),
+        "seconds_encoding": round(encoded - started, 3),
+        "persons": summary.persons,
+    }

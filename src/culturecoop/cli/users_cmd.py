@@ -1,0 +1,74 @@
+"""`culturecoop users ...`: accounts of the dashboard, first of all the first admin."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from pathlib import Path
+
+import typer
+
+from culturecoop.cli.app import app, console, emit_json
+from culturecoop.errors import UserError
+from culturecoop.i18n import _
+
+users_app = typer.Typer(help="Accounts of the dashboard and the API.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+
+
+@users_app.command("add")
+def users_add(
+    email: str = typer.Argument(..., help="E-mail address, used to sign in."),
+    db: Path = typer.Option(..., "--db", help="Warehouse file."),
+    role: str = typer.Option("coop_admin", "--role", help="coop_admin, member_admin or member_analyst."),
+    member: str = typer.Option(None, "--member", help="Member of the account (not for coop_admin)."),
+    name: str = typer.Option(None, "--name", help="Name shown in the dashboard."),
+    lang: str = typer.Option("fr", "--language", help="Interface language: fr or en."),
+    password_env: str = typer.Option(
+        None, "--password-env", help="Read the password from this environment variable instead of asking."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON summary."),
+) -> None:
+    """Create an account (the first cooperative admin, or any account in a script)."""
+    from culturecoop.governance.accounts import create_account
+    from culturecoop.warehouse.engine import Warehouse
+
+    if password_env:
+        password = os.environ.get(password_env, "")
+        if not password:
+            raise UserError(_("The environment variable {name} is empty; put the password in it.").format(name=password_env))
+    else:
+        password = getpass.getpass(_("Password: "))
+        if password != getpass.getpass(_("Password again: ")):
+            raise UserError(_("The two passwords differ; type the same password twice."))
+    with Warehouse(db) as warehouse:
+        account = create_account(warehouse, email=email, password=password, role=role, member_id=member,
+                                 display_name=name, language=lang)
+    if as_json:
+        emit_json(account.public())
+        return
+    console.print(_("Account {email} created ({role}{member}).").format(
+        email=account.email, role=account.role, member=f", {account.member_id}" if account.member_id else ""))
+
+
+@users_app.command("list")
+def users_list(
+    db: Path = typer.Option(..., "--db", help="Warehouse file."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """List the accounts (no password hashes)."""
+    from rich.table import Table
+
+    from culturecoop.governance.accounts import list_accounts
+    from culturecoop.warehouse.engine import Warehouse
+
+    with Warehouse(db, create=False) as warehouse:
+        found = list_accounts(warehouse)
+    if as_json:
+        emit_json([a.public() for a in found])
+        return
+    table = Table()
+    for column in (_("e-mail"), _("role"), _("member"), _("state")):
+        table.add_column(column)
+    for a in found:
+        table.add_row(a.email, a.role, a.member_id or "–", _("disabled") if a.disabled else _("active"))
+    console.print(table)

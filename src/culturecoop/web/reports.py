@@ -1,0 +1,267 @@
+"""The report tabs: which analytics reports each tab shows, and how a result becomes a page.
+
+The numbers come from the analytics service (``culturecoop.analytics``), whose cross-member
+results have passed the privacy gate; this module only calls it and lays its answer out as
+tables and charts. It never builds SQL.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from culturecoop.errors import UserError
+from culturecoop.warehouse.engine import Warehouse
+from culturecoop.web.i18n import Translator, _
+
+
+@dataclass(frozen=True)
+class Tab:
+    slug: str
+    title: str
+    intro: str
+    reports: tuple[str, ...]
+    pooled: bool  # True when the tab shows cross-member aggregates
+
+
+TABS: tuple[Tab, ...] = (
+    Tab("overview", _("Overview"), _("Your patrons, tickets and revenue over the period, and how they compare with the previous one."), ("overview",), False),
+    Tab("audience", _("Audience"), _("Where your audience lives and how often it comes (recency, frequency, spending)."), ("geography", "frequency"), False),
+    Tab("retention", _("Retention"), _("How many patrons come back from one event to the next, and monthly cohorts."), ("retention",), False),
+    Tab("trends", _("Trends"), _("Genre and tag shares across the whole cooperative over time: what rises, what falls."), ("trends",), True),
+    Tab("elsewhere", _("Elsewhere & Overlap"), _("What else your audience attends at other members, and how much your audiences overlap."), ("elsewhere", "overlap"), True),
+    Tab("affinities", _("Affinities"), _("Which genres attract the same people across the cooperative (lift, with confidence intervals)."), ("affinity",), True),
+    Tab("segments", _("Segments"), _("Your patrons in a handful of audience segments, against the cooperative's mix."), ("segments",), True),
+    Tab("benchmark", _("Benchmark"), _("Your key figures against peers of your kind."), ("benchmark",), True),
+    Tab("pace", _("Sales pace"), _("Ticket sales of an upcoming event against comparable past events, with a forecast."), ("pace",), False),
+)
+TABS_BY_SLUG = {t.slug: t for t in TABS}
+REPORTS: tuple[str, ...] = tuple(name for tab in TABS for name in tab.reports)
+POOLED_REPORTS = frozenset({"trends", "elsewhere", "overlap", "affinity", "segments", "benchmark"})
+
+REPORT_TITLES = {
+    "overview": _("Key figures"),
+    "geography": _("Geography"),
+    "frequency": _("Recency, frequency, spending"),
+    "retention": _("Return rate"),
+    "trends": _("Genre shares over time"),
+    "elsewhere": _("Elsewhere"),
+    "overlap": _("Audience overlap with other members"),
+    "affinity": _("Genre affinities"),
+    "segments": _("Audience segments"),
+    "benchmark": _("Benchmark against peers"),
+    "pace": _("Sales pace"),
+}
+
+
+def analytics_available() -> bool:
+    try:
+        module = importlib.import_module("culturecoop.analytics")
+    except ImportError:
+        return False
+    return hasattr(module, "run_report")
+
+
+def run_report(warehouse: Warehouse, member_id: str, name: str, params: dict[str, Any]) -> dict[str, Any]:
+    """One report for one member through the analytics service (and its privacy gate), as JSON."""
+    if name not in REPORTS:
+        raise UserError(_("Unknown report {name}; use one of {names}.").format(name=name, names=", ".join(REPORTS)))
+    try:
+        analytics = importlib.import_module("culturecoop.analytics")
+        service = analytics.run_report
+    except (ImportError, AttributeError):
+        return {"available": False}
+    policy = None
+    try:
+        gate = importlib.import_module("culturecoop.privacy.gate")
+        policy = gate.current_policy(warehouse) if hasattr(gate, "current_policy") else None
+    except ImportError:
+        policy = None
+    result = service(name, warehouse, member_id, {k: v for k, v in params.items() if v is not None}, policy)
+    return {"available": True, **to_jsonable(result)}
+
+
+def to_jsonable(value: Any) -> Any:
+    """A service result as plain JSON values (dataclasses, dates, decimals, NaN → null)."""
+    if hasattr(value, "to_json") and callable(value.to_json):
+        value = value.to_json()
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        value = dataclasses.asdict(value)
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+# --- laying a result out -------------------------------------------------------------------
+
+MONEY_WORDS = ("revenue", "price", "amount", "basket", "spend", "monetary")
+SHARE_WORDS = ("share", "rate", "pct", "percent", "probability", "jaccard")
+TIME_WORDS = ("month", "week", "period", "date", "day", "year", "cohort", "_at")
+
+
+@dataclass
+class Cell:
+    value: Any
+    text: str
+    suppressed: bool = False
+    numeric: bool = False
+
+
+@dataclass
+class TableView:
+    id: str
+    title: str
+    columns: list[tuple[str, str]]  # (key, label)
+    rows: list[list[Cell]]
+    pooled: bool
+    chart: dict[str, Any] | None = None
+
+
+@dataclass
+class TabView:
+    tab: Tab
+    available: bool
+    pooled: bool
+    k: int | None = None
+    kpis: list[tuple[str, Cell]] = field(default_factory=list)
+    tables: list[TableView] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _kind(key: str, values: list[Any]) -> str:
+    lowered = key.lower()
+    sample = [v for v in values if v is not None and not (isinstance(v, str) and v.startswith("<"))]
+    if sample and all(isinstance(v, bool) for v in sample):
+        return "text"
+    if sample and all(isinstance(v, int | float) and not isinstance(v, bool) for v in sample):
+        if any(w in lowered for w in MONEY_WORDS):
+            return "money"
+        if any(w in lowered for w in SHARE_WORDS) and all(-1.5 <= float(v) <= 1.5 for v in sample):
+            return "percent"
+        return "int" if all(isinstance(v, int) for v in sample) else "float"
+    if sample and all(isinstance(v, str) and len(v) >= 7 and v[:4].isdigit() and v[4] == "-" for v in sample):
+        return "date"
+    return "text"
+
+
+def _cell(value: Any, kind: str, t: Translator, k: int | None, suppressed: bool) -> Cell:
+    if suppressed or (isinstance(value, str) and value.startswith("<") and kind != "text"):
+        return Cell(None, f"< {k}" if k else (value if isinstance(value, str) else "< k"), suppressed=True)
+    if value is None:
+        return Cell(None, "–")
+    if kind == "money":
+        return Cell(value, t.money(value), numeric=True)
+    if kind == "percent":
+        return Cell(value, t.percent(value), numeric=True)
+    if kind == "int":
+        return Cell(value, t.number(value), numeric=True)
+    if kind == "float":
+        return Cell(value, t.number(value, 2), numeric=True)
+    if kind == "date":
+        return Cell(value, t.day(datetime.fromisoformat(value)) if len(value) >= 10 else value)
+    if isinstance(value, list):
+        return Cell(value, ", ".join(str(v) for v in value))
+    if isinstance(value, bool):
+        return Cell(value, t(_("yes")) if value else t(_("no")))
+    return Cell(value, str(value))
+
+
+def _suppressed_keys(row: dict[str, Any]) -> set[str]:
+    marker = row.get("suppressed")
+    if marker is True:
+        return {k for k, v in row.items() if v is None}
+    if isinstance(marker, list | tuple):
+        return {str(m) for m in marker}
+    return set()
+
+
+HIDDEN_COLUMNS = {"suppressed", "member_id"}
+
+
+def _table(table_id: str, title: str, rows: list[dict[str, Any]], pooled: bool, t: Translator,
+           k: int | None) -> TableView:
+    keys: list[str] = []
+    for row in rows:
+        for key in row:
+            if key not in keys and key not in HIDDEN_COLUMNS:
+                keys.append(key)
+    kinds = {key: _kind(key, [r.get(key) for r in rows]) for key in keys}
+    view_rows = []
+    for row in rows:
+        hidden = _suppressed_keys(row)
+        view_rows.append([_cell(row.get(key), kinds[key], t, k, key in hidden) for key in keys])
+    view = TableView(table_id, title, [(key, key.replace("_", " ")) for key in keys], view_rows, pooled)
+    view.chart = _chart(table_id, title, keys, kinds, view_rows, k)
+    return view
+
+
+def _chart(table_id: str, title: str, keys: list[str], kinds: dict[str, str], rows: list[list[Cell]],
+           k: int | None) -> dict[str, Any] | None:
+    if not rows or not keys:
+        return None
+    x_index = next((i for i, key in enumerate(keys) if kinds[key] in ("text", "date")), None)
+    numeric = [i for i, key in enumerate(keys) if kinds[key] in ("int", "float", "money", "percent")
+               and not key.lower().startswith(("ci_", "p_value", "q_value")) and i != x_index]
+    if x_index is None or not numeric:
+        return None
+    x_key = keys[x_index]
+    is_time = kinds[x_key] == "date" or any(w in x_key.lower() for w in TIME_WORDS)
+    # One unit per chart: money, shares and counts do not share an axis.
+    first_kind = kinds[keys[numeric[0]]]
+    series_idx = [i for i in numeric if kinds[keys[i]] == first_kind][:4]
+    return {
+        "id": table_id,
+        "title": title,
+        "kind": "line" if is_time else "bar",
+        "x_label": x_key.replace("_", " "),
+        "x": [row[x_index].value if row[x_index].value is not None else row[x_index].text for row in rows],
+        "series": [
+            {"name": keys[i].replace("_", " "), "y": [row[i].value if not row[i].suppressed else None for row in rows]}
+            for i in series_idx
+        ],
+        "percent": first_kind == "percent",
+        "columns": keys,
+        "rows": [[(f"< {k}" if c.suppressed and k else c.value) if not isinstance(c.value, list) else ", ".join(map(str, c.value))
+                  for c in row] for row in rows],
+    }
+
+
+def build_tab_view(tab: Tab, payloads: dict[str, dict[str, Any]], t: Translator) -> TabView:
+    """Lay out the JSON answers of a tab's reports as key figures, tables and charts."""
+    available = all(p.get("available") for p in payloads.values())
+    view = TabView(tab, available, tab.pooled)
+    for name, payload in payloads.items():
+        if not payload.get("available"):
+            continue
+        k = payload.get("k") or (payload.get("policy") or {}).get("k")
+        view.k = view.k or (int(k) if isinstance(k, int | float) else None)
+        pooled = bool(payload.get("pooled", name in POOLED_REPORTS))
+        for key, value in payload.items():
+            if key in ("available", "k", "policy", "params", "report", "name", "member_id", "pooled", "audit_id"):
+                continue
+            if isinstance(value, list) and (not value or isinstance(value[0], dict)):
+                title = t(REPORT_TITLES.get(name, name)) + ("" if key in ("rows", "data") else f" — {key.replace('_', ' ')}")
+                view.tables.append(_table(f"{name}-{key}", title, value, pooled, t, view.k))
+            elif isinstance(value, dict) and value and all(not isinstance(v, dict | list) for v in value.values()):
+                kinds = {kk: _kind(kk, [vv]) for kk, vv in value.items()}
+                view.kpis += [(kk.replace("_", " "), _cell(vv, kinds[kk], t, view.k, False)) for kk, vv in value.items()]
+            elif isinstance(value, str) and key in ("note", "notes", "message", "method"):
+                view.notes.append(value)
+            elif isinstance(value, list) and key == "notes":
+                view.notes += [str(v) for v in value]
+    return view

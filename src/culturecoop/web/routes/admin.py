@@ -1,0 +1,151 @@
+"""Admin: members, accounts, invitations (member admins for their member), privacy settings."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, Field
+
+from culturecoop.governance import accounts
+from culturecoop.governance.sessions import list_tokens
+from culturecoop.governance.uploads import add_member, list_members
+from culturecoop.warehouse.engine import Warehouse
+from culturecoop.web.deps import (
+    AdminDep,
+    CoopAdmin,
+    MemberManager,
+    Principal,
+    PrincipalDep,
+    WarehouseDep,
+)
+from culturecoop.web.errors import WebError
+from culturecoop.web.i18n import _
+from culturecoop.web.render import render
+from culturecoop.web.reports import to_jsonable
+
+router = APIRouter()
+
+
+class MembersPublic(BaseModel):
+    data: list[dict[str, Any]]
+    count: int
+
+
+class AccountsPublic(BaseModel):
+    data: list[dict[str, Any]]
+    count: int
+
+
+class InvitationCreate(BaseModel):
+    email: str = Field(max_length=320, description="Address of the person invited.")
+    role: Literal["member_admin", "member_analyst"] = "member_analyst"
+
+
+class InvitationPublic(BaseModel):
+    invitation: dict[str, Any]
+    link: str = Field(description="One-time link to give the invited person (shown once).")
+
+
+def privacy_settings(warehouse: Warehouse) -> dict[str, Any]:
+    """The privacy policy in force, from the privacy gate when it offers one."""
+    try:
+        gate = importlib.import_module("culturecoop.privacy.gate")
+    except ImportError:
+        return {"available": False}
+    current = getattr(gate, "current_policy", None)
+    if current is None:
+        return {"available": False}
+    return {"available": True, **to_jsonable(current(warehouse))}
+
+
+def _invite(warehouse: Warehouse, principal: Principal, email: str, role: str, member_id: str | None) -> dict[str, Any]:
+    invitation, link = accounts.create_invitation(warehouse, principal.account, email=email, role=role,
+                                                  member_id=member_id)
+    return {"invitation": invitation.public(), "link": f"/invite/{link}"}
+
+
+@router.get("/api/v1/members", response_model=MembersPublic, tags=["members"])
+def api_members(principal: PrincipalDep, warehouse: WarehouseDep) -> dict[str, Any]:
+    """The members the caller may see: every member for the cooperative admin, else its own."""
+    members = list_members(warehouse)
+    if not (principal.account.is_coop_admin and principal.via == "session"):
+        members = [m for m in members if m["member_id"] == principal.scope_member]
+    return {"data": members, "count": len(members)}
+
+
+@router.get("/api/v1/members/{member_id}/accounts", response_model=AccountsPublic, tags=["members"])
+def api_accounts(member_id: str, principal: MemberManager, warehouse: WarehouseDep) -> dict[str, Any]:
+    """The member's accounts (admins only)."""
+    if not (principal.account.is_coop_admin or principal.account.is_member_admin):
+        raise WebError(403, _("This page is for admins; ask your member admin."))
+    data = [a.public() for a in accounts.list_accounts(warehouse, member_id)]
+    return {"data": data, "count": len(data)}
+
+
+@router.post("/api/v1/members/{member_id}/invitations", response_model=InvitationPublic, status_code=201,
+             tags=["members"])
+def api_invite(member_id: str, body: InvitationCreate, principal: MemberManager, warehouse: WarehouseDep) -> dict[str, Any]:
+    """Invite a person to the member (its admins, or the cooperative admin)."""
+    if not (principal.account.is_coop_admin or principal.account.is_member_admin):
+        raise WebError(403, _("This page is for admins; ask your member admin."))
+    return _invite(warehouse, principal, body.email, body.role, member_id)
+
+
+def _admin_page(request: Request, principal: Principal, warehouse: Warehouse, *,
+                new_link: str | None = None, status: int = 200) -> Response:
+    account = principal.account
+    scope = None if account.is_coop_admin else account.member_id
+    context = {
+        "active": "admin",
+        "member_id": scope,
+        "members": list_members(warehouse) if account.is_coop_admin else [],
+        "accounts": accounts.list_accounts(warehouse, scope),
+        "invitations": accounts.list_invitations(warehouse, scope),
+        "tokens": list_tokens(warehouse, member_id=scope) if scope else [],
+        "privacy": privacy_settings(warehouse),
+        "new_link": new_link,
+        "kinds": __import__("culturecoop.schema.model", fromlist=["MEMBER_KINDS"]).MEMBER_KINDS,
+    }
+    return render(request, "admin.html", context, status_code=status)
+
+
+@router.get("/admin", include_in_schema=False)
+def admin_page(request: Request, principal: AdminDep, warehouse: WarehouseDep) -> Response:
+    return _admin_page(request, principal, warehouse)
+
+
+@router.post("/admin/invitations", include_in_schema=False)
+def admin_invite(request: Request, principal: AdminDep, warehouse: WarehouseDep,
+                 email: Annotated[str, Form(max_length=320)], role: Annotated[str, Form(max_length=40)],
+                 member_id: Annotated[str, Form(max_length=64)] = "") -> Response:
+    target = member_id or None
+    if not principal.account.is_coop_admin:
+        target = principal.account.member_id
+    created = _invite(warehouse, principal, email, role, target)
+    link = str(request.base_url).rstrip("/") + created["link"]
+    return _admin_page(request, principal, warehouse, new_link=link, status=201)
+
+
+@router.post("/admin/members", include_in_schema=False)
+def admin_add_member(principal: CoopAdmin, warehouse: WarehouseDep,
+                     member_id: Annotated[str, Form(max_length=64)], name: Annotated[str, Form(max_length=200)],
+                     kind: Annotated[str, Form(max_length=40)], region: Annotated[str, Form(max_length=100)] = "") -> Response:
+    add_member(warehouse, member_id, name, kind, region)
+    return RedirectResponse("/admin", status_code=303)
+
+
+@router.post("/admin/accounts/{account_id}/{action}", include_in_schema=False)
+def admin_account_state(account_id: str, action: Literal["disable", "enable"], principal: AdminDep,
+                        warehouse: WarehouseDep) -> Response:
+    target = accounts.get_account(warehouse, account_id)
+    allowed = target is not None and (principal.account.is_coop_admin
+                                      or target.member_id == principal.account.member_id)
+    if target is None or not allowed:
+        raise WebError(404, _("No such account among those you manage."))
+    if target.account_id == principal.account.account_id:
+        raise WebError(409, _("You cannot disable your own account; ask another admin."))
+    accounts.set_disabled(warehouse, account_id, action == "disable")
+    return RedirectResponse("/admin", status_code=303)

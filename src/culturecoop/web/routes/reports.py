@@ -1,0 +1,97 @@
+"""Report tabs (pages) and the report API: one service call, rendered as a page or returned as JSON."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
+
+from culturecoop.warehouse.engine import Warehouse
+from culturecoop.web.deps import MemberReader, WarehouseDep
+from culturecoop.web.errors import WebError
+from culturecoop.web.i18n import Translator, _
+from culturecoop.web.render import render, request_language
+from culturecoop.web.reports import REPORTS, TABS, Tab, build_tab_view, run_report
+
+router = APIRouter()
+
+FromQuery = Annotated[date | None, Query(alias="from", description="First day of the period (YYYY-MM-DD).")]
+ToQuery = Annotated[date | None, Query(description="Last day of the period (YYYY-MM-DD).")]
+EventQuery = Annotated[str | None, Query(max_length=200, description="Event of the sales-pace report.")]
+
+
+class ReportPublic(BaseModel):
+    report: str = Field(description="Name of the report.")
+    member_id: str
+    params: dict[str, Any]
+    aggregate: bool = Field(description="True when the figures cross members: aggregates released by the privacy gate.")
+    result: dict[str, Any] = Field(description="The analytics service's answer (see the report's documentation).")
+
+
+class ReportsPublic(BaseModel):
+    data: list[str]
+    count: int
+
+
+def _params(from_: date | None, to: date | None, event: str | None) -> dict[str, Any]:
+    if from_ and to and from_ > to:
+        raise WebError(400, _("The period starts after it ends ({start} > {end}); swap the dates."),
+                       start=from_.isoformat(), end=to.isoformat())
+    return {"from": from_, "to": to, "event_id": event}
+
+
+def report_payload(warehouse: Warehouse, member_id: str, name: str, params: dict[str, Any]) -> dict[str, Any]:
+    """What the API returns for one report; pages render exactly this."""
+    from culturecoop.web.reports import POOLED_REPORTS, to_jsonable
+
+    result = run_report(warehouse, member_id, name, params)
+    return {"report": name, "member_id": member_id, "params": to_jsonable(params),
+            "aggregate": name in POOLED_REPORTS, "result": result}
+
+
+@router.get("/api/v1/members/{member_id}/reports", response_model=ReportsPublic, tags=["reports"])
+def list_reports(member_id: str, principal: MemberReader) -> dict[str, Any]:
+    """The reports a member can run."""
+    return {"data": list(REPORTS), "count": len(REPORTS)}
+
+
+@router.get("/api/v1/members/{member_id}/reports/{name}", response_model=ReportPublic, tags=["reports"])
+def get_report(member_id: str, name: str, principal: MemberReader, warehouse: WarehouseDep,
+               from_: FromQuery = None, to: ToQuery = None, event: EventQuery = None) -> dict[str, Any]:
+    """One report for the member; cross-member figures are aggregates released by the privacy gate."""
+    if name not in REPORTS:
+        raise WebError(404, _("Unknown report {name}; use one of {names}."), name=name, names=", ".join(REPORTS))
+    return report_payload(warehouse, member_id, name, _params(from_, to, event))
+
+
+def tab_payloads(warehouse: Warehouse, member_id: str, tab: Tab, params: dict[str, Any]) -> dict[str, Any]:
+    return {name: report_payload(warehouse, member_id, name, params) for name in tab.reports}
+
+
+def _tab_page(tab: Tab) -> Any:
+    def page(request: Request, member_id: str, principal: MemberReader, warehouse: WarehouseDep,
+             from_: FromQuery = None, to: ToQuery = None, event: EventQuery = None) -> Response:
+        params = _params(from_, to, event)
+        payloads = tab_payloads(warehouse, member_id, tab, params)
+        t = Translator(request_language(request))
+        view = build_tab_view(tab, {n: p["result"] for n, p in payloads.items()}, t)
+        return render(request, "report.html", {"tab": tab, "view": view, "member_id": member_id,
+                                               "params": params, "active": tab.slug})
+
+    def page_json(member_id: str, principal: MemberReader, warehouse: WarehouseDep,
+                  from_: FromQuery = None, to: ToQuery = None, event: EventQuery = None) -> Response:
+        payloads = tab_payloads(warehouse, member_id, tab, _params(from_, to, event))
+        return JSONResponse({"tab": tab.slug, "reports": payloads})
+
+    page.__name__ = f"tab_{tab.slug}"
+    page_json.__name__ = f"tab_{tab.slug}_json"
+    return page, page_json
+
+
+for _tab in TABS:
+    _html, _json = _tab_page(_tab)
+    router.add_api_route(f"/m/{{member_id}}/{_tab.slug}.json", _json, methods=["GET"], include_in_schema=False)
+    router.add_api_route(f"/m/{{member_id}}/{_tab.slug}", _html, methods=["GET"], include_in_schema=False)

@@ -1,0 +1,54 @@
+"""The Transparency tab: the audit entries about this member's data and the privacy budget left."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from pydantic import BaseModel
+
+from culturecoop.warehouse.engine import Warehouse
+from culturecoop.web.deps import MemberManager, WarehouseDep
+from culturecoop.web.render import render
+from culturecoop.web.reports import to_jsonable
+
+router = APIRouter()
+
+
+class TransparencyPublic(BaseModel):
+    available: bool
+    audit: list[dict[str, Any]]
+    count: int
+    budget: dict[str, Any] | None
+
+
+def transparency_payload(warehouse: Warehouse, member_id: str) -> dict[str, Any]:
+    """The audit log entries that concern the member and its budget, from the governance service."""
+    try:
+        audit = importlib.import_module("culturecoop.governance.audit")
+    except ImportError:
+        return {"available": False, "audit": [], "count": 0, "budget": None}
+    entries_of = getattr(audit, "entries_for_member", None)
+    entries = to_jsonable(entries_of(warehouse, member_id)) if entries_of else []
+    budget = None
+    try:
+        budget_module = importlib.import_module("culturecoop.privacy.budget")
+        remaining = getattr(budget_module, "budget_status", None)
+        budget = to_jsonable(remaining(warehouse, member_id)) if remaining else None
+    except ImportError:
+        budget = None
+    return {"available": entries_of is not None, "audit": entries, "count": len(entries), "budget": budget}
+
+
+@router.get("/api/v1/members/{member_id}/audit", response_model=TransparencyPublic, tags=["transparency"])
+def get_audit(member_id: str, principal: MemberManager, warehouse: WarehouseDep) -> dict[str, Any]:
+    """Every recorded use of the member's data (who, what, when, ε spent) and the budget left."""
+    return transparency_payload(warehouse, member_id)
+
+
+@router.get("/m/{member_id}/transparency", include_in_schema=False)
+def transparency_page(request: Request, member_id: str, principal: MemberManager, warehouse: WarehouseDep) -> Response:
+    return render(request, "transparency.html", {"member_id": member_id, "active": "transparency",
+                                                 "payload": transparency_payload(warehouse, member_id)})

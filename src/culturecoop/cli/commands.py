@@ -2,6 +2,5 @@
 
 from culturecoop.cli import ingest_cmd, keys_cmd  # noqa: F401
 from culturecoop.cli import link_cmd  # noqa: F401
-from culturecoop.cli import prepare_cmd  # noqa: F401
 from culturecoop.cli import serve_cmd, users_cmd  # noqa: F401
 from culturecoop.cli import synth_cmd  # noqa: F401

@@ -1,0 +1,164 @@
+"""Benchmark: `prepare` and `ingest` of one million synthetic tickets against DuckDB's own floor.
+
+    .venv/bin/python benchmarks/prepare_ingest.py [--tickets 1000000] [--repeat 3]
+
+In one run, on the same files:
+  * floor for prepare: DuckDB alone reads the export CSV and writes it to Parquet;
+  * prepare: the real `culturecoop prepare` command (parse, validate, split, pseudonymize,
+    package), as a member runs it;
+  * floor for ingest: DuckDB alone loads the package's Parquet files into a fresh database;
+  * ingest: the real `culturecoop ingest` command (verify checksums, load in one transaction
+    with keys).
+Each is run --repeat times; medians and ratios are printed with the peak memory of the command
+(the machine is shared and noisy: medians and ratios, not single timings). Targets (issue 2):
+prepare ≤ 4× its floor, ingest ≤ 2× its floor, peak memory < 2 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+import numpy as np
+
+from culturecoop.synth import catalog as cat
+from culturecoop.synth.badrows import salt
+from culturecoop.synth.population import draw_people
+from culturecoop.synth.tickets import make_member_data
+from culturecoop.synth.writers import load_profile, write_export
+
+CLI = [sys.executable, "-m", "culturecoop.cli.main"]
+
+
+def make_export(path: Path, tickets: int, seed: int = 7) -> int:
+    """One member's canonical CSV with about ``tickets`` ticket rows (bad rows included)."""
+    spec = next(m for m in cat.MEMBERS if m.profile == "canonical")
+    people = draw_people(np.random.default_rng([seed, 1]), max(1000, tickets // 5))
+    data = make_member_data(np.random.default_rng([seed, 2]), spec, people,
+                            np.arange(len(people.given)),
+                            float(tickets))
+    profile = load_profile("canonical")
+    rows = salt(np.random.default_rng([seed, 3]), data, profile.format)
+    write_export(path, rows, profile)
+    return int(rows.n)
+
+
+def run_measured(args: list[str]) -> tuple[float, float, str]:
+    """Run a command; return (seconds, peak resident memory in MB, stdout)."""
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(args, stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - started
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(), err.read().decode()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(args)} failed:\n{stderr}")
+    return seconds, usage.ru_maxrss / 1024, stdout
+
+
+def floor_csv_to_parquet(csv: Path, work: Path) -> float:
+    target = work / "floor.parquet"
+    con = duckdb.connect()
+    started = time.perf_counter()
+    con.execute(
+        "COPY (SELECT * FROM read_csv(?, header = true, all_varchar = true)) TO ? (FORMAT parquet)",
+        [str(csv), str(target)],
+    )
+    seconds = time.perf_counter() - started
+    con.close()
+    target.unlink()
+    return seconds
+
+
+def floor_load_parquet(package: Path, work: Path) -> float:
+    db = work / "floor.duckdb"
+    con = duckdb.connect(str(db))
+    started = time.perf_counter()
+    for table in ("event", "patron", "ticket", "consent"):
+        con.execute(f"CREATE TABLE {table} AS SELECT * FROM read_parquet(?)", [str(package / f"{table}.parquet")])
+    con.execute("CHECKPOINT")
+    seconds = time.perf_counter() - started
+    con.close()
+    db.unlink()
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--tickets", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temporary one)")
+    args = parser.parse_args()
+    work = args.work or Path(tempfile.mkdtemp(prefix="cc-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    keys = work / "keys"
+    if not keys.exists():
+        subprocess.run([*CLI, "keys", "init", "--dir", str(keys)], check=True, capture_output=True)
+
+    csv = work / "export.csv"
+    started = time.perf_counter()
+    rows = make_export(csv, args.tickets)
+    print(f"synth: {rows:,} rows ({csv.stat().st_size / 1e6:.0f} MB) written in {time.perf_counter() - started:.1f} s")
+
+    results: dict[str, list[float]] = {"floor_prepare": [], "prepare": [], "floor_ingest": [], "ingest": []}
+    peaks: dict[str, float] = {"prepare": 0.0, "ingest": 0.0}
+    summary: dict[str, object] = {}
+    for i in range(args.repeat):
+        results["floor_prepare"].append(floor_csv_to_parquet(csv, work))
+        package = work / f"pkg{i}"
+        shutil.rmtree(package, ignore_errors=True)
+        rejects = work / f"rejects{i}.csv"
+        seconds, peak, stdout = run_measured([
+            *CLI, "prepare", str(csv), "--member", "bench", "--profile", "canonical",
+            "--keys", str(keys), "--out", str(package), "--rejects", str(rejects), "--json",
+        ])
+        results["prepare"].append(seconds)
+        peaks["prepare"] = max(peaks["prepare"], peak)
+        summary = json.loads(stdout)
+        results["floor_ingest"].append(floor_load_parquet(package, work))
+        db = work / f"coop{i}.duckdb"
+        db.unlink(missing_ok=True)
+        seconds, peak, _ = run_measured([*CLI, "ingest", str(package), "--db", str(db), "--json"])
+        results["ingest"].append(seconds)
+        peaks["ingest"] = max(peaks["ingest"], peak)
+        db.unlink()
+        shutil.rmtree(package)
+
+    med = {k: statistics.median(v) for k, v in results.items()}
+    rows_in = int(summary.get("rows_in", rows))  # type: ignore[call-overload]
+    print(f"\nrows in: {rows_in:,}   accepted: {summary.get('rows_accepted')}   rejected: {summary.get('rows_rejected')}")
+    print(f"{'step':<34}{'median s':>10}{'rows/s':>14}{'ratio':>8}{'target':>8}{'peak MB':>10}")
+    lines = [
+        ("DuckDB: CSV → Parquet (floor)", med["floor_prepare"], None, None, None),
+        ("culturecoop prepare", med["prepare"], med["prepare"] / med["floor_prepare"], 4.0, peaks["prepare"]),
+        ("DuckDB: Parquet → tables (floor)", med["floor_ingest"], None, None, None),
+        ("culturecoop ingest", med["ingest"], med["ingest"] / med["floor_ingest"], 2.0, peaks["ingest"]),
+    ]
+    ok = True
+    for name, seconds, ratio, target, peak in lines:
+        ratio_s = f"{ratio:.2f}×" if ratio is not None else ""
+        target_s = f"≤{target:.0f}×" if target is not None else ""
+        peak_s = f"{peak:.0f}" if peak is not None else ""
+        print(f"{name:<34}{seconds:>10.2f}{rows_in / seconds:>14,.0f}{ratio_s:>8}{target_s:>8}{peak_s:>10}")
+        if ratio is not None and target is not None and ratio > target:
+            ok = False
+    if max(peaks.values()) >= 2048:
+        ok = False
+    print(f"\nruns per step: {args.repeat}; all targets met: {'yes' if ok else 'NO'}")
+    if args.work is None:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -38,5 +38,8 @@ def serve_command(
     console.print(_("Dashboard on http://{host}:{port}/ (API documentation at /docs); Ctrl-C stops it.").format(
         host=host, port=port))
     # The access log is the application's own (route templates only: no secrets or e-mails in URLs).
-    uvicorn.run(application, host=host, port=port, access_log=False, log_level="warning",
-                server_header=False, proxy_headers=False)
+    try:
+        uvicorn.run(application, host=host, port=port, access_log=False, log_level="warning",
+                    server_header=False, proxy_headers=False)
+    finally:
+        application.state.pool.close()

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -102,12 +100,11 @@ class CatchAll:
 
 
 def create_app(settings: Settings) -> FastAPI:
-    """The dashboard and API over the warehouse named by ``settings.db``."""
+    """The dashboard and API over the warehouse named by ``settings.db``.
 
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        yield
-        app.state.pool.close()
+    The app opens its warehouse connections at once; whoever created it closes them with
+    ``app.state.pool.close()`` (``culturecoop serve`` does when the server stops).
+    """
 
     app = FastAPI(
         title="culturecoop",
@@ -116,7 +113,6 @@ def create_app(settings: Settings) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         openapi_url="/openapi.json",
-        lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.pool = WarehousePool(settings.db, settings.connections)

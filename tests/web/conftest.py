@@ -1,0 +1,103 @@
+"""A small real cooperative for the web tests: three members, accounts of every role, one app.
+
+The warehouse is a real DuckDB file built from real contribution packages; the application is
+the real one. Module-scoped so that each test module shares one warehouse and one app.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from culturecoop.governance.accounts import create_account
+from culturecoop.governance.sessions import create_token
+from culturecoop.ingest.load import ingest
+from culturecoop.warehouse.engine import Warehouse
+from culturecoop.web import Settings, create_app
+from packages import make_package
+
+with warnings.catch_warnings():
+    # Starlette's test client warns at import that it prefers httpx2; the warning is about
+    # Starlette's own future, not about this application.
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+PASSWORD = "correct horse battery"
+MEMBERS = {"A": "jazz-dieze", "B": "theatre-nord", "C": "festival-est"}
+
+
+@dataclass
+class Coop:
+    db: Path
+    packages: dict[str, Path]
+    emails: dict[str, str] = field(default_factory=dict)  # role key → e-mail
+    tokens: dict[str, str] = field(default_factory=dict)  # role key → API token secret
+    sha: dict[str, str] = field(default_factory=dict)  # member → package sha256
+
+
+def build_coop(folder: Path) -> Coop:
+    db = folder / "coop.duckdb"
+    packages = {}
+    sha = {}
+    for i, member in enumerate(MEMBERS.values()):
+        pkg = make_package(folder / f"pkg-{member}", member, n_tickets=400 + 100 * i)
+        packages[member] = pkg
+        sha[member] = ingest(pkg, db).package_sha256
+    coop = Coop(db, packages, sha=sha)
+    with Warehouse(db) as w:
+        create_account(w, email="admin@coop.test", password=PASSWORD, role="coop_admin", display_name="Coop Admin")
+        coop.emails["coop"] = "admin@coop.test"
+        for key in ("A", "B"):
+            member = MEMBERS[key]
+            for role, short in (("member_admin", "admin"), ("member_analyst", "analyst")):
+                email = f"{short}@{member}.test"
+                account = create_account(w, email=email, password=PASSWORD, role=role, member_id=member,
+                                         display_name=f"{short.title()} {member}", language="fr")
+                coop.emails[f"{key}-{short}"] = email
+                coop.tokens[f"{key}-{short}"] = create_token(w, account, "tests")[1]
+    return coop
+
+
+@pytest.fixture(scope="module")
+def coop(tmp_path_factory: pytest.TempPathFactory) -> Coop:
+    return build_coop(tmp_path_factory.mktemp("coop"))
+
+
+@pytest.fixture(scope="module")
+def app(coop: Coop) -> Iterator[object]:
+    application = create_app(Settings(db=coop.db, login_attempts=5))
+    yield application
+    application.state.pool.close()
+
+
+def new_client(app: object) -> TestClient:
+    # https: the session cookie is Secure, so a client only sends it over HTTPS.
+    return TestClient(app, base_url="https://testserver", follow_redirects=False)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def client(app: object) -> Iterator[TestClient]:
+    with new_client(app) as c:
+        yield c
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "no CSRF token in the page"
+    return found.group(1)
+
+
+def login(client: TestClient, email: str, password: str = PASSWORD) -> TestClient:
+    page = client.get("/login")
+    response = client.post("/login", data={"email": email, "password": password, "csrf_token": csrf_of(page.text)})
+    assert response.status_code == 303, response.text[:500]
+    return client
+
+
+def page_csrf(client: TestClient, path: str = "/account") -> str:
+    return csrf_of(client.get(path).text)

@@ -63,9 +63,8 @@ def test_forged_csrf_token_is_refused_with_a_clear_page(client, coop: Coop) -> N
 def test_expired_session_sends_back_to_sign_in_with_a_notice(app, coop: Coop) -> None:
     with new_client(app) as c:
         login(c, coop.emails["A-admin"])
-        with app.state.pool.connection() as w:
-            with w.transaction() as con:
-                con.execute("UPDATE account_session SET expires_at = ?", [utcnow() - timedelta(minutes=1)])
+        with app.state.pool.connection() as w, w.transaction() as con:
+            con.execute("UPDATE account_session SET expires_at = ?", [utcnow() - timedelta(minutes=1)])
         page = c.get(f"/m/{MEMBERS['A']}/overview")
         assert page.status_code == 303 and "expired=1" in page.headers["location"]
         notice = c.get(page.headers["location"])
@@ -122,7 +121,7 @@ def test_pages_have_no_inline_script(client, coop: Coop) -> None:
     for path in (f"/m/{MEMBERS['A']}/overview", f"/m/{MEMBERS['A']}/data", "/admin", "/account", "/docs"):
         html = client.get(path).text
         scripts = re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S)
-        for attrs, body in scripts:
+        for attrs, _body in scripts:
             assert "src=" in attrs or 'type="application/json"' in attrs, f"inline script on {path}"
 
 

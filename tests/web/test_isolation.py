@@ -1,0 +1,152 @@
+"""Tenant isolation: every route that names a member, called by each role of member A on member
+B's resources, answers 403 or 404 and returns none of B's data. Routes are enumerated from the
+application itself, so a new route is in the matrix the day it is added."""
+
+from __future__ import annotations
+
+import io
+import re
+import tarfile
+from pathlib import Path
+
+import pytest
+from fastapi.routing import APIRoute
+
+from web.conftest import MEMBERS, Coop, login, new_client, page_csrf
+
+A, B = MEMBERS["A"], MEMBERS["B"]
+ROLES_OF_A = ("A-admin", "A-analyst")
+SRC = Path(__file__).resolve().parents[2] / "src" / "culturecoop" / "web"
+
+
+def all_routes(routes) -> list[APIRoute]:
+    """Every API route, also inside included routers (no prefixes are used)."""
+    found = []
+    for route in routes:
+        if isinstance(route, APIRoute):
+            found.append(route)
+        elif hasattr(route, "original_router"):
+            found += all_routes(route.original_router.routes)
+    return found
+
+
+def member_routes(app) -> list[tuple[str, str]]:
+    found = []
+    for route in all_routes(app.routes):
+        if "{member_id}" in route.path:
+            found += [(method, route.path) for method in sorted(route.methods - {"HEAD"})]
+    return found
+
+
+def fill(path: str, member: str) -> str:
+    return (path.replace("{member_id}", member).replace("{name}", "overview")
+            .replace("{token_id}", "00000000").replace("{account_id}", "0"))
+
+
+def b_markers(coop: Coop, app) -> list[str]:
+    markers = [coop.sha[B], coop.emails["B-admin"], coop.emails["B-analyst"]]
+    with app.state.pool.connection() as w:
+        markers += [r["token_id"] for r in w.query("SELECT token_id FROM api_token WHERE member_id = ?", [B])]
+        markers += [r["account_id"] for r in w.query("SELECT account_id FROM account WHERE member_id = ?", [B])]
+    return markers
+
+
+def tar_of(folder: Path) -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as tf:
+        tf.add(folder, arcname=folder.name)
+    return buffer.getvalue()
+
+
+def call(client, method: str, path: str, headers: dict[str, str], archive: bytes):
+    if method == "GET":
+        return client.get(path, headers=headers)
+    if path.endswith("/packages") or path.endswith("/data"):
+        return client.post(path, headers=headers, files={"file": ("pkg.tar.gz", archive, "application/gzip")},
+                           data={"csrf_token": headers.get("X-CSRF-Token", "")})
+    if path.endswith("/invitations"):
+        return client.post(path, headers=headers, json={"email": "spy@evil.test", "role": "member_admin"})
+    return client.request(method, path, headers=headers)
+
+
+def test_the_matrix_covers_every_member_route(app) -> None:
+    routes = member_routes(app)
+    paths = {p for _m, p in routes}
+    # Every tab (page and .json), the report API, data, upload, audit, accounts, invitations.
+    assert len(routes) >= 2 * 9 + 8, routes
+    assert "/api/v1/members/{member_id}/packages" in paths and "/m/{member_id}/data" in paths
+
+
+@pytest.mark.parametrize("role", ROLES_OF_A)
+@pytest.mark.parametrize("auth", ["session", "token"])
+def test_member_a_gets_nothing_of_member_b(app, coop: Coop, role: str, auth: str) -> None:
+    archive = tar_of(coop.packages[B])
+    markers = b_markers(coop, app)
+    with app.state.pool.connection() as w:
+        before = (w.scalar("SELECT count(*) FROM package_upload WHERE member_id = ?", [B]),
+                  w.scalar("SELECT count(*) FROM invitation WHERE member_id = ?", [B]))
+    with new_client(app) as client:
+        if auth == "session":
+            login(client, coop.emails[role])
+            headers = {"X-CSRF-Token": page_csrf(client)}
+        else:
+            headers = {"Authorization": f"Bearer {coop.tokens[role]}"}
+        for method, path in member_routes(app):
+            response = call(client, method, fill(path, B), headers, archive)
+            assert response.status_code in (403, 404), f"{role}/{auth} {method} {path}: {response.status_code}"
+            for marker in markers:
+                assert marker not in response.text, f"{role}/{auth} {method} {path} leaks {marker}"
+            # The same call on A's own resources is allowed or refused for a reason other than the tenant.
+            own = call(client, method, fill(path, A), headers, tar_of(coop.packages[A]))
+            assert own.status_code < 500
+    with app.state.pool.connection() as w:
+        after = (w.scalar("SELECT count(*) FROM package_upload WHERE member_id = ?", [B]),
+                  w.scalar("SELECT count(*) FROM invitation WHERE member_id = ?", [B]))
+    assert after[1] == before[1], "an invitation into B was created"
+    assert after[0] == before[0], "an upload reached another member's data"
+
+
+@pytest.mark.parametrize("role", ROLES_OF_A)
+def test_lists_without_a_member_show_only_a(app, coop: Coop, role: str) -> None:
+    markers = b_markers(coop, app)
+    with new_client(app) as client:
+        login(client, coop.emails[role])
+        for path in ("/api/v1/members", "/api/v1/me", "/api/v1/tokens", "/account", "/admin", "/docs", "/"):
+            response = client.get(path)
+            assert response.status_code in (200, 303, 403), path
+            for marker in markers:
+                assert marker not in response.text, f"{path} leaks {marker}"
+        members = client.get("/api/v1/members").json()["data"]
+        assert [m["member_id"] for m in members] == [A]
+
+
+def test_a_token_cannot_revoke_or_use_b_tokens(app, coop: Coop) -> None:
+    with app.state.pool.connection() as w:
+        b_token = w.scalar("SELECT token_id FROM api_token WHERE member_id = ? LIMIT 1", [B])
+    with new_client(app) as client:
+        response = client.delete(f"/api/v1/tokens/{b_token}", headers={"Authorization": f"Bearer {coop.tokens['A-admin']}"})
+        assert response.status_code == 400
+        still = client.get("/api/v1/me", headers={"Authorization": f"Bearer {coop.tokens['B-analyst']}"})
+        assert still.status_code == 200
+
+
+def test_member_admin_cannot_disable_another_members_account(app, coop: Coop) -> None:
+    with app.state.pool.connection() as w:
+        b_account = w.scalar("SELECT account_id FROM account WHERE email = ?", [coop.emails["B-analyst"]])
+    with new_client(app) as client:
+        login(client, coop.emails["A-admin"])
+        response = client.post(f"/admin/accounts/{b_account}/disable", data={"csrf_token": page_csrf(client)})
+        assert response.status_code == 404
+    with new_client(app) as b:
+        login(b, coop.emails["B-analyst"])
+
+
+def test_the_web_layer_never_builds_sql() -> None:
+    """Routes call services; cross-member figures therefore come only through the analytics
+    service and its privacy gate (a route cannot read another member's rows by itself)."""
+    offenders = []
+    for file in SRC.rglob("*.py"):
+        text = file.read_text()
+        if re.search(r"\b(SELECT|INSERT|UPDATE|DELETE)\s+\w", text) or "import duckdb" in text or ".execute(" in text:
+            offenders.append(file.name)
+    assert not offenders, f"SQL in the web layer: {offenders}"

@@ -7,11 +7,12 @@ pair when they share a key of the same rule. Rules (a record pair needs to satis
 * ``names``: both name filters equal, in either column order;
 * ``name+birth_date``, ``name+postcode``, ``birth_date+postcode``: two fields equal (a name
   in either column, so swapped columns still block together);
-* ``name~+birth_date``, ``name~+postcode``, ``name~+area_band``: one name *similar* (a MinHash
-  band of its filter's set bits: locality-sensitive hashing for Jaccard similarity) and the
-  birth date, the postcode, or the FSA and birth-year band equal.
+* ``name~+birth_date``, ``name~+postcode``: one name *similar* (a MinHash band of its
+  filter's set bits: locality-sensitive hashing for Jaccard similarity) and the birth date
+  or the postcode equal;
+* ``names~+area_band``: both names similar (same band) and the FSA and birth-year band equal.
 
-Keys are sorted once; a block larger than ``max_block`` records is skipped (other rules still
+Each rule's keys are sorted once; a block larger than ``max_block`` records is skipped (other rules still
 reach its true pairs), so the number of pairs grows with the number of records, not its
 square. Pairs are generated with array arithmetic, never a Python loop over records.
 """
@@ -86,7 +87,9 @@ def rule_keys(records: EncodedRecords, feats: Features) -> list[tuple[str, np.nd
             similar = _band(feats.names, ids, band)
             rules.append(("name~+birth_date", _both(similar, birth)))
             rules.append(("name~+postcode", _both(similar, post)))
-            rules.append(("name~+area_band", _both(similar, area)))
+        # Both names similar (same band) within the same FSA and birth-year band.
+        rules.append(("names~+area_band", _both(
+            _band(feats.names, feats.given, band), _band(feats.names, feats.surname, band), area)))
     return rules
 
 
@@ -109,49 +112,55 @@ def _pairs_of_groups(records: np.ndarray, starts: np.ndarray, sizes: np.ndarray)
     return codes[lo != hi]
 
 
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (a sort, faster here than ``np.unique``'s hash table)."""
+    values = np.sort(values)
+    return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
+
+
+def _rule_pairs(keys: np.ndarray, recs: np.ndarray, max_block: int) -> tuple[list[np.ndarray], int, int]:
+    """Pair codes of one rule (chunked), pairs proposed, blocks skipped for size."""
+    order = np.argsort(keys)
+    keys, recs = keys[order], recs[order]
+    del order
+    if len(keys) == 0:
+        return [], 0, 0
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    sizes = np.diff(np.r_[starts, len(keys)])
+    skipped = int((sizes > max_block).sum())
+    keep = (sizes >= 2) & (sizes <= max_block)
+    starts, sizes = starts[keep], sizes[keep]
+    pair_counts = sizes.astype(np.int64) * (sizes - 1) // 2
+    cumulative = np.cumsum(pair_counts)
+    total = int(cumulative[-1]) if len(cumulative) else 0
+    bounds = np.searchsorted(cumulative, np.arange(1, total // _PAIR_CHUNK + 1) * _PAIR_CHUNK)
+    chunks, lo = [], 0
+    for hi in [*bounds.tolist(), len(starts)]:
+        if hi > lo:
+            chunks.append(_distinct(_pairs_of_groups(recs, starts[lo:hi], sizes[lo:hi])))
+            lo = hi
+    return chunks, total, skipped
+
+
 def candidate_pairs(
     records: EncodedRecords, feats: Features, max_block: int = 400
 ) -> tuple[np.ndarray, np.ndarray, BlockingReport]:
     """Candidate pairs (left < right, record indices) proposed by the blocking rules."""
     report = BlockingReport()
     rules = rule_keys(records, feats)
-    names = sorted({name for name, _ in rules})
-    rule_id = {name: i + 1 for i, name in enumerate(names)}
-    keys_list, recs_list, rule_list = [], [], []
-    for name, keys in rules:
-        present = np.flatnonzero(keys)
-        keys_list.append(mix64(keys[present], np.full(len(present), rule_id[name])))
-        recs_list.append(present.astype(np.int32))
-        rule_list.append(np.full(len(present), rule_id[name], dtype=np.int8))
-    keys = np.concatenate(keys_list) if keys_list else np.zeros(0, np.uint64)
-    recs = np.concatenate(recs_list) if recs_list else np.zeros(0, np.int32)
-    rule_of = np.concatenate(rule_list) if rule_list else np.zeros(0, np.int8)
-    del keys_list, recs_list, rule_list
-    order = np.argsort(keys, kind="stable")
-    keys, recs, rule_of = keys[order], recs[order], rule_of[order]
-    del order
-    if len(keys) == 0:
-        return np.zeros(0, np.int32), np.zeros(0, np.int32), report
-    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-    sizes = np.diff(np.r_[starts, len(keys)])
-    report.skipped_blocks = int((sizes > max_block).sum())
-    keep = (sizes >= 2) & (sizes <= max_block)
-    starts, sizes = starts[keep], sizes[keep]
-    pair_counts = sizes.astype(np.int64) * (sizes - 1) // 2
-    group_rule = rule_of[starts]
-    for name, rid in rule_id.items():
-        report.proposed[name] = int(pair_counts[group_rule == rid].sum())
-    # Generate pairs a chunk of groups at a time and de-duplicate as we go.
-    bounds = np.searchsorted(np.cumsum(pair_counts), np.arange(1, 1 + int(pair_counts.sum()) // _PAIR_CHUNK + 1) * _PAIR_CHUNK)
-    found = np.zeros(0, dtype=np.int64)
-    lo = 0
-    for hi in [*bounds.tolist(), len(starts)]:
-        if hi <= lo:
-            continue
-        chunk = _pairs_of_groups(recs, starts[lo:hi], sizes[lo:hi])
-        found = np.unique(np.concatenate([found, chunk]))
-        lo = hi
-    report.candidate_pairs = len(found)
-    left = (found >> 32).astype(np.int32)
-    right = (found & 0xFFFFFFFF).astype(np.int32)
+    found: list[np.ndarray] = []
+    for name in dict.fromkeys(name for name, _ in rules):
+        arrays = [keys for rule, keys in rules if rule == name]
+        present = [np.flatnonzero(k) for k in arrays]
+        keys = np.concatenate([k[p] for k, p in zip(arrays, present, strict=True)])
+        recs = np.concatenate(present).astype(np.int32)
+        chunks, proposed, skipped = _rule_pairs(keys, recs, max_block)
+        found.extend(chunks)
+        report.proposed[name] = proposed
+        report.skipped_blocks += skipped
+    codes = _distinct(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+    del found
+    report.candidate_pairs = len(codes)
+    left = (codes >> 32).astype(np.int32)
+    right = (codes & 0xFFFFFFFF).astype(np.int32)
     return left, right, report

@@ -21,6 +21,7 @@ from culturecoop.linkage.features import MISSING, Features, FieldIndex
 from culturecoop.linkage.records import EncodedRecords
 
 _CHUNK = 1 << 20
+_PAIRS_PER_STEP = 2_000_000
 
 # Dice thresholds of the levels above "different"; the top level is an identical filter.
 NAME_THRESHOLDS = (0.5, 0.7, 0.85)
@@ -94,7 +95,7 @@ class PairComparison:
     """Levels of every candidate pair, plus what term-frequency weighting needs."""
 
     levels: np.ndarray  # (pairs, len(COMPARISONS)) int8
-    tf_value: np.ndarray  # (pairs, len(COMPARISONS)) int32 distinct id of the agreeing value
+    tf_value: np.ndarray  # (pairs, 4) int32 distinct id of the value (Bloom comparisons only)
     swapped: np.ndarray  # (pairs,) bool: scored with given and surname crossed
 
 
@@ -102,6 +103,17 @@ def compare(
     records: EncodedRecords, feats: Features, left: np.ndarray, right: np.ndarray
 ) -> PairComparison:
     """Comparison levels of pairs ``(left[k], right[k])``, vectorized over pairs."""
+    if len(left) > _PAIRS_PER_STEP:
+        # Bounded memory: compare a few million pairs at a time.
+        parts = [
+            compare(records, feats, left[k:k + _PAIRS_PER_STEP], right[k:k + _PAIRS_PER_STEP])
+            for k in range(0, len(left), _PAIRS_PER_STEP)
+        ]
+        return PairComparison(
+            levels=np.concatenate([p.levels for p in parts]),
+            tf_value=np.concatenate([p.tf_value for p in parts]),
+            swapped=np.concatenate([p.swapped for p in parts]),
+        )
     n = len(left)
     g_l, g_r = feats.given[left], feats.given[right]
     s_l, s_r = feats.surname[left], feats.surname[right]
@@ -129,7 +141,7 @@ def compare(
     levels[:, 3] = _to_levels(dp, (p_l == p_r) & (p_l != MISSING), POSTCODE_THRESHOLDS)
     levels[:, 4] = _token_levels(records.email, left, right)
     levels[:, 5] = _token_levels(records.phone, left, right)
-    tf_value = np.full((n, len(COMPARISONS)), MISSING, dtype=np.int32)
+    tf_value = np.empty((n, 4), dtype=np.int32)
     tf_value[:, 0], tf_value[:, 1] = g_l, s_l
     tf_value[:, 2], tf_value[:, 3] = b_l, p_l
     return PairComparison(levels=levels, tf_value=tf_value, swapped=swapped)

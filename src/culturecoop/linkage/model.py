@@ -170,11 +170,19 @@ def train(
     model = FellegiSunter(m=_initial_m(), u=u, prior=start, tf=tf)
     if len(comp.levels) == 0:
         return model
-    patterns, inverse = np.unique(
-        np.column_stack([comp.levels, pair_class.astype(np.int8)]), axis=0, return_inverse=True
-    )
-    counts = np.bincount(inverse.ravel(), minlength=len(patterns)).astype(np.float64)
-    levels, classes = patterns[:, :-1].astype(np.intp), patterns[:, -1].astype(np.intp)
+    # Distinct (levels, class) patterns: each level < 8, so a base-8 integer code.
+    code = pair_class.astype(np.int64)
+    for c in range(comp.levels.shape[1]):
+        code = code * 8 + comp.levels[:, c]
+    distinct, counts_int = np.unique(code, return_counts=True)
+    counts = counts_int.astype(np.float64)
+    levels = np.empty((len(distinct), comp.levels.shape[1]), dtype=np.intp)
+    rest = distinct.copy()
+    for c in range(comp.levels.shape[1] - 1, -1, -1):
+        levels[:, c] = rest % 8
+        rest //= 8
+    classes = rest.astype(np.intp)
+    patterns = levels
     for iteration in range(1, max_iterations + 1):
         weight = np.zeros(len(patterns))
         for c in range(len(COMPARISONS)):

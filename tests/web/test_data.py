@@ -1,0 +1,140 @@
+"""The Data tab and the package API: safe unpacking, verification before any write, clear refusals."""
+
+from __future__ import annotations
+
+import io
+import tarfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from culturecoop.web import Settings, create_app
+from packages import make_package
+from web.conftest import MEMBERS, Coop, login, new_client, page_csrf
+
+A, B = MEMBERS["A"], MEMBERS["B"]
+
+
+def zip_of(folder: Path, *, extra: dict[str, bytes] | None = None) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        for file in sorted(folder.iterdir()):
+            zf.write(file, f"{folder.name}/{file.name}")
+        for name, data in (extra or {}).items():
+            zf.writestr(name, data)
+    return buffer.getvalue()
+
+
+def tgz_of(folder: Path, *, link: bool = False) -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as tf:
+        tf.add(folder, arcname=folder.name)
+        if link:
+            info = tarfile.TarInfo(f"{folder.name}/evil")
+            info.type = tarfile.SYMTYPE
+            info.linkname = "/etc/passwd"
+            tf.addfile(info)
+    return buffer.getvalue()
+
+
+def counts(app, member: str) -> tuple[int, int]:
+    with app.state.pool.connection() as w:
+        return (w.scalar("SELECT count(*) FROM ticket WHERE member_id = ?", [member]),
+                w.scalar("SELECT count(*) FROM ingest_log WHERE member_id = ?", [member]))
+
+
+@pytest.fixture
+def analyst(app, coop: Coop):
+    with new_client(app) as c:
+        login(c, coop.emails["A-analyst"])
+        yield c
+
+
+def upload(client, archive: bytes, name: str = "pkg.zip", member: str = A):
+    token = page_csrf(client, f"/m/{member}/data") if client.cookies.get("cc_session") else ""
+    return client.post(f"/m/{member}/data", data={"csrf_token": token}, files={"file": (name, archive, "application/octet-stream")})
+
+
+def test_upload_a_zip_and_see_its_rows(app, analyst, tmp_path: Path) -> None:
+    before = counts(app, A)
+    package = make_package(tmp_path / "pkg", A, n_tickets=300, offset=10_000)
+    response = upload(analyst, zip_of(package))
+    assert response.status_code == 201, response.text[-800:]
+    assert "Paquet chargé : 300 billets" in response.text
+    after = counts(app, A)
+    assert after == (before[0] + 300, before[1] + 1)
+    page = analyst.get(f"/m/{A}/data")
+    assert f'data-table-rows="ticket">{after[0]:,}'.replace(",", "\u00a0") in page.text
+    again = upload(analyst, zip_of(package))
+    assert again.status_code == 200 and "déjà chargé" in again.text
+    assert counts(app, A) == after
+
+
+def test_upload_through_the_api_as_tar_gz(app, coop: Coop, tmp_path: Path) -> None:
+    package = make_package(tmp_path / "pkg", A, n_tickets=100, offset=20_000)
+    with new_client(app) as api:
+        response = api.post(f"/api/v1/members/{A}/packages",
+                            headers={"Authorization": f"Bearer {coop.tokens['A-analyst']}"},
+                            files={"file": ("pkg.tar.gz", tgz_of(package), "application/gzip")})
+        assert response.status_code == 201, response.text
+        body = response.json()
+        assert body["outcome"] == "loaded" and body["rows_loaded"]["ticket"] == 100
+        ingests = api.get(f"/api/v1/members/{A}/ingests", headers={"Authorization": f"Bearer {coop.tokens['A-analyst']}"}).json()
+        assert body["package_sha256"] in [i["package_sha256"] for i in ingests["data"]]
+        row = next(i for i in ingests["data"] if i["package_sha256"] == body["package_sha256"])
+        assert row["rows_in"] == row["rows_accepted"] == 100 and row["rows_rejected"] == 0
+
+
+@pytest.mark.parametrize("case", ["traversal", "absolute", "symlink", "not-an-archive", "no-manifest", "tampered"])
+def test_bad_archives_are_refused_before_anything_is_written(app, analyst, tmp_path: Path, case: str) -> None:
+    package = make_package(tmp_path / "pkg", A, n_tickets=100, offset=30_000)
+    name = "pkg.zip"
+    if case == "traversal":
+        archive = zip_of(package, extra={"../../escape.txt": b"x"})
+    elif case == "absolute":
+        archive = zip_of(package, extra={"/tmp/escape.txt": b"x"})
+    elif case == "symlink":
+        archive, name = tgz_of(package, link=True), "pkg.tar.gz"
+    elif case == "not-an-archive":
+        archive = b"PK\x03\x04 this is not really a zip" * 10
+    elif case == "no-manifest":
+        (package / "manifest.json").unlink()
+        archive = zip_of(package)
+    else:
+        (package / "ticket.parquet").write_bytes((package / "ticket.parquet").read_bytes()[:-10] + b"0" * 10)
+        archive = zip_of(package)
+    before = counts(app, A)
+    response = upload(analyst, archive, name)
+    assert response.status_code == 422, (case, response.status_code)
+    assert "Traceback" not in response.text and 'class="error"' in response.text
+    assert counts(app, A) == before
+    assert not Path("/tmp/escape.txt").exists()
+
+
+def test_wrong_type_and_other_members_package_are_refused(app, analyst, coop: Coop) -> None:
+    wrong_type = upload(analyst, b"a,b\n1,2\n", "export.csv")
+    assert wrong_type.status_code == 415 and ".zip" in wrong_type.text
+    before = counts(app, B)
+    other = upload(analyst, zip_of(coop.packages[B]))
+    assert other.status_code == 409 and "appartient au membre" in other.text
+    assert counts(app, B) == before
+    empty = upload(analyst, b"", "pkg.zip")
+    assert empty.status_code in (400, 422)
+
+
+def test_too_large_upload_is_refused_with_a_clear_message(coop: Coop, tmp_path: Path) -> None:
+    small = create_app(Settings(db=coop.db, max_upload_mb=0.01))
+    try:
+        with new_client(small) as c:
+            login(c, coop.emails["A-analyst"])
+            token = page_csrf(c, f"/m/{A}/data")
+            response = c.post(f"/m/{A}/data", data={"csrf_token": token},
+                              files={"file": ("pkg.zip", b"0" * 200_000, "application/zip")})
+            assert response.status_code == 413
+            assert "trop volumineux" in response.text and "Traceback" not in response.text
+            api = c.post(f"/api/v1/members/{A}/packages", headers={"Authorization": f"Bearer {coop.tokens['A-analyst']}"},
+                         files={"file": ("pkg.zip", b"0" * 200_000, "application/zip")})
+            assert api.status_code == 413 and api.json()["error"]["status"] == 413
+    finally:
+        small.state.pool.close()

@@ -20,8 +20,6 @@ def _describe(stage: str, name: str) -> str:
         return _("Choosing where each person buys tickets")
     if stage == "member":
         return _("Building events, customers and tickets of {member}").format(member=name)
-    if stage == "file":
-        return _("Writing {file}").format(file=name)
     return _("Writing {file}").format(file=name)
 
 
@@ -60,5 +58,6 @@ def synth(
         tickets=f"{summary.tickets:,}", seconds=summary.seconds, out=summary.out))
     console.print(_("members.json lists each member's file and profile; truth.json holds the "
                     "true identities and the planted signals (never put it in a package)."))
-    console.print(_("Next: culturecoop prepare {file} --member {member} --profile {profile} ...")
-                  .format(file=out / "jazz-dieze.csv", member="jazz-dieze", profile="canonical"))
+    console.print(_("Next, on each member's machine: culturecoop prepare {file} --member {member} "
+                    "--profile {profile} --keys KEYS --out PACKAGE").format(
+                        file=out / "jazz-dieze.csv", member="jazz-dieze", profile="canonical"))

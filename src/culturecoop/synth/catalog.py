@@ -222,7 +222,7 @@ MEMBERS: tuple[MemberSpec, ...] = (
         retention=0.35, local_share=0.45,
         month_weights=(0.9, 1.0, 1.1, 1.1, 1.0, 0.8, 0.6, 0.6, 1.0, 1.1, 1.1, 0.8),
         weekday_weights=(0.3, 0.5, 0.8, 1.0, 1.4, 1.5, 0.7),
-        start_times=("19:30", "20:00", "20:00", "21:00"), fill=350, run_length=1,
+        start_times=("19:30", "20:00", "20:00", "21:00"), fill=150, run_length=1,
         price_range=(45.0, 130.0),
         price_tiers=((1.0, 0.5), (1.35, 0.25), (2.0, 0.1), (0.8, 0.15)),
         quantity_weights=(0.55, 0.35, 0.06, 0.04),

@@ -185,7 +185,7 @@ def generate_cooperative(out: Path, patrons: int, seed: int,
         "variations": {m: d.records.variations for m, d in data.items()},
         "duplicate_records": {m: int(d.records.n - len(np.unique(d.records.person)))
                               for m, d in data.items()},
-        "identity": identity,
+        "patrons": identity,
     }
     _atomic_json(out / "truth.json", truth)
     step("truth", "truth.json")

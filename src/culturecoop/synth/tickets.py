@@ -67,7 +67,7 @@ def make_member_data(rng: np.random.Generator, spec: cat.MemberSpec, people: Peo
     of ticket rows to aim for (the number of events and tickets per order follow from it).
     """
     # Small cooperatives get smaller events rather than a handful of huge ones.
-    n_events = max(MIN_EVENTS, round(target_rows / spec.fill), round(1.2 * target_rows ** 0.5))
+    n_events = max(MIN_EVENTS, round(target_rows / spec.fill), round(2 * target_rows ** 0.5))
     events = make_events(rng, spec, n_events)
     pe_patron, pe_event = _distinct_attendances(rng, events, len(patrons), spec.retention)
     n_pe = len(pe_patron)
@@ -81,7 +81,8 @@ def make_member_data(rng: np.random.Generator, spec: cat.MemberSpec, people: Peo
     has_dup = dup_record[pe_patron] >= 0
     # pairs are sorted by patron then event (chronological): the last one per patron is "latest"
     last_of_patron = np.r_[pe_patron[1:] != pe_patron[:-1], True]
-    to_dup = has_dup & (last_of_patron | (rng.random(n_pe) < 0.3))
+    first_of_patron = np.r_[True, pe_patron[1:] != pe_patron[:-1]]
+    to_dup = has_dup & ~first_of_patron & (last_of_patron | (rng.random(n_pe) < 0.3))
     pe_record[to_dup] = dup_record[pe_patron[to_dup]]
     record_person = np.concatenate([patrons, patrons[dup]])
     is_dup = np.r_[np.zeros(len(patrons), bool), np.ones(len(dup), bool)]

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
+import zipfile
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -382,6 +384,27 @@ def write_xlsx(path: Path, cells: Cells) -> None:
     for row in zip(*(values[f] for f, _ in columns), strict=True):
         ws.append(list(row))
     wb.save(path)
+    _freeze_zip_times(path)
+
+
+_ZIP_TIME = (2026, 9, 1, 0, 0, 0)
+_CORE_TIMES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def _freeze_zip_times(path: Path) -> None:
+    """Rewrite a saved workbook with fixed entry and document times, so a seed gives the same
+    bytes (openpyxl stamps the current time in the archive and in docProps/core.xml)."""
+    with zipfile.ZipFile(path) as src:
+        entries = [(info.filename, src.read(info.filename)) for info in src.infolist()]
+    tmp = path.with_name(path.name + ".zip")
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name, payload in entries:
+            if name == "docProps/core.xml":
+                payload = _CORE_TIMES.sub(rb"\g<1>2026-09-01T00:00:00Z\g<2>", payload)
+            info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(info, payload)
+    os.replace(tmp, path)
 
 
 def write_export(path: Path, rows: SaltedRows, profile: Profile) -> None:

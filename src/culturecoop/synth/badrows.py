@@ -1,6 +1,7 @@
 """Bad rows salted into every export, as real exports have them, counted by reason.
 
-Every bad row is an extra row: a copy of a valid row with one defect, inserted at a random
+Every bad row is an extra row: a copy of a valid row with one defect (and, unless it is a
+duplicate, a ticket number of its own, so that it fails one rule only), inserted at a random
 place. Valid rows are never altered, so the planted signals measured on valid rows hold
 whatever a reader does with the bad ones. ``SaltedRows`` is the typed content of a whole
 export (valid and bad rows in file order); writers format it in each vendor's style.
@@ -22,7 +23,7 @@ REASONS: tuple[str, ...] = (
     "missing_event_id",
     "duplicate_row",  # an exact copy of another row
     "impossible_birth_date",  # in the future, or in 1850
-    "broken_quoting",  # CSV/TSV: unescaped quotes inside a quoted field, on one line only
+    "broken_quoting",  # CSV/TSV: a quoted field with an unescaped quote inside ("Hamlet "VIP")
     "invalid_json",  # JSON lines: a line cut short
 )
 _WEIGHTS = {
@@ -48,6 +49,7 @@ class SaltedRows:
     source: np.ndarray  # valid row each output row is copied from
     reason: np.ndarray  # -1 for a valid row, else index into REASONS
     variant: np.ndarray  # which flavour of the defect (0, 1, ...)
+    ticket_no: np.ndarray  # a bad row other than a duplicate gets a ticket number of its own
     ticket_missing: np.ndarray
     patron_missing: np.ndarray
     event_missing: np.ndarray
@@ -93,6 +95,9 @@ def salt(rng: np.random.Generator, data: MemberData, file_format: str) -> Salted
     variant = np.where(is_bad, rng.integers(0, 2, total), 0).astype(np.int8)
 
     t, rec = data.tickets, data.records
+    ticket_no = t.ticket_no[source].copy()
+    fresh = (reason >= 0) & (reason != REASONS.index("duplicate_row"))
+    ticket_no[fresh] = t.ticket_no.max() + 1 + np.arange(int(fresh.sum()))
     price = t.price_cents[source].copy()
     neg = reason == REASONS.index("negative_price")
     price[neg] = -np.where(price[neg] > 0, price[neg], 1_500)
@@ -104,7 +109,7 @@ def salt(rng: np.random.Generator, data: MemberData, file_format: str) -> Salted
     year_1850 = odd_birth & (variant == 1)
     birth[year_1850] = np.datetime64("1850-01-01") + (days[year_1850] % np.timedelta64(365, "D"))
     return SaltedRows(
-        data=data, source=source, reason=reason, variant=variant,
+        data=data, source=source, reason=reason, variant=variant, ticket_no=ticket_no,
         ticket_missing=reason == REASONS.index("missing_ticket_id"),
         patron_missing=reason == REASONS.index("missing_patron_id"),
         event_missing=reason == REASONS.index("missing_event_id"),

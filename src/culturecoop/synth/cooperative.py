@@ -101,11 +101,13 @@ def _line_number(file_format: str, row: int) -> int:
 
 def _bad_rows_truth(rows: SaltedRows, file_format: str) -> dict[str, Any]:
     bad = np.flatnonzero(rows.reason >= 0)
-    return {
-        "total": len(bad), "by_reason": rows.counts(),
-        "lines": [{"line": _line_number(file_format, int(r)), "reason": REASONS[rows.reason[r]]}
-                  for r in bad.tolist()],
-    }
+    lines = []
+    for r in bad.tolist():
+        item: dict[str, Any] = {"line": _line_number(file_format, r), "reason": REASONS[rows.reason[r]]}
+        if item["reason"] == "unparseable_date":  # which of the two times cannot be read
+            item["field"] = "purchased_at" if rows.variant[r] == 0 else "event_starts_at"
+        lines.append(item)
+    return {"total": len(bad), "by_reason": rows.counts(), "lines": lines}
 
 
 def _atomic_json(path: Path, payload: Any) -> None:

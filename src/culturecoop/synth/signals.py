@@ -15,6 +15,9 @@ from culturecoop.synth import catalog as cat
 from culturecoop.synth.tickets import MemberData
 
 DEFINITIONS = {
+    "bad_rows": "Each bad row is an extra row (the valid rows are complete without them); lines "
+                "count from 1 with the header as line 1 (CSV/TSV, and sheet rows of XLSX) or "
+                "from the first object (JSON lines). unparseable_date names the field.",
     "rows": "Signals are measured on the valid ticket rows of the exports (every status; the "
             "bad rows listed under bad_rows excluded), with people identified by truth.json's "
             "identity map.",

@@ -186,7 +186,7 @@ def text_cells(rows: SaltedRows, profile: Profile) -> Cells:
         return pa.array(np.where(values, yes, no), S)
 
     text: dict[str, pa.Array] = {
-        "ticket_id": format_ids(t.ticket_no[src], spec.ids[3], rows.ticket_missing),
+        "ticket_id": format_ids(rows.ticket_no, spec.ids[3], rows.ticket_missing),
         "order_id": format_ids(t.order_no[src], spec.ids[2]),
         "purchased_at": format_datetimes(t.purchased_at[src], profile.datetime_format),
         "status": _strings(list(profile.status_labels), t.status[src]),
@@ -260,8 +260,11 @@ def _quote_csv(values: pa.Array, delimiter: str) -> pa.Array:
 
 
 def _broken_line(cells: Cells, row: int, delimiter: str) -> str:
-    """A line whose title is quoted with unescaped quotes inside; the quotes stay balanced so
-    that only this line is wrong (a strict reader rejects it, a lenient one keeps it)."""
+    """The row's line with its title written as ``"Hamlet "VIP"``: a value wrapped in quotes by
+    a writer that did not double the quote inside it. The line holds an odd number of quotes
+    (a line-based reader sees the unterminated quote), a strict CSV reader rejects it, and a
+    lenient one reads ``Hamlet VIP"``; the quote never carries over to the next line, since
+    the field's last character is a quote that closes nothing."""
     out = []
     for field, source in cells.profile.columns.items():
         if not source:
@@ -269,7 +272,7 @@ def _broken_line(cells: Cells, row: int, delimiter: str) -> str:
         value = cells.text[field][row].as_py()
         if field == "event_title":
             word = QUOTE_WORDS[row % len(QUOTE_WORDS)]
-            out.append(f'"{value} "{word}" {row % 9 + 1}"')
+            out.append(f'"{value} "{word}"')
         elif value is None:
             out.append("")
         elif any(c in value for c in (delimiter, '"', "\r", "\n")):

@@ -35,6 +35,13 @@ OUTCOME_LABELS = {
     "refused": _("refused"),
 }
 
+TABLE_LABELS = {
+    "event": _("Events"),
+    "patron": _("Patrons"),
+    "ticket": _("Tickets"),
+    "consent": _("Consents"),
+}
+
 
 def _table_rows(table: Any) -> list[list[Any]]:
     return [[c.text if c.suppressed else c.value for c in row] for row in table.rows]
@@ -44,7 +51,7 @@ def _rows_of(dicts: list[dict[str, Any]], keys: list[str]) -> list[list[Any]]:
     return [[d.get(k) for k in keys] for d in dicts]
 
 
-env.globals.update(role_labels=ROLE_LABELS, outcome_labels=OUTCOME_LABELS, table_rows=_table_rows,
+env.globals.update(role_labels=ROLE_LABELS, outcome_labels=OUTCOME_LABELS, table_labels=TABLE_LABELS, table_rows=_table_rows,
                    rows_of=_rows_of)
 
 

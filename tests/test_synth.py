@@ -385,10 +385,10 @@ def test_bad_rows_of_every_reason_are_where_truth_says(coop: dict[str, Any], tmp
             price = export.value(n, "unit_price")
             assert (price < 0) if isinstance(price, float | int) else "-" in price
         formats = export.profile["datetime_formats"]
-        for n in lines["unparseable_date"]:
-            texts = [export.value(n, "purchased_at"), export.value(n, "event_starts_at")]
-            unreadable = [t for t in texts if isinstance(t, str) and not _parses(t, formats)]
-            assert unreadable, (member_id, n, texts)
+        for item in bad["lines"]:
+            if item["reason"] == "unparseable_date":
+                text = export.value(item["line"], item["field"])
+                assert isinstance(text, str) and not _parses(text, formats), (member_id, item, text)
         for n in lines["impossible_birth_date"]:
             birth = str(export.value(n, "birth_date"))
             years = [int(y) for y in re.findall(r"\d{4}", birth)]
@@ -417,6 +417,7 @@ def _parses(text: str, formats: list[str]) -> bool:
     (["--patrons", "0"], "--patrons"),
     (["--patrons", "-5"], "--patrons"),
     (["--patrons", "100", "--tickets-per-patron", "0"], "--tickets-per-patron"),
+    (["--patrons", "100", "--seed", "-1"], "--seed"),
 ])
 def test_bad_arguments_are_one_sentence(tmp_path: Path, args: list[str], words: str) -> None:
     result = run_synth("--out", str(tmp_path / "x"), *args)

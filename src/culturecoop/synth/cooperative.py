@@ -65,8 +65,11 @@ class SynthSummary:
         }
 
 
-def check_arguments(out: Path, patrons: int, tickets_per_patron: float) -> None:
+def check_arguments(out: Path, patrons: int, tickets_per_patron: float, seed: int = 0) -> None:
     """Raise ``UserError`` (one sentence) for arguments ``generate_cooperative`` cannot honour."""
+    if seed < 0:
+        raise UserError(_("--seed must be zero or a positive whole number (got {seed}).")
+                        .format(seed=seed))
     if patrons < 1:
         raise UserError(_("--patrons must be a positive number of people (got {n}); "
                           "try --patrons 20000.").format(n=patrons))
@@ -125,7 +128,7 @@ def generate_cooperative(out: Path, patrons: int, seed: int,
     ``patrons * tickets_per_patron`` (a little more at low ratios, since everyone buys at
     least one ticket). The same arguments always produce byte-identical files.
     """
-    check_arguments(out, patrons, tickets_per_patron)
+    check_arguments(out, patrons, tickets_per_patron, seed)
     _prepare_out(out)
     started = time.perf_counter()
 

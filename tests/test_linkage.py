@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 import pytest
@@ -18,7 +20,14 @@ from culturecoop.linkage.resolve import assign_keys, link_warehouse
 from culturecoop.linkage.synthetic import synthetic_coop
 from culturecoop.privacy.encodings import bloom_encode, keyed_tokens
 from culturecoop.warehouse.engine import Warehouse
-from tests.conftest import run_cli
+
+
+def run_cli(*args: str, lang: str = "en") -> subprocess.CompletedProcess[str]:
+    """The real `culturecoop` command in a subprocess."""
+    env = {**os.environ, "CULTURECOOP_LANG": lang}
+    return subprocess.run([sys.executable, "-m", "culturecoop.cli.main", *args],
+                          capture_output=True, text=True, env=env, timeout=600)
+
 
 SECRET = b"s" * 32
 
@@ -112,9 +121,13 @@ def test_link_reads_encodings_only_and_never_the_secret(
             def __getattr__(self, name: str) -> object:
                 return getattr(original, name)
 
-            def execute(self, sql: str, *args: object) -> duckdb.DuckDBPyConnection:
+            def execute(self, sql: str, *args: object, **kwargs: object) -> object:
                 seen.append(sql)
-                return original.execute(sql, *args)
+                return original.execute(sql, *args, **kwargs)
+
+            def sql(self, sql: str, *args: object, **kwargs: object) -> object:
+                seen.append(sql)
+                return original.sql(sql, *args, **kwargs)
 
         wh.con = Recorder()  # type: ignore[assignment]
         summary = link_warehouse(wh)

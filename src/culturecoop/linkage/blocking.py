@@ -108,7 +108,7 @@ def _pairs_of_groups(records: np.ndarray, starts: np.ndarray, sizes: np.ndarray)
     a = records[first].astype(np.int64)
     b = records[second].astype(np.int64)
     lo, hi = np.minimum(a, b), np.maximum(a, b)
-    codes = (lo << 32) | hi
+    codes: np.ndarray = (lo << 32) | hi
     return codes[lo != hi]
 
 

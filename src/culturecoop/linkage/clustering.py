@@ -41,6 +41,8 @@ def _best_towards(
     src: np.ndarray, dst: np.ndarray, prob: np.ndarray, member: np.ndarray, n_members: int
 ) -> np.ndarray:
     """True where an edge is ``src``'s best edge towards ``dst``'s member."""
+    if len(src) == 0:
+        return np.zeros(0, dtype=bool)
     group = src.astype(np.int64) * n_members + member[dst]
     order = np.lexsort((-prob, group))
     first = np.r_[True, group[order][1:] != group[order][:-1]]
@@ -52,7 +54,7 @@ def _best_towards(
 def _components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     graph = coo_matrix((np.ones(len(left), dtype=np.int8), (left, right)), shape=(n, n))
     _, labels = connected_components(graph, directed=False)
-    return labels.astype(np.int64)
+    return np.asarray(labels, dtype=np.int64)
 
 
 def _find(parent: dict[int, int], x: int) -> int:

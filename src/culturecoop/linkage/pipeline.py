@@ -43,7 +43,7 @@ class LinkResult:
 
     @property
     def persons(self) -> int:
-        return int(len(np.unique(self.labels)))
+        return len(np.unique(self.labels))
 
 
 def link_records(

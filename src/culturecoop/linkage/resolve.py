@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import time
-import warnings
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -32,7 +31,6 @@ import pyarrow as pa
 from culturecoop.linkage.pipeline import MATCH_THRESHOLD, LinkResult, link_records
 from culturecoop.linkage.records import LOAD_PATRONS_SQL, records_from_arrow
 from culturecoop.warehouse.engine import Warehouse
-
 
 # Previous key of every patron record, in the order of LOAD_PATRONS_SQL.
 PREVIOUS_KEYS_SQL = """
@@ -68,10 +66,10 @@ class LinkSummary:
 
 
 def _read_arrow(warehouse: Warehouse, sql: str) -> pa.Table:
-    with warnings.catch_warnings():
-        # DuckDB 2 warns that DB-API Arrow output copies; the copy is what we want here.
-        warnings.simplefilter("ignore", UserWarning)
-        return warehouse.arrow(sql)
+    # DuckDB 2 refuses a relation while a fetchone() result (Warehouse.scalar, the version
+    # check) is unfinished; a fully fetched query completes it first.
+    warehouse.query("SELECT 1")
+    return warehouse.arrow(sql)
 
 
 def new_key(member_id: str, member_patron_id: str, attempt: int = 0) -> str:

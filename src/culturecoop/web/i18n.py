@@ -107,6 +107,11 @@ def _patterns() -> list[tuple[re.Pattern[str], str, str]]:
     return out
 
 
+@cache
+def _english_of() -> dict[str, str]:
+    return {v: k for k, v in catalog("fr").items()}
+
+
 def _fill(template: str, values: dict[str, str]) -> str:
     parts = []
     for literal, field, _spec, _conv in string.Formatter().parse(template):
@@ -123,7 +128,7 @@ def retranslate(message: str, language: str) -> str:
     """
     language = pick_language(language)
     french = catalog("fr")
-    english_of = {v: k for k, v in french.items()}
+    english_of = _english_of()
     if message in french or message in english_of:
         msgid = message if message in french else english_of[message]
         return gettext_in(msgid, language)

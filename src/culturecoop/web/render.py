@@ -42,6 +42,8 @@ TABLE_LABELS = {
     "consent": _("Consents"),
 }
 
+PERIOD_LABELS = {"month": _("month"), "quarter": _("quarter"), "year": _("year")}
+
 
 def _table_rows(table: Any) -> list[list[Any]]:
     return [[c.text if c.suppressed else c.value for c in row] for row in table.rows]
@@ -51,7 +53,8 @@ def _rows_of(dicts: list[dict[str, Any]], keys: list[str]) -> list[list[Any]]:
     return [[d.get(k) for k in keys] for d in dicts]
 
 
-env.globals.update(role_labels=ROLE_LABELS, outcome_labels=OUTCOME_LABELS, table_labels=TABLE_LABELS, table_rows=_table_rows,
+env.globals.update(role_labels=ROLE_LABELS, outcome_labels=OUTCOME_LABELS, table_labels=TABLE_LABELS,
+                   period_labels=PERIOD_LABELS, table_rows=_table_rows,
                    rows_of=_rows_of)
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from culturecoop.errors import UserError
 from culturecoop.warehouse.engine import Warehouse
-from culturecoop.web.i18n import Translator, _
+from culturecoop.web.i18n import Translator, _, retranslate
 
 
 @dataclass(frozen=True)
@@ -109,6 +109,18 @@ def to_jsonable(value: Any) -> Any:
 
 # --- laying a result out -------------------------------------------------------------------
 
+# Column and key-figure names of the reports, in words (anything else is shown as its name).
+COLUMN_LABELS: dict[str, str] = {}
+
+
+def label(key: str, t: Translator) -> str:
+    """A column or key-figure name in the reader's language."""
+    known = COLUMN_LABELS.get(key)
+    if known is not None:
+        return t(known)
+    text = key.replace("_", " ")
+    return text[:1].upper() + text[1:]
+
 MONEY_WORDS = ("revenue", "price", "amount", "basket", "spend", "monetary")
 SHARE_WORDS = ("share", "rate", "pct", "percent", "probability", "jaccard")
 TIME_WORDS = ("month", "week", "period", "date", "day", "year", "cohort", "_at")
@@ -130,6 +142,7 @@ class TableView:
     rows: list[list[Cell]]
     pooled: bool
     chart: dict[str, Any] | None = None
+    meanings: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -205,7 +218,7 @@ def _table(table_id: str, title: str, rows: list[dict[str, Any]], pooled: bool, 
     for row in rows:
         hidden = _suppressed_keys(row)
         view_rows.append([_cell(row.get(key), kinds[key], t, k, key in hidden) for key in keys])
-    view = TableView(table_id, title, [(key, key.replace("_", " ")) for key in keys], view_rows, pooled)
+    view = TableView(table_id, title, [(key, label(key, t)) for key in keys], view_rows, pooled)
     view.chart = _chart(table_id, title, keys, kinds, view_rows, k)
     return view
 
@@ -241,6 +254,12 @@ def _chart(table_id: str, title: str, keys: list[str], kinds: dict[str, str], ro
     }
 
 
+SKIPPED_KEYS = frozenset({
+    "available", "k", "policy", "params", "report", "name", "member_id", "pooled", "audit_id", "titles",
+    "column_meanings", "suppressed_label", "engine", "release", "title", "epsilon_spent",
+})
+
+
 def build_tab_view(tab: Tab, payloads: dict[str, dict[str, Any]], t: Translator) -> TabView:
     """Lay out the JSON answers of a tab's reports as key figures, tables and charts."""
     available = all(p.get("available") for p in payloads.values())
@@ -251,17 +270,23 @@ def build_tab_view(tab: Tab, payloads: dict[str, dict[str, Any]], t: Translator)
         k = payload.get("k") or (payload.get("policy") or {}).get("k")
         view.k = view.k or (int(k) if isinstance(k, int | float) else None)
         pooled = bool(payload.get("pooled", name in POOLED_REPORTS))
+        titles: dict[str, str] = payload.get("titles") or {}
+        meanings: dict[str, dict[str, str]] = payload.get("column_meanings") or {}
+        main = next(iter(titles), "rows")
         for key, value in payload.items():
-            if key in ("available", "k", "policy", "params", "report", "name", "member_id", "pooled", "audit_id"):
+            if key in SKIPPED_KEYS:
                 continue
             if isinstance(value, list) and (not value or isinstance(value[0], dict)):
-                title = t(REPORT_TITLES.get(name, name)) + ("" if key in ("rows", "data") else f" — {key.replace('_', ' ')}")
-                view.tables.append(_table(f"{name}-{key}", title, value, pooled, t, view.k))
+                table_name = main if key == "rows" else key
+                title = titles.get(table_name) or t(REPORT_TITLES.get(name, name))
+                table = _table(f"{name}-{table_name}", retranslate(title, t.language), value, pooled, t, view.k)
+                table.meanings = {c: retranslate(m, t.language) for c, m in meanings.get(table_name, {}).items()}
+                view.tables.append(table)
             elif isinstance(value, dict) and value and all(not isinstance(v, dict | list) for v in value.values()):
                 kinds = {kk: _kind(kk, [vv]) for kk, vv in value.items()}
-                view.kpis += [(kk.replace("_", " "), _cell(vv, kinds[kk], t, view.k, False)) for kk, vv in value.items()]
-            elif isinstance(value, str) and key in ("note", "notes", "message", "method"):
-                view.notes.append(value)
+                view.kpis += [(label(kk, t), _cell(vv, kinds[kk], t, view.k, False)) for kk, vv in value.items()]
+            elif isinstance(value, str) and key in ("note", "message", "method"):
+                view.notes.append(retranslate(value, t.language))
             elif isinstance(value, list) and key == "notes":
-                view.notes += [str(v) for v in value]
+                view.notes += [retranslate(str(v), t.language) for v in value]
     return view

@@ -49,8 +49,17 @@ class InvitationPublic(BaseModel):
     link: str = Field(description="One-time link to give the invited person (shown once).")
 
 
+class PrivacyPublic(BaseModel):
+    available: bool
+    k: int | None = Field(default=None, description="Minimum cell size: smaller cross-member cells show as “< k”.")
+    noise: bool | None = Field(default=None, description="Differential-privacy noise on cross-member counts.")
+    epsilon_per_release: float | None = None
+    epsilon_budget: float | None = Field(default=None, description="ε each member may spend per period.")
+    budget_period: str | None = None
+
+
 def privacy_settings(warehouse: Warehouse) -> dict[str, Any]:
-    """The privacy policy in force, from the privacy gate when it offers one."""
+    """The privacy policy in force, from the privacy gate."""
     try:
         gate = importlib.import_module("culturecoop.privacy.gate")
     except ImportError:
@@ -59,6 +68,26 @@ def privacy_settings(warehouse: Warehouse) -> dict[str, Any]:
     if current is None:
         return {"available": False}
     return {"available": True, **to_jsonable(current(warehouse))}
+
+
+@router.get("/api/v1/privacy", response_model=PrivacyPublic, tags=["members"])
+def api_privacy(principal: PrincipalDep, warehouse: WarehouseDep) -> dict[str, Any]:
+    """The cooperative's privacy policy: k, noise, ε per release and budget."""
+    return privacy_settings(warehouse)
+
+
+@router.post("/admin/privacy", include_in_schema=False)
+def admin_privacy(principal: CoopAdmin, warehouse: WarehouseDep,
+                  k: Annotated[int, Form(ge=2, le=1000)],
+                  epsilon_per_release: Annotated[float, Form(gt=0, le=100)],
+                  epsilon_budget: Annotated[float, Form(gt=0, le=10_000)],
+                  budget_period: Annotated[Literal["month", "quarter", "year"], Form()],
+                  noise: Annotated[str, Form(max_length=5)] = "") -> Response:
+    gate = importlib.import_module("culturecoop.privacy.gate")
+    gate.set_policy(warehouse, principal.account.account_id, min_patrons=k, noise=noise == "on",
+                    epsilon_per_release=epsilon_per_release, epsilon_budget=epsilon_budget,
+                    budget_period=budget_period)
+    return RedirectResponse("/admin#privacy", status_code=303)
 
 
 def _invite(warehouse: Warehouse, principal: Principal, email: str, role: str, member_id: str | None) -> dict[str, Any]:

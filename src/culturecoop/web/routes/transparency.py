@@ -32,6 +32,10 @@ def transparency_payload(warehouse: Warehouse, member_id: str) -> dict[str, Any]
         return {"available": False, "audit": [], "count": 0, "budget": None}
     entries_of = getattr(audit, "entries_for_member", None)
     entries = to_jsonable(entries_of(warehouse, member_id)) if entries_of else []
+    for entry in entries:
+        # Who asked is shown for the member's own requests; another member's staff stays private.
+        if entry.get("member_id") != member_id and "actor" in entry:
+            entry["actor"] = entry.get("member_id")
     budget = None
     try:
         budget_module = importlib.import_module("culturecoop.privacy.budget")

@@ -336,4 +336,3 @@ Tournée Nordique, Hiver Doux Tour, Retour aux sources, Grand Nord Tour, Les Ann
 Midnight Roads Tour, Electric Dreams Tour, La Tournée des Quais, Under the Aurora Tour,
 Summer Static Tour, Rouge Tour, En spectacle, Le Show de l'année, Unplugged, Acoustique
 """)
-FESTIVAL_STAGES = ("Scène Quai", "Scène Hangar", "Dôme", "Scène Bouleau")

@@ -84,7 +84,7 @@ def _production(rng: np.random.Generator, spec: cat.MemberSpec, local: bool,
             artists += (_person(rng, rng.random() < 0.5),)
         roll = rng.random()
         title = (f"Hommage à {_pick(rng, cat.JAZZ_HOMAGES)}" if roll < 0.1
-                 else "Jam du mardi" if roll < 0.16
+                 else "Jam session du Dièse" if roll < 0.16
                  else f"{head} - lancement d'album" if roll < 0.26 else head)
         return title, artists
     if kind == "theatre":
@@ -95,10 +95,13 @@ def _production(rng: np.random.Generator, spec: cat.MemberSpec, local: bool,
                 else _person(rng, local))
         support = _pick(rng, cat.LOCAL_DJS + cat.INTL_DJS)
         artists = (head, support) if support != head else (head,)
-        title = head if rng.random() < 0.5 else f"{_pick(rng, cat.FESTIVAL_STAGES)} : {head}"
+        roll = rng.random()
+        title = (head if roll < 0.5 else f"{head} b2b {support}" if roll < 0.65
+                 else f"{spec.name} : {head}")
         return title, artists
     if kind == "orchestra":
-        soloist = f"{_person(rng, local)} ({_pick(rng, cat.INSTRUMENTS)})"
+        soloist = (_pick(rng, cat.LOCAL_ENSEMBLES if local else cat.INTL_ENSEMBLES)
+                   if rng.random() < 0.15 else f"{_person(rng, local)} ({_pick(rng, cat.INSTRUMENTS)})")
         conductor = _pick(rng, cat.HOUSE_CONDUCTOR_LOCAL + cat.HOUSE_CONDUCTOR_INTL)
         return _pick(rng, cat.ORCHESTRA_TITLES), (soloist, conductor, spec.name)
     if kind == "museum":
@@ -144,15 +147,19 @@ def make_events(rng: np.random.Generator, spec: cat.MemberSpec, n: int) -> Event
     popularity = rng.lognormal(0.0, 0.45, size=n)
     venue_w = np.array([v.capacity for v in spec.venues], dtype=float) ** 0.5
     lo, hi = spec.price_range
+    # Systematic sampling: the trend genre's share in any stretch of time follows the planted
+    # line closely, instead of wandering with independent coin flips.
+    trend_acc = rng.random()
     i = 0
     while i < n:
         run = max(1, int(rng.poisson(spec.run_length))) if spec.run_length > 1 else 1
         block = slice(i, min(n, i + run))
         local = bool(rng.random() < spec.local_share)
         if spec.member_id == cat.TREND_MEMBER:
-            p_trend = cat.TREND_START + (cat.TREND_END - cat.TREND_START) * frac[i]
-            main = (_weighted(rng, cat.TREND_LABELS) if rng.random() < p_trend
-                    else _weighted(rng, spec.genres))
+            trend_acc += cat.TREND_START + (cat.TREND_END - cat.TREND_START) * frac[i]
+            trend = trend_acc >= 1.0
+            trend_acc -= float(trend)
+            main = _weighted(rng, cat.TREND_LABELS) if trend else _weighted(rng, spec.genres)
         else:
             main = _weighted(rng, spec.genres)
         ev_labels: tuple[str, ...] = (main,)

@@ -10,7 +10,6 @@ e-mail case and whitespace, several phone formats, and a few people with two cus
 
 from __future__ import annotations
 
-import datetime as dt
 import unicodedata
 from dataclasses import dataclass
 
@@ -371,8 +370,3 @@ def assign_patron_ids(rng: np.random.Generator, spec: MemberSpec, records: Recor
     else:
         numbers = order.astype(np.int64) + start
     records.patron_id = np.array([style.format(v) for v in numbers.tolist()], dtype=object)
-
-
-def birth_dates_as_dates(values: np.ndarray) -> list[dt.date | None]:
-    """NumPy days (NaT for missing) as Python dates for writers that need objects."""
-    return [None if np.isnat(v) else v.astype(dt.date) for v in values]

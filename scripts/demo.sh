@@ -48,3 +48,26 @@ What to run next:
   .venv/bin/python -c "import duckdb; print(duckdb.connect('$out/coop.duckdb', read_only=True).sql('SELECT member_id, count(*) tickets FROM ticket GROUP BY 1'))"
   .venv/bin/culturecoop ingest $out/packages/jazz-dieze --db $out/coop.duckdb   (again: nothing changes)
 MSG
+
+# The dashboard (issue 5): a demo admin and one demo account per member, then the server.
+# DEMO_SERVE=0 creates the accounts and ends without starting the server (non-interactive runs).
+step "6. The dashboard: demo accounts, then the server (DEMO_SERVE=0 skips the server)"
+port="${DEMO_PORT:-8000}"
+CULTURECOOP_DEMO_PASSWORD="${DEMO_PASSWORD:-demo-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')}"
+export CULTURECOOP_DEMO_PASSWORD
+$cc users add admin@demo.coop --db "$out/coop.duckdb" --role coop_admin --name "Demo admin" \
+  --password-env CULTURECOOP_DEMO_PASSWORD
+members=$("$py" -c 'import json,sys; print(" ".join(m["member_id"] for m in json.load(open(sys.argv[1]))))' "$out/exports/members.json")
+for member in $members; do
+  $cc users add "$member@demo.coop" --db "$out/coop.duckdb" --role member_admin --member "$member" \
+    --name "Demo $member" --password-env CULTURECOOP_DEMO_PASSWORD
+done
+{
+  printf '\nDashboard: http://127.0.0.1:%s/   (API documentation: http://127.0.0.1:%s/docs)\n' "$port" "$port"
+  printf 'Password of every demo account: %s\n' "$CULTURECOOP_DEMO_PASSWORD"
+  printf '  %-34s %s\n' "admin@demo.coop" "cooperative admin"
+  for member in $members; do printf '  %-34s %s\n' "$member@demo.coop" "member admin of $member"; done
+} >&2
+if [ "${DEMO_SERVE:-1}" != "0" ]; then
+  exec $cc serve --db "$out/coop.duckdb" --keys "$out/keys" --port "$port"
+fi

@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from culturecoop.errors import UserError
+from culturecoop.schema.taxonomy import GENRE_LABELS
 from culturecoop.warehouse.engine import Warehouse
 from culturecoop.web.i18n import Translator, _, retranslate
 
@@ -191,6 +192,9 @@ def _cell(value: Any, kind: str, t: Translator, k: int | None, suppressed: bool)
         return Cell(value, ", ".join(str(v) for v in value))
     if isinstance(value, bool):
         return Cell(value, t(_("yes")) if value else t(_("no")))
+    if isinstance(value, str) and value in GENRE_LABELS:
+        french, english = GENRE_LABELS[value]
+        return Cell(value, french if t.language == "fr" else english)
     return Cell(value, str(value))
 
 
@@ -242,7 +246,7 @@ def _chart(table_id: str, title: str, keys: list[str], kinds: dict[str, str], ro
         "title": title,
         "kind": "line" if is_time else "bar",
         "x_label": x_key.replace("_", " "),
-        "x": [row[x_index].value if row[x_index].value is not None else row[x_index].text for row in rows],
+        "x": [row[x_index].value if kinds[x_key] == "date" else row[x_index].text for row in rows],
         "series": [
             {"name": keys[i].replace("_", " "), "y": [row[i].value if not row[i].suppressed else None for row in rows]}
             for i in series_idx

@@ -40,7 +40,7 @@ def _params(from_: date | None, to: date | None, event: str | None) -> dict[str,
     if from_ and to and from_ > to:
         raise WebError(400, _("The period starts after it ends ({start} > {end}); swap the dates."),
                        start=from_.isoformat(), end=to.isoformat())
-    return {"from": from_, "to": to, "event_id": event}
+    return {"from": from_, "to": to, "event": event}
 
 
 def report_payload(warehouse: Warehouse, member_id: str, name: str, params: dict[str, Any]) -> dict[str, Any]:

@@ -2,5 +2,6 @@
 
 from culturecoop.cli import ingest_cmd, keys_cmd  # noqa: F401
 from culturecoop.cli import link_cmd  # noqa: F401
+from culturecoop.cli import prepare_cmd  # noqa: F401
 from culturecoop.cli import serve_cmd, users_cmd  # noqa: F401
 from culturecoop.cli import synth_cmd  # noqa: F401

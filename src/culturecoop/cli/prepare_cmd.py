@@ -1,0 +1,114 @@
+"""`culturecoop prepare`: an export becomes a contribution package on the member's machine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from culturecoop.cli.app import app, console, emit_json
+from culturecoop.errors import UserError
+from culturecoop.i18n import _
+from culturecoop.ingest.package import MemberInfo
+from culturecoop.ingest.prepare import STEPS, PrepareSummary, prepare
+from culturecoop.ingest.profile import load_profile
+from culturecoop.ingest.validate import RULES
+from culturecoop.schema.model import MEMBER_KINDS
+
+
+def _step_labels() -> dict[str, str]:
+    return {
+        "read": _("Reading the export"),
+        "validate": _("Checking every row"),
+        "rejects": _("Writing the rejects file"),
+        "split": _("Splitting events, patrons, tickets and consents"),
+        "pseudonymize": _("Pseudonymizing patrons"),
+        "write": _("Writing the package"),
+    }
+
+
+def _print_summary(summary: PrepareSummary) -> None:
+    console.print(
+        _("Rows read: {rows_in} = {accepted} accepted + {rejected} rejected.").format(
+            rows_in=summary.rows_in, accepted=summary.rows_accepted, rejected=summary.rows_rejected),
+        highlight=False,
+    )
+    if summary.rejects_by_reason:
+        table = Table(title=_("Rejected rows by reason (a row can fail several rules)"), title_justify="left")
+        table.add_column(_("rule"))
+        table.add_column(_("rows"), justify="right")
+        for reason, count in summary.rejects_by_reason.items():
+            table.add_row(reason, str(count))
+        console.print(table)
+    tables = ", ".join(f"{name} {count}" for name, count in summary.rows_per_table.items())
+    console.print(_("Package rows: {tables}.").format(tables=tables), highlight=False)
+    if summary.blank_lines:
+        console.print(_("Blank lines skipped: {n}.").format(n=summary.blank_lines))
+    for name, count in summary.values_dropped.items():
+        console.print(
+            _("{n} patrons had a {field} that could not be read; it was left empty.").format(n=count, field=name)
+        )
+    if summary.genres_unmapped:
+        labels = ", ".join(list(summary.genres_unmapped)[:8])
+        console.print(
+            _("Genre labels outside the taxonomy (counted as other): {labels}.").format(labels=labels),
+            highlight=False,
+        )
+    console.print(_("Package written to {path} in {seconds:.1f} s.").format(path=summary.package, seconds=summary.seconds), highlight=False)
+    if summary.rows_rejected:
+        console.print(
+            _("Rejected rows, with their line numbers and reasons, are in {path} (it holds personal "
+              "data: keep it on this machine).").format(path=summary.rejects_file),
+            highlight=False,
+        )
+
+
+@app.command("prepare")
+def prepare_command(
+    file: Path = typer.Argument(..., help="The export to prepare (CSV, JSON lines or XLSX)."),
+    member: str = typer.Option(..., "--member", help="Your member identifier, e.g. jazz-dieze."),
+    profile: str = typer.Option(None, "--profile", help="A built-in mapping profile, e.g. canonical."),
+    mapping: Path = typer.Option(None, "--mapping", help="Your own mapping profile (YAML)."),
+    keys: Path = typer.Option(..., "--keys", help="Folder holding linkage.secret and campaign.public."),
+    out: Path = typer.Option(..., "--out", help="Package folder to create (must not exist)."),
+    name: str = typer.Option(None, "--name", help="Display name of your organization."),
+    kind: str = typer.Option("other", "--kind", help="Kind of organization: " + ", ".join(MEMBER_KINDS) + "."),
+    region: str = typer.Option(None, "--region", help="Administrative region, e.g. Montréal."),
+    rejects: Path = typer.Option(None, "--rejects", help="Rejects file (default: beside the package, PKG.rejects.csv)."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON summary on standard output."),
+) -> None:
+    """Turn an export into a contribution package with no personal data in clear."""
+    if kind not in MEMBER_KINDS:
+        raise UserError(
+            _("{kind} is not a kind of member; use one of {kinds}.").format(kind=kind, kinds=", ".join(MEMBER_KINDS))
+        )
+    if not member.strip():
+        raise UserError(_("The member identifier is empty; give --member, e.g. --member jazz-dieze."))
+    chosen = load_profile(name=profile, path=mapping)
+    labels = _step_labels()
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+        console=console, transient=True,
+    ) as progress:
+        task = progress.add_task(labels["read"], total=len(STEPS))
+
+        def on_step(step: str) -> None:
+            progress.update(task, description=labels.get(step, step), completed=STEPS.index(step))
+
+        summary = prepare(
+            file,
+            member=MemberInfo(member, name or member, kind, region),
+            profile=chosen,
+            keys_dir=keys,
+            out=out,
+            rejects=rejects,
+            step=on_step,
+        )
+        progress.update(task, completed=len(STEPS))
+    _print_summary(summary)
+    if as_json:
+        payload = summary.to_json()
+        payload["rules"] = RULES
+        emit_json(payload)

@@ -1,0 +1,397 @@
+"""Reading an export into DuckDB as text: one row per source line, with its number and raw text.
+
+``read_source`` creates the table ``src`` on an in-memory connection::
+
+    src(line_no BIGINT, raw VARCHAR, malformed BOOLEAN, <one VARCHAR per canonical field>)
+
+Why not DuckDB's CSV parser directly? Rejects must name the exact source line and carry the
+raw line, and a broken quote must be one ``malformed_line`` reject, not a parser that swallows
+the following lines into one field (RFC 4180 lets a quoted field span lines) or stops the file.
+So the file is read as *lines* by DuckDB (parallel, ``WITH ORDINALITY`` gives the line number),
+and each line is split into fields in SQL: a line without a quote character is a plain
+``string_split``; a line with quotes is split on the quote character, the delimiters outside
+quotes become a field break, and a quote anywhere but at a field's edges, an odd number of
+quotes or a wrong field count makes the line malformed. The cost is that a quoted field cannot
+span lines (each of its lines becomes a ``malformed_line`` reject, counted, never lost).
+
+Encodings other than UTF-8 are transcoded to a UTF-8 temporary file in streaming chunks
+(DuckDB reads only UTF-8, UTF-16 and a strict Latin-1); JSON lines are validated and
+extracted with DuckDB's JSON functions; XLSX sheets are read with openpyxl (real date and
+number cells rendered in ISO form).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import difflib
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from culturecoop.errors import UserError
+from culturecoop.i18n import _
+from culturecoop.ingest.profile import CANONICAL_FIELDS, REQUIRED_FIELDS, Profile
+
+# A separator that never occurs in text: DuckDB's CSV reader then returns each line whole.
+_NO_DELIMITER = "\x01\x02\x03"
+_CHUNK = 8 << 20
+_FIELD_BREAK = "\x1f"
+
+
+@dataclass
+class SourceInfo:
+    """Where the rows are: ``relation`` is a SQL subquery (with ``params``) yielding
+    ``line_no, raw, blank, malformed`` and one text column per canonical field."""
+
+    path: Path
+    text_path: Path | None
+    header: list[str]
+    header_line: int
+    relation: str
+    params: dict[str, Any]
+    blank_rows: int = 0  # blank rows already left out of ``relation`` (spreadsheets)
+
+
+def _line_of(path: Path, offset: int) -> int:
+    """1-based line number of byte ``offset`` of ``path``."""
+    count = 1
+    done = 0
+    with path.open("rb") as f:
+        while done < offset:
+            block = f.read(min(_CHUNK, offset - done))
+            if not block:
+                break
+            count += block.count(b"\n")
+            done += len(block)
+    return count
+
+
+def _first_utf8_error(path: Path) -> int | None:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    done = 0
+    with path.open("rb") as f:
+        while block := f.read(_CHUNK):
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                return done + exc.start
+            done += len(block)
+    return None
+
+
+def _head(path: Path, n: int) -> bytes:
+    with path.open("rb") as f:
+        return f.read(n)
+
+
+def _not_utf8(path: Path, offset: int | None) -> UserError:
+    suggestion = "utf-16" if _head(path, 2) in (b"\xff\xfe", b"\xfe\xff") else "cp1252"
+    line = _line_of(path, offset) if offset is not None else 1
+    return UserError(
+        _("{path} is not UTF-8 text (first invalid byte on line {line}); it looks like {encoding}: "
+          "use a mapping with `encoding: {encoding}` (Excel in French usually writes cp1252).").format(
+            path=path.name, line=line, encoding=suggestion)
+    )
+
+
+def transcode_to_utf8(path: Path, encoding: str, out: Path) -> None:
+    """Copy ``path`` decoded from ``encoding`` to ``out`` as UTF-8, in streaming chunks.
+
+    Refuses (``UserError``) bytes the encoding does not define, a UTF-8 file declared as a
+    single-byte encoding, Windows-1252 punctuation declared as Latin-1, and a file declared
+    UTF-16 that has neither a byte-order mark nor NUL bytes.
+    """
+    name = codecs.lookup(encoding).name
+    decoder = codecs.getincrementaldecoder(name)(errors="strict")
+    checked_utf8 = False
+    done = 0
+    with path.open("rb") as src, out.open("w", encoding="utf-8", newline="") as dst:
+        while block := src.read(_CHUNK):
+            if done == 0 and name.startswith("utf-16") and block[:2] not in (b"\xff\xfe", b"\xfe\xff") \
+                    and b"\x00" not in block[:4096]:
+                raise UserError(
+                    _("{path} does not look like UTF-16 text; set the mapping's encoding to the one "
+                      "the file was saved in (utf-8 or cp1252).").format(path=path.name)
+                )
+            if not checked_utf8 and not name.startswith("utf") and re.search(rb"[\x80-\xff]", block):
+                checked_utf8 = True
+                if _looks_utf8(block):
+                    raise UserError(
+                        _("{path} looks like UTF-8 text but the mapping says {encoding}; use "
+                          "`encoding: utf-8` (or the built-in profile meant for UTF-8 files).").format(
+                            path=path.name, encoding=encoding)
+                    )
+            try:
+                text = decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                raise UserError(
+                    _("{path} is not valid {encoding} text (line {line}); check which encoding the "
+                      "file was saved in and set it in the mapping (utf-8, cp1252 or latin-1).").format(
+                        path=path.name, encoding=encoding, line=_line_of(path, done + exc.start))
+                ) from None
+            if name == "iso8859-1" and re.search("[\x80-\x9f]", text):
+                raise UserError(
+                    _("{path} holds Windows-1252 characters (such as curly quotes) that Latin-1 does "
+                      "not have; use `encoding: cp1252` in the mapping.").format(path=path.name)
+                )
+            dst.write(text.lstrip("\ufeff") if done == 0 else text)
+            done += len(block)
+        dst.write(decoder.decode(b"", final=True))
+
+
+def _looks_utf8(block: bytes) -> bool:
+    """True when the non-ASCII bytes of ``block`` form valid multi-byte UTF-8 sequences."""
+    try:
+        block.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # A sequence cut at the end of the block is still UTF-8.
+        return exc.start >= len(block) - 3 and exc.reason == "unexpected end of data"
+    return True
+
+
+def _closest_columns(wanted: str, present: Iterable[str]) -> str:
+    match = difflib.get_close_matches(wanted, list(present), n=1, cutoff=0.4)
+    return _("\"{wanted}\" (closest present: \"{match}\")").format(wanted=wanted, match=match[0]) \
+        if match else f"\"{wanted}\""
+
+
+def _missing_columns(path: Path, profile: Profile, missing: list[str], present: list[str]) -> UserError:
+    described = ", ".join(_closest_columns(m, present) for m in missing)
+    return UserError(
+        _("{path} lacks the column(s) {columns} that the profile {profile} maps; export them or "
+          "fix the column names in a mapping file (--mapping).").format(
+            path=path.name, columns=described, profile=profile.name)
+    )
+
+
+def match_columns(path: Path, profile: Profile, header: list[str]) -> dict[str, int]:
+    """Canonical field -> 1-based position in ``header`` (exact name, else case/accent-insensitive)."""
+    exact = {name: i + 1 for i, name in reversed(list(enumerate(header)))}
+    loose: dict[str, int] = {}
+    for i, name in reversed(list(enumerate(header))):
+        loose[_loose(name)] = i + 1
+    positions: dict[str, int] = {}
+    missing: list[str] = []
+    for canonical, column in profile.columns.items():
+        pos = exact.get(column) or loose.get(_loose(column))
+        if pos is None:
+            missing.append(column)
+        else:
+            positions[canonical] = pos
+    if missing:
+        raise _missing_columns(path, profile, missing, header)
+    return positions
+
+
+def _loose(name: str) -> str:
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", name.strip().casefold())
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+def empty_file(path: Path) -> UserError:
+    return UserError(
+        _("{path} is empty; export the data again from your ticketing software.").format(path=path.name)
+    )
+
+
+def header_only(path: Path) -> UserError:
+    return UserError(
+        _("{path} has a header but no data rows; export a period that has sales.").format(path=path.name)
+    )
+
+
+def read_source(path: Path, profile: Profile, workdir: Path,
+                con: duckdb.DuckDBPyConnection) -> SourceInfo:
+    """Check ``path`` and describe its rows as a relation (see the module docstring).
+
+    Raises ``UserError`` for a missing or empty file, a wrong encoding (detected on the
+    first lines here; ``translate_read_error`` covers the rest of the file) or missing columns.
+    """
+    if not path.exists():
+        raise UserError(_("The file {path} does not exist; check the path.").format(path=path))
+    if path.is_dir():
+        raise UserError(_("{path} is a folder; give the export file itself.").format(path=path))
+    if path.stat().st_size == 0:
+        raise empty_file(path)
+    if profile.format == "xlsx":
+        from culturecoop.ingest.read_xlsx import read_xlsx
+
+        return read_xlsx(con, path, profile)
+    text_path = path
+    if codecs.lookup(profile.encoding).name not in ("utf-8", "utf-8-sig"):
+        text_path = workdir / "source.utf8"
+        transcode_to_utf8(path, profile.encoding, text_path)
+    elif _head(path, 2) in (b"\xff\xfe", b"\xfe\xff"):
+        raise _not_utf8(path, 0)
+    head = _first_lines(path, text_path, profile)
+    if profile.format == "jsonl":
+        return _jsonl_relation(path, text_path, profile, head)
+    return _csv_relation(path, text_path, profile, head)
+
+
+def translate_read_error(exc: duckdb.Error, info: SourceInfo) -> UserError | None:
+    """The one-sentence error for a DuckDB failure while reading the source, if it is one."""
+    text = str(exc).lower()
+    if info.text_path is not None and ("unicode" in text or "utf-8" in text):
+        return _not_utf8(info.path, _first_utf8_error(info.text_path))
+    return None
+
+
+def _first_lines(path: Path, text_path: Path, profile: Profile, limit: int = 1000) -> list[tuple[int, str]]:
+    """Up to ``limit`` non-blank (line number, text) pairs after ``skip_lines``."""
+    out: list[tuple[int, str]] = []
+    try:
+        with text_path.open(encoding="utf-8", newline="") as f:
+            for number, line in enumerate(f, start=1):
+                text = line.rstrip("\r\n").lstrip("\ufeff") if number == 1 else line.rstrip("\r\n")
+                if number > profile.skip_lines and text.replace(profile.delimiter, "").strip():
+                    out.append((number, text))
+                    if len(out) >= limit:
+                        break
+    except UnicodeDecodeError:
+        raise _not_utf8(path, _first_utf8_error(text_path)) from None
+    if not out:
+        raise empty_file(path)
+    return out
+
+
+def _read_lines(params: dict[str, Any]) -> str:
+    # One column per line: DuckDB's CSV reader with a delimiter that never occurs and no quote.
+    params["no_delim"] = _NO_DELIMITER
+    return """(SELECT ordinality AS line_no, line FROM read_csv($file, columns = {'line': 'VARCHAR'},
+               delim = $no_delim, quote = '', escape = '', header = false, auto_detect = false,
+               strict_mode = false) WITH ORDINALITY)"""
+
+
+def _char(c: str) -> str:
+    # Delimiter and quote enter the SQL as chr(code): constant-folded like a literal (a bound
+    # parameter makes DuckDB's split markedly slower) and immune to quoting mistakes.
+    return f"chr({ord(c)})"
+
+
+def _csv_relation(path: Path, text_path: Path, profile: Profile, head: list[tuple[int, str]]) -> SourceInfo:
+    header_line, header_text = head[0]
+    reader = csv.reader([header_text], delimiter=profile.delimiter, quotechar=profile.quote or None,
+                        quoting=csv.QUOTE_MINIMAL if profile.quote else csv.QUOTE_NONE)
+    header = [h.strip() for h in next(reader)]
+    positions = match_columns(path, profile, header)
+    fields = [
+        f"nullif(f[{positions[c]}], '') AS {c}" if c in positions else f"NULL::VARCHAR AS {c}"
+        for c in CANONICAL_FIELDS
+    ]
+    d = _char(profile.delimiter)
+    if profile.quote:
+        q = _char(profile.quote)
+        # Split on the quote: even (1-based) segments are inside quotes and kept whole; in the
+        # others each delimiter is a field break, and an empty inner segment is an escaped
+        # quote (""). An odd number of quotes (an even number of segments) is an unterminated
+        # quote: malformed. A stray pair of quotes inside a field is read leniently (the
+        # quotes are dropped), as DuckDB's own reader does outside strict mode.
+        split = f"""CASE WHEN s IS NULL THEN string_split(line, {d})
+                 ELSE string_split(array_to_string(list_transform(s, lambda x, i:
+                     CASE WHEN i % 2 = 0 THEN x
+                          WHEN i > 1 AND i < len(s) AND x = '' THEN {q}
+                          ELSE replace(x, {d}, '{_FIELD_BREAK}') END), ''), '{_FIELD_BREAK}') END"""
+        bad_quotes = "s IS NOT NULL AND len(s) % 2 = 0"
+        segments = f"CASE WHEN contains(line, {q}) THEN string_split(line, {q}) END"
+    else:
+        split, bad_quotes, segments = f"string_split(line, {d})", "false", "NULL::VARCHAR[]"
+    params: dict[str, Any] = {"file": str(text_path), "n": len(header), "h": header_line}
+    # A line of nothing but spaces and delimiters (Excel's ";;;;" rows) is blank, not a row;
+    # ltrim with a character set stops at the first other character, so it costs nothing.
+    relation = f"""(
+        SELECT line_no, raw, blank, NOT blank AND (({bad_quotes}) OR len(f) <> $n) AS malformed,
+               {", ".join(fields)}
+        FROM (SELECT line_no, line AS raw, blank, s, {split} AS f
+              FROM (SELECT line_no, line,
+                           coalesce(ltrim(line, ' ' || {d} || chr(9) || chr(13)) = '', true) AS blank,
+                           {segments} AS s
+                    FROM {_read_lines(params)} WHERE line_no > $h)))"""
+    return SourceInfo(path=path, text_path=text_path, header=header, header_line=header_line,
+                      relation=relation, params=params)
+
+
+def _json_path(dotted: str) -> str:
+    return "$." + ".".join('"' + part.replace('"', '\\"') + '"' for part in dotted.split("."))
+
+
+def _flatten(obj: Any, prefix: str = "") -> Iterable[str]:
+    if isinstance(obj, dict):
+        for key, value in obj.items():
+            name = f"{prefix}{key}"
+            yield name
+            yield from _flatten(value, name + ".")
+
+
+def _jsonl_relation(path: Path, text_path: Path, profile: Profile, head: list[tuple[int, str]]) -> SourceInfo:
+    seen: set[str] = set()
+    for _number, line in head:
+        try:
+            seen.update(_flatten(json.loads(line)))
+        except ValueError:
+            continue
+    # JSON exporters omit empty keys, so only the fields a ticket cannot do without must appear.
+    missing = [profile.columns[f] for f in REQUIRED_FIELDS if profile.columns[f] not in seen]
+    if missing:
+        raise _missing_columns(path, profile, missing, sorted(seen))
+    mapped = [f for f in CANONICAL_FIELDS if f in profile.columns]
+    fields = [
+        f"nullif(v[{mapped.index(f) + 1}], '') AS {f}" if f in profile.columns else f"NULL::VARCHAR AS {f}"
+        for f in CANONICAL_FIELDS
+    ]
+    params: dict[str, Any] = {
+        "file": str(text_path), "paths": [_json_path(profile.columns[f]) for f in mapped],
+        "skip": profile.skip_lines,
+    }
+    relation = f"""(
+        SELECT line_no, raw, blank, NOT blank AND NOT ok AS malformed, {", ".join(fields)}
+        FROM (SELECT line_no, line AS raw, blank, ok,
+                     CASE WHEN ok THEN json_extract_string(line, $paths) END AS v
+              FROM (SELECT line_no, line, blank,
+                           NOT blank AND coalesce(json_valid(line) AND json_type(line) = 'OBJECT', false) AS ok
+                    FROM (SELECT line_no, line, trim(coalesce(line, '')) = '' AS blank
+                          FROM {_read_lines(params)} WHERE line_no > $skip))))"""
+    return SourceInfo(path=path, text_path=text_path, header=[], header_line=profile.skip_lines,
+                      relation=relation, params=params)
+
+
+def render_cell(value: Any, decimal: str) -> str | None:
+    """The text of one spreadsheet cell as the profile's parsers expect it (ISO dates)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, date):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, time):
+        return value.strftime("%H:%M:%S")
+    if isinstance(value, float):
+        text = str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+        return text.replace(".", decimal)
+    return str(value)
+
+
+def arrow_src(line_nos: list[int], raws: list[str], columns: dict[str, list[str | None]]) -> pa.Table:
+    """An in-memory ``src`` table (for sources read in Python) with every canonical field."""
+    n = len(line_nos)
+    data: dict[str, Any] = {
+        "line_no": pa.array(line_nos, pa.int64()),
+        "raw": pa.array(raws, pa.string()),
+        "blank": pa.array([False] * n, pa.bool_()),
+        "malformed": pa.array([False] * n, pa.bool_()),
+    }
+    for f in CANONICAL_FIELDS:
+        data[f] = pa.array(columns.get(f, [None] * n), pa.string())
+    return pa.table(data)

@@ -1,0 +1,186 @@
+"""Splitting accepted flat rows into the canonical ``event``, ``patron``, ``ticket`` and ``consent``.
+
+Real exports repeat the buyer and the event on every ticket row. Each event keeps the values
+of its first accepted row; each patron keeps the values of its latest purchase (ties broken by
+line number, so the result never depends on thread scheduling). Event and patron fields are
+normalized here, once per distinct event or patron, not once per ticket.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from culturecoop.ingest.profile import DEFAULT_LANGUAGE_VALUES, Profile
+from culturecoop.ingest.validate import label_params
+from culturecoop.schema.model import CONSENT, CONSENT_PURPOSES, EVENT, TICKET, Table
+from culturecoop.schema.taxonomy import GENRE_SYNONYMS
+
+ACCEPTED = "checked WHERE len(reasons) = 0"
+
+
+def conform(table: Table, inner: str) -> str:
+    """``inner`` projected to exactly ``table``'s columns, in order, with their canonical types."""
+    columns = ", ".join(f"CAST({c.name} AS {c.sql_type}) AS {c.name}" for c in table.columns)
+    return f"SELECT {columns} FROM ({inner})"
+
+
+def _bool_sql(column: str) -> str:
+    return (f"CASE WHEN list_contains($true_keys, cc_key({column})) THEN true "
+            f"WHEN list_contains($false_keys, cc_key({column})) THEN false END")
+
+
+def _lookup_params(con: duckdb.DuckDBPyConnection, profile: Profile) -> dict[str, Any]:
+    labels = label_params(con, profile)
+    languages = {**DEFAULT_LANGUAGE_VALUES, **profile.language_values}
+    genre_rows = con.execute(
+        "SELECT cc_fold(k) AS key, min(v) FROM (SELECT unnest($k) AS k, unnest($v) AS v) GROUP BY key",
+        {"k": list(GENRE_SYNONYMS), "v": list(GENRE_SYNONYMS.values())},
+    ).fetchall()
+    lang_rows = con.execute(
+        "SELECT cc_key(k), v FROM (SELECT unnest($k) AS k, unnest($v) AS v)",
+        {"k": list(languages), "v": list(languages.values())},
+    ).fetchall()
+    return {
+        "true_keys": labels["true_keys"], "false_keys": labels["false_keys"],
+        "genre_keys": [r[0] for r in genre_rows], "genre_values": [r[1] for r in genre_rows],
+        "lang_keys": [r[0] for r in lang_rows], "lang_values": [r[1] for r in lang_rows],
+    }
+
+
+def _list_sql(column: str, profile: Profile) -> str:
+    split = f"string_split({column}, $sep)"
+    if profile.format == "jsonl":
+        # JSON exports carry lists as arrays; a few vendors still send "a, b" strings.
+        split = (f"CASE WHEN starts_with({column}, '[') AND json_valid({column}) "
+                 f"THEN from_json({column}, '[\"VARCHAR\"]') ELSE {split} END")
+    return split
+
+
+def build_events(con: duckdb.DuckDBPyConnection, profile: Profile, member_id: str) -> None:
+    """Create ``event_out`` (canonical columns) and ``genre_unmapped(label, events)``."""
+    params = _lookup_params(con, profile)
+    # Pick the first accepted row of each event by line number, then fetch only those rows:
+    # aggregating whole rows would copy every text field of every ticket.
+    con.execute(
+        f"""CREATE TEMP TABLE event_first AS
+        SELECT c.event_id, struct_pack(title := c.event_title, starts_at := c.starts_at,
+                   venue := c.venue, venue_postal_code := c.venue_postal_code, genres := c.genres,
+                   artists := c.artists, capacity := c.capacity, is_local := c.is_local,
+                   language := c.event_language) AS e
+        FROM checked c JOIN (SELECT min(line_no) AS line_no FROM {ACCEPTED} GROUP BY event_id) f
+             USING (line_no)"""
+    )
+    con.execute(
+        f"""CREATE TEMP TABLE event_labels AS
+        SELECT event_id,
+               list_filter(list_transform({_list_sql("e.genres", profile)}, lambda g: cc_fold(g)),
+                           lambda g: g IS NOT NULL) AS labels,
+               list_filter(list_transform({_list_sql("e.artists", profile)}, lambda a: cc_name(a)),
+                           lambda a: a IS NOT NULL) AS artists
+        FROM event_first""",
+        {"sep": profile.list_separator},
+    )
+    con.execute(
+        """CREATE TEMP TABLE genre_unmapped AS
+        SELECT label, count(*) AS events FROM (
+            SELECT DISTINCT event_id, unnest(labels) AS label FROM event_labels)
+        WHERE NOT list_contains($genre_keys, label)
+        GROUP BY label""",
+        {"genre_keys": params["genre_keys"]},
+    )
+    con.execute(
+        "CREATE TEMP TABLE event_out AS " + conform(EVENT, f"""
+        SELECT $member AS member_id, f.event_id,
+               cc_name(e.title) AS title,
+               e.starts_at,
+               cc_name(e.venue) AS venue,
+               cc_fsa(e.venue_postal_code) AS venue_fsa,
+               list_filter(g, lambda x, i: list_position(g, x) = i) AS genres,
+               list_filter(l.artists, lambda x, i: list_position(l.artists, x) = i) AS artists,
+               CASE WHEN cc_amount(e.capacity, '.') BETWEEN 0 AND 2000000000
+                         AND cc_amount(e.capacity, '.') = round(cc_amount(e.capacity, '.'))
+                    THEN CAST(cc_amount(e.capacity, '.') AS INTEGER) END AS capacity,
+               {_bool_sql("e.is_local")} AS is_local,
+               ($lang_values)[list_position($lang_keys, cc_key(e.language))] AS language
+        FROM event_first f JOIN (
+            SELECT event_id, artists, list_transform(labels, lambda x:
+                coalesce(($genre_values)[list_position($genre_keys, x)], 'other')) AS g
+            FROM event_labels) l USING (event_id)
+        ORDER BY f.event_id"""),
+        {"member": member_id, **{k: params[k] for k in (
+            "true_keys", "false_keys", "genre_keys", "genre_values", "lang_keys", "lang_values")}},
+    )
+
+
+def build_patrons(con: duckdb.DuckDBPyConnection, profile: Profile) -> None:
+    """Create ``patron_clear``: one normalized row per patron, still with identifiers in clear.
+
+    ``patron_clear`` never leaves the connection: ``ingest.pseudonymize`` turns it into the
+    canonical ``patron`` table.
+    """
+    params = _lookup_params(con, profile)
+    # The latest purchase of each patron, ties broken by line number: one narrow aggregate
+    # over a unique (time, line) key, then only those rows are fetched.
+    con.execute(
+        f"""CREATE TEMP TABLE patron_latest AS
+        SELECT c.patron_id, k.last_purchase,
+               struct_pack(email := c.email, phone := c.phone, first_name := c.first_name,
+                   last_name := c.last_name, birth_date := c.birth_date, postal_code := c.postal_code,
+                   language := c.patron_language, pooling := c.consent_pooling,
+                   marketing := c.consent_marketing, personalization := c.consent_personalization) AS p
+        FROM checked c JOIN (
+            SELECT max(purchased_at) AS last_purchase,
+                   arg_max(line_no, CAST(epoch_us(purchased_at) AS HUGEINT) * 4294967296 + line_no) AS line_no
+            FROM {ACCEPTED} GROUP BY patron_id) k USING (line_no)"""
+    )
+    con.execute(
+        f"""CREATE TEMP TABLE patron_clear AS
+        SELECT patron_id AS member_patron_id, last_purchase,
+               cc_email(p.email) AS email, cc_phone(p.phone) AS phone,
+               cc_fold(p.first_name) AS given_name, cc_fold(p.last_name) AS surname,
+               strftime(p.birth_date, '%Y-%m-%d') AS birth_date,
+               lower(cc_postcode(p.postal_code)) AS postcode,
+               cc_fsa(p.postal_code) AS fsa,
+               cc_birth_band(p.birth_date) AS birth_band,
+               CASE WHEN ($lang_values)[list_position($lang_keys, cc_key(p.language))] IN ('fr', 'en')
+                    THEN ($lang_values)[list_position($lang_keys, cc_key(p.language))] END AS language,
+               coalesce({_bool_sql("p.pooling")}, false) AS pooling,
+               coalesce({_bool_sql("p.marketing")}, false) AS marketing,
+               coalesce({_bool_sql("p.personalization")}, false) AS personalization,
+               -- Raw values a normalizer could not use (counted in the summary, never silent).
+               p.email IS NOT NULL AND cc_email(p.email) IS NULL AS email_dropped,
+               p.phone IS NOT NULL AND cc_phone(p.phone) IS NULL AS phone_dropped,
+               p.postal_code IS NOT NULL AND cc_fsa(p.postal_code) IS NULL AS postcode_dropped
+        FROM patron_latest ORDER BY patron_id""",
+        {k: params[k] for k in ("true_keys", "false_keys", "lang_keys", "lang_values")},
+    )
+
+
+def build_consents(con: duckdb.DuckDBPyConnection, member_id: str) -> pa.Table:
+    """The canonical ``consent`` table: each purpose per patron, dated by the latest purchase."""
+    purposes = ", ".join(f"('{p}')" for p in CONSENT_PURPOSES)
+    inner = f"""SELECT $member AS member_id, member_patron_id, purpose,
+               CASE purpose WHEN 'pooling' THEN pooling WHEN 'marketing' THEN marketing
+                    ELSE personalization END AS granted,
+               last_purchase AS recorded_at
+        FROM patron_clear, (VALUES {purposes}) v(purpose)
+        ORDER BY member_patron_id, purpose"""
+    return con.sql(
+        conform(CONSENT, inner),
+        params={"member": member_id},
+    ).to_arrow_table()
+
+
+def ticket_table(con: duckdb.DuckDBPyConnection, member_id: str) -> pa.Table:
+    """The canonical ``ticket`` table from the accepted rows (in source order: DuckDB keeps
+    insertion order through these scans)."""
+    inner = f"""SELECT $member AS member_id, ticket_id, order_id, patron_id AS member_patron_id,
+               event_id, purchased_at, quantity, unit_price, currency, channel, status
+        FROM {ACCEPTED}"""
+    return con.sql(
+        conform(TICKET, inner),
+        params={"member": member_id},
+    ).to_arrow_table()

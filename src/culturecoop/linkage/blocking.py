@@ -108,8 +108,9 @@ def _pairs_of_groups(records: np.ndarray, starts: np.ndarray, sizes: np.ndarray)
     a = records[first].astype(np.int64)
     b = records[second].astype(np.int64)
     lo, hi = np.minimum(a, b), np.maximum(a, b)
-    codes: np.ndarray = (lo << 32) | hi
-    return codes[lo != hi]
+    codes = (lo << 32) | hi
+    distinct_records: np.ndarray = codes[lo != hi]
+    return distinct_records
 
 
 def _distinct(values: np.ndarray) -> np.ndarray:

@@ -31,6 +31,7 @@ class Quality:
     predicted_pairs: int
     correct_pairs: int
     records: int
+    truth_records_not_linked: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -62,8 +63,9 @@ def labels_from_keys(keys: list[str]) -> np.ndarray:
 def identity_quality(warehouse: Warehouse, truth: Truth) -> Quality:
     """Quality of the warehouse's ``identity`` table against a truth mapping.
 
-    Only records present in both are counted; a record of the truth missing from
-    ``identity`` is an error (link was not run, or on other data).
+    Only records present in both are counted (``prepare`` quarantines bad rows, so some
+    records of the truth never reach the warehouse; their number is reported). No record in
+    common at all is an error: link ran on other data.
     """
     rows = warehouse.query(
         "SELECT member_id, member_patron_id, patron_key FROM identity "
@@ -80,12 +82,14 @@ def identity_quality(warehouse: Warehouse, truth: Truth) -> Quality:
                 continue
             pred.append(key)
             true.append(f"{person}")
-    if missing:
+    if not pred:
         raise UserError(
-            _("{n} records of the truth file have no identity; run `culturecoop link` on the "
-              "warehouse loaded from the same synthetic data first.").format(n=missing)
+            _("None of the {n} records of the truth file has an identity; give the warehouse "
+              "loaded from the same synthetic data.").format(n=missing)
         )
-    return pairwise_quality(labels_from_keys(pred), labels_from_keys(true))
+    quality = pairwise_quality(labels_from_keys(pred), labels_from_keys(true))
+    quality.truth_records_not_linked = missing
+    return quality
 
 
 def read_truth(path: Path) -> Truth:

@@ -67,8 +67,9 @@ class LinkSummary:
 
 def _read_arrow(warehouse: Warehouse, sql: str) -> pa.Table:
     # DuckDB 2 refuses a relation while a fetchone() result (Warehouse.scalar, the version
-    # check) is unfinished; a fully fetched query completes it first.
-    warehouse.query("SELECT 1")
+    # check) is unfinished; a fully fetched statement completes it first. DuckDB's progress
+    # bar would write into `--json` output on long reads: off for this session.
+    warehouse.query("SET enable_progress_bar = false")
     return warehouse.arrow(sql)
 
 

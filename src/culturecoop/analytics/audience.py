@@ -1,0 +1,278 @@
+"""A member's own audience: key figures (overview), where it lives (geography) and how often it
+comes and spends (frequency). Member-only data: patron-level rows of the member itself, no gate.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from culturecoop.analytics.report import Column, ReportContext, ReportOutput, ReportTable
+from culturecoop.i18n import _
+
+OVERVIEW_VISITS = """
+WITH v AS (
+  SELECT member_patron_id, event_id, tickets, revenue,
+         CASE WHEN event_day >= $date_from THEN 'current' ELSE 'previous' END AS period
+  FROM analytics_visit
+  WHERE member_id = $member AND event_day BETWEEN $prev_from AND $date_to
+), r AS (
+  SELECT member_patron_id, first_day FROM analytics_record WHERE member_id = $member
+)
+SELECT v.period,
+       count(DISTINCT v.member_patron_id) AS patrons,
+       count(DISTINCT CASE WHEN (v.period = 'current' AND r.first_day >= $date_from)
+                             OR (v.period = 'previous' AND r.first_day >= $prev_from)
+                           THEN v.member_patron_id END) AS new_patrons,
+       count(DISTINCT v.event_id) AS events,
+       count(*) AS attendances,
+       CAST(sum(v.tickets) AS BIGINT) AS tickets,
+       CAST(sum(v.revenue) AS DECIMAL(18, 2)) AS revenue
+FROM v JOIN r ON r.member_patron_id = v.member_patron_id
+GROUP BY v.period
+"""
+
+OVERVIEW_ORDERS = """
+SELECT CASE WHEN e.event_day >= $date_from THEN 'current' ELSE 'previous' END AS period,
+       count(DISTINCT coalesce(t.order_id, t.ticket_id)) AS orders
+FROM ticket AS t
+JOIN analytics_event AS e ON e.member_id = t.member_id AND e.event_id = t.event_id
+WHERE t.member_id = $member AND t.status = 'sold' AND e.event_day BETWEEN $prev_from AND $date_to
+GROUP BY CASE WHEN e.event_day >= $date_from THEN 'current' ELSE 'previous' END
+"""
+
+GEOGRAPHY_FSA = """
+SELECT coalesce(p.fsa, '') AS fsa, count(DISTINCT v.member_patron_id) AS patrons,
+       CAST(sum(v.tickets) AS BIGINT) AS tickets
+FROM analytics_visit AS v
+LEFT JOIN analytics_patron AS p ON p.member_id = v.member_id AND p.member_patron_id = v.member_patron_id
+WHERE v.member_id = $member AND v.event_day BETWEEN $date_from AND $date_to
+GROUP BY coalesce(p.fsa, '')
+"""
+
+GEOGRAPHY_TRAVEL = """
+WITH a AS (
+  SELECT v.member_patron_id, upper(p.fsa) AS home, upper(e.venue_fsa) AS venue
+  FROM analytics_visit AS v
+  LEFT JOIN analytics_patron AS p ON p.member_id = v.member_id AND p.member_patron_id = v.member_patron_id
+  LEFT JOIN analytics_event AS e ON e.member_id = v.member_id AND e.event_id = v.event_id
+  WHERE v.member_id = $member AND v.event_day BETWEEN $date_from AND $date_to
+)
+SELECT CASE WHEN home IS NULL OR venue IS NULL OR home = '' OR venue = '' THEN 'unknown'
+            WHEN home = venue THEN 'same_fsa'
+            WHEN substr(home, 1, 2) = substr(venue, 1, 2) THEN 'nearby'
+            WHEN substr(home, 1, 1) = substr(venue, 1, 1) THEN 'same_area'
+            WHEN substr(home, 1, 1) IN ('G', 'H', 'J') THEN 'elsewhere_in_quebec'
+            ELSE 'outside_quebec' END AS distance,
+       count(*) AS attendances, count(DISTINCT member_patron_id) AS patrons
+FROM a
+GROUP BY 1
+"""
+
+FREQUENCY_BANDS = """
+WITH p AS (
+  SELECT member_patron_id, count(*) AS visits, CAST(sum(revenue) AS DOUBLE) AS revenue,
+         max(event_day) AS last_day
+  FROM analytics_visit
+  WHERE member_id = $member AND event_day BETWEEN $date_from AND $date_to
+  GROUP BY member_patron_id
+), banded AS (
+  SELECT CASE WHEN datediff('day', last_day, $date_to) < 30 THEN '1: < 30 d'
+              WHEN datediff('day', last_day, $date_to) < 90 THEN '2: 30-89 d'
+              WHEN datediff('day', last_day, $date_to) < 180 THEN '3: 90-179 d'
+              ELSE '4: 180+ d' END AS recency,
+         CASE WHEN visits = 1 THEN '1' WHEN visits = 2 THEN '2' WHEN visits <= 4 THEN '3-4'
+              WHEN visits <= 9 THEN '5-9' ELSE '10+' END AS frequency,
+         CASE WHEN revenue < 50 THEN '1: < 50' WHEN revenue < 100 THEN '2: 50-99'
+              WHEN revenue < 250 THEN '3: 100-249' WHEN revenue < 500 THEN '4: 250-499'
+              ELSE '5: 500+' END AS monetary,
+         visits, revenue
+  FROM p
+)
+SELECT recency, frequency, monetary, count(*) AS patrons, CAST(sum(visits) AS BIGINT) AS visits,
+       sum(revenue) AS revenue
+FROM banded
+GROUP BY recency, frequency, monetary
+"""
+
+def fsa_areas() -> dict[str, str]:
+    """Areas by the first letter of the postal code, in the current language."""
+    return {
+        "A": _("Newfoundland and Labrador"), "B": _("Nova Scotia"), "C": _("Prince Edward Island"),
+        "E": _("New Brunswick"), "G": _("Eastern Québec"), "H": _("Montréal"), "J": _("Western Québec"),
+        "K": _("Eastern Ontario"), "L": _("Central Ontario"), "M": _("Toronto"),
+        "N": _("Southwestern Ontario"), "P": _("Northern Ontario"), "R": _("Manitoba"),
+        "S": _("Saskatchewan"), "T": _("Alberta"), "V": _("British Columbia"),
+        "X": _("Northwest Territories and Nunavut"), "Y": _("Yukon"),
+    }
+
+
+def area_of(fsa: str | None) -> str:
+    """The area of a forward sortation area (its first letter), in the current language."""
+    if not fsa:
+        return _("Unknown")
+    return fsa_areas().get(fsa[0].upper(), _("Outside Canada"))
+
+
+def ratio(numerator: float | int | None, denominator: float | int | None, digits: int = 4) -> float | None:
+    """numerator / denominator rounded, or None when either is missing or the denominator is 0."""
+    if numerator is None or denominator in (None, 0):
+        return None
+    return round(float(numerator) / float(denominator), digits)
+
+
+def overview(ctx: ReportContext) -> ReportOutput:
+    previous = ctx.period.previous()
+    extra = {"prev_from": previous.start}
+    by_period = {r["period"]: r for r in ctx.query(OVERVIEW_VISITS, **extra)}
+    orders = {r["period"]: r["orders"] for r in ctx.query(OVERVIEW_ORDERS, **extra)}
+
+    def figures(period: str) -> dict[str, Any]:
+        r = by_period.get(period, {})
+        patrons, revenue, tickets = r.get("patrons", 0), float(r.get("revenue") or 0), r.get("tickets", 0)
+        new = r.get("new_patrons", 0)
+        return {
+            "patrons": patrons, "new_patrons": new, "returning_patrons": patrons - new,
+            "events": r.get("events", 0), "tickets": tickets, "revenue": round(revenue, 2),
+            "orders": orders.get(period, 0), "average_basket": ratio(revenue, orders.get(period), 2),
+            "tickets_per_patron": ratio(tickets, patrons, 2), "revenue_per_patron": ratio(revenue, patrons, 2),
+            "new_share": ratio(new, patrons),
+        }
+
+    now, before = figures("current"), figures("previous")
+    labels = {
+        "patrons": _("Patrons (distinct buyers who attended)"),
+        "new_patrons": _("New patrons (first visit ever in the period)"),
+        "returning_patrons": _("Returning patrons (had come before the period)"),
+        "events": _("Events attended"),
+        "tickets": _("Tickets sold"),
+        "revenue": _("Revenue (taxes included)"),
+        "orders": _("Orders"),
+        "average_basket": _("Average basket (revenue per order)"),
+        "tickets_per_patron": _("Tickets per patron"),
+        "revenue_per_patron": _("Revenue per patron"),
+        "new_share": _("Share of new patrons"),
+    }
+    rows = [
+        {"metric": key, "label": label, "this_period": now[key], "previous_period": before[key],
+         "change": ratio((now[key] or 0) - (before[key] or 0), before[key]) if before[key] else None}
+        for key, label in labels.items()
+    ]
+    columns = (
+        Column("metric", _("Name of the figure")),
+        Column("label", _("What the figure counts")),
+        Column("this_period", _("Value over the period asked for")),
+        Column("previous_period", _("Value over the period of the same length just before")),
+        Column("change", _("Relative change from the previous period (0.10 = +10 %)")),
+    )
+    summary = {k: now[k] for k in ("patrons", "tickets", "revenue", "average_basket", "new_share")}
+    ctx.notes.append(_("Previous period: {start} to {end}.").format(
+        start=previous.start.isoformat(), end=previous.end.isoformat()))
+    return ReportOutput([ReportTable("overview", _("Key figures"), columns, rows)], summary)
+
+
+def geography(ctx: ReportContext) -> ReportOutput:
+    fsa_rows = ctx.query(GEOGRAPHY_FSA)
+    total = sum(r["patrons"] for r in fsa_rows)
+    areas: dict[str, dict[str, Any]] = {}
+    for r in fsa_rows:
+        area = area_of(r["fsa"])
+        item = areas.setdefault(area, {"area": area, "patrons": 0, "tickets": 0})
+        item["patrons"] += r["patrons"]
+        item["tickets"] += r["tickets"]
+    area_rows = sorted(areas.values(), key=lambda a: (-a["patrons"], a["area"]))
+    for a in area_rows:
+        a["share"] = ratio(a["patrons"], total)
+    fsa_table = sorted(
+        ({"fsa": r["fsa"] or "?", "area": area_of(r["fsa"]), "patrons": r["patrons"],
+          "share": ratio(r["patrons"], total), "tickets": r["tickets"]} for r in fsa_rows),
+        key=lambda r: (-r["patrons"], r["fsa"]),
+    )
+    travel_labels = {
+        "same_fsa": _("Lives in the venue's postal area (same FSA)"),
+        "nearby": _("Lives nearby (FSA sharing its first two characters)"),
+        "same_area": _("Lives in the same area (same first letter)"),
+        "elsewhere_in_quebec": _("Lives elsewhere in Québec"),
+        "outside_quebec": _("Lives outside Québec"),
+        "unknown": _("Postal code unknown"),
+    }
+    travel = {r["distance"]: r for r in ctx.query(GEOGRAPHY_TRAVEL)}
+    attendances = sum(r["attendances"] for r in travel.values())
+    travel_rows = [
+        {"distance": key, "label": label, "attendances": travel[key]["attendances"],
+         "share": ratio(travel[key]["attendances"], attendances)}
+        for key, label in travel_labels.items() if key in travel
+    ]
+    area_cols = (
+        Column("area", _("Area where patrons live (from the first letter of the postal code)")),
+        Column("patrons", _("Distinct patrons who attended in the period")),
+        Column("share", _("Share of the period's patrons")),
+        Column("tickets", _("Tickets they bought")),
+    )
+    fsa_cols = (
+        Column("fsa", _("Forward sortation area: first three characters of the postal code")),
+        Column("area", _("Area of that FSA")),
+        Column("patrons", _("Distinct patrons living there")),
+        Column("share", _("Share of the period's patrons")),
+        Column("tickets", _("Tickets they bought")),
+    )
+    travel_cols = (
+        Column("distance", _("How far patrons live from the venue")),
+        Column("label", _("What the distance band means")),
+        Column("attendances", _("Attendances (a patron at an event)")),
+        Column("share", _("Share of attendances")),
+    )
+    local = sum(t["attendances"] for k, t in travel.items() if k in ("same_fsa", "nearby"))
+    summary = {"patrons": total, "areas": len(area_rows), "share_nearby": ratio(local, attendances)}
+    return ReportOutput([
+        ReportTable("areas", _("Where the audience lives"), area_cols, area_rows),
+        ReportTable("fsa", _("Patrons by postal area"), fsa_cols, fsa_table),
+        ReportTable("travel", _("How far the audience travels"), travel_cols, travel_rows),
+    ], summary)
+
+
+def frequency(ctx: ReportContext) -> ReportOutput:
+    cells = ctx.query(FREQUENCY_BANDS)
+    total = sum(c["patrons"] for c in cells)
+    revenue = sum(float(c["revenue"] or 0) for c in cells)
+    dimensions = (("recency", _("Recency: days since the last visit, at the end of the period")),
+                  ("frequency", _("Frequency: visits (events attended) in the period")),
+                  ("monetary", _("Monetary: spending in the period, in dollars")))
+    rows: list[dict[str, Any]] = []
+    for dimension, _meaning in dimensions:
+        bands: dict[str, dict[str, Any]] = {}
+        for c in cells:
+            band = bands.setdefault(c[dimension], {"patrons": 0, "revenue": 0.0, "visits": 0})
+            band["patrons"] += c["patrons"]
+            band["revenue"] += float(c["revenue"] or 0)
+            band["visits"] += c["visits"]
+        for name in sorted(bands):
+            b = bands[name]
+            rows.append({"dimension": dimension, "band": name.split(": ")[-1], "patrons": b["patrons"],
+                         "share": ratio(b["patrons"], total), "revenue": round(b["revenue"], 2),
+                         "revenue_share": ratio(b["revenue"], revenue)})
+    grid: dict[tuple[str, str], int] = {}
+    for c in cells:
+        grid[(c["recency"], c["frequency"])] = grid.get((c["recency"], c["frequency"]), 0) + c["patrons"]
+    grid_rows = [{"recency": r.split(": ")[-1], "frequency": f, "patrons": n, "share": ratio(n, total)}
+                 for (r, f), n in sorted(grid.items())]
+    columns = (
+        Column("dimension", _("recency, frequency or monetary")),
+        Column("band", _("Band of that dimension")),
+        Column("patrons", _("Patrons in the band")),
+        Column("share", _("Share of the period's patrons")),
+        Column("revenue", _("Their spending in the period")),
+        Column("revenue_share", _("Share of the period's revenue")),
+    )
+    grid_cols = (
+        Column("recency", _("Days since the last visit")),
+        Column("frequency", _("Visits in the period")),
+        Column("patrons", _("Patrons in that cell")),
+        Column("share", _("Share of the period's patrons")),
+    )
+    visits = sum(c["visits"] for c in cells)
+    summary = {"patrons": total, "visits_per_patron": ratio(visits, total, 2),
+               "revenue_per_patron": ratio(revenue, total, 2)}
+    return ReportOutput([
+        ReportTable("bands", _("Recency, frequency, spending"), columns, rows),
+        ReportTable("grid", _("Recency by frequency"), grid_cols, grid_rows),
+    ], summary)

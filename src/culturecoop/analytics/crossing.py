@@ -1,0 +1,180 @@
+"""Where a member's audience meets the rest of the cooperative: elsewhere and overlap.
+
+The audience is the member's pooled patrons (linked, with pooling consent) who attended in the
+period, as cooperative-wide persons. Everything about other members is a count of distinct
+persons released by the gate.
+
+- elsewhere: of that audience, how many attended other members in the period, by genre, by
+  kind of member and by region.
+- overlap: for each other member, the persons both audiences share; share of each audience,
+  Jaccard index, and lift (how much more likely the member's audience is to attend the other
+  member than pooled patrons in general, and than pooled patrons outside the audience).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from culturecoop.analytics.audience import ratio
+from culturecoop.analytics.pooled import Cells, genre_domain, genre_label, genres_in_period, mark
+from culturecoop.analytics.report import Column, ReportContext, ReportOutput, ReportTable
+from culturecoop.i18n import _
+from culturecoop.privacy.gate import CountTable
+from culturecoop.schema.model import MEMBER_KINDS
+from culturecoop.schema.taxonomy import GENRES
+
+MEMBERS = "SELECT member_id, name, kind, coalesce(region, '?') AS region FROM member"
+
+AUDIENCE = """
+SELECT count(DISTINCT person) AS patrons FROM analytics_record
+WHERE member_id = $member AND pooled AND (active & $period_mask) <> 0
+"""
+
+ELSEWHERE = f"""
+WITH mine AS (
+  SELECT DISTINCT person FROM analytics_record
+  WHERE member_id = $member AND pooled AND (active & $period_mask) <> 0
+), other AS (
+  SELECT r.person, m.kind, coalesce(m.region, '?') AS region, {genres_in_period("r")} AS genres
+  FROM analytics_record AS r
+  JOIN mine ON mine.person = r.person
+  JOIN member AS m ON m.member_id = r.member_id
+  WHERE r.member_id <> $member AND r.pooled AND (r.active & $period_mask) <> 0
+)
+SELECT 'genre' AS dimension, g.genre AS value, count(DISTINCT o.person) AS patrons
+FROM other AS o JOIN analytics_genre AS g ON ((o.genres >> g.bit) & 1) = 1
+GROUP BY g.genre
+UNION ALL
+SELECT 'kind' AS dimension, kind AS value, count(DISTINCT person) AS patrons FROM other GROUP BY kind
+UNION ALL
+SELECT 'region' AS dimension, region AS value, count(DISTINCT person) AS patrons FROM other GROUP BY region
+UNION ALL
+SELECT 'any' AS dimension, '*' AS value, count(DISTINCT person) AS patrons FROM other
+"""
+
+OVERLAP = """
+WITH active AS (
+  SELECT DISTINCT member_id, person FROM analytics_record
+  WHERE pooled AND (active & $period_mask) <> 0
+), mine AS (
+  SELECT person FROM active WHERE member_id = $member
+)
+SELECT a.member_id AS other_member, count(*) AS audience, count(mine.person) AS shared
+FROM active AS a LEFT JOIN mine ON mine.person = a.person
+WHERE a.member_id <> $member
+GROUP BY a.member_id
+"""
+
+POOLED_PERSONS = """
+SELECT count(*) AS patrons FROM analytics_person WHERE (active & $period_mask) <> 0
+"""
+
+
+def members(ctx: ReportContext) -> list[dict[str, Any]]:
+    return sorted(ctx.query(MEMBERS), key=lambda m: m["member_id"])
+
+
+def _counts(rows: list[dict[str, Any]], dimension: str) -> list[dict[str, Any]]:
+    return [{"value": r["value"], "patrons": r["patrons"]} for r in rows if r["dimension"] == dimension]
+
+
+def elsewhere(ctx: ReportContext) -> ReportOutput:
+    audience = ctx.query(AUDIENCE)[0]["patrons"]
+    found = ctx.query(ELSEWHERE)
+    others = [m for m in members(ctx) if m["member_id"] != ctx.member_id]
+    regions = sorted({m["region"] for m in others})
+    release = ctx.release([
+        CountTable("genre", ("value",), _counts(found, "genre"), len(GENRES), genre_domain()),
+        CountTable("kind", ("value",), _counts(found, "kind"), len(MEMBER_KINDS), [(k,) for k in MEMBER_KINDS]),
+        CountTable("region", ("value",), _counts(found, "region"), max(1, len(regions)), [(r,) for r in regions]),
+        CountTable("any", ("value",), _counts(found, "any"), 1, [("*",)]),
+    ])
+    anywhere = Cells(release.tables["any"])
+    going = anywhere.get("*")
+
+    def table(name: str, labels: dict[str, str]) -> list[dict[str, Any]]:
+        cells = Cells(release.tables[name])
+        rows = []
+        for value, label in labels.items():
+            patrons = cells.get(value)
+            rows.append(mark({"value": value, "label": label, "patrons": patrons,
+                              "share_of_audience": ratio(patrons, audience),
+                              "share_of_those_going_elsewhere": ratio(patrons, going)},
+                             {"patrons": cells.hidden(value), "share_of_audience": cells.hidden(value),
+                              "share_of_those_going_elsewhere": cells.hidden(value) or anywhere.hidden("*")}))
+        return sorted(rows, key=lambda r: (-(r["patrons"] or 0), r["value"]))
+
+    kind_labels = {k: k.replace("_", " ") for k in MEMBER_KINDS}
+    cols = (
+        Column("value", _("Genre, kind of member or region")),
+        Column("label", _("Its name")),
+        Column("patrons", _("People of your audience who attended it at other members in the period")),
+        Column("share_of_audience", _("Share of your pooled audience")),
+        Column("share_of_those_going_elsewhere", _("Share of your audience members who attended other members at all")),
+    )
+    summary = {"audience": audience, "going_elsewhere": going,
+               "share_going_elsewhere": None if anywhere.hidden("*") else ratio(going, audience)}
+    ctx.notes.append(_("Your audience here: your patrons who agreed to pooling and are linked across members ({n} people in the period).").format(n=audience))
+    return ReportOutput([
+        ReportTable("genres", _("Genres your audience attends elsewhere"), cols,
+                    table("genre", {g: genre_label(g) for g in GENRES}), pooled=True),
+        ReportTable("kinds", _("Kinds of members your audience attends"), cols, table("kind", kind_labels), pooled=True),
+        ReportTable("regions", _("Regions where your audience goes out"), cols,
+                    table("region", {r: r for r in regions}), pooled=True),
+    ], summary, release)
+
+
+def overlap(ctx: ReportContext) -> ReportOutput:
+    mine = ctx.query(AUDIENCE)[0]["patrons"]
+    found = ctx.query(OVERLAP)
+    others = [m for m in members(ctx) if m["member_id"] != ctx.member_id]
+    domain = [(m["member_id"],) for m in others]
+    pooled_total = ctx.query(POOLED_PERSONS)[0]["patrons"]
+    sensitivity = max(1, len(others))
+    release = ctx.release([
+        CountTable("shared", ("other_member",),
+                   [{"other_member": r["other_member"], "patrons": r["shared"]} for r in found],
+                   sensitivity, domain),
+        CountTable("audience", ("other_member",),
+                   [{"other_member": r["other_member"], "patrons": r["audience"]} for r in found],
+                   sensitivity, domain),
+        CountTable("pooled", ("scope",), [{"scope": "*", "patrons": pooled_total}], 1, [("*",)]),
+    ])
+    shared, theirs, pool = (Cells(release.tables[n]) for n in ("shared", "audience", "pooled"))
+    total = pool.get("*")
+    rows = []
+    for m in others:
+        key = m["member_id"]
+        both, audience = shared.get(key), theirs.get(key)
+        p_given_mine = ratio(both, mine, 6)
+        p_overall = ratio(audience, total, 6)
+        outside = None if None in (audience, both, total) else (total or 0) - mine
+        p_outside = ratio(None if outside is None else (audience or 0) - (both or 0), outside, 6)
+        lift = ratio(p_given_mine, p_overall, 3) if p_overall else None
+        lift_rest = ratio(p_given_mine, p_outside, 3) if p_outside else None
+        union = None if None in (both, audience) else mine + (audience or 0) - (both or 0)
+        hide_shared, hide_theirs, hide_total = shared.hidden(key), theirs.hidden(key), pool.hidden("*")
+        rows.append(mark({
+            "other_member": key, "name": m["name"], "kind": m["kind"], "shared": both,
+            "their_audience": audience, "share_of_yours": ratio(both, mine),
+            "share_of_theirs": ratio(both, audience), "jaccard": ratio(both, union),
+            "lift": lift, "lift_vs_rest": lift_rest,
+        }, {"shared": hide_shared, "their_audience": hide_theirs, "share_of_yours": hide_shared,
+            "share_of_theirs": hide_shared or hide_theirs, "jaccard": hide_shared or hide_theirs,
+            "lift": hide_shared or hide_theirs or hide_total, "lift_vs_rest": hide_shared or hide_theirs or hide_total}))
+    rows.sort(key=lambda r: (-(r["shared"] or 0), r["other_member"]))
+    cols = (
+        Column("other_member", _("The other member's identifier")),
+        Column("name", _("Its name")),
+        Column("kind", _("Its kind")),
+        Column("shared", _("People who attended both you and that member in the period")),
+        Column("their_audience", _("That member's pooled audience in the period (people)")),
+        Column("share_of_yours", _("Shared people as a share of your pooled audience")),
+        Column("share_of_theirs", _("Shared people as a share of their pooled audience")),
+        Column("jaccard", _("Jaccard index: shared people / people in either audience")),
+        Column("lift", _("How many times more likely your audience is to attend that member than pooled patrons in general")),
+        Column("lift_vs_rest", _("How many times more likely your audience is to attend that member than pooled patrons outside your audience")),
+    )
+    summary = {"your_audience": mine, "pooled_patrons": total}
+    return ReportOutput([ReportTable("overlap", _("Audience overlap with other members"), cols, rows, pooled=True)],
+                        summary, release)

@@ -1,0 +1,156 @@
+"""Sales pace: an upcoming event's ticket sales against comparable past events of the member.
+
+As of the period's last day, the event has sold some tickets with some days still to go.
+Comparable events are the member's events of the period that share a genre with it (all its
+events of the period when fewer than three share one). For each comparable, final sales divided
+by its sales at the same number of days before its start is a multiplier; the forecast is the
+event's sales so far times the median multiplier (10th–90th percentiles as the range), capped at
+capacity, and the probability of selling out is the share of multipliers that would fill it.
+Member-only data, no gate.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from culturecoop.analytics.audience import ratio
+from culturecoop.analytics.report import Column, ReportContext, ReportOutput, ReportTable
+from culturecoop.errors import UserError
+from culturecoop.i18n import _
+
+MIN_COMPARABLES = 3
+CURVE_DAYS = 120
+
+UPCOMING_EVENTS = """
+SELECT e.event_id, e.title, e.event_day, e.capacity, e.genre_mask,
+       CAST(coalesce(sum(CASE WHEN t.status = 'sold' AND CAST(t.purchased_at AS DATE) <= $date_to
+                              THEN t.quantity ELSE 0 END), 0) AS BIGINT) AS sold
+FROM analytics_event AS e
+LEFT JOIN ticket AS t ON t.member_id = e.member_id AND t.event_id = e.event_id
+WHERE e.member_id = $member AND (e.event_id = $event OR ($event = '' AND e.event_day > $date_to))
+GROUP BY e.event_id, e.title, e.event_day, e.capacity, e.genre_mask
+"""
+
+COMPARABLE_SALES = """
+WITH c AS (
+  SELECT event_id, event_day, capacity FROM analytics_event
+  WHERE member_id = $member AND event_day BETWEEN $date_from AND $date_to AND event_id <> $event
+    AND ($genre_mask = 0 OR (genre_mask & $genre_mask) <> 0)
+)
+SELECT c.event_id, max(c.capacity) AS capacity, CAST(sum(t.quantity) AS BIGINT) AS final,
+       CAST(sum(CASE WHEN datediff('day', CAST(t.purchased_at AS DATE), c.event_day) >= $days_before
+                     THEN t.quantity ELSE 0 END) AS BIGINT) AS sold_by_now
+FROM ticket AS t JOIN c ON c.event_id = t.event_id
+WHERE t.member_id = $member AND t.status = 'sold'
+GROUP BY c.event_id
+"""
+
+SALES_CURVE = """
+WITH c AS (
+  SELECT event_id, event_day FROM analytics_event
+  WHERE member_id = $member AND (event_id = $event OR (event_day BETWEEN $date_from AND $date_to
+    AND ($genre_mask = 0 OR (genre_mask & $genre_mask) <> 0)))
+), s AS (
+  SELECT t.event_id, t.quantity,
+         greatest(least(datediff('day', CAST(t.purchased_at AS DATE), c.event_day), $curve_days), 0) AS days_before
+  FROM ticket AS t JOIN c ON c.event_id = t.event_id
+  WHERE t.member_id = $member AND t.status = 'sold' AND (t.event_id <> $event OR CAST(t.purchased_at AS DATE) <= $date_to)
+)
+SELECT days_before,
+       CAST(sum(CASE WHEN event_id = $event THEN quantity ELSE 0 END) AS BIGINT) AS target,
+       CAST(sum(CASE WHEN event_id <> $event THEN quantity ELSE 0 END) AS BIGINT) AS comparables
+FROM s GROUP BY days_before
+"""
+
+
+def _target(ctx: ReportContext) -> dict[str, Any]:
+    event = str(ctx.params.get("event") or "")
+    rows = ctx.query(UPCOMING_EVENTS, event=event)
+    if event and not rows:
+        raise UserError(_("Member {member} has no event {event}; give the identifier of one of its events.").format(
+            member=ctx.member_id, event=event))
+    if not rows:
+        raise UserError(_("Member {member} has no event after {day}; give --event ID, or a --to date before an event to see its pace then.").format(
+            member=ctx.member_id, day=ctx.period.end.isoformat()))
+    target = min(rows, key=lambda r: (r["event_day"], r["event_id"]))
+    if target["event_day"] is None or target["event_day"] <= ctx.period.end:
+        raise UserError(_("Event {event} started on or before {day}; give a --to date before it to see its pace then.").format(
+            event=target["event_id"], day=ctx.period.end.isoformat()))
+    return target
+
+
+def pace(ctx: ReportContext) -> ReportOutput:
+    target = _target(ctx)
+    days_before = (target["event_day"] - ctx.period.end).days
+    extra: dict[str, Any] = {"event": target["event_id"], "days_before": days_before, "genre_mask": target["genre_mask"]}
+    comparables = ctx.query(COMPARABLE_SALES, **extra)
+    if len(comparables) < MIN_COMPARABLES:
+        extra["genre_mask"] = 0
+        comparables = ctx.query(COMPARABLE_SALES, **extra)
+        ctx.notes.append(_("Fewer than {n} past events share a genre with this one: all events of the period are compared.").format(n=MIN_COMPARABLES))
+    sold = int(target["sold"])
+    capacity = target["capacity"]
+    multipliers = np.array([c["final"] / c["sold_by_now"] for c in comparables if c["sold_by_now"]], dtype=float)
+    finals = np.array([c["final"] for c in comparables], dtype=float)
+    forecast: float | None
+    low: float | None
+    high: float | None
+    sellout: float | None
+    if sold > 0 and len(multipliers) >= MIN_COMPARABLES:
+        demand = sold * multipliers
+        forecast, low, high = (float(np.percentile(demand, q)) for q in (50, 10, 90))
+        sellout = float(np.mean(demand >= capacity)) if capacity else None
+    elif len(finals) >= MIN_COMPARABLES:
+        forecast, low, high = (float(np.percentile(finals, q)) for q in (50, 10, 90))
+        sellout = float(np.mean(finals >= capacity)) if capacity else None
+        ctx.notes.append(_("No ticket sold yet: the forecast is the final sales of comparable events."))
+    else:
+        forecast = low = high = sellout = None
+        ctx.notes.append(_("Fewer than {n} comparable past events in the period: no forecast; widen the period with --from.").format(n=MIN_COMPARABLES))
+    if capacity and forecast is not None and low is not None and high is not None:
+        forecast, low, high = (min(float(capacity), v) for v in (forecast, low, high))
+
+    curve = {r["days_before"]: r for r in ctx.query(SALES_CURVE, **extra, curve_days=CURVE_DAYS)}
+    comparable_total = sum(r["comparables"] for r in curve.values())
+    rows = []
+    cum_target = cum_comparables = 0
+    for day in range(CURVE_DAYS, -1, -1):
+        point = curve.get(day, {"target": 0, "comparables": 0})
+        cum_target += point["target"]
+        cum_comparables += point["comparables"]
+        rows.append({
+            "days_before": day,
+            "tickets_sold": cum_target if day >= days_before else None,
+            "comparables_share_sold": ratio(cum_comparables, comparable_total),
+        })
+    summary = {
+        "event_id": target["event_id"], "title": target["title"], "event_day": target["event_day"].isoformat(),
+        "as_of": ctx.period.end.isoformat(), "days_before": days_before, "tickets_sold": sold,
+        "capacity": capacity, "forecast_final": None if forecast is None else round(forecast),
+        "forecast_low": None if low is None else round(low), "forecast_high": None if high is None else round(high),
+        "sellout_probability": None if sellout is None else round(sellout, 3),
+        "comparable_events": len(comparables),
+    }
+    comparable_rows = sorted(
+        ({"event_id": c["event_id"], "capacity": c["capacity"], "sold_by_now": c["sold_by_now"],
+          "final": c["final"], "multiplier": ratio(c["final"], c["sold_by_now"], 3)} for c in comparables),
+        key=lambda r: r["event_id"],
+    )
+    curve_cols = (
+        Column("days_before", _("Days before the event starts")),
+        Column("tickets_sold", _("Tickets of this event sold by then (cumulative)")),
+        Column("comparables_share_sold", _("Share of comparable events' final sales sold by then")),
+    )
+    comparable_cols = (
+        Column("event_id", _("Comparable past event")),
+        Column("capacity", _("Its capacity")),
+        Column("sold_by_now", _("Tickets it had sold at the same number of days before")),
+        Column("final", _("Its final sales")),
+        Column("multiplier", _("Final sales divided by sales at that point")),
+    )
+    return ReportOutput([
+        ReportTable("curve", _("Sales curve"), curve_cols, rows),
+        ReportTable("comparables", _("Comparable events"), comparable_cols, comparable_rows),
+    ], summary)

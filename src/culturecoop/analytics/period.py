@@ -1,0 +1,103 @@
+"""The period a report covers: parsed, checked, defaulted, and rounded to months when pooled."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from culturecoop.analytics.facts import WINDOW_MONTHS, Window
+from culturecoop.errors import UserError
+from culturecoop.i18n import _
+
+
+def month_ordinal(day: date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def month_start(ordinal: int) -> date:
+    return date(ordinal // 12, ordinal % 12 + 1, 1)
+
+
+def month_end(ordinal: int) -> date:
+    return month_start(ordinal + 1) - timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Period:
+    """Inclusive range of days; event days inside it count."""
+
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def previous(self) -> Period:
+        """The period of the same length just before this one."""
+        return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
+
+    def whole_months(self) -> Period:
+        return Period(self.start.replace(day=1), month_end(month_ordinal(self.end)))
+
+    def month_mask(self, window: Window) -> int:
+        """Bits of the months of this period in the facts' month masks (0 outside the window)."""
+        if window.start is None:
+            return 0
+        low = max(month_ordinal(self.start), window.start) - window.start
+        high = min(month_ordinal(self.end), window.start + WINDOW_MONTHS - 1) - window.start
+        if high < low:
+            return 0
+        return ((1 << (high - low + 1)) - 1) << low
+
+    def months(self) -> list[str]:
+        return [month_start(m).isoformat()[:7] for m in range(month_ordinal(self.start), month_ordinal(self.end) + 1)]
+
+    def to_json(self) -> dict[str, str]:
+        return {"from": self.start.isoformat(), "to": self.end.isoformat()}
+
+
+def parse_day(value: Any, option: str) -> date | None:
+    """A date given as ``YYYY-MM-DD`` (or a ``date``); None when absent."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise UserError(
+            _("{option} {value} is not a date; write it as YYYY-MM-DD, e.g. 2026-01-31.").format(option=option, value=value)
+        ) from None
+
+
+def resolve_period(params: dict[str, Any], window: Window, *, pooled: bool) -> tuple[Period, list[str]]:
+    """The period asked for (default: the 12 months up to the data's last sale) and notes."""
+    notes: list[str] = []
+    start = parse_day(params.get("from"), "--from")
+    end = parse_day(params.get("to"), "--to")
+    if start and end and start > end:
+        raise UserError(
+            _("The period starts on {start} after it ends on {end}; swap --from and --to.").format(
+                start=start.isoformat(), end=end.isoformat())
+        )
+    as_of = window.as_of or date.today()
+    if end is None:
+        end = max(as_of, start) if start else as_of
+    if start is None:
+        start = end - timedelta(days=364)
+    period = Period(start, end)
+    if pooled:
+        months = period.whole_months()
+        if months != period:
+            notes.append(_("Cross-member figures use whole calendar months: {start} to {end}.").format(
+                start=months.start.isoformat(), end=months.end.isoformat()))
+        period = months
+        if window.start is not None and month_ordinal(period.end) < window.start:
+            raise UserError(
+                _("Cross-member figures cover {first} to {last} (the last {months} months with data); choose a period inside it.").format(
+                    first=month_start(window.start).isoformat(), last=month_end(window.start + WINDOW_MONTHS - 1).isoformat(),
+                    months=WINDOW_MONTHS)
+            )
+    return period, notes

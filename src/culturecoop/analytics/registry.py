@@ -1,0 +1,63 @@
+"""The reports, by name: what each tells a member, and whether it crosses members."""
+
+from __future__ import annotations
+
+import difflib
+
+from culturecoop.analytics.affinity import affinity
+from culturecoop.analytics.audience import frequency, geography, overview
+from culturecoop.analytics.benchmark import benchmark
+from culturecoop.analytics.crossing import elsewhere, overlap
+from culturecoop.analytics.pace import pace
+from culturecoop.analytics.report import ReportSpec
+from culturecoop.analytics.retention import retention
+from culturecoop.analytics.segments import segments
+from culturecoop.analytics.trends import trends
+from culturecoop.errors import UserError
+from culturecoop.i18n import _
+
+REPORTS: dict[str, ReportSpec] = {
+    spec.name: spec
+    for spec in (
+        ReportSpec("overview", lambda: _("Key figures"),
+                   lambda: _("Patrons, tickets, revenue, new and returning patrons, average basket, against the previous period."),
+                   False, overview),
+        ReportSpec("geography", lambda: _("Geography"),
+                   lambda: _("Where your audience lives (postal area, region) and how far it travels."), False, geography),
+        ReportSpec("frequency", lambda: _("Recency, frequency, spending"),
+                   lambda: _("How recently, how often and how much your patrons come and spend."), False, frequency),
+        ReportSpec("retention", lambda: _("Retention"),
+                   lambda: _("Event-over-event return rate and monthly cohorts."), False, retention),
+        ReportSpec("trends", lambda: _("Trends"),
+                   lambda: _("Genre shares month by month across the cooperative and at your venue; rising and falling genres."),
+                   True, trends),
+        ReportSpec("elsewhere", lambda: _("Elsewhere"),
+                   lambda: _("What else your audience attends at other members: genres, kinds of members, regions."),
+                   True, elsewhere),
+        ReportSpec("overlap", lambda: _("Audience overlap"),
+                   lambda: _("How much your audience overlaps with each other member's: shared people, shares, Jaccard, lift."),
+                   True, overlap),
+        ReportSpec("affinity", lambda: _("Genre affinities"),
+                   lambda: _("Which genres attract the same people across the cooperative: lift, interval, significance."),
+                   True, affinity),
+        ReportSpec("segments", lambda: _("Audience segments"),
+                   lambda: _("Your patrons in six named segments, against the cooperative's mix."), True, segments),
+        ReportSpec("benchmark", lambda: _("Benchmark"),
+                   lambda: _("Your key figures against peers of your kind."), True, benchmark),
+        ReportSpec("pace", lambda: _("Sales pace"),
+                   lambda: _("Ticket sales of an upcoming event against comparable past events, with a forecast."),
+                   False, pace, extra_params=("event",)),
+    )
+}
+
+
+def report_spec(name: str) -> ReportSpec:
+    """The report called ``name``; an unknown name is a user error that suggests the closest."""
+    spec = REPORTS.get(name)
+    if spec is not None:
+        return spec
+    close = difflib.get_close_matches(name, list(REPORTS), n=1, cutoff=0.4)
+    if close:
+        raise UserError(_("There is no report {name}; did you mean {close}? Reports: {names}.").format(
+            name=name, close=close[0], names=", ".join(REPORTS)))
+    raise UserError(_("There is no report {name}; choose one of: {names}.").format(name=name, names=", ".join(REPORTS)))

@@ -1,0 +1,116 @@
+"""Retention: do a member's patrons come back? Member-only data, no gate.
+
+The return rate is event over event: of the attendances in the period (a patron record at an
+event), the share followed by another, later attendance of the same record at the member — at
+any time in the data, so an early attendance may be followed after the period ends. Over all
+data it equals 1 − records / attendances. Cohorts: patrons by the month of their first visit,
+and the share of each cohort seen again 0 to 11 months later.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from culturecoop.analytics.audience import ratio
+from culturecoop.analytics.report import Column, ReportContext, ReportOutput, ReportTable
+from culturecoop.i18n import _
+
+RETENTION_BY_EVENT = """
+WITH v AS (
+  SELECT member_patron_id, event_id, event_day FROM analytics_visit WHERE member_id = $member
+), last_day AS (
+  SELECT member_patron_id, max(event_day) AS day FROM v GROUP BY member_patron_id
+), last_visit AS (
+  SELECT v.member_patron_id, l.day, max(v.event_id) AS event_id
+  FROM v JOIN last_day AS l ON l.member_patron_id = v.member_patron_id AND l.day = v.event_day
+  GROUP BY v.member_patron_id, l.day
+)
+SELECT v.event_id, min(v.event_day) AS event_day, count(*) AS attendees,
+       count(CASE WHEN v.event_day < l.day OR (v.event_day = l.day AND v.event_id < l.event_id)
+                  THEN 1 END) AS came_back
+FROM v JOIN last_visit AS l ON l.member_patron_id = v.member_patron_id
+WHERE v.event_day BETWEEN $date_from AND $date_to
+GROUP BY v.event_id
+"""
+
+EVENT_TITLES = """
+SELECT event_id, title FROM analytics_event WHERE member_id = $member
+  AND event_day BETWEEN $date_from AND $date_to
+"""
+
+RETENTION_COHORTS = """
+WITH first AS (
+  SELECT member_patron_id, first_day, (year(first_day) * 12 + month(first_day) - 1) AS cohort
+  FROM analytics_record
+  WHERE member_id = $member AND first_day BETWEEN $date_from AND $date_to
+), seen AS (
+  SELECT DISTINCT f.member_patron_id, f.cohort,
+         (year(v.event_day) * 12 + month(v.event_day) - 1) - f.cohort AS months_after
+  FROM analytics_visit AS v JOIN first AS f ON f.member_patron_id = v.member_patron_id
+  WHERE v.member_id = $member
+)
+SELECT cohort, months_after, count(*) AS patrons
+FROM seen
+WHERE months_after BETWEEN 0 AND 11
+GROUP BY cohort, months_after
+"""
+
+RECORDS_IN_PERIOD = """
+SELECT count(DISTINCT member_patron_id) AS records, count(*) AS attendances
+FROM analytics_visit
+WHERE member_id = $member AND event_day BETWEEN $date_from AND $date_to
+"""
+
+
+def _month_label(ordinal: int) -> str:
+    return f"{ordinal // 12:04d}-{ordinal % 12 + 1:02d}"
+
+
+def retention(ctx: ReportContext) -> ReportOutput:
+    titles = {r["event_id"]: r["title"] for r in ctx.query(EVENT_TITLES)}
+    by_event = sorted(ctx.query(RETENTION_BY_EVENT), key=lambda r: (r["event_day"], r["event_id"]))
+    event_rows = [
+        {"event_id": r["event_id"], "title": titles.get(r["event_id"]), "event_day": r["event_day"].isoformat(),
+         "attendees": r["attendees"], "came_back": r["came_back"], "return_rate": ratio(r["came_back"], r["attendees"])}
+        for r in by_event
+    ]
+    attendances = sum(r["attendees"] for r in by_event)
+    came_back = sum(r["came_back"] for r in by_event)
+    cohorts: dict[int, dict[int, int]] = {}
+    for r in ctx.query(RETENTION_COHORTS):
+        cohorts.setdefault(r["cohort"], {})[r["months_after"]] = r["patrons"]
+    cohort_rows = []
+    for cohort in sorted(cohorts):
+        size = cohorts[cohort].get(0, 0)
+        for months_after in range(12):
+            if cohort + months_after > (ctx.period.end.year * 12 + ctx.period.end.month - 1):
+                break
+            seen = cohorts[cohort].get(months_after, 0)
+            cohort_rows.append({"cohort": _month_label(cohort), "months_after": months_after,
+                                "patrons": seen, "share": ratio(seen, size)})
+    totals = ctx.query(RECORDS_IN_PERIOD)[0]
+    event_cols = (
+        Column("event_id", _("The member's event identifier")),
+        Column("title", _("Event title")),
+        Column("event_day", _("Day of the event")),
+        Column("attendees", _("Patrons who attended")),
+        Column("came_back", _("Of them, patrons who came to a later event of yours")),
+        Column("return_rate", _("Share who came back (came_back / attendees)")),
+    )
+    cohort_cols = (
+        Column("cohort", _("Month of the patrons' first visit")),
+        Column("months_after", _("Months after that first month (0 = the first month)")),
+        Column("patrons", _("Patrons of the cohort who attended that month")),
+        Column("share", _("Share of the cohort who attended that month")),
+    )
+    summary: dict[str, Any] = {
+        "return_rate": ratio(came_back, attendances),
+        "attendances": attendances,
+        "patrons": totals["records"],
+        "came_back": came_back,
+    }
+    ctx.notes.append(_("Return rate: of the attendances in the period, the share followed by a later visit of the same patron to one of your events (at any time up to the data's last sale)."))
+    return ReportOutput([
+        ReportTable("by_event", _("Return rate by event"), event_cols, event_rows),
+        ReportTable("cohorts", _("Monthly cohorts"), cohort_cols, cohort_rows),
+    ], summary)

@@ -1,0 +1,107 @@
+"""Audience segments: a member's patrons in six named groups, against the cooperative's mix.
+
+Each patron active in the period falls in the first segment whose rule it meets:
+
+1. regulars — attended in at least 4 different months of the period (frequency);
+2. explorers — attended at least 3 genres in the period (taste);
+3. big spenders — spends at least twice the audience's average per visit (spending, all time);
+4. newcomers — first visit ever in the last 3 months of the period (recency);
+5. fading — no visit in the last 6 months of the period (recency);
+6. occasional — everyone else.
+
+The member's mix counts its own patron records (member-only data). The cooperative's mix counts
+pooled persons with the same rules over all members (through the gate, with complementary
+suppression since segments partition the total).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from culturecoop.analytics.audience import ratio
+from culturecoop.analytics.period import month_ordinal, month_start
+from culturecoop.analytics.pooled import Cells, genres_in_period, mark
+from culturecoop.analytics.report import Column, ReportContext, ReportOutput, ReportTable
+from culturecoop.i18n import _
+from culturecoop.privacy.gate import CountTable
+
+SEGMENTS = ("regulars", "explorers", "big_spenders", "newcomers", "fading", "occasional")
+
+
+def _segment_sql(source: str, condition: str) -> str:
+    return f"""
+WITH r AS (
+  SELECT bit_count(a.active & $period_mask) AS months, bit_count({genres_in_period("a")}) AS genres,
+         CAST(a.revenue AS DOUBLE) / a.visits AS spend, a.first_day,
+         (a.active & $late_mask) <> 0 AS late
+  FROM {source} AS a
+  WHERE {condition} AND (a.active & $period_mask) <> 0
+), s AS (
+  SELECT r.*, avg(spend) OVER () AS mean_spend FROM r
+)
+SELECT CASE WHEN months >= 4 THEN 'regulars'
+            WHEN genres >= 3 THEN 'explorers'
+            WHEN spend >= 2 * mean_spend THEN 'big_spenders'
+            WHEN first_day >= $recent_from THEN 'newcomers'
+            WHEN NOT late THEN 'fading'
+            ELSE 'occasional' END AS segment,
+       count(*) AS patrons
+FROM s
+GROUP BY 1
+"""
+
+
+MEMBER_SEGMENTS = _segment_sql("analytics_record", "a.member_id = $member")
+COOPERATIVE_SEGMENTS = _segment_sql("analytics_person", "true")
+
+
+def descriptions() -> dict[str, str]:
+    return {
+        "regulars": _("Regulars: came in at least 4 different months of the period"),
+        "explorers": _("Explorers: attended at least 3 genres in the period"),
+        "big_spenders": _("Big spenders: spend at least twice the average per visit"),
+        "newcomers": _("Newcomers: first visit in the last 3 months of the period"),
+        "fading": _("Fading: no visit in the last 6 months of the period"),
+        "occasional": _("Occasional: everyone else"),
+    }
+
+
+def _masks(ctx: ReportContext) -> dict[str, Any]:
+    end = month_ordinal(ctx.period.end)
+    late = type(ctx.period)(month_start(max(end - 5, month_ordinal(ctx.period.start))), ctx.period.end)
+    return {"late_mask": late.month_mask(ctx.window),
+            "recent_from": month_start(max(end - 2, month_ordinal(ctx.period.start)))}
+
+
+def segments(ctx: ReportContext) -> ReportOutput:
+    extra = _masks(ctx)
+    own = {r["segment"]: r["patrons"] for r in ctx.query(MEMBER_SEGMENTS, **extra)}
+    coop_rows = ctx.query(COOPERATIVE_SEGMENTS, **extra)
+    release = ctx.release([
+        CountTable("segment", ("segment",), coop_rows, 1, [(s,) for s in SEGMENTS],
+                   partition_total=sum(r["patrons"] for r in coop_rows)),
+    ])
+    coop = Cells(release.tables["segment"])
+    own_total = sum(own.values())
+    coop_total = coop.total
+    rows = []
+    for segment, description in descriptions().items():
+        mine, theirs = own.get(segment, 0), coop.get(segment)
+        my_share, coop_share = ratio(mine, own_total), ratio(theirs, coop_total)
+        hidden = coop.hidden(segment) or coop_total is None
+        rows.append(mark({
+            "segment": segment, "description": description, "your_patrons": mine, "your_share": my_share,
+            "cooperative_patrons": theirs, "cooperative_share": coop_share,
+            "index": None if not coop_share or my_share is None else round(100 * my_share / coop_share),
+        }, {"cooperative_patrons": coop.hidden(segment), "cooperative_share": hidden, "index": hidden}))
+    cols = (
+        Column("segment", _("Segment")),
+        Column("description", _("Who is in it")),
+        Column("your_patrons", _("Your patrons in the segment (your own data)")),
+        Column("your_share", _("Share of your patrons active in the period")),
+        Column("cooperative_patrons", _("Pooled patrons of the whole cooperative in the segment")),
+        Column("cooperative_share", _("Share of the cooperative's active pooled patrons")),
+        Column("index", _("Your share against the cooperative's (100 = same, 150 = one and a half times)")),
+    )
+    summary = {"your_patrons": own_total, "cooperative_patrons": coop_total}
+    return ReportOutput([ReportTable("segments", _("Audience segments"), cols, rows, pooled=True)], summary, release)

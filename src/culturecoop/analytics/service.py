@@ -1,0 +1,129 @@
+"""``run_report``: the one entry point of the analytics for the CLI, the web and the API.
+
+It checks the request (report, member, period), refreshes the derived tables when the data
+changed, runs the report's named queries on the engine, passes every cross-member table
+through the privacy gate, and returns a ``ReportResult`` ready to print, serialize or render.
+"""
+
+from __future__ import annotations
+
+import difflib
+import getpass
+from collections.abc import Mapping
+from typing import Any
+
+from culturecoop.analytics import facts
+from culturecoop.analytics.period import resolve_period
+from culturecoop.analytics.pooled import require_identity
+from culturecoop.analytics.registry import report_spec
+from culturecoop.analytics.report import ReportContext, ReportResult
+from culturecoop.errors import UserError
+from culturecoop.i18n import _
+from culturecoop.privacy.gate import CountTable, PrivacyGate, PrivacyPolicy, Release
+from culturecoop.warehouse.engine import Warehouse
+from culturecoop.warehouse.sql_engine import DuckDBEngine, SparkEngine, SqlEngine
+
+MEMBER_VISITS = """
+SELECT count(*) AS visits FROM analytics_visit
+WHERE member_id = $member AND event_day BETWEEN $date_from AND $date_to
+"""
+COOPERATIVE_VISITS = """
+SELECT count(*) AS visits FROM analytics_visit WHERE pooled AND event_day BETWEEN $date_from AND $date_to
+"""
+# Reports about the whole cooperative: a member without sales in the period may still read them.
+COOPERATIVE_WIDE = frozenset({"trends", "affinity"})
+
+
+def default_actor() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
+def engine_of(engine: SqlEngine | Warehouse) -> SqlEngine:
+    return DuckDBEngine(engine) if isinstance(engine, Warehouse) else engine
+
+
+def refresh(engine: SqlEngine | Warehouse, *, force: bool = False) -> float | None:
+    """Rebuild the derived tables if the data changed (or always with ``force``); seconds taken."""
+    return facts.refresh_facts(engine_of(engine), force=force)
+
+
+def _check_member(engine: SqlEngine, member_id: str) -> None:
+    members = [r["member_id"] for r in engine.rows("SELECT member_id FROM member ORDER BY member_id")]
+    if member_id in members:
+        return
+    if not members:
+        raise UserError(_("The warehouse holds no member yet; load packages with `culturecoop ingest` first."))
+    close = difflib.get_close_matches(member_id, members, n=1, cutoff=0.5)
+    hint = _(" Did you mean {close}?").format(close=close[0]) if close else ""
+    raise UserError(_("There is no member {member} in the warehouse.{hint} Members: {members}.").format(
+        member=member_id, hint=hint, members=", ".join(members)))
+
+
+def _data_version(engine: SqlEngine) -> str:
+    if isinstance(engine, SparkEngine):
+        return str(engine.manifest.get("exported_at"))
+    return facts.data_version(engine)
+
+
+def run_report(name: str, engine: SqlEngine | Warehouse, member: str, params: Mapping[str, Any] | None = None,
+               policy: PrivacyPolicy | None = None, *, warehouse: Warehouse | None = None,
+               actor: str | None = None) -> ReportResult:
+    """Run report ``name`` for ``member``.
+
+    ``engine`` is a Warehouse (DuckDB) or an SqlEngine; with Spark, ``warehouse`` is the DuckDB
+    file that keeps the privacy policy, budgets and audit log. ``params`` may hold ``from`` and
+    ``to`` (YYYY-MM-DD) and, for ``pace``, ``event``. Raises UserError on bad input.
+    """
+    spec = report_spec(name)
+    sql_engine = engine_of(engine)
+    state = warehouse if warehouse is not None else (engine if isinstance(engine, Warehouse) else None)
+    if state is None and isinstance(sql_engine, DuckDBEngine):
+        state = sql_engine.warehouse
+    given = {k: v for k, v in (params or {}).items() if v is not None and v != ""}
+    facts.refresh_facts(sql_engine)
+    _check_member(sql_engine, member)
+    window = facts.window(sql_engine)
+    period, notes = resolve_period(given, window, pooled=spec.pooled)
+    if spec.pooled:
+        require_identity(sql_engine, str(getattr(state, "path", "FILE")))
+    if state is None:
+        raise ValueError("cross-member reports need the warehouse that keeps the audit log")
+    gate = PrivacyGate(state, policy)
+    ctx = ReportContext(sql_engine, member, period, window, {k: given[k] for k in spec.extra_params if k in given},
+                        gate.policy.min_patrons, gate.policy.noise, notes=list(notes))
+    if name != "pace":
+        visits_sql = COOPERATIVE_VISITS if name in COOPERATIVE_WIDE else MEMBER_VISITS
+        if not ctx.query(visits_sql)[0]["visits"]:
+            where = _("the cooperative") if name in COOPERATIVE_WIDE else _("member {member}").format(member=member)
+            raise UserError(_("There are no tickets for {where} between {start} and {end}; choose a period with sales (data runs from {first} to {last}).").format(
+                where=where, start=period.start.isoformat(), end=period.end.isoformat(),
+                first=window.first_day, last=window.last_day))
+    canonical = {**period.to_json(), **ctx.params}
+    if spec.pooled:
+        version = _data_version(sql_engine)
+        touched = tuple(r["member_id"] for r in sql_engine.rows("SELECT member_id FROM member"))
+
+        def release(tables: list[CountTable]) -> Release:
+            return gate.release(member_id=member, report=name, actor=actor or default_actor(), params=canonical,
+                                tables=tables, members_touched=touched, data_version=version)
+
+        ctx.gate = release
+    output = spec.build(ctx)
+    result = ReportResult(
+        report=name, title=spec.title(), member_id=member, engine=sql_engine.name, params=canonical,
+        pooled=spec.pooled, k=gate.policy.min_patrons, tables=output.tables, summary=output.summary,
+        notes=ctx.notes, policy=gate.policy.to_json(),
+    )
+    if output.release is not None:
+        result.epsilon_spent = output.release.epsilon
+        result.audit_id = output.release.audit_seq
+        result.release = output.release.action
+        if output.release.action == "re-release" and not output.release.noise:
+            result.notes.append(_("Cross-member figures are those released before for the same question: fewer than {k} people changed since.").format(k=output.release.k))
+        result.notes.append(_("Cross-member figures count distinct people who agreed to pooling; cells under {k} people show as \"< {k}\".").format(k=output.release.k))
+        if output.release.noise:
+            result.notes.append(_("Differential-privacy noise was added to cross-member counts (ε = {epsilon:g} charged to your budget).").format(epsilon=output.release.epsilon))
+    return result

@@ -1,0 +1,342 @@
+"""The privacy gate: the one door every cross-member result passes through.
+
+A report hands the gate tables of cells, each cell the number of distinct patrons it counts
+(never a patron-level row). The gate then, in one transaction:
+
+1. **Scope**: refuses any table that carries patron identifiers instead of counts.
+2. **Stability** (without noise): a cell keeps the value released before for the same member,
+   report and parameters until its count has moved by at least k. Two releases that differ by
+   one patron (all patrons, then all but one) are therefore identical: differencing isolates
+   nobody.
+3. **Noise** (when the policy asks): OpenDP's discrete Laplace noise on every cell of the full
+   cell domain, calibrated to the most cells one patron can count in, ε charged to the member's
+   budget for the period; the same release asked again on unchanged data is repeated, free.
+4. **Minimum cell size k**: a cell counting fewer than k patrons is suppressed (shown "< k").
+5. **Complementary suppression**: where cells partition a released total, one suppressed cell
+   could be recovered by subtraction, so the smallest other cells are suppressed with it until
+   at least two are hidden and together count at least k.
+6. **Audit**: the release is appended to the hash-chained audit log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
+from typing import Any
+
+import duckdb
+
+from culturecoop.errors import UserError
+from culturecoop.governance import audit
+from culturecoop.i18n import _
+from culturecoop.privacy import budget
+from culturecoop.privacy.dp import noisy_counts
+from culturecoop.warehouse.engine import Warehouse
+
+COUNT = "patrons"
+TOTAL = "__total__"
+# Columns that would identify a patron: a cross-member table never carries them.
+PATRON_COLUMNS = frozenset({"person", "patron_key", "member_patron_id", "email_token", "phone_token"})
+
+
+@dataclass(frozen=True)
+class PrivacyPolicy:
+    """The cooperative's privacy settings (table ``privacy_policy``)."""
+
+    min_patrons: int = 10
+    noise: bool = False
+    epsilon_per_release: float = 1.0
+    epsilon_budget: float = 10.0
+    budget_period: str = "month"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"k": self.min_patrons, "noise": self.noise, "epsilon_per_release": self.epsilon_per_release,
+                "epsilon_budget": self.epsilon_budget, "budget_period": self.budget_period}
+
+
+DEFAULT_POLICY = PrivacyPolicy()
+
+
+def current_policy(warehouse: Warehouse) -> PrivacyPolicy:
+    """The policy in force: the stored one, else the defaults (k = 10, no noise)."""
+    warehouse.con.complete()
+    rows = warehouse.query(
+        "SELECT min_patrons, noise, epsilon_per_release, epsilon_budget, budget_period "
+        "FROM privacy_policy WHERE policy_id = 'cooperative'")
+    return PrivacyPolicy(**rows[0]) if rows else DEFAULT_POLICY
+
+
+def validate_policy(policy: PrivacyPolicy) -> PrivacyPolicy:
+    if policy.min_patrons < 2:
+        raise UserError(_("The minimum cell size k must be at least 2; give --k 2 or more (10 is the default)."))
+    if policy.epsilon_per_release <= 0 or policy.epsilon_budget <= 0:
+        raise UserError(_("ε per release and the ε budget must be positive numbers, e.g. --epsilon 1 --budget 10."))
+    if policy.epsilon_per_release > policy.epsilon_budget:
+        raise UserError(_("ε per release ({epsilon:g}) is larger than the budget ({budget:g}): no release could ever be made; lower --epsilon or raise --budget.").format(
+            epsilon=policy.epsilon_per_release, budget=policy.epsilon_budget))
+    if policy.budget_period not in budget.PERIODS:
+        raise UserError(_("Unknown budget period {period}; use month, quarter or year.").format(period=policy.budget_period))
+    return policy
+
+
+def set_policy(warehouse: Warehouse, actor: str, **changes: Any) -> PrivacyPolicy:
+    """Change the policy (only the given settings) and record the change in the audit log."""
+    policy = validate_policy(replace(current_policy(warehouse), **{k: v for k, v in changes.items() if v is not None}))
+    with warehouse.transaction() as con:
+        con.execute(
+            "INSERT OR REPLACE INTO privacy_policy VALUES ('cooperative', ?, ?, ?, ?, ?, ?, ?)",
+            [policy.min_patrons, policy.noise, policy.epsilon_per_release, policy.epsilon_budget,
+             policy.budget_period, _now(), actor],
+        )
+        audit.append(con, audit.AuditRecord(actor, "*", "policy", None, policy.to_json(), 0.0, ()))
+    return policy
+
+
+@dataclass
+class CountTable:
+    """Cross-member cells before the gate: key columns and ``patrons`` (distinct patrons)."""
+
+    name: str
+    keys: tuple[str, ...]
+    rows: list[dict[str, Any]]
+    # The most cells one patron can count in (L1 sensitivity of the count vector).
+    sensitivity: int
+    # Every possible cell key (str, int or bool values): empty cells are shown too, as "< k",
+    # since an absent cell would reveal that nobody is in it.
+    domain: list[tuple[Any, ...]]
+    # When every patron counted is in exactly one cell, the total they partition.
+    partition_total: int | None = None
+
+
+@dataclass
+class GatedTable:
+    name: str
+    keys: tuple[str, ...]
+    rows: list[dict[str, Any]]  # key columns, ``patrons`` (None when suppressed), ``suppressed``
+    total: int | None = None
+    total_suppressed: bool = False
+
+    def lookup(self) -> dict[tuple[Any, ...], int | None]:
+        return {tuple(r[k] for k in self.keys): r[COUNT] for r in self.rows}
+
+    @property
+    def suppressed_cells(self) -> int:
+        return sum(1 for r in self.rows if r["suppressed"]) + int(self.total_suppressed)
+
+
+@dataclass
+class Release:
+    report: str
+    member_id: str
+    tables: dict[str, GatedTable]
+    k: int
+    epsilon: float
+    audit_seq: int
+    action: str
+    noise: bool
+    notes: list[str] = field(default_factory=list)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _cell_id(key: tuple[Any, ...]) -> str:
+    return json.dumps(list(key), ensure_ascii=False)
+
+
+def _check_scope(table: CountTable) -> None:
+    leaked = (set(table.keys) | {c for r in table.rows for c in r}) & PATRON_COLUMNS
+    extra = {c for r in table.rows for c in r} - {*table.keys, COUNT}
+    if leaked or extra:
+        raise ValueError(f"{table.name}: a cross-member table holds counts only, not {sorted(leaked | extra)}")
+
+
+def suppress(counts: dict[str, int], k: int, partition_total: int | None) -> tuple[set[str], bool]:
+    """Cells to hide: primary (< k) and, for a partition of a released total, complementary.
+
+    Returns the hidden cell ids and whether the total itself is hidden.
+    """
+    hidden = {c for c, n in counts.items() if n < k}
+    if partition_total is None:
+        return hidden, False
+    if partition_total < k:
+        return set(counts), True
+    if hidden:
+        # The hidden cells add up to total - visible: make that sum cover two cells and k patrons.
+        visible = sorted((n, c) for c, n in counts.items() if c not in hidden)
+        while visible and (len(hidden) < 2 or sum(max(counts[c], 0) for c in hidden) < k):
+            hidden.add(visible.pop(0)[1])
+    return hidden, False
+
+
+class PrivacyGate:
+    """Releases cross-member counts for one member under the cooperative's policy."""
+
+    def __init__(self, warehouse: Warehouse, policy: PrivacyPolicy | None = None) -> None:
+        self.warehouse = warehouse
+        self.policy = validate_policy(policy or current_policy(warehouse))
+
+    def release(self, *, member_id: str, report: str, actor: str, params: dict[str, Any],
+                tables: list[CountTable], members_touched: tuple[str, ...], data_version: str,
+                day: date | None = None) -> Release:
+        """Gate ``tables`` for ``member_id``; raises UserError when the budget would be exceeded."""
+        for table in tables:
+            _check_scope(table)
+        k = self.policy.min_patrons
+        params_key = json.dumps(params, sort_keys=True, default=str)
+        day = day or budget.today()
+        self.warehouse.con.complete()
+        with self.warehouse.transaction() as con:
+            memory = self._memory(con, member_id, report, params_key)
+            if self.policy.noise:
+                outcome = self._noisy(con, member_id, tables, memory, data_version, day)
+            else:
+                outcome = self._stable(tables, memory, k)
+            if outcome is None:
+                refused = audit.AuditRecord(actor, member_id, "refused", report, params, 0.0, members_touched)
+                status = budget.status_in(con, member_id, self.policy, day)
+            else:
+                gated, state, epsilon, action = outcome
+                released = sum(len(t.rows) + (t.total is not None) for t in gated.values())
+                hidden = sum(t.suppressed_cells for t in gated.values())
+                entry = audit.append(con, audit.AuditRecord(
+                    actor, member_id, action, report, params, epsilon, members_touched,
+                    released - hidden, hidden, _result_hash(gated)))
+                con.execute(
+                    "INSERT OR REPLACE INTO release VALUES (?, ?, ?, ?, ?, ?)",
+                    [member_id, report, params_key, json.dumps(state), _now(), entry.seq],
+                )
+        if outcome is None:
+            with self.warehouse.transaction() as con:
+                audit.append(con, refused)
+            raise UserError(
+                _("This release needs ε = {needed:g} but member {member} has only ε = {left:g} left of its {budget:g} for the period {start} to {end}; wait for the next period or ask the cooperative to raise the budget.").format(
+                    needed=self.policy.epsilon_per_release, member=member_id, left=status.epsilon_left,
+                    budget=status.epsilon_budget, start=status.period_start.isoformat(), end=status.period_end.isoformat()),
+                exit_code=4,
+            )
+        return Release(report, member_id, gated, k, epsilon, entry.seq, action, self.policy.noise)
+
+    # -- without noise: stable cells, k, complementary suppression ---------------------------
+
+    def _stable(self, tables: list[CountTable], memory: dict[str, Any] | None,
+                k: int) -> tuple[dict[str, GatedTable], dict[str, Any], float, str]:
+        previous = (memory or {}).get("tables", {}) if not (memory or {}).get("noise") else {}
+        state: dict[str, Any] = {"noise": False, "tables": {}}
+        gated: dict[str, GatedTable] = {}
+        moved = memory is None
+        for table in tables:
+            before: dict[str, int] = previous.get(table.name, {})
+            current = {_cell_id(_key(table, r)): int(r[COUNT]) for r in table.rows}
+            if table.partition_total is not None:
+                current[TOTAL] = int(table.partition_total)
+            reference: dict[str, int] = {}
+            for cell in _cells(table) | current.keys() | before.keys():
+                now, then = current.get(cell, 0), before.get(cell)
+                # A cell moves only when at least k patrons changed: one patron never shows.
+                if then is not None and abs(now - then) < k:
+                    reference[cell] = then
+                else:
+                    reference[cell] = now
+                    moved = moved or then is not None or now > 0
+            state["tables"][table.name] = {c: n for c, n in reference.items() if n > 0 or c in before}
+            gated[table.name] = self._shown(table, reference, k)
+        return gated, state, 0.0, "release" if moved else "re-release"
+
+    @staticmethod
+    def _shown(table: CountTable, reference: dict[str, int], k: int) -> GatedTable:
+        total = reference.get(TOTAL) if table.partition_total is not None else None
+        cells = {c: n for c, n in reference.items() if c != TOTAL}
+        hidden, total_hidden = suppress(cells, k, total)
+        rows = []
+        for cell in sorted(cells):
+            row = dict(zip(table.keys, json.loads(cell), strict=True))
+            row[COUNT] = None if cell in hidden else cells[cell]
+            row["suppressed"] = cell in hidden
+            rows.append(row)
+        shown_total = None if total is None or total_hidden else total
+        return GatedTable(table.name, table.keys, rows, shown_total, total_hidden)
+
+    # -- with noise: OpenDP, budget, repeat on unchanged data ----------------------------------
+
+    def _noisy(self, con: duckdb.DuckDBPyConnection, member_id: str, tables: list[CountTable],
+               memory: dict[str, Any] | None, data_version: str,
+               day: date) -> tuple[dict[str, GatedTable], dict[str, Any], float, str] | None:
+        k = self.policy.min_patrons
+        if memory and memory.get("noise") and memory.get("version") == data_version:
+            # The same question on the same data: repeat the noisy answer, spend nothing.
+            shown = memory["shown"]
+            gated = {t.name: self._from_shown(t, shown[t.name], k) for t in tables if t.name in shown}
+            if len(gated) == len(tables):
+                return gated, memory, 0.0, "re-release"
+        epsilon = self.policy.epsilon_per_release
+        try:
+            budget.charge(con, member_id, epsilon, self.policy, day)
+        except UserError:
+            return None
+        share = epsilon / len(tables) if tables else epsilon
+        state: dict[str, Any] = {"noise": True, "version": data_version, "shown": {}}
+        gated = {}
+        for table in tables:
+            true = {_cell_id(_key(table, r)): int(r[COUNT]) for r in table.rows}
+            cells = sorted(_cells(table) | true.keys())
+            vector = [true.get(c, 0) for c in cells]
+            sensitivity = table.sensitivity
+            if table.partition_total is not None:
+                vector.append(int(table.partition_total))
+                sensitivity += 1
+            noisy = noisy_counts(vector, sensitivity, share)
+            shown = dict(zip(cells, noisy, strict=False))
+            if table.partition_total is not None:
+                shown[TOTAL] = noisy[-1]
+            state["shown"][table.name] = shown
+            gated[table.name] = self._from_shown(table, shown, k)
+        return gated, state, epsilon, "release"
+
+    def _from_shown(self, table: CountTable, shown: dict[str, int], k: int) -> GatedTable:
+        return self._shown(table, shown, k)
+
+    # -- memory ------------------------------------------------------------------------------
+
+    @staticmethod
+    def _memory(con: duckdb.DuckDBPyConnection, member_id: str, report: str, params_key: str) -> dict[str, Any] | None:
+        rows = con.execute(
+            "SELECT cells FROM release WHERE member_id = ? AND report = ? AND params_key = ?",
+            [member_id, report, params_key],
+        ).fetchall()
+        return json.loads(rows[0][0]) if rows else None
+
+
+def _key(table: CountTable, row: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(row[c] for c in table.keys)
+
+
+def _cells(table: CountTable) -> set[str]:
+    return {_cell_id(key) for key in table.domain}
+
+
+def _result_hash(tables: dict[str, GatedTable]) -> str:
+    payload = {name: {"rows": t.rows, "total": t.total} for name, t in sorted(tables.items())}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+# -- business figures of peers: how many and how much each may weigh -------------------------
+
+MIN_PEERS = 3
+MAX_PEER_WEIGHT = 1 / 3
+
+
+def peer_group_allowed(figures: dict[str, dict[str, float]], measures: tuple[str, ...], k: int) -> bool:
+    """True when peers' figures may be pooled: at least three peers, each with at least k
+    patrons, and none weighing more than a third of any pooled measure (so that no peer's own
+    figure can be read back from the aggregate)."""
+    if len(figures) < MIN_PEERS or any(f.get(COUNT, 0) < k for f in figures.values()):
+        return False
+    for measure in measures:
+        total = sum(float(f.get(measure, 0)) for f in figures.values())
+        if total <= 0 or max(float(f.get(measure, 0)) for f in figures.values()) > MAX_PEER_WEIGHT * total:
+            return False
+    return True

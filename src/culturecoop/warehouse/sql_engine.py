@@ -1,0 +1,205 @@
+"""The one small class that runs analytics SQL: on DuckDB (the warehouse) or on Spark (a lake).
+
+Analytics are written once, in DuckDB's dialect, with named parameters (``$member``). DuckDB
+runs them as they are and binds the parameters itself. For Spark, SQLGlot parses the query,
+replaces each parameter node by a typed literal node (binding at the tree level: a value is
+never formatted into SQL text), removes what Spark rejects (an explicit frame on
+``ROW_NUMBER()``) and writes Spark SQL. Domain code never imports an engine.
+"""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import sqlglot
+from sqlglot import exp
+
+from culturecoop.errors import UserError
+from culturecoop.i18n import _
+from culturecoop.warehouse.engine import Warehouse
+
+Params = Mapping[str, Any]
+# Tables of the canonical model that the analytics read; a lake holds these as Parquet.
+LAKE_MANIFEST = "_lake.json"
+_RANKING = (exp.RowNumber, exp.Rank, exp.DenseRank)
+
+
+class SqlEngine(ABC):
+    """Runs read queries written in DuckDB's dialect and returns plain Python rows."""
+
+    name: str
+
+    @abstractmethod
+    def arrow(self, sql: str, params: Params | None = None) -> pa.Table:
+        """The result of a query as an Arrow table."""
+
+    @abstractmethod
+    def materialize(self, table: str, sql: str, params: Params | None = None) -> None:
+        """Store a query's result under ``table`` (a table on DuckDB, a cached view on Spark)."""
+
+    @abstractmethod
+    def has_table(self, table: str) -> bool:
+        """True when ``table`` exists (canonical or materialized)."""
+
+    def rows(self, sql: str, params: Params | None = None) -> list[dict[str, Any]]:
+        """Rows of a query as dictionaries of plain values (no Decimal, no NaN)."""
+        return [{k: plain(v) for k, v in row.items()} for row in self.arrow(sql, params).to_pylist()]
+
+    def scalar(self, sql: str, params: Params | None = None) -> Any:
+        rows = self.rows(sql, params)
+        return next(iter(rows[0].values())) if rows else None
+
+
+def plain(value: Any) -> Any:
+    """A result value as a JSON-friendly Python value, equal across engines."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value
+
+
+@lru_cache(maxsize=512)
+def parameter_names(sql: str) -> frozenset[str]:
+    """Names of the ``$name`` parameters a query uses."""
+    tree = sqlglot.parse_one(sql, read="duckdb")
+    return frozenset(str(p.name) for p in tree.find_all(exp.Placeholder) if p.name)
+
+
+def _used(sql: str, params: Params | None) -> dict[str, Any]:
+    names = parameter_names(sql)
+    missing = names - set(params or {})
+    if missing:
+        raise KeyError(f"query parameters without a value: {sorted(missing)}")
+    return {k: v for k, v in (params or {}).items() if k in names}
+
+
+def finish_pending(warehouse: Warehouse) -> None:
+    """Close a result left open by ``execute().fetchone()``: DuckDB 2.0 refuses new work until then."""
+    warehouse.con.complete()
+
+
+class DuckDBEngine(SqlEngine):
+    """Runs queries on the warehouse through ``Warehouse`` (which owns the connection)."""
+
+    name = "duckdb"
+
+    def __init__(self, warehouse: Warehouse) -> None:
+        self.warehouse = warehouse
+
+    def arrow(self, sql: str, params: Params | None = None) -> pa.Table:
+        finish_pending(self.warehouse)
+        return self.warehouse.arrow(sql, _used(sql, params) or None)
+
+    def materialize(self, table: str, sql: str, params: Params | None = None) -> None:
+        with self.warehouse.transaction() as con:
+            con.execute(f"CREATE OR REPLACE TABLE {table} AS {sql}", _used(sql, params) or None)
+
+    def has_table(self, table: str) -> bool:
+        return bool(self.warehouse.scalar(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]))
+
+
+def literal(value: Any) -> exp.Expression:
+    """A Python value as a typed SQL literal node."""
+    if value is None:
+        return exp.Null()
+    if isinstance(value, bool):
+        return exp.Boolean(this=value)
+    if isinstance(value, int | float | Decimal):
+        return exp.Literal.number(value)
+    if isinstance(value, datetime):
+        return exp.Cast(this=exp.Literal.string(value.isoformat(sep=" ")), to=exp.DataType.build("TIMESTAMP"))
+    if isinstance(value, date):
+        return exp.Cast(this=exp.Literal.string(value.isoformat()), to=exp.DataType.build("DATE"))
+    if isinstance(value, str):
+        return exp.Literal.string(value)
+    raise TypeError(f"cannot bind a {type(value).__name__} as an SQL parameter")
+
+
+def _strip_ranking_frames(node: exp.Expression) -> exp.Expression:
+    # Spark rejects an explicit frame on ROW_NUMBER()/RANK(): the frame means nothing there.
+    if isinstance(node, exp.Window) and isinstance(node.this, _RANKING) and node.args.get("spec"):
+        node = node.copy()
+        node.set("spec", None)
+    return node
+
+
+@lru_cache(maxsize=512)
+def _parsed(sql: str) -> exp.Expression:
+    return sqlglot.parse_one(sql, read="duckdb")
+
+
+def to_spark_sql(sql: str, params: Params | None = None) -> str:
+    """A DuckDB-dialect query as Spark SQL, its parameters bound as literal nodes."""
+    values = _used(sql, params)
+
+    def bind(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Placeholder) and node.name:
+            return literal(values[str(node.name)])
+        return _strip_ranking_frames(node)
+
+    return _parsed(sql).copy().transform(bind).sql(dialect="spark")
+
+
+def spark_session(master: str = "local[2]") -> Any:
+    """A local Spark session configured for the analytics (imported lazily)."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise UserError(
+            _("The Spark engine needs the spark extra: install it with `pip install 'culturecoop[spark]'` (and Java 17).")
+        ) from None
+    return (
+        SparkSession.builder.master(master)
+        .appName("culturecoop")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .getOrCreate()
+    )
+
+
+class SparkEngine(SqlEngine):
+    """Runs the same queries through Spark SQL on a Parquet lake (see ``warehouse.lake``)."""
+
+    name = "spark"
+
+    def __init__(self, lake: Path | str, session: Any | None = None) -> None:
+        self.lake = Path(lake)
+        manifest = self.lake / LAKE_MANIFEST
+        if not manifest.is_file():
+            raise UserError(
+                _("{lake} is not a culturecoop lake; create it with `culturecoop export-lake --db FILE --lake {lake}`.").format(lake=self.lake)
+            )
+        self.manifest: dict[str, Any] = json.loads(manifest.read_text())
+        self.spark = session if session is not None else spark_session()
+        self._views: set[str] = set()
+        for table in self.manifest["tables"]:
+            self.spark.read.parquet(str(self.lake / table)).createOrReplaceTempView(table)
+            self._views.add(table)
+
+    def arrow(self, sql: str, params: Params | None = None) -> pa.Table:
+        table: pa.Table = self.spark.sql(to_spark_sql(sql, params)).toArrow()
+        return table
+
+    def materialize(self, table: str, sql: str, params: Params | None = None) -> None:
+        frame = self.spark.sql(to_spark_sql(sql, params)).cache()
+        frame.createOrReplaceTempView(table)
+        self._views.add(table)
+
+    def has_table(self, table: str) -> bool:
+        return table in self._views

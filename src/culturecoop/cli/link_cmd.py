@@ -58,9 +58,8 @@ def link(
     from culturecoop.linkage.resolve import link_warehouse
     from culturecoop.warehouse.engine import Warehouse
 
-    with Warehouse(db, create=False) as wh:
-        with console.status(_("Linking patron records…")):
-            summary = link_warehouse(wh).as_dict()
+    with Warehouse(db, create=False) as wh, console.status(_("Linking patron records…")):
+        summary = link_warehouse(wh).as_dict()
     if as_json:
         emit_json(summary)
     else:

@@ -356,9 +356,10 @@ def _jsonl_relation(path: Path, text_path: Path, profile: Profile, head: list[tu
     relation = f"""(
         SELECT line_no, raw, blank, NOT blank AND NOT ok AS malformed, {", ".join(fields)}
         FROM (SELECT line_no, line AS raw, blank, ok,
-                     CASE WHEN ok THEN json_extract_string(line, $paths) END AS v
+                     -- try(): DuckDB may evaluate the branch for invalid lines too.
+                     CASE WHEN ok THEN try(json_extract_string(line, $paths)) END AS v
               FROM (SELECT line_no, line, blank,
-                           NOT blank AND coalesce(json_valid(line) AND json_type(line) = 'OBJECT', false) AS ok
+                           NOT blank AND coalesce(try(json_type(line)) = 'OBJECT', false) AS ok
                     FROM (SELECT line_no, line, trim(coalesce(line, '')) = '' AS blank
                           FROM {_read_lines(params)} WHERE line_no > $skip))))"""
     return SourceInfo(path=path, text_path=text_path, header=[], header_line=profile.skip_lines,

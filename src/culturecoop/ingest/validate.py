@@ -56,7 +56,11 @@ def timestamp_sql(column: str, profile: Profile, extra: tuple[str, ...] = ()) ->
     if any(not _has_zone(f) for f in formats):
         terms.append(f"try_strptime({column}, $dt_plain)")
     if any(_has_zone(f) for f in formats):
-        terms.append(f"timezone('{LOCAL_ZONE}', try_strptime({column}, $dt_zone))")
+        # DuckDB's %z parsing rolls 31 February over to March: check the wall-clock part alone.
+        terms.append(
+            f"CASE WHEN try_strptime(regexp_replace({column}, '(Z|[+-][0-9]{{2}}:?[0-9]{{2}})$', ''), "
+            f"$dt_zone_wall) IS NOT NULL THEN timezone('{LOCAL_ZONE}', try_strptime({column}, $dt_zone)) END"
+        )
     terms.append(f"CAST(try_strptime({column}, $d_formats) AS TIMESTAMP)")
     return f"coalesce({', '.join(terms)})"
 
@@ -71,6 +75,7 @@ def format_params(profile: Profile, extra: tuple[str, ...] = ()) -> dict[str, An
         params["dt_plain"] = plain
     if zoned:
         params["dt_zone"] = zoned
+        params["dt_zone_wall"] = [f.replace("%z", "").replace("%Z", "") for f in zoned]
     return params
 
 

@@ -45,19 +45,21 @@ class IngestSummary:
         return data
 
 
+def _count(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> int:
+    # fetchall, not fetchone: DuckDB 2.0 keeps a half-read result open.
+    return int(con.execute(sql, params).fetchall()[0][0])
+
+
 def _upsert(con: duckdb.DuckDBPyConnection, table: str, parquet: Path, member_id: str) -> TableLoad:
-    before = con.execute(f"SELECT count(*) FROM {table} WHERE member_id = ?", [member_id]).fetchone()
-    existing = int(before[0]) if before else 0
+    existing = _count(con, f"SELECT count(*) FROM {table} WHERE member_id = ?", [member_id])
     source = "read_parquet(?)"
     if existing == 0:
         # First load of this member's rows: a plain append is much faster than an upsert.
         con.execute(f"INSERT INTO {table} SELECT * FROM {source}", [str(parquet)])
     else:
         con.execute(f"INSERT OR REPLACE INTO {table} SELECT * FROM {source}", [str(parquet)])
-    after = con.execute(f"SELECT count(*) FROM {table} WHERE member_id = ?", [member_id]).fetchone()
-    total = int(after[0]) if after else 0
-    rows = con.execute(f"SELECT count(*) FROM {source}", [str(parquet)]).fetchone()
-    loaded = int(rows[0]) if rows else 0
+    total = _count(con, f"SELECT count(*) FROM {table} WHERE member_id = ?", [member_id])
+    loaded = _count(con, f"SELECT count(*) FROM {source}", [str(parquet)])
     inserted = total - existing
     return TableLoad(rows=loaded, inserted=inserted, updated=loaded - inserted)
 

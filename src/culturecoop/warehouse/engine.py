@@ -38,6 +38,8 @@ class Warehouse:
                 _("The warehouse {path} cannot be opened ({reason}); close any other program using it "
                   "and check that it is a culturecoop warehouse.").format(path=self.path, reason=str(exc).splitlines()[0])
             ) from None
+        # DuckDB's progress bar would write into --json output on long queries.
+        self.con.execute("SET enable_progress_bar = false")
         if not read_only:
             self._migrate()
         self._check_version()
@@ -53,9 +55,10 @@ class Warehouse:
 
     def _check_version(self) -> None:
         try:
-            row = self.con.execute(
+            rows = self.con.execute(
                 "SELECT value FROM schema_info WHERE key = 'schema_version'"
-            ).fetchone()
+            ).fetchall()
+            row = rows[0] if rows else None
         except duckdb.CatalogException:
             row = None
         if row is None or int(row[0]) != SCHEMA_VERSION:
@@ -85,8 +88,9 @@ class Warehouse:
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
     def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> Any:
-        row = self.con.execute(sql, params or []).fetchone()
-        return None if row is None else row[0]
+        # fetchall, not fetchone: DuckDB 2.0 keeps a half-read result open ("Resource In Use").
+        rows = self.con.execute(sql, params or []).fetchall()
+        return rows[0][0] if rows else None
 
     def arrow(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> pa.Table:
         # DuckDB 2.0 warns that a DB-API result copies rows into Arrow; a relation does not.

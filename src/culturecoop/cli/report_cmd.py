@@ -1,0 +1,236 @@
+"""`culturecoop report`, `export-lake`, `privacy` and `audit`: analytics and their governance."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from culturecoop.analytics import REPORTS, ReportResult, refresh, run_report
+from culturecoop.cli.app import app, console, emit_json
+from culturecoop.errors import UserError
+from culturecoop.governance import audit
+from culturecoop.i18n import _
+from culturecoop.privacy.budget import budget_status
+from culturecoop.privacy.gate import current_policy, set_policy
+from culturecoop.warehouse.engine import Warehouse
+from culturecoop.warehouse.lake import export_lake
+from culturecoop.warehouse.sql_engine import SparkEngine, SqlEngine
+
+MAX_ROWS = 30
+
+
+def _format(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, float):
+        return f"{value:,.4f}".rstrip("0").rstrip(".") if abs(value) < 1000 else f"{value:,.2f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def _print_result(result: ReportResult) -> None:
+    label = f"< {result.k}"
+    for table in result.tables:
+        rich = Table(title=table.title + (" — " + _("cross-member aggregate") if table.pooled else ""))
+        for column in table.columns:
+            rich.add_column(column.name, justify="left")
+        for row in table.rows[:MAX_ROWS]:
+            hidden = set(row.get("suppressed", []))
+            rich.add_row(*[label if c.name in hidden else _format(row.get(c.name)) for c in table.columns])
+        console.print(rich)
+        if len(table.rows) > MAX_ROWS:
+            console.print(_("… {n} more rows (use --json for all of them)").format(n=len(table.rows) - MAX_ROWS))
+        for column in table.columns:
+            console.print(f"  [bold]{column.name}[/]: {column.meaning}", highlight=False)
+    if result.summary:
+        console.print(", ".join(f"{k}: {_format(v)}" for k, v in result.summary.items()), highlight=False)
+    for note in result.notes:
+        console.print(f"[dim]{note}[/]", highlight=False)
+    if result.audit_id is not None:
+        console.print(_("Recorded in the audit log as entry {seq} (ε spent: {epsilon:g}).").format(
+            seq=result.audit_id, epsilon=result.epsilon_spent))
+
+
+def _open(db: Path) -> Warehouse:
+    return Warehouse(db, create=False)
+
+
+@app.command("report")
+def report_command(
+    name: str = typer.Argument(..., help="Report: " + ", ".join(REPORTS) + "."),
+    db: Path = typer.Option(..., "--db", help="Warehouse file (it also keeps the privacy policy, budgets and audit log)."),
+    member: str = typer.Option(..., "--member", help="Member the report is for."),
+    date_from: str = typer.Option(None, "--from", help="First day of the period, YYYY-MM-DD (default: 12 months before --to)."),
+    date_to: str = typer.Option(None, "--to", help="Last day of the period, YYYY-MM-DD (default: the data's last sale)."),
+    event: str = typer.Option(None, "--event", help="pace only: the upcoming event (default: the next one after --to)."),
+    engine_name: str = typer.Option("duckdb", "--engine", help="duckdb (the warehouse) or spark (a lake, see export-lake)."),
+    lake: Path = typer.Option(None, "--lake", help="Parquet lake written by `culturecoop export-lake` (with --engine spark)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as one JSON document."),
+) -> None:
+    """Run one audience report; cross-member figures pass the privacy gate and are audited."""
+    if engine_name not in ("duckdb", "spark"):
+        raise UserError(_("Unknown engine {engine}; use duckdb or spark.").format(engine=engine_name))
+    if engine_name == "spark" and lake is None:
+        raise UserError(_("--engine spark reads a Parquet lake: give --lake DIR (create it with `culturecoop export-lake`)."))
+    params = {"from": date_from, "to": date_to, "event": event}
+    with _open(db) as warehouse:
+        engine: SqlEngine | Warehouse = warehouse
+        spark: SparkEngine | None = None
+        if engine_name == "spark":
+            spark = SparkEngine(lake)
+            engine = spark
+        try:
+            result = run_report(name, engine, member, params, warehouse=warehouse)
+        finally:
+            if spark is not None:
+                spark.spark.stop()
+    if as_json:
+        emit_json(result.to_json())
+    else:
+        _print_result(result)
+
+
+@app.command("export-lake")
+def export_lake_command(
+    db: Path = typer.Option(..., "--db", help="Warehouse file to export."),
+    lake: Path = typer.Option(..., "--lake", help="Folder to write the Parquet lake to (replaced if it is a lake)."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON summary."),
+) -> None:
+    """Write the canonical tables as a Parquet lake, for reports with --engine spark."""
+    with _open(db) as warehouse:
+        exported = export_lake(warehouse, lake)
+    if as_json:
+        emit_json({"lake": str(exported.lake), "tables": exported.tables, "seconds": round(exported.seconds, 2)})
+        return
+    console.print(_("Lake {lake} written in {seconds:.1f} s: {tables}.").format(
+        lake=exported.lake, seconds=exported.seconds,
+        tables=", ".join(f"{t} {n:,}" for t, n in exported.tables.items())))
+
+
+@app.command("analytics-refresh")
+def analytics_refresh_command(
+    db: Path = typer.Option(..., "--db", help="Warehouse file."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON summary."),
+) -> None:
+    """Rebuild the derived tables the reports read (done automatically when the data changed)."""
+    with _open(db) as warehouse:
+        seconds = refresh(warehouse, force=True) or 0.0
+    if as_json:
+        emit_json({"warehouse": str(db), "seconds": round(seconds, 2)})
+        return
+    console.print(_("Derived analytics tables rebuilt in {seconds:.1f} s.").format(seconds=seconds))
+
+
+privacy_app = typer.Typer(help="The cooperative's privacy policy and the members' budgets.", no_args_is_help=True)
+app.add_typer(privacy_app, name="privacy")
+
+
+@privacy_app.command("show")
+def privacy_show(
+    db: Path = typer.Option(..., "--db", help="Warehouse file."),
+    member: str = typer.Option(None, "--member", help="Also show this member's budget for the current period."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Show the privacy policy in force (and a member's budget)."""
+    with _open(db) as warehouse:
+        policy = current_policy(warehouse)
+        status = budget_status(warehouse, member, policy) if member else None
+    payload: dict[str, Any] = {"policy": policy.to_json()}
+    if status:
+        payload["budget"] = status.to_json()
+    if as_json:
+        emit_json(payload)
+        return
+    console.print(_("Minimum cell size k: {k}; noise: {noise}; ε per release: {epsilon:g}; budget: ε = {budget:g} per {period}.").format(
+        k=policy.min_patrons, noise=_("on") if policy.noise else _("off"), epsilon=policy.epsilon_per_release,
+        budget=policy.epsilon_budget, period=policy.budget_period))
+    if status:
+        console.print(_("Member {member}: ε spent {spent:g}, left {left:g} ({start} to {end}).").format(
+            member=member, spent=status.epsilon_spent, left=status.epsilon_left,
+            start=status.period_start.isoformat(), end=status.period_end.isoformat()))
+
+
+@privacy_app.command("set")
+def privacy_set(
+    db: Path = typer.Option(..., "--db", help="Warehouse file."),
+    k: int = typer.Option(None, "--k", help="Minimum distinct patrons in a cross-member cell."),
+    noise: bool = typer.Option(None, "--noise/--no-noise", help="Add differential-privacy noise to cross-member counts."),
+    epsilon: float = typer.Option(None, "--epsilon", help="ε charged per noisy release."),
+    budget: float = typer.Option(None, "--budget", help="ε each member may spend per period."),
+    period: str = typer.Option(None, "--period", help="Budget period: month, quarter or year."),
+    actor: str = typer.Option("operator", "--by", help="Who makes the change (recorded in the audit log)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Change the privacy policy (recorded in the audit log)."""
+    with _open(db) as warehouse:
+        policy = set_policy(warehouse, actor, min_patrons=k, noise=noise, epsilon_per_release=epsilon,
+                            epsilon_budget=budget, budget_period=period)
+    if as_json:
+        emit_json({"policy": policy.to_json()})
+        return
+    console.print(_("Privacy policy updated: k = {k}, noise {noise}, ε {epsilon:g} per release, budget {budget:g} per {period}.").format(
+        k=policy.min_patrons, noise=_("on") if policy.noise else _("off"), epsilon=policy.epsilon_per_release,
+        budget=policy.epsilon_budget, period=policy.budget_period))
+
+
+audit_app = typer.Typer(help="The audit log of every use of pooled data.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("show")
+def audit_show(
+    db: Path = typer.Option(..., "--db", help="Warehouse file."),
+    member: str = typer.Option(None, "--member", help="Only entries about this member's data."),
+    last: int = typer.Option(20, "--last", help="How many of the newest entries to show."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Show the newest audit entries (who, what, when, ε)."""
+    with _open(db) as warehouse:
+        found = audit.entries_for_member(warehouse, member) if member else audit.entries(warehouse)
+    found = found[-last:] if last else found
+    if as_json:
+        emit_json([e.to_json() for e in found])
+        return
+    table = Table(title=_("Audit log"))
+    for column in ("seq", "recorded_at", "actor", "member_id", "action", "report", "epsilon"):
+        table.add_column(column)
+    for e in found:
+        table.add_row(str(e.seq), e.recorded_at.isoformat(timespec="seconds"), e.actor, e.member_id, e.action,
+                      e.report or "", f"{e.epsilon:g}")
+    console.print(table)
+
+
+@audit_app.command("verify")
+def audit_verify(
+    db: Path = typer.Option(..., "--db", help="Warehouse file."),
+    expect_head: str = typer.Option(None, "--expect-head", help="SEQ:HASH published earlier: the log must still contain it."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Check the hash chain of the audit log; exit 3 when an entry was changed or removed."""
+    with _open(db) as warehouse:
+        check = audit.verify_chain(warehouse)
+        missing_head = False
+        if expect_head and check.ok:
+            seq_text, _sep, digest = expect_head.partition(":")
+            if not seq_text.isdigit():
+                raise UserError(_("--expect-head takes SEQ:HASH as printed by `culturecoop audit verify`."))
+            kept = [e for e in audit.entries(warehouse) if e.seq == int(seq_text)]
+            missing_head = not kept or kept[0].hash != digest
+    payload = {"ok": check.ok and not missing_head, "entries": check.entries, "first_bad_seq": check.first_bad_seq,
+               "head": f"{check.head_seq}:{check.head_hash}"}
+    if as_json:
+        emit_json(payload)
+    if not check.ok:
+        raise UserError(_("The audit log is broken at entry {seq}: an entry was changed, removed or inserted; restore the warehouse from a backup and investigate.").format(
+            seq=check.first_bad_seq), exit_code=3)
+    if missing_head:
+        raise UserError(_("The audit log no longer contains the entry {head} published earlier: entries were removed from its end.").format(
+            head=expect_head), exit_code=3)
+    if not as_json:
+        console.print(_("Audit log intact: {n} entries; head {head}.").format(n=check.entries, head=payload["head"]))

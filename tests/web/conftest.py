@@ -6,6 +6,7 @@ the real one. Module-scoped so that each test module shares one warehouse and on
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import warnings
 from collections.abc import Iterator
@@ -27,6 +28,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
+ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery"
 MEMBERS = {"A": "jazz-dieze", "B": "theatre-nord", "C": "festival-est"}
 
@@ -40,8 +42,18 @@ class Coop:
     sha: dict[str, str] = field(default_factory=dict)  # member → package sha256
 
 
+def generate_cooperative(db: Path, patrons: int) -> None:
+    """Six members, linked people, three years of sales: the benchmark's generator, small."""
+    spec = importlib.util.spec_from_file_location("bench_web", ROOT / "benchmarks" / "web.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.generate(db, patrons)
+
+
 def build_coop(folder: Path) -> Coop:
     db = folder / "coop.duckdb"
+    generate_cooperative(db, 3000)
     packages = {}
     sha = {}
     for i, member in enumerate(MEMBERS.values()):

@@ -121,6 +121,13 @@ def _fill(template: str, values: dict[str, str]) -> str:
     return "".join(parts)
 
 
+def translate_exact(text: str, language: str) -> str:
+    """A label a service translated in the process language, in ``language`` (exact match only)."""
+    if language == "en":
+        return _english_of().get(text, text)
+    return catalog("fr").get(text, text)
+
+
 def retranslate(message: str, language: str) -> str:
     """A message already translated and formatted by a service, in ``language`` instead.
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import math
+import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -18,7 +19,7 @@ from typing import Any
 from culturecoop.errors import UserError
 from culturecoop.schema.taxonomy import GENRE_LABELS
 from culturecoop.warehouse.engine import Warehouse
-from culturecoop.web.i18n import Translator, _, retranslate
+from culturecoop.web.i18n import Translator, _, retranslate, translate_exact
 
 
 @dataclass(frozen=True)
@@ -68,8 +69,15 @@ def analytics_available() -> bool:
     return hasattr(module, "run_report")
 
 
-def run_report(warehouse: Warehouse, member_id: str, name: str, params: dict[str, Any]) -> dict[str, Any]:
-    """One report for one member through the analytics service (and its privacy gate), as JSON."""
+_refresh_lock = threading.Lock()
+
+
+def run_report(warehouse: Warehouse, member_id: str, name: str, params: dict[str, Any], *,
+               actor: str) -> dict[str, Any]:
+    """One report for one member through the analytics service (and its privacy gate), as JSON.
+
+    ``actor`` is what the audit log records as who asked (the account's random identifier).
+    """
     if name not in REPORTS:
         raise UserError(_("Unknown report {name}; use one of {names}.").format(name=name, names=", ".join(REPORTS)))
     try:
@@ -77,13 +85,11 @@ def run_report(warehouse: Warehouse, member_id: str, name: str, params: dict[str
         service = analytics.run_report
     except (ImportError, AttributeError):
         return {"available": False}
-    policy = None
-    try:
-        gate = importlib.import_module("culturecoop.privacy.gate")
-        policy = gate.current_policy(warehouse) if hasattr(gate, "current_policy") else None
-    except ImportError:
-        policy = None
-    result = service(name, warehouse, member_id, {k: v for k, v in params.items() if v is not None}, policy)
+    # Derived tables are rebuilt once after new data, not by every request thread at once.
+    with _refresh_lock:
+        analytics.refresh(warehouse)
+    result = service(name, warehouse, member_id, {k: v for k, v in params.items() if v is not None},
+                     actor=actor)
     return {"available": True, **to_jsonable(result)}
 
 
@@ -217,7 +223,14 @@ def label(key: str, t: Translator) -> str:
     return text[:1].upper() + text[1:]
 
 MONEY_WORDS = ("revenue", "price", "amount", "basket", "spend", "monetary")
-SHARE_WORDS = ("share", "rate", "pct", "percent", "probability", "jaccard")
+SHARE_WORDS = ("share", "rate", "pct", "percent", "probability", "jaccard", "change")
+# Words that reports use as values.
+VALUE_LABELS = {"rising": _("rising"), "falling": _("falling"), "stable": _("stable")}
+# Tables whose columns mix units row by row: chart only these (x, y) columns.
+CHART_HINTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "overview": ("label", ("change",)),
+    "benchmark": ("label", ("index",)),
+}
 TIME_WORDS = ("month", "week", "period", "date", "day", "year", "cohort", "_at")
 
 
@@ -249,6 +262,7 @@ class TabView:
     kpis: list[tuple[str, Cell]] = field(default_factory=list)
     tables: list[TableView] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _kind(key: str, values: list[Any]) -> str:
@@ -289,6 +303,10 @@ def _cell(value: Any, kind: str, t: Translator, k: int | None, suppressed: bool)
     if isinstance(value, str) and value in GENRE_LABELS:
         french, english = GENRE_LABELS[value]
         return Cell(value, french if t.language == "fr" else english)
+    if isinstance(value, str) and value in VALUE_LABELS:
+        return Cell(value, t(VALUE_LABELS[value]))
+    if isinstance(value, str):
+        return Cell(value, translate_exact(value, t.language))
     return Cell(value, str(value))
 
 
@@ -317,39 +335,79 @@ def _table(table_id: str, title: str, rows: list[dict[str, Any]], pooled: bool, 
         hidden = _suppressed_keys(row)
         view_rows.append([_cell(row.get(key), kinds[key], t, k, key in hidden) for key in keys])
     view = TableView(table_id, title, [(key, label(key, t)) for key in keys], view_rows, pooled)
-    view.chart = _chart(table_id, title, keys, kinds, view_rows, k)
+    hint = CHART_HINTS.get(table_id.split("-", 1)[-1])
+    if hint and hint[0] in keys and all(y in keys for y in hint[1]):
+        chart_keys = [hint[0], *hint[1]]
+        positions = [keys.index(key) for key in chart_keys]
+        view.chart = _chart(table_id, title, chart_keys, kinds, [[row[i] for i in positions] for row in view_rows],
+                            k, dict(view.columns))
+        if view.chart is not None:
+            view.chart["columns"] = keys
+            view.chart["rows"] = _raw_rows(view_rows, k)
+    else:
+        view.chart = _chart(table_id, title, keys, kinds, view_rows, k, dict(view.columns))
     return view
 
 
+MAX_BARS = 30
+MAX_SERIES = 12
+
+
 def _chart(table_id: str, title: str, keys: list[str], kinds: dict[str, str], rows: list[list[Cell]],
-           k: int | None) -> dict[str, Any] | None:
+           k: int | None, labels: dict[str, str]) -> dict[str, Any] | None:
+    """A chart of a table: a line over time, one line per category when the table is long-format
+    (month × genre), else grouped bars of the first unit's columns."""
     if not rows or not keys:
         return None
-    x_index = next((i for i, key in enumerate(keys) if kinds[key] in ("text", "date")), None)
+    text_cols = [i for i, key in enumerate(keys) if kinds[key] in ("text", "date")]
+    time_cols = [i for i in text_cols if kinds[keys[i]] == "date" or any(w in keys[i].lower() for w in TIME_WORDS)]
+    x_index = time_cols[0] if time_cols else (text_cols[0] if text_cols else None)
     numeric = [i for i, key in enumerate(keys) if kinds[key] in ("int", "float", "money", "percent")
                and not key.lower().startswith(("ci_", "p_value", "q_value")) and i != x_index]
     if x_index is None or not numeric:
         return None
     x_key = keys[x_index]
-    is_time = kinds[x_key] == "date" or any(w in x_key.lower() for w in TIME_WORDS)
-    # One unit per chart: money, shares and counts do not share an axis.
+    is_time = bool(time_cols)
     first_kind = kinds[keys[numeric[0]]]
-    series_idx = [i for i in numeric if kinds[keys[i]] == first_kind][:4]
+
+    def x_of(row: list[Cell]) -> Any:
+        return row[x_index].value if kinds[x_key] == "date" else row[x_index].text
+
+    def y_of(cell: Cell) -> Any:
+        return None if cell.suppressed else cell.value
+
+    categories = [i for i in text_cols if i != x_index]
+    series: list[dict[str, Any]]
+    if is_time and categories:
+        cat = categories[0]
+        names = list(dict.fromkeys(row[cat].text for row in rows))[:MAX_SERIES]
+        y = numeric[0]
+        series = [{"name": name, "x": [x_of(r) for r in rows if r[cat].text == name],
+                   "y": [y_of(r[y]) for r in rows if r[cat].text == name]} for name in names]
+        title_y = keys[y]
+    else:
+        shown = rows if is_time else rows[:MAX_BARS]
+        series = [{"name": labels.get(keys[i], keys[i]), "x": [x_of(r) for r in shown], "y": [y_of(r[i]) for r in shown]}
+                  for i in [i for i in numeric if kinds[keys[i]] == first_kind][:4]]
+        title_y = ""
     return {
         "id": table_id,
         "title": title,
         "kind": "line" if is_time else "bar",
-        "x_label": x_key.replace("_", " "),
-        "x": [row[x_index].value if kinds[x_key] == "date" else row[x_index].text for row in rows],
-        "series": [
-            {"name": keys[i].replace("_", " "), "y": [row[i].value if not row[i].suppressed else None for row in rows]}
-            for i in series_idx
-        ],
+        "x_label": labels.get(x_key, x_key),
+        "y_label": labels.get(title_y, title_y) if title_y else "",
+        "series": series,
         "percent": first_kind == "percent",
+        "truncated": not is_time and len(rows) > MAX_BARS,
         "columns": keys,
-        "rows": [[(f"< {k}" if c.suppressed and k else c.value) if not isinstance(c.value, list) else ", ".join(map(str, c.value))
-                  for c in row] for row in rows],
+        "rows": _raw_rows(rows, k),
     }
+
+
+def _raw_rows(rows: list[list[Cell]], k: int | None) -> list[list[Any]]:
+    """The table's values for the CSV download (suppressed cells as "< k")."""
+    return [[(f"< {k}" if c.suppressed and k else c.value) if not isinstance(c.value, list)
+             else ", ".join(map(str, c.value)) for c in row] for row in rows]
 
 
 SKIPPED_KEYS = frozenset({
@@ -365,6 +423,9 @@ def build_tab_view(tab: Tab, payloads: dict[str, dict[str, Any]], t: Translator)
     for name, payload in payloads.items():
         if not payload.get("available"):
             continue
+        if payload.get("error"):
+            view.errors.append((t(REPORT_TITLES.get(name, name)), str(payload["error"])))
+            continue
         k = payload.get("k") or (payload.get("policy") or {}).get("k")
         view.k = view.k or (int(k) if isinstance(k, int | float) else None)
         pooled = bool(payload.get("pooled", name in POOLED_REPORTS))
@@ -374,7 +435,9 @@ def build_tab_view(tab: Tab, payloads: dict[str, dict[str, Any]], t: Translator)
         for key, value in payload.items():
             if key in SKIPPED_KEYS:
                 continue
-            if isinstance(value, list) and (not value or isinstance(value[0], dict)):
+            if key == "notes" and isinstance(value, list):
+                view.notes += [retranslate(str(v), t.language) for v in value]
+            elif isinstance(value, list) and (not value or isinstance(value[0], dict)):
                 table_name = main if key == "rows" else key
                 title = titles.get(table_name) or t(REPORT_TITLES.get(name, name))
                 table = _table(f"{name}-{table_name}", retranslate(title, t.language), value, pooled, t, view.k)
@@ -385,6 +448,4 @@ def build_tab_view(tab: Tab, payloads: dict[str, dict[str, Any]], t: Translator)
                 view.kpis += [(label(kk, t), _cell(vv, kinds[kk], t, view.k, False)) for kk, vv in value.items()]
             elif isinstance(value, str) and key in ("note", "message", "method"):
                 view.notes.append(retranslate(value, t.language))
-            elif isinstance(value, list) and key == "notes":
-                view.notes += [retranslate(str(v), t.language) for v in value]
     return view

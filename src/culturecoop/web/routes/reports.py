@@ -9,10 +9,11 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
+from culturecoop.errors import UserError
 from culturecoop.warehouse.engine import Warehouse
-from culturecoop.web.deps import MemberReader, WarehouseDep
+from culturecoop.web.deps import MemberReader, Principal, WarehouseDep
 from culturecoop.web.errors import WebError
-from culturecoop.web.i18n import Translator, _
+from culturecoop.web.i18n import Translator, _, retranslate
 from culturecoop.web.render import render, request_language
 from culturecoop.web.reports import REPORTS, TABS, Tab, build_tab_view, run_report
 
@@ -43,11 +44,12 @@ def _params(from_: date | None, to: date | None, event: str | None) -> dict[str,
     return {"from": from_, "to": to, "event": event}
 
 
-def report_payload(warehouse: Warehouse, member_id: str, name: str, params: dict[str, Any]) -> dict[str, Any]:
+def report_payload(warehouse: Warehouse, principal: Principal, member_id: str, name: str,
+                   params: dict[str, Any]) -> dict[str, Any]:
     """What the API returns for one report; pages render exactly this."""
     from culturecoop.web.reports import POOLED_REPORTS, to_jsonable
 
-    result = run_report(warehouse, member_id, name, params)
+    result = run_report(warehouse, member_id, name, params, actor=f"web:{principal.account.account_id}")
     return {"report": name, "member_id": member_id, "params": to_jsonable(params),
             "aggregate": name in POOLED_REPORTS, "result": result}
 
@@ -64,26 +66,36 @@ def get_report(member_id: str, name: str, principal: MemberReader, warehouse: Wa
     """One report for the member; cross-member figures are aggregates released by the privacy gate."""
     if name not in REPORTS:
         raise WebError(404, _("Unknown report {name}; use one of {names}."), name=name, names=", ".join(REPORTS))
-    return report_payload(warehouse, member_id, name, _params(from_, to, event))
+    return report_payload(warehouse, principal, member_id, name, _params(from_, to, event))
 
 
-def tab_payloads(warehouse: Warehouse, member_id: str, tab: Tab, params: dict[str, Any]) -> dict[str, Any]:
-    return {name: report_payload(warehouse, member_id, name, params) for name in tab.reports}
+def tab_payloads(warehouse: Warehouse, principal: Principal, member_id: str, tab: Tab,
+                 params: dict[str, Any], language: str) -> dict[str, Any]:
+    """Every report of a tab; a report that cannot answer (empty period...) says why instead."""
+    payloads: dict[str, Any] = {}
+    for name in tab.reports:
+        try:
+            payloads[name] = report_payload(warehouse, principal, member_id, name, params)
+        except UserError as exc:
+            payloads[name] = {"report": name, "member_id": member_id, "error": retranslate(exc.message, language),
+                              "result": {"available": True, "error": retranslate(exc.message, language)}}
+    return payloads
 
 
 def _tab_page(tab: Tab) -> Any:
     def page(request: Request, member_id: str, principal: MemberReader, warehouse: WarehouseDep,
              from_: FromQuery = None, to: ToQuery = None, event: EventQuery = None) -> Response:
         params = _params(from_, to, event)
-        payloads = tab_payloads(warehouse, member_id, tab, params)
         t = Translator(request_language(request))
+        payloads = tab_payloads(warehouse, principal, member_id, tab, params, t.language)
         view = build_tab_view(tab, {n: p["result"] for n, p in payloads.items()}, t)
         return render(request, "report.html", {"tab": tab, "view": view, "member_id": member_id,
                                                "params": params, "active": tab.slug})
 
-    def page_json(member_id: str, principal: MemberReader, warehouse: WarehouseDep,
+    def page_json(request: Request, member_id: str, principal: MemberReader, warehouse: WarehouseDep,
                   from_: FromQuery = None, to: ToQuery = None, event: EventQuery = None) -> Response:
-        payloads = tab_payloads(warehouse, member_id, tab, _params(from_, to, event))
+        payloads = tab_payloads(warehouse, principal, member_id, tab, _params(from_, to, event),
+                                request_language(request))
         return JSONResponse({"tab": tab.slug, "reports": payloads})
 
     page.__name__ = f"tab_{tab.slug}"

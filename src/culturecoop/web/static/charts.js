@@ -2,7 +2,8 @@
 (function () {
   "use strict";
   var lang = document.body.getAttribute("data-lang") || "fr";
-  var palette = ["#1f5f8b", "#d1495b", "#edae49", "#00798c", "#66a182"];
+  var palette = ["#1f5f8b", "#d1495b", "#edae49", "#00798c", "#66a182", "#8e6c8a", "#e07a5f",
+                 "#3d405b", "#81b29a", "#f2cc8f", "#6d597a", "#b56576"];
 
   function render(el) {
     var blob = document.getElementById("data-" + el.getAttribute("data-chart"));
@@ -10,20 +11,21 @@
     var chart = JSON.parse(blob.textContent).chart;
     if (!chart) { return; }
     var traces = chart.series.map(function (s, i) {
-      var trace = { x: chart.x, y: s.y, name: s.name, marker: { color: palette[i % palette.length] } };
+      var trace = { x: s.x, y: s.y, name: s.name, marker: { color: palette[i % palette.length] } };
       if (chart.kind === "line") { trace.type = "scatter"; trace.mode = "lines+markers"; }
       else { trace.type = "bar"; }
       return trace;
     });
     var layout = {
-      margin: { l: 60, r: 20, t: 10, b: 60 },
+      margin: { l: 60, r: 20, t: 30, b: 60 },
       height: 320,
       barmode: "group",
       showlegend: chart.series.length > 1,
-      legend: { orientation: "h" },
+      legend: { orientation: "h", x: 0, y: 1.02, yanchor: "bottom" },
       separators: lang === "fr" ? ", " : ".,",
       xaxis: { title: { text: chart.x_label }, automargin: true },
-      yaxis: { tickformat: chart.percent ? ".0%" : "", automargin: true, rangemode: "tozero" },
+      yaxis: { title: { text: chart.y_label || "" }, tickformat: chart.percent ? ".0%" : "", automargin: true,
+               rangemode: "tozero" },
       paper_bgcolor: "rgba(0,0,0,0)",
       plot_bgcolor: "rgba(0,0,0,0)"
     };

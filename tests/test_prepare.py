@@ -1,0 +1,230 @@
+"""`prepare` end to end on one small hand-written export per built-in profile.
+
+Each test checks what a member would check: the rows per table, parsed values, every reject
+with its line number and reasons, and that rows read = rows accepted + rows rejected.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import stat
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from test_prepare_support import TODAY, by, export_path, read_table, run_cli, run_prepare
+
+from culturecoop.ingest.package import verify_package
+from culturecoop.ingest.profile import builtin_profiles
+from culturecoop.privacy.encodings import keyed_tokens
+from culturecoop.privacy.keys import init_keys, load_member_keys
+from culturecoop.schema.model import CONTRIBUTED_TABLES
+
+
+@pytest.fixture(scope="module")
+def keys(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("keys")
+    init_keys(directory)
+    return directory
+
+
+def rejects_of(package: Path) -> dict[int, tuple[list[str], str]]:
+    path = package.with_name(package.name + ".rejects.csv")
+    with path.open(encoding="utf-8", newline="") as f:
+        return {int(r["line"]): (r["reasons"].split(";"), r["raw_line"]) for r in csv.DictReader(f)}
+
+
+def token(value: str, purpose: str, keys: Path) -> str | None:
+    return keyed_tokens([value], purpose, load_member_keys(keys).linkage_secret)[0]
+
+
+def test_every_builtin_profile_has_a_fixture() -> None:
+    assert set(builtin_profiles()) == {
+        "canonical", "billetterie-fr", "festival-jsonl", "orchestra-tsv", "museum-xlsx"}
+
+
+@pytest.mark.parametrize("profile", sorted(builtin_profiles()))
+def test_rows_are_conserved_and_package_verifies(profile: str, tmp_path: Path, keys: Path) -> None:
+    summary, package = run_prepare(tmp_path, profile, keys)
+    assert summary.rows_in == summary.rows_accepted + summary.rows_rejected
+    assert summary.rows_rejected == len(rejects_of(package))
+    assert summary.rows_per_table["ticket"] == summary.rows_accepted
+    verified = verify_package(package)
+    rows = verified.manifest["rows"]
+    assert (rows["in"], rows["accepted"], rows["rejected"]) == (
+        summary.rows_in, summary.rows_accepted, summary.rows_rejected)
+    for table in CONTRIBUTED_TABLES:
+        assert rows[table.name] == summary.rows_per_table[table.name]
+    # Every patron has exactly one consent row per purpose.
+    assert summary.rows_per_table["consent"] == 3 * summary.rows_per_table["patron"]
+    rejects = package.with_name(package.name + ".rejects.csv")
+    assert rejects.parent == package.parent and stat.S_IMODE(rejects.stat().st_mode) == 0o600
+
+
+def test_canonical(tmp_path: Path, keys: Path) -> None:
+    summary, package = run_prepare(tmp_path, "canonical", keys)
+    assert (summary.rows_in, summary.rows_accepted, summary.rows_rejected) == (12, 4, 8)
+    assert summary.blank_lines == 1
+    assert summary.genres_unmapped == {"vaporwave": 1}
+    rejects = rejects_of(package)
+    assert {line: reasons for line, (reasons, _raw) in rejects.items()} == {
+        6: ["malformed_line"],
+        8: ["missing_ticket_id"],
+        9: ["missing_patron_id", "bad_purchased_at", "negative_price"],
+        10: ["missing_event_id", "bad_status"],
+        11: ["duplicate_ticket"],
+        12: ["impossible_birth_date"],
+        13: ["bad_quantity", "impossible_birth_date"],
+        14: ["bad_event_starts_at", "bad_price", "impossible_birth_date"],
+    }
+    source_lines = export_path("canonical", tmp_path).read_text(encoding="utf-8").splitlines()
+    assert all(raw == source_lines[line - 1] for line, (_r, raw) in rejects.items())
+    assert summary.rejects_by_reason["impossible_birth_date"] == 3
+
+    tickets = by(read_table(package, "ticket"), "ticket_id")
+    assert sorted(tickets) == ["T1", "T2", "T3", "T4"]
+    t1 = tickets["T1"]
+    assert (t1["quantity"], t1["unit_price"], t1["currency"], t1["channel"], t1["status"]) == (
+        2, Decimal("45.50"), "CAD", "web", "sold")
+    assert t1["purchased_at"] == dt.datetime(2026, 1, 10, 19, 30)
+    assert tickets["T2"]["status"] == "refunded" and tickets["T2"]["channel"] == "box_office"
+    assert tickets["T4"]["unit_price"] == Decimal("25.00")
+
+    events = by(read_table(package, "event"), "event_id")
+    assert events["E1"]["title"] == "Jazz, la nuit"
+    assert events["E1"]["genres"] == ["jazz"]
+    assert events["E1"]["artists"] == ["Trio Québec", "Invité spécial"]
+    assert (events["E1"]["venue_fsa"], events["E1"]["capacity"], events["E1"]["is_local"]) == ("H2X", 200, True)
+    assert events["E2"]["title"] == 'Le "grand" soir'
+    assert events["E2"]["genres"] == ["theatre", "comedy"]
+    assert events["E2"]["starts_at"] == dt.datetime(2026, 3, 1, 20, 0)
+    assert events["E3"]["genres"] == ["electronic", "other"]
+    assert events["E3"]["is_local"] is None and events["E3"]["language"] == "none"
+
+    patrons = by(read_table(package, "patron"), "member_patron_id")
+    assert sorted(patrons) == ["P1", "P2", "P3"]
+    # P1 bought twice: the latest purchase (line 4) gives e-mail, phone and postal code.
+    p1 = patrons["P1"]
+    assert p1["email_token"] == token("emilie.t@exemple.ca", "email", keys)
+    assert p1["phone_token"] == token("+14385550100", "phone", keys)
+    assert (p1["fsa"], p1["birth_band"], p1["language"]) == ("H2T", "1980-1984", "fr")
+    assert patrons["P2"]["phone_token"] == token("+15145550123", "phone", keys)
+    assert patrons["P2"]["email_token"] == token("jf.oneil@example.com", "email", keys)
+    assert patrons["P2"]["language"] == "en"
+    # A missing birth date is not a reject, just unknown.
+    assert patrons["P3"]["birth_band"] is None and patrons["P3"]["bloom_birth_date"] is None
+    assert patrons["P3"]["bloom_given_name"] is not None
+
+    consents = read_table(package, "consent")
+    granted = {(c["member_patron_id"], c["purpose"]): c["granted"] for c in consents}
+    assert granted[("P1", "marketing")] is False and granted[("P1", "personalization")] is True
+    assert granted[("P3", "marketing")] is True
+    recorded = {c["member_patron_id"]: c["recorded_at"] for c in consents}
+    assert recorded["P1"] == dt.datetime(2026, 1, 15, 9, 0)
+
+
+def test_billetterie_fr(tmp_path: Path, keys: Path) -> None:
+    summary, package = run_prepare(tmp_path, "billetterie-fr", keys)
+    assert (summary.rows_in, summary.rows_accepted, summary.rows_rejected, summary.blank_lines) == (5, 3, 2, 1)
+    assert {line: r for line, (r, _raw) in rejects_of(package).items()} == {
+        4: ["bad_purchased_at"], 5: ["negative_price"]}
+    # The raw line of a reject is the source line, decoded from Windows-1252.
+    assert rejects_of(package)[5][1].startswith("B4;K4;25/11/2025 10:00;Échangé;1;-3,00 $")
+    tickets = by(read_table(package, "ticket"), "ticket_id")
+    assert tickets["B1"]["unit_price"] == Decimal("12.50") and tickets["B1"]["quantity"] == 2
+    assert tickets["B1"]["purchased_at"] == dt.datetime(2025, 11, 23, 20, 0)
+    assert tickets["B2"]["unit_price"] == Decimal("1234.50") and tickets["B2"]["currency"] == "CAD"
+    assert (tickets["B2"]["status"], tickets["B2"]["channel"]) == ("refunded", "box_office")
+    assert tickets["B5"]["channel"] == "phone"
+    event = read_table(package, "event")[0]
+    assert (event["title"], event["genres"], event["is_local"], event["language"]) == (
+        "Roméo et Juliette", ["theatre"], True, "fr")
+    assert event["starts_at"] == dt.datetime(2025, 12, 5, 20, 0)
+    patrons = by(read_table(package, "patron"), "member_patron_id")
+    assert patrons["C1"]["fsa"] == "G1R" and patrons["C1"]["birth_band"] == "1975-1979"
+    assert patrons["C2"]["email_token"] == token("benoit.lœuf@exemple.ca", "email", keys)
+    assert patrons["C2"]["language"] == "en" and patrons["C2"]["birth_band"] == "2000-2004"
+    granted = {(c["member_patron_id"], c["purpose"]): c["granted"] for c in read_table(package, "consent")}
+    # C1's latest purchase (line 7) withdrew the newsletter consent given on line 2.
+    assert granted[("C1", "marketing")] is False and granted[("C1", "pooling")] is True
+
+
+def test_festival_jsonl(tmp_path: Path, keys: Path) -> None:
+    summary, package = run_prepare(tmp_path, "festival-jsonl", keys)
+    assert (summary.rows_in, summary.rows_accepted, summary.rows_rejected, summary.blank_lines) == (6, 2, 4, 1)
+    assert {line: r for line, (r, _raw) in rejects_of(package).items()} == {
+        2: ["malformed_line"], 3: ["bad_purchased_at"], 5: ["missing_patron_id"], 7: ["malformed_line"]}
+    tickets = by(read_table(package, "ticket"), "ticket_id")
+    # Offsets are converted to Montréal wall-clock time.
+    assert tickets["tkt_1"]["purchased_at"] == dt.datetime(2026, 6, 1, 13, 24, 47)
+    assert tickets["tkt_1"]["unit_price"] == Decimal("68.25") and tickets["tkt_5"]["channel"] == "web"
+    event = read_table(package, "event")[0]
+    assert event["starts_at"] == dt.datetime(2026, 7, 4, 18, 0)
+    assert event["genres"] == ["electronic", "other"] and event["artists"] == ["Tessellate", "Verglas"]
+    assert (event["capacity"], event["is_local"], event["venue_fsa"]) == (1800, False, "H2Y")
+    patron = read_table(package, "patron")[0]
+    # The latest order (tkt_5) has no phone: the patron's phone is unknown, not the older one.
+    assert patron["phone_token"] is None and patron["fsa"] == "H2X" and patron["language"] == "fr"
+    assert patron["email_token"] == token("maxime.gravel@outlook.example", "email", keys)
+
+
+def test_orchestra_tsv(tmp_path: Path, keys: Path) -> None:
+    summary, package = run_prepare(tmp_path, "orchestra-tsv", keys)
+    assert (summary.rows_in, summary.rows_accepted, summary.rows_rejected) == (7, 3, 4)
+    assert {line: r for line, (r, _raw) in rejects_of(package).items()} == {
+        5: ["bad_status"], 6: ["impossible_birth_date"], 7: ["bad_quantity"], 8: ["malformed_line"]}
+    tickets = by(read_table(package, "ticket"), "ticket_id")
+    assert tickets["1001"]["purchased_at"] == dt.datetime(2025, 11, 23, 20, 0)
+    assert (tickets["1001"]["unit_price"], tickets["1001"]["currency"]) == (Decimal("45.00"), "CAD")
+    assert tickets["1002"]["status"] == "cancelled" and tickets["1002"]["purchased_at"].hour == 9
+    assert (tickets["1003"]["currency"], tickets["1003"]["channel"]) == ("USD", "reseller")
+    event = read_table(package, "event")[0]
+    assert event["genres"] == ["classical"] and event["language"] == "none"
+    assert event["artists"] == ["Orchestre de la Capitale", "Beethoven"]
+    assert event["starts_at"] == dt.datetime(2025, 12, 5, 19, 30)
+    patron = read_table(package, "patron")[0]
+    assert patron["phone_token"] == token("+14185550188", "phone", keys)
+    assert (patron["birth_band"], patron["language"], patron["fsa"]) == ("1960-1964", "fr", "G1R")
+
+
+def test_museum_xlsx(tmp_path: Path, keys: Path) -> None:
+    summary, package = run_prepare(tmp_path, "museum-xlsx", keys)
+    # Spreadsheet row numbers, as Excel shows them; the empty row 4 is no row.
+    assert (summary.rows_in, summary.rows_accepted, summary.rows_rejected, summary.blank_lines) == (4, 2, 2, 1)
+    rejects = rejects_of(package)
+    assert {line: r for line, (r, _raw) in rejects.items()} == {3: ["bad_purchased_at"], 5: ["missing_ticket_id"]}
+    assert "not a date" in rejects[3][1]
+    tickets = by(read_table(package, "ticket"), "ticket_id")
+    assert tickets["50001"]["purchased_at"] == dt.datetime(2026, 2, 20, 14, 5)
+    assert (tickets["50001"]["quantity"], tickets["50001"]["unit_price"]) == (2, Decimal("18.50"))
+    assert (tickets["50004"]["quantity"], tickets["50004"]["status"]) == (1, "refunded")
+    event = read_table(package, "event")[0]
+    assert (event["genres"], event["is_local"], event["language"]) == (["visual_arts", "other"], True, "bilingual")
+    assert event["starts_at"] == dt.datetime(2026, 3, 1, 10, 0)
+    patrons = by(read_table(package, "patron"), "member_patron_id")
+    assert patrons["V-100"]["birth_band"] == "1975-1979" and patrons["V-100"]["language"] == "fr"
+    assert patrons["V-200"]["birth_band"] is None and patrons["V-200"]["phone_token"] is None
+    granted = {(c["member_patron_id"], c["purpose"]): c["granted"] for c in read_table(package, "consent")}
+    assert granted[("V-200", "pooling")] is True and granted[("V-200", "marketing")] is False
+
+
+def test_cli_json_summary_and_french_messages(tmp_path: Path, keys: Path) -> None:
+    out = tmp_path / "pkg"
+    result = run_cli("prepare", str(export_path("canonical", tmp_path)), "--member", "jazz-dieze",
+                     "--profile", "canonical", "--keys", str(keys), "--out", str(out),
+                     "--name", "Club de jazz Le Dièse", "--kind", "jazz_club", "--json", lang="fr")
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert (payload["rows_in"], payload["rows_accepted"], payload["rows_rejected"]) == (12, 4, 8)
+    assert payload["rows_per_table"] == {"event": 3, "patron": 3, "ticket": 4, "consent": 9}
+    assert payload["rejects_by_reason"]["duplicate_ticket"] == 1
+    assert payload["package"] == str(out) and payload["seconds"] > 0
+    # Row conservation is printed every time, here in French.
+    assert "Lignes lues : 12 = 4 acceptées + 8 rejetées." in result.stderr
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["member"] == {"member_id": "jazz-dieze", "name": "Club de jazz Le Dièse",
+                                  "kind": "jazz_club", "region": None}
+    assert manifest["profile"] == "canonical" and manifest["source"] == "canonical.csv"
+    assert TODAY.year == 2026  # the fixtures' birth dates stay valid for decades

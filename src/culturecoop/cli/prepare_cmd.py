@@ -82,7 +82,7 @@ def prepare_command(
     """Turn an export into a contribution package with no personal data in clear."""
     if kind not in MEMBER_KINDS:
         raise UserError(
-            _("{kind} is not a kind of member; use one of {kinds}.").format(kind=kind, kinds=", ".join(MEMBER_KINDS))
+            _("The kind {kind} is not a kind of member; use one of {kinds}.").format(kind=kind, kinds=", ".join(MEMBER_KINDS))
         )
     if not member.strip():
         raise UserError(_("The member identifier is empty; give --member, e.g. --member jazz-dieze."))

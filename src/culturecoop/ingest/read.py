@@ -96,7 +96,7 @@ def _not_utf8(path: Path, offset: int | None) -> UserError:
     suggestion = "utf-16" if _head(path, 2) in (b"\xff\xfe", b"\xfe\xff") else "cp1252"
     line = _line_of(path, offset) if offset is not None else 1
     return UserError(
-        _("{path} is not UTF-8 text (first invalid byte on line {line}); it looks like {encoding}: "
+        _("The file {path} is not UTF-8 text (first invalid byte on line {line}); it looks like {encoding}: "
           "use a mapping with `encoding: {encoding}` (Excel in French usually writes cp1252).").format(
             path=path.name, line=line, encoding=suggestion)
     )
@@ -118,14 +118,14 @@ def transcode_to_utf8(path: Path, encoding: str, out: Path) -> None:
             if done == 0 and name.startswith("utf-16") and block[:2] not in (b"\xff\xfe", b"\xfe\xff") \
                     and b"\x00" not in block[:4096]:
                 raise UserError(
-                    _("{path} does not look like UTF-16 text; set the mapping's encoding to the one "
+                    _("The file {path} does not look like UTF-16 text; set the mapping's encoding to the one "
                       "the file was saved in (utf-8 or cp1252).").format(path=path.name)
                 )
             if not checked_utf8 and not name.startswith("utf") and re.search(rb"[\x80-\xff]", block):
                 checked_utf8 = True
                 if _looks_utf8(block):
                     raise UserError(
-                        _("{path} looks like UTF-8 text but the mapping says {encoding}; use "
+                        _("The file {path} looks like UTF-8 text but the mapping says {encoding}; use "
                           "`encoding: utf-8` (or the built-in profile meant for UTF-8 files).").format(
                             path=path.name, encoding=encoding)
                     )
@@ -133,13 +133,13 @@ def transcode_to_utf8(path: Path, encoding: str, out: Path) -> None:
                 text = decoder.decode(block)
             except UnicodeDecodeError as exc:
                 raise UserError(
-                    _("{path} is not valid {encoding} text (line {line}); check which encoding the "
+                    _("The file {path} is not valid {encoding} text (line {line}); check which encoding the "
                       "file was saved in and set it in the mapping (utf-8, cp1252 or latin-1).").format(
                         path=path.name, encoding=encoding, line=_line_of(path, done + exc.start))
                 ) from None
             if name == "iso8859-1" and re.search("[\x80-\x9f]", text):
                 raise UserError(
-                    _("{path} holds Windows-1252 characters (such as curly quotes) that Latin-1 does "
+                    _("The file {path} holds Windows-1252 characters (such as curly quotes) that Latin-1 does "
                       "not have; use `encoding: cp1252` in the mapping.").format(path=path.name)
                 )
             dst.write(text.lstrip("\ufeff") if done == 0 else text)
@@ -166,7 +166,7 @@ def _closest_columns(wanted: str, present: Iterable[str]) -> str:
 def _missing_columns(path: Path, profile: Profile, missing: list[str], present: list[str]) -> UserError:
     described = ", ".join(_closest_columns(m, present) for m in missing)
     return UserError(
-        _("{path} lacks the column(s) {columns} that the profile {profile} maps; export them or "
+        _("The file {path} lacks the column(s) {columns} that the profile {profile} maps; export them or "
           "fix the column names in a mapping file (--mapping).").format(
             path=path.name, columns=described, profile=profile.name)
     )
@@ -200,13 +200,13 @@ def _loose(name: str) -> str:
 
 def empty_file(path: Path) -> UserError:
     return UserError(
-        _("{path} is empty; export the data again from your ticketing software.").format(path=path.name)
+        _("The file {path} is empty; export the data again from your ticketing software.").format(path=path.name)
     )
 
 
 def header_only(path: Path) -> UserError:
     return UserError(
-        _("{path} has a header but no data rows; export a period that has sales.").format(path=path.name)
+        _("The file {path} has a header but no data rows; export a period that has sales.").format(path=path.name)
     )
 
 
@@ -220,7 +220,7 @@ def read_source(path: Path, profile: Profile, workdir: Path,
     if not path.exists():
         raise UserError(_("The file {path} does not exist; check the path.").format(path=path))
     if path.is_dir():
-        raise UserError(_("{path} is a folder; give the export file itself.").format(path=path))
+        raise UserError(_("The path {path} is a folder; give the export file itself.").format(path=path))
     if path.stat().st_size == 0:
         raise empty_file(path)
     if profile.format == "xlsx":

@@ -35,14 +35,14 @@ def _open_sheet(path: Path, profile: Profile) -> Any:
         book = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError):
         raise UserError(
-            _("{path} is not an Excel workbook (.xlsx); save it as .xlsx or use a CSV profile.").format(
+            _("The file {path} is not an Excel workbook (.xlsx); save it as .xlsx or use a CSV profile.").format(
                 path=path.name)
         ) from None
     if profile.sheet is None:
         return book, book.worksheets[0]
     if profile.sheet not in book.sheetnames:
         raise UserError(
-            _("{path} has no sheet named {sheet}; its sheets are {sheets}.").format(
+            _("The workbook {path} has no sheet named {sheet}; its sheets are {sheets}.").format(
                 path=path.name, sheet=profile.sheet, sheets=", ".join(book.sheetnames))
         )
     return book, book[profile.sheet]

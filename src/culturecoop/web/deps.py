@@ -137,12 +137,11 @@ AnonymousCsrf = Depends(check_anonymous_csrf)
 
 
 def member_reader(principal: PrincipalDep, member_id: Annotated[str, Path(max_length=64)]) -> Principal:
+    if principal.account.is_coop_admin and principal.via == "session":
+        raise WebError(403, _("Member reports are for the member's own accounts; the cooperative admin sees the Data and Admin pages."))
     if not principal.may_read(member_id):
         # 404, not 403: a member does not learn which other members exist from the answer.
-        raise WebError(404, _("No member {member} among those your account can see.")
-                       if principal.account.is_coop_admin is False else
-                       _("Member reports are for the member's own accounts; the cooperative admin sees the Data and Admin pages."),
-                       member=member_id)
+        raise WebError(404, _("No member {member} among those your account can see."), member=member_id)
     return principal
 
 

@@ -36,12 +36,15 @@ class SealJob:
     tables; ``result()`` waits and returns the sealed boxes in order.
     """
 
-    def __init__(self, emails: Sequence[str], public_key: PublicKey, workers: int | None = None) -> None:
+    def __init__(
+        self, emails: Sequence[str], public_key: PublicKey, workers: int | None = None,
+        min_parallel: int = _PARALLEL_SEALS,
+    ) -> None:
         self._encoded = [e.encode("utf-8") for e in emails]
         self._key = bytes(public_key)
         n = len(self._encoded)
         count = workers or min(os.cpu_count() or 1, 4)
-        if n < _PARALLEL_SEALS:
+        if n < min_parallel or count < 2:
             count = 0
         size = -(-n // count) if count else 0
         self._slices = [(i, min(i + size, n)) for i in range(0, n, size)] if count else []

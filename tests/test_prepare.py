@@ -14,13 +14,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from test_prepare_support import TODAY, by, export_path, read_table, run_cli, run_prepare
 
 from culturecoop.ingest.package import verify_package
 from culturecoop.ingest.profile import builtin_profiles
 from culturecoop.privacy.encodings import keyed_tokens
 from culturecoop.privacy.keys import init_keys, load_member_keys
 from culturecoop.schema.model import CONTRIBUTED_TABLES
+from test_prepare_support import TODAY, by, export_path, read_table, run_cli, run_prepare
 
 
 @pytest.fixture(scope="module")

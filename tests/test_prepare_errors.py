@@ -9,10 +9,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from test_prepare_support import EXPORTS, run_cli
 
 from culturecoop.ingest.profile import PROFILE_DIR
 from culturecoop.privacy.keys import init_keys
+from test_prepare_support import EXPORTS, run_cli
 
 
 @pytest.fixture(scope="module")

@@ -19,11 +19,11 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 from nacl.public import SealedBox
-from test_prepare_support import by, export_path, read_table, run_prepare
 
 from culturecoop.ingest.profile import builtin_profiles, load_profile
 from culturecoop.ingest.pseudonymize import SealJob
 from culturecoop.privacy.keys import init_keys, load_campaign_private, load_member_keys
+from test_prepare_support import by, export_path, read_table, run_prepare
 
 PROFILES = sorted(builtin_profiles())
 

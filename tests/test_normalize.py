@@ -1,0 +1,139 @@
+"""Property tests of the normalizers, run through DuckDB where they live (``ingest.normalize``)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+
+import duckdb
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from culturecoop.ingest.normalize import install_normalizers, normalize_value
+
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FSA = re.compile(r"[ABCEGHJ-NPRSTVXY][0-9][ABCEGHJ-NPRSTV-Z]")
+# Text as exports carry it: accents, ligatures, punctuation, odd spaces, any other script.
+TEXT = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")) | st.sampled_from(
+        list("éèêëàâçîïôœæÉÈÇŒ'’- .\u00a0\u202f")),
+    max_size=30,
+)
+
+
+@pytest.fixture(scope="module")
+def con() -> Iterator[duckdb.DuckDBPyConnection]:
+    connection = duckdb.connect()
+    install_normalizers(connection)
+    yield connection
+    connection.close()
+
+
+def french_amount(amount: Decimal, grouping: str, symbol: str) -> str:
+    whole, cents = f"{amount:.2f}".split(".")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    return grouping.join([whole, *groups]) + "," + cents + symbol
+
+
+@SETTINGS
+@given(
+    cents=st.integers(min_value=0, max_value=9_999_999_999),
+    grouping=st.sampled_from(["", " ", "\u00a0", "\u202f", "."]),
+    symbol=st.sampled_from(["", " $", "\u00a0$", " CAD", " $ CA"]),
+)
+def test_decimal_comma_round_trips(con: duckdb.DuckDBPyConnection, cents: int, grouping: str, symbol: str) -> None:
+    amount = Decimal(cents) / 100
+    text = french_amount(amount, grouping, symbol)
+    assert normalize_value(con, "cc_amount", text, ",") == amount, text
+
+
+@SETTINGS
+@given(cents=st.integers(min_value=-99_999_999, max_value=99_999_999), prefix=st.sampled_from(["", "CAD ", "$"]))
+def test_decimal_point_round_trips(con: duckdb.DuckDBPyConnection, cents: int, prefix: str) -> None:
+    amount = Decimal(cents) / 100
+    text = f"{prefix}{amount:,.2f}" if cents >= 0 else f"{amount:.2f}"
+    assert normalize_value(con, "cc_amount", text, ".") == amount, text
+
+
+@SETTINGS
+@given(text=TEXT | st.from_regex(r"[A-Za-z][0-9][A-Za-z] ?-?[0-9][A-Za-z][0-9]", fullmatch=True))
+def test_fsa_is_three_valid_characters_or_null(con: duckdb.DuckDBPyConnection, text: str) -> None:
+    fsa = normalize_value(con, "cc_fsa", text)
+    assert fsa is None or (len(fsa) == 3 and FSA.fullmatch(fsa)), (text, fsa)
+    postcode = normalize_value(con, "cc_postcode", text)
+    if postcode is not None:
+        assert fsa == postcode[:3] and len(postcode) == 6 and " " not in postcode
+
+
+@SETTINGS
+@given(local=st.from_regex(r"[A-Za-z0-9._%+éÉ-]{1,12}", fullmatch=True),
+       domain=st.from_regex(r"[A-Za-z0-9-]{1,10}\.[A-Za-z]{2,4}", fullmatch=True),
+       pad=st.sampled_from(["", " ", "\u00a0", "\t"]))
+def test_email_normalization_is_idempotent(con: duckdb.DuckDBPyConnection, local: str, domain: str, pad: str) -> None:
+    raw = f"{pad}{local}@{domain}{pad}"
+    once = normalize_value(con, "cc_email", raw)
+    assert once == f"{local}@{domain}".lower()
+    assert normalize_value(con, "cc_email", once) == once
+
+
+@SETTINGS
+@given(text=TEXT)
+def test_any_text_email_is_idempotent(con: duckdb.DuckDBPyConnection, text: str) -> None:
+    once = normalize_value(con, "cc_email", text)
+    if once is not None:
+        assert normalize_value(con, "cc_email", once) == once and once == once.strip().lower()
+
+
+@SETTINGS
+@given(text=TEXT)
+def test_name_folding_is_idempotent_ascii_and_tidy(con: duckdb.DuckDBPyConnection, text: str) -> None:
+    folded = normalize_value(con, "cc_fold", text)
+    if folded is None:
+        return
+    assert folded.isascii() and re.fullmatch(r"[a-z0-9]+( [a-z0-9]+)*", folded), (text, folded)
+    assert normalize_value(con, "cc_fold", folded) == folded
+
+
+def test_name_folding_examples(con: duckdb.DuckDBPyConnection) -> None:
+    assert normalize_value(con, "cc_fold", "  Jean-François  O'Neil ") == "jean francois oneil"
+    assert normalize_value(con, "cc_fold", "Lœuf-Ève ÉMILIE") == "loeuf eve emilie"
+    assert normalize_value(con, "cc_name", "  Marie\u00a0 Ève ") == "Marie Ève"
+
+
+@SETTINGS
+@given(day=st.dates(min_value=__import__("datetime").date(1900, 1, 1)))
+def test_birth_band_contains_the_year(con: duckdb.DuckDBPyConnection, day: object) -> None:
+    band = normalize_value(con, "cc_birth_band", day)
+    low, high = (int(x) for x in band.split("-"))
+    assert high - low == 4 and low % 5 == 0 and low <= day.year <= high  # type: ignore[attr-defined]
+
+
+@SETTINGS
+@given(
+    area=st.integers(200, 999), exchange=st.integers(200, 999), line=st.integers(0, 9999),
+    style=st.sampled_from(["({a}) {e}-{l}", "{a}-{e}-{l}", "{a}.{e}.{l}", "1 {a} {e} {l}", "+1 {a} {e} {l}",
+                           "{a}{e}{l}", "1-{a}-{e}-{l} poste 12", "{a} {e} {l} x345"]),
+)
+def test_phones_become_e164(con: duckdb.DuckDBPyConnection, area: int, exchange: int, line: int, style: str) -> None:
+    text = style.format(a=area, e=exchange, l=f"{line:04d}")
+    e164 = normalize_value(con, "cc_phone", text)
+    assert e164 == f"+1{area}{exchange}{line:04d}", text
+    assert normalize_value(con, "cc_phone", e164) == e164
+
+
+@SETTINGS
+@given(text=st.text(alphabet="0123456789 -.()+x", max_size=20))
+def test_phone_is_e164_or_null(con: duckdb.DuckDBPyConnection, text: str) -> None:
+    e164 = normalize_value(con, "cc_phone", text)
+    assert e164 is None or re.fullmatch(r"\+[1-9][0-9]{7,14}", e164), (text, e164)
+
+
+@SETTINGS
+@given(n=st.integers(1, 10000), style=st.sampled_from(["{n}", " {n} ", "{n}.0", "{n} billets"]))
+def test_quantity(con: duckdb.DuckDBPyConnection, n: int, style: str) -> None:
+    assert normalize_value(con, "cc_quantity", style.format(n=n)) == n

@@ -58,9 +58,9 @@ MACROS: tuple[str, ...] = (
             '[^0-9+]', '', 'g')""",
     """CREATE OR REPLACE MACRO cc_phone_e164(d) AS
         CASE WHEN regexp_full_match(d, '\\+1[2-9][0-9]{2}[2-9][0-9]{6}') THEN d
-             WHEN regexp_full_match(d, '\\+[2-9][0-9]{6,14}') THEN d
-             WHEN regexp_full_match(d, '00[1-9][0-9]{6,14}') THEN '+' || d[3:]
-             WHEN regexp_full_match(d, '011[1-9][0-9]{6,14}') THEN '+' || d[4:]
+             WHEN regexp_full_match(d, '\\+[2-9][0-9]{7,14}') THEN d
+             WHEN regexp_full_match(d, '00[1-9][0-9]{7,14}') THEN '+' || d[3:]
+             WHEN regexp_full_match(d, '011[1-9][0-9]{7,14}') THEN '+' || d[4:]
              WHEN regexp_full_match(d, '1?[2-9][0-9]{2}[2-9][0-9]{6}') THEN '+1' || right(d, 10)
         END""",
     "CREATE OR REPLACE MACRO cc_phone(x) AS cc_phone_e164(cc_phone_digits(x))",

@@ -13,19 +13,19 @@ q-values control the false-discovery rate over all pairs (Benjamini–Hochberg),
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 from scipy import stats
 
-from culturecoop.analytics.pooled import Cells, genre_label, genres_in_period, mark
+from culturecoop.analytics.pooled import Cells, genre_labels, genres_in_period, mark
 from culturecoop.analytics.report import Column, ReportContext, ReportOutput, ReportTable
 from culturecoop.i18n import _
 from culturecoop.privacy.gate import CountTable
 from culturecoop.schema.taxonomy import GENRES
 
 FDR = 0.05
+MEASURES = ("share", "lift", "lift_vs_rest", "ci_low", "ci_high", "p_value")
 Z95 = 1.959963984540054
 
 GENRE_PAIRS = f"""
@@ -47,33 +47,31 @@ SELECT count(*) AS patrons FROM analytics_person WHERE (active & $period_mask) <
 """
 
 
-def _p_value(a: int, b: int, c: int, d: int) -> float:
-    """Two-sided test of independence of the 2×2 table [[a, b], [c, d]]."""
-    n = a + b + c + d
-    expected = [(a + b) * (a + c) / n, (a + b) * (b + d) / n, (c + d) * (a + c) / n, (c + d) * (b + d) / n] if n else [0]
-    if min(expected) < 5:
-        return float(stats.fisher_exact([[a, b], [c, d]]).pvalue)
-    chi2 = n * (a * d - b * c) ** 2 / ((a + b) * (c + d) * (a + c) * (b + d))
-    return float(stats.chi2.sf(chi2, 1))
-
-
-def pair_statistics(n_ab: int, n_a: int, n_b: int, n: int) -> dict[str, Any]:
-    """Share, lift, risk ratio, 95 % interval of the lift and p-value of one ordered pair."""
-    n_ab = max(0, min(n_ab, n_a, n_b))
+def pair_statistics(n_ab: np.ndarray, n_a: np.ndarray, n_b: np.ndarray, n: int) -> dict[str, np.ndarray]:
+    """Share, lift, risk ratio, 95 % interval of the lift and p-value of ordered pairs (vectors)."""
+    n_ab = np.minimum(np.maximum(n_ab, 0), np.minimum(n_a, n_b)).astype(float)
+    n_a, n_b = n_a.astype(float), n_b.astype(float)
     a, b, c = n_ab, n_a - n_ab, n_b - n_ab
-    d = max(0, n - n_a - n_b + n_ab)
-    share = n_ab / n_a if n_a else None
-    lift = n_ab * n / (n_a * n_b) if n_a and n_b else None
-    rest = c / (c + d) if c + d else None
-    rr = share / rest if share is not None and rest else None
-    low = high = None
-    if rr and a and c:
-        se = math.sqrt(1 / a - 1 / (a + b) + 1 / c - 1 / (c + d))
+    d = np.maximum(0.0, n - n_a - n_b + n_ab)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(n_a > 0, a / n_a, np.nan)
+        lift = np.where((n_a > 0) & (n_b > 0), a * n / (n_a * n_b), np.nan)
+        rest = np.where(c + d > 0, c / (c + d), np.nan)
+        rr = np.where(rest > 0, share / rest, np.nan)
+        se = np.sqrt(1 / a - 1 / (a + b) + 1 / c - 1 / (c + d))
         p_a = n_a / n
-        to_lift = lambda r: r / (p_a * r + 1 - p_a)  # noqa: E731
-        low, high = to_lift(rr * math.exp(-Z95 * se)), to_lift(rr * math.exp(Z95 * se))
-    return {"share": share, "lift": lift, "lift_vs_rest": rr, "ci_low": low, "ci_high": high,
-            "p_value": _p_value(a, b, c, d) if n else None}
+        valid = (a > 0) & (c > 0) & np.isfinite(rr) & (rr > 0)
+        low_rr, high_rr = rr * np.exp(-Z95 * se), rr * np.exp(Z95 * se)
+        ci_low = np.where(valid, low_rr / (p_a * low_rr + 1 - p_a), np.nan)
+        ci_high = np.where(valid, high_rr / (p_a * high_rr + 1 - p_a), np.nan)
+        chi2 = n * (a * d - b * c) ** 2 / ((a + b) * (c + d) * (a + c) * (b + d))
+    p_value = np.where(np.isfinite(chi2), stats.chi2.sf(np.nan_to_num(chi2), 1), 1.0)
+    expected = np.minimum.reduce([(a + b) * (a + c), (a + b) * (b + d), (c + d) * (a + c), (c + d) * (b + d)]) / max(n, 1)
+    for i in np.flatnonzero(expected < 5):
+        # Small expected counts: the χ² approximation fails, Fisher's exact test does not.
+        table = [[int(a[i]), int(b[i])], [int(c[i]), int(d[i])]]
+        p_value[i] = float(stats.fisher_exact(table).pvalue)
+    return {"share": share, "lift": lift, "lift_vs_rest": rr, "ci_low": ci_low, "ci_high": ci_high, "p_value": p_value}
 
 
 def affinity(ctx: ReportContext) -> ReportOutput:
@@ -90,31 +88,33 @@ def affinity(ctx: ReportContext) -> ReportOutput:
     ])
     genre, pair, pool = (Cells(release.tables[n]) for n in ("genre", "pair", "pooled"))
     n = pool.get("*")
+    labels = genre_labels()
     rows: list[dict[str, Any]] = []
     for f in GENRES:
         for t in GENRES:
             if f == t:
                 continue
             key = (f, t) if order[f] < order[t] else (t, f)
-            n_ab, n_a, n_b = pair.get(*key), genre.get(f), genre.get(t)
             hidden = pair.hidden(*key) or genre.hidden(f) or genre.hidden(t) or pool.hidden("*")
-            figures = pair_statistics(n_ab or 0, n_a or 0, n_b or 0, n or 0) if not hidden and n else {}
-            row = {"from_genre": f, "to_genre": t, "from_label": genre_label(f), "to_label": genre_label(t),
-                   "patrons": n_ab, "from_patrons": n_a,
-                   **{k: (round(v, 4) if isinstance(v, float) else v) for k, v in figures.items()}}
-            rows.append(mark(row, {c: hidden for c in ("patrons", "share", "lift", "lift_vs_rest", "ci_low", "ci_high", "p_value")}
-                             | {"from_patrons": genre.hidden(f)}))
-    tested = [r for r in rows if r.get("p_value") is not None]
-    if tested:
-        q_values = stats.false_discovery_control(np.array([r["p_value"] for r in tested]), method="bh")
-        for row, q in zip(tested, q_values, strict=True):
-            row["q_value"] = round(float(q), 6)
-            row["significant"] = bool(q < FDR)
+            rows.append(mark({"from_genre": f, "to_genre": t, "from_label": labels[f], "to_label": labels[t],
+                              "patrons": pair.get(*key), "from_patrons": genre.get(f), "_to": genre.get(t)},
+                             {"patrons": pair.hidden(*key), "from_patrons": genre.hidden(f),
+                              **dict.fromkeys(MEASURES, hidden)}))
+    tested = [r for r in rows if "lift" not in r["suppressed"]]
+    if tested and n:
+        figures = pair_statistics(np.array([r["patrons"] for r in tested]), np.array([r["from_patrons"] for r in tested]),
+                                  np.array([r["_to"] for r in tested]), int(n))
+        q_values = stats.false_discovery_control(figures["p_value"], method="bh")
+        for i, row in enumerate(tested):
+            for name, values in figures.items():
+                value = float(values[i])
+                row[name] = None if not np.isfinite(value) else round(value, 6 if name == "p_value" else 4)
+            row["q_value"] = round(float(q_values[i]), 6)
+            row["significant"] = bool(q_values[i] < FDR)
     for row in rows:
-        row.setdefault("q_value", None)
-        row.setdefault("significant", None)
-        if row["p_value"] is not None:
-            row["p_value"] = round(float(row["p_value"]), 6)
+        del row["_to"]
+        for name in (*MEASURES, "q_value", "significant"):
+            row.setdefault(name, None)
     rows.sort(key=lambda r: (r["lift"] is None, -(r["lift"] or 0), r["from_genre"], r["to_genre"]))
     cols = (
         Column("from_genre", _("Genre A: the audience considered")),

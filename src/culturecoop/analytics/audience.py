@@ -10,71 +10,46 @@ from culturecoop.analytics.report import Column, ReportContext, ReportOutput, Re
 from culturecoop.i18n import _
 
 OVERVIEW_VISITS = """
-WITH v AS (
-  SELECT member_patron_id, event_id, tickets, revenue,
-         CASE WHEN event_day >= $date_from THEN 'current' ELSE 'previous' END AS period
-  FROM analytics_visit
-  WHERE member_id = $member AND event_day BETWEEN $prev_from AND $date_to
-), r AS (
-  SELECT member_patron_id, first_day FROM analytics_record WHERE member_id = $member
-)
-SELECT v.period,
-       count(DISTINCT v.member_patron_id) AS patrons,
-       count(DISTINCT CASE WHEN (v.period = 'current' AND r.first_day >= $date_from)
-                             OR (v.period = 'previous' AND r.first_day >= $prev_from)
-                           THEN v.member_patron_id END) AS new_patrons,
-       count(DISTINCT v.event_id) AS events,
+SELECT CASE WHEN event_day >= $date_from THEN 'current' ELSE 'previous' END AS period,
+       count(DISTINCT rid) AS patrons,
+       count(DISTINCT CASE WHEN (event_day >= $date_from AND first_day >= $date_from)
+                             OR (event_day < $date_from AND first_day >= $prev_from) THEN rid END) AS new_patrons,
+       count(DISTINCT event_id) AS events,
        count(*) AS attendances,
-       CAST(sum(v.tickets) AS BIGINT) AS tickets,
-       CAST(sum(v.revenue) AS DECIMAL(18, 2)) AS revenue
-FROM v JOIN r ON r.member_patron_id = v.member_patron_id
-GROUP BY v.period
+       CAST(sum(tickets) AS BIGINT) AS tickets,
+       CAST(sum(revenue) AS DECIMAL(18, 2)) AS revenue
+FROM analytics_visit
+WHERE member_id = $member AND event_day BETWEEN $prev_from AND $date_to
+GROUP BY CASE WHEN event_day >= $date_from THEN 'current' ELSE 'previous' END
 """
 
 OVERVIEW_ORDERS = """
-SELECT CASE WHEN e.event_day >= $date_from THEN 'current' ELSE 'previous' END AS period,
-       count(DISTINCT coalesce(t.order_id, t.ticket_id)) AS orders
-FROM ticket AS t
-JOIN analytics_event AS e ON e.member_id = t.member_id AND e.event_id = t.event_id
-WHERE t.member_id = $member AND t.status = 'sold' AND e.event_day BETWEEN $prev_from AND $date_to
-GROUP BY CASE WHEN e.event_day >= $date_from THEN 'current' ELSE 'previous' END
+SELECT CASE WHEN event_day >= $date_from THEN 'current' ELSE 'previous' END AS period, count(*) AS orders
+FROM analytics_order
+WHERE member_id = $member AND event_day BETWEEN $prev_from AND $date_to
+GROUP BY CASE WHEN event_day >= $date_from THEN 'current' ELSE 'previous' END
 """
 
 GEOGRAPHY_FSA = """
-SELECT coalesce(p.fsa, '') AS fsa, count(DISTINCT v.member_patron_id) AS patrons,
-       CAST(sum(v.tickets) AS BIGINT) AS tickets
-FROM analytics_visit AS v
-LEFT JOIN analytics_patron AS p ON p.member_id = v.member_id AND p.member_patron_id = v.member_patron_id
-WHERE v.member_id = $member AND v.event_day BETWEEN $date_from AND $date_to
-GROUP BY coalesce(p.fsa, '')
+SELECT coalesce(fsa, '') AS fsa, count(DISTINCT rid) AS patrons, CAST(sum(tickets) AS BIGINT) AS tickets
+FROM analytics_visit
+WHERE member_id = $member AND event_day BETWEEN $date_from AND $date_to
+GROUP BY coalesce(fsa, '')
 """
 
 GEOGRAPHY_TRAVEL = """
-WITH a AS (
-  SELECT v.member_patron_id, upper(p.fsa) AS home, upper(e.venue_fsa) AS venue
-  FROM analytics_visit AS v
-  LEFT JOIN analytics_patron AS p ON p.member_id = v.member_id AND p.member_patron_id = v.member_patron_id
-  LEFT JOIN analytics_event AS e ON e.member_id = v.member_id AND e.event_id = v.event_id
-  WHERE v.member_id = $member AND v.event_day BETWEEN $date_from AND $date_to
-)
-SELECT CASE WHEN home IS NULL OR venue IS NULL OR home = '' OR venue = '' THEN 'unknown'
-            WHEN home = venue THEN 'same_fsa'
-            WHEN substr(home, 1, 2) = substr(venue, 1, 2) THEN 'nearby'
-            WHEN substr(home, 1, 1) = substr(venue, 1, 1) THEN 'same_area'
-            WHEN substr(home, 1, 1) IN ('G', 'H', 'J') THEN 'elsewhere_in_quebec'
-            ELSE 'outside_quebec' END AS distance,
-       count(*) AS attendances, count(DISTINCT member_patron_id) AS patrons
-FROM a
-GROUP BY 1
+SELECT distance, count(*) AS attendances, count(DISTINCT rid) AS patrons
+FROM analytics_visit
+WHERE member_id = $member AND event_day BETWEEN $date_from AND $date_to
+GROUP BY distance
 """
 
 FREQUENCY_BANDS = """
 WITH p AS (
-  SELECT member_patron_id, count(*) AS visits, CAST(sum(revenue) AS DOUBLE) AS revenue,
-         max(event_day) AS last_day
+  SELECT rid, count(*) AS visits, CAST(sum(revenue) AS DOUBLE) AS revenue, max(event_day) AS last_day
   FROM analytics_visit
   WHERE member_id = $member AND event_day BETWEEN $date_from AND $date_to
-  GROUP BY member_patron_id
+  GROUP BY rid
 ), banded AS (
   SELECT CASE WHEN datediff('day', last_day, $date_to) < 30 THEN '1: < 30 d'
               WHEN datediff('day', last_day, $date_to) < 90 THEN '2: 30-89 d'
@@ -93,6 +68,7 @@ SELECT recency, frequency, monetary, count(*) AS patrons, CAST(sum(visits) AS BI
 FROM banded
 GROUP BY recency, frequency, monetary
 """
+
 
 def fsa_areas() -> dict[str, str]:
     """Areas by the first letter of the postal code, in the current language."""

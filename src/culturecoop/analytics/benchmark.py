@@ -22,36 +22,38 @@ from culturecoop.privacy.gate import COUNT, CountTable, peer_group_allowed
 CAPS = {"attendances": 24, "tickets": 48, "revenue": 2000}
 
 MEMBER_FIGURES = """
-SELECT v.member_id, count(DISTINCT v.member_patron_id) AS patrons, count(*) AS attendances,
-       CAST(sum(v.tickets) AS BIGINT) AS tickets, CAST(sum(v.revenue) AS DECIMAL(18, 2)) AS revenue
-FROM analytics_visit AS v
-JOIN member AS m ON m.member_id = v.member_id
-WHERE v.pooled AND v.event_day BETWEEN $date_from AND $date_to AND ($kind = '' OR m.kind = $kind)
-GROUP BY v.member_id
+WITH people AS (
+  SELECT p.member_id, count(*) AS patrons, count_if(p.first_day < $date_from) AS returning
+  FROM analytics_pool AS p JOIN member AS m ON m.member_id = p.member_id
+  WHERE (p.active & $period_mask) <> 0 AND ($kind = '' OR m.kind = $kind)
+  GROUP BY p.member_id
+), sums AS (
+  SELECT mm.member_id, CAST(sum(mm.attendances) AS BIGINT) AS attendances,
+         CAST(sum(mm.tickets) AS BIGINT) AS tickets, CAST(sum(mm.revenue) AS DECIMAL(18, 2)) AS revenue
+  FROM analytics_member_month AS mm JOIN member AS m ON m.member_id = mm.member_id
+  WHERE mm.month BETWEEN $date_from AND $date_to AND ($kind = '' OR m.kind = $kind)
+  GROUP BY mm.member_id
+)
+SELECT people.member_id, people.patrons, people.returning, sums.attendances, sums.tickets, sums.revenue
+FROM people JOIN sums ON sums.member_id = people.member_id
 """
 
+# Under noise each patron's visits, tickets and revenue are capped, which needs them per patron.
 MEMBER_FIGURES_CAPPED = """
 WITH per_patron AS (
-  SELECT v.member_id, v.member_patron_id, count(*) AS attendances, sum(v.tickets) AS tickets,
-         sum(v.revenue) AS revenue
+  SELECT v.member_id, v.person, count(*) AS attendances, sum(v.tickets) AS tickets,
+         sum(v.revenue) AS revenue, min(v.first_day) AS first_day
   FROM analytics_visit AS v
   JOIN member AS m ON m.member_id = v.member_id
   WHERE v.pooled AND v.event_day BETWEEN $date_from AND $date_to AND ($kind = '' OR m.kind = $kind)
-  GROUP BY v.member_id, v.member_patron_id
+  GROUP BY v.member_id, v.person
 )
-SELECT member_id, count(*) AS patrons,
+SELECT member_id, count(*) AS patrons, count_if(first_day < $date_from) AS returning,
        CAST(sum(least(attendances, $cap_attendances)) AS BIGINT) AS attendances,
        CAST(sum(least(tickets, $cap_tickets)) AS BIGINT) AS tickets,
        CAST(sum(least(revenue, $cap_revenue)) AS DECIMAL(18, 2)) AS revenue
 FROM per_patron
 GROUP BY member_id
-"""
-
-RETURNING = """
-SELECT r.member_id, count(*) AS returning
-FROM analytics_record AS r JOIN member AS m ON m.member_id = r.member_id
-WHERE r.pooled AND (r.active & $period_mask) <> 0 AND r.first_day < $date_from AND ($kind = '' OR m.kind = $kind)
-GROUP BY r.member_id
 """
 
 MEMBER_KIND = "SELECT kind FROM member WHERE member_id = $member"
@@ -62,12 +64,7 @@ def _figures(ctx: ReportContext, kind: str) -> dict[str, dict[str, Any]]:
     noise = ctx.noise
     sql = MEMBER_FIGURES_CAPPED if noise else MEMBER_FIGURES
     caps = {f"cap_{k}": v for k, v in CAPS.items()} if noise else {}
-    figures = {r["member_id"]: {**r, "revenue": float(r["revenue"] or 0), "returning": 0}
-               for r in ctx.query(sql, kind=kind, **caps)}
-    for r in ctx.query(RETURNING, kind=kind):
-        if r["member_id"] in figures:
-            figures[r["member_id"]]["returning"] = r["returning"]
-    return figures
+    return {r["member_id"]: {**r, "revenue": float(r["revenue"] or 0)} for r in ctx.query(sql, kind=kind, **caps)}
 
 
 def _ratios(f: dict[str, Any] | None) -> dict[str, float | None]:
@@ -99,7 +96,7 @@ def benchmark(ctx: ReportContext) -> ReportOutput:
     if not allowed:
         peers = {}
         ctx.notes.append(_("Not enough peers to compare with (at least three, none weighing more than a third): no peer figure is shown."))
-    sums = {m: sum(int(round(float(p.get(m, 0)))) for p in peers.values()) for m in MEASURES}
+    sums = {m: sum(round(float(p.get(m, 0))) for p in peers.values()) for m in MEASURES}
     sensitivities = {"patrons": 1, "returning": 1, **CAPS}
     release = ctx.release([
         CountTable(m, ("scope",), [{"scope": "peers", COUNT: sums[m]}] if allowed else [], sensitivities[m], [("peers",)])

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from culturecoop.analytics.audience import ratio
-from culturecoop.analytics.pooled import Cells, genre_domain, genre_label, genres_in_period, mark
+from culturecoop.analytics.pooled import Cells, genre_domain, genre_labels, genres_in_period, mark
 from culturecoop.analytics.report import Column, ReportContext, ReportOutput, ReportTable
 from culturecoop.i18n import _
 from culturecoop.privacy.gate import CountTable
@@ -26,20 +26,18 @@ from culturecoop.schema.taxonomy import GENRES
 MEMBERS = "SELECT member_id, name, kind, coalesce(region, '?') AS region FROM member"
 
 AUDIENCE = """
-SELECT count(DISTINCT person) AS patrons FROM analytics_record
-WHERE member_id = $member AND pooled AND (active & $period_mask) <> 0
+SELECT count(*) AS patrons FROM analytics_pool WHERE member_id = $member AND (active & $period_mask) <> 0
 """
 
 ELSEWHERE = f"""
 WITH mine AS (
-  SELECT DISTINCT person FROM analytics_record
-  WHERE member_id = $member AND pooled AND (active & $period_mask) <> 0
+  SELECT person FROM analytics_pool WHERE member_id = $member AND (active & $period_mask) <> 0
 ), other AS (
   SELECT r.person, m.kind, coalesce(m.region, '?') AS region, {genres_in_period("r")} AS genres
-  FROM analytics_record AS r
+  FROM analytics_pool AS r
   JOIN mine ON mine.person = r.person
   JOIN member AS m ON m.member_id = r.member_id
-  WHERE r.member_id <> $member AND r.pooled AND (r.active & $period_mask) <> 0
+  WHERE r.member_id <> $member AND (r.active & $period_mask) <> 0
 )
 SELECT 'genre' AS dimension, g.genre AS value, count(DISTINCT o.person) AS patrons
 FROM other AS o JOIN analytics_genre AS g ON ((o.genres >> g.bit) & 1) = 1
@@ -53,15 +51,12 @@ SELECT 'any' AS dimension, '*' AS value, count(DISTINCT person) AS patrons FROM 
 """
 
 OVERLAP = """
-WITH active AS (
-  SELECT DISTINCT member_id, person FROM analytics_record
-  WHERE pooled AND (active & $period_mask) <> 0
-), mine AS (
-  SELECT person FROM active WHERE member_id = $member
+WITH mine AS (
+  SELECT person FROM analytics_pool WHERE member_id = $member AND (active & $period_mask) <> 0
 )
 SELECT a.member_id AS other_member, count(*) AS audience, count(mine.person) AS shared
-FROM active AS a LEFT JOIN mine ON mine.person = a.person
-WHERE a.member_id <> $member
+FROM analytics_pool AS a LEFT JOIN mine ON mine.person = a.person
+WHERE a.member_id <> $member AND (a.active & $period_mask) <> 0
 GROUP BY a.member_id
 """
 
@@ -117,7 +112,7 @@ def elsewhere(ctx: ReportContext) -> ReportOutput:
     ctx.notes.append(_("Your audience here: your patrons who agreed to pooling and are linked across members ({n} people in the period).").format(n=audience))
     return ReportOutput([
         ReportTable("genres", _("Genres your audience attends elsewhere"), cols,
-                    table("genre", {g: genre_label(g) for g in GENRES}), pooled=True),
+                    table("genre", genre_labels()), pooled=True),
         ReportTable("kinds", _("Kinds of members your audience attends"), cols, table("kind", kind_labels), pooled=True),
         ReportTable("regions", _("Regions where your audience goes out"), cols,
                     table("region", {r: r for r in regions}), pooled=True),

@@ -9,11 +9,14 @@ SQL.
 - ``analytics_event``: events with their genres as a bit mask (bit = position in ``GENRES``).
 - ``analytics_patron``: each patron record with its cooperative-wide ``person`` number (from
   ``identity``) and ``pooled`` (linked and the patron granted ``pooling``).
-- ``analytics_visit``: one row per patron record and event attended (sold tickets only).
+- ``analytics_visit``: one row per patron record and event attended (sold tickets only), with
+  the patron's postal area, how far it lives from the venue, whether the record came back later.
+- ``analytics_order``: one row per order (its revenue, the day of its first event).
 - ``analytics_window``: the months the month masks cover and the data's as-of date.
 - ``analytics_record``: one row per patron record: first and last visit, totals, and for the
   last 62 months a month mask of activity (``active``) and one per genre (``g_<genre>``).
-- ``analytics_person``: the same masks merged per person over pooled records only.
+- ``analytics_pool``: the same per member and pooled person; ``analytics_person`` per person.
+- ``analytics_member_month``: pooled attendances, tickets and revenue per member and month.
 - ``analytics_genre_month``, ``analytics_month``: pooled distinct persons per month and genre.
 """
 
@@ -28,7 +31,7 @@ from culturecoop.schema.taxonomy import GENRES
 from culturecoop.warehouse.sql_engine import DuckDBEngine, SqlEngine
 
 # Bump when the SQL below changes: a warehouse built by older code is then rebuilt.
-FACTS_VERSION = 3
+FACTS_VERSION = 4
 # Month masks are BIGINT: 62 usable bits (the sign bit and one spare are left alone).
 WINDOW_MONTHS = 62
 GENRE_BITS: dict[str, int] = {g: i for i, g in enumerate(GENRES)}
@@ -70,7 +73,7 @@ WITH labels AS (
   GROUP BY l.member_id, l.event_id
 )
 SELECT e.member_id, e.event_id, e.title, e.starts_at, CAST(e.starts_at AS DATE) AS event_day,
-       e.capacity, e.is_local, e.venue_fsa,
+       e.capacity, e.is_local, upper(e.venue_fsa) AS venue_fsa,
        coalesce(m.genre_mask, CAST(1 AS BIGINT) << {OTHER_BIT}) AS genre_mask
 FROM event AS e
 LEFT JOIN masks AS m ON m.member_id = e.member_id AND m.event_id = e.event_id
@@ -84,30 +87,75 @@ WITH keys AS (
   FROM (SELECT DISTINCT patron_key FROM identity) AS k
 ), pooling AS (
   SELECT member_id, member_patron_id, granted FROM consent WHERE purpose = 'pooling'
+), records AS (
+  -- Buyers without a patron row still count as records of their member.
+  SELECT member_id, member_patron_id FROM patron
+  UNION
+  SELECT DISTINCT member_id, member_patron_id FROM ticket
 )
-SELECT p.member_id, p.member_patron_id, p.fsa, k.person,
+SELECT r.member_id, r.member_patron_id,
+       CAST(row_number() OVER (ORDER BY r.member_id, r.member_patron_id) AS INTEGER) AS rid,
+       upper(p.fsa) AS fsa, k.person,
        (k.person IS NOT NULL AND coalesce(c.granted, false)) AS pooled
-FROM patron AS p
-LEFT JOIN identity AS i ON i.member_id = p.member_id AND i.member_patron_id = p.member_patron_id
+FROM records AS r
+LEFT JOIN patron AS p ON p.member_id = r.member_id AND p.member_patron_id = r.member_patron_id
+LEFT JOIN identity AS i ON i.member_id = r.member_id AND i.member_patron_id = r.member_patron_id
 LEFT JOIN keys AS k ON k.patron_key = i.patron_key
-LEFT JOIN pooling AS c ON c.member_id = p.member_id AND c.member_patron_id = p.member_patron_id
+LEFT JOIN pooling AS c ON c.member_id = r.member_id AND c.member_patron_id = r.member_patron_id
 """,
     ),
     (
+        # One row per patron record and event; came_back: the record attended a later event of
+        # the member (at any time); first_visit: this is the record's first event there.
         "analytics_visit",
         f"""
-SELECT t.member_id, t.member_patron_id, max(p.person) AS person,
-       coalesce(bool_or(p.pooled), false) AS pooled, t.event_id,
-       coalesce(max(e.event_day), CAST(max(t.purchased_at) AS DATE)) AS event_day,
-       min(t.purchased_at) AS first_purchase, max(t.purchased_at) AS last_purchase,
+WITH v AS (
+  SELECT t.member_id, t.member_patron_id, max(p.rid) AS rid, max(p.person) AS person,
+         coalesce(bool_or(p.pooled), false) AS pooled, t.event_id,
+         coalesce(max(e.event_day), CAST(max(t.purchased_at) AS DATE)) AS event_day,
+         min(t.purchased_at) AS first_purchase, max(t.purchased_at) AS last_purchase,
+         CAST(sum(t.quantity) AS BIGINT) AS tickets,
+         CAST(sum(t.quantity * t.unit_price) AS DECIMAL(18, 2)) AS revenue,
+         coalesce(max(e.genre_mask), CAST(1 AS BIGINT) << {OTHER_BIT}) AS genre_mask,
+         max(p.fsa) AS fsa, max(e.venue_fsa) AS venue_fsa
+  FROM ticket AS t
+  LEFT JOIN analytics_event AS e ON e.member_id = t.member_id AND e.event_id = t.event_id
+  LEFT JOIN analytics_patron AS p ON p.member_id = t.member_id AND p.member_patron_id = t.member_patron_id
+  WHERE t.status = 'sold'
+  GROUP BY t.member_id, t.member_patron_id, t.event_id
+), ranked AS (
+  SELECT v.*,
+         row_number() OVER (PARTITION BY member_id, member_patron_id ORDER BY event_day DESC, event_id DESC) AS from_last,
+         min(event_day) OVER (PARTITION BY member_id, member_patron_id) AS first_day
+  FROM v
+)
+SELECT member_id, member_patron_id, rid, person, pooled, event_id, event_day, first_purchase,
+       last_purchase, tickets, revenue, genre_mask, fsa,
+       CASE WHEN fsa IS NULL OR venue_fsa IS NULL OR fsa = '' OR venue_fsa = '' THEN 'unknown'
+            WHEN fsa = venue_fsa THEN 'same_fsa'
+            WHEN substr(fsa, 1, 2) = substr(venue_fsa, 1, 2) THEN 'nearby'
+            WHEN substr(fsa, 1, 1) = substr(venue_fsa, 1, 1) THEN 'same_area'
+            WHEN substr(fsa, 1, 1) IN ('G', 'H', 'J') THEN 'elsewhere_in_quebec'
+            ELSE 'outside_quebec' END AS distance,
+       from_last > 1 AS came_back,
+       event_day = first_day AS first_visit,
+       first_day,
+       {MONTH_ORDINAL.format(d="event_day")} - {MONTH_ORDINAL.format(d="first_day")} AS months_after_first
+FROM ranked
+ORDER BY member_id, event_day
+""",
+    ),
+    (
+        # One row per order: the basket (its revenue) and the day of its first event.
+        "analytics_order",
+        """
+SELECT t.member_id, min(coalesce(e.event_day, CAST(t.purchased_at AS DATE))) AS event_day,
        CAST(sum(t.quantity) AS BIGINT) AS tickets,
-       CAST(sum(t.quantity * t.unit_price) AS DECIMAL(18, 2)) AS revenue,
-       coalesce(max(e.genre_mask), CAST(1 AS BIGINT) << {OTHER_BIT}) AS genre_mask
+       CAST(sum(t.quantity * t.unit_price) AS DECIMAL(18, 2)) AS revenue
 FROM ticket AS t
 LEFT JOIN analytics_event AS e ON e.member_id = t.member_id AND e.event_id = t.event_id
-LEFT JOIN analytics_patron AS p ON p.member_id = t.member_id AND p.member_patron_id = t.member_patron_id
 WHERE t.status = 'sold'
-GROUP BY t.member_id, t.member_patron_id, t.event_id
+GROUP BY t.member_id, coalesce(t.order_id, t.ticket_id)
 ORDER BY t.member_id, event_day
 """,
     ),
@@ -122,9 +170,10 @@ FROM (SELECT {MONTH_ORDINAL.format(d="event_day")} AS mo, event_day, last_purcha
 """,
     ),
     (
+        # One row per patron record (all records: a member's own reports).
         "analytics_record",
         f"""
-SELECT v.member_id, v.member_patron_id, max(v.person) AS person, bool_or(v.pooled) AS pooled,
+SELECT v.member_id, v.rid, max(v.person) AS person, bool_or(v.pooled) AS pooled,
   min(v.event_day) AS first_day, max(v.event_day) AS last_day, count(*) AS visits,
   CAST(sum(v.tickets) AS BIGINT) AS tickets, CAST(sum(v.revenue) AS DECIMAL(18, 2)) AS revenue,
   bit_or(CASE WHEN v.mo >= w.window_start THEN CAST(1 AS BIGINT) << (v.mo - w.window_start)
@@ -132,18 +181,38 @@ SELECT v.member_id, v.member_patron_id, max(v.person) AS person, bool_or(v.poole
   {_genre_month_masks()}
 FROM (SELECT *, {MONTH_ORDINAL.format(d="event_day")} AS mo FROM analytics_visit) AS v
 CROSS JOIN analytics_window AS w
-GROUP BY v.member_id, v.member_patron_id
+GROUP BY v.member_id, v.rid
 ORDER BY v.member_id
+""",
+    ),
+    (
+        # One row per member and pooled person (a person's duplicate records at a member merge).
+        "analytics_pool",
+        f"""
+SELECT member_id, person, min(first_day) AS first_day, CAST(sum(visits) AS BIGINT) AS visits,
+  CAST(sum(revenue) AS DECIMAL(18, 2)) AS revenue, bit_or(active) AS active, {_merged_masks()}
+FROM analytics_record WHERE pooled
+GROUP BY member_id, person
+ORDER BY member_id
 """,
     ),
     (
         "analytics_person",
         f"""
-SELECT person, min(first_day) AS first_day, max(last_day) AS last_day,
-  CAST(sum(visits) AS BIGINT) AS visits, CAST(sum(tickets) AS BIGINT) AS tickets,
-  CAST(sum(revenue) AS DECIMAL(18, 2)) AS revenue, count(DISTINCT member_id) AS members,
+SELECT person, min(first_day) AS first_day, CAST(sum(visits) AS BIGINT) AS visits,
+  CAST(sum(revenue) AS DECIMAL(18, 2)) AS revenue, count(*) AS members,
   bit_or(active) AS active, {_merged_masks()}
-FROM analytics_record WHERE pooled GROUP BY person
+FROM analytics_pool GROUP BY person
+""",
+    ),
+    (
+        # Pooled figures of each member by month (benchmark sums them over the period).
+        "analytics_member_month",
+        """
+SELECT member_id, CAST(date_trunc('month', event_day) AS DATE) AS month, count(*) AS attendances,
+       CAST(sum(tickets) AS BIGINT) AS tickets, CAST(sum(revenue) AS DECIMAL(18, 2)) AS revenue
+FROM analytics_visit WHERE pooled
+GROUP BY member_id, CAST(date_trunc('month', event_day) AS DATE)
 """,
     ),
     (
@@ -171,18 +240,18 @@ GROUP BY CAST(date_trunc('month', event_day) AS DATE)
 
 FACT_TABLES = tuple(name for name, _sql in FACTS)
 
+# Cheap on purpose (it runs before every report): row counts are metadata; every ingest adds an
+# ingest_log row; link rewrites identity (count, confidences); a consent decision is recorded
+# with its time. An in-place edit outside these paths needs `culturecoop analytics-refresh`.
+# One UNION ALL rather than scalar subqueries: DuckDB answers it several times faster.
 _VERSION_SQL = """
-SELECT (SELECT count(*) FROM ingest_log) AS packages,
-       (SELECT max(ingested_at) FROM ingest_log) AS last_ingest,
-       (SELECT count(*) FROM member) AS members,
-       (SELECT count(*) FROM ticket) AS tickets,
-       (SELECT count(*) FROM patron) AS patrons,
-       (SELECT count(*) FROM event) AS events,
-       (SELECT count(*) FROM identity) AS identities,
-       (SELECT sum(confidence) FROM identity) AS identity_confidence,
-       (SELECT count(*) FROM consent) AS consents,
-       (SELECT count(*) FROM consent WHERE granted AND purpose = 'pooling') AS pooling,
-       (SELECT max(recorded_at) FROM consent) AS last_consent
+SELECT 'packages' AS k, CAST(count(*) AS VARCHAR) || '/' || coalesce(CAST(max(ingested_at) AS VARCHAR), '') AS v FROM ingest_log
+UNION ALL SELECT 'members', CAST(count(*) AS VARCHAR) FROM member
+UNION ALL SELECT 'events', CAST(count(*) AS VARCHAR) FROM event
+UNION ALL SELECT 'patrons', CAST(count(*) AS VARCHAR) FROM patron
+UNION ALL SELECT 'tickets', CAST(count(*) AS VARCHAR) FROM ticket
+UNION ALL SELECT 'identity', CAST(count(*) AS VARCHAR) || '/' || coalesce(CAST(sum(confidence) AS VARCHAR), '') FROM identity
+UNION ALL SELECT 'consent', CAST(count(*) AS VARCHAR) || '/' || coalesce(CAST(max(recorded_at) AS VARCHAR), '') FROM consent
 """
 
 
@@ -199,19 +268,23 @@ class Window:
 
 def data_version(engine: SqlEngine) -> str:
     """A fingerprint of the canonical data: it changes with every ingest, link or consent change."""
-    row = engine.rows(_VERSION_SQL)[0]
-    return json.dumps({"facts": FACTS_VERSION, **{k: str(v) for k, v in row.items()}}, sort_keys=True)
+    parts = {r["k"]: r["v"] for r in engine.rows(_VERSION_SQL)}
+    return json.dumps({"facts": FACTS_VERSION, **parts}, sort_keys=True)
 
 
-def refresh_facts(engine: SqlEngine, *, force: bool = False) -> float | None:
-    """Rebuild the derived tables when the data changed; seconds taken, or None when fresh."""
+def refresh_facts(engine: SqlEngine, *, force: bool = False) -> tuple[str, float | None]:
+    """Rebuild the derived tables when the data changed (always with ``force``).
+
+    Returns the data version and the seconds the rebuild took (None when the tables were fresh).
+    """
     if isinstance(engine, DuckDBEngine):
         version = data_version(engine)
-        if not force and engine.has_table("analytics_meta"):
-            if engine.scalar("SELECT data_version FROM analytics_meta") == version:
-                return None
-    elif not force and all(engine.has_table(t) for t in FACT_TABLES):
-        return None
+        if not force and engine.stored_facts_version() == version:
+            return version, None
+    else:
+        version = engine.data_version()
+        if not force and all(engine.has_table(t) for t in FACT_TABLES):
+            return version, None
     started = time.perf_counter()
     for name, sql in FACTS:
         engine.materialize(name, sql)
@@ -223,7 +296,7 @@ def refresh_facts(engine: SqlEngine, *, force: bool = False) -> float | None:
             "CAST($seconds AS DOUBLE) AS seconds",
             {"version": version, "seconds": seconds},
         )
-    return seconds
+    return version, seconds
 
 
 def window(engine: SqlEngine) -> Window:

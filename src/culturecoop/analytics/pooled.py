@@ -8,7 +8,7 @@ from typing import Any
 
 from culturecoop.analytics.facts import GENRE_BITS, genre_column
 from culturecoop.errors import UserError
-from culturecoop.i18n import _
+from culturecoop.i18n import _, current_language
 from culturecoop.privacy.gate import COUNT, GatedTable
 from culturecoop.schema.taxonomy import GENRE_LABELS, GENRES
 from culturecoop.warehouse.sql_engine import SqlEngine
@@ -23,12 +23,14 @@ def genres_in_period(alias: str) -> str:
     )
 
 
-def genre_label(genre: str, language: str | None = None) -> str:
-    """Display name of a genre in the current language."""
-    from culturecoop.i18n import current_language
+def genre_labels() -> dict[str, str]:
+    """Display names of the genres in the current language."""
+    index = 0 if current_language() == "fr" else 1
+    return {g: GENRE_LABELS.get(g, (g, g))[index] for g in GENRES}
 
-    french, english = GENRE_LABELS.get(genre, (genre, genre))
-    return french if (language or current_language()) == "fr" else english
+
+def genre_label(genre: str) -> str:
+    return genre_labels().get(genre, genre)
 
 
 def genre_domain() -> list[tuple[Any, ...]]:

@@ -59,6 +59,8 @@ class ReportResult:
     audit_id: int | None = None
     release: str | None = None  # "release", "re-release" or None for a member's own data
     policy: dict[str, Any] = field(default_factory=dict)
+    # The report's queries as run (SQL and parameters): for benchmarks and for explaining a figure.
+    trace: list[tuple[str, dict[str, Any]]] = field(default_factory=list, repr=False)
 
     @property
     def rows(self) -> list[dict[str, Any]]:

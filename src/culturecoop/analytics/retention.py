@@ -16,21 +16,10 @@ from culturecoop.analytics.report import Column, ReportContext, ReportOutput, Re
 from culturecoop.i18n import _
 
 RETENTION_BY_EVENT = """
-WITH v AS (
-  SELECT member_patron_id, event_id, event_day FROM analytics_visit WHERE member_id = $member
-), last_day AS (
-  SELECT member_patron_id, max(event_day) AS day FROM v GROUP BY member_patron_id
-), last_visit AS (
-  SELECT v.member_patron_id, l.day, max(v.event_id) AS event_id
-  FROM v JOIN last_day AS l ON l.member_patron_id = v.member_patron_id AND l.day = v.event_day
-  GROUP BY v.member_patron_id, l.day
-)
-SELECT v.event_id, min(v.event_day) AS event_day, count(*) AS attendees,
-       count(CASE WHEN v.event_day < l.day OR (v.event_day = l.day AND v.event_id < l.event_id)
-                  THEN 1 END) AS came_back
-FROM v JOIN last_visit AS l ON l.member_patron_id = v.member_patron_id
-WHERE v.event_day BETWEEN $date_from AND $date_to
-GROUP BY v.event_id
+SELECT event_id, min(event_day) AS event_day, count(*) AS attendees, count_if(came_back) AS came_back
+FROM analytics_visit
+WHERE member_id = $member AND event_day BETWEEN $date_from AND $date_to
+GROUP BY event_id
 """
 
 EVENT_TITLES = """
@@ -39,24 +28,15 @@ SELECT event_id, title FROM analytics_event WHERE member_id = $member
 """
 
 RETENTION_COHORTS = """
-WITH first AS (
-  SELECT member_patron_id, first_day, (year(first_day) * 12 + month(first_day) - 1) AS cohort
-  FROM analytics_record
-  WHERE member_id = $member AND first_day BETWEEN $date_from AND $date_to
-), seen AS (
-  SELECT DISTINCT f.member_patron_id, f.cohort,
-         (year(v.event_day) * 12 + month(v.event_day) - 1) - f.cohort AS months_after
-  FROM analytics_visit AS v JOIN first AS f ON f.member_patron_id = v.member_patron_id
-  WHERE v.member_id = $member
-)
-SELECT cohort, months_after, count(*) AS patrons
-FROM seen
-WHERE months_after BETWEEN 0 AND 11
-GROUP BY cohort, months_after
+SELECT year(first_day) * 12 + month(first_day) - 1 AS cohort, months_after_first AS months_after,
+       count(DISTINCT rid) AS patrons
+FROM analytics_visit
+WHERE member_id = $member AND first_day BETWEEN $date_from AND $date_to AND months_after_first BETWEEN 0 AND 11
+GROUP BY year(first_day) * 12 + month(first_day) - 1, months_after_first
 """
 
 RECORDS_IN_PERIOD = """
-SELECT count(DISTINCT member_patron_id) AS records, count(*) AS attendances
+SELECT count(DISTINCT rid) AS records, count(*) AS attendances
 FROM analytics_visit
 WHERE member_id = $member AND event_day BETWEEN $date_from AND $date_to
 """

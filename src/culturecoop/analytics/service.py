@@ -21,7 +21,7 @@ from culturecoop.errors import UserError
 from culturecoop.i18n import _
 from culturecoop.privacy.gate import CountTable, PrivacyGate, PrivacyPolicy, Release
 from culturecoop.warehouse.engine import Warehouse
-from culturecoop.warehouse.sql_engine import DuckDBEngine, SparkEngine, SqlEngine
+from culturecoop.warehouse.sql_engine import DuckDBEngine, SqlEngine
 
 MEMBER_VISITS = """
 SELECT count(*) AS visits FROM analytics_visit
@@ -47,25 +47,19 @@ def engine_of(engine: SqlEngine | Warehouse) -> SqlEngine:
 
 def refresh(engine: SqlEngine | Warehouse, *, force: bool = False) -> float | None:
     """Rebuild the derived tables if the data changed (or always with ``force``); seconds taken."""
-    return facts.refresh_facts(engine_of(engine), force=force)
+    return facts.refresh_facts(engine_of(engine), force=force)[1]
 
 
-def _check_member(engine: SqlEngine, member_id: str) -> None:
+def _check_member(engine: SqlEngine, member_id: str) -> list[str]:
     members = [r["member_id"] for r in engine.rows("SELECT member_id FROM member ORDER BY member_id")]
     if member_id in members:
-        return
+        return members
     if not members:
         raise UserError(_("The warehouse holds no member yet; load packages with `culturecoop ingest` first."))
     close = difflib.get_close_matches(member_id, members, n=1, cutoff=0.5)
     hint = _(" Did you mean {close}?").format(close=close[0]) if close else ""
     raise UserError(_("There is no member {member} in the warehouse.{hint} Members: {members}.").format(
         member=member_id, hint=hint, members=", ".join(members)))
-
-
-def _data_version(engine: SqlEngine) -> str:
-    if isinstance(engine, SparkEngine):
-        return str(engine.manifest.get("exported_at"))
-    return facts.data_version(engine)
 
 
 def run_report(name: str, engine: SqlEngine | Warehouse, member: str, params: Mapping[str, Any] | None = None,
@@ -83,8 +77,8 @@ def run_report(name: str, engine: SqlEngine | Warehouse, member: str, params: Ma
     if state is None and isinstance(sql_engine, DuckDBEngine):
         state = sql_engine.warehouse
     given = {k: v for k, v in (params or {}).items() if v is not None and v != ""}
-    facts.refresh_facts(sql_engine)
-    _check_member(sql_engine, member)
+    version, _seconds = facts.refresh_facts(sql_engine)
+    members = _check_member(sql_engine, member)
     window = facts.window(sql_engine)
     period, notes = resolve_period(given, window, pooled=spec.pooled)
     if spec.pooled:
@@ -103,8 +97,7 @@ def run_report(name: str, engine: SqlEngine | Warehouse, member: str, params: Ma
                 first=window.first_day, last=window.last_day))
     canonical = {**period.to_json(), **ctx.params}
     if spec.pooled:
-        version = _data_version(sql_engine)
-        touched = tuple(r["member_id"] for r in sql_engine.rows("SELECT member_id FROM member"))
+        touched = tuple(members)
 
         def release(tables: list[CountTable]) -> Release:
             return gate.release(member_id=member, report=name, actor=actor or default_actor(), params=canonical,
@@ -115,7 +108,7 @@ def run_report(name: str, engine: SqlEngine | Warehouse, member: str, params: Ma
     result = ReportResult(
         report=name, title=spec.title(), member_id=member, engine=sql_engine.name, params=canonical,
         pooled=spec.pooled, k=gate.policy.min_patrons, tables=output.tables, summary=output.summary,
-        notes=ctx.notes, policy=gate.policy.to_json(),
+        notes=ctx.notes, policy=gate.policy.to_json(), trace=ctx.trace,
     )
     if output.release is not None:
         result.epsilon_spent = output.release.epsilon

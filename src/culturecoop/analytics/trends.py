@@ -16,7 +16,7 @@ import numpy as np
 
 from culturecoop.analytics.audience import ratio
 from culturecoop.analytics.facts import GENRE_BITS
-from culturecoop.analytics.pooled import Cells, genre_label, mark
+from culturecoop.analytics.pooled import Cells, genre_labels, mark
 from culturecoop.analytics.report import Column, ReportContext, ReportOutput, ReportTable
 from culturecoop.i18n import _
 from culturecoop.privacy.gate import CountTable
@@ -92,6 +92,7 @@ def trends(ctx: ReportContext) -> ReportOutput:
                    sensitivity=len(months), domain=[(m,) for m in months]),
     ])
     cells, totals = Cells(release.tables["genre_month"]), Cells(release.tables["month"])
+    labels = {**genre_labels(), "local": _("Local artists (Québec headliner)")}
     coop_rows: list[dict[str, Any]] = []
     coop_shares: dict[str, list[float | None]] = {g: [] for g in GENRES}
     for month in months:
@@ -100,12 +101,12 @@ def trends(ctx: ReportContext) -> ReportOutput:
             patrons = cells.get(month, genre)
             share = ratio(patrons, total)
             coop_shares[genre].append(share)
-            coop_rows.append(mark({"month": month, "genre": genre, "label": genre_label(genre),
+            coop_rows.append(mark({"month": month, "genre": genre, "label": labels[genre],
                                    "patrons": patrons, "active_patrons": total, "share": share},
                                   {"patrons": cells.hidden(month, genre), "active_patrons": totals.hidden(month),
                                    "share": cells.hidden(month, genre) or totals.hidden(month)}))
     coop_summary = sorted(
-        ({"genre": g, "label": genre_label(g), **trend_of(coop_shares[g]), "suppressed": []} for g in GENRES),
+        ({"genre": g, "label": labels[g], **trend_of(coop_shares[g]), "suppressed": []} for g in GENRES),
         key=lambda r: (-(r["slope_per_month"] if r["slope_per_month"] is not None else -1e9), r["genre"]),
     )
 
@@ -119,9 +120,9 @@ def trends(ctx: ReportContext) -> ReportOutput:
             share = ratio(tickets, r["tickets"]) if r else None
             own_shares[genre].append(share)
             if r:
-                own_rows.append({"month": month, "genre": genre, "label": _label(genre), "tickets": tickets, "share": share})
+                own_rows.append({"month": month, "genre": genre, "label": labels[genre], "tickets": tickets, "share": share})
     own_summary = sorted(
-        ({"genre": g, "label": _label(g), **trend_of(own_shares[g])} for g in (*GENRES, "local")
+        ({"genre": g, "label": labels[g], **trend_of(own_shares[g])} for g in (*GENRES, "local")
          if any(s for s in own_shares[g])),
         key=lambda r: (-(r["slope_per_month"] if r["slope_per_month"] is not None else -1e9), r["genre"]),
     )
@@ -151,7 +152,3 @@ def trends(ctx: ReportContext) -> ReportOutput:
         ReportTable("yours", _("Your genres rising and falling"), _summary_columns(_("Share of your tickets")), own_summary),
         ReportTable("your_months", _("Your genre shares by month"), own_month_cols, own_rows),
     ], summary, release)
-
-
-def _label(genre: str) -> str:
-    return _("Local artists (Québec headliner)") if genre == "local" else genre_label(genre)

@@ -91,8 +91,12 @@ def entry_hash(fields: dict[str, Any]) -> str:
 
 def append(con: duckdb.DuckDBPyConnection, record: AuditRecord) -> AuditEntry:
     """Append one entry inside the caller's transaction (so it commits with what it records)."""
-    last = con.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchall()
-    seq, prev = (int(last[0][0]) + 1, str(last[0][1])) if last else (1, GENESIS)
+    # max() then a key lookup: both stay fast however long the log grows.
+    top = con.execute("SELECT max(seq) FROM audit").fetchall()[0][0]
+    prev = GENESIS
+    if top is not None:
+        prev = str(con.execute("SELECT hash FROM audit WHERE seq = ?", [top]).fetchall()[0][0])
+    seq = 1 if top is None else int(top) + 1
     fields: dict[str, Any] = {
         "seq": seq,
         "recorded_at": datetime.now(UTC).replace(tzinfo=None),

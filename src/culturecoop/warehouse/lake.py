@@ -37,11 +37,10 @@ def export_lake(warehouse: Warehouse, lake: Path) -> LakeExport:
     """Write the warehouse's canonical tables to ``lake`` as Parquet (replacing a previous lake)."""
     started = time.perf_counter()
     lake = Path(lake)
-    if lake.exists() and not (lake / LAKE_MANIFEST).is_file():
-        if lake.is_file() or any(lake.iterdir()):
-            raise UserError(
-                _("{lake} exists and is not a culturecoop lake; choose an empty or new folder.").format(lake=lake)
-            )
+    if lake.exists() and not (lake / LAKE_MANIFEST).is_file() and (lake.is_file() or any(lake.iterdir())):
+        raise UserError(
+            _("{lake} exists and is not a culturecoop lake; choose an empty or new folder.").format(lake=lake)
+        )
     staging = lake.with_name(lake.name + ".partial")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)

@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 import sqlglot
 from sqlglot import exp
@@ -48,6 +49,10 @@ class SqlEngine(ABC):
     @abstractmethod
     def has_table(self, table: str) -> bool:
         """True when ``table`` exists (canonical or materialized)."""
+
+    def data_version(self) -> str:
+        """An identifier of the data's state (for engines whose data is a snapshot)."""
+        raise NotImplementedError
 
     def rows(self, sql: str, params: Params | None = None) -> list[dict[str, Any]]:
         """Rows of a query as dictionaries of plain values (no Decimal, no NaN)."""
@@ -111,6 +116,15 @@ class DuckDBEngine(SqlEngine):
         return bool(self.warehouse.scalar(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]))
 
+    def stored_facts_version(self) -> str | None:
+        """The data version the derived tables were built from (None before the first build)."""
+        finish_pending(self.warehouse)
+        try:
+            rows = self.warehouse.con.sql("SELECT data_version FROM analytics_meta").fetchall()
+        except duckdb.CatalogException:
+            return None
+        return str(rows[0][0]) if rows else None
+
 
 def literal(value: Any) -> exp.Expression:
     """A Python value as a typed SQL literal node."""
@@ -129,7 +143,7 @@ def literal(value: Any) -> exp.Expression:
     raise TypeError(f"cannot bind a {type(value).__name__} as an SQL parameter")
 
 
-def _strip_ranking_frames(node: exp.Expression) -> exp.Expression:
+def _strip_ranking_frames(node: exp.Expr) -> exp.Expr:
     # Spark rejects an explicit frame on ROW_NUMBER()/RANK(): the frame means nothing there.
     if isinstance(node, exp.Window) and isinstance(node.this, _RANKING) and node.args.get("spec"):
         node = node.copy()
@@ -138,7 +152,7 @@ def _strip_ranking_frames(node: exp.Expression) -> exp.Expression:
 
 
 @lru_cache(maxsize=512)
-def _parsed(sql: str) -> exp.Expression:
+def _parsed(sql: str) -> exp.Expr:
     return sqlglot.parse_one(sql, read="duckdb")
 
 
@@ -146,7 +160,7 @@ def to_spark_sql(sql: str, params: Params | None = None) -> str:
     """A DuckDB-dialect query as Spark SQL, its parameters bound as literal nodes."""
     values = _used(sql, params)
 
-    def bind(node: exp.Expression) -> exp.Expression:
+    def bind(node: exp.Expr) -> exp.Expr:
         if isinstance(node, exp.Placeholder) and node.name:
             return literal(values[str(node.name)])
         return _strip_ranking_frames(node)
@@ -203,3 +217,7 @@ class SparkEngine(SqlEngine):
 
     def has_table(self, table: str) -> bool:
         return table in self._views
+
+    def data_version(self) -> str:
+        """A lake is a snapshot: its export time identifies its data."""
+        return json.dumps({"lake": str(self.lake), "exported_at": self.manifest.get("exported_at")})

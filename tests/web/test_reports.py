@@ -106,3 +106,33 @@ def test_only_the_cooperative_admin_sets_the_policy(app, coop: Coop) -> None:
         assert "theatre-nord" in page and 'name="k"' in page
         assert admin.get(f"/m/{A}/overview").status_code == 403
         assert admin.get(f"/m/{A}/data").status_code == 200
+
+
+def test_concurrent_releases_never_fail(app, coop: Coop) -> None:
+    """Twelve readers at once on a real server, each asking new cross-member questions (no
+    cached answer): every one is answered, none is a 5xx (releases are serialized)."""
+    import threading
+
+    import httpx
+
+    from web.live import LiveServer
+
+    statuses: list[int] = []
+    with LiveServer(app) as live:
+
+        def reader(i: int) -> None:
+            auth = {"Authorization": f"Bearer {coop.tokens[('A-analyst', 'A-admin', 'B-analyst')[i % 3]]}"}
+            member = MEMBERS["B"] if i % 3 == 2 else A
+            with httpx.Client(base_url=live.url, headers=auth, timeout=120) as c:
+                for name in ("trends", "overlap", "segments"):
+                    month = 1 + (i % 12)
+                    r = c.get(f"/api/v1/members/{member}/reports/{name}?from=2024-{month:02d}-01&to=2025-06-30")
+                    statuses.append(r.status_code)
+
+        threads = [threading.Thread(target=reader, args=(i,)) for i in range(12)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert len(statuses) == 36 and all(s < 500 for s in statuses), statuses
+    assert statuses.count(200) >= 30

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import json
 import math
 import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -70,6 +74,65 @@ def analytics_available() -> bool:
 
 
 _refresh_lock = threading.Lock()
+# The gate appends to a hash-chained audit log: one release at a time per process.
+_gate_lock = threading.Lock()
+
+
+class ReportCache:
+    """Answers already computed, per member, report, parameters, data version and policy.
+
+    A cached answer re-displays figures already released to the same member: it is not a new
+    release (the audit log recorded the release; a new period, new data or a new policy is a new
+    key). With differential privacy on, it also means the same noisy answer, not a fresh draw.
+    """
+
+    def __init__(self, size: int = 1024, state_seconds: float = 2.0) -> None:
+        self.size = size
+        self.state_seconds = state_seconds
+        self._answers: OrderedDict[tuple[str, ...], dict[str, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._key_locks: dict[tuple[str, ...], threading.Lock] = {}
+        self._state: tuple[float, str] = (0.0, "")
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._answers.clear()
+            self._state = (0.0, "")
+
+    def state(self, warehouse: Warehouse, analytics: Any) -> str:
+        """Data version (derived tables refreshed if it changed) and policy, read at most every
+        ``state_seconds`` (cheap, but not free)."""
+        now = time.monotonic()
+        at, value = self._state
+        if now - at < self.state_seconds and value:
+            return value
+        gate = importlib.import_module("culturecoop.privacy.gate")
+        version, _seconds = analytics.facts.refresh_facts(analytics.service.engine_of(warehouse))
+        value = json.dumps([version, gate.current_policy(warehouse).to_json()], sort_keys=True)
+        self._state = (now, value)
+        return value
+
+    def get_or_compute(self, key: tuple[str, ...], compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        with self._lock:
+            if key in self._answers:
+                self._answers.move_to_end(key)
+                return self._answers[key]
+            key_lock = self._key_locks.setdefault(key, threading.Lock())
+        # One computation per key: twenty readers of the same new page wait for the first.
+        with key_lock:
+            with self._lock:
+                if key in self._answers:
+                    return self._answers[key]
+            answer = compute()
+            with self._lock:
+                self._answers[key] = answer
+                while len(self._answers) > self.size:
+                    self._answers.popitem(last=False)
+                self._key_locks.pop(key, None)
+            return answer
+
+
+cache = ReportCache()
 
 
 def run_report(warehouse: Warehouse, member_id: str, name: str, params: dict[str, Any], *,
@@ -85,12 +148,21 @@ def run_report(warehouse: Warehouse, member_id: str, name: str, params: dict[str
         service = analytics.run_report
     except (ImportError, AttributeError):
         return {"available": False}
+    given = {k: v for k, v in params.items() if v is not None}
     # Derived tables are rebuilt once after new data, not by every request thread at once.
     with _refresh_lock:
-        analytics.refresh(warehouse)
-    result = service(name, warehouse, member_id, {k: v for k, v in params.items() if v is not None},
-                     actor=actor)
-    return {"available": True, **to_jsonable(result)}
+        state = cache.state(warehouse, analytics)
+
+    def compute() -> dict[str, Any]:
+        if name in POOLED_REPORTS:
+            with _gate_lock:
+                result = service(name, warehouse, member_id, given, actor=actor)
+        else:
+            result = service(name, warehouse, member_id, given, actor=actor)
+        return {"available": True, **to_jsonable(result)}
+
+    key = (member_id, name, json.dumps(to_jsonable(given), sort_keys=True), state)
+    return cache.get_or_compute(key, compute)
 
 
 def to_jsonable(value: Any) -> Any:

@@ -24,6 +24,7 @@ from culturecoop.web.deps import (
 from culturecoop.web.errors import WebError
 from culturecoop.web.i18n import _
 from culturecoop.web.render import render
+from culturecoop.web.reports import cache as report_cache
 from culturecoop.web.reports import to_jsonable
 
 router = APIRouter()
@@ -87,6 +88,7 @@ def admin_privacy(principal: CoopAdmin, warehouse: WarehouseDep,
     gate.set_policy(warehouse, principal.account.account_id, min_patrons=k, noise=noise == "on",
                     epsilon_per_release=epsilon_per_release, epsilon_budget=epsilon_budget,
                     budget_period=budget_period)
+    report_cache.invalidate()
     return RedirectResponse("/admin#privacy", status_code=303)
 
 

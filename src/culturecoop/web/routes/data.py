@@ -22,6 +22,7 @@ from culturecoop.web.deps import MemberManager, Principal, SettingsDep, Warehous
 from culturecoop.web.errors import USER_ERROR_STATUS, WebError
 from culturecoop.web.i18n import _, retranslate
 from culturecoop.web.render import render, request_language
+from culturecoop.web.reports import cache as report_cache
 from culturecoop.web.settings import Settings
 
 router = APIRouter()
@@ -66,8 +67,11 @@ def _receive(upload: UploadFile, warehouse: Warehouse, principal: Principal, mem
                 out.write(chunk)
         if size == 0:
             raise WebError(400, _("The file is empty; choose the package archive again."))
-        return receive_package(warehouse, principal.account, member_id, archive,
-                               max_bytes=settings.max_upload_bytes).public()
+        result = receive_package(warehouse, principal.account, member_id, archive,
+                                 max_bytes=settings.max_upload_bytes).public()
+    if result["outcome"] == "loaded":
+        report_cache.invalidate()
+    return result
 
 
 @router.get("/api/v1/members/{member_id}/ingests", response_model=IngestsPublic, tags=["data"])

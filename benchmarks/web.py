@@ -124,8 +124,9 @@ def accounts(db: Path) -> dict[str, str]:
 
 def start_server(db: Path, port: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "CULTURECOOP_CONNECTIONS": os.environ.get("CULTURECOOP_CONNECTIONS", "4")}
+    log = (db.parent / "server.log").open("w")
     server = subprocess.Popen([sys.executable, "-m", "culturecoop.cli.main", "serve", "--db", str(db),
-                               "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=log)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:

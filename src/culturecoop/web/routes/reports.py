@@ -14,8 +14,9 @@ from culturecoop.warehouse.engine import Warehouse
 from culturecoop.web.deps import MemberReader, Principal, WarehouseDep
 from culturecoop.web.errors import WebError
 from culturecoop.web.i18n import Translator, _, retranslate
+from culturecoop.web.layout import build_tab_view
 from culturecoop.web.render import render, request_language
-from culturecoop.web.reports import REPORTS, TABS, Tab, build_tab_view, run_report
+from culturecoop.web.reports import REPORTS, TABS, Tab, run_report
 
 router = APIRouter()
 

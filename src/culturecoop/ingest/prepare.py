@@ -29,7 +29,13 @@ from culturecoop.ingest.package import MemberInfo, write_package
 from culturecoop.ingest.profile import Profile
 from culturecoop.ingest.pseudonymize import pseudonymize_patrons, start_sealing
 from culturecoop.ingest.read import header_only, read_source, translate_read_error
-from culturecoop.ingest.split import build_consents, build_events, build_patrons, ticket_table
+from culturecoop.ingest.split import (
+    build_consents,
+    build_events,
+    build_patrons,
+    fetch_kept_rows,
+    ticket_table,
+)
 from culturecoop.ingest.validate import RULES, check_rows, mark_duplicates
 from culturecoop.privacy.keys import load_member_keys
 
@@ -169,12 +175,13 @@ def prepare(
             rows_in, blank_lines = int(counts[0]), int(counts[2]) - int(counts[0]) + info.blank_rows
             if rows_in == 0:
                 raise header_only(source)
-            mark_duplicates(con)
+            mark_duplicates(con, info)
             notify("rejects")
             rejected = _scalar(con, "SELECT count(*) FROM checked WHERE len(reasons) > 0")
             by_reason = _reason_counts(con)
             rejects_tmp = _write_rejects(con, rejects)
             notify("split")
+            fetch_kept_rows(con, info)
             build_patrons(con, profile)
             clear = con.sql("SELECT * FROM patron_clear").to_arrow_table()
             # Sealing is the slowest step: it runs in worker processes while the rest is built.

@@ -40,6 +40,8 @@ from culturecoop.errors import UserError
 from culturecoop.i18n import _
 from culturecoop.ingest.profile import CANONICAL_FIELDS, REQUIRED_FIELDS, Profile
 
+# Where ``SourceInfo.lines_where`` inserts its condition.
+_LINE_FILTER = "/*lines*/"
 # A separator that never occurs in text: DuckDB's CSV reader then returns each line whole.
 _NO_DELIMITER = "\x01\x02\x03"
 _CHUNK = 8 << 20
@@ -58,6 +60,11 @@ class SourceInfo:
     relation: str
     params: dict[str, Any]
     blank_rows: int = 0  # blank rows already left out of ``relation`` (spreadsheets)
+
+    def lines_where(self, condition: str) -> str:
+        """``relation`` restricted to the lines meeting ``condition`` (on ``line_no``), applied
+        before any line is split: reading a few rows again costs one scan, not one parse."""
+        return self.relation.replace(_LINE_FILTER, f"AND ({condition})")
 
 
 def _line_of(path: Path, offset: int) -> int:
@@ -316,7 +323,7 @@ def _csv_relation(path: Path, text_path: Path, profile: Profile, head: list[tupl
               FROM (SELECT line_no, line,
                            coalesce(ltrim(line, ' ' || {d} || chr(9) || chr(13)) = '', true) AS blank,
                            {segments} AS s
-                    FROM {_read_lines(params)} WHERE line_no > $h)))"""
+                    FROM {_read_lines(params)} WHERE line_no > $h {_LINE_FILTER})))"""
     return SourceInfo(path=path, text_path=text_path, header=header, header_line=header_line,
                       relation=relation, params=params)
 
@@ -361,7 +368,7 @@ def _jsonl_relation(path: Path, text_path: Path, profile: Profile, head: list[tu
               FROM (SELECT line_no, line, blank,
                            NOT blank AND coalesce(try(json_type(line)) = 'OBJECT', false) AS ok
                     FROM (SELECT line_no, line, trim(coalesce(line, '')) = '' AS blank
-                          FROM {_read_lines(params)} WHERE line_no > $skip))))"""
+                          FROM {_read_lines(params)} WHERE line_no > $skip {_LINE_FILTER}))))"""
     return SourceInfo(path=path, text_path=text_path, header=[], header_line=profile.skip_lines,
                       relation=relation, params=params)
 

@@ -90,4 +90,4 @@ def read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile) -> S
     con.register("xlsx_rows", arrow_src(line_nos, raws, columns))
     # Blank spreadsheet rows are not rows; they are counted for the summary only.
     return SourceInfo(path=path, text_path=None, header=header, header_line=header_line,
-                      relation="(SELECT * FROM xlsx_rows)", params={}, blank_rows=blank)
+                      relation="(SELECT * FROM xlsx_rows WHERE true /*lines*/)", params={}, blank_rows=blank)

@@ -3,7 +3,7 @@
 Real exports repeat the buyer and the event on every ticket row. Each event keeps the values
 of its first accepted row; each patron keeps the values of its latest purchase (ties broken by
 line number, so the result never depends on thread scheduling). Event and patron fields are
-normalized here, once per distinct event or patron, not once per ticket.
+read and normalized here, once per distinct event or patron, not once per ticket.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ import duckdb
 import pyarrow as pa
 
 from culturecoop.ingest.profile import DEFAULT_LANGUAGE_VALUES, Profile
-from culturecoop.ingest.validate import label_params
+from culturecoop.ingest.read import SourceInfo
+from culturecoop.ingest.validate import first_of, label_params
 from culturecoop.schema.model import CONSENT, CONSENT_PURPOSES, EVENT, TICKET, Table
 from culturecoop.schema.taxonomy import GENRE_SYNONYMS
 
@@ -28,8 +29,9 @@ def conform(table: Table, inner: str) -> str:
 
 
 def _bool_sql(column: str) -> str:
-    return (f"CASE WHEN list_contains($true_keys, cc_key({column})) THEN true "
-            f"WHEN list_contains($false_keys, cc_key({column})) THEN false END")
+    # list_position on a constant list, exact label first: list_contains is far slower here.
+    return first_of(f"$bool_values[list_position($bool_keys, {column})]",
+                    f"$bool_values[list_position($bool_keys, cc_key({column}))]")
 
 
 def _lookup_params(con: duckdb.DuckDBPyConnection, profile: Profile) -> dict[str, Any]:
@@ -44,7 +46,8 @@ def _lookup_params(con: duckdb.DuckDBPyConnection, profile: Profile) -> dict[str
         {"k": list(languages), "v": list(languages.values())},
     ).fetchall()
     return {
-        "true_keys": labels["true_keys"], "false_keys": labels["false_keys"],
+        "bool_keys": labels["true_keys"] + labels["false_keys"],
+        "bool_values": [True] * len(labels["true_keys"]) + [False] * len(labels["false_keys"]),
         "genre_keys": [r[0] for r in genre_rows], "genre_values": [r[1] for r in genre_rows],
         "lang_keys": [r[0] for r in lang_rows], "lang_values": [r[1] for r in lang_rows],
     }
@@ -59,19 +62,43 @@ def _list_sql(column: str, profile: Profile) -> str:
     return split
 
 
+def fetch_kept_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> None:
+    """Create ``event_pick``, ``patron_pick`` and ``kept`` (the source text of those rows).
+
+    Each event keeps its first accepted row; each patron its latest purchase, ties broken by
+    line number through one narrow aggregate over a unique (time, line) key. Only the rows
+    kept are read again and split, so event and patron text is never carried per ticket.
+    """
+    con.execute(
+        f"""CREATE TEMP TABLE event_pick AS
+        SELECT event_id, min(line_no) AS line_no FROM {ACCEPTED} GROUP BY event_id"""
+    )
+    con.execute(
+        f"""CREATE TEMP TABLE patron_pick AS
+        SELECT patron_id, max(purchased_at) AS last_purchase,
+               arg_max(line_no, CAST(epoch_us(purchased_at) AS HUGEINT) * 4294967296 + line_no) AS line_no
+        FROM {ACCEPTED} GROUP BY patron_id"""
+    )
+    con.execute(
+        f"""CREATE TEMP TABLE kept AS
+        SELECT line_no, event_title, venue, venue_postal_code, genres, artists, capacity, is_local,
+               event_language, email, phone, first_name, last_name, postal_code, patron_language,
+               consent_pooling, consent_marketing, consent_personalization
+        FROM {info.lines_where("line_no IN (SELECT line_no FROM event_pick UNION ALL SELECT line_no FROM patron_pick)")}""",
+        info.params,
+    )
+
+
 def build_events(con: duckdb.DuckDBPyConnection, profile: Profile, member_id: str) -> None:
     """Create ``event_out`` (canonical columns) and ``genre_unmapped(label, events)``."""
     params = _lookup_params(con, profile)
-    # Pick the first accepted row of each event by line number, then fetch only those rows:
-    # aggregating whole rows would copy every text field of every ticket.
     con.execute(
-        f"""CREATE TEMP TABLE event_first AS
-        SELECT c.event_id, struct_pack(title := c.event_title, starts_at := c.starts_at,
-                   venue := c.venue, venue_postal_code := c.venue_postal_code, genres := c.genres,
-                   artists := c.artists, capacity := c.capacity, is_local := c.is_local,
-                   language := c.event_language) AS e
-        FROM checked c JOIN (SELECT min(line_no) AS line_no FROM {ACCEPTED} GROUP BY event_id) f
-             USING (line_no)"""
+        """CREATE TEMP TABLE event_first AS
+        SELECT p.event_id, struct_pack(title := k.event_title, starts_at := c.starts_at,
+                   venue := k.venue, venue_postal_code := k.venue_postal_code, genres := k.genres,
+                   artists := k.artists, capacity := k.capacity, is_local := k.is_local,
+                   language := k.event_language) AS e
+        FROM event_pick p JOIN kept k USING (line_no) JOIN checked c USING (line_no)"""
     )
     con.execute(
         f"""CREATE TEMP TABLE event_labels AS
@@ -111,7 +138,7 @@ def build_events(con: duckdb.DuckDBPyConnection, profile: Profile, member_id: st
             FROM event_labels) l USING (event_id)
         ORDER BY f.event_id"""),
         {"member": member_id, **{k: params[k] for k in (
-            "true_keys", "false_keys", "genre_keys", "genre_values", "lang_keys", "lang_values")}},
+            "bool_keys", "bool_values", "genre_keys", "genre_values", "lang_keys", "lang_values")}},
     )
 
 
@@ -122,40 +149,36 @@ def build_patrons(con: duckdb.DuckDBPyConnection, profile: Profile) -> None:
     canonical ``patron`` table.
     """
     params = _lookup_params(con, profile)
-    # The latest purchase of each patron, ties broken by line number: one narrow aggregate
-    # over a unique (time, line) key, then only those rows are fetched.
+    # Each normalizer once per patron into a table, then the flags: DuckDB would evaluate a
+    # macro again for every expression that mentions it.
     con.execute(
-        f"""CREATE TEMP TABLE patron_latest AS
-        SELECT c.patron_id, k.last_purchase,
-               struct_pack(email := c.email, phone := c.phone, first_name := c.first_name,
-                   last_name := c.last_name, birth_date := c.birth_date, postal_code := c.postal_code,
-                   language := c.patron_language, pooling := c.consent_pooling,
-                   marketing := c.consent_marketing, personalization := c.consent_personalization) AS p
-        FROM checked c JOIN (
-            SELECT max(purchased_at) AS last_purchase,
-                   arg_max(line_no, CAST(epoch_us(purchased_at) AS HUGEINT) * 4294967296 + line_no) AS line_no
-            FROM {ACCEPTED} GROUP BY patron_id) k USING (line_no)"""
+        f"""CREATE TEMP TABLE patron_norm AS
+        SELECT p.patron_id AS member_patron_id, p.last_purchase,
+               k.email AS raw_email, cc_email(k.email) AS email,
+               k.phone AS raw_phone, cc_phone(k.phone) AS phone,
+               cc_fold(k.first_name) AS given_name, cc_fold(k.last_name) AS surname,
+               strftime(c.birth_date, '%Y-%m-%d') AS birth_date,
+               k.postal_code AS raw_postcode, cc_postcode(k.postal_code) AS postcode,
+               cc_fsa(k.postal_code) AS fsa,
+               cc_birth_band(c.birth_date) AS birth_band,
+               ($lang_values)[list_position($lang_keys, cc_key(k.patron_language))] AS language,
+               coalesce({_bool_sql("k.consent_pooling")}, false) AS pooling,
+               coalesce({_bool_sql("k.consent_marketing")}, false) AS marketing,
+               coalesce({_bool_sql("k.consent_personalization")}, false) AS personalization
+        FROM patron_pick p JOIN kept k USING (line_no) JOIN checked c USING (line_no)""",
+        {k: params[k] for k in ("bool_keys", "bool_values", "lang_keys", "lang_values")},
     )
     con.execute(
-        f"""CREATE TEMP TABLE patron_clear AS
-        SELECT patron_id AS member_patron_id, last_purchase,
-               cc_email(p.email) AS email, cc_phone(p.phone) AS phone,
-               cc_fold(p.first_name) AS given_name, cc_fold(p.last_name) AS surname,
-               strftime(p.birth_date, '%Y-%m-%d') AS birth_date,
-               lower(cc_postcode(p.postal_code)) AS postcode,
-               cc_fsa(p.postal_code) AS fsa,
-               cc_birth_band(p.birth_date) AS birth_band,
-               CASE WHEN ($lang_values)[list_position($lang_keys, cc_key(p.language))] IN ('fr', 'en')
-                    THEN ($lang_values)[list_position($lang_keys, cc_key(p.language))] END AS language,
-               coalesce({_bool_sql("p.pooling")}, false) AS pooling,
-               coalesce({_bool_sql("p.marketing")}, false) AS marketing,
-               coalesce({_bool_sql("p.personalization")}, false) AS personalization,
+        """CREATE TEMP TABLE patron_clear AS
+        SELECT member_patron_id, last_purchase, email, phone, given_name, surname, birth_date,
+               lower(postcode) AS postcode, fsa, birth_band,
+               CASE WHEN language IN ('fr', 'en') THEN language END AS language,
+               pooling, marketing, personalization,
                -- Raw values a normalizer could not use (counted in the summary, never silent).
-               p.email IS NOT NULL AND cc_email(p.email) IS NULL AS email_dropped,
-               p.phone IS NOT NULL AND cc_phone(p.phone) IS NULL AS phone_dropped,
-               p.postal_code IS NOT NULL AND cc_fsa(p.postal_code) IS NULL AS postcode_dropped
-        FROM patron_latest ORDER BY patron_id""",
-        {k: params[k] for k in ("true_keys", "false_keys", "lang_keys", "lang_values")},
+               raw_email IS NOT NULL AND email IS NULL AS email_dropped,
+               raw_phone IS NOT NULL AND phone IS NULL AS phone_dropped,
+               raw_postcode IS NOT NULL AND fsa IS NULL AS postcode_dropped
+        FROM patron_norm ORDER BY member_patron_id"""
     )
 
 

@@ -41,6 +41,15 @@ RULES: dict[str, str] = {
 LOCAL_ZONE = "America/Toronto"
 
 
+def first_of(*expressions: str) -> str:
+    """SQL: the first non-NULL of ``expressions``, evaluating each only where the ones before
+    it are NULL (DuckDB's ``coalesce`` evaluates every argument on every row)."""
+    if len(expressions) == 1:
+        return expressions[0]
+    branches = " ".join(f"WHEN ({e}) IS NOT NULL THEN ({e})" for e in expressions[:-1])
+    return f"CASE {branches} ELSE ({expressions[-1]}) END"
+
+
 def _has_zone(fmt: str) -> bool:
     return "%z" in fmt or "%Z" in fmt
 
@@ -62,7 +71,7 @@ def timestamp_sql(column: str, profile: Profile, extra: tuple[str, ...] = ()) ->
             f"$dt_zone_wall) IS NOT NULL THEN timezone('{LOCAL_ZONE}', try_strptime({column}, $dt_zone)) END"
         )
     terms.append(f"CAST(try_strptime({column}, $d_formats) AS TIMESTAMP)")
-    return f"coalesce({', '.join(terms)})"
+    return first_of(*terms)
 
 
 def format_params(profile: Profile, extra: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -110,8 +119,8 @@ def label_params(con: duckdb.DuckDBPyConnection, profile: Profile) -> dict[str, 
 
 def _lookup(column: str, name: str) -> str:
     """SQL: the canonical value of a vendor label, exact match first, folded match second."""
-    return (f"coalesce(${name}_values[list_position(${name}_keys, {column})], "
-            f"${name}_values[list_position(${name}_keys, cc_key({column}))])")
+    return first_of(f"${name}_values[list_position(${name}_keys, {column})]",
+                    f"${name}_values[list_position(${name}_keys, cc_key({column}))]")
 
 
 def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile, today: date) -> None:
@@ -121,12 +130,10 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
     extra = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d") if profile.format == "xlsx" else ()
     purchased = timestamp_sql("trim(purchased_at)", profile, extra)
     starts = timestamp_sql("trim(event_starts_at)", profile, extra)
-    birth = (
-        "coalesce(CAST(try_strptime(trim(birth_date), $d_formats) AS DATE), "
-        f"CAST({timestamp_sql('trim(birth_date)', profile, extra)} AS DATE))"
-    )
+    birth = first_of("CAST(try_strptime(trim(birth_date), $d_formats) AS DATE)",
+                     f"CAST({timestamp_sql('trim(birth_date)', profile, extra)} AS DATE)")
     # The cheap cast first; the general amount parser only for what it cannot read.
-    price = ("coalesce(TRY_CAST(trim(unit_price) AS DECIMAL(18,4)), cc_amount(unit_price, $dec))"
+    price = (first_of("TRY_CAST(trim(unit_price) AS DECIMAL(18,4))", "cc_amount(unit_price, $dec)")
              if profile.decimal == "." else "cc_amount(unit_price, $dec)")
     # An export without a status column sells every ticket it lists.
     status = _lookup("trim(status)", "status") if "status" in profile.columns else "'sold'"
@@ -156,13 +163,16 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
         ("impossible_birth_date", "birth_date > $today OR birth_date < DATE '1900-01-01'"),
     ]
     reason_list = ", ".join(f"CASE WHEN {cond} THEN '{name}' END" for name, cond in rules)
+    # ``checked`` stays narrow: the raw line only where a rule failed, and no event or patron
+    # text (``ingest.split`` fetches those for the one row it keeps per event and patron).
     sql = f"""CREATE TEMP TABLE checked AS
+        SELECT line_no, CASE WHEN len(reasons) > 0 THEN raw END AS raw,
+               ticket_id, order_id, patron_id, event_id, purchased_at, starts_at, quantity,
+               unit_price, currency, channel, status, birth_date, reasons
+        FROM (
         SELECT line_no, raw, ticket_id, order_id, patron_id, event_id, purchased_at, starts_at,
                quantity, CASE WHEN abs(price) < 100000000 THEN CAST(price AS DECIMAL(10,2)) END AS unit_price,
                currency, channel, status, birth_date,
-               event_title, venue, venue_postal_code, genres, artists, capacity, is_local,
-               event_language, email, phone, first_name, last_name, postal_code, patron_language,
-               consent_pooling, consent_marketing, consent_personalization,
                CASE WHEN blank THEN NULL
                     WHEN malformed THEN ['malformed_line']
                     ELSE list_filter([{reason_list}], lambda r: r IS NOT NULL) END AS reasons
@@ -174,35 +184,43 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
                 event_starts_at AS raw_starts_at, {starts} AS starts_at,
                 {price} AS price,
                 CASE WHEN quantity IS NULL THEN 1 ELSE cc_quantity(quantity) END AS quantity,
-                upper(coalesce(nullif(trim(currency), ''), cc_amount_currency(unit_price), $currency)) AS currency,
+                upper({first_of("nullif(trim(currency), '')", "cc_amount_currency(unit_price)", "$currency")}) AS currency,
                 {status} AS status,
-                CASE WHEN channel IS NOT NULL THEN coalesce({_lookup("trim(channel)", "channel")}, 'other') END AS channel,
-                birth_date AS raw_birth_date, {birth} AS birth_date,
-                event_title, venue, venue_postal_code, genres, artists, capacity, is_local,
-                event_language, email, phone, first_name, last_name, postal_code, patron_language,
-                consent_pooling, consent_marketing, consent_personalization
+                CASE WHEN channel IS NOT NULL THEN {first_of(_lookup("trim(channel)", "channel"), "'other'")} END AS channel,
+                birth_date AS raw_birth_date, {birth} AS birth_date
             FROM {info.relation}
-        )"""
+        ))"""
     con.execute(sql, params)
 
 
-def mark_duplicates(con: duckdb.DuckDBPyConnection) -> None:
+def mark_duplicates(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> None:
     """Add ``duplicate_ticket`` to every row whose ticket id an earlier or valid row already uses.
 
     Among the rows sharing a ticket id, the first row that passes every other rule is kept;
-    preferring a valid row means a broken first copy never costs a good second one.
+    preferring a valid row means a broken first copy never costs a good second one. The raw
+    lines of the rows marked are read again from the source for the rejects file.
     """
     con.execute(
-        """UPDATE checked SET reasons = list_append(reasons, 'duplicate_ticket')
-        WHERE line_no IN (
-            SELECT line_no FROM (
-                SELECT line_no, row_number() OVER (
-                    PARTITION BY ticket_id ORDER BY len(reasons) > 0, line_no) AS k
-                FROM checked
-                WHERE ticket_id IN (
-                    SELECT ticket_id FROM checked
-                    WHERE ticket_id IS NOT NULL AND NOT list_contains(reasons, 'malformed_line')
-                    GROUP BY ticket_id HAVING count(*) > 1)
-                  AND NOT list_contains(reasons, 'malformed_line'))
-            WHERE k > 1)"""
+        """CREATE TEMP TABLE duplicates AS
+        SELECT line_no FROM (
+            SELECT line_no, row_number() OVER (
+                PARTITION BY ticket_id ORDER BY len(reasons) > 0, line_no) AS k
+            FROM checked
+            WHERE ticket_id IN (
+                SELECT ticket_id FROM checked
+                WHERE ticket_id IS NOT NULL AND NOT list_contains(reasons, 'malformed_line')
+                GROUP BY ticket_id HAVING count(*) > 1)
+              AND NOT list_contains(reasons, 'malformed_line'))
+        WHERE k > 1"""
+    )
+    if not con.execute("SELECT count(*) FROM duplicates").fetchall()[0][0]:
+        return
+    con.execute(
+        f"""CREATE TEMP TABLE duplicate_raw AS
+        SELECT line_no, raw FROM {info.lines_where("line_no IN (SELECT line_no FROM duplicates)")}""",
+        info.params,
+    )
+    con.execute(
+        """UPDATE checked SET reasons = list_append(reasons, 'duplicate_ticket'), raw = d.raw
+        FROM duplicate_raw d WHERE checked.line_no = d.line_no"""
     )

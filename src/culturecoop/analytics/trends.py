@@ -61,7 +61,7 @@ def trend_of(shares: list[float | None]) -> dict[str, Any]:
     x = np.array([p[0] for p in points], dtype=float)
     y = np.array([p[1] for p in points], dtype=float)
     slope = float(np.polyfit(x, y, 1)[0])
-    change = slope * (x[-1] - x[0])
+    change = slope * float(x[-1] - x[0])
     direction = "rising" if change >= CHANGE_THRESHOLD else "falling" if change <= -CHANGE_THRESHOLD else "stable"
     head, tail = y[: min(3, len(y))], y[-min(3, len(y)):]
     return {"first_share": round(float(head.mean()), 4), "last_share": round(float(tail.mean()), 4),

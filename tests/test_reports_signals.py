@@ -1,0 +1,79 @@
+"""The planted signals come back through the real pipeline: synth → prepare → ingest → link → report.
+
+``truth.json`` gives each signal's definition and realized value. The reports differ on
+purpose in one way: they count sold tickets only (a refunded or cancelled ticket is not an
+attendance), while the truth counts every status; the tolerances below absorb that.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import run_cli
+from culturecoop.analytics import run_report
+from culturecoop.warehouse.engine import Warehouse
+
+pytestmark = pytest.mark.slow
+PATRONS = "20000"
+ALL = {"from": "2024-09-01", "to": "2026-08-31"}
+
+
+@pytest.fixture(scope="module")
+def pipeline(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    out = tmp_path_factory.mktemp("signals")
+
+    def cc(*args: str) -> None:
+        result = run_cli(*args)
+        assert result.returncode == 0, result.stderr
+
+    cc("keys", "init", "--dir", str(out / "keys"))
+    cc("synth", "--out", str(out / "exports"), "--patrons", PATRONS, "--seed", "42")
+    members = json.loads((out / "exports" / "members.json").read_text())
+    for m in members:
+        cc("prepare", str(out / "exports" / m["file"]), "--member", m["member_id"], "--profile", m["profile"],
+           "--name", m["name"], "--kind", m["kind"], "--region", m["region"], "--keys", str(out / "keys"),
+           "--out", str(out / "packages" / m["member_id"]), "--rejects", str(out / "rejects" / f"{m['member_id']}.csv"))
+    db = out / "coop.duckdb"
+    cc("ingest", *[str(out / "packages" / m["member_id"]) for m in members], "--db", str(db))
+    cc("link", "--db", str(db))
+    return db, json.loads((out / "exports" / "truth.json").read_text())["signals"]
+
+
+def test_each_members_retention_within_two_points(pipeline: tuple[Path, dict[str, Any]]) -> None:
+    db, truth = pipeline
+    with Warehouse(db) as w:
+        for member, planted in truth["retention"].items():
+            got = run_report("retention", w, member, ALL).summary["return_rate"]
+            assert got == pytest.approx(planted["realized_by_record"], abs=0.02), member
+            assert got == pytest.approx(planted["realized"], abs=0.02), member
+
+
+def test_planted_affinity_lift_within_ten_percent(pipeline: tuple[Path, dict[str, Any]]) -> None:
+    db, truth = pipeline
+    planted = truth["affinity"]
+    with Warehouse(db) as w:
+        rows = {r["other_member"]: r for r in run_report("overlap", w, planted["from_member"], ALL).rows}
+        affinity = {(r["from_genre"], r["to_genre"]): r for r in run_report("affinity", w, planted["from_member"], ALL).rows}
+    pair = rows[planted["to_member"]]
+    # truth's lift is P(to | from) / P(to | not from): the report's lift_vs_rest.
+    assert pair["lift_vs_rest"] == pytest.approx(planted["realized_lift"], rel=0.10)
+    assert pair["lift"] == pytest.approx(planted["realized_lift_vs_everyone"], rel=0.10)
+    # The jazz club is the only jazz venue and the theatre the only theatre: the genre pair shows it too.
+    jazz_theatre = affinity[("jazz", "theatre")]
+    assert jazz_theatre["lift"] == pytest.approx(planted["realized_lift_vs_everyone"], rel=0.10)
+    assert jazz_theatre["significant"] and jazz_theatre["ci_low"] > 1
+
+
+def test_seasonal_trend_is_visible(pipeline: tuple[Path, dict[str, Any]]) -> None:
+    db, truth = pipeline
+    trend = truth["seasonal_trend"]
+    with Warehouse(db) as w:
+        result = run_report("trends", w, trend["member"], ALL)
+    yours = {r["genre"]: r for r in result.tables[2].rows}[trend["genre"]]
+    assert yours["direction"] == "rising"
+    assert yours["slope_per_month"] == pytest.approx(trend["realized_slope_per_month"], rel=0.25)
+    assert yours["last_share"] > 2 * yours["first_share"]

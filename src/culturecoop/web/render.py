@@ -108,3 +108,9 @@ def set_cookie(request: Request, response: Response, name: str, value: str, max_
     """Cookies are HTTP-only, same-site (Lax) and, unless configured off, Secure."""
     response.set_cookie(name, value, max_age=max_age, path="/", httponly=True, samesite="lax",
                         secure=request.app.state.settings.cookie_secure)
+
+
+def render_fragment(request: Request, template: str, context: dict[str, Any]) -> str:
+    """A part of a page that holds no per-request data (no CSRF token, no account): cacheable."""
+    t = Translator(request_language(request))
+    return env.get_template(template).render({"_": t, "t": t, "lang": t.language, **context})

@@ -89,6 +89,7 @@ class ReportCache:
         self.size = size
         self.state_seconds = state_seconds
         self._answers: OrderedDict[tuple[str, ...], dict[str, Any]] = OrderedDict()
+        self._fragments: OrderedDict[tuple[str, ...], str] = OrderedDict()
         self._lock = threading.Lock()
         self._key_locks: dict[tuple[str, ...], threading.Lock] = {}
         self._state: tuple[float, str] = (0.0, "")
@@ -96,7 +97,23 @@ class ReportCache:
     def invalidate(self) -> None:
         with self._lock:
             self._answers.clear()
+            self._fragments.clear()
             self._state = (0.0, "")
+
+    def current_state(self) -> str:
+        """The data version and policy last read ("" before the first report)."""
+        return self._state[1]
+
+    def fragment(self, key: tuple[str, ...]) -> str | None:
+        """A rendered tab body (the same answers in one language), if kept."""
+        with self._lock:
+            return self._fragments.get(key)
+
+    def store_fragment(self, key: tuple[str, ...], html: str) -> None:
+        with self._lock:
+            self._fragments[key] = html
+            while len(self._fragments) > self.size:
+                self._fragments.popitem(last=False)
 
     def state(self, warehouse: Warehouse, analytics: Any) -> str:
         """Data version (derived tables refreshed if it changed) and policy, read at most every

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
+from markupsafe import Markup
 from pydantic import BaseModel, Field
 
 from culturecoop.errors import UserError
@@ -15,8 +17,9 @@ from culturecoop.web.deps import MemberReader, Principal, WarehouseDep
 from culturecoop.web.errors import WebError
 from culturecoop.web.i18n import Translator, _, retranslate
 from culturecoop.web.layout import build_tab_view
-from culturecoop.web.render import render, request_language
-from culturecoop.web.reports import REPORTS, TABS, Tab, run_report
+from culturecoop.web.render import render, render_fragment, request_language
+from culturecoop.web.reports import REPORTS, TABS, Tab, run_report, to_jsonable
+from culturecoop.web.reports import cache as report_cache
 
 router = APIRouter()
 
@@ -88,9 +91,17 @@ def _tab_page(tab: Tab) -> Any:
              from_: FromQuery = None, to: ToQuery = None, event: EventQuery = None) -> Response:
         params = _params(from_, to, event)
         t = Translator(request_language(request))
+        before = report_cache.current_state()
         payloads = tab_payloads(warehouse, principal, member_id, tab, params, t.language)
-        view = build_tab_view(tab, {n: p["result"] for n, p in payloads.items()}, t)
-        return render(request, "report.html", {"tab": tab, "view": view, "member_id": member_id,
+        # The body (tables, charts) depends only on the answers and the language: render it once.
+        key = (member_id, tab.slug, json.dumps(to_jsonable(params), sort_keys=True), before, t.language)
+        body = report_cache.fragment(key)
+        if body is None:
+            view = build_tab_view(tab, {n: p["result"] for n, p in payloads.items()}, t)
+            body = render_fragment(request, "report_body.html", {"tab": tab, "view": view, "member_id": member_id})
+            if before and report_cache.current_state() == before:
+                report_cache.store_fragment(key, body)
+        return render(request, "report.html", {"tab": tab, "body": Markup(body), "member_id": member_id,
                                                "params": params, "active": tab.slug})
 
     def page_json(request: Request, member_id: str, principal: MemberReader, warehouse: WarehouseDep,

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
@@ -15,6 +15,7 @@ from culturecoop.web.render import render
 from culturecoop.web.reports import to_jsonable
 
 router = APIRouter()
+PAGE_ENTRIES = 200
 
 
 class TransparencyPublic(BaseModel):
@@ -24,14 +25,14 @@ class TransparencyPublic(BaseModel):
     budget: dict[str, Any] | None
 
 
-def transparency_payload(warehouse: Warehouse, member_id: str) -> dict[str, Any]:
-    """The audit log entries that concern the member and its budget, from the governance service."""
+def transparency_payload(warehouse: Warehouse, member_id: str, limit: int) -> dict[str, Any]:
+    """The latest ``limit`` audit entries that concern the member (newest first) and its budget."""
     try:
         audit = importlib.import_module("culturecoop.governance.audit")
     except ImportError:
         return {"available": False, "audit": [], "count": 0, "budget": None}
     entries_of = getattr(audit, "entries_for_member", None)
-    entries = to_jsonable(entries_of(warehouse, member_id)) if entries_of else []
+    entries = to_jsonable(entries_of(warehouse, member_id)[-limit:][::-1]) if entries_of else []
     for entry in entries:
         # Who asked is shown for the member's own requests; another member's staff stays private.
         if entry.get("member_id") != member_id and "actor" in entry:
@@ -47,12 +48,13 @@ def transparency_payload(warehouse: Warehouse, member_id: str) -> dict[str, Any]
 
 
 @router.get("/api/v1/members/{member_id}/audit", response_model=TransparencyPublic, tags=["transparency"])
-def get_audit(member_id: str, principal: MemberManager, warehouse: WarehouseDep) -> dict[str, Any]:
-    """Every recorded use of the member's data (who, what, when, ε spent) and the budget left."""
-    return transparency_payload(warehouse, member_id)
+def get_audit(member_id: str, principal: MemberManager, warehouse: WarehouseDep,
+              limit: Annotated[int, Query(ge=1, le=100_000, description="Latest entries to return.")] = 1000) -> dict[str, Any]:
+    """Recorded uses of the member's data (who, what, when, ε spent), newest first, and the budget left."""
+    return transparency_payload(warehouse, member_id, limit)
 
 
 @router.get("/m/{member_id}/transparency", include_in_schema=False)
 def transparency_page(request: Request, member_id: str, principal: MemberManager, warehouse: WarehouseDep) -> Response:
     return render(request, "transparency.html", {"member_id": member_id, "active": "transparency",
-                                                 "payload": transparency_payload(warehouse, member_id)})
+                                                 "payload": transparency_payload(warehouse, member_id, PAGE_ENTRIES)})

@@ -140,3 +140,9 @@ def test_not_a_workbook(tmp_path: Path, keys: Path) -> None:
     shutil.copy(EXPORTS / "canonical.csv", source)
     message = prepare_fails(tmp_path, keys, source, "--profile", "museum-xlsx")
     assert "not an Excel workbook" in message
+
+
+def test_rejects_file_inside_the_package_is_refused(tmp_path: Path, keys: Path) -> None:
+    message = prepare_fails(tmp_path, keys, EXPORTS / "canonical.csv",
+                            "--rejects", str(tmp_path / "pkg" / "rejects.csv"))
+    assert "must not be inside the package" in message

@@ -165,13 +165,19 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     try:
         started = time.perf_counter()
-        for member in members:  # warm-up: analytics caches, first-visit costs
+        cold: dict[str, list[float]] = {page: [] for page in pages}
+        for member in members:  # warm-up, one client: first visits compute and cache the answers
             with httpx.Client(base_url=base, headers={"Cookie": f"cc_session={sessions[member]}"}, timeout=120) as c:
                 for page in pages:
+                    t0 = time.perf_counter()
                     response = c.get(f"/m/{member}/{page}")
+                    cold[page].append(time.perf_counter() - t0)
                     if response.status_code != 200:
                         raise SystemExit(f"{page} for {member}: HTTP {response.status_code}: {response.text[:300]}")
-        print(f"warm-up (every page once per member) {time.perf_counter() - started:.1f} s", flush=True)
+        print(f"warm-up (every page once per member, one client) {time.perf_counter() - started:.1f} s; "
+              "first visit per page, median / max over members (ms):", flush=True)
+        for page, ts in cold.items():
+            print(f"  {page:<14}{statistics.median(ts) * 1000:>7.0f}{max(ts) * 1000:>7.0f}", flush=True)
         times: dict[str, list[float]] = {page: [] for page in pages}
         errors: list[str] = []
         lock = threading.Lock()

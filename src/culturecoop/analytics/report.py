@@ -8,7 +8,7 @@ from typing import Any
 
 from culturecoop.analytics.facts import Window
 from culturecoop.analytics.period import Period
-from culturecoop.privacy.gate import CountTable, Release
+from culturecoop.privacy.gate import CountTable, GatedTable, Release
 from culturecoop.warehouse.sql_engine import SqlEngine
 
 
@@ -61,6 +61,9 @@ class ReportResult:
     policy: dict[str, Any] = field(default_factory=dict)
     # The report's queries as run (SQL and parameters): for benchmarks and for explaining a figure.
     trace: list[tuple[str, dict[str, Any]]] = field(default_factory=list, repr=False)
+    # The cross-member cells exactly as the gate released them (before the report derived
+    # shares and ratios from them).
+    released: dict[str, GatedTable] = field(default_factory=dict, repr=False)
 
     @property
     def rows(self) -> list[dict[str, Any]]:

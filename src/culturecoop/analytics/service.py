@@ -114,6 +114,7 @@ def run_report(name: str, engine: SqlEngine | Warehouse, member: str, params: Ma
         result.epsilon_spent = output.release.epsilon
         result.audit_id = output.release.audit_seq
         result.release = output.release.action
+        result.released = output.release.tables
         if output.release.action == "re-release" and not output.release.noise:
             result.notes.append(_("Cross-member figures are those released before for the same question: fewer than {k} people changed since.").format(k=output.release.k))
         result.notes.append(_("Cross-member figures count distinct people who agreed to pooling; cells under {k} people show as \"< {k}\".").format(k=output.release.k))

@@ -27,8 +27,8 @@ from culturecoop.i18n import _
 from culturecoop.ingest.normalize import install_normalizers
 from culturecoop.ingest.package import MemberInfo, write_package
 from culturecoop.ingest.profile import Profile
-from culturecoop.ingest.pseudonymize import pseudonymize_patrons, start_sealing
-from culturecoop.ingest.read import header_only, read_source, translate_read_error
+from culturecoop.ingest.pseudonymize import SealJob, pseudonymize_patrons, start_sealing
+from culturecoop.ingest.read import SourceInfo, header_only, read_source, translate_read_error
 from culturecoop.ingest.split import (
     build_consents,
     build_events,
@@ -37,7 +37,7 @@ from culturecoop.ingest.split import (
     ticket_table,
 )
 from culturecoop.ingest.validate import RULES, check_rows, mark_duplicates
-from culturecoop.privacy.keys import load_member_keys
+from culturecoop.privacy.keys import MemberKeys, load_member_keys
 
 STEPS = ("read", "validate", "rejects", "split", "pseudonymize", "write")
 StepCallback = Callable[[str], None]
@@ -157,48 +157,26 @@ def prepare(
         raise UserError(_("The file {path} does not exist; check the path.").format(path=source))
     rejects_tmp: Path | None = None
     with tempfile.TemporaryDirectory(prefix="culturecoop-prepare-") as work:
-        con = _connect(Path(work))
         try:
-            notify("read")
-            info = read_source(source, profile, Path(work), con)
-            notify("validate")
+            con = _connect(Path(work))
             try:
-                check_rows(con, info, profile, today or date.today())
-            except duckdb.Error as exc:
-                error = translate_read_error(exc, info)
-                if error is None:
-                    raise
-                raise error from None
-            counts = con.execute(
-                "SELECT count(reasons), count_if(len(reasons) > 0), count(*) FROM checked"
-            ).fetchall()[0]
-            rows_in, blank_lines = int(counts[0]), int(counts[2]) - int(counts[0]) + info.blank_rows
-            if rows_in == 0:
-                raise header_only(source)
-            mark_duplicates(con, info)
-            notify("rejects")
-            rejected = _scalar(con, "SELECT count(*) FROM checked WHERE len(reasons) > 0")
-            by_reason = _reason_counts(con)
-            rejects_tmp = _write_rejects(con, rejects)
-            notify("split")
-            fetch_kept_rows(con, info)
-            build_patrons(con, profile)
-            clear = con.sql("SELECT * FROM patron_clear").to_arrow_table()
-            # Sealing is the slowest step: it runs in worker processes while the rest is built.
-            sealing = start_sealing(clear, keys.campaign_public)
-            build_events(con, profile, member.member_id)
-            events = con.sql("SELECT * FROM event_out").to_arrow_table()
-            tickets = ticket_table(con, member.member_id)
-            consents = build_consents(con, member.member_id)
-            dropped = _dropped_values(con)
-            unmapped = {str(k): int(v) for k, v in con.execute(
-                "SELECT label, events FROM genre_unmapped ORDER BY events DESC, label").fetchall()}
+                notify("read")
+                info = read_source(source, profile, Path(work), con)
+                notify("validate")
+                rows_in, blank_lines = _check(con, info, profile, today or date.today())
+                notify("rejects")
+                rejected = _scalar(con, "SELECT count(*) FROM checked WHERE len(reasons) > 0")
+                by_reason = _reason_counts(con)
+                rejects_tmp = _write_rejects(con, rejects)
+                notify("split")
+                parts = _split(con, info, profile, member.member_id, keys)
+            finally:
+                con.close()  # frees DuckDB's memory before the Python side builds the package
             notify("pseudonymize")
-            patrons = pseudonymize_patrons(clear, member.member_id, keys, sealing)
-            del clear
+            patrons = pseudonymize_patrons(parts.clear, member.member_id, keys, parts.sealing)
             notify("write")
             tables: dict[str, pa.Table] = {
-                "event": events, "patron": patrons, "ticket": tickets, "consent": consents,
+                "event": parts.events, "patron": patrons, "ticket": parts.tickets, "consent": parts.consents,
             }
             per_table = {name: t.num_rows for name, t in tables.items()}
             write_package(
@@ -210,15 +188,62 @@ def prepare(
             os.replace(rejects_tmp, rejects)
             rejects_tmp = None
         finally:
-            con.close()
             if rejects_tmp is not None:
                 rejects_tmp.unlink(missing_ok=True)
     return PrepareSummary(
         package=str(out), rejects_file=str(rejects), member_id=member.member_id,
         profile=profile.name, source=source.name, rows_in=rows_in,
         rows_accepted=rows_in - rejected, rows_rejected=rejected, rejects_by_reason=by_reason,
-        rows_per_table=per_table, blank_lines=blank_lines, values_dropped=dropped,
-        genres_unmapped=unmapped, seconds=round(time.perf_counter() - started, 3),
+        rows_per_table=per_table, blank_lines=blank_lines, values_dropped=parts.dropped,
+        genres_unmapped=parts.unmapped, seconds=round(time.perf_counter() - started, 3),
+    )
+
+
+def _check(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile, today: date) -> tuple[int, int]:
+    """Build ``checked`` (every rule, duplicates included); return (rows read, blank lines)."""
+    try:
+        check_rows(con, info, profile, today)
+    except duckdb.Error as exc:
+        error = translate_read_error(exc, info)
+        if error is None:
+            raise
+        raise error from None
+    counts = con.execute("SELECT count(reasons), count(*) FROM checked").fetchall()[0]
+    rows_in, blank_lines = int(counts[0]), int(counts[1]) - int(counts[0]) + info.blank_rows
+    if rows_in == 0:
+        raise header_only(info.path)
+    mark_duplicates(con, info)
+    return rows_in, blank_lines
+
+
+@dataclass
+class _Parts:
+    """The tables built in DuckDB, and the sealing under way, before pseudonymization."""
+
+    clear: pa.Table
+    sealing: tuple[list[int], SealJob]
+    events: pa.Table
+    tickets: pa.Table
+    consents: pa.Table
+    dropped: dict[str, int]
+    unmapped: dict[str, int]
+
+
+def _split(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile, member_id: str,
+           keys: MemberKeys) -> _Parts:
+    fetch_kept_rows(con, info)
+    build_patrons(con, profile)
+    clear = con.sql("SELECT * FROM patron_clear").to_arrow_table()
+    # Sealing is the slowest step: it runs in worker processes while the rest is built.
+    sealing = start_sealing(clear, keys.campaign_public)
+    build_events(con, profile, member_id)
+    unmapped = {str(k): int(v) for k, v in con.execute(
+        "SELECT label, events FROM genre_unmapped ORDER BY events DESC, label").fetchall()}
+    return _Parts(
+        clear=clear, sealing=sealing,
+        events=con.sql("SELECT * FROM event_out").to_arrow_table(),
+        tickets=ticket_table(con, member_id), consents=build_consents(con, member_id),
+        dropped=_dropped_values(con), unmapped=unmapped,
     )
 
 

@@ -1,6 +1,6 @@
 """Imports every command module so that each registers itself on the app."""
 
-from culturecoop.cli import (  # noqa: F401  # noqa: F401
+from culturecoop.cli import (  # noqa: F401
     ingest_cmd,
     keys_cmd,
     link_cmd,

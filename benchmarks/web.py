@@ -4,8 +4,9 @@
                                        [--db .bench/web/coop.duckdb] [--lang fr]
 
 Builds (once, then reuses) a warehouse of about ``--patrons`` people over six members with
-linked identities and consents — with issue 4's generator (``benchmarks/reports.py``) when it
-is there, else with the SQL below — starts the real ``culturecoop serve`` in a subprocess on a
+linked identities and consents — with issue 4's SQL load generator
+(``culturecoop.analytics.loadgen``, 15 members, ``--tickets`` rows) when it is there, else with
+the SQL below — starts the real ``culturecoop serve`` in a subprocess on a
 free loopback port, signs one account per member in, and runs ``--clients`` threads, each
 visiting every tab (and Data, Transparency) ``--rounds`` times as a member analyst would.
 Prints p50 / p95 / max per page and the overall figures; target (issue 5): p95 < 500 ms per
@@ -16,6 +17,7 @@ analytics caches once); the machine is shared, so read the p95s, not single timi
 from __future__ import annotations
 
 import argparse
+import importlib
 import importlib.util
 import os
 import statistics
@@ -91,21 +93,19 @@ def generate(db: Path, patrons: int) -> None:
             FROM rec, range(1 + (hash(p) % 4)::INT) r(n)""")
 
 
-def build(db: Path, patrons: int) -> None:
-    spec = importlib.util.spec_from_file_location("bench_reports", ROOT / "benchmarks" / "reports.py")
-    generator = None
-    if spec and spec.loader and (ROOT / "benchmarks" / "reports.py").exists():
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        generator = getattr(module, "generate_cooperative", None)
+def build(db: Path, patrons: int, tickets: int) -> None:
+    """Issue 4's SQL load generator when it is there (15 members), else ``generate`` above."""
     started = time.perf_counter()
-    if generator is not None:
-        generator(db, patrons)
-        source = "benchmarks/reports.py"
+    if importlib.util.find_spec("culturecoop.analytics.loadgen") is not None:
+        from culturecoop.analytics.loadgen import generate as loadgen
+
+        with Warehouse(db) as w:
+            loadgen(w, persons=patrons, tickets=tickets)
+        source = "culturecoop.analytics.loadgen"
     else:
         generate(db, patrons)
         source = "benchmarks/web.py SQL"
-    print(f"built {db} with {patrons:,} patrons ({source}) in {time.perf_counter() - started:.0f} s", flush=True)
+    print(f"built {db} with {patrons:,} people ({source}) in {time.perf_counter() - started:.0f} s", flush=True)
 
 
 def accounts(db: Path) -> dict[str, str]:
@@ -141,15 +141,20 @@ def start_server(db: Path, port: int) -> subprocess.Popen[bytes]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--patrons", type=int, default=1_000_000)
+    parser.add_argument("--tickets", type=int, default=10_000_000)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--db", type=Path, default=ROOT / ".bench" / "web" / "coop.duckdb")
     args = parser.parse_args()
     args.db.parent.mkdir(parents=True, exist_ok=True)
     if not args.db.exists():
-        build(args.db, args.patrons)
+        build(args.db, args.patrons, args.tickets)
     with Warehouse(args.db) as w:
         counts = w.counts()
+        started = time.perf_counter()
+        refreshed = importlib.import_module("culturecoop.analytics").refresh(w)
+        if refreshed:
+            print(f"analytics derived tables rebuilt in {time.perf_counter() - started:.0f} s (once per new data)")
     print(f"warehouse: {counts['member']} members, {counts['patron']:,} patron records, "
           f"{counts['ticket']:,} tickets", flush=True)
     sessions = accounts(args.db)

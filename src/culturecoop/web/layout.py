@@ -346,4 +346,6 @@ def build_tab_view(tab: Tab, payloads: dict[str, dict[str, Any]], t: Translator)
                 view.kpis += [(label(kk, t), _cell(vv, kinds[kk], t, view.k, False)) for kk, vv in value.items()]
             elif isinstance(value, str) and key in ("note", "message", "method"):
                 view.notes.append(retranslate(value, t.language))
+    # Two reports of a tab often say the same thing about the gate: say it once.
+    view.notes = list(dict.fromkeys(view.notes))
     return view

@@ -17,6 +17,7 @@ import threading
 from collections.abc import Sequence
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from nacl.public import PublicKey, SealedBox
 
 from culturecoop.privacy.encodings import bloom_encode, keyed_tokens
@@ -107,6 +108,15 @@ def start_sealing(clear: pa.Table, public_key: PublicKey) -> tuple[list[int], Se
     return rows, SealJob([emails[i] for i in rows], public_key)
 
 
+def _bloom_distinct(column: pa.ChunkedArray | pa.Array, field: str, secret: bytes) -> pa.Array:
+    """``bloom_encode`` of each distinct value once, spread back to every row (names and birth
+    dates repeat across patrons; the per-row work stays in Arrow's C++)."""
+    values = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    encoded = pc.dictionary_encode(values)
+    filters = bloom_encode(encoded.dictionary, field, secret)
+    return pc.take(filters, encoded.indices)
+
+
 def pseudonymize_patrons(
     clear: pa.Table, member_id: str, keys: MemberKeys, sealing: tuple[list[int], SealJob] | None = None
 ) -> pa.Table:
@@ -124,10 +134,10 @@ def pseudonymize_patrons(
         "member_patron_id": clear.column("member_patron_id"),
         "email_token": pa.array(keyed_tokens(emails, "email", secret), pa.string()),
         "phone_token": pa.array(keyed_tokens(clear.column("phone").to_pylist(), "phone", secret), pa.string()),
-        "bloom_given_name": bloom_encode(clear.column("given_name"), "given_name", secret),
-        "bloom_surname": bloom_encode(clear.column("surname"), "surname", secret),
-        "bloom_birth_date": bloom_encode(clear.column("birth_date"), "birth_date", secret),
-        "bloom_postcode": bloom_encode(clear.column("postcode"), "postcode", secret),
+        "bloom_given_name": _bloom_distinct(clear.column("given_name"), "given_name", secret),
+        "bloom_surname": _bloom_distinct(clear.column("surname"), "surname", secret),
+        "bloom_birth_date": _bloom_distinct(clear.column("birth_date"), "birth_date", secret),
+        "bloom_postcode": _bloom_distinct(clear.column("postcode"), "postcode", secret),
         "fsa": clear.column("fsa"),
         "birth_band": clear.column("birth_band"),
         "language": clear.column("language"),

@@ -69,14 +69,14 @@ def _print_summary(summary: PrepareSummary) -> None:
 def prepare_command(
     file: Path = typer.Argument(..., help="The export to prepare (CSV, JSON lines or XLSX)."),
     member: str = typer.Option(..., "--member", help="Your member identifier, e.g. jazz-dieze."),
-    profile: str = typer.Option(None, "--profile", help="A built-in mapping profile, e.g. canonical."),
-    mapping: Path = typer.Option(None, "--mapping", help="Your own mapping profile (YAML)."),
+    profile: str | None = typer.Option(None, "--profile", help="A built-in mapping profile, e.g. canonical."),
+    mapping: Path | None = typer.Option(None, "--mapping", help="Your own mapping profile (YAML)."),
     keys: Path = typer.Option(..., "--keys", help="Folder holding linkage.secret and campaign.public."),
     out: Path = typer.Option(..., "--out", help="Package folder to create (must not exist)."),
-    name: str = typer.Option(None, "--name", help="Display name of your organization."),
+    name: str | None = typer.Option(None, "--name", help="Display name of your organization."),
     kind: str = typer.Option("other", "--kind", help="Kind of organization: " + ", ".join(MEMBER_KINDS) + "."),
-    region: str = typer.Option(None, "--region", help="Administrative region, e.g. Montréal."),
-    rejects: Path = typer.Option(None, "--rejects", help="Rejects file (default: beside the package, PKG.rejects.csv)."),
+    region: str | None = typer.Option(None, "--region", help="Administrative region, e.g. Montréal."),
+    rejects: Path | None = typer.Option(None, "--rejects", help="Rejects file (default: beside the package, PKG.rejects.csv)."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON summary on standard output."),
 ) -> None:
     """Turn an export into a contribution package with no personal data in clear."""

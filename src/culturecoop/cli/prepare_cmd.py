@@ -57,6 +57,13 @@ def _print_summary(summary: PrepareSummary) -> None:
             highlight=False,
         )
     console.print(_("Package written to {path} in {seconds:.1f} s.").format(path=summary.package, seconds=summary.seconds), highlight=False)
+    if summary.rows_in and not summary.rows_accepted:
+        top = max(summary.rejects_by_reason, key=lambda r: summary.rejects_by_reason[r])
+        console.print(
+            _("[bold yellow]No row was accepted[/]: every row failed, most often {rule}; check that "
+              "the profile matches the export (column names, date formats, decimal mark).").format(rule=top),
+            highlight=False,
+        )
     if summary.rows_rejected:
         console.print(
             _("Rejected rows, with their line numbers and reasons, are in {path} (it holds personal "

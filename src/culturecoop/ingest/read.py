@@ -1,23 +1,28 @@
-"""Reading an export into DuckDB as text: one row per source line, with its number and raw text.
+"""Reading an export as text rows: one per source line, with its number and raw text.
 
-``read_source`` creates the table ``src`` on an in-memory connection::
+``read_source`` checks the file (exists, not empty, encoding, columns) and returns a
+``SourceInfo`` whose ``relation`` is a SQL subquery over the file::
 
-    src(line_no BIGINT, raw VARCHAR, malformed BOOLEAN, <one VARCHAR per canonical field>)
+    (line_no BIGINT, raw VARCHAR, blank BOOLEAN, malformed BOOLEAN, <one VARCHAR per canonical field>)
+
+``validate.check_rows`` reads it once; ``SourceInfo.lines_where`` reads a few lines again.
 
 Why not DuckDB's CSV parser directly? Rejects must name the exact source line and carry the
 raw line, and a broken quote must be one ``malformed_line`` reject, not a parser that swallows
-the following lines into one field (RFC 4180 lets a quoted field span lines) or stops the file.
-So the file is read as *lines* by DuckDB (parallel, ``WITH ORDINALITY`` gives the line number),
-and each line is split into fields in SQL: a line without a quote character is a plain
-``string_split``; a line with quotes is split on the quote character, the delimiters outside
-quotes become a field break, and a quote anywhere but at a field's edges, an odd number of
-quotes or a wrong field count makes the line malformed. The cost is that a quoted field cannot
-span lines (each of its lines becomes a ``malformed_line`` reject, counted, never lost).
+the following lines into one field (RFC 4180 lets a quoted field span lines) or stops the
+file; ``store_rejects`` reports only parser failures, and the ordinal of an accepted row is
+no line number once one record has spanned lines. So the file is read as *lines* by DuckDB
+(``WITH ORDINALITY`` gives the line number) and each line is split into fields in SQL: a line
+without a quote character is a plain ``string_split``; a line with quotes is split on the
+quote character, the delimiters outside quotes become field breaks. An odd number of quotes
+(an unterminated quote) or a wrong field count makes the line malformed. The price is that a
+quoted field cannot span lines: each of its lines becomes a ``malformed_line`` reject,
+counted, never lost.
 
 Encodings other than UTF-8 are transcoded to a UTF-8 temporary file in streaming chunks
 (DuckDB reads only UTF-8, UTF-16 and a strict Latin-1); JSON lines are validated and
 extracted with DuckDB's JSON functions; XLSX sheets are read with openpyxl (real date and
-number cells rendered in ISO form).
+number cells rendered in ISO form, see ``read_xlsx``).
 """
 
 from __future__ import annotations

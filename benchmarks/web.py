@@ -144,6 +144,8 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=10_000_000)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--no-warmup", action="store_true",
+                        help="Count first visits too: every answer is computed under load (no cached answer).")
     parser.add_argument("--db", type=Path, default=ROOT / ".bench" / "web" / "coop.duckdb")
     args = parser.parse_args()
     args.db.parent.mkdir(parents=True, exist_ok=True)
@@ -171,7 +173,7 @@ def main() -> None:
     try:
         started = time.perf_counter()
         cold: dict[str, list[float]] = {page: [] for page in pages}
-        for member in members:  # warm-up, one client: first visits compute and cache the answers
+        for member in [] if args.no_warmup else members:  # warm-up, one client: first visits compute and cache the answers
             with httpx.Client(base_url=base, headers={"Cookie": f"cc_session={sessions[member]}"}, timeout=120) as c:
                 for page in pages:
                     t0 = time.perf_counter()
@@ -179,10 +181,11 @@ def main() -> None:
                     cold[page].append(time.perf_counter() - t0)
                     if response.status_code != 200:
                         raise SystemExit(f"{page} for {member}: HTTP {response.status_code}: {response.text[:300]}")
-        print(f"warm-up (every page once per member, one client) {time.perf_counter() - started:.1f} s; "
-              "first visit per page, median / max over members (ms):", flush=True)
-        for page, ts in cold.items():
-            print(f"  {page:<14}{statistics.median(ts) * 1000:>7.0f}{max(ts) * 1000:>7.0f}", flush=True)
+        if not args.no_warmup:
+            print(f"warm-up (every page once per member, one client) {time.perf_counter() - started:.1f} s; "
+                  "first visit per page, median / max over members (ms):", flush=True)
+            for page, ts in cold.items():
+                print(f"  {page:<14}{statistics.median(ts) * 1000:>7.0f}{max(ts) * 1000:>7.0f}", flush=True)
         times: dict[str, list[float]] = {page: [] for page in pages}
         errors: list[str] = []
         lock = threading.Lock()

@@ -138,3 +138,22 @@ def test_too_large_upload_is_refused_with_a_clear_message(coop: Coop, tmp_path: 
             assert api.status_code == 413 and api.json()["error"]["status"] == 413
     finally:
         small.state.pool.close()
+
+
+def test_rejected_rows_are_shown_by_reason(app, analyst, tmp_path: Path) -> None:
+    from culturecoop.ingest.package import MemberInfo, write_package
+    from packages import build_tables
+
+    tables = build_tables(A, 80, offset=60_000)
+    package = tmp_path / "with-rejects"
+    write_package(package, tables, member=MemberInfo(A, "Club de jazz Le Dièse", "jazz_club", "Montréal"),
+                  profile="billetterie-fr", rows={"in": 83, "accepted": 80, "rejected": 3}, source_name="x.csv",
+                  extra={"rejects_by_reason": {"negative_price": 2, "missing_event_id": 1}})
+    response = upload(analyst, zip_of(package))
+    assert response.status_code == 201
+    page = analyst.get(f"/m/{A}/data").text
+    assert "negative price : 2" in page and "missing event id : 1" in page
+    api = analyst.get(f"/api/v1/members/{A}/ingests").json()
+    row = next(r for r in api["data"] if r["profile"] == "billetterie-fr")
+    assert row["rows_in"] == 83 and row["rows_rejected"] == 3 and row["rows_accepted"] == 80
+    assert row["rejects"] == {"negative_price": 2, "missing_event_id": 1}

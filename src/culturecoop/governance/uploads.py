@@ -126,7 +126,8 @@ class UploadResult:
 
 def _rejects_by_reason(manifest: dict[str, Any]) -> dict[str, int]:
     """Rejected rows per reason when `prepare` wrote them in the manifest (several spellings)."""
-    for candidate in (manifest.get("rejects"), (manifest.get("rows") or {}).get("rejected_by_reason")):
+    for candidate in (manifest.get("rejects_by_reason"), manifest.get("rejects"),
+                      (manifest.get("rows") or {}).get("rejected_by_reason")):
         if isinstance(candidate, dict):
             reasons = candidate.get("by_reason", candidate)
             if isinstance(reasons, dict):

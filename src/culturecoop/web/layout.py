@@ -125,9 +125,11 @@ SHARE_WORDS = ("share", "rate", "pct", "percent", "probability", "jaccard", "cha
 # Words that reports use as values.
 VALUE_LABELS = {"rising": _("rising"), "falling": _("falling"), "stable": _("stable")}
 # Tables whose columns mix units row by row: chart only these (x, y) columns.
-CHART_HINTS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "overview": ("label", ("change",)),
-    "benchmark": ("label", ("index",)),
+# The x axis may join several columns ("jazz → theatre").
+CHART_HINTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "overview": (("label",), ("change",)),
+    "benchmark": (("label",), ("index",)),
+    "affinity": (("from_genre", "to_genre"), ("lift",)),
 }
 TIME_WORDS = ("month", "week", "period", "date", "day", "year", "cohort", "_at")
 
@@ -234,11 +236,14 @@ def _table(table_id: str, title: str, rows: list[dict[str, Any]], pooled: bool, 
         view_rows.append([_cell(row.get(key), kinds[key], t, k, key in hidden) for key in keys])
     view = TableView(table_id, title, [(key, label(key, t)) for key in keys], view_rows, pooled)
     hint = CHART_HINTS.get(table_id.split("-", 1)[-1])
-    if hint and hint[0] in keys and all(y in keys for y in hint[1]):
-        chart_keys = [hint[0], *hint[1]]
-        positions = [keys.index(key) for key in chart_keys]
-        view.chart = _chart(table_id, title, chart_keys, kinds, [[row[i] for i in positions] for row in view_rows],
-                            k, dict(view.columns))
+    if hint and all(key in keys for key in (*hint[0], *hint[1])):
+        x_positions = [keys.index(key) for key in hint[0]]
+        y_positions = [keys.index(key) for key in hint[1]]
+        x_key = " → ".join(hint[0]) if len(hint[0]) > 1 else hint[0][0]
+        chart_rows = [[Cell(None, " → ".join(row[i].text for i in x_positions)), *(row[i] for i in y_positions)]
+                      for row in view_rows]
+        labels = {**dict(view.columns), x_key: " → ".join(dict(view.columns)[key] for key in hint[0])}
+        view.chart = _chart(table_id, title, [x_key, *hint[1]], {**kinds, x_key: "text"}, chart_rows, k, labels)
         if view.chart is not None:
             view.chart["columns"] = keys
             view.chart["rows"] = _raw_rows(view_rows, k)

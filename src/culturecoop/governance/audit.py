@@ -89,14 +89,19 @@ def entry_hash(fields: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()
 
 
-def append(con: duckdb.DuckDBPyConnection, record: AuditRecord) -> AuditEntry:
-    """Append one entry inside the caller's transaction (so it commits with what it records)."""
-    # max() then a key lookup: both stay fast however long the log grows.
-    top = con.execute("SELECT max(seq) FROM audit").fetchall()[0][0]
-    prev = GENESIS
-    if top is not None:
-        prev = str(con.execute("SELECT hash FROM audit WHERE seq = ?", [top]).fetchall()[0][0])
-    seq = 1 if top is None else int(top) + 1
+# max() then a key lookup: both stay fast however long the log grows.
+HEAD_SQL = "SELECT seq, hash FROM audit WHERE seq = (SELECT max(seq) FROM audit)"
+
+
+def append(con: duckdb.DuckDBPyConnection, record: AuditRecord, head: tuple[int, str] | None = None) -> AuditEntry:
+    """Append one entry inside the caller's transaction (so it commits with what it records).
+
+    ``head`` is the newest entry's (seq, hash) when the caller read it in the same transaction.
+    """
+    if head is None:
+        rows = con.execute(HEAD_SQL).fetchall()
+        head = (int(rows[0][0]), str(rows[0][1])) if rows else (0, GENESIS)
+    seq, prev = head[0] + 1, head[1]
     fields: dict[str, Any] = {
         "seq": seq,
         "recorded_at": datetime.now(UTC).replace(tzinfo=None),

@@ -190,7 +190,7 @@ class PrivacyGate:
         day = day or budget.today()
         self.warehouse.con.complete()
         with self.warehouse.transaction() as con:
-            memory = self._memory(con, member_id, report, params_key)
+            memory, head = self._memory(con, member_id, report, params_key)
             if self.policy.noise:
                 outcome = self._noisy(con, member_id, tables, memory, data_version, day)
             else:
@@ -204,7 +204,7 @@ class PrivacyGate:
                 hidden = sum(t.suppressed_cells for t in gated.values())
                 entry = audit.append(con, audit.AuditRecord(
                     actor, member_id, action, report, params, epsilon, members_touched,
-                    released - hidden, hidden, _result_hash(gated)))
+                    released - hidden, hidden, _result_hash(gated)), head)
                 con.execute(
                     "INSERT OR REPLACE INTO release VALUES (?, ?, ?, ?, ?, ?)",
                     [member_id, report, params_key, json.dumps(state), _now(), entry.seq],
@@ -302,12 +302,18 @@ class PrivacyGate:
     # -- memory ------------------------------------------------------------------------------
 
     @staticmethod
-    def _memory(con: duckdb.DuckDBPyConnection, member_id: str, report: str, params_key: str) -> dict[str, Any] | None:
+    def _memory(con: duckdb.DuckDBPyConnection, member_id: str, report: str,
+                params_key: str) -> tuple[dict[str, Any] | None, tuple[int, str]]:
+        """The gate's last release for this question, and the audit log's head, in one read."""
         rows = con.execute(
-            "SELECT cells FROM release WHERE member_id = ? AND report = ? AND params_key = ?",
+            "SELECT r.cells, h.seq, h.hash FROM (SELECT 1 AS one) AS o "
+            f"LEFT JOIN (SELECT cells FROM release WHERE member_id = ? AND report = ? AND params_key = ?) AS r ON true "
+            f"LEFT JOIN ({audit.HEAD_SQL}) AS h ON true",
             [member_id, report, params_key],
         ).fetchall()
-        return json.loads(rows[0][0]) if rows else None
+        cells, seq, digest = rows[0]
+        head = (int(seq), str(digest)) if seq is not None else (0, audit.GENESIS)
+        return (json.loads(cells) if cells else None), head
 
 
 def _key(table: CountTable, row: dict[str, Any]) -> tuple[Any, ...]:

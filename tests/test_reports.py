@@ -233,3 +233,14 @@ def test_cli_messages_in_french(tiny: Path) -> None:
     result = run_cli("report", "overview", "--db", str(tiny), "--member", "jazz-a", "--from", "2025-03-01",
                      "--to", "2025-01-01", lang="fr")
     assert result.returncode == 2 and "inversez --from et --to" in result.stderr
+
+
+def test_every_report_and_column_is_documented(tiny: Path) -> None:
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "reports.md").read_text()
+    for name in REPORTS:
+        assert f"### `{name}`" in docs, f"docs/reports.md does not describe the report {name}"
+        result = report(tiny, name, "jazz-a", {"to": "2025-03-31"} if name == "pace" else Q1)
+        for table in result.tables:
+            assert f"Table `{table.name}`" in docs, (name, table.name)
+            for column in table.columns:
+                assert f"| `{column.name}` | {column.meaning} |" in docs, (name, table.name, column.name)

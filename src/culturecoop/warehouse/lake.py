@@ -50,7 +50,7 @@ def export_lake(warehouse: Warehouse, lake: Path) -> LakeExport:
         folder.mkdir()
         keys = ", ".join(table.primary_key)
         finish_pending(warehouse)
-        reader = warehouse.con.sql(f"SELECT * FROM {table.name} ORDER BY {keys}").fetch_record_batch(_BATCH_ROWS)
+        reader = warehouse.con.sql(f"SELECT * FROM {table.name} ORDER BY {keys}").to_arrow_reader(_BATCH_ROWS)
         rows = 0
         with pq.ParquetWriter(folder / "part-0.parquet", reader.schema, compression="zstd") as writer:
             for batch in reader:

@@ -50,10 +50,24 @@ def refresh(engine: SqlEngine | Warehouse, *, force: bool = False) -> float | No
     return facts.refresh_facts(engine_of(engine), force=force)[1]
 
 
-def _check_member(engine: SqlEngine, member_id: str) -> list[str]:
-    members = [r["member_id"] for r in engine.rows("SELECT member_id FROM member ORDER BY member_id")]
+# The members and the facts' window in one round trip (both are needed before anything else).
+MEMBERS_AND_WINDOW = """
+SELECT m.member_id, w.window_start, w.window_end, w.first_day, w.last_day, w.as_of
+FROM analytics_window AS w LEFT JOIN member AS m ON true
+ORDER BY m.member_id
+"""
+
+
+def _members_and_window(engine: SqlEngine) -> tuple[list[str], facts.Window]:
+    rows = engine.rows(MEMBERS_AND_WINDOW)
+    first = rows[0]
+    window = facts.Window(first["window_start"], first["window_end"], first["first_day"], first["last_day"], first["as_of"])
+    return [r["member_id"] for r in rows if r["member_id"] is not None], window
+
+
+def _check_member(members: list[str], member_id: str) -> None:
     if member_id in members:
-        return members
+        return
     if not members:
         raise UserError(_("The warehouse holds no member yet; load packages with `culturecoop ingest` first."))
     close = difflib.get_close_matches(member_id, members, n=1, cutoff=0.5)
@@ -78,8 +92,8 @@ def run_report(name: str, engine: SqlEngine | Warehouse, member: str, params: Ma
         state = sql_engine.warehouse
     given = {k: v for k, v in (params or {}).items() if v is not None and v != ""}
     version, _seconds = facts.refresh_facts(sql_engine)
-    members = _check_member(sql_engine, member)
-    window = facts.window(sql_engine)
+    members, window = _members_and_window(sql_engine)
+    _check_member(members, member)
     period, notes = resolve_period(given, window, pooled=spec.pooled)
     if spec.pooled:
         require_identity(sql_engine, str(getattr(state, "path", "FILE")))

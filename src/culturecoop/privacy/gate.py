@@ -36,7 +36,8 @@ from culturecoop.privacy.dp import noisy_counts
 from culturecoop.warehouse.engine import Warehouse
 
 COUNT = "patrons"
-TOTAL = "__total__"
+# The key of a partition's total among its cells (no real cell key starts with a NUL).
+TOTAL: tuple[Any, ...] = ("\x00total",)
 # Columns that would identify a patron: a cross-member table never carries them.
 PATRON_COLUMNS = frozenset({"person", "patron_key", "member_patron_id", "email_token", "phone_token"})
 
@@ -143,10 +144,6 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def _cell_id(key: tuple[Any, ...]) -> str:
-    return json.dumps(list(key), ensure_ascii=False)
-
-
 def _check_scope(table: CountTable) -> None:
     leaked = (set(table.keys) | {c for r in table.rows for c in r}) & PATRON_COLUMNS
     extra = {c for r in table.rows for c in r} - {*table.keys, COUNT}
@@ -154,7 +151,7 @@ def _check_scope(table: CountTable) -> None:
         raise ValueError(f"{table.name}: a cross-member table holds counts only, not {sorted(leaked | extra)}")
 
 
-def suppress(counts: dict[str, int], k: int, partition_total: int | None) -> tuple[set[str], bool]:
+def suppress(counts: dict[Any, int], k: int, partition_total: int | None) -> tuple[set[Any], bool]:
     """Cells to hide: primary (< k) and, for a partition of a released total, complementary.
 
     Returns the hidden cell ids and whether the total itself is hidden.
@@ -205,10 +202,12 @@ class PrivacyGate:
                 entry = audit.append(con, audit.AuditRecord(
                     actor, member_id, action, report, params, epsilon, members_touched,
                     released - hidden, hidden, _result_hash(gated)), head)
-                con.execute(
-                    "INSERT OR REPLACE INTO release VALUES (?, ?, ?, ?, ?, ?)",
-                    [member_id, report, params_key, json.dumps(state), _now(), entry.seq],
-                )
+                if action == "release":
+                    # A re-release shows what the stored state already says: nothing to rewrite.
+                    con.execute(
+                        "INSERT OR REPLACE INTO release VALUES (?, ?, ?, ?, ?, ?)",
+                        [member_id, report, params_key, json.dumps(state), _now(), entry.seq],
+                    )
         if outcome is None:
             with self.warehouse.transaction() as con:
                 audit.append(con, refused)
@@ -229,12 +228,12 @@ class PrivacyGate:
         gated: dict[str, GatedTable] = {}
         moved = memory is None
         for table in tables:
-            before: dict[str, int] = previous.get(table.name, {})
-            current = {_cell_id(_key(table, r)): int(r[COUNT]) for r in table.rows}
+            before = _decode(previous.get(table.name, []))
+            current = {_key(table, r): int(r[COUNT]) for r in table.rows}
             if table.partition_total is not None:
                 current[TOTAL] = int(table.partition_total)
-            reference: dict[str, int] = {}
-            for cell in _cells(table) | current.keys() | before.keys():
+            reference: dict[tuple[Any, ...], int] = {}
+            for cell in {*table.domain, *current, *before}:
                 now, then = current.get(cell, 0), before.get(cell)
                 # A cell moves only when at least k patrons changed: one patron never shows.
                 if then is not None and abs(now - then) < k:
@@ -242,18 +241,18 @@ class PrivacyGate:
                 else:
                     reference[cell] = now
                     moved = moved or then is not None or now > 0
-            state["tables"][table.name] = {c: n for c, n in reference.items() if n > 0 or c in before}
+            state["tables"][table.name] = _encode({c: n for c, n in reference.items() if n > 0 or c in before})
             gated[table.name] = self._shown(table, reference, k)
         return gated, state, 0.0, "release" if moved else "re-release"
 
     @staticmethod
-    def _shown(table: CountTable, reference: dict[str, int], k: int) -> GatedTable:
+    def _shown(table: CountTable, reference: dict[tuple[Any, ...], int], k: int) -> GatedTable:
         total = reference.get(TOTAL) if table.partition_total is not None else None
         cells = {c: n for c, n in reference.items() if c != TOTAL}
         hidden, total_hidden = suppress(cells, k, total)
         rows = []
         for cell in sorted(cells):
-            row = dict(zip(table.keys, json.loads(cell), strict=True))
+            row = dict(zip(table.keys, cell, strict=True))
             row[COUNT] = None if cell in hidden else cells[cell]
             row["suppressed"] = cell in hidden
             rows.append(row)
@@ -269,7 +268,7 @@ class PrivacyGate:
         if memory and memory.get("noise") and memory.get("version") == data_version:
             # The same question on the same data: repeat the noisy answer, spend nothing.
             shown = memory["shown"]
-            gated = {t.name: self._from_shown(t, shown[t.name], k) for t in tables if t.name in shown}
+            gated = {t.name: self._shown(t, _decode(shown[t.name]), k) for t in tables if t.name in shown}
             if len(gated) == len(tables):
                 return gated, memory, 0.0, "re-release"
         epsilon = self.policy.epsilon_per_release
@@ -281,52 +280,52 @@ class PrivacyGate:
         state: dict[str, Any] = {"noise": True, "version": data_version, "shown": {}}
         gated = {}
         for table in tables:
-            true = {_cell_id(_key(table, r)): int(r[COUNT]) for r in table.rows}
-            cells = sorted(_cells(table) | true.keys())
+            true = {_key(table, r): int(r[COUNT]) for r in table.rows}
+            cells = sorted({*table.domain, *true})
             vector = [true.get(c, 0) for c in cells]
             sensitivity = table.sensitivity
             if table.partition_total is not None:
                 vector.append(int(table.partition_total))
                 sensitivity += 1
             noisy = noisy_counts(vector, sensitivity, share)
-            shown = dict(zip(cells, noisy, strict=False))
+            released: dict[tuple[Any, ...], int] = dict(zip(cells, noisy, strict=False))
             if table.partition_total is not None:
-                shown[TOTAL] = noisy[-1]
-            state["shown"][table.name] = shown
-            gated[table.name] = self._from_shown(table, shown, k)
+                released[TOTAL] = noisy[-1]
+            state["shown"][table.name] = _encode(released)
+            gated[table.name] = self._shown(table, released, k)
         return gated, state, epsilon, "release"
-
-    def _from_shown(self, table: CountTable, shown: dict[str, int], k: int) -> GatedTable:
-        return self._shown(table, shown, k)
 
     # -- memory ------------------------------------------------------------------------------
 
     @staticmethod
     def _memory(con: duckdb.DuckDBPyConnection, member_id: str, report: str,
                 params_key: str) -> tuple[dict[str, Any] | None, tuple[int, str]]:
-        """The gate's last release for this question, and the audit log's head, in one read."""
+        """The gate's last release for this question, and the audit log's head."""
         rows = con.execute(
-            "SELECT r.cells, h.seq, h.hash FROM (SELECT 1 AS one) AS o "
-            f"LEFT JOIN (SELECT cells FROM release WHERE member_id = ? AND report = ? AND params_key = ?) AS r ON true "
-            f"LEFT JOIN ({audit.HEAD_SQL}) AS h ON true",
+            "SELECT cells FROM release WHERE member_id = ? AND report = ? AND params_key = ?",
             [member_id, report, params_key],
         ).fetchall()
-        cells, seq, digest = rows[0]
-        head = (int(seq), str(digest)) if seq is not None else (0, audit.GENESIS)
-        return (json.loads(cells) if cells else None), head
+        top = con.execute(audit.HEAD_SQL).fetchall()
+        head = (int(top[0][0]), str(top[0][1])) if top else (0, audit.GENESIS)
+        return (json.loads(rows[0][0]) if rows else None), head
 
 
 def _key(table: CountTable, row: dict[str, Any]) -> tuple[Any, ...]:
     return tuple(row[c] for c in table.keys)
 
 
-def _cells(table: CountTable) -> set[str]:
-    return {_cell_id(key) for key in table.domain}
+def _encode(cells: dict[tuple[Any, ...], int]) -> list[list[Any]]:
+    """Cells as JSON-friendly [key, count] pairs (the gate's memory)."""
+    return [[list(key), n] for key, n in cells.items()]
+
+
+def _decode(pairs: list[list[Any]]) -> dict[tuple[Any, ...], int]:
+    return {tuple(key): int(n) for key, n in pairs}
 
 
 def _result_hash(tables: dict[str, GatedTable]) -> str:
-    payload = {name: {"rows": t.rows, "total": t.total} for name, t in sorted(tables.items())}
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+    payload = [[name, t.rows, t.total] for name, t in sorted(tables.items())]
+    return hashlib.sha256(json.dumps(payload, default=str).encode()).hexdigest()
 
 
 # -- business figures of peers: how many and how much each may weigh -------------------------

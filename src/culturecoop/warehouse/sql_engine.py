@@ -108,6 +108,13 @@ class DuckDBEngine(SqlEngine):
         finish_pending(self.warehouse)
         return self.warehouse.arrow(sql, _used(sql, params) or None)
 
+    def rows(self, sql: str, params: Params | None = None) -> list[dict[str, Any]]:
+        # Report results are small: plain rows skip the Arrow round trip that arrow() makes.
+        finish_pending(self.warehouse)
+        cursor = self.warehouse.con.execute(sql, _used(sql, params) or None)
+        names = [d[0] for d in cursor.description or []]
+        return [{n: plain(v) for n, v in zip(names, row, strict=True)} for row in cursor.fetchall()]
+
     def materialize(self, table: str, sql: str, params: Params | None = None) -> None:
         with self.warehouse.transaction() as con:
             con.execute(f"CREATE OR REPLACE TABLE {table} AS {sql}", _used(sql, params) or None)

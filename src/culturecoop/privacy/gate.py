@@ -36,6 +36,7 @@ from culturecoop.privacy.dp import noisy_counts
 from culturecoop.warehouse.engine import Warehouse
 
 COUNT = "patrons"
+MEMORY_FORMAT = 2
 # The key of a partition's total among its cells (no real cell key starts with a NUL).
 TOTAL: tuple[Any, ...] = ("\x00total",)
 # Columns that would identify a patron: a cross-member table never carries them.
@@ -224,7 +225,7 @@ class PrivacyGate:
     def _stable(self, tables: list[CountTable], memory: dict[str, Any] | None,
                 k: int) -> tuple[dict[str, GatedTable], dict[str, Any], float, str]:
         previous = (memory or {}).get("tables", {}) if not (memory or {}).get("noise") else {}
-        state: dict[str, Any] = {"noise": False, "tables": {}}
+        state: dict[str, Any] = {"format": MEMORY_FORMAT, "noise": False, "tables": {}}
         gated: dict[str, GatedTable] = {}
         moved = memory is None
         for table in tables:
@@ -277,7 +278,7 @@ class PrivacyGate:
         except UserError:
             return None
         share = epsilon / len(tables) if tables else epsilon
-        state: dict[str, Any] = {"noise": True, "version": data_version, "shown": {}}
+        state: dict[str, Any] = {"format": MEMORY_FORMAT, "noise": True, "version": data_version, "shown": {}}
         gated = {}
         for table in tables:
             true = {_key(table, r): int(r[COUNT]) for r in table.rows}
@@ -307,7 +308,9 @@ class PrivacyGate:
         ).fetchall()
         top = con.execute(audit.HEAD_SQL).fetchall()
         head = (int(top[0][0]), str(top[0][1])) if top else (0, audit.GENESIS)
-        return (json.loads(rows[0][0]) if rows else None), head
+        memory = json.loads(rows[0][0]) if rows else None
+        # A memory written in another format (older code) is not read: the release starts afresh.
+        return (memory if memory and memory.get("format") == MEMORY_FORMAT else None), head
 
 
 def _key(table: CountTable, row: dict[str, Any]) -> tuple[Any, ...]:

@@ -69,6 +69,7 @@ def run_measured(args: list[str]) -> tuple[float, float, str]:
 FLOOR_CSV = """
 import sys, time, duckdb
 con = duckdb.connect()
+con.execute("SET enable_progress_bar = false")
 started = time.perf_counter()
 con.execute("COPY (SELECT * FROM read_csv(?, header = true, all_varchar = true)) TO ? (FORMAT parquet)",
             [sys.argv[1], sys.argv[2]])
@@ -78,6 +79,7 @@ print(time.perf_counter() - started)
 FLOOR_PARQUET = """
 import sys, time, duckdb
 con = duckdb.connect(sys.argv[2])
+con.execute("SET enable_progress_bar = false")
 started = time.perf_counter()
 for table in ("event", "patron", "ticket", "consent"):
     con.execute(f"CREATE TABLE {table} AS SELECT * FROM read_parquet(?)", [f"{sys.argv[1]}/{table}.parquet"])

@@ -151,3 +151,23 @@ def test_killed_ingest_leaves_the_warehouse_as_it_was(tmp_path: Path) -> None:
             assert counts["ticket"] == 100 + 600_000 and counts["ingest_log"] == 2
             outcomes.add("complete")
     assert "untouched" in outcomes
+
+
+def test_package_with_repeated_keys_is_refused(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from culturecoop.ingest.package import MemberInfo, write_package
+    from packages import build_tables
+
+    tables = build_tables("jazz-dieze", 100)
+    tables["ticket"] = pa.concat_tables([tables["ticket"], tables["ticket"].slice(0, 3)])
+    pkg = tmp_path / "dup"
+    write_package(pkg, tables, member=MemberInfo("jazz-dieze", "Le Dièse"), profile="canonical",
+                  rows={"in": 103, "accepted": 103, "rejected": 0}, source_name="x.csv")
+    assert pq.read_metadata(pkg / "ticket.parquet").num_rows == 103
+    db = tmp_path / "coop.duckdb"
+    result = run_cli("ingest", str(pkg), "--db", str(db))
+    assert result.returncode == 3
+    assert "repeats 3 keys" in result.stderr and "Traceback" not in result.stderr
+    assert table_counts(db)["ticket"] == 0 and table_counts(db)["event"] == 0

@@ -19,7 +19,7 @@ import duckdb
 from culturecoop.errors import UserError
 from culturecoop.i18n import _
 from culturecoop.ingest.package import VerifiedPackage, verify_package
-from culturecoop.schema.model import CONTRIBUTED_TABLES
+from culturecoop.schema.model import CONTRIBUTED_TABLES, Table
 from culturecoop.warehouse.engine import Warehouse
 
 
@@ -50,18 +50,28 @@ def _count(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> in
     return int(con.execute(sql, params).fetchall()[0][0])
 
 
-def _upsert(con: duckdb.DuckDBPyConnection, table: str, parquet: Path, member_id: str) -> TableLoad:
-    existing = _count(con, f"SELECT count(*) FROM {table} WHERE member_id = ?", [member_id])
-    source = "read_parquet(?)"
-    if existing == 0:
-        # First load of this member's rows: a plain append is much faster than an upsert.
-        con.execute(f"INSERT INTO {table} SELECT * FROM {source}", [str(parquet)])
-    else:
-        con.execute(f"INSERT OR REPLACE INTO {table} SELECT * FROM {source}", [str(parquet)])
-    total = _count(con, f"SELECT count(*) FROM {table} WHERE member_id = ?", [member_id])
-    loaded = _count(con, f"SELECT count(*) FROM {source}", [str(parquet)])
+def _upsert(con: duckdb.DuckDBPyConnection, table: Table, parquet: Path, member_id: str) -> TableLoad:
+    """Insert the package's rows of one table, replacing rows with the same key."""
+    source, path = "read_parquet(?)", [str(parquet)]
+    keys = ", ".join(table.primary_key)
+    loaded, distinct = con.execute(
+        f"SELECT count(*), count(DISTINCT ({keys})) FROM {source}", path
+    ).fetchall()[0]
+    if loaded != distinct:
+        raise UserError(
+            _("The package's {table} table repeats {n} keys; it is inconsistent, prepare it again.").format(
+                table=table.name, n=loaded - distinct),
+            exit_code=3,
+        )
+    existing = _count(con, f"SELECT count(*) FROM {table.name} WHERE member_id = ?", [member_id])
+    if existing:
+        # Upsert as delete-then-insert: the big tables carry no key index (see schema.model).
+        match = " AND ".join(f"t.{k} = p.{k}" for k in table.primary_key)
+        con.execute(f"DELETE FROM {table.name} t USING {source} p WHERE {match}", path)
+    con.execute(f"INSERT INTO {table.name} SELECT * FROM {source}", path)
+    total = _count(con, f"SELECT count(*) FROM {table.name} WHERE member_id = ?", [member_id])
     inserted = total - existing
-    return TableLoad(rows=loaded, inserted=inserted, updated=loaded - inserted)
+    return TableLoad(rows=int(loaded), inserted=inserted, updated=int(loaded) - inserted)
 
 
 def load_package(warehouse: Warehouse, package: VerifiedPackage) -> IngestSummary:
@@ -91,7 +101,7 @@ def load_package(warehouse: Warehouse, package: VerifiedPackage) -> IngestSummar
             )
             for table in CONTRIBUTED_TABLES:
                 summary.tables[table.name] = _upsert(
-                    con, table.name, package.table_path(table.name), member.member_id
+                    con, table, package.table_path(table.name), member.member_id
                 )
             rows = manifest.get("rows") or {}
             con.execute(

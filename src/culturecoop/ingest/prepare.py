@@ -27,7 +27,7 @@ from culturecoop.i18n import _
 from culturecoop.ingest.normalize import install_normalizers
 from culturecoop.ingest.package import MemberInfo, write_package
 from culturecoop.ingest.profile import Profile
-from culturecoop.ingest.pseudonymize import SealJob, pseudonymize_patrons, start_sealing
+from culturecoop.ingest.pseudonymize import pseudonymize_patrons
 from culturecoop.ingest.read import SourceInfo, header_only, read_source, translate_read_error
 from culturecoop.ingest.split import (
     build_consents,
@@ -173,7 +173,7 @@ def prepare(
             finally:
                 con.close()  # frees DuckDB's memory before the Python side builds the package
             notify("pseudonymize")
-            patrons = pseudonymize_patrons(parts.clear, member.member_id, keys, parts.sealing)
+            patrons = pseudonymize_patrons(parts.clear, member.member_id, keys)
             notify("write")
             tables: dict[str, pa.Table] = {
                 "event": parts.events, "patron": patrons, "ticket": parts.tickets, "consent": parts.consents,
@@ -218,10 +218,9 @@ def _check(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile, t
 
 @dataclass
 class _Parts:
-    """The tables built in DuckDB, and the sealing under way, before pseudonymization."""
+    """The tables built in DuckDB, before pseudonymization."""
 
     clear: pa.Table
-    sealing: tuple[list[int], SealJob]
     events: pa.Table
     tickets: pa.Table
     consents: pa.Table
@@ -234,13 +233,11 @@ def _split(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile, m
     fetch_kept_rows(con, info)
     build_patrons(con, profile)
     clear = con.sql("SELECT * FROM patron_clear").to_arrow_table()
-    # Sealing is the slowest step: it runs in worker processes while the rest is built.
-    sealing = start_sealing(clear, keys.campaign_public)
     build_events(con, profile, member_id)
     unmapped = {str(k): int(v) for k, v in con.execute(
         "SELECT label, events FROM genre_unmapped ORDER BY events DESC, label").fetchall()}
     return _Parts(
-        clear=clear, sealing=sealing,
+        clear=clear,
         events=con.sql("SELECT * FROM event_out").to_arrow_table(),
         tickets=ticket_table(con, member_id), consents=build_consents(con, member_id),
         dropped=_dropped_values(con), unmapped=unmapped,

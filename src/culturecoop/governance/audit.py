@@ -89,8 +89,8 @@ def entry_hash(fields: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()
 
 
-# max() then a key lookup: both stay fast however long the log grows.
-HEAD_SQL = "SELECT seq, hash FROM audit WHERE seq = (SELECT max(seq) FROM audit)"
+# One pass over one column: the newest sequence number and its hash (NULLs for an empty log).
+HEAD_SQL = "SELECT max(seq), arg_max(hash, seq) FROM audit"
 
 
 def append(con: duckdb.DuckDBPyConnection, record: AuditRecord, head: tuple[int, str] | None = None) -> AuditEntry:
@@ -99,8 +99,8 @@ def append(con: duckdb.DuckDBPyConnection, record: AuditRecord, head: tuple[int,
     ``head`` is the newest entry's (seq, hash) when the caller read it in the same transaction.
     """
     if head is None:
-        rows = con.execute(HEAD_SQL).fetchall()
-        head = (int(rows[0][0]), str(rows[0][1])) if rows else (0, GENESIS)
+        top, digest = con.execute(HEAD_SQL).fetchall()[0]
+        head = (int(top), str(digest)) if top is not None else (0, GENESIS)
     seq, prev = head[0] + 1, head[1]
     fields: dict[str, Any] = {
         "seq": seq,

@@ -37,7 +37,7 @@ from culturecoop.warehouse.sql_engine import (
 from test_reports_support import tiny_cooperative
 
 # The mark Spark tests carry (the slow mark until a `spark` mark is registered in pyproject).
-SPARK_MARK = pytest.mark.slow
+SPARK_MARK = pytest.mark.spark
 Q1 = {"from": "2025-01-01", "to": "2025-03-31"}
 # Who asks: pace also for a member without an upcoming event (the same sentence on both engines).
 MEMBERS = {name: ("jazz-a", "theatre-b") if name == "pace" else ("theatre-b",) if spec.pooled else ("jazz-a",)

@@ -124,7 +124,7 @@ H9S, H9W, H7N, H7T, H7V, H4J, H4K, H4M, H4P, H1M, H1T, H2Y, H2Z
 """)
 FSA_QUEBEC = split_list("""
 G1R, G1K, G1S, G1T, G1V, G1W, G1X, G1Y, G1J, G1L, G1M, G1N, G1P, G1G, G1H, G1E, G1C, G1B,
-G1A, G3A, G2A, G2B, G2C, G2E, G2G, G2J, G2K, G2L, G2M, G2N
+G1A, G2H, G2A, G2B, G2C, G2E, G2G, G2J, G2K, G2L, G2M, G2N
 """)
 # Letters allowed in the local delivery unit of a Canadian postal code.
 POSTAL_LETTERS = "ABCEGHJKLMNPRSTVWXYZ"

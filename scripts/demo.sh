@@ -29,25 +29,9 @@ done
 step "4. ingest: at the cooperative, each package is verified and loaded in one transaction"
 $cc ingest "$out"/packages/* --db "$out/coop.duckdb"
 
-if $cc link --help >/dev/null 2>&1; then
-  step "5. link: the same people across members, from encodings only"
-  $cc link --db "$out/coop.duckdb"
-fi
-
-step "Done"
-cat >&2 <<MSG
-Where the data went:
-  $out/keys/            key files (mode 0600): never commit or e-mail them
-  $out/exports/         the six members' raw exports (personal data: they stay with each member)
-  $out/rejects/         rows each member's prepare quarantined, with line numbers and reasons
-  $out/packages/        contribution packages (Parquet + manifest.json): no clear-text personal data
-  $out/coop.duckdb      the cooperative's warehouse
-
-What to run next:
-  .venv/bin/culturecoop schema --markdown                   the public tables and columns
-  .venv/bin/python -c "import duckdb; print(duckdb.connect('$out/coop.duckdb', read_only=True).sql('SELECT member_id, count(*) tickets FROM ticket GROUP BY 1'))"
-  .venv/bin/culturecoop ingest $out/packages/jazz-dieze --db $out/coop.duckdb   (again: nothing changes)
-MSG
+step "5. link: the same people across members, from encodings only; then a first pooled report"
+$cc link --db "$out/coop.duckdb"
+$cc report elsewhere --db "$out/coop.duckdb" --member jazz-dieze
 
 # The dashboard (issue 5): a demo admin and one demo account per member, then the server.
 # DEMO_SERVE=0 creates the accounts and ends without starting the server (non-interactive runs).
@@ -68,6 +52,25 @@ done
   printf '  %-34s %s\n' "admin@demo.coop" "cooperative admin"
   for member in $members; do printf '  %-34s %s\n' "$member@demo.coop" "member admin of $member"; done
 } >&2
+step "7. Done"
+cat >&2 <<MSG
+Where the data went:
+  $out/keys/            key files (mode 0600): never commit or e-mail them
+  $out/exports/         the six members' raw exports (personal data: they stay with each member)
+  $out/rejects/         rows each member's prepare quarantined, with line numbers and reasons
+  $out/packages/        contribution packages (Parquet + manifest.json): no clear-text personal data
+  $out/coop.duckdb      the cooperative's warehouse
+
+What to run next:
+  .venv/bin/culturecoop schema --markdown                   the public tables and columns
+  .venv/bin/python -c "import duckdb; print(duckdb.connect('$out/coop.duckdb', read_only=True).sql('SELECT member_id, count(*) tickets FROM ticket GROUP BY 1'))"
+  .venv/bin/culturecoop ingest $out/packages/jazz-dieze --db $out/coop.duckdb   (again: nothing changes)
+  .venv/bin/culturecoop report overview --db $out/coop.duckdb --member jazz-dieze
+  .venv/bin/culturecoop report affinity --db $out/coop.duckdb --member theatre-lilas --json
+  .venv/bin/culturecoop link evaluate --synth $out/exports            (linkage quality against the truth)
+  .venv/bin/culturecoop audit verify --db $out/coop.duckdb            (the hash-chained audit log)
+MSG
+
 if [ "${DEMO_SERVE:-1}" != "0" ]; then
   exec $cc serve --db "$out/coop.duckdb" --keys "$out/keys" --port "$port"
 fi

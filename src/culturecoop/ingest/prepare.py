@@ -13,6 +13,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -84,6 +85,9 @@ def _check_destinations(out: Path, rejects: Path) -> None:
         )
     if rejects.is_dir():
         raise UserError(_("The rejects path {path} is a folder; give a file name.").format(path=rejects))
+
+
+_PSEUDONYMIZER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pseudonymize")
 
 
 def _connect(workdir: Path) -> duckdb.DuckDBPyConnection:
@@ -173,7 +177,7 @@ def prepare(
             finally:
                 con.close()  # frees DuckDB's memory before the Python side builds the package
             notify("pseudonymize")
-            patrons = pseudonymize_patrons(parts.clear, member.member_id, keys)
+            patrons = parts.patrons.result()
             notify("write")
             tables: dict[str, pa.Table] = {
                 "event": parts.events, "patron": patrons, "ticket": parts.tickets, "consent": parts.consents,
@@ -218,9 +222,9 @@ def _check(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile, t
 
 @dataclass
 class _Parts:
-    """The tables built in DuckDB, before pseudonymization."""
+    """The tables built in DuckDB, and the patrons being pseudonymized beside them."""
 
-    clear: pa.Table
+    patrons: Future[pa.Table]
     events: pa.Table
     tickets: pa.Table
     consents: pa.Table
@@ -233,11 +237,14 @@ def _split(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile, m
     fetch_kept_rows(con, info)
     build_patrons(con, profile)
     clear = con.sql("SELECT * FROM patron_clear").to_arrow_table()
+    # Pseudonymization (Python and NumPy) runs beside DuckDB's work on events, tickets and
+    # consents: DuckDB releases the GIL, so the two use both cores.
+    patrons = _PSEUDONYMIZER.submit(pseudonymize_patrons, clear, member_id, keys)
     build_events(con, profile, member_id)
     unmapped = {str(k): int(v) for k, v in con.execute(
         "SELECT label, events FROM genre_unmapped ORDER BY events DESC, label").fetchall()}
     return _Parts(
-        clear=clear,
+        patrons=patrons,
         events=con.sql("SELECT * FROM event_out").to_arrow_table(),
         tickets=ticket_table(con, member_id), consents=build_consents(con, member_id),
         dropped=_dropped_values(con), unmapped=unmapped,

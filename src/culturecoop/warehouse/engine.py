@@ -31,6 +31,8 @@ class Warehouse:
             )
         if self.path.exists() and self.path.is_dir():
             raise UserError(_("{path} is a folder, not a warehouse file; give the path of a .duckdb file.").format(path=self.path))
+        if create and not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.IOException as exc:

@@ -47,7 +47,11 @@ def source_records(profile: str, tmp_path: Path) -> list[dict[str, str]]:
     if spec.format == "xlsx":
         from openpyxl import load_workbook
 
-        rows = list(load_workbook(path, read_only=True).worksheets[0].iter_rows(values_only=True))
+        book = load_workbook(path, read_only=True)
+        try:
+            rows = list(book.worksheets[0].iter_rows(values_only=True))
+        finally:
+            book.close()  # an unclosed read-only workbook warns later, in whichever test runs then
         header = [str(h) for h in rows[0]]
         records = [dict(zip(header, r, strict=False)) for r in rows[1:]]
     elif spec.format == "jsonl":

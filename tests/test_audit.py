@@ -85,10 +85,27 @@ def test_cli_verify_and_show(audited: Path) -> None:
     shown = run_cli("audit", "show", "--db", str(audited), "--member", "festival-c", "--json")
     assert shown.returncode == 0 and len(json.loads(shown.stdout)) == 3
     with Warehouse(audited) as w:
-        w.con.execute("DELETE FROM audit WHERE seq = 3")  # truncating the end keeps a valid chain...
+        # Truncating the end and rewriting the recorded head to match keeps a valid chain...
+        w.con.execute("DELETE FROM audit WHERE seq = 3")
+        w.con.execute("UPDATE audit_head SET seq = 2, hash = (SELECT hash FROM audit WHERE seq = 2)")
     truncated = run_cli("audit", "verify", "--db", str(audited), "--expect-head", head)
     assert truncated.returncode == 3 and "removed from its end" in truncated.stderr  # ...but not the head
     with Warehouse(audited) as w:
         w.con.execute("UPDATE audit SET report = 'trends' WHERE seq = 1")
     broken = run_cli("audit", "verify", "--db", str(audited))
     assert broken.returncode == 3 and "broken at entry 1" in broken.stderr and "Traceback" not in broken.stderr
+
+
+def test_chain_detects_entries_cut_from_the_end(audited: Path) -> None:
+    with Warehouse(audited) as w:
+        w.con.execute("DELETE FROM audit WHERE seq = 3")  # what remains is a valid chain...
+        check = audit.verify_chain(w)
+        assert not check.ok and check.first_bad_seq == 3  # ...but the recorded head names entry 3
+
+
+def test_append_reads_the_head_without_scanning_the_log(audited: Path) -> None:
+    with Warehouse(audited) as w:
+        assert w.query(audit.HEAD_SQL) == [{"seq": 3, "hash": audit.entries(w)[-1].hash}]
+        with w.transaction() as con:
+            entry = audit.append(con, audit.AuditRecord("cli:test", "festival-c", "policy", None, {}, 0.0, ()))
+        assert entry.seq == 4 and audit.verify_chain(w).ok

@@ -89,8 +89,19 @@ def entry_hash(fields: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()
 
 
-# One pass over one column: the newest sequence number and its hash (NULLs for an empty log).
-HEAD_SQL = "SELECT max(seq), arg_max(hash, seq) FROM audit"
+# The newest sequence number and its hash: one row of audit_head, written by every append (a
+# scan of the log itself grows with every release); the scan remains for a log without a head.
+HEAD_SQL = "SELECT seq, hash FROM audit_head WHERE log = 'audit'"
+SCAN_HEAD_SQL = "SELECT max(seq), arg_max(hash, seq) FROM audit"
+
+
+def read_head(con: duckdb.DuckDBPyConnection) -> tuple[int, str]:
+    """(seq, hash) of the newest entry, ``(0, GENESIS)`` for an empty log; inside a transaction."""
+    rows = con.execute(HEAD_SQL).fetchall()
+    if not rows:
+        rows = con.execute(SCAN_HEAD_SQL).fetchall()
+    top, digest = rows[0]
+    return (int(top), str(digest)) if top is not None else (0, GENESIS)
 
 
 def append(con: duckdb.DuckDBPyConnection, record: AuditRecord, head: tuple[int, str] | None = None) -> AuditEntry:
@@ -99,8 +110,7 @@ def append(con: duckdb.DuckDBPyConnection, record: AuditRecord, head: tuple[int,
     ``head`` is the newest entry's (seq, hash) when the caller read it in the same transaction.
     """
     if head is None:
-        top, digest = con.execute(HEAD_SQL).fetchall()[0]
-        head = (int(top), str(digest)) if top is not None else (0, GENESIS)
+        head = read_head(con)
     seq, prev = head[0] + 1, head[1]
     fields: dict[str, Any] = {
         "seq": seq,
@@ -122,6 +132,7 @@ def append(con: duckdb.DuckDBPyConnection, record: AuditRecord, head: tuple[int,
         f"INSERT INTO audit ({', '.join(COLUMNS)}) VALUES ({', '.join('?' for _ in COLUMNS)})",
         [fields[c] for c in COLUMNS],
     )
+    con.execute("INSERT OR REPLACE INTO audit_head VALUES ('audit', ?, ?)", [seq, fields["hash"]])
     return AuditEntry(**fields)
 
 
@@ -152,11 +163,17 @@ def head(warehouse: Warehouse) -> tuple[int, str]:
 
 
 def verify_chain(warehouse: Warehouse) -> ChainCheck:
-    """Recompute every hash; the first entry whose hash, link or number is wrong breaks the chain."""
+    """Recompute every hash; the first entry whose hash, link or number is wrong breaks the chain.
+
+    The recorded head must also name the last entry: entries cut from the end break it too.
+    """
     prev, expected_seq, count = GENESIS, 1, 0
     for entry in _entries(warehouse):
         fields = asdict(entry)
         if entry.seq != expected_seq or entry.prev_hash != prev or entry_hash(fields) != entry.hash:
             return ChainCheck(False, count, entry.seq if entry.seq == expected_seq else expected_seq, *head(warehouse))
         prev, expected_seq, count = entry.hash, expected_seq + 1, count + 1
+    recorded = warehouse.query(HEAD_SQL)
+    if recorded and (int(recorded[0]["seq"]), str(recorded[0]["hash"])) != (count, prev):
+        return ChainCheck(False, count, count + 1, *head(warehouse))
     return ChainCheck(True, count, None, *head(warehouse))

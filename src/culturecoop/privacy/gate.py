@@ -306,8 +306,7 @@ class PrivacyGate:
             "SELECT cells FROM release WHERE member_id = ? AND report = ? AND params_key = ?",
             [member_id, report, params_key],
         ).fetchall()
-        top, digest = con.execute(audit.HEAD_SQL).fetchall()[0]
-        head = (int(top), str(digest)) if top is not None else (0, audit.GENESIS)
+        head = audit.read_head(con)
         memory = json.loads(rows[0][0]) if rows else None
         # A memory written in another format (older code) is not read: the release starts afresh.
         return (memory if memory and memory.get("format") == MEMORY_FORMAT else None), head

@@ -371,6 +371,18 @@ RELEASE = Table(
     contributed=False,
 )
 
-PRIVACY_TABLES: tuple[Table, ...] = (PRIVACY_POLICY, BUDGET, AUDIT, RELEASE)
+AUDIT_HEAD = Table(
+    "audit_head",
+    "The newest audit entry, kept beside the log so an append reads one row instead of the whole log.",
+    (
+        _c("log", "VARCHAR", "Always `audit` (one row).", False),
+        _c("seq", "BIGINT", "`seq` of the newest entry of `audit`.", False),
+        _c("hash", "VARCHAR", "`hash` of that entry; `culturecoop audit verify` checks it matches the log.", False),
+    ),
+    ("log",),
+    contributed=False,
+)
+
+PRIVACY_TABLES: tuple[Table, ...] = (PRIVACY_POLICY, BUDGET, AUDIT, AUDIT_HEAD, RELEASE)
 ALL_TABLES = (*ALL_TABLES, *PRIVACY_TABLES)
 TABLES = {t.name: t for t in ALL_TABLES}

@@ -244,3 +244,14 @@ def test_every_report_and_column_is_documented(tiny: Path) -> None:
             assert f"Table `{table.name}`" in docs, (name, table.name)
             for column in table.columns:
                 assert f"| `{column.name}` | {column.meaning} |" in docs, (name, table.name, column.name)
+
+
+def test_cli_writes_numbers_the_readers_way(tiny: Path) -> None:
+    json_out = run_cli("report", "overview", "--db", str(tiny), "--member", "theatre-b", "--json")
+    revenue = json.loads(json_out.stdout)["summary"]["revenue"]
+    assert revenue >= 1000  # a number with a thousands separator and decimals
+    french = run_cli("report", "overview", "--db", str(tiny), "--member", "theatre-b", lang="fr")
+    english = run_cli("report", "overview", "--db", str(tiny), "--member", "theatre-b", lang="en")
+    assert french.returncode == 0 and english.returncode == 0
+    assert f"{revenue:,.2f}" in english.stderr  # 12,345.50
+    assert f"{revenue:,.2f}".replace(",", "\u00a0").replace(".", ",") in french.stderr  # 12 345,50

@@ -12,7 +12,7 @@ from culturecoop.analytics import REPORTS, ReportResult, refresh, run_report
 from culturecoop.cli.app import app, console, emit_json
 from culturecoop.errors import UserError
 from culturecoop.governance import audit
-from culturecoop.i18n import _
+from culturecoop.i18n import _, current_language
 from culturecoop.privacy.budget import budget_status
 from culturecoop.privacy.gate import current_policy, set_policy
 from culturecoop.warehouse.engine import Warehouse
@@ -23,14 +23,18 @@ MAX_ROWS = 30
 
 
 def _format(value: Any) -> str:
+    """A cell as the reader writes numbers: `12 345,5` in French, `12,345.5` in English."""
+    from babel.numbers import format_decimal
+
+    locale = "fr_CA" if current_language() == "fr" else "en_CA"
     if value is None:
         return "–"
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, float):
-        return f"{value:,.4f}".rstrip("0").rstrip(".") if abs(value) < 1000 else f"{value:,.2f}"
+        return str(format_decimal(value, format="#,##0.####" if abs(value) < 1000 else "#,##0.00", locale=locale))
     if isinstance(value, int):
-        return f"{value:,}"
+        return str(format_decimal(value, locale=locale))
     return str(value)
 
 

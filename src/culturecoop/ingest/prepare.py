@@ -235,6 +235,7 @@ class _Parts:
 def _split(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile, member_id: str,
            keys: MemberKeys) -> _Parts:
     fetch_kept_rows(con, info)
+    con.execute("DROP TABLE IF EXISTS source_lines")  # every line needed is in ``checked`` or ``kept``
     build_patrons(con, profile)
     clear = con.sql("SELECT * FROM patron_clear").to_arrow_table()
     # Pseudonymization (Python and NumPy) runs beside DuckDB's work on events, tickets and

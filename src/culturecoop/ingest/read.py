@@ -5,7 +5,8 @@
 
     (line_no BIGINT, raw VARCHAR, blank BOOLEAN, malformed BOOLEAN, <one VARCHAR per canonical field>)
 
-``validate.check_rows`` reads it once; ``SourceInfo.lines_where`` reads a few lines again.
+``SourceInfo.load`` reads the file's numbered lines into the table ``source_lines`` once;
+``validate.check_rows`` splits them all, ``SourceInfo.lines_where`` a few again.
 
 Why not DuckDB's CSV parser directly? Rejects must name the exact source line and carry the
 raw line, and a broken quote must be one ``malformed_line`` reject, not a parser that swallows
@@ -33,7 +34,7 @@ import difflib
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -65,10 +66,24 @@ class SourceInfo:
     relation: str
     params: dict[str, Any]
     blank_rows: int = 0  # blank rows already left out of ``relation`` (spreadsheets)
+    # SQL (with ``lines_params``) creating the ``source_lines`` table that ``relation`` reads.
+    lines_sql: str = ""
+    lines_params: dict[str, Any] = field(default_factory=dict)
+
+    def load(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Read the file's lines into ``source_lines(line_no, line)``, once.
+
+        Numbering lines is the one step that must see the lines in order (one thread); every
+        later step reads the table in parallel, and reading a few rows again is a join on
+        ``line_no``, not a second scan of the file.
+        """
+        if self.lines_sql:
+            con.execute(self.lines_sql, self.lines_params)
+            self.lines_sql = ""
 
     def lines_where(self, condition: str) -> str:
         """``relation`` restricted to the lines meeting ``condition`` (on ``line_no``), applied
-        before any line is split: reading a few rows again costs one scan, not one parse."""
+        before any line is split: reading a few rows again costs a lookup, not a parse."""
         return self.relation.replace(_LINE_FILTER, f"AND ({condition})")
 
 
@@ -277,12 +292,16 @@ def _first_lines(path: Path, text_path: Path, profile: Profile, limit: int = 100
     return out
 
 
-def _read_lines(params: dict[str, Any]) -> str:
+def _lines_sql(text_path: Path, after: int) -> tuple[str, dict[str, Any]]:
+    """SQL creating ``source_lines(line_no, line)`` from the lines after line ``after``."""
     # One column per line: DuckDB's CSV reader with a delimiter that never occurs and no quote.
-    params["no_delim"] = _NO_DELIMITER
-    return """(SELECT ordinality AS line_no, line FROM read_csv($file, columns = {'line': 'VARCHAR'},
-               delim = $no_delim, quote = '', escape = '', header = false, auto_detect = false,
-               strict_mode = false) WITH ORDINALITY)"""
+    sql = """CREATE TEMP TABLE source_lines AS
+        SELECT line_no, line FROM (
+            SELECT ordinality AS line_no, line FROM read_csv($file, columns = {'line': 'VARCHAR'},
+                delim = $no_delim, quote = '', escape = '', header = false, auto_detect = false,
+                strict_mode = false) WITH ORDINALITY)
+        WHERE line_no > $after"""
+    return sql, {"file": str(text_path), "no_delim": _NO_DELIMITER, "after": after}
 
 
 def _char(c: str) -> str:
@@ -318,7 +337,7 @@ def _csv_relation(path: Path, text_path: Path, profile: Profile, head: list[tupl
         segments = f"CASE WHEN contains(line, {q}) THEN string_split(line, {q}) END"
     else:
         split, bad_quotes, segments = f"string_split(line, {d})", "false", "NULL::VARCHAR[]"
-    params: dict[str, Any] = {"file": str(text_path), "n": len(header), "h": header_line}
+    params: dict[str, Any] = {"n": len(header)}
     # A line of nothing but spaces and delimiters (Excel's ";;;;" rows) is blank, not a row;
     # ltrim with a character set stops at the first other character, so it costs nothing.
     relation = f"""(
@@ -328,9 +347,10 @@ def _csv_relation(path: Path, text_path: Path, profile: Profile, head: list[tupl
               FROM (SELECT line_no, line,
                            coalesce(ltrim(line, ' ' || {d} || chr(9) || chr(13)) = '', true) AS blank,
                            {segments} AS s
-                    FROM {_read_lines(params)} WHERE line_no > $h {_LINE_FILTER})))"""
+                    FROM source_lines WHERE true {_LINE_FILTER})))"""
+    lines_sql, lines_params = _lines_sql(text_path, header_line)
     return SourceInfo(path=path, text_path=text_path, header=header, header_line=header_line,
-                      relation=relation, params=params)
+                      relation=relation, params=params, lines_sql=lines_sql, lines_params=lines_params)
 
 
 def _json_path(dotted: str) -> str:
@@ -361,10 +381,7 @@ def _jsonl_relation(path: Path, text_path: Path, profile: Profile, head: list[tu
         f"nullif(v[{mapped.index(f) + 1}], '') AS {f}" if f in profile.columns else f"NULL::VARCHAR AS {f}"
         for f in CANONICAL_FIELDS
     ]
-    params: dict[str, Any] = {
-        "file": str(text_path), "paths": [_json_path(profile.columns[f]) for f in mapped],
-        "skip": profile.skip_lines,
-    }
+    params: dict[str, Any] = {"paths": [_json_path(profile.columns[f]) for f in mapped]}
     relation = f"""(
         SELECT line_no, raw, blank, NOT blank AND NOT ok AS malformed, {", ".join(fields)}
         FROM (SELECT line_no, line AS raw, blank, ok,
@@ -373,9 +390,10 @@ def _jsonl_relation(path: Path, text_path: Path, profile: Profile, head: list[tu
               FROM (SELECT line_no, line, blank,
                            NOT blank AND coalesce(try(json_type(line)) = 'OBJECT', false) AS ok
                     FROM (SELECT line_no, line, trim(coalesce(line, '')) = '' AS blank
-                          FROM {_read_lines(params)} WHERE line_no > $skip {_LINE_FILTER}))))"""
+                          FROM source_lines WHERE true {_LINE_FILTER}))))"""
+    lines_sql, lines_params = _lines_sql(text_path, profile.skip_lines)
     return SourceInfo(path=path, text_path=text_path, header=[], header_line=profile.skip_lines,
-                      relation=relation, params=params)
+                      relation=relation, params=params, lines_sql=lines_sql, lines_params=lines_params)
 
 
 def render_cell(value: Any, decimal: str) -> str | None:

@@ -127,6 +127,7 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
     """Create ``checked`` from the source relation: parsed ticket fields, the event and patron
     fields as text, and ``reasons`` (every failed rule; NULL for a blank line, which is no row).
     """
+    info.load(con)
     extra = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d") if profile.format == "xlsx" else ()
     purchased = timestamp_sql("trim(purchased_at)", profile, extra)
     starts = timestamp_sql("trim(event_starts_at)", profile, extra)

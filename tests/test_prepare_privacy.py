@@ -184,3 +184,17 @@ def test_sealed_contacts_round_trip_and_resist_tampering(keys: Path) -> None:
 
     with pytest.raises(ValueError):
         open_contact(sealed[0], PrivateKey.generate())
+
+
+def test_bloom_filters_do_not_depend_on_slicing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Encoding the distinct values in slices (to bound memory) gives each patron the same filter."""
+    import pyarrow as pa
+
+    from culturecoop.ingest import pseudonymize
+    from culturecoop.privacy.encodings import bloom_encode
+
+    secret = b"s" * 32
+    values = pa.array([f"h{i % 7}x{i % 10}y{i % 3}" if i % 11 else None for i in range(200)])
+    whole = bloom_encode(values, "postcode", secret)
+    monkeypatch.setattr(pseudonymize, "_BLOOM_SLICE", 4)
+    assert pseudonymize._bloom_distinct(values, "postcode", secret).equals(whole)

@@ -238,9 +238,11 @@ def _split(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile, m
     con.execute("DROP TABLE IF EXISTS source_lines")  # every line needed is in ``checked`` or ``kept``
     build_patrons(con, profile)
     clear = con.sql("SELECT * FROM patron_clear").to_arrow_table()
-    # Pseudonymization (Python and NumPy) runs beside DuckDB's work on events, tickets and
-    # consents: DuckDB releases the GIL, so the two use both cores.
+    # Pseudonymization (Python and NumPy, mostly one core) runs beside DuckDB's work on
+    # events, tickets and consents: DuckDB releases the GIL, and leaves it one core meanwhile
+    # (it comes last otherwise: two DuckDB threads and the Python one on two cores).
     patrons = _PSEUDONYMIZER.submit(pseudonymize_patrons, clear, member_id, keys)
+    con.execute(f"SET threads = {max(1, (os.cpu_count() or 1) - 1)}")
     build_events(con, profile, member_id)
     unmapped = {str(k): int(v) for k, v in con.execute(
         "SELECT label, events FROM genre_unmapped ORDER BY events DESC, label").fetchall()}

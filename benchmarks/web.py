@@ -122,8 +122,9 @@ def accounts(db: Path) -> dict[str, str]:
     return cookies
 
 
-def start_server(db: Path, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "CULTURECOOP_CONNECTIONS": os.environ.get("CULTURECOOP_CONNECTIONS", "4")}
+def start_server(db: Path, port: int, *, warmup: bool = True) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "CULTURECOOP_CONNECTIONS": os.environ.get("CULTURECOOP_CONNECTIONS", "4"),
+           "CULTURECOOP_WARMUP": "true" if warmup else "false"}
     log = (db.parent / "server.log").open("w")
     server = subprocess.Popen([sys.executable, "-m", "culturecoop.cli.main", "serve", "--db", str(db),
                                "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=log)
@@ -131,11 +132,24 @@ def start_server(db: Path, port: int) -> subprocess.Popen[bytes]:
     while time.monotonic() < deadline:
         try:
             httpx.get(f"http://127.0.0.1:{port}/login", timeout=2)
-            return server
+            break
         except httpx.TransportError:
             time.sleep(0.3)
+    else:
+        server.kill()
+        raise SystemExit("the server did not start")
+    # What a deployment's health check does: send readers once the server says it is ready
+    # (its background warm-up has computed what first visits need short of a release).
+    started = time.perf_counter()
+    deadline = time.monotonic() + 900
+    while time.monotonic() < deadline:
+        health = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=10)
+        if health.status_code == 200:
+            print(f"server ready after {time.perf_counter() - started:.1f} s: {health.json()}", flush=True)
+            return server
+        time.sleep(0.5)
     server.kill()
-    raise SystemExit("the server did not start")
+    raise SystemExit("the server did not become ready")
 
 
 def main() -> None:
@@ -145,7 +159,10 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--no-warmup", action="store_true",
-                        help="Count first visits too: every answer is computed under load (no cached answer).")
+                        help="Count first visits too: no client visits a page before the timed run.")
+    parser.add_argument("--no-server-warmup", action="store_true",
+                        help="Start the server with CULTURECOOP_WARMUP=false: with --no-warmup, every query "
+                             "of a first visit runs under load.")
     parser.add_argument("--db", type=Path, default=ROOT / ".bench" / "web" / "coop.duckdb")
     args = parser.parse_args()
     args.db.parent.mkdir(parents=True, exist_ok=True)
@@ -168,7 +185,7 @@ def main() -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = int(s.getsockname()[1])
-    server = start_server(args.db, port)
+    server = start_server(args.db, port, warmup=not args.no_server_warmup)
     base = f"http://127.0.0.1:{port}"
     try:
         started = time.perf_counter()

@@ -82,7 +82,9 @@ def coop(tmp_path_factory: pytest.TempPathFactory) -> Coop:
 
 @pytest.fixture(scope="module")
 def app(coop: Coop) -> Iterator[object]:
-    application = create_app(Settings(db=coop.db, login_attempts=5))
+    # No background warm-up here: each test sees what its own requests computed (test_warmup.py
+    # starts one on its own cooperative).
+    application = create_app(Settings(db=coop.db, login_attempts=5, warmup=False))
     yield application
     application.state.pool.close()
 

@@ -85,6 +85,32 @@ def run_report(name: str, engine: SqlEngine | Warehouse, member: str, params: Ma
     file that keeps the privacy policy, budgets and audit log. ``params`` may hold ``from`` and
     ``to`` (YYYY-MM-DD) and, for ``pace``, ``event``. Raises UserError on bad input.
     """
+    return _run_report(name, engine, member, params, policy, warehouse=warehouse, actor=actor, stop_at_gate=False)
+
+
+class _AtGateError(Exception):
+    """Raised in place of a release by ``prepare_report``: the run stops before the gate."""
+
+
+def prepare_report(name: str, engine: SqlEngine | Warehouse, member: str, params: Mapping[str, Any] | None = None,
+                   policy: PrivacyPolicy | None = None, *, warehouse: Warehouse | None = None) -> ReportResult | None:
+    """Run what report ``name`` computes before the privacy gate, and stop there.
+
+    Nothing is released, audited or charged: a cross-member report's queries run and its tables
+    are dropped at the gate (None is returned); an engine that keeps query results — the
+    dashboard's — keeps them for the request that will pass them through the gate. A member-only
+    report has no gate: it runs in full and its result is returned. Raises UserError like
+    ``run_report``.
+    """
+    try:
+        return _run_report(name, engine, member, params, policy, warehouse=warehouse, actor=None, stop_at_gate=True)
+    except _AtGateError:
+        return None
+
+
+def _run_report(name: str, engine: SqlEngine | Warehouse, member: str, params: Mapping[str, Any] | None,
+                policy: PrivacyPolicy | None, *, warehouse: Warehouse | None, actor: str | None,
+                stop_at_gate: bool) -> ReportResult:
     spec = report_spec(name)
     sql_engine = engine_of(engine)
     state = warehouse if warehouse is not None else (engine if isinstance(engine, Warehouse) else None)
@@ -114,6 +140,8 @@ def run_report(name: str, engine: SqlEngine | Warehouse, member: str, params: Ma
         touched = tuple(members)
 
         def release(tables: list[CountTable]) -> Release:
+            if stop_at_gate:
+                raise _AtGateError
             return gate.release(member_id=member, report=name, actor=actor or default_actor(), params=canonical,
                                 tables=tables, members_touched=touched, data_version=version)
 

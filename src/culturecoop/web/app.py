@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -18,6 +20,7 @@ from culturecoop.web import errors
 from culturecoop.web.pool import WarehousePool
 from culturecoop.web.security import LoginRateLimit, SecurityHeadersMiddleware
 from culturecoop.web.settings import Settings
+from culturecoop.web.warmup import Warmer
 
 STATIC = Path(__file__).parent / "static"
 # Located without importing plotly (its Python side is not needed here).
@@ -106,7 +109,14 @@ def create_app(settings: Settings) -> FastAPI:
     ``app.state.pool.close()`` (``culturecoop serve`` does when the server stops).
     """
 
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.warmer.start()
+        yield
+        app.state.warmer.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="culturecoop",
         version=__version__,
         description=API_DESCRIPTION,
@@ -116,6 +126,9 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.settings = settings
     app.state.pool = WarehousePool(settings.db, settings.connections)
+    from culturecoop.web.reports import cache as report_cache
+
+    app.state.warmer = Warmer(app.state.pool, enabled=settings.warmup).watch(report_cache)
     app.state.login_limit = LoginRateLimit(
         settings.login_attempts, settings.login_attempts_per_ip, settings.login_window_seconds
     )
@@ -135,6 +148,12 @@ def create_app(settings: Settings) -> FastAPI:
     def plotly_js() -> Response:
         return FileResponse(PLOTLY_JS, media_type="text/javascript",
                             headers={"Cache-Control": "public, max-age=86400"})
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> Response:
+        """Readiness: "warming" (503) until the first visits' queries are computed, then "ready"."""
+        status = app.state.warmer.status()
+        return JSONResponse(status, status_code=200 if status["status"] == "ready" else 503)
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

@@ -11,7 +11,7 @@ import re
 import string
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from babel.dates import format_date, format_datetime
@@ -20,6 +20,28 @@ from babel.numbers import format_currency, format_decimal, format_percent
 from culturecoop.i18n import LANGUAGES, catalog, gettext_in
 
 BABEL_LOCALES = {"fr": "fr_CA", "en": "en_CA"}
+
+
+# Babel formats one value in tens of microseconds; a report table has thousands of cells, most of
+# them repeated values (counts, shares, months): the formatted text is kept per value and locale.
+@lru_cache(maxsize=65536, typed=True)
+def _decimal(value: int | float, fmt: str | None, locale: str) -> str:
+    return str(format_decimal(value, format=fmt, locale=locale))
+
+
+@lru_cache(maxsize=65536, typed=True)
+def _money(value: str, currency: str, locale: str) -> str:
+    return str(format_currency(Decimal(value), currency, locale=locale))
+
+
+@lru_cache(maxsize=65536, typed=True)
+def _percent(value: float, fmt: str, locale: str) -> str:
+    return str(format_percent(value, format=fmt, locale=locale))
+
+
+@lru_cache(maxsize=16384)
+def _day(value: date, locale: str) -> str:
+    return str(format_date(value, format="medium", locale=locale))
 
 
 def _(message: str) -> str:
@@ -55,19 +77,19 @@ class Translator:
         if value is None:
             return "–"
         if isinstance(value, int) and not isinstance(value, bool):
-            return str(format_decimal(value, locale=self.locale))
+            return _decimal(value, None, self.locale)
         fmt = "#,##0" + ("." + "0" * digits if digits else "")
-        return str(format_decimal(float(value), format=fmt, locale=self.locale))
+        return _decimal(float(value), fmt, self.locale)
 
     def money(self, value: Any, currency: str = "CAD") -> str:
         if value is None:
             return "–"
-        return str(format_currency(Decimal(str(value)), currency, locale=self.locale))
+        return _money(str(value), currency, self.locale)
 
     def percent(self, value: Any, digits: int = 1) -> str:
         if value is None:
             return "–"
-        return str(format_percent(float(value), format="#,##0." + "0" * digits + " %" if digits else "#,##0 %", locale=self.locale))
+        return _percent(float(value), "#,##0." + "0" * digits + " %" if digits else "#,##0 %", self.locale)
 
     def date(self, value: Any) -> str:
         if value is None:
@@ -86,7 +108,7 @@ class Translator:
     def day(self, value: Any) -> str:
         if isinstance(value, datetime):
             value = value.date()
-        return str(format_date(value, format="medium", locale=self.locale)) if isinstance(value, date) else str(value)
+        return _day(value, self.locale) if isinstance(value, date) else str(value)
 
 
 @cache

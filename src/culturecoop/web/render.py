@@ -110,7 +110,7 @@ def set_cookie(request: Request, response: Response, name: str, value: str, max_
                         secure=request.app.state.settings.cookie_secure)
 
 
-def render_fragment(request: Request, template: str, context: dict[str, Any]) -> str:
+def render_fragment(language: str, template: str, context: dict[str, Any]) -> str:
     """A part of a page that holds no per-request data (no CSRF token, no account): cacheable."""
-    t = Translator(request_language(request))
+    t = Translator(language)
     return env.get_template(template).render({"_": t, "t": t, "lang": t.language, **context})

@@ -13,6 +13,7 @@ import json
 import math
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from typing import Any
 from culturecoop.errors import UserError
 from culturecoop.warehouse.engine import Warehouse
 from culturecoop.web.i18n import _
+from culturecoop.web.warmup import MemoEngine, QueryMemo
 
 
 @dataclass(frozen=True)
@@ -93,12 +95,26 @@ class ReportCache:
         self._lock = threading.Lock()
         self._key_locks: dict[tuple[str, ...], threading.Lock] = {}
         self._state: tuple[float, str] = (0.0, "")
+        self._listeners: list[weakref.WeakMethod[Callable[[], None]]] = []
+
+    def on_invalidate(self, listener: Callable[[], None]) -> None:
+        """Call ``listener`` (a bound method, held weakly) after each ``invalidate``."""
+        self._listeners.append(weakref.WeakMethod(listener))
 
     def invalidate(self) -> None:
         with self._lock:
             self._answers.clear()
             self._fragments.clear()
             self._state = (0.0, "")
+            listeners = [ref() for ref in self._listeners]
+            self._listeners = [ref for ref in self._listeners if ref() is not None]
+        for listener in listeners:
+            if listener is not None:
+                listener()
+
+    def has(self, key: tuple[str, ...]) -> bool:
+        with self._lock:
+            return key in self._answers
 
     def current_state(self) -> str:
         """The data version and policy last read ("" before the first report)."""
@@ -149,6 +165,9 @@ class ReportCache:
 
 
 cache = ReportCache()
+# The analytics' query results for the current data version (``warmup``): shared by the requests
+# and the background warm-up; what passes the gate is never kept there.
+memo = QueryMemo()
 
 
 def run_report(warehouse: Warehouse, member_id: str, name: str, params: dict[str, Any], *,
@@ -170,15 +189,41 @@ def run_report(warehouse: Warehouse, member_id: str, name: str, params: dict[str
         state = cache.state(warehouse, analytics)
 
     def compute() -> dict[str, Any]:
+        engine = MemoEngine(warehouse, memo)
         if name in POOLED_REPORTS:
+            # The queries before the gate run outside the gate's lock (their rows are kept in
+            # the memo); then the report runs again under the lock, reading them back, and the
+            # gate releases and audits as always.
+            analytics.service.prepare_report(name, engine, member_id, given, warehouse=warehouse)
             with _gate_lock:
-                result = service(name, warehouse, member_id, given, actor=actor)
+                result = service(name, MemoEngine(warehouse, memo), member_id, given, warehouse=warehouse, actor=actor)
         else:
-            result = service(name, warehouse, member_id, given, actor=actor)
+            result = service(name, engine, member_id, given, warehouse=warehouse, actor=actor)
         return {"available": True, **to_jsonable(result)}
 
     key = (member_id, name, json.dumps(to_jsonable(given), sort_keys=True), state)
     return cache.get_or_compute(key, compute)
+
+
+def warm_report(warehouse: Warehouse, member_id: str, name: str, state: str) -> None:
+    """The warm-up of one report for one member at the default period (``warmup.Warmer``):
+    a member-only report in full, into the answer cache; a cross-member report up to but
+    excluding the privacy gate, its query results into the memo. Nothing is released or audited."""
+    service = importlib.import_module("culturecoop.analytics.service")
+    key = (member_id, name, "{}", state)
+    if cache.has(key):
+        return
+    engine = MemoEngine(warehouse, memo)
+    try:
+        if name in POOLED_REPORTS:
+            service.prepare_report(name, engine, member_id, {}, warehouse=warehouse)
+        else:
+            def compute() -> dict[str, Any]:
+                return {"available": True, **to_jsonable(service.prepare_report(name, engine, member_id, {},
+                                                                                 warehouse=warehouse))}
+            cache.get_or_compute(key, compute)
+    except UserError:
+        pass  # a report that cannot answer (no sales in the period...) says so when asked
 
 
 def to_jsonable(value: Any) -> Any:

@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     login_attempts_per_ip: int = Field(default=20, ge=1, le=10_000, description="Failed sign-ins per address per window.")
     login_window_seconds: int = Field(default=900, ge=10, description="Window of the sign-in rate limit.")
     connections: int = Field(default=4, ge=1, le=32, description="Warehouse connections shared by requests.")
+    warmup: bool = Field(default=True, description="Compute, in the background at start and after new data, "
+                         "what first visits need short of a release (the privacy gate still runs per request).")
     default_language: Literal["fr", "en"] = Field(default="fr", description="Language before sign-in.")
     server_secret: bytes = Field(default=b"", exclude=True, repr=False)
 

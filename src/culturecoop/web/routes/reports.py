@@ -12,13 +12,14 @@ from markupsafe import Markup
 from pydantic import BaseModel, Field
 
 from culturecoop.errors import UserError
+from culturecoop.i18n import LANGUAGES
 from culturecoop.warehouse.engine import Warehouse
 from culturecoop.web.deps import MemberReader, Principal, WarehouseDep
 from culturecoop.web.errors import WebError
 from culturecoop.web.i18n import Translator, _, retranslate
 from culturecoop.web.layout import build_tab_view
 from culturecoop.web.render import render, render_fragment, request_language
-from culturecoop.web.reports import REPORTS, TABS, Tab, run_report, to_jsonable
+from culturecoop.web.reports import POOLED_REPORTS, REPORTS, TABS, Tab, run_report, to_jsonable
 from culturecoop.web.reports import cache as report_cache
 
 router = APIRouter()
@@ -48,12 +49,12 @@ def _params(from_: date | None, to: date | None, event: str | None) -> dict[str,
     return {"from": from_, "to": to, "event": event}
 
 
-def report_payload(warehouse: Warehouse, principal: Principal, member_id: str, name: str,
+def report_payload(warehouse: Warehouse, principal: Principal | str, member_id: str, name: str,
                    params: dict[str, Any]) -> dict[str, Any]:
-    """What the API returns for one report; pages render exactly this."""
-    from culturecoop.web.reports import POOLED_REPORTS, to_jsonable
-
-    result = run_report(warehouse, member_id, name, params, actor=f"web:{principal.account.account_id}")
+    """What the API returns for one report; pages render exactly this. ``principal`` may be
+    the audit actor itself (the warm-up, which asks only member-only reports)."""
+    actor = principal if isinstance(principal, str) else f"web:{principal.account.account_id}"
+    result = run_report(warehouse, member_id, name, params, actor=actor)
     return {"report": name, "member_id": member_id, "params": to_jsonable(params),
             "aggregate": name in POOLED_REPORTS, "result": result}
 
@@ -73,7 +74,7 @@ def get_report(member_id: str, name: str, principal: MemberReader, warehouse: Wa
     return report_payload(warehouse, principal, member_id, name, _params(from_, to, event))
 
 
-def tab_payloads(warehouse: Warehouse, principal: Principal, member_id: str, tab: Tab,
+def tab_payloads(warehouse: Warehouse, principal: Principal | str, member_id: str, tab: Tab,
                  params: dict[str, Any], language: str) -> dict[str, Any]:
     """Every report of a tab; a report that cannot answer (empty period...) says why instead."""
     payloads: dict[str, Any] = {}
@@ -86,21 +87,38 @@ def tab_payloads(warehouse: Warehouse, principal: Principal, member_id: str, tab
     return payloads
 
 
+def tab_body(warehouse: Warehouse, principal: Principal | str, member_id: str, tab: Tab,
+             params: dict[str, Any], language: str) -> str:
+    """A tab's body (tables, charts): it depends only on the answers and the language, so it is
+    rendered once per data version and policy and kept."""
+    t = Translator(language)
+    before = report_cache.current_state()
+    payloads = tab_payloads(warehouse, principal, member_id, tab, params, t.language)
+    key = (member_id, tab.slug, json.dumps(to_jsonable(params), sort_keys=True), before, t.language)
+    body = report_cache.fragment(key)
+    if body is None:
+        view = build_tab_view(tab, {n: p["result"] for n, p in payloads.items()}, t)
+        body = render_fragment(t.language, "report_body.html", {"tab": tab, "view": view, "member_id": member_id})
+        if before and report_cache.current_state() == before:
+            report_cache.store_fragment(key, body)
+    return body
+
+
+def warm_tab_bodies(warehouse: Warehouse, member_id: str) -> None:
+    """The warm-up of a member's member-only tabs at the default period, in every language
+    (``warmup.Warmer``): their answers need no release. Cross-member tabs are left to readers."""
+    for tab in TABS:
+        if tab.pooled or any(name in POOLED_REPORTS for name in tab.reports):
+            continue
+        for language in LANGUAGES:
+            tab_body(warehouse, "web:warm-up", member_id, tab, _params(None, None, None), language)
+
+
 def _tab_page(tab: Tab) -> Any:
     def page(request: Request, member_id: str, principal: MemberReader, warehouse: WarehouseDep,
              from_: FromQuery = None, to: ToQuery = None, event: EventQuery = None) -> Response:
         params = _params(from_, to, event)
-        t = Translator(request_language(request))
-        before = report_cache.current_state()
-        payloads = tab_payloads(warehouse, principal, member_id, tab, params, t.language)
-        # The body (tables, charts) depends only on the answers and the language: render it once.
-        key = (member_id, tab.slug, json.dumps(to_jsonable(params), sort_keys=True), before, t.language)
-        body = report_cache.fragment(key)
-        if body is None:
-            view = build_tab_view(tab, {n: p["result"] for n, p in payloads.items()}, t)
-            body = render_fragment(request, "report_body.html", {"tab": tab, "view": view, "member_id": member_id})
-            if before and report_cache.current_state() == before:
-                report_cache.store_fragment(key, body)
+        body = tab_body(warehouse, principal, member_id, tab, params, request_language(request))
         return render(request, "report.html", {"tab": tab, "body": Markup(body), "member_id": member_id,
                                                "params": params, "active": tab.slug})
 

@@ -34,10 +34,13 @@ import duckdb
 _SPACE = r"[\s\x{00A0}\x{202F}\x{2009}\x{FEFF}]"
 
 MACROS: tuple[str, ...] = (
-    # trim() with a character set, not a regex: it runs on every field of every row.
+    # trim() with a character set, not a regex: it runs on every field of every row. It is
+    # still ten times dearer than a plain trim, so a value that starts and ends with a
+    # printable ASCII character (none of the set: nothing to trim) is returned as it is.
     """CREATE OR REPLACE MACRO cc_trim(x) AS
-        nullif(trim(x, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13) || chr(160)
-                       || chr(8239) || chr(8201) || chr(65279)), '')""",
+        CASE WHEN ascii(x) BETWEEN 33 AND 126 AND ascii(right(x, 1)) BETWEEN 33 AND 126 THEN x
+             ELSE nullif(trim(x, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13) || chr(160)
+                                 || chr(8239) || chr(8201) || chr(65279)), '') END""",
     """CREATE OR REPLACE MACRO cc_key(x) AS
         nullif(strip_accents(lower(nfc_normalize(cc_trim(x)))), '')""",
     # strip_accents leaves ligatures and a few letters alone: spell them out first.

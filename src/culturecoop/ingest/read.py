@@ -5,7 +5,7 @@
 
     (line_no BIGINT, raw VARCHAR, blank BOOLEAN, malformed BOOLEAN, <one VARCHAR per canonical field>)
 
-``SourceInfo.load`` reads the file's numbered lines into the table ``source_lines`` once;
+``SourceInfo.load`` reads the file's lines into the table ``source_lines`` once;
 ``validate.check_rows`` splits them all, ``SourceInfo.lines_where`` a few again.
 
 Why not DuckDB's CSV parser directly? Rejects must name the exact source line and carry the
@@ -13,12 +13,14 @@ raw line, and a broken quote must be one ``malformed_line`` reject, not a parser
 the following lines into one field (RFC 4180 lets a quoted field span lines) or stops the
 file; ``store_rejects`` reports only parser failures, and the ordinal of an accepted row is
 no line number once one record has spanned lines. So the file is read as *lines* by DuckDB
-(``WITH ORDINALITY`` gives the line number) and each line is split into fields in SQL: a line
-without a quote character is a plain ``string_split``; a line with quotes is split on the
-quote character, the delimiters outside quotes become field breaks. An odd number of quotes
-(an unterminated quote) or a wrong field count makes the line malformed. The price is that a
-quoted field cannot span lines: each of its lines becomes a ``malformed_line`` reject,
-counted, never lost.
+into a table, in file order (DuckDB's ``preserve_insertion_order``, on by default and set by
+``prepare``), where a line's row id is its line number minus one (numbering the lines as they
+are read, ``WITH ORDINALITY``, would confine the reading to one thread). Each line is split
+into fields in SQL: a line without a quote character is a plain ``string_split``; a line with
+quotes is split on the quote character, the delimiters outside quotes become field breaks. An
+odd number of quotes (an unterminated quote) or a wrong field count makes the line malformed.
+The price is that a quoted field cannot span lines: each of its lines becomes a
+``malformed_line`` reject, counted, never lost.
 
 Encodings other than UTF-8 are transcoded to a UTF-8 temporary file in streaming chunks
 (DuckDB reads only UTF-8, UTF-16 and a strict Latin-1); JSON lines are validated and
@@ -71,11 +73,10 @@ class SourceInfo:
     lines_params: dict[str, Any] = field(default_factory=dict)
 
     def load(self, con: duckdb.DuckDBPyConnection) -> None:
-        """Read the file's lines into ``source_lines(line_no, line)``, once.
+        """Read the file's lines into the table ``source_lines``, once, in parallel.
 
-        Numbering lines is the one step that must see the lines in order (one thread); every
-        later step reads the table in parallel, and reading a few rows again is a join on
-        ``line_no``, not a second scan of the file.
+        Every later step reads the table in parallel, and reading a few rows again is a join
+        on the line number, not a second scan of the file.
         """
         if self.lines_sql:
             con.execute(self.lines_sql, self.lines_params)
@@ -292,16 +293,19 @@ def _first_lines(path: Path, text_path: Path, profile: Profile, limit: int = 100
     return out
 
 
-def _lines_sql(text_path: Path, after: int) -> tuple[str, dict[str, Any]]:
-    """SQL creating ``source_lines(line_no, line)`` from the lines after line ``after``."""
+def _lines_sql(text_path: Path) -> tuple[str, dict[str, Any]]:
+    """SQL creating ``source_lines(line)``: every line of the file, in order (see the module
+    docstring); ``_numbered_lines`` reads it with line numbers."""
     # One column per line: DuckDB's CSV reader with a delimiter that never occurs and no quote.
     sql = """CREATE TEMP TABLE source_lines AS
-        SELECT line_no, line FROM (
-            SELECT ordinality AS line_no, line FROM read_csv($file, columns = {'line': 'VARCHAR'},
-                delim = $no_delim, quote = '', escape = '', header = false, auto_detect = false,
-                strict_mode = false) WITH ORDINALITY)
-        WHERE line_no > $after"""
-    return sql, {"file": str(text_path), "no_delim": _NO_DELIMITER, "after": after}
+        SELECT line FROM read_csv($file, columns = {'line': 'VARCHAR'}, delim = $no_delim,
+            quote = '', escape = '', header = false, auto_detect = false, strict_mode = false)"""
+    return sql, {"file": str(text_path), "no_delim": _NO_DELIMITER}
+
+
+def _numbered_lines(after: int) -> str:
+    """SQL: ``(line_no, line)`` of the lines after line ``after`` of ``source_lines``."""
+    return f"(SELECT rowid + 1 AS line_no, line FROM source_lines WHERE rowid >= {int(after)})"
 
 
 def _char(c: str) -> str:
@@ -347,8 +351,8 @@ def _csv_relation(path: Path, text_path: Path, profile: Profile, head: list[tupl
               FROM (SELECT line_no, line,
                            coalesce(ltrim(line, ' ' || {d} || chr(9) || chr(13)) = '', true) AS blank,
                            {segments} AS s
-                    FROM source_lines WHERE true {_LINE_FILTER})))"""
-    lines_sql, lines_params = _lines_sql(text_path, header_line)
+                    FROM {_numbered_lines(header_line)} WHERE true {_LINE_FILTER})))"""
+    lines_sql, lines_params = _lines_sql(text_path)
     return SourceInfo(path=path, text_path=text_path, header=header, header_line=header_line,
                       relation=relation, params=params, lines_sql=lines_sql, lines_params=lines_params)
 
@@ -390,8 +394,8 @@ def _jsonl_relation(path: Path, text_path: Path, profile: Profile, head: list[tu
               FROM (SELECT line_no, line, blank,
                            NOT blank AND coalesce(try(json_type(line)) = 'OBJECT', false) AS ok
                     FROM (SELECT line_no, line, trim(coalesce(line, '')) = '' AS blank
-                          FROM source_lines WHERE true {_LINE_FILTER}))))"""
-    lines_sql, lines_params = _lines_sql(text_path, profile.skip_lines)
+                          FROM {_numbered_lines(profile.skip_lines)} WHERE true {_LINE_FILTER}))))"""
+    lines_sql, lines_params = _lines_sql(text_path)
     return SourceInfo(path=path, text_path=text_path, header=[], header_line=profile.skip_lines,
                       relation=relation, params=params, lines_sql=lines_sql, lines_params=lines_params)
 

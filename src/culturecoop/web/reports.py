@@ -15,7 +15,8 @@ import threading
 import time
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -77,6 +78,20 @@ def analytics_available() -> bool:
 _refresh_lock = threading.Lock()
 # The gate appends to a hash-chained audit log: one release at a time per process.
 _gate_lock = threading.Lock()
+
+
+class SerializedReleases(Warehouse):
+    """The request's warehouse connection (not a new one) whose transactions take the gate's
+    lock: the privacy gate writes its release, budget and audit entry in one transaction, and the
+    audit log is a hash chain with one writer. The report's read queries take no lock."""
+
+    def __init__(self, warehouse: Warehouse) -> None:  # shares the connection; opens nothing
+        self.__dict__.update(warehouse.__dict__)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Any]:
+        with _gate_lock, super().transaction() as con:
+            yield con
 
 
 class ReportCache:
@@ -168,6 +183,7 @@ cache = ReportCache()
 # The analytics' query results for the current data version (``warmup``): shared by the requests
 # and the background warm-up; what passes the gate is never kept there.
 memo = QueryMemo()
+cache.on_invalidate(memo.forget_fingerprint)
 
 
 def run_report(warehouse: Warehouse, member_id: str, name: str, params: dict[str, Any], *,
@@ -189,16 +205,10 @@ def run_report(warehouse: Warehouse, member_id: str, name: str, params: dict[str
         state = cache.state(warehouse, analytics)
 
     def compute() -> dict[str, Any]:
-        engine = MemoEngine(warehouse, memo)
-        if name in POOLED_REPORTS:
-            # The queries before the gate run outside the gate's lock (their rows are kept in
-            # the memo); then the report runs again under the lock, reading them back, and the
-            # gate releases and audits as always.
-            analytics.service.prepare_report(name, engine, member_id, given, warehouse=warehouse)
-            with _gate_lock:
-                result = service(name, MemoEngine(warehouse, memo), member_id, given, warehouse=warehouse, actor=actor)
-        else:
-            result = service(name, engine, member_id, given, warehouse=warehouse, actor=actor)
+        # The report's queries run side by side with other requests; only the gate's
+        # transaction (release, budget, audit entry) takes the gate's lock.
+        result = service(name, MemoEngine(warehouse, memo), member_id, given,
+                         warehouse=SerializedReleases(warehouse), actor=actor)
         return {"available": True, **to_jsonable(result)}
 
     key = (member_id, name, json.dumps(to_jsonable(given), sort_keys=True), state)
@@ -228,6 +238,11 @@ def warm_report(warehouse: Warehouse, member_id: str, name: str, state: str) -> 
 
 def to_jsonable(value: Any) -> Any:
     """A service result as plain JSON values (dataclasses, dates, decimals, NaN → null)."""
+    kind = type(value)
+    if value is None or kind is str or kind is int or kind is bool:  # most values: as they are
+        return value
+    if kind is float:
+        return None if math.isnan(value) or math.isinf(value) else value
     if hasattr(value, "to_json") and callable(value.to_json):
         value = value.to_json()
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):

@@ -21,13 +21,14 @@ Two pieces:
 from __future__ import annotations
 
 import copy
+import gc
 import importlib
 import json
 import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from culturecoop.governance.uploads import list_members
@@ -48,13 +49,33 @@ def _version_sql() -> str:
 class QueryMemo:
     """Rows of the analytics' read queries, for the one data version last seen."""
 
-    def __init__(self, size: int = 8192) -> None:
+    def __init__(self, size: int = 8192, fingerprint_seconds: float = 2.0) -> None:
         self.size = size
+        self.fingerprint_seconds = fingerprint_seconds
+        self._fingerprint: tuple[float, list[dict[str, Any]]] | None = None
         self._lock = threading.Lock()
         self._version: str | None = None
         self._rows: OrderedDict[_Key, list[dict[str, Any]]] = OrderedDict()
         self.hits = 0
         self.misses = 0
+
+    def fingerprint(self, fetch: Callable[[], list[dict[str, Any]]]) -> list[dict[str, Any]]:
+        """The data version's fingerprint rows, re-read at most every ``fingerprint_seconds`` and
+        at once after ``forget_fingerprint`` (the answer cache's rule: every change of data or
+        policy goes through this server, which holds the warehouse file, and calls it)."""
+        now = time.monotonic()
+        with self._lock:
+            kept = self._fingerprint
+        if kept is not None and now - kept[0] < self.fingerprint_seconds:
+            return _fresh(kept[1])
+        rows = fetch()
+        with self._lock:
+            self._fingerprint = (now, _fresh(rows))
+        return rows
+
+    def forget_fingerprint(self) -> None:
+        with self._lock:
+            self._fingerprint = None
 
     def adopt(self, version_rows: list[dict[str, Any]]) -> str:
         """The data version these fingerprint rows name; the memo is emptied when it changed."""
@@ -75,10 +96,10 @@ class QueryMemo:
                 return None
             self._rows.move_to_end(key)
             self.hits += 1
-        return copy.deepcopy(rows)  # the report may change the rows it is given
+        return _fresh(rows)  # the report may change the rows it is given
 
     def put(self, version: str, key: _Key, rows: list[dict[str, Any]]) -> None:
-        kept = copy.deepcopy(rows)
+        kept = _fresh(rows)
         with self._lock:
             if version != self._version:
                 return
@@ -90,9 +111,15 @@ class QueryMemo:
         with self._lock:
             self._rows.clear()
             self._version = None
+            self._fingerprint = None
 
     def __len__(self) -> int:
         return len(self._rows)
+
+
+def _fresh(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A copy of query rows (plain values; lists copied too) — deepcopy's work, faster."""
+    return [{k: copy.deepcopy(v) if isinstance(v, list | dict) else v for k, v in row.items()} for row in rows]
 
 
 class MemoEngine(DuckDBEngine):
@@ -110,7 +137,7 @@ class MemoEngine(DuckDBEngine):
 
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         if sql == self._version_sql:
-            found = super().rows(sql, params)
+            found = self.memo.fingerprint(lambda: super(MemoEngine, self).rows(sql, params))
             self.version = self.memo.adopt(found)
             return found
         if self.version is None:
@@ -210,6 +237,10 @@ class Warmer:
                     report_routes.warm_tab_bodies(warehouse, member)
             self.done += 1
         self.seconds = time.perf_counter() - started
+        # What the warm-up built stays for the process's life: keep it out of the collector's
+        # full passes, which would otherwise walk it again and again under the readers' load.
+        gc.collect()
+        gc.freeze()
         self.warmed_state = state
         self.warming = False
         self.ready = True

@@ -224,6 +224,10 @@ class Warmer:
             members = [str(r["member_id"]) for r in list_members(warehouse)]
         # The affinity statistics import scipy.stats (0.6 s) on first use: not in a reader's request.
         importlib.import_module("scipy.stats")
+        from culturecoop.web.render import env  # every page's template compiled once, now
+
+        for template in env.list_templates(extensions=["html"]):
+            env.get_template(template)
         work = [(m, name) for m in members for name in (*reports.REPORTS, "")]
         self.total, self.done = len(work), 0
         for member, name in work:

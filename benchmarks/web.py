@@ -10,8 +10,11 @@ the SQL below — starts the real ``culturecoop serve`` in a subprocess on a
 free loopback port, signs one account per member in, and runs ``--clients`` threads, each
 visiting every tab (and Data, Transparency) ``--rounds`` times as a member analyst would.
 Prints p50 / p95 / max per page and the overall figures; target (issue 5): p95 < 500 ms per
-page. The first visit of each page per member is a warm-up and is not counted (it builds the
-analytics caches once); the machine is shared, so read the p95s, not single timings.
+page. The benchmark waits for the server's ``/healthz`` to say ``ready`` (its background
+warm-up: everything first visits need short of a release). Unless ``--no-warmup``, one client
+then visits each page once per member before the timed run (not counted); with it, first visits
+and every cross-member release happen under load. ``--no-server-warmup`` turns the server's
+warm-up off. The machine is shared, so read the p95s, not single timings.
 """
 
 from __future__ import annotations

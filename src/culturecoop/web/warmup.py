@@ -241,10 +241,12 @@ class Warmer:
                     report_routes.warm_tab_bodies(warehouse, member)
             self.done += 1
         self.seconds = time.perf_counter() - started
-        # What the warm-up built stays for the process's life: keep it out of the collector's
-        # full passes, which would otherwise walk it again and again under the readers' load.
-        gc.collect()
-        gc.freeze()
+        if not self.ready:
+            # What the start-up built (modules, templates, formats) stays for the process's life:
+            # keep it out of the collector's full passes, which would walk it again and again
+            # under the readers' load. Only once: later warm-ups replace their answers.
+            gc.collect()
+            gc.freeze()
         self.warmed_state = state
         self.warming = False
         self.ready = True

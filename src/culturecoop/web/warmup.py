@@ -234,11 +234,14 @@ class Warmer:
             if self._stop.is_set() or self._wake.is_set():  # stopping, or new data: start over
                 self.warming = False
                 return False
-            with self.pool.connection() as warehouse:
-                if name:
-                    reports.warm_report(warehouse, member, name, state)
-                else:  # the member's reports are warm: render its member-only tabs
-                    report_routes.warm_tab_bodies(warehouse, member)
+            try:
+                with self.pool.connection() as warehouse:
+                    if name:
+                        reports.warm_report(warehouse, member, name, state)
+                    else:  # the member's reports are warm: render its member-only tabs
+                        report_routes.warm_tab_bodies(warehouse, member)
+            except Exception:  # that page computes when asked, as without the warm-up; go on
+                log.exception("warm-up of %s failed", name or "the member-only tabs")
             self.done += 1
         self.seconds = time.perf_counter() - started
         if not self.ready:

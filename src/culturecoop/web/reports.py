@@ -215,6 +215,13 @@ def run_report(warehouse: Warehouse, member_id: str, name: str, params: dict[str
     return cache.get_or_compute(key, compute)
 
 
+# Queries on the member's own data that a cross-member report runs after its gate (Trends: the
+# member's genre shares), with the same parameters as its queries before the gate.
+MEMBER_QUERIES_AFTER_GATE: dict[str, tuple[tuple[str, str], ...]] = {
+    "trends": (("culturecoop.analytics.trends", "MEMBER_GENRE_MONTHS"),),
+}
+
+
 def warm_report(warehouse: Warehouse, member_id: str, name: str, state: str) -> None:
     """The warm-up of one report for one member at the default period (``warmup.Warmer``):
     a member-only report in full, into the answer cache; a cross-member report up to but
@@ -227,6 +234,10 @@ def warm_report(warehouse: Warehouse, member_id: str, name: str, state: str) -> 
     try:
         if name in POOLED_REPORTS:
             service.prepare_report(name, engine, member_id, {}, warehouse=warehouse)
+            # Member-only queries the report runs after its gate: their rows too need no release.
+            for module, attribute in MEMBER_QUERIES_AFTER_GATE.get(name, ()):
+                if engine.last_params is not None:
+                    engine.rows(getattr(importlib.import_module(module), attribute), engine.last_params)
         else:
             def compute() -> dict[str, Any]:
                 return {"available": True, **to_jsonable(service.prepare_report(name, engine, member_id, {},

@@ -133,6 +133,8 @@ class MemoEngine(DuckDBEngine):
         super().__init__(warehouse)
         self.memo = memo
         self.version: str | None = None
+        # The parameters of the last report query (member, period...): see ``after_gate``.
+        self.last_params: Mapping[str, Any] | None = None
         self._version_sql = _version_sql()
 
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
@@ -140,6 +142,8 @@ class MemoEngine(DuckDBEngine):
             found = self.memo.fingerprint(lambda: super(MemoEngine, self).rows(sql, params))
             self.version = self.memo.adopt(found)
             return found
+        if params is not None and "member" in params:
+            self.last_params = params
         if self.version is None:
             return super().rows(sql, params)
         names = parameter_names(sql)

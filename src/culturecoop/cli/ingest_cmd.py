@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TaskID, TextColumn
 from rich.table import Table
 
 from culturecoop.cli.app import app, console, emit_json
 from culturecoop.i18n import _
 from culturecoop.ingest.load import IngestSummary, load_package
 from culturecoop.ingest.package import verify_package
+from culturecoop.schema.model import CONTRIBUTED_TABLES
 from culturecoop.warehouse.engine import Warehouse
 
 
@@ -42,11 +44,19 @@ def ingest_command(
     verified = [verify_package(p) for p in packages]
     summaries = []
     with Warehouse(db) as warehouse:
-        for package in verified:
-            summary = load_package(warehouse, package)
-            summaries.append(summary)
-            if not as_json:
-                _print_summary(summary)
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                      MofNCompleteColumn(), console=console, transient=True) as progress:
+            for package in verified:
+                task = progress.add_task(_("Loading {member}").format(member=package.member.member_id),
+                                         total=len(CONTRIBUTED_TABLES))
+                def advance(_table: str, task: TaskID = task) -> None:
+                    progress.advance(task)
+
+                summary = load_package(warehouse, package, advance)
+                progress.remove_task(task)
+                summaries.append(summary)
+                if not as_json:
+                    _print_summary(summary)
         counts = warehouse.counts()
     if as_json:
         payload = [s.to_json() for s in summaries]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -74,8 +75,13 @@ def _upsert(con: duckdb.DuckDBPyConnection, table: Table, parquet: Path, member_
     return TableLoad(rows=int(loaded), inserted=inserted, updated=int(loaded) - inserted)
 
 
-def load_package(warehouse: Warehouse, package: VerifiedPackage) -> IngestSummary:
-    """Load a verified package in one transaction and record it in ``ingest_log``."""
+def load_package(
+    warehouse: Warehouse, package: VerifiedPackage, on_table: Callable[[str], None] | None = None
+) -> IngestSummary:
+    """Load a verified package in one transaction and record it in ``ingest_log``.
+
+    ``on_table`` is called with each table's name once it is loaded (for progress displays).
+    """
     started = time.perf_counter()
     member = package.member
     summary = IngestSummary(
@@ -103,6 +109,8 @@ def load_package(warehouse: Warehouse, package: VerifiedPackage) -> IngestSummar
                 summary.tables[table.name] = _upsert(
                     con, table, package.table_path(table.name), member.member_id
                 )
+                if on_table:
+                    on_table(table.name)
             rows = manifest.get("rows") or {}
             con.execute(
                 "INSERT INTO ingest_log VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

@@ -61,7 +61,7 @@ Where the data went:
   $out/packages/        contribution packages (Parquet + manifest.json): no clear-text personal data
   $out/coop.duckdb      the cooperative's warehouse
 
-What to run next:
+What to run next (the dashboard below holds the warehouse while it runs: stop it with Ctrl-C first):
   .venv/bin/culturecoop schema --markdown                   the public tables and columns
   .venv/bin/python -c "import duckdb; print(duckdb.connect('$out/coop.duckdb', read_only=True).sql('SELECT member_id, count(*) tickets FROM ticket GROUP BY 1'))"
   .venv/bin/culturecoop ingest $out/packages/jazz-dieze --db $out/coop.duckdb   (again: nothing changes)

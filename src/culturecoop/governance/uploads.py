@@ -73,11 +73,14 @@ def unpack_archive(archive: Path, into: Path, max_bytes: int) -> Path:
                     shutil.copyfileobj(src, dst)
     else:
         try:
-            with tarfile.open(archive, "r:*") as tf:
-                members = tf.getmembers()
+            tf = tarfile.open(archive, "r:*")  # noqa: SIM115 (closed by the with below)
         except (tarfile.TarError, OSError, EOFError):
             raise _not_a_package() from None
-        with tarfile.open(archive, "r:*") as tf:
+        with tf:
+            try:
+                members = tf.getmembers()
+            except (tarfile.TarError, OSError, EOFError):
+                raise _not_a_package() from None
             if len(members) > MAX_MEMBERS:
                 raise _not_a_package()
             for member in members:

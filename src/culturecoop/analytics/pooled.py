@@ -39,7 +39,8 @@ def genre_domain() -> list[tuple[Any, ...]]:
 
 def require_identity(engine: SqlEngine, db_hint: str = "FILE") -> None:
     """Cross-member reports need ``culturecoop link``: say so in one sentence when it has not run."""
-    if not engine.scalar("SELECT count(*) FROM identity"):
+    linked = engine.remember(("analytics", "linked"), lambda: bool(engine.scalar("SELECT count(*) FROM identity")))
+    if not linked:
         raise UserError(
             _("No patron is linked across members yet, so cross-member reports have nothing to compare: run `culturecoop link --db {db}` first.").format(db=db_hint)
         )

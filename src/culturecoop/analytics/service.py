@@ -58,14 +58,27 @@ ORDER BY m.member_id
 """
 
 
-def _members_and_window(engine: SqlEngine) -> tuple[list[str], facts.Window]:
+def _members_and_window(engine: SqlEngine) -> tuple[tuple[str, ...], facts.Window]:
     rows = engine.rows(MEMBERS_AND_WINDOW)
     first = rows[0]
     window = facts.Window(first["window_start"], first["window_end"], first["first_day"], first["last_day"], first["as_of"])
-    return [r["member_id"] for r in rows if r["member_id"] is not None], window
+    return tuple(r["member_id"] for r in rows if r["member_id"] is not None), window
 
 
-def _check_member(members: list[str], member_id: str) -> None:
+def _preflight(engine: SqlEngine) -> tuple[str, tuple[str, ...], facts.Window]:
+    """Data version (derived tables rebuilt first if it changed), members and the facts' window.
+
+    Kept by the engine until the data changes (``Warehouse.remember``): a report on unchanged
+    data goes straight to its own queries.
+    """
+    def compute() -> tuple[str, tuple[str, ...], facts.Window]:
+        version, _seconds = facts.refresh_facts(engine)
+        return (version, *_members_and_window(engine))
+
+    return engine.remember(("analytics", "preflight"), compute)
+
+
+def _check_member(members: tuple[str, ...], member_id: str) -> None:
     if member_id in members:
         return
     if not members:
@@ -117,8 +130,8 @@ def _run_report(name: str, engine: SqlEngine | Warehouse, member: str, params: M
     if state is None and isinstance(sql_engine, DuckDBEngine):
         state = sql_engine.warehouse
     given = {k: v for k, v in (params or {}).items() if v is not None and v != ""}
-    version, _seconds = facts.refresh_facts(sql_engine)
-    members, window = _members_and_window(sql_engine)
+    version, members, window = _preflight(sql_engine)
+    sql_engine.on_data_version(version)
     _check_member(members, member)
     period, notes = resolve_period(given, window, pooled=spec.pooled)
     if spec.pooled:
@@ -129,8 +142,12 @@ def _run_report(name: str, engine: SqlEngine | Warehouse, member: str, params: M
     ctx = ReportContext(sql_engine, member, period, window, {k: given[k] for k in spec.extra_params if k in given},
                         gate.policy.min_patrons, gate.policy.noise, notes=list(notes))
     if name != "pace":
+        # A check before the report, not one of its queries: kept while the data is unchanged.
         visits_sql = COOPERATIVE_VISITS if name in COOPERATIVE_WIDE else MEMBER_VISITS
-        if not ctx.query(visits_sql)[0]["visits"]:
+        visits_params = ctx.standard_params()
+        visits = sql_engine.remember(("analytics", "visits", visits_sql, member, period.start, period.end),
+                                     lambda: sql_engine.rows(visits_sql, visits_params)[0]["visits"])
+        if not visits:
             where = _("the cooperative") if name in COOPERATIVE_WIDE else _("member {member}").format(member=member)
             raise UserError(_("There are no tickets for {where} between {start} and {end}; choose a period with sales (data runs from {first} to {last}).").format(
                 where=where, start=period.start.isoformat(), end=period.end.isoformat(),

@@ -99,15 +99,21 @@ def read_head(con: duckdb.DuckDBPyConnection) -> tuple[int, str]:
     """(seq, hash) of the newest entry, ``(0, GENESIS)`` for an empty log; inside a transaction."""
     rows = con.execute(HEAD_SQL).fetchall()
     if not rows:
-        rows = con.execute(SCAN_HEAD_SQL).fetchall()
-    top, digest = rows[0]
-    return (int(top), str(digest)) if top is not None else (0, GENESIS)
+        return _scanned(con)
+    return int(rows[0][0]), str(rows[0][1])
+
+
+class StaleHeadError(Exception):
+    """The head given to ``append`` is no longer the log's: roll back, read it, try again."""
 
 
 def append(con: duckdb.DuckDBPyConnection, record: AuditRecord, head: tuple[int, str] | None = None) -> AuditEntry:
     """Append one entry inside the caller's transaction (so it commits with what it records).
 
-    ``head`` is the newest entry's (seq, hash) when the caller read it in the same transaction.
+    ``head`` is the newest entry's (seq, hash) as the caller knows it (read in this transaction
+    or kept from its own last append). The head row moves only from that exact head
+    (compare-and-set): if another entry came first, ``StaleHeadError`` is raised and nothing is
+    written.
     """
     if head is None:
         head = read_head(con)
@@ -128,15 +134,27 @@ def append(con: duckdb.DuckDBPyConnection, record: AuditRecord, head: tuple[int,
         "prev_hash": prev,
     }
     fields["hash"] = entry_hash(fields)
+    # An UPDATE of the one row costs half an INSERT OR REPLACE (no key-index rewrite).
+    moved = con.execute(
+        "UPDATE audit_head SET seq = ?, hash = ? WHERE log = 'audit' AND seq = ? AND hash = ? RETURNING seq",
+        [seq, fields["hash"], head[0], head[1]],
+    ).fetchall()
+    if not moved:
+        # No head row moved: the head given is stale, unless the log has no head row yet (new,
+        # or written before audit_head existed) and the head given is the log's newest entry.
+        if con.execute("SELECT count(*) FROM audit_head").fetchall()[0][0] or head != _scanned(con):
+            raise StaleHeadError
+        con.execute("INSERT INTO audit_head VALUES ('audit', ?, ?)", [seq, fields["hash"]])
     con.execute(
         f"INSERT INTO audit ({', '.join(COLUMNS)}) VALUES ({', '.join('?' for _ in COLUMNS)})",
         [fields[c] for c in COLUMNS],
     )
-    # An UPDATE of the one row costs half an INSERT OR REPLACE (no key-index rewrite).
-    moved = con.execute("UPDATE audit_head SET seq = ?, hash = ? WHERE log = 'audit'", [seq, fields["hash"]]).fetchall()
-    if not moved or not moved[0][0]:
-        con.execute("INSERT INTO audit_head VALUES ('audit', ?, ?)", [seq, fields["hash"]])
     return AuditEntry(**fields)
+
+
+def _scanned(con: duckdb.DuckDBPyConnection) -> tuple[int, str]:
+    top, digest = con.execute(SCAN_HEAD_SQL).fetchall()[0]
+    return (int(top), str(digest)) if top is not None else (0, GENESIS)
 
 
 def _entries(warehouse: Warehouse, where: str = "", params: list[Any] | None = None) -> list[AuditEntry]:

@@ -29,7 +29,7 @@ def open_session(warehouse: Warehouse, account: Account, ttl: timedelta) -> str:
     """Start a session for ``account``; return the cookie value (never stored in clear)."""
     value = secrets.token_urlsafe(32)
     now = utcnow()
-    with warehouse.transaction() as con:
+    with warehouse.transaction(bookkeeping=True) as con:
         con.execute("INSERT INTO account_session VALUES (?, ?, ?, ?)",
                     [sha256_hex(value), account.account_id, now, now + ttl])
     return value
@@ -47,12 +47,12 @@ def session_account(warehouse: Warehouse, value: str) -> Account | None:
 
 
 def close_session(warehouse: Warehouse, value: str) -> None:
-    with warehouse.transaction() as con:
+    with warehouse.transaction(bookkeeping=True) as con:
         con.execute("DELETE FROM account_session WHERE session_hash = ?", [sha256_hex(value)])
 
 
 def purge_expired_sessions(warehouse: Warehouse) -> int:
-    with warehouse.transaction() as con:
+    with warehouse.transaction(bookkeeping=True) as con:
         row = con.execute("DELETE FROM account_session WHERE expires_at <= ? RETURNING 1", [utcnow()]).fetchall()
     return len(row)
 
@@ -90,7 +90,7 @@ def create_token(warehouse: Warehouse, account: Account, name: str | None, days:
     now = utcnow()
     expires = now + timedelta(days=days) if days else None
     label = (name or "").strip()[:80] or None
-    with warehouse.transaction() as con:
+    with warehouse.transaction(bookkeeping=True) as con:
         con.execute("INSERT INTO api_token VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
                     [token_id, sha256_hex(secret), account.account_id, account.member_id, label, now, expires])
     return ApiToken(token_id, account.account_id, account.member_id, label, now, expires, None), secret
@@ -139,7 +139,7 @@ def revoke_token(warehouse: Warehouse, by: Account, token_id: str) -> ApiToken:
     if token is None or not allowed:
         raise UserError(_("No token {token} among yours; check its identifier in the list.").format(token=token_id))
     if token.revoked_at is None:
-        with warehouse.transaction() as con:
+        with warehouse.transaction(bookkeeping=True) as con:
             con.execute("UPDATE api_token SET revoked_at = ? WHERE token_id = ?", [utcnow(), token_id])
     found = warehouse.query(f"SELECT {_TOKEN_COLUMNS} FROM api_token WHERE token_id = ?", [token_id])
     return ApiToken(**found[0])

@@ -63,11 +63,15 @@ DEFAULT_POLICY = PrivacyPolicy()
 
 def current_policy(warehouse: Warehouse) -> PrivacyPolicy:
     """The policy in force: the stored one, else the defaults (k = 10, no noise)."""
-    warehouse.con.complete()
-    rows = warehouse.query(
-        "SELECT min_patrons, noise, epsilon_per_release, epsilon_budget, budget_period "
-        "FROM privacy_policy WHERE policy_id = 'cooperative'")
-    return PrivacyPolicy(**rows[0]) if rows else DEFAULT_POLICY
+    def read() -> PrivacyPolicy:
+        warehouse.con.complete()
+        rows = warehouse.query(
+            "SELECT min_patrons, noise, epsilon_per_release, epsilon_budget, budget_period "
+            "FROM privacy_policy WHERE policy_id = 'cooperative'")
+        return PrivacyPolicy(**rows[0]) if rows else DEFAULT_POLICY
+
+    # Kept until the next commit that is not bookkeeping: a policy change is one.
+    return warehouse.remember(("privacy", "policy"), read)
 
 
 def validate_policy(policy: PrivacyPolicy) -> PrivacyPolicy:
@@ -187,37 +191,63 @@ class PrivacyGate:
         params_key = json.dumps(params, sort_keys=True, default=str)
         day = day or budget.today()
         self.warehouse.con.complete()
-        with self.warehouse.transaction() as con:
-            memory, head = self._memory(con, member_id, report, params_key)
-            if self.policy.noise:
-                outcome = self._noisy(con, member_id, tables, memory, data_version, day)
+        # What the gate wrote last (audit head, its memory per question) is kept in the process:
+        # nobody else can write the file (Warehouse.kept); releases are one at a time.
+        kept = self.warehouse.kept("gate")
+        memory_key = ("memory", member_id, report, params_key)
+        with self.warehouse.serialized("gate"):
+            for attempt in range(2):
+                try:
+                    # The gate's memory, budget and audit entry are bookkeeping: no remembered
+                    # read depends on them.
+                    with self.warehouse.transaction(bookkeeping=True) as con:
+                        memory_json = kept[memory_key] if memory_key in kept else self._memory(con, member_id, report, params_key)
+                        head = kept.get("head") or audit.read_head(con)
+                        memory = _parse_memory(memory_json)
+                        if self.policy.noise:
+                            outcome = self._noisy(con, member_id, tables, memory, data_version, day)
+                        else:
+                            outcome = self._stable(tables, memory, k)
+                        if outcome is None:
+                            status = budget.status_in(con, member_id, self.policy, day)
+                            entry = None
+                        else:
+                            gated, state, epsilon, action = outcome
+                            released = sum(len(t.rows) + (t.total is not None) for t in gated.values())
+                            hidden = sum(t.suppressed_cells for t in gated.values())
+                            entry = audit.append(con, audit.AuditRecord(
+                                actor, member_id, action, report, params, epsilon, members_touched,
+                                released - hidden, hidden, _result_hash(gated)), head)
+                            if action == "release":
+                                # A re-release shows what the stored state already says: nothing to rewrite.
+                                memory_json = json.dumps(state)
+                                con.execute(
+                                    "INSERT OR REPLACE INTO release VALUES (?, ?, ?, ?, ?, ?)",
+                                    [member_id, report, params_key, memory_json, _now(), entry.seq],
+                                )
+                    break
+                except audit.StaleHeadError:
+                    kept.clear()  # another entry came first: read the log and the memory again
+                    if attempt:
+                        raise
+                except BaseException:
+                    kept.clear()
+                    raise
+            if entry is not None:
+                _keep(kept, memory_key, memory_json, (entry.seq, entry.hash))
             else:
-                outcome = self._stable(tables, memory, k)
-            if outcome is None:
                 refused = audit.AuditRecord(actor, member_id, "refused", report, params, 0.0, members_touched)
-                status = budget.status_in(con, member_id, self.policy, day)
-            else:
-                gated, state, epsilon, action = outcome
-                released = sum(len(t.rows) + (t.total is not None) for t in gated.values())
-                hidden = sum(t.suppressed_cells for t in gated.values())
-                entry = audit.append(con, audit.AuditRecord(
-                    actor, member_id, action, report, params, epsilon, members_touched,
-                    released - hidden, hidden, _result_hash(gated)), head)
-                if action == "release":
-                    # A re-release shows what the stored state already says: nothing to rewrite.
-                    con.execute(
-                        "INSERT OR REPLACE INTO release VALUES (?, ?, ?, ?, ?, ?)",
-                        [member_id, report, params_key, json.dumps(state), _now(), entry.seq],
-                    )
+                with self.warehouse.transaction(bookkeeping=True) as con:
+                    noted = audit.append(con, refused, kept.get("head") or audit.read_head(con))
+                kept["head"] = (noted.seq, noted.hash)
         if outcome is None:
-            with self.warehouse.transaction() as con:
-                audit.append(con, refused)
             raise UserError(
                 _("This release needs ε = {needed:g} but member {member} has only ε = {left:g} left of its {budget:g} for the period {start} to {end}; wait for the next period or ask the cooperative to raise the budget.").format(
                     needed=self.policy.epsilon_per_release, member=member_id, left=status.epsilon_left,
                     budget=status.epsilon_budget, start=status.period_start.isoformat(), end=status.period_end.isoformat()),
                 exit_code=4,
             )
+        assert entry is not None
         return Release(report, member_id, gated, k, epsilon, entry.seq, action, self.policy.noise)
 
     # -- without noise: stable cells, k, complementary suppression ---------------------------
@@ -299,17 +329,30 @@ class PrivacyGate:
     # -- memory ------------------------------------------------------------------------------
 
     @staticmethod
-    def _memory(con: duckdb.DuckDBPyConnection, member_id: str, report: str,
-                params_key: str) -> tuple[dict[str, Any] | None, tuple[int, str]]:
-        """The gate's last release for this question, and the audit log's head."""
+    def _memory(con: duckdb.DuckDBPyConnection, member_id: str, report: str, params_key: str) -> str | None:
+        """The gate's last release for this question, as stored (JSON), or None."""
         rows = con.execute(
             "SELECT cells FROM release WHERE member_id = ? AND report = ? AND params_key = ?",
             [member_id, report, params_key],
         ).fetchall()
-        head = audit.read_head(con)
-        memory = json.loads(rows[0][0]) if rows else None
-        # A memory written in another format (older code) is not read: the release starts afresh.
-        return (memory if memory and memory.get("format") == MEMORY_FORMAT else None), head
+        return str(rows[0][0]) if rows else None
+
+
+# Questions whose last release the gate keeps in memory (beyond, it reads the release table).
+KEPT_QUESTIONS = 4096
+
+
+def _keep(kept: dict[Any, Any], memory_key: tuple[str, ...], memory_json: str | None, head: tuple[int, str]) -> None:
+    if len(kept) > KEPT_QUESTIONS:
+        kept.clear()
+    kept[memory_key] = memory_json
+    kept["head"] = head
+
+
+def _parse_memory(memory_json: str | None) -> dict[str, Any] | None:
+    memory = json.loads(memory_json) if memory_json else None
+    # A memory written in another format (older code) is not read: the release starts afresh.
+    return memory if memory and memory.get("format") == MEMORY_FORMAT else None
 
 
 def _key(table: CountTable, row: dict[str, Any]) -> tuple[Any, ...]:

@@ -2,14 +2,30 @@
 
 Reads and writes go through ``Warehouse``; writes happen inside ``transaction()``, one explicit
 transaction, so a failure or a killed process leaves the warehouse as it was.
+
+**Remembered reads.** DuckDB locks the file: while this process has it open for writing, no
+other process can even open it, and while it is open read-only, nobody can write. Every change
+therefore comes from this process, through ``transaction()``, which counts the commits that
+change data (the file's *generation*, shared by every connection of the process to that file).
+``remember(key, compute)`` keeps a read's result until the next such commit: the checks a
+report makes before its own queries (is the data fresh, which members, which policy) cost a
+dictionary lookup instead of a round trip. A transaction that writes only bookkeeping no
+remembered read depends on (the privacy gate's memory and audit entry, sessions) says so with
+``transaction(bookkeeping=True)``; everything else moves the generation. A write made on the raw
+connection outside ``transaction()`` is not seen: the house rule is that there is none.
+
+For the same reason a service may keep what it wrote itself (``kept(name)``, guarded by
+``serialized(name)``): the privacy gate keeps the audit log's head and its last releases.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import threading
+import weakref
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import pyarrow as pa
@@ -17,6 +33,41 @@ import pyarrow as pa
 from culturecoop.errors import UserError
 from culturecoop.i18n import _
 from culturecoop.schema.model import SCHEMA_VERSION, create_statements
+
+T = TypeVar("T")
+
+
+class _FileState:
+    """What the connections of this process to one warehouse file share."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.generation = 0
+        self.remembered: dict[Any, tuple[int, Any]] = {}
+        self.locks: dict[str, threading.Lock] = {}
+        self.kept: dict[str, dict[Any, Any]] = {}
+        self.users = 0
+
+
+_FILES: dict[str, _FileState] = {}
+_FILES_LOCK = threading.Lock()
+
+
+def _attach(key: str) -> _FileState:
+    with _FILES_LOCK:
+        state = _FILES.setdefault(key, _FileState())
+        state.users += 1
+        return state
+
+
+def _detach(key: str) -> None:
+    # Once the last connection closes, another process may write the file: forget everything.
+    with _FILES_LOCK:
+        state = _FILES.get(key)
+        if state is not None:
+            state.users -= 1
+            if state.users <= 0:
+                del _FILES[key]
 
 
 class Warehouse:
@@ -42,6 +93,9 @@ class Warehouse:
             ) from None
         # DuckDB's progress bar would write into --json output on long queries.
         self.con.execute("SET enable_progress_bar = false")
+        key = str(self.path.resolve())
+        self._file = _attach(key)
+        self._detach = weakref.finalize(self, _detach, key)
         if not read_only:
             self._migrate()
         self._check_version()
@@ -73,15 +127,42 @@ class Warehouse:
             )
 
     @contextmanager
-    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """One explicit transaction: committed when the block ends, rolled back on any error."""
+    def transaction(self, *, bookkeeping: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One explicit transaction: committed when the block ends, rolled back on any error.
+
+        ``bookkeeping=True`` promises that it writes nothing a remembered read depends on.
+        """
         self.con.execute("BEGIN TRANSACTION")
         try:
             yield self.con
         except BaseException:
             self.con.execute("ROLLBACK")
             raise
-        self.con.execute("COMMIT")
+        try:
+            self.con.execute("COMMIT")
+        finally:
+            # Even a failed COMMIT may have changed something: never keep a read across it.
+            if not bookkeeping:
+                with self._file.lock:
+                    self._file.generation += 1
+
+    def remember(self, key: Any, compute: Callable[[], T]) -> T:
+        """``compute()``'s result, kept until a commit changes data (see the module's doc).
+
+        The result is shared between threads and connections: it must not be modified.
+        """
+        state = self._file
+        with state.lock:
+            generation = state.generation
+            kept = state.remembered.get(key)
+        if kept is not None and kept[0] == generation:
+            return kept[1]  # type: ignore[no-any-return]
+        value = compute()
+        with state.lock:
+            # Kept under the generation read *before* computing: a commit in between (here or in
+            # another thread) makes it stale at once, never wrongly fresh.
+            state.remembered[key] = (generation, value)
+        return value
 
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """Rows of a read query as dictionaries."""
@@ -104,8 +185,20 @@ class Warehouse:
 
         return {t.name: int(self.scalar(f"SELECT count(*) FROM {t.name}")) for t in ALL_TABLES}
 
+    def serialized(self, name: str) -> threading.Lock:
+        """A lock named ``name`` shared by this process's connections to the file."""
+        with self._file.lock:
+            return self._file.locks.setdefault(name, threading.Lock())
+
+    def kept(self, name: str) -> dict[Any, Any]:
+        """A dictionary named ``name`` shared by this process's connections to the file and
+        forgotten when the last one closes; hold ``serialized(name)`` to read or change it."""
+        with self._file.lock:
+            return self._file.kept.setdefault(name, {})
+
     def close(self) -> None:
         self.con.close()
+        self._detach()
 
     def __enter__(self) -> Warehouse:
         return self

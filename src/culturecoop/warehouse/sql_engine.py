@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import pyarrow as pa
@@ -28,6 +28,7 @@ from culturecoop.i18n import _
 from culturecoop.warehouse.engine import Warehouse
 
 Params = Mapping[str, Any]
+T = TypeVar("T")
 # Tables of the canonical model that the analytics read; a lake holds these as Parquet.
 LAKE_MANIFEST = "_lake.json"
 _RANKING = (exp.RowNumber, exp.Rank, exp.DenseRank)
@@ -61,6 +62,14 @@ class SqlEngine(ABC):
     def scalar(self, sql: str, params: Params | None = None) -> Any:
         rows = self.rows(sql, params)
         return next(iter(rows[0].values())) if rows else None
+
+    def remember(self, key: Any, compute: Callable[[], T]) -> T:
+        """``compute()``, kept while the data cannot have changed (engines that know it keep it)."""
+        return compute()
+
+    def on_data_version(self, version: str) -> None:
+        """Told by the analytics, before a report's queries, which data version they read."""
+        del version  # engines that keep query results per version override this
 
 
 def plain(value: Any) -> Any:
@@ -114,6 +123,9 @@ class DuckDBEngine(SqlEngine):
         cursor = self.warehouse.con.execute(sql, _used(sql, params) or None)
         names = [d[0] for d in cursor.description or []]
         return [{n: plain(v) for n, v in zip(names, row, strict=True)} for row in cursor.fetchall()]
+
+    def remember(self, key: Any, compute: Callable[[], T]) -> T:
+        return self.warehouse.remember(key, compute)
 
     def materialize(self, table: str, sql: str, params: Params | None = None) -> None:
         with self.warehouse.transaction() as con:

@@ -15,8 +15,7 @@ import threading
 import time
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -76,24 +75,6 @@ def analytics_available() -> bool:
 
 
 _refresh_lock = threading.Lock()
-# The gate appends to a hash-chained audit log: one release at a time per process.
-_gate_lock = threading.Lock()
-
-
-class SerializedReleases(Warehouse):
-    """The request's warehouse connection (not a new one) whose transactions take the gate's
-    lock: the privacy gate writes its release, budget and audit entry in one transaction, and the
-    audit log is a hash chain with one writer. The report's read queries take no lock."""
-
-    def __init__(self, warehouse: Warehouse) -> None:  # shares the connection; opens nothing
-        self.__dict__.update(warehouse.__dict__)
-
-    @contextmanager
-    def transaction(self) -> Iterator[Any]:
-        with _gate_lock, super().transaction() as con:
-            yield con
-
-
 class ReportCache:
     """Answers already computed, per member, report, parameters, data version and policy.
 
@@ -102,9 +83,8 @@ class ReportCache:
     key). With differential privacy on, it also means the same noisy answer, not a fresh draw.
     """
 
-    def __init__(self, size: int = 1024, state_seconds: float = 2.0) -> None:
+    def __init__(self, size: int = 1024) -> None:
         self.size = size
-        self.state_seconds = state_seconds
         self._answers: OrderedDict[tuple[str, ...], dict[str, Any]] = OrderedDict()
         self._fragments: OrderedDict[tuple[str, ...], str] = OrderedDict()
         self._lock = threading.Lock()
@@ -147,16 +127,16 @@ class ReportCache:
                 self._fragments.popitem(last=False)
 
     def state(self, warehouse: Warehouse, analytics: Any) -> str:
-        """Data version (derived tables refreshed if it changed) and policy, read at most every
-        ``state_seconds`` (cheap, but not free)."""
-        now = time.monotonic()
-        at, value = self._state
-        if now - at < self.state_seconds and value:
-            return value
+        """Data version (derived tables refreshed if it changed) and policy, kept by the
+        warehouse until a commit changes data (``Warehouse.remember``)."""
         gate = importlib.import_module("culturecoop.privacy.gate")
-        version, _seconds = analytics.facts.refresh_facts(analytics.service.engine_of(warehouse))
-        value = json.dumps([version, gate.current_policy(warehouse).to_json()], sort_keys=True)
-        self._state = (now, value)
+
+        def read() -> str:
+            version, _seconds = analytics.facts.refresh_facts(analytics.service.engine_of(warehouse))
+            return json.dumps([version, gate.current_policy(warehouse).to_json()], sort_keys=True)
+
+        value = warehouse.remember(("web", "state"), read)
+        self._state = (time.monotonic(), value)
         return value
 
     def get_or_compute(self, key: tuple[str, ...], compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
@@ -183,7 +163,6 @@ cache = ReportCache()
 # The analytics' query results for the current data version (``warmup``): shared by the requests
 # and the background warm-up; what passes the gate is never kept there.
 memo = QueryMemo()
-cache.on_invalidate(memo.forget_fingerprint)
 
 
 def run_report(warehouse: Warehouse, member_id: str, name: str, params: dict[str, Any], *,
@@ -206,9 +185,9 @@ def run_report(warehouse: Warehouse, member_id: str, name: str, params: dict[str
 
     def compute() -> dict[str, Any]:
         # The report's queries run side by side with other requests; only the gate's
-        # transaction (release, budget, audit entry) takes the gate's lock.
+        # transaction (release, budget, audit entry) takes the gate's lock (one per file).
         result = service(name, MemoEngine(warehouse, memo), member_id, given,
-                         warehouse=SerializedReleases(warehouse), actor=actor)
+                         warehouse=warehouse, actor=actor)
         return {"available": True, **to_jsonable(result)}
 
     key = (member_id, name, json.dumps(to_jsonable(given), sort_keys=True), state)

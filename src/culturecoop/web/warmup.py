@@ -4,8 +4,9 @@ Two pieces:
 
 - ``QueryMemo`` and ``MemoEngine``: the read queries of the analytics service (SQL and
   parameters → rows) kept for one **data version**. Every report the dashboard runs goes through
-  a ``MemoEngine``; the data version is re-read live at the start of each report (the service's
-  own freshness check), and a memo of another version is never read. A kept result is exactly
+  a ``MemoEngine``; the service tells it the data version at the start of each report (its
+  freshness check, which the warehouse keeps until a commit changes data), and a memo of another
+  version is never read. A kept result is exactly
   what the query would return again: it is not a release and holds nothing that passed the gate.
 - ``Warmer``: a background thread that, when the server starts and after each change of the
   data or of the privacy policy, runs for every member everything that needs no release —
@@ -28,7 +29,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from culturecoop.governance.uploads import list_members
@@ -40,46 +41,19 @@ log = logging.getLogger("culturecoop.web.warmup")
 _Key = tuple[str, str]
 
 
-def _version_sql() -> str:
-    # The query whose rows fingerprint the data (analytics.facts.data_version): never kept.
-    facts = importlib.import_module("culturecoop.analytics.facts")
-    return str(facts._VERSION_SQL)
-
-
 class QueryMemo:
     """Rows of the analytics' read queries, for the one data version last seen."""
 
-    def __init__(self, size: int = 8192, fingerprint_seconds: float = 2.0) -> None:
+    def __init__(self, size: int = 8192) -> None:
         self.size = size
-        self.fingerprint_seconds = fingerprint_seconds
-        self._fingerprint: tuple[float, list[dict[str, Any]]] | None = None
         self._lock = threading.Lock()
         self._version: str | None = None
         self._rows: OrderedDict[_Key, list[dict[str, Any]]] = OrderedDict()
         self.hits = 0
         self.misses = 0
 
-    def fingerprint(self, fetch: Callable[[], list[dict[str, Any]]]) -> list[dict[str, Any]]:
-        """The data version's fingerprint rows, re-read at most every ``fingerprint_seconds`` and
-        at once after ``forget_fingerprint`` (the answer cache's rule: every change of data or
-        policy goes through this server, which holds the warehouse file, and calls it)."""
-        now = time.monotonic()
-        with self._lock:
-            kept = self._fingerprint
-        if kept is not None and now - kept[0] < self.fingerprint_seconds:
-            return _fresh(kept[1])
-        rows = fetch()
-        with self._lock:
-            self._fingerprint = (now, _fresh(rows))
-        return rows
-
-    def forget_fingerprint(self) -> None:
-        with self._lock:
-            self._fingerprint = None
-
-    def adopt(self, version_rows: list[dict[str, Any]]) -> str:
-        """The data version these fingerprint rows name; the memo is emptied when it changed."""
-        version = json.dumps(version_rows, sort_keys=True, default=str)
+    def adopt(self, version: str) -> str:
+        """Make ``version`` the memo's data version; the memo is emptied when it changed."""
         with self._lock:
             if version != self._version:
                 self._rows.clear()
@@ -111,7 +85,6 @@ class QueryMemo:
         with self._lock:
             self._rows.clear()
             self._version = None
-            self._fingerprint = None
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -125,8 +98,9 @@ def _fresh(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 class MemoEngine(DuckDBEngine):
     """The warehouse's engine, reading and filling a ``QueryMemo``.
 
-    Nothing is read from the memo before this engine has seen the data version (the service
-    checks it first, live); the version query itself always runs.
+    Nothing is read from the memo before the service has told this engine the data version
+    (``on_data_version``: it checks it first, and the warehouse forgets it at every commit that
+    changes data).
     """
 
     def __init__(self, warehouse: Warehouse, memo: QueryMemo) -> None:
@@ -135,13 +109,11 @@ class MemoEngine(DuckDBEngine):
         self.version: str | None = None
         # The parameters of the last report query (member, period...): see ``after_gate``.
         self.last_params: Mapping[str, Any] | None = None
-        self._version_sql = _version_sql()
+
+    def on_data_version(self, version: str) -> None:
+        self.version = self.memo.adopt(version)
 
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
-        if sql == self._version_sql:
-            found = self.memo.fingerprint(lambda: super(MemoEngine, self).rows(sql, params))
-            self.version = self.memo.adopt(found)
-            return found
         if params is not None and "member" in params:
             self.last_params = params
         if self.version is None:

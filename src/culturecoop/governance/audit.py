@@ -168,13 +168,23 @@ def entries(warehouse: Warehouse, limit: int | None = None) -> list[AuditEntry]:
     return found[-limit:] if limit else found
 
 
-def entries_for_member(warehouse: Warehouse, member_id: str) -> list[AuditEntry]:
-    """The entries a member may read: releases it asked for and releases that used its data."""
-    return _entries(
-        warehouse,
-        "WHERE member_id = ? OR list_contains(from_json(members_touched, '[\"VARCHAR\"]'), ?)",
-        [member_id, member_id],
-    )
+# The entries a member may read: releases it asked for and releases that used its data.
+ABOUT_MEMBER = "member_id = ? OR list_contains(from_json(members_touched, '[\"VARCHAR\"]'), ?)"
+
+
+def entries_for_member(warehouse: Warehouse, member_id: str, limit: int | None = None) -> list[AuditEntry]:
+    """The entries about ``member_id`` in order (only the newest ``limit`` when given)."""
+    if limit is None:
+        return _entries(warehouse, f"WHERE {ABOUT_MEMBER}", [member_id, member_id])
+    rows = warehouse.query(
+        f"SELECT * FROM (SELECT {', '.join(COLUMNS)} FROM audit WHERE {ABOUT_MEMBER} ORDER BY seq DESC LIMIT ?) ORDER BY seq",
+        [member_id, member_id, limit])
+    return [AuditEntry(**row) for row in rows]
+
+
+def count_for_member(warehouse: Warehouse, member_id: str) -> int:
+    """How many entries concern ``member_id``."""
+    return int(warehouse.scalar(f"SELECT count(*) FROM audit WHERE {ABOUT_MEMBER}", [member_id, member_id]))
 
 
 def head(warehouse: Warehouse) -> tuple[int, str]:

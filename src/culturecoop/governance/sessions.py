@@ -36,18 +36,29 @@ def open_session(warehouse: Warehouse, account: Account, ttl: timedelta) -> str:
 
 
 def session_account(warehouse: Warehouse, value: str) -> Account | None:
-    """The active account of a valid, unexpired session cookie, else None."""
-    rows = warehouse.query(
-        f"""SELECT {", ".join("a." + c for c in ACCOUNT_COLUMNS.split(", "))}
-            FROM account_session s JOIN account a USING (account_id)
-            WHERE s.session_hash = ? AND s.expires_at > ? AND a.disabled_at IS NULL""",
-        [sha256_hex(value), utcnow()],
-    )
-    return account_from_row(rows[0]) if rows else None
+    """The active account of a valid, unexpired session cookie, else None.
+
+    The lookup is kept until the next commit that is not bookkeeping (``Warehouse.remember``):
+    signing out, disabling an account, changing a password or revoking a token are such commits.
+    """
+    digest = sha256_hex(value)
+
+    def lookup() -> tuple[Account, datetime] | None:
+        rows = warehouse.query(
+            f"""SELECT s.expires_at, {", ".join("a." + c for c in ACCOUNT_COLUMNS.split(", "))}
+                FROM account_session s JOIN account a USING (account_id)
+                WHERE s.session_hash = ? AND a.disabled_at IS NULL""",
+            [digest],
+        )
+        return (account_from_row(rows[0]), rows[0]["expires_at"]) if rows else None
+
+    found = warehouse.remember(("session", digest), lookup)
+    return found[0] if found is not None and found[1] > utcnow() else None
 
 
 def close_session(warehouse: Warehouse, value: str) -> None:
-    with warehouse.transaction(bookkeeping=True) as con:
+    # Not bookkeeping: the session's remembered lookup must go with it.
+    with warehouse.transaction() as con:
         con.execute("DELETE FROM account_session WHERE session_hash = ?", [sha256_hex(value)])
 
 
@@ -97,15 +108,23 @@ def create_token(warehouse: Warehouse, account: Account, name: str | None, days:
 
 
 def token_account(warehouse: Warehouse, secret: str) -> tuple[Account, str] | None:
-    """The active account and the member scope of a valid API token, else None."""
+    """The active account and the member scope of a valid API token, else None (kept like
+    ``session_account``'s lookup)."""
     parts = secret.split("_", 2)
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
         return None
+    found = warehouse.remember(("token", sha256_hex(secret)), lambda: _token_account(warehouse, secret, parts[1]))
+    if found is None or (found[2] is not None and found[2] <= utcnow()):
+        return None
+    return found[0], found[1]
+
+
+def _token_account(warehouse: Warehouse, secret: str, token_id: str) -> tuple[Account, str, datetime | None] | None:
     rows = warehouse.query(
         f"""SELECT t.token_hash, t.member_id AS scope, t.expires_at, t.revoked_at,
                    {", ".join("a." + c for c in ACCOUNT_COLUMNS.split(", "))}
             FROM api_token t JOIN account a USING (account_id) WHERE t.token_id = ?""",
-        [parts[1]],
+        [token_id],
     )
     if not rows:
         return None
@@ -114,9 +133,7 @@ def token_account(warehouse: Warehouse, secret: str) -> tuple[Account, str] | No
         return None
     if row["revoked_at"] is not None or row["disabled_at"] is not None:
         return None
-    if row["expires_at"] is not None and row["expires_at"] <= utcnow():
-        return None
-    return account_from_row(row), str(row["scope"])
+    return account_from_row(row), str(row["scope"]), row["expires_at"]
 
 
 def list_tokens(warehouse: Warehouse, *, account_id: str | None = None, member_id: str | None = None) -> list[ApiToken]:
@@ -139,7 +156,8 @@ def revoke_token(warehouse: Warehouse, by: Account, token_id: str) -> ApiToken:
     if token is None or not allowed:
         raise UserError(_("No token {token} among yours; check its identifier in the list.").format(token=token_id))
     if token.revoked_at is None:
-        with warehouse.transaction(bookkeeping=True) as con:
+        # Not bookkeeping: the token's remembered lookup must go with it.
+        with warehouse.transaction() as con:
             con.execute("UPDATE api_token SET revoked_at = ? WHERE token_id = ?", [utcnow(), token_id])
     found = warehouse.query(f"SELECT {_TOKEN_COLUMNS} FROM api_token WHERE token_id = ?", [token_id])
     return ApiToken(**found[0])

@@ -35,6 +35,8 @@ from culturecoop.i18n import _
 from culturecoop.schema.model import SCHEMA_VERSION, create_statements
 
 T = TypeVar("T")
+# Reads kept per file at most (stale ones are dropped first): sessions are remembered too.
+REMEMBERED_READS = 10_000
 
 
 class _FileState:
@@ -162,6 +164,11 @@ class Warehouse:
             # Kept under the generation read *before* computing: a commit in between (here or in
             # another thread) makes it stale at once, never wrongly fresh.
             state.remembered[key] = (generation, value)
+            if len(state.remembered) > REMEMBERED_READS:
+                current = state.generation
+                state.remembered = {k: v for k, v in state.remembered.items() if v[0] == current}
+                if len(state.remembered) > REMEMBERED_READS:
+                    state.remembered.clear()
         return value
 
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> list[dict[str, Any]]:

@@ -2,49 +2,41 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
+from culturecoop.governance import audit
+from culturecoop.privacy.budget import budget_status
 from culturecoop.warehouse.engine import Warehouse
 from culturecoop.web.deps import MemberManager, WarehouseDep
 from culturecoop.web.render import render
 from culturecoop.web.reports import to_jsonable
 
 router = APIRouter()
-PAGE_ENTRIES = 200
+PAGE_ENTRIES = 100
 
 
 class TransparencyPublic(BaseModel):
     available: bool
     audit: list[dict[str, Any]]
     count: int
+    total: int
     budget: dict[str, Any] | None
 
 
 def transparency_payload(warehouse: Warehouse, member_id: str, limit: int) -> dict[str, Any]:
     """The latest ``limit`` audit entries that concern the member (newest first) and its budget."""
-    try:
-        audit = importlib.import_module("culturecoop.governance.audit")
-    except ImportError:
-        return {"available": False, "audit": [], "count": 0, "budget": None}
-    entries_of = getattr(audit, "entries_for_member", None)
-    entries = to_jsonable(entries_of(warehouse, member_id)[-limit:][::-1]) if entries_of else []
+    entries = to_jsonable(audit.entries_for_member(warehouse, member_id, limit)[::-1])
     for entry in entries:
         # Who asked is shown for the member's own requests; another member's staff stays private.
         if entry.get("member_id") != member_id and "actor" in entry:
             entry["actor"] = entry.get("member_id")
-    budget = None
-    try:
-        budget_module = importlib.import_module("culturecoop.privacy.budget")
-        remaining = getattr(budget_module, "budget_status", None)
-        budget = to_jsonable(remaining(warehouse, member_id)) if remaining else None
-    except ImportError:
-        budget = None
-    return {"available": entries_of is not None, "audit": entries, "count": len(entries), "budget": budget}
+    return {"available": True, "audit": entries, "count": len(entries),
+            "total": audit.count_for_member(warehouse, member_id),
+            "budget": to_jsonable(budget_status(warehouse, member_id))}
 
 
 @router.get("/api/v1/members/{member_id}/audit", response_model=TransparencyPublic, tags=["transparency"])

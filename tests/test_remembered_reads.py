@@ -97,3 +97,24 @@ def test_append_refuses_a_stale_head_and_writes_nothing(tmp_path: Path) -> None:
         with pytest.raises(audit.StaleHeadError), w.transaction() as con:
             audit.append(con, audit.AuditRecord("cli:test", "jazz-a", "policy", None, {}, 0.0, ()), stale)
         assert len(audit.entries(w)) == 2 and audit.verify_chain(w).ok
+
+
+def test_the_recorded_head_lags_releases_at_most_until_close(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The gate records the audit head at most every HEAD_EVERY_SECONDS and when the warehouse
+    closes: in between, the log may run past it (fine); once closed, cutting the newest entry
+    is caught without a head published elsewhere."""
+    from culturecoop.privacy import gate
+
+    monkeypatch.setattr(gate, "HEAD_EVERY_SECONDS", 3600.0)
+    db = tiny_cooperative(tmp_path / "w.duckdb")
+    with Warehouse(db) as w:
+        for _ in range(3):
+            run_report("overlap", w, "theatre-b", Q1)
+        assert w.query(audit.HEAD_SQL)[0]["seq"] == 1  # recorded with the first release only
+        assert audit.verify_chain(w).ok and audit.verify_chain(w).head_seq == 3
+    with Warehouse(db) as w:
+        assert w.query(audit.HEAD_SQL)[0]["seq"] == 3  # recorded when the warehouse closed
+        with w.transaction() as con:
+            con.execute("DELETE FROM audit WHERE seq = 3")
+        check = audit.verify_chain(w)
+        assert not check.ok and check.first_bad_seq == 3

@@ -8,6 +8,7 @@ through the privacy gate, and returns a ``ReportResult`` ready to print, seriali
 from __future__ import annotations
 
 import difflib
+import functools
 import getpass
 from collections.abc import Mapping
 from typing import Any
@@ -34,6 +35,7 @@ SELECT count(*) AS visits FROM analytics_visit WHERE pooled AND event_day BETWEE
 COOPERATIVE_WIDE = frozenset({"trends", "affinity"})
 
 
+@functools.cache
 def default_actor() -> str:
     try:
         return f"cli:{getpass.getuser()}"

@@ -4,7 +4,9 @@ Each entry records who asked, for which member, what (report and parameters), wh
 cost and which members' data entered the release. Its ``hash`` is the SHA-256 of its fields and
 of the previous entry's hash, so changing or deleting an entry breaks every later hash:
 ``verify_chain`` finds the first broken entry. Removing the newest entries leaves a valid but
-shorter chain: compare ``head()`` with a head published earlier to detect that too.
+shorter chain: the recorded head (``audit_head``, brought up to date at least once a second
+while releases are made and when the warehouse closes) must still be in the log, and a head
+published elsewhere (``--expect-head``) catches what happened after it.
 """
 
 from __future__ import annotations
@@ -89,31 +91,41 @@ def entry_hash(fields: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()
 
 
-# The newest sequence number and its hash: one row of audit_head, written by every append (a
-# scan of the log itself grows with every release); the scan remains for a log without a head.
+# The recorded head: one row of audit_head naming an entry (seq, hash) that must stay in the log,
+# so entries cut from the end are found without a head published elsewhere. It is written with
+# every append by default; the privacy gate writes it at most once a second and when the
+# warehouse closes (``record_head``), since each extra write costs about a millisecond per
+# release. The true head is the newest entry at or after the recorded one.
 HEAD_SQL = "SELECT seq, hash FROM audit_head WHERE log = 'audit'"
-SCAN_HEAD_SQL = "SELECT max(seq), arg_max(hash, seq) FROM audit"
+NEWEST_SINCE_SQL = "SELECT seq, hash FROM audit WHERE seq >= ? ORDER BY seq DESC LIMIT 1"
 
 
 def read_head(con: duckdb.DuckDBPyConnection) -> tuple[int, str]:
     """(seq, hash) of the newest entry, ``(0, GENESIS)`` for an empty log; inside a transaction."""
-    rows = con.execute(HEAD_SQL).fetchall()
-    if not rows:
-        return _scanned(con)
-    return int(rows[0][0]), str(rows[0][1])
+    recorded = con.execute(HEAD_SQL).fetchall()
+    rows = con.execute(NEWEST_SINCE_SQL, [int(recorded[0][0]) if recorded else 0]).fetchall()
+    return (int(rows[0][0]), str(rows[0][1])) if rows else (0, GENESIS)
+
+
+def record_head(con: duckdb.DuckDBPyConnection, head: tuple[int, str]) -> None:
+    """Write ``head`` as the recorded head (inside the caller's transaction)."""
+    moved = con.execute("UPDATE audit_head SET seq = ?, hash = ? WHERE log = 'audit' RETURNING seq", list(head)).fetchall()
+    if not moved:
+        con.execute("INSERT INTO audit_head VALUES ('audit', ?, ?)", list(head))
 
 
 class StaleHeadError(Exception):
     """The head given to ``append`` is no longer the log's: roll back, read it, try again."""
 
 
-def append(con: duckdb.DuckDBPyConnection, record: AuditRecord, head: tuple[int, str] | None = None) -> AuditEntry:
+def append(con: duckdb.DuckDBPyConnection, record: AuditRecord, head: tuple[int, str] | None = None,
+           *, recorded: bool = True) -> AuditEntry:
     """Append one entry inside the caller's transaction (so it commits with what it records).
 
     ``head`` is the newest entry's (seq, hash) as the caller knows it (read in this transaction
-    or kept from its own last append). The head row moves only from that exact head
-    (compare-and-set): if another entry came first, ``StaleHeadError`` is raised and nothing is
-    written.
+    or kept from its own last append). If another entry took its place since, the key of the log
+    refuses the new one: ``StaleHeadError`` is raised and the caller's transaction must roll back.
+    ``recorded=False`` leaves the recorded head for the caller to write later (``record_head``).
     """
     if head is None:
         head = read_head(con)
@@ -134,27 +146,16 @@ def append(con: duckdb.DuckDBPyConnection, record: AuditRecord, head: tuple[int,
         "prev_hash": prev,
     }
     fields["hash"] = entry_hash(fields)
-    # An UPDATE of the one row costs half an INSERT OR REPLACE (no key-index rewrite).
-    moved = con.execute(
-        "UPDATE audit_head SET seq = ?, hash = ? WHERE log = 'audit' AND seq = ? AND hash = ? RETURNING seq",
-        [seq, fields["hash"], head[0], head[1]],
-    ).fetchall()
-    if not moved:
-        # No head row moved: the head given is stale, unless the log has no head row yet (new,
-        # or written before audit_head existed) and the head given is the log's newest entry.
-        if con.execute("SELECT count(*) FROM audit_head").fetchall()[0][0] or head != _scanned(con):
-            raise StaleHeadError
-        con.execute("INSERT INTO audit_head VALUES ('audit', ?, ?)", [seq, fields["hash"]])
-    con.execute(
-        f"INSERT INTO audit ({', '.join(COLUMNS)}) VALUES ({', '.join('?' for _ in COLUMNS)})",
-        [fields[c] for c in COLUMNS],
-    )
+    try:
+        con.execute(
+            f"INSERT INTO audit ({', '.join(COLUMNS)}) VALUES ({', '.join('?' for _ in COLUMNS)})",
+            [fields[c] for c in COLUMNS],
+        )
+    except duckdb.ConstraintException:  # an entry with this number exists: the head was stale
+        raise StaleHeadError from None
+    if recorded:
+        record_head(con, (seq, fields["hash"]))
     return AuditEntry(**fields)
-
-
-def _scanned(con: duckdb.DuckDBPyConnection) -> tuple[int, str]:
-    top, digest = con.execute(SCAN_HEAD_SQL).fetchall()[0]
-    return (int(top), str(digest)) if top is not None else (0, GENESIS)
 
 
 def _entries(warehouse: Warehouse, where: str = "", params: list[Any] | None = None) -> list[AuditEntry]:
@@ -196,15 +197,19 @@ def head(warehouse: Warehouse) -> tuple[int, str]:
 def verify_chain(warehouse: Warehouse) -> ChainCheck:
     """Recompute every hash; the first entry whose hash, link or number is wrong breaks the chain.
 
-    The recorded head must also name the last entry: entries cut from the end break it too.
+    The recorded head must also still be in the log: entries cut from the end up to it break
+    the chain too.
     """
+    recorded = warehouse.query(HEAD_SQL)
+    mark = (int(recorded[0]["seq"]), str(recorded[0]["hash"])) if recorded else None
     prev, expected_seq, count = GENESIS, 1, 0
     for entry in _entries(warehouse):
         fields = asdict(entry)
         if entry.seq != expected_seq or entry.prev_hash != prev or entry_hash(fields) != entry.hash:
             return ChainCheck(False, count, entry.seq if entry.seq == expected_seq else expected_seq, *head(warehouse))
+        if mark is not None and entry.seq == mark[0] and entry.hash != mark[1]:
+            return ChainCheck(False, count, entry.seq, *head(warehouse))
         prev, expected_seq, count = entry.hash, expected_seq + 1, count + 1
-    recorded = warehouse.query(HEAD_SQL)
-    if recorded and (int(recorded[0]["seq"]), str(recorded[0]["hash"])) != (count, prev):
+    if mark is not None and mark[0] > count:
         return ChainCheck(False, count, count + 1, *head(warehouse))
     return ChainCheck(True, count, None, *head(warehouse))

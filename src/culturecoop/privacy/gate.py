@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
@@ -196,6 +197,9 @@ class PrivacyGate:
         kept = self.warehouse.kept("gate")
         memory_key = ("memory", member_id, report, params_key)
         with self.warehouse.serialized("gate"):
+            self.warehouse.at_last_close("gate", _record_kept_head)
+            # The recorded head (audit.record_head) is written at most once a second, and at close.
+            record = time.monotonic() - kept.get("recorded_at", -HEAD_EVERY_SECONDS) >= HEAD_EVERY_SECONDS
             for attempt in range(2):
                 try:
                     # The gate's memory, budget and audit entry are bookkeeping: no remembered
@@ -217,7 +221,7 @@ class PrivacyGate:
                             hidden = sum(t.suppressed_cells for t in gated.values())
                             entry = audit.append(con, audit.AuditRecord(
                                 actor, member_id, action, report, params, epsilon, members_touched,
-                                released - hidden, hidden, _result_hash(gated)), head)
+                                released - hidden, hidden, _result_hash(gated)), head, recorded=record)
                             if action == "release":
                                 # A re-release shows what the stored state already says: nothing to rewrite.
                                 memory_json = json.dumps(state)
@@ -227,19 +231,20 @@ class PrivacyGate:
                                 )
                     break
                 except audit.StaleHeadError:
-                    kept.clear()  # another entry came first: read the log and the memory again
+                    _forget(kept)  # another entry came first: read the log and the memory again
+                    record = True
                     if attempt:
                         raise
                 except BaseException:
-                    kept.clear()
+                    _forget(kept)
                     raise
             if entry is not None:
-                _keep(kept, memory_key, memory_json, (entry.seq, entry.hash))
+                _keep(kept, memory_key, memory_json, (entry.seq, entry.hash), record)
             else:
                 refused = audit.AuditRecord(actor, member_id, "refused", report, params, 0.0, members_touched)
                 with self.warehouse.transaction(bookkeeping=True) as con:
                     noted = audit.append(con, refused, kept.get("head") or audit.read_head(con))
-                kept["head"] = (noted.seq, noted.hash)
+                _keep(kept, None, None, (noted.seq, noted.hash), True)
         if outcome is None:
             raise UserError(
                 _("This release needs ε = {needed:g} but member {member} has only ε = {left:g} left of its {budget:g} for the period {start} to {end}; wait for the next period or ask the cooperative to raise the budget.").format(
@@ -340,13 +345,41 @@ class PrivacyGate:
 
 # Questions whose last release the gate keeps in memory (beyond, it reads the release table).
 KEPT_QUESTIONS = 4096
+# The audit log's recorded head is brought up to date at most this often (and at close).
+HEAD_EVERY_SECONDS = 1.0
 
 
-def _keep(kept: dict[Any, Any], memory_key: tuple[str, ...], memory_json: str | None, head: tuple[int, str]) -> None:
+def _keep(kept: dict[Any, Any], memory_key: tuple[str, ...] | None, memory_json: str | None,
+          head: tuple[int, str], recorded: bool) -> None:
     if len(kept) > KEPT_QUESTIONS:
-        kept.clear()
-    kept[memory_key] = memory_json
+        _forget(kept, keep_head=True)
+    if memory_key is not None:
+        kept[memory_key] = memory_json
     kept["head"] = head
+    if recorded:
+        kept["recorded_at"] = time.monotonic()
+        kept["recorded"] = head
+
+
+def _forget(kept: dict[Any, Any], *, keep_head: bool = False) -> None:
+    """Drop the kept memories (and the kept head unless ``keep_head``); what was recorded stays
+    known, so a head still to record is not lost."""
+    saved = {k: kept[k] for k in ("head", "recorded", "recorded_at") if k in kept and (keep_head or k != "head")}
+    kept.clear()
+    kept.update(saved)
+
+
+def _record_kept_head(warehouse: Warehouse) -> None:
+    """At close: record the audit head the gate appended last, if not recorded yet."""
+    kept = warehouse.kept("gate")
+    with warehouse.serialized("gate"):
+        head, recorded = kept.get("head"), kept.get("recorded")
+        if head is None or head == recorded:
+            return
+        with warehouse.transaction(bookkeeping=True) as con:
+            if audit.read_head(con) == head:  # nothing appended behind the gate's back since
+                audit.record_head(con, head)
+        kept["recorded"] = head
 
 
 def _parse_memory(memory_json: str | None) -> dict[str, Any] | None:

@@ -20,6 +20,7 @@ For the same reason a service may keep what it wrote itself (``kept(name)``, gua
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import weakref
 from collections.abc import Callable, Iterator, Sequence
@@ -48,6 +49,7 @@ class _FileState:
         self.remembered: dict[Any, tuple[int, Any]] = {}
         self.locks: dict[str, threading.Lock] = {}
         self.kept: dict[str, dict[Any, Any]] = {}
+        self.at_close: dict[str, Callable[[Warehouse], None]] = {}
         self.users = 0
 
 
@@ -203,7 +205,22 @@ class Warehouse:
         with self._file.lock:
             return self._file.kept.setdefault(name, {})
 
+    def at_last_close(self, name: str, hook: Callable[[Warehouse], None]) -> None:
+        """Run ``hook(warehouse)`` when the process's last connection to the file closes (once per
+        ``name``; a service writes there what it kept, e.g. the gate's recorded audit head)."""
+        with self._file.lock:
+            self._file.at_close.setdefault(name, hook)
+
     def close(self) -> None:
+        with _FILES_LOCK:
+            last = self._file.users == 1 and self._detach.alive
+            hooks = list(self._file.at_close.values()) if last else []
+            if last:
+                self._file.at_close.clear()
+        for hook in hooks:
+            # Closing anyway: what a failed hook would have written is only lost, never wrong.
+            with contextlib.suppress(duckdb.Error):
+                hook(self)
         self.con.close()
         self._detach()
 

@@ -185,7 +185,13 @@ def receive_package(
 
 
 def member_ingests(warehouse: Warehouse, member_id: str) -> list[dict[str, Any]]:
-    """The member's loaded packages, newest first, with row conservation and rejection reasons."""
+    """The member's loaded packages, newest first, with row conservation and rejection reasons
+    (remembered until the data changes; the caller gets its own copy)."""
+    kept = warehouse.remember(("ingests", member_id), lambda: _member_ingests(warehouse, member_id))
+    return [{**row, "rows_loaded": dict(row["rows_loaded"]), "rejects": dict(row["rejects"])} for row in kept]
+
+
+def _member_ingests(warehouse: Warehouse, member_id: str) -> list[dict[str, Any]]:
     rows = warehouse.query(
         """SELECT l.package_sha256, l.profile, l.created_at, l.ingested_at, l.rows_in,
                   l.rows_rejected, l.rows_loaded,
@@ -223,13 +229,17 @@ def member_uploads(warehouse: Warehouse, member_id: str, limit: int = 50) -> lis
 
 
 def member_table_rows(warehouse: Warehouse, member_id: str) -> dict[str, int]:
-    """Rows the warehouse holds for one member, per contributed table."""
+    """Rows the warehouse holds for one member, per contributed table (remembered until the data
+    changes)."""
     from culturecoop.schema.model import CONTRIBUTED_TABLES
 
-    return {
-        t.name: int(warehouse.scalar(f"SELECT count(*) FROM {t.name} WHERE member_id = ?", [member_id]))
-        for t in CONTRIBUTED_TABLES
-    }
+    def count() -> dict[str, int]:
+        sql = " UNION ALL ".join(
+            f"SELECT '{t.name}' AS name, count(*) AS n FROM {t.name} WHERE member_id = $member" for t in CONTRIBUTED_TABLES)
+        found = {str(r["name"]): int(r["n"]) for r in warehouse.query(sql, {"member": member_id})}
+        return {t.name: found[t.name] for t in CONTRIBUTED_TABLES}
+
+    return dict(warehouse.remember(("table_rows", member_id), count))
 
 
 def list_members(warehouse: Warehouse) -> list[dict[str, Any]]:

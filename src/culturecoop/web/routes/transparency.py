@@ -29,13 +29,14 @@ class TransparencyPublic(BaseModel):
 
 def transparency_payload(warehouse: Warehouse, member_id: str, limit: int) -> dict[str, Any]:
     """The latest ``limit`` audit entries that concern the member (newest first) and its budget."""
-    entries = to_jsonable(audit.entries_for_member(warehouse, member_id, limit)[::-1])
+    latest, total = audit.latest_for_member(warehouse, member_id, limit)
+    entries = to_jsonable(latest[::-1])
     for entry in entries:
         # Who asked is shown for the member's own requests; another member's staff stays private.
         if entry.get("member_id") != member_id and "actor" in entry:
             entry["actor"] = entry.get("member_id")
     return {"available": True, "audit": entries, "count": len(entries),
-            "total": audit.count_for_member(warehouse, member_id),
+            "total": total,
             "budget": to_jsonable(budget_status(warehouse, member_id))}
 
 

@@ -62,7 +62,7 @@ class AuditEntry:
     hash: str
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = {name: getattr(self, name) for name in COLUMNS}  # flat values: no deep copy
         data["recorded_at"] = self.recorded_at.isoformat(timespec="microseconds")
         data["parameters"] = json.loads(self.parameters)
         data["members_touched"] = json.loads(self.members_touched)
@@ -175,17 +175,18 @@ ABOUT_MEMBER = "member_id = ? OR list_contains(from_json(members_touched, '[\"VA
 
 def entries_for_member(warehouse: Warehouse, member_id: str, limit: int | None = None) -> list[AuditEntry]:
     """The entries about ``member_id`` in order (only the newest ``limit`` when given)."""
-    if limit is None:
-        return _entries(warehouse, f"WHERE {ABOUT_MEMBER}", [member_id, member_id])
+    return latest_for_member(warehouse, member_id, limit)[0]
+
+
+def latest_for_member(warehouse: Warehouse, member_id: str, limit: int | None = None) -> tuple[list[AuditEntry], int]:
+    """The newest ``limit`` entries about ``member_id`` (all without a limit), in order, and how
+    many there are in all — one read of the log."""
     rows = warehouse.query(
-        f"SELECT * FROM (SELECT {', '.join(COLUMNS)} FROM audit WHERE {ABOUT_MEMBER} ORDER BY seq DESC LIMIT ?) ORDER BY seq",
+        f"""SELECT * FROM (SELECT {', '.join(COLUMNS)}, count(*) OVER () AS total FROM audit
+            WHERE {ABOUT_MEMBER} ORDER BY seq DESC LIMIT ?) ORDER BY seq""",
         [member_id, member_id, limit])
-    return [AuditEntry(**row) for row in rows]
-
-
-def count_for_member(warehouse: Warehouse, member_id: str) -> int:
-    """How many entries concern ``member_id``."""
-    return int(warehouse.scalar(f"SELECT count(*) FROM audit WHERE {ABOUT_MEMBER}", [member_id, member_id]))
+    total = int(rows[0]["total"]) if rows else 0
+    return [AuditEntry(**{c: row[c] for c in COLUMNS}) for row in rows], total
 
 
 def head(warehouse: Warehouse) -> tuple[int, str]:

@@ -118,3 +118,45 @@ def test_health_says_ready_without_warm_up(coop: Coop) -> None:
 def audit_chain_ok(db: Path) -> bool:
     with Warehouse(db) as w:
         return bool(audit.verify_chain(w).ok)
+
+
+def test_a_prepared_cross_member_page_is_shown_only_as_its_release_makes_it(coop: Coop) -> None:
+    """Without noise the warm-up also prepares cross-member tabs from the gate's previews:
+    nothing is released or audited then; a reader's visit still releases (one entry per
+    report) and gets exactly the page its released answers make."""
+    from culturecoop.web.i18n import Translator
+    from culturecoop.web.routes import reports as routes
+
+    web_reports.cache.invalidate()
+    web_reports.memo.clear()
+    entries_before, budget_before = _ledger(coop.db)
+    application = create_app(Settings(db=coop.db, login_attempts=50))
+    try:
+        with new_client(application) as c:
+            _wait_ready(c)
+            assert _ledger(coop.db) == (entries_before, budget_before)  # previews write nothing
+            login(c, coop.emails["B-analyst"])
+            page = c.get(f"/m/{B}/elsewhere")
+            assert page.status_code == 200
+            with Warehouse(coop.db) as w:
+                new = audit.entries(w)[entries_before:]
+            assert sorted((e.member_id, e.report) for e in new) == [(B, "elsewhere"), (B, "overlap")]
+            tab = web_reports.TABS_BY_SLUG["elsewhere"]
+            params = routes._params(None, None, None)
+            with application.state.pool.connection() as w:
+                released = routes.tab_payloads(w, "test", B, tab, params, "fr")  # the answers just released
+            assert released is not None
+            fresh = routes._render_body(tab, released, B, Translator("fr"))
+            key = (B, "elsewhere", "{\"event\": null, \"from\": null, \"to\": null}",
+                   web_reports.cache.current_state(), "fr")
+            assert web_reports.cache.prepared(key, web_reports.answers_digest(released)) == fresh
+            assert fresh in page.text
+    finally:
+        application.state.pool.close()
+
+
+def test_a_prepared_page_needs_the_same_answers() -> None:
+    cache = web_reports.ReportCache()
+    cache.store_prepared(("m", "tab"), "digest-of-previews", "<p>prepared</p>")
+    assert cache.prepared(("m", "tab"), "digest-of-other-answers") is None
+    assert cache.prepared(("m", "tab"), "digest-of-previews") == "<p>prepared</p>"

@@ -109,13 +109,15 @@ class _AtGateError(Exception):
 
 def prepare_report(name: str, engine: SqlEngine | Warehouse, member: str, params: Mapping[str, Any] | None = None,
                    policy: PrivacyPolicy | None = None, *, warehouse: Warehouse | None = None) -> ReportResult | None:
-    """Run what report ``name`` computes before the privacy gate, and stop there.
+    """Run report ``name`` without releasing anything: a member-only report in full, a
+    cross-member one with the gate's *preview* in place of a release.
 
-    Nothing is released, audited or charged: a cross-member report's queries run and its tables
-    are dropped at the gate (None is returned); an engine that keeps query results — the
-    dashboard's — keeps them for the request that will pass them through the gate. A member-only
-    report has no gate: it runs in full and its result is returned. Raises UserError like
-    ``run_report``.
+    Nothing is released, audited or charged. The preview (``PrivacyGate.preview``) is what the
+    gate would show for this question if asked now, computed without writing; the result has no
+    ``audit_id`` and must not be shown to anyone as such: the dashboard prepares pages with it
+    and shows one only when a real release gives the same figures. With differential privacy on
+    there is no preview (noise is drawn at release): the queries run, an engine that keeps query
+    results keeps them, and None is returned. Raises UserError like ``run_report``.
     """
     try:
         return _run_report(name, engine, member, params, policy, warehouse=warehouse, actor=None, stop_at_gate=True)
@@ -160,7 +162,10 @@ def _run_report(name: str, engine: SqlEngine | Warehouse, member: str, params: M
 
         def release(tables: list[CountTable]) -> Release:
             if stop_at_gate:
-                raise _AtGateError
+                preview = gate.preview(member_id=member, report=name, params=canonical, tables=tables)
+                if preview is None:
+                    raise _AtGateError
+                return preview
             return gate.release(member_id=member, report=name, actor=actor or default_actor(), params=canonical,
                                 tables=tables, members_touched=touched, data_version=version)
 
@@ -173,7 +178,7 @@ def _run_report(name: str, engine: SqlEngine | Warehouse, member: str, params: M
     )
     if output.release is not None:
         result.epsilon_spent = output.release.epsilon
-        result.audit_id = output.release.audit_seq
+        result.audit_id = output.release.audit_seq or None
         result.release = output.release.action
         result.released = output.release.tables
         if output.release.action == "re-release" and not output.release.noise:

@@ -272,6 +272,27 @@ class PrivacyGate:
         gated, _state, epsilon, action = outcome
         return Release(report, member_id, gated, k, epsilon, entry.seq, action, self.policy.noise)
 
+    def preview(self, *, member_id: str, report: str, params: dict[str, Any],
+                tables: list[CountTable]) -> Release | None:
+        """What ``release`` would show now for this question, computed without writing anything
+        (no audit entry, no memory, no budget), or None with noise on (noise is drawn only at
+        release). A preview is not a release: nothing in it may be shown unless a release shows
+        the same figures."""
+        if self.policy.noise:
+            return None
+        for table in tables:
+            _check_scope(table)
+        params_key = json.dumps(params, sort_keys=True, default=str)
+        kept = self.warehouse.kept("gate")
+        memory_key = ("memory", member_id, report, params_key)
+        with self.warehouse.serialized("gate"):
+            known, memory_json = memory_key in kept, kept.get(memory_key)
+        if not known:
+            self.warehouse.con.complete()
+            memory_json = self._memory(self.warehouse.con, member_id, report, params_key)
+        gated, _state, epsilon, action = self._stable(tables, _parse_memory(memory_json), self.policy.min_patrons)
+        return Release(report, member_id, gated, self.policy.min_patrons, epsilon, 0, action, False)
+
     # -- without noise: stable cells, k, complementary suppression ---------------------------
 
     def _stable(self, tables: list[CountTable], memory: dict[str, Any] | None,

@@ -8,12 +8,14 @@ into tables and charts). It never builds SQL.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import importlib
 import json
 import math
 import threading
 import time
 import weakref
+import zlib
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -87,6 +89,10 @@ class ReportCache:
         self.size = size
         self._answers: OrderedDict[tuple[str, ...], dict[str, Any]] = OrderedDict()
         self._fragments: OrderedDict[tuple[str, ...], str] = OrderedDict()
+        # Never shown as such (see ``prepared``): the gate's previews and the tab bodies built
+        # from them, compressed, with the digest of the answers they were built from.
+        self._previews: OrderedDict[tuple[str, ...], dict[str, Any]] = OrderedDict()
+        self._prepared: OrderedDict[tuple[str, ...], tuple[str, bytes]] = OrderedDict()
         self._lock = threading.Lock()
         self._key_locks: dict[tuple[str, ...], threading.Lock] = {}
         self._state: tuple[float, str] = (0.0, "")
@@ -100,6 +106,8 @@ class ReportCache:
         with self._lock:
             self._answers.clear()
             self._fragments.clear()
+            self._previews.clear()
+            self._prepared.clear()
             self._state = (0.0, "")
             listeners = [ref() for ref in self._listeners]
             self._listeners = [ref for ref in self._listeners if ref() is not None]
@@ -125,6 +133,32 @@ class ReportCache:
             self._fragments[key] = html
             while len(self._fragments) > self.size:
                 self._fragments.popitem(last=False)
+
+    def preview(self, key: tuple[str, ...]) -> dict[str, Any] | None:
+        with self._lock:
+            return self._previews.get(key)
+
+    def store_preview(self, key: tuple[str, ...], answer: dict[str, Any]) -> None:
+        with self._lock:
+            self._previews[key] = answer
+            while len(self._previews) > self.size:
+                self._previews.popitem(last=False)
+
+    def prepared(self, key: tuple[str, ...], digest: str) -> str | None:
+        """A tab body prepared from previews, if the answers just released are exactly those it
+        was built from (``digest``): only then is it the page those answers make."""
+        with self._lock:
+            found = self._prepared.get(key)
+        if found is None or found[0] != digest:
+            return None
+        return zlib.decompress(found[1]).decode()
+
+    def store_prepared(self, key: tuple[str, ...], digest: str, html: str) -> None:
+        packed = zlib.compress(html.encode(), 1)
+        with self._lock:
+            self._prepared[key] = (digest, packed)
+            while len(self._prepared) > self.size:
+                self._prepared.popitem(last=False)
 
     def state(self, warehouse: Warehouse, analytics: Any) -> str:
         """Data version (derived tables refreshed if it changed) and policy, kept by the
@@ -194,17 +228,39 @@ def run_report(warehouse: Warehouse, member_id: str, name: str, params: dict[str
     return cache.get_or_compute(key, compute)
 
 
-# Queries on the member's own data that a cross-member report runs after its gate (Trends: the
-# member's genre shares), with the same parameters as its queries before the gate.
-MEMBER_QUERIES_AFTER_GATE: dict[str, tuple[tuple[str, str], ...]] = {
-    "trends": (("culturecoop.analytics.trends", "MEMBER_GENRE_MONTHS"),),
-}
+def preview_report(warehouse: Warehouse, member_id: str, name: str, state: str) -> dict[str, Any] | None:
+    """A cross-member report's answer as the gate would release it now, without releasing it
+    (``analytics.service.prepare_report``), for the warm-up; None with noise on. Raises
+    UserError like ``run_report``. Never shown: see ``ReportCache.prepared``."""
+    key = (member_id, name, "{}", state)
+    kept = cache.preview(key)
+    if kept is not None:
+        return kept
+    service = importlib.import_module("culturecoop.analytics.service")
+    result = service.prepare_report(name, MemoEngine(warehouse, memo), member_id, {}, warehouse=warehouse)
+    if result is None:
+        return None
+    answer = {"available": True, **to_jsonable(result)}
+    cache.store_preview(key, answer)
+    return answer
+
+
+def answers_digest(payloads: dict[str, Any]) -> str:
+    """SHA-256 of a tab's answers, leaving out the audit entry's number (a preview has none)."""
+    def comparable(payload: dict[str, Any]) -> dict[str, Any]:
+        result = payload.get("result")
+        if isinstance(result, dict) and "audit_id" in result:
+            return {**payload, "result": {k: v for k, v in result.items() if k != "audit_id"}}
+        return payload
+
+    text = json.dumps({name: comparable(p) for name, p in payloads.items()}, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def warm_report(warehouse: Warehouse, member_id: str, name: str, state: str) -> None:
     """The warm-up of one report for one member at the default period (``warmup.Warmer``):
-    a member-only report in full, into the answer cache; a cross-member report up to but
-    excluding the privacy gate, its query results into the memo. Nothing is released or audited."""
+    a member-only report in full, into the answer cache; a cross-member report previewed (its
+    query results into the memo, the gate's preview kept apart). Nothing is released or audited."""
     service = importlib.import_module("culturecoop.analytics.service")
     key = (member_id, name, "{}", state)
     if cache.has(key):
@@ -212,11 +268,7 @@ def warm_report(warehouse: Warehouse, member_id: str, name: str, state: str) -> 
     engine = MemoEngine(warehouse, memo)
     try:
         if name in POOLED_REPORTS:
-            service.prepare_report(name, engine, member_id, {}, warehouse=warehouse)
-            # Member-only queries the report runs after its gate: their rows too need no release.
-            for module, attribute in MEMBER_QUERIES_AFTER_GATE.get(name, ()):
-                if engine.last_params is not None:
-                    engine.rows(getattr(importlib.import_module(module), attribute), engine.last_params)
+            preview_report(warehouse, member_id, name, state)
         else:
             def compute() -> dict[str, Any]:
                 return {"available": True, **to_jsonable(service.prepare_report(name, engine, member_id, {},

@@ -19,7 +19,16 @@ from culturecoop.web.errors import WebError
 from culturecoop.web.i18n import Translator, _, retranslate
 from culturecoop.web.layout import build_tab_view
 from culturecoop.web.render import render, render_fragment, request_language
-from culturecoop.web.reports import POOLED_REPORTS, REPORTS, TABS, Tab, run_report, to_jsonable
+from culturecoop.web.reports import (
+    POOLED_REPORTS,
+    REPORTS,
+    TABS,
+    Tab,
+    answers_digest,
+    preview_report,
+    run_report,
+    to_jsonable,
+)
 from culturecoop.web.reports import cache as report_cache
 
 router = APIRouter()
@@ -75,43 +84,73 @@ def get_report(member_id: str, name: str, principal: MemberReader, warehouse: Wa
 
 
 def tab_payloads(warehouse: Warehouse, principal: Principal | str, member_id: str, tab: Tab,
-                 params: dict[str, Any], language: str) -> dict[str, Any]:
-    """Every report of a tab; a report that cannot answer (empty period...) says why instead."""
+                 params: dict[str, Any], language: str, *, preview_state: str | None = None) -> dict[str, Any] | None:
+    """Every report of a tab; a report that cannot answer (empty period...) says why instead.
+
+    With ``preview_state`` (the warm-up, default period only), cross-member reports are the
+    gate's previews, never released: None when there is no preview (noise on)."""
     payloads: dict[str, Any] = {}
     for name in tab.reports:
         try:
-            payloads[name] = report_payload(warehouse, principal, member_id, name, params)
+            if preview_state is not None and name in POOLED_REPORTS:
+                result = preview_report(warehouse, member_id, name, preview_state)
+                if result is None:
+                    return None
+                payloads[name] = {"report": name, "member_id": member_id, "params": to_jsonable(params),
+                                  "aggregate": True, "result": result}
+            else:
+                payloads[name] = report_payload(warehouse, principal, member_id, name, params)
         except UserError as exc:
             payloads[name] = {"report": name, "member_id": member_id, "error": retranslate(exc.message, language),
                               "result": {"available": True, "error": retranslate(exc.message, language)}}
     return payloads
 
 
+def _render_body(tab: Tab, payloads: dict[str, Any], member_id: str, t: Translator) -> str:
+    view = build_tab_view(tab, {n: p["result"] for n, p in payloads.items()}, t)
+    return render_fragment(t.language, "report_body.html", {"tab": tab, "view": view, "member_id": member_id})
+
+
 def tab_body(warehouse: Warehouse, principal: Principal | str, member_id: str, tab: Tab,
              params: dict[str, Any], language: str) -> str:
     """A tab's body (tables, charts): it depends only on the answers and the language, so it is
-    rendered once per data version and policy and kept."""
+    rendered once per data version and policy and kept. A cross-member tab's first visit uses
+    the body the warm-up prepared from the gate's previews when the answers just released are
+    exactly those (same digest); otherwise it is rendered now."""
     t = Translator(language)
     before = report_cache.current_state()
     payloads = tab_payloads(warehouse, principal, member_id, tab, params, t.language)
+    assert payloads is not None
     key = (member_id, tab.slug, json.dumps(to_jsonable(params), sort_keys=True), before, t.language)
     body = report_cache.fragment(key)
     if body is None:
-        view = build_tab_view(tab, {n: p["result"] for n, p in payloads.items()}, t)
-        body = render_fragment(t.language, "report_body.html", {"tab": tab, "view": view, "member_id": member_id})
+        body = report_cache.prepared(key, answers_digest(payloads)) if tab.pooled else None
+        if body is None:
+            body = _render_body(tab, payloads, member_id, t)
         if before and report_cache.current_state() == before:
             report_cache.store_fragment(key, body)
     return body
 
 
 def warm_tab_bodies(warehouse: Warehouse, member_id: str) -> None:
-    """The warm-up of a member's member-only tabs at the default period, in every language
-    (``warmup.Warmer``): their answers need no release. Cross-member tabs are left to readers."""
+    """The warm-up of a member's tabs at the default period, in every language
+    (``warmup.Warmer``): member-only tabs rendered from their answers (no release needed);
+    cross-member tabs prepared from the gate's previews, shown only if a reader's release gives
+    the same answers (``ReportCache.prepared``)."""
+    params = _params(None, None, None)
+    state = report_cache.current_state()
     for tab in TABS:
-        if tab.pooled or any(name in POOLED_REPORTS for name in tab.reports):
-            continue
+        pooled = tab.pooled or any(name in POOLED_REPORTS for name in tab.reports)
         for language in LANGUAGES:
-            tab_body(warehouse, "web:warm-up", member_id, tab, _params(None, None, None), language)
+            if not pooled:
+                tab_body(warehouse, "web:warm-up", member_id, tab, params, language)
+                continue
+            t = Translator(language)
+            payloads = tab_payloads(warehouse, "web:warm-up", member_id, tab, params, t.language, preview_state=state)
+            if payloads is None:
+                break  # no preview with noise on: the reader's request renders it
+            key = (member_id, tab.slug, json.dumps(to_jsonable(params), sort_keys=True), state, t.language)
+            report_cache.store_prepared(key, answers_digest(payloads), _render_body(tab, payloads, member_id, t))
 
 
 def _tab_page(tab: Tab) -> Any:

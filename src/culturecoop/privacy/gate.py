@@ -201,24 +201,20 @@ class PrivacyGate:
             # The recorded head (audit.record_head) is written at most once a second, and at close.
             record = time.monotonic() - kept.get("recorded_at", -HEAD_EVERY_SECONDS) >= HEAD_EVERY_SECONDS
 
-            def entry_of(outcome: tuple[dict[str, GatedTable], dict[str, Any], float, str]) -> audit.AuditRecord:
-                gated, _state, epsilon, action = outcome
-                released = sum(len(t.rows) + (t.total is not None) for t in gated.values())
-                hidden = sum(t.suppressed_cells for t in gated.values())
-                return audit.AuditRecord(actor, member_id, action, report, params, epsilon, members_touched,
-                                         released - hidden, hidden, _result_hash(gated))
+            def entry_of(outcome: Outcome) -> audit.AuditRecord:
+                return _audit_record(outcome, actor, member_id, report, params, members_touched)
 
-            outcome: tuple[dict[str, GatedTable], dict[str, Any], float, str] | None = None
+            outcome: Outcome | None = None
             entry: audit.AuditEntry | None = None
             if not self.policy.noise and not record and memory_key in kept and "head" in kept:
-                # The same figures as the kept memory says were shown: the audit entry is the only
-                # write, one statement committed on its own (no transaction round trips).
-                outcome = self._stable(tables, _parse_memory(kept[memory_key]), k)
+                # The kept memory and head need no read: if the figures are those shown before,
+                # the audit entry is the only write, one statement committed on its own.
+                memory_json = kept[memory_key]
+                outcome = self._stable(tables, _parse_memory(memory_json), k)
                 if outcome[3] == "re-release":
                     try:
                         with self.warehouse.statement(bookkeeping=True) as con:
                             entry = audit.append(con, entry_of(outcome), kept["head"], recorded=False)
-                        memory_json = kept[memory_key]
                     except audit.StaleHeadError:
                         _forget(kept)  # another entry came first: the full path reads the log
                         record = True
@@ -379,6 +375,19 @@ class PrivacyGate:
             [member_id, report, params_key],
         ).fetchall()
         return str(rows[0][0]) if rows else None
+
+
+# What the gate decides for a question: tables shown, memory to keep, ε spent, action.
+Outcome = tuple[dict[str, "GatedTable"], dict[str, Any], float, str]
+
+
+def _audit_record(outcome: Outcome, actor: str, member_id: str, report: str, params: dict[str, Any],
+                  members_touched: tuple[str, ...]) -> audit.AuditRecord:
+    gated, _state, epsilon, action = outcome
+    released = sum(len(t.rows) + (t.total is not None) for t in gated.values())
+    hidden = sum(t.suppressed_cells for t in gated.values())
+    return audit.AuditRecord(actor, member_id, action, report, params, epsilon, members_touched,
+                             released - hidden, hidden, _result_hash(gated))
 
 
 # Questions whose last release the gate keeps in memory (beyond, it reads the release table).

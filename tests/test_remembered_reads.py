@@ -118,3 +118,4 @@ def test_the_recorded_head_lags_releases_at_most_until_close(tmp_path: Path, mon
             con.execute("DELETE FROM audit WHERE seq = 3")
         check = audit.verify_chain(w)
         assert not check.ok and check.first_bad_seq == 3
+        assert check.head_seq == 2  # the log's own newest entry, below the recorded head

@@ -101,9 +101,12 @@ NEWEST_SINCE_SQL = "SELECT seq, hash FROM audit WHERE seq >= ? ORDER BY seq DESC
 
 
 def read_head(con: duckdb.DuckDBPyConnection) -> tuple[int, str]:
-    """(seq, hash) of the newest entry, ``(0, GENESIS)`` for an empty log; inside a transaction."""
+    """(seq, hash) of the newest entry, ``(0, GENESIS)`` for an empty log."""
     recorded = con.execute(HEAD_SQL).fetchall()
-    rows = con.execute(NEWEST_SINCE_SQL, [int(recorded[0][0]) if recorded else 0]).fetchall()
+    since = int(recorded[0][0]) if recorded else 0
+    rows = con.execute(NEWEST_SINCE_SQL, [since]).fetchall()
+    if not rows and since:  # entries cut below the recorded head: the log's own newest
+        rows = con.execute(NEWEST_SINCE_SQL, [0]).fetchall()
     return (int(rows[0][0]), str(rows[0][1])) if rows else (0, GENESIS)
 
 
@@ -191,8 +194,8 @@ def latest_for_member(warehouse: Warehouse, member_id: str, limit: int | None = 
 
 def head(warehouse: Warehouse) -> tuple[int, str]:
     """Sequence number and hash of the newest entry (``(0, GENESIS)`` for an empty log)."""
-    rows = warehouse.query("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
-    return (int(rows[0]["seq"]), str(rows[0]["hash"])) if rows else (0, GENESIS)
+    warehouse.con.complete()
+    return read_head(warehouse.con)
 
 
 def verify_chain(warehouse: Warehouse) -> ChainCheck:

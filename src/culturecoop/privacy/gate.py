@@ -189,13 +189,12 @@ class PrivacyGate:
         for table in tables:
             _check_scope(table)
         k = self.policy.min_patrons
-        params_key = json.dumps(params, sort_keys=True, default=str)
+        params_key, memory_key = _question(member_id, report, params)
         day = day or budget.today()
         self.warehouse.con.complete()
         # What the gate wrote last (audit head, its memory per question) is kept in the process:
         # nobody else can write the file (Warehouse.kept); releases are one at a time.
         kept = self.warehouse.kept("gate")
-        memory_key = ("memory", member_id, report, params_key)
         with self.warehouse.serialized("gate"):
             self.warehouse.at_last_close("gate", _record_kept_head)
             # The recorded head (audit.record_head) is written at most once a second, and at close.
@@ -278,9 +277,8 @@ class PrivacyGate:
             return None
         for table in tables:
             _check_scope(table)
-        params_key = json.dumps(params, sort_keys=True, default=str)
+        params_key, memory_key = _question(member_id, report, params)
         kept = self.warehouse.kept("gate")
-        memory_key = ("memory", member_id, report, params_key)
         with self.warehouse.serialized("gate"):
             known, memory_json = memory_key in kept, kept.get(memory_key)
         if not known:
@@ -379,6 +377,12 @@ class PrivacyGate:
 
 # What the gate decides for a question: tables shown, memory to keep, ε spent, action.
 Outcome = tuple[dict[str, "GatedTable"], dict[str, Any], float, str]
+
+
+def _question(member_id: str, report: str, params: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
+    """A question's normalized parameters (the release table's key) and its key in the kept memory."""
+    params_key = json.dumps(params, sort_keys=True, default=str)
+    return params_key, ("memory", member_id, report, params_key)
 
 
 def _audit_record(outcome: Outcome, actor: str, member_id: str, report: str, params: dict[str, Any],

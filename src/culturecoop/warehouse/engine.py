@@ -147,8 +147,7 @@ class Warehouse:
         finally:
             # Even a failed COMMIT may have changed something: never keep a read across it.
             if not bookkeeping:
-                with self._file.lock:
-                    self._file.generation += 1
+                self._data_changed()
 
     @contextmanager
     def statement(self, *, bookkeeping: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -158,8 +157,12 @@ class Warehouse:
             yield self.con
         finally:
             if not bookkeeping:
-                with self._file.lock:
-                    self._file.generation += 1
+                self._data_changed()
+
+    def _data_changed(self) -> None:
+        """Forget every remembered read of this file (they are kept under an older generation)."""
+        with self._file.lock:
+            self._file.generation += 1
 
     def remember(self, key: Any, compute: Callable[[], T]) -> T:
         """``compute()``'s result, kept until a commit changes data (see the module's doc).

@@ -13,7 +13,6 @@ import importlib
 import json
 import math
 import threading
-import time
 import weakref
 import zlib
 from collections import OrderedDict
@@ -95,7 +94,7 @@ class ReportCache:
         self._prepared: OrderedDict[tuple[str, ...], tuple[str, bytes]] = OrderedDict()
         self._lock = threading.Lock()
         self._key_locks: dict[tuple[str, ...], threading.Lock] = {}
-        self._state: tuple[float, str] = (0.0, "")
+        self._state = ""
         self._listeners: list[weakref.WeakMethod[Callable[[], None]]] = []
 
     def on_invalidate(self, listener: Callable[[], None]) -> None:
@@ -108,7 +107,7 @@ class ReportCache:
             self._fragments.clear()
             self._previews.clear()
             self._prepared.clear()
-            self._state = (0.0, "")
+            self._state = ""
             listeners = [ref() for ref in self._listeners]
             self._listeners = [ref for ref in self._listeners if ref() is not None]
         for listener in listeners:
@@ -121,7 +120,7 @@ class ReportCache:
 
     def current_state(self) -> str:
         """The data version and policy last read ("" before the first report)."""
-        return self._state[1]
+        return self._state
 
     def fragment(self, key: tuple[str, ...]) -> str | None:
         """A rendered tab body (the same answers in one language), if kept."""
@@ -170,7 +169,7 @@ class ReportCache:
             return json.dumps([version, gate.current_policy(warehouse).to_json()], sort_keys=True)
 
         value = warehouse.remember(("web", "state"), read)
-        self._state = (time.monotonic(), value)
+        self._state = value
         return value
 
     def get_or_compute(self, key: tuple[str, ...], compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:

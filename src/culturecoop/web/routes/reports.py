@@ -63,7 +63,10 @@ def report_payload(warehouse: Warehouse, principal: Principal | str, member_id: 
     """What the API returns for one report; pages render exactly this. ``principal`` may be
     the audit actor itself (the warm-up, which asks only member-only reports)."""
     actor = principal if isinstance(principal, str) else f"web:{principal.account.account_id}"
-    result = run_report(warehouse, member_id, name, params, actor=actor)
+    return _payload(member_id, name, params, run_report(warehouse, member_id, name, params, actor=actor))
+
+
+def _payload(member_id: str, name: str, params: dict[str, Any], result: dict[str, Any]) -> dict[str, Any]:
     return {"report": name, "member_id": member_id, "params": to_jsonable(params),
             "aggregate": name in POOLED_REPORTS, "result": result}
 
@@ -96,14 +99,18 @@ def tab_payloads(warehouse: Warehouse, principal: Principal | str, member_id: st
                 result = preview_report(warehouse, member_id, name, preview_state)
                 if result is None:
                     return None
-                payloads[name] = {"report": name, "member_id": member_id, "params": to_jsonable(params),
-                                  "aggregate": True, "result": result}
+                payloads[name] = _payload(member_id, name, params, result)
             else:
                 payloads[name] = report_payload(warehouse, principal, member_id, name, params)
         except UserError as exc:
             payloads[name] = {"report": name, "member_id": member_id, "error": retranslate(exc.message, language),
                               "result": {"available": True, "error": retranslate(exc.message, language)}}
     return payloads
+
+
+def _body_key(member_id: str, tab: Tab, params: dict[str, Any], state: str, language: str) -> tuple[str, ...]:
+    """A tab body's key: the same answers (member, parameters, data and policy) in one language."""
+    return (member_id, tab.slug, json.dumps(to_jsonable(params), sort_keys=True), state, language)
 
 
 def _render_body(tab: Tab, payloads: dict[str, Any], member_id: str, t: Translator) -> str:
@@ -121,7 +128,7 @@ def tab_body(warehouse: Warehouse, principal: Principal | str, member_id: str, t
     before = report_cache.current_state()
     payloads = tab_payloads(warehouse, principal, member_id, tab, params, t.language)
     assert payloads is not None
-    key = (member_id, tab.slug, json.dumps(to_jsonable(params), sort_keys=True), before, t.language)
+    key = _body_key(member_id, tab, params, before, t.language)
     body = report_cache.fragment(key)
     if body is None:
         body = report_cache.prepared(key, answers_digest(payloads)) if tab.pooled else None
@@ -149,7 +156,7 @@ def warm_tab_bodies(warehouse: Warehouse, member_id: str) -> None:
             payloads = tab_payloads(warehouse, "web:warm-up", member_id, tab, params, t.language, preview_state=state)
             if payloads is None:
                 break  # no preview with noise on: the reader's request renders it
-            key = (member_id, tab.slug, json.dumps(to_jsonable(params), sort_keys=True), state, t.language)
+            key = _body_key(member_id, tab, params, state, t.language)
             report_cache.store_prepared(key, answers_digest(payloads), _render_body(tab, payloads, member_id, t))
 
 

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from culturecoop.web.reports import TABS, analytics_available
+
 from packages import make_package
 from web.conftest import MEMBERS, PASSWORD, Coop
 from web.live import LiveServer

@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 import re
 
-from culturecoop.web.reports import TABS
+from culturecoop.web.tabs import TABS
+
 from web.conftest import MEMBERS, Coop, login, new_client, page_csrf
 
 A = MEMBERS["A"]

@@ -36,12 +36,11 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from culturecoop.web.tabs import TABS  # noqa: E402
-
 from culturecoop.governance.accounts import create_account, list_accounts  # noqa: E402
 from culturecoop.governance.sessions import open_session  # noqa: E402
 from culturecoop.schema.taxonomy import GENRES  # noqa: E402
 from culturecoop.warehouse.engine import Warehouse  # noqa: E402
+from culturecoop.web.tabs import TABS  # noqa: E402
 
 MEMBERS = (
     ("jazz-dieze", "Club de jazz Le Dièse", "jazz_club", "Montréal"),

@@ -124,8 +124,8 @@ def elsewhere(ctx: ReportContext) -> ReportOutput:
         return sorted(rows, key=lambda r: (-(r["patrons"] or 0), r["value"]))
 
     kind_labels = {k: k.replace("_", " ") for k in MEMBER_KINDS}
-    genre_rows = _against_the_rest(table("genre", genre_labels()), audience, Cells(release.tables["rest_genre"]),
-                                   Cells(release.tables["rest"]))
+    genre_rows = _against_the_rest(table("genre", genre_labels()), None if anywhere.hidden("*") else going,
+                                   Cells(release.tables["rest_genre"]), Cells(release.tables["rest"]))
     cols = (
         Column("value", _("Genre, kind of member or region")),
         Column("label", _("Its name")),
@@ -147,7 +147,7 @@ def elsewhere(ctx: ReportContext) -> ReportOutput:
 
 GENRE_COMPARISON = (
     Column("rest_share", _("Share of the rest of the cooperative (pooled people outside your audience) who attended it at other members")),
-    Column("lift", _("How many times more likely your audience is to attend it at other members than the rest of the cooperative")),
+    Column("lift", _("Share of those going elsewhere divided by the rest's share: how many times more your audience chooses it at other members than the rest of the cooperative")),
     Column("ci_low", _("Lower end of the 95 % interval of that ratio")),
     Column("ci_high", _("Upper end of the 95 % interval of that ratio")),
     Column("q_value", _("p-value adjusted for testing every genre (false-discovery rate)")),
@@ -155,14 +155,17 @@ GENRE_COMPARISON = (
 )
 
 
-def _against_the_rest(rows: list[dict[str, Any]], audience: int, rest_genre: Cells, rest: Cells) -> list[dict[str, Any]]:
-    """Each genre row with the rest of the cooperative's share and the risk ratio (audience
-    share / rest share) with its 95 % interval and a q-value over the genres tested."""
+def _against_the_rest(rows: list[dict[str, Any]], going: int | None, rest_genre: Cells, rest: Cells) -> list[dict[str, Any]]:
+    """Each genre row with the rest of the cooperative's share and the risk ratio with its 95 %
+    interval and a q-value over the genres tested. Both sides are people who went to other
+    members in the period — your audience's (``going``) and the rest of the cooperative — so
+    the ratio compares what they chose there, not whether they went out at all."""
     rest_total = rest.get("*")
+    audience = going or 0
     tested = []
     for row in rows:
         genre = row["value"]
-        hidden = "patrons" in row["suppressed"] or rest_genre.hidden(genre) or rest.hidden("*")
+        hidden = "patrons" in row["suppressed"] or rest_genre.hidden(genre) or rest.hidden("*") or going is None
         row["rest_share"] = None if rest_genre.hidden(genre) or rest.hidden("*") else ratio(rest_genre.get(genre), rest_total)
         for name in ("lift", "ci_low", "ci_high", "q_value", "significant"):
             row[name] = None

@@ -116,15 +116,40 @@ def _day(value: Any) -> date | None:
         return None
 
 
-def comparable_previous_period(result: Mapping[str, Any]) -> bool:
-    """True when the period just before the report's lies wholly inside the data: only then do
-    new, returning and period-over-period changes mean something."""
+# Data that starts a few days into a period still covers it (a season starting on a Sunday).
+COVERAGE_SLACK = timedelta(days=7)
+# New and returning patrons mean something only with this much history before the period.
+HISTORY_NEEDED = timedelta(days=180)
+NEW_RETURNING = frozenset({"new_patrons", "returning_patrons", "new_share"})
+
+
+def _periods(result: Mapping[str, Any]) -> tuple[date, date, date] | None:
+    """(start of the period, start of the period before it, first day of the data)."""
     params, coverage = result.get("params") or {}, result.get("coverage") or {}
     start, end, first = _day(params.get("from")), _day(params.get("to")), _day(coverage.get("first_day"))
     if start is None or end is None or first is None:
-        return False
-    previous_start = start - timedelta(days=(end - start).days + 1)
-    return previous_start >= first
+        return None
+    return start, start - timedelta(days=(end - start).days + 1), first
+
+
+def comparable_previous_period(result: Mapping[str, Any]) -> bool:
+    """True when the period just before the report's lies inside the data: only then do
+    period-over-period changes of patrons, tickets or revenue mean something."""
+    found = _periods(result)
+    return found is not None and found[1] >= found[2] - COVERAGE_SLACK
+
+
+def comparable_new_returning(result: Mapping[str, Any]) -> bool:
+    """True when the period before also has history before it: otherwise all its patrons count
+    as new, and a change of new or returning patrons compares with an artefact."""
+    found = _periods(result)
+    return found is not None and found[1] - found[2] >= HISTORY_NEEDED
+
+
+def has_history(result: Mapping[str, Any]) -> bool:
+    """True when the data starts well before the period: "had come before" means something."""
+    found = _periods(result)
+    return found is not None and found[0] - found[2] >= HISTORY_NEEDED
 
 
 # -- overview ------------------------------------------------------------------------------------
@@ -150,10 +175,6 @@ def overview_rules(results: Results) -> list[Insight]:
                            _("You welcomed {patrons} patrons over the period: {change} fewer than over the period before."))
                 out.append(Insight("overview.patrons_change", message,
                                    {"patrons": Value("number", patrons), "change": Value("change", change)}))
-        new, returning = now.get("new_patrons"), now.get("returning_patrons")
-        if patrons and patrons >= MIN_PATRONS and new is not None and returning is not None:
-            out.append(Insight("overview.returning", _("{returning} of your patrons had come before the period; {new} came for the first time."),
-                               {"returning": Value("percent", returning / patrons), "new": Value("percent", new / patrons)}))
         revenue, previous_revenue = now.get("revenue"), before.get("revenue")
         if revenue and previous_revenue:
             change = (revenue - previous_revenue) / previous_revenue
@@ -162,6 +183,10 @@ def overview_rules(results: Results) -> list[Insight]:
                            _("Revenue fell by {change} on the period before, to {revenue}."))
                 out.append(Insight("overview.revenue_change", message,
                                    {"change": Value("change", change), "revenue": Value("money", revenue)}))
+    patrons, new, returning = now.get("patrons"), now.get("new_patrons"), now.get("returning_patrons")
+    if has_history(result) and patrons and patrons >= MIN_PATRONS and new is not None and returning is not None:
+        out.append(Insight("overview.returning", _("{returning} of your patrons had come before the period; {new} came for the first time."),
+                           {"returning": Value("percent", returning / patrons), "new": Value("percent", new / patrons)}))
     tickets, revenue, basket = now.get("tickets"), now.get("revenue"), now.get("average_basket")
     if tickets and revenue and basket:
         out.append(Insight("overview.basket", _("Your {tickets} tickets brought in {revenue}: {basket} per order on average."),
@@ -301,7 +326,7 @@ def elsewhere_rules(results: Results) -> list[Insight]:
         strong = [r for r in _rows(elsewhere) if _interval_ok(r)]
         if strong:
             row = max(strong, key=lambda r: r["lift"])
-            out.append(Insight("elsewhere.lift", _("Your audience attends {genre} {lift} times as much as the rest of the cooperative (95 % CI {low}–{high})."),
+            out.append(Insight("elsewhere.lift", _("When it goes out to other members, your audience chooses {genre} {lift} times as often as the rest of the cooperative (95 % CI {low}–{high})."),
                                {"genre": Value("genre", row["value"]), "lift": Value("times", row["lift"]),
                                 "low": Value("times", row["ci_low"]), "high": Value("times", row["ci_high"])}))
     overlap = results.get("overlap")
@@ -385,7 +410,7 @@ def benchmark_rules(results: Results) -> list[Insight]:
     yours, peers = released(returning, "yours"), released(returning, "peers")
     if yours is not None and peers is not None:
         out.append(Insight("benchmark.returning", _("{yours} of your patrons had come before the period; the figure for your peers is {peers}."),
-                           {"yours": Value("percent", yours), "peers": Value("percent", peers)}))
+                           {"yours": Value("percent1", yours), "peers": Value("percent1", peers)}))
     gaps = [r for f, r in rows.items() if f not in ("patrons", "returning_share")
             and released(r, "index") is not None and released(r, "peers") is not None and r.get("yours") is not None
             and abs(r["index"] - 100) >= 10]

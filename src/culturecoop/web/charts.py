@@ -52,14 +52,18 @@ def _hover(unit: str, t: Translator, value: str = "y") -> str:
     return "%{" + value + ":,}"
 
 
-def _layout(title: str, t: Translator, *, height: int = 340, legend: bool = False, **extra: Any) -> dict[str, Any]:
+def _layout(title: str, t: Translator, *, height: int = 340, legend: bool = False, legend_items: int = 2,
+            **extra: Any) -> dict[str, Any]:
+    # The legend sits at the very bottom of the figure, under the x axis's title: room is kept
+    # for its rows (about three entries per row on a phone).
+    rows = -(-legend_items // 3) if legend else 0
     return {
         "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
-        "height": height,
-        "margin": {"l": 10, "r": 10, "t": 48, "b": 10},
+        "height": height + 22 * rows,
+        "margin": {"l": 10, "r": 10, "t": 48, "b": 10 + 22 * rows},
         "separators": ", " if t.language == "fr" else ".,",
         "showlegend": legend,
-        "legend": {"orientation": "h", "x": 0, "y": -0.18, "yanchor": "top"},
+        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "yref": "container", "y": 0, "yanchor": "bottom"},
         "paper_bgcolor": "rgba(0,0,0,0)",
         "plot_bgcolor": "rgba(0,0,0,0)",
         "hoverlabel": {"namelength": -1},
@@ -95,7 +99,7 @@ def bars(title: str, categories: Sequence[str], series: Sequence[tuple[str, Sequ
         data.append(trace)
     value_axis = _axis(value_title, unit, t, rangemode="tozero")
     category_axis = {"title": {"text": category_title}, "automargin": True, "type": "category"}
-    layout = _layout(title, t, legend=len(series) > 1, barmode="group",
+    layout = _layout(title, t, legend=len(series) > 1, legend_items=len(series), barmode="group",
                      height=max(300, 28 * len(categories) + 120) if horizontal else 360)
     if horizontal:
         layout["xaxis"], layout["yaxis"] = value_axis, {**category_axis, "autorange": "reversed"}
@@ -127,13 +131,17 @@ def lines(title: str, x: Sequence[Any], series: Sequence[tuple[str, Sequence[Any
         color = (highlight or {}).get(name) or (MUTED if highlight else PALETTE[i % len(PALETTE)])
         emphasised = not highlight or name in highlight
         data.append({
+            # Grey lines stay out of the legend (their names show on hover): the legend names
+            # what the chart is about, and fits a phone.
+            "showlegend": emphasised,
             "type": "scatter", "mode": "lines+markers" if emphasised else "lines", "name": name,
             "x": list(x), "y": _scaled(values, unit), "connectgaps": False,
             "line": {"color": color, "width": 2.5 if emphasised else 1},
             "marker": {"size": 5}, "opacity": 1 if emphasised else 0.7,
             "hovertemplate": "%{x}: " + _hover(unit, t) + "<extra>" + name + "</extra>",
         })
-    layout = _layout(title, t, legend=len(series) > 1, height=380)
+    shown = len(highlight) if highlight else len(series)
+    layout = _layout(title, t, legend=shown > 0 and len(series) > 1, legend_items=shown, height=380)
     layout["xaxis"] = {"title": {"text": x_title}, "automargin": True, **({"type": "date"} if dates else {})}
     layout["yaxis"] = _axis(value_title, unit, t, rangemode="tozero")
     return {"data": data, "layout": layout}
@@ -184,7 +192,7 @@ def heatmap(title: str, x: Sequence[str], y: Sequence[str], z: Sequence[Sequence
         trace.update({"colorscale": [[0, "#2166ac"], [at / 2, "#92c5de"], [at, "#f7f7f7"], [(1 + at) / 2, "#f4a582"],
                                      [1, "#b2182b"]], "zmin": 0, "zmax": top})
     else:
-        trace["colorscale"] = "Blues"
+        trace.update({"colorscale": "Blues", "reversescale": True, "zmin": 0})
     layout = _layout(title, t, height=max(320, 24 * len(y) + 140))
     layout["xaxis"] = {"title": {"text": x_title}, "automargin": True, "type": "category", "side": "bottom"}
     layout["yaxis"] = {"title": {"text": y_title}, "automargin": True, "type": "category", "autorange": "reversed"}
@@ -208,7 +216,7 @@ def band(title: str, x: Sequence[Any], low: Sequence[Any], middle: Sequence[Any]
          "line": {"color": "#d1495b", "width": 3}, "marker": {"size": 4}, "connectgaps": False,
          "hovertemplate": "%{x}: " + hover + "<extra>" + line_name + "</extra>"},
     ]
-    layout = _layout(title, t, legend=True, height=400)
+    layout = _layout(title, t, legend=True, legend_items=3, height=400)
     layout["xaxis"] = {"title": {"text": x_title}, "automargin": True, "autorange": "reversed"}
     layout["yaxis"] = _axis(value_title, "count", t, rangemode="tozero")
     if marker_x is not None:

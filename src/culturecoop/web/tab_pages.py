@@ -27,7 +27,7 @@ from culturecoop.web.views.base import TabView
 # Query keys a tab page understands (anything else is ignored), and their longest length.
 QUERY_KEYS = {"period": 20, "from": 40, "to": 40, "event": 200, "days": 4}
 REPLAY_DAYS = (60, 30, 14, 7)  # a past event's pace, replayed this many days before it
-DEFAULT_REPLAY = 30
+DEFAULT_REPLAY = 14
 
 
 def clean_query(raw: Mapping[str, str]) -> dict[str, str]:

@@ -51,5 +51,5 @@ def tab_view(tab: Tab, payloads: Mapping[str, Mapping[str, Any]], t: Translator,
     for result in results.values():
         notes += [retranslate(str(n), t.language) for n in result.get("notes") or []]
     # Two reports of a tab often say the same thing about the gate: say it once.
-    view.notes = list(dict.fromkeys(notes))
+    view.notes = list(dict.fromkeys(view.notes + notes))
     return view

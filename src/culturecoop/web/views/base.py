@@ -80,6 +80,8 @@ class Section:
     pooled: bool = False
     actions: list[Action] = field(default_factory=list)
     lead: str | None = None  # one sentence under the title: how to read the chart
+    # Actions per row of the table (a segment: download its patrons, build an audience).
+    action_rows: list[tuple[str, list[Action]]] = field(default_factory=list)
 
 
 @dataclass
@@ -88,6 +90,7 @@ class Kpi:
     cell: Cell
     term: str | None = None
     detail: str | None = None
+    small: bool = False  # a text (an event's title) rather than a figure
 
 
 @dataclass

@@ -9,7 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from culturecoop.analytics.insights import comparable_previous_period
+from culturecoop.analytics.insights import (
+    NEW_RETURNING,
+    comparable_new_returning,
+    comparable_previous_period,
+)
 from culturecoop.web import charts
 from culturecoop.web.i18n import Translator, _
 from culturecoop.web.views.base import (
@@ -40,12 +44,17 @@ def overview(view: TabView, results: Results, t: Translator) -> None:
     if not result:
         return
     rows = {r["metric"]: r for r in _rows(result)}
-    comparable = comparable_previous_period(result)
+    comparable, with_new = comparable_previous_period(result), comparable_new_returning(result)
+
+    def change_of(metric: str) -> float | None:
+        shown = comparable and (with_new or metric not in NEW_RETURNING)
+        return rows[metric].get("change") if shown else None
+
     for metric in ("patrons", "tickets", "revenue", "average_basket", "new_share"):
         row = rows.get(metric)
         if row is None:
             continue
-        change = row.get("change") if comparable else None
+        change = change_of(metric)
         detail = None if change is None else t("{change} on the period before", change=t.signed_percent(change))
         view.kpis.append(Kpi(t.label("metric", metric), cell(row.get("this_period"), METRIC_KINDS.get(metric, "int"), t),
                              detail=detail))
@@ -54,20 +63,22 @@ def overview(view: TabView, results: Results, t: Translator) -> None:
     table_rows = []
     for metric, row in rows.items():
         kind = METRIC_KINDS.get(metric, "int")
-        change = row.get("change") if comparable else None
+        change = change_of(metric)
         table_rows.append([Cell(metric, t.label("metric", metric)), cell(row.get("this_period"), kind, t),
                            cell(row.get("previous_period"), kind, t),
-                           Cell(change, t.signed_percent(change, 1), numeric=True) if change is not None else Cell(None, "–")])
+                           Cell(change, t.signed_percent(change, 1), numeric=True, kind="percent") if change is not None
+                           else Cell(None, "–", kind="percent")])
     chart = None
     if comparable:
-        shown = [(m, r["change"]) for m, r in rows.items() if r.get("change") is not None]
+        shown = [(m, c) for m in rows if (c := change_of(m)) is not None]
         chart = charts.bars(t("Change on the period before"), [t.label("metric", m) for m, _c in shown],
                             [(t("Change"), [c for _m, c in shown])], t, value_title=t("Change (%)"),
                             category_title=t("Figure"), unit="percent", horizontal=True, baseline=0,
                             colors=[charts.RISING if c >= 0 else charts.FALLING for _m, c in shown])
     view.sections.append(Section("overview-overview", t("Key figures against the period before"), chart,
                                  TableView("overview-overview", t("Key figures"), columns, table_rows, collapsed=False),
-                                 note=None if comparable else t("The period before is not wholly in the data: changes are not shown, and a first period counts every patron as new.")))
+                                 note=None if with_new else t("The period before is not wholly in the data: changes are not shown, and a first period counts every patron as new.")
+                                 if not comparable else t("The period before is the data's first: all its patrons count as new, so new and returning patrons are not compared.")))
 
 
 def audience(view: TabView, results: Results, t: Translator) -> None:
@@ -88,7 +99,7 @@ def audience(view: TabView, results: Results, t: Translator) -> None:
             "geography-fsa", t("Patrons by postal area"), _rows(geography, "fsa"),
             [Col("fsa", _("Postal area (FSA)"), term="fsa"), Col("area", _("Area"), "label"), Col("patrons", _("Patrons"), "int"),
              Col("share", _("Share of patrons"), "percent"), Col("tickets", _("Tickets"), "int")], t)))
-        areas = _rows(geography, "areas")
+        areas = _rows(geography)  # the report's first table travels as "rows"
         view.sections.append(Section("geography-areas", t("Areas"), None, table(
             "geography-areas", t("Patrons by area"), areas,
             [Col("area", _("Area"), "label"), Col("patrons", _("Patrons"), "int"), Col("share", _("Share of patrons"), "percent"),
@@ -196,7 +207,7 @@ def pace(view: TabView, results: Results, t: Translator) -> None:
             view.notes.insert(0, t("A replay: the sales of {title} as they stood {days} days before it, against comparable events of the year before.",
                                    title=title, days=t.number(summary.get("days_before"))))
     view.kpis += [
-        Kpi(t("Event"), Cell(title, f"{title} · {t.day(summary.get('event_day'))}")),
+        Kpi(t("Event"), Cell(title, title), detail=t.day(summary.get("event_day")), small=True),
         Kpi(t("Days to go"), cell(summary.get("days_before"), "int", t), detail=t("as of {day}", day=t.day(summary.get("as_of")))),
         Kpi(t("Tickets sold"), cell(summary.get("tickets_sold"), "int", t),
             detail=None if not summary.get("capacity") else t("of {capacity} seats", capacity=t.number(summary["capacity"]))),
@@ -205,7 +216,7 @@ def pace(view: TabView, results: Results, t: Translator) -> None:
                                                                       high=t.number(summary["forecast_high"]))),
         Kpi(t("Chance of selling out"), cell(summary.get("sellout_probability"), "percent", t)),
     ]
-    curve = {r["days_before"]: r for r in _rows(result, "curve")}
+    curve = {r["days_before"]: r for r in _rows(result)}  # the first table, "curve"
     band = _rows(result, "band")
     days = [r["days_before"] for r in band] or sorted(curve, reverse=True)
     chart = charts.band(

@@ -87,7 +87,7 @@ def elsewhere(view: TabView, results: Results, t: Translator) -> None:
         view.kpis += [Kpi(t("Your pooled audience"), cell(summary.get("audience"), "int", t), term="pooling"),
                       Kpi(t("Share going to other members"), cell(summary.get("share_going_elsewhere"), "percent", t,
                                                                   hidden=summary.get("share_going_elsewhere") is None))]
-        genres = [r for r in _rows(result, "genres")]
+        genres = _rows(result)  # the report's first table, "genres", travels as "rows"
         compared = sorted((r for r in genres if released(r, "lift") is not None), key=lambda r: -r["lift"])
         chart = charts.bars(
             t("Your audience against the rest of the cooperative, by genre attended elsewhere"),
@@ -205,13 +205,13 @@ def segments(view: TabView, results: Results, t: Translator, query: Mapping[str,
             continue
         label = t.label("segment", r["segment"])
         suffix = "?" + period if period else ""
-        view.sections[-1].actions += [
-            Action("download", t("{segment}: your {n} patrons (CSV of your patron ids)", segment=label, n=t.number(r["your_patrons"])),
+        view.sections[-1].action_rows.append((label, [
+            Action("download", t("Your {n} patrons (CSV of your patron ids)", n=t.number(r["your_patrons"])),
                    f"/m/{view.member_id}/segments/{r['segment']}/patrons.csv{suffix}"),
-            Action("audience", t("Build a target audience: {segment}", segment=label), f"/m/{view.member_id}/audiences",
+            Action("audience", t("Build a target audience"), f"/m/{view.member_id}/audiences",
                    {"kind": "segment", "segment": r["segment"], **{key: v for key, v in query.items() if key in ("period", "from", "to") and v}},
                    t("A saved audience definition with its size, through the privacy gate, ready for campaigns.")),
-        ]
+        ]))
 
 
 def benchmark(view: TabView, results: Results, t: Translator) -> None:

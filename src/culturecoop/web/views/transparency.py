@@ -21,6 +21,7 @@ class AuditLine:
     sentence: str
     data_from: str
     action: str
+    members: str = ""
 
 
 @dataclass
@@ -87,9 +88,9 @@ def audit_line(entry: Mapping[str, Any], member_id: str, accounts: Mapping[str, 
     if epsilon:
         sentence += " " + t("ε {epsilon} spent.", epsilon=t.number(epsilon, 2))
     touched = entry.get("members_touched") or []
-    data_from = t("Data of {n} members: {names}.", n=t.number(len(touched)),
-                  names=", ".join(names.get(str(m), str(m)) for m in touched)) if touched else ""
-    return AuditLine(int(entry.get("seq") or 0), fields["when"], sentence, data_from, action)
+    members = ", ".join(names.get(str(m), str(m)) for m in touched)
+    data_from = t("Data of {n} members: {names}.", n=t.number(len(touched)), names=members) if touched else ""
+    return AuditLine(int(entry.get("seq") or 0), fields["when"], sentence, data_from, action, members)
 
 
 def budget_sentences(budget: Mapping[str, Any] | None, noise: bool, t: Translator) -> list[str]:
@@ -99,8 +100,7 @@ def budget_sentences(budget: Mapping[str, Any] | None, noise: bool, t: Translato
     start, end = budget.get("period_start"), budget.get("period_end")
     period = t("from {start} to {end}", start=t.day(start), end=t.day(end)) if isinstance(start, str | date) else ""
     if not noise:
-        return [t("Differential privacy is off: cross-member figures are protected by the minimum cell size and cost no budget."),
-                t("{releases} cross-member releases {period}.", releases=t.number(budget.get("releases") or 0), period=period)]
+        return [t("Differential privacy is off: cross-member figures are protected by the minimum cell size and cost no budget.")]
     return [t("Privacy budget {period}: ε {spent} spent of {total}, {left} left, over {releases} releases.", period=period,
               spent=t.number(budget.get("epsilon_spent") or 0, 2), total=t.number(budget.get("epsilon_budget") or 0, 2),
               left=t.number(budget.get("epsilon_left") or 0, 2), releases=t.number(budget.get("releases") or 0))]
@@ -108,8 +108,8 @@ def budget_sentences(budget: Mapping[str, Any] | None, noise: bool, t: Translato
 
 def transparency_view(payload: Mapping[str, Any], member_id: str, member_name: str, accounts: Mapping[str, Any],
                       names: Mapping[str, str], noise: bool, t: Translator) -> TransparencyView:
-    """The Transparency page from the API's payload (entries oldest first; shown newest first)."""
+    """The Transparency page from the API's payload (entries newest first, as shown)."""
     view = TransparencyView(member_id, member_name, budget_sentences(payload.get("budget"), noise, t),
                             total=int(payload.get("total") or 0))
-    view.lines = [audit_line(e, member_id, accounts, names, t) for e in reversed(payload.get("audit") or [])]
+    view.lines = [audit_line(e, member_id, accounts, names, t) for e in payload.get("audit") or []]
     return view

@@ -260,8 +260,8 @@ def test_cli_writes_numbers_the_readers_way(tiny: Path) -> None:
 def test_geography_places_birth_bands_in_age_bands(tiny: Path) -> None:
     result = report(tiny, "geography", "jazz-a")
     ages = by(result.tables[3].rows, "age_band")
-    # Every patron of the tiny cooperative is born 1980-1984: 40 to 45 at the end of 2025.
-    assert (ages["35_44"]["patrons"] == 0 and ages["45_54"]["patrons"] == 0) or ages["35_44"]["patrons"] == 30
+    # Every patron of the tiny cooperative is born 1980-1984: 43 in the middle of the band, in 2025.
+    assert ages["35_44"]["patrons"] == 30 and ages["35_44"]["share"] == 1.0
     assert sum(r["patrons"] for r in ages.values()) == result.summary["patrons"] == 30
     assert ages["unknown"]["patrons"] == 0
 

@@ -239,8 +239,13 @@ def moment(value: Any, language: str) -> str:
             return str(value)
     if not isinstance(value, datetime):
         return day(value, language)
-    pattern = "d MMM y 'à' H 'h' mm" if language == "fr" else "MMM d, y, h:mm a"
-    return str(format_datetime(value, format=pattern, locale=locale_of(language)))
+    return _moment(value.replace(second=0, microsecond=0), locale_of(language))
+
+
+@lru_cache(maxsize=16384)
+def _moment(value: datetime, locale: str) -> str:
+    pattern = "d MMM y 'à' H 'h' mm" if locale.startswith("fr") else "MMM d, y, h:mm a"
+    return str(format_datetime(value, format=pattern, locale=locale))
 
 
 def _no_negative_zero(text: str) -> str:

@@ -185,15 +185,15 @@ def render_fragment(language: str, template: str, context: dict[str, Any]) -> st
 CSV_UNITS = {"percent": "%", "money": "$"}
 
 
-CSV_DIGITS = {"percent": 2, "money": 2, "times": 2, "float2": 2, "float1": 1}
+CSV_DIGITS = {"percent": 2, "points": 2, "money": 2, "times": 2, "float2": 2, "float1": 1}
 
 
 def _csv_number(cell: Cell, decimal: str) -> str:
     """A number as a spreadsheet reads it: no thousands separator, the reader's decimal mark."""
     value = cell.value
-    if isinstance(value, int) and not isinstance(value, bool) and cell.kind != "percent":
+    if isinstance(value, int) and not isinstance(value, bool) and cell.kind not in ("percent", "points"):
         return str(value)
-    number = float(value) * (100 if cell.kind == "percent" else 1)
+    number = float(value) * (100 if cell.kind in ("percent", "points") else 1)
     text = f"{number:.{CSV_DIGITS.get(cell.kind, 4)}f}".rstrip("0").rstrip(".")
     return ("0" if text in ("-0", "") else text).replace(".", decimal)
 

@@ -54,8 +54,11 @@ def get_audit(member_id: str, principal: MemberManager, warehouse: WarehouseDep,
 
 @router.get("/m/{member_id}/transparency", include_in_schema=False)
 def transparency_page(request: Request, member_id: str, principal: MemberManager, warehouse: WarehouseDep) -> Response:
-    names = {str(m["member_id"]): str(m["name"]) for m in list_members(warehouse)}
-    accounts = {a.account_id: a for a in list_accounts(warehouse, member_id)}
+    # Who is who, remembered until the next change of data or accounts (``Warehouse.remember``).
+    names = warehouse.remember(("transparency", "names"),
+                               lambda: {str(m["member_id"]): str(m["name"]) for m in list_members(warehouse)})
+    accounts = warehouse.remember(("transparency", "accounts", member_id),
+                                  lambda: {a.account_id: a for a in list_accounts(warehouse, member_id)})
     view = transparency_view(transparency_payload(warehouse, member_id, PAGE_ENTRIES), member_id,
                              names.get(member_id, member_id), accounts, names, current_policy(warehouse).noise,
                              Translator(request_language(request)))

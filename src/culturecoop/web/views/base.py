@@ -17,7 +17,7 @@ from culturecoop.web.i18n import Translator
 from culturecoop.web.tabs import Tab
 
 # How a column's values are shown: counts, shares, money...; ``code:<kind>`` names a code.
-KINDS = ("text", "int", "float1", "float2", "times", "money", "percent", "day", "month", "bool")
+KINDS = ("text", "int", "float1", "float2", "times", "money", "percent", "points", "day", "month", "bool")
 
 
 @dataclass(frozen=True)
@@ -146,6 +146,8 @@ def cell(value: Any, kind: str, t: Translator, k: int | None = None, hidden: boo
         "times": lambda: t.number(value, 2) + "\u00a0×",
         "money": lambda: t.money(value),
         "percent": lambda: t.percent(value),
+        # A change of a share, in percentage points: +14,6 pts.
+        "points": lambda: ("+" if value > 0 else "−" if value < 0 else "") + t.number(abs(value) * 100, 1) + "\u00a0pts",
     }.get(kind)
     if text is not None:
         return Cell(value, text(), numeric=True, kind=kind)

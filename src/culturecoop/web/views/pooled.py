@@ -53,7 +53,7 @@ def _trend_chart(title: str, months: list[dict[str, Any]], summary: list[dict[st
 
 
 TREND_COLUMNS = [Col("genre", _("Genre"), "code:genre"), Col("first_share", _("Share at the start"), "percent"),
-                 Col("last_share", _("Share at the end"), "percent"), Col("change", _("Change (points)"), "percent"),
+                 Col("last_share", _("Share at the end"), "percent"), Col("change", _("Change (points)"), "points"),
                  Col("direction", _("Direction"), "code:direction")]
 
 

@@ -22,6 +22,7 @@ class AuditLine:
     data_from: str
     action: str
     members: str = ""
+    label: str = ""  # "Entry no. 12"
 
 
 @dataclass
@@ -88,9 +89,16 @@ def audit_line(entry: Mapping[str, Any], member_id: str, accounts: Mapping[str, 
     if epsilon:
         sentence += " " + t("ε {epsilon} spent.", epsilon=t.number(epsilon, 2))
     touched = entry.get("members_touched") or []
-    members = ", ".join(names.get(str(m), str(m)) for m in touched)
-    data_from = t("Data of {n} members: {names}.", n=t.number(len(touched)), names=members) if touched else ""
-    return AuditLine(int(entry.get("seq") or 0), fields["when"], sentence, data_from, action, members)
+    if not touched:
+        data_from, members = "", ""
+    elif len(touched) == len(names) and set(map(str, touched)) == set(names):
+        # Most releases use every member's data: say so rather than list them all, every time.
+        data_from, members = t("Data of all {n} members of the cooperative.", n=t.number(len(touched))), ""
+    else:
+        members = ", ".join(names.get(str(m), str(m)) for m in touched)
+        data_from = t("Data of {n} members: {names}.", n=t.number(len(touched)), names=members)
+    seq = int(entry.get("seq") or 0)
+    return AuditLine(seq, fields["when"], sentence, data_from, action, members, t("Entry no. {seq}", seq=t.number(seq)))
 
 
 def budget_sentences(budget: Mapping[str, Any] | None, noise: bool, t: Translator) -> list[str]:

@@ -13,8 +13,10 @@ column of every table (our own hex tokens aside) for:
   column mostly made of given names or surnames.
 
 In free text that may legitimately name a person (event titles, venues, artists) a full name
-is a hit only when it is no coincidence: at least three values and a fifth of the column. Any
-hit stops ``prepare`` with one sentence naming the column; nothing is written.
+is a hit only when it is no coincidence: when the column carries the name of the very buyer of
+the row it was read from in half the events or more (``split.own_buyer_names``), or other
+patrons' names in at least three values and a fifth of the column. Any hit stops ``prepare``
+with one sentence naming the column; nothing is written.
 """
 
 from __future__ import annotations
@@ -76,10 +78,15 @@ def _column_counts(con: duckdb.DuckDBPyConnection, table: str, column: str, is_l
     ).fetchall()[0])
 
 
-def scan_package(tables: dict[str, pa.Table], identifiers: pa.Table, profile: Profile) -> None:
+def scan_package(tables: dict[str, pa.Table], identifiers: pa.Table, profile: Profile,
+                 own_buyer: dict[str, tuple[int, int]] | None = None) -> None:
     """Raise ``UserError`` when a text column of ``tables`` holds personal data of the export
     (``identifiers``: the normalized e-mail, phone, given name, surname and birth date of each
-    patron, as ``ingest.split`` read them)."""
+    patron, as ``ingest.split`` read them; ``own_buyer``: per free-text event column, how many
+    events carry the name of the buyer of the row they were read from, out of how many)."""
+    for column, (hits, events) in (own_buyer or {}).items():
+        if hits and hits >= 0.5 * events:
+            raise _leak(profile, "event", column, _("patrons' names"))
     con = duckdb.connect()
     try:
         install_normalizers(con)

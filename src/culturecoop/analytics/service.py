@@ -32,10 +32,20 @@ WHERE member_id = $member AND event_day BETWEEN $date_from AND $date_to
 COOPERATIVE_VISITS = """
 SELECT count(*) AS visits FROM analytics_visit WHERE pooled AND event_day BETWEEN $date_from AND $date_to
 """
+MEMBER_POOLED_VISITS = """
+SELECT count(*) AS visits FROM analytics_visit
+WHERE member_id = $member AND pooled AND event_day BETWEEN $date_from AND $date_to
+"""
+ALL_VISITS = """
+SELECT count(*) AS visits, count_if(member_id = $member) AS own FROM analytics_visit
+WHERE event_day BETWEEN $date_from AND $date_to
+"""
 # Reports about the whole cooperative: a member without sales in the period may still read them.
 COOPERATIVE_WIDE = frozenset({"trends", "affinity"})
 # Reports about events rather than a period's sales: they answer without sales in the period.
 NO_SALES_CHECK = frozenset({"pace", "events"})
+# Reports made only of the member's pooled patrons: empty, with a cause, when none agreed.
+OWN_POOLED = frozenset({"elsewhere", "overlap", "benchmark"})
 
 
 @functools.cache
@@ -126,6 +136,22 @@ def _check_member(members: tuple[str, ...], member_id: str) -> None:
         member=member_id, hint=hint, members=", ".join(members)))
 
 
+def _no_pooled_patrons(engine: SqlEngine, name: str, member: str, ctx: ReportContext) -> None:
+    """Raise the real cause when a cooperative-wide report finds no pooled ticket although there
+    are tickets: nobody agreed to pooling (no export carries that consent unless stated)."""
+    if name not in COOPERATIVE_WIDE:
+        return
+    counts = engine.rows(ALL_VISITS, ctx.standard_params())[0]
+    if not counts["visits"]:
+        return
+    start, end = ctx.period.start.isoformat(), ctx.period.end.isoformat()
+    if counts["own"]:
+        raise UserError(_("No patron of yours, nor of any other member, agreed to pooling between {start} and {end}: the cooperative's figures count only patrons who did. If your terms of sale allow it, state it in your mapping (`consent_defaults: {{pooling: true}}` with its `consent_basis`) and prepare your export again.").format(
+            start=start, end=end))
+    raise UserError(_("No member's patrons agreed to pooling between {start} and {end}: the cooperative's figures count only patrons who did, so there is nothing to show yet.").format(
+        start=start, end=end))
+
+
 def run_report(name: str, engine: SqlEngine | Warehouse, member: str, params: Mapping[str, Any] | None = None,
                policy: PrivacyPolicy | None = None, *, warehouse: Warehouse | None = None,
                actor: str | None = None) -> ReportResult:
@@ -187,6 +213,7 @@ def _run_report(name: str, engine: SqlEngine | Warehouse, member: str, params: M
         visits = sql_engine.remember(("analytics", "visits", visits_sql, member, period.start, period.end),
                                      lambda: sql_engine.rows(visits_sql, visits_params)[0]["visits"])
         if not visits:
+            _no_pooled_patrons(sql_engine, name, member, ctx)
             # Two sentences rather than one with a translated part: a reader in the other
             # language gets the whole sentence translated (``web.i18n.retranslate``).
             no_sales = (_("There are no tickets in the cooperative between {start} and {end}; choose a period with sales (data runs from {first} to {last}).")
@@ -194,6 +221,13 @@ def _run_report(name: str, engine: SqlEngine | Warehouse, member: str, params: M
                         _("There are no tickets for member {member} between {start} and {end}; choose a period with sales (data runs from {first} to {last})."))
             raise UserError(no_sales.format(member=member, start=period.start.isoformat(), end=period.end.isoformat(),
                                             first=window.first_day, last=window.last_day))
+        if name in OWN_POOLED:
+            pooled_visits = sql_engine.remember(
+                ("analytics", "pooled-visits", member, period.start, period.end),
+                lambda: sql_engine.rows(MEMBER_POOLED_VISITS, visits_params)[0]["visits"])
+            if not pooled_visits:
+                raise UserError(_("No patron of yours agreed to pooling between {start} and {end}, so there is nothing to compare with other members: cross-member reports count only patrons who did. If your terms of sale allow it, state it in your mapping (`consent_defaults: {{pooling: true}}` with its `consent_basis`) and prepare your export again.").format(
+                    start=period.start.isoformat(), end=period.end.isoformat()))
     canonical = {**period.to_json(), **ctx.params}
     if spec.pooled:
         touched = tuple(members)

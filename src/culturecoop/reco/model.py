@@ -86,7 +86,6 @@ class CoAttendanceModel:
     seed: int = 7
     weight: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
     factor_map: np.ndarray | None = None
-    user_factors: np.ndarray | None = None
     similarity_weight: float = 0.0
     collaborative_weight: float = 0.0
     name: str = "hybrid"
@@ -145,7 +144,7 @@ class CoAttendanceModel:
         weights = [(s, f) for s in SIMILARITY_WEIGHTS for f in (COLLABORATIVE_WEIGHTS if self.factors > 0 else (0.0,))]
         self.similarity_weight, self.collaborative_weight = _best_blend(content, similar, collab, truth[active], weights)
         if self.collaborative_weight > 0:
-            self.user_factors, self.factor_map = self._factors(r, x)
+            _users, self.factor_map = self._factors(r, x)
 
     def _factors(self, r: sp.csr_matrix, x: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
         """People's factors and the content → factor map, fitted together.
@@ -181,10 +180,18 @@ class CoAttendanceModel:
         total = standardize(self._content(p, items))
         if self.similarity_weight > 0:
             total += self.similarity_weight * standardize(_similarity(r, train_features, items))
-        if self.collaborative_weight > 0 and self.user_factors is not None and self.factor_map is not None:
-            factors = self.user_factors if users is None else self.user_factors[users]
+        if self.collaborative_weight > 0 and self.factor_map is not None:
+            factors = self.people_factors(r, train_features)
             total += self.collaborative_weight * standardize(factors @ (items @ self.factor_map).T)
         return total
+
+    def people_factors(self, interactions: sp.csr_matrix, train_features: sp.csr_matrix) -> np.ndarray:
+        """People's factors solved from their current histories against the items as content
+        places them: nothing per person is stored in the model."""
+        assert self.factor_map is not None
+        weighted = sp.csr_matrix(binary(interactions) * CONFIDENCE, dtype=np.float32)
+        mapped = np.asarray(train_features @ self.factor_map, dtype=np.float32)
+        return _least_squares(weighted, mapped).astype(np.float64)
 
     def popularity(self, items: sp.csr_matrix) -> np.ndarray:
         """Each item's expected draw from its content alone (the constant's row of ``W``)."""

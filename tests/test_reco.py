@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.conftest import run_cli
 
 from culturecoop.warehouse.engine import Warehouse
-from tests.conftest import run_cli
 
 PATRONS = "4000"
 MEMBER = "jazz-dieze"

@@ -190,8 +190,9 @@ def evaluate(log: InteractionLog, items: ItemTable, split: Split, k: int, *,
 
     hybrid_scores = scored["hybrid"]
     assert hybrid_scores is not None
+    t0 = time.perf_counter()
     discover = discoverability(hybrid_scores, relevant, k, popularity, x_test, flags, settings)
-    results["hybrid_discoverability"] = discover["default"]
+    results["hybrid_discoverability"] = {**discover["default"], "seconds": round(time.perf_counter() - t0, 3)}
     return {
         "protocol": split.mode, "cutoff": split.cutoff, "k": k,
         "train": {"users": int((train.getnnz(axis=1) > 0).sum()), "items": len(split.train_items), "interactions": int(train.nnz)},

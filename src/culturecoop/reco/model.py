@@ -42,6 +42,7 @@ CONFIDENCE = 10.0
 # Weights of the own-history and collaborative terms against the co-attendance term.
 SIMILARITY_WEIGHTS = (0.0, 0.3, 0.6)
 COLLABORATIVE_WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0)
+BLEND_PEOPLE = 20_000
 
 
 def binary(matrix: sp.spmatrix) -> sp.csr_matrix:
@@ -135,6 +136,9 @@ class CoAttendanceModel:
         active = np.flatnonzero((np.asarray(truth.sum(axis=1)).ravel() > 0) & (p.getnnz(axis=1) > 1))
         if len(active) == 0:
             return
+        if len(active) > BLEND_PEOPLE:
+            # The blend is three numbers: a fixed sample of people chooses them as well as all would.
+            active = np.sort(np.random.default_rng(self.seed).choice(active, BLEND_PEOPLE, replace=False))
         content = standardize(self._content(p[active], x[target]))
         similar = standardize(_similarity(r[active][:, history], x[history], x[target]))
         collab = np.zeros_like(content)

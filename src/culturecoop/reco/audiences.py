@@ -48,6 +48,7 @@ MIN_EVENT_AUDIENCE = 500
 AGE_BANDS = ("18-34", "35-54", "55+", "unknown")
 AREAS = ("montreal", "quebec_city", "rest_of_quebec", "outside_quebec", "unknown")
 OWNERSHIP = ("own", "new")
+OWN_KINDS = ("segment", "lapsed")
 
 _SEGMENT_RULE = """
 CASE WHEN bit_count(a.active & $period_mask) >= 4 THEN 'regulars'
@@ -224,7 +225,7 @@ def build_audience(warehouse: Warehouse, *, member_id: str, kind: str, params: d
     return summary
 
 
-def _profile_tables(warehouse: Warehouse, audience_id: str) -> list[CountTable]:
+def _profile_tables(warehouse: Warehouse, audience_id: str, kind: str) -> list[CountTable]:
     period = _period_params(warehouse)
     year = period["as_of"].year
     rows = warehouse.query(PROFILE.format(rule=_rule()), {
@@ -239,7 +240,9 @@ def _profile_tables(warehouse: Warehouse, audience_id: str) -> list[CountTable]:
         return CountTable(name, (name,), [{name: v, COUNT: n} for v, n in counts.items()], 1,
                           [(v,) for v in domain], partition_total=total)
 
-    return [table("ownership", OWNERSHIP), table("age_band", AGE_BANDS), table("area", AREAS), table("segment", SEGMENTS)]
+    dimensions = [table("age_band", AGE_BANDS), table("area", AREAS), table("segment", SEGMENTS)]
+    # A segment or lapsed audience is the member's own patrons only: "own vs new" says nothing.
+    return dimensions if kind in OWN_KINDS else [table("ownership", OWNERSHIP), *dimensions]
 
 
 def _shown(table: GatedTable, k: int) -> list[dict[str, Any]]:
@@ -260,14 +263,13 @@ def audience_summary(warehouse: Warehouse, member_id: str, audience_id: str, *, 
     """Gated size and profile of one of the member's audiences (an audited release)."""
     members = _check_member(warehouse, member_id)
     row = _audience_row(warehouse, member_id, audience_id)
-    tables = _profile_tables(warehouse, audience_id)
+    tables = _profile_tables(warehouse, audience_id, row["kind"])
     gate = PrivacyGate(warehouse)
     release = gate.release(member_id=member_id, report="audience", actor=actor or default_actor(),
                            params={"audience": audience_id, "kind": row["kind"]}, tables=tables,
                            members_touched=members, data_version=service.data_version_of(warehouse))
     k = release.k
-    first = release.tables["ownership"]
-    size = first.total
+    size = release.tables["age_band"].total
     return {
         "audience_id": audience_id, "member_id": member_id, "name": row["name"], "kind": row["kind"],
         "definition": json.loads(row["definition"]), "created_at": row["created_at"].isoformat(timespec="seconds"),

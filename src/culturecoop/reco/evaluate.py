@@ -207,8 +207,7 @@ def evaluate(log: InteractionLog, items: ItemTable, split: Split, k: int, *,
 
 
 def _lightfm(train: sp.csr_matrix, x_train: sp.csr_matrix, x_test: sp.csr_matrix, users: np.ndarray) -> np.ndarray | None:
-    scores = models.lightfm_scores(train, x_train, x_test)
-    return None if scores is None else scores[users]
+    return models.lightfm_scores(train, x_train, x_test, users)
 
 
 def discoverability(scores: np.ndarray, relevant: sp.csr_matrix, k: int, popularity: np.ndarray,

@@ -34,14 +34,14 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 FOLDS = 4
 PROFILE_RIDGE = 0.3
 FEATURE_RIDGE = 1.0
-FACTORS = 32
+FACTORS = 64
 ALS_ITERATIONS = 12
-ALS_REGULARIZATION = 5.0
+ALS_REGULARIZATION = 2.0
 MAP_RIDGE = 3.0
 CONFIDENCE = 10.0
 # Weights of the own-history and collaborative terms against the co-attendance term.
 SIMILARITY_WEIGHTS = (0.0, 0.3, 0.6)
-COLLABORATIVE_WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0)
+COLLABORATIVE_WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
 BLEND_PEOPLE = 20_000
 
 
@@ -274,7 +274,7 @@ def content_knn(interactions: sp.csr_matrix, genre_features: sp.csr_matrix,
     return np.asarray(profile @ new.T)
 
 
-def lightfm_scores(interactions: sp.csr_matrix, features: sp.csr_matrix, items: sp.csr_matrix,
+def lightfm_scores(interactions: sp.csr_matrix, features: sp.csr_matrix, items: sp.csr_matrix, users: np.ndarray,
                    *, epochs: int = 30, components: int = 32, seed: int = 7) -> np.ndarray | None:
     """LightFM (WARP, item features only, one thread) as the feature-aware reference; None
     when the ``bench`` extra is not installed."""
@@ -285,8 +285,8 @@ def lightfm_scores(interactions: sp.csr_matrix, features: sp.csr_matrix, items: 
     model = LightFM(loss="warp", no_components=components, random_state=seed)
     train = sp.coo_matrix(binary(interactions), dtype=np.float32)
     model.fit(train, item_features=sp.csr_matrix(features, dtype=np.float32), epochs=epochs, num_threads=1)
-    n_users, n_new = interactions.shape[0], items.shape[0]
-    user_ids = np.repeat(np.arange(n_users, dtype=np.int32), n_new)
-    item_ids = np.tile(np.arange(n_new, dtype=np.int32), n_users)
+    n_new = items.shape[0]
+    user_ids = np.repeat(users.astype(np.int32), n_new)
+    item_ids = np.tile(np.arange(n_new, dtype=np.int32), len(users))
     scores = model.predict(user_ids, item_ids, item_features=sp.csr_matrix(items, dtype=np.float32), num_threads=1)
-    return np.asarray(scores, dtype=np.float64).reshape(n_users, n_new)
+    return np.asarray(scores, dtype=np.float64).reshape(len(users), n_new)

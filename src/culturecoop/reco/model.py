@@ -42,7 +42,7 @@ CONFIDENCE = 10.0
 # Weights of the own-history and collaborative terms against the co-attendance term.
 SIMILARITY_WEIGHTS = (0.0, 0.3, 0.6)
 COLLABORATIVE_WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
-BLEND_PEOPLE = 20_000
+BLEND_PEOPLE = 5_000
 
 
 def binary(matrix: sp.spmatrix) -> sp.csr_matrix:

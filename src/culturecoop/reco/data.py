@@ -37,7 +37,7 @@ WITH price AS (
   FROM event AS e LEFT JOIN price AS p USING (member_id, event_id)
   WHERE e.starts_at IS NOT NULL AND CAST(e.starts_at AS DATE) <= $as_of
 )
-SELECT member_id, event_id, member_id AS member, {_CONTENT}
+SELECT member_id, event_id, title, starts_at, NULL AS capacity, member_id AS member, {_CONTENT}
 FROM past ORDER BY member_id, event_id
 """
 

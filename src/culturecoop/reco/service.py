@@ -77,9 +77,9 @@ def train(warehouse: Warehouse) -> dict[str, Any]:
         raise UserError(_("No pooled attendance to learn from (nobody who agreed to pooling is linked); check consents and run `culturecoop link`."))
     encoder = fit_encoder(past.columns, past.n)
     features = encoder.encode(past.columns, past.n)
-    first = [k[1] for k in past.keys]
-    del first
-    model = CoAttendanceModel().fit(history, features)
+    # Folds by start time, as in evaluation: the newest fold stands for the upcoming season.
+    starts = np.array([e["starts_at"].timestamp() if e.get("starts_at") else 0 for e in past.extra], dtype=np.int64)
+    model = CoAttendanceModel().fit(history, features, starts)
     seconds = time.perf_counter() - started
     summary = {"people": int(history.shape[0]), "events": past.n, "interactions": int(history.nnz),
                "features": encoder.size, "similarity_weight": model.similarity_weight,

@@ -208,3 +208,19 @@ def test_event_audiences_find_the_people_who_truly_come(coop: dict[str, Any]) ->
             expected.append(min(1.0, 500 / len(people)))
     assert len(recalls) >= 20
     assert float(np.mean(recalls)) >= 1.5 * float(np.mean(expected))
+
+
+def test_member_maps_its_list_back_to_its_own_ids_on_its_machine(coop: dict[str, Any], tmp_path: Path) -> None:
+    tokens = tmp_path / "tokens.csv"
+    cc("reco", "patrons", "--db", str(coop["db"]), "--member", MEMBER, "--out", str(tokens))
+    export = coop["out"] / "exports" / "jazz-dieze.csv"
+    mine = tmp_path / "mine.csv"
+    summary = json.loads(cc("reco", "ids", str(tokens), "--export", str(export), "--member", MEMBER,
+                            "--keys", str(coop["out"] / "keys"), "--out", str(mine), "--json").stdout)
+    own_ids = {r["patron_id"] for r in csv.DictReader(io.StringIO(export.read_text(encoding="utf-8")))}
+    rows = list(csv.DictReader(io.StringIO(mine.read_text(encoding="utf-8"))))
+    assert summary["unmatched"] == 0 and len(rows) == summary["rows"] > 0
+    assert {r["member_patron_id"] for r in rows} <= own_ids
+    wrong = run_cli("reco", "ids", str(tokens), "--export", str(export), "--member", MEMBER, "--keys", str(coop["out"] / "keys"),
+                    "--out", str(mine), "--id-column", "customer")
+    assert wrong.returncode == 2 and "no column customer" in wrong.stderr

@@ -128,6 +128,38 @@ def patrons_command(
             n=len(rows), patrons=len({r["member_patron_id"] for r in rows}), path=out))
 
 
+@reco_app.command("ids")
+def ids_command(
+    recommendations: Path = typer.Argument(..., help="The CSV written by `reco patrons`."),
+    export: Path = typer.Option(..., "--export", help="Your own export (CSV) holding your customer ids."),
+    member: str = typer.Option(..., "--member", help="Your member id (as in your packages)."),
+    keys: Path = typer.Option(..., "--keys", help="Folder with your linkage secret."),
+    out: Path = typer.Option(..., "--out", help="CSV to write, with your own customer ids."),
+    id_column: str = typer.Option("patron_id", "--id-column", help="Column of the export that prepare used as patron id (e.g. email)."),
+    encoding: str = typer.Option("utf-8", "--encoding", help="Encoding of the export, e.g. utf-8 or latin-1."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON summary."),
+) -> None:
+    """On your machine: put your own customer ids back into a `reco patrons` list."""
+    from culturecoop.reco.ids import map_back
+
+    if out.is_dir() or not out.parent.exists():
+        raise UserError(_("Cannot write {path}: give a file in an existing folder.").format(path=out))
+    rows, unmatched = map_back(recommendations, export, member, keys, id_column=id_column, encoding=encoding)
+    tmp = out.with_name(out.name + ".tmp")
+    with tmp.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        columns = list(rows[0]) if rows else ["member_patron_id"]
+        writer.writerow(columns)
+        writer.writerows([[row[c] for c in columns] for row in rows])
+    tmp.replace(out)
+    summary = {"rows": len(rows), "unmatched": unmatched, "out": str(out)}
+    if as_json:
+        emit_json(summary)
+        return
+    console.print(_("{n} rows written to {path} with your own ids ({unmatched} tokens match no id of the export).").format(
+        n=len(rows), path=out, unmatched=unmatched))
+
+
 @reco_app.command("cross-offers")
 def cross_offers_command(
     db: Path = typer.Option(..., "--db", help="Warehouse file."),

@@ -64,7 +64,7 @@ TREATMENT_PEOPLE = "SELECT patron_key FROM campaign_recipient WHERE campaign_id 
 RECENT_SENDS = """
 SELECT s.patron_key, count(*) AS sends
 FROM campaign_send AS s
-WHERE s.status = 'sent' AND s.sent_at >= $since
+WHERE s.status IN ('sent', 'uncertain') AND s.sent_at >= $since
   AND s.patron_key IN (SELECT patron_key FROM campaign_recipient WHERE campaign_id = $campaign AND arm = 'treatment')
 GROUP BY s.patron_key
 """

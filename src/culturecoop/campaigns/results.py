@@ -114,9 +114,10 @@ def campaign_results(warehouse: Warehouse, campaign_id: str, *, member_id: str |
     for r in rows:
         arm = r["arm"]
         add(arm, "recipients")
-        if arm == "treatment" and r["send_status"] in ("sent", "bounced", "failed"):
+        if arm == "treatment" and r["send_status"] in ("sent", "bounced", "failed", "uncertain"):
             add(arm, "sent")
-            add(arm, "delivered" if r["send_status"] == "sent" else "bounced")
+            if r["send_status"] in ("sent", "bounced"):
+                add(arm, "delivered" if r["send_status"] == "sent" else "bounced")
         if arm == "treatment" and r["unsubscribed"]:
             add(arm, "unsubscribed")
         if r["converted"]:

@@ -42,7 +42,7 @@ from culturecoop.privacy.keys import load_campaign_private, load_server_secret
 from culturecoop.privacy.vault import ContactOpener
 from culturecoop.warehouse.engine import Warehouse
 
-FINAL = ("sent", "bounced", "capped", "opted_out")
+FINAL = ("sent", "bounced", "capped", "opted_out", "uncertain")
 FLUSH_EVERY = 2000
 FLUSH_SECONDS = 2.0
 URL_MARK = "\x00UNSUBSCRIBE\x00"
@@ -109,8 +109,12 @@ class _Journal:
         self.fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
 
     def add(self, row: tuple[Any, ...]) -> None:
-        os.write(self.fd, ("\t".join("" if v is None else str(v) for v in row[1:]) + "\n").encode())
+        self.claim(row)
         self.pending.append(row)
+
+    def claim(self, row: tuple[Any, ...]) -> None:
+        """Write the line only (a ``claimed`` line precedes each hand-over to the server)."""
+        os.write(self.fd, ("\t".join("" if v is None else str(v) for v in row[1:]) + "\n").encode())
 
     def close(self) -> None:
         if self.fd >= 0:
@@ -119,14 +123,19 @@ class _Journal:
 
 
 def _read_journal(path: Path, campaign_id: str) -> list[tuple[Any, ...]]:
-    rows = []
+    """The outcomes of a send that stopped. A message claimed without an outcome was in the SMTP
+    server's hands when the process died: it may have gone out, so it is ``uncertain`` (never
+    sent again) rather than sent twice."""
+    newest: dict[str, tuple[Any, ...]] = {}
     for line in path.read_text().splitlines():
         parts = line.split("\t")
         if len(parts) != 6:
-            continue  # a line cut by a crash: its message is in the server's hands or not, resent at worst once
+            continue  # a line cut by the crash
         key, variant, status, attempts, at, code = parts
-        rows.append((campaign_id, key, variant, status, int(attempts), datetime.fromisoformat(at), int(code) if code else None))
-    return rows
+        if status == "claimed":
+            status = "uncertain"
+        newest[key] = (campaign_id, key, variant, status, int(attempts), datetime.fromisoformat(at), int(code) if code else None)
+    return list(newest.values())
 
 
 def _flush(warehouse: Warehouse, rows: list[tuple[Any, ...]]) -> None:
@@ -333,6 +342,7 @@ def send_campaign(warehouse: Warehouse, campaign_id: str, *, keys_dir: Path, ser
                         report.bounced += 1
                         continue
                     data = messages.build(person["language"], address, recipient_ids[key])
+                    journal.claim((campaign_id, key, person["language"], "claimed", 0, now_utc().isoformat(), None))
                     outcome, attempts, code = _deliver(connection, settings.sender_address, address, data,
                                                        max_attempts, reconnect_waits)
                     del address, data
@@ -426,7 +436,7 @@ def _finish(warehouse: Warehouse, campaign: dict[str, Any], actor: str, report: 
     campaign_id = campaign["campaign_id"]
     left = int(warehouse.scalar(
         "SELECT count(*) FROM campaign_recipient AS r LEFT JOIN campaign_send AS s USING (campaign_id, patron_key) "
-        "WHERE r.campaign_id = ? AND r.arm = 'treatment' AND (s.status IS NULL OR s.status NOT IN ('sent', 'bounced', 'capped', 'opted_out'))",
+        "WHERE r.campaign_id = ? AND r.arm = 'treatment' AND (s.status IS NULL OR s.status NOT IN ('sent', 'bounced', 'capped', 'opted_out', 'uncertain'))",
         [campaign_id]))
     status = "sent" if left == 0 else "sending"
     if not closing:

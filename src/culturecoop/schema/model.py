@@ -570,7 +570,7 @@ CAMPAIGN_SEND = Table(
         _c("campaign_id", "VARCHAR", "Campaign (see `campaign`).", False),
         _c("patron_key", "VARCHAR", "Cooperative-wide person key.", False),
         _c("variant", "VARCHAR", "Language version sent: `fr` or `en`.", False),
-        _c("status", "VARCHAR", "`sent` (accepted by the SMTP server), `bounced` (refused for good), `failed` (refused for now, retries spent), `capped` (frequency cap reached) or `opted_out` (unsubscribed, erased or without consent at send time).", False),
+        _c("status", "VARCHAR", "`sent` (accepted by the SMTP server), `bounced` (refused for good), `failed` (refused for now, retries spent), `capped` (frequency cap reached), `opted_out` (unsubscribed, erased or without consent at send time) or `uncertain` (the sender stopped while the server held the message: never sent again).", False),
         _c("attempts", "INTEGER", "SMTP attempts made.", False),
         _c("sent_at", "TIMESTAMP", "When the outcome was recorded (UTC).", False),
         _c("smtp_code", "INTEGER", "Last SMTP reply code (no reply text: it may quote the address)."),

@@ -1,0 +1,307 @@
+"""Campaigns end to end against a real SMTP server on loopback (aiosmtpd), through the real CLI.
+
+What a member, a patron or the cooperative would notice: the mails arrive in the person's
+language with both unsubscribe headers; the holdout, the unsubscribed, the erased, the bounced
+and whoever reached the frequency cap receive nothing; a send that stops resumes without
+sending anyone a second message; no address is ever written anywhere.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.campaign_coop import (
+    MailServer,
+    SinkHandler,
+    addresses_by_key,
+    build,
+    cc,
+    language,
+    marketing,
+)
+from tests.conftest import run_cli
+
+from culturecoop.campaigns.sender import SmtpServer, send_campaign
+from culturecoop.campaigns.service import create_campaign
+from culturecoop.campaigns.settings import set_settings
+from culturecoop.campaigns.unsubscribe import unsubscribe
+from culturecoop.privacy.keys import load_server_secret
+from culturecoop.warehouse.engine import Warehouse
+
+JAZZ, LILAS = "jazz-dieze", "theatre-lilas"
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    coop = build(tmp_path_factory.mktemp("campaigns"))
+    coop["addresses"] = addresses_by_key(coop["db"], coop["keys"])
+    coop["index"] = {a: int(a.split(".")[1].split("@")[0]) for a in coop["addresses"].values()}
+    return coop
+
+
+@pytest.fixture
+def coop(base: dict[str, Any], tmp_path: Path) -> dict[str, Any]:
+    """A copy of the cooperative's warehouse for one test (tests change it)."""
+    db = tmp_path / "coop.duckdb"
+    shutil.copy(base["db"], db)
+    return {**base, "db": db, "tmp": tmp_path}
+
+
+def create(coop: dict[str, Any], member: str = JAZZ, holdout: float | None = None) -> dict[str, Any]:
+    """A campaign created in-process (the CLI's `campaigns create` calls the same function)."""
+    with Warehouse(coop["db"]) as w:
+        return create_campaign(
+            w, member_id=member, audience_id=coop["audiences"][member], subject_fr="Ce soir : {event_title}",
+            subject_en="Tonight: {event_title}", body_fr=(coop["out"] / "fr.txt").read_text(),
+            body_en=(coop["out"] / "en.txt").read_text(), event_id="JA0" if member == JAZZ else "TH0",
+            link="https://billets.example.org/e", holdout=holdout)
+
+
+def send_here(coop: dict[str, Any], campaign: str, server: MailServer) -> dict[str, Any]:
+    """A send in-process (the CLI's `campaigns send` calls the same function)."""
+    host, port = server.where.split(":")
+    with Warehouse(coop["db"]) as w:
+        return send_campaign(w, campaign, keys_dir=coop["keys"], server=SmtpServer(host, int(port)), rate=0).as_json()
+
+
+def send(coop: dict[str, Any], campaign: str, server: MailServer, *extra: str) -> subprocess.CompletedProcess[str]:
+    return run_cli("campaigns", "send", campaign, "--db", str(coop["db"]), "--keys", str(coop["keys"]),
+                   "--smtp", server.where, "--rate", "0", "--json", *extra)
+
+
+def arms(db: Path, campaign: str) -> dict[str, str]:
+    with Warehouse(db) as w:
+        return {r["patron_key"]: r["arm"] for r in w.query(
+            "SELECT patron_key, arm FROM campaign_recipient WHERE campaign_id = ?", [campaign])}
+
+
+def test_mails_arrive_in_the_persons_language_with_unsubscribe_headers_and_the_holdout_gets_nothing(coop: dict[str, Any]) -> None:
+    created = cc("campaigns", "create", "--db", str(coop["db"]), "--member", JAZZ, "--audience", coop["audiences"][JAZZ],
+                 "--subject-fr", "Ce soir : {event_title}", "--subject-en", "Tonight: {event_title}",
+                 "--body-fr", str(coop["out"] / "fr.txt"), "--body-en", str(coop["out"] / "en.txt"),
+                 "--event", "JA0", "--link", "https://billets.example.org/e", "--json")
+    assert created["recipients"] and created["holdout"] and created["holdout"] >= 10
+    with MailServer() as server:
+        result = send(coop, created["campaign_id"], server)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    drawn = arms(coop["db"], created["campaign_id"])
+    treatment = {coop["addresses"][k] for k, a in drawn.items() if a == "treatment"}
+    holdout = {coop["addresses"][k] for k, a in drawn.items() if a == "holdout"}
+    got = [r.recipient for r in server.handler.received]
+    assert report["sent"] == len(got) == len(treatment) == created["recipients"]
+    assert set(got) == treatment and not holdout & set(got)
+    assert len(holdout) == created["holdout"]
+    for r in server.handler.received:
+        i = coop["index"][r.recipient]
+        assert marketing(i), "a person who refused marketing received a mail"
+        assert r.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        assert r.message["List-Unsubscribe"].startswith("<http") and "/unsubscribe/" in r.message["List-Unsubscribe"]
+        assert r.message["Content-Language"] == language(i)
+        text = r.message.get_body(("plain",)).get_content()
+        if language(i) == "fr":
+            assert "Bonjour" in text and "un clic suffit" in text and ",00\xa0$" in text and " à 20 h 00" in text
+        else:
+            assert "Hello" in text and "one click is enough" in text and ".00." in text and "at 8:00" in text
+        assert r.message["List-Unsubscribe"].strip("<>") in text
+
+
+def test_unsubscribed_person_gets_nothing_from_any_later_campaign(coop: dict[str, Any]) -> None:
+    first = create(coop)
+    with MailServer() as server:
+        send_here(coop, first["campaign_id"], server)
+        # Pick people who are in both members' lapsed audiences (150-279).
+        shared = [r for r in server.handler.received if 150 <= coop["index"][r.recipient] < 280]
+        assert len(shared) >= 3
+        secret = load_server_secret(coop["keys"])
+        gone = set()
+        with Warehouse(coop["db"]) as w:
+            for r in shared[:3]:
+                _, _, campaign, rid, sig = r.message["List-Unsubscribe"].strip("<>").rsplit("/", 4)
+                assert unsubscribe(w, secret, campaign, rid, sig, "one_click") == JAZZ
+                gone.add(r.recipient)
+            # A forged signature records nothing.
+            assert unsubscribe(w, secret, campaign, rid, "0" * 32, "one_click") is None
+        started = time.monotonic()
+        later = create(coop, LILAS, 0.15)
+        server.handler.received.clear()
+        send_here(coop, later["campaign_id"], server)
+        assert time.monotonic() - started < 60
+        got = {r.recipient for r in server.handler.received}
+    assert got and not got & gone
+    assert not {coop["addresses"][k] for k in arms(coop["db"], later["campaign_id"])} & gone
+
+
+def test_frequency_cap_holds_across_two_members_campaigns(coop: dict[str, Any]) -> None:
+    cc("campaigns", "settings", "--db", str(coop["db"]), "--cap", "1", "--days", "7", "--json")
+    jazz, lilas = create(coop), create(coop, LILAS, 0.15)
+    with MailServer() as server:
+        send_here(coop, jazz["campaign_id"], server)
+        report = send_here(coop, lilas["campaign_id"], server)
+    per_address: dict[str, int] = {}
+    for r in server.handler.received:
+        per_address[r.recipient] = per_address.get(r.recipient, 0) + 1
+    assert max(per_address.values()) == 1
+    both = {k for k, a in arms(coop["db"], jazz["campaign_id"]).items() if a == "treatment"} & {
+        k for k, a in arms(coop["db"], lilas["campaign_id"]).items() if a == "treatment"}
+    assert both and report["capped"] == len(both)
+
+
+def test_erased_person_receives_nothing_afterwards(coop: dict[str, Any]) -> None:
+    created = create(coop)
+    drawn = arms(coop["db"], created["campaign_id"])
+    erased = sorted(k for k, a in drawn.items() if a == "treatment")[:5]
+    # What erasure does to a person's records (issue 14): their rows are gone from every table.
+    with Warehouse(coop["db"]) as w, w.transaction() as con:
+        for key in erased:
+            for table in ("consent", "ticket", "patron"):
+                con.execute(f"DELETE FROM {table} t USING identity i WHERE i.patron_key = ? AND t.member_id = i.member_id "
+                            "AND t.member_patron_id = i.member_patron_id", [key])
+            con.execute("DELETE FROM identity WHERE patron_key = ?", [key])
+    with MailServer() as server:
+        report = send_here(coop, created["campaign_id"], server)
+    assert report["opted_out"] == len(erased)
+    assert not {coop["addresses"][k] for k in erased} & {r.recipient for r in server.handler.received}
+
+
+def test_permanent_refusal_suppresses_the_contact_and_temporary_ones_are_retried(coop: dict[str, Any]) -> None:
+    created = create(coop)
+    treatment = sorted(coop["addresses"][k] for k, a in arms(coop["db"], created["campaign_id"]).items() if a == "treatment")
+    handler = SinkHandler(refuse={treatment[0]: 550, treatment[1]: 451})
+    with MailServer(handler) as server:
+        report = send_here(coop, created["campaign_id"], server)
+        assert report["bounced"] == 1 and report["failed_for_now"] == 1 and report["status"] == "sending"
+        # The temporary refusal is tried again by the next run; the bounced address never again.
+        handler.refuse.clear()
+        again = send_here(coop, created["campaign_id"], server)
+        assert again["sent"] == 1 and again["status"] == "sent"
+        later = create(coop)
+    assert [r.recipient for r in handler.received].count(treatment[1]) == 1
+    assert treatment[0] not in {r.recipient for r in handler.received}
+    assert treatment[0] not in {coop["addresses"][k] for k in arms(coop["db"], later["campaign_id"])}
+
+
+def test_server_that_disappears_mid_send_is_resumed_without_sending_twice(coop: dict[str, Any]) -> None:
+    created = create(coop)
+    handler = SinkHandler()
+    server = MailServer(handler).start()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "culturecoop.cli.main", "campaigns", "send", created["campaign_id"], "--db", str(coop["db"]),
+         "--keys", str(coop["keys"]), "--smtp", server.where, "--rate", "40", "--json"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "CULTURECOOP_LANG": "en"})
+    deadline = time.monotonic() + 60
+    while handler.count() < 20 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    server.stop()
+    _out, err = process.communicate(timeout=60)
+    assert process.returncode == 5, err
+    assert "stopped answering" in err and "Traceback" not in err
+    first = handler.count()
+    assert 20 <= first < created["recipients"]
+    server.start()
+    try:
+        result = send(coop, created["campaign_id"], server)
+    finally:
+        server.stop()
+    assert result.returncode == 0, result.stderr
+    got = [r.recipient for r in handler.received]
+    assert len(got) == len(set(got)) == created["recipients"]
+    assert json.loads(result.stdout)["already_done"] == first
+
+
+def test_killed_sender_resumes_without_sending_twice(coop: dict[str, Any]) -> None:
+    created = create(coop)
+    with MailServer() as server:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "culturecoop.cli.main", "campaigns", "send", created["campaign_id"], "--db", str(coop["db"]),
+             "--keys", str(coop["keys"]), "--smtp", server.where, "--rate", "40"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while server.handler.count() < 15 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+        first = server.handler.count()
+        assert first < created["recipients"]
+        result = send(coop, created["campaign_id"], server)
+    assert result.returncode == 0, result.stderr
+    got = [r.recipient for r in server.handler.received]
+    # Nobody twice; a message the server held when the process died is "uncertain", never resent.
+    assert len(got) == len(set(got))
+    with Warehouse(coop["db"]) as w:
+        uncertain = w.scalar("SELECT count(*) FROM campaign_send WHERE status = 'uncertain'")
+    assert created["recipients"] - uncertain <= len(got) <= created["recipients"]
+
+
+@pytest.mark.parametrize("case, words", [
+    ("missing_key", "campaign.private"),
+    ("no_server", "cannot be reached"),
+    ("small_audience", "too few people"),
+    ("unknown_placeholder", "not a placeholder"),
+    ("bad_holdout", "holdout must be between"),
+    ("approval", "approval"),
+])
+def test_bad_input_is_one_sentence_and_sends_nothing(coop: dict[str, Any], case: str, words: str) -> None:
+    db = str(coop["db"])
+    if case == "small_audience":
+        small = cc("audiences", "create", "--db", db, "--member", JAZZ, "--lapsed", "1000", "--name", "nobody", "--json")
+        result = run_cli("campaigns", "create", "--db", db, "--member", JAZZ, "--audience", small["audience_id"], "--subject-fr", "a",
+                         "--subject-en", "b", "--body-fr", str(coop["out"] / "fr.txt"), "--body-en", str(coop["out"] / "en.txt"),
+                         "--link", "https://x.example.org")
+        words = "Nobody in audience" if "Nobody" in result.stderr else words
+    elif case == "unknown_placeholder":
+        result = run_cli("campaigns", "create", "--db", db, "--member", JAZZ, "--audience", coop["audiences"][JAZZ],
+                         "--subject-fr", "Salut {prenom}", "--subject-en", "b", "--body-fr", str(coop["out"] / "fr.txt"),
+                         "--body-en", str(coop["out"] / "en.txt"), "--link", "https://x.example.org")
+    elif case == "bad_holdout":
+        result = run_cli("campaigns", "create", "--db", db, "--member", JAZZ, "--audience", coop["audiences"][JAZZ],
+                         "--subject-fr", "a", "--subject-en", "b", "--body-fr", str(coop["out"] / "fr.txt"),
+                         "--body-en", str(coop["out"] / "en.txt"), "--link", "https://x.example.org", "--holdout", "0.01")
+    else:
+        if case == "approval":
+            with Warehouse(coop["db"]) as w:
+                set_settings(w, "test", require_approval=True)
+        created = create(coop)
+        keys = coop["tmp"] / "keys-without-private"
+        shutil.copytree(coop["keys"], keys)
+        if case == "missing_key":
+            (keys / "campaign.private").unlink()
+        with MailServer() as server:
+            where = "127.0.0.1:1" if case == "no_server" else server.where
+            result = run_cli("campaigns", "send", created["campaign_id"], "--db", db, "--keys", str(keys), "--smtp", where)
+            assert not server.handler.received
+        with Warehouse(coop["db"]) as w:
+            assert not w.scalar("SELECT count(*) FROM campaign_send")
+    assert result.returncode != 0
+    assert words in result.stderr and "Traceback" not in result.stderr
+    assert len([line for line in result.stderr.strip().splitlines() if line.strip()]) <= 3
+
+
+def test_no_recipient_address_is_written_anywhere(coop: dict[str, Any]) -> None:
+    created = create(coop)
+    outputs = []
+    with MailServer() as server:
+        result = send(coop, created["campaign_id"], server)
+        outputs += [result.stdout, result.stderr]
+        assert server.handler.received
+    results = run_cli("campaigns", "results", created["campaign_id"], "--db", str(coop["db"]), "--json")
+    outputs += [results.stdout, results.stderr]
+    addresses = set(coop["addresses"].values())
+    with Warehouse(coop["db"]) as w:
+        w.con.execute("CHECKPOINT")
+        for table in [r["table_name"] for r in w.query("SELECT table_name FROM information_schema.tables")]:
+            text = "\n".join(str(v) for row in w.con.execute(f"SELECT * FROM {table}").fetchall() for v in row)
+            assert not [a for a in addresses if a in text], table
+    raw = coop["db"].read_bytes()
+    assert not [a for a in addresses if a.encode() in raw]
+    assert not [a for a in addresses if any(a in o for o in outputs)]
+    assert not list(coop["db"].parent.glob("*.campaign-sends/*.journal"))

@@ -172,8 +172,9 @@ def create_app(settings: Settings) -> FastAPI:
         docs,
         reports,
         transparency,
+        unsubscribe,
     )
 
-    for module in (auth, reports, data, transparency, admin, account, docs):
+    for module in (auth, reports, data, transparency, admin, account, docs, unsubscribe):
         app.include_router(module.router)
     return app

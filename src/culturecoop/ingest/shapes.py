@@ -1,0 +1,333 @@
+"""What a column's values look like: e-mails, phones, postal codes, amounts, dates, labels.
+
+``profile_columns`` measures every sampled column once. Date and time formats are tried with
+DuckDB's own ``try_strptime`` (what ``prepare`` runs), never Python's, so a format the draft
+writes is one the pipeline reads. Dates written with month or day names (``dim. 22 mars 2026
+15h00``, ``Sat, Aug 8, 2026 8:00 PM``) and times ending in ``Z`` or an offset are read by the
+pipeline without a format; they are recognized here so that the column counts as dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+import duckdb
+
+from culturecoop.ingest import vocabulary as vocab
+
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+_ZONE = re.compile(r"(?<=\d)(Z|[+-]\d{2}:?\d{2})$")
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})(?!\d)")
+_TIME_ONLY = re.compile(r"^\d{1,2}([:hH]\d{2}(:\d{2})?|\s*[hH])(\s*[AaPp]\.?[Mm]\.?)?$")
+_POSTCODES = {
+    "CA": re.compile(r"[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z][ -]?\d[ABCEGHJ-NPRSTV-Z]\d", re.I),
+    "FR": re.compile(r"(0[1-9]|[1-8]\d|9[0-8])\d{3}"),
+    "US": re.compile(r"\d{5}(-\d{4})?"),
+    "BE/CH": re.compile(r"[1-9]\d{3}"),
+}
+_MONTHS = {
+    "janvier": 1, "janv": 1, "jan": 1, "january": 1, "fevrier": 2, "fevr": 2, "fev": 2, "feb": 2,
+    "february": 2, "mars": 3, "mar": 3, "march": 3, "avril": 4, "avr": 4, "apr": 4, "april": 4, "mai": 5,
+    "may": 5, "juin": 6, "jun": 6, "june": 6, "juillet": 7, "juil": 7, "jul": 7, "july": 7, "aout": 8,
+    "aug": 8, "august": 8, "septembre": 9, "sept": 9, "sep": 9, "september": 9, "octobre": 10, "oct": 10,
+    "october": 10, "novembre": 11, "nov": 11, "november": 11, "decembre": 12, "dec": 12, "december": 12,
+}
+_DAYS = {"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "lun", "mar", "mer", "jeu",
+         "ven", "sam", "dim", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+         "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"}
+_CLOCK = re.compile(r"(?<!\d)(\d{1,2})\s*(?:[:hH]\s*(\d{2})?|(?=\s*[aApP]\.?\s?[mM]))\s*"
+                    r"(?:([aApP])\.?\s?[mM]\.?)?(?!\d)")
+_GENDERS = {"homme", "femme", "h", "f", "m", "male", "female", "man", "woman", "autre", "other", "mr", "mme",
+            "m.", "monsieur", "madame", "non binaire", "non-binary", "nonbinary"}
+
+DATE_PARTS = ("%Y-%m-%d", "%Y/%m/%d", "%d/%m/%Y", "%m/%d/%Y", "%d/%m/%y", "%m/%d/%y", "%d-%m-%Y",
+              "%m-%d-%Y", "%d.%m.%Y", "%d.%m.%y")
+TIME_PARTS = ("", " %H:%M", " %H:%M:%S", "T%H:%M", "T%H:%M:%S", "T%H:%M:%S.%f", " %H:%M:%S.%f", " %I:%M %p",
+              " %I:%M:%S %p", " %Hh%M", " à %H:%M", " à %Hh%M")
+CANDIDATE_FORMATS = tuple(d + t for d in DATE_PARTS for t in TIME_PARTS)
+
+
+@dataclass
+class AmountStyle:
+    """How a column writes amounts, read from its values."""
+
+    parsed: int = 0
+    comma_decimal: int = 0  # "12,50", "1 200,00"
+    dot_decimal: int = 0  # "12.50", "1,250.00"
+    integers: int = 0
+    negative: int = 0
+    accounting: int = 0  # "(89.00)"
+    symbols: Counter[str] = field(default_factory=Counter)
+    median: Decimal = Decimal(0)
+
+    @property
+    def decimal(self) -> str:
+        return "," if self.comma_decimal > self.dot_decimal else "."
+
+
+@dataclass
+class Column:
+    """One source column and the shape of its sampled values (shares of the non-empty ones)."""
+
+    index: int
+    name: str
+    values: list[str]
+    sampled_rows: int
+    shares: dict[str, float] = field(default_factory=dict)
+    formats: dict[str, int] = field(default_factory=dict)  # strptime format -> values it reads
+    named_dates: int = 0  # values read only as named-month dates
+    zoned: int = 0  # values ending in Z or an offset
+    zones: Counter[str] = field(default_factory=Counter)
+    amount: AmountStyle = field(default_factory=AmountStyle)
+    day_first_votes: tuple[int, int] = (0, 0)  # (day first, month first) from values > 12
+
+    @property
+    def fill(self) -> float:
+        return len(self.values) / self.sampled_rows if self.sampled_rows else 0.0
+
+    @property
+    def distinct(self) -> int:
+        return len(set(self.values))
+
+    @property
+    def unique(self) -> float:
+        return self.distinct / len(self.values) if self.values else 0.0
+
+    def share(self, shape: str) -> float:
+        return self.shares.get(shape, 0.0)
+
+    @property
+    def date_share(self) -> float:
+        return self.share("date")
+
+    def labels(self, limit: int = 40) -> list[str]:
+        """The distinct values, most frequent first (for label columns)."""
+        return [v for v, _ in Counter(self.values).most_common(limit)]
+
+
+def strip_zone(value: str) -> tuple[str, str | None]:
+    """``value`` without a trailing ``Z`` or ``±hh:mm`` after a time, and that suffix."""
+    match = _ZONE.search(value)
+    if match is None or not re.search(r"\d:\d\d", value):
+        return value, None
+    return value[: match.start()].rstrip(), match.group(1)
+
+
+def named_date(value: str) -> dt.datetime | None:
+    """A date written with a month name (French or English), with an optional day name and time."""
+    hour = minute = 0
+    rest = value
+    clock = _CLOCK.search(value)
+    if clock is not None:
+        hour, minute = int(clock.group(1)), int(clock.group(2) or 0)
+        meridiem = (clock.group(3) or "").lower()
+        hour = hour % 12 + 12 if meridiem == "p" else hour % 12 if meridiem == "a" else hour
+        rest = value[: clock.start()] + " " + value[clock.end():]
+    words = vocab.fold(rest).split()
+    months = [_MONTHS[w] for w in words if w in _MONTHS]
+    years = [int(w) for w in words if w.isdigit() and len(w) == 4]
+    days = [int(w) for w in words if w.isdigit() and len(w) <= 2]
+    if not months or not years or not days:
+        return None
+    try:
+        # "mar. 3 mars": the last month word is the month, the ones before are day names.
+        return dt.datetime(years[0], months[-1], days[0], hour, minute)
+    except ValueError:
+        return None
+
+
+def read_amount(text: str, style: AmountStyle | None = None) -> Decimal | None:
+    """The amount written in ``text`` (``1 200,00 €``, ``$1,250.00``, ``(89.00)``, ``CAD 45``), or None.
+
+    A lone separator followed by exactly three digits (``1,250``) is read as thousands; the
+    style counters of ``style`` are updated with what the text showed.
+    """
+    raw = text.strip()
+    symbols = re.findall(r"[€$£]|\b(?:CAD|EUR|USD|CHF|GBP)\b", raw.upper().replace("US$", "USD"))
+    accounting = raw.startswith("(") and raw.endswith(")")
+    body = re.sub(r"[€$£\s\u00a0\u202f]|[A-Za-z]{3}|[()]", "", raw.upper().replace("US$", ""))
+    negative = body.startswith("-") or body.endswith("-") or accounting
+    body = body.strip("-+")
+    if not body or not re.fullmatch(r"[\d.,' ]+", body) or not body[0].isdigit():
+        return None
+    comma = dot = False
+    if re.fullmatch(r"\d{1,3}([.']\d{3})+(,\d{1,2})?|\d+,\d{1,2}", body):
+        number, comma = body.replace(".", "").replace("'", "").replace(",", "."), "," in body
+    elif re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?|\d+\.\d+", body):
+        number, dot = body.replace(",", ""), "." in body
+    elif re.fullmatch(r"\d+", body):
+        number = body
+    else:
+        return None
+    try:
+        value = Decimal(number)
+    except InvalidOperation:
+        return None
+    if style is not None:
+        style.parsed += 1
+        style.comma_decimal += comma
+        style.dot_decimal += dot
+        style.integers += not comma and not dot
+        style.negative += negative
+        style.accounting += accounting
+        style.symbols.update(symbols)
+    return -value if negative else value
+
+
+def _looks_phone(value: str) -> bool:
+    if not re.fullmatch(r"[+\d\s().\-/]{7,22}", value) or _NUMERIC_DATE.match(value):
+        return False
+    digits = re.sub(r"\D", "", value)
+    formatted = value.startswith(("+", "0", "(")) or bool(re.search(r"\d[\s.\-]\d", value))
+    return formatted and 9 <= len(digits) <= 15
+
+
+def _postcode(value: str) -> str | None:
+    for country, pattern in _POSTCODES.items():
+        if pattern.fullmatch(value.strip()):
+            return country
+    return None
+
+
+def _name_like(value: str) -> bool:
+    return bool(re.fullmatch(r"[^\W\d_]+([ '’\-.,]+[^\W\d_]+){0,4}\.?", value.strip()))
+
+
+def _multiword(value: str) -> bool:
+    """``Marie Tremblay``, ``TREMBLAY, Marie``, ``Tremblay/Marie``."""
+    return _name_like(value.replace("/", ", ")) and bool(re.search(r"[\s,]", value.strip()))
+
+
+def profile_columns(header: list[str], rows: list[list[str | None]], con: duckdb.DuckDBPyConnection,
+                    day_first: bool | None = None) -> list[Column]:
+    """Measure every column of the sampled ``rows``; date formats are tried in DuckDB on ``con``."""
+    columns = []
+    for index, name in enumerate(header):
+        values = [v.strip() for row in rows if index < len(row) and (v := row[index]) and v.strip()]
+        column = Column(index=index, name=name, values=values, sampled_rows=len(rows))
+        _measure(column)
+        columns.append(column)
+    _measure_dates(columns, con)
+    return columns
+
+
+def _measure(column: Column) -> None:
+    values = column.values
+    if not values:
+        return
+    n = len(values)
+    counts: Counter[str] = Counter()
+    amounts: list[Decimal] = []
+    for value in values:
+        folded = vocab.fold(value)
+        if EMAIL.fullmatch(value):
+            counts["email"] += 1
+        if _looks_phone(value):
+            counts["phone"] += 1
+        country = _postcode(value)
+        if country:
+            counts["postcode"] += 1
+            counts[f"postcode_{country}"] += 1
+        amount = read_amount(value, column.amount)
+        if amount is not None:
+            counts["amount"] += 1
+            amounts.append(amount)
+            if amount == amount.to_integral_value() and re.fullmatch(r"-?\d+", value):
+                counts["integer"] += 1
+        if re.fullmatch(r"[A-Za-z]{3}", value):
+            counts["currency_code"] += 1
+        if vocab.classify_boolean(value) is not None:
+            counts["boolean"] += 1
+        if vocab.classify_status(value) is not None:
+            counts["status"] += 1
+        if vocab.classify_channel(value) is not None:
+            counts["channel"] += 1
+        if vocab.classify_language(value) is not None:
+            counts["language"] += 1
+        if folded in _GENDERS:
+            counts["gender"] += 1
+        if _name_like(value):
+            counts["name"] += 1
+        if _multiword(value):
+            counts["multiword"] += 1
+        if _TIME_ONLY.fullmatch(value):
+            counts["time"] += 1
+        if _CLOCK.search(value) and not value.endswith(" 00:00:00"):
+            counts["clock"] += 1
+        if " " not in value and re.fullmatch(r"[\w\-./:#]+", value):
+            counts["token"] += 1
+    column.shares = {shape: count / n for shape, count in counts.items()}
+    if amounts:
+        column.amount.median = Decimal(statistics.median(amounts))
+
+
+def _measure_dates(columns: list[Column], con: duckdb.DuckDBPyConnection) -> None:
+    """Which strptime formats read each column's values (zone suffix removed), in one query."""
+    pairs: list[tuple[int, str]] = []
+    for column in columns:
+        for value in column.values[:400]:
+            plain, zone = strip_zone(value)
+            if zone is not None:
+                column.zoned += 1
+                column.zones[zone] += 1
+            if named_date(plain) is not None:
+                column.named_dates += 1
+                continue
+            match = _NUMERIC_DATE.match(plain)
+            if match is not None:
+                first, second = int(match.group(1)), int(match.group(2))
+                day, month = column.day_first_votes
+                column.day_first_votes = (day + (first > 12 >= second), month + (second > 12 >= first))
+            if re.search(r"\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}", plain):
+                pairs.append((column.index, plain))
+    if pairs:
+        reads = _reads(con, [v for _c, v in pairs])
+        for fmt, positions in reads.items():
+            for position in positions:
+                column = columns[pairs[position][0]]
+                column.formats[fmt] = column.formats.get(fmt, 0) + 1
+    for column in columns:
+        checked = min(len(column.values), 400)
+        if checked:
+            best = max(column.formats.values(), default=0)
+            column.shares["date"] = min(1.0, (best + column.named_dates) / checked)
+            column.shares["zoned"] = column.zoned / checked
+
+
+def _reads(con: duckdb.DuckDBPyConnection, values: list[str]) -> dict[str, set[int]]:
+    """strptime format -> positions of ``values`` it reads (a year between 1900 and 2100).
+
+    DuckDB wants the format as a constant: each candidate is a bound parameter of its own
+    aggregate, and one scan of the values tries them all.
+    """
+    params: dict[str, object] = {"v": values}
+    aggregates = []
+    for k, fmt in enumerate(CANDIDATE_FORMATS):
+        params[f"f{k}"] = fmt
+        aggregates.append(f"list(i) FILTER (WHERE year(try_strptime(v, $f{k})) BETWEEN 1900 AND 2100)")
+    row = con.execute(
+        f"SELECT {', '.join(aggregates)} FROM (SELECT unnest($v) AS v, unnest(range(len($v))) AS i)", params,
+    ).fetchall()[0]
+    return {fmt: {int(i) for i in positions} for fmt, positions in zip(CANDIDATE_FORMATS, row, strict=True)
+            if positions}
+
+
+def evaluate_formats(con: duckdb.DuckDBPyConnection, values: list[str]) -> dict[str, set[int]]:
+    """strptime format -> the positions of the ``values`` (zone suffixes removed) it reads."""
+    if not values:
+        return {}
+    return _reads(con, [strip_zone(v)[0] for v in values])
+
+
+def is_time_only(column: Column) -> bool:
+    return column.share("time") >= 0.9
+
+
+def is_date_only(column: Column) -> bool:
+    """Dates without a time of day (``SAMEDI 8 AOÛT 2026``, ``08/08/2026``, a date cell at midnight)."""
+    return column.date_share >= 0.8 and column.share("clock") <= 0.05

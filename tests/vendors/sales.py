@@ -158,6 +158,8 @@ def make_tickets(rng: random.Random, rows: int, shows: list[Show], *, region: st
         show = rng.choice(shows)
         lead = dt.timedelta(days=rng.randrange(1, 90), minutes=rng.randrange(0, 24 * 60))
         bought = (show.starts_at - lead).replace(second=rng.randrange(60))
+        if bought.hour == 2:
+            bought += dt.timedelta(hours=1)  # 2 a.m. does not exist on the night clocks go forward
         status = weighted(rng, STATUS_WEIGHTS)
         channel = weighted(rng, CHANNEL_WEIGHTS)
         for position in range(1, rng.randrange(1, max_per_order + 1) + 1):

@@ -126,8 +126,7 @@ class _Builder:
         self.evidence: list[Evidence] = list(sample.evidence)
         self.undecided: list[str] = []
         self.settings: dict[str, Any] = dict(sample.settings)
-        self.french = sum(1 for c in self.columns if re.search(r"[éèàùçôê]|\b(de|du|la|le|des|nom|date)\b",
-                                                                c.name.lower())) >= 2
+        self.french = vocab.headers_language([c.name for c in self.columns]) == "fr"
         self.date_values: dict[str, list[str]] = {}
 
     # -- matching columns to fields ------------------------------------------------------------

@@ -85,9 +85,8 @@ def cover_formats(reads: dict[str, set[int]], day_first: bool | None) -> tuple[l
     chosen: list[str] = []
     covered: set[int] = set()
     remaining = {f: positions for f, positions in reads.items() if _allowed(f, day_first)}
-    order = {f: i for i, f in enumerate(shapes.CANDIDATE_FORMATS)}
     while remaining and len(chosen) < 4:
-        fmt = max(remaining, key=lambda f: (len(remaining[f] - covered), -order.get(f, 0)))
+        fmt = max(remaining, key=lambda f: (len(remaining[f] - covered), -len(f), f))
         gain = len(remaining.pop(fmt) - covered)
         if gain == 0 or (chosen and gain < 2):
             break

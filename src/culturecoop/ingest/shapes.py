@@ -45,11 +45,36 @@ _CLOCK = re.compile(r"(?<!\d)(\d{1,2})\s*(?:[:hH]\s*(\d{2})?|(?=\s*[aApP]\.?\s?[
 _GENDERS = {"homme", "femme", "h", "f", "m", "male", "female", "man", "woman", "autre", "other", "mr", "mme",
             "m.", "monsieur", "madame", "non binaire", "non-binary", "nonbinary"}
 
-DATE_PARTS = ("%Y-%m-%d", "%Y/%m/%d", "%d/%m/%Y", "%m/%d/%Y", "%d/%m/%y", "%m/%d/%y", "%d-%m-%Y",
-              "%m-%d-%Y", "%d.%m.%Y", "%d.%m.%y")
-TIME_PARTS = ("", " %H:%M", " %H:%M:%S", "T%H:%M", "T%H:%M:%S", "T%H:%M:%S.%f", " %H:%M:%S.%f", " %I:%M %p",
-              " %I:%M:%S %p", " %Hh%M", " à %H:%M", " à %Hh%M")
-CANDIDATE_FORMATS = tuple(d + t for d in DATE_PARTS for t in TIME_PARTS)
+# A numeric date, then an optional time: 2026-03-04T19:22:05.000, 21/05/26 07:08, 3/4/2026 2:22 PM, 22.03.2026 15h00.
+_DATE_TIME = re.compile(
+    r"(?P<a>\d{1,4})(?P<s>[/.\-])(?P<b>\d{1,2})(?P=s)(?P<c>\d{2}|\d{4})"
+    r"(?:(?P<sep>T|\s+à\s+|\s+)(?P<h>\d{1,2})(?P<hs>\s*[:hH]\s*)(?P<m>\d{2})"
+    r"(?::(?P<sec>\d{2})(?P<frac>\.\d+)?)?(?P<ampm>\s*[AaPp]\.?[Mm]\.?)?)?")
+
+
+def candidate_formats(value: str) -> list[str]:
+    """The strptime formats that could read ``value`` (day first and month first when both fit)."""
+    match = _DATE_TIME.fullmatch(value.strip())
+    if match is None:
+        return []
+    sep = match["s"]
+    if len(match["a"]) == 4:
+        dates = [f"%Y{sep}%m{sep}%d"]
+    elif len(match["a"]) <= 2:
+        year = "%Y" if len(match["c"]) == 4 else "%y"
+        dates = [f"%d{sep}%m{sep}{year}", f"%m{sep}%d{sep}{year}"]
+    else:
+        return []
+    if match["h"] is None:
+        return dates
+    joiner = "T" if match["sep"] == "T" else " à " if "à" in match["sep"] else " "
+    hour = "%I" if match["ampm"] else "%H"
+    clock = f"{hour}h%M" if "h" in match["hs"].lower() else f"{hour}:%M"
+    if match["sec"] is not None:
+        clock += ":%S" + (".%f" if match["frac"] else "")
+    if match["ampm"]:
+        clock += " %p" if match["ampm"][0].isspace() else "%p"
+    return [d + joiner + clock for d in dates]
 
 
 @dataclass
@@ -302,19 +327,22 @@ def _measure_dates(columns: list[Column], con: duckdb.DuckDBPyConnection) -> Non
 def _reads(con: duckdb.DuckDBPyConnection, values: list[str]) -> dict[str, set[int]]:
     """strptime format -> positions of ``values`` it reads (a year between 1900 and 2100).
 
-    DuckDB wants the format as a constant: each candidate is a bound parameter of its own
-    aggregate, and one scan of the values tries them all.
+    Each value proposes the few formats its shape allows (``candidate_formats``); DuckDB, the
+    engine ``prepare`` runs, decides which read it. The format must be a constant for DuckDB:
+    each is a bound parameter of its own aggregate, and one scan tries them all.
     """
+    formats = list(dict.fromkeys(f for v in values for f in candidate_formats(v)))
+    if not formats:
+        return {}
     params: dict[str, object] = {"v": values}
     aggregates = []
-    for k, fmt in enumerate(CANDIDATE_FORMATS):
+    for k, fmt in enumerate(formats):
         params[f"f{k}"] = fmt
         aggregates.append(f"list(i) FILTER (WHERE year(try_strptime(v, $f{k})) BETWEEN 1900 AND 2100)")
     row = con.execute(
         f"SELECT {', '.join(aggregates)} FROM (SELECT unnest($v) AS v, unnest(range(len($v))) AS i)", params,
     ).fetchall()[0]
-    return {fmt: {int(i) for i in positions} for fmt, positions in zip(CANDIDATE_FORMATS, row, strict=True)
-            if positions}
+    return {fmt: {int(i) for i in positions} for fmt, positions in zip(formats, row, strict=True) if positions}
 
 
 def evaluate_formats(con: duckdb.DuckDBPyConnection, values: list[str]) -> dict[str, set[int]]:

@@ -24,7 +24,7 @@ from typing import Any
 from culturecoop.errors import UserError
 from culturecoop.i18n import _
 from culturecoop.ingest import vocabulary as vocab
-from culturecoop.ingest.read import empty_file, render_cell
+from culturecoop.ingest.read import empty_file, header_only, render_cell
 
 SAMPLE_ROWS = 2000
 _HEAD_BYTES = 4 << 20
@@ -74,6 +74,8 @@ def sniff(path: Path) -> Sample:
     kind = _kind(path, head)
     if kind == "xlsx":
         sample = _sniff_workbook(path)
+        if not sample.rows:
+            raise header_only(path)
         sample.settings = {"format": "xlsx", **sample.settings}
         sample.total_rows = len(sample.rows) if len(sample.rows) < SAMPLE_ROWS else None
         return sample
@@ -82,6 +84,8 @@ def sniff(path: Path) -> Sample:
     if not text.strip("\ufeff \t\r\n"):
         raise empty_file(path)
     sample = _sniff_jsonl(path, text) if _is_jsonl(path, text) else _sniff_delimited(path, text)
+    if not sample.rows:
+        raise header_only(path)
     sample.settings = {"format": sample.format, **sample.settings}
     sample.evidence.insert(0, Evidence("encoding", encoding, why))
     sample.settings["encoding"] = encoding

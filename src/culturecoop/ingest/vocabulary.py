@@ -10,6 +10,7 @@ and the many ways of writing "number" (``#``, ``n°``, ``no``, ``num``, ``numér
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -24,6 +25,7 @@ BUYER_WORDS = frozenset({"buyer", "acheteur", "acheteuse", "payeur", "payer", "p
                          "facturation", "client", "customer", "commanditaire", "order", "commande"})
 
 
+@functools.lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower case, accents and ligatures spelled out, punctuation as single spaces."""
     text = text.replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae").replace("Æ", "ae")
@@ -263,26 +265,34 @@ def header_role(header: str) -> str:
     return ""
 
 
+def _any_word(words: dict[str, str], shortest: int) -> re.Pattern[str]:
+    # Longest words first, so that "not attending" wins over "attending".
+    ordered = sorted((w for w in words if len(w) >= shortest), key=len, reverse=True)
+    return re.compile(r"\b(" + "|".join(re.escape(w) for w in ordered) + r")\b")
+
+
+_STATUS_INSIDE = _any_word(STATUS_WORDS, 1)
+_CHANNEL_INSIDE = _any_word(CHANNEL_WORDS, 4)
+
+
+@functools.lru_cache(maxsize=4096)
 def classify_status(label: str) -> str | None:
     """The canonical status a vendor's label means, or None when it is not a known word."""
     key = fold(label)
     if key in STATUS_WORDS:
         return STATUS_WORDS[key]
     # "Eventbrite Completed", "Remboursé (partiel)": the known word inside a longer label.
-    for word, status in sorted(STATUS_WORDS.items(), key=lambda kv: -len(kv[0])):
-        if re.search(rf"\b{re.escape(word)}\b", key):
-            return status
-    return None
+    found = _STATUS_INSIDE.search(key)
+    return STATUS_WORDS[found.group(1)] if found else None
 
 
+@functools.lru_cache(maxsize=4096)
 def classify_channel(label: str) -> str | None:
     key = fold(label)
     if key in CHANNEL_WORDS:
         return CHANNEL_WORDS[key]
-    for word, channel in sorted(CHANNEL_WORDS.items(), key=lambda kv: -len(kv[0])):
-        if len(word) > 3 and re.search(rf"\b{re.escape(word)}\b", key):
-            return channel
-    return None
+    found = _CHANNEL_INSIDE.search(key)
+    return CHANNEL_WORDS[found.group(1)] if found else None
 
 
 def classify_boolean(label: str) -> bool | None:
@@ -296,3 +306,22 @@ def classify_boolean(label: str) -> bool | None:
 
 def classify_language(label: str) -> str | None:
     return LANGUAGE_WORDS.get(fold(label))
+
+
+_FRENCH = frozenset({"billet", "billets", "courriel", "prix", "statut", "spectacle", "achat", "commande", "nom",
+                     "prenom", "montant", "quantite", "qte", "salle", "seance", "evenement", "telephone", "adresse",
+                     "postal", "naissance", "tarif", "acheteur", "payeur", "representation", "langue", "devise",
+                     "canal", "jauge", "numero", "moyen", "paiement", "de", "du", "la", "le", "des", "et", "lieu",
+                     "heure", "remboursement", "consentement", "infolettre", "genre", "artiste", "artistes"})
+_ENGLISH = frozenset({"ticket", "tickets", "order", "price", "email", "status", "event", "name", "first", "last",
+                      "quantity", "amount", "venue", "phone", "customer", "paid", "purchase", "address", "zip",
+                      "buyer", "attendee", "birth", "of", "the", "and", "time", "start", "sale", "channel", "total",
+                      "currency", "language", "performance", "seat", "row", "section", "type"})
+
+
+def headers_language(headers: list[str]) -> str:
+    """``fr`` or ``en``: the language most header words are in (``en`` on a tie)."""
+    words = [w for h in headers for w in fold(h).split()]
+    french = sum(w in _FRENCH for w in words)
+    english = sum(w in _ENGLISH for w in words)
+    return "fr" if french > english else "en"

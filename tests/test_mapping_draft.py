@@ -1,0 +1,156 @@
+"""`mapping draft` on every vendor layout, on odd encodings, and on files that are no table.
+
+A draft is judged against the vendor-layout writer's truth: the settings a right mapping
+needs, and every good row's ticket, order, event, times (in the right zone), price (cents
+scaled), status and e-mail read through the drafted mapping (see ``draft_support``).
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+
+from culturecoop.errors import UserError
+from culturecoop.ingest.draft import draft_mapping
+from draft_support import judge, write
+from test_prepare_support import run_cli
+from vendors import VENDORS
+
+SETTINGS = ("format", "encoding", "delimiter", "skip_lines", "sheet", "decimal", "amount_scale", "timezone",
+            "country", "currency")
+
+
+@pytest.mark.parametrize("vendor", VENDORS)
+def test_draft_reads_the_layout(vendor: str, tmp_path: Path) -> None:
+    truth = write(tmp_path, vendor, rows=300, seed=VENDORS.index(vendor))
+    draft = draft_mapping(truth.path)
+    wanted = {k: v for k, v in truth.settings.items() if k in SETTINGS}
+    got = {k: draft.mapping.get(k, 0 if k == "skip_lines" else None) for k in wanted}
+    assert got == wanted
+    verdict = judge(truth, draft.mapping)
+    print(f"{vendor}: {verdict.right}/{verdict.rows} good rows read right ({verdict.share:.1%})")
+    assert verdict.share >= 0.97, verdict.wrong
+    # The attendee's e-mail first and the buyer's when it is empty, as the truth says.
+    email = truth.columns["email"]
+    assert draft.mapping["columns"]["email"] == email
+    assert yaml.safe_load(draft.yaml_text) == draft.mapping
+    pooling_column = "consent_pooling" in truth.columns
+    assert any("pooling" in item for item in draft.undecided) != pooling_column
+
+
+@pytest.mark.parametrize(("vendor", "encoding", "expected"), [
+    ("tessitura-history", "utf-16", ("utf-16",)),
+    ("billetweb-orders", "cp1252", ("cp1252",)),
+    ("eventbrite-attendees", "latin-1", ("cp1252", "latin-1")),
+    ("shotgun-tickets", "utf-8-sig", ("utf-8-sig",)),
+])
+def test_draft_reads_other_encodings(vendor: str, encoding: str, expected: tuple[str, ...], tmp_path: Path) -> None:
+    truth = write(tmp_path, vendor, rows=120, encoding=encoding)
+    draft = draft_mapping(truth.path)
+    assert draft.mapping["encoding"] in expected
+    truth.settings["encoding"] = draft.mapping["encoding"]
+    assert judge(truth, draft.mapping).share == 1.0
+
+
+def test_an_email_column_is_found_by_its_values(tmp_path: Path) -> None:
+    export = tmp_path / "ventes.csv"
+    lines = ["Réf;Quand;Coordonnées;Prix;Spectacle"]
+    lines += [f"R{i};{10 + i % 18:02d}/03/2026 20:00;p{i}@courriel.example;25,00 $;Gala" for i in range(40)]
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    draft = draft_mapping(export)
+    assert draft.mapping["columns"]["email"] == "Coordonnées"
+    assert any(e.key == "columns.email" and "e-mail" in e.why for e in draft.decisions)
+
+
+def test_ambiguous_dates_are_said(tmp_path: Path) -> None:
+    export = tmp_path / "billets.csv"
+    lines = ["No billet;Date d'achat;Courriel;Prix;Statut;Spectacle"]
+    lines += [f"{i};{1 + i % 12:02d}/{1 + i % 11:02d}/2026 20:00;p{i}@x.example;12,50;Réglé;Gala" for i in range(30)]
+    lines += ["99;05/05/2026 20:00;q@x.example;12,50;En attente de virement;Gala"]
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    draft = draft_mapping(export)
+    order = next(e for e in draft.decisions if e.key == "day_first")
+    assert order.value is True and order.check  # French headers: day first, but it is a guess
+    assert draft.mapping["datetime_formats"] == ["%d/%m/%Y %H:%M"]
+    assert "Réglé" in draft.mapping["status_values"]
+    assert any("En attente de virement" in item for item in draft.undecided)
+
+
+def _xlsx_without_table(path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Rapport des ventes"])
+    sheet.append(["Aucune vente sur la période"])
+    book.save(path)
+
+
+HOSTILE: dict[str, bytes] = {
+    "empty.csv": b"",
+    "blank.csv": b"\r\n  \r\n\r\n",
+    "one-column.csv": b"email\na@x.example\nb@x.example\nc@x.example\n",
+    "binary.csv": bytes(range(256)) * 40,
+    "report.pdf": b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n",
+    "export.xls": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512,
+    "page.csv": b"<!DOCTYPE html><html><body><table><tr><td>Nom</td></tr></table></body></html>",
+    "array.json": b'[{"ticket": 1, "email": "a@x.example"}]',
+    "no-header.csv": b"1001,2026-03-04 20:00,a@x.example,25.00\n1002,2026-03-05 20:00,b@x.example,25.00\n",
+    "header-only.csv": b"No billet;Courriel;Prix\n",
+}
+
+
+@pytest.mark.parametrize("name", [*HOSTILE, "archive.zip", "no-table.xlsx", "missing.csv", "folder"])
+def test_hostile_input_is_one_sentence(name: str, tmp_path: Path) -> None:
+    export = tmp_path / name
+    if name in HOSTILE:
+        export.write_bytes(HOSTILE[name])
+    elif name == "archive.zip":
+        with zipfile.ZipFile(export, "w") as archive:
+            archive.writestr("ventes.csv", "a,b\n1,2\n")
+    elif name == "no-table.xlsx":
+        _xlsx_without_table(export)
+    elif name == "folder":
+        export.mkdir()
+    out = tmp_path / "mapping.yaml"
+    result = run_cli("mapping", "draft", str(export), "--out", str(out))
+    assert result.returncode == 2, result.stderr
+    message = result.stderr.strip()
+    assert "Traceback" not in message and message.count("\n") == 0, message
+    assert message.endswith("."), message
+    assert not out.exists()
+    with pytest.raises(UserError):
+        draft_mapping(export)
+
+
+def test_cli_writes_the_draft_and_refuses_to_overwrite(tmp_path: Path) -> None:
+    truth = write(tmp_path, "helloasso", rows=60)
+    out = tmp_path / "helloasso.yaml"
+    result = run_cli("mapping", "draft", str(truth.path), "--out", str(out), "--json")
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert payload["written"] == str(out)
+    assert yaml.safe_load(out.read_text(encoding="utf-8")) == payload["mapping"]
+    assert payload["mapping"]["columns"]["event_id"] == {"file_name": True}
+    assert payload["undecided"] and payload["preview"]
+    assert "mapping check" in result.stderr
+    again = run_cli("mapping", "draft", str(truth.path), "--out", str(out))
+    assert again.returncode == 2 and "--force" in again.stderr
+    forced = run_cli("mapping", "draft", str(truth.path), "--out", str(out), "--force")
+    assert forced.returncode == 0, forced.stderr
+
+
+def test_cli_speaks_french(tmp_path: Path) -> None:
+    truth = write(tmp_path, "shotgun-tickets", rows=60)
+    out = tmp_path / "shotgun.yaml"
+    result = run_cli("mapping", "draft", str(truth.path), "--out", str(out), lang="fr")
+    assert result.returncode == 0, result.stderr
+    assert "Correspondance écrite" in result.stderr and "Reste à décider" in result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "À VÉRIFIER" in text and "Ébauche tirée de shotgun-tickets.csv" in text
+    assert yaml.safe_load(text)["amount_scale"] == 0.01

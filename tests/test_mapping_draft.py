@@ -154,3 +154,18 @@ def test_cli_speaks_french(tmp_path: Path) -> None:
     text = out.read_text(encoding="utf-8")
     assert "À VÉRIFIER" in text and "Ébauche tirée de shotgun-tickets.csv" in text
     assert yaml.safe_load(text)["amount_scale"] == 0.01
+
+
+@pytest.mark.parametrize(("profile", "fixture"), [
+    ("canonical", "canonical.csv"), ("billetterie-fr", "billetterie-fr.csv"),
+    ("festival-jsonl", "festival-jsonl.jsonl"), ("orchestra-tsv", "orchestra-tsv.tsv")])
+def test_draft_finds_the_builtin_profiles_columns(profile: str, fixture: str) -> None:
+    """The small hand-written exports of the built-in profiles (bad rows included): the draft
+    maps every column the way the built-in profile does."""
+    from culturecoop.ingest.profile import PROFILE_DIR
+    from test_prepare_support import EXPORTS
+
+    builtin = yaml.safe_load((PROFILE_DIR / f"{profile}.yaml").read_text(encoding="utf-8"))
+    draft = draft_mapping(EXPORTS / fixture)
+    assert draft.mapping["columns"] == {k: v for k, v in builtin["columns"].items() if v is not None}
+    assert draft.mapping["format"] == builtin["format"]

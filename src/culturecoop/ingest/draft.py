@@ -72,11 +72,16 @@ def draft_mapping(path: Path, preview_rows: int = 5) -> Draft:
                  preview=raw_preview(sample, mapping["columns"], preview_rows), total_rows=sample.total_rows)
 
 
-def shape_fit(name: str, c: Column) -> float:
-    """How well the values of ``c`` fit the canonical field ``name`` (0: they cannot be it)."""
+def shape_fit(name: str, c: Column, strong: bool = False) -> float:
+    """How well the values of ``c`` fit the canonical field ``name`` (0: they cannot be it).
+
+    ``strong``: the header names the field outright, so fewer values need to fit (free tickets
+    written "Gratuit", a few broken dates, phone numbers without separators).
+    """
     if not c.values:
         return 0.4  # empty in the sample: only the header speaks
     s = c.share
+    most = 0.6 if strong else 0.9
     # Whole numbers are ids as often as amounts: only amounts with decimals say "not text".
     text = s("email") < 0.1 and s("amount") - s("integer") < 0.5 and c.date_share < 0.5
     if name == "ticket_id":
@@ -86,29 +91,30 @@ def shape_fit(name: str, c: Column) -> float:
     if name == "event_id":
         return 1.0 if s("email") < 0.1 and c.date_share < 0.5 else 0.0
     if name in ("purchased_at", "event_starts_at"):
-        return c.date_share if c.date_share >= 0.8 else 0.0
+        return c.date_share if c.date_share >= min(most, 0.8) else 0.0
     if name == "birth_date":
-        return c.date_share if c.date_share >= 0.8 and s("clock") <= 0.05 else 0.0
+        return c.date_share if c.date_share >= min(most, 0.8) and s("clock") <= 0.05 else 0.0
     if name in ("status", "channel"):
         return 0.5 + 0.5 * s(name) if c.distinct <= 15 and text and s("boolean") < 0.9 else 0.0
     if name in ("quantity", "capacity"):
-        return 1.0 if s("integer") >= 0.95 and (name == "capacity" or c.amount.median <= 50) else 0.0
+        return 1.0 if s("integer") >= 0.95 * most / 0.9 and (name == "capacity" or c.amount.median <= 50) else 0.0
     if name == "unit_price":
-        return s("amount") if s("amount") >= 0.9 and c.date_share < 0.5 and s("phone") < 0.5 else 0.0
+        return s("amount") if s("amount") >= most and c.date_share < 0.5 and s("phone") < 0.5 else 0.0
     if name == "currency":
-        return 1.0 if s("currency_code") >= 0.9 else 0.0
+        return 1.0 if s("currency_code") >= most else 0.0
     if name == "email":
         return s("email") if s("email") >= 0.6 else 0.0
     if name == "phone":
-        return s("phone") if s("phone") >= 0.6 else 0.0
+        phone = max(s("phone"), 0.9 * s("phone_digits") if strong else 0.0)
+        return phone if phone >= 0.6 else 0.0
     if name in ("postal_code", "venue_postal_code"):
         return s("postcode") if s("postcode") >= 0.6 else 0.0
     if name in ("first_name", "last_name"):
-        return s("name") if s("name") >= 0.8 and s("email") < 0.1 else 0.0
+        return s("name") if s("name") >= min(most, 0.8) and s("email") < 0.1 else 0.0
     if name == "full_name":
         return s("multiword") if s("multiword") >= 0.6 else 0.0
     if name in ("is_local", "consent_pooling", "consent_marketing", "consent_personalization"):
-        return 1.0 if s("boolean") >= 0.9 else 0.0
+        return 1.0 if s("boolean") >= most else 0.0
     if name in ("event_language", "patron_language"):
         return 1.0 if s("language") >= 0.6 else 0.0
     if name == "genres":
@@ -119,7 +125,13 @@ def shape_fit(name: str, c: Column) -> float:
 class _Builder:
     def __init__(self, sample: Sample, columns: list[Column], con: duckdb.DuckDBPyConnection) -> None:
         self.sample = sample
-        self.columns = [c for c in columns if c.name]
+        # A column named like an earlier one cannot be told apart by name: prepare reads the first.
+        self.columns: list[Column] = []
+        seen: set[str] = set()
+        for column in columns:
+            if column.name and vocab.fold(column.name) not in seen:
+                seen.add(vocab.fold(column.name))
+                self.columns.append(column)
         self.con = con
         self.columns_map: dict[str, Any] = {}
         self.used: set[int] = set()
@@ -132,7 +144,9 @@ class _Builder:
     # -- matching columns to fields ------------------------------------------------------------
     def score(self, name: str, c: Column) -> float:
         header = vocab.header_score(name, c.name)
-        fit = shape_fit(name, c)
+        fit = shape_fit(name, c, strong=header >= 0.9)
+        if vocab.fold(c.name) == name.replace("_", " "):
+            fit = max(fit, 0.5)  # a column named after the field itself is that field, however dirty
         if fit <= 0:
             return 0.0
         if header <= 0:

@@ -88,7 +88,7 @@ def cover_formats(reads: dict[str, set[int]], day_first: bool | None) -> tuple[l
     while remaining and len(chosen) < 4:
         fmt = max(remaining, key=lambda f: (len(remaining[f] - covered), -len(f), f))
         gain = len(remaining.pop(fmt) - covered)
-        if gain == 0 or (chosen and gain < 2):
+        if gain == 0:
             break
         chosen.append(fmt)
         covered |= reads[fmt]
@@ -306,6 +306,8 @@ def list_separator(columns: list[Column]) -> str | None:
     counts: Counter[str] = Counter()
     for column in columns:
         for value in column.values[:400]:
+            if value.startswith("["):
+                continue  # a JSON array: prepare splits it as one
             for sep in ("|", ";", ",", "/"):
                 counts[sep] += value.count(sep)
     return counts.most_common(1)[0][0] if counts and counts.most_common(1)[0][1] else None

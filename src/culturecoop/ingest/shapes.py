@@ -54,6 +54,10 @@ _DATE_TIME = re.compile(
 
 def candidate_formats(value: str) -> list[str]:
     """The strptime formats that could read ``value`` (day first and month first when both fit)."""
+    # A spreadsheet's date cell (midnight) joined with its time cell: 2026-08-08 00:00:00 20:00:00.
+    cell = re.fullmatch(r"\d{4}-\d{2}-\d{2} 00:00:00 \d{1,2}:\d{2}(:\d{2})?", value.strip())
+    if cell is not None:
+        return ["%Y-%m-%d 00:00:00 %H:%M" + (":%S" if cell.group(1) else "")]
     match = _DATE_TIME.fullmatch(value.strip())
     if match is None:
         return []
@@ -175,7 +179,7 @@ def read_amount(text: str, style: AmountStyle | None = None) -> Decimal | None:
     raw = text.strip()
     symbols = re.findall(r"[€$£]|\b(?:CAD|EUR|USD|CHF|GBP)\b", raw.upper().replace("US$", "USD"))
     accounting = raw.startswith("(") and raw.endswith(")")
-    body = re.sub(r"[€$£\s\u00a0\u202f]|[A-Za-z]{3}|[()]", "", raw.upper().replace("US$", ""))
+    body = re.sub(r"\b(?:CAD|EUR|USD|CHF|GBP|US)\b|[€$£\s\u00a0\u202f()]", "", raw.upper())
     negative = body.startswith("-") or body.endswith("-") or accounting
     body = body.strip("-+")
     if not body or not re.fullmatch(r"[\d.,' ]+", body) or not body[0].isdigit():
@@ -254,6 +258,8 @@ def _measure(column: Column) -> None:
             counts["email"] += 1
         if _looks_phone(value):
             counts["phone"] += 1
+        if re.fullmatch(r"\+?\d{9,15}", value):
+            counts["phone_digits"] += 1
         country = _postcode(value)
         if country:
             counts["postcode"] += 1

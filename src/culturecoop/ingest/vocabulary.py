@@ -91,19 +91,25 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "venue": ("venue", "venue name", "salle", "lieu", "facility", "site", "location", "theatre", "nom du lieu",
               "nom de la salle", "place"),
     "venue_postal_code": ("venue postal code", "code postal salle", "venue zip", "site postcode",
-                          "code postal du lieu", "venue postcode"),
+                          "code postal du lieu", "venue postcode", "facility postal", "facility postal code",
+                          "facility zip", "venue postal", "code postal de la salle", "code postal lieu"),
     "genres": ("genre", "genres", "style", "styles", "categorie artistique", "discipline", "themes", "theme",
-               "type de spectacle", "event category"),
+               "type de spectacle", "event category", "keywords", "tags", "mots cles", "event tags",
+               "event genre", "musical genre", "genre musical"),
     "artists": ("artist", "artists", "artiste", "artistes", "performer", "performers", "interpretes",
-                "line up", "lineup", "companie", "compagnie", "headliner"),
-    "capacity": ("capacity", "jauge", "capacite", "seats available", "nombre de places total", "jauge totale"),
-    "is_local": ("is local", "local", "artiste quebecois", "quebec artist", "local artist", "artiste local"),
+                "line up", "lineup", "companie", "compagnie", "headliner", "event lineup"),
+    "capacity": ("capacity", "jauge", "capacite", "seats available", "nombre de places total", "jauge totale",
+                 "event capacity"),
+    "is_local": ("is local", "local", "artiste quebecois", "quebec artist", "local artist", "artiste local",
+                 "local lineup", "event local lineup", "local act"),
     "event_language": ("event language", "langue du spectacle", "show language", "langue de l evenement",
-                       "language of performance", "langue spectacle"),
+                       "language of performance", "langue spectacle", "perf language", "performance language",
+                       "event lang"),
     "patron_id": ("customer no", "customer id", "customer", "no client", "client no", "id client", "client id",
                   "patron id", "patron no", "constituent id", "constituent no", "member id", "member no",
                   "visitor id", "account id", "account no", "contact id", "user id", "id utilisateur",
-                  "no adherent", "adherent id", "id contact", "no de client", "code client", "supporter id"),
+                  "no adherent", "adherent id", "id contact", "no de client", "code client", "supporter id",
+                  "buyer id", "id acheteur", "payer id", "customer number", "client number", "patron number"),
     "email": ("email", "e mail", "courriel", "adresse courriel", "email address", "mail", "adresse email",
               "adresse e mail", "adresse mail", "contact email", "buyer email", "email acheteur"),
     "phone": ("phone", "telephone", "tel", "cell phone", "mobile", "mobile phone", "portable", "cellulaire",
@@ -121,17 +127,21 @@ HEADERS: dict[str, tuple[str, ...]] = {
                     "home zip", "home postal code", "zipcode", "billing zip", "billing postal code",
                     "code postal acheteur", "zip postal code"),
     "patron_language": ("language", "langue", "preferred language", "langue preferee", "langue de communication",
-                        "langue de correspondance", "locale", "lang"),
+                        "langue de correspondance", "locale", "lang", "language pref", "language preference",
+                        "preferred lang"),
     "consent_pooling": ("consent pooling", "consentement mutualisation", "share with coop", "partage des donnees",
                         "mutualisation", "data sharing", "consent data sharing", "partage coop",
-                        "consent cooperative", "consentement partage"),
+                        "consent cooperative", "consentement partage", "coop sharing", "sharing", "optin coop",
+                        "opt in coop", "coop", "partage cooperative", "accepte le partage"),
     "consent_marketing": ("consent marketing", "marketing opt in", "email opt in", "opt in", "optin",
                           "newsletter", "infolettre", "consentement infolettre", "accepte newsletter",
                           "marketing consent", "accepts marketing", "consentement marketing", "abonnement",
-                          "inscription newsletter", "opt in marketing", "email marketing", "communications"),
+                          "inscription newsletter", "opt in marketing", "email marketing", "communications",
+                          "optin newsletter", "opt in newsletter", "marketing opt in", "newsletter opt in"),
     "consent_personalization": ("consent personalization", "recommendations", "consentement recommandations",
                                 "personalisation", "personnalisation", "recommandations",
-                                "consent recommendations"),
+                                "consent recommendations", "personalization opt in", "personalisation opt in",
+                                "optin reco", "opt in reco", "reco"),
 }
 
 # Words that, in a header, say the column is about something else (fees, counts, promo codes).
@@ -161,7 +171,7 @@ EXCLUDE_WORDS: dict[str, frozenset[str]] = {
                             "ticket", "societe", "company", "fichier", "campagne", "formulaire", "prenom"}),
     "event_title": frozenset({"id", "no", "date", "heure", "time", "code", "type", "ticket", "billet"}),
     "genres": frozenset({"client", "participant", "acheteur", "contact", "buyer", "attendee"}),
-    "patron_language": frozenset({"spectacle", "show", "event", "evenement", "performance"}),
+    "patron_language": frozenset({"spectacle", "show", "event", "evenement", "performance", "perf"}),
 }
 
 STATUS_WORDS: dict[str, str] = {
@@ -213,7 +223,8 @@ LANGUAGE_WORDS: dict[str, str] = {
 
 
 def _phrases() -> dict[str, tuple[tuple[str, ...], ...]]:
-    return {f: tuple(tuple(_NUMBER_WORDS.get(t, t) for t in p.split()) for p in phrases)
+    # The canonical field's own name (unit_price, event_starts_at) is always a wording.
+    return {f: tuple(tuple(_NUMBER_WORDS.get(t, t) for t in p.split()) for p in (*phrases, f.replace("_", " ")))
             for f, phrases in HEADERS.items()}
 
 

@@ -30,7 +30,9 @@ from pathlib import Path
 from typing import Any
 
 from vendors import layouts
-from vendors.sales import Person, Ticket
+from vendors.sales import EXPORTED_ON, Person, Ticket
+
+__all__ = ["EXPORTED_ON", "VENDORS", "Truth", "write_export"]
 
 VENDORS = ("eventbrite-attendees", "eventbrite-event", "shotgun-tickets", "weezevent-xlsx",
            "billetweb-orders", "helloasso", "tessitura-history", "billetterie-fr")

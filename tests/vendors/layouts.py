@@ -334,7 +334,8 @@ def box_office(rng: random.Random, rows: int, bad: bool) -> Sheet:
             "Téléphone": st.qc_phone(who.phone, i), "Prénom": who.first_name, "Nom": who.last_name,
             "Date de naissance": st.fr_date(who.birth_date) if who.birth_date else "",
             "Code postal": who.postal_code, "Langue": "Français",
-            "Consentement mutualisation": "Non", "Consentement infolettre": rng.choice(("Oui", "Non")),
+            "Consentement mutualisation": rng.choice(("Oui", "Non", "Non")),
+            "Consentement infolettre": rng.choice(("Oui", "Non")),
             "Consentement recommandations": "Non",
         }
         t.extra["patron_id"] = number

@@ -27,6 +27,9 @@ FR_POSTCODES = ("75011", "75018", "75020", "69001", "69007", "13001", "31000", "
 DOMAINS = ("gmail.example", "hotmail.example", "orange.example", "free.example", "outlook.example",
            "videotron.example", "yahoo.example", "icloud.example", "laposte.example")
 
+# The day every export was taken: nothing was bought after it (shows may come later).
+EXPORTED_ON = dt.datetime(2026, 3, 12, 15, 8)
+
 STATUS_WEIGHTS = (("sold", 0.88), ("refunded", 0.07), ("cancelled", 0.03), ("exchanged", 0.02))
 CHANNEL_WEIGHTS = (("web", 0.7), ("box_office", 0.2), ("phone", 0.1))
 
@@ -122,7 +125,7 @@ def make_shows(rng: random.Random, count: int, titles: tuple[str, ...], venues: 
                first_id: int, prices: tuple[int, ...] = (18, 25, 32, 45, 60)) -> list[Show]:
     shows = []
     for i in range(count):
-        day = dt.date(2026, 3, 1) + dt.timedelta(days=rng.randrange(0, 200))
+        day = dt.date(2025, 10, 1) + dt.timedelta(days=rng.randrange(0, 300))
         hour, minute = rng.choice(((19, 30), (20, 0), (21, 30), (15, 0), (14, 0)))
         shows.append(Show(
             event_id=str(first_id + i * 7919),
@@ -157,7 +160,7 @@ def make_tickets(rng: random.Random, rows: int, shows: list[Show], *, region: st
         buyer = make_person(rng, region, people)
         show = rng.choice(shows)
         lead = dt.timedelta(days=rng.randrange(1, 90), minutes=rng.randrange(0, 24 * 60))
-        bought = (show.starts_at - lead).replace(second=rng.randrange(60))
+        bought = (min(show.starts_at, EXPORTED_ON) - lead).replace(second=rng.randrange(60))
         if bought.hour == 2:
             bought += dt.timedelta(hours=1)  # 2 a.m. does not exist on the night clocks go forward
         status = weighted(rng, STATUS_WEIGHTS)

@@ -19,8 +19,11 @@ from culturecoop.cli.app import app, console, emit_json
 from culturecoop.errors import UserError
 from culturecoop.i18n import _
 from culturecoop.ingest.draft import Draft, draft_mapping
+from culturecoop.ingest.prepare import PrepareSummary, check_export, preview_rows
 from culturecoop.ingest.profile import CANONICAL_FIELDS, load_profile, parse_profile
+from culturecoop.ingest.quarantine import DEFAULT_MAX_REJECT_SHARE
 from culturecoop.ingest.sniff import Evidence
+from culturecoop.ingest.validate import RULES
 
 mapping_app = typer.Typer(
     help="Draft a mapping for a new export, and check a mapping against an export.",
@@ -71,19 +74,15 @@ def _preview_table(rows: list[dict[str, Any]], title: str) -> Table:
     return table
 
 
-def _parsed_preview(source: Path, draft: Draft) -> list[dict[str, Any]] | None:
-    """The first rows as ``prepare`` reads them (parsed), or None when the mapping cannot run yet."""
-    from culturecoop.ingest import prepare as pipeline
-
-    preview_rows = getattr(pipeline, "preview_rows", None)
-    if preview_rows is None:
-        return None
+def _pipeline_preview(source: Path, draft: Draft) -> list[dict[str, Any]] | None:
+    """The first rows as ``prepare``'s reader reads them with the drafted mapping, or None when
+    the draft cannot run yet (a required field is still to decide)."""
     try:
         profile = parse_profile(draft.yaml_text, source=str(source))
         rows: list[dict[str, Any]] = preview_rows(source, profile, limit=_PREVIEW_ROWS)
     except UserError:
         return None
-    return rows
+    return [{k: v for k, v in row.items() if k in draft.mapping["columns"] or v is not None} for row in rows]
 
 
 _SETTINGS_ORDER = ("format", "encoding", "delimiter", "quote", "skip_lines", "sheet", "decimal", "amount_scale",
@@ -102,7 +101,7 @@ def _decision_order(item: Evidence) -> tuple[int, int]:
     return 3, 0
 
 
-def _print_draft(draft: Draft, out: Path, parsed: list[dict[str, Any]] | None) -> None:
+def _print_draft(draft: Draft, out: Path, read: list[dict[str, Any]] | None) -> None:
     settings = Table(title=_("What the draft decided"), title_justify="left")
     for name in (_("setting or field"), _("value"), _("why")):
         settings.add_column(name)
@@ -116,8 +115,8 @@ def _print_draft(draft: Draft, out: Path, parsed: list[dict[str, Any]] | None) -
         marker = _("[bold yellow]check[/] ") if item.check else ""
         settings.add_row(names.get(item.key, item.key.removeprefix("columns.")), _short(value, 48), marker + item.why)
     console.print(settings)
-    if parsed is not None:
-        console.print(_preview_table(parsed, _("The first rows as the mapping reads them")))
+    if read is not None:
+        console.print(_preview_table(read, _("The first rows as the mapping reads them")))
     elif draft.preview:
         console.print(_preview_table(draft.preview, _("The first rows, as written, under the fields they map to")))
     if draft.unused_columns:
@@ -143,46 +142,71 @@ def draft_command(
     _check_destination(out, force)
     draft = draft_mapping(export, preview_rows=_PREVIEW_ROWS)
     _write_atomically(out, draft.yaml_text)
-    parsed = _parsed_preview(export, draft)
-    _print_draft(draft, out, parsed)
+    read = _pipeline_preview(export, draft)
+    _print_draft(draft, out, read)
     if as_json:
         payload = draft.to_json()
         payload["written"] = str(out)
-        if parsed is not None:
-            payload["preview_parsed"] = parsed
+        if read is not None:
+            payload["preview"] = read
         emit_json(payload)
 
 
-@mapping_app.command("check")
-def check_command(
-    export: Path = typer.Argument(..., help="The export to check."),
-    mapping: Path = typer.Option(..., "--mapping", help="The mapping file (YAML) to check against the export."),
-    as_json: bool = typer.Option(False, "--json", help="Print the verdict as JSON on standard output."),
-) -> None:
-    """Read an export with a mapping as prepare would, and show what would be accepted or rejected; writes nothing."""
-    from culturecoop.ingest import prepare as pipeline
-
-    profile = load_profile(path=mapping)
-    check_export = getattr(pipeline, "check_export", None)
-    preview_rows = getattr(pipeline, "preview_rows", None)
-    if check_export is None or preview_rows is None:
-        raise UserError(_("This version of culturecoop cannot check a mapping yet; run prepare on a copy instead."))
-    summary = check_export(export, profile)
-    rows: list[dict[str, Any]] = preview_rows(export, profile, limit=_PREVIEW_ROWS)
+def _print_check(summary: PrepareSummary, rows: list[dict[str, Any]]) -> None:
     console.print(_preview_table(rows, _("The first rows as the mapping reads them")))
     console.print(
         _("Rows read: {rows_in} = {accepted} would be accepted + {rejected} rejected.").format(
             rows_in=summary.rows_in, accepted=summary.rows_accepted, rejected=summary.rows_rejected),
         highlight=False)
     if summary.rejects_by_reason:
-        table = Table(title=_("Rows that would be rejected, by reason"), title_justify="left")
+        table = Table(title=_("Rows that would be rejected, by reason (a row can fail several rules)"),
+                      title_justify="left")
         table.add_column(_("rule"))
         table.add_column(_("rows"), justify="right")
         for reason, count in summary.rejects_by_reason.items():
             table.add_row(reason, str(count))
         console.print(table)
+    if summary.refunds_merged:
+        console.print(_("{n} refund rows would be applied to the sales they refund.").format(n=summary.refunds_merged))
+    if summary.summary_lines:
+        console.print(_("{n} total lines under the table would be left out (they are not sales).").format(
+            n=summary.summary_lines))
+    tables = ", ".join(f"{name} {count}" for name, count in summary.rows_per_table.items())
+    console.print(_("The package would hold: {tables}.").format(tables=tables), highlight=False)
+    for purpose, record in summary.consent.get("purposes", {}).items():
+        console.print(_("Consent to {purpose}: {granted} patrons ({source}).").format(
+            purpose=purpose, granted=record["granted"], source=_consent_source(record["source"])), highlight=False)
+    for warning in summary.warnings:
+        console.print(f"[bold yellow]![/] {warning}", highlight=False)
     console.print(_("Nothing was written: run prepare with this mapping to make the package."))
+
+
+def _consent_source(source: str) -> str:
+    return {"column": _("from a column of the export"), "default": _("from the mapping's default"),
+            "none": _("nothing grants it")}.get(source, source)
+
+
+@mapping_app.command("check")
+def check_command(
+    export: Path = typer.Argument(..., help="The export to check."),
+    mapping: Path = typer.Option(..., "--mapping", help="The mapping file (YAML) to check against the export."),
+    max_reject_share: float = typer.Option(
+        DEFAULT_MAX_REJECT_SHARE, "--max-reject-share",
+        help="Refuse when more than this share of rows fail one rule (prepare's guard; 1 to accept any)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the verdict as JSON on standard output."),
+) -> None:
+    """Read an export with a mapping as prepare would, and show what would be accepted or rejected; writes nothing."""
+    if not 0 <= max_reject_share <= 1:
+        raise UserError(_("--max-reject-share must be a share between 0 and 1, such as 0.2."))
+    profile = load_profile(path=mapping)
+    summary = check_export(export, profile, max_reject_share=max_reject_share)
+    rows = preview_rows(export, profile, limit=_PREVIEW_ROWS)
+    shown = [{k: v for k, v in row.items() if v is not None} for row in rows]
+    _print_check(summary, shown)
     if as_json:
         payload = summary.to_json()
+        for key in ("package", "rejects_file", "member_id"):
+            payload.pop(key, None)
         payload["preview"] = rows
+        payload["rules"] = RULES
         emit_json(payload)

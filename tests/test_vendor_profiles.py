@@ -50,3 +50,12 @@ def test_every_vendor_has_a_builtin_profile() -> None:
     for vendor in VENDORS:
         profile = load_profile(vendor)
         assert profile.description["en"] and profile.description["fr"]
+
+
+def test_docs_describe_every_vendor_profile_and_command() -> None:
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "mapping.md").read_text(encoding="utf-8")
+    assert "## Drafting a mapping" in docs
+    for command in ("culturecoop mapping draft", "culturecoop mapping check"):
+        assert f"### `{command}" in docs, f"docs/mapping.md does not describe {command}"
+    for vendor in VENDORS:
+        assert f"| `{vendor}` |" in docs, f"docs/mapping.md does not list the profile {vendor}"

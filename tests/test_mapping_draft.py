@@ -169,3 +169,19 @@ def test_draft_finds_the_builtin_profiles_columns(profile: str, fixture: str) ->
     draft = draft_mapping(EXPORTS / fixture)
     assert draft.mapping["columns"] == {k: v for k, v in builtin["columns"].items() if v is not None}
     assert draft.mapping["format"] == builtin["format"]
+
+
+def test_draft_of_a_synthetic_cooperative_matches_the_builtin_profiles(tmp_path: Path) -> None:
+    """`culturecoop synth` writes six members' exports in five vendor styles (none of them from
+    tests/vendors): the draft maps each like its hand-written built-in profile."""
+    from culturecoop.synth.cooperative import generate_cooperative
+
+    tmp_path = tmp_path / "coop"
+    generate_cooperative(tmp_path, patrons=800, seed=5)
+    members = json.loads((tmp_path / "members.json").read_text(encoding="utf-8"))
+    from culturecoop.ingest.profile import PROFILE_DIR
+
+    for member in members:
+        builtin = yaml.safe_load((PROFILE_DIR / f"{member['profile']}.yaml").read_text(encoding="utf-8"))
+        draft = draft_mapping(tmp_path / member["file"])
+        assert draft.mapping["columns"] == {k: v for k, v in builtin["columns"].items() if v is not None}, member

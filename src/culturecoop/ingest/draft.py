@@ -245,6 +245,20 @@ class _Builder:
                            _("the day and the hour are in two columns: they are joined"))
         if "event_id" not in self.columns_map:
             self._event_id_without_column()
+        self._plain_language()
+
+    def _plain_language(self) -> None:
+        # "Language" beside "Preferred Language": the patron's is said, so the plain one is the event's.
+        if "event_language" in self.columns_map or "patron_language" not in self.columns_map:
+            return
+        for c in self.columns:
+            if c.index not in self.used and vocab.fold(c.name) in ("language", "langue", "lang") \
+                    and shape_fit("event_language", c) > 0:
+                self.columns_map["event_language"] = c.name
+                self.used.add(c.index)
+                self._note("columns.event_language", c.name, _("a plain language column beside the patron's "
+                                                               "preferred language: the event's"), check=True)
+                return
 
     def _event_id_without_column(self) -> None:
         title = self.columns_map.get("event_title")

@@ -10,6 +10,7 @@ pipeline without a format; they are recognized here so that the column counts as
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import statistics
 from collections import Counter
@@ -170,26 +171,41 @@ def named_date(value: str) -> dt.datetime | None:
         return None
 
 
-def read_amount(text: str, style: AmountStyle | None = None) -> Decimal | None:
-    """The amount written in ``text`` (``1 200,00 €``, ``$1,250.00``, ``(89.00)``, ``CAD 45``), or None.
+@dataclass(frozen=True)
+class _Amount:
+    value: Decimal
+    comma: bool
+    dot: bool
+    negative: bool
+    accounting: bool
+    symbols: tuple[str, ...]
 
-    A lone separator followed by exactly three digits (``1,250``) is read as thousands; the
-    style counters of ``style`` are updated with what the text showed.
-    """
+
+_SYMBOLS = re.compile(r"[€$£]|\b(?:CAD|EUR|USD|CHF|GBP)\b")
+_NOT_NUMBER = re.compile(r"\b(?:CAD|EUR|USD|CHF|GBP|US)\b|[€$£\s\u00a0\u202f()]")
+_NUMBER_CHARS = re.compile(r"[\d.,' ]+")
+_COMMA_DECIMAL = re.compile(r"\d{1,3}([.']\d{3})+(,\d{1,2})?|\d+,\d{1,2}")
+_DOT_DECIMAL = re.compile(r"\d{1,3}([,']\d{3})+(\.\d+)?|\d+\.\d+")
+_WHOLE = re.compile(r"\d+")
+
+
+@functools.lru_cache(maxsize=65536)
+def _amount(text: str) -> _Amount | None:
     raw = text.strip()
-    symbols = re.findall(r"[€$£]|\b(?:CAD|EUR|USD|CHF|GBP)\b", raw.upper().replace("US$", "USD"))
+    upper = raw.upper()
+    symbols = tuple(_SYMBOLS.findall(upper.replace("US$", "USD")))
     accounting = raw.startswith("(") and raw.endswith(")")
-    body = re.sub(r"\b(?:CAD|EUR|USD|CHF|GBP|US)\b|[€$£\s\u00a0\u202f()]", "", raw.upper())
+    body = _NOT_NUMBER.sub("", upper)
     negative = body.startswith("-") or body.endswith("-") or accounting
     body = body.strip("-+")
-    if not body or not re.fullmatch(r"[\d.,' ]+", body) or not body[0].isdigit():
+    if not body or not _NUMBER_CHARS.fullmatch(body) or not body[0].isdigit():
         return None
     comma = dot = False
-    if re.fullmatch(r"\d{1,3}([.']\d{3})+(,\d{1,2})?|\d+,\d{1,2}", body):
+    if _COMMA_DECIMAL.fullmatch(body):
         number, comma = body.replace(".", "").replace("'", "").replace(",", "."), "," in body
-    elif re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?|\d+\.\d+", body):
-        number, dot = body.replace(",", ""), "." in body
-    elif re.fullmatch(r"\d+", body):
+    elif _DOT_DECIMAL.fullmatch(body):
+        number, dot = body.replace(",", "").replace("'", ""), "." in body
+    elif _WHOLE.fullmatch(body):
         number = body
     else:
         return None
@@ -197,39 +213,63 @@ def read_amount(text: str, style: AmountStyle | None = None) -> Decimal | None:
         value = Decimal(number)
     except InvalidOperation:
         return None
+    return _Amount(-value if negative else value, comma, dot, negative, accounting, symbols)
+
+
+def read_amount(text: str, style: AmountStyle | None = None, times: int = 1) -> Decimal | None:
+    """The amount written in ``text`` (``1 200,00 €``, ``$1,250.00``, ``(89.00)``, ``CAD 45``), or None.
+
+    A lone separator followed by exactly three digits (``1,250``) is read as thousands; the
+    style counters of ``style`` are updated with what the text showed (``times`` over).
+    """
+    found = _amount(text)
+    if found is None:
+        return None
     if style is not None:
-        style.parsed += 1
-        style.comma_decimal += comma
-        style.dot_decimal += dot
-        style.integers += not comma and not dot
-        style.negative += negative
-        style.accounting += accounting
-        style.symbols.update(symbols)
-    return -value if negative else value
+        style.parsed += times
+        style.comma_decimal += found.comma * times
+        style.dot_decimal += found.dot * times
+        style.integers += (not found.comma and not found.dot) * times
+        style.negative += found.negative * times
+        style.accounting += found.accounting * times
+        for symbol in found.symbols:
+            style.symbols[symbol] += times
+    return found.value
+
+
+_PHONE_CHARS = re.compile(r"[+\d\s().\-/]{7,22}")
+_PHONE_SEPARATED = re.compile(r"\d[\s.\-]\d")
+_NOT_DIGIT = re.compile(r"\D")
+_DIGITS_PHONE = re.compile(r"\+?\d{9,15}")
+_INTEGER = re.compile(r"-?\d+")
+_CODE = re.compile(r"[A-Za-z]{3}")
+_TOKEN = re.compile(r"[\w\-./:#]+")
+_NAME = re.compile(r"[^\W\d_]+([ '’\-.,]+[^\W\d_]+){0,4}\.?")
+_BREAK = re.compile(r"[\s,]")
 
 
 def _looks_phone(value: str) -> bool:
-    if not re.fullmatch(r"[+\d\s().\-/]{7,22}", value) or _NUMERIC_DATE.match(value):
+    if not _PHONE_CHARS.fullmatch(value) or _NUMERIC_DATE.match(value):
         return False
-    digits = re.sub(r"\D", "", value)
-    formatted = value.startswith(("+", "0", "(")) or bool(re.search(r"\d[\s.\-]\d", value))
+    digits = _NOT_DIGIT.sub("", value)
+    formatted = value.startswith(("+", "0", "(")) or bool(_PHONE_SEPARATED.search(value))
     return formatted and 9 <= len(digits) <= 15
 
 
 def _postcode(value: str) -> str | None:
     for country, pattern in _POSTCODES.items():
-        if pattern.fullmatch(value.strip()):
+        if pattern.fullmatch(value):
             return country
     return None
 
 
 def _name_like(value: str) -> bool:
-    return bool(re.fullmatch(r"[^\W\d_]+([ '’\-.,]+[^\W\d_]+){0,4}\.?", value.strip()))
+    return bool(_NAME.fullmatch(value))
 
 
 def _multiword(value: str) -> bool:
     """``Marie Tremblay``, ``TREMBLAY, Marie``, ``Tremblay/Marie``."""
-    return _name_like(value.replace("/", ", ")) and bool(re.search(r"[\s,]", value.strip()))
+    return _name_like(value.replace("/", ", ")) and bool(_BREAK.search(value))
 
 
 def profile_columns(header: list[str], rows: list[list[str | None]], con: duckdb.DuckDBPyConnection,
@@ -245,54 +285,60 @@ def profile_columns(header: list[str], rows: list[list[str | None]], con: duckdb
     return columns
 
 
+_MEASURED = 1000  # values per column whose shape is measured (the first ones)
+
+
+def _shapes(value: str) -> tuple[str, ...]:
+    """The shapes one value has (measured once per distinct value)."""
+    found = []
+    if EMAIL.fullmatch(value):
+        found.append("email")
+    if _looks_phone(value):
+        found.append("phone")
+    if _DIGITS_PHONE.fullmatch(value):
+        found.append("phone_digits")
+    country = _postcode(value)
+    if country:
+        found += ["postcode", f"postcode_{country}"]
+    amount = _amount(value)
+    if amount is not None:
+        found.append("amount")
+        if _INTEGER.fullmatch(value):
+            found.append("integer")
+    if _CODE.fullmatch(value):
+        found.append("currency_code")
+    for shape, classify in (("boolean", vocab.classify_boolean), ("status", vocab.classify_status),
+                            ("channel", vocab.classify_channel), ("language", vocab.classify_language)):
+        if classify(value) is not None:
+            found.append(shape)
+    if vocab.fold(value) in _GENDERS:
+        found.append("gender")
+    if _name_like(value):
+        found.append("name")
+    if _multiword(value):
+        found.append("multiword")
+    if _TIME_ONLY.fullmatch(value):
+        found.append("time")
+    if _CLOCK.search(value) and not value.endswith(" 00:00:00"):
+        found.append("clock")
+    if " " not in value and _TOKEN.fullmatch(value):
+        found.append("token")
+    return tuple(found)
+
+
 def _measure(column: Column) -> None:
-    values = column.values
-    if not values:
+    measured = column.values[:_MEASURED]
+    if not measured:
         return
-    n = len(values)
     counts: Counter[str] = Counter()
     amounts: list[Decimal] = []
-    for value in values:
-        folded = vocab.fold(value)
-        if EMAIL.fullmatch(value):
-            counts["email"] += 1
-        if _looks_phone(value):
-            counts["phone"] += 1
-        if re.fullmatch(r"\+?\d{9,15}", value):
-            counts["phone_digits"] += 1
-        country = _postcode(value)
-        if country:
-            counts["postcode"] += 1
-            counts[f"postcode_{country}"] += 1
-        amount = read_amount(value, column.amount)
+    for value, times in Counter(measured).items():
+        for shape in _shapes(value):
+            counts[shape] += times
+        amount = read_amount(value, column.amount, times)
         if amount is not None:
-            counts["amount"] += 1
-            amounts.append(amount)
-            if amount == amount.to_integral_value() and re.fullmatch(r"-?\d+", value):
-                counts["integer"] += 1
-        if re.fullmatch(r"[A-Za-z]{3}", value):
-            counts["currency_code"] += 1
-        if vocab.classify_boolean(value) is not None:
-            counts["boolean"] += 1
-        if vocab.classify_status(value) is not None:
-            counts["status"] += 1
-        if vocab.classify_channel(value) is not None:
-            counts["channel"] += 1
-        if vocab.classify_language(value) is not None:
-            counts["language"] += 1
-        if folded in _GENDERS:
-            counts["gender"] += 1
-        if _name_like(value):
-            counts["name"] += 1
-        if _multiword(value):
-            counts["multiword"] += 1
-        if _TIME_ONLY.fullmatch(value):
-            counts["time"] += 1
-        if _CLOCK.search(value) and not value.endswith(" 00:00:00"):
-            counts["clock"] += 1
-        if " " not in value and re.fullmatch(r"[\w\-./:#]+", value):
-            counts["token"] += 1
-    column.shares = {shape: count / n for shape, count in counts.items()}
+            amounts.extend([amount] * times)
+    column.shares = {shape: count / len(measured) for shape, count in counts.items()}
     if amounts:
         column.amount.median = Decimal(statistics.median(amounts))
 

@@ -236,7 +236,8 @@ GENERIC = frozenset({"date", "no", "id", "event", "ticket", "order", "commande",
                      "participant", "name", "start", "price", "paid", "show", "mail", "site", "place",
                      "places", "source", "title", "titre", "status", "tickets", "count", "nb", "nombre",
                      "first", "last", "cell", "local", "valeur", "customer", "transaction", "session",
-                     "style", "theme", "themes", "tel", "lang", "cp", "acheteur", "payeur", "debut"})
+                     "style", "theme", "themes", "tel", "lang", "cp", "acheteur", "payeur", "debut",
+                     "language", "langue", "locale"})
 
 
 def header_score(field: str, header: str) -> float:

@@ -10,6 +10,7 @@ could judge them; the quirks planted are the ones issue 9 lists.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,7 +26,6 @@ QC_TITLES = ("Les Cowboys Fringants", "Nuit du jazz", "Ballet de printemps", "Ho
              "Soirée slam", "Orchestre de chambre", "Improvisation en folie", "Fred Pellerin")
 FR_TITLES = ("Nuit électro", "Jazz à la cave", "Festival Nuits d'été", "Concert de printemps",
              "Scène ouverte", "Carte blanche à Ibeyi", "Bal folk")
-
 
 @dataclass
 class Sheet:
@@ -46,7 +46,6 @@ class Sheet:
     def set(self, index: int, column: str, value: Any) -> None:
         self.rows[index][self.header.index(column)] = value
 
-
 def _plant(rng: random.Random, sheet: Sheet, plants: list[tuple[Callable[[int], None], str]]) -> None:
     """Spoil a few rows (never the first ten, so a sample of the head stays clean)."""
     spoiled: set[int] = set()
@@ -60,10 +59,8 @@ def _plant(rng: random.Random, sheet: Sheet, plants: list[tuple[Callable[[int], 
         spoil(index)
         sheet.bad[index] = reason
 
-
 EVENTBRITE_STATUS = {"sold": ("Attending", "Checked In"), "refunded": ("Refunded",),
                      "cancelled": ("Deleted",), "exchanged": ("Transferred",)}
-
 
 def eventbrite(rng: random.Random, rows: int, bad: bool, *, per_event: bool) -> Sheet:
     """Eventbrite's attendee report: one row per attendee, attendee and buyer columns.
@@ -78,7 +75,8 @@ def eventbrite(rng: random.Random, rows: int, bad: bool, *, per_event: bool) -> 
     sheet = Sheet(["Order #", "Order Date", "First Name", "Last Name", "Email", "Quantity", "Ticket Type",
                    "Attendee #", "Barcode #", "Order Type", "Currency", "Total Paid", "Fees Paid",
                    "Eventbrite Fees", "Attendee Status", *event_columns, "Buyer First Name",
-                   "Buyer Last Name", "Buyer Email", "Cell Phone", "Home Zip"])
+                   "Buyer Last Name", "Buyer Email", "Cell Phone", "Home Address 1", "Home City", "Home State",
+                   "Home Zip", "Home Country", "Check-In Date", "Gender", "Age"])
     for i, t in enumerate(tickets):
         who = t.person
         fees = (t.unit_price * Decimal("0.06")).quantize(Decimal("0.01"))
@@ -93,7 +91,14 @@ def eventbrite(rng: random.Random, rows: int, bad: bool, *, per_event: bool) -> 
             "Attendee Status": rng.choice(EVENTBRITE_STATUS[t.status]),
             "Buyer First Name": t.buyer.first_name, "Buyer Last Name": t.buyer.last_name,
             "Buyer Email": t.buyer.email, "Cell Phone": st.qc_phone(who.phone, i), "Home Zip": who.postal_code,
+            "Home Address 1": f"{rng.randrange(1, 9000)} rue {rng.choice(('Saint-Denis', 'Rachel', 'Fleury'))}",
+            "Home City": "Montréal" if who.postal_code[0] == "H" else "Québec", "Home State": "QC",
+            "Home Country": "CA", "Gender": rng.choice(("Female", "Male", "", "Non-binary")),
+            "Age": str(2026 - who.birth_date.year) if who.birth_date else "",
         }
+        if cells["Attendee Status"] == "Checked In":
+            cells["Check-In Date"] = st.iso_offset(t.show.starts_at.replace(minute=0) - dt.timedelta(minutes=12),
+                                                   "America/Toronto")
         if not per_event:
             cells |= {"Event Name": t.show.title, "Event ID": t.show.event_id,
                       "Event Start Date": t.show.starts_at.strftime("%Y-%m-%d %H:%M:%S"),
@@ -108,10 +113,8 @@ def eventbrite(rng: random.Random, rows: int, bad: bool, *, per_event: bool) -> 
                             (lambda i: sheet.set(i, "Order Date", "à confirmer"), "bad_purchased_at")])
     return sheet
 
-
 SHOTGUN_STATUS = {"sold": "valid", "refunded": "refunded", "cancelled": "canceled", "exchanged": "resold"}
 SHOTGUN_CHANNEL = {"web": "online", "box_office": "box_office", "phone": "app"}
-
 
 def shotgun(rng: random.Random, rows: int, bad: bool) -> Sheet:
     """Shotgun's tickets API written as CSV: snake_case fields, prices in cents, UTC times with Z."""
@@ -145,14 +148,11 @@ def shotgun(rng: random.Random, rows: int, bad: bool) -> Sheet:
                             (lambda i: sheet.set(i, "ticket_price", "gratuit"), "bad_price")])
     return sheet
 
-
 WEEZEVENT_STATUS = {"sold": "Validé", "refunded": "Remboursé", "cancelled": "Annulé", "exchanged": "Validé"}
-
 
 def weezevent(rng: random.Random, rows: int, bad: bool) -> Sheet:
     """Weezevent's participant list: a workbook whose second sheet holds the table below a title
     block; real date and number cells; the show's day in French words and its hour apart."""
-    import datetime as dt
 
     shows = make_shows(rng, 3, ("Festival Nuits d'été",), FR_VENUES, first_id=88001)
     tickets = make_tickets(rng, rows, shows, region="fr", currency="EUR", ticket_start=300000001)
@@ -181,9 +181,7 @@ def weezevent(rng: random.Random, rows: int, bad: bool) -> Sheet:
         _plant(rng, sheet, [(lambda i: sheet.set(i, "Email", ""), "missing_patron_id")])
     return sheet
 
-
 BILLETWEB_STATUS = {"sold": "Payé", "refunded": "Remboursé", "cancelled": "Annulé", "exchanged": "Échangé"}
-
 
 def billetweb(rng: random.Random, rows: int, bad: bool) -> Sheet:
     """Billetweb's order export: one row per order line (a price tier and a quantity, no ticket
@@ -220,9 +218,7 @@ def billetweb(rng: random.Random, rows: int, bad: bool) -> Sheet:
         _plant(rng, sheet, [(lambda i: sheet.set(i, "Prix unitaire", "offert ?"), "bad_price")])
     return sheet
 
-
 HELLOASSO_STATUS = {"sold": "Validé", "refunded": "Remboursé", "cancelled": "Annulé"}
-
 
 def helloasso(rng: random.Random, rows: int, bad: bool) -> Sheet:
     """HelloAsso's order export of one ticketing form: no event column (the form is the event),
@@ -254,10 +250,8 @@ def helloasso(rng: random.Random, rows: int, bad: bool) -> Sheet:
         _plant(rng, sheet, [(lambda i: sheet.set(i, "Date de la commande", "31/02/2026 10:00"), "bad_purchased_at")])
     return sheet
 
-
 TESSITURA_STATUS = {"sold": "Paid", "cancelled": "Cancelled", "exchanged": "Exchanged"}
 TESSITURA_CHANNEL = {"web": "Web", "box_office": "Box Office", "phone": "Phone"}
-
 
 def tessitura(rng: random.Random, rows: int, bad: bool) -> Sheet:
     """A Tessitura-style ticket history report: title block, customer number, sort name
@@ -300,10 +294,8 @@ def tessitura(rng: random.Random, rows: int, bad: bool) -> Sheet:
         _plant(rng, sheet, [(lambda i: sheet.set(i, "Order Date", "13/45/2026 1:00 PM"), "bad_purchased_at")])
     return sheet
 
-
 BOX_OFFICE_STATUS = {"sold": "Vendu", "refunded": "Remboursé", "cancelled": "Annulé", "exchanged": "Échangé"}
 BOX_OFFICE_CHANNEL = {"web": "Internet", "box_office": "Guichet", "phone": "Téléphone"}
-
 
 def box_office(rng: random.Random, rows: int, bad: bool) -> Sheet:
     """A Québec box-office CSV (the ``billetterie-fr`` layout): Windows-1252 with curly

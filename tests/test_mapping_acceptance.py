@@ -89,3 +89,23 @@ def test_drafted_mapping_lands_the_truth(vendor: str, tmp_path: Path, keys: Path
     starts = {t.show.starts_at for t in truth.tickets}
     if "event_starts_at" in draft.mapping["columns"]:
         assert {e["starts_at"] for e in events.values()} == starts
+
+
+def test_check_gives_the_guards_verdict_and_writes_nothing(tmp_path: Path) -> None:
+    """A mapping that would quarantine most rows: `check` says why in one sentence, exits 2, writes nothing."""
+    export = tmp_path / "ventes.csv"
+    lines = ["No billet;Date d'achat;Courriel;Prix;Statut;Spectacle"]
+    lines += [f"{i};{1 + i % 28:02d}/02/2026 20:00;p{i}@x.example;12,50;Réglé;Gala" for i in range(60)]
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    mapping = tmp_path / "ventes.yaml"
+    assert run_cli("mapping", "draft", str(export), "--out", str(mapping)).returncode == 0
+    drafted = mapping.read_text(encoding="utf-8")
+    assert "Réglé: sold" in drafted
+    # Without the label the draft found, every row fails the status rule.
+    mapping.write_text(with_consent_default(drafted.replace("  Réglé: sold\n", "")), encoding="utf-8")
+    before = listing(tmp_path)
+    result = run_cli("mapping", "check", str(export), "--mapping", str(mapping))
+    assert result.returncode == 2, result.stderr
+    message = result.stderr.strip()
+    assert "status_values" in message and "Traceback" not in message and message.count("\n") == 0
+    assert listing(tmp_path) == before

@@ -185,3 +185,16 @@ def test_draft_of_a_synthetic_cooperative_matches_the_builtin_profiles(tmp_path:
         builtin = yaml.safe_load((PROFILE_DIR / f"{member['profile']}.yaml").read_text(encoding="utf-8"))
         draft = draft_mapping(tmp_path / member["file"])
         assert draft.mapping["columns"] == {k: v for k, v in builtin["columns"].items() if v is not None}, member
+
+
+def test_day_and_hour_apart_are_joined_for_the_purchase_and_the_show(tmp_path: Path) -> None:
+    export = tmp_path / "billets.csv"
+    lines = ["N° billet;Date d'achat;Heure d'achat;Spectacle;Date du spectacle;Heure;Prix;Courriel"]
+    lines += [f"{i};{14 + i % 10}/02/2026;{8 + i % 12}:{i % 60:02d};Gala;2{i % 8}/03/2026;20h00;25,00 €;p{i}@x.example"
+              for i in range(40)]
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    draft = draft_mapping(export)
+    columns = draft.mapping["columns"]
+    assert columns["purchased_at"] == {"join": ["Date d'achat", "Heure d'achat"], "separator": " "}
+    assert columns["event_starts_at"] == {"join": ["Date du spectacle", "Heure"], "separator": " "}
+    assert set(draft.mapping["datetime_formats"]) == {"%d/%m/%Y %H:%M", "%d/%m/%Y %Hh%M"}

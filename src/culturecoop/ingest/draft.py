@@ -228,21 +228,27 @@ class _Builder:
         return None
 
     def _event_fields(self) -> None:
-        # A day column and an hour column apart ("Date" + "Heure"): the event starts at both, joined.
+        # A day column and an hour column apart ("Date" + "Heure"): the time is both, joined. An
+        # hour whose header speaks of the purchase ("Heure d'achat") goes with the purchase date.
         times = [c for c in self.columns if c.index not in self.used and is_time_only(c)]
-        starts = self._mapped("event_starts_at")
-        if times and (starts is None or is_date_only(starts)):
-            hour = times[0]
-            day = starts
+        purchase_words = vocab.EXCLUDE_WORDS["event_starts_at"]
+        for name in ("purchased_at", "event_starts_at"):
+            hours = [c for c in times if c.index not in self.used
+                     and bool(set(vocab.tokens(c.name)) & purchase_words) == (name == "purchased_at")]
+            day = self._mapped(name)
+            if not hours or (day is not None and not is_date_only(day)) or isinstance(self.columns_map.get(name), list):
+                continue
+            hour = hours[0]
             if day is None:
                 days = [c for c in self.columns if c.index not in self.used and is_date_only(c)
                         and c.index < hour.index and not vocab.header_score("birth_date", c.name)]
                 day = days[-1] if days else None
-            if day is not None:
-                self.columns_map["event_starts_at"] = {"join": [day.name, hour.name], "separator": " "}
-                self.used.update((day.index, hour.index))
-                self._note("columns.event_starts_at", self.columns_map["event_starts_at"],
-                           _("the day and the hour are in two columns: they are joined"))
+            if day is None:
+                continue
+            self.columns_map[name] = {"join": [day.name, hour.name], "separator": " "}
+            self.used.update((day.index, hour.index))
+            self._note(f"columns.{name}", self.columns_map[name],
+                       _("the day and the hour are in two columns: they are joined"))
         if "event_id" not in self.columns_map:
             self._event_id_without_column()
         self._plain_language()

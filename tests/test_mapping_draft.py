@@ -143,6 +143,9 @@ def test_cli_writes_the_draft_and_refuses_to_overwrite(tmp_path: Path) -> None:
     assert again.returncode == 2 and "--force" in again.stderr
     forced = run_cli("mapping", "draft", str(truth.path), "--out", str(out), "--force")
     assert forced.returncode == 0, forced.stderr
+    itself = run_cli("mapping", "draft", str(truth.path), "--out", str(truth.path), "--force")
+    assert itself.returncode == 2 and "export itself" in itself.stderr
+    assert truth.path.read_bytes().startswith(b"\xef\xbb\xbf")  # the export is untouched
 
 
 def test_cli_speaks_french(tmp_path: Path) -> None:

@@ -35,7 +35,11 @@ _PREVIEW_ROWS = 5
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as exc:
+        raise UserError(_("The mapping cannot be written in {path} ({reason}); choose another --out.").format(
+            path=path.parent, reason=exc.strerror or exc)) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
@@ -45,7 +49,9 @@ def _write_atomically(path: Path, text: str) -> None:
         raise
 
 
-def _check_destination(out: Path, force: bool) -> None:
+def _check_destination(out: Path, force: bool, export: Path) -> None:
+    if out.exists() and export.exists() and out.resolve() == export.resolve():
+        raise UserError(_("--out names the export itself; give the mapping its own file, such as my-vendor.yaml."))
     if out.is_dir():
         raise UserError(_("The path {path} is a folder; give a file name such as my-vendor.yaml.").format(path=out))
     if out.exists() and not force:
@@ -139,7 +145,7 @@ def draft_command(
     as_json: bool = typer.Option(False, "--json", help="Print the draft as JSON on standard output."),
 ) -> None:
     """Draft a mapping (YAML) for an export: columns, formats, and what is left to decide."""
-    _check_destination(out, force)
+    _check_destination(out, force, export)
     draft = draft_mapping(export, preview_rows=_PREVIEW_ROWS)
     _write_atomically(out, draft.yaml_text)
     read = _pipeline_preview(export, draft)

@@ -201,3 +201,20 @@ def test_day_and_hour_apart_are_joined_for_the_purchase_and_the_show(tmp_path: P
     assert columns["purchased_at"] == {"join": ["Date d'achat", "Heure d'achat"], "separator": " "}
     assert columns["event_starts_at"] == {"join": ["Date du spectacle", "Heure"], "separator": " "}
     assert set(draft.mapping["datetime_formats"]) == {"%d/%m/%Y %H:%M", "%d/%m/%Y %Hh%M"}
+
+
+@pytest.mark.parametrize(("postcodes", "phone", "price", "country", "zone", "currency"), [
+    (["1000", "1050", "4000"], "+32 471 12 34 {n:02d}", "12,50 €", "BE", "Europe/Brussels", "EUR"),
+    (["8001", "1201", "3011"], "+41 79 123 45 {n:02d}", "CHF 45.00", "CH", "Europe/Zurich", "CHF"),
+    (["V6B 1A1", "V5K 0A1", "V6Z 2E1"], "604-555-01{n:02d}", "$45.00", "CA", "America/Vancouver", "CAD"),
+    (["75011", "69001", "33000"], "06 12 34 56 {n:02d}", "12,50 €", "FR", "Europe/Paris", "EUR"),
+])
+def test_country_zone_and_currency_from_the_values(postcodes: list[str], phone: str, price: str, country: str,
+                                                   zone: str, currency: str, tmp_path: Path) -> None:
+    export = tmp_path / "ventes.csv"
+    lines = ["Ticket;Order Date;Email;Price;Phone;Postal Code"]
+    lines += [f"T{i};2026-02-{1 + i % 28:02d} 20:00;p{i}@x.example;{price};{phone.format(n=i)};{postcodes[i % 3]}"
+              for i in range(40)]
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    mapping = draft_mapping(export).mapping
+    assert (mapping["country"], mapping["timezone"], mapping["currency"]) == (country, zone, currency)

@@ -176,6 +176,8 @@ def decide_place(phones: Column | None, postcodes: Column | None, price: Column 
                 votes["FR" if text[:2] != "00" else "US"] += 1
             elif re.fullmatch(r"\d{5}-\d{4}", text):
                 votes["US"] += 2
+            elif re.fullmatch(r"[1-9]\d{3}", text):
+                votes["BE/CH"] += 1  # four digits: Belgium or Switzerland, told apart by the currency
     if phones is not None:
         for value in phones.values[:400]:
             digits = re.sub(r"\D", "", value)
@@ -201,6 +203,9 @@ def decide_place(phones: Column | None, postcodes: Column | None, price: Column 
         votes["CH"] += 4
     if codes["USD"] or symbols["USD"]:
         votes["US"] += 4
+    if votes["BE/CH"]:
+        swiss = bool(codes["CHF"] or symbols["CHF"])
+        votes["CH" if swiss else "BE"] += votes.pop("BE/CH")
     if not votes:
         country = "FR" if french and (symbols["€"] or codes["EUR"]) else "CA"
         reasons.append(_("nothing in the file tells the country; {country} is assumed").format(country=country))

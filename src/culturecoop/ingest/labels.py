@@ -17,7 +17,8 @@ DEFAULT_STATUS_VALUES: dict[str, str] = {
         "complete", "confirmed", "confirme", "confirmee", "attending", "checked in", "checked-in",
         "scanned", "scanne", "used", "utilise", "active", "actif", "issued", "emis", "approved",
         "purchased", "achete", "booked", "reserve et paye", "fulfilled", "success", "succeeded",
-        "seated, paid", "seated paid", "paid in full", "ok", "en regle", "accepte", "accepted",
+        "seated, paid", "seated paid", "paid in full", "ok", "en regle", "accepte", "accepted", "regle",
+        "reglee", "encaisse", "encaissee",
     ), "sold"),
     **dict.fromkeys((
         "refunded", "rembourse", "remboursee", "refund", "remboursement", "partially refunded",

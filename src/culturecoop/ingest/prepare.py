@@ -45,6 +45,7 @@ from culturecoop.ingest.split import (
     build_events,
     build_patrons,
     fetch_kept_rows,
+    own_buyer_names,
     ticket_table,
 )
 from culturecoop.ingest.validate import RULES, check_rows
@@ -232,7 +233,7 @@ def prepare(
             tables: dict[str, pa.Table] = {
                 "event": parts.events, "patron": patrons, "ticket": parts.tickets, "consent": parts.consents,
             }
-            scan_package(tables, identifiers, profile)
+            scan_package(tables, identifiers, profile, parts.own_buyer)
             per_table = {name: t.num_rows for name, t in tables.items()}
             consent = consent_record(profile, parts.consents_granted)
             write_package(
@@ -349,6 +350,7 @@ class _Parts:
     tickets: pa.Table
     consents: pa.Table
     consents_granted: dict[str, int]
+    own_buyer: dict[str, tuple[int, int]]
     dropped: dict[str, int]
     unmapped: dict[str, int]
 
@@ -371,7 +373,8 @@ def _split(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile, m
         patrons=patrons,
         events=con.sql("SELECT * FROM event_out").to_arrow_table(),
         tickets=ticket_table(con, member_id, id_key), consents=build_consents(con, member_id),
-        consents_granted=granted, dropped=_dropped_values(con), unmapped=_unmapped(con),
+        consents_granted=granted, own_buyer=own_buyer_names(con), dropped=_dropped_values(con),
+        unmapped=_unmapped(con),
     )
 
 

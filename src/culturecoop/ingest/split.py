@@ -146,6 +146,25 @@ def build_events(con: duckdb.DuckDBPyConnection, profile: Profile, member_id: st
     )
 
 
+def own_buyer_names(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int]]:
+    """Per free-text event column, (events whose value is the name of the buyer on the very row
+    it was read from, events): a column that tracks the buyer is a mapping mistake, however few
+    events there are (see ``ingest.guard``). Call after ``build_events``."""
+    row = con.execute(
+        """WITH b AS (
+            SELECT f.event_id, f.e, [cc_fold(k.first_name || ' ' || k.last_name),
+                                     cc_fold(k.last_name || ' ' || k.first_name)] AS names
+            FROM event_first f JOIN event_pick p USING (event_id) JOIN kept k USING (line_no))
+        SELECT count(*),
+               count_if(list_contains(names, cc_fold(e.title))),
+               count_if(list_contains(names, cc_fold(e.venue))),
+               count_if(len(list_filter(l.artists, lambda a: list_contains(names, cc_fold(a)))) > 0)
+        FROM b JOIN event_labels l USING (event_id)"""
+    ).fetchall()[0]
+    events = int(row[0] or 0)
+    return {column: (int(hits or 0), events) for column, hits in zip(("title", "venue", "artists"), row[1:], strict=True)}
+
+
 def build_patrons(con: duckdb.DuckDBPyConnection, profile: Profile, id_key: bytes) -> None:
     """Create ``patron_clear``: one normalized row per patron, still with identifiers in clear
     but for ``member_patron_id``, already the member's keyed token (see ``id_token_sql``).

@@ -92,20 +92,21 @@ def test_drafted_mapping_lands_the_truth(vendor: str, tmp_path: Path, keys: Path
 
 
 def test_check_gives_the_guards_verdict_and_writes_nothing(tmp_path: Path) -> None:
-    """A mapping that would quarantine most rows: `check` says why in one sentence, exits 2, writes nothing."""
+    """A status word nobody knows: the draft lists it as still to decide, and `check` gives the
+    guard's verdict (one sentence naming the setting, exit 2) and writes nothing."""
     export = tmp_path / "ventes.csv"
     lines = ["No billet;Date d'achat;Courriel;Prix;Statut;Spectacle"]
-    lines += [f"{i};{1 + i % 28:02d}/02/2026 20:00;p{i}@x.example;12,50;Réglé;Gala" for i in range(60)]
+    lines += [f"{i};{1 + i % 28:02d}/02/2026 20:00;p{i}@x.example;12,50;Honoré;Gala" for i in range(60)]
     export.write_text("\n".join(lines) + "\n", encoding="utf-8")
     mapping = tmp_path / "ventes.yaml"
-    assert run_cli("mapping", "draft", str(export), "--out", str(mapping)).returncode == 0
-    drafted = mapping.read_text(encoding="utf-8")
-    assert "Réglé: sold" in drafted
-    # Without the label the draft found, every row fails the status rule.
-    mapping.write_text(with_consent_default(drafted.replace("  Réglé: sold\n", "")), encoding="utf-8")
+    drafted = run_cli("mapping", "draft", str(export), "--out", str(mapping), "--json")
+    assert drafted.returncode == 0, drafted.stderr
+    assert any("Honoré" in item for item in json.loads(drafted.stdout)["undecided"])
+    mapping.write_text(with_consent_default(mapping.read_text(encoding="utf-8")), encoding="utf-8")
     before = listing(tmp_path)
     result = run_cli("mapping", "check", str(export), "--mapping", str(mapping))
     assert result.returncode == 2, result.stderr
     message = result.stderr.strip()
-    assert "status_values" in message and "Traceback" not in message and message.count("\n") == 0
+    assert "status_values" in message and "Honoré" in message, message
+    assert "Traceback" not in message and message.count("\n") == 0
     assert listing(tmp_path) == before

@@ -218,3 +218,21 @@ def test_country_zone_and_currency_from_the_values(postcodes: list[str], phone: 
     export.write_text("\n".join(lines) + "\n", encoding="utf-8")
     mapping = draft_mapping(export).mapping
     assert (mapping["country"], mapping["timezone"], mapping["currency"]) == (country, zone, currency)
+
+
+@pytest.mark.parametrize(("name", "content", "skip_lines", "email"), [
+    ("excel-sep.csv", b"sep=;\r\nNo billet;Date;Courriel;Prix\r\n1;22/03/2026 20:00;a@x.example;12,50\r\n"
+                      b"2;23/03/2026 20:00;b@x.example;12,50\r\n", 1, "Courriel"),
+    ("old-mac.csv", b"No billet;Date;Courriel;Prix\r1;22/03/2026 20:00;a@x.example;12,50\r"
+                    b"2;23/03/2026 20:00;b@x.example;12,50\r", 0, "Courriel"),
+    ("twice-email.csv", b'\xef\xbb\xbf"Ticket","Order Date","Email","Email","Price"\n'
+                        b'"T1","2026-03-04 20:00","a@x.example","b@x.example","12.50"\n', 0, "Email"),
+])
+def test_odd_but_readable_files(name: str, content: bytes, skip_lines: int, email: str, tmp_path: Path) -> None:
+    """Excel's `sep=;` line, old Mac line ends, a header named twice: read, not refused."""
+    export = tmp_path / name
+    export.write_bytes(content)
+    mapping = draft_mapping(export).mapping
+    assert mapping.get("skip_lines", 0) == skip_lines
+    assert mapping["columns"]["email"] == email
+    assert {"purchased_at", "unit_price", "event_id"} <= set(mapping["columns"])

@@ -295,7 +295,8 @@ def find_header(rows: list[list[str]], width: int) -> int | None:
         if len(filled) < max(2, 0.5 * width):
             continue  # a title line, a blank line, a note
         labels = [c for c in filled if _labelish(c)]
-        distinct = len(set(c.casefold() for c in filled)) == len(filled)
+        # Mostly distinct: exports do repeat a header now and then (two "Email" columns).
+        distinct = len(set(c.casefold() for c in filled)) >= 0.8 * len(filled)
         if len(labels) >= 0.8 * len(filled) and distinct:
             return index
         return None

@@ -92,7 +92,7 @@ def render(mapping: dict[str, Any], evidence: list[Evidence], undecided: list[st
     for field in ("ticket_id", "patron_id"):
         note = _evidence(evidence, f"columns.{field}")
         if field not in mapping["columns"] and note is not None:
-            out.append(f"  # {field}:{_comment(note)[3:] and ' ' + _comment(note)[4:]}")
+            out.append(f"  # {field}: {' '.join(note.why.split())}")
     if unused:
         out.append(_("# Columns not used: {names}.").format(names=", ".join(unused)))
     if undecided:

@@ -334,7 +334,7 @@ def _sniff_delimited(path: Path, text: str) -> Sample:
             break
     sample = Sample(path=path, format="csv", header=header, rows=data)
     names = {",": _("comma"), ";": _("semicolon"), "\t": _("tab"), "|": _("vertical bar")}
-    sample.note("delimiter", delimiter, _("{share:.0%} of the lines split into {n} columns on the {name}").format(
+    sample.note("delimiter", delimiter, _("{share:.0%} of the lines split into {n} columns (separator: {name})").format(
         share=share, n=width, name=names[delimiter]))
     sample.note("quote", '"', _("the standard CSV quote"))
     sample.note("skip_lines", header_line - 1,

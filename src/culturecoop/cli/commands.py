@@ -6,6 +6,7 @@ from culturecoop.cli import (  # noqa: F401
     link_cmd,
     mapping_cmd,
     prepare_cmd,
+    reco_cmd,
     report_cmd,
     serve_cmd,
     synth_cmd,

@@ -191,10 +191,20 @@ def member_ingests(warehouse: Warehouse, member_id: str) -> list[dict[str, Any]]
     return [{**row, "rows_loaded": dict(row["rows_loaded"]), "rejects": dict(row["rejects"])} for row in kept]
 
 
+def member_consent_basis(warehouse: Warehouse, member_id: str) -> dict[str, Any] | None:
+    """What the member's latest package says about consent (sources per purpose and the basis
+    stated for defaults), for the Data and Transparency pages; None before any package."""
+    for ingest in member_ingests(warehouse, member_id):
+        if ingest.get("consent"):
+            consent: dict[str, Any] = ingest["consent"]
+            return consent
+    return None
+
+
 def _member_ingests(warehouse: Warehouse, member_id: str) -> list[dict[str, Any]]:
     rows = warehouse.query(
         """SELECT l.package_sha256, l.profile, l.created_at, l.ingested_at, l.rows_in,
-                  l.rows_rejected, l.rows_loaded,
+                  l.rows_rejected, l.rows_loaded, l.consent,
                   (SELECT any_value(u.rejects) FROM package_upload u
                     WHERE u.package_sha256 = l.package_sha256 AND u.rejects IS NOT NULL) AS rejects
            FROM ingest_log l WHERE l.member_id = ? ORDER BY l.ingested_at DESC""",
@@ -215,6 +225,7 @@ def _member_ingests(warehouse: Warehouse, member_id: str) -> list[dict[str, Any]
             "rows_accepted": accepted,
             "rows_loaded": loaded,
             "rejects": json.loads(row["rejects"]) if row["rejects"] else {},
+            "consent": json.loads(row["consent"]) if row["consent"] else None,
         })
     return out
 

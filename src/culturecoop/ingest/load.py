@@ -113,7 +113,7 @@ def load_package(
                     on_table(table.name)
             rows = manifest.get("rows") or {}
             con.execute(
-                "INSERT INTO ingest_log VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO ingest_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     package.sha256,
                     member.member_id,
@@ -123,6 +123,7 @@ def load_package(
                     rows.get("in"),
                     rows.get("rejected"),
                     json.dumps({name: t.rows for name, t in summary.tables.items()}),
+                    json.dumps(manifest["consent"]) if isinstance(manifest.get("consent"), dict) else None,
                 ],
             )
     except duckdb.ConstraintException as exc:

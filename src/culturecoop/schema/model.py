@@ -165,6 +165,7 @@ INGEST_LOG = Table(
         _c("rows_in", "BIGINT", "Rows read from the export by `prepare`."),
         _c("rows_rejected", "BIGINT", "Rows quarantined by `prepare`."),
         _c("rows_loaded", "VARCHAR", "JSON object: rows loaded per table."),
+        _c("consent", "VARCHAR", "JSON object from the package's manifest: per purpose, whether a column of the export or the mapping's default decided it and how many patrons granted it, and the basis the member stated for defaults."),
     ),
     ("package_sha256",),
     contributed=False,
@@ -385,4 +386,109 @@ AUDIT_HEAD = Table(
 
 PRIVACY_TABLES: tuple[Table, ...] = (PRIVACY_POLICY, BUDGET, AUDIT, AUDIT_HEAD, RELEASE)
 ALL_TABLES = (*ALL_TABLES, *PRIVACY_TABLES)
+TABLES = {t.name: t for t in ALL_TABLES}
+
+
+# --- Recommendations and audiences (issue 12): derived tables kept by the cooperative. ---
+
+RECO_UPCOMING_EVENT = Table(
+    "reco_upcoming_event",
+    "A member's announced programme: upcoming events nobody has bought for yet (public information, loaded by `culturecoop reco programme`).",
+    (
+        _c("member_id", "VARCHAR", "Member that programmes the event.", False),
+        _c("event_id", "VARCHAR", "The member's own event identifier.", False),
+        _c("title", "VARCHAR", "Title as published."),
+        _c("starts_at", "TIMESTAMP", "Local start time.", False),
+        _c("venue", "VARCHAR", "Venue name."),
+        _c("venue_fsa", "VARCHAR", "Forward sortation area of the venue."),
+        _c("genres", "VARCHAR[]", "Genres normalized to the cooperative's taxonomy."),
+        _c("artists", "VARCHAR[]", "Performing artists or companies."),
+        _c("capacity", "INTEGER", "Seats or admissions on sale."),
+        _c("is_local", "BOOLEAN", "True when the headline artist is from Québec."),
+        _c("language", "VARCHAR", "`fr`, `en`, `bilingual`, `none` or NULL."),
+        _c("price", "DOUBLE", "Full price of one admission, in the member's currency."),
+        _c("loaded_at", "TIMESTAMP", "When the programme was loaded (UTC).", False),
+    ),
+    ("member_id", "event_id"),
+    contributed=False,
+)
+
+RECO_MODEL = Table(
+    "reco_model",
+    "Trained recommendation models: aggregate parameters only (feature weights, a content → factor map), no person's row.",
+    (
+        _c("model_id", "VARCHAR", "Identifier of the training run.", False),
+        _c("trained_at", "TIMESTAMP", "When it was trained (UTC).", False),
+        _c("data_version", "VARCHAR", "Data version the model was trained on.", False),
+        _c("summary", "VARCHAR", "JSON: people, events, interactions, features, blend weights, seconds.", False),
+        _c("state", "BLOB", "The model's parameters (NumPy archive).", False),
+    ),
+    ("model_id",),
+    contributed=False,
+)
+
+RECO_SETTINGS = Table(
+    "reco_settings",
+    "The cooperative's discoverability defaults, set by the cooperative admin.",
+    (
+        _c("settings_id", "VARCHAR", "Always `cooperative`.", False),
+        _c("diversity", "DOUBLE", "Diversity knob of the re-ranking, 0 (model order) to 1.", False),
+        _c("boost", "DOUBLE", "Local and francophone floor: points above the catalogue's share in each top-10.", False),
+        _c("updated_at", "TIMESTAMP", "When they were last changed (UTC).", False),
+        _c("updated_by", "VARCHAR", "Who changed them."),
+    ),
+    ("settings_id",),
+    contributed=False,
+)
+
+RECO_AGREEMENT = Table(
+    "reco_agreement",
+    "Cross-promotion agreements between two members: proposed by one, accepted or declined by the other.",
+    (
+        _c("agreement_id", "VARCHAR", "Identifier of the proposal.", False),
+        _c("proposer", "VARCHAR", "Member that proposed the cross offer.", False),
+        _c("partner", "VARCHAR", "Member asked to accept it.", False),
+        _c("status", "VARCHAR", "`proposed`, `accepted` or `declined`.", False),
+        _c("proposed_at", "TIMESTAMP", "When it was proposed (UTC).", False),
+        _c("proposed_by", "VARCHAR", "Who proposed it."),
+        _c("decided_at", "TIMESTAMP", "When the partner decided (UTC)."),
+        _c("decided_by", "VARCHAR", "Who decided."),
+    ),
+    ("agreement_id",),
+    contributed=False,
+)
+
+AUDIENCE = Table(
+    "audience",
+    "Saved audiences: who a member may reach (an event's likely audience, a segment, fans of a genre elsewhere, lapsed patrons).",
+    (
+        _c("audience_id", "VARCHAR", "Identifier of the audience.", False),
+        _c("member_id", "VARCHAR", "Member that built it.", False),
+        _c("name", "VARCHAR", "Name given by the member.", False),
+        _c("kind", "VARCHAR", "`event`, `segment`, `genre` or `lapsed`.", False),
+        _c("definition", "VARCHAR", "JSON: the parameters it was built from.", False),
+        _c("created_at", "TIMESTAMP", "When it was built (UTC).", False),
+        _c("created_by", "VARCHAR", "Who built it.", False),
+        _c("gated_size", "INTEGER", "Size as released by the privacy gate; NULL when under k (shown as `< k`)."),
+        _c("audit_seq", "BIGINT", "Audit entry of the build."),
+    ),
+    ("audience_id",),
+    contributed=False,
+)
+
+AUDIENCE_MEMBER = Table(
+    "audience_member",
+    "The people of each saved audience, as cooperative patron keys only (never shown to a member).",
+    (
+        _c("audience_id", "VARCHAR", "Audience (see `audience`).", False),
+        _c("patron_key", "VARCHAR", "Cooperative-wide person key.", False),
+        _c("score", "DOUBLE", "Model score (event audiences) or NULL."),
+        _c("own", "BOOLEAN", "True when the person is already a patron of the audience's member.", False),
+    ),
+    ("audience_id", "patron_key"),
+    contributed=False,
+)
+
+RECO_TABLES: tuple[Table, ...] = (RECO_UPCOMING_EVENT, RECO_MODEL, RECO_SETTINGS, RECO_AGREEMENT, AUDIENCE, AUDIENCE_MEMBER)
+ALL_TABLES = (*ALL_TABLES, *RECO_TABLES)
 TABLES = {t.name: t for t in ALL_TABLES}

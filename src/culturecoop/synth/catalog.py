@@ -16,6 +16,9 @@ from culturecoop.synth.names import split_list
 # The period every export covers: two seasons, September 2024 to August 2026.
 WINDOW_START = dt.datetime(2024, 9, 1)
 WINDOW_END = dt.datetime(2026, 9, 1)
+# The next season, announced but not yet on sale in the exports: the upcoming events each
+# member publishes in its programme (their attendances are truth, for the recommender).
+UPCOMING_END = dt.datetime(2026, 12, 1)
 
 REGION_MONTREAL = "Montréal"
 REGION_QUEBEC = "Capitale-Nationale"

@@ -24,7 +24,9 @@ from culturecoop.i18n import _
 from culturecoop.synth import catalog as cat
 from culturecoop.synth.badrows import REASONS, SaltedRows, salt
 from culturecoop.synth.population import draw_memberships, draw_people, person_ids
+from culturecoop.synth.reco_files import write_programmes, write_reco_log
 from culturecoop.synth.signals import DEFINITIONS, realized_signals
+from culturecoop.synth.taste import draw_tastes
 from culturecoop.synth.tickets import MemberData, make_member_data
 from culturecoop.synth.writers import load_profile, write_export
 
@@ -139,13 +141,15 @@ def generate_cooperative(out: Path, patrons: int, seed: int,
     people = draw_people(np.random.default_rng([seed, 1]), patrons)
     step("people")
     membership, boost = draw_memberships(np.random.default_rng([seed, 2]), people)
+    tastes = draw_tastes(np.random.default_rng([seed, 3]), patrons, people.english)
     step("memberships")
     total_rows = tickets_per_patron * patrons
     data: dict[str, MemberData] = {}
     for j, spec in enumerate(cat.MEMBERS):
         rng = np.random.default_rng([seed, 10 + j])
         data[spec.member_id] = make_member_data(rng, spec, people, np.flatnonzero(membership[:, j]),
-                                                total_rows * spec.ticket_share)
+                                                total_rows * spec.ticket_share, tastes,
+                                                np.random.default_rng([seed, 30 + j]))
         step("member", spec.member_id)
 
     summary = SynthSummary(out=out, seed=seed, people=patrons)
@@ -171,7 +175,10 @@ def generate_cooperative(out: Path, patrons: int, seed: int,
     for member_id, d in data.items():
         identity[member_id] = dict(zip(d.records.patron_id.tolist(), person_ids(d.records.person),
                                        strict=True))
+    programmes = write_programmes(out, data)
+    reco_files = write_reco_log(out, data)
     signals = realized_signals(data, patrons)
+    signals["taste"] = {**tastes.to_json(), "programmes": programmes, **reco_files}
     signals["affinity"]["calibrated_boost"] = boost
     truth = {
         "generator": {"name": "culturecoop synth", "version": __version__, "seed": seed,

@@ -117,17 +117,25 @@ def _production(rng: np.random.Generator, spec: cat.MemberSpec, local: bool,
     return f"{head} - {_pick(rng, cat.TOUR_NAMES)}", (head,)
 
 
-def _event_days(rng: np.random.Generator, spec: cat.MemberSpec, n: int) -> np.ndarray:
-    days = np.arange(np.datetime64(cat.WINDOW_START, "D"), np.datetime64(cat.WINDOW_END, "D"))
+def _event_days(rng: np.random.Generator, spec: cat.MemberSpec, n: int,
+                window: tuple[np.datetime64, np.datetime64]) -> np.ndarray:
+    days = np.arange(window[0], window[1])
     months = days.astype("datetime64[M]").astype(int) % 12
     weekdays = (days.astype(int) + 3) % 7  # 1970-01-01 was a Thursday
     w = np.array(spec.month_weights)[months] * np.array(spec.weekday_weights)[weekdays]
     return np.sort(days[rng.choice(len(days), size=n, p=w / w.sum())])
 
 
-def make_events(rng: np.random.Generator, spec: cat.MemberSpec, n: int) -> Events:
-    """``n`` events of ``spec`` over the period, grouped into productions."""
-    days = _event_days(rng, spec, n)
+def make_events(rng: np.random.Generator, spec: cat.MemberSpec, n: int, *, upcoming: bool = False,
+                first_number: int = 0) -> Events:
+    """``n`` events of ``spec`` over the period, grouped into productions.
+
+    With ``upcoming``, the events fall in the season announced after the period
+    (``WINDOW_END``..``UPCOMING_END``) and are numbered from ``first_number``.
+    """
+    window = ((np.datetime64(cat.WINDOW_END, "D"), np.datetime64(cat.UPCOMING_END, "D")) if upcoming
+              else (np.datetime64(cat.WINDOW_START, "D"), np.datetime64(cat.WINDOW_END, "D")))
+    days = _event_days(rng, spec, n, window)
     times = np.array([np.timedelta64(int(h) * 60 + int(m), "m") for h, m in
                       (t.split(":") for t in spec.start_times)])
     tw = 0.6 ** np.arange(len(times))
@@ -135,7 +143,7 @@ def make_events(rng: np.random.Generator, spec: cat.MemberSpec, n: int) -> Event
     order = np.argsort(starts, kind="stable")
     starts = starts[order]
     span = (np.datetime64(cat.WINDOW_END, "m") - np.datetime64(cat.WINDOW_START, "m")).astype(float)
-    frac = (starts - np.datetime64(cat.WINDOW_START, "m")).astype(float) / span
+    frac = np.minimum((starts - np.datetime64(cat.WINDOW_START, "m")).astype(float) / span, 1.0)
 
     title = np.empty(n, dtype=object)
     venue_idx = np.empty(n, dtype=np.int64)
@@ -182,7 +190,7 @@ def make_events(rng: np.random.Generator, spec: cat.MemberSpec, n: int) -> Event
         popularity[block] *= rng.lognormal(0.0, 0.5)
         i = block.stop
     prefix_style, start = spec.ids[1], spec.id_start[1]
-    event_id = np.array([prefix_style.format(start + k) for k in range(n)], dtype=object)
+    event_id = np.array([prefix_style.format(start + first_number + k) for k in range(n)], dtype=object)
     venues = spec.venues
     return Events(
         event_id=event_id, title=title,

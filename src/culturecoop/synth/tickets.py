@@ -15,6 +15,7 @@ import numpy as np
 from culturecoop.synth import catalog as cat
 from culturecoop.synth.events import Events, make_events
 from culturecoop.synth.population import People, Records, assign_patron_ids, make_records
+from culturecoop.synth.taste import Tastes, choose_events
 
 MIN_EVENTS = 8
 SOLD, REFUNDED, CANCELLED, EXCHANGED = range(4)
@@ -40,27 +41,64 @@ class Tickets:
 
 
 @dataclass
+class Upcoming:
+    """The member's announced next season and who will come (truth, never in the export)."""
+
+    events: Events
+    person: np.ndarray  # person index of each future attendance
+    event: np.ndarray  # index into ``events``
+    bought_at: np.ndarray  # datetime64[s], after WINDOW_END
+
+
+@dataclass
 class MemberData:
     spec: cat.MemberSpec
     events: Events
     records: Records
     tickets: Tickets
+    upcoming: Upcoming | None = None
 
 
 def _distinct_attendances(rng: np.random.Generator, events: Events, n_patrons: int,
-                          retention: float) -> tuple[np.ndarray, np.ndarray]:
-    """(patron, event) pairs: ``k`` geometric draws per patron, duplicates merged."""
+                          retention: float, patrons: np.ndarray | None = None,
+                          tastes: Tastes | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(patron, event) pairs: ``k`` geometric draws per patron, duplicates merged; each draw
+    by popularity alone, or by popularity and the person's taste when ``tastes`` is given."""
     k = np.minimum(rng.geometric(1.0 - retention, size=n_patrons), events.n)
     patron = np.repeat(np.arange(n_patrons, dtype=np.int64), k)
-    cum = np.cumsum(events.popularity)
-    event = np.searchsorted(cum, rng.random(len(patron)) * cum[-1], side="right")
-    event = np.minimum(event, events.n - 1)
+    if tastes is not None and patrons is not None:
+        event = choose_events(rng, tastes, patrons[patron], events)
+    else:
+        cum = np.cumsum(events.popularity)
+        event = np.searchsorted(cum, rng.random(len(patron)) * cum[-1], side="right")
+        event = np.minimum(event, events.n - 1)
     key = np.unique(patron * events.n + event)
     return key // events.n, key % events.n
 
 
+def make_upcoming(rng: np.random.Generator, spec: cat.MemberSpec, patrons: np.ndarray,
+                  tastes: Tastes, n_past_events: int, attendances_per_patron: float) -> Upcoming:
+    """The next season (three months) and its attendances, drawn by the same taste."""
+    months = (cat.UPCOMING_END - cat.WINDOW_END).days / 30.4
+    span = (cat.WINDOW_END - cat.WINDOW_START).days / 30.4
+    n_events = max(MIN_EVENTS // 2, round(n_past_events * months / span))
+    events = make_events(rng, spec, n_events, upcoming=True, first_number=n_past_events)
+    per_patron = rng.poisson(attendances_per_patron * months / span, size=len(patrons))
+    person = np.repeat(patrons, per_patron)
+    event = choose_events(rng, tastes, person, events)
+    key = np.unique(person * events.n + event)
+    person, event = key // events.n, key % events.n
+    lead_s = np.minimum(rng.exponential(spec.lead_days * 86_400, size=len(person)),
+                        (4 * spec.lead_days + 14) * 86_400) + rng.integers(600, 7_200, len(person))
+    bought = events.starts_at[event].astype("datetime64[s]") - lead_s.astype("timedelta64[s]")
+    # The season goes on sale when it is announced, at the end of the period.
+    bought = np.maximum(bought, np.datetime64(cat.WINDOW_END, "s") + np.timedelta64(3_600, "s"))
+    return Upcoming(events, person, event, bought)
+
+
 def make_member_data(rng: np.random.Generator, spec: cat.MemberSpec, people: People,
-                     patrons: np.ndarray, target_rows: float) -> MemberData:
+                     patrons: np.ndarray, target_rows: float, tastes: Tastes | None = None,
+                     upcoming_rng: np.random.Generator | None = None) -> MemberData:
     """Events, customer records and valid ticket rows of one member.
 
     ``patrons`` are the person indices of the member's patrons; ``target_rows`` is the number
@@ -69,7 +107,7 @@ def make_member_data(rng: np.random.Generator, spec: cat.MemberSpec, people: Peo
     # Small cooperatives get smaller events rather than a handful of huge ones.
     n_events = max(MIN_EVENTS, round(target_rows / spec.fill), round(2 * target_rows ** 0.5))
     events = make_events(rng, spec, n_events)
-    pe_patron, pe_event = _distinct_attendances(rng, events, len(patrons), spec.retention)
+    pe_patron, pe_event = _distinct_attendances(rng, events, len(patrons), spec.retention, patrons, tastes)
     n_pe = len(pe_patron)
 
     # A few patrons own a second customer record; their later attendances use it.
@@ -129,4 +167,7 @@ def make_member_data(rng: np.random.Generator, spec: cat.MemberSpec, people: Peo
         purchased_at=pe_bought[pe_of_row], status=status, quantity=quantity.astype(np.int64),
         price_cents=price, channel=pe_channel[pe_of_row].astype(np.int8),
     )
-    return MemberData(spec=spec, events=events, records=records, tickets=tickets)
+    upcoming = None
+    if tastes is not None and upcoming_rng is not None:
+        upcoming = make_upcoming(upcoming_rng, spec, patrons, tastes, events.n, n_pe / max(len(patrons), 1))
+    return MemberData(spec=spec, events=events, records=records, tickets=tickets, upcoming=upcoming)

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from culturecoop.analytics.answers import to_jsonable
 from culturecoop.governance import audit
 from culturecoop.governance.accounts import list_accounts
-from culturecoop.governance.uploads import list_members
+from culturecoop.governance.uploads import list_members, member_consent_basis
 from culturecoop.privacy.budget import budget_status
 from culturecoop.privacy.gate import current_policy
 from culturecoop.warehouse.engine import Warehouse
@@ -62,4 +62,5 @@ def transparency_page(request: Request, member_id: str, principal: MemberManager
     view = transparency_view(transparency_payload(warehouse, member_id, PAGE_ENTRIES), member_id,
                              names.get(member_id, member_id), accounts, names, current_policy(warehouse).noise,
                              Translator(request_language(request)))
-    return render(request, "transparency.html", {"member_id": member_id, "active": "transparency", "view": view})
+    return render(request, "transparency.html", {"member_id": member_id, "active": "transparency", "view": view,
+                                                 "consent": member_consent_basis(warehouse, member_id)})

@@ -1,0 +1,351 @@
+"""`culturecoop reco ...` (who will come to the next show) and `culturecoop audiences ...`."""
+
+from __future__ import annotations
+
+import csv
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from culturecoop.cli.app import app, console, emit_json
+from culturecoop.errors import UserError
+from culturecoop.i18n import _
+from culturecoop.warehouse.engine import Warehouse
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+reco_app = typer.Typer(help="Recommendations: upcoming events, target audiences, cross offers, evaluation.", no_args_is_help=True)
+audiences_app = typer.Typer(help="Saved audiences: build, list and show (gated sizes only).", no_args_is_help=True)
+app.add_typer(reco_app, name="reco")
+app.add_typer(audiences_app, name="audiences")
+
+
+def _open(db: Path) -> Warehouse:
+    return Warehouse(db, create=False)
+
+
+@reco_app.command("programme")
+def programme_command(
+    file: Path = typer.Argument(..., help="The member's programme: a CSV of upcoming events (event_id, event_starts_at, genres, …)."),
+    db: Path = typer.Option(..., "--db", help="Warehouse file."),
+    member: str = typer.Option(..., "--member", help="Member whose programme this is (it replaces the previous one)."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON summary."),
+) -> None:
+    """Load a member's upcoming events (public programme information, no ticket yet)."""
+    from culturecoop.reco.programme import load_programme
+
+    with _open(db) as warehouse:
+        summary = load_programme(warehouse, member, file)
+    if as_json:
+        emit_json(summary)
+        return
+    console.print(_("{n} upcoming events of {member} loaded ({first} to {last}).").format(
+        n=summary["events"], member=member, first=summary["first"][:10], last=summary["last"][:10]))
+
+
+@reco_app.command("train")
+def train_command(
+    db: Path = typer.Option(..., "--db", help="Warehouse file."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON summary."),
+) -> None:
+    """Train the cold-start model on pooled histories and past events' content."""
+    from culturecoop.reco.service import train
+
+    with _open(db) as warehouse, console.status(_("Training the recommendation model…")):
+        summary = train(warehouse)
+    if as_json:
+        emit_json(summary)
+        return
+    console.print(_("Model {model} trained on {people} people, {events} past events and {interactions} pooled attendances in {seconds} s.").format(
+        model=summary["model_id"], people=summary["people"], events=summary["events"],
+        interactions=summary["interactions"], seconds=summary["seconds"]))
+
+
+def _print_audience(summary: dict[str, Any]) -> None:
+    console.print(_("Audience {audience} \"{name}\" ({kind}): {size} people.").format(
+        audience=summary["audience_id"], name=summary["name"], kind=summary["kind"], size=summary["size_shown"]))
+    for dimension, rows in summary.get("profile", {}).items():
+        console.print(f"  [bold]{dimension}[/]: " + ", ".join(f"{r[dimension]} {r['shown']}" for r in rows), highlight=False)
+    if summary.get("audit_id"):
+        console.print(_("Recorded in the audit log as entry {seq}.").format(seq=summary["audit_id"]))
+
+
+@reco_app.command("audience")
+def audience_command(
+    db: Path = typer.Option(..., "--db", help="Warehouse file."),
+    member: str = typer.Option(..., "--member", help="Member whose upcoming event it is."),
+    event: str = typer.Option(..., "--event", help="The upcoming event (see `reco programme`)."),
+    size: int = typer.Option(None, "--size", help="People in the audience (default: 3 per seat, at least 500)."),
+    name: str = typer.Option(None, "--name", help="Name of the saved audience (default: the event's id)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the audience's gated size and profile as JSON."),
+) -> None:
+    """Save the likely audience of an upcoming event; only its gated size and profile are shown."""
+    from culturecoop.reco.audiences import build_audience
+
+    with _open(db) as warehouse:
+        summary = build_audience(warehouse, member_id=member, kind="event", params={"event": event, "size": size},
+                                 name=name or _("Audience of {event}").format(event=event))
+    emit_json(summary) if as_json else _print_audience(summary)
+
+
+@reco_app.command("patrons")
+def patrons_command(
+    db: Path = typer.Option(..., "--db", help="Warehouse file."),
+    member: str = typer.Option(..., "--member", help="The member whose own patrons are listed."),
+    k: int = typer.Option(5, "--k", help="Events per patron."),
+    out: Path = typer.Option(None, "--out", help="CSV file to write (default: standard output)."),
+) -> None:
+    """Your own patrons who agreed to personalization → their likely next events, as CSV of your own ids."""
+    from culturecoop.reco.cross import accepted_partners
+    from culturecoop.reco.service import patron_events
+
+    if k < 1:
+        raise UserError(_("--k must be a positive whole number, e.g. --k 5."))
+    if out is not None and (out.is_dir() or not out.parent.exists()):
+        raise UserError(_("Cannot write {path}: give a file in an existing folder.").format(path=out))
+    with _open(db) as warehouse:
+        from culturecoop.reco.audiences import _check_member
+
+        _check_member(warehouse, member)
+        rows = patron_events(warehouse, member, k=k, partners=accepted_partners(warehouse, member))
+    columns = ("member_patron_id", "rank", "member_id", "event_id", "title", "starts_at")
+    tmp = out.with_name(out.name + ".tmp") if out else None
+    handle = tmp.open("w", newline="", encoding="utf-8") if tmp else sys.stdout
+    try:
+        writer = csv.writer(handle)
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([row[c] for c in columns])
+    finally:
+        if tmp:
+            handle.close()
+    if tmp and out:
+        tmp.replace(out)
+        console.print(_("{n} recommendations for {patrons} of your patrons written to {path}.").format(
+            n=len(rows), patrons=len({r["member_patron_id"] for r in rows}), path=out))
+
+
+@reco_app.command("ids")
+def ids_command(
+    recommendations: Path = typer.Argument(..., help="The CSV written by `reco patrons`."),
+    export: Path = typer.Option(..., "--export", help="Your own export (CSV) holding your customer ids."),
+    member: str = typer.Option(..., "--member", help="Your member id (as in your packages)."),
+    keys: Path = typer.Option(..., "--keys", help="Folder with your linkage secret."),
+    out: Path = typer.Option(..., "--out", help="CSV to write, with your own customer ids."),
+    id_column: str = typer.Option("patron_id", "--id-column", help="Column of the export that prepare used as patron id (e.g. email)."),
+    encoding: str = typer.Option("utf-8", "--encoding", help="Encoding of the export, e.g. utf-8 or latin-1."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON summary."),
+) -> None:
+    """On your machine: put your own customer ids back into a `reco patrons` list."""
+    from culturecoop.reco.ids import map_back
+
+    if out.is_dir() or not out.parent.exists():
+        raise UserError(_("Cannot write {path}: give a file in an existing folder.").format(path=out))
+    rows, unmatched = map_back(recommendations, export, member, keys, id_column=id_column, encoding=encoding)
+    tmp = out.with_name(out.name + ".tmp")
+    with tmp.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        columns = list(rows[0]) if rows else ["member_patron_id"]
+        writer.writerow(columns)
+        writer.writerows([[row[c] for c in columns] for row in rows])
+    tmp.replace(out)
+    summary = {"rows": len(rows), "unmatched": unmatched, "out": str(out)}
+    if as_json:
+        emit_json(summary)
+        return
+    console.print(_("{n} rows written to {path} with your own ids ({unmatched} tokens match no id of the export).").format(
+        n=len(rows), path=out, unmatched=unmatched))
+
+
+@reco_app.command("cross-offers")
+def cross_offers_command(
+    db: Path = typer.Option(..., "--db", help="Warehouse file."),
+    member: str = typer.Option(..., "--member", help="Your member id."),
+    propose: str = typer.Option(None, "--propose", help="Propose a cross offer to this member."),
+    accept: str = typer.Option(None, "--accept", help="Accept the cross-offer proposal with this id."),
+    decline: str = typer.Option(None, "--decline", help="Decline the cross-offer proposal with this id."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Partners' upcoming events that fit your audience (gated counts), and cross-offer agreements."""
+    from culturecoop.reco import cross
+
+    if sum(x is not None for x in (propose, accept, decline)) > 1:
+        raise UserError(_("Give at most one of --propose, --accept and --decline."))
+    with _open(db) as warehouse:
+        if propose:
+            result: dict[str, Any] = cross.propose(warehouse, member, propose)
+        elif accept or decline:
+            result = cross.decide(warehouse, member, accept or decline, accept is not None)
+        else:
+            result = cross.cross_offers(warehouse, member)
+    if as_json:
+        emit_json(result)
+        return
+    if "events" not in result:
+        console.print(_("Cross offer {agreement} between {proposer} and {partner}: {status}.").format(
+            agreement=result["agreement_id"], proposer=result["proposer"], partner=result["partner"], status=result["status"]))
+        return
+    for p in result["partners"]:
+        console.print(_("{partner}: {mine} of your patrons are likely for its events; {theirs} of its patrons for yours.").format(
+            partner=p["partner"], mine=p.get("your_patrons_for_their_events_shown", "0"),
+            theirs=p.get("their_patrons_for_your_events_shown", "0")))
+    for e in result["events"][:15]:
+        console.print(f"  {e['partner']} {e['event_id']} {e['title'] or ''} — {e['shown']}", highlight=False)
+
+
+@reco_app.command("settings")
+def settings_command(
+    db: Path = typer.Option(..., "--db", help="Warehouse file."),
+    diversity: float = typer.Option(None, "--diversity", help="Diversity knob, 0 (model order) to 1."),
+    boost: float = typer.Option(None, "--boost", help="Local and francophone floor, in points above the catalogue's share."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Show or set the cooperative's discoverability defaults (cooperative admin)."""
+    from culturecoop.analytics.service import default_actor
+    from culturecoop.reco.service import current_settings, set_settings
+
+    with _open(db) as warehouse:
+        settings = (set_settings(warehouse, default_actor(), diversity, boost)
+                    if diversity is not None or boost is not None else current_settings(warehouse))
+    if as_json:
+        emit_json(settings.to_json())
+        return
+    console.print(_("Diversity {diversity:g}; local and francophone floor: catalogue share + {boost:g} points.").format(
+        diversity=settings.diversity, boost=settings.boost))
+
+
+@reco_app.command("evaluate")
+def evaluate_command(
+    interactions: Path = typer.Option(None, "--interactions", help="CSV user_id,item_id,timestamp (ISO 8601 or Unix seconds)."),
+    items: Path = typer.Option(None, "--items", help="CSV item_id plus optional first_available and any feature columns (lists split by |)."),
+    cutoff: str = typer.Option(None, "--cutoff", help="Temporal cold-start split: items first available after this date are the test catalogue."),
+    test_items: Path = typer.Option(None, "--test-items", help="Item cold-start split: these items (one id per line) are held out."),
+    k: int = typer.Option(10, "--k", help="Length of the ranked lists."),
+    synth: Path = typer.Option(None, "--synth", help="A folder written by `culturecoop synth`: its upcoming season is the test."),
+    plot: Path = typer.Option(None, "--plot", help="PNG file for the accuracy–diversity trade-off chart."),
+    diversity: float = typer.Option(None, "--diversity", help="Diversity knob of the re-ranking (default: the cooperative's default)."),
+    no_lightfm: bool = typer.Option(False, "--no-lightfm", help="Skip the LightFM reference (it takes the longest)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the full report as JSON."),
+) -> None:
+    """Evaluate the cold-start model against baselines on any interaction log (or on synth)."""
+    from culturecoop.reco import evaluate as ev
+    from culturecoop.reco.rerank import DEFAULT_DIVERSITY
+
+    if plot is not None and (plot.is_dir() or not plot.parent.exists() or plot.suffix.lower() != ".png"):
+        raise UserError(_("--plot needs a .png file in an existing folder, e.g. --plot tradeoff.png."))
+    knob = DEFAULT_DIVERSITY if diversity is None else diversity
+    if not 0 <= knob <= 1:
+        raise UserError(_("--diversity must be between 0 (the model's order) and 1; the default is {default}.").format(default=DEFAULT_DIVERSITY))
+    with console.status(_("Evaluating…")):
+        if synth is not None:
+            if interactions is not None:
+                raise UserError(_("Give either --synth DIR or --interactions FILE, not both."))
+            report = ev.run_synth(synth, k, with_lightfm=not no_lightfm, diversity=knob)
+        else:
+            if interactions is None:
+                raise UserError(_("Give the log to evaluate with --interactions FILE.csv (or a synth folder with --synth DIR)."))
+            report = ev.run(interactions, items, cutoff=cutoff, test_items=test_items, k=k,
+                            with_lightfm=not no_lightfm, diversity=knob)
+    if plot is not None:
+        from culturecoop.reco.chart import tradeoff_png
+
+        tradeoff_png(report, plot)
+        report["plot"] = str(plot)
+    if as_json:
+        emit_json(report)
+        return
+    _print_evaluation(report)
+
+
+def _print_evaluation(report: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    k = report["k"]
+    table = Table(title=_("Cold-start evaluation at k = {k} ({protocol} split; {users} test users, {items} test items)").format(
+        k=k, protocol=report["protocol"], users=report["test"]["users"], items=report["test"]["items"]))
+    for column in ("model", "nDCG", "95 %", "precision", "recall", "MAP", "coverage", "Gini", "novelty", "AUC"):
+        table.add_column(column)
+    for name, m in report["models"].items():
+        if "ndcg" not in m:
+            table.add_row(name, "–", "", "", "", "", "", "", "", "")
+            continue
+        n = m["ndcg"]
+        table.add_row(name, f"{n['mean']:.4f}", f"{n['low']:.4f}–{n['high']:.4f}", f"{m['precision']:.4f}", f"{m['recall']:.4f}",
+                      f"{m['map']:.4f}", f"{m['coverage']:.3f}", f"{m['gini']:.3f}", f"{m['novelty']:.2f}",
+                      f"{m['auc']:.4f}" if "auc" in m else "")
+    console.print(table)
+    for name, m in report["models"].items():
+        if "reason" in m:
+            console.print(f"[dim]{name}: {m['reason']}[/]", highlight=False)
+    d = report["discoverability"]
+    console.print(_("Discoverability default (diversity {diversity:g}, floor +{boost:g} points): nDCG loss {loss:.1%}.").format(
+        diversity=d["diversity"], boost=d["boost"], loss=d["ndcg_loss"]))
+    for flag in ("local", "francophone"):
+        if f"{flag}_share" in d:
+            console.print(_("  {flag}: {share:.1%} of the top {k} against {catalogue:.1%} of the catalogue ({gain:+.1f} points).").format(
+                flag=flag, share=d[f"{flag}_share"], k=k, catalogue=d[f"{flag}_catalogue_share"], gain=d[f"{flag}_gain_points"]))
+
+
+@audiences_app.command("create")
+def audiences_create(
+    db: Path = typer.Option(..., "--db", help="Warehouse file."),
+    member: str = typer.Option(..., "--member", help="Member building the audience."),
+    name: str = typer.Option(..., "--name", help="Name of the audience."),
+    event: str = typer.Option(None, "--event", help="Likely audience of this upcoming event."),
+    segment: str = typer.Option(None, "--segment", help="Your own patrons in this segment (regulars, explorers, big_spenders, newcomers, fading, occasional)."),
+    genre: str = typer.Option(None, "--genre", help="Fans of this genre at other members (pooled)."),
+    lapsed: int = typer.Option(None, "--lapsed", help="Your own patrons with no visit in this many months."),
+    size: int = typer.Option(None, "--size", help="Event audiences: number of people."),
+    as_json: bool = typer.Option(False, "--json", help="Print the audience id and gated size as JSON."),
+) -> None:
+    """Build and save an audience; you see its gated size and profile, never who is in it."""
+    from culturecoop.reco.audiences import build_audience
+
+    chosen = [(kind, value) for kind, value in (("event", event), ("segment", segment), ("genre", genre), ("lapsed", lapsed)) if value is not None]
+    if len(chosen) != 1:
+        raise UserError(_("Give exactly one of --event, --segment, --genre and --lapsed."))
+    kind, value = chosen[0]
+    params: dict[str, Any] = {"months": value} if kind == "lapsed" else {kind: value}
+    if size is not None:
+        params["size"] = size
+    with _open(db) as warehouse:
+        summary = build_audience(warehouse, member_id=member, kind=kind, params=params, name=name)
+    emit_json(summary) if as_json else _print_audience(summary)
+
+
+@audiences_app.command("list")
+def audiences_list(
+    db: Path = typer.Option(..., "--db", help="Warehouse file."),
+    member: str = typer.Option(..., "--member", help="Member whose audiences to list."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """The member's saved audiences with their gated sizes."""
+    from culturecoop.reco.audiences import list_audiences
+
+    with _open(db) as warehouse:
+        rows = list_audiences(warehouse, member)
+    if as_json:
+        emit_json({"member_id": member, "audiences": rows, "count": len(rows)})
+        return
+    if not rows:
+        console.print(_("Member {member} has no saved audience yet; build one with `culturecoop audiences create`.").format(member=member))
+    for r in rows:
+        console.print(f"{r['audience_id']}  {r['kind']:<8} {r['size_shown']:>8}  {r['name']}", highlight=False)
+
+
+@audiences_app.command("show")
+def audiences_show(
+    audience: str = typer.Argument(..., help="Audience id (see `audiences list`)."),
+    db: Path = typer.Option(..., "--db", help="Warehouse file."),
+    member: str = typer.Option(..., "--member", help="Member the audience belongs to."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Gated size and profile of one of your audiences (audited)."""
+    from culturecoop.reco.audiences import audience_summary
+
+    with _open(db) as warehouse:
+        summary = audience_summary(warehouse, member, audience)
+    emit_json(summary) if as_json else _print_audience(summary)

@@ -1,0 +1,297 @@
+"""Saved audiences: who a member may reach, stored at the cooperative as patron keys only.
+
+Four kinds, each built from one question:
+
+- ``event``: the people across the cooperative most likely to attend one of the member's
+  upcoming events (the recommendation model; only people who may receive recommendations:
+  pooled and with personalization consent everywhere they gave a decision);
+- ``segment``: the member's own patrons in one of its segments (``analytics.segments`` rules,
+  over the last 12 months);
+- ``genre``: "fans of genre X elsewhere": pooled people who attended genre X at *another*
+  member in the last 12 months;
+- ``lapsed``: the member's own patrons with no visit in the last N months.
+
+A member never sees who is in an audience: it sees the size and profile (segments, age bands,
+where they live, own patrons vs new) as the privacy gate releases them — a figure under k shows
+as "< k" — and every build and every summary is an audit entry. The patron keys stay in
+``audience_member`` for the campaign sender (``audience_patron_keys``), never for a member.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import numpy as np
+
+from culturecoop.analytics import facts
+from culturecoop.analytics.facts import genre_column
+from culturecoop.analytics.period import Period, month_ordinal, month_start
+from culturecoop.analytics.segments import SEGMENTS
+from culturecoop.analytics.service import default_actor
+from culturecoop.errors import UserError
+from culturecoop.i18n import _
+from culturecoop.privacy.gate import COUNT, CountTable, GatedTable, PrivacyGate
+from culturecoop.reco import service
+from culturecoop.schema.taxonomy import GENRES
+from culturecoop.warehouse.engine import Warehouse
+from culturecoop.warehouse.sql_engine import DuckDBEngine
+
+KINDS = ("event", "segment", "genre", "lapsed")
+DEFAULT_LAPSED_MONTHS = 12
+# An event audience holds this many people per seat on sale (a campaign reaches more people
+# than will come), at least MIN_EVENT_AUDIENCE.
+PEOPLE_PER_SEAT = 3
+MIN_EVENT_AUDIENCE = 500
+AGE_BANDS = ("18-34", "35-54", "55+", "unknown")
+AREAS = ("montreal", "quebec_city", "rest_of_quebec", "outside_quebec", "unknown")
+OWNERSHIP = ("own", "new")
+OWN_KINDS = ("segment", "lapsed")
+
+_SEGMENT_RULE = """
+CASE WHEN bit_count(a.active & $period_mask) >= 4 THEN 'regulars'
+     WHEN bit_count({genres}) >= 3 THEN 'explorers'
+     WHEN CAST(a.revenue AS DOUBLE) / a.visits >= 2 * avg(CAST(a.revenue AS DOUBLE) / a.visits) OVER () THEN 'big_spenders'
+     WHEN a.first_day >= $recent_from THEN 'newcomers'
+     WHEN (a.active & $late_mask) = 0 THEN 'fading'
+     ELSE 'occasional' END
+"""
+
+# The member's own records in one segment, as patron keys.
+SEGMENT_PEOPLE = """
+WITH s AS (
+  SELECT a.rid, {rule} AS segment FROM analytics_record AS a
+  WHERE a.member_id = $member AND (a.active & $period_mask) <> 0
+)
+SELECT DISTINCT i.patron_key FROM s
+JOIN analytics_patron AS p ON p.rid = s.rid
+JOIN identity AS i ON i.member_id = p.member_id AND i.member_patron_id = p.member_patron_id
+WHERE s.segment = $segment
+"""
+
+# Pooled people who attended the genre at another member in the period.
+GENRE_PEOPLE = """
+SELECT DISTINCT i.patron_key
+FROM analytics_pool AS a
+JOIN analytics_patron AS p ON p.person = a.person AND p.pooled
+JOIN identity AS i ON i.member_id = p.member_id AND i.member_patron_id = p.member_patron_id
+WHERE a.member_id <> $member AND (a.{column} & $period_mask) <> 0
+"""
+
+LAPSED_PEOPLE = """
+SELECT DISTINCT i.patron_key
+FROM analytics_record AS a
+JOIN analytics_patron AS p ON p.rid = a.rid
+JOIN identity AS i ON i.member_id = p.member_id AND i.member_patron_id = p.member_patron_id
+WHERE a.member_id = $member AND a.last_day < $since
+"""
+
+# Profile of an audience: one row per person with the dimensions the member may see.
+PROFILE = """
+WITH people AS (
+  SELECT am.patron_key, am.own, min(p.birth_band) AS birth_band, min(upper(p.fsa)) AS fsa
+  FROM audience_member AS am
+  LEFT JOIN identity AS i ON i.patron_key = am.patron_key
+  LEFT JOIN patron AS p ON p.member_id = i.member_id AND p.member_patron_id = i.member_patron_id
+  WHERE am.audience_id = $audience
+  GROUP BY am.patron_key, am.own
+), persons AS (
+  SELECT people.*, max(ap.person) AS person FROM people
+  LEFT JOIN identity AS i ON i.patron_key = people.patron_key
+  LEFT JOIN analytics_patron AS ap ON ap.member_id = i.member_id AND ap.member_patron_id = i.member_patron_id
+  GROUP BY ALL
+), segmented AS (
+  SELECT a.person, {rule} AS segment FROM analytics_person AS a WHERE (a.active & $period_mask) <> 0
+)
+SELECT CASE WHEN own THEN 'own' ELSE 'new' END AS ownership,
+       CASE WHEN birth_band IS NULL THEN 'unknown'
+            WHEN CAST(substr(birth_band, 1, 4) AS INTEGER) >= $young_from THEN '18-34'
+            WHEN CAST(substr(birth_band, 1, 4) AS INTEGER) >= $middle_from THEN '35-54'
+            ELSE '55+' END AS age_band,
+       CASE WHEN fsa IS NULL OR fsa = '' THEN 'unknown'
+            WHEN substr(fsa, 1, 1) = 'H' THEN 'montreal'
+            WHEN substr(fsa, 1, 2) = 'G1' OR substr(fsa, 1, 2) = 'G2' THEN 'quebec_city'
+            WHEN substr(fsa, 1, 1) IN ('G', 'J') THEN 'rest_of_quebec'
+            ELSE 'outside_quebec' END AS area,
+       coalesce(s.segment, 'occasional') AS segment
+FROM persons LEFT JOIN segmented AS s ON s.person = persons.person
+"""
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _members(warehouse: Warehouse) -> tuple[str, ...]:
+    return tuple(r["member_id"] for r in warehouse.query("SELECT member_id FROM member ORDER BY member_id"))
+
+
+def _check_member(warehouse: Warehouse, member_id: str) -> tuple[str, ...]:
+    members = _members(warehouse)
+    if member_id not in members:
+        raise UserError(_("There is no member {member} in the warehouse; members: {members}.").format(
+            member=member_id, members=", ".join(members) or _("none")))
+    return members
+
+
+def _period_params(warehouse: Warehouse) -> dict[str, Any]:
+    """The last 12 whole months up to the data's as-of date, as the facts' month masks."""
+    window = facts.window(DuckDBEngine(warehouse))
+    end = month_ordinal(window.as_of)
+    period = Period(month_start(end - 11), window.as_of)
+    late = Period(month_start(end - 5), window.as_of)
+    return {"period_mask": period.month_mask(window), "late_mask": late.month_mask(window),
+            "recent_from": month_start(end - 2), "as_of": window.as_of}
+
+
+def _rule() -> str:
+    from culturecoop.analytics.pooled import genres_in_period
+
+    return _SEGMENT_RULE.format(genres=genres_in_period("a"))
+
+
+def _people(warehouse: Warehouse, member_id: str, kind: str, params: dict[str, Any]) -> tuple[list[tuple[str, float | None]], dict[str, Any]]:
+    """(patron_key, score) of the audience and its normalized definition."""
+    period = _period_params(warehouse)
+    if kind == "event":
+        event_id = str(params.get("event") or "").strip()
+        if not event_id:
+            raise UserError(_("An event audience needs the event: give --event EVENT_ID (an upcoming event of your programme)."))
+        state = service.scoring_state(warehouse)
+        table, index = service.find_upcoming(warehouse, member_id, event_id)
+        item = state.model.encoder.encode({c: [v[index]] for c, v in table.columns.items()}, 1)
+        scores = service.event_scores(state, item)
+        capacity = table.extra[index].get("capacity") or 0
+        size = int(params.get("size") or max(MIN_EVENT_AUDIENCE, PEOPLE_PER_SEAT * int(capacity)))
+        if size < 1:
+            raise UserError(_("--size must be a positive number of people, e.g. --size 2000."))
+        size = min(size, len(scores))
+        top = np.argsort(-scores, kind="stable")[:size]
+        people: list[tuple[str, float | None]] = [(str(state.patron_keys[i]), float(scores[i])) for i in top.tolist()]
+        return people, {"event": event_id, "size": size, "model_id": state.model.model_id}
+    if kind == "segment":
+        segment = str(params.get("segment") or "").strip().lower().replace(" ", "_").replace("-", "_")
+        if segment not in SEGMENTS:
+            raise UserError(_("Unknown segment {segment}; choose one of {segments}.").format(
+                segment=params.get("segment"), segments=", ".join(SEGMENTS)))
+        rows = warehouse.query(SEGMENT_PEOPLE.format(rule=_rule()), {
+            "member": member_id, "segment": segment, **{k: period[k] for k in ("period_mask", "late_mask", "recent_from")}})
+        return [(r["patron_key"], None) for r in rows], {"segment": segment}
+    if kind == "genre":
+        genre = str(params.get("genre") or "").strip().lower().replace(" ", "_").replace("-", "_")
+        if genre not in GENRES:
+            raise UserError(_("Unknown genre {genre}; choose one of {genres}.").format(genre=params.get("genre"), genres=", ".join(GENRES)))
+        rows = warehouse.query(GENRE_PEOPLE.format(column=genre_column(genre)),
+                               {"member": member_id, "period_mask": period["period_mask"]})
+        return [(r["patron_key"], None) for r in rows], {"genre": genre}
+    months = params.get("months", DEFAULT_LAPSED_MONTHS)
+    try:
+        months = int(months)
+    except (TypeError, ValueError):
+        months = -1
+    if months < 1:
+        raise UserError(_("--months must be a positive whole number of months without a visit, e.g. --months 12."))
+    since = period["as_of"] - timedelta(days=round(months * 30.44))
+    rows = warehouse.query(LAPSED_PEOPLE, {"member": member_id, "since": since})
+    return [(r["patron_key"], None) for r in rows], {"months": months}
+
+
+def build_audience(warehouse: Warehouse, *, member_id: str, kind: str, params: dict[str, Any], name: str,
+                   actor: str | None = None) -> dict[str, Any]:
+    """Build and save an audience; returns its id, gated size and profile (JSON-ready)."""
+    if kind not in KINDS:
+        raise UserError(_("Unknown audience kind {kind}; use event, segment, genre or lapsed.").format(kind=kind))
+    name = (name or "").strip()
+    if not name:
+        raise UserError(_("Give the audience a name with --name, e.g. --name \"Jazz fans for March\"."))
+    _check_member(warehouse, member_id)
+    service.require_data(warehouse)
+    people, definition = _people(warehouse, member_id, kind, params)
+    own_keys = {r["patron_key"] for r in warehouse.query(
+        "SELECT DISTINCT patron_key FROM identity WHERE member_id = ?", [member_id])}
+    audience_id = "aud_" + uuid.uuid4().hex[:12]
+    with warehouse.transaction() as con:
+        con.execute("INSERT INTO audience VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
+                    [audience_id, member_id, name, kind, json.dumps(definition, sort_keys=True), _now(), actor or default_actor()])
+        if people:
+            con.executemany("INSERT INTO audience_member VALUES (?, ?, ?, ?)",
+                            [[audience_id, key, score, key in own_keys] for key, score in people])
+    summary = audience_summary(warehouse, member_id, audience_id, actor=actor)
+    with warehouse.transaction() as con:
+        con.execute("UPDATE audience SET gated_size = ?, audit_seq = ? WHERE audience_id = ?",
+                    [summary["size"], summary["audit_id"], audience_id])
+    return summary
+
+
+def _profile_tables(warehouse: Warehouse, audience_id: str, kind: str) -> list[CountTable]:
+    period = _period_params(warehouse)
+    year = period["as_of"].year
+    rows = warehouse.query(PROFILE.format(rule=_rule()), {
+        "audience": audience_id, "young_from": year - 34, "middle_from": year - 54,
+        **{k: period[k] for k in ("period_mask", "late_mask", "recent_from")}})
+    total = len(rows)
+
+    def table(name: str, domain: tuple[str, ...]) -> CountTable:
+        counts: dict[str, int] = {}
+        for r in rows:
+            counts[r[name]] = counts.get(r[name], 0) + 1
+        return CountTable(name, (name,), [{name: v, COUNT: n} for v, n in counts.items()], 1,
+                          [(v,) for v in domain], partition_total=total)
+
+    dimensions = [table("age_band", AGE_BANDS), table("area", AREAS), table("segment", SEGMENTS)]
+    # A segment or lapsed audience is the member's own patrons only: "own vs new" says nothing.
+    return dimensions if kind in OWN_KINDS else [table("ownership", OWNERSHIP), *dimensions]
+
+
+def _shown(table: GatedTable, k: int) -> list[dict[str, Any]]:
+    return [{table.keys[0]: r[table.keys[0]], "patrons": r[COUNT], "shown": f"< {k}" if r["suppressed"] else str(r[COUNT])}
+            for r in table.rows]
+
+
+def _audience_row(warehouse: Warehouse, member_id: str, audience_id: str) -> dict[str, Any]:
+    rows = warehouse.query("SELECT * FROM audience WHERE audience_id = ? AND member_id = ?", [audience_id, member_id])
+    if not rows:
+        # The same sentence whether the audience does not exist or belongs to another member.
+        raise UserError(_("Member {member} has no audience {audience}; list yours with `culturecoop audiences list`.").format(
+            member=member_id, audience=audience_id))
+    return rows[0]
+
+
+def audience_summary(warehouse: Warehouse, member_id: str, audience_id: str, *, actor: str | None = None) -> dict[str, Any]:
+    """Gated size and profile of one of the member's audiences (an audited release)."""
+    members = _check_member(warehouse, member_id)
+    row = _audience_row(warehouse, member_id, audience_id)
+    tables = _profile_tables(warehouse, audience_id, row["kind"])
+    gate = PrivacyGate(warehouse)
+    release = gate.release(member_id=member_id, report="audience", actor=actor or default_actor(),
+                           params={"audience": audience_id, "kind": row["kind"]}, tables=tables,
+                           members_touched=members, data_version=service.data_version_of(warehouse))
+    k = release.k
+    size = release.tables["age_band"].total
+    return {
+        "audience_id": audience_id, "member_id": member_id, "name": row["name"], "kind": row["kind"],
+        "definition": json.loads(row["definition"]), "created_at": row["created_at"].isoformat(timespec="seconds"),
+        "created_by": row["created_by"], "k": k, "size": size, "size_shown": f"< {k}" if size is None else str(size),
+        "profile": {name: _shown(t, k) for name, t in release.tables.items()},
+        "audit_id": release.audit_seq, "release": release.action,
+    }
+
+
+def list_audiences(warehouse: Warehouse, member_id: str) -> list[dict[str, Any]]:
+    """The member's saved audiences with their gated sizes (as released at build)."""
+    _check_member(warehouse, member_id)
+    k = PrivacyGate(warehouse).policy.min_patrons
+    rows = warehouse.query("SELECT audience_id, name, kind, definition, created_at, created_by, gated_size FROM audience "
+                           "WHERE member_id = ? ORDER BY created_at, audience_id", [member_id])
+    return [{"audience_id": r["audience_id"], "name": r["name"], "kind": r["kind"], "definition": json.loads(r["definition"]),
+             "created_at": r["created_at"].isoformat(timespec="seconds"), "created_by": r["created_by"],
+             "size": r["gated_size"], "size_shown": f"< {k}" if r["gated_size"] is None else str(r["gated_size"])}
+            for r in rows]
+
+
+def audience_patron_keys(warehouse: Warehouse, audience_id: str) -> list[str]:
+    """The people of an audience, for the campaign sender only: never return this to a member."""
+    return [r["patron_key"] for r in warehouse.query(
+        "SELECT patron_key FROM audience_member WHERE audience_id = ? ORDER BY score DESC NULLS LAST, patron_key", [audience_id])]

@@ -1,0 +1,169 @@
+"""Cross offers: which partners' upcoming events fit my audience, and agreements to promote them.
+
+For every other member's upcoming event, the model's likely audience (the same size rule as an
+event audience) is drawn over the cooperative; how many of *my* patrons are in it, and, per
+partner, how many of my patrons are likely for its events and of its patrons for mine (the
+gain of a joint offer) are counts of distinct people released through the privacy gate.
+
+A member proposes a cross offer to a partner; the partner accepts or declines. Only an accepted
+agreement lets the partner's events appear in the proposer's patron → events lists (and the
+proposer's in the partner's). Every proposal and decision is an audit entry.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+
+from culturecoop.analytics.service import default_actor
+from culturecoop.errors import UserError
+from culturecoop.governance import audit
+from culturecoop.i18n import _
+from culturecoop.privacy.gate import COUNT, CountTable, PrivacyGate
+from culturecoop.reco import data, service
+from culturecoop.reco.audiences import MIN_EVENT_AUDIENCE, PEOPLE_PER_SEAT, _check_member
+from culturecoop.warehouse.engine import Warehouse
+
+STATUSES = ("proposed", "accepted", "declined")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _likely(scores: np.ndarray, capacity: int | None) -> np.ndarray:
+    """Boolean mask of the event's likely audience (the top of the scores)."""
+    size = min(len(scores), max(MIN_EVENT_AUDIENCE, PEOPLE_PER_SEAT * int(capacity or 0)))
+    mask = np.zeros(len(scores), dtype=bool)
+    if size:
+        mask[np.argpartition(-scores, size - 1)[:size]] = True
+    return mask
+
+
+def cross_offers(warehouse: Warehouse, member_id: str, *, actor: str | None = None) -> dict[str, Any]:
+    """Partners' upcoming events ranked by how many of my patrons are in their likely audience,
+    and the two-way gain per partner; every count released through the gate (audited)."""
+    members = _check_member(warehouse, member_id)
+    state = service.scoring_state(warehouse)
+    catalogue = service.upcoming(warehouse)
+    if catalogue.n == 0:
+        raise UserError(_("No member has an upcoming event yet; load programmes with `culturecoop reco programme`."))
+    items = state.model.encoder.encode(catalogue.columns, catalogue.n)
+    person_row = {int(p): n for n, p in enumerate(state.people.tolist())}
+
+    def rows_of(member: str) -> np.ndarray:
+        people = warehouse.query(data.MEMBER_PEOPLE, {"member": member})
+        return np.array(sorted(person_row[int(r["person"])] for r in people if int(r["person"]) in person_row), dtype=np.int64)
+
+    mine = np.zeros(len(state.people), dtype=bool)
+    mine[rows_of(member_id)] = True
+    partners = sorted({key[0] for key in catalogue.keys} - {member_id})
+    theirs = {p: rows_of(p) for p in partners}
+    event_cells: list[dict[str, Any]] = []
+    gain: dict[tuple[str, str], set[int]] = {}
+    for n, (owner, event_id) in enumerate(catalogue.keys):
+        likely = _likely(service.event_scores(state, items[n]), catalogue.extra[n].get("capacity"))
+        if owner != member_id:
+            hit = likely & mine
+            event_cells.append({"partner": owner, "event_id": event_id, COUNT: int(hit.sum())})
+            gain.setdefault((owner, "your_patrons_for_their_events"), set()).update(np.flatnonzero(hit).tolist())
+        else:
+            for partner, rows in theirs.items():
+                hit = rows[likely[rows]]
+                gain.setdefault((partner, "their_patrons_for_your_events"), set()).update(hit.tolist())
+    directions = ("your_patrons_for_their_events", "their_patrons_for_your_events")
+    tables = [
+        CountTable("events", ("partner", "event_id"), [r for r in event_cells if r[COUNT] > 0], max(1, len(event_cells)),
+                   [(r["partner"], r["event_id"]) for r in event_cells]),
+        CountTable("gain", ("partner", "direction"), [{"partner": p, "direction": d, COUNT: len(s)} for (p, d), s in gain.items() if s],
+                   2 * max(1, len(partners)), [(p, d) for p in partners for d in directions]),
+    ]
+    release = PrivacyGate(warehouse).release(
+        member_id=member_id, report="cross_offers", actor=actor or default_actor(),
+        params={"model_id": state.model.model_id}, tables=tables, members_touched=members,
+        data_version=service.data_version_of(warehouse))
+    k = release.k
+    extra = {key: catalogue.extra[n] for n, key in enumerate(catalogue.keys)}
+    events = []
+    for row in release.tables["events"].rows:
+        info = extra[(row["partner"], row["event_id"])]
+        events.append({"partner": row["partner"], "event_id": row["event_id"], "title": info.get("title"),
+                       "starts_at": str(info.get("starts_at")), "your_patrons": row[COUNT],
+                       "shown": f"< {k}" if row["suppressed"] else str(row[COUNT])})
+    events.sort(key=lambda e: (-(e["your_patrons"] or 0), e["partner"], e["event_id"]))
+    per_partner: dict[str, dict[str, Any]] = {p: {"partner": p} for p in partners}
+    for row in release.tables["gain"].rows:
+        per_partner[row["partner"]][row["direction"]] = row[COUNT]
+        per_partner[row["partner"]][row["direction"] + "_shown"] = f"< {k}" if row["suppressed"] else str(row[COUNT])
+    ranked = sorted(per_partner.values(), key=lambda p: -sum(p.get(d) or 0 for d in directions))
+    return {"member_id": member_id, "k": k, "events": events, "partners": ranked,
+            "agreements": agreements(warehouse, member_id), "audit_id": release.audit_seq}
+
+
+def _record(con: Any, actor: str, member_id: str, action: str, params: dict[str, Any], touched: tuple[str, ...]) -> None:
+    audit.append(con, audit.AuditRecord(actor, member_id, "release", action, params, 0.0, touched))
+
+
+def propose(warehouse: Warehouse, member_id: str, partner: str, *, actor: str | None = None) -> dict[str, Any]:
+    """Propose a cross offer to ``partner``; returns the agreement."""
+    _check_member(warehouse, member_id)
+    _check_member(warehouse, partner)
+    if partner == member_id:
+        raise UserError(_("A cross offer is between two members: give another member than {member} as --propose.").format(member=member_id))
+    open_rows = warehouse.query(
+        "SELECT agreement_id, status FROM reco_agreement WHERE status IN ('proposed', 'accepted') AND "
+        "((proposer = ? AND partner = ?) OR (proposer = ? AND partner = ?))", [member_id, partner, partner, member_id])
+    if open_rows:
+        raise UserError(_("A cross offer between {member} and {partner} is already {status} ({agreement}); there is nothing to propose.").format(
+            member=member_id, partner=partner, status=open_rows[0]["status"], agreement=open_rows[0]["agreement_id"]), exit_code=4)
+    agreement_id = "xo_" + uuid.uuid4().hex[:10]
+    who = actor or default_actor()
+    with warehouse.transaction() as con:
+        con.execute("INSERT INTO reco_agreement VALUES (?, ?, ?, 'proposed', ?, ?, NULL, NULL)",
+                    [agreement_id, member_id, partner, _now(), who])
+        _record(con, who, member_id, "cross_offer_proposed", {"agreement": agreement_id, "partner": partner}, (member_id, partner))
+    return agreement(warehouse, member_id, agreement_id)
+
+
+def decide(warehouse: Warehouse, member_id: str, agreement_id: str, accept: bool, *, actor: str | None = None) -> dict[str, Any]:
+    """The partner accepts or declines a proposal addressed to it."""
+    rows = warehouse.query("SELECT * FROM reco_agreement WHERE agreement_id = ? AND partner = ?", [agreement_id, member_id])
+    if not rows:
+        raise UserError(_("Member {member} has no cross-offer proposal {agreement}; see yours with `culturecoop reco cross-offers`.").format(
+            member=member_id, agreement=agreement_id))
+    if rows[0]["status"] != "proposed":
+        raise UserError(_("The cross offer {agreement} is already {status}; a decision cannot be changed, propose a new one instead.").format(
+            agreement=agreement_id, status=rows[0]["status"]), exit_code=4)
+    status = "accepted" if accept else "declined"
+    who = actor or default_actor()
+    with warehouse.transaction() as con:
+        con.execute("UPDATE reco_agreement SET status = ?, decided_at = ?, decided_by = ? WHERE agreement_id = ?",
+                    [status, _now(), who, agreement_id])
+        _record(con, who, member_id, f"cross_offer_{status}", {"agreement": agreement_id, "proposer": rows[0]["proposer"]},
+                (rows[0]["proposer"], member_id))
+    return agreement(warehouse, member_id, agreement_id)
+
+
+def agreement(warehouse: Warehouse, member_id: str, agreement_id: str) -> dict[str, Any]:
+    rows = [a for a in agreements(warehouse, member_id) if a["agreement_id"] == agreement_id]
+    if not rows:
+        raise UserError(_("Member {member} has no cross-offer proposal {agreement}; see yours with `culturecoop reco cross-offers`.").format(
+            member=member_id, agreement=agreement_id))
+    return rows[0]
+
+
+def agreements(warehouse: Warehouse, member_id: str) -> list[dict[str, Any]]:
+    """The member's proposals, sent and received."""
+    rows = warehouse.query("SELECT * FROM reco_agreement WHERE proposer = ? OR partner = ? ORDER BY proposed_at", [member_id, member_id])
+    return [{"agreement_id": r["agreement_id"], "proposer": r["proposer"], "partner": r["partner"], "status": r["status"],
+             "proposed_at": r["proposed_at"].isoformat(timespec="seconds"),
+             "decided_at": r["decided_at"].isoformat(timespec="seconds") if r["decided_at"] else None} for r in rows]
+
+
+def accepted_partners(warehouse: Warehouse, member_id: str) -> tuple[str, ...]:
+    rows = warehouse.query("SELECT proposer, partner FROM reco_agreement WHERE status = 'accepted' AND (proposer = ? OR partner = ?)",
+                           [member_id, member_id])
+    return tuple(sorted({r["partner"] if r["proposer"] == member_id else r["proposer"] for r in rows}))

@@ -1,0 +1,282 @@
+"""``reco evaluate``: the cold-start protocol on any interaction log, models against baselines.
+
+Two splits, both cold-start (the test items never appear in training):
+
+- **temporal** (``cutoff``): items first available after the cutoff form the test catalogue; the
+  model sees only interactions before the cutoff and the items' features; a test user has an
+  interaction before the cutoff and one on a test item after it, and ranks every test item.
+  Every statistic a model learns (vocabulary, number bands, popularity) comes from the training
+  interactions and items: nothing after the cutoff leaks in.
+- **item** (``test_items``): the listed items and all their interactions are held out; a test
+  user has a training interaction and one on a held-out item, and ranks every held-out item.
+
+Every model of the same run ranks the same users over the same items; the JSON has one entry
+per model with the same fields.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from culturecoop.errors import UserError
+from culturecoop.i18n import _
+from culturecoop.reco import model as models
+from culturecoop.reco.features import fit_encoder
+from culturecoop.reco.logs import (
+    InteractionLog,
+    ItemTable,
+    read_interactions,
+    read_item_list,
+    read_items,
+)
+from culturecoop.reco.metrics import auc, list_metrics, top_k
+from culturecoop.reco.rerank import DEFAULT_DIVERSITY, RerankSettings, rerank
+
+GENRE_COLUMNS = ("genres", "genre", "categories", "category", "tags", "type")
+FLAG_COLUMNS = {"local": ("is_local", "local"), "francophone": ("language", "lang", "event_language")}
+FRENCH = frozenset({"fr", "french", "français", "francais", "bilingual", "bilingue"})
+CURVE = (0.0, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0)
+
+
+@dataclass
+class Split:
+    """Training interactions and the cold-start test: users × test items relevance."""
+
+    mode: str
+    train: sp.csr_matrix  # users × train items
+    train_items: np.ndarray  # indices into the item table
+    test_items: np.ndarray
+    test_users: np.ndarray  # rows of ``train``
+    relevant: sp.csr_matrix  # test users × test items
+    cutoff: str | None = None
+
+
+def _item_time(log: InteractionLog, items: ItemTable) -> np.ndarray:
+    """First availability of every item: the column when given, else its first interaction."""
+    first = np.full(len(items.ids), np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first, log.item, log.time)
+    if items.first_available is not None:
+        given = items.first_available
+        first = np.where(given != np.iinfo(np.int64).min, given, first)
+    return first
+
+
+def temporal_split(log: InteractionLog, items: ItemTable, cutoff: int) -> Split:
+    first = _item_time(log, items)
+    is_test = first > cutoff
+    before = log.time <= cutoff
+    # An interaction before an item's announced availability is noise: it never trains.
+    train_rows = before & ~is_test[log.item]
+    test_rows = ~before & is_test[log.item]
+    return _assemble("temporal", log, items, is_test, train_rows, test_rows,
+                     datetime.fromtimestamp(cutoff, UTC).isoformat())
+
+
+def item_split(log: InteractionLog, items: ItemTable, held_out: np.ndarray) -> Split:
+    is_test = np.zeros(len(items.ids), dtype=bool)
+    is_test[held_out] = True
+    return _assemble("item", log, items, is_test, ~is_test[log.item], is_test[log.item], None)
+
+
+def _assemble(mode: str, log: InteractionLog, items: ItemTable, is_test: np.ndarray,
+              train_rows: np.ndarray, test_rows: np.ndarray, cutoff: str | None) -> Split:
+    train_items = np.flatnonzero(~is_test)
+    test_items = np.flatnonzero(is_test & (np.bincount(log.item[test_rows], minlength=len(is_test)) > 0))
+    if len(train_items) == 0 or not train_rows.any():
+        raise UserError(_("No interaction is left for training with this split; choose a later --cutoff or hold out fewer items."))
+    if len(test_items) < 2:
+        raise UserError(_("Fewer than two test items have interactions in the test period; choose an earlier --cutoff or list more --test-items."))
+    train_col = np.full(len(is_test), -1)
+    train_col[train_items] = np.arange(len(train_items))
+    test_col = np.full(len(is_test), -1)
+    test_col[test_items] = np.arange(len(test_items))
+    n_users = len(log.users)
+    train = sp.csr_matrix((np.ones(int(train_rows.sum())), (log.user[train_rows], train_col[log.item[train_rows]])),
+                          shape=(n_users, len(train_items)))
+    keep = test_rows & (test_col[log.item] >= 0)
+    test = sp.csr_matrix((np.ones(int(keep.sum())), (log.user[keep], test_col[log.item[keep]])),
+                         shape=(n_users, len(test_items)))
+    train.data[:] = 1.0
+    test.data[:] = 1.0
+    users = np.flatnonzero((train.getnnz(axis=1) > 0) & (test.getnnz(axis=1) > 0))
+    if len(users) == 0:
+        raise UserError(_("No user has both a training interaction and a test interaction with this split; choose another --cutoff or other --test-items."))
+    return Split(mode, train, train_items, test_items, users, binary_rows(test, users), cutoff)
+
+
+def binary_rows(matrix: sp.csr_matrix, rows: np.ndarray) -> sp.csr_matrix:
+    out = sp.csr_matrix(matrix[rows])
+    out.data[:] = 1.0
+    return out
+
+
+def _pick_column(items: ItemTable, names: tuple[str, ...]) -> str | None:
+    lowered = {c.lower(): c for c in items.columns}
+    return next((lowered[n] for n in names if n in lowered), None)
+
+
+def item_flags(items: ItemTable, rows: np.ndarray) -> dict[str, np.ndarray]:
+    """``local`` and ``francophone`` flags of items, when the table has such columns."""
+    flags: dict[str, np.ndarray] = {}
+    local = _pick_column(items, FLAG_COLUMNS["local"])
+    if local:
+        values = [str(items.columns[local][i] or "").strip().lower() for i in rows]
+        flags["local"] = np.array([v in {"true", "1", "yes", "y", "oui", "vrai", "t"} for v in values])
+    language = _pick_column(items, FLAG_COLUMNS["francophone"])
+    if language:
+        values = [str(items.columns[language][i] or "").strip().lower() for i in rows]
+        flags["francophone"] = np.array([bool(set(v.split("|")) & FRENCH) for v in values])
+    return flags
+
+
+def _raw(items: ItemTable, rows: np.ndarray) -> dict[str, list[str | None]]:
+    return {name: [values[i] for i in rows] for name, values in items.columns.items()}
+
+
+def evaluate(log: InteractionLog, items: ItemTable, split: Split, k: int, *,
+             with_lightfm: bool = True, settings: RerankSettings | None = None) -> dict[str, Any]:
+    """Every model on ``split``: one entry per model, plus the discoverability trade-off."""
+    started = time.perf_counter()
+    train_raw, test_raw = _raw(items, split.train_items), _raw(items, split.test_items)
+    encoder = fit_encoder(train_raw, len(split.train_items))
+    x_train = encoder.encode(train_raw, len(split.train_items))
+    x_test = encoder.encode(test_raw, len(split.test_items))
+    genre = _pick_column(items, GENRE_COLUMNS)
+    genre_idx = encoder.column_of(genre) if genre else np.arange(encoder.size)
+    if len(genre_idx) == 0:
+        genre_idx = np.arange(encoder.size)
+    g_train, g_test = x_train[:, genre_idx], x_test[:, genre_idx]
+    train, users, relevant = split.train, split.test_users, split.relevant
+    item_time = _item_time(log, items)[split.train_items]
+    popularity = (np.asarray(relevant.sum(axis=0)).ravel() + 1) / (relevant.sum() + len(split.test_items))
+    flags = item_flags(items, split.test_items)
+    rng = np.random.default_rng(11)
+
+    scored: dict[str, np.ndarray | None] = {}
+    seconds: dict[str, float] = {}
+
+    def timed(name: str, fn: Any) -> None:
+        t0 = time.perf_counter()
+        scored[name] = fn()
+        seconds[name] = time.perf_counter() - t0
+
+    timed("random", lambda: rng.random((len(users), len(split.test_items))))
+    timed("genre_popularity", lambda: np.tile(models.genre_popularity(train, g_train, g_test), (len(users), 1)))
+    timed("content_knn", lambda: models.content_knn(train[users], g_train, g_test))
+    hybrid = models.CoAttendanceModel()
+    timed("hybrid", lambda: hybrid.fit(train, x_train, item_time).score(train, x_train, x_test, users))
+    if with_lightfm:
+        timed("lightfm", lambda: _lightfm(train, x_train, x_test, users))
+
+    results: dict[str, Any] = {}
+    for name, scores in scored.items():
+        if scores is None:
+            continue
+        entry = list_metrics(top_k(scores, k), relevant, k, popularity=popularity, features=x_test, flags=flags)
+        if split.mode == "item":
+            entry["auc"] = round(auc(scores, relevant), 6)
+        entry["seconds"] = round(seconds[name], 3)
+        results[name] = entry
+    results["als"] = {"applicable": False, "reason": _("Every test item is cold (no interaction in training): implicit ALS cannot score an item it has never seen.")}
+    if with_lightfm and scored.get("lightfm") is None:
+        results["lightfm"] = {"applicable": False, "reason": _("LightFM is not installed; install the bench extra (`pip install 'culturecoop[bench]'`) to measure it.")}
+
+    hybrid_scores = scored["hybrid"]
+    assert hybrid_scores is not None
+    t0 = time.perf_counter()
+    discover = discoverability(hybrid_scores, relevant, k, popularity, x_test, flags, settings)
+    results["hybrid_discoverability"] = {**discover["default"], "seconds": round(time.perf_counter() - t0, 3)}
+    return {
+        "protocol": split.mode, "cutoff": split.cutoff, "k": k,
+        "train": {"users": int((train.getnnz(axis=1) > 0).sum()), "items": len(split.train_items), "interactions": int(train.nnz)},
+        "test": {"users": len(users), "items": len(split.test_items), "interactions": int(relevant.nnz)},
+        "features": encoder.size, "feature_columns": {c.name: c.kind for c in encoder.columns},
+        "hybrid": {"similarity_weight": hybrid.similarity_weight, "collaborative_weight": hybrid.collaborative_weight},
+        "models": results,
+        "tradeoff": discover["curve"],
+        "discoverability": discover["summary"],
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+
+
+def _lightfm(train: sp.csr_matrix, x_train: sp.csr_matrix, x_test: sp.csr_matrix, users: np.ndarray) -> np.ndarray | None:
+    return models.lightfm_scores(train, x_train, x_test, users)
+
+
+def discoverability(scores: np.ndarray, relevant: sp.csr_matrix, k: int, popularity: np.ndarray,
+                    features: sp.csr_matrix, flags: dict[str, np.ndarray],
+                    settings: RerankSettings | None = None) -> dict[str, Any]:
+    """The accuracy–diversity trade-off of the re-ranking, and the default setting's metrics."""
+    settings = settings or RerankSettings()
+    base = list_metrics(top_k(scores, k), relevant, k, popularity=popularity, features=features, flags=flags)
+    curve = []
+    for diversity in CURVE:
+        ranked = rerank(scores, features, flags, RerankSettings(diversity=diversity, boost=settings.boost), k)
+        m = list_metrics(ranked, relevant, k, popularity=popularity, features=features, flags=flags)
+        curve.append({"diversity": diversity, "ndcg": m["ndcg"]["mean"], "coverage": m["coverage"],
+                      "diversity_within_lists": m["diversity"],
+                      **{f"{f}_share": m[f"{f}_share"] for f in flags}})
+    ranked = rerank(scores, features, flags, settings, k)
+    default = list_metrics(ranked, relevant, k, popularity=popularity, features=features, flags=flags)
+    loss = 1 - default["ndcg"]["mean"] / base["ndcg"]["mean"] if base["ndcg"]["mean"] else 0.0
+    summary: dict[str, Any] = {"diversity": settings.diversity, "boost": settings.boost,
+                               "ndcg_loss": round(loss, 6)}
+    for f in flags:
+        summary[f"{f}_share"] = default[f"{f}_share"]
+        summary[f"{f}_catalogue_share"] = default[f"{f}_catalogue_share"]
+        summary[f"{f}_gain_points"] = round(100 * (default[f"{f}_share"] - default[f"{f}_catalogue_share"]), 2)
+    return {"curve": curve, "default": default, "summary": summary}
+
+
+def run(interactions: Path, items_path: Path | None, *, cutoff: str | None, test_items: Path | None,
+        k: int, with_lightfm: bool = True, diversity: float = DEFAULT_DIVERSITY) -> dict[str, Any]:
+    """``reco evaluate`` from files: read, split, evaluate."""
+    if (cutoff is None) == (test_items is None):
+        raise UserError(_("Give either --cutoff DATE (temporal cold-start) or --test-items FILE (item cold-start), not both and not neither."))
+    if k < 1:
+        raise UserError(_("--k must be a positive whole number, e.g. --k 10."))
+    log = read_interactions(interactions)
+    items = read_items(items_path, log)
+    if cutoff is not None:
+        split = temporal_split(log, items, parse_cutoff(cutoff))
+    else:
+        assert test_items is not None
+        split = item_split(log, items, read_item_list(test_items, items))
+    report = evaluate(log, items, split, k, with_lightfm=with_lightfm, settings=RerankSettings(diversity=diversity))
+    report["interactions"] = str(interactions)
+    report["items"] = str(items_path) if items_path else None
+    return report
+
+
+def parse_cutoff(value: str) -> int:
+    """A cutoff date or time (ISO 8601) or Unix seconds, as Unix seconds (UTC)."""
+    from culturecoop.reco.logs import parse_time
+
+    seconds = parse_time(value)
+    if seconds is None:
+        raise UserError(_("--cutoff {value} is not a date; write it as YYYY-MM-DD (or an ISO 8601 time, or Unix seconds).").format(value=value))
+    return seconds
+
+
+def run_synth(folder: Path, k: int, *, with_lightfm: bool = True, diversity: float = DEFAULT_DIVERSITY) -> dict[str, Any]:
+    """``reco evaluate --synth DIR``: the temporal protocol on ``synth``'s truth log, the
+    upcoming season (announced after the period) being the cold-start test catalogue."""
+    import json
+
+    truth_path = folder / "truth.json"
+    if not truth_path.is_file():
+        raise UserError(_("{folder} holds no truth.json; give the folder written by `culturecoop synth --out DIR`.").format(folder=folder))
+    taste = json.loads(truth_path.read_text(encoding="utf-8")).get("signals", {}).get("taste")
+    if not taste or not taste.get("reco_interactions"):
+        raise UserError(_("{folder} was written by an older culturecoop synth without a taste structure; generate it again with `culturecoop synth`.").format(folder=folder))
+    report = run(folder / "reco" / "interactions.csv", folder / "reco" / "items.csv", cutoff=taste["reco_cutoff"],
+                 test_items=None, k=k, with_lightfm=with_lightfm, diversity=diversity)
+    report["synth"] = str(folder)
+    return report

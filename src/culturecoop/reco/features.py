@@ -1,0 +1,167 @@
+"""Item content as a sparse feature matrix, learned from the training items only.
+
+Any table of items can be encoded, whatever its columns are called: each column is read as
+one of four kinds, decided from the training items' values (never from test items, so no
+future data shapes the encoding):
+
+- ``flag``: yes/no values (``true``, ``1``, ``oui``…) → one feature;
+- ``number``: every value a number (a year, a price) → quantile bands whose edges come from the
+  training items, plus the neighbouring band at half weight (close years look alike);
+- ``text``: free text with mostly distinct values (a title) → its words;
+- ``labels``: anything else, lists split by ``|`` (genres, artists, a venue, a language).
+
+A token becomes a feature only when at least ``MIN_ITEMS`` training items carry it: a token seen
+on one item teaches nothing about another. Each column weighs the same in an item's vector
+(its tokens share the column's unit weight), so a column of many tokens (artists) does not drown
+a column of one (language).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+
+MIN_ITEMS = 2
+NUMBER_BANDS = 8
+LIST_SEPARATOR = "|"
+TRUE_WORDS = frozenset({"true", "1", "yes", "y", "oui", "o", "vrai", "t"})
+FALSE_WORDS = frozenset({"false", "0", "no", "n", "non", "faux", "f"})
+_WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
+# A column counts as free text when most training items have a value of their own.
+TEXT_DISTINCT_SHARE = 0.5
+
+Raw = Mapping[str, Sequence[str | None]]
+
+
+def _clean(value: str | None) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _number(value: str) -> float | None:
+    try:
+        number = float(value.replace(",", "."))
+    except ValueError:
+        return None
+    return number if np.isfinite(number) else None
+
+
+@dataclass
+class Column:
+    """How one column is encoded: its kind and, for numbers, the band edges."""
+
+    name: str
+    kind: str  # flag | number | text | labels
+    edges: list[float] = field(default_factory=list)
+
+    def tokens(self, value: str | None) -> list[tuple[str, float]]:
+        """The (token, weight) pairs of one value, before the vocabulary filter."""
+        text = _clean(value)
+        if not text:
+            return []
+        if self.kind == "flag":
+            lowered = text.lower()
+            return [("yes", 1.0)] if lowered in TRUE_WORDS else [("no", 1.0)] if lowered in FALSE_WORDS else []
+        if self.kind == "number":
+            number = _number(text)
+            if number is None:
+                return []
+            band = int(np.searchsorted(self.edges, number, side="right"))
+            pairs = [(f"band{band}", 1.0)]
+            if band > 0:
+                pairs.append((f"band{band - 1}", 0.5))
+            if band < len(self.edges):
+                pairs.append((f"band{band + 1}", 0.5))
+            return pairs
+        if self.kind == "text":
+            return [(w, 1.0) for w in dict.fromkeys(m.lower() for m in _WORD.findall(text))]
+        parts = [p.strip().lower() for p in text.split(LIST_SEPARATOR)]
+        return [(p, 1.0) for p in dict.fromkeys(p for p in parts if p)]
+
+
+def _kind_of(values: list[str]) -> tuple[str, list[float]]:
+    present = [v for v in values if v]
+    if not present:
+        return "labels", []
+    lowered = {v.lower() for v in present}
+    if lowered <= TRUE_WORDS | FALSE_WORDS and len(lowered) <= 2:
+        return "flag", []
+    numbers = [_number(v) for v in present]
+    if all(n is not None for n in numbers):
+        finite = np.array([n for n in numbers if n is not None], dtype=float)
+        edges = np.unique(np.quantile(finite, np.linspace(0, 1, NUMBER_BANDS + 1)[1:-1]))
+        return "number", [float(e) for e in edges]
+    distinct = len(set(present)) / len(present)
+    if distinct > TEXT_DISTINCT_SHARE and any(" " in v for v in present) and not any(LIST_SEPARATOR in v for v in present):
+        return "text", []
+    return "labels", []
+
+
+@dataclass
+class FeatureEncoder:
+    """Columns and vocabulary learned from training items; encodes any item with them."""
+
+    columns: list[Column]
+    vocabulary: dict[tuple[str, str], int]
+
+    @property
+    def size(self) -> int:
+        return len(self.vocabulary)
+
+    def names(self) -> list[str]:
+        out = [""] * self.size
+        for (column, token), index in self.vocabulary.items():
+            out[index] = f"{column}={token}"
+        return out
+
+    def column_of(self, name: str) -> np.ndarray:
+        """Feature indices of column ``name`` (empty when the column is absent)."""
+        return np.array(sorted(i for (c, _t), i in self.vocabulary.items() if c == name), dtype=np.int64)
+
+    def encode(self, items: Raw, n_items: int) -> sp.csr_matrix:
+        """Items × features, each present column weighing 1 (its tokens share it)."""
+        rows: list[int] = []
+        cols: list[int] = []
+        vals: list[float] = []
+        for column in self.columns:
+            values = items.get(column.name)
+            if values is None:
+                continue
+            for row, value in enumerate(values):
+                pairs = [(self.vocabulary.get((column.name, t)), w) for t, w in column.tokens(value)]
+                kept = [(i, w) for i, w in pairs if i is not None]
+                if not kept:
+                    continue
+                norm = float(np.sqrt(sum(w * w for _i, w in kept)))
+                for index, weight in kept:
+                    rows.append(row)
+                    cols.append(index)
+                    vals.append(weight / norm)
+        matrix = sp.csr_matrix((vals, (rows, cols)), shape=(n_items, self.size), dtype=np.float64)
+        matrix.sum_duplicates()
+        return matrix
+
+
+def fit_encoder(items: Raw, n_items: int, *, exclude: Sequence[str] = ()) -> FeatureEncoder:
+    """Learn columns and vocabulary from ``items`` (training items only)."""
+    columns: list[Column] = []
+    counts: Counter[tuple[str, str]] = Counter()
+    for name, values in items.items():
+        if name in exclude:
+            continue
+        cleaned = [_clean(v) for v in values]
+        kind, edges = _kind_of(cleaned)
+        column = Column(name, kind, edges)
+        seen = 0
+        for value in cleaned:
+            tokens = {t for t, w in column.tokens(value) if w >= 1.0}
+            counts.update((name, t) for t in tokens)
+            seen += bool(tokens)
+        if seen:
+            columns.append(column)
+    vocabulary = {key: index for index, key in enumerate(sorted(k for k, n in counts.items() if n >= MIN_ITEMS))}
+    return FeatureEncoder(columns, vocabulary)

@@ -1,0 +1,175 @@
+"""Reading an interaction log and an item table (``reco evaluate``'s inputs) into arrays.
+
+Files are read by DuckDB in memory (any size, UTF-8 or Latin-1, the separator sniffed). A row
+that cannot be read is never dropped silently: the first one is named with its line and the
+whole file is refused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import duckdb
+import numpy as np
+
+from culturecoop.errors import UserError
+from culturecoop.i18n import _
+
+NO_TIME = np.iinfo(np.int64).min
+REQUIRED = ("user_id", "item_id", "timestamp")
+
+
+@dataclass
+class InteractionLog:
+    users: np.ndarray  # distinct user ids (str)
+    item_ids: np.ndarray  # distinct item ids (str), in the item table's order
+    user: np.ndarray  # per interaction: index into users
+    item: np.ndarray  # per interaction: index into item_ids
+    time: np.ndarray  # per interaction: Unix seconds
+
+
+@dataclass
+class ItemTable:
+    ids: np.ndarray
+    columns: dict[str, list[str | None]]  # feature columns, one value per item
+    first_available: np.ndarray | None  # Unix seconds, NO_TIME when not given
+
+
+def parse_time(value: str) -> int | None:
+    """Unix seconds from an ISO 8601 date or time, or from a number of Unix seconds."""
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        return int(float(text))
+    except ValueError:
+        pass
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            moment = datetime.combine(date.fromisoformat(text), datetime.min.time())
+        except ValueError:
+            return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return int(moment.timestamp())
+
+
+def _read(path: Path, what: str) -> tuple[list[str], duckdb.DuckDBPyRelation, duckdb.DuckDBPyConnection]:
+    if not path.is_file():
+        raise UserError(_("{what} file {path} does not exist; check the path.").format(what=what, path=path))
+    con = duckdb.connect()
+    try:
+        rel = con.read_csv(str(path), header=True, all_varchar=True)
+        names = [c.strip().lower() for c in rel.columns]
+    except duckdb.Error as exc:
+        raise UserError(_("{path} cannot be read as CSV ({reason}); give a comma-separated file with a header row.").format(
+            path=path, reason=str(exc).splitlines()[0])) from None
+    return names, rel, con
+
+
+_TIME_SQL = """
+coalesce(
+  try_cast(try_cast(trim({c}) AS DOUBLE) AS BIGINT),
+  epoch(try_cast(replace(trim({c}), 'Z', '+00:00') AS TIMESTAMPTZ))::BIGINT,
+  epoch(try_cast(trim({c}) AS TIMESTAMP))::BIGINT)
+"""
+
+
+def read_interactions(path: Path) -> InteractionLog:
+    """``user_id,item_id,timestamp`` (ISO 8601 or Unix seconds); other columns are ignored."""
+    names, rel, con = _read(path, _("Interactions"))
+    missing = [c for c in REQUIRED if c not in names]
+    if missing:
+        raise UserError(_("{path} has no column {column}; an interaction log needs the columns user_id,item_id,timestamp.").format(
+            path=path, column=missing[0]))
+    original = dict(zip(names, rel.columns, strict=True))
+    u, i, t = (f'"{original[c]}"' for c in REQUIRED)
+    con.register("raw", rel)
+    con.execute(f"""CREATE TEMP TABLE log AS
+        SELECT row_number() OVER () + 1 AS line, nullif(trim({u}), '') AS u, nullif(trim({i}), '') AS i,
+               {t} AS raw_t, {_TIME_SQL.format(c=t)} AS t
+        FROM raw""")
+    table = con.sql("SELECT u, i, t FROM log").to_arrow_table()
+    bad = con.sql("SELECT line, raw_t, u IS NULL AS no_user, i IS NULL AS no_item FROM log WHERE u IS NULL OR i IS NULL OR t IS NULL ORDER BY line").fetchall()
+    if bad:
+        line, raw_t, no_user, no_item = bad[0]
+        what = "user_id" if no_user else "item_id" if no_item else "timestamp"
+        raise UserError(_("{path} line {line}: the {column} is empty or unreadable ({value!r}); fix or remove that row ({n} such rows) — timestamps are ISO 8601 or Unix seconds.").format(
+            path=path, line=line, column=what, value=raw_t if what == "timestamp" else "", n=len(bad)))
+    if table.num_rows == 0:
+        raise UserError(_("{path} has no interaction; give a log with at least one row.").format(path=path))
+    users, user = np.unique(np.asarray(table.column("u").to_pylist(), dtype=object).astype(str), return_inverse=True)
+    items, item = np.unique(np.asarray(table.column("i").to_pylist(), dtype=object).astype(str), return_inverse=True)
+    times = np.asarray(table.column("t").to_numpy(zero_copy_only=False), dtype=np.int64)
+    con.close()
+    return InteractionLog(users, items, user.astype(np.int64), item.astype(np.int64), times)
+
+
+def read_items(path: Path | None, log: InteractionLog) -> ItemTable:
+    """The item table (``item_id`` plus any columns); items of the log missing from it get no
+    features, and items only in the table are kept (they can be test items)."""
+    if path is None:
+        return ItemTable(log.item_ids, {}, None)
+    names, rel, con = _read(path, _("Items"))
+    if "item_id" not in names:
+        raise UserError(_("{path} has no item_id column; an item table needs item_id and any feature columns.").format(path=path))
+    original = dict(zip(names, rel.columns, strict=True))
+    rows = rel.fetchall()
+    con.close()
+    position = {c: names.index(c) for c in names}
+    ids = [str(r[position["item_id"]] or "").strip() for r in rows]
+    if any(not v for v in ids):
+        line = ids.index("") + 2
+        raise UserError(_("{path} line {line} has no item_id; fix or remove that row.").format(path=path, line=line))
+    seen: set[str] = set()
+    for n, v in enumerate(ids):
+        if v in seen:
+            raise UserError(_("{path} line {line} repeats item {item}; give each item once.").format(path=path, line=n + 2, item=v))
+        seen.add(v)
+    all_ids = np.array(sorted(seen | set(log.item_ids.tolist())), dtype=object).astype(str)
+    index = {v: n for n, v in enumerate(all_ids.tolist())}
+    # The log's item indices follow the merged, sorted id list.
+    log.item = np.array([index[v] for v in log.item_ids.tolist()], dtype=np.int64)[log.item]
+    log.item_ids = all_ids
+    at = np.array([index[v] for v in ids], dtype=np.int64)
+    columns: dict[str, list[str | None]] = {}
+    first: np.ndarray | None = None
+    for name in names:
+        if name == "item_id":
+            continue
+        values: list[str | None] = [None] * len(all_ids)
+        for row, slot in zip(rows, at.tolist(), strict=True):
+            values[slot] = row[position[name]]
+        if name == "first_available":
+            first = np.full(len(all_ids), NO_TIME, dtype=np.int64)
+            for slot, value in enumerate(values):
+                if value is None or not str(value).strip():
+                    continue
+                parsed = parse_time(str(value))
+                if parsed is None:
+                    raise UserError(_("{path}: first_available {value!r} of item {item} is not a date; write ISO 8601 or Unix seconds.").format(
+                        path=path, value=value, item=all_ids[slot]))
+                first[slot] = parsed
+            continue
+        columns[original[name]] = values
+    return ItemTable(all_ids, columns, first)
+
+
+def read_item_list(path: Path, items: ItemTable) -> np.ndarray:
+    """Indices of the items listed in a one-column file (``item_id`` header optional)."""
+    if not path.is_file():
+        raise UserError(_("Test items file {path} does not exist; check the path.").format(path=path))
+    lines = [line.split(",")[0].strip() for line in path.read_text(encoding="utf-8", errors="replace").splitlines()]
+    wanted = [v for v in lines if v and v.lower() != "item_id"]
+    index = {v: n for n, v in enumerate(items.ids.tolist())}
+    unknown = [v for v in wanted if v not in index]
+    if unknown:
+        raise UserError(_("{path} lists {n} items that appear in neither the log nor the item table (first: {item}); check the ids.").format(
+            path=path, n=len(unknown), item=unknown[0]))
+    if not wanted:
+        raise UserError(_("{path} lists no item; give one item_id per line.").format(path=path))
+    return np.array(sorted({index[v] for v in wanted}), dtype=np.int64)

@@ -1,0 +1,143 @@
+"""Ranking metrics at k, computed on whole score matrices (users × candidate items) at once.
+
+Relevance is binary: an item is relevant to a user when the user interacted with it in the test
+period. nDCG comes with a bootstrap 95 % interval over users (the users are resampled, their
+per-user values kept), so two models' intervals can be compared. Beyond accuracy: catalogue
+coverage (share of candidates shown to someone), the Gini coefficient of exposure (0 = every
+item shown equally often), novelty (mean −log2 of an item's training popularity share),
+intra-list diversity (mean pairwise distance between the features of a list) and the share of
+top-k slots given to items with a flag (local artist, French language).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+BOOTSTRAP_SAMPLES = 1000
+# The seed is fixed so that the same run prints the same interval.
+BOOTSTRAP_SEED = 20261123
+
+
+def top_k(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of each row's ``k`` best candidates, best first (ties broken by index)."""
+    k = min(k, scores.shape[1])
+    part = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+    order = np.argsort(-np.take_along_axis(scores, part, axis=1), axis=1, kind="stable")
+    return np.take_along_axis(part, order, axis=1)
+
+
+@dataclass
+class Interval:
+    mean: float
+    low: float
+    high: float
+
+    def to_json(self) -> dict[str, float]:
+        return {"mean": round(self.mean, 6), "low": round(self.low, 6), "high": round(self.high, 6)}
+
+
+def bootstrap(values: np.ndarray, samples: int = BOOTSTRAP_SAMPLES) -> Interval:
+    """Mean of per-user values with a percentile bootstrap 95 % interval."""
+    if len(values) == 0:
+        return Interval(0.0, 0.0, 0.0)
+    rng = np.random.default_rng(BOOTSTRAP_SEED)
+    means = values[rng.integers(0, len(values), size=(samples, len(values)))].mean(axis=1)
+    low, high = np.quantile(means, [0.025, 0.975])
+    return Interval(float(values.mean()), float(low), float(high))
+
+
+def per_user(ranked: np.ndarray, relevant: sp.csr_matrix, k: int) -> dict[str, np.ndarray]:
+    """Precision, recall, nDCG and average precision at k of each user."""
+    hits = np.asarray(relevant[np.arange(ranked.shape[0])[:, None], ranked].todense(), dtype=float) > 0
+    n_relevant = np.asarray(relevant.sum(axis=1)).ravel()
+    discounts = 1.0 / np.log2(np.arange(2, ranked.shape[1] + 2))
+    dcg = (hits * discounts).sum(axis=1)
+    ideal = np.cumsum(discounts)[np.minimum(n_relevant, ranked.shape[1]).astype(int) - 1]
+    cum_hits = np.cumsum(hits, axis=1)
+    precision_at = cum_hits / np.arange(1, ranked.shape[1] + 1)
+    ap = (precision_at * hits).sum(axis=1) / np.minimum(n_relevant, k)
+    return {
+        "precision": hits.sum(axis=1) / k,
+        "recall": hits.sum(axis=1) / n_relevant,
+        "ndcg": dcg / ideal,
+        "map": ap,
+    }
+
+
+def auc(scores: np.ndarray, relevant: sp.csr_matrix) -> float:
+    """Mean over users of the probability that a relevant item outranks an irrelevant one."""
+    values = []
+    dense = np.asarray(relevant.todense()) > 0
+    for row in range(scores.shape[0]):
+        pos, neg = scores[row, dense[row]], scores[row, ~dense[row]]
+        if len(pos) == 0 or len(neg) == 0:
+            continue
+        ranks = np.argsort(np.argsort(np.r_[pos, neg], kind="stable"), kind="stable") + 1
+        # Mann–Whitney U from the ranks of the positives (ties counted by the stable order).
+        u = ranks[: len(pos)].sum() - len(pos) * (len(pos) + 1) / 2
+        values.append(u / (len(pos) * len(neg)))
+    return float(np.mean(values)) if values else 0.0
+
+
+def gini(exposure: np.ndarray) -> float:
+    """Gini coefficient of exposure counts (0 = equal exposure, → 1 = one item gets all)."""
+    x = np.sort(exposure.astype(float))
+    if x.sum() == 0:
+        return 0.0
+    n = len(x)
+    return float((2 * np.arange(1, n + 1) - n - 1).dot(x) / (n * x.sum()))
+
+
+def intra_list_diversity(ranked: np.ndarray, features: sp.csr_matrix) -> float:
+    """Mean over lists of the mean pairwise cosine distance between their items' features."""
+    norms = np.sqrt(np.asarray(features.multiply(features).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    unit = sp.diags(1.0 / norms) @ features
+    k = ranked.shape[1]
+    if k < 2:
+        return 0.0
+    total = np.zeros(ranked.shape[0])
+    dense = unit.toarray() if unit.shape[1] <= 4096 else None
+    for a in range(k):
+        for b in range(a + 1, k):
+            if dense is not None:
+                sims = (dense[ranked[:, a]] * dense[ranked[:, b]]).sum(axis=1)
+            else:
+                sims = np.asarray(unit[ranked[:, a]].multiply(unit[ranked[:, b]]).sum(axis=1)).ravel()
+            total += 1.0 - sims
+    return float((total / (k * (k - 1) / 2)).mean())
+
+
+def list_metrics(ranked: np.ndarray, relevant: sp.csr_matrix, k: int, *, popularity: np.ndarray,
+                 features: sp.csr_matrix, flags: dict[str, np.ndarray], groups: np.ndarray | None = None) -> dict[str, Any]:
+    """Every metric of one model's top-k lists.
+
+    ``popularity`` is each candidate's share of training interactions (estimated from its
+    features for cold items), ``flags`` boolean arrays over candidates (local, French),
+    ``groups`` an optional owner per candidate (a member) for the Gini of exposure across owners.
+    """
+    users = per_user(ranked, relevant, k)
+    exposure = np.bincount(ranked.ravel(), minlength=relevant.shape[1])
+    pop = np.clip(popularity, 1e-12, None)
+    out: dict[str, Any] = {
+        "users": int(ranked.shape[0]),
+        "precision": round(float(users["precision"].mean()), 6),
+        "recall": round(float(users["recall"].mean()), 6),
+        "ndcg": bootstrap(users["ndcg"]).to_json(),
+        "map": round(float(users["map"].mean()), 6),
+        "coverage": round(float((exposure > 0).mean()), 6),
+        "gini": round(gini(exposure), 6),
+        "novelty": round(float((-np.log2(pop[ranked])).mean()), 6),
+        "diversity": round(intra_list_diversity(ranked, features), 6),
+    }
+    for name, flag in flags.items():
+        out[f"{name}_share"] = round(float(flag[ranked].mean()), 6)
+        out[f"{name}_catalogue_share"] = round(float(flag.mean()), 6)
+    if groups is not None:
+        owners = np.unique(groups, return_inverse=True)[1]
+        out["gini_members"] = round(gini(np.bincount(owners[ranked.ravel()], minlength=owners.max() + 1)), 6)
+    return out

@@ -1,0 +1,282 @@
+"""The recommendation service: training at the cooperative, scoring upcoming events.
+
+- ``train``: the hybrid model (``reco.model``) on pooled histories and past events' content;
+  only aggregate parameters are stored (``reco_model``): no person's row, so nothing to erase
+  from a model and no retraining when a person withdraws.
+- ``scoring_state``: profiles and factors of the people who may receive recommendations,
+  computed from the *current* data and kept in memory until the data changes (a consent
+  withdrawal is a data change: the person is gone from the next scoring).
+- ``event_scores``: every eligible person's score for one event (targeting).
+- ``patron_events``: a member's own consented patrons → their likely next events, from the
+  member's own history of them only (never what they did elsewhere).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from culturecoop.analytics.service import refresh
+from culturecoop.errors import UserError
+from culturecoop.i18n import _
+from culturecoop.reco import data
+from culturecoop.reco.features import Column, FeatureEncoder, fit_encoder
+from culturecoop.reco.model import CoAttendanceModel, profiles, standardize
+from culturecoop.reco.rerank import DEFAULT_BOOST, DEFAULT_DIVERSITY, RerankSettings
+from culturecoop.warehouse.engine import Warehouse
+
+
+@dataclass
+class TrainedModel:
+    model_id: str
+    trained_at: datetime
+    data_version: str
+    encoder: FeatureEncoder
+    model: CoAttendanceModel
+    event_keys: list[tuple[str, str]]  # past events, in the training matrix's column order
+    features: sp.csr_matrix  # past events × features
+    summary: dict[str, Any]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def data_version_of(warehouse: Warehouse) -> str:
+    from culturecoop.analytics.facts import data_version
+    from culturecoop.warehouse.sql_engine import DuckDBEngine
+
+    return data_version(DuckDBEngine(warehouse))
+
+
+def require_data(warehouse: Warehouse) -> Any:
+    refresh(warehouse)
+    if not warehouse.scalar("SELECT count(*) FROM identity"):
+        raise UserError(_("No patron is linked across members yet, so there is no pooled history to learn from: run `culturecoop link --db FILE` first."))
+    day = data.as_of(warehouse)
+    if day is None:
+        raise UserError(_("The warehouse holds no ticket yet; load packages with `culturecoop ingest` first."))
+    return day
+
+
+def train(warehouse: Warehouse) -> dict[str, Any]:
+    """Train on the pooled data and store the model; returns its summary."""
+    started = time.perf_counter()
+    day = require_data(warehouse)
+    past = data.events(warehouse, data.PAST_EVENTS, day)
+    history, _people = data.pooled_history(warehouse, day, past.n)
+    if history.nnz == 0:
+        raise UserError(_("No pooled attendance to learn from (nobody who agreed to pooling is linked); check consents and run `culturecoop link`."))
+    encoder = fit_encoder(past.columns, past.n)
+    features = encoder.encode(past.columns, past.n)
+    # Folds by start time, as in evaluation: the newest fold stands for the upcoming season.
+    starts = np.array([e["starts_at"].timestamp() if e.get("starts_at") else 0 for e in past.extra], dtype=np.int64)
+    model = CoAttendanceModel().fit(history, features, starts)
+    seconds = time.perf_counter() - started
+    summary = {"people": int(history.shape[0]), "events": past.n, "interactions": int(history.nnz),
+               "features": encoder.size, "similarity_weight": model.similarity_weight,
+               "collaborative_weight": model.collaborative_weight, "seconds": round(seconds, 2),
+               "as_of": str(day)}
+    trained = TrainedModel(uuid.uuid4().hex[:12], _now(), data_version_of(warehouse), encoder, model, past.keys, features, summary)
+    with warehouse.transaction(bookkeeping=True) as con:
+        con.execute("INSERT INTO reco_model VALUES (?, ?, ?, ?, ?)",
+                    [trained.model_id, trained.trained_at, trained.data_version, json.dumps(summary), _pack(trained)])
+    return {"model_id": trained.model_id, **summary}
+
+
+def _pack(trained: TrainedModel) -> bytes:
+    m, x = trained.model, trained.features
+    meta = {"columns": [[c.name, c.kind, c.edges] for c in trained.encoder.columns],
+            "vocabulary": [[c, t, i] for (c, t), i in trained.encoder.vocabulary.items()],
+            "event_keys": trained.event_keys, "summary": trained.summary,
+            "similarity_weight": m.similarity_weight, "collaborative_weight": m.collaborative_weight,
+            "factors": m.factors}
+    buffer = io.BytesIO()
+    arrays: dict[str, Any] = {"meta": np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
+                              "weight": m.weight, "x_data": x.data, "x_indices": x.indices,
+                              "x_indptr": x.indptr, "x_shape": np.array(x.shape)}
+    if m.factor_map is not None:
+        arrays["factor_map"] = m.factor_map
+    np.savez_compressed(buffer, **arrays)
+    return buffer.getvalue()
+
+
+def _unpack(model_id: str, trained_at: datetime, version: str, blob: bytes) -> TrainedModel:
+    arrays = np.load(io.BytesIO(blob), allow_pickle=False)
+    meta = json.loads(bytes(arrays["meta"]).decode())
+    encoder = FeatureEncoder([Column(n, k, list(e)) for n, k, e in meta["columns"]],
+                             {(c, t): int(i) for c, t, i in meta["vocabulary"]})
+    model = CoAttendanceModel(factors=int(meta["factors"]))
+    model.weight = arrays["weight"]
+    model.similarity_weight = float(meta["similarity_weight"])
+    model.collaborative_weight = float(meta["collaborative_weight"])
+    model.factor_map = arrays.get("factor_map", None)
+    x = sp.csr_matrix((arrays["x_data"], arrays["x_indices"], arrays["x_indptr"]), shape=tuple(arrays["x_shape"]))
+    keys = [(str(a), str(b)) for a, b in meta["event_keys"]]
+    return TrainedModel(model_id, trained_at, version, encoder, model, keys, x, meta["summary"])
+
+
+def latest_model(warehouse: Warehouse) -> TrainedModel:
+    """The newest trained model (kept in memory until the data changes)."""
+    def read() -> TrainedModel | None:
+        warehouse.con.complete()
+        rows = warehouse.con.execute(
+            "SELECT model_id, trained_at, data_version, state FROM reco_model ORDER BY trained_at DESC LIMIT 1").fetchall()
+        return _unpack(rows[0][0], rows[0][1], rows[0][2], bytes(rows[0][3])) if rows else None
+
+    found = warehouse.remember(("reco", "model"), read)
+    if found is None:
+        raise UserError(_("No recommendation model is trained yet: run `culturecoop reco train --db FILE` first."))
+    return found
+
+
+@dataclass
+class ScoringState:
+    """Eligible people's profiles and factors under one model, for the current data."""
+
+    model: TrainedModel
+    people: np.ndarray  # person numbers (analytics_patron.person)
+    patron_keys: np.ndarray
+    history: sp.csr_matrix  # eligible people × past events
+    profile: sp.csr_matrix
+    factors: np.ndarray | None
+    as_of: Any
+
+
+def scoring_state(warehouse: Warehouse) -> ScoringState:
+    """Kept until the data changes: a consent withdrawal (a data change) drops the person."""
+    trained = latest_model(warehouse)
+
+    def build() -> ScoringState:
+        day = require_data(warehouse)
+        index = {k: n for n, k in enumerate(trained.event_keys)}
+        past = data.events(warehouse, data.PAST_EVENTS, day)
+        columns = np.array([index.get(k, -1) for k in past.keys], dtype=np.int64)
+        history, people = data.pooled_history(warehouse, day, past.n)
+        eligible = warehouse.query(data.ELIGIBLE_PEOPLE)
+        keys = {int(r["person"]): r["patron_key"] for r in eligible}
+        rows = np.array([n for n, p in enumerate(people.tolist()) if p in keys], dtype=np.int64)
+        # Columns of the model's training events (events added since training are left out).
+        known = np.flatnonzero(columns >= 0)
+        h = sp.csr_matrix(history[rows][:, known])
+        remapped = sp.csr_matrix((h.data, columns[known][h.indices], h.indptr), shape=(len(rows), len(trained.event_keys)))
+        remapped.sort_indices()
+        kept_people = people[rows]
+        profile = profiles(remapped, trained.features)
+        factors = None
+        if trained.model.collaborative_weight > 0 and trained.model.factor_map is not None:
+            factors = trained.model.people_factors(remapped, trained.features)
+        return ScoringState(trained, kept_people, np.array([keys[int(p)] for p in kept_people.tolist()], dtype=object),
+                            remapped, profile, factors, day)
+
+    return warehouse.remember(("reco", "state", trained.model_id), build)
+
+
+def upcoming(warehouse: Warehouse, member_id: str | None = None) -> data.EventTable:
+    """Upcoming events (all members, or one member's)."""
+    day = require_data(warehouse)
+    table = data.events(warehouse, data.UPCOMING_EVENTS, day)
+    if member_id is None:
+        return table
+    keep = [n for n, k in enumerate(table.keys) if k[0] == member_id]
+    return data.EventTable([table.keys[n] for n in keep], {c: [v[n] for n in keep] for c, v in table.columns.items()},
+                           [table.extra[n] for n in keep])
+
+
+def event_features(state: ScoringState, events: data.EventTable) -> sp.csr_matrix:
+    return state.model.encoder.encode(events.columns, events.n)
+
+
+def find_upcoming(warehouse: Warehouse, member_id: str, event_id: str) -> tuple[data.EventTable, int]:
+    """The member's upcoming events and the position of ``event_id`` among them."""
+    table = upcoming(warehouse, member_id)
+    for n, key in enumerate(table.keys):
+        if key[1] == event_id:
+            return table, n
+    known = ", ".join(k[1] for k in table.keys[:8]) or _("none")
+    raise UserError(_("Member {member} has no upcoming event {event}; load its programme with `culturecoop reco programme` (upcoming events: {known}).").format(
+        member=member_id, event=event_id, known=known))
+
+
+def event_scores(state: ScoringState, item: sp.csr_matrix) -> np.ndarray:
+    """Every eligible person's score for one event: the model's predicted attendance (the
+    co-attendance term in its own scale, plus the other terms' contributions)."""
+    model = state.model.model
+    direction = np.asarray(model.weight @ item.toarray().ravel()).ravel()
+    score = np.asarray(state.profile @ direction).ravel()
+    if state.factors is not None and model.factor_map is not None:
+        collab = state.factors @ np.asarray(item @ model.factor_map).ravel()
+        scale = score.std() / collab.std() if collab.std() > 0 else 0.0
+        score = score + model.collaborative_weight * scale * collab
+    return score
+
+
+def current_settings(warehouse: Warehouse) -> RerankSettings:
+    rows = warehouse.query("SELECT diversity, boost FROM reco_settings WHERE settings_id = 'cooperative'")
+    return RerankSettings(float(rows[0]["diversity"]), float(rows[0]["boost"])) if rows else RerankSettings()
+
+
+def set_settings(warehouse: Warehouse, actor: str, diversity: float | None, boost: float | None) -> RerankSettings:
+    """The cooperative admin's discoverability defaults."""
+    now = current_settings(warehouse)
+    diversity = now.diversity if diversity is None else diversity
+    boost = now.boost if boost is None else boost
+    if not 0 <= diversity <= 1:
+        raise UserError(_("--diversity must be between 0 (the model's order) and 1; the default is {default}.").format(default=DEFAULT_DIVERSITY))
+    if not 0 <= boost <= 100:
+        raise UserError(_("--boost is in percentage points between 0 and 100; the default is {default}.").format(default=DEFAULT_BOOST))
+    with warehouse.transaction() as con:
+        con.execute("INSERT OR REPLACE INTO reco_settings VALUES ('cooperative', ?, ?, ?, ?)", [diversity, boost, _now(), actor])
+    return RerankSettings(diversity, boost)
+
+
+def patron_events(warehouse: Warehouse, member_id: str, *, k: int = 5, partners: tuple[str, ...] = (),
+                  settings: RerankSettings | None = None) -> list[dict[str, Any]]:
+    """Each of the member's own patrons who consented to personalization → their ``k`` likely
+    next events among the member's upcoming events and its accepted partners'.
+
+    Rows carry the member's own ``member_patron_id`` (its own identifier, never another
+    member's) and the event; profiles come from the member's own history of the patron only.
+    """
+    from culturecoop.reco.evaluate import FRENCH
+    from culturecoop.reco.rerank import rerank
+
+    trained = latest_model(warehouse)
+    day = require_data(warehouse)
+    catalogue = upcoming(warehouse)
+    keep = [n for n, key in enumerate(catalogue.keys) if key[0] == member_id or key[0] in partners]
+    if not keep:
+        raise UserError(_("Member {member} has no upcoming event to recommend; load its programme with `culturecoop reco programme`.").format(member=member_id))
+    events = data.EventTable([catalogue.keys[n] for n in keep], {c: [v[n] for n in keep] for c, v in catalogue.columns.items()},
+                             [catalogue.extra[n] for n in keep])
+    consented = warehouse.query(data.OWN_CONSENTED, {"member": member_id})
+    if not consented:
+        return []
+    rids = np.array([r["rid"] for r in consented], dtype=np.int64)
+    index = {key: n for n, key in enumerate(trained.event_keys)}
+    past = data.events(warehouse, data.PAST_EVENTS, day)
+    history = data.own_history(warehouse, member_id, day, rids, past.n)
+    columns = np.array([index.get(key, -1) for key in past.keys], dtype=np.int64)
+    known = np.flatnonzero(columns >= 0)
+    h = sp.csr_matrix(history[:, known])
+    own = sp.csr_matrix((h.data, columns[known][h.indices], h.indptr), shape=(len(rids), len(trained.event_keys)))
+    items = trained.encoder.encode(events.columns, events.n)
+    scores = trained.model.score(own, trained.features, items)
+    flags = {"local": np.array([v == "true" for v in events.columns["is_local"]]),
+             "francophone": np.array([str(v or "").lower() in FRENCH for v in events.columns["language"]])}
+    ranked = rerank(standardize(scores), items, flags, settings or current_settings(warehouse), min(k, events.n))
+    out = []
+    for row, record in enumerate(consented):
+        for rank, item in enumerate(ranked[row].tolist(), start=1):
+            out.append({"member_patron_id": record["member_patron_id"], "rank": rank,
+                        "member_id": events.keys[item][0], "event_id": events.keys[item][1],
+                        "title": events.extra[item]["title"], "starts_at": events.extra[item]["starts_at"]})
+    return out

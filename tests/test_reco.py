@@ -1,0 +1,226 @@
+"""Recommendations end to end: synth → prepare → ingest → link → programme → train → audiences.
+
+Each test asserts what a member or a patron would notice: consent honoured, no other member's
+identifiers, only gated sizes, a withdrawal effective at the next scoring without retraining.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.conftest import run_cli
+
+from culturecoop.warehouse.engine import Warehouse
+
+PATRONS = "4000"
+MEMBER = "jazz-dieze"
+
+
+def cc(*args: str) -> Any:
+    result = run_cli(*args)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+@pytest.fixture(scope="module")
+def coop(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    out = tmp_path_factory.mktemp("reco")
+    cc("keys", "init", "--dir", str(out / "keys"))
+    cc("synth", "--out", str(out / "exports"), "--patrons", PATRONS, "--seed", "7")
+    members = json.loads((out / "exports" / "members.json").read_text())
+    for m in members:
+        cc("prepare", str(out / "exports" / m["file"]), "--member", m["member_id"], "--profile", m["profile"],
+           "--name", m["name"], "--kind", m["kind"], "--region", m["region"], "--keys", str(out / "keys"),
+           "--out", str(out / "packages" / m["member_id"]), "--rejects", str(out / "rejects" / f"{m['member_id']}.csv"))
+    db = out / "coop.duckdb"
+    cc("ingest", *[str(out / "packages" / m["member_id"]) for m in members], "--db", str(db))
+    cc("link", "--db", str(db))
+    for m in members:
+        cc("reco", "programme", str(out / "exports" / "programme" / f"{m['member_id']}.csv"), "--db", str(db), "--member", m["member_id"])
+    trained = json.loads(cc("reco", "train", "--db", str(db), "--json").stdout)
+    with Warehouse(db) as w:
+        upcoming = [r["event_id"] for r in w.query(
+            "SELECT event_id FROM reco_upcoming_event WHERE member_id = ? ORDER BY starts_at", [MEMBER])]
+        ids = {r["member_id"]: {x["member_patron_id"] for x in w.query(
+            "SELECT member_patron_id FROM patron WHERE member_id = ?", [r["member_id"]])} for r in w.query("SELECT member_id FROM member")}
+        keys = {r["patron_key"] for r in w.query("SELECT patron_key FROM identity")}
+    return {"db": db, "out": out, "model": trained, "event": upcoming[0], "ids": ids, "keys": keys, "members": members}
+
+
+def _audience(coop: dict[str, Any], *extra: str) -> dict[str, Any]:
+    result = cc("audiences", "create", "--db", str(coop["db"]), "--member", MEMBER, "--event", coop["event"], "--name", "test", "--json", *extra)
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+def test_event_audience_is_saved_with_gated_size_and_profile_only(coop: dict[str, Any]) -> None:
+    summary = _audience(coop)
+    assert summary["kind"] == "event" and summary["size"] >= 10 and summary["audit_id"]
+    text = json.dumps(summary)
+    # A member sees counts, never who: no patron key, no patron id of any member.
+    assert not any(key in text for key in coop["keys"])
+    assert not any(pid in text for ids in coop["ids"].values() for pid in ids if len(pid) > 3)
+    for rows in summary["profile"].values():
+        for row in rows:
+            assert row["patrons"] is None or row["patrons"] >= summary["k"]
+            assert row["shown"] == f"< {summary['k']}" or int(row["shown"]) >= summary["k"]
+    # Stored at the cooperative as patron keys, exactly the released size.
+    with Warehouse(coop["db"]) as w:
+        stored = w.scalar("SELECT count(*) FROM audience_member WHERE audience_id = ?", [summary["audience_id"]])
+    assert stored == summary["size"]
+
+
+def test_an_audience_under_k_shows_only_under_k(coop: dict[str, Any]) -> None:
+    summary = _audience(coop, "--size", "4")
+    assert summary["size"] is None and summary["size_shown"] == "< 10"
+    listed = json.loads(cc("audiences", "list", "--db", str(coop["db"]), "--member", MEMBER, "--json").stdout)
+    row = next(a for a in listed["audiences"] if a["audience_id"] == summary["audience_id"])
+    assert row["size"] is None and row["size_shown"] == "< 10"
+
+
+def test_no_recommendation_without_personalization_consent(coop: dict[str, Any]) -> None:
+    summary = _audience(coop)
+    with Warehouse(coop["db"]) as w:
+        # Every person of the audience consented to personalization wherever they decided.
+        refused = w.scalar("""
+            SELECT count(*) FROM audience_member AS a JOIN identity AS i USING (patron_key)
+            JOIN consent AS c ON c.member_id = i.member_id AND c.member_patron_id = i.member_patron_id
+            WHERE a.audience_id = ? AND c.purpose = 'personalization' AND NOT c.granted""", [summary["audience_id"]])
+        consented = {r["member_patron_id"] for r in w.query(
+            "SELECT member_patron_id FROM consent WHERE member_id = ? AND purpose = 'personalization' AND granted", [MEMBER])}
+    assert refused == 0
+    rows = list(csv.DictReader(io.StringIO(cc("reco", "patrons", "--db", str(coop["db"]), "--member", MEMBER).stdout)))
+    assert rows, "some patrons consented to personalization"
+    assert {r["member_patron_id"] for r in rows} <= consented
+    assert len({r["member_patron_id"] for r in rows}) < len(coop["ids"][MEMBER])
+
+
+def test_a_member_never_receives_another_members_patron_ids(coop: dict[str, Any], tmp_path: Path) -> None:
+    out = tmp_path / "mine.csv"
+    cc("reco", "patrons", "--db", str(coop["db"]), "--member", MEMBER, "--out", str(out))
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert {r["member_patron_id"] for r in rows} <= coop["ids"][MEMBER]
+    others = {pid for m, ids in coop["ids"].items() if m != MEMBER for pid in ids} - coop["ids"][MEMBER]
+    outputs = [out.read_text(encoding="utf-8"),
+               cc("reco", "cross-offers", "--db", str(coop["db"]), "--member", MEMBER, "--json").stdout,
+               cc("audiences", "list", "--db", str(coop["db"]), "--member", MEMBER, "--json").stdout,
+               json.dumps(_audience(coop)),
+               cc("audiences", "create", "--db", str(coop["db"]), "--member", MEMBER, "--genre", "theatre", "--name", "t", "--json").stdout]
+    for text in outputs:
+        cells = set(text.replace('"', " ").replace(",", " ").split())
+        assert not cells & others
+        assert not cells & coop["keys"]
+
+
+def test_a_member_cannot_read_another_members_audience(coop: dict[str, Any]) -> None:
+    summary = _audience(coop)
+    result = run_cli("audiences", "show", summary["audience_id"], "--db", str(coop["db"]), "--member", "theatre-lilas")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "has no audience" in result.stderr
+
+
+def test_withdrawn_consent_disappears_from_the_next_scoring_without_retraining(coop: dict[str, Any]) -> None:
+    before = _audience(coop)
+    with Warehouse(coop["db"]) as w:
+        person = w.query("SELECT patron_key FROM audience_member WHERE audience_id = ? ORDER BY score DESC LIMIT 1",
+                         [before["audience_id"]])[0]["patron_key"]
+        record = w.query("SELECT member_id, member_patron_id FROM identity WHERE patron_key = ? LIMIT 1", [person])[0]
+        with w.transaction() as con:
+            con.execute("UPDATE consent SET granted = false, recorded_at = ? WHERE member_id = ? AND member_patron_id = ? "
+                        "AND purpose = 'personalization'", [datetime(2030, 1, 1), record["member_id"], record["member_patron_id"]])
+    after = _audience(coop)
+    with Warehouse(coop["db"]) as w:
+        again = w.scalar("SELECT count(*) FROM audience_member WHERE audience_id = ? AND patron_key = ?", [after["audience_id"], person])
+        models = w.scalar("SELECT count(*) FROM reco_model")
+    assert again == 0
+    assert after["definition"]["model_id"] == before["definition"]["model_id"] == coop["model"]["model_id"]
+    assert models == 1
+
+
+def test_cross_offer_agreement_brings_partner_events(coop: dict[str, Any]) -> None:
+    db = str(coop["db"])
+    def partner_rows() -> set[str]:
+        rows = csv.DictReader(io.StringIO(cc("reco", "patrons", "--db", db, "--member", MEMBER, "--k", "10").stdout))
+        return {r["member_id"] for r in rows}
+    assert partner_rows() == {MEMBER}
+    proposal = json.loads(cc("reco", "cross-offers", "--db", db, "--member", MEMBER, "--propose", "theatre-lilas", "--json").stdout)
+    assert proposal["status"] == "proposed"
+    wrong = run_cli("reco", "cross-offers", "--db", db, "--member", MEMBER, "--accept", proposal["agreement_id"])
+    assert wrong.returncode == 2  # only the partner decides
+    cc("reco", "cross-offers", "--db", db, "--member", "theatre-lilas", "--accept", proposal["agreement_id"])
+    assert partner_rows() == {MEMBER, "theatre-lilas"}
+
+
+@pytest.mark.parametrize("args, words", [
+    (("audiences", "create", "--member", MEMBER, "--name", "x", "--segment", "vip"), "Unknown segment"),
+    (("audiences", "create", "--member", MEMBER, "--name", "x", "--event", "NOPE"), "no upcoming event"),
+    (("audiences", "create", "--member", MEMBER, "--name", "x"), "exactly one"),
+    (("audiences", "create", "--member", "nobody", "--name", "x", "--genre", "jazz"), "no member"),
+    (("reco", "audience", "--member", MEMBER, "--event", "NOPE"), "no upcoming event"),
+])
+def test_bad_requests_are_one_sentence(coop: dict[str, Any], args: tuple[str, ...], words: str) -> None:
+    result = run_cli(*args, "--db", str(coop["db"]))
+    assert result.returncode == 2, result.stderr
+    assert words in result.stderr and "Traceback" not in result.stderr
+
+
+def test_event_audiences_find_the_people_who_truly_come(coop: dict[str, Any]) -> None:
+    """Against synth's truth (who attends the upcoming season): an audience of 500 holds far more
+    of the true attendees than 500 eligible people drawn at random would."""
+    from collections import defaultdict
+
+    import numpy as np
+
+    from culturecoop.privacy.encodings import member_id_tokens
+    from culturecoop.privacy.keys import load_member_keys
+    from culturecoop.reco import service
+
+    out = coop["out"]
+    truth = json.loads((out / "exports" / "truth.json").read_text())
+    secret = load_member_keys(out / "keys").linkage_secret
+    token_person = {}
+    for member_id, ids in truth["patrons"].items():
+        tokens = member_id_tokens(list(ids), member_id, secret)
+        token_person.update({(member_id, t): p for t, p in zip(tokens, ids.values(), strict=True)})
+    future: dict[str, set[str]] = defaultdict(set)
+    for row in csv.DictReader(io.StringIO((out / "exports" / "reco" / "interactions.csv").read_text())):
+        if row["timestamp"] >= "2026-09-01":
+            future[row["item_id"]].add(row["user_id"])
+    with Warehouse(coop["db"]) as w:
+        key_person = {r["patron_key"]: token_person.get((r["member_id"], r["member_patron_id"]))
+                      for r in w.query("SELECT member_id, member_patron_id, patron_key FROM identity")}
+        state = service.scoring_state(w)
+        catalogue = service.upcoming(w)
+        items = state.model.encoder.encode(catalogue.columns, catalogue.n)
+        people = np.array([key_person.get(k) for k in state.patron_keys.tolist()], dtype=object)
+        recalls, expected = [], []
+        for n, (member_id, event_id) in enumerate(catalogue.keys):
+            comes = {p for p in people.tolist() if p in future.get(f"{member_id}:{event_id}", set())}
+            if len(comes) < 3:
+                continue
+            top = np.argsort(-service.event_scores(state, items[n]), kind="stable")[:500]
+            recalls.append(len(comes & set(people[top].tolist())) / len(comes))
+            expected.append(min(1.0, 500 / len(people)))
+    assert len(recalls) >= 20
+    assert float(np.mean(recalls)) >= 1.5 * float(np.mean(expected))
+
+
+def test_member_maps_its_list_back_to_its_own_ids_on_its_machine(coop: dict[str, Any], tmp_path: Path) -> None:
+    tokens = tmp_path / "tokens.csv"
+    cc("reco", "patrons", "--db", str(coop["db"]), "--member", MEMBER, "--out", str(tokens))
+    export = coop["out"] / "exports" / "jazz-dieze.csv"
+    mine = tmp_path / "mine.csv"
+    summary = json.loads(cc("reco", "ids", str(tokens), "--export", str(export), "--member", MEMBER,
+                            "--keys", str(coop["out"] / "keys"), "--out", str(mine), "--json").stdout)
+    own_ids = {r["patron_id"] for r in csv.DictReader(io.StringIO(export.read_text(encoding="utf-8")))}
+    rows = list(csv.DictReader(io.StringIO(mine.read_text(encoding="utf-8"))))
+    assert summary["unmatched"] == 0 and len(rows) == summary["rows"] > 0
+    assert {r["member_patron_id"] for r in rows} <= own_ids
+    wrong = run_cli("reco", "ids", str(tokens), "--export", str(export), "--member", MEMBER, "--keys", str(coop["out"] / "keys"),
+                    "--out", str(mine), "--id-column", "customer")
+    assert wrong.returncode == 2 and "no column customer" in wrong.stderr

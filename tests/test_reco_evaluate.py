@@ -1,0 +1,139 @@
+"""`culturecoop reco evaluate`: the cold-start protocol, the acceptance on synth, bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from tests.conftest import run_cli
+
+from culturecoop.reco.features import fit_encoder
+
+FIELDS = {"users", "precision", "recall", "ndcg", "map", "coverage", "gini", "novelty", "diversity", "seconds"}
+
+
+@pytest.fixture(scope="module")
+def synth_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    out = tmp_path_factory.mktemp("reco-eval")
+    assert run_cli("synth", "--out", str(out / "s"), "--patrons", "20000", "--seed", "42").returncode == 0
+    result = run_cli("reco", "evaluate", "--synth", str(out / "s"), "--k", "10", "--json", "--no-lightfm",
+                     "--plot", str(out / "tradeoff.png"))
+    assert result.returncode == 0, result.stderr
+    report: dict[str, Any] = json.loads(result.stdout)
+    report["png"] = (out / "tradeoff.png").read_bytes()
+    return report
+
+
+def test_model_beats_genre_popularity_by_half_and_content_knn_with_separate_intervals(synth_report: dict[str, Any]) -> None:
+    models = synth_report["models"]
+    hybrid, popular, knn = models["hybrid"]["ndcg"], models["genre_popularity"]["ndcg"], models["content_knn"]["ndcg"]
+    assert hybrid["mean"] >= 1.5 * popular["mean"]
+    assert hybrid["low"] > knn["high"]
+    assert synth_report["protocol"] == "temporal" and synth_report["test"]["items"] > 50
+
+
+def test_discoverability_default_lifts_local_and_francophone_for_little_accuracy(synth_report: dict[str, Any]) -> None:
+    d = synth_report["discoverability"]
+    assert d["local_share"] >= d["local_catalogue_share"] + 0.10
+    assert d["francophone_share"] >= d["francophone_catalogue_share"] + 0.10
+    assert d["ndcg_loss"] <= 0.05
+    curve = synth_report["tradeoff"]
+    assert [p["diversity"] for p in curve] == sorted(p["diversity"] for p in curve)
+    assert synth_report["png"][:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_every_model_reports_the_same_fields(synth_report: dict[str, Any]) -> None:
+    scored = {name: m for name, m in synth_report["models"].items() if "ndcg" in m}
+    assert {"random", "genre_popularity", "content_knn", "hybrid"} <= set(scored)
+    for m in scored.values():
+        assert set(m) >= FIELDS and {"local_share", "francophone_share"} <= set(m)
+        assert m["ndcg"]["low"] <= m["ndcg"]["mean"] <= m["ndcg"]["high"]
+    assert synth_report["models"]["als"]["applicable"] is False
+
+
+def _log(tmp_path: Path, extra_after_cutoff: bool = False) -> tuple[Path, Path]:
+    """A small log with a planted taste: users of group g like genre g; new items after 2024-06-01."""
+    rng = np.random.default_rng(5)
+    genres = ["jazz", "theatre", "rock", "dance"]
+    items = [f"i{n}" for n in range(60)]
+    genre_of = {i: genres[n % 4] for n, i in enumerate(items)}
+    first = {i: ("2024-01-01" if n < 40 else "2024-07-01") for n, i in enumerate(items)}
+    rows = ["user_id,item_id,timestamp"]
+    for u in range(120):
+        liked = [i for i in items if genre_of[i] == genres[u % 4]]
+        for i in rng.choice(liked, 6, replace=False).tolist():
+            day = "2024-03-0" + str(1 + u % 9) if first[i] < "2024-06" else "2024-08-0" + str(1 + u % 9)
+            rows.append(f"u{u},{i},{day}T20:00:00" if u % 2 else f"u{u},{i},{int(np.datetime64(day, 's').astype(int))}")
+        if extra_after_cutoff:  # later interest in old items: must not change training
+            rows.append(f"u{u},{items[u % 40]},2024-09-15")
+    log = tmp_path / ("log2.csv" if extra_after_cutoff else "log.csv")
+    log.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    table = tmp_path / "items.csv"
+    table.write_text("item_id,genres,year,first_available\n" + "\n".join(
+        f"{i},{genre_of[i]},{1990 + n % 30},{first[i]}" for n, i in enumerate(items)) + "\n", encoding="utf-8")
+    return log, table
+
+
+def test_temporal_split_learns_nothing_after_the_cutoff(tmp_path: Path) -> None:
+    reports = []
+    for extra in (False, True):
+        log, items = _log(tmp_path, extra)
+        result = run_cli("reco", "evaluate", "--interactions", str(log), "--items", str(items), "--cutoff", "2024-06-01",
+                         "--k", "5", "--json", "--no-lightfm")
+        assert result.returncode == 0, result.stderr
+        reports.append(json.loads(result.stdout))
+    first, second = reports
+    assert first["test"]["items"] == 20 and first["train"]["interactions"] == second["train"]["interactions"]
+    assert first["models"]["hybrid"]["ndcg"] == second["models"]["hybrid"]["ndcg"]
+    # The planted taste is found: far above random.
+    assert first["models"]["hybrid"]["ndcg"]["mean"] > 2 * first["models"]["random"]["ndcg"]["mean"]
+
+
+def test_item_split_reports_auc(tmp_path: Path) -> None:
+    log, items = _log(tmp_path)
+    held = tmp_path / "held.csv"
+    held.write_text("item_id\n" + "\n".join(f"i{n}" for n in range(0, 40, 5)) + "\n", encoding="utf-8")
+    result = run_cli("reco", "evaluate", "--interactions", str(log), "--items", str(items), "--test-items", str(held), "--json", "--no-lightfm")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["protocol"] == "item" and report["test"]["items"] == 8
+    assert report["models"]["hybrid"]["auc"] > 0.7 > report["models"]["random"]["auc"] - 0.2
+
+
+def test_encoder_reads_any_columns_from_training_items_only() -> None:
+    items = {"genres": ["jazz|blues", "jazz", "rock", "rock|blues"] * 2, "year": ["1990"] * 4 + ["2010"] * 4,
+             "title": ["Blue Train night", "Kind of Blue live", "Rock the house", "Blues brothers tour",
+                       "Blue in green", "Night in Tunisia", "House of rock", "Brothers in arms"]}
+    encoder = fit_encoder(items, 8)
+    kinds = {c.name: c.kind for c in encoder.columns}
+    assert kinds == {"genres": "labels", "year": "number", "title": "text"}
+    assert ("genres", "jazz") in encoder.vocabulary and ("title", "blue") in encoder.vocabulary
+    new = encoder.encode({"genres": ["opera"], "year": ["2030"], "title": ["Unheard words"]}, 1)
+    # A genre only a test item has is no feature: only the year band is known.
+    names = [encoder.names()[i] for i in new.indices]
+    assert names and all(n.startswith("year=") for n in names)
+
+
+@pytest.mark.parametrize("content, args, words", [
+    ("user,item,time\n1,2,3\n", ("--cutoff", "2024-01-01"), "no column user_id"),
+    ("user_id,item_id,timestamp\n1,2,2024-01-01\n1,3,yesterday\n", ("--cutoff", "2024-01-01"), "line 3"),
+    ("user_id,item_id,timestamp\n1,2,2024-01-01\n", (), "either --cutoff"),
+    ("user_id,item_id,timestamp\n1,2,2024-01-01\n", ("--cutoff", "soon"), "is not a date"),
+    ("user_id,item_id,timestamp\n1,2,2024-01-01\n", ("--cutoff", "2023-01-01"), "No interaction is left"),
+])
+def test_bad_input_is_one_sentence(tmp_path: Path, content: str, args: tuple[str, ...], words: str) -> None:
+    log = tmp_path / "log.csv"
+    log.write_text(content, encoding="utf-8")
+    result = run_cli("reco", "evaluate", "--interactions", str(log), *args, "--no-lightfm")
+    assert result.returncode == 2, result.stderr
+    assert words in result.stderr and "Traceback" not in result.stderr
+
+
+def test_missing_files_and_bad_plot_path(tmp_path: Path) -> None:
+    result = run_cli("reco", "evaluate", "--interactions", str(tmp_path / "none.csv"), "--cutoff", "2024-01-01")
+    assert result.returncode == 2 and "does not exist" in result.stderr
+    result = run_cli("reco", "evaluate", "--synth", str(tmp_path), "--plot", str(tmp_path))
+    assert result.returncode == 2 and ".png" in result.stderr

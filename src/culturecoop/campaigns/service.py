@@ -21,7 +21,8 @@ from culturecoop.campaigns.settings import check_holdout, current_settings
 from culturecoop.errors import UserError
 from culturecoop.governance import audit
 from culturecoop.i18n import _
-from culturecoop.privacy.gate import COUNT, CountTable, PrivacyGate, current_policy
+from culturecoop.privacy.gate import COUNT, CountTable, PrivacyGate
+from culturecoop.privacy.policy import current_policy
 from culturecoop.reco import audiences
 from culturecoop.warehouse.engine import Warehouse
 

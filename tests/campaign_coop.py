@@ -2,8 +2,8 @@
 SMTP server on loopback (aiosmtpd) that the tests start and stop.
 
 People 0-299 buy at jazz-dieze, 150-399 at theatre-lilas (150-299 at both, linked by e-mail).
-Jazz tickets of people 0-279 and Lilas tickets of people 150-279 are old (lapsed audiences);
-the others are recent. One person in five refused marketing; one in three reads English.
+Jazz tickets of people 0-279 and Lilas tickets of people 150-279 are old (lapsed audiences, from
+December 2025 to March 2026); the others are recent (autumn 2026). One person in five refused marketing; one in three reads English.
 """
 
 from __future__ import annotations
@@ -73,12 +73,14 @@ def write_export(path: Path, member_id: str) -> None:
         old = i in spec["old"]
         for n in range(2):
             event = f"{prefix}{(i + n) % 6 if old else 10 + (i + n) % 4}"
-            month = (1 + (i + n) % 4) if old else (9 + n)
-            starts = f"2025-{month + 1:02d}-15T20:00:00" if old else f"2026-{month + 1:02d}-20T20:00:00"
+            # Old tickets: December 2025 to March 2026 (lapsed by autumn 2026, yet within a year: a
+            # pre-period spend); recent ones: September and October 2026.
+            year, month = ((2025, 12) if (i + n) % 4 == 0 else (2026, (i + n) % 4)) if old else (2026, 9 + n)
+            starts = f"{year + month // 12}-{month % 12 + 1:02d}-15T20:00:00"
             rows.append({
                 "ticket_id": f"T{prefix}{i}-{n}", "order_id": f"O{prefix}{i}-{n}",
-                "purchased_at": (f"2025-{month:02d}-{1 + i % 27:02d}T12:00:00" if old else f"2026-{month:02d}-{1 + i % 27:02d}T12:00:00"),
-                "status": "sold", "quantity": 1 + (i % 2), "unit_price": f"{20 + i % 30}.00", "currency": "CAD", "channel": "web",
+                "purchased_at": f"{year}-{month:02d}-{1 + i % 27:02d}T12:00:00",
+                "status": "sold", "quantity": 1 + (i % 2) + (i % 7 == 0), "unit_price": f"{20 + (i * 13) % 60}.00", "currency": "CAD", "channel": "web",
                 "event_id": event, "event_title": f"Spectacle {event}", "event_starts_at": starts, "venue": spec["name"],
                 "venue_postal_code": "H2X 1Y4", "genres": "jazz" if member_id == "jazz-dieze" else "théâtre", "artists": f"Artiste {event}",
                 "capacity": 300, "is_local": "true", "event_language": "fr", "patron_id": f"C{prefix}{i}", "email": address(i),

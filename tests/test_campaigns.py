@@ -34,6 +34,8 @@ from tests.conftest import run_cli
 from culturecoop.campaigns.sender import SmtpServer, send_campaign
 from culturecoop.campaigns.service import create_campaign
 from culturecoop.campaigns.settings import set_settings
+from culturecoop.campaigns.simulate import simulate_response
+from culturecoop.ingest.load import ingest
 from culturecoop.warehouse.engine import Warehouse
 from culturecoop.web import Settings, create_app
 
@@ -320,3 +322,34 @@ def test_no_recipient_address_is_written_anywhere(coop: dict[str, Any]) -> None:
     assert not [a for a in addresses if a.encode() in raw]
     assert not [a for a in addresses if any(a in o for o in outputs)]
     assert not list(coop["db"].parent.glob("*.campaign-sends/*.journal"))
+
+
+def test_planted_lift_is_measured_with_both_intervals_and_nothing_below_k(coop: dict[str, Any]) -> None:
+    created = create(coop, holdout=0.5)
+    with MailServer() as server:
+        send_here(coop, created["campaign_id"], server)
+    before = cc("campaigns", "results", created["campaign_id"], "--db", str(coop["db"]), "--json")
+    assert not before["lift"]["available"]
+    holdout_conversions = next(m for a in before["arms"] if a["arm"] == "holdout" for m in a["measures"] if m["measure"] == "converted")
+    assert holdout_conversions["value"] is None and holdout_conversions["shown"] == "< 10"
+    later = coop["tmp"] / "later"
+    with Warehouse(coop["db"]) as w:
+        planted = simulate_response(w, created["campaign_id"], later, base=0.05, lift=0.2, slope=0.6, seed=3)
+    ingest(later, coop["db"])
+    result = cc("campaigns", "results", created["campaign_id"], "--db", str(coop["db"]), "--json")
+    lift, truth = result["lift"], planted["true_lift"]
+    assert lift["available"], lift
+    simple, adjusted = lift["two_proportion"], lift["cuped"]
+    assert simple["low"] <= truth <= simple["high"]
+    assert adjusted["low"] <= truth <= adjusted["high"]
+    # Past spending explains part of who buys: the adjusted interval is narrower.
+    assert adjusted["high"] - adjusted["low"] < simple["high"] - simple["low"]
+    treatment = {m["measure"]: m["value"] for m in result["arms"][0]["measures"]}
+    assert treatment["converted"] == planted["buyers_treatment"] and treatment["delivered"] == created["recipients"]
+    assert result["arms"][0]["revenue"] > 0
+    with Warehouse(coop["db"]) as w:
+        views = w.scalar("SELECT count(*) FROM audit WHERE report = 'campaign_results' AND member_id = ?", [JAZZ])
+    assert views == 2
+    # Another member cannot read the results: the same sentence as for a campaign that does not exist.
+    other = run_cli("campaigns", "results", created["campaign_id"], "--db", str(coop["db"]), "--member", LILAS)
+    assert other.returncode == 2 and "has no campaign" in other.stderr

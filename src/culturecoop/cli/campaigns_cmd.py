@@ -260,3 +260,26 @@ def settings_command(
         return
     for name, value in settings.to_json().items():
         console.print(f"{name}: {value}", highlight=False)
+
+
+@campaigns_app.command("synth-response")
+def synth_response_command(
+    campaign: str = typer.Argument(..., help="A sent campaign."),
+    db: Path = typer.Option(..., "--db", help="Warehouse file."),
+    out: Path = typer.Option(..., "--out", help="Package folder to write (then `culturecoop ingest` it)."),
+    base: float = typer.Option(0.1, "--base", help="Chance of buying without the campaign."),
+    lift: float = typer.Option(0.05, "--lift", help="Planted lift: extra chance of buying for the treatment arm."),
+    slope: float = typer.Option(0.1, "--slope", help="Extra chance for the biggest past spender (past spending predicts buying)."),
+    seed: int = typer.Option(0, "--seed", help="Random seed."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON summary."),
+) -> None:
+    """Synthetic: a later package of how the campaign's people responded, with a planted lift."""
+    from culturecoop.campaigns.simulate import simulate_response
+
+    with _open(db) as warehouse:
+        summary = simulate_response(warehouse, campaign, out, base=base, lift=lift, slope=slope, seed=seed)
+    if as_json:
+        emit_json(summary)
+        return
+    console.print(_("Package {package} written: {tickets} tickets; planted lift {lift:.1%} (true lift by assignment {truth:.1%}).").format(
+        package=out, tickets=summary["tickets"], lift=lift, truth=summary["true_lift"]))

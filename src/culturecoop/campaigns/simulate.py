@@ -94,11 +94,11 @@ def simulate_response(warehouse: Warehouse, campaign_id: str, out: Path, *, base
 
 def _events(warehouse: Warehouse, member_id: str, campaign: dict[str, Any]) -> list[dict[str, Any]]:
     """The events a response may buy: the campaign's event, or the member's most recent ones."""
-    where = "AND event_id = $event" if campaign["conversion"] == "event" else ""
     rows = warehouse.query(
-        f"SELECT *, true AS known, (SELECT max(CAST(t.unit_price AS DOUBLE)) FROM ticket AS t WHERE t.member_id = e.member_id "
-        f"AND t.event_id = e.event_id) AS price FROM event AS e WHERE member_id = $member {where} "
-        "ORDER BY starts_at DESC NULLS LAST LIMIT 5", {"member": member_id, "event": campaign["event_id"] or ""})
+        "SELECT *, true AS known, (SELECT max(CAST(t.unit_price AS DOUBLE)) FROM ticket AS t WHERE t.member_id = e.member_id "
+        "AND t.event_id = e.event_id) AS price FROM event AS e WHERE member_id = $member AND ($any_event OR event_id = $event) "
+        "ORDER BY starts_at DESC NULLS LAST LIMIT 5",
+        {"member": member_id, "event": campaign["event_id"] or "", "any_event": campaign["conversion"] == "member"})
     if not rows and campaign["event_id"]:
         rows = warehouse.query(
             "SELECT member_id, event_id, title, starts_at, venue, venue_fsa, genres, artists, capacity, is_local, language, price, "

@@ -148,7 +148,7 @@ def _print_results(r: dict[str, Any]) -> None:
     console.print(_("Campaign {campaign} ({status}), conversions within {days} days.").format(
         campaign=r["campaign_id"], status=r["status"], days=r["conversion_days"]))
     for arm in r["arms"]:
-        console.print("  " + ", ".join(f"{m['label']} {m['shown']}" for m in arm["measures"]), highlight=False)
+        console.print(f"  {arm['label']}: " + ", ".join(f"{m['label']} {m['shown']}" for m in arm["measures"]), highlight=False)
     console.print("  " + r["lift"]["sentence"], highlight=False)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -35,6 +36,7 @@ from culturecoop.campaigns.sender import SmtpServer, send_campaign
 from culturecoop.campaigns.service import create_campaign
 from culturecoop.campaigns.settings import set_settings
 from culturecoop.campaigns.simulate import simulate_response
+from culturecoop.governance.accounts import create_account
 from culturecoop.ingest.load import ingest
 from culturecoop.warehouse.engine import Warehouse
 from culturecoop.web import Settings, create_app
@@ -44,6 +46,7 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 JAZZ, LILAS = "jazz-dieze", "theatre-lilas"
+PASSWORD = "correct horse battery"
 
 
 @pytest.fixture(scope="module")
@@ -353,3 +356,70 @@ def test_planted_lift_is_measured_with_both_intervals_and_nothing_below_k(coop: 
     # Another member cannot read the results: the same sentence as for a campaign that does not exist.
     other = run_cli("campaigns", "results", created["campaign_id"], "--db", str(coop["db"]), "--member", LILAS)
     assert other.returncode == 2 and "has no campaign" in other.stderr
+
+
+def _login(client: Any, email: str) -> None:
+    page = client.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert token is not None
+    response = client.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": token.group(1)})
+    assert response.status_code == 303, response.text[:300]
+
+
+def test_campaigns_tab_and_api_show_gated_figures_to_the_member_only(coop: dict[str, Any]) -> None:
+    with Warehouse(coop["db"]) as w:
+        for member in (JAZZ, LILAS):
+            create_account(w, email=f"admin@{member}.test", password=PASSWORD, role="member_admin", member_id=member,
+                           display_name=f"Admin {member}", language="fr")
+    app = create_app(Settings(db=coop["db"], keys=coop["keys"], warmup=False))
+    texts = []
+    try:
+        with TestClient(app, base_url="https://testserver", follow_redirects=False) as client:
+            _login(client, f"admin@{JAZZ}.test")
+            page = client.get(f"/m/{JAZZ}/campaigns")
+            assert page.status_code == 200 and "Nouvelle campagne" in page.text and coop["audiences"][JAZZ] in page.text
+            token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+            assert token is not None
+            form = {"csrf_token": token.group(1), "audience_id": coop["audiences"][JAZZ], "subject_fr": "Ce soir : {event_title}",
+                    "subject_en": "Tonight: {event_title}", "body_fr": "Bonjour {prenom}", "body_en": "Hello", "event_id": "JA0",
+                    "link": "https://billets.example.org/e", "holdout": "20"}
+            refused = client.post(f"/m/{JAZZ}/campaigns", data=form)
+            assert refused.status_code == 400 and "n’est pas une variable" in refused.text
+            created = client.post(f"/m/{JAZZ}/campaigns", data={**form, "body_fr": "Bonjour, {event_title} le {event_date}. {link}"})
+            assert created.status_code == 303
+            campaign = created.headers["location"].rsplit("=", 1)[1]
+            shown = client.get(created.headers["location"])
+            assert shown.status_code == 200 and "Groupe témoin" in shown.text and "pas encore été envoyée" in shown.text
+            listed = client.get(f"/api/v1/members/{JAZZ}/campaigns").json()
+            assert listed["count"] == 1 and listed["data"][0]["campaign_id"] == campaign
+            detail = client.get(f"/api/v1/members/{JAZZ}/campaigns/{campaign}").json()
+            assert "Spectacle JA0" in detail["preview"]["fr"]["subject"] and "Tonight" in detail["preview"]["en"]["subject"]
+            results = client.get(f"/api/v1/members/{JAZZ}/campaigns/{campaign}/results").json()
+            assert results["arms"][1]["measures"][0]["value"] >= 10 and not results["lift"]["available"]
+            texts += [page.text, shown.text, json.dumps(listed), json.dumps(detail), json.dumps(results)]
+        with TestClient(app, base_url="https://testserver", follow_redirects=False) as other:
+            _login(other, f"admin@{LILAS}.test")
+            for path in (f"/m/{JAZZ}/campaigns", f"/api/v1/members/{JAZZ}/campaigns", f"/api/v1/members/{JAZZ}/campaigns/{campaign}/results"):
+                assert other.get(path).status_code == 404, path
+            own_path = other.get(f"/api/v1/members/{LILAS}/campaigns/{campaign}/results")
+            assert own_path.status_code == 400 and campaign in own_path.text
+            texts.append(own_path.text)
+    finally:
+        app.state.pool.close()
+    addresses = set(coop["addresses"].values())
+    assert not [a for a in addresses if any(a in text for text in texts)]
+
+
+def test_transparency_page_tells_campaign_steps_in_plain_words(coop: dict[str, Any]) -> None:
+    created = create(coop)
+    with Warehouse(coop["db"]) as w:
+        create_account(w, email=f"admin@{JAZZ}.test", password=PASSWORD, role="member_admin", member_id=JAZZ,
+                       display_name="Admin", language="fr")
+    app = create_app(Settings(db=coop["db"], keys=coop["keys"], warmup=False))
+    try:
+        with TestClient(app, base_url="https://testserver", follow_redirects=False) as client:
+            _login(client, f"admin@{JAZZ}.test")
+            page = client.get(f"/m/{JAZZ}/transparency").text
+    finally:
+        app.state.pool.close()
+    assert f"a créé la campagne {created['campaign_id']}" in page and "Taille de la campagne" in page

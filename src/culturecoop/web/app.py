@@ -168,6 +168,7 @@ def create_app(settings: Settings) -> FastAPI:
         account,
         admin,
         auth,
+        campaigns,
         data,
         docs,
         reports,
@@ -175,6 +176,6 @@ def create_app(settings: Settings) -> FastAPI:
         unsubscribe,
     )
 
-    for module in (auth, reports, data, transparency, admin, account, docs, unsubscribe):
+    for module in (auth, reports, data, transparency, admin, account, docs, unsubscribe, campaigns):
         app.include_router(module.router)
     return app

@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -39,6 +40,12 @@ from culturecoop.warehouse.engine import Warehouse
 
 TARGET = 0.90
 BODY = "{event_title}\n{event_date}\n{link}\n\n{member_name}\n"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 def cli(*args: str) -> None:
@@ -106,21 +113,24 @@ def main() -> None:
     parser.add_argument("--lift", type=float, default=0.06)
     parser.add_argument("--holdout", type=float, default=0.3)
     parser.add_argument("--seed", type=int, default=11, help="seed of the synthetic cooperative")
+    parser.add_argument("--workdir", type=Path, help="keep the built cooperative here and reuse it next time")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="cc-bench-lift-") as tmp:
-        folder = Path(tmp)
+        folder = args.workdir or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
-        db = build(folder, args.patrons, args.seed)
+        db = folder / "coop.duckdb" if (folder / "coop.duckdb").exists() else build(folder, args.patrons, args.seed)
         member, audience, event, eligible = pick_audience(db)
         print(f"cooperative of {args.patrons:,} people built in {time.perf_counter() - started:.0f} s; "
               f"campaigns of {member} to {eligible} people (holdout {args.holdout:.0%}); planted lift {args.lift:.1%}")
-        controller = Controller(Sink(), hostname="127.0.0.1", port=0)
+        port = free_port()
+        controller = Controller(Sink(), hostname="127.0.0.1", port=port)
         controller.start()
-        port = int(controller.server.sockets[0].getsockname()[1])
         runs = []
         try:
             for seed in range(args.runs):
                 run_db = folder / f"run-{seed}" / "coop.duckdb"
+                shutil.rmtree(run_db.parent, ignore_errors=True)
                 run_db.parent.mkdir()
                 shutil.copy(db, run_db)
                 r = one_run(run_db, folder / "keys", member, audience, event, seed, args, port)

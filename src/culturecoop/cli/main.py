@@ -1,21 +1,116 @@
-"""Entry point of the ``culturecoop`` command: user errors become one sentence and an exit code."""
+"""Entry point of the ``culturecoop`` command: the CLI's error boundary.
+
+Whatever a command raises ends here as one sentence on standard error and an exit code of
+``culturecoop.errors``: a ``UserError`` as it was written, an environment, I/O or decoding
+failure and an interruption through ``culturecoop.boundary.explain``, anything else as an
+incident with a reference (logged, see ``boundary.record_incident``). Never a traceback.
+
+Ctrl-C (SIGINT) and SIGTERM stop the command through its normal cleanup path (rollbacks,
+temporary files removed); further signals are ignored until that cleanup is done. The command
+modules are imported inside the boundary: an interruption while they load is handled too.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import sys
+from types import FrameType
 
-from culturecoop.cli import commands  # noqa: F401  (registers the commands on the app)
-from culturecoop.cli.app import app, console
-from culturecoop.errors import UserError
-from culturecoop.i18n import _
+_stopped_by: int | None = None
+
+
+def _on_stop_signal(signum: int, _frame: FrameType | None) -> None:
+    global _stopped_by
+    _stopped_by = signum
+    # A second Ctrl-C must not cut the cleanup short and leave a temporary file behind.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise KeyboardInterrupt
+
+
+def _say_error(message: str) -> None:
+    from culturecoop.i18n import _
+
+    try:
+        from rich.markup import escape
+
+        from culturecoop.cli.app import console
+
+        # Escaped: a file name such as "[1].csv" is text, not Rich markup.
+        console.print(f"[bold red]{_('Error')}:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    except Exception:  # the console itself failed (e.g. closed stderr): plain text, or nothing
+        with contextlib.suppress(Exception):
+            sys.stderr.write(f"{_('Error')}: {message}\n")
+
+
+def _fail(exc: BaseException) -> int:
+    """Say what went wrong with ``exc`` in one sentence; return the exit code."""
+    from culturecoop.boundary import explain, incident_message, interrupted, record_incident
+
+    error = interrupted() if _stopped_by is not None else explain(exc)
+    if error is not None:
+        _say_error(error.message)
+        return error.exit_code
+    from culturecoop.errors import EXIT_INTERNAL
+
+    command = next((a for a in sys.argv[1:] if not a.startswith("-")), "")
+    _say_error(incident_message(record_incident(exc, f"cli {command}")))
+    return EXIT_INTERNAL
+
+
+def _run() -> int:
+    try:
+        from culturecoop.cli import commands  # noqa: F401  (registers the commands on the app)
+        from culturecoop.cli.app import app
+
+        # Not standalone: Typer would print "Aborted!" or nothing at all for an interruption.
+        result = app(standalone_mode=False)
+    except SystemExit:
+        raise
+    except BaseException as exc:
+        return _click_or_fail(exc)
+    if _stopped_by is not None:  # Typer turned the KeyboardInterrupt into Exit(130)
+        return _fail(KeyboardInterrupt())
+    return result if isinstance(result, int) else 0
+
+
+def _click_or_fail(exc: BaseException) -> int:
+    import typer
+    from typer._click.exceptions import ClickException
+
+    if isinstance(exc, ClickException):
+        # Usage errors: Typer's own rendering (the command's usage and the mistake), exit 2.
+        try:
+            from typer import rich_utils
+
+            rich_utils.rich_format_error(exc)
+        except Exception:
+            exc.show()
+        return exc.exit_code
+    if isinstance(exc, typer.Abort) and _stopped_by is None:
+        from culturecoop.errors import EXIT_INPUT
+        from culturecoop.i18n import _
+
+        _say_error(_("The command needed an answer but its input ended; run it in a terminal, or give "
+                     "the answer as an option (for a password: --password-env)."))
+        return EXIT_INPUT
+    return _fail(exc)
 
 
 def main() -> None:
-    try:
-        app()  # standalone: usage errors print Typer's message and exit 2
-    except UserError as exc:
-        console.print(f"[bold red]{_('Error')}:[/] {exc.message}", highlight=False, soft_wrap=True)
-        sys.exit(exc.exit_code)
+    signal.signal(signal.SIGINT, _on_stop_signal)
+    signal.signal(signal.SIGTERM, _on_stop_signal)
+    code = _run()
+    if _stopped_by is not None:
+        # Everything this process wrote is complete or was removed on the way here; a worker
+        # thread still computing in memory (pseudonymization) must not hold the exit.
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(code)
+    sys.exit(code)
 
 
 if __name__ == "__main__":

@@ -162,7 +162,7 @@ def _explain_duckdb_io(exc: duckdb.Error) -> UserError:
         return _explain_os_error(OSError(errno.EACCES, "Permission denied", name))
     if "read-only file system" in lower:
         return _explain_os_error(OSError(errno.EROFS, "Read-only file system", name))
-    if "lock" in lower and name is not None:
+    if re.search(r"\block\b", lower) and name is not None:
         return UserError(
             _("{path} is in use by another program (perhaps `culturecoop serve`); stop it, or wait for it "
               "to finish, and run the command again.").format(path=name),

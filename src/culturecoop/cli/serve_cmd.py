@@ -14,7 +14,7 @@ from culturecoop.i18n import _
 
 @app.command("serve")
 def serve_command(
-    db: Path = typer.Option(..., "--db", help="Warehouse file (created if it does not exist)."),
+    db: Path = typer.Option(..., "--db", help="Warehouse file (create it with `culturecoop ingest` or `users add`)."),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
     keys: Path = typer.Option(None, "--keys", help="Key folder; the server reads server.secret from it."),

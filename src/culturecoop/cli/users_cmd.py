@@ -40,7 +40,7 @@ def users_add(
         password = getpass.getpass(_("Password: "))
         if password != getpass.getpass(_("Password again: ")):
             raise UserError(_("The two passwords differ; type the same password twice."))
-    with Warehouse(db) as warehouse:
+    with Warehouse(db, create=True) as warehouse:
         account = create_account(warehouse, email=email, password=password, role=role, member_id=member,
                                  display_name=name, language=lang)
     if as_json:

@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from culturecoop.errors import UserError
+from culturecoop.files import check_writable, partial_path, sweep_partials
 from culturecoop.i18n import _
 from culturecoop.ingest.normalize import install_normalizers
 from culturecoop.ingest.package import MemberInfo, write_package
@@ -85,6 +86,8 @@ def _check_destinations(out: Path, rejects: Path) -> None:
         )
     if rejects.is_dir():
         raise UserError(_("The rejects path {path} is a folder; give a file name.").format(path=rejects))
+    check_writable(out)
+    check_writable(rejects)
 
 
 _PSEUDONYMIZER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pseudonymize")
@@ -109,10 +112,9 @@ def _write_rejects(con: duckdb.DuckDBPyConnection, rejects: Path) -> Path:
         FROM checked c WHERE len(c.reasons) > 0 ORDER BY c.line_no"""
     ).to_arrow_table()
     rejects.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{rejects.name}.", dir=rejects.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    os.chmod(tmp, 0o600)  # raw lines carry personal data
+    sweep_partials(rejects)
+    tmp = partial_path(rejects)
+    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # raw lines carry personal data
     try:
         pacsv.write_csv(table, tmp, pacsv.WriteOptions(quoting_style="needed"))
     except BaseException:
@@ -188,8 +190,8 @@ def prepare(
                 rows={"in": rows_in, "accepted": rows_in - rejected, "rejected": rejected, **per_table},
                 source_name=source.name,
                 extra={"rejects_by_reason": by_reason, "blank_lines": blank_lines},
+                companions=[(rejects_tmp, rejects)],  # put in place with the package
             )
-            os.replace(rejects_tmp, rejects)
             rejects_tmp = None
         finally:
             if rejects_tmp is not None:

@@ -72,7 +72,7 @@ def explain(exc: BaseException) -> UserError | None:
             exit_code=EXIT_ENVIRONMENT,
         )
     if isinstance(exc, OSError):
-        return _explain_os_error(exc)
+        return explain_os_error(exc)
     if isinstance(exc, duckdb.IOException | duckdb.PermissionException | duckdb.SerializationException):
         return _explain_duckdb_io(exc)
     if isinstance(exc, UnicodeError):
@@ -105,9 +105,17 @@ def _is_arrow_data_error(exc: BaseException) -> bool:
     return module.startswith("pyarrow") and type(exc).__name__ in ("ArrowInvalid", "ArrowIOError")
 
 
-def _explain_os_error(exc: OSError) -> UserError:
+def explain_os_error(exc: OSError) -> UserError:
     path = exc.filename if exc.filename is not None else None
-    code = exc.errno
+    # Arrow's I/O errors carry the system's error number only in their text.
+    found = re.search(r"\[errno (\d+)\]", str(exc), re.IGNORECASE)
+    code = exc.errno or (int(found.group(1)) if found else None)
+    if path is None and code in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return UserError(
+            _("The disk is full (or a file size limit was reached) while writing; free some space, or choose a "
+              "folder on another disk, and run the command again."),
+            exit_code=EXIT_ENVIRONMENT,
+        )
     if path is None:
         return UserError(
             _("A file or folder could not be read or written ({reason}); check the paths you gave, their "
@@ -157,11 +165,11 @@ def _explain_duckdb_io(exc: duckdb.Error) -> UserError:
     found = _DUCKDB_FILE.search(text)
     name = (found.group(1) or found.group(2)) if found else None
     if "no space left" in lower or "disk full" in lower:
-        return _explain_os_error(OSError(errno.ENOSPC, "No space left on device", name))
+        return explain_os_error(OSError(errno.ENOSPC, "No space left on device", name))
     if "permission denied" in lower:
-        return _explain_os_error(OSError(errno.EACCES, "Permission denied", name))
+        return explain_os_error(OSError(errno.EACCES, "Permission denied", name))
     if "read-only file system" in lower:
-        return _explain_os_error(OSError(errno.EROFS, "Read-only file system", name))
+        return explain_os_error(OSError(errno.EROFS, "Read-only file system", name))
     if re.search(r"\block\b", lower) and name is not None:
         return UserError(
             _("{path} is in use by another program (perhaps `culturecoop serve`); stop it, or wait for it "

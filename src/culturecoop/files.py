@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -112,12 +113,44 @@ def commit(partial: Path, target: Path, *, replace: bool = True) -> None:
         _fsync_path(target.parent)
 
 
+def replace_folder(partial: Path, target: Path) -> None:
+    """Make the written folder ``partial`` the folder ``target``, replacing a previous one: the
+    old folder steps aside, the new one takes its name, then the old one is removed (the two
+    renames with Ctrl-C held back)."""
+    _fsync_tree(partial)
+    old: Path | None = None
+    with uninterrupted():
+        if target.exists() or target.is_symlink():
+            old = partial_path(target)
+            os.rename(target, old)
+        os.rename(partial, target)
+    with contextlib.suppress(OSError):
+        _fsync_path(target.parent)
+    if old is not None:
+        discard(old)
+
+
 def discard(partial: Path) -> None:
     with contextlib.suppress(OSError):
         if partial.is_dir() and not partial.is_symlink():
             shutil.rmtree(partial)
         else:
             partial.unlink(missing_ok=True)
+
+
+_ERRNO_IN_TEXT = re.compile(r"\[errno (\d+)\]", re.IGNORECASE)
+
+
+def _naming(exc: OSError, target: Path) -> OSError:
+    """``exc`` naming ``target`` when it names no file (Arrow's write errors name none, and
+    carry the system's error number only in their text)."""
+    if exc.filename is not None:
+        return exc
+    found = _ERRNO_IN_TEXT.search(str(exc))
+    code = exc.errno or (int(found.group(1)) if found else None)
+    if code is None:
+        return OSError(errno.EIO, str(exc), str(target))
+    return OSError(code, os.strerror(code), str(target))
 
 
 @contextmanager
@@ -133,6 +166,12 @@ def atomic_file(target: Path, *, mode: int | None = None, replace: bool = True) 
     try:
         yield partial
         commit(partial, target, replace=replace)
+    except OSError as exc:
+        discard(partial)
+        named = _naming(exc, target)
+        if named is exc:
+            raise
+        raise named from exc
     except BaseException:
         discard(partial)
         raise
@@ -158,6 +197,12 @@ def atomic_folder(target: Path, *, mode: int = 0o755,
             for companion, companion_target in companions:
                 commit(companion, companion_target)
             commit(partial, target, replace=False)
+    except OSError as exc:
+        discard(partial)
+        named = _naming(exc, target)
+        if named is exc:
+            raise
+        raise named from exc
     except BaseException:
         discard(partial)
         raise

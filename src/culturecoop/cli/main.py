@@ -13,10 +13,15 @@ modules are imported inside the boundary: an interruption while they load is han
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import re
 import signal
 import sys
 from types import FrameType
+from typing import Any
+
+from culturecoop.errors import EXIT_ENVIRONMENT
 
 _stopped_by: int | None = None
 
@@ -78,17 +83,14 @@ def _run() -> int:
 
 def _click_or_fail(exc: BaseException) -> int:
     import typer
-    from typer._click.exceptions import ClickException
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError
 
-    if isinstance(exc, ClickException):
-        # Usage errors: Typer's own rendering (the command's usage and the mistake), exit 2.
-        try:
-            from typer import rich_utils
-
-            rich_utils.rich_format_error(exc)
-        except Exception:
-            exc.show()
+    if isinstance(exc, NoArgsIsHelpError):
+        exc.show()  # a command given nothing: its help, as Typer shows it
         return exc.exit_code
+    if isinstance(exc, ClickException):
+        _say_error(_usage_sentence(exc))
+        return EXIT_ENVIRONMENT if _PERMISSION.search(exc.format_message()) else exc.exit_code
     if isinstance(exc, typer.Abort) and _stopped_by is None:
         from culturecoop.errors import EXIT_INPUT
         from culturecoop.i18n import _
@@ -97,6 +99,29 @@ def _click_or_fail(exc: BaseException) -> int:
                      "the answer as an option (for a password: --password-env)."))
         return EXIT_INPUT
     return _fail(exc)
+
+
+# Typer checks that a path argument is readable before the command runs.
+_PERMISSION = re.compile(r"path '(.+)' is not (?:readable|writable)", re.IGNORECASE)
+
+
+def _usage_sentence(exc: Any) -> str:
+    """A usage error (missing option, bad value, unknown command) as one sentence."""
+    from culturecoop.boundary import explain_os_error
+    from culturecoop.i18n import _
+
+    problem = exc.format_message().strip()
+    denied = _PERMISSION.search(problem)
+    if denied:
+        return explain_os_error(OSError(errno.EACCES, os.strerror(errno.EACCES), denied.group(1))).message
+    names = []
+    ctx = getattr(exc, "ctx", None)
+    while ctx is not None:
+        names.append(ctx.info_name or "")
+        ctx = ctx.parent
+    command = " ".join(["culturecoop", *reversed(names[:-1])])
+    return _("{problem}; see `{command} --help` for how to call it.").format(
+        problem=" ".join(problem.split()).rstrip("."), command=command)
 
 
 def main() -> None:

@@ -94,12 +94,17 @@ _PSEUDONYMIZER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pseudonym
 
 
 def _connect(workdir: Path) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(config={
-        # Spill to the private work folder rather than grow past the memory target.
-        "memory_limit": os.environ.get("CULTURECOOP_PREPARE_MEMORY", "1GB"),
-        "temp_directory": str(workdir / "spill"),
-        "preserve_insertion_order": True,
-    })
+    memory = os.environ.get("CULTURECOOP_PREPARE_MEMORY", "1GB")
+    try:
+        con = duckdb.connect(config={
+            # Spill to the private work folder rather than grow past the memory target.
+            "memory_limit": memory,
+            "temp_directory": str(workdir / "spill"),
+            "preserve_insertion_order": True,
+        })
+    except (duckdb.ParserException, duckdb.InvalidInputException):
+        raise UserError(_("CULTURECOOP_PREPARE_MEMORY={value} is not a memory size; write it like 2GB or 512MB, "
+                          "or unset it.").format(value=memory)) from None
     con.execute("SET enable_progress_bar = false")  # Rich draws the progress, on stderr
     install_normalizers(con)
     return con

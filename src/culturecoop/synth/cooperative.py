@@ -9,7 +9,6 @@ stays beside the exports: it is for tests and benchmarks and never goes into a p
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ import numpy as np
 
 from culturecoop import __version__
 from culturecoop.errors import UserError
+from culturecoop.files import atomic_file
 from culturecoop.i18n import _
 from culturecoop.synth import catalog as cat
 from culturecoop.synth.badrows import REASONS, SaltedRows, salt
@@ -114,9 +114,8 @@ def _bad_rows_truth(rows: SaltedRows, file_format: str) -> dict[str, Any]:
 
 
 def _atomic_json(path: Path, payload: Any) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    with atomic_file(path) as partial:
+        partial.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 def generate_cooperative(out: Path, patrons: int, seed: int,
@@ -154,9 +153,8 @@ def generate_cooperative(out: Path, patrons: int, seed: int,
         profile = load_profile(spec.profile)
         rows = salt(np.random.default_rng([seed, 20 + j]), data[spec.member_id], profile.format)
         path = out / spec.file
-        tmp = path.with_name(path.name + ".tmp")
-        write_export(tmp, rows, profile)
-        os.replace(tmp, path)
+        with atomic_file(path) as partial:
+            write_export(partial, rows, profile)
         summary.files[spec.member_id] = str(path)
         summary.rows[spec.member_id] = rows.n
         summary.valid_rows[spec.member_id] = data[spec.member_id].tickets.n

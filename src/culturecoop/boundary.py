@@ -75,6 +75,13 @@ def explain(exc: BaseException) -> UserError | None:
         return explain_os_error(exc)
     if isinstance(exc, duckdb.IOException | duckdb.PermissionException | duckdb.SerializationException):
         return _explain_duckdb_io(exc)
+    if isinstance(exc, duckdb.Error) and _is_corruption(str(exc)):
+        # A block that fails its checksum is found when a query reads it, long after opening.
+        return UserError(
+            _("The warehouse file is damaged (a block of it failed its checksum); restore it from a backup, "
+              "and check the disk it is on."),
+            exit_code=EXIT_INTEGRITY,
+        )
     if isinstance(exc, UnicodeError):
         return UserError(
             _("A file is not text in the expected encoding ({reason}); check that you gave the right "
@@ -92,6 +99,11 @@ def explain(exc: BaseException) -> UserError | None:
             exit_code=EXIT_INTEGRITY,
         )
     return None
+
+
+def _is_corruption(text: str) -> bool:
+    lower = text.lower()
+    return "corrupt database file" in lower or ("checksum" in lower and "block" in lower)
 
 
 def _first_line(exc: BaseException, limit: int = 200) -> str:

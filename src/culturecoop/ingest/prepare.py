@@ -110,22 +110,16 @@ def _connect(workdir: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _write_rejects(con: duckdb.DuckDBPyConnection, rejects: Path) -> Path:
-    """Write the rejected rows to a private temporary file beside ``rejects``; return its path."""
+def _write_rejects(con: duckdb.DuckDBPyConnection, rejects: Path, tmp: Path) -> None:
+    """Write the rejected rows to ``tmp``, a private partial file beside ``rejects``."""
     table = con.sql(
         """SELECT c.line_no AS line, array_to_string(c.reasons, ';') AS reasons, c.raw AS raw_line
         FROM checked c WHERE len(c.reasons) > 0 ORDER BY c.line_no"""
     ).to_arrow_table()
     rejects.parent.mkdir(parents=True, exist_ok=True)
     sweep_partials(rejects)
-    tmp = partial_path(rejects)
     os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # raw lines carry personal data
-    try:
-        pacsv.write_csv(table, tmp, pacsv.WriteOptions(quoting_style="needed"))
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return tmp
+    pacsv.write_csv(table, tmp, pacsv.WriteOptions(quoting_style="needed"))
 
 
 def _reason_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
@@ -178,7 +172,9 @@ def prepare(
                 notify("rejects")
                 rejected = _scalar(con, "SELECT count(*) FROM checked WHERE len(reasons) > 0")
                 by_reason = _reason_counts(con)
-                rejects_tmp = _write_rejects(con, rejects)
+                # Named before it exists: an interruption anywhere in the writing still removes it.
+                rejects_tmp = partial_path(rejects)
+                _write_rejects(con, rejects, rejects_tmp)
                 notify("split")
                 parts = _split(con, info, profile, member.member_id, keys)
             finally:

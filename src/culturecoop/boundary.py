@@ -75,6 +75,9 @@ def explain(exc: BaseException) -> UserError | None:
         return explain_os_error(exc)
     if isinstance(exc, duckdb.IOException | duckdb.PermissionException | duckdb.SerializationException):
         return _explain_duckdb_io(exc)
+    if isinstance(exc, duckdb.Error) and _is_io_failure(str(exc)):
+        # DuckDB reports a failed write at COMMIT as a transaction error.
+        return _explain_duckdb_io(exc)
     if isinstance(exc, duckdb.Error) and _is_corruption(str(exc)):
         # A block that fails its checksum is found when a query reads it, long after opening.
         return UserError(
@@ -99,6 +102,15 @@ def explain(exc: BaseException) -> UserError | None:
             exit_code=EXIT_INTEGRITY,
         )
     return None
+
+
+_IO_FAILURES = ("could not write", "could not read", "no space left", "file too large", "disk full",
+                "permission denied", "read-only file system")
+
+
+def _is_io_failure(text: str) -> bool:
+    lower = text.lower()
+    return any(words in lower for words in _IO_FAILURES) and not _is_corruption(text)
 
 
 def _is_corruption(text: str) -> bool:
@@ -178,6 +190,8 @@ def _explain_duckdb_io(exc: duckdb.Error) -> UserError:
     name = (found.group(1) or found.group(2)) if found else None
     if "no space left" in lower or "disk full" in lower:
         return explain_os_error(OSError(errno.ENOSPC, "No space left on device", name))
+    if "file too large" in lower:
+        return explain_os_error(OSError(errno.EFBIG, "File too large", name))
     if "permission denied" in lower:
         return explain_os_error(OSError(errno.EACCES, "Permission denied", name))
     if "read-only file system" in lower:

@@ -141,7 +141,7 @@ def discard(partial: Path) -> None:
 _ERRNO_IN_TEXT = re.compile(r"\[errno (\d+)\]", re.IGNORECASE)
 
 
-def _naming(exc: OSError, target: Path) -> OSError:
+def naming(exc: OSError, target: Path) -> OSError:
     """``exc`` naming ``target`` when it names no file (Arrow's write errors name none, and
     carry the system's error number only in their text)."""
     if exc.filename is not None:
@@ -168,7 +168,7 @@ def atomic_file(target: Path, *, mode: int | None = None, replace: bool = True) 
         commit(partial, target, replace=replace)
     except OSError as exc:
         discard(partial)
-        named = _naming(exc, target)
+        named = naming(exc, target)
         if named is exc:
             raise
         raise named from exc
@@ -199,7 +199,7 @@ def atomic_folder(target: Path, *, mode: int = 0o755,
             commit(partial, target, replace=False)
     except OSError as exc:
         discard(partial)
-        named = _naming(exc, target)
+        named = naming(exc, target)
         if named is exc:
             raise
         raise named from exc

@@ -74,6 +74,8 @@ def _run() -> int:
         result = app(standalone_mode=False)
     except SystemExit:
         raise
+    except BrokenPipeError:
+        return _reader_gone()
     except BaseException as exc:
         return _click_or_fail(exc)
     if _stopped_by is not None:  # Typer turned the KeyboardInterrupt into Exit(130)
@@ -124,10 +126,25 @@ def _usage_sentence(exc: Any) -> str:
         problem=" ".join(problem.split()).rstrip("."), command=command)
 
 
+def _reader_gone() -> int:
+    """The reader of our output stopped reading (`culturecoop report --json | head`): stop
+    quietly, as other commands do, with the code of a process stopped by SIGPIPE."""
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # nothing left to flush at exit
+    return 128 + signal.SIGPIPE
+
+
 def main() -> None:
     signal.signal(signal.SIGINT, _on_stop_signal)
     signal.signal(signal.SIGTERM, _on_stop_signal)
     code = _run()
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        code = _reader_gone()
+    except OSError:
+        pass  # said already, or nothing more to say: the command's own exit code stands
     if _stopped_by is not None:
         # Everything this process wrote is complete or was removed on the way here; a worker
         # thread still computing in memory (pseudonymization) must not hold the exit.

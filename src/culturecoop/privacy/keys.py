@@ -7,6 +7,7 @@ the campaign private key; the web app holds the server secret.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from culturecoop.files import (
     check_writable,
     commit,
     discard,
+    naming,
     partial_path,
     sweep_partials,
     uninterrupted,
@@ -56,6 +58,7 @@ def init_keys(directory: Path, force: bool = False) -> list[Path]:
                 dir=directory, files=", ".join(existing))
         )
     check_writable(directory / LINKAGE_SECRET)
+    created = not directory.exists()
     directory.mkdir(parents=True, exist_ok=True)
     campaign = PrivateKey.generate()
     contents = {
@@ -64,6 +67,11 @@ def init_keys(directory: Path, force: bool = False) -> list[Path]:
         CAMPAIGN_PRIVATE: bytes(campaign),
         SERVER_SECRET: secrets.token_bytes(32),
     }
+    for name in contents:
+        target = directory / name
+        if target.is_dir() and not target.is_symlink():  # refused before any key is replaced
+            raise UserError(_("{path} is a folder, not a key file; move it away and run the command "
+                              "again.").format(path=target), exit_code=EXIT_ENVIRONMENT)
     written: list[tuple[Path, Path]] = []
     try:
         for name, data in contents.items():
@@ -72,14 +80,21 @@ def init_keys(directory: Path, force: bool = False) -> list[Path]:
             # Created with mode 0600 at once: a secret is never readable by others, even briefly.
             fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             written.append((partial, directory / name))
-            with os.fdopen(fd, "wb") as f:
-                f.write(data.hex().encode() + b"\n")
+            try:
+                with os.fdopen(fd, "wb") as f:
+                    f.write(data.hex().encode() + b"\n")
+            except OSError as exc:
+                raise naming(exc, directory / name) from exc
         with uninterrupted():
             for partial, target in written:
-                if target.is_dir() and not target.is_symlink():
-                    raise UserError(_("{path} is a folder, not a key file; move it away and run the command "
-                                      "again.").format(path=target), exit_code=EXIT_ENVIRONMENT)
                 commit(partial, target)
+    except BaseException:
+        if created:  # nothing of a failed run stays behind, not even its empty folder
+            for partial, _target in written:
+                discard(partial)
+            with contextlib.suppress(OSError):
+                directory.rmdir()
+        raise
     finally:
         for partial, _target in written:
             discard(partial)

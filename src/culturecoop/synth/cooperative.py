@@ -8,6 +8,7 @@ stays beside the exports: it is for tests and benchmarks and never goes into a p
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from collections.abc import Callable
@@ -128,7 +129,19 @@ def generate_cooperative(out: Path, patrons: int, seed: int,
     least one ticket). The same arguments always produce byte-identical files.
     """
     check_arguments(out, patrons, tickets_per_patron, seed)
+    created = not out.exists()
     _prepare_out(out)
+    try:
+        return _generate(out, patrons, seed, tickets_per_patron, progress)
+    except BaseException:
+        if created:  # a folder made for nothing is not left behind (each file is whole or absent)
+            with contextlib.suppress(OSError):
+                out.rmdir()
+        raise
+
+
+def _generate(out: Path, patrons: int, seed: int, tickets_per_patron: float,
+              progress: Progress | None) -> SynthSummary:
     started = time.perf_counter()
 
     def step(stage: str, name: str = "") -> None:

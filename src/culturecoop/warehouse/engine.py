@@ -257,7 +257,10 @@ class Warehouse:
         try:
             yield self.con
         except BaseException:
-            self.con.execute("ROLLBACK")
+            # DuckDB may have ended the transaction itself (a failed write): the error that
+            # got us here is the one to report, not "no transaction is active".
+            with contextlib.suppress(duckdb.Error):
+                self.con.execute("ROLLBACK")
             raise
         try:
             self.con.execute("COMMIT")

@@ -17,7 +17,14 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from culturecoop.errors import UserError
-from culturecoop.files import check_writable, discard, partial_path, replace_folder, sweep_partials
+from culturecoop.files import (
+    check_writable,
+    discard,
+    naming,
+    partial_path,
+    replace_folder,
+    sweep_partials,
+)
 from culturecoop.i18n import _
 from culturecoop.schema.model import CONTRIBUTED_TABLES, IDENTITY, MEMBER, SCHEMA_VERSION
 from culturecoop.warehouse.engine import Warehouse
@@ -70,6 +77,12 @@ def export_lake(warehouse: Warehouse, lake: Path) -> LakeExport:
         (staging / LAKE_MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
         # The previous lake stays whole until the new one is complete on the disk.
         replace_folder(staging, lake)
+    except OSError as exc:
+        discard(staging)
+        named = naming(exc, lake)  # Arrow's write errors name no file
+        if named is exc:
+            raise
+        raise named from exc
     except BaseException:
         discard(staging)
         raise

@@ -6,6 +6,7 @@ existed before is intact: no key file, lake, export or warehouse is left half-wr
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -64,6 +65,38 @@ def no_exports(outcome: Outcome) -> None:
     assert not out.exists() or not [p for p in out.iterdir() if p.suffix in (".csv", ".jsonl", ".tsv", ".xlsx")]
 
 
+HELD: list[object] = []  # processes and sockets kept busy while a module's cases run
+
+
+def held_warehouse(folder: Path, shared: Shared) -> None:
+    """A copy of the warehouse that another process (a running `serve`, say) holds open."""
+    import subprocess
+    import sys
+
+    shutil.copy(shared.coop, folder / "coop.duckdb")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+                               "print('ready', flush=True); time.sleep(900)", str(folder / "coop.duckdb")],
+        stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+    HELD.append(holder)
+
+
+BUSY_PORT = 49321
+
+
+def busy_port(folder: Path, shared: Shared) -> None:
+    import socket
+
+    listener = socket.socket()
+    try:
+        listener.bind(("127.0.0.1", BUSY_PORT))
+        listener.listen()
+        HELD.append(listener)
+    except OSError:
+        listener.close()  # taken already by another program: busy all the same
+
+
 KEYS_INIT = ("keys", "init", "--dir", "{case}/keys")
 SYNTH = ("synth", "--out", "{case}/synth", "--patrons", "300")
 
@@ -109,13 +142,44 @@ CASES: list[Case] = [
     Case("usage-unknown-command", ("reprot",), 2, None, ("reprot",)),
     Case("usage-bad-number", ("synth", "--out", "{case}/s", "--patrons", "many"), 2, None, ("--patrons",)),
     Case("usage-unknown-option-fr", ("prepare", "--bogus"), 2, None, ("--bogus",), lang="fr"),
+    # ---- busy resources and hostile names ------------------------------------------------------
+    Case("warehouse-held-by-another-program", ("ingest", "{shared}/pkg", "--db", "{case}/coop.duckdb"), 5,
+         held_warehouse, ("in use",), real=True),
+    Case("report-while-another-program-holds-it", ("report", "overview", "--db", "{case}/coop.duckdb",
+                                                   "--member", "m1"), 5, held_warehouse, ("in use",)),
+    Case("serve-port-in-use", ("serve", "--db", "{shared}/coop.duckdb", "--port", str(BUSY_PORT)), 5, busy_port,
+         (str(BUSY_PORT),), real=True),
+    Case("serve-port-out-of-range", ("serve", "--db", "{shared}/coop.duckdb", "--port", "99999"), 5, None,
+         ("65535",)),
+    Case("serve-unknown-host", ("serve", "--db", "{shared}/coop.duckdb", "--host", "no-such-host.invalid"), 5,
+         None, ("no-such-host.invalid",)),
+    Case("line-break-in-a-file-name", ("prepare", "{case}/ex\nport.csv", "--member", "m1", "--profile", "canonical",
+                                       "--keys", "{shared}/keys", "--out", "{case}/pkg"), 2, None, ("\\n",)),
+    Case("terminal-escape-in-a-file-name", ("prepare", "{case}/\x1b[31mred.csv", "--member", "m1", "--profile",
+                                            "canonical", "--keys", "{shared}/keys", "--out", "{case}/pkg"), 2, None,
+         ("\\x1b",)),
+    Case("member-id-with-a-slash", ("prepare", "{shared}/exports/canonical.csv", "--member", "../m1", "--profile",
+                                    "canonical", "--keys", "{shared}/keys", "--out", "{case}/pkg"), 2, None,
+         ("../m1",)),
+    Case("member-id-far-too-long", ("prepare", "{shared}/exports/canonical.csv", "--member", "m" * 500, "--profile",
+                                    "canonical", "--keys", "{shared}/keys", "--out", "{case}/pkg"), 2, None,
+         ("64",)),
 ]
 
 
 @pytest.fixture(scope="module")
-def outcomes(shared: Shared, tmp_path_factory: pytest.TempPathFactory, confinement: bool) -> dict[str, Outcome]:
+def outcomes(shared: Shared, tmp_path_factory: pytest.TempPathFactory, confinement: bool
+             ) -> Iterator[dict[str, Outcome]]:
     cases = [c for c in CASES if confinement or not c.confined]
-    return run_cases(cases, shared, tmp_path_factory.mktemp("environment"), "environment")
+    try:
+        yield run_cases(cases, shared, tmp_path_factory.mktemp("environment"), "environment")
+    finally:
+        for held in HELD:
+            if hasattr(held, "kill"):
+                held.kill()
+                held.wait()
+            else:
+                held.close()  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])

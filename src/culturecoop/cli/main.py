@@ -35,6 +35,10 @@ def _on_stop_signal(signum: int, _frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
+def _visible(text: str) -> str:
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
 def _say_error(message: str) -> None:
     from culturecoop.i18n import _
 
@@ -43,8 +47,9 @@ def _say_error(message: str) -> None:
 
         from culturecoop.cli.app import console
 
-        # Escaped: a file name such as "[1].csv" is text, not Rich markup.
-        console.print(f"[bold red]{_('Error')}:[/] {escape(message)}", highlight=False, soft_wrap=True)
+        # Escaped: a file name such as "[1].csv" is text, not Rich markup; control characters
+        # (a line break or a terminal escape in a file name) are shown, not obeyed.
+        console.print(f"[bold red]{_('Error')}:[/] {escape(_visible(message))}", highlight=False, soft_wrap=True)
     except Exception:  # the console itself failed (e.g. closed stderr): plain text, or nothing
         with contextlib.suppress(Exception):
             sys.stderr.write(f"{_('Error')}: {message}\n")

@@ -8,8 +8,29 @@ from pathlib import Path
 import typer
 
 from culturecoop.cli.app import app, console
-from culturecoop.errors import UserError
+from culturecoop.errors import EXIT_ENVIRONMENT, UserError
 from culturecoop.i18n import _
+
+
+def _check_port(host: str, port: int) -> None:
+    """Refuse, before anything starts, an address the server could not listen on."""
+    import socket
+
+    try:
+        if not 0 < port < 65536:
+            raise ValueError(_("a port is a number from 1 to 65535"))
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        family, kind, proto, _name, address = infos[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except (OSError, OverflowError, ValueError, IndexError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise UserError(
+            _("The server cannot listen on {host}:{port} ({reason}); stop the program using that port, or choose "
+              "another --port (or --host).").format(host=host, port=port, reason=reason),
+            exit_code=EXIT_ENVIRONMENT,
+        ) from None
 
 
 @app.command("serve")
@@ -33,6 +54,7 @@ def serve_command(
         first = exc.errors()[0]
         raise UserError(_("The server settings are invalid ({field}: {reason}); fix them and start again.").format(
             field=".".join(str(p) for p in first["loc"]), reason=first["msg"])) from None
+    _check_port(host, port)
     application = create_app(settings)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     console.print(_("Dashboard on http://{host}:{port}/ (API documentation at /docs); Ctrl-C stops it.").format(

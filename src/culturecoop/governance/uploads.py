@@ -278,10 +278,10 @@ def list_members(warehouse: Warehouse) -> list[dict[str, Any]]:
 
 def add_member(warehouse: Warehouse, member_id: str, name: str, kind: str, region: str | None) -> None:
     """Register a member before its first package (onboarding by the cooperative admin)."""
-    from culturecoop.schema.model import MEMBER_KINDS
+    from culturecoop.schema.model import MEMBER_KINDS, is_member_id
 
     member_id = member_id.strip()
-    if not member_id or not all(c.isalnum() or c in "-_" for c in member_id):
+    if not is_member_id(member_id):
         raise UserError(_("A member identifier uses letters, digits, - and _ only, e.g. jazz-dieze."))
     if kind not in MEMBER_KINDS:
         raise UserError(_("Unknown kind {kind}; use one of {kinds}.").format(kind=kind, kinds=", ".join(MEMBER_KINDS)))

@@ -33,7 +33,7 @@ from culturecoop.errors import UserError
 from culturecoop.files import atomic_folder, check_writable
 from culturecoop.i18n import _
 from culturecoop.ingest.pages import verify_pages
-from culturecoop.schema.model import CONTRIBUTED_TABLES, SCHEMA_VERSION
+from culturecoop.schema.model import CONTRIBUTED_TABLES, SCHEMA_VERSION, is_member_id
 
 PACKAGE_FORMAT = "culturecoop-package"
 MANIFEST = "manifest.json"
@@ -163,7 +163,8 @@ def _read_manifest(path: Path, shown: str) -> tuple[dict[str, Any], bytes]:
 def _check_manifest_fields(manifest: dict[str, Any], shown: str) -> dict[str, Any]:
     """The member of a manifest whose fields have the types ``load_package`` relies on."""
     member = manifest.get("member") or {}
-    if not isinstance(member, dict) or not isinstance(member.get("member_id"), str) or not member["member_id"]:
+    if not isinstance(member, dict) or not isinstance(member.get("member_id"), str) \
+            or not is_member_id(member["member_id"]):
         raise _corrupted(_("The manifest of {path} names no member: the package is corrupted; prepare it again."),
                          path=shown)
     rows = manifest.get("rows", {})

@@ -74,6 +74,16 @@ def run_prepare(tmp_path: Path, profile: str, keys: Path, member: str = "m1") ->
     return summary, out
 
 
+def tid(value: str, keys: Path, member: str = "m1") -> str:
+    """The token ``prepare`` writes for the identifier ``value`` of ``member``."""
+    from culturecoop.privacy.encodings import member_id_tokens
+    from culturecoop.privacy.keys import load_member_keys
+
+    token = member_id_tokens([value], member, load_member_keys(keys).linkage_secret)[0]
+    assert token is not None
+    return token
+
+
 def read_table(package: Path, name: str) -> list[dict[str, Any]]:
     return pq.read_table(package / f"{name}.parquet").to_pylist()
 

@@ -31,8 +31,18 @@ WHERE member_id = $member AND event_day BETWEEN $date_from AND $date_to
 COOPERATIVE_VISITS = """
 SELECT count(*) AS visits FROM analytics_visit WHERE pooled AND event_day BETWEEN $date_from AND $date_to
 """
+MEMBER_POOLED_VISITS = """
+SELECT count(*) AS visits FROM analytics_visit
+WHERE member_id = $member AND pooled AND event_day BETWEEN $date_from AND $date_to
+"""
+ALL_VISITS = """
+SELECT count(*) AS visits, count_if(member_id = $member) AS own FROM analytics_visit
+WHERE event_day BETWEEN $date_from AND $date_to
+"""
 # Reports about the whole cooperative: a member without sales in the period may still read them.
 COOPERATIVE_WIDE = frozenset({"trends", "affinity"})
+# Reports made only of the member's pooled patrons: empty, with a cause, when none agreed.
+OWN_POOLED = frozenset({"elsewhere", "overlap", "benchmark"})
 
 
 @functools.cache
@@ -89,6 +99,22 @@ def _check_member(members: tuple[str, ...], member_id: str) -> None:
     hint = _(" Did you mean {close}?").format(close=close[0]) if close else ""
     raise UserError(_("There is no member {member} in the warehouse.{hint} Members: {members}.").format(
         member=member_id, hint=hint, members=", ".join(members)))
+
+
+def _no_pooled_patrons(engine: SqlEngine, name: str, member: str, ctx: ReportContext) -> None:
+    """Raise the real cause when a cooperative-wide report finds no pooled ticket although there
+    are tickets: nobody agreed to pooling (no export carries that consent unless stated)."""
+    if name not in COOPERATIVE_WIDE:
+        return
+    counts = engine.rows(ALL_VISITS, ctx.standard_params())[0]
+    if not counts["visits"]:
+        return
+    start, end = ctx.period.start.isoformat(), ctx.period.end.isoformat()
+    if counts["own"]:
+        raise UserError(_("No patron of yours, nor of any other member, agreed to pooling between {start} and {end}: the cooperative's figures count only patrons who did. If your terms of sale allow it, state it in your mapping (`consent_defaults: {{pooling: true}}` with its `consent_basis`) and prepare your export again.").format(
+            start=start, end=end))
+    raise UserError(_("No member's patrons agreed to pooling between {start} and {end}: the cooperative's figures count only patrons who did, so there is nothing to show yet.").format(
+        start=start, end=end))
 
 
 def run_report(name: str, engine: SqlEngine | Warehouse, member: str, params: Mapping[str, Any] | None = None,
@@ -152,10 +178,18 @@ def _run_report(name: str, engine: SqlEngine | Warehouse, member: str, params: M
         visits = sql_engine.remember(("analytics", "visits", visits_sql, member, period.start, period.end),
                                      lambda: sql_engine.rows(visits_sql, visits_params)[0]["visits"])
         if not visits:
+            _no_pooled_patrons(sql_engine, name, member, ctx)
             where = _("the cooperative") if name in COOPERATIVE_WIDE else _("member {member}").format(member=member)
             raise UserError(_("There are no tickets for {where} between {start} and {end}; choose a period with sales (data runs from {first} to {last}).").format(
                 where=where, start=period.start.isoformat(), end=period.end.isoformat(),
                 first=window.first_day, last=window.last_day))
+        if name in OWN_POOLED:
+            pooled_visits = sql_engine.remember(
+                ("analytics", "pooled-visits", member, period.start, period.end),
+                lambda: sql_engine.rows(MEMBER_POOLED_VISITS, visits_params)[0]["visits"])
+            if not pooled_visits:
+                raise UserError(_("No patron of yours agreed to pooling between {start} and {end}, so there is nothing to compare with other members: cross-member reports count only patrons who did. If your terms of sale allow it, state it in your mapping (`consent_defaults: {{pooling: true}}` with its `consent_basis`) and prepare your export again.").format(
+                    start=period.start.isoformat(), end=period.end.isoformat()))
     canonical = {**period.to_json(), **ctx.params}
     if spec.pooled:
         touched = tuple(members)

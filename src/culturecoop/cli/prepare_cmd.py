@@ -14,6 +14,7 @@ from culturecoop.i18n import _
 from culturecoop.ingest.package import MemberInfo
 from culturecoop.ingest.prepare import STEPS, PrepareSummary, prepare
 from culturecoop.ingest.profile import load_profile
+from culturecoop.ingest.quarantine import DEFAULT_MAX_REJECT_SHARE
 from culturecoop.ingest.validate import RULES
 from culturecoop.schema.model import MEMBER_KINDS, is_member_id
 
@@ -46,10 +47,24 @@ def _print_summary(summary: PrepareSummary) -> None:
     console.print(_("Package rows: {tables}.").format(tables=tables), highlight=False)
     if summary.blank_lines:
         console.print(_("Blank lines skipped: {n}.").format(n=summary.blank_lines))
-    for name, count in summary.values_dropped.items():
+    if summary.summary_lines:
+        console.print(_("Total lines skipped (not tickets): {n}.").format(n=summary.summary_lines))
+    if summary.refunds_merged:
         console.print(
-            _("{n} patrons had a {field} that could not be read; it was left empty.").format(n=count, field=name)
-        )
+            _("{n} refund rows were applied to the tickets they refund (now marked refunded).").format(
+                n=summary.refunds_merged))
+    for name, count in summary.values_dropped.items():
+        if name in ("event_starts_at", "birth_date"):
+            console.print(
+                _("{n} rows had a {field} that could not be read or is implausible; it was left empty, the "
+                  "tickets were kept.").format(n=count, field=name))
+        else:
+            console.print(
+                _("{n} patrons had a {field} that could not be read; it was left empty.").format(n=count, field=name)
+            )
+    _print_consent(summary)
+    for warning in summary.warnings:
+        console.print(f"[bold yellow]{_('Warning')}:[/] {warning}", highlight=False)
     if summary.genres_unmapped:
         labels = ", ".join(list(summary.genres_unmapped)[:8])
         console.print(
@@ -72,6 +87,21 @@ def _print_summary(summary: PrepareSummary) -> None:
         )
 
 
+def _print_consent(summary: PrepareSummary) -> None:
+    purposes = summary.consent.get("purposes") or {}
+    if not purposes:
+        return
+    labels = {"column": _("from the export"), "default": _("default of the mapping"), "none": _("not given")}
+    parts = [
+        _("{purpose}: {granted} patrons ({source})").format(
+            purpose=purpose, granted=entry["granted"], source=labels.get(entry["source"], entry["source"]))
+        for purpose, entry in purposes.items()
+    ]
+    console.print(_("Consent: {parts}.").format(parts="; ".join(parts)), highlight=False)
+    if summary.consent.get("basis"):
+        console.print(_("Basis stated for the defaults: {basis}").format(basis=summary.consent["basis"]), highlight=False)
+
+
 @app.command("prepare")
 def prepare_command(
     file: Path = typer.Argument(..., help="The export to prepare (CSV, JSON lines or XLSX)."),
@@ -84,9 +114,16 @@ def prepare_command(
     kind: str = typer.Option("other", "--kind", help="Kind of organization: " + ", ".join(MEMBER_KINDS) + "."),
     region: str | None = typer.Option(None, "--region", help="Administrative region, e.g. Montréal."),
     rejects: Path | None = typer.Option(None, "--rejects", help="Rejects file (default: beside the package, PKG.rejects.csv)."),
+    max_reject_share: float = typer.Option(
+        DEFAULT_MAX_REJECT_SHARE, "--max-reject-share",
+        help="Stop, writing nothing, when one reason rejects more than this share of the rows (0 to 1)."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON summary on standard output."),
 ) -> None:
     """Turn an export into a contribution package with no personal data in clear."""
+    if not 0 <= max_reject_share <= 1:
+        raise UserError(
+            _("The share given to --max-reject-share must be between 0 and 1, such as 0.2; got {value}.").format(
+                value=max_reject_share))
     if kind not in MEMBER_KINDS:
         raise UserError(
             _("The kind {kind} is not a kind of member; use one of {kinds}.").format(kind=kind, kinds=", ".join(MEMBER_KINDS))
@@ -115,6 +152,7 @@ def prepare_command(
             out=out,
             rejects=rejects,
             step=on_step,
+            max_reject_share=max_reject_share,
         )
         progress.update(task, completed=len(STEPS))
     _print_summary(summary)

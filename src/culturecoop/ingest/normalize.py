@@ -30,6 +30,8 @@ from typing import Any
 
 import duckdb
 
+from culturecoop.ingest.dates import DATE_MACROS
+
 # Spaces that vendors' exports carry: ordinary, no-break, narrow no-break, BOM, tabs.
 _SPACE = r"[\s\x{00A0}\x{202F}\x{2009}\x{FEFF}]"
 
@@ -54,19 +56,27 @@ MACROS: tuple[str, ...] = (
     """CREATE OR REPLACE MACRO cc_email(x) AS
         CASE WHEN regexp_full_match(lower(cc_trim(x)), '[^@\\s]+@[^@\\s]+\\.[^@\\s.]+')
              THEN lower(cc_trim(x)) END""",
-    # Digits with an optional leading +; "ext. 12", "poste 12", "x12" and "#12" dropped.
+    # Digits with an optional leading +; "ext. 12", "poste 12", "x12" and "#12" dropped, and the
+    # trunk zero written "(0)" after a country code (+33 (0)6 ...) too.
     """CREATE OR REPLACE MACRO cc_phone_digits(x) AS
         regexp_replace(
-            regexp_replace(x, '(?i)[\\s,;]*(ext\\.?|extension|poste|p\\.|x|#)\\s*[0-9]+\\s*$', ''),
+            regexp_replace(regexp_replace(x, '\\(0\\)', ''),
+                           '(?i)[\\s,;]*(ext\\.?|extension|poste|p\\.|x|#)\\s*[0-9]+\\s*$', ''),
             '[^0-9+]', '', 'g')""",
-    """CREATE OR REPLACE MACRO cc_phone_e164(d) AS
+    # International forms first (+, 00, 011), then the national numbers of ``country``.
+    """CREATE OR REPLACE MACRO cc_phone_e164(d, country) AS
         CASE WHEN regexp_full_match(d, '\\+1[2-9][0-9]{2}[2-9][0-9]{6}') THEN d
              WHEN regexp_full_match(d, '\\+[2-9][0-9]{7,14}') THEN d
              WHEN regexp_full_match(d, '00[1-9][0-9]{7,14}') THEN '+' || d[3:]
-             WHEN regexp_full_match(d, '011[1-9][0-9]{7,14}') THEN '+' || d[4:]
-             WHEN regexp_full_match(d, '1?[2-9][0-9]{2}[2-9][0-9]{6}') THEN '+1' || right(d, 10)
+             WHEN country IN ('CA', 'US') AND regexp_full_match(d, '011[1-9][0-9]{7,14}') THEN '+' || d[4:]
+             WHEN country IN ('CA', 'US') AND regexp_full_match(d, '1?[2-9][0-9]{2}[2-9][0-9]{6}')
+                  THEN '+1' || right(d, 10)
+             WHEN country = 'FR' AND regexp_full_match(d, '0?[1-9][0-9]{8}') THEN '+33' || right(d, 9)
+             WHEN country = 'BE' AND regexp_full_match(d, '0[1-9][0-9]{7,8}') THEN '+32' || d[2:]
+             WHEN country = 'CH' AND regexp_full_match(d, '0[1-9][0-9]{8}') THEN '+41' || d[2:]
         END""",
-    "CREATE OR REPLACE MACRO cc_phone(x) AS cc_phone_e164(cc_phone_digits(x))",
+    "CREATE OR REPLACE MACRO cc_phone_in(x, country) AS cc_phone_e164(cc_phone_digits(x), country)",
+    "CREATE OR REPLACE MACRO cc_phone(x) AS cc_phone_in(x, 'CA')",
     """CREATE OR REPLACE MACRO cc_postcode_text(x) AS
         upper(regexp_replace(x, '[\\s\\x{00A0}\\x{202F}-]', '', 'g'))""",
     """CREATE OR REPLACE MACRO cc_postcode(x) AS
@@ -77,14 +87,39 @@ MACROS: tuple[str, ...] = (
         CASE WHEN regexp_full_match(cc_postcode_text(x), '[ABCEGHJ-NPRSTVXY][0-9][ABCEGHJ-NPRSTV-Z]')
              THEN cc_postcode_text(x)
              ELSE cc_postcode(x)[1:3] END""",
-    # Keep digits, signs and separators; then drop thousands separators (a separator followed
-    # by exactly three digits that is not the decimal mark) and make the decimal mark a point.
+    # Postal codes of ``country`` (a Canadian code is read wherever it appears): US ZIP (its five
+    # digits), French (five digits, "F-" prefix allowed), Belgian and Swiss (four digits).
+    """CREATE OR REPLACE MACRO cc_postcode_in(x, country) AS
+        CASE WHEN cc_postcode(x) IS NOT NULL THEN cc_postcode(x)
+             WHEN country = 'US' AND regexp_full_match(cc_postcode_text(x), '[0-9]{5}([0-9]{4})?')
+                  THEN cc_postcode_text(x)[1:5]
+             WHEN country = 'FR' AND regexp_full_match(regexp_replace(cc_postcode_text(x), '^F', ''), '[0-9]{5}')
+                  THEN regexp_replace(cc_postcode_text(x), '^F', '')
+             WHEN country IN ('BE', 'CH') AND regexp_full_match(
+                      regexp_replace(cc_postcode_text(x), '^(B|CH)', ''), '[1-9][0-9]{3}')
+                  THEN regexp_replace(cc_postcode_text(x), '^(B|CH)', '') END""",
+    # The coarse area kept in clear: a Canadian FSA (H2X); elsewhere the country and the first
+    # digits, an area of comparable size (FR-750, US-100, BE-10, CH-12).
+    """CREATE OR REPLACE MACRO cc_area_in(x, country) AS
+        CASE WHEN cc_fsa(x) IS NOT NULL THEN cc_fsa(x)
+             WHEN country IN ('US', 'FR') THEN country || '-' || cc_postcode_in(x, country)[1:3]
+             WHEN country IN ('BE', 'CH') THEN country || '-' || cc_postcode_in(x, country)[1:2] END""",
+    # Digits and separators only; when both marks appear the last one is the decimal mark
+    # ("$1,250.00", "1.234,50"), repeated groups of three are thousands ("1 200 000"), a lone
+    # separator before exactly three digits follows the profile's mark ("1,250" is 1250 with
+    # a decimal point, 1.25 with a decimal comma), and anything else is a decimal mark ("12,50").
+    """CREATE OR REPLACE MACRO cc_amount_digits(d, dec) AS
+        CASE WHEN contains(d, ',') AND contains(d, '.')
+             THEN CASE WHEN strpos(reverse(d), ',') < strpos(reverse(d), '.')
+                       THEN replace(replace(d, '.', ''), ',', '.') ELSE replace(d, ',', '') END
+             WHEN regexp_full_match(d, '[0-9]{1,3}([,.][0-9]{3}){2,}') THEN regexp_replace(d, '[,.]', '', 'g')
+             WHEN regexp_full_match(d, '[0-9]{1,3}[,.][0-9]{3}')
+             THEN CASE WHEN contains(d, dec) THEN replace(d, ',', '.') ELSE regexp_replace(d, '[,.]', '', 'g') END
+             ELSE replace(d, ',', '.') END""",
+    # A leading or trailing minus, or accounting parentheses "($89.00)", make the amount negative.
     """CREATE OR REPLACE MACRO cc_amount_text(x, dec) AS
-        CASE WHEN dec = ','
-             THEN replace(regexp_replace(regexp_replace(x, '[^0-9,.\\-]', '', 'g'),
-                                         '\\.([0-9]{3})', '\\1', 'g'), ',', '.')
-             ELSE regexp_replace(regexp_replace(x, '[^0-9,.\\-]', '', 'g'),
-                                 ',([0-9]{3})', '\\1', 'g') END""",
+        CASE WHEN regexp_matches(x, '^\\s*\\(.*[0-9].*\\)\\s*$|^[^0-9]*-|-[^0-9]*$') THEN '-' ELSE '' END
+        || cc_amount_digits(regexp_replace(x, '[^0-9,.]', '', 'g'), dec)""",
     """CREATE OR REPLACE MACRO cc_amount(x, dec) AS
         CASE WHEN regexp_full_match(cc_amount_text(x, dec), '-?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)')
              THEN TRY_CAST(cc_amount_text(x, dec) AS DECIMAL(18,4)) END""",
@@ -101,14 +136,27 @@ MACROS: tuple[str, ...] = (
              WHEN contains(x, '£') THEN 'GBP'
              WHEN regexp_matches(upper(x), 'US ?\\$') THEN 'USD'
              ELSE nullif(regexp_extract(upper(x), '(^|[^A-Z])([A-Z]{3})([^A-Z]|$)', 2), '') END""",
+    # A full name in one column: "TREMBLAY, Marie" (comma), "TREMBLAY Marie" (surname in capitals
+    # first, as French forms write it), else the last word with its particles ("Marie de la
+    # Fontaine" -> "de la Fontaine").
+    """CREATE OR REPLACE MACRO cc_surname_of(x) AS
+        CASE WHEN contains(x, ',') THEN nullif(trim(split_part(x, ',', 1)), '')
+             WHEN regexp_matches(trim(x), '^(?:[^\\p{Ll}\\s]{2,}\\s+)+\\S*\\p{Ll}')
+             THEN trim(regexp_extract(trim(x), '^((?:[^\\p{Ll}\\s]{2,}\\s+)+)', 1))
+             ELSE nullif(regexp_extract(trim(x), '(?i)((?:(?:de|du|des|da|di|del|della|le|la|van|von|der|den|ter|st|ste|saint|sainte|mc|mac|bin|ben|el|al)\\s+)*\\S+)$', 1), '') END""",
+    """CREATE OR REPLACE MACRO cc_given_of(x) AS
+        CASE WHEN contains(x, ',') THEN nullif(trim(split_part(x, ',', 2)), '')
+             WHEN regexp_matches(trim(x), '^(?:[^\\p{Ll}\\s]{2,}\\s+)+\\S*\\p{Ll}')
+             THEN nullif(trim(regexp_replace(trim(x), '^((?:[^\\p{Ll}\\s]{2,}\\s+)+)', '')), '')
+             ELSE nullif(trim(left(trim(x), length(trim(x)) - length(coalesce(cc_surname_of(x), '')))), '') END""",
     """CREATE OR REPLACE MACRO cc_birth_band(d) AS
         CAST(year(d) // 5 * 5 AS VARCHAR) || '-' || CAST(year(d) // 5 * 5 + 4 AS VARCHAR)""",
 )
 
 
 def install_normalizers(con: duckdb.DuckDBPyConnection) -> None:
-    """Define every ``cc_*`` normalizer macro on ``con`` (idempotent)."""
-    for statement in MACROS:
+    """Define every ``cc_*`` normalizer macro on ``con`` (idempotent), the date readers included."""
+    for statement in (*MACROS, *DATE_MACROS):
         con.execute(statement)
 
 

@@ -26,20 +26,33 @@ import pyarrow.csv as pacsv
 from culturecoop.errors import UserError
 from culturecoop.files import check_writable, partial_path, sweep_partials
 from culturecoop.i18n import _
+from culturecoop.ingest.consent import consent_record, consent_warnings
+from culturecoop.ingest.guard import scan_package
 from culturecoop.ingest.normalize import install_normalizers
 from culturecoop.ingest.package import MemberInfo, write_package
-from culturecoop.ingest.profile import Profile
+from culturecoop.ingest.profile import CANONICAL_FIELDS, Profile
 from culturecoop.ingest.pseudonymize import pseudonymize_patrons
+from culturecoop.ingest.quarantine import (
+    DEFAULT_MAX_REJECT_SHARE,
+    MAX_DROPPED_SHARE,
+    guard_dropped_fields,
+    guard_quarantine,
+    plausibility_warnings,
+)
 from culturecoop.ingest.read import SourceInfo, header_only, read_source, translate_read_error
+from culturecoop.ingest.rows import settle_rows
 from culturecoop.ingest.split import (
     build_consents,
     build_events,
     build_patrons,
     fetch_kept_rows,
+    own_buyer_names,
     ticket_table,
 )
-from culturecoop.ingest.validate import RULES, check_rows, mark_duplicates
+from culturecoop.ingest.validate import RULES, check_rows
+from culturecoop.privacy.encodings import member_id_key
 from culturecoop.privacy.keys import MemberKeys, load_member_keys
+from culturecoop.schema.model import CONSENT_PURPOSES
 
 STEPS = ("read", "validate", "rejects", "split", "pseudonymize", "write")
 StepCallback = Callable[[str], None]
@@ -47,7 +60,8 @@ StepCallback = Callable[[str], None]
 
 @dataclass
 class PrepareSummary:
-    """What ``prepare`` did; ``rows_in == rows_accepted + rows_rejected`` always holds."""
+    """What ``prepare`` did; ``rows_in == rows_accepted + rows_rejected`` always holds, and
+    ``rows_per_table["ticket"] == rows_accepted - refunds_merged``."""
 
     package: str
     rejects_file: str
@@ -60,8 +74,12 @@ class PrepareSummary:
     rejects_by_reason: dict[str, int]
     rows_per_table: dict[str, int]
     blank_lines: int = 0
+    summary_lines: int = 0  # "Total" rows under the table: not rows, like blank lines
+    refunds_merged: int = 0  # refund rows applied to their sale (accepted, no ticket of their own)
     values_dropped: dict[str, int] = field(default_factory=dict)
     genres_unmapped: dict[str, int] = field(default_factory=dict)
+    consent: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
@@ -135,6 +153,37 @@ def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
     return int(rows[0][0] or 0)
 
 
+@dataclass
+class _Checked:
+    """What checking the rows found (the ``checked`` table holds the rows themselves)."""
+
+    rows_in: int
+    rejected: int
+    by_reason: dict[str, int]
+    blank_lines: int
+    summary_lines: int
+    refunds_merged: int
+    dates_dropped: dict[str, int]
+    warnings: list[str]
+
+    @property
+    def accepted(self) -> int:
+        return self.rows_in - self.rejected
+
+
+def _check_all(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile, today: date,
+               max_reject_share: float) -> _Checked:
+    """Build and settle ``checked``, then apply the guards (which raise ``UserError``)."""
+    rows_in, blank_lines, summary_lines = _check(con, info, profile, today)
+    rejected = _scalar(con, "SELECT count(*) FROM checked WHERE len(reasons) > 0")
+    by_reason = _reason_counts(con)
+    guard_quarantine(con, info, profile, rows_in, by_reason, max_reject_share)
+    dropped = guard_dropped_fields(con, info, profile, MAX_DROPPED_SHARE)
+    merged = _scalar(con, "SELECT count(*) FROM checked WHERE merged")
+    return _Checked(rows_in, rejected, by_reason, blank_lines, summary_lines, merged, dropped,
+                    plausibility_warnings(con, profile))
+
+
 def prepare(
     source: Path,
     *,
@@ -145,13 +194,15 @@ def prepare(
     rejects: Path | None = None,
     step: StepCallback | None = None,
     today: date | None = None,
+    max_reject_share: float = DEFAULT_MAX_REJECT_SHARE,
 ) -> PrepareSummary:
     """Turn the export ``source`` into the package ``out`` and return what happened.
 
     Nothing is left behind on failure: the package is written atomically by ``write_package``
     and the rejects file is moved into place only after the package exists. Raises
     ``UserError`` for bad input (missing file, wrong encoding, missing columns, empty file,
-    existing output, missing keys).
+    existing output, missing keys), when one reason rejects more than ``max_reject_share`` of
+    the rows, and when the package would carry personal data in clear.
     """
     started = time.perf_counter()
     notify = step or (lambda _name: None)
@@ -168,15 +219,15 @@ def prepare(
                 notify("read")
                 info = read_source(source, profile, Path(work), con)
                 notify("validate")
-                rows_in, blank_lines = _check(con, info, profile, today or date.today())
+                checked = _check_all(con, info, profile, today or date.today(), max_reject_share)
                 notify("rejects")
-                rejected = _scalar(con, "SELECT count(*) FROM checked WHERE len(reasons) > 0")
-                by_reason = _reason_counts(con)
                 # Named before it exists: an interruption anywhere in the writing still removes it.
                 rejects_tmp = partial_path(rejects)
                 _write_rejects(con, rejects, rejects_tmp)
                 notify("split")
                 parts = _split(con, info, profile, member.member_id, keys)
+                identifiers = con.sql(
+                    "SELECT email, phone, given_name, surname, birth_date FROM patron_clear").to_arrow_table()
             finally:
                 con.close()  # frees DuckDB's memory before the Python side builds the package
             notify("pseudonymize")
@@ -185,42 +236,112 @@ def prepare(
             tables: dict[str, pa.Table] = {
                 "event": parts.events, "patron": patrons, "ticket": parts.tickets, "consent": parts.consents,
             }
+            scan_package(tables, identifiers, profile, parts.own_buyer)
             per_table = {name: t.num_rows for name, t in tables.items()}
+            consent = consent_record(profile, parts.consents_granted)
             write_package(
                 out, tables, member=member, profile=profile.name,
-                rows={"in": rows_in, "accepted": rows_in - rejected, "rejected": rejected, **per_table},
+                rows={"in": checked.rows_in, "accepted": checked.accepted, "rejected": checked.rejected,
+                      **per_table},
                 source_name=source.name,
-                extra={"rejects_by_reason": by_reason, "blank_lines": blank_lines},
+                extra={"rejects_by_reason": checked.by_reason, "blank_lines": checked.blank_lines,
+                       "summary_lines": checked.summary_lines, "refunds_merged": checked.refunds_merged,
+                       "consent": consent, "timezone": profile.timezone},
                 companions=[(rejects_tmp, rejects)],  # put in place with the package
             )
             rejects_tmp = None
         finally:
             if rejects_tmp is not None:
                 rejects_tmp.unlink(missing_ok=True)
+    return _summary(source, out, rejects, member.member_id, profile, checked, parts, per_table,
+                    consent, time.perf_counter() - started)
+
+
+def check_export(source: Path, profile: Profile, *, today: date | None = None,
+                 max_reject_share: float = DEFAULT_MAX_REJECT_SHARE) -> PrepareSummary:
+    """Everything ``prepare`` does short of pseudonymizing and writing: read, check, settle,
+    guard, split events. No keys needed, nothing written. Raises ``UserError`` as ``prepare``."""
+    started = time.perf_counter()
+    if not source.exists():
+        raise UserError(_("The file {path} does not exist; check the path.").format(path=source))
+    with tempfile.TemporaryDirectory(prefix="culturecoop-check-") as work:
+        con = _connect(Path(work))
+        try:
+            info = read_source(source, profile, Path(work), con)
+            checked = _check_all(con, info, profile, today or date.today(), max_reject_share)
+            fetch_kept_rows(con, info)
+            build_events(con, profile, "check")
+            build_patrons(con, profile, b"\0" * 32)  # a throwaway key: no token leaves
+            granted = _consents_granted(con)
+            unmapped = _unmapped(con)
+            per_table = {
+                "event": _scalar(con, "SELECT count(*) FROM event_out"),
+                "patron": _scalar(con, "SELECT count(*) FROM patron_pick"),
+                "ticket": checked.accepted - checked.refunds_merged,
+                "consent": 3 * _scalar(con, "SELECT count(*) FROM patron_pick"),
+            }
+        finally:
+            con.close()
+    consent = consent_record(profile, granted)
     return PrepareSummary(
-        package=str(out), rejects_file=str(rejects), member_id=member.member_id,
-        profile=profile.name, source=source.name, rows_in=rows_in,
-        rows_accepted=rows_in - rejected, rows_rejected=rejected, rejects_by_reason=by_reason,
-        rows_per_table=per_table, blank_lines=blank_lines, values_dropped=parts.dropped,
-        genres_unmapped=parts.unmapped, seconds=round(time.perf_counter() - started, 3),
+        package="", rejects_file="", member_id="", profile=profile.name, source=source.name,
+        rows_in=checked.rows_in, rows_accepted=checked.accepted, rows_rejected=checked.rejected,
+        rejects_by_reason=checked.by_reason, rows_per_table=per_table, blank_lines=checked.blank_lines,
+        summary_lines=checked.summary_lines, refunds_merged=checked.refunds_merged,
+        values_dropped=checked.dates_dropped, genres_unmapped=unmapped, consent=consent,
+        warnings=checked.warnings + consent_warnings(consent),
+        seconds=round(time.perf_counter() - started, 3),
     )
 
 
-def _check(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile, today: date) -> tuple[int, int]:
-    """Build ``checked`` (every rule, duplicates included); return (rows read, blank lines)."""
+def preview_rows(source: Path, profile: Profile, limit: int = 10) -> list[dict[str, str | None]]:
+    """The first ``limit`` rows of the export as canonical fields, as text (nothing parsed or
+    checked): what the mapping reads from each column."""
+    with tempfile.TemporaryDirectory(prefix="culturecoop-preview-") as work:
+        con = _connect(Path(work))
+        try:
+            info = read_source(source, profile, Path(work), con)
+            info.load(con)
+            fields = ", ".join(CANONICAL_FIELDS)
+            rows = con.execute(
+                f"SELECT {fields} FROM {info.relation} WHERE NOT blank ORDER BY line_no LIMIT {int(limit)}",
+                info.params,
+            ).fetchall()
+        finally:
+            con.close()
+    return [dict(zip(CANONICAL_FIELDS, row, strict=True)) for row in rows]
+
+
+def _summary(source: Path, out: Path, rejects: Path, member_id: str, profile: Profile, checked: _Checked,
+             parts: _Parts, per_table: dict[str, int], consent: dict[str, Any], seconds: float) -> PrepareSummary:
+    return PrepareSummary(
+        package=str(out), rejects_file=str(rejects), member_id=member_id,
+        profile=profile.name, source=source.name, rows_in=checked.rows_in,
+        rows_accepted=checked.accepted, rows_rejected=checked.rejected, rejects_by_reason=checked.by_reason,
+        rows_per_table=per_table, blank_lines=checked.blank_lines, summary_lines=checked.summary_lines,
+        refunds_merged=checked.refunds_merged, values_dropped={**checked.dates_dropped, **parts.dropped},
+        genres_unmapped=parts.unmapped, consent=consent,
+        warnings=checked.warnings + consent_warnings(consent), seconds=round(seconds, 3),
+    )
+
+
+def _check(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile, today: date) -> tuple[int, int, int]:
+    """Build ``checked`` (every rule, refunds, order lines, duplicates included); return (rows
+    read, blank lines, summary lines)."""
     try:
         check_rows(con, info, profile, today)
+        settle_rows(con, info, numbered="ticket_id" not in profile.columns)
     except duckdb.Error as exc:
         error = translate_read_error(exc, info)
         if error is None:
             raise
         raise error from None
-    counts = con.execute("SELECT count(reasons), count(*) FROM checked").fetchall()[0]
-    rows_in, blank_lines = int(counts[0]), int(counts[1]) - int(counts[0]) + info.blank_rows
+    counts = con.execute("SELECT count(reasons), count(*), count_if(summary_row) FROM checked").fetchall()[0]
+    rows_in, summary = int(counts[0]), int(counts[2])
+    blank_lines = int(counts[1]) - rows_in - summary + info.blank_rows
     if rows_in == 0:
         raise header_only(info.path)
-    mark_duplicates(con, info)
-    return rows_in, blank_lines
+    return rows_in, blank_lines, summary
 
 
 @dataclass
@@ -231,15 +352,18 @@ class _Parts:
     events: pa.Table
     tickets: pa.Table
     consents: pa.Table
+    consents_granted: dict[str, int]
+    own_buyer: dict[str, tuple[int, int]]
     dropped: dict[str, int]
     unmapped: dict[str, int]
 
 
 def _split(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile, member_id: str,
            keys: MemberKeys) -> _Parts:
+    id_key = member_id_key(keys.linkage_secret, member_id)
     fetch_kept_rows(con, info)
     con.execute("DROP TABLE IF EXISTS source_lines")  # every line needed is in ``checked`` or ``kept``
-    build_patrons(con, profile)
+    build_patrons(con, profile, id_key)
     clear = con.sql("SELECT * FROM patron_clear").to_arrow_table()
     # Pseudonymization (Python and NumPy, mostly one core) runs beside DuckDB's work on
     # events, tickets and consents: DuckDB releases the GIL, and leaves it one core meanwhile
@@ -247,14 +371,27 @@ def _split(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile, m
     patrons = _PSEUDONYMIZER.submit(pseudonymize_patrons, clear, member_id, keys)
     con.execute(f"SET threads = {max(1, (os.cpu_count() or 1) - 1)}")
     build_events(con, profile, member_id)
-    unmapped = {str(k): int(v) for k, v in con.execute(
-        "SELECT label, events FROM genre_unmapped ORDER BY events DESC, label").fetchall()}
+    granted = _consents_granted(con)
     return _Parts(
         patrons=patrons,
         events=con.sql("SELECT * FROM event_out").to_arrow_table(),
-        tickets=ticket_table(con, member_id), consents=build_consents(con, member_id),
-        dropped=_dropped_values(con), unmapped=unmapped,
+        tickets=ticket_table(con, member_id, id_key), consents=build_consents(con, member_id),
+        consents_granted=granted, own_buyer=own_buyer_names(con), dropped=_dropped_values(con),
+        unmapped=_unmapped(con),
     )
+
+
+def _unmapped(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    return {str(k): int(v) for k, v in con.execute(
+        "SELECT label, events FROM genre_unmapped ORDER BY events DESC, label").fetchall()}
+
+
+def _consents_granted(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Patrons granting each purpose in ``patron_clear``."""
+    row = con.execute(
+        "SELECT count_if(pooling), count_if(marketing), count_if(personalization) FROM patron_clear"
+    ).fetchall()[0]
+    return {purpose: int(n or 0) for purpose, n in zip(CONSENT_PURPOSES, row, strict=True)}
 
 
 def _dropped_values(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import codecs
 import difflib
+import re
+import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,7 +19,8 @@ import yaml
 
 from culturecoop.errors import UserError
 from culturecoop.i18n import _
-from culturecoop.schema.model import CHANNELS, TICKET_STATUSES
+from culturecoop.ingest.labels import COUNTRIES
+from culturecoop.schema.model import CHANNELS, CONSENT_PURPOSES, TICKET_STATUSES
 
 PROFILE_DIR = Path(__file__).parent / "profiles"
 
@@ -26,32 +29,72 @@ CANONICAL_FIELDS: tuple[str, ...] = (
     "ticket_id", "order_id", "purchased_at", "status", "quantity", "unit_price", "currency",
     "channel", "event_id", "event_title", "event_starts_at", "venue", "venue_postal_code",
     "genres", "artists", "capacity", "is_local", "event_language", "patron_id", "email",
-    "phone", "first_name", "last_name", "birth_date", "postal_code", "patron_language",
+    "phone", "first_name", "last_name", "full_name", "birth_date", "postal_code", "patron_language",
     "consent_pooling", "consent_marketing", "consent_personalization",
 )
-# Without these a row cannot become a ticket: a profile must map them.
-REQUIRED_FIELDS: tuple[str, ...] = ("ticket_id", "purchased_at", "unit_price", "event_id", "patron_id")
+# Without these a row cannot become a ticket: a profile must map them (or their alternatives,
+# see ``ALTERNATIVES``).
+REQUIRED_FIELDS: tuple[str, ...] = ("purchased_at", "unit_price", "event_id")
+# A field a profile may leave out when it maps the other: an export with one row per order line
+# and no ticket number (the ticket id becomes the order id and the line's position), an export
+# with no customer number (the patron id is the e-mail, pseudonymized like any identifier).
+ALTERNATIVES: dict[str, str] = {"ticket_id": "order_id", "patron_id": "email"}
 LIST_FIELDS: tuple[str, ...] = ("genres", "artists")
 FORMATS = ("csv", "jsonl", "xlsx")
 LANGUAGES = ("fr", "en", "bilingual", "none")
 
-# Labels every profile understands besides its own (compared accent- and case-insensitively).
-DEFAULT_LANGUAGE_VALUES: dict[str, str] = {
-    "fr": "fr", "francais": "fr", "french": "fr", "fra": "fr", "fre": "fr", "fr-ca": "fr",
-    "fr_ca": "fr", "en": "en", "english": "en", "anglais": "en", "eng": "en", "en-ca": "en",
-    "en_ca": "en", "bilingual": "bilingual", "bilingue": "bilingual", "fr/en": "bilingual",
-    "en/fr": "bilingual", "none": "none", "aucune": "none", "instrumental": "none",
-    "sans paroles": "none", "sans texte": "none",
-}
-DEFAULT_TRUE = ("true", "1", "yes", "oui")
-DEFAULT_FALSE = ("false", "0", "no", "non")
+
 
 _KEYS = {
     "name", "description", "format", "encoding", "delimiter", "quote", "decimal",
     "datetime_formats", "date_formats", "list_separator", "true_values", "false_values",
     "status_values", "channel_values", "language_values", "columns", "sheet", "skip_lines",
-    "currency",
+    "currency", "timezone", "country", "amount_scale", "consent_defaults", "consent_basis",
 }
+SPEC_FORMS = ("column", "first", "join", "value", "file_name")
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """Where one canonical field's text comes from.
+
+    ``column``: one source column (a dotted path in JSON lines); ``first``: the first non-empty
+    of ``sources``; ``join``: the non-empty ``sources`` joined by ``separator`` (a date column and
+    a time column); ``value``: the constant ``value``; ``file_name``: the export's file name
+    without extension, or the first group of the regular expression ``value`` on it.
+    """
+
+    form: str
+    sources: tuple[str, ...] = ()
+    value: str | None = None
+    separator: str = " "
+
+    def constant(self, source_file: Path) -> str | None:
+        """The text of a ``value`` or ``file_name`` field for the export ``source_file``."""
+        if self.form == "value":
+            return self.value
+        if self.form != "file_name":
+            raise ValueError(f"{self.form} is not a constant")
+        name = source_file.name
+        stem = name[: -len("".join(source_file.suffixes))] if source_file.suffixes else name
+        if self.value is None:
+            return stem
+        match = re.search(self.value, name)
+        if match is None:
+            raise UserError(
+                _("The file name {name} does not match the mapping's pattern {pattern}; rename the file "
+                  "or change the pattern.").format(name=name, pattern=self.value)
+            )
+        return match.group(1) if match.groups() else match.group(0)
+
+    def describe(self) -> str:
+        if self.form == "value":
+            return f"= {self.value!r}"
+        if self.form == "file_name":
+            return _("file name") if self.value is None else _("file name ~ {pattern}").format(pattern=self.value)
+        if self.form == "join":
+            return f" + {self.separator!r} + ".join(self.sources)
+        return " | ".join(self.sources)
 
 
 @dataclass(frozen=True)
@@ -60,7 +103,7 @@ class Profile:
 
     name: str
     format: str
-    columns: dict[str, str]  # canonical field -> source column or dotted JSON path (mapped only)
+    columns: dict[str, ColumnSpec]  # canonical field -> where its text comes from (mapped only)
     encoding: str = "utf-8"
     delimiter: str = ","
     quote: str = '"'
@@ -76,8 +119,21 @@ class Profile:
     sheet: str | None = None
     skip_lines: int = 0
     currency: str = "CAD"
+    timezone: str = "America/Toronto"
+    country: str = "CA"
+    amount_scale: float = 1.0
+    consent_defaults: dict[str, bool] = field(default_factory=dict)
+    consent_basis: str | None = None
     description: dict[str, str] = field(default_factory=dict)
     source: str = ""  # where the profile came from (built-in name or file path)
+
+    def source_columns(self) -> list[str]:
+        """Every source column (or JSON path) the profile reads, once each, in field order."""
+        seen: dict[str, None] = {}
+        for spec in self.columns.values():
+            for column in spec.sources:
+                seen.setdefault(column, None)
+        return list(seen)
 
 
 def builtin_profiles() -> list[str]:
@@ -222,7 +278,7 @@ def parse_profile(text: str, source: str) -> Profile:
     columns_raw = data.get("columns")
     if not isinstance(columns_raw, dict) or not columns_raw:
         raise _invalid(source, _("it has no columns section mapping canonical fields to source columns"))
-    columns: dict[str, str] = {}
+    columns: dict[str, ColumnSpec] = {}
     for key, value in columns_raw.items():
         canonical = str(key)
         if canonical not in CANONICAL_FIELDS:
@@ -233,16 +289,21 @@ def parse_profile(text: str, source: str) -> Profile:
             )
         if value is None:
             continue
-        if not isinstance(value, str | int) or isinstance(value, bool) or not str(value).strip():
-            raise _invalid(source, _("the column for {field} must be a column name").format(field=canonical))
-        columns[canonical] = str(value)
-    missing = [f for f in REQUIRED_FIELDS if f not in columns]
+        columns[canonical] = _column_spec(canonical, value, source)
+    if "patron_id" not in columns and "email" in columns:
+        # No customer number: the e-mail is the patron id (pseudonymized like any identifier).
+        columns["patron_id"] = columns["email"]
+    missing = [f for f in (*REQUIRED_FIELDS, *ALTERNATIVES)
+               if f not in columns and ALTERNATIVES.get(f) not in columns]
     if missing:
+        named = [f if f not in ALTERNATIVES else _("{field} (or {alternative})").format(
+            field=f, alternative=ALTERNATIVES[f]) for f in missing]
         raise _invalid(
-            source, _("it does not map the required fields {fields}").format(fields=", ".join(missing))
+            source, _("it does not map the required fields {fields}").format(fields=", ".join(named))
         )
     description = data.get("description") or {}
     sheet = data.get("sheet")
+    defaults, basis = _consent(data, source)
     languages = _label_map(data, "language_values", LANGUAGES, source)
     return Profile(
         name=str(data.get("name") or Path(source).stem),
@@ -263,6 +324,118 @@ def parse_profile(text: str, source: str) -> Profile:
         sheet=None if sheet is None else str(sheet),
         skip_lines=skip_lines,
         currency=currency.upper(),
+        timezone=_timezone(data, source),
+        country=_country(data, source),
+        amount_scale=_amount_scale(data, source),
+        consent_defaults=defaults,
+        consent_basis=basis,
         description={str(k): str(v) for k, v in description.items()} if isinstance(description, dict) else {},
         source=source,
     )
+
+
+def _column_spec(canonical: str, value: Any, source: str) -> ColumnSpec:
+    """One entry of ``columns:`` (see ``ColumnSpec`` and canonical.yaml for the forms)."""
+
+    def name(v: Any) -> str:
+        if not isinstance(v, str | int) or isinstance(v, bool) or not str(v).strip():
+            raise _invalid(source, _("the column for {field} must be a column name").format(field=canonical))
+        return str(v)
+
+    if isinstance(value, list):
+        if not value:
+            raise _invalid(source, _("the list of columns for {field} is empty").format(field=canonical))
+        names = tuple(name(v) for v in value)
+        return ColumnSpec("column" if len(names) == 1 else "first", names)
+    if not isinstance(value, dict):
+        return ColumnSpec("column", (name(value),))
+    forms = [k for k in value if k in SPEC_FORMS]
+    extra = [str(k) for k in value if k not in (*SPEC_FORMS, "separator")]
+    if len(forms) != 1 or extra or ("separator" in value and forms != ["join"]):
+        raise _invalid(
+            source,
+            _("{field} must be a column name, a list of columns, or one of {{value: …}}, {{file_name: …}}, "
+              "{{join: [...], separator: \" \"}}").format(field=canonical),
+        )
+    form = forms[0]
+    given = value[form]
+    if form in ("column", "first", "join"):
+        names = tuple(name(v) for v in (given if isinstance(given, list) else [given]))
+        if form == "join" and len(names) < 2:
+            raise _invalid(source, _("join for {field} needs at least two columns").format(field=canonical))
+        separator = value.get("separator", " ")
+        if not isinstance(separator, str):
+            raise _invalid(source, _("the separator of {field} must be a text").format(field=canonical))
+        if form == "join":
+            return ColumnSpec("join", names, separator=separator)
+        return ColumnSpec("column" if len(names) == 1 else "first", names)
+    if form == "value":
+        if given is None or isinstance(given, dict | list) or not str(given).strip():
+            raise _invalid(source, _("the value of {field} must be a non-empty text").format(field=canonical))
+        return ColumnSpec("value", value=_scalar_text(given))
+    if given is True:
+        return ColumnSpec("file_name")
+    if not isinstance(given, str) or not given:
+        raise _invalid(
+            source, _("file_name for {field} must be true or a regular expression").format(field=canonical))
+    try:
+        re.compile(given)
+    except re.error:
+        raise _invalid(
+            source, _("the file_name pattern of {field} is not a valid regular expression").format(field=canonical)
+        ) from None
+    return ColumnSpec("file_name", value=given)
+
+
+def _timezone(data: dict[str, Any], source: str) -> str:
+    zone = data.get("timezone", "America/Toronto")
+    try:
+        zoneinfo.ZoneInfo(str(zone))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise _invalid(
+            source, _("timezone must be an IANA time zone such as America/Toronto or Europe/Paris")
+        ) from None
+    return str(zone)
+
+
+def _country(data: dict[str, Any], source: str) -> str:
+    country = str(data.get("country") or "CA").upper()
+    if country not in COUNTRIES:
+        raise _invalid(source, _("country must be one of {allowed}").format(allowed=", ".join(COUNTRIES)))
+    return country
+
+
+def _amount_scale(data: dict[str, Any], source: str) -> float:
+    scale = data.get("amount_scale", 1)
+    if isinstance(scale, bool) or not isinstance(scale, int | float) or not 0 < scale <= 1000:
+        raise _invalid(source, _("amount_scale must be a number such as 0.01 (amounts in cents) or 1"))
+    return float(scale)
+
+
+def _consent(data: dict[str, Any], source: str) -> tuple[dict[str, bool], str | None]:
+    """``consent_defaults`` (purpose → granted) and the member's stated basis for them."""
+    raw = data.get("consent_defaults") or {}
+    if not isinstance(raw, dict):
+        raise _invalid(source, _("consent_defaults must map purposes to true or false"))
+    defaults: dict[str, bool] = {}
+    for purpose, granted in raw.items():
+        if purpose not in CONSENT_PURPOSES:
+            raise _invalid(
+                source,
+                _("consent_defaults names {purpose}, which is not a purpose ({allowed})").format(
+                    purpose=purpose, allowed=", ".join(CONSENT_PURPOSES)),
+            )
+        if not isinstance(granted, bool):
+            raise _invalid(
+                source, _("consent_defaults.{purpose} must be true or false").format(purpose=purpose))
+        defaults[str(purpose)] = granted
+    basis = data.get("consent_basis")
+    if basis is not None and (not isinstance(basis, str) or not basis.strip()):
+        raise _invalid(source, _("consent_basis must be a sentence stating why the defaults hold"))
+    if any(defaults.values()) and basis is None:
+        raise _invalid(
+            source,
+            _("consent_defaults grants a purpose without a consent_basis; state the basis (for example "
+              "the clause of your terms of sale the patrons agreed to)"),
+        )
+    return defaults, basis.strip() if isinstance(basis, str) else None

@@ -42,11 +42,11 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import pyarrow as pa
 
 from culturecoop.errors import UserError
 from culturecoop.i18n import _
-from culturecoop.ingest.profile import CANONICAL_FIELDS, REQUIRED_FIELDS, Profile
+from culturecoop.ingest.columns import field_expressions
+from culturecoop.ingest.profile import ALTERNATIVES, REQUIRED_FIELDS, Profile
 from culturecoop.ingest.sniff import check_source
 
 # Where ``SourceInfo.lines_where`` inserts its condition.
@@ -196,8 +196,14 @@ def _closest_columns(wanted: str, present: Iterable[str]) -> str:
         if match else f"\"{wanted}\""
 
 
-def _missing_columns(path: Path, profile: Profile, missing: list[str], present: list[str]) -> UserError:
+def _missing_columns(path: Path, profile: Profile, missing: list[str], present: list[str],
+                     hint: str = "") -> UserError:
     described = ", ".join(_closest_columns(m, present) for m in missing)
+    if hint:
+        return UserError(
+            _("The file {path} lacks the column(s) {columns} that the profile {profile} maps on its header "
+              "line, but {hint}.").format(path=path.name, columns=described, profile=profile.name, hint=hint)
+        )
     return UserError(
         _("The file {path} lacks the column(s) {columns} that the profile {profile} maps; export them or "
           "fix the column names in a mapping file (--mapping).").format(
@@ -205,23 +211,40 @@ def _missing_columns(path: Path, profile: Profile, missing: list[str], present: 
     )
 
 
-def match_columns(path: Path, profile: Profile, header: list[str]) -> dict[str, int]:
-    """Canonical field -> 1-based position in ``header`` (exact name, else case/accent-insensitive)."""
+def header_positions(header: list[str], wanted: list[str]) -> tuple[dict[str, int], list[str]]:
+    """1-based position in ``header`` of each ``wanted`` column (exact name first, then ignoring
+    case, accents and surrounding spaces), and the columns not found."""
     exact = {name: i + 1 for i, name in reversed(list(enumerate(header)))}
-    loose: dict[str, int] = {}
-    for i, name in reversed(list(enumerate(header))):
-        loose[_loose(name)] = i + 1
+    loose = {_loose(name): i + 1 for i, name in reversed(list(enumerate(header)))}
     positions: dict[str, int] = {}
     missing: list[str] = []
-    for canonical, column in profile.columns.items():
+    for column in wanted:
         pos = exact.get(column) or loose.get(_loose(column))
         if pos is None:
             missing.append(column)
         else:
-            positions[canonical] = pos
+            positions[column] = pos
+    return positions, missing
+
+
+def match_columns(path: Path, profile: Profile, header: list[str], hint: str = "") -> dict[str, int]:
+    """Source column -> 1-based position in ``header`` for every column the profile reads."""
+    positions, missing = header_positions(header, profile.source_columns())
     if missing:
-        raise _missing_columns(path, profile, missing, header)
+        raise _missing_columns(path, profile, missing, header, hint)
     return positions
+
+
+def header_hint(profile: Profile, rows: list[tuple[int, list[str]]]) -> str:
+    """Where the profile's header seems to be among ``rows`` (line number, cells), as advice:
+    the export has a title block above its table."""
+    wanted = profile.source_columns()
+    for number, cells in rows:
+        _found, missing = header_positions([c.strip() for c in cells], wanted)
+        if not missing:
+            return _("line {line} holds them all: add `skip_lines: {skip}` to the mapping").format(
+                line=number, skip=number - 1)
+    return ""
 
 
 def _loose(name: str) -> str:
@@ -328,16 +351,23 @@ def _char(c: str) -> str:
     return f"chr({ord(c)})"
 
 
+def _split_line(text: str, profile: Profile) -> list[str]:
+    """One line's fields as Python's csv module reads them (empty when it cannot)."""
+    try:
+        return next(csv.reader([text], delimiter=profile.delimiter, quotechar=profile.quote or None,
+                               quoting=csv.QUOTE_MINIMAL if profile.quote else csv.QUOTE_NONE), [])
+    except csv.Error:
+        return []
+
+
 def _csv_relation(path: Path, text_path: Path, profile: Profile, head: list[tuple[int, str]]) -> SourceInfo:
     header_line, header_text = head[0]
-    reader = csv.reader([header_text], delimiter=profile.delimiter, quotechar=profile.quote or None,
-                        quoting=csv.QUOTE_MINIMAL if profile.quote else csv.QUOTE_NONE)
-    header = [h.strip() for h in next(reader)]
-    positions = match_columns(path, profile, header)
-    fields = [
-        f"nullif(f[{positions[c]}], '') AS {c}" if c in positions else f"NULL::VARCHAR AS {c}"
-        for c in CANONICAL_FIELDS
-    ]
+    header = [h.strip() for h in _split_line(header_text, profile)]
+    positions, missing = header_positions(header, profile.source_columns())
+    if missing:
+        rows = [(n, _split_line(t, profile)) for n, t in head[1:50]]
+        raise _missing_columns(path, profile, missing, header, header_hint(profile, rows))
+    fields, params = field_expressions(profile, lambda column: f"f[{positions[column]}]", path)
     d = _char(profile.delimiter)
     if profile.quote:
         q = _char(profile.quote)
@@ -355,7 +385,7 @@ def _csv_relation(path: Path, text_path: Path, profile: Profile, head: list[tupl
         segments = f"CASE WHEN contains(line, {q}) THEN string_split(line, {q}) END"
     else:
         split, bad_quotes, segments = f"string_split(line, {d})", "false", "NULL::VARCHAR[]"
-    params: dict[str, Any] = {"n": len(header)}
+    params["n"] = len(header)
     # A line of nothing but spaces and delimiters (Excel's ";;;;" rows) is blank, not a row;
     # ltrim with a character set stops at the first other character, so it costs nothing.
     relation = f"""(
@@ -392,15 +422,14 @@ def _jsonl_relation(path: Path, text_path: Path, profile: Profile, head: list[tu
         except ValueError:
             continue
     # JSON exporters omit empty keys, so only the fields a ticket cannot do without must appear.
-    missing = [profile.columns[f] for f in REQUIRED_FIELDS if profile.columns[f] not in seen]
+    needed = [profile.columns[f] for f in (*REQUIRED_FIELDS, *ALTERNATIVES) if f in profile.columns]
+    missing = [" | ".join(spec.sources) for spec in needed
+               if spec.sources and not any(path_ in seen for path_ in spec.sources)]
     if missing:
         raise _missing_columns(path, profile, missing, sorted(seen))
-    mapped = [f for f in CANONICAL_FIELDS if f in profile.columns]
-    fields = [
-        f"nullif(v[{mapped.index(f) + 1}], '') AS {f}" if f in profile.columns else f"NULL::VARCHAR AS {f}"
-        for f in CANONICAL_FIELDS
-    ]
-    params: dict[str, Any] = {"paths": [_json_path(profile.columns[f]) for f in mapped]}
+    paths = profile.source_columns()
+    fields, params = field_expressions(profile, lambda column: f"v[{paths.index(column) + 1}]", path)
+    params["paths"] = [_json_path(p) for p in paths]
     relation = f"""(
         SELECT line_no, raw, blank, NOT blank AND (NOT ok OR strlen(raw) > {MAX_LINE_BYTES}) AS malformed,
                {", ".join(fields)}
@@ -432,17 +461,3 @@ def render_cell(value: Any, decimal: str) -> str | None:
         text = str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
         return text.replace(".", decimal)
     return str(value)
-
-
-def arrow_src(line_nos: list[int], raws: list[str], columns: dict[str, list[str | None]]) -> pa.Table:
-    """An in-memory ``src`` table (for sources read in Python) with every canonical field."""
-    n = len(line_nos)
-    data: dict[str, Any] = {
-        "line_no": pa.array(line_nos, pa.int64()),
-        "raw": pa.array(raws, pa.string()),
-        "blank": pa.array([False] * n, pa.bool_()),
-        "malformed": pa.array([False] * n, pa.bool_()),
-    }
-    for f in CANONICAL_FIELDS:
-        data[f] = pa.array(columns.get(f, [None] * n), pa.string())
-    return pa.table(data)

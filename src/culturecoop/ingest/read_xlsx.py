@@ -8,21 +8,25 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import zipfile
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from culturecoop.errors import UserError
 from culturecoop.i18n import _
-from culturecoop.ingest.profile import CANONICAL_FIELDS, Profile
+from culturecoop.ingest.columns import field_expressions
+from culturecoop.ingest.profile import Profile
 from culturecoop.ingest.read import (
     SourceInfo,
-    arrow_src,
+    _missing_columns,
     empty_file,
+    header_hint,
     header_only,
-    match_columns,
+    header_positions,
     render_cell,
 )
 
@@ -48,8 +52,25 @@ def _open_sheet(path: Path, profile: Profile) -> Any:
     return book, book[profile.sheet]
 
 
+def _sheet_hint(profile: Profile, book: Any, sheet: Any, rows: list[tuple[int, list[str]]]) -> str:
+    """Advice when the header is not where the profile looks: lower on the sheet, or on another."""
+    hint = header_hint(profile, rows)
+    if hint:
+        return hint
+    for other in book.worksheets:
+        if other.title == sheet.title:
+            continue
+        found = header_hint(profile, [
+            (n, [c or "" for c in (render_cell(v, profile.decimal) for v in row)])
+            for n, row in enumerate(other.iter_rows(values_only=True, max_row=50), start=1)])
+        if found:
+            return _("the sheet {sheet} holds them all: add `sheet: {sheet}` to the mapping").format(sheet=other.title)
+    return ""
+
+
 def read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile) -> SourceInfo:
-    """Create ``src`` from the profile's sheet of the workbook ``path``."""
+    """Create the ``xlsx_rows`` table from the profile's sheet of the workbook ``path``: each
+    row's cells as text columns ``c1…cn``, described by a relation like the text readers'."""
     book, sheet = _open_sheet(path, profile)
     try:
         header: list[str] | None = None
@@ -57,9 +78,10 @@ def read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile) -> S
         positions: dict[str, int] = {}
         line_nos: list[int] = []
         raws: list[str] = []
-        columns: dict[str, list[str | None]] = {f: [] for f in CANONICAL_FIELDS}
+        cells_by_column: list[list[str | None]] = []
         blank = 0
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        rows = enumerate(sheet.iter_rows(values_only=True), start=1)
+        for number, row in rows:
             cells = [render_cell(v, profile.decimal) for v in row]
             if number <= profile.skip_lines:
                 continue
@@ -68,26 +90,42 @@ def read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile) -> S
                     blank += 1
                 continue
             if header is None:
-                header = [(c or "").strip() for c in cells]
+                candidate = [(c or "").strip() for c in cells]
+                positions, missing = header_positions(candidate, profile.source_columns())
+                if missing:
+                    # A title block above the table, or the table on another sheet: say where.
+                    following = [(n, [c or "" for c in (render_cell(v, profile.decimal) for v in r)])
+                                 for n, r in itertools.islice(rows, 50)]
+                    raise _missing_columns(path, profile, missing, candidate,
+                                           _sheet_hint(profile, book, sheet, following))
+                header = candidate
                 header_line = number
-                positions = match_columns(path, profile, header)
+                cells_by_column = [[] for _c in header]
                 continue
             buffer = io.StringIO()
             csv.writer(buffer, lineterminator="").writerow(["" if c is None else c for c in cells])
             line_nos.append(number)
             raws.append(buffer.getvalue())
-            for field in CANONICAL_FIELDS:
-                pos = positions.get(field)
-                value = cells[pos - 1] if pos is not None and pos <= len(cells) else None
-                value = value.strip() if value is not None else None
-                columns[field].append(value or None)
+            for i, column in enumerate(cells_by_column):
+                value = cells[i] if i < len(cells) else None
+                column.append(value.strip() if value is not None else None)
     finally:
         book.close()
     if header is None:
         raise empty_file(path)
     if not line_nos:
         raise header_only(path)
-    con.register("xlsx_rows", arrow_src(line_nos, raws, columns))
+    n = len(line_nos)
+    data: dict[str, Any] = {
+        "line_no": pa.array(line_nos, pa.int64()), "raw": pa.array(raws, pa.string()),
+        "blank": pa.array([False] * n, pa.bool_()), "malformed": pa.array([False] * n, pa.bool_()),
+    }
+    for i, column in enumerate(cells_by_column, start=1):
+        data[f"c{i}"] = pa.array(column, pa.string())
+    con.register("xlsx_rows", pa.table(data))
+    fields, params = field_expressions(profile, lambda column: f"c{positions[column]}", path)
     # Blank spreadsheet rows are not rows; they are counted for the summary only.
+    relation = f"""(SELECT line_no, raw, blank, malformed, {", ".join(fields)}
+                    FROM xlsx_rows WHERE true /*lines*/)"""
     return SourceInfo(path=path, text_path=None, header=header, header_line=header_line,
-                      relation="(SELECT * FROM xlsx_rows WHERE true /*lines*/)", params={}, blank_rows=blank)
+                      relation=relation, params=params, blank_rows=blank)

@@ -13,13 +13,17 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from culturecoop.ingest.profile import DEFAULT_LANGUAGE_VALUES, Profile
+from culturecoop.ingest.dates import first_of
+from culturecoop.ingest.labels import DEFAULT_LANGUAGE_VALUES
+from culturecoop.ingest.profile import Profile
 from culturecoop.ingest.read import SourceInfo
-from culturecoop.ingest.validate import first_of, label_params
+from culturecoop.ingest.validate import label_params
+from culturecoop.privacy.encodings import id_token_sql, pads
 from culturecoop.schema.model import CONSENT, CONSENT_PURPOSES, EVENT, TICKET, Table
 from culturecoop.schema.taxonomy import GENRE_SYNONYMS
 
-ACCEPTED = "checked WHERE len(reasons) = 0"
+# Accepted rows that are tickets (a refund applied to its sale is accepted but merged).
+ACCEPTED = "checked WHERE len(reasons) = 0 AND NOT merged"
 
 
 def conform(table: Table, inner: str) -> str:
@@ -124,7 +128,7 @@ def build_events(con: duckdb.DuckDBPyConnection, profile: Profile, member_id: st
                cc_name(e.title) AS title,
                e.starts_at,
                cc_name(e.venue) AS venue,
-               cc_fsa(e.venue_postal_code) AS venue_fsa,
+               cc_area_in(e.venue_postal_code, $country) AS venue_fsa,
                list_filter(g, lambda x, i: list_position(g, x) = i) AS genres,
                list_filter(l.artists, lambda x, i: list_position(l.artists, x) = i) AS artists,
                CASE WHEN cc_amount(e.capacity, '.') BETWEEN 0 AND 2000000000
@@ -137,18 +141,44 @@ def build_events(con: duckdb.DuckDBPyConnection, profile: Profile, member_id: st
                 coalesce(($genre_values)[list_position($genre_keys, x)], 'other')) AS g
             FROM event_labels) l USING (event_id)
         ORDER BY f.event_id"""),
-        {"member": member_id, **{k: params[k] for k in (
+        {"member": member_id, "country": profile.country, **{k: params[k] for k in (
             "bool_keys", "bool_values", "genre_keys", "genre_values", "lang_keys", "lang_values")}},
     )
 
 
-def build_patrons(con: duckdb.DuckDBPyConnection, profile: Profile) -> None:
-    """Create ``patron_clear``: one normalized row per patron, still with identifiers in clear.
+def own_buyer_names(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int]]:
+    """Per free-text event column, (events whose value is the name of the buyer on the very row
+    it was read from, events): a column that tracks the buyer is a mapping mistake, however few
+    events there are (see ``ingest.guard``). Call after ``build_events``."""
+    row = con.execute(
+        """WITH b AS (
+            SELECT f.event_id, f.e, [cc_fold(k.first_name || ' ' || k.last_name),
+                                     cc_fold(k.last_name || ' ' || k.first_name)] AS names
+            FROM event_first f JOIN event_pick p USING (event_id) JOIN kept k USING (line_no))
+        SELECT count(*),
+               count_if(list_contains(names, cc_fold(e.title))),
+               count_if(list_contains(names, cc_fold(e.venue))),
+               count_if(len(list_filter(l.artists, lambda a: list_contains(names, cc_fold(a)))) > 0)
+        FROM b JOIN event_labels l USING (event_id)"""
+    ).fetchall()[0]
+    events = int(row[0] or 0)
+    return {column: (int(hits or 0), events) for column, hits in zip(("title", "venue", "artists"), row[1:], strict=True)}
+
+
+def build_patrons(con: duckdb.DuckDBPyConnection, profile: Profile, id_key: bytes) -> None:
+    """Create ``patron_clear``: one normalized row per patron, still with identifiers in clear
+    but for ``member_patron_id``, already the member's keyed token (see ``id_token_sql``).
 
     ``patron_clear`` never leaves the connection: ``ingest.pseudonymize`` turns it into the
-    canonical ``patron`` table.
+    canonical ``patron`` table. A consent the export does not state takes the profile's
+    ``consent_defaults`` (false when it has none).
     """
     params = _lookup_params(con, profile)
+    con.execute(
+        f"""CREATE TEMP TABLE patron_token AS
+        SELECT patron_id, {id_token_sql("patron_id")} AS token FROM patron_pick""",
+        pads(id_key),
+    )
     # Each normalizer once per patron into a table, then the flags: DuckDB would evaluate a
     # macro again for every expression that mentions it. Names repeat across patrons (a few
     # thousand distinct among hundreds of thousands): each distinct name is folded once.
@@ -157,21 +187,24 @@ def build_patrons(con: duckdb.DuckDBPyConnection, profile: Profile) -> None:
         WITH names AS (
             SELECT name, cc_fold(name) AS folded
             FROM (SELECT first_name AS name FROM kept UNION SELECT last_name FROM kept))
-        SELECT p.patron_id AS member_patron_id, p.last_purchase,
+        SELECT t.token AS member_patron_id, p.last_purchase,
                k.email AS raw_email, cc_email(k.email) AS email,
-               k.phone AS raw_phone, cc_phone(k.phone) AS phone,
+               k.phone AS raw_phone, cc_phone_in(k.phone, $country) AS phone,
                g.folded AS given_name, s.folded AS surname,
                strftime(c.birth_date, '%Y-%m-%d') AS birth_date,
-               k.postal_code AS raw_postcode, cc_postcode(k.postal_code) AS postcode,
-               cc_fsa(k.postal_code) AS fsa,
+               k.postal_code AS raw_postcode, cc_postcode_in(k.postal_code, $country) AS postcode,
+               cc_area_in(k.postal_code, $country) AS fsa,
                cc_birth_band(c.birth_date) AS birth_band,
                ($lang_values)[list_position($lang_keys, cc_key(k.patron_language))] AS language,
-               coalesce({_bool_sql("k.consent_pooling")}, false) AS pooling,
-               coalesce({_bool_sql("k.consent_marketing")}, false) AS marketing,
-               coalesce({_bool_sql("k.consent_personalization")}, false) AS personalization
-        FROM patron_pick p JOIN kept k USING (line_no) JOIN checked c USING (line_no)
+               coalesce({_bool_sql("k.consent_pooling")}, $pooling) AS pooling,
+               coalesce({_bool_sql("k.consent_marketing")}, $marketing) AS marketing,
+               coalesce({_bool_sql("k.consent_personalization")}, $personalization) AS personalization
+        FROM patron_pick p JOIN patron_token t USING (patron_id) JOIN kept k USING (line_no)
+             JOIN checked c USING (line_no)
              LEFT JOIN names g ON g.name = k.first_name LEFT JOIN names s ON s.name = k.last_name""",
-        {k: params[k] for k in ("bool_keys", "bool_values", "lang_keys", "lang_values")},
+        {**{k: params[k] for k in ("bool_keys", "bool_values", "lang_keys", "lang_values")},
+         "country": profile.country,
+         **{purpose: profile.consent_defaults.get(purpose, False) for purpose in CONSENT_PURPOSES}},
     )
     con.execute(
         """CREATE TEMP TABLE patron_clear AS
@@ -202,13 +235,13 @@ def build_consents(con: duckdb.DuckDBPyConnection, member_id: str) -> pa.Table:
     ).to_arrow_table()
 
 
-def ticket_table(con: duckdb.DuckDBPyConnection, member_id: str) -> pa.Table:
-    """The canonical ``ticket`` table from the accepted rows (in source order: DuckDB keeps
-    insertion order through these scans)."""
-    inner = f"""SELECT $member AS member_id, ticket_id, order_id, patron_id AS member_patron_id,
-               event_id, purchased_at, quantity, unit_price, currency, channel, status
-        FROM {ACCEPTED}"""
-    return con.sql(
-        conform(TICKET, inner),
-        params={"member": member_id},
-    ).to_arrow_table()
+def ticket_table(con: duckdb.DuckDBPyConnection, member_id: str, id_key: bytes) -> pa.Table:
+    """The canonical ``ticket`` table from the accepted rows, identifiers as the member's keyed
+    tokens, in source order."""
+    inner = f"""SELECT $member AS member_id, {id_token_sql("c.ticket_id")} AS ticket_id,
+               {id_token_sql("c.order_id")} AS order_id, t.token AS member_patron_id,
+               c.event_id, c.purchased_at, c.quantity, c.unit_price, c.currency, c.channel, c.status
+        FROM checked c JOIN patron_token t ON t.patron_id = c.patron_id
+        WHERE len(c.reasons) = 0 AND NOT c.merged
+        ORDER BY c.line_no"""
+    return con.sql(conform(TICKET, inner), params={"member": member_id, **pads(id_key)}).to_arrow_table()

@@ -66,6 +66,44 @@ def keyed_tokens(values: Sequence[str | None], purpose: str, secret: bytes) -> l
     return out
 
 
+# A member's identifiers (patron, ticket and order ids) leave as this many hex digits of an
+# HMAC-SHA256 under a key of the member's own (128 bits: no collision in any real export).
+ID_TOKEN_HEX = 32
+
+
+def member_id_key(secret: bytes, member_id: str) -> bytes:
+    """The key of one member's identifier tokens: derived from the linkage secret (which the
+    warehouse never holds) and the member, so the same id at two members gives two tokens."""
+    return derive_key(secret, "member-id/" + member_id)
+
+
+def normalize_member_id(value: str) -> str:
+    """An identifier as ``prepare`` tokenizes it: spaces trimmed, an e-mail in lower case."""
+    text = value.strip(" ")
+    return text.lower() if "@" in text else text
+
+
+def member_id_tokens(values: Sequence[str | None], member_id: str, secret: bytes) -> list[str | None]:
+    """The tokens ``prepare`` writes for these identifiers of ``member_id`` (None stays None):
+    what a member recomputes from its own export to find its patrons in results."""
+    key = member_id_key(secret, member_id)
+    return [None if v is None or not normalize_member_id(v) else
+            hmac.new(key, normalize_member_id(v).encode(), hashlib.sha256).hexdigest()[:ID_TOKEN_HEX]
+            for v in values]
+
+
+def pads(key: bytes) -> dict[str, bytes]:
+    """HMAC's inner and outer key blocks, bound as ``$ipad`` and ``$opad`` by ``id_token_sql``."""
+    block = key.ljust(64, b"\0")
+    return {"ipad": bytes(b ^ 0x36 for b in block), "opad": bytes(b ^ 0x5C for b in block)}
+
+
+def id_token_sql(column: str) -> str:
+    """SQL: the member's token of the text ``column`` (HMAC-SHA256 computed by DuckDB from the
+    key blocks of ``pads``, in parallel; equal to ``member_id_tokens``)."""
+    return (f"left(sha256($opad || unhex(sha256($ipad || encode({column})))), {ID_TOKEN_HEX})")
+
+
 def normalize_for_bloom(field: str, value: object) -> str | None:
     """The normalized form of one value, as encoded by ``bloom_matrix`` (None when empty).
 

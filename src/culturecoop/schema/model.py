@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Bloom-filter encodings are stored as BLOBs of this many bits (packed, big-endian bit order).
 BLOOM_BITS = 1024
@@ -71,9 +71,9 @@ EVENT = Table(
         _c("member_id", "VARCHAR", "Member that sold tickets for the event.", False),
         _c("event_id", "VARCHAR", "The member's own event identifier.", False),
         _c("title", "VARCHAR", "Title as published."),
-        _c("starts_at", "TIMESTAMP", "Local start time (America/Toronto wall clock, no offset)."),
+        _c("starts_at", "TIMESTAMP", "Local start time: wall clock of the member's time zone (its mapping's `timezone`, America/Toronto by default), no offset."),
         _c("venue", "VARCHAR", "Venue name."),
-        _c("venue_fsa", "VARCHAR", "Forward sortation area (first 3 characters of the postal code) of the venue."),
+        _c("venue_fsa", "VARCHAR", "Coarse postal area of the venue: a Canadian forward sortation area (`H2X`), elsewhere the country and the first digits (`FR-750`)."),
         _c("genres", "VARCHAR[]", "Genres normalized to the cooperative's taxonomy (see `schema/taxonomy.py`)."),
         _c("artists", "VARCHAR[]", "Performing artists or companies, as published."),
         _c("capacity", "INTEGER", "Number of seats or admissions on sale."),
@@ -89,14 +89,14 @@ PATRON = Table(
     "A buyer as known to one member, pseudonymized: no clear-text name, e-mail, phone or birth date.",
     (
         _c("member_id", "VARCHAR", "Member that knows this patron.", False),
-        _c("member_patron_id", "VARCHAR", "The member's own customer identifier.", False),
+        _c("member_patron_id", "VARCHAR", "Keyed token (32 hex digits) of the member's own customer identifier (or of the e-mail standing in for it): HMAC-SHA256 under a key derived from the linkage secret and the member, so the member can recompute it and the cooperative cannot invert it.", False),
         _c("email_token", "VARCHAR", "HMAC-SHA256 (linkage secret) of the normalized e-mail, hex; NULL when absent."),
         _c("phone_token", "VARCHAR", "HMAC-SHA256 (linkage secret) of the E.164 phone number, hex; NULL when absent."),
         _c("bloom_given_name", "BLOB", f"Keyed Bloom-filter encoding ({BLOOM_BITS} bits) of the normalized given name."),
         _c("bloom_surname", "BLOB", f"Keyed Bloom-filter encoding ({BLOOM_BITS} bits) of the normalized surname."),
         _c("bloom_birth_date", "BLOB", f"Keyed Bloom-filter encoding ({BLOOM_BITS} bits) of the birth date."),
         _c("bloom_postcode", "BLOB", f"Keyed Bloom-filter encoding ({BLOOM_BITS} bits) of the full postal code."),
-        _c("fsa", "VARCHAR", "Forward sortation area of the patron's postal code (e.g. `H2X`)."),
+        _c("fsa", "VARCHAR", "Coarse postal area of the patron: a Canadian forward sortation area (`H2X`), elsewhere the country and the first digits (`FR-750`, `US-100`)."),
         _c("birth_band", "VARCHAR", "Birth-year band of five years, e.g. `1980-1984`; NULL when unknown."),
         _c("language", "VARCHAR", "Preferred language: `fr`, `en` or NULL."),
         _c("contact_sealed", "BLOB", "E-mail sealed to the campaign public key (libsodium sealed box); only when marketing consent was given."),
@@ -110,11 +110,11 @@ TICKET = Table(
     "One ticket line of an order.",
     (
         _c("member_id", "VARCHAR", "Member that sold the ticket.", False),
-        _c("ticket_id", "VARCHAR", "The member's own ticket identifier.", False),
-        _c("order_id", "VARCHAR", "Order the ticket belongs to."),
-        _c("member_patron_id", "VARCHAR", "Buyer (see `patron`).", False),
+        _c("ticket_id", "VARCHAR", "Keyed token of the member's own ticket identifier (or of the order id and line position when the export has none), like `patron.member_patron_id`.", False),
+        _c("order_id", "VARCHAR", "Keyed token of the order the ticket belongs to."),
+        _c("member_patron_id", "VARCHAR", "Buyer (token, see `patron`).", False),
         _c("event_id", "VARCHAR", "Event (see `event`).", False),
-        _c("purchased_at", "TIMESTAMP", "Local time of purchase.", False),
+        _c("purchased_at", "TIMESTAMP", "Local time of purchase (the member's time zone).", False),
         _c("quantity", "INTEGER", "Number of admissions on the line (at least 1).", False),
         _c("unit_price", "DECIMAL(10,2)", "Price of one admission, taxes included, in `currency`.", False),
         _c("currency", "VARCHAR", "ISO 4217 code, `CAD` by default.", False),
@@ -130,7 +130,7 @@ CONSENT = Table(
     "A patron's latest decision for one purpose, as recorded by the member.",
     (
         _c("member_id", "VARCHAR", "Member that recorded the consent.", False),
-        _c("member_patron_id", "VARCHAR", "Patron concerned.", False),
+        _c("member_patron_id", "VARCHAR", "Patron concerned (token, see `patron`).", False),
         _c("purpose", "VARCHAR", "`pooling`, `marketing` or `personalization`.", False),
         _c("granted", "BOOLEAN", "True when the patron agreed.", False),
         # DESIGN.md calls this column `at`, a reserved word in DuckDB 2.0: renamed so that plain SQL works.

@@ -1,0 +1,54 @@
+"""From a profile's ``columns:`` to one SQL text expression per canonical field.
+
+Each reader (delimited text, JSON lines, spreadsheets) knows how to refer to one *source*
+column in SQL; ``field_expressions`` turns every canonical field's ``ColumnSpec`` into an
+expression over those references: one column, the first non-empty of several, several joined,
+a constant, or the export's file name. A single full-name column fills ``first_name`` and
+``last_name`` when the profile maps neither (``cc_given_of`` / ``cc_surname_of``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from culturecoop.ingest.profile import CANONICAL_FIELDS, ColumnSpec, Profile
+
+
+def _text(reference: str) -> str:
+    return f"nullif(trim({reference}), '')"
+
+
+def spec_sql(spec: ColumnSpec, ref: Callable[[str], str], param: str) -> str:
+    """SQL text of one field from its spec; ``param`` names the parameter holding a constant."""
+    if spec.form == "column":
+        return f"nullif({ref(spec.sources[0])}, '')"
+    if spec.form == "first":
+        return "coalesce(" + ", ".join(_text(ref(s)) for s in spec.sources) + ")"
+    if spec.form == "join":
+        parts = ", ".join(_text(ref(s)) for s in spec.sources)
+        return f"nullif(concat_ws(${param}_sep, {parts}), '')"
+    return f"${param}"
+
+
+def field_expressions(profile: Profile, ref: Callable[[str], str], source_file: Path) -> tuple[list[str], dict[str, Any]]:
+    """``expression AS field`` for every canonical field (NULL when unmapped), and the
+    parameters those expressions use."""
+    params: dict[str, Any] = {}
+    sql: dict[str, str] = {}
+    for field in CANONICAL_FIELDS:
+        spec = profile.columns.get(field)
+        if spec is None:
+            continue
+        name = f"const_{field}"
+        sql[field] = spec_sql(spec, ref, name)
+        if spec.form in ("value", "file_name"):
+            params[name] = spec.constant(source_file)
+        elif spec.form == "join":
+            params[f"{name}_sep"] = spec.separator
+    if "full_name" in sql and "first_name" not in sql and "last_name" not in sql:
+        sql["first_name"] = f"cc_given_of({sql['full_name']})"
+        sql["last_name"] = f"cc_surname_of({sql['full_name']})"
+    expressions = [f"{sql[f]} AS {f}" if f in sql else f"NULL::VARCHAR AS {f}" for f in CANONICAL_FIELDS]
+    return expressions, params

@@ -1,0 +1,151 @@
+"""Reading dates and times the way vendors write them, as SQL over the export's text.
+
+``timestamp_sql`` parses a text column to a local wall-clock ``TIMESTAMP`` in the profile's
+``timezone``. It tries, and pays for, each way only where the ones before failed:
+
+1. the profile's strptime formats (the fast path: nearly every row of a real export);
+2. its date-only formats (midnight);
+3. an ISO time with a trailing ``Z`` or offset (``2026-03-23T01:30:00Z``), whatever the
+   profile lists: converted from that offset to the profile's zone, so a 21:30 show in
+   Montréal written in UTC lands at 21:30;
+4. hours written ``15h00`` / ``15 h``, as French exports do, in any of the profile's formats;
+5. month and day names in French or English (``dim. 22 mars 2026 15h00``,
+   ``SAMEDI 8 AOÛT 2026``, ``Sat, Aug 8, 2026 8:00 PM``), through the ``cc_text_datetime`` macro.
+
+``fix_two_digit_year`` then reads a year written with two digits (``22/03/26`` parsed by a
+``%Y`` format as year 26) as Excel does: 20yy unless that is more than ten years ahead, else 19yy.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# Month words (accents folded, lower case): French and English names and abbreviations.
+_MONTHS: dict[int, str] = {
+    1: "janvier janv jan january", 2: "fevrier fevr fev feb february", 3: "mars mar march",
+    4: "avril avr apr april", 5: "mai may", 6: "juin jun june", 7: "juillet juil jul july",
+    8: "aout aou aug august", 9: "septembre sept sep september", 10: "octobre oct october",
+    11: "novembre nov november", 12: "decembre dec december",
+}
+MONTH_WORDS: tuple[str, ...] = tuple(w for words in _MONTHS.values() for w in words.split())
+MONTH_NUMBERS: tuple[int, ...] = tuple(m for m, words in _MONTHS.items() for _w in words.split())
+DAY_WORDS: tuple[str, ...] = tuple(
+    ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "lun", "mar", "mer", "jeu", "ven", "sam", "dim", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"]
+)
+# ISO wall-clock forms read before an offset, whatever the profile's formats.
+ISO_FORMATS: tuple[str, ...] = (
+    "%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S.%f",
+    "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M",
+)
+_OFFSET = r"(Z|[+-][0-9]{2}:?[0-9]{2})$"
+
+
+def _alternation(words: tuple[str, ...]) -> str:
+    return "|".join(sorted(words, key=len, reverse=True))
+
+
+_MW = _alternation(MONTH_WORDS)
+_DW = _alternation(DAY_WORDS)
+_MW_LIST = "[" + ", ".join(f"'{w}'" for w in MONTH_WORDS) + "]"
+_MN_LIST = "[" + ", ".join(str(n) for n in MONTH_NUMBERS) + "]"
+
+DATE_MACROS: tuple[str, ...] = (
+    # Lower case without accents, ordinals (1er, 31st) and commas gone, "à"/"at"/"le" gone, and a
+    # leading day name dropped when a month word follows (so "Mar 22" stays March, and
+    # "mar. 22 mars" loses its Tuesday).
+    f"""CREATE OR REPLACE MACRO cc_dw_text(x) AS
+        trim(regexp_replace(regexp_replace(regexp_replace(regexp_replace(strip_accents(lower(x)),
+            '(\\d)(er|st|nd|rd|th)\\b', '\\1', 'g'), '[,.]|\\s(a|at|le|de|du|-)\\s', ' ', 'g'),
+            '\\s+', ' ', 'g'), '^({_DW})\\s+((\\d{{1,2}} ({_MW})\\b)|(({_MW}) \\d))', '\\2'))""",
+    f"""CREATE OR REPLACE MACRO cc_dw_parts(s) AS
+        CASE WHEN regexp_full_match(s, '(\\d{{1,2}}) ({_MW}) (\\d{{2,4}})( .*)?')
+             THEN regexp_extract(s, '^(\\d{{1,2}}) ({_MW}) (\\d{{2,4}}) ?(.*)$', ['d', 'm', 'y', 't'])
+             WHEN regexp_full_match(s, '({_MW}) (\\d{{1,2}}) (\\d{{2,4}})( .*)?')
+             THEN regexp_extract(s, '^({_MW}) (\\d{{1,2}}) (\\d{{2,4}}) ?(.*)$', ['m', 'd', 'y', 't']) END""",
+    # [hour, minute, second] of "15h00", "15 h", "20:30:00", "8:00 pm"; [0, 0, 0] for no time.
+    """CREATE OR REPLACE MACRO cc_dw_time(t) AS
+        CASE WHEN t = '' THEN [0, 0, 0]
+             WHEN regexp_full_match(t, '(\\d{1,2}) ?(h|:)? ?(\\d{2})?(:\\d{2})? ?(am|pm)?')
+             THEN list_transform([regexp_extract(t,
+                     '^(\\d{1,2}) ?(?:h|:)? ?(\\d{2})?(?::(\\d{2}))? ?(am|pm)?$', ['h', 'm', 's', 'p'])],
+                  lambda r: [CAST(r.h AS INTEGER) % 12 * (r.p <> '')::INTEGER
+                                 + CAST(r.h AS INTEGER) * (r.p = '')::INTEGER + 12 * (r.p = 'pm')::INTEGER,
+                             coalesce(TRY_CAST(nullif(r.m, '') AS INTEGER), 0),
+                             coalesce(TRY_CAST(nullif(r.s, '') AS INTEGER), 0)])[1] END""",
+    f"""CREATE OR REPLACE MACRO cc_text_datetime(x) AS
+        (SELECT CASE WHEN p IS NOT NULL AND tm IS NOT NULL
+                THEN try(make_timestamp(CAST(p.y AS BIGINT), {_MN_LIST}[list_position({_MW_LIST}, p.m)],
+                                        CAST(p.d AS BIGINT), tm[1], tm[2], tm[3])) END
+         FROM (SELECT p, cc_dw_time(p.t) AS tm FROM (SELECT cc_dw_parts(cc_dw_text(x)) AS p)))""",
+)
+
+
+def first_of(*expressions: str) -> str:
+    """SQL: the first non-NULL of ``expressions``, evaluating each only where the ones before
+    it are NULL (DuckDB's ``coalesce`` evaluates every argument on every row)."""
+    if len(expressions) == 1:
+        return expressions[0]
+    branches = " ".join(f"WHEN ({e}) IS NOT NULL THEN ({e})" for e in expressions[:-1])
+    return f"CASE {branches} ELSE ({expressions[-1]}) END"
+
+
+def _has_zone(fmt: str) -> bool:
+    return "%z" in fmt or "%Z" in fmt
+
+
+def timestamp_sql(column: str, formats: tuple[str, ...], date_formats: tuple[str, ...]) -> str:
+    """SQL parsing the text ``column`` to a wall-clock TIMESTAMP in ``$tz`` (see the module doc).
+
+    The formats are bound as the named parameters of ``format_params(formats, date_formats)``.
+    """
+    terms = []
+    plain = [f for f in formats if not _has_zone(f)]
+    if plain:
+        terms.append(f"try_strptime({column}, $dt_plain)")
+    if len(plain) < len(formats):
+        # DuckDB's %z parsing rolls 31 February over to March: check the wall-clock part alone.
+        terms.append(
+            f"CASE WHEN try_strptime(regexp_replace({column}, '{_OFFSET}', ''), $dt_zone_wall) IS NOT NULL "
+            f"THEN timezone($tz, try_strptime({column}, $dt_zone)) END"
+        )
+    if date_formats:
+        terms.append(f"CAST(try_strptime({column}, $d_formats) AS TIMESTAMP)")
+    wall = f"regexp_replace({column}, '\\s*{_OFFSET}', '')"
+    offset = f"regexp_extract({column}, '{_OFFSET}', 1)"
+    terms.append(
+        f"""CASE WHEN regexp_matches({column}, '[0-9]{_OFFSET}') THEN timezone($tz, TRY_CAST(
+                strftime(try_strptime({wall}, $dt_iso), '%Y-%m-%d %H:%M:%S')
+                || CASE WHEN {offset} = 'Z' THEN '+00:00' ELSE {offset} END AS TIMESTAMPTZ)) END"""
+    )
+    hours = f"regexp_replace({column}, '([0-9])\\s*[hH]\\s*([0-9]{{2}})?\\b', '\\1:\\2', 'g')"
+    if plain:
+        terms.append(
+            f"CASE WHEN regexp_matches({column}, '[0-9]\\s*[hH]') THEN "
+            f"try_strptime(regexp_replace({hours}, ':(\\s|$)', ':00\\1', 'g'), $dt_plain) END"
+        )
+    terms.append(f"CASE WHEN regexp_matches({column}, '[A-Za-z]{{3}}') THEN cc_text_datetime({column}) END")
+    return first_of(*terms)
+
+
+def fix_two_digit_year(expression: str) -> str:
+    """SQL: ``expression`` (a TIMESTAMP) with a year below 100 read as 20yy or 19yy (see module)."""
+    return (f"CASE WHEN year({expression}) < 100 THEN {expression} + to_years("
+            f"CASE WHEN year({expression}) + 2000 <= $max_century_year THEN 2000 ELSE 1900 END) "
+            f"ELSE {expression} END")
+
+
+def format_params(formats: tuple[str, ...], date_formats: tuple[str, ...], timezone: str,
+                  this_year: int) -> dict[str, Any]:
+    """The parameters that ``timestamp_sql`` and ``fix_two_digit_year`` refer to."""
+    plain = [f for f in formats if not _has_zone(f)]
+    zoned = [f for f in formats if _has_zone(f)]
+    params: dict[str, Any] = {"dt_iso": list(ISO_FORMATS), "tz": timezone,
+                              "max_century_year": this_year + 10}
+    if date_formats:
+        params["d_formats"] = list(date_formats)
+    if plain:
+        params["dt_plain"] = plain
+    if zoned:
+        params["dt_zone"] = zoned
+        params["dt_zone_wall"] = [f.replace("%z", "").replace("%Z", "") for f in zoned]
+    return params

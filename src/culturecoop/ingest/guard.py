@@ -1,0 +1,138 @@
+"""The fail-closed scan of a package before it is written: no personal data in clear, whatever
+the mapping says.
+
+Identifiers are tokenized and patrons pseudonymized by construction, but a mapping can still
+route a personal value into a column that travels in clear (an e-mail as the event id, the
+buyer's name as the artist). ``scan_package`` looks at every distinct value of every text
+column of every table (our own hex tokens aside) for:
+
+* e-mail addresses, any of them;
+* phone numbers: an input patron's number in any format, or any international number;
+* birth dates of the input, in ISO, day-first, month-first or compact form;
+* names of the input: a patron's full name (either order); in an identifier column also a
+  column mostly made of given names or surnames.
+
+In free text that may legitimately name a person (event titles, venues, artists) a full name
+is a hit only when it is no coincidence: when the column carries the name of the very buyer of
+the row it was read from in half the events or more (``split.own_buyer_names``), or other
+patrons' names in at least three values and a fifth of the column. Any hit stops ``prepare``
+with one sentence naming the column; nothing is written.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pyarrow as pa
+
+from culturecoop.errors import UserError
+from culturecoop.i18n import _
+from culturecoop.ingest.normalize import install_normalizers
+from culturecoop.ingest.profile import Profile
+
+# Package column -> the canonical field a mapping fills it from (to name the source column).
+SOURCE_FIELD: dict[tuple[str, str], str] = {
+    ("event", "event_id"): "event_id", ("event", "title"): "event_title", ("event", "venue"): "venue",
+    ("event", "artists"): "artists", ("event", "genres"): "genres", ("ticket", "event_id"): "event_id",
+    ("ticket", "ticket_id"): "ticket_id", ("ticket", "order_id"): "order_id",
+    ("ticket", "member_patron_id"): "patron_id", ("patron", "member_patron_id"): "patron_id",
+    ("consent", "member_patron_id"): "patron_id",
+}
+FREE_TEXT = {("event", "title"), ("event", "venue"), ("event", "artists")}
+_TOKEN = "[0-9a-f]{32}|[0-9a-f]{64}"
+_EMAIL = "[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+"
+
+
+def _identifier_tables(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        """CREATE TEMP TABLE id_phones AS SELECT DISTINCT phone FROM identifiers WHERE phone IS NOT NULL;
+        CREATE TEMP TABLE id_full_names AS
+            SELECT DISTINCT n FROM (
+                SELECT given_name || ' ' || surname AS n FROM identifiers
+                UNION ALL SELECT surname || ' ' || given_name FROM identifiers)
+            WHERE n IS NOT NULL;
+        CREATE TEMP TABLE id_name_parts AS
+            SELECT DISTINCT n FROM (SELECT given_name AS n FROM identifiers UNION ALL SELECT surname FROM identifiers)
+            WHERE length(n) >= 3;
+        CREATE TEMP TABLE id_birth_dates AS
+            SELECT DISTINCT d FROM (
+                SELECT unnest([strftime(b, '%Y-%m-%d'), strftime(b, '%d/%m/%Y'), strftime(b, '%m/%d/%Y'),
+                               strftime(b, '%Y%m%d'), strftime(b, '%d-%m-%Y')]) AS d
+                FROM (SELECT TRY_CAST(birth_date AS DATE) AS b FROM identifiers) WHERE b IS NOT NULL)"""
+    )
+
+
+def _column_counts(con: duckdb.DuckDBPyConnection, table: str, column: str, is_list: bool, country: str) -> tuple[int, ...]:
+    values = f"unnest({column})" if is_list else column
+    return tuple(int(v or 0) for v in con.execute(
+        f"""WITH v AS (SELECT DISTINCT x FROM (SELECT {values} AS x FROM pkg_{table})
+                       WHERE x IS NOT NULL AND NOT regexp_full_match(x, '{_TOKEN}'))
+        SELECT count(*),
+               count_if(regexp_matches(x, '{_EMAIL}')),
+               count_if(cc_phone_in(x, $country) IN (SELECT phone FROM id_phones)
+                        OR regexp_full_match(regexp_replace(x, '[\\s().-]', '', 'g'), '\\+[1-9][0-9]{{7,14}}')),
+               count_if(cc_fold(x) IN (SELECT n FROM id_full_names)),
+               count_if(cc_fold(x) IN (SELECT n FROM id_name_parts)),
+               count_if(trim(x) IN (SELECT d FROM id_birth_dates))
+        FROM v""",
+        {"country": country},
+    ).fetchall()[0])
+
+
+def scan_package(tables: dict[str, pa.Table], identifiers: pa.Table, profile: Profile,
+                 own_buyer: dict[str, tuple[int, int]] | None = None) -> None:
+    """Raise ``UserError`` when a text column of ``tables`` holds personal data of the export
+    (``identifiers``: the normalized e-mail, phone, given name, surname and birth date of each
+    patron, as ``ingest.split`` read them; ``own_buyer``: per free-text event column, how many
+    events carry the name of the buyer of the row they were read from, out of how many)."""
+    for column, (hits, events) in (own_buyer or {}).items():
+        if hits and hits >= 0.5 * events:
+            raise _leak(profile, "event", column, _("patrons' names"))
+    con = duckdb.connect()
+    try:
+        install_normalizers(con)
+        con.register("identifiers", identifiers)
+        _identifier_tables(con)
+        for name, table in tables.items():
+            con.register(f"pkg_{name}", table)
+            for field in table.schema:
+                is_list = pa.types.is_list(field.type) and pa.types.is_string(field.type.value_type)
+                if not (pa.types.is_string(field.type) or pa.types.is_large_string(field.type) or is_list):
+                    continue
+                total, emails, phones, full_names, parts, births = _column_counts(
+                    con, name, field.name, is_list, profile.country)
+                what = _verdict((name, field.name), total, emails, phones, full_names, parts, births)
+                if what:
+                    raise _leak(profile, name, field.name, what)
+    finally:
+        con.close()
+
+
+def _verdict(column: tuple[str, str], total: int, emails: int, phones: int, full_names: int,
+             parts: int, births: int) -> str | None:
+    if emails:
+        return _("e-mail addresses")
+    if phones:
+        return _("phone numbers")
+    if births:
+        return _("birth dates")
+    if column in FREE_TEXT:
+        return _("patrons' names") if full_names >= 3 and full_names >= 0.2 * total else None
+    if full_names or (parts >= 3 and parts >= 0.5 * total):
+        return _("patrons' names")
+    return None
+
+
+def _leak(profile: Profile, table: str, column: str, what: str) -> UserError:
+    field = SOURCE_FIELD.get((table, column))
+    spec = profile.columns.get(field) if field else None
+    if spec is not None and field is not None:
+        return UserError(
+            _("Nothing was written: the package's {table}.{column}, filled from {source} by the mapping's "
+              "{field}, would carry {what} in clear; map {field} to another column of the export, or leave "
+              "it out of the mapping.").format(table=table, column=column, source=spec.describe(),
+                                               field=field, what=what)
+        )
+    return UserError(
+        _("Nothing was written: the package's {table}.{column} would carry {what} in clear; check which "
+          "columns of the export the mapping uses.").format(table=table, column=column, what=what)
+    )

@@ -1,0 +1,65 @@
+"""Words that vendors' exports use for statuses, channels, languages and yes/no, built in.
+
+Every profile understands these besides its own labels; lookups ignore case and accents
+(``cc_key``), so ``Remboursé``, ``REMBOURSE`` and ``remboursé`` are one word. A word that means
+different things at different vendors is left out: the profile names it.
+"""
+
+from __future__ import annotations
+
+# Countries whose postal codes and national phone numbers ``prepare`` reads (``country:``).
+COUNTRIES: tuple[str, ...] = ("CA", "US", "FR", "BE", "CH")
+
+DEFAULT_STATUS_VALUES: dict[str, str] = {
+    # A ticket that is, or was, valid for entry.
+    **dict.fromkeys((
+        "sold", "vendu", "vendue", "paid", "paye", "payee", "valid", "valide", "validee", "completed",
+        "complete", "confirmed", "confirme", "confirmee", "attending", "checked in", "checked-in",
+        "scanned", "scanne", "used", "utilise", "active", "actif", "issued", "emis", "approved",
+        "purchased", "achete", "booked", "reserve et paye", "fulfilled", "success", "succeeded",
+        "seated, paid", "seated paid", "paid in full", "ok", "en regle", "accepte", "accepted", "regle",
+        "reglee", "encaisse", "encaissee",
+    ), "sold"),
+    **dict.fromkeys((
+        "refunded", "rembourse", "remboursee", "refund", "remboursement", "partially refunded",
+        "partiellement rembourse",
+    ), "refunded"),
+    **dict.fromkeys((
+        "cancelled", "canceled", "annule", "annulee", "void", "voided", "deleted", "supprime",
+        "not attending", "invalid", "invalide", "declined", "refuse", "failed", "echoue",
+        "expired", "expire", "abandoned", "abandonne",
+    ), "cancelled"),
+    **dict.fromkeys((
+        "exchanged", "echange", "echangee", "transferred", "transfere", "transferee", "resold",
+        "revendu", "revendue", "swapped", "reissued", "reemis",
+    ), "exchanged"),
+}
+
+DEFAULT_CHANNEL_VALUES: dict[str, str] = {
+    **dict.fromkeys((
+        "web", "online", "internet", "en ligne", "website", "site web", "site internet", "ecommerce",
+        "e-commerce", "web sales", "vente en ligne", "widget", "facebook", "instagram",
+    ), "web"),
+    **dict.fromkeys((
+        "box office", "box_office", "boxoffice", "guichet", "billetterie", "sur place", "on site",
+        "onsite", "door", "at the door", "porte", "a la porte", "pos", "point de vente", "counter",
+        "comptoir", "walk-up", "walk up",
+    ), "box_office"),
+    **dict.fromkeys(("phone", "telephone", "tel", "by phone", "par telephone", "call center", "call centre"), "phone"),
+    **dict.fromkeys(("mobile", "app", "application", "mobile app", "application mobile", "ios", "android"), "mobile"),
+    **dict.fromkeys((
+        "reseller", "revendeur", "partner", "partenaire", "distributor", "distributeur", "affiliate",
+        "affilie", "agent", "agency", "agence", "resale", "revente",
+    ), "reseller"),
+}
+
+DEFAULT_LANGUAGE_VALUES: dict[str, str] = {
+    "fr": "fr", "francais": "fr", "french": "fr", "fra": "fr", "fre": "fr", "fr-ca": "fr",
+    "fr_ca": "fr", "fr-fr": "fr", "fr_fr": "fr", "en": "en", "english": "en", "anglais": "en",
+    "eng": "en", "en-ca": "en", "en_ca": "en", "en-us": "en", "en_us": "en", "en-gb": "en",
+    "bilingual": "bilingual", "bilingue": "bilingual", "fr/en": "bilingual", "en/fr": "bilingual",
+    "none": "none", "aucune": "none", "instrumental": "none", "sans paroles": "none",
+    "sans texte": "none",
+}
+DEFAULT_TRUE = ("true", "1", "yes", "oui", "y", "o", "vrai", "x")
+DEFAULT_FALSE = ("false", "0", "no", "non", "n", "faux")

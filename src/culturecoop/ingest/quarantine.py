@@ -1,0 +1,166 @@
+"""The guard against mass quarantine: one fixable reason never silently costs a file its rows.
+
+Bad rows are quarantined one by one, with their reasons. But when one rule rejects a large
+share of the rows (by default more than 20 %), or no row is accepted, or an optional field
+(event time, birth date) cannot be read in most rows, the cause is almost always one setting of
+the mapping: a status word it does not know, a date format, the decimal mark. Then ``prepare``
+writes nothing and says which values failed and which setting fixes them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+from babel.numbers import format_decimal, format_percent
+
+from culturecoop.errors import UserError
+from culturecoop.i18n import _, current_language
+from culturecoop.ingest.profile import Profile
+from culturecoop.ingest.read import SourceInfo
+from culturecoop.ingest.validate import FIELD_OF_RULE
+
+DEFAULT_MAX_REJECT_SHARE = 0.2
+# Below this many rows a reason is a handful of bad rows, not a pattern (a tiny export).
+MIN_REJECTS_FOR_PATTERN = 10
+# Optional fields left empty in more than this share of the rows that fill them stop the file.
+MAX_DROPPED_SHARE = 0.2
+
+
+def _n(value: int) -> str:
+    return format_decimal(value, locale="fr_CA" if current_language() == "fr" else "en_CA")
+
+
+def _share(value: float) -> str:
+    return format_percent(value, locale="fr_CA" if current_language() == "fr" else "en_CA")
+
+
+def _examples(con: duckdb.DuckDBPyConnection, info: SourceInfo, field: str, condition: str) -> list[tuple[str, int]]:
+    """The commonest raw values of ``field`` among the rows meeting ``condition`` (on checked)."""
+    rows = con.execute(
+        f"""SELECT coalesce({field}, ''), count(*) AS n
+        FROM {info.lines_where(f"line_no IN (SELECT line_no FROM checked WHERE {condition})")}
+        GROUP BY 1 ORDER BY n DESC, 1 LIMIT 3""",
+        info.params,
+    ).fetchall()
+    return [(str(v), int(n)) for v, n in rows]
+
+
+def _listed(examples: list[tuple[str, int]]) -> str:
+    return ", ".join(f"«{v}» ({_n(n)})" if v else _("empty ({n})").format(n=_n(n)) for v, n in examples)
+
+
+def _source(profile: Profile, field: str) -> str:
+    spec = profile.columns.get(field)
+    return spec.describe() if spec is not None else field
+
+
+def _advice(rule: str, profile: Profile, examples: list[tuple[str, int]]) -> str:
+    """What to change in the mapping for the rows failing ``rule``."""
+    first = examples[0][0] if examples else ""
+    if rule == "bad_status":
+        return _("add `status_values: {{{value}: sold}}` to the mapping (sold, refunded, cancelled or "
+                 "exchanged)").format(value=first or "…")
+    if rule == "bad_purchased_at":
+        return _("add the format of these dates to `datetime_formats` (for example \"%d/%m/%Y %H:%M\"), "
+                 "or map purchased_at to the column that holds the purchase time")
+    if rule in ("implausible_purchased_at", "purchase_in_future"):
+        return _("check that purchased_at is the purchase time and that `datetime_formats` reads day "
+                 "and month in the right order")
+    if rule == "bad_price":
+        return _("check `decimal` (\".\" or \",\") and that unit_price is the column of amounts")
+    if rule == "bad_quantity":
+        return _("map quantity to the number of admissions, or leave it out (each row is then one)")
+    if rule == "bad_currency":
+        return _("map currency to an ISO code column such as CAD or EUR, or leave it out and set `currency:`")
+    if rule == "missing_ticket_id":
+        return _("map ticket_id to the column of ticket numbers, or leave ticket_id out and map order_id "
+                 "(each order's lines are then numbered)")
+    if rule == "missing_patron_id":
+        return _("give patron_id a fallback, such as `patron_id: [Customer ID, Email]`, or leave it out to "
+                 "use the e-mail")
+    if rule == "missing_event_id":
+        return _("map event_id to a column, or to `{{value: …}}` or `{{file_name: true}}` when the export "
+                 "holds one event")
+    if rule == "duplicate_ticket":
+        return _("if the export has one row per order line, map order_id and leave ticket_id out; if the "
+                 "same ticket appears on several rows for another reason, map ticket_id to a column that "
+                 "is unique per ticket")
+    if rule == "malformed_line":
+        return _("check `delimiter` and `quote`, and `skip_lines` if a title block sits above the header")
+    return _("check the mapping")
+
+
+def guard_quarantine(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile,
+                     rows_in: int, by_reason: dict[str, int], max_share: float) -> None:
+    """Raise ``UserError`` when one reason rejects more than ``max_share`` of ``rows_in``, or
+    when no row is accepted (see the module's doc)."""
+    accepted = int(con.execute("SELECT count(*) FROM checked WHERE len(reasons) = 0").fetchall()[0][0])
+    over = {r: n for r, n in by_reason.items() if n > max_share * rows_in and n >= MIN_REJECTS_FOR_PATTERN}
+    if accepted and not over:
+        return
+    if not by_reason:
+        return
+    rule = max(over or by_reason, key=lambda r: by_reason[r])
+    field = FIELD_OF_RULE.get(rule)
+    examples = _examples(con, info, field, f"list_contains(reasons, '{rule}')") if field else []
+    parts: dict[str, Any] = {
+        "n": _n(by_reason[rule]), "total": _n(rows_in), "rule": rule,
+        "values": _listed(examples), "column": _source(profile, field) if field else "",
+        "advice": _advice(rule, profile, examples),
+    }
+    override = _("or run prepare again with --max-reject-share 1 to quarantine them anyway")
+    if examples:
+        message = _("Nothing was written: {n} of {total} rows fail the rule {rule} on {column}, with the values "
+                    "{values}; {advice}, {override}.").format(**parts, override=override)
+    else:
+        message = _("Nothing was written: {n} of {total} rows fail the rule {rule}; {advice}, {override}.").format(
+            **parts, override=override)
+    if not accepted:
+        message = _("No row was accepted, so nothing was written: {n} of {total} rows fail the rule {rule}"
+                    "{on}; {advice}.").format(
+                        **parts, on=(_(" on {column}, with the values {values}").format(**parts) if examples else ""))
+    raise UserError(message)
+
+
+def guard_dropped_fields(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile,
+                         max_share: float) -> dict[str, int]:
+    """Raise ``UserError`` when an optional date field is unreadable in most rows that fill it;
+    return how many rows had each field left empty."""
+    row = con.execute(
+        """SELECT count_if(starts_dropped), count_if(birth_dropped), count_if(starts_given),
+                  count_if(birth_given)
+        FROM checked WHERE len(reasons) = 0"""
+    ).fetchall()[0]
+    dropped = {"event_starts_at": int(row[0] or 0), "birth_date": int(row[1] or 0)}
+    given = {"event_starts_at": int(row[2] or 0), "birth_date": int(row[3] or 0)}
+    for field, flag in (("event_starts_at", "starts_dropped"), ("birth_date", "birth_dropped")):
+        filled = given[field]
+        if filled and dropped[field] > max_share * filled and dropped[field] >= 5:
+            examples = _examples(con, info, field, f"len(reasons) = 0 AND {flag}")
+            raise UserError(
+                _("Nothing was written: {field} ({column}) cannot be read, or is implausible, in {n} of {total} "
+                  "rows that fill it ({share}), with the values {values}; add their format to "
+                  "`datetime_formats` or `date_formats`, or map {field} to another column.").format(
+                    field=field, column=_source(profile, field), n=_n(dropped[field]), total=_n(filled),
+                    share=_share(dropped[field] / filled), values=_listed(examples))
+            )
+    return {k: v for k, v in dropped.items() if v}
+
+
+# A median ticket above this (in the export's currency) is far more likely cents than a price.
+CENTS_MEDIAN = 500
+
+
+def plausibility_warnings(con: duckdb.DuckDBPyConnection, profile: Profile) -> list[str]:
+    """Sentences about accepted values that are possible but unlikely (amounts in cents)."""
+    out: list[str] = []
+    row = con.execute(
+        """SELECT median(unit_price), count(*) FROM checked
+        WHERE len(reasons) = 0 AND NOT refund AND unit_price > 0"""
+    ).fetchall()[0]
+    median = float(row[0]) if row[0] is not None else 0.0
+    if profile.amount_scale == 1 and median > CENTS_MEDIAN:
+        out.append(_("The median ticket price is {price}: if the export gives amounts in cents, add "
+                     "`amount_scale: 0.01` to the mapping and prepare again.").format(price=_n(round(median))))
+    return out

@@ -1,0 +1,288 @@
+"""What real exports need a mapping to say, one case each, checked in the warehouse.
+
+Each test writes a small export laid out the way a real vendor writes it, with the quirk under
+test, maps it with the mapping language (``docs/mapping.md``), runs ``prepare`` and ``ingest``
+and asserts the value that lands in the warehouse.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from culturecoop.errors import UserError
+from culturecoop.privacy.encodings import bloom_encode, keyed_tokens
+from culturecoop.privacy.keys import init_keys, load_member_keys
+from real_exports import Landed, csv_text, land
+from test_prepare_support import tid
+
+HEADER = ["Billet", "Commande", "Date achat", "Prix", "Événement", "Titre", "Date spectacle", "Courriel",
+          "Prénom", "Nom", "Naissance", "Code postal", "Téléphone", "Statut"]
+COLUMNS = {
+    "ticket_id": "Billet", "order_id": "Commande", "purchased_at": "Date achat", "unit_price": "Prix",
+    "event_id": "Événement", "event_title": "Titre", "event_starts_at": "Date spectacle", "email": "Courriel",
+    "first_name": "Prénom", "last_name": "Nom", "birth_date": "Naissance", "postal_code": "Code postal",
+    "phone": "Téléphone", "status": "Statut",
+}
+BASE: dict[str, Any] = {
+    "format": "csv", "datetime_formats": ["%Y-%m-%d %H:%M"], "date_formats": ["%Y-%m-%d"],
+    "consent_defaults": {"pooling": True}, "consent_basis": "Art. 7 of our terms of sale.",
+}
+
+
+def row(ticket: str, **values: Any) -> list[Any]:
+    base = {"Billet": ticket, "Commande": "C" + ticket, "Date achat": "2026-03-01 10:00", "Prix": "25.00",
+            "Événement": "E1", "Titre": "Soirée jazz", "Date spectacle": "2026-03-22 20:00",
+            "Courriel": f"p{ticket}@exemple.ca", "Prénom": "Marie", "Nom": "Tremblay", "Naissance": "1980-05-17",
+            "Code postal": "H2X 1Y4", "Téléphone": "514 555 0199", "Statut": "Vendu"}
+    base.update(values)
+    return [base[h] for h in HEADER]
+
+
+@pytest.fixture(scope="module")
+def keys(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("keys")
+    init_keys(directory)
+    return directory
+
+
+def landed(tmp_path: Path, keys: Path, rows: list[list[Any]], *, header: list[str] = HEADER,
+           columns: dict[str, Any] | None = None, file_name: str = "export.csv", delimiter: str = ",",
+           **settings: Any) -> Landed:
+    export = tmp_path / file_name
+    export.write_text(csv_text(header, rows, delimiter), encoding="utf-8")
+    mapping = {**BASE, "delimiter": delimiter, **settings, "columns": columns or COLUMNS}
+    return land(tmp_path, keys, export, mapping)
+
+
+def subdir(tmp_path: Path, name: str) -> Path:
+    path = tmp_path / name
+    path.mkdir()
+    return path
+
+
+def starts(result: Landed) -> dict[str, dt.datetime]:
+    return {r["event_id"]: r["starts_at"] for r in result.rows("SELECT event_id, starts_at FROM event")}
+
+
+def test_constant_and_file_name(tmp_path: Path, keys: Path) -> None:
+    # Eventbrite's per-event attendee report: the event is only in the file name.
+    columns = {k: v for k, v in COLUMNS.items() if k != "event_id"}
+    result = landed(tmp_path, keys, [row("1"), row("2")], file_name="attendees-987654321-2026-03-22.csv",
+                    columns={**columns, "event_id": {"file_name": "attendees-(\\d+)"},
+                             "venue": {"value": "Le Dièse"}})
+    assert result.rows("SELECT event_id, venue FROM event") == [{"event_id": "987654321", "venue": "Le Dièse"}]
+    whole = landed(subdir(tmp_path, "2"), keys, [row("1")], file_name="Gala 2026.csv",
+                   columns={**columns, "event_id": {"file_name": True}})
+    assert whole.one("SELECT event_id FROM event")["event_id"] == "Gala 2026"
+
+
+def test_file_name_pattern_that_does_not_match_is_one_sentence(tmp_path: Path, keys: Path) -> None:
+    columns = {**COLUMNS, "event_id": {"file_name": "attendees-(\\d+)"}}
+    with pytest.raises(UserError, match="does not match the mapping's pattern"):
+        landed(tmp_path, keys, [row("1")], file_name="export.csv", columns=columns)
+    assert not (tmp_path / "x-pkg").exists()
+
+
+def test_fallback_from_attendee_to_buyer_email(tmp_path: Path, keys: Path) -> None:
+    header = [*HEADER, "Courriel acheteur"]
+    rows = [[*row("1", Courriel=""), "buyer@exemple.ca"], [*row("2", Courriel="guest@exemple.ca"), "buyer@exemple.ca"]]
+    columns = {k: v for k, v in COLUMNS.items() if k != "email"}
+    columns["email"] = ["Courriel", "Courriel acheteur"]
+    result = landed(tmp_path, keys, rows, header=header, columns=columns)
+    assert result.summary.rows_accepted == 2
+    secret = load_member_keys(keys).linkage_secret
+    tokens = {r["email_token"] for r in result.rows("SELECT email_token FROM patron")}
+    assert tokens == set(keyed_tokens(["buyer@exemple.ca", "guest@exemple.ca"], "email", secret))
+
+
+def test_patron_id_defaults_to_the_email(tmp_path: Path, keys: Path) -> None:
+    rows = [row("1", Courriel="Marie@Exemple.ca"), row("2", Courriel="marie@exemple.ca "), row("3", Courriel="luc@exemple.ca")]
+    result = landed(tmp_path, keys, rows)
+    patrons = result.rows("SELECT member_patron_id FROM patron ORDER BY 1")
+    # Case and spaces aside it is one person; the id is a token the member can recompute.
+    assert {p["member_patron_id"] for p in patrons} == {tid("marie@exemple.ca", keys), tid("luc@exemple.ca", keys)}
+
+
+def test_full_name_column_is_split(tmp_path: Path, keys: Path) -> None:
+    header = [h for h in HEADER if h not in ("Prénom", "Nom")] + ["Nom complet"]
+    rows = []
+    for i, full in enumerate(["Marie Tremblay", "TREMBLAY, Jean", "CÔTÉ Zoé", "Anne de la Fontaine"]):
+        values = dict(zip(HEADER, row(str(i)), strict=True))
+        rows.append([values[h] for h in header[:-1]] + [full])
+    columns = {k: v for k, v in COLUMNS.items() if k not in ("first_name", "last_name")}
+    result = landed(tmp_path, keys, rows, header=header, columns={**columns, "full_name": "Nom complet"})
+    secret = load_member_keys(keys).linkage_secret
+    given = bloom_encode(["marie", "jean", "zoe", "anne"], "given_name", secret).to_pylist()
+    surname = bloom_encode(["tremblay", "tremblay", "cote", "de la fontaine"], "surname", secret).to_pylist()
+    got = result.rows("SELECT member_patron_id, bloom_given_name, bloom_surname FROM patron")
+    by_id = {r["member_patron_id"]: r for r in got}
+    for i in range(4):
+        record = by_id[tid(f"p{i}@exemple.ca", keys)]
+        assert (record["bloom_given_name"], record["bloom_surname"]) == (given[i], surname[i])
+
+
+def test_date_and_time_columns_joined(tmp_path: Path, keys: Path) -> None:
+    header = [*HEADER, "Heure"]
+    rows = [[*row("1", **{"Date spectacle": "22/03/2026"}), "20h30"]]
+    columns = {**COLUMNS, "event_starts_at": {"join": ["Date spectacle", "Heure"], "separator": " "}}
+    result = landed(tmp_path, keys, rows, header=header, columns=columns,
+                    datetime_formats=["%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M"])
+    assert starts(result) == {"E1": dt.datetime(2026, 3, 22, 20, 30)}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("dim. 22 mars 2026 15h00", dt.datetime(2026, 3, 22, 15, 0)),
+    ("SAMEDI 8 AOÛT 2026", dt.datetime(2026, 8, 8, 0, 0)),
+    ("mar. 1er déc. 2026 à 19 h 30", dt.datetime(2026, 12, 1, 19, 30)),
+    ("Sat, Aug 8, 2026 8:00 PM", dt.datetime(2026, 8, 8, 20, 0)),
+    ("22/03/2026 20h", dt.datetime(2026, 3, 22, 20, 0)),
+])
+def test_month_and_day_names(text: str, expected: dt.datetime, tmp_path: Path, keys: Path) -> None:
+    result = landed(tmp_path, keys, [row("1", **{"Date spectacle": text})],
+                    datetime_formats=["%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"])
+    assert starts(result) == {"E1": expected}
+
+
+def test_iso_times_with_z_or_offset_land_in_the_local_zone(tmp_path: Path, keys: Path) -> None:
+    rows = [row("1", **{"Date spectacle": "2026-03-23T01:30:00Z", "Événement": "Z"}),
+            row("2", **{"Date spectacle": "2026-03-22T21:30:00-04:00", "Événement": "OFF"}),
+            row("3", **{"Date spectacle": "2026-01-15T02:00:00.000Z", "Événement": "WINTER"})]
+    result = landed(tmp_path, keys, rows)
+    # A 21:30 show in Montréal written in UTC stays a 21:30 show (EDT from 8 March, EST before).
+    assert starts(result) == {"Z": dt.datetime(2026, 3, 22, 21, 30), "OFF": dt.datetime(2026, 3, 22, 21, 30),
+                              "WINTER": dt.datetime(2026, 1, 14, 21, 0)}
+    paris = landed(subdir(tmp_path, "p"), keys, [row("1", **{"Date spectacle": "2026-03-22T20:30:00Z"})],
+                   timezone="Europe/Paris")
+    assert starts(paris) == {"E1": dt.datetime(2026, 3, 22, 21, 30)}
+
+
+def test_two_digit_years(tmp_path: Path, keys: Path) -> None:
+    rows = [row("1", **{"Date achat": "01/03/26 10:00", "Date spectacle": "22/03/26 20:00", "Naissance": "17/05/80"})]
+    result = landed(tmp_path, keys, rows, datetime_formats=["%d/%m/%Y %H:%M"], date_formats=["%d/%m/%Y"])
+    assert starts(result) == {"E1": dt.datetime(2026, 3, 22, 20, 0)}
+    assert result.one("SELECT purchased_at FROM ticket")["purchased_at"] == dt.datetime(2026, 3, 1, 10, 0)
+    assert result.one("SELECT birth_band FROM patron")["birth_band"] == "1980-1984"
+
+
+def test_amounts_in_cents(tmp_path: Path, keys: Path) -> None:
+    rows = [row(str(i), Prix="4550") for i in range(3)]
+    result = landed(tmp_path, keys, rows, amount_scale=0.01)
+    assert {r["unit_price"] for r in result.rows("SELECT unit_price FROM ticket")} == {Decimal("45.50")}
+    unscaled = landed(subdir(tmp_path, "u"), keys, rows)
+    assert any("amount_scale: 0.01" in w for w in unscaled.summary.warnings)
+
+
+def test_amount_styles(tmp_path: Path, keys: Path) -> None:
+    rows = [row("1", Prix="1 200,00 €"), row("2", Prix="$1,250.00"), row("3", Prix="12,50 $"),
+            row("4", Prix="CAD 45.00"), row("5", Prix="1.234,50")]
+    result = landed(tmp_path, keys, rows)
+    prices = {r["ticket_id"]: r["unit_price"] for r in result.rows("SELECT ticket_id, unit_price FROM ticket")}
+    assert prices == {tid("1", keys): Decimal("1200.00"), tid("2", keys): Decimal("1250.00"),
+                      tid("3", keys): Decimal("12.50"), tid("4", keys): Decimal("45.00"),
+                      tid("5", keys): Decimal("1234.50")}
+    assert result.one("SELECT currency FROM ticket WHERE ticket_id = ?", [tid("1", keys)])["currency"] == "EUR"
+
+
+def test_refunds_as_negative_rows(tmp_path: Path, keys: Path) -> None:
+    rows = [row("1"), row("2"),
+            row("1", Prix="($25.00)", **{"Date achat": "2026-03-05 09:00"}),  # same ticket id
+            row("R-77", Commande="C2", Prix="-25.00"),  # its own id, same order, event and amount
+            row("3", Prix="-40.00")]  # the refund of a sale made before this export's period
+    result = landed(tmp_path, keys, rows)
+    statuses = {r["ticket_id"]: (r["status"], r["unit_price"]) for r in
+                result.rows("SELECT ticket_id, status, unit_price FROM ticket")}
+    assert statuses == {
+        tid("1", keys): ("refunded", Decimal("25.00")),
+        tid("2", keys): ("refunded", Decimal("25.00")),
+        tid("3", keys): ("refunded", Decimal("40.00")),
+    }
+    assert result.summary.refunds_merged == 2 and result.summary.rows_rejected == 0
+
+
+def test_order_lines_without_ticket_numbers(tmp_path: Path, keys: Path) -> None:
+    header = [*HEADER, "Qté"]
+    rows = [[*row("x", Commande="A1"), "2"], [*row("x", Commande="A1"), "1"], [*row("x", Commande="A2"), "3"]]
+    columns = {k: v for k, v in COLUMNS.items() if k != "ticket_id"}
+    result = landed(tmp_path, keys, rows, header=header, columns={**columns, "quantity": "Qté"})
+    tickets = {r["ticket_id"]: r["quantity"] for r in result.rows("SELECT ticket_id, quantity FROM ticket")}
+    assert tickets == {tid("A1#1", keys): 2, tid("A1#2", keys): 1, tid("A2#1", keys): 3}
+    assert result.summary.rows_rejected == 0
+
+
+def test_trailing_total_rows_are_not_rows(tmp_path: Path, keys: Path) -> None:
+    rows = [row("1"), row("2"), ["", "", "", "50.00", "", "", "", "", "", "", "", "", "", "Total"],
+            ["Grand Total", "", "", "50,00", "", "", "", "", "", "", "", "", "", ""]]
+    result = landed(tmp_path, keys, rows)
+    assert (result.summary.rows_in, result.summary.rows_rejected, result.summary.summary_lines) == (2, 0, 2)
+
+
+def test_bad_optional_field_keeps_the_ticket(tmp_path: Path, keys: Path) -> None:
+    rows = [row("1", Naissance="2090-01-01"), row("2", Naissance="31/02/1980"), row("3")]
+    result = landed(tmp_path, keys, rows)
+    assert result.summary.rows_accepted == 3 and result.summary.values_dropped["birth_date"] == 2
+    bands = sorted(str(r["birth_band"]) for r in result.rows("SELECT birth_band FROM patron"))
+    assert bands == ["1980-1984", "None", "None"]
+
+
+def test_french_postal_codes_and_phones(tmp_path: Path, keys: Path) -> None:
+    rows = [row("1", **{"Code postal": "75011", "Téléphone": "06 12 34 56 78"}),
+            row("2", **{"Code postal": "F-69002", "Téléphone": "+33 (0)4 72 00 00 00"}),
+            row("3", **{"Code postal": "H2X 1Y4", "Téléphone": "514 555 0199"})]
+    result = landed(tmp_path, keys, rows, country="FR", currency="EUR", timezone="Europe/Paris")
+    got = {r["member_patron_id"]: r for r in result.rows("SELECT member_patron_id, fsa, phone_token FROM patron")}
+    secret = load_member_keys(keys).linkage_secret
+    phones = keyed_tokens(["+33612345678", "+33472000000"], "phone", secret)
+    assert (got[tid("p1@exemple.ca", keys)]["fsa"], got[tid("p1@exemple.ca", keys)]["phone_token"]) == ("FR-750", phones[0])
+    assert (got[tid("p2@exemple.ca", keys)]["fsa"], got[tid("p2@exemple.ca", keys)]["phone_token"]) == ("FR-690", phones[1])
+    # A Québec patron of a French member keeps the FSA; a national number abroad is not guessed.
+    assert got[tid("p3@exemple.ca", keys)]["fsa"] == "H2X"
+
+
+def test_vendor_status_and_channel_words_are_built_in(tmp_path: Path, keys: Path) -> None:
+    header = [*HEADER, "Canal"]
+    words = [("payé", "En ligne"), ("Validé", "Guichet"), ("Remboursé", "Sur place"), ("ANNULÉ", "App"),
+             ("resold", "Online"), ("transferred", "Box office"), ("Checked In", "partenaire"), ("paid", "phone")]
+    rows = [[*row(str(i), Statut=s), c] for i, (s, c) in enumerate(words)]
+    result = landed(tmp_path, keys, rows, header=header, columns={**COLUMNS, "channel": "Canal"})
+    got = {r["ticket_id"]: (r["status"], r["channel"]) for r in result.rows("SELECT ticket_id, status, channel FROM ticket")}
+    assert [got[tid(str(i), keys)] for i in range(len(words))] == [
+        ("sold", "web"), ("sold", "box_office"), ("refunded", "box_office"), ("cancelled", "mobile"),
+        ("exchanged", "web"), ("exchanged", "box_office"), ("sold", "reseller"), ("sold", "phone")]
+
+
+def test_header_below_a_title_block_is_pointed_at(tmp_path: Path, keys: Path) -> None:
+    export = tmp_path / "export.csv"
+    export.write_text("Rapport des participants\nExporté le 2026-03-01\n\n" + csv_text(HEADER, [row("1")]),
+                      encoding="utf-8")
+    with pytest.raises(UserError, match="skip_lines: 3"):
+        land(tmp_path, keys, export, {**BASE, "columns": COLUMNS})
+    result = land(tmp_path, keys, export, {**BASE, "skip_lines": 3, "columns": COLUMNS}, name="y")
+    assert result.summary.rows_accepted == 1
+
+
+def test_table_on_the_second_sheet_is_pointed_at(tmp_path: Path, keys: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    cover = book.active
+    assert cover is not None
+    cover.title = "Résumé"
+    cover.append(["Ventes totales", 2])
+    sheet = book.create_sheet("Participants")
+    sheet.append(["Liste des participants"])
+    sheet.append(HEADER)
+    sheet.append(row("1"))
+    export = tmp_path / "export.xlsx"
+    book.save(export)
+    mapping = {**BASE, "format": "xlsx", "columns": COLUMNS}
+    with pytest.raises(UserError, match="sheet: Participants"):
+        land(tmp_path, keys, export, mapping)
+    with pytest.raises(UserError, match="skip_lines: 1"):
+        land(tmp_path, keys, export, {**mapping, "sheet": "Participants"}, name="y")
+    result = land(tmp_path, keys, export, {**mapping, "sheet": "Participants", "skip_lines": 1}, name="z")
+    assert result.summary.rows_accepted == 1

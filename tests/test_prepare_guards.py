@@ -1,0 +1,234 @@
+"""The guards of `prepare` on real-looking exports, through the real command.
+
+* one fixable reason never quarantines a mass of rows quietly: nothing written, the values and
+  the setting that fixes them named, `--max-reject-share` to override;
+* consent that real files can carry (defaults with a stated basis), and said when nothing grants it;
+* no personal value leaves in clear whatever the mapping says (the fail-closed scan), checked
+  again by scanning the bytes of the package *and* of the warehouse;
+* every new mapping setting refuses bad values with one sentence; an older package is refused.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from culturecoop.privacy.keys import init_keys
+from real_exports import csv_text, write_mapping
+from test_mapping_language import BASE, COLUMNS, HEADER, row
+from test_prepare_errors import prepare_fails
+from test_prepare_support import run_cli
+
+
+@pytest.fixture(scope="module")
+def keys(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("keys")
+    init_keys(directory)
+    return directory
+
+
+def export(tmp_path: Path, rows: list[list[Any]], header: list[str] = HEADER) -> Path:
+    path = tmp_path / "export.csv"
+    path.write_text(csv_text(header, rows), encoding="utf-8")
+    return path
+
+
+def mapping(tmp_path: Path, **settings: Any) -> Path:
+    columns = settings.pop("columns", COLUMNS)
+    return write_mapping(tmp_path / "mapping.yaml", {**BASE, **settings, "columns": columns})
+
+
+def prepare_ok(tmp_path: Path, keys: Path, source: Path, *options: str, member: str = "m1") -> dict[str, Any]:
+    out = tmp_path / "pkg"
+    result = run_cli("prepare", str(source), "--member", member, "--keys", str(keys), "--out", str(out),
+                     "--json", *options)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    payload: dict[str, Any] = json.loads(result.stdout)
+    payload["stderr"] = " ".join(result.stderr.split())  # Rich wraps long lines
+    return payload
+
+
+def test_an_unknown_status_word_stops_the_file(tmp_path: Path, keys: Path) -> None:
+    rows = [row(str(i), Statut="Émis-OK") for i in range(30)] + [row("x1"), row("x2")]
+    source = export(tmp_path, rows)
+    message = prepare_fails(tmp_path, keys, source, "--mapping", str(mapping(tmp_path)))
+    assert "30 of 32 rows" in message and "bad_status" in message
+    assert "«Émis-OK» (30)" in message and "status_values: {Émis-OK: sold}" in message
+    assert "--max-reject-share" in message
+    # Overridden, the same file is prepared with its rows quarantined.
+    payload = prepare_ok(tmp_path, keys, source, "--mapping", str(mapping(tmp_path)), "--max-reject-share", "1")
+    assert (payload["rows_accepted"], payload["rows_rejected"]) == (2, 30)
+
+
+def test_no_row_accepted_writes_nothing(tmp_path: Path, keys: Path) -> None:
+    rows = [row(str(i), **{"Date achat": f"le {i} mars"}) for i in range(1, 5)]
+    message = prepare_fails(tmp_path, keys, export(tmp_path, rows), "--mapping", str(mapping(tmp_path)))
+    assert message.startswith("No row was accepted") and "bad_purchased_at" in message
+    assert "datetime_formats" in message
+
+
+def test_unreadable_event_times_stop_the_file(tmp_path: Path, keys: Path) -> None:
+    rows = [row(str(i), **{"Date spectacle": "22.03.2026 20:00"}) for i in range(12)]
+    message = prepare_fails(tmp_path, keys, export(tmp_path, rows), "--mapping", str(mapping(tmp_path)))
+    assert "event_starts_at" in message and "«22.03.2026 20:00» (12)" in message
+
+
+def test_max_reject_share_must_be_a_share(tmp_path: Path, keys: Path) -> None:
+    message = prepare_fails(tmp_path, keys, export(tmp_path, [row("1")]), "--mapping", str(mapping(tmp_path)),
+                            "--max-reject-share", "5")
+    assert "--max-reject-share" in message
+
+
+def test_consent_defaults_with_their_basis(tmp_path: Path, keys: Path) -> None:
+    source = export(tmp_path, [row("1"), row("2")])
+    payload = prepare_ok(tmp_path, keys, source, "--mapping", str(mapping(
+        tmp_path, consent_defaults={"pooling": True, "marketing": False},
+        consent_basis="Art. 7 des conditions de vente : données mises en commun.")))
+    assert payload["consent"]["purposes"]["pooling"] == {"source": "default", "default": True, "granted": 2}
+    assert payload["consent"]["purposes"]["personalization"]["source"] == "none"
+    manifest = json.loads((tmp_path / "pkg" / "manifest.json").read_text())
+    assert manifest["consent"]["basis"] == "Art. 7 des conditions de vente : données mises en commun."
+    assert "pooling: 2 patrons (default of the mapping)" in payload["stderr"]
+
+
+def test_a_consent_column_wins_over_the_default(tmp_path: Path, keys: Path) -> None:
+    header = [*HEADER, "Partage"]
+    source = export(tmp_path, [[*row("1"), "Non"], [*row("2"), ""]], header)
+    payload = prepare_ok(tmp_path, keys, source, "--mapping", str(mapping(
+        tmp_path, columns={**COLUMNS, "consent_pooling": "Partage"})))
+    assert payload["consent"]["purposes"]["pooling"]["granted"] == 1
+
+
+def test_no_pooling_consent_is_said(tmp_path: Path, keys: Path) -> None:
+    source = export(tmp_path, [row("1")])
+    path = write_mapping(tmp_path / "m.yaml", {"format": "csv", "datetime_formats": ["%Y-%m-%d %H:%M"],
+                                               "columns": COLUMNS})
+    payload = prepare_ok(tmp_path, keys, source, "--mapping", str(path))
+    assert any("consent_defaults: {pooling: true}" in w for w in payload["warnings"])
+    assert "none of your patrons will count in pooled reports" in payload["stderr"]
+
+
+@pytest.mark.parametrize(("field", "column", "what"), [
+    ("event_id", "Courriel", "e-mail addresses"),
+    ("event_title", "Téléphone", "phone numbers"),
+    ("venue", "Naissance", "birth dates"),
+    ("event_id", "Nom complet", "patrons' names"),
+    ("artists", "Nom complet", "patrons' names"),
+])
+def test_personal_data_routed_into_a_clear_column_stops_prepare(
+        field: str, column: str, what: str, tmp_path: Path, keys: Path) -> None:
+    header = [*HEADER, "Nom complet"]
+    people = [("Marie", "Tremblay"), ("Jean", "Côté"), ("Zoé", "Lavoie"), ("Luc", "Roy")]
+    rows = [[*row(str(i), Prénom=g, Nom=s, Courriel=f"{g.lower()}@exemple.ca", Téléphone=f"514 555 01{i:02d}", Naissance=f"198{i}-05-17"), f"{g} {s}"] for i, (g, s) in enumerate(people)]
+    columns = {**COLUMNS, field: column}
+    message = prepare_fails(tmp_path, keys, export(tmp_path, rows, header), "--mapping",
+                            str(mapping(tmp_path, columns=columns)))
+    assert message.startswith("Nothing was written") and what in message and column in message
+
+
+def fold(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).lower()
+
+
+@pytest.mark.parametrize("id_column", ["Courriel", "Téléphone", "Nom complet", "Naissance"])
+def test_no_personal_value_in_package_or_warehouse_whatever_the_patron_id(
+        id_column: str, tmp_path: Path, keys: Path) -> None:
+    """Whichever column the mapping uses as patron id, neither the package nor the warehouse
+    file holds an e-mail, phone, name or birth date of the input, in any form."""
+    header = [*HEADER, "Nom complet"]
+    people = [("Geneviève", "Desrosiers"), ("Maximilien", "Robitaille"), ("Ophélie", "Charbonneau")]
+    rows = [[*row(str(i), Prénom=g, Nom=s, Courriel=f"{fold(g)}.{fold(s)}@courriel.example", Téléphone=f"(438) 555-01{i:02d}", Naissance=f"197{i}-11-2{i}"), f"{g} {s}"]
+            for i, (g, s) in enumerate(people)]
+    source = export(tmp_path, rows, header)
+    columns = {**COLUMNS, "patron_id": id_column}
+    prepare_ok(tmp_path, keys, source, "--mapping", str(mapping(tmp_path, columns=columns)))
+    db = tmp_path / "coop.duckdb"
+    result = run_cli("ingest", str(tmp_path / "pkg"), "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    needles: set[str] = set()
+    for r in rows:
+        values = dict(zip(header, r, strict=True))
+        digits = re.sub(r"\D", "", values["Téléphone"])
+        needles |= {values["Courriel"], values["Téléphone"], digits, "+1" + digits, values["Naissance"],
+                    values["Naissance"].replace("-", ""), values["Nom complet"], fold(values["Nom complet"])}
+        needles |= {values["Prénom"], values["Nom"], fold(values["Prénom"]), fold(values["Nom"])}
+    files = [*sorted((tmp_path / "pkg").iterdir()), db]
+    for file in files:
+        data = file.read_bytes()
+        for needle in needles:
+            assert needle.encode() not in data, (file.name, needle)
+    # The warehouse's decoded values too (DuckDB compresses strings).
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        for (table,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall():
+            for values in con.execute(f'SELECT * FROM "{table}"').fetchall():
+                text = fold(" ".join(str(v) for v in values if isinstance(v, str)))
+                for needle in needles:
+                    assert fold(needle) not in text, (table, needle)
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize(("settings", "words"), [
+    ({"timezone": "Mars/Olympus_Mons"}, "IANA time zone"),
+    ({"country": "XX"}, "country must be one of"),
+    ({"amount_scale": 0}, "amount_scale"),
+    ({"amount_scale": "cents"}, "amount_scale"),
+    ({"consent_defaults": {"pooling": "yes"}}, "consent_defaults.pooling must be true or false"),
+    ({"consent_defaults": {"sharing": True}}, "not a purpose"),
+    ({"consent_defaults": {"pooling": True}, "consent_basis": None}, "without a consent_basis"),
+    ({"consent_basis": "  "}, "consent_basis must be a sentence"),
+    ({"columns": {**COLUMNS, "event_id": {"value": ""}}}, "non-empty text"),
+    ({"columns": {**COLUMNS, "event_starts_at": {"join": ["Date spectacle"]}}}, "at least two columns"),
+    ({"columns": {**COLUMNS, "event_id": {"file_name": "("}}}, "not a valid regular expression"),
+    ({"columns": {**COLUMNS, "event_id": {"value": "x", "join": ["a", "b"]}}}, "must be a column name"),
+    ({"columns": {**COLUMNS, "event_id": {"const": "x"}}}, "must be a column name"),
+    ({"columns": {**COLUMNS, "email": []}}, "is empty"),
+    ({"columns": {k: v for k, v in COLUMNS.items() if k not in ("ticket_id", "order_id")}}, "ticket_id (or order_id)"),
+])
+def test_bad_values_of_the_new_settings(settings: dict[str, Any], words: str, tmp_path: Path, keys: Path) -> None:
+    path = mapping(tmp_path, **settings)
+    if settings.get("consent_basis", "") is None:
+        data = path.read_text(encoding="utf-8").replace("consent_basis: null\n", "")
+        path.write_text(data, encoding="utf-8")
+    message = prepare_fails(tmp_path, keys, export(tmp_path, [row("1")]), "--mapping", str(path))
+    assert words in message
+
+
+def test_an_older_package_is_refused(tmp_path: Path, keys: Path) -> None:
+    prepare_ok(tmp_path, keys, export(tmp_path, [row("1")]), "--mapping", str(mapping(tmp_path)))
+    manifest = tmp_path / "pkg" / "manifest.json"
+    data = json.loads(manifest.read_text())
+    data["schema_version"] = 1
+    manifest.write_text(json.dumps(data))
+    result = run_cli("ingest", str(tmp_path / "pkg"), "--db", str(tmp_path / "coop.duckdb"))
+    assert result.returncode == 3 and "Traceback" not in result.stderr
+    assert "prepare it again" in result.stderr
+    assert not (tmp_path / "coop.duckdb").exists() or result.stderr.count("\n") == 1
+
+
+def test_reports_name_missing_pooling_consent_as_the_cause(tmp_path: Path, keys: Path) -> None:
+    no_consent = write_mapping(tmp_path / "m.yaml", {"format": "csv", "datetime_formats": ["%Y-%m-%d %H:%M"],
+                                                     "columns": COLUMNS})
+    db = tmp_path / "coop.duckdb"
+    for member in ("a", "b"):
+        folder = tmp_path / member
+        folder.mkdir()
+        source = export(folder, [row(f"{member}{i}", Courriel=f"p{i}@exemple.ca") for i in range(12)])
+        prepare_ok(folder, keys, source, "--mapping", str(no_consent), member=member)
+        assert run_cli("ingest", str(folder / "pkg"), "--db", str(db)).returncode == 0
+    assert run_cli("link", "--db", str(db)).returncode == 0
+    for report, words in (("trends", "No patron of yours, nor of any other member, agreed to pooling"),
+                          ("elsewhere", "No patron of yours agreed to pooling")):
+        result = run_cli("report", report, "--db", str(db), "--member", "a", "--from", "2026-01-01",
+                         "--to", "2026-06-30")
+        assert result.returncode != 0 and "Traceback" not in result.stderr
+        assert words in result.stderr and "consent_defaults" in result.stderr

@@ -93,7 +93,11 @@ def test_member_a_gets_nothing_of_member_b(app, coop: Coop, role: str, auth: str
             headers = {"Authorization": f"Bearer {coop.tokens[role]}"}
         for method, path in member_routes(app):
             response = call(client, method, fill(path, B), headers, archive)
-            assert response.status_code in (403, 404), f"{role}/{auth} {method} {path}: {response.status_code}"
+            assert response.status_code == 404, f"{role}/{auth} {method} {path}: {response.status_code}"
+            # The same 404 as for a member that does not exist: the answer tells nothing of B.
+            ghost = call(client, method, fill(path, "ghost-member"), headers, archive)
+            assert ghost.status_code == 404
+            assert response.text.replace(B, "MEMBER") == ghost.text.replace("ghost-member", "MEMBER"), path
             for marker in markers:
                 assert marker not in response.text, f"{role}/{auth} {method} {path} leaks {marker}"
             # The same call on A's own resources is allowed or refused for a reason other than the tenant.

@@ -269,3 +269,34 @@ def test_prepare_stopped_by_ctrl_c_after_measured_delays(bench: Bench, tmp_path:
         assert not partial_files(tmp_path), partial_files(tmp_path)
         assert not [p for p in tmp_path.iterdir() if p.name.startswith("culturecoop-prepare-")]
     assert "stopped" in outcomes
+
+
+@pytest.mark.parametrize("signame", ["INT", "TERM"])
+def test_serve_stops_cleanly(tmp_path: Path, signame: str) -> None:
+    """Ctrl-C or SIGTERM is how a server stops: exit 0, "Server stopped.", nothing else."""
+    import httpx
+
+    from culturecoop.warehouse.engine import Warehouse
+    from web.live import free_port
+
+    db = tmp_path / "coop.duckdb"
+    Warehouse(db, create=True).close()
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "culturecoop.cli.main", "serve", "--db", str(db), "--port",
+                               str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              env={**os.environ, "CULTURECOOP_LANG": "en", "CULTURECOOP_WARMUP": "false"})
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            assert httpx.get(f"http://127.0.0.1:{port}/login", timeout=2).status_code == 200
+            break
+        except httpx.TransportError:
+            assert server.poll() is None and time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.3)
+    server.send_signal(getattr(signal, f"SIG{signame}"))
+    _out, err = server.communicate(timeout=120)
+    (ARTIFACTS / "interrupts" / f"serve-{signame}.txt").write_text(f"# exit: {server.returncode}\n{err}",
+                                                                    encoding="utf-8")
+    assert server.returncode == 0, err
+    assert err.strip().splitlines()[-1] == "Server stopped."
+    assert "Traceback" not in err and "leaked" not in err and "Error" not in err

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
+import signal
+import sys
 from pathlib import Path
 
 import typer
@@ -59,9 +62,25 @@ def serve_command(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     console.print(_("Dashboard on http://{host}:{port}/ (API documentation at /docs); Ctrl-C stops it.").format(
         host=host, port=port))
+    # Ctrl-C (or SIGTERM) is how a server is stopped, not an interruption of unfinished work:
+    # uvicorn shuts down, then raises the signal again, which ends here.
+    stop_signals = (signal.SIGINT, signal.SIGTERM)
+    previous = {s: signal.getsignal(s) for s in stop_signals}
+    for s in stop_signals:
+        signal.signal(s, signal.default_int_handler)
     # The access log is the application's own (route templates only: no secrets or e-mails in URLs).
     try:
         uvicorn.run(application, host=host, port=port, access_log=False, log_level="warning",
                     server_header=False, proxy_headers=False)
+    except KeyboardInterrupt:
+        pass
     finally:
         application.state.pool.close()
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+    console.print(_("Server stopped."))
+    # Everything is closed; the interpreter's own teardown would only add DuckDB's binding
+    # report of objects the web app still references ("nanobind: leaked ...") to the terminal.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)

@@ -40,7 +40,7 @@ from culturecoop.governance.accounts import create_account, list_accounts  # noq
 from culturecoop.governance.sessions import open_session  # noqa: E402
 from culturecoop.schema.taxonomy import GENRES  # noqa: E402
 from culturecoop.warehouse.engine import Warehouse  # noqa: E402
-from culturecoop.web.reports import TABS  # noqa: E402
+from culturecoop.web.tabs import TABS  # noqa: E402
 
 MEMBERS = (
     ("jazz-dieze", "Club de jazz Le Dièse", "jazz_club", "Montréal"),

@@ -12,12 +12,13 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "culturecoop"
 
 
 def source_messages() -> dict[str, str]:
-    """Every string literal passed to `_()` in the package, with where it is."""
+    """Every string literal passed to `_()` (or to a view's translator `t()`) in the package,
+    with where it is."""
     found: dict[str, str] = {}
     # Jinja templates of the dashboard use the same catalogs (`_()` in `{{ }}`).
     method_map = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
     for filename, lineno, message, _comments, _context in extract_from_dir(
-        str(SRC), method_map, keywords={"_": None}
+        str(SRC), method_map, keywords={"_": None, "t": None}
     ):
         if isinstance(message, str) and message:
             found.setdefault(message, f"{filename}:{lineno}")

@@ -255,3 +255,69 @@ def test_cli_writes_numbers_the_readers_way(tiny: Path) -> None:
     assert french.returncode == 0 and english.returncode == 0
     assert f"{revenue:,.2f}" in english.stderr  # 12,345.50
     assert f"{revenue:,.2f}".replace(",", "\u00a0").replace(".", ",") in french.stderr  # 12 345,50
+
+
+def test_geography_places_birth_bands_in_age_bands(tiny: Path) -> None:
+    result = report(tiny, "geography", "jazz-a")
+    ages = by(result.tables[3].rows, "age_band")
+    # Every patron of the tiny cooperative is born 1980-1984: 43 in the middle of the band, in 2025.
+    assert ages["35_44"]["patrons"] == 30 and ages["35_44"]["share"] == 1.0
+    assert sum(r["patrons"] for r in ages.values()) == result.summary["patrons"] == 30
+    assert ages["unknown"]["patrons"] == 0
+
+
+def test_age_band_of_a_birth_band() -> None:
+    from culturecoop.analytics.audience import age_band
+
+    assert age_band("1980-1984", 2025) == "35_44"  # 43 in the middle of the band
+    assert age_band("2010-2014", 2025) == "under_18"
+    assert age_band("1940-1944", 2025) == "65_plus"
+    assert age_band(None, 2025) == age_band("", 2025) == age_band("19xx", 2025) == "unknown"
+
+
+def test_elsewhere_compares_the_audience_with_the_rest_of_the_cooperative(tiny: Path) -> None:
+    result = report(tiny, "elsewhere", "jazz-a", policy=PrivacyPolicy(min_patrons=2))
+    genres = by(result.rows, "value")
+    # jazz-a's pooled audience who went elsewhere: people 20-24 and 26-29 at theatre-b (B1, B2).
+    theatre = genres["theatre"]
+    assert theatre["patrons"] == 9 and theatre["rest_share"] is not None
+    assert theatre["lift"] is not None and theatre["ci_low"] <= theatre["lift"] <= theatre["ci_high"]
+    # With k above every count, every comparison is hidden with its cells.
+    hidden = by(report(tiny, "elsewhere", "jazz-a", policy=PrivacyPolicy(min_patrons=500)).rows, "value")["theatre"]
+    assert hidden["lift"] is None and {"lift", "ci_low", "ci_high", "rest_share"} <= set(hidden["suppressed"])
+
+
+def test_events_lists_upcoming_then_past_events(tiny: Path) -> None:
+    result = report(tiny, "events", "jazz-a", {"to": "2025-03-31", "from": "2025-01-01"})
+    rows = result.rows
+    assert [r["event_id"] for r in rows] == ["A9", "A3", "A2", "A1"]
+    assert rows[0]["upcoming"] is True and rows[0]["tickets_sold"] == 4 and not any(r["upcoming"] for r in rows[1:])
+    assert result.summary == {"as_of": "2025-03-31", "upcoming": 1, "past": 3}
+
+
+def test_pace_band_and_pace_against_comparables(tiny: Path) -> None:
+    result = report(tiny, "pace", "jazz-a", {"to": "2025-03-31", "from": "2025-01-01"})
+    band = by(result.tables[2].rows, "days_before")
+    # Comparables A1, A2, A3 (30, 15 and 5 tickets for 100 seats) bought 7 to 11 days ahead,
+    # scaled to A9's 50 seats: 15, 7.5 and 2.5 at the start; nothing yet 20 days ahead.
+    assert (band[0]["low"], band[0]["median"], band[0]["high"]) == (3.5, 7.5, 13.5)
+    assert band[20] == {"days_before": 20, "low": 0.0, "median": 0.0, "high": 0.0}
+    assert result.summary["days_before"] == 20 and result.summary["expected_by_now"] == 0
+    assert result.summary["pace_vs_comparables"] is None  # nothing to compare with yet
+    titles = {r["event_id"]: r["title"] for r in result.tables[1].rows}
+    assert titles["A1"] == "Spectacle A1"
+
+
+def test_segment_patrons_are_the_members_own_and_add_up(tiny: Path) -> None:
+    from culturecoop.analytics.service import segment_patrons
+
+    with Warehouse(tiny) as w:
+        rows = run_report("segments", w, "jazz-a", Q1).rows
+        exported = {r["segment"]: segment_patrons(w, "jazz-a", Q1, r["segment"]) for r in rows}
+        own = {r["member_patron_id"] for r in w.query("SELECT member_patron_id FROM patron WHERE member_id = 'jazz-a'")}
+        with pytest.raises(UserError):
+            segment_patrons(w, "jazz-a", Q1, "whales")
+    for row in rows:
+        assert len(exported[row["segment"]]) == row["your_patrons"]
+        assert set(exported[row["segment"]]) <= own
+    assert sum(len(v) for v in exported.values()) == len({p for v in exported.values() for p in v})

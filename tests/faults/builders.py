@@ -126,7 +126,7 @@ def xlsx_header_only() -> bytes:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.append(list(load_profile("museum-xlsx").columns.values()))
+    sheet.append(load_profile("museum-xlsx").source_columns())
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -1,19 +1,24 @@
-"""The dashboard in a real Chromium (Playwright, Debian's browser): sign in, every tab in French
-and English with charts that render and no console error, CSV download, sorting, an upload.
-Screenshots go to test-artifacts/web/."""
+"""The dashboard in a real Chromium (Playwright, Debian's browser), in French and English, at desktop
+width and at 390 px: every tab shows its sentences, every chart its title and axis titles, no
+English word or raw code on a French page, no horizontal scroll on a phone; sorting, the French
+CSV, the printable summary, the cooperative admin's home, an upload. Screenshots go to
+test-artifacts/web/."""
 
 from __future__ import annotations
 
+import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from culturecoop.web.reports import TABS, analytics_available
+from culturecoop.web.tabs import TABS, TABS_BY_SLUG
 from packages import make_package
 from web.conftest import MEMBERS, PASSWORD, Coop
+from web.leaks import leaks, raw_codes
 from web.live import LiveServer
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
@@ -24,6 +29,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
 A = MEMBERS["A"]
 OTHER_PAGES = ("data", "transparency")
+DESKTOP, PHONE = 1280, 390
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +51,9 @@ def browser() -> Iterator[object]:
 class Page:
     """A browser tab that records console errors and failed requests."""
 
-    def __init__(self, browser, base: str) -> None:  # type: ignore[no-untyped-def]
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    def __init__(self, browser, base: str, width: int = DESKTOP) -> None:  # type: ignore[no-untyped-def]
+        self.context = browser.new_context(viewport={"width": width, "height": 900}, accept_downloads=True,
+                                           is_mobile=width <= PHONE, has_touch=width <= PHONE)
         self.page = self.context.new_page()
         self.base = base
         self.errors: list[str] = []
@@ -71,39 +78,77 @@ class Page:
         self.context.close()
 
 
-def visit_every_tab(p: Page, lang: str) -> None:
+VISIBLE_TEXT = """() => {
+  const clone = document.body.cloneNode(true);
+  clone.querySelectorAll("script, style").forEach(e => e.remove());
+  const svg = Array.from(document.querySelectorAll("svg text")).map(e => e.textContent).join(" ");
+  const titles = Array.from(document.querySelectorAll("[title], [aria-label]"))
+      .map(e => (e.getAttribute("title") || "") + " " + (e.getAttribute("aria-label") || "")).join(" ");
+  return clone.textContent + " " + svg + " " + titles;
+}"""
+
+
+def check_tab(p: Page, lang: str, width: int, slug: str) -> None:
+    """One tab as a reader sees it: sentences, charts with axis titles, French words only on a
+    French page, no horizontal scroll on a phone."""
+    p.go(f"/m/{A}/{slug}")
+    page = p.page
+    assert page.locator("html").get_attribute("lang") == lang
+    insights = page.locator("section.insights")
+    assert insights.count() == 1, slug
+    assert insights.locator("li").count() + insights.locator(".silence").count() >= 1, f"no sentence on {slug}"
+    charts = page.locator(".chart[data-chart]")
+    assert charts.count() > 0, f"no chart on {slug}"
+    for i in range(charts.count()):
+        chart = charts.nth(i)
+        chart.locator(".main-svg").first.wait_for(timeout=15_000)
+        titles = [t.strip() for t in chart.locator(".xtitle, .ytitle").all_text_contents()]
+        assert len(titles) >= 2 and all(titles), (slug, i, titles)
+        assert chart.locator(".gtitle").first.text_content(), (slug, i)
+    if TABS_BY_SLUG[slug].pooled:
+        assert page.locator(".aggregate .badge").count() == 1
+    if lang == "fr":
+        text = page.evaluate(VISIBLE_TEXT)
+        assert not leaks(text), (slug, width, leaks(text))
+        assert not raw_codes(text), (slug, width, raw_codes(text))
+    if width <= PHONE:
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{slug} scrolls sideways at {width} px"
+    p.shot(f"{lang}-{width}-{slug}")
+
+
+def visit_every_tab(p: Page, lang: str, width: int) -> None:
     for tab in TABS:
-        p.go(f"/m/{A}/{tab.slug}")
-        assert p.page.locator("html").get_attribute("lang") == lang
-        charts = p.page.locator(".chart[data-chart]")
-        if analytics_available():
-            assert charts.count() > 0, f"no chart on {tab.slug}"
-            for i in range(charts.count()):
-                charts.nth(i).locator(".main-svg").first.wait_for(timeout=10_000)
-            if tab.pooled:
-                assert p.page.locator(".aggregate .badge").count() == 1
-        else:
-            assert p.page.locator(".notice").count() == 1
-        p.shot(f"{lang}-{tab.slug}")
+        check_tab(p, lang, width, tab.slug)
     for slug in OTHER_PAGES:
         p.go(f"/m/{A}/{slug}")
-        p.shot(f"{lang}-{slug}")
+        if lang == "fr":
+            text = p.page.evaluate(VISIBLE_TEXT)
+            assert not leaks(text) and not raw_codes(text), (slug, leaks(text), raw_codes(text))
+        if width <= PHONE:
+            assert p.page.evaluate("document.documentElement.scrollWidth") <= width, f"{slug} scrolls sideways at {width} px"
+        p.shot(f"{lang}-{width}-{slug}")
     assert not p.errors, p.errors
 
 
-def test_every_tab_in_french_then_english(browser, server: LiveServer, coop: Coop) -> None:  # type: ignore[no-untyped-def]
-    p = Page(browser, server.url)
+@pytest.mark.parametrize("width", [DESKTOP, PHONE])
+def test_every_tab_in_french_then_english(browser, server: LiveServer, coop: Coop, width: int) -> None:  # type: ignore[no-untyped-def]
+    p = Page(browser, server.url, width)
     try:
         p.login(coop.emails["A-analyst"])
         assert p.page.url.endswith(f"/m/{A}/overview")
-        assert p.page.locator("nav.tabs a").first.inner_text() == "Vue d’ensemble"
-        visit_every_tab(p, "fr")
+        if width <= PHONE:  # the tab bar is a menu on a phone
+            assert not p.page.locator("nav.tabs .tab-links").is_visible()
+            p.page.click("nav.tabs .tab-toggle")
+            assert p.page.locator("nav.tabs .tab-links").is_visible()
+        assert p.page.locator("nav.tabs .tab-links a").first.inner_text() == "Vue d’ensemble"
+        visit_every_tab(p, "fr", width)
         p.page.click("form.lang button[value=en]")
         p.page.wait_for_load_state("networkidle")
-        assert p.page.locator("nav.tabs a").first.inner_text() == "Overview"
-        visit_every_tab(p, "en")
-        p.go("/docs")
-        p.shot("en-api-docs")
+        assert p.page.locator("nav.tabs .tab-links a").first.text_content() == "Overview"
+        visit_every_tab(p, "en", width)
+        if width == DESKTOP:
+            p.go("/docs")
+            p.shot("en-api-docs")
         p.page.click("form.lang button[value=fr]")
         p.page.wait_for_load_state("networkidle")
         assert p.page.locator("html").get_attribute("lang") == "fr"
@@ -112,7 +157,7 @@ def test_every_tab_in_french_then_english(browser, server: LiveServer, coop: Coo
         p.close()
 
 
-def test_tables_sort_and_download_as_csv(browser, server: LiveServer, coop: Coop) -> None:  # type: ignore[no-untyped-def]
+def test_tables_sort_and_download_as_french_csv(browser, server: LiveServer, coop: Coop) -> None:  # type: ignore[no-untyped-def]
     p = Page(browser, server.url)
     try:
         p.login(coop.emails["A-admin"])
@@ -123,13 +168,38 @@ def test_tables_sort_and_download_as_csv(browser, server: LiveServer, coop: Coop
         header.locator("button").click()
         assert header.get_attribute("aria-sort") == "descending"
         p.shot("fr-admin")
-        if analytics_available():
-            p.go(f"/m/{A}/overview")
-            button = p.page.locator("button.csv").first
-            with p.page.expect_download() as info:
-                button.click()
-            text = Path(info.value.path()).read_text(encoding="utf-8-sig")
-            assert text.count("\n") >= 2 and "," in text.splitlines()[0]
+        p.go(f"/m/{A}/retention")
+        with p.page.expect_download() as info:
+            p.page.locator("#retention-by_event a.csv").click()
+        text = Path(info.value.path()).read_text(encoding="utf-8-sig")
+        rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+        assert rows and "Taux de retour (%)" in rows[0]
+        for row in rows:  # numbers a French spreadsheet reads as numbers
+            assert re.fullmatch(r"\d+(,\d+)?", row["Taux de retour (%)"]), row
+            assert 0 <= float(row["Taux de retour (%)"].replace(",", ".")) <= 100
+        p.go(f"/m/{A}/retention/print")
+        assert p.page.locator("section.insights li").count() >= 1
+        p.page.locator(".chart .main-svg").first.wait_for(timeout=15_000)
+        p.page.emulate_media(media="print")
+        assert not p.page.locator("header.top").is_visible()
+        p.shot("fr-retention-print")
+        assert not p.errors, p.errors
+    finally:
+        p.close()
+
+
+def test_the_cooperative_admin_home_and_the_glossary(browser, server: LiveServer, coop: Coop) -> None:  # type: ignore[no-untyped-def]
+    p = Page(browser, server.url, PHONE)
+    try:
+        p.login(coop.emails["coop"])
+        assert p.page.url.endswith("/coop")
+        assert p.page.locator("#members tbody tr").count() >= 3
+        assert "chaîne de hachage est intacte" in p.page.locator("#chain").inner_text()
+        assert p.page.evaluate("document.documentElement.scrollWidth") <= PHONE
+        p.shot("fr-390-coop")
+        p.go("/glossary")
+        assert p.page.locator("dl.glossary dt").count() >= 8
+        p.shot("fr-390-glossary")
         assert not p.errors, p.errors
     finally:
         p.close()

@@ -115,6 +115,14 @@ def test_bad_archives_are_refused_before_anything_is_written(app, analyst, tmp_p
 def test_wrong_type_and_other_members_package_are_refused(app, analyst, coop: Coop) -> None:
     wrong_type = upload(analyst, b"a,b\n1,2\n", "export.csv")
     assert wrong_type.status_code == 415 and ".zip" in wrong_type.text
+    # A raw export: one sentence that it never leaves the member's machine, and where to turn.
+    said = wrong_type.text.replace("&#39;", "'").replace("’", "'")
+    assert "les exports bruts ne quittent jamais la machine du membre" in said and "docs/member-app.md" in said
+    assert '<p class="error" role="alert">' in wrong_type.text and 'name="file"' in wrong_type.text  # on the Data page
+    for name in ("ventes.xlsx", "ventes.JSONL", "export.tsv"):
+        assert upload(analyst, b"x", name).status_code == 415
+    other_type = upload(analyst, b"x", "notes.pdf")
+    assert other_type.status_code == 415 and "raw export" not in other_type.text and ".zip" in other_type.text
     before = counts(app, B)
     other = upload(analyst, zip_of(coop.packages[B]))
     assert other.status_code == 409 and "appartient au membre" in other.text
@@ -152,7 +160,9 @@ def test_rejected_rows_are_shown_by_reason(app, analyst, tmp_path: Path) -> None
     response = upload(analyst, zip_of(package))
     assert response.status_code == 201
     page = analyst.get(f"/m/{A}/data").text
-    assert "negative price : 2" in page and "missing event id : 1" in page
+    # In the reader's words, never the rule's code.
+    assert "prix négatif : 2" in page and "pas d’identifiant d’événement : 1" in page.replace("&#39;", "’")
+    assert "negative_price" not in page and "negative price" not in page
     api = analyst.get(f"/api/v1/members/{A}/ingests").json()
     row = next(r for r in api["data"] if r["profile"] == "billetterie-fr")
     assert row["rows_in"] == 83 and row["rows_rejected"] == 3 and row["rows_accepted"] == 80

@@ -193,7 +193,7 @@ def test_the_web_layer_never_builds_sql() -> None:
 def test_every_cross_member_figure_went_through_the_gate(app, coop: Coop) -> None:
     """Each pooled report the API serves is a gated release recorded in the audit log, with an
     account (never an e-mail) as actor; member B sees A's use of its data without A's staff."""
-    from culturecoop.web.reports import POOLED_REPORTS
+    from culturecoop.analytics.answers import POOLED_REPORTS
 
     auth = {"Authorization": f"Bearer {coop.tokens['A-analyst']}"}
     released = {}

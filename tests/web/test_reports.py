@@ -1,30 +1,88 @@
-"""Report tabs and the report API: one service call, figures formatted per language, aggregates
-marked, suppressed cells shown as "< k" with their reason, bad periods answered in one sentence."""
+"""Report tabs and the report API: insight sentences, the period stated, charts with titles and
+axis titles, French everywhere (no English word, no raw code), CSV in the reader's conventions,
+suppressed cells hidden, actions on segments, a printable summary, the glossary, Transparency in
+plain words and the cooperative admin's home."""
 
 from __future__ import annotations
 
+import csv
+import html
+import io
 import json
 import re
 
-from culturecoop.web.reports import TABS
+from culturecoop.web.tabs import TABS
 from web.conftest import MEMBERS, Coop, login, new_client, page_csrf
+from web.leaks import leaks, raw_codes
 
 A = MEMBERS["A"]
 
 
-def test_every_tab_renders_its_reports_with_chart_data(app, coop: Coop) -> None:
+def visible_text(page: str) -> str:
+    """What a reader sees: the page without its scripts and tags, tooltips included."""
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
+    titles = " ".join(re.findall(r'(?:title|aria-label|placeholder)="([^"]*)"', body))
+    text = re.sub(r"<[^>]+>", " ", body)
+    return html.unescape(text + " " + titles)
+
+
+def figures(page: str) -> list[dict[str, object]]:
+    return [json.loads(html.unescape(b)) for b in re.findall(r'<script type="application/json" id="chart-[^"]+">(.*?)</script>', page, re.S)]
+
+
+def chart_text(figure: dict[str, object]) -> str:
+    layout = figure["layout"]
+    assert isinstance(layout, dict)
+    texts = [layout["title"]["text"]]
+    for axis in ("xaxis", "yaxis"):
+        if axis in layout:
+            texts.append(layout[axis]["title"]["text"])
+    for trace in figure["data"]:  # type: ignore[union-attr]
+        texts.append(str(trace.get("name", "")))
+        texts += [str(x) for x in trace.get("y", []) if isinstance(x, str)]
+        texts += [str(x) for x in trace.get("x", []) if isinstance(x, str) and not re.match(r"\d{4}-\d{2}", x)]
+    return " ".join(texts)
+
+
+def test_every_tab_opens_with_its_meaning_period_and_titled_charts(app, coop: Coop) -> None:
     with new_client(app) as c:
         login(c, coop.emails["A-analyst"])
         for tab in TABS:
             page = c.get(f"/m/{A}/{tab.slug}")
             assert page.status_code == 200, tab.slug
-            blobs = re.findall(r'<script type="application/json" id="data-[^"]+">(.*?)</script>', page.text, re.S)
-            assert blobs, f"no table on {tab.slug}"
-            charts = [json.loads(b)["chart"] for b in blobs if json.loads(b)["chart"]]
+            assert 'class="insights"' in page.text and "Ce qu’il faut retenir" in page.text, tab.slug
+            sentences = re.findall(r'<section class="insights".*?</section>', page.text, re.S)[0]
+            assert "<li>" in sentences or 'class="silence"' in sentences, tab.slug
+            assert "Période\u00a0:" in page.text, f"the period is not stated on {tab.slug}"
+            charts = figures(page.text)
             assert charts, f"no chart on {tab.slug}"
+            for figure in charts:
+                layout = figure["layout"]
+                assert layout["title"]["text"], (tab.slug, layout)  # type: ignore[index]
+                for axis in ("xaxis", "yaxis"):
+                    if axis in layout:  # type: ignore[operator]
+                        assert layout[axis]["title"]["text"], (tab.slug, axis)  # type: ignore[index]
+                assert layout["separators"] == ", "  # type: ignore[index]
             assert ("Agrégat" in page.text) == tab.pooled, tab.slug
             twin = c.get(f"/m/{A}/{tab.slug}.json").json()
-            assert set(twin["reports"]) == set(tab.reports)
+            assert set(twin["reports"]) == set(tab.reports) and isinstance(twin["insights"], list)
+
+
+def test_french_pages_show_no_english_word_and_no_raw_code(app, coop: Coop) -> None:
+    with new_client(app) as c:
+        login(c, coop.emails["A-admin"])
+        for path in [f"/m/{A}/{tab.slug}" for tab in TABS] + [f"/m/{A}/data", f"/m/{A}/transparency", "/glossary",
+                                                             f"/m/{A}/segments/print"]:
+            page = c.get(path)
+            assert page.status_code == 200, path
+            text = visible_text(page.text) + " ".join(chart_text(f) for f in figures(page.text))
+            assert not leaks(text), (path, leaks(text))
+            assert not raw_codes(text), (path, raw_codes(text))
+
+
+def test_the_leak_check_finds_leaks() -> None:
+    assert leaks("Part de nouveaux clients · Revenue per patron") == ["Revenue per patron"]
+    assert raw_codes("genre hip_hop, distance same_fsa, H2X, jazz-dieze") == ["hip_hop", "same_fsa"]
 
 
 def test_numbers_follow_the_language(app, coop: Coop) -> None:
@@ -32,9 +90,11 @@ def test_numbers_follow_the_language(app, coop: Coop) -> None:
         login(c, coop.emails["A-admin"])
         french = c.get(f"/m/{A}/overview").text
         assert re.search(r"\d{1,3}(\u00a0|\u202f)\d{3},\d{2}\u00a0\$", french), "no amount like 12 345,50 $"
+        assert not re.search(r"-0,0\b", french)
         c.post("/language", data={"language": "en", "csrf_token": page_csrf(c, f"/m/{A}/overview"), "next": "/"})
         english = c.get(f"/m/{A}/overview").text
         assert re.search(r"\$\d{1,3},\d{3}\.\d{2}", english), "no amount like $12,345.50"
+        assert "What it means" in english and "Period:</strong>" in english
         c.post("/language", data={"language": "fr", "csrf_token": page_csrf(c, f"/m/{A}/overview"), "next": "/"})
 
 
@@ -51,6 +111,23 @@ def test_api_report_is_what_the_page_renders(app, coop: Coop) -> None:
         assert f"{patrons:,}".replace(",", "\u00a0") in page
 
 
+def test_the_period_presets_and_errors_shown_on_the_form(app, coop: Coop) -> None:
+    with new_client(app) as c:
+        login(c, coop.emails["A-analyst"])
+        page = c.get(f"/m/{A}/overview")
+        assert '<option value="this_season"' in page.text and '<option value="last_season"' in page.text
+        assert re.search(r'<option value="last_12_months" selected>12 derniers mois \(', page.text)
+        season = c.get(f"/m/{A}/overview?period=last_season")
+        assert season.status_code == 200 and "saison" in visible_text(season.text)
+        bad = c.get(f"/m/{A}/overview?period=custom&from=yesterday&to=2025-06-01")
+        assert bad.status_code == 200, "a bad date replaced the page"
+        assert "« yesterday » n’est pas une date" in html.unescape(bad.text) and 'aria-invalid="true"' in bad.text
+        swapped = c.get(f"/m/{A}/retention?period=custom&from=2025-06-01&to=2025-01-01")
+        assert swapped.status_code == 200 and "La période finit avant de commencer" in html.unescape(swapped.text)
+        custom = c.get(f"/m/{A}/overview?period=custom&from=2025-01-01&to=2025-06-30")
+        assert "Du 1 janv. 2025 au 30 juin 2025" in visible_text(custom.text)
+
+
 def test_bad_periods_and_names_are_one_clear_sentence(app, coop: Coop) -> None:
     # The account's language (French) wins over the client's Accept-Language.
     auth = {"Authorization": f"Bearer {coop.tokens['A-analyst']}", "Accept-Language": "en"}
@@ -64,12 +141,49 @@ def test_bad_periods_and_names_are_one_clear_sentence(app, coop: Coop) -> None:
         empty = c.get(f"/api/v1/members/{A}/reports/overview?from=2001-01-01&to=2001-02-01", headers=auth)
         message = empty.json()["error"]["message"]
         assert empty.status_code == 400 and "2001-01-01" in message and "Traceback" not in message
+        assert "pour le membre jazz-dieze" in message and "member jazz" not in message
         login(c, coop.emails["A-analyst"])
-        page = c.get(f"/m/{A}/overview?from=2001-01-01&to=2001-02-01")
-        assert page.status_code == 200 and f'<p class="notice" role="status"><strong>Chiffres clés</strong> — {message}' in page.text
+        page = c.get(f"/m/{A}/overview?period=custom&from=2001-01-01&to=2001-02-01")
+        assert page.status_code == 200 and f"<strong>Chiffres clés</strong> — {message}" in html.unescape(page.text)
 
 
-def test_suppressed_cells_show_under_k_with_a_reason(app, coop: Coop) -> None:
+def french_csv(text: str) -> list[dict[str, str]]:
+    assert text.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(text[1:]), delimiter=";"))
+
+
+def as_number(value: str) -> float:
+    assert re.fullmatch(r"-?\d+(,\d+)?", value), f"not a French number: {value!r}"
+    return float(value.replace(",", "."))
+
+
+def test_french_csv_opens_as_numbers_in_a_french_spreadsheet(app, coop: Coop) -> None:
+    with new_client(app) as c:
+        login(c, coop.emails["A-analyst"])
+        overview = c.get(f"/m/{A}/overview.csv?table=overview-overview")
+        assert overview.status_code == 200 and overview.headers["content-type"].startswith("text/csv")
+        rows = french_csv(overview.text)
+        assert list(rows[0]) == ["Chiffre", "Cette période", "Période précédente", "Variation (%)", "Unité"]
+        by_figure = {r["Chiffre"]: r for r in rows}
+        api = c.get(f"/m/{A}/overview.json").json()["reports"]["overview"]["result"]["summary"]
+        assert as_number(by_figure["Clients"]["Cette période"]) == api["patrons"]
+        assert as_number(by_figure["Recettes (taxes incluses)"]["Cette période"]) == api["revenue"]
+        assert by_figure["Recettes (taxes incluses)"]["Unité"] == "$"
+        share = by_figure["Part de nouveaux clients"]
+        assert share["Unité"] == "%" and as_number(share["Cette période"]) == round(api["new_share"] * 100, 2)
+        retention = french_csv(c.get(f"/m/{A}/retention.csv?table=retention-by_event").text)
+        assert "Taux de retour (%)" in retention[0]
+        for row in retention:
+            assert 0 <= as_number(row["Taux de retour (%)"]) <= 100 and as_number(row["Spectateurs"]) >= 1
+        c.post("/language", data={"language": "en", "csrf_token": page_csrf(c, f"/m/{A}/overview"), "next": "/"})
+        english = c.get(f"/m/{A}/overview.csv?table=overview-overview").text
+        header = next(csv.reader(io.StringIO(english[1:])))
+        assert header[:2] == ["Figure", "This period"] and ";" not in english.splitlines()[1]
+        c.post("/language", data={"language": "fr", "csrf_token": page_csrf(c, f"/m/{A}/overview"), "next": "/"})
+        assert c.get(f"/m/{A}/overview.csv?table=nothing").status_code == 404
+
+
+def test_suppressed_cells_show_under_k_and_stay_empty_in_the_csv(app, coop: Coop) -> None:
     with new_client(app) as admin:
         login(admin, coop.emails["coop"])
         token = page_csrf(admin, "/admin")
@@ -82,8 +196,15 @@ def test_suppressed_cells_show_under_k_with_a_reason(app, coop: Coop) -> None:
             login(c, coop.emails["A-analyst"])
             page = c.get(f"/m/{A}/elsewhere").text
             assert re.search(r'<td class="suppressed" data-v="" title="Masqué par la barrière de confidentialité : '
-                             r'moins de 400 clients[^"]*">&lt; 400</td>', page), "no suppressed cell shown as < k"
-            assert "les cellules de moins de 400 clients sont affichées « < 400 »" in page.replace("&lt;", "<")
+                             r'moins de 400 clients[^"]*">&lt; 400</td>', page), "no suppressed count shown as < k"
+            assert re.search(r'<td class="suppressed" data-v="" title="[^"]*">–</td>', page), "a hidden share reads as a value"
+            assert "les cellules de moins de 400 clients sont affichées « < 400 »" in html.unescape(page)
+            rows = french_csv(c.get(f"/m/{A}/elsewhere.csv?table=elsewhere-kinds").text)
+            flag = "Masqué par la barrière de confidentialité"
+            hidden = [r for r in rows if r[flag]]
+            assert hidden, "no row flagged as hidden"
+            for row in hidden:
+                assert row["Personnes"] == "" and "Personnes" in row[flag] and "< 400" not in ";".join(row.values())
     finally:
         with new_client(app) as admin:
             login(admin, coop.emails["coop"])
@@ -91,6 +212,84 @@ def test_suppressed_cells_show_under_k_with_a_reason(app, coop: Coop) -> None:
                                                "budget_period": "month", "csrf_token": page_csrf(admin, "/admin")})
 
 
+def test_export_own_patrons_of_a_segment(app, coop: Coop) -> None:
+    with new_client(app) as c:
+        login(c, coop.emails["A-analyst"])
+        page = c.get(f"/m/{A}/segments").text
+        links = re.findall(r'href="(/m/jazz-dieze/segments/([a-z_]+)/patrons\.csv)"', page)
+        assert links, "no export action on the segments tab"
+        segments = c.get(f"/m/{A}/segments.json").json()["reports"]["segments"]["result"]["rows"]
+        counts = {r["segment"]: r["your_patrons"] for r in segments}
+        with app.state.pool.connection() as w:
+            own = {r["member_patron_id"] for r in w.query("SELECT member_patron_id FROM patron WHERE member_id = ?", [A])}
+            others = {r["member_patron_id"] for r in w.query("SELECT member_patron_id FROM patron WHERE member_id <> ?", [A])}
+        seen: set[str] = set()
+        for url, segment in links:
+            export = c.get(url)
+            assert export.status_code == 200 and export.headers["content-disposition"].startswith("attachment")
+            ids = export.text.lstrip("\ufeff").splitlines()[1:]
+            assert len(ids) == counts[segment], segment
+            assert set(ids) <= own and not set(ids) & (others - own)
+            assert not seen & set(ids)  # a patron is in one segment
+            seen |= set(ids)
+        assert c.get(f"/m/{A}/segments/nobody/patrons.csv").status_code == 400
+        b = MEMBERS["B"]
+        assert c.get(f"/m/{b}/segments/regulars/patrons.csv").status_code == 404  # another member's patrons: never
+
+
+def test_actions_and_printable_summary(app, coop: Coop) -> None:
+    with new_client(app) as c:
+        login(c, coop.emails["A-analyst"])
+        page = c.get(f"/m/{A}/segments").text
+        assert 'data-action="build-audience"' in page and 'name="kind" value="segment"' in page
+        affinities = c.get(f"/m/{A}/affinities").text
+        assert 'name="kind" value="genre"' in affinities
+        summary = c.get(f"/m/{A}/retention/print")
+        assert summary.status_code == 200 and "Ce qu’il faut retenir" in summary.text and "data-print" in summary.text
+        assert "Période" not in summary.text.split("<article", 1)[0].split("<main>", 1)[-1]
+        assert len(figures(summary.text)) <= 2
+
+
+def test_glossary_is_reachable_from_jargon(app, coop: Coop) -> None:
+    with new_client(app) as c:
+        glossary = c.get("/glossary").text
+        for slug in ("lift", "ci", "q_value", "index", "k", "epsilon", "pooling", "aggregate"):
+            assert f'id="{slug}"' in glossary, slug
+        login(c, coop.emails["A-analyst"])
+        page = c.get(f"/m/{A}/affinities").text
+        assert re.search(r'<a class="term" href="/glossary#lift" title="Combien de fois plus souvent', page)
+        assert 'href="/glossary#k"' in page
+
+
+def test_transparency_is_in_plain_words(app, coop: Coop) -> None:
+    with new_client(app) as c:
+        login(c, coop.emails["A-admin"])
+        c.get(f"/m/{A}/segments")  # a release (by this account, or an earlier one by the analyst)
+        page = html.unescape(c.get(f"/m/{A}/transparency").text)
+        assert re.search(r"Le \d{1,2}\s[a-zéû]+\.?\s\d{4}\sà\s\d{1,2}\sh\s\d{2}, (Admin|Analyst) jazz-dieze \((administrateur|analyste), votre organisme\) "
+                         r"a (de nouveau )?consulté « Segments de public » pour la période du", page)
+        assert "web:" not in page and "{'" not in page and "['" not in page
+        assert not re.search(r"\d{2}:\d{2}:\d{2}\.\d+", page), "microsecond timestamps"
+
+
+def test_the_cooperative_admin_lands_on_the_cooperatives_health(app, coop: Coop) -> None:
+    with new_client(app) as admin:
+        login(admin, coop.emails["coop"])
+        assert admin.get("/").headers["location"] == "/coop"
+        page = html.unescape(admin.get("/coop").text)
+        for member in MEMBERS.values():
+            assert f'href="/m/{member}/data"' in page
+        assert "la chaîne de hachage est intacte" in page
+        assert "Retrouvés chez un autre membre" in page and "Personnes mutualisées" in page
+        token = page_csrf(admin, "/admin")
+        added = admin.post("/admin/members", data={"member_id": "musee-vide", "name": "Musée sans données",
+                                                   "kind": "museum", "region": "Estrie", "csrf_token": token})
+        assert added.status_code == 303
+        page = html.unescape(admin.get("/coop").text)
+        assert "Musée sans données n’a jamais envoyé de données" in page
+    with new_client(app) as member:
+        login(member, coop.emails["A-admin"])
+        assert member.get("/coop").status_code == 403
 def test_only_the_cooperative_admin_sets_the_policy(app, coop: Coop) -> None:
     with new_client(app) as c:
         login(c, coop.emails["A-admin"])

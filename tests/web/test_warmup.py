@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from culturecoop.analytics.answers import POOLED_REPORTS, Answers, answers_digest
+from culturecoop.analytics.registry import REPORTS
 from culturecoop.governance import audit
 from culturecoop.privacy import budget
 from culturecoop.privacy.gate import set_policy
 from culturecoop.warehouse.engine import Warehouse
 from culturecoop.web import Settings, create_app
-from culturecoop.web import reports as web_reports
-from culturecoop.web.reports import POOLED_REPORTS, REPORTS
 from web.conftest import MEMBERS, Coop, build_coop, login, new_client
 
 A, B = MEMBERS["A"], MEMBERS["B"]
@@ -33,8 +33,7 @@ def noisy_coop(tmp_path_factory: pytest.TempPathFactory) -> Coop:
 
 @pytest.fixture
 def warm_app(noisy_coop: Coop) -> Iterator[object]:
-    web_reports.cache.invalidate()  # answers of another module's cooperative are not this one's
-    web_reports.memo.clear()
+    # Each application has its own answers: another module's cooperative's are not this one's.
     application = create_app(Settings(db=noisy_coop.db, login_attempts=50))
     yield application
     application.state.pool.close()
@@ -63,7 +62,8 @@ def test_warm_up_releases_nothing_and_a_reader_still_passes_the_gate(warm_app, n
         status = _wait_ready(c)
         assert status["status"] == "ready" and status["warmed"] == status["total"] > len(REPORTS)
         # Every member's queries, cross-member ones up to the gate, are in the memo...
-        assert len(web_reports.memo) > 0
+        memo = warm_app.state.answers.memo
+        assert len(memo) > 0
         # ...and nothing was released: no audit entry, no ε spent, for any member.
         with Warehouse(noisy_coop.db) as w:
             warm_entries = [e for e in audit.entries(w) if e.actor.startswith("web:")]
@@ -76,9 +76,9 @@ def test_warm_up_releases_nothing_and_a_reader_still_passes_the_gate(warm_app, n
 
         # A cross-member report asked by a reader: the gate runs now, for this request — one
         # audit entry, one charge of ε, figures with noise drawn now.
-        hits = web_reports.memo.hits
+        hits = memo.hits
         answer = c.get(f"/api/v1/members/{A}/reports/overlap").json()["result"]
-        assert web_reports.memo.hits > hits, "the release did not use the warmed queries"
+        assert memo.hits > hits, "the release did not use the warmed queries"
         entries_after, budget_after = _ledger(noisy_coop.db)
         assert entries_after == entries_before + 1
         assert budget_after[A] == pytest.approx(budget_before[A] - 0.5)
@@ -124,11 +124,10 @@ def test_a_prepared_cross_member_page_is_shown_only_as_its_release_makes_it(coop
     """Without noise the warm-up also prepares cross-member tabs from the gate's previews:
     nothing is released or audited then; a reader's visit still releases (one entry per
     report) and gets exactly the page its released answers make."""
+    from culturecoop.web import tab_pages
     from culturecoop.web.i18n import Translator
-    from culturecoop.web.routes import reports as routes
+    from culturecoop.web.tabs import TABS_BY_SLUG
 
-    web_reports.cache.invalidate()
-    web_reports.memo.clear()
     entries_before, budget_before = _ledger(coop.db)
     application = create_app(Settings(db=coop.db, login_attempts=50))
     try:
@@ -141,22 +140,21 @@ def test_a_prepared_cross_member_page_is_shown_only_as_its_release_makes_it(coop
             with Warehouse(coop.db) as w:
                 new = audit.entries(w)[entries_before:]
             assert sorted((e.member_id, e.report) for e in new) == [(B, "elsewhere"), (B, "overlap")]
-            tab = web_reports.TABS_BY_SLUG["elsewhere"]
-            params = routes._params(None, None, None)
+            tab = TABS_BY_SLUG["elsewhere"]
+            answers = application.state.answers
             with application.state.pool.connection() as w:
-                released = routes.tab_payloads(w, "test", B, tab, params, "fr")  # the answers just released
+                released = tab_pages.tab_payloads(answers, w, "test", B, tab, {}, "fr")  # the answers just released
             assert released is not None
-            fresh = routes._render_body(tab, released, B, Translator("fr"))
-            key = (B, "elsewhere", "{\"event\": null, \"from\": null, \"to\": null}",
-                   web_reports.cache.current_state(), "fr")
-            assert web_reports.cache.prepared(key, web_reports.answers_digest(released)) == fresh
+            fresh = tab_pages._render(tab, released, B, Translator("fr"), {})
+            key = tab_pages._key(B, tab, {}, {}, answers.current_state(), "fr")
+            assert answers.prepared(key, answers_digest(released)) == fresh
             assert fresh in page.text
     finally:
         application.state.pool.close()
 
 
 def test_a_prepared_page_needs_the_same_answers() -> None:
-    cache = web_reports.ReportCache()
-    cache.store_prepared(("m", "tab"), "digest-of-previews", "<p>prepared</p>")
+    cache = Answers()
+    cache.keep_prepared(("m", "tab"), "digest-of-previews", "<p>prepared</p>")
     assert cache.prepared(("m", "tab"), "digest-of-other-answers") is None
     assert cache.prepared(("m", "tab"), "digest-of-previews") == "<p>prepared</p>"

@@ -44,6 +44,36 @@ WHERE member_id = $member AND event_day BETWEEN $date_from AND $date_to
 GROUP BY distance
 """
 
+# Birth-year bands of five years (``1980-1984``) are all ``prepare`` keeps of a birth date.
+GEOGRAPHY_BIRTH_BANDS = """
+SELECT coalesce(p.birth_band, '') AS birth_band, count(DISTINCT v.rid) AS patrons
+FROM analytics_visit AS v
+LEFT JOIN patron AS p ON p.member_id = v.member_id AND p.member_patron_id = v.member_patron_id
+WHERE v.member_id = $member AND v.event_day BETWEEN $date_from AND $date_to
+GROUP BY coalesce(p.birth_band, '')
+"""
+
+# Age bands (years at the end of the period), youngest first; the last one is open-ended.
+AGE_BANDS: tuple[tuple[str, int, int | None], ...] = (
+    ("under_18", 0, 17), ("18_24", 18, 24), ("25_34", 25, 34), ("35_44", 35, 44),
+    ("45_54", 45, 54), ("55_64", 55, 64), ("65_plus", 65, None),
+)
+
+
+def age_band(birth_band: str | None, year: int) -> str:
+    """The age band of a birth-year band at ``year`` (the middle of the band's years), or
+    ``unknown`` when the band is missing or unreadable."""
+    try:
+        first, last = (int(part) for part in (birth_band or "").split("-"))
+    except ValueError:
+        return "unknown"
+    age = year - (first + last) / 2
+    for band, low, high in AGE_BANDS:
+        if age >= low and (high is None or age < high + 1):
+            return band
+    return "unknown"
+
+
 FREQUENCY_BANDS = """
 WITH p AS (
   SELECT rid, count(*) AS visits, CAST(sum(revenue) AS DOUBLE) AS revenue, max(event_day) AS last_day
@@ -197,12 +227,24 @@ def geography(ctx: ReportContext) -> ReportOutput:
         Column("attendances", _("Attendances (a patron at an event)")),
         Column("share", _("Share of attendances")),
     )
+    ages: dict[str, int] = {}
+    for r in ctx.query(GEOGRAPHY_BIRTH_BANDS):
+        band = age_band(r["birth_band"], ctx.period.end.year)
+        ages[band] = ages.get(band, 0) + r["patrons"]
+    age_rows = [{"age_band": band, "patrons": ages.get(band, 0), "share": ratio(ages.get(band, 0), total)}
+                for band in (*(b for b, _low, _high in AGE_BANDS), "unknown")]
+    age_cols = (
+        Column("age_band", _("Age at the end of the period, from the patron's birth-year band")),
+        Column("patrons", _("Distinct patrons who attended in the period")),
+        Column("share", _("Share of the period's patrons")),
+    )
     local = sum(t["attendances"] for k, t in travel.items() if k in ("same_fsa", "nearby"))
     summary = {"patrons": total, "areas": len(area_rows), "share_nearby": ratio(local, attendances)}
     return ReportOutput([
         ReportTable("areas", _("Where the audience lives"), area_cols, area_rows),
         ReportTable("fsa", _("Patrons by postal area"), fsa_cols, fsa_table),
         ReportTable("travel", _("How far the audience travels"), travel_cols, travel_rows),
+        ReportTable("ages", _("Age of the audience"), age_cols, age_rows),
     ], summary)
 
 

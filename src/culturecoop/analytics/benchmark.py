@@ -91,11 +91,16 @@ def benchmark(ctx: ReportContext) -> ReportOutput:
         figures = _figures(ctx, "")
         peers = {m: f for m, f in figures.items() if m != ctx.member_id}
         group = _("all other members")
-        ctx.notes.append(_("Fewer than three comparable members of your kind, or one of them would weigh more than a third: you are compared with all other members."))
+        fell_back = True
+    else:
+        fell_back = False
     allowed = peer_group_allowed(peers, ("patrons", "attendances", "revenue"), k)
+    # One note that says what happened: compared with all members, or with nobody.
     if not allowed:
         peers = {}
         ctx.notes.append(_("Not enough peers to compare with (at least three, none weighing more than a third): no peer figure is shown."))
+    elif fell_back:
+        ctx.notes.append(_("Fewer than three comparable members of your kind, or one of them would weigh more than a third: you are compared with all other members."))
     sums = {m: sum(round(float(p.get(m, 0))) for p in peers.values()) for m in MEASURES}
     sensitivities = {"patrons": 1, "returning": 1, **CAPS}
     release = ctx.release([

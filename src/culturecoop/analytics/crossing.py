@@ -15,6 +15,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
+from culturecoop.analytics.affinity import FDR, pair_statistics
 from culturecoop.analytics.audience import ratio
 from culturecoop.analytics.pooled import Cells, genre_domain, genre_labels, genres_in_period, mark
 from culturecoop.analytics.report import Column, ReportContext, ReportOutput, ReportTable
@@ -50,6 +53,24 @@ UNION ALL
 SELECT 'any' AS dimension, '*' AS value, count(DISTINCT person) AS patrons FROM other
 """
 
+# The rest of the cooperative: pooled people active in the period at other members who are not
+# in the member's audience; what they attend at members other than this one, by genre.
+ELSEWHERE_REST = f"""
+WITH mine AS (
+  SELECT person FROM analytics_pool WHERE member_id = $member AND (active & $period_mask) <> 0
+), rest AS (
+  SELECT r.person, {genres_in_period("r")} AS genres
+  FROM analytics_pool AS r
+  LEFT JOIN mine ON mine.person = r.person
+  WHERE mine.person IS NULL AND r.member_id <> $member AND (r.active & $period_mask) <> 0
+)
+SELECT 'genre' AS dimension, g.genre AS value, count(DISTINCT rest.person) AS patrons
+FROM rest JOIN analytics_genre AS g ON ((rest.genres >> g.bit) & 1) = 1
+GROUP BY g.genre
+UNION ALL
+SELECT 'any' AS dimension, '*' AS value, count(DISTINCT person) AS patrons FROM rest
+"""
+
 OVERLAP = """
 WITH mine AS (
   SELECT person FROM analytics_pool WHERE member_id = $member AND (active & $period_mask) <> 0
@@ -76,6 +97,7 @@ def _counts(rows: list[dict[str, Any]], dimension: str) -> list[dict[str, Any]]:
 def elsewhere(ctx: ReportContext) -> ReportOutput:
     audience = ctx.query(AUDIENCE)[0]["patrons"]
     found = ctx.query(ELSEWHERE)
+    rest = ctx.query(ELSEWHERE_REST)
     others = [m for m in members(ctx) if m["member_id"] != ctx.member_id]
     regions = sorted({m["region"] for m in others})
     release = ctx.release([
@@ -83,6 +105,8 @@ def elsewhere(ctx: ReportContext) -> ReportOutput:
         CountTable("kind", ("value",), _counts(found, "kind"), len(MEMBER_KINDS), [(k,) for k in MEMBER_KINDS]),
         CountTable("region", ("value",), _counts(found, "region"), max(1, len(regions)), [(r,) for r in regions]),
         CountTable("any", ("value",), _counts(found, "any"), 1, [("*",)]),
+        CountTable("rest_genre", ("value",), _counts(rest, "genre"), len(GENRES), genre_domain()),
+        CountTable("rest", ("value",), _counts(rest, "any"), 1, [("*",)]),
     ])
     anywhere = Cells(release.tables["any"])
     going = anywhere.get("*")
@@ -100,6 +124,8 @@ def elsewhere(ctx: ReportContext) -> ReportOutput:
         return sorted(rows, key=lambda r: (-(r["patrons"] or 0), r["value"]))
 
     kind_labels = {k: k.replace("_", " ") for k in MEMBER_KINDS}
+    genre_rows = _against_the_rest(table("genre", genre_labels()), None if anywhere.hidden("*") else going,
+                                   Cells(release.tables["rest_genre"]), Cells(release.tables["rest"]))
     cols = (
         Column("value", _("Genre, kind of member or region")),
         Column("label", _("Its name")),
@@ -111,12 +137,59 @@ def elsewhere(ctx: ReportContext) -> ReportOutput:
                "share_going_elsewhere": None if anywhere.hidden("*") else ratio(going, audience)}
     ctx.notes.append(_("Your audience here: your patrons who agreed to pooling and are linked across members ({n} people in the period).").format(n=audience))
     return ReportOutput([
-        ReportTable("genres", _("Genres your audience attends elsewhere"), cols,
-                    table("genre", genre_labels()), pooled=True),
+        ReportTable("genres", _("Genres your audience attends elsewhere"), cols + GENRE_COMPARISON, genre_rows,
+                    pooled=True),
         ReportTable("kinds", _("Kinds of members your audience attends"), cols, table("kind", kind_labels), pooled=True),
         ReportTable("regions", _("Regions where your audience goes out"), cols,
                     table("region", {r: r for r in regions}), pooled=True),
     ], summary, release)
+
+
+GENRE_COMPARISON = (
+    Column("rest_share", _("Share of the rest of the cooperative (pooled people outside your audience) who attended it at other members")),
+    Column("lift", _("Share of those going elsewhere divided by the rest's share: how many times more your audience chooses it at other members than the rest of the cooperative")),
+    Column("ci_low", _("Lower end of the 95 % interval of that ratio")),
+    Column("ci_high", _("Upper end of the 95 % interval of that ratio")),
+    Column("q_value", _("p-value adjusted for testing every genre (false-discovery rate)")),
+    Column("significant", _("True when q < 0.05: unlikely to be chance")),
+)
+
+
+def _against_the_rest(rows: list[dict[str, Any]], going: int | None, rest_genre: Cells, rest: Cells) -> list[dict[str, Any]]:
+    """Each genre row with the rest of the cooperative's share and the risk ratio with its 95 %
+    interval and a q-value over the genres tested. Both sides are people who went to other
+    members in the period — your audience's (``going``) and the rest of the cooperative — so
+    the ratio compares what they chose there, not whether they went out at all."""
+    rest_total = rest.get("*")
+    audience = going or 0
+    tested = []
+    for row in rows:
+        genre = row["value"]
+        hidden = "patrons" in row["suppressed"] or rest_genre.hidden(genre) or rest.hidden("*") or going is None
+        row["rest_share"] = None if rest_genre.hidden(genre) or rest.hidden("*") else ratio(rest_genre.get(genre), rest_total)
+        for name in ("lift", "ci_low", "ci_high", "q_value", "significant"):
+            row[name] = None
+        if rest_genre.hidden(genre) or rest.hidden("*"):
+            row["suppressed"].append("rest_share")
+        if hidden:
+            row["suppressed"] += ["lift", "ci_low", "ci_high", "q_value", "significant"]
+        elif audience and rest_total:
+            tested.append(row)
+    if tested and rest_total:
+        a = np.array([r["patrons"] for r in tested])
+        c = np.array([rest_genre.get(r["value"]) or 0 for r in tested])
+        n_rest = int(rest_total)
+        figures = pair_statistics(a, np.full(len(tested), audience), a + c, audience + n_rest)
+        from scipy import stats  # imported here: see affinity.pair_statistics
+
+        q_values = stats.false_discovery_control(figures["p_value"], method="bh")
+        for i, row in enumerate(tested):
+            for name, source in (("lift", "lift_vs_rest"), ("ci_low", "rr_low"), ("ci_high", "rr_high")):
+                value = float(figures[source][i])
+                row[name] = round(value, 4) if np.isfinite(value) else None
+            row["q_value"] = round(float(q_values[i]), 6)
+            row["significant"] = bool(q_values[i] < FDR)
+    return rows
 
 
 def overlap(ctx: ReportContext) -> ReportOutput:

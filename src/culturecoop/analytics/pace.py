@@ -33,18 +33,48 @@ WHERE e.member_id = $member AND (e.event_id = $event OR ($event = '' AND e.event
 GROUP BY e.event_id, e.title, e.event_day, e.capacity, e.genre_mask
 """
 
+# The member's events a reader may pick: every upcoming one and those of the period, with the
+# tickets sold by the period's last day (the as-of day of a sales pace).
+MEMBER_EVENTS = """
+SELECT e.event_id, e.title, e.event_day, e.capacity,
+       CAST(coalesce(sum(CASE WHEN t.status = 'sold' AND CAST(t.purchased_at AS DATE) <= $date_to
+                              THEN t.quantity ELSE 0 END), 0) AS BIGINT) AS sold
+FROM analytics_event AS e
+LEFT JOIN ticket AS t ON t.member_id = e.member_id AND t.event_id = e.event_id
+WHERE e.member_id = $member AND e.event_day >= $date_from
+GROUP BY e.event_id, e.title, e.event_day, e.capacity
+"""
+MAX_EVENTS = 500
+
 COMPARABLE_SALES = """
 WITH c AS (
-  SELECT event_id, event_day, capacity FROM analytics_event
+  SELECT event_id, title, event_day, capacity FROM analytics_event
   WHERE member_id = $member AND event_day BETWEEN $date_from AND $date_to AND event_id <> $event
     AND ($genre_mask = 0 OR (genre_mask & $genre_mask) <> 0)
 )
-SELECT c.event_id, max(c.capacity) AS capacity, CAST(sum(t.quantity) AS BIGINT) AS final,
+SELECT c.event_id, max(c.title) AS title, max(c.event_day) AS event_day, max(c.capacity) AS capacity,
+       CAST(sum(t.quantity) AS BIGINT) AS final,
        CAST(sum(CASE WHEN datediff('day', CAST(t.purchased_at AS DATE), c.event_day) >= $days_before
                      THEN t.quantity ELSE 0 END) AS BIGINT) AS sold_by_now
 FROM ticket AS t JOIN c ON c.event_id = t.event_id
 WHERE t.member_id = $member AND t.status = 'sold'
 GROUP BY c.event_id
+"""
+
+# Each comparable's sales by days before its start (purchases further ahead count at the start
+# of the curve): the band of what comparable events had sold at each point.
+COMPARABLE_CURVES = """
+WITH c AS (
+  SELECT event_id, event_day FROM analytics_event
+  WHERE member_id = $member AND event_day BETWEEN $date_from AND $date_to AND event_id <> $event
+    AND ($genre_mask = 0 OR (genre_mask & $genre_mask) <> 0)
+)
+SELECT t.event_id,
+       greatest(least(datediff('day', CAST(t.purchased_at AS DATE), c.event_day), $curve_days), 0) AS days_before,
+       CAST(sum(t.quantity) AS BIGINT) AS tickets
+FROM ticket AS t JOIN c ON c.event_id = t.event_id
+WHERE t.member_id = $member AND t.status = 'sold'
+GROUP BY t.event_id, greatest(least(datediff('day', CAST(t.purchased_at AS DATE), c.event_day), $curve_days), 0)
 """
 
 SALES_CURVE = """
@@ -72,11 +102,11 @@ def _target(ctx: ReportContext) -> dict[str, Any]:
         raise UserError(_("Member {member} has no event {event}; give the identifier of one of its events.").format(
             member=ctx.member_id, event=event))
     if not rows:
-        raise UserError(_("Member {member} has no event after {day}; give --event ID, or a --to date before an event to see its pace then.").format(
+        raise UserError(_("Member {member} has no event after {day}, so there is no sales pace to show; choose an end date before one of its events to see its pace then.").format(
             member=ctx.member_id, day=ctx.period.end.isoformat()))
     target = min(rows, key=lambda r: (r["event_day"], r["event_id"]))
     if target["event_day"] is None or target["event_day"] <= ctx.period.end:
-        raise UserError(_("Event {event} started on or before {day}; give a --to date before it to see its pace then.").format(
+        raise UserError(_("Event {event} started on or before {day}; choose an end date before it to see its pace then.").format(
             event=target["event_id"], day=ctx.period.end.isoformat()))
     return target
 
@@ -108,7 +138,7 @@ def pace(ctx: ReportContext) -> ReportOutput:
         ctx.notes.append(_("No ticket sold yet: the forecast is the final sales of comparable events."))
     else:
         forecast = low = high = sellout = None
-        ctx.notes.append(_("Fewer than {n} comparable past events in the period: no forecast; widen the period with --from.").format(n=MIN_COMPARABLES))
+        ctx.notes.append(_("Fewer than {n} comparable past events in the period: no forecast; start the period earlier to compare with more events.").format(n=MIN_COMPARABLES))
     if capacity and forecast is not None and low is not None and high is not None:
         forecast, low, high = (min(float(capacity), v) for v in (forecast, low, high))
 
@@ -125,6 +155,7 @@ def pace(ctx: ReportContext) -> ReportOutput:
             "tickets_sold": cum_target if day >= days_before else None,
             "comparables_share_sold": ratio(cum_comparables, comparable_total),
         })
+    band_rows, expected = _band(ctx, extra, comparables, capacity, days_before)
     summary = {
         "event_id": target["event_id"], "title": target["title"], "event_day": target["event_day"].isoformat(),
         "as_of": ctx.period.end.isoformat(), "days_before": days_before, "tickets_sold": sold,
@@ -132,12 +163,17 @@ def pace(ctx: ReportContext) -> ReportOutput:
         "forecast_low": None if low is None else round(low), "forecast_high": None if high is None else round(high),
         "sellout_probability": None if sellout is None else round(sellout, 3),
         "comparable_events": len(comparables),
+        "expected_by_now": None if expected is None else round(expected),
+        "pace_vs_comparables": ratio(sold - expected, expected, 3) if expected else None,
     }
     comparable_rows = sorted(
-        ({"event_id": c["event_id"], "capacity": c["capacity"], "sold_by_now": c["sold_by_now"],
-          "final": c["final"], "multiplier": ratio(c["final"], c["sold_by_now"], 3)} for c in comparables),
-        key=lambda r: r["event_id"],
+        ({"event_id": c["event_id"], "title": c["title"],
+          "event_day": None if c["event_day"] is None else c["event_day"].isoformat(), "capacity": c["capacity"],
+          "sold_by_now": c["sold_by_now"], "final": c["final"], "multiplier": ratio(c["final"], c["sold_by_now"], 3)}
+         for c in comparables),
+        key=lambda r: (r["event_day"] or "", r["event_id"]),
     )
+
     curve_cols = (
         Column("days_before", _("Days before the event starts")),
         Column("tickets_sold", _("Tickets of this event sold by then (cumulative)")),
@@ -145,12 +181,76 @@ def pace(ctx: ReportContext) -> ReportOutput:
     )
     comparable_cols = (
         Column("event_id", _("Comparable past event")),
+        Column("title", _("Its title")),
+        Column("event_day", _("Its day")),
         Column("capacity", _("Its capacity")),
         Column("sold_by_now", _("Tickets it had sold at the same number of days before")),
         Column("final", _("Its final sales")),
         Column("multiplier", _("Final sales divided by sales at that point")),
     )
+    band_cols = (
+        Column("days_before", _("Days before the event starts")),
+        Column("low", _("Tickets this event would have sold by then at the pace of the slowest comparables (10th percentile)")),
+        Column("median", _("Tickets this event would have sold by then at the median pace of comparable events")),
+        Column("high", _("Tickets this event would have sold by then at the pace of the fastest comparables (90th percentile)")),
+    )
     return ReportOutput([
         ReportTable("curve", _("Sales curve"), curve_cols, rows),
         ReportTable("comparables", _("Comparable events"), comparable_cols, comparable_rows),
+        ReportTable("band", _("What comparable events had sold, scaled to this event"), band_cols, band_rows),
     ], summary)
+
+
+def _band(ctx: ReportContext, extra: dict[str, Any], comparables: list[dict[str, Any]], capacity: int | None,
+          days_before: int) -> tuple[list[dict[str, Any]], float | None]:
+    """The 10th, 50th and 90th percentiles of comparable events' sales by days before their
+    start, each scaled to this event — by capacity when every event has one, else by final
+    sales to the median final — and the median at ``days_before`` (what this event "should"
+    have sold by now)."""
+    finals = {c["event_id"]: float(c["final"] or 0) for c in comparables}
+    capacities = {c["event_id"]: c["capacity"] for c in comparables}
+    if not finals or len(finals) < MIN_COMPARABLES:
+        return [], None
+    by_capacity = bool(capacity) and all(capacities.values())
+    scale = {e: (float(capacity) / float(capacities[e]) if by_capacity and capacity else
+                 float(np.median(list(finals.values()))) / finals[e] if finals[e] else 0.0) for e in finals}
+    events = sorted(finals)
+    index = {e: i for i, e in enumerate(events)}
+    sold = np.zeros((len(events), CURVE_DAYS + 1))  # tickets with exactly d days to go
+    for r in ctx.query(COMPARABLE_CURVES, **extra, curve_days=CURVE_DAYS):
+        if r["event_id"] in index:
+            sold[index[r["event_id"]], int(r["days_before"])] += r["tickets"]
+    # Sold by d days before = everything bought d or more days ahead; scaled to this event.
+    by_then = np.cumsum(sold[:, ::-1], axis=1)[:, ::-1] * np.array([scale[e] for e in events])[:, None]
+    low, median, high = (np.percentile(by_then, q, axis=0) for q in (10, 50, 90))
+    rows = [{"days_before": d, "low": round(float(low[d]), 1), "median": round(float(median[d]), 1),
+             "high": round(float(high[d]), 1)} for d in range(CURVE_DAYS, -1, -1)]
+    if days_before > CURVE_DAYS:
+        # Further ahead than the curve: sold by now from each comparable's own count.
+        expected = float(np.median([c["sold_by_now"] * scale[c["event_id"]] for c in comparables]))
+    else:
+        expected = float(median[days_before])
+    return rows, expected
+
+
+def events(ctx: ReportContext) -> ReportOutput:
+    """The member's events to choose a sales pace from: every event after the period's last day
+    (upcoming: sales still open at that day) and the period's past events, with tickets sold by
+    that day. Member-only data, no gate."""
+    found = ctx.query(MEMBER_EVENTS)
+    upcoming = sorted((r for r in found if r["event_day"] > ctx.period.end), key=lambda r: (r["event_day"], r["event_id"]))
+    past = sorted((r for r in found if r["event_day"] <= ctx.period.end), key=lambda r: (r["event_day"], r["event_id"]),
+                  reverse=True)
+    rows = [{"event_id": r["event_id"], "title": r["title"], "event_day": r["event_day"].isoformat(),
+             "capacity": r["capacity"], "tickets_sold": int(r["sold"]), "upcoming": r["event_day"] > ctx.period.end}
+            for r in (upcoming + past)[:MAX_EVENTS]]
+    cols = (
+        Column("event_id", _("The member's event identifier")),
+        Column("title", _("Event title")),
+        Column("event_day", _("Day of the event")),
+        Column("capacity", _("Its capacity")),
+        Column("tickets_sold", _("Tickets sold by the period's last day")),
+        Column("upcoming", _("True when the event is after the period's last day (its sales were still open then)")),
+    )
+    summary = {"as_of": ctx.period.end.isoformat(), "upcoming": len(upcoming), "past": len(past)}
+    return ReportOutput([ReportTable("events", _("Your events"), cols, rows)], summary)

@@ -101,3 +101,26 @@ def resolve_period(params: dict[str, Any], window: Window, *, pooled: bool) -> t
                     months=WINDOW_MONTHS)
             )
     return period, notes
+
+
+# The periods a reader picks from. A cultural season runs from September to August.
+PRESETS = ("last_12_months", "this_season", "last_season")
+SEASON_START_MONTH = 9
+
+
+def season_of(day: date) -> Period:
+    """The season (1 September – 31 August) that contains ``day``."""
+    first_year = day.year if day.month >= SEASON_START_MONTH else day.year - 1
+    return Period(date(first_year, SEASON_START_MONTH, 1), date(first_year + 1, SEASON_START_MONTH, 1) - timedelta(days=1))
+
+
+def preset_period(name: str, as_of: date) -> Period:
+    """The period a preset names, as of the data's last sale (``as_of``)."""
+    if name == "this_season":
+        return season_of(as_of)
+    if name == "last_season":
+        this = season_of(as_of)
+        return season_of(this.start - timedelta(days=1))
+    if name == "last_12_months":
+        return Period(as_of - timedelta(days=364), as_of)
+    raise UserError(_("Unknown period {name}; choose one of: {names}.").format(name=name, names=", ".join(PRESETS)))

@@ -8,7 +8,7 @@ from culturecoop.analytics.affinity import affinity
 from culturecoop.analytics.audience import frequency, geography, overview
 from culturecoop.analytics.benchmark import benchmark
 from culturecoop.analytics.crossing import elsewhere, overlap
-from culturecoop.analytics.pace import pace
+from culturecoop.analytics.pace import events, pace
 from culturecoop.analytics.report import ReportSpec
 from culturecoop.analytics.retention import retention
 from culturecoop.analytics.segments import segments
@@ -44,6 +44,9 @@ REPORTS: dict[str, ReportSpec] = {
                    lambda: _("Your patrons in six named segments, against the cooperative's mix."), True, segments),
         ReportSpec("benchmark", lambda: _("Benchmark"),
                    lambda: _("Your key figures against peers of your kind."), True, benchmark),
+        ReportSpec("events", lambda: _("Your events"),
+                   lambda: _("Your upcoming events and those of the period, with tickets sold: the events a sales pace can be shown for."),
+                   False, events),
         ReportSpec("pace", lambda: _("Sales pace"),
                    lambda: _("Ticket sales of an upcoming event against comparable past events, with a forecast."),
                    False, pace, extra_params=("event",)),

@@ -59,6 +59,8 @@ class ReportResult:
     audit_id: int | None = None
     release: str | None = None  # "release", "re-release" or None for a member's own data
     policy: dict[str, Any] = field(default_factory=dict)
+    # The data's first and last event day and its as-of day (last sale): what a period means.
+    coverage: dict[str, Any] = field(default_factory=dict)
     # The report's queries as run (SQL and parameters): for benchmarks and for explaining a figure.
     trace: list[tuple[str, dict[str, Any]]] = field(default_factory=list, repr=False)
     # The cross-member cells exactly as the gate released them (before the report derived
@@ -88,6 +90,7 @@ class ReportResult:
             "audit_id": self.audit_id,
             "release": self.release,
             "policy": self.policy,
+            "coverage": self.coverage,
             "summary": self.summary,
             "notes": self.notes,
             "titles": {t.name: t.title for t in self.tables},

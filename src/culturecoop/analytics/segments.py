@@ -22,37 +22,48 @@ from culturecoop.analytics.audience import ratio
 from culturecoop.analytics.period import month_ordinal, month_start
 from culturecoop.analytics.pooled import Cells, genres_in_period, mark
 from culturecoop.analytics.report import Column, ReportContext, ReportOutput, ReportTable
+from culturecoop.errors import UserError
 from culturecoop.i18n import _
 from culturecoop.privacy.gate import CountTable
 
 SEGMENTS = ("regulars", "explorers", "big_spenders", "newcomers", "fading", "occasional")
 
 
-def _segment_sql(source: str, condition: str) -> str:
+def _segmented(source: str, condition: str, key: str) -> str:
+    """SQL (CTEs): each row of ``source`` active in the period with its ``segment``."""
     return f"""
 WITH r AS (
-  SELECT bit_count(a.active & $period_mask) AS months, bit_count({genres_in_period("a")}) AS genres,
+  SELECT a.{key} AS key, bit_count(a.active & $period_mask) AS months, bit_count({genres_in_period("a")}) AS genres,
          CAST(a.revenue AS DOUBLE) / a.visits AS spend, a.first_day,
          (a.active & $late_mask) <> 0 AS late
   FROM {source} AS a
   WHERE {condition} AND (a.active & $period_mask) <> 0
 ), s AS (
   SELECT r.*, avg(spend) OVER () AS mean_spend FROM r
-)
-SELECT CASE WHEN months >= 4 THEN 'regulars'
-            WHEN genres >= 3 THEN 'explorers'
-            WHEN spend >= 2 * mean_spend THEN 'big_spenders'
-            WHEN first_day >= $recent_from THEN 'newcomers'
-            WHEN NOT late THEN 'fading'
-            ELSE 'occasional' END AS segment,
-       count(*) AS patrons
-FROM s
-GROUP BY 1
+), segmented AS (
+  SELECT key, CASE WHEN months >= 4 THEN 'regulars'
+              WHEN genres >= 3 THEN 'explorers'
+              WHEN spend >= 2 * mean_spend THEN 'big_spenders'
+              WHEN first_day >= $recent_from THEN 'newcomers'
+              WHEN NOT late THEN 'fading'
+              ELSE 'occasional' END AS segment
+  FROM s
+)"""
+
+
+def _segment_sql(source: str, condition: str, key: str) -> str:
+    return _segmented(source, condition, key) + "\nSELECT segment, count(*) AS patrons FROM segmented GROUP BY segment\n"
+
+
+MEMBER_SEGMENTS = _segment_sql("analytics_record", "a.member_id = $member", "rid")
+COOPERATIVE_SEGMENTS = _segment_sql("analytics_person", "true", "person")
+# The member's own patron identifiers in one segment (its own data: an export of its patrons).
+MEMBER_SEGMENT_PATRONS = _segmented("analytics_record", "a.member_id = $member", "rid") + """
+SELECT p.member_patron_id FROM segmented
+JOIN analytics_patron AS p ON p.rid = segmented.key
+WHERE segmented.segment = $segment
+ORDER BY p.member_patron_id
 """
-
-
-MEMBER_SEGMENTS = _segment_sql("analytics_record", "a.member_id = $member")
-COOPERATIVE_SEGMENTS = _segment_sql("analytics_person", "true")
 
 
 def descriptions() -> dict[str, str]:
@@ -105,3 +116,12 @@ def segments(ctx: ReportContext) -> ReportOutput:
     )
     summary = {"your_patrons": own_total, "cooperative_patrons": coop_total}
     return ReportOutput([ReportTable("segments", _("Audience segments"), cols, rows, pooled=True)], summary, release)
+
+
+def own_segment_patrons(ctx: ReportContext, segment: str) -> list[str]:
+    """The member's own patron identifiers in ``segment`` over the context's period: the patrons
+    the segments report counts under "your patrons" (member-only data, no gate)."""
+    if segment not in SEGMENTS:
+        raise UserError(_("There is no segment {segment}; choose one of: {names}.").format(
+            segment=segment, names=", ".join(SEGMENTS)))
+    return [str(r["member_patron_id"]) for r in ctx.query(MEMBER_SEGMENT_PATRONS, segment=segment, **_masks(ctx))]

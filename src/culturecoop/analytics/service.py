@@ -18,6 +18,7 @@ from culturecoop.analytics.period import resolve_period
 from culturecoop.analytics.pooled import require_identity
 from culturecoop.analytics.registry import report_spec
 from culturecoop.analytics.report import ReportContext, ReportResult
+from culturecoop.analytics.segments import own_segment_patrons
 from culturecoop.errors import UserError
 from culturecoop.i18n import _
 from culturecoop.privacy.gate import CountTable, PrivacyGate, PrivacyPolicy, Release
@@ -41,6 +42,8 @@ WHERE event_day BETWEEN $date_from AND $date_to
 """
 # Reports about the whole cooperative: a member without sales in the period may still read them.
 COOPERATIVE_WIDE = frozenset({"trends", "affinity"})
+# Reports about events rather than a period's sales: they answer without sales in the period.
+NO_SALES_CHECK = frozenset({"pace", "events"})
 # Reports made only of the member's pooled patrons: empty, with a cause, when none agreed.
 OWN_POOLED = frozenset({"elsewhere", "overlap", "benchmark"})
 
@@ -88,6 +91,38 @@ def _preflight(engine: SqlEngine) -> tuple[str, tuple[str, ...], facts.Window]:
         return (version, *_members_and_window(engine))
 
     return engine.remember(("analytics", "preflight"), compute)
+
+
+def data_coverage(engine: SqlEngine | Warehouse) -> facts.Window:
+    """The data's window: first and last event day, and the as-of day (the last sale);
+    remembered until the data changes, like the checks before a report."""
+    sql_engine = engine_of(engine)
+    version, _members, window = _preflight(sql_engine)
+    sql_engine.on_data_version(version)
+    return window
+
+
+def _day(value: Any) -> str | None:
+    return None if value is None else str(value)[:10]
+
+
+def segment_patrons(engine: SqlEngine | Warehouse, member: str, params: Mapping[str, Any] | None, segment: str) -> list[str]:
+    """The member's own patron identifiers in one audience segment, over the period the
+    ``segments`` report uses for the same parameters (whole months): own data only, so no
+    gate. Raises UserError on an unknown member, segment or a bad period."""
+    sql_engine = engine_of(engine)
+    version, members, window = _preflight(sql_engine)
+    sql_engine.on_data_version(version)
+    _check_member(members, member)
+    given = {k: v for k, v in (params or {}).items() if v is not None and v != ""}
+    period, _notes = resolve_period(given, window, pooled=report_spec("segments").pooled)
+    ctx = ReportContext(sql_engine, member, period, window, {}, 0)
+    return own_segment_patrons(ctx, segment)
+
+
+def known_members(engine: SqlEngine | Warehouse) -> tuple[str, ...]:
+    """The members of the warehouse, in order (remembered until the data changes)."""
+    return _preflight(engine_of(engine))[1]
 
 
 def _check_member(members: tuple[str, ...], member_id: str) -> None:
@@ -171,7 +206,7 @@ def _run_report(name: str, engine: SqlEngine | Warehouse, member: str, params: M
     gate = PrivacyGate(state, policy)
     ctx = ReportContext(sql_engine, member, period, window, {k: given[k] for k in spec.extra_params if k in given},
                         gate.policy.min_patrons, gate.policy.noise, notes=list(notes))
-    if name != "pace":
+    if name not in NO_SALES_CHECK:
         # A check before the report, not one of its queries: kept while the data is unchanged.
         visits_sql = COOPERATIVE_VISITS if name in COOPERATIVE_WIDE else MEMBER_VISITS
         visits_params = ctx.standard_params()
@@ -179,10 +214,13 @@ def _run_report(name: str, engine: SqlEngine | Warehouse, member: str, params: M
                                      lambda: sql_engine.rows(visits_sql, visits_params)[0]["visits"])
         if not visits:
             _no_pooled_patrons(sql_engine, name, member, ctx)
-            where = _("the cooperative") if name in COOPERATIVE_WIDE else _("member {member}").format(member=member)
-            raise UserError(_("There are no tickets for {where} between {start} and {end}; choose a period with sales (data runs from {first} to {last}).").format(
-                where=where, start=period.start.isoformat(), end=period.end.isoformat(),
-                first=window.first_day, last=window.last_day))
+            # Two sentences rather than one with a translated part: a reader in the other
+            # language gets the whole sentence translated (``web.i18n.retranslate``).
+            no_sales = (_("There are no tickets in the cooperative between {start} and {end}; choose a period with sales (data runs from {first} to {last}).")
+                        if name in COOPERATIVE_WIDE else
+                        _("There are no tickets for member {member} between {start} and {end}; choose a period with sales (data runs from {first} to {last})."))
+            raise UserError(no_sales.format(member=member, start=period.start.isoformat(), end=period.end.isoformat(),
+                                            first=window.first_day, last=window.last_day))
         if name in OWN_POOLED:
             pooled_visits = sql_engine.remember(
                 ("analytics", "pooled-visits", member, period.start, period.end),
@@ -209,6 +247,7 @@ def _run_report(name: str, engine: SqlEngine | Warehouse, member: str, params: M
         report=name, title=spec.title(), member_id=member, engine=sql_engine.name, params=canonical,
         pooled=spec.pooled, k=gate.policy.min_patrons, tables=output.tables, summary=output.summary,
         notes=ctx.notes, policy=gate.policy.to_json(), trace=ctx.trace,
+        coverage={"first_day": _day(window.first_day), "last_day": _day(window.last_day), "as_of": _day(window.as_of)},
     )
     if output.release is not None:
         result.epsilon_spent = output.release.epsilon

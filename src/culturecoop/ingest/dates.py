@@ -72,11 +72,14 @@ DATE_MACROS: tuple[str, ...] = (
                                  + CAST(r.h AS INTEGER) * (r.p = '')::INTEGER + 12 * (r.p = 'pm')::INTEGER,
                              coalesce(TRY_CAST(nullif(r.m, '') AS INTEGER), 0),
                              coalesce(TRY_CAST(nullif(r.s, '') AS INTEGER), 0)])[1] END""",
+    # Lambdas bind each part once (a scalar subquery here would be decorrelated into a join over
+    # every row of the export, whichever branch of the caller's CASE the row takes).
     f"""CREATE OR REPLACE MACRO cc_text_datetime(x) AS
-        (SELECT CASE WHEN p IS NOT NULL AND tm IS NOT NULL
+        list_transform([cc_dw_parts(cc_dw_text(x))], lambda p:
+            list_transform([cc_dw_time(p.t)], lambda tm:
+                CASE WHEN p IS NOT NULL AND tm IS NOT NULL
                 THEN try(make_timestamp(CAST(p.y AS BIGINT), {_MN_LIST}[list_position({_MW_LIST}, p.m)],
-                                        CAST(p.d AS BIGINT), tm[1], tm[2], tm[3])) END
-         FROM (SELECT p, cc_dw_time(p.t) AS tm FROM (SELECT cc_dw_parts(cc_dw_text(x)) AS p)))""",
+                                        CAST(p.d AS BIGINT), tm[1], tm[2], tm[3])) END)[1])[1]""",
 )
 
 

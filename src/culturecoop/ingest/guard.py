@@ -61,21 +61,31 @@ def _identifier_tables(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def _column_counts(con: duckdb.DuckDBPyConnection, table: str, column: str, is_list: bool, country: str) -> tuple[int, ...]:
-    values = f"unnest({column})" if is_list else column
-    return tuple(int(v or 0) for v in con.execute(
-        f"""WITH v AS (SELECT DISTINCT x FROM (SELECT {values} AS x FROM pkg_{table})
-                       WHERE x IS NOT NULL AND NOT regexp_full_match(x, '{_TOKEN}'))
-        SELECT count(*),
+def _counts(con: duckdb.DuckDBPyConnection, columns: list[tuple[str, str, bool]],
+            country: str) -> dict[tuple[str, str], tuple[int, ...]]:
+    """Per (table, column): distinct values (our tokens aside), and how many of them look like
+    an e-mail, an input phone number, an input full name, a part of an input name, an input birth
+    date. One query for every column: the normalizers are planned once, not once per column."""
+    parts = []
+    for table, column, is_list in columns:
+        values = f"unnest({column})" if is_list else column
+        parts.append(
+            f"""SELECT '{table}' AS t, '{column}' AS c, x FROM (
+                SELECT DISTINCT x FROM (SELECT {values} AS x FROM pkg_{table})
+                WHERE x IS NOT NULL AND NOT regexp_full_match(x, '{_TOKEN}'))""")
+    rows = con.execute(
+        f"""WITH v AS ({" UNION ALL ".join(parts)})
+        SELECT t, c, count(*),
                count_if(regexp_matches(x, '{_EMAIL}')),
                count_if(cc_phone_in(x, $country) IN (SELECT phone FROM id_phones)
                         OR regexp_full_match(regexp_replace(x, '[\\s().-]', '', 'g'), '\\+[1-9][0-9]{{7,14}}')),
                count_if(cc_fold(x) IN (SELECT n FROM id_full_names)),
                count_if(cc_fold(x) IN (SELECT n FROM id_name_parts)),
                count_if(trim(x) IN (SELECT d FROM id_birth_dates))
-        FROM v""",
+        FROM v GROUP BY t, c""",
         {"country": country},
-    ).fetchall()[0])
+    ).fetchall()
+    return {(str(r[0]), str(r[1])): tuple(int(v or 0) for v in r[2:]) for r in rows}
 
 
 def scan_package(tables: dict[str, pa.Table], identifiers: pa.Table, profile: Profile,
@@ -92,17 +102,19 @@ def scan_package(tables: dict[str, pa.Table], identifiers: pa.Table, profile: Pr
         install_normalizers(con)
         con.register("identifiers", identifiers)
         _identifier_tables(con)
+        columns: list[tuple[str, str, bool]] = []
         for name, table in tables.items():
             con.register(f"pkg_{name}", table)
             for field in table.schema:
                 is_list = pa.types.is_list(field.type) and pa.types.is_string(field.type.value_type)
-                if not (pa.types.is_string(field.type) or pa.types.is_large_string(field.type) or is_list):
-                    continue
-                total, emails, phones, full_names, parts, births = _column_counts(
-                    con, name, field.name, is_list, profile.country)
-                what = _verdict((name, field.name), total, emails, phones, full_names, parts, births)
-                if what:
-                    raise _leak(profile, name, field.name, what)
+                if pa.types.is_string(field.type) or pa.types.is_large_string(field.type) or is_list:
+                    columns.append((name, field.name, is_list))
+        counts = _counts(con, columns, profile.country)
+        for name, column, _is_list in columns:
+            found = counts.get((name, column))
+            what = _verdict((name, column), *found) if found else None
+            if what:
+                raise _leak(profile, name, column, what)
     finally:
         con.close()
 

@@ -109,11 +109,12 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
     extra = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d") if profile.format == "xlsx" else ()
     formats = (*profile.datetime_formats, *extra)
     date_formats = (*profile.date_formats, *(f for f in extra if "%H" not in f))
-    purchased = fix_two_digit_year(timestamp_sql("trim(purchased_at)", formats, date_formats))
-    starts = fix_two_digit_year(timestamp_sql("trim(event_starts_at)", formats, date_formats))
-    birth = fix_two_digit_year(first_of(
-        "CAST(try_strptime(trim(birth_date), $d_formats) AS TIMESTAMP)",
-        timestamp_sql("trim(birth_date)", formats, date_formats)))
+    # Each parser runs once per row, in the innermost query, and only on rows that have a value;
+    # the outer queries read its result as a column (a CASE repeating it would re-run it).
+    purchased = timestamp_sql("purchased_at", formats, date_formats)
+    starts = timestamp_sql("event_starts_at", formats, date_formats)
+    birth = first_of("CAST(try_strptime(birth_date, $d_formats) AS TIMESTAMP)",
+                     timestamp_sql("birth_date", formats, date_formats))
     # The cheap cast first; the general amount parser only for what it cannot read.
     price = (first_of("TRY_CAST(trim(unit_price) AS DECIMAL(18,4))", "cc_amount(unit_price, $dec)")
              if profile.decimal == "." else "cc_amount(unit_price, $dec)")
@@ -159,37 +160,46 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
                ticket_id, order_id, patron_id, event_id, purchased_at, starts_at, quantity,
                unit_price, currency, channel, CASE WHEN refund THEN 'refunded' ELSE status END AS status,
                birth_date, refund, false AS merged, false AS summary_row, starts_dropped, birth_dropped,
-               raw_starts_at IS NOT NULL AS starts_given, raw_birth_date IS NOT NULL AS birth_given, reasons
+               starts_given, birth_given, reasons
         FROM (
         SELECT *, CASE WHEN blank THEN NULL
                        WHEN malformed THEN ['malformed_line']
                        ELSE list_filter([{reason_list}], lambda r: r IS NOT NULL) END AS reasons
         FROM (
             SELECT line_no, raw, blank, malformed, ticket_id, order_id, patron_id, event_id,
-                   purchased_at, quantity, currency, channel, status, price, raw_starts_at, raw_birth_date,
+                   purchased_at, quantity, currency, channel, status, price, starts_given, birth_given,
                    CASE WHEN abs(price) < 100000000 THEN CAST(abs(price) AS DECIMAL(10,2)) END AS unit_price,
                    price < 0 OR negative_quantity AS refund,
                    CASE WHEN year(starts_at) BETWEEN 1900 AND $latest_event THEN starts_at END AS starts_at,
-                   raw_starts_at IS NOT NULL AND (starts_at IS NULL OR year(starts_at) NOT BETWEEN 1900 AND $latest_event)
+                   starts_given AND coalesce(year(starts_at) NOT BETWEEN 1900 AND $latest_event, true)
                        AS starts_dropped,
                    CASE WHEN birth_date BETWEEN DATE '1900-01-01' AND $today THEN birth_date END AS birth_date,
-                   raw_birth_date IS NOT NULL AND (birth_date IS NULL OR birth_date NOT BETWEEN DATE '1900-01-01' AND $today)
+                   birth_given AND coalesce(birth_date NOT BETWEEN DATE '1900-01-01' AND $today, true)
                        AS birth_dropped
             FROM (
-                SELECT line_no, raw, blank, malformed,
-                    nullif(trim(ticket_id), '') AS ticket_id, nullif(trim(order_id), '') AS order_id,
-                    CASE WHEN contains(patron_id, '@') THEN lower(nullif(trim(patron_id), ''))
-                         ELSE nullif(trim(patron_id), '') END AS patron_id,
-                    nullif(trim(event_id), '') AS event_id,
-                    {purchased} AS purchased_at,
-                    event_starts_at AS raw_starts_at, {starts} AS starts_at,
-                    {price} AS price,
-                    CASE WHEN quantity IS NULL THEN 1 ELSE cc_quantity(ltrim(trim(quantity), '-')) END AS quantity,
-                    coalesce(starts_with(trim(quantity), '-'), false) AS negative_quantity,
-                    upper({first_of("nullif(trim(currency), '')", "cc_amount_currency(unit_price)", "$currency")}) AS currency,
-                    {status} AS status,
-                    CASE WHEN channel IS NOT NULL THEN {first_of(_lookup("trim(channel)", "channel"), "'other'")} END AS channel,
-                    birth_date AS raw_birth_date, CAST({birth} AS DATE) AS birth_date
-                FROM {info.relation}
-            )))"""
+                SELECT * REPLACE ({fix_two_digit_year("purchased_at")} AS purchased_at,
+                                  {fix_two_digit_year("starts_at")} AS starts_at,
+                                  CAST({fix_two_digit_year("birth_date")} AS DATE) AS birth_date)
+                FROM (
+                    SELECT line_no, raw, blank, malformed,
+                        nullif(trim(ticket_id), '') AS ticket_id, nullif(trim(order_id), '') AS order_id,
+                        CASE WHEN contains(patron_id, '@') THEN lower(nullif(trim(patron_id), ''))
+                             ELSE nullif(trim(patron_id), '') END AS patron_id,
+                        nullif(trim(event_id), '') AS event_id,
+                        CASE WHEN purchased_at IS NOT NULL THEN {purchased} END AS purchased_at,
+                        event_starts_at IS NOT NULL AS starts_given,
+                        CASE WHEN event_starts_at IS NOT NULL THEN {starts} END AS starts_at,
+                        {price} AS price,
+                        CASE WHEN quantity IS NULL THEN 1 ELSE cc_quantity(ltrim(trim(quantity), '-')) END AS quantity,
+                        coalesce(starts_with(trim(quantity), '-'), false) AS negative_quantity,
+                        upper({first_of("nullif(trim(currency), '')", "cc_amount_currency(unit_price)", "$currency")}) AS currency,
+                        {status} AS status,
+                        CASE WHEN channel IS NOT NULL THEN {first_of(_lookup("trim(channel)", "channel"), "'other'")} END AS channel,
+                        birth_date IS NOT NULL AS birth_given,
+                        CASE WHEN birth_date IS NOT NULL THEN {birth} END AS birth_date
+                    FROM (SELECT * REPLACE (nullif(trim(purchased_at), '') AS purchased_at,
+                                            nullif(trim(event_starts_at), '') AS event_starts_at,
+                                            nullif(trim(birth_date), '') AS birth_date)
+                          FROM {info.relation})
+                ))))"""
     con.execute(sql, params)

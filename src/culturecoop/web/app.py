@@ -15,12 +15,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from culturecoop import __version__
+from culturecoop.analytics.answers import Answers
+from culturecoop.analytics.warmup import Warmer
 from culturecoop.errors import UserError
-from culturecoop.web import errors
+from culturecoop.warehouse.engine import Warehouse
+from culturecoop.web import errors, render, tab_pages
 from culturecoop.web.pool import WarehousePool
 from culturecoop.web.security import LoginRateLimit, SecurityHeadersMiddleware
 from culturecoop.web.settings import Settings
-from culturecoop.web.warmup import Warmer
 
 STATIC = Path(__file__).parent / "static"
 # Located without importing plotly (its Python side is not needed here).
@@ -126,9 +128,14 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.settings = settings
     app.state.pool = WarehousePool(settings.db, settings.connections)
-    from culturecoop.web.reports import cache as report_cache
+    # One answer cache per application (per warehouse file): two apps never share answers.
+    app.state.answers = answers = Answers()
 
-    app.state.warmer = Warmer(app.state.pool, enabled=settings.warmup).watch(report_cache)
+    def warm_pages(warehouse: Warehouse, member_id: str) -> None:
+        tab_pages.warm_member_pages(answers, warehouse, member_id)
+
+    app.state.warmer = Warmer(app.state.pool, answers, enabled=settings.warmup, before_start=render.compile_templates,
+                              after_member=warm_pages)
     app.state.login_limit = LoginRateLimit(
         settings.login_attempts, settings.login_attempts_per_ip, settings.login_window_seconds
     )

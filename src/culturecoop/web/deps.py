@@ -1,4 +1,4 @@
-"""Dependencies of the routes, as ``Annotated`` aliases: ``WarehouseDep``, ``PrincipalDep``...
+"""Dependencies of the routes, as ``Annotated`` aliases: ``WarehouseDep``, ``AnswersDep``, ``PrincipalDep``...
 
 Authentication: an ``Authorization: Bearer`` API token (scoped to one member) or the session
 cookie. Every state-changing request made with the session cookie carries the CSRF token (form
@@ -14,6 +14,7 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Request
 
+from culturecoop.analytics.answers import Answers
 from culturecoop.governance.accounts import Account
 from culturecoop.governance.sessions import session_account, token_account
 from culturecoop.warehouse.engine import Warehouse
@@ -59,8 +60,14 @@ def get_warehouse(request: Request) -> Iterator[Warehouse]:
         yield warehouse
 
 
+def get_answers(request: Request) -> Answers:
+    answers: Answers = request.app.state.answers
+    return answers
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 WarehouseDep = Annotated[Warehouse, Depends(get_warehouse)]
+AnswersDep = Annotated[Answers, Depends(get_answers)]
 
 
 def _bearer(request: Request) -> str | None:

@@ -14,7 +14,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from culturecoop.boundary import explain
 from culturecoop.errors import EXIT_ENVIRONMENT, EXIT_INTEGRITY, NotFoundError, UserError
-from culturecoop.web.i18n import _, retranslate
+from culturecoop.web.i18n import Translator, _, retranslate
+from culturecoop.web.render import render, request_language
 
 log = logging.getLogger("culturecoop.web")
 
@@ -49,21 +50,15 @@ def error_response(request: Request, status: int, message: str, *, code: str) ->
     """The error as JSON for the API, else as a page in the reader's language."""
     if wants_json(request):
         return JSONResponse({"error": {"code": code, "status": status, "message": message}}, status_code=status)
-    from culturecoop.web.render import render
-
     return render(request, "error.html", {"status": status, "message": message, "code": code}, status_code=status)
 
 
 def _language(request: Request) -> str:
-    from culturecoop.web.render import request_language
-
     return request_language(request)
 
 
 async def handle_web_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, WebError)
-    from culturecoop.web.i18n import Translator
-
     message = Translator(_language(request))(exc.message, **exc.fields)
     return error_response(request, exc.status, message, code="http_" + str(exc.status))
 
@@ -77,8 +72,6 @@ async def handle_user_error(request: Request, exc: Exception) -> Response:
 
 async def handle_login_required(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, LoginRequiredError)
-    from culturecoop.web.i18n import Translator
-
     t = Translator(_language(request))
     if wants_json(request):
         message = t(_("Your session has expired; sign in again.")) if exc.expired else t(
@@ -102,8 +95,6 @@ _STATUS_MESSAGES = {
 
 async def handle_http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
-    from culturecoop.web.i18n import Translator
-
     t = Translator(_language(request))
     template = _STATUS_MESSAGES.get(exc.status_code)
     if template is not None:
@@ -118,8 +109,6 @@ async def handle_http_error(request: Request, exc: Exception) -> Response:
 
 async def handle_validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
-    from culturecoop.web.i18n import Translator
-
     t = Translator(_language(request))
     fields = sorted({".".join(str(p) for p in e.get("loc", ())[1:]) or str(e.get("loc", ("?",))[0]) for e in exc.errors()})
     message = t(_("Some values are missing or invalid ({fields}); correct them and try again.")).format(fields=", ".join(fields))
@@ -132,8 +121,6 @@ async def handle_unexpected(request: Request, exc: Exception) -> Response:
     log.error("incident %s: %s in %s %s\n%s", incident, type(exc).__name__, request.method,
               getattr(request.scope.get("route"), "path", "(no route)"),
               "".join(traceback.format_tb(exc.__traceback__)))
-    from culturecoop.web.i18n import Translator
-
     t = Translator(_language(request))
     explained = explain(exc)
     if explained is not None and explained.exit_code in (EXIT_ENVIRONMENT, EXIT_INTEGRITY):

@@ -1,4 +1,4 @@
-"""French and English in the web layer: per-request translation, Babel number and date formats.
+"""French and English in the web layer: per-request translation, numbers and dates by locale.
 
 The process-wide language of ``culturecoop.i18n`` does not fit a server where every request has
 its own: web code marks messages with ``_`` (a no-op that the extraction test sees) and
@@ -9,39 +9,12 @@ from __future__ import annotations
 
 import re
 import string
-from datetime import date, datetime
-from decimal import Decimal
-from functools import cache, lru_cache
+from datetime import datetime
+from functools import cache
 from typing import Any
 
-from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency, format_decimal, format_percent
-
+from culturecoop.analytics import wording
 from culturecoop.i18n import LANGUAGES, catalog, gettext_in
-
-BABEL_LOCALES = {"fr": "fr_CA", "en": "en_CA"}
-
-
-# Babel formats one value in tens of microseconds; a report table has thousands of cells, most of
-# them repeated values (counts, shares, months): the formatted text is kept per value and locale.
-@lru_cache(maxsize=65536, typed=True)
-def _decimal(value: int | float, fmt: str | None, locale: str) -> str:
-    return str(format_decimal(value, format=fmt, locale=locale))
-
-
-@lru_cache(maxsize=65536, typed=True)
-def _money(value: str, currency: str, locale: str) -> str:
-    return str(format_currency(Decimal(value), currency, locale=locale))
-
-
-@lru_cache(maxsize=65536, typed=True)
-def _percent(value: float, fmt: str, locale: str) -> str:
-    return str(format_percent(value, format=fmt, locale=locale))
-
-
-@lru_cache(maxsize=16384)
-def _day(value: date, locale: str) -> str:
-    return str(format_date(value, format="medium", locale=locale))
 
 
 def _(message: str) -> str:
@@ -67,48 +40,45 @@ class Translator:
 
     def __init__(self, language: str) -> None:
         self.language = pick_language(language)
-        self.locale = BABEL_LOCALES[self.language]
+        self.locale = wording.locale_of(self.language)
 
     def __call__(self, message: str, **fields: Any) -> str:
         text = gettext_in(message, self.language)
         return text.format(**fields) if fields else text
 
     def number(self, value: Any, digits: int = 0) -> str:
-        if value is None:
-            return "–"
-        if isinstance(value, int) and not isinstance(value, bool):
-            return _decimal(value, None, self.locale)
-        fmt = "#,##0" + ("." + "0" * digits if digits else "")
-        return _decimal(float(value), fmt, self.locale)
+        return wording.number(value, self.language, digits)
 
-    def money(self, value: Any, currency: str = "CAD") -> str:
-        if value is None:
-            return "–"
-        return _money(str(value), currency, self.locale)
+    def money(self, value: Any, currency: str = "CAD", whole: bool = False) -> str:
+        return wording.money(value, self.language, currency, whole)
 
     def percent(self, value: Any, digits: int = 1) -> str:
-        if value is None:
-            return "–"
-        return _percent(float(value), "#,##0." + "0" * digits + " %" if digits else "#,##0 %", self.locale)
+        return wording.percent(value, self.language, digits)
+
+    def signed_percent(self, value: Any, digits: int = 0) -> str:
+        return wording.signed_percent(value, self.language, digits)
 
     def date(self, value: Any) -> str:
-        if value is None:
-            return "–"
-        if isinstance(value, str):
-            try:
-                value = datetime.fromisoformat(value)
-            except ValueError:
-                return str(value)
+        """A time as « 12 nov. 2026 à 14 h 03 », a day as « 12 nov. 2026 »."""
+        if isinstance(value, str) and len(value) > 10:
+            return wording.moment(value, self.language)
         if isinstance(value, datetime):
-            return str(format_datetime(value, format="medium", locale=self.locale))
-        if isinstance(value, date):
-            return str(format_date(value, format="medium", locale=self.locale))
-        return str(value)
+            return wording.moment(value, self.language)
+        return wording.day(value, self.language)
 
     def day(self, value: Any) -> str:
-        if isinstance(value, datetime):
-            value = value.date()
-        return _day(value, self.locale) if isinstance(value, date) else str(value)
+        return wording.day(value, self.language)
+
+    def month(self, value: Any) -> str:
+        return wording.month(value, self.language)
+
+    def relabel(self, text: str) -> str:
+        """A label a report wrote in the server's language, in this reader's language."""
+        return wording.relabel(text, self.language)
+
+    def label(self, kind: str, code: Any) -> str:
+        """A report's code (genre, segment, distance...) in words (``analytics.wording``)."""
+        return wording.label(kind, code, self.language)
 
 
 @cache
@@ -145,9 +115,7 @@ def _fill(template: str, values: dict[str, str]) -> str:
 
 def translate_exact(text: str, language: str) -> str:
     """A label a service translated in the process language, in ``language`` (exact match only)."""
-    if language == "en":
-        return _english_of().get(text, text)
-    return catalog("fr").get(text, text)
+    return wording.relabel(text, language)
 
 
 def retranslate(message: str, language: str) -> str:

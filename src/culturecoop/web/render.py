@@ -1,7 +1,15 @@
-"""Rendering pages: the Jinja environment, the reader's language, common context."""
+"""One context → HTML, or CSV: the Jinja environment, the reader's language, common context.
+
+Pages are Jinja templates over the view models of ``views``; a table's CSV is written here in
+the reader's conventions (French: ``;`` between fields and a decimal comma, so that a French
+spreadsheet reads numbers as numbers; shares as percentages; a cell the privacy gate hid is
+empty, with a flag column saying which).
+"""
 
 from __future__ import annotations
 
+import csv
+import io
 import secrets
 from pathlib import Path
 from typing import Any
@@ -12,8 +20,10 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from culturecoop.web.i18n import Translator, _, language_from_header, pick_language
-from culturecoop.web.reports import TABS
 from culturecoop.web.security import csrf_token
+from culturecoop.web.tabs import TABS
+from culturecoop.web.views.base import Cell, TableView
+from culturecoop.web.views.glossary import TERMS_BY_SLUG, tooltip
 
 ANON_COOKIE = "cc_anon"
 TEMPLATES = Path(__file__).parent / "templates"
@@ -47,13 +57,27 @@ TABLE_LABELS = {
 
 PERIOD_LABELS = {"month": _("month"), "quarter": _("quarter"), "year": _("year")}
 
+# Why ``prepare`` rejected rows (codes of ``ingest.validate.RULES``); an unknown code shows as it is.
+REJECT_REASONS = {
+    "malformed_line": _("unreadable line (quoting, number of columns)"),
+    "missing_ticket_id": _("no ticket identifier"),
+    "missing_patron_id": _("no patron identifier"),
+    "missing_event_id": _("no event identifier"),
+    "bad_purchased_at": _("purchase time missing or unreadable"),
+    "bad_event_starts_at": _("event start time unreadable"),
+    "bad_price": _("price missing or not an amount"),
+    "negative_price": _("negative price"),
+    "bad_quantity": _("quantity not a whole number from 1 to 10,000"),
+    "bad_status": _("unknown ticket status"),
+    "bad_currency": _("currency not a three-letter code"),
+    "bad_birth_date": _("birth date unreadable"),
+    "impossible_birth_date": _("birth date in the future or before 1900"),
+    "duplicate_ticket": _("ticket identifier already used on another line"),
+}
 
-def _table_rows(table: Any) -> list[list[Any]]:
-    return [[c.text if c.suppressed else c.value for c in row] for row in table.rows]
 
-
-def _table_body(rows: list[list[Any]], hidden_title: str) -> Markup:
-    """A table's rows as HTML (``layout.Cell`` values; every text escaped).
+def _table_body(rows: list[list[Cell]], hidden_title: str) -> Markup:
+    """A table's rows as HTML (every text escaped).
 
     Built here, not cell by cell in the template: a cross-member tab of several hundred rows
     renders several times faster, and a first visit under load waits less.
@@ -73,13 +97,28 @@ def _table_body(rows: list[list[Any]], hidden_title: str) -> Markup:
     return Markup("".join(parts))
 
 
-def _rows_of(dicts: list[dict[str, Any]], keys: list[str]) -> list[list[Any]]:
-    return [[d.get(k) for k in keys] for d in dicts]
-
-
 env.globals.update(role_labels=ROLE_LABELS, outcome_labels=OUTCOME_LABELS, table_labels=TABLE_LABELS,
-                   period_labels=PERIOD_LABELS, table_rows=_table_rows,
-                   rows_of=_rows_of, table_body=_table_body)
+                   period_labels=PERIOD_LABELS, reject_reasons=REJECT_REASONS, table_body=_table_body,
+                   terms=TERMS_BY_SLUG, tooltip=tooltip)
+
+# The route that saves a target audience (``reco.audiences``): its buttons work once it exists.
+AUDIENCE_ROUTE = "/m/{member_id}/audiences"
+
+
+def _audiences_enabled(request: Request) -> bool:
+    app = request.app
+    found = getattr(app.state, "audiences_enabled", None)
+    if found is None:
+        found = any(getattr(r, "path", None) == AUDIENCE_ROUTE and "POST" in (getattr(r, "methods", None) or ())
+                    for r in app.routes)
+        app.state.audiences_enabled = found
+    return bool(found)
+
+
+def compile_templates() -> None:
+    """Every page's template compiled once (the warm-up does it before the first reader)."""
+    for template in env.list_templates(extensions=["html"]):
+        env.get_template(template)
 
 
 def request_language(request: Request) -> str:
@@ -115,6 +154,7 @@ def render(request: Request, template: str, context: dict[str, Any], status_code
         "csrf": getattr(request.state, "csrf", ""),
         "path": request.url.path,
         "tabs": TABS,
+        "audiences_enabled": _audiences_enabled(request),
     }
     new_nonce = None
     if principal is None and not base["csrf"]:
@@ -138,3 +178,69 @@ def render_fragment(language: str, template: str, context: dict[str, Any]) -> st
     """A part of a page that holds no per-request data (no CSRF token, no account): cacheable."""
     t = Translator(language)
     return env.get_template(template).render({"_": t, "t": t, "lang": t.language, **context})
+
+
+# -- CSV ---------------------------------------------------------------------------------------
+
+CSV_UNITS = {"percent": "%", "money": "$"}
+
+
+CSV_DIGITS = {"percent": 2, "points": 2, "money": 2, "times": 2, "float2": 2, "float1": 1}
+
+
+def _csv_number(cell: Cell, decimal: str) -> str:
+    """A number as a spreadsheet reads it: no thousands separator, the reader's decimal mark."""
+    value = cell.value
+    if isinstance(value, int) and not isinstance(value, bool) and cell.kind not in ("percent", "points"):
+        return str(value)
+    number = float(value) * (100 if cell.kind in ("percent", "points") else 1)
+    text = f"{number:.{CSV_DIGITS.get(cell.kind, 4)}f}".rstrip("0").rstrip(".")
+    return ("0" if text in ("-0", "") else text).replace(".", decimal)
+
+
+def csv_text(table: TableView, t: Translator) -> str:
+    """A table as CSV in the reader's conventions: French ``;`` and decimal comma, English ``,``
+    and decimal point; numbers without thousands separators; shares as percentages (the unit in
+    the header); suppressed cells empty, named in a last flag column."""
+    french = t.language == "fr"
+    delimiter, decimal = (";", ",") if french else (",", ".")
+    mixed = any(c.kind == "mixed" for c in table.columns)
+    header = []
+    for column in table.columns:
+        unit = CSV_UNITS.get(column.kind)
+        header.append(f"{column.label} ({unit})" if unit else column.label)
+    if mixed:
+        header.append(t("Unit"))
+    flag = t("Hidden by the privacy gate")
+    if table.pooled:
+        header.append(flag)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in table.rows:
+        fields, hidden, unit = [], [], ""
+        for column, cell in zip(table.columns, row, strict=True):
+            if cell.suppressed:
+                fields.append("")
+                hidden.append(column.label)
+            elif cell.value is None:
+                fields.append("")
+            elif cell.numeric:
+                fields.append(_csv_number(cell, decimal))
+                if column.kind == "mixed":
+                    unit = CSV_UNITS.get(cell.kind, unit)
+            elif cell.kind in ("day", "month"):
+                fields.append(str(cell.value))
+            else:
+                fields.append(cell.text)
+        if mixed:
+            fields.append(unit)
+        if table.pooled:
+            fields.append(", ".join(hidden))
+        writer.writerow(fields)
+    return "\ufeff" + out.getvalue()  # the BOM tells spreadsheets the file is UTF-8
+
+
+def csv_response(text: str, filename: str) -> Response:
+    return Response(text.encode("utf-8"), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

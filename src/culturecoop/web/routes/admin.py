@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
+from culturecoop.analytics.answers import to_jsonable
 from culturecoop.governance import accounts
+from culturecoop.governance.coop_health import coop_health
 from culturecoop.governance.sessions import list_tokens
 from culturecoop.governance.uploads import add_member, list_members
+from culturecoop.privacy.gate import current_policy, set_policy
+from culturecoop.schema.model import MEMBER_KINDS
 from culturecoop.warehouse.engine import Warehouse
 from culturecoop.web.deps import (
     AdminDep,
+    AnswersDep,
     CoopAdmin,
     MemberManager,
     Principal,
@@ -22,10 +26,9 @@ from culturecoop.web.deps import (
     WarehouseDep,
 )
 from culturecoop.web.errors import WebError
-from culturecoop.web.i18n import _
-from culturecoop.web.render import render
-from culturecoop.web.reports import cache as report_cache
-from culturecoop.web.reports import to_jsonable
+from culturecoop.web.i18n import Translator, _
+from culturecoop.web.render import render, request_language
+from culturecoop.web.views.admin_home import admin_home_view
 
 router = APIRouter()
 
@@ -61,14 +64,7 @@ class PrivacyPublic(BaseModel):
 
 def privacy_settings(warehouse: Warehouse) -> dict[str, Any]:
     """The privacy policy in force, from the privacy gate."""
-    try:
-        gate = importlib.import_module("culturecoop.privacy.gate")
-    except ImportError:
-        return {"available": False}
-    current = getattr(gate, "current_policy", None)
-    if current is None:
-        return {"available": False}
-    return {"available": True, **to_jsonable(current(warehouse))}
+    return {"available": True, **to_jsonable(current_policy(warehouse))}
 
 
 @router.get("/api/v1/privacy", response_model=PrivacyPublic, tags=["members"])
@@ -78,17 +74,15 @@ def api_privacy(principal: PrincipalDep, warehouse: WarehouseDep) -> dict[str, A
 
 
 @router.post("/admin/privacy", include_in_schema=False)
-def admin_privacy(principal: CoopAdmin, warehouse: WarehouseDep,
+def admin_privacy(principal: CoopAdmin, warehouse: WarehouseDep, answers: AnswersDep,
                   k: Annotated[int, Form(ge=2, le=1000)],
                   epsilon_per_release: Annotated[float, Form(gt=0, le=100)],
                   epsilon_budget: Annotated[float, Form(gt=0, le=10_000)],
                   budget_period: Annotated[Literal["month", "quarter", "year"], Form()],
                   noise: Annotated[str, Form(max_length=5)] = "") -> Response:
-    gate = importlib.import_module("culturecoop.privacy.gate")
-    gate.set_policy(warehouse, principal.account.account_id, min_patrons=k, noise=noise == "on",
-                    epsilon_per_release=epsilon_per_release, epsilon_budget=epsilon_budget,
-                    budget_period=budget_period)
-    report_cache.invalidate()
+    set_policy(warehouse, principal.account.account_id, min_patrons=k, noise=noise == "on",
+               epsilon_per_release=epsilon_per_release, epsilon_budget=epsilon_budget, budget_period=budget_period)
+    answers.invalidate()
     return RedirectResponse("/admin#privacy", status_code=303)
 
 
@@ -138,7 +132,7 @@ def _admin_page(request: Request, principal: Principal, warehouse: Warehouse, *,
         "tokens": list_tokens(warehouse, member_id=scope) if scope else [],
         "privacy": privacy_settings(warehouse),
         "new_link": new_link,
-        "kinds": __import__("culturecoop.schema.model", fromlist=["MEMBER_KINDS"]).MEMBER_KINDS,
+        "kinds": MEMBER_KINDS,
     }
     return render(request, "admin.html", context, status_code=status)
 
@@ -180,3 +174,10 @@ def admin_account_state(account_id: str, action: Literal["disable", "enable"], p
         raise WebError(409, _("You cannot disable your own account; ask another admin."))
     accounts.set_disabled(warehouse, account_id, action == "disable")
     return RedirectResponse("/admin", status_code=303)
+
+
+@router.get("/coop", include_in_schema=False)
+def coop_home(request: Request, principal: CoopAdmin, warehouse: WarehouseDep) -> Response:
+    """The cooperative admin's home: the cooperative's health and what needs attention."""
+    view = admin_home_view(coop_health(warehouse), Translator(request_language(request)))
+    return render(request, "coop.html", {"active": "coop", "view": view, "privacy": privacy_settings(warehouse)})

@@ -29,7 +29,7 @@ router = APIRouter(include_in_schema=False)
 def home_of(account: accounts.Account) -> str:
     if account.member_id:
         return f"/m/{account.member_id}/overview"
-    return "/admin"
+    return "/coop" if account.is_coop_admin else "/admin"
 
 
 def safe_next(target: str | None) -> str | None:

@@ -10,6 +10,7 @@ from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
 
+from culturecoop.analytics.answers import Answers
 from culturecoop.errors import UserError
 from culturecoop.governance.uploads import (
     member_ingests,
@@ -18,15 +19,16 @@ from culturecoop.governance.uploads import (
     receive_package,
 )
 from culturecoop.warehouse.engine import Warehouse
-from culturecoop.web.deps import MemberManager, Principal, SettingsDep, WarehouseDep
+from culturecoop.web.deps import AnswersDep, MemberManager, Principal, SettingsDep, WarehouseDep
 from culturecoop.web.errors import USER_ERROR_STATUS, WebError
-from culturecoop.web.i18n import _, retranslate
+from culturecoop.web.i18n import Translator, _, retranslate
 from culturecoop.web.render import render, request_language
-from culturecoop.web.reports import cache as report_cache
 from culturecoop.web.settings import Settings
 
 router = APIRouter()
 ARCHIVE_SUFFIXES = (".zip", ".tar.gz", ".tgz")
+# What vendors export: raw files with personal data, which never leave the member's machine.
+RAW_EXPORT_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls", ".json", ".jsonl", ".ndjson")
 
 
 class IngestsPublic(BaseModel):
@@ -51,8 +53,10 @@ def ingests_payload(warehouse: Warehouse, member_id: str) -> dict[str, Any]:
 
 
 def _receive(upload: UploadFile, warehouse: Warehouse, principal: Principal, member_id: str,
-             settings: Settings) -> dict[str, Any]:
+             settings: Settings, answers: Answers) -> dict[str, Any]:
     name = (upload.filename or "").lower()
+    if name.endswith(RAW_EXPORT_SUFFIXES):
+        raise WebError(415, _("This is a raw export, and raw exports never leave the member's machine: prepare it into a contribution package with the member app (see docs/member-app.md, or “For members” in the README) and send the package archive it writes (.zip)."))
     if not name.endswith(ARCHIVE_SUFFIXES):
         raise WebError(415, _("Send the package as a .zip or .tar.gz archive of its folder."))
     with tempfile.TemporaryDirectory(prefix="culturecoop-archive-") as tmp:
@@ -70,7 +74,7 @@ def _receive(upload: UploadFile, warehouse: Warehouse, principal: Principal, mem
         result = receive_package(warehouse, principal.account, member_id, archive,
                                  max_bytes=settings.max_upload_bytes, name=upload.filename).public()
     if result["outcome"] == "loaded":
-        report_cache.invalidate()
+        answers.invalidate()
     return result
 
 
@@ -82,9 +86,10 @@ def list_ingests(member_id: str, principal: MemberManager, warehouse: WarehouseD
 
 @router.post("/api/v1/members/{member_id}/packages", response_model=UploadPublic, status_code=201, tags=["data"])
 def upload_package(member_id: str, principal: MemberManager, warehouse: WarehouseDep, settings: SettingsDep,
+                   answers: AnswersDep,
                    file: Annotated[UploadFile, File(description="A .zip or .tar.gz of the package folder.")]) -> dict[str, Any]:
     """Send a contribution package: it is unpacked, verified, then loaded in one transaction."""
-    return _receive(file, warehouse, principal, member_id, settings)
+    return _receive(file, warehouse, principal, member_id, settings, answers)
 
 
 def _data_page(request: Request, warehouse: Warehouse, member_id: str, *, status: int = 200,
@@ -102,12 +107,15 @@ def data_page(request: Request, member_id: str, principal: MemberManager, wareho
 
 @router.post("/m/{member_id}/data", include_in_schema=False)
 def data_upload(request: Request, member_id: str, principal: MemberManager, warehouse: WarehouseDep,
-                settings: SettingsDep, file: Annotated[UploadFile, File()]) -> Response:
+                settings: SettingsDep, answers: AnswersDep, file: Annotated[UploadFile, File()]) -> Response:
     try:
-        result = _receive(file, warehouse, principal, member_id, settings)
+        result = _receive(file, warehouse, principal, member_id, settings, answers)
     except UserError as exc:
         return _data_page(request, warehouse, member_id, status=USER_ERROR_STATUS.get(exc.exit_code, 400),
                           error=retranslate(exc.message, request_language(request)))
+    except WebError as exc:  # said on the page, next to the form, rather than on an error page
+        message = Translator(request_language(request))(exc.message, **exc.fields)
+        return _data_page(request, warehouse, member_id, status=exc.status, error=message)
     return _data_page(request, warehouse, member_id, status=201 if result["outcome"] == "loaded" else 200,
                       result=result)
 

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from culturecoop.web.deps import OptionalPrincipalDep
 from culturecoop.web.render import render
+from culturecoop.web.views.glossary import TERMS
 
 router = APIRouter(include_in_schema=False)
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -49,3 +50,9 @@ def api_docs(request: Request, principal: OptionalPrincipalDep) -> Response:
     schemas = spec.get("components", {}).get("schemas", {})
     return render(request, "docs.html", {"spec": spec, "operations": operations, "schemas": schemas,
                                          "schema_name": _schema_name})
+
+
+@router.get("/glossary")
+def glossary(request: Request, principal: OptionalPrincipalDep) -> Response:
+    """Every technical word of the dashboard in plain language (readable before sign-in too)."""
+    return render(request, "glossary.html", {"glossary": TERMS, "active": "glossary"})

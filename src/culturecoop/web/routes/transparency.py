@@ -8,12 +8,17 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
+from culturecoop.analytics.answers import to_jsonable
 from culturecoop.governance import audit
+from culturecoop.governance.accounts import list_accounts
+from culturecoop.governance.uploads import list_members
 from culturecoop.privacy.budget import budget_status
+from culturecoop.privacy.gate import current_policy
 from culturecoop.warehouse.engine import Warehouse
 from culturecoop.web.deps import MemberManager, WarehouseDep
-from culturecoop.web.render import render
-from culturecoop.web.reports import to_jsonable
+from culturecoop.web.i18n import Translator
+from culturecoop.web.render import render, request_language
+from culturecoop.web.views.transparency import transparency_view
 
 router = APIRouter()
 PAGE_ENTRIES = 100
@@ -49,5 +54,12 @@ def get_audit(member_id: str, principal: MemberManager, warehouse: WarehouseDep,
 
 @router.get("/m/{member_id}/transparency", include_in_schema=False)
 def transparency_page(request: Request, member_id: str, principal: MemberManager, warehouse: WarehouseDep) -> Response:
-    return render(request, "transparency.html", {"member_id": member_id, "active": "transparency",
-                                                 "payload": transparency_payload(warehouse, member_id, PAGE_ENTRIES)})
+    # Who is who, remembered until the next change of data or accounts (``Warehouse.remember``).
+    names = warehouse.remember(("transparency", "names"),
+                               lambda: {str(m["member_id"]): str(m["name"]) for m in list_members(warehouse)})
+    accounts = warehouse.remember(("transparency", "accounts", member_id),
+                                  lambda: {a.account_id: a for a in list_accounts(warehouse, member_id)})
+    view = transparency_view(transparency_payload(warehouse, member_id, PAGE_ENTRIES), member_id,
+                             names.get(member_id, member_id), accounts, names, current_policy(warehouse).noise,
+                             Translator(request_language(request)))
+    return render(request, "transparency.html", {"member_id": member_id, "active": "transparency", "view": view})

@@ -1,4 +1,5 @@
-// culturecoop dashboard: sortable tables and CSV downloads. No inline script (CSP).
+// culturecoop dashboard: sortable tables, the tab menu on phones, the period form, printing,
+// and the forms that need the page's CSRF token. No inline script (CSP).
 (function () {
   "use strict";
 
@@ -28,32 +29,41 @@
     rows.forEach(function (r) { tbody.appendChild(r); });
   }
 
-  function csvField(value) {
-    if (value === null || value === undefined) { return ""; }
-    var s = Array.isArray(value) ? value.join(", ") : String(value);
-    return /[",\n\r]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+  function toggleMenu(button) {
+    var nav = button.closest("nav.tabs");
+    var open = !nav.classList.contains("open");
+    nav.classList.toggle("open", open);
+    button.setAttribute("aria-expanded", open ? "true" : "false");
   }
 
-  function downloadCsv(button) {
-    var id = button.getAttribute("data-table");
-    var blob = document.getElementById("data-" + id);
-    if (!blob) { return; }
-    var data = JSON.parse(blob.textContent);
-    var lines = [data.columns.map(csvField).join(",")];
-    data.rows.forEach(function (row) { lines.push(row.map(csvField).join(",")); });
-    var file = new Blob(["\ufeff" + lines.join("\r\n") + "\r\n"], { type: "text/csv;charset=utf-8" });
-    var link = document.createElement("a");
-    link.href = URL.createObjectURL(file);
-    link.download = id + ".csv";
-    document.body.appendChild(link);
-    link.click();
-    setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 0);
+  // The period form: the custom dates are shown only for "custom dates".
+  function showCustomDates(select) {
+    var custom = select.value === "custom";
+    select.form.querySelectorAll(".custom-date").forEach(function (label) {
+      label.hidden = !custom;
+      label.querySelectorAll("input").forEach(function (input) { input.disabled = !custom; });
+    });
+  }
+  document.querySelectorAll("form.period select.preset").forEach(function (select) {
+    showCustomDates(select);
+    select.addEventListener("change", function () { showCustomDates(select); });
+  });
+
+  // Forms inside kept page bodies carry no token: the page's own token fills them.
+  var csrf = document.querySelector('meta[name="csrf-token"]');
+  document.querySelectorAll("input[data-csrf]").forEach(function (input) {
+    input.value = csrf ? csrf.getAttribute("content") : "";
+  });
+  if (document.querySelector('meta[name="audiences"]')) {
+    document.querySelectorAll("button[data-needs-route]").forEach(function (b) { b.disabled = false; });
+    document.querySelectorAll("[data-soon]").forEach(function (s) { s.hidden = true; });
   }
 
   document.addEventListener("click", function (event) {
     var target = event.target.closest("button");
     if (!target) { return; }
     if (target.classList.contains("sort")) { sortTable(target); }
-    if (target.classList.contains("csv")) { downloadCsv(target); }
+    if (target.classList.contains("tab-toggle")) { toggleMenu(target); }
+    if (target.hasAttribute("data-print")) { window.print(); }
   });
 })();

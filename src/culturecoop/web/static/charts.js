@@ -1,36 +1,34 @@
-// Plotly charts from the JSON each table carries (the same data the API returns).
+// Plotly charts from the figures the server built (data and layout, in the reader's language).
+// No inline script (CSP): each figure travels in a <script type="application/json"> block.
 (function () {
   "use strict";
   var lang = document.body.getAttribute("data-lang") || "fr";
-  var palette = ["#1f5f8b", "#d1495b", "#edae49", "#00798c", "#66a182", "#8e6c8a", "#e07a5f",
-                 "#3d405b", "#81b29a", "#f2cc8f", "#6d597a", "#b56576"];
+
+  function wrap(text, width) {
+    var lines = [], line = "";
+    String(text).split(" ").forEach(function (word) {
+      if (line && (line + " " + word).length > width) { lines.push(line); line = word; }
+      else { line = line ? line + " " + word : word; }
+    });
+    if (line) { lines.push(line); }
+    return lines.join("<br>");
+  }
 
   function render(el) {
-    var blob = document.getElementById("data-" + el.getAttribute("data-chart"));
+    var blob = document.getElementById("chart-" + el.getAttribute("data-chart"));
     if (!blob || typeof Plotly === "undefined") { return; }
-    var chart = JSON.parse(blob.textContent).chart;
-    if (!chart) { return; }
-    var traces = chart.series.map(function (s, i) {
-      var trace = { x: s.x, y: s.y, name: s.name, marker: { color: palette[i % palette.length] } };
-      if (chart.kind === "line") { trace.type = "scatter"; trace.mode = "lines+markers"; }
-      else { trace.type = "bar"; }
-      return trace;
+    var figure = JSON.parse(blob.textContent);
+    var narrow = el.clientWidth < 560;
+    if (narrow && figure.layout.title) {  // Plotly does not wrap titles: break them for a phone
+      figure.layout.title.text = wrap(figure.layout.title.text, Math.max(24, Math.floor(el.clientWidth / 8)));
+      figure.layout.margin.t += 18 * (figure.layout.title.text.split("<br>").length - 1);
+    }
+    Plotly.newPlot(el, figure.data, figure.layout, {
+      locale: lang === "fr" ? "fr" : "en", responsive: true, displaylogo: false,
+      displayModeBar: narrow ? false : "hover",
+      // Sharing sends the chart to Plotly's cloud: never, the dashboard works offline.
+      modeBarButtonsToRemove: ["select2d", "lasso2d", "toggleSpikelines", "sendChartToCloud"]
     });
-    var layout = {
-      margin: { l: 60, r: 20, t: 30, b: 60 },
-      height: 320,
-      barmode: "group",
-      showlegend: chart.series.length > 1,
-      legend: { orientation: "h", x: 0, y: 1.02, yanchor: "bottom" },
-      separators: lang === "fr" ? ", " : ".,",
-      xaxis: { title: { text: chart.x_label }, automargin: true },
-      yaxis: { title: { text: chart.y_label || "" }, tickformat: chart.percent ? ".0%" : "", automargin: true,
-               rangemode: "tozero" },
-      paper_bgcolor: "rgba(0,0,0,0)",
-      plot_bgcolor: "rgba(0,0,0,0)"
-    };
-    Plotly.newPlot(el, traces, layout, { displaylogo: false, responsive: true,
-      modeBarButtonsToRemove: ["select2d", "lasso2d"] });
   }
 
   document.querySelectorAll(".chart[data-chart]").forEach(render);

@@ -1,0 +1,499 @@
+"""What the figures mean, in two to four sentences: rules that read the reports' answers.
+
+Each rule reads the JSON answers of one or more reports (``ReportResult.to_json``: what the
+gate released, never more) and either states one finding, with its numbers, or stays silent
+when the data does not support one (too few people, a difference too small, a comparison that
+would mislead, a cell the gate suppressed). A rule never states a number the gate hid: it reads
+cells through ``released``, which answers None for a suppressed cell. When no rule speaks,
+``Findings.silence`` says why.
+
+An ``Insight`` keeps its message id (English) and typed values, so it is said in French or
+English, numbers formatted for that reader, whatever language the server runs in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from culturecoop.analytics import wording
+from culturecoop.analytics.wording import _, say
+
+MAX_INSIGHTS = 4
+# Below these, a share or a difference is noise rather than a finding.
+MIN_PATRONS = 30
+MIN_CHANGE = 0.05
+MIN_LIFT = 1.2
+MIN_INDEX_GAP = 20
+RECENT_DAYS = 90  # events closer than this to the data's end have had no time to be followed
+
+
+@dataclass(frozen=True)
+class Value:
+    """A number or a code in a sentence, formatted for the reader (``kind`` says how)."""
+
+    kind: str
+    value: Any
+
+    def text(self, language: str) -> str:
+        kind, value = self.kind, self.value
+        if kind == "number":
+            return wording.number(value, language)
+        if kind == "percent":
+            return wording.percent(value, language, 1 if abs(float(value)) < 0.1 else 0)
+        if kind == "percent1":
+            return wording.percent(value, language, 1)
+        if kind == "change":
+            return wording.percent(abs(float(value)), language, 0)
+        if kind == "times":
+            return wording.times(value, language)
+        if kind == "money":
+            return wording.money(value, language)
+        if kind == "day":
+            return wording.day(value, language)
+        if kind == "label":
+            return wording.relabel(str(value), language)
+        if kind in ("genre", "segment", "figure", "metric", "age_band"):
+            return wording.label(kind, value, language)
+        return str(value)
+
+
+@dataclass(frozen=True)
+class Insight:
+    """One finding: a rule's name, its message (English id with ``{fields}``) and values."""
+
+    rule: str
+    message: str
+    values: dict[str, Value] = field(default_factory=dict)
+
+    def text(self, language: str) -> str:
+        return say(self.message, language, **{k: v.text(language) for k, v in self.values.items()})
+
+    def to_json(self, language: str) -> dict[str, Any]:
+        return {"rule": self.rule, "text": self.text(language),
+                "values": {k: v.value for k, v in self.values.items()}}
+
+
+@dataclass
+class Findings:
+    """A tab's insights, or why there is none."""
+
+    insights: list[Insight]
+    silence: str | None = None
+
+    def texts(self, language: str) -> list[str]:
+        return [i.text(language) for i in self.insights]
+
+
+Results = Mapping[str, Mapping[str, Any]]
+Rule = Callable[[Results], "list[Insight]"]
+
+
+def released(row: Mapping[str, Any] | None, column: str) -> Any:
+    """A cell of a report row, or None when it is missing or the gate suppressed it."""
+    if row is None or column in (row.get("suppressed") or ()):
+        return None
+    return row.get(column)
+
+
+def _rows(result: Mapping[str, Any] | None, table: str = "rows") -> list[dict[str, Any]]:
+    if not result:
+        return []
+    rows = result.get(table)
+    return list(rows) if isinstance(rows, list) else []
+
+
+def _by(rows: list[dict[str, Any]], key: str) -> dict[Any, dict[str, Any]]:
+    return {r.get(key): r for r in rows}
+
+
+def _day(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+# Data that starts a few days into a period still covers it (a season starting on a Sunday).
+COVERAGE_SLACK = timedelta(days=7)
+# New and returning patrons mean something only with this much history before the period.
+HISTORY_NEEDED = timedelta(days=180)
+NEW_RETURNING = frozenset({"new_patrons", "returning_patrons", "new_share"})
+
+
+def _periods(result: Mapping[str, Any]) -> tuple[date, date, date] | None:
+    """(start of the period, start of the period before it, first day of the data)."""
+    params, coverage = result.get("params") or {}, result.get("coverage") or {}
+    start, end, first = _day(params.get("from")), _day(params.get("to")), _day(coverage.get("first_day"))
+    if start is None or end is None or first is None:
+        return None
+    return start, start - timedelta(days=(end - start).days + 1), first
+
+
+def comparable_previous_period(result: Mapping[str, Any]) -> bool:
+    """True when the period just before the report's lies inside the data: only then do
+    period-over-period changes of patrons, tickets or revenue mean something."""
+    found = _periods(result)
+    return found is not None and found[1] >= found[2] - COVERAGE_SLACK
+
+
+def comparable_new_returning(result: Mapping[str, Any]) -> bool:
+    """True when the period before also has history before it: otherwise all its patrons count
+    as new, and a change of new or returning patrons compares with an artefact."""
+    found = _periods(result)
+    return found is not None and found[1] - found[2] >= HISTORY_NEEDED
+
+
+def has_history(result: Mapping[str, Any]) -> bool:
+    """True when the data starts well before the period: "had come before" means something."""
+    found = _periods(result)
+    return found is not None and found[0] - found[2] >= HISTORY_NEEDED
+
+
+# -- overview ------------------------------------------------------------------------------------
+
+def overview_rules(results: Results) -> list[Insight]:
+    result = results.get("overview")
+    rows = _by(_rows(result), "metric")
+    if not result or not rows:
+        return []
+    out: list[Insight] = []
+    now = {m: released(r, "this_period") for m, r in rows.items()}
+    before = {m: released(r, "previous_period") for m, r in rows.items()}
+    if comparable_previous_period(result):
+        patrons, previous = now.get("patrons"), before.get("patrons")
+        if patrons and previous and previous >= MIN_PATRONS:
+            change = (patrons - previous) / previous
+            if abs(change) < MIN_CHANGE:
+                out.append(Insight("overview.patrons_stable", _("Your audience is steady: {patrons} patrons over the period, as many as over the period before (within {change})."),
+                                   {"patrons": Value("number", patrons), "change": Value("change", MIN_CHANGE)}))
+            else:
+                message = (_("You welcomed {patrons} patrons over the period: {change} more than over the period before.")
+                           if change > 0 else
+                           _("You welcomed {patrons} patrons over the period: {change} fewer than over the period before."))
+                out.append(Insight("overview.patrons_change", message,
+                                   {"patrons": Value("number", patrons), "change": Value("change", change)}))
+        revenue, previous_revenue = now.get("revenue"), before.get("revenue")
+        if revenue and previous_revenue:
+            change = (revenue - previous_revenue) / previous_revenue
+            if abs(change) >= MIN_CHANGE:
+                message = (_("Revenue rose by {change} on the period before, to {revenue}.") if change > 0 else
+                           _("Revenue fell by {change} on the period before, to {revenue}."))
+                out.append(Insight("overview.revenue_change", message,
+                                   {"change": Value("change", change), "revenue": Value("money", revenue)}))
+    patrons, new, returning = now.get("patrons"), now.get("new_patrons"), now.get("returning_patrons")
+    if has_history(result) and patrons and patrons >= MIN_PATRONS and new is not None and returning is not None:
+        out.append(Insight("overview.returning", _("{returning} of your patrons had come before the period; {new} came for the first time."),
+                           {"returning": Value("percent", returning / patrons), "new": Value("percent", new / patrons)}))
+    tickets, revenue, basket = now.get("tickets"), now.get("revenue"), now.get("average_basket")
+    if tickets and revenue and basket:
+        out.append(Insight("overview.basket", _("Your {tickets} tickets brought in {revenue}: {basket} per order on average."),
+                           {"tickets": Value("number", tickets), "revenue": Value("money", revenue),
+                            "basket": Value("money", basket)}))
+    return out
+
+
+# -- audience ------------------------------------------------------------------------------------
+
+def audience_rules(results: Results) -> list[Insight]:
+    out: list[Insight] = []
+    geography, frequency = results.get("geography"), results.get("frequency")
+    if geography:
+        areas = _rows(geography)
+        total = sum(r.get("patrons") or 0 for r in areas)
+        if areas and total >= MIN_PATRONS:
+            top = max(areas, key=lambda r: r.get("patrons") or 0)
+            share = released(top, "share")
+            if share is not None and share >= 0.3:
+                out.append(Insight("audience.main_area", _("{share} of your patrons live in {area}."),
+                                   {"share": Value("percent", share), "area": Value("label", top.get("area"))}))
+        nearby = (geography.get("summary") or {}).get("share_nearby")
+        if nearby is not None and total >= MIN_PATRONS and nearby >= 0.2:
+            out.append(Insight("audience.nearby", _("{share} of attendances come from the venue's neighbourhood (its own or a neighbouring postal area)."),
+                               {"share": Value("percent", nearby)}))
+        ages = _rows(geography, "ages")
+        known = [r for r in ages if r.get("age_band") != "unknown"]
+        known_total = sum(r.get("patrons") or 0 for r in known)
+        if known and total and known_total >= MIN_PATRONS and known_total / total >= 0.5:
+            top = max(known, key=lambda r: r.get("patrons") or 0)
+            share = (top.get("patrons") or 0) / known_total
+            if share >= 0.25:
+                out.append(Insight("audience.age", _("The largest age group is {band}: {share} of the patrons whose age is known."),
+                                   {"band": Value("age_band", top.get("age_band")), "share": Value("percent", share)}))
+    if frequency:
+        bands = [r for r in _rows(frequency) if r.get("dimension") == "frequency"]
+        total = sum(r.get("patrons") or 0 for r in bands)
+        once = next((r for r in bands if r.get("band") == "1"), None)
+        if once is not None and total >= MIN_PATRONS and (once.get("share") or 0) >= 0.5:
+            out.append(Insight("audience.once", _("{share} of your patrons came only once in the period."),
+                               {"share": Value("percent", once.get("share"))}))
+        loyal = [r for r in bands if r.get("band") in ("3-4", "5-9", "10+")]
+        patrons_share = sum(r.get("share") or 0 for r in loyal)
+        revenue_share = sum(r.get("revenue_share") or 0 for r in loyal)
+        if total >= MIN_PATRONS and patrons_share > 0 and revenue_share >= 1.5 * patrons_share:
+            out.append(Insight("audience.loyal_revenue", _("Patrons who came three times or more are {patrons} of your audience and bring in {revenue} of your revenue."),
+                               {"patrons": Value("percent", patrons_share), "revenue": Value("percent", revenue_share)}))
+    return out
+
+
+# -- retention -----------------------------------------------------------------------------------
+
+def retention_rules(results: Results) -> list[Insight]:
+    result = results.get("retention")
+    if not result:
+        return []
+    out: list[Insight] = []
+    summary = result.get("summary") or {}
+    rate, attendances = summary.get("return_rate"), summary.get("attendances") or 0
+    if rate is not None and attendances >= MIN_PATRONS:
+        out.append(Insight("retention.rate", _("{rate} of your spectators came back to another of your events."),
+                           {"rate": Value("percent", rate)}))
+    last = _day((result.get("coverage") or {}).get("last_day"))
+    events = [r for r in _rows(result) if (r.get("attendees") or 0) >= MIN_PATRONS and r.get("return_rate") is not None
+              and last is not None and (_day(r.get("event_day")) or last) <= last - timedelta(days=RECENT_DAYS)]
+    if len(events) >= 3:
+        best = max(events, key=lambda r: r["return_rate"])
+        worst = min(events, key=lambda r: r["return_rate"])
+        if best["return_rate"] - worst["return_rate"] >= 0.1:
+            out.append(Insight("retention.events", _("Return rates range from {low} after {low_title} ({low_day}) to {high} after {high_title} ({high_day})."),
+                               {"low": Value("percent", worst["return_rate"]), "low_title": Value("text", worst.get("title") or worst.get("event_id")),
+                                "low_day": Value("day", worst.get("event_day")), "high": Value("percent", best["return_rate"]),
+                                "high_title": Value("text", best.get("title") or best.get("event_id")),
+                                "high_day": Value("day", best.get("event_day"))}))
+    cohorts = _rows(result, "cohorts")
+    sizes = {r["cohort"]: r.get("patrons") or 0 for r in cohorts if r.get("months_after") == 0}
+    followed = [(sizes.get(r["cohort"], 0), r.get("patrons") or 0) for r in cohorts
+                if r.get("months_after") == 1 and sizes.get(r["cohort"], 0) >= 20]
+    size = sum(s for s, _n in followed)
+    if len(followed) >= 2 and size >= MIN_PATRONS:
+        out.append(Insight("retention.next_month", _("On average, {share} of new patrons come back the month after their first visit."),
+                           {"share": Value("percent", sum(n for _s, n in followed) / size)}))
+    return out
+
+
+# -- trends --------------------------------------------------------------------------------------
+
+def _moved(rows: list[dict[str, Any]], direction: str) -> dict[str, Any] | None:
+    moving = [r for r in rows if r.get("direction") == direction and released(r, "first_share") is not None
+              and released(r, "last_share") is not None and r.get("change") is not None]
+    if not moving:
+        return None
+    return max(moving, key=lambda r: abs(r["change"]))
+
+
+def trends_rules(results: Results) -> list[Insight]:
+    result = results.get("trends")
+    if not result:
+        return []
+    out: list[Insight] = []
+    coop = _rows(result)
+    for direction, message in (("rising", _("Across the cooperative, {genre} is rising: from {first} to {last} of active patrons.")),
+                               ("falling", _("Across the cooperative, {genre} is falling: from {first} to {last} of active patrons."))):
+        row = _moved(coop, direction)
+        if row is not None:
+            out.append(Insight(f"trends.cooperative_{direction}", message,
+                               {"genre": Value("genre", row["genre"]), "first": Value("percent", row["first_share"]),
+                                "last": Value("percent", row["last_share"])}))
+    yours = _rows(result, "yours")
+    moving = [r for r in (_moved(yours, "rising"), _moved(yours, "falling")) if r is not None]
+    if moving:
+        row = max(moving, key=lambda r: abs(r["change"]))
+        out.append(Insight("trends.yours", _("At your venue, {genre} went from {first} to {last} of your tickets."),
+                           {"genre": Value("genre", row["genre"]), "first": Value("percent", row["first_share"]),
+                            "last": Value("percent", row["last_share"])}))
+    return out
+
+
+# -- elsewhere and overlap -----------------------------------------------------------------------
+
+def _interval_ok(row: Mapping[str, Any]) -> bool:
+    lift, low, high = released(row, "lift"), released(row, "ci_low"), released(row, "ci_high")
+    return (released(row, "significant") is True and lift is not None and low is not None and high is not None
+            and lift >= MIN_LIFT and low > 1)
+
+
+def elsewhere_rules(results: Results) -> list[Insight]:
+    out: list[Insight] = []
+    elsewhere = results.get("elsewhere")
+    if elsewhere:
+        summary = elsewhere.get("summary") or {}
+        share, audience = summary.get("share_going_elsewhere"), summary.get("audience") or 0
+        if share is not None and audience >= MIN_PATRONS:
+            out.append(Insight("elsewhere.going", _("{share} of your pooled audience ({audience} people) also went to other members in the period."),
+                               {"share": Value("percent", share), "audience": Value("number", audience)}))
+        strong = [r for r in _rows(elsewhere) if _interval_ok(r)]
+        if strong:
+            row = max(strong, key=lambda r: r["lift"])
+            out.append(Insight("elsewhere.lift", _("When it goes out to other members, your audience chooses {genre} {lift} times as often as the rest of the cooperative (95 % CI {low}–{high})."),
+                               {"genre": Value("genre", row["value"]), "lift": Value("times", row["lift"]),
+                                "low": Value("times", row["ci_low"]), "high": Value("times", row["ci_high"])}))
+    overlap = results.get("overlap")
+    if overlap:
+        shared = [r for r in _rows(overlap) if released(r, "share_of_yours") is not None and (released(r, "shared") or 0) > 0]
+        if shared:
+            row = max(shared, key=lambda r: r["share_of_yours"])
+            out.append(Insight("overlap.largest", _("You share {share} of your pooled audience with {name}."),
+                               {"share": Value("percent", row["share_of_yours"]), "name": Value("text", row.get("name") or row.get("other_member"))}))
+    return out
+
+
+# -- affinities ----------------------------------------------------------------------------------
+
+def affinity_rules(results: Results) -> list[Insight]:
+    result = results.get("affinity")
+    if not result:
+        return []
+    out: list[Insight] = []
+    pairs = [r for r in _rows(result) if _interval_ok(r)]
+    own = [r for r in _rows(result, "your_genres") if (r.get("share") or 0) >= 0.2]
+    said: set[frozenset[str]] = set()
+    for genre in own[:2]:
+        mine = [r for r in pairs if r.get("from_genre") == genre["genre"]
+                and frozenset((r["from_genre"], r["to_genre"])) not in said]
+        if not mine:
+            continue
+        row = max(mine, key=lambda r: r["lift"])
+        said.add(frozenset((row["from_genre"], row["to_genre"])))
+        out.append(Insight("affinity.your_genre", _("People who attend {genre} ({share} of your tickets) attend {other} {lift} times as often as the cooperative's average patron (95 % CI {low}–{high})."),
+                           {"genre": Value("genre", row["from_genre"]), "share": Value("percent", genre["share"]),
+                            "other": Value("genre", row["to_genre"]), "lift": Value("times", row["lift"]),
+                            "low": Value("times", row["ci_low"]), "high": Value("times", row["ci_high"])}))
+    others = [r for r in pairs if frozenset((r["from_genre"], r["to_genre"])) not in said]
+    if others:
+        row = max(others, key=lambda r: r["lift"])
+        out.append(Insight("affinity.strongest", _("Across the cooperative, the strongest affinity links {a} and {b}: {lift} times the average."),
+                           {"a": Value("genre", row["from_genre"]), "b": Value("genre", row["to_genre"]),
+                            "lift": Value("times", row["lift"])}))
+    return out
+
+
+# -- segments ------------------------------------------------------------------------------------
+
+def segments_rules(results: Results) -> list[Insight]:
+    result = results.get("segments")
+    if not result:
+        return []
+    out: list[Insight] = []
+    rows = _rows(result)
+    compared = [r for r in rows if released(r, "index") is not None and released(r, "cooperative_share") is not None
+                and (r.get("your_share") or 0) >= 0.05 and (r.get("your_patrons") or 0) >= 10]
+    over = [r for r in compared if r["index"] >= 100 + MIN_INDEX_GAP]
+    under = [r for r in compared if r["index"] <= 100 - MIN_INDEX_GAP]
+    if over:
+        row = max(over, key=lambda r: r["index"])
+        out.append(Insight("segments.over", _("{segment}: {yours} of your patrons, against {coop} across the cooperative."),
+                           {"segment": Value("segment", row["segment"]), "yours": Value("percent", row["your_share"]),
+                            "coop": Value("percent", row["cooperative_share"])}))
+    if under:
+        row = min(under, key=lambda r: r["index"])
+        out.append(Insight("segments.under", _("{segment}: only {yours} of your patrons, against {coop} across the cooperative."),
+                           {"segment": Value("segment", row["segment"]), "yours": Value("percent", row["your_share"]),
+                            "coop": Value("percent", row["cooperative_share"])}))
+    fading = _by(rows, "segment").get("fading")
+    if fading and (fading.get("your_share") or 0) >= 0.1 and (fading.get("your_patrons") or 0) >= MIN_PATRONS:
+        out.append(Insight("segments.fading", _("{patrons} patrons ({share}) have not come back in the last six months of the period: an audience to win back."),
+                           {"patrons": Value("number", fading["your_patrons"]), "share": Value("percent", fading["your_share"])}))
+    return out
+
+
+# -- benchmark -----------------------------------------------------------------------------------
+
+def benchmark_rules(results: Results) -> list[Insight]:
+    result = results.get("benchmark")
+    if not result or not (result.get("summary") or {}).get("peers"):
+        return []
+    out: list[Insight] = []
+    rows = _by(_rows(result), "figure")
+    returning = rows.get("returning_share")
+    yours, peers = released(returning, "yours"), released(returning, "peers")
+    if yours is not None and peers is not None:
+        out.append(Insight("benchmark.returning", _("{yours} of your patrons had come before the period; the figure for your peers is {peers}."),
+                           {"yours": Value("percent1", yours), "peers": Value("percent1", peers)}))
+    gaps = [r for f, r in rows.items() if f not in ("patrons", "returning_share")
+            and released(r, "index") is not None and released(r, "peers") is not None and r.get("yours") is not None
+            and abs(r["index"] - 100) >= 10]
+    for row in sorted(gaps, key=lambda r: -abs(r["index"] - 100))[:2]:
+        money = row["figure"] in ("revenue_per_patron", "average_price")
+        kind = "money" if money else "times"
+        message = (_("{figure}: {yours} for you against {peers} for your peers, {gap} higher.") if row["index"] > 100 else
+                   _("{figure}: {yours} for you against {peers} for your peers, {gap} lower."))
+        out.append(Insight("benchmark.gap", message,
+                           {"figure": Value("figure", row["figure"]), "yours": Value(kind, row["yours"]),
+                            "peers": Value(kind, row["peers"]), "gap": Value("change", row["index"] / 100 - 1)}))
+    return out
+
+
+# -- sales pace ----------------------------------------------------------------------------------
+
+def pace_rules(results: Results) -> list[Insight]:
+    result = results.get("pace")
+    if not result:
+        return []
+    summary = result.get("summary") or {}
+    out: list[Insight] = []
+    title = Value("text", summary.get("title") or summary.get("event_id"))
+    pace, days = summary.get("pace_vs_comparables"), summary.get("days_before")
+    expected, sold = summary.get("expected_by_now"), summary.get("tickets_sold")
+    if pace is not None and days and expected and expected >= 10:
+        values = {"title": title, "days": Value("number", days), "sold": Value("number", sold),
+                  "expected": Value("number", expected), "change": Value("change", pace)}
+        if abs(pace) < 0.1:
+            message = _("Sales of {title} are on the pace of comparable events at {days} days to go ({sold} tickets, {expected} expected).")
+        elif pace < 0:
+            message = _("Sales of {title} are {change} behind comparable events at {days} days to go ({sold} tickets, {expected} expected).")
+        else:
+            message = _("Sales of {title} are {change} ahead of comparable events at {days} days to go ({sold} tickets, {expected} expected).")
+        out.append(Insight("pace.vs_comparables", message, values))
+    forecast, low, high = summary.get("forecast_final"), summary.get("forecast_low"), summary.get("forecast_high")
+    capacity, sellout = summary.get("capacity"), summary.get("sellout_probability")
+    if forecast is not None and low is not None and high is not None:
+        values = {"forecast": Value("number", forecast), "low": Value("number", low), "high": Value("number", high)}
+        if capacity and sellout is not None:
+            out.append(Insight("pace.forecast", _("Forecast: {forecast} tickets (likely {low} to {high}) for {capacity} seats; chance of selling out: {sellout}."),
+                               {**values, "capacity": Value("number", capacity), "sellout": Value("percent", sellout)}))
+        else:
+            out.append(Insight("pace.forecast", _("Forecast: {forecast} tickets (likely {low} to {high})."), values))
+    return out
+
+
+# -- which rules speak for which reports ---------------------------------------------------------
+
+RULES: dict[str, Rule] = {
+    "overview": overview_rules, "geography": audience_rules, "frequency": audience_rules,
+    "retention": retention_rules, "trends": trends_rules,
+    "elsewhere": elsewhere_rules, "affinity": affinity_rules, "segments": segments_rules,
+    "benchmark": benchmark_rules, "pace": pace_rules,
+}
+# Why a report's rules can be silent, when nothing more specific applies.
+SILENCES = {
+    "overview": _("No comparison with the period before yet: it is not wholly in your data."),
+    "geography": _("Too few patrons in the period for a statement about where they live or how often they come."),
+    "frequency": _("Too few patrons in the period for a statement about where they live or how often they come."),
+    "retention": _("Too few attendances in the period for a statement about who comes back."),
+    "trends": _("No genre moved by two percentage points or more over the period."),
+    "elsewhere": _("No difference with the rest of the cooperative is large and certain enough to state (95 % interval above 1, q < 0.05), or the cells are under the privacy threshold."),
+    "overlap": _("No difference with the rest of the cooperative is large and certain enough to state (95 % interval above 1, q < 0.05), or the cells are under the privacy threshold."),
+    "affinity": _("No genre pair is significant (q < 0.05, 95 % interval above 1) over the period."),
+    "segments": _("Your segment mix is close to the cooperative's (no gap of 20 points of index or more)."),
+    "benchmark": _("Not enough comparable members to compare with (at least three, none weighing more than a third of the total): peers' figures are withheld to protect each member's business."),
+    "pace": _("No forecast: fewer than three comparable past events in the period."),
+}
+
+
+def findings(results: Results) -> Findings:
+    """The insights about a set of report answers (a tab's), at most ``MAX_INSIGHTS``, or the
+    reason there is none. Reports that failed (no answer) are simply not read."""
+    said: list[Insight] = []
+    used: set[Rule] = set()
+    for name in results:
+        rule = RULES.get(name)
+        if rule is None or rule in used:
+            continue
+        used.add(rule)
+        said += rule(results)
+    if said:
+        return Findings(said[:MAX_INSIGHTS])
+    reason = next((SILENCES[name] for name in results if name in SILENCES), None)
+    return Findings([], reason)

@@ -1,0 +1,255 @@
+"""The reports' codes and numbers in a reader's words, in French or English.
+
+Reports return codes (``hip_hop``, ``regulars``, ``same_fsa``, ``jazz_club``, ``new_patrons``)
+and plain numbers; whoever shows them to a person — the dashboard, insight sentences, a CSV —
+names the codes and formats the numbers here, in the reader's language, whatever language the
+server process runs in. Messages are marked with ``_`` (a no-op: the catalogs translate them
+when a language is known) so that the catalog test sees every one.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cache, lru_cache
+from typing import Any
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_currency, format_decimal, format_percent
+
+from culturecoop.i18n import catalog, gettext_in
+from culturecoop.schema.taxonomy import GENRE_LABELS
+
+BABEL_LOCALES = {"fr": "fr_CA", "en": "en_CA"}
+
+
+def _(message: str) -> str:
+    """Mark ``message`` for translation; ``say`` translates it for a reader."""
+    return message
+
+
+def say(message: str, language: str, **fields: Any) -> str:
+    """``message`` (an English message id) in ``language``, with ``fields`` filled in."""
+    text = gettext_in(message, language)
+    return text.format(**fields) if fields else text
+
+
+# -- codes --------------------------------------------------------------------------------------
+
+SEGMENTS = {
+    "regulars": _("Regulars"), "explorers": _("Explorers"), "big_spenders": _("Big spenders"),
+    "newcomers": _("Newcomers"), "fading": _("Fading"), "occasional": _("Occasional"),
+}
+SEGMENT_RULES = {
+    "regulars": _("came in at least 4 different months of the period"),
+    "explorers": _("attended at least 3 genres in the period"),
+    "big_spenders": _("spend at least twice the average per visit"),
+    "newcomers": _("first visit in the last 3 months of the period"),
+    "fading": _("no visit in the last 6 months of the period"),
+    "occasional": _("everyone else"),
+}
+DISTANCES = {
+    "same_fsa": _("Same postal area as the venue"), "nearby": _("Neighbouring postal area"),
+    "same_area": _("Same region (same first letter)"), "elsewhere_in_quebec": _("Elsewhere in Québec"),
+    "outside_quebec": _("Outside Québec"), "unknown": _("Postal code unknown"),
+}
+MEMBER_KINDS = {
+    "jazz_club": _("Jazz club"), "theatre": _("Theatre"), "festival": _("Festival"), "orchestra": _("Orchestra"),
+    "museum": _("Museum"), "reseller": _("Ticket reseller"), "label": _("Record label"), "club": _("Club"),
+    "other": _("Other"),
+}
+OVERVIEW_METRICS = {
+    "patrons": _("Patrons"), "new_patrons": _("New patrons"), "returning_patrons": _("Returning patrons"),
+    "events": _("Events"), "tickets": _("Tickets sold"), "revenue": _("Revenue (taxes included)"),
+    "orders": _("Orders"), "average_basket": _("Average basket"), "tickets_per_patron": _("Tickets per patron"),
+    "revenue_per_patron": _("Revenue per patron"), "new_share": _("Share of new patrons"),
+}
+BENCHMARK_FIGURES = {
+    "patrons": _("Pooled patrons"), "visits_per_patron": _("Events attended per patron"),
+    "tickets_per_patron": _("Tickets per patron"), "revenue_per_patron": _("Revenue per patron"),
+    "average_price": _("Average ticket price"), "returning_share": _("Share of patrons who had come before"),
+}
+AGE_BANDS = {
+    "under_18": _("Under 18"), "18_24": _("18–24"), "25_34": _("25–34"), "35_44": _("35–44"), "45_54": _("45–54"),
+    "55_64": _("55–64"), "65_plus": _("65 and over"), "unknown": _("Age unknown"),
+}
+RFM_DIMENSIONS = {"recency": _("Recency"), "frequency": _("Frequency"), "monetary": _("Spending")}
+RFM_BANDS = {
+    "< 30 d": _("under 30 days"), "30-89 d": _("30 to 89 days"), "90-179 d": _("90 to 179 days"),
+    "180+ d": _("180 days or more"),
+    "1": _("1 visit"), "2": _("2 visits"), "3-4": _("3 or 4 visits"), "5-9": _("5 to 9 visits"), "10+": _("10 visits or more"),
+    "< 50": _("under $50"), "50-99": _("$50 to $99"), "100-249": _("$100 to $249"), "250-499": _("$250 to $499"),
+    "500+": _("$500 or more"),
+}
+DIRECTIONS = {"rising": _("rising"), "falling": _("falling"), "stable": _("stable")}
+LOCAL = _("Local artists (Québec headliner)")
+
+
+def genre(code: str, language: str) -> str:
+    """A genre of the taxonomy (or ``local``) by its name in ``language``."""
+    if code == "local":
+        return gettext_in(LOCAL, language)
+    pair = GENRE_LABELS.get(code)
+    if pair is None:
+        return code
+    return pair[0] if language == "fr" else pair[1]
+
+
+def label(kind: str, code: Any, language: str) -> str:
+    """A code of one ``kind`` (``genre``, ``segment``, ``distance``, ``member_kind``,
+    ``metric``, ``figure``, ``age_band``, ``dimension``, ``band``, ``direction``) in words; an
+    unknown code is returned as it is."""
+    if code is None:
+        return ""
+    if kind == "genre":
+        return genre(str(code), language)
+    table = _TABLES.get(kind, {})
+    found = table.get(str(code))
+    return gettext_in(found, language) if found is not None else str(code)
+
+
+@cache
+def _english_of() -> dict[str, str]:
+    return {v: k for k, v in catalog("fr").items()}
+
+
+def relabel(text: str, language: str) -> str:
+    """A label a report wrote in the server's language (an area, a note), in ``language``:
+    exact catalog matches only, anything else as it is."""
+    if language == "en":
+        return _english_of().get(text, text)
+    return catalog("fr").get(text, text)
+
+
+_TABLES: dict[str, dict[str, str]] = {
+    "segment": SEGMENTS, "segment_rule": SEGMENT_RULES, "distance": DISTANCES, "member_kind": MEMBER_KINDS,
+    "metric": OVERVIEW_METRICS, "figure": BENCHMARK_FIGURES, "age_band": AGE_BANDS, "dimension": RFM_DIMENSIONS,
+    "band": RFM_BANDS, "direction": DIRECTIONS,
+}
+
+
+# -- numbers and dates --------------------------------------------------------------------------
+# Babel formats one value in tens of microseconds; a report table has thousands of cells, most of
+# them repeated values (counts, shares, months): the formatted text is kept per value and locale.
+
+@lru_cache(maxsize=65536, typed=True)
+def _decimal(value: int | float, fmt: str | None, locale: str) -> str:
+    return str(format_decimal(value, format=fmt, locale=locale))
+
+
+@lru_cache(maxsize=65536, typed=True)
+def _money(value: str, currency: str, locale: str, fmt: str | None) -> str:
+    return str(format_currency(Decimal(value), currency, format=fmt, locale=locale, currency_digits=fmt is None))
+
+
+@lru_cache(maxsize=65536, typed=True)
+def _percent(value: float, fmt: str, locale: str) -> str:
+    return str(format_percent(value, format=fmt, locale=locale))
+
+
+@lru_cache(maxsize=16384)
+def _day(value: date, locale: str, fmt: str) -> str:
+    return str(format_date(value, format=fmt, locale=locale))
+
+
+def locale_of(language: str) -> str:
+    return BABEL_LOCALES.get(language, BABEL_LOCALES["en"])
+
+
+def number(value: Any, language: str, digits: int = 0) -> str:
+    """12 345 (fr) or 12,345 (en); ``digits`` decimals for a float."""
+    if value is None:
+        return "–"
+    if isinstance(value, int) and not isinstance(value, bool) and not digits:
+        return _decimal(value, None, locale_of(language))
+    fmt = "#,##0" + ("." + "0" * digits if digits else "")
+    text = _decimal(float(value), fmt, locale_of(language))
+    return _no_negative_zero(text)
+
+
+def money(value: Any, language: str, currency: str = "CAD", whole: bool = False) -> str:
+    """12 345,50 $ (fr) or $12,345.50 (en); ``whole`` drops the cents."""
+    if value is None:
+        return "–"
+    fmt = None
+    if whole:
+        fmt = "#,##0\u00a0¤" if language == "fr" else "¤#,##0"
+    return _money(str(round(float(value), 0 if whole else 2)), currency, locale_of(language), fmt)
+
+
+def percent(value: Any, language: str, digits: int = 1) -> str:
+    """A share (0.386) as 38,6 % (fr) or 38.6% (en)."""
+    if value is None:
+        return "–"
+    # French puts a (narrow no-break) space before %, English none.
+    sign = "\u00a0%" if language == "fr" else "%"
+    fmt = ("#,##0." + "0" * digits if digits else "#,##0") + sign
+    return _no_negative_zero(_percent(float(value), fmt, locale_of(language)))
+
+
+def signed_percent(value: Any, language: str, digits: int = 0) -> str:
+    """A change (-0.2) as −20 % / +12 %."""
+    if value is None:
+        return "–"
+    text = percent(abs(float(value)), language, digits)
+    if text.lstrip("0,.\u00a0\u202f%") == "":
+        return text
+    return ("+" if float(value) > 0 else "−") + text
+
+
+def times(value: Any, language: str) -> str:
+    """A ratio (3.7) as 3,7 (fr) or 3.7 (en), one decimal."""
+    return number(value, language, 1)
+
+
+def day(value: Any, language: str, fmt: str = "medium") -> str:
+    """A day (``2026-11-12`` or a date) as 12 nov. 2026 (fr) or Nov 12, 2026 (en)."""
+    if value is None:
+        return "–"
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return str(value)
+    if isinstance(value, datetime):
+        value = value.date()
+    if not isinstance(value, date):
+        return str(value)
+    return _day(value, locale_of(language), fmt)
+
+
+def month(value: Any, language: str) -> str:
+    """A month (``2026-11``) as nov. 2026 (fr) or Nov 2026 (en)."""
+    if isinstance(value, str) and len(value) >= 7:
+        try:
+            value = date.fromisoformat(value[:7] + "-01")
+        except ValueError:
+            return str(value)
+    if not isinstance(value, date):
+        return str(value)
+    return _day(value, locale_of(language), "MMM y")
+
+
+def moment(value: Any, language: str) -> str:
+    """A time (``2026-11-12T14:03:...``) as « 12 nov. 2026 à 14 h 03 » / "Nov 12, 2026, 2:03 PM"."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return str(value)
+    if not isinstance(value, datetime):
+        return day(value, language)
+    return _moment(value.replace(second=0, microsecond=0), locale_of(language))
+
+
+@lru_cache(maxsize=16384)
+def _moment(value: datetime, locale: str) -> str:
+    pattern = "d MMM y 'à' H 'h' mm" if locale.startswith("fr") else "MMM d, y, h:mm a"
+    return str(format_datetime(value, format=pattern, locale=locale))
+
+
+def _no_negative_zero(text: str) -> str:
+    """-0,0 % is 0,0 %: a rounded change of nothing has no sign."""
+    if text[:1] in "-−" and not any(c in "123456789" for c in text):
+        return text[1:]
+    return text

@@ -1,0 +1,234 @@
+"""Charts as Plotly figure dicts: data and layout built here, drawn by the browser.
+
+Every figure has a title, axis titles with their unit, a legend when there is more than one
+series, and numbers in the reader's language (``separators``; French pages also set Plotly's
+locale, see ``static/charts.js``). Shares travel as percentages (0.386 → 38.6) with a " %"
+suffix, so that axes and hover texts read "38,6 %" in French rather than "0.386" or "39%".
+A suppressed cell is a gap (None), never a zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from culturecoop.web.i18n import Translator
+
+PALETTE = ("#1f5f8b", "#d1495b", "#edae49", "#00798c", "#66a182", "#8e6c8a", "#e07a5f", "#3d405b")
+MUTED = "#b8c0cc"
+RISING, FALLING = "#2f7d4f", "#b5461f"
+UNITS = ("count", "percent", "money", "times", "days")
+Figure = dict[str, Any]
+
+
+def _scaled(values: Sequence[Any], unit: str) -> list[Any]:
+    if unit != "percent":
+        return [None if v is None else v for v in values]
+    return [None if v is None else round(float(v) * 100, 2) for v in values]
+
+
+def _axis(title: str, unit: str, t: Translator, **extra: Any) -> dict[str, Any]:
+    axis: dict[str, Any] = {"title": {"text": title}, "automargin": True, "zeroline": True, **extra}
+    if unit == "percent":
+        axis["ticksuffix"] = "\u00a0%" if t.language == "fr" else "%"
+    elif unit == "money":
+        if t.language == "fr":
+            axis["ticksuffix"] = "\u00a0$"
+        else:
+            axis["tickprefix"] = "$"
+    elif unit == "times":
+        axis["ticksuffix"] = "\u00a0×"
+    return axis
+
+
+def _hover(unit: str, t: Translator, value: str = "y") -> str:
+    """Plotly's hover format for a value of ``unit`` (d3 formats; separators from the layout)."""
+    if unit == "percent":
+        return "%{" + value + ":,.1f}" + ("\u00a0%" if t.language == "fr" else "%")
+    if unit == "money":
+        return ("%{" + value + ":,.2f}\u00a0$") if t.language == "fr" else ("$%{" + value + ":,.2f}")
+    if unit == "times":
+        return "%{" + value + ":,.2f}\u00a0×"
+    return "%{" + value + ":,}"
+
+
+def _layout(title: str, t: Translator, *, height: int = 340, legend: bool = False, legend_items: int = 2,
+            **extra: Any) -> dict[str, Any]:
+    # The legend sits at the very bottom of the figure, under the x axis's title: room is kept
+    # for its rows (about three entries per row on a phone).
+    rows = -(-legend_items // 3) if legend else 0
+    return {
+        "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
+        "height": height + 22 * rows,
+        "margin": {"l": 10, "r": 10, "t": 48, "b": 10 + 22 * rows},
+        "separators": ", " if t.language == "fr" else ".,",
+        "showlegend": legend,
+        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "yref": "container", "y": 0, "yanchor": "bottom"},
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "hoverlabel": {"namelength": -1},
+        **extra,
+    }
+
+
+def bars(title: str, categories: Sequence[str], series: Sequence[tuple[str, Sequence[Any]]], t: Translator, *,
+         value_title: str, category_title: str, unit: str = "count", horizontal: bool = False,
+         baseline: float | None = None, baseline_label: str | None = None,
+         errors: tuple[Sequence[Any], Sequence[Any]] | None = None, colors: Sequence[str] | None = None) -> Figure:
+    """Bars per category (several series side by side); horizontal bars read as a ranked list.
+
+    ``baseline`` draws a reference line (1.0 for a lift, 100 for an index); ``errors`` are the
+    low and high ends of an interval per bar (in the unit of the values)."""
+    data = []
+    for i, (name, values) in enumerate(series):
+        scaled = _scaled(values, unit)
+        trace: dict[str, Any] = {
+            "type": "bar", "name": name, "orientation": "h" if horizontal else "v",
+            "marker": {"color": list(colors) if colors is not None and len(series) == 1 else PALETTE[i % len(PALETTE)]},
+            "hovertemplate": "%{" + ("y" if horizontal else "x") + "}: " + _hover(unit, t, "x" if horizontal else "y") + "<extra>" + name + "</extra>",
+        }
+        trace["x" if horizontal else "y"] = scaled
+        trace["y" if horizontal else "x"] = list(categories)
+        if errors is not None and i == 0:
+            low, high = _scaled(errors[0], unit), _scaled(errors[1], unit)
+            trace["error_" + ("x" if horizontal else "y")] = {
+                "type": "data", "symmetric": False, "color": "#3d405b", "thickness": 1.2,
+                "array": [None if h is None or v is None else round(h - v, 4) for v, h in zip(scaled, high, strict=True)],
+                "arrayminus": [None if lo is None or v is None else round(v - lo, 4) for v, lo in zip(scaled, low, strict=True)],
+            }
+        data.append(trace)
+    value_axis = _axis(value_title, unit, t, rangemode="tozero")
+    category_axis = {"title": {"text": category_title}, "automargin": True, "type": "category"}
+    layout = _layout(title, t, legend=len(series) > 1, legend_items=len(series), barmode="group",
+                     height=max(300, 28 * len(categories) + 120) if horizontal else 360)
+    if horizontal:
+        layout["xaxis"], layout["yaxis"] = value_axis, {**category_axis, "autorange": "reversed"}
+    else:
+        layout["xaxis"], layout["yaxis"] = category_axis, value_axis
+    if baseline is not None:
+        layout["shapes"] = [{
+            "type": "line", "xref": "x" if horizontal else "paper", "yref": "paper" if horizontal else "y",
+            "x0": baseline if horizontal else 0, "x1": baseline if horizontal else 1,
+            "y0": 0 if horizontal else baseline, "y1": 1 if horizontal else baseline,
+            "line": {"color": "#3d405b", "dash": "dash", "width": 1.5},
+        }]
+        if baseline_label:
+            layout["annotations"] = [{
+                "text": baseline_label, "showarrow": False, "xref": "x" if horizontal else "paper",
+                "yref": "paper" if horizontal else "y", "x": baseline if horizontal else 1, "y": 1.0 if horizontal else baseline,
+                "xanchor": "left" if horizontal else "right", "yanchor": "bottom", "font": {"size": 11, "color": "#3d405b"},
+            }]
+    return {"data": data, "layout": layout}
+
+
+def lines(title: str, x: Sequence[Any], series: Sequence[tuple[str, Sequence[Any]]], t: Translator, *,
+          value_title: str, x_title: str, unit: str = "count", dates: bool = True,
+          highlight: dict[str, str] | None = None) -> Figure:
+    """Lines over time (``x``: ISO days or months). ``highlight`` maps series names to colours;
+    the other series are drawn thin and grey, so that rising and falling ones stand out."""
+    data = []
+    for i, (name, values) in enumerate(series):
+        color = (highlight or {}).get(name) or (MUTED if highlight else PALETTE[i % len(PALETTE)])
+        emphasised = not highlight or name in highlight
+        data.append({
+            # Grey lines stay out of the legend (their names show on hover): the legend names
+            # what the chart is about, and fits a phone.
+            "showlegend": emphasised,
+            "type": "scatter", "mode": "lines+markers" if emphasised else "lines", "name": name,
+            "x": list(x), "y": _scaled(values, unit), "connectgaps": False,
+            "line": {"color": color, "width": 2.5 if emphasised else 1},
+            "marker": {"size": 5}, "opacity": 1 if emphasised else 0.7,
+            "hovertemplate": "%{x}: " + _hover(unit, t) + "<extra>" + name + "</extra>",
+        })
+    shown = len(highlight) if highlight else len(series)
+    layout = _layout(title, t, legend=shown > 0 and len(series) > 1, legend_items=shown, height=380)
+    layout["xaxis"] = {"title": {"text": x_title}, "automargin": True, **({"type": "date"} if dates else {})}
+    layout["yaxis"] = _axis(value_title, unit, t, rangemode="tozero")
+    return {"data": data, "layout": layout}
+
+
+def points(title: str, x: Sequence[Any], y: Sequence[Any], names: Sequence[str], t: Translator, *,
+           value_title: str, x_title: str, unit: str = "percent", sizes: Sequence[Any] | None = None,
+           average: float | None = None, average_label: str | None = None) -> Figure:
+    """One point per item over time (e.g. the return rate of every event on its day), each
+    named in its hover text; ``average`` draws a reference line."""
+    marker: dict[str, Any] = {"color": PALETTE[0], "opacity": 0.85}
+    if sizes:
+        biggest = max((float(s) for s in sizes if s), default=1.0) or 1.0
+        marker["size"] = [6 + 14 * (float(s or 0) / biggest) ** 0.5 for s in sizes]
+    trace = {"type": "scatter", "mode": "markers", "x": list(x), "y": _scaled(y, unit), "text": list(names),
+             "marker": marker, "name": value_title,
+             "hovertemplate": "%{text}<br>%{x}: " + _hover(unit, t) + "<extra></extra>"}
+    layout = _layout(title, t, height=360)
+    layout["xaxis"] = {"title": {"text": x_title}, "automargin": True, "type": "date"}
+    layout["yaxis"] = _axis(value_title, unit, t, rangemode="tozero")
+    if average is not None:
+        value = average * 100 if unit == "percent" else average
+        layout["shapes"] = [{"type": "line", "xref": "paper", "yref": "y", "x0": 0, "x1": 1, "y0": value, "y1": value,
+                             "line": {"color": "#3d405b", "dash": "dash", "width": 1.5}}]
+        if average_label:
+            layout["annotations"] = [{"text": average_label, "showarrow": False, "xref": "paper", "yref": "y", "x": 1,
+                                      "y": value, "xanchor": "right", "yanchor": "bottom", "font": {"size": 11}}]
+    return {"data": [trace], "layout": layout}
+
+
+def heatmap(title: str, x: Sequence[str], y: Sequence[str], z: Sequence[Sequence[Any]], t: Translator, *,
+            x_title: str, y_title: str, value_title: str, unit: str = "percent",
+            midpoint: float | None = None) -> Figure:
+    """A grid of values (rows ``y`` × columns ``x``); None cells stay empty (suppressed or no data).
+    ``midpoint`` centres a diverging scale (1.0 for a lift)."""
+    trace: dict[str, Any] = {
+        "type": "heatmap", "x": list(x), "y": list(y), "z": [_scaled(row, unit) for row in z],
+        "hoverongaps": False, "xgap": 1, "ygap": 1,
+        "colorbar": {"title": {"text": value_title, "side": "right"}, "thickness": 12,
+                     **({"ticksuffix": "\u00a0%" if t.language == "fr" else "%"} if unit == "percent" else {})},
+        "hovertemplate": "%{y} · %{x}: " + _hover(unit, t, "z") + "<extra></extra>",
+    }
+    if midpoint is not None:
+        # Diverging around ``midpoint``: blue below, white at it, red above (values from 0).
+        top = max((float(v) for row in z for v in row if v is not None), default=midpoint * 2)
+        top = max(top, midpoint * 1.5)
+        at = midpoint / top
+        trace.update({"colorscale": [[0, "#2166ac"], [at / 2, "#92c5de"], [at, "#f7f7f7"], [(1 + at) / 2, "#f4a582"],
+                                     [1, "#b2182b"]], "zmin": 0, "zmax": top})
+    else:
+        trace.update({"colorscale": "Blues", "reversescale": True, "zmin": 0})
+    layout = _layout(title, t, height=max(320, 24 * len(y) + 140))
+    layout["xaxis"] = {"title": {"text": x_title}, "automargin": True, "type": "category", "side": "bottom"}
+    layout["yaxis"] = {"title": {"text": y_title}, "automargin": True, "type": "category", "autorange": "reversed"}
+    return {"data": [trace], "layout": layout}
+
+
+def band(title: str, x: Sequence[Any], low: Sequence[Any], middle: Sequence[Any], high: Sequence[Any],
+         line: Sequence[Any], t: Translator, *, band_name: str, middle_name: str, line_name: str,
+         value_title: str, x_title: str, marker_x: Any = None, marker_label: str | None = None) -> Figure:
+    """One series (``line``) against a band (``low``–``high``, with its ``middle``), e.g. an
+    event's sales against what comparable events had sold at the same point."""
+    hover = _hover("count", t)
+    data = [
+        {"type": "scatter", "x": list(x), "y": list(high), "mode": "lines", "line": {"width": 0}, "showlegend": False,
+         "hoverinfo": "skip", "name": band_name},
+        {"type": "scatter", "x": list(x), "y": list(low), "mode": "lines", "line": {"width": 0}, "fill": "tonexty",
+         "fillcolor": "rgba(31,95,139,0.18)", "name": band_name, "hovertemplate": "%{x}: " + hover + "<extra>" + band_name + "</extra>"},
+        {"type": "scatter", "x": list(x), "y": list(middle), "mode": "lines", "name": middle_name,
+         "line": {"color": "#1f5f8b", "dash": "dash", "width": 1.5}, "hovertemplate": "%{x}: " + hover + "<extra>" + middle_name + "</extra>"},
+        {"type": "scatter", "x": list(x), "y": list(line), "mode": "lines+markers", "name": line_name,
+         "line": {"color": "#d1495b", "width": 3}, "marker": {"size": 4}, "connectgaps": False,
+         "hovertemplate": "%{x}: " + hover + "<extra>" + line_name + "</extra>"},
+    ]
+    layout = _layout(title, t, legend=True, legend_items=3, height=400)
+    layout["xaxis"] = {"title": {"text": x_title}, "automargin": True, "autorange": "reversed"}
+    layout["yaxis"] = _axis(value_title, "count", t, rangemode="tozero")
+    if marker_x is not None:
+        layout["shapes"] = [{"type": "line", "xref": "x", "yref": "paper", "x0": marker_x, "x1": marker_x, "y0": 0, "y1": 1,
+                             "line": {"color": "#3d405b", "dash": "dot", "width": 1}}]
+        if marker_label:
+            layout["annotations"] = [{"text": marker_label, "showarrow": False, "xref": "x", "yref": "paper",
+                                      "x": marker_x, "y": 1, "xanchor": "left", "yanchor": "bottom", "font": {"size": 11}}]
+    return {"data": data, "layout": layout}
+
+
+def axis_titles(figure: Figure) -> list[str]:
+    """The axis titles of a figure (what a test checks every chart has)."""
+    layout = figure.get("layout", {})
+    return [str(layout[axis]["title"]["text"]) for axis in ("xaxis", "yaxis") if axis in layout]

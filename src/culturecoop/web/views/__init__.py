@@ -1,0 +1,55 @@
+"""View builders: the analytics' answers → typed page contexts (``views.base``).
+
+``tab_view`` builds a report tab: the period it covers, the insight sentences of the analytics
+(``analytics.insights``), key figures, and a section per question with its chart and table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from culturecoop.analytics.insights import findings
+from culturecoop.web.i18n import Translator, retranslate
+from culturecoop.web.tabs import REPORT_TITLES, Tab
+from culturecoop.web.views import own, pooled
+from culturecoop.web.views.base import TabView
+from culturecoop.web.views.period import period_view
+
+Results = Mapping[str, Mapping[str, Any]]
+BUILDERS: dict[str, Callable[[TabView, Results, Translator], None]] = {
+    "overview": own.overview, "audience": own.audience, "retention": own.retention, "pace": own.pace,
+    "trends": pooled.trends, "elsewhere": pooled.elsewhere, "affinities": pooled.affinities,
+    "benchmark": pooled.benchmark,
+}
+
+
+def tab_view(tab: Tab, payloads: Mapping[str, Mapping[str, Any]], t: Translator, member_id: str,
+             query: Mapping[str, str] | None = None) -> TabView:
+    """A report tab from its reports' answers (``payloads``: report → answer JSON, or
+    ``{"error": sentence}`` for a report that could not answer)."""
+    results = {name: p for name, p in payloads.items() if p.get("available") and not p.get("error")}
+    view = TabView(tab, member_id, tab.pooled)
+    for name, payload in payloads.items():
+        if payload.get("error"):
+            view.errors.append((t(REPORT_TITLES.get(name, name)), retranslate(str(payload["error"]), t.language)))
+    for result in results.values():
+        k = result.get("k") or (result.get("policy") or {}).get("k")
+        if isinstance(k, int | float):
+            view.k = int(k)
+            break
+    main = next((results[name] for name in tab.reports if name in results and name != "events"), None)
+    view.period = period_view(main, t, with_previous=tab.slug == "overview")
+    found = findings(results)
+    view.insights = found.texts(t.language)
+    view.silence = t(found.silence) if found.silence and results else None
+    if tab.slug == "segments":
+        pooled.segments(view, results, t, query or {})
+    else:
+        BUILDERS[tab.slug](view, results, t)
+    notes: list[str] = []
+    for result in results.values():
+        notes += [retranslate(str(n), t.language) for n in result.get("notes") or []]
+    # Two reports of a tab often say the same thing about the gate: say it once.
+    view.notes = list(dict.fromkeys(view.notes + notes))
+    return view

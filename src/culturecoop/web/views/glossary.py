@@ -1,0 +1,49 @@
+"""The glossary: every technical word of the dashboard in plain language (French and English).
+
+Pages link each jargon word to its entry (``/glossary#term``) and repeat the definition in a
+tooltip; the glossary page lists them all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from culturecoop.web.i18n import Translator, _
+
+
+@dataclass(frozen=True)
+class Term:
+    slug: str
+    word: str
+    definition: str
+    example: str | None = None
+
+
+TERMS: tuple[Term, ...] = (
+    Term("aggregate", _("Aggregate"), _("A figure that combines several members' data: a count of people, never a person. Every aggregate passes the privacy gate before you see it.")),
+    Term("pooling", _("Pooling"), _("Putting members' data together. Only patrons who agreed to pooling, and who are linked across members, count in figures that cross members; “pooled patrons” are those people.")),
+    Term("k", _("Minimum cell size (k)"), _("The smallest number of people a cross-member figure may count. A cell under k is hidden and shown as “< k”; other cells may be hidden with it so that it cannot be worked out by subtraction."),
+         _("With k = 10, “< 10” means between 0 and 9 people: too few to show without risking that someone is recognised.")),
+    Term("epsilon", _("Privacy budget (ε)"), _("When the cooperative turns differential privacy on, a little random noise is added to cross-member counts. ε measures how much each release can reveal; each member has a budget of ε per period, and a release that would exceed it is refused.")),
+    Term("lift", _("Lift"), _("How many times more often a group does something than a reference group. 1 means as often; 2 means twice as often; 0.5 half as often."),
+         _("Jazz → blues 3.7: people who attend jazz attend blues 3.7 times as often as the average pooled patron.")),
+    Term("ci", _("Confidence interval (95 % CI)"), _("The range in which the true value very probably lies, given how many people were counted. A lift whose whole interval is above 1 is a real difference, not chance."),
+         _("Lift 3.7 (95 % CI 2.9–4.6): the true lift is very probably between 2.9 and 4.6.")),
+    Term("p_value", _("p-value"), _("The probability of seeing so strong a link by chance alone, if there were none. The smaller, the more certain the link.")),
+    Term("q_value", _("q-value (significant)"), _("A p-value corrected because many pairs are tested at once (false-discovery rate). A result is called significant when q < 0.05: at most one significant result in twenty is expected to be chance.")),
+    Term("index", _("Index"), _("Your figure compared with a reference, as a percentage of it: 100 is the same, 150 is one and a half times, 50 is half."),
+         _("Index 180 for regulars: your share of regulars is 1.8 times the cooperative's.")),
+    Term("jaccard", _("Overlap index"), _("People in common divided by the people in either audience (Jaccard index): 0 % when the audiences are apart, 100 % when they are the same people.")),
+    Term("fsa", _("Postal area (FSA)"), _("The first three characters of a Canadian postal code (forward sortation area, RTA in French), e.g. H2X: a neighbourhood in a city, a town or a rural area. Postal codes are cut to their FSA before they leave the member.")),
+    Term("cohort", _("Cohort"), _("The patrons whose first visit was in the same month, followed month after month.")),
+    Term("return_rate", _("Return rate"), _("Of the people at an event, the share who came to a later event of yours.")),
+    Term("multiplier", _("Multiplier"), _("A comparable event's final sales divided by what it had sold at the same number of days before its start: how much sales still grew from that point.")),
+    Term("segment", _("Segment"), _("A group of patrons defined by a simple rule about how often, how recently and how much they come and spend; each patron is in one segment.")),
+)
+TERMS_BY_SLUG = {term.slug: term for term in TERMS}
+
+
+def tooltip(slug: str | None, t: Translator) -> str | None:
+    """A term's definition in the reader's language, for a title attribute."""
+    term = TERMS_BY_SLUG.get(slug or "")
+    return None if term is None else t(term.definition)

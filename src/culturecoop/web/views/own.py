@@ -1,0 +1,236 @@
+"""View builders of the member-only tabs: Overview, Audience, Retention, Sales pace.
+
+Each reads the analytics' JSON answers of its reports (``Results``: report name → answer) and
+fills a ``TabView`` with key figures, charts and tables in the reader's language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from culturecoop.analytics.insights import (
+    NEW_RETURNING,
+    comparable_new_returning,
+    comparable_previous_period,
+)
+from culturecoop.web import charts
+from culturecoop.web.i18n import Translator, _
+from culturecoop.web.views.base import (
+    Cell,
+    Col,
+    Column,
+    Kpi,
+    Section,
+    TableView,
+    TabView,
+    cell,
+    table,
+)
+
+Results = Mapping[str, Mapping[str, Any]]
+
+METRIC_KINDS = {"revenue": "money", "average_basket": "money", "revenue_per_patron": "money",
+                "tickets_per_patron": "float2", "new_share": "percent"}
+
+
+def _rows(result: Mapping[str, Any] | None, name: str = "rows") -> list[dict[str, Any]]:
+    rows = (result or {}).get(name)
+    return list(rows) if isinstance(rows, list) else []
+
+
+def overview(view: TabView, results: Results, t: Translator) -> None:
+    result = results.get("overview")
+    if not result:
+        return
+    rows = {r["metric"]: r for r in _rows(result)}
+    comparable, with_new = comparable_previous_period(result), comparable_new_returning(result)
+
+    def change_of(metric: str) -> float | None:
+        shown = comparable and (with_new or metric not in NEW_RETURNING)
+        return rows[metric].get("change") if shown else None
+
+    for metric in ("patrons", "tickets", "revenue", "average_basket", "new_share"):
+        row = rows.get(metric)
+        if row is None:
+            continue
+        change = change_of(metric)
+        detail = None if change is None else t("{change} on the period before", change=t.signed_percent(change))
+        view.kpis.append(Kpi(t.label("metric", metric), cell(row.get("this_period"), METRIC_KINDS.get(metric, "int"), t),
+                             detail=detail))
+    columns = [Column("metric", t("Figure"), "text"), Column("this_period", t("This period"), "mixed"),
+               Column("previous_period", t("Previous period"), "mixed"), Column("change", t("Change"), "percent")]
+    table_rows = []
+    for metric, row in rows.items():
+        kind = METRIC_KINDS.get(metric, "int")
+        change = change_of(metric)
+        table_rows.append([Cell(metric, t.label("metric", metric)), cell(row.get("this_period"), kind, t),
+                           cell(row.get("previous_period"), kind, t),
+                           Cell(change, t.signed_percent(change, 1), numeric=True, kind="percent") if change is not None
+                           else Cell(None, "–", kind="percent")])
+    chart = None
+    if comparable:
+        shown = [(m, c) for m in rows if (c := change_of(m)) is not None]
+        chart = charts.bars(t("Change on the period before"), [t.label("metric", m) for m, _c in shown],
+                            [(t("Change"), [c for _m, c in shown])], t, value_title=t("Change (%)"),
+                            category_title=t("Figure"), unit="percent", horizontal=True, baseline=0,
+                            colors=[charts.RISING if c >= 0 else charts.FALLING for _m, c in shown])
+    view.sections.append(Section("overview-overview", t("Key figures against the period before"), chart,
+                                 TableView("overview-overview", t("Key figures"), columns, table_rows, collapsed=False),
+                                 note=None if with_new else t("The period before is not wholly in the data: changes are not shown, and a first period counts every patron as new.")
+                                 if not comparable else t("The period before is the data's first: all its patrons count as new, so new and returning patrons are not compared.")))
+
+
+def audience(view: TabView, results: Results, t: Translator) -> None:
+    geography, frequency = results.get("geography"), results.get("frequency")
+    if geography:
+        summary = geography.get("summary") or {}
+        view.kpis.append(Kpi(t("Patrons"), cell(summary.get("patrons"), "int", t)))
+        view.kpis.append(Kpi(t("From the neighbourhood"), cell(summary.get("share_nearby"), "percent", t), term="fsa",
+                             detail=t("of attendances: same or neighbouring postal area (FSA) as the venue")))
+        fsa = [r for r in _rows(geography, "fsa") if r.get("fsa") not in (None, "", "?")]
+        top = fsa[:15]
+        chart = charts.bars(t("Where your audience lives: the 15 postal areas with most patrons"),
+                            [f"{r['fsa']} · {t.relabel(str(r.get('area') or ''))}" for r in top],
+                            [(t("Share of patrons"), [r.get("share") for r in top])], t,
+                            value_title=t("Share of patrons (%)"), category_title=t("Postal area (FSA)"), unit="percent",
+                            horizontal=True) if top else None
+        view.sections.append(Section("geography-fsa", t("Where your audience lives"), chart, table(
+            "geography-fsa", t("Patrons by postal area"), _rows(geography, "fsa"),
+            [Col("fsa", _("Postal area (FSA)"), term="fsa"), Col("area", _("Area"), "label"), Col("patrons", _("Patrons"), "int"),
+             Col("share", _("Share of patrons"), "percent"), Col("tickets", _("Tickets"), "int")], t)))
+        areas = _rows(geography)  # the report's first table travels as "rows"
+        view.sections.append(Section("geography-areas", t("Areas"), None, table(
+            "geography-areas", t("Patrons by area"), areas,
+            [Col("area", _("Area"), "label"), Col("patrons", _("Patrons"), "int"), Col("share", _("Share of patrons"), "percent"),
+             Col("tickets", _("Tickets"), "int")], t)))
+        travel = _rows(geography, "travel")
+        view.sections.append(Section("geography-travel", t("How far the audience travels"), charts.bars(
+            t("How far patrons live from the venue"), [t.label("distance", r["distance"]) for r in travel],
+            [(t("Share of attendances"), [r.get("share") for r in travel])], t,
+            value_title=t("Share of attendances (%)"), category_title=t("Distance"), unit="percent", horizontal=True)
+            if travel else None, table("geography-travel", t("How far the audience travels"), travel,
+                                       [Col("distance", _("Distance"), "code:distance"), Col("attendances", _("Attendances"), "int"),
+                                        Col("share", _("Share of attendances"), "percent")], t)))
+        ages = _rows(geography, "ages")
+        known = [r for r in ages if r.get("age_band") != "unknown"]
+        unknown = next((r for r in ages if r.get("age_band") == "unknown"), None)
+        note = None
+        if unknown and unknown.get("share"):
+            note = t("Age unknown for {share} of patrons (no birth date in the export).", share=t.percent(unknown["share"]))
+        view.sections.append(Section("geography-ages", t("Age of the audience"), charts.bars(
+            t("Patrons by age at the end of the period"), [t.label("age_band", r["age_band"]) for r in known],
+            [(t("Share of patrons"), [r.get("share") for r in known])], t, value_title=t("Share of patrons (%)"),
+            category_title=t("Age"), unit="percent") if any(r.get("patrons") for r in known) else None,
+            table("geography-ages", t("Age of the audience"), ages,
+                  [Col("age_band", _("Age"), "code:age_band"), Col("patrons", _("Patrons"), "int"),
+                   Col("share", _("Share of patrons"), "percent")], t, collapsed=True), note=note))
+    if frequency:
+        summary = frequency.get("summary") or {}
+        view.kpis.append(Kpi(t("Visits per patron"), cell(summary.get("visits_per_patron"), "float2", t)))
+        view.kpis.append(Kpi(t("Revenue per patron"), cell(summary.get("revenue_per_patron"), "money", t)))
+        bands = _rows(frequency)
+        for dimension, title, axis in (("recency", _("How recently patrons came"), _("Days since the last visit, at the end of the period")),
+                                       ("frequency", _("How often patrons came"), _("Visits in the period")),
+                                       ("monetary", _("How much patrons spent"), _("Spending in the period"))):
+            rows = [r for r in bands if r.get("dimension") == dimension]
+            if not rows:
+                continue
+            view.sections.append(Section(f"frequency-{dimension}", t(title), charts.bars(
+                t(title), [t.label("band", r["band"]) for r in rows],
+                [(t("Share of patrons"), [r.get("share") for r in rows]), (t("Share of revenue"), [r.get("revenue_share") for r in rows])],
+                t, value_title=t("Share (%)"), category_title=t(axis), unit="percent"),
+                table(f"frequency-{dimension}", t(title), rows,
+                      [Col("band", _("Band"), "code:band"), Col("patrons", _("Patrons"), "int"), Col("share", _("Share of patrons"), "percent"),
+                       Col("revenue", _("Revenue"), "money"), Col("revenue_share", _("Share of revenue"), "percent")], t, collapsed=True)))
+        grid = _rows(frequency, "grid")
+        if grid:
+            recency = list(dict.fromkeys(r["recency"] for r in grid))
+            freq = [b for b in ("1", "2", "3-4", "5-9", "10+") if any(r["frequency"] == b for r in grid)]
+            z = [[next((r.get("share") for r in grid if r["recency"] == rec and r["frequency"] == f), None) for f in freq]
+                 for rec in recency]
+            view.sections.append(Section("frequency-grid", t("Recency by frequency"), charts.heatmap(
+                t("Share of patrons by recency and frequency"), [t.label("band", f) for f in freq],
+                [t.label("band", r) for r in recency], z, t, x_title=t("Visits in the period"),
+                y_title=t("Days since the last visit"), value_title=t("Share of patrons"))))
+
+
+def retention(view: TabView, results: Results, t: Translator) -> None:
+    result = results.get("retention")
+    if not result:
+        return
+    summary = result.get("summary") or {}
+    view.kpis += [Kpi(t("Return rate"), cell(summary.get("return_rate"), "percent", t), term="return_rate"),
+                  Kpi(t("Attendances"), cell(summary.get("attendances"), "int", t)),
+                  Kpi(t("Patrons"), cell(summary.get("patrons"), "int", t)),
+                  Kpi(t("Came back"), cell(summary.get("came_back"), "int", t))]
+    events = _rows(result)
+    chart = charts.points(
+        t("Return rate of each event"), [r["event_day"] for r in events], [r.get("return_rate") for r in events],
+        [str(r.get("title") or r.get("event_id")) for r in events], t, value_title=t("Return rate (%)"),
+        x_title=t("Day of the event"), sizes=[r.get("attendees") for r in events], average=summary.get("return_rate"),
+        average_label=t("average")) if events else None
+    view.sections.append(Section("retention-by_event", t("Return rate by event"), chart, table(
+        "retention-by_event", t("Return rate by event"), events,
+        [Col("title", _("Event")), Col("event_day", _("Day"), "day"), Col("attendees", _("Attendees"), "int"),
+         Col("came_back", _("Came back"), "int"), Col("return_rate", _("Return rate"), "percent", "return_rate")], t),
+        lead=t("Each point is an event (its size: its attendees); events near the end of the data have had less time to be followed.")))
+    cohorts = _rows(result, "cohorts")
+    if cohorts:
+        months = list(dict.fromkeys(r["cohort"] for r in cohorts))
+        after = list(range(1, 12))
+        z = [[next((r.get("share") for r in cohorts if r["cohort"] == m and r["months_after"] == a), None) for a in after]
+             for m in months]
+        view.sections.append(Section("retention-cohorts", t("Monthly cohorts"), charts.heatmap(
+            t("Share of each month's new patrons seen again, month by month"), [str(a) for a in after],
+            [t.month(m) for m in months], z, t, x_title=t("Months after the first visit"),
+            y_title=t("Month of the first visit"), value_title=t("Share seen again")), table(
+            "retention-cohorts", t("Monthly cohorts"), cohorts,
+            [Col("cohort", _("Month of the first visit"), "month", "cohort"), Col("months_after", _("Months after"), "int"),
+             Col("patrons", _("Patrons"), "int"), Col("share", _("Share of the cohort"), "percent")], t),
+            lead=t("Each row is the patrons whose first visit was that month; each cell, the share of them who came back n months later.")))
+
+
+def pace(view: TabView, results: Results, t: Translator) -> None:
+    events, result = results.get("events"), results.get("pace")
+    if events:
+        rows = _rows(events)
+        view.picker = {"upcoming": [r for r in rows if r.get("upcoming")], "past": [r for r in rows if not r.get("upcoming")],
+                       "as_of": (events.get("summary") or {}).get("as_of")}
+    if not result:
+        return
+    summary = result.get("summary") or {}
+    title = str(summary.get("title") or summary.get("event_id") or "")
+    if view.picker is not None:
+        view.picker["current"] = summary.get("event_id")
+        if not view.picker["upcoming"] or summary.get("event_id") not in {e["event_id"] for e in view.picker["upcoming"]}:
+            view.notes.insert(0, t("A replay: the sales of {title} as they stood {days} days before it, against comparable events of the year before.",
+                                   title=title, days=t.number(summary.get("days_before"))))
+    view.kpis += [
+        Kpi(t("Event"), Cell(title, title), detail=t.day(summary.get("event_day")), small=True),
+        Kpi(t("Days to go"), cell(summary.get("days_before"), "int", t), detail=t("as of {day}", day=t.day(summary.get("as_of")))),
+        Kpi(t("Tickets sold"), cell(summary.get("tickets_sold"), "int", t),
+            detail=None if not summary.get("capacity") else t("of {capacity} seats", capacity=t.number(summary["capacity"]))),
+        Kpi(t("Forecast"), cell(summary.get("forecast_final"), "int", t),
+            detail=None if summary.get("forecast_low") is None else t("likely {low} to {high}", low=t.number(summary["forecast_low"]),
+                                                                      high=t.number(summary["forecast_high"]))),
+        Kpi(t("Chance of selling out"), cell(summary.get("sellout_probability"), "percent", t)),
+    ]
+    curve = {r["days_before"]: r for r in _rows(result)}  # the first table, "curve"
+    band = _rows(result, "band")
+    days = [r["days_before"] for r in band] or sorted(curve, reverse=True)
+    chart = charts.band(
+        t("Sales of {title} against comparable events", title=title), days,
+        [r.get("low") for r in band], [r.get("median") for r in band], [r.get("high") for r in band],
+        [(curve.get(d) or {}).get("tickets_sold") for d in days], t,
+        band_name=t("Comparable events (10th–90th percentile)"), middle_name=t("Comparable events (median)"),
+        line_name=title or t("This event"), value_title=t("Tickets sold (cumulative)"), x_title=t("Days before the event"),
+        marker_x=summary.get("days_before"), marker_label=t("today")) if band else None
+    view.sections.append(Section("pace-curve", t("Sales curve"), chart, None,
+                                 lead=t("The line is this event's sales so far; the band is what comparable events had sold at the same number of days before, scaled to this event's capacity.")))
+    comparables = _rows(result, "comparables")
+    view.sections.append(Section("pace-comparables", t("Comparable events"), None, table(
+        "pace-comparables", t("Comparable events"), comparables,
+        [Col("title", _("Event")), Col("event_day", _("Day"), "day"), Col("capacity", _("Capacity"), "int"),
+         Col("sold_by_now", _("Sold at the same point"), "int"), Col("final", _("Final sales"), "int"),
+         Col("multiplier", _("Multiplier"), "float2", "multiplier")], t)))

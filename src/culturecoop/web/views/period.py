@@ -1,0 +1,111 @@
+"""The period form of every tab (presets, custom dates, errors shown inline) and the period the
+figures actually cover, in words."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from culturecoop.analytics.facts import Window
+from culturecoop.analytics.period import PRESETS, preset_period, season_of
+from culturecoop.web.i18n import Translator, _
+from culturecoop.web.views.base import PeriodView
+
+PRESET_LABELS = {
+    "last_12_months": _("Last 12 months"),
+    "this_season": _("This season"),
+    "last_season": _("Last season"),
+    "custom": _("Custom dates"),
+}
+DEFAULT_PRESET = "last_12_months"  # the analytics' default period: the warm-up prepares it
+
+
+@dataclass
+class PeriodForm:
+    """What the reader asked, what the service is asked, and what was wrong."""
+
+    preset: str
+    start: str
+    end: str
+    params: dict[str, Any]
+    errors: dict[str, str] = field(default_factory=dict)
+    choices: list[tuple[str, str]] = field(default_factory=list)
+
+    def query(self) -> dict[str, str]:
+        """The query string that asks for the same period again (CSV, print, links)."""
+        if self.preset == "custom":
+            return {"period": "custom", "from": self.start, "to": self.end}
+        return {} if self.preset == DEFAULT_PRESET else {"period": self.preset}
+
+
+def _parse(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+def read_period(query: Mapping[str, str], coverage: Window, t: Translator) -> PeriodForm:
+    """The period asked in a page's query string (``period``, ``from``, ``to``). A mistake is
+    said next to its field and the default period is shown meanwhile — never an error page."""
+    as_of = coverage.as_of if isinstance(coverage.as_of, date) else date.today()
+    choices = []
+    for name in PRESETS:
+        period = preset_period(name, as_of)
+        choices.append((name, t("{label} ({start} – {end})", label=t(PRESET_LABELS[name]),
+                                 start=t.day(period.start), end=t.day(period.end))))
+    choices.append(("custom", t(PRESET_LABELS["custom"])))
+    start, end = (query.get("from") or "").strip(), (query.get("to") or "").strip()
+    preset = query.get("period") or ("custom" if start or end else DEFAULT_PRESET)
+    form = PeriodForm(preset, start, end, {}, choices=choices)
+    if preset not in (*PRESETS, "custom"):
+        form.errors["period"] = t("Choose a period from the list.")
+        form.preset = DEFAULT_PRESET
+    if form.preset in PRESETS:
+        if form.preset != DEFAULT_PRESET:  # the default is asked as "no dates": its answers are warm
+            period = preset_period(form.preset, as_of)
+            form.params = {"from": period.start.isoformat(), "to": period.end.isoformat()}
+            form.start, form.end = form.params["from"], form.params["to"]
+        return form
+    first, last = _parse(start) if start else None, _parse(end) if end else None
+    if start and first is None:
+        form.errors["from"] = t("“{value}” is not a date: write it as 2026-01-31.", value=start)
+    if end and last is None:
+        form.errors["to"] = t("“{value}” is not a date: write it as 2026-01-31.", value=end)
+    if first and last and first > last:
+        form.errors["to"] = t("The period ends before it starts: the end must come after {start}.", start=t.day(first))
+    if not form.errors:
+        form.params = {"from": first.isoformat() if first else None, "to": last.isoformat() if last else None}
+    return form
+
+
+def period_view(result: Mapping[str, Any] | None, t: Translator, *, with_previous: bool = False) -> PeriodView | None:
+    """The period one answer covers (its ``params``, after rounding), in words."""
+    if not result:
+        return None
+    params, coverage = result.get("params") or {}, result.get("coverage") or {}
+    start, end = _parse(str(params.get("from") or "")), _parse(str(params.get("to") or ""))
+    if start is None or end is None:
+        return None
+    text = t("From {start} to {end}", start=t.day(start), end=t.day(end))
+    season = season_of(start)
+    if (start, end) == (season.start, season.end):
+        text += " · " + t("season {first}–{last}", first=str(season.start.year), last=str(season.end.year))
+    view = PeriodView(text)
+    if with_previous:
+        days = (end - start).days + 1
+        view.previous = t("compared with {start} to {end}", start=t.day(start - timedelta(days=days)),
+                          end=t.day(start - timedelta(days=1)))
+    first = _parse(str(coverage.get("first_day") or ""))
+    if first is not None and start <= first + timedelta(days=7):
+        view.first = t("First period of data: the data starts on {day}, so every patron of its first months counts as new.",
+                       day=t.day(first))
+    elif first is not None and with_previous and start - timedelta(days=(end - start).days + 1) < first - timedelta(days=7):
+        view.first = t("The period before this one starts before the data (on {day}): comparisons with it are not shown.",
+                       day=t.day(first))
+    elif first is not None and with_previous and start - timedelta(days=(end - start).days + 1) < first + timedelta(days=180):
+        view.first = t("The period before this one is the data's first (from {day}): its patrons all count as new.",
+                       day=t.day(first))
+    return view

@@ -1,0 +1,246 @@
+"""View builders of the cross-member tabs: Trends, Elsewhere & Overlap, Affinities, Segments,
+Benchmark. They read only what the privacy gate released: a suppressed cell is a gap in a chart
+and "< k" (a count) or "–" (a figure derived from one) in a table."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlencode
+
+from culturecoop.schema.taxonomy import GENRES
+from culturecoop.web import charts
+from culturecoop.web.i18n import Translator, _
+from culturecoop.web.views.base import (
+    Action,
+    Cell,
+    Col,
+    Column,
+    Kpi,
+    Section,
+    TableView,
+    TabView,
+    cell,
+    is_hidden,
+    released,
+    table,
+)
+
+Results = Mapping[str, Mapping[str, Any]]
+TOP_LINES = 2  # rising and falling genres drawn in colour on a trends chart
+
+
+def _rows(result: Mapping[str, Any] | None, name: str = "rows") -> list[dict[str, Any]]:
+    rows = (result or {}).get(name)
+    return list(rows) if isinstance(rows, list) else []
+
+
+def _trend_chart(title: str, months: list[dict[str, Any]], summary: list[dict[str, Any]], value: str,
+                 t: Translator, value_title: str) -> dict[str, Any] | None:
+    """Monthly shares per genre; the genres rising and falling most in colour, the rest grey."""
+    if not months:
+        return None
+    x = sorted({r["month"] for r in months})
+    genres = [g for g in dict.fromkeys(r["genre"] for r in months) if any(released(r, value) for r in months if r["genre"] == g)]
+    rising = [r["genre"] for r in summary if r.get("direction") == "rising"][:TOP_LINES]
+    falling = [r["genre"] for r in reversed(summary) if r.get("direction") == "falling"][:TOP_LINES]
+    highlight = {t.label("genre", g): charts.RISING for g in rising}
+    highlight.update({t.label("genre", g): charts.FALLING for g in falling})
+    by_key = {(r["month"], r["genre"]): r for r in months}
+    series = [(t.label("genre", g), [released(by_key.get((m, g)), value) for m in x]) for g in genres]
+    return charts.lines(title, [f"{m}-01" for m in x], series, t, value_title=value_title, x_title=t("Month"),
+                        unit="percent", highlight=highlight or None)
+
+
+TREND_COLUMNS = [Col("genre", _("Genre"), "code:genre"), Col("first_share", _("Share at the start"), "percent"),
+                 Col("last_share", _("Share at the end"), "percent"), Col("change", _("Change (points)"), "points"),
+                 Col("direction", _("Direction"), "code:direction")]
+
+
+def trends(view: TabView, results: Results, t: Translator) -> None:
+    result = results.get("trends")
+    if not result:
+        return
+    k = view.k
+    coop, coop_months = _rows(result), _rows(result, "cooperative_months")
+    view.sections.append(Section("trends-cooperative", t("Genre shares across the cooperative"), _trend_chart(
+        t("Share of the cooperative's active patrons who attended each genre, by month"), coop_months, coop, "share", t,
+        t("Share of active patrons (%)")), table("trends-cooperative", t("Genres rising and falling across the cooperative"),
+                                                 coop, TREND_COLUMNS, t, k=k, pooled=True), pooled=True,
+        lead=t("In green the genres rising most, in red those falling most (a change of two points or more).")))
+    yours, your_months = _rows(result, "yours"), _rows(result, "your_months")
+    view.sections.append(Section("trends-yours", t("Genre shares at your venue"), _trend_chart(
+        t("Share of your tickets by genre, by month"), your_months, yours, "share", t, t("Share of your tickets (%)")),
+        table("trends-yours", t("Your genres rising and falling"), yours, TREND_COLUMNS, t)))
+    view.sections.append(Section("trends-cooperative_months", t("Monthly shares across the cooperative (data)"), None, table(
+        "trends-cooperative_months", t("Genre shares by month across the cooperative"), coop_months,
+        [Col("month", _("Month"), "month"), Col("genre", _("Genre"), "code:genre"), Col("patrons", _("Patrons"), "int"),
+         Col("active_patrons", _("Active patrons"), "int"), Col("share", _("Share"), "percent")], t, k=k, pooled=True,
+        collapsed=True), pooled=True))
+
+
+def elsewhere(view: TabView, results: Results, t: Translator) -> None:
+    result, overlap = results.get("elsewhere"), results.get("overlap")
+    k = view.k
+    if result:
+        summary = result.get("summary") or {}
+        view.kpis += [Kpi(t("Your pooled audience"), cell(summary.get("audience"), "int", t), term="pooling"),
+                      Kpi(t("Share going to other members"), cell(summary.get("share_going_elsewhere"), "percent", t,
+                                                                  hidden=summary.get("share_going_elsewhere") is None))]
+        genres = _rows(result)  # the report's first table, "genres", travels as "rows"
+        compared = sorted((r for r in genres if released(r, "lift") is not None), key=lambda r: -r["lift"])
+        chart = charts.bars(
+            t("Your audience against the rest of the cooperative, by genre attended elsewhere"),
+            [t.label("genre", r["value"]) for r in compared], [(t("Ratio to the rest of the cooperative"), [r["lift"] for r in compared])],
+            t, value_title=t("Times as much as the rest of the cooperative"), category_title=t("Genre"), unit="times",
+            horizontal=True, baseline=1.0, baseline_label=t("same as the rest"),
+            errors=([r.get("ci_low") for r in compared], [r.get("ci_high") for r in compared]),
+            colors=[charts.PALETTE[0] if r.get("significant") else charts.MUTED for r in compared]) if compared else None
+        view.sections.append(Section("elsewhere-genres", t("Genres your audience attends elsewhere"), chart, table(
+            "elsewhere-genres", t("Genres your audience attends elsewhere"), genres,
+            [Col("value", _("Genre"), "code:genre"), Col("patrons", _("People"), "int"),
+             Col("share_of_audience", _("Share of your audience"), "percent"),
+             Col("rest_share", _("Share of the rest of the cooperative"), "percent"),
+             Col("lift", _("Ratio"), "times", "lift"), Col("ci_low", _("95 % CI low"), "times", "ci"),
+             Col("ci_high", _("95 % CI high"), "times", "ci"), Col("significant", _("Significant"), "bool", "q_value")],
+            t, k=k, pooled=True), pooled=True,
+            lead=t("Bars in colour are significant (q < 0.05); the line at 1 is the rest of the cooperative; whiskers are 95 % intervals.")))
+        for name, title, kind in (("kinds", _("Kinds of members your audience attends"), "code:member_kind"),
+                                  ("regions", _("Regions where your audience goes out"), "text")):
+            rows = _rows(result, name)
+            shown = [r for r in rows if released(r, "share_of_audience") is not None]
+            labels = [t.label("member_kind", r["value"]) if kind != "text" else str(r["value"]) for r in shown]
+            view.sections.append(Section(f"elsewhere-{name}", t(title), charts.bars(
+                t(title), labels, [(t("Share of your audience"), [r["share_of_audience"] for r in shown])], t,
+                value_title=t("Share of your audience (%)"), category_title=t("Kind of member") if kind != "text" else t("Region"),
+                unit="percent", horizontal=True) if shown else None, table(
+                f"elsewhere-{name}", t(title), rows,
+                [Col("value", _("Kind of member") if kind != "text" else _("Region"), kind), Col("patrons", _("People"), "int"),
+                 Col("share_of_audience", _("Share of your audience"), "percent")], t, k=k, pooled=True), pooled=True))
+    if overlap:
+        rows = _rows(overlap)
+        shown = sorted((r for r in rows if released(r, "share_of_yours") is not None), key=lambda r: -r["share_of_yours"])
+        view.sections.append(Section("overlap-overlap", t("Audience overlap with other members"), charts.bars(
+            t("Share of your pooled audience that also went to each member"), [str(r.get("name") or r["other_member"]) for r in shown],
+            [(t("Share of your audience"), [r["share_of_yours"] for r in shown]),
+             (t("Share of their audience"), [released(r, "share_of_theirs") for r in shown])], t,
+            value_title=t("Share (%)"), category_title=t("Member"), unit="percent", horizontal=True) if shown else None, table(
+            "overlap-overlap", t("Audience overlap with other members"), rows,
+            [Col("name", _("Member")), Col("kind", _("Kind"), "code:member_kind"), Col("shared", _("People in common"), "int"),
+             Col("share_of_yours", _("Share of your audience"), "percent"), Col("share_of_theirs", _("Share of their audience"), "percent"),
+             Col("jaccard", _("Overlap index"), "percent", "jaccard"), Col("lift", _("Lift"), "times", "lift")],
+            t, k=k, pooled=True), pooled=True))
+
+
+def affinities(view: TabView, results: Results, t: Translator) -> None:
+    result = results.get("affinity")
+    if not result:
+        return
+    k = view.k
+    rows = _rows(result)
+    own = [r for r in _rows(result, "your_genres") if (r.get("share") or 0) >= 0.1][:2]
+    for genre in own:
+        pairs = sorted((r for r in rows if r["from_genre"] == genre["genre"] and released(r, "lift") is not None),
+                       key=lambda r: -r["lift"])
+        name = t.label("genre", genre["genre"])
+        chart = charts.bars(
+            t("What people who attend {genre} also attend", genre=name), [t.label("genre", r["to_genre"]) for r in pairs],
+            [(t("Lift"), [r["lift"] for r in pairs])], t, value_title=t("Times the cooperative's average (lift)"),
+            category_title=t("Genre"), unit="times", horizontal=True, baseline=1.0, baseline_label=t("average"),
+            errors=([r.get("ci_low") for r in pairs], [r.get("ci_high") for r in pairs]),
+            colors=[charts.PALETTE[0] if r.get("significant") else charts.MUTED for r in pairs]) if pairs else None
+        actions = [Action("audience", t("Build a target audience: people who attend {genre}", genre=name),
+                          f"/m/{view.member_id}/audiences", {"kind": "genre", "genre": genre["genre"]},
+                          t("A saved audience definition with its size, through the privacy gate, ready for campaigns."))]
+        view.sections.append(Section(f"affinity-{genre['genre']}", t("Your genre: {genre} ({share} of your tickets)", genre=name,
+                                                                     share=t.percent(genre["share"])), chart, None,
+                                     pooled=True, actions=actions,
+                                     lead=t("Bars in colour are significant (q < 0.05); the line at 1 is the average pooled patron; whiskers are 95 % intervals.")))
+    lifts = {(r["from_genre"], r["to_genre"]): released(r, "lift") for r in rows}
+    present = [g for g in GENRES if any(lifts.get((g, o)) is not None for o in GENRES)]
+    if present:
+        names = [t.label("genre", g) for g in present]
+        z = [[None if a == b else lifts.get((a, b)) for b in present] for a in present]
+        view.sections.append(Section("affinity-map", t("Affinities between all genres"), charts.heatmap(
+            t("Lift between genres across the cooperative (1 = independent)"), names, names, z, t, x_title=t("Genre B"),
+            y_title=t("Genre A"), value_title=t("Lift"), unit="times", midpoint=1.0), None, pooled=True,
+            lead=t("Red: people who attend genre A attend genre B more than average; blue: less; empty: hidden by the privacy gate or no one.")))
+    # Each pair once (the lift is the same both ways), strongest first.
+    order = {g: i for i, g in enumerate(GENRES)}
+    unique = [r for r in rows if order.get(r["from_genre"], 0) < order.get(r["to_genre"], 0)]
+    unique.sort(key=lambda r: (released(r, "lift") is None, -(released(r, "lift") or 0)))
+    view.sections.append(Section("affinity-affinity", t("Every pair of genres"), None, table(
+        "affinity-affinity", t("Genre affinities across the cooperative"), unique,
+        [Col("from_genre", _("Genre A"), "code:genre"), Col("to_genre", _("Genre B"), "code:genre"),
+         Col("patrons", _("People attending both"), "int"), Col("lift", _("Lift"), "times", "lift"),
+         Col("ci_low", _("95 % CI low"), "times", "ci"), Col("ci_high", _("95 % CI high"), "times", "ci"),
+         Col("q_value", _("q-value"), "float2", "q_value"), Col("significant", _("Significant"), "bool", "q_value")],
+        t, k=k, pooled=True, collapsed=True), pooled=True))
+
+
+def segments(view: TabView, results: Results, t: Translator, query: Mapping[str, str]) -> None:
+    result = results.get("segments")
+    if not result:
+        return
+    k = view.k
+    rows = _rows(result)
+    summary = result.get("summary") or {}
+    view.kpis += [Kpi(t("Your patrons"), cell(summary.get("your_patrons"), "int", t)),
+                  Kpi(t("Pooled patrons of the cooperative"), cell(summary.get("cooperative_patrons"), "int", t,
+                                                                     hidden=summary.get("cooperative_patrons") is None),
+                      term="pooling")]
+    view.sections.append(Section("segments-segments", t("Your audience segments against the cooperative's"), charts.bars(
+        t("Share of patrons in each segment"), [t.label("segment", r["segment"]) for r in rows],
+        [(t("You"), [r.get("your_share") for r in rows]), (t("The cooperative"), [released(r, "cooperative_share") for r in rows])],
+        t, value_title=t("Share of patrons (%)"), category_title=t("Segment"), unit="percent"), table(
+        "segments-segments", t("Audience segments"), rows,
+        [Col("segment", _("Segment"), "code:segment"), Col("rule", _("Who is in it")),
+         Col("your_patrons", _("Your patrons"), "int"), Col("your_share", _("Your share"), "percent"),
+         Col("cooperative_share", _("Cooperative's share"), "percent"), Col("index", _("Index"), "int", "index")],
+        t, k=k, pooled=True, collapsed=False, derive={"rule": lambda r: t.label("segment_rule", r["segment"])}),
+        pooled=True))
+    period = urlencode({key: value for key, value in query.items() if key in ("period", "from", "to") and value})
+    for r in rows:
+        if not r.get("your_patrons"):
+            continue
+        label = t.label("segment", r["segment"])
+        suffix = "?" + period if period else ""
+        view.sections[-1].action_rows.append((label, [
+            Action("download", t("Your {n} patrons (CSV of your patron ids)", n=t.number(r["your_patrons"])),
+                   f"/m/{view.member_id}/segments/{r['segment']}/patrons.csv{suffix}"),
+            Action("audience", t("Build a target audience"), f"/m/{view.member_id}/audiences",
+                   {"kind": "segment", "segment": r["segment"], **{key: v for key, v in query.items() if key in ("period", "from", "to") and v}},
+                   t("A saved audience definition with its size, through the privacy gate, ready for campaigns.")),
+        ]))
+
+
+def benchmark(view: TabView, results: Results, t: Translator) -> None:
+    result = results.get("benchmark")
+    if not result:
+        return
+    k = view.k
+    rows = _rows(result)
+    summary = result.get("summary") or {}
+    kinds = {"patrons": "int", "visits_per_patron": "float2", "tickets_per_patron": "float2", "revenue_per_patron": "money",
+             "average_price": "money", "returning_share": "percent"}
+    peers = summary.get("peers") or 0
+    compared = [r for r in rows if released(r, "index") is not None]
+    if peers:
+        view.kpis.append(Kpi(t("Peers compared"), cell(peers, "int", t),
+                             detail=t.relabel(str(summary.get("peer_group") or ""))))
+    chart = charts.bars(t("Your figures against your peers' (100 = same as your peers)"),
+                        [t.label("figure", r["figure"]) for r in compared], [(t("Index"), [r["index"] for r in compared])], t,
+                        value_title=t("Index (peers = 100)"), category_title=t("Figure"), horizontal=True, baseline=100,
+                        baseline_label=t("peers"),
+                        colors=[charts.RISING if r["index"] >= 100 else charts.FALLING for r in compared]) if compared else None
+    out = []
+    for row in rows:
+        kind = kinds.get(row["figure"], "float2")
+        out.append([Cell(row["figure"], t.label("figure", row["figure"])), cell(row.get("yours"), kind, t),
+                    cell(row.get("peers"), kind, t, k, is_hidden(row, "peers")),
+                    cell(row.get("index"), "int", t, k, is_hidden(row, "index"))])
+    columns = [Column("figure", t("Figure"), "text"), Column("yours", t("Yours"), "mixed"),
+               Column("peers", t("Your peers"), "mixed"), Column("index", t("Index"), "int", "index")]
+    view.sections.append(Section("benchmark-benchmark", t("Your key figures against your peers"), chart,
+                                 TableView("benchmark-benchmark", t("Your key figures against your peers"), columns, out,
+                                           pooled=True), pooled=True))

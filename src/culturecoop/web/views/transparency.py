@@ -1,0 +1,123 @@
+"""Transparency in plain language: each audit entry about a member's data as one sentence — who,
+what, when, from which members' data — and the privacy budget in words."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from culturecoop.web.i18n import Translator, _
+from culturecoop.web.tabs import REPORT_TITLES
+
+ROLE_WORDS = {"member_admin": _("admin"), "member_analyst": _("analyst"), "coop_admin": _("cooperative admin")}
+
+
+@dataclass
+class AuditLine:
+    seq: int
+    when: str
+    sentence: str
+    data_from: str
+    action: str
+    members: str = ""
+    label: str = ""  # "Entry no. 12"
+
+
+@dataclass
+class TransparencyView:
+    member_id: str
+    member_name: str
+    budget: list[str]
+    lines: list[AuditLine] = field(default_factory=list)
+    total: int = 0
+
+
+def _count(n: int | None, one: str, many: str, t: Translator) -> str:
+    value = int(n or 0)
+    # French counts zero as singular ("0 cellule"), English as plural ("0 cells").
+    singular = value <= 1 if t.language == "fr" else value == 1
+    return t(one if singular else many, n=t.number(value))
+
+
+def _who(entry: Mapping[str, Any], member_id: str, accounts: Mapping[str, Any], names: Mapping[str, str],
+         t: Translator) -> str:
+    actor = str(entry.get("actor") or "")
+    if entry.get("member_id") != member_id:
+        other = names.get(str(entry.get("member_id")), str(entry.get("member_id")))
+        return t("{member}, another member,", member=other)
+    if actor.startswith("web:"):
+        account = accounts.get(actor[4:])
+        if account is not None:
+            return t("{name} ({role}, your organisation)", name=account.display_name or account.email,
+                     role=t(ROLE_WORDS.get(account.role, account.role)))
+        return t("an account of your organisation that no longer exists")
+    if actor.startswith("cli:"):
+        return t("the cooperative, from the command line")
+    return t("the cooperative")
+
+
+def _period(parameters: Any, t: Translator) -> str:
+    params = parameters if isinstance(parameters, dict) else {}
+    start, end = params.get("from"), params.get("to")
+    if not start or not end:
+        return ""
+    text = t(" for {start} to {end}", start=t.day(start), end=t.day(end))
+    if params.get("event"):
+        text += t(" (event {event})", event=params["event"])
+    return text
+
+
+def audit_line(entry: Mapping[str, Any], member_id: str, accounts: Mapping[str, Any], names: Mapping[str, str],
+               t: Translator) -> AuditLine:
+    """One audit entry as a sentence."""
+    report = str(entry.get("report") or "")
+    title = t(REPORT_TITLES[report]) if report in REPORT_TITLES else report
+    fields = {"when": t.date(entry.get("recorded_at")), "who": _who(entry, member_id, accounts, names, t),
+              "report": title, "period": _period(entry.get("parameters"), t)}
+    action = str(entry.get("action") or "")
+    if action == "refused":
+        sentence = t("On {when}, {who} asked for “{report}”{period}: refused, the privacy budget was spent.", **fields)
+    elif action == "re-release":
+        sentence = t("On {when}, {who} consulted “{report}”{period} again: the same figures as before were shown.", **fields)
+    else:
+        sentence = t("On {when}, {who} consulted “{report}”{period}: {released}, {hidden}.", **fields,
+                     released=_count(entry.get("cells_released"), _("{n} cell published"), _("{n} cells published"), t),
+                     hidden=_count(entry.get("cells_suppressed"), _("{n} cell under the threshold"), _("{n} cells under the threshold"), t))
+    epsilon = float(entry.get("epsilon") or 0)
+    if epsilon:
+        sentence += " " + t("ε {epsilon} spent.", epsilon=t.number(epsilon, 2))
+    touched = entry.get("members_touched") or []
+    if not touched:
+        data_from, members = "", ""
+    elif len(touched) == len(names) and set(map(str, touched)) == set(names):
+        # Most releases use every member's data: say so rather than list them all, every time.
+        data_from, members = t("Data of all {n} members of the cooperative.", n=t.number(len(touched))), ""
+    else:
+        members = ", ".join(names.get(str(m), str(m)) for m in touched)
+        data_from = t("Data of {n} members: {names}.", n=t.number(len(touched)), names=members)
+    seq = int(entry.get("seq") or 0)
+    return AuditLine(seq, fields["when"], sentence, data_from, action, members, t("Entry no. {seq}", seq=t.number(seq)))
+
+
+def budget_sentences(budget: Mapping[str, Any] | None, noise: bool, t: Translator) -> list[str]:
+    """The member's privacy budget in words."""
+    if not budget:
+        return []
+    start, end = budget.get("period_start"), budget.get("period_end")
+    period = t("from {start} to {end}", start=t.day(start), end=t.day(end)) if isinstance(start, str | date) else ""
+    if not noise:
+        return [t("Differential privacy is off: cross-member figures are protected by the minimum cell size and cost no budget.")]
+    return [t("Privacy budget {period}: ε {spent} spent of {total}, {left} left, over {releases} releases.", period=period,
+              spent=t.number(budget.get("epsilon_spent") or 0, 2), total=t.number(budget.get("epsilon_budget") or 0, 2),
+              left=t.number(budget.get("epsilon_left") or 0, 2), releases=t.number(budget.get("releases") or 0))]
+
+
+def transparency_view(payload: Mapping[str, Any], member_id: str, member_name: str, accounts: Mapping[str, Any],
+                      names: Mapping[str, str], noise: bool, t: Translator) -> TransparencyView:
+    """The Transparency page from the API's payload (entries newest first, as shown)."""
+    view = TransparencyView(member_id, member_name, budget_sentences(payload.get("budget"), noise, t),
+                            total=int(payload.get("total") or 0))
+    view.lines = [audit_line(e, member_id, accounts, names, t) for e in payload.get("audit") or []]
+    return view

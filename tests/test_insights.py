@@ -1,0 +1,299 @@
+"""Every insight rule: it speaks on data planted to support it, stays silent on data that does not,
+and never states a number the privacy gate suppressed. Answers are built in the JSON shape of
+``ReportResult.to_json`` (what the gate released); a last test runs the real reports on a real
+cooperative and finds its planted affinity in a sentence."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from culturecoop.analytics import insights, run_report
+from culturecoop.analytics.answers import to_jsonable
+from culturecoop.analytics.insights import Insight, findings
+from culturecoop.warehouse.engine import Warehouse
+from test_reports_support import tiny_cooperative
+
+PERIOD = {"from": "2025-09-01", "to": "2026-08-31"}
+LONG_HISTORY = {"first_day": "2023-09-01", "last_day": "2026-08-31", "as_of": "2026-08-31"}
+SHORT_HISTORY = {"first_day": "2024-09-02", "last_day": "2026-08-31", "as_of": "2026-08-31"}
+
+
+def answer(rows: list[dict[str, Any]] | None = None, *, summary: dict[str, Any] | None = None,
+           coverage: dict[str, Any] | None = None, **tables: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"available": True, "params": dict(PERIOD), "coverage": coverage or LONG_HISTORY, "summary": summary or {},
+            "rows": rows or [], "k": 10, **tables}
+
+
+def rules(found: list[Insight]) -> set[str]:
+    return {i.rule for i in found}
+
+
+def texts(found: list[Insight]) -> str:
+    return " ".join(i.text("fr") + " " + i.text("en") for i in found)
+
+
+def numbers_in(text: str) -> set[str]:
+    return set(re.findall(r"\d[\d\u202f\u00a0,.]*", text))
+
+
+# -- overview --------------------------------------------------------------------------------------
+
+def overview_rows(patrons: int, previous: int, revenue: float = 30_000.0, previous_revenue: float = 30_000.0) -> list[dict[str, Any]]:
+    def row(metric: str, now: Any, before: Any) -> dict[str, Any]:
+        return {"metric": metric, "label": metric, "this_period": now, "previous_period": before,
+                "change": None if not before else (now - before) / before}
+    return [row("patrons", patrons, previous), row("new_patrons", patrons // 3, previous // 3),
+            row("returning_patrons", patrons - patrons // 3, previous - previous // 3), row("tickets", 3 * patrons, 3 * previous),
+            row("revenue", revenue, previous_revenue), row("average_basket", 60.0, 58.0)]
+
+
+def test_overview_change_fires_on_a_real_change_and_is_silent_on_a_first_season() -> None:
+    grown = insights.overview_rules({"overview": answer(overview_rows(1200, 1000, 40_000, 30_000))})
+    assert {"overview.patrons_change", "overview.revenue_change", "overview.returning", "overview.basket"} <= rules(grown)
+    said = {i.rule: i for i in grown}
+    assert said["overview.patrons_change"].text("fr") == "Vous avez accueilli 1\u00a0200 clients sur la période : 20\u00a0% de plus que sur la période précédente."
+    assert "33" in said["overview.revenue_change"].text("en")
+    # The period before is the data's first season: no comparison, no "had come before".
+    first = insights.overview_rules({"overview": answer(overview_rows(1200, 1000, 40_000, 30_000),
+                                                        coverage={**SHORT_HISTORY, "first_day": "2025-09-01"})})
+    assert rules(first) == {"overview.basket"}
+    steady = insights.overview_rules({"overview": answer(overview_rows(1010, 1000))})
+    assert "overview.patrons_stable" in rules(steady) and "overview.revenue_change" not in rules(steady)
+
+
+def test_overview_is_silent_on_too_few_patrons() -> None:
+    few = insights.overview_rules({"overview": answer(overview_rows(12, 10))})
+    assert not {"overview.patrons_change", "overview.returning"} & rules(few)
+
+
+# -- audience --------------------------------------------------------------------------------------
+
+def test_audience_rules_fire_on_a_concentrated_audience_and_not_on_a_spread_one() -> None:
+    areas = [{"area": "Montréal", "patrons": 800, "share": 0.8, "tickets": 2000},
+             {"area": "Western Québec", "patrons": 200, "share": 0.2, "tickets": 400}]
+    ages = [{"age_band": "25_34", "patrons": 500, "share": 0.5}, {"age_band": "35_44", "patrons": 300, "share": 0.3},
+            {"age_band": "unknown", "patrons": 200, "share": 0.2}]
+    bands = [{"dimension": "frequency", "band": "1", "patrons": 600, "share": 0.6, "revenue": 6000, "revenue_share": 0.3},
+             {"dimension": "frequency", "band": "3-4", "patrons": 100, "share": 0.1, "revenue": 8000, "revenue_share": 0.4}]
+    found = insights.audience_rules({"geography": answer(areas, summary={"share_nearby": 0.4}, ages=ages),
+                                     "frequency": answer(bands)})
+    assert rules(found) == {"audience.main_area", "audience.nearby", "audience.age", "audience.once", "audience.loyal_revenue"}
+    assert len(findings({"geography": answer(areas, summary={"share_nearby": 0.4}, ages=ages),
+                         "frequency": answer(bands)}).insights) == insights.MAX_INSIGHTS
+    assert "Montréal" in texts(found) and "25 à 34 ans" in " ".join(i.text("fr") for i in insights.audience_rules(
+        {"geography": answer(areas, summary={"share_nearby": 0.4}, ages=ages)}))
+    spread = [{"area": f"Area {i}", "patrons": 100, "share": 0.1, "tickets": 100} for i in range(10)]
+    even = [{"dimension": "frequency", "band": "1", "patrons": 300, "share": 0.3, "revenue": 3000, "revenue_share": 0.3},
+            {"dimension": "frequency", "band": "3-4", "patrons": 300, "share": 0.3, "revenue": 3000, "revenue_share": 0.3}]
+    quiet = insights.audience_rules({"geography": answer(spread, summary={"share_nearby": 0.05}), "frequency": answer(even)})
+    assert quiet == []
+
+
+# -- retention -------------------------------------------------------------------------------------
+
+def test_retention_rules() -> None:
+    events = [{"event_id": f"E{i}", "title": f"Concert {i}", "event_day": f"2025-{10 + i}-15", "attendees": 100,
+               "came_back": 20 + 20 * i, "return_rate": 0.2 + 0.2 * i} for i in range(3)]
+    cohorts = [{"cohort": m, "months_after": a, "patrons": n, "share": n / 100}
+               for m in ("2025-09", "2025-10") for a, n in ((0, 100), (1, 15))]
+    found = insights.retention_rules({"retention": answer(events, summary={"return_rate": 0.4, "attendances": 300},
+                                                          cohorts=cohorts)})
+    assert rules(found) == {"retention.rate", "retention.events", "retention.next_month"}
+    assert "Concert 0" in texts(found) and "Concert 2" in texts(found) and "15" in texts(found)
+    # Events too close to the end of the data have not had time to be followed: not compared.
+    late = [{**e, "event_day": "2026-08-20"} for e in events]
+    assert "retention.events" not in rules(insights.retention_rules({"retention": answer(late, summary={"return_rate": 0.4, "attendances": 300})}))
+    assert insights.retention_rules({"retention": answer([], summary={"return_rate": 0.5, "attendances": 8})}) == []
+
+
+# -- trends ----------------------------------------------------------------------------------------
+
+def trend(genre: str, first: float | None, last: float | None, direction: str, hidden: bool = False) -> dict[str, Any]:
+    change = None if first is None or last is None else last - first
+    return {"genre": genre, "label": genre, "first_share": first, "last_share": last, "slope_per_month": change,
+            "change": change, "direction": direction, "suppressed": ["first_share", "last_share"] if hidden else []}
+
+
+def test_trends_name_rising_and_falling_genres_and_never_a_hidden_share() -> None:
+    found = insights.trends_rules({"trends": answer([trend("electronic", 0.10, 0.58, "rising"), trend("classical", 0.21, 0.087, "falling"),
+                                                     trend("jazz", 0.2, 0.2, "stable")],
+                                                    yours=[trend("blues", 0.1, 0.3, "rising")])})
+    assert rules(found) == {"trends.cooperative_rising", "trends.cooperative_falling", "trends.yours"}
+    assert "Musique électronique" in texts(found) and "Electronic" in texts(found)
+    hidden = insights.trends_rules({"trends": answer([{**trend("electronic", None, None, "rising", hidden=True), "change": 0.4}])})
+    assert hidden == []
+    assert insights.trends_rules({"trends": answer([trend("jazz", 0.2, 0.21, "stable")])}) == []
+
+
+# -- elsewhere and overlap -------------------------------------------------------------------------
+
+def genre_row(value: str, lift: float | None, low: float | None, high: float | None, significant: bool | None,
+              suppressed: list[str] | None = None) -> dict[str, Any]:
+    return {"value": value, "label": value, "patrons": 120, "share_of_audience": 0.1, "lift": lift, "ci_low": low,
+            "ci_high": high, "q_value": 0.001 if significant else 0.4, "significant": significant,
+            "suppressed": suppressed or []}
+
+
+def test_elsewhere_states_a_significant_lift_with_its_interval_only() -> None:
+    rows = [genre_row("blues", 3.7, 2.9, 4.6, True), genre_row("rock", 1.5, 0.8, 2.6, False)]
+    overlap = [{"other_member": "theatre", "name": "Théâtre des Lilas", "shared": 700, "share_of_yours": 0.41, "suppressed": []}]
+    found = findings({"elsewhere": answer(rows, summary={"share_going_elsewhere": 0.69, "audience": 1839}),
+                      "overlap": answer(overlap)}).insights
+    assert rules(found) == {"elsewhere.going", "elsewhere.lift", "overlap.largest"}
+    french = " ".join(i.text("fr") for i in found)
+    assert "blues 3,7 fois plus souvent" in french.lower() and "IC 95 % 2,9–4,6" in french and "Rock" not in french
+    assert "Théâtre des Lilas" in french
+    # Not significant, an interval across 1, or a hidden cell: nothing said about genres.
+    quiet = insights.elsewhere_rules({"elsewhere": answer([genre_row("blues", 3.7, 0.9, 5.0, True),
+                                                           genre_row("rock", None, None, None, None, ["lift", "ci_low", "ci_high"])],
+                                                          summary={"share_going_elsewhere": None, "audience": 1839})})
+    assert quiet == []
+
+
+def test_overlap_never_states_a_suppressed_share() -> None:
+    hidden = [{"other_member": "x", "name": "Petit lieu", "shared": None, "share_of_yours": None,
+               "suppressed": ["shared", "share_of_yours"]}]
+    assert insights.elsewhere_rules({"overlap": answer(hidden)}) == []
+
+
+# -- affinities ------------------------------------------------------------------------------------
+
+def pair(a: str, b: str, lift: float | None, low: float | None = None, high: float | None = None, significant: bool = True,
+         suppressed: list[str] | None = None) -> dict[str, Any]:
+    return {"from_genre": a, "to_genre": b, "lift": lift, "ci_low": low, "ci_high": high, "significant": significant,
+            "suppressed": suppressed or []}
+
+
+def test_affinity_starts_from_the_members_own_genre() -> None:
+    rows = [pair("jazz", "blues", 3.7, 3.5, 3.9), pair("blues", "jazz", 3.7, 3.4, 4.0), pair("classical", "opera", 5.2, 4.8, 5.6),
+            pair("jazz", "rock", 0.5, 0.4, 0.6)]
+    own = [{"genre": "jazz", "share": 0.84}, {"genre": "blues", "share": 0.31}]
+    found = insights.affinity_rules({"affinity": answer(rows, your_genres=own)})
+    assert [i.rule for i in found] == ["affinity.your_genre", "affinity.strongest"]  # blues → jazz is the same pair
+    assert "Blues 3,7 fois plus" in found[0].text("fr") and "(IC 95 % 3,5–3,9)" in found[0].text("fr")
+    assert "Opera" in found[1].text("en")
+
+
+def test_affinity_is_silent_when_nothing_is_significant_and_says_why() -> None:
+    rows = [pair("jazz", "blues", 3.7, 0.8, 9.0, significant=False), pair("jazz", "rock", None, suppressed=["lift", "ci_low", "ci_high"])]
+    result = findings({"affinity": answer(rows, your_genres=[{"genre": "jazz", "share": 0.9}])})
+    assert result.insights == [] and result.silence is not None and "q < 0.05" in result.silence
+
+
+# -- segments --------------------------------------------------------------------------------------
+
+def segment(name: str, yours: int, your_share: float, coop_share: float | None, index: int | None) -> dict[str, Any]:
+    hidden = [] if coop_share is not None else ["cooperative_patrons", "cooperative_share", "index"]
+    return {"segment": name, "your_patrons": yours, "your_share": your_share, "cooperative_share": coop_share,
+            "index": index, "suppressed": hidden}
+
+
+def test_segments_over_and_under_represented() -> None:
+    rows = [segment("regulars", 180, 0.18, 0.09, 200), segment("explorers", 30, 0.03, 0.14, 21),
+            segment("fading", 360, 0.36, 0.22, 163), segment("occasional", 430, 0.43, 0.55, 78)]
+    found = insights.segments_rules({"segments": answer(rows)})
+    assert rules(found) == {"segments.over", "segments.under", "segments.fading"}
+    said = {i.rule: i.text("fr") for i in found}
+    assert said["segments.over"].startswith("Habitués : 18") and "Occasionnels" in said["segments.under"]
+
+
+def test_segments_never_compare_with_a_hidden_cooperative_share() -> None:
+    rows = [segment("regulars", 180, 0.18, None, None), segment("occasional", 820, 0.82, None, None)]
+    assert insights.segments_rules({"segments": answer(rows)}) == []
+
+
+# -- benchmark -------------------------------------------------------------------------------------
+
+def figure(name: str, yours: float, peers: float | None, hidden: bool = False) -> dict[str, Any]:
+    index = None if peers is None or hidden else round(100 * yours / peers)
+    return {"figure": name, "label": name, "yours": yours, "peers": None if hidden else peers, "index": index,
+            "suppressed": ["peers", "index"] if hidden else []}
+
+
+def test_benchmark_compares_with_peers_only_when_there_are_peers() -> None:
+    rows = [figure("patrons", 1800, 2000), figure("returning_share", 0.326, 0.28), figure("revenue_per_patron", 95.0, 80.0),
+            figure("tickets_per_patron", 2.9, 2.8)]
+    found = insights.benchmark_rules({"benchmark": answer(rows, summary={"peers": 4})})
+    assert rules(found) == {"benchmark.returning", "benchmark.gap"}
+    assert found[0].text("fr").startswith("32,6\u00a0% de vos clients") and "28,0\u00a0%" in found[0].text("fr")
+    assert "19 %" in found[1].text("fr") or "19\u00a0%" in found[1].text("fr")
+    none = findings({"benchmark": answer([figure("returning_share", 0.3, None, hidden=True)], summary={"peers": 0})})
+    assert none.insights == [] and none.silence is not None
+
+
+def test_benchmark_never_states_a_hidden_peer_figure() -> None:
+    rows = [figure("returning_share", 0.326, 0.41, hidden=True), figure("revenue_per_patron", 95.0, 61.0, hidden=True)]
+    assert insights.benchmark_rules({"benchmark": answer(rows, summary={"peers": 3})}) == []
+
+
+# -- sales pace ------------------------------------------------------------------------------------
+
+def test_pace_says_behind_ahead_or_on_pace() -> None:
+    base = {"title": "Soirée Coltrane", "event_id": "E9", "days_before": 14, "tickets_sold": 80, "expected_by_now": 100,
+            "forecast_final": 180, "forecast_low": 150, "forecast_high": 210, "capacity": 220, "sellout_probability": 0.1}
+    behind = insights.pace_rules({"pace": answer(summary={**base, "pace_vs_comparables": -0.2})})
+    assert [i.rule for i in behind] == ["pace.vs_comparables", "pace.forecast"]
+    assert behind[0].text("fr") == "Les ventes de Soirée Coltrane sont 20\u00a0% en retard sur des événements comparables à J-14 (80 billets, 100 attendus)."
+    ahead = insights.pace_rules({"pace": answer(summary={**base, "pace_vs_comparables": 0.3, "tickets_sold": 130})})
+    assert "ahead" in ahead[0].text("en")
+    level = insights.pace_rules({"pace": answer(summary={**base, "pace_vs_comparables": 0.05})})
+    assert "on the pace" in level[0].text("en")
+    nothing = insights.pace_rules({"pace": answer(summary={"title": "X", "days_before": 14, "pace_vs_comparables": None,
+                                                          "forecast_final": None, "forecast_low": None, "forecast_high": None})})
+    assert nothing == []
+
+
+# -- across the rules ------------------------------------------------------------------------------
+
+def test_no_rule_ever_states_a_suppressed_number() -> None:
+    """A hidden cell carries a value in the payload here (it never does from the gate): if a rule
+    read it, its digits would appear in a sentence."""
+    secret = 7_777
+    leaky = {
+        "elsewhere": answer([{**genre_row("blues", 3.7, 2.9, 4.6, True), "patrons": secret, "lift": 77.77,
+                              "suppressed": ["patrons", "lift", "ci_low", "ci_high", "significant"]}],
+                            summary={"share_going_elsewhere": None, "audience": 1839}),
+        "overlap": answer([{"other_member": "x", "name": "Y", "shared": secret, "share_of_yours": 0.7777,
+                            "suppressed": ["shared", "share_of_yours"]}]),
+        "segments": answer([{**segment("regulars", 180, 0.18, 0.7777, 777), "suppressed": ["cooperative_share", "index"]}]),
+        "benchmark": answer([{**figure("returning_share", 0.3, 0.7777), "suppressed": ["peers", "index"]}], summary={"peers": 3}),
+        "affinity": answer([{**pair("jazz", "blues", 77.77, 70.0, 80.0), "suppressed": ["lift", "ci_low", "ci_high"]}],
+                           your_genres=[{"genre": "jazz", "share": 0.9}]),
+    }
+    for name, result in leaky.items():
+        said = " ".join(i.text(lang) for i in findings({name: result}).insights for lang in ("fr", "en"))
+        assert not re.search(r"7[\s\u202f\u00a0,.]?777|77[,.]7|77[,.]8", said), (name, said)
+
+
+def test_findings_are_at_most_four_and_translated_whatever_the_process_language() -> None:
+    rows = [figure("patrons", 1800, 2000), figure("returning_share", 0.326, 0.28), figure("revenue_per_patron", 95.0, 80.0),
+            figure("tickets_per_patron", 2.1, 2.8), figure("average_price", 20.0, 30.0)]
+    found = findings({"benchmark": answer(rows, summary={"peers": 4})})
+    assert 1 <= len(found.insights) <= insights.MAX_INSIGHTS
+    french, english = found.texts("fr"), found.texts("en")
+    assert french != english and all("{" not in s for s in french + english)
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tiny_cooperative(tmp_path_factory.mktemp("insights") / "tiny.duckdb")
+
+
+def test_real_reports_make_sentences_in_both_languages(tiny: Path) -> None:
+    """The rules read real answers (the gate's releases included) without failing, and what
+    they say is consistent with the figures released."""
+    params = {"from": "2025-01-01", "to": "2025-03-31"}
+    with Warehouse(tiny) as w:
+        results = {name: to_jsonable(run_report(name, w, "jazz-a", params)) for name in
+                   ("overview", "geography", "frequency", "retention", "elsewhere", "overlap", "segments", "benchmark")}
+    for name, result in results.items():
+        for insight in findings({name: result}).insights:
+            for language in ("fr", "en"):
+                assert "{" not in insight.text(language)
+    retention = findings({"retention": results["retention"]}).insights
+    rate = results["retention"]["summary"]["return_rate"]
+    assert any(f"{round(rate * 100)}" in i.text("en") for i in retention if i.rule == "retention.rate")

@@ -337,7 +337,7 @@ def _check(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile, t
             raise
         raise error from None
     counts = con.execute("SELECT count(reasons), count(*), count_if(summary_row) FROM checked").fetchall()[0]
-    rows_in, summary = int(counts[0]), int(counts[2])
+    rows_in, summary = int(counts[0]), int(counts[2] or 0)  # count_if of no rows is NULL
     blank_lines = int(counts[1]) - rows_in - summary + info.blank_rows
     if rows_in == 0:
         raise header_only(info.path)

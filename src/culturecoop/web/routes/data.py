@@ -72,7 +72,7 @@ def _receive(upload: UploadFile, warehouse: Warehouse, principal: Principal, mem
         if size == 0:
             raise WebError(400, _("The file is empty; choose the package archive again."))
         result = receive_package(warehouse, principal.account, member_id, archive,
-                                 max_bytes=settings.max_upload_bytes).public()
+                                 max_bytes=settings.max_upload_bytes, name=upload.filename).public()
     if result["outcome"] == "loaded":
         answers.invalidate()
     return result

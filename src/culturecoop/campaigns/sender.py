@@ -36,7 +36,7 @@ from culturecoop.analytics.service import default_actor
 from culturecoop.campaigns import content, eligibility, unsubscribe
 from culturecoop.campaigns.service import campaign_row, member_name, now_utc, record
 from culturecoop.campaigns.settings import current_settings
-from culturecoop.errors import UserError
+from culturecoop.errors import EXIT_ENVIRONMENT, UserError
 from culturecoop.i18n import _
 from culturecoop.privacy.keys import load_campaign_private, load_server_secret
 from culturecoop.privacy.vault import ContactOpener
@@ -306,7 +306,7 @@ def send_campaign(warehouse: Warehouse, campaign_id: str, *, keys_dir: Path, ser
             connection.get()
         except (OSError, smtplib.SMTPException) as exc:
             raise UserError(_("The SMTP server at {server} cannot be reached ({reason}); check --smtp and that the server runs, then run the command again.").format(
-                server=_where(server), reason=type(exc).__name__)) from None
+                server=_where(server), reason=type(exc).__name__), exit_code=EXIT_ENVIRONMENT) from None
     sendable = {r["patron_key"]: r for r in eligibility.sendable(warehouse, campaign_id, member_id)}
     recent = eligibility.recent_sends(warehouse, campaign_id, now, settings.cap_days)
     with warehouse.transaction() as con:
@@ -376,7 +376,7 @@ def send_campaign(warehouse: Warehouse, campaign_id: str, *, keys_dir: Path, ser
         with warehouse.transaction() as con:
             record(con, who, member_id, "campaign_send_interrupted", {"campaign": campaign_id, "sent": report.sent})
         raise UserError(_("The SMTP server at {server} stopped answering after {sent} messages of this run; run the same command again to resume (nobody receives the campaign twice).").format(
-            server=_where(server), sent=report.sent), exit_code=5)
+            server=_where(server), sent=report.sent), exit_code=EXIT_ENVIRONMENT)
     report.status = _finish(warehouse, campaign, who, report, closing=True)
     return report
 

@@ -75,7 +75,18 @@ def simulate_response(warehouse: Warehouse, campaign_id: str, out: Path, *, base
                         when, int(rng.integers(1, 3)), round(float(event["price"] or 30.0), 2), "CAD", "web", "sold"])
     if tickets:
         con.executemany("INSERT INTO ticket VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", tickets)
-    announced = [e for e in events if not e["known"]]
+    # A later export repeats the buyers' records and the events they bought for: the package
+    # carries them again, as the member's warehouse rows (an upsert that changes nothing).
+    buyers = sorted({str(t[3]) for t in tickets})
+    bought_events = sorted({str(t[4]) for t in tickets}) or [str(events[0]["event_id"])]
+    for table, column, keys in (("event", "event_id", bought_events), ("patron", "member_patron_id", buyers),
+                                ("consent", "member_patron_id", buyers)):
+        if keys:
+            rows = warehouse.arrow(f"SELECT * FROM {table} WHERE member_id = ? AND list_contains(?, {column})", [member_id, keys])
+            con.register("known_rows", rows)
+            con.execute(f"INSERT INTO {table} SELECT * FROM known_rows")
+            con.unregister("known_rows")
+    announced = [e for e in events if not e["known"] and e["event_id"] in bought_events]
     if announced:
         con.executemany("INSERT INTO event VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
             [member_id, e["event_id"], e["title"], e["starts_at"], e["venue"], e["venue_fsa"], e["genres"], e["artists"],

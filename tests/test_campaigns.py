@@ -36,7 +36,9 @@ from culturecoop.campaigns.sender import SmtpServer, send_campaign
 from culturecoop.campaigns.service import create_campaign
 from culturecoop.campaigns.settings import set_settings
 from culturecoop.campaigns.simulate import simulate_response
+from culturecoop.errors import UserError
 from culturecoop.governance.accounts import create_account
+from culturecoop.governance.audit import verify_chain
 from culturecoop.ingest.load import ingest
 from culturecoop.warehouse.engine import Warehouse
 from culturecoop.web import Settings, create_app
@@ -423,3 +425,21 @@ def test_transparency_page_tells_campaign_steps_in_plain_words(coop: dict[str, A
     finally:
         app.state.pool.close()
     assert f"a créé la campagne {created['campaign_id']}" in page and "Taille de la campagne" in page
+
+
+def test_approval_when_required_and_every_step_is_audited(coop: dict[str, Any]) -> None:
+    with Warehouse(coop["db"]) as w:
+        set_settings(w, "test", require_approval=True)
+    created = create(coop)
+    assert created["status"] == "awaiting_approval"
+    with MailServer() as server:
+        with pytest.raises(UserError, match="approval"):
+            send_here(coop, created["campaign_id"], server)
+        assert not server.handler.received
+        approved = cc("campaigns", "approve", created["campaign_id"], "--db", str(coop["db"]), "--json")
+        assert approved["status"] == "ready" and approved["approved_by"]
+        assert send_here(coop, created["campaign_id"], server)["sent"] == created["recipients"]
+    with Warehouse(coop["db"]) as w:
+        steps = {r["report"] for r in w.query("SELECT report FROM audit WHERE parameters LIKE ?", [f'%{created["campaign_id"]}%'])}
+        assert verify_chain(w).ok
+    assert {"campaign_created", "campaign", "campaign_approved", "campaign_send_started", "campaign_sent"} <= steps

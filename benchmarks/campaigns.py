@@ -54,7 +54,7 @@ def build(folder: Path, recipients: int) -> tuple[Path, Path, str]:
     sealed = seal_contacts([address(i) for i in range(recipients)], load_member_keys(keys).campaign_public)
     db = folder / "bench.duckdb"
     ids = [f"{i:032x}" for i in range(recipients)]
-    with Warehouse(db) as w, w.transaction() as con:
+    with Warehouse(db, create=True) as w, w.transaction() as con:
         con.execute("INSERT INTO member VALUES (?, 'Salle de banc d’essai', 'theatre', 'Montréal')", [MEMBER])
         con.execute("INSERT INTO event VALUES (?, 'E1', 'Soirée d’ouverture', TIMESTAMP '2027-01-15 20:00', 'Salle', 'H2X', ['jazz'], "
                     "['Trio'], 300, true, 'fr')", [MEMBER])

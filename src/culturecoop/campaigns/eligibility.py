@@ -85,11 +85,6 @@ def sendable(warehouse: Warehouse, campaign_id: str, member_id: str) -> list[dic
     return warehouse.query(sql, {"campaign": campaign_id, "member": member_id})
 
 
-def still_eligible(warehouse: Warehouse, campaign_id: str, member_id: str) -> set[str]:
-    """Patron keys of the treatment arm still eligible now (re-checked while a send runs)."""
-    sql = ELIGIBLE.format(people=TREATMENT_PEOPLE, contact="")
-    return {r["patron_key"] for r in warehouse.query(sql, {"campaign": campaign_id, "member": member_id})}
-
 
 def recent_sends(warehouse: Warehouse, campaign_id: str, now: datetime, cap_days: int) -> dict[str, int]:
     """Messages each treatment person received in the cap window, across all campaigns."""

@@ -22,10 +22,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
+from babel.numbers import format_decimal
 
 from culturecoop.analytics.service import default_actor
 from culturecoop.campaigns.service import campaign_row
-from culturecoop.i18n import _
+from culturecoop.i18n import _, current_language
 from culturecoop.privacy.gate import COUNT, CountTable, PrivacyGate
 from culturecoop.warehouse.engine import Warehouse
 
@@ -83,6 +84,11 @@ def cuped(outcome: np.ndarray, covariate: np.ndarray, treated: np.ndarray) -> In
     d = float(a.mean() - b.mean())
     se = math.sqrt(float(np.var(a, ddof=1)) / len(a) + float(np.var(b, ddof=1)) / len(b))
     return Interval(d, d - Z95 * se, d + Z95 * se)
+
+
+def _number(value: float) -> str:
+    """One decimal in the reader's language (« 5,9 » / "5.9")."""
+    return format_decimal(round(value, 1), format="#,##0.0", locale="fr_CA" if current_language() == "fr" else "en_CA")
 
 
 def _labels() -> dict[str, str]:
@@ -166,14 +172,15 @@ def _lift(shown: dict[tuple[str, str], int | None], rows: list[dict[str, Any]], 
     treated = np.array([r["arm"] == "treatment" for r in rows])
     adjusted = cuped(outcome, covariate, treated)
 
-    def pts(v: float) -> float:
-        return round(100 * v, 2)
+    def points(value: float) -> str:
+        return ("+" if value >= 0 else "−") + _number(abs(100 * value))
 
     return {
         "available": True, "rate_treatment": c_t / n_t, "rate_holdout": c_h / n_h,
         "two_proportion": simple.as_json(), "cuped": adjusted.as_json(),
-        "sentence": _("Conversion {t:.1f} % with the campaign against {h:.1f} % without: a difference of {d:+.1f} points (95 % interval {low:+.1f} to {high:+.1f}; with pre-period spend taken into account {cd:+.1f}, {clow:+.1f} to {chigh:+.1f}).").format(
-            t=pts(c_t / n_t), h=pts(c_h / n_h), d=pts(simple.difference), low=pts(simple.low), high=pts(simple.high),
-            cd=pts(adjusted.difference), clow=pts(adjusted.low), chigh=pts(adjusted.high)),
+        "sentence": _("Conversion {treated} with the campaign against {held} without: a difference of {d} points (95 % interval {low} to {high}); with past spending taken into account (CUPED) {cd} points ({clow} to {chigh}).").format(
+            treated=_number(100 * c_t / n_t) + "\u00a0%", held=_number(100 * c_h / n_h) + "\u00a0%", d=points(simple.difference),
+            low=points(simple.low), high=points(simple.high), cd=points(adjusted.difference),
+            clow=points(adjusted.low), chigh=points(adjusted.high)),
     }
 

@@ -7,7 +7,7 @@ season, a model is fitted on the attendances at the older events only (pooled ro
 for the people who attended both (``evaluate.discoverability``). The result is cooperative-wide
 model quality (nDCG, shares of local and francophone events, coverage) over at least
 ``MIN_PEOPLE`` people — no count of people, nothing about one member's patrons — and is kept in
-memory per model, knob setting and data version.
+memory per model, knob setting and data version (``Warehouse.kept``).
 """
 
 from __future__ import annotations
@@ -36,8 +36,16 @@ def tradeoff(warehouse: Warehouse, settings: RerankSettings | None = None) -> di
     ``{"available": False, "reason"}`` when the data cannot support a curve."""
     trained = service.latest_model(warehouse)
     chosen = settings or service.current_settings(warehouse)
-    key = ("reco", "tradeoff", trained.model_id, chosen.diversity, chosen.boost)
-    return warehouse.remember(key, lambda: _measure(warehouse, chosen))
+    # Kept per model and data version rather than remembered per commit: saving an audience is
+    # a commit, and the curve (seconds to measure) does not depend on audiences.
+    key = (trained.model_id, service.data_version_of(warehouse), chosen.diversity, chosen.boost)
+    kept = warehouse.kept("reco_tradeoff")
+    with warehouse.serialized("reco_tradeoff"):
+        if key not in kept:
+            kept.clear()
+            kept[key] = _measure(warehouse, chosen)
+        found: dict[str, Any] = kept[key]
+    return found
 
 
 def _unavailable(reason: str) -> dict[str, Any]:

@@ -171,9 +171,10 @@ def create_app(settings: Settings) -> FastAPI:
         data,
         docs,
         reports,
+        target,
         transparency,
     )
 
-    for module in (auth, reports, data, transparency, admin, account, docs):
+    for module in (auth, reports, target, data, transparency, admin, account, docs):
         app.include_router(module.router)
     return app

@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 
 from culturecoop.web.i18n import Translator, _, language_from_header, pick_language
 from culturecoop.web.security import csrf_token
-from culturecoop.web.tabs import TABS
+from culturecoop.web.tabs import ACTION_TABS, TABS
 from culturecoop.web.views.base import Cell, TableView
 from culturecoop.web.views.glossary import TERMS_BY_SLUG, tooltip
 
@@ -154,6 +154,7 @@ def render(request: Request, template: str, context: dict[str, Any], status_code
         "csrf": getattr(request.state, "csrf", ""),
         "path": request.url.path,
         "tabs": TABS,
+        "action_tabs": ACTION_TABS,
         "audiences_enabled": _audiences_enabled(request),
     }
     new_nonce = None

@@ -127,12 +127,15 @@ def _audience(view: TargetView, audience: Mapping[str, Any] | None, t: Translato
         if not rows:
             continue
         names = [t.label(kind, r[dimension]) for r in rows]
+        shown = any(r.get("patrons") is not None for r in rows)
+        # A chart of gaps only says nothing: the table then shows every group as "< k".
         chart = charts.bars(t(title), names, [(t("People"), [r.get("patrons") for r in rows])], t,
-                            value_title=t("People"), category_title=t(axis), horizontal=True)
+                            value_title=t("People"), category_title=t(axis), horizontal=True) if shown else None
         view.profile.append(Section(f"profile-{dimension}", t(title), chart,
                                     table(f"profile-{dimension}", t(title), rows,
                                           [Col(dimension, axis, f"code:{kind}"), Col("patrons", _("People"), "int")],
-                                          t, k=k, pooled=True, collapsed=True),
+                                          t, k=k, pooled=True, collapsed=shown),
+                                    note=None if shown else t("Every group counts fewer than {k} people: the privacy gate hides them all.", k=k),
                                     pooled=True))
 
 

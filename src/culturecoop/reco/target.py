@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from culturecoop.errors import UserError
-from culturecoop.privacy.gate import current_policy
+from culturecoop.privacy.policy import current_policy
 from culturecoop.reco import audiences, cross, service, tradeoff
 from culturecoop.warehouse.engine import Warehouse
 

@@ -16,6 +16,7 @@ from culturecoop.analytics.wording import _
 Answer = Mapping[str, Any]
 MIN_SHARE = 0.3  # a profile group is worth a sentence when it holds this share of the audience
 MIN_GAIN_POINTS = 5.0  # a discoverability gain below this is noise
+MIN_LOSS = 0.005  # an accuracy loss under half a percent (or a gain) is no cost worth stating
 
 
 def _count(row: Mapping[str, Any] | None) -> int | None:
@@ -99,9 +100,13 @@ def discoverability_rule(answer: Answer) -> list[Insight]:
     gain = summary.get("local_gain_points")
     if not measured.get("available") or not isinstance(gain, int | float) or gain < MIN_GAIN_POINTS:
         return []
+    values = {"share": Value("percent", summary["local_share"]), "catalogue": Value("percent", summary["local_catalogue_share"])}
+    loss = float(summary.get("ndcg_loss") or 0.0)
+    if loss < MIN_LOSS:
+        return [Insight("discoverability_free", _("With the cooperative's setting, local events make {share} of recommendations against {catalogue} of the programme, at no measurable cost in accuracy."),
+                        values)]
     return [Insight("discoverability", _("With the cooperative's setting, local events make {share} of recommendations against {catalogue} of the programme, for {loss} less accuracy."),
-                    {"share": Value("percent", summary["local_share"]), "catalogue": Value("percent", summary["local_catalogue_share"]),
-                     "loss": Value("percent", max(0.0, float(summary.get("ndcg_loss") or 0.0)))})]
+                    {**values, "loss": Value("percent", loss)})]
 
 
 RULES: tuple[Callable[[Answer], list[Insight]], ...] = (

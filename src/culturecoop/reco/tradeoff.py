@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from culturecoop.errors import UserError
 from culturecoop.i18n import _
 from culturecoop.reco import data, service
 from culturecoop.reco.evaluate import FRENCH, binary_rows, discoverability
@@ -28,6 +29,7 @@ K = 10
 HELD_OUT = 0.2  # newest share of past events standing for the upcoming season
 MIN_PEOPLE = 100  # fewer test people than this and the curve is noise
 MAX_PEOPLE = 3000  # a sample is enough for a curve, and keeps the first view to seconds
+MAX_TRAINING_PEOPLE = 20_000  # the backtest's model learns from a sample: seconds, not the full training's minutes
 MIN_EVENTS = 2 * K
 
 
@@ -48,6 +50,15 @@ def tradeoff(warehouse: Warehouse, settings: RerankSettings | None = None) -> di
     return found
 
 
+def warm_tradeoff(warehouse: Warehouse) -> None:
+    """Measure the curve ahead of the first reader (the server's warm-up); nothing when no model
+    is trained yet. Releases nothing and writes nothing."""
+    try:
+        tradeoff(warehouse)
+    except UserError:
+        return
+
+
 def _unavailable(reason: str) -> dict[str, Any]:
     return {"available": False, "reason": reason}
 
@@ -63,13 +74,17 @@ def _measure(warehouse: Warehouse, settings: RerankSettings) -> dict[str, Any]:
     cutoff = float(np.quantile(starts[dated], 1 - HELD_OUT))
     test_items = np.flatnonzero(starts > cutoff)
     train_items = np.flatnonzero(dated & (starts <= cutoff))
-    train = history[:, train_items].tocsr()
-    test = history[:, test_items].tocsr()
+    rng = np.random.default_rng(7)
+    people = np.flatnonzero(history[:, train_items].getnnz(axis=1) > 0)
+    if len(people) > MAX_TRAINING_PEOPLE:
+        people = np.sort(rng.choice(people, MAX_TRAINING_PEOPLE, replace=False))
+    train = history[people][:, train_items].tocsr()
+    test = history[people][:, test_items].tocsr()
     users = np.flatnonzero((train.getnnz(axis=1) > 0) & (test.getnnz(axis=1) > 0))
     if len(users) < MIN_PEOPLE or len(test_items) < MIN_EVENTS:
         return _unavailable(_("Too few people attended both older and recent events to measure the trade-off on your cooperative's data."))
     if len(users) > MAX_PEOPLE:
-        users = np.sort(np.random.default_rng(7).choice(users, MAX_PEOPLE, replace=False))
+        users = np.sort(rng.choice(users, MAX_PEOPLE, replace=False))
     train_raw = {c: [v[i] for i in train_items] for c, v in past.columns.items()}
     test_raw = {c: [v[i] for i in test_items] for c, v in past.columns.items()}
     encoder = fit_encoder(train_raw, len(train_items))

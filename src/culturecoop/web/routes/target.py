@@ -104,11 +104,28 @@ class Agreement(BaseModel):
     decided_at: str | None
 
 
+class PartnerEvent(BaseModel):
+    partner: str
+    event_id: str
+    title: str | None
+    starts_at: str
+    your_patrons: int | None = Field(description="Your patrons in the event's likely audience; null when the gate hid it.")
+    shown: str
+
+
+class PartnerGain(BaseModel):
+    partner: str
+    your_patrons_for_their_events: int | None = None
+    your_patrons_for_their_events_shown: str | None = None
+    their_patrons_for_your_events: int | None = None
+    their_patrons_for_your_events_shown: str | None = None
+
+
 class CrossOffersPublic(BaseModel):
     member_id: str
     k: int
-    events: list[dict[str, Any]] = Field(description="Partners' upcoming events with how many of your patrons are likely (gated).")
-    partners: list[dict[str, Any]] = Field(description="Per partner, likely patrons both ways (gated).")
+    events: list[PartnerEvent] = Field(description="Partners' upcoming events with how many of your patrons are likely (gated).")
+    partners: list[PartnerGain] = Field(description="Per partner, likely patrons both ways (gated; absent when none).")
     agreements: list[Agreement]
     audit_id: int | None
 

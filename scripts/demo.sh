@@ -33,9 +33,15 @@ step "5. link: the same people across members, from encodings only; then a first
 $cc link --db "$out/coop.duckdb"
 $cc report elsewhere --db "$out/coop.duckdb" --member jazz-dieze
 
+step "5b. Recommendations: each member's announced programme, then the model (the Target audience tab)"
+for programme in "$out"/exports/programme/*.csv; do
+  $cc reco programme "$programme" --db "$out/coop.duckdb" --member "$(basename "$programme" .csv)"
+done
+$cc reco train --db "$out/coop.duckdb"
+
 # Campaigns (issue 13): one campaign to an SMTP server on loopback that writes every message
 # into a mail folder, then a later package with a planted response, and the measured lift.
-step "5b. A campaign: audience → message in French and English → SMTP on loopback ($out/mail) → a later package → the lift"
+step "5c. A campaign: audience → message in French and English → SMTP on loopback ($out/mail) → a later package → the lift"
 smtp_port="${DEMO_SMTP_PORT:-8025}"
 mkdir -p "$out/campaign"
 "$py" -m aiosmtpd -n -l "127.0.0.1:$smtp_port" -c aiosmtpd.handlers.Mailbox "$out/mail" &

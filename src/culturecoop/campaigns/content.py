@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from babel.dates import format_date, format_time
+from babel.dates import format_datetime
 from babel.numbers import format_currency
 
 from culturecoop.errors import UserError
@@ -89,7 +89,6 @@ def check_template(text: str, what: str, limit: int) -> str:
 
 def event_values(event: EventInfo | None, language: str, link: str | None, member_name: str) -> dict[str, str]:
     """Placeholder values in one language (dates and prices in its locale)."""
-    t = translator(language)
     locale = LOCALES[language]
     values = {"event_title": "", "event_date": "", "event_price": "", "venue": "", "link": link or "", "member_name": member_name}
     if event is None:
@@ -97,8 +96,10 @@ def event_values(event: EventInfo | None, language: str, link: str | None, membe
     values["event_title"] = event.title or event.event_id
     values["venue"] = event.venue or ""
     if event.starts_at is not None:
-        values["event_date"] = t("{date} at {time}").format(
-            date=format_date(event.starts_at, "full", locale=locale), time=format_time(event.starts_at, "short", locale=locale))
+        # Babel's patterns say "à" / "at" in each locale (no catalog entry: "{date} at {time}" would
+        # match any sentence with "at" in it when the web layer retranslates messages).
+        pattern = "EEEE d MMMM y 'à' H 'h' mm" if language == "fr" else "EEEE, MMMM d, y 'at' h:mm a"
+        values["event_date"] = format_datetime(event.starts_at, pattern, locale=locale)
     if event.price is not None:
         values["event_price"] = format_currency(event.price, event.currency, locale=locale)
     return values
@@ -171,7 +172,7 @@ def suggest(event: EventInfo | None, audience: dict[str, Any], language: str) ->
     if event is not None and event.is_local:
         subjects.append(t("Made in Québec: {event_title}"))
     if event is not None and event.artists:
-        subjects.append(t("{artist} live, {event_date}").format(artist=event.artists[0]))
+        subjects.append(t("Live on stage: {artist}, {event_date}").format(artist=event.artists[0]))
     subjects.append(t("{event_title}: tickets are on sale"))
     preheader = t("{event_date}, {venue}. From {event_price}.")
     intro = t("Hello,") + "\n\n"

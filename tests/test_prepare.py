@@ -41,8 +41,10 @@ def token(value: str, purpose: str, keys: Path) -> str | None:
 
 
 def test_every_builtin_profile_has_a_fixture() -> None:
+    from vendors import VENDORS
+
     assert set(builtin_profiles()) == {
-        "canonical", "billetterie-fr", "festival-jsonl", "orchestra-tsv", "museum-xlsx"}
+        "canonical", "billetterie-fr", "festival-jsonl", "orchestra-tsv", "museum-xlsx", *VENDORS}
 
 
 @pytest.mark.parametrize("profile", sorted(builtin_profiles()))

@@ -40,7 +40,12 @@ def fold(text: str) -> str:
 
 
 def source_records(profile: str, tmp_path: Path) -> list[dict[str, str]]:
-    """The export's rows as canonical field -> text, read independently of `prepare`."""
+    """The export's rows as canonical field -> text, read independently of `prepare`.
+
+    A field read from several columns (attendee e-mail, else the buyer's) gives one record per
+    column, so that every column's personal data is looked for; the header is found below
+    ``skip_lines`` and on the profile's sheet.
+    """
     spec = load_profile(profile)
     path = export_path(profile, tmp_path)
     records: list[dict[str, Any]] = []
@@ -49,7 +54,9 @@ def source_records(profile: str, tmp_path: Path) -> list[dict[str, str]]:
 
         book = load_workbook(path, read_only=True)
         try:
-            rows = list(book.worksheets[0].iter_rows(values_only=True))
+            sheet = book[spec.sheet] if spec.sheet else book.worksheets[0]
+            rows = [r for r in list(sheet.iter_rows(values_only=True))[spec.skip_lines:]
+                    if any(c is not None for c in r)]
         finally:
             book.close()  # an unclosed read-only workbook warns later, in whichever test runs then
         header = [str(h) for h in rows[0]]
@@ -69,12 +76,16 @@ def source_records(profile: str, tmp_path: Path) -> list[dict[str, str]]:
                     flat[column] = value
                 records.append(flat)
     else:
-        text = path.read_bytes().decode(spec.encoding)
-        records = list(csv.DictReader(io.StringIO(text), delimiter=spec.delimiter))
+        text = path.read_bytes().decode(spec.encoding).lstrip("\ufeff")
+        lines = text.splitlines(keepends=True)[spec.skip_lines:]
+        records = list(csv.DictReader(io.StringIO("".join(lines)), delimiter=spec.delimiter))
     out = []
+    width = max((len(c.sources) for c in spec.columns.values()), default=1)
     for record in records:
-        out.append({f: "" if record.get(c.sources[0]) is None else str(record.get(c.sources[0]))
-                    for f, c in spec.columns.items() if c.sources})
+        for k in range(width):
+            out.append({f: "" if record.get(c.sources[min(k, len(c.sources) - 1)]) is None
+                        else str(record.get(c.sources[min(k, len(c.sources) - 1)]))
+                        for f, c in spec.columns.items() if c.sources and c.form != "join"})
     return out
 
 
@@ -89,7 +100,8 @@ def needles(records: list[dict[str, str]]) -> set[str]:
         digits = re.sub(r"\D", "", re.split(r"(?i)\s*(?:x|poste|ext)", phone)[0])
         if len(digits) >= 10:
             found |= {phone, digits, digits[-10:], "+" + digits, "+1" + digits[-10:]}
-        for name in (r.get("first_name", ""), r.get("last_name", "")):
+        full = [p for p in re.split(r"[\s,/]+", r.get("full_name", "")) if p]
+        for name in (r.get("first_name", ""), r.get("last_name", ""), r.get("full_name", ""), *full):
             name = name.strip()
             if len(name) >= 3:
                 found |= {name, name.lower(), fold(name), re.sub(r"[^a-z0-9]+", " ", fold(name)).strip()}

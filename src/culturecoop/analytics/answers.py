@@ -39,7 +39,7 @@ from culturecoop.analytics import facts, service
 from culturecoop.analytics.registry import REPORTS
 from culturecoop.errors import UserError
 from culturecoop.i18n import _
-from culturecoop.privacy.gate import current_policy
+from culturecoop.privacy.policy import current_policy
 from culturecoop.warehouse.engine import Warehouse
 from culturecoop.warehouse.sql_engine import DuckDBEngine, parameter_names
 

@@ -21,7 +21,8 @@ from culturecoop.analytics.report import ReportContext, ReportResult
 from culturecoop.analytics.segments import own_segment_patrons
 from culturecoop.errors import UserError
 from culturecoop.i18n import _
-from culturecoop.privacy.gate import CountTable, PrivacyGate, PrivacyPolicy, Release
+from culturecoop.privacy.gate import CountTable, PrivacyGate, Release
+from culturecoop.privacy.policy import PrivacyPolicy
 from culturecoop.warehouse.engine import Warehouse
 from culturecoop.warehouse.sql_engine import DuckDBEngine, SqlEngine
 

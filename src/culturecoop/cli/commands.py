@@ -5,6 +5,7 @@ from culturecoop.cli import (  # noqa: F401
     ingest_cmd,
     keys_cmd,
     link_cmd,
+    mapping_cmd,
     prepare_cmd,
     reco_cmd,
     report_cmd,

@@ -14,7 +14,8 @@ from culturecoop.errors import UserError
 from culturecoop.governance import audit
 from culturecoop.i18n import _, current_language
 from culturecoop.privacy.budget import budget_status
-from culturecoop.privacy.gate import current_policy, set_policy
+from culturecoop.privacy.gate import set_policy
+from culturecoop.privacy.policy import current_policy
 from culturecoop.warehouse.engine import Warehouse
 from culturecoop.warehouse.lake import export_lake
 from culturecoop.warehouse.sql_engine import SparkEngine, SqlEngine

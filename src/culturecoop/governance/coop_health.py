@@ -14,7 +14,7 @@ from typing import Any
 
 from culturecoop.governance import audit
 from culturecoop.privacy.budget import budget_status
-from culturecoop.privacy.gate import current_policy
+from culturecoop.privacy.policy import current_policy
 from culturecoop.warehouse.engine import Warehouse
 
 # Data older than this is stale: the members' figures no longer describe this season.

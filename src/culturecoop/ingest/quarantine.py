@@ -17,7 +17,7 @@ from babel.numbers import format_decimal, format_percent
 from culturecoop.errors import UserError
 from culturecoop.i18n import _, current_language
 from culturecoop.ingest.profile import Profile
-from culturecoop.ingest.read import SourceInfo
+from culturecoop.ingest.source import SourceInfo
 from culturecoop.ingest.validate import FIELD_OF_RULE
 
 DEFAULT_MAX_REJECT_SHARE = 0.2

@@ -32,12 +32,9 @@ from __future__ import annotations
 
 import codecs
 import csv
-import difflib
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -47,45 +44,26 @@ from culturecoop.errors import UserError
 from culturecoop.i18n import _
 from culturecoop.ingest.columns import field_expressions
 from culturecoop.ingest.profile import ALTERNATIVES, REQUIRED_FIELDS, Profile
+from culturecoop.ingest.source import (
+    LINE_FILTER,
+    SourceInfo,
+    empty_file,
+    header_hint,
+    header_only,
+    header_positions,
+    match_columns,
+    missing_columns,
+    render_cell,
+)
 
-# Where ``SourceInfo.lines_where`` inserts its condition.
-_LINE_FILTER = "/*lines*/"
+# Re-exported: callers read these from here.
+__all__ = ["SourceInfo", "empty_file", "header_only", "match_columns", "read_source", "render_cell",
+           "transcode_to_utf8", "translate_read_error"]
+
 # A separator that never occurs in text: DuckDB's CSV reader then returns each line whole.
 _NO_DELIMITER = "\x01\x02\x03"
 _CHUNK = 8 << 20
 _FIELD_BREAK = "\x1f"
-
-
-@dataclass
-class SourceInfo:
-    """Where the rows are: ``relation`` is a SQL subquery (with ``params``) yielding
-    ``line_no, raw, blank, malformed`` and one text column per canonical field."""
-
-    path: Path
-    text_path: Path | None
-    header: list[str]
-    header_line: int
-    relation: str
-    params: dict[str, Any]
-    blank_rows: int = 0  # blank rows already left out of ``relation`` (spreadsheets)
-    # SQL (with ``lines_params``) creating the ``source_lines`` table that ``relation`` reads.
-    lines_sql: str = ""
-    lines_params: dict[str, Any] = field(default_factory=dict)
-
-    def load(self, con: duckdb.DuckDBPyConnection) -> None:
-        """Read the file's lines into the table ``source_lines``, once, in parallel.
-
-        Every later step reads the table in parallel, and reading a few rows again is a join
-        on the line number, not a second scan of the file.
-        """
-        if self.lines_sql:
-            con.execute(self.lines_sql, self.lines_params)
-            self.lines_sql = ""
-
-    def lines_where(self, condition: str) -> str:
-        """``relation`` restricted to the lines meeting ``condition`` (on ``line_no``), applied
-        before any line is split: reading a few rows again costs a lookup, not a parse."""
-        return self.relation.replace(_LINE_FILTER, f"AND ({condition})")
 
 
 def _line_of(path: Path, offset: int) -> int:
@@ -185,82 +163,6 @@ def _looks_utf8(block: bytes) -> bool:
     return True
 
 
-def _closest_columns(wanted: str, present: Iterable[str]) -> str:
-    match = difflib.get_close_matches(wanted, list(present), n=1, cutoff=0.4)
-    return _("\"{wanted}\" (closest present: \"{match}\")").format(wanted=wanted, match=match[0]) \
-        if match else f"\"{wanted}\""
-
-
-def _missing_columns(path: Path, profile: Profile, missing: list[str], present: list[str],
-                     hint: str = "") -> UserError:
-    described = ", ".join(_closest_columns(m, present) for m in missing)
-    if hint:
-        return UserError(
-            _("The file {path} lacks the column(s) {columns} that the profile {profile} maps on its header "
-              "line, but {hint}.").format(path=path.name, columns=described, profile=profile.name, hint=hint)
-        )
-    return UserError(
-        _("The file {path} lacks the column(s) {columns} that the profile {profile} maps; export them or "
-          "fix the column names in a mapping file (--mapping).").format(
-            path=path.name, columns=described, profile=profile.name)
-    )
-
-
-def header_positions(header: list[str], wanted: list[str]) -> tuple[dict[str, int], list[str]]:
-    """1-based position in ``header`` of each ``wanted`` column (exact name first, then ignoring
-    case, accents and surrounding spaces), and the columns not found."""
-    exact = {name: i + 1 for i, name in reversed(list(enumerate(header)))}
-    loose = {_loose(name): i + 1 for i, name in reversed(list(enumerate(header)))}
-    positions: dict[str, int] = {}
-    missing: list[str] = []
-    for column in wanted:
-        pos = exact.get(column) or loose.get(_loose(column))
-        if pos is None:
-            missing.append(column)
-        else:
-            positions[column] = pos
-    return positions, missing
-
-
-def match_columns(path: Path, profile: Profile, header: list[str], hint: str = "") -> dict[str, int]:
-    """Source column -> 1-based position in ``header`` for every column the profile reads."""
-    positions, missing = header_positions(header, profile.source_columns())
-    if missing:
-        raise _missing_columns(path, profile, missing, header, hint)
-    return positions
-
-
-def header_hint(profile: Profile, rows: list[tuple[int, list[str]]]) -> str:
-    """Where the profile's header seems to be among ``rows`` (line number, cells), as advice:
-    the export has a title block above its table."""
-    wanted = profile.source_columns()
-    for number, cells in rows:
-        _found, missing = header_positions([c.strip() for c in cells], wanted)
-        if not missing:
-            return _("line {line} holds them all: add `skip_lines: {skip}` to the mapping").format(
-                line=number, skip=number - 1)
-    return ""
-
-
-def _loose(name: str) -> str:
-    import unicodedata
-
-    text = unicodedata.normalize("NFKD", name.strip().casefold())
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
-
-
-def empty_file(path: Path) -> UserError:
-    return UserError(
-        _("The file {path} is empty; export the data again from your ticketing software.").format(path=path.name)
-    )
-
-
-def header_only(path: Path) -> UserError:
-    return UserError(
-        _("The file {path} has a header but no data rows; export a period that has sales.").format(path=path.name)
-    )
-
-
 def read_source(path: Path, profile: Profile, workdir: Path,
                 con: duckdb.DuckDBPyConnection) -> SourceInfo:
     """Check ``path`` and describe its rows as a relation (see the module docstring).
@@ -352,7 +254,7 @@ def _csv_relation(path: Path, text_path: Path, profile: Profile, head: list[tupl
     positions, missing = header_positions(header, profile.source_columns())
     if missing:
         rows = [(n, _split_line(t, profile)) for n, t in head[1:50]]
-        raise _missing_columns(path, profile, missing, header, header_hint(profile, rows))
+        raise missing_columns(path, profile, missing, header, header_hint(profile, rows))
     fields, params = field_expressions(profile, lambda column: f"f[{positions[column]}]", path)
     d = _char(profile.delimiter)
     if profile.quote:
@@ -381,7 +283,7 @@ def _csv_relation(path: Path, text_path: Path, profile: Profile, head: list[tupl
               FROM (SELECT line_no, line,
                            coalesce(ltrim(line, ' ' || {d} || chr(9) || chr(13)) = '', true) AS blank,
                            {segments} AS s
-                    FROM {_numbered_lines(header_line)} WHERE true {_LINE_FILTER})))"""
+                    FROM {_numbered_lines(header_line)} WHERE true {LINE_FILTER})))"""
     lines_sql, lines_params = _lines_sql(text_path)
     return SourceInfo(path=path, text_path=text_path, header=header, header_line=header_line,
                       relation=relation, params=params, lines_sql=lines_sql, lines_params=lines_params)
@@ -411,7 +313,7 @@ def _jsonl_relation(path: Path, text_path: Path, profile: Profile, head: list[tu
     missing = [" | ".join(spec.sources) for spec in needed
                if spec.sources and not any(path_ in seen for path_ in spec.sources)]
     if missing:
-        raise _missing_columns(path, profile, missing, sorted(seen))
+        raise missing_columns(path, profile, missing, sorted(seen))
     paths = profile.source_columns()
     fields, params = field_expressions(profile, lambda column: f"v[{paths.index(column) + 1}]", path)
     params["paths"] = [_json_path(p) for p in paths]
@@ -423,25 +325,7 @@ def _jsonl_relation(path: Path, text_path: Path, profile: Profile, head: list[tu
               FROM (SELECT line_no, line, blank,
                            NOT blank AND coalesce(try(json_type(line)) = 'OBJECT', false) AS ok
                     FROM (SELECT line_no, line, trim(coalesce(line, '')) = '' AS blank
-                          FROM {_numbered_lines(profile.skip_lines)} WHERE true {_LINE_FILTER}))))"""
+                          FROM {_numbered_lines(profile.skip_lines)} WHERE true {LINE_FILTER}))))"""
     lines_sql, lines_params = _lines_sql(text_path)
     return SourceInfo(path=path, text_path=text_path, header=[], header_line=profile.skip_lines,
                       relation=relation, params=params, lines_sql=lines_sql, lines_params=lines_params)
-
-
-def render_cell(value: Any, decimal: str) -> str | None:
-    """The text of one spreadsheet cell as the profile's parsers expect it (ISO dates)."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, date):
-        return value.strftime("%Y-%m-%d")
-    if isinstance(value, time):
-        return value.strftime("%H:%M:%S")
-    if isinstance(value, float):
-        text = str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-        return text.replace(".", decimal)
-    return str(value)

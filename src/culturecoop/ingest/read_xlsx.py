@@ -20,13 +20,13 @@ from culturecoop.errors import UserError
 from culturecoop.i18n import _
 from culturecoop.ingest.columns import field_expressions
 from culturecoop.ingest.profile import Profile
-from culturecoop.ingest.read import (
+from culturecoop.ingest.source import (
     SourceInfo,
-    _missing_columns,
     empty_file,
     header_hint,
     header_only,
     header_positions,
+    missing_columns,
     render_cell,
 )
 
@@ -96,7 +96,7 @@ def read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile) -> S
                     # A title block above the table, or the table on another sheet: say where.
                     following = [(n, [c or "" for c in (render_cell(v, profile.decimal) for v in r)])
                                  for n, r in itertools.islice(rows, 50)]
-                    raise _missing_columns(path, profile, missing, candidate,
+                    raise missing_columns(path, profile, missing, candidate,
                                            _sheet_hint(profile, book, sheet, following))
                 header = candidate
                 header_line = number

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import duckdb
 
-from culturecoop.ingest.read import SourceInfo
+from culturecoop.ingest.source import SourceInfo
 
 _ACCEPTED = "len(reasons) = 0 AND NOT merged"
 # A cell that is nothing but a total's label (accents folded, lower case).

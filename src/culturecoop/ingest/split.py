@@ -16,7 +16,7 @@ import pyarrow as pa
 from culturecoop.ingest.dates import first_of
 from culturecoop.ingest.labels import DEFAULT_LANGUAGE_VALUES
 from culturecoop.ingest.profile import Profile
-from culturecoop.ingest.read import SourceInfo
+from culturecoop.ingest.source import SourceInfo
 from culturecoop.ingest.validate import label_params
 from culturecoop.privacy.encodings import id_token_sql, pads
 from culturecoop.schema.model import CONSENT, CONSENT_PURPOSES, EVENT, TICKET, Table

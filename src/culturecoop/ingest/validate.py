@@ -26,7 +26,7 @@ from culturecoop.ingest.labels import (
     DEFAULT_TRUE,
 )
 from culturecoop.ingest.profile import Profile
-from culturecoop.ingest.read import SourceInfo
+from culturecoop.ingest.source import SourceInfo
 from culturecoop.schema.model import CHANNELS, TICKET_STATUSES
 
 # Rule name -> what it means (the rejects file and the summary show the names).

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import duckdb
 
 from culturecoop.errors import UserError
 from culturecoop.i18n import _
+from culturecoop.privacy.policy import PrivacyPolicy, current_policy
 from culturecoop.warehouse.engine import Warehouse
-
-if TYPE_CHECKING:
-    from culturecoop.privacy.gate import PrivacyPolicy
 
 PERIODS = ("month", "quarter", "year")
 # Rounding slack: ε values are sums of floats; a hair above the budget is still within it.
@@ -85,7 +83,6 @@ def status_in(con: duckdb.DuckDBPyConnection, member_id: str, policy: PrivacyPol
 def budget_status(warehouse: Warehouse, member_id: str, policy: PrivacyPolicy | None = None,
                   day: date | None = None) -> BudgetStatus:
     """The member's budget in the current period: allowed, spent, left."""
-    from culturecoop.privacy.gate import current_policy
 
     policy = policy or current_policy(warehouse)
     warehouse.con.complete()

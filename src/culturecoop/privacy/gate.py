@@ -34,6 +34,7 @@ from culturecoop.governance import audit
 from culturecoop.i18n import _
 from culturecoop.privacy import budget
 from culturecoop.privacy.dp import noisy_counts
+from culturecoop.privacy.policy import PrivacyPolicy, current_policy
 from culturecoop.warehouse.engine import Warehouse
 
 COUNT = "patrons"
@@ -42,37 +43,6 @@ MEMORY_FORMAT = 2
 TOTAL: tuple[Any, ...] = ("\x00total",)
 # Columns that would identify a patron: a cross-member table never carries them.
 PATRON_COLUMNS = frozenset({"person", "patron_key", "member_patron_id", "email_token", "phone_token"})
-
-
-@dataclass(frozen=True)
-class PrivacyPolicy:
-    """The cooperative's privacy settings (table ``privacy_policy``)."""
-
-    min_patrons: int = 10
-    noise: bool = False
-    epsilon_per_release: float = 1.0
-    epsilon_budget: float = 10.0
-    budget_period: str = "month"
-
-    def to_json(self) -> dict[str, Any]:
-        return {"k": self.min_patrons, "noise": self.noise, "epsilon_per_release": self.epsilon_per_release,
-                "epsilon_budget": self.epsilon_budget, "budget_period": self.budget_period}
-
-
-DEFAULT_POLICY = PrivacyPolicy()
-
-
-def current_policy(warehouse: Warehouse) -> PrivacyPolicy:
-    """The policy in force: the stored one, else the defaults (k = 10, no noise)."""
-    def read() -> PrivacyPolicy:
-        warehouse.con.complete()
-        rows = warehouse.query(
-            "SELECT min_patrons, noise, epsilon_per_release, epsilon_budget, budget_period "
-            "FROM privacy_policy WHERE policy_id = 'cooperative'")
-        return PrivacyPolicy(**rows[0]) if rows else DEFAULT_POLICY
-
-    # Kept until the next commit that is not bookkeeping: a policy change is one.
-    return warehouse.remember(("privacy", "policy"), read)
 
 
 def validate_policy(policy: PrivacyPolicy) -> PrivacyPolicy:

@@ -13,7 +13,8 @@ from culturecoop.governance import accounts
 from culturecoop.governance.coop_health import coop_health
 from culturecoop.governance.sessions import list_tokens
 from culturecoop.governance.uploads import add_member, list_members
-from culturecoop.privacy.gate import current_policy, set_policy
+from culturecoop.privacy.gate import set_policy
+from culturecoop.privacy.policy import current_policy
 from culturecoop.schema.model import MEMBER_KINDS
 from culturecoop.warehouse.engine import Warehouse
 from culturecoop.web.deps import (

@@ -13,7 +13,7 @@ from culturecoop.governance import audit
 from culturecoop.governance.accounts import list_accounts
 from culturecoop.governance.uploads import list_members, member_consent_basis
 from culturecoop.privacy.budget import budget_status
-from culturecoop.privacy.gate import current_policy
+from culturecoop.privacy.policy import current_policy
 from culturecoop.warehouse.engine import Warehouse
 from culturecoop.web.deps import MemberManager, WarehouseDep
 from culturecoop.web.i18n import Translator

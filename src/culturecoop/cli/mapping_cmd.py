@@ -1,0 +1,218 @@
+"""`culturecoop mapping draft` and `culturecoop mapping check`: a mapping for a new export.
+
+``draft`` writes a commented YAML mapping drafted from the export and says what it could not
+decide; ``check`` runs everything ``prepare`` does short of pseudonymizing and writing, and
+shows which rows would be accepted or rejected, and why. Neither writes a package.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from culturecoop.cli.app import app, console, emit_json
+from culturecoop.errors import UserError
+from culturecoop.i18n import _
+from culturecoop.ingest.draft import Draft, draft_mapping
+from culturecoop.ingest.prepare import PrepareSummary, check_export, preview_rows
+from culturecoop.ingest.profile import CANONICAL_FIELDS, load_profile, parse_profile
+from culturecoop.ingest.quarantine import DEFAULT_MAX_REJECT_SHARE
+from culturecoop.ingest.sniff import Evidence
+from culturecoop.ingest.validate import RULES
+
+mapping_app = typer.Typer(
+    help="Draft a mapping for a new export, and check a mapping against an export.",
+    no_args_is_help=True,
+)
+app.add_typer(mapping_app, name="mapping")
+
+_PREVIEW_ROWS = 5
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as exc:
+        raise UserError(_("The mapping cannot be written in {path} ({reason}); choose another --out.").format(
+            path=path.parent, reason=exc.strerror or exc)) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(name, path)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+
+
+def _check_destination(out: Path, force: bool, export: Path) -> None:
+    if out.exists() and export.exists() and out.resolve() == export.resolve():
+        raise UserError(_("--out names the export itself; give the mapping its own file, such as my-vendor.yaml."))
+    if out.is_dir():
+        raise UserError(_("The path {path} is a folder; give a file name such as my-vendor.yaml.").format(path=out))
+    if out.exists() and not force:
+        raise UserError(
+            _("The mapping file {path} already exists; choose another --out, or add --force to replace it.").format(
+                path=out))
+    if not out.parent.is_dir():
+        raise UserError(_("The folder {path} does not exist; create it or choose another --out.").format(
+            path=out.parent))
+
+
+def _short(value: Any, width: int = 38) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _preview_table(rows: list[dict[str, Any]], title: str) -> Table:
+    """Rows as columns, canonical fields as lines: an export has more fields than a terminal has width."""
+    table = Table(title=title, title_justify="left")
+    table.add_column(_("field"))
+    for i in range(len(rows)):
+        table.add_column(_("row {n}").format(n=i + 1))
+    fields = list(dict.fromkeys(f for row in rows for f in row))
+    for name in fields:
+        table.add_row(name, *(_short(row.get(name)) for row in rows))
+    return table
+
+
+def _pipeline_preview(source: Path, draft: Draft) -> list[dict[str, Any]] | None:
+    """The first rows as ``prepare``'s reader reads them with the drafted mapping, or None when
+    the draft cannot run yet (a required field is still to decide)."""
+    try:
+        profile = parse_profile(draft.yaml_text, source=str(source))
+        rows: list[dict[str, Any]] = preview_rows(source, profile, limit=_PREVIEW_ROWS)
+    except UserError:
+        return None
+    return [{k: v for k, v in row.items() if k in draft.mapping["columns"] or v is not None} for row in rows]
+
+
+_SETTINGS_ORDER = ("format", "encoding", "delimiter", "quote", "skip_lines", "sheet", "decimal", "amount_scale",
+                   "negative", "currency", "country", "timezone", "day_first")
+
+
+def _decision_order(item: Evidence) -> tuple[int, int]:
+    """Settings first (in the file's order), then dates, then fields in canonical order, consent last."""
+    if item.key in _SETTINGS_ORDER:
+        return 0, _SETTINGS_ORDER.index(item.key)
+    if item.key.startswith("dates."):
+        return 1, 0
+    field = item.key.removeprefix("columns.")
+    if field in CANONICAL_FIELDS:
+        return 2, CANONICAL_FIELDS.index(field)
+    return 3, 0
+
+
+def _print_draft(draft: Draft, out: Path, read: list[dict[str, Any]] | None) -> None:
+    settings = Table(title=_("What the draft decided"), title_justify="left")
+    for name in (_("setting or field"), _("value"), _("why")):
+        settings.add_column(name)
+    names = {"negative": _("refunds"), "day_first": _("date order")}
+    for item in sorted(draft.decisions, key=_decision_order):
+        value: Any = item.value
+        if item.key.startswith("dates."):
+            value = ", ".join(item.value or []) or _("(read without a format)")
+        elif item.key == "day_first":
+            value = _("day first") if item.value else _("month first")
+        marker = _("[bold yellow]check[/] ") if item.check else ""
+        settings.add_row(names.get(item.key, item.key.removeprefix("columns.")), _short(value, 48), marker + item.why)
+    console.print(settings)
+    if read is not None:
+        console.print(_preview_table(read, _("The first rows as the mapping reads them")))
+    elif draft.preview:
+        console.print(_preview_table(draft.preview, _("The first rows, as written, under the fields they map to")))
+    if draft.unused_columns:
+        console.print(_("Columns left out: {names}.").format(names=", ".join(draft.unused_columns)), highlight=False)
+    if draft.undecided:
+        console.print(_("[bold yellow]Still to decide[/] (edit the mapping file):"))
+        for sentence in draft.undecided:
+            console.print(f"  • {sentence}", highlight=False)
+    console.print(
+        _("Mapping written to {path}; check the lines marked CHECK, then run "
+          "`culturecoop mapping check {source} --mapping {path}`.").format(path=out, source=draft.source),
+        highlight=False)
+
+
+@mapping_app.command("draft")
+def draft_command(
+    export: Path = typer.Argument(..., help="The export to draft a mapping for (CSV, JSON lines or XLSX)."),
+    out: Path = typer.Option(..., "--out", help="The mapping file to write (YAML)."),
+    force: bool = typer.Option(False, "--force", help="Replace --out if it exists."),
+    as_json: bool = typer.Option(False, "--json", help="Print the draft as JSON on standard output."),
+) -> None:
+    """Draft a mapping (YAML) for an export: columns, formats, and what is left to decide."""
+    _check_destination(out, force, export)
+    draft = draft_mapping(export, preview_rows=_PREVIEW_ROWS)
+    _write_atomically(out, draft.yaml_text)
+    read = _pipeline_preview(export, draft)
+    _print_draft(draft, out, read)
+    if as_json:
+        payload = draft.to_json()
+        payload["written"] = str(out)
+        if read is not None:
+            payload["preview"] = read
+        emit_json(payload)
+
+
+def _print_check(summary: PrepareSummary, rows: list[dict[str, Any]]) -> None:
+    console.print(_preview_table(rows, _("The first rows as the mapping reads them")))
+    console.print(
+        _("Rows read: {rows_in} = {accepted} would be accepted + {rejected} rejected.").format(
+            rows_in=summary.rows_in, accepted=summary.rows_accepted, rejected=summary.rows_rejected),
+        highlight=False)
+    if summary.rejects_by_reason:
+        table = Table(title=_("Rows that would be rejected, by reason (a row can fail several rules)"),
+                      title_justify="left")
+        table.add_column(_("rule"))
+        table.add_column(_("rows"), justify="right")
+        for reason, count in summary.rejects_by_reason.items():
+            table.add_row(reason, str(count))
+        console.print(table)
+    if summary.refunds_merged:
+        console.print(_("{n} refund rows would be applied to the sales they refund.").format(n=summary.refunds_merged))
+    if summary.summary_lines:
+        console.print(_("{n} total lines under the table would be left out (they are not sales).").format(
+            n=summary.summary_lines))
+    tables = ", ".join(f"{name} {count}" for name, count in summary.rows_per_table.items())
+    console.print(_("The package would hold: {tables}.").format(tables=tables), highlight=False)
+    for purpose, record in summary.consent.get("purposes", {}).items():
+        console.print(_("Consent to {purpose}: {granted} patrons ({source}).").format(
+            purpose=purpose, granted=record["granted"], source=_consent_source(record["source"])), highlight=False)
+    for warning in summary.warnings:
+        console.print(f"[bold yellow]![/] {warning}", highlight=False)
+    console.print(_("Nothing was written: run prepare with this mapping to make the package."))
+
+
+def _consent_source(source: str) -> str:
+    return {"column": _("from a column of the export"), "default": _("from the mapping's default"),
+            "none": _("nothing grants it")}.get(source, source)
+
+
+@mapping_app.command("check")
+def check_command(
+    export: Path = typer.Argument(..., help="The export to check."),
+    mapping: Path = typer.Option(..., "--mapping", help="The mapping file (YAML) to check against the export."),
+    max_reject_share: float = typer.Option(
+        DEFAULT_MAX_REJECT_SHARE, "--max-reject-share",
+        help="Refuse when more than this share of rows fail one rule (prepare's guard; 1 to accept any)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the verdict as JSON on standard output."),
+) -> None:
+    """Read an export with a mapping as prepare would, and show what would be accepted or rejected; writes nothing."""
+    if not 0 <= max_reject_share <= 1:
+        raise UserError(_("--max-reject-share must be a share between 0 and 1, such as 0.2."))
+    profile = load_profile(path=mapping)
+    summary = check_export(export, profile, max_reject_share=max_reject_share)
+    rows = preview_rows(export, profile, limit=_PREVIEW_ROWS)
+    shown = [{k: v for k, v in row.items() if v is not None} for row in rows]
+    _print_check(summary, shown)
+    if as_json:
+        payload = summary.to_json()
+        for key in ("package", "rejects_file", "member_id"):
+            payload.pop(key, None)
+        payload["preview"] = rows
+        payload["rules"] = RULES
+        emit_json(payload)

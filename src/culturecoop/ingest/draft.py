@@ -1,0 +1,472 @@
+"""``mapping draft``: a first mapping for an export nobody has written one for.
+
+``draft_mapping(path)`` looks at the file (``sniff``), measures every column's values
+(``shapes``), matches columns to canonical fields from French and English vendor words
+*and* value shapes (``vocabulary``: an e-mail column is one whose values are e-mails,
+whatever its name), decides the settings (``draft_settings``) and renders a commented YAML
+mapping (``draft_yaml``). The ``Draft`` keeps every decision with its evidence and the list of
+what it could not decide, so the member knows exactly what to check.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from culturecoop.i18n import _, gettext_in
+from culturecoop.ingest import draft_settings as decide
+from culturecoop.ingest import vocabulary as vocab
+from culturecoop.ingest.profile import CANONICAL_FIELDS
+from culturecoop.ingest.shapes import Column, is_date_only, is_time_only, profile_columns
+from culturecoop.ingest.sniff import Evidence, Sample, sniff
+from culturecoop.schema.model import CHANNELS, TICKET_STATUSES
+
+PERSON_FIELDS = ("email", "first_name", "last_name", "full_name", "phone", "postal_code", "birth_date")
+# Person fields read from the first non-empty of several columns (attendee first, then buyer).
+FALLBACK_FIELDS = ("email", "first_name", "last_name")
+_ROLE_ORDER = {"attendee": 0, "": 1, "buyer": 2}
+_THRESHOLD = 0.5
+
+
+@dataclass
+class Draft:
+    """A drafted mapping: its YAML text, the decisions with evidence, and what is left to decide."""
+
+    source: Path
+    mapping: dict[str, Any]
+    yaml_text: str
+    decisions: list[Evidence]
+    undecided: list[str]
+    unused_columns: list[str]
+    preview: list[dict[str, str | None]] = field(default_factory=list)
+    total_rows: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source": str(self.source), "mapping": self.mapping, "yaml": self.yaml_text,
+            "decisions": [{"key": e.key, "value": e.value, "why": e.why, "check": e.check} for e in self.decisions],
+            "undecided": self.undecided, "unused_columns": self.unused_columns, "preview": self.preview,
+        }
+
+
+def draft_mapping(path: Path, preview_rows: int = 5) -> Draft:
+    """Draft a mapping for the export ``path``; raises ``UserError`` when it is no table."""
+    sample = sniff(path)
+    con = duckdb.connect()
+    try:
+        columns = profile_columns(sample.header, sample.rows, con)
+        builder = _Builder(sample, columns, con)
+        builder.run()
+    finally:
+        con.close()
+    from culturecoop.ingest.draft_yaml import render
+
+    mapping = builder.mapping()
+    text = render(mapping, builder.evidence, builder.undecided, builder.unused(), path.name)
+    return Draft(source=path, mapping=mapping, yaml_text=text, decisions=builder.evidence,
+                 undecided=builder.undecided, unused_columns=builder.unused(),
+                 preview=raw_preview(sample, mapping["columns"], preview_rows), total_rows=sample.total_rows)
+
+
+def shape_fit(name: str, c: Column, strong: bool = False) -> float:
+    """How well the values of ``c`` fit the canonical field ``name`` (0: they cannot be it).
+
+    ``strong``: the header names the field outright, so fewer values need to fit (free tickets
+    written "Gratuit", a few broken dates, phone numbers without separators).
+    """
+    if not c.values:
+        return 0.4  # empty in the sample: only the header speaks
+    s = c.share
+    most = 0.6 if strong else 0.9
+    # Whole numbers are ids as often as amounts: only amounts with decimals say "not text".
+    text = s("email") < 0.1 and s("amount") - s("integer") < 0.5 and c.date_share < 0.5
+    if name == "ticket_id":
+        return 0.5 + 0.5 * c.unique if s("token") >= 0.9 and c.unique >= 0.9 and text else 0.0
+    if name in ("order_id", "patron_id"):
+        return 1.0 if s("token") >= 0.85 and s("email") < 0.1 and c.date_share < 0.5 else 0.0
+    if name == "event_id":
+        return 1.0 if s("email") < 0.1 and c.date_share < 0.5 else 0.0
+    if name in ("purchased_at", "event_starts_at"):
+        return c.date_share if c.date_share >= min(most, 0.8) else 0.0
+    if name == "birth_date":
+        return c.date_share if c.date_share >= min(most, 0.8) and s("clock") <= 0.05 else 0.0
+    if name in ("status", "channel"):
+        return 0.5 + 0.5 * s(name) if c.distinct <= 15 and text and s("boolean") < 0.9 else 0.0
+    if name in ("quantity", "capacity"):
+        return 1.0 if s("integer") >= 0.95 * most / 0.9 and (name == "capacity" or c.amount.median <= 50) else 0.0
+    if name == "unit_price":
+        return s("amount") if s("amount") >= most and c.date_share < 0.5 and s("phone") < 0.5 else 0.0
+    if name == "currency":
+        return 1.0 if s("currency_code") >= most else 0.0
+    if name == "email":
+        return s("email") if s("email") >= 0.6 else 0.0
+    if name == "phone":
+        phone = max(s("phone"), 0.9 * s("phone_digits") if strong else 0.0)
+        return phone if phone >= 0.6 else 0.0
+    if name in ("postal_code", "venue_postal_code"):
+        return s("postcode") if s("postcode") >= 0.6 else 0.0
+    if name in ("first_name", "last_name"):
+        return s("name") if s("name") >= min(most, 0.8) and s("email") < 0.1 else 0.0
+    if name == "full_name":
+        return s("multiword") if s("multiword") >= 0.6 else 0.0
+    if name in ("is_local", "consent_pooling", "consent_marketing", "consent_personalization"):
+        return 1.0 if s("boolean") >= most else 0.0
+    if name in ("event_language", "patron_language"):
+        return 1.0 if s("language") >= 0.6 else 0.0
+    if name == "genres":
+        return 1.0 if text and s("gender") < 0.5 else 0.0
+    return 1.0 if text else 0.0
+
+
+class _Builder:
+    def __init__(self, sample: Sample, columns: list[Column], con: duckdb.DuckDBPyConnection) -> None:
+        self.sample = sample
+        # A column named like an earlier one cannot be told apart by name: prepare reads the first.
+        self.columns: list[Column] = []
+        seen: set[str] = set()
+        for column in columns:
+            if column.name and vocab.fold(column.name) not in seen:
+                seen.add(vocab.fold(column.name))
+                self.columns.append(column)
+        self.con = con
+        self.columns_map: dict[str, Any] = {}
+        self.used: set[int] = set()
+        self.evidence: list[Evidence] = list(sample.evidence)
+        self.undecided: list[str] = []
+        self.settings: dict[str, Any] = dict(sample.settings)
+        self.french = vocab.headers_language([c.name for c in self.columns]) == "fr"
+        self.date_values: dict[str, list[str]] = {}
+
+    # -- matching columns to fields ------------------------------------------------------------
+    def score(self, name: str, c: Column) -> float:
+        header = vocab.header_score(name, c.name)
+        fit = shape_fit(name, c, strong=header >= 0.9)
+        if vocab.fold(c.name) == name.replace("_", " "):
+            fit = max(fit, 0.5)  # a column named after the field itself is that field, however dirty
+        if fit <= 0:
+            return 0.0
+        if header <= 0:
+            # Values alone decide only where the shape is unmistakable.
+            return 0.45 + 0.1 * fit if name == "email" and fit >= 0.9 else 0.0
+        return 0.65 * header + 0.35 * fit
+
+    def run(self) -> None:
+        self._people()
+        self._single_fields()
+        self._event_fields()
+        self._ids()
+        self._dates()
+        self._amounts_and_place()
+        self._labels()
+        self._consent()
+
+    def _people(self) -> None:
+        for name in PERSON_FIELDS:
+            found = [(c, self.score(name, c)) for c in self.columns if c.index not in self.used]
+            found = [(c, s) for c, s in found if s >= _THRESHOLD]
+            if not found:
+                continue
+            found.sort(key=lambda cs: (_ROLE_ORDER[vocab.header_role(cs[0].name)], -cs[1]))
+            if name in FALLBACK_FIELDS and len(found) > 1:
+                chosen = [c for c, _s in found][:3]
+                self.columns_map[name] = [c.name for c in chosen]
+                role_names = {"attendee": _("ticket holder"), "buyer": _("buyer"), "": _("no role said")}
+                roles = [role_names[vocab.header_role(c.name)] for c in chosen]
+                self._note(f"columns.{name}", self.columns_map[name],
+                           _("read from the first non-empty of these columns ({roles})").format(
+                               roles=", ".join(roles)))
+            else:
+                chosen = [found[0][0]]
+                self.columns_map[name] = chosen[0].name
+                self._note(f"columns.{name}", chosen[0].name, self._why(name, chosen[0]))
+            self.used.update(c.index for c in chosen)
+        if "full_name" in self.columns_map and ("first_name" in self.columns_map or "last_name" in self.columns_map):
+            # Separate name columns say more than a full name: keep the full name out.
+            full = self.columns_map.pop("full_name")
+            self.used.discard(next(c.index for c in self.columns if c.name == full))
+            self.evidence = [e for e in self.evidence if e.key != "columns.full_name"]
+
+    def _single_fields(self) -> None:
+        wanted = [f for f in CANONICAL_FIELDS if f not in PERSON_FIELDS and f not in ("event_id", "patron_id")]
+        candidates = sorted(
+            ((self.score(f, c), f, c) for f in (*wanted, "event_id", "patron_id") for c in self.columns
+             if c.index not in self.used),
+            key=lambda t: (-t[0], t[2].index))
+        for score, name, c in candidates:
+            if score < _THRESHOLD or name in self.columns_map or c.index in self.used:
+                continue
+            self.columns_map[name] = c.name
+            self.used.add(c.index)
+            self._note(f"columns.{name}", c.name, self._why(name, c))
+
+    def _why(self, name: str, c: Column) -> str:
+        header = vocab.header_score(name, c.name)
+        shown = {"email": "email", "phone": "phone", "postal_code": "postcode", "unit_price": "amount",
+                 "purchased_at": "date", "event_starts_at": "date", "birth_date": "date"}.get(name)
+        if header <= 0:
+            return _("{share:.0%} of its values are e-mail addresses").format(share=c.share("email"))
+        if shown:
+            return _("its header names it and {share:.0%} of its values fit").format(
+                share=c.date_share if shown == "date" else c.share(shown))
+        if name == "ticket_id":
+            return _("its header names it and its values are unique on {share:.0%} of the rows").format(share=c.unique)
+        return _("its header names it") if header >= 0.9 else _("its header looks like it")
+
+    def _column(self, name: str) -> Column | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+    def _mapped(self, name: str) -> Column | None:
+        spec = self.columns_map.get(name)
+        if isinstance(spec, str):
+            return self._column(spec)
+        if isinstance(spec, list) and spec:
+            return self._column(spec[0])
+        return None
+
+    def _event_fields(self) -> None:
+        # A day column and an hour column apart ("Date" + "Heure"): the time is both, joined. An
+        # hour whose header speaks of the purchase ("Heure d'achat") goes with the purchase date.
+        times = [c for c in self.columns if c.index not in self.used and is_time_only(c)]
+        purchase_words = vocab.EXCLUDE_WORDS["event_starts_at"]
+        for name in ("purchased_at", "event_starts_at"):
+            hours = [c for c in times if c.index not in self.used
+                     and bool(set(vocab.tokens(c.name)) & purchase_words) == (name == "purchased_at")]
+            day = self._mapped(name)
+            if not hours or (day is not None and not is_date_only(day)) or isinstance(self.columns_map.get(name), list):
+                continue
+            hour = hours[0]
+            if day is None:
+                days = [c for c in self.columns if c.index not in self.used and is_date_only(c)
+                        and c.index < hour.index and not vocab.header_score("birth_date", c.name)]
+                day = days[-1] if days else None
+            if day is None:
+                continue
+            self.columns_map[name] = {"join": [day.name, hour.name], "separator": " "}
+            self.used.update((day.index, hour.index))
+            self._note(f"columns.{name}", self.columns_map[name],
+                       _("the day and the hour are in two columns: they are joined"))
+        if "event_id" not in self.columns_map:
+            self._event_id_without_column()
+        self._plain_language()
+
+    def _plain_language(self) -> None:
+        # "Language" beside "Preferred Language": the patron's is said, so the plain one is the event's.
+        if "event_language" in self.columns_map or "patron_language" not in self.columns_map:
+            return
+        for c in self.columns:
+            if c.index not in self.used and vocab.fold(c.name) in ("language", "langue", "lang") \
+                    and shape_fit("event_language", c) > 0:
+                self.columns_map["event_language"] = c.name
+                self.used.add(c.index)
+                self._note("columns.event_language", c.name, _("a plain language column beside the patron's "
+                                                               "preferred language: the event's"), check=True)
+                return
+
+    def _event_id_without_column(self) -> None:
+        title = self.columns_map.get("event_title")
+        starts = self.columns_map.get("event_starts_at")
+        if isinstance(title, str):
+            if isinstance(starts, str):
+                spec: Any = {"join": [title, starts], "separator": " "}
+            elif isinstance(starts, dict):
+                spec = {"join": [title, *starts["join"]], "separator": " "}
+            else:
+                spec = title
+            self.columns_map["event_id"] = spec
+            self._note("columns.event_id", spec, _("no column holds an event number: the title (and start time) "
+                                                   "name each event"), check=True)
+            return
+        stem = self.sample.path.stem
+        digits = re.search(r"\d{5,}", stem)
+        spec = {"file_name": "(\\d{5,})"} if digits else {"file_name": True}
+        self.columns_map["event_id"] = spec
+        shown = digits.group(0) if digits else stem
+        self._note("columns.event_id", spec, _("no column names the event: every row is taken as one event, "
+                                               "named {name} from the file name").format(name=shown), check=True)
+        self.undecided.append(_("The export has no event column: every row is counted as one event named from "
+                                "the file name ({name}); if the file holds several events, map event_id to the "
+                                "column that tells them apart, or set a constant with {{value: \"…\"}}.").format(
+            name=shown))
+
+    def _ids(self) -> None:
+        if "ticket_id" not in self.columns_map:
+            if "order_id" in self.columns_map:
+                self._note("columns.ticket_id", None, _("no ticket number: each row is an order line, numbered "
+                                                        "within its order"))
+            else:
+                self.undecided.append(_("No column holds a ticket or order number: map ticket_id or order_id to "
+                                        "the column that identifies each sale."))
+        if "patron_id" not in self.columns_map:
+            if "email" in self.columns_map:
+                self._note("columns.patron_id", None, _("no customer number: the e-mail identifies the patron "
+                                                        "(pseudonymized on this machine like everything personal)"))
+            else:
+                self.undecided.append(_("No column holds a customer number or an e-mail address: map patron_id or "
+                                        "email, or the rows cannot be linked to anyone."))
+        if "purchased_at" not in self.columns_map:
+            self.undecided.append(_("No column looks like the purchase date: map purchased_at to the column that "
+                                    "holds it."))
+        if "unit_price" not in self.columns_map:
+            self.undecided.append(_("No column looks like the price paid: map unit_price to the column that "
+                                    "holds it."))
+
+    def _values(self, spec: Any) -> list[str]:
+        """The sampled values of a column spec (one column, a fallback list or a join)."""
+        if isinstance(spec, str):
+            column = self._column(spec)
+            return column.values if column else []
+        rows = raw_preview(self.sample, {"x": spec}, len(self.sample.rows))
+        return [v for r in rows if (v := r.get("x"))]
+
+    def _dates(self) -> None:
+        date_fields: list[str] = [f for f in ("purchased_at", "event_starts_at", "birth_date") if f in self.columns_map]
+        mapped = [c for f in date_fields for c in self._columns_of(self.columns_map[f])]
+        day_first, evidence = decide.decide_day_first(mapped, self.french)
+        if evidence is not None:
+            self.evidence.append(evidence)
+        values = {f: self._values(self.columns_map[f]) for f in date_fields}
+        self.date_values = values
+        datetimes, dates, notes = decide.date_formats(self.con, values, day_first)
+        self.evidence.extend(notes)
+        if datetimes:
+            self.settings["datetime_formats"] = datetimes
+        if dates:
+            self.settings["date_formats"] = dates
+        for note in notes:
+            if note.check:
+                self.undecided.append(_("Some values of {field} read with no format the draft found: check them "
+                                        "in the preview and add their strptime format.").format(
+                    field=note.key.split(".", 1)[1]))
+
+    def _columns_of(self, spec: Any) -> list[Column]:
+        names = [spec] if isinstance(spec, str) else spec if isinstance(spec, list) else spec.get("join", [])
+        return [c for n in names if (c := self._column(n)) is not None]
+
+    def _amounts_and_place(self) -> None:
+        price = self._mapped("unit_price")
+        decimal, scale, notes = decide.amount_settings(price, price.name if price else None)
+        self.settings["decimal"] = decimal
+        self.settings["amount_scale"] = scale
+        self.evidence.extend(notes)
+        zoned = [v for values in self.date_values.values() for v in values if re.search(r"\d(Z|[+-]\d\d:?\d\d)$", v)]
+        currency_column = self._mapped("currency")
+        codes = currency_column.values[:400] if currency_column is not None else []
+        country, zone, currency, notes = decide.decide_place(
+            self._mapped("phone"), self._mapped("postal_code"), price, codes, zoned, self.french)
+        self.settings.update({"country": country, "timezone": zone, "currency": currency})
+        self.evidence.extend(notes)
+
+    def _labels(self) -> None:
+        status = self._mapped("status")
+        if status is not None:
+            known, unknown = decide.classify_labels(status, vocab.classify_status, TICKET_STATUSES)
+            self.settings["status_values"] = known
+            if unknown:
+                self.undecided.append(_("Status labels {labels} are not words the draft knows: add each under "
+                                        "status_values as sold, refunded, cancelled or exchanged.").format(
+                    labels=", ".join(unknown[:8])))
+        channel = self._mapped("channel")
+        if channel is not None:
+            known, unknown = decide.classify_labels(channel, vocab.classify_channel, CHANNELS)
+            known.update(dict.fromkeys(unknown, "other"))
+            self.settings["channel_values"] = known
+            if unknown:
+                self._note("channel_values", unknown, _("channel labels not known, counted as other"), check=True)
+        booleans = [c for f in ("is_local", "consent_pooling", "consent_marketing", "consent_personalization")
+                    if (c := self._mapped(f)) is not None]
+        if booleans:
+            true, false, unknown = decide.boolean_words(booleans)
+            self.settings["true_values"], self.settings["false_values"] = true, false
+            if unknown:
+                self.undecided.append(_("Yes/no columns hold words the draft cannot read ({labels}): add them to "
+                                        "true_values or false_values.").format(labels=", ".join(unknown[:8])))
+        languages = {}
+        for name in ("event_language", "patron_language"):
+            column = self._mapped(name)
+            if column is not None:
+                for label in column.labels():
+                    value = vocab.classify_language(label)
+                    if value is not None and vocab.fold(label) not in vocab.LANGUAGE_WORDS:
+                        languages[label] = value
+        if languages:
+            self.settings["language_values"] = languages
+        lists = [c for f in ("genres", "artists") if (c := self._mapped(f)) is not None]
+        separator = decide.list_separator(lists)
+        if separator is not None:
+            self._note("list_separator", separator, _("list cells (genres, artists) are split on {sep}").format(
+                sep=separator))
+
+    def _consent(self) -> None:
+        if "consent_pooling" in self.columns_map:
+            return
+        self._note("consent_defaults", None, _("no column says whether a patron agreed to pooling"), check=True)
+        self.undecided.append(_("No column says whether patrons agreed to pooling: until you set "
+                                "consent_defaults (pooling: true) with your consent_basis, their tickets stay "
+                                "out of the cooperative's pooled figures."))
+
+    def _note(self, key: str, value: Any, why: str, check: bool = False) -> None:
+        self.evidence.append(Evidence(key, value, why, check))
+        if not key.startswith("columns.") and value is not None and key not in ("consent_defaults",
+                                                                                  "channel_values"):
+            self.settings[key] = value
+
+    # -- results --------------------------------------------------------------------------------
+    def unused(self) -> list[str]:
+        return [c.name for c in self.columns if c.index not in self.used and c.name not in self._all_names()]
+
+    def _all_names(self) -> set[str]:
+        names: set[str] = set()
+        for spec in self.columns_map.values():
+            names.update(c.name for c in self._columns_of(spec))
+        return names
+
+    def mapping(self) -> dict[str, Any]:
+        name = re.sub(r"[^a-z0-9]+", "-", vocab.fold(self.sample.path.stem)).strip("-") or "my-export"
+        order = [f for f in CANONICAL_FIELDS if f in self.columns_map]
+        if "full_name" in self.columns_map:
+            order.append("full_name")
+        keys = ("format", "encoding", "delimiter", "quote", "decimal", "skip_lines", "sheet", "currency",
+                "timezone", "country", "amount_scale", "datetime_formats", "date_formats", "list_separator",
+                "true_values", "false_values", "status_values", "channel_values", "language_values")
+        settings = {k: self.settings[k] for k in keys if k in self.settings and self.settings[k] is not None}
+        if settings.get("format") == "xlsx":
+            for key in ("encoding", "delimiter", "quote"):
+                settings.pop(key, None)
+        made_from = "Drafted from {file}"
+        description = {lang: gettext_in(made_from, lang).format(file=self.sample.path.name) for lang in ("en", "fr")}
+        return {"name": name, "description": description, **settings,
+                "columns": {f: self.columns_map[f] for f in order}}
+
+
+def raw_preview(sample: Sample, columns: dict[str, Any], limit: int) -> list[dict[str, str | None]]:
+    """The first ``limit`` sampled rows as canonical fields, text as written (before parsing):
+    fallbacks, joins, constants and the file name applied as ``prepare`` applies them."""
+    index = {name: i for i, name in reversed(list(enumerate(sample.header)))}
+    loose = {vocab.fold(name): i for i, name in reversed(list(enumerate(sample.header)))}
+
+    def cell(row: list[str | None], name: str) -> str | None:
+        i = index.get(name, loose.get(vocab.fold(name)))
+        value = row[i] if i is not None and i < len(row) else None
+        return value.strip() if value and value.strip() else None
+
+    def read(row: list[str | None], spec: Any) -> str | None:
+        if isinstance(spec, str):
+            return cell(row, spec)
+        if isinstance(spec, list):
+            return next((v for name in spec if (v := cell(row, name)) is not None), None)
+        if "value" in spec:
+            return str(spec["value"])
+        if "file_name" in spec:
+            stem = sample.path.stem
+            if spec["file_name"] is True:
+                return stem
+            match = re.search(str(spec["file_name"]), stem)
+            return (match.group(1) if match.groups() else match.group(0)) if match else None
+        parts = [v for name in spec.get("join", []) if (v := cell(row, name)) is not None]
+        return str(spec.get("separator", " ")).join(parts) or None
+
+    return [{f: read(row, spec) for f, spec in columns.items()} for row in sample.rows[:limit]]

@@ -1,0 +1,318 @@
+"""The settings a draft decides from the values: date styles, amounts, country and zone, labels.
+
+Each function takes the profiled columns (``shapes.Column``) the draft mapped and returns the
+setting with the evidence for it, as ``sniff.Evidence``. A guess is marked ``check``: the
+member confirms it before preparing a package.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from zoneinfo import ZoneInfo
+
+import duckdb
+
+from culturecoop.i18n import _
+from culturecoop.ingest import shapes
+from culturecoop.ingest import vocabulary as vocab
+from culturecoop.ingest.shapes import Column
+from culturecoop.ingest.sniff import Evidence
+
+# North American area codes that ring in Canada, by zone of the province.
+_CA_AREA_CODES: dict[str, str] = {
+    **dict.fromkeys(("226", "249", "289", "343", "365", "382", "387", "416", "437", "519", "548", "613",
+                     "647", "683", "705", "742", "753", "807", "905", "418", "367", "438", "450", "514",
+                     "579", "581", "819", "873", "263", "354", "468"), "America/Toronto"),
+    **dict.fromkeys(("236", "250", "604", "672", "778"), "America/Vancouver"),
+    **dict.fromkeys(("368", "403", "587", "780", "825"), "America/Edmonton"),
+    **dict.fromkeys(("204", "431", "584"), "America/Winnipeg"),
+    **dict.fromkeys(("306", "474", "639"), "America/Regina"),
+    **dict.fromkeys(("506",), "America/Moncton"),
+    **dict.fromkeys(("782", "902"), "America/Halifax"),
+    **dict.fromkeys(("428",), "America/Moncton"),
+    **dict.fromkeys(("709", "879"), "America/St_Johns"),
+    **dict.fromkeys(("867",), "America/Whitehorse"),
+}
+# First letter of a Canadian postal code -> zone of most of the province.
+_CA_POSTAL_ZONES = {"A": "America/St_Johns", "B": "America/Halifax", "C": "America/Halifax",
+                    "E": "America/Moncton", "G": "America/Toronto", "H": "America/Toronto",
+                    "J": "America/Toronto", "K": "America/Toronto", "L": "America/Toronto",
+                    "M": "America/Toronto", "N": "America/Toronto", "P": "America/Toronto",
+                    "R": "America/Winnipeg", "S": "America/Regina", "T": "America/Edmonton",
+                    "V": "America/Vancouver", "X": "America/Edmonton", "Y": "America/Whitehorse"}
+COUNTRY_ZONES = {"FR": "Europe/Paris", "BE": "Europe/Brussels", "CH": "Europe/Zurich",
+                 "CA": "America/Toronto", "US": "America/New_York"}
+COUNTRY_CURRENCIES = {"FR": "EUR", "BE": "EUR", "CH": "CHF", "CA": "CAD", "US": "USD"}
+# Zones tried against the offsets an export writes (``-05:00``), most likely first.
+_OFFSET_ZONES = ("America/Toronto", "America/Halifax", "America/Winnipeg", "America/Edmonton",
+                 "America/Vancouver", "America/Regina", "America/St_Johns", "America/Chicago",
+                 "America/Denver", "America/Los_Angeles", "America/Phoenix", "Europe/Paris",
+                 "Europe/London", "Europe/Lisbon", "UTC")
+
+
+def decide_day_first(columns: list[Column], french: bool) -> tuple[bool | None, Evidence | None]:
+    """Day first (``21/05/2026``) or month first (``5/21/2026``) for the numeric dates, if any."""
+    day = sum(c.day_first_votes[0] for c in columns)
+    month = sum(c.day_first_votes[1] for c in columns)
+    numeric = any(re.match(r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}", v) for c in columns for v in c.values[:50])
+    if not numeric:
+        return None, None
+    if day and not month:
+        return True, Evidence("day_first", True, _("{n} dates have a first number above 12: the day comes first").format(n=day))
+    if month and not day:
+        return False, Evidence("day_first", False, _("{n} dates have a second number above 12: the month comes first").format(n=month))
+    if day or month:
+        verdict = day >= month
+        return verdict, Evidence("day_first", verdict, _("dates disagree on the order of day and month ({day} look day first, {month} month first)").format(
+            day=day, month=month), check=True)
+    why = (_("no date has a number above 12 to tell day from month; the headers are French, so day first is assumed")
+           if french else _("no date has a number above 12 to tell day from month; month first is assumed"))
+    return french, Evidence("day_first", french, why, check=True)
+
+
+def _allowed(fmt: str, day_first: bool | None) -> bool:
+    if day_first is True:
+        return not fmt.startswith("%m")
+    if day_first is False:
+        return not fmt.startswith("%d")
+    return True
+
+
+def cover_formats(reads: dict[str, set[int]], day_first: bool | None) -> tuple[list[str], int]:
+    """(the fewest formats, at most four, that read the values, most useful first; values read)."""
+    chosen: list[str] = []
+    covered: set[int] = set()
+    remaining = {f: positions for f, positions in reads.items() if _allowed(f, day_first)}
+    while remaining and len(chosen) < 4:
+        fmt = max(remaining, key=lambda f: (len(remaining[f] - covered), -len(f), f))
+        gain = len(remaining.pop(fmt) - covered)
+        if gain == 0:
+            break
+        chosen.append(fmt)
+        covered |= reads[fmt]
+    return chosen, len(covered)
+
+
+def date_formats(con: duckdb.DuckDBPyConnection, fields: dict[str, list[str]],
+                 day_first: bool | None) -> tuple[list[str], list[str], list[Evidence]]:
+    """(datetime formats, date formats, evidence) reading the values of each date field."""
+    datetimes: list[str] = []
+    dates: list[str] = []
+    evidence: list[Evidence] = []
+    for name, values in fields.items():
+        values = values[:400]
+        if not values:
+            continue
+        named = [v for v in values if shapes.named_date(shapes.strip_zone(v)[0]) is not None]
+        zoned = Counter(z for v in values if (z := shapes.strip_zone(v)[1]) is not None)
+        reads = shapes.evaluate_formats(con, [v for v in values if v not in named])
+        chosen, read = cover_formats(reads, day_first)
+        for fmt in chosen:
+            target = datetimes if "%H" in fmt or "%I" in fmt else dates
+            if fmt not in target:
+                target.append(fmt)
+        read += len(named)
+        parts = []
+        if chosen:
+            parts.append(_("formats {formats}").format(formats=", ".join(chosen)))
+        if named:
+            parts.append(_("{n} written with month or day names (read without a format)").format(n=len(named)))
+        if zoned:
+            parts.append(_("times end in {zones}: converted to the timezone below").format(
+                zones=", ".join(z for z, _n in zoned.most_common(3))))
+        share = min(1.0, read / len(values))
+        evidence.append(Evidence(f"dates.{name}", chosen, _("{share:.0%} of the sampled values read: {how}").format(
+            share=share, how="; ".join(parts) or _("no format reads them")), check=share < 0.97))
+    return datetimes, dates, evidence
+
+
+def amount_settings(price: Column | None, header: str | None) -> tuple[str, float, list[Evidence]]:
+    """(decimal mark, amount scale, evidence) from the price column."""
+    if price is None or not price.amount.parsed:
+        return ".", 1, []
+    style = price.amount
+    evidence = []
+    decimal = style.decimal
+    shown = ", ".join(price.labels(3))
+    evidence.append(Evidence("decimal", decimal, _("amounts are written like {examples}").format(examples=shown)))
+    scale: float = 1
+    cents_header = bool(re.search(r"\b(cents?|centimes?)\b", vocab.fold(header or "")))
+    whole = style.integers == style.parsed
+    if cents_header or (whole and style.median >= 400):
+        scale = 0.01
+        evidence.append(Evidence("amount_scale", 0.01, _("every amount is a whole number and the typical one is {median}: "
+                                                         "amounts are in cents").format(median=style.median),
+                                 check=not cents_header))
+    elif whole and style.median >= 150:
+        evidence.append(Evidence("amount_scale", 1, _("every amount is a whole number, typically {median}: read as "
+                                                      "currency units, not cents").format(median=style.median), check=True))
+    if style.negative:
+        evidence.append(Evidence("negative", style.negative, _("{n} sampled amounts are negative (refund rows)").format(
+            n=style.negative)))
+    return decimal, scale, evidence
+
+
+def _nanp(digits: str) -> str | None:
+    digits = digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
+    return digits[:3] if len(digits) == 10 and digits[0] in "23456789" else None
+
+
+def decide_place(phones: Column | None, postcodes: Column | None, price: Column | None,
+                 currency_codes: list[str], zoned: list[str], french: bool) -> tuple[str, str, str, list[Evidence]]:
+    """(country, timezone, currency, evidence) from phone prefixes, postal codes, currency
+    symbols and any UTC offsets the times carry."""
+    votes: Counter[str] = Counter()  # whole votes, and halves for weaker hints (scaled by two)
+    zones: Counter[str] = Counter()
+    reasons: list[str] = []
+    if postcodes is not None:
+        for value in postcodes.values[:400]:
+            text = value.strip().upper()
+            if re.fullmatch(r"[A-Z]\d[A-Z][ -]?\d[A-Z]\d", text):
+                votes["CA"] += 2
+                zones[_CA_POSTAL_ZONES.get(text[0], "America/Toronto")] += 1
+            elif re.fullmatch(r"\d{5}", text):
+                votes["FR" if text[:2] != "00" else "US"] += 1
+            elif re.fullmatch(r"\d{5}-\d{4}", text):
+                votes["US"] += 2
+            elif re.fullmatch(r"[1-9]\d{3}", text):
+                votes["BE/CH"] += 1  # four digits: Belgium or Switzerland, told apart by the currency
+    if phones is not None:
+        for value in phones.values[:400]:
+            digits = re.sub(r"\D", "", value)
+            plus = value.strip().startswith(("+", "00"))
+            digits = digits[2:] if value.strip().startswith("00") else digits
+            if (plus and digits.startswith("33")) or (not plus and len(digits) == 10 and digits.startswith("0")):
+                votes["FR"] += 2
+            elif plus and digits.startswith("32"):
+                votes["BE"] += 2
+            elif plus and digits.startswith("41"):
+                votes["CH"] += 2
+            elif (area := _nanp(digits)) is not None:
+                votes["CA" if area in _CA_AREA_CODES else "US"] += 2
+                if area in _CA_AREA_CODES:
+                    zones[_CA_AREA_CODES[area]] += 1
+    symbols: Counter[str] = price.amount.symbols if price is not None else Counter()
+    codes = Counter(c.upper() for c in currency_codes if re.fullmatch(r"[A-Za-z]{3}", c))
+    if symbols["€"] or codes["EUR"] or symbols["EUR"]:
+        votes["FR"] += 1
+    if codes["CAD"] or symbols["CAD"]:
+        votes["CA"] += 4
+    if codes["CHF"] or symbols["CHF"]:
+        votes["CH"] += 4
+    if codes["USD"] or symbols["USD"]:
+        votes["US"] += 4
+    if votes["BE/CH"]:
+        swiss = bool(codes["CHF"] or symbols["CHF"])
+        votes["CH" if swiss else "BE"] += votes.pop("BE/CH")
+    if not votes:
+        country = "FR" if french and (symbols["€"] or codes["EUR"]) else "CA"
+        reasons.append(_("nothing in the file tells the country; {country} is assumed").format(country=country))
+        check_country = True
+    else:
+        country = votes.most_common(1)[0][0]
+        reasons.append(_("phone numbers, postal codes or currencies point to {country}").format(country=country))
+        check_country = votes[country] < 0.8 * sum(votes.values())
+    # Currency: the column's codes, else a symbol in the amounts, else the country's.
+    if codes:
+        currency = codes.most_common(1)[0][0]
+        currency_why = _("the currency column says {code}").format(code=currency)
+        check_currency = False
+    elif symbols["€"]:
+        currency, currency_why, check_currency = "EUR", _("amounts carry the € sign"), False
+    elif symbols["$"]:
+        currency = "USD" if country == "US" else "CAD"
+        currency_why = _("amounts carry the $ sign and the country is {country}").format(country=country)
+        check_currency = country not in ("CA", "US")
+    else:
+        currency = COUNTRY_CURRENCIES.get(country, "CAD")
+        currency_why = _("no currency is written; {code} is the currency of {country}").format(code=currency, country=country)
+        check_currency = True
+    zone, zone_why, check_zone = _decide_zone(country, zones, zoned)
+    evidence = [
+        Evidence("country", country, "; ".join(reasons), check=check_country),
+        Evidence("currency", currency, currency_why, check=check_currency),
+        Evidence("timezone", zone, zone_why, check=check_zone),
+    ]
+    return country, zone, currency, evidence
+
+
+def _decide_zone(country: str, zones: Counter[str], zoned: list[str]) -> tuple[str, str, bool]:
+    guess = zones.most_common(1)[0][0] if zones else COUNTRY_ZONES.get(country, "America/Toronto")
+    offsets = [v for v in zoned if not v.endswith("Z")]
+    if offsets:
+        fits = {zone: _offset_fit(zone, offsets) for zone in (guess, *_OFFSET_ZONES)}
+        best = max(fits, key=lambda z: (fits[z], z == guess))
+        if fits[best] >= 0.95:
+            return best, _("the UTC offsets written in the times ({offsets}) match {zone} on every date").format(
+                offsets=", ".join(sorted({shapes.strip_zone(v)[1] or "" for v in offsets})[:3]), zone=best), best != guess
+    if zones:
+        return guess, _("guessed from the phone area codes and postal codes ({zone})").format(zone=guess), True
+    return guess, _("guessed from the country {country}: times are read as {zone} wall-clock time").format(
+        country=country, zone=guess), True
+
+
+def _offset_fit(zone: str, values: list[str]) -> float:
+    tz = ZoneInfo(zone)
+    good = total = 0
+    for value in values[:200]:
+        plain, suffix = shapes.strip_zone(value)
+        parsed = _iso(plain)
+        if parsed is None or suffix is None:
+            continue
+        total += 1
+        sign = -1 if suffix.startswith("-") else 1
+        digits = suffix[1:].replace(":", "")
+        written = sign * dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0))
+        # The offset written is the one of the wall-clock time it goes with.
+        good += parsed.replace(tzinfo=tz).utcoffset() == written
+    return good / total if total else 0.0
+
+
+def _iso(text: str) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(text.replace(" ", "T", 1))
+    except ValueError:
+        return None
+
+
+def classify_labels(column: Column, classify: object, allowed: tuple[str, ...]) -> tuple[dict[str, str], list[str]]:
+    """(label -> canonical value, labels it could not classify) for the distinct values of a label column."""
+    assert callable(classify)
+    known: dict[str, str] = {}
+    unknown: list[str] = []
+    for label in column.labels():
+        value = classify(label)
+        if value in allowed:
+            if label != value:
+                known[label] = str(value)
+        else:
+            unknown.append(label)
+    return known, unknown
+
+
+def boolean_words(columns: list[Column]) -> tuple[list[str], list[str], list[str]]:
+    """(true words, false words, unknown words) as the boolean columns write them."""
+    true: list[str] = []
+    false: list[str] = []
+    unknown: list[str] = []
+    for column in columns:
+        for label in column.labels():
+            verdict = vocab.classify_boolean(label)
+            target = true if verdict is True else false if verdict is False else unknown
+            if label not in target:
+                target.append(label)
+    return true, false, unknown
+
+
+def list_separator(columns: list[Column]) -> str | None:
+    """The separator of list cells (genres, artists), from the characters the values hold."""
+    counts: Counter[str] = Counter()
+    for column in columns:
+        for value in column.values[:400]:
+            if value.startswith("["):
+                continue  # a JSON array: prepare splits it as one
+            for sep in ("|", ";", ",", "/"):
+                counts[sep] += value.count(sep)
+    return counts.most_common(1)[0][0] if counts and counts.most_common(1)[0][1] else None

@@ -1,0 +1,101 @@
+"""The drafted mapping as commented YAML: every line says why, guesses say CHECK.
+
+Values are written by PyYAML (flow style), so a column named ``Order #`` or ``N° commande``
+is quoted where YAML needs it, and ``yaml.safe_load`` of the text gives back the mapping.
+Comments are in the member's language.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from culturecoop.i18n import _
+from culturecoop.ingest.sniff import Evidence
+
+_SETTING_ORDER = ("format", "encoding", "delimiter", "quote", "decimal", "skip_lines", "sheet", "currency",
+                  "timezone", "country", "amount_scale", "datetime_formats", "date_formats", "list_separator",
+                  "true_values", "false_values", "status_values", "channel_values", "language_values")
+
+
+def flow(value: Any) -> str:
+    """``value`` as one line of YAML (quoted where YAML needs it)."""
+    text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=1 << 20, sort_keys=False)
+    text = text.strip()
+    if text.endswith("\n..."):
+        text = text[: -len("\n...")]
+    return text.strip()
+
+
+def _comment(evidence: Evidence | None) -> str:
+    if evidence is None:
+        return ""
+    why = " ".join(evidence.why.split())
+    marker = _("CHECK: ") if evidence.check else ""
+    return f"  # {marker}{why}"
+
+
+def _evidence(items: list[Evidence], key: str) -> Evidence | None:
+    found = [e for e in items if e.key == key]
+    return found[-1] if found else None
+
+
+def _dates(evidence: list[Evidence]) -> list[str]:
+    """Comment lines on how each date column reads (they share the two format lists below)."""
+    lines = []
+    order = _evidence(evidence, "day_first")
+    if order is not None:
+        lines.append(_("# Dates: {why}.").format(why=order.why) + (" " + _("CHECK.") if order.check else ""))
+    for note in (e for e in evidence if e.key.startswith("dates.")):
+        marker = _("CHECK: ") if note.check else ""
+        lines.append(f"#   {note.key[len('dates.'):]}: {marker}{note.why}")
+    return lines
+
+
+def render(mapping: dict[str, Any], evidence: list[Evidence], undecided: list[str], unused: list[str],
+           source_name: str) -> str:
+    """The YAML text of ``mapping`` with one comment per decision and the open questions at the end."""
+    out = [
+        _("# Mapping drafted by `culturecoop mapping draft` from {file}.").format(file=source_name),
+        _("# Lines marked CHECK are guesses: confirm them, then try the mapping with "
+          "`culturecoop mapping check {file} --mapping THIS_FILE.yaml`.").format(file=source_name),
+        f"name: {flow(mapping['name'])}",
+        "description:",
+        *(f"  {lang}: {flow(text)}" for lang, text in mapping["description"].items()),
+    ]
+    for key in _SETTING_ORDER:
+        if key not in mapping:
+            continue
+        value = mapping[key]
+        note = _evidence(evidence, key)
+        if key == "datetime_formats" or (key == "date_formats" and "datetime_formats" not in mapping):
+            out.extend(_dates(evidence))
+        if isinstance(value, dict) and value:
+            out.append(f"{key}:{_comment(note)}")
+            out.extend(f"  {flow(label)}: {flow(canonical)}" for label, canonical in value.items())
+        else:
+            out.append(f"{key}: {flow(value)}{_comment(note)}")
+    if _evidence(evidence, "consent_defaults") is not None:
+        out += [
+            _("# CHECK: no column says whether a patron agreed to pooling. If your patrons agreed (for example in "
+              "the terms they accepted when buying), uncomment these lines and state that basis; otherwise their "
+              "tickets stay out of pooled figures."),
+            "# consent_defaults:",
+            "#   pooling: true",
+            _("# consent_basis: \"Our ticketing terms (article 7) tell buyers their data is pooled with the "
+              "cooperative.\""),
+        ]
+    out.append("columns:")
+    for field, spec in mapping["columns"].items():
+        out.append(f"  {field}: {flow(spec)}{_comment(_evidence(evidence, f'columns.{field}'))}")
+    for field in ("ticket_id", "patron_id"):
+        note = _evidence(evidence, f"columns.{field}")
+        if field not in mapping["columns"] and note is not None:
+            out.append(f"  # {field}: {' '.join(note.why.split())}")
+    if unused:
+        out.append(_("# Columns not used: {names}.").format(names=", ".join(unused)))
+    if undecided:
+        out.append(_("# Still to decide:"))
+        out.extend(f"#  - {' '.join(item.split())}" for item in undecided)
+    return "\n".join(out) + "\n"

@@ -1,0 +1,413 @@
+"""What a column's values look like: e-mails, phones, postal codes, amounts, dates, labels.
+
+``profile_columns`` measures every sampled column once. Date and time formats are tried with
+DuckDB's own ``try_strptime`` (what ``prepare`` runs), never Python's, so a format the draft
+writes is one the pipeline reads. Dates written with month or day names (``dim. 22 mars 2026
+15h00``, ``Sat, Aug 8, 2026 8:00 PM``) and times ending in ``Z`` or an offset are read by the
+pipeline without a format; they are recognized here so that the column counts as dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+import duckdb
+
+from culturecoop.ingest import vocabulary as vocab
+
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+_ZONE = re.compile(r"(?<=\d)(Z|[+-]\d{2}:?\d{2})$")
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})(?!\d)")
+_TIME_ONLY = re.compile(r"^\d{1,2}([:hH]\d{2}(:\d{2})?|\s*[hH])(\s*[AaPp]\.?[Mm]\.?)?$")
+_POSTCODES = {
+    "CA": re.compile(r"[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z][ -]?\d[ABCEGHJ-NPRSTV-Z]\d", re.I),
+    "FR": re.compile(r"(0[1-9]|[1-8]\d|9[0-8])\d{3}"),
+    "US": re.compile(r"\d{5}(-\d{4})?"),
+    "BE/CH": re.compile(r"[1-9]\d{3}"),
+}
+_MONTHS = {
+    "janvier": 1, "janv": 1, "jan": 1, "january": 1, "fevrier": 2, "fevr": 2, "fev": 2, "feb": 2,
+    "february": 2, "mars": 3, "mar": 3, "march": 3, "avril": 4, "avr": 4, "apr": 4, "april": 4, "mai": 5,
+    "may": 5, "juin": 6, "jun": 6, "june": 6, "juillet": 7, "juil": 7, "jul": 7, "july": 7, "aout": 8,
+    "aug": 8, "august": 8, "septembre": 9, "sept": 9, "sep": 9, "september": 9, "octobre": 10, "oct": 10,
+    "october": 10, "novembre": 11, "nov": 11, "november": 11, "decembre": 12, "dec": 12, "december": 12,
+}
+_DAYS = {"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "lun", "mar", "mer", "jeu",
+         "ven", "sam", "dim", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+         "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"}
+_CLOCK = re.compile(r"(?<!\d)(\d{1,2})\s*(?:[:hH]\s*(\d{2})?|(?=\s*[aApP]\.?\s?[mM]))\s*"
+                    r"(?:([aApP])\.?\s?[mM]\.?)?(?!\d)")
+_GENDERS = {"homme", "femme", "h", "f", "m", "male", "female", "man", "woman", "autre", "other", "mr", "mme",
+            "m.", "monsieur", "madame", "non binaire", "non-binary", "nonbinary"}
+
+# A numeric date, then an optional time: 2026-03-04T19:22:05.000, 21/05/26 07:08, 3/4/2026 2:22 PM, 22.03.2026 15h00.
+_DATE_TIME = re.compile(
+    r"(?P<a>\d{1,4})(?P<s>[/.\-])(?P<b>\d{1,2})(?P=s)(?P<c>\d{2}|\d{4})"
+    r"(?:(?P<sep>T|\s+à\s+|\s+)(?P<h>\d{1,2})(?P<hs>\s*[:hH]\s*)(?P<m>\d{2})"
+    r"(?::(?P<sec>\d{2})(?P<frac>\.\d+)?)?(?P<ampm>\s*[AaPp]\.?[Mm]\.?)?)?")
+
+
+def candidate_formats(value: str) -> list[str]:
+    """The strptime formats that could read ``value`` (day first and month first when both fit)."""
+    # A spreadsheet's date cell (midnight) joined with its time cell: 2026-08-08 00:00:00 20:00:00.
+    cell = re.fullmatch(r"\d{4}-\d{2}-\d{2} 00:00:00 \d{1,2}:\d{2}(:\d{2})?", value.strip())
+    if cell is not None:
+        return ["%Y-%m-%d 00:00:00 %H:%M" + (":%S" if cell.group(1) else "")]
+    match = _DATE_TIME.fullmatch(value.strip())
+    if match is None:
+        return []
+    sep = match["s"]
+    if len(match["a"]) == 4:
+        dates = [f"%Y{sep}%m{sep}%d"]
+    elif len(match["a"]) <= 2:
+        year = "%Y" if len(match["c"]) == 4 else "%y"
+        dates = [f"%d{sep}%m{sep}{year}", f"%m{sep}%d{sep}{year}"]
+    else:
+        return []
+    if match["h"] is None:
+        return dates
+    joiner = "T" if match["sep"] == "T" else " à " if "à" in match["sep"] else " "
+    hour = "%I" if match["ampm"] else "%H"
+    clock = f"{hour}h%M" if "h" in match["hs"].lower() else f"{hour}:%M"
+    if match["sec"] is not None:
+        clock += ":%S" + (".%f" if match["frac"] else "")
+    if match["ampm"]:
+        clock += " %p" if match["ampm"][0].isspace() else "%p"
+    return [d + joiner + clock for d in dates]
+
+
+@dataclass
+class AmountStyle:
+    """How a column writes amounts, read from its values."""
+
+    parsed: int = 0
+    comma_decimal: int = 0  # "12,50", "1 200,00"
+    dot_decimal: int = 0  # "12.50", "1,250.00"
+    integers: int = 0
+    negative: int = 0
+    accounting: int = 0  # "(89.00)"
+    symbols: Counter[str] = field(default_factory=Counter)
+    median: Decimal = Decimal(0)
+
+    @property
+    def decimal(self) -> str:
+        return "," if self.comma_decimal > self.dot_decimal else "."
+
+
+@dataclass
+class Column:
+    """One source column and the shape of its sampled values (shares of the non-empty ones)."""
+
+    index: int
+    name: str
+    values: list[str]
+    sampled_rows: int
+    shares: dict[str, float] = field(default_factory=dict)
+    formats: dict[str, int] = field(default_factory=dict)  # strptime format -> values it reads
+    named_dates: int = 0  # values read only as named-month dates
+    zoned: int = 0  # values ending in Z or an offset
+    zones: Counter[str] = field(default_factory=Counter)
+    amount: AmountStyle = field(default_factory=AmountStyle)
+    day_first_votes: tuple[int, int] = (0, 0)  # (day first, month first) from values > 12
+
+    @property
+    def fill(self) -> float:
+        return len(self.values) / self.sampled_rows if self.sampled_rows else 0.0
+
+    @property
+    def distinct(self) -> int:
+        return len(set(self.values))
+
+    @property
+    def unique(self) -> float:
+        return self.distinct / len(self.values) if self.values else 0.0
+
+    def share(self, shape: str) -> float:
+        return self.shares.get(shape, 0.0)
+
+    @property
+    def date_share(self) -> float:
+        return self.share("date")
+
+    def labels(self, limit: int = 40) -> list[str]:
+        """The distinct values, most frequent first (for label columns)."""
+        return [v for v, _ in Counter(self.values).most_common(limit)]
+
+
+def strip_zone(value: str) -> tuple[str, str | None]:
+    """``value`` without a trailing ``Z`` or ``±hh:mm`` after a time, and that suffix."""
+    match = _ZONE.search(value)
+    if match is None or not re.search(r"\d:\d\d", value):
+        return value, None
+    return value[: match.start()].rstrip(), match.group(1)
+
+
+def named_date(value: str) -> dt.datetime | None:
+    """A date written with a month name (French or English), with an optional day name and time."""
+    hour = minute = 0
+    rest = value
+    clock = _CLOCK.search(value)
+    if clock is not None:
+        hour, minute = int(clock.group(1)), int(clock.group(2) or 0)
+        meridiem = (clock.group(3) or "").lower()
+        hour = hour % 12 + 12 if meridiem == "p" else hour % 12 if meridiem == "a" else hour
+        rest = value[: clock.start()] + " " + value[clock.end():]
+    words = vocab.fold(rest).split()
+    months = [_MONTHS[w] for w in words if w in _MONTHS]
+    years = [int(w) for w in words if w.isdigit() and len(w) == 4]
+    days = [int(w) for w in words if w.isdigit() and len(w) <= 2]
+    if not months or not years or not days:
+        return None
+    try:
+        # "mar. 3 mars": the last month word is the month, the ones before are day names.
+        return dt.datetime(years[0], months[-1], days[0], hour, minute)
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class _Amount:
+    value: Decimal
+    comma: bool
+    dot: bool
+    negative: bool
+    accounting: bool
+    symbols: tuple[str, ...]
+
+
+_SYMBOLS = re.compile(r"[€$£]|\b(?:CAD|EUR|USD|CHF|GBP)\b")
+_NOT_NUMBER = re.compile(r"\b(?:CAD|EUR|USD|CHF|GBP|US)\b|[€$£\s\u00a0\u202f()]")
+_NUMBER_CHARS = re.compile(r"[\d.,' ]+")
+_COMMA_DECIMAL = re.compile(r"\d{1,3}([.']\d{3})+(,\d{1,2})?|\d+,\d{1,2}")
+_DOT_DECIMAL = re.compile(r"\d{1,3}([,']\d{3})+(\.\d+)?|\d+\.\d+")
+_WHOLE = re.compile(r"\d+")
+
+
+@functools.lru_cache(maxsize=65536)
+def _amount(text: str) -> _Amount | None:
+    raw = text.strip()
+    upper = raw.upper()
+    symbols = tuple(_SYMBOLS.findall(upper.replace("US$", "USD")))
+    accounting = raw.startswith("(") and raw.endswith(")")
+    body = _NOT_NUMBER.sub("", upper)
+    negative = body.startswith("-") or body.endswith("-") or accounting
+    body = body.strip("-+")
+    if not body or not _NUMBER_CHARS.fullmatch(body) or not body[0].isdigit():
+        return None
+    comma = dot = False
+    if _COMMA_DECIMAL.fullmatch(body):
+        number, comma = body.replace(".", "").replace("'", "").replace(",", "."), "," in body
+    elif _DOT_DECIMAL.fullmatch(body):
+        number, dot = body.replace(",", "").replace("'", ""), "." in body
+    elif _WHOLE.fullmatch(body):
+        number = body
+    else:
+        return None
+    try:
+        value = Decimal(number)
+    except InvalidOperation:
+        return None
+    return _Amount(-value if negative else value, comma, dot, negative, accounting, symbols)
+
+
+def read_amount(text: str, style: AmountStyle | None = None, times: int = 1) -> Decimal | None:
+    """The amount written in ``text`` (``1 200,00 €``, ``$1,250.00``, ``(89.00)``, ``CAD 45``), or None.
+
+    A lone separator followed by exactly three digits (``1,250``) is read as thousands; the
+    style counters of ``style`` are updated with what the text showed (``times`` over).
+    """
+    found = _amount(text)
+    if found is None:
+        return None
+    if style is not None:
+        style.parsed += times
+        style.comma_decimal += found.comma * times
+        style.dot_decimal += found.dot * times
+        style.integers += (not found.comma and not found.dot) * times
+        style.negative += found.negative * times
+        style.accounting += found.accounting * times
+        for symbol in found.symbols:
+            style.symbols[symbol] += times
+    return found.value
+
+
+_PHONE_CHARS = re.compile(r"[+\d\s().\-/]{7,22}")
+_PHONE_SEPARATED = re.compile(r"\d[\s.\-]\d")
+_NOT_DIGIT = re.compile(r"\D")
+_DIGITS_PHONE = re.compile(r"\+?\d{9,15}")
+_INTEGER = re.compile(r"-?\d+")
+_CODE = re.compile(r"[A-Za-z]{3}")
+_TOKEN = re.compile(r"[\w\-./:#]+")
+_NAME = re.compile(r"[^\W\d_]+([ '’\-.,]+[^\W\d_]+){0,4}\.?")
+_BREAK = re.compile(r"[\s,]")
+
+
+def _looks_phone(value: str) -> bool:
+    if not _PHONE_CHARS.fullmatch(value) or _NUMERIC_DATE.match(value):
+        return False
+    digits = _NOT_DIGIT.sub("", value)
+    formatted = value.startswith(("+", "0", "(")) or bool(_PHONE_SEPARATED.search(value))
+    return formatted and 9 <= len(digits) <= 15
+
+
+def _postcode(value: str) -> str | None:
+    for country, pattern in _POSTCODES.items():
+        if pattern.fullmatch(value):
+            return country
+    return None
+
+
+def _name_like(value: str) -> bool:
+    return bool(_NAME.fullmatch(value))
+
+
+def _multiword(value: str) -> bool:
+    """``Marie Tremblay``, ``TREMBLAY, Marie``, ``Tremblay/Marie``."""
+    return _name_like(value.replace("/", ", ")) and bool(_BREAK.search(value))
+
+
+def profile_columns(header: list[str], rows: list[list[str | None]], con: duckdb.DuckDBPyConnection,
+                    day_first: bool | None = None) -> list[Column]:
+    """Measure every column of the sampled ``rows``; date formats are tried in DuckDB on ``con``."""
+    columns = []
+    for index, name in enumerate(header):
+        values = [v.strip() for row in rows if index < len(row) and (v := row[index]) and v.strip()]
+        column = Column(index=index, name=name, values=values, sampled_rows=len(rows))
+        _measure(column)
+        columns.append(column)
+    _measure_dates(columns, con)
+    return columns
+
+
+_MEASURED = 1000  # values per column whose shape is measured (the first ones)
+
+
+def _shapes(value: str) -> tuple[str, ...]:
+    """The shapes one value has (measured once per distinct value)."""
+    found = []
+    if EMAIL.fullmatch(value):
+        found.append("email")
+    if _looks_phone(value):
+        found.append("phone")
+    if _DIGITS_PHONE.fullmatch(value):
+        found.append("phone_digits")
+    country = _postcode(value)
+    if country:
+        found += ["postcode", f"postcode_{country}"]
+    amount = _amount(value)
+    if amount is not None:
+        found.append("amount")
+        if _INTEGER.fullmatch(value):
+            found.append("integer")
+    if _CODE.fullmatch(value):
+        found.append("currency_code")
+    for shape, classify in (("boolean", vocab.classify_boolean), ("status", vocab.classify_status),
+                            ("channel", vocab.classify_channel), ("language", vocab.classify_language)):
+        if classify(value) is not None:
+            found.append(shape)
+    if vocab.fold(value) in _GENDERS:
+        found.append("gender")
+    if _name_like(value):
+        found.append("name")
+    if _multiword(value):
+        found.append("multiword")
+    if _TIME_ONLY.fullmatch(value):
+        found.append("time")
+    if _CLOCK.search(value) and not value.endswith(" 00:00:00"):
+        found.append("clock")
+    if " " not in value and _TOKEN.fullmatch(value):
+        found.append("token")
+    return tuple(found)
+
+
+def _measure(column: Column) -> None:
+    measured = column.values[:_MEASURED]
+    if not measured:
+        return
+    counts: Counter[str] = Counter()
+    amounts: list[Decimal] = []
+    for value, times in Counter(measured).items():
+        for shape in _shapes(value):
+            counts[shape] += times
+        amount = read_amount(value, column.amount, times)
+        if amount is not None:
+            amounts.extend([amount] * times)
+    column.shares = {shape: count / len(measured) for shape, count in counts.items()}
+    if amounts:
+        column.amount.median = Decimal(statistics.median(amounts))
+
+
+def _measure_dates(columns: list[Column], con: duckdb.DuckDBPyConnection) -> None:
+    """Which strptime formats read each column's values (zone suffix removed), in one query."""
+    pairs: list[tuple[int, str]] = []
+    for column in columns:
+        for value in column.values[:400]:
+            plain, zone = strip_zone(value)
+            if zone is not None:
+                column.zoned += 1
+                column.zones[zone] += 1
+            if named_date(plain) is not None:
+                column.named_dates += 1
+                continue
+            match = _NUMERIC_DATE.match(plain)
+            if match is not None:
+                first, second = int(match.group(1)), int(match.group(2))
+                day, month = column.day_first_votes
+                column.day_first_votes = (day + (first > 12 >= second), month + (second > 12 >= first))
+            if re.search(r"\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}", plain):
+                pairs.append((column.index, plain))
+    if pairs:
+        reads = _reads(con, [v for _c, v in pairs])
+        for fmt, positions in reads.items():
+            for position in positions:
+                column = columns[pairs[position][0]]
+                column.formats[fmt] = column.formats.get(fmt, 0) + 1
+    for column in columns:
+        checked = min(len(column.values), 400)
+        if checked:
+            best = max(column.formats.values(), default=0)
+            column.shares["date"] = min(1.0, (best + column.named_dates) / checked)
+            column.shares["zoned"] = column.zoned / checked
+
+
+def _reads(con: duckdb.DuckDBPyConnection, values: list[str]) -> dict[str, set[int]]:
+    """strptime format -> positions of ``values`` it reads (a year between 1900 and 2100).
+
+    Each value proposes the few formats its shape allows (``candidate_formats``); DuckDB, the
+    engine ``prepare`` runs, decides which read it. The format must be a constant for DuckDB:
+    each is a bound parameter of its own aggregate, and one scan tries them all.
+    """
+    formats = list(dict.fromkeys(f for v in values for f in candidate_formats(v)))
+    if not formats:
+        return {}
+    params: dict[str, object] = {"v": values}
+    aggregates = []
+    for k, fmt in enumerate(formats):
+        params[f"f{k}"] = fmt
+        aggregates.append(f"list(i) FILTER (WHERE year(try_strptime(v, $f{k})) BETWEEN 1900 AND 2100)")
+    row = con.execute(
+        f"SELECT {', '.join(aggregates)} FROM (SELECT unnest($v) AS v, unnest(range(len($v))) AS i)", params,
+    ).fetchall()[0]
+    return {fmt: {int(i) for i in positions} for fmt, positions in zip(formats, row, strict=True) if positions}
+
+
+def evaluate_formats(con: duckdb.DuckDBPyConnection, values: list[str]) -> dict[str, set[int]]:
+    """strptime format -> the positions of the ``values`` (zone suffixes removed) it reads."""
+    if not values:
+        return {}
+    return _reads(con, [strip_zone(v)[0] for v in values])
+
+
+def is_time_only(column: Column) -> bool:
+    return column.share("time") >= 0.9
+
+
+def is_date_only(column: Column) -> bool:
+    """Dates without a time of day (``SAMEDI 8 AOÛT 2026``, ``08/08/2026``, a date cell at midnight)."""
+    return column.date_share >= 0.8 and column.share("clock") <= 0.05

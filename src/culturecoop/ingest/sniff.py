@@ -1,0 +1,404 @@
+"""Looking at an unknown export: its format, encoding, separator, header row or sheet.
+
+``sniff(path)`` reads the head of the file (the whole file only for the UTF-8 check, in
+streaming chunks) and returns a ``Sample``: the settings a mapping needs to read the file, the
+evidence for each, the header and the first rows as text, as ``prepare`` will see them.
+Anything that is not a table (empty, binary, a PDF, a web page, an old ``.xls``, one column,
+no header) is one ``UserError`` sentence that says what to export instead.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import io
+import json
+import re
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from culturecoop.errors import UserError
+from culturecoop.i18n import _
+from culturecoop.ingest import vocabulary as vocab
+from culturecoop.ingest.read import empty_file, header_only, render_cell
+
+SAMPLE_ROWS = 2000
+XLSX_SAMPLE_ROWS = 1000  # openpyxl reads a cell a tenth of a millisecond: a smaller sample
+_HEAD_BYTES = 4 << 20
+_CHUNK = 8 << 20
+DELIMITERS = (",", ";", "\t", "|")
+# Bytes that Windows-1252 leaves undefined: a file holding them is Latin-1.
+_UNDEFINED_IN_CP1252 = frozenset(b"\x81\x8d\x8f\x90\x9d")
+
+
+@dataclass
+class Evidence:
+    """One setting the draft chose, what it chose, and why (a sentence for the member)."""
+
+    key: str
+    value: Any
+    why: str
+    check: bool = False  # a guess the member should confirm
+
+
+@dataclass
+class Sample:
+    path: Path
+    format: str
+    header: list[str]
+    rows: list[list[str | None]]
+    settings: dict[str, Any] = field(default_factory=dict)
+    evidence: list[Evidence] = field(default_factory=list)
+    total_rows: int | None = None  # rows counted or estimated, for the summary
+
+    def note(self, key: str, value: Any, why: str, check: bool = False) -> None:
+        self.settings[key] = value
+        self.evidence.append(Evidence(key, value, why, check))
+
+
+def sniff(path: Path) -> Sample:
+    """Describe the export ``path`` (see the module docstring); raises ``UserError`` for a file
+    that is not a table a mapping can read."""
+    if not path.exists():
+        raise UserError(_("The file {path} does not exist; check the path.").format(path=path))
+    if path.is_dir():
+        raise UserError(_("The path {path} is a folder; give the export file itself.").format(path=path))
+    size = path.stat().st_size
+    if size == 0:
+        raise empty_file(path)
+    with path.open("rb") as f:
+        head = f.read(_HEAD_BYTES)
+    kind = _kind(path, head)
+    if kind == "xlsx":
+        sample = _sniff_workbook(path)
+        if not sample.rows:
+            raise header_only(path)
+        sample.settings = {"format": "xlsx", **sample.settings}
+        sample.total_rows = len(sample.rows) if len(sample.rows) < XLSX_SAMPLE_ROWS else None
+        return sample
+    encoding, why = detect_encoding(path, head)
+    text = _decode_head(head, encoding, complete=size <= len(head))
+    if not text.strip("\ufeff \t\r\n"):
+        raise empty_file(path)
+    sample = _sniff_jsonl(path, text) if _is_jsonl(path, text) else _sniff_delimited(path, text)
+    if not sample.rows:
+        raise header_only(path)
+    sample.settings = {"format": sample.format, **sample.settings}
+    sample.evidence.insert(0, Evidence("encoding", encoding, why))
+    sample.settings["encoding"] = encoding
+    if size > len(head) and sample.rows:
+        per_row = len(head) / max(1, len(sample.rows) + 1)
+        sample.total_rows = int(size / per_row) if len(sample.rows) >= SAMPLE_ROWS else None
+    elif sample.total_rows is None:
+        sample.total_rows = len(sample.rows)
+    return sample
+
+
+def _kind(path: Path, head: bytes) -> str:
+    name = path.name
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = archive.namelist()
+        except zipfile.BadZipFile:
+            names = []
+        if any(n.startswith("xl/") for n in names):
+            return "xlsx"
+        raise UserError(
+            _("The file {path} is a ZIP archive, not an export; unzip it and give the CSV or Excel "
+              "file inside.").format(path=name))
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise UserError(
+            _("The file {path} is an old Excel workbook (.xls); open it in Excel or LibreOffice and save "
+              "it as .xlsx or CSV.").format(path=name))
+    if head.startswith(b"%PDF"):
+        raise UserError(
+            _("The file {path} is a PDF report, not a data export; export the sales as CSV or Excel "
+              "from your ticketing software.").format(path=name))
+    probe = head[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if probe.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")):
+        raise UserError(
+            _("The file {path} is a web page or XML document, not a table export; export the sales "
+              "as CSV or Excel instead.").format(path=name))
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff") or _utf16_without_bom(head) is not None:
+        return "text"
+    sample = head[:65536]
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 13)) + sample.count(0)
+    if controls > max(4, len(sample) // 100):
+        raise UserError(
+            _("The file {path} is not a text or Excel export (it holds binary data); export the sales "
+              "as CSV or Excel from your ticketing software.").format(path=name))
+    return "text"
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    sample = head[:4096]
+    if len(sample) < 8:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if odd > 0.3 * len(sample) / 2 and even == 0:
+        return "utf-16-le"
+    if even > 0.3 * len(sample) / 2 and odd == 0:
+        return "utf-16-be"
+    return None
+
+
+def detect_encoding(path: Path, head: bytes) -> tuple[str, str]:
+    """The encoding to declare for ``path`` and the evidence, in one sentence."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig", _("the file starts with a UTF-8 byte-order mark")
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "utf-16", _("the file starts with a UTF-16 byte-order mark (Excel's \"Unicode text\")")
+    utf16 = _utf16_without_bom(head)
+    if utf16 is not None:
+        return utf16, _("every other byte is zero: UTF-16 text without a byte-order mark")
+    offset, byte = _first_non_utf8(path)
+    if offset is None:
+        return "utf-8", _("every byte of the file is valid UTF-8")
+    with path.open("rb") as f:
+        data = f.read(_HEAD_BYTES)
+    if _UNDEFINED_IN_CP1252 & set(data):
+        return "latin-1", _("bytes such as 0x{byte:02X} are not UTF-8 and some are undefined in Windows-1252").format(
+            byte=byte)
+    return "cp1252", _("byte 0x{byte:02X} is not UTF-8; Windows-1252 (Excel in French or English) reads it").format(
+        byte=byte)
+
+
+def _first_non_utf8(path: Path) -> tuple[int | None, int]:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    done = 0
+    with path.open("rb") as f:
+        while block := f.read(_CHUNK):
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                return done + exc.start, block[exc.start]
+            done += len(block)
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return done, 0
+    return None, 0
+
+
+def _decode_head(head: bytes, encoding: str, complete: bool) -> str:
+    text = head.decode(encoding, errors="replace")
+    if not complete:
+        text = text[: max(text.rfind("\n"), 0)]  # the last line may be cut
+    return text.lstrip("\ufeff")
+
+
+def _lines(text: str) -> list[str]:
+    return re.split(r"\r\n|\r|\n", text)
+
+
+def _is_jsonl(path: Path, text: str) -> bool:
+    lines = [line.strip() for line in _lines(text)[:200] if line.strip()]
+    if not lines:
+        return False
+    if lines[0].startswith("["):
+        raise UserError(
+            _("The file {path} is a JSON array, not JSON lines; export one JSON object per line, or a CSV file.").format(
+                path=path.name))
+    if not lines[0].startswith("{"):
+        return False
+    parsed = 0
+    for line in lines[:50]:
+        with contextlib.suppress(ValueError):
+            parsed += isinstance(json.loads(line), dict)
+    # Some lines may be broken (they become rejects); most must be objects.
+    return parsed >= 0.5 * min(len(lines), 50)
+
+
+def _flatten(obj: Any, prefix: str = "") -> dict[str, str | None]:
+    out: dict[str, str | None] = {}
+    for key, value in obj.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(_flatten(value, name + "."))
+        elif value is None:
+            out[name] = None
+        elif isinstance(value, list):
+            out[name] = json.dumps(value, ensure_ascii=False)
+        elif isinstance(value, bool):
+            out[name] = "true" if value else "false"
+        else:
+            out[name] = str(value)
+    return out
+
+
+def _sniff_jsonl(path: Path, text: str) -> Sample:
+    records: list[dict[str, str | None]] = []
+    for line in _lines(text):
+        if line.strip():
+            try:
+                obj = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(obj, dict):
+                records.append(_flatten(obj))
+        if len(records) >= SAMPLE_ROWS:
+            break
+    keys: dict[str, None] = {}
+    for record in records:
+        keys.update(dict.fromkeys(record))
+    header = list(keys)
+    rows = [[record.get(k) for k in header] for record in records]
+    sample = Sample(path=path, format="jsonl", header=header, rows=rows)
+    sample.evidence.append(Evidence("format", "jsonl", _("every line is one JSON object (JSON lines)")))
+    return sample
+
+
+def _split(line: str, delimiter: str) -> list[str]:
+    return next(csv.reader([line], delimiter=delimiter, quotechar='"'), [])
+
+
+def _choose_delimiter(lines: list[str]) -> tuple[str, int, float]:
+    """(delimiter, fields per line, share of lines with that many fields)."""
+    best = (",", 1, 0.0)
+    best_score = -1.0
+    for delimiter in DELIMITERS:
+        counts = [len(_split(line, delimiter)) for line in lines]
+        wide = Counter(c for c in counts if c > 1)
+        if not wide:
+            continue
+        width, _n = wide.most_common(1)[0]
+        # Lines of the table's width, from the first of them on (a title block comes before).
+        first = counts.index(width)
+        share = sum(1 for c in counts[first:] if c == width) / len(counts[first:])
+        score = share * (1 + min(width, 30) / 30)
+        if score > best_score:
+            best, best_score = (delimiter, width, share), score
+    return best
+
+
+def _labelish(cell: str) -> bool:
+    """A header cell: a short label, not a number, date, amount or e-mail."""
+    text = cell.strip()
+    if not text or len(text) > 80 or "@" in text:
+        return False
+    if re.fullmatch(r"[\d\s.,:/\-+()$€%]+", text):
+        return False
+    return bool(re.search(r"[^\W\d]", text))
+
+
+def find_header(rows: list[list[str]], width: int) -> int | None:
+    """Index of the header row among ``rows``: the first row that fills most of the table's
+    width with distinct labels; None when the first such row already holds data."""
+    for index, row in enumerate(rows[:60]):
+        cells = [c.strip() for c in row]
+        filled = [c for c in cells if c]
+        if len(filled) < max(2, 0.5 * width):
+            continue  # a title line, a blank line, a note
+        labels = [c for c in filled if _labelish(c)]
+        # Mostly distinct: exports do repeat a header now and then (two "Email" columns).
+        distinct = len(set(c.casefold() for c in filled)) >= 0.8 * len(filled)
+        if len(labels) >= 0.8 * len(filled) and distinct:
+            return index
+        return None
+    return None
+
+
+def _no_header(path: Path) -> UserError:
+    return UserError(
+        _("The file {path} has no header row (its first line already holds values); export it again "
+          "with column names, or add a first line naming each column.").format(path=path.name))
+
+
+def _sniff_delimited(path: Path, text: str) -> Sample:
+    lines = _lines(text)
+    numbered = [(n, line) for n, line in enumerate(lines, start=1) if line.strip()]
+    probe = [line for _n, line in numbered[:400]]
+    delimiter, width, share = _choose_delimiter(probe)
+    if width < 2:
+        raise UserError(
+            _("The file {path} has a single column (no comma, semicolon, tab or | separates values); "
+              "export it again as a CSV file with one column per field.").format(path=path.name))
+    rows = [_split(line, delimiter) for _n, line in numbered[:60]]
+    index = find_header(rows, width)
+    if index is None:
+        raise _no_header(path)
+    header_line = numbered[index][0]
+    header = [h.strip() for h in rows[index]]
+    body = "\n".join(lines[header_line:])
+    data: list[list[str | None]] = []
+    for row in csv.reader(io.StringIO(body), delimiter=delimiter, quotechar='"'):
+        if not any(c.strip() for c in row):
+            continue
+        data.append([c if c.strip() else None for c in row])
+        if len(data) >= SAMPLE_ROWS:
+            break
+    sample = Sample(path=path, format="csv", header=header, rows=data)
+    names = {",": _("comma"), ";": _("semicolon"), "\t": _("tab"), "|": _("vertical bar")}
+    sample.note("delimiter", delimiter, _("{share:.0%} of the lines split into {n} columns (separator: {name})").format(
+        share=share, n=width, name=names[delimiter]))
+    sample.note("quote", '"', _("the standard CSV quote"))
+    sample.note("skip_lines", header_line - 1,
+                _("the header is on line {line}").format(line=header_line) if header_line > 1
+                else _("the header is the first line"), check=header_line > 1)
+    return sample
+
+
+def _sheet_rows(sheet: Any, limit: int) -> list[list[str]]:
+    rows = []
+    for row in sheet.iter_rows(values_only=True):
+        rows.append([render_cell(v, ".") or "" for v in row])
+        if len(rows) >= limit:
+            break
+    return rows
+
+
+def _sheet_score(rows: list[list[str]]) -> tuple[float, int | None]:
+    width = max((sum(1 for c in r if c.strip()) for r in rows), default=0)
+    if width < 2:
+        return 0.0, None
+    index = find_header(rows, width)
+    if index is None:
+        return 0.0, None
+    known = sum(1 for h in rows[index] if any(vocab.header_score(f, h) >= 0.7 for f in vocab.HEADERS))
+    data = sum(1 for r in rows[index + 1:] if sum(1 for c in r if c.strip()) >= 2)
+    return known * 10 + min(data, 1000) / 100 + width / 100, index
+
+
+def _sniff_workbook(path: Path) -> Sample:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
+        raise UserError(
+            _("The file {path} is not a readable Excel workbook; open it in Excel or LibreOffice and save "
+              "it again as .xlsx or CSV.").format(path=path.name)) from None
+    try:
+        scored = []
+        for position, sheet in enumerate(book.worksheets):
+            rows = _sheet_rows(sheet, 200)
+            score, index = _sheet_score(rows)
+            scored.append((score, -position, sheet.title, index))
+        score, _position, title, index = max(scored)
+        if index is None or score <= 0:
+            raise UserError(
+                _("No sheet of the workbook {path} holds a table with a header row; check that the export "
+                  "has column names above its rows.").format(path=path.name))
+        rows = _sheet_rows(book[title], index + 1 + XLSX_SAMPLE_ROWS)
+    finally:
+        book.close()
+    header = [c.strip() for c in rows[index]]
+    data: list[list[str | None]] = [[c if c.strip() else None for c in r] for r in rows[index + 1:]
+                                    if any(c.strip() for c in r)]
+    sample = Sample(path=path, format="xlsx", header=header, rows=data)
+    sample.evidence.append(Evidence("format", "xlsx", _("the file is an Excel workbook")))
+    others = [s[2] for s in scored if s[2] != title]
+    sheet_why = _("sheet {sheet} holds the table ({n} rows)").format(sheet=title, n=len(data))
+    if others:
+        sheet_why += _("; the other sheets ({sheets}) hold none").format(sheets=", ".join(others))
+    sample.note("sheet", title if others else None, sheet_why)
+    sample.note("skip_lines", index,
+                _("the header is on row {row}").format(row=index + 1) if index else _("the header is the first row"),
+                check=index > 0)
+    return sample

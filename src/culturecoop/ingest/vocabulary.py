@@ -1,0 +1,340 @@
+"""The words vendors use: column headers and cell labels, in French and English.
+
+``header_score(field, header)`` says how well a column's header names a canonical field
+(1.0 for a vendor's usual wording, less for a wording that only contains it), and
+``header_role`` whether it is about the attendee (the ticket holder) or the buyer.
+``classify_status``, ``classify_channel`` and ``classify_boolean`` read the labels a vendor
+writes in cells. Everything is compared folded: lower case, no accents, punctuation as spaces,
+and the many ways of writing "number" (``#``, ``n°``, ``no``, ``num``, ``numéro``) as ``no``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+# Tokens that all mean "number of" / "identifier" in headers.
+_NUMBER_WORDS = {"numero": "no", "num": "no", "number": "no", "nr": "no", "nro": "no", "n": "no",
+                 "nummer": "no", "ref": "id", "reference": "id", "identifiant": "id", "ident": "id"}
+# Headers about the ticket holder, and about the person who paid.
+ATTENDEE_WORDS = frozenset({"attendee", "participant", "participante", "holder", "detenteur", "porteur",
+                            "spectateur", "spectatrice", "beneficiaire", "guest", "invite", "visiteur",
+                            "visitor", "adherent", "contact", "titulaire", "festivalier"})
+BUYER_WORDS = frozenset({"buyer", "acheteur", "acheteuse", "payeur", "payer", "purchaser", "billing",
+                         "facturation", "client", "customer", "commanditaire", "order", "commande"})
+
+
+@functools.lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Lower case, accents and ligatures spelled out, punctuation as single spaces."""
+    text = text.replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae").replace("Æ", "ae")
+    text = text.replace("n°", " no ").replace("N°", " no ").replace("nº", " no ").replace("#", " no ")
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", plain).split())
+
+
+def tokens(header: str) -> tuple[str, ...]:
+    """The folded words of a header; camelCase and snake_case (orderDate, order_date) split too."""
+    split = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", header)
+    return tuple(_NUMBER_WORDS.get(t, t) for t in fold(split).split())
+
+
+# Canonical field -> the ways vendors name it (folded; "no" stands for every "number" word).
+HEADERS: dict[str, tuple[str, ...]] = {
+    "ticket_id": ("ticket id", "ticket no", "ticket", "tickets id", "billet", "billet no", "no billet",
+                  "id billet", "billet id", "code barre", "code barres", "barcode", "barcode no", "bar code",
+                  "attendee no", "attendee id", "admission id", "admission no", "entry id", "seat id",
+                  "no de billet", "no du billet", "reference billet", "id participant", "participant id",
+                  "no participant", "no", "id", "item id", "code billet", "qr code", "ticket code",
+                  "numero billet", "ticket number", "ticket reference"),
+    "order_id": ("order id", "order no", "order", "commande", "no commande", "commande no", "id commande",
+                 "no de commande", "reference commande", "order reference", "transaction", "transaction id",
+                 "transaction no", "booking id", "booking reference", "booking no", "reservation",
+                 "no reservation", "reservation id", "purchase id", "purchase no", "sale id", "vente id",
+                 "no vente", "receipt no", "confirmation no", "id de la commande", "no transaction"),
+    "purchased_at": ("order date", "purchase date", "date achat", "date d achat", "date de l achat",
+                     "date de commande", "date commande", "date de la commande", "ordered at", "purchased at",
+                     "created at", "created", "sold at", "sale date", "date de vente", "date vente",
+                     "transaction date", "booking date", "date de reservation", "date reservation",
+                     "order created", "order time", "date", "date paiement", "date de paiement",
+                     "payment date", "paid at", "date d inscription", "registration date", "date inscription"),
+    "status": ("status", "statut", "attendee status", "ticket status", "order status", "statut commande",
+               "statut de la commande", "statut du billet", "etat", "state", "seat status", "etat du billet",
+               "payment status", "statut paiement", "statut de paiement", "etat commande"),
+    "quantity": ("quantity", "qty", "quantite", "qte", "nb", "nombre", "nombre de billets", "nb billets",
+                 "nb places", "places", "tickets", "admissions", "count", "seats", "nombre de places"),
+    "unit_price": ("unit price", "price", "prix", "prix unitaire", "montant", "amount", "total paid",
+                   "paid amt", "paid amount", "ticket price", "prix du billet", "montant tarif", "tarif montant",
+                   "montant paye", "amount paid", "net price", "gross price", "price paid", "prix paye",
+                   "montant ttc", "prix ttc", "face value", "valeur", "paid", "ticket amount", "montant billet"),
+    "currency": ("currency", "devise", "monnaie", "currency code", "code devise", "ticket currency"),
+    "channel": ("channel", "canal", "canal de vente", "sales channel", "mode of sale", "point de vente",
+                "source", "sale channel", "origine", "order source", "mode de vente", "vendu par", "sold via",
+                "origine de la vente"),
+    "event_id": ("event id", "event no", "id evenement", "evenement id", "no evenement", "no representation",
+                 "representation no", "id representation", "perf no", "performance id", "performance no",
+                 "show id", "seance id", "id seance", "no seance", "session id", "spectacle id", "id spectacle",
+                 "code evenement", "event code", "perf id", "production id", "manifestation id",
+                 "id manifestation", "exhibition code", "activity id", "occurrence id"),
+    "event_title": ("event name", "event", "event title", "evenement", "nom evenement", "nom de l evenement",
+                    "titre", "title", "spectacle", "show", "performance", "production", "manifestation",
+                    "nom du spectacle", "titre du spectacle", "concert", "exhibition", "exposition",
+                    "activity", "activite", "campagne", "formulaire", "form name"),
+    "event_starts_at": ("event start date", "event date", "event start", "start date", "start time",
+                        "event start time", "date evenement", "date de l evenement", "date representation",
+                        "date de representation", "date du spectacle", "date spectacle", "seance",
+                        "date de seance", "date seance", "perf date", "performance date", "show date",
+                        "starts at", "start", "debut", "date de debut", "date debut", "horaire", "timed entry",
+                        "session", "session date", "date et heure", "event starts", "date heure"),
+    "venue": ("venue", "venue name", "salle", "lieu", "facility", "site", "location", "theatre", "nom du lieu",
+              "nom de la salle", "place"),
+    "venue_postal_code": ("venue postal code", "code postal salle", "venue zip", "site postcode",
+                          "code postal du lieu", "venue postcode", "facility postal", "facility postal code",
+                          "facility zip", "venue postal", "code postal de la salle", "code postal lieu"),
+    "genres": ("genre", "genres", "style", "styles", "categorie artistique", "discipline", "themes", "theme",
+               "type de spectacle", "event category", "keywords", "tags", "mots cles", "event tags",
+               "event genre", "musical genre", "genre musical"),
+    "artists": ("artist", "artists", "artiste", "artistes", "performer", "performers", "interpretes",
+                "line up", "lineup", "companie", "compagnie", "headliner", "event lineup"),
+    "capacity": ("capacity", "jauge", "capacite", "seats available", "nombre de places total", "jauge totale",
+                 "event capacity"),
+    "is_local": ("is local", "local", "artiste quebecois", "quebec artist", "local artist", "artiste local",
+                 "local lineup", "event local lineup", "local act"),
+    "event_language": ("event language", "langue du spectacle", "show language", "langue de l evenement",
+                       "language of performance", "langue spectacle", "perf language", "performance language",
+                       "event lang"),
+    "patron_id": ("customer no", "customer id", "customer", "no client", "client no", "id client", "client id",
+                  "patron id", "patron no", "constituent id", "constituent no", "member id", "member no",
+                  "visitor id", "account id", "account no", "contact id", "user id", "id utilisateur",
+                  "no adherent", "adherent id", "id contact", "no de client", "code client", "supporter id",
+                  "buyer id", "id acheteur", "payer id", "customer number", "client number", "patron number"),
+    "email": ("email", "e mail", "courriel", "adresse courriel", "email address", "mail", "adresse email",
+              "adresse e mail", "adresse mail", "contact email", "buyer email", "email acheteur"),
+    "phone": ("phone", "telephone", "tel", "cell phone", "mobile", "mobile phone", "portable", "cellulaire",
+              "phone number", "no telephone", "no de telephone", "home phone", "work phone", "contact phone",
+              "telephone mobile", "gsm", "cell"),
+    "first_name": ("first name", "firstname", "prenom", "given name", "forename", "first"),
+    "last_name": ("last name", "lastname", "nom", "surname", "family name", "nom de famille", "last"),
+    "full_name": ("name", "full name", "nom complet", "customer name", "nom et prenom", "prenom et nom",
+                  "nom prenom", "prenom nom", "display name", "sort name", "attendee name", "buyer name",
+                  "participant", "client", "nom du client", "nom client", "acheteur", "payeur", "holder name",
+                  "nom du participant", "nom participant complet"),
+    "birth_date": ("birth date", "date of birth", "dob", "birthday", "date de naissance", "naissance",
+                   "birthdate", "ne le", "ne e le"),
+    "postal_code": ("postal code", "postcode", "post code", "zip", "zip code", "code postal", "cp",
+                    "home zip", "home postal code", "zipcode", "billing zip", "billing postal code",
+                    "code postal acheteur", "zip postal code"),
+    "patron_language": ("language", "langue", "preferred language", "langue preferee", "langue de communication",
+                        "langue de correspondance", "locale", "lang", "language pref", "language preference",
+                        "preferred lang"),
+    "consent_pooling": ("consent pooling", "consentement mutualisation", "share with coop", "partage des donnees",
+                        "mutualisation", "data sharing", "consent data sharing", "partage coop",
+                        "consent cooperative", "consentement partage", "coop sharing", "sharing", "optin coop",
+                        "opt in coop", "coop", "partage cooperative", "accepte le partage"),
+    "consent_marketing": ("consent marketing", "marketing opt in", "email opt in", "opt in", "optin",
+                          "newsletter", "infolettre", "consentement infolettre", "accepte newsletter",
+                          "marketing consent", "accepts marketing", "consentement marketing", "abonnement",
+                          "inscription newsletter", "opt in marketing", "email marketing", "communications",
+                          "optin newsletter", "opt in newsletter", "marketing opt in", "newsletter opt in"),
+    "consent_personalization": ("consent personalization", "recommendations", "consentement recommandations",
+                                "personalisation", "personnalisation", "recommandations",
+                                "consent recommendations", "personalization opt in", "personalisation opt in",
+                                "optin reco", "opt in reco", "reco"),
+}
+
+# Words that, in a header, say the column is about something else (fees, counts, promo codes).
+EXCLUDE_WORDS: dict[str, frozenset[str]] = {
+    "unit_price": frozenset({"fee", "fees", "frais", "tax", "taxe", "taxes", "tva", "commission", "promo",
+                             "discount", "remise", "reduction", "don", "donation", "refund", "rembourse",
+                             "payout", "reversement", "code", "service"}),
+    "purchased_at": frozenset({"naissance", "birth", "event", "evenement", "spectacle", "representation",
+                               "seance", "show", "perf", "performance", "start", "debut", "update", "updated",
+                               "modifie", "redeemed", "scan", "checkin", "check", "refund", "remboursement",
+                               "annulation", "cancel", "validation", "expiration"}),
+    "event_starts_at": frozenset({"achat", "order", "commande", "purchase", "naissance", "birth", "end", "fin",
+                                  "created", "updated", "paiement", "payment", "vente", "sale"}),
+    "ticket_id": frozenset({"type", "title", "titre", "name", "nom", "categorie", "category", "status",
+                            "statut", "price", "prix", "tarif", "date", "event", "evenement", "order",
+                            "commande", "client", "customer", "seat", "siege", "rang", "row", "section"}),
+    "order_id": frozenset({"date", "status", "statut", "type", "total", "montant", "amount", "line"}),
+    "event_id": frozenset({"date", "name", "nom", "titre", "title", "heure", "time"}),
+    "patron_id": frozenset({"name", "nom", "email", "courriel", "phone", "telephone", "type", "since"}),
+    "status": frozenset({"date", "checkin", "home", "billing", "work", "shipping", "address", "adresse",
+                         "province", "region", "country", "pays"}),
+    "quantity": frozenset({"price", "prix", "montant", "amount"}),
+    "venue": frozenset({"postal", "zip", "postcode", "address", "adresse", "city", "ville"}),
+    "postal_code": frozenset({"salle", "venue", "site", "lieu"}),
+    "full_name": frozenset({"event", "evenement", "ticket", "billet", "tarif", "company", "societe",
+                            "sociale", "raison", "venue", "lieu", "salle", "file", "fichier", "price", "type"}),
+    "last_name": frozenset({"evenement", "event", "spectacle", "tarif", "salle", "lieu", "billet",
+                            "ticket", "societe", "company", "fichier", "campagne", "formulaire", "prenom"}),
+    "event_title": frozenset({"id", "no", "date", "heure", "time", "code", "type", "ticket", "billet"}),
+    "genres": frozenset({"client", "participant", "acheteur", "contact", "buyer", "attendee"}),
+    "patron_language": frozenset({"spectacle", "show", "event", "evenement", "performance", "perf"}),
+}
+
+STATUS_WORDS: dict[str, str] = {
+    "sold": "sold", "paid": "sold", "paye": "sold", "payee": "sold", "valid": "sold", "valide": "sold",
+    "validee": "sold", "completed": "sold", "complete": "sold", "confirmed": "sold", "confirme": "sold",
+    "confirmee": "sold", "attending": "sold", "checked in": "sold", "checked": "sold", "vendu": "sold",
+    "vendue": "sold", "regle": "sold", "reglee": "sold", "active": "sold", "actif": "sold", "ok": "sold",
+    "issued": "sold", "emis": "sold", "scanned": "sold", "scanne": "sold", "present": "sold",
+    "used": "sold", "utilise": "sold", "booked": "sold", "reserve": "sold", "success": "sold",
+    "succeeded": "sold", "approved": "sold", "accepte": "sold", "seated": "sold", "seated paid": "sold",
+    "printed": "sold", "imprime": "sold", "authorized": "sold", "autorise": "sold", "en regle": "sold",
+    "eventbrite completed": "sold", "paypal completed": "sold", "free order": "sold",
+    "refunded": "refunded", "refund": "refunded", "rembourse": "refunded", "remboursee": "refunded",
+    "remboursement": "refunded", "returned": "refunded", "retourne": "refunded", "reimbursed": "refunded",
+    "partially refunded": "refunded", "refunded canceled": "refunded", "refunded cancelled": "refunded",
+    "cancelled": "cancelled", "canceled": "cancelled", "annule": "cancelled", "annulee": "cancelled",
+    "deleted": "cancelled", "supprime": "cancelled", "void": "cancelled", "voided": "cancelled",
+    "annulation": "cancelled", "not attending": "cancelled", "invalid": "cancelled", "invalide": "cancelled",
+    "expired": "cancelled", "expire": "cancelled", "abandoned": "cancelled", "abandonne": "cancelled",
+    "exchanged": "exchanged", "echange": "exchanged", "echangee": "exchanged", "transferred": "exchanged",
+    "transfere": "exchanged", "transferee": "exchanged", "resold": "exchanged", "revendu": "exchanged",
+    "revendue": "exchanged", "upgraded": "exchanged", "reissued": "exchanged",
+}
+CHANNEL_WORDS: dict[str, str] = {
+    "web": "web", "internet": "web", "online": "web", "en ligne": "web", "website": "web", "site web": "web",
+    "site": "web", "ecommerce": "web", "e commerce": "web", "eventbrite": "web", "widget": "web",
+    "box office": "box_office", "box_office": "box_office", "guichet": "box_office", "billetterie": "box_office",
+    "sur place": "box_office", "door": "box_office", "at the door": "box_office", "walk up": "box_office",
+    "counter": "box_office", "comptoir": "box_office", "caisse": "box_office", "pos": "box_office",
+    "point de vente": "box_office", "on site": "box_office", "boxoffice": "box_office",
+    "phone": "phone", "telephone": "phone", "tel": "phone", "call center": "phone", "centre d appels": "phone",
+    "reseller": "reseller", "revendeur": "reseller", "partner": "reseller", "partenaire": "reseller",
+    "distributor": "reseller", "distributeur": "reseller", "ticketmaster": "reseller", "fnac": "reseller",
+    "mobile": "mobile", "app": "mobile", "application": "mobile", "ios": "mobile", "android": "mobile",
+    "appli": "mobile", "mobile app": "mobile",
+    "other": "other", "autre": "other", "subscription": "other", "abonnement": "other", "group": "other",
+    "groupe": "other", "mail": "other", "courrier": "other", "complimentary": "other", "invitation": "other",
+}
+TRUE_WORDS = frozenset({"true", "yes", "oui", "y", "o", "1", "x", "vrai", "t", "si", "ja", "checked",
+                        "coche", "accepte", "opt in", "opted in", "subscribed", "abonne", "on"})
+FALSE_WORDS = frozenset({"false", "no", "non", "n", "0", "faux", "f", "unchecked", "refuse", "opt out",
+                         "opted out", "unsubscribed", "desabonne", "off", "nein"})
+LANGUAGE_WORDS: dict[str, str] = {
+    "fr": "fr", "francais": "fr", "french": "fr", "fra": "fr", "fre": "fr", "fr ca": "fr", "fr fr": "fr",
+    "en": "en", "english": "en", "anglais": "en", "eng": "en", "en ca": "en", "en us": "en", "en gb": "en",
+    "bilingual": "bilingual", "bilingue": "bilingual", "fr en": "bilingual", "en fr": "bilingual",
+    "none": "none", "aucune": "none", "instrumental": "none", "sans paroles": "none", "sans texte": "none",
+}
+
+
+def _phrases() -> dict[str, tuple[tuple[str, ...], ...]]:
+    # The canonical field's own name (unit_price, event_starts_at) is always a wording.
+    return {f: tuple(tuple(_NUMBER_WORDS.get(t, t) for t in p.split()) for p in (*phrases, f.replace("_", " ")))
+            for f, phrases in HEADERS.items()}
+
+
+_PHRASES = _phrases()
+
+
+# One-word headers too vague to be sure of ("Date", "Nom", "No"): a match, but not a certain one.
+GENERIC = frozenset({"date", "no", "id", "event", "ticket", "order", "commande", "billet", "client",
+                     "participant", "name", "start", "price", "paid", "show", "mail", "site", "place",
+                     "places", "source", "title", "titre", "status", "tickets", "count", "nb", "nombre",
+                     "first", "last", "cell", "local", "valeur", "customer", "transaction", "session",
+                     "style", "theme", "themes", "tel", "lang", "cp", "acheteur", "payeur", "debut",
+                     "language", "langue", "locale"})
+
+
+def header_score(field: str, header: str) -> float:
+    """How well ``header`` names ``field``: 1.0 exactly a vendor wording, 0.5-0.8 a wording
+    plus qualifiers (``Buyer Email``), 0 when unrelated or when it names something else."""
+    words = tokens(header)
+    if not words:
+        return 0.0
+    if set(words) & EXCLUDE_WORDS.get(field, frozenset()):
+        return 0.0
+    plain = tuple(w for w in words if w not in ATTENDEE_WORDS and w not in BUYER_WORDS) or words
+    best = 0.0
+    for phrase in _PHRASES[field]:
+        if words == phrase or plain == phrase:
+            best = max(best, 0.7 if len(phrase) == 1 and phrase[0] in GENERIC else 1.0)
+            continue
+        if len(phrase) <= len(words) and _contains(words, phrase):
+            extra = len(words) - len(phrase)
+            qualifiers = sum(1 for w in words if w in ATTENDEE_WORDS or w in BUYER_WORDS)
+            best = max(best, 0.85 - 0.12 * max(0, extra - qualifiers) - 0.03 * qualifiers)
+    return max(best, 0.0)
+
+
+def _contains(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
+    """``phrase`` appears in ``words`` as consecutive words."""
+    n = len(phrase)
+    return any(words[i:i + n] == phrase for i in range(len(words) - n + 1))
+
+
+def header_role(header: str) -> str:
+    """``attendee``, ``buyer`` or ``""`` (neither said) for a person column's header."""
+    words = set(tokens(header))
+    if words & ATTENDEE_WORDS:
+        return "attendee"
+    if words & BUYER_WORDS:
+        return "buyer"
+    return ""
+
+
+def _any_word(words: dict[str, str], shortest: int) -> re.Pattern[str]:
+    # Longest words first, so that "not attending" wins over "attending".
+    ordered = sorted((w for w in words if len(w) >= shortest), key=len, reverse=True)
+    return re.compile(r"\b(" + "|".join(re.escape(w) for w in ordered) + r")\b")
+
+
+_STATUS_INSIDE = _any_word(STATUS_WORDS, 1)
+_CHANNEL_INSIDE = _any_word(CHANNEL_WORDS, 4)
+
+
+@functools.lru_cache(maxsize=4096)
+def classify_status(label: str) -> str | None:
+    """The canonical status a vendor's label means, or None when it is not a known word."""
+    key = fold(label)
+    if key in STATUS_WORDS:
+        return STATUS_WORDS[key]
+    # "Eventbrite Completed", "Remboursé (partiel)": the known word inside a longer label.
+    found = _STATUS_INSIDE.search(key)
+    return STATUS_WORDS[found.group(1)] if found else None
+
+
+@functools.lru_cache(maxsize=4096)
+def classify_channel(label: str) -> str | None:
+    key = fold(label)
+    if key in CHANNEL_WORDS:
+        return CHANNEL_WORDS[key]
+    found = _CHANNEL_INSIDE.search(key)
+    return CHANNEL_WORDS[found.group(1)] if found else None
+
+
+def classify_boolean(label: str) -> bool | None:
+    key = fold(label)
+    if key in TRUE_WORDS:
+        return True
+    if key in FALSE_WORDS:
+        return False
+    return None
+
+
+def classify_language(label: str) -> str | None:
+    return LANGUAGE_WORDS.get(fold(label))
+
+
+_FRENCH = frozenset({"billet", "billets", "courriel", "prix", "statut", "spectacle", "achat", "commande", "nom",
+                     "prenom", "montant", "quantite", "qte", "salle", "seance", "evenement", "telephone", "adresse",
+                     "postal", "naissance", "tarif", "acheteur", "payeur", "representation", "langue", "devise",
+                     "canal", "jauge", "numero", "moyen", "paiement", "de", "du", "la", "le", "des", "et", "lieu",
+                     "heure", "remboursement", "consentement", "infolettre", "genre", "artiste", "artistes"})
+_ENGLISH = frozenset({"ticket", "tickets", "order", "price", "email", "status", "event", "name", "first", "last",
+                      "quantity", "amount", "venue", "phone", "customer", "paid", "purchase", "address", "zip",
+                      "buyer", "attendee", "birth", "of", "the", "and", "time", "start", "sale", "channel", "total",
+                      "currency", "language", "performance", "seat", "row", "section", "type"})
+
+
+def headers_language(headers: list[str]) -> str:
+    """``fr`` or ``en``: the language most header words are in (``en`` on a tie)."""
+    words = [w for h in headers for w in fold(h).split()]
+    french = sum(w in _FRENCH for w in words)
+    english = sum(w in _ENGLISH for w in words)
+    return "fr" if french > english else "en"

@@ -1,0 +1,238 @@
+"""`mapping draft` on every vendor layout, on odd encodings, and on files that are no table.
+
+A draft is judged against the vendor-layout writer's truth: the settings a right mapping
+needs, and every good row's ticket, order, event, times (in the right zone), price (cents
+scaled), status and e-mail read through the drafted mapping (see ``draft_support``).
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+
+from culturecoop.errors import UserError
+from culturecoop.ingest.draft import draft_mapping
+from draft_support import judge, write
+from test_prepare_support import run_cli
+from vendors import VENDORS
+
+SETTINGS = ("format", "encoding", "delimiter", "skip_lines", "sheet", "decimal", "amount_scale", "timezone",
+            "country", "currency")
+
+
+@pytest.mark.parametrize("vendor", VENDORS)
+def test_draft_reads_the_layout(vendor: str, tmp_path: Path) -> None:
+    truth = write(tmp_path, vendor, rows=300, seed=VENDORS.index(vendor))
+    draft = draft_mapping(truth.path)
+    wanted = {k: v for k, v in truth.settings.items() if k in SETTINGS}
+    got = {k: draft.mapping.get(k, 0 if k == "skip_lines" else None) for k in wanted}
+    assert got == wanted
+    verdict = judge(truth, draft.mapping)
+    print(f"{vendor}: {verdict.right}/{verdict.rows} good rows read right ({verdict.share:.1%})")
+    assert verdict.share >= 0.97, verdict.wrong
+    # The attendee's e-mail first and the buyer's when it is empty, as the truth says.
+    email = truth.columns["email"]
+    assert draft.mapping["columns"]["email"] == email
+    assert yaml.safe_load(draft.yaml_text) == draft.mapping
+    pooling_column = "consent_pooling" in truth.columns
+    assert any("pooling" in item for item in draft.undecided) != pooling_column
+
+
+@pytest.mark.parametrize(("vendor", "encoding", "expected"), [
+    ("tessitura-history", "utf-16", ("utf-16",)),
+    ("billetweb-orders", "cp1252", ("cp1252",)),
+    ("eventbrite-attendees", "latin-1", ("cp1252", "latin-1")),
+    ("shotgun-tickets", "utf-8-sig", ("utf-8-sig",)),
+])
+def test_draft_reads_other_encodings(vendor: str, encoding: str, expected: tuple[str, ...], tmp_path: Path) -> None:
+    truth = write(tmp_path, vendor, rows=120, encoding=encoding)
+    draft = draft_mapping(truth.path)
+    assert draft.mapping["encoding"] in expected
+    truth.settings["encoding"] = draft.mapping["encoding"]
+    assert judge(truth, draft.mapping).share == 1.0
+
+
+def test_an_email_column_is_found_by_its_values(tmp_path: Path) -> None:
+    export = tmp_path / "ventes.csv"
+    lines = ["Réf;Quand;Coordonnées;Prix;Spectacle"]
+    lines += [f"R{i};{10 + i % 18:02d}/03/2026 20:00;p{i}@courriel.example;25,00 $;Gala" for i in range(40)]
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    draft = draft_mapping(export)
+    assert draft.mapping["columns"]["email"] == "Coordonnées"
+    assert any(e.key == "columns.email" and "e-mail" in e.why for e in draft.decisions)
+
+
+def test_ambiguous_dates_are_said(tmp_path: Path) -> None:
+    export = tmp_path / "billets.csv"
+    lines = ["No billet;Date d'achat;Courriel;Prix;Statut;Spectacle"]
+    lines += [f"{i};{1 + i % 12:02d}/{1 + i % 11:02d}/2026 20:00;p{i}@x.example;12,50;Réglé;Gala" for i in range(30)]
+    lines += ["99;05/05/2026 20:00;q@x.example;12,50;En attente de virement;Gala"]
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    draft = draft_mapping(export)
+    order = next(e for e in draft.decisions if e.key == "day_first")
+    assert order.value is True and order.check  # French headers: day first, but it is a guess
+    assert draft.mapping["datetime_formats"] == ["%d/%m/%Y %H:%M"]
+    assert "Réglé" in draft.mapping["status_values"]
+    assert any("En attente de virement" in item for item in draft.undecided)
+
+
+def _xlsx_without_table(path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Rapport des ventes"])
+    sheet.append(["Aucune vente sur la période"])
+    book.save(path)
+
+
+HOSTILE: dict[str, bytes] = {
+    "empty.csv": b"",
+    "blank.csv": b"\r\n  \r\n\r\n",
+    "one-column.csv": b"email\na@x.example\nb@x.example\nc@x.example\n",
+    "binary.csv": bytes(range(256)) * 40,
+    "report.pdf": b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n",
+    "export.xls": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512,
+    "page.csv": b"<!DOCTYPE html><html><body><table><tr><td>Nom</td></tr></table></body></html>",
+    "array.json": b'[{"ticket": 1, "email": "a@x.example"}]',
+    "no-header.csv": b"1001,2026-03-04 20:00,a@x.example,25.00\n1002,2026-03-05 20:00,b@x.example,25.00\n",
+    "header-only.csv": b"No billet;Courriel;Prix\n",
+}
+
+
+@pytest.mark.parametrize("name", [*HOSTILE, "archive.zip", "no-table.xlsx", "missing.csv", "folder"])
+def test_hostile_input_is_one_sentence(name: str, tmp_path: Path) -> None:
+    export = tmp_path / name
+    if name in HOSTILE:
+        export.write_bytes(HOSTILE[name])
+    elif name == "archive.zip":
+        with zipfile.ZipFile(export, "w") as archive:
+            archive.writestr("ventes.csv", "a,b\n1,2\n")
+    elif name == "no-table.xlsx":
+        _xlsx_without_table(export)
+    elif name == "folder":
+        export.mkdir()
+    out = tmp_path / "mapping.yaml"
+    result = run_cli("mapping", "draft", str(export), "--out", str(out))
+    assert result.returncode == 2, result.stderr
+    message = result.stderr.strip()
+    assert "Traceback" not in message and message.count("\n") == 0, message
+    assert message.endswith("."), message
+    assert not out.exists()
+    with pytest.raises(UserError):
+        draft_mapping(export)
+
+
+def test_cli_writes_the_draft_and_refuses_to_overwrite(tmp_path: Path) -> None:
+    truth = write(tmp_path, "helloasso", rows=60)
+    out = tmp_path / "helloasso.yaml"
+    result = run_cli("mapping", "draft", str(truth.path), "--out", str(out), "--json")
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert payload["written"] == str(out)
+    assert yaml.safe_load(out.read_text(encoding="utf-8")) == payload["mapping"]
+    assert payload["mapping"]["columns"]["event_id"] == {"file_name": True}
+    assert payload["undecided"] and payload["preview"]
+    assert "mapping check" in result.stderr
+    again = run_cli("mapping", "draft", str(truth.path), "--out", str(out))
+    assert again.returncode == 2 and "--force" in again.stderr
+    forced = run_cli("mapping", "draft", str(truth.path), "--out", str(out), "--force")
+    assert forced.returncode == 0, forced.stderr
+    itself = run_cli("mapping", "draft", str(truth.path), "--out", str(truth.path), "--force")
+    assert itself.returncode == 2 and "export itself" in itself.stderr
+    assert truth.path.read_bytes().startswith(b"\xef\xbb\xbf")  # the export is untouched
+
+
+def test_cli_speaks_french(tmp_path: Path) -> None:
+    truth = write(tmp_path, "shotgun-tickets", rows=60)
+    out = tmp_path / "shotgun.yaml"
+    result = run_cli("mapping", "draft", str(truth.path), "--out", str(out), lang="fr")
+    assert result.returncode == 0, result.stderr
+    assert "Correspondance écrite" in result.stderr and "Reste à décider" in result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "À VÉRIFIER" in text and "Ébauche tirée de shotgun-tickets.csv" in text
+    assert yaml.safe_load(text)["amount_scale"] == 0.01
+
+
+@pytest.mark.parametrize(("profile", "fixture"), [
+    ("canonical", "canonical.csv"), ("billetterie-fr", "billetterie-fr.csv"),
+    ("festival-jsonl", "festival-jsonl.jsonl"), ("orchestra-tsv", "orchestra-tsv.tsv")])
+def test_draft_finds_the_builtin_profiles_columns(profile: str, fixture: str) -> None:
+    """The small hand-written exports of the built-in profiles (bad rows included): the draft
+    maps every column the way the built-in profile does."""
+    from culturecoop.ingest.profile import PROFILE_DIR
+    from test_prepare_support import EXPORTS
+
+    builtin = yaml.safe_load((PROFILE_DIR / f"{profile}.yaml").read_text(encoding="utf-8"))
+    draft = draft_mapping(EXPORTS / fixture)
+    assert draft.mapping["columns"] == {k: v for k, v in builtin["columns"].items() if v is not None}
+    assert draft.mapping["format"] == builtin["format"]
+
+
+def test_draft_of_a_synthetic_cooperative_matches_the_builtin_profiles(tmp_path: Path) -> None:
+    """`culturecoop synth` writes six members' exports in five vendor styles (none of them from
+    tests/vendors): the draft maps each like its hand-written built-in profile."""
+    from culturecoop.synth.cooperative import generate_cooperative
+
+    tmp_path = tmp_path / "coop"
+    generate_cooperative(tmp_path, patrons=800, seed=5)
+    members = json.loads((tmp_path / "members.json").read_text(encoding="utf-8"))
+    from culturecoop.ingest.profile import PROFILE_DIR
+
+    for member in members:
+        builtin = yaml.safe_load((PROFILE_DIR / f"{member['profile']}.yaml").read_text(encoding="utf-8"))
+        draft = draft_mapping(tmp_path / member["file"])
+        assert draft.mapping["columns"] == {k: v for k, v in builtin["columns"].items() if v is not None}, member
+
+
+def test_day_and_hour_apart_are_joined_for_the_purchase_and_the_show(tmp_path: Path) -> None:
+    export = tmp_path / "billets.csv"
+    lines = ["N° billet;Date d'achat;Heure d'achat;Spectacle;Date du spectacle;Heure;Prix;Courriel"]
+    lines += [f"{i};{14 + i % 10}/02/2026;{8 + i % 12}:{i % 60:02d};Gala;2{i % 8}/03/2026;20h00;25,00 €;p{i}@x.example"
+              for i in range(40)]
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    draft = draft_mapping(export)
+    columns = draft.mapping["columns"]
+    assert columns["purchased_at"] == {"join": ["Date d'achat", "Heure d'achat"], "separator": " "}
+    assert columns["event_starts_at"] == {"join": ["Date du spectacle", "Heure"], "separator": " "}
+    assert set(draft.mapping["datetime_formats"]) == {"%d/%m/%Y %H:%M", "%d/%m/%Y %Hh%M"}
+
+
+@pytest.mark.parametrize(("postcodes", "phone", "price", "country", "zone", "currency"), [
+    (["1000", "1050", "4000"], "+32 471 12 34 {n:02d}", "12,50 €", "BE", "Europe/Brussels", "EUR"),
+    (["8001", "1201", "3011"], "+41 79 123 45 {n:02d}", "CHF 45.00", "CH", "Europe/Zurich", "CHF"),
+    (["V6B 1A1", "V5K 0A1", "V6Z 2E1"], "604-555-01{n:02d}", "$45.00", "CA", "America/Vancouver", "CAD"),
+    (["75011", "69001", "33000"], "06 12 34 56 {n:02d}", "12,50 €", "FR", "Europe/Paris", "EUR"),
+])
+def test_country_zone_and_currency_from_the_values(postcodes: list[str], phone: str, price: str, country: str,
+                                                   zone: str, currency: str, tmp_path: Path) -> None:
+    export = tmp_path / "ventes.csv"
+    lines = ["Ticket;Order Date;Email;Price;Phone;Postal Code"]
+    lines += [f"T{i};2026-02-{1 + i % 28:02d} 20:00;p{i}@x.example;{price};{phone.format(n=i)};{postcodes[i % 3]}"
+              for i in range(40)]
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    mapping = draft_mapping(export).mapping
+    assert (mapping["country"], mapping["timezone"], mapping["currency"]) == (country, zone, currency)
+
+
+@pytest.mark.parametrize(("name", "content", "skip_lines", "email"), [
+    ("excel-sep.csv", b"sep=;\r\nNo billet;Date;Courriel;Prix\r\n1;22/03/2026 20:00;a@x.example;12,50\r\n"
+                      b"2;23/03/2026 20:00;b@x.example;12,50\r\n", 1, "Courriel"),
+    ("old-mac.csv", b"No billet;Date;Courriel;Prix\r1;22/03/2026 20:00;a@x.example;12,50\r"
+                    b"2;23/03/2026 20:00;b@x.example;12,50\r", 0, "Courriel"),
+    ("twice-email.csv", b'\xef\xbb\xbf"Ticket","Order Date","Email","Email","Price"\n'
+                        b'"T1","2026-03-04 20:00","a@x.example","b@x.example","12.50"\n', 0, "Email"),
+])
+def test_odd_but_readable_files(name: str, content: bytes, skip_lines: int, email: str, tmp_path: Path) -> None:
+    """Excel's `sep=;` line, old Mac line ends, a header named twice: read, not refused."""
+    export = tmp_path / name
+    export.write_bytes(content)
+    mapping = draft_mapping(export).mapping
+    assert mapping.get("skip_lines", 0) == skip_lines
+    assert mapping["columns"]["email"] == email
+    assert {"purchased_at", "unit_price", "event_id"} <= set(mapping["columns"])

@@ -64,9 +64,12 @@ def others(member: str, count: int) -> list[dict[str, str]]:
     for i in range(count):
         shared = i < 15
         key = f"s{i}" if shared else f"{member[:4]}{i}"
+        # Someone else at each member unless shared: a name, birth date and postcode of their own.
+        j = i if shared else i + 40 * (1 + MEMBERS.index(member))
         people.append({"patron_id": f"{member[:4].upper()}-{i}", "email": f"{key}@exemple.ca",
-                       "phone": "", "first_name": FIRST[i % len(FIRST)], "last_name": LAST[(i // 3) % len(LAST)],
-                       "birth_date": f"19{60 + i % 40}-0{1 + i % 9}-1{i % 10}", "postal_code": "H2J 2K3"})
+                       "phone": "", "first_name": FIRST[j % len(FIRST)], "last_name": LAST[(j // len(FIRST)) % len(LAST)],
+                       "birth_date": f"{1940 + j % 60}-{1 + (j // 5) % 12:02d}-{1 + j % 28:02d}",
+                       "postal_code": f"H{2 + j % 3}{'JKLMNPRSTV'[(j // 3) % 10]} {j % 10}{'ABCEGHJKLM'[(j // 30) % 10]}{(j // 10) % 10}"})
     return people
 
 

@@ -117,3 +117,41 @@ def test_a_consent_withdrawal_is_recorded_and_dated_now(coop: Coop) -> None:
     done = cli("consent", "request", "--member", MEMBERS[0], "--keys", str(coop.keys), "--out", str(coop.root / "x.json"),
                "--email", PLANTED["email"], "--withdraw", "newsletter", check=False)
     assert done.returncode == 2 and "is not a consent purpose" in done.stderr
+
+
+def test_contribution_rules_statements_and_pia_through_the_cli(coop: Coop) -> None:
+    period = ("--from", "2026-01-01", "--to", "2026-12-31")
+    shapley = json.loads(cli("contribution", "shapley", "--db", str(coop.db), *period, "--json").stdout)
+    linkage = shapley["functions"]["linkage"]
+    # Sixteen people are known to both members (fifteen shared, the planted person): they split it.
+    assert linkage["exact"] and linkage["total"] == 16
+    assert linkage["shares"] == {MEMBERS[0]: 8.0, MEMBERS[1]: 8.0}
+
+    done = cli("contribution", "rules", "--db", str(coop.db), *period, "--pool", "1000", "--fees", "1500", check=False)
+    assert done.returncode == 2 and "larger than the pool" in done.stderr
+    done = cli("contribution", "rules", "--db", str(coop.db), *period, "--pool", "1000",
+               "--weights", "insight=0.5,linkage=0.2", check=False)
+    assert done.returncode == 2 and "add up to 0.7, not 1" in done.stderr
+    done = cli("contribution", "statements", "--db", str(coop.db), *period, "--out", str(coop.root / "st"), check=False)
+    assert done.returncode == 2 and "No remuneration rules are set" in done.stderr
+
+    cli("contribution", "rules", "--db", str(coop.db), *period, "--pool", "1000,01", "--fees", "100",
+        "--weights", "insight=0.5,linkage=0.5")
+    out = coop.root / "statements"
+    summary = json.loads(cli("contribution", "statements", "--db", str(coop.db), *period, "--out", str(out), "--json").stdout)
+    amounts = [s["amount_cents"] for s in summary["statements"].values()]
+    assert sum(amounts) + summary["fees_cents"] == 100_001
+    for member in MEMBERS:
+        french = (out / member / "statement.fr.md").read_text(encoding="utf-8")
+        assert "Relevé de rémunération" in french and "Comment contester" in french
+        assert "Remuneration statement" in (out / member / "statement.en.md").read_text(encoding="utf-8")
+        pdf = (out / member / "statement.fr.pdf").read_bytes()
+        assert pdf.startswith(b"%PDF") and b"DejaVuSans" in pdf
+
+    done = cli("contribution", "shapley", "--db", str(coop.db), "--from", "2019-01-01", "--to", "2019-12-31", check=False)
+    assert done.returncode == 2 and "No pooled attendance" in done.stderr
+
+    cli("governance", "pia", "--db", str(coop.db), "--out", str(coop.root / "pia"))
+    french = (coop.root / "pia" / "pia.fr.md").read_text(encoding="utf-8")
+    assert "Évaluation des facteurs relatifs à la vie privée" in french and "k = 10" in french
+    assert (coop.root / "pia" / "pia.en.pdf").read_bytes().startswith(b"%PDF")

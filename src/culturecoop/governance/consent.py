@@ -67,3 +67,24 @@ def apply_consent_request(warehouse: Warehouse, request: SubjectRequest, *, who:
             epsilon=0.0, members_touched=(request.member_id,)))
     return {"member_id": request.member_id, "records": len(records), "decisions": len(rows),
             "changes": request.consents, "audit_seq": entry.seq}
+
+
+# Whom a cross-member use for a purpose may reach: linked people every one of whose decisions for
+# that purpose says yes (a withdrawal at any member counts everywhere); for marketing, also a
+# sealed contact to write to. Read at the moment of use, never remembered: campaigns honour a
+# withdrawal immediately.
+_REACHABLE = """
+SELECT i.patron_key FROM identity AS i
+JOIN consent AS c ON c.member_id = i.member_id AND c.member_patron_id = i.member_patron_id AND c.purpose = $purpose
+LEFT JOIN patron AS p ON p.member_id = i.member_id AND p.member_patron_id = i.member_patron_id
+GROUP BY i.patron_key
+HAVING bool_and(c.granted) AND ($purpose <> 'marketing' OR count(p.contact_sealed) > 0)
+"""
+
+
+def reachable(warehouse: Warehouse, purpose: str) -> set[str]:
+    """The cooperative keys of the people a cross-member use for ``purpose`` may reach now."""
+    if purpose not in CONSENT_PURPOSES:
+        raise ValueError(purpose)
+    warehouse.con.complete()
+    return {str(r[0]) for r in warehouse.con.execute(_REACHABLE, {"purpose": purpose}).fetchall()}

@@ -163,3 +163,42 @@ def markdown_pdf(markdown: str, out: Path, title: str) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     SimpleDocTemplate(str(out), pagesize=LETTER, title=title, leftMargin=2 * cm, rightMargin=2 * cm).build(flow)
     return out
+
+
+def markdown_html(markdown: str) -> str:
+    """The same Markdown as HTML for the dashboard (escaped; headings, paragraphs, tables, bold, code)."""
+    import re
+    from html import escape
+
+    def inline(text: str) -> str:
+        text = escape(text)
+        text = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", text)
+        return re.sub(r"`(.+?)`", r"<code>\1</code>", text)
+
+    html: list[str] = []
+    rows: list[list[str]] = []
+
+    def flush() -> None:
+        if rows:
+            head, *body = rows
+            html.append("<table class=\"data\"><thead><tr>" + "".join(f"<th>{inline(c)}</th>" for c in head) + "</tr></thead><tbody>"
+                        + "".join("<tr>" + "".join(f"<td>{inline(c)}</td>" for c in r) + "</tr>" for r in body) + "</tbody></table>")
+            rows.clear()
+
+    for line in markdown.splitlines():
+        if line.startswith("|"):
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            if not all(set(c) <= {"-", ":"} for c in cells):
+                rows.append(cells)
+            continue
+        flush()
+        if line.startswith("# "):
+            continue  # the page has its own title
+        if line.startswith("## "):
+            html.append(f"<h2>{inline(line[3:])}</h2>")
+        elif line.startswith("- "):
+            html.append(f"<p>• {inline(line[2:])}</p>")
+        elif line.strip():
+            html.append(f"<p>{inline(line)}</p>")
+    flush()
+    return "\n".join(html)

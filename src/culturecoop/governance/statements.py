@@ -58,3 +58,32 @@ def write_statements(warehouse: Warehouse, contribution: Contribution, out: Path
             writer.writerow(["pool", money(issued["pool_cents"]).replace(",", ""), "", ""])
     return {**issued, "pool": money(issued["pool_cents"]), "fees": money(issued["fees_cents"]),
             "distributed": money(issued["distributed_cents"])}
+
+
+def latest_rules_period(warehouse: Warehouse) -> tuple[str, str] | None:
+    """The newest period the admin set rules for (``from``, ``to``), if any."""
+    rows = warehouse.query("SELECT name FROM governance_policy WHERE name LIKE 'remuneration:%' ORDER BY name DESC LIMIT 1")
+    if not rows:
+        return None
+    _prefix, start, end = str(rows[0]["name"]).split(":")
+    return start, end
+
+
+def dashboard_statements(warehouse: Warehouse, start: str | None = None, end: str | None = None) -> dict[str, Any]:
+    """What the Contribution tab shows: the period's figures and, when rules are set, every
+    statement (each member page keeps only its own). Kept until the data changes."""
+    from culturecoop.governance.contribution import contributions, resolve_period
+
+    if start is None and end is None:
+        latest = latest_rules_period(warehouse)
+        if latest:
+            start, end = latest
+    first, last = resolve_period(warehouse, start, end)
+
+    def compute() -> dict[str, Any]:
+        result = contributions(warehouse, first.isoformat(), last.isoformat())
+        rules = load_rules(warehouse, rules_key(result))
+        issued = statements(result, rules) if rules else None
+        return {"contribution": result.as_dict(), "issued": issued}
+
+    return warehouse.remember(("contribution", first, last), compute)

@@ -168,12 +168,13 @@ def create_app(settings: Settings) -> FastAPI:
         account,
         admin,
         auth,
+        contribution,
         data,
         docs,
         reports,
         transparency,
     )
 
-    for module in (auth, reports, data, transparency, admin, account, docs):
+    for module in (auth, reports, data, transparency, contribution, admin, account, docs):
         app.include_router(module.router)
     return app

@@ -10,6 +10,7 @@ import pytest
 
 import planted
 from culturecoop.governance import audit
+from culturecoop.governance.erasure import erasures_seen_by
 from culturecoop.governance.requests import build_request, read_request, write_request
 from culturecoop.warehouse.engine import Warehouse
 from planted import MEMBERS, PLANTED, Coop, cli
@@ -72,9 +73,15 @@ def test_erasure_leaves_no_byte_of_the_person(coop: Coop) -> None:
     with Warehouse(coop.db) as warehouse:
         assert warehouse.scalar("SELECT count(*) FROM patron") == patrons_before - 2
         warehouse.con.execute("CHECKPOINT")
-        entry = warehouse.query("SELECT * FROM audit WHERE action = 'erasure'")
-    assert len(entry) == 1 and json.loads(entry[0]["members_touched"]) == sorted(MEMBERS)
-    assert json.loads(entry[0]["parameters"])["records_removed"] == {MEMBERS[0]: 1, MEMBERS[1]: 1}
+        entries = warehouse.query("SELECT * FROM audit WHERE action = 'erasure' ORDER BY seq")
+        seen = {m: erasures_seen_by(warehouse, m) for m in MEMBERS}
+    # Each member sees a count of its own records, and no other member's name.
+    assert [json.loads(e["members_touched"]) for e in entries] == [[MEMBERS[0]], [MEMBERS[1]], []]
+    assert json.loads(entries[1]["parameters"]) == {"records_removed": {MEMBERS[1]: 1}, "requested_here": False}
+    assert seen == {MEMBERS[0]: 1, MEMBERS[1]: 1}
+    certificate = json.loads(entries[2]["parameters"])
+    assert entries[2]["member_id"] == "cooperative" and certificate["records_removed_total"] == 2
+    assert summary["audit_seq"] == entries[2]["seq"] and entries[2]["result_sha256"]
     assert planted.scan(coop.files, wanted) == {}, "a checkpoint after erasure brings nothing back"
     with Warehouse(coop.db, read_only=True) as warehouse:
         assert audit.verify_chain(warehouse).ok

@@ -75,7 +75,8 @@ def test_retention_removes_exactly_the_expired_records(coop: Coop) -> None:
             left = warehouse.scalar(f"SELECT count(*) FROM {table} WHERE member_patron_id IN (SELECT unnest(?))",
                                     [[t for m in MEMBERS for t in expired[m]]])
             assert left == 0, table
-        entry = warehouse.query("SELECT * FROM audit WHERE action = 'retention'")
+        entry = warehouse.query("SELECT * FROM audit WHERE action = 'retention' AND member_id = 'cooperative'")
+        assert warehouse.scalar("SELECT count(*) FROM audit WHERE action = 'retention' AND member_id = ?", [MEMBERS[0]]) == 1
     # Every record still in its period keeps every ticket; every expired one is gone.
     assert after == {k: n for k, n in tickets_before.items() if k.split("/", 1)[1] not in
                      {t for m in MEMBERS for t in expired[m]}}

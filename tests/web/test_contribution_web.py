@@ -67,3 +67,15 @@ def test_consent_api_takes_a_request_of_tokens_and_refuses_bad_ones(app: object,
         tampered = client.post(f"/api/v1/members/{A}/consent", content=json.dumps({**sealed, "consents": {"marketing": True}}))
         assert tampered.status_code == 422 and "request.json" in tampered.text and "/tmp" not in tampered.text
         assert client.post(f"/api/v1/members/{B}/consent", content=json.dumps(sealed)).status_code == 404
+
+
+def test_transparency_says_an_erasure_as_a_count_without_other_members() -> None:
+    from culturecoop.web.i18n import Translator
+    from culturecoop.web.views.transparency import audit_line
+
+    entry = {"seq": 7, "recorded_at": "2026-11-30T10:00:00", "actor": "cli:root", "member_id": B, "action": "erasure",
+             "report": None, "parameters": {"records_removed": {B: 2}, "requested_here": False}, "epsilon": 0.0,
+             "members_touched": [B]}
+    line = audit_line(entry, B, {}, {A: "Le Dièse", B: "Théâtre du Nord"}, Translator("fr"))
+    assert "effacée de toute la coopérative à sa propre demande" in line.sentence and "2 de vos fiches" in line.sentence
+    assert "Dièse" not in line.sentence and A not in line.sentence

@@ -170,12 +170,20 @@ def erase(warehouse: Warehouse, request: SubjectRequest, lake: Path | None = Non
         removal.suppression_hashes = suppress(con, tokens)
         key = bytes(con.execute("SELECT secret FROM suppression_key").fetchall()[0][0])
         digest = hashlib.sha256("".join(sorted({suppression_hash(key, k, v) for k, v in tokens})).encode()).hexdigest()
+        # Each member sees its own count; none learns which other members knew the person. The
+        # certificate holds totals and the hash of the suppression entries, and no identifier.
+        for member_id, records in removal.records_by_member.items():
+            audit.append(con, audit.AuditRecord(
+                actor=who or actor(), member_id=member_id, action="erasure", report=None,
+                parameters={"records_removed": {member_id: records}, "requested_here": member_id == request.member_id},
+                epsilon=0.0, members_touched=(member_id,)))
         entry = audit.append(con, audit.AuditRecord(
-            actor=who or actor(), member_id=request.member_id, action="erasure", report=None,
-            parameters={"records_removed": removal.records_by_member, "persons": removal.persons,
-                        "rows_removed": removal.rows_by_table, "derived_tables_rebuilt": len(removal.derived_tables_dropped),
+            actor=who or actor(), member_id="cooperative", action="erasure", report=None,
+            parameters={"certificate": True, "records_removed_total": removal.records, "members": len(removal.records_by_member),
+                        "persons": removal.persons, "rows_removed": removal.rows_by_table,
+                        "derived_tables_rebuilt": len(removal.derived_tables_dropped),
                         "suppression_hashes": removal.suppression_hashes, "requested_at": request.created_at},
-            epsilon=0.0, members_touched=tuple(removal.records_by_member), result_sha256=digest))
+            epsilon=0.0, members_touched=(), result_sha256=digest))
         removal.audit_seq = entry.seq
         for name in ("subject_email", "subject_phone", "subject_id", "subject_direct", "subject_person", "subject_record"):
             con.execute(f"DROP TABLE {name}")
@@ -195,5 +203,4 @@ def rewrite_files(warehouse: Warehouse, removal: Removal, lake: Path | None) -> 
 def erasures_seen_by(warehouse: Warehouse, member_id: str) -> int:
     """How many people were erased at their own request with records at ``member_id``."""
     return int(warehouse.scalar(
-        "SELECT count(*) FROM audit WHERE action = 'erasure' AND list_contains(CAST(members_touched AS JSON)::VARCHAR[], ?)",
-        [member_id]))
+        "SELECT count(*) FROM audit WHERE action = 'erasure' AND member_id = ?", [member_id]))

@@ -89,11 +89,17 @@ def apply_retention(warehouse: Warehouse, day: date, *, lake: Path | None = None
             removal.persons = int(con.execute("SELECT count(*) FROM subject_person").fetchall()[0][0])
         else:
             remove_subjects(con, removal)
+            rule = {"months": months, "as_of": day.isoformat(), "cutoff": cutoff.isoformat()}
+            # Each member reads its own count; the cooperative's entry holds the totals.
+            for member_id, records in removal.records_by_member.items():
+                audit.append(con, audit.AuditRecord(
+                    actor=who or actor(), member_id=member_id, action="retention", report=None,
+                    parameters={**rule, "records_removed": {member_id: records}}, epsilon=0.0, members_touched=(member_id,)))
             entry = audit.append(con, audit.AuditRecord(
                 actor=who or actor(), member_id="cooperative", action="retention", report=None,
-                parameters={"months": months, "as_of": day.isoformat(), "cutoff": cutoff.isoformat(),
-                            "records_removed": removal.records_by_member, "rows_removed": removal.rows_by_table},
-                epsilon=0.0, members_touched=tuple(removal.records_by_member)))
+                parameters={**rule, "records_removed_total": removal.records, "members": len(removal.records_by_member),
+                            "rows_removed": removal.rows_by_table},
+                epsilon=0.0, members_touched=()))
             removal.audit_seq = entry.seq
         con.execute("DROP TABLE subject_record")
         con.execute("DROP TABLE subject_person")

@@ -24,9 +24,11 @@ from culturecoop.ingest.profile import load_profile
 from culturecoop.linkage.resolve import link_warehouse
 from culturecoop.privacy.encodings import bloom_encode, keyed_tokens, member_id_tokens
 from culturecoop.privacy.keys import init_keys, load_member_keys
+from culturecoop.reco.service import train
 from culturecoop.warehouse.engine import STORAGE_AUDIT_ENV, Warehouse
 from culturecoop.warehouse.lake import export_lake
 
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # implicit warns otherwise
 HEADER = ["ticket_id", "order_id", "purchased_at", "status", "quantity", "unit_price", "currency", "channel", "event_id", "event_title", "event_starts_at", "venue", "venue_postal_code", "genres", "artists", "capacity", "is_local", "event_language", "patron_id", "email", "phone", "first_name", "last_name", "birth_date", "postal_code", "patron_language", "consent_pooling", "consent_marketing", "consent_personalization"]
 MEMBERS = ("jazz-dieze", "theatre-nord")
 PLANTED = {"email": "Zephirine.Quintal@Exemple.org", "phone": "514 555 0142", "first_name": "Zéphirine",
@@ -134,6 +136,8 @@ def build(root: Path, *, lake: bool = True) -> Coop:
         with Warehouse(coop.db) as warehouse:
             link_warehouse(warehouse)
             refresh(warehouse)
+            # A trained recommendation model: its parameters are scanned too.
+            train(warehouse)
             if lake:
                 export_lake(warehouse, coop.lake)
     finally:
@@ -178,6 +182,8 @@ def scan(root: Path, wanted: dict[str, bytes]) -> dict[str, list[str]]:
     hits: dict[str, list[str]] = {}
     for path in files_of(root):
         data = path.read_bytes()
+        if path.suffix == ".duckdb":
+            data += model_bytes(path)
         if path.suffix == ".parquet":
             table = pq.read_table(path)
             for column in table.columns:
@@ -190,3 +196,24 @@ def scan(root: Path, wanted: dict[str, bytes]) -> dict[str, list[str]]:
             if needle in data:
                 hits.setdefault(name, []).append(str(path.relative_to(root)))
     return hits
+
+
+def model_bytes(db: Path) -> bytes:
+    """Every array of every stored recommendation model, decompressed (a raw scan of the file
+    would not see inside their compressed archives)."""
+    import io
+
+    import duckdb
+    import numpy as np
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        states = [bytes(r[0]) for r in con.execute("SELECT state FROM reco_model").fetchall()]
+    finally:
+        con.close()
+    out = b""
+    for state in states:
+        arrays = np.load(io.BytesIO(state), allow_pickle=False)
+        for name in arrays.files:
+            out += arrays[name].tobytes()
+    return out

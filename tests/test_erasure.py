@@ -57,6 +57,7 @@ def test_erasure_leaves_no_byte_of_the_person(coop: Coop) -> None:
     # after a checkpoint, and in the lake.
     assert set(before) == set(wanted), f"scan misses {set(wanted) - set(before)}"
     assert any(p.startswith("lake/") for p in before["email_token"])
+    assert planted.model_bytes(coop.db), "a trained model is among the files scanned"
     with Warehouse(coop.db, read_only=True) as warehouse:
         patrons_before = warehouse.scalar("SELECT count(*) FROM patron")
     request = _request(coop, emails=[PLANTED["email"]])

@@ -162,6 +162,7 @@ class Warehouse:
         finally:
             self.con.execute("DETACH culturecoop_rewrite")
         self.con.close()
+        os.chmod(fresh, self.path.stat().st_mode & 0o777)  # keep who may read the warehouse
         _sync(fresh)
         os.replace(self.path, old)
         os.replace(fresh, self.path)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from culturecoop.errors import UserError
-from culturecoop.governance.erasure import find_records
+from culturecoop.governance.erasure import drop_subject_tables, find_records
 from culturecoop.governance.requests import SubjectRequest
 from culturecoop.i18n import _
 from culturecoop.schema import persons
@@ -95,8 +95,7 @@ def access_report(warehouse: Warehouse, request: SubjectRequest) -> dict[str, An
     releases = warehouse.scalar(
         "SELECT count(*) FROM audit WHERE action IN ('release', 're-release') AND list_contains(CAST(members_touched AS JSON)::VARCHAR[], ?)",
         [member])
-    for name in ("subject_email", "subject_phone", "subject_id", "subject_direct", "subject_person", "subject_record"):
-        warehouse.con.execute(f"DROP TABLE {name}")
+    drop_subject_tables(warehouse.con)
     return {
         "format": "culturecoop-access", "member_id": member, "request_created_at": request.created_at,
         "answered_at": datetime.now().isoformat(timespec="seconds"),

@@ -16,7 +16,7 @@ from typing import Any
 
 from culturecoop.errors import UserError
 from culturecoop.governance import audit
-from culturecoop.governance.erasure import actor, find_records
+from culturecoop.governance.erasure import actor, drop_subject_tables, find_records
 from culturecoop.governance.requests import SubjectRequest
 from culturecoop.i18n import _
 from culturecoop.schema.model import CONSENT_PURPOSES
@@ -51,8 +51,7 @@ def apply_consent_request(warehouse: Warehouse, request: SubjectRequest, *, who:
         # A member decides for its own records only; the person's other members keep theirs.
         records = [str(r[0]) for r in con.execute(
             "SELECT member_patron_id FROM subject_direct WHERE member_id = ? ORDER BY 1", [request.member_id]).fetchall()]
-        for name in ("subject_email", "subject_phone", "subject_id", "subject_direct", "subject_person", "subject_record"):
-            con.execute(f"DROP TABLE {name}")
+        drop_subject_tables(con)
         if not records:
             raise UserError(_("Nobody in the cooperative matches this request (no record of member {member} has these tokens); check the e-mail or the patron id it was made from. Nothing was changed.").format(member=request.member_id))
         rows = [[request.member_id, record, purpose, granted, now]

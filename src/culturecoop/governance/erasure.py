@@ -103,6 +103,15 @@ def find_records(con: duckdb.DuckDBPyConnection, request: SubjectRequest) -> Non
         WHERE patron_key IN (SELECT patron_key FROM subject_person)""")
 
 
+SUBJECT_TABLES = ("subject_email", "subject_phone", "subject_id", "subject_direct", "subject_person", "subject_record")
+
+
+def drop_subject_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Forget the working tables of ``find_records``."""
+    for name in SUBJECT_TABLES:
+        con.execute(f"DROP TABLE IF EXISTS {name}")
+
+
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
     return {str(r[0]) for r in con.execute(
         "SELECT column_name FROM duckdb_columns() WHERE table_name = ? AND database_name = current_database()", [table]).fetchall()}
@@ -185,8 +194,7 @@ def erase(warehouse: Warehouse, request: SubjectRequest, lake: Path | None = Non
                         "suppression_hashes": removal.suppression_hashes, "requested_at": request.created_at},
             epsilon=0.0, members_touched=(), result_sha256=digest))
         removal.audit_seq = entry.seq
-        for name in ("subject_email", "subject_phone", "subject_id", "subject_direct", "subject_person", "subject_record"):
-            con.execute(f"DROP TABLE {name}")
+        drop_subject_tables(con)
     removal.seconds_delete = time.perf_counter() - started
     rewrite_files(warehouse, removal, lake)
     return removal

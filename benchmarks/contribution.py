@@ -81,6 +81,7 @@ def main() -> int:
     parser.add_argument("--tickets", type=int, default=10_000_000)
     parser.add_argument("--db", type=Path, default=Path("/tmp/culturecoop-bench-contribution.duckdb"))
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--only", choices=("shapley", "erasure"), help="Run one of the two measures.")
     args = parser.parse_args()
 
     with Warehouse(args.db) as warehouse:
@@ -97,14 +98,15 @@ def main() -> int:
               f"{warehouse.scalar('SELECT count(DISTINCT patron_key) FROM identity'):,} people")
 
         floors, runs, shapley_only = [], [], []
-        for _ in range(args.repeat):
+        for _ in range(args.repeat if args.only != "erasure" else 0):
             floors.append(_floor_counts(warehouse))
             started = time.perf_counter()
             result = contributions(warehouse)
             runs.append(time.perf_counter() - started)
             shapley_only.append(result.seconds_shapley)
-        exact = all(f.exact for f in result.functions.values())
-        totals = ", ".join(f"{n} {f.total:,.0f}" for n, f in result.functions.items())
+        if runs:
+            exact = all(f.exact for f in result.functions.values())
+            totals = ", ".join(f"{n} {f.total:,.0f}" for n, f in result.functions.items())
         # A person known to several members, one per repeat.
         people = warehouse.query(
             "SELECT patron_key, any_value(member_id) AS member_id, list(member_patron_id) AS records FROM identity "
@@ -113,29 +115,34 @@ def main() -> int:
     print()
     print("| step | median | floor (same run) | ratio | target |")
     print("|---|---|---|---|---|")
-    c_median = _median(runs)
-    print(f"| exact Shapley, {members} members, 3 value functions ({totals}) | {c_median:.2f} s "
-          f"(Shapley part {_median(shapley_only):.2f} s) | {_median(floors):.2f} s (count queries) | "
-          f"{c_median / _median(floors):.2f}× | ≤ {LIMIT_S:.0f} s: {'met' if c_median <= LIMIT_S and exact else 'NOT met'} |")
+    c_median = _median(runs) if runs else 0.0
+    if runs:
+        print(f"| exact Shapley, {members} members, 3 value functions ({totals}) | {c_median:.2f} s "
+              f"(Shapley part {_median(shapley_only):.2f} s) | {_median(floors):.2f} s (count queries) | "
+              f"{c_median / _median(floors):.2f}× | ≤ {LIMIT_S:.0f} s: {'met' if c_median <= LIMIT_S and exact else 'NOT met'} |")
 
     work = args.db.with_name(args.db.stem + "-erase.duckdb")
-    erase_runs, rewrite_runs, copy_floors, sizes = [], [], [], []
-    for person in people:
+    erase_runs, rewrite_runs, copy_floors, sizes, cpu = [], [], [], [], []
+    for person in people if args.only != "shapley" else []:
         shutil.copyfile(args.db, work)
         copy_floors.append(_floor_copy(work))
         request = SubjectRequest("erasure", str(person["member_id"]), "bench",
                                  record_tokens=tuple(str(r) for r in person["records"]))
         with Warehouse(work) as warehouse:
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             removal = erase(warehouse, request, who="benchmark")
             erase_runs.append(time.perf_counter() - started)
+            # CPU seconds of every thread of this process: what the load of other work cannot inflate.
+            cpu.append(time.process_time() - cpu_started)
         rewrite_runs.append(removal.seconds_rewrite)
         sizes.append((removal.file_bytes_before, removal.file_bytes_after, removal.records))
     work.unlink(missing_ok=True)
+    if not erase_runs:
+        return 0 if c_median <= LIMIT_S else 1
     e_median = _median(erase_runs)
     before, after, records = sizes[-1]
     print(f"| erase one person ({records} records at {len(removal.records_by_member)} members) in a {tickets:,}-ticket warehouse, "
-          f"rewrite included | {e_median:.2f} s (rewrite {_median(rewrite_runs):.2f} s; file {before / 1e6:,.0f} → {after / 1e6:,.0f} MB) | "
+          f"rewrite included | {e_median:.2f} s, CPU {_median(cpu):.2f} s (rewrite {_median(rewrite_runs):.2f} s; file {before / 1e6:,.0f} → {after / 1e6:,.0f} MB) | "
           f"{_median(copy_floors):.2f} s (COPY FROM DATABASE) | {e_median / _median(copy_floors):.2f}× | "
           f"≤ {LIMIT_S:.0f} s: {'met' if e_median <= LIMIT_S else 'NOT met'} |")
     print()

@@ -12,6 +12,7 @@ import planted
 from culturecoop.governance import audit
 from culturecoop.governance.erasure import erasures_seen_by
 from culturecoop.governance.requests import build_request, read_request, write_request
+from culturecoop.schema import persons
 from culturecoop.warehouse.engine import Warehouse
 from planted import MEMBERS, PLANTED, Coop, cli
 
@@ -146,6 +147,9 @@ def test_deleted_rows_keep_their_bytes_until_the_file_is_rewritten(tmp_path: Pat
 
 def test_an_undeclared_table_naming_a_person_is_emptied_too(coop: Coop) -> None:
     wanted = planted.needles(coop.keys)
+    with Warehouse(coop.db) as warehouse:
+        # Every table of the schema that names a person is declared by its service.
+        assert persons.undeclared_person_tables(warehouse.con) == []
     with Warehouse(coop.db) as warehouse, warehouse.transaction() as con:
         con.execute("CREATE TABLE someone_elses_cache AS SELECT member_id, member_patron_id, 1 AS x FROM patron")
     cli("erase", str(_request(coop, emails=[PLANTED["email"]])), "--db", str(coop.db))

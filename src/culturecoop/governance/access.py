@@ -87,8 +87,12 @@ def access_report(warehouse: Warehouse, request: SubjectRequest) -> dict[str, An
             "SELECT column_name FROM duckdb_columns() WHERE table_name = ? AND database_name = current_database()", [table.name]).fetchall()}
         where = (f"{table.key_column} IN (SELECT patron_key FROM subject_person)" if table.keyed_by == "person"
                  else f"{table.record_column} IN {own}")
-        if "member_id" in columns:
+        if table.member_filter:
+            where += f" AND {table.member_filter}"
+        elif "member_id" in columns:
             where += " AND member_id = $member"
+        else:
+            continue  # no way to keep only this member's rows: shown to nobody rather than to all
         sections[table.name] = _rows(warehouse, f"SELECT * FROM {table.name} WHERE {where}", p)
     sections["audit"] = _rows(warehouse, """SELECT seq, recorded_at, actor, action, parameters FROM audit
         WHERE member_id = $member AND action IN ('consent', 'erasure', 'access') ORDER BY seq""", p)

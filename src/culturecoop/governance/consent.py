@@ -81,9 +81,19 @@ HAVING bool_and(c.granted) AND ($purpose <> 'marketing' OR count(p.contact_seale
 """
 
 
+# Decisions taken at the cooperative itself (an unsubscribe link, issue 13): the newest wins.
+_WITHDRAWN_AT_COOP = """
+SELECT patron_key FROM consent_event WHERE purpose = $purpose
+QUALIFY row_number() OVER (PARTITION BY patron_key ORDER BY recorded_at DESC) = 1 AND NOT granted
+"""
+
+
 def reachable(warehouse: Warehouse, purpose: str) -> set[str]:
     """The cooperative keys of the people a cross-member use for ``purpose`` may reach now."""
     if purpose not in CONSENT_PURPOSES:
         raise ValueError(purpose)
     warehouse.con.complete()
-    return {str(r[0]) for r in warehouse.con.execute(_REACHABLE, {"purpose": purpose}).fetchall()}
+    people = {str(r[0]) for r in warehouse.con.execute(_REACHABLE, {"purpose": purpose}).fetchall()}
+    if warehouse.scalar("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'consent_event'"):
+        people -= {str(r[0]) for r in warehouse.con.execute(_WITHDRAWN_AT_COOP, {"purpose": purpose}).fetchall()}
+    return people

@@ -32,6 +32,9 @@ class PersonTable:
     key_column: str = "patron_key"
     # Shown to the person by an access request (False for internal working tables).
     shown_in_access: bool = True
+    # SQL condition keeping the rows that concern member ``$member`` (access shows a member only
+    # its own); None: the table's ``member_id`` column when it has one.
+    member_filter: str | None = None
 
 
 PERSON_TABLES: dict[str, PersonTable] = {}
@@ -49,6 +52,14 @@ for _declared in (
     PersonTable("consent", "record", "ingest"),
     PersonTable("identity", "record", "linkage"),
     PersonTable("audience_member", "person", "reco"),
+    # Campaigns (issue 13): declared here so that erasure, access and retention reach them the day
+    # the tables exist (their service lists the same four in ``campaigns.PERSON_TABLES``).
+    PersonTable("campaign_recipient", "person", "campaigns",
+                member_filter="campaign_id IN (SELECT campaign_id FROM campaign WHERE member_id = $member)"),
+    PersonTable("campaign_send", "person", "campaigns",
+                member_filter="campaign_id IN (SELECT campaign_id FROM campaign WHERE member_id = $member)"),
+    PersonTable("campaign_suppression", "person", "campaigns", shown_in_access=False),
+    PersonTable("consent_event", "person", "campaigns"),
 ):
     declare_person_table(_declared)
 

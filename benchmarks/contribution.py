@@ -84,7 +84,7 @@ def main() -> int:
     parser.add_argument("--only", choices=("shapley", "erasure"), help="Run one of the two measures.")
     args = parser.parse_args()
 
-    with Warehouse(args.db) as warehouse:
+    with Warehouse(args.db, create=True) as warehouse:
         if not warehouse.scalar("SELECT count(*) FROM ticket"):
             started = time.perf_counter()
             rows = generate(warehouse, persons=args.persons, tickets=args.tickets)

@@ -117,7 +117,7 @@ def _generate(records: int, db: str, seed: int) -> None:
     from culturecoop.warehouse.engine import Warehouse
 
     coop = synthetic_coop(records, seed=seed)
-    with Warehouse(db) as wh:
+    with Warehouse(db, create=True) as wh:
         load_into(wh, coop.tables)
 
 

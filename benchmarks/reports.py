@@ -64,7 +64,7 @@ def main() -> int:
     args = parser.parse_args()
 
     fresh = not args.db.exists()
-    with Warehouse(args.db) as warehouse:
+    with Warehouse(args.db, create=True) as warehouse:
         counts = warehouse.counts()
         if counts["ticket"] != args.tickets or fresh:
             if counts["ticket"]:

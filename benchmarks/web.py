@@ -56,7 +56,7 @@ PASSWORD = "benchmark-password"
 def generate(db: Path, patrons: int) -> None:
     """A cooperative of ``patrons`` people: records at 1–3 members, ~5 tickets each, linked."""
     genres = list(GENRES[:-1])
-    with Warehouse(db) as w, w.transaction() as con:
+    with Warehouse(db, create=True) as w, w.transaction() as con:
         con.execute("CREATE TEMP TABLE m AS SELECT * FROM (VALUES " + ", ".join(
             f"({i}, '{m}', '{n.replace(chr(39), chr(39) * 2)}', '{k}', '{r}')" for i, (m, n, k, r) in enumerate(MEMBERS))
             + ") t(idx, member_id, name, kind, region)")

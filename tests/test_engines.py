@@ -81,7 +81,7 @@ _engines: dict[str, SqlEngine] = {}
 
 @pytest.fixture
 def engine(engine_name: str, cooperative: dict[str, Path], request: pytest.FixtureRequest) -> Iterator[tuple[SqlEngine, Warehouse]]:
-    state = Warehouse(cooperative["root"] / f"state-{engine_name}.duckdb")
+    state = Warehouse(cooperative["root"] / f"state-{engine_name}.duckdb", create=True)
     if engine_name == "spark":
         session = request.getfixturevalue("spark")
         if "spark" not in _engines or getattr(_engines["spark"], "spark", None) is not session:
@@ -96,7 +96,7 @@ def engine(engine_name: str, cooperative: dict[str, Path], request: pytest.Fixtu
 def reference(cooperative: dict[str, Path]) -> Iterator[dict[tuple[str, str], dict[str, Any]]]:
     """DuckDB's answers, computed once on their own gate state."""
     results: dict[tuple[str, str], dict[str, Any]] = {}
-    with Warehouse(cooperative["root"] / "state-reference.duckdb") as w:
+    with Warehouse(cooperative["root"] / "state-reference.duckdb", create=True) as w:
         for name in REPORTS:
             for member in MEMBERS[name]:
                 results[(name, member)] = answer(name, w, member, w, "reference")

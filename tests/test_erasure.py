@@ -129,7 +129,7 @@ def test_deleted_rows_keep_their_bytes_until_the_file_is_rewritten(tmp_path: Pat
     monkeypatch.setenv("CULTURECOOP_STORAGE_AUDIT", "1")
     path = tmp_path / "w.duckdb"
     needle = "f" * 24 + "0123456789abcdef"
-    with Warehouse(path) as warehouse:
+    with Warehouse(path, create=True) as warehouse:
         with warehouse.transaction() as con:
             con.execute("INSERT INTO consent SELECT 'm', md5(CAST(i AS VARCHAR)), 'pooling', true, TIMESTAMP '2026-01-01' FROM range(5000) t(i)")
             con.execute("INSERT INTO consent VALUES ('m', ?, 'pooling', true, TIMESTAMP '2026-01-01')", [needle])

@@ -42,7 +42,7 @@ def release(w: Warehouse, counts: dict[str, int], policy: PrivacyPolicy | None =
 
 @pytest.fixture
 def warehouse(tmp_path: Path) -> Warehouse:
-    return Warehouse(tmp_path / "w.duckdb")
+    return Warehouse(tmp_path / "w.duckdb", create=True)
 
 
 def test_small_cells_are_suppressed_and_empty_ones_shown_like_them() -> None:
@@ -163,7 +163,7 @@ def test_cli_privacy_policy_and_budget(tmp_path: Path) -> None:
     from conftest import run_cli
 
     db = tmp_path / "w.duckdb"
-    Warehouse(db).close()
+    Warehouse(db, create=True).close()
     result = run_cli("privacy", "set", "--db", str(db), "--k", "12", "--noise", "--epsilon", "0.5", "--budget", "3", "--json")
     assert result.returncode == 0, result.stderr
     shown = run_cli("privacy", "show", "--db", str(db), "--member", "m1", "--json")

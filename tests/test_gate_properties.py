@@ -147,7 +147,7 @@ def test_budget_never_goes_negative(epsilon: float, budget: float, steps: list[s
     assume(epsilon <= budget)
     policy = PrivacyPolicy(min_patrons=5, noise=True, epsilon_per_release=epsilon, epsilon_budget=budget)
     table = CountTable("g", ("genre",), [{"genre": "jazz", COUNT: 100}], 1, [("jazz",), ("rock",)])
-    with tempfile.TemporaryDirectory() as tmp, Warehouse(Path(tmp) / "w.duckdb") as w:
+    with tempfile.TemporaryDirectory() as tmp, Warehouse(Path(tmp) / "w.duckdb", create=True) as w:
         gate = PrivacyGate(w, policy)
         day, version, charged = date(2026, 1, 15), 0, 0.0
         for step in steps:

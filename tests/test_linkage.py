@@ -72,7 +72,7 @@ def small_coop(tmp_path: Path) -> Path:
         # swapped name columns and a typo in the surname: still Marie Tremblay
         {"id": "t3", "given": "tremblya", "surname": "marie", "birth": "19800517", "postcode": "H2X1Y4"},
     ]
-    with Warehouse(db) as wh:
+    with Warehouse(db, create=True) as wh:
         load_into(wh, [patron_rows("jazz", jazz), patron_rows("theatre", theatre)])
     return db
 
@@ -141,7 +141,7 @@ def test_keys_are_stable_across_reruns_and_new_packages(tmp_path: Path) -> None:
     coop = synthetic_coop(3000, seed=5, secret=SECRET)
     first, later = coop.tables[:4], coop.tables[4:]
     db = tmp_path / "w.duckdb"
-    with Warehouse(db) as wh:
+    with Warehouse(db, create=True) as wh:
         load_into(wh, first)
         link_warehouse(wh)
     before = keys_of(db)
@@ -204,7 +204,7 @@ def test_missing_warehouse_is_one_sentence(tmp_path: Path) -> None:
 
 def test_empty_warehouse_links_and_says_so(tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
-    Warehouse(db).close()
+    Warehouse(db, create=True).close()
     result = run_cli("link", "--db", str(db))
     assert result.returncode == 0, result.stderr
     assert "no patron records" in result.stderr
@@ -216,7 +216,7 @@ def test_one_member_and_empty_records_link_without_error(tmp_path: Path) -> None
     db = tmp_path / "w.duckdb"
     rows = [{"id": f"r{i}", **p} for i, p in enumerate(PEOPLE)]
     rows += [{"id": "dup", **PEOPLE[0]}, {"id": "blank1"}, {"id": "blank2"}]
-    with Warehouse(db) as wh:
+    with Warehouse(db, create=True) as wh:
         load_into(wh, [patron_rows("solo", rows)])
     result = run_cli("link", "--db", str(db))
     assert result.returncode == 0, result.stderr
@@ -233,7 +233,7 @@ def test_synthetic_cooperative_quality(tmp_path: Path) -> None:
     out = tmp_path / "synth"
     out.mkdir()
     (out / "truth.json").write_text(json.dumps(coop.truth))
-    with Warehouse(out / "coop.duckdb") as wh:
+    with Warehouse(out / "coop.duckdb", create=True) as wh:
         load_into(wh, coop.tables)
     result = run_cli("link", "evaluate", "--synth", str(out), "--json")
     assert result.returncode == 0, result.stderr

@@ -53,7 +53,7 @@ def ticket_row(member: str, ticket: str, patron: str, event: str, bought: dateti
 
 def tiny_cooperative(path: Path, *, linked: bool = True) -> Path:
     """Three members, 55 people, known overlaps; the data's last sale is on 2025-03-31."""
-    with Warehouse(path) as w:
+    with Warehouse(path, create=True) as w:
         insert(w, "member", TINY_MEMBERS)
         insert(w, "event", [(m, e, f"Spectacle {e}", datetime.combine(d, datetime.min.time()) + timedelta(hours=20),
                              "Salle", "H2X" if m != "festival-c" else "J1H", g, ["Artiste"], cap, local, "fr")
@@ -96,7 +96,7 @@ class RandomCooperative:
     def write(self, path: Path, *, drop: int | None = None) -> Path:
         """Write the cooperative; ``drop`` leaves one person out entirely."""
         genres = ("jazz", "theatre", "electronic", "classical")
-        with Warehouse(path) as w:
+        with Warehouse(path, create=True) as w:
             insert(w, "member", [(m, m, ("jazz_club", "theatre", "festival")[i % 3], "Montréal")
                                  for i, m in enumerate(self.members)])
             events = [(m, f"{m}-{month}", datetime(2025, 1 + month, 10, 20), [genres[(i + month) % 4]])

@@ -25,7 +25,7 @@ def test_every_column_is_documented() -> None:
 
 
 def test_warehouse_tables_match_the_model(tmp_path: Path) -> None:
-    with Warehouse(tmp_path / "w.duckdb") as w:
+    with Warehouse(tmp_path / "w.duckdb", create=True) as w:
         for table in ALL_TABLES:
             columns = [r["column_name"] for r in w.query(
                 "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
@@ -41,7 +41,7 @@ def test_schema_command_lists_tables() -> None:
 
 def test_warehouse_of_another_schema_version_is_refused(tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
-    with Warehouse(db) as w:
+    with Warehouse(db, create=True) as w:
         w.con.execute("UPDATE schema_info SET value = '0' WHERE key = 'schema_version'")
     result = run_cli("ingest", str(make_package(tmp_path / "pkg")), "--db", str(db))
     assert result.returncode == 4 and "schema version 0" in result.stderr

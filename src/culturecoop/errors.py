@@ -1,19 +1,43 @@
-"""User-facing errors: one sentence that says what was wrong and what to do."""
+"""User-facing errors: one sentence that says what was wrong and what to do.
+
+Exit codes (the CLI's, also documented in ``docs/errors.md``):
+
+====  =====================================================================================
+ 2    bad usage or input (the default of ``UserError``)
+ 3    integrity failure: a corrupted or tampered package, warehouse or audit log
+ 4    conflict with the warehouse's state
+ 5    the environment: a file or folder that cannot be read or written, a full disk, memory
+ 70   an unexpected error inside culturecoop, logged with a reference (a bug to report)
+ 130  interrupted (Ctrl-C), as shells report a command stopped by SIGINT
+====  =====================================================================================
+"""
 
 from __future__ import annotations
+
+EXIT_INPUT = 2
+EXIT_INTEGRITY = 3
+EXIT_CONFLICT = 4
+EXIT_ENVIRONMENT = 5
+EXIT_INTERNAL = 70
+EXIT_INTERRUPTED = 130
 
 
 class UserError(Exception):
     """An error caused by the user's input or setup, shown as one sentence, never a traceback.
 
-    ``exit_code`` follows sysexits loosely: 2 bad usage or input, 3 integrity failure
-    (corrupted or tampered package), 4 conflict with the warehouse state.
+    ``exit_code`` is one of the codes above: 2 bad usage or input, 3 integrity failure
+    (corrupted or tampered package), 4 conflict with the warehouse state, 5 environment.
     """
 
-    def __init__(self, message: str, exit_code: int = 2) -> None:
+    def __init__(self, message: str, exit_code: int = EXIT_INPUT) -> None:
         super().__init__(message)
         self.message = message
         self.exit_code = exit_code
 
     def __str__(self) -> str:
         return self.message
+
+
+class NotFoundError(UserError):
+    """A resource the caller names does not exist *for that caller*: the web answers 404, the
+    same whether it does not exist at all or belongs to another member."""

@@ -15,7 +15,7 @@ from web.live import free_port
 
 def test_serve_starts_and_serves_pages_docs_and_plotly(tmp_path) -> None:  # type: ignore[no-untyped-def]
     db = tmp_path / "coop.duckdb"
-    Warehouse(db).close()
+    Warehouse(db, create=True).close()
     port = free_port()
     env = {**os.environ, "CULTURECOOP_LANG": "en"}
     server = subprocess.Popen(

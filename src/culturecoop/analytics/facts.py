@@ -31,7 +31,7 @@ from culturecoop.schema.taxonomy import GENRES
 from culturecoop.warehouse.sql_engine import DuckDBEngine, SqlEngine
 
 # Bump when the SQL below changes: a warehouse built by older code is then rebuilt.
-FACTS_VERSION = 4
+FACTS_VERSION = 5
 # Month masks are BIGINT: 62 usable bits (the sign bit and one spare are left alone).
 WINDOW_MONTHS = 62
 GENRE_BITS: dict[str, int] = {g: i for i, g in enumerate(GENRES)}
@@ -50,7 +50,7 @@ def _genre_values() -> str:
 
 def _genre_month_masks() -> str:
     return ",\n  ".join(
-        f"bit_or(CASE WHEN v.mo >= w.window_start AND ((v.genre_mask >> {bit}) & 1) = 1 "
+        f"bit_or(CASE WHEN v.mo BETWEEN w.window_start AND w.window_end AND ((v.genre_mask >> {bit}) & 1) = 1 "
         f"THEN CAST(1 AS BIGINT) << (v.mo - w.window_start) ELSE CAST(0 AS BIGINT) END) AS {genre_column(g)}"
         for g, bit in GENRE_BITS.items()
     )
@@ -160,13 +160,32 @@ ORDER BY t.member_id, event_day
 """,
     ),
     (
+        # The months the masks cover and the default period's end. A few rows (at most 0.1 %, or
+        # 3) dated more than a year after all the others are outliers — a purchase typed as 2099
+        # — and move neither: the window and the as-of date come from the body of the data.
         "analytics_window",
         f"""
+WITH v AS (
+  SELECT event_day, CAST(last_purchase AS DATE) AS bought,
+         row_number() OVER (ORDER BY event_day DESC) AS by_day,
+         row_number() OVER (ORDER BY last_purchase DESC NULLS LAST) AS by_purchase,
+         count(*) OVER () AS n
+  FROM analytics_visit
+), body AS (
+  SELECT max(CASE WHEN by_day > greatest(3, CAST(n / 1000 AS BIGINT)) THEN event_day END) AS day_body,
+         max(CASE WHEN by_purchase > greatest(3, CAST(n / 1000 AS BIGINT)) THEN bought END) AS bought_body
+  FROM v
+), kept AS (
+  SELECT {MONTH_ORDINAL.format(d="v.event_day")} AS mo, v.event_day,
+         CASE WHEN b.bought_body IS NULL OR v.bought <= b.bought_body + INTERVAL 366 DAY THEN v.bought END AS bought
+  FROM v CROSS JOIN body AS b
+  WHERE b.day_body IS NULL OR v.event_day <= b.day_body + INTERVAL 366 DAY
+)
 SELECT CAST(greatest(min(mo), max(mo) - {WINDOW_MONTHS - 1}) AS INTEGER) AS window_start,
        CAST(max(mo) AS INTEGER) AS window_end,
        min(event_day) AS first_day, max(event_day) AS last_day,
-       CAST(max(last_purchase) AS DATE) AS as_of
-FROM (SELECT {MONTH_ORDINAL.format(d="event_day")} AS mo, event_day, last_purchase FROM analytics_visit) AS v
+       CAST(max(bought) AS DATE) AS as_of
+FROM kept
 """,
     ),
     (
@@ -176,7 +195,7 @@ FROM (SELECT {MONTH_ORDINAL.format(d="event_day")} AS mo, event_day, last_purcha
 SELECT v.member_id, v.rid, max(v.person) AS person, bool_or(v.pooled) AS pooled,
   min(v.event_day) AS first_day, max(v.event_day) AS last_day, count(*) AS visits,
   CAST(sum(v.tickets) AS BIGINT) AS tickets, CAST(sum(v.revenue) AS DECIMAL(18, 2)) AS revenue,
-  bit_or(CASE WHEN v.mo >= w.window_start THEN CAST(1 AS BIGINT) << (v.mo - w.window_start)
+  bit_or(CASE WHEN v.mo BETWEEN w.window_start AND w.window_end THEN CAST(1 AS BIGINT) << (v.mo - w.window_start)
               ELSE CAST(0 AS BIGINT) END) AS active,
   {_genre_month_masks()}
 FROM (SELECT *, {MONTH_ORDINAL.format(d="event_day")} AS mo FROM analytics_visit) AS v

@@ -9,7 +9,8 @@ from typing import Any
 import typer
 from rich.console import Console
 
-from culturecoop.i18n import set_language
+from culturecoop.errors import EXIT_ENVIRONMENT, UserError
+from culturecoop.i18n import _, set_language
 
 app = typer.Typer(
     name="culturecoop",
@@ -32,5 +33,14 @@ def _global(
 
 def emit_json(payload: Any) -> None:
     """Write one JSON document to standard output (machine-readable summaries)."""
-    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
-    sys.stdout.flush()
+    try:
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise  # the reader stopped reading (`| head`): not an error to report
+    except OSError as exc:
+        raise UserError(
+            _("The JSON summary could not be written to standard output ({reason}); check where the output goes "
+              "(a full disk, a closed file).").format(reason=exc.strerror or exc),
+            exit_code=EXIT_ENVIRONMENT,
+        ) from None

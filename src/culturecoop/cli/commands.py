@@ -7,6 +7,7 @@ from culturecoop.cli import (  # noqa: F401
     keys_cmd,
     link_cmd,
     mapping_cmd,
+    member_cmd,
     prepare_cmd,
     reco_cmd,
     report_cmd,

@@ -43,7 +43,7 @@ def ingest_command(
     # Verify every package before touching the warehouse: a bad one loads nothing.
     verified = [verify_package(p) for p in packages]
     summaries = []
-    with Warehouse(db) as warehouse:
+    with Warehouse(db, create=True) as warehouse:
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                       MofNCompleteColumn(), console=console, transient=True) as progress:
             for package in verified:

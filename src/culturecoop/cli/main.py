@@ -1,21 +1,163 @@
-"""Entry point of the ``culturecoop`` command: user errors become one sentence and an exit code."""
+"""Entry point of the ``culturecoop`` command: the CLI's error boundary.
+
+Whatever a command raises ends here as one sentence on standard error and an exit code of
+``culturecoop.errors``: a ``UserError`` as it was written, an environment, I/O or decoding
+failure and an interruption through ``culturecoop.boundary.explain``, anything else as an
+incident with a reference (logged, see ``boundary.record_incident``). Never a traceback.
+
+Ctrl-C (SIGINT) and SIGTERM stop the command through its normal cleanup path (rollbacks,
+temporary files removed); further signals are ignored until that cleanup is done. The command
+modules are imported inside the boundary: an interruption while they load is handled too.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
+import re
+import signal
 import sys
+from types import FrameType
+from typing import Any
 
-from culturecoop.cli import commands  # noqa: F401  (registers the commands on the app)
-from culturecoop.cli.app import app, console
-from culturecoop.errors import UserError
-from culturecoop.i18n import _
+from culturecoop.errors import EXIT_ENVIRONMENT
+
+_stopped_by: int | None = None
+
+
+def _on_stop_signal(signum: int, _frame: FrameType | None) -> None:
+    global _stopped_by
+    _stopped_by = signum
+    # A second Ctrl-C must not cut the cleanup short and leave a temporary file behind.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise KeyboardInterrupt
+
+
+def _visible(text: str) -> str:
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
+def _say_error(message: str) -> None:
+    from culturecoop.i18n import _
+
+    try:
+        from rich.markup import escape
+
+        from culturecoop.cli.app import console
+
+        # Escaped: a file name such as "[1].csv" is text, not Rich markup; control characters
+        # (a line break or a terminal escape in a file name) are shown, not obeyed.
+        console.print(f"[bold red]{_('Error')}:[/] {escape(_visible(message))}", highlight=False, soft_wrap=True)
+    except Exception:  # the console itself failed (e.g. closed stderr): plain text, or nothing
+        with contextlib.suppress(Exception):
+            sys.stderr.write(f"{_('Error')}: {message}\n")
+
+
+def _fail(exc: BaseException) -> int:
+    """Say what went wrong with ``exc`` in one sentence; return the exit code."""
+    from culturecoop.boundary import explain, incident_message, interrupted, record_incident
+
+    error = interrupted() if _stopped_by is not None else explain(exc)
+    if error is not None:
+        _say_error(error.message)
+        return error.exit_code
+    from culturecoop.errors import EXIT_INTERNAL
+
+    command = next((a for a in sys.argv[1:] if not a.startswith("-")), "")
+    _say_error(incident_message(record_incident(exc, f"cli {command}")))
+    return EXIT_INTERNAL
+
+
+def _run() -> int:
+    try:
+        from culturecoop.cli import commands  # noqa: F401  (registers the commands on the app)
+        from culturecoop.cli.app import app
+
+        # Not standalone: Typer would print "Aborted!" or nothing at all for an interruption.
+        result = app(standalone_mode=False)
+    except SystemExit:
+        raise
+    except BrokenPipeError:
+        return _reader_gone()
+    except BaseException as exc:
+        return _click_or_fail(exc)
+    if _stopped_by is not None:  # Typer turned the KeyboardInterrupt into Exit(130)
+        return _fail(KeyboardInterrupt())
+    return result if isinstance(result, int) else 0
+
+
+def _click_or_fail(exc: BaseException) -> int:
+    import typer
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError
+
+    if isinstance(exc, NoArgsIsHelpError):
+        exc.show()  # a command given nothing: its help, as Typer shows it
+        return exc.exit_code
+    if isinstance(exc, ClickException):
+        _say_error(_usage_sentence(exc))
+        return EXIT_ENVIRONMENT if _PERMISSION.search(exc.format_message()) else exc.exit_code
+    if isinstance(exc, typer.Abort) and _stopped_by is None:
+        from culturecoop.errors import EXIT_INPUT
+        from culturecoop.i18n import _
+
+        _say_error(_("The command needed an answer but its input ended; run it in a terminal, or give "
+                     "the answer as an option (for a password: --password-env)."))
+        return EXIT_INPUT
+    return _fail(exc)
+
+
+# Typer checks that a path argument is readable before the command runs.
+_PERMISSION = re.compile(r"path '(.+)' is not (?:readable|writable)", re.IGNORECASE)
+
+
+def _usage_sentence(exc: Any) -> str:
+    """A usage error (missing option, bad value, unknown command) as one sentence."""
+    from culturecoop.boundary import explain_os_error
+    from culturecoop.i18n import _
+
+    problem = exc.format_message().strip()
+    denied = _PERMISSION.search(problem)
+    if denied:
+        return explain_os_error(OSError(errno.EACCES, os.strerror(errno.EACCES), denied.group(1))).message
+    names = []
+    ctx = getattr(exc, "ctx", None)
+    while ctx is not None:
+        names.append(ctx.info_name or "")
+        ctx = ctx.parent
+    command = " ".join(["culturecoop", *reversed(names[:-1])])
+    return _("{problem}; see `{command} --help` for how to call it.").format(
+        problem=" ".join(problem.split()).rstrip("."), command=command)
+
+
+def _reader_gone() -> int:
+    """The reader of our output stopped reading (`culturecoop report --json | head`): stop
+    quietly, as other commands do, with the code of a process stopped by SIGPIPE."""
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # nothing left to flush at exit
+    return 128 + signal.SIGPIPE
 
 
 def main() -> None:
+    signal.signal(signal.SIGINT, _on_stop_signal)
+    signal.signal(signal.SIGTERM, _on_stop_signal)
+    code = _run()
     try:
-        app()  # standalone: usage errors print Typer's message and exit 2
-    except UserError as exc:
-        console.print(f"[bold red]{_('Error')}:[/] {exc.message}", highlight=False, soft_wrap=True)
-        sys.exit(exc.exit_code)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        code = _reader_gone()
+    except OSError:
+        pass  # said already, or nothing more to say: the command's own exit code stands
+    if _stopped_by is not None:
+        # Everything this process wrote is complete or was removed on the way here; a worker
+        # thread still computing in memory (pseudonymization) must not hold the exit.
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(code)
+    sys.exit(code)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from culturecoop.ingest.prepare import STEPS, PrepareSummary, prepare
 from culturecoop.ingest.profile import load_profile
 from culturecoop.ingest.quarantine import DEFAULT_MAX_REJECT_SHARE
 from culturecoop.ingest.validate import RULES
-from culturecoop.schema.model import MEMBER_KINDS
+from culturecoop.schema.model import MEMBER_KINDS, is_member_id
 
 
 def _step_labels() -> dict[str, str]:
@@ -130,6 +130,9 @@ def prepare_command(
         )
     if not member.strip():
         raise UserError(_("The member identifier is empty; give --member, e.g. --member jazz-dieze."))
+    if not is_member_id(member):
+        raise UserError(_("The member identifier {member} is not valid: use letters, digits, - and _ only (at "
+                          "most 64), e.g. --member jazz-dieze.").format(member=member))
     chosen = load_profile(name=profile, path=mapping)
     labels = _step_labels()
     with Progress(

@@ -3,18 +3,42 @@
 from __future__ import annotations
 
 import logging
+import os
+import signal
+import sys
 from pathlib import Path
 
 import typer
 
 from culturecoop.cli.app import app, console
-from culturecoop.errors import UserError
+from culturecoop.errors import EXIT_ENVIRONMENT, UserError
 from culturecoop.i18n import _
+
+
+def _check_port(host: str, port: int) -> None:
+    """Refuse, before anything starts, an address the server could not listen on."""
+    import socket
+
+    try:
+        if not 0 < port < 65536:
+            raise ValueError(_("a port is a number from 1 to 65535"))
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        family, kind, proto, _name, address = infos[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except (OSError, OverflowError, ValueError, IndexError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise UserError(
+            _("The server cannot listen on {host}:{port} ({reason}); stop the program using that port, or choose "
+              "another --port (or --host).").format(host=host, port=port, reason=reason),
+            exit_code=EXIT_ENVIRONMENT,
+        ) from None
 
 
 @app.command("serve")
 def serve_command(
-    db: Path = typer.Option(..., "--db", help="Warehouse file (created if it does not exist)."),
+    db: Path = typer.Option(..., "--db", help="Warehouse file (create it with `culturecoop ingest` or `users add`)."),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
     keys: Path = typer.Option(None, "--keys", help="Key folder; the server reads server.secret from it."),
@@ -33,13 +57,30 @@ def serve_command(
         first = exc.errors()[0]
         raise UserError(_("The server settings are invalid ({field}: {reason}); fix them and start again.").format(
             field=".".join(str(p) for p in first["loc"]), reason=first["msg"])) from None
+    _check_port(host, port)
     application = create_app(settings)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     console.print(_("Dashboard on http://{host}:{port}/ (API documentation at /docs); Ctrl-C stops it.").format(
         host=host, port=port))
+    # Ctrl-C (or SIGTERM) is how a server is stopped, not an interruption of unfinished work:
+    # uvicorn shuts down, then raises the signal again, which ends here.
+    stop_signals = (signal.SIGINT, signal.SIGTERM)
+    previous = {s: signal.getsignal(s) for s in stop_signals}
+    for s in stop_signals:
+        signal.signal(s, signal.default_int_handler)
     # The access log is the application's own (route templates only: no secrets or e-mails in URLs).
     try:
         uvicorn.run(application, host=host, port=port, access_log=False, log_level="warning",
                     server_header=False, proxy_headers=False)
+    except KeyboardInterrupt:
+        pass
     finally:
         application.state.pool.close()
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+    console.print(_("Server stopped."))
+    # Everything is closed; the interpreter's own teardown would only add DuckDB's binding
+    # report of objects the web app still references ("nanobind: leaked ...") to the terminal.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)

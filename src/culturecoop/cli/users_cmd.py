@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import sys
 from pathlib import Path
 
 import typer
@@ -37,10 +38,13 @@ def users_add(
         if not password:
             raise UserError(_("The environment variable {name} is empty; put the password in it.").format(name=password_env))
     else:
+        if not sys.stdin.isatty():
+            raise UserError(_("There is no terminal to type the password in; put it in an environment variable "
+                              "and give its name with --password-env."))
         password = getpass.getpass(_("Password: "))
         if password != getpass.getpass(_("Password again: ")):
             raise UserError(_("The two passwords differ; type the same password twice."))
-    with Warehouse(db) as warehouse:
+    with Warehouse(db, create=True) as warehouse:
         account = create_account(warehouse, email=email, password=password, role=role, member_id=member,
                                  display_name=name, language=lang)
     if as_json:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from culturecoop.errors import UserError
+from culturecoop.errors import NotFoundError, UserError
 from culturecoop.governance.accounts import (
     ACCOUNT_COLUMNS,
     Account,
@@ -154,7 +154,9 @@ def revoke_token(warehouse: Warehouse, by: Account, token_id: str) -> ApiToken:
         or (by.is_member_admin and token.member_id == by.member_id)
     )
     if token is None or not allowed:
-        raise UserError(_("No token {token} among yours; check its identifier in the list.").format(token=token_id))
+        # Not found, whether it does not exist or belongs to someone else: the answer (a 404 on
+        # the web) must not tell another member's token from a made-up identifier.
+        raise NotFoundError(_("No token {token} among yours; check its identifier in the list.").format(token=token_id))
     if token.revoked_at is None:
         # Not bookkeeping: the token's remembered lookup must go with it.
         with warehouse.transaction() as con:

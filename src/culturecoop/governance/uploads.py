@@ -10,11 +10,13 @@ the record that a refused upload happened.
 from __future__ import annotations
 
 import json
+import lzma
 import secrets
 import shutil
 import tarfile
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -48,8 +50,26 @@ def _not_a_package() -> UserError:
     )
 
 
+def _damaged_archive() -> UserError:
+    return UserError(
+        _("The archive is damaged or incomplete (it could not be unpacked); make it again from the package "
+          "folder and send it again."),
+        exit_code=3,
+    )
+
+
 def unpack_archive(archive: Path, into: Path, max_bytes: int) -> Path:
     """Unpack a .zip or .tar.gz of a package folder into ``into``; return the package folder."""
+    try:
+        return _unpack(archive, into, max_bytes)
+    except (zipfile.BadZipFile, zlib.error, EOFError, tarfile.TarError, NotImplementedError, RuntimeError,
+            lzma.LZMAError):
+        # A truncated or corrupted archive fails while its members are read, not when opened
+        # (a bad CRC, a stream cut short, an encrypted or unsupported zip member).
+        raise _damaged_archive() from None
+
+
+def _unpack(archive: Path, into: Path, max_bytes: int) -> Path:
     limit = max_bytes * MAX_UNPACKED_RATIO
     total = 0
     if zipfile.is_zipfile(archive):
@@ -147,12 +167,22 @@ def _record(warehouse: Warehouse, result: UploadResult, account: Account, size: 
         )
 
 
+def _display_name(name: str | None) -> str:
+    """How messages name an upload: the sender's file name (no folders, no control characters),
+    never the temporary path it was unpacked to on the server."""
+    base = PurePosixPath((name or "").replace("\\", "/")).name
+    clean = "".join(c for c in base if c.isprintable()).strip()[:80]
+    return clean or "package"
+
+
 def receive_package(
-    warehouse: Warehouse, account: Account, member_id: str, archive: Path, *, max_bytes: int
+    warehouse: Warehouse, account: Account, member_id: str, archive: Path, *, max_bytes: int,
+    name: str | None = None,
 ) -> UploadResult:
     """Unpack, verify and load an uploaded package for ``member_id`` on behalf of ``account``.
 
     The package must be ``member_id``'s; a member account may only send its own member's.
+    ``name`` is the file name the sender gave: errors name it, never a path on the server.
     """
     if not account.is_coop_admin and account.member_id != member_id:
         raise UserError(_("You can only send packages of your own member."), exit_code=4)
@@ -161,7 +191,7 @@ def receive_package(
     with tempfile.TemporaryDirectory(prefix="culturecoop-upload-") as tmp:
         try:
             folder = unpack_archive(archive, Path(tmp), max_bytes)
-            package = verify_package(folder)
+            package = verify_package(folder, label=_display_name(name))
             if package.member.member_id != member_id:
                 raise UserError(
                     _("This package belongs to member {found}, not {member}; send it from that member's account.").format(
@@ -259,10 +289,10 @@ def list_members(warehouse: Warehouse) -> list[dict[str, Any]]:
 
 def add_member(warehouse: Warehouse, member_id: str, name: str, kind: str, region: str | None) -> None:
     """Register a member before its first package (onboarding by the cooperative admin)."""
-    from culturecoop.schema.model import MEMBER_KINDS
+    from culturecoop.schema.model import MEMBER_KINDS, is_member_id
 
     member_id = member_id.strip()
-    if not member_id or not all(c.isalnum() or c in "-_" for c in member_id):
+    if not is_member_id(member_id):
         raise UserError(_("A member identifier uses letters, digits, - and _ only, e.g. jazz-dieze."))
     if kind not in MEMBER_KINDS:
         raise UserError(_("Unknown kind {kind}; use one of {kinds}.").format(kind=kind, kinds=", ".join(MEMBER_KINDS)))

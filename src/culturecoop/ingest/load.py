@@ -78,6 +78,12 @@ def _upsert(con: duckdb.DuckDBPyConnection, table: Table, parquet: Path, member_
     return TableLoad(rows=int(loaded), inserted=inserted, updated=int(loaded) - inserted)
 
 
+def _reason(exc: Exception, package: VerifiedPackage) -> str:
+    """DuckDB's first line, naming the package as the user knows it (never a server's path)."""
+    first = (str(exc).splitlines() or [type(exc).__name__])[0]
+    return first.replace(str(package.path), package.shown)
+
+
 def load_package(
     warehouse: Warehouse, package: VerifiedPackage, on_table: Callable[[str], None] | None = None
 ) -> IngestSummary:
@@ -133,13 +139,13 @@ def load_package(
     except duckdb.ConstraintException as exc:
         raise UserError(
             _("The package {path} breaks a key of the warehouse ({reason}); it is inconsistent, "
-              "prepare it again.").format(path=package.path, reason=str(exc).splitlines()[0]),
+              "prepare it again.").format(path=package.shown, reason=_reason(exc, package)),
             exit_code=3,
         ) from None
     except (duckdb.ConversionException, duckdb.InvalidInputException, duckdb.BinderException) as exc:
         raise UserError(
             _("The package {path} cannot be loaded ({reason}); prepare it again with a matching "
-              "culturecoop.").format(path=package.path, reason=str(exc).splitlines()[0]),
+              "culturecoop.").format(path=package.shown, reason=_reason(exc, package)),
             exit_code=3,
         ) from None
     summary.seconds = time.perf_counter() - started
@@ -149,5 +155,5 @@ def load_package(
 def ingest(package_path: Path, db_path: Path) -> IngestSummary:
     """Verify a package, then load it into the warehouse at ``db_path`` (created if needed)."""
     package = verify_package(package_path)
-    with Warehouse(db_path) as warehouse:
+    with Warehouse(db_path, create=True) as warehouse:
         return load_package(warehouse, package)

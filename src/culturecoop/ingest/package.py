@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
-import tempfile
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,12 +25,15 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from culturecoop import __version__
 from culturecoop.errors import UserError
+from culturecoop.files import atomic_folder, check_writable
 from culturecoop.i18n import _
-from culturecoop.schema.model import CONTRIBUTED_TABLES, SCHEMA_VERSION
+from culturecoop.ingest.pages import verify_pages
+from culturecoop.schema.model import CONTRIBUTED_TABLES, SCHEMA_VERSION, is_member_id
 
 PACKAGE_FORMAT = "culturecoop-package"
 MANIFEST = "manifest.json"
@@ -63,26 +64,29 @@ def write_package(
     rows: dict[str, int],
     source_name: str,
     extra: dict[str, Any] | None = None,
+    companions: Sequence[tuple[Path, Path]] = (),
 ) -> dict[str, Any]:
     """Write a package folder atomically (temporary folder, then rename) and return its manifest.
 
     ``tables`` maps each contributed table name to an Arrow table with exactly its canonical
-    columns; ``rows`` carries at least ``in``, ``accepted`` and ``rejected``.
+    columns; ``rows`` carries at least ``in``, ``accepted`` and ``rejected``. ``companions``
+    are (written partial, target) files put in place with the package (``files.atomic_folder``).
     """
     if out.exists():
         raise UserError(
             _("The output {path} already exists; choose a new --out or remove the old package first.").format(path=out)
         )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
-        for table in CONTRIBUTED_TABLES:
-            if tables[table.name].column_names != table.column_names:
-                raise ValueError(f"{table.name}: columns {tables[table.name].column_names} != {table.column_names}")
+    for table in CONTRIBUTED_TABLES:
+        if tables[table.name].column_names != table.column_names:
+            raise ValueError(f"{table.name}: columns {tables[table.name].column_names} != {table.column_names}")
+    check_writable(out)
+    # A partial folder beside ``out``, renamed into place once every file is on the disk.
+    with atomic_folder(out, mode=0o700, companions=companions) as tmp:
 
         def write_one(name: str) -> dict[str, Any]:
             file = tmp / f"{name}.parquet"
-            pq.write_table(tables[name], file, compression="zstd")
+            # Page checksums let ingest tell a damaged file from a good one page by page.
+            pq.write_table(tables[name], file, compression="zstd", write_page_checksum=True)
             return {"file": file.name, "rows": tables[name].num_rows, "sha256": sha256_file(file)}
 
         # Arrow writes and hashlib release the GIL: the four files are written side by side.
@@ -106,11 +110,7 @@ def write_package(
             "tables": manifest_tables,
             **(extra or {}),
         }
-        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
-        os.rename(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return manifest
 
 
@@ -119,39 +119,123 @@ class VerifiedPackage:
     path: Path
     manifest: dict[str, Any]
     sha256: str
+    # How messages name the package: its path, or the uploaded file's name (never a server path).
+    label: str = ""
 
     @property
     def member(self) -> MemberInfo:
         m = self.manifest["member"]
         return MemberInfo(m["member_id"], m.get("name") or m["member_id"], m.get("kind") or "other", m.get("region"))
 
+    @property
+    def shown(self) -> str:
+        return self.label or str(self.path)
+
     def table_path(self, name: str) -> Path:
         return self.path / Path(str(self.manifest["tables"][name]["file"])).name
 
 
-def verify_package(path: Path) -> VerifiedPackage:
-    """Check a package before anything is loaded: format, schema version, checksums, columns."""
-    if not path.exists():
-        raise UserError(_("The package {path} does not exist; check the path.").format(path=path))
-    if not path.is_dir() or not (path / MANIFEST).is_file():
-        raise UserError(
-            _("{path} is not a contribution package (no manifest.json); give the folder written by "
-              "`culturecoop prepare`.").format(path=path)
-        )
-    raw = (path / MANIFEST).read_bytes()
+# A manifest is a few kilobytes; anything far larger is not one (and is not read into memory).
+MAX_MANIFEST_BYTES = 1 << 20
+_BATCH_ROWS = 256_000
+
+
+def _corrupted(message: str, **fields: Any) -> UserError:
+    return UserError(message.format(**fields), exit_code=3)
+
+
+def _read_manifest(path: Path, shown: str) -> tuple[dict[str, Any], bytes]:
+    manifest_path = path / MANIFEST
+    if manifest_path.stat().st_size > MAX_MANIFEST_BYTES:
+        raise _corrupted(_("The manifest of {path} is far too large to be a package manifest: the package is "
+                           "corrupted; prepare it again."), path=shown)
+    raw = manifest_path.read_bytes()
     try:
         manifest = json.loads(raw)
         if not isinstance(manifest, dict):
             raise ValueError
+    except ValueError:  # also bytes that are not UTF-8 text
+        raise _corrupted(_("The manifest of {path} is not valid JSON: the package is corrupted; prepare it "
+                           "again."), path=shown) from None
+    return manifest, raw
+
+
+def _check_manifest_fields(manifest: dict[str, Any], shown: str) -> dict[str, Any]:
+    """The member of a manifest whose fields have the types ``load_package`` relies on."""
+    member = manifest.get("member") or {}
+    if not isinstance(member, dict) or not isinstance(member.get("member_id"), str) \
+            or not is_member_id(member["member_id"]):
+        raise _corrupted(_("The manifest of {path} names no member: the package is corrupted; prepare it again."),
+                         path=shown)
+    rows = manifest.get("rows", {})
+    created = manifest.get("created_at")
+    fields_ok = (
+        all(member.get(k) is None or isinstance(member.get(k), str) for k in ("name", "kind", "region"))
+        and isinstance(rows, dict) and all(isinstance(v, int) and not isinstance(v, bool) for v in rows.values())
+        and isinstance(manifest.get("tables"), dict)
+        and isinstance(created, str) and _is_timestamp(created)
+    )
+    if not fields_ok:
+        raise _corrupted(_("The manifest of {path} has fields of the wrong kind (member, rows, tables or "
+                           "created_at): the package is corrupted; prepare it again."), path=shown)
+    return member
+
+
+def _is_timestamp(text: str) -> bool:
+    try:
+        datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
+        return False
+    return True
+
+
+def _check_table_file(file: Path, table: Any, entry: dict[str, Any], member_id: str, shown: str) -> None:
+    """Check every page of one table file: a truncated or damaged file is refused here, even when
+    its manifest entry was re-hashed to match, never half-way through a load."""
+    names = {"path": shown, "file": file.name, "table": table.name}
+    try:
+        parquet = pq.ParquetFile(file)
+        if parquet.schema_arrow.names != table.column_names:
+            raise _corrupted(_("{file} in {path} does not have the columns of the {table} table; prepare the "
+                               "package again with a matching culturecoop."), **names)
+        if verify_pages(file) == 0:
+            # A package written without page checksums: decoding every page is the check left.
+            for _batch in parquet.iter_batches(batch_size=_BATCH_ROWS):
+                pass
+        rows = parquet.metadata.num_rows
+        found = pq.read_table(file, columns=["member_id"]).column("member_id")
+        others = [m for m in pc.unique(found).to_pylist() if m != member_id]
+    except (pa.ArrowException, OSError, ValueError) as exc:  # DamagedPageError is a ValueError
+        # The first clause of the explanation: one sentence, whatever Arrow appends.
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0].split(". ")[0].rstrip(".")[:160]
+        raise _corrupted(_("{file} in {path} is damaged or incomplete ({reason}): ask the member to send the "
+                           "package again."), reason=reason, **names) from None
+    if others:
+        raise _corrupted(_("{file} in {path} holds rows of another member than {member}: the package is "
+                           "inconsistent; prepare it again."), member=member_id, **names)
+    declared = entry.get("rows")
+    if rows != len(found) or (isinstance(declared, int) and declared != rows):
+        raise _corrupted(_("{file} in {path} holds {found} rows where its manifest says {declared}: the package "
+                           "is inconsistent; prepare it again."), found=rows, declared=declared, **names)
+
+
+def verify_package(path: Path, *, label: str | None = None) -> VerifiedPackage:
+    """Check a package before anything is loaded: format, schema version, checksums, columns, and
+    the checksum of every page of every table file (``pages.verify_pages``). Messages name the
+    package ``label`` (default: its path)."""
+    shown = label or str(path)
+    if not path.exists():
+        raise UserError(_("The package {path} does not exist; check the path.").format(path=shown))
+    if not path.is_dir() or not (path / MANIFEST).is_file():
         raise UserError(
-            _("The manifest of {path} is not valid JSON: the package is corrupted; prepare it again.").format(path=path),
-            exit_code=3,
-        ) from None
+            _("{path} is not a contribution package (no manifest.json); give the folder written by "
+              "`culturecoop prepare`.").format(path=shown)
+        )
+    manifest, raw = _read_manifest(path, shown)
     if manifest.get("format") != PACKAGE_FORMAT:
         raise UserError(
             _("{path} is not a contribution package (unknown format); give the folder written by "
-              "`culturecoop prepare`.").format(path=path),
+              "`culturecoop prepare`.").format(path=shown),
             exit_code=3,
         )
     version = manifest.get("schema_version")
@@ -159,44 +243,29 @@ def verify_package(path: Path) -> VerifiedPackage:
         raise UserError(
             _("The package {path} was prepared for schema version {found}, but this warehouse uses "
               "version {expected}; prepare it again with a matching culturecoop.").format(
-                path=path, found=version, expected=SCHEMA_VERSION),
+                path=shown, found=version, expected=SCHEMA_VERSION),
             exit_code=3,
         )
-    member = manifest.get("member") or {}
-    if not isinstance(member, dict) or not member.get("member_id"):
-        raise UserError(_("The manifest of {path} names no member: the package is corrupted; prepare it again.").format(path=path), exit_code=3)
-    tables = manifest.get("tables") or {}
+    member = _check_manifest_fields(manifest, shown)
+    tables = manifest["tables"]
     for table in CONTRIBUTED_TABLES:
         entry = tables.get(table.name)
         if not isinstance(entry, dict) or "file" not in entry or "sha256" not in entry:
             raise UserError(
-                _("The package {path} has no {table} table in its manifest: it is incomplete; prepare it again.").format(path=path, table=table.name),
+                _("The package {path} has no {table} table in its manifest: it is incomplete; prepare it again.").format(path=shown, table=table.name),
                 exit_code=3,
             )
         file = path / Path(str(entry["file"])).name
         if not file.is_file():
             raise UserError(
-                _("The package {path} is missing {file}: it is incomplete; copy the whole folder again.").format(path=path, file=file.name),
+                _("The package {path} is missing {file}: it is incomplete; copy the whole folder again.").format(path=shown, file=file.name),
                 exit_code=3,
             )
         if sha256_file(file) != entry["sha256"]:
             raise UserError(
                 _("{file} in {path} does not match its checksum: the package was corrupted or altered "
-                  "after it was prepared; ask the member to send it again.").format(path=path, file=file.name),
+                  "after it was prepared; ask the member to send it again.").format(path=shown, file=file.name),
                 exit_code=3,
             )
-        schema = pq.read_schema(file)
-        if schema.names != table.column_names:
-            raise UserError(
-                _("{file} in {path} does not have the columns of the {table} table; prepare the package "
-                  "again with a matching culturecoop.").format(path=path, file=file.name, table=table.name),
-                exit_code=3,
-            )
-        member_ids = pq.read_table(file, columns=["member_id"]).column("member_id").unique().to_pylist()
-        if any(m != member["member_id"] for m in member_ids):
-            raise UserError(
-                _("{file} in {path} holds rows of another member than {member}: the package is "
-                  "inconsistent; prepare it again.").format(path=path, file=file.name, member=member["member_id"]),
-                exit_code=3,
-            )
-    return VerifiedPackage(path, manifest, hashlib.sha256(raw).hexdigest())
+        _check_table_file(file, table, entry, member["member_id"], shown)
+    return VerifiedPackage(path, manifest, hashlib.sha256(raw).hexdigest(), label or "")

@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from culturecoop.errors import UserError
+from culturecoop.files import check_writable, partial_path, sweep_partials
 from culturecoop.i18n import _
 from culturecoop.ingest.consent import consent_record, consent_warnings
 from culturecoop.ingest.guard import scan_package
@@ -103,40 +104,40 @@ def _check_destinations(out: Path, rejects: Path) -> None:
         )
     if rejects.is_dir():
         raise UserError(_("The rejects path {path} is a folder; give a file name.").format(path=rejects))
+    check_writable(out)
+    check_writable(rejects)
 
 
 _PSEUDONYMIZER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pseudonymize")
 
 
 def _connect(workdir: Path) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(config={
-        # Spill to the private work folder rather than grow past the memory target.
-        "memory_limit": os.environ.get("CULTURECOOP_PREPARE_MEMORY", "1GB"),
-        "temp_directory": str(workdir / "spill"),
-        "preserve_insertion_order": True,
-    })
+    memory = os.environ.get("CULTURECOOP_PREPARE_MEMORY", "1GB")
+    try:
+        con = duckdb.connect(config={
+            # Spill to the private work folder rather than grow past the memory target.
+            "memory_limit": memory,
+            "temp_directory": str(workdir / "spill"),
+            "preserve_insertion_order": True,
+        })
+    except (duckdb.ParserException, duckdb.InvalidInputException):
+        raise UserError(_("CULTURECOOP_PREPARE_MEMORY={value} is not a memory size; write it like 2GB or 512MB, "
+                          "or unset it.").format(value=memory)) from None
     con.execute("SET enable_progress_bar = false")  # Rich draws the progress, on stderr
     install_normalizers(con)
     return con
 
 
-def _write_rejects(con: duckdb.DuckDBPyConnection, rejects: Path) -> Path:
-    """Write the rejected rows to a private temporary file beside ``rejects``; return its path."""
+def _write_rejects(con: duckdb.DuckDBPyConnection, rejects: Path, tmp: Path) -> None:
+    """Write the rejected rows to ``tmp``, a private partial file beside ``rejects``."""
     table = con.sql(
         """SELECT c.line_no AS line, array_to_string(c.reasons, ';') AS reasons, c.raw AS raw_line
         FROM checked c WHERE len(c.reasons) > 0 ORDER BY c.line_no"""
     ).to_arrow_table()
     rejects.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{rejects.name}.", dir=rejects.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    os.chmod(tmp, 0o600)  # raw lines carry personal data
-    try:
-        pacsv.write_csv(table, tmp, pacsv.WriteOptions(quoting_style="needed"))
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return tmp
+    sweep_partials(rejects)
+    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # raw lines carry personal data
+    pacsv.write_csv(table, tmp, pacsv.WriteOptions(quoting_style="needed"))
 
 
 def _reason_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
@@ -220,7 +221,9 @@ def prepare(
                 notify("validate")
                 checked = _check_all(con, info, profile, today or date.today(), max_reject_share)
                 notify("rejects")
-                rejects_tmp = _write_rejects(con, rejects)
+                # Named before it exists: an interruption anywhere in the writing still removes it.
+                rejects_tmp = partial_path(rejects)
+                _write_rejects(con, rejects, rejects_tmp)
                 notify("split")
                 parts = _split(con, info, profile, member.member_id, keys)
                 identifiers = con.sql(
@@ -244,8 +247,8 @@ def prepare(
                 extra={"rejects_by_reason": checked.by_reason, "blank_lines": checked.blank_lines,
                        "summary_lines": checked.summary_lines, "refunds_merged": checked.refunds_merged,
                        "consent": consent, "timezone": profile.timezone},
+                companions=[(rejects_tmp, rejects)],  # put in place with the package
             )
-            os.replace(rejects_tmp, rejects)
             rejects_tmp = None
         finally:
             if rejects_tmp is not None:
@@ -334,7 +337,7 @@ def _check(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile, t
             raise
         raise error from None
     counts = con.execute("SELECT count(reasons), count(*), count_if(summary_row) FROM checked").fetchall()[0]
-    rows_in, summary = int(counts[0]), int(counts[2])
+    rows_in, summary = int(counts[0]), int(counts[2] or 0)  # count_if of no rows is NULL
     blank_lines = int(counts[1]) - rows_in - summary + info.blank_rows
     if rows_in == 0:
         raise header_only(info.path)

@@ -59,11 +59,16 @@ from culturecoop.ingest.source import (
 # Re-exported: callers read these from here.
 __all__ = ["SourceInfo", "empty_file", "header_only", "match_columns", "read_source", "render_cell",
            "transcode_to_utf8", "translate_read_error"]
+from culturecoop.ingest.filekind import check_source
 
 # A separator that never occurs in text: DuckDB's CSV reader then returns each line whole.
 _NO_DELIMITER = "\x01\x02\x03"
 _CHUNK = 8 << 20
 _FIELD_BREAK = "\x1f"
+# A row of an export is at most a few kilobytes: a longer line is quarantined as malformed, and
+# DuckDB reads lines up to _READ_LINE_BYTES (its default, 2 MB, would stop the whole file).
+MAX_LINE_BYTES = 1 << 20
+_READ_LINE_BYTES = 64 << 20
 
 
 def _line_of(path: Path, offset: int) -> int:
@@ -176,6 +181,7 @@ def read_source(path: Path, profile: Profile, workdir: Path,
         raise UserError(_("The path {path} is a folder; give the export file itself.").format(path=path))
     if path.stat().st_size == 0:
         raise empty_file(path)
+    check_source(path, profile)  # what the file really is: gzip, xlsx, PDF... before decoding
     if profile.format == "xlsx":
         from culturecoop.ingest.read_xlsx import read_xlsx
 
@@ -197,6 +203,13 @@ def translate_read_error(exc: duckdb.Error, info: SourceInfo) -> UserError | Non
     text = str(exc).lower()
     if info.text_path is not None and ("unicode" in text or "utf-8" in text):
         return _not_utf8(info.path, _first_utf8_error(info.text_path))
+    if "maximum line size" in text:
+        found = re.search(r"line: (\d+)", text)
+        return UserError(
+            _("Line {line} of {path} is longer than {mb} MB, far too long for a row of an export; check that you "
+              "gave the right file, or remove that line and prepare again.").format(
+                line=found.group(1) if found else "?", path=info.path.name, mb=_READ_LINE_BYTES >> 20)
+        )
     return None
 
 
@@ -224,8 +237,9 @@ def _lines_sql(text_path: Path) -> tuple[str, dict[str, Any]]:
     # One column per line: DuckDB's CSV reader with a delimiter that never occurs and no quote.
     sql = """CREATE TEMP TABLE source_lines AS
         SELECT line FROM read_csv($file, columns = {'line': 'VARCHAR'}, delim = $no_delim,
-            quote = '', escape = '', header = false, auto_detect = false, strict_mode = false)"""
-    return sql, {"file": str(text_path), "no_delim": _NO_DELIMITER}
+            quote = '', escape = '', header = false, auto_detect = false, strict_mode = false,
+            max_line_size = $max_line)"""
+    return sql, {"file": str(text_path), "no_delim": _NO_DELIMITER, "max_line": _READ_LINE_BYTES}
 
 
 def _numbered_lines(after: int) -> str:
@@ -277,7 +291,8 @@ def _csv_relation(path: Path, text_path: Path, profile: Profile, head: list[tupl
     # A line of nothing but spaces and delimiters (Excel's ";;;;" rows) is blank, not a row;
     # ltrim with a character set stops at the first other character, so it costs nothing.
     relation = f"""(
-        SELECT line_no, raw, blank, NOT blank AND (({bad_quotes}) OR len(f) <> $n) AS malformed,
+        SELECT line_no, raw, blank,
+               NOT blank AND (({bad_quotes}) OR len(f) <> $n OR strlen(raw) > {MAX_LINE_BYTES}) AS malformed,
                {", ".join(fields)}
         FROM (SELECT line_no, line AS raw, blank, s, {split} AS f
               FROM (SELECT line_no, line,
@@ -318,7 +333,8 @@ def _jsonl_relation(path: Path, text_path: Path, profile: Profile, head: list[tu
     fields, params = field_expressions(profile, lambda column: f"v[{paths.index(column) + 1}]", path)
     params["paths"] = [_json_path(p) for p in paths]
     relation = f"""(
-        SELECT line_no, raw, blank, NOT blank AND NOT ok AS malformed, {", ".join(fields)}
+        SELECT line_no, raw, blank, NOT blank AND (NOT ok OR strlen(raw) > {MAX_LINE_BYTES}) AS malformed,
+               {", ".join(fields)}
         FROM (SELECT line_no, line AS raw, blank, ok,
                      -- try(): DuckDB may evaluate the branch for invalid lines too.
                      CASE WHEN ok THEN try(json_extract_string(line, $paths)) END AS v

@@ -133,7 +133,7 @@ def evaluate_febrl(n: int, workdir: Path | None = None) -> dict[str, Any]:
     started = time.perf_counter()
     tables, truth = febrl_patrons(n)
     encoded = time.perf_counter()
-    with tempfile.TemporaryDirectory(dir=workdir) as tmp, Warehouse(Path(tmp) / "febrl.duckdb") as wh:
+    with tempfile.TemporaryDirectory(dir=workdir) as tmp, Warehouse(Path(tmp) / "febrl.duckdb", create=True) as wh:
         load_into(wh, tables)
         linked = time.perf_counter()
         summary = link_warehouse(wh)

@@ -7,6 +7,7 @@ the campaign private key; the web app holds the server secret.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from dataclasses import dataclass
@@ -14,7 +15,16 @@ from pathlib import Path
 
 from nacl.public import PrivateKey, PublicKey
 
-from culturecoop.errors import UserError
+from culturecoop.errors import EXIT_ENVIRONMENT, UserError
+from culturecoop.files import (
+    check_writable,
+    commit,
+    discard,
+    naming,
+    partial_path,
+    sweep_partials,
+    uninterrupted,
+)
 from culturecoop.i18n import _
 
 LINKAGE_SECRET = "linkage.secret"
@@ -24,29 +34,32 @@ SERVER_SECRET = "server.secret"
 KEY_FILES = (LINKAGE_SECRET, CAMPAIGN_PUBLIC, CAMPAIGN_PRIVATE, SERVER_SECRET)
 
 
-def _write_secret(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as f:
-        f.write(data.hex().encode() + b"\n")
-    os.chmod(path, 0o600)
+# A key file holds 64 hexadecimal digits and a newline; anything much longer is not one.
+_MAX_KEY_FILE_BYTES = 4096
 
 
 def init_keys(directory: Path, force: bool = False) -> list[Path]:
     """Create the four key files in ``directory`` (mode 0600) and return their paths.
 
     Refuses to overwrite existing keys unless ``force``: a new linkage secret breaks the
-    linkage of every package already sent.
+    linkage of every package already sent. Each file is written whole or not at all, and the
+    four are put in place together (``files.atomic_file``, Ctrl-C held back meanwhile).
     """
-    directory.mkdir(parents=True, exist_ok=True)
-    existing = [name for name in KEY_FILES if (directory / name).exists()]
+    if directory.exists() and not directory.is_dir():
+        raise UserError(
+            _("{dir} is a file; give --dir the folder to create the key files in.").format(dir=directory),
+            exit_code=EXIT_ENVIRONMENT,
+        )
+    existing = [name for name in KEY_FILES if (directory / name).exists() or (directory / name).is_symlink()]
     if existing and not force:
         raise UserError(
             _("Keys already exist in {dir} ({files}); use --force only if you mean to replace them, "
               "since a new linkage secret stops new packages from linking with old ones.").format(
                 dir=directory, files=", ".join(existing))
         )
-    for name in existing:
-        (directory / name).unlink()
+    check_writable(directory / LINKAGE_SECRET)
+    created = not directory.exists()
+    directory.mkdir(parents=True, exist_ok=True)
     campaign = PrivateKey.generate()
     contents = {
         LINKAGE_SECRET: secrets.token_bytes(32),
@@ -54,25 +67,81 @@ def init_keys(directory: Path, force: bool = False) -> list[Path]:
         CAMPAIGN_PRIVATE: bytes(campaign),
         SERVER_SECRET: secrets.token_bytes(32),
     }
-    paths = []
-    for name, data in contents.items():
-        _write_secret(directory / name, data)
-        paths.append(directory / name)
-    return paths
+    for name in contents:
+        target = directory / name
+        if target.is_dir() and not target.is_symlink():  # refused before any key is replaced
+            raise UserError(_("{path} is a folder, not a key file; move it away and run the command "
+                              "again.").format(path=target), exit_code=EXIT_ENVIRONMENT)
+    written: list[tuple[Path, Path]] = []
+    try:
+        for name, data in contents.items():
+            sweep_partials(directory / name)
+            partial = partial_path(directory / name)
+            # Created with mode 0600 at once: a secret is never readable by others, even briefly.
+            fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            written.append((partial, directory / name))
+            try:
+                with os.fdopen(fd, "wb") as f:
+                    f.write(data.hex().encode() + b"\n")
+            except OSError as exc:
+                raise naming(exc, directory / name) from exc
+        with uninterrupted():
+            for partial, target in written:
+                commit(partial, target)
+    except BaseException:
+        if created:  # nothing of a failed run stays behind, not even its empty folder
+            for partial, _target in written:
+                discard(partial)
+            with contextlib.suppress(OSError):
+                directory.rmdir()
+        raise
+    finally:
+        for partial, _target in written:
+            discard(partial)
+    return [directory / name for name in contents]
 
 
 def _read_key(directory: Path, name: str) -> bytes:
     path = directory / name
     try:
-        text = path.read_text().strip()
+        with path.open("rb") as f:
+            raw = f.read(_MAX_KEY_FILE_BYTES + 1)
     except FileNotFoundError:
+        if not directory.is_dir():
+            raise UserError(
+                _("The key folder {dir} does not exist; create keys with `culturecoop keys init --dir {dir}` "
+                  "or point --keys to the folder that holds them.").format(dir=directory)
+            ) from None
         raise UserError(
             _("The key file {path} is missing; create keys with `culturecoop keys init --dir {dir}` "
               "or point --keys to the folder that holds them.").format(path=path, dir=directory)
         ) from None
+    except NotADirectoryError:
+        raise UserError(
+            _("--keys {dir} is a file; give the folder that holds linkage.secret and campaign.public.").format(
+                dir=directory)
+        ) from None
+    except IsADirectoryError:
+        raise UserError(
+            _("The key file {path} is a folder, not a key; restore the key file from your backup.").format(path=path)
+        ) from None
+    except PermissionError:
+        raise UserError(
+            _("The key file {path} cannot be read (permission denied); run the command as the account that owns "
+              "the keys, or give this account read access to it.").format(path=path),
+            exit_code=EXIT_ENVIRONMENT,
+        ) from None
+    except OSError as exc:
+        raise UserError(
+            _("The key file {path} cannot be read ({reason}); restore it from your backup.").format(
+                path=path, reason=exc.strerror or exc),
+            exit_code=EXIT_ENVIRONMENT,
+        ) from None
     try:
-        data = bytes.fromhex(text)
-    except ValueError:
+        if len(raw) > _MAX_KEY_FILE_BYTES:
+            raise ValueError
+        data = bytes.fromhex(raw.decode("ascii").strip())
+    except ValueError:  # also bytes that are not ASCII text
         raise UserError(
             _("The key file {path} is not a key written by `culturecoop keys init`; restore it "
               "from your backup.").format(path=path)

@@ -176,6 +176,15 @@ ALL_TABLES: tuple[Table, ...] = (MEMBER, EVENT, PATRON, TICKET, CONSENT, IDENTIT
 TABLES: dict[str, Table] = {t.name: t for t in ALL_TABLES}
 
 CONSENT_PURPOSES = ("pooling", "marketing", "personalization")
+# A member identifier travels in URLs, file names and every table: letters, digits, - and _.
+MEMBER_ID_MAX = 64
+
+
+def is_member_id(text: str) -> bool:
+    """True for a well-formed member identifier (e.g. ``jazz-dieze``)."""
+    return 0 < len(text) <= MEMBER_ID_MAX and all(c.isalnum() or c in "-_" for c in text)
+
+
 MEMBER_KINDS = ("jazz_club", "theatre", "festival", "orchestra", "museum", "reseller", "label", "club", "other")
 TICKET_STATUSES = ("sold", "refunded", "cancelled", "exchanged")
 CHANNELS = ("web", "box_office", "phone", "reseller", "mobile", "other")

@@ -8,8 +8,8 @@ stays beside the exports: it is for tests and benchmarks and never goes into a p
 
 from __future__ import annotations
 
+import contextlib
 import json
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +20,7 @@ import numpy as np
 
 from culturecoop import __version__
 from culturecoop.errors import UserError
+from culturecoop.files import atomic_file
 from culturecoop.i18n import _
 from culturecoop.synth import catalog as cat
 from culturecoop.synth.badrows import REASONS, SaltedRows, salt
@@ -116,9 +117,8 @@ def _bad_rows_truth(rows: SaltedRows, file_format: str) -> dict[str, Any]:
 
 
 def _atomic_json(path: Path, payload: Any) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    with atomic_file(path) as partial:
+        partial.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 def generate_cooperative(out: Path, patrons: int, seed: int,
@@ -131,7 +131,19 @@ def generate_cooperative(out: Path, patrons: int, seed: int,
     least one ticket). The same arguments always produce byte-identical files.
     """
     check_arguments(out, patrons, tickets_per_patron, seed)
+    created = not out.exists()
     _prepare_out(out)
+    try:
+        return _generate(out, patrons, seed, tickets_per_patron, progress)
+    except BaseException:
+        if created:  # a folder made for nothing is not left behind (each file is whole or absent)
+            with contextlib.suppress(OSError):
+                out.rmdir()
+        raise
+
+
+def _generate(out: Path, patrons: int, seed: int, tickets_per_patron: float,
+              progress: Progress | None) -> SynthSummary:
     started = time.perf_counter()
 
     def step(stage: str, name: str = "") -> None:
@@ -158,9 +170,8 @@ def generate_cooperative(out: Path, patrons: int, seed: int,
         profile = load_profile(spec.profile)
         rows = salt(np.random.default_rng([seed, 20 + j]), data[spec.member_id], profile.format)
         path = out / spec.file
-        tmp = path.with_name(path.name + ".tmp")
-        write_export(tmp, rows, profile)
-        os.replace(tmp, path)
+        with atomic_file(path) as partial:
+            write_export(partial, rows, profile)
         summary.files[spec.member_id] = str(path)
         summary.rows[spec.member_id] = rows.n
         summary.valid_rows[spec.member_id] = data[spec.member_id].tickets.n

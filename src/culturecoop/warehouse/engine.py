@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import threading
 import time
 import weakref
@@ -33,7 +34,8 @@ from typing import Any, TypeVar
 import duckdb
 import pyarrow as pa
 
-from culturecoop.errors import UserError
+from culturecoop.errors import EXIT_ENVIRONMENT, UserError
+from culturecoop.files import check_writable
 from culturecoop.i18n import _
 from culturecoop.schema.model import SCHEMA_VERSION, create_statements
 
@@ -99,34 +101,149 @@ def _detach(key: str) -> None:
                 del _FILES[key]
 
 
-class Warehouse:
-    """A DuckDB warehouse file holding the canonical model."""
+# A DuckDB database file carries "DUCK" at this offset of its first block.
+_DUCKDB_MAGIC = (8, b"DUCK")
 
-    def __init__(self, path: Path | str, *, read_only: bool = False, create: bool = True) -> None:
-        self.path = Path(path)
-        if not create and not self.path.exists():
+
+def _check_path(path: Path, *, create: bool) -> None:
+    """Refuse, before DuckDB touches anything, a path that cannot be a warehouse."""
+    if path.is_dir():
+        raise UserError(_("{path} is a folder, not a warehouse file; give the path of a .duckdb file.").format(path=path))
+    if not path.exists():
+        if path.is_symlink():
+            raise UserError(_("{path} is a broken link; give the path of the warehouse file itself.").format(path=path))
+        if not create:
             raise UserError(
                 _("The warehouse {path} does not exist; check the path or load a package into it "
-                  "with `culturecoop ingest PKG --db {path}`.").format(path=self.path)
+                  "with `culturecoop ingest PKG --db {path}`.").format(path=path)
             )
-        if self.path.exists() and self.path.is_dir():
-            raise UserError(_("{path} is a folder, not a warehouse file; give the path of a .duckdb file.").format(path=self.path))
-        if create and not read_only:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+        check_writable(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return
+    if not path.is_file():
+        raise UserError(_("{path} is not a regular file, so not a warehouse; give the path of a .duckdb file.").format(path=path))
+    offset, magic = _DUCKDB_MAGIC
+    try:
+        with path.open("rb") as f:
+            head = f.read(offset + len(magic))
+    except PermissionError:
+        raise UserError(
+            _("The warehouse {path} cannot be read (permission denied); run the command as the account that "
+              "owns it, or give this account access to it.").format(path=path),
+            exit_code=EXIT_ENVIRONMENT,
+        ) from None
+    if not head:
+        raise UserError(
+            _("{path} is an empty file, not a culturecoop warehouse; give the path of your warehouse, or remove "
+              "the empty file before creating one there.").format(path=path)
+        )
+    if head[offset:offset + len(magic)] != magic:
+        raise UserError(
+            _("{path} is not a culturecoop warehouse (it is not a DuckDB database file); it was left untouched: "
+              "give the path of your warehouse, e.g. coop.duckdb.").format(path=path)
+        )
+
+
+def _cannot_open(path: Path, exc: duckdb.Error) -> UserError:
+    """DuckDB's refusal to open ``path``, as one sentence."""
+    reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    lower = reason.lower()
+    if re.search(r"\block\b", lower):
+        return UserError(
+            _("The warehouse {path} is in use by another program (perhaps `culturecoop serve`); stop it, or "
+              "wait for it to finish, and run the command again.").format(path=path),
+            exit_code=EXIT_ENVIRONMENT,
+        )
+    if "permission denied" in lower or "read-only file system" in lower:
+        return UserError(
+            _("The warehouse {path} cannot be opened for writing (permission denied or a read-only disk); run "
+              "the command as the account that owns it, or copy it to a folder you can write to.").format(path=path),
+            exit_code=EXIT_ENVIRONMENT,
+        )
+    if "version" in lower and ("storage" in lower or "database file" in lower or "serializ" in lower):
+        return UserError(
+            _("The warehouse {path} was written by another release of DuckDB ({reason}); use the culturecoop "
+              "release that wrote it.").format(path=path, reason=reason),
+            exit_code=4,
+        )
+    if isinstance(exc, duckdb.IOException | duckdb.SerializationException | duckdb.InternalException) or \
+            "corrupt" in lower or "checksum" in lower:
+        return UserError(
+            _("The warehouse {path} is damaged or incomplete (a truncated or corrupted DuckDB file); it was left "
+              "untouched: restore it from a backup.").format(path=path),
+            exit_code=3,
+        )
+    return UserError(
+        _("The warehouse {path} cannot be opened ({reason}); close any other program using it "
+          "and check that it is a culturecoop warehouse.").format(path=path, reason=reason)
+    )
+
+
+class Warehouse:
+    """A DuckDB warehouse file holding the canonical model.
+
+    Opens only a culturecoop warehouse (its ``schema_info`` table names the schema version):
+    another application's DuckDB file, a truncated or damaged file, a folder, any other file is
+    refused in one sentence and left exactly as it was. A new warehouse is created only when
+    the caller says so (``create=True``: ``ingest``, ``users add``), on a path that does not
+    exist yet (or an empty DuckDB database).
+    """
+
+    def __init__(self, path: Path | str, *, read_only: bool = False, create: bool = False) -> None:
+        self.path = Path(path)
+        _check_path(self.path, create=create and not read_only)
         try:
             self.con = duckdb.connect(str(self.path), read_only=read_only)
-        except duckdb.IOException as exc:
-            raise UserError(
-                _("The warehouse {path} cannot be opened ({reason}); close any other program using it "
-                  "and check that it is a culturecoop warehouse.").format(path=self.path, reason=str(exc).splitlines()[0])
-            ) from None
-        self._configure()
+        except duckdb.Error as exc:
+            raise _cannot_open(self.path, exc) from None
+        try:
+            self._configure()
+            found = self._recognise(create=create and not read_only)
+        except BaseException:
+            self.con.close()
+            raise
         key = str(self.path.resolve())
         self._file = _attach(key)
         self._detach = weakref.finalize(self, _detach, key)
         if not read_only:
             self._migrate()
-        self._check_version()
+        if found is None:
+            self._check_version()
+
+    def _recognise(self, *, create: bool) -> str | None:
+        """The schema version the file records, or None for an empty database that may become a
+        warehouse; raises ``UserError`` for any other database (before anything is written)."""
+        try:
+            rows = self.con.execute("SELECT value FROM schema_info WHERE key = 'schema_version'").fetchall()
+        except duckdb.CatalogException:
+            rows = None
+        except duckdb.Error as exc:
+            raise _cannot_open(self.path, exc) from None
+        if rows is not None:
+            found = str(rows[0][0]) if rows else "none"
+            if found != str(SCHEMA_VERSION):
+                raise UserError(
+                    _("The warehouse {path} has schema version {found} but this culturecoop expects "
+                      "{expected}; use a culturecoop release that matches it.").format(
+                        path=self.path, found=found, expected=SCHEMA_VERSION),
+                    exit_code=4,
+                )
+            return found
+        tables = self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_catalog = current_database()"
+        ).fetchall()[0][0]
+        if tables:
+            raise UserError(
+                _("{path} is a DuckDB database of another application, not a culturecoop warehouse; it was "
+                  "left untouched: give the path of your warehouse (or a new path for `culturecoop ingest`)."
+                  ).format(path=self.path),
+            )
+        if not create:
+            raise UserError(
+                _("{path} is an empty database, not a culturecoop warehouse yet; load a package into it with "
+                  "`culturecoop ingest PKG --db {path}`.").format(path=self.path),
+            )
+        return None
 
     def _configure(self) -> None:
         # DuckDB's progress bar would write into --json output on long queries.
@@ -210,7 +327,10 @@ class Warehouse:
         try:
             yield self.con
         except BaseException:
-            self.con.execute("ROLLBACK")
+            # DuckDB may have ended the transaction itself (a failed write): the error that
+            # got us here is the one to report, not "no transaction is active".
+            with contextlib.suppress(duckdb.Error):
+                self.con.execute("ROLLBACK")
             raise
         try:
             self.con.execute("COMMIT")

@@ -12,7 +12,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from culturecoop.errors import UserError
+from culturecoop.boundary import explain
+from culturecoop.errors import EXIT_ENVIRONMENT, EXIT_INTEGRITY, NotFoundError, UserError
 from culturecoop.web.i18n import Translator, _, retranslate
 from culturecoop.web.render import render, request_language
 
@@ -64,7 +65,8 @@ async def handle_web_error(request: Request, exc: Exception) -> Response:
 
 async def handle_user_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, UserError)
-    status = USER_ERROR_STATUS.get(exc.exit_code, 400)
+    # Not found and not yours answer alike: one 404 for every cross-tenant resource.
+    status = 404 if isinstance(exc, NotFoundError) else USER_ERROR_STATUS.get(exc.exit_code, 400)
     return error_response(request, status, retranslate(exc.message, _language(request)), code="user_error")
 
 
@@ -115,11 +117,16 @@ async def handle_validation_error(request: Request, exc: Exception) -> Response:
 
 async def handle_unexpected(request: Request, exc: Exception) -> Response:
     incident = secrets.token_hex(4)
-    # The type and the code location only: the exception's text may quote data.
     # Code locations only: the exception's text may quote data, so it is not logged.
     log.error("incident %s: %s in %s %s\n%s", incident, type(exc).__name__, request.method,
               getattr(request.scope.get("route"), "path", "(no route)"),
               "".join(traceback.format_tb(exc.__traceback__)))
     t = Translator(_language(request))
+    explained = explain(exc)
+    if explained is not None and explained.exit_code in (EXIT_ENVIRONMENT, EXIT_INTEGRITY):
+        # The server's disk, memory or files: a 503 the reader may retry, never a server path.
+        message = t(_("The server could not read or write its files just now (incident {incident}); try again in "
+                      "a moment, and tell the cooperative if it persists.")).format(incident=incident)
+        return error_response(request, 503, message, code="unavailable")
     message = t(_("Something went wrong on our side (incident {incident}); try again, and tell the cooperative if it persists.")).format(incident=incident)
     return error_response(request, 500, message, code="internal_error")

@@ -56,7 +56,7 @@ def _receive(upload: UploadFile, warehouse: Warehouse, principal: Principal, mem
              settings: Settings, answers: Answers) -> dict[str, Any]:
     name = (upload.filename or "").lower()
     if name.endswith(RAW_EXPORT_SUFFIXES):
-        raise WebError(415, _("This is a raw export, and raw exports never leave the member's machine: prepare it into a contribution package with the member app (see docs/member-app.md, or “For members” in the README) and send the package archive it writes (.zip)."))
+        raise WebError(415, _("This is a raw export, and raw exports never leave the member's machine: prepare it into a contribution package with the member app (see docs/member-app.md, or “For members” in the README) and send the package archive it writes (.tar.gz)."))
     if not name.endswith(ARCHIVE_SUFFIXES):
         raise WebError(415, _("Send the package as a .zip or .tar.gz archive of its folder."))
     with tempfile.TemporaryDirectory(prefix="culturecoop-archive-") as tmp:
@@ -72,7 +72,7 @@ def _receive(upload: UploadFile, warehouse: Warehouse, principal: Principal, mem
         if size == 0:
             raise WebError(400, _("The file is empty; choose the package archive again."))
         result = receive_package(warehouse, principal.account, member_id, archive,
-                                 max_bytes=settings.max_upload_bytes).public()
+                                 max_bytes=settings.max_upload_bytes, name=upload.filename).public()
     if result["outcome"] == "loaded":
         answers.invalidate()
     return result

@@ -1,0 +1,1 @@
+"""The member app: prepare and send packages from a browser, on the member's own machine."""

@@ -1,0 +1,245 @@
+"""The member app: a local page for people who do not use a terminal.
+
+``culturecoop member serve`` runs it on the member's own machine, on the loopback address only:
+drop an export, see the drafted mapping and a preview, fix the mapping in a form, prepare the
+package locally, see the rows accepted and rejected with their reasons, and send the package
+(and only the package) to the cooperative's API with the member's token. The raw export never
+leaves the machine.
+
+Guards, since any web page the member visits could try to talk to a local server: the app
+answers only requests addressed to its own loopback host and port (no DNS rebinding), and every
+form carries a per-run secret (no cross-site form posts).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.datastructures import UploadFile
+
+from culturecoop.errors import UserError
+from culturecoop.i18n import LANGUAGES, gettext_in, set_language
+from culturecoop.ingest.package import MemberInfo
+from culturecoop.ingest.quarantine import DEFAULT_MAX_REJECT_SHARE
+from culturecoop.ingest.validate import RULES
+from culturecoop.memberapp import form as mapping_form
+from culturecoop.memberapp.coop import CoopClient
+from culturecoop.memberapp.workspace import EXPORT_SUFFIXES, Export, Workspace
+from culturecoop.privacy.keys import load_member_keys
+
+HERE = Path(__file__).parent
+LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
+
+
+@dataclass
+class MemberSettings:
+    """What the app runs with (from `culturecoop member serve`)."""
+
+    keys: Path
+    work: Path
+    port: int
+    coop_url: str | None = None
+    token: str | None = None
+    member_id: str | None = None
+    member_name: str | None = None
+    kind: str = "other"
+    region: str | None = None
+
+
+class _Page:
+    """Renders the app's templates in the reader's language."""
+
+    def __init__(self) -> None:
+        self.env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]))
+
+    def __call__(self, request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
+        lang = language(request)
+        html = self.env.get_template(name).render(
+            **context, lang=lang, _=lambda m: gettext_in(m, lang), csrf=request.app.state.csrf,
+            path=request.url.path, rules=RULES)
+        return HTMLResponse(html, status_code=status)
+
+
+def language(request: Request) -> str:
+    chosen = request.query_params.get("lang") or request.cookies.get("cc_lang") or ""
+    if chosen in LANGUAGES:
+        return chosen
+    accepted = request.headers.get("accept-language", "")
+    return "en" if accepted.lower().startswith("en") else "fr"
+
+
+def create_member_app(settings: MemberSettings) -> FastAPI:
+    """The member app for ``settings`` (keys checked at once: a missing key is one sentence)."""
+    load_member_keys(settings.keys)
+    workspace = Workspace(settings.work)
+    coop = CoopClient(settings.coop_url, settings.token) if settings.coop_url and settings.token else None
+    app = FastAPI(title="culturecoop member app", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.csrf = secrets.token_urlsafe(24)
+    page = _Page()
+    hosts = {f"{h}:{settings.port}" for h in LOOPBACK}
+
+    @app.middleware("http")
+    async def guard(request: Request, call_next: Any) -> Response:
+        if request.headers.get("host", "") not in hosts:
+            return Response("This app answers on its loopback address only.", status_code=400)
+        set_language(language(request))
+        response: Response = await call_next(request)
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Content-Security-Policy"] = "default-src 'self'; style-src 'self'; form-action 'self'"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        if request.query_params.get("lang") in LANGUAGES:
+            response.set_cookie("cc_lang", request.query_params["lang"], samesite="strict")
+        return response
+
+    def member() -> MemberInfo:
+        member_id = settings.member_id or (coop.member() if coop else None)
+        if not member_id:
+            raise UserError(gettext_in(
+                "Start the app with --member YOUR-ID (or with --coop and --token-file, which name your member).",
+                language_now()))
+        settings.member_id = member_id
+        return MemberInfo(member_id, settings.member_name or member_id, settings.kind, settings.region)
+
+    def home(request: Request, error: str | None = None, status: int = 200) -> HTMLResponse:
+        return page(request, "home.html", {
+            "exports": workspace.exports(), "error": error, "suffixes": ", ".join(EXPORT_SUFFIXES),
+            "coop_url": settings.coop_url, "member_id": settings.member_id, "work": settings.work,
+        }, status)
+
+    def export_page(request: Request, export: Export, error: str | None = None, status: int = 200,
+                    notice: str | None = None) -> HTMLResponse:
+        mapping = export.mapping()
+        check, check_error, preview = None, None, []
+        try:
+            preview = workspace.preview(export)
+            check = workspace.check(export, DEFAULT_MAX_REJECT_SHARE)
+        except UserError as exc:
+            check_error = exc.message
+        return page(request, "export.html", {
+            "export": export, "mapping": mapping, "mapping_text": export.mapping_text(), "error": error,
+            "notice": notice, "check": check, "check_error": check_error, "preview": preview,
+            "fields": mapping_form.field_rows(mapping), "columns": _columns(export),
+            "settings": mapping_form.settings_of(mapping), "consent": mapping_form.consent_of(mapping),
+            "choices": mapping_form.CHOICES, "keep": mapping_form.KEEP, "summary": export.state.get("summary"),
+            "sent": export.state.get("sent"), "coop_url": settings.coop_url,
+            "package": export.package, "member_id": settings.member_id,
+        }, status)
+
+    async def posted(request: Request) -> dict[str, Any]:
+        data = await request.form()
+        if data.get("csrf") != app.state.csrf:
+            raise _FormExpiredError
+        return dict(data)
+
+    @app.exception_handler(UserError)
+    async def user_error(request: Request, exc: UserError) -> Response:
+        status = 404 if exc.exit_code == 5 else 400
+        return home(request, exc.message, status)
+
+    @app.exception_handler(_FormExpiredError)
+    async def forbidden(request: Request, exc: _FormExpiredError) -> Response:
+        return Response(gettext_in("This form has expired; reload the page and try again.", language(request)),
+                        status_code=403)
+
+    @app.get("/")
+    def index(request: Request) -> HTMLResponse:
+        return home(request)
+
+    @app.get("/member.css")
+    def stylesheet() -> FileResponse:
+        return FileResponse(HERE / "static" / "member.css", media_type="text/css")
+
+    @app.post("/exports")
+    async def drop(request: Request) -> Response:
+        data = await posted(request)
+        upload = data.get("file")
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            return home(request, gettext_in("Choose your export file first.", language(request)), 400)
+        try:
+            export = workspace.add(upload.filename, upload.file, dt.datetime.now().isoformat(timespec="seconds"))
+        except UserError as exc:
+            return home(request, exc.message, 400)
+        return RedirectResponse(f"/exports/{export.export_id}", status_code=303)
+
+    @app.get("/exports/{export_id}")
+    def show(request: Request, export_id: str) -> HTMLResponse:
+        return export_page(request, workspace.get(export_id))
+
+    @app.post("/exports/{export_id}/mapping")
+    async def fix(request: Request, export_id: str) -> Response:
+        export = workspace.get(export_id)
+        data = await posted(request)
+        try:
+            if data.get("yaml") is not None and data.get("action") == "yaml":
+                workspace.set_mapping_text(export, str(data["yaml"]))
+            else:
+                workspace.set_mapping(export, mapping_form.apply_form(export.mapping(), {
+                    k: str(v) for k, v in data.items() if isinstance(v, str)}))
+        except UserError as exc:
+            return export_page(request, export, exc.message, 400)
+        return RedirectResponse(f"/exports/{export_id}#check", status_code=303)
+
+    @app.post("/exports/{export_id}/prepare")
+    async def prepare_package(request: Request, export_id: str) -> Response:
+        export = workspace.get(export_id)
+        data = await posted(request)
+        share = 1.0 if data.get("quarantine_anyway") == "on" else DEFAULT_MAX_REJECT_SHARE
+        try:
+            workspace.prepare(export, member(), settings.keys, share)
+        except UserError as exc:
+            return export_page(request, export, exc.message, 400)
+        return RedirectResponse(f"/exports/{export_id}#package", status_code=303)
+
+    @app.post("/exports/{export_id}/send")
+    async def send(request: Request, export_id: str) -> Response:
+        export = workspace.get(export_id)
+        await posted(request)
+        if coop is None:
+            return export_page(request, export, gettext_in(
+                "No cooperative is set: start the app with --coop URL --token-file FILE, or upload the package on "
+                "your Data page.", language(request)), 400)
+        try:
+            outcome = coop.send(member().member_id, workspace.archive(export))
+        except UserError as exc:
+            return export_page(request, export, exc.message, 400)
+        workspace.record_sent(export, outcome)
+        return RedirectResponse(f"/exports/{export_id}#package", status_code=303)
+
+    @app.get("/exports/{export_id}/rejects.csv")
+    def rejects(export_id: str) -> Response:
+        export = workspace.get(export_id)
+        path = export.rejects
+        if path is None or not path.is_file():
+            raise UserError(gettext_in("There are no rejected rows to download.", language_now()), exit_code=5)
+        return FileResponse(path, media_type="text/csv",
+                            filename=f"{quote(Path(export.file_name).stem)}-rejects.csv")
+
+    return app
+
+
+class _FormExpiredError(Exception):
+    """A form posted without this run's secret."""
+
+
+def language_now() -> str:
+    from culturecoop.i18n import current_language
+
+    return current_language()
+
+
+def _columns(export: Export) -> list[str]:
+    """The export's column names, as the draft found them (none for JSON lines)."""
+    from culturecoop.ingest.sniff import sniff
+
+    try:
+        return [c for c in sniff(export.source).header if c]
+    except UserError:
+        return []

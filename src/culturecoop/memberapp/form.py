@@ -1,0 +1,157 @@
+"""The mapping as a form a member can fix without writing YAML, and back.
+
+Each canonical field is a choice among the export's columns (or "not in this export", or the
+drafted rule kept as it is when the draft wrote more than one column: a fallback list, a join, a
+constant, the file name); the settings a member may need to change are plain inputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from culturecoop.i18n import _
+from culturecoop.ingest.labels import COUNTRIES
+from culturecoop.ingest.profile import CANONICAL_FIELDS, SPEC_FORMS
+from culturecoop.schema.model import CONSENT_PURPOSES
+
+KEEP = "__keep__"
+NONE = ""
+ENCODINGS = ("utf-8", "utf-8-sig", "cp1252", "latin-1", "utf-16")
+SETTINGS = ("encoding", "delimiter", "decimal", "skip_lines", "sheet", "currency", "timezone", "country",
+            "amount_scale", "datetime_formats", "date_formats")
+
+
+def field_labels() -> dict[str, str]:
+    """What each canonical field is, for a member (translated)."""
+    return {
+        "ticket_id": _("Ticket number"), "order_id": _("Order number"), "purchased_at": _("Purchase date and time"),
+        "status": _("Ticket status"), "quantity": _("Quantity"), "unit_price": _("Price of one ticket"),
+        "currency": _("Currency"), "channel": _("Sales channel"), "event_id": _("Event identifier"),
+        "event_title": _("Event title"), "event_starts_at": _("Event date and time"), "venue": _("Venue"),
+        "venue_postal_code": _("Venue postal code"), "genres": _("Genres"), "artists": _("Artists"),
+        "capacity": _("Capacity"), "is_local": _("Local artist"), "event_language": _("Language of the show"),
+        "patron_id": _("Customer number"), "email": _("E-mail"), "phone": _("Phone"),
+        "first_name": _("Given name"), "last_name": _("Surname"), "full_name": _("Full name (one column)"),
+        "birth_date": _("Birth date"), "postal_code": _("Postal code"), "patron_language": _("Patron's language"),
+        "consent_pooling": _("Consent: pooling"), "consent_marketing": _("Consent: newsletters"),
+        "consent_personalization": _("Consent: recommendations"),
+    }
+
+
+@dataclass(frozen=True)
+class FieldRow:
+    """One canonical field on the form: its label, what is chosen, and the drafted rule."""
+
+    name: str
+    label: str
+    chosen: str  # a column name, NONE, or KEEP
+    rule: str  # the drafted rule when it is not one column ("" otherwise)
+
+
+def describe_spec(spec: Any) -> str:
+    """A drafted rule in words (a fallback list, a join, a constant, the file name)."""
+    if isinstance(spec, list):
+        return _("first non-empty of {columns}").format(columns=", ".join(str(c) for c in spec))
+    if isinstance(spec, dict):
+        if "value" in spec:
+            return _("always «{value}»").format(value=spec["value"])
+        if "file_name" in spec:
+            return _("from the file's name") if spec["file_name"] is True else _("from the file's name ({pattern})").format(
+                pattern=spec["file_name"])
+        if "join" in spec:
+            return _("{columns} joined").format(columns=" + ".join(str(c) for c in spec["join"]))
+        return ", ".join(f"{k}: {v}" for k, v in spec.items())
+    return str(spec)
+
+
+def field_rows(mapping: Mapping[str, Any]) -> list[FieldRow]:
+    columns = mapping.get("columns") or {}
+    labels = field_labels()
+    rows = []
+    for name in CANONICAL_FIELDS:
+        spec = columns.get(name)
+        if spec is None:
+            rows.append(FieldRow(name, labels[name], NONE, ""))
+        elif isinstance(spec, str | int) and not isinstance(spec, bool):
+            rows.append(FieldRow(name, labels[name], str(spec), ""))
+        else:
+            rows.append(FieldRow(name, labels[name], KEEP, describe_spec(spec)))
+    return rows
+
+
+def settings_of(mapping: Mapping[str, Any]) -> dict[str, str]:
+    """The settings as the form shows them (lists joined by " ; ")."""
+    out: dict[str, str] = {}
+    for key in SETTINGS:
+        value = mapping.get(key)
+        if isinstance(value, list):
+            out[key] = " ; ".join(str(v) for v in value)
+        elif value is None:
+            out[key] = ""
+        else:
+            out[key] = "\\t" if value == "\t" else str(value)
+    return out
+
+
+def consent_of(mapping: Mapping[str, Any]) -> dict[str, str]:
+    defaults = mapping.get("consent_defaults") or {}
+    return {p: ("" if p not in defaults else "true" if defaults[p] else "false") for p in CONSENT_PURPOSES}
+
+
+def apply_form(mapping: dict[str, Any], form: Mapping[str, str]) -> dict[str, Any]:
+    """The mapping with the form's choices applied (validated later by ``parse_profile``)."""
+    result = {k: v for k, v in mapping.items() if k != "columns"}
+    old_columns = dict(mapping.get("columns") or {})
+    columns: dict[str, Any] = {}
+    for name in CANONICAL_FIELDS:
+        chosen = form.get(f"field.{name}", KEEP if name in old_columns else NONE)
+        if chosen == KEEP:
+            if name in old_columns:
+                columns[name] = old_columns[name]
+        elif chosen != NONE:
+            columns[name] = chosen
+    result["columns"] = columns
+    for key in SETTINGS:
+        if f"setting.{key}" not in form:
+            continue
+        text = form[f"setting.{key}"].strip()
+        if key in ("datetime_formats", "date_formats"):
+            values = [v.strip() for v in text.split(";") if v.strip()]
+            if values:
+                result[key] = values
+            else:
+                result.pop(key, None)
+        elif key in ("skip_lines",):
+            result[key] = int(text) if text.isdigit() else text or 0
+        elif key == "amount_scale":
+            result[key] = _number(text) if text else 1
+        elif key == "delimiter":
+            result[key] = "\t" if text in ("\\t", "tab", "TAB") else form[f"setting.{key}"][:1] or ","
+        elif text:
+            result[key] = text
+        else:
+            result.pop(key, None)
+    defaults = {p: form[f"consent.{p}"] == "true" for p in CONSENT_PURPOSES if form.get(f"consent.{p}") in ("true", "false")}
+    if defaults:
+        result["consent_defaults"] = defaults
+    else:
+        result.pop("consent_defaults", None)
+    basis = form.get("consent_basis", "").strip()
+    if basis:
+        result["consent_basis"] = basis
+    elif "consent_basis" in form:
+        result.pop("consent_basis", None)
+    return result
+
+
+def _number(text: str) -> float | str:
+    try:
+        return float(text.replace(",", "."))
+    except ValueError:
+        return text
+
+
+CHOICES = {"country": COUNTRIES, "encoding": ENCODINGS, "decimal": (".", ",")}
+__all__ = ["CHOICES", "KEEP", "NONE", "SPEC_FORMS", "FieldRow", "apply_form", "consent_of", "field_rows", "settings_of"]

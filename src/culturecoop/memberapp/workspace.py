@@ -1,0 +1,226 @@
+"""The member app's workspace: the exports dropped on this machine, their mappings and packages.
+
+Everything stays in one private folder of the member's machine (mode 0700, files 0600)::
+
+    WORK/<export id>/
+        <the export as dropped>     raw personal data: never sent anywhere
+        mapping.yaml                the mapping being fixed (drafted first)
+        package-<n>/                each prepared package (what may be sent)
+        package-<n>.rejects.csv     its rejected rows (raw lines: stays here)
+        state.json                  file name, member, last package, last sending
+
+The workspace calls the services a command-line member would (``mapping draft``, ``mapping
+check``, ``prepare``); the web layer above it only renders and routes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import tarfile
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import yaml
+
+from culturecoop.errors import UserError
+from culturecoop.i18n import _
+from culturecoop.ingest.package import MemberInfo
+from culturecoop.ingest.prepare import PrepareSummary, check_export, prepare, preview_rows
+from culturecoop.ingest.profile import Profile, parse_profile
+
+_ID = re.compile(r"^[0-9a-f]{16}$")
+# Export formats the app accepts (by extension; ``prepare`` checks the content).
+EXPORT_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".json", ".jsonl", ".ndjson")
+
+
+def _private_dir(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    os.chmod(path, 0o700)
+    return path
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Write ``path`` atomically, readable by its owner only."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _copy_private(stream: BinaryIO, path: Path) -> int:
+    """Copy ``stream`` to ``path`` (owner-only), in chunks; return the bytes written."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    size = 0
+    with os.fdopen(fd, "wb") as out:
+        while chunk := stream.read(1 << 20):
+            out.write(chunk)
+            size += len(chunk)
+    return size
+
+
+def safe_file_name(name: str) -> str:
+    """A dropped file's name without any folder, reduced to safe characters (its extension kept)."""
+    base = Path(name.replace("\\", "/")).name.strip()
+    cleaned = re.sub(r"[^\w.\- ]+", "_", base).strip(". ") or "export"
+    return cleaned[:120]
+
+
+@dataclass
+class Export:
+    """One dropped export and where it stands."""
+
+    export_id: str
+    folder: Path
+    file_name: str
+    state: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def source(self) -> Path:
+        return self.folder / self.file_name
+
+    @property
+    def mapping_path(self) -> Path:
+        return self.folder / "mapping.yaml"
+
+    def mapping_text(self) -> str:
+        return self.mapping_path.read_text(encoding="utf-8")
+
+    def mapping(self) -> dict[str, Any]:
+        data = yaml.safe_load(self.mapping_text())
+        return data if isinstance(data, dict) else {}
+
+    def profile(self) -> Profile:
+        return parse_profile(self.mapping_text(), source="mapping.yaml")
+
+    @property
+    def package(self) -> Path | None:
+        name = self.state.get("package")
+        return self.folder / name if name else None
+
+    @property
+    def rejects(self) -> Path | None:
+        package = self.package
+        return package.with_name(package.name + ".rejects.csv") if package else None
+
+
+class Workspace:
+    """The folder of exports on this machine."""
+
+    def __init__(self, root: Path) -> None:
+        try:
+            self.root = _private_dir(root)
+        except OSError as exc:
+            raise UserError(_("The work folder {path} cannot be created ({reason}); choose another with --work.").format(
+                path=root, reason=exc.strerror or exc)) from None
+
+    def _save_state(self, export: Export) -> None:
+        _write_private(export.folder / "state.json", json.dumps(export.state, ensure_ascii=False).encode())
+
+    def get(self, export_id: str) -> Export:
+        """The export ``export_id``; a ``UserError`` (shown as a 404) when there is none."""
+        folder = self.root / export_id
+        if not _ID.match(export_id) or not (folder / "state.json").is_file():
+            raise UserError(_("There is no such export on this computer; drop the file again."), exit_code=5)
+        state = json.loads((folder / "state.json").read_text(encoding="utf-8"))
+        return Export(export_id, folder, str(state["file_name"]), state)
+
+    def exports(self) -> list[Export]:
+        """The exports dropped so far, newest first."""
+        found = []
+        for folder in self.root.iterdir():
+            if _ID.match(folder.name) and (folder / "state.json").is_file():
+                found.append(self.get(folder.name))
+        return sorted(found, key=lambda e: str(e.state.get("added_at", "")), reverse=True)
+
+    def add(self, file_name: str, stream: BinaryIO, added_at: str) -> Export:
+        """Keep a dropped export and draft its mapping (a ``UserError`` when it is no table)."""
+        from culturecoop.ingest.draft import draft_mapping
+
+        name = safe_file_name(file_name)
+        if not name.lower().endswith(EXPORT_SUFFIXES):
+            raise UserError(
+                _("The file {name} is not an export this app reads; export your sales as CSV, Excel (.xlsx) or "
+                  "JSON lines from your ticketing software.").format(name=name))
+        export_id = secrets.token_hex(8)
+        folder = _private_dir(self.root / export_id)
+        try:
+            size = _copy_private(stream, folder / name)
+            if not size:
+                raise UserError(_("The file {name} is empty; export your sales again.").format(name=name))
+            draft = draft_mapping(folder / name)
+            _write_private(folder / "mapping.yaml", draft.yaml_text.encode())
+            export = Export(export_id, folder, name, {
+                "file_name": name, "added_at": added_at, "undecided": list(draft.undecided),
+                "decisions": [{"key": e.key, "value": _text(e.value), "why": e.why, "check": e.check}
+                              for e in draft.decisions],
+                "attempt": 0,
+            })
+            self._save_state(export)
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        return export
+
+    def set_mapping(self, export: Export, mapping: dict[str, Any]) -> None:
+        """Replace the export's mapping after checking it (a ``UserError`` names what is wrong)."""
+        text = yaml.safe_dump(mapping, allow_unicode=True, sort_keys=False, default_flow_style=None, width=1000)
+        parse_profile(text, source="mapping.yaml")
+        _write_private(export.mapping_path, text.encode())
+
+    def set_mapping_text(self, export: Export, text: str) -> None:
+        parse_profile(text, source="mapping.yaml")
+        _write_private(export.mapping_path, text.encode())
+
+    def check(self, export: Export, max_reject_share: float) -> PrepareSummary:
+        return check_export(export.source, export.profile(), max_reject_share=max_reject_share)
+
+    def preview(self, export: Export, limit: int = 8) -> list[dict[str, str | None]]:
+        return preview_rows(export.source, export.profile(), limit)
+
+    def prepare(self, export: Export, member: MemberInfo, keys: Path, max_reject_share: float) -> PrepareSummary:
+        """Prepare a new package from the export (each attempt in a folder of its own)."""
+        attempt = int(export.state.get("attempt", 0)) + 1
+        out = export.folder / f"package-{attempt}"
+        summary = prepare(export.source, member=member, profile=export.profile(), keys_dir=keys, out=out,
+                          max_reject_share=max_reject_share)
+        os.chmod(out, 0o700)
+        export.state.update({"attempt": attempt, "package": out.name, "summary": summary.to_json(), "sent": None})
+        self._save_state(export)
+        return summary
+
+    def archive(self, export: Export) -> Path:
+        """The last package as a .tar.gz beside it (what is sent: the package, nothing else)."""
+        package = export.package
+        if package is None or not package.is_dir():
+            raise UserError(_("Prepare the package before sending it."))
+        target = package.with_name(package.name + ".tar.gz")
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=export.folder)
+        os.close(fd)
+        try:
+            with tarfile.open(tmp, "w:gz") as tar:
+                for file in sorted(package.iterdir()):
+                    tar.add(file, arcname=f"{package.name}/{file.name}")
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return target
+
+    def record_sent(self, export: Export, outcome: dict[str, Any]) -> None:
+        export.state["sent"] = outcome
+        self._save_state(export)
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)

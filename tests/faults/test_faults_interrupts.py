@@ -1,0 +1,302 @@
+"""Ctrl-C (SIGINT) and a crash (SIGKILL) at five or more points of `prepare`, `ingest` and
+`link`: every file is left either as it was or complete, never half-written; Ctrl-C also stops
+with one sentence and exit code 130 (or completes, when it came after the last write), and a
+crash's hidden partial files are swept by the next run.
+
+The points are reached deterministically (``interrupt_child.py`` wraps one function on the
+command's path); a last test also stops `prepare` after measured delays, as a user would."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+
+from faults.builders import CANONICAL, canonical_rows
+from faults.conftest import ARTIFACTS, partial_files
+
+CHILD = Path(__file__).with_name("interrupt_child.py")
+ROOT = Path(__file__).resolve().parents[2]
+POINTS = json.loads(subprocess.run([sys.executable, str(CHILD), "--points"], capture_output=True, text=True,
+                                   check=True).stdout)
+SIGNALS = ("INT", "KILL")
+
+
+# What identifies a row's content (ingest_log: the package, not the moment it was loaded).
+_CONTENT = {"ingest_log": "package_sha256"}
+
+
+def fingerprint(db: Path, tables: tuple[str, ...]) -> str:
+    """Content of ``tables``: equal fingerprints mean equal data."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return "|".join(str(con.execute(f"SELECT count(*), sum(hash({_CONTENT.get(t, 't')})) FROM {t} t")
+                            .fetchall()[0]) for t in tables)
+    finally:
+        con.close()
+
+
+CONTRIBUTED = ("member", "event", "patron", "ticket", "consent", "ingest_log")
+
+
+@dataclass
+class Bench:
+    root: Path
+    keys: Path
+    export: Path
+    reference_rejects: bytes
+    reference_rows: dict[str, int]
+    ingest_base: Path
+    ingest_package: Path
+    ingest_before: str
+    ingest_complete: str
+    link_base: Path
+    link_before: str
+    link_complete: str
+
+
+def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "culturecoop.cli.main", *args], capture_output=True, text=True,
+                          env={**os.environ, "CULTURECOOP_LANG": "en", **(env or {})}, timeout=600, check=False)
+
+
+@pytest.fixture(scope="module")
+def bench(tmp_path_factory: pytest.TempPathFactory) -> Bench:
+    from culturecoop.linkage.febrl import load_into
+    from culturecoop.linkage.resolve import link_warehouse
+    from culturecoop.linkage.synthetic import synthetic_coop
+    from culturecoop.privacy.keys import init_keys
+    from culturecoop.warehouse.engine import Warehouse
+    from packages import make_package
+
+    root = tmp_path_factory.mktemp("interrupts")
+    keys = root / "keys"
+    init_keys(keys)
+    export = root / "export.csv"
+    bad_rows = "\n".join(CANONICAL.splitlines()[5:12])
+    export.write_text(canonical_rows(4000) + bad_rows + "\n", encoding="utf-8")
+    ref = _cli("prepare", str(export), "--member", "m1", "--profile", "canonical", "--keys", str(keys),
+               "--out", str(root / "ref"))
+    assert ref.returncode == 0, ref.stderr
+    reference_rows = json.loads((root / "ref" / "manifest.json").read_text())["rows"]
+
+    base = root / "ingest-base.duckdb"
+    assert _cli("ingest", str(make_package(root / "small", "m0", n_tickets=100)), "--db", str(base)).returncode == 0
+    package = make_package(root / "big", "m2", n_tickets=20_000)
+    complete = root / "ingest-complete.duckdb"
+    shutil.copy(base, complete)
+    assert _cli("ingest", str(package), "--db", str(complete)).returncode == 0
+
+    coop = synthetic_coop(3000, seed=5)
+    link_base = root / "link-base.duckdb"
+    with Warehouse(link_base, create=True) as w:
+        load_into(w, coop.tables[:-1])
+        link_warehouse(w)
+        load_into(w, coop.tables[-1:])
+    linked = root / "link-complete.duckdb"
+    shutil.copy(link_base, linked)
+    assert _cli("link", "--db", str(linked)).returncode == 0
+    return Bench(root, keys, export, (root / "ref.rejects.csv").read_bytes(), reference_rows,
+                 base, package, fingerprint(base, CONTRIBUTED), fingerprint(complete, CONTRIBUTED),
+                 link_base, fingerprint(link_base, ("identity",)), fingerprint(linked, ("identity",)))
+
+
+def _interrupt(point: str, signame: str, args: list[str], folder: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "CULTURECOOP_LANG": "en", "CULTURECOOP_STATE_DIR": str(folder / "state"),
+           "TMPDIR": str(folder / "tmp")}
+    (folder / "tmp").mkdir(parents=True, exist_ok=True)
+    proc = subprocess.run([sys.executable, str(CHILD), point, signame, *args], capture_output=True, text=True,
+                          env=env, timeout=600, check=False)
+    out = ARTIFACTS / "interrupts"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{point.replace(':', '-')}-{signame}.txt").write_text(
+        f"$ culturecoop {' '.join(args)}\n# stopped by SIG{signame} at {point}\n# exit: {proc.returncode}\n"
+        f"--- stdout\n{proc.stdout}\n--- stderr\n{proc.stderr}\n", encoding="utf-8")
+    return proc
+
+
+def _check_signal_outcome(proc: subprocess.CompletedProcess[str], signame: str, completed: bool) -> None:
+    assert "Traceback" not in proc.stderr + proc.stdout, proc.stderr
+    if signame == "KILL":
+        assert proc.returncode == -signal.SIGKILL
+        return
+    if proc.returncode == 0:
+        assert completed, "exit 0 but the work is not complete"
+        return
+    assert proc.returncode == 130, proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert lines and lines[-1].startswith("Error: Stopped at your request") and lines[-1].endswith("."), proc.stderr
+    assert sum(1 for line in lines if line.startswith("Error:")) == 1, proc.stderr
+
+
+def _package_state(folder: Path, bench: Bench) -> tuple[str, str]:
+    """("absent" | "complete") for the package and for its rejects file; anything else fails."""
+    from culturecoop.ingest.package import verify_package
+
+    package, rejects = folder / "pkg", folder / "pkg.rejects.csv"
+    if package.exists():
+        verified = verify_package(package)
+        assert verified.manifest["rows"] == bench.reference_rows
+        for name, entry in verified.manifest["tables"].items():
+            assert pq.read_metadata(package / entry["file"]).num_rows == entry["rows"], name
+        package_state = "complete"
+    else:
+        package_state = "absent"
+    if rejects.exists():
+        assert rejects.read_bytes() == bench.reference_rejects
+        rejects_state = "complete"
+    else:
+        rejects_state = "absent"
+    return package_state, rejects_state
+
+
+PREPARE_POINTS = [p for p in POINTS if p.startswith("prepare:")]
+INGEST_POINTS = [p for p in POINTS if p.startswith("ingest:")]
+LINK_POINTS = [p for p in POINTS if p.startswith("link:")]
+
+
+def test_five_points_or_more_per_command() -> None:
+    assert len(PREPARE_POINTS) >= 5 and len(INGEST_POINTS) >= 5 and len(LINK_POINTS) >= 5
+
+
+@pytest.mark.parametrize("signame", SIGNALS)
+@pytest.mark.parametrize("point", PREPARE_POINTS)
+def test_prepare_stopped(bench: Bench, tmp_path: Path, point: str, signame: str) -> None:
+    args = ["prepare", str(bench.export), "--member", "m1", "--profile", "canonical", "--keys", str(bench.keys),
+            "--out", str(tmp_path / "pkg")]
+    proc = _interrupt(point, signame, args, tmp_path)
+    package, rejects = _package_state(tmp_path, bench)
+    _check_signal_outcome(proc, signame, completed=package == "complete" and rejects == "complete")
+    # The rejects file is put in place first, with Ctrl-C held back: a package never lacks it.
+    assert not (package == "complete" and rejects == "absent")
+    if signame == "INT":
+        assert not partial_files(tmp_path), partial_files(tmp_path)
+        assert not any((tmp_path / "tmp").iterdir()), "prepare left its work folder"
+    if signame == "INT":
+        return
+    # After a crash the next run finds what it needs (a crash's partials are swept then).
+    again = _cli(*args, env={"TMPDIR": str(tmp_path / "tmp")})
+    if package == "complete":
+        assert again.returncode == 2 and "already exists" in again.stderr
+    else:  # what the interruption left is redone: the rerun completes
+        assert again.returncode == 0, again.stderr
+        assert _package_state(tmp_path, bench) == ("complete", "complete")
+    assert not [p for p in partial_files(tmp_path) if not p.startswith("tmp/")], partial_files(tmp_path)
+
+
+@pytest.mark.parametrize("signame", SIGNALS)
+@pytest.mark.parametrize("point", INGEST_POINTS)
+def test_ingest_stopped(bench: Bench, tmp_path: Path, point: str, signame: str) -> None:
+    db = tmp_path / "coop.duckdb"
+    shutil.copy(bench.ingest_base, db)
+    proc = _interrupt(point, signame, ["ingest", str(bench.ingest_package), "--db", str(db)], tmp_path)
+    state = fingerprint(db, CONTRIBUTED)
+    assert state in (bench.ingest_before, bench.ingest_complete), "the warehouse is half-loaded"
+    _check_signal_outcome(proc, signame, completed=state == bench.ingest_complete)
+    if point == "ingest:committed":
+        assert state == bench.ingest_complete
+    elif point != "ingest:before-commit":
+        assert state == bench.ingest_before
+    if signame == "KILL":  # the warehouse opens and loads after a crash
+        again = _cli("ingest", str(bench.ingest_package), "--db", str(db))
+        assert again.returncode == 0, again.stderr
+        assert fingerprint(db, CONTRIBUTED) == bench.ingest_complete
+
+
+@pytest.mark.parametrize("signame", SIGNALS)
+@pytest.mark.parametrize("point", LINK_POINTS)
+def test_link_stopped(bench: Bench, tmp_path: Path, point: str, signame: str) -> None:
+    db = tmp_path / "coop.duckdb"
+    shutil.copy(bench.link_base, db)
+    proc = _interrupt(point, signame, ["link", "--db", str(db)], tmp_path)
+    state = fingerprint(db, ("identity",))
+    assert state in (bench.link_before, bench.link_complete), "identity is half-replaced"
+    assert bench.link_before != bench.link_complete
+    _check_signal_outcome(proc, signame, completed=state == bench.link_complete)
+    if point == "link:committed":
+        assert state == bench.link_complete
+    elif point != "link:before-commit":
+        assert state == bench.link_before
+    if signame == "KILL":
+        again = _cli("link", "--db", str(db))
+        assert again.returncode == 0, again.stderr
+        assert fingerprint(db, ("identity",)) == bench.link_complete
+
+
+def test_prepare_stopped_by_ctrl_c_after_measured_delays(bench: Bench, tmp_path: Path) -> None:
+    """Ctrl-C as a user sends it: at five moments spread over a run (start-up included)."""
+    big = tmp_path / "big.csv"
+    big.write_text(canonical_rows(150_000), encoding="utf-8")
+    args = [sys.executable, "-m", "culturecoop.cli.main", "prepare", str(big), "--member", "m1", "--profile",
+            "canonical", "--keys", str(bench.keys)]
+    env = {**os.environ, "CULTURECOOP_LANG": "en", "TMPDIR": str(tmp_path)}
+    started = time.perf_counter()
+    full = subprocess.run([*args, "--out", str(tmp_path / "full")], capture_output=True, text=True, env=env,
+                          check=False)
+    duration = time.perf_counter() - started
+    assert full.returncode == 0, full.stderr
+    outcomes = []
+    for i, fraction in enumerate((0.15, 0.35, 0.55, 0.75, 0.95)):
+        out = tmp_path / f"pkg{i}"
+        proc = subprocess.Popen([*args, "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, env=env)
+        time.sleep(duration * fraction)
+        proc.send_signal(signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=600)
+        (ARTIFACTS / "interrupts" / f"prepare-delay-{i}.txt").write_text(
+            f"# SIGINT after {duration * fraction:.2f} s\n# exit: {proc.returncode}\n--- stdout\n{stdout}\n"
+            f"--- stderr\n{stderr}\n", encoding="utf-8")
+        assert "Traceback" not in stderr
+        if proc.returncode in (0, -signal.SIGINT):
+            # Done before Ctrl-C came (-2: it came while the interpreter was already exiting).
+            assert (out / "manifest.json").is_file() and "Package written" in stderr
+            outcomes.append("complete")
+        else:
+            assert proc.returncode == 130, stderr
+            assert stderr.strip().splitlines()[-1].startswith("Error: Stopped at your request")
+            assert not out.exists() or (out / "manifest.json").is_file()
+            outcomes.append("complete" if out.exists() else "stopped")
+        assert not partial_files(tmp_path), partial_files(tmp_path)
+        assert not [p for p in tmp_path.iterdir() if p.name.startswith("culturecoop-prepare-")]
+    assert "stopped" in outcomes
+
+
+@pytest.mark.parametrize("signame", ["INT", "TERM"])
+def test_serve_stops_cleanly(tmp_path: Path, signame: str) -> None:
+    """Ctrl-C or SIGTERM is how a server stops: exit 0, "Server stopped.", nothing else."""
+    import httpx
+
+    from culturecoop.warehouse.engine import Warehouse
+    from web.live import free_port
+
+    db = tmp_path / "coop.duckdb"
+    Warehouse(db, create=True).close()
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "culturecoop.cli.main", "serve", "--db", str(db), "--port",
+                               str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              env={**os.environ, "CULTURECOOP_LANG": "en", "CULTURECOOP_WARMUP": "false"})
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            assert httpx.get(f"http://127.0.0.1:{port}/login", timeout=2).status_code == 200
+            break
+        except httpx.TransportError:
+            assert server.poll() is None and time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.3)
+    server.send_signal(getattr(signal, f"SIG{signame}"))
+    _out, err = server.communicate(timeout=120)
+    (ARTIFACTS / "interrupts" / f"serve-{signame}.txt").write_text(f"# exit: {server.returncode}\n{err}",
+                                                                    encoding="utf-8")
+    assert server.returncode == 0, err
+    assert err.strip().splitlines()[-1] == "Server stopped."
+    assert "Traceback" not in err and "leaked" not in err and "Error" not in err

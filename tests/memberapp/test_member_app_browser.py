@@ -1,0 +1,157 @@
+"""The member app end to end, as a member without a terminal would use it, in Debian's Chromium.
+
+A real cooperative (`culturecoop serve`) and a real member app (`culturecoop member serve`) run
+on loopback, each in its own process. In the browser: drop a vendor export, fix one mapping field
+in the form (the pooling consent the export cannot carry), prepare, send; then the cooperative's
+Data tab shows the ingest. The raw export never reached the cooperative: its e-mails are in no
+byte of the warehouse. Screenshots go to test-artifacts/memberapp/.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from culturecoop.governance.accounts import create_account
+from culturecoop.governance.sessions import create_token
+from culturecoop.governance.uploads import add_member
+from culturecoop.privacy.keys import init_keys
+from culturecoop.warehouse.engine import Warehouse
+from vendors import write_export
+from web.live import free_port
+
+playwright_sync = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "memberapp"
+MEMBER = "jazz-dieze"
+PASSWORD = "correct horse battery"
+
+
+def _wait(url: str, process: subprocess.Popen[bytes], seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url} stopped: {process.stderr.read().decode() if process.stderr else ''}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"{url} did not answer")
+
+
+def _start(*args: str) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "CULTURECOOP_LANG": "fr"}
+    return subprocess.Popen([sys.executable, "-m", "culturecoop.cli.main", *args], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    if process.stderr is not None:
+        process.stderr.close()
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
+    root = tmp_path_factory.mktemp("member-app")
+    keys = root / "keys"
+    init_keys(keys)
+    db = root / "coop.duckdb"
+    with Warehouse(db, create=True) as warehouse:
+        add_member(warehouse, MEMBER, "Le Dièse", "jazz_club", "Montréal")
+        account = create_account(warehouse, email="marie@dieze.test", password=PASSWORD, role="member_admin",
+                                 member_id=MEMBER, display_name="Marie", language="fr")
+        token = create_token(warehouse, account, "member app")[1]
+    token_file = root / "token.txt"
+    token_file.write_text(token + "\n", encoding="utf-8")
+    coop_port, app_port = free_port(), free_port()
+    coop = _start("serve", "--db", str(db), "--port", str(coop_port), "--keys", str(keys), "--insecure-cookies")
+    member = _start("member", "serve", "--keys", str(keys), "--coop", f"http://127.0.0.1:{coop_port}",
+                    "--token-file", str(token_file), "--work", str(root / "work"), "--port", str(app_port),
+                    "--name", "Le Dièse", "--kind", "jazz_club")
+    try:
+        _wait(f"http://127.0.0.1:{coop_port}/healthz", coop)
+        _wait(f"http://127.0.0.1:{app_port}/", member)
+        yield {"coop": f"http://127.0.0.1:{coop_port}", "app": f"http://127.0.0.1:{app_port}", "db": db,
+               "root": root}
+    finally:
+        _stop(member)
+        _stop(coop)
+
+
+def test_drop_fix_prepare_send_and_see_it_on_the_data_tab(sites: dict[str, object]) -> None:
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: apt-get install -y chromium (never `playwright install`)")
+    root = Path(str(sites["root"]))
+    (root / "downloads").mkdir(exist_ok=True)
+    truth = write_export("eventbrite-attendees", root / "downloads", rows=240, seed=11)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with playwright_sync.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+            errors: list[str] = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(str(sites["app"]) + "/")
+            assert "ne quitte jamais" in page.inner_text(".promise")
+            page.set_input_files("#file", str(truth.path))
+            page.click("form.drop button.primary")
+            page.wait_for_load_state("networkidle")
+            assert page.locator("h1").inner_text() == truth.path.name
+            assert "lignes lues" in page.inner_text("#check")
+            page.screenshot(path=str(ARTIFACTS / "1-drafted.png"), full_page=True)
+            # The one field to fix: pooling consent, which no export carries, with its basis.
+            page.select_option("#consent-pooling", "true")
+            page.fill("#consent-basis", "Art. 7 de nos conditions de vente : achats mis en commun.")
+            page.click("form.mapping button.primary")
+            page.wait_for_load_state("networkidle")
+            assert page.locator("#consent-pooling").input_value() == "true"
+            page.click("#prepare")
+            page.wait_for_load_state("networkidle")
+            prepared = page.inner_text("#prepared")
+            assert "Paquet préparé" in prepared, page.inner_text("main")
+            page.screenshot(path=str(ARTIFACTS / "2-prepared.png"), full_page=True)
+            page.click("#send")
+            page.wait_for_load_state("networkidle")
+            assert "chargé dans l'entrepôt" in page.inner_text("#sent"), page.inner_text("main")
+            page.screenshot(path=str(ARTIFACTS / "3-sent.png"), full_page=True)
+            # The cooperative's Data tab shows the ingest.
+            page.goto(str(sites["coop"]) + "/login")
+            page.fill("input[name=email]", "marie@dieze.test")
+            page.fill("input[name=password]", PASSWORD)
+            page.click("button.primary")
+            page.wait_for_load_state("networkidle")
+            page.goto(str(sites["coop"]) + f"/m/{MEMBER}/data")
+            data = page.inner_text("main")
+            page.screenshot(path=str(ARTIFACTS / "4-coop-data-tab.png"), full_page=True)
+            tickets = len(truth.tickets)
+            assert f"{tickets}" in data.replace("\u202f", "").replace("\xa0", "").replace(" ", ""), data
+            # The consent basis written in the form is stated on the Transparency page.
+            page.goto(str(sites["coop"]) + f"/m/{MEMBER}/transparency")
+            assert "Art. 7 de nos conditions de vente" in page.inner_text("main")
+            assert not errors, errors
+        finally:
+            browser.close()
+    # Only the package crossed: no e-mail of the export is in any byte of the cooperative's files.
+    emails = {t.buyer.email for t in truth.tickets if t.buyer.email}
+    assert len(emails) > 50
+    coop_bytes = b"".join(p.read_bytes() for p in Path(str(sites["db"])).parent.glob("coop.duckdb*"))
+    leaked = [e for e in emails if e.encode() in coop_bytes]
+    assert not leaked, leaked[:3]

@@ -40,7 +40,7 @@ from culturecoop.governance.accounts import create_account, list_accounts  # noq
 from culturecoop.governance.sessions import open_session  # noqa: E402
 from culturecoop.schema.taxonomy import GENRES  # noqa: E402
 from culturecoop.warehouse.engine import Warehouse  # noqa: E402
-from culturecoop.web.tabs import TABS  # noqa: E402
+from culturecoop.web.tabs import ACTION_TABS, TABS  # noqa: E402
 
 MEMBERS = (
     ("jazz-dieze", "Club de jazz Le Dièse", "jazz_club", "Montréal"),
@@ -180,7 +180,7 @@ def main() -> None:
     print(f"warehouse: {counts['member']} members, {counts['patron']:,} patron records, "
           f"{counts['ticket']:,} tickets", flush=True)
     sessions = accounts(args.db)
-    pages = [tab.slug for tab in TABS] + ["data", "transparency"]
+    pages = [tab.slug for tab in TABS + ACTION_TABS] + ["data", "transparency"]
     members = sorted(sessions)
 
     import socket

@@ -33,6 +33,12 @@ step "5. link: the same people across members, from encodings only; then a first
 $cc link --db "$out/coop.duckdb"
 $cc report elsewhere --db "$out/coop.duckdb" --member jazz-dieze
 
+step "5b. Recommendations: each member's announced programme, then the model (the Target audience tab)"
+for programme in "$out"/exports/programme/*.csv; do
+  $cc reco programme "$programme" --db "$out/coop.duckdb" --member "$(basename "$programme" .csv)"
+done
+$cc reco train --db "$out/coop.duckdb"
+
 # The dashboard (issue 5): a demo admin and one demo account per member, then the server.
 # DEMO_SERVE=0 creates the accounts and ends without starting the server (non-interactive runs).
 step "6. The dashboard: demo accounts, then the server (DEMO_SERVE=0 skips the server)"

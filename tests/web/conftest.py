@@ -115,3 +115,30 @@ def login(client: TestClient, email: str, password: str = PASSWORD) -> TestClien
 
 def page_csrf(client: TestClient, path: str = "/account") -> str:
     return csrf_of(client.get(path).text)
+
+
+PROGRAMME_HEADER = ("event_id,event_title,event_starts_at,venue,venue_postal_code,genres,artists,capacity,"
+                    "is_local,event_language,price")
+PROGRAMMES = {
+    MEMBERS["A"]: ["jz-1,Soirée Coltrane,2026-03-12 20:00,Le Dièse,H2X 1Y4,jazz,Trio Lune,200,oui,fr,35",
+                   "jz-2,Blues du dimanche,2026-03-29 19:30,Le Dièse,H2X 1Y4,blues|jazz,Mona Blues,150,non,en,28"],
+    MEMBERS["B"]: ["tn-1,Les Belles-sœurs,2026-04-02 20:00,Théâtre du Nord,H2T 2P3,théâtre,Compagnie Nord,300,oui,fr,42"],
+}
+
+
+def add_reco(coop: Coop, folder: Path) -> dict[str, str]:
+    """Programmes for members A and B, a trained model, a saved audience of B and a cross offer
+    between B and C: the resources of another member that A must never reach."""
+    from culturecoop.reco import audiences, cross, service
+    from culturecoop.reco.programme import load_programme
+
+    with Warehouse(coop.db) as w:
+        for member, rows in PROGRAMMES.items():
+            path = folder / f"programme-{member}.csv"
+            path.write_text("\n".join([PROGRAMME_HEADER, *rows]) + "\n", encoding="utf-8")
+            load_programme(w, member, path)
+        service.train(w)
+        b_audience = audiences.build_audience(w, member_id=MEMBERS["B"], kind="event", params={"event": "tn-1"},
+                                              name="B's audience")["audience_id"]
+        b_offer = cross.propose(w, MEMBERS["B"], MEMBERS["C"])["agreement_id"]
+    return {"event": "tn-1", "audience": b_audience, "agreement": b_offer}

@@ -12,11 +12,22 @@ from pathlib import Path
 import pytest
 from fastapi.routing import APIRoute
 
-from web.conftest import MEMBERS, Coop, login, new_client, page_csrf
+from web.conftest import MEMBERS, Coop, add_reco, build_coop, login, new_client, page_csrf
 
 A, B = MEMBERS["A"], MEMBERS["B"]
 ROLES_OF_A = ("A-admin", "A-analyst")
 SRC = Path(__file__).resolve().parents[2] / "src" / "culturecoop" / "web"
+# B's own recommendation resources (an upcoming event, a saved audience, a cross offer with C):
+# every route that names one answers A with the same 404 as any other member's resource.
+RECO: dict[str, str] = {}
+
+
+@pytest.fixture(scope="module")
+def coop(tmp_path_factory: pytest.TempPathFactory) -> Coop:
+    folder = tmp_path_factory.mktemp("coop")
+    built = build_coop(folder)
+    RECO.update(add_reco(built, folder))
+    return built
 
 
 def all_routes(routes) -> list[APIRoute]:
@@ -40,7 +51,9 @@ def member_routes(app) -> list[tuple[str, str]]:
 
 def fill(path: str, member: str) -> str:
     return (path.replace("{member_id}", member).replace("{name}", "overview")
-            .replace("{token_id}", "00000000").replace("{account_id}", "0"))
+            .replace("{token_id}", "00000000").replace("{account_id}", "0")
+            .replace("{event_id}", RECO["event"]).replace("{audience_id}", RECO["audience"])
+            .replace("{agreement_id}", RECO["agreement"]).replace("{decision}", "accept"))
 
 
 def b_markers(coop: Coop, app) -> list[str]:
@@ -66,6 +79,17 @@ def call(client, method: str, path: str, headers: dict[str, str], archive: bytes
                            data={"csrf_token": headers.get("X-CSRF-Token", "")})
     if path.endswith("/invitations"):
         return client.post(path, headers=headers, json={"email": "spy@evil.test", "role": "member_admin"})
+    if path.startswith("/api/") and path.endswith("/audiences"):
+        return client.post(path, headers=headers, json={"kind": "event", "event": RECO["event"], "name": "spy"})
+    if path.startswith("/api/") and path.endswith("/cross-offers"):
+        return client.post(path, headers=headers, json={"partner": MEMBERS["C"]})
+    if path.endswith("/decision"):
+        return client.post(path, headers=headers, json={"accept": True})
+    if path.endswith("/audiences"):
+        return client.post(path, headers=headers, data={"csrf_token": headers.get("X-CSRF-Token", ""), "kind": "event",
+                                                        "event": RECO["event"], "name": "spy"})
+    if "/cross-offers" in path:
+        return client.post(path, headers=headers, data={"csrf_token": headers.get("X-CSRF-Token", ""), "partner": MEMBERS["C"]})
     return client.request(method, path, headers=headers)
 
 
@@ -75,6 +99,10 @@ def test_the_matrix_covers_every_member_route(app) -> None:
     # Every tab (page and .json), the report API, data, upload, audit, accounts, invitations.
     assert len(routes) >= 2 * 9 + 8, routes
     assert "/api/v1/members/{member_id}/packages" in paths and "/m/{member_id}/data" in paths
+    for path in ("/m/{member_id}/target", "/m/{member_id}/audiences", "/api/v1/members/{member_id}/audiences/{audience_id}",
+                 "/api/v1/members/{member_id}/upcoming-events/{event_id}/audience",
+                 "/api/v1/members/{member_id}/cross-offers/{agreement_id}/decision"):
+        assert path in paths, path
 
 
 @pytest.mark.parametrize("role", ROLES_OF_A)
@@ -84,7 +112,9 @@ def test_member_a_gets_nothing_of_member_b(app, coop: Coop, role: str, auth: str
     markers = b_markers(coop, app)
     with app.state.pool.connection() as w:
         before = (w.scalar("SELECT count(*) FROM package_upload WHERE member_id = ?", [B]),
-                  w.scalar("SELECT count(*) FROM invitation WHERE member_id = ?", [B]))
+                  w.scalar("SELECT count(*) FROM invitation WHERE member_id = ?", [B]),
+                  w.query("SELECT audience_id FROM audience WHERE member_id = ? ORDER BY ALL", [B]),
+                  w.query("SELECT agreement_id, status FROM reco_agreement WHERE ? IN (proposer, partner) ORDER BY ALL", [B]))
     with new_client(app) as client:
         if auth == "session":
             login(client, coop.emails[role])
@@ -105,7 +135,10 @@ def test_member_a_gets_nothing_of_member_b(app, coop: Coop, role: str, auth: str
             assert own.status_code < 500
     with app.state.pool.connection() as w:
         after = (w.scalar("SELECT count(*) FROM package_upload WHERE member_id = ?", [B]),
-                  w.scalar("SELECT count(*) FROM invitation WHERE member_id = ?", [B]))
+                  w.scalar("SELECT count(*) FROM invitation WHERE member_id = ?", [B]),
+                  w.query("SELECT audience_id FROM audience WHERE member_id = ? ORDER BY ALL", [B]),
+                  w.query("SELECT agreement_id, status FROM reco_agreement WHERE ? IN (proposer, partner) ORDER BY ALL", [B]))
+    assert after[2:] == before[2:], "an audience or a cross offer of B was created or changed"
     assert after[1] == before[1], "an invitation into B was created"
     assert after[0] == before[0], "an upload reached another member's data"
 
@@ -220,3 +253,50 @@ def test_every_cross_member_figure_went_through_the_gate(app, coop: Coop) -> Non
         assert all(e["actor"] == A for e in about_b)
         page = b.get(f"/m/{B}/transparency").text
         assert not any(account_id in page for account_id in a_staff)
+
+
+@pytest.mark.parametrize("auth", ["session", "token"])
+def test_another_members_audience_event_or_offer_is_the_same_404_as_none(app, coop: Coop, auth: str) -> None:
+    """On A's own paths, B's audience, event or proposal answers exactly like one that does not exist."""
+    with new_client(app) as client:
+        if auth == "session":
+            login(client, coop.emails["A-admin"])
+            headers = {"X-CSRF-Token": page_csrf(client)}
+        else:
+            headers = {"Authorization": f"Bearer {coop.tokens['A-admin']}"}
+        for template in (f"/api/v1/members/{A}/audiences/{{}}", f"/api/v1/members/{A}/upcoming-events/{{}}/audience",
+                         f"/m/{A}/target?event={{}}", f"/api/v1/members/{A}/cross-offers/{{}}/decision"):
+            answers = []
+            for resource in (RECO["audience"], RECO["event"], RECO["agreement"], "does-not-exist"):
+                path = template.format(resource)
+                response = (client.post(path, headers=headers, json={"accept": True}) if path.endswith("/decision")
+                            else client.get(path, headers=headers))
+                answers.append((response.status_code, response.text.replace(resource, "ID")))
+            assert {status for status, _text in answers} == {404}, (template, answers)
+            assert len({text for _status, text in answers}) == 1, (template, answers)
+
+
+def test_no_answer_carries_a_patron_key_or_another_members_patron_id(app, coop: Coop) -> None:
+    with app.state.pool.connection() as w:
+        secrets = [r["k"] for r in w.query(
+            "SELECT patron_key AS k FROM identity UNION SELECT member_patron_id FROM patron WHERE member_id <> ?", [A])]
+    assert len(secrets) > 100
+    auth = {"Authorization": f"Bearer {coop.tokens['A-analyst']}"}
+    with new_client(app) as client:
+        created = client.post(f"/api/v1/members/{A}/audiences", headers=auth, json={"kind": "genre", "genre": "jazz", "name": "g"})
+        assert created.status_code == 201
+        texts = [created.text]
+        for path in (f"/api/v1/members/{A}/audiences", f"/api/v1/members/{A}/audiences/{created.json()['audience_id']}",
+                     f"/api/v1/members/{A}/upcoming-events", f"/api/v1/members/{A}/upcoming-events/jz-1/audience",
+                     f"/api/v1/members/{A}/cross-offers", f"/m/{A}/target.json", f"/api/v1/members/{A}/discoverability"):
+            response = client.get(path, headers=auth)
+            assert response.status_code == 200, (path, response.text[:300])
+            texts.append(response.text)
+        login(client, coop.emails["A-analyst"])
+        texts.append(client.get(f"/m/{A}/target?event=jz-1").text)
+    joined = "\n".join(texts)
+    assert "patron_key" not in joined
+    # Whole tokens only: the generator's ids are short ("K12", "P102").
+    tokens = set(re.findall(r"(?<![\w-])[\w-]+(?![\w-])", joined))
+    leaked = sorted(tokens & set(map(str, secrets)))
+    assert not leaked, leaked[:5]

@@ -55,7 +55,7 @@ class Value:
             return wording.day(value, language)
         if kind == "label":
             return wording.relabel(str(value), language)
-        if kind in ("genre", "segment", "figure", "metric", "age_band"):
+        if kind in ("genre", "segment", "figure", "metric", "age_band", "audience_age", "area"):
             return wording.label(kind, value, language)
         return str(value)
 

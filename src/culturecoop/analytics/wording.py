@@ -82,6 +82,14 @@ RFM_BANDS = {
     "500+": _("$500 or more"),
 }
 DIRECTIONS = {"rising": _("rising"), "falling": _("falling"), "stable": _("stable")}
+# Codes of a target audience's profile and of cross offers (``reco.audiences``, ``reco.cross``).
+AUDIENCE_AGES = {"18-34": _("18 to 34"), "35-54": _("35 to 54"), "55+": _("55 and over"), "unknown": _("Age unknown")}
+AREAS = {"montreal": _("Montréal"), "quebec_city": _("Québec City"), "rest_of_quebec": _("Rest of Québec"),
+         "outside_quebec": _("Outside Québec"), "unknown": _("Postal code unknown")}
+OWNERSHIP = {"own": _("Already your patrons"), "new": _("New to you")}
+AUDIENCE_KINDS = {"event": _("Likely audience of an event"), "segment": _("Segment of your patrons"),
+                  "genre": _("Fans of a genre elsewhere"), "lapsed": _("Lapsed patrons")}
+AGREEMENT_STATUSES = {"proposed": _("proposed, awaiting an answer"), "accepted": _("accepted"), "declined": _("declined")}
 LOCAL = _("Local artists (Québec headliner)")
 
 
@@ -125,6 +133,8 @@ _TABLES: dict[str, dict[str, str]] = {
     "segment": SEGMENTS, "segment_rule": SEGMENT_RULES, "distance": DISTANCES, "member_kind": MEMBER_KINDS,
     "metric": OVERVIEW_METRICS, "figure": BENCHMARK_FIGURES, "age_band": AGE_BANDS, "dimension": RFM_DIMENSIONS,
     "band": RFM_BANDS, "direction": DIRECTIONS,
+    "audience_age": AUDIENCE_AGES, "area": AREAS, "ownership": OWNERSHIP, "audience_kind": AUDIENCE_KINDS,
+    "agreement": AGREEMENT_STATUSES,
 }
 
 

@@ -67,28 +67,39 @@ def label_params(con: duckdb.DuckDBPyConnection, profile: Profile) -> dict[str, 
     for folding.
     """
 
+    status_builtin = {**{c: c for c in TICKET_STATUSES}, **{c.replace("_", " "): c for c in TICKET_STATUSES},
+                      **DEFAULT_STATUS_VALUES}
+    channel_builtin = {**{c: c for c in CHANNELS}, **{c.replace("_", " "): c for c in CHANNELS},
+                       **DEFAULT_CHANNEL_VALUES}
+    true_words = [v for v in (*profile.true_values, *DEFAULT_TRUE) if v]
+    false_words = [v for v in (*profile.false_values, *DEFAULT_FALSE) if v]
+    # Every word folded in one query: each query costs far more than the folding itself.
+    words = sorted({*profile.status_values, *status_builtin, *profile.channel_values, *channel_builtin,
+                    *true_words, *false_words})
+    folded = dict(zip(words, (row[0] or "" for row in con.execute(
+        "SELECT cc_key(k) FROM (SELECT unnest($k) AS k, generate_subscripts($k, 1) AS i) ORDER BY i",
+        {"k": words}).fetchall()), strict=True))
+
     def fold(words: list[str]) -> list[str]:
-        return [row[0] or "" for row in con.execute(
-            "SELECT cc_key(k) FROM (SELECT unnest($k) AS k)", {"k": words}).fetchall()]
+        return [folded[w] for w in words]
 
     def both(mapping: dict[str, str]) -> tuple[list[str], list[str]]:
         keys = list(mapping)
         values = [mapping[k] for k in keys]
         return keys + fold(keys), values + values
 
-    def with_builtin(own: dict[str, str], canonical: tuple[str, ...], builtin: dict[str, str]) -> dict[str, str]:
-        taken = set(fold(list(own))) if own else set()
+    def with_builtin(own: dict[str, str], builtin: dict[str, str]) -> dict[str, str]:
+        taken = set(fold(list(own)))
         merged = dict(own)
-        for word, value in {**{c: c for c in canonical}, **{c.replace("_", " "): c for c in canonical},
-                            **builtin}.items():
+        for word, value in builtin.items():
             if word not in merged and word not in taken:
                 merged[word] = value
         return merged
 
-    status_keys, status_values = both(with_builtin(profile.status_values, TICKET_STATUSES, DEFAULT_STATUS_VALUES))
-    channel_keys, channel_values = both(with_builtin(profile.channel_values, CHANNELS, DEFAULT_CHANNEL_VALUES))
-    true_keys, _t = both({v: "true" for v in (*profile.true_values, *DEFAULT_TRUE) if v})
-    false_keys, _f = both({v: "false" for v in (*profile.false_values, *DEFAULT_FALSE) if v})
+    status_keys, status_values = both(with_builtin(profile.status_values, status_builtin))
+    channel_keys, channel_values = both(with_builtin(profile.channel_values, channel_builtin))
+    true_keys, _t = both(dict.fromkeys(true_words, "true"))
+    false_keys, _f = both(dict.fromkeys(false_words, "false"))
     return {
         "status_keys": status_keys, "status_values": status_values,
         "channel_keys": channel_keys, "channel_values": channel_values,

@@ -92,10 +92,9 @@ WHERE a.member_id = $member AND a.last_day < $since
 PROFILE = """
 WITH people AS (
   SELECT am.patron_key, am.own, min(p.birth_band) AS birth_band, min(upper(p.fsa)) AS fsa
-  FROM audience_member AS am
+  FROM ({source}) AS am
   LEFT JOIN identity AS i ON i.patron_key = am.patron_key
   LEFT JOIN patron AS p ON p.member_id = i.member_id AND p.member_patron_id = i.member_patron_id
-  WHERE am.audience_id = $audience
   GROUP BY am.patron_key, am.own
 ), persons AS (
   SELECT people.*, max(ap.person) AS person FROM people
@@ -118,6 +117,9 @@ SELECT CASE WHEN own THEN 'own' ELSE 'new' END AS ownership,
        coalesce(s.segment, 'occasional') AS segment
 FROM persons LEFT JOIN segmented AS s ON s.person = persons.person
 """
+SAVED_PEOPLE = "SELECT patron_key, own FROM audience_member WHERE audience_id = $audience"
+# An audience not saved (a preview): its people travel as two parallel lists.
+LISTED_PEOPLE = "SELECT unnest($keys) AS patron_key, unnest($own) AS own"
 
 
 def _now() -> datetime:
@@ -198,6 +200,35 @@ def _people(warehouse: Warehouse, member_id: str, kind: str, params: dict[str, A
     return [(r["patron_key"], None) for r in rows], {"months": months}
 
 
+def _own_keys(warehouse: Warehouse, member_id: str) -> set[str]:
+    return {r["patron_key"] for r in warehouse.query("SELECT DISTINCT patron_key FROM identity WHERE member_id = ?", [member_id])}
+
+
+def preview_event_audience(warehouse: Warehouse, member_id: str, event_id: str, *,
+                           actor: str | None = None) -> dict[str, Any]:
+    """The likely audience of one of the member's upcoming events, not saved: its size and
+    profile as the privacy gate releases them (an audited release, like a saved audience's)."""
+    members = _check_member(warehouse, member_id)
+    service.require_data(warehouse)
+    people, definition = _people(warehouse, member_id, "event", {"event": event_id})
+    own_keys = _own_keys(warehouse, member_id)
+    keys = [key for key, _score in people]
+    tables = _profile_tables(warehouse, None, "event", (keys, [key in own_keys for key in keys]))
+    release = PrivacyGate(warehouse).release(
+        member_id=member_id, report="audience_preview", actor=actor or default_actor(),
+        params={"event": event_id, "model_id": definition["model_id"], "size": definition["size"]}, tables=tables,
+        members_touched=members, data_version=service.data_version_of(warehouse))
+    return _summary_of(release, member_id, definition, release.k)
+
+
+def _summary_of(release: Any, member_id: str, definition: dict[str, Any], k: int) -> dict[str, Any]:
+    size = release.tables["age_band"].total
+    return {"member_id": member_id, "kind": "event", "definition": definition, "k": k, "size": size,
+            "size_shown": f"< {k}" if size is None else str(size),
+            "profile": {name: _shown(t, k) for name, t in release.tables.items()},
+            "audit_id": release.audit_seq, "release": release.action}
+
+
 def build_audience(warehouse: Warehouse, *, member_id: str, kind: str, params: dict[str, Any], name: str,
                    actor: str | None = None) -> dict[str, Any]:
     """Build and save an audience; returns its id, gated size and profile (JSON-ready)."""
@@ -209,8 +240,7 @@ def build_audience(warehouse: Warehouse, *, member_id: str, kind: str, params: d
     _check_member(warehouse, member_id)
     service.require_data(warehouse)
     people, definition = _people(warehouse, member_id, kind, params)
-    own_keys = {r["patron_key"] for r in warehouse.query(
-        "SELECT DISTINCT patron_key FROM identity WHERE member_id = ?", [member_id])}
+    own_keys = _own_keys(warehouse, member_id)
     audience_id = "aud_" + uuid.uuid4().hex[:12]
     with warehouse.transaction() as con:
         con.execute("INSERT INTO audience VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
@@ -225,11 +255,14 @@ def build_audience(warehouse: Warehouse, *, member_id: str, kind: str, params: d
     return summary
 
 
-def _profile_tables(warehouse: Warehouse, audience_id: str, kind: str) -> list[CountTable]:
+def _profile_tables(warehouse: Warehouse, audience_id: str | None, kind: str,
+                    listed: tuple[list[str], list[bool]] | None = None) -> list[CountTable]:
+    """The profile's count tables of a saved audience, or of ``listed`` (keys, own flags)."""
     period = _period_params(warehouse)
     year = period["as_of"].year
-    rows = warehouse.query(PROFILE.format(rule=_rule()), {
-        "audience": audience_id, "young_from": year - 34, "middle_from": year - 54,
+    people: dict[str, Any] = {"audience": audience_id} if listed is None else {"keys": listed[0], "own": listed[1]}
+    rows = warehouse.query(PROFILE.format(rule=_rule(), source=SAVED_PEOPLE if listed is None else LISTED_PEOPLE), {
+        **people, "young_from": year - 34, "middle_from": year - 54,
         **{k: period[k] for k in ("period_mask", "late_mask", "recent_from")}})
     total = len(rows)
 

@@ -18,6 +18,7 @@ from culturecoop import __version__
 from culturecoop.analytics.answers import Answers
 from culturecoop.analytics.warmup import Warmer
 from culturecoop.errors import UserError
+from culturecoop.reco.tradeoff import warm_tradeoff
 from culturecoop.warehouse.engine import Warehouse
 from culturecoop.web import errors, render, tab_pages
 from culturecoop.web.pool import WarehousePool
@@ -133,6 +134,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     def warm_pages(warehouse: Warehouse, member_id: str) -> None:
         tab_pages.warm_member_pages(answers, warehouse, member_id)
+        warm_tradeoff(warehouse)  # the Target audience tab's curve: once per model and data version
 
     app.state.warmer = Warmer(app.state.pool, answers, enabled=settings.warmup, before_start=render.compile_templates,
                               after_member=warm_pages)
@@ -172,9 +174,10 @@ def create_app(settings: Settings) -> FastAPI:
         data,
         docs,
         reports,
+        target,
         transparency,
     )
 
-    for module in (auth, reports, data, transparency, contribution, admin, account, docs):
+    for module in (auth, reports, target, data, transparency, contribution, admin, account, docs):
         app.include_router(module.router)
     return app

@@ -232,3 +232,18 @@ def axis_titles(figure: Figure) -> list[str]:
     """The axis titles of a figure (what a test checks every chart has)."""
     layout = figure.get("layout", {})
     return [str(layout[axis]["title"]["text"]) for axis in ("xaxis", "yaxis") if axis in layout]
+
+
+def tradeoff(title: str, knob: Sequence[float], series: Sequence[tuple[str, Sequence[Any]]], t: Translator, *,
+             value_title: str, x_title: str, current: float | None = None, current_label: str | None = None) -> Figure:
+    """Shares (0–1) against the discoverability knob (0–1), with the setting in force marked."""
+    figure = lines(title, list(knob), series, t, value_title=value_title, x_title=x_title, unit="percent", dates=False)
+    figure["layout"]["xaxis"].update({"range": [-0.02, 1.02], "tickformat": ".1f"})
+    if current is not None:
+        figure["layout"]["shapes"] = [{"type": "line", "xref": "x", "yref": "paper", "x0": current, "x1": current,
+                                       "y0": 0, "y1": 1, "line": {"color": "#3d405b", "dash": "dash", "width": 1.5}}]
+        if current_label:
+            figure["layout"]["annotations"] = [{"text": current_label, "showarrow": False, "xref": "x", "yref": "paper",
+                                                "x": current, "y": 1.0, "xanchor": "left", "yanchor": "bottom",
+                                                "font": {"size": 11, "color": "#3d405b"}}]
+    return figure

@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 
 from culturecoop.web.i18n import Translator, _, language_from_header, pick_language
 from culturecoop.web.security import csrf_token
-from culturecoop.web.tabs import TABS
+from culturecoop.web.tabs import ACTION_TABS, TABS
 from culturecoop.web.views.base import Cell, TableView
 from culturecoop.web.views.glossary import TERMS_BY_SLUG, tooltip
 
@@ -101,20 +101,6 @@ env.globals.update(role_labels=ROLE_LABELS, outcome_labels=OUTCOME_LABELS, table
                    period_labels=PERIOD_LABELS, reject_reasons=REJECT_REASONS, table_body=_table_body,
                    terms=TERMS_BY_SLUG, tooltip=tooltip)
 
-# The route that saves a target audience (``reco.audiences``): its buttons work once it exists.
-AUDIENCE_ROUTE = "/m/{member_id}/audiences"
-
-
-def _audiences_enabled(request: Request) -> bool:
-    app = request.app
-    found = getattr(app.state, "audiences_enabled", None)
-    if found is None:
-        found = any(getattr(r, "path", None) == AUDIENCE_ROUTE and "POST" in (getattr(r, "methods", None) or ())
-                    for r in app.routes)
-        app.state.audiences_enabled = found
-    return bool(found)
-
-
 def compile_templates() -> None:
     """Every page's template compiled once (the warm-up does it before the first reader)."""
     for template in env.list_templates(extensions=["html"]):
@@ -154,7 +140,7 @@ def render(request: Request, template: str, context: dict[str, Any], status_code
         "csrf": getattr(request.state, "csrf", ""),
         "path": request.url.path,
         "tabs": TABS,
-        "audiences_enabled": _audiences_enabled(request),
+        "action_tabs": ACTION_TABS,
     }
     new_nonce = None
     if principal is None and not base["csrf"]:

@@ -28,6 +28,10 @@ TABS: tuple[Tab, ...] = (
     Tab("pace", _("Sales pace"), _("Ticket sales of an event against comparable past events, with a forecast."), ("events", "pace"), False),
 )
 TABS_BY_SLUG = {t.slug: t for t in TABS}
+
+# Tabs that act rather than report (their own routes, after the report tabs in the tab bar).
+TARGET_TAB = Tab("target", _("Target audience"), _("Who is likely to come to your next events, across the cooperative: save the audience, find partners for a cross offer."), (), True)
+ACTION_TABS: tuple[Tab, ...] = (TARGET_TAB,)
 TAB_REPORTS: tuple[str, ...] = tuple(name for tab in TABS for name in tab.reports)
 
 REPORT_TITLES = {

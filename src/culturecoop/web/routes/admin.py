@@ -15,6 +15,7 @@ from culturecoop.governance.sessions import list_tokens
 from culturecoop.governance.uploads import add_member, list_members
 from culturecoop.privacy.gate import set_policy
 from culturecoop.privacy.policy import current_policy
+from culturecoop.reco.service import current_settings
 from culturecoop.schema.model import MEMBER_KINDS
 from culturecoop.warehouse.engine import Warehouse
 from culturecoop.web.deps import (
@@ -132,6 +133,7 @@ def _admin_page(request: Request, principal: Principal, warehouse: Warehouse, *,
         "invitations": accounts.list_invitations(warehouse, scope),
         "tokens": list_tokens(warehouse, member_id=scope) if scope else [],
         "privacy": privacy_settings(warehouse),
+        "discoverability": current_settings(warehouse).to_json(),
         "new_link": new_link,
         "kinds": MEMBER_KINDS,
     }

@@ -54,10 +54,6 @@
   document.querySelectorAll("input[data-csrf]").forEach(function (input) {
     input.value = csrf ? csrf.getAttribute("content") : "";
   });
-  if (document.querySelector('meta[name="audiences"]')) {
-    document.querySelectorAll("button[data-needs-route]").forEach(function (b) { b.disabled = false; });
-    document.querySelectorAll("[data-soon]").forEach(function (s) { s.hidden = true; });
-  }
 
   document.addEventListener("click", function (event) {
     var target = event.target.closest("button");

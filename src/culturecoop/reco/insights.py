@@ -1,0 +1,127 @@
+"""What the "Target audience" tab means, in sentences: rules over ``target.target_answer``.
+
+Like ``analytics.insights``: each rule states one finding with its numbers or stays silent, and
+never states a figure the privacy gate hid (a suppressed cell's ``patrons`` is None and its
+``shown`` is "< k": rules read ``patrons`` only).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from culturecoop.analytics.insights import MAX_INSIGHTS, Findings, Insight, Value
+from culturecoop.analytics.wording import _
+
+Answer = Mapping[str, Any]
+MIN_SHARE = 0.3  # a profile group is worth a sentence when it holds this share of the audience
+MIN_GAIN_POINTS = 5.0  # a discoverability gain below this is noise
+MIN_LOSS = 0.005  # an accuracy loss under half a percent (or a gain) is no cost worth stating
+
+
+def _count(row: Mapping[str, Any] | None) -> int | None:
+    value = (row or {}).get("patrons")
+    return int(value) if isinstance(value, int | float) else None
+
+
+def audience_rule(answer: Answer) -> list[Insight]:
+    """The likely audience's size and how much of it is new to the member."""
+    event, audience = answer.get("event"), answer.get("audience") or {}
+    size = audience.get("size")
+    if not event or not audience.get("available") or not isinstance(size, int) or size <= 0:
+        return []
+    title = Value("text", event.get("title") or event.get("event_id"))
+    new = next((_count(r) for r in (audience.get("profile") or {}).get("ownership", []) if r.get("ownership") == "new"), None)
+    if new is None:
+        return [Insight("audience_size", _("The likely audience of {event} is {size} people across the cooperative."),
+                        {"event": title, "size": Value("number", size)})]
+    return [Insight("audience_new", _("The likely audience of {event} is {size} people across the cooperative, {new} of whom ({share}) have never bought a ticket from you."),
+                    {"event": title, "size": Value("number", size), "new": Value("number", new),
+                     "share": Value("percent", new / size)})]
+
+
+def profile_rule(answer: Answer) -> list[Insight]:
+    """The age band and area that dominate the likely audience, when one does."""
+    audience = answer.get("audience") or {}
+    size = audience.get("size")
+    if not audience.get("available") or not isinstance(size, int) or size <= 0:
+        return []
+    said: list[Insight] = []
+    for dimension, kind, message in (
+        ("age_band", "audience_age", _("The largest age group is {group} ({n} people, {share}).")),
+        ("area", "area", _("The largest group lives in {group} ({n} people, {share}).")),
+    ):
+        rows = [r for r in (audience.get("profile") or {}).get(dimension, []) if r.get(dimension) != "unknown"]
+        best = max(rows, key=lambda r: _count(r) or -1, default=None)
+        n = _count(best)
+        if best is None or n is None or n / size < MIN_SHARE:
+            continue
+        said.append(Insight(f"profile_{dimension}", message, {"group": Value(kind, best[dimension]), "n": Value("number", n),
+                                                               "share": Value("percent", n / size)}))
+    return said
+
+
+def partner_rule(answer: Answer) -> list[Insight]:
+    """The partner whose upcoming events fit the member's audience best."""
+    offers = answer.get("cross_offers") or {}
+    if not offers.get("available"):
+        return []
+    best = None
+    for partner in offers.get("partners") or []:
+        mine = partner.get("your_patrons_for_their_events")
+        if isinstance(mine, int) and mine > 0 and (best is None or mine > best[1]):
+            best = (partner["partner"], mine, partner.get("their_patrons_for_your_events"))
+    if best is None:
+        return []
+    best = ((answer.get("member_names") or {}).get(best[0], best[0]), best[1], best[2])
+    if isinstance(best[2], int) and best[2] > 0:
+        return [Insight("partner_both", _("{partner} is your best cross-offer partner: {mine} of your patrons are likely for its events and {theirs} of its patrons for yours."),
+                        {"partner": Value("text", best[0]), "mine": Value("number", best[1]), "theirs": Value("number", best[2])})]
+    return [Insight("partner", _("{partner} is your best cross-offer partner: {mine} of your patrons are likely for its events."),
+                    {"partner": Value("text", best[0]), "mine": Value("number", best[1])})]
+
+
+def proposals_rule(answer: Answer) -> list[Insight]:
+    """Cross offers waiting for the member's answer."""
+    member = answer.get("member_id")
+    waiting = [a for a in answer.get("agreements") or [] if a.get("partner") == member and a.get("status") == "proposed"]
+    if not waiting:
+        return []
+    names = answer.get("member_names") or {}
+    return [Insight("proposals", _("{n} cross-offer proposal(s) from {members} await your answer below."),
+                    {"n": Value("number", len(waiting)),
+                     "members": Value("text", ", ".join(sorted({names.get(a["proposer"], a["proposer"]) for a in waiting})))})]
+
+
+def discoverability_rule(answer: Answer) -> list[Insight]:
+    """What the cooperative's discoverability setting gains and costs, on its own data."""
+    measured = answer.get("tradeoff") or {}
+    summary = measured.get("summary") or {}
+    gain = summary.get("local_gain_points")
+    if not measured.get("available") or not isinstance(gain, int | float) or gain < MIN_GAIN_POINTS:
+        return []
+    values = {"share": Value("percent", summary["local_share"]), "catalogue": Value("percent", summary["local_catalogue_share"])}
+    loss = float(summary.get("ndcg_loss") or 0.0)
+    if loss < MIN_LOSS:
+        return [Insight("discoverability_free", _("With the cooperative's setting, local events make {share} of recommendations against {catalogue} of the programme, at no measurable cost in accuracy."),
+                        values)]
+    return [Insight("discoverability", _("With the cooperative's setting, local events make {share} of recommendations against {catalogue} of the programme, for {loss} less accuracy."),
+                    {**values, "loss": Value("percent", loss)})]
+
+
+RULES: tuple[Callable[[Answer], list[Insight]], ...] = (
+    audience_rule, proposals_rule, partner_rule, profile_rule, discoverability_rule)
+
+
+def target_findings(answer: Answer) -> Findings:
+    """At most ``MAX_INSIGHTS`` sentences about the tab's answer, or why there is none."""
+    said: list[Insight] = []
+    for rule in RULES:
+        said += rule(answer)
+    if said:
+        return Findings(said[:MAX_INSIGHTS])
+    if not answer.get("available"):
+        return Findings([], _("Nothing to say yet: the recommendation model cannot answer (see the message above)."))
+    if not answer.get("events"):
+        return Findings([], _("Nothing to say yet: you have no upcoming event; load your programme with `culturecoop reco programme`."))
+    return Findings([], _("Nothing to say about this event: its likely audience is too small to describe without revealing anyone."))

@@ -1,0 +1,331 @@
+"""The "Target audience" tab, saved audiences, cross offers and the discoverability settings —
+pages and REST API. Thin: read the question, call ``reco``, lay the answer out, respond.
+
+An audience, an event or a cross-offer proposal of another member answers 404 like any other
+member's resource; nothing here ever returns a patron key or another member's patron id.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
+
+from culturecoop.reco import audiences, cross, service
+from culturecoop.reco import target as target_service
+from culturecoop.reco.tradeoff import tradeoff
+from culturecoop.web.deps import (
+    AnswersDep,
+    CoopAdmin,
+    MemberReader,
+    Principal,
+    PrincipalDep,
+    WarehouseDep,
+)
+from culturecoop.web.errors import WebError
+from culturecoop.web.i18n import Translator, _
+from culturecoop.web.render import render, request_language
+from culturecoop.web.routes.reports import actor_of
+from culturecoop.web.tabs import TARGET_TAB
+from culturecoop.web.views.target import target_view
+
+router = APIRouter()
+TAGS: list[str | Any] = ["audiences"]
+
+
+class ProfileRow(BaseModel):
+    patrons: int | None = Field(description="People in the group; null when the privacy gate hid it.")
+    shown: str = Field(description="What to show: the count, or “< k”.")
+    model_config = {"extra": "allow"}
+
+
+class AudiencePublic(BaseModel):
+    audience_id: str | None = Field(default=None, description="The saved audience (absent for a preview).")
+    member_id: str
+    name: str | None = None
+    kind: str
+    definition: dict[str, Any]
+    k: int
+    size: int | None = Field(description="People in the audience as the privacy gate released it; null under k.")
+    size_shown: str
+    profile: dict[str, list[ProfileRow]] = Field(description="Ownership (own vs new), age bands, areas, segments: gated counts.")
+    audit_id: int | None = None
+    created_at: str | None = None
+
+
+class AudienceListItem(BaseModel):
+    audience_id: str
+    name: str
+    kind: str
+    definition: dict[str, Any]
+    created_at: str
+    size: int | None
+    size_shown: str
+
+
+class AudiencesPublic(BaseModel):
+    data: list[AudienceListItem]
+    count: int
+
+
+class AudienceCreate(BaseModel):
+    kind: Literal["event", "segment", "genre", "lapsed"]
+    name: str = Field(min_length=1, max_length=200)
+    event: str | None = Field(default=None, max_length=200, description="kind=event: one of your upcoming events.")
+    size: int | None = Field(default=None, ge=1, le=10_000_000, description="kind=event: people (default 3 per seat, at least 500).")
+    segment: str | None = Field(default=None, max_length=40, description="kind=segment: regulars, explorers, …")
+    genre: str | None = Field(default=None, max_length=40, description="kind=genre: a genre of the taxonomy.")
+    months: int | None = Field(default=None, ge=1, le=240, description="kind=lapsed: months without a visit.")
+
+
+class UpcomingEvent(BaseModel):
+    event_id: str
+    title: str
+    starts_at: str
+    capacity: int | None
+    genres: list[str]
+    is_local: bool
+    language: str | None
+
+
+class UpcomingEventsPublic(BaseModel):
+    data: list[UpcomingEvent]
+    count: int
+
+
+class Agreement(BaseModel):
+    agreement_id: str
+    proposer: str
+    partner: str
+    status: Literal["proposed", "accepted", "declined"]
+    proposed_at: str
+    decided_at: str | None
+
+
+class PartnerEvent(BaseModel):
+    partner: str
+    event_id: str
+    title: str | None
+    starts_at: str
+    your_patrons: int | None = Field(description="Your patrons in the event's likely audience; null when the gate hid it.")
+    shown: str
+
+
+class PartnerGain(BaseModel):
+    partner: str
+    your_patrons_for_their_events: int | None = None
+    your_patrons_for_their_events_shown: str | None = None
+    their_patrons_for_your_events: int | None = None
+    their_patrons_for_your_events_shown: str | None = None
+
+
+class CrossOffersPublic(BaseModel):
+    member_id: str
+    k: int
+    events: list[PartnerEvent] = Field(description="Partners' upcoming events with how many of your patrons are likely (gated).")
+    partners: list[PartnerGain] = Field(description="Per partner, likely patrons both ways (gated; absent when none).")
+    agreements: list[Agreement]
+    audit_id: int | None
+
+
+class CrossOfferCreate(BaseModel):
+    partner: str = Field(min_length=1, max_length=64)
+
+
+class CrossOfferDecision(BaseModel):
+    accept: bool
+
+
+class DiscoverabilitySettings(BaseModel):
+    diversity: float = Field(ge=0, le=1, description="0 = the model's order, 1 = the most varied lists.")
+    boost: float = Field(ge=0, le=100, description="Local and francophone floor, in points above the programme's share.")
+
+
+class DiscoverabilityPublic(BaseModel):
+    settings: DiscoverabilitySettings
+    tradeoff: dict[str, Any] = Field(description="Accuracy and shares per knob setting, measured on the cooperative's data.")
+
+
+def _require_event(warehouse: Any, member_id: str, event_id: str) -> None:
+    if not target_service.has_upcoming_event(warehouse, member_id, event_id):
+        raise WebError(404, _("You have no upcoming event {event}; pick one from your programme."), event=event_id)
+
+
+def _require_audience(warehouse: Any, member_id: str, audience_id: str) -> None:
+    if not target_service.has_audience(warehouse, member_id, audience_id):
+        raise WebError(404, _("You have no saved audience {audience}."), audience=audience_id)
+
+
+def _require_proposal_to(warehouse: Any, member_id: str, agreement_id: str) -> None:
+    if not any(a["agreement_id"] == agreement_id and a["partner"] == member_id for a in cross.agreements(warehouse, member_id)):
+        raise WebError(404, _("No cross-offer proposal {agreement} was sent to you."), agreement=agreement_id)
+
+
+def _require_admin(principal: Principal) -> None:
+    """A cross offer commits the organisation: its admins propose, accept and decline."""
+    if not principal.account.is_member_admin:
+        raise WebError(403, _("Only your member's admins may propose, accept or decline a cross offer; ask them."))
+
+
+def _create(warehouse: Any, member_id: str, body: AudienceCreate, actor: str) -> dict[str, Any]:
+    if body.kind == "event" and body.event:
+        _require_event(warehouse, member_id, body.event)
+    params = {"event": body.event, "size": body.size, "segment": body.segment, "genre": body.genre}
+    if body.months is not None:
+        params["months"] = body.months
+    return audiences.build_audience(warehouse, member_id=member_id, kind=body.kind, params=params, name=body.name, actor=actor)
+
+
+# -- pages ------------------------------------------------------------------------------------
+
+@router.get("/m/{member_id}/target", include_in_schema=False)
+def target_page(request: Request, member_id: str, principal: MemberReader, warehouse: WarehouseDep,
+                event: str | None = None, saved: str | None = None) -> Response:
+    t = Translator(request_language(request))
+    if event:
+        _require_event(warehouse, member_id, event[:200])
+    summary = None
+    if saved:
+        _require_audience(warehouse, member_id, saved[:40])
+        summary = audiences.audience_summary(warehouse, member_id, saved[:40], actor=actor_of(principal))
+    answer = target_service.target_answer(warehouse, member_id, event[:200] if event else None, actor=actor_of(principal))
+    view = target_view(answer, t, summary)
+    return render(request, "target.html", {"tab": TARGET_TAB, "view": view, "member_id": member_id, "active": TARGET_TAB.slug,
+                                           "query": {"event": view.event.event_id} if view.event else {},
+                                           "may_decide": principal.account.is_member_admin})
+
+
+@router.get("/m/{member_id}/target.json", include_in_schema=False)
+def target_json(request: Request, member_id: str, principal: MemberReader, warehouse: WarehouseDep,
+                event: str | None = None) -> Response:
+    t = Translator(request_language(request))
+    if event:
+        _require_event(warehouse, member_id, event[:200])
+    answer = target_service.target_answer(warehouse, member_id, event[:200] if event else None, actor=actor_of(principal))
+    view = target_view(answer, t)
+    return JSONResponse({"tab": TARGET_TAB.slug, "insights": view.insights, "silence": view.silence, "answer": answer})
+
+
+@router.post("/m/{member_id}/audiences", include_in_schema=False)
+def save_audience_form(request: Request, member_id: str, principal: MemberReader, warehouse: WarehouseDep,
+                       kind: Annotated[Literal["event", "segment", "genre", "lapsed"], Form()],
+                       name: Annotated[str, Form(max_length=200)] = "",
+                       event: Annotated[str, Form(max_length=200)] = "",
+                       segment: Annotated[str, Form(max_length=40)] = "",
+                       genre: Annotated[str, Form(max_length=40)] = "",
+                       months: Annotated[int | None, Form(ge=1, le=240)] = None) -> Response:
+    """From the Target audience tab (an event) or the Segments and Affinities tabs (a segment,
+    a genre): save the audience, then show its gated size and profile."""
+    t = Translator(request_language(request))
+    if not name.strip():
+        name = {"event": t("Audience of {event}", event=event),
+                "segment": t("Segment: {segment}", segment=t.label("segment", segment)),
+                "genre": t("Fans of {genre} elsewhere", genre=t.label("genre", genre)),
+                "lapsed": t("Lapsed patrons")}[kind]
+    body = AudienceCreate(kind=kind, name=name.strip()[:200], event=event or None, segment=segment or None,
+                          genre=genre or None, months=months)
+    summary = _create(warehouse, member_id, body, actor_of(principal))
+    back = f"&event={event}" if kind == "event" and event else ""
+    return RedirectResponse(f"/m/{member_id}/target?saved={summary['audience_id']}{back}#saved", status_code=303)
+
+
+@router.post("/m/{member_id}/cross-offers", include_in_schema=False)
+def propose_form(member_id: str, principal: MemberReader, warehouse: WarehouseDep,
+                 partner: Annotated[str, Form(max_length=64)]) -> Response:
+    _require_admin(principal)
+    cross.propose(warehouse, member_id, partner, actor=actor_of(principal))
+    return RedirectResponse(f"/m/{member_id}/target#cross", status_code=303)
+
+
+@router.post("/m/{member_id}/cross-offers/{agreement_id}/{decision}", include_in_schema=False)
+def decide_form(member_id: str, agreement_id: str, decision: Literal["accept", "decline"], principal: MemberReader,
+                warehouse: WarehouseDep) -> Response:
+    _require_proposal_to(warehouse, member_id, agreement_id)
+    _require_admin(principal)
+    cross.decide(warehouse, member_id, agreement_id, decision == "accept", actor=actor_of(principal))
+    return RedirectResponse(f"/m/{member_id}/target#cross", status_code=303)
+
+
+@router.post("/admin/discoverability", include_in_schema=False)
+def admin_discoverability(principal: CoopAdmin, warehouse: WarehouseDep, answers: AnswersDep,
+                          diversity: Annotated[float, Form(ge=0, le=1)], boost: Annotated[float, Form(ge=0, le=100)]) -> Response:
+    service.set_settings(warehouse, principal.account.account_id, diversity, boost)
+    return RedirectResponse("/admin#discoverability", status_code=303)
+
+
+# -- API --------------------------------------------------------------------------------------
+
+@router.get("/api/v1/members/{member_id}/upcoming-events", response_model=UpcomingEventsPublic, tags=TAGS)
+def api_upcoming(member_id: str, principal: MemberReader, warehouse: WarehouseDep) -> dict[str, Any]:
+    """The member's upcoming events (its programme), soonest first."""
+    rows = target_service.upcoming_events(warehouse, member_id)
+    return {"data": rows, "count": len(rows)}
+
+
+@router.get("/api/v1/members/{member_id}/upcoming-events/{event_id}/audience", response_model=AudiencePublic, tags=TAGS)
+def api_event_audience(member_id: str, event_id: str, principal: MemberReader, warehouse: WarehouseDep) -> dict[str, Any]:
+    """The likely audience of one of the member's upcoming events, not saved: gated size and profile."""
+    _require_event(warehouse, member_id, event_id)
+    return audiences.preview_event_audience(warehouse, member_id, event_id, actor=actor_of(principal))
+
+
+@router.get("/api/v1/members/{member_id}/audiences", response_model=AudiencesPublic, tags=TAGS)
+def api_audiences(member_id: str, principal: MemberReader, warehouse: WarehouseDep) -> dict[str, Any]:
+    """The member's saved audiences with their gated sizes."""
+    rows = audiences.list_audiences(warehouse, member_id)
+    return {"data": rows, "count": len(rows)}
+
+
+@router.post("/api/v1/members/{member_id}/audiences", response_model=AudiencePublic, status_code=201, tags=TAGS)
+def api_create_audience(member_id: str, body: AudienceCreate, principal: MemberReader, warehouse: WarehouseDep) -> dict[str, Any]:
+    """Build and save an audience (event, segment, genre or lapsed); returns its gated size and profile."""
+    return _create(warehouse, member_id, body, actor_of(principal))
+
+
+@router.get("/api/v1/members/{member_id}/audiences/{audience_id}", response_model=AudiencePublic, tags=TAGS)
+def api_audience(member_id: str, audience_id: str, principal: MemberReader, warehouse: WarehouseDep) -> dict[str, Any]:
+    """One saved audience's gated size and profile (an audited release)."""
+    _require_audience(warehouse, member_id, audience_id)
+    return audiences.audience_summary(warehouse, member_id, audience_id, actor=actor_of(principal))
+
+
+@router.get("/api/v1/members/{member_id}/cross-offers", response_model=CrossOffersPublic, tags=TAGS)
+def api_cross_offers(member_id: str, principal: MemberReader, warehouse: WarehouseDep) -> dict[str, Any]:
+    """Partners' upcoming events that fit the member's audience, the gain per partner (gated), and agreements."""
+    return cross.cross_offers(warehouse, member_id, actor=actor_of(principal))
+
+
+@router.post("/api/v1/members/{member_id}/cross-offers", response_model=Agreement, status_code=201, tags=TAGS)
+def api_propose(member_id: str, body: CrossOfferCreate, principal: MemberReader, warehouse: WarehouseDep) -> dict[str, Any]:
+    """Propose a cross offer to another member (member admins)."""
+    _require_admin(principal)
+    return cross.propose(warehouse, member_id, body.partner, actor=actor_of(principal))
+
+
+@router.post("/api/v1/members/{member_id}/cross-offers/{agreement_id}/decision", response_model=Agreement, tags=TAGS)
+def api_decide(member_id: str, agreement_id: str, body: CrossOfferDecision, principal: MemberReader,
+               warehouse: WarehouseDep) -> dict[str, Any]:
+    """Accept or decline a cross offer proposed to the member (member admins)."""
+    _require_proposal_to(warehouse, member_id, agreement_id)
+    _require_admin(principal)
+    return cross.decide(warehouse, member_id, agreement_id, body.accept, actor=actor_of(principal))
+
+
+@router.get("/api/v1/members/{member_id}/discoverability", response_model=DiscoverabilityPublic, tags=TAGS)
+def api_member_discoverability(member_id: str, principal: MemberReader, warehouse: WarehouseDep) -> dict[str, Any]:
+    """The cooperative's discoverability setting and its accuracy–diversity trade-off."""
+    return {"settings": service.current_settings(warehouse).to_json(), "tradeoff": tradeoff(warehouse)}
+
+
+@router.get("/api/v1/discoverability", response_model=DiscoverabilitySettings, tags=TAGS)
+def api_discoverability(principal: PrincipalDep, warehouse: WarehouseDep) -> dict[str, Any]:
+    """The cooperative's discoverability defaults."""
+    return service.current_settings(warehouse).to_json()
+
+
+@router.put("/api/v1/discoverability", response_model=DiscoverabilitySettings, tags=TAGS)
+def api_set_discoverability(body: DiscoverabilitySettings, principal: CoopAdmin, warehouse: WarehouseDep) -> dict[str, Any]:
+    """Set the cooperative's discoverability defaults (cooperative admin)."""
+    return service.set_settings(warehouse, principal.account.account_id, body.diversity, body.boost).to_json()

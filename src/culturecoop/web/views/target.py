@@ -1,0 +1,200 @@
+"""The "Target audience" tab: ``reco.target.target_answer`` → a typed page context.
+
+Sizes and profile counts are the privacy gate's releases: a hidden one reads "< k" in tables and
+is a gap in charts. Codes (age bands, areas, segments, audience kinds, statuses) are named in
+the reader's language; members are named by their public names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from culturecoop.reco.insights import target_findings
+from culturecoop.web import charts
+from culturecoop.web.i18n import Translator, _, retranslate
+from culturecoop.web.views.base import Col, Kpi, Section, TableView, cell, table
+
+PROFILE = (  # dimension, code kind, section title, axis title
+    ("age_band", "audience_age", _("Their age"), _("Age band")),
+    ("area", "area", _("Where they live"), _("Area")),
+    ("segment", "segment", _("Their habits (segments across the cooperative)"), _("Segment")),
+)
+
+
+@dataclass
+class EventChoice:
+    event_id: str
+    label: str
+
+
+@dataclass
+class PartnerRow:
+    partner: str
+    name: str
+    mine: str
+    theirs: str
+    status: str | None  # an open agreement's status, in words
+    may_propose: bool
+
+
+@dataclass
+class Proposal:
+    agreement_id: str
+    proposer: str
+    since: str
+
+
+@dataclass
+class TargetView:
+    member_id: str
+    k: int
+    reason: str | None = None
+    events: list[EventChoice] = field(default_factory=list)
+    event: EventChoice | None = None
+    insights: list[str] = field(default_factory=list)
+    silence: str | None = None
+    kpis: list[Kpi] = field(default_factory=list)
+    profile: list[Section] = field(default_factory=list)
+    audience_note: str | None = None
+    default_name: str | None = None
+    saved: TableView | None = None
+    just_saved: dict[str, Any] | None = None
+    partners: list[PartnerRow] = field(default_factory=list)
+    partner_events: TableView | None = None
+    cross_note: str | None = None
+    proposals: list[Proposal] = field(default_factory=list)
+    agreements: TableView | None = None
+    tradeoff: Section | None = None
+    settings: str = ""
+
+
+def _when(value: Any, t: Translator) -> str:
+    try:
+        moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value or "")
+    return t.day(moment.date()) + (f" · {moment:%H:%M}" if moment.hour or moment.minute else "")
+
+
+def _profile_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**r, "suppressed": r.get("patrons") is None} for r in rows]
+
+
+def target_view(answer: Mapping[str, Any], t: Translator, saved: Mapping[str, Any] | None = None) -> TargetView:
+    k = int(answer.get("k") or 10)
+    view = TargetView(str(answer["member_id"]), k)
+    names: Mapping[str, str] = answer.get("member_names") or {}
+    if not answer.get("available"):
+        view.reason = retranslate(str(answer.get("reason") or ""), t.language)
+    view.events = [EventChoice(e["event_id"], f"{_when(e['starts_at'], t)} · {e['title']}") for e in answer.get("events") or []]
+    picked = answer.get("event")
+    if picked:
+        view.event = next((c for c in view.events if c.event_id == picked["event_id"]), None)
+        view.default_name = t("Audience of {event}", event=picked["title"])
+    found = target_findings(answer)
+    view.insights = found.texts(t.language)
+    view.silence = t(found.silence) if found.silence else None
+    _audience(view, answer.get("audience"), t)
+    view.saved = table("audiences", t("Your saved audiences"), [
+        {**a, "created": date.fromisoformat(a["created_at"][:10]), "suppressed": a.get("size") is None}
+        for a in reversed(answer.get("audiences") or [])],
+        [Col("name", _("Name")), Col("kind", _("Kind"), "code:audience_kind"), Col("created", _("Saved on"), "day"),
+         Col("size", _("People"), "int")], t, k=k, pooled=True, collapsed=False)
+    view.just_saved = dict(saved) if saved else None
+    _cross(view, answer, names, t)
+    _discoverability(view, answer, t)
+    return view
+
+
+def _audience(view: TargetView, audience: Mapping[str, Any] | None, t: Translator) -> None:
+    if not audience:
+        return
+    if not audience.get("available"):
+        view.audience_note = retranslate(str(audience.get("reason") or ""), t.language)
+        return
+    k, profile = view.k, audience.get("profile") or {}
+    hidden = audience.get("size") is None
+    view.kpis.append(Kpi(t("Expected audience"), cell(audience.get("size"), "int", t, k, hidden), term="aggregate",
+                         detail=t("people across the cooperative")))
+    for row in profile.get("ownership") or []:
+        label = t.label("ownership", row["ownership"])
+        view.kpis.append(Kpi(label, cell(row.get("patrons"), "int", t, k, row.get("patrons") is None)))
+    for dimension, kind, title, axis in PROFILE:
+        rows = _profile_rows(profile.get(dimension) or [])
+        if not rows:
+            continue
+        names = [t.label(kind, r[dimension]) for r in rows]
+        shown = any(r.get("patrons") is not None for r in rows)
+        # A chart of gaps only says nothing: the table then shows every group as "< k".
+        chart = charts.bars(t(title), names, [(t("People"), [r.get("patrons") for r in rows])], t,
+                            value_title=t("People"), category_title=t(axis), horizontal=True) if shown else None
+        view.profile.append(Section(f"profile-{dimension}", t(title), chart,
+                                    table(f"profile-{dimension}", t(title), rows,
+                                          [Col(dimension, axis, f"code:{kind}"), Col("patrons", _("People"), "int")],
+                                          t, k=k, pooled=True, collapsed=shown),
+                                    note=None if shown else t("Every group counts fewer than {k} people: the privacy gate hides them all.", k=k),
+                                    pooled=True))
+
+
+def _cross(view: TargetView, answer: Mapping[str, Any], names: Mapping[str, str], t: Translator) -> None:
+    member = view.member_id
+    agreements = answer.get("agreements") or []
+    open_status: dict[str, str] = {}
+    for a in agreements:
+        other = a["partner"] if a["proposer"] == member else a["proposer"]
+        if a["status"] in ("proposed", "accepted"):
+            open_status[other] = a["status"]
+        if a["partner"] == member and a["status"] == "proposed":
+            view.proposals.append(Proposal(a["agreement_id"], names.get(a["proposer"], a["proposer"]), _when(a["proposed_at"], t)))
+    offers = answer.get("cross_offers") or {}
+    if not offers.get("available"):
+        view.cross_note = retranslate(str(offers.get("reason") or ""), t.language) or None
+    for p in offers.get("partners") or []:
+        status = open_status.get(p["partner"])
+        view.partners.append(PartnerRow(
+            p["partner"], names.get(p["partner"], p["partner"]),
+            cell(p.get("your_patrons_for_their_events"), "int", t, view.k, p.get("your_patrons_for_their_events") is None).text,
+            cell(p.get("their_patrons_for_your_events"), "int", t, view.k, p.get("their_patrons_for_your_events") is None).text,
+            t.label("agreement", status) if status else None, status is None))
+    events = [{**e, "partner_name": names.get(e["partner"], e["partner"]), "when": _when(e["starts_at"], t),
+               "suppressed": e.get("your_patrons") is None} for e in (offers.get("events") or [])[:15]]
+    if events:
+        view.partner_events = table("partner-events", t("Partners' upcoming events that fit your audience"), events,
+                                    [Col("partner_name", _("Member")), Col("title", _("Event")), Col("when", _("Date")),
+                                     Col("your_patrons", _("Your patrons likely to come"), "int")],
+                                    t, k=view.k, pooled=True, collapsed=False)
+    rows = [{"with": names.get(a["partner"] if a["proposer"] == member else a["proposer"], ""),
+             "direction": t("sent") if a["proposer"] == member else t("received"),
+             "status": t.label("agreement", a["status"]), "when": _when(a["proposed_at"], t)} for a in reversed(agreements)]
+    if rows:
+        view.agreements = table("agreements", t("Cross-offer agreements"), rows,
+                                [Col("with", _("Member")), Col("direction", _("Proposal")), Col("status", _("Status")),
+                                 Col("when", _("Proposed on"))], t, collapsed=False)
+
+
+def _discoverability(view: TargetView, answer: Mapping[str, Any], t: Translator) -> None:
+    settings = answer.get("settings") or {}
+    diversity, boost = float(settings.get("diversity", 0.1)), float(settings.get("boost", 12))
+    view.settings = t("The cooperative's setting: diversity {diversity} (0 = the model's order, 1 = the most varied lists); local and francophone events at least {boost} points above their share of the programme.",
+                      diversity=t.number(diversity, 1), boost=t.number(boost))
+    measured = answer.get("tradeoff")
+    if not measured:
+        return
+    if not measured.get("available"):
+        view.tradeoff = Section("tradeoff", t("Accuracy and diversity"), note=retranslate(str(measured.get("reason") or ""), t.language))
+        return
+    curve = measured["curve"]
+    base = curve[0]["ndcg"] or 1.0
+    series = [(t("Accuracy kept (share of the model's order)"), [p["ndcg"] / base for p in curve]),
+              (t("Local events in the top {k}", k=measured["k"]), [p.get("local_share") for p in curve]),
+              (t("Francophone events in the top {k}", k=measured["k"]), [p.get("francophone_share") for p in curve]),
+              (t("Programme covered"), [p["coverage"] for p in curve])]
+    chart = charts.tradeoff(t("Accuracy–diversity trade-off"), [p["diversity"] for p in curve], series, t,
+                            value_title=t("Share"), x_title=t("Diversity knob (0 = the model's order)"),
+                            current=diversity, current_label=t("setting in force"))
+    view.tradeoff = Section("tradeoff", t("Accuracy and diversity"), chart,
+                            lead=t("Measured on the cooperative's own data: the newest past events held out as if upcoming, {people} people who attended them.",
+                                   people=t.number(measured["people"])))

@@ -1,0 +1,95 @@
+"""The "Target audience" tab's sentences: each rule fires on planted answers, stays silent when
+the answer does not support it, and never states a number the privacy gate hid."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from culturecoop.reco.insights import target_findings
+
+K = 10
+
+
+def shown(code_key: str, code: str, n: int | None) -> dict[str, Any]:
+    return {code_key: code, "patrons": n, "shown": f"< {K}" if n is None else str(n)}
+
+
+def planted() -> dict[str, Any]:
+    return {
+        "member_id": "jazz-dieze", "k": K, "available": True,
+        "member_names": {"theatre-nord": "Théâtre du Nord", "club-bass": "Club Bass"},
+        "events": [{"event_id": "jz-1", "title": "Soirée Coltrane"}],
+        "event": {"event_id": "jz-1", "title": "Soirée Coltrane"},
+        "audience": {"available": True, "size": 1800, "size_shown": "1800", "profile": {
+            "ownership": [shown("ownership", "new", 1101), shown("ownership", "own", 699)],
+            "age_band": [shown("age_band", "18-34", None), shown("age_band", "35-54", 700), shown("age_band", "55+", 880),
+                         shown("age_band", "unknown", 212)],
+            "area": [shown("area", "montreal", 1500), shown("area", "quebec_city", None), shown("area", "unknown", 290)],
+        }},
+        "cross_offers": {"available": True, "partners": [
+            {"partner": "club-bass", "your_patrons_for_their_events": 300, "their_patrons_for_your_events": 120},
+            {"partner": "theatre-nord", "your_patrons_for_their_events": 644, "their_patrons_for_your_events": 632}]},
+        "agreements": [{"agreement_id": "xo_1", "proposer": "club-bass", "partner": "jazz-dieze", "status": "proposed"}],
+        "tradeoff": {"available": True, "summary": {"local_share": 0.56, "local_catalogue_share": 0.33, "local_gain_points": 23.0,
+                                                     "ndcg_loss": 0.02}},
+    }
+
+
+def texts(answer: dict[str, Any], language: str = "fr") -> list[str]:
+    return target_findings(answer).texts(language)
+
+
+def rules(answer: dict[str, Any]) -> list[str]:
+    return [i.rule for i in target_findings(answer).insights]
+
+
+def test_rules_fire_on_planted_answers_in_french_and_english() -> None:
+    answer = planted()
+    assert rules(answer) == ["audience_new", "proposals", "partner_both", "profile_age_band"]
+    french = texts(answer)
+    assert "Soirée Coltrane" in french[0] and "1\u00a0800" in french[0] and "1\u00a0101" in french[0] and "61\u00a0%" in french[0]
+    assert "Club Bass" in french[1]
+    assert "Théâtre du Nord" in french[2] and "644" in french[2] and "632" in french[2]
+    english = texts(answer, "en")
+    assert english[0].startswith("The likely audience of Soirée Coltrane is 1,800 people")
+    assert "55 and over" in english[3]
+
+
+def test_area_and_discoverability_rules_fire_when_there_is_room() -> None:
+    answer = planted()
+    answer["agreements"] = []
+    answer["cross_offers"] = {"available": False, "reason": "x"}
+    assert rules(answer) == ["audience_new", "profile_age_band", "profile_area", "discoverability"]
+    said = texts(answer, "en")
+    assert "Montréal (1,500 people, 83%)" in said[2]
+    assert "56%" in said[3] and "33%" in said[3] and "2.0% less accuracy" in said[3]
+    answer["tradeoff"]["summary"]["ndcg_loss"] = -0.02  # re-ranking helped here: no "−2 % less accuracy"
+    assert "at no measurable cost in accuracy" in texts(answer, "en")[3]
+
+
+def test_rules_stay_silent_when_the_answer_does_not_support_them() -> None:
+    answer = planted()
+    answer["agreements"][0]["status"] = "accepted"  # nothing waits for an answer
+    answer["cross_offers"]["partners"] = [{"partner": "club-bass", "your_patrons_for_their_events": None}]
+    answer["tradeoff"]["summary"]["local_gain_points"] = 2.0  # below the noise
+    answer["audience"]["profile"]["age_band"] = [shown("age_band", "35-54", 400), shown("age_band", "55+", 420)]  # no group ≥ 30 %
+    answer["audience"]["profile"]["area"] = [shown("area", "unknown", 1800)]  # unknown is not a place
+    assert rules(answer) == ["audience_new"]
+    answer["audience"] = {"available": False, "reason": "no model"}
+    assert rules(answer) == []
+    assert "too small" in (target_findings(answer).silence or "")
+    assert "programme" in (target_findings({**answer, "events": [], "event": None}).silence or "")
+
+
+def test_a_suppressed_figure_is_never_stated() -> None:
+    answer = planted()
+    answer["audience"]["profile"]["ownership"] = [shown("ownership", "new", None), shown("ownership", "own", 1795)]
+    answer["audience"]["profile"]["area"] = [shown("area", "montreal", None), shown("area", "quebec_city", 600)]
+    said = " ".join(texts(answer, "en"))
+    assert "never bought" not in said  # the new-to-you count is hidden: the sentence gives the size only
+    assert "The likely audience of Soirée Coltrane is 1,800 people across the cooperative." in said
+    assert "Montréal" not in said and "< 10" not in said
+    hidden = copy.deepcopy(planted())
+    hidden["audience"]["size"] = None  # the whole audience under k
+    assert not any(r.startswith("audience") or r.startswith("profile") for r in rules(hidden))

@@ -1,0 +1,120 @@
+"""The "Target audience" tab in a real Chromium (Debian's, through Playwright), French and English,
+at 1280 and 390 px: its sentences, every chart's rendered title and axis titles, no English word
+or raw code on the French page, no horizontal scroll on a phone; save an audience and see it
+listed. Screenshots go to test-artifacts/web/."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from culturecoop.web import Settings, create_app
+from web import test_browser as tb
+from web.conftest import MEMBERS, Coop, add_reco, build_coop
+from web.leaks import leaks, raw_codes
+from web.live import LiveServer
+
+pytest.importorskip("playwright.sync_api")
+
+A = MEMBERS["A"]
+
+
+@pytest.fixture(scope="module")
+def coop(tmp_path_factory: pytest.TempPathFactory) -> Coop:
+    folder = tmp_path_factory.mktemp("coop")
+    built = build_coop(folder)
+    add_reco(built, folder)
+    return built
+
+
+@pytest.fixture(scope="module")
+def app(coop: Coop) -> Iterator[object]:
+    application = create_app(Settings(db=coop.db, login_attempts=5, warmup=False))
+    yield application
+    application.state.pool.close()  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="module")
+def server(app: object) -> Iterator[LiveServer]:
+    with LiveServer(app) as live:
+        yield live
+
+
+browser = tb.browser
+
+
+def check_target(p: tb.Page, lang: str, width: int) -> None:
+    p.go(f"/m/{A}/target?event=jz-1")
+    page = p.page
+    assert page.locator("html").get_attribute("lang") == lang
+    sentences = page.locator("section.insights li")
+    assert sentences.count() >= 2, sentences.all_text_contents()
+    assert ("Soirée Coltrane" in sentences.first.inner_text())
+    charts = page.locator(".chart[data-chart]")
+    assert charts.count() >= 3
+    for i in range(charts.count()):
+        chart = charts.nth(i)
+        chart.locator(".main-svg").first.wait_for(timeout=30_000)
+        titles = [t.strip() for t in chart.locator(".xtitle, .ytitle").all_text_contents()]
+        assert len(titles) >= 2 and all(titles), (i, titles)
+        assert chart.locator(".gtitle").first.text_content()
+    assert page.locator(".aggregate .badge").count() == 1
+    if lang == "fr":
+        text = page.evaluate(tb.VISIBLE_TEXT)
+        assert not leaks(text), (width, leaks(text))
+        assert not raw_codes(text), (width, raw_codes(text))
+    if width <= tb.PHONE:
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, f"the tab scrolls sideways at {width} px"
+    p.shot(f"{lang}-{width}-target")
+
+
+@pytest.mark.parametrize("width", [tb.DESKTOP, tb.PHONE])
+def test_the_target_tab_in_french_then_english(browser, server: LiveServer, coop: Coop, width: int) -> None:  # type: ignore[no-untyped-def]
+    p = tb.Page(browser, server.url, width)
+    try:
+        p.login(coop.emails["A-admin"])
+        if width <= tb.PHONE:
+            p.page.click("nav.tabs .tab-toggle")
+        link = p.page.locator("nav.tabs .tab-links a", has_text="Public cible")
+        assert link.count() == 1
+        check_target(p, "fr", width)
+        p.page.click("form.lang button[value=en]")
+        p.page.wait_for_load_state("networkidle")
+        check_target(p, "en", width)
+        assert p.page.locator("nav.tabs .tab-links a", has_text="Target audience").count() == 1
+        p.page.click("form.lang button[value=fr]")
+        p.page.wait_for_load_state("networkidle")
+        assert not p.errors, p.errors
+    finally:
+        p.close()
+
+
+def test_save_an_audience_and_see_it_listed(browser, server: LiveServer, coop: Coop) -> None:  # type: ignore[no-untyped-def]
+    p = tb.Page(browser, server.url, tb.PHONE)
+    try:
+        p.login(coop.emails["A-analyst"])
+        p.go(f"/m/{A}/target")
+        p.page.select_option("#event-picker select[name=event]", "jz-2")
+        p.page.click("#event-picker button.primary")
+        p.page.wait_for_load_state("networkidle")
+        assert "Blues du dimanche" in p.page.locator("#audience h2").inner_text()
+        p.page.fill("#save-audience input[name=name]", "Blues d'avril")
+        p.page.click("#save-audience button.primary")
+        p.page.wait_for_load_state("networkidle")
+        saved = p.page.locator("#saved")
+        assert "Public enregistré : Blues d'avril" in saved.inner_text()
+        assert any(ch.isdigit() for ch in saved.locator("strong").inner_text())
+        assert "Blues d'avril" in p.page.locator("#audiences").inner_text()
+        assert p.page.evaluate("document.documentElement.scrollWidth") <= tb.PHONE
+        p.shot("fr-390-target-saved")
+        # From the Segments tab: the action posts to the same route.
+        p.go(f"/m/{A}/segments")
+        button = p.page.locator("form[data-action=build-audience] button").first
+        assert button.is_enabled()
+        button.click()
+        p.page.wait_for_load_state("networkidle")
+        assert "Public enregistré" in p.page.locator("#saved").inner_text()
+        assert not p.errors, p.errors
+    finally:
+        p.close()

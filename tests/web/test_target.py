@@ -1,0 +1,184 @@
+"""The "Target audience" tab, saved audiences, cross offers and discoverability, on a real
+cooperative with a programme and a trained model: sentences, gated figures only, French
+everywhere, the actions of the Segments and Affinities tabs, the API and who may do what."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+
+from culturecoop.web import Settings, create_app
+from web.conftest import MEMBERS, Coop, add_reco, build_coop, login, new_client, page_csrf
+from web.leaks import leaks, raw_codes
+from web.test_reports import chart_text, figures, visible_text
+
+A, B, C = MEMBERS["A"], MEMBERS["B"], MEMBERS["C"]
+RECO: dict[str, str] = {}
+
+
+@pytest.fixture(scope="module")
+def coop(tmp_path_factory: pytest.TempPathFactory) -> Coop:
+    folder = tmp_path_factory.mktemp("coop")
+    built = build_coop(folder)
+    RECO.update(add_reco(built, folder))
+    return built
+
+
+@pytest.fixture(scope="module")
+def app(coop: Coop) -> Iterator[object]:
+    application = create_app(Settings(db=coop.db, login_attempts=5, warmup=False))
+    yield application
+    application.state.pool.close()  # type: ignore[attr-defined]
+
+
+def leaked_ids(app: object, text: str) -> list[str]:
+    """Patron keys and other members' patron ids found in ``text`` as whole tokens (the
+    generator's ids are short: "K12", "P102")."""
+    with app.state.pool.connection() as w:  # type: ignore[attr-defined]
+        secrets = {str(r["k"]) for r in w.query(
+            "SELECT patron_key AS k FROM identity UNION SELECT member_patron_id FROM patron WHERE member_id <> ?", [A])}
+    return sorted(set(re.findall(r"(?<![\w-])[\w-]+(?![\w-])", text)) & secrets)
+
+
+def test_the_tab_in_french_states_the_likely_audience_in_words_and_gated_figures(app, coop: Coop) -> None:
+    with new_client(app) as c:
+        login(c, coop.emails["A-analyst"])
+        page = c.get(f"/m/{A}/target?event=jz-1")
+        assert page.status_code == 200, page.text[:500]
+        text = visible_text(page.text)
+        assert "Public cible" in text and "Soirée Coltrane" in text
+        sentences = re.findall(r'<section class="insights".*?</section>', page.text, re.S)[0]
+        assert "Le public probable de « Soirée Coltrane » compte" in sentences
+        assert "Enregistrer ce public" in text and "Offres croisées" in text and "Découvrabilité" in text
+        charts = figures(page.text)
+        titles = {f["layout"]["title"]["text"] for f in charts}  # type: ignore[index]
+        assert {"Leur âge", "Compromis précision–diversité"} <= titles and "Où ils habitent" in text, titles
+        for figure in charts:
+            layout = figure["layout"]
+            assert layout["xaxis"]["title"]["text"] and layout["yaxis"]["title"]["text"]  # type: ignore[index]
+            assert not leaks(chart_text(figure)), leaks(chart_text(figure))
+        assert not leaks(text), leaks(text)
+        assert not raw_codes(text), raw_codes(text)
+        # A hidden cell reads "< k", never its value.
+        assert "&lt; 10" in page.text or "< 10" in text
+        assert not leaked_ids(app, page.text)
+
+
+def test_the_tab_in_english(app, coop: Coop) -> None:
+    with new_client(app) as c:
+        login(c, coop.emails["A-analyst"])
+        c.post("/language", data={"language": "en", "csrf_token": page_csrf(c)})
+        page = c.get(f"/m/{A}/target?event=jz-2")
+        c.post("/language", data={"language": "fr", "csrf_token": page_csrf(c)})
+    text = visible_text(page.text)
+    assert "Target audience" in text and "Save this audience" in text and "Blues du dimanche" in text
+    assert "The likely audience of Blues du dimanche is" in text
+
+
+def test_save_an_audience_shows_its_gated_size_and_lists_it(app, coop: Coop) -> None:
+    with new_client(app) as c:
+        login(c, coop.emails["A-analyst"])
+        csrf = page_csrf(c, f"/m/{A}/target")
+        saved = c.post(f"/m/{A}/audiences", data={"csrf_token": csrf, "kind": "event", "event": "jz-1", "name": "Coltrane mars"})
+        assert saved.status_code == 303
+        page = c.get(saved.headers["location"])
+        assert "Public enregistré : Coltrane mars" in page.text
+        listed = c.get(f"/api/v1/members/{A}/audiences").json()
+        mine = [a for a in listed["data"] if a["name"] == "Coltrane mars"]
+        assert len(mine) == 1 and mine[0]["size"] >= 500 and mine[0]["kind"] == "event"
+        assert "Coltrane mars" in re.findall(r'<section class="block" id="audiences">.*?</section>', page.text, re.S)[0]
+        assert "patron_key" not in page.text and "patron_key" not in str(listed)
+
+
+def test_segment_and_genre_actions_save_audiences(app, coop: Coop) -> None:
+    with new_client(app) as c:
+        login(c, coop.emails["A-analyst"])
+        segments = c.get(f"/m/{A}/segments")
+        forms = re.findall(r'<form method="post" action="/m/[^"]+/audiences".*?</form>', segments.text, re.S)
+        assert forms and all("disabled" not in f for f in forms)  # the tab's buttons post here, enabled
+        csrf = page_csrf(c, f"/m/{A}/segments")
+        for form in ({"kind": "segment", "segment": "explorers"}, {"kind": "genre", "genre": "blues"}):
+            response = c.post(f"/m/{A}/audiences", data={"csrf_token": csrf, **form})
+            assert response.status_code == 303, response.text[:300]
+            page = c.get(response.headers["location"])
+            assert "Public enregistré" in page.text
+        names = [a["name"] for a in c.get(f"/api/v1/members/{A}/audiences").json()["data"]]
+        assert "Segment : Explorateurs" in names and "Amateurs de Blues ailleurs" in names
+        bad = c.post(f"/m/{A}/audiences", data={"csrf_token": csrf, "kind": "segment", "segment": "nobody"})
+        assert bad.status_code == 400 and "segment" in bad.text.lower()
+
+
+def test_cross_offer_proposed_by_an_admin_and_accepted_by_the_partner_admin(app, coop: Coop) -> None:
+    with new_client(app) as a_analyst:
+        login(a_analyst, coop.emails["A-analyst"])
+        refused = a_analyst.post(f"/m/{A}/cross-offers", data={"csrf_token": page_csrf(a_analyst), "partner": B})
+        assert refused.status_code == 403
+    with new_client(app) as a:
+        login(a, coop.emails["A-admin"])
+        proposed = a.post(f"/m/{A}/cross-offers", data={"csrf_token": page_csrf(a), "partner": B})
+        assert proposed.status_code == 303
+    with new_client(app) as b_analyst:
+        login(b_analyst, coop.emails["B-analyst"])
+        agreement = next(x for x in b_analyst.get(f"/api/v1/members/{B}/cross-offers").json()["agreements"]
+                         if x["proposer"] == A and x["status"] == "proposed")
+        assert b_analyst.post(f"/m/{B}/cross-offers/{agreement['agreement_id']}/accept",
+                              data={"csrf_token": page_csrf(b_analyst)}).status_code == 403
+    with new_client(app) as b:
+        login(b, coop.emails["B-admin"])
+        page = b.get(f"/m/{B}/target")
+        assert "Propositions en attente de votre réponse" in page.text and agreement["agreement_id"] in page.text
+        # The proposer cannot accept its own proposal.
+        with new_client(app) as a:
+            login(a, coop.emails["A-admin"])
+            assert a.post(f"/m/{A}/cross-offers/{agreement['agreement_id']}/accept",
+                          data={"csrf_token": page_csrf(a)}).status_code == 404
+        accepted = b.post(f"/m/{B}/cross-offers/{agreement['agreement_id']}/accept", data={"csrf_token": page_csrf(b)})
+        assert accepted.status_code == 303
+    with new_client(app) as a:
+        login(a, coop.emails["A-admin"])
+        offers = a.get(f"/api/v1/members/{A}/cross-offers").json()
+        assert any(x["agreement_id"] == agreement["agreement_id"] and x["status"] == "accepted" for x in offers["agreements"])
+        assert "accepted" in [x["status"] for x in offers["agreements"]]
+        again = a.post(f"/api/v1/members/{A}/cross-offers", json={"partner": B}, headers={"X-CSRF-Token": page_csrf(a)})
+        assert again.status_code == 409 and "accepted" in again.json()["error"]["message"]
+
+
+def test_api_routes_answer_typed_gated_json(app, coop: Coop) -> None:
+    auth = {"Authorization": f"Bearer {coop.tokens['A-analyst']}"}
+    with new_client(app) as c:
+        events = c.get(f"/api/v1/members/{A}/upcoming-events", headers=auth).json()
+        assert [e["event_id"] for e in events["data"]][:0] == [] and {"jz-1", "jz-2"} <= {e["event_id"] for e in events["data"]}
+        preview = c.get(f"/api/v1/members/{A}/upcoming-events/jz-2/audience", headers=auth)
+        assert preview.status_code == 200 and preview.json()["size"] >= 500
+        assert all(r["shown"] == "< 10" for rows in preview.json()["profile"].values() for r in rows if r["patrons"] is None)
+        created = c.post(f"/api/v1/members/{A}/audiences", headers=auth, json={"kind": "lapsed", "months": 6, "name": "Perdus"})
+        assert created.status_code == 201, created.text
+        one = c.get(f"/api/v1/members/{A}/audiences/{created.json()['audience_id']}", headers=auth).json()
+        assert one["name"] == "Perdus" and "ownership" not in one["profile"]  # own patrons only: own vs new says nothing
+        assert c.post(f"/api/v1/members/{A}/audiences", headers=auth, json={"kind": "everyone", "name": "x"}).status_code == 422
+        assert c.get(f"/api/v1/members/{A}/upcoming-events/nope/audience", headers=auth).status_code == 404
+        settings = c.get(f"/api/v1/members/{A}/discoverability", headers=auth).json()
+        assert settings["tradeoff"]["available"] and len(settings["tradeoff"]["curve"]) >= 5
+        assert c.put("/api/v1/discoverability", headers=auth, json={"diversity": 0.5, "boost": 5}).status_code == 403
+        spec = c.get("/openapi.json").json()["paths"]
+        for path in ("/api/v1/members/{member_id}/audiences", "/api/v1/members/{member_id}/cross-offers",
+                     "/api/v1/members/{member_id}/upcoming-events/{event_id}/audience", "/api/v1/discoverability"):
+            assert path in spec, path
+        assert not leaked_ids(app, preview.text + created.text)
+
+
+def test_the_cooperative_admin_sets_the_discoverability_defaults(app, coop: Coop) -> None:
+    with new_client(app) as c:
+        login(c, coop.emails["coop"])
+        admin = c.get("/admin")
+        assert 'id="discoverability"' in admin.text
+        bad = c.post("/admin/discoverability", data={"csrf_token": page_csrf(c, "/admin"), "diversity": "2", "boost": "12"})
+        assert bad.status_code == 422
+        done = c.post("/admin/discoverability", data={"csrf_token": page_csrf(c, "/admin"), "diversity": "0.3", "boost": "15"})
+        assert done.status_code == 303
+        assert c.get("/api/v1/discoverability").json() == {"diversity": 0.3, "boost": 15.0}
+        assert 'value="0.3"' in c.get("/admin").text
+        put = c.put("/api/v1/discoverability", json={"diversity": 0.1, "boost": 12}, headers={"X-CSRF-Token": page_csrf(c, "/admin")})
+        assert put.status_code == 200 and put.json() == {"diversity": 0.1, "boost": 12.0}

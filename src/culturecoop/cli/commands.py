@@ -1,6 +1,8 @@
 """Imports every command module so that each registers itself on the app."""
 
 from culturecoop.cli import (  # noqa: F401
+    contribution_cmd,
+    erasure_cmd,
     ingest_cmd,
     keys_cmd,
     link_cmd,

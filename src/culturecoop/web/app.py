@@ -170,6 +170,7 @@ def create_app(settings: Settings) -> FastAPI:
         account,
         admin,
         auth,
+        contribution,
         data,
         docs,
         reports,
@@ -177,6 +178,6 @@ def create_app(settings: Settings) -> FastAPI:
         transparency,
     )
 
-    for module in (auth, reports, target, data, transparency, admin, account, docs):
+    for module in (auth, reports, target, data, transparency, contribution, admin, account, docs):
         app.include_router(module.router)
     return app

@@ -2,6 +2,8 @@
 
 from culturecoop.cli import (  # noqa: F401
     campaigns_cmd,
+    contribution_cmd,
+    erasure_cmd,
     ingest_cmd,
     keys_cmd,
     link_cmd,

@@ -20,6 +20,7 @@ import duckdb
 from culturecoop.errors import UserError
 from culturecoop.i18n import _
 from culturecoop.ingest.package import VerifiedPackage, verify_package
+from culturecoop.privacy.suppression import apply_suppression
 from culturecoop.schema.model import CONTRIBUTED_TABLES, Table
 from culturecoop.warehouse.engine import Warehouse
 
@@ -38,6 +39,8 @@ class IngestSummary:
     member_id: str
     already_ingested: bool
     tables: dict[str, TableLoad] = field(default_factory=dict)
+    # Records of people erased at their own request, removed before the package committed.
+    records_suppressed: int = 0
     seconds: float = 0.0
 
     def to_json(self) -> dict[str, object]:
@@ -117,6 +120,7 @@ def load_package(
                 )
                 if on_table:
                     on_table(table.name)
+            summary.records_suppressed = apply_suppression(con, member.member_id)
             rows = manifest.get("rows") or {}
             con.execute(
                 "INSERT INTO ingest_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -620,4 +620,47 @@ CONSENT_EVENT = Table(
 CAMPAIGN_TABLES: tuple[Table, ...] = (CAMPAIGN_SETTINGS, CAMPAIGN, CAMPAIGN_RECIPIENT, CAMPAIGN_SEND,
                                       CAMPAIGN_SUPPRESSION, CONSENT_EVENT)
 ALL_TABLES = (*ALL_TABLES, *CAMPAIGN_TABLES)
+
+
+# --- Consent changes, erasure, retention, contribution (issue 14): kept by the cooperative. ---
+
+ERASURE_SUPPRESSION = Table(
+    "erasure_suppression",
+    "People erased at their own request, as keyed hashes only, so that a later package does not bring them back.",
+    (
+        _c("hash", "VARCHAR", "HMAC-SHA256 (key `suppression_key`) of a kind and a token: no token and no identifier is stored.", False),
+        _c("kind", "VARCHAR", "What was hashed: `email`, `phone` or `record` (a member's patron record).", False),
+        _c("erased_at", "TIMESTAMP", "When the erasure was carried out (UTC).", False),
+    ),
+    ("hash",),
+    contributed=False,
+)
+
+SUPPRESSION_KEY = Table(
+    "suppression_key",
+    "The random key of the suppression list's hashes, drawn when the first person is erased.",
+    (
+        _c("key_id", "VARCHAR", "Always `suppression`.", False),
+        _c("secret", "BLOB", "32 random bytes.", False),
+        _c("created_at", "TIMESTAMP", "When it was drawn (UTC).", False),
+    ),
+    ("key_id",),
+    contributed=False,
+)
+
+GOVERNANCE_POLICY = Table(
+    "governance_policy",
+    "The cooperative's retention rule and remuneration rules for each period, set by the cooperative admin.",
+    (
+        _c("name", "VARCHAR", "`retention` or `remuneration:<period>`.", False),
+        _c("value", "VARCHAR", "JSON object of the settings.", False),
+        _c("updated_at", "TIMESTAMP", "When they were last changed (UTC).", False),
+        _c("updated_by", "VARCHAR", "Who changed them."),
+    ),
+    ("name",),
+    contributed=False,
+)
+
+GOVERNANCE_TABLES: tuple[Table, ...] = (ERASURE_SUPPRESSION, SUPPRESSION_KEY, GOVERNANCE_POLICY)
+ALL_TABLES = (*ALL_TABLES, *GOVERNANCE_TABLES)
 TABLES = {t.name: t for t in ALL_TABLES}

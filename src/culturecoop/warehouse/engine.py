@@ -21,8 +21,10 @@ For the same reason a service may keep what it wrote itself (``kept(name)``, gua
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import threading
+import time
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -38,6 +40,29 @@ from culturecoop.i18n import _
 from culturecoop.schema.model import SCHEMA_VERSION, create_statements
 
 T = TypeVar("T")
+# Set (to anything) to store values uncompressed, for byte-level audits of erasure.
+STORAGE_AUDIT_ENV = "CULTURECOOP_STORAGE_AUDIT"
+_ZEROS = bytes(8 << 20)
+
+
+def _sync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def overwrite_and_remove(path: Path) -> None:
+    """Overwrite a file's bytes with zeros, flush them, then remove it."""
+    size = path.stat().st_size
+    with path.open("r+b") as f:
+        done = 0
+        while done < size:
+            done += f.write(_ZEROS[: min(len(_ZEROS), size - done)])
+        f.flush()
+        os.fsync(f.fileno())
+    path.unlink()
 # Reads kept per file at most (stale ones are dropped first): sessions are remembered too.
 REMEMBERED_READS = 10_000
 
@@ -172,8 +197,7 @@ class Warehouse:
         except duckdb.Error as exc:
             raise _cannot_open(self.path, exc) from None
         try:
-            # DuckDB's progress bar would write into --json output on long queries.
-            self.con.execute("SET enable_progress_bar = false")
+            self._configure()
             found = self._recognise(create=create and not read_only)
         except BaseException:
             self.con.close()
@@ -220,6 +244,52 @@ class Warehouse:
                   "`culturecoop ingest PKG --db {path}`.").format(path=self.path),
             )
         return None
+
+    def _configure(self) -> None:
+        # DuckDB's progress bar would write into --json output on long queries.
+        self.con.execute("SET enable_progress_bar = false")
+        if os.environ.get(STORAGE_AUDIT_ENV):
+            # For byte-level audits (the erasure tests): values are stored as they are, so a scan
+            # of the file's bytes sees every value, live or deleted, that the file still holds.
+            self.con.execute("SET force_compression = 'uncompressed'")
+
+    def rewrite(self) -> float:
+        """Copy every live row into a fresh file, swap it in and overwrite the old one with zeros.
+
+        DuckDB keeps the bytes of deleted rows (and dropped tables) in the file until their blocks
+        are reused (duckdb issues 12286, 14124); erasure and retention call this so that what they
+        removed is gone from the disk file, not only from query results. Needs to be the process's
+        only connection to the file. Returns the seconds it took.
+        """
+        started = time.perf_counter()
+        with _FILES_LOCK:
+            if self._file.users != 1:
+                raise UserError(_("The warehouse {path} is in use by another part of this program; stop it and run the command again.").format(path=self.path))
+        fresh = self.path.with_name(self.path.name + ".rewrite")
+        old = self.path.with_name(self.path.name + ".erased")
+        for leftover in (fresh, fresh.with_name(fresh.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+        self.con.complete()
+        self.con.execute("CHECKPOINT")
+        alias = str(self.scalar("SELECT current_database()"))
+        quoted = str(fresh).replace("'", "''")
+        self.con.execute(f"ATTACH '{quoted}' AS culturecoop_rewrite")
+        try:
+            self.con.execute(f'COPY FROM DATABASE "{alias}" TO culturecoop_rewrite')
+        finally:
+            self.con.execute("DETACH culturecoop_rewrite")
+        self.con.close()
+        os.chmod(fresh, self.path.stat().st_mode & 0o777)  # keep who may read the warehouse
+        _sync(fresh)
+        os.replace(self.path, old)
+        os.replace(fresh, self.path)
+        _sync(self.path.parent)
+        overwrite_and_remove(old)
+        self.path.with_name(self.path.name + ".wal").unlink(missing_ok=True)
+        self.con = duckdb.connect(str(self.path))
+        self._configure()
+        self._data_changed()
+        return time.perf_counter() - started
 
     def _migrate(self) -> None:
         with self.transaction():

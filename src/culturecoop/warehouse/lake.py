@@ -27,7 +27,7 @@ from culturecoop.files import (
 )
 from culturecoop.i18n import _
 from culturecoop.schema.model import CONTRIBUTED_TABLES, IDENTITY, MEMBER, SCHEMA_VERSION
-from culturecoop.warehouse.engine import Warehouse
+from culturecoop.warehouse.engine import Warehouse, overwrite_and_remove
 from culturecoop.warehouse.sql_engine import LAKE_MANIFEST, finish_pending
 
 LAKE_TABLES = (MEMBER, *CONTRIBUTED_TABLES, IDENTITY)
@@ -41,8 +41,12 @@ class LakeExport:
     seconds: float
 
 
-def export_lake(warehouse: Warehouse, lake: Path) -> LakeExport:
-    """Write the warehouse's canonical tables to ``lake`` as Parquet (replacing a previous lake)."""
+def export_lake(warehouse: Warehouse, lake: Path, *, shred_old: bool = False) -> LakeExport:
+    """Write the warehouse's canonical tables to ``lake`` as Parquet (replacing a previous lake).
+
+    ``shred_old`` overwrites the previous lake's files with zeros before removing them (erasure
+    and retention: Parquet files are immutable, so removed rows live on until rewritten).
+    """
     started = time.perf_counter()
     lake = Path(lake)
     if lake.exists() and not (lake / LAKE_MANIFEST).is_file() and (lake.is_file() or any(lake.iterdir())):
@@ -76,6 +80,10 @@ def export_lake(warehouse: Warehouse, lake: Path) -> LakeExport:
         }
         (staging / LAKE_MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
         # The previous lake stays whole until the new one is complete on the disk.
+        if shred_old and lake.is_dir():
+            # Parquet files are immutable: what erasure removed lives in them until overwritten.
+            for old in sorted(p for p in lake.rglob("*") if p.is_file()):
+                overwrite_and_remove(old)
         replace_folder(staging, lake)
     except OSError as exc:
         discard(staging)

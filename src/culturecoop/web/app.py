@@ -171,6 +171,7 @@ def create_app(settings: Settings) -> FastAPI:
         admin,
         auth,
         campaigns,
+        contribution,
         data,
         docs,
         reports,
@@ -179,6 +180,6 @@ def create_app(settings: Settings) -> FastAPI:
         unsubscribe,
     )
 
-    for module in (auth, reports, target, data, transparency, admin, account, docs, unsubscribe, campaigns):
+    for module in (auth, reports, target, data, transparency, contribution, admin, account, docs, unsubscribe, campaigns):
         app.include_router(module.router)
     return app

@@ -89,9 +89,13 @@ def audit_line(entry: Mapping[str, Any], member_id: str, accounts: Mapping[str, 
               "report": title, "period": _period(entry.get("parameters"), t)}
     action = str(entry.get("action") or "")
     raw = entry.get("parameters")
-    parameters: dict[str, Any] = raw if isinstance(raw, dict) else {}
+    params: Mapping[str, Any] = raw if isinstance(raw, dict) else {}
+    if action in _GOVERNANCE_ACTIONS:
+        sentence = _governance_sentence(action, params, member_id, fields["when"], t)
+        seq = int(entry.get("seq") or 0)
+        return AuditLine(seq, fields["when"], sentence, "", action, "", t("Entry no. {seq}", seq=t.number(seq)))
     if action == "campaign" and report in CAMPAIGN_STEPS:
-        sentence = t(CAMPAIGN_STEPS[report], when=fields["when"], who=fields["who"], campaign=str(parameters.get("campaign", "")))
+        sentence = t(CAMPAIGN_STEPS[report], when=fields["when"], who=fields["who"], campaign=str(params.get("campaign", "")))
     elif action == "refused":
         sentence = t("On {when}, {who} asked for “{report}”{period}: refused, the privacy budget was spent.", **fields)
     elif action == "re-release":
@@ -114,6 +118,22 @@ def audit_line(entry: Mapping[str, Any], member_id: str, accounts: Mapping[str, 
         data_from = t("Data of {n} members: {names}.", n=t.number(len(touched)), names=members)
     seq = int(entry.get("seq") or 0)
     return AuditLine(seq, fields["when"], sentence, data_from, action, members, t("Entry no. {seq}", seq=t.number(seq)))
+
+
+_GOVERNANCE_ACTIONS = ("erasure", "retention", "consent")
+
+
+def _governance_sentence(action: str, params: Mapping[str, Any], member_id: str, when: str, t: Translator) -> str:
+    """A person's rights exercised, said with counts only (an erasure names nobody)."""
+    removed = params.get("records_removed") if isinstance(params.get("records_removed"), dict) else {}
+    yours = int(removed.get(member_id) or 0) if removed else 0
+    if action == "erasure":
+        return t("On {when}, a person was erased from the whole cooperative at their own request: {n} of your records removed, everywhere and from the files themselves.",
+                 when=when, n=t.number(yours))
+    if action == "retention":
+        return t("On {when}, the retention rule removed {n} of your records whose last ticket was more than {months} months old.",
+                 when=when, n=t.number(yours), months=t.number(params.get("months") or 0))
+    return t("On {when}, a patron's consent change was recorded ({n} records).", when=when, n=t.number(params.get("records") or 0))
 
 
 def budget_sentences(budget: Mapping[str, Any] | None, noise: bool, t: Translator) -> list[str]:

@@ -1,0 +1,81 @@
+"""The Contribution tab and API: a member sees its own figures and statement, never another
+member's amount; the cooperative admin sees every statement and that they add up to the pool."""
+
+from __future__ import annotations
+
+import json
+
+from culturecoop.governance.contribution import resolve_period
+from culturecoop.governance.remuneration import Rules, save_rules
+from web.conftest import MEMBERS, Coop, login, new_client
+
+A, B = MEMBERS["A"], MEMBERS["B"]
+
+
+def _set_rules(app: object) -> None:
+    with app.state.pool.connection() as warehouse:  # type: ignore[attr-defined]
+        first, last = resolve_period(warehouse, None, None)
+        save_rules(warehouse, f"remuneration:{first.isoformat()}:{last.isoformat()}",
+                   Rules(pool_cents=2_500_000, fees_cents=125_000, floor_cents=10_000, cap=0.6), "test")
+
+
+def test_member_tab_shows_its_own_share_and_statement(app: object, coop: Coop) -> None:
+    with new_client(app) as client:
+        login(client, coop.emails["A-analyst"])
+        before = client.get(f"/m/{A}/contribution")
+        assert before.status_code == 200 and "Contribution" in before.text
+        assert "la coopérative n’a pas encore fixé" in before.text or "pas encore" in before.text
+        _set_rules(app)
+        page = client.get(f"/m/{A}/contribution")
+        assert page.status_code == 200
+        assert "Relevé de rémunération" in page.text or "Votre part" in page.text
+        assert "Comment contester" in page.text
+        data = client.get(f"/api/v1/members/{A}/contribution").json()
+        assert data["statement"]["member_id"] == A and data["statement"]["amount_cents"] > 0
+        # Another member's amount never reaches this member.
+        text = json.dumps(data)
+        assert B not in text
+        pdf = client.get(f"/api/v1/members/{A}/contribution/statement.pdf")
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+        assert client.get(f"/api/v1/members/{B}/contribution").status_code == 404
+        assert client.get("/api/v1/contribution").status_code == 403
+
+
+def test_coop_admin_sees_every_statement_adding_up_to_the_pool(app: object, coop: Coop) -> None:
+    _set_rules(app)
+    with new_client(app) as client:
+        login(client, coop.emails["coop"])
+        data = client.get("/api/v1/contribution").json()
+        assert data["adds_up"] is True
+        issued = data["issued"]
+        assert sum(s["amount_cents"] for s in issued["statements"].values()) + issued["fees_cents"] == 2_500_000
+        page = client.get("/coop/contribution")
+        assert page.status_code == 200 and A in page.text and B in page.text
+
+
+def test_consent_api_takes_a_request_of_tokens_and_refuses_bad_ones(app: object, coop: Coop) -> None:
+    body = {"format": "culturecoop-subject-request", "version": 1, "kind": "consent", "member_id": A,
+            "created_at": "2026-11-30T10:00:00", "tokens": {"email": [], "phone": [], "records": ["a" * 32]},
+            "consents": {"marketing": False}}
+    from culturecoop.governance.requests import _seal
+
+    sealed = {**body, "seal": _seal(body)}
+    with new_client(app) as client:
+        client.headers["Authorization"] = f"Bearer {coop.tokens['A-admin']}"
+        nobody = client.post(f"/api/v1/members/{A}/consent", content=json.dumps(sealed))
+        assert (nobody.status_code == 400 and "Nobody" in nobody.json()["error"]["message"]) or "Personne" in nobody.text
+        tampered = client.post(f"/api/v1/members/{A}/consent", content=json.dumps({**sealed, "consents": {"marketing": True}}))
+        assert tampered.status_code == 422 and "request.json" in tampered.text and "/tmp" not in tampered.text
+        assert client.post(f"/api/v1/members/{B}/consent", content=json.dumps(sealed)).status_code == 404
+
+
+def test_transparency_says_an_erasure_as_a_count_without_other_members() -> None:
+    from culturecoop.web.i18n import Translator
+    from culturecoop.web.views.transparency import audit_line
+
+    entry = {"seq": 7, "recorded_at": "2026-11-30T10:00:00", "actor": "cli:root", "member_id": B, "action": "erasure",
+             "report": None, "parameters": {"records_removed": {B: 2}, "requested_here": False}, "epsilon": 0.0,
+             "members_touched": [B]}
+    line = audit_line(entry, B, {}, {A: "Le Dièse", B: "Théâtre du Nord"}, Translator("fr"))
+    assert "effacée de toute la coopérative à sa propre demande" in line.sentence and "2 de vos fiches" in line.sentence
+    assert "Dièse" not in line.sentence and A not in line.sentence

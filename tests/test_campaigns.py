@@ -67,14 +67,14 @@ def coop(base: dict[str, Any], tmp_path: Path) -> dict[str, Any]:
     return {**base, "db": db, "tmp": tmp_path}
 
 
-def create(coop: dict[str, Any], member: str = JAZZ, holdout: float | None = None) -> dict[str, Any]:
+def create(coop: dict[str, Any], member: str = JAZZ, holdout: float | None = None, seed: int | None = None) -> dict[str, Any]:
     """A campaign created in-process (the CLI's `campaigns create` calls the same function)."""
     with Warehouse(coop["db"]) as w:
         return create_campaign(
             w, member_id=member, audience_id=coop["audiences"][member], subject_fr="Ce soir : {event_title}",
             subject_en="Tonight: {event_title}", body_fr=(coop["out"] / "fr.txt").read_text(),
             body_en=(coop["out"] / "en.txt").read_text(), event_id="JA0" if member == JAZZ else "TH0",
-            link="https://billets.example.org/e", holdout=holdout)
+            link="https://billets.example.org/e", holdout=holdout, seed=seed)
 
 
 def send_here(coop: dict[str, Any], campaign: str, server: MailServer) -> dict[str, Any]:
@@ -330,7 +330,8 @@ def test_no_recipient_address_is_written_anywhere(coop: dict[str, Any]) -> None:
 
 
 def test_planted_lift_is_measured_with_both_intervals_and_nothing_below_k(coop: dict[str, Any]) -> None:
-    created = create(coop, holdout=0.5)
+    # Seeded holdout and response: the intervals are random, the test must not be.
+    created = create(coop, holdout=0.5, seed=7)
     with MailServer() as server:
         send_here(coop, created["campaign_id"], server)
     before = cc("campaigns", "results", created["campaign_id"], "--db", str(coop["db"]), "--json")

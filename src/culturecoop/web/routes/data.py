@@ -56,7 +56,7 @@ def _receive(upload: UploadFile, warehouse: Warehouse, principal: Principal, mem
              settings: Settings, answers: Answers) -> dict[str, Any]:
     name = (upload.filename or "").lower()
     if name.endswith(RAW_EXPORT_SUFFIXES):
-        raise WebError(415, _("This is a raw export, and raw exports never leave the member's machine: prepare it into a contribution package with the member app (see docs/member-app.md, or “For members” in the README) and send the package archive it writes (.tar.gz)."))
+        raise WebError(415, _("This is a raw export, and raw exports never leave the member's machine: prepare it into a contribution package with the member app (see docs/member-app.md, or “For members” in the README) and send the package archive it writes (.tar.gz or .zip)."))
     if not name.endswith(ARCHIVE_SUFFIXES):
         raise WebError(415, _("Send the package as a .zip or .tar.gz archive of its folder."))
     with tempfile.TemporaryDirectory(prefix="culturecoop-archive-") as tmp:

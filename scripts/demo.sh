@@ -39,6 +39,31 @@ for programme in "$out"/exports/programme/*.csv; do
 done
 $cc reco train --db "$out/coop.duckdb"
 
+# Campaigns (issue 13): one campaign to an SMTP server on loopback that writes every message
+# into a mail folder, then a later package with a planted response, and the measured lift.
+step "5c. A campaign: audience → message in French and English → SMTP on loopback ($out/mail) → a later package → the lift"
+smtp_port="${DEMO_SMTP_PORT:-8025}"
+mkdir -p "$out/campaign"
+"$py" -m aiosmtpd -n -l "127.0.0.1:$smtp_port" -c aiosmtpd.handlers.Mailbox "$out/mail" &
+smtp_pid=$!
+trap 'kill $smtp_pid 2>/dev/null || true' EXIT
+campaign_member="${DEMO_CAMPAIGN_MEMBER:-billets-boreal}"
+audience=$($cc audiences create --db "$out/coop.duckdb" --member "$campaign_member" --lapsed 1 --name "Public de l'année" --json |
+  "$py" -c 'import json,sys; print(json.load(sys.stdin)["audience_id"])')
+printf 'Bonjour,\n\nLa nouvelle saison de {member_name} commence : réservez vos places dès maintenant.\nBillets : {link}\n\nÀ bientôt !\n' > "$out/campaign/corps-fr.txt"
+printf 'Hello,\n\nThe new season of {member_name} begins: book your seats now.\nTickets: {link}\n\nSee you soon!\n' > "$out/campaign/body-en.txt"
+campaign=$($cc campaigns create --db "$out/coop.duckdb" --member "$campaign_member" --audience "$audience" \
+  --subject-fr "La nouvelle saison de {member_name}" --subject-en "The new season of {member_name}" \
+  --body-fr "$out/campaign/corps-fr.txt" --body-en "$out/campaign/body-en.txt" --link "https://billets.example.org/saison" \
+  --holdout 0.3 --conversion member --json | "$py" -c 'import json,sys; d=json.load(sys.stdin); print(d["campaign_id"]); print(d["recipients_shown"], "recipients,", d["holdout_shown"], "in the holdout", file=sys.stderr)')
+$cc campaigns send "$campaign" --db "$out/coop.duckdb" --keys "$out/keys" --smtp "127.0.0.1:$smtp_port" --rate 0
+kill $smtp_pid 2>/dev/null || true
+printf 'Messages written to %s/mail/new: %s\n' "$out" "$(ls "$out/mail/new" | wc -l)" >&2
+$cc campaigns synth-response "$campaign" --db "$out/coop.duckdb" --out "$out/packages/response-$campaign" \
+  --base 0.08 --slope 0.3 --lift 0.06 --seed 1
+$cc ingest "$out/packages/response-$campaign" --db "$out/coop.duckdb"
+$cc campaigns results "$campaign" --db "$out/coop.duckdb"
+
 # The dashboard (issue 5): a demo admin and one demo account per member, then the server.
 # DEMO_SERVE=0 creates the accounts and ends without starting the server (non-interactive runs).
 step "6. The dashboard: demo accounts, then the server (DEMO_SERVE=0 skips the server)"
@@ -66,6 +91,7 @@ Where the data went:
   $out/rejects/         rows each member's prepare quarantined, with line numbers and reasons
   $out/packages/        contribution packages (Parquet + manifest.json): no clear-text personal data
   $out/coop.duckdb      the cooperative's warehouse
+  $out/mail/            the campaign's messages as the SMTP server on loopback received them (Maildir)
 
 What to run next (the dashboard below holds the warehouse while it runs: stop it with Ctrl-C first):
   .venv/bin/culturecoop schema --markdown                   the public tables and columns

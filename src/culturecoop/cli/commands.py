@@ -1,6 +1,7 @@
 """Imports every command module so that each registers itself on the app."""
 
 from culturecoop.cli import (  # noqa: F401
+    campaigns_cmd,
     contribution_cmd,
     erasure_cmd,
     ingest_cmd,

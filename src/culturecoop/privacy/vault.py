@@ -41,3 +41,28 @@ def open_contact(sealed: bytes, private_key: PrivateKey) -> str:
         return box.decrypt(sealed[EPHEMERAL_KEY_BYTES:]).decode("utf-8")
     except CryptoError:
         raise ValueError("sealed contact altered or sealed to another key") from None
+
+
+class ContactOpener:
+    """Opens many sealed contacts with one private key, keeping one ``Box`` per ephemeral key.
+
+    Contacts of one package share their ephemeral key, so the X25519 agreement (the costly
+    part) runs once per package instead of once per contact. Clear contacts stay in memory.
+    """
+
+    def __init__(self, private_key: PrivateKey) -> None:
+        self._private = private_key
+        self._boxes: dict[bytes, Box] = {}
+
+    def open(self, sealed: bytes) -> str:
+        """The clear contact; raises ``ValueError`` if it was altered or sealed to another key."""
+        if len(sealed) < OVERHEAD:
+            raise ValueError("not a sealed contact")
+        prefix = bytes(sealed[:EPHEMERAL_KEY_BYTES])
+        box = self._boxes.get(prefix)
+        if box is None:
+            box = self._boxes[prefix] = Box(self._private, PublicKey(prefix))
+        try:
+            return box.decrypt(bytes(sealed[EPHEMERAL_KEY_BYTES:])).decode("utf-8")
+        except CryptoError:
+            raise ValueError("sealed contact altered or sealed to another key") from None

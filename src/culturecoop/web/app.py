@@ -170,14 +170,16 @@ def create_app(settings: Settings) -> FastAPI:
         account,
         admin,
         auth,
+        campaigns,
         contribution,
         data,
         docs,
         reports,
         target,
         transparency,
+        unsubscribe,
     )
 
-    for module in (auth, reports, target, data, transparency, contribution, admin, account, docs):
+    for module in (auth, reports, target, data, transparency, contribution, admin, account, docs, unsubscribe, campaigns):
         app.include_router(module.router)
     return app

@@ -11,6 +11,16 @@ from typing import Any
 from culturecoop.web.i18n import Translator, _
 from culturecoop.web.tabs import REPORT_TITLES
 
+# Campaign steps recorded in the audit log (``campaigns.service.record``) and their releases.
+CAMPAIGN_STEPS = {
+    "campaign_created": _("On {when}, {who} created campaign {campaign}."),
+    "campaign_approved": _("On {when}, {who} approved campaign {campaign}."),
+    "campaign_send_started": _("On {when}, {who} started sending campaign {campaign}."),
+    "campaign_send_interrupted": _("On {when}, the sending of campaign {campaign} stopped (the mail server stopped answering); it resumes where it stopped."),
+    "campaign_sent": _("On {when}, {who} finished a sending run of campaign {campaign}."),
+}
+CAMPAIGN_RELEASES = {"campaign": _("Campaign size"), "campaign_results": _("Campaign results")}
+
 ROLE_WORDS = {"member_admin": _("admin"), "member_analyst": _("analyst"), "coop_admin": _("cooperative admin")}
 
 
@@ -73,7 +83,8 @@ def audit_line(entry: Mapping[str, Any], member_id: str, accounts: Mapping[str, 
                t: Translator) -> AuditLine:
     """One audit entry as a sentence."""
     report = str(entry.get("report") or "")
-    title = t(REPORT_TITLES[report]) if report in REPORT_TITLES else report
+    titles = {**REPORT_TITLES, **CAMPAIGN_RELEASES}
+    title = t(titles[report]) if report in titles else report
     fields = {"when": t.date(entry.get("recorded_at")), "who": _who(entry, member_id, accounts, names, t),
               "report": title, "period": _period(entry.get("parameters"), t)}
     action = str(entry.get("action") or "")
@@ -83,7 +94,9 @@ def audit_line(entry: Mapping[str, Any], member_id: str, accounts: Mapping[str, 
         sentence = _governance_sentence(action, params, member_id, fields["when"], t)
         seq = int(entry.get("seq") or 0)
         return AuditLine(seq, fields["when"], sentence, "", action, "", t("Entry no. {seq}", seq=t.number(seq)))
-    if action == "refused":
+    if action == "campaign" and report in CAMPAIGN_STEPS:
+        sentence = t(CAMPAIGN_STEPS[report], when=fields["when"], who=fields["who"], campaign=str(params.get("campaign", "")))
+    elif action == "refused":
         sentence = t("On {when}, {who} asked for “{report}”{period}: refused, the privacy budget was spent.", **fields)
     elif action == "re-release":
         sentence = t("On {when}, {who} consulted “{report}”{period} again: the same figures as before were shown.", **fields)

@@ -1,0 +1,189 @@
+"""The messages: templates in French and English, per-locale event details, offline suggestions.
+
+A member writes a subject, a preheader and a plain-text body per language; placeholders in
+braces are filled per locale (``{event_date}`` → « samedi 12 décembre 2026 à 20 h 00 » or
+"Saturday, December 12, 2026 at 8:00 p.m.", ``{event_price}`` → « 35,00 $ » or "$35.00").
+The unsubscribe footer is always added by the sender, in the recipient's language.
+
+Suggestions are rules over the event's metadata and the audience's gated profile: they run
+offline and never see a person.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from babel.dates import format_datetime
+from babel.numbers import format_currency
+
+from culturecoop.errors import UserError
+from culturecoop.i18n import _, gettext_in
+from culturecoop.schema.taxonomy import GENRE_LABELS
+from culturecoop.warehouse.engine import Warehouse
+
+LANGUAGES = ("fr", "en")
+LOCALES = {"fr": "fr_CA", "en": "en_CA"}
+PLACEHOLDERS = ("event_title", "event_date", "event_price", "venue", "link", "member_name")
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+MAX_SUBJECT = 200
+MAX_BODY = 50_000
+
+
+def translator(language: str) -> Callable[[str], str]:
+    """``t(message)`` in ``language`` (the catalogs' English ids)."""
+    return lambda message: gettext_in(message, language)
+
+
+@dataclass(frozen=True)
+class EventInfo:
+    """What a message may say about the promoted event."""
+
+    event_id: str
+    title: str | None
+    starts_at: datetime | None
+    venue: str | None
+    price: float | None
+    genres: tuple[str, ...]
+    artists: tuple[str, ...]
+    is_local: bool | None
+    currency: str = "CAD"
+
+
+def find_event(warehouse: Warehouse, member_id: str, event_id: str) -> EventInfo:
+    """The member's event, from its announced programme or its past events."""
+    rows = warehouse.query(
+        "SELECT event_id, title, starts_at, venue, price, genres, artists, is_local FROM reco_upcoming_event "
+        "WHERE member_id = ? AND event_id = ?", [member_id, event_id])
+    if not rows:
+        rows = warehouse.query(
+            "SELECT e.event_id, e.title, e.starts_at, e.venue, "
+            "(SELECT max(CAST(t.unit_price AS DOUBLE)) FROM ticket AS t WHERE t.member_id = e.member_id AND t.event_id = e.event_id) AS price, "
+            "e.genres, e.artists, e.is_local FROM event AS e WHERE e.member_id = ? AND e.event_id = ?", [member_id, event_id])
+    if not rows:
+        raise UserError(_("Member {member} has no event {event}; give one of its events or upcoming events (see `culturecoop reco programme`).").format(
+            member=member_id, event=event_id))
+    r = rows[0]
+    return EventInfo(r["event_id"], r["title"], r["starts_at"], r["venue"], None if r["price"] is None else float(r["price"]),
+                     tuple(r["genres"] or ()), tuple(r["artists"] or ()), r["is_local"])
+
+
+def check_template(text: str, what: str, limit: int) -> str:
+    """The template, refused with one sentence when empty, too long or with an unknown placeholder."""
+    text = (text or "").replace("\r\n", "\n").strip()
+    if not text:
+        raise UserError(_("The {what} is empty; write it (placeholders: {names}).").format(
+            what=what, names=", ".join("{" + p + "}" for p in PLACEHOLDERS)))
+    if len(text) > limit:
+        raise UserError(_("The {what} is longer than {limit} characters; shorten it.").format(what=what, limit=limit))
+    unknown = sorted({m for m in _PLACEHOLDER.findall(text) if m not in PLACEHOLDERS})
+    if unknown:
+        raise UserError(_("The {what} uses {unknown}, which is not a placeholder; use {names}.").format(
+            what=what, unknown=", ".join("{" + u + "}" for u in unknown), names=", ".join("{" + p + "}" for p in PLACEHOLDERS)))
+    return text
+
+
+def event_values(event: EventInfo | None, language: str, link: str | None, member_name: str) -> dict[str, str]:
+    """Placeholder values in one language (dates and prices in its locale)."""
+    locale = LOCALES[language]
+    values = {"event_title": "", "event_date": "", "event_price": "", "venue": "", "link": link or "", "member_name": member_name}
+    if event is None:
+        return values
+    values["event_title"] = event.title or event.event_id
+    values["venue"] = event.venue or ""
+    if event.starts_at is not None:
+        # Babel's patterns say "à" / "at" in each locale (no catalog entry: "{date} at {time}" would
+        # match any sentence with "at" in it when the web layer retranslates messages).
+        pattern = "EEEE d MMMM y 'à' H 'h' mm" if language == "fr" else "EEEE, MMMM d, y 'at' h:mm a"
+        values["event_date"] = format_datetime(event.starts_at, pattern, locale=locale)
+    if event.price is not None:
+        values["event_price"] = format_currency(event.price, event.currency, locale=locale)
+    return values
+
+
+def fill(text: str, values: dict[str, str]) -> str:
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+def footer(language: str, member_name: str, unsubscribe_url: str) -> str:
+    t = translator(language)
+    return "\n\n-- \n" + t(
+        "You receive this e-mail from {member} through the culturecoop cultural data cooperative because you agreed to "
+        "receive its news. To stop every e-mail of the cooperative's members, one click is enough: {url}").format(
+        member=member_name, url=unsubscribe_url)
+
+
+def text_to_html(text: str, preheader: str) -> str:
+    """A minimal HTML version of a plain-text message (paragraphs and links kept)."""
+    paragraphs = []
+    for block in text.split("\n\n"):
+        escaped = html.escape(block).replace("\n", "<br>\n")
+        escaped = re.sub(r"(https?://[^\s<]+)", r'<a href="\1">\1</a>', escaped)
+        paragraphs.append(f"<p>{escaped}</p>")
+    hidden = f'<div style="display:none;max-height:0;overflow:hidden">{html.escape(preheader)}</div>' if preheader else ""
+    return "<!doctype html><html><body>" + hidden + "\n".join(paragraphs) + "</body></html>"
+
+
+def render(campaign: dict[str, Any], event: EventInfo | None, member_name: str, language: str,
+           unsubscribe_url: str) -> dict[str, str]:
+    """Subject, preheader, text and HTML of the campaign in one language (a preview or a send)."""
+    values = event_values(event, language, campaign.get("link"), member_name)
+    subject = fill(campaign[f"subject_{language}"], values)
+    preheader = fill(campaign.get(f"preheader_{language}") or "", values)
+    body = fill(campaign[f"body_{language}"], values) + footer(language, member_name, unsubscribe_url)
+    return {"language": language, "subject": subject, "preheader": preheader, "text": body,
+            "html": text_to_html(body, preheader)}
+
+
+# -- suggestions ----------------------------------------------------------------------------------
+
+def _genre(event: EventInfo | None, language: str) -> str | None:
+    if event is None or not event.genres:
+        return None
+    label = GENRE_LABELS.get(event.genres[0])
+    return (label[0] if language == "fr" else label[1]) if label else event.genres[0].replace("_", " ")
+
+
+def suggest(event: EventInfo | None, audience: dict[str, Any], language: str) -> dict[str, Any]:
+    """Subjects, a preheader and a body for the audience and event, by rules (no external service)."""
+    t = translator(language)
+    kind = audience.get("kind")
+    profile = audience.get("profile", {})
+    segments = sorted(((r.get("patrons") or 0, r["segment"]) for r in profile.get("segment", [])), reverse=True)
+    top_segment = segments[0][1] if segments and segments[0][0] else None
+    own = {r["ownership"]: r.get("patrons") or 0 for r in profile.get("ownership", [])}
+    mostly_new = own.get("new", 0) > own.get("own", 0)
+    genre = _genre(event, language)
+    subjects: list[str] = []
+    if kind == "lapsed":
+        subjects.append(t("We have missed you: {event_title} is coming"))
+    if kind == "genre" and genre:
+        subjects.append(t("For {genre} lovers: {event_title}").format(genre=genre))
+    if top_segment == "regulars":
+        subjects.append(t("For our regulars, first: {event_title}"))
+    elif top_segment == "newcomers" or mostly_new:
+        subjects.append(t("Discover {event_title} on {event_date}"))
+    elif top_segment == "big_spenders":
+        subjects.append(t("The best seats for {event_title}"))
+    if event is not None and event.is_local:
+        subjects.append(t("Made in Québec: {event_title}"))
+    if event is not None and event.artists:
+        subjects.append(t("Live on stage: {artist}, {event_date}").format(artist=event.artists[0]))
+    subjects.append(t("{event_title}: tickets are on sale"))
+    preheader = t("{event_date}, {venue}. From {event_price}.")
+    intro = t("Hello,") + "\n\n"
+    if kind == "lapsed":
+        intro += t("It has been a while since your last visit, and we have a show for you.") + "\n\n"
+    elif genre:
+        intro += t("If you like {genre}, this one is for you.").format(genre=genre) + "\n\n"
+    body = intro + t("{event_title}\n{event_date}\n{venue}\nFrom {event_price}\n\nTickets: {link}\n\nSee you soon,\n{member_name}")
+    # Unique subjects, in the order the rules found them.
+    seen: list[str] = []
+    for s in subjects:
+        if s not in seen:
+            seen.append(s)
+    return {"language": language, "subjects": seen[:4], "preheader": preheader, "body": body}

@@ -1,0 +1,69 @@
+"""The cooperative's campaign rules: frequency cap, approval, default holdout, sending rate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from culturecoop.errors import UserError
+from culturecoop.governance import audit
+from culturecoop.i18n import _
+from culturecoop.warehouse.engine import Warehouse
+
+MIN_HOLDOUT = 0.05
+MAX_HOLDOUT = 0.5
+
+
+@dataclass(frozen=True)
+class CampaignSettings:
+    frequency_cap: int = 2
+    cap_days: int = 7
+    require_approval: bool = False
+    default_holdout: float = 0.10
+    rate_per_second: float = 50.0
+    sender_address: str = "campagnes@culturecoop.invalid"
+    public_url: str = "http://127.0.0.1:8000"
+
+    def to_json(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def current_settings(warehouse: Warehouse) -> CampaignSettings:
+    rows = warehouse.query(
+        "SELECT frequency_cap, cap_days, require_approval, default_holdout, rate_per_second, sender_address, public_url "
+        "FROM campaign_settings WHERE settings_id = 'cooperative'")
+    return CampaignSettings(**rows[0]) if rows else CampaignSettings()
+
+
+def check_holdout(share: float) -> float:
+    if not MIN_HOLDOUT <= share <= MAX_HOLDOUT:
+        raise UserError(_("The holdout must be between {low:g} and {high:g} of the audience (e.g. --holdout 0.1); got {share:g}.").format(
+            low=MIN_HOLDOUT, high=MAX_HOLDOUT, share=share))
+    return share
+
+
+def validate(settings: CampaignSettings) -> CampaignSettings:
+    if settings.frequency_cap < 1 or settings.cap_days < 1:
+        raise UserError(_("The frequency cap needs at least 1 e-mail over at least 1 day, e.g. --cap 2 --days 7."))
+    check_holdout(settings.default_holdout)
+    if settings.rate_per_second < 0:
+        raise UserError(_("The sending rate must be zero (no limit) or a positive number of messages per second."))
+    if "@" not in settings.sender_address or " " in settings.sender_address.strip():
+        raise UserError(_("The sender address {address} is not an e-mail address; give one such as campagnes@example.org.").format(
+            address=settings.sender_address))
+    if not settings.public_url.startswith(("http://", "https://")):
+        raise UserError(_("The public address of the web app must start with http:// or https://, e.g. https://coop.example.org."))
+    return replace(settings, sender_address=settings.sender_address.strip(), public_url=settings.public_url.rstrip("/"))
+
+
+def set_settings(warehouse: Warehouse, actor: str, **changes: Any) -> CampaignSettings:
+    """Change the given rules (None leaves one as it is); the change is an audit entry."""
+    settings = validate(replace(current_settings(warehouse), **{k: v for k, v in changes.items() if v is not None}))
+    with warehouse.transaction() as con:
+        con.execute("INSERT OR REPLACE INTO campaign_settings VALUES ('cooperative', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [settings.frequency_cap, settings.cap_days, settings.require_approval, settings.default_holdout,
+                     settings.rate_per_second, settings.sender_address, settings.public_url,
+                     datetime.now(UTC).replace(tzinfo=None), actor])
+        audit.append(con, audit.AuditRecord(actor, "*", "policy", "campaign_settings", settings.to_json(), 0.0, ()))
+    return settings

@@ -1,0 +1,153 @@
+"""The Campaigns tab and API: create a campaign for a saved audience, preview it, read its gated results.
+
+Thin: every answer comes from ``culturecoop.campaigns``; the web app never opens a sealed contact
+(sending is ``culturecoop campaigns send``, where the campaign private key is).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, Field
+
+from culturecoop.campaigns import service
+from culturecoop.campaigns.results import campaign_results
+from culturecoop.errors import UserError
+from culturecoop.reco.audiences import list_audiences
+from culturecoop.warehouse.engine import Warehouse
+from culturecoop.web.deps import CoopAdmin, MemberReader, Principal, WarehouseDep
+from culturecoop.web.i18n import Translator, retranslate
+from culturecoop.web.render import render, request_language
+from culturecoop.web.views.campaigns import campaign_rows, measure_labels, results_view
+
+router = APIRouter()
+
+
+class CampaignCreate(BaseModel):
+    audience_id: str = Field(max_length=64)
+    subject_fr: str = Field(max_length=400)
+    subject_en: str = Field(max_length=400)
+    body_fr: str = Field(max_length=50_000)
+    body_en: str = Field(max_length=50_000)
+    preheader_fr: str | None = Field(default=None, max_length=400)
+    preheader_en: str | None = Field(default=None, max_length=400)
+    event_id: str | None = Field(default=None, max_length=128)
+    link: str | None = Field(default=None, max_length=2000)
+    holdout: float | None = None
+    conversion: str | None = None
+    conversion_days: int = 30
+
+
+class CampaignCreated(BaseModel):
+    campaign_id: str
+    member_id: str
+    audience_id: str
+    status: str
+    k: int
+    recipients: int | None
+    holdout: int | None
+    recipients_shown: str
+    holdout_shown: str
+    holdout_share: float
+    event_id: str | None
+    conversion: str
+    conversion_days: int
+    window_start: str
+    window_end: str
+    audit_id: int
+
+
+class CampaignsPublic(BaseModel):
+    data: list[dict[str, Any]]
+    count: int
+
+
+def _actor(principal: Principal) -> str:
+    return f"web:{principal.account.account_id}"
+
+
+def _create(warehouse: Warehouse, member_id: str, body: CampaignCreate, principal: Principal) -> dict[str, Any]:
+    return service.create_campaign(warehouse, member_id=member_id, actor=_actor(principal), **body.model_dump())
+
+
+@router.get("/api/v1/members/{member_id}/campaigns", response_model=CampaignsPublic, tags=["campaigns"])
+def get_campaigns(member_id: str, principal: MemberReader, warehouse: WarehouseDep) -> dict[str, Any]:
+    """The member's campaigns, newest first (definitions and status; figures come from results)."""
+    rows = service.list_campaigns(warehouse, member_id)
+    return {"data": rows, "count": len(rows)}
+
+
+@router.post("/api/v1/members/{member_id}/campaigns", response_model=CampaignCreated, status_code=201, tags=["campaigns"])
+def post_campaign(member_id: str, body: CampaignCreate, principal: MemberReader, warehouse: WarehouseDep) -> dict[str, Any]:
+    """Create a campaign for one of the member's saved audiences: eligible people, a random holdout, gated sizes."""
+    return _create(warehouse, member_id, body, principal)
+
+
+@router.get("/api/v1/members/{member_id}/campaigns/{campaign_id}", tags=["campaigns"])
+def get_campaign(member_id: str, campaign_id: str, principal: MemberReader, warehouse: WarehouseDep) -> dict[str, Any]:
+    """The campaign's definition and its message in French and English as recipients read it."""
+    return {**service.describe(warehouse, campaign_id, member_id),
+            "preview": {lang: service.preview(warehouse, member_id, campaign_id, lang) for lang in ("fr", "en")}}
+
+
+@router.get("/api/v1/members/{member_id}/campaigns/{campaign_id}/results", tags=["campaigns"])
+def get_results(member_id: str, campaign_id: str, principal: MemberReader, warehouse: WarehouseDep) -> dict[str, Any]:
+    """Sent, delivered, bounced, unsubscribed, conversions and revenue per arm and the lift (gated, audited)."""
+    return campaign_results(warehouse, campaign_id, member_id=member_id, actor=_actor(principal))
+
+
+@router.get("/api/v1/members/{member_id}/audiences/{audience_id}/suggestions", tags=["campaigns"])
+def get_suggestions(member_id: str, audience_id: str, principal: MemberReader, warehouse: WarehouseDep,
+                    event: Annotated[str | None, Query(max_length=128)] = None) -> dict[str, Any]:
+    """Subject and body suggestions from the event's metadata and the audience's gated profile (offline rules)."""
+    return service.suggest(warehouse, member_id, audience_id, event, actor=_actor(principal))
+
+
+@router.post("/api/v1/campaigns/{campaign_id}/approve", tags=["campaigns"])
+def approve(campaign_id: str, principal: CoopAdmin, warehouse: WarehouseDep) -> dict[str, Any]:
+    """The cooperative admin's approval of a campaign awaiting it."""
+    return service.approve_campaign(warehouse, campaign_id, actor=_actor(principal))
+
+
+def _page(request: Request, warehouse: Warehouse, member_id: str, principal: Principal, *, campaign: str | None,
+          error: str | None = None, form: dict[str, Any] | None = None, status_code: int = 200) -> Response:
+    t = Translator(request_language(request))
+    campaigns = service.list_campaigns(warehouse, member_id)
+    shown = None
+    if campaign:
+        previews = {lang: service.preview(warehouse, member_id, campaign, lang) for lang in ("fr", "en")}
+        shown = results_view(campaign_results(warehouse, campaign, member_id=member_id, actor=_actor(principal)), previews, t)
+    return render(request, "campaigns.html", {
+        "member_id": member_id, "active": "campaigns", "campaigns": campaign_rows(campaigns, t),
+        "audiences": list_audiences(warehouse, member_id), "shown": shown, "measures": measure_labels(t),
+        "error": error, "form": form or {}}, status_code=status_code)
+
+
+@router.get("/m/{member_id}/campaigns", include_in_schema=False)
+def campaigns_page(request: Request, member_id: str, principal: MemberReader, warehouse: WarehouseDep,
+                   campaign: Annotated[str | None, Query(max_length=64)] = None) -> Response:
+    return _page(request, warehouse, member_id, principal, campaign=campaign)
+
+
+@router.post("/m/{member_id}/campaigns", include_in_schema=False)
+def campaigns_form(request: Request, member_id: str, principal: MemberReader, warehouse: WarehouseDep,
+                   audience_id: Annotated[str, Form(max_length=64)], subject_fr: Annotated[str, Form(max_length=400)],
+                   subject_en: Annotated[str, Form(max_length=400)], body_fr: Annotated[str, Form(max_length=50_000)],
+                   body_en: Annotated[str, Form(max_length=50_000)], link: Annotated[str, Form(max_length=2000)] = "",
+                   event_id: Annotated[str, Form(max_length=128)] = "", holdout: Annotated[str, Form(max_length=10)] = "") -> Response:
+    form = {"audience_id": audience_id, "subject_fr": subject_fr, "subject_en": subject_en, "body_fr": body_fr,
+            "body_en": body_en, "link": link, "event_id": event_id, "holdout": holdout}
+    try:
+        share = float(holdout.replace(",", ".")) / (100 if holdout and float(holdout.replace(",", ".")) > 1 else 1) if holdout else None
+    except ValueError:
+        share = -1.0
+    try:
+        created = _create(warehouse, member_id, CampaignCreate(
+            audience_id=audience_id, subject_fr=subject_fr, subject_en=subject_en, body_fr=body_fr, body_en=body_en,
+            link=link or None, event_id=event_id or None, holdout=share), principal)
+    except UserError as exc:
+        return _page(request, warehouse, member_id, principal, campaign=None, form=form, status_code=400,
+                     error=retranslate(exc.message, request_language(request)))
+    return RedirectResponse(f"/m/{member_id}/campaigns?campaign={created['campaign_id']}", status_code=303)

@@ -1,0 +1,77 @@
+"""The Campaigns tab: the service's answers (lists, gated results, previews) → page context."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from culturecoop.web import charts
+from culturecoop.web.i18n import Translator, _
+
+STATUS_WORDS = {
+    "awaiting_approval": _("awaiting the cooperative's approval"),
+    "ready": _("ready to send"),
+    "sending": _("being sent"),
+    "sent": _("sent"),
+    "cancelled": _("cancelled"),
+}
+MEASURE_WORDS = {
+    "recipients": _("People"), "sent": _("Sent"), "delivered": _("Delivered"), "bounced": _("Bounced"),
+    "unsubscribed": _("Unsubscribed"), "converted": _("Conversions"),
+}
+ARM_WORDS = {"treatment": _("With the campaign"), "holdout": _("Holdout (no e-mail)")}
+
+
+@dataclass
+class ResultsView:
+    campaign_id: str
+    status: str
+    rows: list[dict[str, Any]]
+    lift_sentence: str
+    chart: dict[str, Any] | None
+    k: int
+    preview: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+def status_word(status: str, t: Translator) -> str:
+    return t(STATUS_WORDS.get(status, status))
+
+
+def results_view(results: dict[str, Any], previews: dict[str, dict[str, str]], t: Translator) -> ResultsView:
+    k = int(results["k"])
+    rows = []
+    for arm in results["arms"]:
+        cells = {m["measure"]: (t.number(m["value"]) if m["value"] is not None else f"< {k}") for m in arm["measures"]}
+        revenue = t.money(arm["revenue"]) if arm["revenue"] is not None else f"< {k}"
+        rows.append({"arm": t(ARM_WORDS[arm["arm"]]), "cells": [cells.get(m, "–") for m in MEASURE_WORDS], "revenue": revenue})
+    lift = results["lift"]
+    chart = None
+    if lift.get("available"):
+        simple, adjusted = lift["two_proportion"], lift["cuped"]
+        def points(value: float) -> str:
+            return ("+" if value >= 0 else "−") + t.number(abs(100 * value), 1)
+
+        sentence = t("Conversion {treated} with the campaign against {held} without: a difference of {d} points (95 % interval {low} to {high}); with past spending taken into account (CUPED) {cd} points ({clow} to {chigh}).",
+                     treated=t.percent(lift["rate_treatment"]), held=t.percent(lift["rate_holdout"]), d=points(simple["difference"]),
+                     low=points(simple["low"]), high=points(simple["high"]), cd=points(adjusted["difference"]),
+                     clow=points(adjusted["low"]), chigh=points(adjusted["high"]))
+        chart = charts.bars(
+            t("Difference in conversion rate, campaign minus holdout"), [t("Two proportions"), t("With pre-period spend (CUPED)")],
+            [(t("Difference"), [simple["difference"], adjusted["difference"]])], t,
+            value_title=t("Percentage points"), category_title=t("Estimate"), unit="percent", baseline=0.0,
+            errors=([simple["low"], adjusted["low"]], [simple["high"], adjusted["high"]]))
+    elif results.get("first_sent_at") is None:
+        sentence = t("The campaign has not been sent yet: there is no lift to measure.")
+    else:
+        sentence = t("The lift is not shown: a figure it rests on is under k (too few people or conversions yet).")
+    return ResultsView(results["campaign_id"], status_word(results["status"], t), rows, sentence, chart, k, previews)
+
+
+def campaign_rows(campaigns: list[dict[str, Any]], t: Translator) -> list[dict[str, Any]]:
+    return [{"campaign_id": c["campaign_id"], "subject": c["subject_fr"] if t.language == "fr" else c["subject_en"],
+             "status": status_word(c["status"], t), "created_at": t.date(c["created_at"]),
+             "sent_at": t.date(c["first_sent_at"]) if c.get("first_sent_at") else "–"} for c in campaigns]
+
+
+def measure_labels(t: Translator) -> list[str]:
+    return [t(label) for label in MEASURE_WORDS.values()]

@@ -192,3 +192,12 @@ def test_a_file_without_page_checksums_checks_nothing(tmp_path: Path) -> None:
     pq.write_table(_table(1000), path)
     assert verify_pages(path) == 0  # verify_package then decodes every page instead
     assert EXIT_INTEGRITY == 3
+
+
+def test_an_empty_table_with_a_boolean_column_verifies(tmp_path: Path) -> None:
+    """A package whose consent (or event) table is empty is a real package: Arrow writes no page
+    for an empty boolean column, which is not damage."""
+    path = tmp_path / "consent.parquet"
+    empty = pa.table({"member_id": pa.array([], pa.string()), "granted": pa.array([], pa.bool_())})
+    pq.write_table(empty, path, compression="zstd", write_page_checksum=True)
+    assert verify_pages(path) >= 1

@@ -120,6 +120,8 @@ def verify_pages(path: Path) -> int:
         for c in range(group.num_columns):
             chunk = group.column(c)
             start = chunk.dictionary_page_offset if chunk.has_dictionary_page else chunk.data_page_offset
+            if group.num_rows == 0 and not start:
+                continue  # an empty table: Arrow writes no page for some column types (booleans)
             if start is None or start < 4 or start + chunk.total_compressed_size > size:
                 raise DamagedPageError("a column chunk lies outside the file")
             end = start + chunk.total_compressed_size

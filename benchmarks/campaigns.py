@@ -82,19 +82,41 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _high_water_mb(pid: int) -> float:
+    """The process's peak resident memory so far (VmHWM), 0 once it has exited."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 def run_child(args: list[str]) -> tuple[float, float, str]:
-    """(wall seconds, peak memory in MB, stdout) of a child process (its own rusage)."""
+    """(wall seconds, peak memory in MB, stdout) of a child process.
+
+    The peak is the child's own VmHWM, sampled while it runs: its rusage would count this
+    process's memory too (Linux carries ru_maxrss across fork and exec, and this process holds
+    the built cooperative)."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         started = time.perf_counter()
         process = subprocess.Popen(args, stdout=out, stderr=err, env={**os.environ, "CULTURECOOP_LANG": "en"})
-        _pid, status, usage = os.wait4(process.pid, 0)
+        peak = 0.0
+        while True:
+            peak = max(peak, _high_water_mb(process.pid))
+            waited, status = os.waitpid(process.pid, os.WNOHANG)
+            if waited:
+                break
+            time.sleep(0.05)
         seconds = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
         if process.returncode:
             raise SystemExit(f"child failed: {err.read().strip()}")
-        return seconds, usage.ru_maxrss / 1024, out.read()
+        return seconds, peak, out.read()
 
 
 def bare_loop(port: int, count: int, size: int) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import run_cli
 from culturecoop.analytics import run_report
-from culturecoop.governance import audit
+from culturecoop.privacy import audit
 from culturecoop.warehouse.engine import Warehouse
 from test_reports_support import tiny_cooperative
 

@@ -38,8 +38,8 @@ from culturecoop.campaigns.settings import set_settings
 from culturecoop.campaigns.simulate import simulate_response
 from culturecoop.errors import UserError
 from culturecoop.governance.accounts import create_account
-from culturecoop.governance.audit import verify_chain
 from culturecoop.ingest.load import ingest
+from culturecoop.privacy.audit import verify_chain
 from culturecoop.warehouse.engine import Warehouse
 from culturecoop.web import Settings, create_app
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 import planted
-from culturecoop.governance import audit
 from culturecoop.governance.erasure import erasures_seen_by
 from culturecoop.governance.requests import build_request, read_request, write_request
+from culturecoop.privacy import audit
 from culturecoop.schema import persons
 from culturecoop.warehouse.engine import Warehouse
 from planted import MEMBERS, PLANTED, Coop, cli

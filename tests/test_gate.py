@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from culturecoop.errors import UserError
-from culturecoop.governance import audit
+from culturecoop.privacy import audit
 from culturecoop.privacy.budget import budget_status, period_bounds
 from culturecoop.privacy.gate import (
     CountTable,

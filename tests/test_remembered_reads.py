@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from culturecoop.analytics import run_report
-from culturecoop.governance import audit
+from culturecoop.privacy import audit
 from culturecoop.privacy.gate import current_policy, set_policy
 from culturecoop.warehouse.engine import Warehouse
 from test_reports_support import tiny_cooperative

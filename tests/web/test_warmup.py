@@ -12,8 +12,7 @@ import pytest
 
 from culturecoop.analytics.answers import POOLED_REPORTS, Answers, answers_digest
 from culturecoop.analytics.registry import REPORTS
-from culturecoop.governance import audit
-from culturecoop.privacy import budget
+from culturecoop.privacy import audit, budget
 from culturecoop.privacy.gate import set_policy
 from culturecoop.warehouse.engine import Warehouse
 from culturecoop.web import Settings, create_app

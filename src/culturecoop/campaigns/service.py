@@ -19,8 +19,8 @@ from culturecoop.analytics.service import default_actor
 from culturecoop.campaigns import content, eligibility
 from culturecoop.campaigns.settings import check_holdout, current_settings
 from culturecoop.errors import UserError
-from culturecoop.governance import audit
 from culturecoop.i18n import _
+from culturecoop.privacy import audit
 from culturecoop.privacy.gate import COUNT, CountTable, PrivacyGate
 from culturecoop.privacy.policy import current_policy
 from culturecoop.reco import audiences

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from culturecoop.errors import UserError
-from culturecoop.governance import audit
 from culturecoop.i18n import _
+from culturecoop.privacy import audit
 from culturecoop.warehouse.engine import Warehouse
 
 MIN_HOLDOUT = 0.05

@@ -11,8 +11,8 @@ from rich.table import Table
 from culturecoop.analytics import REPORTS, ReportResult, refresh, run_report
 from culturecoop.cli.app import app, console, emit_json
 from culturecoop.errors import UserError
-from culturecoop.governance import audit
 from culturecoop.i18n import _, current_language
+from culturecoop.privacy import audit
 from culturecoop.privacy.budget import budget_status
 from culturecoop.privacy.gate import set_policy
 from culturecoop.privacy.policy import current_policy

@@ -15,10 +15,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from culturecoop.errors import UserError
-from culturecoop.governance import audit
 from culturecoop.governance.erasure import actor, drop_subject_tables, find_records
 from culturecoop.governance.requests import SubjectRequest
 from culturecoop.i18n import _
+from culturecoop.privacy import audit
 from culturecoop.schema.model import CONSENT_PURPOSES
 from culturecoop.warehouse.engine import Warehouse
 

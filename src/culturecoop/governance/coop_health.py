@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from culturecoop.governance import audit
+from culturecoop.privacy import audit
 from culturecoop.privacy.budget import budget_status
 from culturecoop.privacy.policy import current_policy
 from culturecoop.warehouse.engine import Warehouse

@@ -22,9 +22,9 @@ from typing import Any
 import duckdb
 
 from culturecoop.errors import UserError
-from culturecoop.governance import audit
 from culturecoop.governance.requests import SubjectRequest
 from culturecoop.i18n import _
+from culturecoop.privacy import audit
 from culturecoop.privacy.suppression import record_value, suppress, suppression_hash
 from culturecoop.schema import persons
 from culturecoop.warehouse.engine import Warehouse

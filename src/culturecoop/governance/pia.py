@@ -8,9 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from culturecoop.governance import audit
 from culturecoop.governance.documents import markdown_pdf, number, percent, translator
 from culturecoop.governance.retention import retention_months
+from culturecoop.privacy import audit
 from culturecoop.privacy.encodings import BLOOM_FIELDS, BLOOM_HASHES, ID_TOKEN_HEX
 from culturecoop.privacy.policy import current_policy
 from culturecoop.schema.model import BLOOM_BITS, CONSENT_PURPOSES

@@ -16,7 +16,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from culturecoop.errors import UserError
-from culturecoop.governance import audit
 from culturecoop.governance.erasure import (
     Removal,
     actor,
@@ -25,6 +24,7 @@ from culturecoop.governance.erasure import (
     rewrite_files,
 )
 from culturecoop.i18n import _
+from culturecoop.privacy import audit
 from culturecoop.warehouse.engine import Warehouse
 
 DEFAULT_MONTHS = 36

@@ -30,9 +30,8 @@ from typing import Any
 import duckdb
 
 from culturecoop.errors import UserError
-from culturecoop.governance import audit
 from culturecoop.i18n import _
-from culturecoop.privacy import budget
+from culturecoop.privacy import audit, budget
 from culturecoop.privacy.dp import noisy_counts
 from culturecoop.privacy.policy import PrivacyPolicy, current_policy
 from culturecoop.warehouse.engine import Warehouse

@@ -20,8 +20,8 @@ import numpy as np
 
 from culturecoop.analytics.service import default_actor
 from culturecoop.errors import UserError
-from culturecoop.governance import audit
 from culturecoop.i18n import _
+from culturecoop.privacy import audit
 from culturecoop.privacy.gate import COUNT, CountTable, PrivacyGate
 from culturecoop.reco import data, service
 from culturecoop.reco.audiences import MIN_EVENT_AUDIENCE, PEOPLE_PER_SEAT, _check_member

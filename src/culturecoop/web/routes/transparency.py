@@ -9,9 +9,9 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from culturecoop.analytics.answers import to_jsonable
-from culturecoop.governance import audit
 from culturecoop.governance.accounts import list_accounts
 from culturecoop.governance.uploads import list_members, member_consent_basis
+from culturecoop.privacy import audit
 from culturecoop.privacy.budget import budget_status
 from culturecoop.privacy.policy import current_policy
 from culturecoop.warehouse.engine import Warehouse

@@ -163,10 +163,15 @@ def _package_state(folder: Path, bench: Bench) -> tuple[str, str]:
 PREPARE_POINTS = [p for p in POINTS if p.startswith("prepare:")]
 INGEST_POINTS = [p for p in POINTS if p.startswith("ingest:")]
 LINK_POINTS = [p for p in POINTS if p.startswith("link:")]
+RETENTION_POINTS = [p for p in POINTS if p.startswith("retention:")]
+# Far enough ahead that every record has passed the retention period.
+RETENTION_ARGS = ["retention", "apply", "--as-of", "2100-01-01"]
+LEFTOVERS = (".rewrite", ".rewrite.wal", ".erased", ".rewrite-pending")
 
 
 def test_five_points_or_more_per_command() -> None:
     assert len(PREPARE_POINTS) >= 5 and len(INGEST_POINTS) >= 5 and len(LINK_POINTS) >= 5
+    assert len(RETENTION_POINTS) >= 5
 
 
 @pytest.mark.parametrize("signame", SIGNALS)
@@ -300,3 +305,43 @@ def test_serve_stops_cleanly(tmp_path: Path, signame: str) -> None:
     assert server.returncode == 0, err
     assert err.strip().splitlines()[-1] == "Server stopped."
     assert "Traceback" not in err and "leaked" not in err and "Error" not in err
+
+
+@pytest.fixture(scope="module")
+def retention_bench(bench: Bench) -> tuple[Path, str, str]:
+    """A loaded warehouse, its content, and its content once retention removed every record."""
+    base = bench.root / "ingest-complete.duckdb"
+    done = bench.root / "retention-complete.duckdb"
+    shutil.copy(base, done)
+    result = _cli(*RETENTION_ARGS, "--db", str(done))
+    assert result.returncode == 0, result.stderr
+    tables = (*CONTRIBUTED, "identity")
+    return base, fingerprint(base, tables), fingerprint(done, tables)
+
+
+@pytest.mark.parametrize("signame", SIGNALS)
+@pytest.mark.parametrize("point", RETENTION_POINTS)
+def test_retention_stopped(retention_bench: tuple[Path, str, str], tmp_path: Path, point: str,
+                           signame: str) -> None:
+    """Retention deletes then rewrites the whole file: stopped anywhere, the warehouse path holds a
+    whole warehouse (as before, or with the records removed), and the next run finishes the
+    rewrite — the removed rows' bytes do not stay behind — and sweeps every leftover."""
+    base, before, complete = retention_bench
+    assert before != complete
+    db = tmp_path / "coop.duckdb"
+    shutil.copy(base, db)
+    tables = (*CONTRIBUTED, "identity")
+    proc = _interrupt(point, signame, [*RETENTION_ARGS, "--db", str(db)], tmp_path)
+    state = fingerprint(db, tables)
+    assert state in (before, complete), "the warehouse is half-removed"
+    _check_signal_outcome(proc, signame, completed=state == complete and not any(
+        db.with_name(db.name + suffix).exists() for suffix in LEFTOVERS))
+    if point == "retention:removing":
+        assert state == before
+    if point == "retention:committed":  # removed, not yet rewritten: the rewrite is owed
+        assert state == complete and db.with_name(db.name + ".rewrite-pending").exists()
+    again = _cli(*RETENTION_ARGS, "--db", str(db))
+    assert again.returncode == 0, again.stderr
+    assert fingerprint(db, tables) == complete
+    left = [suffix for suffix in LEFTOVERS if db.with_name(db.name + suffix).exists()]
+    assert not left, left

@@ -27,7 +27,7 @@ from culturecoop.i18n import _
 from culturecoop.privacy import audit
 from culturecoop.privacy.suppression import record_value, suppress, suppression_hash
 from culturecoop.schema import persons
-from culturecoop.warehouse.engine import Warehouse
+from culturecoop.warehouse.engine import Warehouse, sweep_rewrite_leftovers
 from culturecoop.warehouse.lake import export_lake
 from culturecoop.warehouse.sql_engine import LAKE_MANIFEST
 
@@ -168,12 +168,14 @@ def erase(warehouse: Warehouse, request: SubjectRequest, lake: Path | None = Non
     """
     check_lake(lake)
     _require_member(warehouse, request.member_id)
+    finish_interrupted_rewrite(warehouse)
     removal = Removal(file_bytes_before=warehouse.path.stat().st_size)
     started = time.perf_counter()
     with warehouse.transaction() as con:
         find_records(con, request)
         if not con.execute("SELECT count(*) FROM subject_record").fetchall()[0][0]:
             raise UserError(_("Nobody in the cooperative matches this request (no record of member {member} has these tokens); check the e-mail or the patron id it was made from. Nothing was changed.").format(member=request.member_id))
+        mark_rewrite_pending(warehouse)
         tokens = _suppression_tokens(con, request)
         remove_subjects(con, removal)
         removal.suppression_hashes = suppress(con, tokens)
@@ -200,10 +202,29 @@ def erase(warehouse: Warehouse, request: SubjectRequest, lake: Path | None = Non
     return removal
 
 
+def _pending(warehouse: Warehouse) -> Path:
+    return warehouse.path.with_name(warehouse.path.name + ".rewrite-pending")
+
+
+def mark_rewrite_pending(warehouse: Warehouse) -> None:
+    """Note, before a removal commits, that the file must be rewritten: a crash between the
+    commit and the rewrite would otherwise leave the removed rows' bytes in the file for good."""
+    _pending(warehouse).touch()
+
+
+def finish_interrupted_rewrite(warehouse: Warehouse) -> None:
+    """Complete what an interrupted erasure or retention left: its rewrite, and its leftovers."""
+    sweep_rewrite_leftovers(warehouse.path)
+    if _pending(warehouse).exists():
+        warehouse.rewrite()
+        _pending(warehouse).unlink()
+
+
 def rewrite_files(warehouse: Warehouse, removal: Removal, lake: Path | None) -> None:
     """Rewrite the warehouse file (and the lake) so removed rows leave no bytes behind."""
     removal.seconds_rewrite = warehouse.rewrite()
     removal.file_bytes_after = warehouse.path.stat().st_size
+    _pending(warehouse).unlink(missing_ok=True)
     if lake is not None:
         removal.seconds_lake = export_lake(warehouse, lake, shred_old=True).seconds
 

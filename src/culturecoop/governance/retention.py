@@ -20,6 +20,8 @@ from culturecoop.governance.erasure import (
     Removal,
     actor,
     check_lake,
+    finish_interrupted_rewrite,
+    mark_rewrite_pending,
     remove_subjects,
     rewrite_files,
 )
@@ -70,6 +72,8 @@ def apply_retention(warehouse: Warehouse, day: date, *, lake: Path | None = None
                     who: str | None = None) -> Removal:
     """Remove every record whose last ticket is before ``day`` minus the retention period."""
     check_lake(lake)
+    if not dry_run:
+        finish_interrupted_rewrite(warehouse)
     months = retention_months(warehouse)
     cutoff = months_before(day, months)
     removal = Removal(file_bytes_before=warehouse.path.stat().st_size, cutoff=cutoff.isoformat())
@@ -88,6 +92,8 @@ def apply_retention(warehouse: Warehouse, day: date, *, lake: Path | None = None
             removal.records = int(con.execute("SELECT count(*) FROM subject_record").fetchall()[0][0])
             removal.persons = int(con.execute("SELECT count(*) FROM subject_person").fetchall()[0][0])
         else:
+            if con.execute("SELECT count(*) FROM subject_record").fetchall()[0][0]:
+                mark_rewrite_pending(warehouse)
             remove_subjects(con, removal)
             rule = {"months": months, "as_of": day.isoformat(), "cutoff": cutoff.isoformat()}
             # Each member reads its own count; the cooperative's entry holds the totals.

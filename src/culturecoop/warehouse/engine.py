@@ -53,6 +53,20 @@ def _sync(path: Path) -> None:
         os.close(fd)
 
 
+def sweep_rewrite_leftovers(path: Path) -> None:
+    """Remove what an interrupted ``Warehouse.rewrite`` of ``path`` left: the half-copied fresh
+    file, and the old file's second name (zeroed first — unless it is still the live file)."""
+    fresh = path.with_name(path.name + ".rewrite")
+    old = path.with_name(path.name + ".erased")
+    for leftover in (fresh, fresh.with_name(fresh.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    if old.exists():
+        if path.exists() and os.path.samefile(old, path):
+            old.unlink()  # stopped before the swap: the live file is the old one, keep its bytes
+        else:
+            overwrite_and_remove(old)
+
+
 def overwrite_and_remove(path: Path) -> None:
     """Overwrite a file's bytes with zeros, flush them, then remove it."""
     size = path.stat().st_size
@@ -267,8 +281,7 @@ class Warehouse:
                 raise UserError(_("The warehouse {path} is in use by another part of this program; stop it and run the command again.").format(path=self.path))
         fresh = self.path.with_name(self.path.name + ".rewrite")
         old = self.path.with_name(self.path.name + ".erased")
-        for leftover in (fresh, fresh.with_name(fresh.name + ".wal")):
-            leftover.unlink(missing_ok=True)
+        sweep_rewrite_leftovers(self.path)
         self.con.complete()
         self.con.execute("CHECKPOINT")
         alias = str(self.scalar("SELECT current_database()"))
@@ -281,7 +294,10 @@ class Warehouse:
         self.con.close()
         os.chmod(fresh, self.path.stat().st_mode & 0o777)  # keep who may read the warehouse
         _sync(fresh)
-        os.replace(self.path, old)
+        # The path always names a whole warehouse: the old file is kept by a second name, the
+        # fresh one takes the path in one rename, and only then are the old bytes zeroed. A crash
+        # in between leaves a leftover that the next rewrite sweeps (sweep_rewrite_leftovers).
+        os.link(self.path, old)
         os.replace(fresh, self.path)
         _sync(self.path.parent)
         overwrite_and_remove(old)

@@ -68,7 +68,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _fsync_path(path: Path) -> None:
+def fsync_path(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -80,8 +80,8 @@ def _fsync_tree(path: Path) -> None:
     if path.is_dir():
         for child in path.rglob("*"):
             if child.is_file():
-                _fsync_path(child)
-    _fsync_path(path)
+                fsync_path(child)
+    fsync_path(path)
 
 
 @contextmanager
@@ -110,7 +110,7 @@ def commit(partial: Path, target: Path, *, replace: bool = True) -> None:
     else:
         os.replace(partial, target)
     with contextlib.suppress(OSError):  # some file systems cannot fsync a folder
-        _fsync_path(target.parent)
+        fsync_path(target.parent)
 
 
 def replace_folder(partial: Path, target: Path) -> None:
@@ -125,7 +125,7 @@ def replace_folder(partial: Path, target: Path) -> None:
             os.rename(target, old)
         os.rename(partial, target)
     with contextlib.suppress(OSError):
-        _fsync_path(target.parent)
+        fsync_path(target.parent)
     if old is not None:
         discard(old)
 

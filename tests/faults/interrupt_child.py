@@ -41,7 +41,7 @@ POINTS: dict[str, tuple[str, str, str, int]] = {
     "link:committed": ("culturecoop.linkage.resolve", "link_warehouse", "after", 1),
     "retention:removing": ("culturecoop.governance.retention", "remove_subjects", "after", 1),
     "retention:committed": ("culturecoop.governance.retention", "rewrite_files", "before", 1),
-    "retention:fresh-copied": ("culturecoop.warehouse.engine", "_sync", "after", 1),
+    "retention:fresh-copied": ("culturecoop.warehouse.engine", "fsync_path", "after", 1),
     "retention:swapped": ("culturecoop.warehouse.engine", "overwrite_and_remove", "before", 1),
     "retention:old-zeroed": ("culturecoop.warehouse.engine", "overwrite_and_remove", "after", 1),
     "retention:done": ("culturecoop.cli.erasure_cmd", "_say_removal", "before", 1),

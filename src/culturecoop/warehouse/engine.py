@@ -35,7 +35,7 @@ import duckdb
 import pyarrow as pa
 
 from culturecoop.errors import EXIT_ENVIRONMENT, UserError
-from culturecoop.files import check_writable
+from culturecoop.files import check_writable, fsync_path
 from culturecoop.i18n import _
 from culturecoop.schema.model import SCHEMA_VERSION, create_statements
 
@@ -43,14 +43,6 @@ T = TypeVar("T")
 # Set (to anything) to store values uncompressed, for byte-level audits of erasure.
 STORAGE_AUDIT_ENV = "CULTURECOOP_STORAGE_AUDIT"
 _ZEROS = bytes(8 << 20)
-
-
-def _sync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def sweep_rewrite_leftovers(path: Path) -> None:
@@ -293,13 +285,13 @@ class Warehouse:
             self.con.execute("DETACH culturecoop_rewrite")
         self.con.close()
         os.chmod(fresh, self.path.stat().st_mode & 0o777)  # keep who may read the warehouse
-        _sync(fresh)
+        fsync_path(fresh)
         # The path always names a whole warehouse: the old file is kept by a second name, the
         # fresh one takes the path in one rename, and only then are the old bytes zeroed. A crash
         # in between leaves a leftover that the next rewrite sweeps (sweep_rewrite_leftovers).
         os.link(self.path, old)
         os.replace(fresh, self.path)
-        _sync(self.path.parent)
+        fsync_path(self.path.parent)
         overwrite_and_remove(old)
         self.path.with_name(self.path.name + ".wal").unlink(missing_ok=True)
         self.con = duckdb.connect(str(self.path))

@@ -45,6 +45,12 @@ POINTS: dict[str, tuple[str, str, str, int]] = {
     "retention:swapped": ("culturecoop.warehouse.engine", "overwrite_and_remove", "before", 1),
     "retention:old-zeroed": ("culturecoop.warehouse.engine", "overwrite_and_remove", "after", 1),
     "retention:done": ("culturecoop.cli.erasure_cmd", "_say_removal", "before", 1),
+    "erase:removing": ("culturecoop.governance.erasure", "remove_subjects", "after", 1),
+    "erase:committed": ("culturecoop.governance.erasure", "rewrite_files", "before", 1),
+    "erase:fresh-copied": ("culturecoop.warehouse.engine", "fsync_path", "after", 1),
+    "erase:swapped": ("culturecoop.warehouse.engine", "overwrite_and_remove", "before", 1),
+    "erase:old-zeroed": ("culturecoop.warehouse.engine", "overwrite_and_remove", "after", 1),
+    "erase:done": ("culturecoop.cli.erasure_cmd", "_say_removal", "before", 1),
 }
 
 

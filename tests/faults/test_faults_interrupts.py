@@ -345,3 +345,65 @@ def test_retention_stopped(retention_bench: tuple[Path, str, str], tmp_path: Pat
     assert fingerprint(db, tables) == complete
     left = [suffix for suffix in LEFTOVERS if db.with_name(db.name + suffix).exists()]
     assert not left, left
+
+
+ERASE_POINTS = [p for p in POINTS if p.startswith("erase:")]
+
+
+def test_erase_has_five_points_or_more() -> None:
+    assert len(ERASE_POINTS) >= 5
+
+
+@pytest.fixture(scope="module")
+def erase_bench(bench: Bench) -> tuple[Path, Path, str, str]:
+    """A warehouse holding the prepared export, an erasure request made from a person's e-mail
+    with the member's keys, the warehouse's content, and its content once the person is erased."""
+    base = bench.root / "erase-base.duckdb"
+    shutil.copy(bench.ingest_base, base)
+    loaded = _cli("ingest", str(bench.root / "ref"), "--db", str(base))
+    assert loaded.returncode == 0, loaded.stderr
+    request = bench.root / "erase-request.json"
+    made = _cli("erasure", "request", "--email", "Émilie.Tremblay@Exemple.ca", "--member", "m1",
+                "--keys", str(bench.keys), "--out", str(request))
+    assert made.returncode == 0, made.stderr
+    done = bench.root / "erase-complete.duckdb"
+    shutil.copy(base, done)
+    result = _cli("erase", str(request), "--db", str(done))
+    assert result.returncode == 0, result.stderr
+    tables = (*CONTRIBUTED, "identity")
+    return base, request, fingerprint(base, tables), fingerprint(done, tables)
+
+
+@pytest.mark.parametrize("signame", SIGNALS)
+@pytest.mark.parametrize("point", ERASE_POINTS)
+def test_erase_stopped(erase_bench: tuple[Path, Path, str, str], tmp_path: Path, point: str, signame: str) -> None:
+    """Erase deletes then rewrites the whole file: stopped anywhere, the warehouse path holds a
+    whole warehouse (as before, or with the person removed), and running the same request again
+    finishes the rewrite (or the whole erasure) and sweeps every leftover."""
+    base, request, before, complete = erase_bench
+    assert before != complete
+    db = tmp_path / "coop.duckdb"
+    shutil.copy(base, db)
+    tables = (*CONTRIBUTED, "identity")
+    args = ["erase", str(request), "--db", str(db)]
+    proc = _interrupt(point, signame, args, tmp_path)
+    state = fingerprint(db, tables)
+    assert state in (before, complete), "the warehouse is half-erased"
+    _check_signal_outcome(proc, signame, completed=state == complete and not any(
+        db.with_name(db.name + suffix).exists() for suffix in LEFTOVERS))
+    if point == "erase:removing":
+        assert state == before
+    if point == "erase:committed":  # removed, not yet rewritten: the rewrite is owed
+        assert state == complete and db.with_name(db.name + ".rewrite-pending").exists()
+    if state == before:
+        again = _cli(*args)
+        assert again.returncode == 0, again.stderr
+    else:
+        # The person is gone: the same request names nobody now (exit 2, nothing changed), but
+        # the run still finishes the rewrite it owes and sweeps the leftovers first.
+        again = _cli(*args)
+        assert again.returncode == 2, again.stderr
+        assert "Nobody in the cooperative matches this request" in again.stderr
+    assert fingerprint(db, tables) == complete
+    left = [suffix for suffix in LEFTOVERS if db.with_name(db.name + suffix).exists()]
+    assert not left, left

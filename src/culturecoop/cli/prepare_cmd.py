@@ -91,6 +91,13 @@ def _print_consent(summary: PrepareSummary) -> None:
     purposes = summary.consent.get("purposes") or {}
     if not purposes:
         return
+    if "dated_by" in summary.consent:  # a consent export: changes, not the sources of a ticket export
+        dated = _("dated by the export's date column") if summary.consent["dated_by"] == "column" else _(
+            "dated {time}, when the export was made").format(time=summary.consent["export_time"])
+        changes = "; ".join(_("{purpose}: {granted} given, {withdrawn} withdrawn").format(
+            purpose=purpose, granted=entry["granted"], withdrawn=entry["withdrawn"]) for purpose, entry in purposes.items())
+        console.print(_("Consent changes: {changes} ({dated}).").format(changes=changes, dated=dated), highlight=False)
+        return
     labels = {"column": _("from the export"), "default": _("default of the mapping"), "none": _("not given")}
     parts = [
         _("{purpose}: {granted} patrons ({source})").format(

@@ -19,6 +19,12 @@ import duckdb
 
 from culturecoop.errors import UserError
 from culturecoop.i18n import _
+from culturecoop.ingest.consent_changes import (
+    is_consent_package,
+    load_consent_changes,
+    refuse_tickets,
+    upsert_consents,
+)
 from culturecoop.ingest.package import VerifiedPackage, verify_package
 from culturecoop.privacy.suppression import apply_suppression
 from culturecoop.schema.model import CONTRIBUTED_TABLES, Table
@@ -67,6 +73,8 @@ def _upsert(con: duckdb.DuckDBPyConnection, table: Table, parquet: Path, member_
                 table=table.name, n=loaded - distinct),
             exit_code=3,
         )
+    if table.name == "consent":  # the newest decision wins (a consent change may be newer than this package)
+        return TableLoad(*upsert_consents(con, source, path))
     existing = _count(con, f"SELECT count(*) FROM {table.name} WHERE member_id = ?", [member_id])
     if existing:
         # Upsert as delete-then-insert: the big tables carry no key index (see schema.model).
@@ -114,7 +122,13 @@ def load_package(
                 "INSERT OR REPLACE INTO member VALUES (?, ?, ?, ?)",
                 [member.member_id, member.name, member.kind, member.region],
             )
-            for table in CONTRIBUTED_TABLES:
+            if is_consent_package(manifest):  # consent changes: no ticket, no event, records kept
+                refuse_tickets(manifest, package.shown)
+                patrons, consents = load_consent_changes(
+                    con, package.table_path("patron"), package.table_path("consent"), member.member_id)
+                summary.tables = {"event": TableLoad(), "patron": TableLoad(*patrons), "ticket": TableLoad(),
+                                  "consent": TableLoad(*consents)}
+            for table in CONTRIBUTED_TABLES if not is_consent_package(manifest) else ():
                 summary.tables[table.name] = _upsert(
                     con, table, package.table_path(table.name), member.member_id
                 )

@@ -204,6 +204,11 @@ def prepare(
     existing output, missing keys), when one reason rejects more than ``max_reject_share`` of
     the rows, and when the package would carry personal data in clear.
     """
+    if profile.consent_only:  # no ticket to split: patrons and their consent changes only
+        from culturecoop.ingest.consent_export import prepare_consent_export
+
+        return prepare_consent_export(source, member=member, profile=profile, keys_dir=keys_dir, out=out,
+                                      rejects=rejects, step=step, today=today)
     started = time.perf_counter()
     notify = step or (lambda _name: None)
     rejects = rejects or default_rejects_path(out)
@@ -261,6 +266,10 @@ def check_export(source: Path, profile: Profile, *, today: date | None = None,
                  max_reject_share: float = DEFAULT_MAX_REJECT_SHARE) -> PrepareSummary:
     """Everything ``prepare`` does short of pseudonymizing and writing: read, check, settle,
     guard, split events. No keys needed, nothing written. Raises ``UserError`` as ``prepare``."""
+    if profile.consent_only:
+        from culturecoop.ingest.consent_export import check_consent_export
+
+        return check_consent_export(source, profile, today=today)
     started = time.perf_counter()
     if not source.exists():
         raise UserError(_("The file {path} does not exist; check the path.").format(path=source))

@@ -30,8 +30,15 @@ CANONICAL_FIELDS: tuple[str, ...] = (
     "channel", "event_id", "event_title", "event_starts_at", "venue", "venue_postal_code",
     "genres", "artists", "capacity", "is_local", "event_language", "patron_id", "email",
     "phone", "first_name", "last_name", "full_name", "birth_date", "postal_code", "patron_language",
-    "consent_pooling", "consent_marketing", "consent_personalization",
+    "consent_pooling", "consent_marketing", "consent_personalization", "consent_at",
 )
+# A consent export (a CRM's or newsletter tool's list of people and their consents, no ticket):
+# only these fields; the patron id (or the e-mail) and at least one consent column are required.
+CONSENT_EXPORT_FIELDS: tuple[str, ...] = (
+    "patron_id", "email", "phone", "first_name", "last_name", "full_name", "postal_code", "patron_language",
+    "consent_pooling", "consent_marketing", "consent_personalization", "consent_at",
+)
+CONSENT_COLUMNS: tuple[str, ...] = ("consent_pooling", "consent_marketing", "consent_personalization")
 # Without these a row cannot become a ticket: a profile must map them (or their alternatives,
 # see ``ALTERNATIVES``).
 REQUIRED_FIELDS: tuple[str, ...] = ("purchased_at", "unit_price", "event_id")
@@ -126,6 +133,11 @@ class Profile:
     consent_basis: str | None = None
     description: dict[str, str] = field(default_factory=dict)
     source: str = ""  # where the profile came from (built-in name or file path)
+
+    @property
+    def consent_only(self) -> bool:
+        """A consent export: no ticket or event column, at least one consent column."""
+        return set(self.columns) <= set(CONSENT_EXPORT_FIELDS) and any(c in self.columns for c in CONSENT_COLUMNS)
 
     def source_columns(self) -> list[str]:
         """Every source column (or JSON path) the profile reads, once each, in field order."""
@@ -293,8 +305,13 @@ def parse_profile(text: str, source: str) -> Profile:
     if "patron_id" not in columns and "email" in columns:
         # No customer number: the e-mail is the patron id (pseudonymized like any identifier).
         columns["patron_id"] = columns["email"]
-    missing = [f for f in (*REQUIRED_FIELDS, *ALTERNATIVES)
-               if f not in columns and ALTERNATIVES.get(f) not in columns]
+    consent_only = set(columns) <= set(CONSENT_EXPORT_FIELDS) and any(c in columns for c in CONSENT_COLUMNS)
+    if "consent_at" in columns and not consent_only:
+        raise _invalid(source, _("consent_at (the date of a consent change) is read only in a consent export, "
+                                 "which maps no ticket or event column; remove it from this ticket mapping"))
+    # A consent export needs only who (patron id or e-mail); a ticket export needs the ticket too.
+    required = ("patron_id",) if consent_only else (*REQUIRED_FIELDS, *ALTERNATIVES)
+    missing = [f for f in required if f not in columns and ALTERNATIVES.get(f) not in columns]
     if missing:
         named = [f if f not in ALTERNATIVES else _("{field} (or {alternative})").format(
             field=f, alternative=ALTERNATIVES[f]) for f in missing]

@@ -142,6 +142,11 @@ HEADERS: dict[str, tuple[str, ...]] = {
                                 "personalisation", "personnalisation", "recommandations",
                                 "consent recommendations", "personalization opt in", "personalisation opt in",
                                 "optin reco", "opt in reco", "reco"),
+    "consent_at": ("consent date", "date consentement", "date du consentement", "optin time", "opt in time",
+                   "optin date", "opt in date", "date optin", "date opt in", "last changed", "derniere modification",
+                   "date de modification", "unsub time", "unsubscribe date", "date desinscription",
+                   "date de desinscription", "date desabonnement", "consent updated at", "updated at",
+                   "date inscription", "date d inscription", "subscribed at", "unsubscribed at"),
 }
 
 # Words that, in a header, say the column is about something else (fees, counts, promo codes).

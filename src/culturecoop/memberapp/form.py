@@ -37,6 +37,7 @@ def field_labels() -> dict[str, str]:
         "birth_date": _("Birth date"), "postal_code": _("Postal code"), "patron_language": _("Patron's language"),
         "consent_pooling": _("Consent: pooling"), "consent_marketing": _("Consent: newsletters"),
         "consent_personalization": _("Consent: recommendations"),
+        "consent_at": _("Consent: date of the change"),
     }
 
 

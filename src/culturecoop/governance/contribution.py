@@ -10,9 +10,12 @@ every coalition of members from per-mask counts (``governance.shapley``):
   event, credited to the members whose pooled data knew them (campaign sends, once they are
   recorded, narrow this to people actually reached).
 
+* ``recommendation``: nDCG@10 (in points out of 100) that a co-attendance recommender trained on
+  the coalition's pooled data reaches on held-out visits to the members' events
+  (``governance.reco_value``: exact from per-member score blocks, no retraining per coalition).
+
 Only pooled data counts (linked records whose patron agreed to pooling), and only visits to
-events inside the period. The fourth function the issue names — nDCG@10 gained by the
-recommender on the members' events — needs a model trained per coalition and is not computed.
+events inside the period.
 """
 
 from __future__ import annotations
@@ -27,12 +30,13 @@ import numpy as np
 from culturecoop.analytics.period import parse_day
 from culturecoop.analytics.service import refresh
 from culturecoop.errors import UserError
+from culturecoop.governance.reco_value import RecoCases, reco_cases, reco_shapley
 from culturecoop.governance.shapley import MAX_MEMBERS, MaskCounts, Shares, shapley
 from culturecoop.i18n import _
 from culturecoop.privacy.policy import current_policy
 from culturecoop.warehouse.engine import Warehouse
 
-VALUE_FUNCTIONS = ("insight", "linkage", "conversions")
+VALUE_FUNCTIONS = ("insight", "linkage", "recommendation", "conversions")
 KIND = {"insight": "cells", "linkage": "several", "conversions": "coverage"}
 
 _VISITS = """
@@ -141,7 +145,7 @@ def _mask_counts(rows: list[tuple[Any, ...]], with_cells: bool) -> MaskCounts:
 
 
 def coalition_counts(warehouse: Warehouse, members: list[str], start: date, end: date) -> dict[str, MaskCounts]:
-    """The per-mask people counts each value function needs (one query each)."""
+    """The per-mask people counts each counting value function needs (one query each)."""
     refresh(warehouse)
     params = {"members": members, "from": start, "to": end}
     con = warehouse.con
@@ -151,6 +155,13 @@ def coalition_counts(warehouse: Warehouse, members: list[str], start: date, end:
         "linkage": _mask_counts(con.execute(_LINKAGE, params).fetchall(), False),
         "conversions": _mask_counts(con.execute(_CONVERSIONS, params).fetchall(), False),
     }
+
+
+def recommendation_cases(warehouse: Warehouse, members: list[str], start: date, end: date, seed: int = 0) -> RecoCases:
+    """The held-out visits and per-member score blocks of the recommendation value."""
+    refresh(warehouse)
+    warehouse.con.complete()
+    return reco_cases(warehouse.con, members, start, end, seed=seed)
 
 
 def contributions(warehouse: Warehouse, start: str | None = None, end: str | None = None, *,
@@ -164,6 +175,7 @@ def contributions(warehouse: Warehouse, start: str | None = None, end: str | Non
         raise UserError(_("Contribution accounting handles up to {n} members; this cooperative has {m}.").format(n=MAX_MEMBERS, m=len(members)))
     started = time.perf_counter()
     counts = coalition_counts(warehouse, members, first, last)
+    cases = recommendation_cases(warehouse, members, first, last, seed)
     result = Contribution(first, last, members, current_policy(warehouse).min_patrons,
                           seconds_counts=time.perf_counter() - started)
     if not counts["linkage"].counts.sum():
@@ -172,8 +184,11 @@ def contributions(warehouse: Warehouse, start: str | None = None, end: str | Non
     started = time.perf_counter()
     n = len(members)
     for name in VALUE_FUNCTIONS:
-        shares: Shares = shapley(counts[name], n, KIND[name], k=result.k, exact=exact,
-                                 permutations=permutations, seed=seed)
+        if name == "recommendation":
+            shares: Shares = reco_shapley(cases, n, exact=exact, permutations=permutations, seed=seed)
+        else:
+            shares = shapley(counts[name], n, KIND[name], k=result.k, exact=exact,
+                             permutations=permutations, seed=seed)
         result.functions[name] = FunctionResult(
             name, shares.total, shares.exact, {m: float(v) for m, v in zip(members, shares.values, strict=True)},
             None if shares.half_width is None else {m: float(v) for m, v in zip(members, shares.half_width, strict=True)},

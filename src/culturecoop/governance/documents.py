@@ -14,6 +14,7 @@ FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FUNCTION_NAMES = {
     "insight": "Insight: report cells released above the threshold",
     "linkage": "Linkage: people seen at several members",
+    "recommendation": "Recommendations: nDCG@10 gained on the members' events (points out of 100)",
     "conversions": "Conversions from audiences",
 }
 

@@ -56,7 +56,7 @@ def parse_weights(text: str) -> dict[str, float]:
     for part in filter(None, (p.strip() for p in text.split(","))):
         name, _sep, value = part.partition("=")
         if name.strip() not in VALUE_FUNCTIONS:
-            raise UserError(_("{name} is not a value function; use insight, linkage or conversions, e.g. --weights insight=0.5,linkage=0.3,conversions=0.2.").format(name=name.strip()))
+            raise UserError(_("{name} is not a value function; use insight, linkage, recommendation or conversions, e.g. --weights insight=0.4,linkage=0.25,recommendation=0.2,conversions=0.15.").format(name=name.strip()))
         try:
             weights[name.strip()] = float(value)
         except ValueError:

@@ -9,7 +9,7 @@ tables are built once (timed apart: that is the work after each ingest or link).
 
 1. **Exact Shapley values** for 15 members and the four value functions over the last twelve
    months (``contributions``: the per-mask counts and the recommendation blocks in SQL, then every one of the 32,768 coalition
-   values and the Shapley values in NumPy). Floor: the same three count queries alone.
+   values and the Shapley values in NumPy). Floor: the same SQL alone (three count queries and the recommendation blocks).
    Target: ≤ 60 s.
 2. **Erasure of one person** known to several members (``erase``: find through linkage, delete
    from every per-person table, drop the derived tables, suppression list, audit certificate,
@@ -41,6 +41,7 @@ from culturecoop.governance.contribution import (
     resolve_period,
 )
 from culturecoop.governance.erasure import erase
+from culturecoop.governance.reco_value import reco_cases
 from culturecoop.governance.requests import SubjectRequest
 from culturecoop.warehouse.engine import Warehouse
 
@@ -58,6 +59,7 @@ def _floor_counts(warehouse: Warehouse) -> float:
     started = time.perf_counter()
     for sql in (_INSIGHT, _LINKAGE, _CONVERSIONS):
         warehouse.con.execute(sql, params).fetchall()
+    reco_cases(warehouse.con, members, first, last)  # the recommendation blocks' SQL (and their small assembly)
     return time.perf_counter() - started
 
 
@@ -118,7 +120,7 @@ def main() -> int:
     c_median = _median(runs) if runs else 0.0
     if runs:
         print(f"| exact Shapley, {members} members, {len(result.functions)} value functions ({totals}) | {c_median:.2f} s "
-              f"(Shapley part {_median(shapley_only):.2f} s) | {_median(floors):.2f} s (count queries) | "
+              f"(Shapley part {_median(shapley_only):.2f} s) | {_median(floors):.2f} s (the SQL alone) | "
               f"{c_median / _median(floors):.2f}× | ≤ {LIMIT_S:.0f} s: {'met' if c_median <= LIMIT_S and exact else 'NOT met'} |")
 
     work = args.db.with_name(args.db.stem + "-erase.duckdb")

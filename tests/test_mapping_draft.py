@@ -203,6 +203,27 @@ def test_day_and_hour_apart_are_joined_for_the_purchase_and_the_show(tmp_path: P
     assert set(draft.mapping["datetime_formats"]) == {"%d/%m/%Y %H:%M", "%d/%m/%Y %Hh%M"}
 
 
+@pytest.mark.parametrize(("header", "field"), [
+    ("Date de la représentation", "event_starts_at"),
+    ("Date of the Performance", "event_starts_at"),
+    ("Nom de l'événement", "event_title"),
+    ("Numéro de la commande", "order_id"),
+    ("Adresse courriel de l'acheteur", "email"),
+])
+def test_headers_with_or_without_articles_name_the_same_field(header: str, field: str, tmp_path: Path) -> None:
+    # Vendors add articles and prepositions at will; a header must not be left out for an "of the".
+    columns = {"ticket_id": "N° billet", "event_title": "Spectacle", "event_starts_at": "Date",
+               "unit_price": "Prix", "email": "Courriel", "order_id": "Commande"}
+    columns[field] = header
+    values = {"ticket_id": "{d}", "event_title": "Gala {d}", "event_starts_at": "2026-03-{d:02d} 20:00",
+              "unit_price": "25,00 €", "email": "p{d}@x.example", "order_id": "C-{d}"}
+    lines = [";".join(columns.values())]
+    lines += [";".join(values[f].format(d=d) for f in columns) for d in range(1, 29)]
+    export = tmp_path / "export.csv"
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert draft_mapping(export).mapping["columns"].get(field) == header
+
+
 @pytest.mark.parametrize(("postcodes", "phone", "price", "country", "zone", "currency"), [
     (["1000", "1050", "4000"], "+32 471 12 34 {n:02d}", "12,50 €", "BE", "Europe/Brussels", "EUR"),
     (["8001", "1201", "3011"], "+41 79 123 45 {n:02d}", "CHF 45.00", "CH", "Europe/Zurich", "CHF"),

@@ -257,3 +257,32 @@ def test_odd_but_readable_files(name: str, content: bytes, skip_lines: int, emai
     assert mapping.get("skip_lines", 0) == skip_lines
     assert mapping["columns"]["email"] == email
     assert {"purchased_at", "unit_price", "event_id"} <= set(mapping["columns"])
+
+
+def test_an_export_without_ticket_or_order_numbers_gets_orders_from_buyer_and_time(tmp_path: Path) -> None:
+    # Some exports (fan lists, form tools) number neither tickets nor orders: the draft makes an
+    # order of one person's purchases at one moment, so two seats bought together stay two tickets.
+    lines = ["Email,Purchased At,Event Name,Event Start,Price Paid"]
+    for n in range(30):
+        seats = 2 if n % 3 == 0 else 1
+        lines += [f"fan{n}@x.example,2026-02-{1 + n % 27:02d} 14:{n:02d}:05,Gala,2026-03-14 20:00,45.00"] * seats
+    export = tmp_path / "fans.csv"
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "fans.yaml"
+    drafted = run_cli("mapping", "draft", str(export), "--out", str(out))
+    assert drafted.returncode == 0, drafted.stderr
+    assert yaml.safe_load(out.read_text())["columns"]["order_id"] == {"join": ["Email", "Purchased At"],
+                                                                     "separator": " | "}
+    checked = run_cli("mapping", "check", str(export), "--mapping", str(out), "--json")
+    assert checked.returncode == 0, checked.stderr
+    verdict = json.loads(checked.stdout)
+    assert verdict["rows_accepted"] == len(lines) - 1 == 40 and verdict["rows_rejected"] == 0
+    assert verdict["rows_per_table"]["ticket"] == 40
+
+
+def test_pounds_are_read_as_pounds(tmp_path: Path) -> None:
+    export = tmp_path / "see.csv"
+    lines = ["Order Reference,Booking Date,Event Name,Event Date,Ticket Price,Customer Email"]
+    lines += [f"S{n},{1 + n % 27:02d}/02/2026 14:00,Gala,14/03/2026 20:00,£25.00,p{n}@x.example" for n in range(30)]
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert draft_mapping(export).mapping["currency"] == "GBP"

@@ -156,3 +156,25 @@ def test_bad_consent_exports_say_one_sentence_and_write_nothing(built: Coop, tmp
                "--out", str(member / "no-id.pkg"), check=False)
     assert done.returncode == 2 and "patron_id (or email)" in done.stderr, done.stderr
     assert "Traceback" not in done.stderr and not (member / "no-id.pkg").exists()
+
+
+def test_mapping_draft_recognizes_a_consent_export(built: Coop, tmp_path: Path) -> None:
+    """No column looks like a sale, a status column holds opt-in / opt-out words: the draft is a
+    consent mapping (never fake tickets), and prepare takes it as it is."""
+    coop = built.copy_to(tmp_path / "coop")
+    member = coop.root / "member"
+    source = _audience(member / "brevo-contacts.csv")
+    drafted = member / "drafted.yaml"
+    cli("mapping", "draft", str(source), "--out", str(drafted))
+    from culturecoop.ingest.profile import load_profile
+
+    profile = load_profile(path=drafted)
+    assert profile.consent_only
+    assert {k: v.sources for k, v in profile.columns.items()} == {
+        "email": ("EMAIL",), "patron_id": ("EMAIL",), "first_name": ("PRENOM",), "last_name": ("NOM",),
+        "consent_marketing": ("Statut",), "consent_at": ("Date de modification",)}
+    package = member / "drafted.pkg"
+    cli("prepare", str(source), "--mapping", str(drafted), "--member", MEMBERS[0], "--keys", str(coop.keys),
+        "--out", str(package))
+    manifest = json.loads((package / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["kind"] == "consent" and manifest["consent_changes"]["dated_by"] == "column"

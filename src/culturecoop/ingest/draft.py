@@ -20,6 +20,7 @@ import duckdb
 from culturecoop.i18n import _, gettext_in
 from culturecoop.ingest import draft_settings as decide
 from culturecoop.ingest import vocabulary as vocab
+from culturecoop.ingest.draft_consent import draft_consent_export
 from culturecoop.ingest.profile import CANONICAL_FIELDS
 from culturecoop.ingest.shapes import Column, is_date_only, is_time_only, profile_columns
 from culturecoop.ingest.sniff import Evidence, Sample, sniff
@@ -156,6 +157,10 @@ class _Builder:
 
     def run(self) -> None:
         self._people()
+        if draft_consent_export(self, _THRESHOLD):  # a newsletter or CRM list: consents, no sale
+            self._dates()
+            self._amounts_and_place()
+            return
         self._single_fields()
         self._event_fields()
         self._ids()
@@ -338,7 +343,8 @@ class _Builder:
         return [v for r in rows if (v := r.get("x"))]
 
     def _dates(self) -> None:
-        date_fields: list[str] = [f for f in ("purchased_at", "event_starts_at", "birth_date") if f in self.columns_map]
+        date_fields: list[str] = [f for f in ("purchased_at", "event_starts_at", "birth_date", "consent_at")
+                                 if f in self.columns_map]
         mapped = [c for f in date_fields for c in self._columns_of(self.columns_map[f])]
         day_first, evidence = decide.decide_day_first(mapped, self.french)
         if evidence is not None:

@@ -173,10 +173,14 @@ class CoAttendanceModel:
             terms.append(standardize(_least_squares(weighted, np.asarray(x[history] @ fitted.item_map, dtype=np.float32))
                                      @ (x[target] @ fitted.item_map).T))
             people = _least_squares(weighted, fitted.item_factors)
-            candidates = {n: standardize(people @ neighbour_factors(x[history], fitted.item_factors, x[target], n).T)
-                          for n in NEIGHBOUR_CHOICES}
-            self.neighbours = max(candidates, key=lambda n: _ndcg(candidates[n], truth[active]))
-            terms.append(candidates[self.neighbours])
+            best: tuple[float, np.ndarray] | None = None
+            for n in NEIGHBOUR_CHOICES:  # one candidate in memory at a time
+                term = standardize(people @ neighbour_factors(x[history], fitted.item_factors, x[target], n).T)
+                value = _ndcg(term, truth[active])
+                if best is None or value > best[0] + 1e-4:
+                    best, self.neighbours = (value, term), n
+            assert best is not None
+            terms.append(best[1])
         grids = [(1.0,), SIMILARITY_WEIGHTS] + [COLLABORATIVE_WEIGHTS] * (len(terms) - 2)
         weights = _best_blend(terms, truth[active], grids)
         self.similarity_weight = weights[1]

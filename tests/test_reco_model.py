@@ -1,4 +1,4 @@
-"""The hybrid's collaborative placements and its popularity debiasing, on planted data (seconds)."""
+"""The hybrid's collaborative placements and their popularity shrinking, on planted data (seconds)."""
 
 from __future__ import annotations
 
@@ -25,44 +25,37 @@ def test_neighbour_placement_is_the_weighted_mean_of_the_nearest_items_ties_incl
     np.testing.assert_allclose(placed[1], (w[:, None] * factors[5:]).sum(axis=0) / w.sum())
 
 
-def _planted(seed: int = 0) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
-    """People × items where every item carries a big popularity offset that says nothing about who comes."""
-    rng = np.random.default_rng(seed)
-    taste = rng.normal(size=(400, 4))
-    appeal = rng.normal(size=(60, 4))
-    personal = taste @ appeal.T
-    popularity = rng.normal(scale=4.0, size=60)
-    truth = personal + rng.normal(scale=0.5, size=personal.shape) > 2.0
-    truth[np.arange(400), personal.argmax(axis=1)] = True  # everyone comes to something
-    return sp.csr_matrix(truth.astype(float)), personal, popularity
+def test_shrinking_keeps_directions_and_spreads_exposure_over_items() -> None:
+    rng = np.random.default_rng(1)
+    people = rng.normal(size=(300, 4))
+    # Forty items pointing every way; the first five are long (they inherited popular neighbours).
+    placed = rng.normal(size=(40, 4))
+    placed[:5] *= 8.0
+    np.testing.assert_array_equal(models.shrink_norms(placed, 0.0), placed)
+    unit = models.shrink_norms(placed, 1.0)
+    np.testing.assert_allclose(np.linalg.norm(unit, axis=1), 1.0)
+    np.testing.assert_allclose(unit * np.linalg.norm(placed, axis=1, keepdims=True), placed)
+
+    def shown(items: np.ndarray) -> int:
+        return len(np.unique(np.argsort(-(people @ items.T), axis=1)[:, :5]))
+
+    assert shown(models.shrink_norms(placed, 0.5)) > shown(placed)
 
 
-def test_debias_is_taken_where_popularity_only_misleads_and_refused_where_it_is_the_signal() -> None:
-    truth, personal, popularity = _planted()
-    misled = personal + popularity[None, :]
-    assert models._best_debias(misled, truth) == max(models.DEBIAS_STEPS)
-    # When what people attend *is* the popular items, taking popularity away costs accuracy: none is taken.
-    popular_truth = sp.csr_matrix(np.tile(popularity > np.quantile(popularity, 0.8), (400, 1)).astype(float))
-    assert models._best_debias(personal + 0.6 * popularity[None, :], popular_truth) == 0.0
-
-
-def test_score_subtracts_the_reference_mean_when_debiased() -> None:
-    rng = np.random.default_rng(3)
-    history = sp.csr_matrix((rng.random((300, 40)) < 0.15).astype(float))
-    features = sp.csr_matrix((rng.random((40, 6)) < 0.4).astype(float))
-    items = sp.csr_matrix((rng.random((9, 6)) < 0.4).astype(float))
-    model = models.CoAttendanceModel(factors=0).fit(history, features)
-    model.debias = 0.0
-    plain = model.score(history, features, items)
-    model.debias = 0.5
-    debiased = model.score(history, features, items)
-    shift = plain - debiased
-    # One offset per item (the same for everyone), half the items' mean over the reference people
-    # (here every person with a history: fewer than the sample size).
-    np.testing.assert_allclose(shift, np.tile(shift[0], (300, 1)))
-    known = history.getnnz(axis=1) > 0
-    assert not known.all()
-    np.testing.assert_allclose(shift[0], 0.5 * plain[known].mean(axis=0), atol=1e-9)
+def test_shrink_is_chosen_on_the_fold_by_accuracy_times_coverage() -> None:
+    """People's taste is a direction; half the items carry a long factor that says nothing about
+    who comes: the fold rewards shrinking (more items shown, better hits) and the model takes it."""
+    rng = np.random.default_rng(2)
+    n_people, n_items = 600, 120
+    taste = rng.normal(size=(n_people, 3))
+    direction = rng.normal(size=(n_items, 3))
+    truth = (taste @ direction.T + rng.normal(scale=0.3, size=(n_people, n_items))) > 2.2
+    truth[np.arange(n_people), (taste @ direction.T).argmax(axis=1)] = True
+    length = np.where(np.arange(n_items) < n_items // 2, 6.0, 1.0)
+    scores = {step: (taste @ models.shrink_norms(direction * length[:, None], step).T) for step in models.SHRINK_STEPS}
+    relevant = sp.csr_matrix(truth.astype(float))
+    balance = [models._ndcg_times_coverage(scores[step], relevant) for step in models.SHRINK_STEPS]
+    assert int(np.argmax(balance)) > 0 and balance[0] < max(balance)
 
 
 def test_stored_model_keeps_the_neighbour_term_and_the_service_scores_with_it() -> None:
@@ -76,11 +69,11 @@ def test_stored_model_keeps_the_neighbour_term_and_the_service_scores_with_it() 
     model = models.CoAttendanceModel(factors=8).fit(history, features)
     fitted = model._factors(models.binary(history), features)
     model.factor_map, model.item_factors = fitted.item_map, fitted.item_factors
-    model.collaborative_weight, model.neighbour_weight, model.neighbours, model.debias = 0.0, 2.0, 10, 0.25
+    model.collaborative_weight, model.neighbour_weight, model.neighbours, model.shrink = 0.0, 2.0, 10, 0.3
     keys = [("m", f"e{n}") for n in range(n_items)]
     trained = service.TrainedModel("id", dt.datetime(2026, 11, 30), "v", encoder, model, keys, features, {})
     back = service._unpack("id", trained.trained_at, "v", service._pack(trained))
-    assert (back.model.neighbour_weight, back.model.neighbours, back.model.debias) == (2.0, 10, 0.25)
+    assert (back.model.neighbour_weight, back.model.neighbours, back.model.shrink) == (2.0, 10, 0.3)
     np.testing.assert_array_equal(back.model.item_factors, model.item_factors)
 
     factors = back.model.people_factors(history, features)

@@ -84,7 +84,7 @@ def train(warehouse: Warehouse) -> dict[str, Any]:
     summary = {"people": int(history.shape[0]), "events": past.n, "interactions": int(history.nnz),
                "features": encoder.size, "similarity_weight": model.similarity_weight,
                "collaborative_weight": model.collaborative_weight, "neighbour_weight": model.neighbour_weight,
-               "neighbours": model.neighbours, "debias": model.debias, "seconds": round(seconds, 2),
+               "neighbours": model.neighbours, "shrink": model.shrink, "seconds": round(seconds, 2),
                "as_of": str(day)}
     trained = TrainedModel(uuid.uuid4().hex[:12], _now(), data_version_of(warehouse), encoder, model, past.keys, features, summary)
     with warehouse.transaction(bookkeeping=True) as con:
@@ -99,7 +99,7 @@ def _pack(trained: TrainedModel) -> bytes:
             "vocabulary": [[c, t, i] for (c, t), i in trained.encoder.vocabulary.items()],
             "event_keys": trained.event_keys, "summary": trained.summary,
             "similarity_weight": m.similarity_weight, "collaborative_weight": m.collaborative_weight,
-            "neighbour_weight": m.neighbour_weight, "neighbours": m.neighbours, "debias": m.debias,
+            "neighbour_weight": m.neighbour_weight, "neighbours": m.neighbours, "shrink": m.shrink,
             "factors": m.factors}
     buffer = io.BytesIO()
     arrays: dict[str, Any] = {"meta": np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
@@ -123,10 +123,10 @@ def _unpack(model_id: str, trained_at: datetime, version: str, blob: bytes) -> T
     model.similarity_weight = float(meta["similarity_weight"])
     model.collaborative_weight = float(meta["collaborative_weight"])
     model.factor_map = arrays.get("factor_map", None)
-    # Models stored before the neighbour term and the debiasing have neither (weight 0).
+    # Models stored before the neighbour term and the shrinking have neither (weight 0, power 0).
     model.neighbour_weight = float(meta.get("neighbour_weight", 0.0))
     model.neighbours = int(meta.get("neighbours", model.neighbours))
-    model.debias = float(meta.get("debias", 0.0))
+    model.shrink = float(meta.get("shrink", 0.0))
     model.item_factors = arrays.get("item_factors", None)
     x = sp.csr_matrix((arrays["x_data"], arrays["x_indices"], arrays["x_indptr"]), shape=tuple(arrays["x_shape"]))
     keys = [(str(a), str(b)) for a, b in meta["event_keys"]]

@@ -238,10 +238,16 @@ def build_consents(con: duckdb.DuckDBPyConnection, member_id: str) -> pa.Table:
 def ticket_table(con: duckdb.DuckDBPyConnection, member_id: str, id_key: bytes) -> pa.Table:
     """The canonical ``ticket`` table from the accepted rows, identifiers as the member's keyed
     tokens, in source order."""
-    inner = f"""SELECT $member AS member_id, {id_token_sql("c.ticket_id")} AS ticket_id,
-               {id_token_sql("c.order_id")} AS order_id, t.token AS member_patron_id,
+    # Ticket ids are unique, so each costs one HMAC; an order's id repeats on each of its
+    # tickets and is tokenized once per order, then joined (a join is cheaper than an HMAC).
+    inner = f"""WITH orders AS (
+            SELECT order_id, {id_token_sql("order_id")} AS token
+            FROM (SELECT DISTINCT order_id FROM {ACCEPTED} AND order_id IS NOT NULL))
+        SELECT $member AS member_id, {id_token_sql("c.ticket_id")} AS ticket_id,
+               o.token AS order_id, t.token AS member_patron_id,
                c.event_id, c.purchased_at, c.quantity, c.unit_price, c.currency, c.channel, c.status
         FROM checked c JOIN patron_token t ON t.patron_id = c.patron_id
+             LEFT JOIN orders o ON o.order_id = c.order_id
         WHERE len(c.reasons) = 0 AND NOT c.merged
         ORDER BY c.line_no"""
     return con.sql(conform(TICKET, inner), params={"member": member_id, **pads(id_key)}).to_arrow_table()

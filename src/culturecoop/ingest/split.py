@@ -38,7 +38,9 @@ def _bool_sql(column: str) -> str:
                     f"$bool_values[list_position($bool_keys, cc_key({column}))]")
 
 
-def _lookup_params(con: duckdb.DuckDBPyConnection, profile: Profile) -> dict[str, Any]:
+def lookup_params(con: duckdb.DuckDBPyConnection, profile: Profile) -> dict[str, Any]:
+    """The label lookups ``build_events`` and ``build_patrons`` bind (yes/no words, genres,
+    languages): computed once per prepare and handed to both."""
     labels = label_params(con, profile)
     languages = {**DEFAULT_LANGUAGE_VALUES, **profile.language_values}
     genre_rows = con.execute(
@@ -93,9 +95,11 @@ def fetch_kept_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> None:
     )
 
 
-def build_events(con: duckdb.DuckDBPyConnection, profile: Profile, member_id: str) -> None:
-    """Create ``event_out`` (canonical columns) and ``genre_unmapped(label, events)``."""
-    params = _lookup_params(con, profile)
+def build_events(con: duckdb.DuckDBPyConnection, profile: Profile, member_id: str,
+                 params: dict[str, Any] | None = None) -> None:
+    """Create ``event_out`` (canonical columns) and ``genre_unmapped(label, events)``;
+    ``params`` are ``lookup_params`` (computed here when not given)."""
+    params = params or lookup_params(con, profile)
     con.execute(
         """CREATE TEMP TABLE event_first AS
         SELECT p.event_id, struct_pack(title := k.event_title, starts_at := c.starts_at,
@@ -165,7 +169,8 @@ def own_buyer_names(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int]
     return {column: (int(hits or 0), events) for column, hits in zip(("title", "venue", "artists"), row[1:], strict=True)}
 
 
-def build_patrons(con: duckdb.DuckDBPyConnection, profile: Profile, id_key: bytes) -> None:
+def build_patrons(con: duckdb.DuckDBPyConnection, profile: Profile, id_key: bytes,
+                  params: dict[str, Any] | None = None) -> None:
     """Create ``patron_clear``: one normalized row per patron, still with identifiers in clear
     but for ``member_patron_id``, already the member's keyed token (see ``id_token_sql``).
 
@@ -173,7 +178,7 @@ def build_patrons(con: duckdb.DuckDBPyConnection, profile: Profile, id_key: byte
     canonical ``patron`` table. A consent the export does not state takes the profile's
     ``consent_defaults`` (false when it has none).
     """
-    params = _lookup_params(con, profile)
+    params = params or lookup_params(con, profile)
     con.execute(
         f"""CREATE TEMP TABLE patron_token AS
         SELECT patron_id, {id_token_sql("patron_id")} AS token FROM patron_pick""",

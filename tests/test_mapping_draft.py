@@ -203,6 +203,27 @@ def test_day_and_hour_apart_are_joined_for_the_purchase_and_the_show(tmp_path: P
     assert set(draft.mapping["datetime_formats"]) == {"%d/%m/%Y %H:%M", "%d/%m/%Y %Hh%M"}
 
 
+@pytest.mark.parametrize(("header", "field"), [
+    ("Date de la représentation", "event_starts_at"),
+    ("Date of the Performance", "event_starts_at"),
+    ("Nom de l'événement", "event_title"),
+    ("Numéro de la commande", "order_id"),
+    ("Adresse courriel de l'acheteur", "email"),
+])
+def test_headers_with_or_without_articles_name_the_same_field(header: str, field: str, tmp_path: Path) -> None:
+    # Vendors add articles and prepositions at will; a header must not be left out for an "of the".
+    columns = {"ticket_id": "N° billet", "event_title": "Spectacle", "event_starts_at": "Date",
+               "unit_price": "Prix", "email": "Courriel", "order_id": "Commande"}
+    columns[field] = header
+    values = {"ticket_id": "{d}", "event_title": "Gala {d}", "event_starts_at": "2026-03-{d:02d} 20:00",
+              "unit_price": "25,00 €", "email": "p{d}@x.example", "order_id": "C-{d}"}
+    lines = [";".join(columns.values())]
+    lines += [";".join(values[f].format(d=d) for f in columns) for d in range(1, 29)]
+    export = tmp_path / "export.csv"
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert draft_mapping(export).mapping["columns"].get(field) == header
+
+
 @pytest.mark.parametrize(("postcodes", "phone", "price", "country", "zone", "currency"), [
     (["1000", "1050", "4000"], "+32 471 12 34 {n:02d}", "12,50 €", "BE", "Europe/Brussels", "EUR"),
     (["8001", "1201", "3011"], "+41 79 123 45 {n:02d}", "CHF 45.00", "CH", "Europe/Zurich", "CHF"),
@@ -236,3 +257,32 @@ def test_odd_but_readable_files(name: str, content: bytes, skip_lines: int, emai
     assert mapping.get("skip_lines", 0) == skip_lines
     assert mapping["columns"]["email"] == email
     assert {"purchased_at", "unit_price", "event_id"} <= set(mapping["columns"])
+
+
+def test_an_export_without_ticket_or_order_numbers_gets_orders_from_buyer_and_time(tmp_path: Path) -> None:
+    # Some exports (fan lists, form tools) number neither tickets nor orders: the draft makes an
+    # order of one person's purchases at one moment, so two seats bought together stay two tickets.
+    lines = ["Email,Purchased At,Event Name,Event Start,Price Paid"]
+    for n in range(30):
+        seats = 2 if n % 3 == 0 else 1
+        lines += [f"fan{n}@x.example,2026-02-{1 + n % 27:02d} 14:{n:02d}:05,Gala,2026-03-14 20:00,45.00"] * seats
+    export = tmp_path / "fans.csv"
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "fans.yaml"
+    drafted = run_cli("mapping", "draft", str(export), "--out", str(out))
+    assert drafted.returncode == 0, drafted.stderr
+    assert yaml.safe_load(out.read_text())["columns"]["order_id"] == {"join": ["Email", "Purchased At"],
+                                                                     "separator": " | "}
+    checked = run_cli("mapping", "check", str(export), "--mapping", str(out), "--json")
+    assert checked.returncode == 0, checked.stderr
+    verdict = json.loads(checked.stdout)
+    assert verdict["rows_accepted"] == len(lines) - 1 == 40 and verdict["rows_rejected"] == 0
+    assert verdict["rows_per_table"]["ticket"] == 40
+
+
+def test_pounds_are_read_as_pounds(tmp_path: Path) -> None:
+    export = tmp_path / "see.csv"
+    lines = ["Order Reference,Booking Date,Event Name,Event Date,Ticket Price,Customer Email"]
+    lines += [f"S{n},{1 + n % 27:02d}/02/2026 14:00,Gala,14/03/2026 20:00,£25.00,p{n}@x.example" for n in range(30)]
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert draft_mapping(export).mapping["currency"] == "GBP"

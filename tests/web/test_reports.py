@@ -335,3 +335,20 @@ def test_concurrent_releases_never_fail(app, coop: Coop) -> None:
             t.join()
     assert len(statuses) == 36 and all(s < 500 for s in statuses), statuses
     assert statuses.count(200) >= 30
+
+
+def test_a_title_written_as_a_formula_downloads_as_text() -> None:
+    # Titles and venues come from other members' files: a cell a spreadsheet would run as a
+    # formula (=HYPERLINK…, +cmd…, -2+3, @SUM…) must open as the text it is.
+    from culturecoop.web.i18n import Translator
+    from culturecoop.web.render import csv_text
+    from culturecoop.web.views.base import Cell, Column, TableView
+
+    hostile = ['=HYPERLINK("http://x.example","Gala")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)", "Gala"]
+    table = TableView(id="t", title="t", columns=[Column("title", "Spectacle", "text"), Column("n", "Billets", "count")],
+                      rows=[[Cell(h, h), Cell(12, "12", numeric=True, kind="count")] for h in hostile])
+    for language in ("fr", "en"):
+        text = csv_text(table, Translator(language)).lstrip("\ufeff")
+        rows = list(csv.reader(io.StringIO(text), delimiter=";" if language == "fr" else ","))[1:]
+        assert [r[0] for r in rows] == ["'" + h for h in hostile[:4]] + ["Gala"]
+        assert all(r[1] == "12" for r in rows)

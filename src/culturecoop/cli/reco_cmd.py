@@ -13,6 +13,7 @@ import typer
 from culturecoop.cli.app import app, console, emit_json
 from culturecoop.errors import UserError
 from culturecoop.i18n import _
+from culturecoop.spreadsheet import spreadsheet_cell
 from culturecoop.warehouse.engine import Warehouse
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -118,7 +119,7 @@ def patrons_command(
         writer = csv.writer(handle)
         writer.writerow(columns)
         for row in rows:
-            writer.writerow([row[c] for c in columns])
+            writer.writerow([spreadsheet_cell(row[c]) for c in columns])
     finally:
         if tmp:
             handle.close()
@@ -150,7 +151,7 @@ def ids_command(
         writer = csv.writer(handle)
         columns = list(rows[0]) if rows else ["member_patron_id"]
         writer.writerow(columns)
-        writer.writerows([[row[c] for c in columns] for row in rows])
+        writer.writerows([[spreadsheet_cell(row[c]) for c in columns] for row in rows])
     tmp.replace(out)
     summary = {"rows": len(rows), "unmatched": unmatched, "out": str(out)}
     if as_json:

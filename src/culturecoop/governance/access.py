@@ -24,6 +24,7 @@ from culturecoop.governance.erasure import drop_subject_tables, find_records
 from culturecoop.governance.requests import SubjectRequest
 from culturecoop.i18n import _
 from culturecoop.schema import persons
+from culturecoop.spreadsheet import spreadsheet_cell
 from culturecoop.warehouse.engine import Warehouse
 
 # Sections shown in their own words; other declared tables follow under their table name.
@@ -123,6 +124,7 @@ def write_access(report: dict[str, Any], out: Path) -> list[Path]:
             writer = csv.DictWriter(f, fieldnames=list(rows[0]))
             writer.writeheader()
             for row in rows:
-                writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v for k, v in row.items()})
+                writer.writerow({k: spreadsheet_cell(json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v)
+                                 for k, v in row.items()})
         files.append(path)
     return files

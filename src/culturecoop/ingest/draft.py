@@ -297,6 +297,11 @@ class _Builder:
             if "order_id" in self.columns_map:
                 self._note("columns.ticket_id", None, _("no ticket number: each row is an order line, numbered "
                                                         "within its order"))
+            elif (order := self._order_from_buyer_and_time()) is not None:
+                self.columns_map["order_id"] = order
+                self._note("columns.order_id", order, _("no ticket or order number: one person's purchases at one "
+                                                        "moment are taken as one order, its rows as order lines"),
+                           check=True)
             else:
                 self.undecided.append(_("No column holds a ticket or order number: map ticket_id or order_id to "
                                         "the column that identifies each sale."))
@@ -313,6 +318,16 @@ class _Builder:
         if "unit_price" not in self.columns_map:
             self.undecided.append(_("No column looks like the price paid: map unit_price to the column that "
                                     "holds it."))
+
+    def _order_from_buyer_and_time(self) -> dict[str, Any] | None:
+        """An order number made of who bought and when (to the second), when the export has none:
+        the same export read again gives the same numbers, so a re-sent file replaces, not doubles."""
+        who = self.columns_map.get("patron_id") or self.columns_map.get("email")
+        when = self.columns_map.get("purchased_at")
+        if who is None or when is None:
+            return None
+        names = [c.name for spec in (who, when) for c in self._columns_of(spec)]
+        return {"join": names, "separator": " | "} if len(names) >= 2 else None
 
     def _values(self, spec: Any) -> list[str]:
         """The sampled values of a column spec (one column, a fallback list or a join)."""

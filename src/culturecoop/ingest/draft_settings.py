@@ -221,6 +221,8 @@ def decide_place(phones: Column | None, postcodes: Column | None, price: Column 
         check_currency = False
     elif symbols["€"]:
         currency, currency_why, check_currency = "EUR", _("amounts carry the € sign"), False
+    elif symbols["£"] or symbols["GBP"]:
+        currency, currency_why, check_currency = "GBP", _("amounts carry the £ sign"), False
     elif symbols["$"]:
         currency = "USD" if country == "US" else "CAD"
         currency_why = _("amounts carry the $ sign and the country is {country}").format(country=country)

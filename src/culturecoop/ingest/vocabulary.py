@@ -86,7 +86,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
                         "event start time", "date evenement", "date de l evenement", "date representation",
                         "date de representation", "date du spectacle", "date spectacle", "seance",
                         "date de seance", "date seance", "perf date", "performance date", "show date",
-                        "starts at", "start", "debut", "date de debut", "date debut", "horaire", "timed entry",
+                        "starts at", "start", "debut", "date of performance", "date of show", "date of event", "date de debut", "date debut", "horaire", "timed entry",
                         "session", "session date", "date et heure", "event starts", "date heure"),
     "venue": ("venue", "venue name", "salle", "lieu", "facility", "site", "location", "theatre", "nom du lieu",
               "nom de la salle", "place"),
@@ -109,7 +109,9 @@ HEADERS: dict[str, tuple[str, ...]] = {
                   "patron id", "patron no", "constituent id", "constituent no", "member id", "member no",
                   "visitor id", "account id", "account no", "contact id", "user id", "id utilisateur",
                   "no adherent", "adherent id", "id contact", "no de client", "code client", "supporter id",
-                  "buyer id", "id acheteur", "payer id", "customer number", "client number", "patron number"),
+                  "buyer id", "id acheteur", "payer id", "customer number", "client number", "patron number",
+                  "fan id", "fan no", "id fan", "spectateur id", "id spectateur", "subscriber id", "abonne id",
+                  "id abonne", "no abonne", "profile id", "id profil", "person id", "guest id", "id personne"),
     "email": ("email", "e mail", "courriel", "adresse courriel", "email address", "mail", "adresse email",
               "adresse e mail", "adresse mail", "contact email", "buyer email", "email acheteur"),
     "phone": ("phone", "telephone", "tel", "cell phone", "mobile", "mobile phone", "portable", "cellulaire",
@@ -223,9 +225,19 @@ LANGUAGE_WORDS: dict[str, str] = {
 }
 
 
+# Articles and prepositions that vendors add or leave out at will ("Date de la représentation",
+# "Date représentation", "Date of the show"): headers and wordings are compared without them.
+_FILLERS = frozenset({"de", "la", "le", "les", "l", "du", "des", "d", "the", "of"})
+
+
+def _meaningful(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(w for w in words if w not in _FILLERS) or words
+
+
 def _phrases() -> dict[str, tuple[tuple[str, ...], ...]]:
     # The canonical field's own name (unit_price, event_starts_at) is always a wording.
-    return {f: tuple(tuple(_NUMBER_WORDS.get(t, t) for t in p.split()) for p in (*phrases, f.replace("_", " ")))
+    return {f: tuple(dict.fromkeys(_meaningful(tuple(_NUMBER_WORDS.get(t, t) for t in p.split()))
+                                   for p in (*phrases, f.replace("_", " "))))
             for f, phrases in HEADERS.items()}
 
 
@@ -244,7 +256,7 @@ GENERIC = frozenset({"date", "no", "id", "event", "ticket", "order", "commande",
 def header_score(field: str, header: str) -> float:
     """How well ``header`` names ``field``: 1.0 exactly a vendor wording, 0.5-0.8 a wording
     plus qualifiers (``Buyer Email``), 0 when unrelated or when it names something else."""
-    words = tokens(header)
+    words = _meaningful(tokens(header))
     if not words:
         return 0.0
     if set(words) & EXCLUDE_WORDS.get(field, frozenset()):

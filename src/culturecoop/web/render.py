@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
+from culturecoop.spreadsheet import spreadsheet_text
 from culturecoop.web.i18n import Translator, _, language_from_header, pick_language
 from culturecoop.web.security import csrf_token
 from culturecoop.web.tabs import ACTION_TABS, TABS
@@ -218,7 +219,7 @@ def csv_text(table: TableView, t: Translator) -> str:
             elif cell.kind in ("day", "month"):
                 fields.append(str(cell.value))
             else:
-                fields.append(cell.text)
+                fields.append(spreadsheet_text(cell.text))
         if mixed:
             fields.append(unit)
         if table.pooled:

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from culturecoop.analytics.registry import REPORTS
 from culturecoop.analytics.service import segment_patrons
+from culturecoop.spreadsheet import spreadsheet_text
 from culturecoop.web.deps import AnswersDep, MemberReader, Principal, WarehouseDep
 from culturecoop.web.errors import WebError
 from culturecoop.web.i18n import Translator, _
@@ -135,5 +136,5 @@ def segment_patrons_csv(request: Request, member_id: str, segment: str, principa
     ids = segment_patrons(warehouse, member_id, form.params, segment)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerows([[t("Your patron identifier")], *([i] for i in ids)])
+    writer.writerows([[t("Your patron identifier")], *([spreadsheet_text(i)] for i in ids)])
     return csv_response("\ufeff" + out.getvalue(), f"{member_id}-{segment}-patrons.csv")

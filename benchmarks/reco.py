@@ -22,10 +22,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -45,7 +45,7 @@ SCORE_LIMIT_S = 1.0
 
 
 def _ensure_cooperative(db: Path, persons: int, tickets: int) -> None:
-    with Warehouse(db) as warehouse:
+    with Warehouse(db, create=True) as warehouse:
         counts = warehouse.counts()
         if counts["ticket"] == 0:
             started = time.perf_counter()
@@ -66,19 +66,42 @@ def _ensure_cooperative(db: Path, persons: int, tickets: int) -> None:
         print(f"derived tables up to date in {time.perf_counter() - started:.1f} s (rebuilt once per ingest or link)")
 
 
+def _high_water_mb(pid: int) -> float:
+    """The process's peak resident memory so far (VmHWM), 0 once it has exited."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 def _train_in_child(db: Path) -> tuple[float, float, float, dict[str, object]]:
-    started = time.perf_counter()
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    before, cpu_before = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
-    result = subprocess.run([sys.executable, "-m", "culturecoop.cli.main", "reco", "train", "--db", str(db), "--json"],
-                            capture_output=True, text=True, env={**os.environ, "OPENBLAS_NUM_THREADS": "1"}, check=False)
-    seconds = time.perf_counter() - started
-    if result.returncode != 0:
-        sys.exit(f"reco train failed: {result.stderr}")
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    peak = max(usage.ru_maxrss, before) / 1024
-    # CPU seconds say what the work costs when other processes share the cores (wall time does not).
-    return seconds, peak, usage.ru_utime + usage.ru_stime - cpu_before, json.loads(result.stdout)
+    """Wall seconds, peak memory (MB), CPU seconds and summary of ``reco train`` in its own process.
+
+    The peak is the child's own VmHWM, sampled while it runs: RUSAGE_CHILDREN's ru_maxrss would
+    count this process's memory too (Linux carries ru_maxrss across fork and exec, and this
+    process has just read the whole pooled history for the floors)."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        started = time.perf_counter()
+        process = subprocess.Popen([sys.executable, "-m", "culturecoop.cli.main", "reco", "train", "--db", str(db), "--json"],
+                                   stdout=out, stderr=err, env={**os.environ, "OPENBLAS_NUM_THREADS": "1"})
+        peak = 0.0
+        while True:
+            peak = max(peak, _high_water_mb(process.pid))
+            waited, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if waited:
+                break
+            time.sleep(0.05)
+        seconds = time.perf_counter() - started
+        out.seek(0)
+        err.seek(0)
+        if os.waitstatus_to_exitcode(status):
+            sys.exit(f"reco train failed: {err.read()}")
+        # CPU seconds say what the work costs when other processes share the cores (wall time does not).
+        return seconds, peak, usage.ru_utime + usage.ru_stime, json.loads(out.read())
 
 
 def _floors(db: Path) -> tuple[float, float, int, int]:
@@ -119,7 +142,7 @@ def main() -> int:
     print(f"{'baseline: implicit ALS alone on it':<44}{als_s:>9.1f}")
     print(f"{'culturecoop reco train (own process)':<44}{train_s:>9.1f}{peak_mb:>9.0f}{cpu_s:>9.1f}")
     print(f"  ratio to the ALS baseline {train_s / als_s:.2f}×; blend: similarity {summary['similarity_weight']}, "
-          f"collaborative {summary['collaborative_weight']}; {summary['features']} features")
+          f"collaborative {summary['collaborative_weight']}, neighbours {summary['neighbour_weight']}; {summary['features']} features")
     train_ok = train_s <= TRAIN_LIMIT_S and peak_mb < MEMORY_LIMIT_MB
 
     with Warehouse(args.db) as warehouse:

@@ -168,12 +168,45 @@ def test_same_seed_same_bytes_other_seed_other_data(tmp_path: Path) -> None:
         return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
                 for p in sorted(folder.rglob("*")) if p.is_file()}
 
-    for name, seed in (("a", "11"), ("b", "11"), ("c", "12")):
-        assert run_synth("--out", str(tmp_path / name), "--patrons", "400", "--seed", seed).returncode == 0
-    a, b, c = (digests(tmp_path / n) for n in "abc")
+    for name, seed, today in (("a", "11", "2026-11-30"), ("b", "11", "2026-11-30"), ("c", "12", "2026-11-30"),
+                              ("d", "11", "2027-03-10")):
+        assert run_synth("--out", str(tmp_path / name), "--patrons", "400", "--seed", seed,
+                         "--today", today).returncode == 0
+    a, b, c, d = (digests(tmp_path / n) for n in "abcd")
     # Six exports, members.json, truth.json, six programmes and the recommender's truth log.
     assert a == b and len(a) == 8 + 6 + 2
     assert all(a[f] != c[f] for f in a if f != "members.json")
+    # "today" moves only the upcoming season: the exports (the past) stay byte for byte.
+    moved = {f for f in a if a[f] != d[f]}
+    assert moved == {"truth.json", "reco/interactions.csv", "reco/items.csv",
+                     *(f"programme/{m}.csv" for m in MEMBERS)}
+
+
+def _programme_starts(folder: Path) -> list[dt.datetime]:
+    starts = []
+    for path in sorted((folder / "programme").glob("*.csv")):
+        with path.open(encoding="utf-8") as f:
+            starts += [dt.datetime.fromisoformat(row["event_starts_at"]) for row in csv.DictReader(f)]
+    return starts
+
+
+@pytest.mark.parametrize("today, first_day", [("2027-03-10", "2027-03-11"), ("2026-05-01", "2026-09-01"), (None, None)])
+def test_upcoming_season_is_after_the_period_and_after_today(tmp_path: Path, today: str | None,
+                                                               first_day: str | None) -> None:
+    """The programme a demo shows is still to come, whatever day the demo runs (default: the real date)."""
+    args = ("--today", today) if today else ()
+    assert run_synth("--out", str(tmp_path), "--patrons", "300", "--seed", "3", *args).returncode == 0
+    start = dt.date.fromisoformat(first_day) if first_day else max(dt.date.today() + dt.timedelta(days=1), dt.date(2026, 9, 1))
+    starts = _programme_starts(tmp_path)
+    assert len(starts) >= 6 and min(starts).date() >= start
+    assert max(starts).date() < start + dt.timedelta(days=91)
+    # The last sale of the exports is before the season: it is announced, not yet sold.
+    with (tmp_path / "reco" / "items.csv").open(encoding="utf-8") as f:
+        past = [r for r in csv.DictReader(f) if not r["first_available"].startswith("2026-09-01 00:01")]
+    last_sale = max(dt.datetime.fromisoformat(r["first_available"]) for r in past)
+    assert last_sale <= dt.datetime(2026, 9, 1) <= min(starts)
+    truth = json.loads((tmp_path / "truth.json").read_text(encoding="utf-8"))
+    assert truth["signals"]["taste"]["upcoming_season"][0] == f"{start.isoformat()}T00:00:00"
 
 
 def test_headers_are_the_profiles_source_columns(coop: dict[str, Any]) -> None:
@@ -420,6 +453,7 @@ def _parses(text: str, formats: list[str]) -> bool:
     (["--patrons", "-5"], "--patrons"),
     (["--patrons", "100", "--tickets-per-patron", "0"], "--tickets-per-patron"),
     (["--patrons", "100", "--seed", "-1"], "--seed"),
+    (["--patrons", "100", "--today", "30/11/2026"], "--today"),
 ])
 def test_bad_arguments_are_one_sentence(tmp_path: Path, args: list[str], words: str) -> None:
     result = run_synth("--out", str(tmp_path / "x"), *args)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import typer
@@ -9,6 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from culturecoop.cli.app import app, console, emit_json
+from culturecoop.errors import UserError
 from culturecoop.i18n import _
 from culturecoop.synth.cooperative import TICKETS_PER_PATRON, TOTAL_STEPS, generate_cooperative
 
@@ -23,6 +25,16 @@ def _describe(stage: str, name: str) -> str:
     return _("Writing {file}").format(file=name)
 
 
+def _parse_today(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise UserError(_("--today {value} is not a date; write it as YYYY-MM-DD, e.g. --today 2026-11-30.").format(
+            value=value)) from None
+
+
 @app.command("synth")
 def synth(
     out: Path = typer.Option(..., "--out", help="Folder to write the exports, members.json and truth.json in."),
@@ -30,9 +42,11 @@ def synth(
     seed: int = typer.Option(42, "--seed", help="Random seed: the same seed writes the same files."),
     tickets_per_patron: float = typer.Option(
         TICKETS_PER_PATRON, "--tickets-per-patron", help="Ticket rows per person, overall."),
+    today: str = typer.Option(None, "--today", help="Date the upcoming season starts after (YYYY-MM-DD; default: today)."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON summary on standard output."),
 ) -> None:
     """Write a synthetic cooperative: six Québec members' exports in their vendors' styles."""
+    day = _parse_today(today)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=console, transient=True) as bar:
         task = bar.add_task(_("Drawing people"), total=TOTAL_STEPS)
@@ -40,7 +54,7 @@ def synth(
         def advance(stage: str, name: str) -> None:
             bar.update(task, advance=1, description=_describe(stage, name))
 
-        summary = generate_cooperative(out, patrons, seed, tickets_per_patron, progress=advance)
+        summary = generate_cooperative(out, patrons, seed, tickets_per_patron, progress=advance, today=day)
     if as_json:
         emit_json(summary.as_json())
         return

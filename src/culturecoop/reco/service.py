@@ -83,7 +83,8 @@ def train(warehouse: Warehouse) -> dict[str, Any]:
     seconds = time.perf_counter() - started
     summary = {"people": int(history.shape[0]), "events": past.n, "interactions": int(history.nnz),
                "features": encoder.size, "similarity_weight": model.similarity_weight,
-               "collaborative_weight": model.collaborative_weight, "seconds": round(seconds, 2),
+               "collaborative_weight": model.collaborative_weight, "neighbour_weight": model.neighbour_weight,
+               "neighbours": model.neighbours, "shrink": model.shrink, "seconds": round(seconds, 2),
                "as_of": str(day)}
     trained = TrainedModel(uuid.uuid4().hex[:12], _now(), data_version_of(warehouse), encoder, model, past.keys, features, summary)
     with warehouse.transaction(bookkeeping=True) as con:
@@ -98,6 +99,7 @@ def _pack(trained: TrainedModel) -> bytes:
             "vocabulary": [[c, t, i] for (c, t), i in trained.encoder.vocabulary.items()],
             "event_keys": trained.event_keys, "summary": trained.summary,
             "similarity_weight": m.similarity_weight, "collaborative_weight": m.collaborative_weight,
+            "neighbour_weight": m.neighbour_weight, "neighbours": m.neighbours, "shrink": m.shrink,
             "factors": m.factors}
     buffer = io.BytesIO()
     arrays: dict[str, Any] = {"meta": np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
@@ -105,6 +107,8 @@ def _pack(trained: TrainedModel) -> bytes:
                               "x_indptr": x.indptr, "x_shape": np.array(x.shape)}
     if m.factor_map is not None:
         arrays["factor_map"] = m.factor_map
+    if m.item_factors is not None:
+        arrays["item_factors"] = m.item_factors
     np.savez_compressed(buffer, **arrays)
     return buffer.getvalue()
 
@@ -119,6 +123,11 @@ def _unpack(model_id: str, trained_at: datetime, version: str, blob: bytes) -> T
     model.similarity_weight = float(meta["similarity_weight"])
     model.collaborative_weight = float(meta["collaborative_weight"])
     model.factor_map = arrays.get("factor_map", None)
+    # Models stored before the neighbour term and the shrinking have neither (weight 0, power 0).
+    model.neighbour_weight = float(meta.get("neighbour_weight", 0.0))
+    model.neighbours = int(meta.get("neighbours", model.neighbours))
+    model.shrink = float(meta.get("shrink", 0.0))
+    model.item_factors = arrays.get("item_factors", None)
     x = sp.csr_matrix((arrays["x_data"], arrays["x_indices"], arrays["x_indptr"]), shape=tuple(arrays["x_shape"]))
     keys = [(str(a), str(b)) for a, b in meta["event_keys"]]
     return TrainedModel(model_id, trained_at, version, encoder, model, keys, x, meta["summary"])
@@ -147,7 +156,7 @@ class ScoringState:
     patron_keys: np.ndarray
     history: sp.csr_matrix  # eligible people × past events
     profile: sp.csr_matrix
-    factors: np.ndarray | None
+    factors: dict[str, np.ndarray] | None  # by collaborative term (``people_factors``)
     as_of: Any
 
 
@@ -171,9 +180,7 @@ def scoring_state(warehouse: Warehouse) -> ScoringState:
         remapped.sort_indices()
         kept_people = people[rows]
         profile = profiles(remapped, trained.features)
-        factors = None
-        if trained.model.collaborative_weight > 0 and trained.model.factor_map is not None:
-            factors = trained.model.people_factors(remapped, trained.features)
+        factors = trained.model.people_factors(remapped, trained.features) or None
         return ScoringState(trained, kept_people, np.array([keys[int(p)] for p in kept_people.tolist()], dtype=object),
                             remapped, profile, factors, day)
 
@@ -212,10 +219,15 @@ def event_scores(state: ScoringState, item: sp.csr_matrix) -> np.ndarray:
     model = state.model.model
     direction = np.asarray(model.weight @ item.toarray().ravel()).ravel()
     score = np.asarray(state.profile @ direction).ravel()
-    if state.factors is not None and model.factor_map is not None:
-        collab = state.factors @ np.asarray(item @ model.factor_map).ravel()
-        scale = score.std() / collab.std() if collab.std() > 0 else 0.0
-        score = score + model.collaborative_weight * scale * collab
+    if state.factors is not None:
+        # Each collaborative term is brought to the co-attendance term's spread over the people
+        # (the blend's weights are between standardized terms).
+        placed = model.placements(state.model.features, item)
+        weights = {"linear": model.collaborative_weight, "neighbours": model.neighbour_weight}
+        for term, factors in state.factors.items():
+            collab = factors @ placed[term].ravel()
+            scale = score.std() / collab.std() if collab.std() > 0 else 0.0
+            score = score + weights[term] * scale * collab
     return score
 
 

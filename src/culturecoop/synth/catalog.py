@@ -17,8 +17,18 @@ from culturecoop.synth.names import split_list
 WINDOW_START = dt.datetime(2024, 9, 1)
 WINDOW_END = dt.datetime(2026, 9, 1)
 # The next season, announced but not yet on sale in the exports: the upcoming events each
-# member publishes in its programme (their attendances are truth, for the recommender).
-UPCOMING_END = dt.datetime(2026, 12, 1)
+# member publishes in its programme (their attendances are truth, for the recommender). It
+# lasts three months and starts after the period and after "today", so that a demo run on any
+# date shows events still to come (see ``upcoming_season``).
+UPCOMING_DAYS = 91
+
+
+
+def upcoming_season(today: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """Start and end of the upcoming season: from the day after both the period and ``today``."""
+    start = max(WINDOW_END, dt.datetime.combine(today + dt.timedelta(days=1), dt.time()))
+    return start, start + dt.timedelta(days=UPCOMING_DAYS)
+
 
 REGION_MONTREAL = "Montréal"
 REGION_QUEBEC = "Capitale-Nationale"

@@ -9,6 +9,7 @@ stays beside the exports: it is for tests and benchmarks and never goes into a p
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import time
 from collections.abc import Callable
@@ -123,18 +124,20 @@ def _atomic_json(path: Path, payload: Any) -> None:
 
 def generate_cooperative(out: Path, patrons: int, seed: int,
                          tickets_per_patron: float = TICKETS_PER_PATRON,
-                         progress: Progress | None = None) -> SynthSummary:
+                         progress: Progress | None = None, today: dt.date | None = None) -> SynthSummary:
     """Write the six members' exports, ``members.json`` and ``truth.json`` into ``out``.
 
     ``patrons`` is the number of distinct people; ticket rows number about
     ``patrons * tickets_per_patron`` (a little more at low ratios, since everyone buys at
-    least one ticket). The same arguments always produce byte-identical files.
+    least one ticket). The same arguments always produce byte-identical files. ``today``
+    (default: the real date) only places the upcoming season, which starts after it.
     """
     check_arguments(out, patrons, tickets_per_patron, seed)
     created = not out.exists()
     _prepare_out(out)
     try:
-        return _generate(out, patrons, seed, tickets_per_patron, progress)
+        return _generate(out, patrons, seed, tickets_per_patron, progress,
+                         cat.upcoming_season(today or dt.date.today()))
     except BaseException:
         if created:  # a folder made for nothing is not left behind (each file is whole or absent)
             with contextlib.suppress(OSError):
@@ -143,7 +146,7 @@ def generate_cooperative(out: Path, patrons: int, seed: int,
 
 
 def _generate(out: Path, patrons: int, seed: int, tickets_per_patron: float,
-              progress: Progress | None) -> SynthSummary:
+              progress: Progress | None, season: tuple[dt.datetime, dt.datetime]) -> SynthSummary:
     started = time.perf_counter()
 
     def step(stage: str, name: str = "") -> None:
@@ -161,7 +164,7 @@ def _generate(out: Path, patrons: int, seed: int, tickets_per_patron: float,
         rng = np.random.default_rng([seed, 10 + j])
         data[spec.member_id] = make_member_data(rng, spec, people, np.flatnonzero(membership[:, j]),
                                                 total_rows * spec.ticket_share, tastes,
-                                                np.random.default_rng([seed, 30 + j]))
+                                                np.random.default_rng([seed, 30 + j]), season)
         step("member", spec.member_id)
 
     summary = SynthSummary(out=out, seed=seed, people=patrons)
@@ -189,7 +192,8 @@ def _generate(out: Path, patrons: int, seed: int, tickets_per_patron: float,
     programmes = write_programmes(out, data)
     reco_files = write_reco_log(out, data)
     signals = realized_signals(data, patrons)
-    signals["taste"] = {**tastes.to_json(), "programmes": programmes, **reco_files}
+    signals["taste"] = {**tastes.to_json(), "programmes": programmes, **reco_files,
+                        "upcoming_season": [season[0].isoformat(), season[1].isoformat()]}
     signals["affinity"]["calibrated_boost"] = boost
     truth = {
         "generator": {"name": "culturecoop synth", "version": __version__, "seed": seed,

@@ -10,6 +10,7 @@ of productions with a Québec headliner (``MemberSpec.local_share``) and, at
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from dataclasses import dataclass
 
@@ -126,15 +127,15 @@ def _event_days(rng: np.random.Generator, spec: cat.MemberSpec, n: int,
     return np.sort(days[rng.choice(len(days), size=n, p=w / w.sum())])
 
 
-def make_events(rng: np.random.Generator, spec: cat.MemberSpec, n: int, *, upcoming: bool = False,
-                first_number: int = 0) -> Events:
+def make_events(rng: np.random.Generator, spec: cat.MemberSpec, n: int, *,
+                season: tuple[dt.datetime, dt.datetime] | None = None, first_number: int = 0) -> Events:
     """``n`` events of ``spec`` over the period, grouped into productions.
 
-    With ``upcoming``, the events fall in the season announced after the period
-    (``WINDOW_END``..``UPCOMING_END``) and are numbered from ``first_number``.
+    With ``season`` (the upcoming season, ``catalog.upcoming_season``), the events fall in it
+    instead and are numbered from ``first_number``.
     """
-    window = ((np.datetime64(cat.WINDOW_END, "D"), np.datetime64(cat.UPCOMING_END, "D")) if upcoming
-              else (np.datetime64(cat.WINDOW_START, "D"), np.datetime64(cat.WINDOW_END, "D")))
+    first_day, end_day = season or (cat.WINDOW_START, cat.WINDOW_END)
+    window = (np.datetime64(first_day, "D"), np.datetime64(end_day, "D"))
     days = _event_days(rng, spec, n, window)
     times = np.array([np.timedelta64(int(h) * 60 + int(m), "m") for h, m in
                       (t.split(":") for t in spec.start_times)])

@@ -8,6 +8,7 @@ Duplicate draws of one event are merged, so the realized rate is measured, not a
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
@@ -77,12 +78,13 @@ def _distinct_attendances(rng: np.random.Generator, events: Events, n_patrons: i
 
 
 def make_upcoming(rng: np.random.Generator, spec: cat.MemberSpec, patrons: np.ndarray,
-                  tastes: Tastes, n_past_events: int, attendances_per_patron: float) -> Upcoming:
-    """The next season (three months) and its attendances, drawn by the same taste."""
-    months = (cat.UPCOMING_END - cat.WINDOW_END).days / 30.4
+                  tastes: Tastes, n_past_events: int, attendances_per_patron: float,
+                  season: tuple[dt.datetime, dt.datetime]) -> Upcoming:
+    """The next season (``catalog.upcoming_season``) and its attendances, drawn by the same taste."""
+    months = cat.UPCOMING_DAYS / 30.4
     span = (cat.WINDOW_END - cat.WINDOW_START).days / 30.4
     n_events = max(MIN_EVENTS // 2, round(n_past_events * months / span))
-    events = make_events(rng, spec, n_events, upcoming=True, first_number=n_past_events)
+    events = make_events(rng, spec, n_events, season=season, first_number=n_past_events)
     per_patron = rng.poisson(attendances_per_patron * months / span, size=len(patrons))
     person = np.repeat(patrons, per_patron)
     event = choose_events(rng, tastes, person, events)
@@ -98,11 +100,14 @@ def make_upcoming(rng: np.random.Generator, spec: cat.MemberSpec, patrons: np.nd
 
 def make_member_data(rng: np.random.Generator, spec: cat.MemberSpec, people: People,
                      patrons: np.ndarray, target_rows: float, tastes: Tastes | None = None,
-                     upcoming_rng: np.random.Generator | None = None) -> MemberData:
+                     upcoming_rng: np.random.Generator | None = None,
+                     season: tuple[dt.datetime, dt.datetime] | None = None) -> MemberData:
     """Events, customer records and valid ticket rows of one member.
 
     ``patrons`` are the person indices of the member's patrons; ``target_rows`` is the number
     of ticket rows to aim for (the number of events and tickets per order follow from it).
+    With ``tastes`` and ``upcoming_rng``, the upcoming ``season`` (default: the one after the
+    period) gets events and their attendances too.
     """
     # Small cooperatives get smaller events rather than a handful of huge ones.
     n_events = max(MIN_EVENTS, round(target_rows / spec.fill), round(2 * target_rows ** 0.5))
@@ -169,5 +174,6 @@ def make_member_data(rng: np.random.Generator, spec: cat.MemberSpec, people: Peo
     )
     upcoming = None
     if tastes is not None and upcoming_rng is not None:
-        upcoming = make_upcoming(upcoming_rng, spec, patrons, tastes, events.n, n_pe / max(len(patrons), 1))
+        upcoming = make_upcoming(upcoming_rng, spec, patrons, tastes, events.n, n_pe / max(len(patrons), 1),
+                                 season or cat.upcoming_season(cat.WINDOW_END.date()))
     return MemberData(spec=spec, events=events, records=records, tickets=tickets, upcoming=upcoming)

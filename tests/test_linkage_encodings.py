@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 
 import numpy as np
+import pyarrow as pa
 
-from culturecoop.privacy.encodings import bloom_encode, bloom_matrix, dice, normalize_for_bloom
+from culturecoop.ingest.pseudonymize import arrow_array
+from culturecoop.privacy.encodings import (
+    bloom_encode,
+    bloom_matrix,
+    derive_key,
+    dice,
+    keyed_tokens,
+    normalize_for_bloom,
+)
 
 SECRET = b"k" * 32
 
@@ -19,6 +30,30 @@ def test_normalize_for_bloom() -> None:
     assert normalize_for_bloom("birth_date", dt.date(1980, 5, 17)) == "19800517"
     assert normalize_for_bloom("birth_date", "17/05") is None
     assert normalize_for_bloom("surname", " - ") is None
+
+
+def test_already_normal_values_pass_through_unchanged() -> None:
+    # The shortcut for values prepare has normalized already must agree with the full path.
+    for field, value in (("given_name", "jean francois"), ("surname", "oneil"), ("postcode", "h2x1y4"),
+                         ("postcode", "75001"), ("birth_date", "19800517"), ("given_name", "marie 2")):
+        assert normalize_for_bloom(field, value) == value
+    assert normalize_for_bloom("given_name", "jean  francois") == "jean francois"
+    assert normalize_for_bloom("postcode", "h2x 1y4") == "h2x1y4"
+
+
+def test_keyed_tokens_are_hmac_sha256() -> None:
+    values = ["marie@exemple.ca", None, "", "+15145550199", "é" * 80]
+    key = derive_key(SECRET, "token/email")
+    expected = [None if not v else hmac.new(key, v.encode(), hashlib.sha256).hexdigest() for v in values]
+    assert keyed_tokens(values, "email", SECRET) == expected
+
+
+def test_arrow_array_from_buffers_equals_pa_array() -> None:
+    for values, kind in ((["a", None, "", "é€"], pa.string()), ([b"\x00\x01", None, b""], pa.binary()),
+                         ([], pa.string()), (["x", "y"], pa.string())):
+        built = arrow_array(values, kind)
+        built.validate(full=True)
+        assert built.to_pylist() == values and built.type == kind
 
 
 def test_bloom_matrix_normalizes_its_input() -> None:

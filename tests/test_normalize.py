@@ -137,3 +137,11 @@ def test_phone_is_e164_or_null(con: duckdb.DuckDBPyConnection, text: str) -> Non
 @given(n=st.integers(1, 10000), style=st.sampled_from(["{n}", " {n} ", "{n}.0", "{n} billets"]))
 def test_quantity(con: duckdb.DuckDBPyConnection, n: int, style: str) -> None:
     assert normalize_value(con, "cc_quantity", style.format(n=n)) == n
+
+
+@pytest.mark.parametrize("text", ["1", "2", "02", "00007", "10000", "10001", "99999", "0", "00000", "123456",
+                                  "99999999999999999999", "-2", " 3 ", "2.0", "2.5", "0x10", "1_000", "+4",
+                                  "3 billets", "", "١٢"])
+def test_row_quantity_is_cc_quantity_without_the_refund_sign(con: duckdb.DuckDBPyConnection, text: str) -> None:
+    # The digits shortcut must agree with the general path on every input, long or odd ones too.
+    assert normalize_value(con, "cc_row_quantity", text) == normalize_value(con, "cc_quantity", text.strip().lstrip("-"))

@@ -16,8 +16,12 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pytest
 
+from culturecoop.errors import UserError
+from culturecoop.ingest import guard
+from culturecoop.ingest.profile import load_profile
 from culturecoop.privacy.keys import init_keys
 from real_exports import csv_text, write_mapping
 from test_mapping_language import BASE, COLUMNS, HEADER, row
@@ -232,3 +236,26 @@ def test_reports_name_missing_pooling_consent_as_the_cause(tmp_path: Path, keys:
                          "--to", "2026-06-30")
         assert result.returncode != 0 and "Traceback" not in result.stderr
         assert words in result.stderr and "consent_defaults" in result.stderr
+
+
+@pytest.mark.parametrize("stray", [
+    "ab12cd34ef56ab78@exemple.ca.zzzz",  # a token's length, not a token's letters
+    "marie.tremblay@exemple.ca",  # not a token's length either
+    None,  # NULL beside the tokens: still every value a token
+])
+def test_a_token_column_is_skipped_only_when_proved_to_hold_nothing_else(stray: str | None) -> None:
+    """The guard skips a column of our own tokens only after proving every value is one; a single
+    other value among a thousand tokens puts the whole column back under the scan."""
+    tokens = [f"{i:032x}" for i in range(1000)]
+    ticket_ids = pa.chunked_array([tokens[:500], [*tokens[500:], stray]], pa.string())
+    tables = {"ticket": pa.table({"ticket_id": ticket_ids})}
+    identifiers = pa.table({"email": ["marie.tremblay@exemple.ca"], "phone": [None], "given_name": ["marie"],
+                            "surname": ["tremblay"], "birth_date": [None]},
+                           schema=pa.schema([(n, pa.string()) for n in
+                                             ("email", "phone", "given_name", "surname", "birth_date")]))
+    assert guard._all_tokens(ticket_ids) is (stray is None)
+    if stray is None:
+        guard.scan_package(tables, identifiers, load_profile("canonical"))
+    else:
+        with pytest.raises(UserError, match=r"ticket\.ticket_id.* e-mail addresses in clear"):
+            guard.scan_package(tables, identifiers, load_profile("canonical"))

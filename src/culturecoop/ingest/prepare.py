@@ -46,6 +46,7 @@ from culturecoop.ingest.split import (
     build_events,
     build_patrons,
     fetch_kept_rows,
+    lookup_params,
     own_buyer_names,
     ticket_table,
 )
@@ -363,19 +364,19 @@ def _split(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile, m
     id_key = member_id_key(keys.linkage_secret, member_id)
     fetch_kept_rows(con, info)
     con.execute("DROP TABLE IF EXISTS source_lines")  # every line needed is in ``checked`` or ``kept``
-    build_patrons(con, profile, id_key)
+    params = lookup_params(con, profile)
+    build_patrons(con, profile, id_key, params)
     clear = con.sql("SELECT * FROM patron_clear").to_arrow_table()
-    # Pseudonymization (Python and NumPy, mostly one core) runs beside DuckDB's work on
-    # events, tickets and consents: DuckDB releases the GIL, and leaves it one core meanwhile
-    # (it comes last otherwise: two DuckDB threads and the Python one on two cores).
+    # Pseudonymization (Python and NumPy, one core) runs beside DuckDB's work on events, tickets
+    # and consents: DuckDB releases the GIL. DuckDB keeps every core: its share (the tickets'
+    # HMAC tokens above all) is now the larger, and confined to one thread it came last.
     patrons = _PSEUDONYMIZER.submit(pseudonymize_patrons, clear, member_id, keys)
-    con.execute(f"SET threads = {max(1, (os.cpu_count() or 1) - 1)}")
-    build_events(con, profile, member_id)
+    build_events(con, profile, member_id, params)
     granted = _consents_granted(con)
+    events = con.sql("SELECT * FROM event_out").to_arrow_table()
+    tickets = ticket_table(con, member_id, id_key)
     return _Parts(
-        patrons=patrons,
-        events=con.sql("SELECT * FROM event_out").to_arrow_table(),
-        tickets=ticket_table(con, member_id, id_key), consents=build_consents(con, member_id),
+        patrons=patrons, events=events, tickets=tickets, consents=build_consents(con, member_id),
         consents_granted=granted, own_buyer=own_buyer_names(con), dropped=_dropped_values(con),
         unmapped=_unmapped(con),
     )

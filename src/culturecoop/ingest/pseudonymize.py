@@ -8,6 +8,9 @@ only for patrons who gave marketing consent.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from nacl.public import PublicKey
@@ -16,6 +19,21 @@ from culturecoop.privacy.encodings import bloom_encode, keyed_tokens
 from culturecoop.privacy.keys import MemberKeys
 from culturecoop.privacy.vault import seal_contacts
 from culturecoop.schema.model import PATRON
+
+
+def arrow_array(values: Sequence[str | bytes | None], kind: pa.DataType) -> pa.Array:
+    """A string or binary Arrow array of ``values`` (None as NULL), built from its buffers:
+    ``pa.array`` imports pandas, a second of a command's start-up, to rule out pandas input."""
+    n = len(values)
+    data = [b"" if v is None else v.encode() if isinstance(v, str) else v for v in values]
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, data), dtype=np.int64, count=n), out=offsets[1:])
+    if offsets[-1] >= 2**31:
+        raise ValueError("too much text for one Arrow string array")
+    present = np.fromiter((v is not None for v in values), dtype=bool, count=n)
+    validity = None if present.all() else pa.py_buffer(np.packbits(present, bitorder="little").tobytes())
+    buffers = [validity, pa.py_buffer(offsets.astype(np.int32).tobytes()), pa.py_buffer(b"".join(data))]
+    return pa.Array.from_buffers(kind, n, buffers)
 
 
 def seal_marketing_contacts(clear: pa.Table, public_key: PublicKey) -> list[bytes | None]:
@@ -62,10 +80,10 @@ def pseudonymize_patrons(clear: pa.Table, member_id: str, keys: MemberKeys) -> p
     n = clear.num_rows
     emails = clear.column("email").to_pylist()
     columns = {
-        "member_id": pa.array([member_id] * n, pa.string()),
+        "member_id": arrow_array([member_id] * n, pa.string()),
         "member_patron_id": clear.column("member_patron_id"),
-        "email_token": pa.array(keyed_tokens(emails, "email", secret), pa.string()),
-        "phone_token": pa.array(keyed_tokens(clear.column("phone").to_pylist(), "phone", secret), pa.string()),
+        "email_token": arrow_array(keyed_tokens(emails, "email", secret), pa.string()),
+        "phone_token": arrow_array(keyed_tokens(clear.column("phone").to_pylist(), "phone", secret), pa.string()),
         "bloom_given_name": _bloom_distinct(clear.column("given_name"), "given_name", secret),
         "bloom_surname": _bloom_distinct(clear.column("surname"), "surname", secret),
         "bloom_birth_date": _bloom_distinct(clear.column("birth_date"), "birth_date", secret),
@@ -74,7 +92,7 @@ def pseudonymize_patrons(clear: pa.Table, member_id: str, keys: MemberKeys) -> p
         "birth_band": clear.column("birth_band"),
         "language": clear.column("language"),
     }
-    columns["contact_sealed"] = pa.array(seal_marketing_contacts(clear, keys.campaign_public), pa.binary())
+    columns["contact_sealed"] = arrow_array(seal_marketing_contacts(clear, keys.campaign_public), pa.binary())
     table = pa.table(columns)
     assert table.column_names == PATRON.column_names
     return table

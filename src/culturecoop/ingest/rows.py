@@ -60,8 +60,10 @@ def _apply_refunds(con: duckdb.DuckDBPyConnection) -> None:
              r2 AS (SELECT *, row_number() OVER (PARTITION BY order_id, event_id, unit_price ORDER BY line_no) AS k
                     FROM refunds WHERE order_id IS NOT NULL
                       AND line_no NOT IN (SELECT refund_line FROM by_ticket)),
+             -- Only the orders a refund names are numbered: the others could match no refund, and
+             -- numbering within an order does not depend on the other orders.
              s2 AS (SELECT *, row_number() OVER (PARTITION BY order_id, event_id, unit_price ORDER BY line_no) AS k
-                    FROM sales WHERE order_id IS NOT NULL
+                    FROM sales WHERE order_id IN (SELECT order_id FROM r2)
                       AND line_no NOT IN (SELECT sale_line FROM by_ticket))
         SELECT refund_line, sale_line FROM by_ticket
         UNION ALL

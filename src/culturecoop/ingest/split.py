@@ -38,7 +38,9 @@ def _bool_sql(column: str) -> str:
                     f"$bool_values[list_position($bool_keys, cc_key({column}))]")
 
 
-def _lookup_params(con: duckdb.DuckDBPyConnection, profile: Profile) -> dict[str, Any]:
+def lookup_params(con: duckdb.DuckDBPyConnection, profile: Profile) -> dict[str, Any]:
+    """The label lookups ``build_events`` and ``build_patrons`` bind (yes/no words, genres,
+    languages): computed once per prepare and handed to both."""
     labels = label_params(con, profile)
     languages = {**DEFAULT_LANGUAGE_VALUES, **profile.language_values}
     genre_rows = con.execute(
@@ -93,9 +95,11 @@ def fetch_kept_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> None:
     )
 
 
-def build_events(con: duckdb.DuckDBPyConnection, profile: Profile, member_id: str) -> None:
-    """Create ``event_out`` (canonical columns) and ``genre_unmapped(label, events)``."""
-    params = _lookup_params(con, profile)
+def build_events(con: duckdb.DuckDBPyConnection, profile: Profile, member_id: str,
+                 params: dict[str, Any] | None = None) -> None:
+    """Create ``event_out`` (canonical columns) and ``genre_unmapped(label, events)``;
+    ``params`` are ``lookup_params`` (computed here when not given)."""
+    params = params or lookup_params(con, profile)
     con.execute(
         """CREATE TEMP TABLE event_first AS
         SELECT p.event_id, struct_pack(title := k.event_title, starts_at := c.starts_at,
@@ -165,7 +169,8 @@ def own_buyer_names(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int]
     return {column: (int(hits or 0), events) for column, hits in zip(("title", "venue", "artists"), row[1:], strict=True)}
 
 
-def build_patrons(con: duckdb.DuckDBPyConnection, profile: Profile, id_key: bytes) -> None:
+def build_patrons(con: duckdb.DuckDBPyConnection, profile: Profile, id_key: bytes,
+                  params: dict[str, Any] | None = None) -> None:
     """Create ``patron_clear``: one normalized row per patron, still with identifiers in clear
     but for ``member_patron_id``, already the member's keyed token (see ``id_token_sql``).
 
@@ -173,7 +178,7 @@ def build_patrons(con: duckdb.DuckDBPyConnection, profile: Profile, id_key: byte
     canonical ``patron`` table. A consent the export does not state takes the profile's
     ``consent_defaults`` (false when it has none).
     """
-    params = _lookup_params(con, profile)
+    params = params or lookup_params(con, profile)
     con.execute(
         f"""CREATE TEMP TABLE patron_token AS
         SELECT patron_id, {id_token_sql("patron_id")} AS token FROM patron_pick""",
@@ -238,10 +243,16 @@ def build_consents(con: duckdb.DuckDBPyConnection, member_id: str) -> pa.Table:
 def ticket_table(con: duckdb.DuckDBPyConnection, member_id: str, id_key: bytes) -> pa.Table:
     """The canonical ``ticket`` table from the accepted rows, identifiers as the member's keyed
     tokens, in source order."""
-    inner = f"""SELECT $member AS member_id, {id_token_sql("c.ticket_id")} AS ticket_id,
-               {id_token_sql("c.order_id")} AS order_id, t.token AS member_patron_id,
+    # Ticket ids are unique, so each costs one HMAC; an order's id repeats on each of its
+    # tickets and is tokenized once per order, then joined (a join is cheaper than an HMAC).
+    inner = f"""WITH orders AS (
+            SELECT order_id, {id_token_sql("order_id")} AS token
+            FROM (SELECT DISTINCT order_id FROM {ACCEPTED} AND order_id IS NOT NULL))
+        SELECT $member AS member_id, {id_token_sql("c.ticket_id")} AS ticket_id,
+               o.token AS order_id, t.token AS member_patron_id,
                c.event_id, c.purchased_at, c.quantity, c.unit_price, c.currency, c.channel, c.status
         FROM checked c JOIN patron_token t ON t.patron_id = c.patron_id
+             LEFT JOIN orders o ON o.order_id = c.order_id
         WHERE len(c.reasons) = 0 AND NOT c.merged
         ORDER BY c.line_no"""
     return con.sql(conform(TICKET, inner), params={"member": member_id, **pads(id_key)}).to_arrow_table()

@@ -201,7 +201,7 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
                         event_starts_at IS NOT NULL AS starts_given,
                         CASE WHEN event_starts_at IS NOT NULL THEN {starts} END AS starts_at,
                         {price} AS price,
-                        CASE WHEN quantity IS NULL THEN 1 ELSE cc_quantity(ltrim(trim(quantity), '-')) END AS quantity,
+                        CASE WHEN quantity IS NULL THEN 1 ELSE cc_row_quantity(quantity) END AS quantity,
                         coalesce(starts_with(trim(quantity), '-'), false) AS negative_quantity,
                         upper({first_of("nullif(trim(currency), '')", "cc_amount_currency(unit_price)", "$currency")}) AS currency,
                         {status} AS status,

@@ -58,17 +58,28 @@ def test_retention_removes_exactly_the_expired_records(coop: Coop) -> None:
     secret = load_member_keys(coop.keys).linkage_secret
     expired = {m: member_id_tokens([p["patron_id"] for p in planted.others(m, 40)[30:]], m, secret) for m in MEMBERS}
     kept = {m: member_id_tokens([p["patron_id"] for p in planted.others(m, 40)[:30]], m, secret) for m in MEMBERS}
+    # Two people known only from a newsletter list (no ticket): one whose last decision is older
+    # than the period, one recent.
+    listed = {"f" * 32: "2022-05-01", "e" * 32: "2026-10-01"}
+    with Warehouse(coop.db) as warehouse, warehouse.transaction() as con:
+        for token, day in listed.items():
+            con.execute("INSERT INTO patron SELECT * REPLACE (? AS member_patron_id) FROM patron WHERE member_id = ? LIMIT 1",
+                        [token, MEMBERS[0]])
+            con.execute("INSERT INTO consent VALUES (?, ?, 'marketing', true, CAST(? AS TIMESTAMP))",
+                        [MEMBERS[0], token, day])
     with Warehouse(coop.db, read_only=True) as warehouse:
         tickets_before = {r["k"]: r["n"] for r in warehouse.query(
             "SELECT member_id || '/' || member_patron_id AS k, count(*) AS n FROM ticket GROUP BY ALL")}
     before = hashlib.sha256(coop.db.read_bytes()).hexdigest()
     dry = json.loads(cli("retention", "apply", "--db", str(coop.db), "--as-of", "2026-11-30", "--dry-run", "--json").stdout)
-    assert dry["records"] == 20 and hashlib.sha256(coop.db.read_bytes()).hexdigest() == before
+    assert dry["records"] == 21 and hashlib.sha256(coop.db.read_bytes()).hexdigest() == before
 
     done = json.loads(cli("retention", "apply", "--db", str(coop.db), "--as-of", "2026-11-30", "--json").stdout)
-    assert done["cutoff"] == "2023-11-30" and done["records"] == 20
-    assert done["records_by_member"] == {MEMBERS[0]: 10, MEMBERS[1]: 10}
+    assert done["cutoff"] == "2023-11-30" and done["records"] == 21
+    assert done["records_by_member"] == {MEMBERS[0]: 11, MEMBERS[1]: 10}
     with Warehouse(coop.db, read_only=True) as warehouse:
+        assert {r["t"] for r in warehouse.query("SELECT member_patron_id AS t FROM patron WHERE member_patron_id IN (?, ?)",
+                                                list(listed))} == {"e" * 32}
         after = {r["k"]: r["n"] for r in warehouse.query(
             "SELECT member_id || '/' || member_patron_id AS k, count(*) AS n FROM ticket GROUP BY ALL")}
         for table in ("patron", "consent", "identity"):

@@ -4,8 +4,9 @@ lake) and an audit entry. Unlike an erasure it adds nothing to the suppression l
 who buys again later comes back as a new relationship.
 
 A record is a member's patron record; its *last ticket* is the latest ``purchased_at`` of its
-tickets, whatever their status. Records with no ticket at all (consent-only rows) are left to
-the member's next package. A person loses their cooperative-wide rows (audiences) only when
+tickets, whatever their status. A record with no ticket at all (someone on a newsletter list
+sent as a consent export) is dated by its latest consent decision instead, so it does not stay
+forever. A person loses their cooperative-wide rows (audiences) only when
 every one of their records has expired.
 """
 
@@ -81,7 +82,13 @@ def apply_retention(warehouse: Warehouse, day: date, *, lake: Path | None = None
         con.execute(
             """CREATE OR REPLACE TEMP TABLE subject_record AS
             SELECT member_id, member_patron_id FROM ticket GROUP BY member_id, member_patron_id
-            HAVING max(purchased_at) < CAST(? AS TIMESTAMP)""", [cutoff])
+            HAVING max(purchased_at) < CAST($cutoff AS TIMESTAMP)
+            UNION ALL
+            SELECT member_id, member_patron_id FROM consent AS c
+            WHERE NOT EXISTS (SELECT 1 FROM ticket AS t
+                              WHERE t.member_id = c.member_id AND t.member_patron_id = c.member_patron_id)
+            GROUP BY member_id, member_patron_id
+            HAVING max(recorded_at) < CAST($cutoff AS TIMESTAMP)""", {"cutoff": cutoff})
         # Cooperative-wide rows go only with a person's last record.
         con.execute(
             """CREATE OR REPLACE TEMP TABLE subject_person AS

@@ -12,7 +12,8 @@ import yaml
 
 from culturecoop.ingest.load import ingest
 from culturecoop.ingest.package import MemberInfo
-from culturecoop.ingest.prepare import PrepareSummary, prepare
+from culturecoop.ingest.prepare import prepare
+from culturecoop.ingest.prepare_io import PrepareSummary
 from culturecoop.ingest.profile import load_profile
 from culturecoop.warehouse.engine import Warehouse
 from test_prepare_support import TODAY

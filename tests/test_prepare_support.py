@@ -12,7 +12,8 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from culturecoop.ingest.package import MemberInfo
-from culturecoop.ingest.prepare import PrepareSummary, prepare
+from culturecoop.ingest.prepare import prepare
+from culturecoop.ingest.prepare_io import PrepareSummary
 from culturecoop.ingest.profile import load_profile
 
 EXPORTS = Path(__file__).parent / "fixtures" / "exports"

@@ -24,7 +24,7 @@ from typing import Any
 # point: (module, attribute, "before" | "after", n-th call)
 POINTS: dict[str, tuple[str, str, str, int]] = {
     "prepare:reading": ("culturecoop.ingest.prepare", "read_source", "before", 1),
-    "prepare:rejects-written": ("culturecoop.ingest.prepare", "_write_rejects", "after", 1),
+    "prepare:rejects-written": ("culturecoop.ingest.prepare", "write_rejects", "after", 1),
     "prepare:pseudonymizing": ("culturecoop.ingest.prepare", "pseudonymize_patrons", "before", 1),
     "prepare:package-half-written": ("pyarrow.parquet", "write_table", "after", 2),
     "prepare:rejects-in-place": ("culturecoop.files", "commit", "after", 1),

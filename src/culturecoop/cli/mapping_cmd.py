@@ -19,7 +19,8 @@ from culturecoop.cli.app import app, console, emit_json
 from culturecoop.errors import UserError
 from culturecoop.i18n import _
 from culturecoop.ingest.draft import Draft, draft_mapping
-from culturecoop.ingest.prepare import PrepareSummary, check_export, preview_rows
+from culturecoop.ingest.prepare import check_export, preview_rows
+from culturecoop.ingest.prepare_io import PrepareSummary
 from culturecoop.ingest.profile import CANONICAL_FIELDS, load_profile, parse_profile
 from culturecoop.ingest.quarantine import DEFAULT_MAX_REJECT_SHARE
 from culturecoop.ingest.sniff import Evidence

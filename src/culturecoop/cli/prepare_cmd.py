@@ -12,7 +12,8 @@ from culturecoop.cli.app import app, console, emit_json
 from culturecoop.errors import UserError
 from culturecoop.i18n import _
 from culturecoop.ingest.package import MemberInfo
-from culturecoop.ingest.prepare import STEPS, PrepareSummary, prepare
+from culturecoop.ingest.prepare import prepare
+from culturecoop.ingest.prepare_io import STEPS, PrepareSummary
 from culturecoop.ingest.profile import load_profile
 from culturecoop.ingest.quarantine import DEFAULT_MAX_REJECT_SHARE
 from culturecoop.ingest.validate import RULES

@@ -36,13 +36,13 @@ from culturecoop.ingest.dates import format_params, timestamp_sql
 from culturecoop.ingest.guard import scan_package
 from culturecoop.ingest.labels import DEFAULT_FALSE, DEFAULT_LANGUAGE_VALUES, DEFAULT_TRUE
 from culturecoop.ingest.package import MemberInfo, write_package
-from culturecoop.ingest.prepare import (
+from culturecoop.ingest.prepare_io import (
     PrepareSummary,
     StepCallback,
-    _check_destinations,
-    _connect,
-    _write_rejects,
+    check_destinations,
+    connect,
     default_rejects_path,
+    write_rejects,
 )
 from culturecoop.ingest.profile import CONSENT_COLUMNS, Profile
 from culturecoop.ingest.pseudonymize import pseudonymize_patrons
@@ -237,7 +237,7 @@ def check_consent_export(source: Path, profile: Profile, *, today: date | None =
     if not source.exists():
         raise UserError(_("The file {path} does not exist; check the path.").format(path=source))
     with tempfile.TemporaryDirectory(prefix="culturecoop-check-") as work:
-        con = _connect(Path(work))
+        con = connect(Path(work))
         try:
             _read_rows(con, source, profile, Path(work), today or date.today(), _export_time(source, profile.timezone))
             rows_in, rejected, by_reason = _check(con, source, profile)
@@ -262,7 +262,7 @@ def prepare_consent_export(
         raise UserError(_("consent_defaults does not apply to a consent export (each row says yes or no); remove it "
                           "from the mapping and prepare again."))
     rejects = rejects or default_rejects_path(out)
-    _check_destinations(out, rejects)
+    check_destinations(out, rejects)
     keys = load_member_keys(keys_dir)
     if not source.exists():
         raise UserError(_("The file {path} does not exist; check the path.").format(path=source))
@@ -271,7 +271,7 @@ def prepare_consent_export(
     rejects_tmp: Path | None = None
     with tempfile.TemporaryDirectory(prefix="culturecoop-prepare-") as work:
         try:
-            con = _connect(Path(work))
+            con = connect(Path(work))
             try:
                 notify("read")
                 _read_rows(con, source, profile, Path(work), today, exported)
@@ -279,7 +279,7 @@ def prepare_consent_export(
                 rows_in, rejected, by_reason = _check(con, source, profile)
                 notify("rejects")
                 rejects_tmp = partial_path(rejects)
-                _write_rejects(con, rejects, rejects_tmp)
+                write_rejects(con, rejects, rejects_tmp)
                 notify("split")
                 con.execute(f"""CREATE TEMP TABLE accepted AS
                     SELECT {id_token_sql("patron_id")} AS token, * FROM consent_rows WHERE len(reasons) = 0""",

@@ -11,7 +11,7 @@ status is marketing) and the date of the change (``consent_at``).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from culturecoop.i18n import _
 from culturecoop.ingest import vocabulary as vocab
@@ -20,8 +20,20 @@ from culturecoop.ingest.labels import DEFAULT_FALSE, DEFAULT_TRUE
 from culturecoop.ingest.profile import CONSENT_COLUMNS
 from culturecoop.ingest.shapes import Column
 
-if TYPE_CHECKING:
-    from culturecoop.ingest.draft import _Builder
+
+class DraftBuilder(Protocol):
+    """What this module needs of ``ingest.draft``'s builder (which calls it, so it cannot be
+    imported from here)."""
+
+    columns: list[Column]
+    columns_map: dict[str, Any]
+    used: set[int]
+    undecided: list[str]
+
+    def score(self, name: str, c: Column) -> float: ...
+
+    def _note(self, key: str, value: Any, why: str, check: bool = False) -> None: ...
+
 
 SALE_FIELDS = ("unit_price", "ticket_id", "order_id", "event_id", "event_title", "event_starts_at", "venue", "quantity")
 _SPECIFIC = frozenset(vocab.fold(w) for w in (*CONSENT_TRUE, *CONSENT_FALSE))
@@ -35,7 +47,7 @@ def _consent_words(column: Column) -> bool:
     return bool(folded) and sum(f in _ANY for f in folded) >= _SHARE * len(folded) and any(f in _SPECIFIC for f in folded)
 
 
-def draft_consent_export(builder: _Builder, threshold: float) -> bool:
+def draft_consent_export(builder: DraftBuilder, threshold: float) -> bool:
     """Draft ``builder``'s export as a consent export when it is one (see the module doc)."""
     free = [c for c in builder.columns if c.index not in builder.used]
     if any(builder.score(f, c) >= threshold for f in SALE_FIELDS for c in free):

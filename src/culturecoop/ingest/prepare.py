@@ -9,27 +9,31 @@ source row lands in ``checked`` and is either accepted (no reason) or rejected (
 
 from __future__ import annotations
 
-import os
 import tempfile
 import time
-from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pyarrow as pa
-import pyarrow.csv as pacsv
 
 from culturecoop.errors import UserError
-from culturecoop.files import check_writable, partial_path, sweep_partials
+from culturecoop.files import partial_path
 from culturecoop.i18n import _
 from culturecoop.ingest.consent import consent_record, consent_warnings
 from culturecoop.ingest.guard import scan_package
-from culturecoop.ingest.normalize import install_normalizers
 from culturecoop.ingest.package import MemberInfo, write_package
+from culturecoop.ingest.prepare_io import (
+    PrepareSummary,
+    StepCallback,
+    check_destinations,
+    connect,
+    default_rejects_path,
+    write_rejects,
+)
 from culturecoop.ingest.profile import CANONICAL_FIELDS, Profile
 from culturecoop.ingest.pseudonymize import pseudonymize_patrons
 from culturecoop.ingest.quarantine import (
@@ -55,90 +59,7 @@ from culturecoop.privacy.encodings import member_id_key
 from culturecoop.privacy.keys import MemberKeys, load_member_keys
 from culturecoop.schema.model import CONSENT_PURPOSES
 
-STEPS = ("read", "validate", "rejects", "split", "pseudonymize", "write")
-StepCallback = Callable[[str], None]
-
-
-@dataclass
-class PrepareSummary:
-    """What ``prepare`` did; ``rows_in == rows_accepted + rows_rejected`` always holds, and
-    ``rows_per_table["ticket"] == rows_accepted - refunds_merged``."""
-
-    package: str
-    rejects_file: str
-    member_id: str
-    profile: str
-    source: str
-    rows_in: int
-    rows_accepted: int
-    rows_rejected: int
-    rejects_by_reason: dict[str, int]
-    rows_per_table: dict[str, int]
-    blank_lines: int = 0
-    summary_lines: int = 0  # "Total" rows under the table: not rows, like blank lines
-    refunds_merged: int = 0  # refund rows applied to their sale (accepted, no ticket of their own)
-    values_dropped: dict[str, int] = field(default_factory=dict)
-    genres_unmapped: dict[str, int] = field(default_factory=dict)
-    consent: dict[str, Any] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-def default_rejects_path(out: Path) -> Path:
-    """Where the rejects go when not told: beside the package, ``PKG.rejects.csv``."""
-    return out.with_name(out.name + ".rejects.csv")
-
-
-def _check_destinations(out: Path, rejects: Path) -> None:
-    if out.exists():
-        raise UserError(
-            _("The output {path} already exists; choose a new --out or remove the old package first.").format(path=out)
-        )
-    resolved_out, resolved_rejects = out.resolve(), rejects.resolve()
-    if resolved_rejects == resolved_out or resolved_out in resolved_rejects.parents:
-        raise UserError(
-            _("The rejects file must not be inside the package (it holds raw lines with personal "
-              "data); choose a --rejects path outside {path}.").format(path=out)
-        )
-    if rejects.is_dir():
-        raise UserError(_("The rejects path {path} is a folder; give a file name.").format(path=rejects))
-    check_writable(out)
-    check_writable(rejects)
-
-
 _PSEUDONYMIZER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pseudonymize")
-
-
-def _connect(workdir: Path) -> duckdb.DuckDBPyConnection:
-    memory = os.environ.get("CULTURECOOP_PREPARE_MEMORY", "1GB")
-    try:
-        con = duckdb.connect(config={
-            # Spill to the private work folder rather than grow past the memory target.
-            "memory_limit": memory,
-            "temp_directory": str(workdir / "spill"),
-            "preserve_insertion_order": True,
-        })
-    except (duckdb.ParserException, duckdb.InvalidInputException):
-        raise UserError(_("CULTURECOOP_PREPARE_MEMORY={value} is not a memory size; write it like 2GB or 512MB, "
-                          "or unset it.").format(value=memory)) from None
-    con.execute("SET enable_progress_bar = false")  # Rich draws the progress, on stderr
-    install_normalizers(con)
-    return con
-
-
-def _write_rejects(con: duckdb.DuckDBPyConnection, rejects: Path, tmp: Path) -> None:
-    """Write the rejected rows to ``tmp``, a private partial file beside ``rejects``."""
-    table = con.sql(
-        """SELECT c.line_no AS line, array_to_string(c.reasons, ';') AS reasons, c.raw AS raw_line
-        FROM checked c WHERE len(c.reasons) > 0 ORDER BY c.line_no"""
-    ).to_arrow_table()
-    rejects.parent.mkdir(parents=True, exist_ok=True)
-    sweep_partials(rejects)
-    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # raw lines carry personal data
-    pacsv.write_csv(table, tmp, pacsv.WriteOptions(quoting_style="needed"))
 
 
 def _reason_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
@@ -213,14 +134,14 @@ def prepare(
     started = time.perf_counter()
     notify = step or (lambda _name: None)
     rejects = rejects or default_rejects_path(out)
-    _check_destinations(out, rejects)
+    check_destinations(out, rejects)
     keys = load_member_keys(keys_dir)
     if not source.exists():
         raise UserError(_("The file {path} does not exist; check the path.").format(path=source))
     rejects_tmp: Path | None = None
     with tempfile.TemporaryDirectory(prefix="culturecoop-prepare-") as work:
         try:
-            con = _connect(Path(work))
+            con = connect(Path(work))
             try:
                 notify("read")
                 info = read_source(source, profile, Path(work), con)
@@ -229,7 +150,7 @@ def prepare(
                 notify("rejects")
                 # Named before it exists: an interruption anywhere in the writing still removes it.
                 rejects_tmp = partial_path(rejects)
-                _write_rejects(con, rejects, rejects_tmp)
+                write_rejects(con, rejects, rejects_tmp)
                 notify("split")
                 parts = _split(con, info, profile, member.member_id, keys)
                 identifiers = con.sql(
@@ -275,7 +196,7 @@ def check_export(source: Path, profile: Profile, *, today: date | None = None,
     if not source.exists():
         raise UserError(_("The file {path} does not exist; check the path.").format(path=source))
     with tempfile.TemporaryDirectory(prefix="culturecoop-check-") as work:
-        con = _connect(Path(work))
+        con = connect(Path(work))
         try:
             info = read_source(source, profile, Path(work), con)
             checked = _check_all(con, info, profile, today or date.today(), max_reject_share)
@@ -308,7 +229,7 @@ def preview_rows(source: Path, profile: Profile, limit: int = 10) -> list[dict[s
     """The first ``limit`` rows of the export as canonical fields, as text (nothing parsed or
     checked): what the mapping reads from each column."""
     with tempfile.TemporaryDirectory(prefix="culturecoop-preview-") as work:
-        con = _connect(Path(work))
+        con = connect(Path(work))
         try:
             info = read_source(source, profile, Path(work), con)
             info.load(con)

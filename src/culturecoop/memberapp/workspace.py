@@ -31,7 +31,8 @@ import yaml
 from culturecoop.errors import UserError
 from culturecoop.i18n import _
 from culturecoop.ingest.package import MemberInfo
-from culturecoop.ingest.prepare import PrepareSummary, check_export, prepare, preview_rows
+from culturecoop.ingest.prepare import check_export, prepare, preview_rows
+from culturecoop.ingest.prepare_io import PrepareSummary
 from culturecoop.ingest.profile import Profile, parse_profile
 
 _ID = re.compile(r"^[0-9a-f]{16}$")

@@ -1,0 +1,101 @@
+"""What ``prepare`` and the consent-export ``prepare`` share: the summary they return, where
+rejects go, the checks on destinations, the DuckDB connection they parse in, and the rejects
+file's writer. Both ``ingest.prepare`` and ``ingest.consent_export`` stand on this module."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow.csv as pacsv
+
+from culturecoop.errors import UserError
+from culturecoop.files import check_writable, sweep_partials
+from culturecoop.i18n import _
+from culturecoop.ingest.normalize import install_normalizers
+
+STEPS = ("read", "validate", "rejects", "split", "pseudonymize", "write")
+StepCallback = Callable[[str], None]
+
+
+@dataclass
+class PrepareSummary:
+    """What ``prepare`` did; ``rows_in == rows_accepted + rows_rejected`` always holds, and
+    ``rows_per_table["ticket"] == rows_accepted - refunds_merged``."""
+
+    package: str
+    rejects_file: str
+    member_id: str
+    profile: str
+    source: str
+    rows_in: int
+    rows_accepted: int
+    rows_rejected: int
+    rejects_by_reason: dict[str, int]
+    rows_per_table: dict[str, int]
+    blank_lines: int = 0
+    summary_lines: int = 0  # "Total" rows under the table: not rows, like blank lines
+    refunds_merged: int = 0  # refund rows applied to their sale (accepted, no ticket of their own)
+    values_dropped: dict[str, int] = field(default_factory=dict)
+    genres_unmapped: dict[str, int] = field(default_factory=dict)
+    consent: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def default_rejects_path(out: Path) -> Path:
+    """Where the rejects go when not told: beside the package, ``PKG.rejects.csv``."""
+    return out.with_name(out.name + ".rejects.csv")
+
+
+def check_destinations(out: Path, rejects: Path) -> None:
+    if out.exists():
+        raise UserError(
+            _("The output {path} already exists; choose a new --out or remove the old package first.").format(path=out)
+        )
+    resolved_out, resolved_rejects = out.resolve(), rejects.resolve()
+    if resolved_rejects == resolved_out or resolved_out in resolved_rejects.parents:
+        raise UserError(
+            _("The rejects file must not be inside the package (it holds raw lines with personal "
+              "data); choose a --rejects path outside {path}.").format(path=out)
+        )
+    if rejects.is_dir():
+        raise UserError(_("The rejects path {path} is a folder; give a file name.").format(path=rejects))
+    check_writable(out)
+    check_writable(rejects)
+
+
+def connect(workdir: Path) -> duckdb.DuckDBPyConnection:
+    memory = os.environ.get("CULTURECOOP_PREPARE_MEMORY", "1GB")
+    try:
+        con = duckdb.connect(config={
+            # Spill to the private work folder rather than grow past the memory target.
+            "memory_limit": memory,
+            "temp_directory": str(workdir / "spill"),
+            "preserve_insertion_order": True,
+        })
+    except (duckdb.ParserException, duckdb.InvalidInputException):
+        raise UserError(_("CULTURECOOP_PREPARE_MEMORY={value} is not a memory size; write it like 2GB or 512MB, "
+                          "or unset it.").format(value=memory)) from None
+    con.execute("SET enable_progress_bar = false")  # Rich draws the progress, on stderr
+    install_normalizers(con)
+    return con
+
+
+def write_rejects(con: duckdb.DuckDBPyConnection, rejects: Path, tmp: Path) -> None:
+    """Write the rejected rows to ``tmp``, a private partial file beside ``rejects``."""
+    table = con.sql(
+        """SELECT c.line_no AS line, array_to_string(c.reasons, ';') AS reasons, c.raw AS raw_line
+        FROM checked c WHERE len(c.reasons) > 0 ORDER BY c.line_no"""
+    ).to_arrow_table()
+    rejects.parent.mkdir(parents=True, exist_ok=True)
+    sweep_partials(rejects)
+    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # raw lines carry personal data
+    pacsv.write_csv(table, tmp, pacsv.WriteOptions(quoting_style="needed"))

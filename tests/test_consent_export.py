@@ -157,6 +157,20 @@ def test_bad_consent_exports_say_one_sentence_and_write_nothing(built: Coop, tmp
     assert done.returncode == 2 and "patron_id (or email)" in done.stderr, done.stderr
     assert "Traceback" not in done.stderr and not (member / "no-id.pkg").exists()
 
+    # One fixable cause rejecting a large share (twelve rows with an empty status): refused, the
+    # reason and the override named; with the override, quarantined and the rest prepared.
+    blanks = _audience(member / "blanks.csv", extra=[f"vide{n}@exemple.ca;V;W;;" for n in range(12)])
+    mapping.write_text(MAPPING.format(purpose="marketing"), encoding="utf-8")
+    blank_out = member / "blanks.pkg"
+    blank_args = ("prepare", str(blanks), "--mapping", str(mapping), "--member", MEMBERS[0], "--keys", str(coop.keys),
+                  "--out", str(blank_out))
+    done = cli(*blank_args, check=False)
+    assert done.returncode == 2, done.stderr
+    assert "12 of 19 rows" in done.stderr and "no_consent_value" in done.stderr and "--max-reject-share" in done.stderr
+    assert not blank_out.exists() and not (member / "blanks.pkg.rejects.csv").exists()
+    assert cli(*blank_args, "--max-reject-share", "1", check=False).returncode == 0
+    assert blank_out.exists()
+
 
 def test_mapping_draft_recognizes_a_consent_export(built: Coop, tmp_path: Path) -> None:
     """No column looks like a sale, a status column holds opt-in / opt-out words: the draft is a

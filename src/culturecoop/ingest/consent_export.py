@@ -46,6 +46,7 @@ from culturecoop.ingest.prepare_io import (
 )
 from culturecoop.ingest.profile import CONSENT_COLUMNS, Profile
 from culturecoop.ingest.pseudonymize import pseudonymize_patrons
+from culturecoop.ingest.quarantine import DEFAULT_MAX_REJECT_SHARE, MIN_REJECTS_FOR_PATTERN
 from culturecoop.ingest.read import read_source, translate_read_error
 from culturecoop.ingest.split import conform
 from culturecoop.privacy.encodings import id_token_sql, member_id_key, pads
@@ -213,9 +214,11 @@ def _empty(con: duckdb.DuckDBPyConnection, table: Table) -> pa.Table:
     return con.sql(conform(table, "SELECT " + ", ".join(f"NULL AS {c.name}" for c in table.columns) + " WHERE false")).to_arrow_table()
 
 
-def _check(con: duckdb.DuckDBPyConnection, source: Path, profile: Profile) -> tuple[int, int, dict[str, int]]:
+def _check(con: duckdb.DuckDBPyConnection, source: Path, profile: Profile,
+           max_share: float) -> tuple[int, int, dict[str, int]]:
     """Rows read, rows rejected, rejects per reason; ``UserError`` for unknown words, an export
-    without rows, or one whose every row is rejected."""
+    without rows, one whose every row is rejected, or one where a single reason rejects more
+    than ``max_share`` of the rows (at least ten): a fixable cause, never a mass quarantine."""
     _check_unknown_words(con, profile)
     counts = con.execute(
         "SELECT count(*), count_if(len(reasons) > 0) FROM consent_rows WHERE reasons IS NOT NULL").fetchall()[0]
@@ -228,10 +231,18 @@ def _check(con: duckdb.DuckDBPyConnection, source: Path, profile: Profile) -> tu
         worst = max(by_reason, key=lambda r: by_reason[r])
         raise UserError(_("Every row of {path} was rejected (mostly: {reason}); check the mapping's columns "
                           "and prepare again. Nothing was written.").format(path=source.name, reason=worst))
+    over = {r: n for r, n in by_reason.items() if n > max_share * rows_in and n >= MIN_REJECTS_FOR_PATTERN}
+    if over:
+        worst = max(over, key=lambda r: over[r])
+        raise UserError(_("Nothing was written: {n} of {total} rows of {path} are rejected for {reason}; check the "
+                          "mapping's column for it, or run prepare again with --max-reject-share 1 to quarantine "
+                          "them anyway.").format(n=f"{over[worst]:,}", total=f"{rows_in:,}", path=source.name,
+                                                  reason=worst))
     return rows_in, rejected, by_reason
 
 
-def check_consent_export(source: Path, profile: Profile, *, today: date | None = None) -> PrepareSummary:
+def check_consent_export(source: Path, profile: Profile, *, today: date | None = None,
+                         max_reject_share: float = DEFAULT_MAX_REJECT_SHARE) -> PrepareSummary:
     """What ``prepare`` would do with the consent export, short of tokens and files (``mapping check``)."""
     started = time.perf_counter()
     if not source.exists():
@@ -240,7 +251,7 @@ def check_consent_export(source: Path, profile: Profile, *, today: date | None =
         con = connect(Path(work))
         try:
             _read_rows(con, source, profile, Path(work), today or date.today(), _export_time(source, profile.timezone))
-            rows_in, rejected, by_reason = _check(con, source, profile)
+            rows_in, rejected, by_reason = _check(con, source, profile, max_reject_share)
             patrons = int(con.execute(
                 "SELECT count(DISTINCT patron_id) FROM consent_rows WHERE len(reasons) = 0").fetchall()[0][0])
         finally:
@@ -254,6 +265,7 @@ def check_consent_export(source: Path, profile: Profile, *, today: date | None =
 def prepare_consent_export(
     source: Path, *, member: MemberInfo, profile: Profile, keys_dir: Path, out: Path,
     rejects: Path | None = None, step: StepCallback | None = None, today: date | None = None,
+    max_reject_share: float = DEFAULT_MAX_REJECT_SHARE,
 ) -> PrepareSummary:
     """Turn the consent export ``source`` into the consent package ``out`` (see the module doc)."""
     started = time.perf_counter()
@@ -276,7 +288,7 @@ def prepare_consent_export(
                 notify("read")
                 _read_rows(con, source, profile, Path(work), today, exported)
                 notify("validate")
-                rows_in, rejected, by_reason = _check(con, source, profile)
+                rows_in, rejected, by_reason = _check(con, source, profile, max_reject_share)
                 notify("rejects")
                 rejects_tmp = partial_path(rejects)
                 write_rejects(con, rejects, rejects_tmp)

@@ -130,7 +130,7 @@ def prepare(
         from culturecoop.ingest.consent_export import prepare_consent_export
 
         return prepare_consent_export(source, member=member, profile=profile, keys_dir=keys_dir, out=out,
-                                      rejects=rejects, step=step, today=today)
+                                      rejects=rejects, step=step, today=today, max_reject_share=max_reject_share)
     started = time.perf_counter()
     notify = step or (lambda _name: None)
     rejects = rejects or default_rejects_path(out)
@@ -191,7 +191,7 @@ def check_export(source: Path, profile: Profile, *, today: date | None = None,
     if profile.consent_only:
         from culturecoop.ingest.consent_export import check_consent_export
 
-        return check_consent_export(source, profile, today=today)
+        return check_consent_export(source, profile, today=today, max_reject_share=max_reject_share)
     started = time.perf_counter()
     if not source.exists():
         raise UserError(_("The file {path} does not exist; check the path.").format(path=source))

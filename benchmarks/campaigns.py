@@ -28,6 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from childmem import high_water_mb
+
 TARGET_RATIO = 1.5
 MEMBER = "bench-salle"
 BODY_FR = ("Bonjour,\n\nLa saison reprend : {event_title}, le {event_date}. Réservez vos places sur {link}.\n\n"
@@ -82,18 +84,6 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _high_water_mb(pid: int) -> float:
-    """The process's peak resident memory so far (VmHWM), 0 once it has exited."""
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
-
-
 def run_child(args: list[str]) -> tuple[float, float, str]:
     """(wall seconds, peak memory in MB, stdout) of a child process.
 
@@ -105,7 +95,7 @@ def run_child(args: list[str]) -> tuple[float, float, str]:
         process = subprocess.Popen(args, stdout=out, stderr=err, env={**os.environ, "CULTURECOOP_LANG": "en"})
         peak = 0.0
         while True:
-            peak = max(peak, _high_water_mb(process.pid))
+            peak = max(peak, high_water_mb(process.pid))
             waited, status = os.waitpid(process.pid, os.WNOHANG)
             if waited:
                 break
@@ -134,7 +124,7 @@ def bare_loop(port: int, count: int, size: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--recipients", type=int, default=105_264, help="audience size (5 % holdout: 100,000 recipients by default)")
+    parser.add_argument("--recipients", type=int, default=105_264, help="audience size (5 %% holdout: 100,000 recipients by default)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--bare", nargs=3, type=int, metavar=("PORT", "COUNT", "SIZE"), help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -33,6 +33,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np
 
+from childmem import high_water_mb
 from culturecoop.analytics.loadgen import generate
 from culturecoop.analytics.service import refresh
 from culturecoop.reco import data, service
@@ -66,18 +67,6 @@ def _ensure_cooperative(db: Path, persons: int, tickets: int) -> None:
         print(f"derived tables up to date in {time.perf_counter() - started:.1f} s (rebuilt once per ingest or link)")
 
 
-def _high_water_mb(pid: int) -> float:
-    """The process's peak resident memory so far (VmHWM), 0 once it has exited."""
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
-
-
 def _train_in_child(db: Path) -> tuple[float, float, float, dict[str, object]]:
     """Wall seconds, peak memory (MB), CPU seconds and summary of ``reco train`` in its own process.
 
@@ -90,7 +79,7 @@ def _train_in_child(db: Path) -> tuple[float, float, float, dict[str, object]]:
                                    stdout=out, stderr=err, env={**os.environ, "OPENBLAS_NUM_THREADS": "1"})
         peak = 0.0
         while True:
-            peak = max(peak, _high_water_mb(process.pid))
+            peak = max(peak, high_water_mb(process.pid))
             waited, status, usage = os.wait4(process.pid, os.WNOHANG)
             if waited:
                 break

@@ -169,6 +169,37 @@ RETENTION_ARGS = ["retention", "apply", "--as-of", "2100-01-01"]
 LEFTOVERS = (".rewrite", ".rewrite.wal", ".erased", ".rewrite-pending")
 
 
+REWRITE_TABLES = (*CONTRIBUTED, "identity")
+
+
+def _stop_a_rewrite(base: Path, command: list[str], point: str, signame: str, tmp_path: Path, before: str,
+                    complete: str) -> tuple[Path, str, list[str]]:
+    """Run ``command`` on a copy of ``base`` and stop it at ``point``: the warehouse path must hold
+    a whole warehouse (as before, or with the rows removed), a removal committed but not yet
+    rewritten must leave the rewrite owed. Returns the copy, its state and the full command."""
+    assert before != complete
+    db = tmp_path / "coop.duckdb"
+    shutil.copy(base, db)
+    args = [*command, "--db", str(db)]
+    proc = _interrupt(point, signame, args, tmp_path)
+    state = fingerprint(db, REWRITE_TABLES)
+    assert state in (before, complete), "the warehouse is half-removed"
+    _check_signal_outcome(proc, signame, completed=state == complete and not any(
+        db.with_name(db.name + suffix).exists() for suffix in LEFTOVERS))
+    if point.endswith(":removing"):
+        assert state == before
+    if point.endswith(":committed"):  # removed, not yet rewritten: the rewrite is owed
+        assert state == complete and db.with_name(db.name + ".rewrite-pending").exists()
+    return db, state, args
+
+
+def _assert_finished(db: Path, complete: str) -> None:
+    """The next run finished the rewrite and swept every leftover."""
+    assert fingerprint(db, REWRITE_TABLES) == complete
+    left = [suffix for suffix in LEFTOVERS if db.with_name(db.name + suffix).exists()]
+    assert not left, left
+
+
 def test_five_points_or_more_per_command() -> None:
     assert len(PREPARE_POINTS) >= 5 and len(INGEST_POINTS) >= 5 and len(LINK_POINTS) >= 5
     assert len(RETENTION_POINTS) >= 5
@@ -327,25 +358,10 @@ def test_retention_stopped(retention_bench: tuple[Path, str, str], tmp_path: Pat
     whole warehouse (as before, or with the records removed), and the next run finishes the
     rewrite — the removed rows' bytes do not stay behind — and sweeps every leftover."""
     base, before, complete = retention_bench
-    assert before != complete
-    db = tmp_path / "coop.duckdb"
-    shutil.copy(base, db)
-    tables = (*CONTRIBUTED, "identity")
-    proc = _interrupt(point, signame, [*RETENTION_ARGS, "--db", str(db)], tmp_path)
-    state = fingerprint(db, tables)
-    assert state in (before, complete), "the warehouse is half-removed"
-    _check_signal_outcome(proc, signame, completed=state == complete and not any(
-        db.with_name(db.name + suffix).exists() for suffix in LEFTOVERS))
-    if point == "retention:removing":
-        assert state == before
-    if point == "retention:committed":  # removed, not yet rewritten: the rewrite is owed
-        assert state == complete and db.with_name(db.name + ".rewrite-pending").exists()
-    again = _cli(*RETENTION_ARGS, "--db", str(db))
+    db, _state, args = _stop_a_rewrite(base, RETENTION_ARGS, point, signame, tmp_path, before, complete)
+    again = _cli(*args)
     assert again.returncode == 0, again.stderr
-    assert fingerprint(db, tables) == complete
-    left = [suffix for suffix in LEFTOVERS if db.with_name(db.name + suffix).exists()]
-    assert not left, left
-
+    _assert_finished(db, complete)
 
 ERASE_POINTS = [p for p in POINTS if p.startswith("erase:")]
 
@@ -381,20 +397,7 @@ def test_erase_stopped(erase_bench: tuple[Path, Path, str, str], tmp_path: Path,
     whole warehouse (as before, or with the person removed), and running the same request again
     finishes the rewrite (or the whole erasure) and sweeps every leftover."""
     base, request, before, complete = erase_bench
-    assert before != complete
-    db = tmp_path / "coop.duckdb"
-    shutil.copy(base, db)
-    tables = (*CONTRIBUTED, "identity")
-    args = ["erase", str(request), "--db", str(db)]
-    proc = _interrupt(point, signame, args, tmp_path)
-    state = fingerprint(db, tables)
-    assert state in (before, complete), "the warehouse is half-erased"
-    _check_signal_outcome(proc, signame, completed=state == complete and not any(
-        db.with_name(db.name + suffix).exists() for suffix in LEFTOVERS))
-    if point == "erase:removing":
-        assert state == before
-    if point == "erase:committed":  # removed, not yet rewritten: the rewrite is owed
-        assert state == complete and db.with_name(db.name + ".rewrite-pending").exists()
+    db, state, args = _stop_a_rewrite(base, ["erase", str(request)], point, signame, tmp_path, before, complete)
     if state == before:
         again = _cli(*args)
         assert again.returncode == 0, again.stderr
@@ -404,6 +407,4 @@ def test_erase_stopped(erase_bench: tuple[Path, Path, str, str], tmp_path: Path,
         again = _cli(*args)
         assert again.returncode == 2, again.stderr
         assert "Nobody in the cooperative matches this request" in again.stderr
-    assert fingerprint(db, tables) == complete
-    left = [suffix for suffix in LEFTOVERS if db.with_name(db.name + suffix).exists()]
-    assert not left, left
+    _assert_finished(db, complete)

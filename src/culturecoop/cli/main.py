@@ -72,8 +72,10 @@ def _fail(exc: BaseException) -> int:
 
 def _run() -> int:
     try:
-        from culturecoop.cli import commands  # noqa: F401  (registers the commands on the app)
         from culturecoop.cli.app import app
+        from culturecoop.cli.commands import register
+
+        register(sys.argv[1:])  # only the named command's module: start-up is paid by every run
 
         # Not standalone: Typer would print "Aborted!" or nothing at all for an interruption.
         result = app(standalone_mode=False)

@@ -1,0 +1,48 @@
+"""The CLI loads only the invoked command's module; every command stays reachable."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from culturecoop.cli import commands
+from culturecoop.cli.app import app
+
+CLI = [sys.executable, "-m", "culturecoop.cli.main", "--lang", "en"]
+
+
+def _registered() -> dict[str, str]:
+    """Every top-level command and group on the app → the module that registered it."""
+    for module in set(commands.COMMAND_MODULES.values()):
+        __import__(f"culturecoop.cli.{module}")
+    found = {}
+    for info in app.registered_commands:
+        assert info.callback is not None
+        name = info.name or info.callback.__name__.replace("_", "-")
+        found[name] = info.callback.__module__
+    for group in app.registered_groups:
+        owner = next(m for m in (sys.modules[f"culturecoop.cli.{v}"] for v in set(commands.COMMAND_MODULES.values()))
+                     if any(value is group.typer_instance for value in vars(m).values()))
+        found[str(group.name)] = owner.__name__
+    return found
+
+
+def test_every_command_is_mapped_to_the_module_that_registers_it() -> None:
+    expected = {name: f"culturecoop.cli.{module}" for name, module in commands.COMMAND_MODULES.items()}
+    assert _registered() == expected
+
+
+def test_the_command_name_skips_the_apps_own_options() -> None:
+    assert commands.command_name(["--lang", "fr", "prepare", "x.csv"]) == "prepare"
+    assert commands.command_name(["--lang=fr", "ingest"]) == "ingest"
+    assert commands.command_name(["--help"]) is None
+
+
+def test_a_command_runs_alone_and_help_lists_them_all() -> None:
+    out = subprocess.run([*CLI, "prepare", "--help"], capture_output=True, text=True, check=True).stdout
+    assert "--mapping" in out or "--profile" in out
+    listing = subprocess.run([*CLI, "--help"], capture_output=True, text=True, check=True).stdout
+    for name in ("prepare", "ingest", "reco", "campaigns", "erase", "export-lake", "users"):
+        assert name in listing
+    wrong = subprocess.run([*CLI, "prepar"], capture_output=True, text=True)
+    assert wrong.returncode != 0 and "prepare" in wrong.stderr and "Traceback" not in wrong.stderr

@@ -1,0 +1,134 @@
+"""The cold-start criterion on many splits at once: every model of ``reco evaluate`` × every split.
+
+One 58-user temporal split cannot tell two good models apart, and a choice fitted to it says
+nothing about the held-out log. This script runs ``reco evaluate``'s protocol (the same code,
+in this process) on every split it is given and prints one table — nDCG@10 with its bootstrap
+95 % interval, catalogue coverage, AUC on item splits — and, per split, whether the hybrid is
+at least LightFM on both nDCG@10 and coverage (the acceptance criterion).
+
+Splits are named on the command line; data paths come from arguments (no data in the repo):
+
+    python benchmarks/reco_splits.py \\
+        --log ml100k=/data/ml100k_interactions.csv,/data/ml100k_items.csv \\
+        --cutoff ml100k=1997-12-01 --cutoff ml100k=1998-01-15 --cutoff ml100k=1998-02-15 \\
+        --test-items ml100k=/data/ml100k_test_items.csv \\
+        --synth /tmp/synth --json /tmp/splits.json
+
+``--synth DIR`` is a folder written by ``culturecoop synth``. LightFM comes from the ``bench``
+extra; without it the criterion column says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+from culturecoop.reco import evaluate
+
+MODELS = ("random", "genre_popularity", "content_knn", "lightfm", "hybrid", "hybrid_discoverability")
+
+
+def _named(values: list[str], what: str) -> list[tuple[str, str]]:
+    pairs = []
+    for value in values:
+        name, sep, rest = value.partition("=")
+        if not sep or not rest:
+            sys.exit(f"{what} {value!r}: write NAME=VALUE, e.g. ml100k=1998-01-15")
+        pairs.append((name, rest))
+    return pairs
+
+
+def _row(split: str, report: dict[str, Any]) -> list[str]:
+    lines = []
+    models = report["models"]
+    for name in MODELS:
+        entry = models.get(name)
+        if not entry or entry.get("applicable") is False:
+            continue
+        ndcg = entry["ndcg"]
+        auc = f"{entry['auc']:.3f}" if "auc" in entry else ""
+        lines.append(f"{split:<26}{name:<24}{ndcg['mean']:>8.4f}  {ndcg['low']:.4f}–{ndcg['high']:.4f}"
+                     f"{entry['coverage']:>9.3f}{auc:>7}")
+    return lines
+
+
+def _verdict(report: dict[str, Any]) -> str:
+    models = report["models"]
+    hybrid, lightfm = models["hybrid"], models.get("lightfm")
+    if not lightfm or lightfm.get("applicable") is False:
+        return "LightFM not measured"
+    ndcg_ok = hybrid["ndcg"]["mean"] >= lightfm["ndcg"]["mean"]
+    coverage_ok = hybrid["coverage"] >= lightfm["coverage"]
+    if ndcg_ok and coverage_ok:
+        return "met (nDCG and coverage)"
+    return "NOT met (" + " and ".join(
+        what for what, ok in (("nDCG", ndcg_ok), ("coverage", coverage_ok)) if not ok) + " behind)"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--log", action="append", default=[], metavar="NAME=INTERACTIONS.csv,ITEMS.csv",
+                        help="an interaction log and its item table, named for --cutoff and --test-items")
+    parser.add_argument("--cutoff", action="append", default=[], metavar="NAME=DATE", help="a temporal split of log NAME")
+    parser.add_argument("--test-items", action="append", default=[], metavar="NAME=FILE.csv",
+                        help="an item cold-start split of log NAME")
+    parser.add_argument("--synth", type=Path, action="append", default=[], help="a folder written by culturecoop synth")
+    parser.add_argument("--k", type=int, default=10)
+    parser.add_argument("--no-lightfm", action="store_true")
+    parser.add_argument("--json", type=Path, help="write every report here")
+    args = parser.parse_args()
+
+    logs: dict[str, tuple[Path, Path | None]] = {}
+    for name, value in _named(args.log, "--log"):
+        interactions, _sep, items = value.partition(",")
+        logs[name] = (Path(interactions), Path(items) if items else None)
+    runs: list[tuple[str, dict[str, Any]]] = []
+    for name, cutoff in _named(args.cutoff, "--cutoff"):
+        if name not in logs:
+            sys.exit(f"--cutoff {name}=…: no --log {name}=… given")
+        runs.append((f"{name} temporal {cutoff}", {"interactions": logs[name][0], "items_path": logs[name][1],
+                                                   "cutoff": cutoff, "test_items": None}))
+    for name, path in _named(args.test_items, "--test-items"):
+        if name not in logs:
+            sys.exit(f"--test-items {name}=…: no --log {name}=… given")
+        runs.append((f"{name} item", {"interactions": logs[name][0], "items_path": logs[name][1],
+                                      "cutoff": None, "test_items": Path(path)}))
+    if not runs and not args.synth:
+        parser.error("give at least one --cutoff, --test-items or --synth")
+
+    reports: dict[str, Any] = {}
+    lines = [f"{'split':<26}{'model':<24}{'nDCG@10':>8}  {'95 % interval':<13}{'coverage':>9}{'AUC':>7}"]
+    verdicts: list[str] = []
+    met: list[bool] = []
+    for label, kwargs in runs + [(f"synth {folder.name}", {"synth": folder}) for folder in args.synth]:
+        started = time.perf_counter()
+        if "synth" in kwargs:
+            report = evaluate.run_synth(kwargs["synth"], args.k, with_lightfm=not args.no_lightfm)
+        else:
+            report = evaluate.run(kwargs["interactions"], kwargs["items_path"], cutoff=kwargs["cutoff"],
+                                  test_items=kwargs["test_items"], k=args.k, with_lightfm=not args.no_lightfm)
+        seconds = time.perf_counter() - started
+        reports[label] = report
+        label_full = f"{label} ({report['test']['users']} users, {report['test']['items']} items)"
+        lines += _row(label, report)
+        verdicts.append(f"{label_full:<60} {_verdict(report)}   hybrid choices {report['hybrid']}   {seconds:.0f} s")
+        met.append(_verdict(report).startswith("met"))
+        print(f"done {label_full} in {seconds:.0f} s", file=sys.stderr, flush=True)
+    print("\n".join(lines))
+    print("\nhybrid ≥ LightFM on nDCG@10 and coverage, per split:")
+    print("\n".join(verdicts))
+    print(f"\ncriterion met on {sum(met)} of {len(met)} splits")
+    if args.json:
+        args.json.write_text(json.dumps(reports, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

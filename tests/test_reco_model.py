@@ -1,4 +1,4 @@
-"""The hybrid's collaborative placements and their popularity shrinking, on planted data (seconds)."""
+"""The hybrid's collaborative placements, their popularity discount and shrinking, on planted data (seconds)."""
 
 from __future__ import annotations
 
@@ -42,20 +42,36 @@ def test_shrinking_keeps_directions_and_spreads_exposure_over_items() -> None:
     assert shown(models.shrink_norms(placed, 0.5)) > shown(placed)
 
 
-def test_shrink_is_chosen_on_the_fold_by_accuracy_times_coverage() -> None:
-    """People's taste is a direction; half the items carry a long factor that says nothing about
-    who comes: the fold rewards shrinking (more items shown, better hits) and the model takes it."""
-    rng = np.random.default_rng(2)
+def test_popularity_discount_weighs_niche_attendances_more_and_the_fold_picks_the_best() -> None:
+    """An attendance weighs (its item's attendance / the mean item's) ** -power; the model
+    keeps the discount whose choice scored best on its newest fold, and scores with it."""
+    r = sp.csr_matrix(np.array([[1, 1, 0, 0, 0], [1, 0, 0, 0, 0], [1, 0, 1, 0, 0], [1, 0, 0, 1, 1]], dtype=float))
+    np.testing.assert_array_equal(models.popularity_discount(r, 0.0), np.ones(5))
+    # Attendances 4, 1, 1, 1, 1: the mean item has 1.6.
+    np.testing.assert_allclose(models.popularity_discount(r, 0.5), (np.array([4, 1, 1, 1, 1]) / 1.6) ** -0.5)
+    rng = np.random.default_rng(3)
     n_people, n_items = 600, 120
-    taste = rng.normal(size=(n_people, 3))
-    direction = rng.normal(size=(n_items, 3))
-    truth = (taste @ direction.T + rng.normal(scale=0.3, size=(n_people, n_items))) > 2.2
-    truth[np.arange(n_people), (taste @ direction.T).argmax(axis=1)] = True
-    length = np.where(np.arange(n_items) < n_items // 2, 6.0, 1.0)
-    scores = {step: (taste @ models.shrink_norms(direction * length[:, None], step).T) for step in models.SHRINK_STEPS}
-    relevant = sp.csr_matrix(truth.astype(float))
-    balance = [models._ndcg_times_coverage(scores[step], relevant) for step in models.SHRINK_STEPS]
-    assert int(np.argmax(balance)) > 0 and balance[0] < max(balance)
+    taste, genre = rng.integers(0, 4, n_people), rng.integers(0, 4, n_items)
+    blockbuster = rng.random(n_items) < 0.25
+    chance = np.where(blockbuster[None, :], 0.35, np.where(taste[:, None] == genre[None, :], 0.12, 0.01))
+    history = sp.csr_matrix((rng.random((n_people, n_items)) < chance).astype(float))
+    raw = {"genres": [f"g{g}" for g in genre], "kind": ["big" if b else "small" for b in blockbuster]}
+    features = fit_encoder(raw, n_items).encode(raw, n_items)
+    model = models.CoAttendanceModel(factors=8)
+    balances: list[float] = []
+    choose = model._choose
+
+    def recorded(*args: object) -> object:
+        choice = choose(*args)  # type: ignore[arg-type]
+        balances.append(choice.balance)
+        return choice
+
+    model._choose = recorded  # type: ignore[method-assign]
+    model.fit(history, features, np.arange(n_items))
+    assert len(balances) == len(models.DISCOUNT_CHOICES)
+    assert model.discount == models.DISCOUNT_CHOICES[int(np.argmax(balances))]
+    assert model.item_confidence is not None
+    np.testing.assert_allclose(model.item_confidence, models.popularity_discount(models.binary(history), model.discount))
 
 
 def test_stored_model_keeps_the_neighbour_term_and_the_service_scores_with_it() -> None:
@@ -70,11 +86,20 @@ def test_stored_model_keeps_the_neighbour_term_and_the_service_scores_with_it() 
     fitted = model._factors(models.binary(history), features)
     model.factor_map, model.item_factors = fitted.item_map, fitted.item_factors
     model.collaborative_weight, model.neighbour_weight, model.neighbours, model.shrink = 0.0, 2.0, 10, 0.3
+    model.discount, model.item_confidence = 0.5, models.popularity_discount(models.binary(history), 0.5)
     keys = [("m", f"e{n}") for n in range(n_items)]
     trained = service.TrainedModel("id", dt.datetime(2026, 11, 30), "v", encoder, model, keys, features, {})
     back = service._unpack("id", trained.trained_at, "v", service._pack(trained))
     assert (back.model.neighbour_weight, back.model.neighbours, back.model.shrink) == (2.0, 10, 0.3)
     np.testing.assert_array_equal(back.model.item_factors, model.item_factors)
+    # The popularity discount travels with the model: scoring weighs attendances as training did.
+    assert back.model.item_confidence is not None and back.model.discount == 0.5
+    np.testing.assert_array_equal(back.model.item_confidence, model.item_confidence)
+    counts = np.asarray(history.sum(axis=0)).ravel()
+    assert back.model.item_confidence[np.argmax(counts)] < 1 < back.model.item_confidence[np.argmin(counts)]
+    undiscounted = models.CoAttendanceModel(factors=8, item_factors=model.item_factors, neighbour_weight=2.0)
+    assert not np.allclose(back.model.people_factors(history, features)["neighbours"],
+                           undiscounted.people_factors(history, features)["neighbours"])
 
     factors = back.model.people_factors(history, features)
     assert set(factors) == {"neighbours"}

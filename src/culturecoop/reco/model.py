@@ -18,10 +18,12 @@ the *neighbours'* factors (the mean factor of the past items whose content is mo
 non-linear, it keeps combinations of features that a sum of per-feature effects loses, e.g.
 "comedy and romance, nineties"). The person's factor scores the placed item. Every term is
 standardized per person and blended with weights chosen on the last fold (the blend that ranks
-that fold's items best), and so is a *popularity debiasing* of the collaborative terms: a
-placed item's factor is divided by its length to a power (``shrink_norms``: a new item does
-not inherit its content neighbours' popularity in full), the power with the best product of
-that fold's nDCG@10 and catalogue coverage — accuracy and breadth weigh the same. Scoring a new item needs only its features: no retraining.
+that fold's items best), and so is a *popularity discount* of the collaborative terms: each
+attendance's confidence in ALS is divided by its item's popularity to a power
+(``popularity_discount``: the factors, and so the content placements learned from them, learn
+taste rather than "popular content"), the power with the best product of that fold's nDCG@10
+and catalogue coverage — accuracy and breadth weigh the same. Scoring a new item needs only its
+features: no retraining.
 A person's scores depend only on their profile and factors, so a withdrawn consent is honoured
 by leaving the person out at scoring.
 """
@@ -46,15 +48,21 @@ ALS_ITERATIONS = 12
 ALS_REGULARIZATION = 2.0
 MAP_RIDGE = 3.0
 CONFIDENCE = 10.0
+# Powers of an item's popularity (relative to the mean) its attendances' confidence may be divided
+# by (``popularity_discount``), one of these chosen on the newest fold.
+DISCOUNT_CHOICES = (0.0, 0.25, 0.5)
 # Weights of the own-history and collaborative terms against the co-attendance term.
 SIMILARITY_WEIGHTS = (0.0, 0.3, 0.6)
 COLLABORATIVE_WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
 BLEND_PEOPLE = 5_000
+# The ALS that serves the blend's choice is fitted on at most this many people (a fixed sample):
+# it only has to place the newest fold's items well enough to compare a few weights.
+CHOICE_PEOPLE = 150_000
+# The final ALS starts from the choice's item factors, so it needs fewer sweeps.
+WARM_ITERATIONS = 5
 # How many past items whose content is most like a new item's place it among the factors (its
 # neighbours): one of these, chosen on the last fold.
 NEIGHBOUR_CHOICES = (10, 30, 100)
-# Powers of a placed item factor's norm it may be divided by (``shrink_norms``).
-SHRINK_STEPS = (0.0, 0.1, 0.2, 0.3, 0.5)
 
 
 def binary(matrix: sp.spmatrix) -> sp.csr_matrix:
@@ -104,8 +112,13 @@ class CoAttendanceModel:
     similarity_weight: float = 0.0
     collaborative_weight: float = 0.0
     neighbour_weight: float = 0.0
+    # Models trained before the popularity discount shrank placed items' norms instead
+    # (``shrink_norms``); a stored one keeps its power, a new one has 0.
     shrink: float = 0.0
     neighbours: int = NEIGHBOUR_CHOICES[1]
+    # Each training item's confidence factor (``popularity_discount``); None: every item 1.
+    item_confidence: np.ndarray | None = None
+    discount: float = 0.0
     name: str = "hybrid"
 
     # -- training -------------------------------------------------------------------------
@@ -164,57 +177,95 @@ class CoAttendanceModel:
             active = np.sort(np.random.default_rng(self.seed).choice(active, BLEND_PEOPLE, replace=False))
         terms = [standardize(self._content(p[active], x[target])),
                  standardize(_similarity(r[active][:, history], x[history], x[target]))]
-        collaborative: list[tuple[np.ndarray, np.ndarray]] = []  # (people's factors, placed items) per term
-        if self.factors > 0:
-            fitted = self._factors(r[:, history], x[history])
-            weighted = sp.csr_matrix(r[active][:, history] * CONFIDENCE, dtype=np.float32)
-            collaborative.append((_least_squares(weighted, np.asarray(x[history] @ fitted.item_map, dtype=np.float32)),
-                                  np.asarray(x[target] @ fitted.item_map)))
-            people = _least_squares(weighted, fitted.item_factors)
-            best: tuple[float, np.ndarray] | None = None
-            for n in NEIGHBOUR_CHOICES:
-                placed = neighbour_factors(x[history], fitted.item_factors, x[target], n)
-                value = _ndcg(people @ placed.T, truth[active])
-                if best is None or value > best[0] + 1e-4:
-                    best, self.neighbours = (value, placed), n
-            assert best is not None
-            collaborative.append((people, best[1]))
-        terms += [standardize(f @ placed.T) for f, placed in collaborative]
-        grids = [(1.0,), SIMILARITY_WEIGHTS] + [COLLABORATIVE_WEIGHTS] * (len(terms) - 2)
-        weights = _best_blend(terms, truth[active], grids)
-        self.similarity_weight = weights[1]
-        if self.factors > 0:
-            self.collaborative_weight, self.neighbour_weight = weights[2], weights[3]
-            # The shrinking of placed items' norms (``shrink_norms``) with the best product of the
-            # fold's nDCG@10 and catalogue coverage: accuracy and breadth weigh the same, relatively.
-            balance = [_ndcg_times_coverage(_combine(weights, terms[:2] + [
-                standardize(f @ shrink_norms(placed, step).T) for f, placed in collaborative]), truth[active])
-                for step in SHRINK_STEPS]
-            self.shrink = SHRINK_STEPS[int(np.argmax(np.round(balance, 6)))]
-            terms[2:] = [standardize(f @ shrink_norms(placed, self.shrink).T) for f, placed in collaborative]
+        if self.factors <= 0:
+            self.similarity_weight = _best_blend(terms, truth[active], [(1.0,), SIMILARITY_WEIGHTS])[1]
+            return
+        sample: np.ndarray | None = None
+        if r.shape[0] > CHOICE_PEOPLE:
+            sample = np.sort(np.random.default_rng(self.seed + 1).choice(r.shape[0], CHOICE_PEOPLE, replace=False))
+        # Each popularity discount is a different ALS; the one with the best product of the
+        # fold's nDCG@10 and coverage wins: accuracy and breadth weigh the same, relatively. (It
+        # replaced shrinking placed items' norms by a power chosen the same way: on temporal
+        # splits that traded more nDCG for less coverage — docs/reco.md.)
+        chosen: _Choice | None = None
+        for power in DISCOUNT_CHOICES:
+            self.item_confidence = popularity_discount(r, power)
+            choice = self._choose(r, x, history, target, active, sample, terms, truth[active])
+            choice.discount = power
+            if chosen is None or choice.balance > chosen.balance + 1e-6:
+                chosen = choice
+        assert chosen is not None
+        self.discount, self.item_confidence = chosen.discount, popularity_discount(r, chosen.discount)
+        self.similarity_weight, self.collaborative_weight, self.neighbour_weight = chosen.weights[1:4]
+        self.neighbours, self.shrink = chosen.neighbours, 0.0
         if self.collaborative_weight > 0 or self.neighbour_weight > 0:
-            fitted = self._factors(r, x)
+            start = None
+            if sample is not None:
+                # Many people (training's cost is the ALS sweeps): warm start, the older items
+                # from the choice's factors, the newest fold's where content places them; fewer
+                # sweeps refine them. Few people: a full fit costs seconds, and measured on
+                # MovieLens 100k a warm start from the history-only fit lands a little lower.
+                start = np.empty((r.shape[1], self.factors), dtype=np.float32)
+                start[history] = chosen.fitted.item_factors
+                start[target] = np.asarray(x[target] @ chosen.fitted.item_map, dtype=np.float32)
+            fitted = self._factors(r, x, None, start)
             self.factor_map = fitted.item_map
             self.item_factors = fitted.item_factors if self.neighbour_weight > 0 else None
 
-    def _factors(self, r: sp.csr_matrix, x: sp.csr_matrix) -> Factors:
+    def _choose(self, r: sp.csr_matrix, x: sp.csr_matrix, history: np.ndarray, target: np.ndarray,
+                active: np.ndarray, sample: np.ndarray | None, content_terms: list[np.ndarray],
+                truth: sp.csr_matrix) -> _Choice:
+        """Under the current ``item_confidence``: the ALS of the older items, both placements of
+        the newest fold's, the neighbours and the blend chosen on that fold."""
+        fitted = self._factors((r if sample is None else r[sample])[:, history], x[history], history)
+        weighted = self._weighted(r[active][:, history], history)
+        collaborative = [(_least_squares(weighted, np.asarray(x[history] @ fitted.item_map, dtype=np.float32)),
+                          np.asarray(x[target] @ fitted.item_map))]  # (people's factors, placed items) per term
+        people = _least_squares(weighted, fitted.item_factors)
+        best: tuple[float, np.ndarray, int] | None = None
+        for n in NEIGHBOUR_CHOICES:
+            placed = neighbour_factors(x[history], fitted.item_factors, x[target], n)
+            value = _ndcg(people @ placed.T, truth)
+            if best is None or value > best[0] + 1e-4:
+                best = (value, placed, n)
+        assert best is not None
+        collaborative.append((people, best[1]))
+        terms = content_terms + [standardize(f @ placed.T) for f, placed in collaborative]
+        weights = _best_blend(terms, truth, [(1.0,), SIMILARITY_WEIGHTS, COLLABORATIVE_WEIGHTS, COLLABORATIVE_WEIGHTS])
+        return _Choice(_ndcg_times_coverage(_combine(weights, terms), truth), weights, best[2], fitted)
+
+    def _weighted(self, r: sp.csr_matrix, columns: np.ndarray | None) -> sp.csr_matrix:
+        """Confidence of each attendance (ALS's weights): ``CONFIDENCE`` times its item's
+        ``item_confidence`` (``columns``: which training items ``r``'s columns are)."""
+        weighted = r * CONFIDENCE
+        if self.item_confidence is not None:
+            factor = self.item_confidence if columns is None else self.item_confidence[columns]
+            weighted = weighted @ sp.diags(factor)
+        return sp.csr_matrix(weighted, dtype=np.float32)
+
+    def _factors(self, r: sp.csr_matrix, x: sp.csr_matrix, columns: np.ndarray | None = None,
+                 start: np.ndarray | None = None) -> Factors:
         """The items' ALS factors and the content → factor ridge map.
 
         ALS factors items and people from co-attendance alone; a ridge map learns the items'
         factors from their content. People's factors are solved again at scoring, against the
         items *as content places them* — which is how a new item will be seen — rather than
         against the free factors no new item has (measured: +6 % nDCG@10 on MovieLens item
-        cold-start).
+        cold-start). ``start``: the items' starting factors (then ``WARM_ITERATIONS`` sweeps).
         """
         from implicit.cpu.als import AlternatingLeastSquares
         from threadpoolctl import threadpool_limits
 
-        weighted = sp.csr_matrix(r * CONFIDENCE, dtype=np.float32)
+        weighted = self._weighted(r, columns)
         # One BLAS thread: implicit parallelizes itself and warns (and slows) otherwise.
         with threadpool_limits(1, "blas"):
             model = AlternatingLeastSquares(factors=self.factors, regularization=ALS_REGULARIZATION,
-                                            iterations=ALS_ITERATIONS, random_state=self.seed,
-                                            calculate_training_loss=False)
+                                            iterations=ALS_ITERATIONS if start is None else WARM_ITERATIONS,
+                                            random_state=self.seed, calculate_training_loss=False)
+            if start is not None:
+                # implicit's first half-sweep solves the people from these; their start is unused.
+                model.item_factors = np.ascontiguousarray(start, dtype=np.float32)
+                model.user_factors = np.zeros((r.shape[0], self.factors), dtype=np.float32)
             model.fit(weighted, show_progress=False)
         items = np.ascontiguousarray(model.item_factors, dtype=np.float32)
         return Factors(_ridge_map(x, items), items)
@@ -257,7 +308,7 @@ class CoAttendanceModel:
         """People's factors solved from their current histories — against the past items as content
         places them (``linear``) and against their own factors (``neighbours``): nothing per
         person is stored in the model."""
-        weighted = sp.csr_matrix(binary(interactions) * CONFIDENCE, dtype=np.float32)
+        weighted = self._weighted(binary(interactions), None)
         out: dict[str, np.ndarray] = {}
         if self.collaborative_weight > 0 and self.factor_map is not None:
             mapped = np.asarray(train_features @ self.factor_map, dtype=np.float32)
@@ -277,9 +328,32 @@ class CoAttendanceModel:
 
 
 @dataclass
+class _Choice:
+    """What the newest fold chose under one popularity discount."""
+
+    balance: float  # the fold's nDCG@10 × coverage
+    weights: list[float]
+    neighbours: int
+    fitted: Factors
+    discount: float = 0.0
+
+
+@dataclass
 class Factors:
     item_map: np.ndarray  # features × factors
     item_factors: np.ndarray  # items × factors (float32)
+
+
+def popularity_discount(r: sp.csr_matrix, power: float) -> np.ndarray:
+    """Each item's confidence factor: (its attendance / the mean item's) ** -``power``.
+
+    With equal confidence, the factors of the most attended items dominate ALS's fit, the
+    content → factor placements learn "popular content" as much as taste, and every person's
+    list of new items leans to the same ones. Discounting each attendance by its item's
+    popularity makes an attendance of a niche item count a little more as evidence of taste, as
+    inverse-propensity weighting does for exposure bias."""
+    counts = np.maximum(np.asarray(r.sum(axis=0)).ravel(), 1.0)
+    return np.asarray((counts / counts.mean()) ** -power)
 
 
 def neighbour_factors(train_features: sp.csr_matrix, item_factors: np.ndarray, items: sp.csr_matrix,

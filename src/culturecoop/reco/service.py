@@ -84,7 +84,7 @@ def train(warehouse: Warehouse) -> dict[str, Any]:
     summary = {"people": int(history.shape[0]), "events": past.n, "interactions": int(history.nnz),
                "features": encoder.size, "similarity_weight": model.similarity_weight,
                "collaborative_weight": model.collaborative_weight, "neighbour_weight": model.neighbour_weight,
-               "neighbours": model.neighbours, "shrink": model.shrink, "seconds": round(seconds, 2),
+               "neighbours": model.neighbours, "discount": model.discount, "seconds": round(seconds, 2),
                "as_of": str(day)}
     trained = TrainedModel(uuid.uuid4().hex[:12], _now(), data_version_of(warehouse), encoder, model, past.keys, features, summary)
     with warehouse.transaction(bookkeeping=True) as con:
@@ -99,7 +99,7 @@ def _pack(trained: TrainedModel) -> bytes:
             "vocabulary": [[c, t, i] for (c, t), i in trained.encoder.vocabulary.items()],
             "event_keys": trained.event_keys, "summary": trained.summary,
             "similarity_weight": m.similarity_weight, "collaborative_weight": m.collaborative_weight,
-            "neighbour_weight": m.neighbour_weight, "neighbours": m.neighbours, "shrink": m.shrink,
+            "neighbour_weight": m.neighbour_weight, "neighbours": m.neighbours, "shrink": m.shrink, "discount": m.discount,
             "factors": m.factors}
     buffer = io.BytesIO()
     arrays: dict[str, Any] = {"meta": np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
@@ -109,6 +109,8 @@ def _pack(trained: TrainedModel) -> bytes:
         arrays["factor_map"] = m.factor_map
     if m.item_factors is not None:
         arrays["item_factors"] = m.item_factors
+    if m.item_confidence is not None:
+        arrays["item_confidence"] = m.item_confidence
     np.savez_compressed(buffer, **arrays)
     return buffer.getvalue()
 
@@ -127,7 +129,10 @@ def _unpack(model_id: str, trained_at: datetime, version: str, blob: bytes) -> T
     model.neighbour_weight = float(meta.get("neighbour_weight", 0.0))
     model.neighbours = int(meta.get("neighbours", model.neighbours))
     model.shrink = float(meta.get("shrink", 0.0))
+    model.discount = float(meta.get("discount", 0.0))
     model.item_factors = arrays.get("item_factors", None)
+    # Models stored before the popularity discount weigh every attendance the same.
+    model.item_confidence = arrays.get("item_confidence", None)
     x = sp.csr_matrix((arrays["x_data"], arrays["x_indices"], arrays["x_indptr"]), shape=tuple(arrays["x_shape"]))
     keys = [(str(a), str(b)) for a, b in meta["event_keys"]]
     return TrainedModel(model_id, trained_at, version, encoder, model, keys, x, meta["summary"])

@@ -3,8 +3,9 @@
 One 58-user temporal split cannot tell two good models apart, and a choice fitted to it says
 nothing about the held-out log. This script runs ``reco evaluate``'s protocol (the same code,
 in this process) on every split it is given and prints one table — nDCG@10 with its bootstrap
-95 % interval, catalogue coverage, AUC on item splits — and, per split, whether the hybrid is
-at least LightFM on both nDCG@10 and coverage (the acceptance criterion).
+95 % interval, catalogue coverage, AUC on item splits — and, per split, whether the hybrid's
+nDCG@10 is at least the best baseline's (LightFM included) without falling behind LightFM on
+coverage (the acceptance criterion).
 
 Splits are named on the command line; data paths come from arguments (no data in the repo):
 
@@ -33,6 +34,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 from culturecoop.reco import evaluate
 
 MODELS = ("random", "genre_popularity", "content_knn", "lightfm", "hybrid", "hybrid_discoverability")
+BASELINES = ("random", "genre_popularity", "content_knn", "lightfm")
 
 
 def _named(values: list[str], what: str) -> list[tuple[str, str]]:
@@ -60,16 +62,21 @@ def _row(split: str, report: dict[str, Any]) -> list[str]:
 
 
 def _verdict(report: dict[str, Any]) -> str:
+    """The criterion: the hybrid's nDCG@10 at least the best baseline's (LightFM included), its
+    coverage at least LightFM's (the feature-aware reference the criterion names; random's
+    coverage is no standard when random happens to be the best of weak baselines)."""
     models = report["models"]
     hybrid, lightfm = models["hybrid"], models.get("lightfm")
     if not lightfm or lightfm.get("applicable") is False:
         return "LightFM not measured"
-    ndcg_ok = hybrid["ndcg"]["mean"] >= lightfm["ndcg"]["mean"]
+    baselines = {name: models[name] for name in BASELINES if name in models and models[name].get("applicable", True)}
+    best = max(baselines, key=lambda name: baselines[name]["ndcg"]["mean"])
+    ndcg_ok = hybrid["ndcg"]["mean"] >= baselines[best]["ndcg"]["mean"]
     coverage_ok = hybrid["coverage"] >= lightfm["coverage"]
     if ndcg_ok and coverage_ok:
-        return "met (nDCG and coverage)"
+        return f"met (best baseline {best})"
     return "NOT met (" + " and ".join(
-        what for what, ok in (("nDCG", ndcg_ok), ("coverage", coverage_ok)) if not ok) + " behind)"
+        what for what, ok in (("nDCG", ndcg_ok), ("coverage", coverage_ok)) if not ok) + f" behind; best baseline {best})"
 
 
 def main() -> int:
@@ -122,7 +129,7 @@ def main() -> int:
         met.append(_verdict(report).startswith("met"))
         print(f"done {label_full} in {seconds:.0f} s", file=sys.stderr, flush=True)
     print("\n".join(lines))
-    print("\nhybrid ≥ LightFM on nDCG@10 and coverage, per split:")
+    print("\nhybrid ≥ the best baseline on nDCG@10 and ≥ LightFM on coverage, per split:")
     print("\n".join(verdicts))
     print(f"\ncriterion met on {sum(met)} of {len(met)} splits")
     if args.json:

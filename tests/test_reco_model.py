@@ -114,3 +114,19 @@ def test_stored_model_keeps_the_neighbour_term_and_the_service_scores_with_it() 
     expected = factors["neighbours"] @ back.model.placements(features, item)["neighbours"].ravel()
     added = with_term - without
     assert np.corrcoef(added, expected)[0, 1] > 0.999
+
+
+def test_the_draw_every_person_shares_is_weighed_down_when_it_crowds_lists() -> None:
+    """Ten items draw everyone (the constant's row of W), taste decides the rest: at full weight
+    every list is those ten; the fold's nDCG × coverage keeps less of the draw. Without a shared
+    draw nothing changes (ties keep full weight)."""
+    rng = np.random.default_rng(4)
+    n_people, n_items = 300, 60
+    taste = rng.normal(size=(n_people, n_items))
+    truth = sp.csr_matrix((taste >= np.sort(taste, axis=1)[:, -3:-2]).astype(float))
+    target = sp.identity(n_items, format="csr")
+    for draw, expected in ((np.where(np.arange(n_items) < 10, 3.0, 0.0), min(models.DRAW_WEIGHTS)), (np.zeros(n_items), 1.0)):
+        model = models.CoAttendanceModel()
+        model.weight = np.vstack([np.zeros((n_items, n_items)), draw])
+        model._choose_draw(taste + draw, target, [], [], truth)
+        assert model.draw_weight == expected

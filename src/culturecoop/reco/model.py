@@ -55,6 +55,9 @@ DISCOUNT_CHOICES = (0.0, 0.25, 0.5)
 SIMILARITY_WEIGHTS = (0.0, 0.3, 0.6)
 COLLABORATIVE_WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
 BLEND_PEOPLE = 5_000
+# Weights of the co-attendance term's per-item draw (the constant's row of ``W``), one chosen on
+# the newest fold.
+DRAW_WEIGHTS = (1.0, 0.75, 0.5)
 # The ALS that serves the blend's choice is fitted on at most this many people (a fixed sample):
 # it only has to place the newest fold's items well enough to compare a few weights.
 CHOICE_PEOPLE = 150_000
@@ -119,6 +122,8 @@ class CoAttendanceModel:
     # Each training item's confidence factor (``popularity_discount``); None: every item 1.
     item_confidence: np.ndarray | None = None
     discount: float = 0.0
+    # The weight kept on each item's own draw (already applied to ``weight``'s last row).
+    draw_weight: float = 1.0
     name: str = "hybrid"
 
     # -- training -------------------------------------------------------------------------
@@ -152,6 +157,7 @@ class CoAttendanceModel:
         self.weight = self._solve(a - held[0], b - held[1], c - held[2]) if held is not None and last > 0 else self._solve(a, b, c)
         self._fit_collaborative(r, x, fold, last)
         self.weight = self._solve(a, b, c)
+        self.weight[-1] *= self.draw_weight
         return self
 
     @staticmethod
@@ -175,10 +181,11 @@ class CoAttendanceModel:
         if len(active) > BLEND_PEOPLE:
             # The blend is a few numbers: a fixed sample of people chooses them as well as all would.
             active = np.sort(np.random.default_rng(self.seed).choice(active, BLEND_PEOPLE, replace=False))
-        terms = [standardize(self._content(p[active], x[target])),
-                 standardize(_similarity(r[active][:, history], x[history], x[target]))]
+        content = self._content(p[active], x[target])
+        terms = [standardize(content), standardize(_similarity(r[active][:, history], x[history], x[target]))]
         if self.factors <= 0:
             self.similarity_weight = _best_blend(terms, truth[active], [(1.0,), SIMILARITY_WEIGHTS])[1]
+            self._choose_draw(content, x[target], terms[1:], [self.similarity_weight], truth[active])
             return
         sample: np.ndarray | None = None
         if r.shape[0] > CHOICE_PEOPLE:
@@ -198,6 +205,7 @@ class CoAttendanceModel:
         self.discount, self.item_confidence = chosen.discount, popularity_discount(r, chosen.discount)
         self.similarity_weight, self.collaborative_weight, self.neighbour_weight = chosen.weights[1:4]
         self.neighbours, self.shrink = chosen.neighbours, 0.0
+        self._choose_draw(content, x[target], [terms[1], *chosen.collaborative_terms], chosen.weights[1:], truth[active])
         if self.collaborative_weight > 0 or self.neighbour_weight > 0:
             start = None
             if sample is not None:
@@ -211,6 +219,19 @@ class CoAttendanceModel:
             fitted = self._factors(r, x, None, start)
             self.factor_map = fitted.item_map
             self.item_factors = fitted.item_factors if self.neighbour_weight > 0 else None
+
+    def _choose_draw(self, content: np.ndarray, target: sp.csr_matrix, others: list[np.ndarray],
+                     weights: list[float], truth: sp.csr_matrix) -> None:
+        """The weight kept on each item's own draw, once the blend is chosen.
+
+        The constant's row of ``W`` is each item's draw from its content alone, the same for every
+        person: at full weight the least drawing items reach nobody's list. The weight kept is the
+        one whose blend has the best product of the fold's nDCG@10 and coverage (the same rule as
+        the popularity discount's); choosing it after the blend leaves the blend as it was."""
+        draw = np.asarray(target @ self.weight[-1]).ravel()
+        balance = [_ndcg_times_coverage(_combine([1.0, *weights], [standardize(content - (1 - g) * draw), *others]), truth)
+                   for g in DRAW_WEIGHTS]
+        self.draw_weight = DRAW_WEIGHTS[int(np.argmax(np.round(balance, 6)))]
 
     def _choose(self, r: sp.csr_matrix, x: sp.csr_matrix, history: np.ndarray, target: np.ndarray,
                 active: np.ndarray, sample: np.ndarray | None, content_terms: list[np.ndarray],
@@ -232,7 +253,7 @@ class CoAttendanceModel:
         collaborative.append((people, best[1]))
         terms = content_terms + [standardize(f @ placed.T) for f, placed in collaborative]
         weights = _best_blend(terms, truth, [(1.0,), SIMILARITY_WEIGHTS, COLLABORATIVE_WEIGHTS, COLLABORATIVE_WEIGHTS])
-        return _Choice(_ndcg_times_coverage(_combine(weights, terms), truth), weights, best[2], fitted)
+        return _Choice(_ndcg_times_coverage(_combine(weights, terms), truth), weights, best[2], fitted, terms[2:])
 
     def _weighted(self, r: sp.csr_matrix, columns: np.ndarray | None) -> sp.csr_matrix:
         """Confidence of each attendance (ALS's weights): ``CONFIDENCE`` times its item's
@@ -335,6 +356,7 @@ class _Choice:
     weights: list[float]
     neighbours: int
     fitted: Factors
+    collaborative_terms: list[np.ndarray]
     discount: float = 0.0
 
 

@@ -84,7 +84,7 @@ def train(warehouse: Warehouse) -> dict[str, Any]:
     summary = {"people": int(history.shape[0]), "events": past.n, "interactions": int(history.nnz),
                "features": encoder.size, "similarity_weight": model.similarity_weight,
                "collaborative_weight": model.collaborative_weight, "neighbour_weight": model.neighbour_weight,
-               "neighbours": model.neighbours, "discount": model.discount, "seconds": round(seconds, 2),
+               "neighbours": model.neighbours, "discount": model.discount, "draw_weight": model.draw_weight, "seconds": round(seconds, 2),
                "as_of": str(day)}
     trained = TrainedModel(uuid.uuid4().hex[:12], _now(), data_version_of(warehouse), encoder, model, past.keys, features, summary)
     with warehouse.transaction(bookkeeping=True) as con:

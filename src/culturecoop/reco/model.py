@@ -58,9 +58,11 @@ BLEND_PEOPLE = 5_000
 # Weights of the co-attendance term's per-item draw (the constant's row of ``W``), one chosen on
 # the newest fold.
 DRAW_WEIGHTS = (1.0, 0.75, 0.5)
-# The ALS that serves the blend's choice is fitted on at most this many people (a fixed sample):
-# it only has to place the newest fold's items well enough to compare a few weights.
-CHOICE_PEOPLE = 150_000
+# The ALS that serves the blend's choice is fitted on at most this many people (a fixed sample),
+# with fewer sweeps: it only has to place the newest fold's items well enough to compare a few
+# weights (one fit per popularity discount).
+CHOICE_PEOPLE = 100_000
+CHOICE_ITERATIONS = 8
 # The final ALS starts from the choice's item factors, so it needs fewer sweeps.
 WARM_ITERATIONS = 5
 # How many past items whose content is most like a new item's place it among the factors (its
@@ -147,7 +149,9 @@ class CoAttendanceModel:
             p = profiles(r[:, history], x[history])
             t = r[:, target]
             xt = x[target]
-            parts = ((p.T @ p).toarray(), (p.T @ (t @ xt)).toarray(), (xt.T @ xt).toarray())
+            # (p.T @ t) @ xt, not p.T @ (t @ xt): the same sum, a third of the work (a person's
+            # few target items times their profile, not their profile times every feature of them).
+            parts = ((p.T @ p).toarray(), ((p.T @ t) @ xt).toarray(), (xt.T @ xt).toarray())
             a += parts[0]
             b += parts[1]
             c += parts[2]
@@ -238,7 +242,8 @@ class CoAttendanceModel:
                 truth: sp.csr_matrix) -> _Choice:
         """Under the current ``item_confidence``: the ALS of the older items, both placements of
         the newest fold's, the neighbours and the blend chosen on that fold."""
-        fitted = self._factors((r if sample is None else r[sample])[:, history], x[history], history)
+        fitted = self._factors((r if sample is None else r[sample])[:, history], x[history], history,
+                               iterations=ALS_ITERATIONS if sample is None else CHOICE_ITERATIONS)
         weighted = self._weighted(r[active][:, history], history)
         collaborative = [(_least_squares(weighted, np.asarray(x[history] @ fitted.item_map, dtype=np.float32)),
                           np.asarray(x[target] @ fitted.item_map))]  # (people's factors, placed items) per term
@@ -265,7 +270,7 @@ class CoAttendanceModel:
         return sp.csr_matrix(weighted, dtype=np.float32)
 
     def _factors(self, r: sp.csr_matrix, x: sp.csr_matrix, columns: np.ndarray | None = None,
-                 start: np.ndarray | None = None) -> Factors:
+                 start: np.ndarray | None = None, iterations: int = ALS_ITERATIONS) -> Factors:
         """The items' ALS factors and the content → factor ridge map.
 
         ALS factors items and people from co-attendance alone; a ridge map learns the items'
@@ -281,7 +286,7 @@ class CoAttendanceModel:
         # One BLAS thread: implicit parallelizes itself and warns (and slows) otherwise.
         with threadpool_limits(1, "blas"):
             model = AlternatingLeastSquares(factors=self.factors, regularization=ALS_REGULARIZATION,
-                                            iterations=ALS_ITERATIONS if start is None else WARM_ITERATIONS,
+                                            iterations=iterations if start is None else WARM_ITERATIONS,
                                             random_state=self.seed, calculate_training_loss=False)
             if start is not None:
                 # implicit's first half-sweep solves the people from these; their start is unused.

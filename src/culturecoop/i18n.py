@@ -12,8 +12,6 @@ import os
 from functools import cache
 from pathlib import Path
 
-from babel.messages.pofile import read_po
-
 LANGUAGES = ("fr", "en")
 _CATALOG_DIR = Path(__file__).parent / "locale"
 _current: str | None = None
@@ -37,6 +35,9 @@ def current_language() -> str:
 @cache
 def catalog(language: str) -> dict[str, str]:
     """The translations of one language, msgid → msgstr, merged from every catalog file."""
+    # Imported here: only a run that reads French pays for babel.
+    from babel.messages.pofile import read_po
+
     merged: dict[str, str] = {}
     for path in sorted((_CATALOG_DIR / language / "LC_MESSAGES").glob("*.po")):
         with path.open("rb") as f:

@@ -47,7 +47,7 @@ def _named(values: list[str], what: str) -> list[tuple[str, str]]:
     return pairs
 
 
-def _row(split: str, report: dict[str, Any]) -> list[str]:
+def _row(split: str, report: dict[str, Any], width: int) -> list[str]:
     lines = []
     models = report["models"]
     for name in MODELS:
@@ -56,7 +56,7 @@ def _row(split: str, report: dict[str, Any]) -> list[str]:
             continue
         ndcg = entry["ndcg"]
         auc = f"{entry['auc']:.3f}" if "auc" in entry else ""
-        lines.append(f"{split:<26}{name:<24}{ndcg['mean']:>8.4f}  {ndcg['low']:.4f}–{ndcg['high']:.4f}"
+        lines.append(f"{split:<{width}}{name:<24}{ndcg['mean']:>8.4f}  {ndcg['low']:.4f}–{ndcg['high']:.4f}"
                      f"{entry['coverage']:>9.3f}{auc:>7}")
     return lines
 
@@ -105,13 +105,14 @@ def main() -> int:
     for name, path in _named(args.test_items, "--test-items"):
         if name not in logs:
             sys.exit(f"--test-items {name}=…: no --log {name}=… given")
-        runs.append((f"{name} item", {"interactions": logs[name][0], "items_path": logs[name][1],
+        runs.append((f"{name} item {Path(path).stem}", {"interactions": logs[name][0], "items_path": logs[name][1],
                                       "cutoff": None, "test_items": Path(path)}))
     if not runs and not args.synth:
         parser.error("give at least one --cutoff, --test-items or --synth")
 
     reports: dict[str, Any] = {}
-    lines = [f"{'split':<26}{'model':<24}{'nDCG@10':>8}  {'95 % interval':<13}{'coverage':>9}{'AUC':>7}"]
+    width = max([26] + [len(label) + 2 for label, _kwargs in runs] + [len(f"synth {f.name}") + 2 for f in args.synth])
+    lines = [f"{'split':<{width}}{'model':<24}{'nDCG@10':>8}  {'95 % interval':<13}{'coverage':>9}{'AUC':>7}"]
     verdicts: list[str] = []
     met: list[bool] = []
     for label, kwargs in runs + [(f"synth {folder.name}", {"synth": folder}) for folder in args.synth]:
@@ -124,7 +125,7 @@ def main() -> int:
         seconds = time.perf_counter() - started
         reports[label] = report
         label_full = f"{label} ({report['test']['users']} users, {report['test']['items']} items)"
-        lines += _row(label, report)
+        lines += _row(label, report, width)
         verdicts.append(f"{label_full:<60} {_verdict(report)}   hybrid choices {report['hybrid']}   {seconds:.0f} s")
         met.append(_verdict(report).startswith("met"))
         print(f"done {label_full} in {seconds:.0f} s", file=sys.stderr, flush=True)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -65,12 +65,16 @@ def write_package(
     source_name: str,
     extra: dict[str, Any] | None = None,
     companions: Sequence[tuple[Path, Path]] = (),
+    before_commit: Callable[[], None] | None = None,
 ) -> dict[str, Any]:
     """Write a package folder atomically (temporary folder, then rename) and return its manifest.
 
     ``tables`` maps each contributed table name to an Arrow table with exactly its canonical
     columns; ``rows`` carries at least ``in``, ``accepted`` and ``rejected``. ``companions``
     are (written partial, target) files put in place with the package (``files.atomic_folder``).
+    ``before_commit`` runs once every file is written and before anything is put in place: when
+    it raises, the partial folder is removed and nothing appears (``prepare`` waits there for
+    its guard's verdict, so the guard and the writing run side by side).
     """
     if out.exists():
         raise UserError(
@@ -111,6 +115,8 @@ def write_package(
             **(extra or {}),
         }
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        if before_commit is not None:
+            before_commit()
     return manifest
 
 

@@ -33,15 +33,15 @@ from culturecoop.errors import UserError
 from culturecoop.files import partial_path
 from culturecoop.i18n import _
 from culturecoop.ingest.dates import format_params, timestamp_sql
-from culturecoop.ingest.guard import scan_package
 from culturecoop.ingest.labels import DEFAULT_FALSE, DEFAULT_LANGUAGE_VALUES, DEFAULT_TRUE
-from culturecoop.ingest.package import MemberInfo, write_package
+from culturecoop.ingest.package import MemberInfo
 from culturecoop.ingest.prepare_io import (
     PrepareSummary,
     StepCallback,
     check_destinations,
     connect,
     default_rejects_path,
+    write_guarded_package,
     write_rejects,
 )
 from culturecoop.ingest.profile import CONSENT_COLUMNS, Profile
@@ -314,7 +314,6 @@ def prepare_consent_export(
             patrons = pseudonymize_patrons(clear, member.member_id, keys)
             notify("write")
             tables = {"event": event, "patron": patrons, "ticket": ticket, "consent": consents}
-            scan_package(tables, identifiers, profile)
             per_table = {name: t.num_rows for name, t in tables.items()}
             changes = {
                 "purposes": {p: {"granted": granted.get(p, 0), "withdrawn": withdrawn.get(p, 0)}
@@ -322,8 +321,8 @@ def prepare_consent_export(
                 "dated_by": "column" if dated else "export_time",
                 "export_time": exported.isoformat(),
             }
-            write_package(
-                out, tables, member=member, profile=profile.name,
+            write_guarded_package(
+                out, tables, identifiers, profile, member=member,
                 rows={"in": rows_in, "accepted": rows_in - rejected, "rejected": rejected, **per_table},
                 source_name=source.name,
                 extra={"kind": PACKAGE_KIND, "rejects_by_reason": by_reason, "consent_changes": changes,

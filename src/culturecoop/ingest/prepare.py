@@ -24,14 +24,14 @@ from culturecoop.errors import UserError
 from culturecoop.files import partial_path
 from culturecoop.i18n import _
 from culturecoop.ingest.consent import consent_record, consent_warnings
-from culturecoop.ingest.guard import scan_package
-from culturecoop.ingest.package import MemberInfo, write_package
+from culturecoop.ingest.package import MemberInfo
 from culturecoop.ingest.prepare_io import (
     PrepareSummary,
     StepCallback,
     check_destinations,
     connect,
     default_rejects_path,
+    write_guarded_package,
     write_rejects,
 )
 from culturecoop.ingest.profile import CANONICAL_FIELDS, Profile
@@ -165,22 +165,16 @@ def prepare(
             }
             per_table = {name: t.num_rows for name, t in tables.items()}
             consent = consent_record(profile, parts.consents_granted)
-            # The guard scans while the files are written into the package's private partial
-            # folder; nothing is put in place before its verdict, and a refusal removes the
-            # folder (``write_package``'s ``before_commit``): the package never appears.
-            with ThreadPoolExecutor(max_workers=1) as guard_thread:
-                verdict = guard_thread.submit(scan_package, tables, identifiers, profile, parts.own_buyer)
-                write_package(
-                    out, tables, member=member, profile=profile.name,
-                    rows={"in": checked.rows_in, "accepted": checked.accepted, "rejected": checked.rejected,
-                          **per_table},
-                    source_name=source.name,
-                    extra={"rejects_by_reason": checked.by_reason, "blank_lines": checked.blank_lines,
-                           "summary_lines": checked.summary_lines, "refunds_merged": checked.refunds_merged,
-                           "consent": consent, "timezone": profile.timezone},
-                    companions=[(rejects_tmp, rejects)],  # put in place with the package
-                    before_commit=verdict.result,
-                )
+            write_guarded_package(
+                out, tables, identifiers, profile, parts.own_buyer, member=member,
+                rows={"in": checked.rows_in, "accepted": checked.accepted, "rejected": checked.rejected,
+                      **per_table},
+                source_name=source.name,
+                extra={"rejects_by_reason": checked.by_reason, "blank_lines": checked.blank_lines,
+                       "summary_lines": checked.summary_lines, "refunds_merged": checked.refunds_merged,
+                       "consent": consent, "timezone": profile.timezone},
+                companions=[(rejects_tmp, rejects)],  # put in place with the package
+            )
             rejects_tmp = None
         finally:
             if rejects_tmp is not None:

@@ -1,22 +1,27 @@
 """What ``prepare`` and the consent-export ``prepare`` share: the summary they return, where
-rejects go, the checks on destinations, the DuckDB connection they parse in, and the rejects
-file's writer. Both ``ingest.prepare`` and ``ingest.consent_export`` stand on this module."""
+rejects go, the checks on destinations, the DuckDB connection they parse in, the rejects
+file's writer, and the guarded write of the package. Both ``ingest.prepare`` and ``ingest.consent_export`` stand on this module."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from culturecoop.errors import UserError
 from culturecoop.files import check_writable, sweep_partials
 from culturecoop.i18n import _
+from culturecoop.ingest.guard import scan_package
 from culturecoop.ingest.normalize import install_normalizers
+from culturecoop.ingest.package import write_package
+from culturecoop.ingest.profile import Profile
 
 STEPS = ("read", "validate", "rejects", "split", "pseudonymize", "write")
 StepCallback = Callable[[str], None]
@@ -99,3 +104,14 @@ def write_rejects(con: duckdb.DuckDBPyConnection, rejects: Path, tmp: Path) -> N
     sweep_partials(rejects)
     os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # raw lines carry personal data
     pacsv.write_csv(table, tmp, pacsv.WriteOptions(quoting_style="needed"))
+
+
+def write_guarded_package(out: Path, tables: dict[str, pa.Table], identifiers: pa.Table, profile: Profile,
+                          own_buyer: dict[str, tuple[int, int]] | None = None, **package: Any) -> dict[str, Any]:
+    """``write_package`` (``package``: its keyword arguments but the profile's name) while the fail-closed guard
+    (``guard.scan_package``) scans ``tables``, and return the manifest. The files go to the
+    package's private partial folder; nothing is put in place before the guard's verdict, and a
+    refusal removes the folder and raises the guard's ``UserError``: the package never appears."""
+    with ThreadPoolExecutor(max_workers=1) as guard_thread:
+        verdict = guard_thread.submit(scan_package, tables, identifiers, profile, own_buyer)
+        return write_package(out, tables, profile=profile.name, before_commit=verdict.result, **package)

@@ -16,7 +16,14 @@ import duckdb
 import numpy as np
 import pytest
 
-from culturecoop.governance.reco_value import TOP, WINDOW_DAYS, reco_cases, reco_shapley, values_for
+from culturecoop.governance.reco_value import (
+    TOP,
+    WINDOW_DAYS,
+    RecoCases,
+    reco_cases,
+    reco_shapley,
+    values_for,
+)
 
 START = date(2026, 1, 1)
 
@@ -84,11 +91,16 @@ def _definition(visits: list[tuple[str, str, int, str, date]], members: list[str
     return values
 
 
+def _cases(visits: list[tuple[str, str, int, str, date]], members: list[str]) -> RecoCases:
+    """The recommendation cases of a 60-day period of ``visits`` (what every test here scores)."""
+    return reco_cases(_con(visits), members, START, START + timedelta(days=60), cases=10_000)
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_coalition_values_match_the_definition(seed: int) -> None:
     visits = _coop(seed)
     members = sorted({v[0] for v in visits})
-    cases = reco_cases(_con(visits), members, START, START + timedelta(days=60), cases=10_000)
+    cases = _cases(visits, members)
     n = len(members)
     computed = values_for(cases, np.arange(1 << n, dtype=np.int64), n)
     assert computed[-1] > 0, "the random cooperative should let the recommender find something"
@@ -96,7 +108,7 @@ def test_coalition_values_match_the_definition(seed: int) -> None:
 
 
 def _shares(visits: list[tuple[str, str, int, str, date]], members: list[str], **kw: object) -> np.ndarray:
-    cases = reco_cases(_con(visits), members, START, START + timedelta(days=60), cases=10_000)
+    cases = _cases(visits, members)
     result = reco_shapley(cases, len(members), **kw)  # type: ignore[arg-type]
     values: np.ndarray = result.values
     return values
@@ -106,7 +118,7 @@ def _shares(visits: list[tuple[str, str, int, str, date]], members: list[str], *
 def test_efficiency_null_player_and_duplication(seed: int) -> None:
     visits = _coop(seed)
     members = sorted({v[0] for v in visits})
-    cases = reco_cases(_con(visits), members, START, START + timedelta(days=60), cases=10_000)
+    cases = _cases(visits, members)
     shares = reco_shapley(cases, len(members))
     assert shares.values.sum() == pytest.approx(shares.total)
     # A member with no pooled visit changes nothing: it gets 0, the others keep their shares.
@@ -130,7 +142,7 @@ def test_symmetry_identical_members_get_the_same() -> None:
 def test_exact_and_sampled_agree_within_the_interval() -> None:
     visits = _coop(3, members=6, people=60, events=20)
     members = sorted({v[0] for v in visits})
-    cases = reco_cases(_con(visits), members, START, START + timedelta(days=60), cases=10_000)
+    cases = _cases(visits, members)
     exact = reco_shapley(cases, len(members))
     sampled = reco_shapley(cases, len(members), exact=False, permutations=3000, seed=1)
     assert sampled.half_width is not None

@@ -202,11 +202,11 @@ class CoAttendanceModel:
         for power in DISCOUNT_CHOICES:
             self.item_confidence = popularity_discount(r, power)
             choice = self._choose(r, x, history, target, active, sample, terms, truth[active])
-            choice.discount = power
+            choice.discount, choice.item_confidence = power, self.item_confidence
             if chosen is None or choice.balance > chosen.balance + 1e-6:
                 chosen = choice
         assert chosen is not None
-        self.discount, self.item_confidence = chosen.discount, popularity_discount(r, chosen.discount)
+        self.discount, self.item_confidence = chosen.discount, chosen.item_confidence
         self.similarity_weight, self.collaborative_weight, self.neighbour_weight = chosen.weights[1:4]
         self.neighbours, self.shrink = chosen.neighbours, 0.0
         self._choose_draw(content, x[target], [terms[1], *chosen.collaborative_terms], chosen.weights[1:], truth[active])
@@ -363,6 +363,7 @@ class _Choice:
     fitted: Factors
     collaborative_terms: list[np.ndarray]
     discount: float = 0.0
+    item_confidence: np.ndarray | None = None  # popularity_discount at ``discount``
 
 
 @dataclass

@@ -63,10 +63,10 @@ def _fail(exc: BaseException) -> int:
     if error is not None:
         _say_error(error.message)
         return error.exit_code
+    from culturecoop.cli.commands import command_name
     from culturecoop.errors import EXIT_INTERNAL
 
-    command = next((a for a in sys.argv[1:] if not a.startswith("-")), "")
-    _say_error(incident_message(record_incident(exc, f"cli {command}")))
+    _say_error(incident_message(record_incident(exc, f"cli {command_name(sys.argv[1:]) or ''}")))
     return EXIT_INTERNAL
 
 

@@ -12,8 +12,12 @@ Splits are named on the command line; data paths come from arguments (no data in
     python benchmarks/reco_splits.py \\
         --log ml100k=/data/ml100k_interactions.csv,/data/ml100k_items.csv \\
         --cutoff ml100k=1997-12-01 --cutoff ml100k=1998-01-15 --cutoff ml100k=1998-02-15 \\
-        --test-items ml100k=/data/ml100k_test_items.csv \\
+        --test-items ml100k=/data/ml100k_test_items.csv --random-items ml100k=11 \\
         --synth /tmp/synth --json /tmp/splits.json
+
+``--random-items NAME=SEED`` holds out a fifth of log NAME's items drawn with that seed (a fresh
+item cold-start split nobody chose by looking at it; the list is written beside ``--json``, or in
+a temporary folder).
 
 ``--synth DIR`` is a folder written by ``culturecoop synth``. LightFM comes from the ``bench``
 extra; without it the criterion column says so.
@@ -22,16 +26,21 @@ extra; without it the criterion column says so.
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
+import numpy as np
+
 from culturecoop.reco import evaluate
+from culturecoop.reco.logs import read_interactions, read_items
 
 MODELS = ("random", "genre_popularity", "content_knn", "lightfm", "hybrid", "hybrid_discoverability")
 BASELINES = ("random", "genre_popularity", "content_knn", "lightfm")
@@ -86,6 +95,8 @@ def main() -> int:
     parser.add_argument("--cutoff", action="append", default=[], metavar="NAME=DATE", help="a temporal split of log NAME")
     parser.add_argument("--test-items", action="append", default=[], metavar="NAME=FILE.csv",
                         help="an item cold-start split of log NAME")
+    parser.add_argument("--random-items", action="append", default=[], metavar="NAME=SEED",
+                        help="an item cold-start split of log NAME: a fifth of its items, drawn with SEED")
     parser.add_argument("--synth", type=Path, action="append", default=[], help="a folder written by culturecoop synth")
     parser.add_argument("--k", type=int, default=10)
     parser.add_argument("--no-lightfm", action="store_true")
@@ -107,6 +118,20 @@ def main() -> int:
             sys.exit(f"--test-items {name}=…: no --log {name}=… given")
         runs.append((f"{name} item {Path(path).stem}", {"interactions": logs[name][0], "items_path": logs[name][1],
                                       "cutoff": None, "test_items": Path(path)}))
+    folder = Path(tempfile.mkdtemp(prefix="reco-splits-")) if args.json is None else args.json.parent
+    for name, seed in _named(args.random_items, "--random-items"):
+        if name not in logs:
+            sys.exit(f"--random-items {name}=…: no --log {name}=… given")
+        if not seed.isdigit():
+            sys.exit(f"--random-items {name}={seed}: the seed is a whole number, e.g. {name}=11")
+        log = read_interactions(logs[name][0])
+        ids = read_items(logs[name][1], log).ids
+        held = np.sort(np.random.default_rng(int(seed)).choice(len(ids), len(ids) // 5, replace=False))
+        listing = folder / f"{name}_random_items_{seed}.csv"
+        with listing.open("w", newline="", encoding="utf-8") as out:
+            csv.writer(out).writerows([["item_id"], *([ids[i]] for i in held)])
+        runs.append((f"{name} item random {seed}", {"interactions": logs[name][0], "items_path": logs[name][1],
+                                                   "cutoff": None, "test_items": listing}))
     if not runs and not args.synth:
         parser.error("give at least one --cutoff, --test-items or --synth")
 

@@ -118,7 +118,7 @@ def main() -> int:
             sys.exit(f"--test-items {name}=…: no --log {name}=… given")
         runs.append((f"{name} item {Path(path).stem}", {"interactions": logs[name][0], "items_path": logs[name][1],
                                       "cutoff": None, "test_items": Path(path)}))
-    folder = Path(tempfile.mkdtemp(prefix="reco-splits-")) if args.json is None else args.json.parent
+    folder = args.json.parent if args.json is not None else Path(tempfile.mkdtemp(prefix="reco-splits-")) if args.random_items else Path()
     for name, seed in _named(args.random_items, "--random-items"):
         if name not in logs:
             sys.exit(f"--random-items {name}=…: no --log {name}=… given")

@@ -119,6 +119,8 @@ def test_encoder_reads_any_columns_from_training_items_only() -> None:
 
 @pytest.mark.parametrize("content, args, words", [
     ("user,item,time\n1,2,3\n", ("--cutoff", "2024-01-01"), "no column user_id"),
+    ("", ("--cutoff", "2024-01-01"), "is empty"),
+    ("\ufeff\n\n", ("--cutoff", "2024-01-01"), "is empty"),
     ("user_id,item_id,timestamp\n1,2,2024-01-01\n1,3,yesterday\n", ("--cutoff", "2024-01-01"), "line 3"),
     ("user_id,item_id,timestamp\n1,2,2024-01-01\n", (), "either --cutoff"),
     ("user_id,item_id,timestamp\n1,2,2024-01-01\n", ("--cutoff", "soon"), "is not a date"),

@@ -103,6 +103,18 @@ def test_item_split_reports_auc(tmp_path: Path) -> None:
     assert report["models"]["hybrid"]["auc"] > 0.7 > report["models"]["random"]["auc"] - 0.2
 
 
+def test_a_log_without_item_features_is_evaluated_quietly(tmp_path: Path) -> None:
+    """No --items (or an item table without a feature): every model still runs, and nothing but
+    the report is printed (no numeric warning from an empty feature space)."""
+    log, _items = _log(tmp_path)
+    held = tmp_path / "held.csv"
+    held.write_text("item_id\n" + "\n".join(f"i{n}" for n in range(0, 40, 5)) + "\n", encoding="utf-8")
+    result = run_cli("reco", "evaluate", "--interactions", str(log), "--test-items", str(held), "--json", "--no-lightfm")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip() == ""
+    assert json.loads(result.stdout)["features"] == 0
+
+
 def test_encoder_reads_any_columns_from_training_items_only() -> None:
     items = {"genres": ["jazz|blues", "jazz", "rock", "rock|blues"] * 2, "year": ["1990"] * 4 + ["2010"] * 4,
              "title": ["Blue Train night", "Kind of Blue live", "Rock the house", "Blues brothers tour",

@@ -166,8 +166,8 @@ class CoAttendanceModel:
 
     @staticmethod
     def _solve(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
-        left = a + (PROFILE_RIDGE * np.mean(np.diag(a)) + 1e-9) * np.eye(a.shape[0])
-        right = c + (FEATURE_RIDGE * np.mean(np.diag(c)) + 1e-9) * np.eye(c.shape[0])
+        left = a + (PROFILE_RIDGE * _mean_diagonal(a) + 1e-9) * np.eye(a.shape[0])
+        right = c + (FEATURE_RIDGE * _mean_diagonal(c) + 1e-9) * np.eye(c.shape[0])
         return np.asarray(np.linalg.solve(left, np.linalg.solve(right, b.T).T))
 
     def _fit_collaborative(self, r: sp.csr_matrix, x: sp.csr_matrix, fold: np.ndarray, last: int) -> None:
@@ -396,6 +396,11 @@ def neighbour_factors(train_features: sp.csr_matrix, item_factors: np.ndarray, i
     weights = np.where(similarity >= last - 1e-9, np.maximum(similarity, 0.0), 0.0)
     placed = weights @ item_factors.astype(np.float64)
     return np.asarray(placed / np.maximum(weights.sum(axis=1, keepdims=True), 1e-12))
+
+
+def _mean_diagonal(matrix: np.ndarray) -> float:
+    """The mean of a square matrix's diagonal; 0 for an empty one (items without any feature)."""
+    return float(np.mean(np.diag(matrix))) if matrix.shape[0] else 0.0
 
 
 def _unit_rows(matrix: sp.spmatrix) -> sp.csr_matrix:

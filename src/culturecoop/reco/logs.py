@@ -61,7 +61,7 @@ def parse_time(value: str) -> int | None:
 def _read(path: Path, what: str) -> tuple[list[str], duckdb.DuckDBPyRelation, duckdb.DuckDBPyConnection]:
     if not path.is_file():
         raise UserError(_("{what} file {path} does not exist; check the path.").format(what=what, path=path))
-    if not path.read_bytes()[:4096].strip(b" \t\r\n\xef\xbb\xbf"):
+    if path.stat().st_size <= 4096 and not path.read_bytes().strip(b" \t\r\n\xef\xbb\xbf"):
         raise UserError(_("{what} file {path} is empty; give a CSV file with a header row and at least one row.").format(
             what=what, path=path))
     con = duckdb.connect()

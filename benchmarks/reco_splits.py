@@ -119,13 +119,15 @@ def main() -> int:
         runs.append((f"{name} item {Path(path).stem}", {"interactions": logs[name][0], "items_path": logs[name][1],
                                       "cutoff": None, "test_items": Path(path)}))
     folder = args.json.parent if args.json is not None else Path(tempfile.mkdtemp(prefix="reco-splits-")) if args.random_items else Path()
+    item_ids: dict[str, Any] = {}
     for name, seed in _named(args.random_items, "--random-items"):
         if name not in logs:
             sys.exit(f"--random-items {name}=…: no --log {name}=… given")
         if not seed.isdigit():
             sys.exit(f"--random-items {name}={seed}: the seed is a whole number, e.g. {name}=11")
-        log = read_interactions(logs[name][0])
-        ids = read_items(logs[name][1], log).ids
+        if name not in item_ids:  # one read per log, however many seeds
+            item_ids[name] = read_items(logs[name][1], read_interactions(logs[name][0])).ids
+        ids = item_ids[name]
         held = np.sort(np.random.default_rng(int(seed)).choice(len(ids), len(ids) // 5, replace=False))
         listing = folder / f"{name}_random_items_{seed}.csv"
         with listing.open("w", newline="", encoding="utf-8") as out:

@@ -88,6 +88,8 @@ def test_temporal_split_learns_nothing_after_the_cutoff(tmp_path: Path) -> None:
     first, second = reports
     assert first["test"]["items"] == 20 and first["train"]["interactions"] == second["train"]["interactions"]
     assert first["models"]["hybrid"]["ndcg"] == second["models"]["hybrid"]["ndcg"]
+    # Upcoming items are the newest: one hybrid, its blend chosen on the newest quarter.
+    assert "members" not in first["hybrid"]
     # The planted taste is found: far above random.
     assert first["models"]["hybrid"]["ndcg"]["mean"] > 2 * first["models"]["random"]["ndcg"]["mean"]
 
@@ -101,6 +103,9 @@ def test_item_split_reports_auc(tmp_path: Path) -> None:
     report = json.loads(result.stdout)
     assert report["protocol"] == "item" and report["test"]["items"] == 8
     assert report["models"]["hybrid"]["auc"] > 0.7 > report["models"]["random"]["auc"] - 0.2
+    # Items held out at random: the committee of three blends, each reported.
+    members = report["hybrid"]["members"]
+    assert len(members) == 3 and members[0]["discount"] == report["hybrid"]["discount"]
 
 
 def test_a_log_without_item_features_is_evaluated_quietly(tmp_path: Path) -> None:

@@ -130,3 +130,25 @@ def test_the_draw_every_person_shares_is_weighed_down_when_it_crowds_lists() -> 
         model.weight = np.vstack([np.zeros((n_items, n_items)), draw])
         model._choose_draw(taste + draw, target, [], [], truth)
         assert model.draw_weight == expected
+
+
+def test_the_committee_averages_three_blends_chosen_on_different_quarters() -> None:
+    """The item protocol's committee: its first member is the hybrid chosen on the newest quarter,
+    the others on random quarters; its scores are the mean of the members' standardized scores."""
+    rng = np.random.default_rng(8)
+    n_people, n_items = 400, 90
+    taste, genre = rng.integers(0, 3, n_people), rng.integers(0, 3, n_items)
+    chance = np.where(taste[:, None] == genre[None, :], 0.15, 0.02)
+    history = sp.csr_matrix((rng.random((n_people, n_items)) < chance).astype(float))
+    raw = {"genres": [f"g{g}" for g in genre], "band": [f"b{n % 5}" for n in range(n_items)]}
+    features = fit_encoder(raw, n_items).encode(raw, n_items)
+    train, new = features[:70], features[70:]
+    committee = models.HybridCommittee().fit(history[:, :70], train, np.arange(70))
+    alone = models.CoAttendanceModel().fit(history[:, :70], train, np.arange(70))
+    assert len(committee.members) == 1 + len(models.RANDOM_FOLD_SEEDS)
+    np.testing.assert_allclose(committee.members[0].weight, alone.weight)
+    scores = committee.score(history[:, :70], train, new)
+    expected = np.mean([models.standardize(m.score(history[:, :70], train, new)) for m in committee.members], axis=0)
+    np.testing.assert_allclose(scores, expected)
+    # The random quarters are other draws than the newest one: their co-attendance terms differ.
+    assert not np.allclose(committee.members[1].weight, committee.members[0].weight)

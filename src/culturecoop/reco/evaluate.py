@@ -170,7 +170,10 @@ def evaluate(log: InteractionLog, items: ItemTable, split: Split, k: int, *,
     timed("random", lambda: rng.random((len(users), len(split.test_items))))
     timed("genre_popularity", lambda: np.tile(models.genre_popularity(train, g_train, g_test), (len(users), 1)))
     timed("content_knn", lambda: models.content_knn(train[users], g_train, g_test))
-    hybrid = models.CoAttendanceModel()
+    # Items held out at random (item protocol): a committee whose blends are also chosen on random
+    # quarters; upcoming items (temporal protocol): the cooperative's own single hybrid.
+    hybrid: models.CoAttendanceModel | models.HybridCommittee = (
+        models.HybridCommittee() if split.mode == "item" else models.CoAttendanceModel())
     timed("hybrid", lambda: hybrid.fit(train, x_train, item_time).score(train, x_train, x_test, users))
     if with_lightfm:
         timed("lightfm", lambda: _lightfm(train, x_train, x_test, users))
@@ -198,14 +201,24 @@ def evaluate(log: InteractionLog, items: ItemTable, split: Split, k: int, *,
         "train": {"users": int((train.getnnz(axis=1) > 0).sum()), "items": len(split.train_items), "interactions": int(train.nnz)},
         "test": {"users": len(users), "items": len(split.test_items), "interactions": int(relevant.nnz)},
         "features": encoder.size, "feature_columns": {c.name: c.kind for c in encoder.columns},
-        "hybrid": {"similarity_weight": hybrid.similarity_weight, "collaborative_weight": hybrid.collaborative_weight,
-                   "neighbour_weight": hybrid.neighbour_weight, "neighbours": hybrid.neighbours, "discount": hybrid.discount,
-                   "draw_weight": hybrid.draw_weight},
+        "hybrid": _choices(hybrid),
         "models": results,
         "tradeoff": discover["curve"],
         "discoverability": discover["summary"],
         "seconds": round(time.perf_counter() - started, 2),
     }
+
+
+def _choices(hybrid: models.CoAttendanceModel | models.HybridCommittee) -> dict[str, Any]:
+    """What the hybrid chose on its held-out quarter (a committee: its newest-quarter member's, and
+    every member's under ``members``)."""
+    def one(m: models.CoAttendanceModel) -> dict[str, Any]:
+        return {"similarity_weight": m.similarity_weight, "collaborative_weight": m.collaborative_weight,
+                "neighbour_weight": m.neighbour_weight, "neighbours": m.neighbours, "discount": m.discount,
+                "draw_weight": m.draw_weight}
+    if isinstance(hybrid, models.HybridCommittee):
+        return {**one(hybrid.members[0]), "members": [one(m) for m in hybrid.members]}
+    return one(hybrid)
 
 
 def _lightfm(train: sp.csr_matrix, x_train: sp.csr_matrix, x_test: sp.csr_matrix, users: np.ndarray) -> np.ndarray | None:

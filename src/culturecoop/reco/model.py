@@ -68,6 +68,9 @@ WARM_ITERATIONS = 5
 # How many past items whose content is most like a new item's place it among the factors (its
 # neighbours): one of these, chosen on the last fold.
 NEIGHBOUR_CHOICES = (10, 30, 100)
+# The committee's other members (``HybridCommittee``): their blends are chosen on a random quarter
+# of the training items drawn with these seeds.
+RANDOM_FOLD_SEEDS = (8, 9)
 
 
 def binary(matrix: sp.spmatrix) -> sp.csr_matrix:
@@ -351,6 +354,36 @@ class CoAttendanceModel:
         return {"weight": self.weight, "similarity_weight": self.similarity_weight,
                 "collaborative_weight": self.collaborative_weight, "neighbour_weight": self.neighbour_weight,
                 "shrink": self.shrink}
+
+
+@dataclass
+class HybridCommittee:
+    """Three hybrids, their standardized scores averaged: one whose blend is chosen on the newest
+    quarter of the training items, two on a random quarter each (``RANDOM_FOLD_SEEDS``).
+
+    For the item cold-start protocol (``reco evaluate --test-items``): there the held-out items are
+    a sample of the whole catalogue, not its newest part, so the blend is also chosen on random
+    quarters, which look like them. One random quarter is an arbitrary draw and its choice swings
+    (collaborative weights from 0.25 to 8 on neighbouring splits), so two draws and the newest
+    quarter vote. Measured on 18 item splits of three MovieLens logs: nDCG@10 +3 % on average
+    against the newest quarter alone (docs/reco.md). Upcoming events are the newest items, so
+    the cooperative's own model and the temporal protocol keep the single hybrid."""
+
+    members: list[CoAttendanceModel] = field(default_factory=list)
+    name: str = "hybrid"
+
+    def fit(self, interactions: sp.csr_matrix, features: sp.csr_matrix,
+            item_time: np.ndarray | None = None) -> HybridCommittee:
+        self.members = [CoAttendanceModel().fit(interactions, features, item_time)]
+        self.members += [CoAttendanceModel(seed=seed).fit(interactions, features, None) for seed in RANDOM_FOLD_SEEDS]
+        return self
+
+    def score(self, interactions: sp.csr_matrix, train_features: sp.csr_matrix,
+              items: sp.csr_matrix, users: np.ndarray | None = None) -> np.ndarray:
+        total = np.zeros((interactions.shape[0] if users is None else len(users), items.shape[0]))
+        for member in self.members:
+            total += standardize(member.score(interactions, train_features, items, users))
+        return total / max(len(self.members), 1)
 
 
 @dataclass

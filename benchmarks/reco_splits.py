@@ -39,6 +39,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np
 
+from culturecoop.errors import UserError
 from culturecoop.reco import evaluate
 from culturecoop.reco.logs import read_interactions, read_items
 
@@ -166,4 +167,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except UserError as error:  # a bad log or split: the same one sentence as `reco evaluate`
+        sys.exit(str(error))

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.conftest import run_cli
+from tests.conftest import SYNTH_TODAY, run_cli
 
 from culturecoop.warehouse.engine import Warehouse
 
@@ -32,7 +32,7 @@ def cc(*args: str) -> Any:
 def coop(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     out = tmp_path_factory.mktemp("reco")
     cc("keys", "init", "--dir", str(out / "keys"))
-    cc("synth", "--out", str(out / "exports"), "--patrons", PATRONS, "--seed", "7")
+    cc("synth", "--out", str(out / "exports"), "--patrons", PATRONS, "--seed", "7", "--today", SYNTH_TODAY)
     members = json.loads((out / "exports" / "members.json").read_text())
     for m in members:
         cc("prepare", str(out / "exports" / m["file"]), "--member", m["member_id"], "--profile", m["profile"],

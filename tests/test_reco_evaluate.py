@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from tests.conftest import run_cli
+from tests.conftest import SYNTH_TODAY, run_cli
 
 from culturecoop.reco.features import fit_encoder
 
@@ -18,7 +18,7 @@ FIELDS = {"users", "precision", "recall", "ndcg", "map", "coverage", "gini", "no
 @pytest.fixture(scope="module")
 def synth_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     out = tmp_path_factory.mktemp("reco-eval")
-    assert run_cli("synth", "--out", str(out / "s"), "--patrons", "20000", "--seed", "42").returncode == 0
+    assert run_cli("synth", "--out", str(out / "s"), "--patrons", "20000", "--seed", "42", "--today", SYNTH_TODAY).returncode == 0
     result = run_cli("reco", "evaluate", "--synth", str(out / "s"), "--k", "10", "--json", "--no-lightfm",
                      "--plot", str(out / "tradeoff.png"))
     assert result.returncode == 0, result.stderr
@@ -156,3 +156,33 @@ def test_missing_files_and_bad_plot_path(tmp_path: Path) -> None:
     assert result.returncode == 2 and "does not exist" in result.stderr
     result = run_cli("reco", "evaluate", "--synth", str(tmp_path), "--plot", str(tmp_path))
     assert result.returncode == 2 and ".png" in result.stderr
+
+
+def test_the_report_is_the_same_whether_users_are_scored_all_at_once_or_one_by_one(tmp_path: Path) -> None:
+    """Test users are scored batch by batch, so a large log needs memory for one batch, not for
+    users × test items; the report (every model, AUC, the re-ranked lists and their flags) must
+    not depend on the batch size."""
+    from culturecoop.reco import evaluate as ev
+    from culturecoop.reco.logs import read_interactions, read_items
+
+    log_path, items_path = _log(tmp_path)
+    lines = items_path.read_text(encoding="utf-8").splitlines()
+    flagged = tmp_path / "items_flagged.csv"
+    flagged.write_text("\n".join([lines[0] + ",is_local,language"] + [
+        f"{line},{'true' if n % 3 == 0 else 'false'},{'fr' if n % 4 == 0 else 'en'}" for n, line in enumerate(lines[1:])]) + "\n",
+        encoding="utf-8")
+    log = read_interactions(log_path)
+    items = read_items(flagged, log)
+    split = ev.item_split(log, items, np.arange(0, 60, 4))
+
+    def report(batch_cells: int) -> dict[str, Any]:
+        def without_seconds(value: Any) -> Any:
+            if isinstance(value, dict):
+                return {k: without_seconds(v) for k, v in value.items() if k != "seconds"}
+            return [without_seconds(v) for v in value] if isinstance(value, list) else value
+        return dict(without_seconds(ev.evaluate(log, items, split, 5, batch_cells=batch_cells)))
+
+    whole, one_by_one = report(10**9), report(1)
+    assert len(split.test_users) > 50 and {"lightfm", "hybrid", "hybrid_discoverability"} <= set(whole["models"])
+    assert whole["models"]["hybrid"]["local_share"] > 0 and "auc" in whole["models"]["lightfm"]
+    assert one_by_one == whole

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from conftest import run_cli
+from conftest import SYNTH_TODAY, run_cli
 from culturecoop.analytics import run_report
 from culturecoop.warehouse.engine import Warehouse
 
@@ -31,7 +31,7 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
         assert result.returncode == 0, result.stderr
 
     cc("keys", "init", "--dir", str(out / "keys"))
-    cc("synth", "--out", str(out / "exports"), "--patrons", PATRONS, "--seed", "42")
+    cc("synth", "--out", str(out / "exports"), "--patrons", PATRONS, "--seed", "42", "--today", SYNTH_TODAY)
     members = json.loads((out / "exports" / "members.json").read_text())
     for m in members:
         cc("prepare", str(out / "exports" / m["file"]), "--member", m["member_id"], "--profile", m["profile"],

@@ -17,6 +17,7 @@ per model with the same fields.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,13 +37,15 @@ from culturecoop.reco.logs import (
     read_item_list,
     read_items,
 )
-from culturecoop.reco.metrics import auc, list_metrics, top_k
+from culturecoop.reco.metrics import auc_values, list_metrics, top_k
 from culturecoop.reco.rerank import DEFAULT_DIVERSITY, RerankSettings, rerank
 
 GENRE_COLUMNS = ("genres", "genre", "categories", "category", "tags", "type")
 FLAG_COLUMNS = {"local": ("is_local", "local"), "francophone": ("language", "lang", "event_language")}
 FRENCH = frozenset({"fr", "french", "français", "francais", "bilingual", "bilingue"})
 CURVE = (0.0, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0)
+# Test users × test items scored at once (``evaluate``): 16 MB of scores per model and batch.
+BATCH_CELLS = 2_000_000
 
 
 @dataclass
@@ -141,9 +144,15 @@ def _raw(items: ItemTable, rows: np.ndarray) -> dict[str, list[str | None]]:
 
 
 def evaluate(log: InteractionLog, items: ItemTable, split: Split, k: int, *,
-             with_lightfm: bool = True, settings: RerankSettings | None = None) -> dict[str, Any]:
-    """Every model on ``split``: one entry per model, plus the discoverability trade-off."""
+             with_lightfm: bool = True, settings: RerankSettings | None = None,
+             batch_cells: int = BATCH_CELLS) -> dict[str, Any]:
+    """Every model on ``split``: one entry per model, plus the discoverability trade-off.
+
+    Each model is fitted once, then scores the test users batch by batch (about ``batch_cells``
+    users × test items at a time): only the top-k lists are kept, so memory does not grow with
+    users × test items, and the figures are the same whatever the batch size."""
     started = time.perf_counter()
+    settings = settings or RerankSettings()
     train_raw, test_raw = _raw(items, split.train_items), _raw(items, split.test_items)
     encoder = fit_encoder(train_raw, len(split.train_items))
     x_train = encoder.encode(train_raw, len(split.train_items))
@@ -154,52 +163,78 @@ def evaluate(log: InteractionLog, items: ItemTable, split: Split, k: int, *,
         genre_idx = np.arange(encoder.size)
     g_train, g_test = x_train[:, genre_idx], x_test[:, genre_idx]
     train, users, relevant = split.train, split.test_users, split.relevant
+    n_test = len(split.test_items)
     item_time = _item_time(log, items)[split.train_items]
-    popularity = (np.asarray(relevant.sum(axis=0)).ravel() + 1) / (relevant.sum() + len(split.test_items))
+    popularity = (np.asarray(relevant.sum(axis=0)).ravel() + 1) / (relevant.sum() + n_test)
     flags = item_flags(items, split.test_items)
     rng = np.random.default_rng(11)
 
-    scored: dict[str, np.ndarray | None] = {}
+    # Each model fitted once: a function from a batch of test users (rows of ``train``) to scores.
+    scorers: dict[str, Callable[[np.ndarray], np.ndarray]] = {}
     seconds: dict[str, float] = {}
 
-    def timed(name: str, fn: Any) -> None:
+    def fitted(name: str, fit: Callable[[], Callable[[np.ndarray], np.ndarray] | None]) -> None:
         t0 = time.perf_counter()
-        scored[name] = fn()
+        scorer = fit()
         seconds[name] = time.perf_counter() - t0
+        if scorer is not None:
+            scorers[name] = scorer
 
-    timed("random", lambda: rng.random((len(users), len(split.test_items))))
-    timed("genre_popularity", lambda: np.tile(models.genre_popularity(train, g_train, g_test), (len(users), 1)))
-    timed("content_knn", lambda: models.content_knn(train[users], g_train, g_test))
+    fitted("random", lambda: lambda rows: rng.random((len(rows), n_test)))
+    by_genre = models.genre_popularity(train, g_train, g_test)
+    fitted("genre_popularity", lambda: lambda rows: np.tile(by_genre, (len(rows), 1)))
+    fitted("content_knn", lambda: lambda rows: models.content_knn(train[rows], g_train, g_test))
     # Items held out at random (item protocol): a committee whose blends are also chosen on random
     # quarters; upcoming items (temporal protocol): the cooperative's own single hybrid.
     hybrid: models.CoAttendanceModel | models.HybridCommittee = (
         models.HybridCommittee() if split.mode == "item" else models.CoAttendanceModel())
-    timed("hybrid", lambda: hybrid.fit(train, x_train, item_time).score(train, x_train, x_test, users))
+
+    def fit_hybrid() -> Callable[[np.ndarray], np.ndarray]:
+        score = hybrid.fit(train, x_train, item_time).scorer(x_train, x_test)
+        return lambda rows: score(train[rows])
+    fitted("hybrid", fit_hybrid)
     if with_lightfm:
-        timed("lightfm", lambda: _lightfm(train, x_train, x_test, users))
+        fitted("lightfm", lambda: models.lightfm_scorer(train, x_train, x_test))
+
+    ranked: dict[str, list[np.ndarray]] = {name: [] for name in scorers}
+    aucs: dict[str, list[np.ndarray]] = {name: [] for name in scorers}
+    reranked: list[Reranked] = []
+    rerank_seconds = 0.0
+    per_batch = max(1, batch_cells // max(n_test, 1))
+    for first in range(0, len(users), per_batch):
+        rows = users[first:first + per_batch]
+        for name, scorer in scorers.items():
+            t0 = time.perf_counter()
+            scores = scorer(rows)
+            seconds[name] += time.perf_counter() - t0
+            ranked[name].append(top_k(scores, k))
+            if split.mode == "item":
+                aucs[name].append(auc_values(scores, relevant[first:first + per_batch]))
+            if name == "hybrid":
+                t0 = time.perf_counter()
+                reranked.append(rerank_lists(scores, x_test, flags, settings, k))
+                rerank_seconds += time.perf_counter() - t0
 
     results: dict[str, Any] = {}
-    for name, scores in scored.items():
-        if scores is None:
-            continue
-        entry = list_metrics(top_k(scores, k), relevant, k, popularity=popularity, features=x_test, flags=flags)
+    for name in scorers:
+        entry = list_metrics(np.vstack(ranked[name]), relevant, k, popularity=popularity, features=x_test, flags=flags)
         if split.mode == "item":
-            entry["auc"] = round(auc(scores, relevant), 6)
+            values = np.concatenate(aucs[name])
+            entry["auc"] = round(float(values.mean()) if len(values) else 0.0, 6)
         entry["seconds"] = round(seconds[name], 3)
         results[name] = entry
     results["als"] = {"applicable": False, "reason": _("Every test item is cold (no interaction in training): implicit ALS cannot score an item it has never seen.")}
-    if with_lightfm and scored.get("lightfm") is None:
+    if with_lightfm and "lightfm" not in scorers:
         results["lightfm"] = {"applicable": False, "reason": _("LightFM is not installed; install the bench extra (`pip install 'culturecoop[bench]'`) to measure it.")}
 
-    hybrid_scores = scored["hybrid"]
-    assert hybrid_scores is not None
     t0 = time.perf_counter()
-    discover = discoverability(hybrid_scores, relevant, k, popularity, x_test, flags, settings)
-    results["hybrid_discoverability"] = {**discover["default"], "seconds": round(time.perf_counter() - t0, 3)}
+    discover = discoverability_metrics(np.vstack(ranked["hybrid"]), Reranked.stack(reranked), relevant, k,
+                                       popularity, x_test, flags, settings)
+    results["hybrid_discoverability"] = {**discover["default"], "seconds": round(rerank_seconds + time.perf_counter() - t0, 3)}
     return {
         "protocol": split.mode, "cutoff": split.cutoff, "k": k,
         "train": {"users": int((train.getnnz(axis=1) > 0).sum()), "items": len(split.train_items), "interactions": int(train.nnz)},
-        "test": {"users": len(users), "items": len(split.test_items), "interactions": int(relevant.nnz)},
+        "test": {"users": len(users), "items": n_test, "interactions": int(relevant.nnz)},
         "features": encoder.size, "feature_columns": {c.name: c.kind for c in encoder.columns},
         "hybrid": _choices(hybrid),
         "models": results,
@@ -221,8 +256,25 @@ def _choices(hybrid: models.CoAttendanceModel | models.HybridCommittee) -> dict[
     return one(hybrid)
 
 
-def _lightfm(train: sp.csr_matrix, x_train: sp.csr_matrix, x_test: sp.csr_matrix, users: np.ndarray) -> np.ndarray | None:
-    return models.lightfm_scores(train, x_train, x_test, users)
+@dataclass
+class Reranked:
+    """The re-ranked top-k lists of a batch of people: one per diversity of ``CURVE``, and the
+    settings' own."""
+
+    curve: list[np.ndarray]
+    default: np.ndarray
+
+    @staticmethod
+    def stack(batches: list[Reranked]) -> Reranked:
+        return Reranked([np.vstack([b.curve[n] for b in batches]) for n in range(len(CURVE))],
+                        np.vstack([b.default for b in batches]))
+
+
+def rerank_lists(scores: np.ndarray, features: sp.csr_matrix, flags: dict[str, np.ndarray],
+                 settings: RerankSettings, k: int) -> Reranked:
+    """Each person's list at every point of the trade-off curve and at the settings."""
+    return Reranked([rerank(scores, features, flags, RerankSettings(diversity=d, boost=settings.boost), k) for d in CURVE],
+                    rerank(scores, features, flags, settings, k))
 
 
 def discoverability(scores: np.ndarray, relevant: sp.csr_matrix, k: int, popularity: np.ndarray,
@@ -230,16 +282,23 @@ def discoverability(scores: np.ndarray, relevant: sp.csr_matrix, k: int, popular
                     settings: RerankSettings | None = None) -> dict[str, Any]:
     """The accuracy–diversity trade-off of the re-ranking, and the default setting's metrics."""
     settings = settings or RerankSettings()
-    base = list_metrics(top_k(scores, k), relevant, k, popularity=popularity, features=features, flags=flags)
+    return discoverability_metrics(top_k(scores, k), rerank_lists(scores, features, flags, settings, k), relevant, k,
+                                   popularity, features, flags, settings)
+
+
+def discoverability_metrics(base_ranked: np.ndarray, lists: Reranked, relevant: sp.csr_matrix, k: int,
+                            popularity: np.ndarray, features: sp.csr_matrix, flags: dict[str, np.ndarray],
+                            settings: RerankSettings) -> dict[str, Any]:
+    """The trade-off curve and the settings' metrics, from the model's own top-k lists
+    (``base_ranked``) and the re-ranked ones."""
+    base = list_metrics(base_ranked, relevant, k, popularity=popularity, features=features, flags=flags)
     curve = []
-    for diversity in CURVE:
-        ranked = rerank(scores, features, flags, RerankSettings(diversity=diversity, boost=settings.boost), k)
+    for diversity, ranked in zip(CURVE, lists.curve, strict=True):
         m = list_metrics(ranked, relevant, k, popularity=popularity, features=features, flags=flags)
         curve.append({"diversity": diversity, "ndcg": m["ndcg"]["mean"], "coverage": m["coverage"],
                       "diversity_within_lists": m["diversity"],
                       **{f"{f}_share": m[f"{f}_share"] for f in flags}})
-    ranked = rerank(scores, features, flags, settings, k)
-    default = list_metrics(ranked, relevant, k, popularity=popularity, features=features, flags=flags)
+    default = list_metrics(lists.default, relevant, k, popularity=popularity, features=features, flags=flags)
     loss = 1 - default["ndcg"]["mean"] / base["ndcg"]["mean"] if base["ndcg"]["mean"] else 0.0
     summary: dict[str, Any] = {"diversity": settings.diversity, "boost": settings.boost,
                                "ndcg_loss": round(loss, 6)}

@@ -1,4 +1,4 @@
-"""Ranking metrics at k, computed on whole score matrices (users × candidate items) at once.
+"""Ranking metrics at k, from top-k lists (users × k) and score matrices (users × candidate items).
 
 Relevance is binary: an item is relevant to a user when the user interacted with it in the test
 period. nDCG comes with a bootstrap 95 % interval over users (the users are resampled, their
@@ -68,8 +68,9 @@ def per_user(ranked: np.ndarray, relevant: sp.csr_matrix, k: int) -> dict[str, n
     }
 
 
-def auc(scores: np.ndarray, relevant: sp.csr_matrix) -> float:
-    """Mean over users of the probability that a relevant item outranks an irrelevant one."""
+def auc_values(scores: np.ndarray, relevant: sp.csr_matrix) -> np.ndarray:
+    """Each user's probability that a relevant item outranks an irrelevant one (users with both
+    kinds only); their mean is the AUC."""
     values = []
     dense = np.asarray(relevant.todense()) > 0
     for row in range(scores.shape[0]):
@@ -80,7 +81,7 @@ def auc(scores: np.ndarray, relevant: sp.csr_matrix) -> float:
         # Mann–Whitney U from the ranks of the positives (ties counted by the stable order).
         u = ranks[: len(pos)].sum() - len(pos) * (len(pos) + 1) / 2
         values.append(u / (len(pos) * len(neg)))
-    return float(np.mean(values)) if values else 0.0
+    return np.asarray(values, dtype=np.float64)
 
 
 def gini(exposure: np.ndarray) -> float:

@@ -31,6 +31,7 @@ by leaving the person out at scoring.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,6 +72,10 @@ NEIGHBOUR_CHOICES = (10, 30, 100)
 # The committee's other members (``HybridCommittee``): their blends are chosen on a random quarter
 # of the training items drawn with these seeds.
 RANDOM_FOLD_SEEDS = (8, 9)
+
+# A trained model's scores for a batch of people: their histories (people × training items) in,
+# scores (people × new items) out.
+Scorer = Callable[[sp.csr_matrix], np.ndarray]
 
 
 def binary(matrix: sp.spmatrix) -> sp.csr_matrix:
@@ -307,9 +312,14 @@ class CoAttendanceModel:
     def score(self, interactions: sp.csr_matrix, train_features: sp.csr_matrix,
               items: sp.csr_matrix, users: np.ndarray | None = None) -> np.ndarray:
         """Scores (people × new items) from the people's histories over the training items."""
-        r = binary(interactions)
-        return self._blend(r if users is None else r[users], train_features, items,
-                           self.placements(train_features, items))
+        return self.scorer(train_features, items)(interactions if users is None else interactions[users])
+
+    def scorer(self, train_features: sp.csr_matrix, items: sp.csr_matrix) -> Scorer:
+        """Scores of any batch of people (rows of their histories over the training items) for
+        ``items``, the new items placed once: a person's scores depend on their row alone, so
+        scoring people batch by batch gives the same numbers as all at once."""
+        placed = self.placements(train_features, items)
+        return lambda histories: self._blend(binary(histories), train_features, items, placed)
 
     def placements(self, train_features: sp.csr_matrix, items: sp.csr_matrix) -> dict[str, np.ndarray]:
         """New items' factors as content places them (linear map, neighbours), for the terms in use."""
@@ -380,10 +390,19 @@ class HybridCommittee:
 
     def score(self, interactions: sp.csr_matrix, train_features: sp.csr_matrix,
               items: sp.csr_matrix, users: np.ndarray | None = None) -> np.ndarray:
-        total = np.zeros((interactions.shape[0] if users is None else len(users), items.shape[0]))
-        for member in self.members:
-            total += standardize(member.score(interactions, train_features, items, users))
-        return total / max(len(self.members), 1)
+        return self.scorer(train_features, items)(interactions if users is None else interactions[users])
+
+    def scorer(self, train_features: sp.csr_matrix, items: sp.csr_matrix) -> Scorer:
+        """The members' standardized scores averaged, for any batch of people (see
+        ``CoAttendanceModel.scorer``)."""
+        members = [member.scorer(train_features, items) for member in self.members]
+
+        def score(histories: sp.csr_matrix) -> np.ndarray:
+            total = np.zeros((histories.shape[0], items.shape[0]))
+            for member in members:
+                total += standardize(member(histories))
+            return total / max(len(members), 1)
+        return score
 
 
 @dataclass
@@ -539,13 +558,16 @@ def content_knn(interactions: sp.csr_matrix, genre_features: sp.csr_matrix,
     profile /= np.maximum(np.linalg.norm(profile, axis=1, keepdims=True), 1e-12)
     new = binary(items).toarray()
     new /= np.maximum(np.linalg.norm(new, axis=1, keepdims=True), 1e-12)
-    return np.asarray(profile @ new.T)
+    # Rounded: equal cosines stay ties however many people are scored at once (the summation
+    # order of a matrix product depends on its shape).
+    return np.round(profile @ new.T, 12)
 
 
-def lightfm_scores(interactions: sp.csr_matrix, features: sp.csr_matrix, items: sp.csr_matrix, users: np.ndarray,
-                   *, epochs: int = 30, components: int = 32, seed: int = 7) -> np.ndarray | None:
-    """LightFM (WARP, item features only, one thread) as the feature-aware reference; None
-    when the ``bench`` extra is not installed."""
+def lightfm_scorer(interactions: sp.csr_matrix, features: sp.csr_matrix, items: sp.csr_matrix,
+                   *, epochs: int = 30, components: int = 32, seed: int = 7) -> Callable[[np.ndarray], np.ndarray] | None:
+    """LightFM (WARP, item features only, one thread) as the feature-aware reference, fitted once:
+    the returned function scores any batch of users (rows of ``interactions``) over ``items``.
+    None when the ``bench`` extra is not installed."""
     try:
         from lightfm import LightFM
     except ImportError:
@@ -553,8 +575,12 @@ def lightfm_scores(interactions: sp.csr_matrix, features: sp.csr_matrix, items: 
     model = LightFM(loss="warp", no_components=components, random_state=seed)
     train = sp.coo_matrix(binary(interactions), dtype=np.float32)
     model.fit(train, item_features=sp.csr_matrix(features, dtype=np.float32), epochs=epochs, num_threads=1)
+    new = sp.csr_matrix(items, dtype=np.float32)
     n_new = items.shape[0]
-    user_ids = np.repeat(users.astype(np.int32), n_new)
-    item_ids = np.tile(np.arange(n_new, dtype=np.int32), len(users))
-    scores = model.predict(user_ids, item_ids, item_features=sp.csr_matrix(items, dtype=np.float32), num_threads=1)
-    return np.asarray(scores, dtype=np.float64).reshape(len(users), n_new)
+
+    def score(users: np.ndarray) -> np.ndarray:
+        user_ids = np.repeat(users.astype(np.int32), n_new)
+        item_ids = np.tile(np.arange(n_new, dtype=np.int32), len(users))
+        scores = model.predict(user_ids, item_ids, item_features=new, num_threads=1)
+        return np.asarray(scores, dtype=np.float64).reshape(len(users), n_new)
+    return score

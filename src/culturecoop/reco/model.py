@@ -560,7 +560,7 @@ def content_knn(interactions: sp.csr_matrix, genre_features: sp.csr_matrix,
     new /= np.maximum(np.linalg.norm(new, axis=1, keepdims=True), 1e-12)
     # Rounded: equal cosines stay ties however many people are scored at once (the summation
     # order of a matrix product depends on its shape).
-    return np.round(profile @ new.T, 12)
+    return np.asarray(np.round(profile @ new.T, 12))
 
 
 def lightfm_scorer(interactions: sp.csr_matrix, features: sp.csr_matrix, items: sp.csr_matrix,

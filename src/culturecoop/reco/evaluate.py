@@ -38,7 +38,7 @@ from culturecoop.reco.logs import (
     read_items,
 )
 from culturecoop.reco.metrics import auc_values, list_metrics, top_k
-from culturecoop.reco.rerank import DEFAULT_DIVERSITY, RerankSettings, rerank
+from culturecoop.reco.rerank import DEFAULT_DIVERSITY, RerankSettings, item_similarity, rerank
 
 GENRE_COLUMNS = ("genres", "genre", "categories", "category", "tags", "type")
 FLAG_COLUMNS = {"local": ("is_local", "local"), "francophone": ("language", "lang", "event_language")}
@@ -199,7 +199,9 @@ def evaluate(log: InteractionLog, items: ItemTable, split: Split, k: int, *,
     ranked: dict[str, list[np.ndarray]] = {name: [] for name in scorers}
     aucs: dict[str, list[np.ndarray]] = {name: [] for name in scorers}
     reranked: list[Reranked] = []
-    rerank_seconds = 0.0
+    t0 = time.perf_counter()
+    similarity = item_similarity(x_test)
+    rerank_seconds = time.perf_counter() - t0
     per_batch = max(1, batch_cells // max(n_test, 1))
     for first in range(0, len(users), per_batch):
         rows = users[first:first + per_batch]
@@ -212,7 +214,7 @@ def evaluate(log: InteractionLog, items: ItemTable, split: Split, k: int, *,
                 aucs[name].append(auc_values(scores, relevant[first:first + per_batch]))
             if name == "hybrid":
                 t0 = time.perf_counter()
-                reranked.append(rerank_lists(scores, x_test, flags, settings, k))
+                reranked.append(rerank_lists(scores, x_test, flags, settings, k, similarity))
                 rerank_seconds += time.perf_counter() - t0
 
     results: dict[str, Any] = {}
@@ -271,10 +273,14 @@ class Reranked:
 
 
 def rerank_lists(scores: np.ndarray, features: sp.csr_matrix, flags: dict[str, np.ndarray],
-                 settings: RerankSettings, k: int) -> Reranked:
-    """Each person's list at every point of the trade-off curve and at the settings."""
-    return Reranked([rerank(scores, features, flags, RerankSettings(diversity=d, boost=settings.boost), k) for d in CURVE],
-                    rerank(scores, features, flags, settings, k))
+                 settings: RerankSettings, k: int, similarity: np.ndarray | None = None) -> Reranked:
+    """Each person's list at every point of the trade-off curve and at the settings
+    (``similarity``: the items' ``item_similarity``, computed once for every batch)."""
+    if similarity is None:
+        similarity = item_similarity(features)
+    return Reranked([rerank(scores, features, flags, RerankSettings(diversity=d, boost=settings.boost), k,
+                            similarity=similarity) for d in CURVE],
+                    rerank(scores, features, flags, settings, k, similarity=similarity))
 
 
 def discoverability(scores: np.ndarray, relevant: sp.csr_matrix, k: int, popularity: np.ndarray,

@@ -35,15 +35,18 @@ class RerankSettings:
         return {"diversity": self.diversity, "boost": self.boost}
 
 
-def _similarity(features: sp.csr_matrix) -> np.ndarray:
+def item_similarity(features: sp.csr_matrix) -> np.ndarray:
+    """Cosine similarity of every pair of candidate items' features (items × items)."""
     dense = features.toarray() if sp.issparse(features) else np.asarray(features)
     norms = np.linalg.norm(dense, axis=1, keepdims=True)
     unit = dense / np.where(norms > 0, norms, 1.0)
     return np.asarray(unit @ unit.T)
 
 
-def mmr(scores: np.ndarray, features: sp.csr_matrix, diversity: float, k: int) -> np.ndarray:
-    """Greedy maximal-marginal-relevance lists for every row at once (best first)."""
+def mmr(scores: np.ndarray, features: sp.csr_matrix, diversity: float, k: int,
+        similarity: np.ndarray | None = None) -> np.ndarray:
+    """Greedy maximal-marginal-relevance lists for every row at once (best first);
+    ``similarity``: the items' ``item_similarity``, when already computed."""
     n_users, n_items = scores.shape
     k = min(k, n_items)
     if diversity <= 0:
@@ -53,7 +56,7 @@ def mmr(scores: np.ndarray, features: sp.csr_matrix, diversity: float, k: int) -
     mean = scores.mean(axis=1, keepdims=True)
     std = scores.std(axis=1, keepdims=True)
     relevance = (scores - mean) / np.where(std > 0, std, 1.0)
-    sim = _similarity(features)
+    sim = item_similarity(features) if similarity is None else similarity
     rows = np.arange(n_users)
     chosen = np.empty((n_users, k), dtype=np.int64)
     closest = np.zeros((n_users, n_items))
@@ -113,8 +116,11 @@ def apply_floors(ranked: np.ndarray, scores: np.ndarray, flags: dict[str, np.nda
 
 
 def rerank(scores: np.ndarray, features: sp.csr_matrix, flags: dict[str, np.ndarray],
-           settings: RerankSettings, k: int, eligible: np.ndarray | None = None) -> np.ndarray:
-    """Top-k lists after the diversity knob and the local / francophone floors."""
+           settings: RerankSettings, k: int, eligible: np.ndarray | None = None,
+           similarity: np.ndarray | None = None) -> np.ndarray:
+    """Top-k lists after the diversity knob and the local / francophone floors (``similarity``:
+    the items' ``item_similarity``, when already computed)."""
     base = scores if eligible is None else np.where(eligible, scores, -np.inf)
-    ranked = mmr(np.where(np.isfinite(base), base, np.nanmin(scores) - 1e6), features, settings.diversity, k)
+    ranked = mmr(np.where(np.isfinite(base), base, np.nanmin(scores) - 1e6), features, settings.diversity, k,
+                 similarity)
     return apply_floors(ranked, scores, flags, settings.boost, eligible)

@@ -134,6 +134,24 @@ def test_encoder_reads_any_columns_from_training_items_only() -> None:
     assert names and all(n.startswith("year=") for n in names)
 
 
+@pytest.mark.parametrize("dates", [
+    ["01-Jan-1990", "15-Mar-1991", "01-Jan-1992", "30-Jun-1993", "01-Jan-2008", "12-Dec-2009", "01-Jan-2010", "05-May-2011"],
+    ["1990-01-01", "1991-03-15", "1992-01-01", "1993-06-30T20:00:00", "2008-01-01", "2009-12-12", "2010-01-01", "2011-05-05"],
+    ["01/01/1990", "15/03/1991", "01/01/1992", "30/06/1993", "01/01/2008", "12/12/2009", "01/01/2010", "05/05/2011"],
+])
+def test_release_dates_are_read_as_years_whatever_their_form(dates: list[str]) -> None:
+    """A release date written as a date (MovieLens 100k's ``01-Jan-1995``, ISO, day/month/year)
+    places items in time like a year column: a new item of 2012 sits beside the late items, not
+    in a label of its own that no training item shares."""
+    items = {"genres": ["jazz", "rock"] * 8, "release_date": dates * 2}
+    encoder = fit_encoder(items, 16)
+    assert {c.name: c.kind for c in encoder.columns}["release_date"] == "date"
+    new = encoder.encode({"genres": ["jazz"], "release_date": ["2012-02-01"]}, 1)
+    closeness = (encoder.encode(items, 16) @ new.T).toarray().ravel()
+    # Jazz of 2010 and 2011 is closer to it than jazz of 1990 and 1992.
+    assert min(closeness[6], closeness[14]) > max(closeness[0], closeness[2])
+
+
 @pytest.mark.parametrize("content, args, words", [
     ("user,item,time\n1,2,3\n", ("--cutoff", "2024-01-01"), "no column user_id"),
     ("", ("--cutoff", "2024-01-01"), "is empty"),

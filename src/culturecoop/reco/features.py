@@ -7,6 +7,8 @@ future data shapes the encoding):
 - ``flag``: yes/no values (``true``, ``1``, ``oui``…) → one feature;
 - ``number``: every value a number (a year, a price) → quantile bands whose edges come from the
   training items, plus the neighbouring band at half weight (close years look alike);
+- ``date``: every value a calendar date (``1995-07-14``, ``01-Jan-1995``, ``14/07/1995``, a time
+  after it) → its year, banded like a number: a release date says when, not which label;
 - ``text``: free text with mostly distinct values (a title) → its words;
 - ``labels``: anything else, lists split by ``|`` (genres, artists, a venue, a language).
 
@@ -50,12 +52,32 @@ def _number(value: str) -> float | None:
     return number if np.isfinite(number) else None
 
 
+# A date's year: first (1995-07-14, 1995/07/14, with a time after it or not) or last (01-Jan-1995,
+# 14/07/1995, 07.14.1995, "Jul 14, 1995"); the day and month, whatever their order, only have to
+# look like a day and a month.
+_YEAR_FIRST = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ][\d:.+\-Z ]*)?")
+_YEAR_LAST = re.compile(r"(?:\d{1,2}[-/. ](?:\d{1,2}|[^\W\d_]{3,10}\.?)|[^\W\d_]{3,10}\.? \d{1,2},?)[-/. ]+(\d{4})")
+
+
+def _date_year(value: str) -> float | None:
+    """The year of a calendar date written in a common form, or None."""
+    first = _YEAR_FIRST.fullmatch(value)
+    if first and 1 <= int(first.group(2)) <= 12 and 1 <= int(first.group(3)) <= 31:
+        return float(first.group(1))
+    last = _YEAR_LAST.fullmatch(value)
+    return float(last.group(1)) if last else None
+
+
+def _numeric(kind: str, value: str) -> float | None:
+    return _number(value) if kind == "number" else _date_year(value)
+
+
 @dataclass
 class Column:
     """How one column is encoded: its kind and, for numbers, the band edges."""
 
     name: str
-    kind: str  # flag | number | text | labels
+    kind: str  # flag | number | date | text | labels
     edges: list[float] = field(default_factory=list)
 
     def tokens(self, value: str | None) -> list[tuple[str, float]]:
@@ -66,8 +88,8 @@ class Column:
         if self.kind == "flag":
             lowered = text.lower()
             return [("yes", 1.0)] if lowered in TRUE_WORDS else [("no", 1.0)] if lowered in FALSE_WORDS else []
-        if self.kind == "number":
-            number = _number(text)
+        if self.kind in ("number", "date"):
+            number = _numeric(self.kind, text)
             if number is None:
                 return []
             band = int(np.searchsorted(self.edges, number, side="right"))
@@ -90,11 +112,12 @@ def _kind_of(values: list[str]) -> tuple[str, list[float]]:
     lowered = {v.lower() for v in present}
     if lowered <= TRUE_WORDS | FALSE_WORDS and len(lowered) <= 2:
         return "flag", []
-    numbers = [_number(v) for v in present]
-    if all(n is not None for n in numbers):
-        finite = np.array([n for n in numbers if n is not None], dtype=float)
-        edges = np.unique(np.quantile(finite, np.linspace(0, 1, NUMBER_BANDS + 1)[1:-1]))
-        return "number", [float(e) for e in edges]
+    for kind in ("number", "date"):
+        numbers = [_numeric(kind, v) for v in present]
+        if all(n is not None for n in numbers):
+            finite = np.array([n for n in numbers if n is not None], dtype=float)
+            edges = np.unique(np.quantile(finite, np.linspace(0, 1, NUMBER_BANDS + 1)[1:-1]))
+            return kind, [float(e) for e in edges]
     distinct = len(set(present)) / len(present)
     if distinct > TEXT_DISTINCT_SHARE and any(" " in v for v in present) and not any(LIST_SEPARATOR in v for v in present):
         return "text", []

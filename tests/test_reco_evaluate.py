@@ -152,6 +152,21 @@ def test_release_dates_are_read_as_years_whatever_their_form(dates: list[str]) -
     assert min(closeness[6], closeness[14]) > max(closeness[0], closeness[2])
 
 
+@pytest.mark.parametrize("separator", [",", ", ", ";", "; "])
+def test_genre_lists_split_by_commas_or_semicolons_read_like_pipes(separator: str) -> None:
+    """IMDb-style ``Action,Adventure`` (or ``Drama; Comedy``) is a list of genres like
+    MovieLens' ``Action|Adventure``; a venue whose name holds a comma stays one venue."""
+    combos = [["action", "adventure"], ["drama"], ["drama", "comedy"], ["action", "comedy"], ["adventure"],
+              ["comedy", "drama", "action"]] * 2
+    venues = ["Salle A, Montréal", "Salle B, Montréal", "Salle C, Québec"] * 4
+    piped = fit_encoder({"genres": ["|".join(c) for c in combos], "venue": venues}, 12)
+    other = fit_encoder({"genres": [separator.join(c) for c in combos], "venue": venues}, 12)
+    assert other.vocabulary == piped.vocabulary
+    assert ("genres", "comedy") in other.vocabulary and ("venue", "salle a, montréal") in other.vocabulary
+    new = {"genres": [separator.join(["comedy", "action"])], "venue": ["Salle B, Montréal"]}
+    assert (other.encode(new, 1) != piped.encode({**new, "genres": ["comedy|action"]}, 1)).nnz == 0
+
+
 @pytest.mark.parametrize("content, args, words", [
     ("user,item,time\n1,2,3\n", ("--cutoff", "2024-01-01"), "no column user_id"),
     ("", ("--cutoff", "2024-01-01"), "is empty"),

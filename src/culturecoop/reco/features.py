@@ -10,7 +10,10 @@ future data shapes the encoding):
 - ``date``: every value a calendar date (``1995-07-14``, ``01-Jan-1995``, ``14/07/1995``, a time
   after it) → its year, banded like a number: a release date says when, not which label;
 - ``text``: free text with mostly distinct values (a title) → its words;
-- ``labels``: anything else, lists split by ``|`` (genres, artists, a venue, a language).
+- ``labels``: anything else, lists split by ``|`` (genres, artists, a venue, a language) — or by
+  ``;`` or ``,`` in a column without ``|`` whose values are combinations of fewer parts than there
+  are values (``Action,Adventure``, ``Drama, Comedy``: a few genres in many combinations), never a
+  column of names that merely hold a comma (``Salle A, Montréal``).
 
 A token becomes a feature only when at least ``MIN_ITEMS`` training items carry it: a token seen
 on one item teaches nothing about another. Each column weighs the same in an item's vector
@@ -31,6 +34,8 @@ import scipy.sparse as sp
 MIN_ITEMS = 2
 NUMBER_BANDS = 8
 LIST_SEPARATOR = "|"
+# Other list separators, tried in this order on a column without ``|`` (``_separator``).
+OTHER_SEPARATORS = (";", ",")
 TRUE_WORDS = frozenset({"true", "1", "yes", "y", "oui", "o", "vrai", "t"})
 FALSE_WORDS = frozenset({"false", "0", "no", "n", "non", "faux", "f"})
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
@@ -79,6 +84,7 @@ class Column:
     name: str
     kind: str  # flag | number | date | text | labels
     edges: list[float] = field(default_factory=list)
+    separator: str = LIST_SEPARATOR  # labels: what splits a value into its parts
 
     def tokens(self, value: str | None) -> list[tuple[str, float]]:
         """The (token, weight) pairs of one value, before the vocabulary filter."""
@@ -101,27 +107,44 @@ class Column:
             return pairs
         if self.kind == "text":
             return [(w, 1.0) for w in dict.fromkeys(m.lower() for m in _WORD.findall(text))]
-        parts = [p.strip().lower() for p in text.split(LIST_SEPARATOR)]
+        parts = [p.strip().lower() for p in text.split(self.separator)]
         return [(p, 1.0) for p in dict.fromkeys(p for p in parts if p)]
 
 
-def _kind_of(values: list[str]) -> tuple[str, list[float]]:
+def _separator(lowered: set[str]) -> str:
+    """What splits the values of a labels column into parts: ``|``, else ``;`` or ``,`` when the
+    values are combinations of fewer distinct parts than there are distinct values."""
+    if any(LIST_SEPARATOR in v for v in lowered):
+        return LIST_SEPARATOR
+    for separator in OTHER_SEPARATORS:
+        if any(separator in v for v in lowered):
+            parts = {p.strip() for v in lowered for p in v.split(separator)} - {""}
+            if len(parts) < len(lowered):
+                return separator
+    return LIST_SEPARATOR
+
+
+def _kind_of(values: list[str]) -> Column:
+    """How a column is encoded, from the training items' values (its name is filled in later)."""
     present = [v for v in values if v]
     if not present:
-        return "labels", []
+        return Column("", "labels")
     lowered = {v.lower() for v in present}
     if lowered <= TRUE_WORDS | FALSE_WORDS and len(lowered) <= 2:
-        return "flag", []
+        return Column("", "flag")
     for kind in ("number", "date"):
         numbers = [_numeric(kind, v) for v in present]
         if all(n is not None for n in numbers):
             finite = np.array([n for n in numbers if n is not None], dtype=float)
             edges = np.unique(np.quantile(finite, np.linspace(0, 1, NUMBER_BANDS + 1)[1:-1]))
-            return kind, [float(e) for e in edges]
+            return Column("", kind, [float(e) for e in edges])
+    separator = _separator(lowered)
+    if separator != LIST_SEPARATOR:
+        return Column("", "labels", separator=separator)
     distinct = len(set(present)) / len(present)
     if distinct > TEXT_DISTINCT_SHARE and any(" " in v for v in present) and not any(LIST_SEPARATOR in v for v in present):
-        return "text", []
-    return "labels", []
+        return Column("", "text")
+    return Column("", "labels")
 
 
 @dataclass
@@ -177,8 +200,8 @@ def fit_encoder(items: Raw, n_items: int, *, exclude: Sequence[str] = ()) -> Fea
         if name in exclude:
             continue
         cleaned = [_clean(v) for v in values]
-        kind, edges = _kind_of(cleaned)
-        column = Column(name, kind, edges)
+        column = _kind_of(cleaned)
+        column.name = name
         seen = 0
         for value in cleaned:
             tokens = {t for t, w in column.tokens(value) if w >= 1.0}

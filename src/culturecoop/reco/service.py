@@ -95,7 +95,7 @@ def train(warehouse: Warehouse) -> dict[str, Any]:
 
 def _pack(trained: TrainedModel) -> bytes:
     m, x = trained.model, trained.features
-    meta = {"columns": [[c.name, c.kind, c.edges] for c in trained.encoder.columns],
+    meta = {"columns": [[c.name, c.kind, c.edges, c.separator] for c in trained.encoder.columns],
             "vocabulary": [[c, t, i] for (c, t), i in trained.encoder.vocabulary.items()],
             "event_keys": trained.event_keys, "summary": trained.summary,
             "similarity_weight": m.similarity_weight, "collaborative_weight": m.collaborative_weight,
@@ -118,7 +118,8 @@ def _pack(trained: TrainedModel) -> bytes:
 def _unpack(model_id: str, trained_at: datetime, version: str, blob: bytes) -> TrainedModel:
     arrays = np.load(io.BytesIO(blob), allow_pickle=False)
     meta = json.loads(bytes(arrays["meta"]).decode())
-    encoder = FeatureEncoder([Column(n, k, list(e)) for n, k, e in meta["columns"]],
+    # Models stored before list separators were detected have three fields per column ("|").
+    encoder = FeatureEncoder([Column(c[0], c[1], list(c[2]), *c[3:]) for c in meta["columns"]],
                              {(c, t): int(i) for c, t, i in meta["vocabulary"]})
     model = CoAttendanceModel(factors=int(meta["factors"]))
     model.weight = arrays["weight"]

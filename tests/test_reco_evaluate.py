@@ -108,6 +108,32 @@ def test_item_split_reports_auc(tmp_path: Path) -> None:
     assert len(members) == 3 and members[0]["discount"] == report["hybrid"]["discount"]
 
 
+def test_public_logs_are_read_with_their_own_headers(tmp_path: Path) -> None:
+    """MovieLens' own files (``userId,movieId,rating,timestamp``; ``movieId,title,genres``; a test
+    list headed ``movieId``) give the report the canonical headers give, and the report says which
+    column it read as what."""
+    log, items = _log(tmp_path)
+    held = tmp_path / "held.csv"
+    held.write_text("item_id\n" + "\n".join(f"i{n}" for n in range(0, 40, 5)) + "\n", encoding="utf-8")
+    public = tmp_path / "public"
+    public.mkdir()
+    rows = log.read_text(encoding="utf-8").splitlines()
+    (public / "ratings.csv").write_text("\n".join(["userId,movieId,rating,timestamp"] + [
+        f"{u},{i},4.0,{t}" for u, i, t in (r.split(",") for r in rows[1:])]) + "\n", encoding="utf-8")
+    (public / "movies.csv").write_text(items.read_text(encoding="utf-8").replace("item_id,", "movieId,", 1), encoding="utf-8")
+    (public / "held.csv").write_text(held.read_text(encoding="utf-8").replace("item_id", "movieId", 1), encoding="utf-8")
+    reports = []
+    for folder, names in ((tmp_path, ("log.csv", "items.csv", "held.csv")), (public, ("ratings.csv", "movies.csv", "held.csv"))):
+        result = run_cli("reco", "evaluate", "--interactions", str(folder / names[0]), "--items", str(folder / names[1]),
+                         "--test-items", str(folder / names[2]), "--json", "--no-lightfm")
+        assert result.returncode == 0, result.stderr
+        reports.append(json.loads(result.stdout))
+    canonical, movielens = reports
+    assert movielens["columns"] == {"user_id": "userId", "item_id": "movieId", "timestamp": "timestamp"}
+    assert movielens["test"] == canonical["test"] and movielens["feature_columns"] == canonical["feature_columns"]
+    assert movielens["models"]["hybrid"]["ndcg"] == canonical["models"]["hybrid"]["ndcg"]
+
+
 def test_a_log_without_item_features_is_evaluated_quietly(tmp_path: Path) -> None:
     """No --items (or an item table without a feature): every model still runs, and nothing but
     the report is printed (no numeric warning from an empty feature space)."""
@@ -168,7 +194,7 @@ def test_genre_lists_split_by_commas_or_semicolons_read_like_pipes(separator: st
 
 
 @pytest.mark.parametrize("content, args, words", [
-    ("user,item,time\n1,2,3\n", ("--cutoff", "2024-01-01"), "no column user_id"),
+    ("person,thing,when\n1,2,3\n", ("--cutoff", "2024-01-01"), "no column user_id"),
     ("", ("--cutoff", "2024-01-01"), "is empty"),
     ("\ufeff\n\n", ("--cutoff", "2024-01-01"), "is empty"),
     ("user_id,item_id,timestamp\n1,2,2024-01-01\n1,3,yesterday\n", ("--cutoff", "2024-01-01"), "line 3"),

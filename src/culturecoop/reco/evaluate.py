@@ -331,6 +331,7 @@ def run(interactions: Path, items_path: Path | None, *, cutoff: str | None, test
         split = item_split(log, items, read_item_list(test_items, items))
     report = evaluate(log, items, split, k, with_lightfm=with_lightfm, settings=RerankSettings(diversity=diversity))
     report["interactions"] = str(interactions)
+    report["columns"] = log.columns
     report["items"] = str(items_path) if items_path else None
     return report
 

@@ -19,6 +19,35 @@ from culturecoop.i18n import _
 
 NO_TIME = np.iinfo(np.int64).min
 REQUIRED = ("user_id", "item_id", "timestamp")
+# Other names public logs give the same columns (compared without case, spaces, ``_`` or ``-``:
+# MovieLens' ``userId,movieId``, Book-Crossing's ``User-ID,ISBN``, Amazon's ``asin``...), in order
+# of preference; the canonical name always wins.
+ALIASES = {
+    "user_id": ("userid", "user", "uid", "customerid", "clientid", "visitorid", "patronid", "accountid"),
+    "item_id": ("itemid", "item", "iid", "movieid", "productid", "eventid", "bookid", "isbn", "asin", "trackid",
+                "songid", "showid", "gameid", "animeid"),
+    "timestamp": ("time", "datetime", "date", "ts", "eventtime", "timeofday", "createdat", "ratedat", "unixtime"),
+}
+
+
+def _squeeze(name: str) -> str:
+    return "".join(ch for ch in name.lower() if ch.isalnum())
+
+
+def resolve_columns(names: list[str], wanted: tuple[str, ...]) -> dict[str, str]:
+    """Which of ``names`` (lowered headers) holds each ``wanted`` column: its own name, else its
+    first alias present. Columns found neither way are left out."""
+    squeezed = {_squeeze(n): n for n in reversed(names)}
+    found: dict[str, str] = {}
+    for column in wanted:
+        if column in names:
+            found[column] = column
+            continue
+        for alias in (_squeeze(column), *ALIASES.get(column, ())):
+            if alias in squeezed and squeezed[alias] not in found.values():
+                found[column] = squeezed[alias]
+                break
+    return found
 
 
 @dataclass
@@ -28,6 +57,8 @@ class InteractionLog:
     user: np.ndarray  # per interaction: index into users
     item: np.ndarray  # per interaction: index into item_ids
     time: np.ndarray  # per interaction: Unix seconds
+    # The file's header of each required column (``user_id`` → ``userId``...).
+    columns: dict[str, str] | None = None
 
 
 @dataclass
@@ -85,12 +116,13 @@ coalesce(
 def read_interactions(path: Path) -> InteractionLog:
     """``user_id,item_id,timestamp`` (ISO 8601 or Unix seconds); other columns are ignored."""
     names, rel, con = _read(path, _("Interactions"))
-    missing = [c for c in REQUIRED if c not in names]
+    found = resolve_columns(names, REQUIRED)
+    missing = [c for c in REQUIRED if c not in found]
     if missing:
         raise UserError(_("{path} has no column {column}; an interaction log needs the columns user_id,item_id,timestamp.").format(
             path=path, column=missing[0]))
     original = dict(zip(names, rel.columns, strict=True))
-    u, i, t = (f'"{original[c]}"' for c in REQUIRED)
+    u, i, t = (f'"{original[found[c]]}"' for c in REQUIRED)
     con.register("raw", rel)
     con.execute(f"""CREATE TEMP TABLE log AS
         SELECT row_number() OVER () + 1 AS line, nullif(trim({u}), '') AS u, nullif(trim({i}), '') AS i,
@@ -109,7 +141,8 @@ def read_interactions(path: Path) -> InteractionLog:
     items, item = np.unique(np.asarray(table.column("i").to_pylist(), dtype=object).astype(str), return_inverse=True)
     times = np.asarray(table.column("t").to_numpy(zero_copy_only=False), dtype=np.int64)
     con.close()
-    return InteractionLog(users, items, user.astype(np.int64), item.astype(np.int64), times)
+    return InteractionLog(users, items, user.astype(np.int64), item.astype(np.int64), times,
+                          {c: original[found[c]] for c in REQUIRED})
 
 
 def read_items(path: Path | None, log: InteractionLog) -> ItemTable:
@@ -118,13 +151,14 @@ def read_items(path: Path | None, log: InteractionLog) -> ItemTable:
     if path is None:
         return ItemTable(log.item_ids, {}, None)
     names, rel, con = _read(path, _("Items"))
-    if "item_id" not in names:
+    key = resolve_columns(names, ("item_id",)).get("item_id")
+    if key is None:
         raise UserError(_("{path} has no item_id column; an item table needs item_id and any feature columns.").format(path=path))
     original = dict(zip(names, rel.columns, strict=True))
     rows = rel.fetchall()
     con.close()
     position = {c: names.index(c) for c in names}
-    ids = [str(r[position["item_id"]] or "").strip() for r in rows]
+    ids = [str(r[position[key]] or "").strip() for r in rows]
     if any(not v for v in ids):
         line = ids.index("") + 2
         raise UserError(_("{path} line {line} has no item_id; fix or remove that row.").format(path=path, line=line))
@@ -142,7 +176,7 @@ def read_items(path: Path | None, log: InteractionLog) -> ItemTable:
     columns: dict[str, list[str | None]] = {}
     first: np.ndarray | None = None
     for name in names:
-        if name == "item_id":
+        if name == key:
             continue
         values: list[str | None] = [None] * len(all_ids)
         for row, slot in zip(rows, at.tolist(), strict=True):
@@ -167,8 +201,10 @@ def read_item_list(path: Path, items: ItemTable) -> np.ndarray:
     if not path.is_file():
         raise UserError(_("Test items file {path} does not exist; check the path.").format(path=path))
     lines = [line.split(",")[0].strip() for line in path.read_text(encoding="utf-8", errors="replace").splitlines()]
-    wanted = [v for v in lines if v and v.lower() != "item_id"]
     index = {v: n for n, v in enumerate(items.ids.tolist())}
+    # A header line (``item_id``, ``movieId``...) is skipped, unless an item is called that.
+    headers = {"itemid", *ALIASES["item_id"]}
+    wanted = [v for v in lines if v and not (_squeeze(v) in headers and v not in index)]
     unknown = [v for v in wanted if v not in index]
     if unknown:
         raise UserError(_("{path} lists {n} items that appear in neither the log nor the item table (first: {item}); check the ids.").format(

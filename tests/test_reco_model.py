@@ -152,3 +152,37 @@ def test_the_committee_averages_three_blends_chosen_on_different_quarters() -> N
     np.testing.assert_allclose(scores, expected)
     # The random quarters are other draws than the newest one: their co-attendance terms differ.
     assert not np.allclose(committee.members[1].weight, committee.members[0].weight)
+
+
+def test_the_exposure_floor_brings_every_item_to_the_people_it_suits_best() -> None:
+    """Scores where everyone prefers the same four items: plain top-3 lists show 4 of 12 items.
+    The floor gives the last place of up to one list in ten to an item in no list — for the person
+    whose last item it nearly matches — without pulling an item out of its only list, and keeps a
+    local floor."""
+    from culturecoop.reco.metrics import top_k
+    from culturecoop.reco.rerank import FloorCandidates, exposure_floor, last_values
+
+    rng = np.random.default_rng(3)
+    people, items, k = 200, 12, 3
+    scores = np.tile(np.r_[np.full(4, 5.0), np.zeros(items - 4)], (people, 1)) + rng.normal(0, 0.05, (people, items))
+    # Person n likes niche item 4 + n % 8 almost as much as the popular ones.
+    scores[np.arange(people), 4 + np.arange(people) % 8] += 4.5
+    ranked = top_k(scores, k)
+    assert len(np.unique(ranked)) == 4
+    floored, changed = exposure_floor(ranked, last_values(scores, ranked), FloorCandidates.of(scores), items, share=0.1)
+    assert len(np.unique(floored)) == items and changed == items - 4 <= 0.1 * people
+    moved = np.flatnonzero((floored != ranked).any(axis=1))
+    assert len(moved) == changed and (floored[moved, :-1] == ranked[moved, :-1]).all()
+    # Each niche item went to a person who likes it (not to anyone).
+    assert all(floored[p, -1] == 4 + p % 8 for p in moved)
+    # A budget of no list changes nothing; a local floor is kept: the local items are 0-3, and a
+    # boost that asks for one local item per list forbids giving a local last place away for a
+    # non-local item when the list holds just one.
+    assert exposure_floor(ranked, last_values(scores, ranked), FloorCandidates.of(scores), items, share=0.0)[1] == 0
+    local = np.arange(items) < 1
+    one_local = ranked.copy()
+    one_local[:, -1] = 0
+    one_local[:, :-1] = np.where(one_local[:, :-1] == 0, 1, one_local[:, :-1])
+    kept, _n = exposure_floor(one_local, last_values(scores, one_local), FloorCandidates.of(scores), items, share=1.0,
+                              flags={"local": local}, boost=100 / k - 100 * local.mean() + 1e-6)
+    assert (kept[:, -1] == 0).all()

@@ -38,7 +38,16 @@ from culturecoop.reco.logs import (
     read_items,
 )
 from culturecoop.reco.metrics import auc_values, list_metrics, top_k
-from culturecoop.reco.rerank import DEFAULT_DIVERSITY, RerankSettings, item_similarity, rerank
+from culturecoop.reco.rerank import (
+    DEFAULT_DIVERSITY,
+    FLOOR_SHARE,
+    FloorCandidates,
+    RerankSettings,
+    exposure_floor,
+    item_similarity,
+    last_values,
+    rerank,
+)
 
 GENRE_COLUMNS = ("genres", "genre", "categories", "category", "tags", "type")
 FLAG_COLUMNS = {"local": ("is_local", "local"), "francophone": ("language", "lang", "event_language")}
@@ -199,6 +208,8 @@ def evaluate(log: InteractionLog, items: ItemTable, split: Split, k: int, *,
     ranked: dict[str, list[np.ndarray]] = {name: [] for name in scorers}
     aucs: dict[str, list[np.ndarray]] = {name: [] for name in scorers}
     reranked: list[Reranked] = []
+    floor_parts: list[FloorCandidates] = []
+    hybrid_last: list[np.ndarray] = []
     t0 = time.perf_counter()
     similarity = item_similarity(x_test)
     rerank_seconds = time.perf_counter() - t0
@@ -214,8 +225,16 @@ def evaluate(log: InteractionLog, items: ItemTable, split: Split, k: int, *,
                 aucs[name].append(auc_values(scores, relevant[first:first + per_batch]))
             if name == "hybrid":
                 t0 = time.perf_counter()
+                floor_parts.append(FloorCandidates.of(scores))
+                hybrid_last.append(last_values(scores, ranked[name][-1]))
                 reranked.append(rerank_lists(scores, x_test, flags, settings, k, similarity))
                 rerank_seconds += time.perf_counter() - t0
+
+    # The hybrid's lists as the cooperative serves them: with the exposure floor (rerank.py).
+    candidates = FloorCandidates.stack(floor_parts)
+    before = list_metrics(np.vstack(ranked["hybrid"]), relevant, k, popularity=popularity, features=x_test, flags=flags)
+    floored, changed = exposure_floor(np.vstack(ranked["hybrid"]), np.concatenate(hybrid_last), candidates, n_test)
+    ranked["hybrid"] = [floored]
 
     results: dict[str, Any] = {}
     for name in scorers:
@@ -225,12 +244,15 @@ def evaluate(log: InteractionLog, items: ItemTable, split: Split, k: int, *,
             entry["auc"] = round(float(values.mean()) if len(values) else 0.0, 6)
         entry["seconds"] = round(seconds[name], 3)
         results[name] = entry
+    results["hybrid"]["exposure_floor"] = {"share": FLOOR_SHARE, "lists_changed": changed,
+                                           "ndcg_before": before["ndcg"]["mean"], "coverage_before": before["coverage"]}
     results["als"] = {"applicable": False, "reason": _("Every test item is cold (no interaction in training): implicit ALS cannot score an item it has never seen.")}
     if with_lightfm and "lightfm" not in scorers:
         results["lightfm"] = {"applicable": False, "reason": _("LightFM is not installed; install the bench extra (`pip install 'culturecoop[bench]'`) to measure it.")}
 
     t0 = time.perf_counter()
-    discover = discoverability_metrics(np.vstack(ranked["hybrid"]), Reranked.stack(reranked), relevant, k,
+    discover = discoverability_metrics(floored, Reranked.stack(reranked).floored(candidates, n_test, flags, settings.boost),
+                                       relevant, k,
                                        popularity, x_test, flags, settings)
     results["hybrid_discoverability"] = {**discover["default"], "seconds": round(rerank_seconds + time.perf_counter() - t0, 3)}
     return {
@@ -261,15 +283,26 @@ def _choices(hybrid: models.CoAttendanceModel | models.HybridCommittee) -> dict[
 @dataclass
 class Reranked:
     """The re-ranked top-k lists of a batch of people: one per diversity of ``CURVE``, and the
-    settings' own."""
+    settings' own; with the standardized score of each list's last item (for the exposure floor)."""
 
     curve: list[np.ndarray]
     default: np.ndarray
+    curve_last: list[np.ndarray]
+    default_last: np.ndarray
 
     @staticmethod
     def stack(batches: list[Reranked]) -> Reranked:
-        return Reranked([np.vstack([b.curve[n] for b in batches]) for n in range(len(CURVE))],
-                        np.vstack([b.default for b in batches]))
+        def rows(pick: Any) -> np.ndarray:
+            return np.concatenate([pick(b) for b in batches])
+        return Reranked([rows(lambda b, n=n: b.curve[n]) for n in range(len(CURVE))], rows(lambda b: b.default),
+                        [rows(lambda b, n=n: b.curve_last[n]) for n in range(len(CURVE))], rows(lambda b: b.default_last))
+
+    def floored(self, candidates: FloorCandidates, n_items: int, flags: dict[str, np.ndarray], boost: float) -> Reranked:
+        """Every list set with the exposure floor, the local / francophone floors kept."""
+        def one(ranked: np.ndarray, last: np.ndarray) -> np.ndarray:
+            return exposure_floor(ranked, last, candidates, n_items, flags=flags, boost=boost)[0]
+        return Reranked([one(r, last) for r, last in zip(self.curve, self.curve_last, strict=True)],
+                        one(self.default, self.default_last), self.curve_last, self.default_last)
 
 
 def rerank_lists(scores: np.ndarray, features: sp.csr_matrix, flags: dict[str, np.ndarray],
@@ -278,9 +311,10 @@ def rerank_lists(scores: np.ndarray, features: sp.csr_matrix, flags: dict[str, n
     (``similarity``: the items' ``item_similarity``, computed once for every batch)."""
     if similarity is None:
         similarity = item_similarity(features)
-    return Reranked([rerank(scores, features, flags, RerankSettings(diversity=d, boost=settings.boost), k,
-                            similarity=similarity) for d in CURVE],
-                    rerank(scores, features, flags, settings, k, similarity=similarity))
+    curve = [rerank(scores, features, flags, RerankSettings(diversity=d, boost=settings.boost), k, similarity=similarity)
+             for d in CURVE]
+    default = rerank(scores, features, flags, settings, k, similarity=similarity)
+    return Reranked(curve, default, [last_values(scores, r) for r in curve], last_values(scores, default))
 
 
 def discoverability(scores: np.ndarray, relevant: sp.csr_matrix, k: int, popularity: np.ndarray,
@@ -288,7 +322,10 @@ def discoverability(scores: np.ndarray, relevant: sp.csr_matrix, k: int, popular
                     settings: RerankSettings | None = None) -> dict[str, Any]:
     """The accuracy–diversity trade-off of the re-ranking, and the default setting's metrics."""
     settings = settings or RerankSettings()
-    return discoverability_metrics(top_k(scores, k), rerank_lists(scores, features, flags, settings, k), relevant, k,
+    candidates = FloorCandidates.of(scores)
+    base = exposure_floor(top_k(scores, k), last_values(scores, top_k(scores, k)), candidates, scores.shape[1])[0]
+    lists = rerank_lists(scores, features, flags, settings, k).floored(candidates, scores.shape[1], flags, settings.boost)
+    return discoverability_metrics(base, lists, relevant, k,
                                    popularity, features, flags, settings)
 
 

@@ -11,6 +11,12 @@ Two steps, applied to a score matrix (people × candidate items):
    list falls short, its lowest-placed unflagged items give their places to the person's best
    flagged items not yet in it (each swap costs the least relevance that reaches the floor).
 
+And, over a whole set of lists (``exposure_floor``), an **exposure floor**: up to one list in ten
+gives its last place to an item that is in nobody's list yet — the item it fits best among those,
+for the person whose last item it nearly matches. Every upcoming event then reaches the people it
+suits best, not only the events a model ranks high for everyone; measured on twelve MovieLens splits
+it moves nDCG@10 by at most 0.2 % and catalogue coverage up by 3 to 27 points (docs/reco.md).
+
 The cooperative admin sets the defaults (``reco settings``); members see the trade-off curve.
 """
 
@@ -24,6 +30,10 @@ import scipy.sparse as sp
 
 DEFAULT_DIVERSITY = 0.1
 DEFAULT_BOOST = 12.0  # percentage points above the catalogue's share
+# The exposure floor: the share of lists whose last place may go to an item in no list yet, and how
+# deep in a person's own ranking such an item may be found.
+FLOOR_SHARE = 0.1
+FLOOR_DEPTH = 50
 
 
 @dataclass(frozen=True)
@@ -124,3 +134,78 @@ def rerank(scores: np.ndarray, features: sp.csr_matrix, flags: dict[str, np.ndar
     ranked = mmr(np.where(np.isfinite(base), base, np.nanmin(scores) - 1e6), features, settings.diversity, k,
                  similarity)
     return apply_floors(ranked, scores, flags, settings.boost, eligible)
+
+
+@dataclass
+class FloorCandidates:
+    """Each person's best items by the model's score (``FLOOR_DEPTH`` of them, best first) and
+    their standardized scores: what the exposure floor may offer them."""
+
+    items: np.ndarray
+    values: np.ndarray
+
+    @staticmethod
+    def of(scores: np.ndarray, depth: int = FLOOR_DEPTH) -> FloorCandidates:
+        from culturecoop.reco.metrics import top_k
+
+        z = _standardized(scores)
+        items = top_k(scores, min(depth, scores.shape[1]))
+        return FloorCandidates(items, np.take_along_axis(z, items, axis=1))
+
+    @staticmethod
+    def stack(parts: list[FloorCandidates]) -> FloorCandidates:
+        return FloorCandidates(np.vstack([p.items for p in parts]), np.vstack([p.values for p in parts]))
+
+
+def _standardized(scores: np.ndarray) -> np.ndarray:
+    std = scores.std(axis=1, keepdims=True)
+    return np.asarray((scores - scores.mean(axis=1, keepdims=True)) / np.where(std > 0, std, 1.0))
+
+
+def last_values(scores: np.ndarray, ranked: np.ndarray) -> np.ndarray:
+    """The standardized score of each list's last item."""
+    return np.asarray(_standardized(scores)[np.arange(len(ranked)), ranked[:, -1]])
+
+
+def exposure_floor(ranked: np.ndarray, last: np.ndarray, candidates: FloorCandidates, n_items: int, *,
+                   share: float = FLOOR_SHARE, flags: dict[str, np.ndarray] | None = None,
+                   boost: float = 0.0) -> tuple[np.ndarray, int]:
+    """Lists where up to ``share`` of them give their last place to an item in no list yet.
+
+    Greedy, best fit first: the (person, item) pairs where an item no list holds is among the
+    person's candidates, by how close its score comes to their last item's (``last``); each
+    person gives at most one place, each item gets one, and a list's last item leaves only if
+    another list still shows it and the list keeps its local / francophone floors (``flags``,
+    ``boost``). Returns the new lists and how many changed."""
+    out = ranked.copy()
+    n_people, k = out.shape
+    budget = int(share * n_people)
+    exposure = np.bincount(out.ravel(), minlength=n_items)
+    if budget == 0 or k == 0 or not (exposure == 0).any():
+        return out, 0
+    open_item = exposure[candidates.items] == 0
+    people, slots = np.nonzero(open_item)
+    margin = candidates.values[people, slots] - last[people]
+    order = np.argsort(-margin, kind="stable")
+    flagged = flags or {}
+    quotas = {f: floor_count(float(flag.mean()), boost, k) for f, flag in flagged.items()}
+    counts = {f: flag[out].sum(axis=1) for f, flag in flagged.items()}
+    used = np.zeros(n_people, dtype=bool)
+    changed = 0
+    for person, slot in zip(people[order].tolist(), slots[order].tolist(), strict=True):
+        item = int(candidates.items[person, slot])
+        leaving = int(out[person, -1])
+        if used[person] or exposure[item] > 0 or exposure[leaving] < 2:
+            continue
+        if any(flag[leaving] and not flag[item] and counts[f][person] <= quotas[f] for f, flag in flagged.items()):
+            continue
+        for f, flag in flagged.items():
+            counts[f][person] += int(flag[item]) - int(flag[leaving])
+        out[person, -1] = item
+        exposure[item] += 1
+        exposure[leaving] -= 1
+        used[person] = True
+        changed += 1
+        if changed >= budget:
+            break
+    return out, changed

@@ -265,7 +265,7 @@ def patron_events(warehouse: Warehouse, member_id: str, *, k: int = 5, partners:
     member's) and the event; profiles come from the member's own history of the patron only.
     """
     from culturecoop.reco.evaluate import FRENCH
-    from culturecoop.reco.rerank import rerank
+    from culturecoop.reco.rerank import FloorCandidates, exposure_floor, last_values, rerank
 
     trained = latest_model(warehouse)
     day = require_data(warehouse)
@@ -290,7 +290,11 @@ def patron_events(warehouse: Warehouse, member_id: str, *, k: int = 5, partners:
     scores = trained.model.score(own, trained.features, items)
     flags = {"local": np.array([v == "true" for v in events.columns["is_local"]]),
              "francophone": np.array([str(v or "").lower() in FRENCH for v in events.columns["language"]])}
-    ranked = rerank(standardize(scores), items, flags, settings or current_settings(warehouse), min(k, events.n))
+    settings = settings or current_settings(warehouse)
+    ranked = rerank(standardize(scores), items, flags, settings, min(k, events.n))
+    # Every upcoming event reaches at least the patrons it suits best (up to one list in ten).
+    ranked, _changed = exposure_floor(ranked, last_values(scores, ranked), FloorCandidates.of(scores), events.n,
+                                      flags=flags, boost=settings.boost)
     out = []
     for row, record in enumerate(consented):
         for rank, item in enumerate(ranked[row].tolist(), start=1):

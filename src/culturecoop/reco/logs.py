@@ -26,7 +26,7 @@ ALIASES = {
     "user_id": ("userid", "user", "uid", "customerid", "clientid", "visitorid", "patronid", "accountid"),
     "item_id": ("itemid", "item", "iid", "movieid", "productid", "eventid", "bookid", "isbn", "asin", "trackid",
                 "songid", "showid", "gameid", "animeid"),
-    "timestamp": ("time", "datetime", "date", "ts", "eventtime", "timeofday", "createdat", "ratedat", "unixtime"),
+    "timestamp": ("time", "datetime", "date", "ts", "eventtime", "createdat", "ratedat", "unixtime"),
 }
 
 

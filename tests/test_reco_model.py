@@ -132,7 +132,7 @@ def test_the_draw_every_person_shares_is_weighed_down_when_it_crowds_lists() -> 
         assert model.draw_weight == expected
 
 
-def test_the_committee_averages_three_blends_chosen_on_different_quarters() -> None:
+def test_the_committee_averages_five_blends_chosen_on_different_quarters() -> None:
     """The item protocol's committee: its first member is the hybrid chosen on the newest quarter,
     the others on random quarters; its scores are the mean of the members' standardized scores."""
     rng = np.random.default_rng(8)

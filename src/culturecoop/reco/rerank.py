@@ -63,9 +63,7 @@ def mmr(scores: np.ndarray, features: sp.csr_matrix, diversity: float, k: int,
         from culturecoop.reco.metrics import top_k
 
         return top_k(scores, k)
-    mean = scores.mean(axis=1, keepdims=True)
-    std = scores.std(axis=1, keepdims=True)
-    relevance = (scores - mean) / np.where(std > 0, std, 1.0)
+    relevance = _standardized(scores)
     sim = item_similarity(features) if similarity is None else similarity
     rows = np.arange(n_users)
     chosen = np.empty((n_users, k), dtype=np.int64)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -132,6 +133,20 @@ def test_public_logs_are_read_with_their_own_headers(tmp_path: Path) -> None:
     assert movielens["columns"] == {"user_id": "userId", "item_id": "movieId", "timestamp": "timestamp"}
     assert movielens["test"] == canonical["test"] and movielens["feature_columns"] == canonical["feature_columns"]
     assert movielens["models"]["hybrid"]["ndcg"] == canonical["models"]["hybrid"]["ndcg"]
+
+
+def test_the_printed_evaluation_reads_in_french(tmp_path: Path) -> None:
+    """Without --json, `--lang fr` prints French headers, model names and numbers as French
+    readers write them (decimal comma, `56,8 %`), and says what the exposure floor changed."""
+    log, items = _log(tmp_path)
+    held = tmp_path / "held.csv"
+    held.write_text("item_id\n" + "\n".join(f"i{n}" for n in range(0, 40, 5)) + "\n", encoding="utf-8")
+    result = run_cli("reco", "evaluate", "--interactions", str(log), "--items", str(items), "--test-items", str(held),
+                     "--no-lightfm", lang="fr")
+    assert result.returncode == 0, result.stderr
+    text = " ".join((result.stdout + result.stderr).split())
+    assert "découpage par éléments" in text and "Plancher d'exposition" in text and "perte de nDCG" in text
+    assert re.search(r"couverture \d+,\d %", text) and not re.search(r"\b0\.\d{3}", text)
 
 
 def test_a_log_without_item_features_is_evaluated_quietly(tmp_path: Path) -> None:

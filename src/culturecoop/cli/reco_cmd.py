@@ -261,33 +261,61 @@ def evaluate_command(
     _print_evaluation(report)
 
 
+def _model_label(name: str) -> str:
+    """A model's name as the reader reads it (the JSON keeps the identifiers)."""
+    labels = {"random": _("random"), "genre_popularity": _("genre popularity"), "content_knn": _("content kNN"),
+              "hybrid": _("hybrid"), "hybrid_discoverability": _("hybrid (discoverability)"), "lightfm": "LightFM",
+              "als": "ALS"}
+    return labels.get(name, name)
+
+
 def _print_evaluation(report: dict[str, Any]) -> None:
+    from babel.numbers import format_decimal, format_percent
     from rich.table import Table
+
+    from culturecoop.i18n import current_language
+
+    locale = "fr_CA" if current_language() == "fr" else "en_CA"
+
+    def num(value: float, digits: int = 4) -> str:
+        return str(format_decimal(value, format="0." + "0" * digits, locale=locale))
+
+    def pct(value: float) -> str:
+        return str(format_percent(value, format="#,##0.0 %", locale=locale))
 
     k = report["k"]
     table = Table(title=_("Cold-start evaluation at k = {k} ({protocol} split; {users} test users, {items} test items)").format(
-        k=k, protocol=report["protocol"], users=report["test"]["users"], items=report["test"]["items"]))
-    for column in ("model", "nDCG", "95 %", "precision", "recall", "MAP", "coverage", "Gini", "novelty", "AUC"):
+        k=k, protocol=_("temporal") if report["protocol"] == "temporal" else _("item"),
+        users=report["test"]["users"], items=report["test"]["items"]))
+    for column in (_("model"), "nDCG", _("95 % interval"), _("precision"), _("recall"), "MAP", _("coverage"), "Gini",
+                   _("novelty"), "AUC"):
         table.add_column(column)
     for name, m in report["models"].items():
         if "ndcg" not in m:
-            table.add_row(name, "–", "", "", "", "", "", "", "", "")
+            table.add_row(_model_label(name), "–", "", "", "", "", "", "", "", "")
             continue
         n = m["ndcg"]
-        table.add_row(name, f"{n['mean']:.4f}", f"{n['low']:.4f}–{n['high']:.4f}", f"{m['precision']:.4f}", f"{m['recall']:.4f}",
-                      f"{m['map']:.4f}", f"{m['coverage']:.3f}", f"{m['gini']:.3f}", f"{m['novelty']:.2f}",
-                      f"{m['auc']:.4f}" if "auc" in m else "")
+        table.add_row(_model_label(name), num(n["mean"]), f"{num(n['low'])}–{num(n['high'])}", num(m["precision"]),
+                      num(m["recall"]), num(m["map"]), num(m["coverage"], 3), num(m["gini"], 3), num(m["novelty"], 2),
+                      num(m["auc"]) if "auc" in m else "")
     console.print(table)
     for name, m in report["models"].items():
         if "reason" in m:
-            console.print(f"[dim]{name}: {m['reason']}[/]", highlight=False)
+            console.print(f"[dim]{_model_label(name)}: {m['reason']}[/]", highlight=False)
+    floor = report["models"].get("hybrid", {}).get("exposure_floor")
+    if floor:
+        hybrid = report["models"]["hybrid"]
+        console.print(_("Exposure floor: {changed} lists gave their last place to an item in no list; coverage {before} → {after}, nDCG {ndcg_before} → {ndcg}.").format(
+            changed=floor["lists_changed"], before=pct(floor["coverage_before"]), after=pct(hybrid["coverage"]),
+            ndcg_before=num(floor["ndcg_before"]), ndcg=num(hybrid["ndcg"]["mean"])))
     d = report["discoverability"]
-    console.print(_("Discoverability default (diversity {diversity:g}, floor +{boost:g} points): nDCG loss {loss:.1%}.").format(
-        diversity=d["diversity"], boost=d["boost"], loss=d["ndcg_loss"]))
+    console.print(_("Discoverability default (diversity {diversity}, floor +{boost} points): nDCG loss {loss}.").format(
+        diversity=num(d["diversity"], 1), boost=num(d["boost"], 0), loss=pct(d["ndcg_loss"])))
     for flag in ("local", "francophone"):
         if f"{flag}_share" in d:
-            console.print(_("  {flag}: {share:.1%} of the top {k} against {catalogue:.1%} of the catalogue ({gain:+.1f} points).").format(
-                flag=flag, share=d[f"{flag}_share"], k=k, catalogue=d[f"{flag}_catalogue_share"], gain=d[f"{flag}_gain_points"]))
+            console.print(_("  {flag}: {share} of the top {k} against {catalogue} of the catalogue ({gain} points).").format(
+                flag=_(flag), share=pct(d[f"{flag}_share"]), k=k, catalogue=pct(d[f"{flag}_catalogue_share"]),
+                gain=("+" if d[f"{flag}_gain_points"] >= 0 else "") + num(d[f"{flag}_gain_points"], 1)))
 
 
 @audiences_app.command("create")

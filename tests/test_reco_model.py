@@ -168,8 +168,9 @@ def test_the_exposure_floor_brings_every_item_to_the_people_it_suits_best() -> N
     # Person n likes niche item 4 + n % 8 almost as much as the popular ones.
     scores[np.arange(people), 4 + np.arange(people) % 8] += 4.5
     ranked = top_k(scores, k)
+    z = models.standardize(scores)
     assert len(np.unique(ranked)) == 4
-    floored, changed = exposure_floor(ranked, last_values(scores, ranked), FloorCandidates.of(scores), items, share=0.1)
+    floored, changed = exposure_floor(ranked, last_values(z, ranked), FloorCandidates.of(z), items, share=0.1)
     assert len(np.unique(floored)) == items and changed == items - 4 <= 0.1 * people
     moved = np.flatnonzero((floored != ranked).any(axis=1))
     assert len(moved) == changed and (floored[moved, :-1] == ranked[moved, :-1]).all()
@@ -178,11 +179,11 @@ def test_the_exposure_floor_brings_every_item_to_the_people_it_suits_best() -> N
     # A budget of no list changes nothing; a local floor is kept: the local items are 0-3, and a
     # boost that asks for one local item per list forbids giving a local last place away for a
     # non-local item when the list holds just one.
-    assert exposure_floor(ranked, last_values(scores, ranked), FloorCandidates.of(scores), items, share=0.0)[1] == 0
+    assert exposure_floor(ranked, last_values(z, ranked), FloorCandidates.of(z), items, share=0.0)[1] == 0
     local = np.arange(items) < 1
     one_local = ranked.copy()
     one_local[:, -1] = 0
     one_local[:, :-1] = np.where(one_local[:, :-1] == 0, 1, one_local[:, :-1])
-    kept, _n = exposure_floor(one_local, last_values(scores, one_local), FloorCandidates.of(scores), items, share=1.0,
+    kept, _n = exposure_floor(one_local, last_values(z, one_local), FloorCandidates.of(z), items, share=1.0,
                               flags={"local": local}, boost=100 / k - 100 * local.mean() + 1e-6)
     assert (kept[:, -1] == 0).all()

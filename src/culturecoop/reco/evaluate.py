@@ -225,15 +225,17 @@ def evaluate(log: InteractionLog, items: ItemTable, split: Split, k: int, *,
                 aucs[name].append(auc_values(scores, relevant[first:first + per_batch]))
             if name == "hybrid":
                 t0 = time.perf_counter()
-                floor_parts.append(FloorCandidates.of(scores))
-                hybrid_last.append(last_values(scores, ranked[name][-1]))
-                reranked.append(rerank_lists(scores, x_test, flags, settings, k, similarity))
+                z = models.standardize(scores)
+                floor_parts.append(FloorCandidates.of(z))
+                hybrid_last.append(last_values(z, ranked[name][-1]))
+                reranked.append(rerank_lists(scores, x_test, flags, settings, k, similarity, z))
                 rerank_seconds += time.perf_counter() - t0
 
     # The hybrid's lists as the cooperative serves them: with the exposure floor (rerank.py).
     candidates = FloorCandidates.stack(floor_parts)
-    before = list_metrics(np.vstack(ranked["hybrid"]), relevant, k, popularity=popularity, features=x_test, flags=flags)
-    floored, changed = exposure_floor(np.vstack(ranked["hybrid"]), np.concatenate(hybrid_last), candidates, n_test)
+    unfloored = np.vstack(ranked["hybrid"])
+    before = list_metrics(unfloored, relevant, k, popularity=popularity, features=x_test, flags=flags)
+    floored, changed = exposure_floor(unfloored, np.concatenate(hybrid_last), candidates, n_test)
     ranked["hybrid"] = [floored]
 
     results: dict[str, Any] = {}
@@ -306,15 +308,18 @@ class Reranked:
 
 
 def rerank_lists(scores: np.ndarray, features: sp.csr_matrix, flags: dict[str, np.ndarray],
-                 settings: RerankSettings, k: int, similarity: np.ndarray | None = None) -> Reranked:
+                 settings: RerankSettings, k: int, similarity: np.ndarray | None = None,
+                 standardized: np.ndarray | None = None) -> Reranked:
     """Each person's list at every point of the trade-off curve and at the settings
-    (``similarity``: the items' ``item_similarity``, computed once for every batch)."""
+    (``similarity``: the items' ``item_similarity``, computed once for every batch;
+    ``standardized``: the scores' ``model.standardize``, when already computed)."""
     if similarity is None:
         similarity = item_similarity(features)
+    z = models.standardize(scores) if standardized is None else standardized
     curve = [rerank(scores, features, flags, RerankSettings(diversity=d, boost=settings.boost), k, similarity=similarity)
              for d in CURVE]
     default = rerank(scores, features, flags, settings, k, similarity=similarity)
-    return Reranked(curve, default, [last_values(scores, r) for r in curve], last_values(scores, default))
+    return Reranked(curve, default, [last_values(z, r) for r in curve], last_values(z, default))
 
 
 def discoverability(scores: np.ndarray, relevant: sp.csr_matrix, k: int, popularity: np.ndarray,
@@ -322,9 +327,12 @@ def discoverability(scores: np.ndarray, relevant: sp.csr_matrix, k: int, popular
                     settings: RerankSettings | None = None) -> dict[str, Any]:
     """The accuracy–diversity trade-off of the re-ranking, and the default setting's metrics."""
     settings = settings or RerankSettings()
-    candidates = FloorCandidates.of(scores)
-    base = exposure_floor(top_k(scores, k), last_values(scores, top_k(scores, k)), candidates, scores.shape[1])[0]
-    lists = rerank_lists(scores, features, flags, settings, k).floored(candidates, scores.shape[1], flags, settings.boost)
+    z = models.standardize(scores)
+    candidates = FloorCandidates.of(z)
+    top = top_k(scores, k)
+    base = exposure_floor(top, last_values(z, top), candidates, scores.shape[1])[0]
+    lists = rerank_lists(scores, features, flags, settings, k, standardized=z).floored(candidates, scores.shape[1], flags,
+                                                                                   settings.boost)
     return discoverability_metrics(base, lists, relevant, k,
                                    popularity, features, flags, settings)
 

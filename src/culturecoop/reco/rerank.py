@@ -28,6 +28,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from culturecoop.reco.model import standardize
+
 DEFAULT_DIVERSITY = 0.1
 DEFAULT_BOOST = 12.0  # percentage points above the catalogue's share
 # The exposure floor: the share of lists whose last place may go to an item in no list yet, and how
@@ -63,7 +65,7 @@ def mmr(scores: np.ndarray, features: sp.csr_matrix, diversity: float, k: int,
         from culturecoop.reco.metrics import top_k
 
         return top_k(scores, k)
-    relevance = _standardized(scores)
+    relevance = standardize(scores)
     sim = item_similarity(features) if similarity is None else similarity
     rows = np.arange(n_users)
     chosen = np.empty((n_users, k), dtype=np.int64)
@@ -136,33 +138,28 @@ def rerank(scores: np.ndarray, features: sp.csr_matrix, flags: dict[str, np.ndar
 
 @dataclass
 class FloorCandidates:
-    """Each person's best items by the model's score (``FLOOR_DEPTH`` of them, best first) and
-    their standardized scores: what the exposure floor may offer them."""
+    """Each person's best items (``FLOOR_DEPTH`` of them, best first) and their standardized
+    scores: what the exposure floor may offer them."""
 
     items: np.ndarray
     values: np.ndarray
 
     @staticmethod
-    def of(scores: np.ndarray, depth: int = FLOOR_DEPTH) -> FloorCandidates:
+    def of(standardized: np.ndarray, depth: int = FLOOR_DEPTH) -> FloorCandidates:
+        """From people's standardized scores (``model.standardize``)."""
         from culturecoop.reco.metrics import top_k
 
-        z = _standardized(scores)
-        items = top_k(scores, min(depth, scores.shape[1]))
-        return FloorCandidates(items, np.take_along_axis(z, items, axis=1))
+        items = top_k(standardized, min(depth, standardized.shape[1]))
+        return FloorCandidates(items, np.take_along_axis(standardized, items, axis=1))
 
     @staticmethod
     def stack(parts: list[FloorCandidates]) -> FloorCandidates:
         return FloorCandidates(np.vstack([p.items for p in parts]), np.vstack([p.values for p in parts]))
 
 
-def _standardized(scores: np.ndarray) -> np.ndarray:
-    std = scores.std(axis=1, keepdims=True)
-    return np.asarray((scores - scores.mean(axis=1, keepdims=True)) / np.where(std > 0, std, 1.0))
-
-
-def last_values(scores: np.ndarray, ranked: np.ndarray) -> np.ndarray:
-    """The standardized score of each list's last item."""
-    return np.asarray(_standardized(scores)[np.arange(len(ranked)), ranked[:, -1]])
+def last_values(standardized: np.ndarray, ranked: np.ndarray) -> np.ndarray:
+    """The standardized score (``model.standardize``) of each list's last item."""
+    return np.asarray(standardized[np.arange(len(ranked)), ranked[:, -1]])
 
 
 def exposure_floor(ranked: np.ndarray, last: np.ndarray, candidates: FloorCandidates, n_items: int, *,

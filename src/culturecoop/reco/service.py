@@ -291,9 +291,10 @@ def patron_events(warehouse: Warehouse, member_id: str, *, k: int = 5, partners:
     flags = {"local": np.array([v == "true" for v in events.columns["is_local"]]),
              "francophone": np.array([str(v or "").lower() in FRENCH for v in events.columns["language"]])}
     settings = settings or current_settings(warehouse)
-    ranked = rerank(standardize(scores), items, flags, settings, min(k, events.n))
+    z = standardize(scores)
+    ranked = rerank(z, items, flags, settings, min(k, events.n))
     # Every upcoming event reaches at least the patrons it suits best (up to one list in ten).
-    ranked, _changed = exposure_floor(ranked, last_values(scores, ranked), FloorCandidates.of(scores), events.n,
+    ranked, _changed = exposure_floor(ranked, last_values(z, ranked), FloorCandidates.of(z), events.n,
                                       flags=flags, boost=settings.boost)
     out = []
     for row, record in enumerate(consented):

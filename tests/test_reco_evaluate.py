@@ -179,6 +179,8 @@ def test_encoder_reads_any_columns_from_training_items_only() -> None:
     ["01-Jan-1990", "15-Mar-1991", "01-Jan-1992", "30-Jun-1993", "01-Jan-2008", "12-Dec-2009", "01-Jan-2010", "05-May-2011"],
     ["1990-01-01", "1991-03-15", "1992-01-01", "1993-06-30T20:00:00", "2008-01-01", "2009-12-12", "2010-01-01", "2011-05-05"],
     ["01/01/1990", "15/03/1991", "01/01/1992", "30/06/1993", "01/01/2008", "12/12/2009", "01/01/2010", "05/05/2011"],
+    ["1990-01", "1991-03", "1992-01", "1993-06", "2008-01", "2009-12", "2010-01", "2011-05"],
+    ["Jan 1990", "March 1991", "janvier 1992", "Jun. 1993", "Jan 2008", "December 2009", "juil. 2010", "May 2011"],
 ])
 def test_release_dates_are_read_as_years_whatever_their_form(dates: list[str]) -> None:
     """A release date written as a date (MovieLens 100k's ``01-Jan-1995``, ISO, day/month/year)
@@ -206,6 +208,42 @@ def test_genre_lists_split_by_commas_or_semicolons_read_like_pipes(separator: st
     assert ("genres", "comedy") in other.vocabulary and ("venue", "salle a, montréal") in other.vocabulary
     new = {"genres": [separator.join(["comedy", "action"])], "venue": ["Salle B, Montréal"]}
     assert (other.encode(new, 1) != piped.encode({**new, "genres": ["comedy|action"]}, 1)).nnz == 0
+
+
+@pytest.mark.parametrize("written", [
+    lambda parts: str(parts),  # as pandas writes a Python list: ['action', 'adventure']
+    json.dumps,  # as a JSON export writes it: ["action", "adventure"]
+    lambda parts: json.dumps([{"id": n, "name": p} for n, p in enumerate(parts)]),  # TMDB's records
+])
+def test_genre_lists_written_as_list_literals_read_like_pipes(written: Any) -> None:
+    """Genres exported as a list literal are the same genres as MovieLens' ``Action|Adventure``:
+    the brackets and quotes are no part of a genre's name."""
+    combos = [["action", "adventure"], ["drama"], ["drama", "comedy"], ["action", "comedy"], ["adventure"],
+              ["comedy", "drama", "action"], []] * 2
+    piped = fit_encoder({"genres": ["|".join(c) for c in combos]}, 14)
+    listed = fit_encoder({"genres": [written(c) for c in combos]}, 14)
+    assert listed.vocabulary == piped.vocabulary
+    new = [written(["comedy", "action"])]
+    assert (listed.encode({"genres": new}, 1) != piped.encode({"genres": ["comedy|action"]}, 1)).nnz == 0
+
+
+def test_missing_values_and_a_stray_word_leave_years_as_years() -> None:
+    """``\\N`` (IMDb), ``NA`` (R), ``NaN`` (pandas) are no value, and one ``unknown`` among the
+    years does not turn every year into a label: the column is still banded as years."""
+    years = [str(1960 + n) for n in range(40)]
+    written = years[:]
+    written[3], written[10], written[20], written[30] = "\\N", "NA", "NaN", "unknown"
+    encoder = fit_encoder({"year": written, "genres": ["jazz", "rock", "NA", "jazz|rock"] * 10,
+                           "language": ["fr", "none"] * 20}, 40)
+    assert {c.name: c.kind for c in encoder.columns} == {"year": "number", "genres": "labels", "language": "labels"}
+    assert ("genres", "na") not in encoder.vocabulary
+    # A show without words has the language "none": a value, not a missing one.
+    assert ("language", "none") in encoder.vocabulary
+    encoded = encoder.encode({"year": written}, 40)
+    assert encoded[3].nnz == 0 and encoded[30].nnz == 0 and encoded[4].nnz > 0
+    # 1961 and 1962 are close; 1961 and 1999 are not.
+    closeness = (encoded @ encoded.T).toarray()
+    assert closeness[1, 2] > closeness[1, 39]
 
 
 @pytest.mark.parametrize("content, args, words", [

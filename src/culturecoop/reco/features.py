@@ -5,15 +5,22 @@ one of four kinds, decided from the training items' values (never from test item
 future data shapes the encoding):
 
 - ``flag``: yes/no values (``true``, ``1``, ``oui``…) → one feature;
-- ``number``: every value a number (a year, a price) → quantile bands whose edges come from the
+- ``number``: values that are numbers (a year, a price) → quantile bands whose edges come from the
   training items, plus the neighbouring band at half weight (close years look alike);
-- ``date``: every value a calendar date (``1995-07-14``, ``01-Jan-1995``, ``14/07/1995``, a time
-  after it) → its year, banded like a number: a release date says when, not which label;
+- ``date``: values that are calendar dates (``1995-07-14``, ``01-Jan-1995``, ``14/07/1995``,
+  ``1995-07``, ``July 1995``, a time after it) → its year, banded like a number: a release date
+  says when, not which label;
 - ``text``: free text with mostly distinct values (a title) → its words;
 - ``labels``: anything else, lists split by ``|`` (genres, artists, a venue, a language) — or by
   ``;`` or ``,`` in a column without ``|`` whose values are combinations of fewer parts than there
   are values (``Action,Adventure``, ``Drama, Comedy``: a few genres in many combinations), never a
   column of names that merely hold a comma (``Salle A, Montréal``).
+
+What tools write for "no value" (``\\N``, ``NA``, ``null``, ``NaN``…) is no value, in every
+kind; and a column is read as numbers or dates when nearly all its values are (``NUMERIC_SHARE``):
+one stray ``unknown`` among a thousand years must not turn every year into a label of its own.
+A value written as a list literal (``['Action', 'Drama']``, ``["Jazz"]``, ``[{'id': 28, 'name':
+'Action'}]``, as pandas or a JSON export writes lists) is read as the list of its parts.
 
 A token becomes a feature only when at least ``MIN_ITEMS`` training items carry it: a token seen
 on one item teaches nothing about another. Each column weighs the same in an item's vector
@@ -23,6 +30,8 @@ a column of one (language).
 
 from __future__ import annotations
 
+import ast
+import json
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -41,12 +50,53 @@ FALSE_WORDS = frozenset({"false", "0", "no", "n", "non", "faux", "f"})
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 # A column counts as free text when most training items have a value of their own.
 TEXT_DISTINCT_SHARE = 0.5
+# How tools write "no value" (compared lower-cased): read as empty in every kind. Not "none": an
+# event's language is "none" when it has no words (music, dance), a value like any other.
+MISSING_WORDS = frozenset({"\\n", "na", "n/a", "nan", "null", "nil", "<na>", "nat", "#n/a"})
+# A column is read as numbers (or dates) when at least this share of its training values are;
+# the others ("unknown", "?", "c. 1920") give no feature.
+NUMERIC_SHARE = 0.95
+# Keys naming a list element's label when the element is a record (``{'id': 28, 'name': 'Action'}``).
+LABEL_KEYS = ("name", "label", "title", "value", "tag", "genre")
 
 Raw = Mapping[str, Sequence[str | None]]
 
 
 def _clean(value: str | None) -> str:
-    return "" if value is None else str(value).strip()
+    text = "" if value is None else str(value).strip()
+    if text.lower() in MISSING_WORDS:
+        return ""
+    if len(text) > 1 and text[0] in "[{(" and text[-1] in "]})":
+        return _unlist(text)
+    return text
+
+
+def _element(element: object) -> str:
+    if isinstance(element, dict):
+        for key in LABEL_KEYS:
+            if isinstance(element.get(key), str):
+                return str(element[key])
+        strings = [v for v in element.values() if isinstance(v, str)]
+        return strings[0] if strings else ""
+    return "" if element is None else str(element)
+
+
+def _unlist(text: str) -> str:
+    """A list literal (``['Action', 'Drama']``, JSON, a record per element) as a ``|`` list; any
+    other bracketed text as it is."""
+    parsed: object = None
+    for parse in (json.loads, ast.literal_eval):
+        try:
+            parsed = parse(text)
+            break
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            continue
+    if isinstance(parsed, dict):
+        parsed = [parsed]
+    if not isinstance(parsed, list | tuple | set | frozenset):
+        return text
+    parts = [_element(e).strip().replace(LIST_SEPARATOR, " ") for e in parsed]
+    return LIST_SEPARATOR.join(p for p in parts if p)
 
 
 def _number(value: str) -> float | None:
@@ -62,15 +112,29 @@ def _number(value: str) -> float | None:
 # look like a day and a month.
 _YEAR_FIRST = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ][\d:.+\-Z ]*)?")
 _YEAR_LAST = re.compile(r"(?:\d{1,2}[-/. ](?:\d{1,2}|[^\W\d_]{3,10}\.?)|[^\W\d_]{3,10}\.? \d{1,2},?)[-/. ]+(\d{4})")
+# A month and its year: 1995-07, 07/1995, "Jul 1995", "juillet 1995".
+_YEAR_MONTH = re.compile(r"(\d{4})[-/.](\d{1,2})|(\d{1,2})[-/.](\d{4})")
+_MONTH_YEAR = re.compile(r"([^\W\d_]{3,10})\.?,? (\d{4})")
+MONTHS = frozenset({
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "january",
+    "february", "march", "april", "june", "july", "august", "september", "october", "november", "december",
+    "janv", "févr", "fevr", "mars", "avr", "mai", "juin", "juil", "août", "aout", "déc", "janvier", "février",
+    "fevrier", "avril", "juillet", "septembre", "octobre", "novembre", "décembre", "decembre"})
 
 
 def _date_year(value: str) -> float | None:
-    """The year of a calendar date written in a common form, or None."""
+    """The year of a calendar date (or of a month) written in a common form, or None."""
     first = _YEAR_FIRST.fullmatch(value)
     if first and 1 <= int(first.group(2)) <= 12 and 1 <= int(first.group(3)) <= 31:
         return float(first.group(1))
     last = _YEAR_LAST.fullmatch(value)
-    return float(last.group(1)) if last else None
+    if last:
+        return float(last.group(1))
+    month = _YEAR_MONTH.fullmatch(value)
+    if month and 1 <= int(month.group(2) or month.group(3)) <= 12:
+        return float(month.group(1) or month.group(4))
+    named = _MONTH_YEAR.fullmatch(value)
+    return float(named.group(2)) if named and named.group(1).lower() in MONTHS else None
 
 
 def _numeric(kind: str, value: str) -> float | None:
@@ -134,8 +198,8 @@ def _kind_of(values: list[str]) -> Column:
         return Column("", "flag")
     for kind in ("number", "date"):
         numbers = [_numeric(kind, v) for v in present]
-        if all(n is not None for n in numbers):
-            finite = np.array([n for n in numbers if n is not None], dtype=float)
+        finite = np.array([n for n in numbers if n is not None], dtype=float)
+        if len(finite) >= NUMERIC_SHARE * len(present):
             edges = np.unique(np.quantile(finite, np.linspace(0, 1, NUMBER_BANDS + 1)[1:-1]))
             return Column("", kind, [float(e) for e in edges])
     separator = _separator(lowered)

@@ -95,6 +95,34 @@ def test_temporal_split_learns_nothing_after_the_cutoff(tmp_path: Path) -> None:
     assert first["models"]["hybrid"]["ndcg"]["mean"] > 2 * first["models"]["random"]["ndcg"]["mean"]
 
 
+def _milliseconds(value: str) -> str:
+    seconds = int(value) if value.isdigit() else int(np.datetime64(value, "s").astype(int))
+    return str(seconds * 1000)
+
+
+def test_times_in_milliseconds_are_the_same_moments(tmp_path: Path) -> None:
+    """A log whose times are Unix milliseconds (Amazon's reviews, JavaScript exports), and an item
+    table whose first availability is, split at a date exactly as the same log in seconds and
+    ISO dates: no "nothing left to train on" because every time looked like the far future."""
+    log, items = _log(tmp_path)
+    ms_log, ms_items = tmp_path / "ms_log.csv", tmp_path / "ms_items.csv"
+    rows = log.read_text(encoding="utf-8").splitlines()
+    ms_log.write_text("\n".join([rows[0]] + [",".join([*r.split(",")[:2], _milliseconds(r.split(",")[2])]) for r in rows[1:]]) + "\n",
+                      encoding="utf-8")
+    table = items.read_text(encoding="utf-8").splitlines()
+    ms_items.write_text("\n".join([table[0]] + [",".join([*r.split(",")[:3], _milliseconds(r.split(",")[3])]) for r in table[1:]]) + "\n",
+                        encoding="utf-8")
+    reports = []
+    for log_file, items_file in ((log, items), (ms_log, ms_items)):
+        result = run_cli("reco", "evaluate", "--interactions", str(log_file), "--items", str(items_file), "--cutoff", "2024-06-01",
+                         "--k", "5", "--json", "--no-lightfm")
+        assert result.returncode == 0, result.stderr
+        reports.append(json.loads(result.stdout))
+    seconds, milliseconds = reports
+    assert milliseconds["test"] == seconds["test"] and milliseconds["train"] == seconds["train"]
+    assert milliseconds["models"]["hybrid"]["ndcg"] == seconds["models"]["hybrid"]["ndcg"]
+
+
 def test_item_split_reports_auc(tmp_path: Path) -> None:
     log, items = _log(tmp_path)
     held = tmp_path / "held.csv"

@@ -68,15 +68,31 @@ class ItemTable:
     first_available: np.ndarray | None  # Unix seconds, NO_TIME when not given
 
 
+# A Unix time this large is not seconds (it would be after the year 5000) but milliseconds,
+# microseconds or nanoseconds, as many exports write it (Amazon's reviews, Kafka, JavaScript).
+_UNIT_LIMITS = ((1e17, 1e9), (1e14, 1e6), (1e11, 1e3))
+
+
+def unix_seconds(number: float) -> int:
+    """Unix seconds from a Unix time in seconds, milliseconds, microseconds or nanoseconds."""
+    for limit, divisor in _UNIT_LIMITS:
+        if abs(number) >= limit:
+            return int(number / divisor)
+    return int(number)
+
+
 def parse_time(value: str) -> int | None:
-    """Unix seconds from an ISO 8601 date or time, or from a number of Unix seconds."""
+    """Unix seconds from an ISO 8601 date or time, or from a Unix time (seconds, or milliseconds
+    and finer: ``unix_seconds``)."""
     text = value.strip()
     if not text:
         return None
     try:
-        return int(float(text))
+        number = float(text)
     except ValueError:
         pass
+    else:
+        return unix_seconds(number) if np.isfinite(number) else None
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
@@ -105,9 +121,10 @@ def _read(path: Path, what: str) -> tuple[list[str], duckdb.DuckDBPyRelation, du
     return names, rel, con
 
 
+_UNIX_SQL = "CASE " + " ".join(f"WHEN abs(x) >= {limit:.0f} THEN x / {divisor:.0f}" for limit, divisor in _UNIT_LIMITS) + " ELSE x END"
 _TIME_SQL = """
 coalesce(
-  try_cast(try_cast(trim({c}) AS DOUBLE) AS BIGINT),
+  try_cast(unix_seconds(try_cast(trim({c}) AS DOUBLE)) AS BIGINT),
   epoch(try_cast(replace(trim({c}), 'Z', '+00:00') AS TIMESTAMPTZ))::BIGINT,
   epoch(try_cast(trim({c}) AS TIMESTAMP))::BIGINT)
 """
@@ -123,6 +140,7 @@ def read_interactions(path: Path) -> InteractionLog:
             path=path, column=missing[0]))
     original = dict(zip(names, rel.columns, strict=True))
     u, i, t = (f'"{original[found[c]]}"' for c in REQUIRED)
+    con.execute(f"CREATE MACRO unix_seconds(x) AS {_UNIX_SQL}")
     con.register("raw", rel)
     con.execute(f"""CREATE TEMP TABLE log AS
         SELECT row_number() OVER () + 1 AS line, nullif(trim({u}), '') AS u, nullif(trim({i}), '') AS i,

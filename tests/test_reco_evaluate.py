@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -95,32 +96,63 @@ def test_temporal_split_learns_nothing_after_the_cutoff(tmp_path: Path) -> None:
     assert first["models"]["hybrid"]["ndcg"]["mean"] > 2 * first["models"]["random"]["ndcg"]["mean"]
 
 
+def _seconds(value: str) -> int:
+    return int(value) if value.isdigit() else int(np.datetime64(value, "s").astype(int))
+
+
 def _milliseconds(value: str) -> str:
-    seconds = int(value) if value.isdigit() else int(np.datetime64(value, "s").astype(int))
-    return str(seconds * 1000)
+    return str(_seconds(value) * 1000)
 
 
-def test_times_in_milliseconds_are_the_same_moments(tmp_path: Path) -> None:
-    """A log whose times are Unix milliseconds (Amazon's reviews, JavaScript exports), and an item
-    table whose first availability is, split at a date exactly as the same log in seconds and
-    ISO dates: no "nothing left to train on" because every time looked like the far future."""
+def _goodreads(value: str) -> str:
+    """Goodreads' and Twitter's way: "Fri Aug 25 13:55:02 -0700 2017"."""
+    moment = datetime.fromtimestamp(_seconds(value), timezone(timedelta(hours=-7)))
+    return moment.strftime("%a %b %d %H:%M:%S %z %Y")
+
+
+@pytest.mark.parametrize("written", [_milliseconds, _goodreads])
+def test_times_written_otherwise_are_the_same_moments(tmp_path: Path, written: Any) -> None:
+    """A log whose times are Unix milliseconds (Amazon's reviews, JavaScript exports) or written
+    as Goodreads writes them, and an item table whose first availability is, split at a date
+    exactly as the same log in seconds and ISO dates (milliseconds were refused with "nothing left
+    to train on": every time looked like the far future)."""
     log, items = _log(tmp_path)
-    ms_log, ms_items = tmp_path / "ms_log.csv", tmp_path / "ms_items.csv"
+    other_log, other_items = tmp_path / "other_log.csv", tmp_path / "other_items.csv"
     rows = log.read_text(encoding="utf-8").splitlines()
-    ms_log.write_text("\n".join([rows[0]] + [",".join([*r.split(",")[:2], _milliseconds(r.split(",")[2])]) for r in rows[1:]]) + "\n",
-                      encoding="utf-8")
+    other_log.write_text("\n".join([rows[0]] + [",".join([*r.split(",")[:2], written(r.split(",")[2])]) for r in rows[1:]]) + "\n",
+                         encoding="utf-8")
     table = items.read_text(encoding="utf-8").splitlines()
-    ms_items.write_text("\n".join([table[0]] + [",".join([*r.split(",")[:3], _milliseconds(r.split(",")[3])]) for r in table[1:]]) + "\n",
-                        encoding="utf-8")
+    other_items.write_text("\n".join([table[0]] + [",".join([*r.split(",")[:3], written(r.split(",")[3])]) for r in table[1:]]) + "\n",
+                           encoding="utf-8")
     reports = []
-    for log_file, items_file in ((log, items), (ms_log, ms_items)):
+    for log_file, items_file in ((log, items), (other_log, other_items)):
         result = run_cli("reco", "evaluate", "--interactions", str(log_file), "--items", str(items_file), "--cutoff", "2024-06-01",
                          "--k", "5", "--json", "--no-lightfm")
         assert result.returncode == 0, result.stderr
         reports.append(json.loads(result.stdout))
-    seconds, milliseconds = reports
-    assert milliseconds["test"] == seconds["test"] and milliseconds["train"] == seconds["train"]
-    assert milliseconds["models"]["hybrid"]["ndcg"] == seconds["models"]["hybrid"]["ndcg"]
+    plain, other = reports
+    assert other["test"] == plain["test"] and other["train"] == plain["train"]
+    assert other["models"]["hybrid"]["ndcg"] == plain["models"]["hybrid"]["ndcg"]
+
+
+def test_a_log_without_times_is_evaluated_on_held_out_items(tmp_path: Path) -> None:
+    """Book-Crossing's ``User-ID,ISBN,Book-Rating`` has no time: the item protocol needs none and
+    runs; a temporal split cannot, and says so in one sentence."""
+    log, items = _log(tmp_path)
+    timeless = tmp_path / "ratings.csv"
+    timeless.write_text("\n".join(["User-ID,ISBN,Book-Rating"] + [
+        f"{r.split(',')[0]},{r.split(',')[1]},8" for r in log.read_text(encoding="utf-8").splitlines()[1:]]) + "\n", encoding="utf-8")
+    held = tmp_path / "held.csv"
+    held.write_text("item_id\n" + "\n".join(f"i{n}" for n in range(0, 40, 5)) + "\n", encoding="utf-8")
+    result = run_cli("reco", "evaluate", "--interactions", str(timeless), "--items", str(items), "--test-items", str(held),
+                     "--json", "--no-lightfm")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["columns"] == {"user_id": "User-ID", "item_id": "ISBN", "timestamp": None}
+    assert report["test"]["items"] == 8
+    assert report["models"]["hybrid"]["auc"] > 0.7 > report["models"]["random"]["auc"] - 0.2
+    result = run_cli("reco", "evaluate", "--interactions", str(timeless), "--items", str(items), "--cutoff", "2024-06-01")
+    assert result.returncode == 2 and "no column timestamp" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_item_split_reports_auc(tmp_path: Path) -> None:

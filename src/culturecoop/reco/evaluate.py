@@ -367,7 +367,7 @@ def run(interactions: Path, items_path: Path | None, *, cutoff: str | None, test
         raise UserError(_("Give either --cutoff DATE (temporal cold-start) or --test-items FILE (item cold-start), not both and not neither."))
     if k < 1:
         raise UserError(_("--k must be a positive whole number, e.g. --k 10."))
-    log = read_interactions(interactions)
+    log = read_interactions(interactions, timed=cutoff is not None)
     items = read_items(items_path, log)
     if cutoff is not None:
         split = temporal_split(log, items, parse_cutoff(cutoff))

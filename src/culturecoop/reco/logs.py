@@ -23,11 +23,18 @@ REQUIRED = ("user_id", "item_id", "timestamp")
 # MovieLens' ``userId,movieId``, Book-Crossing's ``User-ID,ISBN``, Amazon's ``asin``...), in order
 # of preference; the canonical name always wins.
 ALIASES = {
-    "user_id": ("userid", "user", "uid", "customerid", "clientid", "visitorid", "patronid", "accountid"),
-    "item_id": ("itemid", "item", "iid", "movieid", "productid", "eventid", "bookid", "isbn", "asin", "trackid",
-                "songid", "showid", "gameid", "animeid"),
-    "timestamp": ("time", "datetime", "date", "ts", "eventtime", "createdat", "ratedat", "unixtime"),
+    "user_id": ("userid", "user", "uid", "customerid", "clientid", "visitorid", "patronid", "accountid",
+                "reviewerid", "memberid", "readerid", "listenerid", "viewerid"),
+    "item_id": ("itemid", "item", "iid", "movieid", "productid", "eventid", "bookid", "isbn", "asin", "parentasin",
+                "trackid", "songid", "showid", "gameid", "animeid", "businessid", "artistid", "albumid", "venueid",
+                "performanceid", "productionid", "workid"),
+    "timestamp": ("time", "datetime", "date", "ts", "eventtime", "createdat", "ratedat", "unixtime",
+                  "unixreviewtime", "reviewtime", "dateadded", "playedat", "watchedat", "purchasedat",
+                  "orderdate", "saledate", "transactiondate"),
 }
+# Written times besides ISO 8601 and Unix numbers: Goodreads' and Twitter's ("Fri Aug 25 13:55:02
+# -0700 2017"), and e-mail's / RSS's RFC 2822 ("Fri, 25 Aug 2017 13:55:02 -0700").
+TIME_FORMATS = ("%a %b %d %H:%M:%S %z %Y", "%a, %d %b %Y %H:%M:%S %z")
 
 
 def _squeeze(name: str) -> str:
@@ -57,8 +64,8 @@ class InteractionLog:
     user: np.ndarray  # per interaction: index into users
     item: np.ndarray  # per interaction: index into item_ids
     time: np.ndarray  # per interaction: Unix seconds
-    # The file's header of each required column (``user_id`` → ``userId``...).
-    columns: dict[str, str] | None = None
+    # The file's header of each required column (``user_id`` → ``userId``...; None: not in the file).
+    columns: dict[str, str | None] | None = None
 
 
 @dataclass
@@ -81,6 +88,14 @@ def unix_seconds(number: float) -> int:
     return int(number)
 
 
+def _strptime(text: str, form: str | None) -> datetime | None:
+    """``text`` read with ``form`` (None: ISO 8601), or None."""
+    try:
+        return datetime.fromisoformat(text) if form is None else datetime.strptime(text, form)
+    except ValueError:
+        return None
+
+
 def parse_time(value: str) -> int | None:
     """Unix seconds from an ISO 8601 date or time, or from a Unix time (seconds, or milliseconds
     and finer: ``unix_seconds``)."""
@@ -93,13 +108,14 @@ def parse_time(value: str) -> int | None:
         pass
     else:
         return unix_seconds(number) if np.isfinite(number) else None
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
+    moment = _strptime(text.replace("Z", "+00:00"), None)
+    if moment is None:
         try:
             moment = datetime.combine(date.fromisoformat(text), datetime.min.time())
         except ValueError:
-            return None
+            moment = next((m for m in (_strptime(text, f) for f in TIME_FORMATS) if m is not None), None)
+    if moment is None:
+        return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return int(moment.timestamp())
@@ -126,20 +142,26 @@ _TIME_SQL = """
 coalesce(
   try_cast(unix_seconds(try_cast(trim({c}) AS DOUBLE)) AS BIGINT),
   epoch(try_cast(replace(trim({c}), 'Z', '+00:00') AS TIMESTAMPTZ))::BIGINT,
-  epoch(try_cast(trim({c}) AS TIMESTAMP))::BIGINT)
+  epoch(try_cast(trim({c}) AS TIMESTAMP))::BIGINT,
+  epoch(try_strptime(trim({c}), [""" + ", ".join(f"'{f}'" for f in TIME_FORMATS) + """]))::BIGINT)
 """
 
 
-def read_interactions(path: Path) -> InteractionLog:
-    """``user_id,item_id,timestamp`` (ISO 8601 or Unix seconds); other columns are ignored."""
+def read_interactions(path: Path, *, timed: bool = True) -> InteractionLog:
+    """``user_id,item_id,timestamp`` (ISO 8601 or Unix seconds); other columns are ignored.
+
+    ``timed=False`` (the item protocol, where no split depends on time): a log without a
+    timestamp column is read too, every interaction at time 0 (the items' folds are then drawn at
+    random rather than by age)."""
     names, rel, con = _read(path, _("Interactions"))
     found = resolve_columns(names, REQUIRED)
-    missing = [c for c in REQUIRED if c not in found]
+    missing = [c for c in REQUIRED if c not in found and (timed or c != "timestamp")]
     if missing:
         raise UserError(_("{path} has no column {column}; an interaction log needs the columns user_id,item_id,timestamp.").format(
             path=path, column=missing[0]))
     original = dict(zip(names, rel.columns, strict=True))
-    u, i, t = (f'"{original[found[c]]}"' for c in REQUIRED)
+    u, i = (f'"{original[found[c]]}"' for c in REQUIRED[:2])
+    t = f'"{original[found["timestamp"]]}"' if "timestamp" in found else "'0'"
     con.execute(f"CREATE MACRO unix_seconds(x) AS {_UNIX_SQL}")
     con.register("raw", rel)
     con.execute(f"""CREATE TEMP TABLE log AS
@@ -160,7 +182,7 @@ def read_interactions(path: Path) -> InteractionLog:
     times = np.asarray(table.column("t").to_numpy(zero_copy_only=False), dtype=np.int64)
     con.close()
     return InteractionLog(users, items, user.astype(np.int64), item.astype(np.int64), times,
-                          {c: original[found[c]] for c in REQUIRED})
+                          {c: original[found[c]] if c in found else None for c in REQUIRED})
 
 
 def read_items(path: Path | None, log: InteractionLog) -> ItemTable:

@@ -195,6 +195,38 @@ def test_public_logs_are_read_with_their_own_headers(tmp_path: Path) -> None:
     assert movielens["models"]["hybrid"]["ndcg"] == canonical["models"]["hybrid"]["ndcg"]
 
 
+def test_an_item_table_writing_ids_as_decimals_describes_the_same_items(tmp_path: Path) -> None:
+    """pandas writes an id column with a gap as ``12.0``: the table still describes the log's
+    item 12 (and so does a test list written that way); a table of another catalogue is refused in
+    one sentence instead of an evaluation without a single feature."""
+    rows = ["user_id,item_id,timestamp"]
+    rng = np.random.default_rng(3)
+    genre_of = {n: ("jazz", "rock", "folk")[n % 3] for n in range(1, 61)}
+    for u in range(90):
+        liked = [n for n in genre_of if genre_of[n] == ("jazz", "rock", "folk")[u % 3]]
+        rows += [f"u{u},{n},{1_700_000_000 + n * 1000}" for n in rng.choice(liked, 6, replace=False).tolist()]
+    log = tmp_path / "log.csv"
+    log.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    whole, decimal = tmp_path / "whole.csv", tmp_path / "decimal.csv"
+    whole.write_text("item_id,genres\n" + "\n".join(f"{n},{g}" for n, g in genre_of.items()) + "\n", encoding="utf-8")
+    decimal.write_text("item_id,genres\n" + "\n".join(f"{n}.0,{g}" for n, g in genre_of.items()) + "\n", encoding="utf-8")
+    held, held_decimal = tmp_path / "held.csv", tmp_path / "held_decimal.csv"
+    held.write_text("\n".join(str(n) for n in range(1, 61, 5)) + "\n", encoding="utf-8")
+    held_decimal.write_text("\n".join(f"{n}.0" for n in range(1, 61, 5)) + "\n", encoding="utf-8")
+    reports = []
+    for table, test in ((whole, held), (decimal, held_decimal)):
+        result = run_cli("reco", "evaluate", "--interactions", str(log), "--items", str(table), "--test-items", str(test),
+                         "--json", "--no-lightfm")
+        assert result.returncode == 0, result.stderr
+        reports.append(json.loads(result.stdout))
+    assert reports[1]["features"] == reports[0]["features"] > 0
+    assert reports[1]["models"]["hybrid"]["ndcg"] == reports[0]["models"]["hybrid"]["ndcg"]
+    other = tmp_path / "other.csv"
+    other.write_text("item_id,genres\n" + "\n".join(f"tt{n:07d},{g}" for n, g in genre_of.items()) + "\n", encoding="utf-8")
+    result = run_cli("reco", "evaluate", "--interactions", str(log), "--items", str(other), "--test-items", str(held))
+    assert result.returncode == 2 and "shares no item_id" in result.stderr and "tt0000001" in result.stderr
+
+
 def test_the_printed_evaluation_reads_in_french(tmp_path: Path) -> None:
     """Without --json, `--lang fr` prints French headers, model names and numbers as French
     readers write them (decimal comma, `56,8 %`), and says what the exposure floor changed."""

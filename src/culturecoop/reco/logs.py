@@ -7,6 +7,7 @@ whole file is refused.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -202,6 +203,7 @@ def read_items(path: Path | None, log: InteractionLog) -> ItemTable:
     if any(not v for v in ids):
         line = ids.index("") + 2
         raise UserError(_("{path} line {line} has no item_id; fix or remove that row.").format(path=path, line=line))
+    ids = _matched_ids(ids, log, path)
     seen: set[str] = set()
     for n, v in enumerate(ids):
         if v in seen:
@@ -236,6 +238,33 @@ def read_items(path: Path | None, log: InteractionLog) -> ItemTable:
     return ItemTable(all_ids, columns, first)
 
 
+_WHOLE_NUMBER = re.compile(r"(-?)\+?0*(\d+?)(?:\.0*)?")
+
+
+def _whole(value: str) -> str:
+    """``12.0``, ``0012`` → ``12`` (how a spreadsheet or pandas writes whole-number ids, digits
+    kept as text however long); other ids as they are."""
+    whole = _WHOLE_NUMBER.fullmatch(value)
+    return whole.group(1) + whole.group(2) if whole else value
+
+
+def _matched_ids(ids: list[str], log: InteractionLog, path: Path) -> list[str]:
+    """The table's ids as the log writes them. When not one id is shared and the two files write
+    the same whole numbers differently (``12.0`` against ``12``), the log's writing is taken; when
+    still none is shared, the table describes other items: one sentence, not a silent evaluation
+    without any feature."""
+    logged = log.item_ids.tolist()
+    known = set(logged)
+    if not ids or any(v in known for v in ids):
+        return ids
+    as_logged = {_whole(v): v for v in logged}
+    matched = [as_logged.get(_whole(v), v) for v in ids]
+    if any(v in known for v in matched) and len(set(matched)) == len(matched):
+        return matched
+    raise UserError(_("{path} shares no item_id with the interaction log (the table's first: {table}; the log's first: {log}); give the item table of the same catalogue, with the same ids.").format(
+        path=path, table=ids[0], log=logged[0]))
+
+
 def read_item_list(path: Path, items: ItemTable) -> np.ndarray:
     """Indices of the items listed in a one-column file (``item_id`` header optional)."""
     if not path.is_file():
@@ -246,6 +275,11 @@ def read_item_list(path: Path, items: ItemTable) -> np.ndarray:
     headers = {"itemid", *ALIASES["item_id"]}
     wanted = [v for v in lines if v and not (_squeeze(v) in headers and v not in index)]
     unknown = [v for v in wanted if v not in index]
+    if unknown:
+        # The same whole numbers written otherwise (``12.0`` for ``12``) are the same items.
+        by_whole = {_whole(v): v for v in index}
+        wanted = [v if v in index else by_whole.get(_whole(v), v) for v in wanted]
+        unknown = [v for v in wanted if v not in index]
     if unknown:
         raise UserError(_("{path} lists {n} items that appear in neither the log nor the item table (first: {item}); check the ids.").format(
             path=path, n=len(unknown), item=unknown[0]))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+import pytest
 import scipy.sparse as sp
 
 from culturecoop.reco import model as models
@@ -23,6 +24,19 @@ def test_neighbour_placement_is_the_weighted_mean_of_the_nearest_items_ties_incl
     # The second: its twin (similarity 1) and the two half-alike items tied at 0.707.
     w = np.array([1 / np.sqrt(2)] * 2 + [1.0])
     np.testing.assert_allclose(placed[1], (w[:, None] * factors[5:]).sum(axis=0) / w.sum())
+
+
+def test_new_items_are_placed_the_same_a_block_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large catalogue is placed a block of new items at a time (bounded memory): every block
+    size gives the placements of all at once (to the last digits a product rounds)."""
+    rng = np.random.default_rng(4)
+    past = sp.random(300, 12, density=0.3, random_state=5, format="csr")
+    new = sp.random(41, 12, density=0.3, random_state=6, format="csr")
+    factors = rng.normal(size=(300, 8)).astype(np.float32)
+    whole = models.neighbour_factors(past, factors, new, neighbours=10)
+    for cells in (1, 300 * 7, 300 * 40):
+        monkeypatch.setattr(models, "NEIGHBOUR_CELLS", cells)
+        np.testing.assert_allclose(models.neighbour_factors(past, factors, new, neighbours=10), whole, rtol=1e-12, atol=1e-14)
 
 
 def test_shrinking_keeps_directions_and_spreads_exposure_over_items() -> None:

@@ -69,6 +69,8 @@ WARM_ITERATIONS = 5
 # How many past items whose content is most like a new item's place it among the factors (its
 # neighbours): one of these, chosen on the last fold.
 NEIGHBOUR_CHOICES = (10, 30, 100)
+# How many new item × past item similarities the neighbour placement holds at once.
+NEIGHBOUR_CELLS = 4_000_000
 # The committee's other members (``HybridCommittee``): their blends are chosen on a random quarter
 # of the training items drawn with these seeds.
 RANDOM_FOLD_SEEDS = (8, 9, 10, 11)
@@ -442,13 +444,20 @@ def neighbour_factors(train_features: sp.csr_matrix, item_factors: np.ndarray, i
     """Each new item's factor: the similarity-weighted mean factor of the ``neighbours`` past
     items whose content is most like it (cosine of the feature vectors), every item tied with
     the last of them included — past items often share a feature vector, and which of them
-    made the cut would otherwise be arbitrary."""
-    similarity = np.asarray((_unit_rows(items) @ _unit_rows(train_features).T).toarray())
-    n = min(neighbours, similarity.shape[1])
-    last = -np.partition(-similarity, n - 1, axis=1)[:, n - 1:n]
-    weights = np.where(similarity >= last - 1e-9, np.maximum(similarity, 0.0), 0.0)
-    placed = weights @ item_factors.astype(np.float64)
-    return np.asarray(placed / np.maximum(weights.sum(axis=1, keepdims=True), 1e-12))
+    made the cut would otherwise be arbitrary. New items are placed a block at a time (about
+    ``NEIGHBOUR_CELLS`` similarities each): a catalogue of tens of thousands of films needs memory
+    for one block, not new items × past items."""
+    new, past = _unit_rows(items), _unit_rows(train_features).T.tocsc()
+    factors = item_factors.astype(np.float64)
+    placed = np.zeros((new.shape[0], factors.shape[1]))
+    block = max(1, NEIGHBOUR_CELLS // max(1, past.shape[1]))
+    for start in range(0, new.shape[0], block):
+        similarity = np.asarray((new[start:start + block] @ past).toarray())
+        n = min(neighbours, similarity.shape[1])
+        last = -np.partition(-similarity, n - 1, axis=1)[:, n - 1:n]
+        weights = np.where(similarity >= last - 1e-9, np.maximum(similarity, 0.0), 0.0)
+        placed[start:start + block] = (weights @ factors) / np.maximum(weights.sum(axis=1, keepdims=True), 1e-12)
+    return placed
 
 
 def _mean_diagonal(matrix: np.ndarray) -> float:

@@ -127,7 +127,7 @@ def main() -> int:
         if not seed.isdigit():
             sys.exit(f"--random-items {name}={seed}: the seed is a whole number, e.g. {name}=11")
         if name not in item_ids:  # one read per log, however many seeds
-            item_ids[name] = read_items(logs[name][1], read_interactions(logs[name][0])).ids
+            item_ids[name] = read_items(logs[name][1], read_interactions(logs[name][0], timed=False)).ids
         ids = item_ids[name]
         held = np.sort(np.random.default_rng(int(seed)).choice(len(ids), len(ids) // 5, replace=False))
         listing = folder / f"{name}_random_items_{seed}.csv"

@@ -346,6 +346,10 @@ def test_missing_values_and_a_stray_word_leave_years_as_years() -> None:
     ("user_id,item_id,timestamp\n1,2,2024-01-01\n", (), "either --cutoff"),
     ("user_id,item_id,timestamp\n1,2,2024-01-01\n", ("--cutoff", "soon"), "is not a date"),
     ("user_id,item_id,timestamp\n1,2,2024-01-01\n", ("--cutoff", "2023-01-01"), "No interaction is left"),
+    # One row with a field too many (an unquoted comma) made the sniffer read one column, and the
+    # sentence blamed a missing user_id; it names the row.
+    ("user_id,item_id,timestamp\n" + "1,2,2024-01-01\n" * 300 + "1,2,3,2024-01-01\n" + "1,2,2024-01-02\n" * 5,
+     ("--cutoff", "2024-01-01"), "line 302 has 4 fields where the header has 3"),
 ])
 def test_bad_input_is_one_sentence(tmp_path: Path, content: str, args: tuple[str, ...], words: str) -> None:
     log = tmp_path / "log.csv"

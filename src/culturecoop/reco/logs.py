@@ -7,6 +7,7 @@ whole file is refused.
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -133,9 +134,28 @@ def _read(path: Path, what: str) -> tuple[list[str], duckdb.DuckDBPyRelation, du
         rel = con.read_csv(str(path), header=True, all_varchar=True)
         names = [c.strip().lower() for c in rel.columns]
     except duckdb.Error as exc:
+        _ragged_row(path)
         raise UserError(_("{path} cannot be read as CSV ({reason}); give a comma-separated file with a header row.").format(
             path=path, reason=str(exc).splitlines()[0])) from None
+    if len(names) == 1:
+        # One column although the header has separators: the sniffer gave up on the dialect,
+        # most often because one row has more or fewer fields than the header.
+        _ragged_row(path)
     return names, rel, con
+
+
+def _ragged_row(path: Path) -> None:
+    """The first row whose number of fields differs from the header's, named in one sentence."""
+    with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+        header = handle.readline()
+        separator = next((s for s in (",", ";", "\t", "|") if s in header), None)
+        if separator is None:
+            return
+        width = len(next(csv.reader([header], delimiter=separator)))
+        for line, row in enumerate(csv.reader(handle, delimiter=separator), start=2):
+            if row and len(row) != width:
+                raise UserError(_("{path} line {line} has {found} fields where the header has {width}; fix that row (a separator inside a value needs quotes) or remove it.").format(
+                    path=path, line=line, found=len(row), width=width))
 
 
 _UNIX_SQL = "CASE " + " ".join(f"WHEN abs(x) >= {limit:.0f} THEN x / {divisor:.0f}" for limit, divisor in _UNIT_LIMITS) + " ELSE x END"

@@ -227,6 +227,42 @@ def test_an_item_table_writing_ids_as_decimals_describes_the_same_items(tmp_path
     assert result.returncode == 2 and "shares no item_id" in result.stderr and "tt0000001" in result.stderr
 
 
+def test_genres_as_yes_no_columns_are_the_genre_baselines_genres(tmp_path: Path) -> None:
+    """MovieLens 100k's ``u.item`` writes genres one yes/no column each, next to a page address:
+    popularity by genre and content kNN compare the same genres as with a ``genres`` column (not
+    the year or the address), and the address is no feature at all."""
+    log, items = _log(tmp_path)
+    lines = items.read_text(encoding="utf-8").splitlines()
+    names = ["jazz", "theatre", "rock", "dance"]
+    one_hot = tmp_path / "one_hot.csv"
+    rows = []
+    for line in lines[1:]:
+        item, genre, year, first = line.split(",")
+        address = f'"http://example.org/title?{item},%20The%20({year})"'
+        rows.append(",".join([item, year, first, address, *("1" if genre == n else "0" for n in names)]))
+    one_hot.write_text("\n".join(["item_id,year,first_available,url," + ",".join(names), *rows]) + "\n", encoding="utf-8")
+    held = tmp_path / "held.csv"
+    held.write_text("item_id\n" + "\n".join(f"i{n}" for n in range(0, 40, 5)) + "\n", encoding="utf-8")
+    reports = []
+    for table in (items, one_hot):
+        result = run_cli("reco", "evaluate", "--interactions", str(log), "--items", str(table), "--test-items", str(held),
+                         "--json", "--no-lightfm")
+        assert result.returncode == 0, result.stderr
+        reports.append(json.loads(result.stdout))
+    column, flags = reports
+    assert flags["feature_columns"]["url"] == "link"
+    for baseline in ("genre_popularity", "content_knn"):
+        assert flags["models"][baseline]["ndcg"] == column["models"][baseline]["ndcg"], baseline
+
+
+def test_web_addresses_are_no_feature() -> None:
+    """Addresses with commas and slashes would make labels shared by unrelated items."""
+    urls = [f"http://us.imdb.com/M/title-exact?Film{n},%20The%20(199{n % 3})" for n in range(12)]
+    encoder = fit_encoder({"imdb_url": urls, "genres": ["jazz", "rock"] * 6}, 12)
+    assert {c.name: c.kind for c in encoder.columns}["imdb_url"] == "link"
+    assert all(column != "imdb_url" for column, _token in encoder.vocabulary)
+
+
 def test_the_printed_evaluation_reads_in_french(tmp_path: Path) -> None:
     """Without --json, `--lang fr` prints French headers, model names and numbers as French
     readers write them (decimal comma, `56,8 %`), and says what the exposure floor changed."""

@@ -29,7 +29,7 @@ import scipy.sparse as sp
 from culturecoop.errors import UserError
 from culturecoop.i18n import _
 from culturecoop.reco import model as models
-from culturecoop.reco.features import fit_encoder
+from culturecoop.reco.features import FeatureEncoder, fit_encoder
 from culturecoop.reco.logs import (
     InteractionLog,
     ItemTable,
@@ -50,6 +50,8 @@ from culturecoop.reco.rerank import (
 )
 
 GENRE_COLUMNS = ("genres", "genre", "categories", "category", "tags", "type")
+# Yes/no columns that are genres written one column each, when no column is named for genres.
+ONE_HOT_GENRES = 3
 FLAG_COLUMNS = {"local": ("is_local", "local"), "francophone": ("language", "lang", "event_language")}
 FRENCH = frozenset({"fr", "french", "français", "francais", "bilingual", "bilingue"})
 CURVE = (0.0, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0)
@@ -134,6 +136,22 @@ def _pick_column(items: ItemTable, names: tuple[str, ...]) -> str | None:
     return next((lowered[n] for n in names if n in lowered), None)
 
 
+def _genre_features(items: ItemTable, encoder: FeatureEncoder) -> np.ndarray:
+    """The features the genre baselines use: a genre column's (``genres``, ``category``…); else,
+    when genres come as yes/no columns (MovieLens 100k's ``u.item``: ``Action``, ``Comedy``…, at
+    least ``ONE_HOT_GENRES`` of them besides the local and language flags), their "yes"; else
+    every feature."""
+    genre = _pick_column(items, GENRE_COLUMNS)
+    chosen = encoder.column_of(genre) if genre else np.zeros(0, dtype=np.int64)
+    if len(chosen) == 0:
+        own = {c.lower() for c in FLAG_COLUMNS["local"] + FLAG_COLUMNS["francophone"]}
+        flags = [c.name for c in encoder.columns if c.kind == "flag" and c.name.lower() not in own]
+        if len(flags) >= ONE_HOT_GENRES:
+            chosen = np.array(sorted(encoder.vocabulary[(f, "yes")] for f in flags if (f, "yes") in encoder.vocabulary),
+                              dtype=np.int64)
+    return chosen if len(chosen) else np.arange(encoder.size)
+
+
 def item_flags(items: ItemTable, rows: np.ndarray) -> dict[str, np.ndarray]:
     """``local`` and ``francophone`` flags of items, when the table has such columns."""
     flags: dict[str, np.ndarray] = {}
@@ -166,10 +184,7 @@ def evaluate(log: InteractionLog, items: ItemTable, split: Split, k: int, *,
     encoder = fit_encoder(train_raw, len(split.train_items))
     x_train = encoder.encode(train_raw, len(split.train_items))
     x_test = encoder.encode(test_raw, len(split.test_items))
-    genre = _pick_column(items, GENRE_COLUMNS)
-    genre_idx = encoder.column_of(genre) if genre else np.arange(encoder.size)
-    if len(genre_idx) == 0:
-        genre_idx = np.arange(encoder.size)
+    genre_idx = _genre_features(items, encoder)
     g_train, g_test = x_train[:, genre_idx], x_test[:, genre_idx]
     train, users, relevant = split.train, split.test_users, split.relevant
     n_test = len(split.test_items)

@@ -11,6 +11,8 @@ future data shapes the encoding):
   ``1995-07``, ``July 1995``, a time after it) → its year, banded like a number: a release date
   says when, not which label;
 - ``text``: free text with mostly distinct values (a title) → its words;
+- ``link``: web addresses (``http://…``) → no feature: an address names an item, it does not
+  describe it;
 - ``labels``: anything else, lists split by ``|`` (genres, artists, a venue, a language) — or by
   ``;`` or ``,`` in a column without ``|`` whose values are combinations of fewer parts than there
   are values (``Action,Adventure``, ``Drama, Comedy``: a few genres in many combinations), never a
@@ -56,6 +58,9 @@ MISSING_WORDS = frozenset({"\\n", "na", "n/a", "nan", "null", "nil", "<na>", "na
 # A column is read as numbers (or dates) when at least this share of its training values are;
 # the others ("unknown", "?", "c. 1920") give no feature.
 NUMERIC_SHARE = 0.95
+# A column of web addresses (a film's IMDb page, a poster) names each item, it does not describe it:
+# no feature (its commas and slashes would otherwise make junk labels shared by unrelated items).
+LINK_PREFIXES = ("http://", "https://", "www.", "ftp://")
 # Keys naming a list element's label when the element is a record (``{'id': 28, 'name': 'Action'}``).
 LABEL_KEYS = ("name", "label", "title", "value", "tag", "genre")
 
@@ -146,7 +151,7 @@ class Column:
     """How one column is encoded: its kind and, for numbers, the band edges."""
 
     name: str
-    kind: str  # flag | number | date | text | labels
+    kind: str  # flag | number | date | text | labels | link (no feature)
     edges: list[float] = field(default_factory=list)
     separator: str = LIST_SEPARATOR  # labels: what splits a value into its parts
 
@@ -154,6 +159,8 @@ class Column:
         """The (token, weight) pairs of one value, before the vocabulary filter."""
         text = _clean(value)
         if not text:
+            return []
+        if self.kind == "link":
             return []
         if self.kind == "flag":
             lowered = text.lower()
@@ -193,6 +200,8 @@ def _kind_of(values: list[str]) -> Column:
     present = [v for v in values if v]
     if not present:
         return Column("", "labels")
+    if sum(v.lower().startswith(LINK_PREFIXES) for v in present) >= NUMERIC_SHARE * len(present):
+        return Column("", "link")
     lowered = {v.lower() for v in present}
     if lowered <= TRUE_WORDS | FALSE_WORDS and len(lowered) <= 2:
         return Column("", "flag")
@@ -271,7 +280,7 @@ def fit_encoder(items: Raw, n_items: int, *, exclude: Sequence[str] = ()) -> Fea
             tokens = {t for t, w in column.tokens(value) if w >= 1.0}
             counts.update((name, t) for t in tokens)
             seen += bool(tokens)
-        if seen:
+        if seen or column.kind == "link":  # a link is listed (the report says it was read as one), with no feature
             columns.append(column)
     vocabulary = {key: index for index, key in enumerate(sorted(k for k, n in counts.items() if n >= MIN_ITEMS))}
     return FeatureEncoder(columns, vocabulary)

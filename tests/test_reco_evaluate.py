@@ -255,6 +255,26 @@ def test_genres_as_yes_no_columns_are_the_genre_baselines_genres(tmp_path: Path)
         assert flags["models"][baseline]["ndcg"] == column["models"][baseline]["ndcg"], baseline
 
 
+def test_a_synopsis_column_keeps_its_most_frequent_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A free-text column of thousands of words would make the hybrid's features × features
+    matrices huge: its most frequent words are kept, every genre stays, and so does the year."""
+    from culturecoop.reco import features
+
+    monkeypatch.setattr(features, "TEXT_WORDS", 30)
+    monkeypatch.setattr(features, "MAX_FEATURES", 45)
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    rare = [f"rare{letters[n // 26]}{letters[n % 26]}" for n in range(200)]
+    synopses = [" ".join(["often", "common", rare[n % 200], rare[(n * 7 + 3) % 200], rare[(n * 13 + 5) % 200]]) + f" story{letters[n % 26]}"
+                for n in range(400)]
+    encoder = fit_encoder({"synopsis": synopses, "genres": ["jazz", "rock", "folk", "jazz|opera"] * 100,
+                           "year": [str(1950 + n % 60) for n in range(400)]}, 400)
+    words = {t for c, t in encoder.vocabulary if c == "synopsis"}
+    assert encoder.size <= 45 and len(words) <= 30
+    assert {"often", "common"} <= words
+    assert {t for c, t in encoder.vocabulary if c == "genres"} == {"jazz", "rock", "folk", "opera"}
+    assert any(c == "year" for c, _t in encoder.vocabulary)
+
+
 def test_web_addresses_are_no_feature() -> None:
     """Addresses with commas and slashes would make labels shared by unrelated items."""
     urls = [f"http://us.imdb.com/M/title-exact?Film{n},%20The%20(199{n % 3})" for n in range(12)]

@@ -25,7 +25,8 @@ A value written as a list literal (``['Action', 'Drama']``, ``["Jazz"]``, ``[{'i
 'Action'}]``, as pandas or a JSON export writes lists) is read as the list of its parts.
 
 A token becomes a feature only when at least ``MIN_ITEMS`` training items carry it: a token seen
-on one item teaches nothing about another. Each column weighs the same in an item's vector
+on one item teaches nothing about another; a free-text column keeps its ``TEXT_WORDS`` most
+frequent words, and the table its ``MAX_FEATURES`` most frequent tokens. Each column weighs the same in an item's vector
 (its tokens share the column's unit weight), so a column of many tokens (artists) does not drown
 a column of one (language).
 """
@@ -43,6 +44,11 @@ import numpy as np
 import scipy.sparse as sp
 
 MIN_ITEMS = 2
+# At most this many words of one free-text column, and this many features in all (the most
+# frequent): the hybrid's matrices are features × features, so a synopsis column of 18,000 words
+# would cost gigabytes and hours.
+TEXT_WORDS = 1_000
+MAX_FEATURES = 4_000
 NUMBER_BANDS = 8
 LIST_SEPARATOR = "|"
 # Other list separators, tried in this order on a column without ``|`` (``_separator``).
@@ -282,5 +288,14 @@ def fit_encoder(items: Raw, n_items: int, *, exclude: Sequence[str] = ()) -> Fea
             seen += bool(tokens)
         if seen or column.kind == "link":  # a link is listed (the report says it was read as one), with no feature
             columns.append(column)
-    vocabulary = {key: index for index, key in enumerate(sorted(k for k, n in counts.items() if n >= MIN_ITEMS))}
+    kept = [k for k, n in counts.items() if n >= MIN_ITEMS]
+    # The most frequent words of a free-text column (a synopsis can bring tens of thousands), then
+    # the most frequent tokens overall: the model's matrices are features × features.
+    text = {c.name for c in columns if c.kind == "text"}
+    for name in text:
+        words = sorted((k for k in kept if k[0] == name), key=lambda k: (-counts[k], k))
+        kept = [k for k in kept if k[0] != name] + words[:TEXT_WORDS]
+    if len(kept) > MAX_FEATURES:
+        kept = sorted(kept, key=lambda k: (-counts[k], k))[:MAX_FEATURES]
+    vocabulary = {key: index for index, key in enumerate(sorted(kept))}
     return FeatureEncoder(columns, vocabulary)

@@ -164,9 +164,7 @@ class Column:
     def tokens(self, value: str | None) -> list[tuple[str, float]]:
         """The (token, weight) pairs of one value, before the vocabulary filter."""
         text = _clean(value)
-        if not text:
-            return []
-        if self.kind == "link":
+        if not text or self.kind == "link":
             return []
         if self.kind == "flag":
             lowered = text.lower()
@@ -288,14 +286,17 @@ def fit_encoder(items: Raw, n_items: int, *, exclude: Sequence[str] = ()) -> Fea
             seen += bool(tokens)
         if seen or column.kind == "link":  # a link is listed (the report says it was read as one), with no feature
             columns.append(column)
-    kept = [k for k, n in counts.items() if n >= MIN_ITEMS]
-    # The most frequent words of a free-text column (a synopsis can bring tens of thousands), then
-    # the most frequent tokens overall: the model's matrices are features × features.
+    # The most frequent tokens first: a free-text column keeps its ``TEXT_WORDS`` first words (a
+    # synopsis can bring tens of thousands), the table its ``MAX_FEATURES`` first tokens (the
+    # model's matrices are features × features).
     text = {c.name for c in columns if c.kind == "text"}
-    for name in text:
-        words = sorted((k for k in kept if k[0] == name), key=lambda k: (-counts[k], k))
-        kept = [k for k in kept if k[0] != name] + words[:TEXT_WORDS]
-    if len(kept) > MAX_FEATURES:
-        kept = sorted(kept, key=lambda k: (-counts[k], k))[:MAX_FEATURES]
-    vocabulary = {key: index for index, key in enumerate(sorted(kept))}
+    words: Counter[str] = Counter()
+    kept: list[tuple[str, str]] = []
+    for key in sorted((k for k, n in counts.items() if n >= MIN_ITEMS), key=lambda k: (-counts[k], k)):
+        if key[0] in text:
+            words[key[0]] += 1
+            if words[key[0]] > TEXT_WORDS:
+                continue
+        kept.append(key)
+    vocabulary = {key: index for index, key in enumerate(sorted(kept[:MAX_FEATURES]))}
     return FeatureEncoder(columns, vocabulary)

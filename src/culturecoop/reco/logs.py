@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -110,12 +110,9 @@ def parse_time(value: str) -> int | None:
         pass
     else:
         return unix_seconds(number) if np.isfinite(number) else None
-    moment = _strptime(text.replace("Z", "+00:00"), None)
-    if moment is None:
-        try:
-            moment = datetime.combine(date.fromisoformat(text), datetime.min.time())
-        except ValueError:
-            moment = next((m for m in (_strptime(text, f) for f in TIME_FORMATS) if m is not None), None)
+    # ISO 8601 (a date alone included), then the other written forms.
+    moment = next((m for m in (_strptime(text.replace("Z", "+00:00"), None), *(_strptime(text, f) for f in TIME_FORMATS))
+                   if m is not None), None)
     if moment is None:
         return None
     if moment.tzinfo is None:
@@ -268,6 +265,14 @@ def _whole(value: str) -> str:
     return whole.group(1) + whole.group(2) if whole else value
 
 
+def _as_written_in(values: list[str], known: list[str]) -> list[str]:
+    """Each value as ``known`` writes it when only its writing of a whole number differs
+    (``12.0`` for ``12``); the others as they are."""
+    present = set(known)
+    by_whole = {_whole(v): v for v in known}
+    return [v if v in present else by_whole.get(_whole(v), v) for v in values]
+
+
 def _matched_ids(ids: list[str], log: InteractionLog, path: Path) -> list[str]:
     """The table's ids as the log writes them. When not one id is shared and the two files write
     the same whole numbers differently (``12.0`` against ``12``), the log's writing is taken; when
@@ -277,8 +282,7 @@ def _matched_ids(ids: list[str], log: InteractionLog, path: Path) -> list[str]:
     known = set(logged)
     if not ids or any(v in known for v in ids):
         return ids
-    as_logged = {_whole(v): v for v in logged}
-    matched = [as_logged.get(_whole(v), v) for v in ids]
+    matched = _as_written_in(ids, logged)
     if any(v in known for v in matched) and len(set(matched)) == len(matched):
         return matched
     raise UserError(_("{path} shares no item_id with the interaction log (the table's first: {table}; the log's first: {log}); give the item table of the same catalogue, with the same ids.").format(
@@ -297,8 +301,7 @@ def read_item_list(path: Path, items: ItemTable) -> np.ndarray:
     unknown = [v for v in wanted if v not in index]
     if unknown:
         # The same whole numbers written otherwise (``12.0`` for ``12``) are the same items.
-        by_whole = {_whole(v): v for v in index}
-        wanted = [v if v in index else by_whole.get(_whole(v), v) for v in wanted]
+        wanted = _as_written_in(wanted, list(index))
         unknown = [v for v in wanted if v not in index]
     if unknown:
         raise UserError(_("{path} lists {n} items that appear in neither the log nor the item table (first: {item}); check the ids.").format(

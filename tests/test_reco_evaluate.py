@@ -343,6 +343,22 @@ def test_release_dates_are_read_as_years_whatever_their_form(dates: list[str]) -
     assert min(closeness[6], closeness[14]) > max(closeness[0], closeness[2])
 
 
+def test_a_year_at_the_end_of_titles_places_items_in_time() -> None:
+    """MovieLens' ``movies.csv`` has no year column: the year ends each title (``Heat (1995)``).
+    It becomes a column of its own, so a new film of 2012 sits beside the late films; a column of
+    titles that rarely end with a year gets none."""
+    titles = ["Blue Train (1990)", "Kind of Blue (1991)", "Rock House (1992)", "Night Train (1993)",
+              "Late Show (2008)", "Babylon Nights (2009-2011)", "Green Room [2010]", "Dark City (2011)"]
+    items = {"title": titles + [t.replace(" ", " Again ", 1) for t in titles], "genres": ["jazz", "rock"] * 8}
+    encoder = fit_encoder(items, 16)
+    assert {c.name: c.kind for c in encoder.columns} == {"title": "text", "title (year)": "number", "genres": "labels"}
+    new = encoder.encode({"title": ["Unheard Words (2012)"], "genres": ["jazz"]}, 1)
+    closeness = (encoder.encode(items, 16) @ new.T).toarray().ravel()
+    assert min(closeness[6], closeness[14]) > max(closeness[0], closeness[2])
+    plain = fit_encoder({"title": ["Blue Train", "Kind of Blue (1991)", "Rock House", "Night Train"] * 2}, 8)
+    assert [c.name for c in plain.columns] == ["title"]
+
+
 @pytest.mark.parametrize("separator", [",", ", ", ";", "; "])
 def test_genre_lists_split_by_commas_or_semicolons_read_like_pipes(separator: str) -> None:
     """IMDb-style ``Action,Adventure`` (or ``Drama; Comedy``) is a list of genres like

@@ -227,6 +227,37 @@ def test_an_item_table_writing_ids_as_decimals_describes_the_same_items(tmp_path
     assert result.returncode == 2 and "shares no item_id" in result.stderr and "tt0000001" in result.stderr
 
 
+def test_the_item_table_column_holding_the_logs_ids_is_found_among_several(tmp_path: Path) -> None:
+    """Goodbooks-10k's ``books.csv`` has ``id``, ``book_id`` (another site's ids, a few of them
+    equal to the log's by chance) and ``work_id``; its ratings' ``book_id`` is the table's ``id``.
+    The table describes the same items as one with a single id column, and its other ids are
+    labels, never numbers in bands."""
+    rows = ["user_id,book_id,rating"]
+    rng = np.random.default_rng(5)
+    genre_of = {n: ("jazz", "rock", "folk")[n % 3] for n in range(1, 61)}
+    for u in range(90):
+        liked = [n for n in genre_of if genre_of[n] == ("jazz", "rock", "folk")[u % 3]]
+        rows += [f"u{u},{n},4" for n in rng.choice(liked, 6, replace=False).tolist()]
+    log = tmp_path / "ratings.csv"
+    log.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    plain, books = tmp_path / "plain.csv", tmp_path / "books.csv"
+    plain.write_text("book_id,genres\n" + "\n".join(f"{n},{g}" for n, g in genre_of.items()) + "\n", encoding="utf-8")
+    # The other site's ids: the first three are 2, 4 and 6, ids the log also has.
+    books.write_text("id,book_id,work_id,genres\n" + "\n".join(
+        f"{n},{2 * n if n <= 3 else 9_000_000 + n},{700 + n},{g}" for n, g in genre_of.items()) + "\n", encoding="utf-8")
+    held = tmp_path / "held.csv"
+    held.write_text("\n".join(str(n) for n in range(1, 61, 5)) + "\n", encoding="utf-8")
+    reports = []
+    for table in (plain, books):
+        result = run_cli("reco", "evaluate", "--interactions", str(log), "--items", str(table), "--test-items", str(held),
+                         "--json", "--no-lightfm")
+        assert result.returncode == 0, result.stderr
+        reports.append(json.loads(result.stdout))
+    assert reports[1]["models"]["hybrid"]["ndcg"] == reports[0]["models"]["hybrid"]["ndcg"]
+    assert "id" not in reports[1]["feature_columns"]
+    assert reports[1]["feature_columns"]["book_id"] == reports[1]["feature_columns"]["work_id"] == "labels"
+
+
 def test_genres_as_yes_no_columns_are_the_genre_baselines_genres(tmp_path: Path) -> None:
     """MovieLens 100k's ``u.item`` writes genres one yes/no column each, next to a page address:
     popularity by genre and content kNN compare the same genres as with a ``genres`` column (not

@@ -16,7 +16,9 @@ future data shapes the encoding):
   a number;
 - ``link``: web addresses (``http://…``) → no feature: an address names an item, it does not
   describe it;
-- ``labels``: anything else, lists split by ``|`` (genres, artists, a venue, a language) — or by
+- ``labels``: a column named as an identifier (``venue_id``, ``workId``, ``isbn``): an identifier
+  is a name, never a quantity, so it is never banded like a number (a venue's id is a label shared
+  by its events; a book's own id, on one item each, is no feature); and anything else, lists split by ``|`` (genres, artists, a venue, a language) — or by
   ``;`` or ``,`` in a column without ``|`` whose values are combinations of fewer parts than there
   are values (``Action,Adventure``, ``Drama, Comedy``: a few genres in many combinations), never a
   column of names that merely hold a comma (``Salle A, Montréal``).
@@ -74,6 +76,9 @@ LINK_PREFIXES = ("http://", "https://", "www.", "ftp://")
 # year), ``[2019]``. Read as a year column when at least this share of a text column's values end so.
 _TITLE_YEAR = re.compile(r"[(\[]\s*(1[5-9]\d\d|20\d\d)\s*(?:[-\u2013/]\s*(?:\d{2,4})?\s*)?[)\]]\s*$")
 TITLE_YEAR_SHARE = 0.5
+# A column named as an identifier: ``id``, ``…_id``, ``… id``, ``…Id``, or a catalogue number.
+_IDENTIFIER = re.compile(r"(?:^|[_\s.\-])id$|^(?:isbn|isbn10|isbn13|asin|ean|upc|sku|gtin)$", re.IGNORECASE)
+_CAMEL_ID = re.compile(r"[a-z0-9]Id$")
 # Keys naming a list element's label when the element is a record (``{'id': 28, 'name': 'Action'}``).
 LABEL_KEYS = ("name", "label", "title", "value", "tag", "genre")
 
@@ -211,10 +216,15 @@ def _separator(lowered: set[str]) -> str:
     return LIST_SEPARATOR
 
 
-def _kind_of(values: list[str]) -> Column:
+def is_identifier(name: str) -> bool:
+    """Whether a column's name says it holds identifiers (``id``, ``venue_id``, ``workId``, ``isbn``)."""
+    return bool(_IDENTIFIER.search(name.strip()) or _CAMEL_ID.search(name.strip()))
+
+
+def _kind_of(values: list[str], *, identifier: bool = False) -> Column:
     """How a column is encoded, from the training items' values (its name is filled in later)."""
     present = [v for v in values if v]
-    if not present:
+    if not present or identifier:
         return Column("", "labels")
     if sum(v.lower().startswith(LINK_PREFIXES) for v in present) >= NUMERIC_SHARE * len(present):
         return Column("", "link")
@@ -300,7 +310,7 @@ def fit_encoder(items: Raw, n_items: int, *, exclude: Sequence[str] = ()) -> Fea
         if name in exclude:
             continue
         cleaned = [_clean(v) for v in values]
-        column = _kind_of(cleaned)
+        column = _kind_of(cleaned, identifier=is_identifier(name))
         column.name = name
         seen = 0
         for value in cleaned:

@@ -12,12 +12,14 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import numpy as np
 
 from culturecoop.errors import UserError
 from culturecoop.i18n import _
+from culturecoop.reco.features import is_identifier
 
 NO_TIME = np.iinfo(np.int64).min
 REQUIRED = ("user_id", "item_id", "timestamp")
@@ -209,13 +211,13 @@ def read_items(path: Path | None, log: InteractionLog) -> ItemTable:
     if path is None:
         return ItemTable(log.item_ids, {}, None)
     names, rel, con = _read(path, _("Items"))
-    key = resolve_columns(names, ("item_id",)).get("item_id")
-    if key is None:
-        raise UserError(_("{path} has no item_id column; an item table needs item_id and any feature columns.").format(path=path))
     original = dict(zip(names, rel.columns, strict=True))
     rows = rel.fetchall()
     con.close()
     position = {c: names.index(c) for c in names}
+    key = _id_column(names, rows, log)
+    if key is None:
+        raise UserError(_("{path} has no item_id column; an item table needs item_id and any feature columns.").format(path=path))
     ids = [str(r[position[key]] or "").strip() for r in rows]
     if any(not v for v in ids):
         line = ids.index("") + 2
@@ -253,6 +255,29 @@ def read_items(path: Path | None, log: InteractionLog) -> ItemTable:
             continue
         columns[original[name]] = values
     return ItemTable(all_ids, columns, first)
+
+
+def _id_column(names: list[str], rows: list[tuple[Any, ...]], log: InteractionLog) -> str | None:
+    """Which column of the item table holds the log's item ids: the one named so (``item_id``, its
+    aliases, the log's own header), unless another id column (``id``, ``…_id``) matches more of the
+    log's items — Goodbooks-10k's ``books.csv`` has ``id``, ``book_id`` and ``work_id``, and only
+    one of them is what the ratings call ``book_id``: taking the wrong one would describe every
+    item with another's features, silently."""
+    logged = (log.columns or {}).get("item_id")
+    named = resolve_columns(names, ("item_id",)).get("item_id")
+    if logged and logged.strip().lower() in names:
+        named = logged.strip().lower()
+    candidates = [c for c in names if c == named or is_identifier(c)]
+    if len(candidates) < 2:
+        return named
+    known = {_whole(v) for v in log.item_ids.tolist()}
+
+    def shared(column: str) -> int:
+        at = names.index(column)
+        return sum(_whole(str(r[at] or "").strip()) in known for r in rows)
+
+    best = max(candidates, key=lambda c: (shared(c), c == named))
+    return best if shared(best) > 0 or named is None else named
 
 
 _WHOLE_NUMBER = re.compile(r"(-?)\+?0*(\d+?)(?:\.0*)?")

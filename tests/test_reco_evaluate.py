@@ -195,6 +195,38 @@ def test_public_logs_are_read_with_their_own_headers(tmp_path: Path) -> None:
     assert movielens["models"]["hybrid"]["ndcg"] == canonical["models"]["hybrid"]["ndcg"]
 
 
+def test_public_files_as_published_read_like_their_csv(tmp_path: Path) -> None:
+    """MovieLens 1M as published: ``::`` between fields, no header row (user, item, rating, time),
+    titles in Latin-1 ending with their year. The report is the one a UTF-8 CSV with headers
+    gives, and it says which position it read as what; a rating of 4 is never taken for the time."""
+    log, _items = _log(tmp_path)
+    rows = [r.split(",") for r in log.read_text(encoding="utf-8").splitlines()[1:]]
+    genre = {f"i{n}": ("jazz", "theatre", "rock", "dance")[n % 4] for n in range(60)}
+    title = {i: f"Soirée {i} ({1990 + n % 30})" for n, i in enumerate(genre)}
+    published, canonical = tmp_path / "published", tmp_path / "canonical"
+    published.mkdir()
+    canonical.mkdir()
+    unix = [(u, i, t if t.isdigit() else str(int(np.datetime64(t, "s").astype(int)))) for u, i, t in rows]
+    (published / "ratings.dat").write_text("".join(f"{u}::{i}::4::{t}\n" for u, i, t in unix), encoding="utf-8")
+    (published / "movies.dat").write_bytes("".join(f"{i}::{title[i]}::{g}\n" for i, g in genre.items()).encode("latin-1"))
+    # Named so that their features sort as the positions' do (column1, column1 (year), column2).
+    (canonical / "ratings.csv").write_text("user_id,item_id,rating,timestamp\n" + "".join(f"{u},{i},4,{t}\n" for u, i, t in unix), encoding="utf-8")
+    (canonical / "movies.csv").write_text("item_id,a_title,b_genres\n" + "".join(f"{i},{title[i]},{g}\n" for i, g in genre.items()), encoding="utf-8")
+    held = tmp_path / "held.csv"
+    held.write_text("\n".join(f"i{n}" for n in range(0, 60, 5)) + "\n", encoding="utf-8")
+    reports = []
+    for folder, names in ((published, ("ratings.dat", "movies.dat")), (canonical, ("ratings.csv", "movies.csv"))):
+        result = run_cli("reco", "evaluate", "--interactions", str(folder / names[0]), "--items", str(folder / names[1]),
+                         "--test-items", str(held), "--json", "--no-lightfm")
+        assert result.returncode == 0, result.stderr
+        reports.append(json.loads(result.stdout))
+    as_published, as_csv = reports
+    assert as_published["columns"] == {"user_id": "column0", "item_id": "column1", "timestamp": "column3"}
+    assert as_published["feature_columns"] == {"column1": "text", "column1 (year)": "number", "column2": "labels"}
+    assert as_published["test"] == as_csv["test"] and as_published["features"] == as_csv["features"]
+    assert as_published["models"]["hybrid"]["ndcg"] == as_csv["models"]["hybrid"]["ndcg"]
+
+
 def test_an_item_table_writing_ids_as_decimals_describes_the_same_items(tmp_path: Path) -> None:
     """pandas writes an id column with a gap as ``12.0``: the table still describes the log's
     item 12 (and so does a test list written that way); a table of another catalogue is refused in

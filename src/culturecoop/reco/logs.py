@@ -7,8 +7,12 @@ whole file is refused.
 
 from __future__ import annotations
 
+import atexit
+import codecs
 import csv
 import re
+import shutil
+import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -122,25 +126,110 @@ def parse_time(value: str) -> int | None:
     return int(moment.timestamp())
 
 
-def _read(path: Path, what: str) -> tuple[list[str], duckdb.DuckDBPyRelation, duckdb.DuckDBPyConnection]:
+def _read(path: Path, what: str, wanted: tuple[str, ...],
+          known: set[str] | None = None) -> tuple[list[str], duckdb.DuckDBPyRelation, duckdb.DuckDBPyConnection]:
+    """The file's lowered headers, its rows as text, and the connection holding them.
+
+    Public data sets come as they were published: MovieLens 1M's ``::`` between fields, 100k's
+    Latin-1 titles and files without a header row (``u.data``: user, item, rating, time), Amazon's
+    headerless ratings. ``known``: ids the first column may hold (an item table's, the log's items). A ``::`` file is split on ``::``; a file that is not UTF-8 is read as
+    Windows-1252 (Latin-1's superset); a first row that holds numbers and none of the ``wanted``
+    headers is data, and the columns are then taken by position (``_by_position``)."""
     if not path.is_file():
         raise UserError(_("{what} file {path} does not exist; check the path.").format(what=what, path=path))
     if path.stat().st_size <= 4096 and not path.read_bytes().strip(b" \t\r\n\xef\xbb\xbf"):
         raise UserError(_("{what} file {path} is empty; give a CSV file with a header row and at least one row.").format(
             what=what, path=path))
     con = duckdb.connect()
+    source = _utf8(path, con)
+    with source.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+        first = handle.readline()
+    options: dict[str, Any] = {"sep": "::"} if "::" in first and len(first.split("::")) > 1 else {}
     try:
-        rel = con.read_csv(str(path), header=True, all_varchar=True)
+        rel = con.read_csv(str(source), header=True, all_varchar=True, **options)
         names = [c.strip().lower() for c in rel.columns]
+        if _is_data(list(rel.columns), wanted, known or set()):
+            rel = con.read_csv(str(source), header=False, all_varchar=True, **options)
+            names = _by_position(rel, wanted)
     except duckdb.Error as exc:
-        _ragged_row(path)
+        _ragged_row(source)
         raise UserError(_("{path} cannot be read as CSV ({reason}); give a comma-separated file with a header row.").format(
             path=path, reason=str(exc).splitlines()[0])) from None
     if len(names) == 1:
         # One column although the header has separators: the sniffer gave up on the dialect,
         # most often because one row has more or fewer fields than the header.
-        _ragged_row(path)
+        _ragged_row(source)
     return names, rel, con
+
+
+def _utf8(path: Path, con: duckdb.DuckDBPyConnection) -> Path:
+    """``path`` itself when it is UTF-8; else a UTF-8 copy of it read as Windows-1252 (bytes that
+    code page leaves undefined read as Latin-1), in a folder removed when the program ends."""
+    with path.open("rb") as handle:
+        try:
+            decoder = codecs.getincrementaldecoder("utf-8")()
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+            return path
+        except UnicodeDecodeError:
+            pass
+    folder = Path(tempfile.mkdtemp(prefix="culturecoop-utf8-"))
+    atexit.register(shutil.rmtree, folder, True)
+    copy = folder / path.name
+    with path.open("rb") as source, copy.open("w", encoding="utf-8", newline="") as out:
+        for line in source:
+            out.write(line.decode("cp1252", errors="ignore") if _cp1252_ok(line) else line.decode("latin-1"))
+    return copy
+
+
+def _cp1252_ok(line: bytes) -> bool:
+    try:
+        line.decode("cp1252")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def _is_data(fields: list[str], wanted: tuple[str, ...], known: set[str]) -> bool:
+    """Whether the first row is data rather than headers: none of ``wanted`` is found among it, and
+    one of its fields is a number or a time (``196	242	3	881250949``) or one of the ``known``
+    ids (the log's items, for an item table) — a header never is."""
+    names = [f.strip().lower() for f in fields]
+    if resolve_columns(names, wanted[:1]) or (len(wanted) > 1 and resolve_columns(names, wanted[1:2])):
+        return False
+    # DuckDB renames a repeated header (``0``, ``0_1``…).
+    return any(parse_time(re.sub(r"_\d+$", "", f)) is not None or f.strip() in known for f in fields)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _by_position(rel: duckdb.DuckDBPyRelation, wanted: tuple[str, ...]) -> list[str]:
+    """Names for a file without headers: the ``wanted`` columns by position — the first (user),
+    the second (item) — and, for a log, the timestamp as the last column whose first value reads
+    as a time (a Unix time of at least 10⁸ s, 1973, or a date: not a rating of 4); the others keep
+    their positions' names (``column3``)."""
+    names = [c.lower() for c in rel.columns]
+    for position, column in enumerate(wanted[:-1] if len(wanted) > 2 else wanted):
+        if position < len(names):
+            names[position] = column
+    if len(wanted) > 2:
+        head = rel.query("headless", "SELECT * FROM headless LIMIT 1")
+        rows = head.fetchall() if head is not None else []
+        first = rows[0] if rows else ()
+        for position in range(len(names) - 1, 1, -1):
+            value = str(first[position] or "").strip() if position < len(first) else ""
+            seconds = parse_time(value)
+            if seconds is not None and (not _is_number(value) or abs(float(value)) >= 1e8):
+                names[position] = wanted[-1]
+                break
+    return names
 
 
 def _ragged_row(path: Path) -> None:
@@ -173,7 +262,7 @@ def read_interactions(path: Path, *, timed: bool = True) -> InteractionLog:
     ``timed=False`` (the item protocol, where no split depends on time): a log without a
     timestamp column is read too, every interaction at time 0 (the items' folds are then drawn at
     random rather than by age)."""
-    names, rel, con = _read(path, _("Interactions"))
+    names, rel, con = _read(path, _("Interactions"), REQUIRED)
     found = resolve_columns(names, REQUIRED)
     missing = [c for c in REQUIRED if c not in found and (timed or c != "timestamp")]
     if missing:
@@ -210,7 +299,7 @@ def read_items(path: Path | None, log: InteractionLog) -> ItemTable:
     features, and items only in the table are kept (they can be test items)."""
     if path is None:
         return ItemTable(log.item_ids, {}, None)
-    names, rel, con = _read(path, _("Items"))
+    names, rel, con = _read(path, _("Items"), ("item_id",), set(log.item_ids.tolist()))
     original = dict(zip(names, rel.columns, strict=True))
     rows = rel.fetchall()
     con.close()
@@ -259,13 +348,13 @@ def read_items(path: Path | None, log: InteractionLog) -> ItemTable:
 
 def _id_column(names: list[str], rows: list[tuple[Any, ...]], log: InteractionLog) -> str | None:
     """Which column of the item table holds the log's item ids: the one named so (``item_id``, its
-    aliases, the log's own header), unless another id column (``id``, ``…_id``) matches more of the
+    aliases, else the log's own header), unless another id column (``id``, ``…_id``) matches more of the
     log's items — Goodbooks-10k's ``books.csv`` has ``id``, ``book_id`` and ``work_id``, and only
     one of them is what the ratings call ``book_id``: taking the wrong one would describe every
     item with another's features, silently."""
     logged = (log.columns or {}).get("item_id")
     named = resolve_columns(names, ("item_id",)).get("item_id")
-    if logged and logged.strip().lower() in names:
+    if named is None and logged and logged.strip().lower() in names:
         named = logged.strip().lower()
     candidates = [c for c in names if c == named or is_identifier(c)]
     if len(candidates) < 2:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -227,18 +228,35 @@ def test_public_files_as_published_read_like_their_csv(tmp_path: Path) -> None:
     assert as_published["models"]["hybrid"]["ndcg"] == as_csv["models"]["hybrid"]["ndcg"]
 
 
+def _item_split_report(log: Path, table: Path, held: Path) -> dict[str, Any]:
+    """``reco evaluate``'s JSON for the item split holding out ``held``, features from ``table``."""
+    result = run_cli("reco", "evaluate", "--interactions", str(log), "--items", str(table), "--test-items", str(held),
+                     "--json", "--no-lightfm")
+    assert result.returncode == 0, result.stderr
+    report: dict[str, Any] = json.loads(result.stdout)
+    return report
+
+
+def _three_tastes(log: Path, seed: int, header: str, row: Callable[[int, int], str]) -> dict[int, str]:
+    """A log of 90 users, each with six items of one of three genres (items 1 to 60), written with
+    ``header`` and ``row(user, item)``; returns each item's genre."""
+    genres = ("jazz", "rock", "folk")
+    genre_of = {n: genres[n % 3] for n in range(1, 61)}
+    rng = np.random.default_rng(seed)
+    rows = [header]
+    for u in range(90):
+        liked = [n for n in genre_of if genre_of[n] == genres[u % 3]]
+        rows += [row(u, n) for n in rng.choice(liked, 6, replace=False).tolist()]
+    log.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return genre_of
+
+
 def test_an_item_table_writing_ids_as_decimals_describes_the_same_items(tmp_path: Path) -> None:
     """pandas writes an id column with a gap as ``12.0``: the table still describes the log's
     item 12 (and so does a test list written that way); a table of another catalogue is refused in
     one sentence instead of an evaluation without a single feature."""
-    rows = ["user_id,item_id,timestamp"]
-    rng = np.random.default_rng(3)
-    genre_of = {n: ("jazz", "rock", "folk")[n % 3] for n in range(1, 61)}
-    for u in range(90):
-        liked = [n for n in genre_of if genre_of[n] == ("jazz", "rock", "folk")[u % 3]]
-        rows += [f"u{u},{n},{1_700_000_000 + n * 1000}" for n in rng.choice(liked, 6, replace=False).tolist()]
     log = tmp_path / "log.csv"
-    log.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    genre_of = _three_tastes(log, 3, "user_id,item_id,timestamp", lambda u, n: f"u{u},{n},{1_700_000_000 + n * 1000}")
     whole, decimal = tmp_path / "whole.csv", tmp_path / "decimal.csv"
     whole.write_text("item_id,genres\n" + "\n".join(f"{n},{g}" for n, g in genre_of.items()) + "\n", encoding="utf-8")
     decimal.write_text("item_id,genres\n" + "\n".join(f"{n}.0,{g}" for n, g in genre_of.items()) + "\n", encoding="utf-8")
@@ -264,14 +282,8 @@ def test_the_item_table_column_holding_the_logs_ids_is_found_among_several(tmp_p
     equal to the log's by chance) and ``work_id``; its ratings' ``book_id`` is the table's ``id``.
     The table describes the same items as one with a single id column, and its other ids are
     labels, never numbers in bands."""
-    rows = ["user_id,book_id,rating"]
-    rng = np.random.default_rng(5)
-    genre_of = {n: ("jazz", "rock", "folk")[n % 3] for n in range(1, 61)}
-    for u in range(90):
-        liked = [n for n in genre_of if genre_of[n] == ("jazz", "rock", "folk")[u % 3]]
-        rows += [f"u{u},{n},4" for n in rng.choice(liked, 6, replace=False).tolist()]
     log = tmp_path / "ratings.csv"
-    log.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    genre_of = _three_tastes(log, 5, "user_id,book_id,rating", lambda u, n: f"u{u},{n},4")
     plain, books = tmp_path / "plain.csv", tmp_path / "books.csv"
     plain.write_text("book_id,genres\n" + "\n".join(f"{n},{g}" for n, g in genre_of.items()) + "\n", encoding="utf-8")
     # The other site's ids: the first three are 2, 4 and 6, ids the log also has.
@@ -279,12 +291,7 @@ def test_the_item_table_column_holding_the_logs_ids_is_found_among_several(tmp_p
         f"{n},{2 * n if n <= 3 else 9_000_000 + n},{700 + n},{g}" for n, g in genre_of.items()) + "\n", encoding="utf-8")
     held = tmp_path / "held.csv"
     held.write_text("\n".join(str(n) for n in range(1, 61, 5)) + "\n", encoding="utf-8")
-    reports = []
-    for table in (plain, books):
-        result = run_cli("reco", "evaluate", "--interactions", str(log), "--items", str(table), "--test-items", str(held),
-                         "--json", "--no-lightfm")
-        assert result.returncode == 0, result.stderr
-        reports.append(json.loads(result.stdout))
+    reports = [_item_split_report(log, table, held) for table in (plain, books)]
     assert reports[1]["models"]["hybrid"]["ndcg"] == reports[0]["models"]["hybrid"]["ndcg"]
     assert "id" not in reports[1]["feature_columns"]
     assert reports[1]["feature_columns"]["book_id"] == reports[1]["feature_columns"]["work_id"] == "labels"
@@ -306,12 +313,7 @@ def test_genres_as_yes_no_columns_are_the_genre_baselines_genres(tmp_path: Path)
     one_hot.write_text("\n".join(["item_id,year,first_available,url," + ",".join(names), *rows]) + "\n", encoding="utf-8")
     held = tmp_path / "held.csv"
     held.write_text("item_id\n" + "\n".join(f"i{n}" for n in range(0, 40, 5)) + "\n", encoding="utf-8")
-    reports = []
-    for table in (items, one_hot):
-        result = run_cli("reco", "evaluate", "--interactions", str(log), "--items", str(table), "--test-items", str(held),
-                         "--json", "--no-lightfm")
-        assert result.returncode == 0, result.stderr
-        reports.append(json.loads(result.stdout))
+    reports = [_item_split_report(log, table, held) for table in (items, one_hot)]
     column, flags = reports
     assert flags["feature_columns"]["url"] == "link"
     for baseline in ("genre_popularity", "content_knn"):

@@ -82,6 +82,17 @@ def _item_time(log: InteractionLog, items: ItemTable) -> np.ndarray:
     return first
 
 
+def _exposure(log: InteractionLog, item_time: np.ndarray, split: Split) -> np.ndarray | None:
+    """How long each training item was open to training interactions: from its first availability
+    (or the log's first interaction, if later) to the end of training (the cutoff; the log's last
+    interaction in the item protocol). None for a log without times."""
+    if len(log.time) == 0 or log.time.min() == log.time.max():
+        return None
+    start = int(log.time.min())
+    end = int(datetime.fromisoformat(split.cutoff).timestamp()) if split.cutoff else int(log.time.max())
+    return np.asarray(end - np.maximum(item_time, start), dtype=np.float64)
+
+
 def temporal_split(log: InteractionLog, items: ItemTable, cutoff: int) -> Split:
     first = _item_time(log, items)
     is_test = first > cutoff
@@ -172,8 +183,13 @@ def _raw(items: ItemTable, rows: np.ndarray) -> dict[str, list[str | None]]:
 
 def evaluate(log: InteractionLog, items: ItemTable, split: Split, k: int, *,
              with_lightfm: bool = True, settings: RerankSettings | None = None,
-             batch_cells: int = BATCH_CELLS) -> dict[str, Any]:
+             batch_cells: int = BATCH_CELLS, items_stay_open: bool = True) -> dict[str, Any]:
     """Every model on ``split``: one entry per model, plus the discoverability trade-off.
+
+    ``items_stay_open``: an item stays open to interactions once available (a film, a book), so
+    the hybrid weighs its attendances by how long it has been open (``models.exposure_weights``);
+    False for events, which close when they take place and whose past sales are complete (the
+    synthetic cooperative, like the cooperative's own model).
 
     Each model is fitted once, then scores the test users batch by batch (about ``batch_cells``
     users × test items at a time): only the top-k lists are kept, so memory does not grow with
@@ -189,6 +205,7 @@ def evaluate(log: InteractionLog, items: ItemTable, split: Split, k: int, *,
     train, users, relevant = split.train, split.test_users, split.relevant
     n_test = len(split.test_items)
     item_time = _item_time(log, items)[split.train_items]
+    exposure = _exposure(log, item_time, split) if items_stay_open else None
     popularity = (np.asarray(relevant.sum(axis=0)).ravel() + 1) / (relevant.sum() + n_test)
     flags = item_flags(items, split.test_items)
     rng = np.random.default_rng(11)
@@ -214,7 +231,7 @@ def evaluate(log: InteractionLog, items: ItemTable, split: Split, k: int, *,
         models.HybridCommittee() if split.mode == "item" else models.CoAttendanceModel())
 
     def fit_hybrid() -> Callable[[np.ndarray], np.ndarray]:
-        score = hybrid.fit(train, x_train, item_time).scorer(x_train, x_test)
+        score = hybrid.fit(train, x_train, item_time, exposure).scorer(x_train, x_test)
         return lambda rows: score(train[rows])
     fitted("hybrid", fit_hybrid)
     if with_lightfm:
@@ -376,7 +393,8 @@ def discoverability_metrics(base_ranked: np.ndarray, lists: Reranked, relevant: 
 
 
 def run(interactions: Path, items_path: Path | None, *, cutoff: str | None, test_items: Path | None,
-        k: int, with_lightfm: bool = True, diversity: float = DEFAULT_DIVERSITY) -> dict[str, Any]:
+        k: int, with_lightfm: bool = True, diversity: float = DEFAULT_DIVERSITY,
+        items_stay_open: bool = True) -> dict[str, Any]:
     """``reco evaluate`` from files: read, split, evaluate."""
     if (cutoff is None) == (test_items is None):
         raise UserError(_("Give either --cutoff DATE (temporal cold-start) or --test-items FILE (item cold-start), not both and not neither."))
@@ -389,7 +407,8 @@ def run(interactions: Path, items_path: Path | None, *, cutoff: str | None, test
     else:
         assert test_items is not None
         split = item_split(log, items, read_item_list(test_items, items))
-    report = evaluate(log, items, split, k, with_lightfm=with_lightfm, settings=RerankSettings(diversity=diversity))
+    report = evaluate(log, items, split, k, with_lightfm=with_lightfm, settings=RerankSettings(diversity=diversity),
+                      items_stay_open=items_stay_open)
     report["interactions"] = str(interactions)
     report["columns"] = log.columns
     report["items"] = str(items_path) if items_path else None
@@ -418,6 +437,6 @@ def run_synth(folder: Path, k: int, *, with_lightfm: bool = True, diversity: flo
     if not taste or not taste.get("reco_interactions"):
         raise UserError(_("{folder} was written by an older culturecoop synth without a taste structure; generate it again with `culturecoop synth`.").format(folder=folder))
     report = run(folder / "reco" / "interactions.csv", folder / "reco" / "items.csv", cutoff=taste["reco_cutoff"],
-                 test_items=None, k=k, with_lightfm=with_lightfm, diversity=diversity)
+                 test_items=None, k=k, with_lightfm=with_lightfm, diversity=diversity, items_stay_open=False)
     report["synth"] = str(folder)
     return report

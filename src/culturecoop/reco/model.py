@@ -52,6 +52,9 @@ CONFIDENCE = 10.0
 # Powers of an item's popularity (relative to the mean) its attendances' confidence may be divided
 # by (``popularity_discount``), one of these chosen on the newest fold.
 DISCOUNT_CHOICES = (0.0, 0.25, 0.5)
+# The most an item open to interactions for a short time weighs as a target, against the typical
+# item (``exposure_weights``).
+EXPOSURE_CAP = 4.0
 # Weights of the own-history and collaborative terms against the co-attendance term.
 SIMILARITY_WEIGHTS = (0.0, 0.3, 0.6)
 COLLABORATIVE_WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
@@ -141,10 +144,13 @@ class CoAttendanceModel:
     # -- training -------------------------------------------------------------------------
 
     def fit(self, interactions: sp.csr_matrix, features: sp.csr_matrix,
-            item_time: np.ndarray | None = None) -> CoAttendanceModel:
+            item_time: np.ndarray | None = None, exposure: np.ndarray | None = None) -> CoAttendanceModel:
+        """``item_time``: each training item's first availability (the folds follow it);
+        ``exposure``: how long each has been open to interactions (``exposure_weights``)."""
         r = binary(interactions)
         x = sp.csr_matrix(features)
         fold = _folds(r.shape[1], item_time, self.folds, self.seed)
+        reach = exposure_weights(exposure)
         n_f = x.shape[1]
         a = np.zeros((n_f + 1, n_f + 1))
         b = np.zeros((n_f + 1, n_f))
@@ -157,7 +163,7 @@ class CoAttendanceModel:
             if len(target) == 0 or len(history) == 0:
                 continue
             p = profiles(r[:, history], x[history])
-            t = r[:, target]
+            t = r[:, target] if reach is None else r[:, target] @ sp.diags(reach[target])
             xt = x[target]
             # (p.T @ t) @ xt, not p.T @ (t @ xt): the same sum, a third of the work (a person's
             # few target items times their profile, not their profile times every feature of them).
@@ -386,9 +392,9 @@ class HybridCommittee:
     name: str = "hybrid"
 
     def fit(self, interactions: sp.csr_matrix, features: sp.csr_matrix,
-            item_time: np.ndarray | None = None) -> HybridCommittee:
-        self.members = [CoAttendanceModel().fit(interactions, features, item_time)]
-        self.members += [CoAttendanceModel(seed=seed).fit(interactions, features, None) for seed in RANDOM_FOLD_SEEDS]
+            item_time: np.ndarray | None = None, exposure: np.ndarray | None = None) -> HybridCommittee:
+        self.members = [CoAttendanceModel().fit(interactions, features, item_time, exposure)]
+        self.members += [CoAttendanceModel(seed=seed).fit(interactions, features, None, exposure) for seed in RANDOM_FOLD_SEEDS]
         return self
 
     def score(self, interactions: sp.csr_matrix, train_features: sp.csr_matrix,
@@ -425,6 +431,26 @@ class _Choice:
 class Factors:
     item_map: np.ndarray  # features × factors
     item_factors: np.ndarray  # items × factors (float32)
+
+
+def exposure_weights(exposure: np.ndarray | None) -> np.ndarray | None:
+    """Each training item's weight as a target of the co-attendance term: the typical item's time
+    open to interactions over its own (at least 1, at most ``EXPOSURE_CAP``); None when times say
+    nothing (no exposure given, or every item open as long).
+
+    An item released a month before the cutoff has had a month to gather attendances, an old one
+    the whole log: counted as they are, the newest items look unpopular, and so do their features
+    (this year's films, a new venue) — exactly the content of the items to come. Weighting by the
+    inverse of the time open makes the target a rate rather than a count. Measured on MovieLens
+    100k's temporal splits (title words and genres): 1998-01-15 0.1693 → 0.2005, 1998-02-15
+    0.2661 → 0.3447 (docs/reco.md)."""
+    if exposure is None or len(exposure) == 0:
+        return None
+    open_for = np.maximum(np.asarray(exposure, dtype=np.float64), 0.0)
+    typical = float(np.median(open_for))
+    if typical <= 0 or np.all(open_for >= typical):
+        return None
+    return np.asarray(np.clip(typical / np.maximum(open_for, typical / EXPOSURE_CAP), 1.0, EXPOSURE_CAP))
 
 
 def popularity_discount(r: sp.csr_matrix, power: float) -> np.ndarray:

@@ -515,3 +515,27 @@ def test_the_report_is_the_same_whether_users_are_scored_all_at_once_or_one_by_o
     assert len(split.test_users) > 50 and {"lightfm", "hybrid", "hybrid_discoverability"} <= set(whole["models"])
     assert whole["models"]["hybrid"]["local_share"] > 0 and "auc" in whole["models"]["lightfm"]
     assert one_by_one == whole
+
+
+def test_counts_are_weighed_by_time_open_only_when_items_stay_open(tmp_path: Path) -> None:
+    """Films keep drawing viewers long after release: the hybrid weighs each one's attendances by
+    how long it has been open. Events stop selling when they take place: their counts are complete,
+    and the same log with every interaction in the week after an item appears is left as counted."""
+    rng = np.random.default_rng(8)
+    first = {f"i{n}": 1_700_000_000 + n * 5 * 86_400 for n in range(40)}
+    end = 1_700_000_000 + 220 * 86_400
+    held = tmp_path / "held.csv"
+    held.write_text("item_id\n" + "\n".join(f"i{n}" for n in range(0, 40, 5)) + "\n", encoding="utf-8")
+    items = tmp_path / "items.csv"
+    items.write_text("item_id,genres\n" + "\n".join(f"i{n},{('jazz', 'rock')[n % 2]}" for n in range(40)) + "\n", encoding="utf-8")
+    weighted = {}
+    for kind, window in (("films", None), ("events", 7 * 86_400)):
+        rows = ["user_id,item_id,timestamp"]
+        for u in range(120):
+            for item in rng.choice(list(first), 8, replace=False).tolist():
+                close = end if window is None else first[item] + window
+                rows.append(f"u{u},{item},{int(rng.integers(first[item], close))}")
+        log = tmp_path / f"{kind}.csv"
+        log.write_text("\n".join(rows) + "\n", encoding="utf-8")
+        weighted[kind] = _item_split_report(log, items, held)["exposure_weighted"]
+    assert weighted == {"films": True, "events": False}

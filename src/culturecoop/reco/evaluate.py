@@ -72,6 +72,11 @@ class Split:
     cutoff: str | None = None
 
 
+# Below this share of its time open, an older item's interactions span too little of it: the
+# log's items close once past (events), and their counts need no weighing (``_exposure``).
+OPEN_SPAN = 0.5
+
+
 def _item_time(log: InteractionLog, items: ItemTable) -> np.ndarray:
     """First availability of every item: the column when given, else its first interaction."""
     first = np.full(len(items.ids), np.iinfo(np.int64).max, dtype=np.int64)
@@ -85,12 +90,29 @@ def _item_time(log: InteractionLog, items: ItemTable) -> np.ndarray:
 def _exposure(log: InteractionLog, item_time: np.ndarray, split: Split) -> np.ndarray | None:
     """How long each training item was open to training interactions: from its first availability
     (or the log's first interaction, if later) to the end of training (the cutoff; the log's last
-    interaction in the item protocol). None for a log without times."""
+    interaction in the item protocol).
+
+    None for a log without times, and for a log whose items close: films and books keep drawing
+    interactions long after they appear, events stop when they take place (their past sales are
+    complete, and a recently announced one has sold all it will). Told apart by the older half of
+    the items: when their interactions typically span less than ``OPEN_SPAN`` of their time open,
+    the items close and their counts need no weighing."""
     if len(log.time) == 0 or log.time.min() == log.time.max():
         return None
     start = int(log.time.min())
     end = int(datetime.fromisoformat(split.cutoff).timestamp()) if split.cutoff else int(log.time.max())
-    return np.asarray(end - np.maximum(item_time, start), dtype=np.float64)
+    column = np.full(len(log.item_ids), -1)
+    column[split.train_items] = np.arange(len(split.train_items))
+    rows = (column[log.item] >= 0) & (log.time <= end)
+    last = np.full(len(split.train_items), np.iinfo(np.int64).min, dtype=np.int64)
+    np.maximum.at(last, column[log.item[rows]], log.time[rows])
+    opened = np.maximum(item_time, start)
+    exposure = np.asarray(end - opened, dtype=np.float64)
+    older = (exposure >= np.median(exposure)) & (exposure > 0) & (last > np.iinfo(np.int64).min)
+    if not older.any():
+        return None
+    span = float(np.median((last[older] - opened[older]) / exposure[older]))
+    return exposure if span >= OPEN_SPAN else None
 
 
 def temporal_split(log: InteractionLog, items: ItemTable, cutoff: int) -> Split:
@@ -183,13 +205,11 @@ def _raw(items: ItemTable, rows: np.ndarray) -> dict[str, list[str | None]]:
 
 def evaluate(log: InteractionLog, items: ItemTable, split: Split, k: int, *,
              with_lightfm: bool = True, settings: RerankSettings | None = None,
-             batch_cells: int = BATCH_CELLS, items_stay_open: bool = True) -> dict[str, Any]:
+             batch_cells: int = BATCH_CELLS) -> dict[str, Any]:
     """Every model on ``split``: one entry per model, plus the discoverability trade-off.
 
-    ``items_stay_open``: an item stays open to interactions once available (a film, a book), so
-    the hybrid weighs its attendances by how long it has been open (``models.exposure_weights``);
-    False for events, which close when they take place and whose past sales are complete (the
-    synthetic cooperative, like the cooperative's own model).
+    When the log's items stay open to interactions (films, books: ``_exposure``), the hybrid weighs
+    each training item's attendances by how long it has been open (``models.exposure_weights``).
 
     Each model is fitted once, then scores the test users batch by batch (about ``batch_cells``
     users × test items at a time): only the top-k lists are kept, so memory does not grow with
@@ -205,7 +225,7 @@ def evaluate(log: InteractionLog, items: ItemTable, split: Split, k: int, *,
     train, users, relevant = split.train, split.test_users, split.relevant
     n_test = len(split.test_items)
     item_time = _item_time(log, items)[split.train_items]
-    exposure = _exposure(log, item_time, split) if items_stay_open else None
+    exposure = _exposure(log, item_time, split)
     popularity = (np.asarray(relevant.sum(axis=0)).ravel() + 1) / (relevant.sum() + n_test)
     flags = item_flags(items, split.test_items)
     rng = np.random.default_rng(11)
@@ -295,6 +315,7 @@ def evaluate(log: InteractionLog, items: ItemTable, split: Split, k: int, *,
         "test": {"users": len(users), "items": n_test, "interactions": int(relevant.nnz)},
         "features": encoder.size, "feature_columns": {c.name: c.kind for c in encoder.columns},
         "hybrid": _choices(hybrid),
+        "exposure_weighted": models.exposure_weights(exposure) is not None,
         "models": results,
         "tradeoff": discover["curve"],
         "discoverability": discover["summary"],
@@ -393,8 +414,7 @@ def discoverability_metrics(base_ranked: np.ndarray, lists: Reranked, relevant: 
 
 
 def run(interactions: Path, items_path: Path | None, *, cutoff: str | None, test_items: Path | None,
-        k: int, with_lightfm: bool = True, diversity: float = DEFAULT_DIVERSITY,
-        items_stay_open: bool = True) -> dict[str, Any]:
+        k: int, with_lightfm: bool = True, diversity: float = DEFAULT_DIVERSITY) -> dict[str, Any]:
     """``reco evaluate`` from files: read, split, evaluate."""
     if (cutoff is None) == (test_items is None):
         raise UserError(_("Give either --cutoff DATE (temporal cold-start) or --test-items FILE (item cold-start), not both and not neither."))
@@ -407,8 +427,7 @@ def run(interactions: Path, items_path: Path | None, *, cutoff: str | None, test
     else:
         assert test_items is not None
         split = item_split(log, items, read_item_list(test_items, items))
-    report = evaluate(log, items, split, k, with_lightfm=with_lightfm, settings=RerankSettings(diversity=diversity),
-                      items_stay_open=items_stay_open)
+    report = evaluate(log, items, split, k, with_lightfm=with_lightfm, settings=RerankSettings(diversity=diversity))
     report["interactions"] = str(interactions)
     report["columns"] = log.columns
     report["items"] = str(items_path) if items_path else None
@@ -437,6 +456,6 @@ def run_synth(folder: Path, k: int, *, with_lightfm: bool = True, diversity: flo
     if not taste or not taste.get("reco_interactions"):
         raise UserError(_("{folder} was written by an older culturecoop synth without a taste structure; generate it again with `culturecoop synth`.").format(folder=folder))
     report = run(folder / "reco" / "interactions.csv", folder / "reco" / "items.csv", cutoff=taste["reco_cutoff"],
-                 test_items=None, k=k, with_lightfm=with_lightfm, diversity=diversity, items_stay_open=False)
+                 test_items=None, k=k, with_lightfm=with_lightfm, diversity=diversity)
     report["synth"] = str(folder)
     return report

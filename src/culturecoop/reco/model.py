@@ -55,6 +55,11 @@ DISCOUNT_CHOICES = (0.0, 0.25, 0.5)
 # The most an item open to interactions for a short time weighs as a target, against the typical
 # item (``exposure_weights``).
 EXPOSURE_CAP = 4.0
+# When the training items' folds follow their first availability, each fold weighs this many
+# times the next newer one in the co-attendance term: tastes move, and what a catalogue's back list
+# draws is not what its new items draw. Measured on MovieLens 100k's cutoffs: +2 to +5 % nDCG@10
+# (docs/reco.md); item splits and synth unchanged within ±1 %.
+FOLD_DECAY = 0.5
 # Weights of the own-history and collaborative terms against the co-attendance term.
 SIMILARITY_WEIGHTS = (0.0, 0.3, 0.6)
 COLLABORATIVE_WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
@@ -151,6 +156,8 @@ class CoAttendanceModel:
         x = sp.csr_matrix(features)
         fold = _folds(r.shape[1], item_time, self.folds, self.seed)
         reach = exposure_weights(exposure)
+        # Folds in order of first availability: each weighs FOLD_DECAY times the next newer one.
+        by_age = item_time is not None and len(np.unique(item_time)) > self.folds
         n_f = x.shape[1]
         a = np.zeros((n_f + 1, n_f + 1))
         b = np.zeros((n_f + 1, n_f))
@@ -167,7 +174,8 @@ class CoAttendanceModel:
             xt = x[target]
             # (p.T @ t) @ xt, not p.T @ (t @ xt): the same sum, a third of the work (a person's
             # few target items times their profile, not their profile times every feature of them).
-            parts = ((p.T @ p).toarray(), ((p.T @ t) @ xt).toarray(), (xt.T @ xt).toarray())
+            w = FOLD_DECAY ** (last - k) if by_age else 1.0
+            parts = (w * (p.T @ p).toarray(), w * ((p.T @ t) @ xt).toarray(), w * (xt.T @ xt).toarray())
             a += parts[0]
             b += parts[1]
             c += parts[2]

@@ -293,7 +293,7 @@ def patron_events(warehouse: Warehouse, member_id: str, *, k: int = 5, partners:
     settings = settings or current_settings(warehouse)
     z = standardize(scores)
     ranked = rerank(z, items, flags, settings, min(k, events.n))
-    # Every upcoming event reaches at least the patrons it suits best (up to one list in ten).
+    # Every upcoming event reaches at least the patrons it suits best (up to one list in five).
     ranked, _changed = exposure_floor(ranked, last_values(z, ranked), FloorCandidates.of(z), events.n,
                                       flags=flags, boost=settings.boost)
     out = []

@@ -471,6 +471,12 @@ def test_missing_values_and_a_stray_word_leave_years_as_years() -> None:
     # sentence blamed a missing user_id; it names the row.
     ("user_id,item_id,timestamp\n" + "1,2,2024-01-01\n" * 300 + "1,2,3,2024-01-01\n" + "1,2,2024-01-02\n" * 5,
      ("--cutoff", "2024-01-01"), "line 302 has 4 fields where the header has 3"),
+    # The sniffer could start reading after a ragged last row, dropping the rows above it silently.
+    ("user_id;item_id;timestamp\n1;2;2024-01-01\n1;3;2024-01-02;x\n", ("--cutoff", "2024-01-01"),
+     "line 3 has 4 fields where the header has 3"),
+    # A headerless `::` file (MovieLens 1M) with a short row.
+    ("1::2::5::978300760\n1::3::978302109\n1::4::5::978302110\n", ("--cutoff", "2000-12-31"),
+     "line 2 has 3 fields"),
 ])
 def test_bad_input_is_one_sentence(tmp_path: Path, content: str, args: tuple[str, ...], words: str) -> None:
     log = tmp_path / "log.csv"

@@ -132,19 +132,23 @@ def _read(path: Path, what: str, wanted: tuple[str, ...],
 
     Public data sets come as they were published: MovieLens 1M's ``::`` between fields, 100k's
     Latin-1 titles and files without a header row (``u.data``: user, item, rating, time), Amazon's
-    headerless ratings. ``known``: ids the first column may hold (an item table's, the log's items). A ``::`` file is split on ``::``; a file that is not UTF-8 is read as
-    Windows-1252 (Latin-1's superset); a first row that holds numbers and none of the ``wanted``
-    headers is data, and the columns are then taken by position (``_by_position``)."""
+    headerless ratings. A ``::`` file is split on ``::``; a file that is not UTF-8 is read as
+    Windows-1252 (Latin-1's superset); a first row that holds none of the ``wanted`` headers but a
+    number, a time or one of the ``known`` ids (an item table's first column: the log's items) is
+    data, and the columns are then taken by position (``_by_position``)."""
     if not path.is_file():
         raise UserError(_("{what} file {path} does not exist; check the path.").format(what=what, path=path))
     if path.stat().st_size <= 4096 and not path.read_bytes().strip(b" \t\r\n\xef\xbb\xbf"):
         raise UserError(_("{what} file {path} is empty; give a CSV file with a header row and at least one row.").format(
             what=what, path=path))
     con = duckdb.connect()
-    source = _utf8(path, con)
+    source = _utf8(path)
     with source.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
         first = handle.readline()
-    options: dict[str, Any] = {"sep": "::"} if "::" in first and len(first.split("::")) > 1 else {}
+    # Never skip lines: DuckDB's sniffer may otherwise start after a ragged row, dropping those above.
+    options: dict[str, Any] = {"skiprows": 0}
+    if "::" in first and len(first.split("::")) > 1:
+        options["sep"] = "::"
     try:
         rel = con.read_csv(str(source), header=True, all_varchar=True, **options)
         names = [c.strip().lower() for c in rel.columns]
@@ -152,17 +156,17 @@ def _read(path: Path, what: str, wanted: tuple[str, ...],
             rel = con.read_csv(str(source), header=False, all_varchar=True, **options)
             names = _by_position(rel, wanted)
     except duckdb.Error as exc:
-        _ragged_row(source)
+        _ragged_row(source, path)
         raise UserError(_("{path} cannot be read as CSV ({reason}); give a comma-separated file with a header row.").format(
             path=path, reason=str(exc).splitlines()[0])) from None
     if len(names) == 1:
         # One column although the header has separators: the sniffer gave up on the dialect,
         # most often because one row has more or fewer fields than the header.
-        _ragged_row(source)
+        _ragged_row(source, path)
     return names, rel, con
 
 
-def _utf8(path: Path, con: duckdb.DuckDBPyConnection) -> Path:
+def _utf8(path: Path) -> Path:
     """``path`` itself when it is UTF-8; else a UTF-8 copy of it read as Windows-1252 (bytes that
     code page leaves undefined read as Latin-1), in a folder removed when the program ends."""
     with path.open("rb") as handle:
@@ -179,16 +183,15 @@ def _utf8(path: Path, con: duckdb.DuckDBPyConnection) -> Path:
     copy = folder / path.name
     with path.open("rb") as source, copy.open("w", encoding="utf-8", newline="") as out:
         for line in source:
-            out.write(line.decode("cp1252", errors="ignore") if _cp1252_ok(line) else line.decode("latin-1"))
+            out.write(_legacy_text(line))
     return copy
 
 
-def _cp1252_ok(line: bytes) -> bool:
+def _legacy_text(line: bytes) -> str:
     try:
-        line.decode("cp1252")
-        return True
+        return line.decode("cp1252")
     except UnicodeDecodeError:
-        return False
+        return line.decode("latin-1")
 
 
 def _is_data(fields: list[str], wanted: tuple[str, ...], known: set[str]) -> bool:
@@ -232,18 +235,20 @@ def _by_position(rel: duckdb.DuckDBPyRelation, wanted: tuple[str, ...]) -> list[
     return names
 
 
-def _ragged_row(path: Path) -> None:
-    """The first row whose number of fields differs from the header's, named in one sentence."""
+def _ragged_row(path: Path, shown: Path) -> None:
+    """The first row of ``path`` whose number of fields differs from the first row's, named in one
+    sentence (as ``shown``: the user's file, when ``path`` is its UTF-8 copy)."""
     with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
         header = handle.readline()
-        separator = next((s for s in (",", ";", "\t", "|") if s in header), None)
+        separator = next((s for s in ("::", ",", ";", "\t", "|") if s in header), None)
         if separator is None:
             return
-        width = len(next(csv.reader([header], delimiter=separator)))
-        for line, row in enumerate(csv.reader(handle, delimiter=separator), start=2):
-            if row and len(row) != width:
+        rows = (line.rstrip("\r\n").split("::") for line in handle) if separator == "::" else csv.reader(handle, delimiter=separator)
+        width = len(header.rstrip("\r\n").split("::")) if separator == "::" else len(next(csv.reader([header], delimiter=separator)))
+        for line, row in enumerate(rows, start=2):
+            if row and row != [""] and len(row) != width:
                 raise UserError(_("{path} line {line} has {found} fields where the header has {width}; fix that row (a separator inside a value needs quotes) or remove it.").format(
-                    path=path, line=line, found=len(row), width=width))
+                    path=shown, line=line, found=len(row), width=width))
 
 
 _UNIX_SQL = "CASE " + " ".join(f"WHEN abs(x) >= {limit:.0f} THEN x / {divisor:.0f}" for limit, divisor in _UNIT_LIMITS) + " ELSE x END"

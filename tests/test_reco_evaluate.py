@@ -202,17 +202,18 @@ def test_public_files_as_published_read_like_their_csv(tmp_path: Path) -> None:
     position it read as what; a rating of 4 is never taken for the time."""
     log, _items = _log(tmp_path)
     rows = [r.split(",") for r in log.read_text(encoding="utf-8").splitlines()[1:]]
-    genre = {f"i{n}": ("jazz", "theatre", "rock", "dance")[n % 4] for n in range(60)}
-    title = {i: f"Soirée {i} ({1990 + n % 30})" for n, i in enumerate(genre)}
+    genre = {f"i{n}": ("jazz", "theatre", "rock", "dance")[n % 4] + ("|live", "", "|studio")[n % 3] for n in range(60)}
+    words = ("Soirée", "Concert", "Nuit", "Festival", "Gala", "Récital", "Matinée")
+    title = {i: f"{words[n % 7]} {i} ({1990 + n % 30})" for n, i in enumerate(genre)}
     published, canonical = tmp_path / "published", tmp_path / "canonical"
     published.mkdir()
     canonical.mkdir()
     unix = [(u, i, t if t.isdigit() else str(int(np.datetime64(t, "s").astype(int)))) for u, i, t in rows]
     (published / "ratings.dat").write_text("".join(f"{u}::{i}::4::{t}\n" for u, i, t in unix), encoding="utf-8")
     (published / "movies.dat").write_bytes("".join(f"{i}::{title[i]}::{g}\n" for i, g in genre.items()).encode("latin-1"))
-    # Named so that their features sort as the positions' do (column1, column2).
+    # Named so that their features sort as the positions' do (a_title, genres; column1, column2).
     (canonical / "ratings.csv").write_text("user_id,item_id,rating,timestamp\n" + "".join(f"{u},{i},4,{t}\n" for u, i, t in unix), encoding="utf-8")
-    (canonical / "movies.csv").write_text("item_id,a_title,b_genres\n" + "".join(f"{i},{title[i]},{g}\n" for i, g in genre.items()), encoding="utf-8")
+    (canonical / "movies.csv").write_text("item_id,a_title,genres\n" + "".join(f"{i},{title[i]},{g}\n" for i, g in genre.items()), encoding="utf-8")
     held = tmp_path / "held.csv"
     held.write_text("\n".join(f"i{n}" for n in range(0, 60, 5)) + "\n", encoding="utf-8")
     reports = []
@@ -226,6 +227,8 @@ def test_public_files_as_published_read_like_their_csv(tmp_path: Path) -> None:
     assert as_published["feature_columns"] == {"column1": "text", "column2": "labels"}
     assert as_published["test"] == as_csv["test"] and as_published["features"] == as_csv["features"]
     assert as_published["models"]["hybrid"]["ndcg"] == as_csv["models"]["hybrid"]["ndcg"]
+    # Without headers, the genre baselines still find the genres: the column of lists.
+    assert as_published["models"]["content_knn"]["ndcg"] == as_csv["models"]["content_knn"]["ndcg"]
 
 
 def _item_split_report(log: Path, table: Path, held: Path) -> dict[str, Any]:

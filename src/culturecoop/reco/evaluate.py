@@ -172,8 +172,8 @@ def _pick_column(items: ItemTable, names: tuple[str, ...]) -> str | None:
 def _genre_features(items: ItemTable, encoder: FeatureEncoder) -> np.ndarray:
     """The features the genre baselines use: a genre column's (``genres``, ``category``…); else,
     when genres come as yes/no columns (MovieLens 100k's ``u.item``: ``Action``, ``Comedy``…, at
-    least ``ONE_HOT_GENRES`` of them besides the local and language flags), their "yes"; else
-    every feature."""
+    least ``ONE_HOT_GENRES`` of them besides the local and language flags), their "yes"; else the
+    column of lists with the fewest labels; else every feature."""
     genre = _pick_column(items, GENRE_COLUMNS)
     chosen = encoder.column_of(genre) if genre else np.zeros(0, dtype=np.int64)
     if len(chosen) == 0:
@@ -182,6 +182,13 @@ def _genre_features(items: ItemTable, encoder: FeatureEncoder) -> np.ndarray:
         if len(flags) >= ONE_HOT_GENRES:
             chosen = np.array(sorted(encoder.vocabulary[(f, "yes")] for f in flags if (f, "yes") in encoder.vocabulary),
                               dtype=np.int64)
+    if len(chosen) == 0:
+        # No column named for genres (a file without headers: MovieLens 1M's movies.dat): the
+        # column of lists with the fewest labels, as genres are a few labels in many combinations.
+        lists = [encoder.column_of(c.name) for c in encoder.columns if c.kind == "labels"
+                 and any(c.separator in str(v or "") for v in items.columns.get(c.name, []))]
+        lists = [found for found in lists if len(found) >= 2]
+        chosen = min(lists, key=len) if lists else chosen
     return chosen if len(chosen) else np.arange(encoder.size)
 
 

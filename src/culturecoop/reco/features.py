@@ -16,9 +16,10 @@ future data shapes the encoding):
 - ``labels``: a column named as an identifier (``venue_id``, ``workId``, ``isbn``): an identifier
   is a name, never a quantity, so it is never banded like a number (a venue's id is a label shared
   by its events; a book's own id, on one item each, is no feature); and anything else, lists split
-  by ``|`` (genres, artists, a venue, a language) — or by ``;`` or ``,`` in a column without ``|`` whose values are combinations of fewer parts than there
-  are values (``Action,Adventure``, ``Drama, Comedy``: a few genres in many combinations), never a
-  column of names that merely hold a comma (``Salle A, Montréal``).
+  by ``|`` (genres, artists, a venue, a language) — or by ``;`` or ``,`` in a column without
+  ``|`` whose values are combinations of fewer parts than there are values (``Action,Adventure``,
+  ``Drama, Comedy``: a few genres in many combinations), never a column of names that merely hold
+  a comma (``Salle A, Montréal``).
 
 What tools write for "no value" (``\\N``, ``NA``, ``null``, ``NaN``…) is no value, in every
 kind; and a column is read as numbers or dates when nearly all its values are (``NUMERIC_SHARE``):

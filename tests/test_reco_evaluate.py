@@ -198,8 +198,8 @@ def test_public_logs_are_read_with_their_own_headers(tmp_path: Path) -> None:
 
 def test_public_files_as_published_read_like_their_csv(tmp_path: Path) -> None:
     """MovieLens 1M as published: ``::`` between fields, no header row (user, item, rating, time),
-    titles in Latin-1. The report is the one a UTF-8 CSV with headers gives, and it says which
-    position it read as what; a rating of 4 is never taken for the time."""
+    titles in Latin-1 ending with their year. The report is the one a UTF-8 CSV with headers
+    gives, and it says which position it read as what; a rating of 4 is never taken for the time."""
     log, _items = _log(tmp_path)
     rows = [r.split(",") for r in log.read_text(encoding="utf-8").splitlines()[1:]]
     genre = {f"i{n}": ("jazz", "theatre", "rock", "dance")[n % 4] + ("|live", "", "|studio")[n % 3] for n in range(60)}
@@ -211,7 +211,8 @@ def test_public_files_as_published_read_like_their_csv(tmp_path: Path) -> None:
     unix = [(u, i, t if t.isdigit() else str(int(np.datetime64(t, "s").astype(int)))) for u, i, t in rows]
     (published / "ratings.dat").write_text("".join(f"{u}::{i}::4::{t}\n" for u, i, t in unix), encoding="utf-8")
     (published / "movies.dat").write_bytes("".join(f"{i}::{title[i]}::{g}\n" for i, g in genre.items()).encode("latin-1"))
-    # Named so that their features sort as the positions' do (a_title, genres; column1, column2).
+    # Named so that their features sort as the positions' do (a_title, a_title (year), genres;
+    # column1, column1 (year), column2).
     (canonical / "ratings.csv").write_text("user_id,item_id,rating,timestamp\n" + "".join(f"{u},{i},4,{t}\n" for u, i, t in unix), encoding="utf-8")
     (canonical / "movies.csv").write_text("item_id,a_title,genres\n" + "".join(f"{i},{title[i]},{g}\n" for i, g in genre.items()), encoding="utf-8")
     held = tmp_path / "held.csv"
@@ -224,7 +225,7 @@ def test_public_files_as_published_read_like_their_csv(tmp_path: Path) -> None:
         reports.append(json.loads(result.stdout))
     as_published, as_csv = reports
     assert as_published["columns"] == {"user_id": "column0", "item_id": "column1", "timestamp": "column3"}
-    assert as_published["feature_columns"] == {"column1": "text", "column2": "labels"}
+    assert as_published["feature_columns"] == {"column1": "text", "column1 (year)": "number", "column2": "labels"}
     assert as_published["test"] == as_csv["test"] and as_published["features"] == as_csv["features"]
     assert as_published["models"]["hybrid"]["ndcg"] == as_csv["models"]["hybrid"]["ndcg"]
     # Without headers, the genre baselines still find the genres: the column of lists.
@@ -409,6 +410,22 @@ def test_release_dates_are_read_as_years_whatever_their_form(dates: list[str]) -
     closeness = (encoder.encode(items, 16) @ new.T).toarray().ravel()
     # Jazz of 2010 and 2011 is closer to it than jazz of 1990 and 1992.
     assert min(closeness[6], closeness[14]) > max(closeness[0], closeness[2])
+
+
+def test_a_year_at_the_end_of_titles_places_items_in_time() -> None:
+    """MovieLens' ``movies.csv`` has no year column: the year ends each title (``Heat (1995)``).
+    It becomes a column of its own, so a new film of 2012 sits beside the late films; a column of
+    titles that rarely end with a year gets none."""
+    titles = ["Blue Train (1990)", "Kind of Blue (1991)", "Rock House (1992)", "Night Train (1993)",
+              "Late Show (2008)", "Babylon Nights (2009-2011)", "Green Room [2010]", "Dark City (2011)"]
+    items = {"title": titles + [t.replace(" ", " Again ", 1) for t in titles], "genres": ["jazz", "rock"] * 8}
+    encoder = fit_encoder(items, 16)
+    assert {c.name: c.kind for c in encoder.columns} == {"title": "text", "title (year)": "number", "genres": "labels"}
+    new = encoder.encode({"title": ["Unheard Words (2012)"], "genres": ["jazz"]}, 1)
+    closeness = (encoder.encode(items, 16) @ new.T).toarray().ravel()
+    assert min(closeness[6], closeness[14]) > max(closeness[0], closeness[2])
+    plain = fit_encoder({"title": ["Blue Train", "Kind of Blue (1991)", "Rock House", "Night Train"] * 2}, 8)
+    assert [c.name for c in plain.columns] == ["title"]
 
 
 @pytest.mark.parametrize("separator", [",", ", ", ";", "; "])

@@ -10,7 +10,10 @@ future data shapes the encoding):
 - ``date``: values that are calendar dates (``1995-07-14``, ``01-Jan-1995``, ``14/07/1995``,
   ``1995-07``, ``July 1995``, a time after it) → its year, banded like a number: a release date
   says when, not which label;
-- ``text``: free text with mostly distinct values (a title) → its words;
+- ``text``: free text with mostly distinct values (a title) → its words; when most of its values
+  end with a year in brackets (``Toy Story (1995)``, ``Hamlet (2019)``, how MovieLens and many
+  catalogues write a title), that year is also a column of its own, ``title (year)``, banded like
+  a number;
 - ``link``: web addresses (``http://…``) → no feature: an address names an item, it does not
   describe it;
 - ``labels``: a column named as an identifier (``venue_id``, ``workId``, ``isbn``): an identifier
@@ -70,6 +73,10 @@ NUMERIC_SHARE = 0.95
 # A column of web addresses (a film's IMDb page, a poster) names each item, it does not describe it:
 # no feature (its commas and slashes would otherwise make junk labels shared by unrelated items).
 LINK_PREFIXES = ("http://", "https://", "www.", "ftp://")
+# A title ending with its year in brackets: ``Heat (1995)``, ``Babylon 5 (1994-1998)`` (the first
+# year), ``[2019]``. Read as a year column when at least this share of a text column's values end so.
+_TITLE_YEAR = re.compile(r"[(\[]\s*(1[5-9]\d\d|20\d\d)\s*(?:[-\u2013/]\s*(?:\d{2,4})?\s*)?[)\]]\s*$")
+TITLE_YEAR_SHARE = 0.5
 # A column named as an identifier: ``id``, ``…_id``, ``… id``, ``…Id``, or a catalogue number.
 _IDENTIFIER = re.compile(r"(?:^|[_\s.\-])id$|^(?:isbn|isbn10|isbn13|asin|ean|upc|sku|gtin)$", re.IGNORECASE)
 _CAMEL_ID = re.compile(r"[a-z0-9]Id$")
@@ -166,10 +173,15 @@ class Column:
     kind: str  # flag | number | date | text | labels | link (no feature)
     edges: list[float] = field(default_factory=list)
     separator: str = LIST_SEPARATOR  # labels: what splits a value into its parts
+    # A column derived from another one (``title (year)``: the year at the end of ``title``).
+    source: str | None = None
 
     def tokens(self, value: str | None) -> list[tuple[str, float]]:
         """The (token, weight) pairs of one value, before the vocabulary filter."""
         text = _clean(value)
+        if self.source is not None:
+            found = _TITLE_YEAR.search(text)
+            text = found.group(1) if found else ""
         if not text or self.kind == "link":
             return []
         if self.kind == "flag":
@@ -235,6 +247,17 @@ def _kind_of(values: list[str], *, identifier: bool = False) -> Column:
     return Column("", "labels")
 
 
+def _title_year(name: str, values: list[str]) -> Column | None:
+    """``name (year)``: the year a text column's values end with (``Toy Story (1995)``), when at
+    least ``TITLE_YEAR_SHARE`` of them do; None otherwise."""
+    present = [v for v in values if v]
+    years = [m.group(1) for m in (_TITLE_YEAR.search(v) for v in present) if m]
+    if not present or len(years) < TITLE_YEAR_SHARE * len(present):
+        return None
+    column = _kind_of(years)
+    return Column(f"{name} (year)", "number", column.edges, source=name) if column.kind == "number" else None
+
+
 @dataclass
 class FeatureEncoder:
     """Columns and vocabulary learned from training items; encodes any item with them."""
@@ -262,7 +285,7 @@ class FeatureEncoder:
         cols: list[int] = []
         vals: list[float] = []
         for column in self.columns:
-            values = items.get(column.name)
+            values = items.get(column.source or column.name)
             if values is None:
                 continue
             for row, value in enumerate(values):
@@ -297,6 +320,10 @@ def fit_encoder(items: Raw, n_items: int, *, exclude: Sequence[str] = ()) -> Fea
             seen += bool(tokens)
         if seen or column.kind == "link":  # a link is listed (the report says it was read as one), with no feature
             columns.append(column)
+        year = _title_year(name, cleaned) if column.kind == "text" else None
+        if year is not None:
+            columns.append(year)
+            counts.update((year.name, t) for value in cleaned for t, w in year.tokens(value) if w >= 1.0)
     # The most frequent tokens first: a free-text column keeps its ``TEXT_WORDS`` first words (a
     # synopsis can bring tens of thousands), the table its ``MAX_FEATURES`` first tokens (the
     # model's matrices are features × features).

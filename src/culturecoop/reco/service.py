@@ -95,7 +95,7 @@ def train(warehouse: Warehouse) -> dict[str, Any]:
 
 def _pack(trained: TrainedModel) -> bytes:
     m, x = trained.model, trained.features
-    meta = {"columns": [[c.name, c.kind, c.edges, c.separator] for c in trained.encoder.columns],
+    meta = {"columns": [[c.name, c.kind, c.edges, c.separator, c.source] for c in trained.encoder.columns],
             "vocabulary": [[c, t, i] for (c, t), i in trained.encoder.vocabulary.items()],
             "event_keys": trained.event_keys, "summary": trained.summary,
             "similarity_weight": m.similarity_weight, "collaborative_weight": m.collaborative_weight,

@@ -12,8 +12,8 @@ future data shapes the encoding):
   says when, not which label;
 - ``text``: free text with mostly distinct values (a title) → its words; when most of its values
   end with a year in brackets (``Toy Story (1995)``, ``Hamlet (2019)``, how MovieLens and many
-  catalogues write a title), that year is also a column of its own, ``title (year)``, banded like
-  a number;
+  catalogues write a title) and no other column dates the items (a year, a release date), that
+  year is also a column of its own, ``title (year)``, banded like a number;
 - ``link``: web addresses (``http://…``) → no feature: an address names an item, it does not
   describe it;
 - ``labels``: a column named as an identifier (``venue_id``, ``workId``, ``isbn``): an identifier
@@ -247,6 +247,12 @@ def _kind_of(values: list[str], *, identifier: bool = False) -> Column:
     return Column("", "labels")
 
 
+def _years(values: list[str]) -> bool:
+    """Whether a column of numbers holds years (whole numbers from 1500 to 2100)."""
+    numbers = [_number(v) for v in values if v]
+    return bool(numbers) and all(n is not None and n == int(n) and 1500 <= n <= 2100 for n in numbers)
+
+
 def _title_year(name: str, values: list[str]) -> Column | None:
     """``name (year)``: the year a text column's values end with (``Toy Story (1995)``), when at
     least ``TITLE_YEAR_SHARE`` of them do; None otherwise."""
@@ -307,6 +313,8 @@ def fit_encoder(items: Raw, n_items: int, *, exclude: Sequence[str] = ()) -> Fea
     """Learn columns and vocabulary from ``items`` (training items only)."""
     columns: list[Column] = []
     counts: Counter[tuple[str, str]] = Counter()
+    title_years: list[tuple[Column, list[str]]] = []
+    years_given = False
     for name, values in items.items():
         if name in exclude:
             continue
@@ -320,10 +328,14 @@ def fit_encoder(items: Raw, n_items: int, *, exclude: Sequence[str] = ()) -> Fea
             seen += bool(tokens)
         if seen or column.kind == "link":  # a link is listed (the report says it was read as one), with no feature
             columns.append(column)
+        years_given = years_given or column.kind == "date" or (column.kind == "number" and _years(cleaned))
         year = _title_year(name, cleaned) if column.kind == "text" else None
         if year is not None:
-            columns.append(year)
-            counts.update((year.name, t) for value in cleaned for t, w in year.tokens(value) if w >= 1.0)
+            title_years.append((year, cleaned))
+    # A title's year, unless a column already dates the items (u.item's release date, a year).
+    for year, cleaned in [] if years_given else title_years:
+        columns.append(year)
+        counts.update((year.name, t) for value in cleaned for t, w in year.tokens(value) if w >= 1.0)
     # The most frequent tokens first: a free-text column keeps its ``TEXT_WORDS`` first words (a
     # synopsis can bring tens of thousands), the table its ``MAX_FEATURES`` first tokens (the
     # model's matrices are features × features).

@@ -426,6 +426,9 @@ def test_a_year_at_the_end_of_titles_places_items_in_time() -> None:
     assert min(closeness[6], closeness[14]) > max(closeness[0], closeness[2])
     plain = fit_encoder({"title": ["Blue Train", "Kind of Blue (1991)", "Rock House", "Night Train"] * 2}, 8)
     assert [c.name for c in plain.columns] == ["title"]
+    # A release date already dates the items: the title's year is not read a second time.
+    dated = fit_encoder({**items, "release_date": [f"01-Jan-{t[-5:-1]}" if t[-5:-1].isdigit() else "" for t in items["title"]]}, 16)
+    assert "title (year)" not in [c.name for c in dated.columns]
 
 
 @pytest.mark.parametrize("separator", [",", ", ", ";", "; "])

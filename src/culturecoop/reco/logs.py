@@ -205,12 +205,7 @@ def _is_data(fields: list[str], wanted: tuple[str, ...], known: set[str]) -> boo
     return any(parse_time(re.sub(r"_\d+$", "", f)) is not None or f.strip() in known for f in fields)
 
 
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 
 
 def _by_position(rel: duckdb.DuckDBPyRelation, wanted: tuple[str, ...]) -> list[str]:
@@ -228,8 +223,9 @@ def _by_position(rel: duckdb.DuckDBPyRelation, wanted: tuple[str, ...]) -> list[
         first = rows[0] if rows else ()
         for position in range(len(names) - 1, 1, -1):
             value = str(first[position] or "").strip() if position < len(first) else ""
+            # A written date, or a number far from the epoch (a Unix time, not a rating of 4).
             seconds = parse_time(value)
-            if seconds is not None and (not _is_number(value) or abs(float(value)) >= 1e8):
+            if seconds is not None and (not _NUMBER.fullmatch(value) or abs(seconds) >= 1e8):
                 names[position] = wanted[-1]
                 break
     return names
@@ -365,13 +361,9 @@ def _id_column(names: list[str], rows: list[tuple[Any, ...]], log: InteractionLo
     if len(candidates) < 2:
         return named
     known = {_whole(v) for v in log.item_ids.tolist()}
-
-    def shared(column: str) -> int:
-        at = names.index(column)
-        return sum(_whole(str(r[at] or "").strip()) in known for r in rows)
-
-    best = max(candidates, key=lambda c: (shared(c), c == named))
-    return best if shared(best) > 0 or named is None else named
+    shared = {c: sum(_whole(str(r[names.index(c)] or "").strip()) in known for r in rows) for c in candidates}
+    best = max(candidates, key=lambda c: (shared[c], c == named))
+    return best if shared[best] > 0 or named is None else named
 
 
 _WHOLE_NUMBER = re.compile(r"(-?)\+?0*(\d+?)(?:\.0*)?")

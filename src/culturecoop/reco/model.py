@@ -111,14 +111,15 @@ def standardize(scores: np.ndarray) -> np.ndarray:
     return np.asarray((scores - mean) / np.where(std > 0, std, 1.0))
 
 
-def _folds(n_items: int, item_time: np.ndarray | None, folds: int, seed: int) -> np.ndarray:
-    """Fold of each item: by first availability when known (the last fold is the newest), else at random."""
+def _folds(n_items: int, item_time: np.ndarray | None, folds: int, seed: int) -> tuple[np.ndarray, bool]:
+    """Fold of each item, and whether the folds follow time: by first availability when known (the
+    last fold is the newest), else at random."""
     if item_time is not None and len(np.unique(item_time)) > folds:
         order = np.argsort(item_time, kind="stable")
         fold = np.empty(n_items, dtype=np.int64)
         fold[order] = np.arange(n_items) * folds // n_items
-        return fold
-    return np.random.default_rng(seed).integers(0, folds, size=n_items)
+        return fold, True
+    return np.random.default_rng(seed).integers(0, folds, size=n_items), False
 
 
 @dataclass
@@ -154,10 +155,9 @@ class CoAttendanceModel:
         ``exposure``: how long each has been open to interactions (``exposure_weights``)."""
         r = binary(interactions)
         x = sp.csr_matrix(features)
-        fold = _folds(r.shape[1], item_time, self.folds, self.seed)
+        # Folds in order of first availability (``by_age``): each weighs FOLD_DECAY times the next newer one.
+        fold, by_age = _folds(r.shape[1], item_time, self.folds, self.seed)
         reach = exposure_weights(exposure)
-        # Folds in order of first availability: each weighs FOLD_DECAY times the next newer one.
-        by_age = item_time is not None and len(np.unique(item_time)) > self.folds
         n_f = x.shape[1]
         a = np.zeros((n_f + 1, n_f + 1))
         b = np.zeros((n_f + 1, n_f))

@@ -131,7 +131,8 @@ def main() -> int:
     print(f"{'baseline: implicit ALS alone on it':<44}{als_s:>9.1f}")
     print(f"{'culturecoop reco train (own process)':<44}{train_s:>9.1f}{peak_mb:>9.0f}{cpu_s:>9.1f}")
     print(f"  ratio to the ALS baseline {train_s / als_s:.2f}×; blend: similarity {summary['similarity_weight']}, "
-          f"collaborative {summary['collaborative_weight']}, neighbours {summary['neighbour_weight']}; {summary['features']} features")
+          f"collaborative {summary['collaborative_weight']}, neighbours {summary['neighbour_weight']}, "
+          f"taste {summary.get('taste_weight', 0.0)}; {summary['features']} features")
     train_ok = train_s <= TRAIN_LIMIT_S and peak_mb < MEMORY_LIMIT_MB
 
     with Warehouse(args.db) as warehouse:

@@ -143,13 +143,20 @@ def main() -> int:
     lines = [f"{'split':<{width}}{'model':<24}{'nDCG@10':>8}  {'95 % interval':<13}{'coverage':>9}{'AUC':>7}"]
     verdicts: list[str] = []
     met: list[bool] = []
+    failed: list[str] = []
     for label, kwargs in runs + [(f"synth {folder.name}", {"synth": folder}) for folder in args.synth]:
         started = time.perf_counter()
-        if "synth" in kwargs:
-            report = evaluate.run_synth(kwargs["synth"], args.k, with_lightfm=not args.no_lightfm)
-        else:
-            report = evaluate.run(kwargs["interactions"], kwargs["items_path"], cutoff=kwargs["cutoff"],
-                                  test_items=kwargs["test_items"], k=args.k, with_lightfm=not args.no_lightfm)
+        try:
+            if "synth" in kwargs:
+                report = evaluate.run_synth(kwargs["synth"], args.k, with_lightfm=not args.no_lightfm)
+            else:
+                report = evaluate.run(kwargs["interactions"], kwargs["items_path"], cutoff=kwargs["cutoff"],
+                                      test_items=kwargs["test_items"], k=args.k, with_lightfm=not args.no_lightfm)
+        except UserError as error:
+            # One split that cannot be made (a cutoff before the log starts…) is reported, and the others still run.
+            failed.append(f"{label}: {error}")
+            print(f"not run {label}: {error}", file=sys.stderr, flush=True)
+            continue
         seconds = time.perf_counter() - started
         reports[label] = report
         label_full = f"{label} ({report['test']['users']} users, {report['test']['items']} items)"
@@ -161,9 +168,11 @@ def main() -> int:
     print("\nhybrid ≥ the best baseline on nDCG@10 and ≥ LightFM on coverage, per split:")
     print("\n".join(verdicts))
     print(f"\ncriterion met on {sum(met)} of {len(met)} splits")
+    if failed:
+        print("\nnot run:\n" + "\n".join(failed))
     if args.json:
         args.json.write_text(json.dumps(reports, indent=1), encoding="utf-8")
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import numpy as np
 import pytest
@@ -100,6 +101,7 @@ def test_stored_model_keeps_the_neighbour_term_and_the_service_scores_with_it() 
     fitted = model._factors(models.binary(history), features)
     model.factor_map, model.item_factors = fitted.item_map, fitted.item_factors
     model.collaborative_weight, model.neighbour_weight, model.neighbours, model.shrink = 0.0, 2.0, 10, 0.3
+    model.taste_weight, model.taste = 0.0, None  # the neighbour term alone (the taste term has its own test)
     model.discount, model.item_confidence = 0.5, models.popularity_discount(models.binary(history), 0.5)
     keys = [("m", f"e{n}") for n in range(n_items)]
     trained = service.TrainedModel("id", dt.datetime(2026, 11, 30), "v", encoder, model, keys, features, {})
@@ -142,8 +144,25 @@ def test_the_draw_every_person_shares_is_weighed_down_when_it_crowds_lists() -> 
     for draw, expected in ((np.where(np.arange(n_items) < 10, 3.0, 0.0), min(models.DRAW_WEIGHTS)), (np.zeros(n_items), 1.0)):
         model = models.CoAttendanceModel()
         model.weight = np.vstack([np.zeros((n_items, n_items)), draw])
-        model._choose_draw(taste + draw, target, [], [], truth)
+        model._choose_draw(taste + draw, target, [np.zeros_like(taste)], [0.0], truth,
+                           (np.zeros_like(taste), np.zeros(n_items)))
         assert model.draw_weight == expected
+
+
+def test_the_taste_term_s_shared_draw_is_weighed_down_when_it_crowds_lists() -> None:
+    """The same for the taste term: its population part (``Taste.base``) is everyone's; when ten
+    items' draw fills every list, the fold keeps less of it."""
+    rng = np.random.default_rng(4)
+    n_people, n_items = 300, 60
+    own = rng.normal(size=(n_people, n_items))
+    truth = sp.csr_matrix((own >= np.sort(own, axis=1)[:, -3:-2]).astype(float))
+    target = sp.identity(n_items, format="csr")
+    for draw, expected in ((np.where(np.arange(n_items) < 10, 3.0, 0.0), min(models.TASTE_DRAW_WEIGHTS)), (np.zeros(n_items), 1.0)):
+        model = models.CoAttendanceModel(taste_weight=4.0)
+        model.weight = np.zeros((n_items + 1, n_items))
+        scores = own + draw
+        model._choose_draw(np.zeros_like(own), target, [models.standardize(scores)], [4.0], truth, (scores, draw))
+        assert model.taste_draw == expected
 
 
 def test_the_committee_averages_five_blends_chosen_on_different_quarters() -> None:
@@ -223,3 +242,57 @@ def test_a_new_genre_selling_faster_is_not_taken_for_a_weaker_one_because_it_is_
     assert by_rate[1] > by_rate[0]
     # Every item open as long: nothing to weigh.
     assert models.exposure_weights(np.full(5, 86_400.0)) is None
+
+
+def _folk_and_rock() -> tuple[sp.csr_matrix, sp.csr_matrix, Any, np.ndarray]:
+    """Rock draws most per show; each person also has a favourite among folk, jazz and theatre."""
+    rng = np.random.default_rng(3)
+    genres = np.array(["rock"] * 20 + ["folk"] * 60 + ["jazz"] * 20 + ["theatre"] * 20)
+    raw = {"genres": genres.tolist()}
+    encoder = fit_encoder(raw, len(genres))
+    rows = []
+    for person in range(300):
+        favourite = ["folk", "jazz", "theatre"][person % 3]
+        row = np.zeros(len(genres))
+        row[rng.choice(np.flatnonzero(genres == favourite), 6, replace=False)] = 1
+        row[rng.choice(np.flatnonzero(genres == "rock"), 6, replace=False)] = 1
+        rows.append(row)
+    return sp.csr_matrix(np.array(rows)), encoder.encode(raw, len(genres)), encoder, genres
+
+
+def test_the_taste_term_follows_each_person_s_own_history() -> None:
+    history, features, encoder, genres = _folk_and_rock()
+    taste = models.Taste.fit(history, features, 0.03)
+    new = encoder.encode({"genres": ["rock", "folk"]}, 2)
+    folk = np.flatnonzero(genres == "folk")
+    people = np.zeros((3, len(genres)))
+    people[1, folk[:8]] = 1  # eight folk concerts
+    people[2, folk[:1]] = 1  # one
+    scores = taste.people(sp.csr_matrix(people), features) @ new.T.toarray()
+    # Nobody's history: the cooperative's draw, rock first. Eight folk concerts: folk first.
+    assert scores[0, 0] > scores[0, 1] and scores[1, 1] > scores[1, 0]
+    # One folk concert moves the person part of the way: rock's lead shrinks, less than eight's.
+    lead = scores[:, 0] - scores[:, 1]
+    assert lead[0] > lead[2] > lead[1]
+
+
+def test_stored_model_keeps_the_taste_term_and_the_service_scores_with_it() -> None:
+    history, features, encoder, genres = _folk_and_rock()
+    model = models.CoAttendanceModel(factors=0).fit(history, features)
+    model.taste_weight, model.taste = 2.0, models.Taste.fit(history, features, 0.03, draw=0.5)
+    keys = [("m", f"e{n}") for n in range(len(genres))]
+    trained = service.TrainedModel("id", dt.datetime(2026, 11, 30), "v", encoder, model, keys, features, {})
+    back = service._unpack("id", trained.trained_at, "v", service._pack(trained))
+    assert back.model.taste_weight == 2.0 and back.model.taste is not None and back.model.taste.draw == 0.5
+    factors = back.model.people_factors(history, features)
+    np.testing.assert_allclose(factors["taste"], model.people_factors(history, features)["taste"])
+    state = service.ScoringState(back, np.arange(300), np.arange(300).astype(object), history,
+                                 models.profiles(history, features), factors, None)
+    item = encoder.encode({"genres": ["jazz"]}, 1)
+    with_taste = service.event_scores(state, item)
+    content_only = service.event_scores(service.ScoringState(back, state.people, state.patron_keys, history,
+                                                             state.profile, None, None), item)
+    assert not np.allclose(with_taste, content_only)
+    # The jazz lovers (every third person from the second) come first for a jazz concert.
+    jazz_lovers = np.arange(300) % 3 == 1
+    assert with_taste[jazz_lovers].min() > with_taste[~jazz_lovers].max()

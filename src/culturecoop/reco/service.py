@@ -29,7 +29,7 @@ from culturecoop.errors import UserError
 from culturecoop.i18n import _
 from culturecoop.reco import data
 from culturecoop.reco.features import Column, FeatureEncoder, fit_encoder
-from culturecoop.reco.model import CoAttendanceModel, profiles, standardize
+from culturecoop.reco.model import CoAttendanceModel, Taste, profiles, standardize
 from culturecoop.reco.rerank import DEFAULT_BOOST, DEFAULT_DIVERSITY, RerankSettings
 from culturecoop.warehouse.engine import Warehouse
 
@@ -84,7 +84,8 @@ def train(warehouse: Warehouse) -> dict[str, Any]:
     summary = {"people": int(history.shape[0]), "events": past.n, "interactions": int(history.nnz),
                "features": encoder.size, "similarity_weight": model.similarity_weight,
                "collaborative_weight": model.collaborative_weight, "neighbour_weight": model.neighbour_weight,
-               "neighbours": model.neighbours, "discount": model.discount, "draw_weight": model.draw_weight, "seconds": round(seconds, 2),
+               "neighbours": model.neighbours, "discount": model.discount, "draw_weight": model.draw_weight,
+               "taste_weight": model.taste_weight, "seconds": round(seconds, 2),
                "as_of": str(day)}
     trained = TrainedModel(uuid.uuid4().hex[:12], _now(), data_version_of(warehouse), encoder, model, past.keys, features, summary)
     with warehouse.transaction(bookkeeping=True) as con:
@@ -100,7 +101,9 @@ def _pack(trained: TrainedModel) -> bytes:
             "event_keys": trained.event_keys, "summary": trained.summary,
             "similarity_weight": m.similarity_weight, "collaborative_weight": m.collaborative_weight,
             "neighbour_weight": m.neighbour_weight, "neighbours": m.neighbours, "shrink": m.shrink, "discount": m.discount,
-            "factors": m.factors}
+            "factors": m.factors, "taste_weight": m.taste_weight}
+    if m.taste is not None:
+        meta |= {"taste_scale": m.taste.scale, "taste_ridge": m.taste.ridge, "taste_draw": m.taste.draw}
     buffer = io.BytesIO()
     arrays: dict[str, Any] = {"meta": np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
                               "weight": m.weight, "x_data": x.data, "x_indices": x.indices,
@@ -111,6 +114,9 @@ def _pack(trained: TrainedModel) -> bytes:
         arrays["item_factors"] = m.item_factors
     if m.item_confidence is not None:
         arrays["item_confidence"] = m.item_confidence
+    if m.taste is not None:
+        arrays |= {"taste_base": m.taste.base, "taste_mean": m.taste.mean, "taste_basis": m.taste.basis,
+                   "taste_spread": m.taste.spread}
     np.savez_compressed(buffer, **arrays)
     return buffer.getvalue()
 
@@ -134,6 +140,11 @@ def _unpack(model_id: str, trained_at: datetime, version: str, blob: bytes) -> T
     model.item_factors = arrays.get("item_factors", None)
     # Models stored before the popularity discount weigh every attendance the same.
     model.item_confidence = arrays.get("item_confidence", None)
+    # Models stored before the taste term have none (weight 0).
+    model.taste_weight = float(meta.get("taste_weight", 0.0))
+    if "taste_base" in arrays:
+        model.taste = Taste(arrays["taste_base"], arrays["taste_mean"], arrays["taste_basis"], arrays["taste_spread"],
+                            float(meta["taste_scale"]), float(meta["taste_ridge"]), float(meta["taste_draw"]))
     x = sp.csr_matrix((arrays["x_data"], arrays["x_indices"], arrays["x_indptr"]), shape=tuple(arrays["x_shape"]))
     keys = [(str(a), str(b)) for a, b in meta["event_keys"]]
     return TrainedModel(model_id, trained_at, version, encoder, model, keys, x, meta["summary"])
@@ -228,8 +239,8 @@ def event_scores(state: ScoringState, item: sp.csr_matrix) -> np.ndarray:
     if state.factors is not None:
         # Each collaborative term is brought to the co-attendance term's spread over the people
         # (the blend's weights are between standardized terms).
-        placed = model.placements(state.model.features, item)
-        weights = {"linear": model.collaborative_weight, "neighbours": model.neighbour_weight}
+        placed = model.placements(state.model.features, item) | {"taste": item.toarray()}
+        weights = {"linear": model.collaborative_weight, "neighbours": model.neighbour_weight, "taste": model.taste_weight}
         for term, factors in state.factors.items():
             collab = factors @ placed[term].ravel()
             scale = score.std() / collab.std() if collab.std() > 0 else 0.0

@@ -132,37 +132,28 @@ def test_stored_model_keeps_the_neighbour_term_and_the_service_scores_with_it() 
     assert np.corrcoef(added, expected)[0, 1] > 0.999
 
 
-def test_the_draw_every_person_shares_is_weighed_down_when_it_crowds_lists() -> None:
-    """Ten items draw everyone (the constant's row of W), taste decides the rest: at full weight
-    every list is those ten; the fold's nDCG × coverage keeps less of the draw. Without a shared
-    draw nothing changes (ties keep full weight)."""
-    rng = np.random.default_rng(4)
-    n_people, n_items = 300, 60
-    taste = rng.normal(size=(n_people, n_items))
-    truth = sp.csr_matrix((taste >= np.sort(taste, axis=1)[:, -3:-2]).astype(float))
-    target = sp.identity(n_items, format="csr")
-    for draw, expected in ((np.where(np.arange(n_items) < 10, 3.0, 0.0), min(models.DRAW_WEIGHTS)), (np.zeros(n_items), 1.0)):
-        model = models.CoAttendanceModel()
-        model.weight = np.vstack([np.zeros((n_items, n_items)), draw])
-        model._choose_draw(taste + draw, target, [np.zeros_like(taste)], [0.0], truth,
-                           (np.zeros_like(taste), np.zeros(n_items)))
-        assert model.draw_weight == expected
-
-
-def test_the_taste_term_s_shared_draw_is_weighed_down_when_it_crowds_lists() -> None:
-    """The same for the taste term: its population part (``Taste.base``) is everyone's; when ten
-    items' draw fills every list, the fold keeps less of it."""
+@pytest.mark.parametrize("term", ["co-attendance", "taste"])
+def test_the_draw_every_person_shares_is_weighed_down_when_it_crowds_lists(term: str) -> None:
+    """Ten items draw everyone (the constant's row of W, or the taste term's population part),
+    taste decides the rest: at full weight every list is those ten; the fold's nDCG × coverage
+    keeps less of the draw. Without a shared draw nothing changes (ties keep full weight)."""
     rng = np.random.default_rng(4)
     n_people, n_items = 300, 60
     own = rng.normal(size=(n_people, n_items))
     truth = sp.csr_matrix((own >= np.sort(own, axis=1)[:, -3:-2]).astype(float))
     target = sp.identity(n_items, format="csr")
-    for draw, expected in ((np.where(np.arange(n_items) < 10, 3.0, 0.0), min(models.TASTE_DRAW_WEIGHTS)), (np.zeros(n_items), 1.0)):
-        model = models.CoAttendanceModel(taste_weight=4.0)
-        model.weight = np.zeros((n_items + 1, n_items))
-        scores = own + draw
-        model._choose_draw(np.zeros_like(own), target, [models.standardize(scores)], [4.0], truth, (scores, draw))
-        assert model.taste_draw == expected
+    lowest = min(models.DRAW_WEIGHTS if term == "co-attendance" else models.TASTE_DRAW_WEIGHTS)
+    for draw, expected in ((np.where(np.arange(n_items) < 10, 3.0, 0.0), lowest), (np.zeros(n_items), 1.0)):
+        model = models.CoAttendanceModel(taste_weight=0.0 if term == "co-attendance" else 4.0)
+        if term == "co-attendance":
+            model.weight = np.vstack([np.zeros((n_items, n_items)), draw])
+            model._choose_draw(own + draw, target, [np.zeros_like(own)], [0.0], truth, (np.zeros_like(own), np.zeros(n_items)))
+            assert model.draw_weight == expected
+        else:
+            model.weight = np.zeros((n_items + 1, n_items))
+            scores = own + draw
+            model._choose_draw(np.zeros_like(own), target, [models.standardize(scores)], [4.0], truth, (scores, draw))
+            assert model.taste_draw == expected
 
 
 def test_the_committee_averages_five_blends_chosen_on_different_quarters() -> None:

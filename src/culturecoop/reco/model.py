@@ -22,8 +22,10 @@ that fold's items best), and so is a *popularity discount* of the collaborative 
 attendance's confidence in ALS is divided by its item's popularity to a power
 (``popularity_discount``: the factors, and so the content placements learned from them, learn
 taste rather than "popular content"), the power with the best product of that fold's nDCG@10
-and catalogue coverage — accuracy and breadth weigh the same. Scoring a new item needs only its
-features: no retraining.
+and catalogue coverage — accuracy and breadth weigh the same. A fifth term, the person's own
+*taste* (``Taste``), gives each person their own weights over the features: one Newton step, in
+closed form, from the cooperative's softmax over past items toward the person's attendances.
+Scoring a new item needs only its features: no retraining.
 A person's scores depend only on their profile and factors, so a withdrawn consent is honoured
 by leaving the person out at scoring.
 """

@@ -269,7 +269,8 @@ def test_the_taste_term_follows_each_person_s_own_history() -> None:
 
 def test_stored_model_keeps_the_taste_term_and_the_service_scores_with_it() -> None:
     history, features, encoder, genres = _folk_and_rock()
-    model = models.CoAttendanceModel(factors=0).fit(history, features)
+    model = models.CoAttendanceModel(factors=0)
+    model.weight = np.zeros((features.shape[1] + 1, features.shape[1]))  # the taste term alone
     model.taste_weight, model.taste = 2.0, models.Taste.fit(history, features, 0.03, draw=0.5)
     keys = [("m", f"e{n}") for n in range(len(genres))]
     trained = service.TrainedModel("id", dt.datetime(2026, 11, 30), "v", encoder, model, keys, features, {})
@@ -277,13 +278,29 @@ def test_stored_model_keeps_the_taste_term_and_the_service_scores_with_it() -> N
     assert back.model.taste_weight == 2.0 and back.model.taste is not None and back.model.taste.draw == 0.5
     factors = back.model.people_factors(history, features)
     np.testing.assert_allclose(factors["taste"], model.people_factors(history, features)["taste"])
-    state = service.ScoringState(back, np.arange(300), np.arange(300).astype(object), history,
-                                 models.profiles(history, features), factors, None)
-    item = encoder.encode({"genres": ["jazz"]}, 1)
-    with_taste = service.event_scores(state, item)
-    content_only = service.event_scores(service.ScoringState(back, state.people, state.patron_keys, history,
-                                                             state.profile, None, None), item)
-    assert not np.allclose(with_taste, content_only)
-    # The jazz lovers (every third person from the second) come first for a jazz concert.
-    jazz_lovers = np.arange(300) % 3 == 1
-    assert with_taste[jazz_lovers].min() > with_taste[~jazz_lovers].max()
+    # A patron's list uses it: the jazz lovers (every third person from the second) get the jazz
+    # concert above the folk one, the folk lovers the other way round.
+    items = encoder.encode({"genres": ["jazz", "folk"]}, 2)
+    own = back.model.score(history, features, items)
+    jazz_lovers, folk_lovers = np.arange(300) % 3 == 1, np.arange(300) % 3 == 0
+    assert (own[jazz_lovers, 0] > own[jazz_lovers, 1]).all() and (own[folk_lovers, 1] > own[folk_lovers, 0]).all()
+    # An event's audience leaves it out (``service.event_scores``): the scoring state holds none.
+    assert "taste" not in back.model.people_factors(history, features, taste=False)
+
+
+def test_an_event_s_audience_counts_the_own_history_similarity_the_model_chose() -> None:
+    """The service's audience scoring blends the terms the fold chose, the own-history similarity
+    included: with it alone, the people whose history is the event's genre come first."""
+    history, features, encoder, genres = _folk_and_rock()
+    model = models.CoAttendanceModel(factors=0)
+    model.weight = np.zeros((features.shape[1] + 1, features.shape[1]))
+    keys = [("m", f"e{n}") for n in range(len(genres))]
+    trained = service.TrainedModel("id", dt.datetime(2026, 11, 30), "v", encoder, model, keys, features, {})
+    state = service.ScoringState(trained, np.arange(300), np.arange(300).astype(object), history,
+                                 models.profiles(history, features), None, None)
+    item = encoder.encode({"genres": ["theatre"]}, 1)
+    assert np.ptp(service.event_scores(state, item)) == 0  # no term: nobody stands out
+    model.similarity_weight = 0.6
+    scores = service.event_scores(state, item)
+    theatre_lovers = np.arange(300) % 3 == 2
+    assert scores[theatre_lovers].min() > scores[~theatre_lovers].max()

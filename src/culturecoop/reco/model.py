@@ -410,10 +410,12 @@ class CoAttendanceModel:
             total += self.taste_weight * standardize(factors["taste"] @ items.T.toarray())
         return total
 
-    def people_factors(self, interactions: sp.csr_matrix, train_features: sp.csr_matrix) -> dict[str, np.ndarray]:
+    def people_factors(self, interactions: sp.csr_matrix, train_features: sp.csr_matrix,
+                       taste: bool = True) -> dict[str, np.ndarray]:
         """People's factors solved from their current histories — against the past items as content
-        places them (``linear``) and against their own factors (``neighbours``): nothing per
-        person is stored in the model."""
+        places them (``linear``) and against their own factors (``neighbours``), and their own
+        weights over the features (``taste``, unless ``taste`` is False): nothing per person is
+        stored in the model."""
         weighted = self._weighted(binary(interactions), None)
         out: dict[str, np.ndarray] = {}
         if self.collaborative_weight > 0 and self.factor_map is not None:
@@ -421,7 +423,7 @@ class CoAttendanceModel:
             out["linear"] = _least_squares(weighted, mapped).astype(np.float64)
         if self.neighbour_weight > 0 and self.item_factors is not None:
             out["neighbours"] = _least_squares(weighted, self.item_factors).astype(np.float64)
-        if self.taste_weight > 0 and self.taste is not None:
+        if taste and self.taste_weight > 0 and self.taste is not None:
             out["taste"] = self.taste.people(binary(interactions), train_features)
         return out
 

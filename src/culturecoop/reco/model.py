@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -281,10 +281,12 @@ class CoAttendanceModel:
         same rule."""
         draw = np.asarray(target @ self.weight[-1]).ravel()
         scores, population = taste
-        tastes = [others[-1]] + [standardize(scores - (1 - h) * population) for h in TASTE_DRAW_WEIGHTS[1:]]
-        pairs = [(g, h) for g in DRAW_WEIGHTS for h in (TASTE_DRAW_WEIGHTS if self.taste_weight > 0 else (1.0,))]
+        # The taste term's variants, only when the blend uses it (``others[-1]`` is its full draw).
+        tastes = {h: others[-1] if h == 1.0 else standardize(scores - (1 - h) * population)
+                  for h in (TASTE_DRAW_WEIGHTS if self.taste_weight > 0 else (1.0,))}
+        pairs = [(g, h) for g in DRAW_WEIGHTS for h in tastes]
         balance = [_ndcg_times_coverage(_combine([1.0, *weights], [standardize(content - (1 - g) * draw), *others[:-1],
-                                                                   tastes[TASTE_DRAW_WEIGHTS.index(h)]]), truth)
+                                                                   tastes[h]]), truth)
                    for g, h in pairs]
         self.draw_weight, self.taste_draw = pairs[int(np.argmax(np.round(balance, 6)))]
 
@@ -296,8 +298,10 @@ class CoAttendanceModel:
         item's draw from ``base``, the same for everyone)."""
         best: tuple[float, Taste, np.ndarray] | None = None
         items = target.T.toarray()
+        # The cooperative's weights and their covariance do not depend on the ridge: fitted once.
+        fitted = Taste.fit(r, x, TASTE_RIDGES[0])
         for ridge in TASTE_RIDGES:
-            taste = Taste.fit(r, x, ridge)
+            taste = replace(fitted, ridge=ridge)
             scores = taste.people(people, x) @ items
             value = _ndcg(scores, truth)
             if best is None or value > best[0] + 1e-4:
@@ -416,7 +420,8 @@ class CoAttendanceModel:
         places them (``linear``) and against their own factors (``neighbours``), and their own
         weights over the features (``taste``, unless ``taste`` is False): nothing per person is
         stored in the model."""
-        weighted = self._weighted(binary(interactions), None)
+        r = binary(interactions)
+        weighted = self._weighted(r, None)
         out: dict[str, np.ndarray] = {}
         if self.collaborative_weight > 0 and self.factor_map is not None:
             mapped = np.asarray(train_features @ self.factor_map, dtype=np.float32)
@@ -424,7 +429,7 @@ class CoAttendanceModel:
         if self.neighbour_weight > 0 and self.item_factors is not None:
             out["neighbours"] = _least_squares(weighted, self.item_factors).astype(np.float64)
         if taste and self.taste_weight > 0 and self.taste is not None:
-            out["taste"] = self.taste.people(binary(interactions), train_features)
+            out["taste"] = self.taste.people(r, train_features)
         return out
 
     def popularity(self, items: sp.csr_matrix) -> np.ndarray:

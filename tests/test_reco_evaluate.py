@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import bz2
+import gzip
 import json
+import lzma
 import re
+import zipfile
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -230,6 +234,65 @@ def test_public_files_as_published_read_like_their_csv(tmp_path: Path) -> None:
     assert as_published["models"]["hybrid"]["ndcg"] == as_csv["models"]["hybrid"]["ndcg"]
     # Without headers, the genre baselines still find the genres: the column of lists.
     assert as_published["models"]["content_knn"]["ndcg"] == as_csv["models"]["content_knn"]["ndcg"]
+
+
+def _cutoff_report(log: Path, table: Path) -> dict[str, Any]:
+    result = run_cli("reco", "evaluate", "--interactions", str(log), "--items", str(table), "--cutoff", "2024-06-01",
+                     "--json", "--no-lightfm")
+    assert result.returncode == 0, result.stderr
+    report: dict[str, Any] = json.loads(result.stdout)
+    return report
+
+
+def test_compressed_and_json_files_read_like_their_csv(tmp_path: Path) -> None:
+    """Data sets are published compressed (``ratings.csv.gz``, a zip of one file) or as JSON lines
+    (Amazon's reviews: ``parent_asin``, times in milliseconds, categories as a list): each gives the
+    report the plain CSV gives."""
+    log, items = _log(tmp_path)
+    expected = _cutoff_report(log, items)
+    packed = tmp_path / "packed"
+    packed.mkdir()
+    plain = log.read_bytes()
+    (packed / "log.csv.gz").write_bytes(gzip.compress(plain))
+    (packed / "log.csv.bz2").write_bytes(bz2.compress(plain))
+    (packed / "download").write_bytes(lzma.compress(plain))  # recognized by its bytes, not its name
+    with zipfile.ZipFile(packed / "log.zip", "w") as archive:
+        archive.writestr("ml/log.csv", plain)
+    rows = [r.split(",") for r in log.read_text(encoding="utf-8").splitlines()[1:]]
+    (packed / "reviews.jsonl").write_text("".join(json.dumps(
+        {"user_id": u, "parent_asin": i, "rating": 5.0, "timestamp": 1000 * (int(t) if t.isdigit() else int(np.datetime64(t, "s").astype(int))),
+         "verified_purchase": True}) + "\n" for u, i, t in rows), encoding="utf-8")
+    table = [r.split(",") for r in items.read_text(encoding="utf-8").splitlines()[1:]]
+    (packed / "meta.json").write_text(json.dumps(
+        [{"parent_asin": i, "categories": [g], "year": int(y), "first_available": f} for i, g, y, f in table]), encoding="utf-8")
+    for name in ("log.csv.gz", "log.csv.bz2", "download", "log.zip"):
+        report = _cutoff_report(packed / name, items)
+        assert report["test"] == expected["test"], name
+        assert report["models"]["hybrid"]["ndcg"] == expected["models"]["hybrid"]["ndcg"], name
+    report = _cutoff_report(packed / "reviews.jsonl", packed / "meta.json")
+    assert report["columns"] == {"user_id": "user_id", "item_id": "parent_asin", "timestamp": "timestamp"}
+    assert report["feature_columns"] == {"categories": "labels", "year": "number"}
+    assert report["test"] == expected["test"]
+    assert report["models"]["hybrid"]["ndcg"] == expected["models"]["hybrid"]["ndcg"]
+    assert report["models"]["genre_popularity"]["ndcg"] == expected["models"]["genre_popularity"]["ndcg"]
+
+
+@pytest.mark.parametrize("name, content, words", [
+    ("two.zip", None, "zip archive of 2 files"),
+    ("cut.csv.gz", gzip.compress(b"user_id,item_id,timestamp\n" + b"1,2,2024-01-01\n" * 400)[:60], "cannot be decompressed"),
+    ("log.jsonl", b'{"user_id": 1, "item_id": 2, "timestamp": 3}\n{"user_id": 1, "item_id": \n', "cannot be read as JSON"),
+], ids=["zip-of-two-files", "truncated-gzip", "broken-json"])
+def test_a_bad_archive_or_json_file_is_one_sentence(tmp_path: Path, name: str, content: bytes | None, words: str) -> None:
+    path = tmp_path / name
+    if content is None:
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("ratings.csv", "user_id,item_id,timestamp\n1,2,2024-01-01\n")
+            archive.writestr("movies.csv", "item_id,genres\n2,jazz\n")
+    else:
+        path.write_bytes(content)
+    result = run_cli("reco", "evaluate", "--interactions", str(path), "--cutoff", "2024-01-01", "--no-lightfm")
+    assert result.returncode == 2, result.stderr
+    assert words in result.stderr and "Traceback" not in result.stderr
 
 
 def _item_split_report(log: Path, table: Path, held: Path) -> dict[str, Any]:

@@ -1,18 +1,24 @@
 """Reading an interaction log and an item table (``reco evaluate``'s inputs) into arrays.
 
-Files are read by DuckDB in memory (any size, UTF-8 or Latin-1, the separator sniffed). A row
-that cannot be read is never dropped silently: the first one is named with its line and the
+Files are read by DuckDB in memory (any size, UTF-8 or Latin-1, the separator sniffed; CSV or
+JSON lines; plain, or compressed as data sets are published: gzip, bzip2, xz, a zip of one file).
+A row that cannot be read is never dropped silently: the first one is named with its line and the
 whole file is refused.
 """
 
 from __future__ import annotations
 
 import atexit
+import bz2
 import codecs
 import csv
+import gzip
+import lzma
 import re
 import shutil
 import tempfile
+import zipfile
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -127,8 +133,9 @@ def parse_time(value: str) -> int | None:
 
 
 def _read(path: Path, what: str, wanted: tuple[str, ...],
-          known: set[str] | None = None) -> tuple[list[str], duckdb.DuckDBPyRelation, duckdb.DuckDBPyConnection]:
-    """The file's lowered headers, its rows as text, and the connection holding them.
+          known: set[str] | None = None) -> tuple[list[str], duckdb.DuckDBPyRelation, duckdb.DuckDBPyConnection, int]:
+    """The file's lowered headers, its rows as text, the connection holding them, and the line
+    (or JSON record) number of the first row.
 
     Public data sets come as they were published: MovieLens 1M's ``::`` between fields, 100k's
     Latin-1 titles and files without a header row (``u.data``: user, item, rating, time), Amazon's
@@ -141,8 +148,11 @@ def _read(path: Path, what: str, wanted: tuple[str, ...],
     if path.stat().st_size <= 4096 and not path.read_bytes().strip(b" \t\r\n\xef\xbb\xbf"):
         raise UserError(_("{what} file {path} is empty; give a CSV file with a header row and at least one row.").format(
             what=what, path=path))
+    plain = _plain(path)
+    records = _is_json(plain)
+    source = _json_as_csv(plain, path) if records else _utf8(plain)
+    first_line = 1 if records else 2
     con = duckdb.connect()
-    source = _utf8(path)
     with source.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
         first = handle.readline()
     # Never skip lines: DuckDB's sniffer may otherwise start after a ragged row, dropping those above.
@@ -155,6 +165,7 @@ def _read(path: Path, what: str, wanted: tuple[str, ...],
         if _is_data(list(rel.columns), wanted, known or set()):
             rel = con.read_csv(str(source), header=False, all_varchar=True, **options)
             names = _by_position(rel, wanted)
+            first_line = 1
     except duckdb.Error as exc:
         _ragged_row(source, path)
         raise UserError(_("{path} cannot be read as CSV ({reason}); give a comma-separated file with a header row.").format(
@@ -163,7 +174,76 @@ def _read(path: Path, what: str, wanted: tuple[str, ...],
         # One column although the header has separators: the sniffer gave up on the dialect,
         # most often because one row has more or fewer fields than the header.
         _ragged_row(source, path)
-    return names, rel, con
+    return names, rel, con, first_line
+
+
+def _scratch() -> Path:
+    """A folder for a converted copy of an input file, removed when the program ends."""
+    folder = Path(tempfile.mkdtemp(prefix="culturecoop-input-"))
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
+
+
+_COMPRESSED = ((b"\x1f\x8b", gzip.open), (b"BZh", bz2.open), (b"\xfd7zXZ\x00", lzma.open))
+
+
+def _plain(path: Path) -> Path:
+    """``path`` itself, or a decompressed copy of it when it is compressed (recognized by its first
+    bytes, whatever its name): gzip, bzip2, xz, or a zip archive holding one file."""
+    with path.open("rb") as handle:
+        head = handle.read(6)
+    opener = next((o for magic, o in _COMPRESSED if head.startswith(magic)), None)
+    if opener is None and not head.startswith(b"PK\x03\x04"):
+        return path
+    try:
+        if opener is not None:
+            copy = _scratch() / (path.stem if path.suffix.lower() in (".gz", ".bz2", ".xz") else path.name)
+            with opener(path, "rb") as source, copy.open("wb") as out:
+                shutil.copyfileobj(source, out, 1 << 20)
+            return copy
+        with zipfile.ZipFile(path) as archive:
+            members = [m for m in archive.infolist()
+                       if not m.is_dir() and not m.filename.startswith("__MACOSX/") and not Path(m.filename).name.startswith(".")]
+            if len(members) != 1:
+                raise UserError(_("{path} is a zip archive of {n} files ({names}); unzip it and give the file you mean.").format(
+                    path=path, n=len(members), names=", ".join(m.filename for m in members[:5])))
+            copy = _scratch() / Path(members[0].filename).name
+            with archive.open(members[0]) as source, copy.open("wb") as out:
+                shutil.copyfileobj(source, out, 1 << 20)
+            return copy
+    except (OSError, EOFError, lzma.LZMAError, zlib.error, zipfile.BadZipFile) as exc:
+        raise UserError(_("{path} looks compressed but cannot be decompressed ({reason}); download it again or give it uncompressed.").format(
+            path=path, reason=exc)) from None
+
+
+def _is_json(path: Path) -> bool:
+    """Whether the file holds JSON records (one object per line, or an array of objects)."""
+    with path.open("rb") as handle:
+        head = handle.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head[:1] in (b"{", b"[")
+
+
+def _json_as_csv(path: Path, shown: Path) -> Path:
+    """A CSV copy of a file of JSON records (Amazon's and Goodreads' reviews, one object per line):
+    one column per field, lists joined by ``|`` as the item table's lists are."""
+    con = duckdb.connect()
+    try:
+        rel = con.read_json(str(path), format="auto")
+        fields = []
+        for name, kind in zip(rel.columns, rel.dtypes, strict=True):
+            quoted = '"' + name.replace('"', '""') + '"'
+            value = (f"array_to_string(CAST({quoted} AS VARCHAR[]), '|')" if str(kind).endswith("[]")
+                     else f"CAST({quoted} AS VARCHAR)")
+            fields.append(f"{value} AS {quoted}")
+        copy = _scratch() / (path.stem + ".csv")
+        con.register("records", rel)
+        con.sql(f"SELECT {', '.join(fields)} FROM records").write_csv(str(copy), header=True)
+    except duckdb.Error as exc:
+        raise UserError(_("{path} cannot be read as JSON ({reason}); give one JSON object per line, or a CSV file with a header row.").format(
+            path=shown, reason=str(exc).splitlines()[0])) from None
+    finally:
+        con.close()
+    return copy
 
 
 def _utf8(path: Path) -> Path:
@@ -178,9 +258,7 @@ def _utf8(path: Path) -> Path:
             return path
         except UnicodeDecodeError:
             pass
-    folder = Path(tempfile.mkdtemp(prefix="culturecoop-utf8-"))
-    atexit.register(shutil.rmtree, folder, True)
-    copy = folder / path.name
+    copy = _scratch() / path.name
     with path.open("rb") as source, copy.open("w", encoding="utf-8", newline="") as out:
         for line in source:
             out.write(_legacy_text(line))
@@ -263,7 +341,7 @@ def read_interactions(path: Path, *, timed: bool = True) -> InteractionLog:
     ``timed=False`` (the item protocol, where no split depends on time): a log without a
     timestamp column is read too, every interaction at time 0 (the items' folds are then drawn at
     random rather than by age)."""
-    names, rel, con = _read(path, _("Interactions"), REQUIRED)
+    names, rel, con, first_line = _read(path, _("Interactions"), REQUIRED)
     found = resolve_columns(names, REQUIRED)
     missing = [c for c in REQUIRED if c not in found and (timed or c != "timestamp")]
     if missing:
@@ -275,7 +353,7 @@ def read_interactions(path: Path, *, timed: bool = True) -> InteractionLog:
     con.execute(f"CREATE MACRO unix_seconds(x) AS {_UNIX_SQL}")
     con.register("raw", rel)
     con.execute(f"""CREATE TEMP TABLE log AS
-        SELECT row_number() OVER () + 1 AS line, nullif(trim({u}), '') AS u, nullif(trim({i}), '') AS i,
+        SELECT row_number() OVER () + {first_line - 1} AS line, nullif(trim({u}), '') AS u, nullif(trim({i}), '') AS i,
                {t} AS raw_t, {_TIME_SQL.format(c=t)} AS t
         FROM raw""")
     table = con.sql("SELECT u, i, t FROM log").to_arrow_table()
@@ -300,7 +378,7 @@ def read_items(path: Path | None, log: InteractionLog) -> ItemTable:
     features, and items only in the table are kept (they can be test items)."""
     if path is None:
         return ItemTable(log.item_ids, {}, None)
-    names, rel, con = _read(path, _("Items"), ("item_id",), set(log.item_ids.tolist()))
+    names, rel, con, first_line = _read(path, _("Items"), ("item_id",), set(log.item_ids.tolist()))
     original = dict(zip(names, rel.columns, strict=True))
     rows = rel.fetchall()
     con.close()
@@ -310,13 +388,13 @@ def read_items(path: Path | None, log: InteractionLog) -> ItemTable:
         raise UserError(_("{path} has no item_id column; an item table needs item_id and any feature columns.").format(path=path))
     ids = [str(r[position[key]] or "").strip() for r in rows]
     if any(not v for v in ids):
-        line = ids.index("") + 2
+        line = ids.index("") + first_line
         raise UserError(_("{path} line {line} has no item_id; fix or remove that row.").format(path=path, line=line))
     ids = _matched_ids(ids, log, path)
     seen: set[str] = set()
     for n, v in enumerate(ids):
         if v in seen:
-            raise UserError(_("{path} line {line} repeats item {item}; give each item once.").format(path=path, line=n + 2, item=v))
+            raise UserError(_("{path} line {line} repeats item {item}; give each item once.").format(path=path, line=n + first_line, item=v))
         seen.add(v)
     all_ids = np.array(sorted(seen | set(log.item_ids.tolist())), dtype=object).astype(str)
     index = {v: n for n, v in enumerate(all_ids.tolist())}
@@ -404,7 +482,7 @@ def read_item_list(path: Path, items: ItemTable) -> np.ndarray:
     """Indices of the items listed in a one-column file (``item_id`` header optional)."""
     if not path.is_file():
         raise UserError(_("Test items file {path} does not exist; check the path.").format(path=path))
-    lines = [line.split(",")[0].strip() for line in path.read_text(encoding="utf-8", errors="replace").splitlines()]
+    lines = [line.split(",")[0].strip() for line in _plain(path).read_text(encoding="utf-8", errors="replace").splitlines()]
     index = {v: n for n, v in enumerate(items.ids.tolist())}
     # A header line (``item_id``, ``movieId``...) is skipped, unless an item is called that.
     headers = {"itemid", *ALIASES["item_id"]}

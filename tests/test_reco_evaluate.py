@@ -9,12 +9,13 @@ import lzma
 import re
 import zipfile
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from openpyxl import Workbook
 from tests.conftest import SYNTH_TODAY, run_cli
 
 from culturecoop.reco.features import fit_encoder
@@ -246,8 +247,8 @@ def _cutoff_report(log: Path, table: Path) -> dict[str, Any]:
 
 def test_compressed_and_json_files_read_like_their_csv(tmp_path: Path) -> None:
     """Data sets are published compressed (``ratings.csv.gz``, a zip of one file) or as JSON lines
-    (Amazon's reviews: ``parent_asin``, times in milliseconds, categories as a list): each gives the
-    report the plain CSV gives."""
+    (Amazon's reviews: ``parent_asin``, times in milliseconds, categories as a list), and logs are
+    kept in spreadsheets: each gives the report the plain CSV gives."""
     log, items = _log(tmp_path)
     expected = _cutoff_report(log, items)
     packed = tmp_path / "packed"
@@ -265,7 +266,12 @@ def test_compressed_and_json_files_read_like_their_csv(tmp_path: Path) -> None:
     table = [r.split(",") for r in items.read_text(encoding="utf-8").splitlines()[1:]]
     (packed / "meta.json").write_text(json.dumps(
         [{"parent_asin": i, "categories": [g], "year": int(y), "first_available": f} for i, g, y, f in table]), encoding="utf-8")
-    for name in ("log.csv.gz", "log.csv.bz2", "download", "log.zip"):
+    sheet = Workbook()
+    sheet.active.append(["user_id", "item_id", "timestamp"])
+    for u, i, t in rows:
+        sheet.active.append([u, i, datetime.fromtimestamp(int(t), UTC).replace(tzinfo=None) if t.isdigit() else t])
+    sheet.save(packed / "log.xlsx")
+    for name in ("log.csv.gz", "log.csv.bz2", "download", "log.zip", "log.xlsx"):
         report = _cutoff_report(packed / name, items)
         assert report["test"] == expected["test"], name
         assert report["models"]["hybrid"]["ndcg"] == expected["models"]["hybrid"]["ndcg"], name

@@ -1,7 +1,8 @@
 """Reading an interaction log and an item table (``reco evaluate``'s inputs) into arrays.
 
 Files are read by DuckDB in memory (any size, UTF-8 or Latin-1, the separator sniffed; CSV or
-JSON lines; plain, or compressed as data sets are published: gzip, bzip2, xz, a zip of one file).
+JSON records, or an Excel sheet; plain, or compressed as data sets are published: gzip, bzip2, xz,
+a zip of one file).
 A row that cannot be read is never dropped silently: the first one is named with its line and the
 whole file is refused.
 """
@@ -202,6 +203,11 @@ def _plain(path: Path) -> Path:
                 shutil.copyfileobj(source, out, 1 << 20)
             return copy
         with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            if "xl/workbook.xml" in names:
+                return _sheet_as_csv(path)
+            if "content.xml" in names and "mimetype" in names:
+                raise UserError(_("{path} is an OpenDocument spreadsheet; save its sheet as CSV UTF-8 and give that file.").format(path=path))
             members = [m for m in archive.infolist()
                        if not m.is_dir() and not m.filename.startswith("__MACOSX/") and not Path(m.filename).name.startswith(".")]
             if len(members) != 1:
@@ -211,9 +217,32 @@ def _plain(path: Path) -> Path:
             with archive.open(members[0]) as source, copy.open("wb") as out:
                 shutil.copyfileobj(source, out, 1 << 20)
             return copy
-    except (OSError, EOFError, lzma.LZMAError, zlib.error, zipfile.BadZipFile) as exc:
+    except (OSError, EOFError, KeyError, ValueError, lzma.LZMAError, zlib.error, zipfile.BadZipFile) as exc:
         raise UserError(_("{path} looks compressed but cannot be decompressed ({reason}); download it again or give it uncompressed.").format(
             path=path, reason=exc)) from None
+
+
+def _sheet_as_csv(path: Path) -> Path:
+    """A CSV copy of an Excel workbook's first sheet (a log exported from a spreadsheet)."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except InvalidFileException as exc:
+        raise UserError(_("{path} looks compressed but cannot be decompressed ({reason}); download it again or give it uncompressed.").format(
+            path=path, reason=exc)) from None
+    try:
+        copy = _scratch() / (path.stem + ".csv")
+        with copy.open("w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out)
+            for row in book.worksheets[0].iter_rows(values_only=True):
+                if any(cell is not None and str(cell).strip() for cell in row):
+                    writer.writerow(["" if cell is None else cell.isoformat() if isinstance(cell, datetime) else cell
+                                     for cell in row])
+    finally:
+        book.close()
+    return copy
 
 
 def _is_json(path: Path) -> bool:

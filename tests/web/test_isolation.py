@@ -12,7 +12,17 @@ from pathlib import Path
 import pytest
 from fastapi.routing import APIRoute
 
-from web.conftest import MEMBERS, Coop, add_reco, build_coop, login, new_client, page_csrf
+from web.conftest import (
+    MEMBERS,
+    PROGRAMME_HEADER,
+    PROGRAMMES,
+    Coop,
+    add_reco,
+    build_coop,
+    login,
+    new_client,
+    page_csrf,
+)
 
 A, B = MEMBERS["A"], MEMBERS["B"]
 ROLES_OF_A = ("A-admin", "A-analyst")
@@ -77,6 +87,11 @@ def call(client, method: str, path: str, headers: dict[str, str], archive: bytes
     if path.endswith("/packages") or path.endswith("/data"):
         return client.post(path, headers=headers, files={"file": ("pkg.tar.gz", archive, "application/gzip")},
                            data={"csrf_token": headers.get("X-CSRF-Token", "")})
+    if path.endswith("/programme") or (method == "POST" and path.endswith("/upcoming-events")):
+        # A's own programme as it is, so a call on A's own route changes nothing of its events.
+        programme = "\n".join([PROGRAMME_HEADER, *PROGRAMMES[A]]).encode()
+        return client.post(path, headers=headers, files={"file": ("programme.csv", programme, "text/csv")},
+                           data={"csrf_token": headers.get("X-CSRF-Token", "")})
     if path.endswith("/invitations"):
         return client.post(path, headers=headers, json={"email": "spy@evil.test", "role": "member_admin"})
     if path.startswith("/api/") and path.endswith("/audiences"):
@@ -101,7 +116,8 @@ def test_the_matrix_covers_every_member_route(app) -> None:
     assert "/api/v1/members/{member_id}/packages" in paths and "/m/{member_id}/data" in paths
     for path in ("/m/{member_id}/target", "/m/{member_id}/audiences", "/api/v1/members/{member_id}/audiences/{audience_id}",
                  "/api/v1/members/{member_id}/upcoming-events/{event_id}/audience",
-                 "/api/v1/members/{member_id}/cross-offers/{agreement_id}/decision"):
+                 "/api/v1/members/{member_id}/cross-offers/{agreement_id}/decision", "/m/{member_id}/programme",
+                 "/api/v1/members/{member_id}/upcoming-events"):
         assert path in paths, path
 
 
@@ -114,7 +130,8 @@ def test_member_a_gets_nothing_of_member_b(app, coop: Coop, role: str, auth: str
         before = (w.scalar("SELECT count(*) FROM package_upload WHERE member_id = ?", [B]),
                   w.scalar("SELECT count(*) FROM invitation WHERE member_id = ?", [B]),
                   w.query("SELECT audience_id FROM audience WHERE member_id = ? ORDER BY ALL", [B]),
-                  w.query("SELECT agreement_id, status FROM reco_agreement WHERE ? IN (proposer, partner) ORDER BY ALL", [B]))
+                  w.query("SELECT agreement_id, status FROM reco_agreement WHERE ? IN (proposer, partner) ORDER BY ALL", [B]),
+                  w.query("SELECT event_id, title, starts_at, loaded_at FROM reco_upcoming_event WHERE member_id = ? ORDER BY ALL", [B]))
     with new_client(app) as client:
         if auth == "session":
             login(client, coop.emails[role])
@@ -137,8 +154,10 @@ def test_member_a_gets_nothing_of_member_b(app, coop: Coop, role: str, auth: str
         after = (w.scalar("SELECT count(*) FROM package_upload WHERE member_id = ?", [B]),
                   w.scalar("SELECT count(*) FROM invitation WHERE member_id = ?", [B]),
                   w.query("SELECT audience_id FROM audience WHERE member_id = ? ORDER BY ALL", [B]),
-                  w.query("SELECT agreement_id, status FROM reco_agreement WHERE ? IN (proposer, partner) ORDER BY ALL", [B]))
-    assert after[2:] == before[2:], "an audience or a cross offer of B was created or changed"
+                  w.query("SELECT agreement_id, status FROM reco_agreement WHERE ? IN (proposer, partner) ORDER BY ALL", [B]),
+                  w.query("SELECT event_id, title, starts_at, loaded_at FROM reco_upcoming_event WHERE member_id = ? ORDER BY ALL", [B]))
+    assert after[4] == before[4], "B's programme was replaced"
+    assert after[2:4] == before[2:4], "an audience or a cross offer of B was created or changed"
     assert after[1] == before[1], "an invitation into B was created"
     assert after[0] == before[0], "an upload reached another member's data"
 

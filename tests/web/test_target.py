@@ -182,3 +182,56 @@ def test_the_cooperative_admin_sets_the_discoverability_defaults(app, coop: Coop
         assert 'value="0.3"' in c.get("/admin").text
         put = c.put("/api/v1/discoverability", json={"diversity": 0.1, "boost": 12}, headers={"X-CSRF-Token": page_csrf(c, "/admin")})
         assert put.status_code == 200 and put.json() == {"diversity": 0.1, "boost": 12.0}
+
+
+def test_a_member_loads_its_programme_from_the_tab_as_its_ticketing_tool_exports_it(app, coop: Coop, tmp_path) -> None:
+    """Venue staff upload the season as kept in a spreadsheet (French headers, day-first dates, "20h",
+    "35,00 $"): the tab says what was read, the new event can be picked at once (no retraining),
+    and a bad file is one sentence next to the form, naming the file as uploaded."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in (["Identifiant", "Titre", "Date", "Heure", "Salle", "Genre", "Artistes", "Prix", "Langue"],
+                ["jz-1", "Soirée Coltrane", "12/03/2026", "20h", "Le Dièse", "Jazz", "Trio Lune", "35,00 $", "Français"],
+                ["jz-2", "Blues du dimanche", "29/03/2026", "19h30", "Le Dièse", "Blues, Jazz", "Mona Blues", "28,00 $", "Anglais"],
+                ["jz-3", "Nuit manouche", "18/04/2026", "21h", "Le Dièse", "Jazz manouche", "Les Roulottes", "30,00 $", "Instrumental"]):
+        book.active.append(row)
+    book.save(tmp_path / "Saison printemps.xlsx")
+    with new_client(app) as c:
+        login(c, coop.emails["A-analyst"])
+        csrf = page_csrf(c, f"/m/{A}/target")
+        assert 'action="/m/jazz-dieze/programme"' in c.get(f"/m/{A}/target").text
+        with (tmp_path / "Saison printemps.xlsx").open("rb") as handle:
+            loaded = c.post(f"/m/{A}/programme", data={"csrf_token": csrf},
+                            files={"file": ("Saison printemps.xlsx", handle, "application/octet-stream")})
+        assert loaded.status_code == 201, loaded.text[:500]
+        text = visible_text(loaded.text)
+        assert "3 événements à venir chargés (du 2026-03-12 au 2026-04-18)" in text
+        assert "Titre → titre" in text and "Heure → heure" in text and "Prix → prix" in text
+        assert '<option value="jz-3"' in loaded.text
+        page = c.get(f"/m/{A}/target?event=jz-3")
+        assert page.status_code == 200 and "Le public probable de « Nuit manouche » compte" in page.text
+        bad = c.post(f"/m/{A}/programme", data={"csrf_token": csrf},
+                     files={"file": ("ma saison.csv", b"Titre,Date\nHamlet,bientot\n", "text/csv")})
+        assert bad.status_code == 400
+        error = re.findall(r'id="programme-error">(.*?)</p>', bad.text, re.S)[0]
+        assert "ma saison.csv ligne 2" in error and "bientot" in error and "/tmp" not in error
+        assert "Traceback" not in bad.text
+        # The programme was left as it was.
+        assert '<option value="jz-3"' in c.get(f"/m/{A}/target").text
+
+
+def test_the_programme_api_loads_for_the_member_only(app, coop: Coop) -> None:
+    mine = {"Authorization": f"Bearer {coop.tokens['A-analyst']}"}
+    other = {"Authorization": f"Bearer {coop.tokens['B-analyst']}"}
+    rows = ("event_id,event_title,event_starts_at,genres\njz-1,Soirée Coltrane,2026-03-12 20:00,jazz\n"
+            "jz-2,Blues du dimanche,2026-03-29 19:30,blues|jazz\n").encode()
+    with new_client(app) as c:
+        refused = c.post(f"/api/v1/members/{A}/upcoming-events", headers=other, files={"file": ("p.csv", rows, "text/csv")})
+        assert refused.status_code in (403, 404)
+        done = c.post(f"/api/v1/members/{A}/upcoming-events", headers=mine, files={"file": ("p.csv", rows, "text/csv")})
+        assert done.status_code == 201, done.text
+        assert done.json()["events"] == 2 and done.json()["columns"]["event_starts_at"] == "event_starts_at"
+        assert {e["event_id"] for e in c.get(f"/api/v1/members/{A}/upcoming-events", headers=mine).json()["data"]} >= {"jz-1", "jz-2"}
+        empty = c.post(f"/api/v1/members/{A}/upcoming-events", headers=mine, files={"file": ("p.csv", b"", "text/csv")})
+        assert empty.status_code == 400 and "vide" in empty.json()["error"]["message"]

@@ -30,7 +30,7 @@ def _open(db: Path) -> Warehouse:
 
 @reco_app.command("programme")
 def programme_command(
-    file: Path = typer.Argument(..., help="The member's programme: a CSV of upcoming events (event_id, event_starts_at, genres, …)."),
+    file: Path = typer.Argument(..., help="The member's programme: upcoming events as a CSV, Excel sheet or JSON (event_id or title, start, genres, …; French or English headers)."),
     db: Path = typer.Option(..., "--db", help="Warehouse file."),
     member: str = typer.Option(..., "--member", help="Member whose programme this is (it replaces the previous one)."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON summary."),
@@ -45,6 +45,16 @@ def programme_command(
         return
     console.print(_("{n} upcoming events of {member} loaded ({first} to {last}).").format(
         n=summary["events"], member=member, first=summary["first"][:10], last=summary["last"][:10]))
+    read = {name: header for name, header in summary["columns"].items() if name != header}
+    if read:
+        console.print(_("Columns read: {pairs}.").format(pairs=", ".join(f"{header} → {name}" for name, header in read.items())),
+                      highlight=False)
+    if summary["past"]:
+        console.print(_("{n} of these events have already taken place: they are kept, but only upcoming events get an audience.").format(
+            n=summary["past"]))
+    if summary["other_languages"]:
+        console.print(_("{n} events are in another language than French or English: kept without a language.").format(
+            n=summary["other_languages"]))
 
 
 @reco_app.command("train")

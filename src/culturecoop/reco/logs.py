@@ -178,6 +178,14 @@ def _read(path: Path, what: str, wanted: tuple[str, ...],
     return names, rel, con, first_line
 
 
+def as_delimited_text(path: Path) -> Path:
+    """A UTF-8 delimited text copy of any table ``reco`` reads (the file itself when it already is
+    one): decompressed, a JSON file's records or an Excel workbook's first sheet as CSV, legacy
+    encodings as UTF-8."""
+    plain = _plain(path)
+    return _json_as_csv(plain, path) if _is_json(plain) else _utf8(plain)
+
+
 def _scratch() -> Path:
     """A folder for a converted copy of an input file, removed when the program ends."""
     folder = Path(tempfile.mkdtemp(prefix="culturecoop-input-"))
@@ -257,7 +265,11 @@ def _json_as_csv(path: Path, shown: Path) -> Path:
     one column per field, lists joined by ``|`` as the item table's lists are."""
     con = duckdb.connect()
     try:
-        rel = con.read_json(str(path), format="auto")
+        # Written dates stay text (a format nothing matches): DuckDB would otherwise turn a time with
+        # an offset into UTC, losing a programme's wall clock, and the log's times are read later.
+        never = "never %Y@%m@%d"
+        quoted_path = str(path).replace("'", "''")
+        rel = con.sql(f"SELECT * FROM read_json('{quoted_path}', format = 'auto', timestampformat = '{never}', dateformat = '{never}')")
         fields = []
         for name, kind in zip(rel.columns, rel.dtypes, strict=True):
             quoted = '"' + name.replace('"', '""') + '"'

@@ -1,16 +1,25 @@
 """A member's programme: its upcoming events, loaded before anyone has bought a ticket.
 
-A programme is public information (what a venue announces), so it travels as a plain CSV:
-``event_id,event_title,event_starts_at,venue,venue_postal_code,genres,artists,capacity,
-is_local,event_language,price`` (lists split by ``|``, genres in French or English vendor
-words, folded to the cooperative's taxonomy). Loading replaces the member's programme in one
-transaction; a bad row refuses the whole file with its line and reason.
+A programme is public information (what a venue announces). It comes as the venue keeps it: a CSV
+(any separator, UTF-8 or Latin-1), an Excel sheet, JSON records, compressed or not; headers in
+French or English, the cooperative's (``event_id,event_title,event_starts_at,venue,
+venue_postal_code,genres,artists,capacity,is_local,event_language,price``) or a ticketing tool's
+(``Event ID``, ``Event Name``, ``Event Start Date`` + ``Event Start Time``, ``Titre``, ``Date``,
+``Heure``, ``Salle``, ``Jauge``, ``Prix``, ``Langue``…). Dates as ISO 8601, ``23/11/2026 20h00``,
+``11/23/2026 8:00 PM`` or ``samedi 23 novembre 2026, 20 h``; lists split by ``|``, ``;``, ``,`` or
+``/`` (whichever the column uses); genres in French or English vendor words, folded to the
+cooperative's taxonomy; prices such as ``45,00 $``, ``CAD 45.00``, ``25–45`` (the lowest) or
+``Gratuit``. Without an event id, an event is named by its title and start. Loading replaces the
+member's programme in one transaction; a bad row refuses the whole file with its line and reason.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from datetime import UTC, datetime
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -18,17 +27,64 @@ import duckdb
 
 from culturecoop.errors import UserError
 from culturecoop.i18n import _
+from culturecoop.reco import data
+from culturecoop.reco.logs import as_delimited_text
 from culturecoop.schema.taxonomy import GENRE_SYNONYMS
 from culturecoop.warehouse.engine import Warehouse
 
 REQUIRED = ("event_id", "event_starts_at")
 OPTIONAL = ("event_title", "venue", "venue_postal_code", "genres", "artists", "capacity", "is_local",
             "event_language", "price")
-TRUE = frozenset({"true", "1", "yes", "y", "oui", "o", "vrai"})
-FALSE = frozenset({"false", "0", "no", "n", "non", "faux"})
-LANGUAGES = {"fr": "fr", "français": "fr", "francais": "fr", "french": "fr", "en": "en", "anglais": "en",
-             "english": "en", "bilingual": "bilingual", "bilingue": "bilingual", "none": "none",
-             "instrumental": "none", "aucune": "none"}
+# Other headers for the same columns, compared without case, accents, spaces or punctuation
+# (``Event Start Date``, ``Date de début``, ``Nom du spectacle``…), in order of preference; the
+# cooperative's own name always wins.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "event_id": ("eventid", "idevenement", "evenementid", "idspectacle", "showid", "performanceid", "representationid",
+                 "idrepresentation", "seanceid", "idseance", "sessionid", "eventcode", "codeevenement", "identifiant", "id"),
+    "event_title": ("eventname", "eventtitle", "title", "titre", "nomdelevenement", "titredelevenement", "nomduspectacle",
+                    "titreduspectacle", "spectacle", "show", "showname", "performance", "production", "name", "nom",
+                    "evenement", "event"),
+    "event_starts_at": ("startsat", "eventstartdatetime", "startdatetime", "eventstartdate", "eventstart", "startdate", "start",
+                        "starts", "datetime", "dateheure", "dateetheure", "datedebut", "datededebut", "debut",
+                        "daterepresentation", "datedelarepresentation", "dateduspectacle", "showdate", "performancedate",
+                        "eventdate", "date", "when", "quand"),
+    "start_time": ("eventstarttime", "starttime", "heuredebut", "heurededebut", "heuredelarepresentation", "showtime",
+                   "heure", "time"),
+    "venue": ("venuename", "nomdelasalle", "nomdulieu", "salle", "lieu", "location", "place", "site"),
+    "venue_postal_code": ("venuepostalcode", "venuezip", "venuezipcode", "venuepostcode", "postalcode", "postcode",
+                          "zipcode", "zip", "codepostal", "cp"),
+    "genres": ("genre", "categories", "category", "categorie", "eventcategory", "disciplines", "discipline", "styles",
+               "style", "tags", "eventtype", "type"),
+    "artists": ("artist", "artistes", "artiste", "performers", "performer", "lineup", "interpretes", "interprete",
+                "headliner", "tetedaffiche", "compagnie", "company"),
+    "capacity": ("jauge", "capacite", "capacitetotale", "totalcapacity", "maxcapacity", "seats", "places",
+                 "nombredeplaces", "quantityavailable", "quantity"),
+    "is_local": ("islocal", "local", "artistelocal", "localartist", "artistlocal", "quebecois", "artistequebecois"),
+    "event_language": ("eventlanguage", "language", "langue", "languedelevenement", "langueduspectacle", "lang"),
+    "price": ("prix", "tarif", "ticketprice", "prixdubillet", "prixbillet", "fullprice", "pleintarif", "tarifplein",
+              "tarifregulier", "regularprice", "pricefrom", "apartirde", "cost", "cout"),
+}
+TRUE = frozenset({"true", "1", "yes", "y", "oui", "o", "vrai", "x", "✓", "✔", "local"})
+FALSE = frozenset({"false", "0", "no", "n", "non", "faux", "-"})
+LANGUAGES = {"fr": "fr", "francais": "fr", "french": "fr", "francophone": "fr", "en": "en", "anglais": "en",
+             "english": "en", "anglophone": "en", "bilingual": "bilingual", "bilingue": "bilingual", "fr/en": "bilingual",
+             "en/fr": "bilingual", "fr-en": "bilingual", "fr+en": "bilingual", "francais et anglais": "bilingual",
+             "french and english": "bilingual", "none": "none", "instrumental": "none", "aucune": "none",
+             "sans paroles": "none", "sans texte": "none", "no words": "none", "non verbal": "none", "nonverbal": "none"}
+# Written language names and codes the cooperative does not tell apart: kept as "another language".
+OTHER_LANGUAGES = frozenset({"es", "espagnol", "spanish", "de", "allemand", "german", "it", "italien", "italian",
+                             "pt", "portugais", "portuguese", "ar", "arabe", "arabic", "zh", "chinois", "chinese",
+                             "ja", "japonais", "japanese", "he", "hebreu", "hebrew", "ru", "russe", "russian",
+                             "autre", "other", "multilingue", "multilingual", "cri", "cree", "innu", "inuktitut"})
+FREE = frozenset({"gratuit", "gratuite", "free", "entree libre", "libre", "contribution volontaire", "pay what you can"})
+MONTHS = {"jan": 1, "janv": 1, "janvier": 1, "january": 1, "feb": 2, "fev": 2, "fevr": 2, "fevrier": 2, "february": 2,
+          "mar": 3, "mars": 3, "march": 3, "apr": 4, "avr": 4, "avril": 4, "april": 4, "may": 5, "mai": 5,
+          "jun": 6, "juin": 6, "june": 6, "jul": 7, "juil": 7, "juillet": 7, "july": 7, "aug": 8, "aou": 8, "aout": 8,
+          "august": 8, "sep": 9, "sept": 9, "septembre": 9, "september": 9, "oct": 10, "octobre": 10, "october": 10,
+          "nov": 11, "novembre": 11, "november": 11, "dec": 12, "decembre": 12, "december": 12}
+_NUMERIC_DATE = re.compile(r"(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{2,4})")
+_WRITTEN_DATE = re.compile(r"(?:(\d{1,2})(?:er|st|nd|rd|th)?\.?\s+([a-z]{3,9})\.?,?\s+(\d{4})|([a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4}))")
+_CLOCK = re.compile(r"(\d{1,2})\s*(?:[:h]\s*(\d{2})?(?::(\d{2}))?|(?=\s*[ap]\.?m))\s*([ap])?\.?(?:m\.?)?")
 
 
 def fold(label: str) -> str:
@@ -36,92 +92,273 @@ def fold(label: str) -> str:
     return "".join(c for c in key if not unicodedata.combining(c)).replace("œ", "oe")
 
 
-def _genres(value: str | None) -> list[str]:
-    labels = [fold(x) for x in (value or "").split("|") if x.strip()]
-    return list(dict.fromkeys(GENRE_SYNONYMS.get(label, "other") for label in labels))
+def _squeeze(name: str) -> str:
+    return "".join(c for c in fold(name) if c.isalnum())
 
 
-def _time(value: str, line: int, path: Path) -> datetime:
-    text = value.strip().replace("T", " ")
-    for candidate in (text, text[:16], text[:10]):
-        try:
-            return datetime.fromisoformat(candidate)
-        except ValueError:
-            continue
-    raise UserError(_("{path} line {line}: event_starts_at {value!r} is not a date and time; write it as YYYY-MM-DD HH:MM.").format(
-        path=path, line=line, value=value))
+def _columns(names: list[str]) -> dict[str, int]:
+    """Which position holds each column: its own name first, else its first alias present."""
+    squeezed = [_squeeze(n) for n in names]
+    found: dict[str, int] = {}
+    for column in (*REQUIRED, *OPTIONAL, "start_time"):
+        for alias in (_squeeze(column), *ALIASES.get(column, ())):
+            if alias in squeezed and squeezed.index(alias) not in found.values():
+                found[column] = squeezed.index(alias)
+                break
+    return found
 
 
-def _number(value: str | None, column: str, line: int, path: Path) -> float | None:
-    if value is None or not value.strip():
+def _separator(values: list[str]) -> str | None:
+    """The separator a list column uses, from the characters its cells hold."""
+    counts: Counter[str] = Counter()
+    for value in values[:400]:
+        for sep in ("|", ";", ",", "/"):
+            counts[sep] += value.count(sep)
+    best = counts.most_common(1)
+    return best[0][0] if best and best[0][1] else None
+
+
+def _split(value: str | None, separator: str | None) -> list[str]:
+    parts = (value or "").split(separator) if separator else [value or ""]
+    return [x.strip() for x in parts if x.strip()]
+
+
+def _genres(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(GENRE_SYNONYMS.get(fold(label), "other") for label in values))
+
+
+def _day_first(values: list[str]) -> bool:
+    """Whether numeric dates of this column are day first (23/11/2026, as in French) or month first
+    (11/23/2026): a first number above 12 says day, a second above 12 says month, an AM/PM clock
+    says month (English usage); otherwise day, the francophone default."""
+    pm = False
+    for value in values:
+        match = _NUMERIC_DATE.search(value)
+        if match and len(match.group(1)) <= 2:
+            first, second = int(match.group(1)), int(match.group(2))
+            if first > 12:
+                return True
+            if second > 12:
+                return False
+        pm = pm or bool(re.search(r"\d\s*[ap]\.?m\b", value.lower()))
+    return not pm
+
+
+def _clock(text: str) -> time | None:
+    """The time of day in ``text`` (``20:00``, ``20h30``, ``20 h``, ``8:00 PM``, ``8 pm``), or None."""
+    match = _CLOCK.search(text.lower())
+    if not match:
+        return None
+    hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    if match.group(4) == "p" and hour < 12:
+        hour += 12
+    elif match.group(4) == "a" and hour == 12:
+        hour = 0
+    if hour > 23 or minute > 59:
+        return None
+    return time(hour, minute)
+
+
+def parse_start(value: str, day_first: bool = True) -> datetime | None:
+    """The local start of an event from how programmes write it, or None. An offset (``-05:00``,
+    ``Z``) is dropped: the venue's wall clock is what the programme means."""
+    text = value.strip()
+    if not text:
         return None
     try:
-        return float(value.strip().replace(",", ".").replace("$", "").replace("€", "").strip())
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace(" T", "T"))
+        return moment.replace(tzinfo=None, second=0, microsecond=0)
     except ValueError:
-        raise UserError(_("{path} line {line}: {column} {value!r} is not a number; write it like 45.00.").format(
-            path=path, line=line, column=column, value=value)) from None
+        pass
+    low = fold(text)
+    day: tuple[int, int, int] | None = None
+    rest = low
+    numeric = _NUMERIC_DATE.search(low)
+    if numeric:
+        a, b, c = numeric.groups()
+        if len(a) == 4:
+            day = (int(a), int(b), int(c))
+        else:
+            year = int(c) + (2000 if len(c) == 2 else 0)
+            day = (year, int(b), int(a)) if day_first else (year, int(a), int(b))
+        rest = low[:numeric.start()] + " " + low[numeric.end():]
+    else:
+        written = _WRITTEN_DATE.search(low)
+        if written:
+            d, m, y, m2, d2, y2 = written.groups()
+            month = MONTHS.get((m or m2 or "").rstrip("."))
+            if month is None:
+                return None
+            day = (int(y or y2), month, int(d or d2))
+            rest = low[:written.start()] + " " + low[written.end():]
+    if day is None:
+        return None
+    try:
+        date = datetime(*day)
+    except ValueError:
+        return None
+    clock = _clock(rest)
+    return datetime.combine(date.date(), clock) if clock else date
 
 
-def read_programme(path: Path) -> list[dict[str, Any]]:
+def _amount(value: str | None, whole: bool) -> float | None:
+    """A number as programmes write it: ``45,00 $``, ``CAD 45.00``, ``1 200``, ``1,200``, ``25–45``
+    (the lowest: the price from which one gets in); ``Gratuit`` / ``Free`` is 0. Raises ValueError."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    if fold(text) in FREE:
+        return 0.0
+    if whole and fold(text) in ("illimite", "unlimited", "n/a", "na"):
+        return None
+    numbers = re.findall(r"\d[\d\s\u00a0\u202f.,']*", text)
+    if not numbers:
+        raise ValueError(text)
+    parsed = []
+    for number in numbers:
+        digits = re.sub(r"[\s\u00a0\u202f']", "", number).rstrip(".,")
+        if "," in digits and "." in digits:
+            decimal = "," if digits.rfind(",") > digits.rfind(".") else "."
+            digits = digits.replace("." if decimal == "," else ",", "").replace(",", ".")
+        elif "," in digits:
+            digits = digits.replace(",", "") if re.fullmatch(r"\d{1,3}(,\d{3})+", digits) else digits.replace(",", ".")
+        elif whole and re.fullmatch(r"\d{1,3}(\.\d{3})+", digits):
+            digits = digits.replace(".", "")
+        parsed.append(float(digits))
+    return min(parsed)
+
+
+def _language(value: str) -> tuple[str | None, bool]:
+    """The cooperative's language code of a programme's cell, and whether it names another language."""
+    key = fold(value)
+    if key in LANGUAGES:
+        return LANGUAGES[key], False
+    if key.startswith(("fr-", "fr_")):
+        return "fr", False
+    if key.startswith(("en-", "en_")):
+        return "en", False
+    if key in OTHER_LANGUAGES or re.fullmatch(r"[a-z]{2}([-_][a-z]{2})?", key):
+        return None, True
+    raise ValueError(value)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")[:60]
+
+
+@dataclass
+class Programme:
+    events: list[dict[str, Any]]
+    columns: dict[str, str] = field(default_factory=dict)  # each column read → the file's header
+    other_languages: int = 0  # events in a language the cooperative does not tell apart (kept without one)
+
+
+def read_programme(path: Path) -> Programme:
     """The programme's rows, checked and normalized (raises UserError on the first bad row)."""
     if not path.is_file():
         raise UserError(_("Programme file {path} does not exist; check the path.").format(path=path))
+    if path.stat().st_size == 0:
+        raise UserError(_("{path} lists no event; give one upcoming event per row.").format(path=path))
+    text = as_delimited_text(path)
     con = duckdb.connect()
     try:
-        rel = con.read_csv(str(path), header=True, all_varchar=True)
-        names = [c.strip().lower() for c in rel.columns]
+        rel = con.read_csv(str(text), header=True, all_varchar=True, skiprows=0)
+        names = [str(c).strip() for c in rel.columns]
         rows = rel.fetchall()
     except duckdb.Error as exc:
         raise UserError(_("{path} cannot be read as CSV ({reason}); give a comma-separated file with a header row.").format(
             path=path, reason=str(exc).splitlines()[0])) from None
     finally:
         con.close()
-    missing = [c for c in REQUIRED if c not in names]
-    if missing:
-        raise UserError(_("{path} has no column {column}; a programme needs at least event_id and event_starts_at.").format(
-            path=path, column=missing[0]))
+    at = _columns(names)
+    if "event_starts_at" not in at or ("event_id" not in at and "event_title" not in at):
+        wanted = "event_starts_at" if "event_starts_at" not in at else "event_id"
+        raise UserError(_("{path} has no column {column} (its columns: {names}); a programme needs each event's start (event_starts_at, or Date) and its id or title (event_id, or Titre).").format(
+            path=path, column=wanted, names=", ".join(names[:12])))
+
+    def column(name: str) -> list[str]:
+        return [str(r[at[name]] or "") for r in rows] if name in at else []
+
+    starts = column("event_starts_at")
+    day_first = _day_first(starts)
+    separators = {name: _separator(column(name)) for name in ("genres", "artists")}
     out: list[dict[str, Any]] = []
     seen: set[str] = set()
+    other_languages = 0
     for n, raw in enumerate(rows, start=2):
-        row = {name: (value if value is None else str(value)) for name, value in zip(names, raw, strict=True)}
-        event_id = (row.get("event_id") or "").strip()
+        row = {name: ("" if raw[i] is None else str(raw[i])) for name, i in at.items()}
+        if not any(v.strip() for v in row.values()):
+            continue  # a blank line between blocks of a spreadsheet
+        title = row.get("event_title", "").strip() or None
+        started = parse_start(row["event_starts_at"], day_first)
+        if started is not None and started.time() == time(0) and row.get("start_time", "").strip():
+            clock = _clock(fold(row["start_time"]))
+            if clock is None:
+                raise UserError(_("{path} line {line}: start time {value!r} is not a time of day; write it like 20:00.").format(
+                    path=path, line=n, value=row["start_time"]))
+            started = datetime.combine(started.date(), clock)
+        if started is None:
+            raise UserError(_("{path} line {line}: event_starts_at {value!r} is not a date and time; write it as YYYY-MM-DD HH:MM.").format(
+                path=path, line=n, value=row["event_starts_at"]))
+        event_id = row.get("event_id", "").strip()
+        if not event_id and title and "event_id" not in at:
+            event_id = f"{_slug(title)}-{started:%Y%m%d-%H%M}"
         if not event_id:
             raise UserError(_("{path} line {line} has no event_id; fix or remove that row.").format(path=path, line=n))
         if event_id in seen:
             raise UserError(_("{path} line {line} repeats event {event}; list each event once.").format(path=path, line=n, event=event_id))
         seen.add(event_id)
-        local = (row.get("is_local") or "").strip().lower()
+        local = fold(row.get("is_local", ""))
         if local and local not in TRUE | FALSE:
             raise UserError(_("{path} line {line}: is_local {value!r} is not yes or no; write true or false.").format(path=path, line=n, value=local))
-        language = (row.get("event_language") or "").strip().lower()
-        if language and language not in LANGUAGES:
-            raise UserError(_("{path} line {line}: event_language {value!r} is unknown; use fr, en, bilingual or none.").format(path=path, line=n, value=language))
-        capacity = _number(row.get("capacity"), "capacity", n, path)
-        postal = (row.get("venue_postal_code") or "").replace(" ", "").upper()
+        language: str | None = None
+        if row.get("event_language", "").strip():
+            try:
+                language, other = _language(row["event_language"])
+            except ValueError:
+                raise UserError(_("{path} line {line}: event_language {value!r} is unknown; use fr, en, bilingual or none.").format(
+                    path=path, line=n, value=row["event_language"])) from None
+            other_languages += other
+        numbers: dict[str, float | None] = {}
+        for name, whole in (("capacity", True), ("price", False)):
+            try:
+                numbers[name] = _amount(row.get(name), whole)
+            except ValueError:
+                raise UserError(_("{path} line {line}: {column} {value!r} is not a number; write it like 45.00.").format(
+                    path=path, line=n, column=name, value=row.get(name))) from None
+        postal = row.get("venue_postal_code", "").replace(" ", "").upper()
+        capacity = numbers["capacity"]
         out.append({
-            "event_id": event_id, "title": (row.get("event_title") or "").strip() or None,
-            "starts_at": _time(row.get("event_starts_at") or "", n, path),
-            "venue": (row.get("venue") or "").strip() or None, "venue_fsa": postal[:3] or None,
-            "genres": _genres(row.get("genres")),
-            "artists": [a.strip() for a in (row.get("artists") or "").split("|") if a.strip()],
+            "event_id": event_id, "title": title, "starts_at": started,
+            "venue": row.get("venue", "").strip() or None, "venue_fsa": postal[:3] or None,
+            "genres": _genres(_split(row.get("genres"), separators["genres"])),
+            "artists": _split(row.get("artists"), separators["artists"]),
             "capacity": int(capacity) if capacity is not None else None,
             "is_local": (local in TRUE) if local else None,
-            "language": LANGUAGES.get(language) if language else None,
-            "price": _number(row.get("price"), "price", n, path),
+            "language": language,
+            "price": numbers["price"],
         })
     if not out:
         raise UserError(_("{path} lists no event; give one upcoming event per row.").format(path=path))
-    return out
+    return Programme(out, {name: names[i] for name, i in at.items()}, other_languages)
 
 
 def load_programme(warehouse: Warehouse, member_id: str, path: Path) -> dict[str, Any]:
     """Replace the member's programme with the file's events."""
-    rows = read_programme(path)
+    programme = read_programme(path)
+    rows = programme.events
     known = warehouse.scalar("SELECT count(*) FROM member WHERE member_id = ?", [member_id])
     if not known:
         members = ", ".join(r["member_id"] for r in warehouse.query("SELECT member_id FROM member ORDER BY 1"))
         raise UserError(_("There is no member {member} in the warehouse; members: {members}.").format(member=member_id, members=members or _("none")))
     now = datetime.now(UTC).replace(tzinfo=None)
+    # Upcoming is after the cooperative's data day, as the audiences' own query says (today before
+    # the first refresh of the analytics).
+    try:
+        as_of = data.as_of(warehouse)
+    except duckdb.CatalogException:
+        as_of = None
+    day = as_of.date() if isinstance(as_of, datetime) else as_of if isinstance(as_of, date) else now.date()
     with warehouse.transaction() as con:
         con.execute("DELETE FROM reco_upcoming_event WHERE member_id = ?", [member_id])
         con.executemany(
@@ -129,4 +366,5 @@ def load_programme(warehouse: Warehouse, member_id: str, path: Path) -> dict[str
             [[member_id, r["event_id"], r["title"], r["starts_at"], r["venue"], r["venue_fsa"], r["genres"],
               r["artists"], r["capacity"], r["is_local"], r["language"], r["price"], now] for r in rows])
     return {"member_id": member_id, "events": len(rows), "first": min(r["starts_at"] for r in rows).isoformat(),
-            "last": max(r["starts_at"] for r in rows).isoformat()}
+            "last": max(r["starts_at"] for r in rows).isoformat(), "columns": programme.columns,
+            "past": sum(r["starts_at"].date() <= day for r in rows), "other_languages": programme.other_languages}

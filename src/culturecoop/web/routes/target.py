@@ -7,25 +7,32 @@ member's resource; nothing here ever returns a patron key or another member's pa
 
 from __future__ import annotations
 
+import re
+import tempfile
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
+from culturecoop.errors import UserError
 from culturecoop.reco import audiences, cross, service
 from culturecoop.reco import target as target_service
+from culturecoop.reco.programme import load_programme
 from culturecoop.reco.tradeoff import tradeoff
 from culturecoop.web.deps import (
     AnswersDep,
     CoopAdmin,
+    MemberManager,
     MemberReader,
     Principal,
     PrincipalDep,
+    SettingsDep,
     WarehouseDep,
 )
-from culturecoop.web.errors import WebError
-from culturecoop.web.i18n import Translator, _
+from culturecoop.web.errors import USER_ERROR_STATUS, WebError
+from culturecoop.web.i18n import Translator, _, retranslate
 from culturecoop.web.render import render, request_language
 from culturecoop.web.routes.reports import actor_of
 from culturecoop.web.tabs import TARGET_TAB
@@ -93,6 +100,16 @@ class UpcomingEvent(BaseModel):
 class UpcomingEventsPublic(BaseModel):
     data: list[UpcomingEvent]
     count: int
+
+
+class ProgrammeLoaded(BaseModel):
+    member_id: str
+    events: int = Field(description="Events in the programme as loaded (it replaces the previous one).")
+    first: str
+    last: str
+    columns: dict[str, str] = Field(description="Each column read → the file's own header.")
+    past: int = Field(description="Events already past: kept, but only upcoming events get an audience.")
+    other_languages: int = Field(description="Events in a language other than French or English, kept without one.")
 
 
 class Agreement(BaseModel):
@@ -178,11 +195,32 @@ def _create(warehouse: Any, member_id: str, body: AudienceCreate, actor: str) ->
     return audiences.build_audience(warehouse, member_id=member_id, kind=body.kind, params=params, name=body.name, actor=actor)
 
 
+def _load_programme(upload: UploadFile, warehouse: Any, member_id: str, max_bytes: int, language: str) -> dict[str, Any]:
+    """The uploaded programme loaded for the member; a bad file raises a WebError naming it as uploaded."""
+    name = Path(upload.filename or "").name or "programme.csv"
+    with tempfile.TemporaryDirectory(prefix="culturecoop-programme-") as tmp:
+        path = Path(tmp) / (re.sub(r"[^\w.\-]+", "_", name).lstrip(".") or "programme.csv")
+        size = 0
+        with path.open("wb") as out:
+            while chunk := upload.file.read(1 << 20):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise WebError(413, _("The file is too large; send a programme of at most {mb} MB."), mb=max_bytes >> 20)
+                out.write(chunk)
+        if size == 0:
+            raise WebError(400, _("The file is empty; choose your programme file again."))
+        try:
+            return load_programme(warehouse, member_id, path)
+        except UserError as exc:
+            message = retranslate(exc.message, language).replace(str(path), name)
+            raise WebError(USER_ERROR_STATUS.get(exc.exit_code, 400), message) from None
+
+
 # -- pages ------------------------------------------------------------------------------------
 
-@router.get("/m/{member_id}/target", include_in_schema=False)
-def target_page(request: Request, member_id: str, principal: MemberReader, warehouse: WarehouseDep,
-                event: str | None = None, saved: str | None = None) -> Response:
+def _target_page(request: Request, member_id: str, principal: Principal, warehouse: Any, event: str | None = None,
+                 saved: str | None = None, programme: dict[str, Any] | None = None, error: str | None = None,
+                 status: int = 200) -> Response:
     t = Translator(request_language(request))
     if event:
         _require_event(warehouse, member_id, event[:200])
@@ -194,7 +232,28 @@ def target_page(request: Request, member_id: str, principal: MemberReader, wareh
     view = target_view(answer, t, summary)
     return render(request, "target.html", {"tab": TARGET_TAB, "view": view, "member_id": member_id, "active": TARGET_TAB.slug,
                                            "query": {"event": view.event.event_id} if view.event else {},
-                                           "may_decide": principal.account.is_member_admin})
+                                           "may_decide": principal.account.is_member_admin,
+                                           "may_load": principal.may_manage(member_id),
+                                           "programme": programme, "programme_error": error}, status_code=status)
+
+
+@router.get("/m/{member_id}/target", include_in_schema=False)
+def target_page(request: Request, member_id: str, principal: MemberReader, warehouse: WarehouseDep,
+                event: str | None = None, saved: str | None = None) -> Response:
+    return _target_page(request, member_id, principal, warehouse, event, saved)
+
+
+@router.post("/m/{member_id}/programme", include_in_schema=False)
+def programme_form(request: Request, member_id: str, principal: MemberManager, warehouse: WarehouseDep,
+                   settings: SettingsDep, file: Annotated[UploadFile, File()]) -> Response:
+    """From the Target audience tab: load the member's programme, then show its events to pick from."""
+    language = request_language(request)
+    try:
+        loaded = _load_programme(file, warehouse, member_id, settings.max_upload_bytes, language)
+    except WebError as exc:  # said next to the form, not on an error page
+        message = Translator(language)(exc.message, **exc.fields)
+        return _target_page(request, member_id, principal, warehouse, error=message, status=exc.status)
+    return _target_page(request, member_id, principal, warehouse, programme=loaded, status=201)
 
 
 @router.get("/m/{member_id}/target.json", include_in_schema=False)
@@ -262,6 +321,14 @@ def api_upcoming(member_id: str, principal: MemberReader, warehouse: WarehouseDe
     """The member's upcoming events (its programme), soonest first."""
     rows = target_service.upcoming_events(warehouse, member_id)
     return {"data": rows, "count": len(rows)}
+
+
+@router.post("/api/v1/members/{member_id}/upcoming-events", response_model=ProgrammeLoaded, status_code=201, tags=TAGS)
+def api_load_programme(request: Request, member_id: str, principal: MemberManager, warehouse: WarehouseDep,
+                       settings: SettingsDep,
+                       file: Annotated[UploadFile, File(description="The programme: CSV, Excel sheet or JSON, French or English headers.")]) -> dict[str, Any]:
+    """Load the member's programme (its upcoming events, public information); it replaces the previous one."""
+    return _load_programme(file, warehouse, member_id, settings.max_upload_bytes, request_language(request))
 
 
 @router.get("/api/v1/members/{member_id}/upcoming-events/{event_id}/audience", response_model=AudiencePublic, tags=TAGS)

@@ -1,0 +1,97 @@
+"""A member's programme as venues keep it: a ticketing tool's export, a French spreadsheet, written
+dates, compressed or JSON files — each read as the events it announces, or refused in one sentence."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from culturecoop.errors import UserError
+from culturecoop.reco.programme import parse_start, read_programme
+
+EVENTBRITE = """Event Name,Event ID,Event Start Date,Event Start Time,Venue Name,Venue Postal Code,Category,Ticket Price,Capacity
+Jazz at the Lilas,612345678901,12/19/2026,8:00 PM,Théâtre des Lilas,H2T 1S1,Jazz,$35.00,"1,200"
+Comedy night,612345678902,01/09/2027,7:30 PM,Théâtre des Lilas,H2T 1S1,Comedy,Free,250
+"""
+SALLE = """Titre;Date;Heure;Salle;Genre;Artistes;Jauge;Prix;Langue;Artiste local
+Nuit du jazz;19/12/2026;20h00;Salle Bourgie;Jazz, Blues;Trio Lumière, Anne Roy;450;45,00 $;Français;Oui
+Orchestre en fête;9/01/2027;19 h 30;Maison symphonique;Musique classique;OSM;1 900;de 25 à 95 $;Instrumental;non
+Flamenco;2027-02-14 20:00;;Studio;Flamenco;;120;30;Espagnol;Non
+"""
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_ticketing_tools_export_reads_as_its_events(tmp_path: Path) -> None:
+    """English headers, month-first dates with a separate AM/PM time, "$35.00", "Free", "1,200"."""
+    programme = read_programme(_write(tmp_path, "events.csv", EVENTBRITE))
+    jazz, comedy = programme.events
+    assert jazz["event_id"] == "612345678901" and jazz["title"] == "Jazz at the Lilas"
+    assert jazz["starts_at"] == datetime(2026, 12, 19, 20, 0) and comedy["starts_at"] == datetime(2027, 1, 9, 19, 30)
+    assert jazz["capacity"] == 1200 and jazz["price"] == 35.0 and comedy["price"] == 0.0
+    assert jazz["genres"] == ["jazz"] and comedy["genres"] == ["comedy"] and jazz["venue_fsa"] == "H2T"
+    assert programme.columns["event_starts_at"] == "Event Start Date" and programme.columns["start_time"] == "Event Start Time"
+
+
+def test_a_french_venue_spreadsheet_without_ids_reads_as_its_events(tmp_path: Path) -> None:
+    """Semicolons, day-first dates, "20h00" / "19 h 30", lists split by commas, "45,00 $", "1 900",
+    a price range (its lowest), Oui / non, Français / Instrumental / Espagnol; events named by
+    title and start; the same file as an Excel sheet reads the same."""
+    programme = read_programme(_write(tmp_path, "saison.csv", SALLE))
+    nuit, orchestre, flamenco = programme.events
+    assert nuit["event_id"] == "nuit-du-jazz-20261219-2000"
+    assert nuit["starts_at"] == datetime(2026, 12, 19, 20, 0) and orchestre["starts_at"] == datetime(2027, 1, 9, 19, 30)
+    assert nuit["genres"] == ["jazz", "blues"] and nuit["artists"] == ["Trio Lumière", "Anne Roy"]
+    assert (nuit["price"], orchestre["price"], orchestre["capacity"]) == (45.0, 25.0, 1900)
+    assert (nuit["is_local"], orchestre["is_local"]) == (True, False)
+    assert (nuit["language"], orchestre["language"], flamenco["language"]) == ("fr", "none", None)
+    assert programme.other_languages == 1 and orchestre["genres"] == ["classical"]
+    book = Workbook()
+    for line in SALLE.strip().splitlines():
+        book.active.append(line.split(";"))
+    book.save(tmp_path / "saison.xlsx")
+    assert read_programme(tmp_path / "saison.xlsx").events == programme.events
+    (tmp_path / "saison.csv.gz").write_bytes(gzip.compress(SALLE.encode("utf-8")))
+    assert read_programme(tmp_path / "saison.csv.gz").events == programme.events
+
+
+def test_json_records_read_as_events(tmp_path: Path) -> None:
+    records = [{"id": "e1", "name": "Gala", "start": "2027-03-01T20:00:00-05:00", "categories": ["danse", "cirque"],
+                "language": "fr-CA"}]
+    programme = read_programme(_write(tmp_path, "events.json", json.dumps(records)))
+    (gala,) = programme.events
+    assert gala["event_id"] == "e1" and gala["starts_at"] == datetime(2027, 3, 1, 20, 0)  # the venue's wall clock
+    assert gala["genres"] == ["dance", "circus"] and gala["language"] == "fr"
+
+
+@pytest.mark.parametrize("written, expected", [
+    ("samedi 23 janvier 2027, 20 h", datetime(2027, 1, 23, 20, 0)),
+    ("Sat, Feb 6, 2027 8:00 PM", datetime(2027, 2, 6, 20, 0)),
+    ("1er mars 2027 19h30", datetime(2027, 3, 1, 19, 30)),
+    ("2027-03-01", datetime(2027, 3, 1)),
+    ("01.03.2027 20:00", datetime(2027, 3, 1, 20, 0)),
+])
+def test_written_starts_are_read(written: str, expected: datetime) -> None:
+    assert parse_start(written) == expected
+
+
+@pytest.mark.parametrize("text, words", [
+    ("Titre,Date\nLe Misanthrope,bientôt\n", "line 2: event_starts_at 'bientôt' is not a date"),
+    ("Nom,Salle\nLe Misanthrope,TNM\n", "has no column event_starts_at (its columns: Nom, Salle)"),
+    ("Titre,Date,Prix\nHamlet,2027-02-06 20:00,complet\n", "line 2: price 'complet' is not a number"),
+    ("Titre,Date\nHamlet,2027-02-06 20:00\nHamlet,2027-02-06 20:00\n", "line 3 repeats event hamlet-20270206-2000"),
+    ("Titre,Date,Langue\nHamlet,2027-02-06 20:00,klingon du nord\n", "event_language 'klingon du nord' is unknown"),
+])
+def test_a_bad_programme_is_one_sentence(tmp_path: Path, text: str, words: str) -> None:
+    with pytest.raises(UserError) as caught:
+        read_programme(_write(tmp_path, "programme.csv", text))
+    assert words in caught.value.message

@@ -210,6 +210,24 @@ def test_event_audiences_find_the_people_who_truly_come(coop: dict[str, Any]) ->
     assert float(np.mean(recalls)) >= 1.5 * float(np.mean(expected))
 
 
+@pytest.mark.parametrize("member", ["theatre-lilas", "festival-nuits", "musee-plateau"])
+def test_each_member_maps_its_list_back_from_its_export_as_exported(coop: dict[str, Any], tmp_path: Path, member: str) -> None:
+    """The export as the vendor wrote it (French headers in Latin-1, nested JSON lines with a few
+    truncated records, an Excel workbook): the column holding the ids ``prepare`` used is found by
+    itself, and every patron of the list gets the member's own id."""
+    tokens = tmp_path / "tokens.csv"
+    cc("reco", "patrons", "--db", str(coop["db"]), "--member", member, "--out", str(tokens))
+    export = coop["out"] / "exports" / next(m["file"] for m in coop["members"] if m["member_id"] == member)
+    mine = tmp_path / "mine.csv"
+    summary = json.loads(cc("reco", "ids", str(tokens), "--export", str(export), "--member", member,
+                            "--keys", str(coop["out"] / "keys"), "--out", str(mine), "--json").stdout)
+    rows = list(csv.DictReader(io.StringIO(mine.read_text(encoding="utf-8"))))
+    assert len(rows) == summary["rows"] > 0 and summary["unmatched"] == 0, summary
+    assert all(r["member_patron_id"] for r in rows)
+    tokens_of = {r["member_patron_id"] for r in csv.DictReader(io.StringIO(tokens.read_text(encoding="utf-8")))}
+    assert not tokens_of & {r["member_patron_id"] for r in rows}  # tokens replaced, none left
+
+
 def test_member_maps_its_list_back_to_its_own_ids_on_its_machine(coop: dict[str, Any], tmp_path: Path) -> None:
     tokens = tmp_path / "tokens.csv"
     cc("reco", "patrons", "--db", str(coop["db"]), "--member", MEMBER, "--out", str(tokens))

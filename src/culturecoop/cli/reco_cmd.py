@@ -142,12 +142,12 @@ def patrons_command(
 @reco_app.command("ids")
 def ids_command(
     recommendations: Path = typer.Argument(..., help="The CSV written by `reco patrons`."),
-    export: Path = typer.Option(..., "--export", help="Your own export (CSV) holding your customer ids."),
+    export: Path = typer.Option(..., "--export", help="Your own export holding your customer ids (the file you prepared: CSV, Excel, JSON)."),
     member: str = typer.Option(..., "--member", help="Your member id (as in your packages)."),
     keys: Path = typer.Option(..., "--keys", help="Folder with your linkage secret."),
     out: Path = typer.Option(..., "--out", help="CSV to write, with your own customer ids."),
-    id_column: str = typer.Option("patron_id", "--id-column", help="Column of the export that prepare used as patron id (e.g. email)."),
-    encoding: str = typer.Option("utf-8", "--encoding", help="Encoding of the export, e.g. utf-8 or latin-1."),
+    id_column: str = typer.Option(None, "--id-column", help="Column of the export that prepare used as patron id (default: the one whose ids match the list, e.g. a customer number or the e-mail)."),
+    encoding: str = typer.Option("utf-8", "--encoding", help="Encoding of a CSV export that is neither UTF-8 nor Windows-1252 / Latin-1 (those are recognized)."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON summary."),
 ) -> None:
     """On your machine: put your own customer ids back into a `reco patrons` list."""
@@ -155,7 +155,7 @@ def ids_command(
 
     if out.is_dir() or not out.parent.exists():
         raise UserError(_("Cannot write {path}: give a file in an existing folder.").format(path=out))
-    rows, unmatched = map_back(recommendations, export, member, keys, id_column=id_column, encoding=encoding)
+    rows, unmatched, column = map_back(recommendations, export, member, keys, id_column=id_column, encoding=encoding)
     tmp = out.with_name(out.name + ".tmp")
     with tmp.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
@@ -163,12 +163,13 @@ def ids_command(
         writer.writerow(columns)
         writer.writerows([[spreadsheet_cell(row[c]) for c in columns] for row in rows])
     tmp.replace(out)
-    summary = {"rows": len(rows), "unmatched": unmatched, "out": str(out)}
+    summary = {"rows": len(rows), "unmatched": unmatched, "out": str(out), "id_column": column}
     if as_json:
         emit_json(summary)
         return
     console.print(_("{n} rows written to {path} with your own ids ({unmatched} tokens match no id of the export).").format(
         n=len(rows), path=out, unmatched=unmatched))
+    console.print(_("Ids taken from the column {column} of your export.").format(column=column), highlight=False)
 
 
 @reco_app.command("cross-offers")

@@ -19,42 +19,77 @@ from culturecoop.errors import UserError
 from culturecoop.i18n import _
 from culturecoop.privacy.encodings import member_id_tokens
 from culturecoop.privacy.keys import load_member_keys
+from culturecoop.reco.logs import as_delimited_text
+
+DETECTION_SAMPLE = 5_000  # distinct values per column tried when finding the id column
 
 
-def _export_ids(export: Path, column: str, encoding: str) -> list[str]:
+def _export_columns(export: Path, encoding: str) -> dict[str, list[str]]:
+    """The export's columns (as headed) and their distinct non-empty values, read as ``reco`` reads
+    any table: CSV in any separator and encoding, Excel, JSON, compressed."""
     if not export.is_file():
         raise UserError(_("Export file {path} does not exist; check the path.").format(path=export))
+    # Rows that ``prepare`` refused (a truncated record, a ragged line) hold no patron of the list:
+    # skipped here, their tokens are counted as unmatched.
+    text = as_delimited_text(export, lenient=True)
     con = duckdb.connect()
     try:
-        rel = con.read_csv(str(export), header=True, all_varchar=True, encoding=encoding)
-        names = {c.strip().lower(): c for c in rel.columns}
-        if column.lower() not in names:
-            raise UserError(_("{path} has no column {column}; give the column that holds your customer ids with --id-column (columns: {columns}).").format(
-                path=export, column=column, columns=", ".join(rel.columns)))
-        rows = con.sql(f'SELECT DISTINCT "{names[column.lower()]}" FROM rel').fetchall()
+        rel = con.read_csv(str(text), header=True, all_varchar=True, ignore_errors=True,
+                           encoding=encoding if text == export else "utf-8")
+        columns: dict[str, list[str]] = {}
+        for name in rel.columns:
+            quoted = '"' + name.replace('"', '""') + '"'
+            rows = con.sql(f"SELECT DISTINCT {quoted} FROM rel WHERE nullif(trim({quoted}), '') IS NOT NULL").fetchall()
+            columns[name] = [str(r[0]) for r in rows]
     except duckdb.Error as exc:
         raise UserError(_("{path} cannot be read as CSV ({reason}); give a comma-separated file with a header row.").format(
             path=export, reason=str(exc).splitlines()[0])) from None
     finally:
         con.close()
-    return [str(r[0]) for r in rows if r[0] is not None and str(r[0]).strip()]
+    return columns
 
 
-def map_back(recommendations: Path, export: Path, member_id: str, keys: Path, *, id_column: str = "patron_id",
-             encoding: str = "utf-8") -> tuple[list[dict[str, Any]], int]:
-    """The rows of ``reco patrons`` with each token replaced by the member's own id, and the
-    number of rows whose token matched no id of the export (kept, with an empty id)."""
+def _id_column(columns: dict[str, list[str]], wanted: set[str], member_id: str, secret: bytes) -> str | None:
+    """The column whose values ``prepare`` tokenized into the list's tokens: the one whose values
+    match most of ``wanted`` (a customer number, or the e-mail standing in for it when the vendor
+    has none; a sample of each column's values is tried). None when no column matches one."""
+    best, matched = None, 0
+    for name, values in columns.items():
+        hits = sum(t in wanted for t in member_id_tokens(values[:DETECTION_SAMPLE], member_id, secret))
+        if hits > matched:
+            best, matched = name, hits
+    return best
+
+
+def map_back(recommendations: Path, export: Path, member_id: str, keys: Path, *, id_column: str | None = None,
+             encoding: str = "utf-8") -> tuple[list[dict[str, Any]], int, str]:
+    """The rows of ``reco patrons`` with each token replaced by the member's own id, the number of
+    rows whose token matched no id of the export (kept, with an empty id), and the export's column
+    the ids came from (``id_column``, else the one whose ids match the list's tokens)."""
     if not recommendations.is_file():
         raise UserError(_("Recommendations file {path} does not exist; write it with `culturecoop reco patrons --out FILE`.").format(path=recommendations))
     rows = list(csv.DictReader(io.StringIO(recommendations.read_text(encoding="utf-8"))))
     if rows and "member_patron_id" not in rows[0]:
         raise UserError(_("{path} is not a `reco patrons` file (no member_patron_id column).").format(path=recommendations))
-    ids = _export_ids(export, id_column, encoding)
+    columns = _export_columns(export, encoding)
     secret = load_member_keys(keys).linkage_secret
+    if id_column is not None:
+        named = {c.strip().lower(): c for c in columns}
+        if id_column.strip().lower() not in named:
+            raise UserError(_("{path} has no column {column}; give the column that holds your customer ids with --id-column (columns: {columns}).").format(
+                path=export, column=id_column, columns=", ".join(columns)))
+        chosen = named[id_column.strip().lower()]
+    else:
+        found = _id_column(columns, {r["member_patron_id"] for r in rows}, member_id, secret) if rows else next(iter(columns), None)
+        if found is None:
+            raise UserError(_("No column of {path} holds the ids of this list's patrons; give the export that was prepared for {member} (the same file), with the keys used then, or name the column with --id-column.").format(
+                path=export, member=member_id))
+        chosen = found
+    ids = columns.get(chosen, [])
     own = {t: v for t, v in zip(member_id_tokens(ids, member_id, secret), ids, strict=True) if t is not None}
     unmatched = 0
     for row in rows:
         mine = own.get(row["member_patron_id"])
         unmatched += mine is None
         row["member_patron_id"] = mine or ""
-    return rows, unmatched
+    return rows, unmatched, chosen

@@ -178,12 +178,12 @@ def _read(path: Path, what: str, wanted: tuple[str, ...],
     return names, rel, con, first_line
 
 
-def as_delimited_text(path: Path) -> Path:
+def as_delimited_text(path: Path, lenient: bool = False) -> Path:
     """A UTF-8 delimited text copy of any table ``reco`` reads (the file itself when it already is
     one): decompressed, a JSON file's records or an Excel workbook's first sheet as CSV, legacy
-    encodings as UTF-8."""
+    encodings as UTF-8 (``lenient``: JSON records that cannot be read are skipped)."""
     plain = _plain(path)
-    return _json_as_csv(plain, path) if _is_json(plain) else _utf8(plain)
+    return _json_as_csv(plain, path, lenient) if _is_json(plain) else _utf8(plain)
 
 
 def _scratch() -> Path:
@@ -260,22 +260,33 @@ def _is_json(path: Path) -> bool:
     return head[:1] in (b"{", b"[")
 
 
-def _json_as_csv(path: Path, shown: Path) -> Path:
-    """A CSV copy of a file of JSON records (Amazon's and Goodreads' reviews, one object per line):
-    one column per field, lists joined by ``|`` as the item table's lists are."""
+def _fields(expression: str, name: str, kind: Any) -> list[str]:
+    """SQL selecting a JSON field as text columns: an object's fields each as a column of its own
+    (``buyer.email``), a list joined by ``|``, anything else as written."""
+    if getattr(kind, "id", "") == "struct":
+        return [field for child, child_kind in kind.children
+                for field in _fields(f'{expression}."{child.replace(chr(34), chr(34) * 2)}"', f"{name}.{child}", child_kind)]
+    quoted = '"' + name.replace('"', '""') + '"'
+    value = (f"array_to_string(CAST({expression} AS VARCHAR[]), '|')" if str(kind).endswith("[]")
+             else f"CAST({expression} AS VARCHAR)")
+    return [f"{value} AS {quoted}"]
+
+
+def _json_as_csv(path: Path, shown: Path, lenient: bool = False) -> Path:
+    """A CSV copy of a file of JSON records (Amazon's and Goodreads' reviews, one object per line; a
+    ticketing export's nested ``buyer`` and ``event``): one column per field, nested objects' fields
+    as ``parent.field`` columns, lists joined by ``|`` as the item table's lists are. ``lenient``
+    skips records that are not JSON (for finding ids in an export that ``prepare`` already screened)."""
     con = duckdb.connect()
     try:
         # Written dates stay text (a format nothing matches): DuckDB would otherwise turn a time with
         # an offset into UTC, losing a programme's wall clock, and the log's times are read later.
         never = "never %Y@%m@%d"
         quoted_path = str(path).replace("'", "''")
-        rel = con.sql(f"SELECT * FROM read_json('{quoted_path}', format = 'auto', timestampformat = '{never}', dateformat = '{never}')")
-        fields = []
-        for name, kind in zip(rel.columns, rel.dtypes, strict=True):
-            quoted = '"' + name.replace('"', '""') + '"'
-            value = (f"array_to_string(CAST({quoted} AS VARCHAR[]), '|')" if str(kind).endswith("[]")
-                     else f"CAST({quoted} AS VARCHAR)")
-            fields.append(f"{value} AS {quoted}")
+        rel = con.sql(f"SELECT * FROM read_json('{quoted_path}', format = 'auto', timestampformat = '{never}', "
+                      f"dateformat = '{never}', ignore_errors = {str(lenient).lower()})")
+        fields = [field for name, kind in zip(rel.columns, rel.dtypes, strict=True)
+                  for field in _fields('"' + name.replace('"', '""') + '"', name, kind)]
         copy = _scratch() / (path.stem + ".csv")
         con.register("records", rel)
         con.sql(f"SELECT {', '.join(fields)} FROM records").write_csv(str(copy), header=True)

@@ -95,3 +95,26 @@ def test_a_bad_programme_is_one_sentence(tmp_path: Path, text: str, words: str) 
     with pytest.raises(UserError) as caught:
         read_programme(_write(tmp_path, "programme.csv", text))
     assert words in caught.value.message
+
+
+def test_spreadsheet_exports_as_excel_writes_them(tmp_path: Path) -> None:
+    """Excel's "Unicode text" (UTF-16, tabs) and a workbook whose first sheet is a cover page."""
+    (tmp_path / "saison.txt").write_bytes("Titre\tDate\tHeure\nHamlet\t06/02/2027\t20:00\n".encode("utf-16"))
+    book = Workbook()
+    book.active.title = "Couverture"
+    season = book.create_sheet("Saison")
+    season.append(["Titre", "Date"])
+    season.append(["Hamlet", datetime(2027, 2, 6, 20, 0)])
+    book.save(tmp_path / "saison.xlsx")
+    for name in ("saison.txt", "saison.xlsx"):
+        (hamlet,) = read_programme(tmp_path / name).events
+        assert hamlet["title"] == "Hamlet" and hamlet["starts_at"] == datetime(2027, 2, 6, 20, 0), name
+
+
+def test_a_picture_or_an_empty_workbook_is_one_sentence(tmp_path: Path) -> None:
+    (tmp_path / "affiche.csv").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    Workbook().save(tmp_path / "vide.xlsx")
+    for name, words in (("affiche.csv", "is not a table of text"), ("vide.xlsx", "has no filled sheet")):
+        with pytest.raises(UserError) as caught:
+            read_programme(tmp_path / name)
+        assert words in caught.value.message and "/tmp/culturecoop-input" not in caught.value.message

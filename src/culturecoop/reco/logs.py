@@ -170,7 +170,7 @@ def _read(path: Path, what: str, wanted: tuple[str, ...],
     except duckdb.Error as exc:
         _ragged_row(source, path)
         raise UserError(_("{path} cannot be read as CSV ({reason}); give a comma-separated file with a header row.").format(
-            path=path, reason=str(exc).splitlines()[0])) from None
+            path=path, reason=str(exc).splitlines()[0].replace(str(source), path.name))) from None
     if len(names) == 1:
         # One column although the header has separators: the sniffer gave up on the dialect,
         # most often because one row has more or fewer fields than the header.
@@ -244,10 +244,16 @@ def _sheet_as_csv(path: Path) -> Path:
         copy = _scratch() / (path.stem + ".csv")
         with copy.open("w", encoding="utf-8", newline="") as out:
             writer = csv.writer(out)
-            for row in book.worksheets[0].iter_rows(values_only=True):
-                if any(cell is not None and str(cell).strip() for cell in row):
-                    writer.writerow(["" if cell is None else cell.isoformat() if isinstance(cell, datetime) else cell
-                                     for cell in row])
+            # The first sheet that holds anything (a workbook often opens on a cover or an empty sheet).
+            for sheet in book.worksheets:
+                rows = [row for row in sheet.iter_rows(values_only=True)
+                        if any(cell is not None and str(cell).strip() for cell in row)]
+                if rows:
+                    writer.writerows(["" if cell is None else cell.isoformat() if isinstance(cell, datetime) else cell
+                                      for cell in row] for row in rows)
+                    break
+            else:
+                raise UserError(_("{path} has no filled sheet; put the table with its header row in the workbook.").format(path=path))
     finally:
         book.close()
     return copy
@@ -302,6 +308,17 @@ def _utf8(path: Path) -> Path:
     """``path`` itself when it is UTF-8; else a UTF-8 copy of it read as Windows-1252 (bytes that
     code page leaves undefined read as Latin-1), in a folder removed when the program ends."""
     with path.open("rb") as handle:
+        head = handle.read(2)
+        if head in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+            # Excel's "Unicode text": UTF-16, tab-separated.
+            copy = _scratch() / path.name
+            with path.open(encoding="utf-16", newline="") as source, copy.open("w", encoding="utf-8", newline="") as out:
+                shutil.copyfileobj(source, out, 1 << 20)
+            return copy
+        handle.seek(0)
+        if b"\0" in handle.read(4096):
+            raise UserError(_("{path} is not a table of text (it holds binary data); give a CSV, an Excel workbook or JSON.").format(path=path))
+        handle.seek(0)
         try:
             decoder = codecs.getincrementaldecoder("utf-8")()
             for chunk in iter(lambda: handle.read(1 << 20), b""):

@@ -267,7 +267,7 @@ def read_programme(path: Path) -> Programme:
         rows = rel.fetchall()
     except duckdb.Error as exc:
         raise UserError(_("{path} cannot be read as CSV ({reason}); give a comma-separated file with a header row.").format(
-            path=path, reason=str(exc).splitlines()[0])) from None
+            path=path, reason=str(exc).splitlines()[0].replace(str(text), path.name))) from None
     finally:
         con.close()
     at = _columns(names)

@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 from tests.conftest import SYNTH_TODAY, run_cli
 
+from culturecoop.reco import service
+from culturecoop.reco.insights import target_findings
 from culturecoop.warehouse.engine import Warehouse
 
 PATRONS = "4000"
@@ -73,6 +75,27 @@ def test_event_audience_is_saved_with_gated_size_and_profile_only(coop: dict[str
     with Warehouse(coop["db"]) as w:
         stored = w.scalar("SELECT count(*) FROM audience_member WHERE audience_id = ?", [summary["audience_id"]])
     assert stored == summary["size"]
+
+
+def test_a_hall_larger_than_the_pool_gets_its_most_likely_half_not_everyone(coop: dict[str, Any]) -> None:
+    """An arena's three people per seat outnumber a small cooperative's pool: the audience keeps the
+    most likely half of the people who can be scored (a list of everyone targets nobody), and the
+    tab says why; a size asked for explicitly is kept."""
+    with Warehouse(coop["db"]) as w:
+        arena = w.query("SELECT member_id, event_id, capacity FROM reco_upcoming_event ORDER BY capacity DESC LIMIT 1")[0]
+        pool = len(service.scoring_state(w).patron_keys)  # the people the model can score
+    assert 3 * arena["capacity"] > pool / 2, (arena, pool)
+    made = cc("audiences", "create", "--db", str(coop["db"]), "--member", arena["member_id"], "--event", arena["event_id"],
+              "--name", "arena", "--json")
+    summary = json.loads(made.stdout)
+    assert summary["definition"]["pool_limited"] and summary["definition"]["seats"] == arena["capacity"]
+    assert summary["size"] == summary["definition"]["size"] == -(-pool // 2)
+    asked = json.loads(cc("audiences", "create", "--db", str(coop["db"]), "--member", arena["member_id"], "--event",
+                          arena["event_id"], "--name", "all", "--size", str(pool), "--json").stdout)
+    assert asked["size"] == pool and "pool_limited" not in asked["definition"]
+    said = target_findings({"available": True, "event": {"title": "Arena"}, "events": [{}],
+                            "audience": {"available": True, **summary}})
+    assert "keeps the most likely half" in " ".join(i.text("en") for i in said.insights)
 
 
 def test_an_audience_under_k_shows_only_under_k(coop: dict[str, Any]) -> None:

@@ -20,6 +20,7 @@ as "< k" — and every build and every summary is an audit entry. The patron key
 from __future__ import annotations
 
 import json
+import math
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -45,6 +46,10 @@ DEFAULT_LAPSED_MONTHS = 12
 # than will come), at least MIN_EVENT_AUDIENCE.
 PEOPLE_PER_SEAT = 3
 MIN_EVENT_AUDIENCE = 500
+# ... but at most this share of the people the model can score (the pooling-consented): a small
+# cooperative's pool can be smaller than a hall calls for, and an "audience" of everyone targets
+# nobody (its profile is the pool's). An explicit size is kept, up to the whole pool.
+MAX_POOL_SHARE = 0.5
 AGE_BANDS = ("18-34", "35-54", "55+", "unknown")
 AREAS = ("montreal", "quebec_city", "rest_of_quebec", "outside_quebec", "unknown")
 OWNERSHIP = ("own", "new")
@@ -165,14 +170,19 @@ def _people(warehouse: Warehouse, member_id: str, kind: str, params: dict[str, A
         table, index = service.find_upcoming(warehouse, member_id, event_id)
         item = state.model.encoder.encode({c: [v[index]] for c, v in table.columns.items()}, 1)
         scores = service.event_scores(state, item)
-        capacity = table.extra[index].get("capacity") or 0
-        size = int(params.get("size") or max(MIN_EVENT_AUDIENCE, PEOPLE_PER_SEAT * int(capacity)))
-        if size < 1:
+        capacity = int(table.extra[index].get("capacity") or 0)
+        asked = params.get("size")
+        wanted = int(asked or max(MIN_EVENT_AUDIENCE, PEOPLE_PER_SEAT * capacity))
+        if wanted < 1:
             raise UserError(_("--size must be a positive number of people, e.g. --size 2000."))
-        size = min(size, len(scores))
+        limit = len(scores) if asked else max(1, math.ceil(MAX_POOL_SHARE * len(scores)))
+        size = min(wanted, limit, len(scores))
         top = np.argsort(-scores, kind="stable")[:size]
         people: list[tuple[str, float | None]] = [(str(state.patron_keys[i]), float(scores[i])) for i in top.tolist()]
-        return people, {"event": event_id, "size": size, "model_id": state.model.model_id}
+        definition = {"event": event_id, "size": size, "model_id": state.model.model_id}
+        if size < wanted and not asked:
+            definition.update({"pool_limited": True, "wanted": wanted, "seats": capacity})
+        return people, definition
     if kind == "segment":
         segment = str(params.get("segment") or "").strip().lower().replace(" ", "_").replace("-", "_")
         if segment not in SEGMENTS:

@@ -32,12 +32,18 @@ def audience_rule(answer: Answer) -> list[Insight]:
         return []
     title = Value("text", event.get("title") or event.get("event_id"))
     new = next((_count(r) for r in (audience.get("profile") or {}).get("ownership", []) if r.get("ownership") == "new"), None)
-    if new is None:
-        return [Insight("audience_size", _("The likely audience of {event} is {size} people across the cooperative."),
-                        {"event": title, "size": Value("number", size)})]
-    return [Insight("audience_new", _("The likely audience of {event} is {size} people across the cooperative, {new} of whom ({share}) have never bought a ticket from you."),
-                    {"event": title, "size": Value("number", size), "new": Value("number", new),
-                     "share": Value("percent", new / size)})]
+    said = [Insight("audience_size", _("The likely audience of {event} is {size} people across the cooperative."),
+                    {"event": title, "size": Value("number", size)})] if new is None else [
+        Insight("audience_new", _("The likely audience of {event} is {size} people across the cooperative, {new} of whom ({share}) have never bought a ticket from you."),
+                {"event": title, "size": Value("number", size), "new": Value("number", new), "share": Value("percent", new / size)})]
+    definition = audience.get("definition") or {}
+    if definition.get("pool_limited") and definition.get("seats"):
+        said.append(Insight("audience_pool", _("For {seats} seats the audience would hold {wanted} people (three per seat), more than half of the people who share their data in the cooperative: it keeps the most likely half."),
+                            {"seats": Value("number", definition["seats"]), "wanted": Value("number", definition["wanted"])}))
+    elif definition.get("pool_limited"):
+        said.append(Insight("audience_pool_min", _("The audience keeps the most likely half of the people who share their data in the cooperative, not all of them: a list of everyone would target nobody."),
+                            {}))
+    return said
 
 
 def profile_rule(answer: Answer) -> list[Insight]:
@@ -123,5 +129,5 @@ def target_findings(answer: Answer) -> Findings:
     if not answer.get("available"):
         return Findings([], _("Nothing to say yet: the recommendation model cannot answer (see the message above)."))
     if not answer.get("events"):
-        return Findings([], _("Nothing to say yet: you have no upcoming event; load your programme with `culturecoop reco programme`."))
+        return Findings([], _("Nothing to say yet: you have no upcoming event; load your programme (above, or with `culturecoop reco programme`)."))
     return Findings([], _("Nothing to say about this event: its likely audience is too small to describe without revealing anyone."))

@@ -172,11 +172,9 @@ def _people(warehouse: Warehouse, member_id: str, kind: str, params: dict[str, A
         scores = service.event_scores(state, item)
         capacity = int(table.extra[index].get("capacity") or 0)
         asked = params.get("size")
-        wanted = int(asked or max(MIN_EVENT_AUDIENCE, PEOPLE_PER_SEAT * capacity))
-        if wanted < 1:
+        if asked is not None and int(asked) < 1:
             raise UserError(_("--size must be a positive number of people, e.g. --size 2000."))
-        limit = len(scores) if asked else max(1, math.ceil(MAX_POOL_SHARE * len(scores)))
-        size = min(wanted, limit, len(scores))
+        size, wanted = (min(int(asked), len(scores)), int(asked)) if asked else event_audience_size(capacity, len(scores))
         top = np.argsort(-scores, kind="stable")[:size]
         people: list[tuple[str, float | None]] = [(str(state.patron_keys[i]), float(scores[i])) for i in top.tolist()]
         definition = {"event": event_id, "size": size, "model_id": state.model.model_id}
@@ -208,6 +206,14 @@ def _people(warehouse: Warehouse, member_id: str, kind: str, params: dict[str, A
     since = period["as_of"] - timedelta(days=round(months * 30.44))
     rows = warehouse.query(LAPSED_PEOPLE, {"member": member_id, "since": since})
     return [(r["patron_key"], None) for r in rows], {"months": months}
+
+
+def event_audience_size(capacity: int | None, pool: int) -> tuple[int, int]:
+    """An upcoming event's likely audience size among ``pool`` people the model can score, and the
+    size its hall alone calls for: ``PEOPLE_PER_SEAT`` per seat, at least ``MIN_EVENT_AUDIENCE``,
+    at most ``MAX_POOL_SHARE`` of the pool (cross offers use the same rule)."""
+    wanted = max(MIN_EVENT_AUDIENCE, PEOPLE_PER_SEAT * int(capacity or 0))
+    return min(wanted, max(1, math.ceil(MAX_POOL_SHARE * pool)), pool), wanted
 
 
 def _own_keys(warehouse: Warehouse, member_id: str) -> set[str]:

@@ -24,7 +24,7 @@ from culturecoop.i18n import _
 from culturecoop.privacy import audit
 from culturecoop.privacy.gate import COUNT, CountTable, PrivacyGate
 from culturecoop.reco import data, service
-from culturecoop.reco.audiences import MIN_EVENT_AUDIENCE, PEOPLE_PER_SEAT, _check_member
+from culturecoop.reco.audiences import _check_member, event_audience_size
 from culturecoop.warehouse.engine import Warehouse
 
 STATUSES = ("proposed", "accepted", "declined")
@@ -36,7 +36,7 @@ def _now() -> datetime:
 
 def _likely(scores: np.ndarray, capacity: int | None) -> np.ndarray:
     """Boolean mask of the event's likely audience (the top of the scores)."""
-    size = min(len(scores), max(MIN_EVENT_AUDIENCE, PEOPLE_PER_SEAT * int(capacity or 0)))
+    size, _wanted = event_audience_size(capacity, len(scores))
     mask = np.zeros(len(scores), dtype=bool)
     if size:
         mask[np.argpartition(-scores, size - 1)[:size]] = True

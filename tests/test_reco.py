@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -265,3 +266,47 @@ def test_member_maps_its_list_back_to_its_own_ids_on_its_machine(coop: dict[str,
     wrong = run_cli("reco", "ids", str(tokens), "--export", str(export), "--member", MEMBER, "--keys", str(coop["out"] / "keys"),
                     "--out", str(mine), "--id-column", "customer")
     assert wrong.returncode == 2 and "no column customer" in wrong.stderr
+
+
+def test_the_member_app_fetches_the_list_and_puts_its_own_ids_back(coop: dict[str, Any], tmp_path: Path) -> None:
+    """On the member's machine, one button: the member app asks the cooperative's API for the list
+    (tokens only, an audited release), finds the member's own ids in the export kept on this
+    computer (here a French Latin-1 CSV whose ids are in "No client"), and offers the list with them."""
+    from culturecoop.governance.accounts import create_account
+    from culturecoop.governance.sessions import create_token
+    from culturecoop.memberapp.app import MemberSettings, create_member_app
+    from culturecoop.memberapp.workspace import Workspace
+    from culturecoop.web import Settings, create_app
+    from web.conftest import TestClient
+    from web.live import LiveServer, free_port
+
+    member = "theatre-lilas"
+    export = coop["out"] / "exports" / "theatre-lilas.csv"
+    with Warehouse(coop["db"]) as w:
+        account = create_account(w, email="billetterie@lilas.test", password="correct horse battery", role="member_admin",
+                                 member_id=member, display_name="Billetterie", language="fr")
+        token = create_token(w, account, "member app")[1]
+    with export.open("rb") as stream:
+        Workspace(tmp_path / "work").add(export.name, stream, "2026-11-30T10:00:00")
+    application = create_app(Settings(db=coop["db"], warmup=False))
+    try:
+        with LiveServer(application) as server:
+            port = free_port()
+            app = create_member_app(MemberSettings(keys=coop["out"] / "keys", work=tmp_path / "work", port=port,
+                                                   coop_url=server.url, token=token, member_id=member))
+            with TestClient(app, base_url=f"http://127.0.0.1:{port}") as client:
+                home = client.get("/?lang=fr")
+                csrf = re.findall(r'name="csrf" value="([^"]+)"', home.text)[0]
+                fetched = client.post("/recommendations", data={"csrf": csrf})
+                assert fetched.status_code == 200, fetched.text[:800]
+                said = re.findall(r'id="recommended">(.*?)</p>', fetched.text, re.S)[0]
+                assert "theatre-lilas.csv (colonne No client)" in said and "suggestions pour" in said
+                listed = client.get("/recommendations.csv")
+        rows = list(csv.reader(io.StringIO(listed.content.decode("utf-8-sig"))))
+        assert rows[0][:2] == ["Votre identifiant client", "Rang"] and len(rows) > 1
+        own = {r["No client"] for r in csv.DictReader(io.StringIO(export.read_bytes().decode("cp1252")), delimiter=";")}
+        assert {r[0] for r in rows[1:]} <= own and all(r[0] for r in rows[1:])
+    finally:
+        application.state.pool.close()
+    with Warehouse(coop["db"]) as w:
+        assert w.scalar("SELECT count(*) FROM audit WHERE report = 'patron_recommendations' AND member_id = ?", [member]) == 1

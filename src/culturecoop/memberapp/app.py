@@ -34,6 +34,8 @@ from culturecoop.memberapp import form as mapping_form
 from culturecoop.memberapp.coop import CoopClient
 from culturecoop.memberapp.workspace import EXPORT_SUFFIXES, Export, Workspace
 from culturecoop.privacy.keys import load_member_keys
+from culturecoop.reco.ids import own_ids
+from culturecoop.spreadsheet import spreadsheet_cell
 
 HERE = Path(__file__).parent
 LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
@@ -108,10 +110,12 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
         settings.member_id = member_id
         return MemberInfo(member_id, settings.member_name or member_id, settings.kind, settings.region)
 
-    def home(request: Request, error: str | None = None, status: int = 200) -> HTMLResponse:
+    def home(request: Request, error: str | None = None, status: int = 200,
+             recommended: dict[str, Any] | None = None) -> HTMLResponse:
         return page(request, "home.html", {
             "exports": workspace.exports(), "error": error, "suffixes": ", ".join(EXPORT_SUFFIXES),
             "coop_url": settings.coop_url, "member_id": settings.member_id, "work": settings.work,
+            "recommended": recommended, "has_recommendations": workspace.recommendations.is_file(),
         }, status)
 
     def export_page(request: Request, export: Export, error: str | None = None, status: int = 200,
@@ -212,6 +216,39 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
             return export_page(request, export, exc.message, 400)
         workspace.record_sent(export, outcome)
         return RedirectResponse(f"/exports/{export_id}#package", status_code=303)
+
+    @app.post("/recommendations")
+    async def recommendations(request: Request) -> Response:
+        """Fetch the member's patron → events list from the cooperative (tokens) and put the member's
+        own customer ids back, from the exports kept on this computer; the list stays here."""
+        await posted(request)
+        lang = language(request)
+        if coop is None:
+            return home(request, gettext_in("No cooperative is set: start the app with --coop URL --token-file FILE to fetch your recommendations.", lang), 400)
+        try:
+            member_id = member().member_id
+            rows = coop.recommendations(member_id)
+        except UserError as exc:
+            return home(request, exc.message, 400)
+        tokens = {str(r["member_patron_id"]) for r in rows}
+        found = own_ids(tokens, [e.source for e in workspace.exports()], member_id, load_member_keys(settings.keys).linkage_secret)
+        if rows and not found.ids:
+            return home(request, gettext_in("None of the exports on this computer holds the ids of these patrons: drop the export you prepared and sent, then try again.", lang), 400)
+        header = [gettext_in(h, lang) for h in ("Your customer id", "Rank", "Member", "Event", "Title", "Starts")]
+        workspace.save_recommendations([header, *([spreadsheet_cell(found.ids.get(str(r["member_patron_id"]), "")), r["rank"],
+                                                   r["member_id"], spreadsheet_cell(r["event_id"]), spreadsheet_cell(r.get("title") or ""),
+                                                   str(r["starts_at"]).replace("T", " ")[:16]] for r in rows)])
+        summary = {"rows": len(rows), "patrons": len(tokens), "unmatched": len(tokens - set(found.ids)),
+                   "export": found.export.parent.name if found.export else None,
+                   "file": next((e.file_name for e in workspace.exports() if found.export and e.source == found.export), None),
+                   "column": found.column}
+        return home(request, recommended=summary)
+
+    @app.get("/recommendations.csv")
+    def recommendations_csv() -> Response:
+        if not workspace.recommendations.is_file():
+            raise UserError(gettext_in("There is no recommendation list yet: fetch it first.", language_now()), exit_code=5)
+        return FileResponse(workspace.recommendations, media_type="text/csv", filename="recommendations.csv")
 
     @app.get("/exports/{export_id}/rejects.csv")
     def rejects(export_id: str) -> Response:

@@ -15,6 +15,8 @@ check``, ``prepare``); the web layer above it only renders and routes.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import re
@@ -135,6 +137,16 @@ class Workspace:
             raise UserError(_("There is no such export on this computer; drop the file again."), exit_code=5)
         state = json.loads((folder / "state.json").read_text(encoding="utf-8"))
         return Export(export_id, folder, str(state["file_name"]), state)
+
+    @property
+    def recommendations(self) -> Path:
+        """The latest patron → events list with the member's own ids (never sent anywhere)."""
+        return self.root / "recommendations.csv"
+
+    def save_recommendations(self, rows: list[list[Any]]) -> None:
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\r\n").writerows(rows)
+        _write_private(self.recommendations, ("\ufeff" + out.getvalue()).encode("utf-8"))
 
     def exports(self) -> list[Export]:
         """The exports dropped so far, newest first."""

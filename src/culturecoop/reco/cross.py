@@ -167,3 +167,15 @@ def accepted_partners(warehouse: Warehouse, member_id: str) -> tuple[str, ...]:
     rows = warehouse.query("SELECT proposer, partner FROM reco_agreement WHERE status = 'accepted' AND (proposer = ? OR partner = ?)",
                            [member_id, member_id])
     return tuple(sorted({r["partner"] if r["proposer"] == member_id else r["proposer"] for r in rows}))
+
+
+def recommendations_download(warehouse: Warehouse, member_id: str, *, k: int = 5, actor: str | None = None) -> list[dict[str, Any]]:
+    """The member's patron → events list (its own consenting patrons as its own tokens; its events and
+    its accepted partners'), recorded in the audit log as a release to the member."""
+    _check_member(warehouse, member_id)
+    partners = accepted_partners(warehouse, member_id)
+    rows = service.patron_events(warehouse, member_id, k=k, partners=partners)
+    with warehouse.transaction() as con:
+        _record(con, actor or default_actor(), member_id, "patron_recommendations",
+                {"k": k, "rows": len(rows), "partners": list(partners)}, (member_id, *partners))
+    return rows

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,34 @@ def _id_column(columns: dict[str, list[str]], wanted: set[str], member_id: str, 
         hits = sum(t in wanted for t in member_id_tokens(values[:DETECTION_SAMPLE], member_id, secret))
         if hits > matched:
             best, matched = name, hits
+    return best
+
+
+@dataclass
+class OwnIds:
+    """The member's own ids of a list's tokens, and where they were found."""
+
+    ids: dict[str, str]  # token → the member's own id
+    export: Path | None
+    column: str | None
+
+
+def own_ids(tokens: set[str], exports: list[Path], member_id: str, secret: bytes) -> OwnIds:
+    """The member's own ids for ``tokens``, from whichever of its ``exports`` (and column) holds
+    them — the member app keeps every export it prepared; an export that cannot be read is passed over."""
+    best = OwnIds({}, None, None)
+    for export in exports:
+        try:
+            columns = _export_columns(export, "utf-8")
+        except UserError:
+            continue
+        column = _id_column(columns, tokens, member_id, secret)
+        if column is None:
+            continue
+        values = columns[column]
+        found = {t: v for t, v in zip(member_id_tokens(values, member_id, secret), values, strict=True) if t in tokens}
+        if len(found) > len(best.ids):
+            best = OwnIds(found, export, column)
     return best
 
 

@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
@@ -329,6 +329,32 @@ def api_load_programme(request: Request, member_id: str, principal: MemberManage
                        file: Annotated[UploadFile, File(description="The programme: CSV, Excel sheet or JSON, French or English headers.")]) -> dict[str, Any]:
     """Load the member's programme (its upcoming events, public information); it replaces the previous one."""
     return _load_programme(file, warehouse, member_id, settings.max_upload_bytes, request_language(request))
+
+
+class PatronRecommendation(BaseModel):
+    member_patron_id: str = Field(description="The member's own patron, as the token its package carried (map it back on the member's machine).")
+    rank: int
+    member_id: str = Field(description="The member whose event it is: this member, or a partner with an accepted cross offer.")
+    event_id: str
+    title: str | None
+    starts_at: str
+
+
+class PatronRecommendations(BaseModel):
+    data: list[PatronRecommendation]
+    count: int
+    patrons: int
+
+
+@router.get("/api/v1/members/{member_id}/recommendations", response_model=PatronRecommendations, tags=TAGS)
+def api_recommendations(member_id: str, principal: MemberReader, warehouse: WarehouseDep,
+                        k: Annotated[int, Query(ge=1, le=20)] = 5) -> dict[str, Any]:
+    """The member's own patrons who consented to personalization → their likely next events, as the
+    member's own tokens (the member app or `culturecoop reco ids` puts its own ids back)."""
+    rows = cross.recommendations_download(warehouse, member_id, k=k, actor=actor_of(principal))
+    data = [{**r, "starts_at": r["starts_at"].isoformat() if hasattr(r["starts_at"], "isoformat") else str(r["starts_at"])}
+            for r in rows]
+    return {"data": data, "count": len(data), "patrons": len({r["member_patron_id"] for r in rows})}
 
 
 @router.get("/api/v1/members/{member_id}/upcoming-events/{event_id}/audience", response_model=AudiencePublic, tags=TAGS)

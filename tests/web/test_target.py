@@ -206,8 +206,12 @@ def test_a_member_loads_its_programme_from_the_tab_as_its_ticketing_tool_exports
                             files={"file": ("Saison printemps.xlsx", handle, "application/octet-stream")})
         assert loaded.status_code == 201, loaded.text[:500]
         text = visible_text(loaded.text)
-        assert "3 événements à venir chargés (du 2026-03-12 au 2026-04-18)" in text
+        assert "3 événements à venir chargés (du 12 mars 2026 au 18 avr. 2026)" in text, text[:2000]
         assert "Titre → titre" in text and "Heure → heure" in text and "Prix → prix" in text
+        # The first events as read, in French: the reader checks at a glance that the file was understood.
+        read = visible_text(re.findall(r'<table class="data compact" id="programme-read">.*?</table>', loaded.text, re.S)[0])
+        assert "Nuit manouche" in read and "Français" in read and "Sans paroles (instrumental)" in read
+        assert "Blues, Jazz" in read and "35,00\xa0$" in read and "18 avr. 2026" in read
         assert '<option value="jz-3"' in loaded.text
         page = c.get(f"/m/{A}/target?event=jz-3")
         assert page.status_code == 200 and "Le public probable de « Nuit manouche » compte" in page.text

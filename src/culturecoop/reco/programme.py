@@ -33,6 +33,7 @@ from culturecoop.schema.taxonomy import GENRE_SYNONYMS
 from culturecoop.warehouse.engine import Warehouse
 
 REQUIRED = ("event_id", "event_starts_at")
+SAMPLE_EVENTS = 8  # events shown back, as read, after a load
 OPTIONAL = ("event_title", "venue", "venue_postal_code", "genres", "artists", "capacity", "is_local",
             "event_language", "price")
 # Other headers for the same columns, compared without case, accents, spaces or punctuation
@@ -367,4 +368,8 @@ def load_programme(warehouse: Warehouse, member_id: str, path: Path) -> dict[str
               r["artists"], r["capacity"], r["is_local"], r["language"], r["price"], now] for r in rows])
     return {"member_id": member_id, "events": len(rows), "first": min(r["starts_at"] for r in rows).isoformat(),
             "last": max(r["starts_at"] for r in rows).isoformat(), "columns": programme.columns,
-            "past": sum(r["starts_at"].date() <= day for r in rows), "other_languages": programme.other_languages}
+            "past": sum(r["starts_at"].date() <= day for r in rows), "other_languages": programme.other_languages,
+            # The first events as read, to check at a glance that the file was understood.
+            "sample": [{"event_id": r["event_id"], "title": r["title"], "starts_at": r["starts_at"].isoformat(timespec="minutes"),
+                        "genres": r["genres"], "language": r["language"], "is_local": r["is_local"], "price": r["price"]}
+                       for r in sorted(rows, key=lambda r: r["starts_at"])[:SAMPLE_EVENTS]]}

@@ -110,6 +110,7 @@ class ProgrammeLoaded(BaseModel):
     columns: dict[str, str] = Field(description="Each column read → the file's own header.")
     past: int = Field(description="Events already past: kept, but only upcoming events get an audience.")
     other_languages: int = Field(description="Events in a language other than French or English, kept without one.")
+    sample: list[dict[str, Any]] = Field(description="The first events as read (title, start, genres, language, local, price).")
 
 
 class Agreement(BaseModel):
@@ -253,6 +254,14 @@ def programme_form(request: Request, member_id: str, principal: MemberManager, w
     except WebError as exc:  # said next to the form, not on an error page
         message = Translator(language)(exc.message, **exc.fields)
         return _target_page(request, member_id, principal, warehouse, error=message, status=exc.status)
+    t = Translator(language)
+    languages = {"fr": t("French"), "en": t("English"), "bilingual": t("Bilingual"), "none": t("No words (instrumental)")}
+    loaded["first_shown"], loaded["last_shown"] = t.day(loaded["first"][:10]), t.day(loaded["last"][:10])
+    loaded["read"] = [{"when": t.date(e["starts_at"]), "title": e["title"] or e["event_id"],
+                       "genres": ", ".join(t.label("genre", g) for g in e["genres"]) or "–",
+                       "language": languages.get(e["language"] or "", "–"),
+                       "local": "–" if e["is_local"] is None else t("yes") if e["is_local"] else t("no"),
+                       "price": "–" if e["price"] is None else t.money(e["price"])} for e in loaded["sample"]]
     return _target_page(request, member_id, principal, warehouse, programme=loaded, status=201)
 
 

@@ -274,6 +274,7 @@ def test_the_member_app_fetches_the_list_and_puts_its_own_ids_back(coop: dict[st
     computer (here a French Latin-1 CSV whose ids are in "No client"), and offers the list with them."""
     from culturecoop.governance.accounts import create_account
     from culturecoop.governance.sessions import create_token
+    from culturecoop.i18n import set_language
     from culturecoop.memberapp.app import MemberSettings, create_member_app
     from culturecoop.memberapp.workspace import Workspace
     from culturecoop.web import Settings, create_app
@@ -308,5 +309,6 @@ def test_the_member_app_fetches_the_list_and_puts_its_own_ids_back(coop: dict[st
         assert {r[0] for r in rows[1:]} <= own and all(r[0] for r in rows[1:])
     finally:
         application.state.pool.close()
+        set_language(None)  # the member app sets the process's language per request: not for the next tests
     with Warehouse(coop["db"]) as w:
         assert w.scalar("SELECT count(*) FROM audit WHERE report = 'patron_recommendations' AND member_id = ?", [member]) == 1

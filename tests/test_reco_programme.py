@@ -88,7 +88,7 @@ def test_written_starts_are_read(written: str, expected: datetime) -> None:
     ("Titre,Date\nLe Misanthrope,bientôt\n", "line 2: event_starts_at 'bientôt' is not a date"),
     ("Nom,Salle\nLe Misanthrope,TNM\n", "has no column event_starts_at (its columns: Nom, Salle)"),
     ("Titre,Date,Prix\nHamlet,2027-02-06 20:00,complet\n", "line 2: price 'complet' is not a number"),
-    ("Titre,Date\nHamlet,2027-02-06 20:00\nHamlet,2027-02-06 20:00\n", "line 3 repeats event hamlet-20270206-2000"),
+    ("ID,Titre,Date\nh1,Hamlet,2027-02-06 20:00\nh1,Hamlet,2027-02-07 20:00\n", "line 3 repeats event h1 of line 2 with another start"),
     ("Titre,Date,Langue\nHamlet,2027-02-06 20:00,klingon du nord\n", "event_language 'klingon du nord' is unknown"),
 ])
 def test_a_bad_programme_is_one_sentence(tmp_path: Path, text: str, words: str) -> None:
@@ -118,3 +118,15 @@ def test_a_picture_or_an_empty_workbook_is_one_sentence(tmp_path: Path) -> None:
         with pytest.raises(UserError) as caught:
             read_programme(tmp_path / name)
         assert words in caught.value.message and "/tmp/culturecoop-input" not in caught.value.message
+
+
+def test_one_row_per_ticket_type_is_one_event(tmp_path: Path) -> None:
+    """Events exports list an event once per ticket type: the rows become one event, at its lowest
+    price, and the summary counts the rows merged."""
+    text = ("Event ID,Event Name,Event Start Date,Ticket Type,Ticket Price,Capacity\n"
+            "77,Gala,2027-03-01 20:00,Regular,$45.00,640\n77,Gala,2027-03-01 20:00,Student,$25.00,640\n"
+            "78,Matinée,2027-03-02 14:00,Regular,$20.00,300\n")
+    programme = read_programme(_write(tmp_path, "events.csv", text))
+    assert [e["event_id"] for e in programme.events] == ["77", "78"] and programme.merged == 1
+    gala = programme.events[0]
+    assert gala["price"] == 25.0 and gala["capacity"] == 640

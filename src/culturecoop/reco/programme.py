@@ -252,6 +252,7 @@ class Programme:
     events: list[dict[str, Any]]
     columns: dict[str, str] = field(default_factory=dict)  # each column read → the file's header
     other_languages: int = 0  # events in a language the cooperative does not tell apart (kept without one)
+    merged: int = 0  # rows that repeated an event already listed (a ticket type, a price level), merged into it
 
 
 def read_programme(path: Path) -> Programme:
@@ -284,8 +285,8 @@ def read_programme(path: Path) -> Programme:
     day_first = _day_first(starts)
     separators = {name: _separator(column(name)) for name in ("genres", "artists")}
     out: list[dict[str, Any]] = []
-    seen: set[str] = set()
-    other_languages = 0
+    first_line: dict[str, tuple[int, int]] = {}  # event id → (its index in ``out``, its first line)
+    merged = other_languages = 0
     for n, raw in enumerate(rows, start=2):
         row = {name: ("" if raw[i] is None else str(raw[i])) for name, i in at.items()}
         if not any(v.strip() for v in row.values()):
@@ -306,9 +307,6 @@ def read_programme(path: Path) -> Programme:
             event_id = f"{_slug(title)}-{started:%Y%m%d-%H%M}"
         if not event_id:
             raise UserError(_("{path} line {line} has no event_id; fix or remove that row.").format(path=path, line=n))
-        if event_id in seen:
-            raise UserError(_("{path} line {line} repeats event {event}; list each event once.").format(path=path, line=n, event=event_id))
-        seen.add(event_id)
         local = fold(row.get("is_local", ""))
         if local and local not in TRUE | FALSE:
             raise UserError(_("{path} line {line}: is_local {value!r} is not yes or no; write true or false.").format(path=path, line=n, value=local))
@@ -329,7 +327,7 @@ def read_programme(path: Path) -> Programme:
                     path=path, line=n, column=name, value=row.get(name))) from None
         postal = row.get("venue_postal_code", "").replace(" ", "").upper()
         capacity = numbers["capacity"]
-        out.append({
+        event = {
             "event_id": event_id, "title": title, "starts_at": started,
             "venue": row.get("venue", "").strip() or None, "venue_fsa": postal[:3] or None,
             "genres": _genres(_split(row.get("genres"), separators["genres"])),
@@ -338,10 +336,38 @@ def read_programme(path: Path) -> Programme:
             "is_local": (local in TRUE) if local else None,
             "language": language,
             "price": numbers["price"],
-        })
+        }
+        if event_id in first_line:
+            index, line = first_line[event_id]
+            if not _same_event(out[index], event):
+                raise UserError(_("{path} line {line} repeats event {event} of line {first} with another start or title; give each event its own id.").format(
+                    path=path, line=n, event=event_id, first=line))
+            _merge(out[index], event)
+            merged += 1
+            continue
+        first_line[event_id] = (len(out), n)
+        out.append(event)
     if not out:
         raise UserError(_("{path} lists no event; give one upcoming event per row.").format(path=path))
-    return Programme(out, {name: names[i] for name, i in at.items()}, other_languages)
+    return Programme(out, {name: names[i] for name, i in at.items()}, other_languages, merged)
+
+
+def _same_event(kept: dict[str, Any], row: dict[str, Any]) -> bool:
+    return kept["starts_at"] == row["starts_at"] and (not kept["title"] or not row["title"] or kept["title"] == row["title"])
+
+
+def _merge(kept: dict[str, Any], row: dict[str, Any]) -> None:
+    """A second row of the same event (an events export lists one row per ticket type or price
+    level): its lists are added, the lowest price kept (the price one gets in from), the largest
+    capacity (a ticket type's quantity is part of the hall; a repeated capacity is the hall)."""
+    for name in ("genres", "artists"):
+        kept[name] = list(dict.fromkeys([*kept[name], *row[name]]))
+    for name, pick in (("price", min), ("capacity", max)):
+        values = [v for v in (kept[name], row[name]) if v is not None]
+        kept[name] = pick(values) if values else None
+    for name in ("title", "venue", "venue_fsa", "is_local", "language"):
+        if kept[name] is None:
+            kept[name] = row[name]
 
 
 def load_programme(warehouse: Warehouse, member_id: str, path: Path) -> dict[str, Any]:
@@ -369,6 +395,7 @@ def load_programme(warehouse: Warehouse, member_id: str, path: Path) -> dict[str
     return {"member_id": member_id, "events": len(rows), "first": min(r["starts_at"] for r in rows).isoformat(),
             "last": max(r["starts_at"] for r in rows).isoformat(), "columns": programme.columns,
             "past": sum(r["starts_at"].date() <= day for r in rows), "other_languages": programme.other_languages,
+            "merged": programme.merged,
             # The first events as read, to check at a glance that the file was understood.
             "sample": [{"event_id": r["event_id"], "title": r["title"], "starts_at": r["starts_at"].isoformat(timespec="minutes"),
                         "genres": r["genres"], "language": r["language"], "is_local": r["is_local"], "price": r["price"]}

@@ -110,6 +110,7 @@ class ProgrammeLoaded(BaseModel):
     columns: dict[str, str] = Field(description="Each column read → the file's own header.")
     past: int = Field(description="Events already past: kept, but only upcoming events get an audience.")
     other_languages: int = Field(description="Events in a language other than French or English, kept without one.")
+    merged: int = Field(description="Rows that repeated an event already listed (a ticket type, a price level), merged into it.")
     sample: list[dict[str, Any]] = Field(description="The first events as read (title, start, genres, language, local, price).")
 
 

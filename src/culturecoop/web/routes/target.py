@@ -262,7 +262,8 @@ def programme_form(request: Request, member_id: str, principal: MemberManager, w
                        "genres": ", ".join(t.label("genre", g) for g in e["genres"]) or "–",
                        "language": languages.get(e["language"] or "", "–"),
                        "local": "–" if e["is_local"] is None else t("yes") if e["is_local"] else t("no"),
-                       "price": "–" if e["price"] is None else t.money(e["price"])} for e in loaded["sample"]]
+                       "price": "–" if e["price"] is None else t("Free") if e["price"] == 0 else t.money(e["price"])}
+                      for e in loaded["sample"]]
     return _target_page(request, member_id, principal, warehouse, programme=loaded, status=201)
 
 

@@ -50,13 +50,13 @@ def programme_command(
         console.print(_("Columns read: {pairs}.").format(pairs=", ".join(f"{header} → {name}" for name, header in read.items())),
                       highlight=False)
     if summary["past"]:
-        console.print(_("{n} of these events have already taken place: they are kept, but only upcoming events get an audience.").format(
+        console.print(_("Already past: {n} of these events (kept, but only upcoming events get an audience).").format(
             n=summary["past"]))
     if summary["merged"]:
         console.print(_("{n} rows repeated an event already listed (a ticket type or a price level): merged into it, its lowest price kept.").format(
             n=summary["merged"]))
     if summary["other_languages"]:
-        console.print(_("{n} events are in another language than French or English: kept without a language.").format(
+        console.print(_("In a language other than French or English: {n} events (kept without a language).").format(
             n=summary["other_languages"]))
 
 

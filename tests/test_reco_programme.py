@@ -130,3 +130,13 @@ def test_one_row_per_ticket_type_is_one_event(tmp_path: Path) -> None:
     assert [e["event_id"] for e in programme.events] == ["77", "78"] and programme.merged == 1
     gala = programme.events[0]
     assert gala["price"] == 25.0 and gala["capacity"] == 640
+
+
+@pytest.mark.parametrize("written, code", [
+    ("Français / Anglais", "bilingual"), ("fr, en", "bilingual"), ("French and English", "bilingual"),
+    ("Français et espagnol", "fr"), ("Espagnol / Italien", None), ("FR-CA", "fr"), ("Sans paroles", "none"),
+])
+def test_languages_as_venues_write_them(tmp_path: Path, written: str, code: str | None) -> None:
+    text = f"Titre;Date;Langue\nGala;2027-03-01 20:00;{written}\n"
+    (gala,) = read_programme(_write(tmp_path, "p.csv", text)).events
+    assert gala["language"] == code

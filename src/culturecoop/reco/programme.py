@@ -240,6 +240,11 @@ def _language(value: str) -> tuple[str | None, bool]:
         return "en", False
     if key in OTHER_LANGUAGES or re.fullmatch(r"[a-z]{2}([-_][a-z]{2})?", key):
         return None, True
+    parts = [x.strip() for x in re.split(r"\s*(?:/|,|&|\+|;|\bet\b|\band\b)\s*", key) if x.strip()]
+    if len(parts) > 1:  # "Français / Anglais", "fr, en", "French and English"
+        codes = {_language(x)[0] for x in parts}
+        return ("bilingual" if {"fr", "en"} <= codes else "fr" if "fr" in codes else "en" if "en" in codes else None), \
+            not ({"fr", "en"} & codes)
     raise ValueError(value)
 
 

@@ -50,7 +50,7 @@ def cross_offers(warehouse: Warehouse, member_id: str, *, actor: str | None = No
     state = service.scoring_state(warehouse)
     catalogue = service.upcoming(warehouse)
     if catalogue.n == 0:
-        raise UserError(_("No member has an upcoming event yet; load programmes with `culturecoop reco programme`."))
+        raise UserError(_("No member has an upcoming event yet; load programmes (the Target audience tab, or `culturecoop reco programme`)."))
     items = state.model.encoder.encode(catalogue.columns, catalogue.n)
     person_row = {int(p): n for n, p in enumerate(state.people.tolist())}
 

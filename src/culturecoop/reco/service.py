@@ -229,7 +229,7 @@ def find_upcoming(warehouse: Warehouse, member_id: str, event_id: str) -> tuple[
         if key[1] == event_id:
             return table, n
     known = ", ".join(k[1] for k in table.keys[:8]) or _("none")
-    raise UserError(_("Member {member} has no upcoming event {event}; load its programme with `culturecoop reco programme` (upcoming events: {known}).").format(
+    raise UserError(_("Member {member} has no upcoming event {event}; load its programme (the Target audience tab, or `culturecoop reco programme`) (upcoming events: {known}).").format(
         member=member_id, event=event_id, known=known))
 
 
@@ -304,7 +304,7 @@ def patron_events(warehouse: Warehouse, member_id: str, *, k: int = 5, partners:
     catalogue = upcoming(warehouse)
     keep = [n for n, key in enumerate(catalogue.keys) if key[0] == member_id or key[0] in partners]
     if not keep:
-        raise UserError(_("Member {member} has no upcoming event to recommend; load its programme with `culturecoop reco programme`.").format(member=member_id))
+        raise UserError(_("Member {member} has no upcoming event to recommend; load its programme (the Target audience tab, or `culturecoop reco programme`).").format(member=member_id))
     events = data.EventTable([catalogue.keys[n] for n in keep], {c: [v[n] for n in keep] for c, v in catalogue.columns.items()},
                              [catalogue.extra[n] for n in keep])
     consented = warehouse.query(data.OWN_CONSENTED, {"member": member_id})

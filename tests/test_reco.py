@@ -302,6 +302,8 @@ def test_the_member_app_fetches_the_list_and_puts_its_own_ids_back(coop: dict[st
                 assert fetched.status_code == 200, fetched.text[:800]
                 said = re.findall(r'id="recommended">(.*?)</p>', fetched.text, re.S)[0]
                 assert "theatre-lilas.csv (colonne No client)" in said and "suggestions pour" in said
+                preview = re.findall(r'<table class="list" id="recommended-preview">(.*?)</table>', fetched.text, re.S)[0]
+                assert "Votre identifiant client" in preview and preview.count("<tr>") >= 2
                 listed = client.get("/recommendations.csv")
         rows = list(csv.reader(io.StringIO(listed.content.decode("utf-8-sig"))))
         assert rows[0][:2] == ["Votre identifiant client", "Rang"] and len(rows) > 1

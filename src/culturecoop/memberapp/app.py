@@ -39,6 +39,7 @@ from culturecoop.spreadsheet import spreadsheet_cell
 
 HERE = Path(__file__).parent
 LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
+PREVIEW_ROWS = 10  # rows of the recommendation list shown on the page (the CSV has them all)
 
 
 @dataclass
@@ -235,13 +236,13 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
         if rows and not found.ids:
             return home(request, gettext_in("None of the exports on this computer holds the ids of these patrons: drop the export you prepared and sent, then try again.", lang), 400)
         header = [gettext_in(h, lang) for h in ("Your customer id", "Rank", "Member", "Event", "Title", "Starts")]
-        workspace.save_recommendations([header, *([spreadsheet_cell(found.ids.get(str(r["member_patron_id"]), "")), r["rank"],
-                                                   r["member_id"], spreadsheet_cell(r["event_id"]), spreadsheet_cell(r.get("title") or ""),
-                                                   str(r["starts_at"]).replace("T", " ")[:16]] for r in rows)])
+        table = [[found.ids.get(str(r["member_patron_id"]), ""), r["rank"], r["member_id"], r["event_id"], r.get("title") or "",
+                  str(r["starts_at"]).replace("T", " ")[:16]] for r in rows]
+        workspace.save_recommendations([header, *([spreadsheet_cell(v) if isinstance(v, str) else v for v in row] for row in table)])
         summary = {"rows": len(rows), "patrons": len(tokens), "unmatched": len(tokens - set(found.ids)),
                    "export": found.export.parent.name if found.export else None,
                    "file": next((e.file_name for e in workspace.exports() if found.export and e.source == found.export), None),
-                   "column": found.column}
+                   "column": found.column, "header": header, "preview": table[:PREVIEW_ROWS]}
         return home(request, recommended=summary)
 
     @app.get("/recommendations.csv")

@@ -232,7 +232,8 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
         except UserError as exc:
             return home(request, exc.message, 400)
         tokens = {str(r["member_patron_id"]) for r in rows}
-        found = own_ids(tokens, [e.source for e in workspace.exports()], member_id, load_member_keys(settings.keys).linkage_secret)
+        file_of = {e.source: e.file_name for e in workspace.exports()}
+        found = own_ids(tokens, list(file_of), member_id, load_member_keys(settings.keys).linkage_secret)
         if rows and not found.ids:
             return home(request, gettext_in("None of the exports on this computer holds the ids of these patrons: drop the export you prepared and sent, then try again.", lang), 400)
         header = [gettext_in(h, lang) for h in ("Your customer id", "Rank", "Member", "Event", "Title", "Starts")]
@@ -240,8 +241,7 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
                   str(r["starts_at"]).replace("T", " ")[:16]] for r in rows]
         workspace.save_recommendations([header, *([spreadsheet_cell(v) if isinstance(v, str) else v for v in row] for row in table)])
         summary = {"rows": len(rows), "patrons": len(tokens), "unmatched": len(tokens - set(found.ids)),
-                   "export": found.export.parent.name if found.export else None,
-                   "file": next((e.file_name for e in workspace.exports() if found.export and e.source == found.export), None),
+                   "file": file_of.get(found.export) if found.export else None,
                    "column": found.column, "header": header, "preview": table[:PREVIEW_ROWS]}
         return home(request, recommended=summary)
 

@@ -20,7 +20,7 @@ from culturecoop.errors import UserError
 from culturecoop.i18n import _
 from culturecoop.privacy.encodings import member_id_tokens
 from culturecoop.privacy.keys import load_member_keys
-from culturecoop.reco.logs import as_delimited_text
+from culturecoop.reco.logs import as_delimited_text, sql_name
 
 DETECTION_SAMPLE = 5_000  # distinct values per column tried when finding the id column
 
@@ -39,7 +39,7 @@ def _export_columns(export: Path, encoding: str) -> dict[str, list[str]]:
                            encoding=encoding if text == export else "utf-8")
         columns: dict[str, list[str]] = {}
         for name in rel.columns:
-            quoted = '"' + name.replace('"', '""') + '"'
+            quoted = sql_name(name)
             rows = con.sql(f"SELECT DISTINCT {quoted} FROM rel WHERE nullif(trim({quoted}), '') IS NOT NULL").fetchall()
             columns[name] = [str(r[0]) for r in rows]
     except duckdb.Error as exc:
@@ -60,6 +60,11 @@ def _id_column(columns: dict[str, list[str]], wanted: set[str], member_id: str, 
         if hits > matched:
             best, matched = name, hits
     return best
+
+
+def _token_map(values: list[str], member_id: str, secret: bytes) -> dict[str, str]:
+    """Each of the member's own ids by the token ``prepare`` gave it."""
+    return {t: v for t, v in zip(member_id_tokens(values, member_id, secret), values, strict=True) if t is not None}
 
 
 @dataclass
@@ -83,8 +88,7 @@ def own_ids(tokens: set[str], exports: list[Path], member_id: str, secret: bytes
         column = _id_column(columns, tokens, member_id, secret)
         if column is None:
             continue
-        values = columns[column]
-        found = {t: v for t, v in zip(member_id_tokens(values, member_id, secret), values, strict=True) if t in tokens}
+        found = {t: v for t, v in _token_map(columns[column], member_id, secret).items() if t in tokens}
         if len(found) > len(best.ids):
             best = OwnIds(found, export, column)
     return best
@@ -114,8 +118,7 @@ def map_back(recommendations: Path, export: Path, member_id: str, keys: Path, *,
             raise UserError(_("No column of {path} holds the ids of this list's patrons; give the export that was prepared for {member} (the same file), with the keys used then, or name the column with --id-column.").format(
                 path=export, member=member_id))
         chosen = found
-    ids = columns.get(chosen, [])
-    own = {t: v for t, v in zip(member_id_tokens(ids, member_id, secret), ids, strict=True) if t is not None}
+    own = _token_map(columns.get(chosen, []), member_id, secret)
     unmatched = 0
     for row in rows:
         mine = own.get(row["member_patron_id"])

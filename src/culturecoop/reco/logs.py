@@ -149,9 +149,7 @@ def _read(path: Path, what: str, wanted: tuple[str, ...],
     if path.stat().st_size <= 4096 and not path.read_bytes().strip(b" \t\r\n\xef\xbb\xbf"):
         raise UserError(_("{what} file {path} is empty; give a CSV file with a header row and at least one row.").format(
             what=what, path=path))
-    plain = _plain(path)
-    records = _is_json(plain)
-    source = _json_as_csv(plain, path) if records else _utf8(plain)
+    source, records = _text_copy(path)
     first_line = 1 if records else 2
     con = duckdb.connect()
     with source.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
@@ -182,8 +180,19 @@ def as_delimited_text(path: Path, lenient: bool = False) -> Path:
     """A UTF-8 delimited text copy of any table ``reco`` reads (the file itself when it already is
     one): decompressed, a JSON file's records or an Excel workbook's first sheet as CSV, legacy
     encodings as UTF-8 (``lenient``: JSON records that cannot be read are skipped)."""
+    return _text_copy(path, lenient)[0]
+
+
+def _text_copy(path: Path, lenient: bool = False) -> tuple[Path, bool]:
+    """``as_delimited_text``, and whether the file held JSON records (numbered from 1, no header line)."""
     plain = _plain(path)
-    return _json_as_csv(plain, path, lenient) if _is_json(plain) else _utf8(plain)
+    records = _is_json(plain)
+    return (_json_as_csv(plain, path, lenient) if records else _utf8(plain)), records
+
+
+def sql_name(name: str) -> str:
+    """A column name quoted for SQL (a header may hold spaces, quotes or accents)."""
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _scratch() -> Path:
@@ -271,11 +280,10 @@ def _fields(expression: str, name: str, kind: Any) -> list[str]:
     (``buyer.email``), a list joined by ``|``, anything else as written."""
     if getattr(kind, "id", "") == "struct":
         return [field for child, child_kind in kind.children
-                for field in _fields(f'{expression}."{child.replace(chr(34), chr(34) * 2)}"', f"{name}.{child}", child_kind)]
-    quoted = '"' + name.replace('"', '""') + '"'
+                for field in _fields(f"{expression}.{sql_name(child)}", f"{name}.{child}", child_kind)]
     value = (f"array_to_string(CAST({expression} AS VARCHAR[]), '|')" if str(kind).endswith("[]")
              else f"CAST({expression} AS VARCHAR)")
-    return [f"{value} AS {quoted}"]
+    return [f"{value} AS {sql_name(name)}"]
 
 
 def _json_as_csv(path: Path, shown: Path, lenient: bool = False) -> Path:
@@ -292,7 +300,7 @@ def _json_as_csv(path: Path, shown: Path, lenient: bool = False) -> Path:
         rel = con.sql(f"SELECT * FROM read_json('{quoted_path}', format = 'auto', timestampformat = '{never}', "
                       f"dateformat = '{never}', ignore_errors = {str(lenient).lower()})")
         fields = [field for name, kind in zip(rel.columns, rel.dtypes, strict=True)
-                  for field in _fields('"' + name.replace('"', '""') + '"', name, kind)]
+                  for field in _fields(sql_name(name), name, kind)]
         copy = _scratch() / (path.stem + ".csv")
         con.register("records", rel)
         con.sql(f"SELECT {', '.join(fields)} FROM records").write_csv(str(copy), header=True)

@@ -36,7 +36,7 @@ from culturecoop.web.i18n import Translator, _, retranslate
 from culturecoop.web.render import render, request_language
 from culturecoop.web.routes.reports import actor_of
 from culturecoop.web.tabs import TARGET_TAB
-from culturecoop.web.views.target import target_view
+from culturecoop.web.views.target import programme_loaded, target_view
 
 router = APIRouter()
 TAGS: list[str | Any] = ["audiences"]
@@ -255,16 +255,8 @@ def programme_form(request: Request, member_id: str, principal: MemberManager, w
     except WebError as exc:  # said next to the form, not on an error page
         message = Translator(language)(exc.message, **exc.fields)
         return _target_page(request, member_id, principal, warehouse, error=message, status=exc.status)
-    t = Translator(language)
-    languages = {"fr": t("French"), "en": t("English"), "bilingual": t("Bilingual"), "none": t("No words (instrumental)")}
-    loaded["first_shown"], loaded["last_shown"] = t.day(loaded["first"][:10]), t.day(loaded["last"][:10])
-    loaded["read"] = [{"when": t.date(e["starts_at"]), "title": e["title"] or e["event_id"],
-                       "genres": ", ".join(t.label("genre", g) for g in e["genres"]) or "–",
-                       "language": languages.get(e["language"] or "", "–"),
-                       "local": "–" if e["is_local"] is None else t("yes") if e["is_local"] else t("no"),
-                       "price": "–" if e["price"] is None else t("Free") if e["price"] == 0 else t.money(e["price"])}
-                      for e in loaded["sample"]]
-    return _target_page(request, member_id, principal, warehouse, programme=loaded, status=201)
+    return _target_page(request, member_id, principal, warehouse, programme=programme_loaded(loaded, Translator(language)),
+                        status=201)
 
 
 @router.get("/m/{member_id}/target.json", include_in_schema=False)

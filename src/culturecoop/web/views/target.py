@@ -198,3 +198,19 @@ def _discoverability(view: TargetView, answer: Mapping[str, Any], t: Translator)
     view.tradeoff = Section("tradeoff", t("Accuracy and diversity"), chart,
                             lead=t("Measured on the cooperative's own data: the newest past events held out as if upcoming, {people} people who attended them.",
                                    people=t.number(measured["people"])))
+
+
+def programme_loaded(loaded: Mapping[str, Any], t: Translator) -> dict[str, Any]:
+    """A programme load's summary (``reco.programme.load_programme``) with its period and first
+    events in the reader's words, to check at a glance that the file was understood."""
+    languages = {"fr": t("French"), "en": t("English"), "bilingual": t("Bilingual"), "none": t("No words (instrumental)")}
+
+    def price(value: float | None) -> str:
+        return "–" if value is None else t("Free") if value == 0 else t.money(value)
+
+    read = [{"when": t.date(e["starts_at"]), "title": e["title"] or e["event_id"],
+             "genres": ", ".join(t.label("genre", g) for g in e["genres"]) or "–",
+             "language": languages.get(e["language"] or "", "–"),
+             "local": "–" if e["is_local"] is None else t("yes") if e["is_local"] else t("no"),
+             "price": price(e["price"])} for e in loaded["sample"]]
+    return {**loaded, "first_shown": t.day(loaded["first"][:10]), "last_shown": t.day(loaded["last"][:10]), "read": read}

@@ -431,8 +431,13 @@ def test_the_printed_evaluation_reads_in_french(tmp_path: Path) -> None:
                      "--no-lightfm", lang="fr")
     assert result.returncode == 0, result.stderr
     text = " ".join((result.stdout + result.stderr).split())
-    assert "découpage par éléments" in text and "Plancher d'exposition" in text and "perte de nDCG" in text
+    assert "découpage par éléments" in text and "Plancher d'exposition" in text
+    # The re-ranking's effect is a loss or a gain, never "a loss of -6,5 %".
+    assert re.search(r"(perte|gain) de nDCG \d+,\d %", text)
     assert re.search(r"couverture \d+,\d %", text) and not re.search(r"\b0\.\d{3}", text)
+    # Every figure whole in an 80-column terminal (the default without one): no cell cut to "0,22…".
+    assert "…" not in result.stdout + result.stderr
+    assert re.search(r"hybride\s*│\s*\d,\d{4}\s*│\s*\d,\d{4}–\d,\d{4}", result.stdout + result.stderr)
 
 
 def test_a_log_without_item_features_is_evaluated_quietly(tmp_path: Path) -> None:

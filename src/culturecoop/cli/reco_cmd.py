@@ -278,7 +278,7 @@ def evaluate_command(
 def _model_label(name: str) -> str:
     """A model's name as the reader reads it (the JSON keeps the identifiers)."""
     labels = {"random": _("random"), "genre_popularity": _("genre popularity"), "content_knn": _("content kNN"),
-              "hybrid": _("hybrid"), "hybrid_discoverability": _("hybrid (discoverability)"), "lightfm": "LightFM",
+              "hybrid": _("hybrid"), "hybrid_discoverability": _("hybrid + discoverability"), "lightfm": "LightFM",
               "als": "ALS"}
     return labels.get(name, name)
 
@@ -298,21 +298,26 @@ def _print_evaluation(report: dict[str, Any]) -> None:
         return str(format_percent(value, format="#,##0.0 %", locale=locale))
 
     k = report["k"]
-    table = Table(title=_("Cold-start evaluation at k = {k} ({protocol} split; {users} test users, {items} test items)").format(
+    title = _("Cold-start evaluation at k = {k} ({protocol} split; {users} test users, {items} test items)").format(
         k=k, protocol=_("temporal") if report["protocol"] == "temporal" else _("item"),
-        users=report["test"]["users"], items=report["test"]["items"]))
-    for column in (_("model"), "nDCG", _("95 % interval"), _("precision"), _("recall"), "MAP", _("coverage"), "Gini",
-                   _("novelty"), "AUC"):
-        table.add_column(column)
-    for name, m in report["models"].items():
-        if "ndcg" not in m:
-            table.add_row(_model_label(name), "–", "", "", "", "", "", "", "", "")
-            continue
-        n = m["ndcg"]
-        table.add_row(_model_label(name), num(n["mean"]), f"{num(n['low'])}–{num(n['high'])}", num(m["precision"]),
-                      num(m["recall"]), num(m["map"]), num(m["coverage"], 3), num(m["gini"], 3), num(m["novelty"], 2),
-                      num(m["auc"]) if "auc" in m else "")
-    console.print(table)
+        users=report["test"]["users"], items=report["test"]["items"])
+    # Two tables of at most five figures each: each fits an 80-column terminal in either language,
+    # so no figure is ever cut short ("0.22…"); the model's name may wrap, a number never does.
+    accuracy = (("nDCG", lambda m: num(m["ndcg"]["mean"])),
+                (_("95 % CI"), lambda m: f"{num(m['ndcg']['low'])}–{num(m['ndcg']['high'])}"),
+                (_("precision"), lambda m: num(m["precision"])), (_("recall"), lambda m: num(m["recall"])))
+    others = (("MAP", lambda m: num(m["map"])), ("AUC", lambda m: num(m["auc"]) if "auc" in m else ""),
+              (_("coverage"), lambda m: num(m["coverage"], 3)), ("Gini", lambda m: num(m["gini"], 3)),
+              (_("novelty"), lambda m: num(m["novelty"], 2)))
+    for caption, columns in ((title, accuracy), (_("The same lists: MAP, AUC, coverage of the catalogue, Gini of exposure, novelty"), others)):
+        table = Table(title=caption, title_justify="left")
+        table.add_column(_("model"), ratio=1)
+        for header, _value in columns:
+            table.add_column(header, no_wrap=True, justify="right")
+        for name, m in report["models"].items():
+            cells = [value(m) for _header, value in columns] if "ndcg" in m else ["–"] + [""] * (len(columns) - 1)
+            table.add_row(_model_label(name), *cells)
+        console.print(table)
     for name, m in report["models"].items():
         if "reason" in m:
             console.print(f"[dim]{_model_label(name)}: {m['reason']}[/]", highlight=False)
@@ -323,8 +328,11 @@ def _print_evaluation(report: dict[str, Any]) -> None:
             changed=floor["lists_changed"], before=pct(floor["coverage_before"]), after=pct(hybrid["coverage"]),
             ndcg_before=num(floor["ndcg_before"]), ndcg=num(hybrid["ndcg"]["mean"])))
     d = report["discoverability"]
-    console.print(_("Discoverability default (diversity {diversity}, floor +{boost} points): nDCG loss {loss}.").format(
-        diversity=num(d["diversity"], 1), boost=num(d["boost"], 0), loss=pct(d["ndcg_loss"])))
+    # A negative loss is a gain (the re-ranking can lift nDCG): said as such, never "loss -6.5 %".
+    sentence = (_("Discoverability default (diversity {diversity}, floor +{boost} points): nDCG loss {loss}.")
+                if d["ndcg_loss"] >= 0 else
+                _("Discoverability default (diversity {diversity}, floor +{boost} points): nDCG gain {loss}."))
+    console.print(sentence.format(diversity=num(d["diversity"], 1), boost=num(d["boost"], 0), loss=pct(abs(d["ndcg_loss"]))))
     for flag in ("local", "francophone"):
         if f"{flag}_share" in d:
             console.print(_("  {flag}: {share} of the top {k} against {catalogue} of the catalogue ({gain} points).").format(

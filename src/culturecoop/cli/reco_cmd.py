@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -283,6 +284,10 @@ def _model_label(name: str) -> str:
     return labels.get(name, name)
 
 
+# A column of the printed evaluation: its header, and the cell it shows for a model's figures.
+_Figure = tuple[str, Callable[[dict[str, Any]], str]]
+
+
 def _print_evaluation(report: dict[str, Any]) -> None:
     from babel.numbers import format_decimal, format_percent
     from rich.table import Table
@@ -303,10 +308,10 @@ def _print_evaluation(report: dict[str, Any]) -> None:
         users=report["test"]["users"], items=report["test"]["items"])
     # Two tables of at most five figures each: each fits an 80-column terminal in either language,
     # so no figure is ever cut short ("0.22…"); the model's name may wrap, a number never does.
-    accuracy = (("nDCG", lambda m: num(m["ndcg"]["mean"])),
+    accuracy: tuple[_Figure, ...] = (("nDCG", lambda m: num(m["ndcg"]["mean"])),
                 (_("95 % CI"), lambda m: f"{num(m['ndcg']['low'])}–{num(m['ndcg']['high'])}"),
                 (_("precision"), lambda m: num(m["precision"])), (_("recall"), lambda m: num(m["recall"])))
-    others = (("MAP", lambda m: num(m["map"])), ("AUC", lambda m: num(m["auc"]) if "auc" in m else ""),
+    others: tuple[_Figure, ...] = (("MAP", lambda m: num(m["map"])), ("AUC", lambda m: num(m["auc"]) if "auc" in m else ""),
               (_("coverage"), lambda m: num(m["coverage"], 3)), ("Gini", lambda m: num(m["gini"], 3)),
               (_("novelty"), lambda m: num(m["novelty"], 2)))
     for caption, columns in ((title, accuracy), (_("The same lists: MAP, AUC, coverage of the catalogue, Gini of exposure, novelty"), others)):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -321,3 +322,26 @@ def test_segment_patrons_are_the_members_own_and_add_up(tiny: Path) -> None:
         assert len(exported[row["segment"]]) == row["your_patrons"]
         assert set(exported[row["segment"]]) <= own
     assert sum(len(v) for v in exported.values()) == len({p for v in exported.values() for p in v})
+
+
+@pytest.mark.parametrize("name", ["elsewhere", "affinity"])
+def test_a_wide_report_prints_whole_in_an_80_column_terminal(tiny: Path, name: str) -> None:
+    """Reports with a dozen columns are printed in parts that each fit (the row's name repeated),
+    never with figures cut short to "0,1…"; every column is shown, and so is every printed row's lift."""
+    from culturecoop.cli.report_cmd import MAX_ROWS
+
+    as_json = json.loads(run_cli("report", name, "--db", str(tiny), "--member", "jazz-a", "--json").stdout)
+    result = run_cli("report", name, "--db", str(tiny), "--member", "jazz-a", lang="fr")
+    assert result.returncode == 0, result.stderr
+    table_lines = [line for line in result.stderr.splitlines() if "│" in line or "┃" in line]
+    assert table_lines and not any("…" in line for line in table_lines)
+    assert max(len(line) for line in result.stderr.splitlines()) <= 80
+    text = "\n".join(table_lines)
+    for meanings in as_json["column_meanings"].values():
+        for column in meanings:
+            assert re.search(rf"┃\s*{column}\s", text), column
+    lifts = [row["lift"] for rows in as_json.values() if isinstance(rows, list)
+             for row in rows[:MAX_ROWS] if isinstance(row, dict) and isinstance(row.get("lift"), float)
+             and "lift" not in row.get("suppressed", [])]
+    for lift in lifts:
+        assert re.search(rf"│\s+{re.escape(f'{lift:.4f}'.rstrip('0').rstrip('.').replace('.', ','))}\s+│", text), lift

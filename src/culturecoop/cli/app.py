@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from typing import Any
 
@@ -20,6 +21,43 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 console = Console(stderr=True)
+
+# A number as printed (either language's separators, a sign, a percent): right-aligned in tables.
+_FIGURE = re.compile(r"[-−+]?[\d\s\u202f\u00a0.,]*\d[\d\s\u202f\u00a0.,]*\s?%?")
+# A table cell's padding and border, in columns.
+_CELL_FRAME = 3
+
+
+def print_table(title: str, headers: list[str], rows: list[list[str]], keys: tuple[int, ...] = (0,)) -> None:
+    """Print a table whole at the terminal's width: when its columns do not all fit, it is printed
+    in parts, each repeating the columns ``keys`` (what a row is about), so no figure is ever cut
+    short ("0,1…") in an 80-column terminal or a log. A part keeps at least one other column."""
+    from rich.table import Table
+
+    def width(n: int) -> int:
+        return max([len(headers[n]), *(len(row[n]) for row in rows)]) + _CELL_FRAME
+
+    room = console.width - 1 - sum(width(k) for k in keys)
+    parts: list[list[int]] = []
+    for n in range(len(headers)):
+        if n in keys:
+            continue
+        if parts and sum(width(m) for m in parts[-1]) + width(n) <= room:
+            parts[-1].append(n)
+        else:
+            parts.append([n])
+    for number, part in enumerate(parts or [[]]):
+        caption = title if len(parts) <= 1 else f"{title} ({number + 1}/{len(parts)})"
+        table = Table(title=caption, title_justify="left")
+        columns = [*keys, *part] if headers else []
+        for n in columns:
+            figures = [row[n] for row in rows if row[n] not in ("", "–") and not row[n].startswith("<")]
+            right = bool(figures) and all(_FIGURE.fullmatch(cell) for cell in figures)
+            table.add_column(headers[n], ratio=1 if n in keys else None, no_wrap=n not in keys,
+                             justify="right" if right else "left")
+        for row in rows:
+            table.add_row(*[row[n] for n in columns])
+        console.print(table)
 
 
 @app.callback()

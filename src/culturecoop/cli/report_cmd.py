@@ -6,10 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.table import Table
 
 from culturecoop.analytics import REPORTS, ReportResult, refresh, run_report
-from culturecoop.cli.app import app, console, emit_json
+from culturecoop.cli.app import app, console, emit_json, print_table
 from culturecoop.errors import UserError
 from culturecoop.i18n import _, current_language
 from culturecoop.privacy import audit
@@ -42,13 +41,13 @@ def _format(value: Any) -> str:
 def _print_result(result: ReportResult) -> None:
     label = f"< {result.k}"
     for table in result.tables:
-        rich = Table(title=table.title + (" — " + _("cross-member aggregate") if table.pooled else ""))
-        for column in table.columns:
-            rich.add_column(column.name, justify="left")
-        for row in table.rows[:MAX_ROWS]:
-            hidden = set(row.get("suppressed", []))
-            rich.add_row(*[label if c.name in hidden else _format(row.get(c.name)) for c in table.columns])
-        console.print(rich)
+        names = [c.name for c in table.columns]
+        cells = [[label if c.name in set(row.get("suppressed", [])) else _format(row.get(c.name)) for c in table.columns]
+                 for row in table.rows[:MAX_ROWS]]
+        # What a row is about: its names as read ("label", or "from_label" and "to_label"), else its first column.
+        labels = tuple(n for n, name in enumerate(names) if name == "label" or name.endswith("_label"))
+        print_table(table.title + (" — " + _("cross-member aggregate") if table.pooled else ""), names, cells,
+                    keys=labels or (0,))
         if len(table.rows) > MAX_ROWS:
             console.print(_("… {n} more rows (use --json for all of them)").format(n=len(table.rows) - MAX_ROWS))
         for column in table.columns:
@@ -202,13 +201,9 @@ def audit_show(
     if as_json:
         emit_json([e.to_json() for e in found])
         return
-    table = Table(title=_("Audit log"))
-    for column in ("seq", "recorded_at", "actor", "member_id", "action", "report", "epsilon"):
-        table.add_column(column)
-    for e in found:
-        table.add_row(str(e.seq), e.recorded_at.isoformat(timespec="seconds"), e.actor, e.member_id, e.action,
-                      e.report or "", f"{e.epsilon:g}")
-    console.print(table)
+    print_table(_("Audit log"), ["seq", "recorded_at", "actor", "member_id", "action", "report", "epsilon"],
+                [[str(e.seq), e.recorded_at.isoformat(timespec="seconds"), e.actor, e.member_id, e.action,
+                  e.report or "", f"{e.epsilon:g}"] for e in found])
 
 
 @audit_app.command("verify")

@@ -583,6 +583,17 @@ def test_bad_input_is_one_sentence(tmp_path: Path, content: str, args: tuple[str
     assert words in result.stderr and "Traceback" not in result.stderr
 
 
+def test_an_item_table_with_a_header_only_is_one_sentence_about_it(tmp_path: Path) -> None:
+    """A header without rows was blamed on the cutoff ("No interaction is left for training")."""
+    log, _items = _log(tmp_path)
+    empty = tmp_path / "items.csv"
+    empty.write_text("item_id,genres\n", encoding="utf-8")
+    result = run_cli("reco", "evaluate", "--interactions", str(log), "--items", str(empty), "--cutoff", "2024-01-01",
+                     "--no-lightfm", lang="fr")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "items.csv a un en-tête mais aucun élément" in " ".join(result.stderr.split())
+
+
 def test_missing_files_and_bad_plot_path(tmp_path: Path) -> None:
     result = run_cli("reco", "evaluate", "--interactions", str(tmp_path / "none.csv"), "--cutoff", "2024-01-01")
     assert result.returncode == 2 and "does not exist" in result.stderr

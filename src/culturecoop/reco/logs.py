@@ -459,6 +459,9 @@ def read_items(path: Path | None, log: InteractionLog) -> ItemTable:
     original = dict(zip(names, rel.columns, strict=True))
     rows = rel.fetchall()
     con.close()
+    if not rows:
+        raise UserError(_("{path} has a header but no item; give one row per item (its item_id and features), or leave --items out.").format(
+            path=path))
     position = {c: names.index(c) for c in names}
     key = _id_column(names, rows, log)
     if key is None:

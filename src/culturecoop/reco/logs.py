@@ -438,8 +438,13 @@ def read_interactions(path: Path, *, timed: bool = True) -> InteractionLog:
     if bad:
         line, raw_t, no_user, no_item = bad[0]
         what = "user_id" if no_user else "item_id" if no_item else "timestamp"
-        raise UserError(_("{path} line {line}: the {column} is empty or unreadable ({value!r}); fix or remove that row ({n} such rows) — timestamps are ISO 8601 or Unix seconds.").format(
-            path=path, line=line, column=what, value=raw_t if what == "timestamp" else "", n=len(bad)))
+        others = len(bad) - 1
+        more = (_(" ({n} more rows like it)").format(n=others) if others > 1 else _(" (1 more row like it)") if others else "")
+        if what == "timestamp":
+            raise UserError(_("{path} line {line}: the timestamp {value!r} is empty or not a time{more}; write ISO 8601 (2024-03-01T20:00) or Unix seconds, or remove the row.").format(
+                path=path, line=line, value=raw_t or "", more=more))
+        raise UserError(_("{path} line {line}: the {column} is empty{more}; fill it in or remove the row.").format(
+            path=path, line=line, column=what, more=more))
     if table.num_rows == 0:
         raise UserError(_("{path} has no interaction; give a log with at least one row.").format(path=path))
     users, user = np.unique(np.asarray(table.column("u").to_pylist(), dtype=object).astype(str), return_inverse=True)

@@ -597,6 +597,15 @@ def test_an_item_table_with_a_header_only_is_one_sentence_about_it(tmp_path: Pat
     assert "items.csv a un en-tête mais aucun élément" in " ".join(result.stderr.split())
 
 
+def test_a_folder_given_for_a_file_is_said_as_such(tmp_path: Path) -> None:
+    log, _items = _log(tmp_path)
+    for args in (("--interactions", str(tmp_path), "--cutoff", "2024-06-01"),
+                 ("--interactions", str(log), "--test-items", str(tmp_path))):
+        result = run_cli("reco", "evaluate", *args, "--no-lightfm")
+        assert result.returncode == 2 and "Traceback" not in result.stderr
+        assert "is a folder; give the path of the file inside it" in " ".join(result.stderr.split())
+
+
 def test_missing_files_and_bad_plot_path(tmp_path: Path) -> None:
     result = run_cli("reco", "evaluate", "--interactions", str(tmp_path / "none.csv"), "--cutoff", "2024-01-01")
     assert result.returncode == 2 and "does not exist" in result.stderr

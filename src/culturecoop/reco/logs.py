@@ -144,6 +144,8 @@ def _read(path: Path, what: str, wanted: tuple[str, ...],
     Windows-1252 (Latin-1's superset); a first row that holds none of the ``wanted`` headers but a
     number, a time or one of the ``known`` ids (an item table's first column: the log's items) is
     data, and the columns are then taken by position (``_by_position``)."""
+    if path.is_dir():
+        raise UserError(_("{what} file {path} is a folder; give the path of the file inside it.").format(what=what, path=path))
     if not path.is_file():
         raise UserError(_("{what} file {path} does not exist; check the path.").format(what=what, path=path))
     if path.stat().st_size <= 4096 and not path.read_bytes().strip(b" \t\r\n\xef\xbb\xbf"):
@@ -565,6 +567,8 @@ def _matched_ids(ids: list[str], log: InteractionLog, path: Path) -> list[str]:
 
 def read_item_list(path: Path, items: ItemTable) -> np.ndarray:
     """Indices of the items listed in a one-column file (``item_id`` header optional)."""
+    if path.is_dir():
+        raise UserError(_("Test items file {path} is a folder; give the path of the file inside it.").format(path=path))
     if not path.is_file():
         raise UserError(_("Test items file {path} does not exist; check the path.").format(path=path))
     lines = [line.split(",")[0].strip() for line in _plain(path).read_text(encoding="utf-8", errors="replace").splitlines()]

@@ -262,6 +262,8 @@ class Programme:
 
 def read_programme(path: Path) -> Programme:
     """The programme's rows, checked and normalized (raises UserError on the first bad row)."""
+    if path.is_dir():
+        raise UserError(_("Programme file {path} is a folder; give the path of the file inside it.").format(path=path))
     if not path.is_file():
         raise UserError(_("Programme file {path} does not exist; check the path.").format(path=path))
     if path.stat().st_size == 0:

@@ -140,3 +140,19 @@ def test_languages_as_venues_write_them(tmp_path: Path, written: str, code: str 
     text = f"Titre;Date;Langue\nGala;2027-03-01 20:00;{written}\n"
     (gala,) = read_programme(_write(tmp_path, "p.csv", text)).events
     assert gala["language"] == code
+
+
+@pytest.mark.parametrize("header, cancelled, live", [
+    ("Event Status", "Canceled", "Live"), ("Status", "Cancelled", "Draft"), ("Statut", "Annulé", "En vente"),
+    ("État", "Événement annulé", "Complet"),
+])
+def test_cancelled_events_are_left_out_and_counted(tmp_path: Path, header: str, cancelled: str, live: str) -> None:
+    """An events export keeps its cancelled shows with a status: no audience is built for a show
+    that will not take place; a draft or sold-out show stays. Only cancelled ones: one sentence."""
+    text = (f"Event ID,Event Name,Event Start Date,{header}\n"
+            f"81,Gala,2027-03-01 20:00,{live}\n82,Reading,2027-03-02 20:00,{cancelled}\n83,Matinée,2027-03-03 14:00,\n")
+    programme = read_programme(_write(tmp_path, "events.csv", text))
+    assert [e["event_id"] for e in programme.events] == ["81", "83"] and programme.cancelled == 1
+    only = _write(tmp_path, "gone.csv", f"Event ID,Event Name,Event Start Date,{header}\n82,Reading,2027-03-02 20:00,{cancelled}\n")
+    with pytest.raises(UserError, match="lists only cancelled events"):
+        read_programme(only)

@@ -191,10 +191,11 @@ def test_a_member_loads_its_programme_from_the_tab_as_its_ticketing_tool_exports
     from openpyxl import Workbook
 
     book = Workbook()
-    for row in (["Identifiant", "Titre", "Date", "Heure", "Salle", "Genre", "Artistes", "Prix", "Langue"],
-                ["jz-1", "Soirée Coltrane", "12/03/2026", "20h", "Le Dièse", "Jazz", "Trio Lune", "35,00 $", "Français"],
-                ["jz-2", "Blues du dimanche", "29/03/2026", "19h30", "Le Dièse", "Blues, Jazz", "Mona Blues", "28,00 $", "Anglais"],
-                ["jz-3", "Nuit manouche", "18/04/2026", "21h", "Le Dièse", "Jazz manouche", "Les Roulottes", "30,00 $", "Instrumental"]):
+    for row in (["Identifiant", "Titre", "Date", "Heure", "Salle", "Genre", "Artistes", "Prix", "Langue", "Statut"],
+                ["jz-1", "Soirée Coltrane", "12/03/2026", "20h", "Le Dièse", "Jazz", "Trio Lune", "35,00 $", "Français", "En vente"],
+                ["jz-2", "Blues du dimanche", "29/03/2026", "19h30", "Le Dièse", "Blues, Jazz", "Mona Blues", "28,00 $", "Anglais", "Complet"],
+                ["jz-3", "Nuit manouche", "18/04/2026", "21h", "Le Dièse", "Jazz manouche", "Les Roulottes", "30,00 $", "Instrumental", ""],
+                ["jz-4", "Swing au parc", "25/04/2026", "14h", "Parc", "Jazz", "Big Band", "Gratuit", "Français", "Annulé"]):
         book.active.append(row)
     book.save(tmp_path / "Saison printemps.xlsx")
     with new_client(app) as c:
@@ -208,6 +209,9 @@ def test_a_member_loads_its_programme_from_the_tab_as_its_ticketing_tool_exports
         text = visible_text(loaded.text)
         assert "3 événements à venir chargés (du 12 mars 2026 au 18 avr. 2026)" in text, text[:2000]
         assert "Titre → titre" in text and "Heure → heure" in text and "Prix → prix" in text
+        # A cancelled show gets no audience: left out, and said.
+        assert "Événements annulés laissés de côté (leur statut l’indique) : 1." in text
+        assert '<option value="jz-4"' not in loaded.text
         # The first events as read, in French: the reader checks at a glance that the file was understood.
         read = visible_text(re.findall(r'<table class="data compact" id="programme-read">.*?</table>', loaded.text, re.S)[0])
         assert "Nuit manouche" in read and "Français" in read and "Sans paroles (instrumental)" in read

@@ -56,6 +56,8 @@ def programme_command(
     if summary["merged"]:
         console.print(_("{n} rows repeated an event already listed (a ticket type or a price level): merged into it, its lowest price kept.").format(
             n=summary["merged"]))
+    if summary["cancelled"]:
+        console.print(_("Cancelled events left out (their status says so): {n}.").format(n=summary["cancelled"]))
     if summary["other_languages"]:
         console.print(_("In a language other than French or English: {n} events (kept without a language).").format(
             n=summary["other_languages"]))

@@ -62,6 +62,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
                  "nombredeplaces", "quantityavailable", "quantity"),
     "is_local": ("islocal", "local", "artistelocal", "localartist", "artistlocal", "quebecois", "artistequebecois"),
     "event_language": ("eventlanguage", "language", "langue", "languedelevenement", "langueduspectacle", "lang"),
+    "status": ("eventstatus", "statut", "statutdelevenement", "statutevenement", "etat", "state", "statutdelarepresentation"),
     "price": ("prix", "tarif", "ticketprice", "prixdubillet", "prixbillet", "fullprice", "pleintarif", "tarifplein",
               "tarifregulier", "regularprice", "pricefrom", "apartirde", "cost", "cout"),
 }
@@ -77,6 +78,9 @@ OTHER_LANGUAGES = frozenset({"es", "espagnol", "spanish", "de", "allemand", "ger
                              "pt", "portugais", "portuguese", "ar", "arabe", "arabic", "zh", "chinois", "chinese",
                              "ja", "japonais", "japanese", "he", "hebreu", "hebrew", "ru", "russe", "russian",
                              "autre", "other", "multilingue", "multilingual", "cri", "cree", "innu", "inuktitut"})
+# An event's status that says it will not take place (folded words, matched inside the cell:
+# ``Canceled``, ``Cancelled``, ``Annulé``, ``Événement annulé``, ``Supprimé``, ``Deleted``).
+CANCELLED = ("cancel", "annul", "supprim", "deleted")
 FREE = frozenset({"gratuit", "gratuite", "free", "entree libre", "libre", "contribution volontaire", "pay what you can"})
 MONTHS = {"jan": 1, "janv": 1, "janvier": 1, "january": 1, "feb": 2, "fev": 2, "fevr": 2, "fevrier": 2, "february": 2,
           "mar": 3, "mars": 3, "march": 3, "apr": 4, "avr": 4, "avril": 4, "april": 4, "may": 5, "mai": 5,
@@ -101,7 +105,7 @@ def _columns(names: list[str]) -> dict[str, int]:
     """Which position holds each column: its own name first, else its first alias present."""
     squeezed = [_squeeze(n) for n in names]
     found: dict[str, int] = {}
-    for column in (*REQUIRED, *OPTIONAL, "start_time"):
+    for column in (*REQUIRED, *OPTIONAL, "start_time", "status"):
         for alias in (_squeeze(column), *ALIASES.get(column, ())):
             if alias in squeezed and squeezed.index(alias) not in found.values():
                 found[column] = squeezed.index(alias)
@@ -258,6 +262,7 @@ class Programme:
     columns: dict[str, str] = field(default_factory=dict)  # each column read → the file's header
     other_languages: int = 0  # events in a language the cooperative does not tell apart (kept without one)
     merged: int = 0  # rows that repeated an event already listed (a ticket type, a price level), merged into it
+    cancelled: int = 0  # rows whose status says the event is cancelled: left out
 
 
 def read_programme(path: Path) -> Programme:
@@ -293,11 +298,14 @@ def read_programme(path: Path) -> Programme:
     separators = {name: _separator(column(name)) for name in ("genres", "artists")}
     out: list[dict[str, Any]] = []
     first_line: dict[str, tuple[int, int]] = {}  # event id → (its index in ``out``, its first line)
-    merged = other_languages = 0
+    merged = other_languages = cancelled = 0
     for n, raw in enumerate(rows, start=2):
         row = {name: ("" if raw[i] is None else str(raw[i])) for name, i in at.items()}
         if not any(v.strip() for v in row.values()):
             continue  # a blank line between blocks of a spreadsheet
+        if any(word in fold(row.get("status", "")) for word in CANCELLED):
+            cancelled += 1  # an audience for a show that will not happen would only waste a campaign
+            continue
         title = row.get("event_title", "").strip() or None
         started = parse_start(row["event_starts_at"], day_first)
         if started is not None and started.time() == time(0) and row.get("start_time", "").strip():
@@ -354,9 +362,11 @@ def read_programme(path: Path) -> Programme:
             continue
         first_line[event_id] = (len(out), n)
         out.append(event)
+    if not out and cancelled:
+        raise UserError(_("{path} lists only cancelled events ({n}); give the events that will take place.").format(path=path, n=cancelled))
     if not out:
         raise UserError(_("{path} lists no event; give one upcoming event per row.").format(path=path))
-    return Programme(out, {name: names[i] for name, i in at.items()}, other_languages, merged)
+    return Programme(out, {name: names[i] for name, i in at.items()}, other_languages, merged, cancelled)
 
 
 def _same_event(kept: dict[str, Any], row: dict[str, Any]) -> bool:
@@ -402,7 +412,7 @@ def load_programme(warehouse: Warehouse, member_id: str, path: Path) -> dict[str
     return {"member_id": member_id, "events": len(rows), "first": min(r["starts_at"] for r in rows).isoformat(),
             "last": max(r["starts_at"] for r in rows).isoformat(), "columns": programme.columns,
             "past": sum(r["starts_at"].date() <= day for r in rows), "other_languages": programme.other_languages,
-            "merged": programme.merged,
+            "merged": programme.merged, "cancelled": programme.cancelled,
             # The first events as read, to check at a glance that the file was understood.
             "sample": [{"event_id": r["event_id"], "title": r["title"], "starts_at": r["starts_at"].isoformat(timespec="minutes"),
                         "genres": r["genres"], "language": r["language"], "is_local": r["is_local"], "price": r["price"]}

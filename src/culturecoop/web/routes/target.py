@@ -111,6 +111,7 @@ class ProgrammeLoaded(BaseModel):
     past: int = Field(description="Events already past: kept, but only upcoming events get an audience.")
     other_languages: int = Field(description="Events in a language other than French or English, kept without one.")
     merged: int = Field(description="Rows that repeated an event already listed (a ticket type, a price level), merged into it.")
+    cancelled: int = Field(0, description="Rows whose status says the event is cancelled: left out.")
     sample: list[dict[str, Any]] = Field(description="The first events as read (title, start, genres, language, local, price).")
 
 

@@ -281,6 +281,16 @@ def test_compressed_and_json_files_read_like_their_csv(tmp_path: Path) -> None:
     assert report["test"] == expected["test"]
     assert report["models"]["hybrid"]["ndcg"] == expected["models"]["hybrid"]["ndcg"]
     assert report["models"]["genre_popularity"]["ndcg"] == expected["models"]["genre_popularity"]["ndcg"]
+    # Amazon's reviews name the variant bought (``asin``) and its product (``parent_asin``); the
+    # metadata is keyed by product: the log is read by the column the item table uses.
+    (packed / "variants.jsonl").write_text("".join(json.dumps(
+        {"user_id": u, "asin": f"{i}-{n % 3}", "parent_asin": i, "rating": 5.0,
+         "timestamp": 1000 * (int(t) if t.isdigit() else int(np.datetime64(t, "s").astype(int)))}) + "\n"
+        for n, (u, i, t) in enumerate(rows)), encoding="utf-8")
+    report = _cutoff_report(packed / "variants.jsonl", packed / "meta.json")
+    assert report["columns"]["item_id"] == "parent_asin"
+    assert report["test"] == expected["test"]
+    assert report["models"]["hybrid"]["ndcg"] == expected["models"]["hybrid"]["ndcg"]
 
 
 @pytest.mark.parametrize("name, content, words", [

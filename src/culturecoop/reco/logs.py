@@ -20,7 +20,7 @@ import shutil
 import tempfile
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -81,6 +81,9 @@ class InteractionLog:
     time: np.ndarray  # per interaction: Unix seconds
     # The file's header of each required column (``user_id`` → ``userId``...; None: not in the file).
     columns: dict[str, str | None] | None = None
+    # Other columns of item ids (Amazon's reviews: ``parent_asin`` besides ``asin``), header → the
+    # value per interaction: the item table may key its items by one of them (``read_items``).
+    alternates: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 @dataclass
@@ -429,19 +432,22 @@ def read_interactions(path: Path, *, timed: bool = True) -> InteractionLog:
     original = dict(zip(names, rel.columns, strict=True))
     u, i = (f'"{original[found[c]]}"' for c in REQUIRED[:2])
     t = f'"{original[found["timestamp"]]}"' if "timestamp" in found else "'0'"
+    aliases = {"itemid", *ALIASES["item_id"]}
+    others = [n for n in names if n != found["item_id"] and _squeeze(n) in aliases]
     con.execute(f"CREATE MACRO unix_seconds(x) AS {_UNIX_SQL}")
     con.register("raw", rel)
+    extra = "".join(f', coalesce(trim("{original[n]}"), \'\') AS "alt{k}"' for k, n in enumerate(others))
     con.execute(f"""CREATE TEMP TABLE log AS
         SELECT row_number() OVER () + {first_line - 1} AS line, nullif(trim({u}), '') AS u, nullif(trim({i}), '') AS i,
-               {t} AS raw_t, {_TIME_SQL.format(c=t)} AS t
+               {t} AS raw_t, {_TIME_SQL.format(c=t)} AS t{extra}
         FROM raw""")
-    table = con.sql("SELECT u, i, t FROM log").to_arrow_table()
+    table = con.sql("SELECT * EXCLUDE (line, raw_t) FROM log").to_arrow_table()
     bad = con.sql("SELECT line, raw_t, u IS NULL AS no_user, i IS NULL AS no_item FROM log WHERE u IS NULL OR i IS NULL OR t IS NULL ORDER BY line").fetchall()
     if bad:
         line, raw_t, no_user, no_item = bad[0]
         what = "user_id" if no_user else "item_id" if no_item else "timestamp"
-        others = len(bad) - 1
-        more = (_(" ({n} more rows like it)").format(n=others) if others > 1 else _(" (1 more row like it)") if others else "")
+        alike = len(bad) - 1
+        more = (_(" ({n} more rows like it)").format(n=alike) if alike > 1 else _(" (1 more row like it)") if alike else "")
         if what == "timestamp":
             raise UserError(_("{path} line {line}: the timestamp {value!r} is empty or not a time{more}; write ISO 8601 (2024-03-01T20:00) or Unix seconds, or remove the row.").format(
                 path=path, line=line, value=raw_t or "", more=more))
@@ -452,9 +458,11 @@ def read_interactions(path: Path, *, timed: bool = True) -> InteractionLog:
     users, user = np.unique(np.asarray(table.column("u").to_pylist(), dtype=object).astype(str), return_inverse=True)
     items, item = np.unique(np.asarray(table.column("i").to_pylist(), dtype=object).astype(str), return_inverse=True)
     times = np.asarray(table.column("t").to_numpy(zero_copy_only=False), dtype=np.int64)
+    alternates = {original[n]: np.asarray(table.column(f"alt{k}").to_pylist(), dtype=object).astype(str)
+                  for k, n in enumerate(others)}
     con.close()
     return InteractionLog(users, items, user.astype(np.int64), item.astype(np.int64), times,
-                          {c: original[found[c]] if c in found else None for c in REQUIRED})
+                          {c: original[found[c]] if c in found else None for c in REQUIRED}, alternates)
 
 
 def read_items(path: Path | None, log: InteractionLog) -> ItemTable:
@@ -469,6 +477,7 @@ def read_items(path: Path | None, log: InteractionLog) -> ItemTable:
     if not rows:
         raise UserError(_("{path} has a header but no item; give one row per item (its item_id and features), or leave --items out.").format(
             path=path))
+    _key_log_as_the_table(log, names, rows)
     position = {c: names.index(c) for c in names}
     key = _id_column(names, rows, log)
     if key is None:
@@ -510,6 +519,35 @@ def read_items(path: Path | None, log: InteractionLog) -> ItemTable:
             continue
         columns[original[name]] = values
     return ItemTable(all_ids, columns, first)
+
+
+def _key_log_as_the_table(log: InteractionLog, names: list[str], rows: list[tuple[Any, ...]]) -> None:
+    """When the log has several item id columns (Amazon's reviews: ``asin``, the variant bought, and
+    ``parent_asin``, the product) and the table's ids are another of them than the one the log was
+    read by (Amazon's metadata is keyed by ``parent_asin``), the log is read by that one (in place):
+    otherwise no item would have a feature, or the sentence would say the files do not match."""
+    if not log.alternates:
+        return
+    candidates = [n for n, c in enumerate(names) if is_identifier(c) or _squeeze(c) in {"itemid", *ALIASES["item_id"]}]
+
+    def shared(ids: set[str]) -> int:
+        return max((sum(_whole(str(r[n] or "").strip()) in ids for r in rows) for n in candidates), default=0)
+
+    best, best_shared = None, shared({_whole(v) for v in log.item_ids.tolist()})
+    for header, values in log.alternates.items():
+        count = shared({_whole(v) for v in set(values.tolist())})
+        if count > best_shared:
+            best, best_shared = header, count
+    if best is None:
+        return
+    values = log.alternates.pop(best)
+    if log.columns is not None:
+        previous = log.columns.get("item_id")
+        if previous is not None:
+            log.alternates[previous] = log.item_ids[log.item]
+        log.columns["item_id"] = best
+    log.item_ids, item = np.unique(values, return_inverse=True)
+    log.item = item.astype(np.int64)
 
 
 def _id_column(names: list[str], rows: list[tuple[Any, ...]], log: InteractionLog) -> str | None:

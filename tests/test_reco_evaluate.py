@@ -607,6 +607,24 @@ def test_an_item_table_with_a_header_only_is_one_sentence_about_it(tmp_path: Pat
     assert "items.csv a un en-tête mais aucun élément" in " ".join(result.stderr.split())
 
 
+def test_item_columns_that_count_the_interactions_are_flagged_not_dropped(tmp_path: Path) -> None:
+    """Amazon's metadata carries ``average_rating`` and ``rating_number``, computed over every review:
+    they are used as given (every column is a feature), and the report says they may tell the
+    models the future. A year or a page count is no such column."""
+    log, items = _log(tmp_path)
+    rows = items.read_text(encoding="utf-8").splitlines()
+    flagged = tmp_path / "meta.csv"
+    flagged.write_text("\n".join([rows[0] + ",average_rating,rating_number,page_count"] +
+                                  [f"{r},{3 + n % 3}.5,{10 * n},{100 + n}" for n, r in enumerate(rows[1:])]) + "\n", encoding="utf-8")
+    report = _cutoff_report(log, flagged)
+    assert {"average_rating", "rating_number", "page_count"} <= set(report["feature_columns"])
+    assert len(report["warnings"]) == 1 and "average_rating, rating_number look like counts" in report["warnings"][0]
+    assert "page_count" not in report["warnings"][0] and _cutoff_report(log, items)["warnings"] == []
+    printed = run_cli("reco", "evaluate", "--interactions", str(log), "--items", str(flagged), "--cutoff", "2024-06-01",
+                      "--no-lightfm", lang="fr")
+    assert "ressemblent à des comptes ou des moyennes" in " ".join(printed.stderr.split())
+
+
 def test_a_folder_given_for_a_file_is_said_as_such(tmp_path: Path) -> None:
     log, _items = _log(tmp_path)
     for args in (("--interactions", str(tmp_path), "--cutoff", "2024-06-01"),

@@ -328,6 +328,8 @@ def _print_evaluation(report: dict[str, Any]) -> None:
     for name, m in report["models"].items():
         if "reason" in m:
             console.print(f"[dim]{_model_label(name)}: {m['reason']}[/]", highlight=False)
+    for warning in report.get("warnings", []):
+        console.print(f"[yellow]{warning}[/]", highlight=False)
     floor = report["models"].get("hybrid", {}).get("exposure_floor")
     if floor:
         hybrid = report["models"]["hybrid"]

@@ -16,6 +16,7 @@ per model with the same fields.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -439,7 +440,29 @@ def run(interactions: Path, items_path: Path | None, *, cutoff: str | None, test
     report["interactions"] = str(interactions)
     report["columns"] = log.columns
     report["items"] = str(items_path) if items_path else None
+    report["warnings"] = outcome_warnings(report["feature_columns"])
     return report
+
+
+# Names of item columns that usually count or average the interactions themselves (Amazon's
+# ``average_rating``, ``rating_number``; Goodbooks' ``ratings_count``; an anime list's ``members``).
+_OUTCOME_NAME = re.compile(
+    r"(?:average|avg|mean)[\W_]?(?:rating|score|vote)|ratings?[\W_]?(?:number|count|total)|"
+    r"(?:num|number|nb|total)[\W_]?(?:of[\W_]?)?(?:ratings|reviews|votes)|"
+    r"(?:vote|review|like|play|view|listen|download)s?[\W_]?(?:count|number|total|average)|popularity|helpful|"
+    r"^(?:rating|score|members|listeners|playcount|views|sales|units[\W_]?sold|ratings?[\W_]?\d)$",
+    re.IGNORECASE)
+
+
+def outcome_warnings(feature_columns: dict[str, str]) -> list[str]:
+    """A sentence when numeric item columns look like aggregates of the interactions: computed over
+    the whole log, they tell every model what happens after the cutoff or on the held-out items.
+    They are used as given (every column given is a feature); the reader decides."""
+    suspects = [name for name, kind in feature_columns.items() if kind == "number" and _OUTCOME_NAME.search(name)]
+    if not suspects:
+        return []
+    return [_("The item table's {columns} look like counts or averages of the interactions themselves: if they were computed over the whole log, they tell every model what happens after the cutoff or on the held-out items; leave them out of --items for an honest measure.").format(
+        columns=", ".join(suspects))]
 
 
 def parse_cutoff(value: str) -> int:

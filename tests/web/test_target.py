@@ -243,3 +243,18 @@ def test_the_programme_api_loads_for_the_member_only(app, coop: Coop) -> None:
         assert {e["event_id"] for e in c.get(f"/api/v1/members/{A}/upcoming-events", headers=mine).json()["data"]} >= {"jz-1", "jz-2"}
         empty = c.post(f"/api/v1/members/{A}/upcoming-events", headers=mine, files={"file": ("p.csv", b"", "text/csv")})
         assert empty.status_code == 400 and "vide" in empty.json()["error"]["message"]
+
+
+def test_a_programme_of_days_only_reads_as_days_not_midnight() -> None:
+    """Many programmes give the day without a time: the events as read show the day, as the event
+    picker does, never "à 0 h 00"; a show with its time keeps it."""
+    from culturecoop.web.i18n import Translator
+    from culturecoop.web.views.target import programme_loaded
+
+    sample = [{"event_id": "a", "title": "Conte de Noël", "starts_at": "2027-12-20T00:00", "genres": ["theatre"],
+               "language": None, "is_local": None, "price": 25.0},
+              {"event_id": "b", "title": "Jazz brunch", "starts_at": "2027-04-11T11:30", "genres": [],
+               "language": "fr", "is_local": True, "price": None}]
+    shown = programme_loaded({"first": "2027-04-11T11:30", "last": "2027-12-20T00:00", "sample": sample}, Translator("fr"))
+    assert shown["read"][0]["when"] == "20 déc. 2027"
+    assert "11" in shown["read"][1]["when"] and "30" in shown["read"][1]["when"]

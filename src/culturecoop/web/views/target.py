@@ -208,7 +208,9 @@ def programme_loaded(loaded: Mapping[str, Any], t: Translator) -> dict[str, Any]
     def price(value: float | None) -> str:
         return "–" if value is None else t("Free") if value == 0 else t.money(value)
 
-    read = [{"when": t.date(e["starts_at"]), "title": e["title"] or e["event_id"],
+    # A programme that gives days only (no time) is read at midnight: shown as the day, as in the picker.
+    read = [{"when": t.day(e["starts_at"][:10]) if e["starts_at"].endswith("T00:00") else t.date(e["starts_at"]),
+             "title": e["title"] or e["event_id"],
              "genres": ", ".join(t.label("genre", g) for g in e["genres"]) or "–",
              "language": languages.get(e["language"] or "", "–"),
              "local": "–" if e["is_local"] is None else t("yes") if e["is_local"] else t("no"),

@@ -156,3 +156,18 @@ def test_cancelled_events_are_left_out_and_counted(tmp_path: Path, header: str, 
     only = _write(tmp_path, "gone.csv", f"Event ID,Event Name,Event Start Date,{header}\n82,Reading,2027-03-02 20:00,{cancelled}\n")
     with pytest.raises(UserError, match="lists only cancelled events"):
         read_programme(only)
+
+
+def test_the_command_says_in_french_what_it_loaded(tmp_path: Path) -> None:
+    """`reco programme` in French: the period as a reader writes days, the cancelled events left out."""
+    from tests.conftest import run_cli
+    from tests.test_reports_support import tiny_cooperative
+
+    db = tiny_cooperative(tmp_path / "coop.duckdb")
+    season = _write(tmp_path, "saison.csv", "Titre;Date;Genre;Prix;Statut\nConte de Noël;2027-12-20;Théâtre;25;\n"
+                                            "Bal du printemps;21 mars 2027;Danse;Gratuit;\nLecture;2027-05-02 19:00;Théâtre;10;Annulé\n")
+    result = run_cli("reco", "programme", str(season), "--db", str(db), "--member", "jazz-a", lang="fr")
+    assert result.returncode == 0, result.stderr
+    text = " ".join(result.stderr.split())
+    assert "2 événements à venir de jazz-a chargés (du 21 mars 2027 au 20 déc. 2027)." in text
+    assert "Événements annulés laissés de côté (leur statut l’indique) : 1." in text

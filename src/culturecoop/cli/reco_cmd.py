@@ -44,8 +44,12 @@ def programme_command(
     if as_json:
         emit_json(summary)
         return
+    from culturecoop.analytics.wording import day
+    from culturecoop.i18n import current_language
+
     console.print(_("{n} upcoming events of {member} loaded ({first} to {last}).").format(
-        n=summary["events"], member=member, first=summary["first"][:10], last=summary["last"][:10]))
+        n=summary["events"], member=member, first=day(summary["first"], current_language()),
+        last=day(summary["last"], current_language())))
     read = {name: header for name, header in summary["columns"].items() if name != header}
     if read:
         console.print(_("Columns read: {pairs}.").format(pairs=", ".join(f"{header} → {name}" for name, header in read.items())),

@@ -625,6 +625,20 @@ def test_item_columns_that_count_the_interactions_are_flagged_not_dropped(tmp_pa
     assert "ressemblent à des comptes ou des moyennes" in " ".join(printed.stderr.split())
 
 
+def test_a_log_whose_lines_end_in_two_ways_reads_like_its_csv(tmp_path: Path) -> None:
+    """A log appended to on two systems (its first half ending lines with CRLF, the rest with LF) made
+    DuckDB's sniffer give up ("cannot be read as CSV"): it is read with one ending, the same report."""
+    log, items = _log(tmp_path)
+    lines = log.read_text(encoding="utf-8").splitlines()
+    mixed = tmp_path / "mixed.csv"
+    half = len(lines) // 2
+    mixed.write_bytes(("\r\n".join(lines[:half]) + "\r\n" + "\n".join(lines[half:]) + "\n").encode())
+    expected = _cutoff_report(log, items)
+    report = _cutoff_report(mixed, items)
+    assert report["test"] == expected["test"]
+    assert report["models"]["hybrid"]["ndcg"] == expected["models"]["hybrid"]["ndcg"]
+
+
 def test_a_folder_given_for_a_file_is_said_as_such(tmp_path: Path) -> None:
     log, _items = _log(tmp_path)
     for args in (("--interactions", str(tmp_path), "--cutoff", "2024-06-01"),

@@ -171,3 +171,10 @@ def test_the_command_says_in_french_what_it_loaded(tmp_path: Path) -> None:
     text = " ".join(result.stderr.split())
     assert "2 événements à venir de jazz-a chargés (du 21 mars 2027 au 20 déc. 2027)." in text
     assert "Événements annulés laissés de côté (leur statut l’indique) : 1." in text
+
+
+def test_a_programme_whose_lines_end_in_two_ways_reads_as_its_events(tmp_path: Path) -> None:
+    path = tmp_path / "saison.csv"
+    path.write_bytes(b"Titre;Date;Genre\r\nConte;2027-12-20 19:00;Th\xc3\xa9\xc3\xa2tre\r\nBal;2027-03-21 20:00;Danse\n"
+                     b"Jazz;2027-04-11 11:30;Jazz\n")
+    assert [e["title"] for e in read_programme(path).events] == ["Conte", "Bal", "Jazz"]

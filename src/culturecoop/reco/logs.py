@@ -164,7 +164,15 @@ def _read(path: Path, what: str, wanted: tuple[str, ...],
     if "::" in first and len(first.split("::")) > 1:
         options["sep"] = "::"
     try:
-        rel = con.read_csv(str(source), header=True, all_varchar=True, **options)
+        try:
+            rel = con.read_csv(str(source), header=True, all_varchar=True, **options)
+        except duckdb.Error:
+            # Line endings mixed (a file appended to on two systems): read once more with one ending.
+            fixed = one_line_ending(source)
+            if fixed is None:
+                raise
+            source = fixed
+            rel = con.read_csv(str(source), header=True, all_varchar=True, **options)
         names = [c.strip().lower() for c in rel.columns]
         if _is_data(list(rel.columns), wanted, known or set()):
             rel = con.read_csv(str(source), header=False, all_varchar=True, **options)
@@ -193,6 +201,26 @@ def _text_copy(path: Path, lenient: bool = False) -> tuple[Path, bool]:
     plain = _plain(path)
     records = _is_json(plain)
     return (_json_as_csv(plain, path, lenient) if records else _utf8(plain)), records
+
+
+def one_line_ending(source: Path) -> Path | None:
+    """A copy of a text file whose lines end in more than one way (``\r\n`` and ``\n``, ``\r\r\n``)
+    with every line ending in ``\n`` and blank lines left out (they hold no row); None when the file
+    has one kind of ending only (then something else is wrong with it)."""
+    endings: set[bytes] = set()
+    with source.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            endings.update(m.group(0) for m in re.finditer(rb"\r\n|\r|\n", chunk))
+            if len(endings) > 1:
+                break
+    if len(endings) < 2:
+        return None
+    copy = _scratch() / (source.stem + ".csv")
+    with source.open(encoding="utf-8", errors="replace", newline=None) as text, copy.open("w", encoding="utf-8", newline="\n") as out:
+        for line in text:
+            if line.strip("\n"):
+                out.write(line)
+    return copy
 
 
 def sql_name(name: str) -> str:

@@ -59,6 +59,14 @@ def test_the_tab_in_french_states_the_likely_audience_in_words_and_gated_figures
             layout = figure["layout"]
             assert layout["xaxis"]["title"]["text"] and layout["yaxis"]["title"]["text"]  # type: ignore[index]
             assert not leaks(chart_text(figure)), leaks(chart_text(figure))
+        # The profile's bars: each group's name starts with a capital, and a group the gate hides says
+        # "(< 10)" on its line instead of an empty bar that would read as nobody.
+        profile = [trace for f in charts if f["layout"]["title"]["text"] in ("Leur âge", "Où ils habitent", "Leurs habitudes (segments dans la coopérative)")  # type: ignore[index]
+                   for trace in f["data"]]  # type: ignore[attr-defined]
+        assert profile
+        for trace in profile:
+            for name, value in zip(trace["y"], trace["x"], strict=True):
+                assert name[:1] == name[:1].upper() and (value is None) == name.endswith("(< 10)"), (name, value)
         assert not leaks(text), leaks(text)
         assert not raw_codes(text), raw_codes(text)
         # A hidden cell reads "< k", never its value.
@@ -208,7 +216,7 @@ def test_a_member_loads_its_programme_from_the_tab_as_its_ticketing_tool_exports
         assert loaded.status_code == 201, loaded.text[:500]
         text = visible_text(loaded.text)
         assert "3 événements à venir chargés (du 12 mars 2026 au 18 avr. 2026)" in text, text[:2000]
-        assert "Titre → titre" in text and "Heure → heure" in text and "Prix → prix" in text
+        assert "Titre → titre" in text and "Heure → heure" in text and "Prix → prix" in text and "Statut → statut" in text
         # A cancelled show gets no audience: left out, and said.
         assert "Événements annulés laissés de côté (leur statut l’indique) : 1." in text
         assert '<option value="jz-4"' not in loaded.text

@@ -71,6 +71,10 @@ class TargetView:
     settings: str = ""
 
 
+def _capital(label: str) -> str:
+    return label[:1].upper() + label[1:]
+
+
 def _when(value: Any, t: Translator) -> str:
     try:
         moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
@@ -126,7 +130,9 @@ def _audience(view: TargetView, audience: Mapping[str, Any] | None, t: Translato
         rows = _profile_rows(profile.get(dimension) or [])
         if not rows:
             continue
-        names = [t.label(kind, r[dimension]) for r in rows]
+        # A label starts a line (« La ville de Québec »); a group the gate hides says so on its bar's
+        # line, or its empty bar would read as nobody.
+        names = [_capital(t.label(kind, r[dimension])) + ("" if r.get("patrons") is not None else f" (< {k})") for r in rows]
         shown = any(r.get("patrons") is not None for r in rows)
         # A chart of gaps only says nothing: the table then shows every group as "< k".
         chart = charts.bars(t(title), names, [(t("People"), [r.get("patrons") for r in rows])], t,

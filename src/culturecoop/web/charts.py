@@ -98,7 +98,7 @@ def bars(title: str, categories: Sequence[str], series: Sequence[tuple[str, Sequ
             }
         data.append(trace)
     value_axis = _axis(value_title, unit, t, rangemode="tozero")
-    category_axis = {"title": {"text": category_title}, "automargin": True, "type": "category"}
+    category_axis = {"title": {"text": category_title, "standoff": 14}, "automargin": True, "type": "category"}
     layout = _layout(title, t, legend=len(series) > 1, legend_items=len(series), barmode="group",
                      height=max(300, 28 * len(categories) + 120) if horizontal else 360)
     if horizontal:

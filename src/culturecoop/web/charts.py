@@ -14,7 +14,9 @@ from typing import Any
 
 from culturecoop.web.i18n import Translator
 
-PALETTE = ("#1f5f8b", "#d1495b", "#edae49", "#00798c", "#66a182", "#8e6c8a", "#e07a5f", "#3d405b")
+# Series colours in order; neighbours differ in hue (the fourth was a teal too close to the first blue
+# on four-line charts such as the accuracy–diversity trade-off).
+PALETTE = ("#1f5f8b", "#d1495b", "#edae49", "#66a182", "#8e6c8a", "#00798c", "#e07a5f", "#3d405b")
 MUTED = "#b8c0cc"
 RISING, FALLING = "#2f7d4f", "#b5461f"
 UNITS = ("count", "percent", "money", "times", "days")

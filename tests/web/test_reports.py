@@ -125,7 +125,11 @@ def test_the_period_presets_and_errors_shown_on_the_form(app, coop: Coop) -> Non
         swapped = c.get(f"/m/{A}/retention?period=custom&from=2025-06-01&to=2025-01-01")
         assert swapped.status_code == 200 and "La période finit avant de commencer" in html.unescape(swapped.text)
         custom = c.get(f"/m/{A}/overview?period=custom&from=2025-01-01&to=2025-06-30")
-        assert "Du 1 janv. 2025 au 30 juin 2025" in visible_text(custom.text)
+        assert "Du 1er janv. 2025 au 30 juin 2025" in visible_text(custom.text)
+        # A pooled tab rounds to whole months and says so in a note: its days in words, not ISO dates.
+        pooled = visible_text(c.get(f"/m/{A}/elsewhere?period=custom&from=2025-01-10&to=2025-03-20").text)
+        assert "mois civils entiers : du 1er janv. 2025 au 31 mars 2025" in pooled, pooled[-1500:]
+        assert not re.search(r"(?<![\d-])\d{4}-\d{2}-\d{2}(?![\d-])", pooled)
 
 
 def test_bad_periods_and_names_are_one_clear_sentence(app, coop: Coop) -> None:

@@ -159,7 +159,14 @@ def _percent(value: float, fmt: str, locale: str) -> str:
 
 @lru_cache(maxsize=16384)
 def _day(value: date, locale: str, fmt: str) -> str:
-    return str(format_date(value, format=fmt, locale=locale))
+    return _first_of_month(str(format_date(value, format=fmt, locale=locale)), value, locale)
+
+
+def _first_of_month(text: str, value: date, locale: str) -> str:
+    """French writes the first day of a month as an ordinal: « 1er déc. 2025 », never « 1 déc. »."""
+    if locale.startswith("fr") and value.day == 1 and text.startswith("1 "):
+        return "1er " + text[2:]
+    return text
 
 
 def locale_of(language: str) -> str:
@@ -255,7 +262,7 @@ def moment(value: Any, language: str) -> str:
 @lru_cache(maxsize=16384)
 def _moment(value: datetime, locale: str) -> str:
     pattern = "d MMM y 'à' H 'h' mm" if locale.startswith("fr") else "MMM d, y, h:mm a"
-    return str(format_datetime(value, format=pattern, locale=locale))
+    return _first_of_month(str(format_datetime(value, format=pattern, locale=locale)), value.date(), locale)
 
 
 def _no_negative_zero(text: str) -> str:

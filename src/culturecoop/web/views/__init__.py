@@ -6,7 +6,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
+from datetime import date
 from typing import Any
 
 from culturecoop.analytics.insights import findings
@@ -50,6 +52,21 @@ def tab_view(tab: Tab, payloads: Mapping[str, Mapping[str, Any]], t: Translator,
     notes: list[str] = []
     for result in results.values():
         notes += [retranslate(str(n), t.language) for n in result.get("notes") or []]
-    # Two reports of a tab often say the same thing about the gate: say it once.
-    view.notes = list(dict.fromkeys(view.notes + notes))
+    # Two reports of a tab often say the same thing about the gate: say it once. Services write
+    # days as ISO dates in their notes; the reader reads them as days in their language.
+    view.notes = list(dict.fromkeys(_days_in_words(n, t) for n in view.notes + notes))
     return view
+
+
+_ISO_DAY = re.compile(r"(?<![\d-])(\d{4}-\d{2}-\d{2})(?![\d-])")
+
+
+def _days_in_words(text: str, t: Translator) -> str:
+    """``du 2025-12-01 au 2026-12-31`` → ``du 1 déc. 2025 au 31 déc. 2026`` (a day that is not a
+    real date stays as written)."""
+    def day(found: re.Match[str]) -> str:
+        try:
+            return t.day(date.fromisoformat(found.group(1)))
+        except ValueError:
+            return found.group(1)
+    return _ISO_DAY.sub(day, text)

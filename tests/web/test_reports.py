@@ -270,7 +270,7 @@ def test_transparency_is_in_plain_words(app, coop: Coop) -> None:
         login(c, coop.emails["A-admin"])
         c.get(f"/m/{A}/segments")  # a release (by this account, or an earlier one by the analyst)
         page = html.unescape(c.get(f"/m/{A}/transparency").text)
-        assert re.search(r"Le \d{1,2}\s[a-zéû]+\.?\s\d{4}\sà\s\d{1,2}\sh\s\d{2}, (Admin|Analyst) jazz-dieze \((administrateur|analyste), votre organisme\) "
+        assert re.search(r"Le \d{1,2}(?:er)?\s[a-zéû]+\.?\s\d{4}\sà\s\d{1,2}\sh\s\d{2}, (Admin|Analyst) jazz-dieze \((administrateur|analyste), votre organisme\) "
                          r"a (de nouveau )?consulté « Segments de public » pour la période du", page)
         assert "web:" not in page and "{'" not in page and "['" not in page
         assert not re.search(r"\d{2}:\d{2}:\d{2}\.\d+", page), "microsecond timestamps"

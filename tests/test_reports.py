@@ -328,7 +328,7 @@ def test_segment_patrons_are_the_members_own_and_add_up(tiny: Path) -> None:
 def test_a_wide_report_prints_whole_in_an_80_column_terminal(tiny: Path, name: str) -> None:
     """Reports with a dozen columns are printed in parts that each fit (the row's name repeated),
     never with figures cut short to "0,1…"; every column is shown, and so is every printed row's lift."""
-    from culturecoop.cli.report_cmd import MAX_ROWS
+    from culturecoop.cli.report_cmd import MAX_ROWS, _is_share
 
     as_json = json.loads(run_cli("report", name, "--db", str(tiny), "--member", "jazz-a", "--json").stdout)
     result = run_cli("report", name, "--db", str(tiny), "--member", "jazz-a", lang="fr")
@@ -343,5 +343,12 @@ def test_a_wide_report_prints_whole_in_an_80_column_terminal(tiny: Path, name: s
     lifts = [row["lift"] for rows in as_json.values() if isinstance(rows, list)
              for row in rows[:MAX_ROWS] if isinstance(row, dict) and isinstance(row.get("lift"), float)
              and "lift" not in row.get("suppressed", [])]
+    # Shares print as percentages, as a reader writes them (17,9 %), not 0,179.
+    shares = [value for rows in as_json.values() if isinstance(rows, list) for row in rows[:MAX_ROWS] if isinstance(row, dict)
+              for column, value in row.items() if _is_share(column) and isinstance(value, float)
+              and column not in row.get("suppressed", [])]
+    assert shares or name == "elsewhere"  # the tiny cooperative's elsewhere shares are all under the gate
+    for share in shares:
+        assert re.search(re.escape(f"{100 * share:.1f}".replace(".", ",")) + "[ \u00a0]%", text), share
     for lift in lifts:
         assert re.search(rf"│\s+{re.escape(f'{lift:.4f}'.rstrip('0').rstrip('.').replace('.', ','))}\s+│", text), lift

@@ -22,15 +22,23 @@ from culturecoop.warehouse.sql_engine import SparkEngine, SqlEngine
 MAX_ROWS = 30
 
 
-def _format(value: Any) -> str:
-    """A cell as the reader writes numbers: `12 345,5` in French, `12,345.5` in English."""
-    from babel.numbers import format_decimal
+def _is_share(column: str) -> bool:
+    """Columns holding a part of a whole (``share``, ``share_of_audience``, ``rest_share``, ``return_rate``)."""
+    return column == "share" or column.startswith("share_") or column.endswith(("_share", "_rate")) or "_share_" in column
+
+
+def _format(value: Any, column: str = "") -> str:
+    """A cell as the reader writes numbers: `12 345,5` in French, `12,345.5` in English; a share
+    as a percentage (`17,9 %`)."""
+    from babel.numbers import format_decimal, format_percent
 
     locale = "fr_CA" if current_language() == "fr" else "en_CA"
     if value is None:
         return "–"
     if isinstance(value, bool):
         return _("yes") if value else _("no")
+    if isinstance(value, float) and _is_share(column) and 0 <= value <= 1:
+        return str(format_percent(value, format="#,##0.0 %", locale=locale))
     if isinstance(value, float):
         return str(format_decimal(value, format="#,##0.####" if abs(value) < 1000 else "#,##0.00", locale=locale))
     if isinstance(value, int):
@@ -42,7 +50,7 @@ def _print_result(result: ReportResult) -> None:
     label = f"< {result.k}"
     for table in result.tables:
         names = [c.name for c in table.columns]
-        cells = [[label if c.name in set(row.get("suppressed", [])) else _format(row.get(c.name)) for c in table.columns]
+        cells = [[label if c.name in set(row.get("suppressed", [])) else _format(row.get(c.name), c.name) for c in table.columns]
                  for row in table.rows[:MAX_ROWS]]
         # What a row is about: its names as read ("label", or "from_label" and "to_label"), else its first column.
         labels = tuple(n for n, name in enumerate(names) if name == "label" or name.endswith("_label"))
@@ -53,7 +61,7 @@ def _print_result(result: ReportResult) -> None:
         for column in table.columns:
             console.print(f"  [bold]{column.name}[/]: {column.meaning}", highlight=False)
     if result.summary:
-        console.print(", ".join(f"{k}: {_format(v)}" for k, v in result.summary.items()), highlight=False)
+        console.print(", ".join(f"{k}: {_format(v, k)}" for k, v in result.summary.items()), highlight=False)
     for note in result.notes:
         console.print(f"[dim]{note}[/]", highlight=False)
     if result.audit_id is not None:

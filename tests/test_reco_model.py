@@ -156,6 +156,33 @@ def test_the_draw_every_person_shares_is_weighed_down_when_it_crowds_lists(term:
             assert model.taste_draw == expected
 
 
+def test_the_committee_s_members_choose_the_draw_by_accuracy_alone() -> None:
+    """Ten of 200 items draw everyone, and people do go to them, a little less than the draw says.
+    The full draw ranks best but fills 40 people's lists with the same items: the cooperative's
+    hybrid (coverage weighs as much as nDCG) keeps less of it; a committee member (nDCG alone:
+    averaging five blends already spreads the lists) keeps it whole."""
+    from culturecoop.reco.metrics import top_k
+
+    rng = np.random.default_rng(4)
+    n_people, n_items = 40, 200
+    own, noise = rng.normal(size=(n_people, n_items)), rng.normal(size=(n_people, n_items))
+    draw = np.where(np.arange(n_items) < 10, 2.5, 0.0)
+    real = own + 0.8 * draw
+    truth = sp.csr_matrix((real >= np.sort(real, axis=1)[:, -5:-4]).astype(float))
+    target = sp.identity(n_items, format="csr")
+    scores = own + 0.5 * noise
+    chosen = {}
+    for breadth in (1.0, models.COMMITTEE_BREADTH):
+        model = models.CoAttendanceModel(breadth=breadth)
+        model.weight = np.vstack([np.zeros((n_items, n_items)), draw])
+        model._choose_draw(scores + draw, target, [np.zeros_like(own)], [0.0], truth, (np.zeros_like(own), np.zeros(n_items)))
+        chosen[breadth] = model.draw_weight
+    assert chosen[models.COMMITTEE_BREADTH] == 1.0 and chosen[1.0] < 1.0
+    full, less = scores + draw, scores + chosen[1.0] * draw
+    assert models._ndcg(full, truth) > models._ndcg(less, truth)
+    assert len(np.unique(top_k(full, 10))) < len(np.unique(top_k(less, 10)))
+
+
 def test_the_committee_averages_five_blends_chosen_on_different_quarters() -> None:
     """The item protocol's committee: its first member is the hybrid chosen on the newest quarter,
     the others on random quarters; its scores are the mean of the members' standardized scores."""
@@ -168,8 +195,9 @@ def test_the_committee_averages_five_blends_chosen_on_different_quarters() -> No
     features = fit_encoder(raw, n_items).encode(raw, n_items)
     train, new = features[:70], features[70:]
     committee = models.HybridCommittee().fit(history[:, :70], train, np.arange(70))
-    alone = models.CoAttendanceModel().fit(history[:, :70], train, np.arange(70))
+    alone = models.CoAttendanceModel(breadth=models.COMMITTEE_BREADTH).fit(history[:, :70], train, np.arange(70))
     assert len(committee.members) == 1 + len(models.RANDOM_FOLD_SEEDS)
+    assert all(member.breadth == models.COMMITTEE_BREADTH for member in committee.members)
     np.testing.assert_allclose(committee.members[0].weight, alone.weight)
     scores = committee.score(history[:, :70], train, new)
     expected = np.mean([models.standardize(m.score(history[:, :70], train, new)) for m in committee.members], axis=0)

@@ -173,6 +173,8 @@ def test_item_split_reports_auc(tmp_path: Path) -> None:
     # Items held out at random: the committee of five blends, each reported.
     members = report["hybrid"]["members"]
     assert len(members) == 5 and members[0]["discount"] == report["hybrid"]["discount"]
+    # Each member chooses its discount and draws by the fold's accuracy alone (breadth 0).
+    assert {m["breadth"] for m in members} == {0.0}
 
 
 def test_public_logs_are_read_with_their_own_headers(tmp_path: Path) -> None:

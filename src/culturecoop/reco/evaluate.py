@@ -338,7 +338,7 @@ def _choices(hybrid: models.CoAttendanceModel | models.HybridCommittee) -> dict[
         return {"similarity_weight": m.similarity_weight, "collaborative_weight": m.collaborative_weight,
                 "neighbour_weight": m.neighbour_weight, "neighbours": m.neighbours, "discount": m.discount,
                 "draw_weight": m.draw_weight, "taste_weight": m.taste_weight,
-                "taste_ridge": m.taste.ridge if m.taste is not None else None, "taste_draw": m.taste_draw}
+                "taste_ridge": m.taste.ridge if m.taste is not None else None, "taste_draw": m.taste_draw, "breadth": m.breadth}
     if isinstance(hybrid, models.HybridCommittee):
         return {**one(hybrid.members[0]), "members": [one(m) for m in hybrid.members]}
     return one(hybrid)

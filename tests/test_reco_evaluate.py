@@ -291,6 +291,15 @@ def test_compressed_and_json_files_read_like_their_csv(tmp_path: Path) -> None:
         for n, (u, i, t) in enumerate(rows)), encoding="utf-8")
     report = _cutoff_report(packed / "variants.jsonl", packed / "meta.json")
     assert report["columns"]["item_id"] == "parent_asin"
+    # A product id missing on one row: the log is not switched to it (that row's item would be ""),
+    # and the files not sharing ids is one sentence.
+    lines = (packed / "variants.jsonl").read_text(encoding="utf-8").splitlines()
+    first = json.loads(lines[0])
+    del first["parent_asin"]
+    (packed / "holed.jsonl").write_text("\n".join([json.dumps(first), *lines[1:]]) + "\n", encoding="utf-8")
+    holed = run_cli("reco", "evaluate", "--interactions", str(packed / "holed.jsonl"), "--items", str(packed / "meta.json"),
+                    "--cutoff", "2024-06-01", "--json", "--no-lightfm")
+    assert holed.returncode == 2 and "shares no item_id" in holed.stderr and "Traceback" not in holed.stderr
     assert report["test"] == expected["test"]
     assert report["models"]["hybrid"]["ndcg"] == expected["models"]["hybrid"]["ndcg"]
 

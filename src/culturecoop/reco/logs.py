@@ -563,6 +563,8 @@ def _key_log_as_the_table(log: InteractionLog, names: list[str], rows: list[tupl
 
     best, best_shared = None, shared({_whole(v) for v in log.item_ids.tolist()})
     for header, values in log.alternates.items():
+        if (values == "").any():
+            continue  # a row without that id would become an item called "": never switched to
         count = shared({_whole(v) for v in set(values.tolist())})
         if count > best_shared:
             best, best_shared = header, count

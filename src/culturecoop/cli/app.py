@@ -34,18 +34,19 @@ def print_table(title: str, headers: list[str], rows: list[list[str]], keys: tup
     short ("0,1…") in an 80-column terminal or a log. A part keeps at least one other column."""
     from rich.table import Table
 
-    def width(n: int) -> int:
-        return max([len(headers[n]), *(len(row[n]) for row in rows)]) + _CELL_FRAME
-
-    room = console.width - 1 - sum(width(k) for k in keys)
+    width = [max([len(header), *(len(row[n]) for row in rows)]) + _CELL_FRAME for n, header in enumerate(headers)]
+    room = console.width - 1 - sum(width[k] for k in keys)
     parts: list[list[int]] = []
+    used = 0  # the last part's width
     for n in range(len(headers)):
         if n in keys:
             continue
-        if parts and sum(width(m) for m in parts[-1]) + width(n) <= room:
+        if parts and used + width[n] <= room:
             parts[-1].append(n)
+            used += width[n]
         else:
             parts.append([n])
+            used = width[n]
     for number, part in enumerate(parts or [[]]):
         caption = title if len(parts) <= 1 else f"{title} ({number + 1}/{len(parts)})"
         table = Table(title=caption, title_justify="left")

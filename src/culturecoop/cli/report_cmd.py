@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -46,12 +47,17 @@ def _format(value: Any, column: str = "") -> str:
     return str(value)
 
 
+def _cells(row: dict[str, Any], columns: Sequence[Any], hidden_label: str) -> list[str]:
+    """A report row as printed: each column's value, or ``hidden_label`` where the gate suppressed it."""
+    hidden = set(row.get("suppressed", []))
+    return [hidden_label if c.name in hidden else _format(row.get(c.name), c.name) for c in columns]
+
+
 def _print_result(result: ReportResult) -> None:
     label = f"< {result.k}"
     for table in result.tables:
         names = [c.name for c in table.columns]
-        cells = [[label if c.name in set(row.get("suppressed", [])) else _format(row.get(c.name), c.name) for c in table.columns]
-                 for row in table.rows[:MAX_ROWS]]
+        cells = [_cells(row, table.columns, label) for row in table.rows[:MAX_ROWS]]
         # What a row is about: its names as read ("label", or "from_label" and "to_label"), else its first column.
         labels = tuple(n for n, name in enumerate(names) if name == "label" or name.endswith("_label"))
         print_table(table.title + (" — " + _("cross-member aggregate") if table.pooled else ""), names, cells,

@@ -164,15 +164,7 @@ def _read(path: Path, what: str, wanted: tuple[str, ...],
     if "::" in first and len(first.split("::")) > 1:
         options["sep"] = "::"
     try:
-        try:
-            rel = con.read_csv(str(source), header=True, all_varchar=True, **options)
-        except duckdb.Error:
-            # Line endings mixed (a file appended to on two systems): read once more with one ending.
-            fixed = one_line_ending(source)
-            if fixed is None:
-                raise
-            source = fixed
-            rel = con.read_csv(str(source), header=True, all_varchar=True, **options)
+        rel, source = read_text_table(con, source, **options)
         names = [c.strip().lower() for c in rel.columns]
         if _is_data(list(rel.columns), wanted, known or set()):
             rel = con.read_csv(str(source), header=False, all_varchar=True, **options)
@@ -201,6 +193,19 @@ def _text_copy(path: Path, lenient: bool = False) -> tuple[Path, bool]:
     plain = _plain(path)
     records = _is_json(plain)
     return (_json_as_csv(plain, path, lenient) if records else _utf8(plain)), records
+
+
+def read_text_table(con: duckdb.DuckDBPyConnection, source: Path, **options: Any) -> tuple[duckdb.DuckDBPyRelation, Path]:
+    """A delimited text file with its header, every column as text, and the file actually read: when
+    DuckDB's sniffer gives up on a file whose lines end in two ways (a file appended to on two
+    systems), once more from a copy with one ending. Other errors are raised as they are."""
+    try:
+        return con.read_csv(str(source), header=True, all_varchar=True, **options), source
+    except duckdb.Error:
+        fixed = one_line_ending(source)
+        if fixed is None:
+            raise
+        return con.read_csv(str(fixed), header=True, all_varchar=True, **options), fixed
 
 
 def one_line_ending(source: Path) -> Path | None:
@@ -556,16 +561,18 @@ def _key_log_as_the_table(log: InteractionLog, names: list[str], rows: list[tupl
     otherwise no item would have a feature, or the sentence would say the files do not match."""
     if not log.alternates:
         return
-    candidates = [n for n, c in enumerate(names) if is_identifier(c) or _squeeze(c) in {"itemid", *ALIASES["item_id"]}]
+    aliases = {"itemid", *ALIASES["item_id"]}
+    columns = [_whole_ids(rows, n) for n, c in enumerate(names) if is_identifier(c) or _squeeze(c) in aliases]
 
-    def shared(ids: set[str]) -> int:
-        return max((sum(_whole(str(r[n] or "").strip()) in ids for r in rows) for n in candidates), default=0)
+    def shared(ids: np.ndarray) -> int:
+        known = {_whole(v) for v in set(ids.tolist())}
+        return max((sum(v in known for v in column) for column in columns), default=0)
 
-    best, best_shared = None, shared({_whole(v) for v in log.item_ids.tolist()})
+    best, best_shared = None, shared(log.item_ids)
     for header, values in log.alternates.items():
         if (values == "").any():
             continue  # a row without that id would become an item called "": never switched to
-        count = shared({_whole(v) for v in set(values.tolist())})
+        count = shared(values)
         if count > best_shared:
             best, best_shared = header, count
     if best is None:
@@ -594,9 +601,14 @@ def _id_column(names: list[str], rows: list[tuple[Any, ...]], log: InteractionLo
     if len(candidates) < 2:
         return named
     known = {_whole(v) for v in log.item_ids.tolist()}
-    shared = {c: sum(_whole(str(r[names.index(c)] or "").strip()) in known for r in rows) for c in candidates}
+    shared = {c: sum(v in known for v in _whole_ids(rows, names.index(c))) for c in candidates}
     best = max(candidates, key=lambda c: (shared[c], c == named))
     return best if shared[best] > 0 or named is None else named
+
+
+def _whole_ids(rows: list[tuple[Any, ...]], n: int) -> list[str]:
+    """Column ``n`` of the item table's rows as ids, whole numbers written one way (``_whole``)."""
+    return [_whole(str(r[n] or "").strip()) for r in rows]
 
 
 _WHOLE_NUMBER = re.compile(r"(-?)\+?0*(\d+?)(?:\.0*)?")

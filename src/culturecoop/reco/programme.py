@@ -28,7 +28,7 @@ import duckdb
 from culturecoop.errors import UserError
 from culturecoop.i18n import _
 from culturecoop.reco import data
-from culturecoop.reco.logs import as_delimited_text, one_line_ending
+from culturecoop.reco.logs import as_delimited_text, read_text_table
 from culturecoop.schema.taxonomy import GENRE_SYNONYMS
 from culturecoop.warehouse.engine import Warehouse
 
@@ -276,13 +276,7 @@ def read_programme(path: Path) -> Programme:
     text = as_delimited_text(path)
     con = duckdb.connect()
     try:
-        try:
-            rel = con.read_csv(str(text), header=True, all_varchar=True, skiprows=0)
-        except duckdb.Error:
-            fixed = one_line_ending(text)  # line endings mixed: once more with one ending
-            if fixed is None:
-                raise
-            rel = con.read_csv(str(fixed), header=True, all_varchar=True, skiprows=0)
+        rel = read_text_table(con, text, skiprows=0)[0]
         names = [str(c).strip() for c in rel.columns]
         rows = rel.fetchall()
     except duckdb.Error as exc:

@@ -279,7 +279,7 @@ def test_bad_input_is_one_sentence_and_sends_nothing(coop: dict[str, Any], case:
         result = run_cli("campaigns", "create", "--db", db, "--member", JAZZ, "--audience", small["audience_id"], "--subject-fr", "a",
                          "--subject-en", "b", "--body-fr", str(coop["out"] / "fr.txt"), "--body-en", str(coop["out"] / "en.txt"),
                          "--link", "https://x.example.org")
-        words = "Nobody in audience" if "Nobody" in result.stderr else words
+        words = "Nobody in the audience “nobody”" if "Nobody" in result.stderr else "The audience “nobody” has too few people"
     elif case == "unknown_placeholder":
         result = run_cli("campaigns", "create", "--db", db, "--member", JAZZ, "--audience", coop["audiences"][JAZZ],
                          "--subject-fr", "Salut {prenom}", "--subject-en", "b", "--body-fr", str(coop["out"] / "fr.txt"),
@@ -393,6 +393,9 @@ def test_campaigns_tab_and_api_show_gated_figures_to_the_member_only(coop: dict[
             campaign = created.headers["location"].rsplit("=", 1)[1]
             shown = client.get(created.headers["location"])
             assert shown.status_code == 200 and "Groupe témoin" in shown.text and "pas encore été envoyée" in shown.text
+            # The campaign is named by its subject as recipients read it, in the list and its heading.
+            assert "<h2>Ce soir : Spectacle JA0 · prête à envoyer</h2>" in shown.text
+            assert ">Ce soir : Spectacle JA0</a>" in shown.text and "{event_title}" not in shown.text.split('id="new"')[0]
             listed = client.get(f"/api/v1/members/{JAZZ}/campaigns").json()
             assert listed["count"] == 1 and listed["data"][0]["campaign_id"] == campaign
             detail = client.get(f"/api/v1/members/{JAZZ}/campaigns/{campaign}").json()

@@ -45,3 +45,25 @@ def test_translations_keep_placeholders() -> None:
 def test_language_switch() -> None:
     assert gettext_in("Error", "fr") == "Erreur"
     assert gettext_in("Error", "en") == "Error"
+
+
+def test_a_service_message_shown_on_a_page_is_read_back_in_the_readers_language() -> None:
+    """The web layer puts a service's sentence (formatted in English, a server's usual language) into a
+    French reader's language by recognizing its catalog message: every message with fields comes
+    back as its own translation, never claimed by a shorter message it merely ends or starts like
+    ("{n} people", "{event_date}, {venue}.")."""
+    import string
+
+    from culturecoop.web.i18n import retranslate
+
+    wrong = []
+    for msgid, msgstr in catalog("fr").items():
+        parsed = list(string.Formatter().parse(msgid))
+        fields = sorted({field for _literal, field, _spec, _conv in parsed if field})
+        if not fields or any(spec for _literal, field, spec, _conv in parsed if field):
+            continue  # numbers with a format ("{seconds:.1f}") are written by the CLI, not read back
+        values = {field: f"«value {n}»" for n, field in enumerate(fields)}
+        english, french = msgid.format(**values), msgstr.format(**values)
+        if retranslate(english, "fr") != french:
+            wrong.append(msgid)
+    assert not wrong, wrong[:10]

@@ -28,7 +28,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
 A = MEMBERS["A"]
-OTHER_PAGES = ("data", "transparency")
+OTHER_PAGES = ("data", "transparency", "contribution", "campaigns")
 DESKTOP, PHONE = 1280, 390
 
 
@@ -121,6 +121,7 @@ def visit_every_tab(p: Page, lang: str, width: int) -> None:
         check_tab(p, lang, width, tab.slug)
     for slug in OTHER_PAGES:
         p.go(f"/m/{A}/{slug}")
+        assert A not in p.page.inner_text("h1"), f"{slug} names the member by its identifier"
         if lang == "fr":
             text = p.page.evaluate(VISIBLE_TEXT)
             assert not leaks(text) and not raw_codes(text), (slug, leaks(text), raw_codes(text))

@@ -3,6 +3,7 @@ member's amount; the cooperative admin sees every statement and that they add up
 
 from __future__ import annotations
 
+import html
 import json
 
 from culturecoop.governance.contribution import resolve_period
@@ -53,7 +54,13 @@ def test_coop_admin_sees_every_statement_adding_up_to_the_pool(app: object, coop
         issued = data["issued"]
         assert sum(s["amount_cents"] for s in issued["statements"].values()) + issued["fees_cents"] == 2_500_000
         page = client.get("/coop/contribution")
-        assert page.status_code == 200 and A in page.text and B in page.text
+        with app.state.pool.connection() as w:  # type: ignore[attr-defined]
+            names = {str(r["member_id"]): str(r["name"]) for r in w.query("SELECT member_id, name FROM member")}
+        # Each statement's line names its member as people know it, the amounts in the reader's money.
+        text = html.unescape(page.text)
+        assert page.status_code == 200 and f"<td>{names[A]}</td>" in text and f"<td>{names[B]}</td>" in text
+        amount = issued["statements"][A]["amount_cents"] / 100
+        assert f"{amount:,.2f}".replace(",", "\u00a0").replace(".", ",") + "\u00a0$" in text
 
 
 def test_consent_api_takes_a_request_of_tokens_and_refuses_bad_ones(app: object, coop: Coop) -> None:

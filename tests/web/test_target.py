@@ -4,6 +4,7 @@ everywhere, the actions of the Segments and Affinities tabs, the API and who may
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 
@@ -98,6 +99,53 @@ def test_save_an_audience_shows_its_gated_size_and_lists_it(app, coop: Coop) -> 
         assert len(mine) == 1 and mine[0]["size"] >= 500 and mine[0]["kind"] == "event"
         assert "Coltrane mars" in re.findall(r'<section class="block" id="audiences">.*?</section>', page.text, re.S)[0]
         assert "patron_key" not in page.text and "patron_key" not in str(listed)
+
+
+def test_the_campaigns_tab_suggests_a_message_for_a_saved_audience_in_words(app, coop: Coop) -> None:
+    """Venue staff pick the audience they saved and the event it was built for, by name and day,
+    ask for a suggested message (both languages, the show's artist in a subject), and create the
+    campaign: the page names the member and the campaign as recipients read it, never their codes."""
+    with new_client(app) as c:
+        login(c, coop.emails["B-admin"])
+        page = c.get(f"/m/{B}/campaigns")
+        assert page.status_code == 200
+        with app.state.pool.connection() as w:  # type: ignore[attr-defined]
+            name = w.scalar("SELECT name FROM member WHERE member_id = ?", [B])
+        assert re.findall(r"<h1>(.*?)</h1>", html.unescape(page.text)) == [f"Campagnes · {name}"]
+        assert not raw_codes(visible_text(page.text)), raw_codes(visible_text(page.text))
+        start = re.findall(r'<form method="get"[^>]*id="campaign-start">.*?</form>', page.text, re.S)[0]
+        assert "B's audience · Les Belles-sœurs" in html.unescape(start) and "personnes" in start
+        assert re.search(r"2 avr\. 2026 à 20 h 00 · Les Belles-sœurs", html.unescape(start))
+        suggested = c.get(f"/m/{B}/campaigns", params={"audience": RECO["audience"], "suggest": "true"})
+        assert suggested.status_code == 200, suggested.text[:300]
+        shown = html.unescape(suggested.text)
+        assert "Événement mis en avant : Les Belles-sœurs." in shown
+        assert "Compagnie Nord" in shown and "Fait au Québec" in shown  # the artist and the local show, in subjects
+        fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', suggested.text))
+        fields |= {name: html.unescape(value) for name, value in re.findall(r'<input name="(\w+)"[^>]*value="([^"]*)"', suggested.text)}
+        fields |= {name: html.unescape(value) for name, value in re.findall(r'<textarea name="(\w+)"[^>]*>(.*?)</textarea>', suggested.text, re.S)}
+        assert fields["event_id"] == RECO["event"] and fields["subject_fr"] and fields["subject_en"] != fields["subject_fr"]
+        assert "Bonjour" in fields["body_fr"] and "Hello" in fields["body_en"]
+        # Nobody in this cooperative agreed to marketing: the refusal names the audience as saved.
+        refused = c.post(f"/m/{B}/campaigns", data={**fields, "link": "https://billets.example.org/nord"})
+        assert refused.status_code == 400
+        assert "Personne dans le public « B's audience » ne peut recevoir de courriel" in html.unescape(refused.text)
+        assert "aud_" not in visible_text(refused.text)
+        wrong = c.get(f"/m/{B}/campaigns", params={"audience": "aud_nope", "suggest": "true"})
+        assert wrong.status_code == 400 and "choisissez-en un dans la liste" in html.unescape(wrong.text)
+
+
+def test_a_suggestion_without_an_event_never_leaves_an_event_placeholder_empty() -> None:
+    """A lapsed audience with no show chosen: the suggested texts speak of the programme, never of
+    {event_title} (it would be empty in every message); with a show, its artist and genre are in."""
+    from culturecoop.campaigns.content import EventInfo, suggest
+
+    for language in ("fr", "en"):
+        texts = suggest(None, {"kind": "lapsed", "profile": {}}, language)
+        assert texts["subjects"] and "{event_" not in " ".join([*texts["subjects"], texts["preheader"], texts["body"]]), texts
+        show = EventInfo("e1", "Soirée Coltrane", None, "Le Dièse", None, ("jazz",), ("Trio Lune",), True)
+        with_show = suggest(show, {"kind": "genre", "profile": {}}, language)
+        assert any("Trio Lune" in s for s in with_show["subjects"]) and "{event_price}" not in with_show["body"]
 
 
 def test_segment_and_genre_actions_save_audiences(app, coop: Coop) -> None:

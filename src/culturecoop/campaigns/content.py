@@ -149,7 +149,9 @@ def _genre(event: EventInfo | None, language: str) -> str | None:
 
 
 def suggest(event: EventInfo | None, audience: dict[str, Any], language: str) -> dict[str, Any]:
-    """Subjects, a preheader and a body for the audience and event, by rules (no external service)."""
+    """Subjects, a preheader and a body for the audience and event, by rules (no external service).
+    Without an event the texts speak of the member's programme: an event placeholder would be
+    empty in every message."""
     t = translator(language)
     kind = audience.get("kind")
     profile = audience.get("profile", {})
@@ -159,31 +161,54 @@ def suggest(event: EventInfo | None, audience: dict[str, Any], language: str) ->
     mostly_new = own.get("new", 0) > own.get("own", 0)
     genre = _genre(event, language)
     subjects: list[str] = []
+    intro = t("Hello,") + "\n\n"
+    if event is None:
+        if kind == "lapsed":
+            subjects.append(t("We have missed you: see what is coming at {member_name}"))
+            intro += t("It has been a while since your last visit, and the coming months have shows for you.") + "\n\n"
+        if top_segment == "regulars":
+            subjects.append(t("For our regulars, first: the coming season at {member_name}"))
+        elif top_segment == "newcomers" or mostly_new:
+            subjects.append(t("Discover {member_name}: the coming season"))
+        subjects.append(t("What is on at {member_name}"))
+        preheader = t("Our next shows, and tickets on sale now.")
+        body = intro + t("Our programme for the coming months is on our ticketing page: {link}\n\nSee you soon,\n{member_name}")
+        return {"language": language, "subjects": _unique(subjects)[:4], "preheader": preheader, "body": body}
     if kind == "lapsed":
         subjects.append(t("We have missed you: {event_title} is coming"))
     if kind == "genre" and genre:
-        subjects.append(t("For {genre} lovers: {event_title}").format(genre=genre))
+        subjects.append(_given(t("For {genre} lovers: {event_title}"), genre=genre))
     if top_segment == "regulars":
         subjects.append(t("For our regulars, first: {event_title}"))
     elif top_segment == "newcomers" or mostly_new:
         subjects.append(t("Discover {event_title} on {event_date}"))
     elif top_segment == "big_spenders":
         subjects.append(t("The best seats for {event_title}"))
-    if event is not None and event.is_local:
+    if event.is_local:
         subjects.append(t("Made in Québec: {event_title}"))
-    if event is not None and event.artists:
-        subjects.append(t("Live on stage: {artist}, {event_date}").format(artist=event.artists[0]))
+    if event.artists:
+        subjects.append(_given(t("Live on stage: {artist}, {event_date}"), artist=event.artists[0]))
     subjects.append(t("{event_title}: tickets are on sale"))
-    preheader = t("{event_date}, {venue}. From {event_price}.")
-    intro = t("Hello,") + "\n\n"
+    # Placeholders only: the same in every language (and no catalog entry, which would match any
+    # sentence with a comma when the web layer retranslates messages).
+    preheader = t("{event_date}, {venue}. From {event_price}.") if event.price is not None else "{event_date}, {venue}."
     if kind == "lapsed":
         intro += t("It has been a while since your last visit, and we have a show for you.") + "\n\n"
     elif genre:
-        intro += t("If you like {genre}, this one is for you.").format(genre=genre) + "\n\n"
-    body = intro + t("{event_title}\n{event_date}\n{venue}\nFrom {event_price}\n\nTickets: {link}\n\nSee you soon,\n{member_name}")
-    # Unique subjects, in the order the rules found them.
-    seen: list[str] = []
-    for s in subjects:
-        if s not in seen:
-            seen.append(s)
-    return {"language": language, "subjects": seen[:4], "preheader": preheader, "body": body}
+        intro += _given(t("If you like {genre}, this one is for you."), genre=genre) + "\n\n"
+    details = t("{event_title}\n{event_date}\n{venue}\nFrom {event_price}") if event.price is not None else "{event_title}\n{event_date}\n{venue}"
+    body = intro + details + "\n\n" + t("Tickets: {link}\n\nSee you soon,\n{member_name}")
+    return {"language": language, "subjects": _unique(subjects)[:4], "preheader": preheader, "body": body}
+
+
+def _given(text: str, **values: str) -> str:
+    """``text`` with the fields known now filled in; the message's placeholders ({event_title}…)
+    stay for each recipient (``str.format`` would fail on them)."""
+    for name, value in values.items():
+        text = text.replace("{" + name + "}", value.replace("{", "(").replace("}", ")"))
+    return text
+
+
+def _unique(texts: list[str]) -> list[str]:
+    """The texts without repeats, in the order the rules found them."""
+    return list(dict.fromkeys(texts))

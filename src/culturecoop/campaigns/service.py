@@ -139,13 +139,13 @@ def create_campaign(warehouse: Warehouse, *, member_id: str, audience_id: str, s
     k = current_policy(warehouse).min_patrons
     eligible = eligibility.eligible_in_audience(warehouse, audience_id, member_id)
     if not eligible:
-        raise UserError(_("Nobody in audience {audience} may receive e-mail (marketing consent and a contact are needed); choose another audience.").format(
-            audience=audience_id))
+        raise UserError(_("Nobody in the audience “{audience}” may receive e-mail (marketing consent and a contact are needed); choose another audience.").format(
+            audience=audience["name"]))
     n = len(eligible)
     n_holdout = round(n * share)
     if n < k or n_holdout < k or n - n_holdout < k:
-        raise UserError(_("Audience {audience} has too few people who may receive e-mail to keep a holdout of at least {k} and send to at least {k}; choose a larger audience or a larger --holdout.").format(
-            audience=audience_id, k=k))
+        raise UserError(_("The audience “{audience}” has too few people who may receive e-mail to keep a holdout of at least {k} and send to at least {k}; choose a larger audience or a larger holdout.").format(
+            audience=audience["name"], k=k))
     rng = np.random.default_rng(seed if seed is not None else secrets.randbits(64))
     order = rng.permutation(n)
     held = set(order[:n_holdout].tolist())

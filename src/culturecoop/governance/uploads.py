@@ -287,6 +287,13 @@ def list_members(warehouse: Warehouse) -> list[dict[str, Any]]:
     return warehouse.query("SELECT member_id, name, kind, region FROM member ORDER BY member_id")
 
 
+def member_names(warehouse: Warehouse) -> dict[str, str]:
+    """Each member's name by its identifier (what pages show; the identifier is for URLs and files),
+    remembered until the next change of data."""
+    return dict(warehouse.remember(("members", "names"),
+                                   lambda: {str(m["member_id"]): str(m["name"] or m["member_id"]) for m in list_members(warehouse)}))
+
+
 def add_member(warehouse: Warehouse, member_id: str, name: str, kind: str, region: str | None) -> None:
     """Register a member before its first package (onboarding by the cooperative admin)."""
     from culturecoop.schema.model import MEMBER_KINDS, is_member_id

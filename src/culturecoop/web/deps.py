@@ -17,6 +17,7 @@ from fastapi import Depends, Path, Request
 from culturecoop.analytics.answers import Answers
 from culturecoop.governance.accounts import Account
 from culturecoop.governance.sessions import session_account, token_account
+from culturecoop.governance.uploads import member_names
 from culturecoop.warehouse.engine import Warehouse
 from culturecoop.web.errors import LoginRequiredError, WebError
 from culturecoop.web.i18n import _
@@ -106,6 +107,8 @@ def optional_principal(request: Request, warehouse: WarehouseDep, settings: Sett
             else:
                 principal = Principal(account, "session", account.member_id, value)
     request.state.principal = principal
+    if principal is not None:
+        request.state.member_names = member_names(warehouse)  # pages name members, not their identifiers
     binding = principal.session_value if principal else request.cookies.get(ANON_COOKIE)
     request.state.csrf = csrf_token(settings.server_secret, binding) if binding else ""
     return principal

@@ -69,6 +69,15 @@ class Translator:
     def day(self, value: Any) -> str:
         return wording.day(value, self.language)
 
+    def starts(self, value: Any) -> str:
+        """When something starts (an event, a proposal): the day and time, or the day alone at
+        midnight (programmes that give days without times are read at midnight)."""
+        try:
+            moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+        except ValueError:
+            return str(value or "")
+        return self.day(moment.date()) if (moment.hour, moment.minute) == (0, 0) else self.date(moment)
+
     def month(self, value: Any) -> str:
         return wording.month(value, self.language)
 
@@ -83,20 +92,24 @@ class Translator:
 
 @cache
 def _patterns() -> list[tuple[re.Pattern[str], str, str]]:
-    """For every catalog message with fields: a regex of its English and French renderings."""
-    out: list[tuple[re.Pattern[str], str, str]] = []
+    """For every catalog message with fields: a regex of its English and French renderings, the
+    most specific first (the most fixed text): a short message such as "{n} people" must not
+    claim a sentence that merely ends like it."""
+    found: list[tuple[int, re.Pattern[str], str, str]] = []
     for msgid, msgstr in catalog("fr").items():
         if "{" not in msgid:
             continue
         for text in (msgid, msgstr):
-            regex, seen = "", set()
+            regex, seen, fixed = "", set(), 0
             for literal, field, _spec, _conv in string.Formatter().parse(text):
                 regex += re.escape(literal)
+                fixed += len(literal.strip())
                 if field is not None:
                     regex += f"(?P={field})" if field in seen else f"(?P<{field}>.+?)"
                     seen.add(field)
-            out.append((re.compile(regex + r"\Z", re.DOTALL), msgid, msgstr))
-    return out
+            found.append((fixed, re.compile(regex + r"\Z", re.DOTALL), msgid, msgstr))
+    found.sort(key=lambda entry: -entry[0])  # stable: equal ones keep the catalogs' order
+    return [(pattern, msgid, msgstr) for _fixed, pattern, msgid, msgstr in found]
 
 
 @cache

@@ -142,6 +142,7 @@ def render(request: Request, template: str, context: dict[str, Any], status_code
         "path": request.url.path,
         "tabs": TABS,
         "action_tabs": ACTION_TABS,
+        "member_names": getattr(request.state, "member_names", {}),
     }
     new_nonce = None
     if principal is None and not base["csrf"]:

@@ -15,12 +15,20 @@ from pydantic import BaseModel, Field
 from culturecoop.campaigns import service
 from culturecoop.campaigns.results import campaign_results
 from culturecoop.errors import UserError
+from culturecoop.privacy.policy import current_policy
 from culturecoop.reco.audiences import list_audiences
+from culturecoop.reco.target import has_audience, upcoming_events
 from culturecoop.warehouse.engine import Warehouse
 from culturecoop.web.deps import CoopAdmin, MemberReader, Principal, WarehouseDep
-from culturecoop.web.i18n import Translator, retranslate
+from culturecoop.web.i18n import Translator, _, retranslate
 from culturecoop.web.render import render, request_language
-from culturecoop.web.views.campaigns import campaign_rows, measure_labels, results_view
+from culturecoop.web.views.campaigns import (
+    audience_choices,
+    campaign_rows,
+    event_choices,
+    measure_labels,
+    results_view,
+)
 
 router = APIRouter()
 
@@ -111,24 +119,77 @@ def approve(campaign_id: str, principal: CoopAdmin, warehouse: WarehouseDep) -> 
     return service.approve_campaign(warehouse, campaign_id, actor=_actor(principal))
 
 
+def _upcoming(warehouse: Warehouse, member_id: str) -> list[dict[str, Any]]:
+    """The member's upcoming events to promote (none before a programme or the first model)."""
+    try:
+        return upcoming_events(warehouse, member_id)
+    except UserError:
+        return []
+
+
+def _subjects(warehouse: Warehouse, member_id: str, campaigns: list[dict[str, Any]], language: str) -> dict[str, str]:
+    """Each campaign's subject as its recipients read it in ``language`` (placeholders filled)."""
+    subjects = {}
+    for c in campaigns:
+        try:
+            subjects[c["campaign_id"]] = service.preview(warehouse, member_id, c["campaign_id"], language)["subject"]
+        except UserError:  # its event is gone (erased, retention): the subject as written
+            continue
+    return subjects
+
+
 def _page(request: Request, warehouse: Warehouse, member_id: str, principal: Principal, *, campaign: str | None,
-          error: str | None = None, form: dict[str, Any] | None = None, status_code: int = 200) -> Response:
+          error: str | None = None, form: dict[str, Any] | None = None, others: dict[str, list[str]] | None = None,
+          status_code: int = 200) -> Response:
     t = Translator(request_language(request))
     campaigns = service.list_campaigns(warehouse, member_id)
     shown = None
     if campaign:
         previews = {lang: service.preview(warehouse, member_id, campaign, lang) for lang in ("fr", "en")}
         shown = results_view(campaign_results(warehouse, campaign, member_id=member_id, actor=_actor(principal)), previews, t)
+    events = _upcoming(warehouse, member_id)
+    titles = {e["event_id"]: e["title"] for e in events}
+    audiences = list_audiences(warehouse, member_id)
+    form = form or {}
+    chosen = next((a for a in audience_choices(audiences, titles, t) if a.value == form.get("audience_id")), None)
     return render(request, "campaigns.html", {
-        "member_id": member_id, "active": "campaigns", "campaigns": campaign_rows(campaigns, t),
-        "audiences": list_audiences(warehouse, member_id), "shown": shown, "measures": measure_labels(t),
-        "error": error, "form": form or {}}, status_code=status_code)
+        "member_id": member_id, "active": "campaigns",
+        "campaigns": campaign_rows(campaigns, _subjects(warehouse, member_id, campaigns, t.language), t),
+        "audiences": audience_choices(audiences, titles, t), "events": event_choices(events, t), "chosen": chosen,
+        "chosen_event": titles.get(form.get("event_id") or ""), "k": current_policy(warehouse).min_patrons,
+        "shown": shown, "measures": measure_labels(t), "error": error, "form": form, "others": others or {}},
+        status_code=status_code)
 
 
 @router.get("/m/{member_id}/campaigns", include_in_schema=False)
 def campaigns_page(request: Request, member_id: str, principal: MemberReader, warehouse: WarehouseDep,
-                   campaign: Annotated[str | None, Query(max_length=64)] = None) -> Response:
-    return _page(request, warehouse, member_id, principal, campaign=campaign)
+                   campaign: Annotated[str | None, Query(max_length=64)] = None,
+                   audience: Annotated[str | None, Query(max_length=64)] = None,
+                   event: Annotated[str | None, Query(max_length=128)] = None,
+                   suggest: Annotated[bool, Query()] = False) -> Response:
+    """The tab; with ``audience`` (and ``event``) chosen, the message form, filled from the
+    cooperative's suggestion when ``suggest`` is set."""
+    if not audience:
+        return _page(request, warehouse, member_id, principal, campaign=campaign)
+    form: dict[str, Any] = {"audience_id": audience, "event_id": event or ""}
+    others: dict[str, list[str]] = {}
+    try:
+        if not has_audience(warehouse, member_id, audience):
+            raise UserError(_("This audience is not one of yours (any more); pick one of the list."))
+        if event and event not in {e["event_id"] for e in _upcoming(warehouse, member_id)}:
+            raise UserError(_("This event is not among your upcoming events (any more); pick one of the list."))
+        if suggest:
+            suggestion = service.suggest(warehouse, member_id, audience, event or None, actor=_actor(principal))
+            form["event_id"] = suggestion["event_id"] or ""
+            for lang in ("fr", "en"):
+                subjects = suggestion[lang]["subjects"]
+                form |= {f"subject_{lang}": subjects[0] if subjects else "", f"preheader_{lang}": suggestion[lang]["preheader"],
+                         f"body_{lang}": suggestion[lang]["body"]}
+                others[lang] = subjects[1:]
+    except UserError as exc:
+        return _page(request, warehouse, member_id, principal, campaign=None, status_code=400,
+                     error=retranslate(exc.message, request_language(request)))
+    return _page(request, warehouse, member_id, principal, campaign=campaign, form=form, others=others)
 
 
 @router.post("/m/{member_id}/campaigns", include_in_schema=False)
@@ -136,9 +197,11 @@ def campaigns_form(request: Request, member_id: str, principal: MemberReader, wa
                    audience_id: Annotated[str, Form(max_length=64)], subject_fr: Annotated[str, Form(max_length=400)],
                    subject_en: Annotated[str, Form(max_length=400)], body_fr: Annotated[str, Form(max_length=50_000)],
                    body_en: Annotated[str, Form(max_length=50_000)], link: Annotated[str, Form(max_length=2000)] = "",
-                   event_id: Annotated[str, Form(max_length=128)] = "", holdout: Annotated[str, Form(max_length=10)] = "") -> Response:
+                   event_id: Annotated[str, Form(max_length=128)] = "", holdout: Annotated[str, Form(max_length=10)] = "",
+                   preheader_fr: Annotated[str, Form(max_length=400)] = "", preheader_en: Annotated[str, Form(max_length=400)] = "") -> Response:
     form = {"audience_id": audience_id, "subject_fr": subject_fr, "subject_en": subject_en, "body_fr": body_fr,
-            "body_en": body_en, "link": link, "event_id": event_id, "holdout": holdout}
+            "body_en": body_en, "link": link, "event_id": event_id, "holdout": holdout,
+            "preheader_fr": preheader_fr, "preheader_en": preheader_en}
     try:
         share = float(holdout.replace(",", ".")) / (100 if holdout and float(holdout.replace(",", ".")) > 1 else 1) if holdout else None
     except ValueError:
@@ -146,7 +209,8 @@ def campaigns_form(request: Request, member_id: str, principal: MemberReader, wa
     try:
         created = _create(warehouse, member_id, CampaignCreate(
             audience_id=audience_id, subject_fr=subject_fr, subject_en=subject_en, body_fr=body_fr, body_en=body_en,
-            link=link or None, event_id=event_id or None, holdout=share), principal)
+            link=link or None, event_id=event_id or None, holdout=share,
+            preheader_fr=preheader_fr or None, preheader_en=preheader_en or None), principal)
     except UserError as exc:
         return _page(request, warehouse, member_id, principal, campaign=None, form=form, status_code=400,
                      error=retranslate(exc.message, request_language(request)))

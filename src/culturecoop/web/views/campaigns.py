@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,10 +68,35 @@ def results_view(results: dict[str, Any], previews: dict[str, dict[str, str]], t
     return ResultsView(results["campaign_id"], status_word(results["status"], t), rows, sentence, chart, k, previews)
 
 
-def campaign_rows(campaigns: list[dict[str, Any]], t: Translator) -> list[dict[str, Any]]:
-    return [{"campaign_id": c["campaign_id"], "subject": c["subject_fr"] if t.language == "fr" else c["subject_en"],
+def campaign_rows(campaigns: list[dict[str, Any]], subjects: Mapping[str, str], t: Translator) -> list[dict[str, Any]]:
+    """The member's campaigns, each by its subject as recipients read it (``subjects``: placeholders
+    filled in the reader's language), else as written."""
+    return [{"campaign_id": c["campaign_id"],
+             "subject": subjects.get(c["campaign_id"]) or (c["subject_fr"] if t.language == "fr" else c["subject_en"]),
              "status": status_word(c["status"], t), "created_at": t.date(c["created_at"]),
              "sent_at": t.date(c["first_sent_at"]) if c.get("first_sent_at") else "–"} for c in campaigns]
+
+
+@dataclass
+class Choice:
+    value: str
+    label: str
+
+
+def audience_choices(audiences: list[dict[str, Any]], events: Mapping[str, str], t: Translator) -> list[Choice]:
+    """The member's saved audiences as a person picks one: name, the event it was built for, size."""
+    choices = []
+    for a in audiences:
+        size = t("{n} people", n=t.number(a["size"])) if a["size"] is not None else t("fewer than {k} people", k=a["size_shown"][2:])
+        event = str((a.get("definition") or {}).get("event") or "")
+        label = f"{a['name']} · {events[event]}" if a["kind"] == "event" and event in events else a["name"]
+        choices.append(Choice(a["audience_id"], f"{label} ({size})"))
+    return choices
+
+
+def event_choices(events: list[dict[str, Any]], t: Translator) -> list[Choice]:
+    """Upcoming events as a person recognizes them: day (and time), title."""
+    return [Choice(e["event_id"], f"{t.starts(e['starts_at'])} · {e['title']}") for e in events]
 
 
 def measure_labels(t: Translator) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from culturecoop.reco.insights import target_findings
@@ -75,14 +75,6 @@ def _capital(label: str) -> str:
     return label[:1].upper() + label[1:]
 
 
-def _when(value: Any, t: Translator) -> str:
-    try:
-        moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    except ValueError:
-        return str(value or "")
-    return t.day(moment.date()) + (f" · {moment:%H:%M}" if moment.hour or moment.minute else "")
-
-
 def _profile_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{**r, "suppressed": r.get("patrons") is None} for r in rows]
 
@@ -93,7 +85,7 @@ def target_view(answer: Mapping[str, Any], t: Translator, saved: Mapping[str, An
     names: Mapping[str, str] = answer.get("member_names") or {}
     if not answer.get("available"):
         view.reason = retranslate(str(answer.get("reason") or ""), t.language)
-    view.events = [EventChoice(e["event_id"], f"{_when(e['starts_at'], t)} · {e['title']}") for e in answer.get("events") or []]
+    view.events = [EventChoice(e["event_id"], f"{t.starts(e['starts_at'])} · {e['title']}") for e in answer.get("events") or []]
     picked = answer.get("event")
     if picked:
         view.event = next((c for c in view.events if c.event_id == picked["event_id"]), None)
@@ -154,7 +146,7 @@ def _cross(view: TargetView, answer: Mapping[str, Any], names: Mapping[str, str]
         if a["status"] in ("proposed", "accepted"):
             open_status[other] = a["status"]
         if a["partner"] == member and a["status"] == "proposed":
-            view.proposals.append(Proposal(a["agreement_id"], names.get(a["proposer"], a["proposer"]), _when(a["proposed_at"], t)))
+            view.proposals.append(Proposal(a["agreement_id"], names.get(a["proposer"], a["proposer"]), t.starts(a["proposed_at"])))
     offers = answer.get("cross_offers") or {}
     if not offers.get("available"):
         view.cross_note = retranslate(str(offers.get("reason") or ""), t.language) or None
@@ -165,7 +157,7 @@ def _cross(view: TargetView, answer: Mapping[str, Any], names: Mapping[str, str]
             cell(p.get("your_patrons_for_their_events"), "int", t, view.k, p.get("your_patrons_for_their_events") is None).text,
             cell(p.get("their_patrons_for_your_events"), "int", t, view.k, p.get("their_patrons_for_your_events") is None).text,
             t.label("agreement", status) if status else None, status is None))
-    events = [{**e, "partner_name": names.get(e["partner"], e["partner"]), "when": _when(e["starts_at"], t),
+    events = [{**e, "partner_name": names.get(e["partner"], e["partner"]), "when": t.starts(e["starts_at"]),
                "suppressed": e.get("your_patrons") is None} for e in (offers.get("events") or [])[:15]]
     if events:
         view.partner_events = table("partner-events", t("Partners' upcoming events that fit your audience"), events,
@@ -174,7 +166,7 @@ def _cross(view: TargetView, answer: Mapping[str, Any], names: Mapping[str, str]
                                     t, k=view.k, pooled=True, collapsed=False)
     rows = [{"with": names.get(a["partner"] if a["proposer"] == member else a["proposer"], ""),
              "direction": t("sent") if a["proposer"] == member else t("received"),
-             "status": t.label("agreement", a["status"]), "when": _when(a["proposed_at"], t)} for a in reversed(agreements)]
+             "status": t.label("agreement", a["status"]), "when": t.starts(a["proposed_at"])} for a in reversed(agreements)]
     if rows:
         view.agreements = table("agreements", t("Cross-offer agreements"), rows,
                                 [Col("with", _("Member")), Col("direction", _("Proposal")), Col("status", _("Status")),
@@ -214,8 +206,7 @@ def programme_loaded(loaded: Mapping[str, Any], t: Translator) -> dict[str, Any]
     def price(value: float | None) -> str:
         return "–" if value is None else t("Free") if value == 0 else t.money(value)
 
-    # A programme that gives days only (no time) is read at midnight: shown as the day, as in the picker.
-    read = [{"when": t.day(e["starts_at"][:10]) if e["starts_at"].endswith("T00:00") else t.date(e["starts_at"]),
+    read = [{"when": t.starts(e["starts_at"]),
              "title": e["title"] or e["event_id"],
              "genres": ", ".join(t.label("genre", g) for g in e["genres"]) or "–",
              "language": languages.get(e["language"] or "", "–"),

@@ -19,7 +19,10 @@ CAMPAIGN_STEPS = {
     "campaign_send_interrupted": _("On {when}, the sending of campaign {campaign} stopped (the mail server stopped answering); it resumes where it stopped."),
     "campaign_sent": _("On {when}, {who} finished a sending run of campaign {campaign}."),
 }
-CAMPAIGN_RELEASES = {"campaign": _("Campaign size"), "campaign_results": _("Campaign results")}
+# Releases that are not report tabs: the target audience tab's and the campaigns'.
+ACTION_RELEASES = {"campaign": _("Campaign size"), "campaign_results": _("Campaign results"),
+                   "audience_preview": _("Likely audience of an upcoming event"), "audience": _("Saved audience"),
+                   "cross_offers": _("Cross-offer partners")}
 
 ROLE_WORDS = {"member_admin": _("admin"), "member_analyst": _("analyst"), "coop_admin": _("cooperative admin")}
 
@@ -83,8 +86,8 @@ def audit_line(entry: Mapping[str, Any], member_id: str, accounts: Mapping[str, 
                t: Translator) -> AuditLine:
     """One audit entry as a sentence."""
     report = str(entry.get("report") or "")
-    titles = {**REPORT_TITLES, **CAMPAIGN_RELEASES}
-    title = t(titles[report]) if report in titles else report
+    titles = {**REPORT_TITLES, **ACTION_RELEASES}
+    title = t(titles[report]) if report in titles else t("a release named {code}", code=report)
     fields = {"when": t.date(entry.get("recorded_at")), "who": _who(entry, member_id, accounts, names, t),
               "report": title, "period": _period(entry.get("parameters"), t)}
     action = str(entry.get("action") or "")

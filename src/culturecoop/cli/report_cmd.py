@@ -220,7 +220,7 @@ def audit_show(
     if as_json:
         emit_json([e.to_json() for e in found])
         return
-    print_table(_("Audit log"), ["seq", "recorded_at", "actor", "member_id", "action", "report", "epsilon"],
+    print_table(_("Audit log"), [_("Entry"), _("Recorded at"), _("By"), _("Member"), _("Action"), _("Report"), "ε"],
                 [[str(e.seq), e.recorded_at.isoformat(timespec="seconds"), e.actor, e.member_id, e.action,
                   e.report or "", f"{e.epsilon:g}"] for e in found])
 

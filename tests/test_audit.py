@@ -109,3 +109,14 @@ def test_append_reads_the_head_without_scanning_the_log(audited: Path) -> None:
         with w.transaction() as con:
             entry = audit.append(con, audit.AuditRecord("cli:test", "festival-c", "policy", None, {}, 0.0, ()))
         assert entry.seq == 4 and audit.verify_chain(w).ok
+
+
+@pytest.mark.parametrize(("lang", "expected"), [("fr", ["Entrée", "Inscrit le", "Par", "Membre", "Action", "Rapport", "ε"]),
+                                                ("en", ["Entry", "Recorded at", "By", "Member", "Action", "Report", "ε"])])
+def test_cli_show_names_its_columns_in_the_readers_language(audited: Path, lang: str, expected: list[str]) -> None:
+    shown = run_cli("audit", "show", "--db", str(audited), lang=lang)
+    assert shown.returncode == 0, shown.stderr
+    # An 80-column terminal prints the table in parts, each repeating the entry's number.
+    cells = [cell.strip() for line in shown.stderr.splitlines() if line.startswith("┃")
+             for cell in line.strip("┃").split("┃")]
+    assert list(dict.fromkeys(cells)) == expected

@@ -11,6 +11,7 @@ import pytest
 
 from conftest import run_cli
 from culturecoop.analytics import REPORTS, ReportResult, refresh, run_report
+from culturecoop.analytics.wording import column_label
 from culturecoop.errors import UserError
 from culturecoop.privacy.gate import PrivacyPolicy
 from culturecoop.warehouse.engine import Warehouse
@@ -247,6 +248,37 @@ def test_every_report_and_column_is_documented(tiny: Path) -> None:
                 assert f"| `{column.name}` | {column.meaning} |" in docs, (name, table.name, column.name)
 
 
+def headers(printed: str) -> list[str]:
+    """The column headers of the tables in ``printed`` (the CLI's standard error)."""
+    return [cell.strip() for line in printed.splitlines() if line.startswith("┃")
+            for cell in line.strip("┃").split("┃")]
+
+
+def test_cli_report_headers_are_in_the_readers_words(tiny: Path) -> None:
+    args = ("report", "elsewhere", "--db", str(tiny), "--member", "jazz-a")
+    codes = {c for meanings in json.loads(run_cli(*args, "--json").stdout)["column_meanings"].values() for c in meanings}
+    french = run_cli("--lang", "fr", *args)
+    english = run_cli(*args, lang="en")
+    assert french.returncode == 0 and english.returncode == 0, french.stderr + english.stderr
+    for printed in (french.stderr, english.stderr):
+        shown = headers(printed)
+        assert shown and not [h for h in shown if h in codes or re.fullmatch(r"[a-z0-9]+(_[a-z0-9]+)+", h)], shown
+    assert {"Nom", "Personnes", "Part de votre public", "Part de ceux qui vont ailleurs", "Type de membre"} <= set(headers(french.stderr))
+    assert {"Name", "People", "Share of your audience", "Share of those going elsewhere", "Kind of member"} <= set(headers(english.stderr))
+    # The legend names the columns as the headers do.
+    assert "  Part de votre public: Part de votre public mutualisé" in french.stderr
+
+
+def test_every_report_column_has_a_header_in_both_languages(tiny: Path) -> None:
+    for name in REPORTS:
+        result = report(tiny, name, "jazz-a", {"to": "2025-03-31"} if name == "pace" else Q1)
+        for table in result.tables:
+            for language in ("fr", "en"):
+                shown = [column_label(c.name, language, table.name) for c in table.columns]
+                assert not [c.name for c, h in zip(table.columns, shown, strict=True) if h == c.name], (name, table.name, language)
+                assert len(set(shown)) == len(shown), (name, table.name, language, shown)
+
+
 def test_cli_writes_numbers_the_readers_way(tiny: Path) -> None:
     json_out = run_cli("report", "overview", "--db", str(tiny), "--member", "theatre-b", "--json")
     revenue = json.loads(json_out.stdout)["summary"]["revenue"]
@@ -337,9 +369,9 @@ def test_a_wide_report_prints_whole_in_an_80_column_terminal(tiny: Path, name: s
     assert table_lines and not any("…" in line for line in table_lines)
     assert max(len(line) for line in result.stderr.splitlines()) <= 80
     text = "\n".join(table_lines)
-    for meanings in as_json["column_meanings"].values():
+    for table, meanings in as_json["column_meanings"].items():
         for column in meanings:
-            assert re.search(rf"┃\s*{column}\s", text), column
+            assert re.search(rf"┃\s*{re.escape(column_label(column, 'fr', table))}\s", text), column
     lifts = [row["lift"] for rows in as_json.values() if isinstance(rows, list)
              for row in rows[:MAX_ROWS] if isinstance(row, dict) and isinstance(row.get("lift"), float)
              and "lift" not in row.get("suppressed", [])]

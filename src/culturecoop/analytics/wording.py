@@ -92,6 +92,52 @@ AUDIENCE_KINDS = {"event": _("Likely audience of an event"), "segment": _("Segme
 AGREEMENT_STATUSES = {"proposed": _("proposed, awaiting an answer"), "accepted": _("accepted"), "declined": _("declined")}
 LOCAL = _("Local artists (Québec headliner)")
 
+# Report columns as table headers: a column's code (``share_of_audience``) by its usual name, or by
+# a narrower one in the table (a ``ReportTable``'s name) where the code means something more precise.
+COLUMNS = {
+    "metric": _("Code"), "figure": _("Code"), "value": _("Code"), "label": _("Name"), "name": _("Name"),
+    "this_period": _("This period"), "previous_period": _("Previous period"), "change": _("Change"),
+    "area": _("Area"), "fsa": _("Postal area (FSA)"), "patrons": _("Patrons"), "share": _("Share"),
+    "tickets": _("Tickets"), "distance": _("Distance"), "attendances": _("Attendances"), "age_band": _("Age"),
+    "dimension": _("Dimension"), "band": _("Band"), "revenue": _("Revenue"), "revenue_share": _("Share of revenue"),
+    "recency": _("Recency"), "frequency": _("Frequency"),
+    "event_id": _("Identifier"), "title": _("Event"), "event_day": _("Day"), "attendees": _("Attendees"),
+    "came_back": _("Came back"), "return_rate": _("Return rate"), "cohort": _("Month of the first visit"),
+    "months_after": _("Months after"),
+    "genre": _("Genre"), "first_share": _("Share at the start"), "last_share": _("Share at the end"),
+    "slope_per_month": _("Slope per month"), "direction": _("Direction"), "month": _("Month"),
+    "active_patrons": _("Active patrons"),
+    "share_of_audience": _("Share of your audience"),
+    "share_of_those_going_elsewhere": _("Share of those going elsewhere"),
+    "rest_share": _("Share of the rest of the cooperative"), "lift": _("Lift"), "lift_vs_rest": _("Lift against the rest"),
+    "ci_low": _("95 % CI low"), "ci_high": _("95 % CI high"), "p_value": _("p-value"), "q_value": _("q-value"),
+    "significant": _("Significant"),
+    "other_member": _("Member"), "kind": _("Kind"), "shared": _("People in common"),
+    "their_audience": _("Their audience"), "share_of_yours": _("Share of your audience"),
+    "share_of_theirs": _("Share of their audience"), "jaccard": _("Overlap index"),
+    "from_genre": _("Genre A"), "to_genre": _("Genre B"), "from_label": _("Name of genre A"),
+    "to_label": _("Name of genre B"), "from_patrons": _("People attending A"),
+    "segment": _("Segment"), "description": _("Who is in it"), "your_patrons": _("Your patrons"),
+    "your_share": _("Your share"), "cooperative_patrons": _("Cooperative's patrons"),
+    "cooperative_share": _("Cooperative's share"), "index": _("Index"), "yours": _("Yours"), "peers": _("Peers"),
+    "capacity": _("Capacity"), "tickets_sold": _("Tickets sold"), "upcoming": _("Upcoming"),
+    "days_before": _("Days before"), "comparables_share_sold": _("Share sold by comparable events"),
+    "sold_by_now": _("Sold at the same point"), "final": _("Final sales"), "multiplier": _("Multiplier"),
+    "low": _("Slow pace"), "median": _("Median pace"), "high": _("Fast pace"),
+}
+TABLE_COLUMNS = {
+    ("overview", "label"): _("Figure"), ("benchmark", "label"): _("Figure"),
+    ("travel", "distance"): _("Code"), ("travel", "label"): _("Distance"),
+    ("travel", "share"): _("Share of attendances"), ("cohorts", "share"): _("Share of the cohort"),
+    **{(table, "share"): _("Share of patrons") for table in ("areas", "fsa", "ages", "bands", "grid")},
+    **{(table, "patrons"): _("People") for table in ("genres", "kinds", "regions")},
+    ("genres", "value"): _("Genre"), ("kinds", "value"): _("Kind of member"), ("regions", "value"): _("Region"),
+    ("affinity", "patrons"): _("People attending both"), ("affinity", "share"): _("Share of A's audience"),
+    ("cooperative", "change"): _("Change (points)"), ("yours", "change"): _("Change (points)"),
+    ("cooperative_months", "share"): _("Share of active patrons"),
+    ("your_months", "share"): _("Share of your tickets"), ("your_genres", "share"): _("Share of your tickets"),
+}
+
 
 def genre(code: str, language: str) -> str:
     """A genre of the taxonomy (or ``local``) by its name in ``language``."""
@@ -114,6 +160,13 @@ def label(kind: str, code: Any, language: str) -> str:
     table = _TABLES.get(kind, {})
     found = table.get(str(code))
     return gettext_in(found, language) if found is not None else str(code)
+
+
+def column_label(code: str, language: str, table: str = "") -> str:
+    """A report column's header in ``language``: its name in ``table`` (a ``ReportTable``'s
+    name), else the code's usual name; an unknown code as it is."""
+    found = TABLE_COLUMNS.get((table, code)) or COLUMNS.get(code)
+    return gettext_in(found, language) if found is not None else code
 
 
 @cache

@@ -59,6 +59,22 @@ def command_name(argv: Sequence[str]) -> str | None:
     return None
 
 
+def root_language(argv: Sequence[str]) -> str | None:
+    """The value of the app's own ``--lang`` in ``argv`` (``--lang fr`` or ``--lang=fr`` before
+    the command name), or None. Help is written while the command line is parsed, before the
+    app's option is read: its language has to be known first."""
+    found = None
+    args = iter(argv)
+    for arg in args:
+        if arg == "--lang":
+            found = next(args, None)
+        elif arg.startswith("--lang="):
+            found = arg.partition("=")[2]
+        elif not arg.startswith("-"):
+            break
+    return found
+
+
 def register(argv: Sequence[str]) -> None:
     """Import the module of the command named in ``argv``, or every module when unsure."""
     module = COMMAND_MODULES.get(command_name(argv) or "")

@@ -73,12 +73,15 @@ def _fail(exc: BaseException) -> int:
 def _run() -> int:
     try:
         from culturecoop.cli.app import app
-        from culturecoop.cli.commands import register
+        from culturecoop.cli.commands import register, root_language
+        from culturecoop.cli.help_i18n import in_reader_language
+        from culturecoop.i18n import set_language
 
         register(sys.argv[1:])  # only the named command's module: start-up is paid by every run
+        set_language(root_language(sys.argv[1:]))  # for the help pages, written while parsing
 
         # Not standalone: Typer would print "Aborted!" or nothing at all for an interruption.
-        result = app(standalone_mode=False)
+        result = in_reader_language(app)(standalone_mode=False)
     except SystemExit:
         raise
     except BrokenPipeError:

@@ -7,8 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich.markup import escape
 
 from culturecoop.analytics import REPORTS, ReportResult, refresh, run_report
+from culturecoop.analytics.wording import column_label
 from culturecoop.cli.app import app, console, emit_json, print_table
 from culturecoop.errors import UserError
 from culturecoop.i18n import _, current_language
@@ -55,17 +57,20 @@ def _cells(row: dict[str, Any], columns: Sequence[Any], hidden_label: str) -> li
 
 def _print_result(result: ReportResult) -> None:
     label = f"< {result.k}"
+    language = current_language()
     for table in result.tables:
         names = [c.name for c in table.columns]
+        # Headers in the reader's words; the codes stay in --json.
+        headers = [column_label(name, language, table.name) for name in names]
         cells = [_cells(row, table.columns, label) for row in table.rows[:MAX_ROWS]]
         # What a row is about: its names as read ("label", or "from_label" and "to_label"), else its first column.
         labels = tuple(n for n, name in enumerate(names) if name == "label" or name.endswith("_label"))
-        print_table(table.title + (" — " + _("cross-member aggregate") if table.pooled else ""), names, cells,
+        print_table(table.title + (" — " + _("cross-member aggregate") if table.pooled else ""), headers, cells,
                     keys=labels or (0,))
         if len(table.rows) > MAX_ROWS:
             console.print(_("… {n} more rows (use --json for all of them)").format(n=len(table.rows) - MAX_ROWS))
-        for column in table.columns:
-            console.print(f"  [bold]{column.name}[/]: {column.meaning}", highlight=False)
+        for header, column in zip(headers, table.columns, strict=True):
+            console.print(f"  [bold]{escape(header)}[/]: {column.meaning}", highlight=False)
     if result.summary:
         console.print(", ".join(f"{k}: {_format(v, k)}" for k, v in result.summary.items()), highlight=False)
     for note in result.notes:
@@ -215,7 +220,7 @@ def audit_show(
     if as_json:
         emit_json([e.to_json() for e in found])
         return
-    print_table(_("Audit log"), ["seq", "recorded_at", "actor", "member_id", "action", "report", "epsilon"],
+    print_table(_("Audit log"), [_("Entry"), _("Recorded at"), _("By"), _("Member"), _("Action"), _("Report"), "ε"],
                 [[str(e.seq), e.recorded_at.isoformat(timespec="seconds"), e.actor, e.member_id, e.action,
                   e.report or "", f"{e.epsilon:g}"] for e in found])
 

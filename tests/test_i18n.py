@@ -59,8 +59,8 @@ def test_a_service_message_shown_on_a_page_is_read_back_in_the_readers_language(
     wrong = []
     for msgid, msgstr in catalog("fr").items():
         parsed = list(string.Formatter().parse(msgid))
-        fields = sorted({field for _literal, field, _spec, _conv in parsed if field})
-        if not fields or any(spec for _literal, field, spec, _conv in parsed if field):
+        fields = sorted({field for _literal, field, _spec, _conv in parsed if field is not None})
+        if not fields or not all(f.isidentifier() for f in fields) or any(spec for _literal, field, spec, _conv in parsed if field):
             continue  # numbers with a format ("{seconds:.1f}") are written by the CLI, not read back
         values = {field: f"«value {n}»" for n, field in enumerate(fields)}
         english, french = msgid.format(**values), msgstr.format(**values)

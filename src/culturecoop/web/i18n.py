@@ -97,8 +97,9 @@ def _patterns() -> list[tuple[re.Pattern[str], str, str]]:
     claim a sentence that merely ends like it."""
     found: list[tuple[int, re.Pattern[str], str, str]] = []
     for msgid, msgstr in catalog("fr").items():
-        if "{" not in msgid:
-            continue
+        fields = [field for _literal, field, _spec, _conv in string.Formatter().parse(msgid) if field is not None]
+        if not fields or not all(field.isidentifier() for field in fields):
+            continue  # no fields, or positional ones ("[default: {}]", the CLI's help): never a service's sentence
         for text in (msgid, msgstr):
             regex, seen, fixed = "", set(), 0
             for literal, field, _spec, _conv in string.Formatter().parse(text):

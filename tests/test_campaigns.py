@@ -8,6 +8,7 @@ sending anyone a second message; no address is ever written anywhere.
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -428,7 +429,9 @@ def test_transparency_page_tells_campaign_steps_in_plain_words(coop: dict[str, A
             page = client.get(f"/m/{JAZZ}/transparency").text
     finally:
         app.state.pool.close()
-    assert f"a créé la campagne {created['campaign_id']}" in page and "Taille de la campagne" in page
+    # The member's own campaign is named by its subject as its recipients read it, not by its identifier.
+    assert "a créé la campagne « Ce soir : Spectacle JA0 »" in html.unescape(page) and "Taille de la campagne" in page
+    assert created["campaign_id"] not in page
 
 
 def test_approval_when_required_and_every_step_is_audited(coop: dict[str, Any]) -> None:

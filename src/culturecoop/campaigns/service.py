@@ -211,6 +211,18 @@ def preview(warehouse: Warehouse, member_id: str, campaign_id: str, language: st
     return content.render(row, event, member_name(warehouse, member_id), language, url)
 
 
+def subjects_as_read(warehouse: Warehouse, member_id: str, language: str) -> dict[str, str]:
+    """Each of the member's campaigns by its subject as recipients read it in ``language``
+    (placeholders filled): how people name a campaign, rather than by its identifier."""
+    subjects = {}
+    for c in list_campaigns(warehouse, member_id):
+        try:
+            subjects[c["campaign_id"]] = preview(warehouse, member_id, c["campaign_id"], language)["subject"]
+        except UserError:  # its event is gone (erased, retention): the subject as written
+            subjects[c["campaign_id"]] = c[f"subject_{language}"]
+    return subjects
+
+
 def suggest(warehouse: Warehouse, member_id: str, audience_id: str, event_id: str | None = None,
             actor: str | None = None) -> dict[str, Any]:
     """Subject and body suggestions in French and English from the event and the audience's gated profile."""

@@ -127,17 +127,6 @@ def _upcoming(warehouse: Warehouse, member_id: str) -> list[dict[str, Any]]:
         return []
 
 
-def _subjects(warehouse: Warehouse, member_id: str, campaigns: list[dict[str, Any]], language: str) -> dict[str, str]:
-    """Each campaign's subject as its recipients read it in ``language`` (placeholders filled)."""
-    subjects = {}
-    for c in campaigns:
-        try:
-            subjects[c["campaign_id"]] = service.preview(warehouse, member_id, c["campaign_id"], language)["subject"]
-        except UserError:  # its event is gone (erased, retention): the subject as written
-            continue
-    return subjects
-
-
 def _page(request: Request, warehouse: Warehouse, member_id: str, principal: Principal, *, campaign: str | None,
           error: str | None = None, form: dict[str, Any] | None = None, others: dict[str, list[str]] | None = None,
           status_code: int = 200) -> Response:
@@ -154,7 +143,7 @@ def _page(request: Request, warehouse: Warehouse, member_id: str, principal: Pri
     chosen = next((a for a in audience_choices(audiences, titles, t) if a.value == form.get("audience_id")), None)
     return render(request, "campaigns.html", {
         "member_id": member_id, "active": "campaigns",
-        "campaigns": campaign_rows(campaigns, _subjects(warehouse, member_id, campaigns, t.language), t),
+        "campaigns": campaign_rows(campaigns, service.subjects_as_read(warehouse, member_id, t.language), t),
         "audiences": audience_choices(audiences, titles, t), "events": event_choices(events, t), "chosen": chosen,
         "chosen_event": titles.get(form.get("event_id") or ""), "k": current_policy(warehouse).min_patrons,
         "shown": shown, "measures": measure_labels(t), "error": error, "form": form, "others": others or {}},

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from culturecoop.analytics.answers import to_jsonable
+from culturecoop.campaigns.service import subjects_as_read
 from culturecoop.governance.accounts import list_accounts
 from culturecoop.governance.uploads import list_members, member_consent_basis
 from culturecoop.privacy import audit
@@ -59,8 +60,9 @@ def transparency_page(request: Request, member_id: str, principal: MemberManager
                                lambda: {str(m["member_id"]): str(m["name"]) for m in list_members(warehouse)})
     accounts = warehouse.remember(("transparency", "accounts", member_id),
                                   lambda: {a.account_id: a for a in list_accounts(warehouse, member_id)})
+    t = Translator(request_language(request))
     view = transparency_view(transparency_payload(warehouse, member_id, PAGE_ENTRIES), member_id,
-                             names.get(member_id, member_id), accounts, names, current_policy(warehouse).noise,
-                             Translator(request_language(request)))
+                             names.get(member_id, member_id), accounts, names, current_policy(warehouse).noise, t,
+                             subjects_as_read(warehouse, member_id, t.language))
     return render(request, "transparency.html", {"member_id": member_id, "active": "transparency", "view": view,
                                                  "consent": member_consent_basis(warehouse, member_id)})

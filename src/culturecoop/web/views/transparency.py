@@ -83,7 +83,7 @@ def _period(parameters: Any, t: Translator) -> str:
 
 
 def audit_line(entry: Mapping[str, Any], member_id: str, accounts: Mapping[str, Any], names: Mapping[str, str],
-               t: Translator) -> AuditLine:
+               t: Translator, campaigns: Mapping[str, str] | None = None) -> AuditLine:
     """One audit entry as a sentence."""
     report = str(entry.get("report") or "")
     titles = {**REPORT_TITLES, **ACTION_RELEASES}
@@ -98,7 +98,12 @@ def audit_line(entry: Mapping[str, Any], member_id: str, accounts: Mapping[str, 
         seq = int(entry.get("seq") or 0)
         return AuditLine(seq, fields["when"], sentence, "", action, "", t("Entry no. {seq}", seq=t.number(seq)))
     if action == "campaign" and report in CAMPAIGN_STEPS:
-        sentence = t(CAMPAIGN_STEPS[report], when=fields["when"], who=fields["who"], campaign=str(params.get("campaign", "")))
+        campaign = str(params.get("campaign", ""))
+        subject = (campaigns or {}).get(campaign) if entry.get("member_id") == member_id else None
+        # The member's own campaign by its subject; another member's keeps its identifier.
+        if subject:
+            campaign = f"« {subject} »" if t.language == "fr" else f"“{subject}”"
+        sentence = t(CAMPAIGN_STEPS[report], when=fields["when"], who=fields["who"], campaign=campaign)
     elif action == "refused":
         sentence = t("On {when}, {who} asked for “{report}”{period}: refused, the privacy budget was spent.", **fields)
     elif action == "re-release":
@@ -153,9 +158,11 @@ def budget_sentences(budget: Mapping[str, Any] | None, noise: bool, t: Translato
 
 
 def transparency_view(payload: Mapping[str, Any], member_id: str, member_name: str, accounts: Mapping[str, Any],
-                      names: Mapping[str, str], noise: bool, t: Translator) -> TransparencyView:
-    """The Transparency page from the API's payload (entries newest first, as shown)."""
+                      names: Mapping[str, str], noise: bool, t: Translator,
+                      campaigns: Mapping[str, str] | None = None) -> TransparencyView:
+    """The Transparency page from the API's payload (entries newest first, as shown); ``campaigns``:
+    the member's campaigns by their subjects."""
     view = TransparencyView(member_id, member_name, budget_sentences(payload.get("budget"), noise, t),
                             total=int(payload.get("total") or 0))
-    view.lines = [audit_line(e, member_id, accounts, names, t) for e in payload.get("audit") or []]
+    view.lines = [audit_line(e, member_id, accounts, names, t, campaigns) for e in payload.get("audit") or []]
     return view

@@ -106,8 +106,10 @@ def eventbrite(rng: random.Random, rows: int, bad: bool, *, per_event: bool) -> 
         sheet.add(cells, t)
     if bad:
         def no_email(i: int) -> None:
+            # Nobody to link the row to: no e-mail, and no phone standing in for it.
             sheet.set(i, "Email", "")
             sheet.set(i, "Buyer Email", "")
+            sheet.set(i, "Cell Phone", "")
 
         _plant(rng, sheet, [(no_email, "missing_patron_id"),
                             (lambda i: sheet.set(i, "Order Date", "à confirmer"), "bad_purchased_at")])
@@ -144,7 +146,11 @@ def shotgun(rng: random.Random, rows: int, bad: bool) -> Sheet:
         }
         sheet.add(cells, t)
     if bad:
-        _plant(rng, sheet, [(lambda i: sheet.set(i, "contact_email", ""), "missing_patron_id"),
+        def nobody(i: int) -> None:  # no e-mail, and no phone standing in for it
+            sheet.set(i, "contact_email", "")
+            sheet.set(i, "contact_phone", "")
+
+        _plant(rng, sheet, [(nobody, "missing_patron_id"),
                             (lambda i: sheet.set(i, "ticket_price", "gratuit"), "bad_price")])
     return sheet
 
@@ -178,7 +184,11 @@ def weezevent(rng: random.Random, rows: int, bad: bool) -> Sheet:
         t.extra["event_id"] = f"{t.show.title} {cells['Date']} {cells['Heure']}"
         sheet.add(cells, t)
     if bad:
-        _plant(rng, sheet, [(lambda i: sheet.set(i, "Email", ""), "missing_patron_id")])
+        def nobody(i: int) -> None:  # no e-mail, and no phone standing in for it
+            sheet.set(i, "Email", "")
+            sheet.set(i, "Téléphone", "")
+
+        _plant(rng, sheet, [(nobody, "missing_patron_id")])
     return sheet
 
 BILLETWEB_STATUS = {"sold": "Payé", "refunded": "Remboursé", "cancelled": "Annulé", "exchanged": "Échangé"}

@@ -21,6 +21,7 @@ from culturecoop.i18n import _, gettext_in
 from culturecoop.ingest import draft_settings as decide
 from culturecoop.ingest import vocabulary as vocab
 from culturecoop.ingest.draft_consent import draft_consent_export
+from culturecoop.ingest.draft_yaml import flow
 from culturecoop.ingest.profile import CANONICAL_FIELDS
 from culturecoop.ingest.shapes import Column, is_date_only, is_time_only, profile_columns
 from culturecoop.ingest.sniff import Evidence, Sample, sniff
@@ -99,7 +100,7 @@ def shape_fit(name: str, c: Column, strong: bool = False) -> float:
         return 0.5 + 0.5 * s(name) if c.distinct <= 15 and text and s("boolean") < 0.9 else 0.0
     if name in ("quantity", "capacity"):
         return 1.0 if s("integer") >= 0.95 * most / 0.9 and (name == "capacity" or c.amount.median <= 50) else 0.0
-    if name == "unit_price":
+    if name in ("unit_price", "total_price"):
         return s("amount") if s("amount") >= most and c.date_share < 0.5 and s("phone") < 0.5 else 0.0
     if name == "currency":
         return 1.0 if s("currency_code") >= most else 0.0
@@ -162,6 +163,7 @@ class _Builder:
             self._amounts_and_place()
             return
         self._single_fields()
+        self._one_amount()
         self._event_fields()
         self._ids()
         self._dates()
@@ -208,9 +210,35 @@ class _Builder:
             self.used.add(c.index)
             self._note(f"columns.{name}", c.name, self._why(name, c))
 
+    def _one_amount(self) -> None:
+        """One amount column: the price of one admission when the export has one (a total beside it
+        adds fees or the other seats), else a total: the whole row's when rows carry a quantity
+        (divided by it), the ticket's own when each row is one admission."""
+        total = self._mapped("total_price")
+        if total is None:
+            return
+        del self.columns_map["total_price"]
+        self.evidence = [e for e in self.evidence if e.key != "columns.total_price"]
+        if "unit_price" in self.columns_map:
+            self.used.discard(total.index)
+            return
+        quantity = self._mapped("quantity")
+        if quantity is None:
+            self.columns_map["unit_price"] = total.name
+            self._note("columns.unit_price", total.name, _("its header names a total and no column gives a "
+                                                           "quantity: each row is one ticket at that price"),
+                       check=True)
+            return
+        self.columns_map["total_price"] = total.name
+        self._note("columns.total_price", total.name, _("its header names a total and rows carry a quantity "
+                                                        "({quantity}): each ticket's price is this amount divided "
+                                                        "by the quantity").format(quantity=quantity.name),
+                   check=True)
+
     def _why(self, name: str, c: Column) -> str:
         header = vocab.header_score(name, c.name)
         shown = {"email": "email", "phone": "phone", "postal_code": "postcode", "unit_price": "amount",
+                 "total_price": "amount",
                  "purchased_at": "date", "event_starts_at": "date", "birth_date": "date"}.get(name)
         if header <= 0:
             return _("{share:.0%} of its values are e-mail addresses").format(share=c.share("email"))
@@ -311,23 +339,54 @@ class _Builder:
                 self.undecided.append(_("No column holds a ticket or order number: map ticket_id or order_id to "
                                         "the column that identifies each sale."))
         if "patron_id" not in self.columns_map:
-            if "email" in self.columns_map:
+            if "email" in self.columns_map and "phone" in self.columns_map:
+                self._note("columns.patron_id", None, _("no customer number: the e-mail identifies the patron, "
+                                                        "else the phone (pseudonymized on this machine like "
+                                                        "everything personal)"))
+            elif "email" in self.columns_map:
                 self._note("columns.patron_id", None, _("no customer number: the e-mail identifies the patron "
                                                         "(pseudonymized on this machine like everything personal)"))
+            elif "phone" in self.columns_map:
+                self._note("columns.patron_id", None, _("no customer number nor e-mail: the phone identifies the "
+                                                        "patron (pseudonymized on this machine like everything "
+                                                        "personal)"))
             else:
-                self.undecided.append(_("No column holds a customer number or an e-mail address: map patron_id or "
-                                        "email, or the rows cannot be linked to anyone."))
+                self.undecided.append(_("No column holds a customer number, an e-mail address or a phone number: "
+                                        "map patron_id, email or phone, or the rows cannot be linked to anyone."))
+        else:
+            self._patron_fallback()
         if "purchased_at" not in self.columns_map:
             self.undecided.append(_("No column looks like the purchase date: map purchased_at to the column that "
                                     "holds it."))
-        if "unit_price" not in self.columns_map:
+        if "unit_price" not in self.columns_map and "total_price" not in self.columns_map:
             self.undecided.append(_("No column looks like the price paid: map unit_price to the column that "
                                     "holds it."))
+
+    def _patron_fallback(self) -> None:
+        """A customer number that some rows leave empty (a box-office sale, an invitation) while
+        their e-mail or phone is written: said, with the fallback that keeps those rows. Not
+        decided: a person then has two ids, the number on some rows and the e-mail on others."""
+        column = self._mapped("patron_id")
+        spec = self.columns_map["patron_id"]
+        if column is None or not isinstance(spec, str):
+            return
+        stand_ins = [c for f in ("email", "phone") for c in self._columns_of(self.columns_map.get(f, []))]
+        if not stand_ins:
+            return
+        blank = [row for row in self.sample.rows if not _cell(row, column.index)]
+        helped = [row for row in blank if any(_cell(row, c.index) for c in stand_ins)]
+        if not helped:
+            return
+        fallback = flow([column.name, *dict.fromkeys(c.name for c in stand_ins)])
+        self.undecided.append(_("{n} of the rows looked at have no {column} but an e-mail or a phone: prepare "
+                                "will set them aside; to keep them, identified by the e-mail, else the phone, "
+                                "write `patron_id: {fallback}`.").format(n=len(helped), column=column.name,
+                                                                         fallback=fallback))
 
     def _order_from_buyer_and_time(self) -> dict[str, Any] | None:
         """An order number made of who bought and when (to the second), when the export has none:
         the same export read again gives the same numbers, so a re-sent file replaces, not doubles."""
-        who = self.columns_map.get("patron_id") or self.columns_map.get("email")
+        who = self.columns_map.get("patron_id") or self.columns_map.get("email") or self.columns_map.get("phone")
         when = self.columns_map.get("purchased_at")
         if who is None or when is None:
             return None
@@ -368,7 +427,7 @@ class _Builder:
         return [c for n in names if (c := self._column(n)) is not None]
 
     def _amounts_and_place(self) -> None:
-        price = self._mapped("unit_price")
+        price = self._mapped("unit_price") or self._mapped("total_price")
         decimal, scale, notes = decide.amount_settings(price, price.name if price else None)
         self.settings["decimal"] = decimal
         self.settings["amount_scale"] = scale
@@ -461,6 +520,11 @@ class _Builder:
         description = {lang: gettext_in(made_from, lang).format(file=self.sample.path.name) for lang in ("en", "fr")}
         return {"name": name, "description": description, **settings,
                 "columns": {f: self.columns_map[f] for f in order}}
+
+
+def _cell(row: list[str | None], index: int) -> bool:
+    """True when the cell ``index`` of ``row`` holds something."""
+    return index < len(row) and bool((row[index] or "").strip())
 
 
 def raw_preview(sample: Sample, columns: dict[str, Any], limit: int) -> list[dict[str, str | None]]:

@@ -35,7 +35,7 @@ class DraftBuilder(Protocol):
     def _note(self, key: str, value: Any, why: str, check: bool = False) -> None: ...
 
 
-SALE_FIELDS = ("unit_price", "ticket_id", "order_id", "event_id", "event_title", "event_starts_at", "venue", "quantity")
+SALE_FIELDS = ("unit_price", "total_price", "ticket_id", "order_id", "event_id", "event_title", "event_starts_at", "venue", "quantity")
 _SPECIFIC = frozenset(vocab.fold(w) for w in (*CONSENT_TRUE, *CONSENT_FALSE))
 _ANY = _SPECIFIC | frozenset(vocab.fold(w) for w in (*DEFAULT_TRUE, *DEFAULT_FALSE))
 _SHARE = 0.9

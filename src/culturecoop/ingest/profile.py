@@ -26,7 +26,7 @@ PROFILE_DIR = Path(__file__).parent / "profiles"
 
 # The canonical flat export: one row per ticket (the built-in profile ``canonical``).
 CANONICAL_FIELDS: tuple[str, ...] = (
-    "ticket_id", "order_id", "purchased_at", "status", "quantity", "unit_price", "currency",
+    "ticket_id", "order_id", "purchased_at", "status", "quantity", "unit_price", "total_price", "currency",
     "channel", "event_id", "event_title", "event_starts_at", "venue", "venue_postal_code",
     "genres", "artists", "capacity", "is_local", "event_language", "patron_id", "email",
     "phone", "first_name", "last_name", "full_name", "birth_date", "postal_code", "patron_language",
@@ -42,10 +42,15 @@ CONSENT_COLUMNS: tuple[str, ...] = ("consent_pooling", "consent_marketing", "con
 # Without these a row cannot become a ticket: a profile must map them (or their alternatives,
 # see ``ALTERNATIVES``).
 REQUIRED_FIELDS: tuple[str, ...] = ("purchased_at", "unit_price", "event_id")
-# A field a profile may leave out when it maps the other: an export with one row per order line
+# A field a profile may leave out when it maps another: an export with one row per order line
 # and no ticket number (the ticket id becomes the order id and the line's position), an export
-# with no customer number (the patron id is the e-mail, pseudonymized like any identifier).
-ALTERNATIVES: dict[str, str] = {"ticket_id": "order_id", "patron_id": "email"}
+# with no customer number (the patron id is the e-mail, else the phone, pseudonymized like any
+# identifier), an export whose amount is the whole row's (``total_price``: the ticket's price is
+# that amount divided by the row's quantity).
+ALTERNATIVES: dict[str, tuple[str, ...]] = {
+    "ticket_id": ("order_id",), "patron_id": ("email", "phone"), "unit_price": ("total_price",)}
+# With no customer number, the patron id is read from these fields' columns, in this order.
+PATRON_ID_STAND_INS: tuple[str, ...] = ("email", "phone")
 LIST_FIELDS: tuple[str, ...] = ("genres", "artists")
 FORMATS = ("csv", "jsonl", "xlsx")
 LANGUAGES = ("fr", "en", "bilingual", "none")
@@ -302,19 +307,31 @@ def parse_profile(text: str, source: str) -> Profile:
         if value is None:
             continue
         columns[canonical] = _column_spec(canonical, value, source)
-    if "patron_id" not in columns and "email" in columns:
-        # No customer number: the e-mail is the patron id (pseudonymized like any identifier).
-        columns["patron_id"] = columns["email"]
     consent_only = set(columns) <= set(CONSENT_EXPORT_FIELDS) and any(c in columns for c in CONSENT_COLUMNS)
+    if "patron_id" not in columns:
+        # No customer number: the e-mail is the patron id, else (a box-office sale, an invitation
+        # with no e-mail taken; an export with phones only) the phone, pseudonymized like any
+        # identifier. A consent export keeps to the e-mail: consents are matched by it.
+        stand_ins = [columns[f] for f in (("email",) if consent_only else PATRON_ID_STAND_INS) if f in columns]
+        if stand_ins and all(spec.form in ("column", "first") for spec in stand_ins):
+            sources = tuple(dict.fromkeys(s for spec in stand_ins for s in spec.sources))
+            columns["patron_id"] = ColumnSpec("column" if len(sources) == 1 else "first", sources)
+        elif "email" in columns:
+            columns["patron_id"] = columns["email"]
+    if "unit_price" in columns and "total_price" in columns:
+        raise _invalid(source, _("it maps both unit_price and total_price; map unit_price or total_price (the "
+                                 "amount of the whole row, divided by its quantity), not both"))
     if "consent_at" in columns and not consent_only:
         raise _invalid(source, _("consent_at (the date of a consent change) is read only in a consent export, "
                                  "which maps no ticket or event column; remove it from this ticket mapping"))
     # A consent export needs only who (patron id or e-mail); a ticket export needs the ticket too.
-    required = ("patron_id",) if consent_only else (*REQUIRED_FIELDS, *ALTERNATIVES)
-    missing = [f for f in required if f not in columns and ALTERNATIVES.get(f) not in columns]
+    required = ("patron_id",) if consent_only else tuple(dict.fromkeys((*REQUIRED_FIELDS, *ALTERNATIVES)))
+    # A consent export is matched by its e-mail: a phone does not stand in for its patron id.
+    alternatives = {"patron_id": ("email",)} if consent_only else ALTERNATIVES
+    missing = [f for f in required if f not in columns and not any(a in columns for a in alternatives.get(f, ()))]
     if missing:
-        named = [f if f not in ALTERNATIVES else _("{field} (or {alternative})").format(
-            field=f, alternative=ALTERNATIVES[f]) for f in missing]
+        named = [f if f not in alternatives else _("{field} (or {alternative})").format(
+            field=f, alternative=_(" or ").join(alternatives[f])) for f in missing]
         raise _invalid(
             source, _("it does not map the required fields {fields}").format(fields=", ".join(named))
         )

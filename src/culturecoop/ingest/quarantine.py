@@ -18,7 +18,7 @@ from culturecoop.errors import UserError
 from culturecoop.i18n import _, current_language
 from culturecoop.ingest.profile import Profile
 from culturecoop.ingest.source import SourceInfo
-from culturecoop.ingest.validate import FIELD_OF_RULE
+from culturecoop.ingest.validate import FIELD_OF_RULE, amount_field
 
 DEFAULT_MAX_REJECT_SHARE = 0.2
 # Below this many rows a reason is a handful of bad rows, not a pattern (a tiny export).
@@ -77,8 +77,8 @@ def _advice(rule: str, profile: Profile, examples: list[tuple[str, int]]) -> str
         return _("map ticket_id to the column of ticket numbers, or leave ticket_id out and map order_id "
                  "(each order's lines are then numbered)")
     if rule == "missing_patron_id":
-        return _("give patron_id a fallback, such as `patron_id: [Customer ID, Email]`, or leave it out to "
-                 "use the e-mail")
+        return _("give patron_id a fallback, such as `patron_id: [Customer ID, Email, Phone]`, or leave it out "
+                 "to use the e-mail, else the phone")
     if rule == "missing_event_id":
         return _("map event_id to a column, or to `{{value: …}}` or `{{file_name: true}}` when the export "
                  "holds one event")
@@ -103,6 +103,8 @@ def guard_quarantine(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: 
         return
     rule = max(over or by_reason, key=lambda r: by_reason[r])
     field = FIELD_OF_RULE.get(rule)
+    if field == "unit_price":
+        field = amount_field(profile)
     examples = _examples(con, info, field, f"list_contains(reasons, '{rule}')") if field else []
     parts: dict[str, Any] = {
         "n": _n(by_reason[rule]), "total": _n(rows_in), "rule": rule,

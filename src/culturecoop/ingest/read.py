@@ -324,7 +324,8 @@ def _jsonl_relation(path: Path, text_path: Path, profile: Profile, head: list[tu
         except ValueError:
             continue
     # JSON exporters omit empty keys, so only the fields a ticket cannot do without must appear.
-    needed = [profile.columns[f] for f in (*REQUIRED_FIELDS, *ALTERNATIVES) if f in profile.columns]
+    needed = [profile.columns[f] for f in dict.fromkeys((*REQUIRED_FIELDS, *ALTERNATIVES, "total_price"))
+              if f in profile.columns]
     missing = [" | ".join(spec.sources) for spec in needed
                if spec.sources and not any(path_ in seen for path_ in spec.sources)]
     if missing:

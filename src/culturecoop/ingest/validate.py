@@ -57,6 +57,12 @@ FIELD_OF_RULE: dict[str, str] = {
 MAX_YEARS_AHEAD = 10
 
 
+def amount_field(profile: Profile) -> str:
+    """The field the amounts are read from: ``unit_price`` (one admission's), else ``total_price``
+    (the whole row's, divided by its quantity)."""
+    return "total_price" if "unit_price" not in profile.columns and "total_price" in profile.columns else "unit_price"
+
+
 def label_params(con: duckdb.DuckDBPyConnection, profile: Profile) -> dict[str, Any]:
     """Vendor labels as written and folded with ``cc_key`` (lookups ignore case and accents).
 
@@ -126,9 +132,11 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
     starts = timestamp_sql("event_starts_at", formats, date_formats)
     birth = first_of("CAST(try_strptime(birth_date, $d_formats) AS TIMESTAMP)",
                      timestamp_sql("birth_date", formats, date_formats))
-    # The cheap cast first; the general amount parser only for what it cannot read.
-    price = (first_of("TRY_CAST(trim(unit_price) AS DECIMAL(18,4))", "cc_amount(unit_price, $dec)")
-             if profile.decimal == "." else "cc_amount(unit_price, $dec)")
+    # The cheap cast first; the general amount parser only for what it cannot read. An amount
+    # of the whole row (``total_price``) is divided by the row's quantity further out.
+    amount = amount_field(profile)
+    price = (first_of(f"TRY_CAST(trim({amount}) AS DECIMAL(18,4))", f"cc_amount({amount}, $dec)")
+             if profile.decimal == "." else f"cc_amount({amount}, $dec)")
     if profile.amount_scale != 1:
         price = f"CAST(({price}) * CAST($scale AS DECIMAL(18,6)) AS DECIMAL(18,4))"
     # An export without a status column sells every ticket it lists.
@@ -164,6 +172,8 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
         ("bad_currency", "NOT regexp_full_match(currency, '[A-Z]{3}')"),
     ]
     reason_list = ", ".join(f"CASE WHEN {cond} THEN '{name}' END" for name, cond in rules)
+    per_admission = (",\n                                  CAST(price / coalesce(quantity, 1) AS DECIMAL(18,4)) AS price"
+                     if amount == "total_price" else "")
     # ``checked`` stays narrow: the raw line only where a rule failed, and no event or patron
     # text (``ingest.split`` fetches those for the one row it keeps per event and patron).
     sql = f"""CREATE TEMP TABLE checked AS
@@ -190,7 +200,7 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
             FROM (
                 SELECT * REPLACE ({fix_two_digit_year("purchased_at")} AS purchased_at,
                                   {fix_two_digit_year("starts_at")} AS starts_at,
-                                  CAST({fix_two_digit_year("birth_date")} AS DATE) AS birth_date)
+                                  CAST({fix_two_digit_year("birth_date")} AS DATE) AS birth_date{per_admission})
                 FROM (
                     SELECT line_no, raw, blank, malformed,
                         nullif(trim(ticket_id), '') AS ticket_id, nullif(trim(order_id), '') AS order_id,
@@ -203,7 +213,7 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
                         {price} AS price,
                         CASE WHEN quantity IS NULL THEN 1 ELSE cc_row_quantity(quantity) END AS quantity,
                         coalesce(starts_with(trim(quantity), '-'), false) AS negative_quantity,
-                        upper({first_of("nullif(trim(currency), '')", "cc_amount_currency(unit_price)", "$currency")}) AS currency,
+                        upper({first_of("nullif(trim(currency), '')", f"cc_amount_currency({amount})", "$currency")}) AS currency,
                         {status} AS status,
                         CASE WHEN channel IS NOT NULL THEN {first_of(_lookup("trim(channel)", "channel"), "'other'")} END AS channel,
                         birth_date IS NOT NULL AS birth_given,

@@ -16,7 +16,9 @@ import unicodedata
 
 # Tokens that all mean "number of" / "identifier" in headers.
 _NUMBER_WORDS = {"numero": "no", "num": "no", "number": "no", "nr": "no", "nro": "no", "n": "no",
-                 "nummer": "no", "ref": "id", "reference": "id", "identifiant": "id", "ident": "id"}
+                 "nummer": "no", "ref": "id", "reference": "id", "identifiant": "id", "ident": "id",
+                 # Abbreviations read as the word they stand for (Ticketmaster's "Acct ID").
+                 "acct": "account", "cust": "customer"}
 # Headers about the ticket holder, and about the person who paid.
 ATTENDEE_WORDS = frozenset({"attendee", "participant", "participante", "holder", "detenteur", "porteur",
                             "spectateur", "spectatrice", "beneficiaire", "guest", "invite", "visiteur",
@@ -68,7 +70,12 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "unit_price": ("unit price", "price", "prix", "prix unitaire", "montant", "amount", "total paid",
                    "paid amt", "paid amount", "ticket price", "prix du billet", "montant tarif", "tarif montant",
                    "montant paye", "amount paid", "net price", "gross price", "price paid", "prix paye",
-                   "montant ttc", "prix ttc", "face value", "valeur", "paid", "ticket amount", "montant billet"),
+                   "montant ttc", "prix ttc", "face value", "valeur", "paid", "ticket amount", "montant billet",
+                   "real price", "actual price", "prix reel", "final price", "prix final"),
+    # The amount of a whole row (an order line of several admissions): divided by its quantity.
+    "total_price": ("total", "montant total", "total amount", "order total", "line total", "total price",
+                    "prix total", "total ttc", "total commande", "montant de la commande", "total de la commande",
+                    "booking total", "amount total", "total charged", "total line", "montant total ttc"),
     "currency": ("currency", "devise", "monnaie", "currency code", "code devise", "ticket currency"),
     "channel": ("channel", "canal", "canal de vente", "sales channel", "mode of sale", "point de vente",
                 "source", "sale channel", "origine", "order source", "mode de vente", "vendu par", "sold via",
@@ -127,7 +134,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
                    "birthdate", "ne le", "ne e le"),
     "postal_code": ("postal code", "postcode", "post code", "zip", "zip code", "code postal", "cp",
                     "home zip", "home postal code", "zipcode", "billing zip", "billing postal code",
-                    "code postal acheteur", "zip postal code"),
+                    "code postal acheteur", "zip postal code", "postal", "zip postal"),
     "patron_language": ("language", "langue", "preferred language", "langue preferee", "langue de communication",
                         "langue de correspondance", "locale", "lang", "language pref", "language preference",
                         "preferred lang"),
@@ -156,6 +163,10 @@ EXCLUDE_WORDS: dict[str, frozenset[str]] = {
     "unit_price": frozenset({"fee", "fees", "frais", "tax", "taxe", "taxes", "tva", "commission", "promo",
                              "discount", "remise", "reduction", "don", "donation", "refund", "rembourse",
                              "payout", "reversement", "code", "service"}),
+    "total_price": frozenset({"fee", "fees", "frais", "tax", "taxe", "taxes", "tva", "commission", "promo",
+                              "discount", "remise", "reduction", "don", "donation", "refund", "rembourse",
+                              "payout", "reversement", "code", "service", "tickets", "billets", "places",
+                              "quantity", "quantite", "qte", "count", "nb", "nombre", "seats", "admissions"}),
     "purchased_at": frozenset({"naissance", "birth", "event", "evenement", "spectacle", "representation",
                                "seance", "show", "perf", "performance", "start", "debut", "update", "updated",
                                "modifie", "redeemed", "scan", "checkin", "check", "refund", "remboursement",
@@ -189,7 +200,8 @@ STATUS_WORDS: dict[str, str] = {
     "vendue": "sold", "regle": "sold", "reglee": "sold", "active": "sold", "actif": "sold", "ok": "sold",
     "issued": "sold", "emis": "sold", "scanned": "sold", "scanne": "sold", "present": "sold",
     "used": "sold", "utilise": "sold", "booked": "sold", "reserve": "sold", "success": "sold",
-    "succeeded": "sold", "approved": "sold", "accepte": "sold", "seated": "sold", "seated paid": "sold",
+    "succeeded": "sold", "reussi": "sold", "reussie": "sold", "details required": "sold",
+    "detailsrequired": "sold", "approved": "sold", "accepte": "sold", "seated": "sold", "seated paid": "sold",
     "printed": "sold", "imprime": "sold", "authorized": "sold", "autorise": "sold", "en regle": "sold",
     "eventbrite completed": "sold", "paypal completed": "sold", "free order": "sold",
     "refunded": "refunded", "refund": "refunded", "rembourse": "refunded", "remboursee": "refunded",
@@ -255,7 +267,7 @@ GENERIC = frozenset({"date", "no", "id", "event", "ticket", "order", "commande",
                      "places", "source", "title", "titre", "status", "tickets", "count", "nb", "nombre",
                      "first", "last", "cell", "local", "valeur", "customer", "transaction", "session",
                      "style", "theme", "themes", "tel", "lang", "cp", "acheteur", "payeur", "debut",
-                     "language", "langue", "locale"})
+                     "language", "langue", "locale", "total"})
 
 
 def header_score(field: str, header: str) -> float:

@@ -28,6 +28,7 @@ def field_labels() -> dict[str, str]:
     return {
         "ticket_id": _("Ticket number"), "order_id": _("Order number"), "purchased_at": _("Purchase date and time"),
         "status": _("Ticket status"), "quantity": _("Quantity"), "unit_price": _("Price of one ticket"),
+        "total_price": _("Price of the whole row (divided by its quantity)"),
         "currency": _("Currency"), "channel": _("Sales channel"), "event_id": _("Event identifier"),
         "event_title": _("Event title"), "event_starts_at": _("Event date and time"), "venue": _("Venue"),
         "venue_postal_code": _("Venue postal code"), "genres": _("Genres"), "artists": _("Artists"),

@@ -98,7 +98,7 @@ def test_consent_defaults_with_their_basis(tmp_path: Path, keys: Path) -> None:
     assert payload["consent"]["purposes"]["personalization"]["source"] == "none"
     manifest = json.loads((tmp_path / "pkg" / "manifest.json").read_text())
     assert manifest["consent"]["basis"] == "Art. 7 des conditions de vente : données mises en commun."
-    assert "pooling: 2 patrons (default of the mapping)" in payload["stderr"]
+    assert "Pooling in the cooperative: 2 patrons (default of the mapping)" in payload["stderr"]
 
 
 def test_a_consent_column_wins_over_the_default(tmp_path: Path, keys: Path) -> None:
@@ -259,3 +259,25 @@ def test_a_token_column_is_skipped_only_when_proved_to_hold_nothing_else(stray: 
     else:
         with pytest.raises(UserError, match=r"ticket\.ticket_id.* e-mail addresses in clear"):
             guard.scan_package(tables, identifiers, load_profile("canonical"))
+
+
+NOBODY = {"Courriel": "", "Prénom": "", "Nom": "", "Naissance": "", "Code postal": "", "Téléphone": ""}
+
+
+def test_door_sales_naming_nobody_are_counted_apart_and_never_stop_the_file(tmp_path: Path, keys: Path) -> None:
+    """A venue whose export holds many door or cash sales (no customer, e-mail, phone or name): no
+    mapping could name those buyers, so however many they are, the package is written with the
+    others, and the summary counts them as sales naming nobody, not as a missing identifier."""
+    rows = [row(str(n), **(NOBODY if n % 5 < 2 else {})) for n in range(1, 51)]  # 40 % anonymous
+    payload = prepare_ok(tmp_path, keys, export(tmp_path, rows), "--mapping", str(mapping(tmp_path)))
+    assert payload["rows_in"] == 50 and payload["rows_accepted"] == 30
+    assert payload["rejects_by_reason"] == {"anonymous_sale": 20}
+    assert "sale naming nobody (door or cash sale)" in payload["stderr"]
+
+
+def test_named_buyers_without_an_identifier_still_stop_the_file(tmp_path: Path, keys: Path) -> None:
+    """A name but no customer number, e-mail or phone is a mapping to fix (or a fallback to give),
+    not a door sale: over the share allowed, nothing is written and the sentence says why."""
+    rows = [row(str(n), **({"Courriel": "", "Téléphone": ""} if n % 5 < 2 else {})) for n in range(1, 51)]
+    said = prepare_fails(tmp_path, keys, export(tmp_path, rows), "--mapping", str(mapping(tmp_path)))
+    assert "missing_patron_id" in said and "Nothing was written" in said

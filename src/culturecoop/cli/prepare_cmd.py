@@ -10,13 +10,14 @@ from rich.table import Table
 
 from culturecoop.cli.app import app, console, emit_json
 from culturecoop.errors import UserError
-from culturecoop.i18n import _
+from culturecoop.i18n import _, current_language
 from culturecoop.ingest.package import MemberInfo
 from culturecoop.ingest.prepare import prepare
 from culturecoop.ingest.prepare_io import STEPS, PrepareSummary
 from culturecoop.ingest.profile import load_profile
 from culturecoop.ingest.quarantine import DEFAULT_MAX_REJECT_SHARE
 from culturecoop.ingest.validate import RULES
+from culturecoop.ingest.words import CONSENT_PURPOSES, PACKAGE_TABLES, REJECT_REASONS, say
 from culturecoop.schema.model import MEMBER_KINDS, is_member_id
 
 
@@ -32,6 +33,7 @@ def _step_labels() -> dict[str, str]:
 
 
 def _print_summary(summary: PrepareSummary) -> None:
+    language = current_language()
     console.print(
         _("Rows read: {rows_in} = {accepted} accepted + {rejected} rejected.").format(
             rows_in=summary.rows_in, accepted=summary.rows_accepted, rejected=summary.rows_rejected),
@@ -39,12 +41,12 @@ def _print_summary(summary: PrepareSummary) -> None:
     )
     if summary.rejects_by_reason:
         table = Table(title=_("Rejected rows by reason (a row can fail several rules)"), title_justify="left")
-        table.add_column(_("rule"))
-        table.add_column(_("rows"), justify="right")
+        table.add_column(_("Reason"))
+        table.add_column(_("Rows"), justify="right")
         for reason, count in summary.rejects_by_reason.items():
-            table.add_row(reason, str(count))
+            table.add_row(say(REJECT_REASONS, reason, language), str(count))
         console.print(table)
-    tables = ", ".join(f"{name} {count}" for name, count in summary.rows_per_table.items())
+    tables = ", ".join(f"{say(PACKAGE_TABLES, name, language)} {count}" for name, count in summary.rows_per_table.items())
     console.print(_("Package rows: {tables}.").format(tables=tables), highlight=False)
     if summary.blank_lines:
         console.print(_("Blank lines skipped: {n}.").format(n=summary.blank_lines))
@@ -77,7 +79,8 @@ def _print_summary(summary: PrepareSummary) -> None:
         top = max(summary.rejects_by_reason, key=lambda r: summary.rejects_by_reason[r])
         console.print(
             _("[bold yellow]No row was accepted[/]: every row failed, most often {rule}; check that "
-              "the profile matches the export (column names, date formats, decimal mark).").format(rule=top),
+              "the profile matches the export (column names, date formats, decimal mark).").format(
+                rule=say(REJECT_REASONS, top, language)),
             highlight=False,
         )
     if summary.rows_rejected:
@@ -89,6 +92,7 @@ def _print_summary(summary: PrepareSummary) -> None:
 
 
 def _print_consent(summary: PrepareSummary) -> None:
+    language = current_language()
     purposes = summary.consent.get("purposes") or {}
     if not purposes:
         return
@@ -96,13 +100,15 @@ def _print_consent(summary: PrepareSummary) -> None:
         dated = _("dated by the export's date column") if summary.consent["dated_by"] == "column" else _(
             "dated {time}, when the export was made").format(time=summary.consent["export_time"])
         changes = "; ".join(_("{purpose}: {granted} given, {withdrawn} withdrawn").format(
-            purpose=purpose, granted=entry["granted"], withdrawn=entry["withdrawn"]) for purpose, entry in purposes.items())
+            purpose=say(CONSENT_PURPOSES, purpose, language), granted=entry["granted"], withdrawn=entry["withdrawn"])
+            for purpose, entry in purposes.items())
         console.print(_("Consent changes: {changes} ({dated}).").format(changes=changes, dated=dated), highlight=False)
         return
     labels = {"column": _("from the export"), "default": _("default of the mapping"), "none": _("not given")}
     parts = [
         _("{purpose}: {granted} patrons ({source})").format(
-            purpose=purpose, granted=entry["granted"], source=labels.get(entry["source"], entry["source"]))
+            purpose=say(CONSENT_PURPOSES, purpose, language), granted=entry["granted"],
+            source=labels.get(entry["source"], entry["source"]))
         for purpose, entry in purposes.items()
     ]
     console.print(_("Consent: {parts}.").format(parts="; ".join(parts)), highlight=False)

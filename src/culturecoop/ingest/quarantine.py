@@ -21,6 +21,8 @@ from culturecoop.ingest.source import SourceInfo
 from culturecoop.ingest.validate import FIELD_OF_RULE, amount_field
 
 DEFAULT_MAX_REJECT_SHARE = 0.2
+# Reasons that no mapping or setting could change (the rows simply hold nothing to load).
+UNFIXABLE = frozenset({"anonymous_sale"})
 # Below this many rows a reason is a handful of bad rows, not a pattern (a tiny export).
 MIN_REJECTS_FOR_PATTERN = 10
 # Optional fields left empty in more than this share of the rows that fill them stop the file.
@@ -96,7 +98,9 @@ def guard_quarantine(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: 
     """Raise ``UserError`` when one reason rejects more than ``max_share`` of ``rows_in``, or
     when no row is accepted (see the module's doc)."""
     accepted = int(con.execute("SELECT count(*) FROM checked WHERE len(reasons) = 0").fetchall()[0][0])
-    over = {r: n for r, n in by_reason.items() if n > max_share * rows_in and n >= MIN_REJECTS_FOR_PATTERN}
+    # Sales naming nobody are no mistake to fix: however many, they never stop a run (counted).
+    over = {r: n for r, n in by_reason.items()
+            if n > max_share * rows_in and n >= MIN_REJECTS_FOR_PATTERN and r not in UNFIXABLE}
     if accepted and not over:
         return
     if not by_reason:

@@ -35,6 +35,8 @@ RULES: dict[str, str] = {
     "wrong number of fields) or is not a JSON object",
     "missing_ticket_id": "no ticket identifier (nor an order identifier to number the order's lines)",
     "missing_patron_id": "no patron identifier (nor an e-mail standing in for it)",
+    "anonymous_sale": "a sale naming nobody (no customer number, e-mail, phone or name: a door or cash "
+    "sale): audience figures count people, so it is left out, counted",
     "missing_event_id": "no event identifier",
     "bad_purchased_at": "purchase time missing or not in the profile's date formats",
     "implausible_purchased_at": "purchase time before 1900",
@@ -161,7 +163,8 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
     numbered = "ticket_id" not in profile.columns  # one row per order line: numbered later
     rules = [
         ("missing_ticket_id", "order_id IS NULL" if numbered else "ticket_id IS NULL"),
-        ("missing_patron_id", "patron_id IS NULL"),
+        ("missing_patron_id", "patron_id IS NULL AND NOT anonymous"),
+        ("anonymous_sale", "patron_id IS NULL AND anonymous"),
         ("missing_event_id", "event_id IS NULL"),
         ("bad_purchased_at", "purchased_at IS NULL"),
         ("implausible_purchased_at", "year(purchased_at) < 1900"),
@@ -187,7 +190,7 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
                        WHEN malformed THEN ['malformed_line']
                        ELSE list_filter([{reason_list}], lambda r: r IS NOT NULL) END AS reasons
         FROM (
-            SELECT line_no, raw, blank, malformed, ticket_id, order_id, patron_id, event_id,
+            SELECT line_no, raw, blank, malformed, ticket_id, order_id, patron_id, event_id, anonymous,
                    purchased_at, quantity, currency, channel, status, price, starts_given, birth_given,
                    CASE WHEN abs(price) < 100000000 THEN CAST(abs(price) AS DECIMAL(10,2)) END AS unit_price,
                    price < 0 OR negative_quantity AS refund,
@@ -207,6 +210,9 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
                         CASE WHEN contains(patron_id, '@') THEN lower(nullif(trim(patron_id), ''))
                              ELSE nullif(trim(patron_id), '') END AS patron_id,
                         nullif(trim(event_id), '') AS event_id,
+                        -- Nothing names a person: a door or cash sale, not a fixable omission.
+                        coalesce(nullif(trim(email), ''), nullif(trim(phone), ''), nullif(trim(first_name), ''),
+                                 nullif(trim(last_name), ''), nullif(trim(full_name), '')) IS NULL AS anonymous,
                         CASE WHEN purchased_at IS NOT NULL THEN {purchased} END AS purchased_at,
                         event_starts_at IS NOT NULL AS starts_given,
                         CASE WHEN event_starts_at IS NOT NULL THEN {starts} END AS starts_at,

@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
+from culturecoop.ingest.words import PACKAGE_TABLES, REJECT_REASONS
 from culturecoop.spreadsheet import spreadsheet_text
 from culturecoop.web.i18n import Translator, _, language_from_header, pick_language
 from culturecoop.web.security import csrf_token
@@ -49,32 +50,10 @@ OUTCOME_LABELS = {
     "refused": _("refused"),
 }
 
-TABLE_LABELS = {
-    "event": _("Events"),
-    "patron": _("Patrons"),
-    "ticket": _("Tickets"),
-    "consent": _("Consents"),
-}
+# The package's tables and why ``prepare`` rejected rows: the words the CLI uses too.
+TABLE_LABELS = PACKAGE_TABLES
 
 PERIOD_LABELS = {"month": _("month"), "quarter": _("quarter"), "year": _("year")}
-
-# Why ``prepare`` rejected rows (codes of ``ingest.validate.RULES``); an unknown code shows as it is.
-REJECT_REASONS = {
-    "malformed_line": _("unreadable line (quoting, number of columns)"),
-    "missing_ticket_id": _("no ticket identifier"),
-    "missing_patron_id": _("no patron identifier"),
-    "missing_event_id": _("no event identifier"),
-    "bad_purchased_at": _("purchase time missing or unreadable"),
-    "bad_event_starts_at": _("event start time unreadable"),
-    "bad_price": _("price missing or not an amount"),
-    "negative_price": _("negative price"),
-    "bad_quantity": _("quantity not a whole number from 1 to 10,000"),
-    "bad_status": _("unknown ticket status"),
-    "bad_currency": _("currency not a three-letter code"),
-    "bad_birth_date": _("birth date unreadable"),
-    "impossible_birth_date": _("birth date in the future or before 1900"),
-    "duplicate_ticket": _("ticket identifier already used on another line"),
-}
 
 
 def _table_body(rows: list[list[Cell]], hidden_title: str) -> Markup:

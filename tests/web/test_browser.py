@@ -198,6 +198,12 @@ def test_the_cooperative_admin_home_and_the_glossary(browser, server: LiveServer
         assert "chaîne de hachage est intacte" in p.page.locator("#chain").inner_text()
         assert p.page.evaluate("document.documentElement.scrollWidth") <= PHONE
         p.shot("fr-390-coop")
+        # The admin page at phone width: tables scroll inside their frame, kinds of members in words.
+        p.go("/admin")
+        assert p.page.evaluate("document.documentElement.scrollWidth") <= PHONE
+        text = p.page.evaluate(VISIBLE_TEXT)
+        assert not raw_codes(text), raw_codes(text)
+        p.shot("fr-390-admin")
         p.go("/glossary")
         assert p.page.locator("dl.glossary dt").count() >= 8
         p.shot("fr-390-glossary")

@@ -175,6 +175,10 @@ def test_item_split_reports_auc(tmp_path: Path) -> None:
     assert len(members) == 5 and members[0]["discount"] == report["hybrid"]["discount"]
     # Each member chooses its discount and draws by the fold's accuracy alone (breadth 0).
     assert {m["breadth"] for m in members} == {0.0}
+    # Each member chose a list diversity on its fold; the committee's is their median, and the ranking
+    # factorization's share of its score is said.
+    assert report["hybrid"]["diversity"] == sorted(m["diversity"] for m in members)[2]
+    assert report["hybrid"]["ranking_share"] == 0.5
 
 
 def test_public_logs_are_read_with_their_own_headers(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ import scipy.sparse as sp
 
 from culturecoop.reco import model as models
 from culturecoop.reco import service
+from culturecoop.reco.diversity import standardize
 from culturecoop.reco.features import fit_encoder
 
 
@@ -152,7 +153,7 @@ def test_the_draw_every_person_shares_is_weighed_down_when_it_crowds_lists(term:
         else:
             model.weight = np.zeros((n_items + 1, n_items))
             scores = own + draw
-            model._choose_draw(np.zeros_like(own), target, [models.standardize(scores)], [4.0], truth, (scores, draw))
+            model._choose_draw(np.zeros_like(own), target, [standardize(scores)], [4.0], truth, (scores, draw))
             assert model.taste_draw == expected
 
 
@@ -200,8 +201,14 @@ def test_the_committee_averages_five_blends_chosen_on_different_quarters() -> No
     assert all(member.breadth == models.COMMITTEE_BREADTH for member in committee.members)
     np.testing.assert_allclose(committee.members[0].weight, alone.weight)
     scores = committee.score(history[:, :70], train, new)
-    expected = np.mean([models.standardize(m.score(history[:, :70], train, new)) for m in committee.members], axis=0)
-    np.testing.assert_allclose(scores, expected)
+    # Its score: the members' standardized scores averaged, and the ranking factorization's beside them.
+    members = np.mean([standardize(m.score(history[:, :70], train, new)) for m in committee.members], axis=0)
+    assert committee.ranking is not None
+    ranking = committee.ranking.scores(committee.ranking.people(history[:, :70], train), new)
+    np.testing.assert_allclose(scores, (1 - models.RANKING_SHARE) * members + models.RANKING_SHARE * standardize(ranking))
+    # Each member chose a list diversity on its fold; the committee serves its lists at their median.
+    assert all(m.diversity in models.DIVERSITY_CHOICES for m in committee.members)
+    assert committee.diversity == float(np.median([m.diversity for m in committee.members]))
     # The random quarters are other draws than the newest one: their co-attendance terms differ.
     assert not np.allclose(committee.members[1].weight, committee.members[0].weight)
 
@@ -220,7 +227,7 @@ def test_the_exposure_floor_brings_every_item_to_the_people_it_suits_best() -> N
     # Person n likes niche item 4 + n % 8 almost as much as the popular ones.
     scores[np.arange(people), 4 + np.arange(people) % 8] += 4.5
     ranked = top_k(scores, k)
-    z = models.standardize(scores)
+    z = standardize(scores)
     assert len(np.unique(ranked)) == 4
     floored, changed = exposure_floor(ranked, last_values(z, ranked), FloorCandidates.of(z), items, share=0.1)
     assert len(np.unique(floored)) == items and changed == items - 4 <= 0.1 * people
@@ -332,3 +339,17 @@ def test_an_event_s_audience_counts_the_own_history_similarity_the_model_chose()
     scores = service.event_scores(state, item)
     theatre_lovers = np.arange(300) % 3 == 2
     assert scores[theatre_lovers].min() > scores[~theatre_lovers].max()
+
+
+def test_a_committee_member_chooses_a_diverse_list_only_where_its_fold_rewards_it() -> None:
+    """Twenty new items in four groups of near twins: a model's order fills the top 10 with two
+    groups. Where people attended one item of each group, the fold chooses MMR lists that reach the
+    other groups; where they attended the twins the model ranks first, it keeps the model's order."""
+    people, groups, size = 60, 4, 5
+    features = sp.csr_matrix(np.kron(np.eye(groups), np.ones((size, 1))))
+    rng = np.random.default_rng(2)
+    scores = np.tile(-np.arange(groups * size, dtype=float), (people, 1)) + rng.normal(0, 0.01, (people, groups * size))
+    spread = sp.csr_matrix(np.tile(np.kron(np.eye(groups), np.eye(size)[0]).sum(axis=0), (people, 1)))
+    twins = sp.csr_matrix(np.tile(np.r_[np.ones(size), np.zeros((groups - 1) * size)], (people, 1)))
+    assert models._choose_diversity(scores, features, spread) > 0
+    assert models._choose_diversity(scores, features, twins) == 0.0

@@ -30,6 +30,7 @@ import scipy.sparse as sp
 from culturecoop.errors import UserError
 from culturecoop.i18n import _
 from culturecoop.reco import model as models
+from culturecoop.reco.diversity import item_similarity, mmr, standardize
 from culturecoop.reco.features import FeatureEncoder, fit_encoder
 from culturecoop.reco.logs import (
     InteractionLog,
@@ -45,7 +46,6 @@ from culturecoop.reco.rerank import (
     FloorCandidates,
     RerankSettings,
     exposure_floor,
-    item_similarity,
     last_values,
     rerank,
 )
@@ -280,12 +280,14 @@ def evaluate(log: InteractionLog, items: ItemTable, split: Split, k: int, *,
             t0 = time.perf_counter()
             scores = scorer(rows)
             seconds[name] += time.perf_counter() - t0
-            ranked[name].append(top_k(scores, k))
+            # The committee serves its lists at the diversity its members chose on their folds.
+            diversity = hybrid.diversity if name == "hybrid" and isinstance(hybrid, models.HybridCommittee) else 0.0
+            ranked[name].append(mmr(scores, x_test, diversity, k, similarity) if diversity > 0 else top_k(scores, k))
             if split.mode == "item":
                 aucs[name].append(auc_values(scores, relevant[first:first + per_batch]))
             if name == "hybrid":
                 t0 = time.perf_counter()
-                z = models.standardize(scores)
+                z = standardize(scores)
                 floor_parts.append(FloorCandidates.of(z))
                 hybrid_last.append(last_values(z, ranked[name][-1]))
                 reranked.append(rerank_lists(scores, x_test, flags, settings, k, similarity, z))
@@ -338,9 +340,11 @@ def _choices(hybrid: models.CoAttendanceModel | models.HybridCommittee) -> dict[
         return {"similarity_weight": m.similarity_weight, "collaborative_weight": m.collaborative_weight,
                 "neighbour_weight": m.neighbour_weight, "neighbours": m.neighbours, "discount": m.discount,
                 "draw_weight": m.draw_weight, "taste_weight": m.taste_weight,
-                "taste_ridge": m.taste.ridge if m.taste is not None else None, "taste_draw": m.taste_draw, "breadth": m.breadth}
+                "taste_ridge": m.taste.ridge if m.taste is not None else None, "taste_draw": m.taste_draw, "breadth": m.breadth,
+                "diversity": m.diversity}
     if isinstance(hybrid, models.HybridCommittee):
-        return {**one(hybrid.members[0]), "members": [one(m) for m in hybrid.members]}
+        return {**one(hybrid.members[0]), "diversity": hybrid.diversity, "ranking_share": models.RANKING_SHARE,
+                "members": [one(m) for m in hybrid.members]}
     return one(hybrid)
 
 
@@ -377,7 +381,7 @@ def rerank_lists(scores: np.ndarray, features: sp.csr_matrix, flags: dict[str, n
     ``standardized``: the scores' ``model.standardize``, when already computed)."""
     if similarity is None:
         similarity = item_similarity(features)
-    z = models.standardize(scores) if standardized is None else standardized
+    z = standardize(scores) if standardized is None else standardized
     curve = [rerank(scores, features, flags, RerankSettings(diversity=d, boost=settings.boost), k, similarity=similarity)
              for d in CURVE]
     default = rerank(scores, features, flags, settings, k, similarity=similarity)
@@ -389,7 +393,7 @@ def discoverability(scores: np.ndarray, relevant: sp.csr_matrix, k: int, popular
                     settings: RerankSettings | None = None) -> dict[str, Any]:
     """The accuracy–diversity trade-off of the re-ranking, and the default setting's metrics."""
     settings = settings or RerankSettings()
-    z = models.standardize(scores)
+    z = standardize(scores)
     candidates = FloorCandidates.of(z)
     top = top_k(scores, k)
     base = exposure_floor(top, last_values(z, top), candidates, scores.shape[1])[0]

@@ -28,6 +28,11 @@ closed form, from the cooperative's softmax over past items toward the person's 
 Scoring a new item needs only its features: no retraining.
 A person's scores depend only on their profile and factors, so a withdrawn consent is honoured
 by leaving the person out at scoring.
+
+**The committee (``HybridCommittee``)**, for items held out at random (``reco evaluate
+--test-items``): five hybrids whose blends are chosen on different quarters, averaged, beside a
+ranking factorization of another kind (``reco.ranking``, WARP over the features); its lists are
+built by MMR at the list diversity its members chose on their folds.
 """
 
 from __future__ import annotations
@@ -39,6 +44,10 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+
+from culturecoop.reco.diversity import item_similarity, mmr, standardize
+from culturecoop.reco.metrics import per_user
+from culturecoop.reco.ranking import Ranking
 
 # implicit warns (and runs slower) when OpenBLAS uses several threads for its small products.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -95,6 +104,12 @@ TASTE_DRAW_WEIGHTS = (1.0, 0.75, 0.5)
 RANDOM_FOLD_SEEDS = (8, 9, 10, 11)
 # Coverage's weight in the committee members' choice of discount and draws (``CoAttendanceModel.breadth``).
 COMMITTEE_BREADTH = 0.0
+# The list diversities (MMR) a committee member may choose on its fold, and the most fold items it
+# chooses among (their similarity matrix is items × items; larger folds keep the model's order).
+DIVERSITY_CHOICES = (0.0, 0.05, 0.1, 0.2, 0.3)
+DIVERSITY_ITEMS = 4_000
+# The ranking factorization's share of the committee's score (``HybridCommittee``).
+RANKING_SHARE = 0.5
 
 # A trained model's scores for a batch of people: their histories (people × training items) in,
 # scores (people × new items) out.
@@ -115,13 +130,6 @@ def profiles(interactions: sp.csr_matrix, features: sp.csr_matrix) -> sp.csr_mat
     mean = scale @ interactions @ features
     const = sp.csr_matrix(np.ones((interactions.shape[0], 1)))
     return sp.hstack([mean, const], format="csr")
-
-
-def standardize(scores: np.ndarray) -> np.ndarray:
-    """Per-row z-scores (a row of equal scores becomes zeros)."""
-    mean = scores.mean(axis=1, keepdims=True)
-    std = scores.std(axis=1, keepdims=True)
-    return np.asarray((scores - mean) / np.where(std > 0, std, 1.0))
 
 
 def _folds(n_items: int, item_time: np.ndarray | None, folds: int, seed: int) -> tuple[np.ndarray, bool]:
@@ -165,6 +173,10 @@ class CoAttendanceModel:
     # How much catalogue coverage weighs against nDCG@10 when the fold chooses the popularity discount
     # and the draws: their product with coverage to this power (1: as much as nDCG; 0: nDCG alone).
     breadth: float = 1.0
+    # Whether the fold also chooses a list diversity (``diversity``: MMR's, 0 = the model's order);
+    # only the committee's members do (``HybridCommittee``).
+    choose_diversity: bool = False
+    diversity: float = 0.0
     name: str = "hybrid"
 
     # -- training -------------------------------------------------------------------------
@@ -294,6 +306,10 @@ class CoAttendanceModel:
                                                                    tastes[h]]), truth, self.breadth)
                    for g, h in pairs]
         self.draw_weight, self.taste_draw = pairs[int(np.argmax(np.round(balance, 6)))]
+        if self.choose_diversity:
+            g, h = self.draw_weight, self.taste_draw
+            final = _combine([1.0, *weights], [standardize(content - (1 - g) * draw), *others[:-1], tastes[h]])
+            self.diversity = _choose_diversity(final, target, truth)
 
     def _choose_taste(self, r: sp.csr_matrix, x: sp.csr_matrix, people: sp.csr_matrix, target: sp.csr_matrix,
                       truth: sp.csr_matrix) -> tuple[Taste, tuple[np.ndarray, np.ndarray]]:
@@ -465,16 +481,32 @@ class HybridCommittee:
     (``COMMITTEE_BREADTH``): averaging five different blends already spreads the lists over the
     catalogue, and a member that also bought breadth with accuracy gave up nDCG for coverage far
     above the reference's. Measured on 14 item splits: nDCG@10 +2.3 % on average (−4.1 % to +6.7 %),
-    coverage 5–10 points lower and still above LightFM's on every split (docs/reco.md)."""
+    coverage 5–10 points lower and still above LightFM's on every split (docs/reco.md).
+
+    Beside the five blends, a model of another kind: a ranking factorization (``Ranking``: WARP over
+    the features, the loss LightFM uses), its standardized score weighing ``RANKING_SHARE`` of the
+    committee's. The blends are strongest where co-attendance and taste carry the signal, the
+    factorization where a learned ranking of feature combinations does; averaged, the committee
+    falls behind neither by much. And each member chooses on its fold a list diversity
+    (``DIVERSITY_CHOICES``, by nDCG@10): lists of near twins (same genres, same year) hedge badly,
+    and where the fold's people attended one of several groups, MMR lists reach them. The committee
+    serves its lists at its members' median. Measured on 14 item splits with LightFM in the same run
+    (docs/reco.md, "A second kind of model in the committee")."""
 
     members: list[CoAttendanceModel] = field(default_factory=list)
+    ranking: Ranking | None = None
+    # The committee's list diversity: its members' median (each chosen on its fold).
+    diversity: float = 0.0
     name: str = "hybrid"
 
     def fit(self, interactions: sp.csr_matrix, features: sp.csr_matrix,
             item_time: np.ndarray | None = None, exposure: np.ndarray | None = None) -> HybridCommittee:
-        self.members = [CoAttendanceModel(breadth=COMMITTEE_BREADTH).fit(interactions, features, item_time, exposure)]
-        self.members += [CoAttendanceModel(seed=seed, breadth=COMMITTEE_BREADTH).fit(interactions, features, None, exposure)
-                         for seed in RANDOM_FOLD_SEEDS]
+        def member(seed: int = 7) -> CoAttendanceModel:
+            return CoAttendanceModel(seed=seed, breadth=COMMITTEE_BREADTH, choose_diversity=True)
+        self.members = [member().fit(interactions, features, item_time, exposure)]
+        self.members += [member(seed).fit(interactions, features, None, exposure) for seed in RANDOM_FOLD_SEEDS]
+        self.ranking = Ranking.fit(interactions, features)
+        self.diversity = float(np.median([m.diversity for m in self.members]))
         return self
 
     def score(self, interactions: sp.csr_matrix, train_features: sp.csr_matrix,
@@ -485,12 +517,17 @@ class HybridCommittee:
         """The members' standardized scores averaged, for any batch of people (see
         ``CoAttendanceModel.scorer``)."""
         members = [member.scorer(train_features, items) for member in self.members]
+        ranking = self.ranking
 
         def score(histories: sp.csr_matrix) -> np.ndarray:
             total = np.zeros((histories.shape[0], items.shape[0]))
             for member in members:
                 total += standardize(member(histories))
-            return total / max(len(members), 1)
+            total /= max(len(members), 1)
+            if ranking is None:
+                return total
+            ranked = ranking.scores(ranking.people(histories, train_features), items)
+            return np.asarray((1 - RANKING_SHARE) * total + RANKING_SHARE * standardize(ranked))
         return score
 
 
@@ -668,6 +705,16 @@ def _ndcg_times_coverage(scores: np.ndarray, truth: sp.csr_matrix, breadth: floa
 
     ranked = top_k(scores, k)
     return float(per_user(ranked, truth, k)["ndcg"].mean() * (len(np.unique(ranked)) / scores.shape[1]) ** breadth)
+
+
+def _choose_diversity(scores: np.ndarray, features: sp.csr_matrix, truth: sp.csr_matrix, k: int = 10) -> float:
+    """The list diversity (``DIVERSITY_CHOICES``) whose MMR lists of the fold's scores have the best
+    nDCG@k; the smallest on a tie (0: the model's own order)."""
+    if features.shape[0] > DIVERSITY_ITEMS or features.shape[0] <= k:
+        return 0.0
+    similarity = item_similarity(features)
+    values = [float(per_user(mmr(scores, features, d, k, similarity), truth, k)["ndcg"].mean()) for d in DIVERSITY_CHOICES]
+    return DIVERSITY_CHOICES[int(np.argmax(np.round(values, 6)))]
 
 
 def _combine(weights: list[float], terms: list[np.ndarray]) -> np.ndarray:

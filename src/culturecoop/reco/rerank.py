@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from culturecoop.reco.model import standardize
+from culturecoop.reco.diversity import mmr
 
 DEFAULT_DIVERSITY = 0.1
 DEFAULT_BOOST = 12.0  # percentage points above the catalogue's share
@@ -46,40 +46,6 @@ class RerankSettings:
 
     def to_json(self) -> dict[str, float]:
         return {"diversity": self.diversity, "boost": self.boost}
-
-
-def item_similarity(features: sp.csr_matrix) -> np.ndarray:
-    """Cosine similarity of every pair of candidate items' features (items × items)."""
-    dense = features.toarray() if sp.issparse(features) else np.asarray(features)
-    norms = np.linalg.norm(dense, axis=1, keepdims=True)
-    unit = dense / np.where(norms > 0, norms, 1.0)
-    return np.asarray(unit @ unit.T)
-
-
-def mmr(scores: np.ndarray, features: sp.csr_matrix, diversity: float, k: int,
-        similarity: np.ndarray | None = None) -> np.ndarray:
-    """Greedy maximal-marginal-relevance lists for every row at once (best first);
-    ``similarity``: the items' ``item_similarity``, when already computed."""
-    n_users, n_items = scores.shape
-    k = min(k, n_items)
-    if diversity <= 0:
-        from culturecoop.reco.metrics import top_k
-
-        return top_k(scores, k)
-    relevance = standardize(scores)
-    sim = item_similarity(features) if similarity is None else similarity
-    rows = np.arange(n_users)
-    chosen = np.empty((n_users, k), dtype=np.int64)
-    closest = np.zeros((n_users, n_items))
-    taken = np.zeros((n_users, n_items), dtype=bool)
-    for step in range(k):
-        value = (1 - diversity) * relevance - diversity * closest
-        value[taken] = -np.inf
-        pick = np.argmax(value, axis=1)
-        chosen[:, step] = pick
-        taken[rows, pick] = True
-        closest = np.maximum(closest, sim[pick])
-    return chosen
 
 
 def floor_count(catalogue_share: float, boost: float, k: int) -> int:

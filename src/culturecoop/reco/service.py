@@ -28,8 +28,9 @@ from culturecoop.analytics.service import refresh
 from culturecoop.errors import UserError
 from culturecoop.i18n import _
 from culturecoop.reco import data
+from culturecoop.reco.diversity import standardize
 from culturecoop.reco.features import Column, FeatureEncoder, fit_encoder
-from culturecoop.reco.model import CoAttendanceModel, Taste, profiles, standardize
+from culturecoop.reco.model import CoAttendanceModel, Taste, profiles
 from culturecoop.reco.rerank import DEFAULT_BOOST, DEFAULT_DIVERSITY, RerankSettings
 from culturecoop.warehouse.engine import Warehouse
 

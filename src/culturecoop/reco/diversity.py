@@ -1,0 +1,49 @@
+"""Scores made comparable, and lists made diverse: per-row z-scores, the items' feature
+similarity, and maximal marginal relevance (MMR). Shared by the model (its committee chooses a
+list diversity on held-out folds) and the discoverability re-ranking (``rerank``)."""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from culturecoop.reco.metrics import top_k
+
+
+def standardize(scores: np.ndarray) -> np.ndarray:
+    """Per-row z-scores (a row of equal scores becomes zeros)."""
+    mean = scores.mean(axis=1, keepdims=True)
+    std = scores.std(axis=1, keepdims=True)
+    return np.asarray((scores - mean) / np.where(std > 0, std, 1.0))
+
+
+def item_similarity(features: sp.csr_matrix) -> np.ndarray:
+    """Cosine similarity of every pair of candidate items' features (items × items)."""
+    dense = features.toarray() if sp.issparse(features) else np.asarray(features)
+    norms = np.linalg.norm(dense, axis=1, keepdims=True)
+    unit = dense / np.where(norms > 0, norms, 1.0)
+    return np.asarray(unit @ unit.T)
+
+
+def mmr(scores: np.ndarray, features: sp.csr_matrix, diversity: float, k: int,
+        similarity: np.ndarray | None = None) -> np.ndarray:
+    """Greedy maximal-marginal-relevance lists for every row at once (best first);
+    ``similarity``: the items' ``item_similarity``, when already computed."""
+    n_users, n_items = scores.shape
+    k = min(k, n_items)
+    if diversity <= 0:
+        return top_k(scores, k)
+    relevance = standardize(scores)
+    sim = item_similarity(features) if similarity is None else similarity
+    rows = np.arange(n_users)
+    chosen = np.empty((n_users, k), dtype=np.int64)
+    closest = np.zeros((n_users, n_items))
+    taken = np.zeros((n_users, n_items), dtype=bool)
+    for step in range(k):
+        value = (1 - diversity) * relevance - diversity * closest
+        value[taken] = -np.inf
+        pick = np.argmax(value, axis=1)
+        chosen[:, step] = pick
+        taken[rows, pick] = True
+        closest = np.maximum(closest, sim[pick])
+    return chosen

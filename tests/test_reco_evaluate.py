@@ -179,6 +179,8 @@ def test_item_split_reports_auc(tmp_path: Path) -> None:
     # factorization's share of its score is said.
     assert report["hybrid"]["diversity"] == sorted(m["diversity"] for m in members)[2]
     assert report["hybrid"]["ranking_share"] == 0.5
+    # The trade-off curve starts from the lists the committee serves: the knob never makes them less diverse.
+    assert report["tradeoff"][0]["ndcg"] == report["models"]["hybrid"]["ndcg"]["mean"]
 
 
 def test_public_logs_are_read_with_their_own_headers(tmp_path: Path) -> None:

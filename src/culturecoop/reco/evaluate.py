@@ -290,7 +290,7 @@ def evaluate(log: InteractionLog, items: ItemTable, split: Split, k: int, *,
                 z = standardize(scores)
                 floor_parts.append(FloorCandidates.of(z))
                 hybrid_last.append(last_values(z, ranked[name][-1]))
-                reranked.append(rerank_lists(scores, x_test, flags, settings, k, similarity, z))
+                reranked.append(rerank_lists(scores, x_test, flags, settings, k, similarity, z, diversity))
                 rerank_seconds += time.perf_counter() - t0
 
     # The hybrid's lists as the cooperative serves them: with the exposure floor (rerank.py).
@@ -375,16 +375,19 @@ class Reranked:
 
 def rerank_lists(scores: np.ndarray, features: sp.csr_matrix, flags: dict[str, np.ndarray],
                  settings: RerankSettings, k: int, similarity: np.ndarray | None = None,
-                 standardized: np.ndarray | None = None) -> Reranked:
+                 standardized: np.ndarray | None = None, own_diversity: float = 0.0) -> Reranked:
     """Each person's list at every point of the trade-off curve and at the settings
     (``similarity``: the items' ``item_similarity``, computed once for every batch;
-    ``standardized``: the scores' ``model.standardize``, when already computed)."""
+    ``standardized``: the scores' ``model.standardize``, when already computed;
+    ``own_diversity``: the diversity the model's own lists already have — the knob never makes a
+    list less diverse than the model serves it)."""
     if similarity is None:
         similarity = item_similarity(features)
     z = standardize(scores) if standardized is None else standardized
-    curve = [rerank(scores, features, flags, RerankSettings(diversity=d, boost=settings.boost), k, similarity=similarity)
-             for d in CURVE]
-    default = rerank(scores, features, flags, settings, k, similarity=similarity)
+    curve = [rerank(scores, features, flags, RerankSettings(diversity=max(d, own_diversity), boost=settings.boost), k,
+                    similarity=similarity) for d in CURVE]
+    default = rerank(scores, features, flags, RerankSettings(diversity=max(settings.diversity, own_diversity),
+                                                             boost=settings.boost), k, similarity=similarity)
     return Reranked(curve, default, [last_values(z, r) for r in curve], last_values(z, default))
 
 

@@ -281,3 +281,46 @@ def test_named_buyers_without_an_identifier_still_stop_the_file(tmp_path: Path, 
     rows = [row(str(n), **({"Courriel": "", "Téléphone": ""} if n % 5 < 2 else {})) for n in range(1, 51)]
     said = prepare_fails(tmp_path, keys, export(tmp_path, rows), "--mapping", str(mapping(tmp_path)))
     assert "missing_patron_id" in said and "Nothing was written" in said
+
+
+def test_a_phone_standing_in_for_the_customer_is_one_person_however_it_is_typed(tmp_path: Path, keys: Path) -> None:
+    """No customer number, some buyers known by their phone only, typed two ways at the box office:
+    one patron, not two; and the member maps its list back to those people from its own export."""
+    import pyarrow.parquet as pq
+
+    from culturecoop.privacy.encodings import member_id_tokens
+    from culturecoop.privacy.keys import load_member_keys
+    from culturecoop.reco.ids import map_back
+
+    columns = {k: v for k, v in COLUMNS.items() if k != "ticket_id"} | {"ticket_id": "Billet"}
+    rows = [row("1"), row("2", **{"Courriel": "", "Téléphone": "514 555-0199"}),
+            row("3", **{"Courriel": "", "Téléphone": "(514) 555-0199"}), row("4", **{"Courriel": "", "Téléphone": "438.555.0123"})]
+    source = export(tmp_path, rows)
+    prepare_ok(tmp_path, keys, source, "--mapping", str(mapping(tmp_path, columns=columns)))
+    patrons = pq.read_table(tmp_path / "pkg" / "patron.parquet").column("member_patron_id").to_pylist()
+    assert len(set(patrons)) == 3  # the e-mail, one phone typed two ways, another phone
+    secret = load_member_keys(keys).linkage_secret
+    tokens = member_id_tokens(["p1@exemple.ca", "514 555 0199", "438-555-0123"], "m1", secret)
+    listed = tmp_path / "patrons.csv"
+    listed.write_text("member_patron_id,event_id,rank\n" + "".join(f"{t},E9,1\n" for t in tokens), encoding="utf-8")
+    mapped, unmatched, _column = map_back(listed, source, "m1", keys)
+    ids = [r["member_patron_id"] for r in mapped]
+    assert unmatched == 0 and ids[0] == "p1@exemple.ca" and ids[2] == "438.555.0123"
+    assert ids[1] in ("514 555-0199", "(514) 555-0199")  # the same person, as the export writes them
+
+
+def test_prepare_and_the_members_own_side_write_an_identifier_the_same_way() -> None:
+    """The member recomputes tokens from its export (``normalize_member_id``) as ``prepare`` wrote
+    them (``member_id_sql``): customer numbers, e-mails, phones in any punctuation."""
+    import duckdb
+
+    from culturecoop.privacy.encodings import member_id_sql, normalize_member_id
+
+    values = ["C-12345", "  42 ", "A@B.CA ", "514 555-0199", "(514) 555-0199", "+1 514 555 0199", "01 23 45 67 89",
+              "2024-001", "5145550199", "ab 12", "12 34", "514-555"]
+    con = duckdb.connect()
+    for value in values:
+        written = con.execute(f"SELECT {member_id_sql('$v')}", {"v": value}).fetchone()
+        assert written is not None and written[0] == normalize_member_id(value), value
+    assert normalize_member_id("(514) 555-0199") == normalize_member_id("514.555.0199") == "5145550199"
+    assert normalize_member_id("2024-001") == "2024-001"  # a short customer number keeps its dash

@@ -49,7 +49,7 @@ from culturecoop.ingest.pseudonymize import pseudonymize_patrons
 from culturecoop.ingest.quarantine import DEFAULT_MAX_REJECT_SHARE, MIN_REJECTS_FOR_PATTERN
 from culturecoop.ingest.read import read_source, translate_read_error
 from culturecoop.ingest.split import conform
-from culturecoop.privacy.encodings import id_token_sql, member_id_key, pads
+from culturecoop.privacy.encodings import id_token_sql, member_id_key, member_id_sql, pads
 from culturecoop.privacy.keys import load_member_keys
 from culturecoop.schema.model import CONSENT, CONSENT_PURPOSES, EVENT, TICKET, Table
 
@@ -145,8 +145,7 @@ def _read_rows(con: duckdb.DuckDBPyConnection, source: Path, profile: Profile, w
     }
     read_sql = f"""CREATE TEMP TABLE consent_read AS
         SELECT line_no, raw, blank, malformed,
-               CASE WHEN contains(patron_id, '@') THEN lower(nullif(trim(patron_id), ''))
-                    ELSE nullif(trim(patron_id), '') END AS patron_id,
+               {member_id_sql("patron_id")} AS patron_id,
                email, phone, first_name, last_name, postal_code, patron_language,
                {", ".join(decisions)}, nullif(trim(consent_at), '') AS at_text
         FROM {info.relation}"""

@@ -27,6 +27,7 @@ from culturecoop.ingest.labels import (
 )
 from culturecoop.ingest.profile import Profile
 from culturecoop.ingest.source import SourceInfo
+from culturecoop.privacy.encodings import member_id_sql
 from culturecoop.schema.model import CHANNELS, TICKET_STATUSES
 
 # Rule name -> what it means (the rejects file and the summary show the names).
@@ -207,8 +208,7 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
                 FROM (
                     SELECT line_no, raw, blank, malformed,
                         nullif(trim(ticket_id), '') AS ticket_id, nullif(trim(order_id), '') AS order_id,
-                        CASE WHEN contains(patron_id, '@') THEN lower(nullif(trim(patron_id), ''))
-                             ELSE nullif(trim(patron_id), '') END AS patron_id,
+                        {member_id_sql("patron_id")} AS patron_id,
                         nullif(trim(event_id), '') AS event_id,
                         -- Nothing names a person: a door or cash sale, not a fixable omission.
                         coalesce(nullif(trim(email), ''), nullif(trim(phone), ''), nullif(trim(first_name), ''),

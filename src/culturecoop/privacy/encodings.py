@@ -93,10 +93,33 @@ def member_id_key(secret: bytes, member_id: str) -> bytes:
     return derive_key(secret, "member-id/" + member_id)
 
 
+# An identifier written like a phone number (digits with phone punctuation, at least ten digits and
+# some punctuation): when a phone stands in for the customer number, "514 555-0199" and
+# "(514) 555-0199" are one person.
+_PHONE_LIKE = re.compile(r"\+?[0-9 ().\-/]+")
+_PHONE_DIGITS = 10
+
+
 def normalize_member_id(value: str) -> str:
-    """An identifier as ``prepare`` tokenizes it: spaces trimmed, an e-mail in lower case."""
+    """An identifier as ``prepare`` tokenizes it: spaces trimmed, an e-mail in lower case, a phone
+    number written with punctuation as its digits (``member_id_sql`` is the same in SQL)."""
     text = value.strip(" ")
-    return text.lower() if "@" in text else text
+    if "@" in text:
+        return text.lower()
+    if _PHONE_LIKE.fullmatch(text) and not text.isdigit():
+        digits = re.sub(r"[^0-9]", "", text)
+        if len(digits) >= _PHONE_DIGITS:
+            return digits
+    return text
+
+
+def member_id_sql(column: str) -> str:
+    """SQL: ``normalize_member_id`` of the text ``column`` (NULL when empty)."""
+    text = f"nullif(trim({column}), '')"
+    digits = f"regexp_replace({text}, '[^0-9]', '', 'g')"
+    return (f"CASE WHEN contains({text}, '@') THEN lower({text}) "
+            f"WHEN regexp_full_match({text}, '\\+?[0-9 ().\\-/]+') AND NOT regexp_full_match({text}, '[0-9]+') "
+            f"AND length({digits}) >= {_PHONE_DIGITS} THEN {digits} ELSE {text} END")
 
 
 def member_id_tokens(values: Sequence[str | None], member_id: str, secret: bytes) -> list[str | None]:

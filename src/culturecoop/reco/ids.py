@@ -67,6 +67,20 @@ def _token_map(values: list[str], member_id: str, secret: bytes) -> dict[str, st
     return {t: v for t, v in zip(member_id_tokens(values, member_id, secret), values, strict=True) if t is not None}
 
 
+def _ids_from(columns: dict[str, list[str]], first: str, wanted: set[str], member_id: str, secret: bytes) -> dict[str, str]:
+    """The member's own ids of ``wanted`` tokens: from the column ``first`` (the customer numbers, or
+    the e-mails standing in for them), then, for tokens it lacks, from any other column — a patron
+    identified by their phone where the e-mail was blank (``prepare``'s fallback) is found there."""
+    found = {t: v for t, v in _token_map(columns.get(first, []), member_id, secret).items() if t in wanted}
+    for name, values in columns.items():
+        missing = wanted - found.keys()
+        if not missing:
+            break
+        if name != first:
+            found |= {t: v for t, v in _token_map(values, member_id, secret).items() if t in missing}
+    return found
+
+
 @dataclass
 class OwnIds:
     """The member's own ids of a list's tokens, and where they were found."""
@@ -88,7 +102,7 @@ def own_ids(tokens: set[str], exports: list[Path], member_id: str, secret: bytes
         column = _id_column(columns, tokens, member_id, secret)
         if column is None:
             continue
-        found = {t: v for t, v in _token_map(columns[column], member_id, secret).items() if t in tokens}
+        found = _ids_from(columns, column, tokens, member_id, secret)
         if len(found) > len(best.ids):
             best = OwnIds(found, export, column)
     return best
@@ -118,7 +132,9 @@ def map_back(recommendations: Path, export: Path, member_id: str, keys: Path, *,
             raise UserError(_("No column of {path} holds the ids of this list's patrons; give the export that was prepared for {member} (the same file), with the keys used then, or name the column with --id-column.").format(
                 path=export, member=member_id))
         chosen = found
-    own = _token_map(columns.get(chosen, []), member_id, secret)
+    wanted = {r["member_patron_id"] for r in rows}
+    own = (_ids_from(columns, chosen, wanted, member_id, secret) if id_column is None
+           else _token_map(columns.get(chosen, []), member_id, secret))
     unmatched = 0
     for row in rows:
         mine = own.get(row["member_patron_id"])

@@ -97,7 +97,7 @@ def member_id_key(secret: bytes, member_id: str) -> bytes:
 # some punctuation): when a phone stands in for the customer number, "514 555-0199" and
 # "(514) 555-0199" are one person.
 _PHONE_LIKE = re.compile(r"\+?[0-9 ().\-/]+")
-_PHONE_DIGITS = 10
+PHONE_DIGITS = 10
 
 
 def normalize_member_id(value: str) -> str:
@@ -108,7 +108,7 @@ def normalize_member_id(value: str) -> str:
         return text.lower()
     if _PHONE_LIKE.fullmatch(text) and not text.isdigit():
         digits = re.sub(r"[^0-9]", "", text)
-        if len(digits) >= _PHONE_DIGITS:
+        if len(digits) >= PHONE_DIGITS:
             return digits
     return text
 
@@ -119,7 +119,7 @@ def member_id_sql(column: str) -> str:
     digits = f"regexp_replace({text}, '[^0-9]', '', 'g')"
     return (f"CASE WHEN contains({text}, '@') THEN lower({text}) "
             f"WHEN regexp_full_match({text}, '\\+?[0-9 ().\\-/]+') AND NOT regexp_full_match({text}, '[0-9]+') "
-            f"AND length({digits}) >= {_PHONE_DIGITS} THEN {digits} ELSE {text} END")
+            f"AND length({digits}) >= {PHONE_DIGITS} THEN {digits} ELSE {text} END")
 
 
 def member_id_tokens(values: Sequence[str | None], member_id: str, secret: bytes) -> list[str | None]:

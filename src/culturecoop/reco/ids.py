@@ -18,7 +18,7 @@ import duckdb
 
 from culturecoop.errors import UserError
 from culturecoop.i18n import _
-from culturecoop.privacy.encodings import member_id_tokens
+from culturecoop.privacy.encodings import PHONE_DIGITS, member_id_tokens
 from culturecoop.privacy.keys import load_member_keys
 from culturecoop.reco.logs import as_delimited_text, sql_name
 
@@ -76,9 +76,16 @@ def _ids_from(columns: dict[str, list[str]], first: str, wanted: set[str], membe
         missing = wanted - found.keys()
         if not missing:
             break
-        if name != first:
+        if name != first and _may_stand_in(values):
             found |= {t: v for t, v in _token_map(values, member_id, secret).items() if t in missing}
     return found
+
+
+def _may_stand_in(values: list[str]) -> bool:
+    """Whether a column holds e-mails or phone numbers (what stands in for a customer number): only
+    those are tokenized in full, so a wide export is not hashed column by column."""
+    sample = [v for v in values[:DETECTION_SAMPLE] if v]
+    return any("@" in v or sum(ch.isdigit() for ch in v) >= PHONE_DIGITS for v in sample)
 
 
 @dataclass

@@ -324,3 +324,27 @@ def test_prepare_and_the_members_own_side_write_an_identifier_the_same_way() -> 
         assert written is not None and written[0] == normalize_member_id(value), value
     assert normalize_member_id("(514) 555-0199") == normalize_member_id("514.555.0199") == "5145550199"
     assert normalize_member_id("2024-001") == "2024-001"  # a short customer number keeps its dash
+
+
+def test_a_guest_without_an_email_does_not_lend_their_name_to_the_buyer(tmp_path: Path) -> None:
+    """Ticket holder and buyer columns, the holder's e-mail blank: the ticket goes to the buyer (their
+    e-mail), and so do the name columns — the buyer's record must not carry a guest's name. A holder
+    with their own e-mail keeps their own name. The draft's preview and `mapping check` agree."""
+    from culturecoop.ingest.draft import draft_mapping
+
+    source = tmp_path / "guests.csv"
+    source.write_text(
+        "Order,Date,Event,Event date,Price,Attendee First Name,Attendee Last Name,Attendee Email,"
+        "Buyer First Name,Buyer Last Name,Buyer Email\n"
+        "O1,2026-03-01 10:00,Gala,2026-04-10 20:00,25.00,Zoé,Gagnon,,Marc,Roy,marc@ex.org\n"
+        "O2,2026-03-01 10:05,Gala,2026-04-10 20:00,25.00,Luc,Tremblay,luc@ex.org,Marc,Roy,marc@ex.org\n", encoding="utf-8")
+    draft = draft_mapping(source)
+    assert draft.mapping["columns"]["first_name"] == ["Attendee First Name", "Buyer First Name"]
+    people = [(r["email"], r["first_name"], r["last_name"]) for r in draft.preview]
+    assert people == [("marc@ex.org", "Marc", "Roy"), ("luc@ex.org", "Luc", "Tremblay")]
+    mapping_file = tmp_path / "m.yaml"
+    mapping_file.write_text(draft.yaml_text, encoding="utf-8")
+    checked = run_cli("mapping", "check", str(source), "--mapping", str(mapping_file), "--json")
+    assert checked.returncode == 0, checked.stderr
+    read = [(r["email"], r["first_name"], r["last_name"]) for r in json.loads(checked.stdout)["preview"]]
+    assert read == people

@@ -32,6 +32,28 @@ def spec_sql(spec: ColumnSpec, ref: Callable[[str], str], param: str) -> str:
     return f"${param}"
 
 
+# A person's attributes read, like the e-mail, from the first of several people's columns (the
+# ticket holder's, then the buyer's): they follow the e-mail.
+PERSON_ATTRIBUTES = ("first_name", "last_name", "full_name", "phone", "postal_code", "birth_date", "patron_language")
+
+
+def _same_person(profile: Profile, ref: Callable[[str], str], sql: dict[str, str]) -> None:
+    """When the e-mail is the first non-empty of several people's columns, a person's other
+    attributes read from the same list of people are taken from the person whose e-mail was used:
+    a guest without an e-mail of their own is not given the buyer's address under the guest's name
+    (the buyer's record would carry a stranger's name). Without any e-mail, first non-empty as before."""
+    email = profile.columns.get("email")
+    if email is None or email.form != "first" or len(email.sources) < 2:
+        return
+    for field in PERSON_ATTRIBUTES:
+        spec = profile.columns.get(field)
+        if spec is None or spec.form != "first" or len(spec.sources) != len(email.sources):
+            continue
+        branches = " ".join(f"WHEN {_text(ref(e))} IS NOT NULL THEN {_text(ref(own))}"
+                            for e, own in zip(email.sources, spec.sources, strict=True))
+        sql[field] = f"CASE {branches} ELSE {sql[field]} END"
+
+
 def field_expressions(profile: Profile, ref: Callable[[str], str], source_file: Path) -> tuple[list[str], dict[str, Any]]:
     """``expression AS field`` for every canonical field (NULL when unmapped), and the
     parameters those expressions use."""
@@ -47,6 +69,7 @@ def field_expressions(profile: Profile, ref: Callable[[str], str], source_file: 
             params[name] = spec.constant(source_file)
         elif spec.form == "join":
             params[f"{name}_sep"] = spec.separator
+    _same_person(profile, ref, sql)
     if "full_name" in sql and "first_name" not in sql and "last_name" not in sql:
         sql["first_name"] = f"cc_given_of({sql['full_name']})"
         sql["last_name"] = f"cc_surname_of({sql['full_name']})"

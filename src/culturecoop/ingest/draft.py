@@ -20,6 +20,7 @@ import duckdb
 from culturecoop.i18n import _, gettext_in
 from culturecoop.ingest import draft_settings as decide
 from culturecoop.ingest import vocabulary as vocab
+from culturecoop.ingest.columns import PERSON_ATTRIBUTES
 from culturecoop.ingest.draft_consent import draft_consent_export
 from culturecoop.ingest.draft_yaml import flow
 from culturecoop.ingest.profile import CANONICAL_FIELDS
@@ -554,4 +555,19 @@ def raw_preview(sample: Sample, columns: dict[str, Any], limit: int) -> list[dic
         parts = [v for name in spec.get("join", []) if (v := cell(row, name)) is not None]
         return str(spec.get("separator", " ")).join(parts) or None
 
-    return [{f: read(row, spec) for f, spec in columns.items()} for row in sample.rows[:limit]]
+    def person_of(row: list[str | None]) -> int | None:
+        """Which of the e-mail's columns gave it (a person's other attributes follow it, as in
+        ``columns._same_person``)."""
+        email = columns.get("email")
+        if not isinstance(email, list) or len(email) < 2:
+            return None
+        return next((n for n, name in enumerate(email) if cell(row, name) is not None), None)
+
+    def field(row: list[str | None], name: str, spec: Any, person: int | None) -> str | None:
+        email = columns.get("email")
+        if (person is not None and name in PERSON_ATTRIBUTES and isinstance(spec, list) and isinstance(email, list)
+                and len(spec) == len(email)):
+            return cell(row, spec[person])
+        return read(row, spec)
+
+    return [{f: field(row, f, spec, person_of(row)) for f, spec in columns.items()} for row in sample.rows[:limit]]

@@ -26,6 +26,8 @@ console = Console(stderr=True)
 _FIGURE = re.compile(r"[-−+]?[\d\s\u202f\u00a0.,]*\d[\d\s\u202f\u00a0.,]*\s?%?")
 # A table cell's padding and border, in columns.
 _CELL_FRAME = 3
+# The least room a key column (what a row is about) keeps, in columns, when its names are longer.
+_KEY_ROOM = 18
 
 
 def print_table(title: str, headers: list[str], rows: list[list[str]], keys: tuple[int, ...] = (0,)) -> None:
@@ -54,7 +56,10 @@ def print_table(title: str, headers: list[str], rows: list[list[str]], keys: tup
         for n in columns:
             figures = [row[n] for row in rows if row[n] not in ("", "–") and not row[n].startswith("<")]
             right = bool(figures) and all(_FIGURE.fullmatch(cell) for cell in figures)
-            table.add_column(headers[n], ratio=1 if n in keys else None, no_wrap=n not in keys,
+            # Figures never wrap (never cut to "0,1…"); text wraps on words; what a row is about keeps
+            # room for its name (up to ``_KEY_ROOM`` columns) however long the text beside it.
+            table.add_column(headers[n], ratio=1 if n in keys else None, no_wrap=right,
+                             min_width=min(width[n] - _CELL_FRAME, _KEY_ROOM) if n in keys else None,
                              justify="right" if right else "left")
         for row in rows:
             table.add_row(*[row[n] for n in columns])

@@ -465,6 +465,9 @@ def test_the_printed_evaluation_reads_in_french(tmp_path: Path) -> None:
     # Every figure whole in an 80-column terminal (the default without one): no cell cut to "0,22…".
     assert "…" not in result.stdout + result.stderr
     assert re.search(r"hybride\s*│\s*\d,\d{4}\s*│\s*\d,\d{4}–\d,\d{4}", result.stdout + result.stderr)
+    # Items held out at random: the report says what the committee is and what its folds chose.
+    assert re.search(r"Hybride : un comité de 5 mélanges et une factorisation de classement \(50,0 % du score\) ; "
+                     r"listes diversifiées à \d,\d{2}", text)
 
 
 def test_a_log_without_item_features_is_evaluated_quietly(tmp_path: Path) -> None:

@@ -334,6 +334,12 @@ def _print_evaluation(report: dict[str, Any]) -> None:
             console.print(f"[dim]{_model_label(name)}: {m['reason']}[/]", highlight=False)
     for warning in report.get("warnings", []):
         console.print(f"[yellow]{warning}[/]", highlight=False)
+    choices = report.get("hybrid") or {}
+    if "members" in choices and "ranking_share" in choices:
+        # Items held out at random: the committee, and what its folds chose.
+        console.print(_("Hybrid: a committee of {n} blends and a ranking factorization ({share} of the score); lists diversified at {diversity}, the median its members chose on their folds ({each}).").format(
+            n=len(choices["members"]), share=pct(choices["ranking_share"]), diversity=num(choices["diversity"], 2),
+            each=", ".join(num(m["diversity"], 2) for m in choices["members"])))
     floor = report["models"].get("hybrid", {}).get("exposure_floor")
     if floor:
         hybrid = report["models"]["hybrid"]

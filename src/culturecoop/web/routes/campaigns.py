@@ -129,22 +129,23 @@ def _upcoming(warehouse: Warehouse, member_id: str) -> list[dict[str, Any]]:
 
 def _page(request: Request, warehouse: Warehouse, member_id: str, principal: Principal, *, campaign: str | None,
           error: str | None = None, form: dict[str, Any] | None = None, others: dict[str, list[str]] | None = None,
-          status_code: int = 200) -> Response:
+          events: list[dict[str, Any]] | None = None, status_code: int = 200) -> Response:
+    """The tab (``events``: the member's upcoming events, when the caller has read them already)."""
     t = Translator(request_language(request))
     campaigns = service.list_campaigns(warehouse, member_id)
     shown = None
     if campaign:
         previews = {lang: service.preview(warehouse, member_id, campaign, lang) for lang in ("fr", "en")}
         shown = results_view(campaign_results(warehouse, campaign, member_id=member_id, actor=_actor(principal)), previews, t)
-    events = _upcoming(warehouse, member_id)
+    events = _upcoming(warehouse, member_id) if events is None else events
     titles = {e["event_id"]: e["title"] for e in events}
-    audiences = list_audiences(warehouse, member_id)
+    audiences = audience_choices(list_audiences(warehouse, member_id), titles, t)
     form = form or {}
-    chosen = next((a for a in audience_choices(audiences, titles, t) if a.value == form.get("audience_id")), None)
+    chosen = next((a for a in audiences if a.value == form.get("audience_id")), None)
     return render(request, "campaigns.html", {
         "member_id": member_id, "active": "campaigns",
         "campaigns": campaign_rows(campaigns, service.subjects_as_read(warehouse, member_id, t.language), t),
-        "audiences": audience_choices(audiences, titles, t), "events": event_choices(events, t), "chosen": chosen,
+        "audiences": audiences, "events": event_choices(events, t), "chosen": chosen,
         "chosen_event": titles.get(form.get("event_id") or ""), "k": current_policy(warehouse).min_patrons,
         "shown": shown, "measures": measure_labels(t), "error": error, "form": form, "others": others or {}},
         status_code=status_code)
@@ -162,10 +163,11 @@ def campaigns_page(request: Request, member_id: str, principal: MemberReader, wa
         return _page(request, warehouse, member_id, principal, campaign=campaign)
     form: dict[str, Any] = {"audience_id": audience, "event_id": event or ""}
     others: dict[str, list[str]] = {}
+    events = _upcoming(warehouse, member_id)
     try:
         if not has_audience(warehouse, member_id, audience):
             raise UserError(_("This audience is not one of yours (any more); pick one of the list."))
-        if event and event not in {e["event_id"] for e in _upcoming(warehouse, member_id)}:
+        if event and event not in {e["event_id"] for e in events}:
             raise UserError(_("This event is not among your upcoming events (any more); pick one of the list."))
         if suggest:
             suggestion = service.suggest(warehouse, member_id, audience, event or None, actor=_actor(principal))
@@ -176,9 +178,9 @@ def campaigns_page(request: Request, member_id: str, principal: MemberReader, wa
                          f"body_{lang}": suggestion[lang]["body"]}
                 others[lang] = subjects[1:]
     except UserError as exc:
-        return _page(request, warehouse, member_id, principal, campaign=None, status_code=400,
+        return _page(request, warehouse, member_id, principal, campaign=None, status_code=400, events=events,
                      error=retranslate(exc.message, request_language(request)))
-    return _page(request, warehouse, member_id, principal, campaign=campaign, form=form, others=others)
+    return _page(request, warehouse, member_id, principal, campaign=campaign, form=form, others=others, events=events)
 
 
 @router.post("/m/{member_id}/campaigns", include_in_schema=False)

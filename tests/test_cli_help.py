@@ -119,3 +119,39 @@ def test_english_help_is_unchanged() -> None:
     listing = help_page("--help")
     assert "╭─ Commands" in listing and "COMMAND [ARGS]..." in listing
     assert "culturecoop: an open-source data cooperative for cultural organizations." in listing
+
+
+def test_a_help_page_says_what_each_value_is_in_words_and_gives_flags_none() -> None:
+    french = help_page("--lang", "fr", "reco", "evaluate", "--help")
+    assert "--k <entier>" in french and "--diversity <nombre>" in french and "--interactions <chemin>" in french
+    assert "--json Afficher le rapport complet" in french  # a flag takes no value
+    english = help_page("--lang", "en", "prepare", "--help")
+    assert "file <path>" in english and "--member <text>" in english and "--max-reject-share <number>" in english
+    for page in (french, english):
+        assert "<bool>" not in page and "<str>" not in page and "<int>" not in page
+
+
+def usage_error(*args: str) -> str:
+    base = {k: v for k, v in os.environ.items() if k not in ("CULTURECOOP_LANG", "LC_ALL", "LC_MESSAGES", "LANG")}
+    result = subprocess.run([sys.executable, "-m", "culturecoop.cli.main", *args], capture_output=True, text=True,
+                            env={**base, "COLUMNS": "200"}, timeout=120)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    return " ".join(result.stderr.split())
+
+
+@pytest.mark.parametrize(("args", "french"), [
+    (["prepare"], "Il manque l'argument 'file' ; voyez `culturecoop prepare --help`"),
+    (["report", "audience"], "Il manque l'option '--db'"),
+    (["nosuch"], "La commande 'nosuch' n'existe pas"),
+    (["reco", "evaluate", "--intera", "x"], "L'option --intera n'existe pas (options proches : --interactions, --items)"),
+    (["reco", "evaluate", "--k", "dix"], "Valeur non valable pour '--k' : il faut un nombre entier"),
+    (["reco", "evaluate", "--diversity", "forte"], "Valeur non valable pour '--diversity' : il faut un nombre ;"),
+    (["reco", "evaluate", "un", "deux"], "Argument(s) de trop (un deux)"),
+    (["reco", "evaluate", "--k"], "L'option '--k' attend une valeur"),
+])
+def test_usage_errors_are_in_the_readers_language(args: list[str], french: str) -> None:
+    said = usage_error("--lang", "fr", *args)
+    assert said.startswith("Erreur : ") or said.startswith("Erreur: "), said
+    assert french in said, said
+    english = usage_error("--lang", "en", *args)
+    assert english.startswith("Error: ") and "; see `culturecoop" in english and "voyez" not in english

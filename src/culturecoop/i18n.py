@@ -9,6 +9,8 @@ else the POSIX locale variables; anything that is not French is English.
 from __future__ import annotations
 
 import os
+import re
+import string
 from functools import cache
 from pathlib import Path
 
@@ -56,3 +58,59 @@ def _(message: str) -> str:
 
 def gettext_in(message: str, language: str) -> str:
     return message if language == "en" else catalog(language).get(message, message)
+
+
+# -- reading a formatted sentence back -----------------------------------------------------
+
+
+@cache
+def _patterns() -> list[tuple[re.Pattern[str], str, str]]:
+    """For every catalog message with fields: a regex of its English and French renderings, the
+    most specific first (the most fixed text): a short message such as "{n} people" must not
+    claim a sentence that merely ends like it."""
+    found: list[tuple[int, re.Pattern[str], str, str]] = []
+    for msgid, msgstr in catalog("fr").items():
+        fields = [field for _literal, field, _spec, _conv in string.Formatter().parse(msgid) if field is not None]
+        if not fields or not all(field.isidentifier() for field in fields):
+            continue  # no fields, or positional ones ("[default: {}]", the CLI's help): never a service's sentence
+        for text in (msgid, msgstr):
+            regex, seen, fixed = "", set(), 0
+            for literal, field, _spec, _conv in string.Formatter().parse(text):
+                regex += re.escape(literal)
+                fixed += len(literal.strip())
+                if field is not None:
+                    regex += f"(?P={field})" if field in seen else f"(?P<{field}>.+?)"
+                    seen.add(field)
+            found.append((fixed, re.compile(regex + r"\Z", re.DOTALL), msgid, msgstr))
+    found.sort(key=lambda entry: -entry[0])  # stable: equal ones keep the catalogs' order
+    return [(pattern, msgid, msgstr) for _fixed, pattern, msgid, msgstr in found]
+
+
+@cache
+def _english_of() -> dict[str, str]:
+    return {v: k for k, v in catalog("fr").items()}
+
+
+def _fill(template: str, values: dict[str, str]) -> str:
+    parts = []
+    for literal, field, _spec, _conv in string.Formatter().parse(template):
+        parts.append(literal)
+        if field is not None:
+            parts.append(values.get(field, ""))
+    return "".join(parts)
+
+
+def retranslate(message: str, language: str) -> str:
+    """A message already translated and formatted (by a service in the process language, or by a
+    library in English), in ``language`` instead; unknown messages are returned as they are."""
+    language = language if language in LANGUAGES else "fr"
+    french = catalog("fr")
+    english_of = _english_of()
+    if message in french or message in english_of:
+        msgid = message if message in french else english_of[message]
+        return gettext_in(msgid, language)
+    for pattern, msgid, msgstr in _patterns():
+        found = pattern.match(message)
+        if found:
+            return _fill(msgid if language == "en" else msgstr, found.groupdict())
+    return message

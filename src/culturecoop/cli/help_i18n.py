@@ -10,6 +10,7 @@ Typer and click write themselves (Usage, Options, Commands, [required], [default
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import typer
@@ -89,7 +90,31 @@ class _ReaderContext(Context):
         option = self.command.get_help_option(self)
         if option is not None:
             option.help = _("Show this message and exit.")
+        for param in self.command.get_params(self):
+            if isinstance(param, TyperOption) and param.metavar is None:
+                param.metavar = _value_words(param, self)
+            elif isinstance(param, TyperArgument):
+                # An argument's metavar is also its name in errors ("Missing argument 'file'"):
+                # only what its help page shows changes.
+                shown = _value_words(param, self)
+                setattr(param, "display_type_rich", lambda ctx, shown=shown: shown)  # noqa: B010 (mypy: no method assignment)
         return super().get_help()
+
+
+def _value_words(param: TyperOption | TyperArgument, ctx: Context) -> str:
+    """What a parameter's value is, as its help page shows it: nothing for a flag (it takes no
+    value; Typer showed ``<bool>``), else its type in the reader's words (``<entier>``, not
+    ``<int>``)."""
+    if isinstance(param, TyperOption) and param.is_flag:
+        return ""
+    shown = param.display_type_rich(ctx) or ""
+    words = _type_words()
+    return re.sub(r"[a-z]+", lambda m: words.get(m.group(0), m.group(0)), shown)
+
+
+def _type_words() -> dict[str, str]:
+    return {"str": _("text"), "int": _("integer"), "float": _("number"), "path": _("path"),
+            "file": _("file"), "directory": _("folder"), "datetime": _("date"), "list": _("list")}
 
 
 __all__ = ["commands_of", "in_reader_language"]

@@ -120,6 +120,7 @@ _PERMISSION = re.compile(r"path '(.+)' is not (?:readable|writable)", re.IGNOREC
 def _usage_sentence(exc: Any) -> str:
     """A usage error (missing option, bad value, unknown command) as one sentence."""
     from culturecoop.boundary import explain_os_error
+    from culturecoop.cli.usage_words import in_reader_words
     from culturecoop.i18n import _
 
     problem = exc.format_message().strip()
@@ -133,7 +134,7 @@ def _usage_sentence(exc: Any) -> str:
         ctx = ctx.parent
     command = " ".join(["culturecoop", *reversed(names[:-1])])
     return _("{problem}; see `{command} --help` for how to call it.").format(
-        problem=" ".join(problem.split()).rstrip("."), command=command)
+        problem=" ".join(in_reader_words(problem).split()).rstrip("."), command=command)
 
 
 def _reader_gone() -> int:

@@ -7,14 +7,12 @@ translates them when a page or an error is rendered, with the reader's language.
 
 from __future__ import annotations
 
-import re
-import string
 from datetime import datetime
-from functools import cache
 from typing import Any
 
 from culturecoop.analytics import wording
-from culturecoop.i18n import LANGUAGES, catalog, gettext_in
+from culturecoop.i18n import LANGUAGES, gettext_in
+from culturecoop.i18n import retranslate as retranslate  # the web's errors read back (re-exported)
 
 
 def _(message: str) -> str:
@@ -90,61 +88,6 @@ class Translator:
         return wording.label(kind, code, self.language)
 
 
-@cache
-def _patterns() -> list[tuple[re.Pattern[str], str, str]]:
-    """For every catalog message with fields: a regex of its English and French renderings, the
-    most specific first (the most fixed text): a short message such as "{n} people" must not
-    claim a sentence that merely ends like it."""
-    found: list[tuple[int, re.Pattern[str], str, str]] = []
-    for msgid, msgstr in catalog("fr").items():
-        fields = [field for _literal, field, _spec, _conv in string.Formatter().parse(msgid) if field is not None]
-        if not fields or not all(field.isidentifier() for field in fields):
-            continue  # no fields, or positional ones ("[default: {}]", the CLI's help): never a service's sentence
-        for text in (msgid, msgstr):
-            regex, seen, fixed = "", set(), 0
-            for literal, field, _spec, _conv in string.Formatter().parse(text):
-                regex += re.escape(literal)
-                fixed += len(literal.strip())
-                if field is not None:
-                    regex += f"(?P={field})" if field in seen else f"(?P<{field}>.+?)"
-                    seen.add(field)
-            found.append((fixed, re.compile(regex + r"\Z", re.DOTALL), msgid, msgstr))
-    found.sort(key=lambda entry: -entry[0])  # stable: equal ones keep the catalogs' order
-    return [(pattern, msgid, msgstr) for _fixed, pattern, msgid, msgstr in found]
-
-
-@cache
-def _english_of() -> dict[str, str]:
-    return {v: k for k, v in catalog("fr").items()}
-
-
-def _fill(template: str, values: dict[str, str]) -> str:
-    parts = []
-    for literal, field, _spec, _conv in string.Formatter().parse(template):
-        parts.append(literal)
-        if field is not None:
-            parts.append(values.get(field, ""))
-    return "".join(parts)
-
-
 def translate_exact(text: str, language: str) -> str:
     """A label a service translated in the process language, in ``language`` (exact match only)."""
     return wording.relabel(text, language)
-
-
-def retranslate(message: str, language: str) -> str:
-    """A message already translated and formatted by a service, in ``language`` instead.
-
-    Services format their errors in the process language; a reader may use the other one.
-    """
-    language = pick_language(language)
-    french = catalog("fr")
-    english_of = _english_of()
-    if message in french or message in english_of:
-        msgid = message if message in french else english_of[message]
-        return gettext_in(msgid, language)
-    for pattern, msgid, msgstr in _patterns():
-        found = pattern.match(message)
-        if found:
-            return _fill(msgid if language == "en" else msgstr, found.groupdict())
-    return message

@@ -1,0 +1,65 @@
+"""Typer's and click's usage errors in the reader's language.
+
+Typer builds its usage errors (a missing argument, an unknown option, a value that is not a
+number) in English with f-strings, so they cannot be translated before they are written. They are
+read back instead: each sentence Typer writes is a message id below, its varying parts as named
+fields, and ``culturecoop.i18n.retranslate`` matches the English sentence and fills the French
+one. A sentence we do not know stays as Typer wrote it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from culturecoop.i18n import current_language, retranslate
+
+
+def _(message: str) -> str:
+    """Mark a library's sentence for the catalog (``cli.po``); read back by ``in_reader_words``."""
+    return message
+
+
+# What Typer (0.29) writes: typer/_click/exceptions.py, core.py, parser.py; typer/_param_types.py
+# and _coercion.py; the value errors come from Pydantic's type adapters.
+LIBRARY_MESSAGES = (
+    _("Missing argument {name}."),
+    _("Missing option {name}."),
+    _("Missing parameter: {name}"),
+    _("No such command {name}."),
+    _("No such option: {name}"),
+    _("No such option: {name} (Possible options: {options})"),
+    _("Option {name} requires an argument."),
+    _("Option {name} requires {count} arguments."),
+    _("Got unexpected extra argument ({arguments})"),
+    _("Got unexpected extra argument(s) ({arguments})"),
+    _("Invalid value for {name}: {problem}"),
+    _("Invalid value: {problem}"),
+    _("Input should be a valid integer, unable to parse string as an integer"),
+    _("Input should be a valid integer, got a number with a fractional part"),
+    _("Input should be a valid number, unable to parse string as a number"),
+    _("Input should be a valid boolean, unable to interpret input"),
+    _("{value} is not one of {choices}."),
+    _("Value {value} is not a valid {kind}."),
+    _("File {name} does not exist."),
+    _("Directory {name} does not exist."),
+    _("Path {name} does not exist."),
+    _("File {name} is a directory."),
+    _("Path {name} is a directory."),
+    _("Directory {name} is a file."),
+    _("Path {name} is a file."),
+)
+
+_INVALID = re.compile(r"(Invalid value for .+?: )(.+)\Z", re.DOTALL)
+
+
+def in_reader_words(problem: str) -> str:
+    """A usage error Typer wrote in English, in the reader's language (French or English)."""
+    language = current_language()
+    if language == "en":
+        return problem
+    invalid = _INVALID.match(problem)
+    if invalid:
+        # The value's own problem is a sentence of its own ("Input should be a valid integer…").
+        head = retranslate(invalid.group(1) + "{problem}", language)
+        return head.replace("{problem}", retranslate(invalid.group(2), language), 1)
+    return retranslate(problem, language)

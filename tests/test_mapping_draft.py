@@ -286,3 +286,23 @@ def test_pounds_are_read_as_pounds(tmp_path: Path) -> None:
     lines += [f"S{n},{1 + n % 27:02d}/02/2026 14:00,Gala,14/03/2026 20:00,£25.00,p{n}@x.example" for n in range(30)]
     export.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert draft_mapping(export).mapping["currency"] == "GBP"
+
+
+def test_a_cancelled_show_keeps_its_ticket_numbers(tmp_path: Path) -> None:
+    # A box-office system that writes a refund as a second row of the same ticket: when a show is
+    # cancelled, every ticket number appears twice. They are still the tickets' numbers.
+    lines = ["Customer No,Email Address,Order No,Order Date,Perf No,Performance,Perf Date,Ticket No,Paid Amt,Seat Status"]
+    for n in range(24):
+        sale = f"{4000 + n},p{n}@x.example,{900 + n // 2},2026-02-{1 + n % 27:02d} 10:00,P7,Gala,2026-03-14 20:00,{7000 + n}"
+        lines += [f"{sale},45.00,Paid", f"{sale},-45.00,Refunded"]
+    export = tmp_path / "cancelled.csv"
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "cancelled.yaml"
+    drafted = run_cli("mapping", "draft", str(export), "--out", str(out))
+    assert drafted.returncode == 0, drafted.stderr
+    assert yaml.safe_load(out.read_text())["columns"]["ticket_id"] == "Ticket No"
+    checked = run_cli("mapping", "check", str(export), "--mapping", str(out), "--json")
+    assert checked.returncode == 0, checked.stderr
+    verdict = json.loads(checked.stdout)
+    # 24 tickets, each sold and then refunded: 24 refunded tickets, not 48 order lines.
+    assert verdict["rows_per_table"]["ticket"] == 24 and verdict["rows_rejected"] == 0

@@ -88,7 +88,10 @@ def shape_fit(name: str, c: Column, strong: bool = False) -> float:
     # Whole numbers are ids as often as amounts: only amounts with decimals say "not text".
     text = s("email") < 0.1 and s("amount") - s("integer") < 0.5 and c.date_share < 0.5
     if name == "ticket_id":
-        return 0.5 + 0.5 * c.unique if s("token") >= 0.9 and c.unique >= 0.9 and text else 0.0
+        # A header that says "ticket number" keeps its column when refunds repeat the numbers
+        # (a sale and its refund as two rows); otherwise the values must be unique.
+        once = max(c.unique, c.paired) if strong else c.unique
+        return 0.5 + 0.5 * once if s("token") >= 0.9 and once >= 0.9 and text else 0.0
     if name in ("order_id", "patron_id"):
         return 1.0 if s("token") >= 0.85 and s("email") < 0.1 and c.date_share < 0.5 else 0.0
     if name == "event_id":

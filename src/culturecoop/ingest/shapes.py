@@ -128,6 +128,14 @@ class Column:
     def unique(self) -> float:
         return self.distinct / len(self.values) if self.values else 0.0
 
+    @property
+    def paired(self) -> float:
+        """Share of the values that occur at most twice: a ticket and its refund (or return) written
+        as a second row; a cancelled show writes every one of its tickets twice."""
+        if not self.values:
+            return 0.0
+        return sum(n for n in Counter(self.values).values() if n <= 2) / len(self.values)
+
     def share(self, shape: str) -> float:
         return self.shares.get(shape, 0.0)
 

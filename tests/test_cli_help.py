@@ -151,7 +151,7 @@ def usage_error(*args: str) -> str:
 ])
 def test_usage_errors_are_in_the_readers_language(args: list[str], french: str) -> None:
     said = usage_error("--lang", "fr", *args)
-    assert said.startswith("Erreur : ") or said.startswith("Erreur: "), said
+    assert said.startswith("Erreur : "), said
     assert french in said, said
     english = usage_error("--lang", "en", *args)
     assert english.startswith("Error: ") and "; see `culturecoop" in english and "voyez" not in english

@@ -36,7 +36,7 @@ ARTIFACTS = ROOT / "test-artifacts" / "faults"
 BATCH = Path(__file__).with_name("batch.py")
 EXPORTS = ROOT / "tests" / "fixtures" / "exports"
 TODAY = "2026-06-15"
-ERROR_PREFIX = {"en": "Error: ", "fr": "Erreur: "}
+ERROR_PREFIX = {"en": "Error: ", "fr": "Erreur : "}
 # Linux capabilities that let root read and write regardless of permission bits.
 _CAP_DAC_OVERRIDE, _CAP_DAC_READ_SEARCH, _PR_CAPBSET_DROP = 1, 2, 24
 

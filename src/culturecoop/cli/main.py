@@ -42,6 +42,7 @@ def _visible(text: str) -> str:
 def _say_error(message: str) -> None:
     from culturecoop.i18n import _
 
+    label = _("Error:")  # French sets a space before the colon
     try:
         from rich.markup import escape
 
@@ -49,10 +50,10 @@ def _say_error(message: str) -> None:
 
         # Escaped: a file name such as "[1].csv" is text, not Rich markup; control characters
         # (a line break or a terminal escape in a file name) are shown, not obeyed.
-        console.print(f"[bold red]{_('Error')}:[/] {escape(_visible(message))}", highlight=False, soft_wrap=True)
+        console.print(f"[bold red]{label}[/] {escape(_visible(message))}", highlight=False, soft_wrap=True)
     except Exception:  # the console itself failed (e.g. closed stderr): plain text, or nothing
         with contextlib.suppress(Exception):
-            sys.stderr.write(f"{_('Error')}: {message}\n")
+            sys.stderr.write(f"{label} {message}\n")
 
 
 def _fail(exc: BaseException) -> int:

@@ -109,7 +109,13 @@ def _value_words(param: TyperOption | TyperArgument, ctx: Context) -> str:
         return ""
     shown = param.display_type_rich(ctx) or ""
     words = _type_words()
+    # Only a type's name: a list of choices ("<csv|json>") is the values to type, left as they are.
+    if not _TYPE_NAME.fullmatch(shown):
+        return shown
     return re.sub(r"[a-z]+", lambda m: words.get(m.group(0), m.group(0)), shown)
+
+
+_TYPE_NAME = re.compile(r"<(?:list\[)?(?:str|int|float|path|file|directory|datetime)\]?>(?:\.\.\.)?")
 
 
 def _type_words() -> dict[str, str]:

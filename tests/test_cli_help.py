@@ -155,3 +155,9 @@ def test_usage_errors_are_in_the_readers_language(args: list[str], french: str) 
     assert french in said, said
     english = usage_error("--lang", "en", *args)
     assert english.startswith("Error: ") and "; see `culturecoop" in english and "voyez" not in english
+
+
+def test_an_option_without_its_value_points_to_its_commands_help() -> None:
+    # Typer stops before the command has a context: the command is read from the line.
+    said = usage_error("--lang", "en", "reco", "evaluate", "--k")
+    assert "Option '--k' requires an argument; see `culturecoop reco evaluate --help`" in said, said

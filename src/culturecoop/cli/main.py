@@ -133,9 +133,34 @@ def _usage_sentence(exc: Any) -> str:
     while ctx is not None:
         names.append(ctx.info_name or "")
         ctx = ctx.parent
+    if not names:
+        # Typer raised it while parsing, before any command had a context ("Option '--k' requires
+        # an argument"): the command as named on the line.
+        names = [*reversed(_named_command(sys.argv[1:])), ""]
     command = " ".join(["culturecoop", *reversed(names[:-1])])
     return _("{problem}; see `{command} --help` for how to call it.").format(
         problem=" ".join(in_reader_words(problem).split()).rstrip("."), command=command)
+
+
+def _named_command(argv: list[str]) -> list[str]:
+    """The words of ``argv`` that name a command and its subcommands (``reco evaluate``)."""
+    import typer.main
+
+    from culturecoop.cli.app import app
+    from culturecoop.cli.commands import command_name
+
+    first = command_name(argv)
+    if first is None:
+        return []
+    group: Any = typer.main.get_command(app)
+    path: list[str] = []
+    for word in argv[argv.index(first):]:
+        sub = getattr(group, "commands", {}).get(word)
+        if sub is None:
+            break
+        path.append(word)
+        group = sub
+    return path
 
 
 def _reader_gone() -> int:

@@ -20,6 +20,9 @@ DEFAULT_STATUS_VALUES: dict[str, str] = {
         "reussie", "details required", "detailsrequired",
         "seated, paid", "seated paid", "paid in full", "ok", "en regle", "accepte", "accepted", "regle",
         "reglee", "encaisse", "encaissee",
+        # Invitations and comps: a ticket given, at 0.
+        "invitation", "invite", "invitee", "complimentary", "comp", "offert", "offerte", "gratuit", "gratuite",
+        "exonere", "exoneree",
     ), "sold"),
     **dict.fromkeys((
         "refunded", "rembourse", "remboursee", "refund", "remboursement", "partially refunded",

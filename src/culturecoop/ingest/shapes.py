@@ -22,7 +22,8 @@ import duckdb
 from culturecoop.ingest import vocabulary as vocab
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
-_ZONE = re.compile(r"(?<=\d)(Z|[+-]\d{2}:?\d{2})$")
+# A trailing Z or UTC offset after a time; Shopify writes it after a space ("19:42:10 -0400").
+_ZONE = re.compile(r"(?<=\d) ?(Z|[+-]\d{2}:?\d{2})$")
 _NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})(?!\d)")
 _TIME_ONLY = re.compile(r"^\d{1,2}([:hH]\d{2}(:\d{2})?|\s*[hH])(\s*[AaPp]\.?[Mm]\.?)?$")
 _POSTCODES = {

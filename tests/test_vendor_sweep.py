@@ -18,6 +18,7 @@ import unicodedata
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pyarrow.parquet as pq
 import pytest
@@ -38,8 +39,8 @@ VENDOR_EXPORTS = Path(__file__).parent / "fixtures" / "exports" / "vendors"
 # tickets' worth (unit price × quantity, every status), read from each file by hand. Rejected rows
 # are the Spektrix box-office sales to nobody (no customer, e-mail nor phone: no one to count them for)
 # and Ticketmaster's box-office sales with no account number (the draft says how to keep them); the
-# door and till sales naming nobody of Shopify's POS, Square, pretixPOS, Ticketpro and Infomaniak
-# (anonymous_sale), and Ticket Tailor's door sales with a name typed but no e-mail nor phone
+# door and till sales naming nobody of Shopify's POS, Square, pretixPOS, Ticketpro, Infomaniak and
+# PETZI (anonymous_sale), and Ticket Tailor's door sales with a name typed but no e-mail nor phone
 # (missing_patron_id: nothing to identify the person by).
 OUTCOMES: dict[str, tuple[int, int, str]] = {
     "lepointdevente-ventes.csv": (55, 0, "1761.00"),
@@ -60,6 +61,9 @@ OUTCOMES: dict[str, tuple[int, int, str]] = {
     "yurplan-participants.csv": (39, 0, "970.00"),
     "ticketpro-ventes.csv": (52, 5, "2514.00"),  # title block and Total line are no rows
     "infomaniak-billets.csv": (35, 4, "1205.00"),
+    "dice-ticket-holders.csv": (46, 0, "973.00"),  # the price paid, after discount codes
+    "petzi-ventes.csv": (27, 5, "492.50"),  # 5 door sales ('Caisse du soir') naming nobody
+    "humanitix-orders.csv": (22, 0, "2155.00"),
 }
 # The columns of each export that hold a person: none of their values may be in the package.
 PERSONAL: dict[str, tuple[str, ...]] = {
@@ -90,6 +94,10 @@ PERSONAL: dict[str, tuple[str, ...]] = {
     "ticketpro-ventes.csv": ("Nom / Last Name", "Prénom / First Name", "Courriel / Email", "Téléphone / Phone",
                              "Code postal / Postal Code"),
     "infomaniak-billets.csv": ("Nom", "Prénom", "E-mail", "Téléphone", "Adresse", "NPA", "Numéro de billet"),
+    "dice-ticket-holders.csv": ("First name", "Last name", "Email", "Phone number", "Date of birth", "Postcode",
+                                "Claimed by", "Fan ID", "Ticket ID"),
+    "petzi-ventes.csv": ("Prénom", "Nom", "E-mail", "Téléphone", "NPA", "N° billet"),
+    "humanitix-orders.csv": ("First Name", "Last Name", "Email", "Mobile", "Postcode"),
 }
 # The sheet of a workbook that holds the tickets, when it is not the first.
 SHEETS: dict[str, str] = {"pretix-orders.xlsx": "Order positions"}
@@ -204,14 +212,20 @@ def test_headers_whose_meaning_is_clear_are_mapped() -> None:
     vivenu, _p = drafted("vivenu-tickets.csv")
     assert vivenu["columns"]["unit_price"] == "realPrice"
     assert vivenu["columns"]["postal_code"] == "postal"
+    # DICE's "Price paid" (after a discount code) over its "Face value".
+    dice, _p = drafted("dice-ticket-holders.csv")
+    assert dice["columns"]["unit_price"] == "Price paid"
 
 
 @pytest.mark.parametrize(("name", "label"), [("zeffy-paiements.csv", "Réussi"), ("vivenu-tickets.csv", "DETAILSREQUIRED"),
-                                             ("yurplan-participants.csv", "Invitation")])
+                                             ("yurplan-participants.csv", "Invitation"),
+                                             ("dice-ticket-holders.csv", "purchased"),
+                                             ("humanitix-orders.csv", "free")])
 def test_vendor_status_words_are_known(name: str, label: str) -> None:
     # Zeffy's French export says a payment "Réussi"; vivenu a sold ticket whose holder is still to
-    # be named "DETAILSREQUIRED"; Yurplan an invitation (a ticket given, at 0) "Invitation". All are
-    # sales, in the draft and in prepare's own words.
+    # be named "DETAILSREQUIRED"; Yurplan an invitation (a ticket given, at 0) "Invitation"; DICE a
+    # ticket "purchased"; Humanitix a free order's financial status "free". All are sales, in the
+    # draft and in prepare's own words.
     mapping, _p = drafted(name)
     assert mapping["status_values"][label] == "sold"
     mapping.pop("status_values")
@@ -308,12 +322,13 @@ def test_docs_list_every_layout_taken() -> None:
     section = docs.split("### Other vendors: drafted, no profile needed", 1)[1].split("\n### ", 1)[0]
     for vendor in ("Lepointdevente", "Ticketmaster", "Spektrix", "AudienceView", "Showpass", "Universe",
                    "TicketSource", "Mapado", "Zeffy", "vivenu", "Shopify", "Square", "pretix", "Ticket Tailor",
-                   "Yurplan", "Ticketpro", "Infomaniak Events"):
+                   "Yurplan", "Ticketpro", "Infomaniak Events", "DICE", "PETZI", "Humanitix",
+                   "Event Tickets (WordPress)"):
         assert f"| {vendor} |" in section, vendor
     assert {name.split("-")[0] for name in OUTCOMES} == {
         "lepointdevente", "ticketmaster", "spektrix", "audienceview", "showpass", "universe", "ticketsource",
         "mapado", "zeffy", "vivenu", "shopify", "square", "pretix", "tickettailor", "yurplan", "ticketpro",
-        "infomaniak"}
+        "infomaniak", "dice", "petzi", "humanitix"}
 
 
 def test_an_order_status_written_on_its_first_line_only(tmp_path: Path, keys: Path) -> None:
@@ -390,3 +405,39 @@ def test_performances_are_told_apart(tmp_path: Path, keys: Path) -> None:
     _summary, package = run(name, tmp_path, keys)
     performances = {r["Représentation / Performance"] for r in table(name) if r["Représentation / Performance"]}
     assert len(read_table(package, "event")) == len(performances) == 2
+
+
+def test_times_in_utc_written_as_words(tmp_path: Path, keys: Path) -> None:
+    # DICE writes "2026-02-03 18:22:05 UTC": read as UTC and converted to the member's clock.
+    name = "dice-ticket-holders.csv"
+    mapping, _p = drafted(name)
+    assert mapping["timezone"] == "Europe/Paris" and mapping["columns"]["event_starts_at"] == "Event date"
+    _summary, package = run(name, tmp_path, keys)
+    paris = ZoneInfo("Europe/Paris")
+    written = {dt.datetime.strptime(r["Purchased at"], "%Y-%m-%d %H:%M:%S UTC").replace(tzinfo=dt.UTC)
+               .astimezone(paris).replace(tzinfo=None) for r in table(name)}
+    assert {t["purchased_at"] for t in read_table(package, "ticket")} == written
+
+
+def test_swiss_whole_francs_are_prices(tmp_path: Path, keys: Path) -> None:
+    # PETZI writes "CHF 25.-" for 25 francs: a price, not a refund of 25.
+    name = "petzi-ventes.csv"
+    mapping, _p = drafted(name)
+    assert mapping["columns"]["unit_price"] == "Prix" and mapping["currency"] == "CHF"
+    _summary, package = run(name, tmp_path, keys)
+    tickets = read_table(package, "ticket")
+    assert {t["unit_price"] for t in tickets} == {Decimal("25.00"), Decimal("18.00"), Decimal("12.50")}
+    assert sum(t["status"] == "refunded" for t in tickets) == sum(r["Statut"] == "Remboursé" for r in table(name))
+
+
+def test_an_attendee_list_is_said_to_be_one(tmp_path: Path, keys: Path) -> None:
+    # WordPress Event Tickets' attendee export: who holds which ticket, no purchase date and no price.
+    # The draft says what to export instead; prepare refuses in one sentence, writing nothing.
+    name = "le-cabaret-des-possibles-attendees-2026-03-12.csv"
+    draft = draft_mapping(VENDOR_EXPORTS / name)
+    advice = [item for item in draft.undecided if "attendee or check-in list" in item]
+    assert advice and "sales or orders report" in advice[0]
+    assert not any("map purchased_at" in item or "map unit_price" in item for item in draft.undecided)
+    with pytest.raises(UserError, match="purchased_at, unit_price"):
+        run(name, tmp_path, keys)
+    assert not (tmp_path / "pkg").exists()

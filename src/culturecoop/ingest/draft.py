@@ -29,6 +29,8 @@ from culturecoop.ingest.sniff import Evidence, Sample, sniff
 from culturecoop.schema.model import CHANNELS, TICKET_STATUSES
 
 _ID_FIELDS = ("ticket_id", "order_id", "patron_id", "event_id")
+# Words of a price header that say it is what was paid, not a list price.
+_PAID_WORDS = frozenset({"paid", "paye", "payee", "real", "reel", "actual", "final", "net"})
 # An order number written with a number sign ("#1086": Shopify's "Name", WooCommerce's "Order"):
 # an order, whatever the column's header says.
 _HASH_NUMBER = re.compile(r"#\d{3,}")
@@ -171,7 +173,10 @@ class _Builder:
                     >= 0.95 * len(c.values):
                 return 0.55
             return 0.0
-        return 0.65 * header + 0.35 * fit
+        score = 0.65 * header + 0.35 * fit
+        if name == "unit_price" and set(vocab.tokens(c.name)) & _PAID_WORDS:
+            score += 0.02  # "Price paid" over "Face value", "realPrice" over a list price
+        return score
 
     def run(self) -> None:
         self._people()
@@ -380,10 +385,18 @@ class _Builder:
                                         "map patron_id, email or phone, or the rows cannot be linked to anyone."))
         else:
             self._patron_fallback()
+        no_price = "unit_price" not in self.columns_map and "total_price" not in self.columns_map
+        if "purchased_at" not in self.columns_map and no_price:
+            # Neither: a list of who comes (a check-in or attendee list), not of what was sold.
+            self.undecided.append(_("The export has no purchase date and no price: it looks like an attendee or "
+                                    "check-in list, not a sales report. Export your ticketing's sales or orders "
+                                    "report instead (one row per ticket or order, with its date and price) and "
+                                    "draft again from it."))
+            return
         if "purchased_at" not in self.columns_map:
             self.undecided.append(_("No column looks like the purchase date: map purchased_at to the column that "
                                     "holds it."))
-        if "unit_price" not in self.columns_map and "total_price" not in self.columns_map:
+        if no_price:
             self.undecided.append(_("No column looks like the price paid: map unit_price to the column that "
                                     "holds it."))
 
@@ -457,7 +470,7 @@ class _Builder:
         self.settings["decimal"] = decimal
         self.settings["amount_scale"] = scale
         self.evidence.extend(notes)
-        zoned = [v for values in self.date_values.values() for v in values if re.search(r"\d ?(Z|[+-]\d\d:?\d\d)$", v)]
+        zoned = [v for values in self.date_values.values() for v in values if re.search(r"\d ?(Z|UTC|GMT|[+-]\d\d:?\d\d)$", v)]
         currency_column = self._mapped("currency")
         codes = currency_column.values[:400] if currency_column is not None else []
         country, zone, currency, notes = decide.decide_place(

@@ -253,7 +253,7 @@ def decide_place(phones: Column | None, postcodes: Column | None, price: Column 
 
 def _decide_zone(country: str, zones: Counter[str], zoned: list[str]) -> tuple[str, str, bool]:
     guess = zones.most_common(1)[0][0] if zones else COUNTRY_ZONES.get(country, "America/Toronto")
-    offsets = [v for v in zoned if not v.endswith("Z")]
+    offsets = [v for v in zoned if shapes.strip_zone(v)[1] not in (None, "Z")]
     if offsets:
         fits = {zone: _offset_fit(zone, offsets) for zone in (guess, *_OFFSET_ZONES)}
         best = max(fits, key=lambda z: (fits[z], z == guess))

@@ -441,3 +441,19 @@ def test_an_attendee_list_is_said_to_be_one(tmp_path: Path, keys: Path) -> None:
     with pytest.raises(UserError, match=r"purchased_at, unit_price.*attendee or check-in list.*sales or orders report"):
         run(name, tmp_path, keys)
     assert not (tmp_path / "pkg").exists()
+
+
+def test_a_statement_naming_no_buyer_is_said_to_be_one(tmp_path: Path, keys: Path) -> None:
+    # A reseller's statement (Fnac Spectacles / France Billet): seats sold per performance, rate and
+    # outlet, no buyer. The draft reads its unit price (not the row's amount) and says nothing names a
+    # buyer; prepare refuses in one sentence saying which report to export instead.
+    name = "francebillet-etat-des-ventes.csv"
+    draft = draft_mapping(VENDOR_EXPORTS / name)
+    assert draft.mapping["columns"]["unit_price"] == "Prix unitaire"
+    assert draft.mapping["columns"]["quantity"] == "Nb places"
+    assert draft.mapping["columns"]["event_starts_at"] == "Date représentation"
+    assert not any("event_starts_at" in item for item in draft.undecided)  # the Total line is no date
+    assert any("customer number, an e-mail address or a phone number" in item for item in draft.undecided)
+    with pytest.raises(UserError, match=r"names no buyer.*export the sales report that names each buyer"):
+        run(name, tmp_path, keys)
+    assert not (tmp_path / "pkg").exists()

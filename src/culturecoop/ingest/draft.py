@@ -224,9 +224,9 @@ class _Builder:
         candidates = sorted(
             ((self.score(f, c), f, c) for f in (*wanted, "event_id", "patron_id") for c in self.columns
              if c.index not in self.used),
-            # Between equals, the column filled on more rows ("Created at" over "Paid at", empty on
-            # unpaid orders and on an order's other lines).
-            key=lambda t: (-t[0], -t[2].fill, t[2].index))
+            # Between equal dates, the column filled on more rows ("Created at" over "Paid at", empty on
+            # unpaid orders and on an order's other lines); else the first.
+            key=lambda t: (-t[0], -t[2].fill if t[1] in ("purchased_at", "event_starts_at") else 0, t[2].index))
         for score, name, c in candidates:
             if score < _THRESHOLD or name in self.columns_map or c.index in self.used:
                 continue

@@ -337,6 +337,12 @@ def parse_profile(text: str, source: str) -> Profile:
             raise _invalid(source, _("it does not map the required fields {fields}; an export with no purchase "
                                      "date and no price is an attendee or check-in list, not a sales report: export "
                                      "your ticketing's sales or orders report instead").format(fields=", ".join(named)))
+        if "patron_id" in missing and not consent_only:
+            # No buyer at all: a reseller's statement or a summary of sales.
+            raise _invalid(source, _("it does not map the required fields {fields}; an export that names no buyer "
+                                     "(no customer number, e-mail nor phone: a reseller's statement, a summary of "
+                                     "sales) cannot be prepared: export the sales report that names each buyer "
+                                     "instead").format(fields=", ".join(named)))
         raise _invalid(
             source, _("it does not map the required fields {fields}").format(fields=", ".join(named))
         )

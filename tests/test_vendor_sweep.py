@@ -398,12 +398,15 @@ def test_a_swiss_export_is_read_as_swiss(tmp_path: Path, keys: Path) -> None:
 
 def test_performances_are_told_apart(tmp_path: Path, keys: Path) -> None:
     # Ticketpro's report names the show and, in "Représentation / Performance", the performance's
-    # date: two evenings are two events.
+    # date: two evenings are two events. Its pages repeat the header under a "Page 1 / 3" footer:
+    # neither is a row, nor a rejected one.
     name = "ticketpro-ventes.csv"
     mapping, _p = drafted(name)
     assert mapping["columns"]["event_starts_at"] == "Représentation / Performance"
-    _summary, package = run(name, tmp_path, keys)
-    performances = {r["Représentation / Performance"] for r in table(name) if r["Représentation / Performance"]}
+    summary, package = run(name, tmp_path, keys)
+    assert summary.rejects_by_reason == {"anonymous_sale": 5}
+    performances = {v for r in table(name) if re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d",
+                                                            v := r.get("Représentation / Performance", ""))}
     assert len(read_table(package, "event")) == len(performances) == 2
 
 

@@ -3,7 +3,8 @@
 Run in this order by ``settle_rows``:
 
 1. **Summary rows** (a trailing ``Total`` / ``Grand Total`` / ``Sous-total`` line that fails
-   the rules) are not rows: they leave the count, like blank lines, and are counted apart.
+   the rules, or a report's page footer ``Page 2 / 3``) are not rows: they leave the count, like
+   blank lines, and are counted apart.
    **An order's status written on its first line only** (Shopify's order export leaves the
    financial status empty on an order's other lines) is the status of the order's other lines
    whose status cell is empty; a label nobody knows stays a ``bad_status``.
@@ -26,7 +27,9 @@ from culturecoop.ingest.source import SourceInfo
 _ACCEPTED = "len(reasons) = 0 AND NOT merged"
 # A cell that is nothing but a total's label (accents folded, lower case).
 _TOTAL_CELL = ("(^|[,;\\t|\"])\\s*(grand total|total general|totaux|total|sous-total|sous total|"
-               "subtotal|sub-total|somme|sum)\\s*:?\\s*(\"|[,;\\t|]|$)")
+               "subtotal|sub-total|somme|sum"
+               # A report's page footer: "Page 2 / 3", "Page 2 of 3", "Page 2 sur 3".
+               "|page\\s+[0-9]+(\\s*(/|of|sur|de)\\s*[0-9]+)?)\\s*:?\\s*(\"|[,;\\t|]|$)")
 
 
 def settle_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, *, numbered: bool) -> None:

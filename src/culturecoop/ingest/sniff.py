@@ -291,11 +291,15 @@ _TOTAL_LABELS = frozenset({"total", "totals", "grand total", "total general", "t
                            "sub total", "somme", "sum"})
 
 
+_PAGE_FOOTER = re.compile(r"page \d+( (of|sur|de)? ?\d+)?")
+
+
 def is_summary_row(row: list[str]) -> bool:
-    """A ``Total`` / ``Sous-total`` line: its first filled cell is nothing but a total's label. Not a
-    row to judge the columns by (a ``Total`` in a date column, a total amount under a price)."""
+    """A ``Total`` / ``Sous-total`` line: its first filled cell is nothing but a total's label; or a
+    report's page footer (``Page 2 / 3``). Not a row to judge the columns by (a ``Total`` in a date
+    column, a total amount under a price)."""
     first = next((c for c in row if c and c.strip()), None)
-    return first is not None and vocab.fold(first) in _TOTAL_LABELS
+    return first is not None and (vocab.fold(first) in _TOTAL_LABELS or bool(_PAGE_FOOTER.fullmatch(vocab.fold(first))))
 
 
 def find_header(rows: list[list[str]], width: int) -> int | None:
@@ -339,8 +343,8 @@ def _sniff_delimited(path: Path, text: str) -> Sample:
     body = "\n".join(lines[header_line:])
     data: list[list[str | None]] = []
     for row in csv.reader(io.StringIO(body), delimiter=delimiter, quotechar='"'):
-        if not any(c.strip() for c in row) or is_summary_row(row):
-            continue
+        if not any(c.strip() for c in row) or is_summary_row(row) or [c.strip() for c in row] == header:
+            continue  # blank, a Total line, a page footer, or the header again on a report's next page
         data.append([c if c.strip() else None for c in row])
         if len(data) >= SAMPLE_ROWS:
             break

@@ -30,9 +30,9 @@ from culturecoop.schema.model import CHANNELS, TICKET_STATUSES
 
 _ID_FIELDS = ("ticket_id", "order_id", "patron_id", "event_id")
 # Words of a price header that say it is what was paid, not a list price.
-_PAID_WORDS = frozenset({"paid", "paye", "payee", "real", "reel", "actual", "final", "net"})
-# An order number written with a number sign ("#1086": Shopify's "Name", WooCommerce's "Order"):
-# an order, whatever the column's header says.
+_PAID_WORDS = frozenset({"paid", "paye", "payee", "real", "reel", "actual", "final"})
+# An order number written with a number sign ("#1086", Shopify's "Name"): an order, whatever the
+# column's header says.
 _HASH_NUMBER = re.compile(r"#\d{3,}")
 PERSON_FIELDS = ("email", "first_name", "last_name", "full_name", "phone", "postal_code", "birth_date")
 # Person fields read from the first non-empty of several columns (attendee first, then buyer).

@@ -53,6 +53,9 @@ def _skip_summary_rows(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _order_status_on_first_line(con: duckdb.DuckDBPyConnection) -> None:
+    if not con.execute("SELECT count(*) FROM checked WHERE status IS NULL AND status_blank AND order_id IS NOT NULL"
+                       ).fetchall()[0][0]:
+        return
     con.execute(
         """UPDATE checked SET status = o.status,
                               reasons = list_filter(checked.reasons, lambda r: r <> 'bad_status'),

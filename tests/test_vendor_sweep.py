@@ -460,3 +460,32 @@ def test_a_statement_naming_no_buyer_is_said_to_be_one(tmp_path: Path, keys: Pat
     with pytest.raises(UserError, match=r"names no buyer.*export the sales report that names each buyer"):
         run(name, tmp_path, keys)
     assert not (tmp_path / "pkg").exists()
+
+
+def test_a_workbook_report_with_pages(tmp_path: Path, keys: Path) -> None:
+    # The same positions, as a report writer pages them in a workbook: a "Page 1 / 3" footer and the
+    # header again every 15 rows. The same tickets land, nothing more is rejected.
+    from openpyxl import Workbook, load_workbook
+
+    source = load_workbook(VENDOR_EXPORTS / "pretix-orders.xlsx", read_only=True)
+    rows = [list(r) for r in source["Order positions"].iter_rows(values_only=True)]
+    source.close()
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Order positions"
+    sheet.append(rows[0])
+    for i, row in enumerate(rows[1:]):
+        if i and i % 15 == 0:
+            sheet.append([f"Page {i // 15} / 3"])
+            sheet.append(rows[0])
+        sheet.append(row)
+    paged = tmp_path / "pretix-pages.xlsx"
+    book.save(paged)
+    draft = draft_mapping(paged)
+    profile = parse_profile(draft.yaml_text, source=paged.name)
+    summary = prepare(paged, member=MemberInfo("sweep", "sweep"), profile=profile, keys_dir=keys, out=tmp_path / "pkg",
+                      today=TODAY)
+    accepted, rejected, worth = OUTCOMES["pretix-orders.xlsx"]
+    assert (summary.rows_accepted, summary.rows_rejected) == (accepted, rejected), summary.rejects_by_reason
+    tickets = read_table(tmp_path / "pkg", "ticket")
+    assert sum(Decimal(str(t["unit_price"])) * t["quantity"] for t in tickets) == Decimal(worth)

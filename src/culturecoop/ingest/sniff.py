@@ -406,7 +406,8 @@ def _sniff_workbook(path: Path) -> Sample:
         book.close()
     header = [c.strip() for c in rows[index]]
     data: list[list[str | None]] = [[c if c.strip() else None for c in r] for r in rows[index + 1:]
-                                    if any(c.strip() for c in r) and not is_summary_row(r)]
+                                    if any(c.strip() for c in r) and not is_summary_row(r)
+                                    and [c.strip() for c in r][:len(header)] != header]
     sample = Sample(path=path, format="xlsx", header=header, rows=data)
     sample.evidence.append(Evidence("format", "xlsx", _("the file is an Excel workbook")))
     others = [s[2] for s in scored if s[2] != title]

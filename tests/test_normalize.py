@@ -60,6 +60,17 @@ def test_decimal_point_round_trips(con: duckdb.DuckDBPyConnection, cents: int, p
     assert normalize_value(con, "cc_amount", text, ".") == amount, text
 
 
+@pytest.mark.parametrize(("text", "amount"), [
+    # Swiss whole amounts: a dash for no cents is no minus sign.
+    ("CHF 25.-", "25"), ("25,- CHF", "25"), ("CHF 25.\u2013", "25"), ("CHF 12.50", "12.50"),
+    # A refund still is: a leading or trailing minus, accounting parentheses.
+    ("25-", "-25"), ("-25.00", "-25"), ("($89.00)", "-89"), ("CHF -25.-", "-25"),
+])
+@pytest.mark.parametrize("decimal", [".", ","])
+def test_whole_amounts_and_refunds(con: duckdb.DuckDBPyConnection, text: str, amount: str, decimal: str) -> None:
+    assert normalize_value(con, "cc_amount", text, decimal) == Decimal(amount), text
+
+
 @SETTINGS
 @given(text=TEXT | st.from_regex(r"[A-Za-z][0-9][A-Za-z] ?-?[0-9][A-Za-z][0-9]", fullmatch=True))
 def test_fsa_is_three_valid_characters_or_null(con: duckdb.DuckDBPyConnection, text: str) -> None:

@@ -5,7 +5,8 @@
 
 1. the profile's strptime formats (the fast path: nearly every row of a real export);
 2. its date-only formats (midnight);
-3. an ISO time with a trailing ``Z`` or offset (``2026-03-23T01:30:00Z``), whatever the
+3. an ISO time with a trailing ``Z`` or offset (``2026-03-23T01:30:00Z``, Shopify's
+   ``2026-03-14 19:42:10 -0400``, DICE's ``2026-02-03 18:22:05 UTC``), whatever the
    profile lists: converted from that offset to the profile's zone, so a 21:30 show in
    Montréal written in UTC lands at 21:30;
 4. hours written ``15h00`` / ``15 h``, as French exports do, in any of the profile's formats;
@@ -37,7 +38,7 @@ ISO_FORMATS: tuple[str, ...] = (
     "%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S.%f",
     "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M",
 )
-_OFFSET = r"(Z|[+-][0-9]{2}:?[0-9]{2})$"
+_OFFSET = r"(Z|UTC|GMT|[+-][0-9]{2}:?[0-9]{2})$"
 
 
 def _alternation(words: tuple[str, ...]) -> str:
@@ -116,9 +117,9 @@ def timestamp_sql(column: str, formats: tuple[str, ...], date_formats: tuple[str
     wall = f"regexp_replace({column}, '\\s*{_OFFSET}', '')"
     offset = f"regexp_extract({column}, '{_OFFSET}', 1)"
     terms.append(
-        f"""CASE WHEN regexp_matches({column}, '[0-9]{_OFFSET}') THEN timezone($tz, TRY_CAST(
+        f"""CASE WHEN regexp_matches({column}, '[0-9] ?{_OFFSET}') THEN timezone($tz, TRY_CAST(
                 strftime(try_strptime({wall}, $dt_iso), '%Y-%m-%d %H:%M:%S')
-                || CASE WHEN {offset} = 'Z' THEN '+00:00' ELSE {offset} END AS TIMESTAMPTZ)) END"""
+                || CASE WHEN {offset} IN ('Z', 'UTC', 'GMT') THEN '+00:00' ELSE {offset} END AS TIMESTAMPTZ)) END"""
     )
     hours = f"regexp_replace({column}, '([0-9])\\s*[hH]\\s*([0-9]{{2}})?\\b', '\\1:\\2', 'g')"
     if plain:

@@ -28,6 +28,12 @@ from culturecoop.ingest.shapes import Column, is_date_only, is_time_only, profil
 from culturecoop.ingest.sniff import Evidence, Sample, sniff
 from culturecoop.schema.model import CHANNELS, TICKET_STATUSES
 
+_ID_FIELDS = ("ticket_id", "order_id", "patron_id", "event_id")
+# Words of a price header that say it is what was paid, not a list price.
+_PAID_WORDS = frozenset({"paid", "paye", "payee", "real", "reel", "actual", "final"})
+# An order number written with a number sign ("#1086", Shopify's "Name"): an order, whatever the
+# column's header says.
+_HASH_NUMBER = re.compile(r"#\d{3,}")
 PERSON_FIELDS = ("email", "first_name", "last_name", "full_name", "phone", "postal_code", "birth_date")
 # Person fields read from the first non-empty of several columns (attendee first, then buyer).
 FALLBACK_FIELDS = ("email", "first_name", "last_name")
@@ -82,18 +88,25 @@ def shape_fit(name: str, c: Column, strong: bool = False) -> float:
     written "Gratuit", a few broken dates, phone numbers without separators).
     """
     if not c.values:
-        return 0.4  # empty in the sample: only the header speaks
+        # Empty in the sample: only the header speaks, and an empty column identifies nothing
+        # (pretix's "External customer ID", left empty by organizers without customer accounts).
+        return 0.0 if name in _ID_FIELDS else 0.4
     s = c.share
     most = 0.6 if strong else 0.9
     # Whole numbers are ids as often as amounts: only amounts with decimals say "not text".
     text = s("email") < 0.1 and s("amount") - s("integer") < 0.5 and c.date_share < 0.5
     if name == "ticket_id":
-        # A header that says "ticket number" keeps its column when refunds repeat the numbers
-        # (a sale and its refund as two rows); otherwise the values must be unique.
+        # Every row is a ticket: a number some rows leave empty is the order's, written on its first
+        # line only (Shopify's "Id"), or a payment's. A header that says "ticket number" keeps its
+        # column when refunds repeat the numbers (a sale and its refund as two rows); otherwise the
+        # values must be unique.
         once = max(c.unique, c.paired) if strong else c.unique
-        return 0.5 + 0.5 * once if s("token") >= 0.9 and once >= 0.9 and text else 0.0
+        ok = s("token") >= 0.9 and once >= 0.9 and text and c.fill >= 0.9
+        return 0.5 + 0.5 * once if ok else 0.0
     if name in ("order_id", "patron_id"):
-        return 1.0 if s("token") >= 0.85 and s("email") < 0.1 and c.date_share < 0.5 else 0.0
+        # An order number on a few rows only (Shopify's "Receipt Number", the till's sales) numbers nothing.
+        filled = name == "patron_id" or c.fill >= 0.5
+        return 1.0 if s("token") >= 0.85 and s("email") < 0.1 and c.date_share < 0.5 and filled else 0.0
     if name == "event_id":
         return 1.0 if s("email") < 0.1 and c.date_share < 0.5 else 0.0
     if name in ("purchased_at", "event_starts_at"):
@@ -157,8 +170,16 @@ class _Builder:
             return 0.0
         if header <= 0:
             # Values alone decide only where the shape is unmistakable.
-            return 0.45 + 0.1 * fit if name == "email" and fit >= 0.9 else 0.0
-        return 0.65 * header + 0.35 * fit
+            if name == "email" and fit >= 0.9:
+                return 0.45 + 0.1 * fit
+            if name == "order_id" and c.fill >= 0.9 and sum(bool(_HASH_NUMBER.fullmatch(v)) for v in c.values) \
+                    >= 0.95 * len(c.values):
+                return 0.55
+            return 0.0
+        score = 0.65 * header + 0.35 * fit
+        if name == "unit_price" and set(vocab.tokens(c.name)) & _PAID_WORDS:
+            score += 0.02  # "Price paid" over "Face value", "realPrice" over a list price
+        return score
 
     def run(self) -> None:
         self._people()
@@ -206,7 +227,9 @@ class _Builder:
         candidates = sorted(
             ((self.score(f, c), f, c) for f in (*wanted, "event_id", "patron_id") for c in self.columns
              if c.index not in self.used),
-            key=lambda t: (-t[0], t[2].index))
+            # Between equal dates, the column filled on more rows ("Created at" over "Paid at", empty on
+            # unpaid orders and on an order's other lines); else the first.
+            key=lambda t: (-t[0], -t[2].fill if t[1] in ("purchased_at", "event_starts_at") else 0, t[2].index))
         for score, name, c in candidates:
             if score < _THRESHOLD or name in self.columns_map or c.index in self.used:
                 continue
@@ -273,6 +296,12 @@ class _Builder:
             hours = [c for c in times if c.index not in self.used
                      and bool(set(vocab.tokens(c.name)) & purchase_words) == (name == "purchased_at")]
             day = self._mapped(name)
+            if name == "purchased_at" and day is not None and is_date_only(day):
+                # "Date" then "Time" (Square's item details): the purchase's hour sits beside its day,
+                # unless its header speaks of the event.
+                event_words = vocab.EXCLUDE_WORDS["purchased_at"]
+                hours = [*hours, *(c for c in times if c.index == day.index + 1 and c.index not in self.used
+                                   and c not in hours and not set(vocab.tokens(c.name)) & event_words)]
             if not hours or (day is not None and not is_date_only(day)) or isinstance(self.columns_map.get(name), list):
                 continue
             hour = hours[0]
@@ -359,10 +388,18 @@ class _Builder:
                                         "map patron_id, email or phone, or the rows cannot be linked to anyone."))
         else:
             self._patron_fallback()
+        no_price = "unit_price" not in self.columns_map and "total_price" not in self.columns_map
+        if "purchased_at" not in self.columns_map and no_price:
+            # Neither: a list of who comes (a check-in or attendee list), not of what was sold.
+            self.undecided.append(_("The export has no purchase date and no price: it looks like an attendee or "
+                                    "check-in list, not a sales report. Export your ticketing's sales or orders "
+                                    "report instead (one row per ticket or order, with its date and price) and "
+                                    "draft again from it."))
+            return
         if "purchased_at" not in self.columns_map:
             self.undecided.append(_("No column looks like the purchase date: map purchased_at to the column that "
                                     "holds it."))
-        if "unit_price" not in self.columns_map and "total_price" not in self.columns_map:
+        if no_price:
             self.undecided.append(_("No column looks like the price paid: map unit_price to the column that "
                                     "holds it."))
 
@@ -436,7 +473,7 @@ class _Builder:
         self.settings["decimal"] = decimal
         self.settings["amount_scale"] = scale
         self.evidence.extend(notes)
-        zoned = [v for values in self.date_values.values() for v in values if re.search(r"\d(Z|[+-]\d\d:?\d\d)$", v)]
+        zoned = [v for values in self.date_values.values() for v in values if re.search(r"\d ?(Z|UTC|GMT|[+-]\d\d:?\d\d)$", v)]
         currency_column = self._mapped("currency")
         codes = currency_column.values[:400] if currency_column is not None else []
         country, zone, currency, notes = decide.decide_place(

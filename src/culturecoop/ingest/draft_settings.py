@@ -154,6 +154,10 @@ def amount_settings(price: Column | None, header: str | None) -> tuple[str, floa
     return decimal, scale, evidence
 
 
+# A Swiss national number as the Swiss write it: 0xx xxx xx xx.
+_SWISS_GROUPS = re.compile(r"0\d{2} \d{3} \d{2} \d{2}")
+
+
 def _nanp(digits: str) -> str | None:
     digits = digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
     return digits[:3] if len(digits) == 10 and digits[0] in "23456789" else None
@@ -183,7 +187,9 @@ def decide_place(phones: Column | None, postcodes: Column | None, price: Column 
             digits = re.sub(r"\D", "", value)
             plus = value.strip().startswith(("+", "00"))
             digits = digits[2:] if value.strip().startswith("00") else digits
-            if (plus and digits.startswith("33")) or (not plus and len(digits) == 10 and digits.startswith("0")):
+            if not plus and len(digits) == 10 and _SWISS_GROUPS.fullmatch(value.strip()):
+                votes["CH"] += 2  # "079 555 12 34": Swiss grouping (a French number is "06 12 34 56 78")
+            elif (plus and digits.startswith("33")) or (not plus and len(digits) == 10 and digits.startswith("0")):
                 votes["FR"] += 2
             elif plus and digits.startswith("32"):
                 votes["BE"] += 2
@@ -223,6 +229,11 @@ def decide_place(phones: Column | None, postcodes: Column | None, price: Column 
         currency, currency_why, check_currency = "EUR", _("amounts carry the € sign"), False
     elif symbols["£"] or symbols["GBP"]:
         currency, currency_why, check_currency = "GBP", _("amounts carry the £ sign"), False
+    elif written := [code for code in ("CHF", "EUR", "CAD", "USD") if symbols[code]]:
+        # "CHF 35.00": the code written in the amounts.
+        currency = max(written, key=lambda code: symbols[code])
+        currency_why = _("amounts carry the code {code}").format(code=currency)
+        check_currency = False
     elif symbols["$"]:
         currency = "USD" if country == "US" else "CAD"
         currency_why = _("amounts carry the $ sign and the country is {country}").format(country=country)
@@ -242,7 +253,7 @@ def decide_place(phones: Column | None, postcodes: Column | None, price: Column 
 
 def _decide_zone(country: str, zones: Counter[str], zoned: list[str]) -> tuple[str, str, bool]:
     guess = zones.most_common(1)[0][0] if zones else COUNTRY_ZONES.get(country, "America/Toronto")
-    offsets = [v for v in zoned if not v.endswith("Z")]
+    offsets = [v for v in zoned if shapes.strip_zone(v)[1] not in (None, "Z")]
     if offsets:
         fits = {zone: _offset_fit(zone, offsets) for zone in (guess, *_OFFSET_ZONES)}
         best = max(fits, key=lambda z: (fits[z], z == guess))

@@ -20,19 +20,23 @@ DEFAULT_STATUS_VALUES: dict[str, str] = {
         "reussie", "details required", "detailsrequired",
         "seated, paid", "seated paid", "paid in full", "ok", "en regle", "accepte", "accepted", "regle",
         "reglee", "encaisse", "encaissee",
+        # Invitations and comps: a ticket given, at 0.
+        "free", "free order", "claimed", "printed", "imprime", "authorized", "autorise",
+        "invitation", "invite", "invitee", "complimentary", "comp", "offert", "offerte", "gratuit", "gratuite",
+        "exonere", "exoneree",
     ), "sold"),
     **dict.fromkeys((
         "refunded", "rembourse", "remboursee", "refund", "remboursement", "partially refunded",
-        "partiellement rembourse",
+        "partiellement rembourse", "returned", "retourne", "retournee", "reimbursed",
     ), "refunded"),
     **dict.fromkeys((
         "cancelled", "canceled", "annule", "annulee", "void", "voided", "deleted", "supprime",
         "not attending", "invalid", "invalide", "declined", "refuse", "failed", "echoue",
-        "expired", "expire", "abandoned", "abandonne",
+        "expired", "expire", "abandoned", "abandonne", "annulation",
     ), "cancelled"),
     **dict.fromkeys((
         "exchanged", "echange", "echangee", "transferred", "transfere", "transferee", "resold",
-        "revendu", "revendue", "swapped", "reissued", "reemis",
+        "revendu", "revendue", "swapped", "reissued", "reemis", "upgraded",
     ), "exchanged"),
 }
 

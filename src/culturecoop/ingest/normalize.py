@@ -117,9 +117,10 @@ MACROS: tuple[str, ...] = (
              WHEN regexp_full_match(d, '[0-9]{1,3}[,.][0-9]{3}')
              THEN CASE WHEN contains(d, dec) THEN replace(d, ',', '.') ELSE regexp_replace(d, '[,.]', '', 'g') END
              ELSE replace(d, ',', '.') END""",
-    # A leading or trailing minus, or accounting parentheses "($89.00)", make the amount negative.
+    # A leading or trailing minus, or accounting parentheses "($89.00)", make the amount negative;
+    # a dash after the decimal mark is the Swiss way of writing no cents ("CHF 25.-"), not a minus.
     """CREATE OR REPLACE MACRO cc_amount_text(x, dec) AS
-        CASE WHEN regexp_matches(x, '^\\s*\\(.*[0-9].*\\)\\s*$|^[^0-9]*-|-[^0-9]*$') THEN '-' ELSE '' END
+        CASE WHEN regexp_matches(x, '^\\s*\\(.*[0-9].*\\)\\s*$|^[^0-9]*-|(^|[^.,])-[^0-9]*$') THEN '-' ELSE '' END
         || cc_amount_digits(regexp_replace(x, '[^0-9,.]', '', 'g'), dec)""",
     """CREATE OR REPLACE MACRO cc_amount(x, dec) AS
         CASE WHEN regexp_full_match(cc_amount_text(x, dec), '-?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)')

@@ -332,6 +332,17 @@ def parse_profile(text: str, source: str) -> Profile:
     if missing:
         named = [f if f not in alternatives else _("{field} (or {alternative})").format(
             field=f, alternative=_(" or ").join(alternatives[f])) for f in missing]
+        if "purchased_at" in missing and "unit_price" in missing:
+            # Neither a date nor a price: what the export lists is who comes, not what was sold.
+            raise _invalid(source, _("it does not map the required fields {fields}; an export with no purchase "
+                                     "date and no price is an attendee or check-in list, not a sales report: export "
+                                     "your ticketing's sales or orders report instead").format(fields=", ".join(named)))
+        if "patron_id" in missing and not consent_only:
+            # No buyer at all: a reseller's statement or a summary of sales.
+            raise _invalid(source, _("it does not map the required fields {fields}; an export that names no buyer "
+                                     "(no customer number, e-mail nor phone: a reseller's statement, a summary of "
+                                     "sales) cannot be prepared: export the sales report that names each buyer "
+                                     "instead").format(fields=", ".join(named)))
         raise _invalid(
             source, _("it does not map the required fields {fields}").format(fields=", ".join(named))
         )

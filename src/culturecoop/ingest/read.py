@@ -288,15 +288,18 @@ def _csv_relation(path: Path, text_path: Path, profile: Profile, head: list[tupl
     else:
         split, bad_quotes, segments = f"string_split(line, {d})", "false", "NULL::VARCHAR[]"
     params["n"] = len(header)
+    params["header_text"] = header_text.rstrip("\r")
     # A line of nothing but spaces and delimiters (Excel's ";;;;" rows) is blank, not a row;
-    # ltrim with a character set stops at the first other character, so it costs nothing.
+    # ltrim with a character set stops at the first other character, so it costs nothing. So is
+    # the header written again (a report repeats it at the top of every page).
     relation = f"""(
         SELECT line_no, raw, blank,
                NOT blank AND (({bad_quotes}) OR len(f) <> $n OR strlen(raw) > {MAX_LINE_BYTES}) AS malformed,
                {", ".join(fields)}
         FROM (SELECT line_no, line AS raw, blank, s, {split} AS f
               FROM (SELECT line_no, line,
-                           coalesce(ltrim(line, ' ' || {d} || chr(9) || chr(13)) = '', true) AS blank,
+                           coalesce(ltrim(line, ' ' || {d} || chr(9) || chr(13)) = ''
+                                    OR rtrim(line, chr(13)) = $header_text, true) AS blank,
                            {segments} AS s
                     FROM {_numbered_lines(header_line)} WHERE true {LINE_FILTER})))"""
     lines_sql, lines_params = _lines_sql(text_path)

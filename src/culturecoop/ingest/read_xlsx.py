@@ -85,7 +85,9 @@ def read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile) -> S
             cells = [render_cell(v, profile.decimal) for v in row]
             if number <= profile.skip_lines:
                 continue
-            if all(c is None or not c.strip() for c in cells):
+            if all(c is None or not c.strip() for c in cells) or (
+                    header is not None and [(c or "").strip() for c in cells][:len(header)] == header):
+                # A blank row; or the header again, at the top of a report's next page.
                 if header is not None:
                     blank += 1
                 continue

@@ -3,7 +3,11 @@
 Run in this order by ``settle_rows``:
 
 1. **Summary rows** (a trailing ``Total`` / ``Grand Total`` / ``Sous-total`` line that fails
-   the rules) are not rows: they leave the count, like blank lines, and are counted apart.
+   the rules, or a report's page footer ``Page 2 / 3``) are not rows: they leave the count, like
+   blank lines, and are counted apart.
+   **An order's status written on its first line only** (Shopify's order export leaves the
+   financial status empty on an order's other lines) is the status of the order's other lines
+   whose status cell is empty; a label nobody knows stays a ``bad_status``.
 2. **Refunds** exported as negative rows are applied to the sale they refund: the sale with the
    same ticket id, else a sale of the same order, event and amount (one refund per sale). The
    sale becomes ``refunded``; the refund row is *merged* (accepted, but no ticket of its own). A
@@ -23,12 +27,15 @@ from culturecoop.ingest.source import SourceInfo
 _ACCEPTED = "len(reasons) = 0 AND NOT merged"
 # A cell that is nothing but a total's label (accents folded, lower case).
 _TOTAL_CELL = ("(^|[,;\\t|\"])\\s*(grand total|total general|totaux|total|sous-total|sous total|"
-               "subtotal|sub-total|somme|sum)\\s*:?\\s*(\"|[,;\\t|]|$)")
+               "subtotal|sub-total|somme|sum"
+               # A report's page footer: "Page 2 / 3", "Page 2 of 3", "Page 2 sur 3".
+               "|page\\s+[0-9]+(\\s*(/|of|sur|de)\\s*[0-9]+)?)\\s*:?\\s*(\"|[,;\\t|]|$)")
 
 
 def settle_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, *, numbered: bool) -> None:
     """Apply the four steps of the module's doc to ``checked``."""
     _skip_summary_rows(con)
+    _order_status_on_first_line(con)
     _apply_refunds(con)
     if numbered:
         _number_order_lines(con)
@@ -42,6 +49,22 @@ def _skip_summary_rows(con: duckdb.DuckDBPyConnection) -> None:
           AND (list_contains(reasons, 'malformed_line') OR list_contains(reasons, 'missing_ticket_id')
                OR list_contains(reasons, 'missing_patron_id') OR list_contains(reasons, 'bad_purchased_at'))
           AND regexp_matches(strip_accents(lower(raw)), '{_TOTAL_CELL}')"""
+    )
+
+
+def _order_status_on_first_line(con: duckdb.DuckDBPyConnection) -> None:
+    if not con.execute("SELECT count(*) FROM checked WHERE status IS NULL AND status_blank AND order_id IS NOT NULL"
+                       ).fetchall()[0][0]:
+        return
+    con.execute(
+        """UPDATE checked SET status = o.status,
+                              reasons = list_filter(checked.reasons, lambda r: r <> 'bad_status'),
+                              raw = CASE WHEN len(list_filter(checked.reasons, lambda r: r <> 'bad_status')) > 0
+                                         THEN checked.raw END
+        FROM (SELECT order_id, arg_min(status, line_no) AS status FROM checked
+              WHERE status IS NOT NULL AND order_id IS NOT NULL AND NOT refund GROUP BY order_id) o
+        WHERE checked.status IS NULL AND checked.status_blank AND checked.order_id = o.order_id
+          AND list_contains(checked.reasons, 'bad_status')"""
     )
 
 

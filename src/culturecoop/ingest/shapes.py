@@ -22,7 +22,11 @@ import duckdb
 from culturecoop.ingest import vocabulary as vocab
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
-_ZONE = re.compile(r"(?<=\d)(Z|[+-]\d{2}:?\d{2})$")
+# A trailing Z or UTC offset after a time; Shopify writes it after a space ("19:42:10 -0400"),
+# DICE writes "18:22:05 UTC".
+_ZONE = re.compile(r"(?<=\d) ?(Z|UTC|GMT|[+-]\d{2}:?\d{2})$")
+# Swiss whole amounts: "CHF 25.-" (a dash for no cents), not a refund.
+_WHOLE_DASH = re.compile(r"(?<=\d)[.,][-\u2013\u2014]+(?=\s|$)")
 _NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})(?!\d)")
 _TIME_ONLY = re.compile(r"^\d{1,2}([:hH]\d{2}(:\d{2})?|\s*[hH])(\s*[AaPp]\.?[Mm]\.?)?$")
 _POSTCODES = {
@@ -149,11 +153,13 @@ class Column:
 
 
 def strip_zone(value: str) -> tuple[str, str | None]:
-    """``value`` without a trailing ``Z`` or ``±hh:mm`` after a time, and that suffix."""
+    """``value`` without a trailing ``Z`` (``UTC``, ``GMT``) or ``±hh:mm`` after a time, and that
+    suffix (``Z`` for all three)."""
     match = _ZONE.search(value)
     if match is None or not re.search(r"\d:\d\d", value):
         return value, None
-    return value[: match.start()].rstrip(), match.group(1)
+    suffix = match.group(1)
+    return value[: match.start()].rstrip(), "Z" if suffix in ("UTC", "GMT") else suffix
 
 
 def named_date(value: str) -> dt.datetime | None:
@@ -199,7 +205,7 @@ _WHOLE = re.compile(r"\d+")
 
 @functools.lru_cache(maxsize=65536)
 def _amount(text: str) -> _Amount | None:
-    raw = text.strip()
+    raw = _WHOLE_DASH.sub("", text.strip())
     upper = raw.upper()
     symbols = tuple(_SYMBOLS.findall(upper.replace("US$", "USD")))
     accounting = raw.startswith("(") and raw.endswith(")")

@@ -286,6 +286,22 @@ def _labelish(cell: str) -> bool:
     return bool(re.search(r"[^\W\d]", text))
 
 
+# The label of a summary line under the table (``prepare`` leaves such lines out of its rows too).
+_TOTAL_LABELS = frozenset({"total", "totals", "grand total", "total general", "totaux", "sous total", "subtotal",
+                           "sub total", "somme", "sum"})
+
+
+_PAGE_FOOTER = re.compile(r"page \d+( (of|sur|de)? ?\d+)?")
+
+
+def is_summary_row(row: list[str]) -> bool:
+    """A ``Total`` / ``Sous-total`` line: its first filled cell is nothing but a total's label; or a
+    report's page footer (``Page 2 / 3``). Not a row to judge the columns by (a ``Total`` in a date
+    column, a total amount under a price)."""
+    first = next((c for c in row if c and c.strip()), None)
+    return first is not None and (vocab.fold(first) in _TOTAL_LABELS or bool(_PAGE_FOOTER.fullmatch(vocab.fold(first))))
+
+
 def find_header(rows: list[list[str]], width: int) -> int | None:
     """Index of the header row among ``rows``: the first row that fills most of the table's
     width with distinct labels; None when the first such row already holds data."""
@@ -327,8 +343,8 @@ def _sniff_delimited(path: Path, text: str) -> Sample:
     body = "\n".join(lines[header_line:])
     data: list[list[str | None]] = []
     for row in csv.reader(io.StringIO(body), delimiter=delimiter, quotechar='"'):
-        if not any(c.strip() for c in row):
-            continue
+        if not any(c.strip() for c in row) or is_summary_row(row) or [c.strip() for c in row] == header:
+            continue  # blank, a Total line, a page footer, or the header again on a report's next page
         data.append([c if c.strip() else None for c in row])
         if len(data) >= SAMPLE_ROWS:
             break
@@ -390,7 +406,8 @@ def _sniff_workbook(path: Path) -> Sample:
         book.close()
     header = [c.strip() for c in rows[index]]
     data: list[list[str | None]] = [[c if c.strip() else None for c in r] for r in rows[index + 1:]
-                                    if any(c.strip() for c in r)]
+                                    if any(c.strip() for c in r) and not is_summary_row(r)
+                                    and [c.strip() for c in r][:len(header)] != header]
     sample = Sample(path=path, format="xlsx", header=header, rows=data)
     sample.evidence.append(Evidence("format", "xlsx", _("the file is an Excel workbook")))
     others = [s[2] for s in scored if s[2] != title]

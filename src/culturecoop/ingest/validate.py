@@ -184,7 +184,7 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
         SELECT line_no, CASE WHEN len(reasons) > 0 THEN raw END AS raw,
                ticket_id, order_id, patron_id, event_id, purchased_at, starts_at, quantity,
                unit_price, currency, channel, CASE WHEN refund THEN 'refunded' ELSE status END AS status,
-               birth_date, refund, false AS merged, false AS summary_row, starts_dropped, birth_dropped,
+               status_blank, birth_date, refund, false AS merged, false AS summary_row, starts_dropped, birth_dropped,
                starts_given, birth_given, reasons
         FROM (
         SELECT *, CASE WHEN blank THEN NULL
@@ -192,7 +192,8 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
                        ELSE list_filter([{reason_list}], lambda r: r IS NOT NULL) END AS reasons
         FROM (
             SELECT line_no, raw, blank, malformed, ticket_id, order_id, patron_id, event_id, anonymous,
-                   purchased_at, quantity, currency, channel, status, price, starts_given, birth_given,
+                   purchased_at, quantity, currency, channel, status, status_blank, price, starts_given,
+                   birth_given,
                    CASE WHEN abs(price) < 100000000 THEN CAST(abs(price) AS DECIMAL(10,2)) END AS unit_price,
                    price < 0 OR negative_quantity AS refund,
                    CASE WHEN year(starts_at) BETWEEN 1900 AND $latest_event THEN starts_at END AS starts_at,
@@ -221,6 +222,7 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
                         coalesce(starts_with(trim(quantity), '-'), false) AS negative_quantity,
                         upper({first_of("nullif(trim(currency), '')", f"cc_amount_currency({amount})", "$currency")}) AS currency,
                         {status} AS status,
+                        nullif(trim(status), '') IS NULL AS status_blank,
                         CASE WHEN channel IS NOT NULL THEN {first_of(_lookup("trim(channel)", "channel"), "'other'")} END AS channel,
                         birth_date IS NOT NULL AS birth_given,
                         CASE WHEN birth_date IS NOT NULL THEN {birth} END AS birth_date

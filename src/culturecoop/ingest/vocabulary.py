@@ -75,7 +75,10 @@ HEADERS: dict[str, tuple[str, ...]] = {
     # The amount of a whole row (an order line of several admissions): divided by its quantity.
     "total_price": ("total", "montant total", "total amount", "order total", "line total", "total price",
                     "prix total", "total ttc", "total commande", "montant de la commande", "total de la commande",
-                    "booking total", "amount total", "total charged", "total line", "montant total ttc"),
+                    "booking total", "amount total", "total charged", "total line", "montant total ttc",
+                    # What the row's items sold for after discounts (Square's item details, point-of-sale
+                    # reports); "Gross Sales" is before discounts and is not read.
+                    "net sales", "ventes nettes", "net total", "total net"),
     "currency": ("currency", "devise", "monnaie", "currency code", "code devise", "ticket currency"),
     "channel": ("channel", "canal", "canal de vente", "sales channel", "mode of sale", "point de vente",
                 "source", "sale channel", "origine", "order source", "mode de vente", "vendu par", "sold via",
@@ -88,13 +91,17 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "event_title": ("event name", "event", "event title", "evenement", "nom evenement", "nom de l evenement",
                     "titre", "title", "spectacle", "show", "performance", "production", "manifestation",
                     "nom du spectacle", "titre du spectacle", "concert", "exhibition", "exposition",
-                    "activity", "activite", "campagne", "formulaire", "form name"),
+                    "activity", "activite", "campagne", "formulaire", "form name",
+                    # A box office selling its shows through a shop or a till: the item sold is the show.
+                    "item", "item name", "lineitem name", "line item name", "lineitem", "line item"),
     "event_starts_at": ("event start date", "event date", "event start", "start date", "start time",
                         "event start time", "date evenement", "date de l evenement", "date representation",
                         "date de representation", "date du spectacle", "date spectacle", "seance",
                         "date de seance", "date seance", "perf date", "performance date", "show date",
                         "starts at", "start", "debut", "date of performance", "date of show", "date of event", "date de debut", "date debut", "horaire", "timed entry",
-                        "session", "session date", "date et heure", "event starts", "date heure"),
+                        "session", "session date", "date et heure", "event starts", "date heure",
+                        # The performance itself, when its values are dates (a title is text).
+                        "representation", "performance"),
     "venue": ("venue", "venue name", "salle", "lieu", "facility", "site", "location", "theatre", "nom du lieu",
               "nom de la salle", "place"),
     "venue_postal_code": ("venue postal code", "code postal salle", "venue zip", "site postcode",
@@ -134,7 +141,8 @@ HEADERS: dict[str, tuple[str, ...]] = {
                    "birthdate", "ne le", "ne e le"),
     "postal_code": ("postal code", "postcode", "post code", "zip", "zip code", "code postal", "cp",
                     "home zip", "home postal code", "zipcode", "billing zip", "billing postal code",
-                    "code postal acheteur", "zip postal code", "postal", "zip postal"),
+                    "code postal acheteur", "zip postal code", "postal", "zip postal", "npa", "no postal",
+                    "numero postal"),
     "patron_language": ("language", "langue", "preferred language", "langue preferee", "langue de communication",
                         "langue de correspondance", "locale", "lang", "language pref", "language preference",
                         "preferred lang"),
@@ -175,7 +183,10 @@ EXCLUDE_WORDS: dict[str, frozenset[str]] = {
                                   "created", "updated", "paiement", "payment", "vente", "sale"}),
     "ticket_id": frozenset({"type", "title", "titre", "name", "nom", "categorie", "category", "status",
                             "statut", "price", "prix", "tarif", "date", "event", "evenement", "order",
-                            "commande", "client", "customer", "seat", "siege", "rang", "row", "section"}),
+                            "commande", "client", "customer", "seat", "siege", "rang", "row", "section",
+                            # A payment, a receipt, a card transaction: one per payment, not per ticket.
+                            "payment", "paiement", "receipt", "recu", "transaction", "token", "card",
+                            "carte"}),
     "order_id": frozenset({"date", "status", "statut", "type", "total", "montant", "amount", "line"}),
     "event_id": frozenset({"date", "name", "nom", "titre", "title", "heure", "time"}),
     "patron_id": frozenset({"name", "nom", "email", "courriel", "phone", "telephone", "type", "since"}),
@@ -204,8 +215,14 @@ STATUS_WORDS: dict[str, str] = {
     "detailsrequired": "sold", "approved": "sold", "accepte": "sold", "seated": "sold", "seated paid": "sold",
     "printed": "sold", "imprime": "sold", "authorized": "sold", "autorise": "sold", "en regle": "sold",
     "eventbrite completed": "sold", "paypal completed": "sold", "free order": "sold",
+    # Invitations and comps: a ticket given, at 0 (Yurplan's "Invitation", "Exonéré", "Offert").
+    "purchased": "sold", "free": "sold", "claimed": "sold",
+    "invitation": "sold", "invite": "sold", "invitee": "sold", "complimentary": "sold", "comp": "sold",
+    "offert": "sold", "offerte": "sold", "gratuit": "sold", "gratuite": "sold", "exonere": "sold",
+    "exoneree": "sold",
     "refunded": "refunded", "refund": "refunded", "rembourse": "refunded", "remboursee": "refunded",
-    "remboursement": "refunded", "returned": "refunded", "retourne": "refunded", "reimbursed": "refunded",
+    "remboursement": "refunded", "returned": "refunded", "retourne": "refunded", "retournee": "refunded",
+    "reimbursed": "refunded",
     "partially refunded": "refunded", "refunded canceled": "refunded", "refunded cancelled": "refunded",
     "cancelled": "cancelled", "canceled": "cancelled", "annule": "cancelled", "annulee": "cancelled",
     "deleted": "cancelled", "supprime": "cancelled", "void": "cancelled", "voided": "cancelled",
@@ -267,7 +284,7 @@ GENERIC = frozenset({"date", "no", "id", "event", "ticket", "order", "commande",
                      "places", "source", "title", "titre", "status", "tickets", "count", "nb", "nombre",
                      "first", "last", "cell", "local", "valeur", "customer", "transaction", "session",
                      "style", "theme", "themes", "tel", "lang", "cp", "acheteur", "payeur", "debut",
-                     "language", "langue", "locale", "total"})
+                     "language", "langue", "locale", "total", "item", "lineitem"})
 
 
 def header_score(field: str, header: str) -> float:

@@ -306,3 +306,17 @@ def test_a_cancelled_show_keeps_its_ticket_numbers(tmp_path: Path) -> None:
     verdict = json.loads(checked.stdout)
     # 24 tickets, each sold and then refunded: 24 refunded tickets, not 48 order lines.
     assert verdict["rows_per_table"]["ticket"] == 24 and verdict["rows_rejected"] == 0
+
+
+def test_a_marketing_opt_in_is_left_for_the_member_to_confirm(tmp_path: Path) -> None:
+    # A vendor's opt-in often covers the venue's own newsletter; at the cooperative, a yes lets every
+    # member's campaigns reach the person. The draft reads it, and says what it would grant.
+    export = tmp_path / "orders.csv"
+    lines = ["Name,Email,Created at,Lineitem name,Lineitem price,Accepts Marketing"]
+    lines += [f"#{1000 + n},p{n}@x.example,2026-02-{1 + n % 27:02d} 14:00:00 -0500,Gala,45.00,{'yes' if n % 2 else 'no'}"
+              for n in range(30)]
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    draft = draft_mapping(export)
+    assert draft.mapping["columns"]["consent_marketing"] == "Accepts Marketing"
+    assert any("Accepts Marketing" in item and "whichever member sends them" in item for item in draft.undecided)
+    assert "consent_marketing: Accepts Marketing  # CHECK" in draft.yaml_text

@@ -186,6 +186,7 @@ class _Builder:
         if draft_consent_export(self, _THRESHOLD):  # a newsletter or CRM list: consents, no sale
             self._dates()
             self._amounts_and_place()
+            self._marketing_scope()
             return
         self._single_fields()
         self._one_amount()
@@ -195,6 +196,7 @@ class _Builder:
         self._amounts_and_place()
         self._labels()
         self._consent()
+        self._marketing_scope()
 
     def _people(self) -> None:
         for name in PERSON_FIELDS:
@@ -528,6 +530,20 @@ class _Builder:
         self.undecided.append(_("No column says whether patrons agreed to pooling: until you set "
                                 "consent_defaults (pooling: true) with your consent_basis, their tickets stay "
                                 "out of the cooperative's pooled figures."))
+
+    def _marketing_scope(self) -> None:
+        """A marketing opt-in column is the member's to confirm: at the cooperative a "yes" lets the
+        cooperative's e-mail campaigns reach the person, whichever member sends them, while a vendor's
+        opt-in ("Accepts Marketing", "Organiser mail list") often covers the venue's own newsletter."""
+        column = self._mapped("consent_marketing")
+        if column is None:
+            return
+        self._note("columns.consent_marketing", column.name,
+                   _("read as consent to the cooperative's e-mail campaigns"), check=True)
+        self.undecided.append(_("Check what {column} covers: read as marketing consent, a yes lets the "
+                                "cooperative's e-mail campaigns reach the person, whichever member sends them. If "
+                                "it only covers your own newsletter, take consent_marketing out of the mapping.").format(
+            column=column.name))
 
     def _note(self, key: str, value: Any, why: str, check: bool = False) -> None:
         self.evidence.append(Evidence(key, value, why, check))

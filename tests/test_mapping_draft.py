@@ -320,3 +320,16 @@ def test_a_marketing_opt_in_is_left_for_the_member_to_confirm(tmp_path: Path) ->
     assert draft.mapping["columns"]["consent_marketing"] == "Accepts Marketing"
     assert any("Accepts Marketing" in item and "whichever member sends them" in item for item in draft.undecided)
     assert "consent_marketing: Accepts Marketing  # CHECK" in draft.yaml_text
+
+
+def test_mapping_check_says_its_figures_in_words(tmp_path: Path) -> None:
+    # Ticket Tailor's door app: four guests named but with no e-mail nor phone.
+    export = Path(__file__).parent / "fixtures" / "exports" / "vendors" / "tickettailor-issued-tickets.csv"
+    out = tmp_path / "tt.yaml"
+    assert run_cli("mapping", "draft", str(export), "--out", str(out)).returncode == 0
+    checked = run_cli("mapping", "check", str(export), "--mapping", str(out), lang="fr")
+    assert checked.returncode == 0, checked.stderr
+    said = " ".join((checked.stdout + checked.stderr).replace("│", " ").split())
+    assert "ni numéro de client, ni courriel, ni téléphone pour compter" in said and "l’acheteur" in said
+    assert "Billets 34" in said and "Mise en commun dans la coopérative : 0" in said
+    assert "missing_patron_id" not in said and "ticket 34" not in said

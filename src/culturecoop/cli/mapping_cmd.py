@@ -16,8 +16,9 @@ import typer
 from rich.table import Table
 
 from culturecoop.cli.app import app, console, emit_json
+from culturecoop.cli.prepare_cmd import print_consent
 from culturecoop.errors import UserError
-from culturecoop.i18n import _
+from culturecoop.i18n import _, current_language
 from culturecoop.ingest.draft import Draft, draft_mapping
 from culturecoop.ingest.prepare import check_export, preview_rows
 from culturecoop.ingest.prepare_io import PrepareSummary
@@ -25,6 +26,7 @@ from culturecoop.ingest.profile import CANONICAL_FIELDS, load_profile, parse_pro
 from culturecoop.ingest.quarantine import DEFAULT_MAX_REJECT_SHARE
 from culturecoop.ingest.sniff import Evidence
 from culturecoop.ingest.validate import RULES
+from culturecoop.ingest.words import PACKAGE_TABLES, REJECT_REASONS, say
 
 mapping_app = typer.Typer(
     help="Draft a mapping for a new export, and check a mapping against an export.",
@@ -160,6 +162,7 @@ def draft_command(
 
 
 def _print_check(summary: PrepareSummary, rows: list[dict[str, Any]]) -> None:
+    language = current_language()
     console.print(_preview_table(rows, _("The first rows as the mapping reads them")))
     console.print(
         _("Rows read: {rows_in} = {accepted} would be accepted + {rejected} rejected.").format(
@@ -171,26 +174,19 @@ def _print_check(summary: PrepareSummary, rows: list[dict[str, Any]]) -> None:
         table.add_column(_("rule"))
         table.add_column(_("rows"), justify="right")
         for reason, count in summary.rejects_by_reason.items():
-            table.add_row(reason, str(count))
+            table.add_row(say(REJECT_REASONS, reason, language), str(count))
         console.print(table)
     if summary.refunds_merged:
         console.print(_("{n} refund rows would be applied to the sales they refund.").format(n=summary.refunds_merged))
     if summary.summary_lines:
         console.print(_("{n} total lines under the table would be left out (they are not sales).").format(
             n=summary.summary_lines))
-    tables = ", ".join(f"{name} {count}" for name, count in summary.rows_per_table.items())
+    tables = ", ".join(f"{say(PACKAGE_TABLES, name, language)} {count}" for name, count in summary.rows_per_table.items())
     console.print(_("The package would hold: {tables}.").format(tables=tables), highlight=False)
-    for purpose, record in summary.consent.get("purposes", {}).items():
-        console.print(_("Consent to {purpose}: {granted} patrons ({source}).").format(
-            purpose=purpose, granted=record["granted"], source=_consent_source(record["source"])), highlight=False)
+    print_consent(summary)
     for warning in summary.warnings:
         console.print(f"[bold yellow]![/] {warning}", highlight=False)
     console.print(_("Nothing was written: run prepare with this mapping to make the package."))
-
-
-def _consent_source(source: str) -> str:
-    return {"column": _("from a column of the export"), "default": _("from the mapping's default"),
-            "none": _("nothing grants it")}.get(source, source)
 
 
 @mapping_app.command("check")

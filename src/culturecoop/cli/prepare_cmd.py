@@ -65,7 +65,7 @@ def _print_summary(summary: PrepareSummary) -> None:
             console.print(
                 _("{n} patrons had a {field} that could not be read; it was left empty.").format(n=count, field=name)
             )
-    _print_consent(summary)
+    print_consent(summary)
     for warning in summary.warnings:
         console.print(f"[bold yellow]{_('Warning')}:[/] {warning}", highlight=False)
     if summary.genres_unmapped:
@@ -91,7 +91,8 @@ def _print_summary(summary: PrepareSummary) -> None:
         )
 
 
-def _print_consent(summary: PrepareSummary) -> None:
+def print_consent(summary: PrepareSummary) -> None:
+    """Who the package would count, per consent purpose (``prepare`` and ``mapping check``)."""
     language = current_language()
     purposes = summary.consent.get("purposes") or {}
     if not purposes:

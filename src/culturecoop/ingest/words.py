@@ -16,7 +16,7 @@ def _(message: str) -> str:
 REJECT_REASONS = {
     "malformed_line": _("unreadable line (quoting, number of columns)"),
     "missing_ticket_id": _("no ticket identifier"),
-    "missing_patron_id": _("no patron identifier"),
+    "missing_patron_id": _("no customer number, e-mail or phone to count the buyer by"),
     "anonymous_sale": _("sale naming nobody (door or cash sale): left out, audience figures count people"),
     "missing_event_id": _("no event identifier"),
     "bad_purchased_at": _("purchase time missing or unreadable"),

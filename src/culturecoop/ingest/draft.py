@@ -515,7 +515,7 @@ class _Builder:
             if known and status.fill < 1 and not unknown and "sold" not in known.values():
                 # Tito's "Void Status": "void" on a voided ticket, empty on every valid one.
                 known[""] = "sold"
-                self._note("status_values", None, _("{column} is empty on most rows and names only "
+                self._note("status_values", None, _("{column} is empty on some rows and names only "
                                                     "cancellations or refunds: an empty cell is a sale").format(
                     column=status.name))
             self.settings["status_values"] = known

@@ -210,7 +210,12 @@ def decide_place(phones: Column | None, postcodes: Column | None, price: Column 
     if codes["USD"] or symbols["USD"]:
         votes["US"] += 4
     if votes["FR/US"]:
-        american = bool(symbols["$"] or codes["USD"] or symbols["USD"]) and not symbols["€"]
+        if symbols["$"] or codes["USD"] or symbols["USD"] or codes["CAD"] or symbols["CAD"]:
+            american = True
+        elif symbols["€"] or codes["EUR"] or symbols["EUR"]:
+            american = False
+        else:  # amounts as plain numbers (a workbook): the phones tell
+            american = votes["US"] + votes["CA"] > votes["FR"]
         votes["US" if american else "FR"] += votes.pop("FR/US")
     if votes["BE/CH"]:
         swiss = bool(codes["CHF"] or symbols["CHF"])

@@ -80,7 +80,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
                     # reports); "Gross Sales" is before discounts and is not read.
                     "net sales", "ventes nettes", "net total", "total net"),
     "currency": ("currency", "devise", "monnaie", "currency code", "code devise", "ticket currency"),
-    "channel": ("verkaufskanal", "vertriebsweg", "channel", "canal", "canal de vente", "sales channel", "mode of sale", "point de vente",
+    "channel": ("outlet", "sales outlet", "point of sale", "verkaufskanal", "vertriebsweg", "channel", "canal", "canal de vente", "sales channel", "mode of sale", "point de vente",
                 "source", "sale channel", "origine", "order source", "mode de vente", "vendu par", "sold via",
                 "origine de la vente"),
     "event_id": ("event id", "event no", "id evenement", "evenement id", "no evenement", "no representation",

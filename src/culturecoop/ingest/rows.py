@@ -28,8 +28,10 @@ from culturecoop.ingest.source import SourceInfo
 
 _ACCEPTED = "len(reasons) = 0 AND NOT merged"
 # A cell that is nothing but a total's label (accents folded, lower case).
-_TOTAL_CELL = ("(^|[,;\\t|\"])\\s*(grand total|total general|totaux|total|sous-total|sous total|"
-               "subtotal|sub-total|somme|sum"
+_TOTAL_CELL = ("(^|[,;\\t|\"])\\s*(((grand totals?|total general|totaux|totals?|sous-total|sous total|"
+               "subtotal|sub-total|somme|sum|summe|gesamtsumme|gesamt)"
+               # Salesforce's "Grand Totals (123 records)", "Total (12 lignes)".
+               "(\\s*\\([0-9 ]+ (records?|rows?|lignes?|enregistrements?|datensatze)\\))?)"
                # A report's page footer: "Page 2 / 3", "Page 2 of 3", "Page 2 sur 3".
                "|page\\s+[0-9]+(\\s*(/|of|sur|de)\\s*[0-9]+)?)\\s*:?\\s*(\"|[,;\\t|]|$)")
 

@@ -579,3 +579,17 @@ def test_five_digit_postcodes_and_pounds_place_the_export(name: str, country: st
     # phones, tell which. Pounds are a British box office: its times are London's.
     mapping, _p = drafted(name)
     assert (mapping["country"], mapping["currency"], mapping["timezone"]) == (country, currency, zone)
+
+
+def test_screenings_are_told_apart(tmp_path: Path, keys: Path) -> None:
+    # Ticketack names the screening in "Séance" and its date in "Date séance" ("samedi 7 mars 2026
+    # 20:30"): two screenings are two events, not one named after the file; "CHF 18.–" is 18 francs.
+    name = "ticketack-billets.csv"
+    mapping, _p = drafted(name)
+    assert mapping["columns"]["event_title"] == "Séance"
+    assert mapping["columns"]["event_starts_at"] == "Date séance"
+    _summary, package = run(name, tmp_path, keys)
+    assert {(e["title"], e["starts_at"]) for e in read_table(package, "event")} == {
+        ("Nuit du court métrage", dt.datetime(2026, 3, 7, 20, 30)),
+        ("Ciné-concert: Nosferatu", dt.datetime(2026, 3, 13, 21, 0))}
+    assert Decimal("18.00") in {t["unit_price"] for t in read_table(package, "ticket")}

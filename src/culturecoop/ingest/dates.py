@@ -10,8 +10,9 @@
    profile lists: converted from that offset to the profile's zone, so a 21:30 show in
    Montréal written in UTC lands at 21:30;
 4. hours written ``15h00`` / ``15 h``, as French exports do, in any of the profile's formats;
-5. month and day names in French or English (``dim. 22 mars 2026 15h00``,
-   ``SAMEDI 8 AOÛT 2026``, ``Sat, Aug 8, 2026 8:00 PM``), through the ``cc_text_datetime`` macro.
+5. month and day names in French, English or German (``dim. 22 mars 2026 15h00``,
+   ``SAMEDI 8 AOÛT 2026``, ``Sat, Aug 8, 2026 8:00 PM``, ``Sa., 14. März 2026, 19:30 Uhr``),
+   through the ``cc_text_datetime`` macro.
 
 ``fix_two_digit_year`` then reads a year written with two digits (``22/03/26`` parsed by a
 ``%Y`` format as year 26) as Excel does: 20yy unless that is more than ten years ahead, else 19yy.
@@ -23,15 +24,17 @@ from typing import Any
 
 # Month words (accents folded, lower case): French and English names and abbreviations.
 _MONTHS: dict[int, str] = {
-    1: "janvier janv jan january", 2: "fevrier fevr fev feb february", 3: "mars mar march",
-    4: "avril avr apr april", 5: "mai may", 6: "juin jun june", 7: "juillet juil jul july",
-    8: "aout aou aug august", 9: "septembre sept sep september", 10: "octobre oct october",
-    11: "novembre nov november", 12: "decembre dec december",
+    1: "janvier janv jan january januar", 2: "fevrier fevr fev feb february februar",
+    3: "mars mar march marz maerz", 4: "avril avr apr april", 5: "mai may", 6: "juin jun june juni",
+    7: "juillet juil jul july juli", 8: "aout aou aug august", 9: "septembre sept sep september",
+    10: "octobre oct october oktober okt", 11: "novembre nov november", 12: "decembre dec december dezember dez",
 }
 MONTH_WORDS: tuple[str, ...] = tuple(w for words in _MONTHS.values() for w in words.split())
 MONTH_NUMBERS: tuple[int, ...] = tuple(m for m, words in _MONTHS.items() for _w in words.split())
 DAY_WORDS: tuple[str, ...] = tuple(
-    ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "lun", "mar", "mer", "jeu", "ven", "sam", "dim", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"]
+    ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "lun", "mar", "mer", "jeu", "ven", "sam", "dim", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
+     "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag", "mo", "di", "mi", "do", "fr",
+     "sa", "so"]
 )
 # ISO wall-clock forms read before an offset, whatever the profile's formats.
 ISO_FORMATS: tuple[str, ...] = (
@@ -56,7 +59,7 @@ DATE_MACROS: tuple[str, ...] = (
     # "mar. 22 mars" loses its Tuesday).
     f"""CREATE OR REPLACE MACRO cc_dw_text(x) AS
         trim(regexp_replace(regexp_replace(regexp_replace(regexp_replace(strip_accents(lower(x)),
-            '(\\d)(er|st|nd|rd|th)\\b', '\\1', 'g'), '[,.]|\\s(a|at|le|de|du|-)\\s', ' ', 'g'),
+            '(\\d)(er|st|nd|rd|th)\\b', '\\1', 'g'), '[,.]|\\s(a|at|le|de|du|-)\\s|\\suhr$', ' ', 'g'),
             '\\s+', ' ', 'g'), '^({_DW})\\s+((\\d{{1,2}} ({_MW})\\b)|(({_MW}) \\d))', '\\2'))""",
     f"""CREATE OR REPLACE MACRO cc_dw_parts(s) AS
         CASE WHEN regexp_full_match(s, '(\\d{{1,2}}) ({_MW}) (\\d{{2,4}})( .*)?')

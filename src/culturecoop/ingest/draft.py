@@ -38,6 +38,8 @@ PERSON_FIELDS = ("email", "first_name", "last_name", "full_name", "phone", "post
 # Person fields read from the first non-empty of several columns (attendee first, then buyer).
 FALLBACK_FIELDS = ("email", "first_name", "last_name")
 _ROLE_ORDER = {"attendee": 0, "": 1, "buyer": 2}
+# An address's state or province written as its code (WA, QC, NSW).
+_REGION_CODE = re.compile(r"[A-Z]{2,3}")
 _THRESHOLD = 0.5
 
 
@@ -113,6 +115,8 @@ def shape_fit(name: str, c: Column, strong: bool = False) -> float:
         return c.date_share if c.date_share >= min(most, 0.8) else 0.0
     if name == "birth_date":
         return c.date_share if c.date_share >= min(most, 0.8) and s("clock") <= 0.05 else 0.0
+    if name == "status" and s("status") == 0 and all(_REGION_CODE.fullmatch(v.strip()) for v in c.values):
+        return 0.0  # "State" of an address (WA, QC, NSW) beside City and Zip: not a ticket's state
     if name in ("status", "channel"):
         return 0.5 + 0.5 * s(name) if c.distinct <= 15 and text and s("boolean") < 0.9 else 0.0
     if name in ("quantity", "capacity"):
@@ -177,7 +181,9 @@ class _Builder:
                 return 0.55
             return 0.0
         score = 0.65 * header + 0.35 * fit
-        if name == "unit_price" and set(vocab.tokens(c.name)) & _PAID_WORDS:
+        if name == "unit_price" and "total" in vocab.tokens(c.name):
+            score -= 0.02  # "Total Paid" is the row's (seats and fees): a "Ticket Price" beside it wins
+        elif name == "unit_price" and set(vocab.tokens(c.name)) & _PAID_WORDS:
             score += 0.02  # "Price paid" over "Face value", "realPrice" over a list price
         return score
 
@@ -483,10 +489,35 @@ class _Builder:
         self.settings.update({"country": country, "timezone": zone, "currency": currency})
         self.evidence.extend(notes)
 
+    def _status_flag(self) -> None:
+        """A yes/no column named after a refund or a cancellation ("Refunded", "Void", "Cancelled"),
+        when no column holds the status: yes is that status, no a sale."""
+        for c in self.columns:
+            said = vocab.classify_status(c.name)
+            if (c.index in self.used or said not in ("refunded", "cancelled") or len(vocab.tokens(c.name)) > 2
+                    or not c.values or c.share("boolean") < 0.9):
+                continue
+            words = {label: vocab.classify_boolean(label) for label in c.labels()}
+            self.columns_map["status"] = c.name
+            self.used.add(c.index)
+            self._note("columns.status", c.name, _("a yes/no column named after a {status}: yes is a {status}, "
+                                                   "no a sale").format(status=said))
+            self.settings["status_values"] = {label: said if yes else "sold" for label, yes in words.items()
+                                              if yes is not None}
+            return
+
     def _labels(self) -> None:
         status = self._mapped("status")
-        if status is not None:
+        if status is None:
+            self._status_flag()
+        else:
             known, unknown = decide.classify_labels(status, vocab.classify_status, TICKET_STATUSES)
+            if known and status.fill < 1 and not unknown and "sold" not in known.values():
+                # Tito's "Void Status": "void" on a voided ticket, empty on every valid one.
+                known[""] = "sold"
+                self._note("status_values", None, _("{column} is empty on some rows and names only "
+                                                    "cancellations or refunds: an empty cell is a sale").format(
+                    column=status.name))
             self.settings["status_values"] = known
             if unknown:
                 self.undecided.append(_("Status labels {labels} are not words the draft knows: add each under "

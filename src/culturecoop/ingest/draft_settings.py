@@ -177,7 +177,7 @@ def decide_place(phones: Column | None, postcodes: Column | None, price: Column 
                 votes["CA"] += 2
                 zones[_CA_POSTAL_ZONES.get(text[0], "America/Toronto")] += 1
             elif re.fullmatch(r"\d{5}", text):
-                votes["FR" if text[:2] != "00" else "US"] += 1
+                votes["FR/US" if text[:2] != "00" else "US"] += 1  # told apart by the currency
             elif re.fullmatch(r"\d{5}-\d{4}", text):
                 votes["US"] += 2
             elif re.fullmatch(r"[1-9]\d{3}", text):
@@ -209,6 +209,14 @@ def decide_place(phones: Column | None, postcodes: Column | None, price: Column 
         votes["CH"] += 4
     if codes["USD"] or symbols["USD"]:
         votes["US"] += 4
+    if votes["FR/US"]:
+        if symbols["$"] or codes["USD"] or symbols["USD"] or codes["CAD"] or symbols["CAD"]:
+            american = True
+        elif symbols["€"] or codes["EUR"] or symbols["EUR"]:
+            american = False
+        else:  # amounts as plain numbers (a workbook): the phones tell
+            american = votes["US"] + votes["CA"] > votes["FR"]
+        votes["US" if american else "FR"] += votes.pop("FR/US")
     if votes["BE/CH"]:
         swiss = bool(codes["CHF"] or symbols["CHF"])
         votes["CH" if swiss else "BE"] += votes.pop("BE/CH")
@@ -242,6 +250,8 @@ def decide_place(phones: Column | None, postcodes: Column | None, price: Column 
         currency = COUNTRY_CURRENCIES.get(country, "CAD")
         currency_why = _("no currency is written; {code} is the currency of {country}").format(code=currency, country=country)
         check_currency = True
+    if currency == "GBP" and not zones:
+        zones["Europe/London"] += 1  # pounds: a British box office, whatever country its phones are read in
     zone, zone_why, check_zone = _decide_zone(country, zones, zoned)
     evidence = [
         Evidence("country", country, "; ".join(reasons), check=check_country),

@@ -41,10 +41,14 @@ _MONTHS = {
     "may": 5, "juin": 6, "jun": 6, "june": 6, "juillet": 7, "juil": 7, "jul": 7, "july": 7, "aout": 8,
     "aug": 8, "august": 8, "septembre": 9, "sept": 9, "sep": 9, "september": 9, "octobre": 10, "oct": 10,
     "october": 10, "novembre": 11, "nov": 11, "november": 11, "decembre": 12, "dec": 12, "december": 12,
+    # German (Eventim.Light's "Sa., 14. März 2026, 19:30 Uhr").
+    "januar": 1, "februar": 2, "marz": 3, "maerz": 3, "juni": 6, "juli": 7, "oktober": 10, "okt": 10,
+    "dezember": 12, "dez": 12,
 }
 _DAYS = {"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "lun", "mar", "mer", "jeu",
          "ven", "sam", "dim", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-         "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"}
+         "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "montag", "dienstag",
+         "mittwoch", "donnerstag", "freitag", "samstag", "sonntag"}
 _CLOCK = re.compile(r"(?<!\d)(\d{1,2})\s*(?:[:hH]\s*(\d{2})?|(?=\s*[aApP]\.?\s?[mM]))\s*"
                     r"(?:([aApP])\.?\s?[mM]\.?)?(?!\d)")
 _GENDERS = {"homme", "femme", "h", "f", "m", "male", "female", "man", "woman", "autre", "other", "mr", "mme",
@@ -163,7 +167,7 @@ def strip_zone(value: str) -> tuple[str, str | None]:
 
 
 def named_date(value: str) -> dt.datetime | None:
-    """A date written with a month name (French or English), with an optional day name and time."""
+    """A date written with a month name (French, English or German), with an optional day name and time."""
     hour = minute = 0
     rest = value
     clock = _CLOCK.search(value)

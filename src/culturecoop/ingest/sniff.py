@@ -288,7 +288,10 @@ def _labelish(cell: str) -> bool:
 
 # The label of a summary line under the table (``prepare`` leaves such lines out of its rows too).
 _TOTAL_LABELS = frozenset({"total", "totals", "grand total", "total general", "totaux", "sous total", "subtotal",
-                           "sub total", "somme", "sum"})
+                           "sub total", "somme", "sum", "summe", "gesamtsumme", "gesamt", "grand totals"})
+# Salesforce's "Grand Totals (123 records)", folded: a total's label and its count of rows.
+_COUNTED_TOTAL = re.compile(r"(grand totals?|totals?|total general|sous total|subtotal) \d+ "
+                            r"(records?|rows?|lignes?|enregistrements?|datensatze)")
 
 
 _PAGE_FOOTER = re.compile(r"page \d+( (of|sur|de)? ?\d+)?")
@@ -299,7 +302,10 @@ def is_summary_row(row: list[str]) -> bool:
     report's page footer (``Page 2 / 3``). Not a row to judge the columns by (a ``Total`` in a date
     column, a total amount under a price)."""
     first = next((c for c in row if c and c.strip()), None)
-    return first is not None and (vocab.fold(first) in _TOTAL_LABELS or bool(_PAGE_FOOTER.fullmatch(vocab.fold(first))))
+    if first is None:
+        return False
+    folded = vocab.fold(first)
+    return folded in _TOTAL_LABELS or bool(_PAGE_FOOTER.fullmatch(folded) or _COUNTED_TOTAL.fullmatch(folded))
 
 
 def find_header(rows: list[list[str]], width: int) -> int | None:

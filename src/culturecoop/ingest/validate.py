@@ -143,7 +143,7 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
     if profile.amount_scale != 1:
         price = f"CAST(({price}) * CAST($scale AS DECIMAL(18,6)) AS DECIMAL(18,4))"
     # An export without a status column sells every ticket it lists.
-    status = _lookup("trim(status)", "status") if "status" in profile.columns else "'sold'"
+    status = _lookup("coalesce(trim(status), '')", "status") if "status" in profile.columns else "'sold'"
     labels = label_params(con, profile)
     params: dict[str, Any] = {
         **info.params,

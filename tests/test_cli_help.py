@@ -140,14 +140,14 @@ def usage_error(*args: str) -> str:
 
 
 @pytest.mark.parametrize(("args", "french"), [
-    (["prepare"], "Il manque l'argument 'file' ; voyez `culturecoop prepare --help`"),
-    (["report", "audience"], "Il manque l'option '--db'"),
-    (["nosuch"], "La commande 'nosuch' n'existe pas"),
-    (["reco", "evaluate", "--intera", "x"], "L'option --intera n'existe pas (options proches : --interactions, --items)"),
+    (["prepare"], "Il manque l’argument 'file' ; voyez `culturecoop prepare --help`"),
+    (["report", "audience"], "Il manque l’option '--db'"),
+    (["nosuch"], "La commande 'nosuch' n’existe pas"),
+    (["reco", "evaluate", "--intera", "x"], "L’option --intera n’existe pas (options proches : --interactions, --items)"),
     (["reco", "evaluate", "--k", "dix"], "Valeur non valable pour '--k' : il faut un nombre entier"),
     (["reco", "evaluate", "--diversity", "forte"], "Valeur non valable pour '--diversity' : il faut un nombre ;"),
     (["reco", "evaluate", "un", "deux"], "Argument(s) de trop (un deux)"),
-    (["reco", "evaluate", "--k"], "L'option '--k' attend une valeur"),
+    (["reco", "evaluate", "--k"], "L’option '--k' attend une valeur"),
 ])
 def test_usage_errors_are_in_the_readers_language(args: list[str], french: str) -> None:
     said = usage_error("--lang", "fr", *args)

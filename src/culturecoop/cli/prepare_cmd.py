@@ -100,7 +100,7 @@ def print_consent(summary: PrepareSummary) -> None:
     if "dated_by" in summary.consent:  # a consent export: changes, not the sources of a ticket export
         dated = _("dated by the export's date column") if summary.consent["dated_by"] == "column" else _(
             "dated {time}, when the export was made").format(time=summary.consent["export_time"])
-        changes = "; ".join(_("{purpose}: {granted} given, {withdrawn} withdrawn").format(
+        changes = _("; ").join(_("{purpose}: {granted} given, {withdrawn} withdrawn").format(
             purpose=say(CONSENT_PURPOSES, purpose, language), granted=entry["granted"], withdrawn=entry["withdrawn"])
             for purpose, entry in purposes.items())
         console.print(_("Consent changes: {changes} ({dated}).").format(changes=changes, dated=dated), highlight=False)
@@ -112,7 +112,7 @@ def print_consent(summary: PrepareSummary) -> None:
             source=labels.get(entry["source"], entry["source"]))
         for purpose, entry in purposes.items()
     ]
-    console.print(_("Consent: {parts}.").format(parts="; ".join(parts)), highlight=False)
+    console.print(_("Consent: {parts}.").format(parts=_("; ").join(parts)), highlight=False)
     if summary.consent.get("basis"):
         console.print(_("Basis stated for the defaults: {basis}").format(basis=summary.consent["basis"]), highlight=False)
 

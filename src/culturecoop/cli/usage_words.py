@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from culturecoop.i18n import current_language, retranslate
+from culturecoop.i18n import current_language, gettext_in, retranslate
 
 
 def _(message: str) -> str:
@@ -49,7 +49,7 @@ LIBRARY_MESSAGES = (
     _("Path {name} is a file."),
 )
 
-_INVALID = re.compile(r"(Invalid value for .+?: )(.+)\Z", re.DOTALL)
+_INVALID = re.compile(r"Invalid value for (.+?): (.+)\Z", re.DOTALL)
 
 
 def in_reader_words(problem: str) -> str:
@@ -60,6 +60,6 @@ def in_reader_words(problem: str) -> str:
     invalid = _INVALID.match(problem)
     if invalid:
         # The value's own problem is a sentence of its own ("Input should be a valid integer…").
-        head = retranslate(invalid.group(1) + "{problem}", language)
-        return head.replace("{problem}", retranslate(invalid.group(2), language), 1)
+        return gettext_in("Invalid value for {name}: {problem}", language).format(
+            name=invalid.group(1), problem=retranslate(invalid.group(2), language))
     return retranslate(problem, language)

@@ -569,6 +569,8 @@ class _Builder:
         column = self._mapped("consent_marketing")
         if column is None:
             return
+        # This note replaces the column's first one (the draft shows one line per field).
+        self.evidence = [e for e in self.evidence if e.key != "columns.consent_marketing"]
         self._note("columns.consent_marketing", column.name,
                    _("read as consent to the cooperative's e-mail campaigns"), check=True)
         self.undecided.append(_("Check what {column} covers: read as marketing consent, a yes lets the "

@@ -229,6 +229,10 @@ def test_headers_with_or_without_articles_name_the_same_field(header: str, field
     (["8001", "1201", "3011"], "+41 79 123 45 {n:02d}", "CHF 45.00", "CH", "Europe/Zurich", "CHF"),
     (["V6B 1A1", "V5K 0A1", "V6Z 2E1"], "604-555-01{n:02d}", "$45.00", "CA", "America/Vancouver", "CAD"),
     (["75011", "69001", "33000"], "06 12 34 56 {n:02d}", "12,50 €", "FR", "Europe/Paris", "EUR"),
+    (["SW4 0AB", "EC1A 1BB", "M1 1AE"], "07700 9001{n:02d}", "£22.50", "GB", "Europe/London", "GBP"),
+    (["10115", "80331", "50667"], "+49 171 33000{n:02d}", "32,00 €", "DE", "Europe/Berlin", "EUR"),
+    (["1010", "8010", "5020"], "+43 664 12345{n:02d}", "32,00 €", "AT", "Europe/Vienna", "EUR"),
+    (["L-1511", "L-2449", "L-4002"], "+352 621 123 4{n:02d}", "25,00 €", "LU", "Europe/Luxembourg", "EUR"),
 ])
 def test_country_zone_and_currency_from_the_values(postcodes: list[str], phone: str, price: str, country: str,
                                                    zone: str, currency: str, tmp_path: Path) -> None:
@@ -239,6 +243,30 @@ def test_country_zone_and_currency_from_the_values(postcodes: list[str], phone: 
     export.write_text("\n".join(lines) + "\n", encoding="utf-8")
     mapping = draft_mapping(export).mapping
     assert (mapping["country"], mapping["timezone"], mapping["currency"]) == (country, zone, currency)
+
+
+@pytest.mark.parametrize(("header", "currency", "country"), [
+    ("Bestellnummer;Bestelldatum;E-Mail;Preis;Telefon;PLZ", "32,00 €", "DE"),  # German words: a PLZ
+    ("N° billet;Date achat;Courriel;Prix;Téléphone;Code postal", "32,00 €", "FR"),  # French: a département
+])
+def test_five_digits_and_national_numbers_read_by_the_headers_language(header: str, currency: str, country: str,
+                                                                       tmp_path: Path) -> None:
+    # "10115" and "0171 3300000" alone could be French or German: the headers' language tells.
+    export = tmp_path / "export.csv"
+    lines = [header] + [f"B{i};2026-02-{1 + i % 28:02d} 20:00;p{i}@x.example;{currency};0171 33000{i:02d};"
+                        f"{('10115', '80331', '50667')[i % 3]}" for i in range(40)]
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert draft_mapping(export).mapping["country"] == country
+
+
+def test_german_headers_read_ambiguous_dates_day_first(tmp_path: Path) -> None:
+    # "03.04.2026" in a German back office is the 3rd of April, as in a French one.
+    export = tmp_path / "bestellungen.csv"
+    lines = ["Bestellnummer;Bestelldatum;E-Mail;Preis"]
+    lines += [f"B{i};0{1 + i % 9}.0{1 + i % 7}.2026 19:30;p{i}@x.example;32,00 €" for i in range(30)]
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    mapping = draft_mapping(export).mapping
+    assert mapping["datetime_formats"][0].startswith("%d")
 
 
 @pytest.mark.parametrize(("name", "content", "skip_lines", "email"), [

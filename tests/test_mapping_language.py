@@ -243,6 +243,29 @@ def test_french_postal_codes_and_phones(tmp_path: Path, keys: Path) -> None:
     assert got[tid("p3@exemple.ca", keys)]["fsa"] == "H2X"
 
 
+@pytest.mark.parametrize(("country", "written", "areas", "e164"), [
+    # A British member: postcodes by outward code, "07700 900123" and "+44 7700 900123" one number.
+    ("GB", [("SW4 0AB", "07700 900123"), ("EC1A 1BB", "+44 7700 900123"), ("m1 1ae", "020 7946 0958")],
+     ["GB-SW4", "GB-EC1A", "GB-M1"], ["+447700900123", "+447700900123", "+442079460958"]),
+    # A German one: five-digit PLZ (not French départements), numbers of any length after the 0.
+    ("DE", [("10115", "0171 3300000"), ("D-80331", "+49 171 3300000"), ("50667", "030 1234567")],
+     ["DE-101", "DE-803", "DE-506"], ["+491713300000", "+491713300000", "+49301234567"]),
+    ("AT", [("1010", "0664 1234567"), ("A-8010", "+43 664 1234567"), ("5020", "0662 123456")],
+     ["AT-10", "AT-80", "AT-50"], ["+436641234567", "+436641234567", "+43662123456"]),
+    ("LU", [("L-1511", "621 123 456"), ("1511", "+352 621 123 456"), ("L-4002", "26 12 34 56")],
+     ["LU-15", "LU-15", "LU-40"], ["+352621123456", "+352621123456", "+35226123456"]),
+])
+def test_postal_codes_and_phones_of_other_european_members(
+        country: str, written: list[tuple[str, str]], areas: list[str], e164: list[str], tmp_path: Path,
+        keys: Path) -> None:
+    rows = [row(str(n), **{"Code postal": code, "Téléphone": phone}) for n, (code, phone) in enumerate(written, 1)]
+    result = landed(tmp_path, keys, rows, country=country, currency="EUR")
+    got = {r["member_patron_id"]: r for r in result.rows("SELECT member_patron_id, fsa, phone_token FROM patron")}
+    tokens = keyed_tokens(e164, "phone", load_member_keys(keys).linkage_secret)
+    assert [got[tid(f"p{n}@exemple.ca", keys)]["fsa"] for n in range(1, 4)] == areas
+    assert [got[tid(f"p{n}@exemple.ca", keys)]["phone_token"] for n in range(1, 4)] == tokens
+
+
 def test_vendor_status_and_channel_words_are_built_in(tmp_path: Path, keys: Path) -> None:
     header = [*HEADER, "Canal"]
     words = [("payé", "En ligne"), ("Validé", "Guichet"), ("Remboursé", "Sur place"), ("ANNULÉ", "App"),

@@ -187,7 +187,7 @@ def personal_values(name: str) -> set[str]:
             digits = re.sub(r"\D", "", value)
             if re.fullmatch(r"[\d\s().+-]{10,}", value):
                 found.update({digits, "+1" + digits[-10:], "+33" + digits[-9:], "+41" + digits[-9:],
-                              "+32" + digits[-9:]})
+                              "+32" + digits[-9:], "+44" + digits.lstrip("0"), "+49" + digits.lstrip("0")})
             if re.search(r"postal|postcode|zip|npa", column.lower()):
                 found.add(value.replace(" ", ""))
         first = next((values[c] for c in columns if "first" in c.lower() or "prénom" in c.lower()), "")
@@ -571,14 +571,29 @@ def test_a_void_or_refunded_flag_is_the_status(tmp_path: Path, keys: Path) -> No
     ("thundertix-orders.csv", "US", "USD", "America/New_York"),  # "$28.00", ZIP codes 97200…
     ("etix-transactions.xlsx", "US", "USD", "America/New_York"),  # plain numbers, (312) phones, ZIP codes
     ("bpt-complete-sales.csv", "US", "USD", "America/New_York"),
-    ("eventimlight-bestellungen.csv", "FR", "EUR", "Europe/Paris"),  # "32,00 €", five-digit PLZ
-    ("seetickets-promoter-report.csv", "CA", "GBP", "Europe/London"),  # "£22.50": British time
+    ("eventimlight-bestellungen.csv", "DE", "EUR", "Europe/Berlin"),  # German headers, "32,00 €", PLZ
+    ("seetickets-promoter-report.csv", "GB", "GBP", "Europe/London"),  # "£22.50", "SW4 0AB", "07700…"
 ])
 def test_five_digit_postcodes_and_pounds_place_the_export(name: str, country: str, currency: str, zone: str) -> None:
-    # Five digits are a French postal code or an American ZIP code: the amounts' sign, else the
-    # phones, tell which. Pounds are a British box office: its times are London's.
+    # Five digits are a French or German postal code or an American ZIP code: the amounts' sign,
+    # the headers' language, else the phones, tell which. Pounds are a British box office.
     mapping, _p = drafted(name)
     assert (mapping["country"], mapping["currency"], mapping["timezone"]) == (country, currency, zone)
+
+
+@pytest.mark.parametrize(("name", "postcode", "phone", "prefix"), [
+    ("eventimlight-bestellungen.csv", "PLZ", "Telefon", "DE-"),
+    ("seetickets-promoter-report.csv", "Postcode", "Telephone", "GB-")])
+def test_where_a_british_or_german_audience_lives(name: str, postcode: str, phone: str, prefix: str,
+                                                  tmp_path: Path, keys: Path) -> None:
+    # Before, Berlin's 10115 was read as a French département (FR-101) and London's postcodes as
+    # nothing: every patron with a postcode now has its country's area, every phone its token.
+    _summary, package = run(name, tmp_path, keys)
+    patrons = read_table(package, "patron")
+    rows = table(name)
+    areas = [p["fsa"] for p in patrons if p["fsa"] is not None]
+    assert len(areas) == len({r[postcode] for r in rows if r.get(postcode)}) and all(a.startswith(prefix) for a in areas)
+    assert sum(p["phone_token"] is not None for p in patrons) == len({r[phone] for r in rows if r.get(phone)})
 
 
 def test_screenings_are_told_apart(tmp_path: Path, keys: Path) -> None:

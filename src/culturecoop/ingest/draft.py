@@ -161,7 +161,8 @@ class _Builder:
         self.evidence: list[Evidence] = list(sample.evidence)
         self.undecided: list[str] = []
         self.settings: dict[str, Any] = dict(sample.settings)
-        self.french = vocab.headers_language([c.name for c in self.columns]) == "fr"
+        self.language = vocab.headers_language([c.name for c in self.columns])
+        self.french = self.language == "fr"
         self.date_values: dict[str, list[str]] = {}
 
     # -- matching columns to fields ------------------------------------------------------------
@@ -454,7 +455,7 @@ class _Builder:
         date_fields: list[str] = [f for f in ("purchased_at", "event_starts_at", "birth_date", "consent_at")
                                  if f in self.columns_map]
         mapped = [c for f in date_fields for c in self._columns_of(self.columns_map[f])]
-        day_first, evidence = decide.decide_day_first(mapped, self.french)
+        day_first, evidence = decide.decide_day_first(mapped, self.language)
         if evidence is not None:
             self.evidence.append(evidence)
         values = {f: self._values(self.columns_map[f]) for f in date_fields}
@@ -485,7 +486,7 @@ class _Builder:
         currency_column = self._mapped("currency")
         codes = currency_column.values[:400] if currency_column is not None else []
         country, zone, currency, notes = decide.decide_place(
-            self._mapped("phone"), self._mapped("postal_code"), price, codes, zoned, self.french)
+            self._mapped("phone"), self._mapped("postal_code"), price, codes, zoned, self.language)
         self.settings.update({"country": country, "timezone": zone, "currency": currency})
         self.evidence.extend(notes)
 

@@ -42,9 +42,11 @@ _CA_POSTAL_ZONES = {"A": "America/St_Johns", "B": "America/Halifax", "C": "Ameri
                     "M": "America/Toronto", "N": "America/Toronto", "P": "America/Toronto",
                     "R": "America/Winnipeg", "S": "America/Regina", "T": "America/Edmonton",
                     "V": "America/Vancouver", "X": "America/Edmonton", "Y": "America/Whitehorse"}
-COUNTRY_ZONES = {"FR": "Europe/Paris", "BE": "Europe/Brussels", "CH": "Europe/Zurich",
-                 "CA": "America/Toronto", "US": "America/New_York"}
-COUNTRY_CURRENCIES = {"FR": "EUR", "BE": "EUR", "CH": "CHF", "CA": "CAD", "US": "USD"}
+COUNTRY_ZONES = {"FR": "Europe/Paris", "BE": "Europe/Brussels", "CH": "Europe/Zurich", "LU": "Europe/Luxembourg",
+                 "CA": "America/Toronto", "US": "America/New_York", "GB": "Europe/London", "DE": "Europe/Berlin",
+                 "AT": "Europe/Vienna"}
+COUNTRY_CURRENCIES = {"FR": "EUR", "BE": "EUR", "CH": "CHF", "LU": "EUR", "CA": "CAD", "US": "USD", "GB": "GBP",
+                      "DE": "EUR", "AT": "EUR"}
 # Zones tried against the offsets an export writes (``-05:00``), most likely first.
 _OFFSET_ZONES = ("America/Toronto", "America/Halifax", "America/Winnipeg", "America/Edmonton",
                  "America/Vancouver", "America/Regina", "America/St_Johns", "America/Chicago",
@@ -52,7 +54,7 @@ _OFFSET_ZONES = ("America/Toronto", "America/Halifax", "America/Winnipeg", "Amer
                  "Europe/London", "Europe/Lisbon", "UTC")
 
 
-def decide_day_first(columns: list[Column], french: bool) -> tuple[bool | None, Evidence | None]:
+def decide_day_first(columns: list[Column], language: str) -> tuple[bool | None, Evidence | None]:
     """Day first (``21/05/2026``) or month first (``5/21/2026``) for the numeric dates, if any."""
     day = sum(c.day_first_votes[0] for c in columns)
     month = sum(c.day_first_votes[1] for c in columns)
@@ -67,9 +69,12 @@ def decide_day_first(columns: list[Column], french: bool) -> tuple[bool | None, 
         verdict = day >= month
         return verdict, Evidence("day_first", verdict, _("dates disagree on the order of day and month ({day} look day first, {month} month first)").format(
             day=day, month=month), check=True)
+    day_first = language in ("fr", "de")
     why = (_("no date has a number above 12 to tell day from month; the headers are French, so day first is assumed")
-           if french else _("no date has a number above 12 to tell day from month; month first is assumed"))
-    return french, Evidence("day_first", french, why, check=True)
+           if language == "fr" else
+           _("no date has a number above 12 to tell day from month; the headers are German, so day first is assumed")
+           if language == "de" else _("no date has a number above 12 to tell day from month; month first is assumed"))
+    return day_first, Evidence("day_first", day_first, why, check=True)
 
 
 def _allowed(fmt: str, day_first: bool | None) -> bool:
@@ -156,6 +161,10 @@ def amount_settings(price: Column | None, header: str | None) -> tuple[str, floa
 
 # A Swiss national number as the Swiss write it: 0xx xxx xx xx.
 _SWISS_GROUPS = re.compile(r"0\d{2} \d{3} \d{2} \d{2}")
+# International prefixes of the European countries the draft decides (France's is read above).
+_EUROPEAN_PREFIXES = {"32": "BE", "41": "CH", "352": "LU", "44": "GB", "49": "DE", "43": "AT"}
+# A British postcode: outward code (SW4, EC1A, M1), then the inward one (0AB).
+_UK_POSTCODE = re.compile(r"[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}")
 
 
 def _nanp(digits: str) -> str | None:
@@ -164,12 +173,14 @@ def _nanp(digits: str) -> str | None:
 
 
 def decide_place(phones: Column | None, postcodes: Column | None, price: Column | None,
-                 currency_codes: list[str], zoned: list[str], french: bool) -> tuple[str, str, str, list[Evidence]]:
+                 currency_codes: list[str], zoned: list[str], language: str) -> tuple[str, str, str, list[Evidence]]:
     """(country, timezone, currency, evidence) from phone prefixes, postal codes, currency
-    symbols and any UTC offsets the times carry."""
+    symbols and any UTC offsets the times carry; ``language`` is the headers' (``fr``, ``de``,
+    ``en``), which tells a German export's five-digit codes from French ones."""
     votes: Counter[str] = Counter()  # whole votes, and halves for weaker hints (scaled by two)
     zones: Counter[str] = Counter()
     reasons: list[str] = []
+    german = language == "de"
     if postcodes is not None:
         for value in postcodes.values[:400]:
             text = value.strip().upper()
@@ -180,8 +191,16 @@ def decide_place(phones: Column | None, postcodes: Column | None, price: Column 
                 votes["FR/US" if text[:2] != "00" else "US"] += 1  # told apart by the currency
             elif re.fullmatch(r"\d{5}-\d{4}", text):
                 votes["US"] += 2
+            elif re.fullmatch(r"D-?\d{5}", text):
+                votes["DE"] += 2
             elif re.fullmatch(r"[1-9]\d{3}", text):
-                votes["BE/CH"] += 1  # four digits: Belgium or Switzerland, told apart by the currency
+                votes["BE/CH"] += 1  # four digits: Belgium, Switzerland or Austria, told apart by the currency
+            elif re.fullmatch(r"L-?\d{4}", text):
+                votes["LU"] += 2
+            elif re.fullmatch(r"A-?[1-9]\d{3}", text):
+                votes["AT"] += 2
+            elif _UK_POSTCODE.fullmatch(text):
+                votes["GB"] += 2
     if phones is not None:
         for value in phones.values[:400]:
             digits = re.sub(r"\D", "", value)
@@ -189,20 +208,27 @@ def decide_place(phones: Column | None, postcodes: Column | None, price: Column 
             digits = digits[2:] if value.strip().startswith("00") else digits
             if not plus and len(digits) == 10 and _SWISS_GROUPS.fullmatch(value.strip()):
                 votes["CH"] += 2  # "079 555 12 34": Swiss grouping (a French number is "06 12 34 56 78")
-            elif (plus and digits.startswith("33")) or (not plus and len(digits) == 10 and digits.startswith("0")):
+            elif (plus and digits.startswith("33")) or (not plus and len(digits) == 10 and digits.startswith("0")
+                                                         and not german):
                 votes["FR"] += 2
-            elif plus and digits.startswith("32"):
-                votes["BE"] += 2
-            elif plus and digits.startswith("41"):
-                votes["CH"] += 2
+            elif plus and (prefix := next((p for p in _EUROPEAN_PREFIXES if digits.startswith(p)), None)):
+                votes[_EUROPEAN_PREFIXES[prefix]] += 2
+            elif not plus and german and 7 <= len(digits) <= 13 and digits.startswith("0"):
+                votes["DE"] += 1  # German numbers have no fixed length ("030 1234567", "0171 3300000")
+            elif not plus and len(digits) == 11 and digits.startswith("0"):
+                votes["GB/DE"] += 1  # "07700 900123", "0171 3300000": told apart by the currency
             elif (area := _nanp(digits)) is not None:
                 votes["CA" if area in _CA_AREA_CODES else "US"] += 2
                 if area in _CA_AREA_CODES:
                     zones[_CA_AREA_CODES[area]] += 1
     symbols: Counter[str] = price.amount.symbols if price is not None else Counter()
     codes = Counter(c.upper() for c in currency_codes if re.fullmatch(r"[A-Za-z]{3}", c))
-    if symbols["€"] or codes["EUR"] or symbols["EUR"]:
-        votes["FR"] += 1
+    euros = bool(symbols["€"] or codes["EUR"] or symbols["EUR"])
+    pounds = bool(symbols["£"] or codes["GBP"] or symbols["GBP"])
+    if euros:
+        votes["DE" if german else "FR"] += 1
+    if pounds:
+        votes["GB"] += 4
     if codes["CAD"] or symbols["CAD"]:
         votes["CA"] += 4
     if codes["CHF"] or symbols["CHF"]:
@@ -212,16 +238,18 @@ def decide_place(phones: Column | None, postcodes: Column | None, price: Column 
     if votes["FR/US"]:
         if symbols["$"] or codes["USD"] or symbols["USD"] or codes["CAD"] or symbols["CAD"]:
             american = True
-        elif symbols["€"] or codes["EUR"] or symbols["EUR"]:
+        elif euros:
             american = False
         else:  # amounts as plain numbers (a workbook): the phones tell
-            american = votes["US"] + votes["CA"] > votes["FR"]
-        votes["US" if american else "FR"] += votes.pop("FR/US")
+            american = votes["US"] + votes["CA"] > votes["FR"] + votes["DE"]
+        votes["US" if american else "DE" if german else "FR"] += votes.pop("FR/US")
     if votes["BE/CH"]:
         swiss = bool(codes["CHF"] or symbols["CHF"])
-        votes["CH" if swiss else "BE"] += votes.pop("BE/CH")
+        votes["CH" if swiss else "AT" if german else "BE"] += votes.pop("BE/CH")
+    if votes["GB/DE"]:
+        votes["DE" if german or (euros and not pounds) else "GB"] += votes.pop("GB/DE")
     if not votes:
-        country = "FR" if french and (symbols["€"] or codes["EUR"]) else "CA"
+        country = "FR" if language == "fr" and euros else "DE" if german and euros else "CA"
         reasons.append(_("nothing in the file tells the country; {country} is assumed").format(country=country))
         check_country = True
     else:

@@ -75,6 +75,10 @@ MACROS: tuple[str, ...] = (
              WHEN country = 'FR' AND regexp_full_match(d, '0?[1-9][0-9]{8}') THEN '+33' || right(d, 9)
              WHEN country = 'BE' AND regexp_full_match(d, '0[1-9][0-9]{7,8}') THEN '+32' || d[2:]
              WHEN country = 'CH' AND regexp_full_match(d, '0[1-9][0-9]{8}') THEN '+41' || d[2:]
+             WHEN country = 'GB' AND regexp_full_match(d, '0[1-9][0-9]{8,9}') THEN '+44' || d[2:]
+             WHEN country = 'DE' AND regexp_full_match(d, '0[1-9][0-9]{5,12}') THEN '+49' || d[2:]
+             WHEN country = 'AT' AND regexp_full_match(d, '0[1-9][0-9]{3,12}') THEN '+43' || d[2:]
+             WHEN country = 'LU' AND regexp_full_match(d, '[2-9][0-9]{5,8}') THEN '+352' || d
         END""",
     "CREATE OR REPLACE MACRO cc_phone_in(x, country) AS cc_phone_e164(cc_phone_digits(x), country)",
     "CREATE OR REPLACE MACRO cc_phone(x) AS cc_phone_in(x, 'CA')",
@@ -89,22 +93,32 @@ MACROS: tuple[str, ...] = (
              THEN cc_postcode_text(x)
              ELSE cc_postcode(x)[1:3] END""",
     # Postal codes of ``country`` (a Canadian code is read wherever it appears): US ZIP (its five
-    # digits), French (five digits, "F-" prefix allowed), Belgian and Swiss (four digits).
+    # digits), French and German (five digits, "F-" or "D-" prefix allowed), Belgian, Swiss,
+    # Austrian and Luxembourg ones (four digits, "B-", "CH-", "A-", "L-" allowed), British ones
+    # (outward and inward code: "SW4 0AB").
     """CREATE OR REPLACE MACRO cc_postcode_in(x, country) AS
         CASE WHEN cc_postcode(x) IS NOT NULL THEN cc_postcode(x)
              WHEN country = 'US' AND regexp_full_match(cc_postcode_text(x), '[0-9]{5}([0-9]{4})?')
                   THEN cc_postcode_text(x)[1:5]
-             WHEN country = 'FR' AND regexp_full_match(regexp_replace(cc_postcode_text(x), '^F', ''), '[0-9]{5}')
-                  THEN regexp_replace(cc_postcode_text(x), '^F', '')
-             WHEN country IN ('BE', 'CH') AND regexp_full_match(
-                      regexp_replace(cc_postcode_text(x), '^(B|CH)', ''), '[1-9][0-9]{3}')
-                  THEN regexp_replace(cc_postcode_text(x), '^(B|CH)', '') END""",
-    # The coarse area kept in clear: a Canadian FSA (H2X); elsewhere the country and the first
-    # digits, an area of comparable size (FR-750, US-100, BE-10, CH-12).
+             WHEN country IN ('FR', 'DE') AND regexp_full_match(
+                      regexp_replace(cc_postcode_text(x), '^(F|D)', ''), '[0-9]{5}')
+                  THEN regexp_replace(cc_postcode_text(x), '^(F|D)', '')
+             WHEN country IN ('BE', 'CH', 'AT') AND regexp_full_match(
+                      regexp_replace(cc_postcode_text(x), '^(B|CH|A)', ''), '[1-9][0-9]{3}')
+                  THEN regexp_replace(cc_postcode_text(x), '^(B|CH|A)', '')
+             WHEN country = 'LU' AND regexp_full_match(regexp_replace(cc_postcode_text(x), '^L', ''), '[0-9]{4}')
+                  THEN regexp_replace(cc_postcode_text(x), '^L', '')
+             WHEN country = 'GB' AND regexp_full_match(
+                      cc_postcode_text(x), '[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][ABD-HJLNP-UW-Z]{2}')
+                  THEN cc_postcode_text(x) END""",
+    # The coarse area kept in clear: a Canadian FSA (H2X), a British outward code (GB-SW4);
+    # elsewhere the country and the first digits, an area of comparable size (FR-750, US-100,
+    # DE-101, BE-10, CH-12, AT-10, LU-14).
     """CREATE OR REPLACE MACRO cc_area_in(x, country) AS
         CASE WHEN cc_fsa(x) IS NOT NULL THEN cc_fsa(x)
-             WHEN country IN ('US', 'FR') THEN country || '-' || cc_postcode_in(x, country)[1:3]
-             WHEN country IN ('BE', 'CH') THEN country || '-' || cc_postcode_in(x, country)[1:2] END""",
+             WHEN country IN ('US', 'FR', 'DE') THEN country || '-' || cc_postcode_in(x, country)[1:3]
+             WHEN country IN ('BE', 'CH', 'AT', 'LU') THEN country || '-' || cc_postcode_in(x, country)[1:2]
+             WHEN country = 'GB' THEN 'GB-' || cc_postcode_in(x, country)[1:-4] END""",
     # Digits and separators only; when both marks appear the last one is the decimal mark
     # ("$1,250.00", "1.234,50"), repeated groups of three are thousands ("1 200 000"), a lone
     # separator before exactly three digits follows the profile's mark ("1,250" is 1250 with

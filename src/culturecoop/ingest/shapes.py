@@ -34,6 +34,9 @@ _POSTCODES = {
     "FR": re.compile(r"(0[1-9]|[1-8]\d|9[0-8])\d{3}"),
     "US": re.compile(r"\d{5}(-\d{4})?"),
     "BE/CH": re.compile(r"[1-9]\d{3}"),
+    "GB": re.compile(r"[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}", re.I),
+    # The country's letter before the digits, as European mail writes it: D-10115, L-1511, CH-1003.
+    "EU": re.compile(r"(?:D|F)-?\d{5}|(?:A|B|CH|L)-?\d{4}", re.I),
 }
 _MONTHS = {
     "janvier": 1, "janv": 1, "jan": 1, "january": 1, "fevrier": 2, "fevr": 2, "fev": 2, "feb": 2,

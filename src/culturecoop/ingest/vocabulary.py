@@ -383,9 +383,20 @@ _ENGLISH = frozenset({"ticket", "tickets", "order", "price", "email", "status", 
                       "currency", "language", "performance", "seat", "row", "section", "type"})
 
 
+_GERMAN = frozenset({"bestellung", "bestellnummer", "bestelldatum", "veranstaltung", "veranstaltungsdatum",
+                     "veranstaltungsort", "vorname", "nachname", "anrede", "strasse", "plz", "postleitzahl", "ort",
+                     "telefon", "preis", "einzelpreis", "gesamtpreis", "anzahl", "kategorie", "zahlungsart",
+                     "datum", "kunde", "kundennummer", "karte", "karten", "eintrittskarte", "vorstellung",
+                     "spielstatte", "platz", "reihe", "betrag", "geburtsdatum", "sprache", "wahrung", "und", "der",
+                     "die", "das"})
+
+
 def headers_language(headers: list[str]) -> str:
-    """``fr`` or ``en``: the language most header words are in (``en`` on a tie)."""
+    """``fr``, ``de`` or ``en``: the language most header words are in (``en`` on a tie)."""
     words = [w for h in headers for w in fold(h).split()]
     french = sum(w in _FRENCH for w in words)
     english = sum(w in _ENGLISH for w in words)
+    german = sum(w in _GERMAN for w in words)
+    if german > max(french, english):
+        return "de"
     return "fr" if french > english else "en"

@@ -269,6 +269,16 @@ def test_german_headers_read_ambiguous_dates_day_first(tmp_path: Path) -> None:
     assert mapping["datetime_formats"][0].startswith("%d")
 
 
+@pytest.mark.parametrize(("price", "day_first"), [("£22.50", True), ("22,50 €", True), ("$22.50", False)])
+def test_english_headers_read_ambiguous_dates_by_the_currency(price: str, day_first: bool, tmp_path: Path) -> None:
+    # A British box office writes 03/04/2026 for the 3rd of April; an American one for March 4th.
+    export = tmp_path / "orders.csv"
+    lines = ["Order Ref,Order Date,Email,Face Value"]
+    lines += [f'ST{i},0{1 + i % 9}/0{1 + i % 7}/2026 19:30,p{i}@x.example,"{price}"' for i in range(30)]
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert draft_mapping(export).mapping["datetime_formats"][0].startswith("%d" if day_first else "%m")
+
+
 @pytest.mark.parametrize(("name", "content", "skip_lines", "email"), [
     ("excel-sep.csv", b"sep=;\r\nNo billet;Date;Courriel;Prix\r\n1;22/03/2026 20:00;a@x.example;12,50\r\n"
                       b"2;23/03/2026 20:00;b@x.example;12,50\r\n", 1, "Courriel"),

@@ -11,6 +11,7 @@ what it could not decide, so the member knows exactly what to check.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -455,7 +456,10 @@ class _Builder:
         date_fields: list[str] = [f for f in ("purchased_at", "event_starts_at", "birth_date", "consent_at")
                                  if f in self.columns_map]
         mapped = [c for f in date_fields for c in self._columns_of(self.columns_map[f])]
-        day_first, evidence = decide.decide_day_first(mapped, self.language)
+        price = self._mapped("unit_price") or self._mapped("total_price")
+        symbols = price.amount.symbols if price is not None else Counter()
+        european = any(symbols[s] for s in ("£", "€", "GBP", "EUR", "CHF"))
+        day_first, evidence = decide.decide_day_first(mapped, self.language, european)
         if evidence is not None:
             self.evidence.append(evidence)
         values = {f: self._values(self.columns_map[f]) for f in date_fields}

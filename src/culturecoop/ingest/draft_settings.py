@@ -54,8 +54,11 @@ _OFFSET_ZONES = ("America/Toronto", "America/Halifax", "America/Winnipeg", "Amer
                  "Europe/London", "Europe/Lisbon", "UTC")
 
 
-def decide_day_first(columns: list[Column], language: str) -> tuple[bool | None, Evidence | None]:
-    """Day first (``21/05/2026``) or month first (``5/21/2026``) for the numeric dates, if any."""
+def decide_day_first(columns: list[Column], language: str,
+                     european: bool = False) -> tuple[bool | None, Evidence | None]:
+    """Day first (``21/05/2026``) or month first (``5/21/2026``) for the numeric dates, if any: the
+    dates' own numbers, else the headers' language, else the currency (pounds, euros and francs
+    are written beside day-first dates; dollars beside month-first ones, as Americans write)."""
     day = sum(c.day_first_votes[0] for c in columns)
     month = sum(c.day_first_votes[1] for c in columns)
     numeric = any(re.match(r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}", v) for c in columns for v in c.values[:50])
@@ -69,11 +72,14 @@ def decide_day_first(columns: list[Column], language: str) -> tuple[bool | None,
         verdict = day >= month
         return verdict, Evidence("day_first", verdict, _("dates disagree on the order of day and month ({day} look day first, {month} month first)").format(
             day=day, month=month), check=True)
-    day_first = language in ("fr", "de")
+    day_first = language in ("fr", "de") or european
     why = (_("no date has a number above 12 to tell day from month; the headers are French, so day first is assumed")
            if language == "fr" else
            _("no date has a number above 12 to tell day from month; the headers are German, so day first is assumed")
-           if language == "de" else _("no date has a number above 12 to tell day from month; month first is assumed"))
+           if language == "de" else
+           _("no date has a number above 12 to tell day from month; the amounts are in pounds, euros or francs, "
+             "so day first is assumed")
+           if european else _("no date has a number above 12 to tell day from month; month first is assumed"))
     return day_first, Evidence("day_first", day_first, why, check=True)
 
 

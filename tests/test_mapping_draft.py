@@ -227,6 +227,7 @@ def test_headers_with_or_without_articles_name_the_same_field(header: str, field
 @pytest.mark.parametrize(("postcodes", "phone", "price", "country", "zone", "currency"), [
     (["1000", "1050", "4000"], "+32 471 12 34 {n:02d}", "12,50 €", "BE", "Europe/Brussels", "EUR"),
     (["8001", "1201", "3011"], "+41 79 123 45 {n:02d}", "CHF 45.00", "CH", "Europe/Zurich", "CHF"),
+    (["8001", "1201", "3011"], "079 123 45 {n:02d}", "Fr. 25.-", "CH", "Europe/Zurich", "CHF"),
     (["V6B 1A1", "V5K 0A1", "V6Z 2E1"], "604-555-01{n:02d}", "$45.00", "CA", "America/Vancouver", "CAD"),
     (["75011", "69001", "33000"], "06 12 34 56 {n:02d}", "12,50 €", "FR", "Europe/Paris", "EUR"),
     (["SW4 0AB", "EC1A 1BB", "M1 1AE"], "07700 9001{n:02d}", "£22.50", "GB", "Europe/London", "GBP"),

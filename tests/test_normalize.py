@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from culturecoop.ingest.normalize import install_normalizers, normalize_value
+from culturecoop.ingest.shapes import read_amount
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 FSA = re.compile(r"[ABCEGHJ-NPRSTVXY][0-9][ABCEGHJ-NPRSTV-Z]")
@@ -65,10 +66,21 @@ def test_decimal_point_round_trips(con: duckdb.DuckDBPyConnection, cents: int, p
     ("CHF 25.-", "25"), ("25,- CHF", "25"), ("CHF 25.\u2013", "25"), ("CHF 12.50", "12.50"),
     # A refund still is: a leading or trailing minus, accounting parentheses.
     ("25-", "-25"), ("-25.00", "-25"), ("($89.00)", "-89"), ("CHF -25.-", "-25"),
+    # Francs abbreviated with a dot, and thousands with an apostrophe, as the Swiss write them.
+    ("Fr. 25.-", "25"), ("Fr.25.-", "25"), ("SFr. 45.00", "45"), ("Fr. 1'250.-", "1250"), ("45 Frs", "45"),
 ])
 @pytest.mark.parametrize("decimal", [".", ","])
 def test_whole_amounts_and_refunds(con: duckdb.DuckDBPyConnection, text: str, amount: str, decimal: str) -> None:
     assert normalize_value(con, "cc_amount", text, decimal) == Decimal(amount), text
+    assert read_amount(text) == Decimal(amount), text  # the draft reads them as prepare does
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("Fr. 25.-", "CHF"), ("SFr. 45.00", "CHF"), ("45 Fr.", "CHF"), ("CHF 12.50", "CHF"), ("12,50 €", "EUR"),
+    ("£22.50", "GBP"), ("US$ 12", "USD"), ("12.50", None), ("Gratuit", None),
+])
+def test_the_currency_written_in_an_amount(con: duckdb.DuckDBPyConnection, text: str, code: str | None) -> None:
+    assert normalize_value(con, "cc_amount_currency", text) == code
 
 
 @SETTINGS

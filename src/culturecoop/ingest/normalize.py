@@ -133,9 +133,10 @@ MACROS: tuple[str, ...] = (
              ELSE replace(d, ',', '.') END""",
     # A leading or trailing minus, or accounting parentheses "($89.00)", make the amount negative;
     # a dash after the decimal mark is the Swiss way of writing no cents ("CHF 25.-"), not a minus.
+    # Words go with the dot that abbreviates them ("Fr. 25.-", "SFr. 45.00").
     """CREATE OR REPLACE MACRO cc_amount_text(x, dec) AS
         CASE WHEN regexp_matches(x, '^\\s*\\(.*[0-9].*\\)\\s*$|^[^0-9]*-|(^|[^.,])-[^0-9]*$') THEN '-' ELSE '' END
-        || cc_amount_digits(regexp_replace(x, '[^0-9,.]', '', 'g'), dec)""",
+        || cc_amount_digits(regexp_replace(x, '\\p{L}+[.,]*|[^0-9,.]', '', 'g'), dec)""",
     """CREATE OR REPLACE MACRO cc_amount(x, dec) AS
         CASE WHEN regexp_full_match(cc_amount_text(x, dec), '-?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)')
              THEN TRY_CAST(cc_amount_text(x, dec) AS DECIMAL(18,4)) END""",
@@ -159,6 +160,7 @@ MACROS: tuple[str, ...] = (
         CASE WHEN contains(x, '€') THEN 'EUR'
              WHEN contains(x, '£') THEN 'GBP'
              WHEN regexp_matches(upper(x), 'US ?\\$') THEN 'USD'
+             WHEN regexp_matches(x, '(?i)(^|[^a-z])s?frs?\\.?([\\s0-9]|$)') THEN 'CHF'
              ELSE nullif(regexp_extract(upper(x), '(^|[^A-Z])([A-Z]{3})([^A-Z]|$)', 2), '') END""",
     # A full name in one column: "TREMBLAY, Marie" (comma), "TREMBLAY Marie" (surname in capitals
     # first, as French forms write it), else the last word with its particles ("Marie de la

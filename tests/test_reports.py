@@ -13,6 +13,7 @@ from conftest import run_cli
 from culturecoop.analytics import REPORTS, ReportResult, refresh, run_report
 from culturecoop.analytics.wording import column_label
 from culturecoop.errors import UserError
+from culturecoop.i18n import set_language
 from culturecoop.privacy.gate import PrivacyPolicy
 from culturecoop.warehouse.engine import Warehouse
 from test_reports_support import tiny_cooperative
@@ -384,3 +385,63 @@ def test_a_wide_report_prints_whole_in_an_80_column_terminal(tiny: Path, name: s
         assert re.search(re.escape(f"{100 * share:.1f}".replace(".", ",")) + "[ \u00a0]%", text), share
     for lift in lifts:
         assert re.search(rf"│\s+{re.escape(f'{lift:.4f}'.rstrip('0').rstrip('.').replace('.', ','))}\s+│", text), lift
+
+
+def test_where_a_european_members_audience_lives(tiny: Path) -> None:
+    # A Paris venue: its patrons' areas as prepare writes them for FR, BE and GB postcodes. Before,
+    # every French area was "nearby" (same two first characters "FR"), a Belgian one "Nova Scotia"
+    # and a British one "Eastern Québec".
+    from test_reports_support import TINY_ATTENDANCE
+
+    areas = {0: "FR-750", 1: "FR-751", 2: "FR-690", 3: "BE-13", 4: "GB-SW4", 5: "H2X"}
+    with Warehouse(tiny) as w, w.transaction() as con:
+        con.execute("UPDATE event SET venue_fsa = 'FR-750' WHERE member_id = 'jazz-a'")
+        for person_mod, area in areas.items():
+            con.execute("UPDATE patron SET fsa = ? WHERE member_id = 'jazz-a' "
+                        "AND CAST(substr(member_patron_id, 2) AS INTEGER) % 6 = ?", [area, person_mod])
+    set_language("en")
+    try:
+        result = report(tiny, "geography", "jazz-a")
+    finally:
+        set_language(None)
+    named = {r["fsa"]: r["area"] for r in result.tables[1].rows}
+    assert named == {"FR-750": "Paris (75)", "FR-751": "Paris (75)", "FR-690": "Rhône (69)",
+                     "BE-13": "Walloon Brabant", "GB-SW4": "United Kingdom", "H2X": "Montréal"}
+    attendances: dict[int, int] = {}
+    for event in ("A1", "A2", "A3"):
+        for person in TINY_ATTENDANCE[event]:
+            attendances[person % 6] = attendances.get(person % 6, 0) + 1
+    travel = {r["distance"]: r["attendances"] for r in result.tables[2].rows}
+    assert travel == {"same_fsa": attendances[0], "nearby": attendances[1], "same_area": attendances[2],
+                      "outside_quebec": attendances[3] + attendances[4], "elsewhere_in_quebec": attendances[5]}
+
+
+def test_area_names_in_french_and_english() -> None:
+    from culturecoop.analytics.places import area_name
+    from culturecoop.analytics.wording import relabel
+    set_language("en")
+    try:
+        english = [area_name(a) for a in ("FR-974", "BE-67", "CH-12", "DE-101", "G1R", "US-100")]
+    finally:
+        set_language(None)
+    assert english == ["La Réunion (974)", "Province of Luxembourg", "Lake Geneva region, Fribourg and Lower Valais",
+                       "Germany", "Eastern Québec", "United States"]
+    assert [relabel(a, "fr") for a in english] == ["La Réunion (974)", "Province de Luxembourg",
+                                                   "Arc lémanique, Fribourg et Bas-Valais", "Allemagne",
+                                                   "Est du Québec", "États-Unis"]
+
+
+def test_a_target_audience_abroad_is_outside_quebec(tiny: Path) -> None:
+    # A British area starts with G, as Eastern Québec's FSAs do: it is no Québec region.
+    from culturecoop.reco.audiences import _profile_tables
+
+    with Warehouse(tiny) as w:
+        with w.transaction() as con:
+            con.execute("UPDATE patron SET fsa = CASE CAST(substr(member_patron_id, 2) AS INTEGER) % 4 "
+                        "WHEN 0 THEN 'GB-SW4' WHEN 1 THEN 'G1R' WHEN 2 THEN 'H2X' ELSE 'FR-750' END")
+        refresh(w)
+        keys = [f"K{person:04d}" for person in range(40)]
+        tables = _profile_tables(w, None, "event", (keys, [False] * len(keys)))
+    areas = {r["area"]: r for r in next(t for t in tables if t.name == "area").rows}
+    assert {a: r["patrons"] for a, r in areas.items() if r["patrons"]} == {
+        "outside_quebec": 20, "quebec_city": 10, "montreal": 10}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from culturecoop.analytics.places import area_name
 from culturecoop.analytics.report import Column, ReportContext, ReportOutput, ReportTable
 from culturecoop.i18n import _
 
@@ -100,25 +101,6 @@ GROUP BY recency, frequency, monetary
 """
 
 
-def fsa_areas() -> dict[str, str]:
-    """Areas by the first letter of the postal code, in the current language."""
-    return {
-        "A": _("Newfoundland and Labrador"), "B": _("Nova Scotia"), "C": _("Prince Edward Island"),
-        "E": _("New Brunswick"), "G": _("Eastern Québec"), "H": _("Montréal"), "J": _("Western Québec"),
-        "K": _("Eastern Ontario"), "L": _("Central Ontario"), "M": _("Toronto"),
-        "N": _("Southwestern Ontario"), "P": _("Northern Ontario"), "R": _("Manitoba"),
-        "S": _("Saskatchewan"), "T": _("Alberta"), "V": _("British Columbia"),
-        "X": _("Northwest Territories and Nunavut"), "Y": _("Yukon"),
-    }
-
-
-def area_of(fsa: str | None) -> str:
-    """The area of a forward sortation area (its first letter), in the current language."""
-    if not fsa:
-        return _("Unknown")
-    return fsa_areas().get(fsa[0].upper(), _("Outside Canada"))
-
-
 def ratio(numerator: float | int | None, denominator: float | int | None, digits: int = 4) -> float | None:
     """numerator / denominator rounded, or None when either is missing or the denominator is 0."""
     if numerator is None or denominator in (None, 0):
@@ -181,7 +163,7 @@ def geography(ctx: ReportContext) -> ReportOutput:
     total = sum(r["patrons"] for r in fsa_rows)
     areas: dict[str, dict[str, Any]] = {}
     for r in fsa_rows:
-        area = area_of(r["fsa"])
+        area = area_name(r["fsa"])
         item = areas.setdefault(area, {"area": area, "patrons": 0, "tickets": 0})
         item["patrons"] += r["patrons"]
         item["tickets"] += r["tickets"]
@@ -189,14 +171,14 @@ def geography(ctx: ReportContext) -> ReportOutput:
     for a in area_rows:
         a["share"] = ratio(a["patrons"], total)
     fsa_table = sorted(
-        ({"fsa": r["fsa"] or "?", "area": area_of(r["fsa"]), "patrons": r["patrons"],
+        ({"fsa": r["fsa"] or "?", "area": area_name(r["fsa"]), "patrons": r["patrons"],
           "share": ratio(r["patrons"], total), "tickets": r["tickets"]} for r in fsa_rows),
         key=lambda r: (-r["patrons"], r["fsa"]),
     )
     travel_labels = {
         "same_fsa": _("Lives in the venue's postal area (same FSA)"),
-        "nearby": _("Lives nearby (FSA sharing its first two characters)"),
-        "same_area": _("Lives in the same area (same first letter)"),
+        "nearby": _("Lives nearby (FSA sharing its first two characters; in France, the same département)"),
+        "same_area": _("Lives in the same area (same first letter; outside Canada, the same country)"),
         "elsewhere_in_quebec": _("Lives elsewhere in Québec"),
         "outside_quebec": _("Lives outside Québec"),
         "unknown": _("Postal code unknown"),
@@ -209,7 +191,7 @@ def geography(ctx: ReportContext) -> ReportOutput:
         for key, label in travel_labels.items() if key in travel
     ]
     area_cols = (
-        Column("area", _("Area where patrons live (from the first letter of the postal code)")),
+        Column("area", _("Area where patrons live (from the postal code: a region of Canada, a French département, a Belgian province, a Swiss region, else the country)")),
         Column("patrons", _("Distinct patrons who attended in the period")),
         Column("share", _("Share of the period's patrons")),
         Column("tickets", _("Tickets they bought")),

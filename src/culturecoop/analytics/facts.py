@@ -31,12 +31,19 @@ from culturecoop.schema.taxonomy import GENRES
 from culturecoop.warehouse.sql_engine import DuckDBEngine, SqlEngine
 
 # Bump when the SQL below changes: a warehouse built by older code is then rebuilt.
-FACTS_VERSION = 5
+FACTS_VERSION = 6
 # Month masks are BIGINT: 62 usable bits (the sign bit and one spare are left alone).
 WINDOW_MONTHS = 62
 GENRE_BITS: dict[str, int] = {g: i for i, g in enumerate(GENRES)}
 OTHER_BIT = GENRE_BITS["other"]
 MONTH_ORDINAL = "(year({d}) * 12 + month({d}) - 1)"
+# Postal areas that are near one another: a Canadian FSA's first two characters; abroad
+# (``FR-750``, ``GB-SW4``) the area less its last digit (a French département, ``US-10``) or a
+# British postcode's letters. And the same region: an FSA's first letter, abroad the country.
+# Written in the SQL that DuckDB and Spark both read.
+NEAR = ("(CASE WHEN substr({a}, 1, 3) = 'GB-' THEN regexp_extract({a}, '^GB-[A-Z]+', 0) "
+        "WHEN instr({a}, '-') > 0 THEN substr({a}, 1, length({a}) - 1) ELSE substr({a}, 1, 2) END)")
+REGION = "(CASE WHEN instr({a}, '-') > 0 THEN substr({a}, 1, instr({a}, '-') - 1) ELSE substr({a}, 1, 1) END)"
 
 
 def genre_column(genre: str) -> str:
@@ -133,9 +140,9 @@ SELECT member_id, member_patron_id, rid, person, pooled, event_id, event_day, fi
        last_purchase, tickets, revenue, genre_mask, fsa,
        CASE WHEN fsa IS NULL OR venue_fsa IS NULL OR fsa = '' OR venue_fsa = '' THEN 'unknown'
             WHEN fsa = venue_fsa THEN 'same_fsa'
-            WHEN substr(fsa, 1, 2) = substr(venue_fsa, 1, 2) THEN 'nearby'
-            WHEN substr(fsa, 1, 1) = substr(venue_fsa, 1, 1) THEN 'same_area'
-            WHEN substr(fsa, 1, 1) IN ('G', 'H', 'J') THEN 'elsewhere_in_quebec'
+            WHEN {NEAR.format(a="fsa")} = {NEAR.format(a="venue_fsa")} THEN 'nearby'
+            WHEN {REGION.format(a="fsa")} = {REGION.format(a="venue_fsa")} THEN 'same_area'
+            WHEN instr(fsa, '-') = 0 AND substr(fsa, 1, 1) IN ('G', 'H', 'J') THEN 'elsewhere_in_quebec'
             ELSE 'outside_quebec' END AS distance,
        from_last > 1 AS came_back,
        event_day = first_day AS first_visit,

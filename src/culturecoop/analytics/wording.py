@@ -50,7 +50,7 @@ SEGMENT_RULES = {
 }
 DISTANCES = {
     "same_fsa": _("Same postal area as the venue"), "nearby": _("Neighbouring postal area"),
-    "same_area": _("Same region (same first letter)"), "elsewhere_in_quebec": _("Elsewhere in Québec"),
+    "same_area": _("Same region (same first letter; abroad, same country)"), "elsewhere_in_quebec": _("Elsewhere in Québec"),
     "outside_quebec": _("Outside Québec"), "unknown": _("Postal code unknown"),
 }
 MEMBER_KINDS = {

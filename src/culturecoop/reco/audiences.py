@@ -115,6 +115,7 @@ SELECT CASE WHEN own THEN 'own' ELSE 'new' END AS ownership,
             WHEN CAST(substr(birth_band, 1, 4) AS INTEGER) >= $middle_from THEN '35-54'
             ELSE '55+' END AS age_band,
        CASE WHEN fsa IS NULL OR fsa = '' THEN 'unknown'
+            WHEN instr(fsa, '-') > 0 THEN 'outside_quebec'
             WHEN substr(fsa, 1, 1) = 'H' THEN 'montreal'
             WHEN substr(fsa, 1, 2) = 'G1' OR substr(fsa, 1, 2) = 'G2' THEN 'quebec_city'
             WHEN substr(fsa, 1, 1) IN ('G', 'J') THEN 'rest_of_quebec'

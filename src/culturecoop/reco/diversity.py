@@ -35,15 +35,35 @@ def mmr(scores: np.ndarray, features: sp.csr_matrix, diversity: float, k: int,
         return top_k(scores, k)
     relevance = standardize(scores)
     sim = item_similarity(features) if similarity is None else similarity
+    candidates = _candidates(relevance, diversity, k)
+    if candidates is not None:
+        relevance = np.take_along_axis(relevance, candidates, axis=1)
     rows = np.arange(n_users)
     chosen = np.empty((n_users, k), dtype=np.int64)
-    closest = np.zeros((n_users, n_items))
-    taken = np.zeros((n_users, n_items), dtype=bool)
+    closest = np.zeros(relevance.shape)
+    taken = np.zeros(relevance.shape, dtype=bool)
     for step in range(k):
         value = (1 - diversity) * relevance - diversity * closest
         value[taken] = -np.inf
         pick = np.argmax(value, axis=1)
-        chosen[:, step] = pick
+        chosen[:, step] = pick if candidates is None else candidates[rows, pick]
         taken[rows, pick] = True
-        closest = np.maximum(closest, sim[pick])
+        closest = np.maximum(closest, sim[pick] if candidates is None else sim[chosen[:, step][:, None], candidates])
     return chosen
+
+
+def _candidates(relevance: np.ndarray, diversity: float, k: int) -> np.ndarray | None:
+    """The only items MMR can pick, per row, in index order: a similarity is at most 1, so an item
+    whose relevance is more than diversity / (1 − diversity) under the row's k-th best can never
+    outvalue the best of the top k still unpicked. None when that leaves most of the row."""
+    n_items = relevance.shape[1]
+    if diversity >= 1 or k >= n_items:
+        return None
+    margin = diversity / (1 - diversity) + 1e-9
+    kth = np.partition(relevance, n_items - k, axis=1)[:, n_items - k]
+    width = int((relevance >= (kth - margin)[:, None]).sum(axis=1).max())
+    if width > n_items // 2:
+        return None
+    top = np.argpartition(-relevance, width - 1, axis=1)[:, :width]
+    top.sort(axis=1)
+    return top

@@ -70,18 +70,27 @@ def per_user(ranked: np.ndarray, relevant: sp.csr_matrix, k: int) -> dict[str, n
 
 def auc_values(scores: np.ndarray, relevant: sp.csr_matrix) -> np.ndarray:
     """Each user's probability that a relevant item outranks an irrelevant one (users with both
-    kinds only); their mean is the AUC."""
-    values = []
+    kinds only); their mean is the AUC. A relevant item tied with an irrelevant one counts as
+    outranked (the pessimistic reading of a tie)."""
     dense = np.asarray(relevant.todense()) > 0
-    for row in range(scores.shape[0]):
-        pos, neg = scores[row, dense[row]], scores[row, ~dense[row]]
-        if len(pos) == 0 or len(neg) == 0:
-            continue
-        ranks = np.argsort(np.argsort(np.r_[pos, neg], kind="stable"), kind="stable") + 1
-        # Mann–Whitney U from the ranks of the positives (ties counted by the stable order).
-        u = ranks[: len(pos)].sum() - len(pos) * (len(pos) + 1) / 2
-        values.append(u / (len(pos) * len(neg)))
-    return np.asarray(values, dtype=np.float64)
+    n_pos = dense.sum(axis=1)
+    n_neg = dense.shape[1] - n_pos
+    both = (n_pos > 0) & (n_neg > 0)
+    if not both.any():
+        return np.zeros(0, dtype=np.float64)
+    scores, dense, n_pos, n_neg = scores[both], dense[both], n_pos[both], n_neg[both]
+    # One sort of the batch; for each relevant item, the items strictly below it (the start of its
+    # group of ties) less the relevant ones among them: the Mann–Whitney U, pair by pair.
+    order = np.argsort(scores, axis=1)
+    ranked = np.take_along_axis(scores, order, axis=1)
+    hit = np.take_along_axis(dense, order, axis=1)
+    positions = np.arange(ranked.shape[1])
+    starts = np.where(np.c_[np.ones((len(ranked), 1), dtype=bool), ranked[:, 1:] != ranked[:, :-1]], positions, 0)
+    starts = np.maximum.accumulate(starts, axis=1)
+    hits_before = np.c_[np.zeros((len(ranked), 1), dtype=np.int64), np.cumsum(hit, axis=1)[:, :-1]]
+    below = starts - np.take_along_axis(hits_before, starts, axis=1)
+    u = np.where(hit, below, 0).sum(axis=1)
+    return np.asarray(u / (n_pos * n_neg), dtype=np.float64)
 
 
 def gini(exposure: np.ndarray) -> float:

@@ -441,7 +441,30 @@ def test_a_target_audience_abroad_is_outside_quebec(tiny: Path) -> None:
                         "WHEN 0 THEN 'GB-SW4' WHEN 1 THEN 'G1R' WHEN 2 THEN 'H2X' ELSE 'FR-750' END")
         refresh(w)
         keys = [f"K{person:04d}" for person in range(40)]
-        tables = _profile_tables(w, None, "event", (keys, [False] * len(keys)))
+        tables = _profile_tables(w, "jazz-a", None, "event", (keys, [False] * len(keys)))
     areas = {r["area"]: r for r in next(t for t in tables if t.name == "area").rows}
     assert {a: r["patrons"] for a, r in areas.items() if r["patrons"]} == {
         "outside_quebec": 20, "quebec_city": 10, "montreal": 10}
+
+
+def test_a_european_members_target_audience_lives_near_its_venues_or_not(tiny: Path) -> None:
+    # A Paris venue's likely audience: in Québec's regions it was all "outside Québec". Against its
+    # venues: the same département, elsewhere in France, another country (a Montréal FSA too).
+    from culturecoop.reco.audiences import AREAS_ABROAD, _profile_tables
+
+    with Warehouse(tiny) as w:
+        with w.transaction() as con:
+            con.execute("UPDATE event SET venue_fsa = 'FR-750' WHERE member_id = 'jazz-a'")
+            con.execute("UPDATE patron SET fsa = CASE CAST(substr(member_patron_id, 2) AS INTEGER) % 4 "
+                        "WHEN 0 THEN 'FR-751' WHEN 1 THEN 'FR-690' WHEN 2 THEN 'BE-10' ELSE 'H2X' END")
+        refresh(w)
+        keys = [f"K{person:04d}" for person in range(40)]
+        tables = _profile_tables(w, "jazz-a", None, "event", (keys, [False] * len(keys)))
+        theirs = _profile_tables(w, "theatre-b", None, "event", (keys, [False] * len(keys)))
+    area = next(t for t in tables if t.name == "area")
+    assert {r["area"]: r["patrons"] for r in area.rows if r["patrons"]} == {
+        "near_venue": 10, "same_country": 10, "abroad": 20}
+    assert [d[0] for d in area.domain] == list(AREAS_ABROAD)
+    # A Montréal member's audience keeps Québec's regions.
+    assert {r["area"] for r in next(t for t in theirs if t.name == "area").rows} <= {
+        "montreal", "quebec_city", "rest_of_quebec", "outside_quebec", "unknown"}

@@ -52,6 +52,8 @@ MIN_EVENT_AUDIENCE = 500
 MAX_POOL_SHARE = 0.5
 AGE_BANDS = ("18-34", "35-54", "55+", "unknown")
 AREAS = ("montreal", "quebec_city", "rest_of_quebec", "outside_quebec", "unknown")
+# A member whose venues lie outside Canada (areas like FR-750): where people live against its venues.
+AREAS_ABROAD = ("near_venue", "same_country", "abroad", "unknown")
 OWNERSHIP = ("own", "new")
 OWN_KINDS = ("segment", "lapsed")
 
@@ -115,6 +117,8 @@ SELECT CASE WHEN own THEN 'own' ELSE 'new' END AS ownership,
             WHEN CAST(substr(birth_band, 1, 4) AS INTEGER) >= $middle_from THEN '35-54'
             ELSE '55+' END AS age_band,
        CASE WHEN fsa IS NULL OR fsa = '' THEN 'unknown'
+            WHEN $abroad THEN CASE WHEN list_contains($venue_near, {near}) THEN 'near_venue'
+                                   WHEN {region} = $venue_country THEN 'same_country' ELSE 'abroad' END
             WHEN instr(fsa, '-') > 0 THEN 'outside_quebec'
             WHEN substr(fsa, 1, 1) = 'H' THEN 'montreal'
             WHEN substr(fsa, 1, 2) = 'G1' OR substr(fsa, 1, 2) = 'G2' THEN 'quebec_city'
@@ -230,7 +234,7 @@ def preview_event_audience(warehouse: Warehouse, member_id: str, event_id: str, 
     people, definition = _people(warehouse, member_id, "event", {"event": event_id})
     own_keys = _own_keys(warehouse, member_id)
     keys = [key for key, _score in people]
-    tables = _profile_tables(warehouse, None, "event", (keys, [key in own_keys for key in keys]))
+    tables = _profile_tables(warehouse, member_id, None, "event", (keys, [key in own_keys for key in keys]))
     release = PrivacyGate(warehouse).release(
         member_id=member_id, report="audience_preview", actor=actor or default_actor(),
         params={"event": event_id, "model_id": definition["model_id"], "size": definition["size"]}, tables=tables,
@@ -272,14 +276,34 @@ def build_audience(warehouse: Warehouse, *, member_id: str, kind: str, params: d
     return summary
 
 
-def _profile_tables(warehouse: Warehouse, audience_id: str | None, kind: str,
+def _venue_places(warehouse: Warehouse, member_id: str) -> tuple[list[str], str | None]:
+    """The areas near the member's venues and their country, when most of its venues lie outside
+    Canada (``FR-750``); else no areas and no country (a Canadian member reads Québec's regions)."""
+    rows = warehouse.query(
+        f"""SELECT {facts.NEAR.format(a='v')} AS near, {facts.REGION.format(a='v')} AS region, count(*) AS events
+            FROM (SELECT upper(venue_fsa) AS v FROM event WHERE member_id = ? AND venue_fsa IS NOT NULL AND venue_fsa <> '')
+            GROUP BY ALL""", [member_id])
+    abroad = [r for r in rows if len(r["region"]) == 2]
+    if sum(r["events"] for r in abroad) * 2 <= sum(r["events"] for r in rows):
+        return [], None
+    countries: dict[str, int] = {}
+    for r in abroad:
+        countries[r["region"]] = countries.get(r["region"], 0) + r["events"]
+    return sorted({r["near"] for r in abroad}), max(sorted(countries), key=lambda c: countries[c])
+
+
+def _profile_tables(warehouse: Warehouse, member_id: str, audience_id: str | None, kind: str,
                     listed: tuple[list[str], list[bool]] | None = None) -> list[CountTable]:
     """The profile's count tables of a saved audience, or of ``listed`` (keys, own flags)."""
     period = _period_params(warehouse)
     year = period["as_of"].year
+    near, country = _venue_places(warehouse, member_id)
     people: dict[str, Any] = {"audience": audience_id} if listed is None else {"keys": listed[0], "own": listed[1]}
-    rows = warehouse.query(PROFILE.format(rule=_rule(), source=SAVED_PEOPLE if listed is None else LISTED_PEOPLE), {
-        **people, "young_from": year - 34, "middle_from": year - 54,
+    sql = PROFILE.format(rule=_rule(), source=SAVED_PEOPLE if listed is None else LISTED_PEOPLE,
+                         near=facts.NEAR.format(a="fsa"), region=facts.REGION.format(a="fsa"))
+    rows = warehouse.query(sql, {
+        **people, "young_from": year - 34, "middle_from": year - 54, "abroad": country is not None,
+        "venue_near": near or [""], "venue_country": country or "",
         **{k: period[k] for k in ("period_mask", "late_mask", "recent_from")}})
     total = len(rows)
 
@@ -290,7 +314,8 @@ def _profile_tables(warehouse: Warehouse, audience_id: str | None, kind: str,
         return CountTable(name, (name,), [{name: v, COUNT: n} for v, n in counts.items()], 1,
                           [(v,) for v in domain], partition_total=total)
 
-    dimensions = [table("age_band", AGE_BANDS), table("area", AREAS), table("segment", SEGMENTS)]
+    dimensions = [table("age_band", AGE_BANDS), table("area", AREAS if country is None else AREAS_ABROAD),
+                  table("segment", SEGMENTS)]
     # A segment or lapsed audience is the member's own patrons only: "own vs new" says nothing.
     return dimensions if kind in OWN_KINDS else [table("ownership", OWNERSHIP), *dimensions]
 
@@ -313,7 +338,7 @@ def audience_summary(warehouse: Warehouse, member_id: str, audience_id: str, *, 
     """Gated size and profile of one of the member's audiences (an audited release)."""
     members = _check_member(warehouse, member_id)
     row = _audience_row(warehouse, member_id, audience_id)
-    tables = _profile_tables(warehouse, audience_id, row["kind"])
+    tables = _profile_tables(warehouse, member_id, audience_id, row["kind"])
     gate = PrivacyGate(warehouse)
     release = gate.release(member_id=member_id, report="audience", actor=actor or default_actor(),
                            params={"audience": audience_id, "kind": row["kind"]}, tables=tables,

@@ -68,6 +68,17 @@ def test_area_and_discoverability_rules_fire_when_there_is_room() -> None:
     assert "at no measurable cost in accuracy" in texts(answer, "en")[3]
 
 
+def test_a_european_members_audience_is_said_against_its_venues() -> None:
+    # A Paris venue's audience: "lives in the rest of your country", "habite le reste de votre pays".
+    answer = planted()
+    answer["agreements"] = []
+    answer["cross_offers"] = {"available": False, "reason": "x"}
+    answer["audience"]["profile"]["area"] = [shown("area", "near_venue", 400), shown("area", "same_country", 1300),
+                                             shown("area", "abroad", None), shown("area", "unknown", 90)]
+    assert "the rest of your country (1,300 people, 72%)" in texts(answer, "en")[2]
+    assert "habite le reste de votre pays (1\u00a0300 personnes, 72\u00a0%)" in texts(answer, "fr")[2]
+
+
 def test_rules_stay_silent_when_the_answer_does_not_support_them() -> None:
     answer = planted()
     answer["agreements"][0]["status"] = "accepted"  # nothing waits for an answer

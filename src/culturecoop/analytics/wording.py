@@ -87,8 +87,8 @@ AUDIENCE_AGES = {"18-34": _("18 to 34"), "35-54": _("35 to 54"), "55+": _("55 an
 AREAS = {"montreal": _("Montréal"), "quebec_city": _("Québec City"), "rest_of_quebec": _("Rest of Québec"),
          "outside_quebec": _("Outside Québec"), "unknown": _("Postal code unknown"),
          # A member whose venues lie outside Canada: against its venues.
-         "near_venue": _("Near your venues"), "same_country": _("Elsewhere in your country"),
-         "abroad": _("Another country")}
+         "near_venue": _("the area of your venues"), "same_country": _("the rest of your country"),
+         "abroad": _("another country")}
 OWNERSHIP = {"own": _("Already your patrons"), "new": _("New to you")}
 AUDIENCE_KINDS = {"event": _("Likely audience of an event"), "segment": _("Segment of your patrons"),
                   "genre": _("Fans of a genre elsewhere"), "lapsed": _("Lapsed patrons")}

@@ -86,6 +86,6 @@ def area_name(area: str | None) -> str:
     # One catalog message each (a report's label is read back in the reader's language whole).
     if country == "BE" and rest[:2].isdigit():
         return next((province for low, high, province in belgian_provinces() if low <= int(rest[:2]) <= high), name)
-    if country == "CH" and rest[:1] in swiss_regions():
-        return swiss_regions()[rest[:1]]
+    if country == "CH":
+        return swiss_regions().get(rest[:1], name)
     return name

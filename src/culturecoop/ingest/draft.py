@@ -11,7 +11,6 @@ what it could not decide, so the member knows exactly what to check.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -456,10 +455,7 @@ class _Builder:
         date_fields: list[str] = [f for f in ("purchased_at", "event_starts_at", "birth_date", "consent_at")
                                  if f in self.columns_map]
         mapped = [c for f in date_fields for c in self._columns_of(self.columns_map[f])]
-        price = self._mapped("unit_price") or self._mapped("total_price")
-        symbols = price.amount.symbols if price is not None else Counter()
-        european = any(symbols[s] for s in ("£", "€", "GBP", "EUR", "CHF"))
-        day_first, evidence = decide.decide_day_first(mapped, self.language, european)
+        day_first, evidence = decide.decide_day_first(mapped, self.language, self._price())
         if evidence is not None:
             self.evidence.append(evidence)
         values = {f: self._values(self.columns_map[f]) for f in date_fields}
@@ -480,8 +476,12 @@ class _Builder:
         names = [spec] if isinstance(spec, str) else spec if isinstance(spec, list) else spec.get("join", [])
         return [c for n in names if (c := self._column(n)) is not None]
 
+    def _price(self) -> Column | None:
+        """The column the amounts are read from: the unit price, else the row's total."""
+        return self._mapped("unit_price") or self._mapped("total_price")
+
     def _amounts_and_place(self) -> None:
-        price = self._mapped("unit_price") or self._mapped("total_price")
+        price = self._price()
         decimal, scale, notes = decide.amount_settings(price, price.name if price else None)
         self.settings["decimal"] = decimal
         self.settings["amount_scale"] = scale

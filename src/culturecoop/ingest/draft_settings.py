@@ -55,10 +55,10 @@ _OFFSET_ZONES = ("America/Toronto", "America/Halifax", "America/Winnipeg", "Amer
 
 
 def decide_day_first(columns: list[Column], language: str,
-                     european: bool = False) -> tuple[bool | None, Evidence | None]:
+                     price: Column | None = None) -> tuple[bool | None, Evidence | None]:
     """Day first (``21/05/2026``) or month first (``5/21/2026``) for the numeric dates, if any: the
-    dates' own numbers, else the headers' language, else the currency (pounds, euros and francs
-    are written beside day-first dates; dollars beside month-first ones, as Americans write)."""
+    dates' own numbers, else the headers' language, else the currency of ``price`` (pounds, euros
+    and francs are written beside day-first dates; dollars beside month-first ones, as Americans write)."""
     day = sum(c.day_first_votes[0] for c in columns)
     month = sum(c.day_first_votes[1] for c in columns)
     numeric = any(re.match(r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}", v) for c in columns for v in c.values[:50])
@@ -72,14 +72,15 @@ def decide_day_first(columns: list[Column], language: str,
         verdict = day >= month
         return verdict, Evidence("day_first", verdict, _("dates disagree on the order of day and month ({day} look day first, {month} month first)").format(
             day=day, month=month), check=True)
-    day_first = language in ("fr", "de") or european
-    why = (_("no date has a number above 12 to tell day from month; the headers are French, so day first is assumed")
-           if language == "fr" else
-           _("no date has a number above 12 to tell day from month; the headers are German, so day first is assumed")
-           if language == "de" else
-           _("no date has a number above 12 to tell day from month; the amounts are in pounds, euros or francs, "
-             "so day first is assumed")
-           if european else _("no date has a number above 12 to tell day from month; month first is assumed"))
+    symbols: Counter[str] = price.amount.symbols if price is not None else Counter()
+    european = any(symbols[sign] for sign in ("£", "€", "GBP", "EUR", "CHF"))
+    because = {"fr": _("no date has a number above 12 to tell day from month; the headers are French, so day first is assumed"),
+               "de": _("no date has a number above 12 to tell day from month; the headers are German, so day first is assumed")}
+    day_first = language in because or european
+    why = because.get(language) or (
+        _("no date has a number above 12 to tell day from month; the amounts are in pounds, euros or francs, "
+          "so day first is assumed") if european
+        else _("no date has a number above 12 to tell day from month; month first is assumed"))
     return day_first, Evidence("day_first", day_first, why, check=True)
 
 
@@ -169,8 +170,6 @@ def amount_settings(price: Column | None, header: str | None) -> tuple[str, floa
 _SWISS_GROUPS = re.compile(r"0\d{2} \d{3} \d{2} \d{2}")
 # International prefixes of the European countries the draft decides (France's is read above).
 _EUROPEAN_PREFIXES = {"32": "BE", "41": "CH", "352": "LU", "44": "GB", "49": "DE", "43": "AT"}
-# A British postcode: outward code (SW4, EC1A, M1), then the inward one (0AB).
-_UK_POSTCODE = re.compile(r"[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}")
 
 
 def _nanp(digits: str) -> str | None:
@@ -205,7 +204,7 @@ def decide_place(phones: Column | None, postcodes: Column | None, price: Column 
                 votes["LU"] += 2
             elif re.fullmatch(r"A-?[1-9]\d{3}", text):
                 votes["AT"] += 2
-            elif _UK_POSTCODE.fullmatch(text):
+            elif shapes.UK_POSTCODE.fullmatch(text):
                 votes["GB"] += 2
     if phones is not None:
         for value in phones.values[:400]:

@@ -11,10 +11,15 @@ from culturecoop.reco.metrics import top_k
 
 
 def standardize(scores: np.ndarray) -> np.ndarray:
-    """Per-row z-scores (a row of equal scores becomes zeros)."""
+    """Per-row z-scores (a row of equal scores becomes zeros).
+
+    The deviations are computed once and scaled in place: the same numbers as ``scores.std``
+    (which computes them again inside), to the last bit, at a third of the passes over memory."""
     mean = scores.mean(axis=1, keepdims=True)
-    std = scores.std(axis=1, keepdims=True)
-    return np.asarray((scores - mean) / np.where(std > 0, std, 1.0))
+    centred = np.asarray(scores - mean)
+    std = np.sqrt(np.add.reduce(np.multiply(centred, centred), axis=1, keepdims=True) / max(scores.shape[1], 1))
+    centred /= np.where(std > 0, std, 1.0)
+    return centred
 
 
 def item_similarity(features: sp.csr_matrix) -> np.ndarray:

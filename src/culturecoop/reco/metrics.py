@@ -11,7 +11,12 @@ top-k slots given to items with a flag (local artist, French language).
 
 from __future__ import annotations
 
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -20,14 +25,38 @@ import scipy.sparse as sp
 BOOTSTRAP_SAMPLES = 1000
 # The seed is fixed so that the same run prints the same interval.
 BOOTSTRAP_SEED = 20261123
+# Work (score cells) from which a row-wise computation is shared out among the cores.
+PARALLEL_CELLS = 1_000_000
+_block = threading.local()
+
+
+def in_row_blocks(rows: Callable[[slice], np.ndarray], n_rows: int, cells: int) -> np.ndarray:
+    """``rows`` of every row block stacked, the blocks run side by side on the machine's cores when
+    the work is large (``cells``: its size). NumPy's sorts and arithmetic release the interpreter's
+    lock, so threads share them without copies; each row's result depends on its row alone, so the
+    numbers are the same as in one block."""
+    workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8)
+    if workers < 2 or cells < PARALLEL_CELLS or n_rows < 2 * workers or getattr(_block, "inside", False):
+        return rows(slice(0, n_rows))
+
+    def one(block: slice) -> np.ndarray:
+        _block.inside = True  # a block's own row-wise work stays on its thread
+        return rows(block)
+    bounds = np.linspace(0, n_rows, workers + 1).astype(int)
+    with ThreadPoolExecutor(workers) as pool:
+        return np.concatenate(list(pool.map(one, [slice(int(a), int(b)) for a, b in pairwise(bounds)])))
 
 
 def top_k(scores: np.ndarray, k: int) -> np.ndarray:
     """Indices of each row's ``k`` best candidates, best first (ties broken by index)."""
     k = min(k, scores.shape[1])
-    part = np.argpartition(-scores, k - 1, axis=1)[:, :k]
-    order = np.argsort(-np.take_along_axis(scores, part, axis=1), axis=1, kind="stable")
-    return np.take_along_axis(part, order, axis=1)
+
+    def best(rows: slice) -> np.ndarray:
+        block = scores[rows]
+        part = np.argpartition(-block, k - 1, axis=1)[:, :k]
+        order = np.argsort(-np.take_along_axis(block, part, axis=1), axis=1, kind="stable")
+        return np.take_along_axis(part, order, axis=1)
+    return in_row_blocks(best, scores.shape[0], scores.size)
 
 
 @dataclass
@@ -79,18 +108,21 @@ def auc_values(scores: np.ndarray, relevant: sp.csr_matrix) -> np.ndarray:
     if not both.any():
         return np.zeros(0, dtype=np.float64)
     scores, dense, n_pos, n_neg = scores[both], dense[both], n_pos[both], n_neg[both]
-    # One sort of the batch; for each relevant item, the items strictly below it (the start of its
-    # group of ties) less the relevant ones among them: the Mann–Whitney U, pair by pair.
-    order = np.argsort(scores, axis=1)
-    ranked = np.take_along_axis(scores, order, axis=1)
-    hit = np.take_along_axis(dense, order, axis=1)
-    positions = np.arange(ranked.shape[1])
-    starts = np.where(np.c_[np.ones((len(ranked), 1), dtype=bool), ranked[:, 1:] != ranked[:, :-1]], positions, 0)
-    starts = np.maximum.accumulate(starts, axis=1)
-    hits_before = np.c_[np.zeros((len(ranked), 1), dtype=np.int64), np.cumsum(hit, axis=1)[:, :-1]]
-    below = starts - np.take_along_axis(hits_before, starts, axis=1)
-    u = np.where(hit, below, 0).sum(axis=1)
-    return np.asarray(u / (n_pos * n_neg), dtype=np.float64)
+
+    def values(rows: slice) -> np.ndarray:
+        # One sort of the block; for each relevant item, the items strictly below it (the start of
+        # its group of ties) less the relevant ones among them: the Mann–Whitney U, pair by pair.
+        order = np.argsort(scores[rows], axis=1)
+        ranked = np.take_along_axis(scores[rows], order, axis=1)
+        hit = np.take_along_axis(dense[rows], order, axis=1)
+        positions = np.arange(ranked.shape[1])
+        starts = np.where(np.c_[np.ones((len(ranked), 1), dtype=bool), ranked[:, 1:] != ranked[:, :-1]], positions, 0)
+        starts = np.maximum.accumulate(starts, axis=1)
+        hits_before = np.c_[np.zeros((len(ranked), 1), dtype=np.int64), np.cumsum(hit, axis=1)[:, :-1]]
+        below = starts - np.take_along_axis(hits_before, starts, axis=1)
+        u = np.where(hit, below, 0).sum(axis=1)
+        return np.asarray(u / (n_pos[rows] * n_neg[rows]), dtype=np.float64)
+    return in_row_blocks(values, len(scores), scores.size)
 
 
 def gini(exposure: np.ndarray) -> float:

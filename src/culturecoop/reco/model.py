@@ -258,11 +258,20 @@ class CoAttendanceModel:
         # fold's nDCG@10 and coverage wins: accuracy and breadth weigh the same, relatively. (It
         # replaced shrinking placed items' norms by a power chosen the same way: on temporal
         # splits that traded more nDCG for less coverage — docs/reco.md.)
-        chosen: _Choice | None = None
+        fits: list[tuple[float, np.ndarray, Factors]] = []
         for power in DISCOUNT_CHOICES:
             self.item_confidence = popularity_discount(r, power)
-            choice = self._choose(r, x, history, target, active, sample, terms, taste_term, truth[active])
-            choice.discount, choice.item_confidence = power, self.item_confidence
+            fits.append((power, self.item_confidence,
+                         self._factors((r if sample is None else r[sample])[:, history], x[history], history,
+                                       iterations=ALS_ITERATIONS if sample is None else CHOICE_ITERATIONS)))
+        # The newest fold's items among their neighbours, under every discount's factors at once.
+        placed = neighbour_placements(x[history], [fitted.item_factors for _, _, fitted in fits], x[target],
+                                      NEIGHBOUR_CHOICES)
+        chosen: _Choice | None = None
+        for (power, confidence, fitted), neighbours in zip(fits, placed, strict=True):
+            self.item_confidence = confidence
+            choice = self._choose(r, x, history, target, active, fitted, neighbours, terms, taste_term, truth[active])
+            choice.discount, choice.item_confidence = power, confidence
             if chosen is None or choice.balance > chosen.balance + 1e-6:
                 chosen = choice
         assert chosen is not None
@@ -335,19 +344,18 @@ class CoAttendanceModel:
         self.taste = Taste.fit(r, x, chosen.ridge, self.taste_draw) if self.taste_weight > 0 else None
 
     def _choose(self, r: sp.csr_matrix, x: sp.csr_matrix, history: np.ndarray, target: np.ndarray,
-                active: np.ndarray, sample: np.ndarray | None, content_terms: list[np.ndarray],
+                active: np.ndarray, fitted: Factors, neighbours: dict[int, np.ndarray], content_terms: list[np.ndarray],
                 taste_term: np.ndarray, truth: sp.csr_matrix) -> _Choice:
-        """Under the current ``item_confidence``: the ALS of the older items, both placements of
-        the newest fold's, the neighbours and the blend chosen on that fold."""
-        fitted = self._factors((r if sample is None else r[sample])[:, history], x[history], history,
-                               iterations=ALS_ITERATIONS if sample is None else CHOICE_ITERATIONS)
+        """Under the current ``item_confidence`` and the ALS of the older items it gave (``fitted``):
+        both placements of the newest fold's items (``neighbours``: their neighbour placements by
+        number of neighbours), the number of neighbours and the blend chosen on that fold."""
         weighted = self._weighted(r[active][:, history], history)
         collaborative = [(_least_squares(weighted, np.asarray(x[history] @ fitted.item_map, dtype=np.float32)),
                           np.asarray(x[target] @ fitted.item_map))]  # (people's factors, placed items) per term
         people = _least_squares(weighted, fitted.item_factors)
         best: tuple[float, np.ndarray, int] | None = None
         for n in NEIGHBOUR_CHOICES:
-            placed = neighbour_factors(x[history], fitted.item_factors, x[target], n)
+            placed = neighbours[n]
             value = _ndcg(people @ placed.T, truth)
             if best is None or value > best[0] + 1e-4:
                 best = (value, placed, n)
@@ -660,16 +668,28 @@ def neighbour_factors(train_features: sp.csr_matrix, item_factors: np.ndarray, i
     made the cut would otherwise be arbitrary. New items are placed a block at a time (about
     ``NEIGHBOUR_CELLS`` similarities each): a catalogue of tens of thousands of films needs memory
     for one block, not new items × past items."""
+    return neighbour_placements(train_features, [item_factors], items, (neighbours,))[0][neighbours]
+
+
+def neighbour_placements(train_features: sp.csr_matrix, factor_sets: list[np.ndarray], items: sp.csr_matrix,
+                         choices: tuple[int, ...]) -> list[dict[int, np.ndarray]]:
+    """``neighbour_factors`` for several sets of the past items' factors and several numbers of
+    neighbours at once (per set, per number): the similarities, the costly part, are computed and
+    partitioned once."""
     new, past = _unit_rows(items), _unit_rows(train_features).T.tocsc()
-    factors = item_factors.astype(np.float64)
-    placed = np.zeros((new.shape[0], factors.shape[1]))
+    sets = [factors.astype(np.float64) for factors in factor_sets]
+    placed = [{n: np.zeros((new.shape[0], factors.shape[1])) for n in choices} for factors in sets]
     block = max(1, NEIGHBOUR_CELLS // max(1, past.shape[1]))
     for start in range(0, new.shape[0], block):
         similarity = np.asarray((new[start:start + block] @ past).toarray())
-        n = min(neighbours, similarity.shape[1])
-        last = -np.partition(-similarity, n - 1, axis=1)[:, n - 1:n]
-        weights = np.where(similarity >= last - 1e-9, np.maximum(similarity, 0.0), 0.0)
-        placed[start:start + block] = (weights @ factors) / np.maximum(weights.sum(axis=1, keepdims=True), 1e-12)
+        counts = {n: min(n, similarity.shape[1]) for n in choices}
+        ordered = -np.partition(-similarity, sorted({c - 1 for c in counts.values()}), axis=1)
+        for n, count in counts.items():
+            last = ordered[:, count - 1:count]
+            weights = np.where(similarity >= last - 1e-9, np.maximum(similarity, 0.0), 0.0)
+            total = np.maximum(weights.sum(axis=1, keepdims=True), 1e-12)
+            for factors, out in zip(sets, placed, strict=True):
+                out[n][start:start + block] = (weights @ factors) / total
     return placed
 
 
@@ -727,16 +747,19 @@ def _combine(weights: list[float], terms: list[np.ndarray]) -> np.ndarray:
 
 def _best_blend(terms: list[np.ndarray], truth: sp.csr_matrix, grids: list[tuple[float, ...]]) -> list[float]:
     """Each term's weight, by coordinate ascent on the fold's nDCG@10 (two rounds over the terms;
-    the first term's weight stays 1). A change must gain 1e-4 to be kept: ties keep the simpler."""
+    the first term's weight stays 1). A change must gain 1e-4 to be kept: ties keep the simpler.
+    While one weight moves, the others' sum is computed once; the weight it has is not tried again."""
     weights = [grid[0] for grid in grids]
     best_value = _ndcg(_combine(weights, terms), truth)
     for _round in range(2):
         for n in range(1, len(terms)):
+            rest = _combine([0.0 if i == n else w for i, w in enumerate(weights)], terms)
             for value in grids[n]:
-                trial = [*weights[:n], value, *weights[n + 1:]]
-                score = _ndcg(_combine(trial, terms), truth)
+                if value == weights[n]:
+                    continue
+                score = _ndcg_plus(rest, terms[n], value, truth)
                 if score > best_value + 1e-4:
-                    weights, best_value = trial, score
+                    weights, best_value = [*weights[:n], value, *weights[n + 1:]], score
     return weights
 
 
@@ -748,13 +771,25 @@ def _with_taste(terms: list[np.ndarray], taste: np.ndarray, truth: sp.csr_matrix
     other weights and the popularity discount too; measured on title + genres cutoffs of MovieLens
     100k, that cost up to 17 % nDCG@10, docs/reco.md.)"""
     weights = _best_blend(terms, truth, grids)
-    with_taste = [*terms, taste]
-    best_weight, best_value = 0.0, _ndcg(_combine([*weights, 0.0], with_taste), truth)
+    rest = _combine(weights, terms)
+    best_weight, best_value = 0.0, _ndcg(rest, truth)
     for value in TASTE_WEIGHTS[1:]:
-        score = _ndcg(_combine([*weights, value], with_taste), truth)
+        score = _ndcg_plus(rest, taste, value, truth)
         if score > best_value + 1e-4:
             best_weight, best_value = value, score
     return [*weights, best_weight]
+
+
+def _ndcg_plus(rest: np.ndarray, term: np.ndarray, weight: float, truth: sp.csr_matrix, k: int = 10) -> float:
+    """The fold's nDCG@k of ``rest + weight · term``, a block of people at a time on every core
+    (the sum is never held whole)."""
+    from culturecoop.reco.metrics import in_row_blocks, per_user, top_k
+
+    def best(rows: slice) -> np.ndarray:
+        block = np.multiply(term[rows], weight)
+        block += rest[rows]
+        return top_k(block, k)
+    return float(per_user(in_row_blocks(best, rest.shape[0], rest.size), truth, k)["ndcg"].mean())
 
 
 def shrink_norms(placed: np.ndarray, power: float) -> np.ndarray:

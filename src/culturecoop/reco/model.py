@@ -739,9 +739,10 @@ def _choose_diversity(scores: np.ndarray, features: sp.csr_matrix, truth: sp.csr
 
 def _combine(weights: list[float], terms: list[np.ndarray]) -> np.ndarray:
     total = np.zeros_like(terms[0])
+    product = np.empty_like(total)
     for weight, term in zip(weights, terms, strict=True):
         if weight:
-            total += weight * term
+            total += np.multiply(term, weight, out=product)
     return total
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from culturecoop.reco.metrics import top_k
+from culturecoop.reco.metrics import in_row_blocks, top_k
 
 
 def standardize(scores: np.ndarray) -> np.ndarray:
@@ -38,23 +38,28 @@ def mmr(scores: np.ndarray, features: sp.csr_matrix, diversity: float, k: int,
     k = min(k, n_items)
     if diversity <= 0:
         return top_k(scores, k)
-    relevance = standardize(scores)
+    standardized = standardize(scores)
     sim = item_similarity(features) if similarity is None else similarity
-    candidates = _candidates(relevance, diversity, k)
-    if candidates is not None:
-        relevance = np.take_along_axis(relevance, candidates, axis=1)
-    rows = np.arange(n_users)
-    chosen = np.empty((n_users, k), dtype=np.int64)
-    closest = np.zeros(relevance.shape)
-    taken = np.zeros(relevance.shape, dtype=bool)
-    for step in range(k):
-        value = (1 - diversity) * relevance - diversity * closest
-        value[taken] = -np.inf
-        pick = np.argmax(value, axis=1)
-        chosen[:, step] = pick if candidates is None else candidates[rows, pick]
-        taken[rows, pick] = True
-        closest = np.maximum(closest, sim[pick] if candidates is None else sim[chosen[:, step][:, None], candidates])
-    return chosen
+
+    def lists(block: slice) -> np.ndarray:
+        relevance = standardized[block]
+        candidates = _candidates(relevance, diversity, k)
+        if candidates is not None:
+            relevance = np.take_along_axis(relevance, candidates, axis=1)
+        rows = np.arange(relevance.shape[0])
+        chosen = np.empty((relevance.shape[0], k), dtype=np.int64)
+        closest = np.zeros(relevance.shape)
+        taken = np.zeros(relevance.shape, dtype=bool)
+        for step in range(k):
+            value = (1 - diversity) * relevance - diversity * closest
+            value[taken] = -np.inf
+            pick = np.argmax(value, axis=1)
+            chosen[:, step] = pick if candidates is None else candidates[rows, pick]
+            taken[rows, pick] = True
+            closest = np.maximum(closest, sim[pick] if candidates is None else sim[chosen[:, step][:, None], candidates])
+        return chosen
+    # Each row's list depends on its row alone (a block's candidates are a superset of its rows' own).
+    return in_row_blocks(lists, n_users, scores.size)
 
 
 def _candidates(relevance: np.ndarray, diversity: float, k: int) -> np.ndarray | None:

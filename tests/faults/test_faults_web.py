@@ -193,8 +193,18 @@ def test_upload_through_the_data_page(web: dict[str, Any], shared: Shared) -> No
     assert "Traceback" not in response.text
 
 
-def test_uploads_recorded_as_refused(web: dict[str, Any]) -> None:
-    with web["app"].state.pool.connection() as w:
-        outcomes = [r["outcome"] for r in w.query("SELECT outcome FROM package_upload")]
-    assert outcomes and set(outcomes) == {"refused"}, outcomes
-    json.dumps(outcomes)
+def test_uploads_recorded_as_refused(web: dict[str, Any], shared: Shared) -> None:
+    """Every refused upload leaves one 'refused' line in the upload log (this test's own included)."""
+    def outcomes() -> list[str]:
+        with web["app"].state.pool.connection() as w:
+            return [r["outcome"] for r in w.query("SELECT outcome FROM package_upload")]
+    before = outcomes()
+    build, filename, _statuses, _words = UPLOADS["truncated-table-rehashed"]
+    with TestClient(web["app"], base_url="https://testserver") as client:
+        response = client.post(f"/api/v1/members/{MEMBER}/packages",
+                               headers={"Authorization": f"Bearer {web['token']}", "Accept-Language": "en"},
+                               files={"file": (filename, build(shared), "application/octet-stream")})
+    assert response.status_code == 422, response.text
+    after = outcomes()
+    assert len(after) == len(before) + 1 and set(after) == {"refused"}, after
+    json.dumps(after)

@@ -749,11 +749,16 @@ def _combine(weights: list[float], terms: list[np.ndarray]) -> np.ndarray:
 def _best_blend(terms: list[np.ndarray], truth: sp.csr_matrix, grids: list[tuple[float, ...]]) -> list[float]:
     """Each term's weight, by coordinate ascent on the fold's nDCG@10 (two rounds over the terms;
     the first term's weight stays 1). A change must gain 1e-4 to be kept: ties keep the simpler.
-    While one weight moves, the others' sum is computed once; the weight it has is not tried again."""
+    While one weight moves, the others' sum is computed once; the weight it has is not tried again,
+    and a weight is not moved again when no other has moved since (its trials would be the same)."""
     weights = [grid[0] for grid in grids]
     best_value = _ndcg(_combine(weights, terms), truth)
+    moves = 0  # weights changed so far
+    settled: dict[int, int] = {}  # each term: the moves made when its own pass ended
     for _round in range(2):
         for n in range(1, len(terms)):
+            if settled.get(n) == moves:
+                continue
             rest = _combine([0.0 if i == n else w for i, w in enumerate(weights)], terms)
             for value in grids[n]:
                 if value == weights[n]:
@@ -761,6 +766,8 @@ def _best_blend(terms: list[np.ndarray], truth: sp.csr_matrix, grids: list[tuple
                 score = _ndcg_plus(rest, terms[n], value, truth)
                 if score > best_value + 1e-4:
                     weights, best_value = [*weights[:n], value, *weights[n + 1:]], score
+                    moves += 1
+            settled[n] = moves
     return weights
 
 

@@ -470,6 +470,34 @@ def test_the_printed_evaluation_reads_in_french(tmp_path: Path) -> None:
                      r"listes diversifiées à \d,\d{2}", text)
 
 
+def test_a_long_run_says_where_it_is(tmp_path: Path) -> None:
+    """A large log takes an hour: the run names each stage as it begins (every model's training, then
+    how many test users are scored), and the terminal line reads in the reader's language."""
+    from culturecoop.cli.reco_cmd import _evaluation_stage
+    from culturecoop.i18n import set_language
+    from culturecoop.reco import evaluate
+
+    log, items = _log(tmp_path)
+    stages: list[tuple[str, int, int]] = []
+    report = evaluate.run(log, items, cutoff="2024-06-01", test_items=None, k=5, with_lightfm=False,
+                          progress=lambda stage, done, total: stages.append((stage, done, total)))
+    names = [stage for stage, _done, _total in stages]
+    assert names[:2] == ["read", "split"] and names[-1] == "metrics"
+    trained = [name.partition(":")[2] for name in names if name.startswith("train:")]
+    assert set(trained) == set(report["models"]) - {"als", "hybrid_discoverability"}
+    scored = [(done, total) for stage, done, total in stages if stage == "score"]
+    assert scored and names.index("score") > max(i for i, name in enumerate(names) if name.startswith("train:"))
+    assert all(total == report["test"]["users"] and 0 <= done < total for done, total in scored)
+    assert stages[-1][1:] == (report["test"]["users"], report["test"]["users"])
+    try:
+        set_language("fr")
+        assert _evaluation_stage("score", 12_000, 160_000) == "Notation des utilisateurs de test : 12\xa0000 sur 160\xa0000 (8 %)…"
+        assert _evaluation_stage("train:content_knn", 0, 0) == "Entraînement : kNN de contenu…"
+    finally:
+        set_language("en")
+    assert _evaluation_stage("score", 12_000, 160_000) == "Scoring the test users: 12,000 of 160,000 (8 %)…"
+
+
 def test_a_log_without_item_features_is_evaluated_quietly(tmp_path: Path) -> None:
     """No --items (or an item table without a feature): every model still runs, and nothing but
     the report is printed (no numeric warning from an empty feature space)."""

@@ -261,16 +261,18 @@ def evaluate_command(
     knob = DEFAULT_DIVERSITY if diversity is None else diversity
     if not 0 <= knob <= 1:
         raise UserError(_("--diversity must be between 0 (the model's order) and 1; the default is {default}.").format(default=DEFAULT_DIVERSITY))
-    with console.status(_("Evaluating…")):
+    with console.status(_("Evaluating…")) as status:
+        def progress(stage: str, done: int, total: int) -> None:
+            status.update(_evaluation_stage(stage, done, total))
         if synth is not None:
             if interactions is not None:
                 raise UserError(_("Give either --synth DIR or --interactions FILE, not both."))
-            report = ev.run_synth(synth, k, with_lightfm=not no_lightfm, diversity=knob)
+            report = ev.run_synth(synth, k, with_lightfm=not no_lightfm, diversity=knob, progress=progress)
         else:
             if interactions is None:
                 raise UserError(_("Give the log to evaluate with --interactions FILE.csv (or a synth folder with --synth DIR)."))
             report = ev.run(interactions, items, cutoff=cutoff, test_items=test_items, k=k,
-                            with_lightfm=not no_lightfm, diversity=knob)
+                            with_lightfm=not no_lightfm, diversity=knob, progress=progress)
     if plot is not None:
         from culturecoop.reco.chart import tradeoff_png
 
@@ -280,6 +282,21 @@ def evaluate_command(
         emit_json(report)
         return
     _print_evaluation(report)
+
+
+def _evaluation_stage(stage: str, done: int, total: int) -> str:
+    """The line a reader sees while ``reco evaluate`` runs (a large log takes an hour)."""
+    from culturecoop.analytics.wording import number
+    from culturecoop.i18n import current_language
+
+    if stage.startswith("train:"):
+        return _("Training: {model}…").format(model=_model_label(stage.partition(":")[2]))
+    if stage == "score":
+        language = current_language()
+        return _("Scoring the test users: {done} of {total} ({share} %)…").format(
+            done=number(done, language), total=number(total, language), share=number(100 * done / max(total, 1), language))
+    return {"read": _("Reading the files…"), "split": _("Splitting the log…"),
+            "metrics": _("Computing the figures…")}.get(stage, _("Evaluating…"))
 
 
 def _model_label(name: str) -> str:

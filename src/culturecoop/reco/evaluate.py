@@ -78,6 +78,16 @@ class Split:
 OPEN_SPAN = 0.5
 
 
+# Told of each stage of a run, for a reader waiting on a large log: ``(stage, done, total)`` with
+# stage "read", "split", "train:<model>" (a model's fit begins), "score" (``done`` of ``total`` test
+# users scored) or "metrics".
+Progress = Callable[[str, int, int], None]
+
+
+def _silent(_stage: str, _done: int, _total: int) -> None:
+    return None
+
+
 def _item_time(log: InteractionLog, items: ItemTable) -> np.ndarray:
     """First availability of every item: the column when given, else its first interaction."""
     first = np.full(len(items.ids), np.iinfo(np.int64).max, dtype=np.int64)
@@ -213,7 +223,7 @@ def _raw(items: ItemTable, rows: np.ndarray) -> dict[str, list[str | None]]:
 
 def evaluate(log: InteractionLog, items: ItemTable, split: Split, k: int, *,
              with_lightfm: bool = True, settings: RerankSettings | None = None,
-             batch_cells: int = BATCH_CELLS) -> dict[str, Any]:
+             batch_cells: int = BATCH_CELLS, progress: Progress | None = None) -> dict[str, Any]:
     """Every model on ``split``: one entry per model, plus the discoverability trade-off.
 
     When the log's items stay open to interactions (films, books: ``_exposure``), the hybrid weighs
@@ -221,8 +231,10 @@ def evaluate(log: InteractionLog, items: ItemTable, split: Split, k: int, *,
 
     Each model is fitted once, then scores the test users batch by batch (about ``batch_cells``
     users × test items at a time): only the top-k lists are kept, so memory does not grow with
-    users × test items, and the figures are the same whatever the batch size."""
+    users × test items, and the figures are the same whatever the batch size. ``progress`` hears of
+    each stage (``Progress``)."""
     started = time.perf_counter()
+    tell = progress or _silent
     settings = settings or RerankSettings()
     train_raw, test_raw = _raw(items, split.train_items), _raw(items, split.test_items)
     encoder = fit_encoder(train_raw, len(split.train_items))
@@ -243,6 +255,7 @@ def evaluate(log: InteractionLog, items: ItemTable, split: Split, k: int, *,
     seconds: dict[str, float] = {}
 
     def fitted(name: str, fit: Callable[[], Callable[[np.ndarray], np.ndarray] | None]) -> None:
+        tell(f"train:{name}", 0, 0)
         t0 = time.perf_counter()
         scorer = fit()
         seconds[name] = time.perf_counter() - t0
@@ -275,6 +288,7 @@ def evaluate(log: InteractionLog, items: ItemTable, split: Split, k: int, *,
     rerank_seconds = time.perf_counter() - t0
     per_batch = max(1, batch_cells // max(n_test, 1))
     for first in range(0, len(users), per_batch):
+        tell("score", first, len(users))
         rows = users[first:first + per_batch]
         for name, scorer in scorers.items():
             t0 = time.perf_counter()
@@ -293,6 +307,7 @@ def evaluate(log: InteractionLog, items: ItemTable, split: Split, k: int, *,
                 reranked.append(rerank_lists(scores, x_test, flags, settings, k, similarity, z, diversity))
                 rerank_seconds += time.perf_counter() - t0
 
+    tell("metrics", len(users), len(users))
     # The hybrid's lists as the cooperative serves them: with the exposure floor (rerank.py).
     candidates = FloorCandidates.stack(floor_parts)
     unfloored = np.vstack(ranked["hybrid"])
@@ -430,20 +445,25 @@ def discoverability_metrics(base_ranked: np.ndarray, lists: Reranked, relevant: 
 
 
 def run(interactions: Path, items_path: Path | None, *, cutoff: str | None, test_items: Path | None,
-        k: int, with_lightfm: bool = True, diversity: float = DEFAULT_DIVERSITY) -> dict[str, Any]:
-    """``reco evaluate`` from files: read, split, evaluate."""
+        k: int, with_lightfm: bool = True, diversity: float = DEFAULT_DIVERSITY,
+        progress: Progress | None = None) -> dict[str, Any]:
+    """``reco evaluate`` from files: read, split, evaluate (``progress``: see ``Progress``)."""
     if (cutoff is None) == (test_items is None):
         raise UserError(_("Give either --cutoff DATE (temporal cold-start) or --test-items FILE (item cold-start), not both and not neither."))
     if k < 1:
         raise UserError(_("--k must be a positive whole number, e.g. --k 10."))
+    tell = progress or _silent
+    tell("read", 0, 0)
     log = read_interactions(interactions, timed=cutoff is not None)
     items = read_items(items_path, log)
+    tell("split", 0, 0)
     if cutoff is not None:
         split = temporal_split(log, items, parse_cutoff(cutoff))
     else:
         assert test_items is not None
         split = item_split(log, items, read_item_list(test_items, items))
-    report = evaluate(log, items, split, k, with_lightfm=with_lightfm, settings=RerankSettings(diversity=diversity))
+    report = evaluate(log, items, split, k, with_lightfm=with_lightfm, settings=RerankSettings(diversity=diversity),
+                      progress=progress)
     report["interactions"] = str(interactions)
     report["columns"] = log.columns
     report["items"] = str(items_path) if items_path else None
@@ -482,7 +502,8 @@ def parse_cutoff(value: str) -> int:
     return seconds
 
 
-def run_synth(folder: Path, k: int, *, with_lightfm: bool = True, diversity: float = DEFAULT_DIVERSITY) -> dict[str, Any]:
+def run_synth(folder: Path, k: int, *, with_lightfm: bool = True, diversity: float = DEFAULT_DIVERSITY,
+              progress: Progress | None = None) -> dict[str, Any]:
     """``reco evaluate --synth DIR``: the temporal protocol on ``synth``'s truth log, the
     upcoming season (announced after the period) being the cold-start test catalogue."""
     import json
@@ -494,6 +515,6 @@ def run_synth(folder: Path, k: int, *, with_lightfm: bool = True, diversity: flo
     if not taste or not taste.get("reco_interactions"):
         raise UserError(_("{folder} was written by an older culturecoop synth without a taste structure; generate it again with `culturecoop synth`.").format(folder=folder))
     report = run(folder / "reco" / "interactions.csv", folder / "reco" / "items.csv", cutoff=taste["reco_cutoff"],
-                 test_items=None, k=k, with_lightfm=with_lightfm, diversity=diversity)
+                 test_items=None, k=k, with_lightfm=with_lightfm, diversity=diversity, progress=progress)
     report["synth"] = str(folder)
     return report

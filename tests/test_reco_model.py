@@ -353,3 +353,40 @@ def test_a_committee_member_chooses_a_diverse_list_only_where_its_fold_rewards_i
     twins = sp.csr_matrix(np.tile(np.r_[np.ones(size), np.zeros((groups - 1) * size)], (people, 1)))
     assert models._choose_diversity(scores, features, spread) > 0
     assert models._choose_diversity(scores, features, twins) == 0.0
+
+
+def _naive_blend(terms: list[np.ndarray], truth: sp.csr_matrix, grids: list[tuple[float, ...]]) -> list[float]:
+    """Coordinate ascent as first written: every weight of every grid tried in both rounds."""
+    weights = [grid[0] for grid in grids]
+    best = models._ndcg(models._combine(weights, terms), truth)
+    for _round in range(2):
+        for n in range(1, len(terms)):
+            for value in grids[n]:
+                trial = [*weights[:n], value, *weights[n + 1:]]
+                score = models._ndcg(models._combine(trial, terms), truth)
+                if score > best + 1e-4:
+                    weights, best = trial, score
+    return weights
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_blend_search_skipping_repeated_trials_chooses_what_trying_them_all_chooses(
+        seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fold's blend is the same whether the search tries every weight or skips the trials whose
+    scores it already knows, and whether people are ranked in one block or on several cores."""
+    from culturecoop.reco import metrics
+
+    rng = np.random.default_rng(seed)
+    people, items = 300, 80
+    signal = rng.standard_normal((people, items))
+    # Terms that see the signal through different amounts of noise, and a few ties.
+    terms = [standardize(np.round(signal + rng.standard_normal((people, items)) * s, 1)) for s in (1.5, 1.0, 2.0, 0.7)]
+    truth = sp.csr_matrix((signal > np.quantile(signal, 0.95, axis=1, keepdims=True)).astype(float))
+    grids = [(1.0,), models.SIMILARITY_WEIGHTS, models.COLLABORATIVE_WEIGHTS, models.COLLABORATIVE_WEIGHTS]
+    expected = _naive_blend(terms, truth, grids)
+    assert models._best_blend(terms, truth, grids) == expected
+    monkeypatch.setattr(metrics, "PARALLEL_CELLS", 1)  # every ranking split among the cores
+    assert models._best_blend(terms, truth, grids) == expected
+    ranked = metrics.top_k(terms[0], 10)
+    monkeypatch.setattr(metrics, "PARALLEL_CELLS", 10**12)
+    assert np.array_equal(ranked, metrics.top_k(terms[0], 10))

@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import math
 import uuid
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -286,10 +287,10 @@ def _venue_places(warehouse: Warehouse, member_id: str) -> tuple[list[str], str 
     abroad = [r for r in rows if len(r["region"]) == 2]
     if sum(r["events"] for r in abroad) * 2 <= sum(r["events"] for r in rows):
         return [], None
-    countries: dict[str, int] = {}
+    countries: Counter[str] = Counter()
     for r in abroad:
-        countries[r["region"]] = countries.get(r["region"], 0) + r["events"]
-    return sorted({r["near"] for r in abroad}), max(sorted(countries), key=lambda c: countries[c])
+        countries[r["region"]] += r["events"]
+    return sorted({r["near"] for r in abroad}), max(sorted(countries), key=countries.__getitem__)
 
 
 def _profile_tables(warehouse: Warehouse, member_id: str, audience_id: str | None, kind: str,

@@ -46,7 +46,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from culturecoop.reco.diversity import item_similarity, mmr, standardize
-from culturecoop.reco.metrics import per_user
+from culturecoop.reco.metrics import in_row_blocks, per_user, top_k
 from culturecoop.reco.ranking import Ranking
 
 # implicit warns (and runs slower) when OpenBLAS uses several threads for its small products.
@@ -714,15 +714,11 @@ def _similarity(r: sp.csr_matrix, features: sp.csr_matrix, items: sp.csr_matrix)
 
 
 def _ndcg(scores: np.ndarray, truth: sp.csr_matrix, k: int = 10) -> float:
-    from culturecoop.reco.metrics import per_user, top_k
-
     return float(per_user(top_k(scores, k), truth, k)["ndcg"].mean())
 
 
 def _ndcg_times_coverage(scores: np.ndarray, truth: sp.csr_matrix, breadth: float = 1.0, k: int = 10) -> float:
     """The fold's nDCG@k times its catalogue coverage to the power ``breadth``."""
-    from culturecoop.reco.metrics import per_user, top_k
-
     ranked = top_k(scores, k)
     return float(per_user(ranked, truth, k)["ndcg"].mean() * (len(np.unique(ranked)) / scores.shape[1]) ** breadth)
 
@@ -788,25 +784,26 @@ def _with_taste(terms: list[np.ndarray], taste: np.ndarray, truth: sp.csr_matrix
     return [*weights, best_weight]
 
 
-def _ndcg_product(people: np.ndarray, placed: np.ndarray, truth: sp.csr_matrix, k: int = 10) -> float:
-    """The fold's nDCG@k of the scores ``people · placedᵀ``, a block of people at a time on every core."""
-    from culturecoop.reco.metrics import in_row_blocks, per_user, top_k
+def _ndcg_in_blocks(scores: Callable[[slice], np.ndarray], n_people: int, n_items: int, truth: sp.csr_matrix,
+                    k: int = 10) -> float:
+    """The fold's nDCG@k of scores made a block of people at a time (``scores``: a block's rows), the
+    blocks ranked on every core: the whole score matrix is never held."""
+    ranked = in_row_blocks(lambda rows: top_k(scores(rows), k), n_people, n_people * n_items)
+    return float(per_user(ranked, truth, k)["ndcg"].mean())
 
-    def best(rows: slice) -> np.ndarray:
-        return top_k(people[rows] @ placed.T, k)
-    return float(per_user(in_row_blocks(best, people.shape[0], people.shape[0] * placed.shape[0]), truth, k)["ndcg"].mean())
+
+def _ndcg_product(people: np.ndarray, placed: np.ndarray, truth: sp.csr_matrix) -> float:
+    """The fold's nDCG@10 of the scores ``people · placedᵀ``."""
+    return _ndcg_in_blocks(lambda rows: people[rows] @ placed.T, people.shape[0], placed.shape[0], truth)
 
 
-def _ndcg_plus(rest: np.ndarray, term: np.ndarray, weight: float, truth: sp.csr_matrix, k: int = 10) -> float:
-    """The fold's nDCG@k of ``rest + weight · term``, a block of people at a time on every core
-    (the sum is never held whole)."""
-    from culturecoop.reco.metrics import in_row_blocks, per_user, top_k
-
-    def best(rows: slice) -> np.ndarray:
-        block = np.multiply(term[rows], weight)
-        block += rest[rows]
-        return top_k(block, k)
-    return float(per_user(in_row_blocks(best, rest.shape[0], rest.size), truth, k)["ndcg"].mean())
+def _ndcg_plus(rest: np.ndarray, term: np.ndarray, weight: float, truth: sp.csr_matrix) -> float:
+    """The fold's nDCG@10 of ``rest + weight · term``."""
+    def block(rows: slice) -> np.ndarray:
+        total = np.multiply(term[rows], weight)
+        total += rest[rows]
+        return np.asarray(total)
+    return _ndcg_in_blocks(block, rest.shape[0], rest.shape[1], truth)
 
 
 def shrink_norms(placed: np.ndarray, power: float) -> np.ndarray:

@@ -178,3 +178,25 @@ def test_a_programme_whose_lines_end_in_two_ways_reads_as_its_events(tmp_path: P
     path.write_bytes(b"Titre;Date;Genre\r\nConte;2027-12-20 19:00;Th\xc3\xa9\xc3\xa2tre\r\nBal;2027-03-21 20:00;Danse\n"
                      b"Jazz;2027-04-11 11:30;Jazz\n")
     assert [e["title"] for e in read_programme(path).events] == ["Conte", "Bal", "Jazz"]
+
+
+def test_upcoming_events_name_their_place_as_the_members_past_events_do(tmp_path: Path) -> None:
+    """A Paris club's `75011` is `FR-750` in its programme, as `prepare` wrote its past events (it was
+    `750`, an area no report knows); a Montréal member's `H2T 1S1` stays `H2T`; a London member's
+    `SW4 0AB` is `GB-SW4`."""
+    from tests.test_reports_support import tiny_cooperative
+
+    from culturecoop.reco.programme import load_programme, member_country
+    from culturecoop.warehouse.engine import Warehouse
+
+    db = tiny_cooperative(tmp_path / "coop.duckdb")
+    with Warehouse(db) as w:
+        with w.transaction() as con:
+            con.execute("UPDATE event SET venue_fsa = 'FR-750' WHERE member_id = 'jazz-a'")
+            con.execute("UPDATE event SET venue_fsa = 'GB-SW4' WHERE member_id = 'theatre-b'")
+        assert member_country(w, "jazz-a") == "FR" and member_country(w, "theatre-b") == "GB"
+        for member, postal, area in (("jazz-a", "75011", "FR-750"), ("theatre-b", "SW4 0AB", "GB-SW4"),
+                                     ("jazz-a", "H2T 1S1", "H2T")):
+            season = _write(tmp_path, f"{member}.csv", f"Titre;Date;Genre;Code postal\nConte;2027-12-20;Théâtre;{postal}\n")
+            load_programme(w, member, season)
+            assert w.scalar("SELECT venue_fsa FROM reco_upcoming_event WHERE member_id = ?", [member]) == area

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -27,6 +28,7 @@ import duckdb
 
 from culturecoop.errors import UserError
 from culturecoop.i18n import _
+from culturecoop.ingest.normalize import install_normalizers
 from culturecoop.reco import data
 from culturecoop.reco.logs import as_delimited_text, read_text_table
 from culturecoop.schema.taxonomy import GENRE_SYNONYMS
@@ -265,8 +267,11 @@ class Programme:
     cancelled: int = 0  # rows whose status says the event is cancelled: left out
 
 
-def read_programme(path: Path) -> Programme:
-    """The programme's rows, checked and normalized (raises UserError on the first bad row)."""
+def read_programme(path: Path, country: str = "CA") -> Programme:
+    """The programme's rows, checked and normalized (raises UserError on the first bad row).
+
+    A venue's postal code is cut to the area ``prepare`` keeps for the member's ``country``
+    (``H2T``, ``FR-750``, ``GB-SW4``), so that upcoming and past events name their places alike."""
     if path.is_dir():
         raise UserError(_("Programme file {path} is a folder; give the path of the file inside it.").format(path=path))
     if not path.is_file():
@@ -276,14 +281,33 @@ def read_programme(path: Path) -> Programme:
     text = as_delimited_text(path)
     con = duckdb.connect()
     try:
-        rel = read_text_table(con, text, skiprows=0)[0]
-        names = [str(c).strip() for c in rel.columns]
-        rows = rel.fetchall()
-    except duckdb.Error as exc:
-        raise UserError(_("{path} cannot be read as CSV ({reason}); give a comma-separated file with a header row.").format(
-            path=path, reason=str(exc).splitlines()[0].replace(str(text), path.name))) from None
+        try:
+            rel = read_text_table(con, text, skiprows=0)[0]
+            names = [str(c).strip() for c in rel.columns]
+            rows = rel.fetchall()
+        except duckdb.Error as exc:
+            raise UserError(_("{path} cannot be read as CSV ({reason}); give a comma-separated file with a header row.").format(
+                path=path, reason=str(exc).splitlines()[0].replace(str(text), path.name))) from None
+        return _events(path, names, rows, _venue_areas(con, country))
     finally:
         con.close()
+
+
+def _venue_areas(con: duckdb.DuckDBPyConnection, country: str) -> Callable[[str], str | None]:
+    """A venue's postal code → its area, by the rule ``prepare`` applies to the member's exports."""
+    install_normalizers(con)
+    areas: dict[str, str | None] = {}
+
+    def area(postal: str) -> str | None:
+        if not postal.strip():
+            return None
+        if postal not in areas:
+            areas[postal] = con.execute("SELECT cc_area_in(?, ?)", [postal, country]).fetchone()[0]  # type: ignore[index]
+        return areas[postal]
+    return area
+
+
+def _events(path: Path, names: list[str], rows: list[tuple[Any, ...]], area: Callable[[str], str | None]) -> Programme:
     at = _columns(names)
     if "event_starts_at" not in at or ("event_id" not in at and "event_title" not in at):
         wanted = "event_starts_at" if "event_starts_at" not in at else "event_id"
@@ -340,11 +364,10 @@ def read_programme(path: Path) -> Programme:
             except ValueError:
                 raise UserError(_("{path} line {line}: {column} {value!r} is not a number; write it like 45.00.").format(
                     path=path, line=n, column=name, value=row.get(name))) from None
-        postal = row.get("venue_postal_code", "").replace(" ", "").upper()
         capacity = numbers["capacity"]
         event = {
             "event_id": event_id, "title": title, "starts_at": started,
-            "venue": row.get("venue", "").strip() or None, "venue_fsa": postal[:3] or None,
+            "venue": row.get("venue", "").strip() or None, "venue_fsa": area(row.get("venue_postal_code", "")),
             "genres": _genres(_split(row.get("genres"), separators["genres"])),
             "artists": _split(row.get("artists"), separators["artists"]),
             "capacity": int(capacity) if capacity is not None else None,
@@ -387,14 +410,27 @@ def _merge(kept: dict[str, Any], row: dict[str, Any]) -> None:
             kept[name] = row[name]
 
 
+def member_country(warehouse: Warehouse, member_id: str) -> str:
+    """The country of the member's venues, read from the areas its exports gave them (``FR-750`` is
+    France, ``H2X`` Canada); from its patrons' areas when no venue has one; Canada when none does."""
+    for table, column in (("event", "venue_fsa"), ("patron", "fsa")):
+        row = warehouse.query(
+            f"""SELECT CASE WHEN {column} LIKE '__-%' THEN upper(left({column}, 2)) ELSE 'CA' END AS country, count(*) AS n
+                FROM {table} WHERE member_id = ? AND coalesce({column}, '') <> ''
+                GROUP BY 1 ORDER BY n DESC, country LIMIT 1""", [member_id])
+        if row:
+            return str(row[0]["country"])
+    return "CA"
+
+
 def load_programme(warehouse: Warehouse, member_id: str, path: Path) -> dict[str, Any]:
     """Replace the member's programme with the file's events."""
-    programme = read_programme(path)
-    rows = programme.events
     known = warehouse.scalar("SELECT count(*) FROM member WHERE member_id = ?", [member_id])
     if not known:
         members = ", ".join(r["member_id"] for r in warehouse.query("SELECT member_id FROM member ORDER BY 1"))
         raise UserError(_("There is no member {member} in the warehouse; members: {members}.").format(member=member_id, members=members or _("none")))
+    programme = read_programme(path, member_country(warehouse, member_id))
+    rows = programme.events
     now = datetime.now(UTC).replace(tzinfo=None)
     # Upcoming is after the cooperative's data day, as the audiences' own query says (today before
     # the first refresh of the analytics).

@@ -176,8 +176,8 @@ def geography(ctx: ReportContext) -> ReportOutput:
         key=lambda r: (-r["patrons"], r["fsa"]),
     )
     travel_labels = {
-        "same_fsa": _("Lives in the venue's postal area (same FSA)"),
-        "nearby": _("Lives nearby (FSA sharing its first two characters; in France, the same département)"),
+        "same_fsa": _("Lives in the venue's postal area"),
+        "nearby": _("Lives nearby (a neighbouring postal area: in Canada the same first two characters, in France the same département)"),
         "same_area": _("Lives in the same area (same first letter; outside Canada, the same country)"),
         "elsewhere_in_quebec": _("Lives elsewhere in Québec"),
         "outside_quebec": _("Lives outside Québec"),
@@ -197,8 +197,8 @@ def geography(ctx: ReportContext) -> ReportOutput:
         Column("tickets", _("Tickets they bought")),
     )
     fsa_cols = (
-        Column("fsa", _("Forward sortation area: first three characters of the postal code")),
-        Column("area", _("Area of that FSA")),
+        Column("fsa", _("Postal area: a Canadian code's first three characters (H2X), elsewhere the country and the code's first digits (FR-750) or a British district (GB-SW4)")),
+        Column("area", _("Region of that postal area")),
         Column("patrons", _("Distinct patrons living there")),
         Column("share", _("Share of the period's patrons")),
         Column("tickets", _("Tickets they bought")),

@@ -100,7 +100,7 @@ LOCAL = _("Local artists (Québec headliner)")
 COLUMNS = {
     "metric": _("Code"), "figure": _("Code"), "value": _("Code"), "label": _("Name"), "name": _("Name"),
     "this_period": _("This period"), "previous_period": _("Previous period"), "change": _("Change"),
-    "area": _("Area"), "fsa": _("Postal area (FSA)"), "patrons": _("Patrons"), "share": _("Share"),
+    "area": _("Area"), "fsa": _("Postal area"), "patrons": _("Patrons"), "share": _("Share"),
     "tickets": _("Tickets"), "distance": _("Distance"), "attendances": _("Attendances"), "age_band": _("Age"),
     "dimension": _("Dimension"), "band": _("Band"), "revenue": _("Revenue"), "revenue_share": _("Share of revenue"),
     "recency": _("Recency"), "frequency": _("Frequency"),

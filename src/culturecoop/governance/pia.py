@@ -56,7 +56,7 @@ def pia_markdown(data: dict[str, Any], language: str) -> str:
         "## " + t("What is collected"),
         "",
         "- " + t("Tickets (event, time, quantity, price, channel, status) and events (public programme information)."),
-        "- " + t("For each patron: keyed tokens of the e-mail, the phone and the member's own customer id (HMAC-SHA256), keyed Bloom-filter encodings of given name, surname, birth date and postal code, the postal area (FSA), a five-year birth band and the language. No name, e-mail, phone or birth date in clear ever leaves a member."),
+        "- " + t("For each patron: keyed tokens of the e-mail, the phone and the member's own customer id (HMAC-SHA256), keyed Bloom-filter encodings of given name, surname, birth date and postal code, the postal area, a five-year birth band and the language. No name, e-mail, phone or birth date in clear ever leaves a member."),
         "- " + t("The e-mail sealed to the campaign key, only with marketing consent: {n} records.", n=n(data["sealed_contacts"])),
         "",
         "## " + t("For which purposes"),

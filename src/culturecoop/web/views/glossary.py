@@ -34,7 +34,7 @@ TERMS: tuple[Term, ...] = (
     Term("index", _("Index"), _("Your figure compared with a reference, as a percentage of it: 100 is the same, 150 is one and a half times, 50 is half."),
          _("Index 180 for regulars: your share of regulars is 1.8 times the cooperative's.")),
     Term("jaccard", _("Overlap index"), _("People in common divided by the people in either audience (Jaccard index): 0 % when the audiences are apart, 100 % when they are the same people.")),
-    Term("fsa", _("Postal area (FSA)"), _("The first three characters of a Canadian postal code (forward sortation area, RTA in French), e.g. H2X: a neighbourhood in a city, a town or a rural area. Elsewhere, the country and the first digits of the postal code (FR-750: Paris, BE-13, CH-12), or a British postcode's district (GB-SW4). Postal codes are cut to this area before they leave the member.")),
+    Term("fsa", _("Postal area"), _("The first three characters of a Canadian postal code (forward sortation area, RTA in French), e.g. H2X: a neighbourhood in a city, a town or a rural area. Elsewhere, the country and the first digits of the postal code (FR-750: Paris, BE-13, CH-12), or a British postcode's district (GB-SW4). Postal codes are cut to this area before they leave the member.")),
     Term("cohort", _("Cohort"), _("The patrons whose first visit was in the same month, followed month after month.")),
     Term("return_rate", _("Return rate"), _("Of the people at an event, the share who came to a later event of yours.")),
     Term("multiplier", _("Multiplier"), _("A comparable event's final sales divided by what it had sold at the same number of days before its start: how much sales still grew from that point.")),

@@ -87,17 +87,17 @@ def audience(view: TabView, results: Results, t: Translator) -> None:
         summary = geography.get("summary") or {}
         view.kpis.append(Kpi(t("Patrons"), cell(summary.get("patrons"), "int", t)))
         view.kpis.append(Kpi(t("From the neighbourhood"), cell(summary.get("share_nearby"), "percent", t), term="fsa",
-                             detail=t("of attendances: same or neighbouring postal area (FSA) as the venue")))
+                             detail=t("of attendances: same or neighbouring postal area as the venue")))
         fsa = [r for r in _rows(geography, "fsa") if r.get("fsa") not in (None, "", "?")]
         top = fsa[:15]
         chart = charts.bars(t("Where your audience lives: the 15 postal areas with most patrons"),
                             [f"{r['fsa']} · {t.relabel(str(r.get('area') or ''))}" for r in top],
                             [(t("Share of patrons"), [r.get("share") for r in top])], t,
-                            value_title=t("Share of patrons (%)"), category_title=t("Postal area (FSA)"), unit="percent",
+                            value_title=t("Share of patrons (%)"), category_title=t("Postal area"), unit="percent",
                             horizontal=True) if top else None
         view.sections.append(Section("geography-fsa", t("Where your audience lives"), chart, table(
             "geography-fsa", t("Patrons by postal area"), _rows(geography, "fsa"),
-            [Col("fsa", _("Postal area (FSA)"), term="fsa"), Col("area", _("Area"), "label"), Col("patrons", _("Patrons"), "int"),
+            [Col("fsa", _("Postal area"), term="fsa"), Col("area", _("Area"), "label"), Col("patrons", _("Patrons"), "int"),
              Col("share", _("Share of patrons"), "percent"), Col("tickets", _("Tickets"), "int")], t)))
         areas = _rows(geography)  # the report's first table travels as "rows"
         view.sections.append(Section("geography-areas", t("Areas"), None, table(

@@ -141,6 +141,7 @@ def test_drop_fix_prepare_send_and_see_it_on_the_data_tab(sites: dict[str, objec
             page.goto(str(sites["coop"]) + f"/m/{MEMBER}/data")
             data = page.inner_text("main")
             page.screenshot(path=str(ARTIFACTS / "4-coop-data-tab.png"), full_page=True)
+            assert page.inner_text(".file-pick label[for=package-file]") == "Choisir un fichier"
             tickets = len(truth.tickets)
             assert f"{tickets}" in data.replace("\u202f", "").replace("\xa0", "").replace(" ", ""), data
             # The consent basis written in the form is stated on the Transparency page.
@@ -155,3 +156,34 @@ def test_drop_fix_prepare_send_and_see_it_on_the_data_tab(sites: dict[str, objec
     coop_bytes = b"".join(p.read_bytes() for p in Path(str(sites["db"])).parent.glob("coop.duckdb*"))
     leaked = [e for e in emails if e.encode() in coop_bytes]
     assert not leaked, leaked[:3]
+
+
+def test_the_export_field_speaks_the_pages_language_in_a_browser_set_to_another(sites: dict[str, object]) -> None:
+    """Chromium in English draws its own file button "Choose File" and "No file chosen" on the French
+    page: the first words a member meets. The page's own button and the chosen file's name instead."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: apt-get install -y chromium (never `playwright install`)")
+    root = Path(str(sites["root"]))
+    export = root / "ventes-novembre.csv"
+    export.write_text("Nom,Courriel\nMarie Roy,marie@example.org\n", encoding="utf-8")
+    with playwright_sync.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[*ARGS, "--lang=en-US"], headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 390, "height": 800}, locale="en-US")
+            errors: list[str] = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(str(sites["app"]) + "/?lang=fr")
+            field = page.locator("form.drop .file-pick")
+            assert field.locator("label").inner_text() == "Choisir un fichier"
+            assert field.locator(".file-name").inner_text() == "Aucun fichier choisi"
+            # The browser's own control is out of sight, yet reached by the keyboard.
+            box = page.locator("#file").bounding_box()
+            assert box is not None and box["width"] <= 1 and box["height"] <= 1
+            page.focus("#file")
+            assert page.evaluate("document.activeElement.id") == "file"
+            page.set_input_files("#file", str(export))
+            assert field.locator(".file-name").inner_text() == "ventes-novembre.csv"
+            page.screenshot(path=str(ARTIFACTS / "0-file-field-fr.png"), full_page=True)
+            assert not errors, errors
+        finally:
+            browser.close()

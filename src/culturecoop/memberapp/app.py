@@ -162,6 +162,10 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
     def stylesheet() -> FileResponse:
         return FileResponse(HERE / "static" / "member.css", media_type="text/css")
 
+    @app.get("/member.js")
+    def script() -> FileResponse:
+        return FileResponse(HERE / "static" / "member.js", media_type="text/javascript")
+
     @app.post("/exports")
     async def drop(request: Request) -> Response:
         data = await posted(request)

@@ -1,5 +1,5 @@
 // culturecoop dashboard: sortable tables, the tab menu on phones, the period form, printing,
-// and the forms that need the page's CSRF token. No inline script (CSP).
+// the forms that need the page's CSRF token, and file fields in the page's language. No inline script (CSP).
 (function () {
   "use strict";
 
@@ -53,6 +53,15 @@
   var csrf = document.querySelector('meta[name="csrf-token"]');
   document.querySelectorAll("input[data-csrf]").forEach(function (input) {
     input.value = csrf ? csrf.getAttribute("content") : "";
+  });
+
+  // File fields in the page's language: the chosen file's name replaces "no file chosen".
+  document.querySelectorAll(".file-pick input[type=file]").forEach(function (input) {
+    var name = input.parentNode.querySelector(".file-name");
+    var none = name.textContent;
+    input.addEventListener("change", function () {
+      name.textContent = input.files && input.files.length ? input.files[0].name : none;
+    });
   });
 
   document.addEventListener("click", function (event) {

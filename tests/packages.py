@@ -52,13 +52,17 @@ def build_tables(member_id: str, n_tickets: int, price: float = 25.0, offset: in
     return {t.name: con.sql(f"SELECT * FROM {t.name}").to_arrow_table() for t in CONTRIBUTED_TABLES}
 
 
+# Each member under its own name: pages that name partners (cross offers) read as a member would.
+NAMES = {"jazz-dieze": "Club de jazz Le Dièse", "theatre-nord": "Théâtre du Nord", "festival-est": "Festival de l'Est"}
+
+
 def make_package(out: Path, member_id: str = "jazz-dieze", n_tickets: int = 200, **kw: float) -> Path:
     tables = build_tables(member_id, n_tickets, **kw)  # type: ignore[arg-type]
     n = tables["ticket"].num_rows
     write_package(
         out,
         tables,
-        member=MemberInfo(member_id, "Club de jazz Le Dièse", "jazz_club", "Montréal"),
+        member=MemberInfo(member_id, NAMES.get(member_id, member_id), "jazz_club", "Montréal"),
         profile="canonical",
         rows={"in": n, "accepted": n, "rejected": 0},
         source_name="test.csv",

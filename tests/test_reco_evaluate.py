@@ -489,13 +489,22 @@ def test_a_long_run_says_where_it_is(tmp_path: Path) -> None:
     assert scored and names.index("score") > max(i for i, name in enumerate(names) if name.startswith("train:"))
     assert all(total == report["test"]["users"] and 0 <= done < total for done, total in scored)
     assert stages[-1][1:] == (report["test"]["users"], report["test"]["users"])
+    # The item protocol's committee trains for many minutes on a large log: it tells each part.
+    held = tmp_path / "held.csv"
+    held.write_text("item_id\n" + "\n".join(f"i{n}" for n in range(0, 40, 5)) + "\n", encoding="utf-8")
+    parts: list[tuple[int, int]] = []
+    evaluate.run(log, items, cutoff=None, test_items=held, k=5, with_lightfm=False,
+                 progress=lambda stage, done, total: parts.append((done, total)) if stage == "train:hybrid" else None)
+    assert parts == [(0, 0)] + [(done, 6) for done in range(6)]
     try:
         set_language("fr")
         assert _evaluation_stage("score", 12_000, 160_000) == "Notation des utilisateurs de test : 12\xa0000 sur 160\xa0000 (8 %)…"
         assert _evaluation_stage("train:content_knn", 0, 0) == "Entraînement : kNN de contenu…"
+        assert _evaluation_stage("train:hybrid", 2, 6) == "Entraînement : hybride, partie 3 sur 6…"
     finally:
         set_language("en")
     assert _evaluation_stage("score", 12_000, 160_000) == "Scoring the test users: 12,000 of 160,000 (8 %)…"
+    assert _evaluation_stage("train:hybrid", 5, 6) == "Training: hybrid, part 6 of 6…"
 
 
 def test_a_log_without_item_features_is_evaluated_quietly(tmp_path: Path) -> None:

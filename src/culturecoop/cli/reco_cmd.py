@@ -290,7 +290,10 @@ def _evaluation_stage(stage: str, done: int, total: int) -> str:
     from culturecoop.i18n import current_language
 
     if stage.startswith("train:"):
-        return _("Training: {model}…").format(model=_model_label(stage.partition(":")[2]))
+        model = _model_label(stage.partition(":")[2])
+        if total:
+            return _("Training: {model}, part {part} of {parts}…").format(model=model, part=done + 1, parts=total)
+        return _("Training: {model}…").format(model=model)
     if stage == "score":
         language = current_language()
         return _("Scoring the test users: {done} of {total} ({share} %)…").format(

@@ -79,8 +79,9 @@ OPEN_SPAN = 0.5
 
 
 # Told of each stage of a run, for a reader waiting on a large log: ``(stage, done, total)`` with
-# stage "read", "split", "train:<model>" (a model's fit begins), "score" (``done`` of ``total`` test
-# users scored) or "metrics".
+# stage "read", "split", "train:<model>" (a model's fit begins; a committee also tells as each of its
+# ``total`` parts begins, ``done`` of them fitted), "score" (``done`` of ``total`` test users scored)
+# or "metrics".
 Progress = Callable[[str, int, int], None]
 
 
@@ -272,7 +273,11 @@ def evaluate(log: InteractionLog, items: ItemTable, split: Split, k: int, *,
         models.HybridCommittee() if split.mode == "item" else models.CoAttendanceModel())
 
     def fit_hybrid() -> Callable[[np.ndarray], np.ndarray]:
-        score = hybrid.fit(train, x_train, item_time, exposure).scorer(x_train, x_test)
+        if isinstance(hybrid, models.HybridCommittee):
+            hybrid.fit(train, x_train, item_time, exposure, step=lambda done, parts: tell("train:hybrid", done, parts))
+        else:
+            hybrid.fit(train, x_train, item_time, exposure)
+        score = hybrid.scorer(x_train, x_test)
         return lambda rows: score(train[rows])
     fitted("hybrid", fit_hybrid)
     if with_lightfm:

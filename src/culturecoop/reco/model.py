@@ -508,11 +508,24 @@ class HybridCommittee:
     name: str = "hybrid"
 
     def fit(self, interactions: sp.csr_matrix, features: sp.csr_matrix,
-            item_time: np.ndarray | None = None, exposure: np.ndarray | None = None) -> HybridCommittee:
+            item_time: np.ndarray | None = None, exposure: np.ndarray | None = None,
+            step: Callable[[int, int], None] | None = None) -> HybridCommittee:
+        """Fit every member, then the factorization; ``step(done, parts)`` hears as each part begins
+        (a committee on tens of millions of rows trains for many minutes)."""
+        parts = 2 + len(RANDOM_FOLD_SEEDS)
+
         def member(seed: int = 7) -> CoAttendanceModel:
             return CoAttendanceModel(seed=seed, breadth=COMMITTEE_BREADTH, choose_diversity=True)
+
+        def begin(done: int) -> None:
+            if step is not None:
+                step(done, parts)
+        begin(0)
         self.members = [member().fit(interactions, features, item_time, exposure)]
-        self.members += [member(seed).fit(interactions, features, None, exposure) for seed in RANDOM_FOLD_SEEDS]
+        for n, seed in enumerate(RANDOM_FOLD_SEEDS, start=1):
+            begin(n)
+            self.members.append(member(seed).fit(interactions, features, None, exposure))
+        begin(parts - 1)
         self.ranking = Ranking.fit(interactions, features)
         self.diversity = float(np.median([m.diversity for m in self.members]))
         return self

@@ -115,7 +115,15 @@ def test_drop_fix_prepare_send_and_see_it_on_the_data_tab(sites: dict[str, objec
             page.click("form.drop button.primary")
             page.wait_for_load_state("networkidle")
             assert page.locator("h1").inner_text() == truth.path.name
-            assert "lignes lues" in page.inner_text("#check")
+            check = page.inner_text("#check")
+            assert "lignes lues" in check
+            # Said as this page works: the consent section below, not YAML keys; reasons and
+            # settings in words, not the mapping file's codes.
+            assert "section des consentements ci-dessous" in check and "consent_defaults" not in check, check
+            assert "missing_patron_id" not in check and "pas d’identifiant de spectateur" in check.replace("'", "’"), check
+            form = page.inner_text("#mapping")
+            assert "Séparateur de colonnes" in form and "Fuseau horaire" in form, form
+            assert not [key for key in ("skip_lines", "amount_scale", "datetime_formats", "encoding") if key in form], form
             page.screenshot(path=str(ARTIFACTS / "1-drafted.png"), full_page=True)
             # The one field to fix: pooling consent, which no export carries, with its basis.
             page.select_option("#consent-pooling", "true")
@@ -123,6 +131,8 @@ def test_drop_fix_prepare_send_and_see_it_on_the_data_tab(sites: dict[str, objec
             page.click("form.mapping button.primary")
             page.wait_for_load_state("networkidle")
             assert page.locator("#consent-pooling").input_value() == "true"
+            # Pooling consent set: no longer an open question on the page.
+            assert "mise en commun" not in page.inner_text("#check"), page.inner_text("#check")
             page.click("#prepare")
             page.wait_for_load_state("networkidle")
             prepared = page.inner_text("#prepared")

@@ -28,14 +28,18 @@ def consent_record(profile: Profile, granted: dict[str, int]) -> dict[str, Any]:
     return {"purposes": purposes, "basis": profile.consent_basis}
 
 
+# Said when nothing gives pooling consent (the member app says it its own way, by its form).
+POOLING_UNSET = ("No column and no default give pooling consent: none of your patrons will count in pooled reports. "
+                 "If your terms of sale allow it, add `consent_defaults: {pooling: true}` and `consent_basis: \"…\"` "
+                 "to the mapping.")
+
+
 def consent_warnings(consent: dict[str, Any]) -> list[str]:
     """Sentences for the member about purposes nobody grants."""
     out: list[str] = []
     pooling = consent["purposes"]["pooling"]
     if pooling["source"] == "none":
-        out.append(_("No column and no default give pooling consent: none of your patrons will count in "
-                     "pooled reports. If your terms of sale allow it, add `consent_defaults: {pooling: true}` "
-                     "and `consent_basis: \"…\"` to the mapping."))
+        out.append(_(POOLING_UNSET))
     elif not pooling["granted"]:
         out.append(_("No patron of yours agreed to pooling: they will not count in pooled reports."))
     return out

@@ -42,6 +42,10 @@ _ROLE_ORDER = {"attendee": 0, "": 1, "buyer": 2}
 _REGION_CODE = re.compile(r"[A-Z]{2,3}")
 _THRESHOLD = 0.5
 
+# Said of an export whose columns do not tell pooling consent (the member app says it its own way).
+POOLING_UNDECIDED = ("No column says whether patrons agreed to pooling: until you set consent_defaults (pooling: true) "
+                     "with your consent_basis, their tickets stay out of the cooperative's pooled figures.")
+
 
 @dataclass
 class Draft:
@@ -563,9 +567,7 @@ class _Builder:
         if "consent_pooling" in self.columns_map:
             return
         self._note("consent_defaults", None, _("no column says whether a patron agreed to pooling"), check=True)
-        self.undecided.append(_("No column says whether patrons agreed to pooling: until you set "
-                                "consent_defaults (pooling: true) with your consent_basis, their tickets stay "
-                                "out of the cooperative's pooled figures."))
+        self.undecided.append(_(POOLING_UNDECIDED))
 
     def _marketing_scope(self) -> None:
         """A marketing opt-in column is the member's to confirm: at the cooperative a "yes" lets the

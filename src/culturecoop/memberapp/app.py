@@ -26,7 +26,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.datastructures import UploadFile
 
 from culturecoop.errors import UserError
-from culturecoop.i18n import LANGUAGES, gettext_in, set_language
+from culturecoop.i18n import LANGUAGES, _, gettext_in, set_language
+from culturecoop.ingest.consent import POOLING_UNSET
+from culturecoop.ingest.draft import POOLING_UNDECIDED
 from culturecoop.ingest.package import MemberInfo
 from culturecoop.ingest.quarantine import DEFAULT_MAX_REJECT_SHARE
 from culturecoop.ingest.validate import RULES
@@ -128,12 +130,16 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
             check = workspace.check(export, DEFAULT_MAX_REJECT_SHARE)
         except UserError as exc:
             check_error = exc.message
+        warnings, undecided = _said_for_the_form(mapping, check.warnings if check else [],
+                                                 export.state.get("undecided") or [])
         return page(request, "export.html", {
             "export": export, "mapping": mapping, "mapping_text": export.mapping_text(), "error": error,
             "notice": notice, "check": check, "check_error": check_error, "preview": preview,
+            "warnings": warnings, "undecided": undecided,
             "fields": mapping_form.field_rows(mapping), "columns": _columns(export),
             "settings": mapping_form.settings_of(mapping), "consent": mapping_form.consent_of(mapping),
-            "choices": mapping_form.CHOICES, "keep": mapping_form.KEEP, "summary": export.state.get("summary"),
+            "choices": mapping_form.CHOICES, "choice_labels": mapping_form.choice_labels(),
+            "setting_labels": mapping_form.setting_labels(), "keep": mapping_form.KEEP, "summary": export.state.get("summary"),
             "sent": export.state.get("sent"), "coop_url": settings.coop_url,
             "package": export.package, "member_id": settings.member_id,
         }, status)
@@ -275,6 +281,22 @@ def language_now() -> str:
     from culturecoop.i18n import current_language
 
     return current_language()
+
+
+def _said_for_the_form(mapping: dict[str, Any], warnings: list[str], undecided: list[str]) -> tuple[list[str], list[str]]:
+    """The check's warnings and the draft's open questions as this app should say them. The draft
+    and the check tell a mapping file's author to write ``consent_defaults`` in YAML; here the form
+    has a section for it. And the draft's questions were asked when the export was added: pooling
+    consent set in the form since is no longer an open question."""
+    in_yaml = {gettext_in(m, each) for m in (POOLING_UNDECIDED, POOLING_UNSET) for each in LANGUAGES}
+    decided = "pooling" in (mapping.get("consent_defaults") or {}) or "consent_pooling" in (mapping.get("columns") or {})
+    in_form = _("Nothing in this export says whether your patrons agreed to pooling: until you choose "
+                         "\"given\" for pooling in the consent section below, with its basis (if your terms of "
+                         "sale say so), none of them counts in the cooperative's pooled figures.")
+    said = [in_form if w in in_yaml else w for w in warnings]
+    open_questions = [] if decided else [in_form] if any(u in in_yaml for u in undecided) else []
+    open_questions = [u for u in (*open_questions, *(u for u in undecided if u not in in_yaml)) if u not in said]
+    return said, open_questions
 
 
 def _columns(export: Export) -> list[str]:

@@ -42,6 +42,36 @@ def field_labels() -> dict[str, str]:
     }
 
 
+def setting_labels() -> dict[str, tuple[str, str]]:
+    """What each setting is, and a hint of what to write, for a member (translated): the mapping
+    file's keys (``skip_lines``, ``amount_scale``…) are no words for venue staff."""
+    return {
+        "encoding": (_("Text encoding"), _("UTF-8 for most exports; Windows-1252 for a CSV saved by an old Excel")),
+        "decimal": (_("Decimal mark"), _("how amounts write their cents")),
+        "country": (_("Country"), _("where your patrons' phones and postal codes are from")),
+        "delimiter": (_("Column separator"), _("the character between columns: a comma, a semicolon, or \\t for a tab")),
+        "skip_lines": (_("Lines above the column names"), _("a title or a date above the table: how many lines to skip")),
+        "sheet": (_("Sheet (Excel)"), _("its name, or empty for the first sheet")),
+        "currency": (_("Default currency"), _("when no column says it: CAD, EUR, CHF, GBP…")),
+        "timezone": (_("Time zone"), _("where your events take place: America/Toronto, Europe/Paris…")),
+        "amount_scale": (_("Amounts multiplied by"), _("1 for amounts in dollars or euros, 0.01 for amounts in cents")),
+        "datetime_formats": (_("Date and time formats"), _("as %d/%m/%Y %H:%M; several separated by ;")),
+        "date_formats": (_("Date formats (birth dates)"), _("as %d/%m/%Y; several separated by ;")),
+    }
+
+
+def choice_labels() -> dict[str, dict[str, str]]:
+    """The words shown for the settings chosen from a list (their values stay the mapping's)."""
+    return {
+        "encoding": {"utf-8": "UTF-8", "utf-8-sig": _("UTF-8 with a signature (BOM)"), "cp1252": "Windows-1252",
+                     "latin-1": "Latin-1 (ISO-8859-1)", "utf-16": "UTF-16"},
+        "decimal": {".": _("a point (12.50)"), ",": _("a comma (12,50)")},
+        "country": {"CA": _("Canada"), "US": _("United States"), "FR": _("France"), "BE": _("Belgium"),
+                    "CH": _("Switzerland"), "LU": _("Luxembourg"), "GB": _("United Kingdom"), "DE": _("Germany"),
+                    "AT": _("Austria")},
+    }
+
+
 @dataclass(frozen=True)
 class FieldRow:
     """One canonical field on the form: its label, what is chosen, and the drafted rule."""
@@ -156,4 +186,5 @@ def _number(text: str) -> float | str:
 
 
 CHOICES = {"country": COUNTRIES, "encoding": ENCODINGS, "decimal": (".", ",")}
-__all__ = ["CHOICES", "KEEP", "NONE", "SPEC_FORMS", "FieldRow", "apply_form", "consent_of", "field_rows", "settings_of"]
+__all__ = ["CHOICES", "KEEP", "NONE", "SPEC_FORMS", "FieldRow", "apply_form", "choice_labels", "consent_of", "field_rows",
+           "setting_labels", "settings_of"]

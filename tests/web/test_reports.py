@@ -171,7 +171,7 @@ def test_french_csv_opens_as_numbers_in_a_french_spreadsheet(app, coop: Coop) ->
         overview = c.get(f"/m/{A}/overview.csv?table=overview-overview")
         assert overview.status_code == 200 and overview.headers["content-type"].startswith("text/csv")
         rows = french_csv(overview.text)
-        assert list(rows[0]) == ["Chiffre", "Cette période", "Période précédente", "Variation (%)", "Unité"]
+        assert list(rows[0]) == ["Chiffre", "Cette période", "Période précédente", "Variation", "Unité", "Unité (Variation)"]
         by_figure = {r["Chiffre"]: r for r in rows}
         api = c.get(f"/m/{A}/overview.json").json()["reports"]["overview"]["result"]["summary"]
         assert as_number(by_figure["Clients"]["Cette période"]) == api["patrons"]
@@ -179,6 +179,15 @@ def test_french_csv_opens_as_numbers_in_a_french_spreadsheet(app, coop: Coop) ->
         assert by_figure["Recettes (taxes incluses)"]["Unité"] == "$"
         share = by_figure["Part de nouveaux clients"]
         assert share["Unité"] == "%" and as_number(share["Cette période"]) == round(api["new_share"] * 100, 2)
+        # A share changes by points (23.9 % after 54.2 % is −30.3 pts), an amount by a percentage.
+        points = as_number(share["Cette période"]) - as_number(share["Période précédente"])
+        assert share["Unité (Variation)"] == "pts" and abs(as_number(share["Variation"]) - points) < 0.02, share
+        revenue = by_figure["Recettes (taxes incluses)"]
+        assert revenue["Unité (Variation)"] == "%"
+        assert abs(as_number(revenue["Variation"]) / 100 - (as_number(revenue["Cette période"]) / as_number(revenue["Période précédente"]) - 1)) < 0.001
+        page = visible_text(c.get(f"/m/{A}/overview").text)
+        kpi = re.search(r"Part de nouveaux clients\s+[\d,]+\s%\s+(\S+)\s(pts|%)", page.replace("\u202f", " ").replace("\xa0", " "))
+        assert kpi and kpi.group(2) == "pts", page[:2000]
         retention = french_csv(c.get(f"/m/{A}/retention.csv?table=retention-by_event").text)
         assert "Taux de retour (%)" in retention[0]
         for row in retention:

@@ -150,6 +150,8 @@ def render_fragment(language: str, template: str, context: dict[str, Any]) -> st
 # -- CSV ---------------------------------------------------------------------------------------
 
 CSV_UNITS = {"percent": "%", "money": "$"}
+# A unit column also names a change in percentage points (a share's change).
+ROW_UNITS = {**CSV_UNITS, "points": "pts"}
 
 
 CSV_DIGITS = {"percent": 2, "points": 2, "money": 2, "times": 2, "float2": 2, "float1": 1}
@@ -171,13 +173,26 @@ def csv_text(table: TableView, t: Translator) -> str:
     the header); suppressed cells empty, named in a last flag column."""
     french = t.language == "fr"
     delimiter, decimal = (";", ",") if french else (",", ".")
-    mixed = any(c.kind == "mixed" for c in table.columns)
+    # A column of mixed kinds (a figure's value: people, dollars, a share) says each row's unit in a
+    # unit column. Mixed columns whose units agree on every row share one ("Unit"); one whose units
+    # differ (a change: % for an amount, points for a share) has its own ("Unit (Change)").
+    mixed = [i for i, c in enumerate(table.columns) if c.kind == "mixed"]
+
+    def unit_of(row: list[Cell], i: int) -> str:
+        cell = row[i]
+        return ROW_UNITS.get(cell.kind, "") if cell.numeric and not cell.suppressed and cell.value is not None else ""
+
+    groups: list[list[int]] = []
+    for i in mixed:
+        if groups and all(unit_of(row, i) in ("", unit_of(row, groups[-1][0])) for row in table.rows):
+            groups[-1].append(i)
+        else:
+            groups.append([i])
     header = []
     for column in table.columns:
         unit = CSV_UNITS.get(column.kind)
         header.append(f"{column.label} ({unit})" if unit else column.label)
-    if mixed:
-        header.append(t("Unit"))
+    header += [t("Unit") if n == 0 else f"{t('Unit')} ({table.columns[group[0]].label})" for n, group in enumerate(groups)]
     flag = t("Hidden by the privacy gate")
     if table.pooled:
         header.append(flag)
@@ -185,7 +200,7 @@ def csv_text(table: TableView, t: Translator) -> str:
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(header)
     for row in table.rows:
-        fields, hidden, unit = [], [], ""
+        fields, hidden = [], []
         for column, cell in zip(table.columns, row, strict=True):
             if cell.suppressed:
                 fields.append("")
@@ -194,14 +209,11 @@ def csv_text(table: TableView, t: Translator) -> str:
                 fields.append("")
             elif cell.numeric:
                 fields.append(_csv_number(cell, decimal))
-                if column.kind == "mixed":
-                    unit = CSV_UNITS.get(cell.kind, unit)
             elif cell.kind in ("day", "month"):
                 fields.append(str(cell.value))
             else:
                 fields.append(spreadsheet_text(cell.text))
-        if mixed:
-            fields.append(unit)
+        fields += [next((u for i in group if (u := unit_of(row, i))), "") for group in groups]
         if table.pooled:
             fields.append(", ".join(hidden))
         writer.writerow(fields)

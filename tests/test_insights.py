@@ -65,6 +65,25 @@ def test_overview_change_fires_on_a_real_change_and_is_silent_on_a_first_season(
     assert "overview.patrons_stable" in rules(steady) and "overview.revenue_change" not in rules(steady)
 
 
+def test_fewer_newcomers_is_said_with_where_to_find_them() -> None:
+    """439 patrons as before, but 105 first-timers against 240: the page's largest swing, and the
+    one a programmer acts on."""
+    rows = overview_rows(439, 443)
+    for row in rows:
+        if row["metric"] == "new_patrons":
+            row.update(this_period=105, previous_period=240, change=(105 - 240) / 240)
+    found = {i.rule: i for i in insights.overview_rules({"overview": answer(rows)})}
+    assert found["overview.newcomers_change"].text("fr") == (
+        "Moins de nouveaux venus : 105 personnes sont venues pour la première fois sur la période, 56\u00a0% de moins "
+        "que sur la période précédente (240). L’onglet Public cible trouve les personnes susceptibles de venir pour la "
+        "première fois.")
+    assert list(found)[:2] == ["overview.patrons_stable", "overview.newcomers_change"]
+    # A small swing is weather; a period before without history of its own compares with an artefact.
+    assert "overview.newcomers_change" not in rules(insights.overview_rules({"overview": answer(overview_rows(1010, 1000))}))
+    short = insights.overview_rules({"overview": answer(rows, coverage=SHORT_HISTORY)})
+    assert "overview.newcomers_change" not in rules(short)
+
+
 def test_overview_is_silent_on_too_few_patrons() -> None:
     few = insights.overview_rules({"overview": answer(overview_rows(12, 10))})
     assert not {"overview.patrons_change", "overview.returning"} & rules(few)

@@ -25,6 +25,8 @@ MAX_INSIGHTS = 4
 # Below these, a share or a difference is noise rather than a finding.
 MIN_PATRONS = 30
 MIN_CHANGE = 0.05
+# Newcomers swing more than an audience does: a fifth more or fewer is a finding, less is weather.
+NEWCOMERS_CHANGE = 0.2
 MIN_LIFT = 1.2
 MIN_INDEX_GAP = 20
 RECENT_DAYS = 90  # events closer than this to the data's end have had no time to be followed
@@ -183,6 +185,16 @@ def overview_rules(results: Results) -> list[Insight]:
                            _("Revenue fell by {change} on the period before, to {revenue}."))
                 out.append(Insight("overview.revenue_change", message,
                                    {"change": Value("change", change), "revenue": Value("money", revenue)}))
+    new_now, new_before = now.get("new_patrons"), before.get("new_patrons")
+    if comparable_new_returning(result) and new_now is not None and new_before and new_before >= MIN_PATRONS:
+        change = (new_now - new_before) / new_before
+        if abs(change) >= NEWCOMERS_CHANGE:
+            message = (_("More newcomers: {new} people came for the first time over the period, {change} more than over the period before ({previous}).")
+                       if change > 0 else
+                       _("Fewer newcomers: {new} people came for the first time over the period, {change} fewer than over the period before ({previous}). The Target audience tab finds the people likely to come for a first time."))
+            out.append(Insight("overview.newcomers_change", message,
+                               {"new": Value("number", new_now), "previous": Value("number", new_before),
+                                "change": Value("change", change)}))
     patrons, new, returning = now.get("patrons"), now.get("new_patrons"), now.get("returning_patrons")
     if has_history(result) and patrons and patrons >= MIN_PATRONS and new is not None and returning is not None:
         out.append(Insight("overview.returning", _("{returning} of your patrons had come before the period; {new} came for the first time."),

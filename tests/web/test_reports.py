@@ -222,6 +222,12 @@ def test_suppressed_cells_show_under_k_and_stay_empty_in_the_csv(app, coop: Coop
             assert hidden, "no row flagged as hidden"
             for row in hidden:
                 assert row["Personnes"] == "" and "Personnes" in row[flag] and "< 400" not in ";".join(row.values())
+            # An index (100 = as the cooperative) hidden by the gate reads "–": "< 400" reads as its value.
+            segments = c.get(f"/m/{A}/segments").text
+            body = re.search(r'id="segments-segments".*?<tbody>(.*?)</tbody>', segments, re.S)
+            assert body, "no segments table"
+            indices = [re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[-1] for row in re.findall(r"<tr>(.*?)</tr>", body.group(1), re.S)]
+            assert indices and "–" in indices and not [i for i in indices if "&lt;" in i], indices
     finally:
         with new_client(app) as admin:
             login(admin, coop.emails["coop"])

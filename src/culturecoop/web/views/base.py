@@ -17,7 +17,7 @@ from culturecoop.web.i18n import Translator
 from culturecoop.web.tabs import Tab
 
 # How a column's values are shown: counts, shares, money...; ``code:<kind>`` names a code.
-KINDS = ("text", "int", "float1", "float2", "times", "money", "percent", "points", "day", "month", "bool")
+KINDS = ("text", "int", "index", "float1", "float2", "times", "money", "percent", "points", "day", "month", "bool")
 
 
 @dataclass(frozen=True)
@@ -141,6 +141,8 @@ def cell(value: Any, kind: str, t: Translator, k: int | None = None, hidden: boo
         return Cell(value, t.label(kind[5:], value), kind="text")
     text = {
         "int": lambda: t.number(value),
+        # A figure against a reference (100 = the same), whole: hidden, it is no count below k.
+        "index": lambda: t.number(value),
         "float1": lambda: t.number(value, 1),
         "float2": lambda: t.number(value, 2),
         "times": lambda: t.number(value, 2) + "\u00a0×",

@@ -196,7 +196,7 @@ def segments(view: TabView, results: Results, t: Translator, query: Mapping[str,
         "segments-segments", t("Audience segments"), rows,
         [Col("segment", _("Segment"), "code:segment"), Col("rule", _("Who is in it")),
          Col("your_patrons", _("Your patrons"), "int"), Col("your_share", _("Your share"), "percent"),
-         Col("cooperative_share", _("Cooperative's share"), "percent"), Col("index", _("Index"), "int", "index")],
+         Col("cooperative_share", _("Cooperative's share"), "percent"), Col("index", _("Index"), "index", "index")],
         t, k=k, pooled=True, collapsed=False, derive={"rule": lambda r: t.label("segment_rule", r["segment"])}),
         pooled=True))
     period = urlencode({key: value for key, value in query.items() if key in ("period", "from", "to") and value})
@@ -238,9 +238,9 @@ def benchmark(view: TabView, results: Results, t: Translator) -> None:
         kind = kinds.get(row["figure"], "float2")
         out.append([Cell(row["figure"], t.label("figure", row["figure"])), cell(row.get("yours"), kind, t),
                     cell(row.get("peers"), kind, t, k, is_hidden(row, "peers")),
-                    cell(row.get("index"), "int", t, k, is_hidden(row, "index"))])
+                    cell(row.get("index"), "index", t, k, is_hidden(row, "index"))])
     columns = [Column("figure", t("Figure"), "text"), Column("yours", t("Yours"), "mixed"),
-               Column("peers", t("Your peers"), "mixed"), Column("index", t("Index"), "int", "index")]
+               Column("peers", t("Your peers"), "mixed"), Column("index", t("Index"), "index", "index")]
     view.sections.append(Section("benchmark-benchmark", t("Your key figures against your peers"), chart,
                                  TableView("benchmark-benchmark", t("Your key figures against your peers"), columns, out,
                                            pooled=True), pooled=True))

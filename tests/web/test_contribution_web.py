@@ -32,7 +32,7 @@ def test_member_tab_shows_its_own_share_and_statement(app: object, coop: Coop) -
         assert "Relevé de rémunération" in page.text or "Votre part" in page.text
         assert "Comment contester" in page.text
         # The four value functions, the recommendation quality among them (points of nDCG@10).
-        assert "Recommandations : nDCG@10 gagné sur les événements des membres" in page.text
+        assert "Recommandations : combien mieux le modèle trouve le public des événements des membres" in page.text
         data = client.get(f"/api/v1/members/{A}/contribution").json()
         assert data["statement"]["member_id"] == A and data["statement"]["amount_cents"] > 0
         assert set(data["functions"]) == {"insight", "linkage", "recommendation", "conversions"}

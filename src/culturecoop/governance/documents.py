@@ -14,7 +14,7 @@ FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FUNCTION_NAMES = {
     "insight": "Insight: report cells released above the threshold",
     "linkage": "Linkage: people seen at several members",
-    "recommendation": "Recommendations: nDCG@10 gained on the members' events (points out of 100)",
+    "recommendation": "Recommendations: how much better the model finds the audiences of members' events (nDCG@10 gained, points out of 100)",
     "conversions": "Conversions from audiences",
 }
 

@@ -375,3 +375,15 @@ def test_a_title_written_as_a_formula_downloads_as_text() -> None:
         rows = list(csv.reader(io.StringIO(text), delimiter=";" if language == "fr" else ","))[1:]
         assert [r[0] for r in rows] == ["'" + h for h in hostile[:4]] + ["Gala"]
         assert all(r[1] == "12" for r in rows)
+
+
+def test_every_benchmark_index_compares_with_the_peers_figure_shown(app, coop: Coop) -> None:
+    """Pooled patrons: the peers' figure is the average peer's; its index read 20 for a member as
+    large as the average of its five peers (it compared with their sum)."""
+    with new_client(app) as c:
+        login(c, coop.emails["A-analyst"])
+        rows = c.get(f"/m/{A}/benchmark.json").json()["reports"]["benchmark"]["result"]["rows"]
+    compared = [r for r in rows if r["index"] is not None and r["peers"]]
+    assert any(r["figure"] == "patrons" for r in compared), rows
+    for r in compared:
+        assert abs(r["index"] - 100 * r["yours"] / r["peers"]) <= 1, r

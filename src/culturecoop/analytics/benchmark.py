@@ -130,9 +130,14 @@ def benchmark(ctx: ReportContext) -> ReportOutput:
         rows.append(mark({"figure": figure, "label": label, "yours": value, "peers": peer,
                           "index": None if not peer or value is None else round(100 * float(value) / float(peer))},
                          {"peers": hidden, "index": hidden}))
-    rows[0]["peers"] = None
+    # Patrons: the peers' figure is the average peer's, and the index compares with that (against
+    # the peers' sum it read 20 for a member as large as the average peer of five).
+    rows[0]["peers"] = rows[0]["index"] = None
     if "peers" not in rows[0]["suppressed"]:
-        rows[0]["peers"] = None if peer_sums["patrons"] is None or not peers else round(peer_sums["patrons"] / len(peers))
+        average = None if peer_sums["patrons"] is None or not peers else round(peer_sums["patrons"] / len(peers))
+        rows[0]["peers"] = average
+        if average and rows[0]["yours"] is not None:
+            rows[0]["index"] = round(100 * float(rows[0]["yours"]) / average)
     cols = (
         Column("figure", _("Name of the figure")),
         Column("label", _("What it measures")),

@@ -146,6 +146,11 @@ def test_trends_name_rising_and_falling_genres_and_never_a_hidden_share() -> Non
     hidden = insights.trends_rules({"trends": answer([{**trend("electronic", None, None, "rising", hidden=True), "change": 0.4}])})
     assert hidden == []
     assert insights.trends_rules({"trends": answer([trend("jazz", 0.2, 0.21, "stable")])}) == []
+    # A slope of two points whose first and last months moved by one: "rising from 16 % to 17 %" is
+    # not said; the next genre, whose numbers show it, is.
+    weak = {**trend("world", 0.16, 0.17, "rising"), "change": 0.05}
+    found = insights.trends_rules({"trends": answer([weak, trend("electronic", 0.10, 0.13, "rising")])})
+    assert [i.values["genre"].value for i in found] == ["electronic"]
 
 
 # -- elsewhere and overlap -------------------------------------------------------------------------

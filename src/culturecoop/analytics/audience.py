@@ -178,9 +178,10 @@ def geography(ctx: ReportContext) -> ReportOutput:
     travel_labels = {
         "same_fsa": _("Lives in the venue's postal area"),
         "nearby": _("Lives nearby (a neighbouring postal area: in Canada the same first two characters, in France the same département)"),
-        "same_area": _("Lives in the same area (same first letter; outside Canada, the same country)"),
+        "same_area": _("Lives in the same region (the same country, for a venue outside Canada)"),
         "elsewhere_in_quebec": _("Lives elsewhere in Québec"),
         "outside_quebec": _("Lives outside Québec"),
+        "abroad": _("Lives in another country than the venue"),
         "unknown": _("Postal code unknown"),
     }
     travel = {r["distance"]: r for r in ctx.query(GEOGRAPHY_TRAVEL)}

@@ -31,7 +31,7 @@ from culturecoop.schema.taxonomy import GENRES
 from culturecoop.warehouse.sql_engine import DuckDBEngine, SqlEngine
 
 # Bump when the SQL below changes: a warehouse built by older code is then rebuilt.
-FACTS_VERSION = 6
+FACTS_VERSION = 7
 # Month masks are BIGINT: 62 usable bits (the sign bit and one spare are left alone).
 WINDOW_MONTHS = 62
 GENRE_BITS: dict[str, int] = {g: i for i, g in enumerate(GENRES)}
@@ -142,6 +142,7 @@ SELECT member_id, member_patron_id, rid, person, pooled, event_id, event_day, fi
             WHEN fsa = venue_fsa THEN 'same_fsa'
             WHEN {NEAR.format(a="fsa")} = {NEAR.format(a="venue_fsa")} THEN 'nearby'
             WHEN {REGION.format(a="fsa")} = {REGION.format(a="venue_fsa")} THEN 'same_area'
+            WHEN instr(venue_fsa, '-') > 0 THEN 'abroad'
             WHEN instr(fsa, '-') = 0 AND substr(fsa, 1, 1) IN ('G', 'H', 'J') THEN 'elsewhere_in_quebec'
             ELSE 'outside_quebec' END AS distance,
        from_last > 1 AS came_back,

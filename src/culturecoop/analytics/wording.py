@@ -50,8 +50,8 @@ SEGMENT_RULES = {
 }
 DISTANCES = {
     "same_fsa": _("Same postal area as the venue"), "nearby": _("Neighbouring postal area"),
-    "same_area": _("Same region (same first letter; abroad, same country)"), "elsewhere_in_quebec": _("Elsewhere in Québec"),
-    "outside_quebec": _("Outside Québec"), "unknown": _("Postal code unknown"),
+    "same_area": _("Same region (same country, for a venue outside Canada)"), "elsewhere_in_quebec": _("Elsewhere in Québec"),
+    "outside_quebec": _("Outside Québec"), "abroad": _("Another country"), "unknown": _("Postal code unknown"),
 }
 MEMBER_KINDS = {
     "jazz_club": _("Jazz club"), "theatre": _("Theatre"), "festival": _("Festival"), "orchestra": _("Orchestra"),

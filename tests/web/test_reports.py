@@ -387,3 +387,15 @@ def test_every_benchmark_index_compares_with_the_peers_figure_shown(app, coop: C
     assert any(r["figure"] == "patrons" for r in compared), rows
     for r in compared:
         assert abs(r["index"] - 100 * r["yours"] / r["peers"]) <= 1, r
+
+
+def test_campaigns_without_an_audience_say_where_audiences_are_made(app, coop: Coop) -> None:
+    """A segment's "Build a target audience" is the other way to an audience: the empty Campaigns tab
+    names both (it named only the Target audience tab)."""
+    with new_client(app) as c:
+        login(c, coop.emails["A-admin"])
+        page = c.get(f"/m/{A}/campaigns").text
+    empty = re.search(r'<p class="empty">([^<]*Enregistrez.*?)</p>', page, re.S)
+    assert empty, "no way to an audience on the empty Campaigns tab"
+    assert f'href="/m/{A}/segments"' in empty.group(1) and f'href="/m/{A}/target"' in empty.group(1)
+    assert "onglet Segments" in html.unescape(empty.group(1))

@@ -181,7 +181,7 @@ def geography(ctx: ReportContext) -> ReportOutput:
         "same_area": _("Lives in the same region (the same country, for a venue outside Canada)"),
         "elsewhere_in_quebec": _("Lives elsewhere in Québec"),
         "outside_quebec": _("Lives outside Québec"),
-        "abroad": _("Lives in another country than the venue"),
+        "abroad": _("Lives in a country other than the venue's"),
         "unknown": _("Postal code unknown"),
     }
     travel = {r["distance"]: r for r in ctx.query(GEOGRAPHY_TRAVEL)}

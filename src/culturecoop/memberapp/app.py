@@ -291,8 +291,8 @@ def _said_for_the_form(mapping: dict[str, Any], warnings: list[str], undecided: 
     in_yaml = {gettext_in(m, each) for m in (POOLING_UNDECIDED, POOLING_UNSET) for each in LANGUAGES}
     decided = "pooling" in (mapping.get("consent_defaults") or {}) or "consent_pooling" in (mapping.get("columns") or {})
     in_form = _("Nothing in this export says whether your patrons agreed to pooling: until you choose "
-                         "\"given\" for pooling in the consent section below, with its basis (if your terms of "
-                         "sale say so), none of them counts in the cooperative's pooled figures.")
+                "\"given\" for pooling in the consent section below, with its basis (if your terms of "
+                "sale say so), none of them counts in the cooperative's pooled figures.")
     said = [in_form if w in in_yaml else w for w in warnings]
     open_questions = [] if decided else [in_form] if any(u in in_yaml for u in undecided) else []
     open_questions = [u for u in (*open_questions, *(u for u in undecided if u not in in_yaml)) if u not in said]

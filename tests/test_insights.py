@@ -114,6 +114,15 @@ def test_audience_rules_fire_on_a_concentrated_audience_and_not_on_a_spread_one(
 
 # -- retention -------------------------------------------------------------------------------------
 
+def test_the_return_rate_is_said_of_visits_not_of_people() -> None:
+    """616 visits, 216 of them followed by a return, by 439 people: 35 % is of the visits (of the
+    people, 49 % or fewer came back). The sentence said "35 % of your spectators came back"."""
+    found = insights.retention_rules({"retention": answer([], summary={"return_rate": 0.351, "attendances": 616,
+                                                                       "patrons": 439, "came_back": 216})})
+    assert [i.text("fr") for i in found if i.rule == "retention.rate"] == [
+        "Après 35\u00a0% des visites de la période, la même personne est revenue à un autre de vos événements."]
+
+
 def test_retention_rules() -> None:
     events = [{"event_id": f"E{i}", "title": f"Concert {i}", "event_day": f"2025-{10 + i}-15", "attendees": 100,
                "came_back": 20 + 20 * i, "return_rate": 0.2 + 0.2 * i} for i in range(3)]

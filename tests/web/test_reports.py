@@ -399,3 +399,13 @@ def test_campaigns_without_an_audience_say_where_audiences_are_made(app, coop: C
     assert empty, "no way to an audience on the empty Campaigns tab"
     assert f'href="/m/{A}/segments"' in empty.group(1) and f'href="/m/{A}/target"' in empty.group(1)
     assert "onglet Segments" in html.unescape(empty.group(1))
+
+
+def test_the_retention_tab_counts_visits_beside_visits(app, coop: Coop) -> None:
+    """The return rate is of visits: the count of visits followed by a return stands beside the visits,
+    named as such (it read "Sont revenus" beside the patrons, as if 216 of 439 people had)."""
+    with new_client(app) as c:
+        login(c, coop.emails["A-analyst"])
+        text = visible_text(c.get(f"/m/{A}/retention").text, tooltips=False)
+    labels = re.findall(r"(Taux de retour|Présences suivies d’un retour|Présences|Clients|Sont revenus)\s", text)
+    assert labels[:4] == ["Taux de retour", "Présences", "Présences suivies d’un retour", "Clients"], labels[:6]

@@ -262,7 +262,7 @@ def retention_rules(results: Results) -> list[Insight]:
     summary = result.get("summary") or {}
     rate, attendances = summary.get("return_rate"), summary.get("attendances") or 0
     if rate is not None and attendances >= MIN_PATRONS:
-        out.append(Insight("retention.rate", _("{rate} of your spectators came back to another of your events."),
+        out.append(Insight("retention.rate", _("After {rate} of the period's visits, the same person came back to another of your events."),
                            {"rate": Value("percent", rate)}))
     last = _day((result.get("coverage") or {}).get("last_day"))
     events = [r for r in _rows(result) if (r.get("attendees") or 0) >= MIN_PATRONS and r.get("return_rate") is not None

@@ -174,10 +174,11 @@ def retention(view: TabView, results: Results, t: Translator) -> None:
     if not result:
         return
     summary = result.get("summary") or {}
+    # The rate is of attendances (a patron at an event): its two counts side by side, the patrons after.
     view.kpis += [Kpi(t("Return rate"), cell(summary.get("return_rate"), "percent", t), term="return_rate"),
                   Kpi(t("Attendances"), cell(summary.get("attendances"), "int", t)),
-                  Kpi(t("Patrons"), cell(summary.get("patrons"), "int", t)),
-                  Kpi(t("Came back"), cell(summary.get("came_back"), "int", t))]
+                  Kpi(t("Attendances followed by a return"), cell(summary.get("came_back"), "int", t)),
+                  Kpi(t("Patrons"), cell(summary.get("patrons"), "int", t))]
     events = _rows(result)
     chart = charts.points(
         t("Return rate of each event"), [r["event_day"] for r in events], [r.get("return_rate") for r in events],

@@ -470,3 +470,27 @@ def test_a_european_members_target_audience_lives_near_its_venues_or_not(tiny: P
     # A Montréal member's audience keeps Québec's regions.
     assert {r["area"] for r in next(t for t in theirs if t.name == "area").rows} <= {
         "montreal", "quebec_city", "rest_of_quebec", "outside_quebec", "unknown"}
+
+
+def test_pooled_figures_of_twelve_months_cover_twelve_months() -> None:
+    """The last 12 months up to 25 Dec 2025, pooled: January to December 2025 (it was 1 Dec 2024 to
+    31 Dec 2025, thirteen months, so a member's pooled counts disagreed with its own page's); a
+    period no month is mostly inside keeps the months it touches."""
+    from datetime import date
+
+    from culturecoop.analytics.facts import Window
+    from culturecoop.analytics.period import month_ordinal, resolve_period
+
+    window = Window(month_ordinal(date(2021, 1, 1)), month_ordinal(date(2025, 12, 1)), date(2021, 1, 1),
+                    date(2025, 12, 25), date(2025, 12, 25))
+    periods = {
+        "default": ({}, (date(2025, 1, 1), date(2025, 12, 31))),
+        "a season": ({"from": "2024-09-01", "to": "2025-08-31"}, (date(2024, 9, 1), date(2025, 8, 31))),
+        "ten weeks": ({"from": "2025-01-10", "to": "2025-03-20"}, (date(2025, 1, 1), date(2025, 3, 31))),
+        "twelve days": ({"from": "2025-01-25", "to": "2025-02-05"}, (date(2025, 1, 1), date(2025, 2, 28))),
+    }
+    for name, (params, expected) in periods.items():
+        period, _notes = resolve_period(params, window, pooled=True)
+        assert (period.start, period.end) == expected, name
+        own, _notes = resolve_period(params, window, pooled=False)
+        assert own.days <= 366, name

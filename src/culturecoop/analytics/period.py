@@ -39,7 +39,19 @@ class Period:
         return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
 
     def whole_months(self) -> Period:
-        return Period(self.start.replace(day=1), month_end(month_ordinal(self.end)))
+        """The calendar months mostly inside this period (at least half their days), so that twelve
+        months stay twelve: 26 Dec 2024 to 25 Dec 2025 is January to December 2025, not the thirteen
+        months from December 2024. A period no month is mostly inside keeps the months it touches."""
+        first, last = month_ordinal(self.start), month_ordinal(self.end)
+
+        def mostly_inside(month: int) -> bool:
+            inside = (min(month_end(month), self.end) - max(month_start(month), self.start)).days + 1
+            return 2 * inside >= (month_end(month) - month_start(month)).days + 1
+
+        kept = [m for m in range(first, last + 1) if mostly_inside(m)]
+        if not kept:
+            return Period(month_start(first), month_end(last))
+        return Period(month_start(kept[0]), month_end(kept[-1]))
 
     def month_mask(self, window: Window) -> int:
         """Bits of the months of this period in the facts' month masks (0 outside the window)."""

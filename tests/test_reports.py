@@ -494,3 +494,14 @@ def test_pooled_figures_of_twelve_months_cover_twelve_months() -> None:
         assert (period.start, period.end) == expected, name
         own, _notes = resolve_period(params, window, pooled=False)
         assert own.days <= 366, name
+
+
+def test_a_reports_summary_line_names_its_figures_in_french(tiny: Path) -> None:
+    """The printed report's last line named its figures by code (`new_share: 100,0 %`, `share_nearby`,
+    `came_back: 24` beside `patrons: 30`)."""
+    for name, expected in (("overview", "Part de nouveaux clients : 100,0 %"), ("geography", "Du quartier : "),
+                           ("retention", "Présences suivies d’un retour : ")):
+        result = run_cli("report", name, "--db", str(tiny), "--member", "jazz-a", lang="fr")
+        assert result.returncode == 0, result.stderr
+        text = " ".join((result.stdout + result.stderr).split())
+        assert expected in text and not re.search(r"\b[a-z_]+: \d", text), text[-600:]

@@ -165,6 +165,23 @@ def label(kind: str, code: Any, language: str) -> str:
     return gettext_in(found, language) if found is not None else str(code)
 
 
+# A report summary's figures whose column of the same code means something else (``came_back`` of an
+# event counts patrons, of the summary visits) or that have no column.
+SUMMARY = {"areas": _("Areas"), "share_nearby": _("From the neighbourhood"),
+           "came_back": _("Attendances followed by a return")}
+
+
+def summary_label(code: str, language: str) -> str:
+    """A report summary's figure in ``language``: a key figure's name, else a column's."""
+    if code in SUMMARY:
+        return gettext_in(SUMMARY[code], language)
+    for kind in ("metric", "figure"):
+        found = label(kind, code, language)
+        if found != code:
+            return found
+    return column_label(code, language)
+
+
 def column_label(code: str, language: str, table: str = "") -> str:
     """A report column's header in ``language``: its name in ``table`` (a ``ReportTable``'s
     name), else the code's usual name; an unknown code as it is."""

@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 
 from culturecoop.analytics import REPORTS, ReportResult, refresh, run_report
-from culturecoop.analytics.wording import column_label
+from culturecoop.analytics.wording import column_label, summary_label
 from culturecoop.cli.app import app, console, emit_json, print_table
 from culturecoop.errors import UserError
 from culturecoop.i18n import _, current_language
@@ -72,7 +72,9 @@ def _print_result(result: ReportResult) -> None:
         for header, column in zip(headers, table.columns, strict=True):
             console.print(f"  [bold]{escape(header)}[/]: {column.meaning}", highlight=False)
     if result.summary:
-        console.print(", ".join(f"{k}: {_format(v, k)}" for k, v in result.summary.items()), highlight=False)
+        console.print(", ".join(f"{summary_label(k, language)} : {_format(v, k)}" if language == "fr" else
+                                f"{summary_label(k, language)}: {_format(v, k)}" for k, v in result.summary.items()),
+                      highlight=False)
     for note in result.notes:
         console.print(f"[dim]{note}[/]", highlight=False)
     if result.audit_id is not None:

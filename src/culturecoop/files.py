@@ -21,6 +21,7 @@ import secrets
 import shutil
 import signal
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -131,11 +132,18 @@ def replace_folder(partial: Path, target: Path) -> None:
 
 
 def discard(partial: Path) -> None:
-    with contextlib.suppress(OSError):
-        if partial.is_dir() and not partial.is_symlink():
-            shutil.rmtree(partial)
-        else:
-            partial.unlink(missing_ok=True)
+    """Remove a partial file or folder. Ctrl-C raises in the main thread wherever it is, even while
+    it waits for the threads writing a package's files: one of them can still be creating a file
+    as the folder is removed, so the removal is tried again until nothing is left (about 2 s)."""
+    for _attempt in range(40):
+        with contextlib.suppress(OSError):
+            if partial.is_dir() and not partial.is_symlink():
+                shutil.rmtree(partial)
+            else:
+                partial.unlink(missing_ok=True)
+        if not (partial.exists() or partial.is_symlink()):
+            return
+        time.sleep(0.05)
 
 
 _ERRNO_IN_TEXT = re.compile(r"\[errno (\d+)\]", re.IGNORECASE)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -93,9 +93,18 @@ def write_package(
             pq.write_table(tables[name], file, compression="zstd", write_page_checksum=True)
             return {"file": file.name, "rows": tables[name].num_rows, "sha256": sha256_file(file)}
 
-        # Arrow writes and hashlib release the GIL: the four files are written side by side.
+        # Arrow writes and hashlib release the GIL: the four files are written side by side. Ctrl-C
+        # raises in this thread wherever it waits (even in the pool's shutdown): the writers are
+        # waited for before the exception leaves, so the partial folder is removed after them.
         with ThreadPoolExecutor(max_workers=len(CONTRIBUTED_TABLES)) as pool:
-            written = list(pool.map(write_one, [t.name for t in CONTRIBUTED_TABLES]))
+            futures = [pool.submit(write_one, t.name) for t in CONTRIBUTED_TABLES]
+            try:
+                written = [f.result() for f in futures]
+            except BaseException:
+                for future in futures:
+                    future.cancel()
+                wait(futures)
+                raise
         manifest_tables = {t.name: w for t, w in zip(CONTRIBUTED_TABLES, written, strict=True)}
         manifest = {
             "format": PACKAGE_FORMAT,

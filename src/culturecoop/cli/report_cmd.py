@@ -72,8 +72,8 @@ def _print_result(result: ReportResult) -> None:
         for header, column in zip(headers, table.columns, strict=True):
             console.print(f"  [bold]{escape(header)}[/]: {column.meaning}", highlight=False)
     if result.summary:
-        console.print(", ".join(f"{summary_label(k, language)} : {_format(v, k)}" if language == "fr" else
-                                f"{summary_label(k, language)}: {_format(v, k)}" for k, v in result.summary.items()),
+        colon = " : " if language == "fr" else ": "  # French sets a space before the colon
+        console.print(", ".join(f"{summary_label(k, language)}{colon}{_format(v, k)}" for k, v in result.summary.items()),
                       highlight=False)
     for note in result.notes:
         console.print(f"[dim]{note}[/]", highlight=False)

@@ -294,9 +294,8 @@ def _said_for_the_form(mapping: dict[str, Any], warnings: list[str], undecided: 
                 "\"given\" for pooling in the consent section below, with its basis (if your terms of "
                 "sale say so), none of them counts in the cooperative's pooled figures.")
     said = [in_form if w in in_yaml else w for w in warnings]
-    open_questions = [] if decided else [in_form] if any(u in in_yaml for u in undecided) else []
-    open_questions = [u for u in (*open_questions, *(u for u in undecided if u not in in_yaml)) if u not in said]
-    return said, open_questions
+    asked = [in_form if u in in_yaml else u for u in undecided if not (decided and u in in_yaml)]
+    return said, [u for u in asked if u not in said]
 
 
 def _columns(export: Export) -> list[str]:

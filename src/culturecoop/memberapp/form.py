@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from culturecoop.analytics.places import countries
 from culturecoop.i18n import _
 from culturecoop.ingest.labels import COUNTRIES
 from culturecoop.ingest.profile import CANONICAL_FIELDS, SPEC_FORMS
@@ -66,9 +67,7 @@ def choice_labels() -> dict[str, dict[str, str]]:
         "encoding": {"utf-8": "UTF-8", "utf-8-sig": _("UTF-8 with a signature (BOM)"), "cp1252": "Windows-1252",
                      "latin-1": "Latin-1 (ISO-8859-1)", "utf-16": "UTF-16"},
         "decimal": {".": _("a point (12.50)"), ",": _("a comma (12,50)")},
-        "country": {"CA": _("Canada"), "US": _("United States"), "FR": _("France"), "BE": _("Belgium"),
-                    "CH": _("Switzerland"), "LU": _("Luxembourg"), "GB": _("United Kingdom"), "DE": _("Germany"),
-                    "AT": _("Austria")},
+        "country": {"CA": _("Canada"), **countries()},
     }
 
 

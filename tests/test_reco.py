@@ -61,6 +61,24 @@ def _audience(coop: dict[str, Any], *extra: str) -> dict[str, Any]:
     return json.loads(result.stdout)  # type: ignore[no-any-return]
 
 
+def test_an_audience_reads_in_the_readers_words_on_the_command_line(coop: dict[str, Any]) -> None:
+    """`reco audience` in French: the profile's groups and the audience's kind by their names, never
+    their codes (``age_band``, ``55+``, ``montreal``); a hidden group "masqué", never "< 10" (a group
+    hidden beside a small one may count hundreds); named after the event's title by default."""
+    result = run_cli("reco", "audience", "--db", str(coop["db"]), "--member", MEMBER, "--event", coop["event"], lang="fr")
+    assert result.returncode == 0, result.stderr
+    text = " ".join(result.stderr.split())  # messages go to the terminal's error stream
+    with Warehouse(coop["db"]) as w:
+        title = w.scalar("SELECT title FROM reco_upcoming_event WHERE member_id = ? AND event_id = ?", [MEMBER, coop["event"]])
+    assert f"« Public de {title} » (Public probable d'un événement)" in text, text
+    assert "Déjà clients ou nouveaux : " in text and "Âge : " in text and "Où ils habitent : " in text and "Habitudes : " in text
+    assert "Déjà vos clients" in text and "55 ans et plus" in text
+    for code in ("ownership", "age_band", "area:", "segment:", "(event)", "montreal", "55+", "occasional", "unknown"):
+        assert code not in text, (code, text)
+    if "masqué" in text:
+        assert "< 10" not in text.split("personnes.", 1)[1] and "Masqué : moins de 10 personnes, ou un groupe" in text
+
+
 def test_event_audience_is_saved_with_gated_size_and_profile_only(coop: dict[str, Any]) -> None:
     summary = _audience(coop)
     assert summary["kind"] == "event" and summary["size"] >= 10 and summary["audit_id"]
@@ -71,7 +89,7 @@ def test_event_audience_is_saved_with_gated_size_and_profile_only(coop: dict[str
     for rows in summary["profile"].values():
         for row in rows:
             assert row["patrons"] is None or row["patrons"] >= summary["k"]
-            assert row["shown"] == f"< {summary['k']}" or int(row["shown"]) >= summary["k"]
+            assert row["shown"] == "hidden" or int(row["shown"]) >= summary["k"]
     # Stored at the cooperative as patron keys, exactly the released size.
     with Warehouse(coop["db"]) as w:
         stored = w.scalar("SELECT count(*) FROM audience_member WHERE audience_id = ?", [summary["audience_id"]])

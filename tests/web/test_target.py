@@ -67,12 +67,44 @@ def test_the_tab_in_french_states_the_likely_audience_in_words_and_gated_figures
         assert profile
         for trace in profile:
             for name, value in zip(trace["y"], trace["x"], strict=True):
-                assert name[:1] == name[:1].upper() and (value is None) == name.endswith("(< 10)"), (name, value)
+                assert name[:1] == name[:1].upper() and (value is None) == name.endswith("(masqué)"), (name, value)
         assert not leaks(text), leaks(text)
         assert not raw_codes(text), raw_codes(text)
-        # A hidden cell reads "< k", never its value.
-        assert "&lt; 10" in page.text or "< 10" in text
+        # A hidden group reads "masqué", never its value.
+        assert re.search(r'<td class="suppressed"[^>]*>masqué</td>', page.text)
         assert not leaked_ids(app, page.text)
+
+
+def test_a_large_group_the_gate_hides_never_reads_as_under_k(app, coop: Coop) -> None:
+    """The profile's groups add up to the audience's size, so the gate also hides groups of any size
+    that would let a small one be deduced by difference: such a group (here the 18–34s, 30-odd
+    people, hidden beside an empty "age unknown") must not read "< 10", nor "every group counts fewer
+    than 10" when all are hidden. Saved without a name, the audience is named after the event."""
+    from culturecoop.reco.audiences import _profile_tables
+
+    with new_client(app) as c:
+        login(c, coop.emails["A-analyst"])
+        saved = c.post(f"/m/{A}/audiences", data={"csrf_token": page_csrf(c, f"/m/{A}/target"), "kind": "event", "event": "jz-1"})
+        assert saved.status_code == 303
+        audience_id = re.search(r"saved=(aud_\w+)", saved.headers["location"]).group(1)  # type: ignore[union-attr]
+        one = c.get(f"/api/v1/members/{A}/audiences/{audience_id}").json()
+        assert one["name"] == "Public de Soirée Coltrane"
+        page = c.get(f"/m/{A}/target?event=jz-1")
+    with app.state.pool.connection() as w:  # type: ignore[attr-defined]
+        truth = {t.name: {r[t.name]: r["patrons"] for r in t.rows} for t in _profile_tables(w, A, audience_id, "event")}
+    k = one["k"]
+    large_hidden = [(d, r[d]) for d, rows in one["profile"].items() for r in rows
+                    if r["patrons"] is None and truth[d].get(r[d], 0) >= k]
+    assert large_hidden, "the fixture no longer has a large group hidden beside a small one"
+    for rows in one["profile"].values():
+        assert all(r["shown"] == "hidden" for r in rows if r["patrons"] is None)
+    text = visible_text(page.text)
+    ages = next(f["data"][0]["y"] for f in figures(page.text) if f["layout"]["title"]["text"] == "Leur âge")  # type: ignore[index]
+    assert "18 à 34 ans (masqué)" in ages and not any("< 10" in name for name in ages), ages
+    rows = re.findall(r'<tr><td[^>]*>([^<]*)</td><td class="suppressed"[^>]*>([^<]*)</td></tr>', page.text)
+    assert rows and all(shown == "masqué" for _name, shown in rows), rows
+    assert all(name[:1].isupper() for name, _shown in rows), rows  # « La ville de Québec » starts a line
+    assert "Chaque groupe compte moins de 10 personnes" not in text
 
 
 def test_the_tab_in_english(app, coop: Coop) -> None:
@@ -208,7 +240,7 @@ def test_api_routes_answer_typed_gated_json(app, coop: Coop) -> None:
         assert [e["event_id"] for e in events["data"]][:0] == [] and {"jz-1", "jz-2"} <= {e["event_id"] for e in events["data"]}
         preview = c.get(f"/api/v1/members/{A}/upcoming-events/jz-2/audience", headers=auth)
         assert preview.status_code == 200 and preview.json()["size"] >= 500
-        assert all(r["shown"] == "< 10" for rows in preview.json()["profile"].values() for r in rows if r["patrons"] is None)
+        assert all(r["shown"] == "hidden" for rows in preview.json()["profile"].values() for r in rows if r["patrons"] is None)
         created = c.post(f"/api/v1/members/{A}/audiences", headers=auth, json={"kind": "lapsed", "months": 6, "name": "Perdus"})
         assert created.status_code == 201, created.text
         one = c.get(f"/api/v1/members/{A}/audiences/{created.json()['audience_id']}", headers=auth).json()

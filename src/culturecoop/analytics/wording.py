@@ -90,6 +90,10 @@ AREAS = {"montreal": _("Montréal"), "quebec_city": _("Québec City"), "rest_of_
          "near_venue": _("the area of your venues"), "same_country": _("the rest of your country"),
          "abroad": _("another country")}
 OWNERSHIP = {"own": _("Already your patrons"), "new": _("New to you")}
+# A profile's dimensions, and the kind of code each holds.
+AUDIENCE_DIMENSIONS = {"ownership": _("Own or new"), "age_band": _("Age"), "area": _("Where they live"),
+                       "segment": _("Habits")}
+PROFILE_CODES = {"ownership": "ownership", "age_band": "audience_age", "area": "area", "segment": "segment"}
 AUDIENCE_KINDS = {"event": _("Likely audience of an event"), "segment": _("Segment of your patrons"),
                   "genre": _("Fans of a genre elsewhere"), "lapsed": _("Lapsed patrons")}
 AGREEMENT_STATUSES = {"proposed": _("proposed, awaiting an answer"), "accepted": _("accepted"), "declined": _("declined")}
@@ -207,6 +211,7 @@ _TABLES: dict[str, dict[str, str]] = {
     "metric": OVERVIEW_METRICS, "figure": BENCHMARK_FIGURES, "age_band": AGE_BANDS, "dimension": RFM_DIMENSIONS,
     "band": RFM_BANDS, "direction": DIRECTIONS,
     "audience_age": AUDIENCE_AGES, "area": AREAS, "ownership": OWNERSHIP, "audience_kind": AUDIENCE_KINDS,
+    "audience_dimension": AUDIENCE_DIMENSIONS,
     "agreement": AGREEMENT_STATUSES,
 }
 

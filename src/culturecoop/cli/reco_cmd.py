@@ -86,10 +86,30 @@ def train_command(
 
 
 def _print_audience(summary: dict[str, Any]) -> None:
+    """An audience's gated size and profile in the reader's words: « Âge : 35 à 54 ans 251, … »."""
+    from culturecoop.analytics.wording import PROFILE_CODES, label, number
+    from culturecoop.i18n import current_language
+    from culturecoop.reco.audiences import HIDDEN
+
+    language = current_language()
+    colon = " : " if language == "fr" else ": "  # French sets a space before the colon
+
+    def shown(row: dict[str, Any]) -> str:
+        if row["patrons"] is not None:
+            return number(row["patrons"], language)
+        return _("hidden") if row["shown"] == HIDDEN else str(row["shown"])
+
+    size = number(summary["size"], language) if summary["size"] is not None else summary["size_shown"]
     console.print(_("Audience {audience} \"{name}\" ({kind}): {size} people.").format(
-        audience=summary["audience_id"], name=summary["name"], kind=summary["kind"], size=summary["size_shown"]))
+        audience=summary["audience_id"], name=summary["name"], kind=label("audience_kind", summary["kind"], language),
+        size=size), highlight=False)
     for dimension, rows in summary.get("profile", {}).items():
-        console.print(f"  [bold]{dimension}[/]: " + ", ".join(f"{r[dimension]} {r['shown']}" for r in rows), highlight=False)
+        codes = PROFILE_CODES.get(dimension, dimension)
+        console.print(f"  [bold]{label('audience_dimension', dimension, language)}[/]{colon}"
+                      + ", ".join(f"{label(codes, r[dimension], language)} {shown(r)}" for r in rows), highlight=False)
+    if any(r["patrons"] is None for rows in summary.get("profile", {}).values() for r in rows) and summary["size"] is not None:
+        console.print("  " + _("Hidden: fewer than {k} people, or a group that would reveal one by difference with the total.").format(
+            k=summary["k"]), highlight=False)
     if summary.get("audit_id"):
         console.print(_("Recorded in the audit log as entry {seq}.").format(seq=summary["audit_id"]))
 
@@ -100,15 +120,17 @@ def audience_command(
     member: str = typer.Option(..., "--member", help="Member whose upcoming event it is."),
     event: str = typer.Option(..., "--event", help="The upcoming event (see `reco programme`)."),
     size: int = typer.Option(None, "--size", help="People in the audience (default: 3 per seat, at least 500)."),
-    name: str = typer.Option(None, "--name", help="Name of the saved audience (default: the event's id)."),
+    name: str = typer.Option(None, "--name", help="Name of the saved audience (default: the event's title)."),
     as_json: bool = typer.Option(False, "--json", help="Print the audience's gated size and profile as JSON."),
 ) -> None:
     """Save the likely audience of an upcoming event; only its gated size and profile are shown."""
     from culturecoop.reco.audiences import build_audience
+    from culturecoop.reco.target import event_title
 
     with _open(db) as warehouse:
+        name = name or _("Audience of {event}").format(event=event_title(warehouse, member, event))
         summary = build_audience(warehouse, member_id=member, kind="event", params={"event": event, "size": size},
-                                 name=name or _("Audience of {event}").format(event=event))
+                                 name=name)
     emit_json(summary) if as_json else _print_audience(summary)
 
 

@@ -321,8 +321,17 @@ def _profile_tables(warehouse: Warehouse, member_id: str, audience_id: str | Non
     return dimensions if kind in OWN_KINDS else [table("ownership", OWNERSHIP), *dimensions]
 
 
+# A group of a released total that the gate hid. It may count hundreds: to keep a group under k from
+# being deduced by difference with the total, the gate also hides the smallest groups it would show.
+HIDDEN = "hidden"
+
+
 def _shown(table: GatedTable, k: int) -> list[dict[str, Any]]:
-    return [{table.keys[0]: r[table.keys[0]], "patrons": r[COUNT], "shown": f"< {k}" if r["suppressed"] else str(r[COUNT])}
+    """The table's rows as the member reads them: the count; "< k" for a hidden group when the total
+    itself was hidden (every group is then under k); else ``HIDDEN``, never "< k" of a group that may
+    be large."""
+    small = f"< {k}" if table.total is None else HIDDEN
+    return [{table.keys[0]: r[table.keys[0]], "patrons": r[COUNT], "shown": small if r["suppressed"] else str(r[COUNT])}
             for r in table.rows]
 
 

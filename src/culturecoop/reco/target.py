@@ -35,6 +35,14 @@ def upcoming_events(warehouse: Warehouse, member_id: str) -> list[dict[str, Any]
     return rows
 
 
+def event_title(warehouse: Warehouse, member_id: str, event_id: str) -> str:
+    """An upcoming event's title (what an audience is named after by default), else its id."""
+    try:
+        return next((e["title"] for e in upcoming_events(warehouse, member_id) if e["event_id"] == event_id), event_id)
+    except UserError:
+        return event_id
+
+
 def has_upcoming_event(warehouse: Warehouse, member_id: str, event_id: str) -> bool:
     try:
         return any(e["event_id"] == event_id for e in upcoming_events(warehouse, member_id))

@@ -44,7 +44,9 @@ TAGS: list[str | Any] = ["audiences"]
 
 class ProfileRow(BaseModel):
     patrons: int | None = Field(description="People in the group; null when the privacy gate hid it.")
-    shown: str = Field(description="What to show: the count, or “< k”.")
+    shown: str = Field(description="What to show: the count; “hidden” for a group the privacy gate hid (under k, or hidden "
+                                   "so that one under k cannot be deduced from the audience's size: it may be large); "
+                                   "“< k” when the whole audience is under k.")
     model_config = {"extra": "allow"}
 
 
@@ -283,7 +285,7 @@ def save_audience_form(request: Request, member_id: str, principal: MemberReader
     a genre): save the audience, then show its gated size and profile."""
     t = Translator(request_language(request))
     if not name.strip():
-        name = {"event": t("Audience of {event}", event=event),
+        name = {"event": t("Audience of {event}", event=target_service.event_title(warehouse, member_id, event)),
                 "segment": t("Segment: {segment}", segment=t.label("segment", segment)),
                 "genre": t("Fans of {genre} elsewhere", genre=t.label("genre", genre)),
                 "lapsed": t("Lapsed patrons")}[kind]

@@ -17,7 +17,7 @@ from culturecoop.web.i18n import Translator
 from culturecoop.web.tabs import Tab
 
 # How a column's values are shown: counts, shares, money...; ``code:<kind>`` names a code.
-KINDS = ("text", "int", "index", "float1", "float2", "times", "money", "percent", "points", "day", "month", "bool")
+KINDS = ("text", "int", "part", "index", "float1", "float2", "times", "money", "percent", "points", "day", "month", "bool")
 
 
 @dataclass(frozen=True)
@@ -131,16 +131,20 @@ def is_hidden(row: Mapping[str, Any], key: str) -> bool:
 
 
 def cell(value: Any, kind: str, t: Translator, k: int | None = None, hidden: bool = False) -> Cell:
-    """One value as the reader sees it. A hidden count reads "< k"; a hidden figure derived
-    from counts (a share, an index) reads "–": "< 10" would read as its value."""
+    """One value as the reader sees it. A hidden count reads "< k"; a hidden group of a released
+    total (kind ``part``) reads "hidden": the gate also hides large groups there, so that a small one
+    cannot be deduced by difference; a hidden figure derived from counts (a share, an index) reads
+    "–": "< 10" would read as its value."""
     if hidden:
-        return Cell(None, f"< {k or 10}" if kind == "int" else "–", suppressed=True, kind=kind)
+        shown = f"< {k or 10}" if kind == "int" else t("hidden") if kind == "part" else "–"
+        return Cell(None, shown, suppressed=True, kind=kind)
     if value is None:
         return Cell(None, "–", kind=kind)
     if kind.startswith("code:"):
         return Cell(value, t.label(kind[5:], value), kind="text")
     text = {
         "int": lambda: t.number(value),
+        "part": lambda: t.number(value),
         # A figure against a reference (100 = the same), whole: hidden, it is no count below k.
         "index": lambda: t.number(value),
         "float1": lambda: t.number(value, 1),

@@ -7,7 +7,7 @@ the reader's language; members are named by their public names.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -115,26 +115,38 @@ def _audience(view: TargetView, audience: Mapping[str, Any] | None, t: Translato
     hidden = audience.get("size") is None
     view.kpis.append(Kpi(t("Expected audience"), cell(audience.get("size"), "int", t, k, hidden), term="aggregate",
                          detail=t("people across the cooperative")))
+    # The profile's groups divide the audience's size: when the size is shown, the gate also hides
+    # groups of any size so that a small one is not deduced by difference, and a hidden group reads
+    # "hidden" (kind ``part``), never "< k". A hidden size: every group is under k.
+    part = "int" if hidden else "part"
     for row in profile.get("ownership") or []:
         label = t.label("ownership", row["ownership"])
-        view.kpis.append(Kpi(label, cell(row.get("patrons"), "int", t, k, row.get("patrons") is None)))
+        view.kpis.append(Kpi(label, cell(row.get("patrons"), part, t, k, row.get("patrons") is None)))
     for dimension, kind, title, axis in PROFILE:
         rows = _profile_rows(profile.get(dimension) or [])
         if not rows:
             continue
         # A label starts a line (« La ville de Québec »); a group the gate hides says so on its bar's
         # line, or its empty bar would read as nobody.
-        names = [_capital(t.label(kind, r[dimension])) + ("" if r.get("patrons") is not None else f" (< {k})") for r in rows]
+        names = [_capital(t.label(kind, r[dimension])) + ("" if r.get("patrons") is not None else f" ({cell(None, part, t, k, True).text})")
+                 for r in rows]
         shown = any(r.get("patrons") is not None for r in rows)
-        # A chart of gaps only says nothing: the table then shows every group as "< k".
+        # A chart of gaps only says nothing: the table then shows every group hidden.
         chart = charts.bars(t(title), names, [(t("People"), [r.get("patrons") for r in rows])], t,
                             value_title=t("People"), category_title=t(axis), horizontal=True) if shown else None
+        note = None if shown else t("Every group counts fewer than {k} people: the privacy gate hides them all.", k=k) if hidden else t(
+            "The privacy gate hides every group: some count fewer than {k} people, and the others would reveal them by difference with the total.", k=k)
         view.profile.append(Section(f"profile-{dimension}", t(title), chart,
                                     table(f"profile-{dimension}", t(title), rows,
-                                          [Col(dimension, axis, f"code:{kind}"), Col("patrons", _("People"), "int")],
-                                          t, k=k, pooled=True, collapsed=shown),
-                                    note=None if shown else t("Every group counts fewer than {k} people: the privacy gate hides them all.", k=k),
-                                    pooled=True))
+                                          [Col("group", axis), Col("patrons", _("People"), part)],
+                                          t, k=k, pooled=True, collapsed=shown,
+                                          derive={"group": _group_name(dimension, kind, t)}),
+                                    note=note, pooled=True))
+
+
+def _group_name(dimension: str, kind: str, t: Translator) -> Callable[[Mapping[str, Any]], str]:
+    """A profile row's group as a table's first cell: its name, capitalized as a line starts."""
+    return lambda row: _capital(t.label(kind, row[dimension]))
 
 
 def _cross(view: TargetView, answer: Mapping[str, Any], names: Mapping[str, str], t: Translator) -> None:

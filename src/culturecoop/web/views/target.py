@@ -7,7 +7,7 @@ the reader's language; members are named by their public names.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -123,12 +123,12 @@ def _audience(view: TargetView, audience: Mapping[str, Any] | None, t: Translato
         label = t.label("ownership", row["ownership"])
         view.kpis.append(Kpi(label, cell(row.get("patrons"), part, t, k, row.get("patrons") is None)))
     for dimension, kind, title, axis in PROFILE:
-        rows = _profile_rows(profile.get(dimension) or [])
+        # Each group by its name, capitalized as a line starts (« La ville de Québec »).
+        rows = [{**r, "group": _capital(t.label(kind, r[dimension]))} for r in _profile_rows(profile.get(dimension) or [])]
         if not rows:
             continue
-        # A label starts a line (« La ville de Québec »); a group the gate hides says so on its bar's
-        # line, or its empty bar would read as nobody.
-        names = [_capital(t.label(kind, r[dimension])) + ("" if r.get("patrons") is not None else f" ({cell(None, part, t, k, True).text})")
+        # A group the gate hides says so on its bar's line, or its empty bar would read as nobody.
+        names = [r["group"] + ("" if r.get("patrons") is not None else f" ({cell(None, part, t, k, True).text})")
                  for r in rows]
         shown = any(r.get("patrons") is not None for r in rows)
         # A chart of gaps only says nothing: the table then shows every group hidden.
@@ -139,14 +139,8 @@ def _audience(view: TargetView, audience: Mapping[str, Any] | None, t: Translato
         view.profile.append(Section(f"profile-{dimension}", t(title), chart,
                                     table(f"profile-{dimension}", t(title), rows,
                                           [Col("group", axis), Col("patrons", _("People"), part)],
-                                          t, k=k, pooled=True, collapsed=shown,
-                                          derive={"group": _group_name(dimension, kind, t)}),
+                                          t, k=k, pooled=True, collapsed=shown),
                                     note=note, pooled=True))
-
-
-def _group_name(dimension: str, kind: str, t: Translator) -> Callable[[Mapping[str, Any]], str]:
-    """A profile row's group as a table's first cell: its name, capitalized as a line starts."""
-    return lambda row: _capital(t.label(kind, row[dimension]))
 
 
 def _cross(view: TargetView, answer: Mapping[str, Any], names: Mapping[str, str], t: Translator) -> None:

@@ -176,7 +176,9 @@ def table(table_id: str, title: str, rows: Iterable[Mapping[str, Any]], cols: It
     out_rows = []
     for row in rows:
         values = {**row, **{key: fn(row) for key, fn in (derive or {}).items()}}
-        out_rows.append([cell(values.get(c.key), c.kind, t, k, is_hidden(row, c.key)) for c in columns])
+        # A derived column is computed from what the row shows: never a cell the gate hid.
+        out_rows.append([cell(values.get(c.key), c.kind, t, k, c.key not in (derive or {}) and is_hidden(row, c.key))
+                         for c in columns])
     view = TableView(
         table_id, title,
         [Column(c.key, t(c.label), c.kind, c.term, t.relabel(meanings[c.key]) if meanings and c.key in meanings else None)

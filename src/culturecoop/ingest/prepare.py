@@ -12,7 +12,7 @@ from __future__ import annotations
 import tempfile
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -227,19 +227,63 @@ def check_export(source: Path, profile: Profile, *, today: date | None = None,
 def preview_rows(source: Path, profile: Profile, limit: int = 10) -> list[dict[str, str | None]]:
     """The first ``limit`` rows of the export as canonical fields, as text (nothing parsed or
     checked): what the mapping reads from each column."""
+    return [row.text for row in read_preview(source, profile, limit, parse=False)]
+
+
+@dataclass
+class ReadRow:
+    """One row of an export as a person checks a mapping against it: each field as its column
+    says it (``text``), the fields ``prepare`` parses as it reads them (``read``: ``purchased_at``,
+    ``event_starts_at``, ``price`` per ticket, ``quantity``, ``currency``, ``status``,
+    ``birth_date``; None where it cannot), and why the row would be set aside (``reasons``)."""
+
+    line_no: int
+    text: dict[str, str | None]
+    read: dict[str, Any]
+    reasons: list[str]
+
+
+def read_preview(source: Path, profile: Profile, limit: int = 10, today: date | None = None, *,
+                 parse: bool = True) -> list[ReadRow]:
+    """The first ``limit`` rows of the export, as written and (``parse``) as ``prepare`` reads them:
+    the same parsers, on those rows only, so that a wrong amount scale or date format shows as
+    « 4 575,00 $ » or an unread time beside the text it came from. Raises ``UserError`` as
+    ``prepare`` does."""
     with tempfile.TemporaryDirectory(prefix="culturecoop-preview-") as work:
         con = connect(Path(work))
         try:
             info = read_source(source, profile, Path(work), con)
             info.load(con)
             fields = ", ".join(CANONICAL_FIELDS)
-            rows = con.execute(
-                f"SELECT {fields} FROM {info.relation} WHERE NOT blank ORDER BY line_no LIMIT {int(limit)}",
+            texts = con.execute(
+                f"SELECT line_no, {fields} FROM {info.relation} WHERE NOT blank ORDER BY line_no LIMIT {int(limit)}",
                 info.params,
             ).fetchall()
+            read: dict[int, dict[str, Any]] = {}
+            if parse and texts and not profile.consent_only:
+                lines = ", ".join(str(int(row[0])) for row in texts)
+                first = replace(info, relation=info.lines_where(f"line_no IN ({lines})"))
+                try:
+                    check_rows(con, first, profile, today or date.today())
+                except duckdb.Error as exc:
+                    error = translate_read_error(exc, info)
+                    if error is None:
+                        raise
+                    raise error from None
+                for row in con.execute(
+                        "SELECT line_no, purchased_at, starts_at, unit_price, quantity, currency, status, birth_date, "
+                        "coalesce(reasons, []) FROM checked").fetchall():
+                    read[int(row[0])] = {
+                        "purchased_at": row[1], "event_starts_at": row[2], "price": row[3], "quantity": row[4],
+                        "currency": row[5], "status": row[6], "birth_date": row[7], "reasons": list(row[8])}
         finally:
             con.close()
-    return [dict(zip(CANONICAL_FIELDS, row, strict=True)) for row in rows]
+    out = []
+    for row in texts:
+        parsed = dict(read.get(int(row[0]), {}))
+        reasons = parsed.pop("reasons", [])
+        out.append(ReadRow(int(row[0]), dict(zip(CANONICAL_FIELDS, row[1:], strict=True)), parsed, reasons))
+    return out
 
 
 def _summary(source: Path, out: Path, rejects: Path, member_id: str, profile: Profile, checked: _Checked,

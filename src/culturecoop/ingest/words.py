@@ -32,6 +32,9 @@ REJECT_REASONS = {
     "impossible_birth_date": _("birth date in the future or before 1900"),
     "duplicate_ticket": _("ticket identifier already used on another line"),
 }
+# A ticket's status as ``prepare`` reads it (``schema.model.TICKET_STATUSES``).
+TICKET_STATUSES = {"sold": _("sold ticket"), "refunded": _("refunded ticket"), "cancelled": _("cancelled ticket"),
+                   "exchanged": _("exchanged ticket")}
 PACKAGE_TABLES = {"event": _("Events"), "patron": _("Patrons"), "ticket": _("Tickets"), "consent": _("Consents")}
 CONSENT_PURPOSES = {"pooling": _("Pooling in the cooperative"), "marketing": _("Cooperative newsletters"),
                     "personalization": _("Recommendations")}

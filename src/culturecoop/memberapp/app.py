@@ -125,8 +125,10 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
                     notice: str | None = None) -> HTMLResponse:
         mapping = export.mapping()
         check, check_error, preview = None, None, []
+        fields = mapping_form.field_rows(mapping)
         try:
-            preview = workspace.preview(export)
+            preview = mapping_form.preview_cells(workspace.preview(export), [f.name for f in fields if f.chosen],
+                                                 language(request), "total_price" in (mapping.get("columns") or {}))
             check = workspace.check(export, DEFAULT_MAX_REJECT_SHARE)
         except UserError as exc:
             check_error = exc.message
@@ -136,7 +138,7 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
             "export": export, "mapping": mapping, "mapping_text": export.mapping_text(), "error": error,
             "notice": notice, "check": check, "check_error": check_error, "preview": preview,
             "warnings": warnings, "undecided": undecided,
-            "fields": mapping_form.field_rows(mapping), "columns": _columns(export),
+            "fields": fields, "columns": _columns(export),
             "settings": mapping_form.settings_of(mapping), "consent": mapping_form.consent_of(mapping),
             "choices": mapping_form.CHOICES, "choice_labels": mapping_form.choice_labels(),
             "setting_labels": mapping_form.setting_labels(), "keep": mapping_form.KEEP, "summary": export.state.get("summary"),

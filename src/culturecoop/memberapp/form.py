@@ -11,10 +11,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from culturecoop.analytics import wording
 from culturecoop.analytics.places import countries
-from culturecoop.i18n import _
+from culturecoop.i18n import _, gettext_in
 from culturecoop.ingest.labels import COUNTRIES
+from culturecoop.ingest.prepare import ReadRow
 from culturecoop.ingest.profile import CANONICAL_FIELDS, SPEC_FORMS
+from culturecoop.ingest.validate import RULES
+from culturecoop.ingest.words import TICKET_STATUSES
 from culturecoop.schema.model import CONSENT_PURPOSES
 
 KEEP = "__keep__"
@@ -187,3 +191,51 @@ def _number(text: str) -> float | str:
 CHOICES = {"country": COUNTRIES, "encoding": ENCODINGS, "decimal": (".", ",")}
 __all__ = ["CHOICES", "KEEP", "NONE", "SPEC_FORMS", "FieldRow", "apply_form", "choice_labels", "consent_of", "field_rows",
            "setting_labels", "settings_of"]
+
+
+# -- the first rows, as written and as read --------------------------------------------------
+
+# The fields ``prepare`` parses, and how each reads once parsed.
+_READ_AS = {"purchased_at": "moment", "event_starts_at": "moment", "unit_price": "money", "total_price": "money",
+            "quantity": "number", "status": "status", "birth_date": "day"}
+
+
+@dataclass
+class PreviewCell:
+    text: str  # what the cooperative reads, in the reader's words; the column's text when nothing is parsed
+    written: str | None = None  # the column's text, when the reading differs from it
+    unread: bool = False  # a value the mapping could not read
+
+
+def preview_cells(rows: list[ReadRow], fields: list[str], language: str, per_ticket: bool) -> list[dict[str, Any]]:
+    """The preview's rows: per field a ``PreviewCell``; ``reasons`` (why the row would be set
+    aside, in words)."""
+    out = []
+    for row in rows:
+        cells = {}
+        for name in fields:
+            written = row.text.get(name)
+            kind = _READ_AS.get(name)
+            value = row.read.get("price" if kind == "money" else name) if kind else None
+            if kind is None or not row.read:
+                cells[name] = PreviewCell(written or "")
+                continue
+            if value is None:
+                cells[name] = PreviewCell(written or "", unread=bool(written and written.strip()))
+                continue
+            if kind == "moment":
+                shown = wording.moment(value, language)
+            elif kind == "day":
+                shown = wording.day(value, language)
+            elif kind == "money":
+                currency = str(row.read.get("currency") or "")
+                shown = wording.money(value, language, currency) if len(currency) == 3 and currency.isalpha() else wording.number(value, language, 2)
+                if name == "total_price" and per_ticket:
+                    shown = gettext_in("{amount} per ticket", language).format(amount=shown)
+            elif kind == "number":
+                shown = wording.number(value, language)
+            else:
+                shown = gettext_in(TICKET_STATUSES.get(str(value), str(value)), language)
+            cells[name] = PreviewCell(shown, written if written is not None and written.strip() != shown else None)
+        out.append({"cells": cells, "reasons": [gettext_in(RULES.get(r, r), language) for r in row.reasons]})
+    return out

@@ -33,7 +33,7 @@ import yaml
 from culturecoop.errors import UserError
 from culturecoop.i18n import _
 from culturecoop.ingest.package import MemberInfo
-from culturecoop.ingest.prepare import check_export, prepare, preview_rows
+from culturecoop.ingest.prepare import ReadRow, check_export, prepare, read_preview
 from culturecoop.ingest.prepare_io import PrepareSummary
 from culturecoop.ingest.profile import Profile, parse_profile
 
@@ -198,8 +198,8 @@ class Workspace:
     def check(self, export: Export, max_reject_share: float) -> PrepareSummary:
         return check_export(export.source, export.profile(), max_reject_share=max_reject_share)
 
-    def preview(self, export: Export, limit: int = 8) -> list[dict[str, str | None]]:
-        return preview_rows(export.source, export.profile(), limit)
+    def preview(self, export: Export, limit: int = 8) -> list[ReadRow]:
+        return read_preview(export.source, export.profile(), limit)
 
     def prepare(self, export: Export, member: MemberInfo, keys: Path, max_reject_share: float) -> PrepareSummary:
         """Prepare a new package from the export (each attempt in a folder of its own)."""

@@ -79,6 +79,30 @@ def test_an_audience_reads_in_the_readers_words_on_the_command_line(coop: dict[s
         assert "< 10" not in text.split("personnes.", 1)[1] and "Masqué : moins de 10 personnes, ou un groupe" in text
 
 
+def test_lists_offers_and_settings_read_in_french_on_the_command_line(coop: dict[str, Any]) -> None:
+    """`audiences list`, `reco cross-offers` and `reco settings` in French: members by their names,
+    kinds by name, dates and decimals as French writes them, an audience's id whole (the other
+    commands take it)."""
+    db = str(coop["db"])
+    cc("audiences", "create", "--db", db, "--member", MEMBER, "--name", "Fidèles", "--segment", "regulars")
+    listed = json.loads(cc("audiences", "list", "--db", db, "--member", MEMBER, "--json").stdout)["audiences"]
+    shown = run_cli("audiences", "list", "--db", db, "--member", MEMBER, lang="fr")
+    assert shown.returncode == 0, shown.stderr
+    assert all(a["audience_id"] in shown.stderr for a in listed)
+    assert "Segment" in shown.stderr and "Enregistré le" in shown.stderr  # the kind by name (the table wraps it)
+    assert not re.search(r"\b(segment|event|lapsed)\b", shown.stderr), shown.stderr
+    names = {m["member_id"]: m["name"] for m in coop["members"]}
+    offers = run_cli("reco", "cross-offers", "--db", db, "--member", MEMBER, lang="fr")
+    assert offers.returncode == 0, offers.stderr
+    text = " ".join(offers.stderr.split())
+    partners = [n for m, n in names.items() if m != MEMBER and " ".join(n.split()) in text]
+    assert partners, text
+    assert not any(re.search(rf"(?<![\w-]){re.escape(m)}(?![\w-])", text) for m in names if m != MEMBER), text
+    assert "Événements à venir des partenaires" in text and re.search(r" · \d{1,2}(er)? [a-zéû]+\.? 20\d\d à \d{1,2} h \d\d — ", text), text
+    settings = run_cli("reco", "settings", "--db", db, lang="fr")
+    assert re.search(r"Diversité \d+(,\d+)? ; plancher", settings.stderr) and "0.1" not in settings.stderr, settings.stderr
+
+
 def test_event_audience_is_saved_with_gated_size_and_profile_only(coop: dict[str, Any]) -> None:
     summary = _audience(coop)
     assert summary["kind"] == "event" and summary["size"] >= 10 and summary["audit_id"]

@@ -218,7 +218,10 @@ def cross_offers_command(
 
     if sum(x is not None for x in (propose, accept, decline)) > 1:
         raise UserError(_("Give at most one of --propose, --accept and --decline."))
+    from culturecoop.governance.uploads import member_names
+
     with _open(db) as warehouse:
+        names = member_names(warehouse)
         if propose:
             result: dict[str, Any] = cross.propose(warehouse, member, propose)
         elif accept or decline:
@@ -228,16 +231,31 @@ def cross_offers_command(
     if as_json:
         emit_json(result)
         return
+    _print_cross_offers(result, names)
+
+
+def _print_cross_offers(result: dict[str, Any], names: dict[str, str]) -> None:
+    """Partners and their events by name, date and gated count, in the reader's words."""
+    from culturecoop.analytics.wording import label, moment
+    from culturecoop.i18n import current_language
+
+    language = current_language()
     if "events" not in result:
         console.print(_("Cross offer {agreement} between {proposer} and {partner}: {status}.").format(
-            agreement=result["agreement_id"], proposer=result["proposer"], partner=result["partner"], status=result["status"]))
+            agreement=result["agreement_id"], proposer=names.get(result["proposer"], result["proposer"]),
+            partner=names.get(result["partner"], result["partner"]), status=label("agreement", result["status"], language)),
+            highlight=False)
         return
     for p in result["partners"]:
         console.print(_("{partner}: {mine} of your patrons are likely for its events; {theirs} of its patrons for yours.").format(
-            partner=p["partner"], mine=p.get("your_patrons_for_their_events_shown", "0"),
-            theirs=p.get("their_patrons_for_your_events_shown", "0")))
+            partner=names.get(p["partner"], p["partner"]), mine=p.get("your_patrons_for_their_events_shown", "0"),
+            theirs=p.get("their_patrons_for_your_events_shown", "0")), highlight=False)
+    if result["events"]:
+        console.print(_("Partners' upcoming events that fit your audience (your patrons likely to come):"))
     for e in result["events"][:15]:
-        console.print(f"  {e['partner']} {e['event_id']} {e['title'] or ''} — {e['shown']}", highlight=False)
+        when = moment(e["starts_at"], language) if e.get("starts_at") else ""
+        console.print(f"  {names.get(e['partner'], e['partner'])} · {e['title'] or e['event_id']} · {when} — {e['shown']}",
+                      highlight=False)
 
 
 @reco_app.command("settings")
@@ -257,8 +275,14 @@ def settings_command(
     if as_json:
         emit_json(settings.to_json())
         return
-    console.print(_("Diversity {diversity:g}; local and francophone floor: catalogue share + {boost:g} points.").format(
-        diversity=settings.diversity, boost=settings.boost))
+    from culturecoop.analytics.wording import number
+    from culturecoop.i18n import current_language
+
+    def said(value: float) -> str:  # 0,1 in French, 0.1 in English; no trailing zeros
+        return number(value, current_language(), 2).rstrip("0").rstrip(",.") if value % 1 else number(int(value), current_language())
+
+    console.print(_("Diversity {diversity}; local and francophone floor: catalogue share + {boost} points.").format(
+        diversity=said(settings.diversity), boost=said(settings.boost)), highlight=False)
 
 
 @reco_app.command("evaluate")
@@ -444,8 +468,28 @@ def audiences_list(
         return
     if not rows:
         console.print(_("Member {member} has no saved audience yet; build one with `culturecoop audiences create`.").format(member=member))
+    if rows:
+        console.print(_audiences_table(rows))
+
+
+def _audiences_table(rows: list[dict[str, Any]]) -> Any:
+    """Saved audiences as a table in the reader's words: kind by name, size and day as they write them."""
+    from rich.table import Table
+
+    from culturecoop.analytics.wording import day, label, number
+    from culturecoop.i18n import current_language
+
+    language = current_language()
+    table = Table(show_header=True, header_style="bold")
+    # The id whole (it is what `audiences show` and campaigns take); the other columns wrap.
+    table.add_column(_("Audience"), no_wrap=True, min_width=max(len(r["audience_id"]) for r in rows))
+    for header, justify in ((_("Name"), "left"), (_("Kind"), "left"), (_("People"), "right"), (_("Saved on"), "left")):
+        table.add_column(header, justify=justify)  # type: ignore[arg-type]
     for r in rows:
-        console.print(f"{r['audience_id']}  {r['kind']:<8} {r['size_shown']:>8}  {r['name']}", highlight=False)
+        size = number(r["size"], language) if r.get("size") is not None else r["size_shown"]
+        table.add_row(r["audience_id"], r["name"], label("audience_kind", r["kind"], language), size,
+                      day(r["created_at"][:10], language))
+    return table
 
 
 @audiences_app.command("show")

@@ -376,6 +376,59 @@ def test_an_order_status_written_on_its_first_line_only(tmp_path: Path, keys: Pa
     assert local == written
 
 
+def test_a_patron_is_read_from_the_line_that_writes_them(tmp_path: Path, keys: Path) -> None:
+    # Shopify writes the buyer's name and address on an order's first line only: a patron of a
+    # two-line order is read from that line (its area), not from the other, empty one.
+    name = "shopify-orders.csv"
+    mapping, _p = drafted(name)
+    _summary, package = run(name, tmp_path, keys)
+    rows = table(name)
+    orders: dict[str, list[dict[str, str]]] = {}
+    for row in rows:
+        if row["Email"]:
+            orders.setdefault(row["Name"], []).append(row)
+    longer = [lines for lines in orders.values() if len(lines) > 1 and lines[0]["Billing Zip"] and not lines[-1]["Billing Zip"]]
+    assert longer, "the fixture has no order whose other lines leave the address empty"
+    patron_column = mapping["columns"].get("patron_id", "Email")
+    area = {p["member_patron_id"]: p["fsa"] for p in read_table(package, "patron")}
+    for lines in longer:
+        token = tid(lines[0][patron_column if isinstance(patron_column, str) else "Email"], keys, "sweep")
+        assert area.get(token) == lines[0]["Billing Zip"].replace(" ", "")[:3].upper(), (lines[0]["Name"], area.get(token))
+
+
+def test_an_order_written_on_its_first_line_only_keeps_its_other_lines(tmp_path: Path, keys: Path) -> None:
+    # Some shops write the buyer, the time and the status on an order's first line and leave them
+    # empty on its other lines: those lines are the order's, not sales naming nobody. A line of the
+    # same order number bought at another time (a walk-in sale at the till) names nobody still.
+    export = tmp_path / "orders.csv"
+    export.write_text(
+        "Order,Email,Created at,Financial Status,Lineitem name,Lineitem quantity,Lineitem price,Billing Name,Billing Zip\n"
+        "#1001,ana@exemple.test,2026-01-11 16:47:17 -0500,paid,Soirée Coltrane - 12 mars,2,45.75,Ana Roy,H2T 1S1\n"
+        "#1001,,,,Nuit blues - 12 avril,1,25.00,,\n"
+        "#1002,bob@exemple.test,2026-01-12 10:00:00 -0500,refunded,Soirée Coltrane - 12 mars,1,45.75,Bob Tremblay,H2X 1Y4\n"
+        "#1002,,,,Nuit blues - 12 avril,1,25.00,,\n"
+        "#1003,cyd@exemple.test,2026-01-13 10:00:00 -0500,paid,Nuit blues - 12 avril,1,25.00,Cyd Roy,H3A 1B1\n"
+        "#1003,,2026-01-14 21:00:00 -0500,paid,Soirée Coltrane - 12 mars,1,45.75,,\n"
+        "#1004,dan@exemple.test,2026-01-15 10:00:00 -0500,paid,Nuit blues - 12 avril,1,25.00,Dan Roy,H3B 1B1\n"
+        "#1004,,le 15 au soir,,Soirée Coltrane - 12 mars,1,45.75,,\n",
+        encoding="utf-8")
+    draft = draft_mapping(export)
+    profile = parse_profile(draft.yaml_text, source="orders.csv")
+    summary = prepare(export, member=MemberInfo("sweep", "sweep"), profile=profile, keys_dir=keys,
+                      out=tmp_path / "pkg", today=TODAY)
+    # Kept: #1001's and #1002's second lines. Set aside: #1003's walk-in line (another time), #1004's
+    # unreadable time (a time written and not read is no empty cell).
+    assert (summary.rows_accepted, summary.rows_rejected) == (6, 2), summary.rejects_by_reason
+    # (#1004's line names nobody either: it breaks both rules, each counted.)
+    assert summary.rejects_by_reason == {"anonymous_sale": 2, "bad_purchased_at": 1}
+    tickets = read_table(tmp_path / "pkg", "ticket")
+    ana, bob = tid("ana@exemple.test", keys, "sweep"), tid("bob@exemple.test", keys, "sweep")
+    of_ana = sorted((t["quantity"], str(t["purchased_at"]), t["status"]) for t in tickets if t["member_patron_id"] == ana)
+    assert of_ana == [(1, "2026-01-11 16:47:17", "sold"), (2, "2026-01-11 16:47:17", "sold")]
+    assert [t["status"] for t in tickets if t["member_patron_id"] == bob] == ["refunded", "refunded"]
+    assert {p["member_patron_id"]: p["fsa"] for p in read_table(tmp_path / "pkg", "patron")}[ana] == "H2T"
+
+
 def test_a_till_export_reads_net_sales_and_the_purchase_hour(tmp_path: Path, keys: Path) -> None:
     # Square's item details: the amount paid is "Net Sales" over "Qty" (after discounts), the
     # purchase is "Date" then "Time", each item is a show, refunds are rows of their own.

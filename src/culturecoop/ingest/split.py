@@ -71,9 +71,11 @@ def _list_sql(column: str, profile: Profile) -> str:
 def fetch_kept_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> None:
     """Create ``event_pick``, ``patron_pick`` and ``kept`` (the source text of those rows).
 
-    Each event keeps its first accepted row; each patron its latest purchase, ties broken by
-    line number through one narrow aggregate over a unique (time, line) key. Only the rows
-    kept are read again and split, so event and patron text is never carried per ticket.
+    Each event keeps its first accepted row; each patron its latest purchase, ties broken by the
+    line that writes most of the person (an order export may write the name and address on the
+    order's first line only), then by line number, through one narrow aggregate over a unique
+    (time, fields, line) key. Only the rows kept are read again and split, so event and patron
+    text is never carried per ticket.
     """
     con.execute(
         f"""CREATE TEMP TABLE event_pick AS
@@ -82,7 +84,8 @@ def fetch_kept_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> None:
     con.execute(
         f"""CREATE TEMP TABLE patron_pick AS
         SELECT patron_id, max(purchased_at) AS last_purchase,
-               arg_max(line_no, CAST(epoch_us(purchased_at) AS HUGEINT) * 4294967296 + line_no) AS line_no
+               arg_max(line_no, (CAST(epoch_us(purchased_at) AS HUGEINT) * 16 + identity_fields) * 4294967296
+                                + line_no) AS line_no
         FROM {ACCEPTED} GROUP BY patron_id"""
     )
     con.execute(

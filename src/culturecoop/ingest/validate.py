@@ -122,6 +122,10 @@ def _lookup(column: str, name: str) -> str:
                     f"${name}_values[list_position(${name}_keys, cc_key({column}))]")
 
 
+# The fields that write a person on a line (how many a line writes picks the patron's line).
+_PERSON_FIELDS = ("email", "phone", "first_name", "last_name", "full_name", "postal_code", "birth_date")
+
+
 def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile, today: date) -> None:
     """Create ``checked`` from the source relation: parsed ticket fields, flags and ``reasons``
     (every failed rule; NULL for a blank line, which is no row)."""
@@ -175,6 +179,7 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
         ("bad_status", "status IS NULL"),
         ("bad_currency", "NOT regexp_full_match(currency, '[A-Z]{3}')"),
     ]
+    identity_fields = " + ".join(f"CAST(nullif(trim({name}), '') IS NOT NULL AS TINYINT)" for name in _PERSON_FIELDS)
     reason_list = ", ".join(f"CASE WHEN {cond} THEN '{name}' END" for name, cond in rules)
     per_admission = (",\n                                  CAST(price / coalesce(quantity, 1) AS DECIMAL(18,4)) AS price"
                      if amount == "total_price" else "")
@@ -185,7 +190,7 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
                ticket_id, order_id, patron_id, event_id, purchased_at, starts_at, quantity,
                unit_price, currency, channel, CASE WHEN refund THEN 'refunded' ELSE status END AS status,
                status_blank, birth_date, refund, false AS merged, false AS summary_row, starts_dropped, birth_dropped,
-               starts_given, birth_given, reasons
+               starts_given, birth_given, purchased_blank, identity_fields, reasons
         FROM (
         SELECT *, CASE WHEN blank THEN NULL
                        WHEN malformed THEN ['malformed_line']
@@ -193,7 +198,7 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
         FROM (
             SELECT line_no, raw, blank, malformed, ticket_id, order_id, patron_id, event_id, anonymous,
                    purchased_at, quantity, currency, channel, status, status_blank, price, starts_given,
-                   birth_given,
+                   birth_given, purchased_blank, identity_fields,
                    CASE WHEN abs(price) < 100000000 THEN CAST(abs(price) AS DECIMAL(10,2)) END AS unit_price,
                    price < 0 OR negative_quantity AS refund,
                    CASE WHEN year(starts_at) BETWEEN 1900 AND $latest_event THEN starts_at END AS starts_at,
@@ -214,6 +219,10 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
                         -- Nothing names a person: a door or cash sale, not a fixable omission.
                         coalesce(nullif(trim(email), ''), nullif(trim(phone), ''), nullif(trim(first_name), ''),
                                  nullif(trim(last_name), ''), nullif(trim(full_name), '')) IS NULL AS anonymous,
+                        -- How much of the person the line writes: an order export may write it on
+                        -- the order's first line only (``ingest.rows``, ``ingest.split``'s pick).
+                        {identity_fields} AS identity_fields,
+                        purchased_at IS NULL AS purchased_blank,
                         CASE WHEN purchased_at IS NOT NULL THEN {purchased} END AS purchased_at,
                         event_starts_at IS NOT NULL AS starts_given,
                         CASE WHEN event_starts_at IS NOT NULL THEN {starts} END AS starts_at,

@@ -224,6 +224,30 @@ def test_headers_with_or_without_articles_name_the_same_field(header: str, field
     assert draft_mapping(export).mapping["columns"].get(field) == header
 
 
+@pytest.mark.parametrize(("code", "title", "expected_id", "expected_title"), [
+    # A French box office's show code beside the show's name: the code numbers the events.
+    ("Code spectacle", "Spectacle", "Code spectacle", "Spectacle"),
+    ("Code séance", "Titre du spectacle", "Code séance", "Titre du spectacle"),
+    ("N° de spectacle", "Nom du spectacle", "N° de spectacle", "Nom du spectacle"),
+    # "Spectacle" holding codes (S1, S2) beside "Titre" holding the names: the names are the title.
+    ("Spectacle", "Titre", None, "Titre"),
+])
+def test_a_show_code_beside_the_shows_name(code: str, title: str, expected_id: str | None, expected_title: str,
+                                            tmp_path: Path) -> None:
+    lines = [f"N° billet;Courriel;Date d'achat;{code};{title};Date du spectacle;Prix"]
+    shows = ("Soirée Coltrane", "Nuit blues", "Carmen", "Les Belles-sœurs")
+    lines += [f"B{i};p{i}@x.example;{1 + i % 27:02d}/01/2026 10:00;S{i % 4 + 1};{shows[i % 4]};{10 + i % 4}/03/2026 20:00;25,00 €"
+              for i in range(40)]
+    export = tmp_path / "billets.csv"
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    columns = draft_mapping(export).mapping["columns"]
+    assert columns["event_title"] == expected_title, columns
+    if expected_id is not None:
+        assert columns["event_id"] == expected_id, columns
+    else:  # no column numbers the events: the name and the start time name them
+        assert columns["event_id"] == {"join": [expected_title, "Date du spectacle"], "separator": " "}, columns
+
+
 @pytest.mark.parametrize(("postcodes", "phone", "price", "country", "zone", "currency"), [
     (["1000", "1050", "4000"], "+32 471 12 34 {n:02d}", "12,50 €", "BE", "Europe/Brussels", "EUR"),
     (["8001", "1201", "3011"], "+41 79 123 45 {n:02d}", "CHF 45.00", "CH", "Europe/Zurich", "CHF"),

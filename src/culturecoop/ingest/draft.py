@@ -146,6 +146,11 @@ def shape_fit(name: str, c: Column, strong: bool = False) -> float:
         return 1.0 if s("language") >= 0.6 else 0.0
     if name == "genres":
         return 1.0 if text and s("gender") < 0.5 else 0.0
+    if name == "event_title" and text and c.values and s("token") >= 0.9 \
+            and sum(any(ch.isdigit() for ch in v) for v in c.values) >= 0.9 * len(c.values):
+        # Codes (S1, E543, 74185296): a title of the show may name them, but a column of words
+        # beside it ("Titre": Soirée Coltrane) is likelier the title.
+        return 0.3
     return 1.0 if text else 0.0
 
 

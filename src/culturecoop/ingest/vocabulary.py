@@ -87,6 +87,10 @@ HEADERS: dict[str, tuple[str, ...]] = {
                  "representation no", "id representation", "perf no", "performance id", "performance no",
                  "show id", "seance id", "id seance", "no seance", "session id", "spectacle id", "id spectacle",
                  "code evenement", "event code", "perf id", "production id", "manifestation id",
+                 # A French box office's code of the show, the performance or the session.
+                 "code spectacle", "code manifestation", "code seance", "code representation", "code production",
+                 "no spectacle", "no manifestation", "ref spectacle", "reference spectacle",
+                 "show code", "performance code", "production code", "session code",
                  "id manifestation", "exhibition code", "activity id", "occurrence id"),
     "event_title": ("veranstaltung", "veranstaltungsname", "vorstellung", "seance", "event name", "event", "event title", "evenement", "nom evenement", "nom de l evenement",
                     "titre", "title", "spectacle", "show", "performance", "production", "manifestation",

@@ -127,6 +127,21 @@ def test_mails_arrive_in_the_persons_language_with_unsubscribe_headers_and_the_h
         assert r.message["List-Unsubscribe"].strip("<>") in text
 
 
+def test_a_campaign_created_in_french_says_its_status_in_words(coop: dict[str, Any]) -> None:
+    result = run_cli("campaigns", "create", "--db", str(coop["db"]), "--member", JAZZ, "--audience", coop["audiences"][JAZZ],
+                     "--subject-fr", "Ce soir : {event_title}", "--subject-en", "Tonight: {event_title}",
+                     "--body-fr", str(coop["out"] / "fr.txt"), "--body-en", str(coop["out"] / "en.txt"),
+                     "--event", "JA0", "--link", "https://billets.example.org/e", lang="fr")
+    assert result.returncode == 0, result.stderr
+    text = " ".join(result.stderr.split())
+    with Warehouse(coop["db"]) as w:
+        counts = {r["arm"]: r["n"] for r in w.query("SELECT arm, count(*) AS n FROM campaign_recipient GROUP BY arm")}
+    assert (f"(prête à envoyer) : {counts['treatment']} destinataires, {counts['holdout']} gardés à l’écart "
+            "comme groupe témoin.") in text, text
+    listed = run_cli("campaigns", "list", "--db", str(coop["db"]), "--member", JAZZ, lang="fr")
+    assert "prête à envoyer" in listed.stderr and " ready " not in listed.stderr, listed.stderr
+
+
 def test_unsubscribed_person_gets_nothing_from_any_later_campaign(coop: dict[str, Any]) -> None:
     first = create(coop)
     with MailServer() as server:

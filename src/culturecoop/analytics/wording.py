@@ -96,6 +96,8 @@ AUDIENCE_DIMENSIONS = {"ownership": _("Own or new"), "age_band": _("Age"), "area
 PROFILE_CODES = {"ownership": "ownership", "age_band": "audience_age", "area": "area", "segment": "segment"}
 AUDIENCE_KINDS = {"event": _("Likely audience of an event"), "segment": _("Segment of your patrons"),
                   "genre": _("Fans of a genre elsewhere"), "lapsed": _("Lapsed patrons")}
+CAMPAIGN_STATUSES = {"awaiting_approval": _("awaiting the cooperative's approval"), "ready": _("ready to send"),
+                     "sending": _("being sent"), "sent": _("sent"), "cancelled": _("cancelled")}
 AGREEMENT_STATUSES = {"proposed": _("proposed, awaiting an answer"), "accepted": _("accepted"), "declined": _("declined")}
 LOCAL = _("Local artists (Québec headliner)")
 
@@ -212,7 +214,7 @@ _TABLES: dict[str, dict[str, str]] = {
     "band": RFM_BANDS, "direction": DIRECTIONS,
     "audience_age": AUDIENCE_AGES, "area": AREAS, "ownership": OWNERSHIP, "audience_kind": AUDIENCE_KINDS,
     "audience_dimension": AUDIENCE_DIMENSIONS,
-    "agreement": AGREEMENT_STATUSES,
+    "agreement": AGREEMENT_STATUSES, "campaign_status": CAMPAIGN_STATUSES,
 }
 
 

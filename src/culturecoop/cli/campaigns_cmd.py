@@ -10,9 +10,10 @@ from typing import Any
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from culturecoop.analytics.wording import label, number
 from culturecoop.cli.app import app, console, emit_json
 from culturecoop.errors import UserError
-from culturecoop.i18n import _
+from culturecoop.i18n import _, current_language
 from culturecoop.warehouse.engine import Warehouse
 
 campaigns_app = typer.Typer(help="E-mail campaigns to saved audiences: create, approve, send, results.", no_args_is_help=True)
@@ -79,8 +80,8 @@ def create_command(
         emit_json(summary)
         return
     console.print(_("Campaign {campaign} created ({status}): {recipients} recipients, {holdout} kept out as the holdout.").format(
-        campaign=summary["campaign_id"], status=summary["status"], recipients=summary["recipients_shown"],
-        holdout=summary["holdout_shown"]))
+        campaign=summary["campaign_id"], status=_status(summary["status"]), recipients=_size(summary["recipients_shown"]),
+        holdout=_size(summary["holdout_shown"])), highlight=False)
     if summary["status"] == "awaiting_approval":
         console.print(_("The cooperative requires approval: ask its admin to run `culturecoop campaigns approve {campaign}`.").format(
             campaign=summary["campaign_id"]))
@@ -141,12 +142,12 @@ def send_command(
         return
     console.print(_("Campaign {campaign}: {sent} sent, {failed} failed, {skipped} skipped (frequency cap or unsubscribed) in {seconds:.1f} s; status {status}.").format(
         campaign=campaign, sent=report.sent, failed=report.failed + report.bounced, skipped=report.skipped,
-        seconds=report.seconds, status=report.status))
+        seconds=report.seconds, status=_status(report.status)))
 
 
 def _print_results(r: dict[str, Any]) -> None:
     console.print(_("Campaign {campaign} ({status}), conversions within {days} days.").format(
-        campaign=r["campaign_id"], status=r["status"], days=r["conversion_days"]))
+        campaign=r["campaign_id"], status=_status(r["status"]), days=r["conversion_days"]))
     for arm in r["arms"]:
         console.print(f"  {arm['label']}: " + ", ".join(f"{m['label']} {m['shown']}" for m in arm["measures"]), highlight=False)
     console.print("  " + r["lift"]["sentence"], highlight=False)
@@ -187,7 +188,7 @@ def list_command(
     if not rows:
         console.print(_("Member {member} has no campaign yet; create one with `culturecoop campaigns create`.").format(member=member))
     for r in rows:
-        console.print(f"{r['campaign_id']}  {r['status']}  {r['subject_fr']}", highlight=False)
+        console.print(f"{r['campaign_id']}  {_status(r['status'])}  {r['subject_fr']}", highlight=False)
 
 
 @campaigns_app.command("preview")
@@ -283,3 +284,13 @@ def synth_response_command(
         return
     console.print(_("Package {package} written: {tickets} tickets; planted lift {lift:.1%} (true lift by assignment {truth:.1%}).").format(
         package=out, tickets=summary["tickets"], lift=lift, truth=summary["true_lift"]))
+
+
+def _status(code: str) -> str:
+    """A campaign's status in the reader's words (« prête à envoyer »)."""
+    return label("campaign_status", code, current_language())
+
+
+def _size(shown: str) -> str:
+    """An arm's size as the gate released it: the number as the reader writes it, or "< k"."""
+    return number(int(shown), current_language()) if shown.isdigit() else shown

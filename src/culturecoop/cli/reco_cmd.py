@@ -89,7 +89,7 @@ def _print_audience(summary: dict[str, Any]) -> None:
     """An audience's gated size and profile in the reader's words: « Âge : 35 à 54 ans 251, … »."""
     from culturecoop.analytics.wording import PROFILE_CODES, label, number
     from culturecoop.i18n import current_language
-    from culturecoop.reco.audiences import HIDDEN
+    from culturecoop.privacy.gate import HIDDEN
 
     language = current_language()
     colon = " : " if language == "fr" else ": "  # French sets a space before the colon

@@ -126,6 +126,12 @@ def _check_scope(table: CountTable) -> None:
         raise ValueError(f"{table.name}: a cross-member table holds counts only, not {sorted(leaked | extra)}")
 
 
+# What a member is shown for a group of a released total that the gate hid: it may be large, since
+# the gate also hides the smallest groups it would show so that a small one cannot be deduced by
+# difference with the total; "< k" would be false of it.
+HIDDEN = "hidden"
+
+
 def suppress(counts: dict[Any, int], k: int, partition_total: int | None) -> tuple[set[Any], bool]:
     """Cells to hide: primary (< k) and, for a partition of a released total, complementary.
 

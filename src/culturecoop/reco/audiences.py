@@ -35,7 +35,7 @@ from culturecoop.analytics.segments import SEGMENTS
 from culturecoop.analytics.service import default_actor
 from culturecoop.errors import UserError
 from culturecoop.i18n import _
-from culturecoop.privacy.gate import COUNT, CountTable, GatedTable, PrivacyGate
+from culturecoop.privacy.gate import COUNT, HIDDEN, CountTable, GatedTable, PrivacyGate
 from culturecoop.reco import service
 from culturecoop.schema.taxonomy import GENRES
 from culturecoop.warehouse.engine import Warehouse
@@ -319,11 +319,6 @@ def _profile_tables(warehouse: Warehouse, member_id: str, audience_id: str | Non
                   table("segment", SEGMENTS)]
     # A segment or lapsed audience is the member's own patrons only: "own vs new" says nothing.
     return dimensions if kind in OWN_KINDS else [table("ownership", OWNERSHIP), *dimensions]
-
-
-# A group of a released total that the gate hid. It may count hundreds: to keep a group under k from
-# being deduced by difference with the total, the gate also hides the smallest groups it would show.
-HIDDEN = "hidden"
 
 
 def _shown(table: GatedTable, k: int) -> list[dict[str, Any]]:

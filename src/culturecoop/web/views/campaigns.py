@@ -6,16 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from culturecoop.analytics.wording import CAMPAIGN_STATUSES
 from culturecoop.web import charts
 from culturecoop.web.i18n import Translator, _
 
-STATUS_WORDS = {
-    "awaiting_approval": _("awaiting the cooperative's approval"),
-    "ready": _("ready to send"),
-    "sending": _("being sent"),
-    "sent": _("sent"),
-    "cancelled": _("cancelled"),
-}
 MEASURE_WORDS = {
     "recipients": _("People"), "sent": _("Sent"), "delivered": _("Delivered"), "bounced": _("Bounced"),
     "unsubscribed": _("Unsubscribed"), "converted": _("Conversions"),
@@ -35,7 +29,7 @@ class ResultsView:
 
 
 def status_word(status: str, t: Translator) -> str:
-    return t(STATUS_WORDS.get(status, status))
+    return t(CAMPAIGN_STATUSES.get(status, status))
 
 
 def results_view(results: dict[str, Any], previews: dict[str, dict[str, str]], t: Translator) -> ResultsView:

@@ -92,3 +92,13 @@ def test_the_preview_reads_in_english_too(tmp_path: Path) -> None:
     assert rows[1][column["Purchase date and time"]] == "Jan 11, 2026, 4:47 p.m. 11/01/2026 16:47", rows[1]
     assert rows[1][column["Ticket status"]] == "sold ticket Payé"
     assert rows[1][next(i for i, name in enumerate(rows[0]) if name.startswith("Price"))] == "$45.75 45,75"
+
+
+def test_a_lines_total_reads_as_the_price_of_one_ticket(tmp_path: Path) -> None:
+    """An export whose amount is the whole line's (two seats, 91,50): read as 45,75 $ a ticket."""
+    total = EXPORT.replace("Prix;Qté", "Montant total;Qté").replace(";30,00;2;", ";91,50;2;")
+    _client, _export_id, page = _page(tmp_path, total)
+    rows = _preview(page)
+    column = next(i for i, name in enumerate(rows[0]) if name.startswith("Prix de toute la ligne"))
+    assert rows[2][column] == "45,75 $ par billet 91,50", rows[2]
+

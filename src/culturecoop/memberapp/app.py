@@ -128,7 +128,7 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
         fields = mapping_form.field_rows(mapping)
         try:
             preview = mapping_form.preview_cells(workspace.preview(export), [f.name for f in fields if f.chosen],
-                                                 language(request), "total_price" in (mapping.get("columns") or {}))
+                                                 language(request))
             check = workspace.check(export, DEFAULT_MAX_REJECT_SHARE)
         except UserError as exc:
             check_error = exc.message

@@ -189,8 +189,8 @@ def _number(text: str) -> float | str:
 
 
 CHOICES = {"country": COUNTRIES, "encoding": ENCODINGS, "decimal": (".", ",")}
-__all__ = ["CHOICES", "KEEP", "NONE", "SPEC_FORMS", "FieldRow", "apply_form", "choice_labels", "consent_of", "field_rows",
-           "setting_labels", "settings_of"]
+__all__ = ["CHOICES", "KEEP", "NONE", "SPEC_FORMS", "FieldRow", "PreviewCell", "apply_form", "choice_labels", "consent_of",
+           "field_rows", "preview_cells", "setting_labels", "settings_of"]
 
 
 # -- the first rows, as written and as read --------------------------------------------------
@@ -207,9 +207,9 @@ class PreviewCell:
     unread: bool = False  # a value the mapping could not read
 
 
-def preview_cells(rows: list[ReadRow], fields: list[str], language: str, per_ticket: bool) -> list[dict[str, Any]]:
+def preview_cells(rows: list[ReadRow], fields: list[str], language: str) -> list[dict[str, Any]]:
     """The preview's rows: per field a ``PreviewCell``; ``reasons`` (why the row would be set
-    aside, in words)."""
+    aside, in words). A row's total (``total_price``) is read as the price of one ticket."""
     out = []
     for row in rows:
         cells = {}
@@ -230,7 +230,7 @@ def preview_cells(rows: list[ReadRow], fields: list[str], language: str, per_tic
             elif kind == "money":
                 currency = str(row.read.get("currency") or "")
                 shown = wording.money(value, language, currency) if len(currency) == 3 and currency.isalpha() else wording.number(value, language, 2)
-                if name == "total_price" and per_ticket:
+                if name == "total_price":
                     shown = gettext_in("{amount} per ticket", language).format(amount=shown)
             elif kind == "number":
                 shown = wording.number(value, language)

@@ -103,6 +103,28 @@ def test_lists_offers_and_settings_read_in_french_on_the_command_line(coop: dict
     assert re.search(r"Diversité \d+(,\d+)? ; plancher", settings.stderr) and "0.1" not in settings.stderr, settings.stderr
 
 
+def test_where_an_audience_lives_starts_near_the_members_venues(coop: dict[str, Any]) -> None:
+    """A Montréal club's likely audience lives mostly in Montréal: "Montréal" alone says nothing.
+    The profile's first area is the one near its venues (an FSA's first two characters, H2 for
+    H2X 1Y4), counted as the saved audience's people who live there."""
+    summary = _audience(coop)
+    areas = [r["area"] for r in summary["profile"]["area"]]
+    assert areas[0] == "near_venue" and "montreal" in areas, areas
+    with Warehouse(coop["db"]) as w:
+        near = {r["a"] for r in w.query(
+            "SELECT DISTINCT substr(upper(venue_fsa), 1, 2) AS a FROM event WHERE member_id = ? AND venue_fsa <> ''", [MEMBER])}
+        homes = w.query(
+            """SELECT m.patron_key, min(upper(p.fsa)) AS fsa FROM audience_member AS m
+               JOIN identity AS i USING (patron_key)
+               JOIN patron AS p ON p.member_id = i.member_id AND p.member_patron_id = i.member_patron_id
+               WHERE m.audience_id = ? GROUP BY m.patron_key""", [summary["audience_id"]])
+    truth = sum(1 for h in homes if h["fsa"] and "-" not in h["fsa"] and h["fsa"][:2] in near)
+    shown = next(r for r in summary["profile"]["area"] if r["area"] == "near_venue")
+    assert truth >= summary["k"] and shown["patrons"] in (truth, None), (truth, shown)
+    if shown["patrons"] is None:
+        assert shown["shown"] == "hidden"
+
+
 def test_event_audience_is_saved_with_gated_size_and_profile_only(coop: dict[str, Any]) -> None:
     summary = _audience(coop)
     assert summary["kind"] == "event" and summary["size"] >= 10 and summary["audit_id"]

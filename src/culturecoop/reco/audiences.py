@@ -52,10 +52,14 @@ MIN_EVENT_AUDIENCE = 500
 # nobody (its profile is the pool's). An explicit size is kept, up to the whole pool.
 MAX_POOL_SHARE = 0.5
 AGE_BANDS = ("18-34", "35-54", "55+", "unknown")
-AREAS = ("montreal", "quebec_city", "rest_of_quebec", "outside_quebec", "unknown")
+# A Canadian member: the postal areas near its venues first (H2 for a club on the Plateau: most of a
+# Montréal venue's audience lives in Montréal, and "Montréal" alone would say nothing), then Québec's.
+AREAS = ("near_venue", "montreal", "quebec_city", "rest_of_quebec", "outside_quebec", "unknown")
 # A member whose venues lie outside Canada (areas like FR-750): where people live against its venues.
 AREAS_ABROAD = ("near_venue", "same_country", "abroad", "unknown")
 OWNERSHIP = ("own", "new")
+# The order a profile's groups are read in (the gate returns them sorted by code).
+_PROFILE_ORDER = {"age_band": AGE_BANDS, "area": tuple(dict.fromkeys((*AREAS, *AREAS_ABROAD))), "ownership": OWNERSHIP}
 OWN_KINDS = ("segment", "lapsed")
 
 _SEGMENT_RULE = """
@@ -120,6 +124,7 @@ SELECT CASE WHEN own THEN 'own' ELSE 'new' END AS ownership,
        CASE WHEN fsa IS NULL OR fsa = '' THEN 'unknown'
             WHEN $abroad THEN CASE WHEN list_contains($venue_near, {near}) THEN 'near_venue'
                                    WHEN {region} = $venue_country THEN 'same_country' ELSE 'abroad' END
+            WHEN list_contains($venue_near, {near}) THEN 'near_venue'
             WHEN instr(fsa, '-') > 0 THEN 'outside_quebec'
             WHEN substr(fsa, 1, 1) = 'H' THEN 'montreal'
             WHEN substr(fsa, 1, 2) = 'G1' OR substr(fsa, 1, 2) = 'G2' THEN 'quebec_city'
@@ -278,15 +283,16 @@ def build_audience(warehouse: Warehouse, *, member_id: str, kind: str, params: d
 
 
 def _venue_places(warehouse: Warehouse, member_id: str) -> tuple[list[str], str | None]:
-    """The areas near the member's venues and their country, when most of its venues lie outside
-    Canada (``FR-750``); else no areas and no country (a Canadian member reads Québec's regions)."""
+    """The areas near the member's venues, and their country when most of its venues lie outside
+    Canada (``FR-750``); a Canadian member's country is None (it reads Québec's regions after the
+    areas near its venues: ``H2`` for ``H2X 1Y4``)."""
     rows = warehouse.query(
         f"""SELECT {facts.NEAR.format(a='v')} AS near, {facts.REGION.format(a='v')} AS region, count(*) AS events
             FROM (SELECT upper(venue_fsa) AS v FROM event WHERE member_id = ? AND venue_fsa IS NOT NULL AND venue_fsa <> '')
             GROUP BY ALL""", [member_id])
     abroad = [r for r in rows if len(r["region"]) == 2]
     if sum(r["events"] for r in abroad) * 2 <= sum(r["events"] for r in rows):
-        return [], None
+        return sorted({r["near"] for r in rows if len(r["region"]) == 1}), None
     countries: Counter[str] = Counter()
     for r in abroad:
         countries[r["region"]] += r["events"]
@@ -326,8 +332,10 @@ def _shown(table: GatedTable, k: int) -> list[dict[str, Any]]:
     itself was hidden (every group is then under k); else ``HIDDEN``, never "< k" of a group that may
     be large."""
     small = f"< {k}" if table.total is None else HIDDEN
-    return [{table.keys[0]: r[table.keys[0]], "patrons": r[COUNT], "shown": small if r["suppressed"] else str(r[COUNT])}
-            for r in table.rows]
+    key = table.keys[0]
+    order = {code: n for n, code in enumerate(_PROFILE_ORDER.get(key, ()))}
+    rows = sorted(table.rows, key=lambda r: (order.get(r[key], len(order)), str(r[key])))
+    return [{key: r[key], "patrons": r[COUNT], "shown": small if r["suppressed"] else str(r[COUNT])} for r in rows]
 
 
 def _audience_row(warehouse: Warehouse, member_id: str, audience_id: str) -> dict[str, Any]:

@@ -370,7 +370,10 @@ def test_the_member_app_fetches_the_list_and_puts_its_own_ids_back(coop: dict[st
                 assert "Votre identifiant client" in preview and preview.count("<tr>") >= 2
                 listed = client.get("/recommendations.csv")
         rows = list(csv.reader(io.StringIO(listed.content.decode("utf-8-sig"))))
-        assert rows[0][:2] == ["Votre identifiant client", "Rang"] and len(rows) > 1
+        assert rows[0][:3] == ["Votre identifiant client", "Rang", "Membre"] and len(rows) > 1
+        # Each event's member by its name, as the cooperative's pages show it, not its id.
+        names = {m["member_id"]: m["name"] for m in coop["members"]}
+        assert {r[2] for r in rows[1:]} <= set(names.values()) and names[member] in {r[2] for r in rows[1:]}
         own = {r["No client"] for r in csv.DictReader(io.StringIO(export.read_bytes().decode("cp1252")), delimiter=";")}
         assert {r[0] for r in rows[1:]} <= own and all(r[0] for r in rows[1:])
     finally:

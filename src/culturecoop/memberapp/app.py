@@ -249,7 +249,8 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
         if rows and not found.ids:
             return home(request, gettext_in("None of the exports on this computer holds the ids of these patrons: drop the export you prepared and sent, then try again.", lang), 400)
         header = [gettext_in(h, lang) for h in ("Your customer id", "Rank", "Member", "Event", "Title", "Starts")]
-        table = [[found.ids.get(str(r["member_patron_id"]), ""), r["rank"], r["member_id"], r["event_id"], r.get("title") or "",
+        table = [[found.ids.get(str(r["member_patron_id"]), ""), r["rank"], r.get("member_name") or r["member_id"],
+                  r["event_id"], r.get("title") or "",
                   str(r["starts_at"]).replace("T", " ")[:16]] for r in rows]
         workspace.save_recommendations([header, *([spreadsheet_cell(v) if isinstance(v, str) else v for v in row] for row in table)])
         summary = {"rows": len(rows), "patrons": len(tokens), "unmatched": len(tokens - set(found.ids)),

@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from culturecoop.errors import UserError
+from culturecoop.governance.uploads import member_names
 from culturecoop.reco import audiences, cross, service
 from culturecoop.reco import target as target_service
 from culturecoop.reco.programme import load_programme
@@ -341,6 +342,7 @@ class PatronRecommendation(BaseModel):
     member_patron_id: str = Field(description="The member's own patron, as the token its package carried (map it back on the member's machine).")
     rank: int
     member_id: str = Field(description="The member whose event it is: this member, or a partner with an accepted cross offer.")
+    member_name: str = Field(description="That member's name, as the cooperative's pages show it.")
     event_id: str
     title: str | None
     starts_at: str
@@ -358,7 +360,9 @@ def api_recommendations(member_id: str, principal: MemberReader, warehouse: Ware
     """The member's own patrons who consented to personalization → their likely next events, as the
     member's own tokens (the member app or `culturecoop reco ids` puts its own ids back)."""
     rows = cross.recommendations_download(warehouse, member_id, k=k, actor=actor_of(principal))
-    data = [{**r, "starts_at": r["starts_at"].isoformat() if hasattr(r["starts_at"], "isoformat") else str(r["starts_at"])}
+    names = member_names(warehouse)
+    data = [{**r, "member_name": names.get(r["member_id"], r["member_id"]),
+             "starts_at": r["starts_at"].isoformat() if hasattr(r["starts_at"], "isoformat") else str(r["starts_at"])}
             for r in rows]
     return {"data": data, "count": len(data), "patrons": len({r["member_patron_id"] for r in rows})}
 

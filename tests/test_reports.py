@@ -445,8 +445,9 @@ def test_a_target_audience_abroad_is_outside_quebec(tiny: Path) -> None:
         keys = [f"K{person:04d}" for person in range(40)]
         tables = _profile_tables(w, "jazz-a", None, "event", (keys, [False] * len(keys)))
     areas = {r["area"]: r for r in next(t for t in tables if t.name == "area").rows}
+    # (H2X is near the member's Montréal venue: the area of its venues, before Montréal's.)
     assert {a: r["patrons"] for a, r in areas.items() if r["patrons"]} == {
-        "outside_quebec": 20, "quebec_city": 10, "montreal": 10}
+        "outside_quebec": 20, "quebec_city": 10, "near_venue": 10}
 
 
 def test_a_european_members_target_audience_lives_near_its_venues_or_not(tiny: Path) -> None:
@@ -467,9 +468,9 @@ def test_a_european_members_target_audience_lives_near_its_venues_or_not(tiny: P
     assert {r["area"]: r["patrons"] for r in area.rows if r["patrons"]} == {
         "near_venue": 10, "same_country": 10, "abroad": 20}
     assert [d[0] for d in area.domain] == list(AREAS_ABROAD)
-    # A Montréal member's audience keeps Québec's regions.
+    # A Montréal member's audience keeps Québec's regions, after the area of its venues.
     assert {r["area"] for r in next(t for t in theirs if t.name == "area").rows} <= {
-        "montreal", "quebec_city", "rest_of_quebec", "outside_quebec", "unknown"}
+        "near_venue", "montreal", "quebec_city", "rest_of_quebec", "outside_quebec", "unknown"}
 
 
 def test_pooled_figures_of_twelve_months_cover_twelve_months() -> None:

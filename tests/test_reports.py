@@ -506,3 +506,7 @@ def test_a_reports_summary_line_names_its_figures_in_french(tiny: Path) -> None:
         assert result.returncode == 0, result.stderr
         text = " ".join((result.stdout + result.stderr).split())
         assert expected in text and not re.search(r"\b[a-z_]+: \d", text), text[-600:]
+        # Its notes' days as French writes them (« du 2 avr. 2023 au 31 mars 2024 »), not ISO.
+        assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", text), text[-600:]
+        if name == "overview":
+            assert re.search(r"Période précédente : du \d{1,2}(er)? [a-zéû]+\.? \d{4} au \d{1,2}(er)? [a-zéû]+\.? \d{4}\.", text), text[-300:]

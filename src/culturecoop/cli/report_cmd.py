@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +12,7 @@ import typer
 from rich.markup import escape
 
 from culturecoop.analytics import REPORTS, ReportResult, refresh, run_report
-from culturecoop.analytics.wording import column_label, summary_label
+from culturecoop.analytics.wording import column_label, day, moment, month, summary_label
 from culturecoop.cli.app import app, console, emit_json, print_table
 from culturecoop.errors import UserError
 from culturecoop.i18n import _, current_language
@@ -30,6 +32,10 @@ def _is_share(column: str) -> bool:
     return column == "share" or column.startswith("share_") or column.endswith(("_share", "_rate")) or "_share_" in column
 
 
+_ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_ISO_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+
+
 def _format(value: Any, column: str = "") -> str:
     """A cell as the reader writes numbers: `12 345,5` in French, `12,345.5` in English; a share
     as a percentage (`17,9 %`)."""
@@ -38,6 +44,13 @@ def _format(value: Any, column: str = "") -> str:
     locale = "fr_CA" if current_language() == "fr" else "en_CA"
     if value is None:
         return "–"
+    # Days and months as the reader writes them (reports give them ISO: 2024-12-26, 2024-12).
+    if isinstance(value, datetime):
+        return moment(value, current_language())
+    if isinstance(value, date) or (isinstance(value, str) and _ISO_DAY.fullmatch(value)):
+        return day(value, current_language())
+    if isinstance(value, str) and _ISO_MONTH.fullmatch(value):
+        return month(value, current_language())
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, float) and _is_share(column) and 0 <= value <= 1:
@@ -76,10 +89,24 @@ def _print_result(result: ReportResult) -> None:
         console.print(", ".join(f"{summary_label(k, language)}{colon}{_format(v, k)}" for k, v in result.summary.items()),
                       highlight=False)
     for note in result.notes:
-        console.print(f"[dim]{note}[/]", highlight=False)
+        console.print(f"[dim]{escape(_days_in_words(note, language))}[/]", highlight=False)
     if result.audit_id is not None:
         console.print(_("Recorded in the audit log as entry {seq} (ε spent: {epsilon:g}).").format(
             seq=result.audit_id, epsilon=result.epsilon_spent))
+
+
+
+
+def _days_in_words(note: str, language: str) -> str:
+    """A report's note with its days as the reader writes them (« du 2 avr. 2023 au 31 mars 2024 »):
+    the service writes them ISO, as the dashboard reads them back."""
+    def said(found: re.Match[str]) -> str:
+        try:
+            return day(date(int(found[1]), int(found[2]), int(found[3])), language)
+        except ValueError:
+            return found[0]
+
+    return _ISO_DAY.sub(said, note)
 
 
 def _open(db: Path) -> Warehouse:

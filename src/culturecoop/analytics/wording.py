@@ -264,6 +264,17 @@ def number(value: Any, language: str, digits: int = 0) -> str:
     return _no_negative_zero(text)
 
 
+def decimal(value: Any, language: str) -> str:
+    """A setting's number as written by hand: up to two decimals, none when they are zeros (0,1 in
+    French, 0.1 in English; 12)."""
+    return _no_negative_zero(_decimal(float(value), "#,##0.##", locale_of(language)))
+
+
+def colon(language: str) -> str:
+    """What stands between a name and its value: French sets a space before the colon."""
+    return " : " if language == "fr" else ": "
+
+
 def money(value: Any, language: str, currency: str = "CAD", whole: bool = False) -> str:
     """12 345,50 $ (fr) or $12,345.50 (en); ``whole`` drops the cents."""
     if value is None:

@@ -87,12 +87,11 @@ def train_command(
 
 def _print_audience(summary: dict[str, Any]) -> None:
     """An audience's gated size and profile in the reader's words: « Âge : 35 à 54 ans 251, … »."""
-    from culturecoop.analytics.wording import PROFILE_CODES, label, number
+    from culturecoop.analytics.wording import PROFILE_CODES, colon, label, number
     from culturecoop.i18n import current_language
     from culturecoop.privacy.gate import HIDDEN
 
     language = current_language()
-    colon = " : " if language == "fr" else ": "  # French sets a space before the colon
 
     def shown(row: dict[str, Any]) -> str:
         if row["patrons"] is not None:
@@ -105,7 +104,7 @@ def _print_audience(summary: dict[str, Any]) -> None:
         size=size), highlight=False)
     for dimension, rows in summary.get("profile", {}).items():
         codes = PROFILE_CODES.get(dimension, dimension)
-        console.print(f"  [bold]{label('audience_dimension', dimension, language)}[/]{colon}"
+        console.print(f"  [bold]{label('audience_dimension', dimension, language)}[/]{colon(language)}"
                       + ", ".join(f"{label(codes, r[dimension], language)} {shown(r)}" for r in rows), highlight=False)
     if any(r["patrons"] is None for rows in summary.get("profile", {}).values() for r in rows) and summary["size"] is not None:
         console.print("  " + _("Hidden: fewer than {k} people, or a group that would reveal one by difference with the total.").format(
@@ -275,14 +274,12 @@ def settings_command(
     if as_json:
         emit_json(settings.to_json())
         return
-    from culturecoop.analytics.wording import number
+    from culturecoop.analytics.wording import decimal
     from culturecoop.i18n import current_language
 
-    def said(value: float) -> str:  # 0,1 in French, 0.1 in English; no trailing zeros
-        return number(value, current_language(), 2).rstrip("0").rstrip(",.") if value % 1 else number(int(value), current_language())
-
+    language = current_language()
     console.print(_("Diversity {diversity}; local and francophone floor: catalogue share + {boost} points.").format(
-        diversity=said(settings.diversity), boost=said(settings.boost)), highlight=False)
+        diversity=decimal(settings.diversity, language), boost=decimal(settings.boost, language)), highlight=False)
 
 
 @reco_app.command("evaluate")

@@ -12,7 +12,7 @@ import typer
 from rich.markup import escape
 
 from culturecoop.analytics import REPORTS, ReportResult, refresh, run_report
-from culturecoop.analytics.wording import column_label, day, moment, month, summary_label
+from culturecoop.analytics.wording import colon, column_label, day, moment, month, summary_label
 from culturecoop.cli.app import app, console, emit_json, print_table
 from culturecoop.errors import UserError
 from culturecoop.i18n import _, current_language
@@ -32,7 +32,7 @@ def _is_share(column: str) -> bool:
     return column == "share" or column.startswith("share_") or column.endswith(("_share", "_rate")) or "_share_" in column
 
 
-_ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_ISO_DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 _ISO_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
@@ -41,16 +41,17 @@ def _format(value: Any, column: str = "") -> str:
     as a percentage (`17,9 %`)."""
     from babel.numbers import format_decimal, format_percent
 
-    locale = "fr_CA" if current_language() == "fr" else "en_CA"
+    language = current_language()
+    locale = "fr_CA" if language == "fr" else "en_CA"
     if value is None:
         return "–"
     # Days and months as the reader writes them (reports give them ISO: 2024-12-26, 2024-12).
     if isinstance(value, datetime):
-        return moment(value, current_language())
+        return moment(value, language)
     if isinstance(value, date) or (isinstance(value, str) and _ISO_DAY.fullmatch(value)):
-        return day(value, current_language())
+        return day(value, language)
     if isinstance(value, str) and _ISO_MONTH.fullmatch(value):
-        return month(value, current_language())
+        return month(value, language)
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, float) and _is_share(column) and 0 <= value <= 1:
@@ -85,8 +86,7 @@ def _print_result(result: ReportResult) -> None:
         for header, column in zip(headers, table.columns, strict=True):
             console.print(f"  [bold]{escape(header)}[/]: {column.meaning}", highlight=False)
     if result.summary:
-        colon = " : " if language == "fr" else ": "  # French sets a space before the colon
-        console.print(", ".join(f"{summary_label(k, language)}{colon}{_format(v, k)}" for k, v in result.summary.items()),
+        console.print(", ".join(f"{summary_label(k, language)}{colon(language)}{_format(v, k)}" for k, v in result.summary.items()),
                       highlight=False)
     for note in result.notes:
         console.print(f"[dim]{escape(_days_in_words(note, language))}[/]", highlight=False)
@@ -95,18 +95,10 @@ def _print_result(result: ReportResult) -> None:
             seq=result.audit_id, epsilon=result.epsilon_spent))
 
 
-
-
 def _days_in_words(note: str, language: str) -> str:
     """A report's note with its days as the reader writes them (« du 2 avr. 2023 au 31 mars 2024 »):
-    the service writes them ISO, as the dashboard reads them back."""
-    def said(found: re.Match[str]) -> str:
-        try:
-            return day(date(int(found[1]), int(found[2]), int(found[3])), language)
-        except ValueError:
-            return found[0]
-
-    return _ISO_DAY.sub(said, note)
+    the service writes them ISO, as the dashboard reads them back (``day`` keeps what it cannot read)."""
+    return _ISO_DAY.sub(lambda found: day(found[0], language), note)
 
 
 def _open(db: Path) -> Warehouse:

@@ -229,7 +229,8 @@ def preview_cells(rows: list[ReadRow], fields: list[str], language: str) -> list
                 shown = wording.day(value, language)
             elif kind == "money":
                 currency = str(row.read.get("currency") or "")
-                shown = wording.money(value, language, currency) if len(currency) == 3 and currency.isalpha() else wording.number(value, language, 2)
+                readable = len(currency) == 3 and currency.isalpha()  # else the row is set aside for it
+                shown = wording.money(value, language, currency) if readable else wording.number(value, language, 2)
                 if name == "total_price":
                     shown = gettext_in("{amount} per ticket", language).format(amount=shown)
             elif kind == "number":

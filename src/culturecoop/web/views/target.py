@@ -134,8 +134,12 @@ def _audience(view: TargetView, audience: Mapping[str, Any] | None, t: Translato
         # A chart of gaps only says nothing: the table then shows every group hidden.
         chart = charts.bars(t(title), names, [(t("People"), [r.get("patrons") for r in rows])], t,
                             value_title=t("People"), category_title=t(axis), horizontal=True) if shown else None
-        note = None if shown else t("Every group counts fewer than {k} people: the privacy gate hides them all.", k=k) if hidden else t(
-            "The privacy gate hides every group: some count fewer than {k} people, and the others would reveal them by difference with the total.", k=k)
+        note = None
+        if not shown and hidden:
+            note = t("Every group counts fewer than {k} people: the privacy gate hides them all.", k=k)
+        elif not shown:
+            note = t("The privacy gate hides every group: some count fewer than {k} people, and the others would "
+                     "reveal them by difference with the total.", k=k)
         view.profile.append(Section(f"profile-{dimension}", t(title), chart,
                                     table(f"profile-{dimension}", t(title), rows,
                                           [Col("group", axis), Col("patrons", _("People"), part)],

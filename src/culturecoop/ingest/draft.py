@@ -31,6 +31,8 @@ from culturecoop.schema.model import CHANNELS, TICKET_STATUSES
 _ID_FIELDS = ("ticket_id", "order_id", "patron_id", "event_id")
 # Words of a price header that say it is what was paid, not a list price.
 _PAID_WORDS = frozenset({"paid", "paye", "payee", "real", "reel", "actual", "final"})
+# Words that say an amount is one admission's ("Prix unit.", "Prix unitaire TTC", "Price each").
+_UNIT_WORDS = frozenset({"unit", "unitaire", "unite", "each", "pu", "einzel"})
 # An order number written with a number sign ("#1086", Shopify's "Name"): an order, whatever the
 # column's header says.
 _HASH_NUMBER = re.compile(r"#\d{3,}")
@@ -41,6 +43,8 @@ _ROLE_ORDER = {"attendee": 0, "": 1, "buyer": 2}
 # An address's state or province written as its code (WA, QC, NSW).
 _REGION_CODE = re.compile(r"[A-Z]{2,3}")
 _THRESHOLD = 0.5
+# Columns that are never a show's title, though each start time may have one value of them.
+_PLACE_FIELDS = ("venue", "postal_code", "venue_postal_code", "patron_language", "currency", "channel", "status")
 
 # Said of an export whose columns do not tell pooling consent (the member app says it its own way).
 POOLING_UNDECIDED = ("No column says whether patrons agreed to pooling: until you set consent_defaults (pooling: true) "
@@ -191,7 +195,9 @@ class _Builder:
                 return 0.55
             return 0.0
         score = 0.65 * header + 0.35 * fit
-        if name == "unit_price" and "total" in vocab.tokens(c.name):
+        if name == "unit_price" and set(vocab.tokens(c.name)) & _UNIT_WORDS:
+            score += 0.2  # a "Montant" beside "Prix unitaire" and a quantity is the row's
+        elif name == "unit_price" and "total" in vocab.tokens(c.name):
             score -= 0.02  # "Total Paid" is the row's (seats and fees): a "Ticket Price" beside it wins
         elif name == "unit_price" and set(vocab.tokens(c.name)) & _PAID_WORDS:
             score += 0.02  # "Price paid" over "Face value", "realPrice" over a list price
@@ -218,6 +224,10 @@ class _Builder:
         for name in PERSON_FIELDS:
             found = [(c, self.score(name, c)) for c in self.columns if c.index not in self.used]
             found = [(c, s) for c, s in found if s >= _THRESHOLD]
+            if name in ("first_name", "last_name"):
+                # "Nom du client" holding "Roy, Hugo": a whole name, read as one (surname before the comma).
+                found = [(c, s) for c, s in found
+                         if self.score("full_name", c) < s or c.share("multiword") < 0.6]
             if not found:
                 continue
             found.sort(key=lambda cs: (_ROLE_ORDER[vocab.header_role(cs[0].name)], -cs[1]))
@@ -351,8 +361,10 @@ class _Builder:
                 return
 
     def _event_id_without_column(self) -> None:
-        title = self.columns_map.get("event_title")
         starts = self.columns_map.get("event_starts_at")
+        if "event_title" not in self.columns_map and starts is not None:
+            self._title_told_by_the_start()
+        title = self.columns_map.get("event_title")
         if isinstance(title, str):
             if isinstance(starts, str):
                 spec: Any = {"join": [title, starts], "separator": " "}
@@ -365,6 +377,17 @@ class _Builder:
                                                    "name each event"), check=True)
             return
         stem = self.sample.path.stem
+        if starts is not None and len({tuple(self._spec_cells(row, starts)) for row in self.sample.rows}
+                                      - {()}) > 1:
+            # No title, but several start times: each start is one event (the file names them all).
+            self.columns_map["event_id"] = starts
+            self.columns_map.setdefault("event_title", {"file_name": True})
+            self._note("columns.event_id", starts, _("no column names the event and the rows start at "
+                                                     "several times: each start time is one event"), check=True)
+            self.undecided.append(_("The export has no event column: each start time is counted as one event, "
+                                    "titled from the file name ({name}); if a column names the shows, map "
+                                    "event_title to it.").format(name=stem))
+            return
         digits = re.search(r"\d{5,}", stem)
         spec = {"file_name": "(\\d{5,})"} if digits else {"file_name": True}
         self.columns_map["event_id"] = spec
@@ -375,6 +398,37 @@ class _Builder:
                                 "the file name ({name}); if the file holds several events, map event_id to the "
                                 "column that tells them apart, or set a constant with {{value: \"…\"}}.").format(
             name=shown))
+
+    def _title_told_by_the_start(self) -> None:
+        """A column of words that each start time determines (a "Programme" column beside its
+        "Séance"), with several values, not a person's nor a place's: the show's title, when no
+        header names one. Among several, the one that tells most events apart, else the first."""
+        starts = self.columns_map["event_starts_at"]
+        keys = [tuple(self._spec_cells(row, starts)) for row in self.sample.rows]
+        found: list[tuple[int, int, Column]] = []
+        if len(set(keys)) < 2 or len(keys) < 1.5 * len(set(keys)):
+            return  # one start, or starts with a row each: nothing to tell a title by
+        for c in self.columns:
+            if c.index in self.used or c.fill < 0.9 or c.distinct < 2 or shape_fit("event_title", c) < 1.0 \
+                    or vocab.header_role(c.name) or c.share("postcode") > 0.1 \
+                    or any(vocab.header_score(f, c.name) > 0 for f in _PLACE_FIELDS):
+                continue
+            seen: dict[tuple[str, ...], set[str]] = {}
+            for key, row in zip(keys, self.sample.rows, strict=True):
+                if key and _cell(row, c.index):
+                    seen.setdefault(key, set()).add((row[c.index] or "").strip())
+            if seen and all(len(v) == 1 for v in seen.values()):
+                found.append((-c.distinct, c.index, c))
+        if found:
+            column = min(found, key=lambda t: t[:2])[2]
+            self.columns_map["event_title"] = column.name
+            self.used.add(column.index)
+            self._note("columns.event_title", column.name, _("no header names the show, but each start time has "
+                                                             "one value of this column: the show's title"),
+                       check=True)
+
+    def _spec_cells(self, row: list[str | None], spec: Any) -> list[str]:
+        return [(row[c.index] or "").strip() for c in self._columns_of(spec) if _cell(row, c.index)]
 
     def _ids(self) -> None:
         if "ticket_id" not in self.columns_map:
@@ -422,9 +476,11 @@ class _Builder:
                                     "holds it."))
 
     def _patron_fallback(self) -> None:
-        """A customer number that some rows leave empty (a box-office sale, an invitation) while
-        their e-mail or phone is written: said, with the fallback that keeps those rows. Not
-        decided: a person then has two ids, the number on some rows and the e-mail on others."""
+        """A customer number that a share of the rows leave empty (box-office sales, invitations,
+        guest checkouts) while their e-mail or phone is written: those rows are identified by the
+        e-mail, else the phone, rather than set aside (a row or two without it are said, not kept). A person may then carry the number on some rows and
+        the e-mail on others; linkage joins the two within the member (the same e-mail), so they are
+        counted once."""
         column = self._mapped("patron_id")
         spec = self.columns_map["patron_id"]
         if column is None or not isinstance(spec, str):
@@ -436,11 +492,20 @@ class _Builder:
         helped = [row for row in blank if any(_cell(row, c.index) for c in stand_ins)]
         if not helped:
             return
-        fallback = flow([column.name, *dict.fromkeys(c.name for c in stand_ins)])
-        self.undecided.append(_("{n} of the rows looked at have no {column} but an e-mail or a phone: prepare "
-                                "will set them aside; to keep them, identified by the e-mail, else the phone, "
-                                "write `patron_id: {fallback}`.").format(n=len(helped), column=column.name,
-                                                                         fallback=fallback))
+        fallback = [column.name, *dict.fromkeys(c.name for c in stand_ins)]
+        if len(helped) < max(3, 0.05 * len(self.sample.rows)):
+            # A number left out on a row or two is a slip: those rows are set aside and said.
+            self.undecided.append(_("{n} of the rows looked at have no {column} but an e-mail or a phone: prepare "
+                                    "will set them aside; to keep them, identified by the e-mail, else the phone, "
+                                    "write `patron_id: {fallback}`.").format(n=len(helped), column=column.name,
+                                                                             fallback=flow(fallback)))
+            return
+        self.columns_map["patron_id"] = fallback
+        self.evidence = [e for e in self.evidence if e.key != "columns.patron_id"]
+        self._note("columns.patron_id", fallback,
+                   _("{n} of the rows looked at have no {column} but an e-mail or a phone: they are identified "
+                     "by the e-mail, else the phone (the same person's rows with and without a number are "
+                     "joined at linkage by the e-mail)").format(n=len(helped), column=column.name), check=True)
 
     def _order_from_buyer_and_time(self) -> dict[str, Any] | None:
         """An order number made of who bought and when (to the second), when the export has none:

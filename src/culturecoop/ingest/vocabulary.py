@@ -52,7 +52,9 @@ HEADERS: dict[str, tuple[str, ...]] = {
                   "no participant", "no", "id", "item id", "code billet", "qr code", "ticket code",
                   "numero billet", "ticket number", "ticket reference"),
     "order_id": ("bestellnummer", "bestell no", "auftragsnummer", "buchungsnummer", "bestellung", "order id", "order no", "order", "commande", "no commande", "commande no", "id commande",
-                 "no de commande", "reference commande", "order reference", "transaction", "transaction id",
+                 "no de commande", "reference commande", "order reference",
+                 # A French box office's file of one purchase (Secutix, Rodrigue: "N° Dossier").
+                 "dossier", "no dossier", "dossier no", "no de dossier", "reference dossier", "id dossier", "transaction", "transaction id",
                  "transaction no", "booking id", "booking reference", "booking no", "reservation",
                  "no reservation", "reservation id", "purchase id", "purchase no", "sale id", "vente id",
                  "no vente", "receipt no", "confirmation no", "id de la commande", "no transaction"),
@@ -71,14 +73,17 @@ HEADERS: dict[str, tuple[str, ...]] = {
                    "paid amt", "paid amount", "ticket price", "prix du billet", "montant tarif", "tarif montant",
                    "montant paye", "amount paid", "net price", "gross price", "price paid", "prix paye",
                    "montant ttc", "prix ttc", "face value", "valeur", "paid", "ticket amount", "montant billet",
-                   "real price", "actual price", "prix reel", "final price", "prix final"),
+                   "real price", "actual price", "prix reel", "final price", "prix final", "prix unit",
+                   "prix unitaire ttc", "pu ttc", "unit price incl tax", "price each"),
     # The amount of a whole row (an order line of several admissions): divided by its quantity.
     "total_price": ("gesamtpreis", "gesamtbetrag", "summe", "total", "montant total", "total amount", "order total", "line total", "total price",
                     "prix total", "total ttc", "total commande", "montant de la commande", "total de la commande",
                     "booking total", "amount total", "total charged", "total line", "montant total ttc",
                     # What the row's items sold for after discounts (Square's item details, point-of-sale
                     # reports); "Gross Sales" is before discounts and is not read.
-                    "net sales", "ventes nettes", "net total", "total net"),
+                    "net sales", "ventes nettes", "net total", "total net",
+                    # A transaction's worth (Ticketsolve's "Value" beside its number of "Tickets").
+                    "value", "transaction value", "order value", "booking value"),
     "currency": ("currency", "devise", "monnaie", "currency code", "code devise", "ticket currency"),
     "channel": ("outlet", "sales outlet", "point of sale", "verkaufskanal", "vertriebsweg", "channel", "canal", "canal de vente", "sales channel", "mode of sale", "point de vente",
                 "source", "sale channel", "origine", "order source", "mode de vente", "vendu par", "sold via",
@@ -97,7 +102,11 @@ HEADERS: dict[str, tuple[str, ...]] = {
                     "nom du spectacle", "titre du spectacle", "concert", "exhibition", "exposition",
                     "activity", "activite", "campagne", "formulaire", "form name",
                     # A box office selling its shows through a shop or a till: the item sold is the show.
-                    "item", "item name", "lineitem name", "line item name", "lineitem", "line item"),
+                    "item", "item name", "lineitem name", "line item name", "lineitem", "line item",
+                    # What is sold, in a box office's words (Secutix's "Produit") or an experience
+                    # platform's (Fever's "Plan").
+                    "produit", "nom du produit", "product", "product name", "plan", "plan name", "offre",
+                    "nom de l offre", "prestation", "experience", "experience name"),
     "event_starts_at": ("veranstaltungsdatum", "vorstellungsdatum", "datum veranstaltung", "event start date", "event date", "event start", "start date", "start time",
                         "event start time", "date evenement", "date de l evenement", "date representation",
                         "date de representation", "date du spectacle", "date spectacle", "seance",
@@ -129,7 +138,8 @@ HEADERS: dict[str, tuple[str, ...]] = {
                   "no adherent", "adherent id", "id contact", "no de client", "code client", "supporter id",
                   "buyer id", "id acheteur", "payer id", "customer number", "client number", "patron number",
                   "fan id", "fan no", "id fan", "spectateur id", "id spectateur", "subscriber id", "abonne id",
-                  "id abonne", "no abonne", "profile id", "id profil", "person id", "guest id", "id personne"),
+                  "id abonne", "no abonne", "profile id", "id profil", "person id", "guest id", "id personne",
+                  "contact no", "no contact", "no de contact"),
     "email": ("e mail adresse", "email", "e mail", "courriel", "adresse courriel", "email address", "mail", "adresse email",
               "adresse e mail", "adresse mail", "contact email", "buyer email", "email acheteur"),
     "phone": ("telefon", "telefonnummer", "handy", "mobil", "phone", "telephone", "tel", "cell phone", "mobile", "mobile phone", "portable", "cellulaire",
@@ -140,7 +150,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "full_name": ("name", "full name", "nom complet", "customer name", "nom et prenom", "prenom et nom",
                   "nom prenom", "prenom nom", "display name", "sort name", "attendee name", "buyer name",
                   "participant", "client", "nom du client", "nom client", "acheteur", "payeur", "holder name",
-                  "nom du participant", "nom participant complet"),
+                  "nom du participant", "nom participant complet", "customer", "patron", "purchaser", "buyer"),
     "birth_date": ("birth date", "date of birth", "dob", "birthday", "date de naissance", "naissance",
                    "birthdate", "ne le", "ne e le"),
     "postal_code": ("plz", "postleitzahl", "postal code", "postcode", "post code", "zip", "zip code", "code postal", "cp",
@@ -293,7 +303,8 @@ GENERIC = frozenset({"date", "no", "id", "event", "ticket", "order", "commande",
                      "places", "source", "title", "titre", "status", "tickets", "count", "nb", "nombre",
                      "first", "last", "cell", "local", "valeur", "customer", "transaction", "session",
                      "style", "theme", "themes", "tel", "lang", "cp", "acheteur", "payeur", "debut",
-                     "language", "langue", "locale", "total", "item", "lineitem"})
+                     "language", "langue", "locale", "total", "item", "lineitem", "value", "produit",
+                     "product", "plan", "offre", "experience", "prestation", "patron", "purchaser", "buyer"})
 
 
 def header_score(field: str, header: str) -> float:

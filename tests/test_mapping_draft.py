@@ -99,7 +99,8 @@ HOSTILE: dict[str, bytes] = {
     "report.pdf": b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n",
     "export.xls": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512,
     "page.csv": b"<!DOCTYPE html><html><body><table><tr><td>Nom</td></tr></table></body></html>",
-    "array.json": b'[{"ticket": 1, "email": "a@x.example"}]',
+    "broken-array.json": b'[{"ticket": 1, "email": "a@x.example"},\n {"ticket": 2,}]',
+    "settings.json": b'{\n  "theme": "dark",\n  "columns": ["a", "b"]\n}\n',
     "no-header.csv": b"1001,2026-03-04 20:00,a@x.example,25.00\n1002,2026-03-05 20:00,b@x.example,25.00\n",
     "header-only.csv": b"No billet;Courriel;Prix\n",
 }

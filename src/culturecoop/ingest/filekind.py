@@ -15,6 +15,7 @@ from pathlib import Path
 
 from culturecoop.errors import EXIT_ENVIRONMENT, UserError
 from culturecoop.i18n import _
+from culturecoop.ingest.jsondoc import is_document
 from culturecoop.ingest.profile import Profile
 
 _HEAD_BYTES = 64 * 1024
@@ -151,12 +152,12 @@ def check_source(path: Path, profile: Profile) -> None:
     if kind in ("text", "json-lines", "json") and wanted_text:
         if profile.skip_lines:  # the first lines are a title the profile skips: nothing to judge
             return
-        json_first = kind != "text" and _first_line_is_json(path)
+        json_first = kind != "text" and (_first_line_is_json(path) or is_document(path))
         if profile.format == "csv" and not json_first:
             return
-        if profile.format == "jsonl" and kind == "json-lines":
-            return
-        kind = "json-for-csv" if profile.format == "csv" else "json-array" if kind == "json" else "csv-for-jsonl"
+        if profile.format == "jsonl" and kind in ("json-lines", "json"):
+            return  # JSON lines, or one JSON document read as JSON lines (ingest/jsondoc.py)
+        kind = "json-for-csv" if profile.format == "csv" else "csv-for-jsonl"
     if wanted_text and kind == "utf-16":
         if profile.encoding.lower().replace("_", "-").startswith("utf-16"):
             return
@@ -178,9 +179,6 @@ def _advice(kind: str, profile: Profile) -> str:
     if kind == "csv-for-jsonl":
         return _("The file {path} is not JSON lines (its first line is not a JSON object), but the profile "
                  "{profile} reads JSON lines; use a CSV profile such as canonical, or a mapping with `format: csv`.")
-    if kind == "json-array":
-        return _("The file {path} is one JSON document (an array), not JSON lines (one object per line); export "
-                 "it as JSON lines, or convert it (e.g. `jq -c '.[]'`) and prepare the result.")
     if profile.format == "xlsx" and kind in ("text", "utf-16", "json-lines", "json"):
         return _("The file {path} is text (CSV or JSON lines), not an Excel workbook, but the profile {profile} "
                  "reads .xlsx workbooks; use a CSV profile such as canonical, or a mapping with `format: csv`.")

@@ -43,6 +43,7 @@ import duckdb
 from culturecoop.errors import UserError
 from culturecoop.i18n import _
 from culturecoop.ingest.columns import field_expressions
+from culturecoop.ingest.jsondoc import as_json_lines, is_document
 from culturecoop.ingest.profile import ALTERNATIVES, REQUIRED_FIELDS, Profile
 from culturecoop.ingest.source import (
     LINE_FILTER,
@@ -192,6 +193,9 @@ def read_source(path: Path, profile: Profile, workdir: Path,
         transcode_to_utf8(path, profile.encoding, text_path)
     elif _head(path, 2) in (b"\xff\xfe", b"\xfe\xff"):
         raise _not_utf8(path, 0)
+    if profile.format == "jsonl" and is_document(text_path):
+        # One JSON document (an API's answer saved to a file): its records as JSON lines.
+        text_path = as_json_lines(text_path, workdir / "source.jsonl")
     head = _first_lines(path, text_path, profile)
     if profile.format == "jsonl":
         return _jsonl_relation(path, text_path, profile, head)

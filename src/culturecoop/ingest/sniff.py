@@ -24,6 +24,7 @@ from typing import Any
 from culturecoop.errors import UserError
 from culturecoop.i18n import _
 from culturecoop.ingest import vocabulary as vocab
+from culturecoop.ingest.jsondoc import is_document, records
 from culturecoop.ingest.read import empty_file, header_only, render_cell
 
 SAMPLE_ROWS = 2000
@@ -80,6 +81,8 @@ def sniff(path: Path) -> Sample:
         sample.settings = {"format": "xlsx", **sample.settings}
         sample.total_rows = len(sample.rows) if len(sample.rows) < XLSX_SAMPLE_ROWS else None
         return sample
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"[", b"{") and is_document(path):
+        return _sniff_document(path)
     encoding, why = detect_encoding(path, head)
     text = _decode_head(head, encoding, complete=size <= len(head))
     if not text.strip("\ufeff \t\r\n"):
@@ -250,6 +253,21 @@ def _sniff_jsonl(path: Path, text: str) -> Sample:
     rows = [[record.get(k) for k in header] for record in records]
     sample = Sample(path=path, format="jsonl", header=header, rows=rows)
     sample.evidence.append(Evidence("format", "jsonl", _("every line is one JSON object (JSON lines)")))
+    return sample
+
+
+def _sniff_document(path: Path) -> Sample:
+    """One JSON document (an API's answer saved to a file): its records, read as JSON lines."""
+    rows = records(path)
+    text = "\n".join(json.dumps(r, ensure_ascii=False) for r in rows[:SAMPLE_ROWS])
+    sample = _sniff_jsonl(path, text)
+    if not sample.rows:
+        raise header_only(path)
+    sample.evidence = [Evidence("encoding", "utf-8", _("JSON is UTF-8 text")),
+                       Evidence("format", "jsonl", _("one JSON document: its {n} records are read as JSON lines, "
+                                                     "one per row").format(n=len(rows)))]
+    sample.settings = {"format": "jsonl", "encoding": "utf-8"}
+    sample.total_rows = len(rows)
     return sample
 
 

@@ -63,7 +63,8 @@ HEADERS: dict[str, tuple[str, ...]] = {
                      "created at", "created", "sold at", "sale date", "date de vente", "date vente",
                      "transaction date", "booking date", "date de reservation", "date reservation",
                      "order created", "order time", "date", "date paiement", "date de paiement",
-                     "payment date", "paid at", "date d inscription", "registration date", "date inscription"),
+                     "payment date", "paid at", "date d inscription", "registration date", "date inscription",
+                     "purchased", "datetime", "order datetime", "purchase datetime", "achete le"),
     "status": ("bestellstatus", "zahlungsstatus", "status", "statut", "attendee status", "ticket status", "order status", "statut commande",
                "statut de la commande", "statut du billet", "etat", "state", "seat status", "etat du billet",
                "payment status", "statut paiement", "statut de paiement", "etat commande"),
@@ -304,7 +305,8 @@ GENERIC = frozenset({"date", "no", "id", "event", "ticket", "order", "commande",
                      "first", "last", "cell", "local", "valeur", "customer", "transaction", "session",
                      "style", "theme", "themes", "tel", "lang", "cp", "acheteur", "payeur", "debut",
                      "language", "langue", "locale", "total", "item", "lineitem", "value", "produit",
-                     "product", "plan", "offre", "experience", "prestation", "patron", "purchaser", "buyer"})
+                     "product", "plan", "offre", "experience", "prestation", "patron", "purchaser", "buyer",
+                     "purchased", "datetime"})
 
 
 def header_score(field: str, header: str) -> float:

@@ -1,0 +1,100 @@
+"""Exports written as one JSON document rather than JSON lines: read as JSON lines.
+
+A ticketing API's answer saved to a file, or a back office's "JSON" export, is one document: a
+list of records (``[{...}, {...}]``), or an object holding that list beside paging or event
+details (``{"pagination": {...}, "attendees": [...]}``; pretix's ``{"event": {"orders": [...]}}``).
+An order may hold its tickets as a list of objects (``"positions": [...]``): each ticket is then
+one row, with its order's fields beside it. ``records`` finds the rows; ``as_json_lines`` writes
+them one per line, so the JSON lines reader (``prepare``, ``mapping draft``) reads them as it
+reads any JSON lines export, nested objects as dotted paths.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from culturecoop.errors import UserError
+from culturecoop.i18n import _
+
+# A document is read whole: beyond this, converting it to JSON lines first is the way.
+MAX_DOCUMENT_BYTES = 512 * 1024 * 1024
+_DEPTH = 4  # how deep in the document the list of records is looked for
+
+
+def is_document(path: Path) -> bool:
+    """True when ``path`` is one JSON document (an array, or an object spread over several lines),
+    not JSON lines (one object per line)."""
+    with path.open("rb") as f:
+        head = f.read(64 * 1024)
+    text = head.decode("utf-8-sig", errors="replace").lstrip(" \t\r\n")
+    if text.startswith("["):
+        return True
+    if not text.startswith("{"):
+        return False
+    first = text.split("\n", 1)[0].strip()
+    try:
+        return not isinstance(json.loads(first), dict)
+    except ValueError:
+        return True  # "{" alone, or an object cut by its line break: a pretty-printed document
+
+
+def _lists_of_objects(value: Any, depth: int = 0) -> Iterator[list[dict[str, Any]]]:
+    if depth > _DEPTH:
+        return
+    if isinstance(value, list) and value and sum(isinstance(v, dict) for v in value) >= 0.9 * len(value):
+        yield value
+    elif isinstance(value, dict):
+        for child in value.values():
+            yield from _lists_of_objects(child, depth + 1)
+
+
+def _lines_of(record: dict[str, Any]) -> tuple[str, list[dict[str, Any]]] | None:
+    """The key of an order's list of tickets (objects), when the record has one."""
+    found = [(k, v) for k, v in record.items()
+             if isinstance(v, list) and v and all(isinstance(x, dict) for x in v)]
+    return found[0] if len(found) == 1 else None
+
+
+def records(path: Path) -> list[dict[str, Any]]:
+    """The rows of the JSON document ``path`` (see the module docstring); ``UserError`` when it
+    holds no list of objects."""
+    if path.stat().st_size > MAX_DOCUMENT_BYTES:
+        raise UserError(_("The file {path} is one JSON document larger than 512 MB; convert it to JSON lines "
+                          "(one object per line, e.g. `jq -c '.[]'`) and prepare the result.").format(path=path.name))
+    try:
+        document = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise UserError(_("The file {path} is JSON but not UTF-8 text; export it again as UTF-8.").format(
+            path=path.name)) from None
+    except json.JSONDecodeError as exc:
+        raise UserError(_("The file {path} is not valid JSON (line {line} breaks it); export it again, or give "
+                          "the CSV export.").format(path=path.name, line=exc.lineno)) from None
+    candidates = list(_lists_of_objects(document))
+    if not candidates:
+        raise UserError(_("The file {path} is JSON but holds no list of records (objects with the same "
+                          "fields); give the export of the orders or tickets.").format(path=path.name))
+    rows = max(candidates, key=len)  # the records, not a short list of ticket types beside them
+    out: list[dict[str, Any]] = []
+    lines = [_lines_of(r) if isinstance(r, dict) else None for r in rows]
+    explode = sum(x is not None for x in lines) >= 0.5 * len(rows) and len({x[0] for x in lines if x}) == 1
+    for record, found in zip(rows, lines, strict=True):
+        if not isinstance(record, dict):
+            out.append({"value": record})
+        elif explode and found is not None:
+            key, items = found
+            order = {k: v for k, v in record.items() if k != key}
+            out.extend({**order, key: item} for item in items)
+        else:
+            out.append(record)
+    return out
+
+
+def as_json_lines(path: Path, out: Path) -> Path:
+    """Write the rows of the document ``path`` to ``out``, one JSON object per line."""
+    with out.open("w", encoding="utf-8") as f:
+        for record in records(path):
+            f.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return out

@@ -1,0 +1,108 @@
+"""Exports saved as one JSON document (a ticketing API's answer, a back office's JSON export):
+drafted and prepared like JSON lines, one row per record, or per ticket of an order."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from culturecoop.errors import UserError
+from culturecoop.ingest.draft import draft_mapping
+from culturecoop.ingest.package import MemberInfo
+from culturecoop.ingest.prepare import prepare
+from culturecoop.ingest.profile import parse_profile
+from culturecoop.privacy.keys import init_keys
+from test_prepare_support import TODAY, read_table
+
+FIRST = ("Marie", "Luc", "Anne", "Paul", "Sophie", "Jean")
+LAST = ("Roy", "Côté", "Gagnon", "Morin", "Leduc", "Caron", "Poirier")
+
+
+@pytest.fixture(scope="module")
+def keys(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("keys")
+    init_keys(directory)
+    return directory
+
+
+def attendees_page(n: int) -> dict[str, object]:
+    """An attendee list as a ticketing API returns it: paging beside the records, each record's
+    buyer and prices as nested objects, prices in cents beside their display."""
+    records = []
+    for i in range(n):
+        first, last = FIRST[i % 6], LAST[i % 7]
+        records.append({
+            "id": str(3_000_000_000 + i), "order_id": str(1_500_000_000 + i // 2),
+            "created": f"2026-02-{1 + i % 27:02d}T1{i % 10}:22:05Z", "event_id": "901234567",
+            "status": "Not Attending" if i % 9 == 4 else "Attending",
+            "costs": {"base_price": {"display": "CA$25.00", "currency": "CAD", "value": 2500}},
+            "profile": {"first_name": first, "last_name": last, "email": f"{first.lower()}.{i}@exemple.example",
+                        "addresses": {"home": {"postal_code": "H2X 1Y4", "city": "Montréal"}}},
+        })
+    return {"pagination": {"object_count": n, "page_number": 1, "has_more_items": False}, "attendees": records}
+
+
+def orders_with_tickets(n: int) -> tuple[dict[str, object], int]:
+    """A back office's orders, each holding its tickets as a list ("positions")."""
+    orders, tickets = [], 0
+    for i in range(n):
+        positions = []
+        for j in range(1 + i % 3):
+            tickets += 1
+            positions.append({"ticket_no": f"T{tickets:05d}", "price": "18.00" if j else "25.00",
+                              "show": "Nuit du jazz" if i % 2 else "Soirée slam",
+                              "starts": "2026-03-14 20:00" if i % 2 else "2026-03-21 20:00"})
+        orders.append({"order": f"A{i:04d}", "purchased": f"2026-02-{1 + i:02d} 10:{i:02d}", "status": "paid",
+                       "buyer": {"email": f"{FIRST[i % 6].lower()}.{i}@exemple.example", "phone": f"514-555-{1000 + i}"},
+                       "tickets": positions})
+    return {"export": {"organizer": "Le Lion d'Or", "generated": "2026-03-01", "orders": orders}}, tickets
+
+
+def _prepare_drafted(export: Path, keys: Path, out: Path) -> tuple[dict[str, object], object]:
+    draft = draft_mapping(export)
+    summary = prepare(export, member=MemberInfo("m1", "m1"), profile=parse_profile(draft.yaml_text, source="m.yaml"),
+                      keys_dir=keys, out=out, today=TODAY)
+    return draft.mapping, summary
+
+
+def test_an_api_answer_saved_to_a_file_is_prepared(tmp_path: Path, keys: Path) -> None:
+    export = tmp_path / "attendees.json"
+    export.write_text(json.dumps(attendees_page(30), ensure_ascii=False, indent=2), encoding="utf-8")
+    mapping, summary = _prepare_drafted(export, keys, tmp_path / "pkg")
+    assert mapping["format"] == "jsonl"
+    assert mapping["columns"]["email"] == "profile.email"
+    assert (summary.rows_in, summary.rows_accepted, summary.rows_rejected) == (30, 30, 0)  # type: ignore[attr-defined]
+    tickets = read_table(tmp_path / "pkg", "ticket")
+    # 2500 cents are 25.00, the paging block is no row.
+    assert {t["unit_price"] for t in tickets} == {Decimal("25.00")}
+    assert sum(t["status"] == "cancelled" for t in tickets) == sum(i % 9 == 4 for i in range(30))
+    assert len(read_table(tmp_path / "pkg", "patron")) == 30
+
+
+def test_each_ticket_of_an_order_is_a_row(tmp_path: Path, keys: Path) -> None:
+    document, tickets = orders_with_tickets(12)
+    export = tmp_path / "orders.json"
+    export.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
+    mapping, summary = _prepare_drafted(export, keys, tmp_path / "pkg")
+    assert mapping["columns"]["ticket_id"] == "tickets.ticket_no"
+    assert (summary.rows_accepted, summary.rows_rejected) == (tickets, 0)  # type: ignore[attr-defined]
+    rows = read_table(tmp_path / "pkg", "ticket")
+    assert sum(Decimal(str(t["unit_price"])) for t in rows) == sum(
+        Decimal("25.00") + Decimal("18.00") * (i % 3) for i in range(12))
+    # The order's buyer stands on each of its tickets: one patron per order here.
+    assert len(read_table(tmp_path / "pkg", "patron")) == 12
+    assert len(read_table(tmp_path / "pkg", "event")) == 2
+
+
+@pytest.mark.parametrize(("content", "said"), [
+    ('{"attendees": [{"id": 1,}]}', "not valid JSON"),
+    ('{\n  "event": "Gala",\n  "tags": ["jazz", "blues"]\n}\n', "no list of records"),
+])
+def test_a_json_document_that_is_no_export_is_said(content: str, said: str, tmp_path: Path) -> None:
+    export = tmp_path / "export.json"
+    export.write_text(content, encoding="utf-8")
+    with pytest.raises(UserError, match=said):
+        draft_mapping(export)

@@ -161,6 +161,41 @@ def test_iso_times_with_z_or_offset_land_in_the_local_zone(tmp_path: Path, keys:
     assert starts(paris) == {"E1": dt.datetime(2026, 3, 22, 21, 30)}
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2026-03-22 21:30 EDT", dt.datetime(2026, 3, 22, 21, 30)),
+    ("Mar 22, 2026 9:30 PM EDT", dt.datetime(2026, 3, 22, 21, 30)),
+    ("22/03/2026 21:30 HAE", dt.datetime(2026, 3, 22, 21, 30)),  # heure avancée de l'Est
+    ("2026-01-15 02:00 CET", dt.datetime(2026, 1, 14, 20, 0)),  # a Paris clock, read in Montréal
+    ("2026-03-23 01:30:00 GMT+0", dt.datetime(2026, 3, 22, 21, 30)),
+    ("2026-03-22 18:30 PDT", dt.datetime(2026, 3, 22, 21, 30)),
+    ("22-Mar-2026 21:30", dt.datetime(2026, 3, 22, 21, 30)),
+    ("March 22nd, 2026 at 9:30 pm", dt.datetime(2026, 3, 22, 21, 30)),
+])
+def test_zone_abbreviations_and_written_months(text: str, expected: dt.datetime, tmp_path: Path, keys: Path) -> None:
+    # Box offices print the zone as a word (EDT, HAE, CET); the time lands in the member's zone.
+    result = landed(tmp_path, keys, [row("1", **{"Date spectacle": text})],
+                    datetime_formats=["%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"])
+    assert starts(result) == {"E1": expected}
+
+
+@pytest.mark.parametrize("text", ["2026-03-01 10:15 EST", "Mar 1, 2026 10:15 AM EST", "01-Mar-2026 10:15",
+                                  "1er mars 2026 à 10 h 15", "2026-03-01 16:15 CET"])
+def test_what_the_draft_reads_as_a_date_prepare_reads(text: str, tmp_path: Path) -> None:
+    from culturecoop.ingest.draft import draft_mapping
+    from culturecoop.ingest.prepare import check_export
+    from culturecoop.ingest.profile import parse_profile
+    from test_prepare_support import TODAY
+
+    export = tmp_path / "ventes.csv"
+    lines = ["Ticket,Purchase Date,Event,Event Date,Price,Email,Phone"]
+    lines += [f'T{i},"{text}",Gala,2026-03-20 20:00,25.00,p{i}@x.example,514-555-12{i:02d}' for i in range(12)]
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    draft = draft_mapping(export)
+    assert draft.mapping["columns"]["purchased_at"] == "Purchase Date"
+    summary = check_export(export, parse_profile(draft.yaml_text, source="m.yaml"), today=TODAY)
+    assert (summary.rows_accepted, summary.rows_rejected) == (12, 0)
+
+
 def test_two_digit_years(tmp_path: Path, keys: Path) -> None:
     rows = [row("1", **{"Date achat": "01/03/26 10:00", "Date spectacle": "22/03/26 20:00", "Naissance": "17/05/80"})]
     result = landed(tmp_path, keys, rows, datetime_formats=["%d/%m/%Y %H:%M"], date_formats=["%d/%m/%Y"])

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from culturecoop.ingest.shapes import ZONE_ABBREVIATIONS, ZONE_WORDS
+
 # Month words (accents folded, lower case): French and English names and abbreviations.
 _MONTHS: dict[int, str] = {
     1: "janvier janv jan january januar", 2: "fevrier fevr fev feb february februar",
@@ -41,7 +43,21 @@ ISO_FORMATS: tuple[str, ...] = (
     "%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S.%f",
     "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M",
 )
-_OFFSET = r"(Z|UTC|GMT|[+-][0-9]{2}:?[0-9]{2})$"
+# A zone written after the time: Z, UTC, GMT, an offset (+01:00, -0400, GMT-5) or an abbreviation
+# (EST, HAE, CEST: shapes.ZONE_ABBREVIATIONS).
+_OFFSET = (r"((?:UTC|GMT) ?[+-][0-9]{1,2}(?::?[0-9]{2})?|Z|UTC|GMT|[+-][0-9]{2}:?[0-9]{2}|" + ZONE_WORDS + ")$")
+_ZONE_NAMES = "[" + ", ".join(f"'{k}'" for k in ZONE_ABBREVIATIONS) + "]"
+_ZONE_OFFSETS = "[" + ", ".join(f"'{v}'" for v in ZONE_ABBREVIATIONS.values()) + "]"
+
+
+def _iso_offset(suffix: str) -> str:
+    """SQL: the ``±hh:mm`` (or ``±hhmm``) a zone suffix stands for."""
+    return f"""CASE WHEN {suffix} IN ('Z', 'UTC', 'GMT') THEN '+00:00'
+        WHEN list_contains({_ZONE_NAMES}, {suffix}) THEN {_ZONE_OFFSETS}[list_position({_ZONE_NAMES}, {suffix})]
+        WHEN regexp_matches({suffix}, '^(UTC|GMT)')
+        THEN list_transform([regexp_extract({suffix}, '([+-])([0-9]{{1,2}}):?([0-9]{{2}})?$', ['s', 'h', 'm'])],
+                            lambda o: o.s || lpad(o.h, 2, '0') || ':' || coalesce(nullif(o.m, ''), '00'))[1]
+        ELSE {suffix} END"""
 
 
 def _alternation(words: tuple[str, ...]) -> str:
@@ -58,7 +74,10 @@ DATE_MACROS: tuple[str, ...] = (
     # leading day name dropped when a month word follows (so "Mar 22" stays March, and
     # "mar. 22 mars" loses its Tuesday).
     f"""CREATE OR REPLACE MACRO cc_dw_text(x) AS
-        trim(regexp_replace(regexp_replace(regexp_replace(regexp_replace(strip_accents(lower(x)),
+        trim(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+            -- "01-Mar-2026", "14/mars/2026": the month word between dashes or slashes.
+            regexp_replace(regexp_replace(strip_accents(lower(x)), '([0-9])[-/]([a-z])', '\\1 \\2', 'g'),
+                           '([a-z])[-/]([0-9])', '\\1 \\2', 'g'),
             '(\\d)(er|st|nd|rd|th)\\b', '\\1', 'g'), '[,.]|\\s(a|at|le|de|du|-)\\s|\\suhr$', ' ', 'g'),
             '\\s+', ' ', 'g'), '^({_DW})\\s+((\\d{{1,2}} ({_MW})\\b)|(({_MW}) \\d))', '\\2'))""",
     f"""CREATE OR REPLACE MACRO cc_dw_parts(s) AS
@@ -117,12 +136,17 @@ def timestamp_sql(column: str, formats: tuple[str, ...], date_formats: tuple[str
         )
     if date_formats:
         terms.append(f"CAST(try_strptime({column}, $d_formats) AS TIMESTAMP)")
+    # A zone after the time: the wall-clock time before it (ISO, the profile's formats, or with month
+    # names), converted from that zone to the profile's.
     wall = f"regexp_replace({column}, '\\s*{_OFFSET}', '')"
-    offset = f"regexp_extract({column}, '{_OFFSET}', 1)"
+    offset = _iso_offset(f"regexp_extract({column}, '{_OFFSET}', 1)")
+    walls = [f"try_strptime({wall}, $dt_iso)"]
+    if plain:
+        walls.append(f"try_strptime({wall}, $dt_plain)")
+    walls.append(f"cc_text_datetime({wall})")
     terms.append(
-        f"""CASE WHEN regexp_matches({column}, '[0-9] ?{_OFFSET}') THEN timezone($tz, TRY_CAST(
-                strftime(try_strptime({wall}, $dt_iso), '%Y-%m-%d %H:%M:%S')
-                || CASE WHEN {offset} IN ('Z', 'UTC', 'GMT') THEN '+00:00' ELSE {offset} END AS TIMESTAMPTZ)) END"""
+        f"""CASE WHEN regexp_matches({column}, '[0-9mM.] ?{_OFFSET}') THEN timezone($tz, TRY_CAST(
+                strftime({first_of(*walls)}, '%Y-%m-%d %H:%M:%S') || ({offset}) AS TIMESTAMPTZ)) END"""
     )
     hours = f"regexp_replace({column}, '([0-9])\\s*[hH]\\s*([0-9]{{2}})?\\b', '\\1:\\2', 'g')"
     if plain:

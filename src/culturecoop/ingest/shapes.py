@@ -24,7 +24,19 @@ from culturecoop.ingest import vocabulary as vocab
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 # A trailing Z or UTC offset after a time; Shopify writes it after a space ("19:42:10 -0400"),
 # DICE writes "18:22:05 UTC".
-_ZONE = re.compile(r"(?<=\d) ?(Z|UTC|GMT|[+-]\d{2}:?\d{2})$")
+# Zone abbreviations written after a time, as the UTC offsets they stand for: North America's in
+# English and in French (HNE, heure normale de l'Est; HAE, heure avancée), and Europe's.
+ZONE_ABBREVIATIONS: dict[str, str] = {
+    "EST": "-05:00", "EDT": "-04:00", "CST": "-06:00", "CDT": "-05:00", "MST": "-07:00", "MDT": "-06:00",
+    "PST": "-08:00", "PDT": "-07:00", "AST": "-04:00", "ADT": "-03:00", "NST": "-03:30", "NDT": "-02:30",
+    "HNE": "-05:00", "HAE": "-04:00", "HNC": "-06:00", "HAC": "-05:00", "HNR": "-07:00", "HAR": "-06:00",
+    "HNP": "-08:00", "HAP": "-07:00", "HNA": "-04:00", "HAA": "-03:00", "HNT": "-03:30", "HAT": "-02:30",
+    "CET": "+01:00", "CEST": "+02:00", "MEZ": "+01:00", "MESZ": "+02:00", "BST": "+01:00", "WET": "+00:00",
+    "WEST": "+01:00",
+}
+ZONE_WORDS = "|".join(sorted(ZONE_ABBREVIATIONS, key=len, reverse=True))
+_ZONE = re.compile(r"(?<=[\dMm.]) ?((?:UTC|GMT) ?[+-]\d{1,2}(?::?\d{2})?|Z|UTC|GMT|[+-]\d{2}:?\d{2}|"
+                   + ZONE_WORDS + r")$")
 # Swiss whole amounts: "CHF 25.-" (a dash for no cents), not a refund.
 _WHOLE_DASH = re.compile(r"(?<=\d)[.,][-\u2013\u2014]+(?=\s|$)")
 _NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})(?!\d)")
@@ -165,10 +177,21 @@ def strip_zone(value: str) -> tuple[str, str | None]:
     """``value`` without a trailing ``Z`` (``UTC``, ``GMT``) or ``±hh:mm`` after a time, and that
     suffix (``Z`` for all three)."""
     match = _ZONE.search(value)
-    if match is None or not re.search(r"\d:\d\d", value):
+    if match is None or not re.search(r"\d(:\d\d| ?[AaPp]\.?[Mm])", value):
         return value, None
-    suffix = match.group(1)
-    return value[: match.start()].rstrip(), "Z" if suffix in ("UTC", "GMT") else suffix
+    return value[: match.start()].rstrip(), utc_offset(match.group(1))
+
+
+def utc_offset(suffix: str) -> str:
+    """``Z`` for UTC, else the ``±hh:mm`` a zone suffix stands for (``EST``, ``GMT-5``, ``+0100``)."""
+    if suffix in ("Z", "UTC", "GMT"):
+        return "Z"
+    if suffix in ZONE_ABBREVIATIONS:
+        return ZONE_ABBREVIATIONS[suffix]
+    found = re.fullmatch(r"(?:UTC|GMT) ?([+-])(\d{1,2}):?(\d{2})?", suffix)
+    if found:
+        return f"{found.group(1)}{int(found.group(2)):02d}:{found.group(3) or '00'}"
+    return suffix
 
 
 def named_date(value: str) -> dt.datetime | None:
@@ -181,7 +204,8 @@ def named_date(value: str) -> dt.datetime | None:
         meridiem = (clock.group(3) or "").lower()
         hour = hour % 12 + 12 if meridiem == "p" else hour % 12 if meridiem == "a" else hour
         rest = value[: clock.start()] + " " + value[clock.end():]
-    words = vocab.fold(rest).split()
+    # "1er mars", "March 1st": the day without its ordinal ending.
+    words = [re.sub(r"^(\d{1,2})(er|re|st|nd|rd|th)$", r"\1", w) for w in vocab.fold(rest).split()]
     months = [_MONTHS[w] for w in words if w in _MONTHS]
     years = [int(w) for w in words if w.isdigit() and len(w) == 4]
     days = [int(w) for w in words if w.isdigit() and len(w) <= 2]

@@ -196,6 +196,29 @@ def test_what_the_draft_reads_as_a_date_prepare_reads(text: str, tmp_path: Path)
     assert (summary.rows_accepted, summary.rows_rejected) == (12, 0)
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("01.03.2026 10:15:00", dt.datetime(2026, 3, 1, 10, 15)),  # dots: day first, whatever the country
+    ("2026-03-01T15:15:00+0000", dt.datetime(2026, 3, 1, 10, 15)),  # UTC, not a London clock
+    ("2026-03-01T15:15:00+00:00", dt.datetime(2026, 3, 1, 10, 15)),
+])
+def test_a_montreal_box_office_dates_as_drafted(text: str, expected: dt.datetime, tmp_path: Path, keys: Path) -> None:
+    from culturecoop.ingest.draft import draft_mapping
+    from culturecoop.ingest.package import MemberInfo
+    from culturecoop.ingest.prepare import prepare
+    from culturecoop.ingest.profile import parse_profile
+    from test_prepare_support import TODAY, read_table
+
+    export = tmp_path / "ventes.csv"
+    lines = ["Ticket,Purchase Date,Event,Event Date,Price,Email,Phone"]
+    lines += [f'T{i},"{text}",Gala,2026-03-20 20:00,25.00,p{i}@x.example,514-555-12{i:02d}' for i in range(12)]
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    draft = draft_mapping(export)
+    assert draft.mapping["timezone"] == "America/Toronto"
+    prepare(export, member=MemberInfo("m1", "m1"), profile=parse_profile(draft.yaml_text, source="m.yaml"),
+            keys_dir=keys, out=tmp_path / "pkg", today=TODAY)
+    assert {t["purchased_at"] for t in read_table(tmp_path / "pkg", "ticket")} == {expected}
+
+
 def test_two_digit_years(tmp_path: Path, keys: Path) -> None:
     rows = [row("1", **{"Date achat": "01/03/26 10:00", "Date spectacle": "22/03/26 20:00", "Naissance": "17/05/80"})]
     result = landed(tmp_path, keys, rows, datetime_formats=["%d/%m/%Y %H:%M"], date_formats=["%d/%m/%Y"])

@@ -88,7 +88,7 @@ def _allowed(fmt: str, day_first: bool | None) -> bool:
     if day_first is True:
         return not fmt.startswith("%m")
     if day_first is False:
-        return not fmt.startswith("%d")
+        return not fmt.startswith("%d") or fmt.startswith("%d.")  # dotted dates are day first everywhere
     return True
 
 

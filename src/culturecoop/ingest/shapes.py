@@ -92,7 +92,8 @@ def candidate_formats(value: str) -> list[str]:
         dates = [f"%Y{sep}%m{sep}%d"]
     elif len(match["a"]) <= 2:
         year = "%Y" if len(match["c"]) == 4 else "%y"
-        dates = [f"%d{sep}%m{sep}{year}", f"%m{sep}%d{sep}{year}"]
+        # Dots separate day, month, year in that order wherever they are written (01.03.2026).
+        dates = [f"%d{sep}%m{sep}{year}"] if sep == "." else [f"%d{sep}%m{sep}{year}", f"%m{sep}%d{sep}{year}"]
     else:
         return []
     if match["h"] is None:
@@ -184,8 +185,8 @@ def strip_zone(value: str) -> tuple[str, str | None]:
 
 def utc_offset(suffix: str) -> str:
     """``Z`` for UTC, else the ``±hh:mm`` a zone suffix stands for (``EST``, ``GMT-5``, ``+0100``)."""
-    if suffix in ("Z", "UTC", "GMT"):
-        return "Z"
+    if suffix in ("Z", "UTC", "GMT") or re.fullmatch(r"(?:(?:UTC|GMT) ?)?[+-]0{1,2}(?::?00)?", suffix):
+        return "Z"  # +00:00 is UTC, no sign of a zone (a London box office writes +01:00 in summer)
     if suffix in ZONE_ABBREVIATIONS:
         return ZONE_ABBREVIATIONS[suffix]
     found = re.fullmatch(r"(?:UTC|GMT) ?([+-])(\d{1,2}):?(\d{2})?", suffix)

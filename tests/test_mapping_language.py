@@ -367,3 +367,49 @@ def test_table_on_the_second_sheet_is_pointed_at(tmp_path: Path, keys: Path) -> 
         land(tmp_path, keys, export, {**mapping, "sheet": "Participants"}, name="y")
     result = land(tmp_path, keys, export, {**mapping, "sheet": "Participants", "skip_lines": 1}, name="z")
     assert result.summary.rows_accepted == 1
+
+
+@pytest.mark.parametrize(("written", "price"), [
+    ("CA$25.00", "25.00"), ("25,00 $CA", "25.00"), ("25.00 $ CA", "25.00"), ("C$25", "25"), ("CDN$ 25.00", "25.00"),
+])
+def test_canadian_dollars_written_as_vendors_write_them(written: str, price: str, tmp_path: Path, keys: Path) -> None:
+    # Eventbrite writes CA$25.00; French Canadian back offices 25,00 $CA. Drafted and prepared, nothing edited.
+    from culturecoop.ingest.draft import draft_mapping
+    from culturecoop.ingest.package import MemberInfo
+    from culturecoop.ingest.prepare import prepare
+    from culturecoop.ingest.profile import parse_profile
+    from test_prepare_support import TODAY, read_table
+
+    export = tmp_path / "ventes.csv"
+    lines = ["Ticket,Purchase Date,Event,Event Date,Price,Email"]
+    lines += [f'T{i},2026-03-01 10:15,Gala,2026-03-20 20:00,"{written}",p{i}@x.example' for i in range(12)]
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    draft = draft_mapping(export)
+    assert draft.mapping["columns"]["unit_price"] == "Price" and draft.mapping["currency"] == "CAD"
+    prepare(export, member=MemberInfo("m1", "m1"), profile=parse_profile(draft.yaml_text, source="m.yaml"),
+            keys_dir=keys, out=tmp_path / "pkg", today=TODAY)
+    tickets = read_table(tmp_path / "pkg", "ticket")
+    assert {(t["unit_price"], t["currency"]) for t in tickets} == {(Decimal(price), "CAD")}
+
+
+def test_a_ticket_given_is_written_as_a_word_in_the_price(tmp_path: Path, keys: Path) -> None:
+    # Comps written "Free", "Gratuit", "Comp" among the prices: tickets at 0, not rows set aside,
+    # and the price column is still found.
+    from culturecoop.ingest.draft import draft_mapping
+    from culturecoop.ingest.package import MemberInfo
+    from culturecoop.ingest.prepare import prepare
+    from culturecoop.ingest.profile import parse_profile
+    from test_prepare_support import TODAY, read_table
+
+    prices = ["$25.00"] * 6 + ["Free", "Gratuit", "Comp", "Invitation", "Offert", "$30.00"]
+    export = tmp_path / "ventes.csv"
+    lines = ["Ticket,Purchase Date,Event,Event Date,Price,Email"]
+    lines += [f"T{i},2026-03-01 10:15,Gala,2026-03-20 20:00,{p},p{i}@x.example" for i, p in enumerate(prices)]
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    draft = draft_mapping(export)
+    assert draft.mapping["columns"]["unit_price"] == "Price"
+    summary = prepare(export, member=MemberInfo("m1", "m1"), profile=parse_profile(draft.yaml_text, source="m.yaml"),
+                      keys_dir=keys, out=tmp_path / "pkg", today=TODAY)
+    assert summary.rows_rejected == 0
+    tickets = read_table(tmp_path / "pkg", "ticket")
+    assert sorted(t["unit_price"] for t in tickets) == [Decimal(0)] * 5 + [Decimal(25)] * 6 + [Decimal(30)]

@@ -151,7 +151,7 @@ def shotgun(rng: random.Random, rows: int, bad: bool) -> Sheet:
             sheet.set(i, "contact_phone", "")
 
         _plant(rng, sheet, [(nobody, "missing_patron_id"),
-                            (lambda i: sheet.set(i, "ticket_price", "gratuit"), "bad_price")])
+                            (lambda i: sheet.set(i, "ticket_price", "à définir"), "bad_price")])
     return sheet
 
 WEEZEVENT_STATUS = {"sold": "Validé", "refunded": "Remboursé", "cancelled": "Annulé", "exchanged": "Validé"}

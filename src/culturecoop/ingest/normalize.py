@@ -32,9 +32,12 @@ from typing import Any
 import duckdb
 
 from culturecoop.ingest.dates import DATE_MACROS
+from culturecoop.ingest.vocabulary import FREE_WORDS
 
 # Spaces that vendors' exports carry: ordinary, no-break, narrow no-break, BOM, tabs.
 _SPACE = r"[\s\x{00A0}\x{202F}\x{2009}\x{FEFF}]"
+
+FREE_LIST = "[" + ", ".join(f"'{w}'" for w in FREE_WORDS) + "]"
 
 MACROS: tuple[str, ...] = (
     # trim() with a character set, not a regex: it runs on every field of every row. It is
@@ -137,8 +140,10 @@ MACROS: tuple[str, ...] = (
     """CREATE OR REPLACE MACRO cc_amount_text(x, dec) AS
         CASE WHEN regexp_matches(x, '^\\s*\\(.*[0-9].*\\)\\s*$|^[^0-9]*-|(^|[^.,])-[^0-9]*$') THEN '-' ELSE '' END
         || cc_amount_digits(regexp_replace(x, '\\p{L}+[.,]*|[^0-9,.]', '', 'g'), dec)""",
+    # A ticket given is written as a word where its price would be ("Free", "Gratuit", "Comp").
     """CREATE OR REPLACE MACRO cc_amount(x, dec) AS
-        CASE WHEN regexp_full_match(cc_amount_text(x, dec), '-?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)')
+        CASE WHEN list_contains(""" + FREE_LIST + """, lower(strip_accents(trim(x)))) THEN 0::DECIMAL(18,4)
+             WHEN regexp_full_match(cc_amount_text(x, dec), '-?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)')
              THEN TRY_CAST(cc_amount_text(x, dec) AS DECIMAL(18,4)) END""",
     # A whole number of admissions between 1 and 10000 ("2", " 2 ", "2.0"), else NULL.
     """CREATE OR REPLACE MACRO cc_quantity(x) AS
@@ -160,6 +165,7 @@ MACROS: tuple[str, ...] = (
         CASE WHEN contains(x, '€') THEN 'EUR'
              WHEN contains(x, '£') THEN 'GBP'
              WHEN regexp_matches(upper(x), 'US ?\\$') THEN 'USD'
+             WHEN regexp_matches(upper(x), '(^|[^A-Z])(CA|CAN|CDN|C) ?\\$|\\$ ?(CA|CAN|CDN)([^A-Z]|$)') THEN 'CAD'
              WHEN regexp_matches(x, '(?i)(^|[^a-z])s?frs?\\.?([\\s0-9]|$)') THEN 'CHF'
              ELSE nullif(regexp_extract(upper(x), '(^|[^A-Z])([A-Z]{3})([^A-Z]|$)', 2), '') END""",
     # A full name in one column: "TREMBLAY, Marie" (comma), "TREMBLAY Marie" (surname in capitals

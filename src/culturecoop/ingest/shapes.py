@@ -232,6 +232,8 @@ class _Amount:
 _SYMBOLS = re.compile(r"[€$£]|\b(?:CAD|EUR|USD|CHF|GBP)\b")
 # Swiss francs as the Swiss write them beside an amount: "Fr. 25.-", "SFr. 45.00", "45 Frs".
 _FRANCS = re.compile(r"(?i)(?<![a-z])s?frs?\.?(?=[\s\d]|$)")
+# Canadian dollars written as CA$ (Eventbrite), C$, $CA, $ CAN or CDN$: the letters go with the sign.
+_CANADIAN = re.compile(r"\b(?:CA|CAN|CDN|C)\s?\$|\$\s?(?:CA|CAN|CDN)\b")
 _NOT_NUMBER = re.compile(r"\b(?:CAD|EUR|USD|CHF|GBP|US)\b|[€$£\s\u00a0\u202f()]")
 _NUMBER_CHARS = re.compile(r"[\d.,' ]+")
 _COMMA_DECIMAL = re.compile(r"\d{1,3}([.']\d{3})+(,\d{1,2})?|\d+,\d{1,2}")
@@ -241,8 +243,10 @@ _WHOLE = re.compile(r"\d+")
 
 @functools.lru_cache(maxsize=65536)
 def _amount(text: str) -> _Amount | None:
+    if vocab.fold(text) in vocab.FREE_WORDS:  # "Free", "Gratuit": a ticket given, at 0
+        return _Amount(Decimal(0), False, False, False, False, ())
     raw = _WHOLE_DASH.sub("", _FRANCS.sub("CHF ", text.strip()))
-    upper = raw.upper()
+    upper = _CANADIAN.sub(" CAD ", raw.upper())
     symbols = tuple(_SYMBOLS.findall(upper.replace("US$", "USD")))
     accounting = raw.startswith("(") and raw.endswith(")")
     body = _NOT_NUMBER.sub("", upper)

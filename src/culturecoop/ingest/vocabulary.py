@@ -267,6 +267,9 @@ CHANNEL_WORDS: dict[str, str] = {
     "other": "other", "autre": "other", "subscription": "other", "abonnement": "other", "group": "other",
     "groupe": "other", "mail": "other", "courrier": "other", "complimentary": "other", "invitation": "other",
 }
+# Words written in a price column for a ticket given (folded): its price is 0.
+FREE_WORDS: tuple[str, ...] = ("free", "gratuit", "gratuite", "comp", "complimentary", "offert", "offerte",
+                               "invitation", "exonere", "exoneree", "kostenlos", "gratis", "freikarte")
 TRUE_WORDS = frozenset({"true", "yes", "oui", "y", "o", "1", "x", "vrai", "t", "si", "ja", "checked",
                         "coche", "accepte", "opt in", "opted in", "subscribed", "abonne", "on"})
 FALSE_WORDS = frozenset({"false", "no", "non", "n", "0", "faux", "f", "unchecked", "refuse", "opt out",

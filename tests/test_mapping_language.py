@@ -413,3 +413,30 @@ def test_a_ticket_given_is_written_as_a_word_in_the_price(tmp_path: Path, keys: 
     assert summary.rows_rejected == 0
     tickets = read_table(tmp_path / "pkg", "ticket")
     assert sorted(t["unit_price"] for t in tickets) == [Decimal(0)] * 5 + [Decimal(25)] * 6 + [Decimal(30)]
+
+
+@pytest.mark.parametrize(("written", "phone", "area"), [
+    ("75011 Paris", "06 12 34 56 78", "FR-750"), ("FR-69003", "06 12 34 56 78", "FR-690"),
+    ("1204 Genève", "+41 79 123 45 67", "CH-12"), ("10115 Berlin", "+49 30 1234 5678", "DE-101"),
+    ("H2X 1Y4 Montréal", "514-555-1234", "H2X"), ("Montréal (Québec) H2X 1Y4", "514-555-1234", "H2X"),
+])
+def test_a_postal_code_written_with_its_town_or_country(written: str, phone: str, area: str, tmp_path: Path,
+                                                        keys: Path) -> None:
+    # "CP Ville" columns of French forms, "CH-1204": where the patron lives is still read (it was
+    # dropped, and the audience's areas read "unknown").
+    from culturecoop.ingest.draft import draft_mapping
+    from culturecoop.ingest.package import MemberInfo
+    from culturecoop.ingest.prepare import prepare
+    from culturecoop.ingest.profile import parse_profile
+    from test_prepare_support import TODAY, read_table
+
+    export = tmp_path / "ventes.csv"
+    lines = ["Ticket,Purchase Date,Event,Event Date,Price,Email,Phone,Postal Code"]
+    lines += [f'T{i},2026-03-01 10:15,Gala,2026-03-20 20:00,25.00,p{i}@x.example,{phone},"{written}"' for i in range(12)]
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    draft = draft_mapping(export)
+    assert draft.mapping["columns"]["postal_code"] == "Postal Code"
+    summary = prepare(export, member=MemberInfo("m1", "m1"), profile=parse_profile(draft.yaml_text, source="m.yaml"),
+                      keys_dir=keys, out=tmp_path / "pkg", today=TODAY)
+    assert summary.rows_rejected == 0
+    assert {p["fsa"] for p in read_table(tmp_path / "pkg", "patron")} == {area}

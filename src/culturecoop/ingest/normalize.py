@@ -99,18 +99,25 @@ MACROS: tuple[str, ...] = (
     # digits), French and German (five digits, "F-" or "D-" prefix allowed), Belgian, Swiss,
     # Austrian and Luxembourg ones (four digits, "B-", "CH-", "A-", "L-" allowed), British ones
     # (outward and inward code: "SW4 0AB").
+    # A Canadian code written with the town ("H2X 1Y4 Montréal", "Montréal (Québec) H2X 1Y4") is read.
+    # A European postal code as forms write it: the country before it ("F-75011", "FR-69003",
+    # "CH-1204") and the town after it ("75011 Paris", "1204 Genève") are no part of it.
+    """CREATE OR REPLACE MACRO cc_postcode_eu(x) AS
+        regexp_replace(upper(regexp_replace(regexp_replace(trim(x), '(\\d)\\s+\\p{L}[\\p{L}\\s''’.-]*$', '\\1'),
+                                            '[\\s\\x{00A0}\\x{202F}-]', '', 'g')),
+                       '^(FR|DE|BE|CH|AT|LU|F|D|B|A|L)', '')""",
     """CREATE OR REPLACE MACRO cc_postcode_in(x, country) AS
         CASE WHEN cc_postcode(x) IS NOT NULL THEN cc_postcode(x)
              WHEN country = 'US' AND regexp_full_match(cc_postcode_text(x), '[0-9]{5}([0-9]{4})?')
                   THEN cc_postcode_text(x)[1:5]
-             WHEN country IN ('FR', 'DE') AND regexp_full_match(
-                      regexp_replace(cc_postcode_text(x), '^(F|D)', ''), '[0-9]{5}')
-                  THEN regexp_replace(cc_postcode_text(x), '^(F|D)', '')
-             WHEN country IN ('BE', 'CH', 'AT') AND regexp_full_match(
-                      regexp_replace(cc_postcode_text(x), '^(B|CH|A)', ''), '[1-9][0-9]{3}')
-                  THEN regexp_replace(cc_postcode_text(x), '^(B|CH|A)', '')
-             WHEN country = 'LU' AND regexp_full_match(regexp_replace(cc_postcode_text(x), '^L', ''), '[0-9]{4}')
-                  THEN regexp_replace(cc_postcode_text(x), '^L', '')
+             WHEN country IN ('FR', 'DE') AND regexp_full_match(cc_postcode_eu(x), '[0-9]{5}')
+                  THEN cc_postcode_eu(x)
+             WHEN country IN ('BE', 'CH', 'AT') AND regexp_full_match(cc_postcode_eu(x), '[1-9][0-9]{3}')
+                  THEN cc_postcode_eu(x)
+             WHEN country = 'LU' AND regexp_full_match(cc_postcode_eu(x), '[0-9]{4}')
+                  THEN cc_postcode_eu(x)
+             WHEN country = 'CA' AND regexp_matches(upper(x), '(^|[^A-Z0-9])[ABCEGHJ-NPRSTVXY][0-9][ABCEGHJ-NPRSTV-Z] ?-?[0-9][ABCEGHJ-NPRSTV-Z][0-9]([^A-Z0-9]|$)')
+                  THEN regexp_replace(regexp_extract(upper(x), '(^|[^A-Z0-9])([ABCEGHJ-NPRSTVXY][0-9][ABCEGHJ-NPRSTV-Z] ?-?[0-9][ABCEGHJ-NPRSTV-Z][0-9])([^A-Z0-9]|$)', 2), '[ -]', '', 'g')
              WHEN country = 'GB' AND regexp_full_match(
                       cc_postcode_text(x), '[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][ABD-HJLNP-UW-Z]{2}')
                   THEN cc_postcode_text(x) END""",
@@ -119,6 +126,7 @@ MACROS: tuple[str, ...] = (
     # DE-101, BE-10, CH-12, AT-10, LU-14).
     """CREATE OR REPLACE MACRO cc_area_in(x, country) AS
         CASE WHEN cc_fsa(x) IS NOT NULL THEN cc_fsa(x)
+             WHEN country = 'CA' THEN cc_postcode_in(x, country)[1:3]
              WHEN country IN ('US', 'FR', 'DE') THEN country || '-' || cc_postcode_in(x, country)[1:3]
              WHEN country IN ('BE', 'CH', 'AT', 'LU') THEN country || '-' || cc_postcode_in(x, country)[1:2]
              WHEN country = 'GB' THEN 'GB-' || cc_postcode_in(x, country)[1:-4] END""",

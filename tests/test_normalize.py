@@ -168,3 +168,16 @@ def test_quantity(con: duckdb.DuckDBPyConnection, n: int, style: str) -> None:
 def test_row_quantity_is_cc_quantity_without_the_refund_sign(con: duckdb.DuckDBPyConnection, text: str) -> None:
     # The digits shortcut must agree with the general path on every input, long or odd ones too.
     assert normalize_value(con, "cc_row_quantity", text) == normalize_value(con, "cc_quantity", text.strip().lstrip("-"))
+
+
+@pytest.mark.parametrize("written", ["Marie.Tremblay@Videotron.ca", "Marie Tremblay <marie.tremblay@videotron.ca>",
+                                     "mailto:marie.tremblay@videotron.ca", '"marie.tremblay@videotron.ca"',
+                                     "marie.tremblay@videotron.ca.", "marie.tremblay@videotron.ca; m.t@gmail.example",
+                                     " MARIE.TREMBLAY@VIDEOTRON.CA,"])
+def test_an_address_written_around_is_the_same_address(con: duckdb.DuckDBPyConnection, written: str) -> None:
+    # One person, written as each vendor writes her: one e-mail to link across members by (the
+    # quoted and angled forms were kept whole and linked to nobody), and the draft sees an e-mail too.
+    from culturecoop.ingest.shapes import EMAIL, email_text
+
+    assert normalize_value(con, "cc_email", written) == "marie.tremblay@videotron.ca"
+    assert EMAIL.fullmatch(email_text(written)) and email_text(written) == "marie.tremblay@videotron.ca"

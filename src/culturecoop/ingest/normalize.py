@@ -57,9 +57,16 @@ MACROS: tuple[str, ...] = (
             '[''’`ʼ]', '', 'g'), '[^a-z0-9]+', ' ', 'g')), '')""",
     f"""CREATE OR REPLACE MACRO cc_name(x) AS
         cc_trim(regexp_replace(nfc_normalize(x), '{_SPACE}+', ' ', 'g'))""",
+    # The address as vendors write it around: "Marie <marie@x.ca>", "mailto:marie@x.ca", quoted,
+    # a trailing dot, or the first of several ("a@x.ca; b@y.ca").
+    """CREATE OR REPLACE MACRO cc_email_text(x) AS
+        lower(regexp_replace(
+            CASE WHEN regexp_matches(x, '<[^<>]*@[^<>]*>') THEN regexp_extract(x, '<([^<>]*@[^<>]*)>', 1)
+                 ELSE regexp_extract(x, '^[^,;]*') END,
+            '^[\\s"''‘’“”]*((?i)mailto:)?[\\s"''‘’“”]*|[\\s"''‘’“”.]*$', '', 'g'))""",
     """CREATE OR REPLACE MACRO cc_email(x) AS
-        CASE WHEN regexp_full_match(lower(cc_trim(x)), '[^@\\s]+@[^@\\s]+\\.[^@\\s.]+')
-             THEN lower(cc_trim(x)) END""",
+        CASE WHEN regexp_full_match(cc_email_text(cc_trim(x)), '[^@\\s]+@[^@\\s]+\\.[^@\\s.]+')
+             THEN cc_email_text(cc_trim(x)) END""",
     # Digits with an optional leading +; "ext. 12", "poste 12", "x12" and "#12" dropped, and the
     # trunk zero written "(0)" after a country code (+33 (0)6 ...) too.
     """CREATE OR REPLACE MACRO cc_phone_digits(x) AS

@@ -22,6 +22,16 @@ import duckdb
 from culturecoop.ingest import vocabulary as vocab
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+_EMAIL_ANGLED = re.compile(r"<([^<>]*@[^<>]*)>")
+_EMAIL_AROUND = re.compile(r"^[\s\"'‘’“”]*(?:(?i:mailto):)?[\s\"'‘’“”]*|[\s\"'‘’“”.]*$")
+
+
+def email_text(value: str) -> str:
+    """The address as ``prepare``'s ``cc_email`` reads it: inside ``<…>``, else the first of
+    several (``;`` or ``,``), without ``mailto:``, quotes or a trailing dot."""
+    angled = _EMAIL_ANGLED.search(value)
+    inner = angled.group(1) if angled else re.split(r"[,;]", value, maxsplit=1)[0]
+    return _EMAIL_AROUND.sub("", inner.strip()).lower()
 # A trailing Z or UTC offset after a time; Shopify writes it after a space ("19:42:10 -0400"),
 # DICE writes "18:22:05 UTC".
 # Zone abbreviations written after a time, as the UTC offsets they stand for: North America's in
@@ -345,7 +355,7 @@ _MEASURED = 1000  # values per column whose shape is measured (the first ones)
 def _shapes(value: str) -> tuple[str, ...]:
     """The shapes one value has (measured once per distinct value)."""
     found = []
-    if EMAIL.fullmatch(value):
+    if EMAIL.fullmatch(email_text(value)):
         found.append("email")
     if _looks_phone(value):
         found.append("phone")

@@ -397,3 +397,24 @@ def test_mapping_check_says_its_figures_in_words(tmp_path: Path) -> None:
     assert "ni numéro de client, ni courriel, ni téléphone pour compter" in said and "l’acheteur" in said
     assert "Billets 34" in said and "Mise en commun dans la coopérative : 0" in said
     assert "missing_patron_id" not in said and "ticket 34" not in said
+
+
+@pytest.mark.parametrize(("label", "status"), [
+    ("Non payé", None), ("Not paid", None), ("Impayé", None), ("Non valide", None),  # not sales: yours to say
+    ("Non utilisé", "sold"), ("No show", "sold"), ("Absent", "sold"),  # sold; the holder did not come
+    ("Réservée", "sold"), ("Terminée", "sold"), ("Declined", "cancelled"), ("Paiement refusé", "cancelled"),
+    ("Échoué", "cancelled"), ("Chargeback", "refunded"),
+])
+def test_status_labels_read_as_a_box_office_means_them(label: str, status: str | None, tmp_path: Path) -> None:
+    # "Non payé" was read as a sale (the word "payé" inside it); a failed payment was unknown.
+    from culturecoop.ingest.vocabulary import classify_status
+
+    assert classify_status(label) == status
+    export = tmp_path / "ventes.csv"
+    lines = ["N° billet;Date d'achat;Spectacle;Date du spectacle;Prix;Courriel;Statut"]
+    lines += [f"{i};01/03/2026 10:00;Gala;20/03/2026 20:00;25,00;p{i}@x.example;{'Payé' if i % 4 else label}"
+              for i in range(40)]
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    draft = draft_mapping(export)
+    said = any(label in item for item in draft.undecided)
+    assert draft.mapping.get("status_values", {}).get(label) == status if status else said

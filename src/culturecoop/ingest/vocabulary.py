@@ -247,10 +247,22 @@ STATUS_WORDS: dict[str, str] = {
     "deleted": "cancelled", "supprime": "cancelled", "void": "cancelled", "voided": "cancelled",
     "annulation": "cancelled", "not attending": "cancelled", "invalid": "cancelled", "invalide": "cancelled",
     "expired": "cancelled", "expire": "cancelled", "abandoned": "cancelled", "abandonne": "cancelled",
+    # Sold, and the holder did not come; reserved; an order completed.
+    "no show": "sold", "noshow": "sold", "absent": "sold", "absente": "sold", "reserved": "sold",
+    "reservee": "sold", "termine": "sold", "terminee": "sold",
+    # A payment that failed or was refused is no sale; a chargeback gives the money back.
+    "declined": "cancelled", "failed": "cancelled", "echoue": "cancelled", "echouee": "cancelled",
+    "refuse": "cancelled", "refusee": "cancelled", "payment failed": "cancelled", "paiement refuse": "cancelled",
+    "chargeback": "refunded", "charged back": "refunded", "disputed": "refunded", "litige": "refunded",
+    "upgrade": "exchanged",
     "exchanged": "exchanged", "echange": "exchanged", "echangee": "exchanged", "transferred": "exchanged",
     "transfere": "exchanged", "transferee": "exchanged", "resold": "exchanged", "revendu": "exchanged",
     "revendue": "exchanged", "upgraded": "exchanged", "reissued": "exchanged",
 }
+# A negation before a word of sale undoes it ("non payé"), but not before a word of use: a ticket
+# "non utilisé" was sold, its holder did not come.
+_NEGATIONS = frozenset({"non", "not", "pas", "no", "nicht", "un"})
+_USE_WORDS = frozenset({"utilise", "used", "scanne", "scanned", "present", "checked", "checked in"})
 CHANNEL_WORDS: dict[str, str] = {
     "web": "web", "internet": "web", "online": "web", "en ligne": "web", "website": "web", "site web": "web",
     "site": "web", "ecommerce": "web", "e commerce": "web", "eventbrite": "web", "widget": "web",
@@ -367,7 +379,12 @@ def classify_status(label: str) -> str | None:
         return STATUS_WORDS[key]
     # "Eventbrite Completed", "Remboursé (partiel)": the known word inside a longer label.
     found = _STATUS_INSIDE.search(key)
-    return STATUS_WORDS[found.group(1)] if found else None
+    if found is None:
+        return None
+    status = STATUS_WORDS[found.group(1)]
+    if status == "sold" and set(key[: found.start()].split()) & _NEGATIONS and found.group(1) not in _USE_WORDS:
+        return None  # "Non payé", "not paid": no sale, nor anything else the draft can say
+    return status
 
 
 @functools.lru_cache(maxsize=4096)

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from culturecoop.errors import UserError
-from culturecoop.ingest.draft import draft_mapping
+from culturecoop.ingest.draft import Draft, draft_mapping
 from draft_support import judge, write
 from test_prepare_support import run_cli
 from vendors import VENDORS
@@ -54,6 +54,12 @@ def test_draft_reads_other_encodings(vendor: str, encoding: str, expected: tuple
     assert draft.mapping["encoding"] in expected
     truth.settings["encoding"] = draft.mapping["encoding"]
     assert judge(truth, draft.mapping).share == 1.0
+
+
+def draft_of(export: Path, lines: list[str]) -> Draft:
+    """The draft of an export written from ``lines`` (UTF-8)."""
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return draft_mapping(export)
 
 
 def test_an_email_column_is_found_by_its_values(tmp_path: Path) -> None:
@@ -192,12 +198,10 @@ def test_draft_of_a_synthetic_cooperative_matches_the_builtin_profiles(tmp_path:
 
 
 def test_day_and_hour_apart_are_joined_for_the_purchase_and_the_show(tmp_path: Path) -> None:
-    export = tmp_path / "billets.csv"
     lines = ["N° billet;Date d'achat;Heure d'achat;Spectacle;Date du spectacle;Heure;Prix;Courriel"]
     lines += [f"{i};{14 + i % 10}/02/2026;{8 + i % 12}:{i % 60:02d};Gala;2{i % 8}/03/2026;20h00;25,00 €;p{i}@x.example"
               for i in range(40)]
-    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    draft = draft_mapping(export)
+    draft = draft_of(tmp_path / "billets.csv", lines)
     columns = draft.mapping["columns"]
     assert columns["purchased_at"] == {"join": ["Date d'achat", "Heure d'achat"], "separator": " "}
     assert columns["event_starts_at"] == {"join": ["Date du spectacle", "Heure"], "separator": " "}
@@ -410,11 +414,9 @@ def test_status_labels_read_as_a_box_office_means_them(label: str, status: str |
     from culturecoop.ingest.vocabulary import classify_status
 
     assert classify_status(label) == status
-    export = tmp_path / "ventes.csv"
     lines = ["N° billet;Date d'achat;Spectacle;Date du spectacle;Prix;Courriel;Statut"]
     lines += [f"{i};01/03/2026 10:00;Gala;20/03/2026 20:00;25,00;p{i}@x.example;{'Payé' if i % 4 else label}"
               for i in range(40)]
-    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    draft = draft_mapping(export)
+    draft = draft_of(tmp_path / "ventes.csv", lines)
     said = any(label in item for item in draft.undecided)
     assert draft.mapping.get("status_values", {}).get(label) == status if status else said

@@ -18,7 +18,7 @@ from culturecoop.errors import UserError
 from culturecoop.privacy.encodings import bloom_encode, keyed_tokens
 from culturecoop.privacy.keys import init_keys, load_member_keys
 from real_exports import Landed, csv_text, land
-from test_prepare_support import tid
+from test_prepare_support import read_table, tid
 
 HEADER = ["Billet", "Commande", "Date achat", "Prix", "Événement", "Titre", "Date spectacle", "Courriel",
           "Prénom", "Nom", "Naissance", "Code postal", "Téléphone", "Statut"]
@@ -48,6 +48,40 @@ def keys(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = tmp_path_factory.mktemp("keys")
     init_keys(directory)
     return directory
+
+
+NEWCOMER_ROW = {"Ticket": "T{i}", "Purchase Date": "2026-03-01 10:15", "Event": "Gala", "Event Date": "2026-03-20 20:00",
+                "Price": "25.00", "Email": "p{i}@x.example", "Phone": "514-555-12{i:02d}"}
+
+
+def newcomer(tmp_path: Path, keys: Path | None, rows: int = 12, **cells: Any) -> tuple[Any, Any, Path]:
+    """A small export (``NEWCOMER_ROW`` with ``cells`` in place: a value, or a list of one per
+    row), drafted and prepared as drafted, nothing edited (only checked when ``keys`` is None):
+    (the draft, prepare's summary, the package folder)."""
+    from culturecoop.ingest.draft import draft_mapping
+    from culturecoop.ingest.package import MemberInfo
+    from culturecoop.ingest.prepare import check_export, prepare
+    from culturecoop.ingest.profile import parse_profile
+    from test_prepare_support import TODAY
+
+    header = [h for h in NEWCOMER_ROW if cells.get(h, "") is not None] + [h for h in cells if h not in NEWCOMER_ROW]
+    values = {**NEWCOMER_ROW, **cells}
+
+    def cell(name: str, i: int) -> str:
+        value = values[name]
+        text = str(value[i] if isinstance(value, list) else value).format(i=i)
+        return '"' + text.replace('"', '""') + '"'
+
+    export = tmp_path / "ventes.csv"
+    lines = [",".join(header)] + [",".join(cell(h, i) for h in header) for i in range(rows)]
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    draft = draft_mapping(export)
+    profile = parse_profile(draft.yaml_text, source="m.yaml")
+    if keys is None:
+        return draft, check_export(export, profile, today=TODAY), tmp_path
+    summary = prepare(export, member=MemberInfo("m1", "m1"), profile=profile, keys_dir=keys, out=tmp_path / "pkg",
+                      today=TODAY)
+    return draft, summary, tmp_path / "pkg"
 
 
 def landed(tmp_path: Path, keys: Path, rows: list[list[Any]], *, header: list[str] = HEADER,
@@ -141,6 +175,15 @@ def test_date_and_time_columns_joined(tmp_path: Path, keys: Path) -> None:
     ("mar. 1er déc. 2026 à 19 h 30", dt.datetime(2026, 12, 1, 19, 30)),
     ("Sat, Aug 8, 2026 8:00 PM", dt.datetime(2026, 8, 8, 20, 0)),
     ("22/03/2026 20h", dt.datetime(2026, 3, 22, 20, 0)),
+    ("22-Mar-2026 21:30", dt.datetime(2026, 3, 22, 21, 30)),
+    ("March 22nd, 2026 at 9:30 pm", dt.datetime(2026, 3, 22, 21, 30)),
+    # Box offices print the zone as a word (EDT, HAE, CET); the time lands in the member's zone.
+    ("2026-03-22 21:30 EDT", dt.datetime(2026, 3, 22, 21, 30)),
+    ("Mar 22, 2026 9:30 PM EDT", dt.datetime(2026, 3, 22, 21, 30)),
+    ("22/03/2026 21:30 HAE", dt.datetime(2026, 3, 22, 21, 30)),  # heure avancée de l'Est
+    ("2026-01-15 02:00 CET", dt.datetime(2026, 1, 14, 20, 0)),  # a Paris clock, read in Montréal
+    ("2026-03-23 01:30:00 GMT+0", dt.datetime(2026, 3, 22, 21, 30)),
+    ("2026-03-22 18:30 PDT", dt.datetime(2026, 3, 22, 21, 30)),
 ])
 def test_month_and_day_names(text: str, expected: dt.datetime, tmp_path: Path, keys: Path) -> None:
     result = landed(tmp_path, keys, [row("1", **{"Date spectacle": text})],
@@ -161,38 +204,11 @@ def test_iso_times_with_z_or_offset_land_in_the_local_zone(tmp_path: Path, keys:
     assert starts(paris) == {"E1": dt.datetime(2026, 3, 22, 21, 30)}
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("2026-03-22 21:30 EDT", dt.datetime(2026, 3, 22, 21, 30)),
-    ("Mar 22, 2026 9:30 PM EDT", dt.datetime(2026, 3, 22, 21, 30)),
-    ("22/03/2026 21:30 HAE", dt.datetime(2026, 3, 22, 21, 30)),  # heure avancée de l'Est
-    ("2026-01-15 02:00 CET", dt.datetime(2026, 1, 14, 20, 0)),  # a Paris clock, read in Montréal
-    ("2026-03-23 01:30:00 GMT+0", dt.datetime(2026, 3, 22, 21, 30)),
-    ("2026-03-22 18:30 PDT", dt.datetime(2026, 3, 22, 21, 30)),
-    ("22-Mar-2026 21:30", dt.datetime(2026, 3, 22, 21, 30)),
-    ("March 22nd, 2026 at 9:30 pm", dt.datetime(2026, 3, 22, 21, 30)),
-])
-def test_zone_abbreviations_and_written_months(text: str, expected: dt.datetime, tmp_path: Path, keys: Path) -> None:
-    # Box offices print the zone as a word (EDT, HAE, CET); the time lands in the member's zone.
-    result = landed(tmp_path, keys, [row("1", **{"Date spectacle": text})],
-                    datetime_formats=["%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"])
-    assert starts(result) == {"E1": expected}
-
-
 @pytest.mark.parametrize("text", ["2026-03-01 10:15 EST", "Mar 1, 2026 10:15 AM EST", "01-Mar-2026 10:15",
                                   "1er mars 2026 à 10 h 15", "2026-03-01 16:15 CET"])
 def test_what_the_draft_reads_as_a_date_prepare_reads(text: str, tmp_path: Path) -> None:
-    from culturecoop.ingest.draft import draft_mapping
-    from culturecoop.ingest.prepare import check_export
-    from culturecoop.ingest.profile import parse_profile
-    from test_prepare_support import TODAY
-
-    export = tmp_path / "ventes.csv"
-    lines = ["Ticket,Purchase Date,Event,Event Date,Price,Email,Phone"]
-    lines += [f'T{i},"{text}",Gala,2026-03-20 20:00,25.00,p{i}@x.example,514-555-12{i:02d}' for i in range(12)]
-    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    draft = draft_mapping(export)
+    draft, summary, _package = newcomer(tmp_path, None, **{"Purchase Date": text})
     assert draft.mapping["columns"]["purchased_at"] == "Purchase Date"
-    summary = check_export(export, parse_profile(draft.yaml_text, source="m.yaml"), today=TODAY)
     assert (summary.rows_accepted, summary.rows_rejected) == (12, 0)
 
 
@@ -202,21 +218,9 @@ def test_what_the_draft_reads_as_a_date_prepare_reads(text: str, tmp_path: Path)
     ("2026-03-01T15:15:00+00:00", dt.datetime(2026, 3, 1, 10, 15)),
 ])
 def test_a_montreal_box_office_dates_as_drafted(text: str, expected: dt.datetime, tmp_path: Path, keys: Path) -> None:
-    from culturecoop.ingest.draft import draft_mapping
-    from culturecoop.ingest.package import MemberInfo
-    from culturecoop.ingest.prepare import prepare
-    from culturecoop.ingest.profile import parse_profile
-    from test_prepare_support import TODAY, read_table
-
-    export = tmp_path / "ventes.csv"
-    lines = ["Ticket,Purchase Date,Event,Event Date,Price,Email,Phone"]
-    lines += [f'T{i},"{text}",Gala,2026-03-20 20:00,25.00,p{i}@x.example,514-555-12{i:02d}' for i in range(12)]
-    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    draft = draft_mapping(export)
+    draft, _summary, package = newcomer(tmp_path, keys, **{"Purchase Date": text})
     assert draft.mapping["timezone"] == "America/Toronto"
-    prepare(export, member=MemberInfo("m1", "m1"), profile=parse_profile(draft.yaml_text, source="m.yaml"),
-            keys_dir=keys, out=tmp_path / "pkg", today=TODAY)
-    assert {t["purchased_at"] for t in read_table(tmp_path / "pkg", "ticket")} == {expected}
+    assert {t["purchased_at"] for t in read_table(package, "ticket")} == {expected}
 
 
 def test_two_digit_years(tmp_path: Path, keys: Path) -> None:
@@ -374,44 +378,19 @@ def test_table_on_the_second_sheet_is_pointed_at(tmp_path: Path, keys: Path) -> 
 ])
 def test_canadian_dollars_written_as_vendors_write_them(written: str, price: str, tmp_path: Path, keys: Path) -> None:
     # Eventbrite writes CA$25.00; French Canadian back offices 25,00 $CA. Drafted and prepared, nothing edited.
-    from culturecoop.ingest.draft import draft_mapping
-    from culturecoop.ingest.package import MemberInfo
-    from culturecoop.ingest.prepare import prepare
-    from culturecoop.ingest.profile import parse_profile
-    from test_prepare_support import TODAY, read_table
-
-    export = tmp_path / "ventes.csv"
-    lines = ["Ticket,Purchase Date,Event,Event Date,Price,Email"]
-    lines += [f'T{i},2026-03-01 10:15,Gala,2026-03-20 20:00,"{written}",p{i}@x.example' for i in range(12)]
-    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    draft = draft_mapping(export)
+    draft, _summary, package = newcomer(tmp_path, keys, Price=written, Phone=None)
     assert draft.mapping["columns"]["unit_price"] == "Price" and draft.mapping["currency"] == "CAD"
-    prepare(export, member=MemberInfo("m1", "m1"), profile=parse_profile(draft.yaml_text, source="m.yaml"),
-            keys_dir=keys, out=tmp_path / "pkg", today=TODAY)
-    tickets = read_table(tmp_path / "pkg", "ticket")
-    assert {(t["unit_price"], t["currency"]) for t in tickets} == {(Decimal(price), "CAD")}
+    assert {(t["unit_price"], t["currency"]) for t in read_table(package, "ticket")} == {(Decimal(price), "CAD")}
 
 
 def test_a_ticket_given_is_written_as_a_word_in_the_price(tmp_path: Path, keys: Path) -> None:
     # Comps written "Free", "Gratuit", "Comp" among the prices: tickets at 0, not rows set aside,
     # and the price column is still found.
-    from culturecoop.ingest.draft import draft_mapping
-    from culturecoop.ingest.package import MemberInfo
-    from culturecoop.ingest.prepare import prepare
-    from culturecoop.ingest.profile import parse_profile
-    from test_prepare_support import TODAY, read_table
-
     prices = ["$25.00"] * 6 + ["Free", "Gratuit", "Comp", "Invitation", "Offert", "$30.00"]
-    export = tmp_path / "ventes.csv"
-    lines = ["Ticket,Purchase Date,Event,Event Date,Price,Email"]
-    lines += [f"T{i},2026-03-01 10:15,Gala,2026-03-20 20:00,{p},p{i}@x.example" for i, p in enumerate(prices)]
-    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    draft = draft_mapping(export)
+    draft, summary, package = newcomer(tmp_path, keys, Price=prices)
     assert draft.mapping["columns"]["unit_price"] == "Price"
-    summary = prepare(export, member=MemberInfo("m1", "m1"), profile=parse_profile(draft.yaml_text, source="m.yaml"),
-                      keys_dir=keys, out=tmp_path / "pkg", today=TODAY)
     assert summary.rows_rejected == 0
-    tickets = read_table(tmp_path / "pkg", "ticket")
+    tickets = read_table(package, "ticket")
     assert sorted(t["unit_price"] for t in tickets) == [Decimal(0)] * 5 + [Decimal(25)] * 6 + [Decimal(30)]
 
 
@@ -424,19 +403,7 @@ def test_a_postal_code_written_with_its_town_or_country(written: str, phone: str
                                                         keys: Path) -> None:
     # "CP Ville" columns of French forms, "CH-1204": where the patron lives is still read (it was
     # dropped, and the audience's areas read "unknown").
-    from culturecoop.ingest.draft import draft_mapping
-    from culturecoop.ingest.package import MemberInfo
-    from culturecoop.ingest.prepare import prepare
-    from culturecoop.ingest.profile import parse_profile
-    from test_prepare_support import TODAY, read_table
-
-    export = tmp_path / "ventes.csv"
-    lines = ["Ticket,Purchase Date,Event,Event Date,Price,Email,Phone,Postal Code"]
-    lines += [f'T{i},2026-03-01 10:15,Gala,2026-03-20 20:00,25.00,p{i}@x.example,{phone},"{written}"' for i in range(12)]
-    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    draft = draft_mapping(export)
+    draft, summary, package = newcomer(tmp_path, keys, Phone=phone, **{"Postal Code": written})
     assert draft.mapping["columns"]["postal_code"] == "Postal Code"
-    summary = prepare(export, member=MemberInfo("m1", "m1"), profile=parse_profile(draft.yaml_text, source="m.yaml"),
-                      keys_dir=keys, out=tmp_path / "pkg", today=TODAY)
     assert summary.rows_rejected == 0
-    assert {p["fsa"] for p in read_table(tmp_path / "pkg", "patron")} == {area}
+    assert {p["fsa"] for p in read_table(package, "patron")} == {area}

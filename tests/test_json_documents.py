@@ -106,3 +106,18 @@ def test_a_json_document_that_is_no_export_is_said(content: str, said: str, tmp_
     export.write_text(content, encoding="utf-8")
     with pytest.raises(UserError, match=said):
         draft_mapping(export)
+
+
+def test_the_member_finds_its_own_ids_in_the_json_document_it_prepared(tmp_path: Path, keys: Path) -> None:
+    # The member app and `reco ids` put the member's own ids back on the cooperative's lists, from
+    # the export prepared: an API's JSON answer holds them in nested records (profile.email).
+    from culturecoop.privacy.keys import load_member_keys
+    from culturecoop.reco.ids import own_ids
+
+    export = tmp_path / "attendees.json"
+    export.write_text(json.dumps(attendees_page(30), ensure_ascii=False, indent=2), encoding="utf-8")
+    _prepare_drafted(export, keys, tmp_path / "pkg")
+    tokens = {p["member_patron_id"] for p in read_table(tmp_path / "pkg", "patron")}
+    found = own_ids(tokens, [export], "m1", load_member_keys(keys).linkage_secret)
+    assert found.column == "profile.email" and len(found.ids) == 30
+    assert set(found.ids.values()) == {r["profile"]["email"] for r in attendees_page(30)["attendees"]}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ import duckdb
 
 from culturecoop.errors import UserError
 from culturecoop.i18n import _
+from culturecoop.ingest.jsondoc import as_json_lines, is_document
 from culturecoop.privacy.encodings import PHONE_DIGITS, member_id_tokens
 from culturecoop.privacy.keys import load_member_keys
 from culturecoop.reco.logs import as_delimited_text, sql_name
@@ -30,9 +32,17 @@ def _export_columns(export: Path, encoding: str) -> dict[str, list[str]]:
     any table: CSV in any separator and encoding, Excel, JSON, compressed."""
     if not export.is_file():
         raise UserError(_("Export file {path} does not exist; check the path.").format(path=export))
+    with tempfile.TemporaryDirectory(prefix="culturecoop-ids-") as scratch:
+        # One JSON document (an API's answer saved to a file): its records, as ``prepare`` read them.
+        source = as_json_lines(export, Path(scratch) / "export.jsonl") if is_document(export) else export
+        return _columns_of(source, export, encoding)
+
+
+def _columns_of(source: Path, export: Path, encoding: str) -> dict[str, list[str]]:
+    """The columns of ``source`` (``export`` itself, or its records as JSON lines)."""
     # Rows that ``prepare`` refused (a truncated record, a ragged line) hold no patron of the list:
     # skipped here, their tokens are counted as unmatched.
-    text = as_delimited_text(export, lenient=True)
+    text = as_delimited_text(source, lenient=True)
     con = duckdb.connect()
     try:
         rel = con.read_csv(str(text), header=True, all_varchar=True, ignore_errors=True,

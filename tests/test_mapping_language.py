@@ -177,6 +177,7 @@ def test_date_and_time_columns_joined(tmp_path: Path, keys: Path) -> None:
     ("22/03/2026 20h", dt.datetime(2026, 3, 22, 20, 0)),
     ("22-Mar-2026 21:30", dt.datetime(2026, 3, 22, 21, 30)),
     ("March 22nd, 2026 at 9:30 pm", dt.datetime(2026, 3, 22, 21, 30)),
+    ("Sun, Mar 22, 2026 9:30 p.m.", dt.datetime(2026, 3, 22, 21, 30)),
     # Box offices print the zone as a word (EDT, HAE, CET); the time lands in the member's zone.
     ("2026-03-22 21:30 EDT", dt.datetime(2026, 3, 22, 21, 30)),
     ("Mar 22, 2026 9:30 PM EDT", dt.datetime(2026, 3, 22, 21, 30)),
@@ -205,7 +206,8 @@ def test_iso_times_with_z_or_offset_land_in_the_local_zone(tmp_path: Path, keys:
 
 
 @pytest.mark.parametrize("text", ["2026-03-01 10:15 EST", "Mar 1, 2026 10:15 AM EST", "01-Mar-2026 10:15",
-                                  "1er mars 2026 à 10 h 15", "2026-03-01 16:15 CET"])
+                                  "1er mars 2026 à 10 h 15", "2026-03-01 16:15 CET", "2026-03-01 10:15 a.m.",
+                                  "Mar 1, 2026 10:15 p.m.", "03/01/2026 10:15 p.m."])
 def test_what_the_draft_reads_as_a_date_prepare_reads(text: str, tmp_path: Path) -> None:
     draft, summary, _package = newcomer(tmp_path, None, **{"Purchase Date": text})
     assert draft.mapping["columns"]["purchased_at"] == "Purchase Date"

@@ -184,9 +184,14 @@ class Column:
         return [v for v, _ in Counter(self.values).most_common(limit)]
 
 
+_AM = re.compile(r"(\d)\s*[Aa]\.\s?[Mm]\.?")
+_PM = re.compile(r"(\d)\s*[Pp]\.\s?[Mm]\.?")
+
+
 def strip_zone(value: str) -> tuple[str, str | None]:
     """``value`` without a trailing ``Z`` (``UTC``, ``GMT``) or ``±hh:mm`` after a time, and that
-    suffix (``Z`` for all three)."""
+    suffix (``Z`` for all three); ``8:00 p.m.`` written ``8:00 PM``, as ``prepare`` reads it."""
+    value = _PM.sub(r"\1 PM", _AM.sub(r"\1 AM", value))
     match = _ZONE.search(value)
     if match is None or not re.search(r"\d(:\d\d| ?[AaPp]\.?[Mm])", value):
         return value, None

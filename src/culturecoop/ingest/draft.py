@@ -195,11 +195,14 @@ class _Builder:
                 return 0.55
             return 0.0
         score = 0.65 * header + 0.35 * fit
-        if name == "unit_price" and set(vocab.tokens(c.name)) & _UNIT_WORDS:
+        if name != "unit_price":
+            return score
+        words = set(vocab.tokens(c.name))
+        if words & _UNIT_WORDS:
             score += 0.2  # a "Montant" beside "Prix unitaire" and a quantity is the row's
-        elif name == "unit_price" and "total" in vocab.tokens(c.name):
+        elif "total" in words:
             score -= 0.02  # "Total Paid" is the row's (seats and fees): a "Ticket Price" beside it wins
-        elif name == "unit_price" and set(vocab.tokens(c.name)) & _PAID_WORDS:
+        elif words & _PAID_WORDS:
             score += 0.02  # "Price paid" over "Face value", "realPrice" over a list price
         return score
 
@@ -362,8 +365,9 @@ class _Builder:
 
     def _event_id_without_column(self) -> None:
         starts = self.columns_map.get("event_starts_at")
+        keys = [tuple(self._spec_cells(row, starts)) for row in self.sample.rows] if starts is not None else []
         if "event_title" not in self.columns_map and starts is not None:
-            self._title_told_by_the_start()
+            self._title_told_by_the_start(keys)
         title = self.columns_map.get("event_title")
         if isinstance(title, str):
             if isinstance(starts, str):
@@ -377,8 +381,7 @@ class _Builder:
                                                    "name each event"), check=True)
             return
         stem = self.sample.path.stem
-        if starts is not None and len({tuple(self._spec_cells(row, starts)) for row in self.sample.rows}
-                                      - {()}) > 1:
+        if starts is not None and len(set(keys) - {()}) > 1:
             # No title, but several start times: each start is one event (the file names them all).
             self.columns_map["event_id"] = starts
             self.columns_map.setdefault("event_title", {"file_name": True})
@@ -399,15 +402,14 @@ class _Builder:
                                 "column that tells them apart, or set a constant with {{value: \"…\"}}.").format(
             name=shown))
 
-    def _title_told_by_the_start(self) -> None:
-        """A column of words that each start time determines (a "Programme" column beside its
-        "Séance"), with several values, not a person's nor a place's: the show's title, when no
-        header names one. Among several, the one that tells most events apart, else the first."""
-        starts = self.columns_map["event_starts_at"]
-        keys = [tuple(self._spec_cells(row, starts)) for row in self.sample.rows]
-        found: list[tuple[int, int, Column]] = []
+    def _title_told_by_the_start(self, keys: list[tuple[str, ...]]) -> None:
+        """A column of words that each start time (``keys``: each sampled row's) determines (a
+        "Programme" column beside its "Séance"), with several values, not a person's nor a place's:
+        the show's title, when no header names one. Among several, the one that tells most events
+        apart, else the first."""
         if len(set(keys)) < 2 or len(keys) < 1.5 * len(set(keys)):
             return  # one start, or starts with a row each: nothing to tell a title by
+        found: list[tuple[int, int, Column]] = []
         for c in self.columns:
             if c.index in self.used or c.fill < 0.9 or c.distinct < 2 or shape_fit("event_title", c) < 1.0 \
                     or vocab.header_role(c.name) or c.share("postcode") > 0.1 \
@@ -428,6 +430,7 @@ class _Builder:
                        check=True)
 
     def _spec_cells(self, row: list[str | None], spec: Any) -> list[str]:
+        """The non-empty cells of ``row`` that the column spec ``spec`` reads."""
         return [(row[c.index] or "").strip() for c in self._columns_of(spec) if _cell(row, c.index)]
 
     def _ids(self) -> None:
@@ -478,9 +481,9 @@ class _Builder:
     def _patron_fallback(self) -> None:
         """A customer number that a share of the rows leave empty (box-office sales, invitations,
         guest checkouts) while their e-mail or phone is written: those rows are identified by the
-        e-mail, else the phone, rather than set aside (a row or two without it are said, not kept). A person may then carry the number on some rows and
-        the e-mail on others; linkage joins the two within the member (the same e-mail), so they are
-        counted once."""
+        e-mail, else the phone, rather than set aside (a row or two without it are said, not kept).
+        A person may then carry the number on some rows and the e-mail on others; linkage joins the
+        two within the member (the same e-mail), so they are counted once."""
         column = self._mapped("patron_id")
         spec = self.columns_map["patron_id"]
         if column is None or not isinstance(spec, str):

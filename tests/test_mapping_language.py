@@ -218,6 +218,11 @@ def test_what_the_draft_reads_as_a_date_prepare_reads(text: str, tmp_path: Path)
     ("01.03.2026 10:15:00", dt.datetime(2026, 3, 1, 10, 15)),  # dots: day first, whatever the country
     ("2026-03-01T15:15:00+0000", dt.datetime(2026, 3, 1, 10, 15)),  # UTC, not a London clock
     ("2026-03-01T15:15:00+00:00", dt.datetime(2026, 3, 1, 10, 15)),
+    ("2026-03-01 15:15:00+00", dt.datetime(2026, 3, 1, 10, 15)),  # PostgreSQL's whole-hour offset
+    ("2026-03-01 10:15:00.250-05", dt.datetime(2026, 3, 1, 10, 15)),  # to the second
+    ("2026-03-01 at 10:15", dt.datetime(2026, 3, 1, 10, 15)),  # a word between date and time
+    ("01.03.2026 @ 10:15", dt.datetime(2026, 3, 1, 10, 15)),
+    ("2026-03-01, 10:15", dt.datetime(2026, 3, 1, 10, 15)),
 ])
 def test_a_montreal_box_office_dates_as_drafted(text: str, expected: dt.datetime, tmp_path: Path, keys: Path) -> None:
     draft, _summary, package = newcomer(tmp_path, keys, **{"Purchase Date": text})

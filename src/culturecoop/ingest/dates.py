@@ -138,14 +138,16 @@ def timestamp_sql(column: str, formats: tuple[str, ...], date_formats: tuple[str
         terms.append(f"CAST(try_strptime({column}, $d_formats) AS TIMESTAMP)")
     # A zone after the time: the wall-clock time before it (ISO, the profile's formats, or with month
     # names), converted from that zone to the profile's.
-    wall = f"regexp_replace({column}, '\\s*{_OFFSET}', '')"
-    offset = _iso_offset(f"regexp_extract({column}, '{_OFFSET}', 1)")
+    # An offset of whole hours after the seconds (PostgreSQL's "15:15:00+00") read as "+00:00".
+    zoned = f"regexp_replace({column}, '(:[0-9]{{2}}(\\.[0-9]+)?)([+-][0-9]{{2}})$', '\\1\\3:00')"
+    wall = f"regexp_replace({zoned}, '\\s*{_OFFSET}', '')"
+    offset = _iso_offset(f"regexp_extract({zoned}, '{_OFFSET}', 1)")
     walls = [f"try_strptime({wall}, $dt_iso)"]
     if plain:
         walls.append(f"try_strptime({wall}, $dt_plain)")
     walls.append(f"cc_text_datetime({wall})")
     terms.append(
-        f"""CASE WHEN regexp_matches({column}, '[0-9mM.] ?{_OFFSET}') THEN timezone($tz, TRY_CAST(
+        f"""CASE WHEN regexp_matches({zoned}, '[0-9mM.] ?{_OFFSET}') THEN timezone($tz, TRY_CAST(
                 strftime({first_of(*walls)}, '%Y-%m-%d %H:%M:%S') || ({offset}) AS TIMESTAMPTZ)) END"""
     )
     hours = f"regexp_replace({column}, '([0-9])\\s*[hH]\\s*([0-9]{{2}})?\\b', '\\1:\\2', 'g')"

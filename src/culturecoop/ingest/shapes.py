@@ -84,7 +84,7 @@ _GENDERS = {"homme", "femme", "h", "f", "m", "male", "female", "man", "woman", "
 # A numeric date, then an optional time: 2026-03-04T19:22:05.000, 21/05/26 07:08, 3/4/2026 2:22 PM, 22.03.2026 15h00.
 _DATE_TIME = re.compile(
     r"(?P<a>\d{1,4})(?P<s>[/.\-])(?P<b>\d{1,2})(?P=s)(?P<c>\d{2}|\d{4})"
-    r"(?:(?P<sep>T|\s+à\s+|\s+)(?P<h>\d{1,2})(?P<hs>\s*[:hH]\s*)(?P<m>\d{2})"
+    r"(?:(?P<sep>T|\s+(?:à|at|@|-)\s+|,\s*|\s+)(?P<h>\d{1,2})(?P<hs>\s*[:hH]\s*)(?P<m>\d{2})"
     r"(?::(?P<sec>\d{2})(?P<frac>\.\d+)?)?(?P<ampm>\s*[AaPp]\.?[Mm]\.?)?)?")
 
 
@@ -108,7 +108,8 @@ def candidate_formats(value: str) -> list[str]:
         return []
     if match["h"] is None:
         return dates
-    joiner = "T" if match["sep"] == "T" else " à " if "à" in match["sep"] else " "
+    # Between date and time: T, a space, or a word or sign as written ("à", "at", "@", "-", ",").
+    joiner = match["sep"] if match["sep"] == "T" else re.sub(r"\s+", " ", match["sep"])
     hour = "%I" if match["ampm"] else "%H"
     clock = f"{hour}h%M" if "h" in match["hs"].lower() else f"{hour}:%M"
     if match["sec"] is not None:
@@ -184,6 +185,8 @@ class Column:
         return [v for v, _ in Counter(self.values).most_common(limit)]
 
 
+# An offset of whole hours after the seconds, as PostgreSQL writes it (``15:15:00+00``): ``+00:00``.
+_HOURS_OFFSET = re.compile(r"(?:(?<=:\d\d)|(?<=\.\d{3})|(?<=\.\d{6}))([+-]\d\d)$")
 _AM = re.compile(r"(\d)\s*[Aa]\.\s?[Mm]\.?")
 _PM = re.compile(r"(\d)\s*[Pp]\.\s?[Mm]\.?")
 
@@ -192,6 +195,7 @@ def strip_zone(value: str) -> tuple[str, str | None]:
     """``value`` without a trailing ``Z`` (``UTC``, ``GMT``) or ``±hh:mm`` after a time, and that
     suffix (``Z`` for all three); ``8:00 p.m.`` written ``8:00 PM``, as ``prepare`` reads it."""
     value = _PM.sub(r"\1 PM", _AM.sub(r"\1 AM", value))
+    value = _HOURS_OFFSET.sub(r"\1:00", value)
     match = _ZONE.search(value)
     if match is None or not re.search(r"\d(:\d\d| ?[AaPp]\.?[Mm])", value):
         return value, None

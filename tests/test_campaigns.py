@@ -18,9 +18,11 @@ import subprocess
 import sys
 import time
 import warnings
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import pyarrow.parquet as pq
 import pytest
 from tests.campaign_coop import (
     MailServer,
@@ -375,6 +377,32 @@ def test_planted_lift_is_measured_with_both_intervals_and_nothing_below_k(coop: 
     # Another member cannot read the results: the same sentence as for a campaign that does not exist.
     other = run_cli("campaigns", "results", created["campaign_id"], "--db", str(coop["db"]), "--member", LILAS)
     assert other.returncode == 2 and "has no campaign" in other.stderr
+
+
+def test_a_simulated_response_books_the_shows_to_come(coop: dict[str, Any]) -> None:
+    # "Our new season begins: book now" sent to lapsed patrons: the response buys the member's
+    # announced programme, after the send and before each show; never last season's shows.
+    programme = coop["tmp"] / "programme.csv"
+    programme.write_text("event_id,event_title,event_starts_at,venue,genres,capacity,price\n"
+                         + "".join(f"N{i},Soirée {i},{(date.today() + timedelta(days=6 + 9 * i)).isoformat()} 20:00,"
+                                   f"Le Dièse,jazz,200,30\n" for i in range(4)), encoding="utf-8")
+    cc("reco", "programme", str(programme), "--db", str(coop["db"]), "--member", JAZZ)
+    with Warehouse(coop["db"]) as w:
+        created = create_campaign(
+            w, member_id=JAZZ, audience_id=coop["audiences"][JAZZ], subject_fr="La saison de {member_name}",
+            subject_en="The season of {member_name}", body_fr="Réservez : {link}\n", body_en="Book: {link}\n",
+            link="https://billets.example.org/saison", conversion="member", holdout=0.3, seed=5)
+    with MailServer() as server:
+        send_here(coop, created["campaign_id"], server)
+    later = coop["tmp"] / "later"
+    with Warehouse(coop["db"]) as w:
+        sent = w.scalar("SELECT first_sent_at FROM campaign WHERE campaign_id = ?", [created["campaign_id"]])
+        planted = simulate_response(w, created["campaign_id"], later, base=0.3, lift=0.2, seed=3)
+    assert planted["tickets"] > 0
+    tickets = pq.read_table(later / "ticket.parquet").to_pylist()
+    events = {e["event_id"]: e["starts_at"] for e in pq.read_table(later / "event.parquet").to_pylist()}
+    assert {t["event_id"] for t in tickets} <= {"N0", "N1", "N2", "N3"} and set(events) >= {t["event_id"] for t in tickets}
+    assert all(sent - timedelta(days=1) < t["purchased_at"] < events[t["event_id"]] for t in tickets)
 
 
 def _login(client: Any, email: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -182,6 +183,25 @@ def test_refresh_follows_new_data(tmp_path: Path) -> None:
                       "2, 30, 'CAD', 'web', 'sold')")
         assert refresh(w) is None or True
     assert by(report(db, "overview", "jazz-a").rows, "metric")["tickets"]["this_period"] == 52
+
+
+def test_a_sale_dated_after_today_does_not_end_the_period_in_the_future(tmp_path: Path) -> None:
+    # A clock set wrong, or a simulated campaign response, dates a few tickets weeks ahead: the
+    # default "last 12 months" still end today, and upcoming events stay upcoming.
+    db = tiny_cooperative(tmp_path / "w.duckdb")
+    today = datetime.combine(date.today(), datetime.min.time())
+    with Warehouse(db) as w:
+        people = [r["member_patron_id"] for r in w.query(
+            "SELECT member_patron_id FROM patron WHERE member_id = 'jazz-a' ORDER BY 1 LIMIT 10")]
+        w.con.execute("INSERT INTO event VALUES ('jazz-a', 'A9', 'Gala', ?, 'Salle', 'H2X', ['jazz'], ['Artiste'], 100, "
+                      "true, 'fr')", [today - timedelta(days=10)])
+        for n, person in enumerate(people):  # sold last month, and five "sold" weeks ahead
+            bought = today - timedelta(days=30) if n < 5 else today + timedelta(days=27)
+            w.con.execute("INSERT INTO ticket VALUES ('jazz-a', ?, ?, ?, 'A9', ?, 1, 30, 'CAD', 'web', 'sold')",
+                          [f"T9{n}", f"O9{n}", person, bought])
+        refresh(w)
+        assert w.scalar("SELECT as_of FROM analytics_window") == date.today()
+    assert report(db, "overview", "jazz-a", {}).params["to"] == date.today().isoformat()
 
 
 # --- the real command line --------------------------------------------------------------------

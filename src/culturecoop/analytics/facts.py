@@ -170,7 +170,9 @@ ORDER BY t.member_id, event_day
     (
         # The months the masks cover and the default period's end. A few rows (at most 0.1 %, or
         # 3) dated more than a year after all the others are outliers — a purchase typed as 2099
-        # — and move neither: the window and the as-of date come from the body of the data.
+        # — and move neither: the window and the as-of date come from the body of the data. No
+        # sale is later than today: the as-of date is never in the future (a clock set wrong, or
+        # a simulated campaign response, would end every member's "last 12 months" weeks ahead).
         "analytics_window",
         f"""
 WITH v AS (
@@ -192,7 +194,7 @@ WITH v AS (
 SELECT CAST(greatest(min(mo), max(mo) - {WINDOW_MONTHS - 1}) AS INTEGER) AS window_start,
        CAST(max(mo) AS INTEGER) AS window_end,
        min(event_day) AS first_day, max(event_day) AS last_day,
-       CAST(max(bought) AS DATE) AS as_of
+       CAST(least(max(bought), current_date) AS DATE) AS as_of
 FROM kept
 """,
     ),

@@ -70,7 +70,11 @@ def simulate_response(warehouse: Warehouse, campaign_id: str, out: Path, *, base
     tickets = []
     for n, index in enumerate(np.flatnonzero(bought).tolist()):
         event = events[int(rng.integers(len(events)))]
-        when = start + timedelta(days=float(rng.uniform(0, window)))
+        # Bought after the send, within the conversion window, and before the show starts.
+        days = window
+        if event["starts_at"] is not None and event["starts_at"] > start:
+            days = min(window, (event["starts_at"] - start) / timedelta(days=1) * 0.9)
+        when = start + timedelta(days=float(rng.uniform(0, days)))
         tickets.append([member_id, f"sim{tag}{n:06d}", f"simo{tag}{n:06d}", people[index]["member_patron_id"], event["event_id"],
                         when, int(rng.integers(1, 3)), round(float(event["price"] or 30.0), 2), "CAD", "web", "sold"])
     if tickets:
@@ -104,17 +108,23 @@ def simulate_response(warehouse: Warehouse, campaign_id: str, out: Path, *, base
 
 
 def _events(warehouse: Warehouse, member_id: str, campaign: dict[str, Any]) -> list[dict[str, Any]]:
-    """The events a response may buy: the campaign's event, or the member's most recent ones."""
+    """The events a response may buy: the campaign's event, or the member's next announced ones (its
+    programme), else its most recent ones. A person answering a campaign books a show to come: a
+    response bought for last summer's shows would be dated after them."""
+    upcoming = """SELECT member_id, event_id, title, starts_at, venue, venue_fsa, genres, artists, capacity, is_local,
+        language, price, false AS known FROM reco_upcoming_event WHERE member_id = $member"""
+    if campaign["conversion"] == "member" and campaign["first_sent_at"] is not None:
+        rows = warehouse.query(upcoming + " AND starts_at > $sent ORDER BY starts_at, event_id LIMIT 5",
+                               {"member": member_id, "sent": campaign["first_sent_at"]})
+        if rows:
+            return rows
     rows = warehouse.query(
         "SELECT *, true AS known, (SELECT max(CAST(t.unit_price AS DOUBLE)) FROM ticket AS t WHERE t.member_id = e.member_id "
         "AND t.event_id = e.event_id) AS price FROM event AS e WHERE member_id = $member AND ($any_event OR event_id = $event) "
         "ORDER BY starts_at DESC NULLS LAST LIMIT 5",
         {"member": member_id, "event": campaign["event_id"] or "", "any_event": campaign["conversion"] == "member"})
     if not rows and campaign["event_id"]:
-        rows = warehouse.query(
-            "SELECT member_id, event_id, title, starts_at, venue, venue_fsa, genres, artists, capacity, is_local, language, price, "
-            "false AS known FROM reco_upcoming_event WHERE member_id = $member AND event_id = $event",
-            {"member": member_id, "event": campaign["event_id"]})
+        rows = warehouse.query(upcoming + " AND event_id = $event", {"member": member_id, "event": campaign["event_id"]})
     if not rows:
         raise UserError(_("Member {member} has no event to buy tickets for; load its programme or a package first.").format(member=member_id))
     return rows

@@ -198,6 +198,58 @@ def test_segment_and_genre_actions_save_audiences(app, coop: Coop) -> None:
         assert bad.status_code == 400 and "segment" in bad.text.lower()
 
 
+STEP_TABS = ("overview", "audience", "retention", "trends", "elsewhere", "benchmark", "pace")
+
+
+def next_steps(page: str) -> str:
+    found = re.findall(r'<section class="next-steps".*?</section>', page, re.S)
+    return found[0] if found else ""
+
+
+def test_every_report_tab_ends_its_findings_with_what_to_do_and_each_step_works(app, coop: Coop) -> None:
+    # A venue's staff read a tab to decide something: each tab says what to do, why (with its own
+    # figure), and the button does it — an audience saved for a campaign, or the page where it is decided.
+    with new_client(app) as c:
+        login(c, coop.emails["A-analyst"])
+        saved = written = 0
+        for slug in STEP_TABS:
+            block = next_steps(c.get(f"/m/{A}/{slug}").text)
+            assert "Que faire maintenant ?" in block, slug
+            text = visible_text(block)
+            assert not leaks(text) and not raw_codes(text), (slug, leaks(text), raw_codes(text))
+            reasons = re.findall(r"<li><p>(.*?)</p>", block, re.S)
+            assert reasons and all(len(r) > 40 for r in reasons), slug
+            for form in re.findall(r'<form method="post" action="([^"]+)".*?</form>', block, re.S):
+                assert form == f"/m/{A}/audiences"
+            for fields in re.findall(r'<form method="post".*?</form>', block, re.S):
+                data = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', fields))
+                data.pop("csrf_token", None)
+                response = c.post(f"/m/{A}/audiences", data={"csrf_token": page_csrf(c, f"/m/{A}/{slug}"), **data})
+                assert response.status_code == 303, (slug, data, response.text[:300])
+                landing = c.get(response.headers["location"])
+                assert "Public enregistré" in landing.text
+                saved += 1
+                write = re.search(r'href="(/m/[^"]+/campaigns\?audience=[^"]+)"', landing.text)
+                if write:  # an audience with people in it: "write to this audience" opens the message form
+                    form_page = c.get(html.unescape(write.group(1)))
+                    assert form_page.status_code == 200 and 'name="audience_id"' in form_page.text
+                    written += 1
+            for href in re.findall(r'<a class="button" href="([^"]+)"', block):
+                assert c.get(html.unescape(href).split("#")[0]).status_code == 200, (slug, href)
+        assert saved >= 3 and written >= 1  # the newcomers, the occasional and the lapsed at least
+        # The retention tab's step names its figure and saves the member's own lapsed patrons.
+        retention = visible_text(next_steps(c.get(f"/m/{A}/retention").text))
+        assert re.search(r"\d+\s% des présences", retention) and "sans visite depuis 6 mois" in retention
+        kinds = {a["kind"] for a in c.get(f"/api/v1/members/{A}/audiences").json()["data"]}
+        assert {"segment", "lapsed"} <= kinds
+    with new_client(app) as c:
+        login(c, coop.emails["A-analyst"])
+        c.post("/language", data={"language": "en", "csrf_token": page_csrf(c, f"/m/{A}/retention"), "next": "/"})
+        block = next_steps(c.get(f"/m/{A}/retention").text)
+        c.post("/language", data={"language": "fr", "csrf_token": page_csrf(c, f"/m/{A}/retention"), "next": "/"})
+        assert "What to do next" in block and "patrons without a visit for 6 months" in block
+
+
 def test_cross_offer_proposed_by_an_admin_and_accepted_by_the_partner_admin(app, coop: Coop) -> None:
     with new_client(app) as a_analyst:
         login(a_analyst, coop.emails["A-analyst"])

@@ -16,6 +16,7 @@ from culturecoop.web.i18n import Translator, retranslate
 from culturecoop.web.tabs import REPORT_TITLES, Tab
 from culturecoop.web.views import own, pooled
 from culturecoop.web.views.base import TabView
+from culturecoop.web.views.next_steps import next_steps
 from culturecoop.web.views.period import period_view
 
 Results = Mapping[str, Mapping[str, Any]]
@@ -49,6 +50,7 @@ def tab_view(tab: Tab, payloads: Mapping[str, Mapping[str, Any]], t: Translator,
         pooled.segments(view, results, t, query or {})
     else:
         BUILDERS[tab.slug](view, results, t)
+    view.next_steps = next_steps(view, results, t)
     notes: list[str] = []
     for result in results.values():
         notes += [retranslate(str(n), t.language) for n in result.get("notes") or []]

@@ -68,6 +68,7 @@ class Action:
     url: str
     params: dict[str, str] = field(default_factory=dict)
     hint: str | None = None
+    reason: str | None = None  # why, in one sentence with the page's figure (a tab's next steps)
 
 
 @dataclass
@@ -117,6 +118,7 @@ class TabView:
     notes: list[str] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)
     picker: dict[str, Any] | None = None  # the sales-pace tab's choice of event
+    next_steps: list[Action] = field(default_factory=list)  # what to do about what the tab found
 
     def table(self, table_id: str) -> TableView | None:
         return next((s.table for s in self.sections if s.table is not None and s.table.id == table_id), None)

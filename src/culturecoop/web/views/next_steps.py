@@ -1,0 +1,157 @@
+"""What to do next, on every report tab: one or two actions drawn from what the page found.
+
+A venue's staff read a tab to decide something. Each step says, in one sentence with the page's
+own figure, why it is worth doing, and offers the action: save an audience of the right people
+(the member's own patrons, or pooled people through the gate) ready for a campaign, or open the
+page where the decision is made (the Target audience tab, cross offers, campaigns). A step needs
+its figure: when the gate hid it or the period has none, the step is left out rather than said
+without a reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from culturecoop.web.i18n import Translator
+from culturecoop.web.views.base import Action, TabView
+
+Results = Mapping[str, Mapping[str, Any]]
+AUDIENCE_HINT = "A saved audience definition with its size, through the privacy gate, ready for campaigns."
+LAPSED_MONTHS = 6
+
+
+def _rows(result: Mapping[str, Any] | None, name: str = "rows") -> list[dict[str, Any]]:
+    rows = (result or {}).get(name)
+    return [r for r in rows if isinstance(r, dict)] if isinstance(rows, list) else []
+
+
+def _shown(row: Mapping[str, Any], key: str) -> Any:
+    """A value the gate released (None when it hid it)."""
+    marker = row.get("suppressed")
+    if marker is True or (isinstance(marker, list | tuple) and key in marker):
+        return None
+    return row.get(key)
+
+
+def _audience(view: TabView, t: Translator, label: str, reason: str, **params: Any) -> Action:
+    return Action("audience", label, f"/m/{view.member_id}/audiences", {k: str(v) for k, v in params.items()},
+                  t(AUDIENCE_HINT), reason)
+
+
+def _link(label: str, url: str, reason: str) -> Action:
+    return Action("link", label, url, reason=reason)
+
+
+def _target(view: TabView, t: Translator) -> Action:
+    return _link(t("See who would come to your next events"), f"/m/{view.member_id}/target",
+                 t("The cooperative's model ranks, for each event of your programme, the people most likely to come, "
+                   "your own patrons and people new to you."))
+
+
+def _overview(view: TabView, results: Results, t: Translator) -> list[Action]:
+    rows = {r.get("metric"): r for r in _rows(results.get("overview"))}
+    steps = []
+    new = _shown(rows.get("new_patrons") or {}, "this_period")
+    if new:
+        steps.append(_audience(view, t, t("Build an audience: your newcomers"), t(
+            "{n} patrons came for the first time in the period: a second visit soon after the first is what makes a "
+            "regular.", n=t.number(new)), kind="segment", segment="newcomers"))
+    steps.append(_target(view, t))
+    return steps
+
+
+def _audience_tab(view: TabView, results: Results, t: Translator) -> list[Action]:
+    once = next((r for r in _rows(results.get("frequency")) if r.get("dimension") == "frequency" and r.get("band") == "1"),
+                None)
+    share = _shown(once, "share") if once else None
+    if not share:
+        return [_target(view, t)]
+    return [_audience(view, t, t("Build an audience: your occasional patrons"), t(
+        "{share} of your patrons came only once in the period: they know you, and a reminder costs little.",
+        share=t.percent(share, 0)), kind="segment", segment="occasional"), _target(view, t)]
+
+
+def _retention(view: TabView, results: Results, t: Translator) -> list[Action]:
+    summary = (results.get("retention") or {}).get("summary") or {}
+    rate = summary.get("return_rate")
+    if rate is None:
+        return []
+    return [
+        _audience(view, t, t("Build an audience: your patrons without a visit for {n} months", n=LAPSED_MONTHS), t(
+            "{rate} of attendances were followed by another visit: the patrons who have not come back for {n} months are the "
+            "ones a message can still bring back.", rate=t.percent(rate, 0), n=LAPSED_MONTHS),
+            kind="lapsed", months=LAPSED_MONTHS),
+        _link(t("Write to a saved audience"), f"/m/{view.member_id}/campaigns",
+              t("A campaign goes to the people of a saved audience who accepted messages, with a holdout group that measures "
+                "its effect.")),
+    ]
+
+
+def _trends(view: TabView, results: Results, t: Translator) -> list[Action]:
+    result = results.get("trends") or {}
+    yours = {r.get("genre") for r in _rows(result, "yours")}
+    rising = [r for r in _rows(result) if r.get("direction") == "rising" and r.get("genre") not in yours
+              and _shown(r, "first_share") is not None and _shown(r, "last_share") is not None]
+    if not rising:
+        return [_target(view, t)]
+    top = max(rising, key=lambda r: float(r.get("change") or 0))
+    name = t.label("genre", top["genre"])
+    return [_audience(view, t, t("Build a target audience: people who attend {genre}", genre=name), t(
+        "{genre} is rising across the cooperative ({first} of patrons, then {last}) and is not yet among your genres.",
+        genre=name, first=t.percent(top["first_share"], 0), last=t.percent(top["last_share"], 0)),
+        kind="genre", genre=top["genre"])]
+
+
+def _elsewhere(view: TabView, results: Results, t: Translator) -> list[Action]:
+    steps = []
+    genres = [r for r in _rows(results.get("elsewhere")) if r.get("significant") and (_shown(r, "lift") or 0) > 1]
+    if genres:
+        top = max(genres, key=lambda r: float(r["lift"]))
+        name = t.label("genre", top["value"])
+        steps.append(_audience(view, t, t("Build a target audience: people who attend {genre}", genre=name), t(
+            "Your audience chooses {genre} elsewhere {lift} times as often as the rest of the cooperative: people who "
+            "attend it are likely to share your audience's tastes.", genre=name, lift=t.number(top["lift"], 1)),
+            kind="genre", genre=top["value"]))
+    partners = [r for r in _rows(results.get("overlap")) if _shown(r, "share_of_yours")]
+    if partners:
+        top = max(partners, key=lambda r: float(r["share_of_yours"]))
+        partner = str(top.get("name") or top.get("other_member"))
+        steps.append(_link(t("Propose a cross offer to {member}", member=partner), f"/m/{view.member_id}/target#cross", t(
+            "{share} of your pooled audience also goes to {member}: a joint offer speaks to people who already like you both.",
+            share=t.percent(top["share_of_yours"], 0), member=partner)))
+    return steps
+
+
+def _benchmark(view: TabView, results: Results, t: Translator) -> list[Action]:
+    rows = {r.get("figure"): r for r in _rows(results.get("benchmark"))}
+    returning = rows.get("returning_share") or {}
+    index = _shown(returning, "index")
+    if index is not None and float(index) < 100:
+        return [_audience(view, t, t("Build an audience: your patrons without a visit for {n} months", n=LAPSED_MONTHS), t(
+            "Fewer of your patrons come back than at your peers (index {index}): bring back those who have not come for "
+            "{n} months.", index=t.number(index), n=LAPSED_MONTHS), kind="lapsed", months=LAPSED_MONTHS)]
+    return [_link(t("See your segments"), f"/m/{view.member_id}/segments",
+                  t("Your patrons in six groups (regulars, newcomers, fading…), each ready to become an audience."))]
+
+
+def _pace(view: TabView, results: Results, t: Translator) -> list[Action]:
+    summary = (results.get("pace") or {}).get("summary") or {}
+    behind = summary.get("pace_vs_comparables")
+    upcoming = {e.get("event_id") for e in (view.picker or {}).get("upcoming") or []}
+    if summary.get("event_id") not in upcoming or behind is None or float(behind) >= 0:
+        return [_target(view, t)]
+    return [_link(t("Find the people likely to come"), f"/m/{view.member_id}/target", t(
+        "{event} has sold {behind} fewer tickets than comparable events had at this point: reach the people most likely to "
+        "come.", event=str(summary.get("title") or summary.get("event_id") or ""), behind=t.percent(-float(behind), 0)))]
+
+
+STEPS = {"overview": _overview, "audience": _audience_tab, "retention": _retention, "trends": _trends,
+         "elsewhere": _elsewhere, "benchmark": _benchmark, "pace": _pace}
+
+
+def next_steps(view: TabView, results: Results, t: Translator) -> list[Action]:
+    """The actions the tab's findings call for (the segments and affinities tabs carry theirs by
+    their rows and genres). Called once the tab's builder has filled ``view``."""
+    build = STEPS.get(view.tab.slug)
+    return build(view, results, t) if build else []

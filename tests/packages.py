@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -11,7 +12,8 @@ from culturecoop.ingest.package import MemberInfo, write_package
 from culturecoop.schema.model import CONTRIBUTED_TABLES, create_statements
 
 
-def build_tables(member_id: str, n_tickets: int, price: float = 25.0, offset: int = 0) -> dict[str, pa.Table]:
+def build_tables(member_id: str, n_tickets: int, price: float = 25.0, offset: int = 0,
+                 currency: str = "CAD") -> dict[str, pa.Table]:
     """A consistent small member dataset, typed exactly like the canonical tables."""
     con = duckdb.connect()
     for statement in create_statements():
@@ -37,10 +39,10 @@ def build_tables(member_id: str, n_tickets: int, price: float = 25.0, offset: in
     con.execute(
         """
         INSERT INTO ticket SELECT ?, 'T' || (i + ?), 'O' || i, 'P' || (i % ?), 'E' || (i % ?),
-               TIMESTAMP '2025-12-01' + i * INTERVAL 1 MINUTE, 1, ?, 'CAD', 'web', 'sold'
+               TIMESTAMP '2025-12-01' + i * INTERVAL 1 MINUTE, 1, ?, ?, 'web', 'sold'
         FROM range(?) t(i)
         """,
-        [member_id, offset, n_patrons, n_events, price, n_tickets],
+        [member_id, offset, n_patrons, n_events, price, currency, n_tickets],
     )
     con.execute(
         """
@@ -56,7 +58,7 @@ def build_tables(member_id: str, n_tickets: int, price: float = 25.0, offset: in
 NAMES = {"jazz-dieze": "Club de jazz Le Dièse", "theatre-nord": "Théâtre du Nord", "festival-est": "Festival de l'Est"}
 
 
-def make_package(out: Path, member_id: str = "jazz-dieze", n_tickets: int = 200, **kw: float) -> Path:
+def make_package(out: Path, member_id: str = "jazz-dieze", n_tickets: int = 200, **kw: Any) -> Path:
     tables = build_tables(member_id, n_tickets, **kw)  # type: ignore[arg-type]
     n = tables["ticket"].num_rows
     write_package(

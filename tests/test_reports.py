@@ -258,6 +258,26 @@ def test_cli_messages_in_french(tiny: Path) -> None:
     assert result.returncode == 2 and "inversez --from et --to" in result.stderr
 
 
+def test_cli_writes_amounts_with_their_currency_and_a_share_change_in_points(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    # A venue selling in euros reads euros; a change of a share is in points, not a ratio of ratios.
+    monkeypatch.setenv("COLUMNS", "160")  # the whole table on one screen
+    db = tiny_cooperative(tmp_path / "w.duckdb")
+    with Warehouse(db) as w:
+        w.con.execute("UPDATE ticket SET currency = 'EUR' WHERE member_id = 'jazz-a'")
+    result = run_cli("report", "overview", "--db", str(db), "--member", "jazz-a", "--from", "2025-02-01",
+                     "--to", "2025-03-31", lang="fr")
+    assert result.returncode == 0, result.stderr
+    out = re.sub(r"\s", " ", result.stdout + result.stderr)  # the table goes where the console writes
+    assert re.search(r"Recettes \(taxes incluses\) +│ revenue +│ +[\d ]+,\d\d € │", out), out
+    assert re.search(r"Recettes \(taxes incluses\) : [\d ]+,\d\d €", out)  # the summary line
+    share = re.search(r"Part de nouveaux clients +│ new_share +│ +([\d,]+) % │ +([\d,]+) % │ +([−+]?[\d,]+) pts", out)
+    assert share, out
+    now, before, change = (float(share.group(i).replace(",", ".").replace("−", "-")) for i in (1, 2, 3))
+    assert abs((now - before) - change) < 0.11
+    assert "$" not in out
+
+
 def test_every_report_and_column_is_documented(tiny: Path) -> None:
     docs = (Path(__file__).resolve().parents[1] / "docs" / "reports.md").read_text()
     for name in REPORTS:

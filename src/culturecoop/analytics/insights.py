@@ -40,6 +40,7 @@ class Value:
 
     kind: str
     value: Any
+    currency: str = "CAD"  # a money value's
 
     def text(self, language: str) -> str:
         kind, value = self.kind, self.value
@@ -54,7 +55,7 @@ class Value:
         if kind == "times":
             return wording.times(value, language)
         if kind == "money":
-            return wording.money(value, language)
+            return wording.money(value, language, self.currency)
         if kind == "day":
             return wording.day(value, language)
         if kind == "label":
@@ -163,6 +164,7 @@ def overview_rules(results: Results) -> list[Insight]:
     rows = _by(_rows(result), "metric")
     if not result or not rows:
         return []
+    currency = str(result.get("currency") or "CAD")
     out: list[Insight] = []
     now = {m: released(r, "this_period") for m, r in rows.items()}
     before = {m: released(r, "previous_period") for m, r in rows.items()}
@@ -186,7 +188,7 @@ def overview_rules(results: Results) -> list[Insight]:
                 message = (_("Revenue rose by {change} on the period before, to {revenue}.") if change > 0 else
                            _("Revenue fell by {change} on the period before, to {revenue}."))
                 out.append(Insight("overview.revenue_change", message,
-                                   {"change": Value("change", change), "revenue": Value("money", revenue)}))
+                                   {"change": Value("change", change), "revenue": Value("money", revenue, currency)}))
     new_now, new_before = now.get("new_patrons"), before.get("new_patrons")
     if comparable_new_returning(result) and new_now is not None and new_before and new_before >= MIN_PATRONS:
         change = (new_now - new_before) / new_before
@@ -204,8 +206,8 @@ def overview_rules(results: Results) -> list[Insight]:
     tickets, revenue, basket = now.get("tickets"), now.get("revenue"), now.get("average_basket")
     if tickets and revenue and basket:
         out.append(Insight("overview.basket", _("Your {tickets} tickets brought in {revenue}: {basket} per order on average."),
-                           {"tickets": Value("number", tickets), "revenue": Value("money", revenue),
-                            "basket": Value("money", basket)}))
+                           {"tickets": Value("number", tickets), "revenue": Value("money", revenue, currency),
+                            "basket": Value("money", basket, currency)}))
     return out
 
 
@@ -426,6 +428,7 @@ def benchmark_rules(results: Results) -> list[Insight]:
     result = results.get("benchmark")
     if not result or not (result.get("summary") or {}).get("peers"):
         return []
+    currency = str(result.get("currency") or "CAD")
     out: list[Insight] = []
     rows = _by(_rows(result), "figure")
     returning = rows.get("returning_share")
@@ -442,8 +445,8 @@ def benchmark_rules(results: Results) -> list[Insight]:
         message = (_("{figure}: {yours} for you against {peers} for your peers, {gap} higher.") if row["index"] > 100 else
                    _("{figure}: {yours} for you against {peers} for your peers, {gap} lower."))
         out.append(Insight("benchmark.gap", message,
-                           {"figure": Value("figure", row["figure"]), "yours": Value(kind, row["yours"]),
-                            "peers": Value(kind, row["peers"]), "gap": Value("change", row["index"] / 100 - 1)}))
+                           {"figure": Value("figure", row["figure"]), "yours": Value(kind, row["yours"], currency),
+                            "peers": Value(kind, row["peers"], currency), "gap": Value("change", row["index"] / 100 - 1)}))
     return out
 
 

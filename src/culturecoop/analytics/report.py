@@ -61,6 +61,8 @@ class ReportResult:
     policy: dict[str, Any] = field(default_factory=dict)
     # The data's first and last event day and its as-of day (last sale): what a period means.
     coverage: dict[str, Any] = field(default_factory=dict)
+    # The member's currency (that of most of its tickets): how its amounts are written.
+    currency: str = "CAD"
     # The report's queries as run (SQL and parameters): for benchmarks and for explaining a figure.
     trace: list[tuple[str, dict[str, Any]]] = field(default_factory=list, repr=False)
     # The cross-member cells exactly as the gate released them (before the report derived
@@ -91,6 +93,7 @@ class ReportResult:
             "release": self.release,
             "policy": self.policy,
             "coverage": self.coverage,
+            "currency": self.currency,
             "summary": self.summary,
             "notes": self.notes,
             "titles": {t.name: t.title for t in self.tables},

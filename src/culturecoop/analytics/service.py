@@ -30,6 +30,13 @@ MEMBER_VISITS = """
 SELECT count(*) AS visits FROM analytics_visit
 WHERE member_id = $member AND event_day BETWEEN $date_from AND $date_to
 """
+# The currencies of a member's sold tickets, most tickets first: its amounts are written in the first.
+MEMBER_CURRENCIES = """
+SELECT currency, CAST(sum(quantity) AS BIGINT) AS tickets FROM ticket
+WHERE member_id = $member AND status = 'sold' GROUP BY currency ORDER BY tickets DESC, currency
+"""
+# Reports whose figures include amounts of money.
+MONEY_REPORTS = ("overview", "frequency", "benchmark")
 COOPERATIVE_VISITS = """
 SELECT count(*) AS visits FROM analytics_visit WHERE pooled AND event_day BETWEEN $date_from AND $date_to
 """
@@ -101,6 +108,29 @@ def data_coverage(engine: SqlEngine | Warehouse) -> facts.Window:
     version, _members, window = _preflight(sql_engine)
     sql_engine.on_data_version(version)
     return window
+
+
+def member_currency(warehouse: Warehouse, member: str) -> str:
+    """The currency ``member``'s amounts are written in (its pages outside the report tabs: campaign
+    revenue, programme prices)."""
+    return _member_currency(engine_of(warehouse), member, None)
+
+
+def _member_currency(engine: SqlEngine, member: str, notes: list[str] | None) -> str:
+    """The currency most of ``member``'s tickets are priced in (CAD when it has none); with
+    ``notes``, says when its amounts add up several currencies."""
+    rows = engine.remember(("analytics", "currencies", member),
+                           lambda: engine.rows(MEMBER_CURRENCIES, {"member": member}))
+    if not rows:
+        return "CAD"
+    total = sum(int(r["tickets"] or 0) for r in rows) or 1
+    others = [r for r in rows[1:] if int(r["tickets"] or 0) / total >= 0.001]
+    if notes is not None and others:
+        notes.append(_("Amounts add up tickets priced in several currencies ({currencies}) and are written in {main}, "
+                       "the currency of most of them: convert the others before preparing your export if they matter.").format(
+            currencies=", ".join(str(r["currency"]) for r in rows[: len(others) + 1]),
+            main=rows[0]["currency"]))
+    return str(rows[0]["currency"])
 
 
 def _day(value: Any) -> str | None:
@@ -244,11 +274,13 @@ def _run_report(name: str, engine: SqlEngine | Warehouse, member: str, params: M
 
         ctx.gate = release
     output = spec.build(ctx)
+    currency = _member_currency(sql_engine, member, ctx.notes if name in MONEY_REPORTS else None)
     result = ReportResult(
         report=name, title=spec.title(), member_id=member, engine=sql_engine.name, params=canonical,
         pooled=spec.pooled, k=gate.policy.min_patrons, tables=output.tables, summary=output.summary,
         notes=ctx.notes, policy=gate.policy.to_json(), trace=ctx.trace,
         coverage={"first_day": _day(window.first_day), "last_day": _day(window.last_day), "as_of": _day(window.as_of)},
+        currency=currency,
     )
     if output.release is not None:
         result.epsilon_spent = output.release.epsilon

@@ -15,7 +15,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import format_currency, format_decimal, format_percent, get_currency_symbol
 
 from culturecoop.i18n import catalog, gettext_in
 from culturecoop.schema.taxonomy import GENRE_LABELS
@@ -78,8 +78,10 @@ RFM_BANDS = {
     "< 30 d": _("under 30 days"), "30-89 d": _("30 to 89 days"), "90-179 d": _("90 to 179 days"),
     "180+ d": _("180 days or more"),
     "1": _("1 visit"), "2": _("2 visits"), "3-4": _("3 or 4 visits"), "5-9": _("5 to 9 visits"), "10+": _("10 visits or more"),
-    "< 50": _("under $50"), "50-99": _("$50 to $99"), "100-249": _("$100 to $249"), "250-499": _("$250 to $499"),
-    "500+": _("$500 or more"),
+}
+# Spending bands: amounts in the member's currency (``label(..., currency=)``).
+SPENDING_BANDS: dict[str, tuple[int | None, int | None]] = {
+    "< 50": (None, 50), "50-99": (50, 99), "100-249": (100, 249), "250-499": (250, 499), "500+": (500, None),
 }
 DIRECTIONS = {"rising": _("rising"), "falling": _("falling"), "stable": _("stable")}
 # Codes of a target audience's profile and of cross offers (``reco.audiences``, ``reco.cross``).
@@ -158,14 +160,22 @@ def genre(code: str, language: str) -> str:
     return pair[0] if language == "fr" else pair[1]
 
 
-def label(kind: str, code: Any, language: str) -> str:
+def label(kind: str, code: Any, language: str, currency: str = "CAD") -> str:
     """A code of one ``kind`` (``genre``, ``segment``, ``distance``, ``member_kind``,
     ``metric``, ``figure``, ``age_band``, ``dimension``, ``band``, ``direction``) in words; an
-    unknown code is returned as it is."""
+    unknown code is returned as it is. A spending band's amounts are in ``currency``."""
     if code is None:
         return ""
     if kind == "genre":
         return genre(str(code), language)
+    if kind == "band" and str(code) in SPENDING_BANDS:
+        low, high = SPENDING_BANDS[str(code)]
+        if low is None:
+            return gettext_in(_("under {amount}"), language).format(amount=money(high, language, currency, whole=True))
+        if high is None:
+            return gettext_in(_("{amount} or more"), language).format(amount=money(low, language, currency, whole=True))
+        return gettext_in(_("{low} to {high}"), language).format(
+            low=money(low, language, currency, whole=True), high=money(high, language, currency, whole=True))
     table = _TABLES.get(kind, {})
     found = table.get(str(code))
     return gettext_in(found, language) if found is not None else str(code)
@@ -273,6 +283,12 @@ def decimal(value: Any, language: str) -> str:
 def colon(language: str) -> str:
     """What stands between a name and its value: French sets a space before the colon."""
     return " : " if language == "fr" else ": "
+
+
+def currency_symbol(currency: str, language: str) -> str:
+    """The sign a reader writes beside an amount: $ for Canadian dollars in Canada, € for euros,
+    CHF for Swiss francs."""
+    return str(get_currency_symbol(currency, locale=locale_of(language)))
 
 
 def money(value: Any, language: str, currency: str = "CAD", whole: bool = False) -> str:

@@ -23,7 +23,8 @@ app = typer.Typer(
 console = Console(stderr=True)
 
 # A number as printed (either language's separators, a sign, a percent): right-aligned in tables.
-_FIGURE = re.compile(r"[-−+]?[\d\s\u202f\u00a0.,]*\d[\d\s\u202f\u00a0.,]*\s?%?")
+# A figure: a number with its sign, and a unit (%, pts, a currency: 12,50 $, €12.50, CHF 45.00).
+_FIGURE = re.compile(r"(?:[$€£]|CHF\s)?[-−+]?[\d\s\u202f\u00a0.,]*\d[\d\s\u202f\u00a0.,]*(?:\s?(?:%|pts|[$€£]|CHF))?")
 # A table cell's padding and border, in columns.
 _CELL_FRAME = 3
 # The least room a key column (what a row is about) keeps, in columns, when its names are longer.

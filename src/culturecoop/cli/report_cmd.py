@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,16 @@ import typer
 from rich.markup import escape
 
 from culturecoop.analytics import REPORTS, ReportResult, refresh, run_report
-from culturecoop.analytics.wording import colon, column_label, day, moment, month, summary_label
+from culturecoop.analytics.wording import (
+    colon,
+    column_label,
+    day,
+    moment,
+    money,
+    month,
+    signed_percent,
+    summary_label,
+)
 from culturecoop.cli.app import app, console, emit_json, print_table
 from culturecoop.errors import UserError
 from culturecoop.i18n import _, current_language
@@ -36,9 +46,13 @@ _ISO_DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 _ISO_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
-def _format(value: Any, column: str = "") -> str:
+# Figures that are amounts of money, as a column or as a key figure's code (``metric``, ``figure``).
+MONEY = ("revenue", "average_basket", "revenue_per_patron", "average_price", "price", "unit_price")
+
+
+def _format(value: Any, column: str = "", currency: str | None = None) -> str:
     """A cell as the reader writes numbers: `12 345,5` in French, `12,345.5` in English; a share
-    as a percentage (`17,9 %`)."""
+    as a percentage (`17,9 %`); an amount in ``currency`` when given (`160 969,25 $`)."""
     from babel.numbers import format_decimal, format_percent
 
     language = current_language()
@@ -54,6 +68,8 @@ def _format(value: Any, column: str = "") -> str:
         return month(value, language)
     if isinstance(value, bool):
         return _("yes") if value else _("no")
+    if currency and isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return money(value, language, currency)
     if isinstance(value, float) and _is_share(column) and 0 <= value <= 1:
         return str(format_percent(value, format="#,##0.0 %", locale=locale))
     if isinstance(value, float):
@@ -63,10 +79,28 @@ def _format(value: Any, column: str = "") -> str:
     return str(value)
 
 
-def _cells(row: dict[str, Any], columns: Sequence[Any], hidden_label: str) -> list[str]:
-    """A report row as printed: each column's value, or ``hidden_label`` where the gate suppressed it."""
+def _cells(row: dict[str, Any], columns: Sequence[Any], hidden_label: str, currency: str) -> list[str]:
+    """A report row as printed: each column's value, or ``hidden_label`` where the gate suppressed it.
+    A key figure's row (its code in ``metric`` or ``figure``) is written as that figure is: an
+    amount with its currency, a share as a percentage; its change as a signed percentage."""
     hidden = set(row.get("suppressed", []))
-    return [hidden_label if c.name in hidden else _format(row.get(c.name), c.name) for c in columns]
+    figure = str(row.get("metric") or row.get("figure") or "")
+
+    def shown(name: str) -> str:
+        value = row.get(name)
+        if name == "change" and figure and isinstance(value, float):
+            now, before = row.get("this_period"), row.get("previous_period")
+            if _is_share(figure) and isinstance(now, float) and isinstance(before, float):
+                points = (now - before) * 100  # a share's change in points: 35,8 % after 82,5 % is −46,8 pts
+                return ("+" if points > 0 else "−" if points < 0 else "") + _format(round(abs(points), 1)) + "\u00a0pts"
+            return signed_percent(value, current_language(), 1)
+        if figure and name in ("this_period", "previous_period", "yours", "peers"):
+            if figure in MONEY:
+                return _format(value, name, currency)
+            return _format(value, figure)
+        return _format(value, name, currency if name in MONEY or name.endswith("_revenue") else None)
+
+    return [hidden_label if c.name in hidden else shown(c.name) for c in columns]
 
 
 def _print_result(result: ReportResult) -> None:
@@ -76,7 +110,7 @@ def _print_result(result: ReportResult) -> None:
         names = [c.name for c in table.columns]
         # Headers in the reader's words; the codes stay in --json.
         headers = [column_label(name, language, table.name) for name in names]
-        cells = [_cells(row, table.columns, label) for row in table.rows[:MAX_ROWS]]
+        cells = [_cells(row, table.columns, label, result.currency) for row in table.rows[:MAX_ROWS]]
         # What a row is about: its names as read ("label", or "from_label" and "to_label"), else its first column.
         labels = tuple(n for n, name in enumerate(names) if name == "label" or name.endswith("_label"))
         print_table(table.title + (" — " + _("cross-member aggregate") if table.pooled else ""), headers, cells,
@@ -86,7 +120,8 @@ def _print_result(result: ReportResult) -> None:
         for header, column in zip(headers, table.columns, strict=True):
             console.print(f"  [bold]{escape(header)}[/]: {column.meaning}", highlight=False)
     if result.summary:
-        console.print(", ".join(f"{summary_label(k, language)}{colon(language)}{_format(v, k)}" for k, v in result.summary.items()),
+        console.print(", ".join(f"{summary_label(k, language)}{colon(language)}{_format(v, k, result.currency if k in MONEY else None)}"
+                                for k, v in result.summary.items()),
                       highlight=False)
     for note in result.notes:
         console.print(f"[dim]{escape(_days_in_words(note, language))}[/]", highlight=False)

@@ -35,9 +35,9 @@ def _axis(title: str, unit: str, t: Translator, **extra: Any) -> dict[str, Any]:
         axis["ticksuffix"] = "\u00a0%" if t.language == "fr" else "%"
     elif unit == "money":
         if t.language == "fr":
-            axis["ticksuffix"] = "\u00a0$"
+            axis["ticksuffix"] = "\u00a0" + t.currency_symbol
         else:
-            axis["tickprefix"] = "$"
+            axis["tickprefix"] = t.currency_symbol + ("\u00a0" if t.currency_symbol.isalpha() else "")
     elif unit == "times":
         axis["ticksuffix"] = "\u00a0×"
     return axis
@@ -48,7 +48,10 @@ def _hover(unit: str, t: Translator, value: str = "y") -> str:
     if unit == "percent":
         return "%{" + value + ":,.1f}" + ("\u00a0%" if t.language == "fr" else "%")
     if unit == "money":
-        return ("%{" + value + ":,.2f}\u00a0$") if t.language == "fr" else ("$%{" + value + ":,.2f}")
+        sign = t.currency_symbol
+        if t.language == "fr":
+            return "%{" + value + ":,.2f}\u00a0" + sign
+        return sign + ("\u00a0" if sign.isalpha() else "") + "%{" + value + ":,.2f}"
     if unit == "times":
         return "%{" + value + ":,.2f}\u00a0×"
     return "%{" + value + ":,}"

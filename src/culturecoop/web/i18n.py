@@ -36,9 +36,18 @@ def language_from_header(accept_language: str | None, default: str) -> str:
 class Translator:
     """Messages, numbers and dates in one language; handed to every template as ``_`` etc."""
 
-    def __init__(self, language: str) -> None:
+    def __init__(self, language: str, currency: str = "CAD") -> None:
         self.language = pick_language(language)
         self.locale = wording.locale_of(self.language)
+        self.currency = currency  # how amounts are written: the member's currency
+
+    def in_currency(self, currency: str | None) -> Translator:
+        """The same translator writing amounts in ``currency`` (itself when it already does)."""
+        return self if not currency or currency == self.currency else Translator(self.language, currency)
+
+    @property
+    def currency_symbol(self) -> str:
+        return wording.currency_symbol(self.currency, self.language)
 
     def __call__(self, message: str, **fields: Any) -> str:
         text = gettext_in(message, self.language)
@@ -47,8 +56,8 @@ class Translator:
     def number(self, value: Any, digits: int = 0) -> str:
         return wording.number(value, self.language, digits)
 
-    def money(self, value: Any, currency: str = "CAD", whole: bool = False) -> str:
-        return wording.money(value, self.language, currency, whole)
+    def money(self, value: Any, currency: str | None = None, whole: bool = False) -> str:
+        return wording.money(value, self.language, currency or self.currency, whole)
 
     def percent(self, value: Any, digits: int = 1) -> str:
         return wording.percent(value, self.language, digits)
@@ -85,7 +94,7 @@ class Translator:
 
     def label(self, kind: str, code: Any) -> str:
         """A report's code (genre, segment, distance...) in words (``analytics.wording``)."""
-        return wording.label(kind, code, self.language)
+        return wording.label(kind, code, self.language, self.currency)
 
 
 def translate_exact(text: str, language: str) -> str:

@@ -154,6 +154,11 @@ CSV_UNITS = {"percent": "%", "money": "$"}
 ROW_UNITS = {**CSV_UNITS, "points": "pts"}
 
 
+def _units(units: dict[str, str], t: Translator) -> dict[str, str]:
+    """The units of a CSV, amounts in the translator's currency (€ for a member selling in euros)."""
+    return {**units, "money": t.currency_symbol}
+
+
 CSV_DIGITS = {"percent": 2, "points": 2, "money": 2, "times": 2, "float2": 2, "float1": 1}
 
 
@@ -177,10 +182,12 @@ def csv_text(table: TableView, t: Translator) -> str:
     # unit column. Mixed columns whose units agree on every row share one ("Unit"); one whose units
     # differ (a change: % for an amount, points for a share) has its own ("Unit (Change)").
     mixed = [i for i, c in enumerate(table.columns) if c.kind == "mixed"]
+    t = t.in_currency(table.currency)
+    csv_units, row_units = _units(CSV_UNITS, t), _units(ROW_UNITS, t)
 
     def unit_of(row: list[Cell], i: int) -> str:
         cell = row[i]
-        return ROW_UNITS.get(cell.kind, "") if cell.numeric and not cell.suppressed and cell.value is not None else ""
+        return row_units.get(cell.kind, "") if cell.numeric and not cell.suppressed and cell.value is not None else ""
 
     groups: list[list[int]] = []
     for i in mixed:
@@ -190,7 +197,7 @@ def csv_text(table: TableView, t: Translator) -> str:
             groups.append([i])
     header = []
     for column in table.columns:
-        unit = CSV_UNITS.get(column.kind)
+        unit = csv_units.get(column.kind)
         header.append(f"{column.label} ({unit})" if unit else column.label)
     header += [t("Unit") if n == 0 else f"{t('Unit')} ({table.columns[group[0]].label})" for n, group in enumerate(groups)]
     flag = t("Hidden by the privacy gate")

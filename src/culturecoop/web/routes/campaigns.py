@@ -12,6 +12,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
+from culturecoop.analytics.service import member_currency
 from culturecoop.campaigns import service
 from culturecoop.campaigns.results import campaign_results
 from culturecoop.errors import UserError
@@ -131,7 +132,7 @@ def _page(request: Request, warehouse: Warehouse, member_id: str, principal: Pri
           error: str | None = None, form: dict[str, Any] | None = None, others: dict[str, list[str]] | None = None,
           events: list[dict[str, Any]] | None = None, status_code: int = 200) -> Response:
     """The tab (``events``: the member's upcoming events, when the caller has read them already)."""
-    t = Translator(request_language(request))
+    t = Translator(request_language(request), member_currency(warehouse, member_id))
     campaigns = service.list_campaigns(warehouse, member_id)
     shown = None
     if campaign:

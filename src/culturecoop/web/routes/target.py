@@ -16,6 +16,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
+from culturecoop.analytics.service import member_currency
 from culturecoop.errors import UserError
 from culturecoop.governance.uploads import member_names
 from culturecoop.reco import audiences, cross, service
@@ -227,7 +228,7 @@ def _load_programme(upload: UploadFile, warehouse: Any, member_id: str, max_byte
 def _target_page(request: Request, member_id: str, principal: Principal, warehouse: Any, event: str | None = None,
                  saved: str | None = None, programme: dict[str, Any] | None = None, error: str | None = None,
                  status: int = 200) -> Response:
-    t = Translator(request_language(request))
+    t = Translator(request_language(request), member_currency(warehouse, member_id))
     if event:
         _require_event(warehouse, member_id, event[:200])
     summary = None

@@ -42,6 +42,8 @@ def tab_view(tab: Tab, payloads: Mapping[str, Mapping[str, Any]], t: Translator,
             view.k = int(k)
             break
     main = next((results[name] for name in tab.reports if name in results and name != "events"), None)
+    # Amounts in the member's currency (€ for a venue selling in euros), on the page, its charts and CSV.
+    t = t.in_currency(next((str(r["currency"]) for r in results.values() if r.get("currency")), None))
     view.period = period_view(main, t, with_previous=tab.slug == "overview")
     found = findings(results)
     view.insights = found.texts(t.language)

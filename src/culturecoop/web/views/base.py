@@ -57,6 +57,7 @@ class TableView:
     rows: list[list[Cell]]
     pooled: bool = False
     collapsed: bool = False  # long tables open on demand under their chart
+    currency: str = "CAD"  # the unit of its amounts (a CSV's header says it)
 
 
 @dataclass
@@ -185,7 +186,7 @@ def table(table_id: str, title: str, rows: Iterable[Mapping[str, Any]], cols: It
         table_id, title,
         [Column(c.key, t(c.label), c.kind, c.term, t.relabel(meanings[c.key]) if meanings and c.key in meanings else None)
          for c in columns],
-        out_rows, pooled, collapsed if collapsed is not None else len(out_rows) > 12)
+        out_rows, pooled, collapsed if collapsed is not None else len(out_rows) > 12, t.currency)
     return view
 
 

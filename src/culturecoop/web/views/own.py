@@ -90,7 +90,8 @@ def overview(view: TabView, results: Results, t: Translator) -> None:
                             category_title=t("Figure"), unit="percent", horizontal=True, baseline=0,
                             colors=[charts.RISING if c >= 0 else charts.FALLING for _m, c in shown])
     view.sections.append(Section("overview-overview", t("Key figures against the period before"), chart,
-                                 TableView("overview-overview", t("Key figures"), columns, table_rows, collapsed=False),
+                                 TableView("overview-overview", t("Key figures"), columns, table_rows, collapsed=False,
+                                           currency=t.currency),
                                  note=None if with_new else t("The period before is not wholly in the data: changes are not shown, and a first period counts every patron as new.")
                                  if not comparable else t("The period before is the data's first: all its patrons count as new, so new and returning patrons are not compared.")))
 

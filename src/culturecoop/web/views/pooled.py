@@ -243,4 +243,4 @@ def benchmark(view: TabView, results: Results, t: Translator) -> None:
                Column("peers", t("Your peers"), "mixed"), Column("index", t("Index"), "index", "index")]
     view.sections.append(Section("benchmark-benchmark", t("Your key figures against your peers"), chart,
                                  TableView("benchmark-benchmark", t("Your key figures against your peers"), columns, out,
-                                           pooled=True), pooled=True))
+                                           pooled=True, currency=t.currency), pooled=True))

@@ -10,7 +10,11 @@ import html
 import io
 import json
 import re
+import shutil
+from pathlib import Path
 
+from culturecoop.analytics import run_report
+from culturecoop.warehouse.engine import Warehouse
 from culturecoop.web.tabs import TABS
 from web.conftest import MEMBERS, Coop, login, new_client, page_csrf
 from web.leaks import leaks, raw_codes
@@ -387,6 +391,23 @@ def test_every_benchmark_index_compares_with_the_peers_figure_shown(app, coop: C
     assert any(r["figure"] == "patrons" for r in compared), rows
     for r in compared:
         assert abs(r["index"] - 100 * r["yours"] / r["peers"]) <= 1, r
+
+
+def test_a_peer_selling_in_another_currency_is_not_compared_on_amounts(coop: Coop, tmp_path: Path) -> None:
+    # Euros per patron against dollars per patron is no index: amounts compare within one currency.
+    db = tmp_path / "coop.duckdb"
+    shutil.copy(coop.db, db)
+    with Warehouse(db) as w:
+        before = {r["figure"]: r for r in run_report("benchmark", w, A, {}).rows}
+        assert before["revenue_per_patron"]["index"] is not None and before["average_price"]["peers"]
+        w.con.execute("UPDATE ticket SET currency = 'EUR' WHERE member_id = (SELECT min(member_id) FROM member "
+                      "WHERE member_id <> ?)", [A])
+        after = run_report("benchmark", w, A, {})
+    rows = {r["figure"]: r for r in after.rows}
+    for figure in ("revenue_per_patron", "average_price"):
+        assert rows[figure]["peers"] is None and rows[figure]["index"] is None and rows[figure]["yours"]
+    assert rows["tickets_per_patron"]["index"] == before["tickets_per_patron"]["index"]
+    assert any("another currency" in n for n in after.notes)
 
 
 def test_campaigns_without_an_audience_say_where_audiences_are_made(app, coop: Coop) -> None:

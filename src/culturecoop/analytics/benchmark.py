@@ -57,6 +57,13 @@ GROUP BY member_id
 """
 
 MEMBER_KIND = "SELECT kind FROM member WHERE member_id = $member"
+# Each member's currency: that of most of its sold tickets. Amounts in several currencies add up to nothing.
+CURRENCIES = """
+SELECT member_id, max_by(currency, tickets) AS currency
+FROM (SELECT member_id, currency, sum(quantity) AS tickets FROM ticket WHERE status = 'sold' GROUP BY member_id, currency) AS t
+GROUP BY member_id
+"""
+MONEY_FIGURES = ("revenue_per_patron", "average_price")
 MEASURES = ("patrons", "attendances", "tickets", "revenue", "returning")
 
 
@@ -130,6 +137,14 @@ def benchmark(ctx: ReportContext) -> ReportOutput:
         rows.append(mark({"figure": figure, "label": label, "yours": value, "peers": peer,
                           "index": None if not peer or value is None else round(100 * float(value) / float(peer))},
                          {"peers": hidden, "index": hidden}))
+    # Amounts compare only within one currency: euros per patron against dollars per patron is no index.
+    currencies = {r["member_id"]: r["currency"] for r in ctx.query(CURRENCIES)}
+    if peers and any(currencies.get(m) != currencies.get(ctx.member_id) for m in peers):
+        for row in rows:
+            if row["figure"] in MONEY_FIGURES:
+                row["peers"] = row["index"] = None
+        ctx.notes.append(_("Some of your peers sell in another currency than yours: their revenue per patron and average "
+                           "price are not compared with yours."))
     # Patrons: the peers' figure is the average peer's, and the index compares with that (against
     # the peers' sum it read 20 for a member as large as the average peer of five).
     rows[0]["peers"] = rows[0]["index"] = None

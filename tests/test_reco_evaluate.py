@@ -458,7 +458,7 @@ def test_the_printed_evaluation_reads_in_french(tmp_path: Path) -> None:
                      "--no-lightfm", lang="fr")
     assert result.returncode == 0, result.stderr
     text = " ".join((result.stdout + result.stderr).split())
-    assert "découpage par éléments" in text and "Plancher d'exposition" in text
+    assert "découpage par éléments" in text and "Plancher d’exposition" in text
     # The re-ranking's effect is a loss or a gain, never "a loss of -6,5 %".
     assert re.search(r"(perte|gain) de nDCG \d+,\d %", text)
     assert re.search(r"couverture \d+,\d %", text) and not re.search(r"\b0\.\d{3}", text)

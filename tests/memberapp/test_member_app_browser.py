@@ -140,7 +140,7 @@ def test_drop_fix_prepare_send_and_see_it_on_the_data_tab(sites: dict[str, objec
             page.screenshot(path=str(ARTIFACTS / "2-prepared.png"), full_page=True)
             page.click("#send")
             page.wait_for_load_state("networkidle")
-            assert "chargé dans l'entrepôt" in page.inner_text("#sent"), page.inner_text("main")
+            assert "chargé dans l’entrepôt" in page.inner_text("#sent"), page.inner_text("main")
             page.screenshot(path=str(ARTIFACTS / "3-sent.png"), full_page=True)
             # The cooperative's Data tab shows the ingest.
             page.goto(str(sites["coop"]) + "/login")

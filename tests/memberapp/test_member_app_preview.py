@@ -62,7 +62,7 @@ def test_the_first_rows_read_as_the_cooperative_reads_them(tmp_path: Path) -> No
     column = {name: i for i, name in enumerate(header)}
     assert "Les premières lignes, telles que la coopérative les lira" in html.unescape(page)
     price = next(i for name, i in column.items() if name.startswith("Prix"))
-    bought = column["Date et heure d'achat"]
+    bought = column["Date et heure d’achat"]
     status = column["Statut du billet"]
     # Read, in French, with what the export wrote beneath.
     assert first[price] == "45,75 $ 45,75", first[price]
@@ -72,7 +72,7 @@ def test_the_first_rows_read_as_the_cooperative_reads_them(tmp_path: Path) -> No
     assert second[column["Quantité"]] == "2"
     # A time the mapping cannot read stands out, and the row says why it would be set aside.
     assert re.search(r'<td class="unread" title="Non lue avec ce mappage">le 13 au soir</td>', page)
-    assert third[-1] == "heure d'achat absente ou hors des formats de date du profil", third
+    assert third[-1] == "heure d’achat absente ou hors des formats de date du profil", third
     assert header[-1] == "Mise de côté car" and first[-1] == "" and second[-1] == ""
 
 

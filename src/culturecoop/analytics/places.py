@@ -70,7 +70,8 @@ def swiss_regions() -> dict[str, str]:
 def countries() -> dict[str, str]:
     """Country names by ISO code, in the current language."""
     return {"FR": _("France"), "BE": _("Belgium"), "CH": _("Switzerland"), "LU": _("Luxembourg"),
-            "US": _("United States"), "GB": _("United Kingdom"), "DE": _("Germany"), "AT": _("Austria")}
+            "US": _("United States"), "GB": _("United Kingdom"), "DE": _("Germany"), "AT": _("Austria"),
+            "IE": _("Ireland")}
 
 
 def area_name(area: str | None) -> str:

@@ -44,9 +44,9 @@ _CA_POSTAL_ZONES = {"A": "America/St_Johns", "B": "America/Halifax", "C": "Ameri
                     "V": "America/Vancouver", "X": "America/Edmonton", "Y": "America/Whitehorse"}
 COUNTRY_ZONES = {"FR": "Europe/Paris", "BE": "Europe/Brussels", "CH": "Europe/Zurich", "LU": "Europe/Luxembourg",
                  "CA": "America/Toronto", "US": "America/New_York", "GB": "Europe/London", "DE": "Europe/Berlin",
-                 "AT": "Europe/Vienna"}
+                 "AT": "Europe/Vienna", "IE": "Europe/Dublin"}
 COUNTRY_CURRENCIES = {"FR": "EUR", "BE": "EUR", "CH": "CHF", "LU": "EUR", "CA": "CAD", "US": "USD", "GB": "GBP",
-                      "DE": "EUR", "AT": "EUR"}
+                      "DE": "EUR", "AT": "EUR", "IE": "EUR"}
 # Zones tried against the offsets an export writes (``-05:00``), most likely first.
 _OFFSET_ZONES = ("America/Toronto", "America/Halifax", "America/Winnipeg", "America/Edmonton",
                  "America/Vancouver", "America/Regina", "America/St_Johns", "America/Chicago",
@@ -169,7 +169,9 @@ def amount_settings(price: Column | None, header: str | None) -> tuple[str, floa
 # A Swiss national number as the Swiss write it: 0xx xxx xx xx.
 _SWISS_GROUPS = re.compile(r"0\d{2} \d{3} \d{2} \d{2}")
 # International prefixes of the European countries the draft decides (France's is read above).
-_EUROPEAN_PREFIXES = {"32": "BE", "41": "CH", "352": "LU", "44": "GB", "49": "DE", "43": "AT"}
+_EUROPEAN_PREFIXES = {"32": "BE", "41": "CH", "352": "LU", "353": "IE", "44": "GB", "49": "DE", "43": "AT"}
+# Irish mobiles written at home: 083, 085, 086, 087, 089 and seven digits (France gives 08 to no person).
+_IRISH_MOBILE = re.compile(r"08[35679]\d{7}")
 
 
 def _nanp(digits: str) -> str | None:
@@ -204,6 +206,8 @@ def decide_place(phones: Column | None, postcodes: Column | None, price: Column 
                 votes["LU"] += 2
             elif re.fullmatch(r"A-?[1-9]\d{3}", text):
                 votes["AT"] += 2
+            elif shapes.EIRCODE.fullmatch(text) and not shapes.UK_POSTCODE.fullmatch(text):
+                votes["IE"] += 2
             elif shapes.UK_POSTCODE.fullmatch(text):
                 votes["GB"] += 2
     if phones is not None:
@@ -213,6 +217,8 @@ def decide_place(phones: Column | None, postcodes: Column | None, price: Column 
             digits = digits[2:] if value.strip().startswith("00") else digits
             if not plus and len(digits) == 10 and _SWISS_GROUPS.fullmatch(value.strip()):
                 votes["CH"] += 2  # "079 555 12 34": Swiss grouping (a French number is "06 12 34 56 78")
+            elif not plus and _IRISH_MOBILE.fullmatch(digits):
+                votes["IE"] += 2  # "087 123 4567"
             elif (plus and digits.startswith("33")) or (not plus and len(digits) == 10 and digits.startswith("0")
                                                          and not german):
                 votes["FR"] += 2

@@ -89,6 +89,7 @@ MACROS: tuple[str, ...] = (
              WHEN country = 'DE' AND regexp_full_match(d, '0[1-9][0-9]{5,12}') THEN '+49' || d[2:]
              WHEN country = 'AT' AND regexp_full_match(d, '0[1-9][0-9]{3,12}') THEN '+43' || d[2:]
              WHEN country = 'LU' AND regexp_full_match(d, '[2-9][0-9]{5,8}') THEN '+352' || d
+             WHEN country = 'IE' AND regexp_full_match(d, '0[1-9][0-9]{6,9}') THEN '+353' || d[2:]
         END""",
     "CREATE OR REPLACE MACRO cc_phone_in(x, country) AS cc_phone_e164(cc_phone_digits(x), country)",
     "CREATE OR REPLACE MACRO cc_phone(x) AS cc_phone_in(x, 'CA')",
@@ -105,7 +106,7 @@ MACROS: tuple[str, ...] = (
     # Postal codes of ``country`` (a Canadian code is read wherever it appears): US ZIP (its five
     # digits), French and German (five digits, "F-" or "D-" prefix allowed), Belgian, Swiss,
     # Austrian and Luxembourg ones (four digits, "B-", "CH-", "A-", "L-" allowed), British ones
-    # (outward and inward code: "SW4 0AB").
+    # (outward and inward code: "SW4 0AB"), Irish Eircodes ("D02 X285").
     # A Canadian code written with the town ("H2X 1Y4 Montréal", "Montréal (Québec) H2X 1Y4") is read.
     # A European postal code as forms write it: the country before it ("F-75011", "FR-69003",
     # "CH-1204") and the town after it ("75011 Paris", "1204 Genève") are no part of it.
@@ -127,16 +128,20 @@ MACROS: tuple[str, ...] = (
                   THEN regexp_replace(regexp_extract(upper(x), '(^|[^A-Z0-9])([ABCEGHJ-NPRSTVXY][0-9][ABCEGHJ-NPRSTV-Z] ?-?[0-9][ABCEGHJ-NPRSTV-Z][0-9])([^A-Z0-9]|$)', 2), '[ -]', '', 'g')
              WHEN country = 'GB' AND regexp_full_match(
                       cc_postcode_text(x), '[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][ABD-HJLNP-UW-Z]{2}')
+                  THEN cc_postcode_text(x)
+             WHEN country = 'IE' AND regexp_full_match(
+                      cc_postcode_text(x), '([AC-FHKNPRTV-Y][0-9]{2}|D6W)[0-9AC-FHKNPRTV-Y]{4}')
                   THEN cc_postcode_text(x) END""",
     # The coarse area kept in clear: a Canadian FSA (H2X), a British outward code (GB-SW4);
     # elsewhere the country and the first digits, an area of comparable size (FR-750, US-100,
-    # DE-101, BE-10, CH-12, AT-10, LU-14).
+    # DE-101, BE-10, CH-12, AT-10, LU-14); an Irish Eircode's routing key (IE-D02).
     """CREATE OR REPLACE MACRO cc_area_in(x, country) AS
         CASE WHEN cc_fsa(x) IS NOT NULL THEN cc_fsa(x)
              WHEN country = 'CA' THEN cc_postcode_in(x, country)[1:3]
              WHEN country IN ('US', 'FR', 'DE') THEN country || '-' || cc_postcode_in(x, country)[1:3]
              WHEN country IN ('BE', 'CH', 'AT', 'LU') THEN country || '-' || cc_postcode_in(x, country)[1:2]
-             WHEN country = 'GB' THEN 'GB-' || cc_postcode_in(x, country)[1:-4] END""",
+             WHEN country = 'GB' THEN 'GB-' || cc_postcode_in(x, country)[1:-4]
+             WHEN country = 'IE' THEN 'IE-' || cc_postcode_in(x, country)[1:3] END""",
     # Digits and separators only; when both marks appear the last one is the decimal mark
     # ("$1,250.00", "1.234,50"), repeated groups of three are thousands ("1 200 000"), a lone
     # separator before exactly three digits follows the profile's mark ("1,250" is 1250 with

@@ -53,12 +53,15 @@ _NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})(?!\d)")
 _TIME_ONLY = re.compile(r"^\d{1,2}([:hH]\d{2}(:\d{2})?|\s*[hH])(\s*[AaPp]\.?[Mm]\.?)?$")
 # A British postcode: outward code (SW4, EC1A, M1), then the inward one (0AB).
 UK_POSTCODE = re.compile(r"[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}", re.I)
+# An Irish Eircode: a routing key (D02, A65, D6W), then four letters and digits (X285, F4E2).
+EIRCODE = re.compile(r"(?:[AC-FHKNPRTV-Y]\d{2}|D6W) ?[0-9AC-FHKNPRTV-Y]{4}", re.I)
 _POSTCODES = {
     "CA": re.compile(r"[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z][ -]?\d[ABCEGHJ-NPRSTV-Z]\d", re.I),
     "FR": re.compile(r"(0[1-9]|[1-8]\d|9[0-8])\d{3}"),
     "US": re.compile(r"\d{5}(-\d{4})?"),
     "BE/CH": re.compile(r"[1-9]\d{3}"),
     "GB": UK_POSTCODE,
+    "IE": EIRCODE,
     # The country's letter before the digits, as European mail writes it: D-10115, L-1511, CH-1003.
     "EU": re.compile(r"(?:D|F)-?\d{5}|(?:A|B|CH|L)-?\d{4}", re.I),
 }

@@ -154,7 +154,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
                   "nom du participant", "nom participant complet", "customer", "patron", "purchaser", "buyer"),
     "birth_date": ("birth date", "date of birth", "dob", "birthday", "date de naissance", "naissance",
                    "birthdate", "ne le", "ne e le"),
-    "postal_code": ("plz", "postleitzahl", "postal code", "postcode", "post code", "zip", "zip code", "code postal", "cp",
+    "postal_code": ("plz", "postleitzahl", "eircode", "postal code", "postcode", "post code", "zip", "zip code", "code postal", "cp",
                     "home zip", "home postal code", "zipcode", "billing zip", "billing postal code",
                     "code postal acheteur", "zip postal code", "postal", "zip postal", "npa", "no postal",
                     "numero postal"),

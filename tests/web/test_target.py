@@ -11,6 +11,10 @@ from collections.abc import Iterator
 import pytest
 
 from culturecoop.web import Settings, create_app
+from culturecoop.web.i18n import Translator
+from culturecoop.web.tabs import TABS_BY_SLUG
+from culturecoop.web.views.base import TabView
+from culturecoop.web.views.next_steps import next_steps as steps_of
 from web.conftest import MEMBERS, Coop, add_reco, build_coop, login, new_client, page_csrf
 from web.leaks import leaks, raw_codes
 from web.test_reports import chart_text, figures, visible_text
@@ -248,6 +252,24 @@ def test_every_report_tab_ends_its_findings_with_what_to_do_and_each_step_works(
         block = next_steps(c.get(f"/m/{A}/retention").text)
         c.post("/language", data={"language": "fr", "csrf_token": page_csrf(c, f"/m/{A}/retention"), "next": "/"})
         assert "What to do next" in block and "patrons without a visit for 6 months" in block
+
+
+@pytest.mark.parametrize(("summary", "said"), [
+    ({"pace_vs_comparables": -0.4, "forecast_final": 150, "capacity": 200}, "40 % de billets de moins"),
+    ({"pace_vs_comparables": 0.1, "forecast_final": 14, "capacity": 1000}, "environ 14 billets pour 1 000 places"),
+    ({"pace_vs_comparables": 0.1, "forecast_final": 180, "capacity": 200}, None),
+])
+def test_a_show_that_will_not_fill_is_said_on_the_sales_pace_tab(summary: dict[str, float], said: str | None) -> None:
+    # On pace with comparable shows that sold little, a 1,000-seat hall still ends with 14 tickets:
+    # the step says so and sends to the people likely to come; a show that fills gets the general link.
+    view = TabView(TABS_BY_SLUG["pace"], A, False)
+    view.picker = {"upcoming": [{"event_id": "E1"}], "past": [], "current": "E1"}
+    steps = steps_of(view, {"pace": {"summary": {"event_id": "E1", "title": "Gala", **summary}}}, Translator("fr"))
+    reason = re.sub(r"\s", " ", steps[0].reason or "")
+    if said is None:
+        assert steps[0].label == "Voir qui viendrait à vos prochains événements"
+    else:
+        assert steps[0].label == "Trouver les personnes susceptibles de venir" and said in reason and "Gala" in reason
 
 
 def test_cross_offer_proposed_by_an_admin_and_accepted_by_the_partner_admin(app, coop: Coop) -> None:

@@ -139,11 +139,20 @@ def _pace(view: TabView, results: Results, t: Translator) -> list[Action]:
     summary = (results.get("pace") or {}).get("summary") or {}
     behind = summary.get("pace_vs_comparables")
     upcoming = {e.get("event_id") for e in (view.picker or {}).get("upcoming") or []}
-    if summary.get("event_id") not in upcoming or behind is None or float(behind) >= 0:
+    event = str(summary.get("title") or summary.get("event_id") or "")
+    forecast, capacity = summary.get("forecast_final"), summary.get("capacity")
+    if summary.get("event_id") not in upcoming:
         return [_target(view, t)]
-    return [_link(t("Find the people likely to come"), f"/m/{view.member_id}/target", t(
-        "{event} has sold {behind} fewer tickets than comparable events had at this point: reach the people most likely to "
-        "come.", event=str(summary.get("title") or summary.get("event_id") or ""), behind=t.percent(-float(behind), 0)))]
+    if behind is not None and float(behind) < 0:
+        reason = t("{event} has sold {behind} fewer tickets than comparable events had at this point: reach the people "
+                   "most likely to come.", event=event, behind=t.percent(-float(behind), 0))
+    elif forecast is not None and capacity and float(forecast) < 0.5 * float(capacity):
+        # On pace, but the pace of comparable events fills less than half the hall.
+        reason = t("{event} is on course for about {forecast} tickets for {capacity} seats: reach the people most likely "
+                   "to come.", event=event, forecast=t.number(forecast), capacity=t.number(capacity))
+    else:
+        return [_target(view, t)]
+    return [_link(t("Find the people likely to come"), f"/m/{view.member_id}/target", reason)]
 
 
 STEPS = {"overview": _overview, "audience": _audience_tab, "retention": _retention, "trends": _trends,

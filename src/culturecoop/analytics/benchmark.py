@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from culturecoop.analytics.audience import ratio
+from culturecoop.analytics.currency import main_currency
 from culturecoop.analytics.pooled import Cells, mark
 from culturecoop.analytics.report import Column, ReportContext, ReportOutput, ReportTable
 from culturecoop.i18n import _
@@ -57,12 +58,6 @@ GROUP BY member_id
 """
 
 MEMBER_KIND = "SELECT kind FROM member WHERE member_id = $member"
-# Each member's currency: that of most of its sold tickets. Amounts in several currencies add up to nothing.
-CURRENCIES = """
-SELECT member_id, max_by(currency, tickets) AS currency
-FROM (SELECT member_id, currency, sum(quantity) AS tickets FROM ticket WHERE status = 'sold' GROUP BY member_id, currency) AS t
-GROUP BY member_id
-"""
 MONEY_FIGURES = ("revenue_per_patron", "average_price")
 MEASURES = ("patrons", "attendances", "tickets", "revenue", "returning")
 
@@ -138,8 +133,8 @@ def benchmark(ctx: ReportContext) -> ReportOutput:
                           "index": None if not peer or value is None else round(100 * float(value) / float(peer))},
                          {"peers": hidden, "index": hidden}))
     # Amounts compare only within one currency: euros per patron against dollars per patron is no index.
-    currencies = {r["member_id"]: r["currency"] for r in ctx.query(CURRENCIES)}
-    if peers and any(currencies.get(m) != currencies.get(ctx.member_id) for m in peers):
+    own_currency = main_currency(ctx.engine, ctx.member_id)
+    if peers and any(main_currency(ctx.engine, m) != own_currency for m in peers):
         for row in rows:
             if row["figure"] in MONEY_FIGURES:
                 row["peers"] = row["index"] = None

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from culturecoop.analytics import facts
+from culturecoop.analytics.currency import currencies, main_currency
 from culturecoop.analytics.period import resolve_period
 from culturecoop.analytics.pooled import require_identity
 from culturecoop.analytics.registry import report_spec
@@ -29,11 +30,6 @@ from culturecoop.warehouse.sql_engine import DuckDBEngine, SqlEngine
 MEMBER_VISITS = """
 SELECT count(*) AS visits FROM analytics_visit
 WHERE member_id = $member AND event_day BETWEEN $date_from AND $date_to
-"""
-# The currencies of a member's sold tickets, most tickets first: its amounts are written in the first.
-MEMBER_CURRENCIES = """
-SELECT currency, CAST(sum(quantity) AS BIGINT) AS tickets FROM ticket
-WHERE member_id = $member AND status = 'sold' GROUP BY currency ORDER BY tickets DESC, currency
 """
 # Reports whose figures include amounts of money.
 MONEY_REPORTS = ("overview", "frequency", "benchmark")
@@ -113,24 +109,22 @@ def data_coverage(engine: SqlEngine | Warehouse) -> facts.Window:
 def member_currency(warehouse: Warehouse, member: str) -> str:
     """The currency ``member``'s amounts are written in (its pages outside the report tabs: campaign
     revenue, programme prices)."""
-    return _member_currency(engine_of(warehouse), member, None)
+    return main_currency(engine_of(warehouse), member)
 
 
 def _member_currency(engine: SqlEngine, member: str, notes: list[str] | None) -> str:
     """The currency most of ``member``'s tickets are priced in (CAD when it has none); with
     ``notes``, says when its amounts add up several currencies."""
-    rows = engine.remember(("analytics", "currencies", member),
-                           lambda: engine.rows(MEMBER_CURRENCIES, {"member": member}))
+    rows = currencies(engine).get(member)
     if not rows:
-        return "CAD"
-    total = sum(int(r["tickets"] or 0) for r in rows) or 1
-    others = [r for r in rows[1:] if int(r["tickets"] or 0) / total >= 0.001]
+        return main_currency(engine, member)
+    total = sum(tickets for _code, tickets in rows) or 1
+    others = [code for code, tickets in rows[1:] if tickets / total >= 0.001]
     if notes is not None and others:
         notes.append(_("Amounts add up tickets priced in several currencies ({currencies}) and are written in {main}, "
                        "the currency of most of them: convert the others before preparing your export if they matter.").format(
-            currencies=", ".join(str(r["currency"]) for r in rows[: len(others) + 1]),
-            main=rows[0]["currency"]))
-    return str(rows[0]["currency"])
+            currencies=", ".join([rows[0][0], *others]), main=rows[0][0]))
+    return rows[0][0]
 
 
 def _day(value: Any) -> str | None:

@@ -285,6 +285,12 @@ def colon(language: str) -> str:
     return " : " if language == "fr" else ": "
 
 
+def points(change: Any, language: str) -> str:
+    """A share's change (−0.468) in percentage points: −46,8 pts (fr), −46.8 pts (en)."""
+    value = float(change)
+    return ("+" if value > 0 else "−" if value < 0 else "") + number(abs(value) * 100, language, 1) + "\u00a0pts"
+
+
 def currency_symbol(currency: str, language: str) -> str:
     """The sign a reader writes beside an amount: $ for Canadian dollars in Canada, € for euros,
     CHF for Swiss francs."""

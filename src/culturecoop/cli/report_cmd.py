@@ -20,6 +20,7 @@ from culturecoop.analytics.wording import (
     moment,
     money,
     month,
+    points,
     signed_percent,
     summary_label,
 )
@@ -91,8 +92,7 @@ def _cells(row: dict[str, Any], columns: Sequence[Any], hidden_label: str, curre
         if name == "change" and figure and isinstance(value, float):
             now, before = row.get("this_period"), row.get("previous_period")
             if _is_share(figure) and isinstance(now, float) and isinstance(before, float):
-                points = (now - before) * 100  # a share's change in points: 35,8 % after 82,5 % is −46,8 pts
-                return ("+" if points > 0 else "−" if points < 0 else "") + _format(round(abs(points), 1)) + "\u00a0pts"
+                return points(now - before, current_language())  # 35,8 % after 82,5 % is −46,8 pts
             return signed_percent(value, current_language(), 1)
         if figure and name in ("this_period", "previous_period", "yours", "peers"):
             if figure in MONEY:

@@ -34,13 +34,19 @@ def _axis(title: str, unit: str, t: Translator, **extra: Any) -> dict[str, Any]:
     if unit == "percent":
         axis["ticksuffix"] = "\u00a0%" if t.language == "fr" else "%"
     elif unit == "money":
-        if t.language == "fr":
-            axis["ticksuffix"] = "\u00a0" + t.currency_symbol
-        else:
-            axis["tickprefix"] = t.currency_symbol + ("\u00a0" if t.currency_symbol.isalpha() else "")
+        prefix, suffix = _money_affixes(t)
+        axis["tickprefix" if prefix else "ticksuffix"] = prefix or suffix
     elif unit == "times":
         axis["ticksuffix"] = "\u00a0×"
     return axis
+
+
+def _money_affixes(t: Translator) -> tuple[str, str]:
+    """What goes before and after an amount: « 12,50 € » in French, "€12.50" or "CHF 12.50" in English."""
+    sign = t.currency_symbol
+    if t.language == "fr":
+        return "", "\u00a0" + sign
+    return sign + ("\u00a0" if sign.isalpha() else ""), ""
 
 
 def _hover(unit: str, t: Translator, value: str = "y") -> str:
@@ -48,10 +54,8 @@ def _hover(unit: str, t: Translator, value: str = "y") -> str:
     if unit == "percent":
         return "%{" + value + ":,.1f}" + ("\u00a0%" if t.language == "fr" else "%")
     if unit == "money":
-        sign = t.currency_symbol
-        if t.language == "fr":
-            return "%{" + value + ":,.2f}\u00a0" + sign
-        return sign + ("\u00a0" if sign.isalpha() else "") + "%{" + value + ":,.2f}"
+        prefix, suffix = _money_affixes(t)
+        return prefix + "%{" + value + ":,.2f}" + suffix
     if unit == "times":
         return "%{" + value + ":,.2f}\u00a0×"
     return "%{" + value + ":,}"

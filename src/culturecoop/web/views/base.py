@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from culturecoop.analytics import wording
 from culturecoop.web.i18n import Translator
 from culturecoop.web.tabs import Tab
 
@@ -156,7 +157,7 @@ def cell(value: Any, kind: str, t: Translator, k: int | None = None, hidden: boo
         "money": lambda: t.money(value),
         "percent": lambda: t.percent(value),
         # A change of a share, in percentage points: +14,6 pts.
-        "points": lambda: ("+" if value > 0 else "−" if value < 0 else "") + t.number(abs(value) * 100, 1) + "\u00a0pts",
+        "points": lambda: wording.points(value, t.language),
     }.get(kind)
     if text is not None:
         return Cell(value, text(), numeric=True, kind=kind)

@@ -311,9 +311,9 @@ def test_each_member_maps_its_list_back_from_its_export_as_exported(coop: dict[s
                             "--keys", str(coop["out"] / "keys"), "--out", str(mine), "--json").stdout)
     rows = list(csv.DictReader(io.StringIO(mine.read_text(encoding="utf-8"))))
     assert len(rows) == summary["rows"] > 0 and summary["unmatched"] == 0, summary
-    assert all(r["member_patron_id"] for r in rows)
+    assert all(r["Your customer id"] for r in rows)
     tokens_of = {r["member_patron_id"] for r in csv.DictReader(io.StringIO(tokens.read_text(encoding="utf-8")))}
-    assert not tokens_of & {r["member_patron_id"] for r in rows}  # tokens replaced, none left
+    assert not tokens_of & {r["Your customer id"] for r in rows}  # tokens replaced, none left
 
 
 def test_member_maps_its_list_back_to_its_own_ids_on_its_machine(coop: dict[str, Any], tmp_path: Path) -> None:
@@ -326,7 +326,15 @@ def test_member_maps_its_list_back_to_its_own_ids_on_its_machine(coop: dict[str,
     own_ids = {r["patron_id"] for r in csv.DictReader(io.StringIO(export.read_text(encoding="utf-8")))}
     rows = list(csv.DictReader(io.StringIO(mine.read_text(encoding="utf-8"))))
     assert summary["unmatched"] == 0 and len(rows) == summary["rows"] > 0
-    assert {r["member_patron_id"] for r in rows} <= own_ids
+    assert {r["Your customer id"] for r in rows} <= own_ids
+    # A French venue reads the list in French, each show's start as a day and a time (or its day).
+    french = run_cli("reco", "ids", str(tokens), "--export", str(export), "--member", MEMBER,
+                     "--keys", str(coop["out"] / "keys"), "--out", str(mine), lang="fr")
+    assert french.returncode == 0, french.stderr
+    rows = list(csv.DictReader(io.StringIO(mine.read_text(encoding="utf-8"))))
+    assert list(rows[0]) == ["Votre identifiant client", "Rang", "Membre", "Événement", "Titre", "Début"]
+    assert {r["Votre identifiant client"] for r in rows} <= own_ids
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d( \d\d:\d\d)?", r["Début"]) for r in rows), rows[:3]
     wrong = run_cli("reco", "ids", str(tokens), "--export", str(export), "--member", MEMBER, "--keys", str(coop["out"] / "keys"),
                     "--out", str(mine), "--id-column", "customer")
     assert wrong.returncode == 2 and "no column customer" in wrong.stderr

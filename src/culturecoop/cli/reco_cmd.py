@@ -182,7 +182,8 @@ def ids_command(
     as_json: bool = typer.Option(False, "--json", help="Print a JSON summary."),
 ) -> None:
     """On your machine: put your own customer ids back into a `reco patrons` list."""
-    from culturecoop.reco.ids import map_back
+    from culturecoop.i18n import current_language
+    from culturecoop.reco.ids import map_back, recommendation_table
 
     if out.is_dir() or not out.parent.exists():
         raise UserError(_("Cannot write {path}: give a file in an existing folder.").format(path=out))
@@ -190,9 +191,9 @@ def ids_command(
     tmp = out.with_name(out.name + ".tmp")
     with tmp.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        columns = list(rows[0]) if rows else ["member_patron_id"]
-        writer.writerow(columns)
-        writer.writerows([[spreadsheet_cell(row[c]) for c in columns] for row in rows])
+        header, table = recommendation_table(rows, current_language())
+        writer.writerow(header)
+        writer.writerows([[spreadsheet_cell(v) if isinstance(v, str) else v for v in row] for row in table])
     tmp.replace(out)
     summary = {"rows": len(rows), "unmatched": unmatched, "out": str(out), "id_column": column}
     if as_json:

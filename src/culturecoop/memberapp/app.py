@@ -36,7 +36,7 @@ from culturecoop.memberapp import form as mapping_form
 from culturecoop.memberapp.coop import CoopClient
 from culturecoop.memberapp.workspace import EXPORT_SUFFIXES, Export, Workspace
 from culturecoop.privacy.keys import load_member_keys
-from culturecoop.reco.ids import own_ids
+from culturecoop.reco.ids import own_ids, recommendation_table
 from culturecoop.spreadsheet import spreadsheet_cell
 
 HERE = Path(__file__).parent
@@ -248,10 +248,8 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
         found = own_ids(tokens, list(file_of), member_id, load_member_keys(settings.keys).linkage_secret)
         if rows and not found.ids:
             return home(request, gettext_in("None of the exports on this computer holds the ids of these patrons: drop the export you prepared and sent, then try again.", lang), 400)
-        header = [gettext_in(h, lang) for h in ("Your customer id", "Rank", "Member", "Event", "Title", "Starts")]
-        table = [[found.ids.get(str(r["member_patron_id"]), ""), r["rank"], r.get("member_name") or r["member_id"],
-                  r["event_id"], r.get("title") or "",
-                  str(r["starts_at"]).replace("T", " ")[:16]] for r in rows]
+        header, table = recommendation_table(
+            [{**r, "member_patron_id": found.ids.get(str(r["member_patron_id"]), "")} for r in rows], lang)
         workspace.save_recommendations([header, *([spreadsheet_cell(v) if isinstance(v, str) else v for v in row] for row in table)])
         summary = {"rows": len(rows), "patrons": len(tokens), "unmatched": len(tokens - set(found.ids)),
                    "file": file_of.get(found.export) if found.export else None,

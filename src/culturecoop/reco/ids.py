@@ -18,7 +18,7 @@ from typing import Any
 import duckdb
 
 from culturecoop.errors import UserError
-from culturecoop.i18n import _
+from culturecoop.i18n import _, gettext_in
 from culturecoop.ingest.jsondoc import as_json_lines, is_document
 from culturecoop.privacy.encodings import PHONE_DIGITS, member_id_tokens
 from culturecoop.privacy.keys import load_member_keys
@@ -158,3 +158,23 @@ def map_back(recommendations: Path, export: Path, member_id: str, keys: Path, *,
         unmatched += mine is None
         row["member_patron_id"] = mine or ""
     return rows, unmatched, chosen
+
+
+# The list as the member reads it (``reco ids``, the member app): one row per patron and event.
+TABLE_HEADER = ("Your customer id", "Rank", "Member", "Event", "Title", "Starts")
+
+
+def _when(value: Any) -> str:
+    """A start as the list gives it: ``2026-01-07 20:00``, or the day alone when no time is known
+    (a programme gives some shows by their day only; midnight is how they are stored)."""
+    text = str(value or "").replace("T", " ")[:16]
+    return text[:10] if text.endswith(" 00:00") else text
+
+
+def recommendation_table(rows: list[dict[str, Any]], language: str) -> tuple[list[str], list[list[Any]]]:
+    """The header (in ``language``) and rows of a member's list whose ``member_patron_id`` already
+    holds the member's own customer id (empty when none matched)."""
+    header = [gettext_in(h, language) for h in TABLE_HEADER]
+    table = [[r.get("member_patron_id") or "", int(r["rank"]), r.get("member_name") or r["member_id"], r["event_id"],
+              r.get("title") or "", _when(r.get("starts_at"))] for r in rows]
+    return header, table

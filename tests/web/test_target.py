@@ -270,6 +270,13 @@ def test_a_show_that_will_not_fill_is_said_on_the_sales_pace_tab(summary: dict[s
         assert steps[0].label == "Voir qui viendrait à vos prochains événements"
     else:
         assert steps[0].label == "Trouver les personnes susceptibles de venir" and said in reason and "Gala" in reason
+        # Not in the programme loaded on the Target audience tab: the tab opens on its next event;
+        # listed there: on this very show.
+        assert steps[0].url == f"/m/{A}/target"
+        view.picker = {"upcoming": [{"event_id": "E 1/b"}], "past": [], "current": "E 1/b"}
+        listed = steps_of(view, {"pace": {"summary": {"event_id": "E 1/b", "title": "Gala", "in_programme": True, **summary}}},
+                          Translator("fr"))
+        assert listed[0].url == f"/m/{A}/target?event=E%201%2Fb"
 
 
 def test_cross_offer_proposed_by_an_admin_and_accepted_by_the_partner_admin(app, coop: Coop) -> None:
@@ -420,3 +427,21 @@ def test_a_programme_of_days_only_reads_as_days_not_midnight() -> None:
     shown = programme_loaded({"first": "2027-04-11T11:30", "last": "2027-12-20T00:00", "sample": sample}, Translator("fr"))
     assert shown["read"][0]["when"] == "20 déc. 2027"
     assert "11" in shown["read"][1]["when"] and "30" in shown["read"][1]["when"]
+
+
+def test_the_sales_pace_step_opens_the_target_tab_on_the_show_being_read(app, coop: Coop) -> None:
+    # A venue reads the pace of one show, then clicks through to the people likely to come: the
+    # Target audience tab opens on that show, not on the venue's next event.
+    with new_client(app) as c:
+        login(c, coop.emails["B-admin"])
+        events = c.get(f"/api/v1/members/{B}/reports/events").json()["result"]["rows"]
+        upcoming = [str(e["event_id"]) for e in events if e.get("upcoming")]
+        assert len(upcoming) >= 2, "the cooperative has shows of B still on sale"
+        for show in (upcoming[-1], upcoming[0]):
+            block = re.search(r'class="next-steps".*?</section>', c.get(f"/m/{B}/pace?event={show}").text, re.S)
+            assert block is not None
+            links = [html.unescape(h) for h in re.findall(r'<a class="button" href="([^"]+)"', block.group(0))
+                     if h.startswith(f"/m/{B}/target")]
+            assert links == [f"/m/{B}/target?event={show}"], links
+            page = c.get(links[0])
+            assert page.status_code == 200 and f'value="{show}" selected' in page.text

@@ -17,6 +17,7 @@ from typing import Any
 from culturecoop.analytics.answers import POOLED_REPORTS, Answers, answers_digest, to_jsonable
 from culturecoop.errors import UserError
 from culturecoop.i18n import LANGUAGES
+from culturecoop.reco import target as target_service
 from culturecoop.warehouse.engine import Warehouse
 from culturecoop.web.i18n import Translator, retranslate
 from culturecoop.web.render import render_fragment
@@ -83,7 +84,26 @@ def tab_payloads(answers: Answers, warehouse: Warehouse, actor: str, member_id: 
             message = retranslate(exc.message, language)
             payloads[name] = {"report": name, "member_id": member_id, "error": message,
                               "result": {"available": True, "error": message}}
+    _mark_programme(payloads, warehouse, member_id)
     return payloads
+
+
+def _mark_programme(payloads: dict[str, Any], warehouse: Warehouse, member_id: str) -> None:
+    """Whether the sales pace's event is in the programme loaded on the Target audience tab
+    (``summary.in_programme``): its step then opens that tab on this event. The pace follows
+    sales and the programme its own file, so an event of one need not be in the other."""
+    pace = payloads.get("pace")
+    summary = ((pace or {}).get("result") or {}).get("summary")
+    if pace is None or not isinstance(summary, dict) or not summary.get("event_id"):
+        return
+    listed = target_service.has_upcoming_event(warehouse, member_id, str(summary["event_id"]))
+    pace["result"] = {**pace["result"], "summary": {**summary, "in_programme": listed}}
+
+
+def _programme_mark(payloads: Mapping[str, Any]) -> str:
+    """The part of a tab's answers that comes from the programme, not the data version (its key)."""
+    summary = (((payloads.get("pace") or {}).get("result") or {}).get("summary")) or {}
+    return json.dumps(summary.get("in_programme"))
 
 
 def view_of(tab: Tab, payloads: Mapping[str, Any], member_id: str, t: Translator,
@@ -92,10 +112,11 @@ def view_of(tab: Tab, payloads: Mapping[str, Any], member_id: str, t: Translator
 
 
 def _key(member_id: str, tab: Tab, params: Mapping[str, Any], query: Mapping[str, str], state: str,
-         language: str) -> tuple[str, ...]:
-    """A tab body's key: the same answers (member, question, data and policy) in one language."""
+         language: str, programme: str = "") -> tuple[str, ...]:
+    """A tab body's key: the same answers (member, question, data and policy; ``programme``: what
+    the loaded programme adds, ``_programme_mark``) in one language."""
     question = json.dumps({"params": to_jsonable(dict(params)), "query": dict(query)}, sort_keys=True)
-    return (member_id, tab.slug, question, state, language)
+    return (member_id, tab.slug, question, state, language, programme)
 
 
 def _render(tab: Tab, payloads: Mapping[str, Any], member_id: str, t: Translator, query: Mapping[str, str]) -> str:
@@ -112,7 +133,7 @@ def tab_body(answers: Answers, warehouse: Warehouse, actor: str, member_id: str,
     before = answers.current_state()
     payloads = tab_payloads(answers, warehouse, actor, member_id, tab, params, t.language, query)
     assert payloads is not None
-    key = _key(member_id, tab, params, query, before, t.language)
+    key = _key(member_id, tab, params, query, before, t.language, _programme_mark(payloads))
     body = answers.rendering(key)
     if body is None:
         body = answers.prepared(key, answers_digest(payloads)) if tab.pooled else None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import quote
 
 from culturecoop.web.i18n import Translator
 from culturecoop.web.views.base import Action, TabView
@@ -43,8 +44,8 @@ def _link(label: str, url: str, reason: str) -> Action:
     return Action("link", label, url, reason=reason)
 
 
-def _target(view: TabView, t: Translator) -> Action:
-    return _link(t("See who would come to your next events"), f"/m/{view.member_id}/target",
+def _target(view: TabView, t: Translator, query: str = "") -> Action:
+    return _link(t("See who would come to your next events"), f"/m/{view.member_id}/target{query}",
                  t("The cooperative's model ranks, for each event of your programme, the people most likely to come, "
                    "your own patrons and people new to you."))
 
@@ -143,6 +144,8 @@ def _pace(view: TabView, results: Results, t: Translator) -> list[Action]:
     forecast, capacity = summary.get("forecast_final"), summary.get("capacity")
     if summary.get("event_id") not in upcoming:
         return [_target(view, t)]
+    # The Target audience tab opens on this show when the loaded programme lists it.
+    query = f"?event={quote(str(summary['event_id']), safe='')}" if summary.get("in_programme") else ""
     if behind is not None and float(behind) < 0:
         reason = t("{event} has sold {behind} fewer tickets than comparable events had at this point: reach the people "
                    "most likely to come.", event=event, behind=t.percent(-float(behind), 0))
@@ -151,8 +154,8 @@ def _pace(view: TabView, results: Results, t: Translator) -> list[Action]:
         reason = t("{event} is on course for about {forecast} tickets for {capacity} seats: reach the people most likely "
                    "to come.", event=event, forecast=t.number(forecast), capacity=t.number(capacity))
     else:
-        return [_target(view, t)]
-    return [_link(t("Find the people likely to come"), f"/m/{view.member_id}/target", reason)]
+        return [_target(view, t, query)]
+    return [_link(t("Find the people likely to come"), f"/m/{view.member_id}/target{query}", reason)]
 
 
 STEPS = {"overview": _overview, "audience": _audience_tab, "retention": _retention, "trends": _trends,

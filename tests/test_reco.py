@@ -184,15 +184,15 @@ def test_no_recommendation_without_personalization_consent(coop: dict[str, Any])
     assert refused == 0
     rows = list(csv.DictReader(io.StringIO(cc("reco", "patrons", "--db", str(coop["db"]), "--member", MEMBER).stdout)))
     assert rows, "some patrons consented to personalization"
-    assert {r["member_patron_id"] for r in rows} <= consented
-    assert len({r["member_patron_id"] for r in rows}) < len(coop["ids"][MEMBER])
+    assert {r["Patron token"] for r in rows} <= consented
+    assert len({r["Patron token"] for r in rows}) < len(coop["ids"][MEMBER])
 
 
 def test_a_member_never_receives_another_members_patron_ids(coop: dict[str, Any], tmp_path: Path) -> None:
     out = tmp_path / "mine.csv"
     cc("reco", "patrons", "--db", str(coop["db"]), "--member", MEMBER, "--out", str(out))
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
-    assert {r["member_patron_id"] for r in rows} <= coop["ids"][MEMBER]
+    assert {r["Patron token"] for r in rows} <= coop["ids"][MEMBER]
     others = {pid for m, ids in coop["ids"].items() if m != MEMBER for pid in ids} - coop["ids"][MEMBER]
     outputs = [out.read_text(encoding="utf-8"),
                cc("reco", "cross-offers", "--db", str(coop["db"]), "--member", MEMBER, "--json").stdout,
@@ -312,7 +312,7 @@ def test_each_member_maps_its_list_back_from_its_export_as_exported(coop: dict[s
     rows = list(csv.DictReader(io.StringIO(mine.read_text(encoding="utf-8"))))
     assert len(rows) == summary["rows"] > 0 and summary["unmatched"] == 0, summary
     assert all(r["Your customer id"] for r in rows)
-    tokens_of = {r["member_patron_id"] for r in csv.DictReader(io.StringIO(tokens.read_text(encoding="utf-8")))}
+    tokens_of = {r["Patron token"] for r in csv.DictReader(io.StringIO(tokens.read_text(encoding="utf-8")))}
     assert not tokens_of & {r["Your customer id"] for r in rows}  # tokens replaced, none left
 
 
@@ -327,7 +327,10 @@ def test_member_maps_its_list_back_to_its_own_ids_on_its_machine(coop: dict[str,
     rows = list(csv.DictReader(io.StringIO(mine.read_text(encoding="utf-8"))))
     assert summary["unmatched"] == 0 and len(rows) == summary["rows"] > 0
     assert {r["Your customer id"] for r in rows} <= own_ids
-    # A French venue reads the list in French, each show's start as a day and a time (or its day).
+    # A French venue reads both lists in French, each show's start as a day and a time (or its day).
+    listed = run_cli("reco", "patrons", "--db", str(coop["db"]), "--member", MEMBER, "--out", str(tokens), lang="fr")
+    assert listed.returncode == 0, listed.stderr
+    assert tokens.read_text(encoding="utf-8").splitlines()[0] == "Jeton du client,Rang,Membre,Événement,Titre,Début"
     french = run_cli("reco", "ids", str(tokens), "--export", str(export), "--member", MEMBER,
                      "--keys", str(coop["out"] / "keys"), "--out", str(mine), lang="fr")
     assert french.returncode == 0, french.stderr
@@ -389,3 +392,21 @@ def test_the_member_app_fetches_the_list_and_puts_its_own_ids_back(coop: dict[st
         set_language(None)  # the member app sets the process's language per request: not for the next tests
     with Warehouse(coop["db"]) as w:
         assert w.scalar("SELECT count(*) FROM audit WHERE report = 'patron_recommendations' AND member_id = ?", [member]) == 1
+
+
+def test_a_patron_list_is_read_back_whatever_language_its_header_is_in(tmp_path: Path) -> None:
+    # A list written in French, in English, or before headers were translated (codes) reads the
+    # same; a file that is not such a list is one sentence.
+    from culturecoop.errors import UserError
+    from culturecoop.reco.ids import read_patron_list
+
+    body = "tok-1,1,jazz-dieze,jz-1,Soirée Coltrane,2026-03-12 20:00\n"
+    for header in ("Jeton du client,Rang,Membre,Événement,Titre,Début", "Patron token,Rank,Member,Event,Title,Starts",
+                   "member_patron_id,rank,member_id,event_id,title,starts_at"):
+        path = tmp_path / "list.csv"
+        path.write_text(f"{header}\n{body}", encoding="utf-8")
+        assert read_patron_list(path) == [{"member_patron_id": "tok-1", "rank": "1", "member_id": "jazz-dieze",
+                                           "event_id": "jz-1", "title": "Soirée Coltrane", "starts_at": "2026-03-12 20:00"}]
+    path.write_text("email,name\na@b.c,Ann\n", encoding="utf-8")
+    with pytest.raises(UserError, match="not a `reco patrons` file"):
+        read_patron_list(path)

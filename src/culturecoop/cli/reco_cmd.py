@@ -141,7 +141,9 @@ def patrons_command(
     out: Path = typer.Option(None, "--out", help="CSV file to write (default: standard output)."),
 ) -> None:
     """Your own patrons who agreed to personalization → their likely next events, as CSV of your own ids."""
+    from culturecoop.i18n import current_language
     from culturecoop.reco.cross import accepted_partners
+    from culturecoop.reco.ids import patron_list_header, patron_list_row
     from culturecoop.reco.service import patron_events
 
     if k < 1:
@@ -153,14 +155,13 @@ def patrons_command(
 
         _check_member(warehouse, member)
         rows = patron_events(warehouse, member, k=k, partners=accepted_partners(warehouse, member))
-    columns = ("member_patron_id", "rank", "member_id", "event_id", "title", "starts_at")
     tmp = out.with_name(out.name + ".tmp") if out else None
     handle = tmp.open("w", newline="", encoding="utf-8") if tmp else sys.stdout
     try:
         writer = csv.writer(handle)
-        writer.writerow(columns)
+        writer.writerow(patron_list_header(current_language()))
         for row in rows:
-            writer.writerow([spreadsheet_cell(row[c]) for c in columns])
+            writer.writerow([spreadsheet_cell(v) if isinstance(v, str) else v for v in patron_list_row(row)])
     finally:
         if tmp:
             handle.close()

@@ -18,7 +18,7 @@ from typing import Any
 import duckdb
 
 from culturecoop.errors import UserError
-from culturecoop.i18n import _, gettext_in
+from culturecoop.i18n import LANGUAGES, _, gettext_in
 from culturecoop.ingest.jsondoc import as_json_lines, is_document
 from culturecoop.privacy.encodings import PHONE_DIGITS, member_id_tokens
 from culturecoop.privacy.keys import load_member_keys
@@ -132,9 +132,7 @@ def map_back(recommendations: Path, export: Path, member_id: str, keys: Path, *,
     the ids came from (``id_column``, else the one whose ids match the list's tokens)."""
     if not recommendations.is_file():
         raise UserError(_("Recommendations file {path} does not exist; write it with `culturecoop reco patrons --out FILE`.").format(path=recommendations))
-    rows = list(csv.DictReader(io.StringIO(recommendations.read_text(encoding="utf-8"))))
-    if rows and "member_patron_id" not in rows[0]:
-        raise UserError(_("{path} is not a `reco patrons` file (no member_patron_id column).").format(path=recommendations))
+    rows = read_patron_list(recommendations)
     columns = _export_columns(export, encoding)
     secret = load_member_keys(keys).linkage_secret
     if id_column is not None:
@@ -178,3 +176,31 @@ def recommendation_table(rows: list[dict[str, Any]], language: str) -> tuple[lis
     table = [[r.get("member_patron_id") or "", int(r["rank"]), r.get("member_name") or r["member_id"], r["event_id"],
               r.get("title") or "", _when(r.get("starts_at"))] for r in rows]
     return header, table
+
+
+# The columns of ``reco patrons``' list (tokens, not yet the member's ids): each code with the
+# header it is written under, in the reader's language.
+PATRON_LIST = (("member_patron_id", "Patron token"), ("rank", "Rank"), ("member_id", "Member"),
+               ("event_id", "Event"), ("title", "Title"), ("starts_at", "Starts"))
+
+
+def patron_list_header(language: str) -> list[str]:
+    return [gettext_in(label, language) for _code, label in PATRON_LIST]
+
+
+def patron_list_row(row: dict[str, Any]) -> list[Any]:
+    return [row["member_patron_id"], row["rank"], row["member_id"], row["event_id"], row.get("title") or "",
+            _when(row.get("starts_at"))]
+
+
+def read_patron_list(path: Path) -> list[dict[str, Any]]:
+    """The rows of a ``reco patrons`` list by their codes, whichever language its header is in
+    (or its codes, as lists written before the header was translated)."""
+    code_of = {name.lower(): code for code, label in PATRON_LIST
+               for name in (code, *(gettext_in(label, lang) for lang in LANGUAGES))}
+    reader = csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig")))
+    header = next(reader, [])
+    codes = [code_of.get(h.strip().lower(), h.strip()) for h in header]
+    if "member_patron_id" not in codes:
+        raise UserError(_("{path} is not a `reco patrons` file (no column of patron tokens).").format(path=path))
+    return [dict(zip(codes, row, strict=False)) for row in reader if any(cell.strip() for cell in row)]

@@ -97,6 +97,45 @@ def test_each_ticket_of_an_order_is_a_row(tmp_path: Path, keys: Path) -> None:
     assert len(read_table(tmp_path / "pkg", "event")) == 2
 
 
+def pretix_event(n: int) -> dict[str, object]:
+    """An event series exported as pretix writes its JSON: the shows (subevents) and ticket types
+    (items) listed once with their ids, every order's tickets (positions) naming them by id, the
+    order's status in one letter (p paid, c cancelled, e expired before payment)."""
+    orders = []
+    for i in range(n):
+        positions = [{"id": 5000 + 2 * i + j, "positionid": j + 1, "item": 11 + j, "price": "25.00" if j else "40.00",
+                      "attendee_name": f"{FIRST[(i + j) % 6]} {LAST[i % 7]}", "attendee_email": None,
+                      "subevent": 101 + i % 3} for j in range(1 + i % 2)]
+        orders.append({"code": f"A{i:04d}", "status": "c" if i % 10 == 3 else "e" if i % 10 == 7 else "p",
+                       "email": f"{FIRST[i % 6].lower()}.{i}@exemple.example", "datetime": f"2026-02-{1 + i % 27:02d}T10:00:00+01:00",
+                       "total": "65.00", "invoice_address": {"zipcode": "75011", "city": "Paris", "country": "FR"},
+                       "positions": positions})
+    return {"event": {"name": "Festival Jazz à Paris", "slug": "jazzparis",
+                      "items": [{"id": 11, "name": "Pass"}, {"id": 12, "name": "Soir"}],
+                      "subevents": [{"id": 101 + k, "name": "Festival Jazz à Paris", "date_from": f"2026-06-{12 + k}T20:00:00+02:00"}
+                                    for k in range(3)],
+                      "orders": orders}}
+
+
+def test_an_event_series_whose_tickets_name_their_show_by_id_is_one_event_per_date(tmp_path: Path, keys: Path) -> None:
+    # A festival's three evenings are three events (not one per ticket type, nor one for the whole
+    # festival): each ticket's show is found in the document's list of dates, its title is the event's.
+    export = tmp_path / "pretix.json"
+    export.write_text(json.dumps(pretix_event(30), ensure_ascii=False, indent=2), encoding="utf-8")
+    mapping, summary = _prepare_drafted(export, keys, tmp_path / "pkg")
+    assert mapping["columns"]["event_id"] == "positions.subevent.id"
+    assert mapping["columns"]["event_starts_at"] == "positions.subevent.date_from"
+    assert mapping["columns"]["event_title"] == "event.name"
+    events = read_table(tmp_path / "pkg", "event")
+    assert sorted(str(e["starts_at"])[:10] for e in events) == ["2026-06-12", "2026-06-13", "2026-06-14"]
+    assert {e["title"] for e in events} == {"Festival Jazz à Paris"}
+    tickets = read_table(tmp_path / "pkg", "ticket")
+    assert summary.rows_rejected == 0 and len(tickets) == sum(1 + i % 2 for i in range(30))  # type: ignore[attr-defined]
+    sold = sum(1 + i % 2 for i in range(30) if i % 10 not in (3, 7))
+    assert sum(t["status"] == "sold" for t in tickets) == sold
+    assert sum(t["status"] == "cancelled" for t in tickets) == len(tickets) - sold
+
+
 @pytest.mark.parametrize(("content", "said"), [
     ('{"attendees": [{"id": 1,}]}', "not valid JSON"),
     ('{\n  "event": "Gala",\n  "tags": ["jazz", "blues"]\n}\n', "no list of records"),

@@ -43,6 +43,8 @@ _ROLE_ORDER = {"attendee": 0, "": 1, "buyer": 2}
 # An address's state or province written as its code (WA, QC, NSW).
 _REGION_CODE = re.compile(r"[A-Z]{2,3}")
 _THRESHOLD = 0.5
+# Order statuses in one letter (pretix): paid, expired before payment, cancelled.
+_ORDER_STATUS_LETTERS = {"p": "sold", "e": "cancelled", "c": "cancelled"}
 # Columns that are never a show's title, though each start time may have one value of them.
 _PLACE_FIELDS = ("venue", "postal_code", "venue_postal_code", "patron_language", "currency", "channel", "status")
 
@@ -592,6 +594,8 @@ class _Builder:
         status = self._mapped("status")
         if status is None:
             self._status_flag()
+        elif self._order_status_letters(status):
+            pass
         else:
             known, unknown = decide.classify_labels(status, vocab.classify_status, TICKET_STATUSES)
             if known and status.fill < 1 and not unknown and "sold" not in known.values():
@@ -657,6 +661,22 @@ class _Builder:
                                 "cooperative's e-mail campaigns reach the person, whichever member sends them. If "
                                 "it only covers your own newsletter, take consent_marketing out of the mapping.").format(
             column=column.name))
+
+    def _order_status_letters(self, status: Column) -> bool:
+        """pretix's orders say their status in one letter: ``p`` paid, ``n`` pending (not paid
+        yet), ``e`` expired (never paid), ``c`` cancelled. Read so when every value of the status
+        column is one of them and some are paid; a pending order is left for the member to say."""
+        letters = {v.strip().lower() for v in status.values if v and v.strip()}
+        if "p" not in letters or not letters <= set(_ORDER_STATUS_LETTERS) | {"n"}:
+            return False
+        known = dict(_ORDER_STATUS_LETTERS)
+        self.settings["status_values"] = known
+        self._note("status_values", known, _("one-letter order statuses as pretix writes them: p paid, e expired "
+                                             "(never paid), c cancelled"), check=True)
+        if "n" in letters:
+            self.undecided.append(_("Status n (an order not paid yet) is left to you: add it under status_values as "
+                                    "sold if those tickets count, or cancelled."))
+        return True
 
     def _note(self, key: str, value: Any, why: str, check: bool = False) -> None:
         self.evidence.append(Evidence(key, value, why, check))

@@ -4,9 +4,13 @@ A ticketing API's answer saved to a file, or a back office's "JSON" export, is o
 list of records (``[{...}, {...}]``), or an object holding that list beside paging or event
 details (``{"pagination": {...}, "attendees": [...]}``; pretix's ``{"event": {"orders": [...]}}``).
 An order may hold its tickets as a list of objects (``"positions": [...]``): each ticket is then
-one row, with its order's fields beside it. ``records`` finds the rows; ``as_json_lines`` writes
-them one per line, so the JSON lines reader (``prepare``, ``mapping draft``) reads them as it
-reads any JSON lines export, nested objects as dotted paths.
+one row, with its order's fields beside it. A document that lists its shows or ticket types once,
+with an id each, and names them by id in the records (pretix: ``"subevent": 102`` beside
+``"subevents": [{"id": 102, "date_from": …}]``) has each such id replaced by the object it names, as
+a join would; and the plain fields of the objects that enclose the records (the event an export
+is of: ``{"event": {"name": "Jazz Festival", "orders": [...]}}``) stand on every row. ``records``
+finds the rows; ``as_json_lines`` writes them one per line, so the JSON lines reader (``prepare``,
+``mapping draft``) reads them as it reads any JSON lines export, nested objects as dotted paths.
 """
 
 from __future__ import annotations
@@ -77,6 +81,8 @@ def records(path: Path) -> list[dict[str, Any]]:
         raise UserError(_("The file {path} is JSON but holds no list of records (objects with the same "
                           "fields); give the export of the orders or tickets.").format(path=path.name))
     rows = max(candidates, key=len)  # the records, not a short list of ticket types beside them
+    lookups = _lookups(document, rows)
+    context = _context(document, rows)
     out: list[dict[str, Any]] = []
     lines = [_lines_of(r) if isinstance(r, dict) else None for r in rows]
     explode = sum(x is not None for x in lines) >= 0.5 * len(rows) and len({x[0] for x in lines if x}) == 1
@@ -86,9 +92,75 @@ def records(path: Path) -> list[dict[str, Any]]:
         elif explode and found is not None:
             key, items = found
             order = {k: v for k, v in record.items() if k != key}
-            out.extend({**order, key: item} for item in items)
+            out.extend({**context, **_joined(order, lookups), key: _joined(item, lookups)} for item in items)
         else:
-            out.append(record)
+            out.append({**context, **_joined(record, lookups)})
+    return out
+
+
+def _lookups(document: Any, rows: list[Any]) -> dict[str, dict[str, dict[str, Any]]]:
+    """The document's lists of objects that have an ``id`` each (its shows, ticket types,
+    categories…), by the list's name, the records themselves excepted: what a record's field of
+    the same name in the singular refers to by id (pretix: ``"subevent": 102`` names one of
+    ``"subevents": [{"id": 102, …}]``)."""
+    found: dict[str, dict[str, dict[str, Any]]] = {}
+
+    def walk(value: Any, depth: int) -> None:
+        if depth > _DEPTH or not isinstance(value, dict):
+            return
+        for name, child in value.items():
+            if (child is not rows and isinstance(child, list) and child
+                    and all(isinstance(x, dict) and "id" in x for x in child)
+                    and len({str(x["id"]) for x in child}) == len(child)):
+                found.setdefault(name.lower(), {str(x["id"]): x for x in child})
+            walk(child, depth + 1)
+    walk(document, 0)
+    return found
+
+
+def _plurals_of(name: str) -> list[str]:
+    lowered = name.lower()
+    return [lowered + "s", lowered + "es", lowered[:-1] + "ies" if lowered.endswith("y") else lowered + "s"]
+
+
+def _joined(record: dict[str, Any], lookups: dict[str, dict[str, dict[str, Any]]]) -> dict[str, Any]:
+    """``record`` with each field that names an object of a lookup list by its id replaced by that
+    object (so its name and dates are read as ``field.name``, ``field.date_from``); ids that are
+    not in the list are kept as they are."""
+    if not lookups:
+        return record
+    out = dict(record)
+    for key, value in record.items():
+        if isinstance(value, bool) or not isinstance(value, int | str) or value == "":
+            continue
+        table = next((lookups[n] for n in _plurals_of(key) if n in lookups), None)
+        if table is not None and str(value) in table:
+            out[key] = table[str(value)]
+    return out
+
+
+def _context(document: Any, rows: list[Any]) -> dict[str, Any]:
+    """The plain fields (text, numbers) of the objects that enclose the records, by their path:
+    an export of one event holds its orders inside it (``{"event": {"name": "Jazz Festival",
+    "orders": [...]}}``), and every order is for that event (``event.name``)."""
+    def walk(value: Any, path: list[str], depth: int) -> dict[str, Any] | None:
+        if value is rows:
+            return {}
+        if depth > _DEPTH or not isinstance(value, dict):
+            return None
+        for name, child in value.items():
+            below = walk(child, [*path, name], depth + 1)
+            if below is not None:
+                plain = {k: v for k, v in value.items() if isinstance(v, str | int | float) and not isinstance(v, bool)}
+                return _nest(path, plain) | below if path and plain else below
+        return None
+    return walk(document, [], 0) or {}
+
+
+def _nest(path: list[str], fields: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = fields
+    for name in reversed(path):
+        out = {name: out}
     return out
 
 

@@ -97,7 +97,9 @@ HEADERS: dict[str, tuple[str, ...]] = {
                  "code spectacle", "code manifestation", "code seance", "code representation", "code production",
                  "no spectacle", "no manifestation", "ref spectacle", "reference spectacle",
                  "show code", "performance code", "production code", "session code",
-                 "id manifestation", "exhibition code", "activity id", "occurrence id"),
+                 "id manifestation", "exhibition code", "activity id", "occurrence id",
+                 # One date of an event series (pretix's "subevent", joined from its list by id).
+                 "subevent id", "subevent"),
     "event_title": ("veranstaltung", "veranstaltungsname", "vorstellung", "seance", "event name", "event", "event title", "evenement", "nom evenement", "nom de l evenement",
                     "titre", "title", "spectacle", "show", "performance", "production", "manifestation",
                     "nom du spectacle", "titre du spectacle", "concert", "exhibition", "exposition",
@@ -115,7 +117,9 @@ HEADERS: dict[str, tuple[str, ...]] = {
                         "starts at", "start", "debut", "date of performance", "date of show", "date of event", "date de debut", "date debut", "horaire", "timed entry",
                         "session", "session date", "date et heure", "event starts", "date heure",
                         # The performance itself, when its values are dates (a title is text).
-                        "representation", "performance"),
+                        "representation", "performance",
+                        # An event series' date (pretix's subevent, joined from its list by id).
+                        "subevent date from", "date from"),
     "venue": ("spielstatte", "veranstaltungsort", "venue", "venue name", "salle", "lieu", "facility", "site", "location", "theatre", "nom du lieu",
               "nom de la salle", "place"),
     "venue_postal_code": ("venue postal code", "code postal salle", "venue zip", "site postcode",

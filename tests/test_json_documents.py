@@ -136,6 +136,25 @@ def test_an_event_series_whose_tickets_name_their_show_by_id_is_one_event_per_da
     assert sum(t["status"] == "cancelled" for t in tickets) == len(tickets) - sold
 
 
+def test_tickets_that_name_their_show_by_id_get_its_title_date_and_venue(tmp_path: Path, keys: Path) -> None:
+    # An API dump lists the shows once and each ticket says `show_id`: the ticket's show is found
+    # there, so each show is an event with its title, start and venue.
+    shows = [{"id": f"s{k}", "title": title, "starts_at": f"2026-03-{14 + 7 * k} 20:00", "venue": "Le Lion d'Or"}
+             for k, title in enumerate(("Nuit du jazz", "Soirée slam", "Bal swing"))]
+    tickets = [{"ticket_id": f"T{i:04d}", "show_id": f"s{i % 3}", "price": "25.00", "status": "paid",
+                "purchased": f"2026-02-{1 + i % 27:02d} 10:00", "email": f"{FIRST[i % 6].lower()}.{i}@exemple.example"}
+               for i in range(24)]
+    export = tmp_path / "dump.json"
+    export.write_text(json.dumps({"shows": shows, "tickets": tickets}, ensure_ascii=False, indent=2), encoding="utf-8")
+    mapping, summary = _prepare_drafted(export, keys, tmp_path / "pkg")
+    assert mapping["columns"]["event_title"] == "show.title" and mapping["columns"]["event_starts_at"] == "show.starts_at"
+    events = read_table(tmp_path / "pkg", "event")
+    assert sorted((e["title"], str(e["starts_at"])[:10], e["venue"]) for e in events) == [
+        ("Bal swing", "2026-03-28", "Le Lion d'Or"), ("Nuit du jazz", "2026-03-14", "Le Lion d'Or"),
+        ("Soirée slam", "2026-03-21", "Le Lion d'Or")]
+    assert summary.rows_accepted == 24  # type: ignore[attr-defined]
+
+
 @pytest.mark.parametrize(("content", "said"), [
     ('{"attendees": [{"id": 1,}]}', "not valid JSON"),
     ('{\n  "event": "Gala",\n  "tags": ["jazz", "blues"]\n}\n', "no list of records"),

@@ -16,6 +16,7 @@ finds the rows; ``as_json_lines`` writes them one per line, so the JSON lines re
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,8 @@ from culturecoop.i18n import _
 # A document is read whole: beyond this, converting it to JSON lines first is the way.
 MAX_DOCUMENT_BYTES = 512 * 1024 * 1024
 _DEPTH = 4  # how deep in the document the list of records is looked for
+# A field holding another record's id: ``show_id``, ``showId``, ``show id``.
+_REFERENCE = re.compile(r"(.+?)(?:[_ \-][iI][dD]|(?<=[a-z])Id|ID)")
 
 
 def is_document(path: Path) -> bool:
@@ -125,8 +128,8 @@ def _plurals_of(name: str) -> list[str]:
 
 def _joined(record: dict[str, Any], lookups: dict[str, dict[str, dict[str, Any]]]) -> dict[str, Any]:
     """``record`` with each field that names an object of a lookup list by its id replaced by that
-    object (so its name and dates are read as ``field.name``, ``field.date_from``); ids that are
-    not in the list are kept as they are."""
+    object (so its name and dates are read as ``field.name``, ``field.date_from``), and each
+    ``thing_id`` field's object added as ``thing``; ids that are not in the list are kept as they are."""
     if not lookups:
         return record
     out = dict(record)
@@ -136,6 +139,13 @@ def _joined(record: dict[str, Any], lookups: dict[str, dict[str, dict[str, Any]]
         table = next((lookups[n] for n in _plurals_of(key) if n in lookups), None)
         if table is not None and str(value) in table:
             out[key] = table[str(value)]
+            continue
+        # ``"show_id": "s1"`` beside ``"shows": [{"id": "s1", …}]``: the id stays, the show is added.
+        named = _REFERENCE.fullmatch(key)
+        base = named.group(1) if named else ""
+        table = next((lookups[n] for n in _plurals_of(base) if n in lookups), None) if base else None
+        if table is not None and base not in record and str(value) in table:
+            out[base] = table[str(value)]
     return out
 
 

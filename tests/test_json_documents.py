@@ -155,6 +155,23 @@ def test_tickets_that_name_their_show_by_id_get_its_title_date_and_venue(tmp_pat
     assert summary.rows_accepted == 24  # type: ignore[attr-defined]
 
 
+def test_every_enclosing_objects_fields_and_each_named_category_stand_on_every_ticket(tmp_path: Path) -> None:
+    # An organizer's export holding one event holding its orders: the organizer and the event are
+    # read on every ticket, and a ticket's category id is the category's name.
+    from culturecoop.ingest.jsondoc import records
+
+    document = {"export": {"organizer": "Le Lion d'Or", "event": {
+        "name": "Nuit du jazz", "categories": [{"id": 3, "name": "Parterre"}, {"id": 4, "name": "Balcon"}],
+        "orders": [{"code": f"A{i}", "positions": [{"id": 10 * i + j, "category": 3 + j} for j in range(2)]}
+                   for i in range(3)]}}}
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
+    rows = records(export)
+    assert len(rows) == 6
+    assert all(r["export"] == {"organizer": "Le Lion d'Or", "event": {"name": "Nuit du jazz"}} for r in rows)
+    assert [r["positions"]["category"]["name"] for r in rows[:2]] == ["Parterre", "Balcon"]
+
+
 @pytest.mark.parametrize(("content", "said"), [
     ('{"attendees": [{"id": 1,}]}', "not valid JSON"),
     ('{\n  "event": "Gala",\n  "tags": ["jazz", "blues"]\n}\n', "no list of records"),

@@ -123,7 +123,7 @@ def _lookups(document: Any, rows: list[Any]) -> dict[str, dict[str, dict[str, An
 
 def _plurals_of(name: str) -> list[str]:
     lowered = name.lower()
-    return [lowered + "s", lowered + "es", lowered[:-1] + "ies" if lowered.endswith("y") else lowered + "s"]
+    return [lowered + "s", lowered + "es", *([lowered[:-1] + "ies"] if lowered.endswith("y") else [])]
 
 
 def _joined(record: dict[str, Any], lookups: dict[str, dict[str, dict[str, Any]]]) -> dict[str, Any]:
@@ -162,9 +162,17 @@ def _context(document: Any, rows: list[Any]) -> dict[str, Any]:
             below = walk(child, [*path, name], depth + 1)
             if below is not None:
                 plain = {k: v for k, v in value.items() if isinstance(v, str | int | float) and not isinstance(v, bool)}
-                return _nest(path, plain) | below if path and plain else below
+                return _merged(_nest(path, plain), below) if path and plain else below
         return None
     return walk(document, [], 0) or {}
+
+
+def _merged(outer: dict[str, Any], inner: dict[str, Any]) -> dict[str, Any]:
+    """Two nested dicts as one: an enclosing object's fields beside those of the one it holds."""
+    out = dict(outer)
+    for key, value in inner.items():
+        out[key] = _merged(out[key], value) if isinstance(out.get(key), dict) and isinstance(value, dict) else value
+    return out
 
 
 def _nest(path: list[str], fields: dict[str, Any]) -> dict[str, Any]:

@@ -89,9 +89,10 @@ def tab_payloads(answers: Answers, warehouse: Warehouse, actor: str, member_id: 
 
 
 def _mark_programme(payloads: dict[str, Any], warehouse: Warehouse, member_id: str) -> None:
-    """Whether the sales pace's event is in the programme loaded on the Target audience tab
-    (``summary.in_programme``): its step then opens that tab on this event. The pace follows
-    sales and the programme its own file, so an event of one need not be in the other."""
+    """Whether the Target audience tab knows the sales pace's event (``summary.in_programme``: a
+    show of the programme the member loaded there, or one of its shows on sale): the pace's step
+    then opens that tab on this event. The pace follows sales and the programme its own file, so
+    an event of one need not be in the other."""
     pace = payloads.get("pace")
     summary = ((pace or {}).get("result") or {}).get("summary")
     if pace is None or not isinstance(summary, dict) or not summary.get("event_id"):

@@ -234,7 +234,7 @@ def test_cross_offer_agreement_brings_partner_events(coop: dict[str, Any]) -> No
     db = str(coop["db"])
     def partner_rows() -> set[str]:
         rows = csv.DictReader(io.StringIO(cc("reco", "patrons", "--db", db, "--member", MEMBER, "--k", "10").stdout))
-        return {r["member_id"] for r in rows}
+        return {r["Member"] for r in rows}
     assert partner_rows() == {MEMBER}
     proposal = json.loads(cc("reco", "cross-offers", "--db", db, "--member", MEMBER, "--propose", "theatre-lilas", "--json").stdout)
     assert proposal["status"] == "proposed"

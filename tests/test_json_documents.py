@@ -112,8 +112,8 @@ def pretix_event(n: int) -> dict[str, object]:
                        "positions": positions})
     return {"event": {"name": "Festival Jazz à Paris", "slug": "jazzparis",
                       "items": [{"id": 11, "name": "Pass"}, {"id": 12, "name": "Soir"}],
-                      "subevents": [{"id": 101 + k, "name": "Festival Jazz à Paris", "date_from": f"2026-06-{12 + k}T20:00:00+02:00"}
-                                    for k in range(3)],
+                      "subevents": [{"id": 101 + k, "name": "Festival Jazz à Paris", "date_from": f"2026-06-{12 + k}T20:00:00+02:00",
+                                     "seats": [{"id": f"R{r}", "row": r} for r in range(40)]} for k in range(3)],
                       "orders": orders}}
 
 
@@ -122,6 +122,9 @@ def test_an_event_series_whose_tickets_name_their_show_by_id_is_one_event_per_da
     # festival): each ticket's show is found in the document's list of dates, its title is the event's.
     export = tmp_path / "pretix.json"
     export.write_text(json.dumps(pretix_event(30), ensure_ascii=False, indent=2), encoding="utf-8")
+    from culturecoop.ingest.jsondoc import records
+
+    assert all("seats" not in row["positions"]["subevent"] for row in records(export))  # a date's seat map stays out
     mapping, summary = _prepare_drafted(export, keys, tmp_path / "pkg")
     assert mapping["columns"]["event_id"] == "positions.subevent.id"
     assert mapping["columns"]["event_starts_at"] == "positions.subevent.date_from"

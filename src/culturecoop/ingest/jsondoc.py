@@ -115,7 +115,10 @@ def _lookups(document: Any, rows: list[Any]) -> dict[str, dict[str, dict[str, An
             if (child is not rows and isinstance(child, list) and child
                     and all(isinstance(x, dict) and "id" in x for x in child)
                     and len({str(x["id"]) for x in child}) == len(child)):
-                found.setdefault(name.lower(), {str(x["id"]): x for x in child})
+                # Without their own lists (a date's seat map, a product's variations): a row needs
+                # the object's name, dates and place, and every row of a large export carries it.
+                found.setdefault(name.lower(), {str(x["id"]): {k: v for k, v in x.items() if not isinstance(v, list)}
+                                                for x in child})
             walk(child, depth + 1)
     walk(document, 0)
     return found

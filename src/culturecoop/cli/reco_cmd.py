@@ -161,7 +161,7 @@ def patrons_command(
         writer = csv.writer(handle)
         writer.writerow(patron_list_header(current_language()))
         for row in rows:
-            writer.writerow([spreadsheet_cell(v) if isinstance(v, str) else v for v in patron_list_row(row)])
+            writer.writerow([spreadsheet_cell(v) for v in patron_list_row(row)])
     finally:
         if tmp:
             handle.close()
@@ -194,7 +194,7 @@ def ids_command(
         writer = csv.writer(handle)
         header, table = recommendation_table(rows, current_language())
         writer.writerow(header)
-        writer.writerows([[spreadsheet_cell(v) if isinstance(v, str) else v for v in row] for row in table])
+        writer.writerows([[spreadsheet_cell(v) for v in row] for row in table])
     tmp.replace(out)
     summary = {"rows": len(rows), "unmatched": unmatched, "out": str(out), "id_column": column}
     if as_json:

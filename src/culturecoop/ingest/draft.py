@@ -594,9 +594,7 @@ class _Builder:
         status = self._mapped("status")
         if status is None:
             self._status_flag()
-        elif self._order_status_letters(status):
-            pass
-        else:
+        elif not self._order_status_letters(status):
             known, unknown = decide.classify_labels(status, vocab.classify_status, TICKET_STATUSES)
             if known and status.fill < 1 and not unknown and "sold" not in known.values():
                 # Tito's "Void Status": "void" on a voided ticket, empty on every valid one.

@@ -84,7 +84,7 @@ def records(path: Path) -> list[dict[str, Any]]:
         raise UserError(_("The file {path} is JSON but holds no list of records (objects with the same "
                           "fields); give the export of the orders or tickets.").format(path=path.name))
     rows = max(candidates, key=len)  # the records, not a short list of ticket types beside them
-    lookups = _lookups(document, rows)
+    joiner = _Joiner(_lookups(document, rows))
     context = _context(document, rows)
     out: list[dict[str, Any]] = []
     lines = [_lines_of(r) if isinstance(r, dict) else None for r in rows]
@@ -95,9 +95,9 @@ def records(path: Path) -> list[dict[str, Any]]:
         elif explode and found is not None:
             key, items = found
             order = {k: v for k, v in record.items() if k != key}
-            out.extend({**context, **_joined(order, lookups), key: _joined(item, lookups)} for item in items)
+            out.extend({**context, **joiner.join(order), key: joiner.join(item)} for item in items)
         else:
-            out.append({**context, **_joined(record, lookups)})
+            out.append({**context, **joiner.join(record)})
     return out
 
 
@@ -129,27 +129,52 @@ def _plurals_of(name: str) -> list[str]:
     return [lowered + "s", lowered + "es", *([lowered[:-1] + "ies"] if lowered.endswith("y") else [])]
 
 
-def _joined(record: dict[str, Any], lookups: dict[str, dict[str, dict[str, Any]]]) -> dict[str, Any]:
-    """``record`` with each field that names an object of a lookup list by its id replaced by that
-    object (so its name and dates are read as ``field.name``, ``field.date_from``), and each
-    ``thing_id`` field's object added as ``thing``; ids that are not in the list are kept as they are."""
-    if not lookups:
-        return record
-    out = dict(record)
-    for key, value in record.items():
-        if isinstance(value, bool) or not isinstance(value, int | str) or value == "":
-            continue
-        table = next((lookups[n] for n in _plurals_of(key) if n in lookups), None)
-        if table is not None and str(value) in table:
-            out[key] = table[str(value)]
-            continue
-        # ``"show_id": "s1"`` beside ``"shows": [{"id": "s1", …}]``: the id stays, the show is added.
-        named = _REFERENCE.fullmatch(key)
-        base = named.group(1) if named else ""
-        table = next((lookups[n] for n in _plurals_of(base) if n in lookups), None) if base else None
-        if table is not None and base not in record and str(value) in table:
-            out[base] = table[str(value)]
-    return out
+# How a record's field refers to a lookup list: ``replace`` its id by the object (``subevent``),
+# or ``add`` the object beside the id under the field's base name (``show_id`` → ``show``).
+_Reference = tuple[str, str, dict[str, dict[str, Any]]] | None
+
+
+class _Joiner:
+    """Records joined to the document's lookup lists (``join``); what each field name refers to
+    is worked out once per document, not once per record."""
+
+    def __init__(self, lookups: dict[str, dict[str, dict[str, Any]]]) -> None:
+        self.lookups = lookups
+        self.references: dict[str, _Reference] = {}
+
+    def _table(self, name: str) -> dict[str, dict[str, Any]] | None:
+        return next((self.lookups[n] for n in _plurals_of(name) if n in self.lookups), None)
+
+    def _reference(self, key: str) -> _Reference:
+        if key not in self.references:
+            table = self._table(key)
+            reference: _Reference = ("replace", key, table) if table is not None else None
+            named = _REFERENCE.fullmatch(key) if table is None else None
+            found = self._table(named.group(1)) if named else None
+            if named and found is not None:
+                reference = ("add", named.group(1), found)
+            self.references[key] = reference
+        return self.references[key]
+
+    def join(self, record: dict[str, Any]) -> dict[str, Any]:
+        """``record`` with each field that names an object of a lookup list by its id replaced by
+        that object (so its name and dates are read as ``field.name``, ``field.date_from``), and each
+        ``thing_id`` field's object added as ``thing``; ids not in the list are kept as they are."""
+        if not self.lookups:
+            return record
+        out = dict(record)
+        for key, value in record.items():
+            if isinstance(value, bool) or not isinstance(value, int | str) or value == "":
+                continue
+            reference = self._reference(key)
+            if reference is None or str(value) not in reference[2]:
+                continue
+            how, name, table = reference
+            if how == "replace":
+                out[key] = table[str(value)]
+            elif name not in record:
+                out[name] = table[str(value)]
+        return out
 
 
 def _context(document: Any, rows: list[Any]) -> dict[str, Any]:

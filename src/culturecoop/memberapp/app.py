@@ -250,7 +250,7 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
             return home(request, gettext_in("None of the exports on this computer holds the ids of these patrons: drop the export you prepared and sent, then try again.", lang), 400)
         header, table = recommendation_table(
             [{**r, "member_patron_id": found.ids.get(str(r["member_patron_id"]), "")} for r in rows], lang)
-        workspace.save_recommendations([header, *([spreadsheet_cell(v) if isinstance(v, str) else v for v in row] for row in table)])
+        workspace.save_recommendations([header, *([spreadsheet_cell(v) for v in row] for row in table)])
         summary = {"rows": len(rows), "patrons": len(tokens), "unmatched": len(tokens - set(found.ids)),
                    "file": file_of.get(found.export) if found.export else None,
                    "column": found.column, "header": header, "preview": table[:PREVIEW_ROWS]}

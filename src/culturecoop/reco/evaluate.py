@@ -39,7 +39,7 @@ from culturecoop.reco.logs import (
     read_item_list,
     read_items,
 )
-from culturecoop.reco.metrics import auc_values, list_metrics, top_k
+from culturecoop.reco.metrics import TieKeys, auc_values, list_metrics, tie_keys, top_k
 from culturecoop.reco.rerank import (
     DEFAULT_DIVERSITY,
     FLOOR_SHARE,
@@ -249,6 +249,8 @@ def evaluate(log: InteractionLog, items: ItemTable, split: Split, k: int, *,
     exposure = _exposure(log, item_time, split)
     popularity = (np.asarray(relevant.sum(axis=0)).ravel() + 1) / (relevant.sum() + n_test)
     flags = item_flags(items, split.test_items)
+    # Tied scores are ranked by a key of the user's and the item's ids, not in the file's order.
+    user_keys, item_keys = tie_keys(log.users[users]), tie_keys(items.ids[split.test_items])
     rng = np.random.default_rng(11)
 
     # Each model fitted once: a function from a batch of test users (rows of ``train``) to scores.
@@ -301,7 +303,8 @@ def evaluate(log: InteractionLog, items: ItemTable, split: Split, k: int, *,
             seconds[name] += time.perf_counter() - t0
             # The committee serves its lists at the diversity its members chose on their folds.
             diversity = hybrid.diversity if name == "hybrid" and isinstance(hybrid, models.HybridCommittee) else 0.0
-            ranked[name].append(mmr(scores, x_test, diversity, k, similarity) if diversity > 0 else top_k(scores, k))
+            ties = TieKeys(user_keys[first:first + per_batch], item_keys)
+            ranked[name].append(mmr(scores, x_test, diversity, k, similarity) if diversity > 0 else top_k(scores, k, ties))
             if split.mode == "item":
                 aucs[name].append(auc_values(scores, relevant[first:first + per_batch]))
             if name == "hybrid":

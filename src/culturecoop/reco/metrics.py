@@ -11,6 +11,7 @@ top-k slots given to items with a flag (local artist, French language).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 from collections.abc import Callable
@@ -47,16 +48,72 @@ def in_row_blocks(rows: Callable[[slice], np.ndarray], n_rows: int, cells: int) 
         return np.concatenate(list(pool.map(one, [slice(int(a), int(b)) for a, b in pairwise(bounds)])))
 
 
-def top_k(scores: np.ndarray, k: int) -> np.ndarray:
-    """Indices of each row's ``k`` best candidates, best first (ties broken by index)."""
+def tie_keys(ids: np.ndarray) -> np.ndarray:
+    """A pseudo-random 64-bit key per id (a hash of the id itself): the order ``top_k`` gives tied
+    candidates, so that it owes nothing to the order in which a file lists its users or items."""
+    return np.fromiter((int.from_bytes(hashlib.blake2b(str(i).encode(), digest_size=8).digest(), "little")
+                        for i in ids), dtype=np.uint64, count=len(ids))
+
+
+@dataclass
+class TieKeys:
+    """Keys of the rows (users) and columns (candidate items) of a score matrix (``tie_keys``)."""
+
+    rows: np.ndarray
+    columns: np.ndarray
+
+    def cells(self, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+        """A key per (row, column) pair (index arrays of one shape): each user draws their own order
+        of tied items, so a metric averaged over users averages over many draws, not one."""
+        x = self.rows[rows] * np.uint64(0x9E3779B97F4A7C15) ^ self.columns[columns]
+        # splitmix64's finalizer: neighbouring keys land far apart.
+        x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return np.asarray(x ^ (x >> np.uint64(31)))
+
+
+def top_k(scores: np.ndarray, k: int, ties: TieKeys | None = None) -> np.ndarray:
+    """Indices of each row's ``k`` best candidates, best first.
+
+    ``ties``: equal scores are ordered by a key of the user and the item (``TieKeys``), so a model
+    that scores many items alike (popularity by genre, a genre profile) ranks them in an order that
+    is neither the file's nor the same for everyone. In the file's order, tied items come in the
+    order the catalogue was built, and in a catalogue numbered as it grew that order is the items'
+    age: a leak of what is new into a model that was never told. Without keys, ties are left in
+    the order NumPy's partition leaves them (the model's own choices on its folds)."""
     k = min(k, scores.shape[1])
 
     def best(rows: slice) -> np.ndarray:
         block = scores[rows]
         part = np.argpartition(-block, k - 1, axis=1)[:, :k]
+        if ties is not None:
+            part = _break_ties(block, part, ties, np.arange(block.shape[0]) + (rows.start or 0), k)
         order = np.argsort(-np.take_along_axis(block, part, axis=1), axis=1, kind="stable")
         return np.take_along_axis(part, order, axis=1)
     return in_row_blocks(best, scores.shape[0], scores.size)
+
+
+def _break_ties(block: np.ndarray, part: np.ndarray, ties: TieKeys, rows: np.ndarray, k: int) -> np.ndarray:
+    """``part`` (each row's k best, in any order) with the items tied at the k-th score chosen by
+    key, and the k in key order (the caller's stable sort by score then keeps it among equals)."""
+    kth = np.take_along_axis(block, part, axis=1).min(axis=1, keepdims=True)
+    above = block > kth
+    tied = block == kth
+    need = k - above.sum(axis=1)
+    open_rows = np.flatnonzero(tied.sum(axis=1) > need)
+    part = part.copy()
+    if len(open_rows):
+        r, c = np.nonzero(tied[open_rows])
+        keys = np.full((len(open_rows), block.shape[1]), np.iinfo(np.uint64).max, dtype=np.uint64)
+        keys[r, c] = ties.cells(rows[open_rows[r]], c)
+        for n in np.unique(need[open_rows]):
+            group = np.flatnonzero(need[open_rows] == n)
+            chosen = np.argpartition(keys[group], n - 1, axis=1)[:, :n]
+            # Each row of the group has exactly k − n items above its k-th score.
+            higher = np.nonzero(above[open_rows[group]])[1].reshape(len(group), k - n)
+            part[open_rows[group]] = np.hstack([higher, chosen])
+    keys = ties.cells(np.repeat(rows, part.shape[1]).reshape(part.shape), part)
+    return np.take_along_axis(part, np.argsort(keys, axis=1), axis=1)
 
 
 @dataclass
@@ -99,8 +156,8 @@ def per_user(ranked: np.ndarray, relevant: sp.csr_matrix, k: int) -> dict[str, n
 
 def auc_values(scores: np.ndarray, relevant: sp.csr_matrix) -> np.ndarray:
     """Each user's probability that a relevant item outranks an irrelevant one (users with both
-    kinds only); their mean is the AUC. A relevant item tied with an irrelevant one counts as
-    outranked (the pessimistic reading of a tie)."""
+    kinds only); their mean is the AUC. A relevant item tied with an irrelevant one counts half,
+    as a coin would order them: a model that scores every item alike is at chance, 0.5."""
     dense = np.asarray(relevant.todense()) > 0
     n_pos = dense.sum(axis=1)
     n_neg = dense.shape[1] - n_pos
@@ -110,17 +167,23 @@ def auc_values(scores: np.ndarray, relevant: sp.csr_matrix) -> np.ndarray:
     scores, dense, n_pos, n_neg = scores[both], dense[both], n_pos[both], n_neg[both]
 
     def values(rows: slice) -> np.ndarray:
-        # One sort of the block; for each relevant item, the items strictly below it (the start of
-        # its group of ties) less the relevant ones among them: the Mann–Whitney U, pair by pair.
+        # One sort of the block; each item's group of ties runs from ``starts`` to ``ends``. For each
+        # relevant item: the irrelevant items strictly below its group, and half those within it
+        # (the Mann–Whitney U, pair by pair).
         order = np.argsort(scores[rows], axis=1)
         ranked = np.take_along_axis(scores[rows], order, axis=1)
         hit = np.take_along_axis(dense[rows], order, axis=1)
-        positions = np.arange(ranked.shape[1])
-        starts = np.where(np.c_[np.ones((len(ranked), 1), dtype=bool), ranked[:, 1:] != ranked[:, :-1]], positions, 0)
-        starts = np.maximum.accumulate(starts, axis=1)
-        hits_before = np.c_[np.zeros((len(ranked), 1), dtype=np.int64), np.cumsum(hit, axis=1)[:, :-1]]
-        below = starts - np.take_along_axis(hits_before, starts, axis=1)
-        u = np.where(hit, below, 0).sum(axis=1)
+        n = ranked.shape[1]
+        positions = np.arange(n)
+        new_group = np.c_[np.ones((len(ranked), 1), dtype=bool), ranked[:, 1:] != ranked[:, :-1]]
+        starts = np.maximum.accumulate(np.where(new_group, positions, 0), axis=1)
+        group_end = np.c_[new_group[:, 1:], np.ones((len(ranked), 1), dtype=bool)]
+        ends = np.minimum.accumulate(np.where(group_end, positions, n)[:, ::-1], axis=1)[:, ::-1]
+        hits_upto = np.c_[np.zeros((len(ranked), 1), dtype=np.int64), np.cumsum(hit, axis=1)]  # hits in [0, i)
+        below = starts - np.take_along_axis(hits_upto, starts, axis=1)
+        in_group = (ends + 1 - starts) - (np.take_along_axis(hits_upto, ends + 1, axis=1)
+                                          - np.take_along_axis(hits_upto, starts, axis=1))
+        u = np.where(hit, below + 0.5 * in_group, 0).sum(axis=1)
         return np.asarray(u / (n_pos[rows] * n_neg[rows]), dtype=np.float64)
     return in_row_blocks(values, len(scores), scores.size)
 

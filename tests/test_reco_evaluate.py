@@ -281,6 +281,21 @@ def test_public_files_as_published_read_like_their_csv(tmp_path: Path) -> None:
     assert as_published["models"]["content_knn"]["ndcg"] == as_csv["models"]["content_knn"]["ndcg"]
 
 
+def test_a_listening_history_with_the_time_second_reads_like_its_csv(tmp_path: Path) -> None:
+    """Last.fm's listening histories as published: tab-separated, no header, the time in the second
+    column (user, time, artist id, artist, track id, track). The artist is the item, not the time."""
+    log, items = _log(tmp_path)
+    rows = [r.split(",") for r in log.read_text(encoding="utf-8").splitlines()[1:]]
+    iso = [(u, i, datetime.fromtimestamp(_seconds(t), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")) for u, i, t in rows]
+    published = tmp_path / "userid-timestamp-artid-artname-traid-traname.tsv"
+    published.write_text("".join(f"{u}\t{t}\t{i}\tArtist {i}\t\tTrack 1\n" for u, i, t in iso), encoding="utf-8")
+    canonical = tmp_path / "canonical.csv"
+    canonical.write_text("user_id,item_id,timestamp\n" + "".join(f"{u},{i},{t}\n" for u, i, t in iso), encoding="utf-8")
+    reports = [_cutoff_report(path, items) for path in (published, canonical)]
+    assert reports[0]["columns"] == {"user_id": "column0", "item_id": "column2", "timestamp": "column1"}
+    assert reports[0]["test"] == reports[1]["test"] and reports[0]["models"]["hybrid"]["ndcg"] == reports[1]["models"]["hybrid"]["ndcg"]
+
+
 def _cutoff_report(log: Path, table: Path) -> dict[str, Any]:
     result = run_cli("reco", "evaluate", "--interactions", str(log), "--items", str(table), "--cutoff", "2024-06-01",
                      "--json", "--no-lightfm")

@@ -405,7 +405,8 @@ def _by_position(rel: duckdb.DuckDBPyRelation, wanted: tuple[str, ...]) -> list[
     """Names for a file without headers: the ``wanted`` columns by position — the first (user),
     the second (item) — and, for a log, the timestamp as the last column whose first value reads
     as a time (a Unix time of at least 10⁸ s, 1973, or a date: not a rating of 4); the others keep
-    their positions' names (``column3``)."""
+    their positions' names (``column3``). When only the second column reads as a time (Last.fm's
+    listening histories: user, time, artist, …), the item is the third."""
     names = [c.lower() for c in rel.columns]
     for position, column in enumerate(wanted[:-1] if len(wanted) > 2 else wanted):
         if position < len(names):
@@ -414,13 +415,18 @@ def _by_position(rel: duckdb.DuckDBPyRelation, wanted: tuple[str, ...]) -> list[
         head = rel.query("headless", "SELECT * FROM headless LIMIT 1")
         rows = head.fetchall() if head is not None else []
         first = rows[0] if rows else ()
-        for position in range(len(names) - 1, 1, -1):
+
+        def reads_as_time(position: int) -> bool:
             value = str(first[position] or "").strip() if position < len(first) else ""
             # A written date, or a number far from the epoch (a Unix time, not a rating of 4).
             seconds = parse_time(value)
-            if seconds is not None and (not _NUMBER.fullmatch(value) or abs(seconds) >= 1e8):
-                names[position] = wanted[-1]
-                break
+            return seconds is not None and (not _NUMBER.fullmatch(value) or abs(seconds) >= 1e8)
+
+        found = next((p for p in range(len(names) - 1, 1, -1) if reads_as_time(p)), None)
+        if found is not None:
+            names[found] = wanted[-1]
+        elif len(names) > 2 and reads_as_time(1):
+            names[1], names[2] = wanted[-1], wanted[1]
     return names
 
 

@@ -296,6 +296,32 @@ def test_a_listening_history_with_the_time_second_reads_like_its_csv(tmp_path: P
     assert reports[0]["test"] == reports[1]["test"] and reports[0]["models"]["hybrid"]["ndcg"] == reports[1]["models"]["hybrid"]["ndcg"]
 
 
+@pytest.mark.parametrize("header, written", [
+    # Online Retail (UCI): month first, hours without a leading zero.
+    ("InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country",
+     lambda u, i, t: f"5{u[1:]},{i},Article {i},1,{t.month}/{t.day}/{t.year} {t.hour}:{t.minute:02d},2.55,{u},France"),
+    # H&M's transactions: t_dat, customer_id, article_id.
+    ("t_dat,customer_id,article_id,price,sales_channel_id", lambda u, i, t: f"{t:%Y-%m-%d},{u},{i},0.05,2"),
+    # A European export: day first, with dots.
+    ("Client;Article;Date", lambda u, i, t: f"{u};{i};{t:%d.%m.%Y %H:%M}"),
+])
+def test_retail_logs_are_read_by_their_own_headers_and_dates(tmp_path: Path, header: str, written: Any) -> None:
+    """Public shop logs name their columns and write their dates their own way; each gives the
+    report a canonical log gives (the same users, items and moments)."""
+    log, items = _log(tmp_path)
+    rows = [r.split(",") for r in log.read_text(encoding="utf-8").splitlines()[1:]]
+    # Twelve days later: days above 12, so that day-first and month-first dates read one way.
+    moments = [(u, i, datetime.fromtimestamp(_seconds(t), UTC) + timedelta(days=12)) for u, i, t in rows]
+    shop = tmp_path / "shop.csv"
+    shop.write_text("\n".join([header] + [written(u, i, t) for u, i, t in moments]) + "\n", encoding="utf-8")
+    canonical = tmp_path / "canonical.csv"
+    canonical.write_text("user_id,item_id,timestamp\n" + "".join(f"{u},{i},{t:%Y-%m-%dT%H:%M}\n" for u, i, t in moments),
+                         encoding="utf-8")
+    shop_report, canonical_report = (_cutoff_report(path, items) for path in (shop, canonical))
+    assert shop_report["test"] == canonical_report["test"]
+    assert shop_report["models"]["hybrid"]["ndcg"] == canonical_report["models"]["hybrid"]["ndcg"]
+
+
 def _cutoff_report(log: Path, table: Path) -> dict[str, Any]:
     result = run_cli("reco", "evaluate", "--interactions", str(log), "--items", str(table), "--cutoff", "2024-06-01",
                      "--json", "--no-lightfm")
@@ -695,6 +721,9 @@ def test_missing_values_and_a_stray_word_leave_years_as_years() -> None:
     # A headerless `::` file (MovieLens 1M) with a short row.
     ("1::2::5::978300760\n1::3::978302109\n1::4::5::978302110\n", ("--cutoff", "2000-12-31"),
      "line 2 has 3 fields"),
+    # Dates with the day and month as numbers, never above 12: which is which cannot be told.
+    ("user_id,item_id,timestamp\n1,2,03/04/2024 20:00\n1,3,04/03/2024 20:00\n", ("--cutoff", "2024-01-01"),
+     "read day first as well as month first"),
 ])
 def test_bad_input_is_one_sentence(tmp_path: Path, content: str, args: tuple[str, ...], words: str) -> None:
     log = tmp_path / "log.csv"

@@ -35,17 +35,21 @@ from culturecoop.reco.features import is_identifier
 NO_TIME = np.iinfo(np.int64).min
 REQUIRED = ("user_id", "item_id", "timestamp")
 # Other names public logs give the same columns (compared without case, spaces, ``_`` or ``-``:
-# MovieLens' ``userId,movieId``, Book-Crossing's ``User-ID,ISBN``, Amazon's ``asin``...), in order
+# MovieLens' ``userId,movieId``, Book-Crossing's ``User-ID,ISBN``, Amazon's ``asin``, H&M's
+# ``customer_id,article_id,t_dat``, Online Retail's ``CustomerID,StockCode,InvoiceDate``...), in order
 # of preference; the canonical name always wins.
 ALIASES = {
     "user_id": ("userid", "user", "uid", "customerid", "clientid", "visitorid", "patronid", "accountid",
-                "reviewerid", "memberid", "readerid", "listenerid", "viewerid"),
+                "reviewerid", "memberid", "readerid", "listenerid", "viewerid", "buyerid", "personid",
+                "fullvisitorid", "customer", "client", "sessionid"),
     "item_id": ("itemid", "item", "iid", "movieid", "productid", "eventid", "bookid", "isbn", "asin", "parentasin",
                 "trackid", "songid", "showid", "gameid", "animeid", "businessid", "artistid", "albumid", "venueid",
-                "performanceid", "productionid", "workid"),
+                "performanceid", "productionid", "workid", "articleid", "stockcode", "sku", "contentid", "videoid",
+                "newsid", "courseid", "recipeid", "placeid", "poiid", "product", "article"),
     "timestamp": ("time", "datetime", "date", "ts", "eventtime", "createdat", "ratedat", "unixtime",
                   "unixreviewtime", "reviewtime", "dateadded", "playedat", "watchedat", "purchasedat",
-                  "orderdate", "saledate", "transactiondate"),
+                  "orderdate", "saledate", "transactiondate", "transactiondt", "invoicedate", "tdat",
+                  "utctimestamp", "eventdate", "purchasedate", "checkintime"),
 }
 # Written times besides ISO 8601 and Unix numbers: Goodreads' and Twitter's ("Fri Aug 25 13:55:02
 # -0700 2017"), and e-mail's / RSS's RFC 2822 ("Fri, 25 Aug 2017 13:55:02 -0700").
@@ -452,8 +456,29 @@ coalesce(
   try_cast(unix_seconds(try_cast(trim({c}) AS DOUBLE)) AS BIGINT),
   epoch(try_cast(replace(trim({c}), 'Z', '+00:00') AS TIMESTAMPTZ))::BIGINT,
   epoch(try_cast(trim({c}) AS TIMESTAMP))::BIGINT,
-  epoch(try_strptime(trim({c}), [""" + ", ".join(f"'{f}'" for f in TIME_FORMATS) + """]))::BIGINT)
+  epoch(try_strptime(trim({c}), [{formats}]))::BIGINT)
 """
+# Dates written with the day and month as numbers (``12/1/2010 8:26``, Online Retail's; ``31.12.2024``).
+_NUMERIC_DATE = r"^\s*(\d{1,2})([/.-])(\d{1,2})[/.-]\d{4}"
+
+
+def _time_formats(con: duckdb.DuckDBPyConnection, column: str, path: Path) -> list[str]:
+    """``TIME_FORMATS`` and, when the log writes its dates with numbers for the day and the month,
+    their order as the column shows it: a first number above 12 is a day (``31/12/2024``), a second
+    above 12 makes the first the month (``12/31/2024``). Never both, never guessed."""
+    first, separator, second = con.execute(f"""
+        SELECT max(CAST(regexp_extract({column}, '{_NUMERIC_DATE}', 1) AS INTEGER)),
+               any_value(regexp_extract({column}, '{_NUMERIC_DATE}', 2)),
+               max(CAST(regexp_extract({column}, '{_NUMERIC_DATE}', 3) AS INTEGER))
+        FROM raw WHERE regexp_matches({column}, '{_NUMERIC_DATE}')""").fetchone() or (None, None, None)
+    if first is None or separator is None or second is None:
+        return list(TIME_FORMATS)
+    if first > 12 and second > 12:
+        raise UserError(_("{path}: its dates put a number above 12 both first and second (day and month?); write them one way, best as ISO 8601 (2024-03-01T20:00).").format(path=path))
+    if first <= 12 and second <= 12:
+        raise UserError(_("{path}: its dates (such as 03/04/2024) read day first as well as month first; write them as ISO 8601 (2024-03-01T20:00).").format(path=path))
+    order = f"%d{separator}%m{separator}%Y" if first > 12 else f"%m{separator}%d{separator}%Y"
+    return [*TIME_FORMATS, f"{order} %H:%M:%S", f"{order} %H:%M", order]
 
 
 def read_interactions(path: Path, *, timed: bool = True) -> InteractionLog:
@@ -476,9 +501,10 @@ def read_interactions(path: Path, *, timed: bool = True) -> InteractionLog:
     con.execute(f"CREATE MACRO unix_seconds(x) AS {_UNIX_SQL}")
     con.register("raw", rel)
     extra = "".join(f', coalesce(trim("{original[n]}"), \'\') AS "alt{k}"' for k, n in enumerate(others))
+    formats = ", ".join(f"'{f}'" for f in (_time_formats(con, t, path) if "timestamp" in found else TIME_FORMATS))
     con.execute(f"""CREATE TEMP TABLE log AS
         SELECT row_number() OVER () + {first_line - 1} AS line, nullif(trim({u}), '') AS u, nullif(trim({i}), '') AS i,
-               {t} AS raw_t, {_TIME_SQL.format(c=t)} AS t{extra}
+               {t} AS raw_t, {_TIME_SQL.format(c=t, formats=formats)} AS t{extra}
         FROM raw""")
     table = con.sql("SELECT * EXCLUDE (line, raw_t) FROM log").to_arrow_table()
     bad = con.sql("SELECT line, raw_t, u IS NULL AS no_user, i IS NULL AS no_item FROM log WHERE u IS NULL OR i IS NULL OR t IS NULL ORDER BY line").fetchall()

@@ -322,6 +322,29 @@ def test_retail_logs_are_read_by_their_own_headers_and_dates(tmp_path: Path, hea
     assert shop_report["models"]["hybrid"]["ndcg"] == canonical_report["models"]["hybrid"]["ndcg"]
 
 
+def test_ratings_grouped_under_their_item_read_like_their_csv(tmp_path: Path) -> None:
+    """The Netflix Prize's files: a line naming a film (``1:``), then its ratings (user, rating,
+    date), film after film. A damaged row is named by its line in the file as given."""
+    log, items = _log(tmp_path)
+    rows = [r.split(",") for r in log.read_text(encoding="utf-8").splitlines()[1:]]
+    dated = [(u, i, datetime.fromtimestamp(_seconds(t), UTC).strftime("%Y-%m-%d")) for u, i, t in rows]
+    by_item: dict[str, list[str]] = {}
+    for u, i, day in dated:
+        by_item.setdefault(i, []).append(f"{u},4,{day}")
+    grouped = tmp_path / "combined_data_1.txt"
+    grouped.write_text("".join(f"{i}:\n" + "\n".join(lines) + "\n" for i, lines in by_item.items()), encoding="utf-8")
+    canonical = tmp_path / "canonical.csv"
+    canonical.write_text("user_id,item_id,timestamp\n" + "".join(f"{u},{i},{day}\n" for u, i, day in dated), encoding="utf-8")
+    as_grouped, as_csv = (_cutoff_report(path, items) for path in (grouped, canonical))
+    assert as_grouped["columns"] == {"user_id": "user_id", "item_id": "item_id", "timestamp": "date"}
+    assert as_grouped["test"] == as_csv["test"] and as_grouped["models"]["hybrid"]["ndcg"] == as_csv["models"]["hybrid"]["ndcg"]
+    lines = grouped.read_text(encoding="utf-8").splitlines()
+    lines[4] = lines[4].rsplit(",", 1)[0]  # a row without its date
+    grouped.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_cli("reco", "evaluate", "--interactions", str(grouped), "--cutoff", "2024-06-01", "--no-lightfm")
+    assert result.returncode == 2 and "line 5 is not a row of its item" in result.stderr, result.stderr
+
+
 def _cutoff_report(log: Path, table: Path) -> dict[str, Any]:
     result = run_cli("reco", "evaluate", "--interactions", str(log), "--items", str(table), "--cutoff", "2024-06-01",
                      "--json", "--no-lightfm")

@@ -196,7 +196,38 @@ def _text_copy(path: Path, lenient: bool = False) -> tuple[Path, bool]:
     """``as_delimited_text``, and whether the file held JSON records (numbered from 1, no header line)."""
     plain = _plain(path)
     records = _is_json(plain)
-    return (_json_as_csv(plain, path, lenient) if records else _utf8(plain)), records
+    return (_json_as_csv(plain, path, lenient) if records else _ungrouped(_utf8(plain), path)), records
+
+
+_GROUP_LINE = re.compile(r"\s*([^,;\t:]+):\s*")
+
+
+def _ungrouped(path: Path, shown: Path) -> Path:
+    """``path`` itself, or, when its rows come in groups under a line naming their item (``1:``
+    then ``1488844,3,2005-09-06``…: the Netflix Prize's files), a CSV copy with the item on every
+    row (``item_id,user_id,rating,date``). ``shown``: the user's file, as sentences name it."""
+    with path.open(encoding="utf-8-sig", errors="replace") as handle:
+        first = handle.readline()
+        second = handle.readline()
+    if not (_GROUP_LINE.fullmatch(first.rstrip("\r\n")) and second.count(",") == 2):
+        return path
+    copy = _scratch() / (path.stem + ".csv")
+    with path.open(encoding="utf-8-sig", errors="replace", newline=None) as source, \
+            copy.open("w", encoding="utf-8", newline="\n") as out:
+        out.write("item_id,user_id,rating,date\n")
+        item = ""
+        # Rows are checked here, where their line numbers are still the file's own.
+        for number, line in enumerate(source, start=1):
+            group = _GROUP_LINE.fullmatch(line.rstrip("\n"))
+            if group:
+                item = group.group(1).strip()
+            elif line.strip():
+                fields = line.rstrip("\n").split(",")
+                if len(fields) != 3 or not all(f.strip() for f in fields):
+                    raise UserError(_("{path} line {line} is not a row of its item {item} (user, rating, date) nor an item line (such as 12:); fix or remove it.").format(
+                        path=shown, line=number, item=item))
+                out.write(f"{item},{line}" if line.endswith("\n") else f"{item},{line}\n")
+    return copy
 
 
 def read_text_table(con: duckdb.DuckDBPyConnection, source: Path, **options: Any) -> tuple[duckdb.DuckDBPyRelation, Path]:

@@ -420,3 +420,15 @@ def test_status_labels_read_as_a_box_office_means_them(label: str, status: str |
     draft = draft_of(tmp_path / "ventes.csv", lines)
     said = any(label in item for item in draft.undecided)
     assert draft.mapping.get("status_values", {}).get(label) == status if status else said
+
+
+def test_an_export_without_a_purchase_date_is_told_which_report_carries_one(tmp_path: Path) -> None:
+    """A guest list with prices but no order date: no column can be mapped to the purchase date, so
+    the draft says where to find one, not only which field is missing."""
+    export = tmp_path / "guests.csv"
+    export.write_text("Order ID,First Name,Last Name,Email,Event,Event Date,Price\n"
+                      + "".join(f"{n},Ana{n},Roy,ana{n}@example.org,Jazz,2026-01-0{1 + n % 5},10\n" for n in range(20)),
+                      encoding="utf-8")
+    draft = draft_mapping(export)
+    assert "purchased_at" not in draft.mapping["columns"]
+    assert any("purchased_at" in item and "orders report" in item for item in draft.undecided)

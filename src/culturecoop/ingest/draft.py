@@ -475,10 +475,12 @@ class _Builder:
             return
         if "purchased_at" not in self.columns_map:
             self.undecided.append(_("No column looks like the purchase date: map purchased_at to the column that "
-                                    "holds it."))
+                                    "holds it; if the export has none, export your ticketing's orders report "
+                                    "(it dates each sale) and draft again from it."))
         if no_price:
             self.undecided.append(_("No column looks like the price paid: map unit_price to the column that "
-                                    "holds it."))
+                                    "holds it; if the export has none, export your ticketing's orders report "
+                                    "(it gives each ticket's price) and draft again from it."))
 
     def _patron_fallback(self) -> None:
         """A customer number that a share of the rows leave empty (box-office sales, invitations,

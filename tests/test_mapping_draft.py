@@ -17,7 +17,7 @@ import yaml
 from culturecoop.errors import UserError
 from culturecoop.ingest.draft import Draft, draft_mapping
 from draft_support import judge, write
-from test_prepare_support import run_cli
+from test_prepare_support import read_table, run_cli
 from vendors import VENDORS
 
 SETTINGS = ("format", "encoding", "delimiter", "skip_lines", "sheet", "decimal", "amount_scale", "timezone",
@@ -432,3 +432,25 @@ def test_an_export_without_a_purchase_date_is_told_which_report_carries_one(tmp_
     draft = draft_mapping(export)
     assert "purchased_at" not in draft.mapping["columns"]
     assert any("purchased_at" in item and "orders report" in item for item in draft.undecided)
+
+
+def test_a_stray_nul_in_a_cell_leaves_a_mapping_prepare_reads(tmp_path: Path) -> None:
+    """Some exports pad a field with a NUL byte. The draft quotes sample values in its comments: the
+    NUL is written as its escape, so the mapping stays YAML, and prepare reads the file as the text
+    it is (it called it binary data) and its price as the amount written around the NUL."""
+    from culturecoop.privacy.keys import init_keys
+
+    export = tmp_path / "orders.csv"
+    rows = "".join(f"{n},ana{n}@example.org,Jazz,2026-01-0{1 + n % 5} 20:00,2025-12-01 10:00,10\n" for n in range(30))
+    export.write_bytes(("Order ID,Email,Event,Event Date,Order Date,Price\n" + rows).encode() + b"30,zoe@example.org,Jazz,2026-01-02 20:00,2025-12-01 10:00,1\x000\n")
+    draft = draft_mapping(export)
+    assert yaml.safe_load(draft.yaml_text) == draft.mapping and "\\x00" in draft.yaml_text
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(draft.yaml_text, encoding="utf-8")
+    keys = tmp_path / "keys"
+    init_keys(keys)
+    result = run_cli("prepare", str(export), "--member", "m1", "--keys", str(keys), "--mapping", str(mapping),
+                     "--out", str(tmp_path / "package"))
+    assert result.returncode == 0, result.stderr
+    tickets = read_table(tmp_path / "package", "ticket")
+    assert len(tickets) == 31 and {str(t["unit_price"]) for t in tickets} == {"10.00"}

@@ -57,6 +57,18 @@ def conserved(min_rejected: int = 0, package: str = "pkg") -> Callable[[Outcome]
     return check
 
 
+def conserved_and_warned(*words: str) -> Callable[[Outcome], None]:
+    """``conserved``, and a warning that says each of ``words``."""
+
+    def check(outcome: Outcome) -> None:
+        conserved()(outcome)
+        said = " ".join((outcome.stdout + outcome.stderr).split())
+        for word in words:
+            assert word in said, f"{word!r} not in: {said}"
+
+    return check
+
+
 CP1252 = (EXPORTS / "billetterie-fr.csv").read_bytes()
 UTF8_AS_CP1252 = CP1252.decode("cp1252").encode("utf-8")
 
@@ -89,8 +101,11 @@ CASES: list[Case] = [
          write("export.csv", CANONICAL.encode().replace(b"Jazz", b"J\xed\xa0\x80zz", 1)), ("utf-8",)),
     Case("cut-multibyte-at-end", prep("{case}/export.csv"), 2,
          write("export.csv", CANONICAL.encode().rstrip(b"\n") + b",\xc3"), ("utf-8",)),
-    Case("nul-bytes-in-a-line", prep("{case}/export.csv"), 2,
-         write("export.csv", CANONICAL.replace("Jazz", "Ja\x00zz", 1)), ("binary",)),
+    # A text export padding a field with a NUL byte is text: the NUL is read as nothing, and said.
+    Case("nul-bytes-in-a-line", prep("{case}/export.csv"), 0,
+         write("export.csv", CANONICAL.replace("Jazz", "Ja\x00zz", 1)), check=conserved_and_warned("NUL character")),
+    Case("nul-bytes-throughout", prep("{case}/export.csv"), 2,
+         write("export.csv", CANONICAL.replace(",", ",\x00")), ("binary",)),
     Case("jsonl-invalid-utf8", prep("{case}/export.jsonl", "festival-jsonl"), 2,
          write("export.jsonl", (EXPORTS / "festival-jsonl.jsonl").read_bytes().replace(b"Hangar", b"Hang\xe9r", 1)),
          ("utf-8",)),

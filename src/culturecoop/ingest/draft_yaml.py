@@ -7,6 +7,7 @@ Comments are in the member's language.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -98,4 +99,15 @@ def render(mapping: dict[str, Any], evidence: list[Evidence], undecided: list[st
     if undecided:
         out.append(_("# Still to decide:"))
         out.extend(f"#  - {' '.join(item.split())}" for item in undecided)
-    return "\n".join(out) + "\n"
+    return _printable("\n".join(out) + "\n")
+
+
+# What YAML may not hold even in a comment: control characters (a NUL some exports pad cells with)
+# but the tab and line ends, C1 controls but NEL, surrogates, U+FFFE and U+FFFF.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def _printable(text: str) -> str:
+    """``text`` with every character YAML cannot hold written as its escape (``\\x00``): the
+    comments quote the file's own values, and a mapping the YAML reader refuses helps nobody."""
+    return _UNPRINTABLE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)

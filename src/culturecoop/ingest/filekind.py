@@ -63,13 +63,22 @@ def sniff(path: Path) -> str:
         return "html"
     if start.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in head:
         return "xml-spreadsheet"
-    if b"\x00" in head:
+    if holds_binary(head):
         return "binary"
     if start.startswith(b"{"):
         return "json-lines"
     if start.startswith(b"["):
         return "json"
     return "text"
+
+
+def holds_binary(head: bytes) -> bool:
+    """Whether the head of a file holds binary data rather than text: more control bytes (NUL
+    included, counted twice) than one in a hundred, and more than four. A text export with a stray
+    NUL in a cell (a padded field) is text; its cell is read, and refused, as a value."""
+    sample = head[:65536]
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 13)) + sample.count(0)
+    return controls > max(4, len(sample) // 100)
 
 
 def _looks_utf16(head: bytes) -> bool:

@@ -102,8 +102,12 @@ def _check_all(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
     guard_quarantine(con, info, profile, rows_in, by_reason, max_reject_share)
     dropped = guard_dropped_fields(con, info, profile, MAX_DROPPED_SHARE)
     merged = _scalar(con, "SELECT count(*) FROM checked WHERE merged")
-    return _Checked(rows_in, rejected, by_reason, blank_lines, summary_lines, merged, dropped,
-                    plausibility_warnings(con, profile))
+    warnings = plausibility_warnings(con, profile)
+    if info.nul_line is not None:
+        warnings.append(_("Line {line} of the file holds a NUL character (an invisible byte some exports pad "
+                          "fields with; {n} in the file): each was read as nothing, so a value is the characters "
+                          "around it.").format(line=info.nul_line, n=info.nul_count))
+    return _Checked(rows_in, rejected, by_reason, blank_lines, summary_lines, merged, dropped, warnings)
 
 
 def prepare(

@@ -197,9 +197,25 @@ def read_source(path: Path, profile: Profile, workdir: Path,
         # One JSON document (an API's answer saved to a file): its records as JSON lines.
         text_path = as_json_lines(text_path, workdir / "source.jsonl")
     head = _first_lines(path, text_path, profile)
-    if profile.format == "jsonl":
-        return _jsonl_relation(path, text_path, profile, head)
-    return _csv_relation(path, text_path, profile, head)
+    info = _jsonl_relation(path, text_path, profile, head) if profile.format == "jsonl" else \
+        _csv_relation(path, text_path, profile, head)
+    info.nul_line, info.nul_count = _nul_bytes(text_path)
+    return info
+
+
+def _nul_bytes(path: Path) -> tuple[int | None, int]:
+    """The line of the file's first NUL byte and how many it holds (a text export padding fields
+    with them: the reader reads each as nothing, and prepare says so)."""
+    first: int | None = None
+    count = done = 0
+    with path.open("rb") as f:
+        while block := f.read(_CHUNK):
+            found = block.count(b"\x00")
+            if found and first is None:
+                first = done + block.index(b"\x00")
+            count += found
+            done += len(block)
+    return (_line_of(path, first) if first is not None else None), count
 
 
 def translate_read_error(exc: duckdb.Error, info: SourceInfo) -> UserError | None:

@@ -24,6 +24,7 @@ from typing import Any
 from culturecoop.errors import UserError
 from culturecoop.i18n import _
 from culturecoop.ingest import vocabulary as vocab
+from culturecoop.ingest.filekind import holds_binary
 from culturecoop.ingest.jsondoc import is_document, records
 from culturecoop.ingest.read import empty_file, header_only, render_cell
 
@@ -129,9 +130,7 @@ def _kind(path: Path, head: bytes) -> str:
               "as CSV or Excel instead.").format(path=name))
     if head[:2] in (b"\xff\xfe", b"\xfe\xff") or _utf16_without_bom(head) is not None:
         return "text"
-    sample = head[:65536]
-    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 13)) + sample.count(0)
-    if controls > max(4, len(sample) // 100):
+    if holds_binary(head):
         raise UserError(
             _("The file {path} is not a text or Excel export (it holds binary data); export the sales "
               "as CSV or Excel from your ticketing software.").format(path=name))

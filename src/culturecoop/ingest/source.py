@@ -41,6 +41,9 @@ class SourceInfo:
     # SQL (with ``lines_params``) creating the ``source_lines`` table that ``relation`` reads.
     lines_sql: str = ""
     lines_params: dict[str, Any] = field(default_factory=dict)
+    # The line of the first NUL byte of a text export, and how many it holds (read as nothing).
+    nul_line: int | None = None
+    nul_count: int = 0
 
     def load(self, con: duckdb.DuckDBPyConnection) -> None:
         """Read the file's lines into the table ``source_lines``, once, in parallel.

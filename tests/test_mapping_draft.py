@@ -454,3 +454,15 @@ def test_a_stray_nul_in_a_cell_leaves_a_mapping_prepare_reads(tmp_path: Path) ->
     assert result.returncode == 0, result.stderr
     tickets = read_table(tmp_path / "package", "ticket")
     assert len(tickets) == 31 and {str(t["unit_price"]) for t in tickets} == {"10.00"}
+
+
+def test_a_long_cell_does_not_stop_the_draft(tmp_path: Path) -> None:
+    """A pasted note of 300 KB in one cell: prepare would read the file (quarantining nothing for
+    it); the draft refused the whole file, its CSV reader stopping at 128 KB fields."""
+    export = tmp_path / "orders.csv"
+    rows = "".join(f"{n},ana{n}@example.org,Jazz,2026-01-0{1 + n % 5} 20:00,2025-12-01 10:00,10,ok\n" for n in range(40))
+    export.write_text("Order ID,Email,Event,Event Date,Order Date,Price,Notes\n" + rows
+                      + "40,zoe@example.org,Jazz,2026-01-02 20:00,2025-12-01 10:00,10," + "x" * 300_000 + "\n",
+                      encoding="utf-8")
+    draft = draft_mapping(export)
+    assert draft.mapping["columns"]["email"] == "Email" and draft.mapping["columns"]["unit_price"] == "Price"

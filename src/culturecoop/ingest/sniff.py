@@ -29,6 +29,9 @@ from culturecoop.ingest.jsondoc import is_document, records
 from culturecoop.ingest.read import empty_file, header_only, render_cell
 
 SAMPLE_ROWS = 2000
+# One cell may be long (a pasted note, a seat map): Python's CSV reader refuses fields over 128 KB,
+# which would refuse the whole draft where prepare quarantines the row. The head read is 4 MB.
+csv.field_size_limit(max(csv.field_size_limit(), 8 << 20))
 XLSX_SAMPLE_ROWS = 1000  # openpyxl reads a cell a tenth of a millisecond: a smaller sample
 _HEAD_BYTES = 4 << 20
 _CHUNK = 8 << 20

@@ -466,3 +466,25 @@ def test_a_long_cell_does_not_stop_the_draft(tmp_path: Path) -> None:
                       encoding="utf-8")
     draft = draft_mapping(export)
     assert draft.mapping["columns"]["email"] == "Email" and draft.mapping["columns"]["unit_price"] == "Price"
+
+
+def test_french_months_written_with_accents_are_read_by_prepare_as_by_the_draft(tmp_path: Path) -> None:
+    """« 1 déc. 2025 à 10 h 15 », « 3 août 2025 », « 2 févr. 2026 »: the draft read them, prepare
+    refused every row (its month-name reading looked for three unaccented letters in a row)."""
+    from culturecoop.privacy.keys import init_keys
+
+    months = ("août", "déc.", "févr.")
+    export = tmp_path / "ventes.csv"
+    export.write_text("Commande;Courriel;Spectacle;Date du spectacle;Date d'achat;Montant\n" + "".join(
+        f"{n};ana{n}@example.org;Concert;sam. 14 mars 2026 20h00;{1 + n % 28} {months[n % 3]} "
+        f"{2025 + (n % 3 == 2)} à 10 h 15;20,50 €\n" for n in range(30)), encoding="utf-8")
+    draft = draft_mapping(export)
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(draft.yaml_text, encoding="utf-8")
+    keys = tmp_path / "keys"
+    init_keys(keys)
+    result = run_cli("prepare", str(export), "--member", "m1", "--keys", str(keys), "--mapping", str(mapping),
+                     "--out", str(tmp_path / "package"))
+    assert result.returncode == 0, result.stderr
+    bought = sorted(str(t["purchased_at"]) for t in read_table(tmp_path / "package", "ticket"))
+    assert bought[0] == "2025-08-01 10:15:00" and bought[-1] == "2026-02-27 10:15:00"

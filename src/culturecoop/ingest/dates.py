@@ -156,7 +156,8 @@ def timestamp_sql(column: str, formats: tuple[str, ...], date_formats: tuple[str
             f"CASE WHEN regexp_matches({column}, '[0-9]\\s*[hH]') THEN "
             f"try_strptime(regexp_replace({hours}, ':(\\s|$)', ':00\\1', 'g'), $dt_plain) END"
         )
-    terms.append(f"CASE WHEN regexp_matches({column}, '[A-Za-z]{{3}}') THEN cc_text_datetime({column}) END")
+    # Three letters in a row, accented ones included: "1 déc. 2025" and "1 août" hold no three ASCII ones.
+    terms.append(f"CASE WHEN regexp_matches({column}, '\\p{{L}}{{3}}') THEN cc_text_datetime({column}) END")
     # "8:00 p.m.", "10 h 15 a.m.": read again as "8:00 PM" (the draft reads them so).
     meridiem = (f"regexp_replace(regexp_replace({column}, '([0-9])\\s*[aA]\\.\\s?[mM]\\.?', '\\1 AM', 'g'), "
                 f"'([0-9])\\s*[pP]\\.\\s?[mM]\\.?', '\\1 PM', 'g')")

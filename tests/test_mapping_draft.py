@@ -488,3 +488,16 @@ def test_french_months_written_with_accents_are_read_by_prepare_as_by_the_draft(
     assert result.returncode == 0, result.stderr
     bought = sorted(str(t["purchased_at"]) for t in read_table(tmp_path / "package", "ticket"))
     assert bought[0] == "2025-08-01 10:15:00" and bought[-1] == "2026-02-27 10:15:00"
+
+
+@pytest.mark.parametrize("header", ["Représentation", "Nom de la représentation", "Pièce"])
+def test_a_theatre_names_its_shows_as_performances_or_plays(tmp_path: Path, header: str) -> None:
+    """A Québec theatre's box office heads the play's column « Représentation »: it is the event's
+    title, not a reason to name every event after the file."""
+    export = tmp_path / "ventes.csv"
+    plays = ("Tartuffe", "Les Belles-sœurs", "Le Malade imaginaire")
+    export.write_text(f"N° de billet;{header};Date de la séance;Prix;Date de la commande;Courriel\n" + "".join(
+        f"B{n};{plays[n % 3]};{10 + n % 3}/03/2026 20:00;45,00 $;{1 + n % 27}/02/2026 14:30;p{n}@exemple.ca\n"
+        for n in range(30)), encoding="utf-8")
+    draft = draft_mapping(export)
+    assert draft.mapping["columns"]["event_title"] == header

@@ -103,6 +103,9 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "event_title": ("veranstaltung", "veranstaltungsname", "vorstellung", "seance", "event name", "event", "event title", "evenement", "nom evenement", "nom de l evenement",
                     "titre", "title", "spectacle", "show", "performance", "production", "manifestation",
                     "nom du spectacle", "titre du spectacle", "concert", "exhibition", "exposition",
+                    # A theatre's performance, named as the play: « Représentation », « Pièce ».
+                    "representation", "nom de la representation", "titre de la representation",
+                    "titre de l evenement", "nom du concert", "piece", "oeuvre",
                     "activity", "activite", "campagne", "formulaire", "form name",
                     # A box office selling its shows through a shop or a till: the item sold is the show.
                     "item", "item name", "lineitem name", "line item name", "lineitem", "line item",
@@ -214,10 +217,16 @@ EXCLUDE_WORDS: dict[str, frozenset[str]] = {
     "quantity": frozenset({"price", "prix", "montant", "amount"}),
     "venue": frozenset({"postal", "zip", "postcode", "address", "adresse", "city", "ville"}),
     "postal_code": frozenset({"salle", "venue", "site", "lieu"}),
+    # What a show, a play or a concert is called ("Nom du spectacle", "Nom de la représentation") is
+    # no person's name.
     "full_name": frozenset({"event", "evenement", "ticket", "billet", "tarif", "company", "societe",
-                            "sociale", "raison", "venue", "lieu", "salle", "file", "fichier", "price", "type"}),
+                            "sociale", "raison", "venue", "lieu", "salle", "file", "fichier", "price", "type",
+                            "spectacle", "representation", "piece", "oeuvre", "concert", "seance", "show",
+                            "performance", "production"}),
     "last_name": frozenset({"evenement", "event", "spectacle", "tarif", "salle", "lieu", "billet",
-                            "ticket", "societe", "company", "fichier", "campagne", "formulaire", "prenom"}),
+                            "ticket", "societe", "company", "fichier", "campagne", "formulaire", "prenom",
+                            "representation", "piece", "oeuvre", "concert", "seance", "show", "performance",
+                            "production"}),
     "event_title": frozenset({"id", "no", "date", "heure", "time", "code", "type", "ticket", "billet"}),
     "genres": frozenset({"client", "participant", "acheteur", "contact", "buyer", "attendee"}),
     "patron_language": frozenset({"spectacle", "show", "event", "evenement", "performance", "perf"}),

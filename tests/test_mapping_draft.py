@@ -501,3 +501,59 @@ def test_a_theatre_names_its_shows_as_performances_or_plays(tmp_path: Path, head
         for n in range(30)), encoding="utf-8")
     draft = draft_mapping(export)
     assert draft.mapping["columns"]["event_title"] == header
+
+
+# How French and Québec box offices head their columns, a field at a time: each header must go to
+# its field whatever the others are called.
+FIRST_NAMES = ["Marie", "Luc", "Anne", "Paul", "Sophie", "Jean", "Élodie", "François"]
+LAST_NAMES = ["Côté", "Tremblay", "Gagnon", "Roy", "Bouchard", "Morin"]
+PLAYS = ["Tartuffe", "Nuit du jazz", "Les Belles-sœurs"]
+
+
+def _value(field: str, n: int) -> str:
+    return {
+        "order_id": f"C{1000 + n // 2}", "ticket_id": f"B{50000 + n}", "purchased_at": f"{1 + n % 27:02d}/02/2026 14:{n % 60:02d}",
+        "unit_price": f"{45 + n % 3},00 $", "event_title": PLAYS[n % 3], "event_starts_at": f"{10 + n % 3}/03/2026 20:00",
+        "venue": ["Club Soda", "Salle Bourgie"][n % 2], "status": "Payé" if n % 9 else "Remboursé",
+        "first_name": FIRST_NAMES[n % 8], "last_name": LAST_NAMES[n % 6], "email": f"p{n}@exemple.ca", "phone": f"514-555-{1000 + n}",
+        "postal_code": f"H2X {n % 9}Y{n % 7}", "birth_date": f"{1960 + n % 40}-0{1 + n % 9}-1{n % 9}",
+        "quantity": str(1 + n % 3), "channel": ["Internet", "Guichet", "Téléphone"][n % 3],
+        "consent_marketing": "Oui" if n % 2 else "Non",
+    }[field]
+
+
+HEADERS_BY_DEFAULT = {
+    "order_id": "N° de commande", "ticket_id": "N° de billet", "purchased_at": "Date d'achat", "unit_price": "Prix",
+    "event_title": "Spectacle", "event_starts_at": "Date du spectacle", "venue": "Salle", "status": "Statut",
+    "first_name": "Prénom", "last_name": "Nom", "email": "Courriel", "phone": "Téléphone", "postal_code": "Code postal",
+}
+FRENCH_HEADERS = {
+    "email": ["Adresse courriel", "Courriel de l'acheteur", "E-mail", "Mél", "Adresse électronique", "Email du participant", "Adresse mail", "Mail", "Courriel acheteur"],
+    "phone": ["Tél.", "Cellulaire", "Portable", "Mobile", "Numéro de téléphone", "No de téléphone", "Téléphone mobile", "Tel"],
+    "first_name": ["Prénom de l'acheteur", "Prénom du participant", "Prénom acheteur"],
+    "last_name": ["Nom de famille", "Nom de l'acheteur", "Nom du participant", "Nom acheteur"],
+    "postal_code": ["CP", "Code postal de facturation", "Code Postal (acheteur)"],
+    "birth_date": ["Date de naissance", "Né(e) le", "Naissance"],
+    "unit_price": ["Prix unitaire", "Montant", "Prix payé", "Prix du billet", "Montant TTC", "Tarif payé", "Montant payé"],
+    "purchased_at": ["Date de la commande", "Date de commande", "Date de vente", "Acheté le", "Date de transaction", "Date/heure de la vente", "Date d'achat du billet", "Vendu le"],
+    "event_starts_at": ["Date de l'événement", "Date et heure", "Date de la séance", "Date représentation", "Séance", "Date et heure du spectacle"],
+    "event_title": ["Événement", "Nom de l'événement", "Titre", "Représentation", "Concert", "Titre du spectacle", "Nom du spectacle"],
+    "venue": ["Lieu", "Nom du lieu", "Salle de spectacle", "Nom de la salle"],
+    "status": ["État", "Statut de la commande", "État du billet", "Statut du billet"],
+    "quantity": ["Quantité", "Nb de billets", "Nombre de places", "Qté", "Nombre de billets"],
+    "order_id": ["Numéro de commande", "Réf. commande", "Commande", "No commande", "Référence de la commande"],
+    "ticket_id": ["Numéro de billet", "Code-barres", "Code barre", "No billet", "Numéro du billet"],
+    "channel": ["Canal", "Canal de vente", "Point de vente", "Mode de vente"],
+    "consent_marketing": ["Accepte l'infolettre", "Abonné à l'infolettre", "Opt-in infolettre", "Consentement marketing", "J'accepte de recevoir des communications"],
+}
+
+
+@pytest.mark.parametrize(("field", "name"), [(f, n) for f, names in FRENCH_HEADERS.items() for n in names])
+def test_french_headers_go_to_their_field(tmp_path: Path, field: str, name: str) -> None:
+    header = {**HEADERS_BY_DEFAULT, field: name}
+    fields = list(header)
+    export = tmp_path / "ventes.csv"
+    export.write_text("\n".join([";".join(header[f] for f in fields)]
+                                 + [";".join(_value(f, n) for f in fields) for n in range(40)]) + "\n", encoding="utf-8")
+    got = draft_mapping(export).mapping["columns"].get(field)
+    assert got == name or (isinstance(got, dict) and name in str(got)), got

@@ -173,6 +173,9 @@ def test_date_and_time_columns_joined(tmp_path: Path, keys: Path) -> None:
     ("dim. 22 mars 2026 15h00", dt.datetime(2026, 3, 22, 15, 0)),
     ("SAMEDI 8 AOÛT 2026", dt.datetime(2026, 8, 8, 0, 0)),
     ("mar. 1er déc. 2026 à 19 h 30", dt.datetime(2026, 12, 1, 19, 30)),
+    # No three unaccented letters in a row: the month's accent must not hide it.
+    ("1 déc. 2026 à 19 h 30", dt.datetime(2026, 12, 1, 19, 30)),
+    ("8 août 2026 20h", dt.datetime(2026, 8, 8, 20, 0)),
     ("Sat, Aug 8, 2026 8:00 PM", dt.datetime(2026, 8, 8, 20, 0)),
     ("22/03/2026 20h", dt.datetime(2026, 3, 22, 20, 0)),
     ("22-Mar-2026 21:30", dt.datetime(2026, 3, 22, 21, 30)),
@@ -207,7 +210,7 @@ def test_iso_times_with_z_or_offset_land_in_the_local_zone(tmp_path: Path, keys:
 
 @pytest.mark.parametrize("text", ["2026-03-01 10:15 EST", "Mar 1, 2026 10:15 AM EST", "01-Mar-2026 10:15",
                                   "1er mars 2026 à 10 h 15", "2026-03-01 16:15 CET", "2026-03-01 10:15 a.m.",
-                                  "Mar 1, 2026 10:15 p.m.", "03/01/2026 10:15 p.m."])
+                                  "Mar 1, 2026 10:15 p.m.", "03/01/2026 10:15 p.m.", "1 févr. 2026 à 10 h 15"])
 def test_what_the_draft_reads_as_a_date_prepare_reads(text: str, tmp_path: Path) -> None:
     draft, summary, _package = newcomer(tmp_path, None, **{"Purchase Date": text})
     assert draft.mapping["columns"]["purchased_at"] == "Purchase Date"

@@ -64,7 +64,8 @@ HEADERS: dict[str, tuple[str, ...]] = {
                      "transaction date", "booking date", "date de reservation", "date reservation",
                      "order created", "order time", "date", "date paiement", "date de paiement",
                      "payment date", "paid at", "date d inscription", "registration date", "date inscription",
-                     "purchased", "datetime", "order datetime", "purchase datetime", "achete le"),
+                     "purchased", "datetime", "order datetime", "purchase datetime", "achete le", "vendu le",
+                     "commande le", "reserve le"),
     "status": ("bestellstatus", "zahlungsstatus", "status", "statut", "attendee status", "ticket status", "order status", "statut commande",
                "statut de la commande", "statut du billet", "etat", "state", "seat status", "etat du billet",
                "payment status", "statut paiement", "statut de paiement", "etat commande"),
@@ -75,7 +76,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
                    "montant paye", "amount paid", "net price", "gross price", "price paid", "prix paye",
                    "montant ttc", "prix ttc", "face value", "valeur", "paid", "ticket amount", "montant billet",
                    "real price", "actual price", "prix reel", "final price", "prix final", "prix unit",
-                   "prix unitaire ttc", "pu ttc", "unit price incl tax", "price each"),
+                   "prix unitaire ttc", "pu ttc", "unit price incl tax", "price each", "tarif paye"),
     # The amount of a whole row (an order line of several admissions): divided by its quantity.
     "total_price": ("gesamtpreis", "gesamtbetrag", "summe", "total", "montant total", "total amount", "order total", "line total", "total price",
                     "prix total", "total ttc", "total commande", "montant de la commande", "total de la commande",

@@ -557,3 +557,62 @@ def test_french_headers_go_to_their_field(tmp_path: Path, field: str, name: str)
                                  + [";".join(_value(f, n) for f in fields) for n in range(40)]) + "\n", encoding="utf-8")
     got = draft_mapping(export).mapping["columns"].get(field)
     assert got == name or (isinstance(got, dict) and name in str(got)), got
+
+
+# The same in English (US and English-Canadian box offices, Eventbrite-like platforms).
+EN_FIRST_NAMES = ["Mary", "Luke", "Anne", "Paul", "Sophie", "John", "Ellen", "Frank"]
+EN_LAST_NAMES = ["Smith", "Jones", "Brown", "Miller", "Davis", "Wilson"]
+EN_PLAYS = ["Hamlet", "Jazz Night", "The Nutcracker"]
+
+
+def _en_value(field: str, n: int) -> str:
+    return {
+        "order_id": f"{100000 + n // 2}", "ticket_id": f"T{50000 + n}", "purchased_at": f"{1 + n % 12}/{1 + n % 27}/2026 2:{n % 60:02d} PM",
+        "unit_price": f"${45 + n % 3}.00", "event_title": EN_PLAYS[n % 3], "event_starts_at": f"3/{10 + n % 3}/2026 8:00 PM",
+        "venue": ["The Orpheum", "Main Hall"][n % 2], "status": "Paid" if n % 9 else "Refunded",
+        "first_name": EN_FIRST_NAMES[n % 8], "last_name": EN_LAST_NAMES[n % 6], "email": f"p{n}@example.com", "phone": f"(212) 555-{1000 + n}",
+        "postal_code": f"{10001 + n}", "quantity": str(1 + n % 3), "channel": ["Online", "Box Office", "Phone"][n % 3],
+        "consent_marketing": "Yes" if n % 2 else "No", "birth_date": f"{1 + n % 12}/{1 + n % 27}/{1960 + n % 40}",
+    }[field]
+
+
+EN_HEADERS_BY_DEFAULT = {
+    "order_id": "Order #", "ticket_id": "Ticket #", "purchased_at": "Order Date", "unit_price": "Price",
+    "event_title": "Event Name", "event_starts_at": "Event Date", "venue": "Venue", "status": "Status",
+    "first_name": "First Name", "last_name": "Last Name", "email": "Email", "phone": "Phone", "postal_code": "Zip",
+}
+ENGLISH_HEADERS = {
+    "email": ["Email Address", "E-mail", "Buyer Email", "Attendee Email", "Customer Email", "Purchaser Email", "Email (Billing)"],
+    "phone": ["Phone Number", "Mobile", "Cell Phone", "Telephone", "Mobile Phone", "Buyer Phone"],
+    "first_name": ["First", "Given Name", "Buyer First Name", "Attendee First Name", "Customer First Name"],
+    "last_name": ["Last", "Surname", "Family Name", "Buyer Last Name", "Customer Last Name"],
+    "postal_code": ["Zip Code", "Postal Code", "ZIP/Postal Code", "Billing Zip", "Postcode", "Billing Postal Code"],
+    "birth_date": ["Date of Birth", "Birthday", "DOB", "Birth Date"],
+    "unit_price": ["Ticket Price", "Unit Price", "Amount Paid", "Price Paid", "Face Value", "Ticket Amount"],
+    "purchased_at": ["Purchase Date", "Date Purchased", "Order Created", "Transaction Date", "Sale Date", "Created At", "Date Ordered", "Order Placed", "Purchased On", "Booking Date"],
+    "event_starts_at": ["Event Start Date", "Performance Date", "Show Date", "Event Start", "Start Date", "Date of Event", "Performance Date/Time", "Show Time"],
+    "event_title": ["Event", "Event Title", "Show", "Performance", "Production", "Show Name", "Performance Name", "Title"],
+    "venue": ["Venue Name", "Location", "Hall", "Theater", "Theatre"],
+    "status": ["Order Status", "Ticket Status", "Payment Status", "Attendee Status"],
+    "quantity": ["Quantity", "Qty", "Tickets", "# of Tickets", "Number of Tickets", "Ticket Quantity"],
+    "order_id": ["Order ID", "Order Number", "Confirmation #", "Order No.", "Confirmation Number", "Transaction ID"],
+    "ticket_id": ["Ticket ID", "Barcode", "Ticket Number", "Attendee #", "Ticket Barcode"],
+    "channel": ["Sales Channel", "Channel", "Point of Sale", "Sold Via"],
+    "consent_marketing": ["Marketing Opt-In", "Opt-in", "Email Opt-In", "Accepts Marketing", "Subscribe to Newsletter", "Newsletter"],
+}
+
+
+@pytest.mark.parametrize(("field", "name"), [(f, n) for f, names in ENGLISH_HEADERS.items() for n in names])
+def test_english_headers_go_to_their_field(tmp_path: Path, field: str, name: str) -> None:
+    header = {**EN_HEADERS_BY_DEFAULT, field: name}
+    fields = list(header)
+
+    def cell(value: str) -> str:
+        return f'"{value}"' if "," in value else value
+
+    export = tmp_path / "sales.csv"
+    export.write_text("\n".join([",".join(cell(header[f]) for f in fields)]
+                                 + [",".join(cell(_en_value(f, n)) for f in fields) for n in range(40)]) + "\n",
+                      encoding="utf-8")
+    got = draft_mapping(export).mapping["columns"].get(field)
+    assert got == name or (isinstance(got, dict) and name in str(got)), got

@@ -64,7 +64,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
                      "transaction date", "booking date", "date de reservation", "date reservation",
                      "order created", "order time", "date", "date paiement", "date de paiement",
                      "payment date", "paid at", "date d inscription", "registration date", "date inscription",
-                     "purchased", "datetime", "order datetime", "purchase datetime", "achete le", "vendu le",
+                     "purchased", "datetime", "order datetime", "purchase datetime", "achete le", "vendu le", "order placed", "placed at", "placed on", "purchased on", "ordered on",
                      "commande le", "reserve le"),
     "status": ("bestellstatus", "zahlungsstatus", "status", "statut", "attendee status", "ticket status", "order status", "statut commande",
                "statut de la commande", "statut du billet", "etat", "state", "seat status", "etat du billet",
@@ -120,12 +120,13 @@ HEADERS: dict[str, tuple[str, ...]] = {
                         "date de seance", "date seance", "perf date", "performance date", "show date",
                         "starts at", "start", "debut", "date of performance", "date of show", "date of event", "date de debut", "date debut", "horaire", "timed entry",
                         "session", "session date", "date et heure", "event starts", "date heure",
+                        "show time", "showtime", "performance time", "heure du spectacle",
                         # The performance itself, when its values are dates (a title is text).
                         "representation", "performance",
                         # An event series' date (pretix's subevent, joined from its list by id).
                         "subevent date from", "date from"),
     "venue": ("spielstatte", "veranstaltungsort", "venue", "venue name", "salle", "lieu", "facility", "site", "location", "theatre", "nom du lieu",
-              "nom de la salle", "place"),
+              "nom de la salle", "place", "theater", "hall", "auditorium", "venue hall", "theatre name", "theater name"),
     "venue_postal_code": ("venue postal code", "code postal salle", "venue zip", "site postcode",
                           "code postal du lieu", "venue postcode", "facility postal", "facility postal code",
                           "facility zip", "venue postal", "code postal de la salle", "code postal lieu"),

@@ -616,3 +616,19 @@ def test_english_headers_go_to_their_field(tmp_path: Path, field: str, name: str
                       encoding="utf-8")
     got = draft_mapping(export).mapping["columns"].get(field)
     assert got == name or (isinstance(got, dict) and name in str(got)), got
+
+
+@pytest.mark.parametrize(("label", "status"), [
+    ("Payée", "sold"), ("Validé", "sold"), ("Invitation", "sold"), ("Gratuit", "sold"), ("Comp", "sold"),
+    ("Checked in", "sold"), ("Absent", "sold"), ("Scanné", "sold"), ("Annulée", "cancelled"), ("Void", "cancelled"),
+    ("Expiré", "cancelled"), ("Échoué", "cancelled"), ("Résilié", "cancelled"), ("Annulé par l'organisateur", "cancelled"),
+    ("Remboursée", "refunded"), ("Partially refunded", "refunded"), ("Remboursement partiel", "refunded"),
+    ("Chargeback", "refunded"), ("Échangé", "exchanged"), ("Transféré", "exchanged"), ("Revendu", "exchanged"),
+    ("Reissued", "exchanged"),
+])
+def test_status_labels_are_read_in_french_and_english(tmp_path: Path, label: str, status: str) -> None:
+    export = tmp_path / "ventes.csv"
+    export.write_text("Billet;Commande;Date d'achat;Prix;Spectacle;Date du spectacle;Courriel;Statut\n" + "".join(
+        f"B{n};C{n};{1 + n % 27:02d}/02/2026 14:00;45,00 $;Tartuffe;10/03/2026 20:00;p{n}@exemple.ca;"
+        f"{label if n % 4 == 0 else 'Payé'}\n" for n in range(40)), encoding="utf-8")
+    assert draft_mapping(export).mapping["status_values"][label] == status

@@ -258,7 +258,7 @@ STATUS_WORDS: dict[str, str] = {
     "remboursement": "refunded", "returned": "refunded", "retourne": "refunded", "retournee": "refunded",
     "reimbursed": "refunded",
     "partially refunded": "refunded", "refunded canceled": "refunded", "refunded cancelled": "refunded",
-    "cancelled": "cancelled", "canceled": "cancelled", "annule": "cancelled", "annulee": "cancelled",
+    "cancelled": "cancelled", "canceled": "cancelled", "annule": "cancelled", "annulee": "cancelled", "resilie": "cancelled", "resiliee": "cancelled",
     "deleted": "cancelled", "supprime": "cancelled", "void": "cancelled", "voided": "cancelled",
     "annulation": "cancelled", "not attending": "cancelled", "invalid": "cancelled", "invalide": "cancelled",
     "expired": "cancelled", "expire": "cancelled", "abandoned": "cancelled", "abandonne": "cancelled",

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -434,17 +436,10 @@ def test_an_export_without_a_purchase_date_is_told_which_report_carries_one(tmp_
     assert any("purchased_at" in item and "orders report" in item for item in draft.undecided)
 
 
-def test_a_stray_nul_in_a_cell_leaves_a_mapping_prepare_reads(tmp_path: Path) -> None:
-    """Some exports pad a field with a NUL byte. The draft quotes sample values in its comments: the
-    NUL is written as its escape, so the mapping stays YAML, and prepare reads the file as the text
-    it is (it called it binary data) and its price as the amount written around the NUL."""
+def _prepared_as_drafted(tmp_path: Path, export: Path, draft: Draft) -> list[dict[str, Any]]:
+    """The tickets ``prepare`` writes from ``export`` with the drafted mapping, as a newcomer runs it."""
     from culturecoop.privacy.keys import init_keys
 
-    export = tmp_path / "orders.csv"
-    rows = "".join(f"{n},ana{n}@example.org,Jazz,2026-01-0{1 + n % 5} 20:00,2025-12-01 10:00,10\n" for n in range(30))
-    export.write_bytes(("Order ID,Email,Event,Event Date,Order Date,Price\n" + rows).encode() + b"30,zoe@example.org,Jazz,2026-01-02 20:00,2025-12-01 10:00,1\x000\n")
-    draft = draft_mapping(export)
-    assert yaml.safe_load(draft.yaml_text) == draft.mapping and "\\x00" in draft.yaml_text
     mapping = tmp_path / "mapping.yaml"
     mapping.write_text(draft.yaml_text, encoding="utf-8")
     keys = tmp_path / "keys"
@@ -452,7 +447,19 @@ def test_a_stray_nul_in_a_cell_leaves_a_mapping_prepare_reads(tmp_path: Path) ->
     result = run_cli("prepare", str(export), "--member", "m1", "--keys", str(keys), "--mapping", str(mapping),
                      "--out", str(tmp_path / "package"))
     assert result.returncode == 0, result.stderr
-    tickets = read_table(tmp_path / "package", "ticket")
+    return read_table(tmp_path / "package", "ticket")
+
+
+def test_a_stray_nul_in_a_cell_leaves_a_mapping_prepare_reads(tmp_path: Path) -> None:
+    """Some exports pad a field with a NUL byte. The draft quotes sample values in its comments: the
+    NUL is written as its escape, so the mapping stays YAML, and prepare reads the file as the text
+    it is (it called it binary data) and its price as the amount written around the NUL."""
+    export = tmp_path / "orders.csv"
+    rows = "".join(f"{n},ana{n}@example.org,Jazz,2026-01-0{1 + n % 5} 20:00,2025-12-01 10:00,10\n" for n in range(30))
+    export.write_bytes(("Order ID,Email,Event,Event Date,Order Date,Price\n" + rows).encode() + b"30,zoe@example.org,Jazz,2026-01-02 20:00,2025-12-01 10:00,1\x000\n")
+    draft = draft_mapping(export)
+    assert yaml.safe_load(draft.yaml_text) == draft.mapping and "\\x00" in draft.yaml_text
+    tickets = _prepared_as_drafted(tmp_path, export, draft)
     assert len(tickets) == 31 and {str(t["unit_price"]) for t in tickets} == {"10.00"}
 
 
@@ -471,22 +478,12 @@ def test_a_long_cell_does_not_stop_the_draft(tmp_path: Path) -> None:
 def test_french_months_written_with_accents_are_read_by_prepare_as_by_the_draft(tmp_path: Path) -> None:
     """« 1 déc. 2025 à 10 h 15 », « 3 août 2025 », « 2 févr. 2026 »: the draft read them, prepare
     refused every row (its month-name reading looked for three unaccented letters in a row)."""
-    from culturecoop.privacy.keys import init_keys
-
     months = ("août", "déc.", "févr.")
     export = tmp_path / "ventes.csv"
     export.write_text("Commande;Courriel;Spectacle;Date du spectacle;Date d'achat;Montant\n" + "".join(
         f"{n};ana{n}@example.org;Concert;sam. 14 mars 2026 20h00;{1 + n % 28} {months[n % 3]} "
         f"{2025 + (n % 3 == 2)} à 10 h 15;20,50 €\n" for n in range(30)), encoding="utf-8")
-    draft = draft_mapping(export)
-    mapping = tmp_path / "mapping.yaml"
-    mapping.write_text(draft.yaml_text, encoding="utf-8")
-    keys = tmp_path / "keys"
-    init_keys(keys)
-    result = run_cli("prepare", str(export), "--member", "m1", "--keys", str(keys), "--mapping", str(mapping),
-                     "--out", str(tmp_path / "package"))
-    assert result.returncode == 0, result.stderr
-    bought = sorted(str(t["purchased_at"]) for t in read_table(tmp_path / "package", "ticket"))
+    bought = sorted(str(t["purchased_at"]) for t in _prepared_as_drafted(tmp_path, export, draft_mapping(export)))
     assert bought[0] == "2025-08-01 10:15:00" and bought[-1] == "2026-02-27 10:15:00"
 
 
@@ -503,29 +500,43 @@ def test_a_theatre_names_its_shows_as_performances_or_plays(tmp_path: Path, head
     assert draft.mapping["columns"]["event_title"] == header
 
 
-# How French and Québec box offices head their columns, a field at a time: each header must go to
-# its field whatever the others are called.
-FIRST_NAMES = ["Marie", "Luc", "Anne", "Paul", "Sophie", "Jean", "Élodie", "François"]
-LAST_NAMES = ["Côté", "Tremblay", "Gagnon", "Roy", "Bouchard", "Morin"]
-PLAYS = ["Tartuffe", "Nuit du jazz", "Les Belles-sœurs"]
-
-
-def _value(field: str, n: int) -> str:
-    return {
-        "order_id": f"C{1000 + n // 2}", "ticket_id": f"B{50000 + n}", "purchased_at": f"{1 + n % 27:02d}/02/2026 14:{n % 60:02d}",
-        "unit_price": f"{45 + n % 3},00 $", "event_title": PLAYS[n % 3], "event_starts_at": f"{10 + n % 3}/03/2026 20:00",
-        "venue": ["Club Soda", "Salle Bourgie"][n % 2], "status": "Payé" if n % 9 else "Remboursé",
-        "first_name": FIRST_NAMES[n % 8], "last_name": LAST_NAMES[n % 6], "email": f"p{n}@exemple.ca", "phone": f"514-555-{1000 + n}",
-        "postal_code": f"H2X {n % 9}Y{n % 7}", "birth_date": f"{1960 + n % 40}-0{1 + n % 9}-1{n % 9}",
-        "quantity": str(1 + n % 3), "channel": ["Internet", "Guichet", "Téléphone"][n % 3],
-        "consent_marketing": "Oui" if n % 2 else "Non",
-    }[field]
-
-
-HEADERS_BY_DEFAULT = {
-    "order_id": "N° de commande", "ticket_id": "N° de billet", "purchased_at": "Date d'achat", "unit_price": "Prix",
-    "event_title": "Spectacle", "event_starts_at": "Date du spectacle", "venue": "Salle", "status": "Statut",
-    "first_name": "Prénom", "last_name": "Nom", "email": "Courriel", "phone": "Téléphone", "postal_code": "Code postal",
+# How box offices head their columns, a field at a time, in French (Québec and France) and in
+# English (US and English-Canadian box offices, Eventbrite-like platforms): each header must go to its
+# field whatever the other columns are called. Each field's sample values, French then English.
+SAMPLES: dict[str, tuple[Callable[[int], str], Callable[[int], str]]] = {
+    "order_id": (lambda n: f"C{1000 + n // 2}", lambda n: f"{100000 + n // 2}"),
+    "ticket_id": (lambda n: f"B{50000 + n}", lambda n: f"T{50000 + n}"),
+    "purchased_at": (lambda n: f"{1 + n % 27:02d}/02/2026 14:{n % 60:02d}",
+                     lambda n: f"{1 + n % 12}/{1 + n % 27}/2026 2:{n % 60:02d} PM"),
+    "unit_price": (lambda n: f"{45 + n % 3},00 $", lambda n: f"${45 + n % 3}.00"),
+    "event_title": (lambda n: ("Tartuffe", "Nuit du jazz", "Les Belles-sœurs")[n % 3],
+                    lambda n: ("Hamlet", "Jazz Night", "The Nutcracker")[n % 3]),
+    "event_starts_at": (lambda n: f"{10 + n % 3}/03/2026 20:00", lambda n: f"3/{10 + n % 3}/2026 8:00 PM"),
+    "venue": (lambda n: ("Club Soda", "Salle Bourgie")[n % 2], lambda n: ("The Orpheum", "Main Hall")[n % 2]),
+    "status": (lambda n: "Payé" if n % 9 else "Remboursé", lambda n: "Paid" if n % 9 else "Refunded"),
+    "first_name": (lambda n: ("Marie", "Luc", "Anne", "Paul", "Sophie", "Jean", "Élodie", "François")[n % 8],
+                   lambda n: ("Mary", "Luke", "Anne", "Paul", "Sophie", "John", "Ellen", "Frank")[n % 8]),
+    "last_name": (lambda n: ("Côté", "Tremblay", "Gagnon", "Roy", "Bouchard", "Morin")[n % 6],
+                  lambda n: ("Smith", "Jones", "Brown", "Miller", "Davis", "Wilson")[n % 6]),
+    "email": (lambda n: f"p{n}@exemple.ca", lambda n: f"p{n}@example.com"),
+    "phone": (lambda n: f"514-555-{1000 + n}", lambda n: f"(212) 555-{1000 + n}"),
+    "postal_code": (lambda n: f"H2X {n % 9}Y{n % 7}", lambda n: f"{10001 + n}"),
+    "birth_date": (lambda n: f"{1960 + n % 40}-0{1 + n % 9}-1{n % 9}",
+                   lambda n: f"{1 + n % 12}/{1 + n % 27}/{1960 + n % 40}"),
+    "quantity": (lambda n: str(1 + n % 3), lambda n: str(1 + n % 3)),
+    "channel": (lambda n: ("Internet", "Guichet", "Téléphone")[n % 3], lambda n: ("Online", "Box Office", "Phone")[n % 3]),
+    "consent_marketing": (lambda n: "Oui" if n % 2 else "Non", lambda n: "Yes" if n % 2 else "No"),
+}
+# Each language's separator, and the headers of the columns not under test.
+USUAL_HEADERS: dict[str, tuple[str, dict[str, str]]] = {
+    "fr": (";", {"order_id": "N° de commande", "ticket_id": "N° de billet", "purchased_at": "Date d'achat",
+                 "unit_price": "Prix", "event_title": "Spectacle", "event_starts_at": "Date du spectacle",
+                 "venue": "Salle", "status": "Statut", "first_name": "Prénom", "last_name": "Nom", "email": "Courriel",
+                 "phone": "Téléphone", "postal_code": "Code postal"}),
+    "en": (",", {"order_id": "Order #", "ticket_id": "Ticket #", "purchased_at": "Order Date", "unit_price": "Price",
+                 "event_title": "Event Name", "event_starts_at": "Event Date", "venue": "Venue", "status": "Status",
+                 "first_name": "First Name", "last_name": "Last Name", "email": "Email", "phone": "Phone",
+                 "postal_code": "Zip"}),
 }
 FRENCH_HEADERS = {
     "email": ["Adresse courriel", "Courriel de l'acheteur", "E-mail", "Mél", "Adresse électronique", "Email du participant", "Adresse mail", "Mail", "Courriel acheteur"],
@@ -545,41 +556,6 @@ FRENCH_HEADERS = {
     "ticket_id": ["Numéro de billet", "Code-barres", "Code barre", "No billet", "Numéro du billet"],
     "channel": ["Canal", "Canal de vente", "Point de vente", "Mode de vente"],
     "consent_marketing": ["Accepte l'infolettre", "Abonné à l'infolettre", "Opt-in infolettre", "Consentement marketing", "J'accepte de recevoir des communications"],
-}
-
-
-@pytest.mark.parametrize(("field", "name"), [(f, n) for f, names in FRENCH_HEADERS.items() for n in names])
-def test_french_headers_go_to_their_field(tmp_path: Path, field: str, name: str) -> None:
-    header = {**HEADERS_BY_DEFAULT, field: name}
-    fields = list(header)
-    export = tmp_path / "ventes.csv"
-    export.write_text("\n".join([";".join(header[f] for f in fields)]
-                                 + [";".join(_value(f, n) for f in fields) for n in range(40)]) + "\n", encoding="utf-8")
-    got = draft_mapping(export).mapping["columns"].get(field)
-    assert got == name or (isinstance(got, dict) and name in str(got)), got
-
-
-# The same in English (US and English-Canadian box offices, Eventbrite-like platforms).
-EN_FIRST_NAMES = ["Mary", "Luke", "Anne", "Paul", "Sophie", "John", "Ellen", "Frank"]
-EN_LAST_NAMES = ["Smith", "Jones", "Brown", "Miller", "Davis", "Wilson"]
-EN_PLAYS = ["Hamlet", "Jazz Night", "The Nutcracker"]
-
-
-def _en_value(field: str, n: int) -> str:
-    return {
-        "order_id": f"{100000 + n // 2}", "ticket_id": f"T{50000 + n}", "purchased_at": f"{1 + n % 12}/{1 + n % 27}/2026 2:{n % 60:02d} PM",
-        "unit_price": f"${45 + n % 3}.00", "event_title": EN_PLAYS[n % 3], "event_starts_at": f"3/{10 + n % 3}/2026 8:00 PM",
-        "venue": ["The Orpheum", "Main Hall"][n % 2], "status": "Paid" if n % 9 else "Refunded",
-        "first_name": EN_FIRST_NAMES[n % 8], "last_name": EN_LAST_NAMES[n % 6], "email": f"p{n}@example.com", "phone": f"(212) 555-{1000 + n}",
-        "postal_code": f"{10001 + n}", "quantity": str(1 + n % 3), "channel": ["Online", "Box Office", "Phone"][n % 3],
-        "consent_marketing": "Yes" if n % 2 else "No", "birth_date": f"{1 + n % 12}/{1 + n % 27}/{1960 + n % 40}",
-    }[field]
-
-
-EN_HEADERS_BY_DEFAULT = {
-    "order_id": "Order #", "ticket_id": "Ticket #", "purchased_at": "Order Date", "unit_price": "Price",
-    "event_title": "Event Name", "event_starts_at": "Event Date", "venue": "Venue", "status": "Status",
-    "first_name": "First Name", "last_name": "Last Name", "email": "Email", "phone": "Phone", "postal_code": "Zip",
 }
 ENGLISH_HEADERS = {
     "email": ["Email Address", "E-mail", "Buyer Email", "Attendee Email", "Customer Email", "Purchaser Email", "Email (Billing)"],
@@ -602,18 +578,22 @@ ENGLISH_HEADERS = {
 }
 
 
-@pytest.mark.parametrize(("field", "name"), [(f, n) for f, names in ENGLISH_HEADERS.items() for n in names])
-def test_english_headers_go_to_their_field(tmp_path: Path, field: str, name: str) -> None:
-    header = {**EN_HEADERS_BY_DEFAULT, field: name}
-    fields = list(header)
+@pytest.mark.parametrize(("language", "field", "name"), [
+    *(("fr", f, n) for f, names in FRENCH_HEADERS.items() for n in names),
+    *(("en", f, n) for f, names in ENGLISH_HEADERS.items() for n in names),
+])
+def test_headers_go_to_their_field(tmp_path: Path, language: str, field: str, name: str) -> None:
+    separator, usual = USUAL_HEADERS[language]
+    header = {**usual, field: name}
+    sample = 0 if language == "fr" else 1
 
     def cell(value: str) -> str:
-        return f'"{value}"' if "," in value else value
+        return f'"{value}"' if separator in value else value
 
     export = tmp_path / "sales.csv"
-    export.write_text("\n".join([",".join(cell(header[f]) for f in fields)]
-                                 + [",".join(cell(_en_value(f, n)) for f in fields) for n in range(40)]) + "\n",
-                      encoding="utf-8")
+    export.write_text("\n".join([separator.join(cell(header[f]) for f in header)]
+                                + [separator.join(cell(SAMPLES[f][sample](n)) for f in header) for n in range(40)])
+                      + "\n", encoding="utf-8")
     got = draft_mapping(export).mapping["columns"].get(field)
     assert got == name or (isinstance(got, dict) and name in str(got)), got
 

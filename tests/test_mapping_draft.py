@@ -612,3 +612,27 @@ def test_status_labels_are_read_in_french_and_english(tmp_path: Path, label: str
         f"B{n};C{n};{1 + n % 27:02d}/02/2026 14:00;45,00 $;Tartuffe;10/03/2026 20:00;p{n}@exemple.ca;"
         f"{label if n % 4 == 0 else 'Payé'}\n" for n in range(40)), encoding="utf-8")
     assert draft_mapping(export).mapping["status_values"][label] == status
+
+
+def _newsletter_export(tmp_path: Path, yes: str, no: str) -> Path:
+    export = tmp_path / "ventes.csv"
+    export.write_text("Billet;Commande;Date d'achat;Prix;Spectacle;Date du spectacle;Courriel;Accepte l'infolettre\n" + "".join(
+        f"B{n};C{n};{1 + n % 27:02d}/02/2026 14:00;45,00 $;Tartuffe;10/03/2026 20:00;p{n}@exemple.ca;"
+        f"{yes if n % 3 == 0 else no}\n" for n in range(40)), encoding="utf-8")
+    return export
+
+
+@pytest.mark.parametrize(("yes", "no"), [("Oui", "Non"), ("X", ""), ("Coché", "Non coché"), ("Accepté", "Refusé"),
+                                         ("Opted in", "Opted out"), ("Abonné", "Désabonné"), ("✓", ""), ("☑", "☐")])
+def test_a_newsletter_box_is_read_however_it_is_ticked(tmp_path: Path, yes: str, no: str) -> None:
+    draft = draft_mapping(_newsletter_export(tmp_path, yes, no))
+    assert draft.mapping["columns"]["consent_marketing"] == "Accepte l'infolettre"
+    assert draft.mapping["true_values"] == [yes] and draft.mapping["false_values"] == ([no] if no else [])
+
+
+def test_a_box_ticked_with_a_mark_grants_consent_only_where_it_is_ticked(tmp_path: Path) -> None:
+    """A mark has no letters: an empty cell must not read as it (consent fails closed)."""
+    export = _newsletter_export(tmp_path, "✓", "")
+    consents = read_table(tmp_path / "package", "consent") if _prepared_as_drafted(tmp_path, export, draft_mapping(export)) else []
+    granted = [c for c in consents if c["purpose"] == "marketing" and c["granted"]]
+    assert len(granted) == 14

@@ -298,9 +298,14 @@ CHANNEL_WORDS: dict[str, str] = {
 FREE_WORDS: tuple[str, ...] = ("free", "gratuit", "gratuite", "comp", "complimentary", "offert", "offerte",
                                "invitation", "exonere", "exoneree", "kostenlos", "gratis", "freikarte")
 TRUE_WORDS = frozenset({"true", "yes", "oui", "y", "o", "1", "x", "vrai", "t", "si", "ja", "checked",
-                        "coche", "accepte", "opt in", "opted in", "subscribed", "abonne", "on"})
-FALSE_WORDS = frozenset({"false", "no", "non", "n", "0", "faux", "f", "unchecked", "refuse", "opt out",
-                         "opted out", "unsubscribed", "desabonne", "off", "nein"})
+                        "coche", "cochee", "accepte", "acceptee", "opt in", "opted in", "subscribed", "abonne",
+                        "abonnee", "on"})
+FALSE_WORDS = frozenset({"false", "no", "non", "n", "0", "faux", "f", "unchecked", "not checked", "refuse",
+                         "refusee", "non coche", "non cochee", "pas coche", "decoche", "opt out", "opted out",
+                         "unsubscribed", "not subscribed", "desabonne", "desabonnee", "non abonne", "off", "nein"})
+# A box ticked or not, as a spreadsheet or a form's export draws it (no letters to fold).
+CHECK_MARKS = {"✓": True, "✔": True, "☑": True, "✅": True, "🗸": True, "✗": False, "✘": False, "☐": False,
+               "❌": False}
 LANGUAGE_WORDS: dict[str, str] = {
     "fr": "fr", "francais": "fr", "french": "fr", "fra": "fr", "fre": "fr", "fr ca": "fr", "fr fr": "fr",
     "en": "en", "english": "en", "anglais": "en", "eng": "en", "en ca": "en", "en us": "en", "en gb": "en",
@@ -412,6 +417,9 @@ def classify_channel(label: str) -> str | None:
 
 
 def classify_boolean(label: str) -> bool | None:
+    mark = CHECK_MARKS.get(label.strip())
+    if mark is not None:
+        return mark
     key = fold(label)
     if key in TRUE_WORDS:
         return True

@@ -98,9 +98,12 @@ def elsewhere(view: TabView, results: Results, t: Translator) -> None:
             colors=[charts.PALETTE[0] if r.get("significant") else charts.MUTED for r in compared]) if compared else None
         view.sections.append(Section("elsewhere-genres", t("Genres your audience attends elsewhere"), chart, table(
             "elsewhere-genres", t("Genres your audience attends elsewhere"), genres,
+            # The ratio compares the two shares beside it: among your audience going out to other
+            # members, and among the rest of the cooperative going out.
             [Col("value", _("Genre"), "code:genre"), Col("patrons", _("People"), "int"),
              Col("share_of_audience", _("Share of your audience"), "percent"),
-             Col("rest_share", _("Share of the rest of the cooperative"), "percent"),
+             Col("share_of_those_going_elsewhere", _("Share of your audience going out elsewhere"), "percent"),
+             Col("rest_share", _("Share of the rest of the cooperative going out"), "percent"),
              Col("lift", _("Ratio"), "times", "lift"), Col("ci_low", _("95 % CI low"), "times", "ci"),
              Col("ci_high", _("95 % CI high"), "times", "ci"), Col("significant", _("Significant"), "bool", "q_value")],
             t, k=k, pooled=True), pooled=True,

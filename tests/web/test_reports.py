@@ -446,3 +446,24 @@ def test_the_elsewhere_ratio_sits_beside_the_two_shares_it_divides(app, coop: Co
         mine = as_number(row["Part de votre public qui sort ailleurs (%)"])
         rest = as_number(row["Part du reste de la coopérative qui sort ailleurs (%)"])
         assert abs(mine / rest - as_number(row["Rapport"])) < 0.02 * as_number(row["Rapport"]) + 0.01, row
+
+
+def test_the_trends_table_says_what_its_start_end_and_trend_are(app, coop: Coop) -> None:
+    """The start and end of a genre's share are its means over the first and last three months of
+    the monthly table, and the trend is a fitted line, not the end less the start: the headers said
+    « Part au début », « Part à la fin », « Variation », and 10 % → 52 % read « +55,9 points »."""
+    with new_client(app) as c:
+        login(c, coop.emails["A-analyst"])
+        genres = french_csv(c.get(f"/m/{A}/trends.csv?table=trends-cooperative").text)
+        months = french_csv(c.get(f"/m/{A}/trends.csv?table=trends-cooperative_months").text)
+    assert {"Part sur les trois premiers mois (%)", "Part sur les trois derniers mois (%)",
+            "Tendance sur la période (points, ajustée sur tous les mois)"} <= set(genres[0])
+    checked = 0
+    for row in genres:
+        shares = [as_number(m["Part (%)"]) for m in months if m["Genre"] == row["Genre"] and m["Part (%)"]]
+        if len(shares) < 6 or not row["Part sur les trois premiers mois (%)"]:
+            continue
+        assert abs(sum(shares[:3]) / 3 - as_number(row["Part sur les trois premiers mois (%)"])) < 0.05, row
+        assert abs(sum(shares[-3:]) / 3 - as_number(row["Part sur les trois derniers mois (%)"])) < 0.05, row
+        checked += 1
+    assert checked, genres

@@ -115,7 +115,7 @@ COLUMNS = {
     "event_id": _("Identifier"), "title": _("Event"), "event_day": _("Day"), "attendees": _("Attendees"),
     "came_back": _("Came back"), "return_rate": _("Return rate"), "cohort": _("Month of the first visit"),
     "months_after": _("Months after"),
-    "genre": _("Genre"), "first_share": _("Share at the start"), "last_share": _("Share at the end"),
+    "genre": _("Genre"), "first_share": _("Share over the first three months"), "last_share": _("Share over the last three months"),
     "slope_per_month": _("Slope per month"), "direction": _("Direction"), "month": _("Month"),
     "active_patrons": _("Active patrons"),
     "share_of_audience": _("Share of your audience"),
@@ -144,7 +144,8 @@ TABLE_COLUMNS = {
     **{(table, "patrons"): _("People") for table in ("genres", "kinds", "regions")},
     ("genres", "value"): _("Genre"), ("kinds", "value"): _("Kind of member"), ("regions", "value"): _("Region"),
     ("affinity", "patrons"): _("People attending both"), ("affinity", "share"): _("Share of A's audience"),
-    ("cooperative", "change"): _("Change (points)"), ("yours", "change"): _("Change (points)"),
+    ("cooperative", "change"): _("Trend over the period (points, fitted to every month)"),
+    ("yours", "change"): _("Trend over the period (points, fitted to every month)"),
     ("cooperative_months", "share"): _("Share of active patrons"),
     ("your_months", "share"): _("Share of your tickets"), ("your_genres", "share"): _("Share of your tickets"),
 }

@@ -52,8 +52,12 @@ def _trend_chart(title: str, months: list[dict[str, Any]], summary: list[dict[st
                         unit="percent", highlight=highlight or None)
 
 
-TREND_COLUMNS = [Col("genre", _("Genre"), "code:genre"), Col("first_share", _("Share at the start"), "percent"),
-                 Col("last_share", _("Share at the end"), "percent"), Col("change", _("Change (points)"), "points"),
+# The start and the end are three months' means, the trend a line fitted to every month (times the
+# months between): it is not the end less the start, and the headers say what each is.
+TREND_COLUMNS = [Col("genre", _("Genre"), "code:genre"),
+                 Col("first_share", _("Share over the first three months"), "percent"),
+                 Col("last_share", _("Share over the last three months"), "percent"),
+                 Col("change", _("Trend over the period (points, fitted to every month)"), "points"),
                  Col("direction", _("Direction"), "code:direction")]
 
 

@@ -75,7 +75,7 @@ def sniff(path: Path) -> str:
 def holds_binary(head: bytes) -> bool:
     """Whether the head of a file holds binary data rather than text: more control bytes (NUL
     included, counted twice) than one in a hundred, and more than four. A text export with a stray
-    NUL in a cell (a padded field) is text; its cell is read, and refused, as a value."""
+    NUL in a cell (a padded field) is text: the NUL reads as nothing, and prepare says on which line."""
     sample = head[:65536]
     controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 13)) + sample.count(0)
     return controls > max(4, len(sample) // 100)

@@ -82,6 +82,21 @@ def held_warehouse(folder: Path, shared: Shared) -> None:
     HELD.append(holder)
 
 
+def held_by_the_dashboard(folder: Path, shared: Shared) -> None:
+    """A copy of the warehouse held the way `culturecoop serve` holds it: its pool of connections."""
+    import subprocess
+    import sys
+
+    shutil.copy(shared.coop, folder / "coop.duckdb")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from culturecoop.web.pool import WarehousePool; "
+                               "pool = WarehousePool(sys.argv[1], 3); print('ready', flush=True); time.sleep(900)",
+         str(folder / "coop.duckdb")],
+        stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+    HELD.append(holder)
+
+
 BUSY_PORT = 49321
 
 
@@ -147,6 +162,8 @@ CASES: list[Case] = [
          held_warehouse, ("in use",), real=True),
     Case("report-while-another-program-holds-it", ("report", "overview", "--db", "{case}/coop.duckdb",
                                                    "--member", "m1"), 5, held_warehouse, ("in use",)),
+    Case("report-while-the-dashboard-holds-it", ("report", "overview", "--db", "{case}/coop.duckdb",
+                                                 "--member", "m1"), 5, held_by_the_dashboard, ("in use",), real=True),
     Case("serve-port-in-use", ("serve", "--db", "{shared}/coop.duckdb", "--port", str(BUSY_PORT)), 5, busy_port,
          (str(BUSY_PORT),), real=True),
     Case("serve-port-out-of-range", ("serve", "--db", "{shared}/coop.duckdb", "--port", "99999"), 5, None,

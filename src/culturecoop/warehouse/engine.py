@@ -111,8 +111,15 @@ def _detach(key: str) -> None:
 _DUCKDB_MAGIC = (8, b"DUCK")
 
 
-def _check_path(path: Path, *, create: bool) -> None:
-    """Refuse, before DuckDB touches anything, a path that cannot be a warehouse."""
+def _check_path(path: Path, *, create: bool, held: bool = False) -> None:
+    """Refuse, before DuckDB touches anything, a path that cannot be a warehouse.
+
+    ``held``: this process has the file open already, so it is a warehouse, and its bytes are not
+    read again: DuckDB's lock on the file is a POSIX lock, which the process loses as soon as it
+    closes *any* descriptor of the file. Reading the header for each of `serve`'s pooled
+    connections released the lock, and other processes then opened the warehouse under it."""
+    if held:
+        return
     if path.is_dir():
         raise UserError(_("{path} is a folder, not a warehouse file; give the path of a .duckdb file.").format(path=path))
     if not path.exists():
@@ -150,16 +157,25 @@ def _check_path(path: Path, *, create: bool) -> None:
         )
 
 
+def _is_lock(exc: BaseException) -> bool:
+    """DuckDB could not take a file lock: another process holds the warehouse."""
+    return isinstance(exc, duckdb.Error) and re.search(r"\block\b", str(exc).lower()) is not None
+
+
+def _in_use(path: Path) -> UserError:
+    return UserError(
+        _("The warehouse {path} is in use by another program (perhaps `culturecoop serve`); stop it, or "
+          "wait for it to finish, and run the command again.").format(path=path),
+        exit_code=EXIT_ENVIRONMENT,
+    )
+
+
 def _cannot_open(path: Path, exc: duckdb.Error) -> UserError:
     """DuckDB's refusal to open ``path``, as one sentence."""
     reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
     lower = reason.lower()
-    if re.search(r"\block\b", lower):
-        return UserError(
-            _("The warehouse {path} is in use by another program (perhaps `culturecoop serve`); stop it, or "
-              "wait for it to finish, and run the command again.").format(path=path),
-            exit_code=EXIT_ENVIRONMENT,
-        )
+    if _is_lock(exc):
+        return _in_use(path)
     if "permission denied" in lower or "read-only file system" in lower:
         return UserError(
             _("The warehouse {path} cannot be opened for writing (permission denied or a read-only disk); run "
@@ -197,7 +213,10 @@ class Warehouse:
 
     def __init__(self, path: Path | str, *, read_only: bool = False, create: bool = False) -> None:
         self.path = Path(path)
-        _check_path(self.path, create=create and not read_only)
+        key = str(self.path.resolve())
+        with _FILES_LOCK:
+            held = key in _FILES
+        _check_path(self.path, create=create and not read_only, held=held)
         try:
             self.con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.Error as exc:
@@ -208,7 +227,6 @@ class Warehouse:
         except BaseException:
             self.con.close()
             raise
-        key = str(self.path.resolve())
         self._file = _attach(key)
         self._detach = weakref.finalize(self, _detach, key)
         if not read_only:
@@ -334,14 +352,21 @@ class Warehouse:
         self.con.execute("BEGIN TRANSACTION")
         try:
             yield self.con
-        except BaseException:
+        except BaseException as exc:
             # DuckDB may have ended the transaction itself (a failed write): the error that
             # got us here is the one to report, not "no transaction is active".
             with contextlib.suppress(duckdb.Error):
                 self.con.execute("ROLLBACK")
+            if _is_lock(exc):
+                raise _in_use(self.path) from None
             raise
         try:
             self.con.execute("COMMIT")
+        except duckdb.Error as exc:
+            # Another process writing the same file (its write-ahead log is locked).
+            if _is_lock(exc):
+                raise _in_use(self.path) from None
+            raise
         finally:
             # Even a failed COMMIT may have changed something: never keep a read across it.
             if not bookkeeping:

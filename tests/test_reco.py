@@ -244,6 +244,24 @@ def test_cross_offer_agreement_brings_partner_events(coop: dict[str, Any]) -> No
     assert partner_rows() == {MEMBER, "theatre-lilas"}
 
 
+def test_every_partner_with_a_fitting_event_is_in_the_list_a_member_reads(coop: dict[str, Any],
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ranked by patrons alone, the orchestra's large hall filled all fifteen lines; a member reads
+    each partner's best events first, shown by the number of its patrons likely to come."""
+    db = str(coop["db"])
+    offers = json.loads(cc("reco", "cross-offers", "--db", db, "--member", MEMBER, "--json").stdout)
+    names = {m["member_id"]: m["name"] for m in coop["members"]}
+    fitting = {names[e["partner"]] for e in offers["events"] if e["your_patrons"]}
+    assert len(fitting) >= 3, offers["events"]
+    monkeypatch.setenv("COLUMNS", "200")  # one event a line
+    printed = cc("reco", "cross-offers", "--db", db, "--member", MEMBER).stderr
+    lines = [line.strip() for line in printed.splitlines() if " · " in line]
+    assert len(lines) == min(15, len(offers["events"]))
+    assert {line.split(" · ")[0] for line in lines} >= fitting
+    counts = [int(line.rsplit("— ", 1)[1]) for line in lines if line.rsplit("— ", 1)[1].isdigit()]
+    assert counts == sorted(counts, reverse=True)
+
+
 @pytest.mark.parametrize("args, words", [
     (("audiences", "create", "--member", MEMBER, "--name", "x", "--segment", "vip"), "Unknown segment"),
     (("audiences", "create", "--member", MEMBER, "--name", "x", "--event", "NOPE"), "no upcoming event"),

@@ -253,7 +253,9 @@ def _print_cross_offers(result: dict[str, Any], names: dict[str, str]) -> None:
             theirs=p.get("their_patrons_for_your_events_shown", "0")), highlight=False)
     if result["events"]:
         console.print(_("Partners' upcoming events that fit your audience (your patrons likely to come):"))
-    for e in result["events"][:15]:
+    from culturecoop.reco.cross import leading_events
+
+    for e in leading_events(result["events"]):
         when = moment(e["starts_at"], language) if e.get("starts_at") else ""
         console.print(f"  {names.get(e['partner'], e['partner'])} · {e['title'] or e['event_id']} · {when} — {e['shown']}",
                       highlight=False)

@@ -103,6 +103,24 @@ def cross_offers(warehouse: Warehouse, member_id: str, *, actor: str | None = No
             "agreements": agreements(warehouse, member_id), "audit_id": release.audit_seq}
 
 
+def leading_events(events: list[dict[str, Any]], limit: int = 15) -> list[dict[str, Any]]:
+    """The events a member reads first: every partner's best, then every partner's second, … until
+    `limit`, shown by the number of the member's patrons likely to come. Ranked by that number
+    alone, one large hall's programme filled the whole list and the other partners were never
+    seen. `events` comes from `cross_offers`, each partner's events in that order already."""
+    by_partner: dict[str, list[dict[str, Any]]] = {}
+    for event in events:
+        by_partner.setdefault(event["partner"], []).append(event)
+    chosen: list[dict[str, Any]] = []
+    depth = 0
+    while len(chosen) < limit and any(len(rows) > depth for rows in by_partner.values()):
+        rank = sorted((rows[depth] for rows in by_partner.values() if len(rows) > depth),
+                      key=lambda e: (-(e["your_patrons"] or 0), e["partner"], e["event_id"]))
+        chosen.extend(rank[:limit - len(chosen)])
+        depth += 1
+    return sorted(chosen, key=lambda e: (-(e["your_patrons"] or 0), e["partner"], e["event_id"]))
+
+
 def _record(con: Any, actor: str, member_id: str, action: str, params: dict[str, Any], touched: tuple[str, ...]) -> None:
     audit.append(con, audit.AuditRecord(actor, member_id, "release", action, params, 0.0, touched))
 

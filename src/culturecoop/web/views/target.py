@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from culturecoop.reco import cross
 from culturecoop.reco.insights import target_findings
 from culturecoop.web import charts
 from culturecoop.web.i18n import Translator, _, retranslate
@@ -168,7 +169,7 @@ def _cross(view: TargetView, answer: Mapping[str, Any], names: Mapping[str, str]
             cell(p.get("their_patrons_for_your_events"), "int", t, view.k, p.get("their_patrons_for_your_events") is None).text,
             t.label("agreement", status) if status else None, status is None))
     events = [{**e, "partner_name": names.get(e["partner"], e["partner"]), "when": t.starts(e["starts_at"]),
-               "suppressed": e.get("your_patrons") is None} for e in (offers.get("events") or [])[:15]]
+               "suppressed": e.get("your_patrons") is None} for e in cross.leading_events(offers.get("events") or [])]
     if events:
         view.partner_events = table("partner-events", t("Partners' upcoming events that fit your audience"), events,
                                     [Col("partner_name", _("Member")), Col("title", _("Event")), Col("when", _("Date")),

@@ -72,6 +72,17 @@ def test_retention_is_event_over_event(tiny: Path) -> None:
     assert cohorts[("2025-01", 0)]["patrons"] == 30 and cohorts[("2025-01", 1)]["share"] == 0.5
 
 
+def test_a_month_without_any_event_is_no_month_to_come_back_in(tiny: Path) -> None:
+    """Jazz A holds nothing in May and June: its cohorts show those months empty, with a note,
+    where they read 0 % (the heatmap drew a season's break as the audience lost)."""
+    result = report(tiny, "retention", "jazz-a", {"from": "2025-01-01", "to": "2025-06-30"})
+    cohorts = {(r["cohort"], r["months_after"]): r for r in result.tables[1].rows}
+    assert cohorts[("2025-01", 3)]["patrons"] == 4  # April: A9
+    assert all(cohorts[("2025-01", a)]["share"] is None and cohorts[("2025-01", a)]["patrons"] is None for a in (4, 5))
+    assert any("none of your events took place" in note for note in result.notes)
+    assert not any("none of your events" in note for note in report(tiny, "retention", "jazz-a").notes)
+
+
 def test_overlap_is_suppressed_under_k_and_exact_above(tiny: Path) -> None:
     mine = by(report(tiny, "overlap", "theatre-b").rows, "other_member")
     # Theatre B shares 10 people with Festival C (out of its 30 and C's 15; 55 pooled people).

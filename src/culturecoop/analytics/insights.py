@@ -280,8 +280,9 @@ def retention_rules(results: Results) -> list[Insight]:
                                 "high_day": Value("day", best.get("event_day"))}))
     cohorts = _rows(result, "cohorts")
     sizes = {r["cohort"]: r.get("patrons") or 0 for r in cohorts if r.get("months_after") == 0}
-    followed = [(sizes.get(r["cohort"], 0), r.get("patrons") or 0) for r in cohorts
-                if r.get("months_after") == 1 and sizes.get(r["cohort"], 0) >= 20]
+    # A next month without any event of the member (left empty) says nothing of coming back.
+    followed = [(sizes.get(r["cohort"], 0), r["patrons"]) for r in cohorts
+                if r.get("months_after") == 1 and r.get("patrons") is not None and sizes.get(r["cohort"], 0) >= 20]
     size = sum(s for s, _n in followed)
     if len(followed) >= 2 and size >= MIN_PATRONS:
         out.append(Insight("retention.next_month", _("On average, {share} of new patrons come back the month after their first visit."),

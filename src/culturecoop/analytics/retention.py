@@ -35,6 +35,12 @@ WHERE member_id = $member AND first_day BETWEEN $date_from AND $date_to AND mont
 GROUP BY year(first_day) * 12 + month(first_day) - 1, months_after_first
 """
 
+MONTHS_WITH_VISITS = """
+SELECT DISTINCT year(event_day) * 12 + month(event_day) - 1 AS month
+FROM analytics_visit
+WHERE member_id = $member
+"""
+
 RECORDS_IN_PERIOD = """
 SELECT count(DISTINCT rid) AS records, count(*) AS attendances
 FROM analytics_visit
@@ -59,15 +65,18 @@ def retention(ctx: ReportContext) -> ReportOutput:
     cohorts: dict[int, dict[int, int]] = {}
     for r in ctx.query(RETENTION_COHORTS):
         cohorts.setdefault(r["cohort"], {})[r["months_after"]] = r["patrons"]
+    # A month in which none of the member's events took place (a season's break, or after the
+    # data's last sale) is no month to come back in: its cells are left empty, not read as 0 %.
+    held = {int(r["month"]) for r in ctx.query(MONTHS_WITH_VISITS)}
     cohort_rows = []
     for cohort in sorted(cohorts):
         size = cohorts[cohort].get(0, 0)
         for months_after in range(12):
             if cohort + months_after > (ctx.period.end.year * 12 + ctx.period.end.month - 1):
                 break
-            seen = cohorts[cohort].get(months_after, 0)
+            seen: int | None = cohorts[cohort].get(months_after, 0) if cohort + months_after in held else None
             cohort_rows.append({"cohort": _month_label(cohort), "months_after": months_after,
-                                "patrons": seen, "share": ratio(seen, size)})
+                                "patrons": seen, "share": None if seen is None else ratio(seen, size)})
     totals = ctx.query(RECORDS_IN_PERIOD)[0]
     event_cols = (
         Column("event_id", _("The member's event identifier")),
@@ -89,6 +98,9 @@ def retention(ctx: ReportContext) -> ReportOutput:
         "patrons": totals["records"],
         "came_back": came_back,
     }
+    if any(r["patrons"] is None for r in cohort_rows):
+        ctx.notes.append(_("Cohorts: a month in which none of your events took place (a break in the season, or after the "
+                           "last sale in your data) is left empty: nobody could come back then."))
     ctx.notes.append(_("Return rate: of the attendances in the period, the share followed by a later visit of the same patron to one of your events (at any time up to the data's last sale)."))
     return ReportOutput([
         ReportTable("by_event", _("Return rate by event"), event_cols, event_rows),

@@ -211,6 +211,21 @@ def test_affinity_starts_from_the_members_own_genre() -> None:
     assert "Opera" in found[1].text("en")
 
 
+def test_a_genre_only_its_audience_attends_is_said_though_it_has_no_interval() -> None:
+    """Every dance-goer also goes to the theatre (the theatre alone stages dance): theatre → dance
+    has the chart's highest lift and no interval. The sentence said « théâtre → jeune public 1,4 »
+    under a chart whose first bar was Danse at 4,4."""
+    rows = [{**pair("theatre", "dance", 4.3631), "share": 0.2832}, {**pair("dance", "theatre", 4.3631, 4.24, 4.49), "share": 1.0},
+            {**pair("theatre", "family", 1.42, 1.3, 1.5), "share": 0.4}]
+    found = insights.affinity_rules({"affinity": answer(rows, your_genres=[{"genre": "theatre", "share": 0.75}])})
+    assert found[0].rule == "affinity.nested"
+    assert "qui fréquentent le genre Danse fréquentent aussi le genre Théâtre" in found[0].text("fr")
+    assert "4,4 fois plus" in found[0].text("fr")
+    # Where some dance-goers never go to the theatre, the interval exists and the usual sentence speaks.
+    rows[1]["share"] = 0.97
+    assert "affinity.nested" not in {i.rule for i in insights.affinity_rules({"affinity": answer(rows, your_genres=[{"genre": "theatre", "share": 0.75}])})}
+
+
 def test_affinity_is_silent_when_nothing_is_significant_and_says_why() -> None:
     rows = [pair("jazz", "blues", 3.7, 0.8, 9.0, significant=False), pair("jazz", "rock", None, suppressed=["lift", "ci_low", "ci_high"])]
     result = findings({"affinity": answer(rows, your_genres=[{"genre": "jazz", "share": 0.9}])})

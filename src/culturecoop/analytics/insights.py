@@ -366,6 +366,18 @@ def elsewhere_rules(results: Results) -> list[Insight]:
 
 # -- affinities ----------------------------------------------------------------------------------
 
+def _nested(rows: list[dict[str, Any]], genre: str, beaten: float) -> dict[str, Any] | None:
+    """The pair genre → other with the highest lift, above ``beaten``, whose interval cannot be
+    drawn because every person who attends the other genre attends ``genre`` too (a genre only
+    shown on the same stages, often on the same events): the chart's first bar, which the
+    sentences about intervals would pass over in silence."""
+    shares = {(r.get("from_genre"), r.get("to_genre")): released(r, "share") for r in rows}
+    found = [r for r in rows if r.get("from_genre") == genre and released(r, "significant") is True
+             and (released(r, "lift") or 0) >= max(MIN_LIFT, beaten) and r.get("ci_low") is None
+             and "ci_low" not in (r.get("suppressed") or []) and shares.get((r.get("to_genre"), genre)) == 1.0]
+    return max(found, key=lambda r: r["lift"]) if found else None
+
+
 def affinity_rules(results: Results) -> list[Insight]:
     result = results.get("affinity")
     if not result:
@@ -377,6 +389,12 @@ def affinity_rules(results: Results) -> list[Insight]:
     for genre in own[:2]:
         mine = [r for r in pairs if r.get("from_genre") == genre["genre"]
                 and frozenset((r["from_genre"], r["to_genre"])) not in said]
+        nested = _nested(_rows(result), genre["genre"], max((r["lift"] for r in mine), default=0.0))
+        if nested is not None:
+            said.add(frozenset((nested["from_genre"], nested["to_genre"])))
+            out.append(Insight("affinity.nested", _("Everyone in the cooperative who attends {other} also attends {genre}: people who attend {genre} attend {other} {lift} times as often as the cooperative's average patron."),
+                               {"genre": Value("genre", nested["from_genre"]), "other": Value("genre", nested["to_genre"]),
+                                "lift": Value("times", nested["lift"])}))
         if not mine:
             continue
         row = max(mine, key=lambda r: r["lift"])

@@ -72,6 +72,22 @@ def test_retention_is_event_over_event(tiny: Path) -> None:
     assert cohorts[("2025-01", 0)]["patrons"] == 30 and cohorts[("2025-01", 1)]["share"] == 0.5
 
 
+def test_a_member_whose_data_ends_early_reads_its_own_last_twelve_months(tiny: Path) -> None:
+    """Festival C's last sale is on 8 February and its festival on the 15th; the cooperative's data
+    runs to 31 March. Its default period ends on the 15th, with a note saying why and what to do;
+    members whose data ends with the cooperative's, or a few days before, keep the cooperative's."""
+    with Warehouse(tiny) as w:
+        festival = run_report("overview", w, "festival-c", {})
+        jazz = run_report("overview", w, "jazz-a", {})
+        theatre = run_report("overview", w, "theatre-b", {})
+        segments = run_report("segments", w, "festival-c", {})
+    assert festival.params["to"] == "2025-02-15" and festival.summary["patrons"] == 15
+    assert any("Your data ends on 2025-02-15" in n and "newer export" in n for n in festival.notes), festival.notes
+    assert segments.params["to"] == "2025-02-28"  # whole months, up to its own data's end
+    assert jazz.params["to"] == theatre.params["to"] == "2025-03-31"
+    assert not any("Your data ends" in n for n in jazz.notes + theatre.notes)
+
+
 def test_a_month_without_any_event_is_no_month_to_come_back_in(tiny: Path) -> None:
     """Jazz A holds nothing in May and June: its cohorts show those months empty, with a note,
     where they read 0 % (the heatmap drew a season's break as the audience lost)."""

@@ -219,10 +219,11 @@ class Answers:
         """The data version and policy last read ("" before the first report)."""
         return self._state
 
-    def coverage(self, warehouse: Warehouse) -> facts.Window:
-        """The data's first and last event day and its as-of day (remembered like the state)."""
+    def coverage(self, warehouse: Warehouse, member: str | None = None) -> facts.Window:
+        """The data's first and last event day and its as-of day, ``member``'s own when its data
+        ends first (remembered like the state)."""
         self.state(warehouse)
-        return service.data_coverage(MemoEngine(warehouse, self.memo))
+        return service.data_coverage(MemoEngine(warehouse, self.memo), member)
 
     # -- answers ----------------------------------------------------------------------------
 

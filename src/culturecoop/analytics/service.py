@@ -7,15 +7,17 @@ through the privacy gate, and returns a ``ReportResult`` ready to print, seriali
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 import getpass
 from collections.abc import Mapping
+from datetime import date, timedelta
 from typing import Any
 
 from culturecoop.analytics import facts
 from culturecoop.analytics.currency import currencies, main_currency
-from culturecoop.analytics.period import resolve_period
+from culturecoop.analytics.period import month_start, resolve_period
 from culturecoop.analytics.pooled import require_identity
 from culturecoop.analytics.registry import report_spec
 from culturecoop.analytics.report import ReportContext, ReportResult
@@ -97,12 +99,50 @@ def _preflight(engine: SqlEngine) -> tuple[str, tuple[str, ...], facts.Window]:
     return engine.remember(("analytics", "preflight"), compute)
 
 
-def data_coverage(engine: SqlEngine | Warehouse) -> facts.Window:
-    """The data's window: first and last event day, and the as-of day (the last sale);
-    remembered until the data changes, like the checks before a report."""
+# A member's own last sale: its export was made about then.
+MEMBER_LAST_SALE = """
+SELECT CAST(max(last_purchase) AS DATE) AS bought FROM analytics_visit WHERE member_id = $member
+"""
+
+# Its last event held soon after (a show the week after its last sale is in its data).
+MEMBER_LAST_EVENT = """
+SELECT max(event_day) AS held FROM analytics_visit WHERE member_id = $member AND event_day <= $until
+"""
+
+# A member whose data stops more than this many days before the cooperative's gets periods of its
+# own (a few days either way are just when each member exported).
+BEHIND_DAYS = 31
+
+
+def _member_window(engine: SqlEngine, window: facts.Window, member: str) -> facts.Window:
+    """The window as ``member`` sees it: when its data ends more than a month before the
+    cooperative's, the as-of day is its own — its last sale, or its last event held within a month
+    after it. A member whose last export is from June, in a cooperative whose other members sent
+    theirs in November, would otherwise read every "last 12 months" against months it has no data
+    for yet — fewer patrons than the year before, nobody back in the last six months — an audience
+    lost that is only an export not sent yet."""
+    def compute() -> Any:
+        bought = engine.rows(MEMBER_LAST_SALE, {"member": member})[0]["bought"]
+        if not isinstance(bought, date):
+            return None
+        held = engine.rows(MEMBER_LAST_EVENT, {"member": member, "until": bought + timedelta(days=BEHIND_DAYS)})[0]["held"]
+        return max(bought, held) if isinstance(held, date) else bought
+
+    end = engine.remember(("analytics", "member-data-end", member), compute)
+    if not isinstance(end, date) or not isinstance(window.as_of, date) or end >= window.as_of - timedelta(days=BEHIND_DAYS):
+        return window
+    return dataclasses.replace(window, as_of=end)
+
+
+def data_coverage(engine: SqlEngine | Warehouse, member: str | None = None) -> facts.Window:
+    """The data's window: first and last event day, and the as-of day (the last sale; with
+    ``member``, that member's own last sale when it comes first); remembered until the data
+    changes, like the checks before a report."""
     sql_engine = engine_of(engine)
-    version, _members, window = _preflight(sql_engine)
+    version, members, window = _preflight(sql_engine)
     sql_engine.on_data_version(version)
+    if member is not None and member in members:
+        return _member_window(sql_engine, window, member)
     return window
 
 
@@ -139,6 +179,7 @@ def segment_patrons(engine: SqlEngine | Warehouse, member: str, params: Mapping[
     version, members, window = _preflight(sql_engine)
     sql_engine.on_data_version(version)
     _check_member(members, member)
+    window = _member_window(sql_engine, window, member)
     given = {k: v for k, v in (params or {}).items() if v is not None and v != ""}
     period, _notes = resolve_period(given, window, pooled=report_spec("segments").pooled)
     ctx = ReportContext(sql_engine, member, period, window, {}, 0)
@@ -223,7 +264,15 @@ def _run_report(name: str, engine: SqlEngine | Warehouse, member: str, params: M
     version, members, window = _preflight(sql_engine)
     sql_engine.on_data_version(version)
     _check_member(members, member)
+    cooperative_as_of = window.as_of
+    if name not in COOPERATIVE_WIDE:
+        window = _member_window(sql_engine, window, member)
     period, notes = resolve_period(given, window, pooled=spec.pooled)
+    if window.as_of is not cooperative_as_of and isinstance(window.as_of, date) and period.end >= month_start(
+            window.as_of.year * 12 + window.as_of.month - 1):
+        notes.append(_("Your data ends on {day} (your last sale or event), while the cooperative's runs to {coop}: "
+                       "periods end there. Prepare and send a newer export to see what came after.").format(
+            day=window.as_of.isoformat(), coop=cooperative_as_of.isoformat()))
     if spec.pooled:
         require_identity(sql_engine, str(getattr(state, "path", "FILE")))
     if state is None:

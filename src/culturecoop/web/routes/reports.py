@@ -14,7 +14,7 @@ from markupsafe import Markup
 from pydantic import BaseModel, Field
 
 from culturecoop.analytics.registry import REPORTS
-from culturecoop.analytics.service import segment_patrons
+from culturecoop.analytics.service import COOPERATIVE_WIDE, segment_patrons
 from culturecoop.spreadsheet import spreadsheet_text
 from culturecoop.web.deps import AnswersDep, MemberReader, Principal, WarehouseDep
 from culturecoop.web.errors import WebError
@@ -75,17 +75,21 @@ def get_report(member_id: str, name: str, principal: MemberReader, warehouse: Wa
     return payload(member_id, name, params, answers.answer(warehouse, member_id, name, params, actor=actor_of(principal)))
 
 
-def _question(request: Request, answers: AnswersDep, warehouse: WarehouseDep) -> tuple[dict[str, str], Any, Translator]:
+def _question(request: Request, answers: AnswersDep, warehouse: WarehouseDep, member_id: str,
+              tab: Tab | None = None) -> tuple[dict[str, str], Any, Translator]:
     t = Translator(request_language(request))
     query = clean_query(request.query_params)
-    form = read_period(query, answers.coverage(warehouse), t)
+    # The periods offered end on the member's own last sale, as its reports do (not on a
+    # cooperative-wide tab's, whose figures run to the cooperative's).
+    whole_cooperative = tab is not None and all(r in COOPERATIVE_WIDE for r in tab.reports)
+    form = read_period(query, answers.coverage(warehouse, None if whole_cooperative else member_id), t)
     return {**form.query(), **{k: v for k, v in query.items() if k in ("event", "days")}}, form, t
 
 
 def _tab_routes(tab: Tab) -> None:
     def page(request: Request, member_id: str, principal: MemberReader, warehouse: WarehouseDep,
              answers: AnswersDep) -> Response:
-        query, form, t = _question(request, answers, warehouse)
+        query, form, t = _question(request, answers, warehouse, member_id, tab)
         body = tab_body(answers, warehouse, actor_of(principal), member_id, tab, form.params, t.language, query)
         return render(request, "report.html", {"tab": tab, "body": Markup(body), "member_id": member_id,
                                                "form": form, "query": query, "active": tab.slug,
@@ -93,7 +97,7 @@ def _tab_routes(tab: Tab) -> None:
 
     def page_json(request: Request, member_id: str, principal: MemberReader, warehouse: WarehouseDep,
                   answers: AnswersDep) -> Response:
-        query, form, t = _question(request, answers, warehouse)
+        query, form, t = _question(request, answers, warehouse, member_id, tab)
         payloads = tab_payloads(answers, warehouse, actor_of(principal), member_id, tab, form.params, t.language, query)
         assert payloads is not None
         view = view_of(tab, payloads, member_id, t, query)
@@ -102,7 +106,7 @@ def _tab_routes(tab: Tab) -> None:
 
     def page_csv(request: Request, member_id: str, principal: MemberReader, warehouse: WarehouseDep,
                  answers: AnswersDep, table: Annotated[str, Query(max_length=80)]) -> Response:
-        query, form, t = _question(request, answers, warehouse)
+        query, form, t = _question(request, answers, warehouse, member_id, tab)
         payloads = tab_payloads(answers, warehouse, actor_of(principal), member_id, tab, form.params, t.language, query)
         assert payloads is not None
         found = view_of(tab, payloads, member_id, t, query).table(table)
@@ -112,7 +116,7 @@ def _tab_routes(tab: Tab) -> None:
 
     def page_print(request: Request, member_id: str, principal: MemberReader, warehouse: WarehouseDep,
                    answers: AnswersDep) -> Response:
-        query, form, t = _question(request, answers, warehouse)
+        query, form, t = _question(request, answers, warehouse, member_id, tab)
         payloads = tab_payloads(answers, warehouse, actor_of(principal), member_id, tab, form.params, t.language, query)
         assert payloads is not None
         return render(request, "print.html", {"tab": tab, "view": view_of(tab, payloads, member_id, t, query),
@@ -131,7 +135,7 @@ for _tab in TABS:
 def segment_patrons_csv(request: Request, member_id: str, segment: str, principal: MemberReader,
                         warehouse: WarehouseDep, answers: AnswersDep) -> Response:
     """The member's own patrons of one segment, as its own patron identifiers (own data only)."""
-    _query, form, t = _question(request, answers, warehouse)
+    _query, form, t = _question(request, answers, warehouse, member_id)
     answers.state(warehouse)  # derived tables fresh before the read
     ids = segment_patrons(warehouse, member_id, form.params, segment)
     out = io.StringIO()

@@ -167,3 +167,23 @@ def test_rejected_rows_are_shown_by_reason(app, analyst, tmp_path: Path) -> None
     row = next(r for r in api["data"] if r["profile"] == "billetterie-fr")
     assert row["rows_in"] == 83 and row["rows_rejected"] == 3 and row["rows_accepted"] == 80
     assert row["rejects"] == {"negative_price": 2, "missing_event_id": 1}
+
+
+def test_refund_rows_applied_to_their_sales_leave_every_row_accounted_for(app, analyst, tmp_path: Path) -> None:
+    """An export with refunds: each refund row is accepted and applied to the sale it refunds, so
+    the package holds fewer tickets than accepted rows. The page said « ≠ » (a package to check)."""
+    from culturecoop.ingest.package import MemberInfo, write_package
+    from packages import build_tables
+
+    tables = build_tables(A, 80, offset=70_000)
+    package = tmp_path / "with-refunds"
+    write_package(package, tables, member=MemberInfo(A, "Club de jazz Le Dièse", "jazz_club", "Montréal"),
+                  profile="pretix-refunds", rows={"in": 90, "accepted": 88, "rejected": 2}, source_name="x.csv",
+                  extra={"rejects_by_reason": {"negative_price": 2}, "refunds_merged": 8})
+    assert upload(analyst, zip_of(package)).status_code == 201
+    page = analyst.get(f"/m/{A}/data").text
+    row = page[page.index("pretix-refunds"):].split("</tr>")[0]
+    assert "✓" in row and "≠" not in row and "8 lignes de remboursement appliquées aux ventes" in row.replace("&#39;", "’")
+    api = analyst.get(f"/api/v1/members/{A}/ingests").json()
+    listed = next(r for r in api["data"] if r["profile"] == "pretix-refunds")
+    assert listed["rows_accepted"] == listed["rows_loaded"]["ticket"] + listed["refunds_merged"] == 88

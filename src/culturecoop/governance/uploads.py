@@ -243,6 +243,7 @@ def _member_ingests(warehouse: Warehouse, member_id: str) -> list[dict[str, Any]
     out = []
     for row in rows:
         loaded = json.loads(row["rows_loaded"] or "{}")
+        refunds = loaded.pop("refunds_merged", 0)
         rows_in, rejected = row["rows_in"], row["rows_rejected"]
         accepted = None if rows_in is None or rejected is None else rows_in - rejected
         out.append({
@@ -254,6 +255,7 @@ def _member_ingests(warehouse: Warehouse, member_id: str) -> list[dict[str, Any]
             "rows_rejected": rejected,
             "rows_accepted": accepted,
             "rows_loaded": loaded,
+            "refunds_merged": refunds,
             "rejects": json.loads(row["rejects"]) if row["rejects"] else {},
             "consent": json.loads(row["consent"]) if row["consent"] else None,
         })

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -53,6 +54,13 @@ class IngestSummary:
         data = asdict(self)
         data["rows_loaded"] = {name: t.rows for name, t in self.tables.items()}
         return data
+
+
+def _refunds_merged(manifest: dict[str, Any]) -> int:
+    """Refund rows `prepare` applied to the sale they refund: accepted rows with no ticket of their
+    own, so that the Data page can show every accepted row accounted for."""
+    value = manifest.get("refunds_merged")
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
 
 
 def _count(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> int:
@@ -146,7 +154,8 @@ def load_package(
                     datetime.now(UTC).replace(tzinfo=None),
                     rows.get("in"),
                     rows.get("rejected"),
-                    json.dumps({name: t.rows for name, t in summary.tables.items()}),
+                    json.dumps({name: t.rows for name, t in summary.tables.items()}
+                               | ({"refunds_merged": refunds} if (refunds := _refunds_merged(manifest)) else {})),
                     json.dumps(manifest["consent"]) if isinstance(manifest.get("consent"), dict) else None,
                 ],
             )

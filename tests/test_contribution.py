@@ -184,3 +184,22 @@ def test_amounts_and_weights_are_read_as_people_write_them() -> None:
         cents("douze", "--pool")
     with pytest.raises(UserError, match="is not a value function"):
         parse_weights("fame=1")
+
+
+def test_the_default_period_ends_with_the_last_event_held_not_an_upcoming_one(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A reseller sells tickets for next week's show: the contribution period ended on that show's
+    day, in the future (the demo read « du 10 déc. 2025 au 9 déc. 2026 » on 3 December)."""
+    from datetime import datetime, timedelta
+
+    from culturecoop.governance.contribution import resolve_period
+    from culturecoop.warehouse.engine import Warehouse
+    from test_reports_support import tiny_cooperative
+
+    db = tiny_cooperative(tmp_path / "coop.duckdb")
+    with Warehouse(db) as w:
+        assert resolve_period(w, None, None) == (date(2024, 4, 21), date(2025, 4, 20))  # A9, the last show
+        with w.transaction() as con:
+            con.execute("INSERT INTO event (member_id, event_id, title, starts_at) VALUES ('jazz-a', 'NEXT', 'Bientôt', ?)",
+                        [datetime.now() + timedelta(days=6)])
+        assert resolve_period(w, None, None) == (date(2024, 4, 21), date(2025, 4, 20))
+        assert resolve_period(w, None, "2025-03-31")[1] == date(2025, 3, 31)

@@ -119,11 +119,13 @@ class Contribution:
 
 
 def resolve_period(warehouse: Warehouse, start: str | None, end: str | None) -> tuple[date, date]:
-    """The period asked for; by default the twelve months up to the latest event day."""
+    """The period asked for; by default the twelve months up to the latest event day that has
+    passed (an upcoming event with tickets sold ahead would end it days or months from now, and
+    the period, and every share in it, would move each day until then)."""
     first = parse_day(start, "--from")
     last = parse_day(end, "--to")
     if last is None:
-        latest = warehouse.scalar("SELECT max(CAST(starts_at AS DATE)) FROM event")
+        latest = warehouse.scalar("SELECT max(CAST(starts_at AS DATE)) FROM event WHERE CAST(starts_at AS DATE) <= current_date")
         last = latest if isinstance(latest, date) else date.today()
     if first is None:
         first = last - timedelta(days=364)

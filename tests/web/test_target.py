@@ -57,6 +57,10 @@ def test_the_tab_in_french_states_the_likely_audience_in_words_and_gated_figures
         sentences = re.findall(r'<section class="insights".*?</section>', page.text, re.S)[0]
         assert "Le public probable de « Soirée Coltrane » compte" in sentences
         assert "Enregistrer ce public" in text and "Offres croisées" in text and "Découvrabilité" in text
+        # The size says how it comes about: three people to reach per seat of the hall (200 seats),
+        # unless the cooperative holds too few people for that, which a sentence says then.
+        assert "Public probable" in text
+        assert ("personnes à toucher dans la coopérative : 3 par place des 200 de la salle" in text) != ("trois par place" in sentences), text
         charts = figures(page.text)
         titles = {f["layout"]["title"]["text"] for f in charts}  # type: ignore[index]
         assert {"Leur âge", "Compromis précision–diversité"} <= titles and "Où ils habitent" in text, titles

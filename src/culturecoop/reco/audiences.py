@@ -189,6 +189,8 @@ def _people(warehouse: Warehouse, member_id: str, kind: str, params: dict[str, A
         top = np.argsort(-scores, kind="stable")[:size]
         people: list[tuple[str, float | None]] = [(str(state.patron_keys[i]), float(scores[i])) for i in top.tolist()]
         definition = {"event": event_id, "size": size, "model_id": state.model.model_id}
+        if capacity > 0 and not asked:
+            definition["seats"] = capacity
         if size < wanted and not asked:
             definition.update({"pool_limited": True, "wanted": wanted, "seats": capacity})
         return people, definition

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from culturecoop.reco import cross
+from culturecoop.reco.audiences import PEOPLE_PER_SEAT
 from culturecoop.reco.insights import target_findings
 from culturecoop.web import charts
 from culturecoop.web.i18n import Translator, _, retranslate
@@ -114,8 +115,12 @@ def _audience(view: TargetView, audience: Mapping[str, Any] | None, t: Translato
         return
     k, profile = view.k, audience.get("profile") or {}
     hidden = audience.get("size") is None
-    view.kpis.append(Kpi(t("Expected audience"), cell(audience.get("size"), "int", t, k, hidden), term="aggregate",
-                         detail=t("people across the cooperative")))
+    # How the size comes about, beside it: « 540 » for a hall of 180 read as 540 expected in the seats.
+    seats, size = (audience.get("definition") or {}).get("seats"), audience.get("size")
+    detail = (t("people across the cooperative to reach: {per} per seat of the hall's {seats}", per=t.number(PEOPLE_PER_SEAT),
+                seats=t.number(seats))
+              if seats and size == PEOPLE_PER_SEAT * seats else t("people across the cooperative"))
+    view.kpis.append(Kpi(t("Likely audience"), cell(size, "int", t, k, hidden), term="aggregate", detail=detail))
     # The profile's groups divide the audience's size: when the size is shown, the gate also hides
     # groups of any size so that a small one is not deduced by difference, and a hidden group reads
     # "hidden" (kind ``part``), never "< k". A hidden size: every group is under k.

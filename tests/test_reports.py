@@ -72,6 +72,18 @@ def test_retention_is_event_over_event(tiny: Path) -> None:
     assert cohorts[("2025-01", 0)]["patrons"] == 30 and cohorts[("2025-01", 1)]["share"] == 0.5
 
 
+def test_a_steep_trend_never_moves_a_share_beyond_what_a_share_can_be() -> None:
+    """A share at 100 %, 100 %, 70 %, 70 % then nothing for three months: the fitted line falls by
+    0,20 a month, and « slope × months » announced −122 points for a share that went from 90 % to 0."""
+    from culturecoop.analytics.trends import trend_of
+
+    steep = trend_of([1.0, 1.0, 0.7, 0.7, 0.0, 0.0, 0.0])
+    assert steep["first_share"] == 0.9 and steep["last_share"] == 0.0 and steep["direction"] == "falling"
+    assert -1.0 <= steep["change"] <= -0.9, steep
+    gentle = trend_of([0.10, 0.12, 0.14, 0.16])
+    assert gentle["change"] == pytest.approx(0.06) and gentle["slope_per_month"] == pytest.approx(0.02)
+
+
 def test_a_member_whose_data_ends_early_reads_its_own_last_twelve_months(tiny: Path) -> None:
     """Festival C's last sale is on 8 February and its festival on the 15th; the cooperative's data
     runs to 31 March. Its default period ends on the 15th, with a note saying why and what to do;

@@ -4,8 +4,10 @@ Cooperative-wide (through the gate): for each month, the share of the month's ac
 patrons who attended each genre (distinct persons). The member's own: the share of its tickets
 for events of each genre (a ticket counts for every genre of its event), and the share for
 events with a Québec headliner. A genre's trend is the least-squares slope of its monthly share;
-its change is that slope times the months between first and last; rising or falling when the
-change reaches two percentage points.
+its change is how far the fitted line moves from the first month with data to the last, each end
+held within 0–100 % (a steep line over a few months would otherwise announce « −122 points » for
+a share that went from 90 % to nothing); rising or falling when the change reaches two
+percentage points.
 """
 
 from __future__ import annotations
@@ -60,8 +62,9 @@ def trend_of(shares: list[float | None]) -> dict[str, Any]:
         return {"first_share": None, "last_share": None, "slope_per_month": None, "change": None, "direction": None}
     x = np.array([p[0] for p in points], dtype=float)
     y = np.array([p[1] for p in points], dtype=float)
-    slope = float(np.polyfit(x, y, 1)[0])
-    change = slope * float(x[-1] - x[0])
+    slope, intercept = (float(v) for v in np.polyfit(x, y, 1))
+    start, end = (min(1.0, max(0.0, intercept + slope * float(at))) for at in (x[0], x[-1]))
+    change = end - start
     direction = "rising" if change >= CHANGE_THRESHOLD else "falling" if change <= -CHANGE_THRESHOLD else "stable"
     head, tail = y[: min(3, len(y))], y[-min(3, len(y)):]
     return {"first_share": round(float(head.mean()), 4), "last_share": round(float(tail.mean()), 4),
@@ -75,7 +78,7 @@ def _summary_columns(share: str) -> tuple[Column, ...]:
         Column("first_share", share + " " + _("(average of the first three months)")),
         Column("last_share", share + " " + _("(average of the last three months)")),
         Column("slope_per_month", _("Least-squares trend of the share, per month (0.01 = one percentage point)")),
-        Column("change", _("Trend over the whole period (slope × months)")),
+        Column("change", _("Trend over the whole period: the fitted line's move from the first month to the last, each end within 0–100 %")),
         Column("direction", _("rising, falling or stable (a change of at least two percentage points)")),
     )
 

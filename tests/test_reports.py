@@ -136,6 +136,8 @@ def test_elsewhere_counts_the_audience_at_other_members(tiny: Path) -> None:
     assert result.summary["audience"] == 30 and result.summary["going_elsewhere"] == 19
     regions = by(result.tables[2].rows, "value")
     assert regions["Estrie"]["patrons"] == 10
+    # The kinds of the other members only: no « < 10 » line for a record label the cooperative lacks.
+    assert {r["value"] for r in result.tables[1].rows} == {"jazz_club", "festival"}
 
 
 def test_affinity_lift_and_interval(tiny: Path) -> None:

@@ -100,9 +100,12 @@ def elsewhere(ctx: ReportContext) -> ReportOutput:
     rest = ctx.query(ELSEWHERE_REST)
     others = [m for m in members(ctx) if m["member_id"] != ctx.member_id]
     regions = sorted({m["region"] for m in others})
+    # The kinds of the other members only (the cooperative's member list is no secret): a kind no
+    # other member has read « < 10 » people, as if a few of your patrons went to a record label.
+    kinds = [k for k in MEMBER_KINDS if any(m["kind"] == k for m in others)]
     release = ctx.release([
         CountTable("genre", ("value",), _counts(found, "genre"), len(GENRES), genre_domain()),
-        CountTable("kind", ("value",), _counts(found, "kind"), len(MEMBER_KINDS), [(k,) for k in MEMBER_KINDS]),
+        CountTable("kind", ("value",), _counts(found, "kind"), max(1, len(kinds)), [(k,) for k in kinds]),
         CountTable("region", ("value",), _counts(found, "region"), max(1, len(regions)), [(r,) for r in regions]),
         CountTable("any", ("value",), _counts(found, "any"), 1, [("*",)]),
         CountTable("rest_genre", ("value",), _counts(rest, "genre"), len(GENRES), genre_domain()),
@@ -123,7 +126,7 @@ def elsewhere(ctx: ReportContext) -> ReportOutput:
                               "share_of_those_going_elsewhere": cells.hidden(value) or anywhere.hidden("*")}))
         return sorted(rows, key=lambda r: (-(r["patrons"] or 0), r["value"]))
 
-    kind_labels = {k: k.replace("_", " ") for k in MEMBER_KINDS}
+    kind_labels = {k: k.replace("_", " ") for k in kinds}
     genre_rows = _against_the_rest(table("genre", genre_labels()), None if anywhere.hidden("*") else going,
                                    Cells(release.tables["rest_genre"]), Cells(release.tables["rest"]))
     cols = (

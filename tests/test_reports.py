@@ -177,6 +177,8 @@ def test_benchmark_needs_three_peers(tiny: Path) -> None:
     result = report(tiny, "benchmark", "jazz-a")
     assert all(r["peers"] is None for r in result.rows)
     assert any("Not enough peers" in n for n in result.notes)
+    # No peer group: no figure at all, never « < 10 » peers' patrons.
+    assert all(not r["suppressed"] for r in result.rows), result.rows
 
 
 def test_pace_forecasts_the_next_event(tiny: Path) -> None:

@@ -244,6 +244,24 @@ def test_cross_offer_agreement_brings_partner_events(coop: dict[str, Any]) -> No
     assert partner_rows() == {MEMBER, "theatre-lilas"}
 
 
+def test_an_audience_saved_from_a_segment_is_the_segment_the_tab_counted(coop: dict[str, Any]) -> None:
+    """The theatre's export ends in June, months before the cooperative's data: its Segments tab
+    counts over its own last twelve months, and « Create a target audience » from a segment must
+    save those people — it used the cooperative's months (newcomers: 377 on the tab, under 10 saved)."""
+    from culturecoop.analytics.service import run_report
+    from culturecoop.reco.audiences import build_audience
+
+    member = "theatre-lilas"
+    with Warehouse(coop["db"]) as w:
+        tab = run_report("segments", w, member, {})
+        assert any("Your data ends on" in n for n in tab.notes), tab.notes  # the case at hand
+        counted = {r["segment"]: r["your_patrons"] for r in tab.rows}
+        for segment in ("newcomers", "fading", "occasional"):
+            saved = build_audience(w, member_id=member, kind="segment", params={"segment": segment}, name=segment)
+            assert saved["size"] is not None and abs(saved["size"] - counted[segment]) <= 0.02 * counted[segment], (
+                segment, saved["size"], counted[segment])
+
+
 def test_every_partner_with_a_fitting_event_is_in_the_list_a_member_reads(coop: dict[str, Any],
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """Ranked by patrons alone, the orchestra's large hall filled all fifteen lines; a member reads

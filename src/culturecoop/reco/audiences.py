@@ -32,7 +32,7 @@ from culturecoop.analytics import facts
 from culturecoop.analytics.facts import genre_column
 from culturecoop.analytics.period import Period, month_ordinal, month_start
 from culturecoop.analytics.segments import SEGMENTS
-from culturecoop.analytics.service import default_actor
+from culturecoop.analytics.service import data_coverage, default_actor
 from culturecoop.errors import UserError
 from culturecoop.i18n import _
 from culturecoop.privacy.gate import COUNT, HIDDEN, CountTable, GatedTable, PrivacyGate
@@ -154,9 +154,11 @@ def _check_member(warehouse: Warehouse, member_id: str) -> tuple[str, ...]:
     return members
 
 
-def _period_params(warehouse: Warehouse) -> dict[str, Any]:
-    """The last 12 whole months up to the data's as-of date, as the facts' month masks."""
-    window = facts.window(DuckDBEngine(warehouse))
+def _period_params(warehouse: Warehouse, member_id: str | None = None) -> dict[str, Any]:
+    """The last 12 whole months up to the data's as-of date, as the facts' month masks; with
+    ``member_id``, up to that member's own as-of date when its data ends first, as its Segments
+    tab counts them (the audience saved from a segment is the segment the tab showed)."""
+    window = data_coverage(warehouse, member_id) if member_id else facts.window(DuckDBEngine(warehouse))
     end = month_ordinal(window.as_of)
     period = Period(month_start(end - 11), window.as_of)
     late = Period(month_start(end - 5), window.as_of)
@@ -172,7 +174,7 @@ def _rule() -> str:
 
 def _people(warehouse: Warehouse, member_id: str, kind: str, params: dict[str, Any]) -> tuple[list[tuple[str, float | None]], dict[str, Any]]:
     """(patron_key, score) of the audience and its normalized definition."""
-    period = _period_params(warehouse)
+    period = _period_params(warehouse, member_id)
     if kind == "event":
         event_id = str(params.get("event") or "").strip()
         if not event_id:

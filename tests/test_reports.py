@@ -593,3 +593,20 @@ def test_a_reports_summary_line_names_its_figures_in_french(tiny: Path) -> None:
         assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", text), text[-600:]
         if name == "overview":
             assert re.search(r"Période précédente : du \d{1,2}(er)? [a-zéû]+\.? \d{4} au \d{1,2}(er)? [a-zéû]+\.? \d{4}\.", text), text[-300:]
+
+
+def test_the_cooperative_admin_is_told_whose_data_ends_early(tiny: Path) -> None:
+    """Festival C's package may be fresh, its data ends on 15 February, six weeks before the
+    cooperative's: the admin's home said « nothing to report »; it now names it and asks for a
+    recent export, and the members' table shows where each member's data ends."""
+    from culturecoop.governance.coop_health import coop_health
+    from culturecoop.web.i18n import Translator
+    from culturecoop.web.views.admin_home import admin_home_view
+
+    with Warehouse(tiny) as w:
+        view = admin_home_view(coop_health(w), Translator("fr"))
+    behind = [s for s in view.warnings if "s’arrêtent au" in s]
+    assert len(behind) == 1 and "Festival C" in behind[0] and "15 févr. 2025" in behind[0] and "31 mars 2025" in behind[0], view.warnings
+    until = [c.label for c in view.members.columns].index("Données jusqu’au")
+    shown = {row[0].text: row[until].text for row in view.members.rows}
+    assert shown["Festival C"] == "15 févr. 2025" and shown["Jazz A"] == "31 mars 2025"

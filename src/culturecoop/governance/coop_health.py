@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from culturecoop.analytics.service import data_coverage
 from culturecoop.privacy import audit
 from culturecoop.privacy.budget import budget_status
 from culturecoop.privacy.policy import current_policy
@@ -73,7 +74,7 @@ WHERE c.granted
 class Warning:
     """Something that needs the admin's attention: a code and the member it is about."""
 
-    code: str  # "never_uploaded", "stale", "not_linked", "budget"
+    code: str  # "never_uploaded", "stale", "behind", "not_linked", "budget"
     member_id: str | None
     detail: dict[str, Any] = field(default_factory=dict)
 
@@ -112,6 +113,15 @@ def coop_health(warehouse: Warehouse) -> CoopHealth:
             warnings.append(Warning("stale", m["member_id"], {"since": m["last_ingest"]}))
         if policy.noise and status.epsilon_budget and status.epsilon_spent >= BUDGET_WARNING * status.epsilon_budget:
             warnings.append(Warning("budget", m["member_id"], {"spent": status.epsilon_spent, "budget": status.epsilon_budget}))
+    if any(m["tickets"] for m in members):
+        # A package loaded yesterday may hold an export of June: what its member's reports read is
+        # where its data ends, by the reports' own rule (more than a month before the cooperative's).
+        cooperative = data_coverage(warehouse).as_of
+        for m in members:
+            own = data_coverage(warehouse, m["member_id"]).as_of if m["tickets"] else None
+            m["data_until"] = own
+            if own is not None and own != cooperative:
+                warnings.append(Warning("behind", m["member_id"], {"until": own, "cooperative": cooperative}))
     with_data = [m for m in members if m["patrons"]]
     if len(with_data) >= 2 and not any(m["linked"] for m in with_data):
         warnings.append(Warning("not_linked", None))

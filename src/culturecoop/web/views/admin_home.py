@@ -24,6 +24,9 @@ def _warning(w: Warning, names: dict[str, str], t: Translator) -> str:
         return t("{member} has never sent data: help it prepare its first package.", member=name)
     if w.code == "stale":
         return t("{member}'s data is stale: its last package was loaded on {day}.", member=name, day=t.day(w.detail.get("since")))
+    if w.code == "behind":
+        return t("{member}'s data ends on {day}, more than a month before the cooperative's ({cooperative}): its reports stop there; ask it for a recent export.",
+                 member=name, day=t.day(w.detail.get("until")), cooperative=t.day(w.detail.get("cooperative")))
     if w.code == "budget":
         return t("{member} has spent ε {spent} of its {budget} budget for the period.", member=name,
                  spent=t.number(w.detail.get("spent"), 2), budget=t.number(w.detail.get("budget"), 2))
@@ -47,7 +50,8 @@ def admin_home_view(health: CoopHealth, t: Translator) -> AdminHomeView:
             detail=t("linked, and agreed to pooling")),
     ]
     columns = [Column("name", t("Member"), "text"), Column("kind", t("Kind"), "text"),
-               Column("last_ingest", t("Last package"), "text"), Column("packages", t("Packages"), "int"),
+               Column("last_ingest", t("Last package"), "text"), Column("data_until", t("Data until"), "text"),
+               Column("packages", t("Packages"), "int"),
                Column("tickets", t("Tickets"), "int"), Column("patrons", t("Patron records"), "int"),
                Column("linkage_rate", t("Found at another member"), "percent"),
                Column("pooled_rate", t("Pooled"), "percent", "pooling"),
@@ -58,6 +62,7 @@ def admin_home_view(health: CoopHealth, t: Translator) -> AdminHomeView:
         rows.append([
             Cell(m["member_id"], m["name"]), Cell(m["kind"], t.label("member_kind", m["kind"])),
             Cell(m["last_ingest"], t.date(m["last_ingest"]) if m["last_ingest"] else t("never")),
+            Cell(m.get("data_until"), t.day(m["data_until"]) if m.get("data_until") else "–"),
             cell(m["packages"], "int", t), cell(m["tickets"], "int", t), cell(m["patrons"], "int", t),
             cell(m["linkage_rate"], "percent", t), cell(m["pooled_rate"], "percent", t),
             Cell(budget["spent"], t("{spent} of {budget} ({releases} releases)", spent=t.number(budget["spent"], 2),

@@ -187,3 +187,22 @@ def test_refund_rows_applied_to_their_sales_leave_every_row_accounted_for(app, a
     api = analyst.get(f"/api/v1/members/{A}/ingests").json()
     listed = next(r for r in api["data"] if r["profile"] == "pretix-refunds")
     assert listed["rows_accepted"] == listed["rows_loaded"]["ticket"] + listed["refunds_merged"] == 88
+
+
+def test_rejected_rows_of_a_package_the_cooperative_ingested_are_shown_by_reason(app, analyst, tmp_path: Path) -> None:
+    """Most packages reach the warehouse through `culturecoop ingest`, not the web upload: their
+    reasons, written in the manifest by `prepare`, were shown as « see the rejects file of prepare »."""
+    from culturecoop.ingest.load import load_package
+    from culturecoop.ingest.package import MemberInfo, verify_package, write_package
+    from packages import build_tables
+
+    tables = build_tables(A, 50, offset=80_000)
+    package = tmp_path / "ingested"
+    write_package(package, tables, member=MemberInfo(A, "Club de jazz Le Dièse", "jazz_club", "Montréal"),
+                  profile="ingested-by-cli", rows={"in": 54, "accepted": 50, "rejected": 4}, source_name="x.csv",
+                  extra={"rejects_by_reason": {"bad_purchased_at": 3, "missing_event_id": 1}})
+    with app.state.pool.connection() as w:
+        load_package(w, verify_package(package))
+    page = analyst.get(f"/m/{A}/data").text.replace("&#39;", "’")
+    row = page[page.index("ingested-by-cli"):].split("</tr>")[0]
+    assert "pas d’identifiant d’événement : 1" in row and "voir le fichier des rejets" not in row, row

@@ -24,7 +24,7 @@ from typing import Any
 from culturecoop.errors import UserError
 from culturecoop.governance.accounts import Account, utcnow
 from culturecoop.i18n import _
-from culturecoop.ingest.load import load_package
+from culturecoop.ingest.load import load_package, rejects_by_reason
 from culturecoop.ingest.package import MANIFEST, verify_package
 from culturecoop.warehouse.engine import Warehouse
 
@@ -147,17 +147,6 @@ class UploadResult:
         }
 
 
-def _rejects_by_reason(manifest: dict[str, Any]) -> dict[str, int]:
-    """Rejected rows per reason when `prepare` wrote them in the manifest (several spellings)."""
-    for candidate in (manifest.get("rejects_by_reason"), manifest.get("rejects"),
-                      (manifest.get("rows") or {}).get("rejected_by_reason")):
-        if isinstance(candidate, dict):
-            reasons = candidate.get("by_reason", candidate)
-            if isinstance(reasons, dict):
-                return {str(k): int(v) for k, v in reasons.items() if isinstance(v, int | float)}
-    return {}
-
-
 def _record(warehouse: Warehouse, result: UploadResult, account: Account, size: int) -> None:
     with warehouse.transaction() as con:
         con.execute(
@@ -208,7 +197,7 @@ def receive_package(
         outcome="already_ingested" if summary.already_ingested else "loaded",
         package_sha256=package.sha256,
         rows_loaded={name: t.rows for name, t in summary.tables.items()},
-        rejects=_rejects_by_reason(package.manifest),
+        rejects=rejects_by_reason(package.manifest),
     )
     _record(warehouse, result, account, size)
     return result
@@ -244,6 +233,8 @@ def _member_ingests(warehouse: Warehouse, member_id: str) -> list[dict[str, Any]
     for row in rows:
         loaded = json.loads(row["rows_loaded"] or "{}")
         refunds = loaded.pop("refunds_merged", 0)
+        # Reasons sent with the package itself (any ingest), or recorded by the web upload.
+        reasons = loaded.pop("rejects_by_reason", {})
         rows_in, rejected = row["rows_in"], row["rows_rejected"]
         accepted = None if rows_in is None or rejected is None else rows_in - rejected
         out.append({
@@ -256,7 +247,7 @@ def _member_ingests(warehouse: Warehouse, member_id: str) -> list[dict[str, Any]
             "rows_accepted": accepted,
             "rows_loaded": loaded,
             "refunds_merged": refunds,
-            "rejects": json.loads(row["rejects"]) if row["rejects"] else {},
+            "rejects": json.loads(row["rejects"]) if row["rejects"] else reasons,
             "consent": json.loads(row["consent"]) if row["consent"] else None,
         })
     return out

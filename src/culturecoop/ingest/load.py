@@ -56,6 +56,17 @@ class IngestSummary:
         return data
 
 
+def rejects_by_reason(manifest: dict[str, Any]) -> dict[str, int]:
+    """Rejected rows per reason when `prepare` wrote them in the manifest (several spellings)."""
+    for candidate in (manifest.get("rejects_by_reason"), manifest.get("rejects"),
+                      (manifest.get("rows") or {}).get("rejected_by_reason")):
+        if isinstance(candidate, dict):
+            reasons = candidate.get("by_reason", candidate)
+            if isinstance(reasons, dict):
+                return {str(k): int(v) for k, v in reasons.items() if isinstance(v, int | float)}
+    return {}
+
+
 def _refunds_merged(manifest: dict[str, Any]) -> int:
     """Refund rows `prepare` applied to the sale they refund: accepted rows with no ticket of their
     own, so that the Data page can show every accepted row accounted for."""
@@ -155,7 +166,8 @@ def load_package(
                     rows.get("in"),
                     rows.get("rejected"),
                     json.dumps({name: t.rows for name, t in summary.tables.items()}
-                               | ({"refunds_merged": refunds} if (refunds := _refunds_merged(manifest)) else {})),
+                               | ({"refunds_merged": refunds} if (refunds := _refunds_merged(manifest)) else {})
+                               | ({"rejects_by_reason": reasons} if (reasons := rejects_by_reason(manifest)) else {})),
                     json.dumps(manifest["consent"]) if isinstance(manifest.get("consent"), dict) else None,
                 ],
             )

@@ -278,6 +278,11 @@ def test_every_partner_with_a_fitting_event_is_in_the_list_a_member_reads(coop: 
     assert {line.split(" · ")[0] for line in lines} >= fitting
     counts = [int(line.rsplit("— ", 1)[1]) for line in lines if line.rsplit("— ", 1)[1].isdigit()]
     assert counts == sorted(counts, reverse=True)
+    # A partner's shows come before their repeat performances.
+    for partner in {line.split(" · ")[0] for line in lines}:
+        shown = [line.split(" · ")[1] for line in lines if line.split(" · ")[0] == partner]
+        fitting_shows = {e["title"] for e in offers["events"] if names[e["partner"]] == partner and e["your_patrons"]}
+        assert len(set(shown)) == min(len(shown), len(fitting_shows)), (partner, shown)
 
 
 @pytest.mark.parametrize("args, words", [

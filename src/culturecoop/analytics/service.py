@@ -17,7 +17,7 @@ from typing import Any
 
 from culturecoop.analytics import facts
 from culturecoop.analytics.currency import currencies, main_currency
-from culturecoop.analytics.period import month_start, resolve_period
+from culturecoop.analytics.period import month_ordinal, month_start, resolve_period
 from culturecoop.analytics.pooled import require_identity
 from culturecoop.analytics.registry import report_spec
 from culturecoop.analytics.report import ReportContext, ReportResult
@@ -268,8 +268,8 @@ def _run_report(name: str, engine: SqlEngine | Warehouse, member: str, params: M
     if name not in COOPERATIVE_WIDE:
         window = _member_window(sql_engine, window, member)
     period, notes = resolve_period(given, window, pooled=spec.pooled)
-    if window.as_of is not cooperative_as_of and isinstance(window.as_of, date) and period.end >= month_start(
-            window.as_of.year * 12 + window.as_of.month - 1):
+    if window.as_of is not cooperative_as_of and isinstance(window.as_of, date) \
+            and period.end >= month_start(month_ordinal(window.as_of)):
         notes.append(_("Your data ends on {day} (your last sale or event), while the cooperative's runs to {coop}: "
                        "periods end there. Prepare and send a newer export to see what came after.").format(
             day=window.as_of.isoformat(), coop=cooperative_as_of.isoformat()))

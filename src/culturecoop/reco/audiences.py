@@ -194,7 +194,7 @@ def _people(warehouse: Warehouse, member_id: str, kind: str, params: dict[str, A
         if capacity > 0 and not asked:
             definition["seats"] = capacity
         if size < wanted and not asked:
-            definition.update({"pool_limited": True, "wanted": wanted, "seats": capacity})
+            definition.update({"pool_limited": True, "wanted": wanted})
         return people, definition
     if kind == "segment":
         segment = str(params.get("segment") or "").strip().lower().replace(" ", "_").replace("-", "_")

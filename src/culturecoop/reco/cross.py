@@ -13,6 +13,7 @@ proposer's in the partner's). Every proposal and decision is an audit entry.
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
@@ -106,22 +107,22 @@ def cross_offers(warehouse: Warehouse, member_id: str, *, actor: str | None = No
 def leading_events(events: list[dict[str, Any]], limit: int = 15) -> list[dict[str, Any]]:
     """The events a member reads first: every partner's best, then every partner's second, … until
     `limit` (a partner's shows before their repeat performances), shown by the number of the
-    member's patrons likely to come. Ranked by that number
-    alone, one large hall's programme filled the whole list and the other partners were never
-    seen. `events` comes from `cross_offers`, each partner's events in that order already."""
+    member's patrons likely to come. Ranked by that number alone, one large hall's programme
+    filled the whole list and the other partners were never seen. `events` comes from
+    `cross_offers`, each partner's events in that order already."""
     by_partner: dict[str, list[dict[str, Any]]] = {}
     for event in events:
         by_partner.setdefault(event["partner"], []).append(event)
     # Within a partner, each show's best performance before any show's second one: three dates of
     # « Bord de mer » took three of fifteen lines while the partner's other shows waited.
     for partner, rows in by_partner.items():
-        seen: dict[Any, int] = {}
+        turn: Counter[Any] = Counter()
         ranked = []
         for n, event in enumerate(rows):
             show = event.get("title") or event["event_id"]
-            ranked.append((seen.get(show, 0), n, event))
-            seen[show] = seen.get(show, 0) + 1
-        by_partner[partner] = [event for _turn, _n, event in sorted(ranked, key=lambda r: (r[0], r[1]))]
+            ranked.append((turn[show], n, event))
+            turn[show] += 1
+        by_partner[partner] = [event for *_order, event in sorted(ranked, key=lambda r: r[:2])]
     chosen: list[dict[str, Any]] = []
     depth = 0
     while len(chosen) < limit and any(len(rows) > depth for rows in by_partner.values()):

@@ -29,7 +29,13 @@ from culturecoop.web.tab_pages import (
     view_of,
 )
 from culturecoop.web.tabs import TABS, Tab
-from culturecoop.web.views.period import read_period
+from culturecoop.web.views.period import (
+    FIRST_DAY,
+    LAST_DAY,
+    OUT_OF_RANGE,
+    out_of_range,
+    read_period,
+)
 
 router = APIRouter()
 
@@ -68,6 +74,10 @@ def get_report(member_id: str, name: str, principal: MemberReader, warehouse: Wa
     """One report for the member; cross-member figures are aggregates released by the privacy gate."""
     if name not in REPORTS:
         raise WebError(404, _("Unknown report {name}; use one of {names}."), name=name, names=", ".join(REPORTS))
+    for day in (from_, to):
+        if out_of_range(day):
+            assert day is not None
+            raise WebError(400, OUT_OF_RANGE, value=day.isoformat(), first=FIRST_DAY.isoformat(), last=LAST_DAY.isoformat())
     if from_ and to and from_ > to:
         raise WebError(400, _("The period starts after it ends ({start} > {end}); swap the dates."),
                        start=from_.isoformat(), end=to.isoformat())

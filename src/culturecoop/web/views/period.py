@@ -20,6 +20,15 @@ PRESET_LABELS = {
     "custom": _("Custom dates"),
 }
 DEFAULT_PRESET = "last_12_months"  # the analytics' default period: the warm-up prepares it
+# The days a period may name: a period and the one before it (same length) stay within what dates
+# hold — 0001-01-01 or 9999-12-31 overflowed the month arithmetic of the reports.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2099, 12, 31)
+OUT_OF_RANGE = _("“{value}” is outside the days reports cover: choose a day from {first} to {last}.")
+
+
+def out_of_range(day: date | None) -> bool:
+    """True for a day no report can cover (see ``FIRST_DAY``, ``LAST_DAY``)."""
+    return day is not None and not FIRST_DAY <= day <= LAST_DAY
 
 
 @dataclass
@@ -74,6 +83,9 @@ def read_period(query: Mapping[str, str], coverage: Window, t: Translator) -> Pe
         form.errors["from"] = t("“{value}” is not a date: write it as 2026-01-31.", value=start)
     if end and last is None:
         form.errors["to"] = t("“{value}” is not a date: write it as 2026-01-31.", value=end)
+    for key, value, day in (("from", start, first), ("to", end, last)):
+        if out_of_range(day):
+            form.errors[key] = t(OUT_OF_RANGE, value=value, first=t.day(FIRST_DAY), last=t.day(LAST_DAY))
     if first and last and first > last:
         form.errors["to"] = t("The period ends before it starts: the end must come after {start}.", start=t.day(first))
     if not form.errors:

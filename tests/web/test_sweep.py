@@ -1,0 +1,44 @@
+"""Hostile and clumsy input on every route class: each answer is one sentence in the reader's
+language with a 4xx, never a 500 (the adversarial sweep of the dashboard and the API)."""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+
+from culturecoop.web.tabs import TABS
+from web.conftest import MEMBERS, Coop, login, new_client
+
+A = MEMBERS["A"]
+EXTREME_DAYS = ("0001-01-01", "9999-12-31", "1000-01-01")
+
+
+@pytest.mark.parametrize("day", EXTREME_DAYS)
+def test_a_day_no_report_can_cover_is_one_sentence_on_the_api(app, coop: Coop, day: str) -> None:
+    auth = {"Authorization": f"Bearer {coop.tokens['A-analyst']}"}
+    with new_client(app) as c:
+        for name in ("overview", "elsewhere", "events", "pace"):
+            for key in ("from", "to"):
+                response = c.get(f"/api/v1/members/{A}/reports/{name}", params={key: day}, headers=auth)
+                assert response.status_code == 400, (name, key, response.text[:300])
+                message = response.json()["error"]["message"]
+                assert f"« {day} » est hors des jours que couvrent les rapports" in message, message
+
+
+@pytest.mark.parametrize("day", EXTREME_DAYS)
+def test_a_day_no_report_can_cover_is_said_next_to_the_period_form(app, coop: Coop, day: str) -> None:
+    with new_client(app) as c:
+        login(c, coop.emails["A-analyst"])
+        for tab in TABS:
+            for key in ("from", "to"):
+                query = {"period": "custom", key: day}
+                for suffix in ("", "/print", ".json"):
+                    response = c.get(f"/m/{A}/{tab.slug}{suffix}", params=query)
+                    assert response.status_code == 200, (tab.slug, suffix, key, response.text[:300])
+                page = c.get(f"/m/{A}/{tab.slug}", params=query)
+                assert f"« {day} » est hors des jours que couvrent les rapports" in html.unescape(page.text), tab.slug
+                table = c.get(f"/m/{A}/{tab.slug}.csv", params={**query, "table": "none"})
+                assert table.status_code == 404, (tab.slug, table.text[:300])
+        patrons = c.get(f"/m/{A}/segments/regulars/patrons.csv", params={"period": "custom", "from": day})
+        assert patrons.status_code < 500, patrons.text[:300]

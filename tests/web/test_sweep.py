@@ -8,7 +8,7 @@ import html
 import pytest
 
 from culturecoop.web.tabs import TABS
-from web.conftest import MEMBERS, Coop, login, new_client
+from web.conftest import MEMBERS, Coop, login, new_client, page_csrf
 
 A = MEMBERS["A"]
 EXTREME_DAYS = ("0001-01-01", "9999-12-31", "1000-01-01")
@@ -42,3 +42,17 @@ def test_a_day_no_report_can_cover_is_said_next_to_the_period_form(app, coop: Co
                 assert table.status_code == 404, (tab.slug, table.text[:300])
         patrons = c.get(f"/m/{A}/segments/regulars/patrons.csv", params={"period": "custom", "from": day})
         assert patrons.status_code < 500, patrons.text[:300]
+
+
+@pytest.mark.parametrize("kind", ["event", "segment", "genre"])
+def test_an_audience_without_its_definition_asks_for_the_field_in_the_apis_words(app, coop: Coop, kind: str) -> None:
+    auth = {"Authorization": f"Bearer {coop.tokens['A-analyst']}"}
+    with new_client(app) as c:
+        api = c.post(f"/api/v1/members/{A}/audiences", json={"kind": kind, "name": "x"}, headers=auth)
+        login(c, coop.emails["A-analyst"])
+        form = c.post(f"/m/{A}/audiences", data={"kind": kind, "csrf_token": page_csrf(c, f"/m/{A}/target")})
+    message = api.json()["error"]["message"]
+    assert api.status_code == 422, api.text[:300]
+    assert f"a besoin de son {'événement' if kind == 'event' else kind} : donnez {kind}" in message, message
+    assert "None" not in message and "--" not in message, message
+    assert form.status_code == 422 and message in html.unescape(form.text), form.text[:500]

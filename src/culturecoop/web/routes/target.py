@@ -16,6 +16,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
+from culturecoop.analytics.segments import SEGMENTS
 from culturecoop.analytics.service import member_currency
 from culturecoop.errors import UserError
 from culturecoop.governance.uploads import member_names
@@ -23,6 +24,7 @@ from culturecoop.reco import audiences, cross, service
 from culturecoop.reco import target as target_service
 from culturecoop.reco.programme import load_programme
 from culturecoop.reco.tradeoff import tradeoff
+from culturecoop.schema.taxonomy import GENRES
 from culturecoop.web.deps import (
     AnswersDep,
     CoopAdmin,
@@ -193,7 +195,19 @@ def _require_admin(principal: Principal) -> None:
         raise WebError(403, _("Only your member's admins may propose, accept or decline a cross offer; ask them."))
 
 
+def _require_definition(body: AudienceCreate) -> None:
+    """The field its kind needs, asked in the API's words (the service's messages name CLI options
+    and read « Segment inconnu None » when the field is missing)."""
+    if body.kind == "event" and not body.event:
+        raise WebError(422, _("An event audience needs its event: give event, the identifier of one of your upcoming events."))
+    if body.kind == "segment" and not body.segment:
+        raise WebError(422, _("A segment audience needs its segment: give segment, one of {choices}."), choices=", ".join(SEGMENTS))
+    if body.kind == "genre" and not body.genre:
+        raise WebError(422, _("A genre audience needs its genre: give genre, one of {choices}."), choices=", ".join(GENRES))
+
+
 def _create(warehouse: Any, member_id: str, body: AudienceCreate, actor: str) -> dict[str, Any]:
+    _require_definition(body)
     if body.kind == "event" and body.event:
         _require_event(warehouse, member_id, body.event)
     params = {"event": body.event, "size": body.size, "segment": body.segment, "genre": body.genre}

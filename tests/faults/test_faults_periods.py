@@ -62,3 +62,19 @@ def test_a_real_last_sale_still_ends_the_default_period(tmp_path: Path) -> None:
     result = _report(db, "overview")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["params"]["to"] == "2026-04-04"
+
+
+@pytest.mark.parametrize(("option", "day"), [("--from", "0001-01-01"), ("--to", "9999-12-31"), ("--from", "1000-01-01")])
+def test_a_day_no_report_can_cover_is_one_sentence_on_the_command_line(tmp_path: Path, option: str,
+                                                                        day: str) -> None:
+    """A typo'd century overflowed the reports' month arithmetic into an internal error."""
+    db = tiny_cooperative(tmp_path / "w.duckdb")
+    for command in (["report", "overview", "--member", "jazz-a"], ["contribution", "shapley"]):
+        result = subprocess.run([sys.executable, "-m", "culturecoop.cli.main", *command, "--db", str(db), option, day],
+                                capture_output=True, text=True, env={**os.environ, "CULTURECOOP_LANG": "fr"},
+                                timeout=600, check=False)
+        assert result.returncode == 2, (command, result.stderr)
+        message = result.stderr.strip()
+        assert message.count("\n") == 0 and "Traceback" not in message, message
+        assert f"{option} {day} est hors des jours que couvrent les rapports" in message, message
+        assert "1900-01-01" in message and "2099-12-31" in message, message

@@ -70,18 +70,33 @@ class Period:
         return {"from": self.start.isoformat(), "to": self.end.isoformat()}
 
 
+# The days a period may name: a period and the one before it (same length) stay within what dates
+# hold — 0001-01-01 or 9999-12-31 overflowed the month arithmetic of the reports.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2099, 12, 31)
+
+
+def out_of_range(day: date | None) -> bool:
+    """True for a day no report can cover (see ``FIRST_DAY``, ``LAST_DAY``)."""
+    return day is not None and not FIRST_DAY <= day <= LAST_DAY
+
+
 def parse_day(value: Any, option: str) -> date | None:
-    """A date given as ``YYYY-MM-DD`` (or a ``date``); None when absent."""
+    """A date given as ``YYYY-MM-DD`` (or a ``date``) within ``FIRST_DAY`` … ``LAST_DAY``; None when absent."""
     if value is None or value == "":
         return None
     if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise UserError(
-            _("{option} {value} is not a date; write it as YYYY-MM-DD, e.g. 2026-01-31.").format(option=option, value=value)
-        ) from None
+        day = value
+    else:
+        try:
+            day = date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise UserError(
+                _("{option} {value} is not a date; write it as YYYY-MM-DD, e.g. 2026-01-31.").format(option=option, value=value)
+            ) from None
+    if out_of_range(day):
+        raise UserError(_("{option} {value} is outside the days reports cover; choose a day from {first} to {last}.").format(
+            option=option, value=day.isoformat(), first=FIRST_DAY.isoformat(), last=LAST_DAY.isoformat()))
+    return day
 
 
 def resolve_period(params: dict[str, Any], window: Window, *, pooled: bool) -> tuple[Period, list[str]]:

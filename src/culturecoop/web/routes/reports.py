@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse, Response
 from markupsafe import Markup
 from pydantic import BaseModel, Field
 
+from culturecoop.analytics.period import FIRST_DAY, LAST_DAY, out_of_range
 from culturecoop.analytics.registry import REPORTS
 from culturecoop.analytics.service import COOPERATIVE_WIDE, segment_patrons
 from culturecoop.spreadsheet import spreadsheet_text
@@ -29,13 +30,7 @@ from culturecoop.web.tab_pages import (
     view_of,
 )
 from culturecoop.web.tabs import TABS, Tab
-from culturecoop.web.views.period import (
-    FIRST_DAY,
-    LAST_DAY,
-    OUT_OF_RANGE,
-    out_of_range,
-    read_period,
-)
+from culturecoop.web.views.period import OUT_OF_RANGE, read_period
 
 router = APIRouter()
 

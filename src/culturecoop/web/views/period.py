@@ -9,7 +9,14 @@ from datetime import date, timedelta
 from typing import Any
 
 from culturecoop.analytics.facts import Window
-from culturecoop.analytics.period import PRESETS, preset_period, season_of
+from culturecoop.analytics.period import (
+    FIRST_DAY,
+    LAST_DAY,
+    PRESETS,
+    out_of_range,
+    preset_period,
+    season_of,
+)
 from culturecoop.web.i18n import Translator, _
 from culturecoop.web.views.base import PeriodView
 
@@ -20,15 +27,7 @@ PRESET_LABELS = {
     "custom": _("Custom dates"),
 }
 DEFAULT_PRESET = "last_12_months"  # the analytics' default period: the warm-up prepares it
-# The days a period may name: a period and the one before it (same length) stay within what dates
-# hold — 0001-01-01 or 9999-12-31 overflowed the month arithmetic of the reports.
-FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2099, 12, 31)
 OUT_OF_RANGE = _("“{value}” is outside the days reports cover: choose a day from {first} to {last}.")
-
-
-def out_of_range(day: date | None) -> bool:
-    """True for a day no report can cover (see ``FIRST_DAY``, ``LAST_DAY``)."""
-    return day is not None and not FIRST_DAY <= day <= LAST_DAY
 
 
 @dataclass

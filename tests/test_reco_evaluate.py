@@ -426,6 +426,9 @@ def test_a_bad_archive_or_json_file_is_one_sentence(tmp_path: Path, name: str, c
     result = run_cli("reco", "evaluate", "--interactions", str(path), "--cutoff", "2024-01-01", "--no-lightfm")
     assert result.returncode == 2, result.stderr
     assert words in result.stderr and "Traceback" not in result.stderr
+    # The library's own words (English, whatever the reader's language) stay out of the sentence.
+    french = run_cli("reco", "evaluate", "--interactions", str(path), "--cutoff", "2024-01-01", "--no-lightfm", lang="fr")
+    assert french.returncode == 2 and "Error" not in french.stderr and "GZIP" not in french.stderr, french.stderr
 
 
 def _item_split_report(log: Path, table: Path, held: Path) -> dict[str, Any]:

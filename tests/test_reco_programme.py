@@ -97,6 +97,23 @@ def test_a_bad_programme_is_one_sentence(tmp_path: Path, text: str, words: str) 
     assert words in caught.value.message
 
 
+@pytest.mark.parametrize("name, content", [
+    ("saison.csv.gz", b"not gzip at all"),
+    ("saison.json", b'[{"Titre": "Hamlet", "Date": '),
+])
+def test_an_unreadable_programme_is_our_sentence_not_the_librarys(tmp_path: Path, name: str, content: bytes) -> None:
+    """The member reads a sentence in its language: no DuckDB or zlib message inside it."""
+    with pytest.raises(UserError) as caught:
+        read_programme(_write_bytes(tmp_path, name, content))
+    message = caught.value.message
+    assert "Error" not in message and "GZIP" not in message and name in message, message
+
+
+def _write_bytes(folder: Path, name: str, content: bytes) -> Path:
+    (folder / name).write_bytes(content)
+    return folder / name
+
+
 def test_spreadsheet_exports_as_excel_writes_them(tmp_path: Path) -> None:
     """Excel's "Unicode text" (UTF-16, tabs) and a workbook whose first sheet is a cover page."""
     (tmp_path / "saison.txt").write_bytes("Titre\tDate\tHeure\nHamlet\t06/02/2027\t20:00\n".encode("utf-16"))

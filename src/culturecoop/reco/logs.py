@@ -174,10 +174,10 @@ def _read(path: Path, what: str, wanted: tuple[str, ...],
             rel = con.read_csv(str(source), header=False, all_varchar=True, **options)
             names = _by_position(rel, wanted)
             first_line = 1
-    except duckdb.Error as exc:
+    except duckdb.Error:
         _ragged_row(source, path)
-        raise UserError(_("{path} cannot be read as CSV ({reason}); give a comma-separated file with a header row.").format(
-            path=path, reason=str(exc).splitlines()[0].replace(str(source), path.name))) from None
+        raise UserError(_("{path} cannot be read as CSV; give a comma-separated file with a header row.").format(
+            path=path)) from None
     if len(names) == 1:
         # One column although the header has separators: the sniffer gave up on the dialect,
         # most often because one row has more or fewer fields than the header.
@@ -307,9 +307,9 @@ def _plain(path: Path) -> Path:
             with archive.open(members[0]) as source, copy.open("wb") as out:
                 shutil.copyfileobj(source, out, 1 << 20)
             return copy
-    except (OSError, EOFError, KeyError, ValueError, lzma.LZMAError, zlib.error, zipfile.BadZipFile) as exc:
-        raise UserError(_("{path} looks compressed but cannot be decompressed ({reason}); download it again or give it uncompressed.").format(
-            path=path, reason=exc)) from None
+    except (OSError, EOFError, KeyError, ValueError, lzma.LZMAError, zlib.error, zipfile.BadZipFile):
+        raise UserError(_("{path} looks compressed but cannot be decompressed; download it again or give it uncompressed.").format(
+            path=path)) from None
 
 
 def _sheet_as_csv(path: Path) -> Path:
@@ -319,9 +319,9 @@ def _sheet_as_csv(path: Path) -> Path:
 
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except InvalidFileException as exc:
-        raise UserError(_("{path} looks compressed but cannot be decompressed ({reason}); download it again or give it uncompressed.").format(
-            path=path, reason=exc)) from None
+    except InvalidFileException:
+        raise UserError(_("{path} looks compressed but cannot be decompressed; download it again or give it uncompressed.").format(
+            path=path)) from None
     try:
         copy = _scratch() / (path.stem + ".csv")
         with copy.open("w", encoding="utf-8", newline="") as out:
@@ -377,9 +377,9 @@ def _json_as_csv(path: Path, shown: Path, lenient: bool = False) -> Path:
         copy = _scratch() / (path.stem + ".csv")
         con.register("records", rel)
         con.sql(f"SELECT {', '.join(fields)} FROM records").write_csv(str(copy), header=True)
-    except duckdb.Error as exc:
-        raise UserError(_("{path} cannot be read as JSON ({reason}); give one JSON object per line, or a CSV file with a header row.").format(
-            path=shown, reason=str(exc).splitlines()[0])) from None
+    except duckdb.Error:
+        raise UserError(_("{path} cannot be read as JSON; give one JSON object per line, or a CSV file with a header row.").format(
+            path=shown)) from None
     finally:
         con.close()
     return copy

@@ -285,9 +285,9 @@ def read_programme(path: Path, country: str = "CA") -> Programme:
             rel = read_text_table(con, text, skiprows=0)[0]
             names = [str(c).strip() for c in rel.columns]
             rows = rel.fetchall()
-        except duckdb.Error as exc:
-            raise UserError(_("{path} cannot be read as CSV ({reason}); give a comma-separated file with a header row.").format(
-                path=path, reason=str(exc).splitlines()[0].replace(str(text), path.name))) from None
+        except duckdb.Error:
+            raise UserError(_("{path} cannot be read as CSV; give a comma-separated file with a header row.").format(
+                path=path)) from None
         return _events(path, names, rows, _venue_areas(con, country))
     finally:
         con.close()

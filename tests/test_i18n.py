@@ -67,3 +67,21 @@ def test_a_service_message_shown_on_a_page_is_read_back_in_the_readers_language(
         if retranslate(english, "fr") != french:
             wrong.append(msgid)
     assert not wrong, wrong[:10]
+
+
+def test_a_label_inside_a_sentence_is_said_in_the_readers_language() -> None:
+    """A service builds "The French body uses {x}…" with its field's label translated in the
+    server's language; the French page then read « Le champ « French body » utilise … »."""
+    from culturecoop.campaigns.content import check_template
+    from culturecoop.errors import UserError
+    from culturecoop.web.i18n import retranslate
+
+    try:
+        check_template("Bonjour {prenom}", "French body", 1000)
+    except UserError as exc:
+        english = exc.message
+    else:
+        raise AssertionError("an unknown placeholder was accepted")
+    french = retranslate(english, "fr")
+    assert "texte en français" in french and "French body" not in french, french
+    assert retranslate(french, "en") == english

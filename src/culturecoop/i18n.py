@@ -112,5 +112,16 @@ def retranslate(message: str, language: str) -> str:
     for pattern, msgid, msgstr in _patterns():
         found = pattern.match(message)
         if found:
-            return _fill(msgid if language == "en" else msgstr, found.groupdict())
+            # A field that is itself a message of the catalogs (a label the service translated
+            # before building the sentence: "French body") is said in ``language`` too.
+            values = {name: _label_in(value, language, french, english_of) for name, value in found.groupdict().items()}
+            return _fill(msgid if language == "en" else msgstr, values)
     return message
+
+
+def _label_in(value: str, language: str, french: dict[str, str], english_of: dict[str, str]) -> str:
+    if value in french:
+        return gettext_in(value, language)
+    if value in english_of:
+        return gettext_in(english_of[value], language)
+    return value

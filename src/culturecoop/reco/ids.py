@@ -52,9 +52,9 @@ def _columns_of(source: Path, export: Path, encoding: str) -> dict[str, list[str
             quoted = sql_name(name)
             rows = con.sql(f"SELECT DISTINCT {quoted} FROM rel WHERE nullif(trim({quoted}), '') IS NOT NULL").fetchall()
             columns[name] = [str(r[0]) for r in rows]
-    except duckdb.Error as exc:
-        raise UserError(_("{path} cannot be read as CSV ({reason}); give a comma-separated file with a header row.").format(
-            path=export, reason=str(exc).splitlines()[0])) from None
+    except duckdb.Error:
+        raise UserError(_("{path} cannot be read as CSV; give a comma-separated file with a header row.").format(
+            path=export)) from None
     finally:
         con.close()
     return columns

@@ -80,6 +80,11 @@ OUTCOMES: dict[str, tuple[int, int, str]] = {
     "ra-ticket-list.csv": (40, 0, "810.00"),
     "ludus-orders.csv": (30, 0, "675.00"),
     "digitick-commandes.csv": (35, 0, "1459.00"),  # "Prix unitaire TTC" × "Quantité", not "Montant TTC"
+    "ticketleap-orders.csv": (38, 0, "1905.00"),  # "Ticket Price" × "Quantity", not "Order Total"; "Totals" footer
+    "billetto-attendees.csv": (48, 0, "5265.00"),  # "150,00" in a comma CSV; times with an offset
+    "weezevent-participants.csv": (47, 0, "1311.00"),  # "18,00 €"; the buyer's e-mail when the participant's is blank
+    "ticketspice-orders.csv": (34, 0, "1830.00"),  # a title block; three dates of one play, no show column
+    "eventzilla-attendees.csv": (42, 0, "1400.00"),  # "Total Attendees" footer; "Apr 18, 2026 07:30 PM"
 }
 # The columns of each export that hold a person: none of their values may be in the package.
 PERSONAL: dict[str, tuple[str, ...]] = {
@@ -134,6 +139,14 @@ PERSONAL: dict[str, tuple[str, ...]] = {
     "ra-ticket-list.csv": ("First Name", "Last Name", "Email", "Ticket Number"),
     "ludus-orders.csv": ("Patron", "Email", "Phone", "Address", "Zip"),
     "digitick-commandes.csv": ("Nom", "Prénom", "E-mail", "Téléphone", "Code postal"),
+    "ticketleap-orders.csv": ("Purchaser First Name", "Purchaser Last Name", "Email", "Phone", "Zip Code"),
+    "billetto-attendees.csv": ("First name", "Last name", "Email", "Phone", "Postal code"),
+    "weezevent-participants.csv": ("Nom", "Prénom", "Email", "Nom acheteur", "Prénom acheteur", "Email acheteur",
+                                   "Téléphone acheteur", "Code postal", "Code-barres"),
+    "ticketspice-orders.csv": ("Billing First Name", "Billing Last Name", "Billing Email", "Billing Phone",
+                               "Billing Zip", "Attendee First Name", "Attendee Last Name", "Attendee Email"),
+    "eventzilla-attendees.csv": ("Buyer First Name", "Buyer Last Name", "Buyer Email", "First Name", "Last Name",
+                                 "Email", "Phone"),
 }
 # The sheet of a workbook that holds the tickets, when it is not the first.
 SHEETS: dict[str, str] = {"pretix-orders.xlsx": "Order positions", "etix-transactions.xlsx": "Transactions"}
@@ -384,7 +397,7 @@ def test_docs_list_every_layout_taken() -> None:
         "mapado", "zeffy", "vivenu", "shopify", "square", "pretix", "tickettailor", "yurplan", "ticketpro",
         "infomaniak", "dice", "petzi", "humanitix", "tito", "eventimlight", "seetickets", "patronmanager",
         "ticketack", "bpt", "thundertix", "etix", "secutix", "rodrigue", "fever", "ticketsolve", "tuxedo", "ra",
-        "ludus", "digitick"}
+        "ludus", "digitick", "ticketleap", "billetto", "weezevent", "ticketspice", "eventzilla"}
 
 
 def test_an_order_status_written_on_its_first_line_only(tmp_path: Path, keys: Path) -> None:
@@ -740,3 +753,16 @@ def test_a_name_written_surname_first_is_a_full_name(name: str, column: str) -> 
     mapping, _p = drafted(name)
     assert mapping["columns"]["full_name"] == column
     assert "last_name" not in mapping["columns"] and "first_name" not in mapping["columns"]
+
+
+def test_a_till_report_naming_no_buyer_is_refused_as_one() -> None:
+    # SumUp's transactions report: its "Email" is the login of the cashier who ran the card reader
+    # (two addresses on thirty sales), its "Tip amount" a tip. Neither is read as a buyer or a price,
+    # and the member is told the report names no buyer instead of getting thirty tickets for two cashiers.
+    name = "sumup-transactions.csv"
+    draft = draft_mapping(VENDOR_EXPORTS / name)
+    assert "email" not in draft.mapping["columns"]
+    assert draft.mapping["columns"]["unit_price"] == "Total amount"
+    assert draft.mapping["status_values"]["Successful"] == "sold"
+    with pytest.raises(UserError, match="names no buyer"):
+        parse_profile(draft.yaml_text, source=name)

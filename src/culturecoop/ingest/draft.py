@@ -43,6 +43,10 @@ _ROLE_ORDER = {"attendee": 0, "": 1, "buyer": 2}
 # An address's state or province written as its code (WA, QC, NSW).
 _REGION_CODE = re.compile(r"[A-Z]{2,3}")
 _THRESHOLD = 0.5
+# An e-mail column of a few addresses, each on this many orders or more on average (ten at least in
+# all), names the staff or the account that made the sales: no handful of buyers buys that often.
+_SHARED_ADDRESSES = 5
+_SHARED_ORDERS_EACH = 5
 # Order statuses in one letter (pretix): paid, expired before payment, cancelled.
 _ORDER_STATUS_LETTERS = {"p": "sold", "e": "cancelled", "c": "cancelled"}
 # Columns that are never a show's title, though each start time may have one value of them.
@@ -218,6 +222,7 @@ class _Builder:
         self._single_fields()
         self._one_amount()
         self._event_fields()
+        self._not_buyers_addresses()
         self._ids()
         self._dates()
         self._amounts_and_place()
@@ -348,9 +353,26 @@ class _Builder:
             self.used.update((day.index, hour.index))
             self._note(f"columns.{name}", self.columns_map[name],
                        _("the day and the hour are in two columns: they are joined"))
+        self._bare_date_is_the_shows()
         if "event_id" not in self.columns_map:
             self._event_id_without_column()
         self._plain_language()
+
+    def _bare_date_is_the_shows(self) -> None:
+        # A bare "Date" left beside a purchase date its header names ("Date d'achat"), with fewer
+        # values than the purchases have (one per performance): the show's date (Weezevent).
+        bought = self._mapped("purchased_at")
+        if "event_starts_at" in self.columns_map or bought is None \
+                or not set(vocab.tokens(bought.name)) & vocab.EXCLUDE_WORDS["event_starts_at"]:
+            return
+        for c in self.columns:
+            if c.index not in self.used and vocab.fold(c.name) in ("date", "datum", "date heure", "date et heure") \
+                    and c.date_share >= 0.8 and c.distinct < bought.distinct:
+                self.columns_map["event_starts_at"] = c.name
+                self.used.add(c.index)
+                self._note("columns.event_starts_at", c.name, _("a plain date beside the purchase's, with one value "
+                                                                "for many purchases: the event's"), check=True)
+                return
 
     def _plain_language(self) -> None:
         # "Language" beside "Preferred Language": the patron's is said, so the plain one is the event's.
@@ -434,6 +456,37 @@ class _Builder:
     def _spec_cells(self, row: list[str | None], spec: Any) -> list[str]:
         """The non-empty cells of ``row`` that the column spec ``spec`` reads."""
         return [(row[c.index] or "").strip() for c in self._columns_of(spec) if _cell(row, c.index)]
+
+    def _not_buyers_addresses(self) -> None:
+        """An e-mail column whose few addresses each run across many orders (a till's staff logins, a
+        merchant account: SumUp's "Email", "Account") names who made the sales, not who bought: left out."""
+        order = self._mapped("order_id")
+        mapped = self._columns_of(self.columns_map.get("email", []))
+        if order is None or not mapped:
+            return
+        kept = []
+        for c in mapped:
+            orders: dict[str, set[str]] = {}
+            for row in self.sample.rows:
+                if _cell(row, c.index) and _cell(row, order.index):
+                    orders.setdefault((row[c.index] or "").strip().casefold(), set()).add((row[order.index] or "").strip())
+            count = len(set().union(*orders.values())) if orders else 0
+            if len(orders) > _SHARED_ADDRESSES or count < _SHARED_ORDERS_EACH * max(len(orders), 2):
+                kept.append(c)
+                continue
+            self.used.discard(c.index)
+            self._note("columns.email", None, _("«{column}» holds {addresses} addresses over {orders} orders: those "
+                                                "of whoever made the sales (staff, account), not buyers'; left "
+                                                "out").format(column=c.name, addresses=len(orders), orders=count),
+                       check=True)
+        if len(kept) == len(mapped):
+            return
+        self.evidence = [e for e in self.evidence if not (e.key == "columns.email" and e.value is not None)]
+        if kept:
+            self.columns_map["email"] = [c.name for c in kept] if len(kept) > 1 else kept[0].name
+            self._note("columns.email", self.columns_map["email"], self._why("email", kept[0]))
+        else:
+            del self.columns_map["email"]
 
     def _ids(self) -> None:
         if "ticket_id" not in self.columns_map:

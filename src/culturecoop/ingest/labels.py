@@ -17,7 +17,7 @@ DEFAULT_STATUS_VALUES: dict[str, str] = {
         "complete", "confirmed", "confirme", "confirmee", "attending", "checked in", "checked-in",
         "scanned", "scanne", "used", "utilise", "active", "actif", "issued", "emis", "approved",
         "purchased", "achete", "booked", "reserve et paye", "fulfilled", "success", "succeeded", "reussi",
-        "reussie", "details required", "detailsrequired",
+        "reussie", "successful", "erfolgreich", "details required", "detailsrequired",
         "seated, paid", "seated paid", "paid in full", "ok", "en regle", "accepte", "accepted", "regle",
         "reglee", "encaisse", "encaissee",
         # Invitations and comps: a ticket given, at 0.

@@ -192,12 +192,15 @@ HEADERS: dict[str, tuple[str, ...]] = {
 
 # Words that, in a header, say the column is about something else (fees, counts, promo codes).
 EXCLUDE_WORDS: dict[str, frozenset[str]] = {
+    # A tip (a till's "Tip amount", "Pourboire", "Trinkgeld") is given on top of the price, never it.
     "unit_price": frozenset({"fee", "fees", "frais", "tax", "taxe", "taxes", "tva", "commission", "promo",
                              "discount", "remise", "reduction", "don", "donation", "refund", "rembourse",
-                             "payout", "reversement", "code", "service"}),
+                             "payout", "reversement", "code", "service", "tip", "tips", "gratuity",
+                             "pourboire", "pourboires", "trinkgeld", "trinkgeldbetrag"}),
     "total_price": frozenset({"fee", "fees", "frais", "tax", "taxe", "taxes", "tva", "commission", "promo",
                               "discount", "remise", "reduction", "don", "donation", "refund", "rembourse",
-                              "payout", "reversement", "code", "service", "tickets", "billets", "places",
+                              "payout", "reversement", "code", "service", "tip", "tips", "gratuity",
+                              "pourboire", "pourboires", "trinkgeld", "trinkgeldbetrag", "tickets", "billets", "places",
                               "quantity", "quantite", "qte", "count", "nb", "nombre", "seats", "admissions"}),
     "purchased_at": frozenset({"naissance", "birth", "event", "evenement", "spectacle", "representation",
                                "seance", "show", "perf", "performance", "start", "debut", "update", "updated",
@@ -241,7 +244,8 @@ STATUS_WORDS: dict[str, str] = {
     "vendue": "sold", "regle": "sold", "reglee": "sold", "active": "sold", "actif": "sold", "ok": "sold",
     "issued": "sold", "emis": "sold", "scanned": "sold", "scanne": "sold", "present": "sold",
     "used": "sold", "utilise": "sold", "booked": "sold", "reserve": "sold", "success": "sold",
-    "succeeded": "sold", "reussi": "sold", "reussie": "sold", "details required": "sold",
+    "succeeded": "sold", "successful": "sold", "erfolgreich": "sold", "reussi": "sold", "reussie": "sold",
+    "details required": "sold",
     "detailsrequired": "sold", "approved": "sold", "accepte": "sold", "seated": "sold", "seated paid": "sold",
     "printed": "sold", "imprime": "sold", "authorized": "sold", "autorise": "sold", "en regle": "sold",
     "eventbrite completed": "sold", "paypal completed": "sold", "free order": "sold",

@@ -25,6 +25,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.datastructures import UploadFile
 
+from culturecoop.analytics import wording
 from culturecoop.errors import UserError
 from culturecoop.i18n import LANGUAGES, _, gettext_in, set_language
 from culturecoop.ingest.consent import POOLING_UNSET
@@ -69,8 +70,16 @@ class _Page:
         lang = language(request)
         html = self.env.get_template(name).render(
             **context, lang=lang, _=lambda m: gettext_in(m, lang), csrf=request.app.state.csrf,
-            path=request.url.path, rules=RULES)
+            path=request.url.path, rules=RULES, number=lambda n: wording.number(n, lang),
+            counted=lambda n, one, many: counted(n, one, many, lang), moment=lambda v: wording.moment(v, lang))
         return HTMLResponse(html, status_code=status)
+
+
+def counted(n: int, one: str, many: str, lang: str) -> str:
+    """``n`` things in the reader's words: « 1 événement », « 1 200 billets » (French takes the
+    singular below 2, English for 1 only)."""
+    single = n < 2 if lang == "fr" else n == 1
+    return gettext_in(one if single else many, lang).replace("{n}", wording.number(n, lang))
 
 
 def language(request: Request) -> str:

@@ -237,6 +237,12 @@ def preview_cells(rows: list[ReadRow], fields: list[str], language: str) -> list
                 shown = wording.number(value, language)
             else:
                 shown = gettext_in(TICKET_STATUSES.get(str(value), str(value)), language)
-            cells[name] = PreviewCell(shown, written if written is not None and written.strip() != shown else None)
+            cells[name] = PreviewCell(shown, written if written is not None and _spaced(written) != _spaced(shown) else None)
         out.append({"cells": cells, "reasons": [gettext_in(RULES.get(r, r), language) for r in row.reasons]})
     return out
+
+
+def _spaced(text: str) -> str:
+    """``text`` with every run of spaces (no-break, thin) one plain space: « 46,50 $ » as written
+    is « 46,50 $ » as read, though the reading sets a no-break space before the sign."""
+    return " ".join(text.replace("\u202f", " ").replace("\xa0", " ").split())

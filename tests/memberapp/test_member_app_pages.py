@@ -1,0 +1,77 @@
+"""The member app's pages as a francophone newcomer reads them: figures in French (18 189 lignes,
+1 événement), an amount written as the app reads it shown once, a wrong move answered by one
+French sentence on the app's own page."""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from culturecoop.i18n import set_language
+from culturecoop.memberapp.app import MemberSettings, create_member_app
+from culturecoop.memberapp.workspace import Workspace
+from culturecoop.privacy.keys import init_keys
+from web.conftest import TestClient
+
+HEADER = "No billet;No client;Courriel;Date achat;Spectacle;Titre;Date spectacle;Prix;Qté;Statut\n"
+
+
+def _rows(n: int) -> str:
+    """``n`` sales of one show, priced as a Québec box office writes them (« 46,50 $ »)."""
+    return HEADER + "".join(
+        f"B{i};C{i % 700};p{i % 700}@exemple.test;11/01/2026 16:47;S1;Soirée Coltrane;20/05/2026 20:00;46,50 $;1;Payé\n"
+        for i in range(n))
+
+
+@pytest.fixture(autouse=True)
+def _language_reset() -> Iterator[None]:
+    yield
+    set_language(None)
+
+
+def _app(tmp_path: Path, export_text: str | None = None) -> tuple[TestClient, str]:
+    work = tmp_path / "work"
+    init_keys(tmp_path / "keys")
+    export_id = ""
+    if export_text is not None:
+        export = Workspace(work).add("ventes.csv", io.BytesIO(export_text.encode("utf-8")), "2026-11-30T10:05:00")
+        export_id = export.export_id
+    app = create_member_app(MemberSettings(keys=tmp_path / "keys", work=work, port=8765, member_id="theatre-lilas"))
+    return TestClient(app, base_url="http://127.0.0.1:8765"), export_id
+
+
+def _text(page: str) -> str:
+    """What the reader sees: tags out, entities read, every space (thin, no-break) one space."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).replace("\u202f", " ").replace("\xa0", " ").split())
+
+
+def _csrf(page: str) -> str:
+    return re.findall(r'name="csrf" value="([^"]+)"', page)[0]
+
+
+def test_the_figures_of_the_check_and_the_package_are_written_in_french(tmp_path: Path) -> None:
+    """« 1200 lignes lues », « 1 événements »: a French reader expects « 1 200 » and a singular."""
+    client, export_id = _app(tmp_path, _rows(1200))
+    page = client.get(f"/exports/{export_id}?lang=fr").text
+    assert "1 200 lignes lues : 1 200 acceptées, 0 rejetées." in _text(page), _text(page)[:800]
+    prepared = client.post(f"/exports/{export_id}/prepare", data={"csrf": _csrf(page)})
+    assert prepared.status_code == 200, prepared.text[:600]
+    said = _text(prepared.text)
+    assert "Paquet préparé : 1 200 lignes acceptées, 0 rejetées." in said, said
+    assert "1 événement, 700 spectateurs, 1 200 billets." in said, said
+    home = _text(client.get("/?lang=fr").text)
+    # When the export was added, as a French reader writes a time (not 2026-11-30 10:05:00).
+    assert "30 nov. 2026 à 10 h 05" in home and "2026-11-30" not in home, home
+
+
+def test_an_amount_read_as_written_is_shown_once(tmp_path: Path) -> None:
+    """« 46,50 $ » read as 46,50 $ differs only by its no-break space: nothing to show beneath."""
+    client, export_id = _app(tmp_path, _rows(3))
+    page = client.get(f"/exports/{export_id}?lang=fr").text
+    cells = re.findall(r"<td[^>]*>46,50[^<]*\$(.*?)</td>", page)
+    assert cells and all('class="written"' not in c for c in cells), cells

@@ -75,3 +75,41 @@ def test_an_amount_read_as_written_is_shown_once(tmp_path: Path) -> None:
     page = client.get(f"/exports/{export_id}?lang=fr").text
     cells = re.findall(r"<td[^>]*>46,50[^<]*\$(.*?)</td>", page)
     assert cells and all('class="written"' not in c for c in cells), cells
+
+
+def test_a_refused_package_is_said_once(tmp_path: Path) -> None:
+    """The purchase date mapped to the buyer's surname: no row is accepted. The page said the same
+    long sentence twice, at the top and again in the check just below it."""
+    client, export_id = _app(tmp_path, _rows(30))
+    page = client.get(f"/exports/{export_id}?lang=fr").text
+    mapping = re.search(r'<textarea[^>]*name="yaml"[^>]*>(.*?)</textarea>', page, re.S)
+    assert mapping
+    wrong = re.sub(r"^  purchased_at:.*$", "  purchased_at: Titre", html.unescape(mapping.group(1)), flags=re.M)
+    assert wrong != html.unescape(mapping.group(1))
+    client.post(f"/exports/{export_id}/mapping", data={"csrf": _csrf(page), "action": "yaml", "yaml": wrong})
+    refused = client.post(f"/exports/{export_id}/prepare", data={"csrf": _csrf(page)})
+    assert refused.status_code == 400
+    said = _text(refused.text)
+    assert said.count("Aucune ligne n’a été acceptée") == 1, said
+
+
+def test_an_address_the_app_does_not_have_answers_in_french_on_its_page(tmp_path: Path) -> None:
+    """A mistyped or stale address read « {"detail":"Not Found"} »: English, and no way back."""
+    client, _ = _app(tmp_path)
+    for path in ("/exportations", "/exports/1234/rejets.csv", "/recommendations"):
+        answer = client.get(f"{path}?lang=fr")
+        assert answer.status_code in (404, 405), (path, answer.status_code)
+        said = _text(answer.text)
+        assert "Not Found" not in said and "Method Not Allowed" not in said and "detail" not in said, said
+        assert "Cette page n’existe pas dans l’application" in said and "Préparer un export" in said, said
+
+
+def test_reading_without_a_file_is_said_by_the_page_not_the_browser(tmp_path: Path) -> None:
+    """A required file field let the browser answer in its own language (« Please select a file. »
+    in an English Chromium, next to a field hidden behind the page's own button): the page says it."""
+    client, _ = _app(tmp_path)
+    home = client.get("/?lang=fr").text
+    field = re.search(r'<input id="file"[^>]*>', home)
+    assert field and "required" not in field.group(0), field
+    answer = client.post("/exports", data={"csrf": _csrf(home)}, files={"file": ("", b"")})
+    assert answer.status_code == 400 and "Choisissez d’abord votre fichier d’export." in _text(answer.text)

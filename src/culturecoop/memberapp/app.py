@@ -24,6 +24,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from culturecoop.analytics import wording
 from culturecoop.errors import UserError
@@ -143,6 +144,8 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
             check_error = exc.message
         warnings, undecided = _said_for_the_form(mapping, check.warnings if check else [],
                                                  export.state.get("undecided") or [])
+        if error == check_error:  # the check below already says it, where the reader looks for it
+            error = None
         return page(request, "export.html", {
             "export": export, "mapping": mapping, "mapping_text": export.mapping_text(), "error": error,
             "notice": notice, "check": check, "check_error": check_error, "preview": preview,
@@ -165,6 +168,13 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
     async def user_error(request: Request, exc: UserError) -> Response:
         status = 404 if exc.exit_code == 5 else 400
         return home(request, exc.message, status)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def no_such_page(request: Request, exc: StarletteHTTPException) -> Response:
+        # A mistyped or stale address (or a page reloaded after its form): the app's home, in words.
+        return home(request, gettext_in(
+            "This page does not exist in the app: here is its home page.",
+            language(request)), exc.status_code if exc.status_code in (404, 405) else 400)
 
     @app.exception_handler(_FormExpiredError)
     async def forbidden(request: Request, exc: _FormExpiredError) -> Response:

@@ -390,7 +390,8 @@ def test_docs_list_every_layout_taken() -> None:
                    "Event Tickets (WordPress)", "Tito", "EVENTIM.Light", "See Tickets", "PatronManager",
                    "Ticketack", "Brown Paper Tickets", "ThunderTix", "Etix", "Secutix", "Rodrigue", "Fever",
                    "Ticketsolve", "Tuxedo / Ovation (Québec)", "Resident Advisor", "Ludus",
-                   "Digitick / See Tickets France"):
+                   "Digitick / See Tickets France", "Ticketleap", "Billetto", "Weezevent", "TicketSpice",
+                   "Eventzilla", "SumUp"):
         assert f"| {vendor} |" in section, vendor
     assert {name.split("-")[0] for name in OUTCOMES} == {
         "lepointdevente", "ticketmaster", "spektrix", "audienceview", "showpass", "universe", "ticketsource",

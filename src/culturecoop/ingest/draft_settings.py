@@ -17,6 +17,7 @@ import duckdb
 from culturecoop.i18n import _
 from culturecoop.ingest import shapes
 from culturecoop.ingest import vocabulary as vocab
+from culturecoop.ingest.labels import COUNTRIES
 from culturecoop.ingest.shapes import Column
 from culturecoop.ingest.sniff import Evidence
 
@@ -174,6 +175,19 @@ _EUROPEAN_PREFIXES = {"32": "BE", "41": "CH", "352": "LU", "353": "IE", "44": "G
 _IRISH_MOBILE = re.compile(r"08[35679]\d{7}")
 
 
+# Calling codes of three digits by their first two (ITU-T E.164): +351, +420, +972; the others
+# starting with 2 to 9 have two (+45, +39), those starting with 7 one.
+_THREE_DIGIT_CODES = {"21", "22", "23", "24", "25", "26", "29", "35", "37", "38", "42", "50", "59", "67", "68", "69",
+                      "80", "85", "87", "88", "96", "97", "99"}
+
+
+def _calling_code(digits: str) -> str:
+    """The country calling code an international number (its digits after + or 00) starts with."""
+    if digits.startswith("7"):
+        return "7"
+    return digits[:3] if digits[:2] in _THREE_DIGIT_CODES else digits[:2]
+
+
 def _nanp(digits: str) -> str | None:
     digits = digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
     return digits[:3] if len(digits) == 10 and digits[0] in "23456789" else None
@@ -187,6 +201,7 @@ def decide_place(phones: Column | None, postcodes: Column | None, price: Column 
     votes: Counter[str] = Counter()  # whole votes, and halves for weaker hints (scaled by two)
     zones: Counter[str] = Counter()
     reasons: list[str] = []
+    foreign: Counter[str] = Counter()  # phones' country codes culturecoop does not know
     german = language == "de"
     if postcodes is not None:
         for value in postcodes.values[:400]:
@@ -228,6 +243,8 @@ def decide_place(phones: Column | None, postcodes: Column | None, price: Column 
                 votes["DE"] += 1  # German numbers have no fixed length ("030 1234567", "0171 3300000")
             elif not plus and len(digits) == 11 and digits.startswith("0"):
                 votes["GB/DE"] += 1  # "07700 900123", "0171 3300000": told apart by the currency
+            elif plus and not digits.startswith("1"):
+                foreign[_calling_code(digits)] += 1  # "+45 …": a country of none of COUNTRIES
             elif (area := _nanp(digits)) is not None:
                 votes["CA" if area in _CA_AREA_CODES else "US"] += 2
                 if area in _CA_AREA_CODES:
@@ -267,6 +284,12 @@ def decide_place(phones: Column | None, postcodes: Column | None, price: Column 
         country = votes.most_common(1)[0][0]
         reasons.append(_("phone numbers, postal codes or currencies point to {country}").format(country=country))
         check_country = votes[country] < 0.8 * sum(votes.values())
+    if foreign:
+        code = foreign.most_common(1)[0][0]
+        reasons.append(_("{count} phone numbers carry the country code +{code}, of a country culturecoop does not "
+                         "know: choose the nearest of {allowed}, and check the postal codes").format(
+                             count=sum(foreign.values()), code=code, allowed=", ".join(COUNTRIES)))
+        check_country = True
     # Currency: the column's codes, else a symbol in the amounts, else the country's.
     if codes:
         currency = codes.most_common(1)[0][0]

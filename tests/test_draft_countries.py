@@ -1,0 +1,37 @@
+"""The country a draft reads from phones: an international number is its own country's, never
+read as a North American one because it has ten digits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from culturecoop.ingest.draft import draft_mapping
+
+
+def _export(tmp_path: Path, phone: str) -> Path:
+    lines = ["Order ID,Event,Event start,Price,Purchased at,Email,Phone"]
+    for i in range(30):
+        lines.append(f"O{100 + i},Jazz i Kælderen,2026-03-20 20:00,{120 + i % 3 * 10}.00,2026-02-{1 + i % 27:02d} 14:42,"
+                     f"p{i}@mail.example,{phone.format(i=10 + i)}")
+    path = tmp_path / "attendees.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("phone", "code"), [("+45 57 53 82 {i}", "+45"), ("+351 912 345 6{i}", "+351"),
+                                             ("0039 06 1234 56{i}", "+39")])
+def test_a_foreign_calling_code_asks_for_the_country_instead_of_reading_it_as_american(
+        tmp_path: Path, phone: str, code: str) -> None:
+    draft = draft_mapping(_export(tmp_path, phone))
+    (country,) = [e for e in draft.decisions if e.key == "country"]
+    assert country.check, country
+    assert f"country code {code}," in country.why, country.why
+    assert "point to US" not in country.why, country.why
+
+
+def test_north_american_numbers_still_tell_their_country(tmp_path: Path) -> None:
+    draft = draft_mapping(_export(tmp_path, "+1 514 555 01{i}"))
+    (country,) = [e for e in draft.decisions if e.key == "country"]
+    assert draft.mapping["country"] == "CA" and "country code" not in country.why, country.why

@@ -13,6 +13,8 @@ from culturecoop.warehouse.engine import Warehouse
 
 MIN_HOLDOUT = 0.05
 MAX_HOLDOUT = 0.5
+# A frequency cap counted over more than a year is no weekly rule any more (and dates overflow).
+MAX_CAP_DAYS = 366
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,9 @@ def check_holdout(share: float) -> float:
 def validate(settings: CampaignSettings) -> CampaignSettings:
     if settings.frequency_cap < 1 or settings.cap_days < 1:
         raise UserError(_("The frequency cap needs at least 1 e-mail over at least 1 day, e.g. --cap 2 --days 7."))
+    if settings.cap_days > MAX_CAP_DAYS:
+        raise UserError(_("The frequency-cap window is at most {most} days (e.g. --days 7); got {days}.").format(
+            most=MAX_CAP_DAYS, days=settings.cap_days))
     check_holdout(settings.default_holdout)
     if settings.rate_per_second < 0:
         raise UserError(_("The sending rate must be zero (no limit) or a positive number of messages per second."))

@@ -81,8 +81,12 @@ def _run() -> int:
         register(sys.argv[1:])  # only the named command's module: start-up is paid by every run
         set_language(root_language(sys.argv[1:]))  # for the help pages, written while parsing
 
+        from culturecoop.cli.number_options import guard_numbers
+
+        command = in_reader_language(app)
+        guard_numbers(command)
         # Not standalone: Typer would print "Aborted!" or nothing at all for an interruption.
-        result = in_reader_language(app)(standalone_mode=False)
+        result = command(standalone_mode=False)
     except SystemExit:
         raise
     except BrokenPipeError:

@@ -228,7 +228,7 @@ def privacy_show(
         return
     console.print(_("Minimum cell size k: {k}; noise: {noise}; ε per release: {epsilon:g}; budget: ε = {budget:g} per {period}.").format(
         k=policy.min_patrons, noise=_("on") if policy.noise else _("off"), epsilon=policy.epsilon_per_release,
-        budget=policy.epsilon_budget, period=policy.budget_period))
+        budget=policy.epsilon_budget, period=_period_word(policy.budget_period)))
     if status:
         console.print(_("Member {member}: ε spent {spent:g}, left {left:g} ({start} to {end}).").format(
             member=member, spent=status.epsilon_spent, left=status.epsilon_left,
@@ -255,7 +255,12 @@ def privacy_set(
         return
     console.print(_("Privacy policy updated: k = {k}, noise {noise}, ε {epsilon:g} per release, budget {budget:g} per {period}.").format(
         k=policy.min_patrons, noise=_("on") if policy.noise else _("off"), epsilon=policy.epsilon_per_release,
-        budget=policy.epsilon_budget, period=policy.budget_period))
+        budget=policy.epsilon_budget, period=_period_word(policy.budget_period)))
+
+
+def _period_word(period: str) -> str:
+    """A budget period (month, quarter, year) in the reader's language."""
+    return {"month": _("month"), "quarter": _("quarter"), "year": _("year")}.get(period, period)
 
 
 audit_app = typer.Typer(help="The audit log of every use of pooled data.", no_args_is_help=True)
@@ -266,10 +271,12 @@ app.add_typer(audit_app, name="audit")
 def audit_show(
     db: Path = typer.Option(..., "--db", help="Warehouse file."),
     member: str = typer.Option(None, "--member", help="Only entries about this member's data."),
-    last: int = typer.Option(20, "--last", help="How many of the newest entries to show."),
+    last: int = typer.Option(20, "--last", help="How many of the newest entries to show (0: all of them)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Show the newest audit entries (who, what, when, ε)."""
+    if last < 0:
+        raise UserError(_("--last must be zero (every entry) or a positive number of entries, e.g. --last 20."))
     with _open(db) as warehouse:
         found = audit.entries_for_member(warehouse, member) if member else audit.entries(warehouse)
     found = found[-last:] if last else found

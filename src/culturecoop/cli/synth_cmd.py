@@ -28,11 +28,20 @@ def _describe(stage: str, name: str) -> str:
 def _parse_today(value: str | None) -> dt.date | None:
     if value is None:
         return None
+    from culturecoop.analytics.period import FIRST_DAY, LAST_DAY, out_of_range
+    from culturecoop.synth.catalog import UPCOMING_DAYS
+
     try:
-        return dt.date.fromisoformat(value.strip())
+        day = dt.date.fromisoformat(value.strip())
     except ValueError:
         raise UserError(_("--today {value} is not a date; write it as YYYY-MM-DD, e.g. --today 2026-11-30.").format(
             value=value)) from None
+    # The upcoming season (UPCOMING_DAYS after it) stays within the days reports cover.
+    last = LAST_DAY - dt.timedelta(days=UPCOMING_DAYS + 1)
+    if out_of_range(day) or day > last:
+        raise UserError(_("--today {value} is outside the days a synthetic season can cover; choose a day from {first} to {last}.").format(
+            value=day.isoformat(), first=FIRST_DAY.isoformat(), last=last.isoformat()))
+    return day
 
 
 @app.command("synth")

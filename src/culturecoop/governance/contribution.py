@@ -36,6 +36,8 @@ from culturecoop.i18n import _
 from culturecoop.privacy.policy import current_policy
 from culturecoop.warehouse.engine import Warehouse
 
+# Sampling beyond this many permutations takes hours for no visible change in the estimate.
+MAX_PERMUTATIONS = 100_000
 VALUE_FUNCTIONS = ("insight", "linkage", "recommendation", "conversions")
 KIND = {"insight": "cells", "linkage": "several", "conversions": "coverage"}
 
@@ -169,6 +171,9 @@ def recommendation_cases(warehouse: Warehouse, members: list[str], start: date, 
 def contributions(warehouse: Warehouse, start: str | None = None, end: str | None = None, *,
                   exact: bool | None = None, permutations: int = 2000, seed: int = 0) -> Contribution:
     """Shapley values of every member for every value function over the period."""
+    if not 1 <= permutations <= MAX_PERMUTATIONS:
+        raise UserError(_("--permutations must be a whole number from 1 to {most} (2000 is the default); got {n}.").format(
+            most=MAX_PERMUTATIONS, n=permutations))
     first, last = resolve_period(warehouse, start, end)
     members = [str(r[0]) for r in warehouse.con.execute("SELECT member_id FROM member ORDER BY member_id").fetchall()]
     if not members:

@@ -16,6 +16,7 @@ import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from culturecoop.analytics.period import FIRST_DAY, LAST_DAY, out_of_range
 from culturecoop.errors import UserError
 from culturecoop.governance.erasure import (
     Removal,
@@ -52,9 +53,13 @@ def parse_day(text: str | None) -> date:
     if not text:
         return datetime.now(UTC).date()
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise UserError(_("{value} is not a day; give it as YYYY-MM-DD, e.g. 2026-11-30.").format(value=text)) from None
+    if out_of_range(day):
+        raise UserError(_("--as-of {value} is outside the days the cooperative's data can cover; choose a day from {first} to {last}.").format(
+            value=day.isoformat(), first=FIRST_DAY.isoformat(), last=LAST_DAY.isoformat()))
+    return day
 
 
 def months_before(day: date, months: int) -> date:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import time
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
@@ -47,7 +48,7 @@ PATRON_COLUMNS = frozenset({"person", "patron_key", "member_patron_id", "email_t
 def validate_policy(policy: PrivacyPolicy) -> PrivacyPolicy:
     if policy.min_patrons < 2:
         raise UserError(_("The minimum cell size k must be at least 2; give --k 2 or more (10 is the default)."))
-    if policy.epsilon_per_release <= 0 or policy.epsilon_budget <= 0:
+    if not all(math.isfinite(e) and e > 0 for e in (policy.epsilon_per_release, policy.epsilon_budget)):
         raise UserError(_("ε per release and the ε budget must be positive numbers, e.g. --epsilon 1 --budget 10."))
     if policy.epsilon_per_release > policy.epsilon_budget:
         raise UserError(_("ε per release ({epsilon:g}) is larger than the budget ({budget:g}): no release could ever be made; lower --epsilon or raise --budget.").format(

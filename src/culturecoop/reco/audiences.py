@@ -43,6 +43,8 @@ from culturecoop.warehouse.sql_engine import DuckDBEngine
 
 KINDS = ("event", "segment", "genre", "lapsed")
 DEFAULT_LAPSED_MONTHS = 12
+# Twenty years without a visit: as far back as any member's history goes (the API's bound too).
+MAX_LAPSED_MONTHS = 240
 # An event audience holds this many people per seat on sale (a campaign reaches more people
 # than will come), at least MIN_EVENT_AUDIENCE.
 PEOPLE_PER_SEAT = 3
@@ -216,8 +218,9 @@ def _people(warehouse: Warehouse, member_id: str, kind: str, params: dict[str, A
         months = int(months)
     except (TypeError, ValueError):
         months = -1
-    if months < 1:
-        raise UserError(_("--months must be a positive whole number of months without a visit, e.g. --months 12."))
+    if not 1 <= months <= MAX_LAPSED_MONTHS:
+        raise UserError(_("A lapsed audience needs a whole number of months without a visit from 1 to {most}, e.g. 12; got {months}.").format(
+            most=MAX_LAPSED_MONTHS, months=params.get("months")))
     since = period["as_of"] - timedelta(days=round(months * 30.44))
     rows = warehouse.query(LAPSED_PEOPLE, {"member": member_id, "since": since})
     return [(r["patron_key"], None) for r in rows], {"months": months}

@@ -58,6 +58,8 @@ FRENCH = frozenset({"fr", "french", "français", "francais", "bilingual", "bilin
 CURVE = (0.0, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0)
 # Test users × test items scored at once (``evaluate``): 16 MB of scores per model and batch.
 BATCH_CELLS = 2_000_000
+# Ranked lists longer than this measure nothing a member would show (and take hours to score).
+MAX_K = 1000
 
 
 @dataclass
@@ -458,8 +460,8 @@ def run(interactions: Path, items_path: Path | None, *, cutoff: str | None, test
     """``reco evaluate`` from files: read, split, evaluate (``progress``: see ``Progress``)."""
     if (cutoff is None) == (test_items is None):
         raise UserError(_("Give either --cutoff DATE (temporal cold-start) or --test-items FILE (item cold-start), not both and not neither."))
-    if k < 1:
-        raise UserError(_("--k must be a positive whole number, e.g. --k 10."))
+    if not 1 <= k <= MAX_K:
+        raise UserError(_("--k must be a whole number from 1 to {most}, e.g. --k 10; got {k}.").format(most=MAX_K, k=k))
     tell = progress or _silent
     tell("read", 0, 0)
     log = read_interactions(interactions, timed=cutoff is not None)

@@ -35,6 +35,7 @@ import duckdb
 
 from culturecoop import __version__
 from culturecoop.errors import EXIT_ENVIRONMENT, EXIT_INTEGRITY, EXIT_INTERRUPTED, UserError
+from culturecoop.files import os_reason
 from culturecoop.i18n import _
 
 INCIDENT_LOG = "incidents.log"
@@ -144,7 +145,7 @@ def explain_os_error(exc: OSError) -> UserError:
         return UserError(
             _("A file or folder could not be read or written ({reason}); check the paths you gave, their "
               "permissions and the free disk space, then run the command again.").format(
-                reason=exc.strerror or _first_line(exc)),
+                reason=os_reason(exc)),
             exit_code=EXIT_ENVIRONMENT,
         )
     name = os.fsdecode(path)
@@ -177,7 +178,7 @@ def explain_os_error(exc: OSError) -> UserError:
     else:
         return UserError(
             _("{path} could not be read or written ({reason}); check the file and its folder, and run the "
-              "command again.").format(path=name, reason=exc.strerror or _first_line(exc)),
+              "command again.").format(path=name, reason=os_reason(exc)),
             exit_code=EXIT_ENVIRONMENT,
         )
     return UserError(message.format(path=name), exit_code=EXIT_ENVIRONMENT)

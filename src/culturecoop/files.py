@@ -29,6 +29,41 @@ from pathlib import Path
 from culturecoop.errors import EXIT_ENVIRONMENT, UserError
 from culturecoop.i18n import _
 
+
+def os_reason(exc: BaseException) -> str:
+    """Why the system refused a file or network operation, in the reader's language: an
+    ``OSError``'s ``strerror`` is the C library's English ("No such file or directory"), which
+    would sit inside a French sentence."""
+    code = getattr(exc, "errno", None)
+    reasons = {
+        errno.ENOENT: _("no such file or folder"),
+        errno.EACCES: _("permission denied"),
+        errno.EPERM: _("operation not permitted"),
+        errno.EROFS: _("read-only disk"),
+        errno.ENOSPC: _("disk full"),
+        errno.EDQUOT: _("disk quota exceeded"),
+        errno.EEXIST: _("it already exists"),
+        errno.EISDIR: _("it is a folder"),
+        errno.ENOTDIR: _("part of the path is not a folder"),
+        errno.ENAMETOOLONG: _("name too long"),
+        errno.EFBIG: _("file too large"),
+        errno.EIO: _("input/output error of the disk"),
+        errno.ELOOP: _("too many symbolic links"),
+        errno.EBUSY: _("in use by another program"),
+        errno.EINVAL: _("invalid argument"),
+        errno.EMFILE: _("too many open files"),
+        errno.ENOTEMPTY: _("the folder is not empty"),
+        errno.EADDRINUSE: _("address already in use"),
+        errno.EADDRNOTAVAIL: _("address not available on this machine"),
+        errno.ECONNREFUSED: _("connection refused"),
+        errno.ETIMEDOUT: _("timed out"),
+    }
+    if code in reasons:
+        return reasons[code]
+    if isinstance(code, int):
+        return _("system error {code}").format(code=errno.errorcode.get(code, code))
+    return _("system error {code}").format(code=type(exc).__name__)
+
 PARTIAL_SUFFIX = ".partial"
 
 
@@ -244,6 +279,6 @@ def check_writable(target: Path) -> None:
     except OSError as exc:
         raise UserError(
             _("{path} cannot be written: the folder {folder} does not accept new files ({reason}); choose a "
-              "folder you can write to.").format(path=target, folder=existing, reason=exc.strerror or exc),
+              "folder you can write to.").format(path=target, folder=existing, reason=os_reason(exc)),
             exit_code=EXIT_ENVIRONMENT,
         ) from None

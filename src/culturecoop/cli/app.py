@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 
 from culturecoop.errors import EXIT_ENVIRONMENT, UserError
+from culturecoop.files import os_reason
 from culturecoop.i18n import _, set_language
 
 app = typer.Typer(
@@ -86,6 +87,6 @@ def emit_json(payload: Any) -> None:
     except OSError as exc:
         raise UserError(
             _("The JSON summary could not be written to standard output ({reason}); check where the output goes "
-              "(a full disk, a closed file).").format(reason=exc.strerror or exc),
+              "(a full disk, a closed file).").format(reason=os_reason(exc)),
             exit_code=EXIT_ENVIRONMENT,
         ) from None

@@ -18,6 +18,7 @@ from rich.table import Table
 from culturecoop.cli.app import app, console, emit_json
 from culturecoop.cli.prepare_cmd import print_consent
 from culturecoop.errors import UserError
+from culturecoop.files import os_reason
 from culturecoop.i18n import _, current_language
 from culturecoop.ingest.draft import Draft, draft_mapping
 from culturecoop.ingest.prepare import check_export, preview_rows
@@ -42,7 +43,7 @@ def _write_atomically(path: Path, text: str) -> None:
         fd, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     except OSError as exc:
         raise UserError(_("The mapping cannot be written in {path} ({reason}); choose another --out.").format(
-            path=path.parent, reason=exc.strerror or exc)) from None
+            path=path.parent, reason=os_reason(exc))) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)

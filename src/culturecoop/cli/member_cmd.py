@@ -9,6 +9,7 @@ import typer
 
 from culturecoop.cli.app import app, console
 from culturecoop.errors import UserError
+from culturecoop.files import os_reason
 from culturecoop.i18n import _
 from culturecoop.schema.model import MEMBER_KINDS
 
@@ -67,4 +68,4 @@ def member_serve(
                     server_header=False)
     except OSError as exc:
         raise UserError(_("The port {port} cannot be used ({reason}); choose another with --port.").format(
-            port=port, reason=exc.strerror or exc)) from None
+            port=port, reason=os_reason(exc))) from None

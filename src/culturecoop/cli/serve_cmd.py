@@ -12,6 +12,7 @@ import typer
 
 from culturecoop.cli.app import app, console
 from culturecoop.errors import EXIT_ENVIRONMENT, UserError
+from culturecoop.files import os_reason
 from culturecoop.i18n import _
 
 
@@ -28,7 +29,7 @@ def _check_port(host: str, port: int) -> None:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             probe.bind(address)
     except (OSError, OverflowError, ValueError, IndexError) as exc:
-        reason = getattr(exc, "strerror", None) or str(exc)
+        reason = os_reason(exc) if isinstance(exc, OSError) else _("not an address and port this machine can use")
         raise UserError(
             _("The server cannot listen on {host}:{port} ({reason}); stop the program using that port, or choose "
               "another --port (or --host).").format(host=host, port=port, reason=reason),

@@ -21,6 +21,7 @@ from culturecoop.files import (
     commit,
     discard,
     naming,
+    os_reason,
     partial_path,
     sweep_partials,
     uninterrupted,
@@ -134,7 +135,7 @@ def _read_key(directory: Path, name: str) -> bytes:
     except OSError as exc:
         raise UserError(
             _("The key file {path} cannot be read ({reason}); restore it from your backup.").format(
-                path=path, reason=exc.strerror or exc),
+                path=path, reason=os_reason(exc)),
             exit_code=EXIT_ENVIRONMENT,
         ) from None
     try:

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from culturecoop.errors import UserError
+from culturecoop.files import os_reason
 from culturecoop.i18n import _
 
 
@@ -40,6 +41,6 @@ def tradeoff_png(report: dict[str, Any], path: Path) -> None:
         fig.savefig(tmp, format="png")
         tmp.replace(path)
     except OSError as exc:
-        raise UserError(_("Cannot write {path} ({reason}); choose a folder you can write to.").format(path=path, reason=exc.strerror or exc)) from None
+        raise UserError(_("Cannot write {path} ({reason}); choose a folder you can write to.").format(path=path, reason=os_reason(exc))) from None
     finally:
         plt.close(fig)

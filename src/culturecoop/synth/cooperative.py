@@ -21,7 +21,7 @@ import numpy as np
 
 from culturecoop import __version__
 from culturecoop.errors import UserError
-from culturecoop.files import atomic_file
+from culturecoop.files import atomic_file, os_reason
 from culturecoop.i18n import _
 from culturecoop.synth import catalog as cat
 from culturecoop.synth.badrows import REASONS, SaltedRows, salt
@@ -98,7 +98,7 @@ def _prepare_out(out: Path) -> None:
         probe.unlink()
     except OSError as exc:
         raise UserError(_("Cannot write in {path} ({reason}); choose a folder you can write to.")
-                        .format(path=out, reason=exc.strerror or exc)) from exc
+                        .format(path=out, reason=os_reason(exc))) from exc
 
 
 def _line_number(file_format: str, row: int) -> int:

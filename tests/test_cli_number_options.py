@@ -7,11 +7,13 @@ hours, `reco evaluate --k 1000000000000`)."""
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from conftest import run_cli
+from culturecoop.warehouse.engine import Warehouse
 from test_reports_support import tiny_cooperative
 
 
@@ -31,6 +33,11 @@ CASES = [
     (("contribution", "shapley", "--sample", "--permutations", "-5"), "--permutations doit être un nombre entier de 1 à 100000"),
     (("retention", "apply", "--as-of", "0001-01-01", "--dry-run"), "--as-of 0001-01-01 est hors des jours"),
     (("audit", "show", "--last", "-1"), "--last doit être zéro"),
+    (("contribution", "rules", "--pool", "NaN"), "NaN n’est pas un montant"),
+    (("contribution", "rules", "--pool", "1e308"), "--pool 1e308 dépasse tout montant"),
+    (("contribution", "rules", "--pool", "100", "--floor", "1e400"), "--floor 1e400 dépasse tout montant"),
+    (("contribution", "rules", "--pool", "100", "--weights", "insight=0.5,linkage=0.5,conversions=nan"),
+     "Le poids de conversions n’est pas un nombre"),
 ]
 
 
@@ -65,3 +72,17 @@ def test_an_evaluation_list_longer_than_any_shown_is_refused_at_once(tmp_path: P
                      "--k", "5000", "--no-lightfm", timeout=60)
     assert result.returncode == 2, result.stderr
     assert "--k must be a whole number from 1 to 1000" in " ".join(result.stderr.split())
+
+
+def test_a_send_window_past_2099_is_one_sentence(coop: Path, tmp_path: Path) -> None:
+    with Warehouse(coop) as w:
+        w.con.execute("INSERT INTO audience VALUES ('aud_window', 'jazz-a', 'Anciens', 'lapsed', '{\"months\": 1}', ?, "
+                      "'test', NULL, NULL)", [datetime(2025, 3, 1)])
+    (tmp_path / "fr.txt").write_text("Bonjour", encoding="utf-8")
+    (tmp_path / "en.txt").write_text("Hello", encoding="utf-8")
+    result = run_cli("campaigns", "create", "--db", str(coop), "--member", "jazz-a", "--audience", "aud_window",
+                     "--subject-fr", "Objet", "--subject-en", "Subject", "--body-fr", str(tmp_path / "fr.txt"),
+                     "--body-en", str(tmp_path / "en.txt"), "--window-start", "9999-12-31", lang="fr")
+    words = " ".join(result.stderr.split())
+    assert result.returncode == 2, words
+    assert "se termine au plus tard le 2099-12-01" in words

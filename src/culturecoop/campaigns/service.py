@@ -29,6 +29,8 @@ from culturecoop.warehouse.engine import Warehouse
 STATUSES = ("awaiting_approval", "ready", "sending", "sent", "cancelled")
 CONVERSIONS = ("event", "member")
 DEFAULT_WINDOW_DAYS = 7
+# The last moment a send window may reach: the days reports and conversions cover end with 2099.
+LAST_SEND = datetime(2099, 12, 1)
 DEFAULT_CONVERSION_DAYS = 30
 PRE_PERIOD_DAYS = 365
 ARMS = ("treatment", "holdout")
@@ -129,6 +131,9 @@ def create_campaign(warehouse: Warehouse, *, member_id: str, audience_id: str, s
         raise UserError(_("A conversion on the event needs the event: add --event EVENT_ID, or count any ticket with --conversion member."))
     if not 1 <= conversion_days <= 365:
         raise UserError(_("The conversion window must be 1 to 365 days, e.g. --conversion-days 30."))
+    if any(when is not None and when > LAST_SEND for when in (window_start, window_end)):
+        raise UserError(_("A send window ends by {last} at the latest; give --window-start and --window-end before it, e.g. 2026-12-01T09:00 (UTC).").format(
+            last=LAST_SEND.date().isoformat()))
     start = window_start or now_utc()
     end = window_end or start + timedelta(days=DEFAULT_WINDOW_DAYS)
     if end <= start:

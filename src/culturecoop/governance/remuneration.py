@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -21,6 +22,9 @@ from culturecoop.errors import UserError
 from culturecoop.governance.contribution import VALUE_FUNCTIONS, Contribution
 from culturecoop.i18n import _
 from culturecoop.warehouse.engine import Warehouse
+
+# A trillion dollars: more than any pool, and an amount in cents that every column holds.
+MAX_AMOUNT = 10**12
 
 
 @dataclass
@@ -45,8 +49,13 @@ def cents(text: str | float | int, option: str) -> int:
         value = Decimal(cleaned)
     except InvalidOperation:
         raise UserError(_("{value} is not an amount; give {option} in dollars, e.g. 12500.00.").format(value=text, option=option)) from None
-    if value < 0 or not value.is_finite():
+    if not value.is_finite():
+        raise UserError(_("{value} is not an amount; give {option} in dollars, e.g. 12500.00.").format(value=text, option=option))
+    if value < 0:
         raise UserError(_("{option} cannot be negative; give an amount in dollars, e.g. 12500.00.").format(option=option))
+    if value > MAX_AMOUNT:
+        raise UserError(_("{option} {value} is more than any amount the cooperative shares; give an amount in dollars up to {most}, e.g. 12500.00.").format(
+            option=option, value=text, most=MAX_AMOUNT))
     return int((value * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
@@ -60,7 +69,9 @@ def parse_weights(text: str) -> dict[str, float]:
         try:
             weights[name.strip()] = float(value)
         except ValueError:
-            raise UserError(_("The weight of {name} is not a number; write it like insight=0.5.").format(name=name.strip())) from None
+            weights[name.strip()] = math.nan
+        if not math.isfinite(weights[name.strip()]):
+            raise UserError(_("The weight of {name} is not a number; write it like insight=0.5.").format(name=name.strip()))
     return weights
 
 
@@ -71,6 +82,9 @@ def check_rules(rules: Rules, members: int) -> None:
     if rules.fees_cents > rules.pool_cents:
         raise UserError(_("The fees ({fees}) are larger than the pool ({pool}); lower --fees or raise --pool.").format(
             fees=money(rules.fees_cents), pool=money(rules.pool_cents)))
+    if not all(math.isfinite(v) for v in (*rules.weights.values(), rules.cap, rules.preferential_rate,
+                                          rules.preferential_threshold)):
+        raise UserError(_("A weight, the cap or the preferential rate is not a number; give finite numbers, e.g. --weights insight=0.5,linkage=0.3,conversions=0.2."))
     if any(w < 0 for w in rules.weights.values()):
         raise UserError(_("A weight is negative; give weights between 0 and 1 that add up to 1."))
     total = sum(rules.weights.values())

@@ -21,6 +21,7 @@ _current: str | None = None
 
 def set_language(language: str | None) -> None:
     global _current
+    language = (language or "").strip().lower()
     _current = language if language in LANGUAGES else None
 
 

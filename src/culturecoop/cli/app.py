@@ -12,7 +12,7 @@ from rich.console import Console
 
 from culturecoop.errors import EXIT_ENVIRONMENT, UserError
 from culturecoop.files import os_reason
-from culturecoop.i18n import _, set_language
+from culturecoop.i18n import LANGUAGES, _, set_language
 
 app = typer.Typer(
     name="culturecoop",
@@ -74,7 +74,9 @@ def _global(
         None, "--lang", help="Language of messages: fr or en (default: from CULTURECOOP_LANG or LANG)."
     ),
 ) -> None:
-    set_language(lang)
+    if lang is not None and lang.strip().lower() not in LANGUAGES:
+        raise UserError(_("--lang {lang} is not a language culturecoop speaks; use --lang fr or --lang en.").format(lang=lang))
+    set_language(lang.strip().lower() if lang else None)
 
 
 def emit_json(payload: Any) -> None:

@@ -31,8 +31,11 @@ def users_add(
 ) -> None:
     """Create an account (the first cooperative admin, or any account in a script)."""
     from culturecoop.governance.accounts import create_account
+    from culturecoop.i18n import LANGUAGES
     from culturecoop.warehouse.engine import Warehouse
 
+    if lang not in LANGUAGES:
+        raise UserError(_("--language {lang} is not a language of the dashboard; use --language fr or --language en.").format(lang=lang))
     if password_env:
         password = os.environ.get(password_env, "")
         if not password:

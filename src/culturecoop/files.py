@@ -30,6 +30,27 @@ from culturecoop.errors import EXIT_ENVIRONMENT, UserError
 from culturecoop.i18n import _
 
 
+def refuse_replacing(out: Path, option: str, inputs: Sequence[tuple[str, Path | None]]) -> None:
+    """Refuse to write ``out`` over one of the command's own inputs, each given as (what it is, in
+    the reader's words; its path): the warehouse, an export, a key file. Writing there replaced
+    it without a word (`reco patrons --out coop.duckdb` left a CSV where the warehouse was)."""
+    target = Path(os.path.abspath(out))
+    for what, given in inputs:
+        if given is None:
+            continue
+        source = Path(os.path.abspath(given))
+        try:
+            same = target.exists() and source.exists() and os.path.samefile(target, source)
+        except OSError:
+            same = False
+        if same or target == source:
+            raise UserError(_("{option} {path} is {what} itself: writing there would replace it; choose another "
+                              "file.").format(option=option, path=out, what=what))
+        if source.is_dir() and source in target.parents:
+            raise UserError(_("{option} {path} is inside {what}: keep what you write out of that folder; choose "
+                              "another path.").format(option=option, path=out, what=what))
+
+
 def os_reason(exc: BaseException) -> str:
     """Why the system refused a file or network operation, in the reader's language: an
     ``OSError``'s ``strerror`` is the C library's English ("No such file or directory"), which

@@ -54,7 +54,7 @@ def erasure_request(
     from culturecoop.governance.requests import build_request, write_request
 
     request = build_request("erasure", member, keys, emails=email, phones=phone, patron_ids=patron_id, country=country)
-    write_request(request, out)
+    write_request(request, out, keys=keys)
     if as_json:
         emit_json(request.to_json())
     else:
@@ -93,7 +93,7 @@ def access_request(
     """Make an access request for one person (tokens only)."""
     from culturecoop.governance.requests import build_request, write_request
 
-    write_request(build_request("access", member, keys, emails=email, phones=phone, patron_ids=patron_id, country=country), out)
+    write_request(build_request("access", member, keys, emails=email, phones=phone, patron_ids=patron_id, country=country), out, keys=keys)
     console.print(_("Wrote {path}; the cooperative answers it with `culturecoop access export {path} --db FILE --out DIR`.").format(path=out))
 
 
@@ -134,7 +134,7 @@ def consent_request(
 
     changes = parse_changes(grant or [], withdraw or [])
     write_request(build_request("consent", member, keys, emails=email, phones=phone, patron_ids=patron_id,
-                                country=country, consents=changes), out)
+                                country=country, consents=changes), out, keys=keys)
     console.print(_("Wrote {path}; the cooperative applies it with `culturecoop consent apply {path} --db FILE`.").format(path=out))
 
 

@@ -13,6 +13,7 @@ import typer
 
 from culturecoop.cli.app import app, console, emit_json
 from culturecoop.errors import UserError
+from culturecoop.files import atomic_file, refuse_replacing
 from culturecoop.i18n import _
 from culturecoop.spreadsheet import spreadsheet_cell
 from culturecoop.warehouse.engine import Warehouse
@@ -150,23 +151,25 @@ def patrons_command(
         raise UserError(_("--k must be a positive whole number, e.g. --k 5."))
     if out is not None and (out.is_dir() or not out.parent.exists()):
         raise UserError(_("Cannot write {path}: give a file in an existing folder.").format(path=out))
+    if out is not None:
+        refuse_replacing(out, "--out", [(_("the warehouse (--db)"), db)])
     with _open(db) as warehouse:
         from culturecoop.reco.audiences import _check_member
 
         _check_member(warehouse, member)
         rows = patron_events(warehouse, member, k=k, partners=accepted_partners(warehouse, member))
-    tmp = out.with_name(out.name + ".tmp") if out else None
-    handle = tmp.open("w", newline="", encoding="utf-8") if tmp else sys.stdout
-    try:
+
+    def write(handle: Any) -> None:
         writer = csv.writer(handle)
         writer.writerow(patron_list_header(current_language()))
         for row in rows:
             writer.writerow([spreadsheet_cell(v) for v in patron_list_row(row)])
-    finally:
-        if tmp:
-            handle.close()
-    if tmp and out:
-        tmp.replace(out)
+
+    if out is None:
+        write(sys.stdout)
+    else:
+        with atomic_file(out) as partial, partial.open("w", newline="", encoding="utf-8") as handle:
+            write(handle)
         console.print(_("{n} recommendations for {patrons} of your patrons written to {path}.").format(
             n=len(rows), patrons=len({r["member_patron_id"] for r in rows}), path=out))
 
@@ -188,14 +191,14 @@ def ids_command(
 
     if out.is_dir() or not out.parent.exists():
         raise UserError(_("Cannot write {path}: give a file in an existing folder.").format(path=out))
+    refuse_replacing(out, "--out", [(_("the `reco patrons` list"), recommendations), (_("your export (--export)"), export),
+                                    (_("the keys folder (--keys)"), keys)])
     rows, unmatched, column = map_back(recommendations, export, member, keys, id_column=id_column, encoding=encoding)
-    tmp = out.with_name(out.name + ".tmp")
-    with tmp.open("w", newline="", encoding="utf-8") as handle:
+    with atomic_file(out) as partial, partial.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         header, table = recommendation_table(rows, current_language())
         writer.writerow(header)
         writer.writerows([[spreadsheet_cell(v) for v in row] for row in table])
-    tmp.replace(out)
     summary = {"rows": len(rows), "unmatched": unmatched, "out": str(out), "id_column": column}
     if as_json:
         emit_json(summary)

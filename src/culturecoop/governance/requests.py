@@ -23,6 +23,7 @@ from typing import Any
 import duckdb
 
 from culturecoop.errors import UserError
+from culturecoop.files import atomic_file, refuse_replacing
 from culturecoop.i18n import _
 from culturecoop.ingest.normalize import install_normalizers
 from culturecoop.privacy.encodings import ID_TOKEN_HEX, keyed_tokens, member_id_tokens
@@ -118,13 +119,13 @@ def build_request(kind: str, member_id: str, keys_dir: Path, *, emails: list[str
     )
 
 
-def write_request(request: SubjectRequest, out: Path) -> Path:
+def write_request(request: SubjectRequest, out: Path, *, keys: Path | None = None) -> Path:
+    """Write the request file (whole or not at all); never over a key file of ``keys``."""
     if out.exists() and out.is_dir():
         raise UserError(_("{path} is a folder; give the path of the request file to write, e.g. request.json.").format(path=out))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_name(out.name + ".partial")
-    partial.write_text(json.dumps(request.to_json(), indent=2, ensure_ascii=False) + "\n")
-    partial.replace(out)
+    refuse_replacing(out, "--out", [(_("the keys folder (--keys)"), keys)])
+    with atomic_file(out) as partial:
+        partial.write_text(json.dumps(request.to_json(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return out
 
 

@@ -47,3 +47,29 @@ def test_a_folder_that_takes_no_file_is_one_french_sentence(args: tuple[str, ...
     assert result.returncode in (2, 5), words
     assert words.startswith("Erreur :") and "Traceback" not in words
     assert "n’existe pas" in words and not any(word in words for word in ENGLISH), words
+
+
+@pytest.mark.parametrize("exc", [UnicodeDecodeError("utf-8", b"ab\xfbcd", 2, 3, "invalid start byte"),
+                                 UnicodeEncodeError("cp1252", "a\u0153\u4e00", 2, 3, "character maps to <undefined>")])
+def test_text_in_another_encoding_is_said_in_french(french: None, exc: UnicodeError) -> None:
+    from culturecoop.boundary import explain
+
+    error = explain(exc)
+    assert error is not None and error.exit_code == 2
+    assert not any(word in error.message for word in ("codec", "invalid start byte", "maps to", "can't")), error.message
+    assert "0xfb" in error.message or "CP1252" in error.message
+
+
+def test_a_binary_patron_list_is_named_not_decoded(tmp_path: Path) -> None:
+    listing = tmp_path / "recs.csv"
+    listing.write_bytes(b"\x00\xfb\xff" * 100)
+    export = tmp_path / "export.csv"
+    export.write_text("patron_id\nC1\n", encoding="utf-8")
+    keys = tmp_path / "keys"
+    assert run_cli("keys", "init", "--dir", str(keys)).returncode == 0
+    result = run_cli("reco", "ids", str(listing), "--export", str(export), "--member", "m1", "--keys", str(keys),
+                     "--out", str(tmp_path / "ids.csv"), lang="fr")
+    words = " ".join(result.stderr.split())
+    assert result.returncode == 2, words
+    assert "n’est pas une liste de `reco patrons`" in words and "codec" not in words
+    assert not (tmp_path / "ids.csv").exists()

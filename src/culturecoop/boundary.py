@@ -89,7 +89,7 @@ def explain(exc: BaseException) -> UserError | None:
     if isinstance(exc, UnicodeError):
         return UserError(
             _("A file is not text in the expected encoding ({reason}); check that you gave the right "
-              "file and, for an export, set its encoding in the mapping.").format(reason=_first_line(exc)),
+              "file and, for an export, set its encoding in the mapping.").format(reason=_unicode_reason(exc)),
         )
     if isinstance(exc, csv.Error):
         return UserError(
@@ -117,6 +117,18 @@ def _is_io_failure(text: str) -> bool:
 def _is_corruption(text: str) -> bool:
     lower = text.lower()
     return "corrupt database file" in lower or ("checksum" in lower and "block" in lower)
+
+
+def _unicode_reason(exc: UnicodeError) -> str:
+    """Where the text stops being text, in the reader's language (Python's codec sentence is English)."""
+    encoding = str(getattr(exc, "encoding", "") or "").upper()
+    if isinstance(exc, UnicodeDecodeError) and 0 <= exc.start < len(exc.object):
+        return _("byte 0x{byte:02x} at position {position} is not {encoding}").format(
+            byte=exc.object[exc.start], position=exc.start, encoding=encoding)
+    if isinstance(exc, UnicodeEncodeError) and 0 <= exc.start < len(exc.object):
+        return _("the character {character} cannot be written in {encoding}").format(
+            character=repr(exc.object[exc.start]), encoding=encoding)
+    return _("characters that are not text")
 
 
 def _first_line(exc: BaseException, limit: int = 200) -> str:

@@ -198,7 +198,11 @@ def read_patron_list(path: Path) -> list[dict[str, Any]]:
     (or its codes, as lists written before the header was translated)."""
     code_of = {name.lower(): code for code, label in PATRON_LIST
                for name in (code, *(gettext_in(label, lang) for lang in LANGUAGES))}
-    reader = csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig")))
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise UserError(_("{path} is not a `reco patrons` file (no column of patron tokens).").format(path=path)) from None
+    reader = csv.reader(io.StringIO(text))
     header = next(reader, [])
     codes = [code_of.get(h.strip().lower(), h.strip()) for h in header]
     if "member_patron_id" not in codes:

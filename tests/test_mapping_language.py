@@ -246,7 +246,7 @@ def test_amounts_in_cents(tmp_path: Path, keys: Path) -> None:
     result = landed(tmp_path, keys, rows, amount_scale=0.01)
     assert {r["unit_price"] for r in result.rows("SELECT unit_price FROM ticket")} == {Decimal("45.50")}
     unscaled = landed(subdir(tmp_path, "u"), keys, rows)
-    assert any("amount_scale: 0.01" in w for w in unscaled.summary.warnings)
+    assert any("“Amounts multiplied by” (amount_scale) to 0.01" in w for w in unscaled.summary.warnings)
 
 
 def test_amount_styles(tmp_path: Path, keys: Path) -> None:

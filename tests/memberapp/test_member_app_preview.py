@@ -72,7 +72,8 @@ def test_the_first_rows_read_as_the_cooperative_reads_them(tmp_path: Path) -> No
     assert second[column["Quantité"]] == "2"
     # A time the mapping cannot read stands out, and the row says why it would be set aside.
     assert re.search(r'<td class="unread" title="Non lue avec ce mappage">le 13 au soir</td>', page)
-    assert third[-1] == "heure d’achat absente ou hors des formats de date du profil", third
+    # In the words the check, the CLI and the dashboard use (not « hors des formats de date du profil »).
+    assert third[-1] == "heure d’achat manquante ou illisible", third
     assert header[-1] == "Mise de côté car" and first[-1] == "" and second[-1] == ""
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import duckdb
 
-from culturecoop.i18n import _, gettext_in
+from culturecoop.i18n import _, current_language, gettext_in
 from culturecoop.ingest import draft_settings as decide
 from culturecoop.ingest import vocabulary as vocab
 from culturecoop.ingest.columns import PERSON_ATTRIBUTES
@@ -26,6 +26,7 @@ from culturecoop.ingest.draft_yaml import flow
 from culturecoop.ingest.profile import CANONICAL_FIELDS
 from culturecoop.ingest.shapes import Column, is_date_only, is_time_only, profile_columns
 from culturecoop.ingest.sniff import Evidence, Sample, sniff
+from culturecoop.ingest.words import field_named, setting_named
 from culturecoop.schema.model import CHANNELS, TICKET_STATUSES
 
 _ID_FIELDS = ("ticket_id", "order_id", "patron_id", "event_id")
@@ -55,6 +56,14 @@ _PLACE_FIELDS = ("venue", "postal_code", "venue_postal_code", "patron_language",
 # Said of an export whose columns do not tell pooling consent (the member app says it its own way).
 POOLING_UNDECIDED = ("No column says whether patrons agreed to pooling: until you set consent_defaults (pooling: true) "
                      "with your consent_basis, their tickets stay out of the cooperative's pooled figures.")
+# Said of an export with no purchase date and no price (the member app says it once, as the check's).
+ATTENDEE_LIST = ("Export your ticketing's sales or orders report instead (one row per ticket or order, with its date "
+                 "and price) and start again from it: this export has no purchase date and no price, so it looks "
+                 "like an attendee or check-in list, not a sales report.")
+
+
+def _named(field: str) -> str:
+    return field_named(field, current_language())
 
 
 @dataclass
@@ -412,8 +421,8 @@ class _Builder:
             self._note("columns.event_id", starts, _("no column names the event and the rows start at "
                                                      "several times: each start time is one event"), check=True)
             self.undecided.append(_("The export has no event column: each start time is counted as one event, "
-                                    "titled from the file name ({name}); if a column names the shows, map "
-                                    "event_title to it.").format(name=stem))
+                                    "titled from the file name ({name}); if a column names the shows, choose "
+                                    "it for {field}.").format(name=stem, field=_named("event_title")))
             return
         digits = re.search(r"\d{5,}", stem)
         spec = {"file_name": "(\\d{5,})"} if digits else {"file_name": True}
@@ -422,9 +431,8 @@ class _Builder:
         self._note("columns.event_id", spec, _("no column names the event: every row is taken as one event, "
                                                "named {name} from the file name").format(name=shown), check=True)
         self.undecided.append(_("The export has no event column: every row is counted as one event named from "
-                                "the file name ({name}); if the file holds several events, map event_id to the "
-                                "column that tells them apart, or set a constant with {{value: \"…\"}}.").format(
-            name=shown))
+                                "the file name ({name}); if the file holds several events, choose for {field} the "
+                                "column that tells them apart.").format(name=shown, field=_named("event_id")))
 
     def _title_told_by_the_start(self, keys: list[tuple[str, ...]]) -> None:
         """A column of words that each start time (``keys``: each sampled row's) determines (a
@@ -499,8 +507,9 @@ class _Builder:
                                                         "moment are taken as one order, its rows as order lines"),
                            check=True)
             else:
-                self.undecided.append(_("No column holds a ticket or order number: map ticket_id or order_id to "
-                                        "the column that identifies each sale."))
+                self.undecided.append(_("No column holds a ticket or order number: choose for {ticket} or {order} "
+                                        "the column that identifies each sale.").format(
+                    ticket=_named("ticket_id"), order=_named("order_id")))
         if "patron_id" not in self.columns_map:
             if "email" in self.columns_map and "phone" in self.columns_map:
                 self._note("columns.patron_id", None, _("no customer number: the e-mail identifies the patron, "
@@ -515,25 +524,26 @@ class _Builder:
                                                         "personal)"))
             else:
                 self.undecided.append(_("No column holds a customer number, an e-mail address or a phone number: "
-                                        "map patron_id, email or phone, or the rows cannot be linked to anyone."))
+                                        "choose the column of {patron}, {email} or {phone}, or the rows cannot be "
+                                        "linked to anyone.").format(
+                    patron=_named("patron_id"), email=_named("email"), phone=_named("phone")))
         else:
             self._patron_fallback()
         no_price = "unit_price" not in self.columns_map and "total_price" not in self.columns_map
         if "purchased_at" not in self.columns_map and no_price:
             # Neither: a list of who comes (a check-in or attendee list), not of what was sold.
-            self.undecided.append(_("The export has no purchase date and no price: it looks like an attendee or "
-                                    "check-in list, not a sales report. Export your ticketing's sales or orders "
-                                    "report instead (one row per ticket or order, with its date and price) and "
-                                    "draft again from it."))
+            self.undecided.append(_(ATTENDEE_LIST))
             return
         if "purchased_at" not in self.columns_map:
-            self.undecided.append(_("No column looks like the purchase date: map purchased_at to the column that "
+            self.undecided.append(_("No column looks like the purchase date: choose for {field} the column that "
                                     "holds it; if the export has none, export your ticketing's orders report "
-                                    "(it dates each sale) and draft again from it."))
+                                    "(it dates each sale) and start again from it.").format(
+                field=_named("purchased_at")))
         if no_price:
-            self.undecided.append(_("No column looks like the price paid: map unit_price to the column that "
+            self.undecided.append(_("No column looks like the price paid: choose for {field} the column that "
                                     "holds it; if the export has none, export your ticketing's orders report "
-                                    "(it gives each ticket's price) and draft again from it."))
+                                    "(it gives each ticket's price) and start again from it.").format(
+                field=_named("unit_price")))
 
     def _patron_fallback(self) -> None:
         """A customer number that a share of the rows leave empty (box-office sales, invitations,
@@ -555,10 +565,12 @@ class _Builder:
         fallback = [column.name, *dict.fromkeys(c.name for c in stand_ins)]
         if len(helped) < max(3, 0.05 * len(self.sample.rows)):
             # A number left out on a row or two is a slip: those rows are set aside and said.
-            self.undecided.append(_("{n} of the rows looked at have no {column} but an e-mail or a phone: prepare "
-                                    "will set them aside; to keep them, identified by the e-mail, else the phone, "
-                                    "write `patron_id: {fallback}`.").format(n=len(helped), column=column.name,
-                                                                             fallback=flow(fallback)))
+            self.undecided.append(_("{n} of the rows looked at have no {column} but an e-mail or a phone: they "
+                                    "will be set aside. To keep them, choose no column for {field} (the e-mail, "
+                                    "else the phone, then tells who bought on every row), or, in the mapping's "
+                                    "YAML, write `patron_id: {fallback}` to use them only where {column} is "
+                                    "empty.").format(n=len(helped), column=column.name, field=_named("patron_id"),
+                                                     fallback=flow(fallback)))
             return
         self.columns_map["patron_id"] = fallback
         self.evidence = [e for e in self.evidence if e.key != "columns.patron_id"]
@@ -602,9 +614,11 @@ class _Builder:
             self.settings["date_formats"] = dates
         for note in notes:
             if note.check:
+                field = note.key.split(".", 1)[1]
                 self.undecided.append(_("Some values of {field} read with no format the draft found: check them "
-                                        "in the preview and add their strptime format.").format(
-                    field=note.key.split(".", 1)[1]))
+                                        "in the preview and add their format to the {formats}.").format(
+                    field=_named(field), formats=setting_named(
+                        "date_formats" if field == "birth_date" else "datetime_formats", current_language())))
 
     def _columns_of(self, spec: Any) -> list[Column]:
         names = [spec] if isinstance(spec, str) else spec if isinstance(spec, list) else spec.get("join", [])
@@ -659,8 +673,9 @@ class _Builder:
                     column=status.name))
             self.settings["status_values"] = known
             if unknown:
-                self.undecided.append(_("Status labels {labels} are not words the draft knows: add each under "
-                                        "status_values as sold, refunded, cancelled or exchanged.").format(
+                self.undecided.append(_("The ticket statuses {labels} are not words the draft knows: in the "
+                                        "mapping's YAML, add each under `status_values` as sold, refunded, "
+                                        "cancelled or exchanged.").format(
                     labels=", ".join(unknown[:8])))
         channel = self._mapped("channel")
         if channel is not None:
@@ -675,8 +690,9 @@ class _Builder:
             true, false, unknown = decide.boolean_words(booleans)
             self.settings["true_values"], self.settings["false_values"] = true, false
             if unknown:
-                self.undecided.append(_("Yes/no columns hold words the draft cannot read ({labels}): add them to "
-                                        "true_values or false_values.").format(labels=", ".join(unknown[:8])))
+                self.undecided.append(_("Yes/no columns hold words the draft cannot read ({labels}): in the "
+                                        "mapping's YAML, add them to `true_values` (yes) or `false_values` "
+                                        "(no).").format(labels=", ".join(unknown[:8])))
         languages = {}
         for name in ("event_language", "patron_language"):
             column = self._mapped(name)
@@ -712,8 +728,8 @@ class _Builder:
                    _("read as consent to the cooperative's e-mail campaigns"), check=True)
         self.undecided.append(_("Check what {column} covers: read as marketing consent, a yes lets the "
                                 "cooperative's e-mail campaigns reach the person, whichever member sends them. If "
-                                "it only covers your own newsletter, take consent_marketing out of the mapping.").format(
-            column=column.name))
+                                "it only covers your own newsletter, choose no column for {field}.").format(
+            column=column.name, field=_named("consent_marketing")))
 
     def _order_status_letters(self, status: Column) -> bool:
         """pretix's orders say their status in one letter: ``p`` paid, ``n`` pending (not paid
@@ -727,8 +743,8 @@ class _Builder:
         self._note("status_values", known, _("one-letter order statuses as pretix writes them: p paid, e expired "
                                              "(never paid), c cancelled"), check=True)
         if "n" in letters:
-            self.undecided.append(_("Status n (an order not paid yet) is left to you: add it under status_values as "
-                                    "sold if those tickets count, or cancelled."))
+            self.undecided.append(_("Status n (an order not paid yet) is left to you: in the mapping's YAML, add it "
+                                    "under `status_values` as sold if those tickets count, or cancelled."))
         return True
 
     def _note(self, key: str, value: Any, why: str, check: bool = False) -> None:

@@ -18,8 +18,9 @@ from typing import Any
 import yaml
 
 from culturecoop.errors import UserError
-from culturecoop.i18n import _
+from culturecoop.i18n import _, current_language
 from culturecoop.ingest.labels import COUNTRIES
+from culturecoop.ingest.words import field_named
 from culturecoop.schema.model import CHANNELS, CONSENT_PURPOSES, TICKET_STATUSES
 
 PROFILE_DIR = Path(__file__).parent / "profiles"
@@ -190,11 +191,34 @@ def load_profile(name: str | None = None, path: Path | None = None) -> Profile:
     return parse_profile(text, source=str(path))
 
 
+class MappingInvalidError(UserError):
+    """A mapping that cannot be used. ``problem`` says what is wrong, so that each interface words
+    what to do its own way (the command line names the file and says to run prepare again)."""
+
+    def __init__(self, source: str, problem: str, message: str | None = None) -> None:
+        super().__init__(message or _("The mapping {source} is not valid: {problem}; fix it and run prepare "
+                                      "again.").format(source=source, problem=problem))
+        self.source = source
+        self.problem = problem
+
+
+class MappingIncompleteError(MappingInvalidError):
+    """A mapping that chooses no column for a field every ticket needs (``missing``): nothing can be
+    prepared with it. ``kind`` is ``attendee_list`` (no purchase date and no price: the export lists who
+    comes, not what was sold), ``no_buyer`` (nothing says who bought) or ``missing``."""
+
+    def __init__(self, source: str, missing: tuple[str, ...], kind: str, message: str) -> None:
+        super().__init__(source, message, message)
+        self.missing = missing
+        self.kind = kind
+
+
 def _invalid(source: str, problem: str) -> UserError:
-    return UserError(
-        _("The mapping {source} is not valid: {problem}; fix it and run prepare again.").format(
-            source=source, problem=problem)
-    )
+    return MappingInvalidError(source, problem)
+
+
+def _named(field: str) -> str:
+    return field_named(field, current_language())
 
 
 def _closest(word: str, choices: list[str] | tuple[str, ...] | set[str]) -> str:
@@ -319,33 +343,18 @@ def parse_profile(text: str, source: str) -> Profile:
         elif "email" in columns:
             columns["patron_id"] = columns["email"]
     if "unit_price" in columns and "total_price" in columns:
-        raise _invalid(source, _("it maps both unit_price and total_price; map unit_price or total_price (the "
-                                 "amount of the whole row, divided by its quantity), not both"))
+        raise _invalid(source, _("it chooses a column for both {unit} and {total}; choose one of them, not "
+                                 "both").format(unit=_named("unit_price"), total=_named("total_price")))
     if "consent_at" in columns and not consent_only:
-        raise _invalid(source, _("consent_at (the date of a consent change) is read only in a consent export, "
-                                 "which maps no ticket or event column; remove it from this ticket mapping"))
+        raise _invalid(source, _("{field} is read only in a consent export, which has no ticket or event column; "
+                                 "choose no column for it in this ticket mapping").format(field=_named("consent_at")))
     # A consent export needs only who (patron id or e-mail); a ticket export needs the ticket too.
     required = ("patron_id",) if consent_only else tuple(dict.fromkeys((*REQUIRED_FIELDS, *ALTERNATIVES)))
     # A consent export is matched by its e-mail: a phone does not stand in for its patron id.
-    alternatives = {"patron_id": ("email",)} if consent_only else ALTERNATIVES
+    alternatives: dict[str, tuple[str, ...]] = {"patron_id": ("email",)} if consent_only else ALTERNATIVES
     missing = [f for f in required if f not in columns and not any(a in columns for a in alternatives.get(f, ()))]
     if missing:
-        named = [f if f not in alternatives else _("{field} (or {alternative})").format(
-            field=f, alternative=_(" or ").join(alternatives[f])) for f in missing]
-        if "purchased_at" in missing and "unit_price" in missing:
-            # Neither a date nor a price: what the export lists is who comes, not what was sold.
-            raise _invalid(source, _("it does not map the required fields {fields}; an export with no purchase "
-                                     "date and no price is an attendee or check-in list, not a sales report: export "
-                                     "your ticketing's sales or orders report instead").format(fields=", ".join(named)))
-        if "patron_id" in missing and not consent_only:
-            # No buyer at all: a reseller's statement or a summary of sales.
-            raise _invalid(source, _("it does not map the required fields {fields}; an export that names no buyer "
-                                     "(no customer number, e-mail nor phone: a reseller's statement, a summary of "
-                                     "sales) cannot be prepared: export the sales report that names each buyer "
-                                     "instead").format(fields=", ".join(named)))
-        raise _invalid(
-            source, _("it does not map the required fields {fields}").format(fields=", ".join(named))
-        )
+        raise _incomplete(source, tuple(missing), alternatives, consent_only)
     description = data.get("description") or {}
     sheet = data.get("sheet")
     defaults, basis = _consent(data, source)
@@ -377,6 +386,29 @@ def parse_profile(text: str, source: str) -> Profile:
         description={str(k): str(v) for k, v in description.items()} if isinstance(description, dict) else {},
         source=source,
     )
+
+
+def _incomplete(source: str, missing: tuple[str, ...], alternatives: dict[str, tuple[str, ...]],
+                consent_only: bool) -> MappingIncompleteError:
+    """The sentence for required fields with no column, the fields named as the member app's form
+    names them (their YAML key after), and what to do said so that it reads in the app and in a
+    terminal alike."""
+    named = ", ".join(_(" or ").join(_named(each) for each in (f, *alternatives.get(f, ()))) for f in missing)
+    if "purchased_at" in missing and "unit_price" in missing:
+        # Neither a date nor a price: what the export lists is who comes, not what was sold.
+        return MappingIncompleteError(source, missing, "attendee_list", _(
+            "Export your ticketing's sales or orders report instead (one row per ticket or order, with its date "
+            "and price): this export has no purchase date and no price, so it lists who comes rather than what "
+            "was sold, and nothing can be prepared from it (no column is chosen for {fields}).").format(fields=named))
+    if "patron_id" in missing and not consent_only:
+        # No buyer at all: a reseller's statement or a summary of sales.
+        return MappingIncompleteError(source, missing, "no_buyer", _(
+            "No column is chosen for {fields}, and nothing can be prepared without knowing who bought: choose the "
+            "column that holds it; if the export names no buyer (a reseller's statement, a summary of sales), "
+            "export the sales report that names each buyer instead.").format(fields=named))
+    return MappingIncompleteError(source, missing, "missing", _(
+        "No column is chosen for the required fields {fields}: choose the column that holds each of them, or "
+        "nothing can be prepared.").format(fields=named))
 
 
 def _column_spec(canonical: str, value: Any, source: str) -> ColumnSpec:

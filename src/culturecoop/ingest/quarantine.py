@@ -19,6 +19,13 @@ from culturecoop.i18n import _, current_language
 from culturecoop.ingest.profile import Profile
 from culturecoop.ingest.source import SourceInfo
 from culturecoop.ingest.validate import FIELD_OF_RULE, amount_field
+from culturecoop.ingest.words import (
+    QUARANTINE_ANYWAY,
+    REJECT_REASONS,
+    field_named,
+    say,
+    setting_named,
+)
 
 DEFAULT_MAX_REJECT_SHARE = 0.2
 # Reasons that no mapping or setting could change (the rows simply hold nothing to load).
@@ -57,46 +64,66 @@ def _source(profile: Profile, field: str) -> str:
     return spec.describe() if spec is not None else field
 
 
+def _named(field: str) -> str:
+    return field_named(field, current_language())
+
+
+def _setting(key: str) -> str:
+    return setting_named(key, current_language())
+
+
 def _advice(rule: str, profile: Profile, examples: list[tuple[str, int]]) -> str:
-    """What to change in the mapping for the rows failing ``rule``."""
+    """What to change in the mapping for the rows failing ``rule``, in words that work in the
+    member app's form and in the mapping file alike (each field by its label, its key after)."""
     first = examples[0][0] if examples else ""
     if rule == "bad_status":
-        return _("add `status_values: {{{value}: sold}}` to the mapping (sold, refunded, cancelled or "
-                 "exchanged)").format(value=first or "…")
+        return _("say what «{value}» means in the mapping's YAML: add `status_values: {{{value}: sold}}` (or "
+                 "refunded, cancelled, exchanged)").format(value=first or "…")
     if rule == "bad_purchased_at":
-        return _("add the format of these dates to `datetime_formats` (for example \"%d/%m/%Y %H:%M\"), "
-                 "or map purchased_at to the column that holds the purchase time")
+        return _("add the format of these dates to the {formats} (for example %d/%m/%Y %H:%M), or choose for "
+                 "{field} the column that holds the purchase time").format(
+                     formats=_setting("datetime_formats"), field=_named("purchased_at"))
     if rule in ("implausible_purchased_at", "purchase_in_future"):
-        return _("check that purchased_at is the purchase time and that `datetime_formats` reads day "
-                 "and month in the right order")
+        return _("check that the column chosen for {field} holds the purchase time, and that the {formats} "
+                 "read the day and the month in the right order").format(
+                     field=_named("purchased_at"), formats=_setting("datetime_formats"))
     if rule == "bad_price":
-        return _("check `decimal` (\".\" or \",\") and that unit_price is the column of amounts")
+        return _("check the {decimal} (a point or a comma) and that the column chosen for {field} holds "
+                 "amounts").format(decimal=_setting("decimal"), field=_named(amount_field(profile)))
     if rule == "bad_quantity":
-        return _("map quantity to the number of admissions, or leave it out (each row is then one)")
+        return _("choose for {field} the column of the number of admissions, or no column (each row is then "
+                 "one ticket)").format(field=_named("quantity"))
     if rule == "bad_currency":
-        return _("map currency to an ISO code column such as CAD or EUR, or leave it out and set `currency:`")
+        return _("choose for {field} a column of codes such as CAD or EUR, or no column and set the "
+                 "{default}").format(field=_named("currency"), default=_setting("currency"))
     if rule == "missing_ticket_id":
-        return _("map ticket_id to the column of ticket numbers, or leave ticket_id out and map order_id "
-                 "(each order's lines are then numbered)")
+        return _("choose for {ticket} the column of ticket numbers, or no column there and the column of order "
+                 "numbers for {order} (each order's lines are then numbered)").format(
+                     ticket=_named("ticket_id"), order=_named("order_id"))
     if rule == "missing_patron_id":
-        return _("give patron_id a fallback, such as `patron_id: [Customer ID, Email, Phone]`, or leave it out "
-                 "to use the e-mail, else the phone")
+        return _("choose no column for {field}, so that the e-mail, else the phone, tells who bought; or, in the "
+                 "mapping's YAML, give it a fallback such as `patron_id: [Customer ID, Email, Phone]`").format(
+                     field=_named("patron_id"))
     if rule == "missing_event_id":
-        return _("map event_id to a column, or to `{{value: …}}` or `{{file_name: true}}` when the export "
-                 "holds one event")
+        return _("choose for {field} the column that tells the events apart; if the export holds one event, "
+                 "write `{{value: …}}` or `{{file_name: true}}` for it in the mapping's YAML").format(
+                     field=_named("event_id"))
     if rule == "duplicate_ticket":
-        return _("if the export has one row per order line, map order_id and leave ticket_id out; if the "
-                 "same ticket appears on several rows for another reason, map ticket_id to a column that "
-                 "is unique per ticket")
+        return _("if the export has one row per order line, choose the column of order numbers for {order} and "
+                 "no column for {ticket}; if the same ticket appears on several rows for another reason, choose "
+                 "for {ticket} a column that is unique per ticket").format(
+                     order=_named("order_id"), ticket=_named("ticket_id"))
     if rule == "malformed_line":
-        return _("check `delimiter` and `quote`, and `skip_lines` if a title block sits above the header")
+        return _("check the {delimiter}, the quote character (`quote`) and the {skip} if a title sits above the "
+                 "column names").format(delimiter=_setting("delimiter"), skip=_setting("skip_lines"))
     return _("check the mapping")
 
 
 def guard_quarantine(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile,
                      rows_in: int, by_reason: dict[str, int], max_share: float) -> None:
     """Raise ``UserError`` when one reason rejects more than ``max_share`` of ``rows_in``, or
-    when no row is accepted (see the module's doc)."""
+    when no row is accepted (see the module's doc). The reason is said in words, never by its
+    rule's code; the override is named for the member app (its box) and the command line."""
     accepted = int(con.execute("SELECT count(*) FROM checked WHERE len(reasons) = 0").fetchall()[0][0])
     # Sales naming nobody are no mistake to fix: however many, they never stop a run (counted).
     over = {r: n for r, n in by_reason.items()
@@ -111,22 +138,18 @@ def guard_quarantine(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: 
         field = amount_field(profile)
     examples = _examples(con, info, field, f"list_contains(reasons, '{rule}')") if field else []
     parts: dict[str, Any] = {
-        "n": _n(by_reason[rule]), "total": _n(rows_in), "rule": rule,
+        "n": _n(by_reason[rule]), "total": _n(rows_in), "reason": say(REJECT_REASONS, rule, current_language()),
         "values": _listed(examples), "column": _source(profile, field) if field else "",
-        "advice": _advice(rule, profile, examples),
+        "field": _named(field) if field else "", "advice": _advice(rule, profile, examples),
     }
-    override = _("or run prepare again with --max-reject-share 1 to quarantine them anyway")
-    if examples:
-        message = _("Nothing was written: {n} of {total} rows fail the rule {rule} on {column}, with the values "
-                    "{values}; {advice}, {override}.").format(**parts, override=override)
-    else:
-        message = _("Nothing was written: {n} of {total} rows fail the rule {rule}; {advice}, {override}.").format(
-            **parts, override=override)
+    override = _("or, to set them aside anyway, tick “{box}” (or run prepare again with --max-reject-share 1)").format(
+        box=_(QUARANTINE_ANYWAY))
+    on = _(" in the column {column} chosen for {field}, with the values {values}").format(**parts) if examples else ""
     if not accepted:
-        message = _("No row was accepted, so nothing was written: {n} of {total} rows fail the rule {rule}"
-                    "{on}; {advice}.").format(
-                        **parts, on=(_(" on {column}, with the values {values}").format(**parts) if examples else ""))
-    raise UserError(message)
+        raise UserError(_("No row was accepted, so nothing was written: {n} of {total} rows are set aside "
+                          "({reason}){on}; {advice}.").format(**parts, on=on))
+    raise UserError(_("Nothing was written: {n} of {total} rows are set aside ({reason}){on}; {advice}, "
+                      "{override}.").format(**parts, on=on, override=override))
 
 
 def guard_dropped_fields(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile,
@@ -144,12 +167,13 @@ def guard_dropped_fields(con: duckdb.DuckDBPyConnection, info: SourceInfo, profi
         filled = given[field]
         if filled and dropped[field] > max_share * filled and dropped[field] >= 5:
             examples = _examples(con, info, field, f"len(reasons) = 0 AND {flag}")
+            formats = _setting("datetime_formats" if field == "event_starts_at" else "date_formats")
             raise UserError(
-                _("Nothing was written: {field} ({column}) cannot be read, or is implausible, in {n} of {total} "
-                  "rows that fill it ({share}), with the values {values}; add their format to "
-                  "`datetime_formats` or `date_formats`, or map {field} to another column.").format(
-                    field=field, column=_source(profile, field), n=_n(dropped[field]), total=_n(filled),
-                    share=_share(dropped[field] / filled), values=_listed(examples))
+                _("Nothing was written: {field}, read from the column {column}, cannot be read or is implausible "
+                  "in {n} of the {total} rows that fill it ({share}), with the values {values}; add their format "
+                  "to the {formats}, or choose another column for it.").format(
+                    field=_named(field), column=_source(profile, field), n=_n(dropped[field]), total=_n(filled),
+                    share=_share(dropped[field] / filled), values=_listed(examples), formats=formats)
             )
     return {k: v for k, v in dropped.items() if v}
 
@@ -167,6 +191,6 @@ def plausibility_warnings(con: duckdb.DuckDBPyConnection, profile: Profile) -> l
     ).fetchall()[0]
     median = float(row[0]) if row[0] is not None else 0.0
     if profile.amount_scale == 1 and median > CENTS_MEDIAN:
-        out.append(_("The median ticket price is {price}: if the export gives amounts in cents, add "
-                     "`amount_scale: 0.01` to the mapping and prepare again.").format(price=_n(round(median))))
+        out.append(_("The median ticket price is {price}: if the export gives amounts in cents, set {scale} "
+                     "to 0.01 and prepare again.").format(price=_n(round(median)), scale=_setting("amount_scale")))
     return out

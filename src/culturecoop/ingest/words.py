@@ -38,9 +38,52 @@ TICKET_STATUSES = {"sold": _("sold ticket"), "refunded": _("refunded ticket"), "
 PACKAGE_TABLES = {"event": _("Events"), "patron": _("Patrons"), "ticket": _("Tickets"), "consent": _("Consents")}
 CONSENT_PURPOSES = {"pooling": _("Pooling in the cooperative"), "marketing": _("Cooperative newsletters"),
                     "personalization": _("Recommendations")}
+# What each canonical field is, for a member: the member app's form labels, and the words every
+# sentence about a field uses (``field_named``), so that the form and the advice name it alike.
+FIELD_LABELS = {
+    "ticket_id": _("Ticket number"), "order_id": _("Order number"), "purchased_at": _("Purchase date and time"),
+    "status": _("Ticket status"), "quantity": _("Quantity"), "unit_price": _("Price of one ticket"),
+    "total_price": _("Price of the whole row (divided by its quantity)"),
+    "currency": _("Currency"), "channel": _("Sales channel"), "event_id": _("Event identifier"),
+    "event_title": _("Event title"), "event_starts_at": _("Event date and time"), "venue": _("Venue"),
+    "venue_postal_code": _("Venue postal code"), "genres": _("Genres"), "artists": _("Artists"),
+    "capacity": _("Capacity"), "is_local": _("Local artist"), "event_language": _("Language of the show"),
+    "patron_id": _("Customer number"), "email": _("E-mail"), "phone": _("Phone"),
+    "first_name": _("Given name"), "last_name": _("Surname"), "full_name": _("Full name (one column)"),
+    "birth_date": _("Birth date"), "postal_code": _("Postal code"), "patron_language": _("Patron's language"),
+    "consent_pooling": _("Consent: pooling"), "consent_marketing": _("Consent: newsletters"),
+    "consent_personalization": _("Consent: recommendations"),
+    "consent_at": _("Consent: date of the change"),
+}
+# The mapping's settings as the member app's form names them (the YAML keys are no words for venue staff).
+SETTING_NAMES = {
+    "encoding": _("Text encoding"), "decimal": _("Decimal mark"), "country": _("Country"),
+    "delimiter": _("Column separator"), "skip_lines": _("Lines above the column names"), "sheet": _("Sheet (Excel)"),
+    "currency": _("Default currency"), "timezone": _("Time zone"), "amount_scale": _("Amounts multiplied by"),
+    "datetime_formats": _("Date and time formats"), "date_formats": _("Date formats (birth dates)"),
+}
+# The member app's box that does what ``prepare --max-reject-share 1`` does.
+QUARANTINE_ANYWAY = _("Prepare even if one reason rejects many rows (they are set aside)")
 
 
 def say(words: dict[str, str], code: str, language: str) -> str:
     """``code`` in words in ``language`` (one of the tables above); an unknown code as it is."""
     found = words.get(code)
     return gettext_in(found, language) if found is not None else code
+
+
+def field_named(field: str, language: str) -> str:
+    """A canonical field as a sentence names it: the form's label, then the mapping's key for the
+    reader of the YAML (« « Date et heure d’achat » (purchased_at) »)."""
+    label = FIELD_LABELS.get(field)
+    if label is None:
+        return field
+    return gettext_in(_("“{label}” ({key})"), language).format(label=gettext_in(label, language), key=field)
+
+
+def setting_named(key: str, language: str) -> str:
+    """A setting of the mapping as a sentence names it: the form's name, then its YAML key."""
+    name = SETTING_NAMES.get(key)
+    if name is None:
+        return f"`{key}`"
+    return gettext_in(_("“{label}” ({key})"), language).format(label=gettext_in(name, language), key=key)

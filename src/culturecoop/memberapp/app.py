@@ -30,10 +30,11 @@ from culturecoop.analytics import wording
 from culturecoop.errors import UserError
 from culturecoop.i18n import LANGUAGES, _, gettext_in, set_language
 from culturecoop.ingest.consent import POOLING_UNSET
-from culturecoop.ingest.draft import POOLING_UNDECIDED
+from culturecoop.ingest.draft import ATTENDEE_LIST, POOLING_UNDECIDED
 from culturecoop.ingest.package import MemberInfo
+from culturecoop.ingest.profile import MappingIncompleteError, MappingInvalidError
 from culturecoop.ingest.quarantine import DEFAULT_MAX_REJECT_SHARE
-from culturecoop.ingest.validate import RULES
+from culturecoop.ingest.words import QUARANTINE_ANYWAY, REJECT_REASONS
 from culturecoop.memberapp import form as mapping_form
 from culturecoop.memberapp.coop import CoopClient
 from culturecoop.memberapp.workspace import EXPORT_SUFFIXES, Export, Workspace
@@ -71,7 +72,7 @@ class _Page:
         lang = language(request)
         html = self.env.get_template(name).render(
             **context, lang=lang, _=lambda m: gettext_in(m, lang), csrf=request.app.state.csrf,
-            path=request.url.path, rules=RULES, number=lambda n: wording.number(n, lang),
+            path=request.url.path, rules=REJECT_REASONS, number=lambda n: wording.number(n, lang),
             counted=lambda n, one, many: counted(n, one, many, lang), moment=lambda v: wording.moment(v, lang))
         return HTMLResponse(html, status_code=status)
 
@@ -134,16 +135,22 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
     def export_page(request: Request, export: Export, error: str | None = None, status: int = 200,
                     notice: str | None = None) -> HTMLResponse:
         mapping = export.mapping()
-        check, check_error, preview = None, None, []
+        check, check_error, preview, incomplete = None, None, [], None
         fields = mapping_form.field_rows(mapping)
         try:
             preview = mapping_form.preview_cells(workspace.preview(export), [f.name for f in fields if f.chosen],
                                                  language(request))
             check = workspace.check(export, DEFAULT_MAX_REJECT_SHARE)
+        except MappingIncompleteError as exc:
+            # Nothing can be prepared: the sentence says what to choose or what to export instead.
+            check_error, incomplete = exc.message, exc
         except UserError as exc:
-            check_error = exc.message
+            check_error = said(exc)
         warnings, undecided = _said_for_the_form(mapping, check.warnings if check else [],
                                                  export.state.get("undecided") or [])
+        if incomplete is not None and incomplete.kind == "attendee_list":
+            # The check's sentence already says what to export instead: not twice.
+            undecided = [u for u in undecided if u not in {gettext_in(ATTENDEE_LIST, each) for each in LANGUAGES}]
         if error == check_error:  # the check below already says it, where the reader looks for it
             error = None
         return page(request, "export.html", {
@@ -156,6 +163,7 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
             "setting_labels": mapping_form.setting_labels(), "keep": mapping_form.KEEP, "summary": export.state.get("summary"),
             "sent": export.state.get("sent"), "coop_url": settings.coop_url,
             "package": export.package, "member_id": settings.member_id,
+            "can_prepare": incomplete is None, "quarantine_anyway": QUARANTINE_ANYWAY,
         }, status)
 
     async def posted(request: Request) -> dict[str, Any]:
@@ -220,7 +228,7 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
                 workspace.set_mapping(export, mapping_form.apply_form(export.mapping(), {
                     k: str(v) for k, v in data.items() if isinstance(v, str)}))
         except UserError as exc:
-            return export_page(request, export, exc.message, 400)
+            return export_page(request, export, said(exc), 400)
         return RedirectResponse(f"/exports/{export_id}#check", status_code=303)
 
     @app.post("/exports/{export_id}/prepare")
@@ -231,7 +239,7 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
         try:
             workspace.prepare(export, member(), settings.keys, share)
         except UserError as exc:
-            return export_page(request, export, exc.message, 400)
+            return export_page(request, export, said(exc), 400)
         return RedirectResponse(f"/exports/{export_id}#package", status_code=303)
 
     @app.post("/exports/{export_id}/send")
@@ -301,6 +309,14 @@ def language_now() -> str:
     from culturecoop.i18n import current_language
 
     return current_language()
+
+
+def said(exc: UserError) -> str:
+    """A service's error as this app says it. A mapping that cannot be used is the form's (or the
+    YAML box's) to correct here: no file name, no « run prepare again » of the command line."""
+    if isinstance(exc, MappingInvalidError) and not isinstance(exc, MappingIncompleteError):
+        return _("This mapping cannot be used: {problem}; correct it and apply it again.").format(problem=exc.problem)
+    return exc.message
 
 
 def _said_for_the_form(mapping: dict[str, Any], warnings: list[str], undecided: list[str]) -> tuple[list[str], list[str]]:

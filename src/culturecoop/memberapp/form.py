@@ -17,8 +17,13 @@ from culturecoop.i18n import _, gettext_in
 from culturecoop.ingest.labels import COUNTRIES
 from culturecoop.ingest.prepare import ReadRow
 from culturecoop.ingest.profile import CANONICAL_FIELDS, SPEC_FORMS
-from culturecoop.ingest.validate import RULES
-from culturecoop.ingest.words import TICKET_STATUSES
+from culturecoop.ingest.words import (
+    FIELD_LABELS,
+    REJECT_REASONS,
+    SETTING_NAMES,
+    TICKET_STATUSES,
+    say,
+)
 from culturecoop.schema.model import CONSENT_PURPOSES
 
 KEEP = "__keep__"
@@ -29,40 +34,27 @@ SETTINGS = ("encoding", "delimiter", "decimal", "skip_lines", "sheet", "currency
 
 
 def field_labels() -> dict[str, str]:
-    """What each canonical field is, for a member (translated)."""
-    return {
-        "ticket_id": _("Ticket number"), "order_id": _("Order number"), "purchased_at": _("Purchase date and time"),
-        "status": _("Ticket status"), "quantity": _("Quantity"), "unit_price": _("Price of one ticket"),
-        "total_price": _("Price of the whole row (divided by its quantity)"),
-        "currency": _("Currency"), "channel": _("Sales channel"), "event_id": _("Event identifier"),
-        "event_title": _("Event title"), "event_starts_at": _("Event date and time"), "venue": _("Venue"),
-        "venue_postal_code": _("Venue postal code"), "genres": _("Genres"), "artists": _("Artists"),
-        "capacity": _("Capacity"), "is_local": _("Local artist"), "event_language": _("Language of the show"),
-        "patron_id": _("Customer number"), "email": _("E-mail"), "phone": _("Phone"),
-        "first_name": _("Given name"), "last_name": _("Surname"), "full_name": _("Full name (one column)"),
-        "birth_date": _("Birth date"), "postal_code": _("Postal code"), "patron_language": _("Patron's language"),
-        "consent_pooling": _("Consent: pooling"), "consent_marketing": _("Consent: newsletters"),
-        "consent_personalization": _("Consent: recommendations"),
-        "consent_at": _("Consent: date of the change"),
-    }
+    """What each canonical field is, for a member (translated; the words ingest's sentences use too)."""
+    return {name: _(label) for name, label in FIELD_LABELS.items()}
 
 
 def setting_labels() -> dict[str, tuple[str, str]]:
     """What each setting is, and a hint of what to write, for a member (translated): the mapping
     file's keys (``skip_lines``, ``amount_scale``…) are no words for venue staff."""
-    return {
-        "encoding": (_("Text encoding"), _("UTF-8 for most exports; Windows-1252 for a CSV saved by an old Excel")),
-        "decimal": (_("Decimal mark"), _("how amounts write their cents")),
-        "country": (_("Country"), _("where your patrons' phones and postal codes are from")),
-        "delimiter": (_("Column separator"), _("the character between columns: a comma, a semicolon, or \\t for a tab")),
-        "skip_lines": (_("Lines above the column names"), _("a title or a date above the table: how many lines to skip")),
-        "sheet": (_("Sheet (Excel)"), _("its name, or empty for the first sheet")),
-        "currency": (_("Default currency"), _("when no column says it: CAD, EUR, CHF, GBP…")),
-        "timezone": (_("Time zone"), _("where your events take place: America/Toronto, Europe/Paris…")),
-        "amount_scale": (_("Amounts multiplied by"), _("1 for amounts in dollars or euros, 0.01 for amounts in cents")),
-        "datetime_formats": (_("Date and time formats"), _("as %d/%m/%Y %H:%M; several separated by ;")),
-        "date_formats": (_("Date formats (birth dates)"), _("as %d/%m/%Y; several separated by ;")),
+    hints = {
+        "encoding": _("UTF-8 for most exports; Windows-1252 for a CSV saved by an old Excel"),
+        "decimal": _("how amounts write their cents"),
+        "country": _("where your patrons' phones and postal codes are from"),
+        "delimiter": _("the character between columns: a comma, a semicolon, or \\t for a tab"),
+        "skip_lines": _("a title or a date above the table: how many lines to skip"),
+        "sheet": _("its name, or empty for the first sheet"),
+        "currency": _("when no column says it: CAD, EUR, CHF, GBP…"),
+        "timezone": _("where your events take place: America/Toronto, Europe/Paris…"),
+        "amount_scale": _("1 for amounts in dollars or euros, 0.01 for amounts in cents"),
+        "datetime_formats": _("as %d/%m/%Y %H:%M; several separated by ;"),
+        "date_formats": _("as %d/%m/%Y; several separated by ;"),
     }
+    return {key: (_(SETTING_NAMES[key]), hint) for key, hint in hints.items()}
 
 
 def choice_labels() -> dict[str, dict[str, str]]:
@@ -238,7 +230,7 @@ def preview_cells(rows: list[ReadRow], fields: list[str], language: str) -> list
             else:
                 shown = gettext_in(TICKET_STATUSES.get(str(value), str(value)), language)
             cells[name] = PreviewCell(shown, written if written is not None and _spaced(written) != _spaced(shown) else None)
-        out.append({"cells": cells, "reasons": [gettext_in(RULES.get(r, r), language) for r in row.reasons]})
+        out.append({"cells": cells, "reasons": [say(REJECT_REASONS, r, language) for r in row.reasons]})
     return out
 
 

@@ -1,0 +1,126 @@
+"""What the member app's reader reads when the export or the mapping is wrong: fields named as the
+form names them (their mapping key after), reasons in words (never a rule's code such as
+``bad_purchased_at``), actions the page offers (its box, its form), never « relancez prepare »
+alone nor the file name mapping.yaml; and no « Préparer le paquet » when nothing can be prepared."""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from culturecoop.i18n import set_language
+from culturecoop.memberapp.app import MemberSettings, create_member_app
+from culturecoop.memberapp.workspace import Workspace
+from culturecoop.privacy.keys import init_keys
+from web.conftest import TestClient
+
+ATTENDEES = (Path(__file__).resolve().parents[1] / "fixtures" / "exports" / "vendors"
+             / "le-cabaret-des-possibles-attendees-2026-03-12.csv")
+HEADER = "No billet;No client;Courriel;Nom;Date achat;Spectacle;Titre;Date spectacle;Prix;Qté;Statut\n"
+
+
+def _rows(n: int, status: str = "Payé", odd: int = 0) -> str:
+    return HEADER + "".join(
+        f"B{i};C{i};p{i}@exemple.test;Fortin;11/01/2026 16:47;S1;Soirée Coltrane;20/05/2026 20:00;46,50 $;1;"
+        f"{'Zorglub' if i < odd else status}\n" for i in range(n))
+
+
+@pytest.fixture(autouse=True)
+def _language_reset() -> Iterator[None]:
+    yield
+    set_language(None)
+
+
+def _app(tmp_path: Path, name: str, data: bytes, lang: str = "fr") -> tuple[TestClient, str]:
+    init_keys(tmp_path / "keys")
+    set_language(lang)  # the app drafts in the language of the page the file was dropped on
+    export = Workspace(tmp_path / "work").add(name, io.BytesIO(data), "2026-11-30T10:05:00")
+    set_language(None)
+    app = create_member_app(MemberSettings(keys=tmp_path / "keys", work=tmp_path / "work", port=8765, member_id="m1"))
+    return TestClient(app, base_url="http://127.0.0.1:8765"), export.export_id
+
+
+def _text(page: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).replace("\u202f", " ").replace("\xa0", " ").split())
+
+
+def _check(page: str) -> str:
+    """The check section's text, where the reader looks first."""
+    found = re.search(r'<section class="card" id="check">(.*?)</section>', page, re.S)
+    assert found
+    return _text(found.group(1))
+
+
+def _csrf(page: str) -> str:
+    return re.findall(r'name="csrf" value="([^"]+)"', page)[0]
+
+
+@pytest.mark.parametrize(("lang", "first", "field", "prepare"), [
+    ("fr", "Exportez plutôt le rapport des ventes ou des commandes de votre billetterie",
+     "« Date et heure d’achat » (purchased_at)", "Préparer le paquet"),
+    ("en", "Export your ticketing's sales or orders report instead",
+     "“Purchase date and time” (purchased_at)", "Prepare the package"),
+])
+def test_an_attendee_list_says_what_to_export_and_offers_no_package(
+        tmp_path: Path, lang: str, first: str, field: str, prepare: str) -> None:
+    """Eventbrite's attendee summary: the page opened on « La correspondance mapping.yaml n’est pas
+    valide … relancez prepare » and still offered « Préparer le paquet »."""
+    client, export_id = _app(tmp_path, ATTENDEES.name, ATTENDEES.read_bytes(), lang)
+    page = client.get(f"/exports/{export_id}?lang={lang}").text
+    check = _check(page)
+    heading = "Comment l’export se lit avec ce mappage" if lang == "fr" else "How the export reads with this mapping"
+    assert check.startswith(f"{heading} {first}"), check[:400]
+    assert field in check, check[:600]
+    assert check.count(first) == 1, check  # the draft's own question says it too: once is enough
+    said = _text(page)
+    assert prepare not in said and 'id="prepare"' not in page, said[-600:]
+    for word in ("mapping.yaml", "relancez", "run prepare", "purchased_at, unit_price"):
+        assert word not in said, (word, said[:800])
+
+
+def test_no_row_accepted_is_said_with_the_forms_words(tmp_path: Path) -> None:
+    """The purchase date mapped to the surname: « 35 lignes sur 35 échouent à la règle
+    bad_purchased_at sur Nom … ajoutez … à `datetime_formats` … ou associez purchased_at »."""
+    client, export_id = _app(tmp_path, "ventes.csv", _rows(30).encode())
+    page = client.get(f"/exports/{export_id}?lang=fr").text
+    wrong = re.sub(r"^  purchased_at:.*$", "  purchased_at: Nom",
+                   html.unescape(re.search(r'name="yaml"[^>]*>(.*?)</textarea>', page, re.S).group(1)),  # type: ignore[union-attr]
+                   flags=re.M)
+    client.post(f"/exports/{export_id}/mapping", data={"csrf": _csrf(page), "action": "yaml", "yaml": wrong})
+    check = _check(client.get(f"/exports/{export_id}?lang=fr").text)
+    assert "Aucune ligne n’a été acceptée" in check, check
+    assert "(heure d’achat manquante ou illisible)" in check, check
+    assert "dans la colonne Nom choisie pour « Date et heure d’achat » (purchased_at)" in check, check
+    assert "« Formats de date et d’heure » (datetime_formats)" in check, check
+    assert "bad_" not in check and "règle" not in check and "associez" not in check, check
+
+
+def test_many_rows_of_one_reason_name_the_pages_box(tmp_path: Path) -> None:
+    """An unknown status on a third of the rows: the check told to « relancez prepare avec
+    --max-reject-share 1 », an option the app shows as a box; it names the box, in its words."""
+    client, export_id = _app(tmp_path, "ventes.csv", _rows(30, odd=12).encode())
+    page = client.get(f"/exports/{export_id}?lang=fr").text
+    check = _check(page)
+    box = re.search(r'name="quarantine_anyway">\s*([^<]+?)\s*</label>', page)
+    assert box, page[-1500:]
+    assert f"cochez « {html.unescape(box.group(1))} »" in check, check
+    assert "(statut de billet inconnu)" in check, check
+    assert "bad_status" not in check and "règle" not in check, check
+
+
+def test_a_mapping_that_cannot_be_read_is_said_without_the_file_or_the_command(tmp_path: Path) -> None:
+    """A slip in the YAML box read « La correspondance mapping.yaml n’est pas valide : … ; corrigez-la
+    et relancez prepare. »: no file of that name for this reader, and no command to run."""
+    client, export_id = _app(tmp_path, "ventes.csv", _rows(3).encode())
+    page = client.get(f"/exports/{export_id}?lang=fr").text
+    answer = client.post(f"/exports/{export_id}/mapping",
+                         data={"csrf": _csrf(page), "action": "yaml", "yaml": "columns: [\n  oops"})
+    assert answer.status_code == 400
+    said = _text(answer.text)
+    assert "Ce mappage ne peut pas servir : ce n’est pas du YAML bien formé" in said, said[:800]
+    assert "mapping.yaml" not in said and "relancez prepare" not in said, said[:800]

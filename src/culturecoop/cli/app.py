@@ -79,6 +79,14 @@ def _global(
     set_language(lang.strip().lower() if lang else None)
 
 
+def figure(value: float, digits: int = 0) -> str:
+    """A number in the reader's language: 12 345,6 in French, 12,345.6 in English."""
+    from culturecoop.analytics.wording import number
+    from culturecoop.i18n import current_language
+
+    return number(value, current_language(), digits)
+
+
 def emit_json(payload: Any) -> None:
     """Write one JSON document to standard output (machine-readable summaries)."""
     try:

@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from culturecoop.cli.app import app, console, emit_json
+from culturecoop.cli.app import app, console, emit_json, figure
 from culturecoop.i18n import _
 
 contribution_app = typer.Typer(help="Contribution accounting (Shapley values over members) and remuneration statements.", no_args_is_help=True)
@@ -42,10 +42,10 @@ def shapley_command(
         counts=f"{result.seconds_counts:.1f}", shapley=f"{result.seconds_shapley:.2f}"))
     for name, f in result.functions.items():
         console.print(f"[bold]{name}[/] — " + _("total {total}, {method}").format(
-            total=f"{f.total:,.0f}", method=_("exact") if f.exact else _("sampled, 95 % interval")))
+            total=figure(f.total), method=_("exact") if f.exact else _("sampled, 95 % interval")))
         for m in result.members:
-            interval = f" ± {f.half_width[m]:,.1f}" if f.half_width else ""
-            console.print(f"  {m}: {f.shares[m]:,.1f}{interval} ({100 * f.fraction(m):.1f} %)")
+            interval = f" ± {figure(f.half_width[m], 1)}" if f.half_width else ""
+            console.print(f"  {m}: {figure(f.shares[m], 1)}{interval} ({figure(100 * f.fraction(m), 1)} %)")
 
 
 @contribution_app.command("rules")

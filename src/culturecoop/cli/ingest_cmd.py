@@ -8,7 +8,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TaskID, TextColumn
 from rich.table import Table
 
-from culturecoop.cli.app import app, console, emit_json
+from culturecoop.cli.app import app, console, emit_json, figure
 from culturecoop.i18n import _
 from culturecoop.ingest.load import IngestSummary, load_package
 from culturecoop.ingest.package import verify_package
@@ -22,14 +22,14 @@ def _print_summary(summary: IngestSummary) -> None:
             _("{package}: already ingested (same package), nothing changed.").format(package=summary.package)
         )
         return
-    table = Table(title=_("{package} → member {member} ({seconds:.1f} s)").format(
-        package=summary.package, member=summary.member_id, seconds=summary.seconds))
+    table = Table(title=_("{package} → member {member} ({seconds} s)").format(
+        package=summary.package, member=summary.member_id, seconds=figure(summary.seconds, 1)))
     table.add_column(_("table"))
     table.add_column(_("rows loaded"), justify="right")
     table.add_column(_("new"), justify="right")
     table.add_column(_("updated"), justify="right")
     for name, load in summary.tables.items():
-        table.add_row(name, f"{load.rows:,}", f"{load.inserted:,}", f"{load.updated:,}")
+        table.add_row(name, figure(load.rows), figure(load.inserted), figure(load.updated))
     console.print(table)
 
 
@@ -64,7 +64,7 @@ def ingest_command(
                   else {**payload[0], "warehouse": str(db), "table_rows": counts})
         return
     console.print(
-        _("Warehouse {db} now holds {members} members, {events:,} events, {patrons:,} patrons, "
-          "{tickets:,} tickets.").format(db=db, members=counts["member"], events=counts["event"],
-                                         patrons=counts["patron"], tickets=counts["ticket"])
+        _("Warehouse {db} now holds {members} members, {events} events, {patrons} patrons, "
+          "{tickets} tickets.").format(db=db, members=figure(counts["member"]), events=figure(counts["event"]),
+                                       patrons=figure(counts["patron"]), tickets=figure(counts["ticket"]))
     )

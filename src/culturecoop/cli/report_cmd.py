@@ -24,7 +24,7 @@ from culturecoop.analytics.wording import (
     signed_percent,
     summary_label,
 )
-from culturecoop.cli.app import app, console, emit_json, print_table
+from culturecoop.cli.app import app, console, emit_json, figure, print_table
 from culturecoop.errors import UserError
 from culturecoop.i18n import _, current_language
 from culturecoop.privacy import audit
@@ -187,9 +187,9 @@ def export_lake_command(
     if as_json:
         emit_json({"lake": str(exported.lake), "tables": exported.tables, "seconds": round(exported.seconds, 2)})
         return
-    console.print(_("Lake {lake} written in {seconds:.1f} s: {tables}.").format(
-        lake=exported.lake, seconds=exported.seconds,
-        tables=", ".join(f"{t} {n:,}" for t, n in exported.tables.items())))
+    console.print(_("Lake {lake} written in {seconds} s: {tables}.").format(
+        lake=exported.lake, seconds=figure(exported.seconds, 1),
+        tables=", ".join(f"{t} {figure(n)}" for t, n in exported.tables.items())))
 
 
 @app.command("analytics-refresh")

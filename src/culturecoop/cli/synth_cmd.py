@@ -9,7 +9,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from culturecoop.cli.app import app, console, emit_json
+from culturecoop.cli.app import app, console, emit_json, figure
 from culturecoop.errors import UserError
 from culturecoop.i18n import _
 from culturecoop.synth.cooperative import TICKETS_PER_PATRON, TOTAL_STEPS, generate_cooperative
@@ -74,11 +74,10 @@ def synth(
     table.add_column(_("rows"), justify="right")
     table.add_column(_("bad rows"), justify="right")
     for member_id, path in summary.files.items():
-        table.add_row(member_id, Path(path).name, f"{summary.rows[member_id]:,}",
-                      f"{summary.bad_rows[member_id]:,}")
+        table.add_row(member_id, Path(path).name, figure(summary.rows[member_id]), figure(summary.bad_rows[member_id]))
     console.print(table)
-    console.print(_("{tickets} valid tickets written in {seconds:.1f} s to {out}.").format(
-        tickets=f"{summary.tickets:,}", seconds=summary.seconds, out=summary.out))
+    console.print(_("{tickets} valid tickets written in {seconds} s to {out}.").format(
+        tickets=figure(summary.tickets), seconds=figure(summary.seconds, 1), out=summary.out))
     console.print(_("members.json lists each member's file and profile; truth.json holds the "
                     "true identities and the planted signals (never put it in a package)."))
     console.print(_("Next, on each member's machine: culturecoop prepare {file} --member {member} "

@@ -1,0 +1,34 @@
+"""Figures in a French sentence are written the French way: « 1 491 événements », « en 0,4 s ».
+`ingest`, `export-lake`, `synth` and `contribution shapley` wrote 1,491 and 0.4 with the English
+separators inside their French sentences."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from conftest import SYNTH_TODAY, run_cli
+from test_reports_support import tiny_cooperative
+
+
+def _said(result: object) -> str:
+    # Line breaks and spaces only: a no-break space (the French thousands separator) stays.
+    return re.sub(r"[ \n\t]+", " ", result.stdout + result.stderr)  # type: ignore[attr-defined]
+
+
+def test_synth_counts_and_seconds_in_french(tmp_path: Path) -> None:
+    result = run_cli("synth", "--out", str(tmp_path / "s"), "--patrons", "300", "--today", SYNTH_TODAY, lang="fr")
+    said = _said(result)
+    assert result.returncode == 0, said
+    found = re.search(r"(\d+(?:[\u00a0 ]\d{3})*) billets valides écrits en (\S+) s", said)
+    assert found, said
+    assert len(found.group(1)) > 3 and "," not in found.group(1), found.group(1)
+    assert re.fullmatch(r"\d+,\d", found.group(2)), found.group(2)
+    english = _said(run_cli("synth", "--out", str(tmp_path / "e"), "--patrons", "300", "--today", SYNTH_TODAY))
+    assert re.search(r"\d,\d{3} valid tickets written in \d+\.\d s", english), english
+
+
+def test_export_lake_seconds_in_french(tmp_path: Path) -> None:
+    coop = tiny_cooperative(tmp_path / "coop.duckdb")
+    said = _said(run_cli("export-lake", "--db", str(coop), "--lake", str(tmp_path / "lake"), lang="fr"))
+    assert re.search(r"écrit en \d+,\d s", said), said

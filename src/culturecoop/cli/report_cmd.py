@@ -13,6 +13,8 @@ import typer
 from rich.markup import escape
 
 from culturecoop.analytics import REPORTS, ReportResult, refresh, run_report
+from culturecoop.analytics.period import parse_day
+from culturecoop.analytics.registry import report_spec
 from culturecoop.analytics.wording import (
     colon,
     column_label,
@@ -157,6 +159,12 @@ def report_command(
         raise UserError(_("Unknown engine {engine}; use duckdb or spark.").format(engine=engine_name))
     if engine_name == "spark" and lake is None:
         raise UserError(_("--engine spark reads a Parquet lake: give --lake DIR (create it with `culturecoop export-lake`)."))
+    # Checked before Spark starts (it takes a minute): a typo is said at once, on either engine.
+    report_spec(name)
+    first, last = parse_day(date_from, "--from"), parse_day(date_to, "--to")
+    if first and last and first > last:
+        raise UserError(_("The period starts on {start} after it ends on {end}; swap --from and --to.").format(
+            start=first.isoformat(), end=last.isoformat()))
     params = {"from": date_from, "to": date_to, "event": event}
     with _open(db) as warehouse:
         engine: SqlEngine | Warehouse = warehouse

@@ -1,0 +1,32 @@
+"""`report --engine spark` reads its arguments before Spark starts: a day that does not exist, a
+report name with a typo or a period given backwards is one sentence at once. Before, Spark
+started first (most of a minute, its JVM warnings on standard error) and only then was the
+date read."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli
+from test_reports_support import tiny_cooperative
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (("overview", "--from", "2026-02-30"), "--from 2026-02-30 n’est pas une date"),
+    (("overveiw",), "vouliez-vous dire overview"),
+    (("overview", "--from", "2025-03-01", "--to", "2025-01-01"), "inversez --from et --to"),
+])
+def test_a_bad_argument_is_said_before_spark_starts(tmp_path: Path, args: tuple[str, ...], said: str) -> None:
+    coop = tiny_cooperative(tmp_path / "coop.duckdb")
+    assert run_cli("export-lake", "--db", str(coop), "--lake", str(tmp_path / "lake")).returncode == 0
+    started = time.monotonic()
+    result = run_cli("report", args[0], "--db", str(coop), "--member", "jazz-a", "--engine", "spark",
+                     "--lake", str(tmp_path / "lake"), *args[1:], lang="fr", timeout=300)
+    words = " ".join(result.stderr.split())
+    assert result.returncode == 2, words
+    assert said in words
+    assert "WARN" not in result.stderr and words.startswith("Erreur :")
+    assert time.monotonic() - started < 20

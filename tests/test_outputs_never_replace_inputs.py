@@ -1,7 +1,7 @@
 """An output given the path of one of the command's own inputs is refused, and the input is left
 as it was. Before, `reco patrons --out coop.duckdb` replaced the warehouse with a CSV, `reco ids
---out` the member's own export, and `access request --out keys/linkage.secret` the linkage secret
-(every later package unlinkable), all with exit 0."""
+--out` the member's own export, `access request --out keys/linkage.secret` the linkage secret
+(every later package unlinkable) and `prepare --rejects` the export itself, all with exit 0."""
 
 from __future__ import annotations
 
@@ -57,3 +57,14 @@ def test_a_request_is_never_written_into_the_keys_folder(keys: Path, kind: str) 
                      "--email", "a@example.org", *extra, lang="fr")
     _refused(result, "est dans le dossier des clés (--keys)")
     assert secret.read_bytes() == before
+
+
+def test_prepare_never_writes_its_rejects_over_the_export(tmp_path: Path, keys: Path) -> None:
+    export = tmp_path / "export.csv"
+    export.write_bytes((Path(__file__).parent / "fixtures" / "exports" / "canonical.csv").read_bytes())
+    before = export.read_bytes()
+    result = run_cli("prepare", str(export), "--member", "m1", "--profile", "canonical", "--keys", str(keys),
+                     "--out", str(tmp_path / "pkg"), "--rejects", str(export), lang="fr")
+    _refused(result, "--rejects", "désigne l’export")
+    assert export.read_bytes() == before
+    assert not (tmp_path / "pkg").exists()

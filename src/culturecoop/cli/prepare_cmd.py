@@ -10,6 +10,7 @@ from rich.table import Table
 
 from culturecoop.cli.app import app, console, emit_json
 from culturecoop.errors import UserError
+from culturecoop.files import refuse_replacing
 from culturecoop.i18n import _, current_language
 from culturecoop.ingest.package import MemberInfo
 from culturecoop.ingest.prepare import prepare
@@ -148,6 +149,9 @@ def prepare_command(
     if not is_member_id(member):
         raise UserError(_("The member identifier {member} is not valid: use letters, digits, - and _ only (at "
                           "most 64), e.g. --member jazz-dieze.").format(member=member))
+    if rejects is not None:
+        refuse_replacing(rejects, "--rejects", [(_("the export"), file), (_("your mapping (--mapping)"), mapping),
+                                                (_("the keys folder (--keys)"), keys)])
     chosen = load_profile(name=profile, path=mapping)
     labels = _step_labels()
     with Progress(

@@ -323,7 +323,8 @@ def test_the_mapping_language_reads_total_price(tmp_path: Path, keys: Path) -> N
     # A refund of 3 seats for 75.00 (a refund with no sale in the export), 4 seats for 1,250.00.
     assert [(t["quantity"], t["unit_price"], t["status"]) for t in tickets] == [
         (3, Decimal("25.00"), "refunded"), (4, Decimal("312.50"), "sold")]
-    with pytest.raises(UserError, match="unit_price or total_price"):
+    with pytest.raises(UserError, match=r"both “Price of one ticket” \(unit_price\) and “Price of the whole row.*"
+                                        r"\(total_price\); choose one of them"):
         parse_profile(yaml.safe_dump({"columns": {**columns, "unit_price": "Total"}}), source="m.yaml")
 
 

@@ -33,6 +33,8 @@ CASES = [
     (("contribution", "shapley", "--sample", "--permutations", "-5"), "--permutations doit être un nombre entier de 1 à 100000"),
     (("retention", "apply", "--as-of", "0001-01-01", "--dry-run"), "--as-of 0001-01-01 est hors des jours"),
     (("audit", "show", "--last", "-1"), "--last doit être zéro"),
+    (("audiences", "create", "--member", "jazz-a", "--name", "x", "--segment", "regulars", "--size", "0"),
+     "--size fixe le nombre de personnes d’un public d’événement"),
     (("contribution", "rules", "--pool", "NaN"), "NaN n’est pas un montant"),
     (("contribution", "rules", "--pool", "1e308"), "--pool 1e308 dépasse tout montant"),
     (("contribution", "rules", "--pool", "100", "--floor", "1e400"), "--floor 1e400 dépasse tout montant"),

@@ -448,6 +448,9 @@ def audiences_create(
     if len(chosen) != 1:
         raise UserError(_("Give exactly one of --event, --segment, --genre and --lapsed."))
     kind, value = chosen[0]
+    if size is not None and kind != "event":
+        raise UserError(_("--size sets the number of people of an event audience (--event); a {kind} audience is "
+                          "everyone who fits it: leave --size out.").format(kind=f"--{kind}"))
     params: dict[str, Any] = {"months": value} if kind == "lapsed" else {kind: value}
     if size is not None:
         params["size"] = size

@@ -120,7 +120,7 @@ def test_drop_fix_prepare_send_and_see_it_on_the_data_tab(sites: dict[str, objec
             # Said as this page works: the consent section below, not YAML keys; reasons and
             # settings in words, not the mapping file's codes.
             assert "section des consentements ci-dessous" in check and "consent_defaults" not in check, check
-            assert "missing_patron_id" not in check and "pas d’identifiant de spectateur" in check.replace("'", "’"), check
+            assert "missing_patron_id" not in check and "ni numéro de client, ni courriel, ni téléphone pour compter l’acheteur" in check.replace("'", "’"), check
             form = page.inner_text("#mapping")
             assert "Séparateur de colonnes" in form and "Fuseau horaire" in form, form
             assert not [key for key in ("skip_lines", "amount_scale", "datetime_formats", "encoding") if key in form], form

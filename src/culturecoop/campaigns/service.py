@@ -176,13 +176,21 @@ def create_campaign(warehouse: Warehouse, *, member_id: str, audience_id: str, s
             "window_start": start.isoformat(timespec="seconds"), "window_end": end.isoformat(timespec="seconds"), **sizes}
 
 
+def _status_word(status: str) -> str:
+    """A campaign's status in the reader's words (« envoyée », not ``sent``)."""
+    from culturecoop.analytics.wording import label
+    from culturecoop.i18n import current_language
+
+    return label("campaign_status", status, current_language())
+
+
 def approve_campaign(warehouse: Warehouse, campaign_id: str, *, actor: str | None = None) -> dict[str, Any]:
     """The cooperative admin's approval: the campaign becomes ready to send (an audit entry)."""
     who = actor or default_actor()
     row = campaign_row(warehouse, campaign_id)
     if row["status"] != "awaiting_approval":
         raise UserError(_("Campaign {campaign} is {status}, not awaiting approval; there is nothing to approve.").format(
-            campaign=campaign_id, status=row["status"]), exit_code=4)
+            campaign=campaign_id, status=_status_word(row["status"])), exit_code=4)
     with warehouse.transaction() as con:
         con.execute("UPDATE campaign SET status = 'ready', approved_at = ?, approved_by = ? WHERE campaign_id = ?",
                     [now_utc(), who, campaign_id])

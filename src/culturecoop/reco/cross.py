@@ -148,7 +148,7 @@ def propose(warehouse: Warehouse, member_id: str, partner: str, *, actor: str | 
         "((proposer = ? AND partner = ?) OR (proposer = ? AND partner = ?))", [member_id, partner, partner, member_id])
     if open_rows:
         raise UserError(_("A cross offer between {member} and {partner} is already {status} ({agreement}); there is nothing to propose.").format(
-            member=member_id, partner=partner, status=open_rows[0]["status"], agreement=open_rows[0]["agreement_id"]), exit_code=4)
+            member=member_id, partner=partner, status=_status_word(open_rows[0]["status"]), agreement=open_rows[0]["agreement_id"]), exit_code=4)
     agreement_id = "xo_" + uuid.uuid4().hex[:10]
     who = actor or default_actor()
     with warehouse.transaction() as con:
@@ -156,6 +156,14 @@ def propose(warehouse: Warehouse, member_id: str, partner: str, *, actor: str | 
                     [agreement_id, member_id, partner, _now(), who])
         _record(con, who, member_id, "cross_offer_proposed", {"agreement": agreement_id, "partner": partner}, (member_id, partner))
     return agreement(warehouse, member_id, agreement_id)
+
+
+def _status_word(status: str) -> str:
+    """An agreement's status in the reader's words (« proposée », not ``proposed``)."""
+    from culturecoop.analytics.wording import label
+    from culturecoop.i18n import current_language
+
+    return label("agreement", status, current_language())
 
 
 def decide(warehouse: Warehouse, member_id: str, agreement_id: str, accept: bool, *, actor: str | None = None) -> dict[str, Any]:
@@ -166,7 +174,7 @@ def decide(warehouse: Warehouse, member_id: str, agreement_id: str, accept: bool
             member=member_id, agreement=agreement_id))
     if rows[0]["status"] != "proposed":
         raise UserError(_("The cross offer {agreement} is already {status}; a decision cannot be changed, propose a new one instead.").format(
-            agreement=agreement_id, status=rows[0]["status"]), exit_code=4)
+            agreement=agreement_id, status=_status_word(rows[0]["status"])), exit_code=4)
     status = "accepted" if accept else "declined"
     who = actor or default_actor()
     with warehouse.transaction() as con:

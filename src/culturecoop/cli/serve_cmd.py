@@ -29,7 +29,14 @@ def _check_port(host: str, port: int) -> None:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             probe.bind(address)
     except (OSError, OverflowError, ValueError, IndexError) as exc:
-        reason = os_reason(exc) if isinstance(exc, OSError) else _("not an address and port this machine can use")
+        if isinstance(exc, socket.gaierror):
+            reason = _("this machine does not know that host")
+        elif isinstance(exc, OSError):
+            reason = os_reason(exc)
+        elif isinstance(exc, ValueError):
+            reason = str(exc)  # our own sentence, above
+        else:
+            reason = _("not an address and port this machine can use")
         raise UserError(
             _("The server cannot listen on {host}:{port} ({reason}); stop the program using that port, or choose "
               "another --port (or --host).").format(host=host, port=port, reason=reason),

@@ -1,0 +1,106 @@
+"""The package section of the member app as a francophone marketing manager reads it after
+« Préparer » and « Envoyer »: what the cooperative loaded, in French figures; what an unset
+pooling consent means for the package about to be sent; and no « Envoyer » for a package
+prepared with a mapping that is no longer the current one.
+
+The cooperative is a real one (its web app over a DuckDB warehouse in ``tmp_path``) on loopback."""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from culturecoop.governance.accounts import create_account
+from culturecoop.governance.sessions import create_token
+from culturecoop.governance.uploads import add_member
+from culturecoop.i18n import set_language
+from culturecoop.memberapp.app import MemberSettings, create_member_app
+from culturecoop.memberapp.workspace import Workspace
+from culturecoop.privacy.keys import init_keys
+from culturecoop.warehouse.engine import Warehouse
+from culturecoop.web import Settings, create_app
+from web.conftest import TestClient
+from web.live import LiveServer, free_port
+
+MEMBER = "theatre-lilas"
+HEADER = "No billet;No client;Courriel;Date achat;Spectacle;Titre;Date spectacle;Prix;Qté;Statut\n"
+
+
+def _rows(n: int) -> str:
+    return HEADER + "".join(
+        f"B{i};C{i % 700};p{i % 700}@exemple.test;11/01/2026 16:47;S1;Soirée Coltrane;20/05/2026 20:00;46,50 $;1;Payé\n"
+        for i in range(n))
+
+
+@pytest.fixture(autouse=True)
+def _language_reset() -> Iterator[None]:
+    yield
+    set_language(None)
+
+
+@pytest.fixture
+def coop_url(tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """A running cooperative with the member and an API token of its manager."""
+    db = tmp_path / "coop.duckdb"
+    with Warehouse(db, create=True) as warehouse:
+        add_member(warehouse, MEMBER, "Théâtre des Lilas", "theatre", "Montréal")
+        account = create_account(warehouse, email="billetterie@lilas.test", password="correct horse battery",
+                                 role="member_admin", member_id=MEMBER, display_name="Billetterie", language="fr")
+        token = create_token(warehouse, account, "member app")[1]
+    application = create_app(Settings(db=db, warmup=False))
+    try:
+        with LiveServer(application) as server:
+            yield server.url, token
+    finally:
+        application.state.pool.close()
+
+
+def _app(tmp_path: Path, export_text: str, coop: tuple[str, str] | None = None) -> tuple[TestClient, str]:
+    init_keys(tmp_path / "keys")
+    export = Workspace(tmp_path / "work").add("ventes.csv", io.BytesIO(export_text.encode("utf-8")),
+                                              "2026-11-30T10:05:00")
+    port = free_port()
+    app = create_member_app(MemberSettings(
+        keys=tmp_path / "keys", work=tmp_path / "work", port=port, member_id=MEMBER,
+        coop_url=coop[0] if coop else None, token=coop[1] if coop else None))
+    return TestClient(app, base_url=f"http://127.0.0.1:{port}"), export.export_id
+
+
+def _text(page: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).replace("\u202f", " ").replace("\xa0", " ").split())
+
+
+def _package(page: str) -> str:
+    found = re.search(r'<section class="card" id="package">(.*?)</section>', page, re.S)
+    assert found
+    return _text(found.group(1))
+
+
+def _csrf(page: str) -> str:
+    return re.findall(r'name="csrf" value="([^"]+)"', page)[0]
+
+
+def _set_pooling(client: TestClient, export_id: str, csrf: str) -> None:
+    applied = client.post(f"/exports/{export_id}/mapping", data={
+        "csrf": csrf, "action": "form", "consent.pooling": "true",
+        "consent_basis": "Art. 7 de nos conditions de vente"})
+    assert applied.status_code == 200, applied.text[:600]
+
+
+def test_the_sent_confirmation_says_what_the_cooperative_loaded_in_french_figures(
+        tmp_path: Path, coop_url: tuple[str, str]) -> None:
+    """« Envoyé à la coopérative : chargé dans l’entrepôt. » said nothing of how much was loaded."""
+    client, export_id = _app(tmp_path, _rows(1200), coop_url)
+    page = client.get(f"/exports/{export_id}?lang=fr").text
+    prepared = client.post(f"/exports/{export_id}/prepare", data={"csrf": _csrf(page)})
+    assert prepared.status_code == 200, prepared.text[:600]
+    sent = client.post(f"/exports/{export_id}/send", data={"csrf": _csrf(page)})
+    assert sent.status_code == 200, sent.text[:600]
+    said = _package(sent.text)
+    assert "Envoyé à la coopérative : chargé dans l’entrepôt." in said, said
+    assert "Lignes chargées : 1 événement, 700 spectateurs, 1 200 billets." in said, said

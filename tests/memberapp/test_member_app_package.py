@@ -104,3 +104,22 @@ def test_the_sent_confirmation_says_what_the_cooperative_loaded_in_french_figure
     said = _package(sent.text)
     assert "Envoyé à la coopérative : chargé dans l’entrepôt." in said, said
     assert "Lignes chargées : 1 événement, 700 spectateurs, 1 200 billets." in said, said
+
+
+def test_a_package_prepared_without_pooling_consent_says_so_beside_send(tmp_path: Path) -> None:
+    """Pooling left « non précisé »: the warning was only in the check at the top of the page, far
+    from the prepared package and its « Envoyer » button, where the manager decides to send."""
+    client, export_id = _app(tmp_path, _rows(30), ("http://127.0.0.1:9", "unused"))
+    page = client.get(f"/exports/{export_id}?lang=fr").text
+    prepared = client.post(f"/exports/{export_id}/prepare", data={"csrf": _csrf(page)})
+    assert prepared.status_code == 200, prepared.text[:600]
+    said = _package(prepared.text)
+    assert "Envoyer le paquet à la coopérative" in said, said
+    assert ("Le consentement à la mise en commun est « non précisé » pour ce paquet : aucun de ses billets ne "
+            "comptera dans les chiffres mis en commun de la coopérative.") in said, said
+    assert "choisissez « donné » pour la mise en commun dans la section des consentements ci-dessus" in said, said
+    # Once pooling is given and the package prepared again, nothing more to say.
+    _set_pooling(client, export_id, _csrf(page))
+    again = client.post(f"/exports/{export_id}/prepare", data={"csrf": _csrf(page)})
+    assert again.status_code == 200, again.text[:600]
+    assert "non précisé" not in _package(again.text), _package(again.text)

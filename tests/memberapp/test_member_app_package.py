@@ -123,3 +123,26 @@ def test_a_package_prepared_without_pooling_consent_says_so_beside_send(tmp_path
     again = client.post(f"/exports/{export_id}/prepare", data={"csrf": _csrf(page)})
     assert again.status_code == 200, again.text[:600]
     assert "non précisé" not in _package(again.text), _package(again.text)
+
+
+def test_a_package_prepared_with_an_earlier_mapping_is_no_longer_offered_for_sending(tmp_path: Path) -> None:
+    """Prepared, then the mapping changed: « Envoyer » still sent the package of the old mapping."""
+    client, export_id = _app(tmp_path, _rows(30), ("http://127.0.0.1:9", "unused"))
+    page = client.get(f"/exports/{export_id}?lang=fr").text
+    prepared = client.post(f"/exports/{export_id}/prepare", data={"csrf": _csrf(page)})
+    assert "Envoyer le paquet à la coopérative" in _package(prepared.text)
+    _set_pooling(client, export_id, _csrf(page))
+    changed = client.get(f"/exports/{export_id}?lang=fr").text
+    said = _package(changed)
+    assert "Envoyer le paquet à la coopérative" not in said and 'id="send"' not in changed, said
+    assert "Le mappage a changé depuis la préparation de ce paquet : il n’est plus proposé à l’envoi." in said, said
+    assert "Préparez-le de nouveau avec le mappage actuel, puis envoyez le nouveau paquet." in said, said
+    assert 'id="prepare-again"' in changed and "Préparer de nouveau le paquet" in said, said
+    # A form posted from a page shown before the change is refused in one sentence, nothing sent.
+    refused = client.post(f"/exports/{export_id}/send", data={"csrf": _csrf(page)})
+    assert refused.status_code == 400
+    assert ("Ce paquet a été préparé avec une version précédente du mappage ; préparez-le de nouveau avec le "
+            "mappage actuel avant de l’envoyer.") in _text(refused.text), _text(refused.text)
+    again = client.post(f"/exports/{export_id}/prepare", data={"csrf": _csrf(page)})
+    assert "Envoyer le paquet à la coopérative" in _package(again.text)
+    assert "plus proposé" not in _package(again.text)

@@ -162,7 +162,7 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
             "choices": mapping_form.CHOICES, "choice_labels": mapping_form.choice_labels(),
             "setting_labels": mapping_form.setting_labels(), "keep": mapping_form.KEEP, "summary": export.state.get("summary"),
             "sent": export.state.get("sent"), "coop_url": settings.coop_url,
-            "package": export.package, "member_id": settings.member_id,
+            "package": export.package, "package_is_current": export.package_is_current, "member_id": settings.member_id,
             "can_prepare": incomplete is None, "quarantine_anyway": QUARANTINE_ANYWAY,
         }, status)
 

@@ -16,6 +16,7 @@ check``, ``prepare``); the web layer above it only renders and routes.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
@@ -112,6 +113,13 @@ class Export:
         return self.folder / name if name else None
 
     @property
+    def package_is_current(self) -> bool:
+        """Whether the last package was prepared with the mapping as it is now (one prepared with
+        an earlier mapping, or before the app recorded which, must not be sent)."""
+        recorded = self.state.get("mapping_sha256")
+        return bool(recorded) and recorded == _digest(self.mapping_text())
+
+    @property
     def rejects(self) -> Path | None:
         package = self.package
         return package.with_name(package.name + ".rejects.csv") if package else None
@@ -205,10 +213,12 @@ class Workspace:
         """Prepare a new package from the export (each attempt in a folder of its own)."""
         attempt = int(export.state.get("attempt", 0)) + 1
         out = export.folder / f"package-{attempt}"
+        mapping_sha256 = _digest(export.mapping_text())
         summary = prepare(export.source, member=member, profile=export.profile(), keys_dir=keys, out=out,
                           max_reject_share=max_reject_share)
         os.chmod(out, 0o700)
-        export.state.update({"attempt": attempt, "package": out.name, "summary": summary.to_json(), "sent": None})
+        export.state.update({"attempt": attempt, "package": out.name, "summary": summary.to_json(), "sent": None,
+                             "mapping_sha256": mapping_sha256})
         self._save_state(export)
         return summary
 
@@ -217,6 +227,9 @@ class Workspace:
         package = export.package
         if package is None or not package.is_dir():
             raise UserError(_("Prepare the package before sending it."))
+        if not export.package_is_current:
+            raise UserError(_("This package was prepared with an earlier mapping; prepare it again with the "
+                              "current mapping before sending it."))
         target = package.with_name(package.name + ".tar.gz")
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=export.folder)
         os.close(fd)
@@ -233,6 +246,10 @@ class Workspace:
     def record_sent(self, export: Export, outcome: dict[str, Any]) -> None:
         export.state["sent"] = outcome
         self._save_state(export)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _text(value: Any) -> str:

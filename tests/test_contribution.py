@@ -203,3 +203,18 @@ def test_the_default_period_ends_with_the_last_event_held_not_an_upcoming_one(tm
                         [datetime.now() + timedelta(days=6)])
         assert resolve_period(w, None, None) == (date(2024, 4, 21), date(2025, 4, 20))
         assert resolve_period(w, None, "2025-03-31")[1] == date(2025, 3, 31)
+
+
+@pytest.mark.parametrize(("language", "fees", "pool"), [("fr", "1\u202f500,00", "1\u202f000,00"), ("en", "1,500.00", "1,000.00")])
+def test_amounts_in_a_refusal_are_written_as_the_reader_writes_them(language: str, fees: str, pool: str) -> None:
+    """The French admin read « Les frais (1,500.00) … (1,000.00) »: an English amount in a French sentence."""
+    from culturecoop.i18n import current_language, set_language
+
+    before = current_language()
+    set_language(language)
+    try:
+        with pytest.raises(UserError) as caught:
+            check_rules(Rules(cents("1000", "--pool"), cents("1500", "--fees"), parse_weights("insight=1")), 3)
+    finally:
+        set_language(before)
+    assert f"({fees})" in caught.value.message and f"({pool})" in caught.value.message, caught.value.message

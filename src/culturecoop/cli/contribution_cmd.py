@@ -92,6 +92,7 @@ def statements_command(
 ) -> None:
     """Each member's statement (FR and EN, Markdown, PDF, JSON) and the admin's summary."""
     from culturecoop.governance.contribution import contributions
+    from culturecoop.governance.remuneration import money
     from culturecoop.governance.statements import write_statements
     from culturecoop.warehouse.engine import Warehouse
 
@@ -102,7 +103,8 @@ def statements_command(
         emit_json(summary)
     else:
         console.print(_("Wrote {n} statements to {out}: {distributed} shared + {fees} fees = {pool}.").format(
-            n=len(summary["statements"]), out=out, distributed=summary["distributed"], fees=summary["fees"], pool=summary["pool"]))
+            n=len(summary["statements"]), out=out, distributed=money(summary["distributed_cents"]), fees=money(summary["fees_cents"]),
+            pool=money(summary["pool_cents"])))
 
 
 @governance_app.command("pia")

@@ -20,7 +20,8 @@ from typing import Any
 
 from culturecoop.errors import UserError
 from culturecoop.governance.contribution import VALUE_FUNCTIONS, Contribution
-from culturecoop.i18n import _
+from culturecoop.governance.documents import number
+from culturecoop.i18n import _, current_language
 from culturecoop.warehouse.engine import Warehouse
 
 # A trillion dollars: more than any pool, and an amount in cents that every column holds.
@@ -104,7 +105,13 @@ def check_rules(rules: Rules, members: int) -> None:
 
 
 def money(amount_cents: int) -> str:
-    return f"{amount_cents / 100:,.2f}"
+    """An amount in a sentence, in the reader's language (« 1 234,50 » in French, "1,234.50" in English)."""
+    return number(amount_cents / 100, current_language(), 2)
+
+
+def plain_amount(amount_cents: int) -> str:
+    """An amount for a file a program reads: "1234.50", whatever the language."""
+    return f"{amount_cents / 100:.2f}"
 
 
 def scores(contribution: Contribution, rules: Rules) -> dict[str, float]:

@@ -11,7 +11,7 @@ from typing import Any
 from culturecoop.errors import UserError
 from culturecoop.governance.contribution import Contribution
 from culturecoop.governance.documents import markdown_pdf, statement_markdown
-from culturecoop.governance.remuneration import load_rules, money, rules_key, statements
+from culturecoop.governance.remuneration import load_rules, plain_amount, rules_key, statements
 from culturecoop.i18n import _
 from culturecoop.warehouse.engine import Warehouse
 
@@ -53,11 +53,11 @@ def write_statements(warehouse: Warehouse, contribution: Contribution, out: Path
             writer = csv.writer(f)
             writer.writerow(["member_id", "amount", "weighted_share", "statement_id"])
             for member_id, statement in issued["statements"].items():
-                writer.writerow([member_id, money(statement["amount_cents"]).replace(",", ""), f"{statement['weighted_share']:.6f}", statement["statement_id"]])
-            writer.writerow(["fees", money(issued["fees_cents"]).replace(",", ""), "", ""])
-            writer.writerow(["pool", money(issued["pool_cents"]).replace(",", ""), "", ""])
-    return {**issued, "pool": money(issued["pool_cents"]), "fees": money(issued["fees_cents"]),
-            "distributed": money(issued["distributed_cents"])}
+                writer.writerow([member_id, plain_amount(statement["amount_cents"]), f"{statement['weighted_share']:.6f}", statement["statement_id"]])
+            writer.writerow(["fees", plain_amount(issued["fees_cents"]), "", ""])
+            writer.writerow(["pool", plain_amount(issued["pool_cents"]), "", ""])
+    return {**issued, "pool": plain_amount(issued["pool_cents"]), "fees": plain_amount(issued["fees_cents"]),
+            "distributed": plain_amount(issued["distributed_cents"])}
 
 
 def latest_rules_period(warehouse: Warehouse) -> tuple[str, str] | None:

@@ -280,7 +280,8 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
         workspace.save_recommendations([header, *([spreadsheet_cell(v) for v in row] for row in table)])
         summary = {"rows": len(rows), "patrons": len(tokens), "unmatched": len(tokens - set(found.ids)),
                    "file": file_of.get(found.export) if found.export else None,
-                   "column": found.column, "header": header, "preview": table[:PREVIEW_ROWS]}
+                   "column": found.column, "header": header,
+                   "preview": [[*row[:-1], _start_said(row[-1], lang)] for row in table[:PREVIEW_ROWS]]}
         return home(request, recommended=summary)
 
     @app.get("/recommendations.csv")
@@ -332,6 +333,14 @@ def _said_for_the_form(mapping: dict[str, Any], warnings: list[str], undecided: 
     said = [in_form if w in in_yaml else w for w in warnings]
     asked = [in_form if u in in_yaml else u for u in undecided if not (decided and u in in_yaml)]
     return said, [u for u in asked if u not in said]
+
+
+def _start_said(start: str, lang: str) -> str:
+    """A recommended event's start as the page writes times (« 4 déc. 2026 à 20 h 00 »), its day
+    alone when the list knows no time; the CSV keeps ``2026-12-04 20:00`` for spreadsheets."""
+    if not start:
+        return ""
+    return wording.day(start, lang) if len(start) == 10 else wording.moment(start, lang)
 
 
 def _columns(export: Export) -> list[str]:

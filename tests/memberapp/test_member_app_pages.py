@@ -150,3 +150,20 @@ def test_recommended_starts_are_french_dates_on_the_page_and_iso_in_the_csv(tmp_
     assert "2026-12-04" not in said and "2026-12-06" not in said and "à 0 h 00" not in said, said
     listed = client.get("/recommendations.csv").content.decode("utf-8-sig")
     assert "2026-12-04 20:00" in listed and "2026-12-06" in listed, listed
+
+
+def test_the_home_page_speaks_french_and_every_page_loads_without_a_404(tmp_path: Path) -> None:
+    """« JSON lines » in English on the French home page; and a 404 in the browser's console on
+    every page: the icon a browser asks for (/favicon.ico) was not there."""
+    client, export_id = _app(tmp_path, _rows(3))
+    home = client.get("/?lang=fr")
+    said = _text(home.text)
+    assert "JSON lines" not in said and "(CSV, Excel ou JSON à un objet par ligne)" in said, said
+    for page in (home, client.get(f"/exports/{export_id}?lang=fr")):
+        asked = ["/favicon.ico", *re.findall(r'<(?:link|script)[^>]+(?:href|src)="(/[^"]*)"', page.text)]
+        assert "/favicon.svg" in asked, asked
+        for path in asked:
+            answer = client.get(path)
+            assert answer.status_code == 200 and answer.content, (path, answer.status_code)
+        icon = client.get("/favicon.ico")
+        assert icon.headers["content-type"].startswith("image/") and b"<svg" in icon.content

@@ -201,6 +201,11 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
     def script() -> FileResponse:
         return FileResponse(HERE / "static" / "member.js", media_type="text/javascript")
 
+    @app.get("/favicon.svg")
+    @app.get("/favicon.ico")  # asked by browsers on every page whatever the page links
+    def favicon() -> FileResponse:
+        return FileResponse(HERE / "static" / "favicon.svg", media_type="image/svg+xml")
+
     @app.post("/exports")
     async def drop(request: Request) -> Response:
         data = await posted(request)

@@ -226,6 +226,10 @@ CASES: list[Case] = [
     Case("export-unreadable", prep("{case}/export.csv"), 5, steps(write("export.csv", CANONICAL),
                                                                   chmod("export.csv", 0o000)),
          ("export.csv",), confined=True),
+    # In French, the system's reason in French too (it read « (Permission denied) »).
+    Case("export-unreadable-fr", prep("{case}/export.csv"), 5, steps(write("export.csv", CANONICAL),
+                                                                     chmod("export.csv", 0o000)),
+         ("export.csv", "accès refusé"), confined=True, lang="fr"),
     Case("key-unreadable", prep("{shared}/exports/canonical.csv", keys="{case}/keys"), 5,
          steps(copy_shared("keys", "keys"), chmod("keys/linkage.secret", 0o000)), ("linkage.secret",),
          confined=True, real=True),

@@ -14,6 +14,7 @@ import zipfile
 from pathlib import Path
 
 from culturecoop.errors import EXIT_ENVIRONMENT, UserError
+from culturecoop.files import os_reason
 from culturecoop.i18n import _
 from culturecoop.ingest.jsondoc import is_document
 from culturecoop.ingest.profile import Profile
@@ -154,7 +155,7 @@ def check_source(path: Path, profile: Profile) -> None:
     except OSError as exc:
         raise UserError(
             _("The file {path} cannot be read ({reason}); check that your account may read it, or copy it "
-              "to a folder of yours.").format(path=path.name, reason=exc.strerror or exc),
+              "to a folder of yours.").format(path=path.name, reason=os_reason(exc)),
             exit_code=EXIT_ENVIRONMENT,
         ) from None
     wanted_text = profile.format in ("csv", "jsonl")

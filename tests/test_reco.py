@@ -420,9 +420,15 @@ def test_the_member_app_fetches_the_list_and_puts_its_own_ids_back(coop: dict[st
                 assert "theatre-lilas.csv (colonne No client)" in said and "suggestions pour" in said
                 preview = re.findall(r'<table class="list" id="recommended-preview">(.*?)</table>', fetched.text, re.S)[0]
                 assert "Votre identifiant client" in preview and preview.count("<tr>") >= 2
+                # Starts written as the app writes dates in French (« 4 déc. 2026 à 20 h 00 »), not ISO;
+                # the CSV keeps ISO for spreadsheets.
+                cells = re.sub(r"<[^>]+>", " ", preview)
+                assert not re.search(r"\b20\d\d-\d\d-\d\d\b", cells), cells[:600]
+                assert re.search(r"\d{1,2} (janv|févr|mars|avr|mai|juin|juil|août|sept|oct|nov|déc)\.? 20\d\d", cells), cells[:600]
                 listed = client.get("/recommendations.csv")
         rows = list(csv.reader(io.StringIO(listed.content.decode("utf-8-sig"))))
         assert rows[0][:3] == ["Votre identifiant client", "Rang", "Membre"] and len(rows) > 1
+        assert all(re.fullmatch(r"20\d\d-\d\d-\d\d( \d\d:\d\d)?", r[-1]) for r in rows[1:]), rows[1]
         # Each event's member by its name, as the cooperative's pages show it, not its id.
         names = {m["member_id"]: m["name"] for m in coop["members"]}
         assert {r[2] for r in rows[1:]} <= set(names.values()) and names[member] in {r[2] for r in rows[1:]}

@@ -115,43 +115,6 @@ def test_reading_without_a_file_is_said_by_the_page_not_the_browser(tmp_path: Pa
     assert answer.status_code == 400 and "Choisissez d’abord votre fichier d’export." in _text(answer.text)
 
 
-def test_recommended_starts_are_french_dates_on_the_page_and_iso_in_the_csv(tmp_path: Path) -> None:
-    """The page listed « 2026-12-04 20:00 » where the rest of the app writes « 4 déc. 2026 à 20 h 00 »;
-    the downloadable CSV keeps ISO for spreadsheets. The cooperative's answer (its API's shape, for
-    two patrons of the export) comes from a stand-in served on loopback."""
-    from fastapi import FastAPI
-
-    from culturecoop.privacy.encodings import member_id_tokens
-    from culturecoop.privacy.keys import load_member_keys
-    from web.live import LiveServer, free_port
-
-    init_keys(tmp_path / "keys")
-    Workspace(tmp_path / "work").add("ventes.csv", io.BytesIO(_rows(30).encode("utf-8")), "2026-11-30T10:05:00")
-    tokens = member_id_tokens(["C1", "C2"], "theatre-lilas", load_member_keys(tmp_path / "keys").linkage_secret)
-    answer = {"data": [
-        {"member_patron_id": tokens[0], "rank": 1, "member_id": "theatre-lilas", "member_name": "Théâtre des Lilas",
-         "event_id": "S2", "title": "Nuit Mingus", "starts_at": "2026-12-04T20:00:00"},
-        {"member_patron_id": tokens[1], "rank": 1, "member_id": "theatre-lilas", "member_name": "Théâtre des Lilas",
-         "event_id": "S3", "title": "Matinée jeunesse", "starts_at": "2026-12-06T00:00:00"}], "count": 2}
-    coop = FastAPI()
-    coop.get("/api/v1/members/theatre-lilas/recommendations")(lambda: answer)
-    with LiveServer(coop) as server:
-        port = free_port()
-        app = create_member_app(MemberSettings(keys=tmp_path / "keys", work=tmp_path / "work", port=port,
-                                               member_id="theatre-lilas", coop_url=server.url, token="t"))
-        client = TestClient(app, base_url=f"http://127.0.0.1:{port}")
-        home = client.get("/?lang=fr").text
-        fetched = client.post("/recommendations", data={"csrf": _csrf(home)})
-    assert fetched.status_code == 200, _text(fetched.text)
-    table = re.search(r'<table class="list" id="recommended-preview">(.*?)</table>', fetched.text, re.S)
-    assert table, _text(fetched.text)
-    said = _text(table.group(1))
-    assert "4 déc. 2026 à 20 h 00" in said and "6 déc. 2026" in said, said
-    assert "2026-12-04" not in said and "2026-12-06" not in said and "à 0 h 00" not in said, said
-    listed = client.get("/recommendations.csv").content.decode("utf-8-sig")
-    assert "2026-12-04 20:00" in listed and "2026-12-06" in listed, listed
-
-
 def test_the_home_page_speaks_french_and_every_page_loads_without_a_404(tmp_path: Path) -> None:
     """« JSON lines » in English on the French home page; and a 404 in the browser's console on
     every page: the icon a browser asks for (/favicon.ico) was not there."""

@@ -7,9 +7,7 @@ The cooperative is a real one (its web app over a DuckDB warehouse in ``tmp_path
 
 from __future__ import annotations
 
-import html
 import io
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,29 +16,19 @@ import pytest
 from culturecoop.governance.accounts import create_account
 from culturecoop.governance.sessions import create_token
 from culturecoop.governance.uploads import add_member
-from culturecoop.i18n import set_language
 from culturecoop.memberapp.app import MemberSettings, create_member_app
 from culturecoop.memberapp.workspace import Workspace
 from culturecoop.privacy.keys import init_keys
 from culturecoop.warehouse.engine import Warehouse
 from culturecoop.web import Settings, create_app
+from memberapp.pages import box_office_rows as _rows
+from memberapp.pages import csrf as _csrf
+from memberapp.pages import section
+from memberapp.pages import text as _text
 from web.conftest import TestClient
 from web.live import LiveServer, free_port
 
 MEMBER = "theatre-lilas"
-HEADER = "No billet;No client;Courriel;Date achat;Spectacle;Titre;Date spectacle;Prix;Qté;Statut\n"
-
-
-def _rows(n: int) -> str:
-    return HEADER + "".join(
-        f"B{i};C{i % 700};p{i % 700}@exemple.test;11/01/2026 16:47;S1;Soirée Coltrane;20/05/2026 20:00;46,50 $;1;Payé\n"
-        for i in range(n))
-
-
-@pytest.fixture(autouse=True)
-def _language_reset() -> Iterator[None]:
-    yield
-    set_language(None)
 
 
 @pytest.fixture
@@ -71,20 +59,6 @@ def _app(tmp_path: Path, export_text: str, coop: tuple[str, str] | None = None) 
     return TestClient(app, base_url=f"http://127.0.0.1:{port}"), export.export_id
 
 
-def _text(page: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).replace("\u202f", " ").replace("\xa0", " ").split())
-
-
-def _package(page: str) -> str:
-    found = re.search(r'<section class="card" id="package">(.*?)</section>', page, re.S)
-    assert found
-    return _text(found.group(1))
-
-
-def _csrf(page: str) -> str:
-    return re.findall(r'name="csrf" value="([^"]+)"', page)[0]
-
-
 def _set_pooling(client: TestClient, export_id: str, csrf: str) -> None:
     applied = client.post(f"/exports/{export_id}/mapping", data={
         "csrf": csrf, "action": "form", "consent.pooling": "true",
@@ -101,7 +75,7 @@ def test_the_sent_confirmation_says_what_the_cooperative_loaded_in_french_figure
     assert prepared.status_code == 200, prepared.text[:600]
     sent = client.post(f"/exports/{export_id}/send", data={"csrf": _csrf(page)})
     assert sent.status_code == 200, sent.text[:600]
-    said = _package(sent.text)
+    said = section(sent.text, "package")
     assert "Envoyé à la coopérative : chargé dans l’entrepôt." in said, said
     assert "Lignes chargées : 1 événement, 700 spectateurs, 1 200 billets." in said, said
 
@@ -113,7 +87,7 @@ def test_a_package_prepared_without_pooling_consent_says_so_beside_send(tmp_path
     page = client.get(f"/exports/{export_id}?lang=fr").text
     prepared = client.post(f"/exports/{export_id}/prepare", data={"csrf": _csrf(page)})
     assert prepared.status_code == 200, prepared.text[:600]
-    said = _package(prepared.text)
+    said = section(prepared.text, "package")
     assert "Envoyer le paquet à la coopérative" in said, said
     assert ("Le consentement à la mise en commun est « non précisé » pour ce paquet : aucun de ses billets ne "
             "comptera dans les chiffres mis en commun de la coopérative.") in said, said
@@ -122,7 +96,7 @@ def test_a_package_prepared_without_pooling_consent_says_so_beside_send(tmp_path
     _set_pooling(client, export_id, _csrf(page))
     again = client.post(f"/exports/{export_id}/prepare", data={"csrf": _csrf(page)})
     assert again.status_code == 200, again.text[:600]
-    assert "non précisé" not in _package(again.text), _package(again.text)
+    assert "non précisé" not in section(again.text, "package"), section(again.text, "package")
 
 
 def test_a_package_prepared_with_an_earlier_mapping_is_no_longer_offered_for_sending(tmp_path: Path) -> None:
@@ -130,10 +104,10 @@ def test_a_package_prepared_with_an_earlier_mapping_is_no_longer_offered_for_sen
     client, export_id = _app(tmp_path, _rows(30), ("http://127.0.0.1:9", "unused"))
     page = client.get(f"/exports/{export_id}?lang=fr").text
     prepared = client.post(f"/exports/{export_id}/prepare", data={"csrf": _csrf(page)})
-    assert "Envoyer le paquet à la coopérative" in _package(prepared.text)
+    assert "Envoyer le paquet à la coopérative" in section(prepared.text, "package")
     _set_pooling(client, export_id, _csrf(page))
     changed = client.get(f"/exports/{export_id}?lang=fr").text
-    said = _package(changed)
+    said = section(changed, "package")
     assert "Envoyer le paquet à la coopérative" not in said and 'id="send"' not in changed, said
     assert "Le mappage a changé depuis la préparation de ce paquet : il n’est plus proposé à l’envoi." in said, said
     assert "Préparez-le de nouveau avec le mappage actuel, puis envoyez le nouveau paquet." in said, said
@@ -144,5 +118,5 @@ def test_a_package_prepared_with_an_earlier_mapping_is_no_longer_offered_for_sen
     assert ("Ce paquet a été préparé avec une version précédente du mappage ; préparez-le de nouveau avec le "
             "mappage actuel avant de l’envoyer.") in _text(refused.text), _text(refused.text)
     again = client.post(f"/exports/{export_id}/prepare", data={"csrf": _csrf(page)})
-    assert "Envoyer le paquet à la coopérative" in _package(again.text)
-    assert "plus proposé" not in _package(again.text)
+    assert "Envoyer le paquet à la coopérative" in section(again.text, "package")
+    assert "plus proposé" not in section(again.text, "package")

@@ -7,31 +7,15 @@ from __future__ import annotations
 import html
 import io
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
-from culturecoop.i18n import set_language
 from culturecoop.memberapp.app import MemberSettings, create_member_app
 from culturecoop.memberapp.workspace import Workspace
 from culturecoop.privacy.keys import init_keys
+from memberapp.pages import box_office_rows as _rows
+from memberapp.pages import csrf as _csrf
+from memberapp.pages import text as _text
 from web.conftest import TestClient
-
-HEADER = "No billet;No client;Courriel;Date achat;Spectacle;Titre;Date spectacle;Prix;Qté;Statut\n"
-
-
-def _rows(n: int) -> str:
-    """``n`` sales of one show, priced as a Québec box office writes them (« 46,50 $ »)."""
-    return HEADER + "".join(
-        f"B{i};C{i % 700};p{i % 700}@exemple.test;11/01/2026 16:47;S1;Soirée Coltrane;20/05/2026 20:00;46,50 $;1;Payé\n"
-        for i in range(n))
-
-
-@pytest.fixture(autouse=True)
-def _language_reset() -> Iterator[None]:
-    yield
-    set_language(None)
 
 
 def _app(tmp_path: Path, export_text: str | None = None) -> tuple[TestClient, str]:
@@ -43,15 +27,6 @@ def _app(tmp_path: Path, export_text: str | None = None) -> tuple[TestClient, st
         export_id = export.export_id
     app = create_member_app(MemberSettings(keys=tmp_path / "keys", work=work, port=8765, member_id="theatre-lilas"))
     return TestClient(app, base_url="http://127.0.0.1:8765"), export_id
-
-
-def _text(page: str) -> str:
-    """What the reader sees: tags out, entities read, every space (thin, no-break) one space."""
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).replace("\u202f", " ").replace("\xa0", " ").split())
-
-
-def _csrf(page: str) -> str:
-    return re.findall(r'name="csrf" value="([^"]+)"', page)[0]
 
 
 def test_the_figures_of_the_check_and_the_package_are_written_in_french(tmp_path: Path) -> None:

@@ -9,12 +9,8 @@ from __future__ import annotations
 import html
 import io
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
-from culturecoop.i18n import set_language
 from culturecoop.memberapp.app import MemberSettings, create_member_app
 from culturecoop.memberapp.workspace import Workspace
 from culturecoop.privacy.keys import init_keys
@@ -26,13 +22,6 @@ B1;C1;ana@exemple.test;11/01/2026 16:47;S1;Soirée Coltrane;20/05/2026 20:00;45,
 B2;C2;bob@exemple.test;12/01/2026 09:05;S1;Soirée Coltrane;20/05/2026 20:00;30,00;2;Remboursé
 B3;C3;cyd@exemple.test;le 13 au soir;S1;Soirée Coltrane;20/05/2026 20:00;45,75;1;Payé
 """
-
-
-@pytest.fixture(autouse=True)
-def _language_reset() -> Iterator[None]:
-    """The member app sets the process's language per request: not for the tests that follow."""
-    yield
-    set_language(None)
 
 
 def _page(tmp_path: Path, export_text: str, language: str = "fr") -> tuple[TestClient, str, str]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import html
 import io
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,9 @@ from culturecoop.i18n import set_language
 from culturecoop.memberapp.app import MemberSettings, create_member_app
 from culturecoop.memberapp.workspace import Workspace
 from culturecoop.privacy.keys import init_keys
+from memberapp.pages import csrf as _csrf
+from memberapp.pages import section
+from memberapp.pages import text as _text
 from web.conftest import TestClient
 
 ATTENDEES = (Path(__file__).resolve().parents[1] / "fixtures" / "exports" / "vendors"
@@ -30,12 +32,6 @@ def _rows(n: int, status: str = "Payé", odd: int = 0) -> str:
         f"{'Zorglub' if i < odd else status}\n" for i in range(n))
 
 
-@pytest.fixture(autouse=True)
-def _language_reset() -> Iterator[None]:
-    yield
-    set_language(None)
-
-
 def _app(tmp_path: Path, name: str, data: bytes, lang: str = "fr") -> tuple[TestClient, str]:
     init_keys(tmp_path / "keys")
     set_language(lang)  # the app drafts in the language of the page the file was dropped on
@@ -43,21 +39,6 @@ def _app(tmp_path: Path, name: str, data: bytes, lang: str = "fr") -> tuple[Test
     set_language(None)
     app = create_member_app(MemberSettings(keys=tmp_path / "keys", work=tmp_path / "work", port=8765, member_id="m1"))
     return TestClient(app, base_url="http://127.0.0.1:8765"), export.export_id
-
-
-def _text(page: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).replace("\u202f", " ").replace("\xa0", " ").split())
-
-
-def _check(page: str) -> str:
-    """The check section's text, where the reader looks first."""
-    found = re.search(r'<section class="card" id="check">(.*?)</section>', page, re.S)
-    assert found
-    return _text(found.group(1))
-
-
-def _csrf(page: str) -> str:
-    return re.findall(r'name="csrf" value="([^"]+)"', page)[0]
 
 
 @pytest.mark.parametrize(("lang", "first", "field", "prepare"), [
@@ -72,7 +53,7 @@ def test_an_attendee_list_says_what_to_export_and_offers_no_package(
     valide … relancez prepare » and still offered « Préparer le paquet »."""
     client, export_id = _app(tmp_path, ATTENDEES.name, ATTENDEES.read_bytes(), lang)
     page = client.get(f"/exports/{export_id}?lang={lang}").text
-    check = _check(page)
+    check = section(page, "check")
     heading = "Comment l’export se lit avec ce mappage" if lang == "fr" else "How the export reads with this mapping"
     assert check.startswith(f"{heading} {first}"), check[:400]
     assert field in check, check[:600]
@@ -92,7 +73,7 @@ def test_no_row_accepted_is_said_with_the_forms_words(tmp_path: Path) -> None:
                    html.unescape(re.search(r'name="yaml"[^>]*>(.*?)</textarea>', page, re.S).group(1)),  # type: ignore[union-attr]
                    flags=re.M)
     client.post(f"/exports/{export_id}/mapping", data={"csrf": _csrf(page), "action": "yaml", "yaml": wrong})
-    check = _check(client.get(f"/exports/{export_id}?lang=fr").text)
+    check = section(client.get(f"/exports/{export_id}?lang=fr").text, "check")
     assert "Aucune ligne n’a été acceptée" in check, check
     assert "(heure d’achat manquante ou illisible)" in check, check
     assert "dans la colonne Nom choisie pour « Date et heure d’achat » (purchased_at)" in check, check
@@ -105,7 +86,7 @@ def test_many_rows_of_one_reason_name_the_pages_box(tmp_path: Path) -> None:
     --max-reject-share 1 », an option the app shows as a box; it names the box, in its words."""
     client, export_id = _app(tmp_path, "ventes.csv", _rows(30, odd=12).encode())
     page = client.get(f"/exports/{export_id}?lang=fr").text
-    check = _check(page)
+    check = section(page, "check")
     box = re.search(r'name="quarantine_anyway">\s*([^<]+?)\s*</label>', page)
     assert box, page[-1500:]
     assert f"cochez « {html.unescape(box.group(1))} »" in check, check

@@ -818,6 +818,19 @@ def test_missing_files_and_bad_plot_path(tmp_path: Path) -> None:
     assert result.returncode == 2 and ".png" in result.stderr
 
 
+def test_a_plot_that_cannot_be_written_is_refused_before_the_evaluation(tmp_path: Path) -> None:
+    """A --plot into a folder that takes no new file failed only once the evaluation (minutes on a
+    large log) had run; it is refused first, with nothing evaluated."""
+    if not Path("/proc/self").is_dir():
+        pytest.skip("no /proc on this system")
+    log_path, items_path = _log(tmp_path)
+    result = run_cli("reco", "evaluate", "--interactions", str(log_path), "--items", str(items_path),
+                     "--cutoff", "2024-06-01", "--no-lightfm", "--json", "--plot", "/proc/self/tradeoff.png")
+    assert result.returncode == 5, result.stderr
+    assert "/proc/self/tradeoff.png cannot be written" in " ".join(result.stderr.split()), result.stderr
+    assert result.stdout == "", result.stdout[:200]
+
+
 def test_the_report_is_the_same_whether_users_are_scored_all_at_once_or_one_by_one(tmp_path: Path) -> None:
     """Test users are scored batch by batch, so a large log needs memory for one batch, not for
     users × test items; the report (every model, AUC, the re-ranked lists and their flags) must

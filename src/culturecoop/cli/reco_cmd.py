@@ -308,6 +308,10 @@ def evaluate_command(
 
     if plot is not None and (plot.is_dir() or not plot.parent.exists() or plot.suffix.lower() != ".png"):
         raise UserError(_("--plot needs a .png file in an existing folder, e.g. --plot tradeoff.png."))
+    if plot is not None:
+        from culturecoop.files import check_writable
+
+        check_writable(plot)  # before the evaluation's minutes, not after them
     knob = DEFAULT_DIVERSITY if diversity is None else diversity
     if not 0 <= knob <= 1:
         raise UserError(_("--diversity must be between 0 (the model's order) and 1; the default is {default}.").format(default=DEFAULT_DIVERSITY))

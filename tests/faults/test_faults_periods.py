@@ -78,3 +78,16 @@ def test_a_day_no_report_can_cover_is_one_sentence_on_the_command_line(tmp_path:
         assert message.count("\n") == 0 and "Traceback" not in message, message
         assert f"{option} {day} est hors des jours que couvrent les rapports" in message, message
         assert "1900-01-01" in message and "2099-12-31" in message, message
+
+
+@pytest.mark.parametrize("command", [("privacy", "show"), ("audit", "show")])
+def test_a_mistyped_member_is_named_not_answered_with_nothing(tmp_path: Path, command: tuple[str, ...]) -> None:
+    """`privacy show --member jazz-b` showed the policy and no budget, `audit show --member jazz-b`
+    no entry, both exit 0: a typo read as a member with nothing to show."""
+    db = tiny_cooperative(tmp_path / "w.duckdb")
+    result = subprocess.run([sys.executable, "-m", "culturecoop.cli.main", *command, "--db", str(db), "--member", "jazz-b"],
+                            capture_output=True, text=True, env={**os.environ, "CULTURECOOP_LANG": "fr"},
+                            timeout=600, check=False)
+    assert result.returncode == 2, result.stderr
+    message = " ".join(result.stderr.split())
+    assert "Il n’y a pas de membre jazz-b" in message and "jazz-a" in message, message

@@ -191,6 +191,11 @@ def known_members(engine: SqlEngine | Warehouse) -> tuple[str, ...]:
     return _preflight(engine_of(engine))[1]
 
 
+def check_member(engine: SqlEngine | Warehouse, member_id: str) -> None:
+    """Refuse, in one sentence naming the members (and the closest one), a member the warehouse does not hold."""
+    _check_member(known_members(engine), member_id)
+
+
 def _check_member(members: tuple[str, ...], member_id: str) -> None:
     if member_id in members:
         return

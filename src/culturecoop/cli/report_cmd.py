@@ -227,6 +227,10 @@ def privacy_show(
     """Show the privacy policy in force (and a member's budget)."""
     with _open(db) as warehouse:
         policy = current_policy(warehouse)
+        if member:
+            from culturecoop.analytics.service import check_member
+
+            check_member(warehouse, member)
         status = budget_status(warehouse, member, policy) if member else None
     payload: dict[str, Any] = {"policy": policy.to_json()}
     if status:
@@ -287,6 +291,11 @@ def audit_show(
         raise UserError(_("--last must be zero (every entry) or a positive number of entries, e.g. --last 20."))
     with _open(db) as warehouse:
         found = audit.entries_for_member(warehouse, member) if member else audit.entries(warehouse)
+        if member and not found:
+            # A member that left keeps its entries; a name matching no entry and no member is a typo.
+            from culturecoop.analytics.service import check_member
+
+            check_member(warehouse, member)
     found = found[-last:] if last else found
     if as_json:
         emit_json([e.to_json() for e in found])

@@ -293,7 +293,7 @@ def test_killed_sender_resumes_without_sending_twice(coop: dict[str, Any]) -> No
 def test_bad_input_is_one_sentence_and_sends_nothing(coop: dict[str, Any], case: str, words: str) -> None:
     db = str(coop["db"])
     if case == "small_audience":
-        small = cc("audiences", "create", "--db", db, "--member", JAZZ, "--lapsed", "1000", "--name", "nobody", "--json")
+        small = cc("audiences", "create", "--db", db, "--member", JAZZ, "--lapsed", "240", "--name", "nobody", "--json")
         result = run_cli("campaigns", "create", "--db", db, "--member", JAZZ, "--audience", small["audience_id"], "--subject-fr", "a",
                          "--subject-en", "b", "--body-fr", str(coop["out"] / "fr.txt"), "--body-en", str(coop["out"] / "en.txt"),
                          "--link", "https://x.example.org")

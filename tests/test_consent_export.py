@@ -154,7 +154,7 @@ def test_bad_consent_exports_say_one_sentence_and_write_nothing(built: Coop, tmp
     no_id.write_text("columns:\n  first_name: PRENOM\n  consent_marketing: Statut\n", encoding="utf-8")
     done = cli("prepare", str(source), "--mapping", str(no_id), "--member", MEMBERS[0], "--keys", str(coop.keys),
                "--out", str(member / "no-id.pkg"), check=False)
-    assert done.returncode == 2 and "patron_id (or email)" in done.stderr, done.stderr
+    assert done.returncode == 2 and "“Customer number” (patron_id) or “E-mail” (email)" in done.stderr, done.stderr
     assert "Traceback" not in done.stderr and not (member / "no-id.pkg").exists()
 
     # One fixable cause rejecting a large share (twelve rows with an empty status): refused, the

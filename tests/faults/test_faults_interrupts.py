@@ -165,7 +165,7 @@ INGEST_POINTS = [p for p in POINTS if p.startswith("ingest:")]
 LINK_POINTS = [p for p in POINTS if p.startswith("link:")]
 RETENTION_POINTS = [p for p in POINTS if p.startswith("retention:")]
 # Far enough ahead that every record has passed the retention period.
-RETENTION_ARGS = ["retention", "apply", "--as-of", "2100-01-01"]
+RETENTION_ARGS = ["retention", "apply", "--as-of", "2099-12-31"]
 LEFTOVERS = (".rewrite", ".rewrite.wal", ".erased", ".rewrite-pending")
 
 

@@ -315,7 +315,7 @@ def test_cross_offer_proposed_by_an_admin_and_accepted_by_the_partner_admin(app,
         assert any(x["agreement_id"] == agreement["agreement_id"] and x["status"] == "accepted" for x in offers["agreements"])
         assert "accepted" in [x["status"] for x in offers["agreements"]]
         again = a.post(f"/api/v1/members/{A}/cross-offers", json={"partner": B}, headers={"X-CSRF-Token": page_csrf(a)})
-        assert again.status_code == 409 and "accepted" in again.json()["error"]["message"]
+        assert again.status_code == 409 and "déjà acceptée" in again.json()["error"]["message"]  # the status in words
 
 
 def test_api_routes_answer_typed_gated_json(app, coop: Coop) -> None:

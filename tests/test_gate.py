@@ -162,11 +162,19 @@ def test_peer_groups_need_three_peers_none_dominant() -> None:
 def test_cli_privacy_policy_and_budget(tmp_path: Path) -> None:
     from conftest import run_cli
 
+    from test_reports_support import tiny_cooperative
+
     db = tmp_path / "w.duckdb"
     Warehouse(db, create=True).close()
     result = run_cli("privacy", "set", "--db", str(db), "--k", "12", "--noise", "--epsilon", "0.5", "--budget", "3", "--json")
     assert result.returncode == 0, result.stderr
-    shown = run_cli("privacy", "show", "--db", str(db), "--member", "m1", "--json")
-    assert '"k": 12' in shown.stdout and '"epsilon_left": 3.0' in shown.stdout
+    shown = run_cli("privacy", "show", "--db", str(db), "--json")
+    assert '"k": 12' in shown.stdout, shown.stderr
+    # A member's budget is a member's: none before any package is loaded, then its own.
+    nobody = run_cli("privacy", "show", "--db", str(db), "--member", "jazz-a", "--json")
+    assert nobody.returncode == 2 and "holds no member yet" in nobody.stderr, nobody.stderr
+    tiny_cooperative(db)
+    shown = run_cli("privacy", "show", "--db", str(db), "--member", "jazz-a", "--json")
+    assert '"k": 12' in shown.stdout and '"epsilon_left": 3.0' in shown.stdout, shown.stderr
     bad = run_cli("privacy", "set", "--db", str(db), "--k", "1")
     assert bad.returncode == 2 and "at least 2" in bad.stderr and "Traceback" not in bad.stderr

@@ -161,7 +161,6 @@ def test_peer_groups_need_three_peers_none_dominant() -> None:
 
 def test_cli_privacy_policy_and_budget(tmp_path: Path) -> None:
     from conftest import run_cli
-
     from test_reports_support import tiny_cooperative
 
     db = tmp_path / "w.duckdb"

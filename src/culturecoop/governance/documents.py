@@ -8,6 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from culturecoop.analytics.wording import number
+from culturecoop.analytics.wording import percent as _percent
 from culturecoop.i18n import gettext_in
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
@@ -26,19 +28,14 @@ def translator(language: str) -> Callable[..., str]:
     return t
 
 
-def number(value: float, language: str, digits: int = 0) -> str:
-    text = f"{value:,.{digits}f}"
-    return text.replace(",", "\u202f").replace(".", ",") if language == "fr" else text
-
-
 def amount(cents: int, currency: str, language: str) -> str:
     text = number(cents / 100, language, 2)
     return f"{text} {currency}" if language == "fr" else f"{currency} {text}"
 
 
 def percent(fraction: float, language: str) -> str:
-    text = number(100 * fraction, language, 1)
-    return f"{text}\u00a0%" if language == "fr" else f"{text}%"
+    """A share (0.123) as 12,3 % (fr) or 12.3% (en), as the dashboard writes it."""
+    return _percent(fraction, language, 1)
 
 
 def statement_markdown(statement: dict[str, Any], language: str) -> str:

@@ -8,7 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from culturecoop.governance.documents import markdown_pdf, number, percent, translator
+from culturecoop.analytics.wording import number
+from culturecoop.governance.documents import markdown_pdf, percent, translator
 from culturecoop.governance.retention import retention_months
 from culturecoop.privacy import audit
 from culturecoop.privacy.encodings import BLOOM_FIELDS, BLOOM_HASHES, ID_TOKEN_HEX

@@ -18,9 +18,9 @@ from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from culturecoop.analytics.wording import number
 from culturecoop.errors import UserError
 from culturecoop.governance.contribution import VALUE_FUNCTIONS, Contribution
-from culturecoop.governance.documents import number
 from culturecoop.i18n import _, current_language
 from culturecoop.warehouse.engine import Warehouse
 

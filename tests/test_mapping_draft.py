@@ -8,6 +8,7 @@ scaled), status and e-mail read through the drafted mapping (see ``draft_support
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -166,6 +167,9 @@ def test_cli_speaks_french(tmp_path: Path) -> None:
     text = out.read_text(encoding="utf-8")
     assert "À VÉRIFIER" in text and "Ébauche tirée de shotgun-tickets.csv" in text
     assert yaml.safe_load(text)["amount_scale"] == 0.01
+    # French sets a space before the percent sign: « 100 % des lignes », never « 100% ».
+    assert re.search(r"\d[ \u00a0]% des lignes se séparent", text), text
+    assert not re.search(r"\d%", text.replace("%d", "").replace("%m", "").replace("%Y", "")), text
 
 
 @pytest.mark.parametrize(("profile", "fixture"), [

@@ -57,6 +57,15 @@ def _(message: str) -> str:
     return catalog(language).get(message, message)
 
 
+def share(fraction: float, digits: int = 0) -> str:
+    """A share inside a sentence in the current language: « 97 % », « 12,5 % » in French (a no-break
+    space before the sign, a decimal comma), "97%", "12.5%" in English."""
+    text = f"{fraction:.{digits}%}"
+    if current_language() == "fr":
+        return text[:-1].replace(".", ",") + "\u00a0%"
+    return text
+
+
 def gettext_in(message: str, language: str) -> str:
     return message if language == "en" else catalog(language).get(message, message)
 

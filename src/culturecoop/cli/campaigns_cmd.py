@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from culturecoop.analytics.wording import label, number
 from culturecoop.cli.app import app, console, emit_json
 from culturecoop.errors import UserError
-from culturecoop.i18n import _, current_language
+from culturecoop.i18n import _, current_language, share
 from culturecoop.warehouse.engine import Warehouse
 
 campaigns_app = typer.Typer(help="E-mail campaigns to saved audiences: create, approve, send, results.", no_args_is_help=True)
@@ -282,8 +282,8 @@ def synth_response_command(
     if as_json:
         emit_json(summary)
         return
-    console.print(_("Package {package} written: {tickets} tickets; planted lift {lift:.1%} (true lift by assignment {truth:.1%}).").format(
-        package=out, tickets=summary["tickets"], lift=lift, truth=summary["true_lift"]))
+    console.print(_("Package {package} written: {tickets} tickets; planted lift {lift} (true lift by assignment {truth}).").format(
+        package=out, tickets=summary["tickets"], lift=share(lift, 1), truth=share(summary["true_lift"], 1)))
 
 
 def _status(code: str) -> str:

@@ -18,6 +18,7 @@ from typing import Any
 import duckdb
 
 from culturecoop.i18n import _, current_language, gettext_in
+from culturecoop.i18n import share as share_text
 from culturecoop.ingest import draft_settings as decide
 from culturecoop.ingest import vocabulary as vocab
 from culturecoop.ingest.columns import PERSON_ATTRIBUTES
@@ -315,12 +316,12 @@ class _Builder:
                  "total_price": "amount",
                  "purchased_at": "date", "event_starts_at": "date", "birth_date": "date"}.get(name)
         if header <= 0:
-            return _("{share:.0%} of its values are e-mail addresses").format(share=c.share("email"))
+            return _("{share} of its values are e-mail addresses").format(share=share_text(c.share("email")))
         if shown:
-            return _("its header names it and {share:.0%} of its values fit").format(
-                share=c.date_share if shown == "date" else c.share(shown))
+            return _("its header names it and {share} of its values fit").format(
+                share=share_text(c.date_share if shown == "date" else c.share(shown)))
         if name == "ticket_id":
-            return _("its header names it and its values are unique on {share:.0%} of the rows").format(share=c.unique)
+            return _("its header names it and its values are unique on {share} of the rows").format(share=share_text(c.unique))
         return _("its header names it") if header >= 0.9 else _("its header looks like it")
 
     def _column(self, name: str) -> Column | None:

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from culturecoop.i18n import _
+from culturecoop.i18n import share as share_text
 from culturecoop.ingest import shapes
 from culturecoop.ingest import vocabulary as vocab
 from culturecoop.ingest.labels import COUNTRIES
@@ -136,8 +137,8 @@ def date_formats(con: duckdb.DuckDBPyConnection, fields: dict[str, list[str]],
             parts.append(_("times end in {zones}: converted to the timezone below").format(
                 zones=", ".join(z for z, _n in zoned.most_common(3))))
         share = min(1.0, read / len(values))
-        evidence.append(Evidence(f"dates.{name}", chosen, _("{share:.0%} of the sampled values read: {how}").format(
-            share=share, how="; ".join(parts) or _("no format reads them")), check=share < 0.97))
+        evidence.append(Evidence(f"dates.{name}", chosen, _("{share} of the sampled values read: {how}").format(
+            share=share_text(share), how="; ".join(parts) or _("no format reads them")), check=share < 0.97))
     return datetimes, dates, evidence
 
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from culturecoop.errors import UserError
 from culturecoop.i18n import _
+from culturecoop.i18n import share as share_text
 from culturecoop.ingest import vocabulary as vocab
 from culturecoop.ingest.filekind import holds_binary
 from culturecoop.ingest.jsondoc import is_document, records
@@ -376,8 +377,8 @@ def _sniff_delimited(path: Path, text: str) -> Sample:
             break
     sample = Sample(path=path, format="csv", header=header, rows=data)
     names = {",": _("comma"), ";": _("semicolon"), "\t": _("tab"), "|": _("vertical bar")}
-    sample.note("delimiter", delimiter, _("{share:.0%} of the lines split into {n} columns (separator: {name})").format(
-        share=share, n=width, name=names[delimiter]))
+    sample.note("delimiter", delimiter, _("{share} of the lines split into {n} columns (separator: {name})").format(
+        share=share_text(share), n=width, name=names[delimiter]))
     sample.note("quote", '"', _("the standard CSV quote"))
     sample.note("skip_lines", header_line - 1,
                 _("the header is on line {line}").format(line=header_line) if header_line > 1

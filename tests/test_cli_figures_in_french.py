@@ -32,3 +32,16 @@ def test_export_lake_seconds_in_french(tmp_path: Path) -> None:
     coop = tiny_cooperative(tmp_path / "coop.duckdb")
     said = _said(run_cli("export-lake", "--db", str(coop), "--lake", str(tmp_path / "lake"), lang="fr"))
     assert re.search(r"écrit en \d+,\d s", said), said
+
+
+def test_a_privacy_budget_in_french(tmp_path: Path) -> None:
+    """« ε par publication : 0.5 ; budget : ε = 2.5 » in a French sentence: the decimal comma."""
+    coop = tiny_cooperative(tmp_path / "coop.duckdb")
+    changed = run_cli("privacy", "set", "--db", str(coop), "--epsilon", "0.5", "--budget", "2.5", "--noise", lang="fr")
+    said = _said(changed)
+    assert changed.returncode == 0, said
+    assert "ε 0,5 par publication, budget 2,5 par" in said, said
+    shown = _said(run_cli("privacy", "show", "--db", str(coop), lang="fr"))
+    assert "ε par publication : 0,5 ; budget : ε = 2,5 par" in shown, shown
+    english = _said(run_cli("privacy", "show", "--db", str(coop)))
+    assert "ε per release: 0.5; budget: ε = 2.5 per" in english, english

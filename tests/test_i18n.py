@@ -85,3 +85,22 @@ def test_a_label_inside_a_sentence_is_said_in_the_readers_language() -> None:
     french = retranslate(english, "fr")
     assert "texte en français" in french and "French body" not in french, french
     assert retranslate(french, "en") == english
+
+
+def test_a_number_inside_a_sentence_is_written_the_readers_way() -> None:
+    """The « Ailleurs » tab of a French page read « (4557 personnes pendant la période) », and a
+    sentence formatted in English and read back in French kept « 4,557 » — a decimal in French."""
+    from culturecoop.analytics.wording import number
+    from culturecoop.web.i18n import retranslate
+
+    message = ("Your audience here: your patrons who agreed to pooling and are linked across members "
+               "({n} people in the period).")
+    english = message.format(n=number(4557, "en"))
+    french = retranslate(english, "fr")
+    assert "(4\u00a0557 personnes pendant la période)" in french, french
+    assert retranslate(french, "en") == english
+    # Decimals change their mark; a whole number written without grouping (a year, an id) stays.
+    budget = "Differential-privacy noise was added to cross-member counts (ε = {epsilon} charged to your budget)."
+    assert "(ε = 0,5 imputé" in retranslate(budget.format(epsilon="0.5"), "fr")
+    period = "Cross-member figures use whole calendar months: {start} to {end}."
+    assert "2026" in retranslate(period.format(start="2026", end="2027"), "fr")

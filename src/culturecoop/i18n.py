@@ -57,6 +57,13 @@ def _(message: str) -> str:
     return catalog(language).get(message, message)
 
 
+def general(value: float) -> str:
+    """A setting's figure inside a sentence in the current language, as short as it reads (ε 0,5 in
+    French, 0.5 in English; 10; 0,05)."""
+    text = f"{value:g}"
+    return text.replace(".", ",") if current_language() == "fr" else text
+
+
 def share(fraction: float, digits: int = 0) -> str:
     """A share inside a sentence in the current language: « 97 % », « 12,5 % » in French (a no-break
     space before the sign, a decimal comma), "97%", "12.5%" in English."""
@@ -74,16 +81,16 @@ def gettext_in(message: str, language: str) -> str:
 
 
 @cache
-def _patterns() -> list[tuple[re.Pattern[str], str, str]]:
+def _patterns() -> list[tuple[re.Pattern[str], str, str, str]]:
     """For every catalog message with fields: a regex of its English and French renderings, the
     most specific first (the most fixed text): a short message such as "{n} people" must not
     claim a sentence that merely ends like it."""
-    found: list[tuple[int, re.Pattern[str], str, str]] = []
+    found: list[tuple[int, re.Pattern[str], str, str, str]] = []
     for msgid, msgstr in catalog("fr").items():
         fields = [field for _literal, field, _spec, _conv in string.Formatter().parse(msgid) if field is not None]
         if not fields or not all(field.isidentifier() for field in fields):
             continue  # no fields, or positional ones ("[default: {}]", the CLI's help): never a service's sentence
-        for text in (msgid, msgstr):
+        for text, written_in in ((msgid, "en"), (msgstr, "fr")):
             regex, seen, fixed = "", set(), 0
             for literal, field, _spec, _conv in string.Formatter().parse(text):
                 regex += re.escape(literal)
@@ -91,9 +98,9 @@ def _patterns() -> list[tuple[re.Pattern[str], str, str]]:
                 if field is not None:
                     regex += f"(?P={field})" if field in seen else f"(?P<{field}>.+?)"
                     seen.add(field)
-            found.append((fixed, re.compile(regex + r"\Z", re.DOTALL), msgid, msgstr))
+            found.append((fixed, re.compile(regex + r"\Z", re.DOTALL), msgid, msgstr, written_in))
     found.sort(key=lambda entry: -entry[0])  # stable: equal ones keep the catalogs' order
-    return [(pattern, msgid, msgstr) for _fixed, pattern, msgid, msgstr in found]
+    return [(pattern, msgid, msgstr, written_in) for _fixed, pattern, msgid, msgstr, written_in in found]
 
 
 @cache
@@ -119,14 +126,40 @@ def retranslate(message: str, language: str) -> str:
     if message in french or message in english_of:
         msgid = message if message in french else english_of[message]
         return gettext_in(msgid, language)
-    for pattern, msgid, msgstr in _patterns():
+    for pattern, msgid, msgstr, written_in in _patterns():
         found = pattern.match(message)
         if found:
             # A field that is itself a message of the catalogs (a label the service translated
-            # before building the sentence: "French body") is said in ``language`` too.
-            values = {name: _label_in(value, language, french, english_of) for name, value in found.groupdict().items()}
+            # before building the sentence: "French body") is said in ``language`` too, and a
+            # number written the way the sentence's language writes it ("4,557", « 12,5 ») is
+            # written the way ``language`` does.
+            values = {name: _number_in(_label_in(value, language, french, english_of), written_in, language)
+                      for name, value in found.groupdict().items()}
             return _fill(msgid if language == "en" else msgstr, values)
     return message
+
+
+_GROUPED = {"en": re.compile(r"(-?\d{1,3}(?:,\d{3})+)(?:\.(\d+))?"),
+            "fr": re.compile(r"(-?\d{1,3}(?:[ \u00a0\u202f]\d{3})+)(?:,(\d+))?")}
+_DECIMAL = {"en": re.compile(r"(-?\d+)\.(\d+)"), "fr": re.compile(r"(-?\d+),(\d+)")}
+
+
+def _number_in(value: str, written_in: str, language: str) -> str:
+    """``value`` when it is a number with thousands grouped or with decimals, as written in
+    ``written_in`` (4,557.5 / 4 557,5), written as ``language`` writes it; any other value (an
+    ungrouped whole number: a year, an id) unchanged."""
+    if written_in == language:
+        return value
+    found = _GROUPED[written_in].fullmatch(value) or _DECIMAL[written_in].fullmatch(value)
+    if found is None:
+        return value
+    whole = re.sub(r"[^\d-]", "", found.group(1))
+    sign, digits = ("-", whole[1:]) if whole.startswith("-") else ("", whole)
+    separator, mark = ("\u00a0", ",") if language == "fr" else (",", ".")
+    if len(digits) > 3 and (found.re is _GROUPED[written_in] or len(digits) > 4):
+        head = len(digits) % 3 or 3
+        digits = digits[:head] + "".join(separator + digits[i:i + 3] for i in range(head, len(digits), 3))
+    return sign + digits + (mark + found.group(2) if found.group(2) else "")
 
 
 def _label_in(value: str, language: str, french: dict[str, str], english_of: dict[str, str]) -> str:

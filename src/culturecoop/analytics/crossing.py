@@ -21,7 +21,8 @@ from culturecoop.analytics.affinity import FDR, pair_statistics
 from culturecoop.analytics.audience import ratio
 from culturecoop.analytics.pooled import Cells, genre_domain, genre_labels, genres_in_period, mark
 from culturecoop.analytics.report import Column, ReportContext, ReportOutput, ReportTable
-from culturecoop.i18n import _
+from culturecoop.analytics.wording import number
+from culturecoop.i18n import _, current_language
 from culturecoop.privacy.gate import CountTable
 from culturecoop.schema.model import MEMBER_KINDS
 from culturecoop.schema.taxonomy import GENRES
@@ -138,7 +139,7 @@ def elsewhere(ctx: ReportContext) -> ReportOutput:
     )
     summary = {"audience": audience, "going_elsewhere": going,
                "share_going_elsewhere": None if anywhere.hidden("*") else ratio(going, audience)}
-    ctx.notes.append(_("Your audience here: your patrons who agreed to pooling and are linked across members ({n} people in the period).").format(n=audience))
+    ctx.notes.append(_("Your audience here: your patrons who agreed to pooling and are linked across members ({n} people in the period).").format(n=number(audience, current_language())))
     return ReportOutput([
         ReportTable("genres", _("Genres your audience attends elsewhere"), cols + GENRE_COMPARISON, genre_rows,
                     pooled=True),

@@ -23,7 +23,7 @@ from culturecoop.analytics.registry import report_spec
 from culturecoop.analytics.report import ReportContext, ReportResult
 from culturecoop.analytics.segments import own_segment_patrons
 from culturecoop.errors import UserError
-from culturecoop.i18n import _
+from culturecoop.i18n import _, general
 from culturecoop.privacy.gate import CountTable, PrivacyGate, Release
 from culturecoop.privacy.policy import PrivacyPolicy
 from culturecoop.warehouse.engine import Warehouse
@@ -339,5 +339,5 @@ def _run_report(name: str, engine: SqlEngine | Warehouse, member: str, params: M
             result.notes.append(_("Cross-member figures are those released before for the same question: fewer than {k} people changed since.").format(k=output.release.k))
         result.notes.append(_("Cross-member figures count distinct people who agreed to pooling; cells under {k} people show as \"< {k}\".").format(k=output.release.k))
         if output.release.noise:
-            result.notes.append(_("Differential-privacy noise was added to cross-member counts (ε = {epsilon:g} charged to your budget).").format(epsilon=output.release.epsilon))
+            result.notes.append(_("Differential-privacy noise was added to cross-member counts (ε = {epsilon} charged to your budget).").format(epsilon=general(output.release.epsilon)))
     return result

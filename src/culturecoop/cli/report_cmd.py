@@ -28,7 +28,7 @@ from culturecoop.analytics.wording import (
 )
 from culturecoop.cli.app import app, console, emit_json, figure, print_table
 from culturecoop.errors import UserError
-from culturecoop.i18n import _, current_language
+from culturecoop.i18n import _, current_language, general
 from culturecoop.privacy import audit
 from culturecoop.privacy.budget import budget_status
 from culturecoop.privacy.gate import set_policy
@@ -128,8 +128,8 @@ def _print_result(result: ReportResult) -> None:
     for note in result.notes:
         console.print(f"[dim]{escape(_days_in_words(note, language))}[/]", highlight=False)
     if result.audit_id is not None:
-        console.print(_("Recorded in the audit log as entry {seq} (ε spent: {epsilon:g}).").format(
-            seq=result.audit_id, epsilon=result.epsilon_spent))
+        console.print(_("Recorded in the audit log as entry {seq} (ε spent: {epsilon}).").format(
+            seq=result.audit_id, epsilon=general(result.epsilon_spent)))
 
 
 def _days_in_words(note: str, language: str) -> str:
@@ -238,12 +238,12 @@ def privacy_show(
     if as_json:
         emit_json(payload)
         return
-    console.print(_("Minimum cell size k: {k}; noise: {noise}; ε per release: {epsilon:g}; budget: ε = {budget:g} per {period}.").format(
-        k=policy.min_patrons, noise=_("on") if policy.noise else _("off"), epsilon=policy.epsilon_per_release,
-        budget=policy.epsilon_budget, period=_period_word(policy.budget_period)))
+    console.print(_("Minimum cell size k: {k}; noise: {noise}; ε per release: {epsilon}; budget: ε = {budget} per {period}.").format(
+        k=policy.min_patrons, noise=_("on") if policy.noise else _("off"), epsilon=general(policy.epsilon_per_release),
+        budget=general(policy.epsilon_budget), period=_period_word(policy.budget_period)))
     if status:
-        console.print(_("Member {member}: ε spent {spent:g}, left {left:g} ({start} to {end}).").format(
-            member=member, spent=status.epsilon_spent, left=status.epsilon_left,
+        console.print(_("Member {member}: ε spent {spent}, left {left} ({start} to {end}).").format(
+            member=member, spent=general(status.epsilon_spent), left=general(status.epsilon_left),
             start=status.period_start.isoformat(), end=status.period_end.isoformat()))
 
 
@@ -265,9 +265,9 @@ def privacy_set(
     if as_json:
         emit_json({"policy": policy.to_json()})
         return
-    console.print(_("Privacy policy updated: k = {k}, noise {noise}, ε {epsilon:g} per release, budget {budget:g} per {period}.").format(
-        k=policy.min_patrons, noise=_("on") if policy.noise else _("off"), epsilon=policy.epsilon_per_release,
-        budget=policy.epsilon_budget, period=_period_word(policy.budget_period)))
+    console.print(_("Privacy policy updated: k = {k}, noise {noise}, ε {epsilon} per release, budget {budget} per {period}.").format(
+        k=policy.min_patrons, noise=_("on") if policy.noise else _("off"), epsilon=general(policy.epsilon_per_release),
+        budget=general(policy.epsilon_budget), period=_period_word(policy.budget_period)))
 
 
 def _period_word(period: str) -> str:
@@ -302,7 +302,7 @@ def audit_show(
         return
     print_table(_("Audit log"), [_("Entry"), _("Recorded at"), _("By"), _("Member"), _("Action"), _("Report"), "ε"],
                 [[str(e.seq), e.recorded_at.isoformat(timespec="seconds"), e.actor, e.member_id, e.action,
-                  e.report or "", f"{e.epsilon:g}"] for e in found])
+                  e.report or "", general(e.epsilon)] for e in found])
 
 
 @audit_app.command("verify")

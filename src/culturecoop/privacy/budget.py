@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 
 from culturecoop.errors import UserError
-from culturecoop.i18n import _
+from culturecoop.i18n import _, general
 from culturecoop.privacy.policy import PrivacyPolicy, current_policy
 from culturecoop.warehouse.engine import Warehouse
 
@@ -97,8 +97,8 @@ def charge(con: duckdb.DuckDBPyConnection, member_id: str, epsilon: float, polic
         raise ValueError("a charge cannot be negative")
     if status.epsilon_spent + epsilon > status.epsilon_budget + _SLACK:
         raise UserError(
-            _("This release needs ε = {needed:g} but member {member} has only ε = {left:g} left of its {budget:g} for the period {start} to {end}; wait for the next period or ask the cooperative to raise the budget.").format(
-                needed=epsilon, member=member_id, left=status.epsilon_left, budget=status.epsilon_budget,
+            _("This release needs ε = {needed} but member {member} has only ε = {left} left of its {budget} for the period {start} to {end}; wait for the next period or ask the cooperative to raise the budget.").format(
+                needed=general(epsilon), member=member_id, left=general(status.epsilon_left), budget=general(status.epsilon_budget),
                 start=status.period_start.isoformat(), end=status.period_end.isoformat()),
             exit_code=4,
         )

@@ -31,7 +31,7 @@ from typing import Any
 import duckdb
 
 from culturecoop.errors import UserError
-from culturecoop.i18n import _
+from culturecoop.i18n import _, general
 from culturecoop.privacy import audit, budget
 from culturecoop.privacy.dp import noisy_counts
 from culturecoop.privacy.policy import PrivacyPolicy, current_policy
@@ -51,8 +51,8 @@ def validate_policy(policy: PrivacyPolicy) -> PrivacyPolicy:
     if not all(math.isfinite(e) and e > 0 for e in (policy.epsilon_per_release, policy.epsilon_budget)):
         raise UserError(_("ε per release and the ε budget must be positive numbers, e.g. --epsilon 1 --budget 10."))
     if policy.epsilon_per_release > policy.epsilon_budget:
-        raise UserError(_("ε per release ({epsilon:g}) is larger than the budget ({budget:g}): no release could ever be made; lower --epsilon or raise --budget.").format(
-            epsilon=policy.epsilon_per_release, budget=policy.epsilon_budget))
+        raise UserError(_("ε per release ({epsilon}) is larger than the budget ({budget}): no release could ever be made; lower --epsilon or raise --budget.").format(
+            epsilon=general(policy.epsilon_per_release), budget=general(policy.epsilon_budget)))
     if policy.budget_period not in budget.PERIODS:
         raise UserError(_("Unknown budget period {period}; use month, quarter or year.").format(period=policy.budget_period))
     return policy
@@ -234,9 +234,9 @@ class PrivacyGate:
                 _keep(kept, None, None, (noted.seq, noted.hash), True)
         if outcome is None:
             raise UserError(
-                _("This release needs ε = {needed:g} but member {member} has only ε = {left:g} left of its {budget:g} for the period {start} to {end}; wait for the next period or ask the cooperative to raise the budget.").format(
-                    needed=self.policy.epsilon_per_release, member=member_id, left=status.epsilon_left,
-                    budget=status.epsilon_budget, start=status.period_start.isoformat(), end=status.period_end.isoformat()),
+                _("This release needs ε = {needed} but member {member} has only ε = {left} left of its {budget} for the period {start} to {end}; wait for the next period or ask the cooperative to raise the budget.").format(
+                    needed=general(self.policy.epsilon_per_release), member=member_id, left=general(status.epsilon_left),
+                    budget=general(status.epsilon_budget), start=status.period_start.isoformat(), end=status.period_end.isoformat()),
                 exit_code=4,
             )
         assert entry is not None

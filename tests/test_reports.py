@@ -17,7 +17,7 @@ from culturecoop.errors import UserError
 from culturecoop.i18n import set_language
 from culturecoop.privacy.gate import PrivacyPolicy
 from culturecoop.warehouse.engine import Warehouse
-from test_reports_support import tiny_cooperative
+from test_reports_support import insert, patron_row, ticket_row, tiny_cooperative
 
 Q1 = {"from": "2025-01-01", "to": "2025-03-31"}
 
@@ -70,6 +70,19 @@ def test_retention_is_event_over_event(tiny: Path) -> None:
     assert everything.summary["return_rate"] == pytest.approx(1 - 30 / 54, abs=1e-4)  # 1 − records / attendances
     cohorts = {(r["cohort"], r["months_after"]): r for r in result.tables[1].rows}
     assert cohorts[("2025-01", 0)]["patrons"] == 30 and cohorts[("2025-01", 1)]["share"] == 0.5
+
+
+def test_an_event_with_no_start_date_keeps_its_title(tmp_path: Path) -> None:
+    """An export whose show date is blank for one show: the return-rate table dated it by its sales
+    and named it « – », a row nobody could act on."""
+    db = tiny_cooperative(tmp_path / "coop.duckdb")
+    with Warehouse(db) as w:
+        insert(w, "event", [("jazz-a", "A-nodate", "Les Trois Sœurs", None, "Salle", "H2X", ["theatre"], ["A"], 100, False, "fr")])
+        insert(w, "patron", [patron_row("jazz-a", "Z001")])
+        insert(w, "ticket", [ticket_row("jazz-a", "TZ1", "Z001", "A-nodate", datetime(2025, 2, 3, 12))])
+    events = by(report(db, "retention", "jazz-a").tables[0].rows, "event_id")
+    assert events["A-nodate"]["title"] == "Les Trois Sœurs", events["A-nodate"]
+    assert events["A-nodate"]["event_day"] == "2025-02-03"
 
 
 def test_a_steep_trend_never_moves_a_share_beyond_what_a_share_can_be() -> None:

@@ -24,7 +24,8 @@ GROUP BY event_id
 
 EVENT_TITLES = """
 SELECT event_id, title FROM analytics_event WHERE member_id = $member
-  AND event_day BETWEEN $date_from AND $date_to
+  -- An event with no start date is dated by its sales (analytics_visit): its title all the same.
+  AND (event_day BETWEEN $date_from AND $date_to OR event_day IS NULL)
 """
 
 RETENTION_COHORTS = """

@@ -345,3 +345,13 @@ def test_real_reports_make_sentences_in_both_languages(tiny: Path) -> None:
     retention = findings({"retention": results["retention"]}).insights
     rate = results["retention"]["summary"]["return_rate"]
     assert any(f"{round(rate * 100)}" in i.text("en") for i in retention if i.rule == "retention.rate")
+
+
+def test_a_share_of_nothing_reads_as_a_whole_number() -> None:
+    """« est passé de 90 % à 0,0 % de vos billets »: a share under 10 % gets a decimal so that 4,2 %
+    does not read 4 %, but nothing is « 0 % »."""
+    from culturecoop.analytics.insights import Value
+
+    assert Value("percent", 0.0).text("fr") == "0\u00a0%"
+    assert Value("percent", 0.042).text("fr") == "4,2\u00a0%"
+    assert Value("percent", 0.9).text("en") == "90%"

@@ -47,7 +47,7 @@ class Value:
         if kind == "number":
             return wording.number(value, language)
         if kind == "percent":
-            return wording.percent(value, language, 1 if abs(float(value)) < 0.1 else 0)
+            return wording.percent(value, language, 1 if 0 < abs(float(value)) < 0.1 else 0)
         if kind == "percent1":
             return wording.percent(value, language, 1)
         if kind == "change":

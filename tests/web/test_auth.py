@@ -183,8 +183,14 @@ def test_users_add_creates_the_first_admin(tmp_path, cli) -> None:
     db = tmp_path / "w.duckdb"
     os.environ["CC_TEST_PASSWORD"] = PASSWORD
     try:
+        # A member's account on a mistyped path: refused, and no empty warehouse left behind.
+        typo = cli("users", "add", "ana@coop.test", "--db", str(tmp_path / "w.duckbd"), "--role", "member_admin",
+                   "--member", "m1", "--password-env", "CC_TEST_PASSWORD", lang="fr")
+        assert typo.returncode == 2 and "pas d’entrepôt" in typo.stderr and "--db" in typo.stderr, typo.stderr
+        assert not list(tmp_path.glob("w.duckbd*"))
         done = cli("users", "add", "boss@coop.test", "--db", str(db), "--password-env", "CC_TEST_PASSWORD", "--json")
         assert done.returncode == 0, done.stderr
+        assert "new, empty one" in " ".join(done.stderr.split()), done.stderr  # told a warehouse was made
         again = cli("users", "add", "boss@coop.test", "--db", str(db), "--password-env", "CC_TEST_PASSWORD")
         assert again.returncode == 4 and "already exists" in again.stderr and "Traceback" not in again.stderr
         bad = cli("users", "add", "ana@coop.test", "--db", str(db), "--role", "member_analyst", "--member", "nope",

@@ -36,6 +36,11 @@ def users_add(
 
     if lang not in LANGUAGES:
         raise UserError(_("--language {lang} is not a language of the dashboard; use --language fr or --language en.").format(lang=lang))
+    new = not db.exists()
+    if new and role != "coop_admin":
+        # A mistyped --db would otherwise leave an empty warehouse behind, and an account nobody can use.
+        raise UserError(_("There is no warehouse at {db}; check the path given with --db (a new cooperative's "
+                          "first account is its admin: --role coop_admin).").format(db=db))
     if password_env:
         password = os.environ.get(password_env, "")
         if not password:
@@ -47,9 +52,18 @@ def users_add(
         password = getpass.getpass(_("Password: "))
         if password != getpass.getpass(_("Password again: ")):
             raise UserError(_("The two passwords differ; type the same password twice."))
-    with Warehouse(db, create=True) as warehouse:
-        account = create_account(warehouse, email=email, password=password, role=role, member_id=member,
-                                 display_name=name, language=lang)
+    try:
+        with Warehouse(db, create=True) as warehouse:
+            account = create_account(warehouse, email=email, password=password, role=role, member_id=member,
+                                     display_name=name, language=lang)
+    except BaseException:
+        if new:  # refused: no empty warehouse left behind
+            for leftover in (db, db.with_name(db.name + ".wal")):
+                leftover.unlink(missing_ok=True)
+        raise
+    if new:
+        console.print(_("There was no warehouse at {db}: a new, empty one holds this first account. If you "
+                        "meant an existing cooperative, check the path given with --db.").format(db=db))
     if as_json:
         emit_json(account.public())
         return

@@ -142,6 +142,11 @@ def test_a_campaign_created_in_french_says_its_status_in_words(coop: dict[str, A
             "comme groupe témoin.") in text, text
     listed = run_cli("campaigns", "list", "--db", str(coop["db"]), "--member", JAZZ, lang="fr")
     assert "prête à envoyer" in listed.stderr and " ready " not in listed.stderr, listed.stderr
+    campaign = next(line.split()[0] for line in listed.stderr.splitlines() if line.strip().startswith("cmp_"))
+    # « --in FR » as a manager types it: the French preview, not a refusal.
+    shown = run_cli("campaigns", "preview", campaign, "--db", str(coop["db"]), "--member", JAZZ, "--in", "FR", "--json")
+    assert shown.returncode == 0, shown.stderr
+    assert "Ce soir : Spectacle JA0" in shown.stdout, shown.stdout
 
 
 def test_unsubscribed_person_gets_nothing_from_any_later_campaign(coop: dict[str, Any]) -> None:

@@ -216,6 +216,7 @@ def list_campaigns(warehouse: Warehouse, member_id: str) -> list[dict[str, Any]]
 
 def preview(warehouse: Warehouse, member_id: str, campaign_id: str, language: str) -> dict[str, str]:
     """The message as a recipient in ``language`` would read it (the unsubscribe link is a sample)."""
+    language = language.strip().lower()  # « FR » is French too
     if language not in content.LANGUAGES:
         raise UserError(_("Preview in fr or en; got {language}.").format(language=language))
     row = campaign_row(warehouse, campaign_id, member_id)

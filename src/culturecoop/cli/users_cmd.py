@@ -34,6 +34,7 @@ def users_add(
     from culturecoop.i18n import LANGUAGES
     from culturecoop.warehouse.engine import Warehouse
 
+    lang = lang.strip().lower()
     if lang not in LANGUAGES:
         raise UserError(_("--language {lang} is not a language of the dashboard; use --language fr or --language en.").format(lang=lang))
     new = not db.exists()

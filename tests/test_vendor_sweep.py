@@ -85,6 +85,15 @@ OUTCOMES: dict[str, tuple[int, int, str]] = {
     "weezevent-participants.csv": (47, 0, "1311.00"),  # "18,00 €"; the buyer's e-mail when the participant's is blank
     "ticketspice-orders.csv": (34, 0, "1830.00"),  # a title block; three dates of one play, no show column
     "eventzilla-attendees.csv": (42, 0, "1400.00"),  # "Total Attendees" footer; "Apr 18, 2026 07:30 PM"
+    # The registration's "final price", not the transaction's "Amount Paid" (0.00 on a group's other
+    # registrations); "Label[FIELD_NAME]" headers.
+    "eventespresso-registrations.csv": (33, 0, "1035.00"),
+    # One row per order: "Total Paid" over "Quantity" (2 × 25.00 + 15.00 is three seats at 21.67: 65.01);
+    # 3 door sales to "Info Requested" (no e-mail).
+    "eventbrite-orders.csv": (35, 3, "2165.05"),
+    "tixr-orders.csv": (38, 4, "2273.00"),  # "Price" × "Quantity", not "Total"; 4 box-office walk-ups
+    "festik-billets.csv": (42, 2, "835.00"),  # a title block, "22,50 €", "20h30", a Total line; 2 gate sales
+    "xingevents-teilnehmer.xlsx": (40, 0, "631.00"),  # German workbook, a title block, a "Gesamt: 40 Tickets" footer
 }
 # The columns of each export that hold a person: none of their values may be in the package.
 PERSONAL: dict[str, tuple[str, ...]] = {
@@ -147,6 +156,14 @@ PERSONAL: dict[str, tuple[str, ...]] = {
                                "Billing Zip", "Attendee First Name", "Attendee Last Name", "Attendee Email"),
     "eventzilla-attendees.csv": ("Buyer First Name", "Buyer Last Name", "Buyer Email", "First Name", "Last Name",
                                  "Email", "Phone"),
+    "eventespresso-registrations.csv": ("First Name[ATT_fname]", "Last Name[ATT_lname]", "Email Address[ATT_email]",
+                                        "Address Part 1[ATT_address]", "ZIP/Postal Code[ATT_zip]", "Phone[ATT_phone]",
+                                        "Attendee ID[ATT_ID]", "Unique Code for this registration[REG_code]",
+                                        "Gateway Transaction ID(s)"),
+    "eventbrite-orders.csv": ("First Name", "Last Name", "Email", "Billing Address 1", "Billing Postal Code"),
+    "tixr-orders.csv": ("First Name", "Last Name", "Email", "Phone", "Zip"),
+    "festik-billets.csv": ("Nom", "Prénom", "E-mail", "Téléphone", "Code postal"),
+    "xingevents-teilnehmer.xlsx": ("Vorname", "Nachname", "E-Mail", "Telefon", "PLZ", "Firma"),
 }
 # The sheet of a workbook that holds the tickets, when it is not the first.
 SHEETS: dict[str, str] = {"pretix-orders.xlsx": "Order positions", "etix-transactions.xlsx": "Transactions"}
@@ -392,14 +409,16 @@ def test_docs_list_every_layout_taken() -> None:
                    "Ticketack", "Brown Paper Tickets", "ThunderTix", "Etix", "Secutix", "Rodrigue", "Fever",
                    "Ticketsolve", "Tuxedo / Ovation (Québec)", "Resident Advisor", "Ludus",
                    "Digitick / See Tickets France", "Ticketleap", "Billetto", "Weezevent", "TicketSpice",
-                   "Eventzilla", "SumUp"):
+                   "Eventzilla", "SumUp", "Event Espresso (WordPress)", "Eventbrite (orders)", "Tixr", "Festik",
+                   "XING Events"):
         assert f"| {vendor} |" in section, vendor
     assert {name.split("-")[0] for name in OUTCOMES} == {
         "lepointdevente", "ticketmaster", "spektrix", "audienceview", "showpass", "universe", "ticketsource",
         "mapado", "zeffy", "vivenu", "shopify", "square", "pretix", "tickettailor", "yurplan", "ticketpro",
         "infomaniak", "dice", "petzi", "humanitix", "tito", "eventimlight", "seetickets", "patronmanager",
         "ticketack", "bpt", "thundertix", "etix", "secutix", "rodrigue", "fever", "ticketsolve", "tuxedo", "ra",
-        "ludus", "digitick", "ticketleap", "billetto", "weezevent", "ticketspice", "eventzilla"}
+        "ludus", "digitick", "ticketleap", "billetto", "weezevent", "ticketspice", "eventzilla", "eventespresso",
+        "eventbrite", "tixr", "festik", "xingevents"}
 
 
 def test_an_order_status_written_on_its_first_line_only(tmp_path: Path, keys: Path) -> None:
@@ -770,3 +789,20 @@ def test_a_till_report_naming_no_buyer_is_refused_as_one() -> None:
     assert draft.mapping["status_values"]["Successful"] == "sold"
     with pytest.raises(UserError, match="names no buyer"):
         parse_profile(draft.yaml_text, source=name)
+
+
+def test_an_orders_amount_and_bracketed_field_names_are_read_as_the_vendor_means_them() -> None:
+    # Event Espresso writes each header with its field's name ("Time registration occurred[REG_date]")
+    # and the transaction's "Amount Paid" on a group's first registration only (0.00 on the others):
+    # each registration's price is its "final price", the address's "State" (Oregon) no status.
+    columns = drafted("eventespresso-registrations.csv")[0]["columns"]
+    assert columns["unit_price"] == "Registration's share of the transaction total[REG_final_price]"
+    assert columns["purchased_at"] == "Time registration occurred[REG_date]"
+    assert (columns["status"], columns["event_starts_at"]) == ("Registration Status", "Datetimes of Ticket")
+    # Eventbrite's orders report: "Total Paid" of an order of several seats is the order's.
+    orders, _p = drafted("eventbrite-orders.csv")
+    assert (orders["columns"]["total_price"], orders["columns"]["quantity"]) == ("Total Paid", "Quantity")
+    assert "unit_price" not in orders["columns"] and orders["status_values"]["Placed"] == "sold"
+    # XING Events in German: the show's start ("Veranstaltungsbeginn"), a free ticket ("Kostenlos").
+    xing, _p = drafted("xingevents-teilnehmer.xlsx")
+    assert xing["columns"]["event_starts_at"] == "Veranstaltungsbeginn" and xing["status_values"]["Kostenlos"] == "sold"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,13 @@ from culturecoop.ingest.columns import PERSON_ATTRIBUTES
 from culturecoop.ingest.draft_consent import draft_consent_export
 from culturecoop.ingest.draft_yaml import flow
 from culturecoop.ingest.profile import CANONICAL_FIELDS
-from culturecoop.ingest.shapes import Column, is_date_only, is_time_only, profile_columns
+from culturecoop.ingest.shapes import (
+    Column,
+    is_date_only,
+    is_time_only,
+    profile_columns,
+    read_amount,
+)
 from culturecoop.ingest.sniff import Evidence, Sample, sniff
 from culturecoop.ingest.words import field_named, setting_named
 from culturecoop.schema.model import CHANNELS, TICKET_STATUSES
@@ -142,7 +149,11 @@ def shape_fit(name: str, c: Column, strong: bool = False) -> float:
     if name == "status" and s("status") == 0 and all(_REGION_CODE.fullmatch(v.strip()) for v in c.values):
         return 0.0  # "State" of an address (WA, QC, NSW) beside City and Zip: not a ticket's state
     if name in ("status", "channel"):
-        return 0.5 + 0.5 * s(name) if c.distinct <= 15 and text and s("boolean") < 0.9 else 0.0
+        if c.distinct > 15 or not text or s("boolean") >= 0.9:
+            return 0.0
+        # Not one word of a ticket's state ("Oregon" in an address's "State"): a column whose
+        # words say a state ("Registration Status": Approved, Cancelled) wins over it.
+        return 0.2 if name == "status" and s(name) == 0 else 0.5 + 0.5 * s(name)
     if name in ("quantity", "capacity"):
         return 1.0 if s("integer") >= 0.95 * most / 0.9 and (name == "capacity" or c.amount.median <= 50) else 0.0
     if name in ("unit_price", "total_price"):
@@ -234,6 +245,7 @@ class _Builder:
         self._event_fields()
         self._not_buyers_addresses()
         self._ids()
+        self._price_of_each_line()
         self._dates()
         self._amounts_and_place()
         self._labels()
@@ -291,6 +303,7 @@ class _Builder:
         (divided by it), the ticket's own when each row is one admission."""
         total = self._mapped("total_price")
         if total is None:
+            self._total_over_seats()
             return
         del self.columns_map["total_price"]
         self.evidence = [e for e in self.evidence if e.key != "columns.total_price"]
@@ -309,6 +322,64 @@ class _Builder:
                                                         "({quantity}): each ticket's price is this amount divided "
                                                         "by the quantity").format(quantity=quantity.name),
                    check=True)
+
+    def _total_over_seats(self) -> None:
+        """A price column headed as a total ("Total Paid") on rows that carry several seats (an
+        orders report, one row per order): the whole row's amount, divided by its quantity. On
+        rows of one seat each (an attendee report) it is the ticket's price, as mapped."""
+        price, quantity = self._mapped("unit_price"), self._mapped("quantity")
+        if price is None or quantity is None or not {"total", "gesamt", "gesamtbetrag"} & set(vocab.tokens(price.name)):
+            return
+        if not any(v.strip().isdigit() and int(v.strip()) > 1 for v in quantity.values):
+            return
+        self.columns_map["total_price"] = self.columns_map.pop("unit_price")
+        self.evidence = [e for e in self.evidence if e.key != "columns.unit_price"]
+        self._note("columns.total_price", price.name, _("its header names a total and rows carry a quantity "
+                                                        "({quantity}): each ticket's price is this amount divided "
+                                                        "by the quantity").format(quantity=quantity.name),
+                   check=True)
+
+    def _amounts_by_order(self, c: Column, order: Column) -> list[list[Decimal | None]]:
+        """The amounts of ``c`` on the rows of each order of two rows or more, in file order."""
+        lines: dict[str, list[Decimal | None]] = {}
+        for row in self.sample.rows:
+            key = (row[order.index] or "").strip() if order.index < len(row) else ""
+            if key:
+                text = row[c.index] if c.index < len(row) else None
+                lines.setdefault(key, []).append(read_amount(text) if text and text.strip() else None)
+        return [amounts for amounts in lines.values() if len(amounts) > 1]
+
+    def _written_once_per_order(self, c: Column, order: Column) -> bool:
+        """Whether ``c`` is an amount of the whole order written on its first line only: nothing
+        (or 0) on its other lines, in most orders of several lines that have an amount at all."""
+        priced = [a for a in self._amounts_by_order(c, order) if any(v for v in a)]
+        once = sum(1 for a in priced if a[0] and not any(a[1:]))
+        return len(priced) >= 2 and once >= 0.8 * len(priced)
+
+    def _price_of_each_line(self) -> None:
+        """An amount an order writes on its first line only (Event Espresso's "Amount Paid", the
+        transaction's: 0.00 on its other registrations) is the order's, not each ticket's price:
+        another price column that prices those lines (the registration's "final price") is."""
+        price, order = self._mapped("unit_price"), self._mapped("order_id")
+        if price is None or order is None or not isinstance(self.columns_map.get("order_id"), str) \
+                or not self._written_once_per_order(price, order):
+            return
+        candidates = sorted(((self.score("unit_price", c), c.index, c) for c in self.columns
+                             if c.index not in self.used), key=lambda t: (-t[0], t[1]))
+        for score, _index, c in candidates:
+            if score < _THRESHOLD:
+                break
+            if self._written_once_per_order(c, order) or not any(
+                    any(v for v in a[1:]) for a in self._amounts_by_order(c, order)):
+                continue
+            self.used.discard(price.index)
+            self.used.add(c.index)
+            self.columns_map["unit_price"] = c.name
+            self.evidence = [e for e in self.evidence if e.key != "columns.unit_price"]
+            self._note("columns.unit_price", c.name,
+                       _("{column} is written on an order's first line only (0 or nothing on its other lines): it "
+                         "is the whole order's amount, so each line's price is read here").format(column=price.name))
+            return
 
     def _why(self, name: str, c: Column) -> str:
         header = vocab.header_score(name, c.name)

@@ -16,7 +16,7 @@ DEFAULT_STATUS_VALUES: dict[str, str] = {
         "sold", "vendu", "vendue", "paid", "paye", "payee", "valid", "valide", "validee", "completed",
         "complete", "confirmed", "confirme", "confirmee", "attending", "checked in", "checked-in",
         "scanned", "scanne", "used", "utilise", "active", "actif", "issued", "emis", "approved",
-        "purchased", "achete", "booked", "reserve et paye", "fulfilled", "success", "succeeded", "reussi",
+        "purchased", "achete", "booked", "placed", "reserve et paye", "fulfilled", "success", "succeeded", "reussi",
         "reussie", "successful", "erfolgreich", "details required", "detailsrequired",
         "seated, paid", "seated paid", "paid in full", "ok", "en regle", "accepte", "accepted", "regle",
         "reglee", "encaisse", "encaissee",

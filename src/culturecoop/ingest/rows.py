@@ -34,7 +34,9 @@ _ACCEPTED = "len(reasons) = 0 AND NOT merged"
 _TOTAL_CELL = ("(^|[,;\\t|\"])\\s*(((grand totals?|total general|totaux|totals?|sous-total|sous total|"
                "subtotal|sub-total|somme|sum|summe|gesamtsumme|gesamt)"
                # Salesforce's "Grand Totals (123 records)", "Total (12 lignes)".
-               "(\\s*\\([0-9 ]+ (records?|rows?|lignes?|enregistrements?|datensatze)\\))?)"
+               "(\\s*\\([0-9 ]+ (records?|rows?|lignes?|enregistrements?|datensatze)\\))?"
+               # A count after a colon: "Gesamt: 40 Tickets", "Total Attendees: 42".
+               "((\\s+[a-z]+)?\\s*:\\s*[0-9][0-9 .,]*(\\s+[a-z]+)?)?)"
                # A report's page footer: "Page 2 / 3", "Page 2 of 3", "Page 2 sur 3".
                "|page\\s+[0-9]+(\\s*(/|of|sur|de)\\s*[0-9]+)?)\\s*:?\\s*(\"|[,;\\t|]|$)")
 

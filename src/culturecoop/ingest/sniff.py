@@ -312,7 +312,9 @@ _TOTAL_LABELS = frozenset({"total", "totals", "grand total", "total general", "t
                            "sub total", "somme", "sum", "summe", "gesamtsumme", "gesamt", "grand totals"})
 # Salesforce's "Grand Totals (123 records)", folded: a total's label and its count of rows.
 _COUNTED_TOTAL = re.compile(r"(grand totals?|totals?|total general|sous total|subtotal) \d+ "
-                            r"(records?|rows?|lignes?|enregistrements?|datensatze)")
+                            r"(records?|rows?|lignes?|enregistrements?|datensatze)"
+                            # "Gesamt: 40 Tickets", "Total Attendees: 42" (folded: no colon).
+                            r"|(grand totals?|totals?|totaux|gesamt|summe|sous total|subtotal)( [a-z]+)? \d+( [a-z]+)?")
 
 
 _PAGE_FOOTER = re.compile(r"page \d+( (of|sur|de)? ?\d+)?")

@@ -17,8 +17,9 @@ import unicodedata
 # Tokens that all mean "number of" / "identifier" in headers.
 _NUMBER_WORDS = {"numero": "no", "num": "no", "number": "no", "nr": "no", "nro": "no", "n": "no",
                  "nummer": "no", "ref": "id", "reference": "id", "identifiant": "id", "ident": "id",
-                 # Abbreviations read as the word they stand for (Ticketmaster's "Acct ID").
-                 "acct": "account", "cust": "customer"}
+                 # Abbreviations read as the word they stand for (Ticketmaster's "Acct ID"; Event
+                 # Espresso's field names "REG_date", "TXN_ID").
+                 "acct": "account", "cust": "customer", "reg": "registration", "txn": "transaction"}
 # Headers about the ticket holder, and about the person who paid.
 ATTENDEE_WORDS = frozenset({"attendee", "participant", "participante", "holder", "detenteur", "porteur",
                             "spectateur", "spectatrice", "beneficiaire", "guest", "invite", "visiteur",
@@ -114,7 +115,12 @@ HEADERS: dict[str, tuple[str, ...]] = {
                     # platform's (Fever's "Plan").
                     "produit", "nom du produit", "product", "product name", "plan", "plan name", "offre",
                     "nom de l offre", "prestation", "experience", "experience name"),
-    "event_starts_at": ("veranstaltungsdatum", "vorstellungsdatum", "datum veranstaltung", "event start date", "event date", "event start", "start date", "start time",
+    "event_starts_at": ("veranstaltungsdatum", "vorstellungsdatum", "datum veranstaltung", "veranstaltungsbeginn",
+                        "vorstellungsbeginn", "beginn", "startzeit", "veranstaltungsstart",
+                        # A WordPress events plugin's occurrence of an event (Event Espresso's
+                        # "Datetimes of Ticket").
+                        "datetimes of ticket", "ticket datetimes", "ticket datetime", "event datetime",
+                        "event datetimes", "datetimes", "event start date", "event date", "event start", "start date", "start time",
                         "event start time", "date evenement", "date de l evenement", "date representation",
                         "date de representation", "date du spectacle", "date spectacle", "seance",
                         "date de seance", "date seance", "perf date", "performance date", "show date",
@@ -256,6 +262,9 @@ STATUS_WORDS: dict[str, str] = {
     "exoneree": "sold",
     # German (Eventim.Light, CTS, Swiss German back offices): paid, free ticket, cancelled, refunded.
     "bezahlt": "sold", "verkauft": "sold", "gultig": "sold", "freikarte": "sold", "bestatigt": "sold",
+    "kostenlos": "sold", "gratis": "sold",
+    # An order placed (Eventbrite's order status): a sale.
+    "placed": "sold",
     "storniert": "cancelled", "erstattet": "refunded", "ruckerstattet": "refunded", "zuruckerstattet": "refunded",
     "abgelaufen": "cancelled", "umgetauscht": "exchanged",
     "refunded": "refunded", "refund": "refunded", "rembourse": "refunded", "remboursee": "refunded",
@@ -348,9 +357,18 @@ GENERIC = frozenset({"date", "no", "id", "event", "ticket", "order", "commande",
                      "purchased", "datetime"})
 
 
+# A header followed by its database field's name in brackets (Event Espresso's
+# "Time registration occurred[REG_date]", "Email Address[ATT_email]").
+_FIELD_NAME_AFTER = re.compile(r"(.*?\S)\s*\[\s*([A-Za-z][A-Za-z0-9_.]*)\s*\]\s*")
+
+
 def header_score(field: str, header: str) -> float:
     """How well ``header`` names ``field``: 1.0 exactly a vendor wording, 0.5-0.8 a wording
-    plus qualifiers (``Buyer Email``), 0 when unrelated or when it names something else."""
+    plus qualifiers (``Buyer Email``), 0 when unrelated or when it names something else. A label
+    with its field name in brackets is as good as the better of the two."""
+    both = _FIELD_NAME_AFTER.fullmatch(header)
+    if both is not None:
+        return max(header_score(field, both.group(1)), header_score(field, both.group(2)))
     words = _meaningful(tokens(header))
     if not words:
         return 0.0

@@ -9,14 +9,13 @@ anything is decoded. It reads at most the first 64 KB (and, for a ZIP archive, i
 
 from __future__ import annotations
 
-import json
 import zipfile
 from pathlib import Path
 
 from culturecoop.errors import EXIT_ENVIRONMENT, UserError
 from culturecoop.files import os_reason
 from culturecoop.i18n import _
-from culturecoop.ingest.jsondoc import is_document
+from culturecoop.ingest.jsondoc import is_document, loads
 from culturecoop.ingest.profile import Profile
 
 _HEAD_BYTES = 64 * 1024
@@ -139,7 +138,7 @@ def _first_line_is_json(path: Path) -> bool:
     for line in head.splitlines():
         if line.strip():
             try:
-                return isinstance(json.loads(line.decode("utf-8-sig")), dict | list)
+                return isinstance(loads(line.decode("utf-8-sig")), dict | list)
             except ValueError:
                 return False
     return False

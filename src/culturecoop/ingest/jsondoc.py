@@ -31,6 +31,21 @@ _DEPTH = 4  # how deep in the document the list of records is looked for
 _REFERENCE = re.compile(r"(.+?)(?:[_ \-][iI][dD]|(?<=[a-z])Id|ID)")
 
 
+def too_deep(path: Path) -> UserError:
+    """The sentence for a JSON file nested deeper than it can be read (thousands of levels): no
+    export of sales is."""
+    return UserError(_("The file {path} is JSON nested thousands of levels deep, which no export of sales is; give "
+                       "the export of the orders or tickets (CSV, JSON lines or Excel).").format(path=path.name))
+
+
+def loads(text: str | bytes) -> Any:
+    """``json.loads``; a value nested deeper than Python can follow is invalid JSON (``ValueError``)."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
+
+
 def is_document(path: Path) -> bool:
     """True when ``path`` is one JSON document (an array, or an object spread over several lines),
     not JSON lines (one object per line)."""
@@ -44,6 +59,8 @@ def is_document(path: Path) -> bool:
     first = text.split("\n", 1)[0].strip()
     try:
         return not isinstance(json.loads(first), dict)
+    except RecursionError:
+        return False  # a whole line nested past reading: JSON lines, that line set aside
     except ValueError:
         return True  # "{" alone, or an object cut by its line break: a pretty-printed document
 
@@ -67,7 +84,14 @@ def _lines_of(record: dict[str, Any]) -> tuple[str, list[dict[str, Any]]] | None
 
 def records(path: Path) -> list[dict[str, Any]]:
     """The rows of the JSON document ``path`` (see the module docstring); ``UserError`` when it
-    holds no list of objects."""
+    holds no list of objects, or is nested too deep to be read."""
+    try:
+        return _records(path)
+    except RecursionError:
+        raise too_deep(path) from None
+
+
+def _records(path: Path) -> list[dict[str, Any]]:
     if path.stat().st_size > MAX_DOCUMENT_BYTES:
         raise UserError(_("The file {path} is one JSON document larger than 512 MB; convert it to JSON lines "
                           "(one object per line, e.g. `jq -c '.[]'`) and prepare the result.").format(path=path.name))
@@ -212,7 +236,11 @@ def _nest(path: list[str], fields: dict[str, Any]) -> dict[str, Any]:
 
 def as_json_lines(path: Path, out: Path) -> Path:
     """Write the rows of the document ``path`` to ``out``, one JSON object per line."""
-    with out.open("w", encoding="utf-8") as f:
-        for record in records(path):
-            f.write(json.dumps(record, ensure_ascii=False) + "\n")
+    rows = records(path)
+    try:
+        with out.open("w", encoding="utf-8") as f:
+            for record in rows:
+                f.write(json.dumps(record, ensure_ascii=False) + "\n")
+    except RecursionError:
+        raise too_deep(path) from None
     return out

@@ -161,8 +161,11 @@ MACROS: tuple[str, ...] = (
         CASE WHEN regexp_matches(x, '^\\s*\\(.*[0-9].*\\)\\s*$|^[^0-9]*-|(^|[^.,])-[^0-9]*$') THEN '-' ELSE '' END
         || cc_amount_digits(regexp_replace(x, '\\p{L}+[.,]*|[^0-9,.]', '', 'g'), dec)""",
     # A ticket given is written as a word where its price would be ("Free", "Gratuit", "Comp").
+    # A formula ("=2*5") or two numbers joined by an operator ("2 x 25,00 €", "25+3") is no amount:
+    # read as its digits, it would be 25 or 225.
     """CREATE OR REPLACE MACRO cc_amount(x, dec) AS
         CASE WHEN list_contains(""" + FREE_LIST + """, lower(strip_accents(trim(x)))) THEN 0::DECIMAL(18,4)
+             WHEN regexp_matches(x, '^\\s*[=@]|[0-9]\\s*[*×xX/=+]\\s*[0-9]') THEN NULL
              WHEN regexp_full_match(cc_amount_text(x, dec), '-?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)')
              THEN TRY_CAST(cc_amount_text(x, dec) AS DECIMAL(18,4)) END""",
     # A whole number of admissions between 1 and 10000 ("2", " 2 ", "2.0"), else NULL.

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import json
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -43,7 +42,7 @@ import duckdb
 from culturecoop.errors import UserError
 from culturecoop.i18n import _
 from culturecoop.ingest.columns import field_expressions
-from culturecoop.ingest.jsondoc import as_json_lines, is_document
+from culturecoop.ingest.jsondoc import as_json_lines, is_document, loads
 from culturecoop.ingest.profile import ALTERNATIVES, REQUIRED_FIELDS, Profile
 from culturecoop.ingest.source import (
     LINE_FILTER,
@@ -193,6 +192,8 @@ def read_source(path: Path, profile: Profile, workdir: Path,
         transcode_to_utf8(path, profile.encoding, text_path)
     elif _head(path, 2) in (b"\xff\xfe", b"\xfe\xff"):
         raise _not_utf8(path, 0)
+    if _lone_carriage_returns(text_path):
+        text_path = _with_line_feeds(text_path, workdir / "source.lf")
     if profile.format == "jsonl" and is_document(text_path):
         # One JSON document (an API's answer saved to a file): its records as JSON lines.
         text_path = as_json_lines(text_path, workdir / "source.jsonl")
@@ -201,6 +202,38 @@ def read_source(path: Path, profile: Profile, workdir: Path,
         _csv_relation(path, text_path, profile, head)
     info.nul_line, info.nul_count = _nul_bytes(text_path)
     return info
+
+
+def _lone_carriage_returns(path: Path) -> bool:
+    """True when ``path`` ends some lines with a carriage return alone and others with a line
+    feed (a file edited on two systems). The line reader takes the line ending it meets first for
+    every line, and after a lone one it ate the next line's first character ("12," read as "2,")."""
+    lone = feed = False
+    with path.open("rb") as f:
+        previous = b""
+        while block := f.read(_CHUNK):
+            block = previous + block
+            previous = block[-1:] if block.endswith(b"\r") else b""
+            body = block[:-1] if previous else block
+            lone = lone or re.search(rb"\r(?!\n)", body) is not None
+            feed = feed or b"\n" in body
+            if lone and feed:
+                return True
+    return False
+
+
+def _with_line_feeds(path: Path, out: Path) -> Path:
+    """A copy of ``path`` with every line ending (CR LF, CR, LF) written as LF: the same lines."""
+    with path.open("rb") as src, out.open("wb") as dst:
+        carry = b""
+        while block := src.read(_CHUNK):
+            block = carry + block
+            carry = b"\r" if block.endswith(b"\r") else b""
+            if carry:
+                block = block[:-1]
+            dst.write(block.replace(b"\r\n", b"\n").replace(b"\r", b"\n"))
+        dst.write(b"\n" if carry else b"")
+    return out
 
 
 def _nul_bytes(path: Path) -> tuple[int | None, int]:
@@ -343,9 +376,9 @@ def _jsonl_relation(path: Path, text_path: Path, profile: Profile, head: list[tu
     seen: set[str] = set()
     for _number, line in head:
         try:
-            seen.update(_flatten(json.loads(line)))
-        except ValueError:
-            continue
+            seen.update(_flatten(loads(line)))
+        except (ValueError, RecursionError):
+            continue  # a broken line (or one nested past reading): set aside as unreadable
     # JSON exporters omit empty keys, so only the fields a ticket cannot do without must appear.
     needed = [profile.columns[f] for f in dict.fromkeys((*REQUIRED_FIELDS, *ALTERNATIVES, "total_price"))
               if f in profile.columns]

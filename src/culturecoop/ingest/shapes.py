@@ -258,6 +258,7 @@ _FRANCS = re.compile(r"(?i)(?<![a-z])s?frs?\.?(?=[\s\d]|$)")
 _CANADIAN = re.compile(r"\b(?:CA|CAN|CDN|C)\s?\$|\$\s?(?:CA|CAN|CDN)\b")
 _NOT_NUMBER = re.compile(r"\b(?:CAD|EUR|USD|CHF|GBP|US)\b|[€$£\s\u00a0\u202f()]")
 _NUMBER_CHARS = re.compile(r"[\d.,' ]+")
+_FORMULA = re.compile(r"^\s*[=@]|\d\s*[*×xX/=+]\s*\d")
 _COMMA_DECIMAL = re.compile(r"\d{1,3}([.']\d{3})+(,\d{1,2})?|\d+,\d{1,2}")
 _DOT_DECIMAL = re.compile(r"\d{1,3}([,']\d{3})+(\.\d+)?|\d+\.\d+")
 _WHOLE = re.compile(r"\d+")
@@ -267,6 +268,8 @@ _WHOLE = re.compile(r"\d+")
 def _amount(text: str) -> _Amount | None:
     if vocab.fold(text) in vocab.FREE_WORDS:  # "Free", "Gratuit": a ticket given, at 0
         return _Amount(Decimal(0), False, False, False, False, ())
+    if _FORMULA.search(text):  # "=2*5", "2 x 25,00 €": no amount (prepare's cc_amount agrees)
+        return None
     raw = _WHOLE_DASH.sub("", _FRANCS.sub("CHF ", text.strip()))
     upper = _CANADIAN.sub(" CAD ", raw.upper())
     symbols = tuple(_SYMBOLS.findall(upper.replace("US$", "USD")))

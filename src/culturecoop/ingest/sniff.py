@@ -10,7 +10,6 @@ no header) is one ``UserError`` sentence that says what to export instead.
 from __future__ import annotations
 
 import codecs
-import contextlib
 import csv
 import io
 import json
@@ -26,7 +25,7 @@ from culturecoop.i18n import _
 from culturecoop.i18n import share as share_text
 from culturecoop.ingest import vocabulary as vocab
 from culturecoop.ingest.filekind import holds_binary
-from culturecoop.ingest.jsondoc import is_document, records
+from culturecoop.ingest.jsondoc import is_document, records, too_deep
 from culturecoop.ingest.read import empty_file, header_only, render_cell
 
 SAMPLE_ROWS = 2000
@@ -87,12 +86,21 @@ def sniff(path: Path) -> Sample:
         sample.total_rows = len(sample.rows) if len(sample.rows) < XLSX_SAMPLE_ROWS else None
         return sample
     if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"[", b"{") and is_document(path):
-        return _sniff_document(path)
+        try:
+            return _sniff_document(path)
+        except RecursionError:
+            raise too_deep(path) from None
     encoding, why = detect_encoding(path, head)
     text = _decode_head(head, encoding, complete=size <= len(head))
     if not text.strip("\ufeff \t\r\n"):
+        if head.strip(b"\xef\xbb\xbf \t\r\n\x00"):
+            raise _line_too_long(path)  # the head holds no line break: one line of megabytes
         raise empty_file(path)
-    sample = _sniff_jsonl(path, text) if _is_jsonl(path, text) else _sniff_delimited(path, text)
+    _refuse_single_value(path, text)
+    try:
+        sample = _sniff_jsonl(path, text) if _is_jsonl(path, text) else _sniff_delimited(path, text)
+    except RecursionError:
+        raise too_deep(path) from None
     if not sample.rows:
         raise header_only(path)
     sample.settings = {"format": sample.format, **sample.settings}
@@ -112,8 +120,11 @@ def _kind(path: Path, head: bytes) -> str:
         try:
             with zipfile.ZipFile(path) as archive:
                 names = archive.namelist()
-        except zipfile.BadZipFile:
-            names = []
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+            # Cut short (a download interrupted, a file copied while it was written): no directory.
+            raise UserError(
+                _("The file {path} is a damaged or incomplete workbook or ZIP archive (its end is missing); "
+                  "download or export it again.").format(path=name)) from None
         if any(n.startswith("xl/") for n in names):
             return "xlsx"
         raise UserError(
@@ -139,6 +150,27 @@ def _kind(path: Path, head: bytes) -> str:
             _("The file {path} is not a text or Excel export (it holds binary data); export the sales "
               "as CSV or Excel from your ticketing software.").format(path=name))
     return "text"
+
+
+def _line_too_long(path: Path) -> UserError:
+    return UserError(_("The first line of {path} is several megabytes long with no line break, so it is no header "
+                       "of an export; check that you gave the right file, or export it again.").format(path=path.name))
+
+
+def _refuse_single_value(path: Path, text: str) -> None:
+    """A file that is one value and nothing else (``42``, ``"hello"``, ``null``: a JSON scalar, an
+    export cut to its first cell) is no table: said as such, not as a CSV of one column."""
+    stripped = text.strip("\ufeff \t\r\n")
+    if len(stripped) > 1000 or "\n" in stripped or "\r" in stripped:
+        return
+    try:
+        value = json.loads(stripped)
+    except ValueError:
+        return
+    if not isinstance(value, dict | list):
+        raise UserError(_("The file {path} holds a single value ({value}), not a table of sales; give the export "
+                          "of the orders or tickets (CSV, JSON lines or Excel).").format(
+            path=path.name, value=stripped[:40]))
 
 
 def _utf16_without_bom(head: bytes) -> str | None:
@@ -212,10 +244,16 @@ def _is_jsonl(path: Path, text: str) -> bool:
                 path=path.name))
     if not lines[0].startswith("{"):
         return False
-    parsed = 0
+    parsed = deep = 0
     for line in lines[:50]:
-        with contextlib.suppress(ValueError):
+        try:
             parsed += isinstance(json.loads(line), dict)
+        except ValueError:
+            continue
+        except RecursionError:
+            deep += 1
+    if deep and not parsed:
+        raise too_deep(path)
     # Some lines may be broken (they become rejects); most must be objects.
     return parsed >= 0.5 * min(len(lines), 50)
 
@@ -243,16 +281,21 @@ def _sniff_jsonl(path: Path, text: str) -> Sample:
         if line.strip():
             try:
                 obj = json.loads(line)
-            except ValueError:
-                continue
-            if isinstance(obj, dict):
-                records.append(_flatten(obj))
+                flat = _flatten(obj) if isinstance(obj, dict) else None
+            except (ValueError, RecursionError):
+                continue  # a broken line, or one nested past reading: prepare sets it aside
+            if flat is not None:
+                records.append(flat)
         if len(records) >= SAMPLE_ROWS:
             break
     keys: dict[str, None] = {}
     for record in records:
         keys.update(dict.fromkeys(record))
     header = list(keys)
+    if records and len(header) < 2:
+        raise UserError(_("The file {path} holds JSON objects with fewer than two fields, which is no table of "
+                          "sales (a date, a price, a buyer…); give the export of the orders or tickets.").format(
+            path=path.name))
     rows = [[record.get(k) for k in header] for record in records]
     sample = Sample(path=path, format="jsonl", header=header, rows=rows)
     sample.evidence.append(Evidence("format", "jsonl", _("every line is one JSON object (JSON lines)")))

@@ -108,11 +108,14 @@ DATE_MACROS: tuple[str, ...] = (
 
 def first_of(*expressions: str) -> str:
     """SQL: the first non-NULL of ``expressions``, evaluating each only where the ones before
-    it are NULL (DuckDB's ``coalesce`` evaluates every argument on every row)."""
+    it are NULL (DuckDB's ``coalesce`` evaluates every argument on every row), and each once: a
+    lambda's parameter holds it (``CASE WHEN e IS NOT NULL THEN e`` would write it, and compile
+    its patterns, twice at every level of nesting)."""
     if len(expressions) == 1:
         return expressions[0]
-    branches = " ".join(f"WHEN ({e}) IS NOT NULL THEN ({e})" for e in expressions[:-1])
-    return f"CASE {branches} ELSE ({expressions[-1]}) END"
+    name = f"first_{len(expressions)}"  # one name per level: an inner level never hides an outer one
+    rest = first_of(*expressions[1:])
+    return f"list_transform([{expressions[0]}], lambda {name}: CASE WHEN {name} IS NOT NULL THEN {name} ELSE ({rest}) END)[1]"
 
 
 def _has_zone(fmt: str) -> bool:

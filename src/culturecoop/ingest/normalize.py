@@ -157,25 +157,27 @@ MACROS: tuple[str, ...] = (
     # A leading or trailing minus, or accounting parentheses "($89.00)", make the amount negative;
     # a dash after the decimal mark is the Swiss way of writing no cents ("CHF 25.-"), not a minus.
     # Words go with the dot that abbreviates them ("Fr. 25.-", "SFr. 45.00").
+    # The digits are bound once (a lambda's parameter): written in place, the expression would be
+    # copied into each of ``cc_amount_digits``' ten uses, and each copy's pattern compiled anew —
+    # seconds of every check, whatever the export's size.
     """CREATE OR REPLACE MACRO cc_amount_text(x, dec) AS
         CASE WHEN regexp_matches(x, '^\\s*\\(.*[0-9].*\\)\\s*$|^[^0-9]*-|(^|[^.,])-[^0-9]*$') THEN '-' ELSE '' END
-        || cc_amount_digits(regexp_replace(x, '\\p{L}+[.,]*|[^0-9,.]', '', 'g'), dec)""",
+        || list_transform([regexp_replace(x, '\\p{L}+[.,]*|[^0-9,.]', '', 'g')], lambda d: cc_amount_digits(d, dec))[1]""",
     # A ticket given is written as a word where its price would be ("Free", "Gratuit", "Comp").
     # A formula ("=2*5") or two numbers joined by an operator ("2 x 25,00 €", "25+3") is no amount:
     # read as its digits, it would be 25 or 225.
     """CREATE OR REPLACE MACRO cc_amount(x, dec) AS
         CASE WHEN list_contains(""" + FREE_LIST + """, lower(strip_accents(trim(x)))) THEN 0::DECIMAL(18,4)
              WHEN regexp_matches(x, '^\\s*[=@]|[0-9]\\s*[*×xX/=+]\\s*[0-9]') THEN NULL
-             WHEN regexp_full_match(cc_amount_text(x, dec), '-?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)')
-             THEN TRY_CAST(cc_amount_text(x, dec) AS DECIMAL(18,4)) END""",
+             ELSE list_transform([cc_amount_text(x, dec)], lambda t: CASE WHEN regexp_full_match(t, '-?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)')
+                                                                     THEN TRY_CAST(t AS DECIMAL(18,4)) END)[1] END""",
     # A whole number of admissions between 1 and 10000 ("2", " 2 ", "2.0"), else NULL.
     """CREATE OR REPLACE MACRO cc_quantity(x) AS
-        CASE WHEN TRY_CAST(trim(x) AS DOUBLE) IS NOT NULL
-             THEN CASE WHEN TRY_CAST(trim(x) AS DOUBLE) BETWEEN 1 AND 10000
-                        AND TRY_CAST(trim(x) AS DOUBLE) = round(TRY_CAST(trim(x) AS DOUBLE))
-                       THEN CAST(TRY_CAST(trim(x) AS DOUBLE) AS INTEGER) END
-             WHEN cc_amount(x, '.') BETWEEN 1 AND 10000 AND cc_amount(x, '.') = round(cc_amount(x, '.'))
-             THEN CAST(cc_amount(x, '.') AS INTEGER) END""",
+        list_transform([TRY_CAST(trim(x) AS DOUBLE)], lambda v:
+            CASE WHEN v IS NOT NULL
+                 THEN CASE WHEN v BETWEEN 1 AND 10000 AND v = round(v) THEN CAST(v AS INTEGER) END
+                 ELSE list_transform([cc_amount(x, '.')], lambda a:
+                          CASE WHEN a BETWEEN 1 AND 10000 AND a = round(a) THEN CAST(a AS INTEGER) END)[1] END)[1]""",
     # The quantity column of a row as ``check_rows`` reads it: a leading minus marks a refund
     # (counted apart) and is not part of the number. Plain digits, as nearly every export
     # writes them, are read directly, to the same value ``cc_quantity`` gives them at a tenth

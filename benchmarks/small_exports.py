@@ -54,6 +54,29 @@ def median_seconds(run: Callable[[], object], repeat: int) -> float:
     return statistics.median(times)
 
 
+def measure(work: Path, rows: int, member: MemberInfo, repeat: int) -> tuple[float, float, float]:
+    """Medians of the floor, the check and the prepare of an export of ``rows`` rows."""
+    export = work / f"ventes-{rows}.csv"
+    write_export(export, rows)
+    mapping = {**draft_mapping(export).mapping, "consent_defaults": {"pooling": True},
+               "consent_basis": "Art. 7 de nos conditions de vente"}
+    profile = parse_profile(yaml.safe_dump(mapping, allow_unicode=True), source="benchmark")
+
+    def floor() -> None:
+        con = duckdb.connect()
+        con.execute(f"COPY (SELECT * FROM read_csv('{export}', delim=';', header=true, all_varchar=true)) "
+                    f"TO '{work / 'floor.parquet'}' (FORMAT parquet)")
+        con.close()
+
+    def package() -> None:
+        out = work / f"pkg-{rows}-{time.perf_counter_ns()}"
+        prepare(export, member=member, profile=profile, keys_dir=work / "keys", out=out, today=TODAY)
+
+    return (median_seconds(floor, repeat),
+            median_seconds(lambda: check_export(export, profile, today=TODAY), repeat),
+            median_seconds(package, repeat))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[60, 1200, 20000])
@@ -64,26 +87,7 @@ def main() -> int:
     member = MemberInfo("theatre-lilas", "Théâtre des Lilas", "theatre", "Montréal")
     print(f"{'rows':>7} {'floor':>8} {'check':>8} {'ratio':>7} {'prepare':>8} {'ratio':>7}")
     for rows in args.rows:
-        export = work / f"ventes-{rows}.csv"
-        write_export(export, rows)
-        draft = draft_mapping(export)
-        mapping = {**draft.mapping, "consent_defaults": {"pooling": True},
-                   "consent_basis": "Art. 7 de nos conditions de vente"}
-        profile = parse_profile(yaml.safe_dump(mapping, allow_unicode=True), source="benchmark")
-
-        def floor() -> None:
-            con = duckdb.connect()
-            con.execute(f"COPY (SELECT * FROM read_csv('{export}', delim=';', header=true, all_varchar=true)) "
-                        f"TO '{work / 'floor.parquet'}' (FORMAT parquet)")
-            con.close()
-
-        def package() -> None:
-            out = work / f"pkg-{rows}-{time.perf_counter_ns()}"
-            prepare(export, member=member, profile=profile, keys_dir=work / "keys", out=out, today=TODAY)
-
-        base = median_seconds(floor, args.repeat)
-        checked = median_seconds(lambda: check_export(export, profile, today=TODAY), args.repeat)
-        prepared = median_seconds(package, args.repeat)
+        base, checked, prepared = measure(work, rows, member, args.repeat)
         print(f"{rows:>7} {base:>7.3f}s {checked:>7.3f}s {checked / base:>6.1f}× {prepared:>7.3f}s {prepared / base:>6.1f}×")
     return 0
 

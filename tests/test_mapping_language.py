@@ -417,3 +417,20 @@ def test_a_postal_code_written_with_its_town_or_country(written: str, phone: str
     assert draft.mapping["columns"]["postal_code"] == "Postal Code"
     assert summary.rows_rejected == 0
     assert {p["fsa"] for p in read_table(package, "patron")} == {area}
+
+
+def test_a_placeholder_where_a_person_would_be_names_nobody(tmp_path: Path, keys: Path) -> None:
+    """A box office with no customer numbers writes « N/A » in the e-mail column of its walk-in sales,
+    and « Guest » for their names: the e-mail was the patron id, so every such sale was one and the
+    same patron « n/a », counted as a regular across the whole season."""
+    columns = {k: v for k, v in COLUMNS.items() if k != "birth_date"}
+    rows = [row(str(i), Courriel=f"p{i}@exemple.ca") for i in range(5)]
+    # Walk-ins with a phone: each is their phone number.
+    rows += [row(str(i), Courriel="N/A", Téléphone=f"514 555 01{i:02d}") for i in range(5, 9)]
+    # Walk-ins naming nobody at all: set aside as sales to nobody, not merged into one patron.
+    rows += [row(str(i), Courriel=blank, Téléphone="", Prénom="Guest", Nom="-")
+             for i, blank in zip(range(9, 12), ("N/A", "none", "Info Requested"), strict=True)]
+    result = landed(tmp_path, keys, rows, columns=columns)
+    assert result.summary.rejects_by_reason == {"anonymous_sale": 3}, result.summary.rejects_by_reason
+    patrons = result.rows("SELECT member_patron_id, count(*) AS tickets FROM ticket GROUP BY 1")
+    assert len(patrons) == 9 and {p["tickets"] for p in patrons} == {1}, patrons

@@ -20,12 +20,18 @@ def _text(reference: str) -> str:
     return f"nullif(trim({reference}), '')"
 
 
-def spec_sql(spec: ColumnSpec, ref: Callable[[str], str], param: str) -> str:
-    """SQL text of one field from its spec; ``param`` names the parameter holding a constant."""
+def _person_text(reference: str) -> str:
+    return f"cc_person_text({reference})"
+
+
+def spec_sql(spec: ColumnSpec, ref: Callable[[str], str], param: str, *, person: bool = False) -> str:
+    """SQL text of one field from its spec; ``param`` names the parameter holding a constant.
+    With ``person`` (the patron id), a placeholder ("N/A", "Guest", a customer number 0) is no
+    value: the next column is read, and a line with nothing else names nobody."""
     if spec.form == "column":
-        return f"nullif({ref(spec.sources[0])}, '')"
+        return _person_text(ref(spec.sources[0])) if person else f"nullif({ref(spec.sources[0])}, '')"
     if spec.form == "first":
-        return "coalesce(" + ", ".join(_text(ref(s)) for s in spec.sources) + ")"
+        return "coalesce(" + ", ".join((_person_text if person else _text)(ref(s)) for s in spec.sources) + ")"
     if spec.form == "join":
         parts = ", ".join(_text(ref(s)) for s in spec.sources)
         return f"nullif(concat_ws(${param}_sep, {parts}), '')"
@@ -64,7 +70,7 @@ def field_expressions(profile: Profile, ref: Callable[[str], str], source_file: 
         if spec is None:
             continue
         name = f"const_{field}"
-        sql[field] = spec_sql(spec, ref, name)
+        sql[field] = spec_sql(spec, ref, name, person=field == "patron_id")
         if spec.form in ("value", "file_name"):
             params[name] = spec.constant(source_file)
         elif spec.form == "join":

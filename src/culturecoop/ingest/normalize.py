@@ -32,12 +32,13 @@ from typing import Any
 import duckdb
 
 from culturecoop.ingest.dates import DATE_MACROS
-from culturecoop.ingest.vocabulary import FREE_WORDS
+from culturecoop.ingest.vocabulary import FREE_WORDS, PLACEHOLDER_WORDS
 
 # Spaces that vendors' exports carry: ordinary, no-break, narrow no-break, BOM, tabs.
 _SPACE = r"[\s\x{00A0}\x{202F}\x{2009}\x{FEFF}]"
 
 FREE_LIST = "[" + ", ".join(f"'{w}'" for w in FREE_WORDS) + "]"
+PLACEHOLDER_LIST = "[" + ", ".join("'" + w.replace("'", "''") + "'" for w in PLACEHOLDER_WORDS) + "]"
 
 MACROS: tuple[str, ...] = (
     # trim() with a character set, not a regex: it runs on every field of every row. It is
@@ -206,6 +207,12 @@ MACROS: tuple[str, ...] = (
              WHEN regexp_matches(trim(x), '^(?:[^\\p{Ll}\\s]{2,}\\s+)+\\S*\\p{Ll}')
              THEN nullif(trim(regexp_replace(trim(x), '^((?:[^\\p{Ll}\\s]{2,}\\s+)+)', '')), '')
              ELSE nullif(trim(left(trim(x), length(trim(x)) - length(coalesce(cc_surname_of(x), '')))), '') END""",
+    # A value that identifies someone, or NULL: blank, a placeholder word ("N/A", "Guest"), a number
+    # of zeros or -1 (a walk-in's customer number), or signs alone ("-", "?", "xxx").
+    """CREATE OR REPLACE MACRO cc_person_text(x) AS
+        list_transform([nullif(trim(x), '')], lambda v:
+            CASE WHEN list_contains(""" + PLACEHOLDER_LIST + """, lower(strip_accents(v)))
+                      OR regexp_full_match(v, '0+|-0*1|[-–—?.*_/#\\s]+|[xX]+') THEN NULL ELSE v END)[1]""",
     """CREATE OR REPLACE MACRO cc_birth_band(d) AS
         CAST(year(d) // 5 * 5 AS VARCHAR) || '-' || CAST(year(d) // 5 * 5 + 4 AS VARCHAR)""",
 )

@@ -179,7 +179,7 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
         ("bad_status", "status IS NULL"),
         ("bad_currency", "NOT regexp_full_match(currency, '[A-Z]{3}')"),
     ]
-    identity_fields = " + ".join(f"CAST(nullif(trim({name}), '') IS NOT NULL AS TINYINT)" for name in _PERSON_FIELDS)
+    identity_fields = " + ".join(f"CAST(cc_person_text({name}) IS NOT NULL AS TINYINT)" for name in _PERSON_FIELDS)
     reason_list = ", ".join(f"CASE WHEN {cond} THEN '{name}' END" for name, cond in rules)
     per_admission = (",\n                                  CAST(price / coalesce(quantity, 1) AS DECIMAL(18,4)) AS price"
                      if amount == "total_price" else "")
@@ -217,8 +217,9 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
                         {member_id_sql("patron_id")} AS patron_id,
                         nullif(trim(event_id), '') AS event_id,
                         -- Nothing names a person: a door or cash sale, not a fixable omission.
-                        coalesce(nullif(trim(email), ''), nullif(trim(phone), ''), nullif(trim(first_name), ''),
-                                 nullif(trim(last_name), ''), nullif(trim(full_name), '')) IS NULL AS anonymous,
+                        -- "N/A", "Guest", "Info Requested" name nobody either.
+                        coalesce(cc_person_text(email), cc_person_text(phone), cc_person_text(first_name),
+                                 cc_person_text(last_name), cc_person_text(full_name)) IS NULL AS anonymous,
                         -- How much of the person the line writes: an order export may write it on
                         -- the order's first line only (``ingest.rows``, ``ingest.split``'s pick).
                         {identity_fields} AS identity_fields,

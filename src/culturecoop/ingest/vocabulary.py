@@ -310,6 +310,16 @@ CHANNEL_WORDS: dict[str, str] = {
 # Words written in a price column for a ticket given (folded): its price is 0.
 FREE_WORDS: tuple[str, ...] = ("free", "gratuit", "gratuite", "comp", "complimentary", "offert", "offerte",
                                "invitation", "exonere", "exoneree", "kostenlos", "gratis", "freikarte")
+# What a vendor writes where it knows nobody (lower case, accents stripped): a walk-in sale's
+# "N/A" e-mail, a "Guest" or "Info Requested" name, a customer number of 0. Read as no value where a
+# person is identified, so that every such sale is not one and the same patron.
+PLACEHOLDER_WORDS: tuple[str, ...] = (
+    "n/a", "n.a.", "n.a", "na", "#n/a", "n/d", "nd", "none", "null", "nil", "nan", "unknown", "inconnu", "inconnue",
+    "aucun", "aucune", "nc", "n.c.", "n/c", "non communique", "non communiquee", "non renseigne", "non renseignee",
+    "not provided", "not available", "not given", "no email", "no e-mail", "no mail", "noemail", "pas de courriel",
+    "pas de mail", "pas d'email", "sans courriel", "sans email", "info requested", "tbd", "tba", "guest", "walk-in",
+    "walk in", "walkin", "anonymous", "anonyme", "anon", "client de passage", "kunde", "gast", "keine angabe",
+    "unbekannt")
 TRUE_WORDS = frozenset({"true", "yes", "oui", "y", "o", "1", "x", "vrai", "t", "si", "ja", "checked",
                         "coche", "cochee", "accepte", "acceptee", "opt in", "opted in", "subscribed", "abonne",
                         "abonnee", "on"})

@@ -692,9 +692,9 @@ def test_a_void_or_refunded_flag_is_the_status(tmp_path: Path, keys: Path) -> No
 
 
 @pytest.mark.parametrize(("name", "country", "currency", "zone"), [
-    ("thundertix-orders.csv", "US", "USD", "America/New_York"),  # "$28.00", ZIP codes 97200…
-    ("etix-transactions.xlsx", "US", "USD", "America/New_York"),  # plain numbers, (312) phones, ZIP codes
-    ("bpt-complete-sales.csv", "US", "USD", "America/New_York"),
+    ("thundertix-orders.csv", "US", "USD", "America/Los_Angeles"),  # "$28.00", Portland's ZIP codes 972…
+    ("etix-transactions.xlsx", "US", "USD", "America/Chicago"),  # plain numbers, (312) phones, Chicago's ZIP codes
+    ("bpt-complete-sales.csv", "US", "USD", "America/Los_Angeles"),  # Seattle's ZIP codes 981… (read as New York before)
     ("eventimlight-bestellungen.csv", "DE", "EUR", "Europe/Berlin"),  # German headers, "32,00 €", PLZ
     ("seetickets-promoter-report.csv", "GB", "GBP", "Europe/London"),  # "£22.50", "SW4 0AB", "07700…"
     ("ticketsolve-transactions.csv", "IE", "EUR", "Europe/Dublin"),  # "€45.00", Eircodes, "087…" (read as Paris before)

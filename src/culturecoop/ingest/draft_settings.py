@@ -37,6 +37,22 @@ _CA_AREA_CODES: dict[str, str] = {
     **dict.fromkeys(("709", "879"), "America/St_Johns"),
     **dict.fromkeys(("867",), "America/Whitehorse"),
 }
+# The first three digits of a US ZIP code (up to the range's last) -> the zone of most of that
+# range: the Pacific coast is three hours behind New York, whose zone was every American guess.
+_US_ZIP_ZONES: tuple[tuple[int, str], ...] = (
+    (349, "America/New_York"), (369, "America/Chicago"), (385, "America/Chicago"), (397, "America/Chicago"),
+    (399, "America/New_York"), (499, "America/New_York"), (589, "America/Chicago"), (599, "America/Denver"),
+    (797, "America/Chicago"), (799, "America/Denver"), (847, "America/Denver"), (865, "America/Phoenix"),
+    (884, "America/Denver"), (898, "America/Los_Angeles"), (961, "America/Los_Angeles"),
+    (968, "Pacific/Honolulu"), (994, "America/Los_Angeles"), (999, "America/Anchorage"),
+)
+
+
+def _us_zip_zone(text: str) -> str:
+    first = int(text[:3])
+    return next(zone for last, zone in _US_ZIP_ZONES if first <= last)
+
+
 # First letter of a Canadian postal code -> zone of most of the province.
 _CA_POSTAL_ZONES = {"A": "America/St_Johns", "B": "America/Halifax", "C": "America/Halifax",
                     "E": "America/Moncton", "G": "America/Toronto", "H": "America/Toronto",
@@ -201,6 +217,7 @@ def decide_place(phones: Column | None, postcodes: Column | None, price: Column 
     ``en``), which tells a German export's five-digit codes from French ones."""
     votes: Counter[str] = Counter()  # whole votes, and halves for weaker hints (scaled by two)
     zones: Counter[str] = Counter()
+    us_zones: Counter[str] = Counter()  # from five-digit codes: counted only if the country is the US
     reasons: list[str] = []
     foreign: Counter[str] = Counter()  # phones' country codes culturecoop does not know
     german = language == "de"
@@ -212,8 +229,10 @@ def decide_place(phones: Column | None, postcodes: Column | None, price: Column 
                 zones[_CA_POSTAL_ZONES.get(text[0], "America/Toronto")] += 1
             elif re.fullmatch(r"\d{5}", text):
                 votes["FR/US" if text[:2] != "00" else "US"] += 1  # told apart by the currency
+                us_zones[_us_zip_zone(text)] += 1
             elif re.fullmatch(r"\d{5}-\d{4}", text):
                 votes["US"] += 2
+                us_zones[_us_zip_zone(text)] += 1
             elif re.fullmatch(r"D-?\d{5}", text):
                 votes["DE"] += 2
             elif re.fullmatch(r"[1-9]\d{3}", text):
@@ -313,6 +332,8 @@ def decide_place(phones: Column | None, postcodes: Column | None, price: Column 
         currency = COUNTRY_CURRENCIES.get(country, "CAD")
         currency_why = _("no currency is written; {code} is the currency of {country}").format(code=currency, country=country)
         check_currency = True
+    if country == "US" and not zones:
+        zones.update(us_zones)
     if currency == "GBP" and not zones:
         zones["Europe/London"] += 1  # pounds: a British box office, whatever country its phones are read in
     zone, zone_why, check_zone = _decide_zone(country, zones, zoned)

@@ -96,7 +96,7 @@ def _patterns() -> list[tuple[re.Pattern[str], str, str, str]]:
                 regex += re.escape(literal)
                 fixed += len(literal.strip())
                 if field is not None:
-                    regex += f"(?P={field})" if field in seen else f"(?P<{field}>.+?)"
+                    regex += f"(?P={field})" if field in seen else f"(?P<{field}>.*?)"
                     seen.add(field)
             found.append((fixed, re.compile(regex + r"\Z", re.DOTALL), msgid, msgstr, written_in))
     found.sort(key=lambda entry: -entry[0])  # stable: equal ones keep the catalogs' order

@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from culturecoop.boundary import explain
 from culturecoop.errors import EXIT_ENVIRONMENT, EXIT_INTEGRITY, NotFoundError, UserError
-from culturecoop.web.i18n import Translator, _, retranslate
+from culturecoop.web.i18n import Translator, _, readable, retranslate
 from culturecoop.web.render import render, request_language
 
 log = logging.getLogger("culturecoop.web")
@@ -32,6 +32,10 @@ class WebError(Exception):
         self.message = message
         self.fields = fields
 
+    def said(self, language: str) -> str:
+        """The sentence in ``language``, as a page or the API shows it (``readable``)."""
+        return readable(Translator(language)(self.message, **self.fields))
+
 
 class LoginRequiredError(Exception):
     """No valid session or token; ``expired`` when a session cookie was there but is no longer valid."""
@@ -48,6 +52,7 @@ def wants_json(request: Request) -> bool:
 
 def error_response(request: Request, status: int, message: str, *, code: str) -> Response:
     """The error as JSON for the API, else as a page in the reader's language."""
+    message = readable(message)
     if wants_json(request):
         return JSONResponse({"error": {"code": code, "status": status, "message": message}}, status_code=status)
     return render(request, "error.html", {"status": status, "message": message, "code": code}, status_code=status)
@@ -59,8 +64,7 @@ def _language(request: Request) -> str:
 
 async def handle_web_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, WebError)
-    message = Translator(_language(request))(exc.message, **exc.fields)
-    return error_response(request, exc.status, message, code="http_" + str(exc.status))
+    return error_response(request, exc.status, exc.said(_language(request)), code="http_" + str(exc.status))
 
 
 async def handle_user_error(request: Request, exc: Exception) -> Response:
@@ -87,6 +91,9 @@ async def handle_login_required(request: Request, exc: Exception) -> Response:
 
 
 _STATUS_MESSAGES = {
+    # Starlette's own refusal of a form or upload it cannot parse (no boundary, a cut part).
+    400: _("The request could not be read (its form, file or body is malformed); send it again from the page, "
+           "or check its format."),
     404: _("This page does not exist; check the address or go back to the overview."),
     405: _("This address does not accept that kind of request."),
     413: _("The file is too large; send a package of at most {mb} MB."),
@@ -107,11 +114,68 @@ async def handle_http_error(request: Request, exc: Exception) -> Response:
     return response
 
 
+_NUMBER_ERRORS = {"int_parsing", "int_type", "int_from_float", "float_parsing", "float_type", "finite_number",
+                  "decimal_parsing", "decimal_type"}
+_BODY_SHAPE_ERRORS = {"model_attributes_type", "model_type", "dict_type", "missing"}
+
+
+def _quoted(value: Any) -> str:
+    return readable(str(value))[:40] if isinstance(value, str | int | float) and not isinstance(value, bool) else "…"
+
+
+def _choices(expected: str) -> str:
+    """Pydantic's "'a', 'b' or 'c'" as a plain list: a, b, c."""
+    return ", ".join(part.strip().strip("'\"") for part in expected.replace(" or ", ", ").split(","))
+
+
+def validation_message(errors: list[Any], t: Translator) -> str:
+    """One sentence for a request FastAPI refused before the route ran: what was wrong with the
+    first field that was, and what to send instead; several fields wrong are named together."""
+    def name_of(error: Any) -> str:
+        loc = tuple(error.get("loc", ()))
+        return ".".join(str(p) for p in loc[1:]) or str(loc[0] if loc else "?")
+
+    names = sorted({name_of(e) for e in errors})
+    first = errors[0] if errors else {}
+    kind, loc, ctx = first.get("type", ""), tuple(first.get("loc", ())), first.get("ctx") or {}
+    if kind == "json_invalid":
+        return t(_("The request's body is not valid JSON (it breaks at character {position}); send a JSON object "
+                   "with Content-Type: application/json."), position=str(loc[1] if len(loc) > 1 else 0))
+    if loc == ("body",) and kind in _BODY_SHAPE_ERRORS:
+        return t(_("The request's body must be a JSON object of the fields the API documentation (/docs) names; "
+                   "send one with Content-Type: application/json."))
+    if len(names) > 1:
+        return t(_("Some values are missing or invalid ({fields}); correct them and try again."), fields=", ".join(names))
+    field, value = names[0] if names else "?", first.get("input")
+    if kind == "missing":
+        return t(_("The field {field} is missing; give it and try again."), field=field)
+    if kind == "string_too_long":
+        return t(_("The field {field} is too long: give at most {n} characters."), field=field, n=str(ctx.get("max_length", "?")))
+    if kind == "string_too_short":
+        return t(_("The field {field} is empty; give a value."), field=field)
+    if kind.startswith(("date_", "datetime_")):
+        return t(_("“{value}” is not a day for the field {field}: write it as 2026-01-31."), value=_quoted(value), field=field)
+    if kind in _NUMBER_ERRORS:
+        return t(_("“{value}” is not a number for the field {field}: give a finite number such as 12."), value=_quoted(value), field=field)
+    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        bounds = {"greater_than": _("The field {field} must be more than {limit}."),
+                  "greater_than_equal": _("The field {field} must be at least {limit}."),
+                  "less_than": _("The field {field} must be less than {limit}."),
+                  "less_than_equal": _("The field {field} must be at most {limit}.")}
+        limit = next((ctx[k] for k in ("gt", "ge", "lt", "le") if k in ctx), "?")
+        written = f"{limit:g}" if isinstance(limit, int | float) else str(limit)
+        return t(bounds[kind], field=field, limit=written.replace(".", ",") if t.language == "fr" else written)
+    if kind in ("literal_error", "enum"):
+        return t(_("“{value}” is not a choice for the field {field}: give one of {choices}."), value=_quoted(value), field=field,
+                 choices=_choices(str(ctx.get("expected", ""))))
+    if kind in ("bool_parsing", "bool_type"):
+        return t(_("The field {field} is true or false, not “{value}”."), field=field, value=_quoted(value))
+    return t(_("Some values are missing or invalid ({fields}); correct them and try again."), fields=field)
+
+
 async def handle_validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
-    t = Translator(_language(request))
-    fields = sorted({".".join(str(p) for p in e.get("loc", ())[1:]) or str(e.get("loc", ("?",))[0]) for e in exc.errors()})
-    message = t(_("Some values are missing or invalid ({fields}); correct them and try again.")).format(fields=", ".join(fields))
+    message = validation_message(list(exc.errors()), Translator(_language(request)))
     return error_response(request, 422, message, code="invalid_request")
 
 

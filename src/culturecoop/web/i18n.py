@@ -7,6 +7,8 @@ translates them when a page or an error is rendered, with the reader's language.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import datetime
 from typing import Any
 
@@ -18,6 +20,29 @@ from culturecoop.i18n import retranslate as retranslate  # the web's errors read
 def _(message: str) -> str:
     """Mark ``message`` for translation; it is translated when rendered (see ``Translator``)."""
     return message
+
+
+# A value quoted back in a sentence is cut beyond this many characters without a space.
+LONGEST_QUOTED = 80
+LONGEST_SAID = 1000  # a sentence longer than this keeps its start and its end (what to do)
+_LONG_RUN = re.compile(r"\S{" + str(LONGEST_QUOTED + 1) + ",}")
+
+
+def _shown(char: str) -> str:
+    """A character as a sentence shows it: a control or a direction mark (typed in a form, sent in
+    an address: NUL, U+202E) as �, so that it neither breaks nor reorders the sentence."""
+    return "\ufffd" if unicodedata.category(char) in ("Cc", "Cf") and char not in "\t\n" else char
+
+
+def readable(message: str) -> str:
+    """An error sentence as the reader sees it, whatever value it quotes: no control or direction
+    character, no run of more than ``LONGEST_QUOTED`` characters (a 100 kB identifier is said by
+    its start and « … »), and at most ``LONGEST_SAID`` characters in all."""
+    text = "".join(_shown(c) for c in message) if not message.isprintable() else message
+    text = _LONG_RUN.sub(lambda m: m.group(0)[:LONGEST_QUOTED - 20] + "…", text)
+    if len(text) > LONGEST_SAID:
+        text = text[:LONGEST_SAID // 2] + " … " + text[-(LONGEST_SAID // 2 - 3):]
+    return text
 
 
 def pick_language(value: str | None, default: str = "fr") -> str:

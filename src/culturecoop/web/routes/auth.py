@@ -141,10 +141,10 @@ def accept_invitation(
         account = accounts.accept_invitation(warehouse, link, password=password, display_name=display_name,
                                              language=request_language(request))
     except UserError as exc:
-        from culturecoop.web.i18n import retranslate
+        from culturecoop.web.i18n import readable, retranslate
 
         return render(request, "invite.html", {"invitation": invitation, "link": link,
-                                               "error_text": retranslate(exc.message, request_language(request)),
+                                               "error_text": readable(retranslate(exc.message, request_language(request))),
                                                "error": None}, status_code=400)
     value = sessions.open_session(warehouse, account, timedelta(hours=settings.session_hours))
     response = RedirectResponse(home_of(account), status_code=303)

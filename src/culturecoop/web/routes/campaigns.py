@@ -21,7 +21,7 @@ from culturecoop.reco.audiences import list_audiences
 from culturecoop.reco.target import has_audience, upcoming_events
 from culturecoop.warehouse.engine import Warehouse
 from culturecoop.web.deps import CoopAdmin, MemberReader, Principal, WarehouseDep
-from culturecoop.web.i18n import Translator, _, retranslate
+from culturecoop.web.i18n import Translator, _, readable, retranslate
 from culturecoop.web.render import render, request_language
 from culturecoop.web.views.campaigns import (
     audience_choices,
@@ -148,7 +148,8 @@ def _page(request: Request, warehouse: Warehouse, member_id: str, principal: Pri
         "campaigns": campaign_rows(campaigns, service.subjects_as_read(warehouse, member_id, t.language), t),
         "audiences": audiences, "events": event_choices(events, t), "chosen": chosen,
         "chosen_event": titles.get(form.get("event_id") or ""), "k": current_policy(warehouse).min_patrons,
-        "shown": shown, "measures": measure_labels(t), "error": error, "form": form, "others": others or {}},
+        "shown": shown, "measures": measure_labels(t), "error": readable(error) if error else None, "form": form,
+        "others": others or {}},
         status_code=status_code)
 
 

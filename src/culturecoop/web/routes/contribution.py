@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import json
 import tempfile
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from culturecoop.errors import UserError
@@ -27,18 +28,21 @@ from culturecoop.warehouse.engine import Warehouse
 from culturecoop.web.deps import CoopAdmin, MemberManager, MemberReader, WarehouseDep
 from culturecoop.web.errors import WebError
 from culturecoop.web.i18n import _
+from culturecoop.web.params import FromQuery, ToQuery, check_period, iso
 from culturecoop.web.render import render, request_language
 from culturecoop.web.routes.reports import actor_of
 
 router = APIRouter()
 
 
-def _figures(warehouse: Warehouse, start: str | None, end: str | None) -> dict[str, Any]:
-    # A UserError (a period with no data, a bad day) becomes one sentence in the reader's language.
-    return dashboard_statements(warehouse, start, end)
+def _figures(warehouse: Warehouse, start: date | None, end: date | None) -> dict[str, Any]:
+    # A day written otherwise than YYYY-MM-DD was refused by FastAPI (params.Day), one no report
+    # covers here; a UserError (a period with no data) becomes one sentence in the reader's language.
+    check_period(start, end)
+    return dashboard_statements(warehouse, iso(start), iso(end))
 
 
-def member_contribution(warehouse: Warehouse, member_id: str, start: str | None, end: str | None) -> dict[str, Any]:
+def member_contribution(warehouse: Warehouse, member_id: str, start: date | None, end: date | None) -> dict[str, Any]:
     """The member's own figures and statement: never another member's amount."""
     data = _figures(warehouse, start, end)
     contribution = data["contribution"]
@@ -53,14 +57,14 @@ def member_contribution(warehouse: Warehouse, member_id: str, start: str | None,
 
 @router.get("/api/v1/members/{member_id}/contribution", tags=["contribution"])
 def get_contribution(member_id: str, principal: MemberReader, warehouse: WarehouseDep,
-                     start: str | None = Query(None, alias="from"), end: str | None = Query(None, alias="to")) -> dict[str, Any]:
+                     start: FromQuery = None, end: ToQuery = None) -> dict[str, Any]:
     """The member's Shapley values for each value function and, when the admin set the period's rules, its statement."""
     return member_contribution(warehouse, member_id, start, end)
 
 
 @router.get("/api/v1/members/{member_id}/contribution/statement.pdf", tags=["contribution"])
 def get_statement_pdf(request: Request, member_id: str, principal: MemberReader, warehouse: WarehouseDep,
-                      start: str | None = Query(None, alias="from"), end: str | None = Query(None, alias="to")) -> Response:
+                      start: FromQuery = None, end: ToQuery = None) -> Response:
     """The member's statement as a PDF in the reader's language."""
     statement = member_contribution(warehouse, member_id, start, end)["statement"]
     if statement is None:
@@ -74,7 +78,7 @@ def get_statement_pdf(request: Request, member_id: str, principal: MemberReader,
 
 @router.get("/m/{member_id}/contribution", include_in_schema=False)
 def contribution_page(request: Request, member_id: str, principal: MemberReader, warehouse: WarehouseDep,
-                      start: str | None = Query(None, alias="from"), end: str | None = Query(None, alias="to")) -> Response:
+                      start: FromQuery = None, end: ToQuery = None) -> Response:
     data = member_contribution(warehouse, member_id, start, end)
     body = markdown_html(statement_markdown(data["statement"], request_language(request))) if data["statement"] else ""
     return render(request, "contribution.html", {"member_id": member_id, "active": "contribution", "view": data,
@@ -83,7 +87,7 @@ def contribution_page(request: Request, member_id: str, principal: MemberReader,
 
 @router.get("/api/v1/contribution", tags=["contribution"])
 def get_all_statements(principal: CoopAdmin, warehouse: WarehouseDep,
-                       start: str | None = Query(None, alias="from"), end: str | None = Query(None, alias="to")) -> dict[str, Any]:
+                       start: FromQuery = None, end: ToQuery = None) -> dict[str, Any]:
     """The cooperative admin: every member's figures and statement, and the sum against the pool."""
     data = _figures(warehouse, start, end)
     issued = data["issued"]
@@ -93,7 +97,7 @@ def get_all_statements(principal: CoopAdmin, warehouse: WarehouseDep,
 
 @router.get("/coop/contribution", include_in_schema=False)
 def all_statements_page(request: Request, principal: CoopAdmin, warehouse: WarehouseDep,
-                        start: str | None = Query(None, alias="from"), end: str | None = Query(None, alias="to")) -> Response:
+                        start: FromQuery = None, end: ToQuery = None) -> Response:
     data = _figures(warehouse, start, end)
     return render(request, "contribution_coop.html", {"active": "contribution", "data": data})
 

@@ -21,7 +21,7 @@ from culturecoop.governance.uploads import (
 from culturecoop.warehouse.engine import Warehouse
 from culturecoop.web.deps import AnswersDep, MemberManager, Principal, SettingsDep, WarehouseDep
 from culturecoop.web.errors import USER_ERROR_STATUS, WebError
-from culturecoop.web.i18n import Translator, _, retranslate
+from culturecoop.web.i18n import _, readable, retranslate
 from culturecoop.web.render import render, request_language
 from culturecoop.web.settings import Settings
 
@@ -96,7 +96,7 @@ def _data_page(request: Request, warehouse: Warehouse, member_id: str, *, status
                error: str | None = None, result: dict[str, Any] | None = None) -> Response:
     return render(request, "data.html", {
         "member_id": member_id, "active": "data", "payload": ingests_payload(warehouse, member_id),
-        "uploads": member_uploads(warehouse, member_id), "error": error, "result": result,
+        "uploads": member_uploads(warehouse, member_id), "error": readable(error) if error else None, "result": result,
     }, status_code=status)
 
 
@@ -114,8 +114,7 @@ def data_upload(request: Request, member_id: str, principal: MemberManager, ware
         return _data_page(request, warehouse, member_id, status=USER_ERROR_STATUS.get(exc.exit_code, 400),
                           error=retranslate(exc.message, request_language(request)))
     except WebError as exc:  # said on the page, next to the form, rather than on an error page
-        message = Translator(request_language(request))(exc.message, **exc.fields)
-        return _data_page(request, warehouse, member_id, status=exc.status, error=message)
+        return _data_page(request, warehouse, member_id, status=exc.status, error=exc.said(request_language(request)))
     return _data_page(request, warehouse, member_id, status=201 if result["outcome"] == "loaded" else 200,
                       result=result)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -13,13 +12,13 @@ from fastapi.responses import JSONResponse, Response
 from markupsafe import Markup
 from pydantic import BaseModel, Field
 
-from culturecoop.analytics.period import FIRST_DAY, LAST_DAY, out_of_range
 from culturecoop.analytics.registry import REPORTS
 from culturecoop.analytics.service import COOPERATIVE_WIDE, segment_patrons
 from culturecoop.spreadsheet import spreadsheet_text
 from culturecoop.web.deps import AnswersDep, MemberReader, Principal, WarehouseDep
 from culturecoop.web.errors import WebError
 from culturecoop.web.i18n import Translator, _
+from culturecoop.web.params import FromQuery, ToQuery, check_period
 from culturecoop.web.render import csv_response, csv_text, render, request_language
 from culturecoop.web.tab_pages import (
     REPLAY_DAYS,
@@ -30,12 +29,10 @@ from culturecoop.web.tab_pages import (
     view_of,
 )
 from culturecoop.web.tabs import TABS, Tab
-from culturecoop.web.views.period import OUT_OF_RANGE, read_period
+from culturecoop.web.views.period import read_period
 
 router = APIRouter()
 
-FromQuery = Annotated[date | None, Query(alias="from", description="First day of the period (YYYY-MM-DD).")]
-ToQuery = Annotated[date | None, Query(description="Last day of the period (YYYY-MM-DD).")]
 EventQuery = Annotated[str | None, Query(max_length=200, description="Event of the sales-pace report.")]
 
 
@@ -69,13 +66,7 @@ def get_report(member_id: str, name: str, principal: MemberReader, warehouse: Wa
     """One report for the member; cross-member figures are aggregates released by the privacy gate."""
     if name not in REPORTS:
         raise WebError(404, _("Unknown report {name}; use one of {names}."), name=name, names=", ".join(REPORTS))
-    for day in (from_, to):
-        if out_of_range(day):
-            assert day is not None
-            raise WebError(400, OUT_OF_RANGE, value=day.isoformat(), first=FIRST_DAY.isoformat(), last=LAST_DAY.isoformat())
-    if from_ and to and from_ > to:
-        raise WebError(400, _("The period starts after it ends ({start} > {end}); swap the dates."),
-                       start=from_.isoformat(), end=to.isoformat())
+    check_period(from_, to)
     params = {"from": from_, "to": to, "event": event}
     return payload(member_id, name, params, answers.answer(warehouse, member_id, name, params, actor=actor_of(principal)))
 

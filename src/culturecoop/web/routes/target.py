@@ -36,7 +36,7 @@ from culturecoop.web.deps import (
     WarehouseDep,
 )
 from culturecoop.web.errors import USER_ERROR_STATUS, WebError
-from culturecoop.web.i18n import Translator, _, retranslate
+from culturecoop.web.i18n import Translator, _, readable, retranslate
 from culturecoop.web.render import render, request_language
 from culturecoop.web.routes.reports import actor_of
 from culturecoop.web.tabs import TARGET_TAB
@@ -255,7 +255,8 @@ def _target_page(request: Request, member_id: str, principal: Principal, warehou
                                            "query": {"event": view.event.event_id} if view.event else {},
                                            "may_decide": principal.account.is_member_admin,
                                            "may_load": principal.may_manage(member_id),
-                                           "programme": programme, "programme_error": error}, status_code=status)
+                                           "programme": programme, "programme_error": readable(error) if error else None},
+                  status_code=status)
 
 
 @router.get("/m/{member_id}/target", include_in_schema=False)
@@ -272,8 +273,7 @@ def programme_form(request: Request, member_id: str, principal: MemberManager, w
     try:
         loaded = _load_programme(file, warehouse, member_id, settings.max_upload_bytes, language)
     except WebError as exc:  # said next to the form, not on an error page
-        message = Translator(language)(exc.message, **exc.fields)
-        return _target_page(request, member_id, principal, warehouse, error=message, status=exc.status)
+        return _target_page(request, member_id, principal, warehouse, error=exc.said(language), status=exc.status)
     return _target_page(request, member_id, principal, warehouse, programme=programme_loaded(loaded, Translator(language)),
                         status=201)
 

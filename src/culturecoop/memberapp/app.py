@@ -14,6 +14,7 @@ form carries a per-run secret (no cross-site form posts).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,8 +44,14 @@ from culturecoop.reco.ids import own_ids, recommendation_table
 from culturecoop.spreadsheet import spreadsheet_cell
 
 HERE = Path(__file__).parent
+log = logging.getLogger("culturecoop.memberapp")
 LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
 PREVIEW_ROWS = 10  # rows of the recommendation list shown on the page (the CSV has them all)
+# The longest text a form field takes: the mapping's YAML box (a mapping is a few kB), any other
+# field (a column's name, a setting, the consent's basis).
+LONGEST_YAML = 256 * 1024
+LONGEST_FIELD = 2000
+_CONTROL = {chr(c) for c in (*range(0x20), 0x7F)} - set("\t\r\n")
 
 
 @dataclass
@@ -107,7 +114,10 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
         if request.headers.get("host", "") not in hosts:
             return Response("This app answers on its loopback address only.", status_code=400)
         set_language(language(request))
-        response: Response = await call_next(request)
+        try:
+            response: Response = await call_next(request)
+        except Exception as exc:  # the last guard: one sentence on the app's page, never a traceback
+            response = unexpected(request, exc)
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Content-Security-Policy"] = "default-src 'self'; style-src 'self'; form-action 'self'"
         response.headers["Referrer-Policy"] = "no-referrer"
@@ -166,11 +176,34 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
             "can_prepare": incomplete is None, "quarantine_anyway": QUARANTINE_ANYWAY,
         }, status)
 
-    async def posted(request: Request) -> dict[str, Any]:
+    async def posted(request: Request, keep: str | None = None) -> dict[str, Any]:
+        """The form's fields, once its token and its texts are checked (every form goes through here);
+        the file of the field ``keep`` stays open for the route, any other file is closed."""
         data = await request.form()
-        if data.get("csrf") != app.state.csrf:
-            raise _FormExpiredError
+        try:
+            if data.get("csrf") != app.state.csrf:
+                raise _FormExpiredError
+            for key, value in data.multi_items():
+                if isinstance(value, str):
+                    form_text_problem(key, value)
+                elif key != keep:  # a file in a field that takes none: not kept (nor left open)
+                    await value.close()
+        except BaseException:
+            await data.close()
+            raise
         return dict(data)
+
+    def unexpected(request: Request, exc: Exception) -> Response:
+        incident = secrets.token_hex(4)
+        # The exception's type and where, not its text: it may quote the export's personal data.
+        log.error("incident %s: %s in %s %s", incident, type(exc).__name__, request.method, request.url.path)
+        sentence = gettext_in("Something went wrong in the app (incident {incident}); go back to the home page and "
+                              "try again, and tell the cooperative if it happens again.", language(request)
+                              ).format(incident=incident)
+        try:
+            return home(request, sentence, 500)
+        except Exception:  # the home page itself cannot be shown: the sentence alone
+            return Response(sentence, status_code=500, media_type="text/plain; charset=utf-8")
 
     @app.exception_handler(UserError)
     async def user_error(request: Request, exc: UserError) -> Response:
@@ -179,6 +212,10 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def no_such_page(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 400:  # a form or a file the server could not read (cut, malformed)
+            return home(request, gettext_in(
+                "The form could not be read (it was cut or malformed); reload the page and send it again.",
+                language(request)), 400)
         # A mistyped or stale address (or a page reloaded after its form): the app's home, in words.
         return home(request, gettext_in(
             "This page does not exist in the app: here is its home page.",
@@ -186,8 +223,7 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
 
     @app.exception_handler(_FormExpiredError)
     async def forbidden(request: Request, exc: _FormExpiredError) -> Response:
-        return Response(gettext_in("This form has expired; reload the page and try again.", language(request)),
-                        status_code=403)
+        return home(request, gettext_in("This form has expired; reload the page and try again.", language(request)), 403)
 
     @app.get("/")
     def index(request: Request) -> HTMLResponse:
@@ -208,14 +244,18 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
 
     @app.post("/exports")
     async def drop(request: Request) -> Response:
-        data = await posted(request)
+        data = await posted(request, keep="file")
         upload = data.get("file")
-        if not isinstance(upload, UploadFile) or not upload.filename:
+        if not isinstance(upload, UploadFile):
             return home(request, gettext_in("Choose your export file first.", language(request)), 400)
         try:
+            if not upload.filename:
+                return home(request, gettext_in("Choose your export file first.", language(request)), 400)
             export = workspace.add(upload.filename, upload.file, dt.datetime.now().isoformat(timespec="seconds"))
         except UserError as exc:
             return home(request, exc.message, 400)
+        finally:
+            await upload.close()
         return RedirectResponse(f"/exports/{export.export_id}", status_code=303)
 
     @app.get("/exports/{export_id}")
@@ -305,6 +345,19 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
                             filename=f"{quote(Path(export.file_name).stem)}-rejects.csv")
 
     return app
+
+
+def form_text_problem(key: str, value: str) -> None:
+    """Refuse (``UserError``, one sentence) a form's text no field takes: longer than the field's
+    limit, or holding a control character (a NUL, an escape), which no column name, setting or
+    mapping has and which the services downstream would stumble on."""
+    limit = LONGEST_YAML if key == "yaml" else LONGEST_FIELD
+    if len(value) > limit:
+        raise UserError(_("A field of the form is too long (more than {n} characters); shorten it and send the form "
+                          "again.").format(n=wording.number(limit, language_now())))
+    if not value.isprintable() and any(c in _CONTROL for c in value):
+        raise UserError(_("A field of the form holds a control character (such as NUL) that no mapping or setting "
+                          "takes; remove it and send the form again."))
 
 
 class _FormExpiredError(Exception):

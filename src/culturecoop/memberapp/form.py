@@ -151,7 +151,8 @@ def apply_form(mapping: dict[str, Any], form: Mapping[str, str]) -> dict[str, An
             else:
                 result.pop(key, None)
         elif key in ("skip_lines",):
-            result[key] = int(text) if text.isdigit() else text or 0
+            # ASCII digits only: « ² » and « ٣ » are digits to str.isdigit, not to int().
+            result[key] = int(text) if text.isascii() and text.isdigit() else text or 0
         elif key == "amount_scale":
             result[key] = _number(text) if text else 1
         elif key == "delimiter":

@@ -42,10 +42,10 @@ A, B, C = MEMBERS["A"], MEMBERS["B"], MEMBERS["C"]
 # -- what is sent --------------------------------------------------------------------------------
 
 # In a path: percent-encoded as a browser would send it ("%ff" is a byte that is no UTF-8).
-PATH_VALUES = ("", "x" * 20_000, "%ff", "%00", "..%2f..%2fetc%2fpasswd", "%E2%80%AE", B)
+PATH_VALUES = ("", "x" * 20_000, "%ff", "%00%E2%80%AE", "..%2f..%2fetc%2fpasswd", B)
 # In a query, every parameter at once (those the route declares and those pages read by hand); a
 # server refuses a request line over 16 kB itself, so a long value is 4 kB a parameter.
-QUERY_VALUES = ("", "x" * 4000, "%ff", "%00", "-1", "1e309", "NaN", "2026-02-30", "0000-01-01")
+QUERY_VALUES = ("", "x" * 4000, "%ff%00", "-1", "1e309", "NaN", "2026-02-30", "0000-01-01")
 EXTRA_QUERY = ("period", "from", "to", "event", "days", "table", "next", "lang", "expired")
 # In a form or a JSON body (raw text for forms, typed values for JSON).
 FORM_VALUES = ("", "x" * 100_000, "\x00", "%ff", "-1", "1e309", "2026-02-30", B)
@@ -473,11 +473,11 @@ def test_no_hostile_value_makes_the_member_app_fail(member_app: tuple[TestClient
                                          "country", "amount_scale", "datetime_formats", "date_formats"))]
     failures: list[str] = []
     for method, path in routes:
-        for value in ("", "%ff", "%00", "..%2f..%2fstate.json", "0" * 16, "x" * 20_000):
+        for value in ("", "%ff%00", "..%2f..%2fstate.json", "x" * 20_000):
             member_check(client.request(method, path.replace("{export_id}", value or "%20") + "?lang=xx",
                                         data={"csrf": token}), f"{method} {path} id={value[:8]!r}", failures)
         target = path.replace("{export_id}", export_id)
-        for lang in ("xx", "%ff", "x" * 5000):
+        for lang in ("%ff", "x" * 5000):
             member_check(client.request(method, f"{target}?lang={lang}", data={"csrf": token}), f"{method} {path} lang", failures)
         if method != "POST":
             continue

@@ -216,3 +216,24 @@ def test_the_real_command_exits_with_one_sentence(tmp_path: Path) -> None:
     assert result.returncode == 2, result.stderr
     refused(result.returncode, result.stdout + result.stderr, "nested thousands of levels deep")
     assert os.listdir(tmp_path) == ["deep.json"]
+
+
+@pytest.mark.parametrize(("setting", "words"), [
+    ({"encoding": "utf\x00-8"}, ("encoding",)),
+    ({"timezone": "é" * 200}, ("IANA",)),
+    ({"columns": "[" * 5000 + "]" * 5000}, ("nested too deeply",)),
+])
+def test_a_mapping_no_reader_takes_is_one_sentence(setting: dict[str, object], words: tuple[str, ...], tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """A mapping file with a NUL in its encoding, a time zone longer than a file name, or lists nested
+    thousands deep: the standard library and the YAML reader gave up in their own way (a traceback)."""
+    export = tmp_path / "orders.csv"
+    export.write_text(HEADER + ROWS, encoding="utf-8")
+    mapping = tmp_path / "m.yaml"
+    if isinstance(setting.get("columns"), str):  # written as text: a YAML writer would refuse the depth
+        mapping.write_text("columns: " + str(setting["columns"]) + "\n", encoding="utf-8")
+    else:
+        mapping.write_text(yaml.safe_dump({**MAPPING, **setting}, allow_unicode=True), encoding="utf-8")
+    code, said = cli(monkeypatch, capsys, "mapping", "check", str(export), "--mapping", str(mapping))
+    refused(code, said, *words)

@@ -274,6 +274,8 @@ def parse_profile(text: str, source: str) -> Profile:
     """Validate the YAML ``text`` of a profile (``source`` names it in messages)."""
     try:
         data = yaml.safe_load(text)
+    except RecursionError:  # lists or mappings nested thousands deep: no mapping is
+        raise _invalid(source, _("it is nested too deeply to be read")) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = _("line {line}").format(line=mark.line + 1) if mark is not None else "?"
@@ -292,7 +294,7 @@ def parse_profile(text: str, source: str) -> Profile:
     encoding = str(data.get("encoding") or "utf-8")
     try:
         codecs.lookup(encoding)
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL in the name
         raise _invalid(
             source, _("{encoding} is not a known text encoding (try utf-8 or cp1252)").format(encoding=encoding)
         ) from None
@@ -468,7 +470,7 @@ def _timezone(data: dict[str, Any], source: str) -> str:
     zone = data.get("timezone", "America/Toronto")
     try:
         zoneinfo.ZoneInfo(str(zone))
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name longer than a file's
         raise _invalid(
             source, _("timezone must be an IANA time zone such as America/Toronto or Europe/Paris")
         ) from None

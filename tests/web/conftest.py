@@ -12,8 +12,10 @@ import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
+from fastapi.routing import APIRoute
 
 from culturecoop.governance.accounts import create_account
 from culturecoop.governance.sessions import create_token
@@ -142,3 +144,14 @@ def add_reco(coop: Coop, folder: Path) -> dict[str, str]:
                                               name="B's audience")["audience_id"]
         b_offer = cross.propose(w, MEMBERS["B"], MEMBERS["C"])["agreement_id"]
     return {"event": "tn-1", "audience": b_audience, "agreement": b_offer}
+
+
+def api_routes(routes: Any) -> list[APIRoute]:
+    """Every route of an application, also inside included routers (none has a prefix)."""
+    found: list[APIRoute] = []
+    for route in routes:
+        if isinstance(route, APIRoute):
+            found.append(route)
+        elif hasattr(route, "original_router"):
+            found += api_routes(route.original_router.routes)
+    return found

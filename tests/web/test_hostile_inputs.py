@@ -24,7 +24,7 @@ from pydantic import BaseModel
 
 from culturecoop.governance.accounts import get_account
 from culturecoop.governance.sessions import open_session
-from culturecoop.i18n import retranslate
+from culturecoop.i18n import retranslate, set_language
 from culturecoop.memberapp.app import MemberSettings, create_member_app
 from culturecoop.memberapp.workspace import Workspace
 from culturecoop.privacy.keys import init_keys
@@ -35,7 +35,7 @@ from culturecoop.web.deps import SESSION_COOKIE, coop_admin
 from culturecoop.web.security import csrf_token
 from memberapp.pages import box_office_rows
 from memberapp.pages import csrf as member_csrf
-from web.conftest import MEMBERS, Coop, TestClient, add_reco, build_coop
+from web.conftest import MEMBERS, Coop, TestClient, add_reco, api_routes, build_coop
 
 A, B, C = MEMBERS["A"], MEMBERS["B"], MEMBERS["C"]
 
@@ -68,6 +68,13 @@ class World:
     ids: dict[str, str]  # path parameter → a value that exists (A's own resources)
     accounts: dict[str, str]  # role → account id
 
+
+
+@pytest.fixture(autouse=True)
+def _language_reset() -> Iterator[None]:
+    """The member app sets the process's language per request: not for the tests that follow."""
+    yield
+    set_language(None)
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
@@ -117,17 +124,6 @@ def new_client(app: Any, cookie: str | None) -> Client:
 
 
 # -- the route table -------------------------------------------------------------------------------
-
-
-def api_routes(routes: Any) -> list[APIRoute]:
-    """Every API route of an application, also inside included routers (none has a prefix)."""
-    found: list[APIRoute] = []
-    for route in routes:
-        if isinstance(route, APIRoute):
-            found.append(route)
-        elif hasattr(route, "original_router"):
-            found += api_routes(route.original_router.routes)
-    return found
 
 
 def params(route: APIRoute, kind: str) -> dict[str, Any]:
@@ -431,9 +427,9 @@ def member_check(response: Any, what: str, failures: list[str]) -> None:
 
 
 @pytest.mark.parametrize(("field", "value", "words"), [
-    ("setting.encoding", "utf\x00-8", "caractère de contrôle"),  # codecs.lookup: ValueError
+    ("setting.encoding", "utf\x00-8", "caractère de contrôle"),  # the form refuses the NUL first
     ("setting.skip_lines", "²", "nombre entier de lignes"),  # isdigit() yet no int()
-    ("setting.timezone", "é" * 200, "un nom bien trop long"),  # ZoneInfo: OSError, a file name too long
+    ("setting.timezone", "é" * 200, "fuseau horaire IANA"),  # ZoneInfo: OSError, a file name too long
     ("yaml", "[" * 5000 + "]" * 5000, "imbriqué trop profondément"),  # the YAML reader: RecursionError
 ])
 def test_a_setting_no_mapping_takes_is_one_french_sentence(member_app: tuple[TestClient, str, str, Path], field: str,

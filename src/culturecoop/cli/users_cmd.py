@@ -37,7 +37,7 @@ def users_add(
     lang = lang.strip().lower()
     if lang not in LANGUAGES:
         raise UserError(_("--language {lang} is not a language of the dashboard; use --language fr or --language en.").format(lang=lang))
-    new = not db.exists()
+    new = not os.path.lexists(db)  # a broken link is no new warehouse: never removed below
     if new and role != "coop_admin":
         # A mistyped --db would otherwise leave an empty warehouse behind, and an account nobody can use.
         raise UserError(_("There is no warehouse at {db}; check the path given with --db (a new cooperative's "

@@ -25,3 +25,13 @@ def run_cli(*args: str, lang: str = "en", timeout: float = 600) -> subprocess.Co
 @pytest.fixture
 def cli():  # type: ignore[no-untyped-def]
     return run_cli
+
+
+@pytest.fixture(autouse=True)
+def _process_language_reset() -> object:
+    """Apps under test set the process's language per request (the member app, the dashboard):
+    a test that follows in the same worker reads its messages in its own language all the same."""
+    yield
+    from culturecoop.i18n import set_language
+
+    set_language(None)

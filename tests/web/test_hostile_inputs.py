@@ -24,7 +24,7 @@ from pydantic import BaseModel
 
 from culturecoop.governance.accounts import get_account
 from culturecoop.governance.sessions import open_session
-from culturecoop.i18n import retranslate, set_language
+from culturecoop.i18n import retranslate
 from culturecoop.memberapp.app import MemberSettings, create_member_app
 from culturecoop.memberapp.workspace import Workspace
 from culturecoop.privacy.keys import init_keys
@@ -69,12 +69,6 @@ class World:
     accounts: dict[str, str]  # role → account id
 
 
-
-@pytest.fixture(autouse=True)
-def _language_reset() -> Iterator[None]:
-    """The member app sets the process's language per request: not for the tests that follow."""
-    yield
-    set_language(None)
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:

@@ -42,8 +42,7 @@ ToQuery = Annotated[Day, Query(alias="to", description="Last day of the period (
 def check_period(start: date | None, end: date | None) -> None:
     """Refuse (HTTP 400, one sentence) a day no report covers or a period ending before it starts."""
     for day in (start, end):
-        if out_of_range(day):
-            assert day is not None
+        if day is not None and out_of_range(day):
             raise WebError(400, OUT_OF_RANGE, value=day.isoformat(), first=FIRST_DAY.isoformat(), last=LAST_DAY.isoformat())
     if start and end and start > end:
         raise WebError(400, _("The period starts after it ends ({start} > {end}); swap the dates."),

@@ -56,6 +56,16 @@ def cli_streams(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[s
     return code, said.out, said.err
 
 
+def drafted(tmp_path: Path, name: str, content: bytes, monkeypatch: pytest.MonkeyPatch,
+            capsys: pytest.CaptureFixture[str]) -> tuple[int, str, Path]:
+    """``mapping draft`` of a file ``name`` holding ``content``: (exit code, what it said, the mapping's path)."""
+    export = tmp_path / name
+    export.write_bytes(content)
+    out = tmp_path / "mapping.yaml"
+    code, said = cli(monkeypatch, capsys, "mapping", "draft", str(export), "--out", str(out))
+    return code, said, out
+
+
 def refused(code: int, said: str, *words: str) -> None:
     """One sentence, after ``Error:``, naming what is wrong; a non-zero code; no traceback."""
     assert code != 0, said
@@ -108,10 +118,7 @@ NOT_TABLES = [
 def test_a_file_that_is_no_table_is_one_sentence_and_no_mapping(name: str, content: bytes, words: tuple[str, ...],
                                                                  tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                                  capsys: pytest.CaptureFixture[str]) -> None:
-    export = tmp_path / name
-    export.write_bytes(content)
-    out = tmp_path / "mapping.yaml"
-    code, said = cli(monkeypatch, capsys, "mapping", "draft", str(export), "--out", str(out))
+    code, said, _out = drafted(tmp_path, name, content, monkeypatch, capsys)
     refused(code, said, name, *words)
     assert sorted(p.name for p in tmp_path.iterdir()) == [name]  # no mapping, no partial file
 
@@ -178,13 +185,10 @@ ODD_BUT_READABLE = [
 def test_an_odd_but_readable_file_is_read_whole(name: str, content: bytes, accepted: int, rejected: int,
                                                 tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
-    export = tmp_path / name
-    export.write_bytes(content)
-    out = tmp_path / "mapping.yaml"
-    code, said = cli(monkeypatch, capsys, "mapping", "draft", str(export), "--out", str(out))
+    code, said, out = drafted(tmp_path, name, content, monkeypatch, capsys)
     assert code == 0, said
     assert yaml.safe_load(out.read_text(encoding="utf-8"))["columns"]  # valid YAML, columns chosen
-    code, said, err = cli_streams(monkeypatch, capsys, "mapping", "check", str(export), "--mapping", str(out), "--json")
+    code, said, err = cli_streams(monkeypatch, capsys, "mapping", "check", str(tmp_path / name), "--mapping", str(out), "--json")
     assert code == 0, err
     verdict = json.loads(said)
     assert (verdict["rows_accepted"], verdict["rows_rejected"]) == (accepted, rejected), verdict["rejects_by_reason"]

@@ -36,7 +36,7 @@ from culturecoop.i18n import _
 from culturecoop.ingest.package import MemberInfo
 from culturecoop.ingest.prepare import ReadRow, check_export, prepare, read_preview
 from culturecoop.ingest.prepare_io import PrepareSummary
-from culturecoop.ingest.profile import MappingInvalidError, Profile, parse_profile
+from culturecoop.ingest.profile import Profile, parse_profile
 
 _ID = re.compile(r"^[0-9a-f]{16}$")
 # Export formats the app accepts (by extension; ``prepare`` checks the content).
@@ -196,11 +196,11 @@ class Workspace:
     def set_mapping(self, export: Export, mapping: dict[str, Any]) -> None:
         """Replace the export's mapping after checking it (a ``UserError`` names what is wrong)."""
         text = yaml.safe_dump(mapping, allow_unicode=True, sort_keys=False, default_flow_style=None, width=1000)
-        checked_profile(text)
+        parse_profile(text, source="mapping.yaml")  # refuses in one sentence: nothing written
         _write_private(export.mapping_path, text.encode())
 
     def set_mapping_text(self, export: Export, text: str) -> None:
-        checked_profile(text)
+        parse_profile(text, source="mapping.yaml")  # refuses in one sentence: nothing written
         _write_private(export.mapping_path, text.encode())
 
     def check(self, export: Export, max_reject_share: float) -> PrepareSummary:
@@ -246,22 +246,6 @@ class Workspace:
     def record_sent(self, export: Export, outcome: dict[str, Any]) -> None:
         export.state["sent"] = outcome
         self._save_state(export)
-
-
-def checked_profile(text: str) -> Profile:
-    """The mapping ``text`` checked before it replaces the export's: a ``MappingInvalidError`` for any
-    text no mapping is, also when the YAML reader or the standard library give up on it in their own
-    way (lists nested a thousand deep, a NUL in the encoding's name, a time zone named longer than a
-    file name) rather than with the mapping's sentence: nothing is written then."""
-    try:
-        return parse_profile(text, source="mapping.yaml")
-    except UserError:
-        raise
-    except RecursionError:
-        raise MappingInvalidError("mapping.yaml", _("it is nested too deeply to be read")) from None
-    except (ValueError, OSError):
-        raise MappingInvalidError("mapping.yaml", _("one of its settings holds a value no setting takes (a control "
-                                                    "character, or a name far too long)")) from None
 
 
 def _digest(text: str) -> str:

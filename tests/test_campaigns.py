@@ -292,7 +292,7 @@ def test_killed_sender_resumes_without_sending_twice(coop: dict[str, Any]) -> No
     ("no_server", "cannot be reached"),
     ("small_audience", "too few people"),
     ("unknown_placeholder", "not a placeholder"),
-    ("bad_holdout", "holdout must be between"),
+    ("bad_holdout", "--holdout is the share of the audience kept out"),
     ("approval", "approval"),
 ])
 def test_bad_input_is_one_sentence_and_sends_nothing(coop: dict[str, Any], case: str, words: str) -> None:
@@ -498,3 +498,110 @@ def test_approval_when_required_and_every_step_is_audited(coop: dict[str, Any]) 
         steps = {r["report"] for r in w.query("SELECT report FROM audit WHERE parameters LIKE ?", [f'%{created["campaign_id"]}%'])}
         assert verify_chain(w).ok
     assert {"campaign_created", "campaign", "campaign_approved", "campaign_send_started", "campaign_sent"} <= steps
+
+
+def _no_command_line(text: str) -> bool:
+    """A sentence a dashboard reader can act on: no option (--link) and no command (`culturecoop …`)."""
+    return "--" not in text and "culturecoop " not in text
+
+
+def test_a_refused_campaign_on_the_dashboard_names_the_field_in_french_never_an_option(coop: dict[str, Any]) -> None:
+    """The marketing manager read « ajoutez --link URL » or « (par exemple --holdout 0.1) ; reçu 0.7 »
+    for a holdout typed as 70 in the form: the service named the command line's options."""
+    from culturecoop.governance.sessions import create_token
+
+    with Warehouse(coop["db"]) as w:
+        account = create_account(w, email=f"admin@{JAZZ}.test", password=PASSWORD, role="member_admin", member_id=JAZZ,
+                                 display_name="Admin", language="fr")
+        token = create_token(w, account, "tests")[1]
+        create_account(w, email="admin@coop.test", password=PASSWORD, role="coop_admin", display_name="Coop", language="fr")
+    app = create_app(Settings(db=coop["db"], keys=coop["keys"], warmup=False))
+    audience = coop["audiences"][JAZZ]
+    try:
+        with TestClient(app, base_url="https://testserver", follow_redirects=False) as client:
+            _login(client, f"admin@{JAZZ}.test")
+            page = client.get(f"/m/{JAZZ}/campaigns")
+            token_field = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+            assert token_field is not None
+            form = {"csrf_token": token_field.group(1), "audience_id": audience, "subject_fr": "Ce soir : {event_title}",
+                    "subject_en": "Tonight: {event_title}", "body_fr": "Bonjour. Billets : {link}", "body_en": "Hello. Tickets: {link}",
+                    "event_id": "JA0", "link": "https://billets.example.org/e"}
+            said = {}
+            for case, change in {
+                "no link": {"link": ""},
+                "not a web address": {"link": "billets.example.org/e"},
+                "holdout 70 %": {"holdout": "70"},
+                "holdout in words": {"holdout": "dix"},
+            }.items():
+                refused = client.post(f"/m/{JAZZ}/campaigns", data={**form, **change})
+                assert refused.status_code == 400, (case, refused.status_code)
+                error = re.search(r'<p class="error"[^>]*>(.*?)</p>', refused.text, re.S)
+                said[case] = html.unescape(error.group(1) if error else refused.text).strip()
+            wrong_campaign = client.get(f"/m/{JAZZ}/campaigns", params={"campaign": "cmp_nope"})
+            said["no such campaign"] = json.dumps(wrong_campaign.text, ensure_ascii=False)
+            api = {"Authorization": f"Bearer {token}"}
+            body = {"audience_id": audience, "subject_fr": "a", "subject_en": "b", "body_fr": "c", "body_en": "d"}
+            for case, change in {
+                "conversion window": {"conversion_days": 0},
+                "conversion on no event": {"conversion": "event"},
+                "holdout share 0.7": {"holdout": 0.7},
+                "no such audience": {"audience_id": "aud_nope"},
+                "no such event": {"event_id": "nope"},
+            }.items():
+                answer = client.post(f"/api/v1/members/{JAZZ}/campaigns", json={**body, **change}, headers=api)
+                assert answer.status_code == 400, (case, answer.status_code, answer.text[:300])
+                said[case] = answer.json()["error"]["message"]
+        with TestClient(app, base_url="https://testserver", follow_redirects=False) as admin:
+            _login(admin, "admin@coop.test")
+            csrf = re.search(r'name="csrf_token" value="([^"]+)"', admin.get("/account").text)
+            assert csrf is not None
+            approve = admin.post("/api/v1/campaigns/cmp_nope/approve", headers={"X-CSRF-Token": csrf.group(1)})
+            said["approve no such campaign"] = approve.json()["error"]["message"]
+    finally:
+        app.state.pool.close()
+    assert [case for case, text in said.items() if not _no_command_line(text)] == [], said
+    expected = {
+        "no link": "Le message utilise {link} mais aucune page de billetterie n’a été donnée ; donnez l’adresse de votre page "
+                   "de billetterie, ou retirez {link} du message.",
+        "not a web address": "La page de billetterie doit être une adresse web commençant par http:// ou https://, par exemple "
+                             "https://billets.example.org/concert.",
+        "holdout 70 %": "La part du groupe témoin doit aller de 5\u00a0% à 50\u00a0% du public, par exemple 10\u00a0% ; reçu 70\u00a0%.",
+        "holdout in words": "Le groupe témoin est un pourcentage du public de 5 à 50, par exemple 10 ; reçu dix.",
+        "conversion window": "La période de conversion doit compter de 1 à 365 jours, par exemple 30 ; reçu 0.",
+        "conversion on no event": "Une conversion sur l’événement demande l’événement : choisissez l’événement dont la campagne "
+                                  "fait la promotion, ou comptez comme conversion tout billet pris chez vous.",
+        "holdout share 0.7": "La part du groupe témoin doit aller de 5\u00a0% à 50\u00a0% du public, par exemple 10\u00a0% ; reçu 70\u00a0%.",
+        "no such audience": f"Le membre {JAZZ} n’a pas de public aud_nope ; choisissez un de ses publics enregistrés.",
+        "no such event": f"Le membre {JAZZ} n’a pas d’événement nope ; choisissez un de ses événements passés ou à venir.",
+        "approve no such campaign": "Il n’y a pas de campagne cmp_nope ; vérifiez l’identifiant de la campagne.",
+    }
+    assert {case: said[case] for case in expected} == expected
+    assert f"Le membre {JAZZ} n’a pas de campagne cmp_nope ; choisissez une de ses campagnes." in said["no such campaign"]
+
+
+@pytest.mark.parametrize("case, words", [
+    ("no_link", "add --link URL"),
+    ("bad_link", "e.g. --link https://"),
+    ("conversion_days", "--conversion-days must be from 1 to 365, e.g. --conversion-days 30; got 0."),
+    ("holdout_as_percent", "--holdout is the share of the audience kept out, from 0.05 to 0.5, e.g. --holdout 0.1; got 10."),
+])
+def test_the_command_line_names_its_own_option_when_a_campaign_is_refused(coop: dict[str, Any], case: str, words: str) -> None:
+    """The services now name the ticketing page and the holdout share as the dashboard does; `campaigns
+    create` still says which of its options to change (its --holdout is a fraction, the form's a percentage)."""
+    extra = {"no_link": [], "bad_link": ["--link", "billets.example.org"],
+             "conversion_days": ["--link", "https://x.example.org", "--conversion-days", "0"],
+             "holdout_as_percent": ["--link", "https://x.example.org", "--holdout", "10"]}[case]
+    result = run_cli("campaigns", "create", "--db", str(coop["db"]), "--member", JAZZ, "--audience", coop["audiences"][JAZZ],
+                     "--subject-fr", "a", "--subject-en", "b", "--body-fr", str(coop["out"] / "fr.txt"),
+                     "--body-en", str(coop["out"] / "en.txt"), *extra)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert words in " ".join(result.stderr.split()), result.stderr
+    with Warehouse(coop["db"]) as w:
+        assert not w.scalar("SELECT count(*) FROM campaign")
+
+
+def test_campaign_settings_name_the_holdout_option_in_french(coop: dict[str, Any]) -> None:
+    result = run_cli("campaigns", "settings", "--db", str(coop["db"]), "--holdout", "0.7", lang="fr")
+    assert result.returncode == 2
+    assert "--holdout est la part du public gardée à l’écart, de 0,05 à 0,5, par exemple --holdout 0.1 ; reçu 0,7." in " ".join(
+        result.stderr.split()), result.stderr

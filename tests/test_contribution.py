@@ -218,3 +218,27 @@ def test_amounts_in_a_refusal_are_written_as_the_reader_writes_them(language: st
     finally:
         set_language(before)
     assert f"({fees})" in caught.value.message and f"({pool})" in caught.value.message, caught.value.message
+
+
+def test_the_command_line_says_from_after_to_with_its_options(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The service names the period's first and last days (the dashboard has no --from); the
+    command line still tells which of its options to swap."""
+    from tests.conftest import run_cli
+
+    for command in (["shapley"], ["rules", "--pool", "1000"], ["statements", "--out", str(tmp_path / "out")]):
+        result = run_cli("contribution", *command, "--db", str(tmp_path / "coop.duckdb"), "--from", "2025-06-01",
+                         "--to", "2025-01-01", lang="fr")
+        assert result.returncode == 2, result.stderr
+        assert "--from 2025-06-01 vient après --to 2025-01-01 ; inversez les deux jours." in " ".join(result.stderr.split())
+
+
+def test_a_first_day_after_the_default_last_day_names_the_periods_days(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from culturecoop.governance.contribution import resolve_period
+    from culturecoop.warehouse.engine import Warehouse
+    from test_reports_support import tiny_cooperative
+
+    db = tiny_cooperative(tmp_path / "coop.duckdb")
+    with Warehouse(db) as w, pytest.raises(UserError) as caught:
+        resolve_period(w, "2025-06-01", None)
+    assert caught.value.message == ("The period's first day (2025-06-01) is after its last day (2025-04-20); "
+                                    "give a first day on or before the last.")

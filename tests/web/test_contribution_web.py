@@ -89,3 +89,19 @@ def test_transparency_says_an_erasure_as_a_count_without_other_members() -> None
     line = audit_line(entry, B, {}, {A: "Le Dièse", B: "Théâtre du Nord"}, Translator("fr"))
     assert "effacée de toute la coopérative à sa propre demande" in line.sentence and "2 de vos fiches" in line.sentence
     assert "Dièse" not in line.sentence and A not in line.sentence
+
+
+def test_a_first_day_after_the_periods_last_is_said_without_the_command_lines_options(app: object, coop: Coop) -> None:
+    """The Contribution tab with only a first day, later than the last event held (the default last
+    day), read « inversez --from et --to »: options of the command line, and swapping was no fix."""
+    with app.state.pool.connection() as warehouse:  # type: ignore[attr-defined]
+        last = resolve_period(warehouse, None, None)[1].isoformat()
+    expected = (f"Le premier jour de la période (2098-01-01) tombe après son dernier jour ({last}) ; "
+                "donnez un premier jour qui ne vient pas après le dernier.")
+    with new_client(app) as client:
+        login(client, coop.emails["A-analyst"])
+        page = client.get(f"/m/{A}/contribution", params={"from": "2098-01-01"})
+        api = client.get(f"/api/v1/members/{A}/contribution", params={"from": "2098-01-01"})
+    assert page.status_code == 400 and expected in html.unescape(page.text)
+    assert api.status_code == 400 and api.json()["error"]["message"] == expected
+    assert "--" not in html.unescape(page.text).split("<main", 1)[-1]

@@ -65,7 +65,7 @@ def find_event(warehouse: Warehouse, member_id: str, event_id: str) -> EventInfo
             "(SELECT max(CAST(t.unit_price AS DOUBLE)) FROM ticket AS t WHERE t.member_id = e.member_id AND t.event_id = e.event_id) AS price, "
             "e.genres, e.artists, e.is_local FROM event AS e WHERE e.member_id = ? AND e.event_id = ?", [member_id, event_id])
     if not rows:
-        raise UserError(_("Member {member} has no event {event}; give one of its events or upcoming events (see `culturecoop reco programme`).").format(
+        raise UserError(_("Member {member} has no event {event}; choose one of its past or upcoming events.").format(
             member=member_id, event=event_id))
     r = rows[0]
     return EventInfo(r["event_id"], r["title"], r["starts_at"], r["venue"], None if r["price"] is None else float(r["price"]),

@@ -32,6 +32,7 @@ DEFAULT_WINDOW_DAYS = 7
 # The last moment a send window may reach: the days reports and conversions cover end with 2099.
 LAST_SEND = datetime(2099, 12, 1)
 DEFAULT_CONVERSION_DAYS = 30
+MAX_CONVERSION_DAYS = 365
 PRE_PERIOD_DAYS = 365
 ARMS = ("treatment", "holdout")
 
@@ -65,9 +66,8 @@ def campaign_row(warehouse: Warehouse, campaign_id: str, member_id: str | None =
     rows = warehouse.query("SELECT * FROM campaign WHERE campaign_id = ?", [campaign_id])
     if not rows or (member_id is not None and rows[0]["member_id"] != member_id):
         if member_id is None:
-            raise UserError(_("There is no campaign {campaign}; list campaigns with `culturecoop campaigns list --member ID`.").format(
-                campaign=campaign_id))
-        raise UserError(_("Member {member} has no campaign {campaign}; list yours with `culturecoop campaigns list`.").format(
+            raise UserError(_("There is no campaign {campaign}; check the campaign's identifier.").format(campaign=campaign_id))
+        raise UserError(_("Member {member} has no campaign {campaign}; choose one of its campaigns.").format(
             member=member_id, campaign=campaign_id))
     return rows[0]
 
@@ -95,6 +95,16 @@ def _arm_sizes(warehouse: Warehouse, member_id: str, campaign_id: str, actor: st
             "audit_id": release.audit_seq}
 
 
+def is_web_address(link: str) -> bool:
+    """Whether ``link`` can be a ticketing page in an e-mail (an http or https address)."""
+    return link.startswith(("http://", "https://"))
+
+
+def uses_link(*templates: str | None) -> bool:
+    """Whether any of a campaign's texts asks for the ticketing page (the ``{link}`` placeholder)."""
+    return any("{link}" in (text or "") for text in templates)
+
+
 def create_campaign(warehouse: Warehouse, *, member_id: str, audience_id: str, subject_fr: str, subject_en: str,
                     body_fr: str, body_en: str, preheader_fr: str | None = None, preheader_en: str | None = None,
                     event_id: str | None = None, link: str | None = None, holdout: float | None = None,
@@ -115,11 +125,10 @@ def create_campaign(warehouse: Warehouse, *, member_id: str, audience_id: str, s
         "preheader_fr": content.check_template(preheader_fr, _("French preheader"), content.MAX_SUBJECT) if preheader_fr else None,
         "preheader_en": content.check_template(preheader_en, _("English preheader"), content.MAX_SUBJECT) if preheader_en else None,
     }
-    if link is not None and not link.startswith(("http://", "https://")):
-        raise UserError(_("The ticketing link must start with http:// or https://, e.g. --link https://billets.example.org/concert."))
-    uses_link = any("{link}" in (v or "") for v in texts.values())
-    if uses_link and not link:
-        raise UserError(_("The message uses {link} but no ticketing page was given; add --link URL."))
+    if link is not None and not is_web_address(link):
+        raise UserError(_("The ticketing page must be a web address starting with http:// or https://, e.g. https://billets.example.org/concert."))
+    if uses_link(*texts.values()) and not link:
+        raise UserError(_("The message uses {link} but no ticketing page was given; give the address of your ticketing page, or take {link} out of the message."))
     if event_id is None and audience["kind"] == "event":
         event_id = json.loads(audience["definition"]).get("event")
     event = content.find_event(warehouse, member_id, event_id) if event_id else None
@@ -128,9 +137,10 @@ def create_campaign(warehouse: Warehouse, *, member_id: str, audience_id: str, s
         raise UserError(_("Unknown conversion {conversion}; use event (a ticket for the event) or member (any ticket of yours).").format(
             conversion=conversion))
     if conversion == "event" and event is None:
-        raise UserError(_("A conversion on the event needs the event: add --event EVENT_ID, or count any ticket with --conversion member."))
-    if not 1 <= conversion_days <= 365:
-        raise UserError(_("The conversion window must be 1 to 365 days, e.g. --conversion-days 30."))
+        raise UserError(_("A conversion on the event needs the event: choose the event the campaign promotes, or count any ticket of yours as a conversion."))
+    if not 1 <= conversion_days <= MAX_CONVERSION_DAYS:
+        raise UserError(_("The conversion window must be from 1 to {most} days, e.g. 30; got {days}.").format(
+            most=MAX_CONVERSION_DAYS, days=conversion_days))
     if any(when is not None and when > LAST_SEND for when in (window_start, window_end)):
         raise UserError(_("A send window ends by {last} at the latest; give --window-start and --window-end before it, e.g. 2026-12-01T09:00 (UTC).").format(
             last=LAST_SEND.date().isoformat()))

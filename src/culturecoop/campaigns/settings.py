@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from culturecoop.errors import UserError
-from culturecoop.i18n import _
+from culturecoop.i18n import _, general
 from culturecoop.privacy import audit
 from culturecoop.warehouse.engine import Warehouse
 
@@ -39,10 +39,17 @@ def current_settings(warehouse: Warehouse) -> CampaignSettings:
 
 
 def check_holdout(share: float) -> float:
+    """``share`` when it is an allowed holdout; refused in percent, the unit the dashboard's form
+    takes (the command line, which takes a fraction, checks its option itself)."""
     if not MIN_HOLDOUT <= share <= MAX_HOLDOUT:
-        raise UserError(_("The holdout must be between {low:g} and {high:g} of the audience (e.g. --holdout 0.1); got {share:g}.").format(
-            low=MIN_HOLDOUT, high=MAX_HOLDOUT, share=share))
+        raise UserError(_("The holdout share must be from {low}% to {high}% of the audience, e.g. 10%; got {share}%.").format(
+            low=percent(MIN_HOLDOUT), high=percent(MAX_HOLDOUT), share=percent(share)))
     return share
+
+
+def percent(fraction: float) -> str:
+    """A share as a number of percent in a sentence (10, 12.5; 12,5 in French), at most two decimals."""
+    return general(round(fraction * 100, 2))
 
 
 def validate(settings: CampaignSettings) -> CampaignSettings:

@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from culturecoop.analytics.wording import label, number
 from culturecoop.cli.app import app, console, emit_json
 from culturecoop.errors import UserError
-from culturecoop.i18n import _, current_language, share
+from culturecoop.i18n import _, current_language, general, share
 from culturecoop.warehouse.engine import Warehouse
 
 campaigns_app = typer.Typer(help="E-mail campaigns to saved audiences: create, approve, send, results.", no_args_is_help=True)
@@ -46,6 +46,28 @@ def _when(text: str | None, option: str) -> datetime | None:
     return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
 
 
+def _check_holdout(holdout: float | None) -> None:
+    """--holdout is a fraction here (the dashboard takes a percentage): said with the option."""
+    from culturecoop.campaigns.settings import MAX_HOLDOUT, MIN_HOLDOUT
+
+    if holdout is not None and not MIN_HOLDOUT <= holdout <= MAX_HOLDOUT:
+        raise UserError(_("--holdout is the share of the audience kept out, from {low} to {high}, e.g. --holdout 0.1; got {share}.").format(
+            low=general(MIN_HOLDOUT), high=general(MAX_HOLDOUT), share=general(holdout)))
+
+
+def _check_campaign_options(link: str | None, conversion_days: int, *texts: str | None) -> None:
+    """The options of `campaigns create` the service would refuse, said with the option to give."""
+    from culturecoop.campaigns.service import MAX_CONVERSION_DAYS, is_web_address, uses_link
+
+    if link is not None and not is_web_address(link):
+        raise UserError(_("The ticketing link must start with http:// or https://, e.g. --link https://billets.example.org/concert."))
+    if link is None and uses_link(*texts):
+        raise UserError(_("The message uses {link} but no ticketing page was given; add --link URL."))
+    if not 1 <= conversion_days <= MAX_CONVERSION_DAYS:
+        raise UserError(_("--conversion-days must be from 1 to {most}, e.g. --conversion-days 30; got {days}.").format(
+            most=MAX_CONVERSION_DAYS, days=conversion_days))
+
+
 @campaigns_app.command("create")
 def create_command(
     db: Path = typer.Option(..., "--db", help="Warehouse file."),
@@ -70,6 +92,8 @@ def create_command(
     from culturecoop.campaigns.service import create_campaign
 
     text_fr, text_en = _read_text(body_fr, _("French body")), _read_text(body_en, _("English body"))
+    _check_holdout(holdout)
+    _check_campaign_options(link, conversion_days, subject_fr, subject_en, preheader_fr, preheader_en, text_fr, text_en)
     with _open(db) as warehouse:
         summary = create_campaign(
             warehouse, member_id=member, audience_id=audience, subject_fr=subject_fr, subject_en=subject_en,
@@ -251,6 +275,7 @@ def settings_command(
 
     changes = {"frequency_cap": cap, "cap_days": days, "require_approval": require_approval, "default_holdout": holdout,
                "rate_per_second": rate, "sender_address": sender, "public_url": public_url}
+    _check_holdout(holdout)
     with _open(db) as warehouse:
         if any(v is not None for v in changes.values()):
             settings = set_settings(warehouse, default_actor(), **changes)

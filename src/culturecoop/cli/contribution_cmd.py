@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import typer
 
 from culturecoop.cli.app import app, console, emit_json, figure
+from culturecoop.errors import UserError
 from culturecoop.i18n import _
 
 contribution_app = typer.Typer(help="Contribution accounting (Shapley values over members) and remuneration statements.", no_args_is_help=True)
@@ -18,6 +20,18 @@ app.add_typer(governance_app, name="governance")
 DB = typer.Option(..., "--db", help="Warehouse file.")
 FROM = typer.Option(None, "--from", help="First day of the period (YYYY-MM-DD; default: a year before --to).")
 TO = typer.Option(None, "--to", help="Last day of the period (YYYY-MM-DD; default: the latest event day).")
+
+
+def _check_order(start: str | None, end: str | None) -> None:
+    """--from after --to, said with the two options (the service names the period's days, as the
+    dashboard does); a day that is not one is left to the service's own sentence."""
+    try:
+        first, last = date.fromisoformat((start or "").strip()), date.fromisoformat((end or "").strip())
+    except ValueError:
+        return
+    if first > last:
+        raise UserError(_("--from {start} is after --to {end}; swap the two days.").format(
+            start=first.isoformat(), end=last.isoformat()))
 
 
 @contribution_app.command("shapley")
@@ -31,6 +45,7 @@ def shapley_command(
     from culturecoop.governance.contribution import contributions
     from culturecoop.warehouse.engine import Warehouse
 
+    _check_order(start, end)
     with Warehouse(db, create=False) as warehouse, console.status(_("Computing contributions…")):
         result = contributions(warehouse, start, end, exact=False if sample else None, permutations=permutations)
     data = result.as_dict()
@@ -72,6 +87,7 @@ def rules_command(
     )
     from culturecoop.warehouse.engine import Warehouse
 
+    _check_order(start, end)
     rules = Rules(cents(pool, "--pool"), cents(fees, "--fees"), parse_weights(weights), cents(floor, "--floor"),
                   preferential_rate, preferential_threshold, cap, currency)
     with Warehouse(db, create=False) as warehouse:
@@ -96,6 +112,7 @@ def statements_command(
     from culturecoop.governance.statements import write_statements
     from culturecoop.warehouse.engine import Warehouse
 
+    _check_order(start, end)
     with Warehouse(db, create=False) as warehouse, console.status(_("Computing contributions…")):
         result = contributions(warehouse, start, end)
         summary: dict[str, Any] = write_statements(warehouse, result, out, member=member, pdf=pdf)

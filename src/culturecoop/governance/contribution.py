@@ -132,7 +132,7 @@ def resolve_period(warehouse: Warehouse, start: str | None, end: str | None) -> 
     if first is None:
         first = last - timedelta(days=364)
     if first > last:
-        raise UserError(_("The period starts on {start} after it ends on {end}; swap --from and --to.").format(
+        raise UserError(_("The period's first day ({start}) is after its last day ({end}); give a first day on or before the last.").format(
             start=first.isoformat(), end=last.isoformat()))
     return first, last
 
@@ -186,7 +186,7 @@ def contributions(warehouse: Warehouse, start: str | None = None, end: str | Non
     result = Contribution(first, last, members, current_policy(warehouse).min_patrons,
                           seconds_counts=time.perf_counter() - started)
     if not counts["linkage"].counts.sum():
-        raise UserError(_("No pooled attendance between {start} and {end}: there is nothing to share; choose a period with data (--from, --to).").format(
+        raise UserError(_("No pooled attendance between {start} and {end}: there is nothing to share; choose a period with data.").format(
             start=first.isoformat(), end=last.isoformat()))
     started = time.perf_counter()
     n = len(members)

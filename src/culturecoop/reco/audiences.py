@@ -349,7 +349,7 @@ def _audience_row(warehouse: Warehouse, member_id: str, audience_id: str) -> dic
     rows = warehouse.query("SELECT * FROM audience WHERE audience_id = ? AND member_id = ?", [audience_id, member_id])
     if not rows:
         # The same sentence whether the audience does not exist or belongs to another member.
-        raise UserError(_("Member {member} has no audience {audience}; list yours with `culturecoop audiences list`.").format(
+        raise UserError(_("Member {member} has no audience {audience}; choose one of its saved audiences.").format(
             member=member_id, audience=audience_id))
     return rows[0]
 

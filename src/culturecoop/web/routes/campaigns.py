@@ -6,6 +6,7 @@ Thin: every answer comes from ``culturecoop.campaigns``; the web app never opens
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
@@ -15,6 +16,7 @@ from pydantic import BaseModel, Field
 from culturecoop.analytics.service import member_currency
 from culturecoop.campaigns import service
 from culturecoop.campaigns.results import campaign_results
+from culturecoop.campaigns.settings import MAX_HOLDOUT, MIN_HOLDOUT
 from culturecoop.errors import UserError
 from culturecoop.privacy.policy import current_policy
 from culturecoop.reco.audiences import list_audiences
@@ -185,6 +187,18 @@ def campaigns_page(request: Request, member_id: str, principal: MemberReader, wa
     return _page(request, warehouse, member_id, principal, campaign=campaign, form=form, others=others, events=events)
 
 
+def _holdout_share(holdout: str) -> float | None:
+    """The form's holdout as a share: a percentage (10), or a share (0.1) when at most 1; NaN when
+    it is no number at all; None when left blank (the cooperative's default)."""
+    if not holdout.strip():
+        return None
+    try:
+        value = float(holdout.replace(",", ".").strip())
+    except ValueError:
+        return math.nan
+    return value / 100 if value > 1 else value
+
+
 @router.post("/m/{member_id}/campaigns", include_in_schema=False)
 def campaigns_form(request: Request, member_id: str, principal: MemberReader, warehouse: WarehouseDep,
                    audience_id: Annotated[str, Form(max_length=64)], subject_fr: Annotated[str, Form(max_length=400)],
@@ -195,10 +209,12 @@ def campaigns_form(request: Request, member_id: str, principal: MemberReader, wa
     form = {"audience_id": audience_id, "subject_fr": subject_fr, "subject_en": subject_en, "body_fr": body_fr,
             "body_en": body_en, "link": link, "event_id": event_id, "holdout": holdout,
             "preheader_fr": preheader_fr, "preheader_en": preheader_en}
-    try:
-        share = float(holdout.replace(",", ".")) / (100 if holdout and float(holdout.replace(",", ".")) > 1 else 1) if holdout else None
-    except ValueError:
-        share = -1.0
+    share = _holdout_share(holdout)
+    if share is not None and not math.isfinite(share):
+        return _page(request, warehouse, member_id, principal, campaign=None, form=form, status_code=400,
+                     error=Translator(request_language(request))(
+                         _("The holdout is a percentage of the audience from {low} to {high}, e.g. 10; got {value}."),
+                         low=round(100 * MIN_HOLDOUT), high=round(100 * MAX_HOLDOUT), value=holdout))
     try:
         created = _create(warehouse, member_id, CampaignCreate(
             audience_id=audience_id, subject_fr=subject_fr, subject_en=subject_en, body_fr=body_fr, body_en=body_en,

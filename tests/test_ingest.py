@@ -47,7 +47,7 @@ def test_ingest_loads_every_table_and_reports_rows(tmp_path: Path) -> None:
     result = run_cli("ingest", str(pkg), "--db", str(db), "--json")
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
-    assert summary["rows_loaded"] == {"event": 8, "patron": 100, "ticket": 400, "consent": 300}
+    assert summary["rows_loaded"] == {"event": 8, "patron": 100, "ticket": 400, "consent": 300, "unnamed_sale": 0}
     assert summary["already_ingested"] is False
     counts = table_counts(db)
     assert counts["ticket"] == 400 and counts["member"] == 1 and counts["ingest_log"] == 1

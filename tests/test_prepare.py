@@ -233,7 +233,7 @@ def test_cli_json_summary_and_french_messages(tmp_path: Path, keys: Path) -> Non
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
     assert (payload["rows_in"], payload["rows_accepted"], payload["rows_rejected"]) == (12, 5, 7)
-    assert payload["rows_per_table"] == {"event": 3, "patron": 4, "ticket": 5, "consent": 12}
+    assert payload["rows_per_table"] == {"event": 3, "patron": 4, "ticket": 5, "consent": 12, "unnamed_sale": 0}
     assert payload["rejects_by_reason"]["duplicate_ticket"] == 1
     assert payload["package"] == str(out) and payload["seconds"] > 0
     # Row conservation is printed every time, here in French.

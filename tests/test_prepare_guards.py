@@ -265,15 +265,61 @@ def test_a_token_column_is_skipped_only_when_proved_to_hold_nothing_else(stray: 
 NOBODY = {"Courriel": "", "Prénom": "", "Nom": "", "Naissance": "", "Code postal": "", "Téléphone": ""}
 
 
-def test_door_sales_naming_nobody_are_counted_apart_and_never_stop_the_file(tmp_path: Path, keys: Path) -> None:
-    """A venue whose export holds many door or cash sales (no customer, e-mail, phone or name): no
-    mapping could name those buyers, so however many they are, the package is written with the
-    others, and the summary counts them as sales naming nobody, not as a missing identifier."""
-    rows = [row(str(n), **(NOBODY if n % 5 < 2 else {})) for n in range(1, 51)]  # 40 % anonymous
-    payload = prepare_ok(tmp_path, keys, export(tmp_path, rows), "--mapping", str(mapping(tmp_path)))
-    assert payload["rows_in"] == 50 and payload["rows_accepted"] == 30
-    assert payload["rejects_by_reason"] == {"anonymous_sale": 20}
-    assert "sale naming nobody (door or cash sale)" in payload["stderr"]
+def test_door_sales_naming_nobody_count_as_admissions_of_their_events(tmp_path: Path, keys: Path) -> None:
+    """A club whose export holds many door or cash sales (no customer, e-mail, phone or name): however
+    many, they never stop the file, and they are not lost either. They travel summed per event, day,
+    channel and price (no line, nothing about anyone), so the sales pace and the seats filled count
+    them; an event sold only at the door is in the package; a refund naming nobody stays set aside
+    (which sale it refunds cannot be told)."""
+    rows = [row(str(n), **(NOBODY if n % 5 < 2 else {})) for n in range(1, 51)]  # 40 % at the door
+    door_only = [row(f"d{n}", **NOBODY, **{"Événement": "E2", "Titre": "Jam du lundi",
+                                           "Date spectacle": "2026-03-23 21:00", "Date achat": f"2026-03-2{n} 20:30"})
+                 for n in (1, 2, 3)]
+    refund = [row("r1", **NOBODY, Prix="-25.00")]
+    source = export(tmp_path, rows + door_only + refund)
+    payload = prepare_ok(tmp_path, keys, source, "--mapping", str(mapping(tmp_path)))
+    assert (payload["rows_in"], payload["rows_accepted"], payload["rows_rejected"]) == (54, 53, 1)
+    assert payload["rejects_by_reason"] == {"anonymous_sale": 1}
+    assert payload["unnamed_sales"] == 23
+    assert payload["rows_per_table"]["ticket"] == 30 == payload["rows_accepted"] - payload["unnamed_sales"]
+    assert "23 sales naming nobody (door or cash sales) were counted as admissions" in payload["stderr"]
+    package = tmp_path / "pkg"
+    import pyarrow.parquet as pq
+    door = pq.read_table(package / "unnamed_sale.parquet").to_pylist()
+    assert {(d["event_id"], str(d["sold_on"]), d["admissions"], d["lines"]) for d in door} == {
+        ("E1", "2026-03-01", 20, 20), ("E2", "2026-03-21", 1, 1), ("E2", "2026-03-22", 1, 1), ("E2", "2026-03-23", 1, 1)}
+    assert set(door[0]) == {"member_id", "event_id", "sold_on", "channel", "unit_price", "currency", "status",
+                            "admissions", "lines"}
+    assert {e["event_id"] for e in pq.read_table(package / "event.parquet").to_pylist()} == {"E1", "E2"}
+    # At the cooperative: the events' sales count every admission, the Data page every row.
+    db = tmp_path / "coop.duckdb"
+    loaded = run_cli("ingest", str(package), "--db", str(db), "--json")
+    assert loaded.returncode == 0, loaded.stderr
+    assert json.loads(loaded.stdout)["rows_loaded"]["unnamed_sale"] == 4
+    events = run_cli("report", "events", "--db", str(db), "--member", "m1", "--from", "2026-01-01",
+                     "--to", "2026-03-31", "--json")
+    assert events.returncode == 0, events.stderr
+    sold = {r["event_id"]: r["tickets_sold"] for r in json.loads(events.stdout)["rows"]}
+    assert sold == {"E1": 50, "E2": 3}
+    # The pace of the Monday jam, two days before it: the door sale of that day is in, and said.
+    pace = run_cli("report", "pace", "--db", str(db), "--member", "m1", "--from", "2026-01-01", "--to", "2026-03-21",
+                   "--event", "E2", "--json")
+    assert pace.returncode == 0, pace.stderr
+    read = json.loads(pace.stdout)
+    assert read["summary"]["tickets_sold"] == 1
+    assert any("3 admissions for this event" in note for note in read["notes"]), read["notes"]
+    overview = run_cli("report", "overview", "--db", str(db), "--member", "m1", "--from", "2026-01-01",
+                       "--to", "2026-03-31", "--json")
+    assert json.loads(overview.stdout)["summary"]["unnamed_admissions"] == 23
+
+
+def test_an_export_naming_no_buyer_at_all_writes_nothing(tmp_path: Path, keys: Path) -> None:
+    """Every row names nobody: a cash sheet, or buyer columns the mapping missed. The cooperative
+    counts people, so nothing is written, and the sentence says what to check."""
+    source = export(tmp_path, [row(str(n), **NOBODY) for n in range(1, 31)])
+    said = prepare_fails(tmp_path, keys, source, "--mapping", str(mapping(tmp_path)))
+    assert "No row names a buyer, so nothing was written" in said and "30 rows" in said, said
+    assert not (tmp_path / "pkg").exists()
 
 
 def test_named_buyers_without_an_identifier_still_stop_the_file(tmp_path: Path, keys: Path) -> None:

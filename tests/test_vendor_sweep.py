@@ -35,65 +35,65 @@ from test_prepare_support import TODAY, read_table, tid
 
 VENDOR_EXPORTS = Path(__file__).parent / "fixtures" / "exports" / "vendors"
 
-# What a newcomer gets from draft → prepare, nothing edited: rows accepted, rows rejected, and the
-# tickets' worth (unit price × quantity, every status), read from each file by hand. Rejected rows
-# are the Spektrix box-office sales to nobody (no customer, e-mail nor phone: no one to count them for)
-# and Ticketmaster's box-office sales with no account number (the draft says how to keep them); the
-# door and till sales naming nobody of Shopify's POS, Square, pretixPOS, Ticketpro, Infomaniak and
-# PETZI (anonymous_sale), and Ticket Tailor's door sales with a name typed but no e-mail nor phone
-# (missing_patron_id: nothing to identify the person by).
-OUTCOMES: dict[str, tuple[int, int, str]] = {
-    "lepointdevente-ventes.csv": (55, 0, "1761.00"),
-    "ticketmaster-event-manifest.xlsx": (52, 0, "2892.00"),  # see test_a_blank_customer_number_falls_back
-    "spektrix-ticket-report.csv": (45, 5, "1572.00"),
-    "audienceview-orders.csv": (31, 0, "2580.00"),  # two refund rows applied to their sales
-    "showpass-tickets.csv": (28, 0, "690.00"),
-    "universe-attendees.csv": (27, 0, "524.00"),
-    "ticketsource-bookings.csv": (20, 0, "870.00"),
-    "ticketsource-box-office.csv": (14, 0, "465.00"),
-    "mapado-billets.csv": (37, 0, "540.00"),
-    "zeffy-paiements.csv": (20, 0, "1805.00"),
-    "vivenu-tickets.csv": (32, 0, "1331.00"),
-    "shopify-orders.csv": (30, 2, "2170.50"),  # 2 POS sales to nobody
-    "square-item-details.csv": (18, 24, "766.00"),  # 2 refund rows applied to their sales; 24 walk-ups
-    "pretix-orders.xlsx": (34, 3, "964.00"),  # the 'Order positions' sheet; 3 pretixPOS door sales
-    "tickettailor-issued-tickets.csv": (34, 4, "314.50"),
-    "yurplan-participants.csv": (39, 0, "970.00"),
-    "ticketpro-ventes.csv": (52, 5, "2514.00"),  # title block and Total line are no rows
-    "infomaniak-billets.csv": (35, 4, "1205.00"),
-    "dice-ticket-holders.csv": (46, 0, "973.00"),  # the price paid, after discount codes
-    "petzi-ventes.csv": (27, 5, "492.50"),  # 5 door sales ('Caisse du soir') naming nobody
-    "humanitix-orders.csv": (22, 0, "2155.00"),
-    "tito-tickets.csv": (36, 0, "372.00"),  # 4 voided tickets kept as cancelled
-    "eventimlight-bestellungen.csv": (28, 2, "1326.50"),  # 2 'Kasse' sales naming nobody
-    "seetickets-promoter-report.csv": (34, 0, "8455.00"),  # face value, the booking fee left out
-    "patronmanager-ticket-orders.csv": (40, 0, "15836.00"),  # the Salesforce footer is no row
-    "ticketack-billets.csv": (30, 6, "1142.50"),  # 6 'Caisse' sales naming nobody
-    "bpt-complete-sales.csv": (24, 2, "1882.50"),  # 2 comps with a name and no e-mail nor phone
-    "thundertix-orders.csv": (43, 0, "636.00"),
-    "etix-transactions.xlsx": (28, 2, "2150.50"),  # the 'Transactions' sheet; 2 box-office sales to nobody
-    "secutix-dossiers.csv": (54, 0, "1473.00"),  # three shows told by their "Produit"; a "Numéro de dossier"
-    "rodrigue-etat-des-reservations.csv": (35, 0, "1002.00"),  # "Prix unit." × "Qté", not the row's "Montant"
-    "fever-orders.csv": (30, 0, "1468.00"),  # three sessions of one "Plan"
-    "ticketsolve-transactions.csv": (30, 0, "1155.00"),  # "Value" of several "Tickets"; "Customer" as "Last, First"
-    "tuxedo-transactions.csv": (35, 0, "1391.00"),  # 9 sales with no "No client" but an e-mail: kept
-    "ra-ticket-list.csv": (40, 0, "810.00"),
-    "ludus-orders.csv": (30, 0, "675.00"),
-    "digitick-commandes.csv": (35, 0, "1459.00"),  # "Prix unitaire TTC" × "Quantité", not "Montant TTC"
-    "ticketleap-orders.csv": (38, 0, "1905.00"),  # "Ticket Price" × "Quantity", not "Order Total"; "Totals" footer
-    "billetto-attendees.csv": (48, 0, "5265.00"),  # "150,00" in a comma CSV; times with an offset
-    "weezevent-participants.csv": (47, 0, "1311.00"),  # "18,00 €"; the buyer's e-mail when the participant's is blank
-    "ticketspice-orders.csv": (34, 0, "1830.00"),  # a title block; three dates of one play, no show column
-    "eventzilla-attendees.csv": (42, 0, "1400.00"),  # "Total Attendees" footer; "Apr 18, 2026 07:30 PM"
+# What a newcomer gets from draft → prepare, nothing edited: rows accepted, rows rejected, the rows
+# among the accepted that are sales naming nobody (the door and till sales of Spektrix's box office,
+# Shopify's POS, Square, pretixPOS, Ticketpro, Infomaniak, PETZI…: no customer, e-mail, phone nor
+# name, summed as admissions of their events in ``unnamed_sale``), and the patrons' tickets' worth
+# (unit price × quantity, every status), read from each file by hand. Rejected rows are Ticket
+# Tailor's door sales with a name typed but no e-mail nor phone (missing_patron_id: nothing to
+# identify the person by) and Brown Paper Tickets' comps of the same kind.
+OUTCOMES: dict[str, tuple[int, int, int, str]] = {
+    "lepointdevente-ventes.csv": (55, 0, 0, "1761.00"),
+    "ticketmaster-event-manifest.xlsx": (52, 0, 0, "2892.00"),  # see test_a_blank_customer_number_falls_back
+    "spektrix-ticket-report.csv": (50, 0, 5, "1572.00"),
+    "audienceview-orders.csv": (31, 0, 0, "2580.00"),  # two refund rows applied to their sales
+    "showpass-tickets.csv": (28, 0, 0, "690.00"),
+    "universe-attendees.csv": (27, 0, 0, "524.00"),
+    "ticketsource-bookings.csv": (20, 0, 0, "870.00"),
+    "ticketsource-box-office.csv": (14, 0, 0, "465.00"),
+    "mapado-billets.csv": (37, 0, 0, "540.00"),
+    "zeffy-paiements.csv": (20, 0, 0, "1805.00"),
+    "vivenu-tickets.csv": (32, 0, 0, "1331.00"),
+    "shopify-orders.csv": (32, 0, 2, "2170.50"),  # 2 POS sales to nobody
+    "square-item-details.csv": (42, 0, 24, "766.00"),  # 2 refund rows applied to their sales; 24 walk-ups
+    "pretix-orders.xlsx": (37, 0, 3, "964.00"),  # the 'Order positions' sheet; 3 pretixPOS door sales
+    "tickettailor-issued-tickets.csv": (34, 4, 0, "314.50"),
+    "yurplan-participants.csv": (39, 0, 0, "970.00"),
+    "ticketpro-ventes.csv": (57, 0, 5, "2514.00"),  # title block and Total line are no rows
+    "infomaniak-billets.csv": (39, 0, 4, "1205.00"),
+    "dice-ticket-holders.csv": (46, 0, 0, "973.00"),  # the price paid, after discount codes
+    "petzi-ventes.csv": (32, 0, 5, "492.50"),  # 5 door sales ('Caisse du soir') naming nobody
+    "humanitix-orders.csv": (22, 0, 0, "2155.00"),
+    "tito-tickets.csv": (36, 0, 0, "372.00"),  # 4 voided tickets kept as cancelled
+    "eventimlight-bestellungen.csv": (30, 0, 2, "1326.50"),  # 2 'Kasse' sales naming nobody
+    "seetickets-promoter-report.csv": (34, 0, 0, "8455.00"),  # face value, the booking fee left out
+    "patronmanager-ticket-orders.csv": (40, 0, 0, "15836.00"),  # the Salesforce footer is no row
+    "ticketack-billets.csv": (36, 0, 6, "1142.50"),  # 6 'Caisse' sales naming nobody
+    "bpt-complete-sales.csv": (24, 2, 0, "1882.50"),  # 2 comps with a name and no e-mail nor phone
+    "thundertix-orders.csv": (43, 0, 0, "636.00"),
+    "etix-transactions.xlsx": (30, 0, 2, "2150.50"),  # the 'Transactions' sheet; 2 box-office sales to nobody
+    "secutix-dossiers.csv": (54, 0, 0, "1473.00"),  # three shows told by their "Produit"; a "Numéro de dossier"
+    "rodrigue-etat-des-reservations.csv": (35, 0, 0, "1002.00"),  # "Prix unit." × "Qté", not the row's "Montant"
+    "fever-orders.csv": (30, 0, 0, "1468.00"),  # three sessions of one "Plan"
+    "ticketsolve-transactions.csv": (30, 0, 0, "1155.00"),  # "Value" of several "Tickets"; "Customer" as "Last, First"
+    "tuxedo-transactions.csv": (35, 0, 0, "1391.00"),  # 9 sales with no "No client" but an e-mail: kept
+    "ra-ticket-list.csv": (40, 0, 0, "810.00"),
+    "ludus-orders.csv": (30, 0, 0, "675.00"),
+    "digitick-commandes.csv": (35, 0, 0, "1459.00"),  # "Prix unitaire TTC" × "Quantité", not "Montant TTC"
+    "ticketleap-orders.csv": (38, 0, 0, "1905.00"),  # "Ticket Price" × "Quantity", not "Order Total"; "Totals" footer
+    "billetto-attendees.csv": (48, 0, 0, "5265.00"),  # "150,00" in a comma CSV; times with an offset
+    "weezevent-participants.csv": (47, 0, 0, "1311.00"),  # "18,00 €"; the buyer's e-mail when the participant's is blank
+    "ticketspice-orders.csv": (34, 0, 0, "1830.00"),  # a title block; three dates of one play, no show column
+    "eventzilla-attendees.csv": (42, 0, 0, "1400.00"),  # "Total Attendees" footer; "Apr 18, 2026 07:30 PM"
     # The registration's "final price", not the transaction's "Amount Paid" (0.00 on a group's other
     # registrations); "Label[FIELD_NAME]" headers.
-    "eventespresso-registrations.csv": (33, 0, "1035.00"),
+    "eventespresso-registrations.csv": (33, 0, 0, "1035.00"),
     # One row per order: "Total Paid" over "Quantity" (2 × 25.00 + 15.00 is three seats at 21.67: 65.01);
     # 3 door sales to "Info Requested" (no e-mail).
-    "eventbrite-orders.csv": (35, 3, "2165.05"),
-    "tixr-orders.csv": (38, 4, "2273.00"),  # "Price" × "Quantity", not "Total"; 4 box-office walk-ups
-    "festik-billets.csv": (42, 2, "835.00"),  # a title block, "22,50 €", "20h30", a Total line; 2 gate sales
-    "xingevents-teilnehmer.xlsx": (40, 0, "631.00"),  # German workbook, a title block, a "Gesamt: 40 Tickets" footer
+    "eventbrite-orders.csv": (38, 0, 3, "2165.05"),
+    "tixr-orders.csv": (42, 0, 4, "2273.00"),  # "Price" × "Quantity", not "Total"; 4 box-office walk-ups
+    "festik-billets.csv": (44, 0, 2, "835.00"),  # a title block, "22,50 €", "20h30", a Total line; 2 gate sales
+    "xingevents-teilnehmer.xlsx": (40, 0, 0, "631.00"),  # German workbook, a title block, a "Gesamt: 40 Tickets" footer
 }
 # The columns of each export that hold a person: none of their values may be in the package.
 PERSONAL: dict[str, tuple[str, ...]] = {
@@ -270,10 +270,13 @@ def leaked_values(values: set[str], package: Path) -> list[str]:
 @pytest.mark.parametrize("name", sorted(OUTCOMES))
 def test_a_newcomer_prepares_each_export_with_the_drafted_mapping(name: str, tmp_path: Path, keys: Path) -> None:
     summary, package = run(name, tmp_path, keys)
-    accepted, rejected, worth = OUTCOMES[name]
+    accepted, rejected, unnamed, worth = OUTCOMES[name]
     assert (summary.rows_accepted, summary.rows_rejected) == (accepted, rejected), summary.rejects_by_reason
+    assert summary.unnamed_sales == unnamed
     tickets = read_table(package, "ticket")
     assert sum(Decimal(str(t["unit_price"])) * t["quantity"] for t in tickets) == Decimal(worth)
+    assert len(tickets) == accepted - unnamed - summary.refunds_merged
+    assert sum(d["lines"] for d in read_table(package, "unnamed_sale")) == unnamed
     # Nothing personal of the export in the package, in any form.
     leaked = leaked_values(personal_values(name), package)
     assert not leaked, leaked
@@ -485,11 +488,13 @@ def test_an_order_written_on_its_first_line_only_keeps_its_other_lines(tmp_path:
     profile = parse_profile(draft.yaml_text, source="orders.csv")
     summary = prepare(export, member=MemberInfo("sweep", "sweep"), profile=profile, keys_dir=keys,
                       out=tmp_path / "pkg", today=TODAY)
-    # Kept: #1001's and #1002's second lines. Set aside: #1003's walk-in line (another time), #1004's
-    # unreadable time (a time written and not read is no empty cell).
-    assert (summary.rows_accepted, summary.rows_rejected) == (6, 2), summary.rejects_by_reason
+    # Kept: #1001's and #1002's second lines as the buyer's tickets, #1003's walk-in line (another time)
+    # as a sale naming nobody. Set aside: #1004's unreadable time (a time written and not read is no
+    # empty cell).
+    assert (summary.rows_accepted, summary.rows_rejected) == (7, 1), summary.rejects_by_reason
+    assert summary.unnamed_sales == 1
     # (#1004's line names nobody either: it breaks both rules, each counted.)
-    assert summary.rejects_by_reason == {"anonymous_sale": 2, "bad_purchased_at": 1}
+    assert summary.rejects_by_reason == {"anonymous_sale": 1, "bad_purchased_at": 1}
     tickets = read_table(tmp_path / "pkg", "ticket")
     ana, bob = tid("ana@exemple.test", keys, "sweep"), tid("bob@exemple.test", keys, "sweep")
     of_ana = sorted((t["quantity"], str(t["purchased_at"]), t["status"]) for t in tickets if t["member_patron_id"] == ana)
@@ -547,7 +552,7 @@ def test_performances_are_told_apart(tmp_path: Path, keys: Path) -> None:
     mapping, _p = drafted(name)
     assert mapping["columns"]["event_starts_at"] == "Représentation / Performance"
     summary, package = run(name, tmp_path, keys)
-    assert summary.rejects_by_reason == {"anonymous_sale": 5}
+    assert summary.rejects_by_reason == {} and summary.unnamed_sales == 5
     performances = {v for r in table(name) if re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d",
                                                             v := r.get("Représentation / Performance", ""))}
     assert len(read_table(package, "event")) == len(performances) == 2
@@ -630,7 +635,7 @@ def test_a_workbook_report_with_pages(tmp_path: Path, keys: Path) -> None:
     profile = parse_profile(draft.yaml_text, source=paged.name)
     summary = prepare(paged, member=MemberInfo("sweep", "sweep"), profile=profile, keys_dir=keys, out=tmp_path / "pkg",
                       today=TODAY)
-    accepted, rejected, worth = OUTCOMES["pretix-orders.xlsx"]
+    accepted, rejected, _unnamed, worth = OUTCOMES["pretix-orders.xlsx"]
     assert (summary.rows_accepted, summary.rows_rejected) == (accepted, rejected), summary.rejects_by_reason
     tickets = read_table(tmp_path / "pkg", "ticket")
     assert sum(Decimal(str(t["unit_price"])) * t["quantity"] for t in tickets) == Decimal(worth)

@@ -8,7 +8,8 @@ from typing import Any
 
 from culturecoop.analytics.places import area_name
 from culturecoop.analytics.report import Column, ReportContext, ReportOutput, ReportTable
-from culturecoop.i18n import _
+from culturecoop.analytics.wording import number
+from culturecoop.i18n import _, current_language
 
 OVERVIEW_VISITS = """
 SELECT CASE WHEN event_day >= $date_from THEN 'current' ELSE 'previous' END AS period,
@@ -101,6 +102,15 @@ GROUP BY recency, frequency, monetary
 """
 
 
+# Admissions sold naming nobody (door or cash sales) for the period's events: no patron's ticket,
+# so outside the figures above, but seats filled all the same.
+UNNAMED_ADMISSIONS = """
+SELECT CAST(coalesce(sum(u.admissions), 0) AS BIGINT) AS admissions
+FROM unnamed_sale AS u JOIN analytics_event AS e ON e.member_id = u.member_id AND e.event_id = u.event_id
+WHERE u.member_id = $member AND u.status = 'sold' AND e.event_day BETWEEN $date_from AND $date_to
+"""
+
+
 def ratio(numerator: float | int | None, denominator: float | int | None, digits: int = 4) -> float | None:
     """numerator / denominator rounded, or None when either is missing or the denominator is 0."""
     if numerator is None or denominator in (None, 0):
@@ -153,6 +163,12 @@ def overview(ctx: ReportContext) -> ReportOutput:
         Column("change", _("Relative change from the previous period (0.10 = +10 %)")),
     )
     summary = {k: now[k] for k in ("patrons", "tickets", "revenue", "average_basket", "new_share")}
+    unnamed = int(ctx.query(UNNAMED_ADMISSIONS)[0]["admissions"] or 0)
+    if unnamed:
+        summary["unnamed_admissions"] = unnamed
+        ctx.notes.append(_("{n} admissions sold naming nobody (door or cash sales) are not in these figures, which count "
+                           "patrons' tickets; your events' sales and the sales pace count them.").format(
+                               n=number(unnamed, current_language())))
     ctx.notes.append(_("Previous period: {start} to {end}.").format(
         start=previous.start.isoformat(), end=previous.end.isoformat()))
     return ReportOutput([ReportTable("overview", _("Key figures"), columns, rows)], summary)

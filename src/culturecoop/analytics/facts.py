@@ -279,6 +279,7 @@ UNION ALL SELECT 'members', CAST(count(*) AS VARCHAR) FROM member
 UNION ALL SELECT 'events', CAST(count(*) AS VARCHAR) FROM event
 UNION ALL SELECT 'patrons', CAST(count(*) AS VARCHAR) FROM patron
 UNION ALL SELECT 'tickets', CAST(count(*) AS VARCHAR) FROM ticket
+UNION ALL SELECT 'unnamed_sales', CAST(count(*) AS VARCHAR) FROM unnamed_sale
 UNION ALL SELECT 'identity', CAST(count(*) AS VARCHAR) || '/' || coalesce(CAST(sum(confidence) AS VARCHAR), '') FROM identity
 UNION ALL SELECT 'consent', CAST(count(*) AS VARCHAR) || '/' || coalesce(CAST(max(recorded_at) AS VARCHAR), '') FROM consent
 """

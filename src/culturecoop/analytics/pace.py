@@ -17,36 +17,48 @@ import numpy as np
 
 from culturecoop.analytics.audience import ratio
 from culturecoop.analytics.report import Column, ReportContext, ReportOutput, ReportTable
+from culturecoop.analytics.wording import number
 from culturecoop.errors import UserError
-from culturecoop.i18n import _
+from culturecoop.i18n import _, current_language
 
 MIN_COMPARABLES = 3
 CURVE_DAYS = 120
 
-UPCOMING_EVENTS = """
+# Every admission of an event: patrons' tickets, and the sales that name nobody (door or cash
+# sales, summed per day by ``prepare``), which fill seats as well.
+ADMISSIONS = """(SELECT member_id, event_id, purchased_at, quantity, status FROM ticket
+  UNION ALL SELECT member_id, event_id, CAST(sold_on AS TIMESTAMP), admissions, status FROM unnamed_sale)"""
+
+# The member's admissions sold naming nobody, per event (a note says how many the pace counts).
+UNNAMED_BY_EVENT = """
+SELECT event_id, CAST(sum(admissions) AS BIGINT) AS admissions FROM unnamed_sale
+WHERE member_id = $member AND status = 'sold' GROUP BY event_id
+"""
+
+UPCOMING_EVENTS = f"""
 SELECT e.event_id, e.title, e.event_day, e.capacity, e.genre_mask,
        CAST(coalesce(sum(CASE WHEN t.status = 'sold' AND CAST(t.purchased_at AS DATE) <= $date_to
                               THEN t.quantity ELSE 0 END), 0) AS BIGINT) AS sold
 FROM analytics_event AS e
-LEFT JOIN ticket AS t ON t.member_id = e.member_id AND t.event_id = e.event_id
+LEFT JOIN {ADMISSIONS} AS t ON t.member_id = e.member_id AND t.event_id = e.event_id
 WHERE e.member_id = $member AND (e.event_id = $event OR ($event = '' AND e.event_day > $date_to))
 GROUP BY e.event_id, e.title, e.event_day, e.capacity, e.genre_mask
 """
 
 # The member's events a reader may pick: every upcoming one and those of the period, with the
 # tickets sold by the period's last day (the as-of day of a sales pace).
-MEMBER_EVENTS = """
+MEMBER_EVENTS = f"""
 SELECT e.event_id, e.title, e.event_day, e.capacity,
        CAST(coalesce(sum(CASE WHEN t.status = 'sold' AND CAST(t.purchased_at AS DATE) <= $date_to
                               THEN t.quantity ELSE 0 END), 0) AS BIGINT) AS sold
 FROM analytics_event AS e
-LEFT JOIN ticket AS t ON t.member_id = e.member_id AND t.event_id = e.event_id
+LEFT JOIN {ADMISSIONS} AS t ON t.member_id = e.member_id AND t.event_id = e.event_id
 WHERE e.member_id = $member AND e.event_day >= $date_from
 GROUP BY e.event_id, e.title, e.event_day, e.capacity
 """
 MAX_EVENTS = 500
 
-COMPARABLE_SALES = """
+COMPARABLE_SALES = f"""
 WITH c AS (
   SELECT event_id, title, event_day, capacity FROM analytics_event
   WHERE member_id = $member AND event_day BETWEEN $date_from AND $date_to AND event_id <> $event
@@ -56,14 +68,14 @@ SELECT c.event_id, max(c.title) AS title, max(c.event_day) AS event_day, max(c.c
        CAST(sum(t.quantity) AS BIGINT) AS final,
        CAST(sum(CASE WHEN datediff('day', CAST(t.purchased_at AS DATE), c.event_day) >= $days_before
                      THEN t.quantity ELSE 0 END) AS BIGINT) AS sold_by_now
-FROM ticket AS t JOIN c ON c.event_id = t.event_id
+FROM {ADMISSIONS} AS t JOIN c ON c.event_id = t.event_id
 WHERE t.member_id = $member AND t.status = 'sold'
 GROUP BY c.event_id
 """
 
 # Each comparable's sales by days before its start (purchases further ahead count at the start
 # of the curve): the band of what comparable events had sold at each point.
-COMPARABLE_CURVES = """
+COMPARABLE_CURVES = f"""
 WITH c AS (
   SELECT event_id, event_day FROM analytics_event
   WHERE member_id = $member AND event_day BETWEEN $date_from AND $date_to AND event_id <> $event
@@ -72,12 +84,12 @@ WITH c AS (
 SELECT t.event_id,
        greatest(least(datediff('day', CAST(t.purchased_at AS DATE), c.event_day), $curve_days), 0) AS days_before,
        CAST(sum(t.quantity) AS BIGINT) AS tickets
-FROM ticket AS t JOIN c ON c.event_id = t.event_id
+FROM {ADMISSIONS} AS t JOIN c ON c.event_id = t.event_id
 WHERE t.member_id = $member AND t.status = 'sold'
 GROUP BY t.event_id, greatest(least(datediff('day', CAST(t.purchased_at AS DATE), c.event_day), $curve_days), 0)
 """
 
-SALES_CURVE = """
+SALES_CURVE = f"""
 WITH c AS (
   SELECT event_id, event_day FROM analytics_event
   WHERE member_id = $member AND (event_id = $event OR (event_day BETWEEN $date_from AND $date_to
@@ -85,7 +97,7 @@ WITH c AS (
 ), s AS (
   SELECT t.event_id, t.quantity,
          greatest(least(datediff('day', CAST(t.purchased_at AS DATE), c.event_day), $curve_days), 0) AS days_before
-  FROM ticket AS t JOIN c ON c.event_id = t.event_id
+  FROM {ADMISSIONS} AS t JOIN c ON c.event_id = t.event_id
   WHERE t.member_id = $member AND t.status = 'sold' AND (t.event_id <> $event OR CAST(t.purchased_at AS DATE) <= $date_to)
 )
 SELECT days_before,
@@ -142,6 +154,12 @@ def pace(ctx: ReportContext) -> ReportOutput:
     if capacity and forecast is not None and low is not None and high is not None:
         forecast, low, high = (min(float(capacity), v) for v in (forecast, low, high))
 
+    unnamed = {r["event_id"]: int(r["admissions"] or 0) for r in ctx.query(UNNAMED_BY_EVENT)}
+    door = sum(unnamed.get(e, 0) for e in {target["event_id"], *(c["event_id"] for c in comparables)})
+    if door:
+        ctx.notes.append(_("Door and cash sales, which name nobody, are counted on the day they were sold: {n} "
+                           "admissions for this event and those it is compared with.").format(
+                               n=number(door, current_language())))
     curve = {r["days_before"]: r for r in ctx.query(SALES_CURVE, **extra, curve_days=CURVE_DAYS)}
     comparable_total = sum(r["comparables"] for r in curve.values())
     rows = []

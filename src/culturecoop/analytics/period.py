@@ -106,7 +106,7 @@ def resolve_period(params: dict[str, Any], window: Window, *, pooled: bool) -> t
     end = parse_day(params.get("to"), "--to")
     if start and end and start > end:
         raise UserError(
-            _("The period starts on {start} after it ends on {end}; swap --from and --to.").format(
+            _("The period's first day ({start}) is after its last day ({end}); give a first day on or before the last.").format(
                 start=start.isoformat(), end=end.isoformat())
         )
     as_of = window.as_of or date.today()

@@ -185,7 +185,8 @@ def label(kind: str, code: Any, language: str, currency: str = "CAD") -> str:
 # A report summary's figures whose column of the same code means something else (``came_back`` of an
 # event counts patrons, of the summary visits) or that have no column.
 SUMMARY = {"areas": _("Areas"), "share_nearby": _("From the neighbourhood"),
-           "came_back": _("Attendances followed by a return")}
+           "came_back": _("Attendances followed by a return"),
+           "unnamed_admissions": _("Admissions naming nobody (door or cash sales)")}
 
 
 def summary_label(code: str, language: str) -> str:

@@ -179,6 +179,9 @@ def _print_check(summary: PrepareSummary, rows: list[dict[str, Any]]) -> None:
         console.print(table)
     if summary.refunds_merged:
         console.print(_("{n} refund rows would be applied to the sales they refund.").format(n=summary.refunds_merged))
+    if summary.unnamed_sales:
+        console.print(_("{n} sales naming nobody (door or cash sales) would be counted as admissions of their "
+                        "events.").format(n=summary.unnamed_sales))
     if summary.summary_lines:
         console.print(_("{n} total lines under the table would be left out (they are not sales).").format(
             n=summary.summary_lines))

@@ -57,6 +57,10 @@ def _print_summary(summary: PrepareSummary) -> None:
         console.print(
             _("{n} refund rows were applied to the tickets they refund (now marked refunded).").format(
                 n=summary.refunds_merged))
+    if summary.unnamed_sales:
+        console.print(
+            _("{n} sales naming nobody (door or cash sales) were counted as admissions of their events, not as "
+              "patrons' tickets.").format(n=summary.unnamed_sales))
     for name, count in summary.values_dropped.items():
         if name in ("event_starts_at", "birth_date"):
             console.print(

@@ -233,6 +233,7 @@ def _member_ingests(warehouse: Warehouse, member_id: str) -> list[dict[str, Any]
     for row in rows:
         loaded = json.loads(row["rows_loaded"] or "{}")
         refunds = loaded.pop("refunds_merged", 0)
+        unnamed = loaded.pop("unnamed_rows", 0)
         # Reasons sent with the package itself (any ingest), or recorded by the web upload.
         reasons = loaded.pop("rejects_by_reason", {})
         rows_in, rejected = row["rows_in"], row["rows_rejected"]
@@ -247,6 +248,7 @@ def _member_ingests(warehouse: Warehouse, member_id: str) -> list[dict[str, Any]
             "rows_accepted": accepted,
             "rows_loaded": loaded,
             "refunds_merged": refunds,
+            "unnamed_rows": unnamed,
             "rejects": json.loads(row["rejects"]) if row["rejects"] else reasons,
             "consent": json.loads(row["consent"]) if row["consent"] else None,
         })

@@ -51,7 +51,7 @@ from culturecoop.ingest.read import read_source, translate_read_error
 from culturecoop.ingest.split import conform
 from culturecoop.privacy.encodings import id_token_sql, member_id_key, member_id_sql, pads
 from culturecoop.privacy.keys import load_member_keys
-from culturecoop.schema.model import CONSENT, CONSENT_PURPOSES, EVENT, TICKET, Table
+from culturecoop.schema.model import CONSENT, CONSENT_PURPOSES, EVENT, TICKET, UNNAMED_SALE, Table
 
 PACKAGE_KIND = "consent"
 
@@ -306,13 +306,14 @@ def prepare_consent_export(
                 withdrawn = {p: int(n or 0) for p, n in con.execute(
                     "SELECT purpose, count_if(NOT granted) FROM decision GROUP BY purpose").fetchall()}
                 dated = bool(con.execute("SELECT count(*) FROM accepted WHERE at_given IS NOT NULL").fetchall()[0][0])
-                event, ticket = _empty(con, EVENT), _empty(con, TICKET)
+                event, ticket, unnamed = _empty(con, EVENT), _empty(con, TICKET), _empty(con, UNNAMED_SALE)
             finally:
                 con.close()
             notify("pseudonymize")
             patrons = pseudonymize_patrons(clear, member.member_id, keys)
             notify("write")
-            tables = {"event": event, "patron": patrons, "ticket": ticket, "consent": consents}
+            tables = {"event": event, "patron": patrons, "ticket": ticket, "consent": consents,
+                      "unnamed_sale": unnamed}
             per_table = {name: t.num_rows for name, t in tables.items()}
             changes = {
                 "purposes": {p: {"granted": granted.get(p, 0), "withdrawn": withdrawn.get(p, 0)}

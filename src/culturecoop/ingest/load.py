@@ -67,10 +67,11 @@ def rejects_by_reason(manifest: dict[str, Any]) -> dict[str, int]:
     return {}
 
 
-def _refunds_merged(manifest: dict[str, Any]) -> int:
-    """Refund rows `prepare` applied to the sale they refund: accepted rows with no ticket of their
-    own, so that the Data page can show every accepted row accounted for."""
-    value = manifest.get("refunds_merged")
+def _accepted_apart(manifest: dict[str, Any], key: str) -> int:
+    """Accepted rows with no ticket of their own, so that the Data page can show every accepted row
+    accounted for: ``refunds_merged``, refund rows `prepare` applied to the sale they refund, and
+    ``unnamed_rows``, sales naming nobody summed in ``unnamed_sale``."""
+    value = manifest.get(key)
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
 
 
@@ -148,6 +149,9 @@ def load_package(
                 summary.tables = {"event": TableLoad(), "patron": TableLoad(*patrons), "ticket": TableLoad(),
                                   "consent": TableLoad(*consents)}
             for table in CONTRIBUTED_TABLES if not is_consent_package(manifest) else ():
+                if table.name not in manifest["tables"]:  # an optional table an older release did not write
+                    summary.tables[table.name] = TableLoad()
+                    continue
                 summary.tables[table.name] = _upsert(
                     con, table, package.table_path(table.name), member.member_id
                 )
@@ -166,7 +170,8 @@ def load_package(
                     rows.get("in"),
                     rows.get("rejected"),
                     json.dumps({name: t.rows for name, t in summary.tables.items()}
-                               | ({"refunds_merged": refunds} if (refunds := _refunds_merged(manifest)) else {})
+                               | {key: n for key in ("refunds_merged", "unnamed_rows")
+                                  if (n := _accepted_apart(manifest, key))}
                                | ({"rejects_by_reason": reasons} if (reasons := rejects_by_reason(manifest)) else {})),
                     json.dumps(manifest["consent"]) if isinstance(manifest.get("consent"), dict) else None,
                 ],

@@ -265,6 +265,8 @@ def verify_package(path: Path, *, label: str | None = None) -> VerifiedPackage:
     tables = manifest["tables"]
     for table in CONTRIBUTED_TABLES:
         entry = tables.get(table.name)
+        if entry is None and not table.required:
+            continue  # prepared by a release that did not write this table: it has no row of it
         if not isinstance(entry, dict) or "file" not in entry or "sha256" not in entry:
             raise UserError(
                 _("The package {path} has no {table} table in its manifest: it is incomplete; prepare it again.").format(path=shown, table=table.name),

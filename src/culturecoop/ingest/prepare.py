@@ -44,7 +44,7 @@ from culturecoop.ingest.quarantine import (
     plausibility_warnings,
 )
 from culturecoop.ingest.read import SourceInfo, header_only, read_source, translate_read_error
-from culturecoop.ingest.rows import settle_rows
+from culturecoop.ingest.rows import accept_unnamed, settle_rows
 from culturecoop.ingest.split import (
     build_consents,
     build_events,
@@ -53,6 +53,7 @@ from culturecoop.ingest.split import (
     lookup_params,
     own_buyer_names,
     ticket_table,
+    unnamed_sale_table,
 )
 from culturecoop.ingest.validate import RULES, check_rows
 from culturecoop.privacy.encodings import member_id_key
@@ -85,6 +86,7 @@ class _Checked:
     blank_lines: int
     summary_lines: int
     refunds_merged: int
+    unnamed: int  # sales naming nobody, accepted as admissions of their events (no ticket of their own)
     dates_dropped: dict[str, int]
     warnings: list[str]
 
@@ -102,12 +104,13 @@ def _check_all(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
     guard_quarantine(con, info, profile, rows_in, by_reason, max_reject_share)
     dropped = guard_dropped_fields(con, info, profile, MAX_DROPPED_SHARE)
     merged = _scalar(con, "SELECT count(*) FROM checked WHERE merged")
+    unnamed = _scalar(con, "SELECT count(*) FROM checked WHERE unnamed AND len(reasons) = 0")
     warnings = plausibility_warnings(con, profile)
     if info.nul_line is not None:
         warnings.append(_("Line {line} of the file holds a NUL character (an invisible byte some exports pad "
                           "fields with; {n} in the file): each was read as nothing, so a value is the characters "
                           "around it.").format(line=info.nul_line, n=info.nul_count))
-    return _Checked(rows_in, rejected, by_reason, blank_lines, summary_lines, merged, dropped, warnings)
+    return _Checked(rows_in, rejected, by_reason, blank_lines, summary_lines, merged, unnamed, dropped, warnings)
 
 
 def prepare(
@@ -166,6 +169,7 @@ def prepare(
             notify("write")
             tables: dict[str, pa.Table] = {
                 "event": parts.events, "patron": patrons, "ticket": parts.tickets, "consent": parts.consents,
+                "unnamed_sale": parts.unnamed_sales,
             }
             per_table = {name: t.num_rows for name, t in tables.items()}
             consent = consent_record(profile, parts.consents_granted)
@@ -176,7 +180,7 @@ def prepare(
                 source_name=source.name,
                 extra={"rejects_by_reason": checked.by_reason, "blank_lines": checked.blank_lines,
                        "summary_lines": checked.summary_lines, "refunds_merged": checked.refunds_merged,
-                       "consent": consent, "timezone": profile.timezone},
+                       "unnamed_rows": checked.unnamed, "consent": consent, "timezone": profile.timezone},
                 companions=[(rejects_tmp, rejects)],  # put in place with the package
             )
             rejects_tmp = None
@@ -211,8 +215,9 @@ def check_export(source: Path, profile: Profile, *, today: date | None = None,
             per_table = {
                 "event": _scalar(con, "SELECT count(*) FROM event_out"),
                 "patron": _scalar(con, "SELECT count(*) FROM patron_pick"),
-                "ticket": checked.accepted - checked.refunds_merged,
+                "ticket": checked.accepted - checked.refunds_merged - checked.unnamed,
                 "consent": 3 * _scalar(con, "SELECT count(*) FROM patron_pick"),
+                "unnamed_sale": unnamed_sale_table(con, "check").num_rows,
             }
         finally:
             con.close()
@@ -221,7 +226,7 @@ def check_export(source: Path, profile: Profile, *, today: date | None = None,
         package="", rejects_file="", member_id="", profile=profile.name, source=source.name,
         rows_in=checked.rows_in, rows_accepted=checked.accepted, rows_rejected=checked.rejected,
         rejects_by_reason=checked.by_reason, rows_per_table=per_table, blank_lines=checked.blank_lines,
-        summary_lines=checked.summary_lines, refunds_merged=checked.refunds_merged,
+        summary_lines=checked.summary_lines, refunds_merged=checked.refunds_merged, unnamed_sales=checked.unnamed,
         values_dropped=checked.dates_dropped, genres_unmapped=unmapped, consent=consent,
         warnings=checked.warnings + consent_warnings(consent),
         seconds=round(time.perf_counter() - started, 3),
@@ -269,6 +274,7 @@ def read_preview(source: Path, profile: Profile, limit: int = 10, today: date | 
                 first = replace(info, relation=info.lines_where(f"line_no IN ({lines})"))
                 try:
                     check_rows(con, first, profile, today or date.today())
+                    accept_unnamed(con)
                 except duckdb.Error as exc:
                     error = translate_read_error(exc, info)
                     if error is None:
@@ -297,7 +303,8 @@ def _summary(source: Path, out: Path, rejects: Path, member_id: str, profile: Pr
         profile=profile.name, source=source.name, rows_in=checked.rows_in,
         rows_accepted=checked.accepted, rows_rejected=checked.rejected, rejects_by_reason=checked.by_reason,
         rows_per_table=per_table, blank_lines=checked.blank_lines, summary_lines=checked.summary_lines,
-        refunds_merged=checked.refunds_merged, values_dropped={**checked.dates_dropped, **parts.dropped},
+        refunds_merged=checked.refunds_merged, unnamed_sales=checked.unnamed,
+        values_dropped={**checked.dates_dropped, **parts.dropped},
         genres_unmapped=parts.unmapped, consent=consent,
         warnings=checked.warnings + consent_warnings(consent), seconds=round(seconds, 3),
     )
@@ -330,6 +337,7 @@ class _Parts:
     events: pa.Table
     tickets: pa.Table
     consents: pa.Table
+    unnamed_sales: pa.Table
     consents_granted: dict[str, int]
     own_buyer: dict[str, tuple[int, int]]
     dropped: dict[str, int]
@@ -354,6 +362,7 @@ def _split(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile, m
     tickets = ticket_table(con, member_id, id_key)
     return _Parts(
         patrons=patrons, events=events, tickets=tickets, consents=build_consents(con, member_id),
+        unnamed_sales=unnamed_sale_table(con, member_id),
         consents_granted=granted, own_buyer=own_buyer_names(con), dropped=_dropped_values(con),
         unmapped=_unmapped(con),
     )

@@ -30,7 +30,7 @@ StepCallback = Callable[[str], None]
 @dataclass
 class PrepareSummary:
     """What ``prepare`` did; ``rows_in == rows_accepted + rows_rejected`` always holds, and
-    ``rows_per_table["ticket"] == rows_accepted - refunds_merged``."""
+    ``rows_per_table["ticket"] == rows_accepted - refunds_merged - unnamed_sales``."""
 
     package: str
     rejects_file: str
@@ -45,6 +45,7 @@ class PrepareSummary:
     blank_lines: int = 0
     summary_lines: int = 0  # "Total" rows under the table: not rows, like blank lines
     refunds_merged: int = 0  # refund rows applied to their sale (accepted, no ticket of their own)
+    unnamed_sales: int = 0  # rows naming nobody (door or cash sales): admissions of their events, no ticket
     values_dropped: dict[str, int] = field(default_factory=dict)
     genres_unmapped: dict[str, int] = field(default_factory=dict)
     consent: dict[str, Any] = field(default_factory=dict)

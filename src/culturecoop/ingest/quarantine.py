@@ -124,7 +124,14 @@ def guard_quarantine(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: 
     """Raise ``UserError`` when one reason rejects more than ``max_share`` of ``rows_in``, or
     when no row is accepted (see the module's doc). The reason is said in words, never by its
     rule's code; the override is named for the member app (its box) and the command line."""
-    accepted = int(con.execute("SELECT count(*) FROM checked WHERE len(reasons) = 0").fetchall()[0][0])
+    accepted, unnamed = (int(n or 0) for n in con.execute(
+        "SELECT count_if(NOT unnamed), count_if(unnamed) FROM checked WHERE len(reasons) = 0").fetchall()[0])
+    if not accepted and unnamed:
+        # Every sale names nobody: a box office's cash sheet, or buyer columns the mapping missed.
+        raise UserError(_("No row names a buyer, so nothing was written: the {n} rows accepted are sales naming "
+                          "nobody (no customer number, e-mail, phone or name), and the cooperative counts people; "
+                          "check that the mapping reads the buyer's columns, or send the export that names them."
+                          ).format(n=_n(unnamed)))
     # Sales naming nobody are no mistake to fix: however many, they never stop a run (counted).
     over = {r: n for r, n in by_reason.items()
             if n > max_share * rows_in and n >= MIN_REJECTS_FOR_PATTERN and r not in UNFIXABLE}

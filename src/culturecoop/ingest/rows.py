@@ -21,6 +21,9 @@ Run in this order by ``settle_rows``:
    file order (``order#1``, ``order#2``; refund lines ``order#r1``), so a re-export gives the
    same ids.
 4. **Duplicates**: a ticket id used by two rows keeps the first valid one.
+5. **Sales naming nobody** (door or cash sales) that break no other rule are accepted as admissions
+   of their events (``unnamed``), summed into ``unnamed_sale``; refund lines naming nobody stay set
+   aside.
 """
 
 from __future__ import annotations
@@ -49,6 +52,19 @@ def settle_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, *, numbered: b
     if numbered:
         _number_order_lines(con)
     mark_duplicates(con, info)
+    accept_unnamed(con)
+
+
+def accept_unnamed(con: duckdb.DuckDBPyConnection) -> None:
+    """A sale that names nobody (a door or cash sale) and breaks no other rule is accepted as an
+    admission of its event (``split.unnamed_sale_table``), never as a patron's ticket; it needs no
+    ticket or order number either, since it is summed. A refund line naming nobody stays set aside:
+    it may refund a named buyer's sale, and which one it cannot say."""
+    con.execute(
+        """UPDATE checked SET unnamed = true, reasons = [], raw = NULL
+        WHERE list_contains(reasons, 'anonymous_sale') AND NOT refund AND NOT merged
+          AND list_filter(reasons, lambda r: r NOT IN ('anonymous_sale', 'missing_ticket_id')) = []"""
+    )
 
 
 def _skip_summary_rows(con: duckdb.DuckDBPyConnection) -> None:

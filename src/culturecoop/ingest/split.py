@@ -1,4 +1,5 @@
-"""Splitting accepted flat rows into the canonical ``event``, ``patron``, ``ticket`` and ``consent``.
+"""Splitting accepted flat rows into the canonical ``event``, ``patron``, ``ticket``, ``consent`` and
+``unnamed_sale`` (sales naming nobody, summed per event, day, channel, price and status).
 
 Real exports repeat the buyer and the event on every ticket row. Each event keeps the values
 of its first accepted row; each patron keeps the values of its latest purchase (ties broken by
@@ -19,11 +20,14 @@ from culturecoop.ingest.profile import Profile
 from culturecoop.ingest.source import SourceInfo
 from culturecoop.ingest.validate import label_params
 from culturecoop.privacy.encodings import id_token_sql, pads
-from culturecoop.schema.model import CONSENT, CONSENT_PURPOSES, EVENT, TICKET, Table
+from culturecoop.schema.model import CONSENT, CONSENT_PURPOSES, EVENT, TICKET, UNNAMED_SALE, Table
 from culturecoop.schema.taxonomy import GENRE_SYNONYMS
 
-# Accepted rows that are tickets (a refund applied to its sale is accepted but merged).
-ACCEPTED = "checked WHERE len(reasons) = 0 AND NOT merged"
+# Accepted rows that are tickets (a refund applied to its sale is accepted but merged; a sale naming
+# nobody is accepted as an admission of its event, not as a ticket).
+ACCEPTED = "checked WHERE len(reasons) = 0 AND NOT merged AND NOT unnamed"
+# Accepted rows that say something of their event: tickets and sales naming nobody.
+ADMITTED = "checked WHERE len(reasons) = 0 AND NOT merged"
 
 
 def conform(table: Table, inner: str) -> str:
@@ -79,7 +83,7 @@ def fetch_kept_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> None:
     """
     con.execute(
         f"""CREATE TEMP TABLE event_pick AS
-        SELECT event_id, min(line_no) AS line_no FROM {ACCEPTED} GROUP BY event_id"""
+        SELECT event_id, min(line_no) AS line_no FROM {ADMITTED} GROUP BY event_id"""
     )
     con.execute(
         f"""CREATE TEMP TABLE patron_pick AS
@@ -256,6 +260,18 @@ def ticket_table(con: duckdb.DuckDBPyConnection, member_id: str, id_key: bytes) 
                c.event_id, c.purchased_at, c.quantity, c.unit_price, c.currency, c.channel, c.status
         FROM checked c JOIN patron_token t ON t.patron_id = c.patron_id
              LEFT JOIN orders o ON o.order_id = c.order_id
-        WHERE len(c.reasons) = 0 AND NOT c.merged
+        WHERE len(c.reasons) = 0 AND NOT c.merged AND NOT c.unnamed
         ORDER BY c.line_no"""
     return con.sql(conform(TICKET, inner), params={"member": member_id, **pads(id_key)}).to_arrow_table()
+
+
+def unnamed_sale_table(con: duckdb.DuckDBPyConnection, member_id: str) -> pa.Table:
+    """The canonical ``unnamed_sale`` table: the accepted sales that name nobody, summed per event,
+    local day, channel, price and status (no line of them identifies anyone, and none is kept)."""
+    inner = """SELECT $member AS member_id, event_id, CAST(purchased_at AS DATE) AS sold_on,
+               coalesce(channel, 'other') AS channel, unit_price, currency, status,
+               sum(quantity) AS admissions, count(*) AS lines
+        FROM checked WHERE unnamed AND len(reasons) = 0
+        GROUP BY ALL
+        ORDER BY event_id, sold_on, channel, unit_price, currency, status"""
+    return con.sql(conform(UNNAMED_SALE, inner), params={"member": member_id}).to_arrow_table()

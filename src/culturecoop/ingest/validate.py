@@ -37,7 +37,7 @@ RULES: dict[str, str] = {
     "missing_ticket_id": "no ticket identifier (nor an order identifier to number the order's lines)",
     "missing_patron_id": "no patron identifier (nor an e-mail standing in for it)",
     "anonymous_sale": "a sale naming nobody (no customer number, e-mail, phone or name: a door or cash "
-    "sale): audience figures count people, so it is left out, counted",
+    "sale): accepted as an admission of its event (`unnamed_sale`) unless it is a refund or breaks another rule",
     "missing_event_id": "no event identifier",
     "bad_purchased_at": "purchase time missing or not in the profile's date formats",
     "implausible_purchased_at": "purchase time before 1900",
@@ -189,7 +189,7 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
         SELECT line_no, CASE WHEN len(reasons) > 0 THEN raw END AS raw,
                ticket_id, order_id, patron_id, event_id, purchased_at, starts_at, quantity,
                unit_price, currency, channel, CASE WHEN refund THEN 'refunded' ELSE status END AS status,
-               status_blank, birth_date, refund, false AS merged, false AS summary_row, starts_dropped, birth_dropped,
+               status_blank, birth_date, refund, false AS merged, false AS unnamed, false AS summary_row, starts_dropped, birth_dropped,
                starts_given, birth_given, purchased_blank, identity_fields, reasons
         FROM (
         SELECT *, CASE WHEN blank THEN NULL

@@ -17,7 +17,7 @@ REJECT_REASONS = {
     "malformed_line": _("unreadable line (quoting, number of columns)"),
     "missing_ticket_id": _("no ticket identifier"),
     "missing_patron_id": _("no customer number, e-mail or phone to count the buyer by"),
-    "anonymous_sale": _("sale naming nobody (door or cash sale): left out, audience figures count people"),
+    "anonymous_sale": _("sale naming nobody (door or cash sale): counted as an admission only when nothing else is wrong with the line and it is no refund"),
     "missing_event_id": _("no event identifier"),
     "bad_purchased_at": _("purchase time missing or unreadable"),
     "implausible_purchased_at": _("purchase time before 1900"),
@@ -35,7 +35,8 @@ REJECT_REASONS = {
 # A ticket's status as ``prepare`` reads it (``schema.model.TICKET_STATUSES``).
 TICKET_STATUSES = {"sold": _("sold ticket"), "refunded": _("refunded ticket"), "cancelled": _("cancelled ticket"),
                    "exchanged": _("exchanged ticket")}
-PACKAGE_TABLES = {"event": _("Events"), "patron": _("Patrons"), "ticket": _("Tickets"), "consent": _("Consents")}
+PACKAGE_TABLES = {"event": _("Events"), "patron": _("Patrons"), "ticket": _("Tickets"), "consent": _("Consents"),
+                  "unnamed_sale": _("Sales naming nobody (summed)")}
 CONSENT_PURPOSES = {"pooling": _("Pooling in the cooperative"), "marketing": _("Cooperative newsletters"),
                     "personalization": _("Recommendations")}
 # What each canonical field is, for a member: the member app's form labels, and the words every

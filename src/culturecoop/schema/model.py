@@ -34,6 +34,9 @@ class Table:
     # False for the large contributed tables: `ingest` guarantees their keys are unique, and
     # bulk loads run 2-3x faster without maintaining a primary-key index.
     indexed_key: bool = True
+    # False for a contributed table that packages prepared by earlier releases lack (loaded as
+    # having no row): adding such a table keeps the schema version.
+    required: bool = True
 
     @property
     def column_names(self) -> list[str]:
@@ -125,6 +128,26 @@ TICKET = Table(
     indexed_key=False,
 )
 
+UNNAMED_SALE = Table(
+    "unnamed_sale",
+    "Sales that name nobody (door or cash sales: no customer number, e-mail, phone or name), summed per event, "
+    "day, channel, price and status. They count admissions and revenue, never people.",
+    (
+        _c("member_id", "VARCHAR", "Member that sold them.", False),
+        _c("event_id", "VARCHAR", "Event (see `event`).", False),
+        _c("sold_on", "DATE", "Local day of the sales (the member's time zone).", False),
+        _c("channel", "VARCHAR", "`web`, `box_office`, `phone`, `reseller`, `mobile` or `other` (also when the export does not say).", False),
+        _c("unit_price", "DECIMAL(10,2)", "Price of one admission, taxes included, in `currency`.", False),
+        _c("currency", "VARCHAR", "ISO 4217 code.", False),
+        _c("status", "VARCHAR", "`sold`, `refunded`, `cancelled` or `exchanged`, as in `ticket`.", False),
+        _c("admissions", "INTEGER", "Admissions on those lines (the sum of their quantities).", False),
+        _c("lines", "INTEGER", "Lines of the export summed in this row.", False),
+    ),
+    ("member_id", "event_id", "sold_on", "channel", "unit_price", "currency", "status"),
+    indexed_key=False,
+    required=False,
+)
+
 CONSENT = Table(
     "consent",
     "A patron's latest decision for one purpose, as recorded by the member.",
@@ -164,15 +187,15 @@ INGEST_LOG = Table(
         _c("ingested_at", "TIMESTAMP", "When the package was loaded (UTC).", False),
         _c("rows_in", "BIGINT", "Rows read from the export by `prepare`."),
         _c("rows_rejected", "BIGINT", "Rows quarantined by `prepare`."),
-        _c("rows_loaded", "VARCHAR", "JSON object: rows loaded per table; `refunds_merged`: refund rows `prepare` applied to the sale they refund (accepted, no ticket of their own); `rejects_by_reason`: rows `prepare` quarantined, per reason."),
+        _c("rows_loaded", "VARCHAR", "JSON object: rows loaded per table; `refunds_merged`: refund rows `prepare` applied to the sale they refund (accepted, no ticket of their own); `unnamed_rows`: rows naming nobody, summed in `unnamed_sale`; `rejects_by_reason`: rows `prepare` quarantined, per reason."),
         _c("consent", "VARCHAR", "JSON object from the package's manifest: per purpose, whether a column of the export or the mapping's default decided it and how many patrons granted it, and the basis the member stated for defaults."),
     ),
     ("package_sha256",),
     contributed=False,
 )
 
-CONTRIBUTED_TABLES: tuple[Table, ...] = (EVENT, PATRON, TICKET, CONSENT)
-ALL_TABLES: tuple[Table, ...] = (MEMBER, EVENT, PATRON, TICKET, CONSENT, IDENTITY, INGEST_LOG)
+CONTRIBUTED_TABLES: tuple[Table, ...] = (EVENT, PATRON, TICKET, CONSENT, UNNAMED_SALE)
+ALL_TABLES: tuple[Table, ...] = (MEMBER, EVENT, PATRON, TICKET, CONSENT, UNNAMED_SALE, IDENTITY, INGEST_LOG)
 TABLES: dict[str, Table] = {t.name: t for t in ALL_TABLES}
 
 CONSENT_PURPOSES = ("pooling", "marketing", "personalization")

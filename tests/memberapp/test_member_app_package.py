@@ -123,3 +123,19 @@ def test_a_package_prepared_with_an_earlier_mapping_is_no_longer_offered_for_sen
     again = client.post(f"/exports/{export_id}/prepare", data={"csrf": _csrf(page)})
     assert "Envoyer le paquet à la coopérative" in section(again.text, "package")
     assert "plus proposé" not in section(again.text, "package")
+
+
+def test_door_sales_naming_nobody_are_counted_as_admissions_in_the_check_and_the_package(tmp_path: Path) -> None:
+    """A box office's cash sales at the door name nobody (no customer number, no e-mail): the manager
+    used to read them as rejected rows; they are admissions of the show, and the page says so."""
+    door = "".join(f"P{i};;;20/05/2026 19:4{i};S1;Soirée Coltrane;20/05/2026 20:00;46,50 $;1;Payé\n" for i in range(4))
+    client, export_id = _app(tmp_path, _rows(30) + door, ("http://127.0.0.1:9", "unused"))
+    page = client.get(f"/exports/{export_id}?lang=fr").text
+    checked = section(page, "check")
+    assert "34 lignes lues : 34 acceptées, 0 rejetée" in checked, checked
+    assert ("4 ventes qui ne nomment personne (à la porte ou au comptant), comptées comme entrées de leurs "
+            "événements.") in checked, checked
+    prepared = client.post(f"/exports/{export_id}/prepare", data={"csrf": _csrf(page)})
+    assert prepared.status_code == 200, prepared.text[:600]
+    said = section(prepared.text, "package")
+    assert "4 ventes qui ne nomment personne" in said and "30 billets" in said, said

@@ -311,6 +311,10 @@ def test_door_sales_naming_nobody_count_as_admissions_of_their_events(tmp_path: 
     overview = run_cli("report", "overview", "--db", str(db), "--member", "m1", "--from", "2026-01-01",
                        "--to", "2026-03-31", "--json")
     assert json.loads(overview.stdout)["summary"]["unnamed_admissions"] == 23
+    # The data end on the jam's last door sale, not the last named buyer's (1 March): the default
+    # period reaches it.
+    default = run_cli("report", "events", "--db", str(db), "--member", "m1", "--json")
+    assert json.loads(default.stdout)["coverage"]["as_of"] == "2026-03-23", default.stdout[:400]
 
 
 def test_an_export_naming_no_buyer_at_all_writes_nothing(tmp_path: Path, keys: Path) -> None:

@@ -99,9 +99,11 @@ def _preflight(engine: SqlEngine) -> tuple[str, tuple[str, ...], facts.Window]:
     return engine.remember(("analytics", "preflight"), compute)
 
 
-# A member's own last sale: its export was made about then.
+# A member's own last sale, a door sale naming nobody included: its export was made about then.
 MEMBER_LAST_SALE = """
-SELECT CAST(max(last_purchase) AS DATE) AS bought FROM analytics_visit WHERE member_id = $member
+SELECT max(bought) AS bought FROM (
+  SELECT CAST(max(last_purchase) AS DATE) AS bought FROM analytics_visit WHERE member_id = $member
+  UNION ALL SELECT max(sold_on) FROM unnamed_sale WHERE member_id = $member AND status = 'sold')
 """
 
 # Its last event held soon after (a show the week after its last sale is in its data).

@@ -42,7 +42,11 @@ WITH latest_consent AS (
 ), loads AS (
   SELECT member_id, count(*) AS packages, max(ingested_at) AS last_ingest FROM ingest_log GROUP BY member_id
 ), sales AS (
-  SELECT member_id, count(*) AS tickets, max(purchased_at) AS last_sale FROM ticket GROUP BY member_id
+  -- A door sale naming nobody is a sale too: a club's last night may be its latest.
+  SELECT member_id, CAST(sum(tickets) AS BIGINT) AS tickets, max(last_sale) AS last_sale FROM (
+    SELECT member_id, count(*) AS tickets, max(purchased_at) AS last_sale FROM ticket GROUP BY member_id
+    UNION ALL SELECT member_id, 0, CAST(max(sold_on) AS TIMESTAMP) FROM unnamed_sale GROUP BY member_id)
+  GROUP BY member_id
 ), shows AS (
   SELECT member_id, count(*) AS events FROM event GROUP BY member_id
 )

@@ -11,7 +11,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from culturecoop.analytics.wording import label, number
-from culturecoop.cli.app import app, console, emit_json
+from culturecoop.cli.app import app, console, emit_json, figure
 from culturecoop.errors import UserError
 from culturecoop.i18n import _, current_language, general, share
 from culturecoop.warehouse.engine import Warehouse
@@ -164,9 +164,9 @@ def send_command(
     if as_json:
         emit_json(report.as_json())
         return
-    console.print(_("Campaign {campaign}: {sent} sent, {failed} failed, {skipped} skipped (frequency cap or unsubscribed) in {seconds:.1f} s; status {status}.").format(
+    console.print(_("Campaign {campaign}: {sent} sent, {failed} failed, {skipped} skipped (frequency cap or unsubscribed) in {seconds} s; status {status}.").format(
         campaign=campaign, sent=report.sent, failed=report.failed + report.bounced, skipped=report.skipped,
-        seconds=report.seconds, status=_status(report.status)))
+        seconds=figure(report.seconds, 1), status=_status(report.status)))
 
 
 def _print_results(r: dict[str, Any]) -> None:

@@ -8,7 +8,7 @@ import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from culturecoop.cli.app import app, console, emit_json
+from culturecoop.cli.app import app, console, emit_json, figure
 from culturecoop.errors import UserError
 from culturecoop.files import refuse_replacing
 from culturecoop.i18n import _, current_language
@@ -79,7 +79,7 @@ def _print_summary(summary: PrepareSummary) -> None:
             _("Genre labels outside the taxonomy (counted as other): {labels}.").format(labels=labels),
             highlight=False,
         )
-    console.print(_("Package written to {path} in {seconds:.1f} s.").format(path=summary.package, seconds=summary.seconds), highlight=False)
+    console.print(_("Package written to {path} in {seconds} s.").format(path=summary.package, seconds=figure(summary.seconds, 1)), highlight=False)
     if summary.rows_in and not summary.rows_accepted:
         top = max(summary.rejects_by_reason, key=lambda r: summary.rejects_by_reason[r])
         console.print(

@@ -211,7 +211,7 @@ def analytics_refresh_command(
     if as_json:
         emit_json({"warehouse": str(db), "seconds": round(seconds, 2)})
         return
-    console.print(_("Derived analytics tables rebuilt in {seconds:.1f} s.").format(seconds=seconds))
+    console.print(_("Derived analytics tables rebuilt in {seconds} s.").format(seconds=figure(seconds, 1)))
 
 
 privacy_app = typer.Typer(help="The cooperative's privacy policy and the members' budgets.", no_args_is_help=True)

@@ -36,7 +36,7 @@ REJECT_REASONS = {
 TICKET_STATUSES = {"sold": _("sold ticket"), "refunded": _("refunded ticket"), "cancelled": _("cancelled ticket"),
                    "exchanged": _("exchanged ticket")}
 PACKAGE_TABLES = {"event": _("Events"), "patron": _("Patrons"), "ticket": _("Tickets"), "consent": _("Consents"),
-                  "unnamed_sale": _("Sales naming nobody (summed)")}
+                  "unnamed_sale": _("Sales naming nobody, summed by event and day")}
 CONSENT_PURPOSES = {"pooling": _("Pooling in the cooperative"), "marketing": _("Cooperative newsletters"),
                     "personalization": _("Recommendations")}
 # What each canonical field is, for a member: the member app's form labels, and the words every

@@ -45,3 +45,11 @@ def test_a_privacy_budget_in_french(tmp_path: Path) -> None:
     assert "ε par publication : 0,5 ; budget : ε = 2,5 par" in shown, shown
     english = _said(run_cli("privacy", "show", "--db", str(coop)))
     assert "ε per release: 0.5; budget: ε = 2.5 per" in english, english
+
+
+def test_analytics_refresh_seconds_in_french(tmp_path: Path) -> None:
+    """« Tables analytiques dérivées reconstruites en 0.4 s »: the decimal comma (prepare and
+    campaigns send print their seconds the same way)."""
+    coop = tiny_cooperative(tmp_path / "coop.duckdb")
+    said = _said(run_cli("analytics-refresh", "--db", str(coop), lang="fr"))
+    assert re.search(r"reconstruites en \d+,\d s", said), said

@@ -39,7 +39,7 @@ CASES = [
     (("contribution", "rules", "--pool", "1e308"), "--pool 1e308 dépasse tout montant"),
     (("contribution", "rules", "--pool", "100", "--floor", "1e400"), "--floor 1e400 dépasse tout montant"),
     (("contribution", "rules", "--pool", "100", "--weights", "insight=0.5,linkage=0.5,conversions=nan"),
-     "Le poids de conversions n’est pas un nombre"),
+     "Le poids « conversions » n’est pas un nombre"),
 ]
 
 

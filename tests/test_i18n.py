@@ -104,3 +104,15 @@ def test_a_number_inside_a_sentence_is_written_the_readers_way() -> None:
     assert "(ε = 0,5 imputé" in retranslate(budget.format(epsilon="0.5"), "fr")
     period = "Cross-member figures use whole calendar months: {start} to {end}."
     assert "2026" in retranslate(period.format(start="2026", end="2027"), "fr")
+
+
+def test_a_name_in_a_french_sentence_never_follows_a_de_that_cannot_elide() -> None:
+    """« Les données de Orchestre symphonique… », « Vous recevez ce courriel de Orchestre… », « Les
+    ventes de Aïda… »: French elides « de » before a vowel (« d’Aïda ») and contracts « de Le » into
+    « du », which a sentence cannot do for a name it does not know. A member's, an event's or a
+    weight's name follows a colon, « pour », or comes in « » instead."""
+    import re
+
+    names = r"\{(member|name|title|event|partner|artist|venue|audience)\}"
+    wrong = sorted(f for f in catalog("fr").values() if re.search(rf"\b(de|que) {names}", f))
+    assert not wrong, "\n".join(wrong)

@@ -285,7 +285,7 @@ def test_pace_says_behind_ahead_or_on_pace() -> None:
             "forecast_final": 180, "forecast_low": 150, "forecast_high": 210, "capacity": 220, "sellout_probability": 0.1}
     behind = insights.pace_rules({"pace": answer(summary={**base, "pace_vs_comparables": -0.2})})
     assert [i.rule for i in behind] == ["pace.vs_comparables", "pace.forecast"]
-    assert behind[0].text("fr") == "Les ventes de Soirée Coltrane sont 20\u00a0% en retard sur des événements comparables à J-14 (80 billets, 100 attendus)."
+    assert behind[0].text("fr") == "Les ventes de « Soirée Coltrane » sont 20\u00a0% en retard sur des événements comparables à J-14 (80 billets, 100 attendus)."
     ahead = insights.pace_rules({"pace": answer(summary={**base, "pace_vs_comparables": 0.3, "tickets_sold": 130})})
     assert "ahead" in ahead[0].text("en")
     level = insights.pace_rules({"pace": answer(summary={**base, "pace_vs_comparables": 0.05})})

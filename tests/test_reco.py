@@ -70,7 +70,7 @@ def test_an_audience_reads_in_the_readers_words_on_the_command_line(coop: dict[s
     text = " ".join(result.stderr.split())  # messages go to the terminal's error stream
     with Warehouse(coop["db"]) as w:
         title = w.scalar("SELECT title FROM reco_upcoming_event WHERE member_id = ? AND event_id = ?", [MEMBER, coop["event"]])
-    assert f"« Public de {title} » (Public probable d’un événement)" in text, text
+    assert f"« Public : {title} » (Public probable d’un événement)" in text, text
     assert "Déjà clients ou nouveaux : " in text and "Âge : " in text and "Où ils habitent : " in text and "Habitudes : " in text
     assert "Déjà vos clients" in text and "55 ans et plus" in text
     for code in ("ownership", "age_band", "area:", "segment:", "(event)", "montreal", "55+", "occasional", "unknown"):

@@ -96,7 +96,7 @@ def test_a_large_group_the_gate_hides_never_reads_as_under_k(app, coop: Coop) ->
         assert saved.status_code == 303
         audience_id = re.search(r"saved=(aud_\w+)", saved.headers["location"]).group(1)  # type: ignore[union-attr]
         one = c.get(f"/api/v1/members/{A}/audiences/{audience_id}").json()
-        assert one["name"] == "Public de Soirée Coltrane"
+        assert one["name"] == "Public : Soirée Coltrane"
         page = c.get(f"/m/{A}/target?event=jz-1")
     with app.state.pool.connection() as w:  # type: ignore[attr-defined]
         truth = {t.name: {r[t.name]: r["patrons"] for r in t.rows} for t in _profile_tables(w, A, audience_id, "event")}

@@ -108,11 +108,12 @@ def test_a_number_inside_a_sentence_is_written_the_readers_way() -> None:
 
 def test_a_name_in_a_french_sentence_never_follows_a_de_that_cannot_elide() -> None:
     """« Les données de Orchestre symphonique… », « Vous recevez ce courriel de Orchestre… », « Les
-    ventes de Aïda… »: French elides « de » before a vowel (« d’Aïda ») and contracts « de Le » into
-    « du », which a sentence cannot do for a name it does not know. A member's, an event's or a
+    ventes de Aïda… »: French elides « de » before a vowel (« d’Aïda ») and contracts « de Le » and
+    « à Le » into « du » and « au » (« Le Club Soda »), which a sentence cannot do for a name it does
+    not know. A member's, an event's or a
     weight's name follows a colon, « pour », or comes in « » instead."""
     import re
 
     names = r"\{(member|name|title|event|partner|artist|venue|audience)\}"
-    wrong = sorted(f for f in catalog("fr").values() if re.search(rf"\b(de|que) {names}", f))
+    wrong = sorted(f for f in catalog("fr").values() if re.search(rf"(\b(de|que)|(^|\s)à) {names}", f))
     assert not wrong, "\n".join(wrong)

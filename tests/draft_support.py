@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
-from culturecoop.ingest.draft import raw_preview
+from culturecoop.ingest.draft_preview import raw_preview
 from culturecoop.ingest.read import render_cell
 from culturecoop.ingest.shapes import named_date, read_amount, strip_zone
 from culturecoop.ingest.sniff import Sample

@@ -11,29 +11,14 @@ status is marketing) and the date of the change (``consent_at``).
 
 from __future__ import annotations
 
-from typing import Any, Protocol
-
 from culturecoop.i18n import _
 from culturecoop.ingest import vocabulary as vocab
 from culturecoop.ingest.consent_export import CONSENT_FALSE, CONSENT_TRUE
+from culturecoop.ingest.draft_builder import DraftBuilder
+from culturecoop.ingest.draft_fit import column_score
 from culturecoop.ingest.labels import DEFAULT_FALSE, DEFAULT_TRUE
 from culturecoop.ingest.profile import CONSENT_COLUMNS
 from culturecoop.ingest.shapes import Column
-
-
-class DraftBuilder(Protocol):
-    """What this module needs of ``ingest.draft``'s builder (which calls it, so it cannot be
-    imported from here)."""
-
-    columns: list[Column]
-    columns_map: dict[str, Any]
-    used: set[int]
-    undecided: list[str]
-
-    def score(self, name: str, c: Column) -> float: ...
-
-    def _note(self, key: str, value: Any, why: str, check: bool = False) -> None: ...
-
 
 SALE_FIELDS = ("unit_price", "total_price", "ticket_id", "order_id", "event_id", "event_title", "event_starts_at", "venue", "quantity")
 _SPECIFIC = frozenset(vocab.fold(w) for w in (*CONSENT_TRUE, *CONSENT_FALSE))
@@ -50,7 +35,7 @@ def _consent_words(column: Column) -> bool:
 def draft_consent_export(builder: DraftBuilder, threshold: float) -> bool:
     """Draft ``builder``'s export as a consent export when it is one (see the module doc)."""
     free = [c for c in builder.columns if c.index not in builder.used]
-    if any(builder.score(f, c) >= threshold for f in SALE_FIELDS for c in free):
+    if any(column_score(f, c) >= threshold for f in SALE_FIELDS for c in free):
         return False
     found: list[tuple[str, Column, str]] = []
     for column in free:
@@ -64,16 +49,16 @@ def draft_consent_export(builder: DraftBuilder, threshold: float) -> bool:
     for name, column, why in found:
         builder.columns_map[name] = column.name
         builder.used.add(column.index)
-        builder._note(f"columns.{name}", column.name, why)
+        builder.note(f"columns.{name}", column.name, why)
     dates = sorted((c for c in builder.columns if c.index not in builder.used and c.date_share >= _SHARE),
                    key=lambda c: -vocab.header_score("consent_at", c.name))
     if dates:
         builder.columns_map["consent_at"] = dates[0].name
         builder.used.add(dates[0].index)
-        builder._note("columns.consent_at", dates[0].name, _("the date of each decision (else the export's time dates them)"),
-                      check=vocab.header_score("consent_at", dates[0].name) < 0.9)
-    builder._note("kind", None, _("no column looks like a sale but some hold consents: a consent export, whose "
-                                  "package carries consent changes and no ticket"))
+        builder.note("columns.consent_at", dates[0].name, _("the date of each decision (else the export's time dates them)"),
+                     check=vocab.header_score("consent_at", dates[0].name) < 0.9)
+    builder.note("kind", None, _("no column looks like a sale but some hold consents: a consent export, whose "
+                                 "package carries consent changes and no ticket"))
     if "patron_id" not in builder.columns_map and "email" not in builder.columns_map:
         builder.undecided.append(_("No column holds a customer number or an e-mail address: map patron_id or "
                                    "email, or the consents cannot be tied to anyone."))

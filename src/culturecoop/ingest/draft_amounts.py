@@ -1,0 +1,105 @@
+"""Which amount column a draft reads each ticket's price from.
+
+One amount column: a unit price over a total beside it; a total alone is the ticket's price on
+rows of one admission, the row's (divided by its quantity) on rows of several seats. An amount
+an order writes on its first line only is the order's: another column that prices each line wins.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from culturecoop.i18n import _
+from culturecoop.ingest import vocabulary as vocab
+from culturecoop.ingest.draft_builder import DraftBuilder
+from culturecoop.ingest.draft_fit import MATCH_THRESHOLD, column_score
+from culturecoop.ingest.shapes import Column, read_amount
+
+
+def choose_one_amount(builder: DraftBuilder) -> None:
+    """One amount column: the price of one admission when the export has one (a total beside it
+    adds fees or the other seats), else a total: the whole row's when rows carry a quantity
+    (divided by it), the ticket's own when each row is one admission."""
+    total = builder.mapped("total_price")
+    if total is None:
+        _total_over_seats(builder)
+        return
+    del builder.columns_map["total_price"]
+    builder.evidence = [e for e in builder.evidence if e.key != "columns.total_price"]
+    if "unit_price" in builder.columns_map:
+        builder.used.discard(total.index)
+        return
+    quantity = builder.mapped("quantity")
+    if quantity is None:
+        builder.columns_map["unit_price"] = total.name
+        builder.note("columns.unit_price", total.name, _("its header names a total and no column gives a "
+                                                         "quantity: each row is one ticket at that price"),
+                     check=True)
+        return
+    builder.columns_map["total_price"] = total.name
+    builder.note("columns.total_price", total.name, _("its header names a total and rows carry a quantity "
+                                                      "({quantity}): each ticket's price is this amount divided "
+                                                      "by the quantity").format(quantity=quantity.name),
+                 check=True)
+
+
+def _total_over_seats(builder: DraftBuilder) -> None:
+    """A price column headed as a total ("Total Paid") on rows that carry several seats (an
+    orders report, one row per order): the whole row's amount, divided by its quantity. On
+    rows of one seat each (an attendee report) it is the ticket's price, as mapped."""
+    price, quantity = builder.mapped("unit_price"), builder.mapped("quantity")
+    if price is None or quantity is None or not {"total", "gesamt", "gesamtbetrag"} & set(vocab.tokens(price.name)):
+        return
+    if not any(v.strip().isdigit() and int(v.strip()) > 1 for v in quantity.values):
+        return
+    builder.columns_map["total_price"] = builder.columns_map.pop("unit_price")
+    builder.evidence = [e for e in builder.evidence if e.key != "columns.unit_price"]
+    builder.note("columns.total_price", price.name, _("its header names a total and rows carry a quantity "
+                                                      "({quantity}): each ticket's price is this amount divided "
+                                                      "by the quantity").format(quantity=quantity.name),
+                 check=True)
+
+
+def _amounts_by_order(builder: DraftBuilder, c: Column, order: Column) -> list[list[Decimal | None]]:
+    """The amounts of ``c`` on the rows of each order of two rows or more, in file order."""
+    lines: dict[str, list[Decimal | None]] = {}
+    for row in builder.sample.rows:
+        key = (row[order.index] or "").strip() if order.index < len(row) else ""
+        if key:
+            text = row[c.index] if c.index < len(row) else None
+            lines.setdefault(key, []).append(read_amount(text) if text and text.strip() else None)
+    return [amounts for amounts in lines.values() if len(amounts) > 1]
+
+
+def _written_once_per_order(builder: DraftBuilder, c: Column, order: Column) -> bool:
+    """Whether ``c`` is an amount of the whole order written on its first line only: nothing
+    (or 0) on its other lines, in most orders of several lines that have an amount at all."""
+    priced = [a for a in _amounts_by_order(builder, c, order) if any(v for v in a)]
+    once = sum(1 for a in priced if a[0] and not any(a[1:]))
+    return len(priced) >= 2 and once >= 0.8 * len(priced)
+
+
+def choose_price_of_each_line(builder: DraftBuilder) -> None:
+    """An amount an order writes on its first line only (Event Espresso's "Amount Paid", the
+    transaction's: 0.00 on its other registrations) is the order's, not each ticket's price:
+    another price column that prices those lines (the registration's "final price") is."""
+    price, order = builder.mapped("unit_price"), builder.mapped("order_id")
+    if price is None or order is None or not isinstance(builder.columns_map.get("order_id"), str) \
+            or not _written_once_per_order(builder, price, order):
+        return
+    candidates = sorted(((column_score("unit_price", c), c.index, c) for c in builder.columns
+                         if c.index not in builder.used), key=lambda t: (-t[0], t[1]))
+    for score, _index, c in candidates:
+        if score < MATCH_THRESHOLD:
+            break
+        if _written_once_per_order(builder, c, order) or not any(
+                any(v for v in a[1:]) for a in _amounts_by_order(builder, c, order)):
+            continue
+        builder.used.discard(price.index)
+        builder.used.add(c.index)
+        builder.columns_map["unit_price"] = c.name
+        builder.evidence = [e for e in builder.evidence if e.key != "columns.unit_price"]
+        builder.note("columns.unit_price", c.name,
+                     _("{column} is written on an order's first line only (0 or nothing on its other lines): it "
+                       "is the whole order's amount, so each line's price is read here").format(column=price.name))
+        return

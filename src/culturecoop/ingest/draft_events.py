@@ -1,0 +1,156 @@
+"""What tells the events apart in a draft: their start times, titles, numbers and language.
+
+A day and an hour in two columns are joined; a bare "Date" beside a named purchase date is the
+show's; without an event number, the title and start time name each event (a title told by the
+start time where no header names one), else the start times or the file name do; a plain
+"Language" beside the patron's preferred one is the event's.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from culturecoop.i18n import _
+from culturecoop.ingest import vocabulary as vocab
+from culturecoop.ingest.draft_builder import DraftBuilder, named
+from culturecoop.ingest.draft_fit import shape_fit
+from culturecoop.ingest.draft_preview import cell_filled
+from culturecoop.ingest.shapes import Column, is_date_only, is_time_only
+
+# Columns that are never a show's title, though each start time may have one value of them.
+_PLACE_FIELDS = ("venue", "postal_code", "venue_postal_code", "patron_language", "currency", "channel", "status")
+
+
+def choose_event_columns(builder: DraftBuilder) -> None:
+    """Join a day column and an hour column into the purchase's or the event's time, then find
+    the show's date, what names each event and the event's language where no header said them."""
+    # A day column and an hour column apart ("Date" + "Heure"): the time is both, joined. An
+    # hour whose header speaks of the purchase ("Heure d'achat") goes with the purchase date.
+    times = [c for c in builder.columns if c.index not in builder.used and is_time_only(c)]
+    purchase_words = vocab.EXCLUDE_WORDS["event_starts_at"]
+    for name in ("purchased_at", "event_starts_at"):
+        hours = [c for c in times if c.index not in builder.used
+                 and bool(set(vocab.tokens(c.name)) & purchase_words) == (name == "purchased_at")]
+        day = builder.mapped(name)
+        if name == "purchased_at" and day is not None and is_date_only(day):
+            # "Date" then "Time" (Square's item details): the purchase's hour sits beside its day,
+            # unless its header speaks of the event.
+            event_words = vocab.EXCLUDE_WORDS["purchased_at"]
+            hours = [*hours, *(c for c in times if c.index == day.index + 1 and c.index not in builder.used
+                               and c not in hours and not set(vocab.tokens(c.name)) & event_words)]
+        if not hours or (day is not None and not is_date_only(day)) or isinstance(builder.columns_map.get(name), list):
+            continue
+        hour = hours[0]
+        if day is None:
+            days = [c for c in builder.columns if c.index not in builder.used and is_date_only(c)
+                    and c.index < hour.index and not vocab.header_score("birth_date", c.name)]
+            day = days[-1] if days else None
+        if day is None:
+            continue
+        builder.columns_map[name] = {"join": [day.name, hour.name], "separator": " "}
+        builder.used.update((day.index, hour.index))
+        builder.note(f"columns.{name}", builder.columns_map[name],
+                     _("the day and the hour are in two columns: they are joined"))
+    _bare_date_is_the_shows(builder)
+    if "event_id" not in builder.columns_map:
+        _event_id_without_column(builder)
+    _plain_language(builder)
+
+
+def _bare_date_is_the_shows(builder: DraftBuilder) -> None:
+    # A bare "Date" left beside a purchase date its header names ("Date d'achat"), with fewer
+    # values than the purchases have (one per performance): the show's date (Weezevent).
+    bought = builder.mapped("purchased_at")
+    if "event_starts_at" in builder.columns_map or bought is None \
+            or not set(vocab.tokens(bought.name)) & vocab.EXCLUDE_WORDS["event_starts_at"]:
+        return
+    for c in builder.columns:
+        if c.index not in builder.used and vocab.fold(c.name) in ("date", "datum", "date heure", "date et heure") \
+                and c.date_share >= 0.8 and c.distinct < bought.distinct:
+            builder.columns_map["event_starts_at"] = c.name
+            builder.used.add(c.index)
+            builder.note("columns.event_starts_at", c.name, _("a plain date beside the purchase's, with one value "
+                                                              "for many purchases: the event's"), check=True)
+            return
+
+
+def _plain_language(builder: DraftBuilder) -> None:
+    # "Language" beside "Preferred Language": the patron's is said, so the plain one is the event's.
+    if "event_language" in builder.columns_map or "patron_language" not in builder.columns_map:
+        return
+    for c in builder.columns:
+        if c.index not in builder.used and vocab.fold(c.name) in ("language", "langue", "lang") \
+                and shape_fit("event_language", c) > 0:
+            builder.columns_map["event_language"] = c.name
+            builder.used.add(c.index)
+            builder.note("columns.event_language", c.name, _("a plain language column beside the patron's "
+                                                             "preferred language: the event's"), check=True)
+            return
+
+
+def _event_id_without_column(builder: DraftBuilder) -> None:
+    starts = builder.columns_map.get("event_starts_at")
+    keys = [tuple(builder.spec_cells(row, starts)) for row in builder.sample.rows] if starts is not None else []
+    if "event_title" not in builder.columns_map and starts is not None:
+        _title_told_by_the_start(builder, keys)
+    title = builder.columns_map.get("event_title")
+    if isinstance(title, str):
+        if isinstance(starts, str):
+            spec: Any = {"join": [title, starts], "separator": " "}
+        elif isinstance(starts, dict):
+            spec = {"join": [title, *starts["join"]], "separator": " "}
+        else:
+            spec = title
+        builder.columns_map["event_id"] = spec
+        builder.note("columns.event_id", spec, _("no column holds an event number: the title (and start time) "
+                                                 "name each event"), check=True)
+        return
+    stem = builder.sample.path.stem
+    if starts is not None and len(set(keys) - {()}) > 1:
+        # No title, but several start times: each start is one event (the file names them all).
+        builder.columns_map["event_id"] = starts
+        builder.columns_map.setdefault("event_title", {"file_name": True})
+        builder.note("columns.event_id", starts, _("no column names the event and the rows start at "
+                                                   "several times: each start time is one event"), check=True)
+        builder.undecided.append(_("The export has no event column: each start time is counted as one event, "
+                                   "titled from the file name ({name}); if a column names the shows, choose "
+                                   "it for {field}.").format(name=stem, field=named("event_title")))
+        return
+    digits = re.search(r"\d{5,}", stem)
+    spec = {"file_name": "(\\d{5,})"} if digits else {"file_name": True}
+    builder.columns_map["event_id"] = spec
+    shown = digits.group(0) if digits else stem
+    builder.note("columns.event_id", spec, _("no column names the event: every row is taken as one event, "
+                                             "named {name} from the file name").format(name=shown), check=True)
+    builder.undecided.append(_("The export has no event column: every row is counted as one event named from "
+                               "the file name ({name}); if the file holds several events, choose for {field} the "
+                               "column that tells them apart.").format(name=shown, field=named("event_id")))
+
+
+def _title_told_by_the_start(builder: DraftBuilder, keys: list[tuple[str, ...]]) -> None:
+    """A column of words that each start time (``keys``: each sampled row's) determines (a
+    "Programme" column beside its "Séance"), with several values, not a person's nor a place's:
+    the show's title, when no header names one. Among several, the one that tells most events
+    apart, else the first."""
+    if len(set(keys)) < 2 or len(keys) < 1.5 * len(set(keys)):
+        return  # one start, or starts with a row each: nothing to tell a title by
+    found: list[tuple[int, int, Column]] = []
+    for c in builder.columns:
+        if c.index in builder.used or c.fill < 0.9 or c.distinct < 2 or shape_fit("event_title", c) < 1.0 \
+                or vocab.header_role(c.name) or c.share("postcode") > 0.1 \
+                or any(vocab.header_score(f, c.name) > 0 for f in _PLACE_FIELDS):
+            continue
+        seen: dict[tuple[str, ...], set[str]] = {}
+        for key, row in zip(keys, builder.sample.rows, strict=True):
+            if key and cell_filled(row, c.index):
+                seen.setdefault(key, set()).add((row[c.index] or "").strip())
+        if seen and all(len(v) == 1 for v in seen.values()):
+            found.append((-c.distinct, c.index, c))
+    if found:
+        column = min(found, key=lambda t: t[:2])[2]
+        builder.columns_map["event_title"] = column.name
+        builder.used.add(column.index)
+        builder.note("columns.event_title", column.name, _("no header names the show, but each start time has "
+                                                           "one value of this column: the show's title"),
+                     check=True)

@@ -1,0 +1,145 @@
+"""How well a column of an export fits a canonical field: its values' shapes and its header.
+
+``shape_fit`` judges the values alone (an e-mail column is one whose values are e-mails, a
+ticket number is unique on every row); ``column_score`` weighs them with the header's words
+(``vocabulary``) into the score ``ingest.draft`` chooses columns by, at ``MATCH_THRESHOLD`` or
+above; ``why_matched`` says in one line why a column was chosen.
+"""
+
+from __future__ import annotations
+
+import re
+
+from culturecoop.i18n import _
+from culturecoop.i18n import share as share_text
+from culturecoop.ingest import vocabulary as vocab
+from culturecoop.ingest.shapes import Column
+
+# A column scoring this much or more for a field is that field's, unless another scores higher.
+MATCH_THRESHOLD = 0.5
+_ID_FIELDS = ("ticket_id", "order_id", "patron_id", "event_id")
+# Words of a price header that say it is what was paid, not a list price.
+_PAID_WORDS = frozenset({"paid", "paye", "payee", "real", "reel", "actual", "final"})
+# Words that say an amount is one admission's ("Prix unit.", "Prix unitaire TTC", "Price each").
+_UNIT_WORDS = frozenset({"unit", "unitaire", "unite", "each", "pu", "einzel"})
+# An order number written with a number sign ("#1086", Shopify's "Name"): an order, whatever the
+# column's header says.
+_HASH_NUMBER = re.compile(r"#\d{3,}")
+# An address's state or province written as its code (WA, QC, NSW).
+_REGION_CODE = re.compile(r"[A-Z]{2,3}")
+
+
+def shape_fit(name: str, c: Column, strong: bool = False) -> float:
+    """How well the values of ``c`` fit the canonical field ``name`` (0: they cannot be it).
+
+    ``strong``: the header names the field outright, so fewer values need to fit (free tickets
+    written "Gratuit", a few broken dates, phone numbers without separators).
+    """
+    if not c.values:
+        # Empty in the sample: only the header speaks, and an empty column identifies nothing
+        # (pretix's "External customer ID", left empty by organizers without customer accounts).
+        return 0.0 if name in _ID_FIELDS else 0.4
+    s = c.share
+    most = 0.6 if strong else 0.9
+    # Whole numbers are ids as often as amounts: only amounts with decimals say "not text".
+    text = s("email") < 0.1 and s("amount") - s("integer") < 0.5 and c.date_share < 0.5
+    if name == "ticket_id":
+        # Every row is a ticket: a number some rows leave empty is the order's, written on its first
+        # line only (Shopify's "Id"), or a payment's. A header that says "ticket number" keeps its
+        # column when refunds repeat the numbers (a sale and its refund as two rows); otherwise the
+        # values must be unique.
+        once = max(c.unique, c.paired) if strong else c.unique
+        ok = s("token") >= 0.9 and once >= 0.9 and text and c.fill >= 0.9
+        return 0.5 + 0.5 * once if ok else 0.0
+    if name in ("order_id", "patron_id"):
+        # An order number on a few rows only (Shopify's "Receipt Number", the till's sales) numbers nothing.
+        filled = name == "patron_id" or c.fill >= 0.5
+        return 1.0 if s("token") >= 0.85 and s("email") < 0.1 and c.date_share < 0.5 and filled else 0.0
+    if name == "event_id":
+        return 1.0 if s("email") < 0.1 and c.date_share < 0.5 else 0.0
+    if name in ("purchased_at", "event_starts_at"):
+        return c.date_share if c.date_share >= min(most, 0.8) else 0.0
+    if name == "birth_date":
+        return c.date_share if c.date_share >= min(most, 0.8) and s("clock") <= 0.05 else 0.0
+    if name == "status" and s("status") == 0 and all(_REGION_CODE.fullmatch(v.strip()) for v in c.values):
+        return 0.0  # "State" of an address (WA, QC, NSW) beside City and Zip: not a ticket's state
+    if name in ("status", "channel"):
+        if c.distinct > 15 or not text or s("boolean") >= 0.9:
+            return 0.0
+        # Not one word of a ticket's state ("Oregon" in an address's "State"): a column whose
+        # words say a state ("Registration Status": Approved, Cancelled) wins over it.
+        return 0.2 if name == "status" and s(name) == 0 else 0.5 + 0.5 * s(name)
+    if name in ("quantity", "capacity"):
+        return 1.0 if s("integer") >= 0.95 * most / 0.9 and (name == "capacity" or c.amount.median <= 50) else 0.0
+    if name in ("unit_price", "total_price"):
+        return s("amount") if s("amount") >= most and c.date_share < 0.5 and s("phone") < 0.5 else 0.0
+    if name == "currency":
+        return 1.0 if s("currency_code") >= most else 0.0
+    if name == "email":
+        return s("email") if s("email") >= 0.6 else 0.0
+    if name == "phone":
+        phone = max(s("phone"), 0.9 * s("phone_digits") if strong else 0.0)
+        return phone if phone >= 0.6 else 0.0
+    if name in ("postal_code", "venue_postal_code"):
+        return s("postcode") if s("postcode") >= 0.6 else 0.0
+    if name in ("first_name", "last_name"):
+        return s("name") if s("name") >= min(most, 0.8) and s("email") < 0.1 else 0.0
+    if name == "full_name":
+        return s("multiword") if s("multiword") >= 0.6 else 0.0
+    if name in ("is_local", "consent_pooling", "consent_marketing", "consent_personalization"):
+        return 1.0 if s("boolean") >= most else 0.0
+    if name in ("event_language", "patron_language"):
+        return 1.0 if s("language") >= 0.6 else 0.0
+    if name == "genres":
+        return 1.0 if text and s("gender") < 0.5 else 0.0
+    if name == "event_title" and text and c.values and s("token") >= 0.9 \
+            and sum(any(ch.isdigit() for ch in v) for v in c.values) >= 0.9 * len(c.values):
+        # Codes (S1, E543, 74185296): a title of the show may name them, but a column of words
+        # beside it ("Titre": Soirée Coltrane) is likelier the title.
+        return 0.3
+    return 1.0 if text else 0.0
+
+
+def column_score(name: str, c: Column) -> float:
+    """How likely ``c`` is the canonical field ``name``, from its header and its values (0: not it)."""
+    header = vocab.header_score(name, c.name)
+    fit = shape_fit(name, c, strong=header >= 0.9)
+    if vocab.fold(c.name) == name.replace("_", " "):
+        fit = max(fit, 0.5)  # a column named after the field itself is that field, however dirty
+    if fit <= 0:
+        return 0.0
+    if header <= 0:
+        # Values alone decide only where the shape is unmistakable.
+        if name == "email" and fit >= 0.9:
+            return 0.45 + 0.1 * fit
+        if name == "order_id" and c.fill >= 0.9 and sum(bool(_HASH_NUMBER.fullmatch(v)) for v in c.values) \
+                >= 0.95 * len(c.values):
+            return 0.55
+        return 0.0
+    score = 0.65 * header + 0.35 * fit
+    if name != "unit_price":
+        return score
+    words = set(vocab.tokens(c.name))
+    if words & _UNIT_WORDS:
+        score += 0.2  # a "Montant" beside "Prix unitaire" and a quantity is the row's
+    elif "total" in words:
+        score -= 0.02  # "Total Paid" is the row's (seats and fees): a "Ticket Price" beside it wins
+    elif words & _PAID_WORDS:
+        score += 0.02  # "Price paid" over "Face value", "realPrice" over a list price
+    return score
+
+
+def why_matched(name: str, c: Column) -> str:
+    """Why ``c`` was chosen for the field ``name``, in one line of the draft's evidence."""
+    header = vocab.header_score(name, c.name)
+    shown = {"email": "email", "phone": "phone", "postal_code": "postcode", "unit_price": "amount",
+             "total_price": "amount",
+             "purchased_at": "date", "event_starts_at": "date", "birth_date": "date"}.get(name)
+    if header <= 0:
+        return _("{share} of its values are e-mail addresses").format(share=share_text(c.share("email")))
+    if shown:
+        return _("its header names it and {share} of its values fit").format(
+            share=share_text(c.date_share if shown == "date" else c.share(shown)))
+    if name == "ticket_id":
+        return _("its header names it and its values are unique on {share} of the rows").format(share=share_text(c.unique))
+    return _("its header names it") if header >= 0.9 else _("its header looks like it")

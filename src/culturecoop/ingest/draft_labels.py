@@ -1,0 +1,106 @@
+"""How a draft reads the words of its label columns: ticket statuses, channels, yes/no, languages.
+
+Each mapped label column's words are sorted into the canonical values (``draft_settings``
+classifies them); a yes/no column named after a refund stands for the status where no column
+holds one, pretix's one-letter order statuses are read as pretix means them, and words the draft
+cannot read are left to the member.
+"""
+
+from __future__ import annotations
+
+from culturecoop.i18n import _
+from culturecoop.ingest import draft_settings as decide
+from culturecoop.ingest import vocabulary as vocab
+from culturecoop.ingest.draft_builder import DraftBuilder
+from culturecoop.ingest.shapes import Column
+from culturecoop.schema.model import CHANNELS, TICKET_STATUSES
+
+# Order statuses in one letter (pretix): paid, expired before payment, cancelled.
+_ORDER_STATUS_LETTERS = {"p": "sold", "e": "cancelled", "c": "cancelled"}
+
+
+def decide_labels(builder: DraftBuilder) -> None:
+    """The status, channel, yes/no and language words of the mapped columns, and the list separator."""
+    status = builder.mapped("status")
+    if status is None:
+        _status_flag(builder)
+    elif not _order_status_letters(builder, status):
+        known, unknown = decide.classify_labels(status, vocab.classify_status, TICKET_STATUSES)
+        if known and status.fill < 1 and not unknown and "sold" not in known.values():
+            # Tito's "Void Status": "void" on a voided ticket, empty on every valid one.
+            known[""] = "sold"
+            builder.note("status_values", None, _("{column} is empty on some rows and names only "
+                                                  "cancellations or refunds: an empty cell is a sale").format(
+                column=status.name))
+        builder.settings["status_values"] = known
+        if unknown:
+            builder.undecided.append(_("The ticket statuses {labels} are not words the draft knows: in the "
+                                       "mapping's YAML, add each under `status_values` as sold, refunded, "
+                                       "cancelled or exchanged.").format(
+                labels=", ".join(unknown[:8])))
+    channel = builder.mapped("channel")
+    if channel is not None:
+        known, unknown = decide.classify_labels(channel, vocab.classify_channel, CHANNELS)
+        known.update(dict.fromkeys(unknown, "other"))
+        builder.settings["channel_values"] = known
+        if unknown:
+            builder.note("channel_values", unknown, _("channel labels not known, counted as other"), check=True)
+    booleans = [c for f in ("is_local", "consent_pooling", "consent_marketing", "consent_personalization")
+                if (c := builder.mapped(f)) is not None]
+    if booleans:
+        true, false, unknown = decide.boolean_words(booleans)
+        builder.settings["true_values"], builder.settings["false_values"] = true, false
+        if unknown:
+            builder.undecided.append(_("Yes/no columns hold words the draft cannot read ({labels}): in the "
+                                       "mapping's YAML, add them to `true_values` (yes) or `false_values` "
+                                       "(no).").format(labels=", ".join(unknown[:8])))
+    languages = {}
+    for name in ("event_language", "patron_language"):
+        column = builder.mapped(name)
+        if column is not None:
+            for label in column.labels():
+                value = vocab.classify_language(label)
+                if value is not None and vocab.fold(label) not in vocab.LANGUAGE_WORDS:
+                    languages[label] = value
+    if languages:
+        builder.settings["language_values"] = languages
+    lists = [c for f in ("genres", "artists") if (c := builder.mapped(f)) is not None]
+    separator = decide.list_separator(lists)
+    if separator is not None:
+        builder.note("list_separator", separator, _("list cells (genres, artists) are split on {sep}").format(
+            sep=separator))
+
+
+def _status_flag(builder: DraftBuilder) -> None:
+    """A yes/no column named after a refund or a cancellation ("Refunded", "Void", "Cancelled"),
+    when no column holds the status: yes is that status, no a sale."""
+    for c in builder.columns:
+        said = vocab.classify_status(c.name)
+        if (c.index in builder.used or said not in ("refunded", "cancelled") or len(vocab.tokens(c.name)) > 2
+                or not c.values or c.share("boolean") < 0.9):
+            continue
+        words = {label: vocab.classify_boolean(label) for label in c.labels()}
+        builder.columns_map["status"] = c.name
+        builder.used.add(c.index)
+        builder.note("columns.status", c.name, _("a yes/no column named after a {status}: yes is a {status}, "
+                                                 "no a sale").format(status=said))
+        builder.settings["status_values"] = {label: said if yes else "sold" for label, yes in words.items()
+                                             if yes is not None}
+        return
+
+
+def _order_status_letters(builder: DraftBuilder, status: Column) -> bool:
+    """pretix's orders say their status in one letter: ``p`` paid, ``n`` pending (not paid
+    yet), ``e`` expired (never paid), ``c`` cancelled. Read so when every value of the status
+    column is one of them and some are paid; a pending order is left for the member to say."""
+    letters = {v.strip().lower() for v in status.values if v and v.strip()}
+    if "p" not in letters or not letters <= set(_ORDER_STATUS_LETTERS) | {"n"}:
+        return False
+    known = dict(_ORDER_STATUS_LETTERS)
+    builder.settings["status_values"] = known
+    builder.note("status_values", known, _("one-letter order statuses as pretix writes them: p paid, e expired "
+                                           "(never paid), c cancelled"), check=True)
+    if "n" in letters:
+        builder.undecided.append(_("Status n (an order not paid yet) is left to you: in the mapping's YAML, add it "
+                                   "under `status_values` as sold if those tickets count, or cancelled."))
+    return True

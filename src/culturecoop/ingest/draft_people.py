@@ -1,0 +1,175 @@
+"""Who bought: a draft's person columns, and how it tells patrons and orders apart.
+
+The e-mail, names, phone, postcode and birth date (an attendee's columns before a buyer's, read as
+fallbacks), an e-mail column that names the staff rather than buyers left out, then the ticket,
+order and customer numbers, or what stands in for them (the e-mail, else the phone; an order made
+of who bought and when).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from culturecoop.i18n import _
+from culturecoop.ingest import vocabulary as vocab
+from culturecoop.ingest.draft_builder import DraftBuilder, named
+from culturecoop.ingest.draft_fit import MATCH_THRESHOLD, column_score, why_matched
+from culturecoop.ingest.draft_preview import cell_filled
+from culturecoop.ingest.draft_yaml import flow
+
+PERSON_FIELDS = ("email", "first_name", "last_name", "full_name", "phone", "postal_code", "birth_date")
+# Person fields read from the first non-empty of several columns (attendee first, then buyer).
+FALLBACK_FIELDS = ("email", "first_name", "last_name")
+_ROLE_ORDER = {"attendee": 0, "": 1, "buyer": 2}
+# An e-mail column of a few addresses, each on this many orders or more on average (ten at least in
+# all), names the staff or the account that made the sales: no handful of buyers buys that often.
+_SHARED_ADDRESSES = 5
+_SHARED_ORDERS_EACH = 5
+
+
+def choose_person_columns(builder: DraftBuilder) -> None:
+    """Map the person fields, each to its best column or, for ``FALLBACK_FIELDS``, to up to three."""
+    for name in PERSON_FIELDS:
+        found = [(c, column_score(name, c)) for c in builder.columns if c.index not in builder.used]
+        found = [(c, s) for c, s in found if s >= MATCH_THRESHOLD]
+        if name in ("first_name", "last_name"):
+            # "Nom du client" holding "Roy, Hugo": a whole name, read as one (surname before the comma).
+            found = [(c, s) for c, s in found
+                     if column_score("full_name", c) < s or c.share("multiword") < 0.6]
+        if not found:
+            continue
+        found.sort(key=lambda cs: (_ROLE_ORDER[vocab.header_role(cs[0].name)], -cs[1]))
+        if name in FALLBACK_FIELDS and len(found) > 1:
+            chosen = [c for c, _s in found][:3]
+            builder.columns_map[name] = [c.name for c in chosen]
+            role_names = {"attendee": _("ticket holder"), "buyer": _("buyer"), "": _("no role said")}
+            roles = [role_names[vocab.header_role(c.name)] for c in chosen]
+            builder.note(f"columns.{name}", builder.columns_map[name],
+                         _("read from the first non-empty of these columns ({roles})").format(
+                             roles=", ".join(roles)))
+        else:
+            chosen = [found[0][0]]
+            builder.columns_map[name] = chosen[0].name
+            builder.note(f"columns.{name}", chosen[0].name, why_matched(name, chosen[0]))
+        builder.used.update(c.index for c in chosen)
+    if "full_name" in builder.columns_map and ("first_name" in builder.columns_map or "last_name" in builder.columns_map):
+        # Separate name columns say more than a full name: keep the full name out.
+        full = builder.columns_map.pop("full_name")
+        builder.used.discard(next(c.index for c in builder.columns if c.name == full))
+        builder.evidence = [e for e in builder.evidence if e.key != "columns.full_name"]
+
+
+def leave_out_sellers_addresses(builder: DraftBuilder) -> None:
+    """An e-mail column whose few addresses each run across many orders (a till's staff logins, a
+    merchant account: SumUp's "Email", "Account") names who made the sales, not who bought: left out."""
+    order = builder.mapped("order_id")
+    mapped = builder.columns_of(builder.columns_map.get("email", []))
+    if order is None or not mapped:
+        return
+    kept = []
+    for c in mapped:
+        orders: dict[str, set[str]] = {}
+        for row in builder.sample.rows:
+            if cell_filled(row, c.index) and cell_filled(row, order.index):
+                orders.setdefault((row[c.index] or "").strip().casefold(), set()).add((row[order.index] or "").strip())
+        count = len(set().union(*orders.values())) if orders else 0
+        if len(orders) > _SHARED_ADDRESSES or count < _SHARED_ORDERS_EACH * max(len(orders), 2):
+            kept.append(c)
+            continue
+        builder.used.discard(c.index)
+        builder.note("columns.email", None, _("«{column}» holds {addresses} addresses over {orders} orders: those "
+                                              "of whoever made the sales (staff, account), not buyers'; left "
+                                              "out").format(column=c.name, addresses=len(orders), orders=count),
+                     check=True)
+    if len(kept) == len(mapped):
+        return
+    builder.evidence = [e for e in builder.evidence if not (e.key == "columns.email" and e.value is not None)]
+    if kept:
+        builder.columns_map["email"] = [c.name for c in kept] if len(kept) > 1 else kept[0].name
+        builder.note("columns.email", builder.columns_map["email"], why_matched("email", kept[0]))
+    else:
+        del builder.columns_map["email"]
+
+
+def choose_ids(builder: DraftBuilder) -> None:
+    """What numbers each sale and each patron: without a ticket number, the order's lines or an
+    order made of who bought and when; without a customer number, the e-mail, else the phone (a
+    customer number some rows leave empty falls back to them); else the member is asked."""
+    if "ticket_id" not in builder.columns_map:
+        if "order_id" in builder.columns_map:
+            builder.note("columns.ticket_id", None, _("no ticket number: each row is an order line, numbered "
+                                                      "within its order"))
+        elif (order := _order_from_buyer_and_time(builder)) is not None:
+            builder.columns_map["order_id"] = order
+            builder.note("columns.order_id", order, _("no ticket or order number: one person's purchases at one "
+                                                      "moment are taken as one order, its rows as order lines"),
+                         check=True)
+        else:
+            builder.undecided.append(_("No column holds a ticket or order number: choose for {ticket} or {order} "
+                                       "the column that identifies each sale.").format(
+                ticket=named("ticket_id"), order=named("order_id")))
+    if "patron_id" not in builder.columns_map:
+        if "email" in builder.columns_map and "phone" in builder.columns_map:
+            builder.note("columns.patron_id", None, _("no customer number: the e-mail identifies the patron, "
+                                                      "else the phone (pseudonymized on this machine like "
+                                                      "everything personal)"))
+        elif "email" in builder.columns_map:
+            builder.note("columns.patron_id", None, _("no customer number: the e-mail identifies the patron "
+                                                      "(pseudonymized on this machine like everything personal)"))
+        elif "phone" in builder.columns_map:
+            builder.note("columns.patron_id", None, _("no customer number nor e-mail: the phone identifies the "
+                                                      "patron (pseudonymized on this machine like everything "
+                                                      "personal)"))
+        else:
+            builder.undecided.append(_("No column holds a customer number, an e-mail address or a phone number: "
+                                       "choose the column of {patron}, {email} or {phone}, or the rows cannot be "
+                                       "linked to anyone.").format(
+                patron=named("patron_id"), email=named("email"), phone=named("phone")))
+    else:
+        _patron_fallback(builder)
+
+
+def _patron_fallback(builder: DraftBuilder) -> None:
+    """A customer number that a share of the rows leave empty (box-office sales, invitations,
+    guest checkouts) while their e-mail or phone is written: those rows are identified by the
+    e-mail, else the phone, rather than set aside (a row or two without it are said, not kept).
+    A person may then carry the number on some rows and the e-mail on others; linkage joins the
+    two within the member (the same e-mail), so they are counted once."""
+    column = builder.mapped("patron_id")
+    spec = builder.columns_map["patron_id"]
+    if column is None or not isinstance(spec, str):
+        return
+    stand_ins = [c for f in ("email", "phone") for c in builder.columns_of(builder.columns_map.get(f, []))]
+    if not stand_ins:
+        return
+    blank = [row for row in builder.sample.rows if not cell_filled(row, column.index)]
+    helped = [row for row in blank if any(cell_filled(row, c.index) for c in stand_ins)]
+    if not helped:
+        return
+    fallback = [column.name, *dict.fromkeys(c.name for c in stand_ins)]
+    if len(helped) < max(3, 0.05 * len(builder.sample.rows)):
+        # A number left out on a row or two is a slip: those rows are set aside and said.
+        builder.undecided.append(_("{n} of the rows looked at have no {column} but an e-mail or a phone: they "
+                                   "will be set aside. To keep them, choose no column for {field} (the e-mail, "
+                                   "else the phone, then tells who bought on every row), or, in the mapping's "
+                                   "YAML, write `patron_id: {fallback}` to use them only where {column} is "
+                                   "empty.").format(n=len(helped), column=column.name, field=named("patron_id"),
+                                                    fallback=flow(fallback)))
+        return
+    builder.columns_map["patron_id"] = fallback
+    builder.evidence = [e for e in builder.evidence if e.key != "columns.patron_id"]
+    builder.note("columns.patron_id", fallback,
+                 _("{n} of the rows looked at have no {column} but an e-mail or a phone: they are identified "
+                   "by the e-mail, else the phone (the same person's rows with and without a number are "
+                   "joined at linkage by the e-mail)").format(n=len(helped), column=column.name), check=True)
+
+
+def _order_from_buyer_and_time(builder: DraftBuilder) -> dict[str, Any] | None:
+    """An order number made of who bought and when (to the second), when the export has none:
+    the same export read again gives the same numbers, so a re-sent file replaces, not doubles."""
+    who = builder.columns_map.get("patron_id") or builder.columns_map.get("email") or builder.columns_map.get("phone")
+    when = builder.columns_map.get("purchased_at")
+    if who is None or when is None:
+        return None
+    names = [c.name for spec in (who, when) for c in builder.columns_of(spec)]
+    return {"join": names, "separator": " | "} if len(names) >= 2 else None

@@ -435,3 +435,18 @@ def test_a_placeholder_where_a_person_would_be_names_nobody(tmp_path: Path, keys
     assert result.summary.unnamed_sales == 3
     patrons = result.rows("SELECT member_patron_id, count(*) AS tickets FROM ticket GROUP BY 1")
     assert len(patrons) == 9 and {p["tickets"] for p in patrons} == {1}, patrons
+
+
+def test_a_tills_name_for_the_buyer_it_did_not_ask_names_nobody(tmp_path: Path, keys: Path) -> None:
+    """Tills write a phrase where the buyer would be: « Walk-in Customer », « Client comptant »,
+    « Cash sale », « Barverkauf ». Read as a person, each phrase was one patron who came to every
+    show; they are sales naming nobody, counted as admissions of their events."""
+    columns = {k: v for k, v in COLUMNS.items() if k != "birth_date"}
+    rows = [row(str(i), Courriel=f"p{i}@exemple.ca") for i in range(5)]
+    phrases = ("Walk-in Customer", "Client comptant", "Cash sale", "Barverkauf", "Vente au guichet", "À la porte")
+    rows += [row(str(i), Courriel=phrase, Téléphone="", Prénom=phrase, Nom="")
+             for i, phrase in enumerate(phrases, start=5)]
+    result = landed(tmp_path, keys, rows, columns=columns)
+    assert result.summary.unnamed_sales == len(phrases), result.summary
+    patrons = result.rows("SELECT member_patron_id FROM patron")
+    assert len(patrons) == 5, patrons

@@ -319,7 +319,12 @@ PLACEHOLDER_WORDS: tuple[str, ...] = (
     "not provided", "not available", "not given", "no email", "no e-mail", "no mail", "noemail", "pas de courriel",
     "pas de mail", "pas d'email", "sans courriel", "sans email", "info requested", "tbd", "tba", "guest", "walk-in",
     "walk in", "walkin", "anonymous", "anonyme", "anon", "client de passage", "kunde", "gast", "keine angabe",
-    "unbekannt")
+    "unbekannt",
+    # A till's name for the buyer it did not ask (phrases no person is called).
+    "walk-in customer", "walk in customer", "walkin customer", "cash customer", "cash sale", "door sale",
+    "door sales", "at the door", "box office sale", "default customer", "pos customer", "client comptant",
+    "client anonyme", "client divers", "clients divers", "vente comptant", "vente au guichet", "vente a la porte",
+    "a la porte", "laufkunde", "barverkauf", "abendkasse")
 TRUE_WORDS = frozenset({"true", "yes", "oui", "y", "o", "1", "x", "vrai", "t", "si", "ja", "checked",
                         "coche", "cochee", "accepte", "acceptee", "opt in", "opted in", "subscribed", "abonne",
                         "abonnee", "on"})

@@ -120,9 +120,7 @@ def _single_fields(builder: DraftBuilder) -> None:
     for score, name, c in candidates:
         if score < MATCH_THRESHOLD or name in builder.columns_map or c.index in builder.used:
             continue
-        builder.columns_map[name] = c.name
-        builder.used.add(c.index)
-        builder.note(f"columns.{name}", c.name, why_matched(name, c))
+        builder.choose(name, c, why_matched(name, c))
 
 
 def _sale_fields_missing(builder: DraftBuilder) -> None:

@@ -96,10 +96,7 @@ def choose_price_of_each_line(builder: DraftBuilder) -> None:
                 any(v for v in a[1:]) for a in _amounts_by_order(builder, c, order)):
             continue
         builder.used.discard(price.index)
-        builder.used.add(c.index)
-        builder.columns_map["unit_price"] = c.name
-        builder.evidence = [e for e in builder.evidence if e.key != "columns.unit_price"]
-        builder.note("columns.unit_price", c.name,
-                     _("{column} is written on an order's first line only (0 or nothing on its other lines): it "
+        builder.choose("unit_price", c,
+                       _("{column} is written on an order's first line only (0 or nothing on its other lines): it "
                        "is the whole order's amount, so each line's price is read here").format(column=price.name))
         return

@@ -57,6 +57,15 @@ class DraftBuilder:
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
 
+    def choose(self, field: str, column: Column, why: str, *, check: bool = False) -> None:
+        """Read ``field`` from ``column``: mapped, the column used, the reason kept (replacing an
+        earlier one for the same field)."""
+        self.columns_map[field] = column.name
+        self.used.add(column.index)
+        key = f"columns.{field}"
+        self.evidence = [e for e in self.evidence if e.key != key]
+        self.note(key, column.name, why, check=check)
+
     def mapped(self, name: str) -> Column | None:
         """The column the field ``name`` is read from (the first of a fallback list), if any."""
         spec = self.columns_map.get(name)

@@ -47,16 +47,12 @@ def draft_consent_export(builder: DraftBuilder, threshold: float) -> bool:
     if not found:
         return False
     for name, column, why in found:
-        builder.columns_map[name] = column.name
-        builder.used.add(column.index)
-        builder.note(f"columns.{name}", column.name, why)
+        builder.choose(name, column, why)
     dates = sorted((c for c in builder.columns if c.index not in builder.used and c.date_share >= _SHARE),
                    key=lambda c: -vocab.header_score("consent_at", c.name))
     if dates:
-        builder.columns_map["consent_at"] = dates[0].name
-        builder.used.add(dates[0].index)
-        builder.note("columns.consent_at", dates[0].name, _("the date of each decision (else the export's time dates them)"),
-                     check=vocab.header_score("consent_at", dates[0].name) < 0.9)
+        builder.choose("consent_at", dates[0], _("the date of each decision (else the export's time dates them)"),
+                       check=vocab.header_score("consent_at", dates[0].name) < 0.9)
     builder.note("kind", None, _("no column looks like a sale but some hold consents: a consent export, whose "
                                  "package carries consent changes and no ticket"))
     if "patron_id" not in builder.columns_map and "email" not in builder.columns_map:

@@ -68,10 +68,8 @@ def _bare_date_is_the_shows(builder: DraftBuilder) -> None:
     for c in builder.columns:
         if c.index not in builder.used and vocab.fold(c.name) in ("date", "datum", "date heure", "date et heure") \
                 and c.date_share >= 0.8 and c.distinct < bought.distinct:
-            builder.columns_map["event_starts_at"] = c.name
-            builder.used.add(c.index)
-            builder.note("columns.event_starts_at", c.name, _("a plain date beside the purchase's, with one value "
-                                                              "for many purchases: the event's"), check=True)
+            builder.choose("event_starts_at", c, _("a plain date beside the purchase's, with one value for many "
+                                                   "purchases: the event's"), check=True)
             return
 
 
@@ -82,10 +80,8 @@ def _plain_language(builder: DraftBuilder) -> None:
     for c in builder.columns:
         if c.index not in builder.used and vocab.fold(c.name) in ("language", "langue", "lang") \
                 and shape_fit("event_language", c) > 0:
-            builder.columns_map["event_language"] = c.name
-            builder.used.add(c.index)
-            builder.note("columns.event_language", c.name, _("a plain language column beside the patron's "
-                                                             "preferred language: the event's"), check=True)
+            builder.choose("event_language", c, _("a plain language column beside the patron's preferred "
+                                                  "language: the event's"), check=True)
             return
 
 
@@ -149,8 +145,5 @@ def _title_told_by_the_start(builder: DraftBuilder, keys: list[tuple[str, ...]])
             found.append((-c.distinct, c.index, c))
     if found:
         column = min(found, key=lambda t: t[:2])[2]
-        builder.columns_map["event_title"] = column.name
-        builder.used.add(column.index)
-        builder.note("columns.event_title", column.name, _("no header names the show, but each start time has "
-                                                           "one value of this column: the show's title"),
-                     check=True)
+        builder.choose("event_title", column, _("no header names the show, but each start time has one value "
+                                                "of this column: the show's title"), check=True)

@@ -80,9 +80,7 @@ def _status_flag(builder: DraftBuilder) -> None:
                 or not c.values or c.share("boolean") < 0.9):
             continue
         words = {label: vocab.classify_boolean(label) for label in c.labels()}
-        builder.columns_map["status"] = c.name
-        builder.used.add(c.index)
-        builder.note("columns.status", c.name, _("a yes/no column named after a {status}: yes is a {status}, "
+        builder.choose("status", c, _("a yes/no column named after a {status}: yes is a {status}, "
                                                  "no a sale").format(status=said))
         builder.settings["status_values"] = {label: said if yes else "sold" for label, yes in words.items()
                                              if yes is not None}

@@ -186,7 +186,7 @@ def test_the_command_says_in_french_what_it_loaded(tmp_path: Path) -> None:
     result = run_cli("reco", "programme", str(season), "--db", str(db), "--member", "jazz-a", lang="fr")
     assert result.returncode == 0, result.stderr
     text = " ".join(result.stderr.split())
-    assert "2 événements à venir de jazz-a chargés (du 21 mars 2027 au 20 déc. 2027)." in text
+    assert "jazz-a : 2 événements à venir chargés (du 21 mars 2027 au 20 déc. 2027)." in text
     assert "Événements annulés laissés de côté (leur statut l’indique) : 1." in text
 
 

@@ -35,7 +35,7 @@ from culturecoop.ingest.draft_people import (
     leave_out_sellers_addresses,
 )
 from culturecoop.ingest.draft_preview import raw_preview
-from culturecoop.ingest.draft_yaml import render
+from culturecoop.ingest.draft_yaml import SETTING_ORDER, render
 from culturecoop.ingest.profile import CANONICAL_FIELDS
 from culturecoop.ingest.shapes import profile_columns
 from culturecoop.ingest.sniff import Evidence, sniff
@@ -221,10 +221,7 @@ def _mapping_of(builder: DraftBuilder) -> dict[str, Any]:
     order = [f for f in CANONICAL_FIELDS if f in builder.columns_map]
     if "full_name" in builder.columns_map:
         order.append("full_name")
-    keys = ("format", "encoding", "delimiter", "quote", "decimal", "skip_lines", "sheet", "currency",
-            "timezone", "country", "amount_scale", "datetime_formats", "date_formats", "list_separator",
-            "true_values", "false_values", "status_values", "channel_values", "language_values")
-    settings = {k: builder.settings[k] for k in keys if k in builder.settings and builder.settings[k] is not None}
+    settings = {k: builder.settings[k] for k in SETTING_ORDER if builder.settings.get(k) is not None}
     if settings.get("format") == "xlsx":
         for key in ("encoding", "delimiter", "quote"):
             settings.pop(key, None)

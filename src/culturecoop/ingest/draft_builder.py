@@ -44,7 +44,6 @@ class DraftBuilder:
         self.undecided: list[str] = []
         self.settings: dict[str, Any] = dict(sample.settings)
         self.language = vocab.headers_language([c.name for c in self.columns])
-        self.french = self.language == "fr"
         self.date_values: dict[str, list[str]] = {}
 
     def note(self, key: str, value: Any, why: str, check: bool = False) -> None:

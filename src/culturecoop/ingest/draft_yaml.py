@@ -15,7 +15,8 @@ import yaml
 from culturecoop.i18n import _
 from culturecoop.ingest.sniff import Evidence
 
-_SETTING_ORDER = ("format", "encoding", "delimiter", "quote", "decimal", "skip_lines", "sheet", "currency",
+# The settings a drafted mapping may carry, in the order the file writes them.
+SETTING_ORDER = ("format", "encoding", "delimiter", "quote", "decimal", "skip_lines", "sheet", "currency",
                   "timezone", "country", "amount_scale", "datetime_formats", "date_formats", "list_separator",
                   "true_values", "false_values", "status_values", "channel_values", "language_values")
 
@@ -65,7 +66,7 @@ def render(mapping: dict[str, Any], evidence: list[Evidence], undecided: list[st
         "description:",
         *(f"  {lang}: {flow(text)}" for lang, text in mapping["description"].items()),
     ]
-    for key in _SETTING_ORDER:
+    for key in SETTING_ORDER:
         if key not in mapping:
             continue
         value = mapping[key]

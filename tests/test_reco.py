@@ -298,6 +298,15 @@ def test_bad_requests_are_one_sentence(coop: dict[str, Any], args: tuple[str, ..
     assert words in result.stderr and "Traceback" not in result.stderr
 
 
+def test_an_unknown_segment_in_french_offers_the_segments_by_their_names(coop: dict[str, Any]) -> None:
+    """« choisissez parmi regulars, explorers, big_spenders… »: a French reader got the codes alone."""
+    result = run_cli("audiences", "create", "--member", MEMBER, "--name", "x", "--segment", "vip", "--db",
+                     str(coop["db"]), lang="fr")
+    said = " ".join(result.stderr.split())
+    assert result.returncode == 2 and "Segment inconnu vip" in said, said
+    assert "regulars (Habitués), explorers (Explorateurs), big_spenders (Gros acheteurs)" in said, said
+
+
 def test_event_audiences_find_the_people_who_truly_come(coop: dict[str, Any]) -> None:
     """Against synth's truth (who attends the upcoming season): an audience of 500 holds far more
     of the true attendees than 500 eligible people drawn at random would."""

@@ -22,8 +22,9 @@ from culturecoop.analytics.audience import ratio
 from culturecoop.analytics.period import month_ordinal, month_start
 from culturecoop.analytics.pooled import Cells, genres_in_period, mark
 from culturecoop.analytics.report import Column, ReportContext, ReportOutput, ReportTable
+from culturecoop.analytics.wording import choices
 from culturecoop.errors import UserError
-from culturecoop.i18n import _
+from culturecoop.i18n import _, current_language
 from culturecoop.privacy.gate import CountTable
 
 SEGMENTS = ("regulars", "explorers", "big_spenders", "newcomers", "fading", "occasional")
@@ -123,5 +124,5 @@ def own_segment_patrons(ctx: ReportContext, segment: str) -> list[str]:
     the segments report counts under "your patrons" (member-only data, no gate)."""
     if segment not in SEGMENTS:
         raise UserError(_("There is no segment {segment}; choose one of: {names}.").format(
-            segment=segment, names=", ".join(SEGMENTS)))
+            segment=segment, names=choices("segment", SEGMENTS, current_language())))
     return [str(r["member_patron_id"]) for r in ctx.query(MEMBER_SEGMENT_PATRONS, segment=segment, **_masks(ctx))]

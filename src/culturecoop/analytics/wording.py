@@ -9,6 +9,7 @@ when a language is known) so that the catalog test sees every one.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache, lru_cache
@@ -228,6 +229,15 @@ _TABLES: dict[str, dict[str, str]] = {
     "audience_dimension": AUDIENCE_DIMENSIONS,
     "agreement": AGREEMENT_STATUSES, "campaign_status": CAMPAIGN_STATUSES,
 }
+
+
+
+def choices(kind: str, codes: Iterable[str], language: str) -> str:
+    """The values a refusal offers: the codes to send, each with its name in French (« regulars
+    (Habitués) »), as they are in English (a code is the English name's short form)."""
+    if language == "en":
+        return ", ".join(codes)
+    return ", ".join(f"{code} ({label(kind, code, language)})" for code in codes)
 
 
 # -- numbers and dates --------------------------------------------------------------------------

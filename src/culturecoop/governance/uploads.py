@@ -21,9 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from culturecoop.analytics.wording import choices
 from culturecoop.errors import UserError
 from culturecoop.governance.accounts import Account, utcnow
-from culturecoop.i18n import _
+from culturecoop.i18n import _, current_language
 from culturecoop.ingest.load import load_package, rejects_by_reason
 from culturecoop.ingest.package import MANIFEST, verify_package
 from culturecoop.warehouse.engine import Warehouse
@@ -297,7 +298,7 @@ def add_member(warehouse: Warehouse, member_id: str, name: str, kind: str, regio
     if not is_member_id(member_id):
         raise UserError(_("A member identifier uses letters, digits, - and _ only, e.g. jazz-dieze."))
     if kind not in MEMBER_KINDS:
-        raise UserError(_("Unknown kind {kind}; use one of {kinds}.").format(kind=kind, kinds=", ".join(MEMBER_KINDS)))
+        raise UserError(_("Unknown kind {kind}; use one of {kinds}.").format(kind=kind, kinds=choices("member_kind", MEMBER_KINDS, current_language())))
     if warehouse.scalar("SELECT count(*) FROM member WHERE member_id = ?", [member_id]):
         raise UserError(_("The member {member} already exists.").format(member=member_id), exit_code=4)
     with warehouse.transaction() as con:

@@ -33,8 +33,9 @@ from culturecoop.analytics.facts import genre_column
 from culturecoop.analytics.period import Period, month_ordinal, month_start
 from culturecoop.analytics.segments import SEGMENTS
 from culturecoop.analytics.service import data_coverage, default_actor
+from culturecoop.analytics.wording import choices
 from culturecoop.errors import UserError
-from culturecoop.i18n import _
+from culturecoop.i18n import _, current_language
 from culturecoop.privacy.gate import COUNT, HIDDEN, CountTable, GatedTable, PrivacyGate
 from culturecoop.reco import service
 from culturecoop.schema.taxonomy import GENRES
@@ -202,14 +203,14 @@ def _people(warehouse: Warehouse, member_id: str, kind: str, params: dict[str, A
         segment = str(params.get("segment") or "").strip().lower().replace(" ", "_").replace("-", "_")
         if segment not in SEGMENTS:
             raise UserError(_("Unknown segment {segment}; choose one of {segments}.").format(
-                segment=params.get("segment"), segments=", ".join(SEGMENTS)))
+                segment=params.get("segment"), segments=choices("segment", SEGMENTS, current_language())))
         rows = warehouse.query(SEGMENT_PEOPLE.format(rule=_rule()), {
             "member": member_id, "segment": segment, **{k: period[k] for k in ("period_mask", "late_mask", "recent_from")}})
         return [(r["patron_key"], None) for r in rows], {"segment": segment}
     if kind == "genre":
         genre = str(params.get("genre") or "").strip().lower().replace(" ", "_").replace("-", "_")
         if genre not in GENRES:
-            raise UserError(_("Unknown genre {genre}; choose one of {genres}.").format(genre=params.get("genre"), genres=", ".join(GENRES)))
+            raise UserError(_("Unknown genre {genre}; choose one of {genres}.").format(genre=params.get("genre"), genres=choices("genre", GENRES, current_language())))
         rows = warehouse.query(GENRE_PEOPLE.format(column=genre_column(genre)),
                                {"member": member_id, "period_mask": period["period_mask"]})
         return [(r["patron_key"], None) for r in rows], {"genre": genre}

@@ -99,12 +99,12 @@ def _check_all(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
                max_reject_share: float) -> _Checked:
     """Build and settle ``checked``, then apply the guards (which raise ``UserError``)."""
     rows_in, blank_lines, summary_lines = _check(con, info, profile, today)
-    rejected = _scalar(con, "SELECT count(*) FROM checked WHERE len(reasons) > 0")
+    rejected, named, unnamed, merged = (int(n or 0) for n in con.execute(
+        """SELECT count_if(len(reasons) > 0), count_if(len(reasons) = 0 AND NOT unnamed),
+                  count_if(len(reasons) = 0 AND unnamed), count_if(merged) FROM checked""").fetchall()[0])
     by_reason = _reason_counts(con)
-    guard_quarantine(con, info, profile, rows_in, by_reason, max_reject_share)
+    guard_quarantine(con, info, profile, rows_in, by_reason, max_reject_share, accepted=named, unnamed=unnamed)
     dropped = guard_dropped_fields(con, info, profile, MAX_DROPPED_SHARE)
-    merged = _scalar(con, "SELECT count(*) FROM checked WHERE merged")
-    unnamed = _scalar(con, "SELECT count(*) FROM checked WHERE unnamed AND len(reasons) = 0")
     warnings = plausibility_warnings(con, profile)
     if info.nul_line is not None:
         warnings.append(_("Line {line} of the file holds a NUL character (an invisible byte some exports pad "
@@ -212,11 +212,12 @@ def check_export(source: Path, profile: Profile, *, today: date | None = None,
             build_patrons(con, profile, b"\0" * 32)  # a throwaway key: no token leaves
             granted = _consents_granted(con)
             unmapped = _unmapped(con)
+            patrons = _scalar(con, "SELECT count(*) FROM patron_pick")
             per_table = {
                 "event": _scalar(con, "SELECT count(*) FROM event_out"),
-                "patron": _scalar(con, "SELECT count(*) FROM patron_pick"),
+                "patron": patrons,
                 "ticket": checked.accepted - checked.refunds_merged - checked.unnamed,
-                "consent": 3 * _scalar(con, "SELECT count(*) FROM patron_pick"),
+                "consent": 3 * patrons,
                 "unnamed_sale": unnamed_sale_table(con, "check").num_rows,
             }
         finally:

@@ -120,12 +120,12 @@ def _advice(rule: str, profile: Profile, examples: list[tuple[str, int]]) -> str
 
 
 def guard_quarantine(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile,
-                     rows_in: int, by_reason: dict[str, int], max_share: float) -> None:
+                     rows_in: int, by_reason: dict[str, int], max_share: float, *, accepted: int,
+                     unnamed: int) -> None:
     """Raise ``UserError`` when one reason rejects more than ``max_share`` of ``rows_in``, or
-    when no row is accepted (see the module's doc). The reason is said in words, never by its
-    rule's code; the override is named for the member app (its box) and the command line."""
-    accepted, unnamed = (int(n or 0) for n in con.execute(
-        "SELECT count_if(NOT unnamed), count_if(unnamed) FROM checked WHERE len(reasons) = 0").fetchall()[0])
+    when no row naming a buyer is accepted (``accepted``; ``unnamed`` rows accepted name nobody; see
+    the module's doc). The reason is said in words, never by its rule's code; the override is named
+    for the member app (its box) and the command line."""
     if not accepted and unnamed:
         # Every sale names nobody: a box office's cash sheet, or buyer columns the mapping missed.
         raise UserError(_("No row names a buyer, so nothing was written: the {n} rows accepted are sales naming "

@@ -215,6 +215,8 @@ def test_prepare_stopped(bench: Bench, tmp_path: Path, point: str, signame: str)
     _check_signal_outcome(proc, signame, completed=package == "complete" and rejects == "complete")
     # The rejects file is put in place first, with Ctrl-C held back: a package never lacks it.
     assert not (package == "complete" and rejects == "absent")
+    if point in ("prepare:reading", "prepare:pseudonymizing", "prepare:in-a-callback"):
+        assert package == "absent", "the stop was not honoured before the package was written"
     if signame == "INT":
         assert not partial_files(tmp_path), partial_files(tmp_path)
         assert not any((tmp_path / "tmp").iterdir()), "prepare left its work folder"

@@ -6,18 +6,21 @@ failure and an interruption through ``culturecoop.boundary.explain``, anything e
 incident with a reference (logged, see ``boundary.record_incident``). Never a traceback.
 
 Ctrl-C (SIGINT) and SIGTERM stop the command through its normal cleanup path (rollbacks,
-temporary files removed); further signals are ignored until that cleanup is done. The command
+temporary files removed); further signals are ignored until that cleanup is done. A stop that
+lands where Python cannot raise it (a weakref callback) is delivered again just after. The command
 modules are imported inside the boundary: an interruption while they load is handled too.
 """
 
 from __future__ import annotations
 
+import _thread
 import contextlib
 import errno
 import os
 import re
 import signal
 import sys
+import time
 from types import FrameType
 from typing import Any
 
@@ -33,6 +36,24 @@ def _on_stop_signal(signum: int, _frame: FrameType | None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     raise KeyboardInterrupt
+
+
+def _on_unraisable(unraisable: Any) -> None:
+    """A stop that landed where Python can only report an exception, never raise it (a weakref
+    callback as an import lock is released, a ``__del__``): say nothing of it there and deliver
+    it again a moment later, once the interpreter is back in ordinary code."""
+    if _stopped_by is None or not isinstance(unraisable.exc_value, KeyboardInterrupt):
+        sys.__unraisablehook__(unraisable)
+        return
+    signal.signal(_stopped_by, _on_stop_signal)
+    # From another thread, after a pause: raised here it would land in this hook, which cannot
+    # raise either. The handler runs in the main thread, at its next line of Python.
+    _thread.start_new_thread(_deliver_again, (_stopped_by,))
+
+
+def _deliver_again(signum: int) -> None:
+    time.sleep(0.01)
+    _thread.interrupt_main(signal.Signals(signum))
 
 
 def _visible(text: str) -> str:
@@ -179,6 +200,7 @@ def _reader_gone() -> int:
 def main() -> None:
     signal.signal(signal.SIGINT, _on_stop_signal)
     signal.signal(signal.SIGTERM, _on_stop_signal)
+    sys.unraisablehook = _on_unraisable
     code = _run()
     try:
         sys.stdout.flush()

@@ -307,6 +307,55 @@ def test_an_unknown_segment_in_french_offers_the_segments_by_their_names(coop: d
     assert "regulars (Habitués), explorers (Explorateurs), big_spenders (Gros acheteurs)" in said, said
 
 
+def test_an_unknown_role_in_french_offers_the_roles_by_their_names(coop: dict[str, Any],
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """`users add --role boss` in French: « utilisez l’un de ceux-ci : coop_admin, member_admin… » gave the codes alone."""
+    monkeypatch.setenv("CC_TEST_PASSWORD", "a long enough password")
+    result = run_cli("users", "add", "x@y.z", "--role", "boss", "--member", MEMBER, "--password-env", "CC_TEST_PASSWORD",
+                     "--db", str(coop["db"]), lang="fr")
+    said = " ".join(result.stderr.split())
+    assert result.returncode == 2 and "Rôle inconnu boss" in said, said
+    assert ("coop_admin (Administrateur de la coopérative), member_admin (Administrateur du membre), "
+            "member_analyst (Analyste du membre)") in said, said
+
+
+def test_an_unknown_report_in_french_offers_the_reports_by_their_titles(coop: dict[str, Any]) -> None:
+    """`culturecoop report nosuch` in French named the reports by their codes alone."""
+    result = run_cli("report", "nosuch", "--db", str(coop["db"]), "--member", MEMBER, lang="fr")
+    said = " ".join(result.stderr.split())
+    assert result.returncode == 2 and "pas de rapport nosuch" in said, said
+    assert "overview (Chiffres clés), geography (Géographie)" in said and "pace (Rythme des ventes)" in said, said
+    english = " ".join(run_cli("report", "nosuch", "--db", str(coop["db"]), "--member", MEMBER).stderr.split())
+    assert "overview, geography, frequency" in english, english  # English: the names to send, as they are
+
+
+def test_an_unknown_period_preset_in_french_offers_the_presets_by_their_names() -> None:
+    from datetime import date
+
+    from culturecoop.analytics.period import preset_period
+    from culturecoop.errors import UserError
+    from culturecoop.i18n import set_language
+
+    set_language("fr")
+    with pytest.raises(UserError) as refused:
+        preset_period("last_week", date(2025, 6, 30))
+    assert "Période inconnue last_week" in str(refused.value)
+    assert ("last_12_months (12 derniers mois), this_season (Cette saison), last_season (Saison dernière)"
+            in str(refused.value)), refused.value
+
+
+@pytest.mark.parametrize("command", [
+    ("prepare", "export.csv", "--member", "jazz-dieze", "--keys", "keys", "--out", "package"),
+    ("member", "serve", "--keys", "keys"),
+])
+def test_an_unknown_member_kind_in_french_offers_the_kinds_by_their_names(command: tuple[str, ...]) -> None:
+    """`prepare --kind bar` and `member serve --kind bar` in French named the kinds by their codes alone."""
+    result = run_cli(*command, "--kind", "bar", lang="fr")
+    said = " ".join(result.stderr.split())
+    assert result.returncode == 2 and "Le type bar n’est pas un type de membre" in said, said
+    assert "jazz_club (Club de jazz), theatre (Théâtre)" in said and "club (Salle de spectacles)" in said, said
+
+
 def test_event_audiences_find_the_people_who_truly_come(coop: dict[str, Any]) -> None:
     """Against synth's truth (who attends the upcoming season): an audience of 500 holds far more
     of the true attendees than 500 eligible people drawn at random would."""

@@ -159,6 +159,16 @@ def test_bad_periods_and_names_are_one_clear_sentence(app, coop: Coop) -> None:
         assert page.status_code == 200 and f"<strong>Chiffres clés</strong> — {message}" in html.unescape(page.text)
 
 
+def test_an_unknown_report_in_french_offers_the_reports_by_their_titles(app, coop: Coop) -> None:
+    """The API's 404 for an unknown report, in French, named the reports by their codes alone."""
+    token = coop.tokens["A-analyst"]
+    with new_client(app) as c:
+        french = c.get(f"/api/v1/members/{A}/reports/popularity", headers={"Authorization": f"Bearer {token}"})
+        message = french.json()["error"]["message"]
+        assert french.status_code == 404 and "Rapport inconnu popularity" in message, message
+        assert "overview (Chiffres clés), geography (Géographie)" in message and "pace (Rythme des ventes)" in message, message
+
+
 def french_csv(text: str) -> list[dict[str, str]]:
     assert text.startswith("\ufeff")
     return list(csv.DictReader(io.StringIO(text[1:]), delimiter=";"))

@@ -206,6 +206,19 @@ def test_segment_and_genre_actions_save_audiences(app, coop: Coop) -> None:
         assert bad.status_code == 400 and "segment" in bad.text.lower()
 
 
+def test_an_audience_missing_its_segment_or_genre_in_french_offers_them_by_their_names(app, coop: Coop) -> None:
+    """« donnez segment, l’un de regulars, explorers… »: a French reader got the codes alone."""
+    auth = {"Authorization": f"Bearer {coop.tokens['A-analyst']}"}  # the account reads French
+    with new_client(app) as c:
+        segment = c.post(f"/api/v1/members/{A}/audiences", headers=auth, json={"kind": "segment", "name": "x"})
+        said = segment.json()["error"]["message"]
+        assert segment.status_code == 422 and "Un public de segment a besoin de son segment" in said, said
+        assert "regulars (Habitués), explorers (Explorateurs), big_spenders (Gros acheteurs)" in said, said
+        genre = c.post(f"/api/v1/members/{A}/audiences", headers=auth, json={"kind": "genre", "name": "x"})
+        said = genre.json()["error"]["message"]
+        assert genre.status_code == 422 and "jazz (Jazz), blues (Blues), classical (Musique classique)" in said, said
+
+
 STEP_TABS = ("overview", "audience", "retention", "trends", "elsewhere", "benchmark", "pace")
 
 

@@ -36,9 +36,9 @@ from decimal import Decimal
 from typing import Any
 
 from culturecoop.analytics import facts, service
-from culturecoop.analytics.registry import REPORTS
+from culturecoop.analytics.registry import REPORTS, report_choices
 from culturecoop.errors import UserError
-from culturecoop.i18n import _
+from culturecoop.i18n import _, current_language
 from culturecoop.privacy.policy import current_policy
 from culturecoop.warehouse.engine import Warehouse
 from culturecoop.warehouse.sql_engine import DuckDBEngine, parameter_names
@@ -259,7 +259,8 @@ class Answers:
         Raises UserError like ``run_report``.
         """
         if name not in REPORTS:
-            raise UserError(_("Unknown report {name}; use one of {names}.").format(name=name, names=", ".join(REPORTS)))
+            raise UserError(_("Unknown report {name}; use one of {names}.").format(
+                name=name, names=report_choices(current_language())))
         given = {k: v for k, v in params.items() if v is not None and v != ""}
         state = self.state(warehouse)
 

@@ -7,8 +7,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from culturecoop.analytics.facts import WINDOW_MONTHS, Window
+from culturecoop.analytics.wording import choices
 from culturecoop.errors import UserError
-from culturecoop.i18n import _
+from culturecoop.i18n import _, current_language
 
 
 def month_ordinal(day: date) -> int:
@@ -150,4 +151,5 @@ def preset_period(name: str, as_of: date) -> Period:
         return season_of(this.start - timedelta(days=1))
     if name == "last_12_months":
         return Period(as_of - timedelta(days=364), as_of)
-    raise UserError(_("Unknown period {name}; choose one of: {names}.").format(name=name, names=", ".join(PRESETS)))
+    raise UserError(_("Unknown period {name}; choose one of: {names}.").format(
+        name=name, names=choices("period_preset", PRESETS, current_language())))

@@ -13,42 +13,43 @@ from culturecoop.analytics.report import ReportSpec
 from culturecoop.analytics.retention import retention
 from culturecoop.analytics.segments import segments
 from culturecoop.analytics.trends import trends
+from culturecoop.analytics.wording import _, choices, say
 from culturecoop.errors import UserError
-from culturecoop.i18n import _
+from culturecoop.i18n import current_language
 
 REPORTS: dict[str, ReportSpec] = {
     spec.name: spec
     for spec in (
-        ReportSpec("overview", lambda: _("Key figures"),
-                   lambda: _("Patrons, tickets, revenue, new and returning patrons, average basket, against the previous period."),
+        ReportSpec("overview", _("Key figures"),
+                   _("Patrons, tickets, revenue, new and returning patrons, average basket, against the previous period."),
                    False, overview),
-        ReportSpec("geography", lambda: _("Geography"),
-                   lambda: _("Where your audience lives (postal area, region) and how far it travels."), False, geography),
-        ReportSpec("frequency", lambda: _("Recency, frequency, spending"),
-                   lambda: _("How recently, how often and how much your patrons come and spend."), False, frequency),
-        ReportSpec("retention", lambda: _("Retention"),
-                   lambda: _("Event-over-event return rate and monthly cohorts."), False, retention),
-        ReportSpec("trends", lambda: _("Trends"),
-                   lambda: _("Genre shares month by month across the cooperative and at your venue; rising and falling genres."),
+        ReportSpec("geography", _("Geography"),
+                   _("Where your audience lives (postal area, region) and how far it travels."), False, geography),
+        ReportSpec("frequency", _("Recency, frequency, spending"),
+                   _("How recently, how often and how much your patrons come and spend."), False, frequency),
+        ReportSpec("retention", _("Retention"),
+                   _("Event-over-event return rate and monthly cohorts."), False, retention),
+        ReportSpec("trends", _("Trends"),
+                   _("Genre shares month by month across the cooperative and at your venue; rising and falling genres."),
                    True, trends),
-        ReportSpec("elsewhere", lambda: _("Elsewhere"),
-                   lambda: _("What else your audience attends at other members: genres, kinds of members, regions."),
+        ReportSpec("elsewhere", _("Elsewhere"),
+                   _("What else your audience attends at other members: genres, kinds of members, regions."),
                    True, elsewhere),
-        ReportSpec("overlap", lambda: _("Audience overlap"),
-                   lambda: _("How much your audience overlaps with each other member's: shared people, shares, Jaccard, lift."),
+        ReportSpec("overlap", _("Audience overlap"),
+                   _("How much your audience overlaps with each other member's: shared people, shares, Jaccard, lift."),
                    True, overlap),
-        ReportSpec("affinity", lambda: _("Genre affinities"),
-                   lambda: _("Which genres attract the same people across the cooperative: lift, interval, significance."),
+        ReportSpec("affinity", _("Genre affinities"),
+                   _("Which genres attract the same people across the cooperative: lift, interval, significance."),
                    True, affinity),
-        ReportSpec("segments", lambda: _("Audience segments"),
-                   lambda: _("Your patrons in six named segments, against the cooperative's mix."), True, segments),
-        ReportSpec("benchmark", lambda: _("Benchmark"),
-                   lambda: _("Your key figures against peers of your kind."), True, benchmark),
-        ReportSpec("events", lambda: _("Your events"),
-                   lambda: _("Your upcoming events and those of the period, with tickets sold: the events a sales pace can be shown for."),
+        ReportSpec("segments", _("Audience segments"),
+                   _("Your patrons in six named segments, against the cooperative's mix."), True, segments),
+        ReportSpec("benchmark", _("Benchmark"),
+                   _("Your key figures against peers of your kind."), True, benchmark),
+        ReportSpec("events", _("Your events"),
+                   _("Your upcoming events and those of the period, with tickets sold: the events a sales pace can be shown for."),
                    False, events),
-        ReportSpec("pace", lambda: _("Sales pace"),
-                   lambda: _("Ticket sales of an upcoming event against comparable past events, with a forecast."),
+        ReportSpec("pace", _("Sales pace"),
+                   _("Ticket sales of an upcoming event against comparable past events, with a forecast."),
                    False, pace, extra_params=("event",)),
     )
 }
@@ -59,8 +60,15 @@ def report_spec(name: str) -> ReportSpec:
     spec = REPORTS.get(name)
     if spec is not None:
         return spec
+    language = current_language()
     close = difflib.get_close_matches(name, list(REPORTS), n=1, cutoff=0.4)
     if close:
-        raise UserError(_("There is no report {name}; did you mean {close}? Reports: {names}.").format(
-            name=name, close=close[0], names=", ".join(REPORTS)))
-    raise UserError(_("There is no report {name}; choose one of: {names}.").format(name=name, names=", ".join(REPORTS)))
+        raise UserError(say(_("There is no report {name}; did you mean {close}? Reports: {names}."), language,
+                            name=name, close=close[0], names=report_choices(language)))
+    raise UserError(say(_("There is no report {name}; choose one of: {names}."), language,
+                        name=name, names=report_choices(language)))
+
+
+def report_choices(language: str) -> str:
+    """The reports a refusal offers: their names, each with its title in French."""
+    return choices("report", REPORTS, language, {name: spec.title for name, spec in REPORTS.items()})

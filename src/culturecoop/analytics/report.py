@@ -150,11 +150,12 @@ class ReportOutput:
 
 @dataclass(frozen=True)
 class ReportSpec:
-    """A named report: title, what it tells, whether it crosses members, how it is built."""
+    """A named report: title, what it tells (English message ids, said in a reader's language),
+    whether it crosses members, how it is built."""
 
     name: str
-    title: Callable[[], str]
-    description: Callable[[], str]
+    title: str
+    description: str
     pooled: bool
     build: Callable[[ReportContext], ReportOutput]
     extra_params: tuple[str, ...] = ()

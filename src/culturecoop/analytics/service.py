@@ -326,7 +326,7 @@ def _run_report(name: str, engine: SqlEngine | Warehouse, member: str, params: M
     output = spec.build(ctx)
     currency = _member_currency(sql_engine, member, ctx.notes if name in MONEY_REPORTS else None)
     result = ReportResult(
-        report=name, title=spec.title(), member_id=member, engine=sql_engine.name, params=canonical,
+        report=name, title=_(spec.title), member_id=member, engine=sql_engine.name, params=canonical,
         pooled=spec.pooled, k=gate.policy.min_patrons, tables=output.tables, summary=output.summary,
         notes=ctx.notes, policy=gate.policy.to_json(), trace=ctx.trace,
         coverage={"first_day": _day(window.first_day), "last_day": _day(window.last_day), "as_of": _day(window.as_of)},

@@ -9,7 +9,7 @@ when a language is known) so that the catalog test sees every one.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache, lru_cache
@@ -102,6 +102,9 @@ AUDIENCE_KINDS = {"event": _("Likely audience of an event"), "segment": _("Segme
 CAMPAIGN_STATUSES = {"awaiting_approval": _("awaiting the cooperative's approval"), "ready": _("ready to send"),
                      "sending": _("being sent"), "sent": _("sent"), "cancelled": _("cancelled")}
 AGREEMENT_STATUSES = {"proposed": _("proposed, awaiting an answer"), "accepted": _("accepted"), "declined": _("declined")}
+ROLES = {"coop_admin": _("Cooperative admin"), "member_admin": _("Member admin"), "member_analyst": _("Member analyst")}
+# The periods a reader picks from (``analytics.period.PRESETS``); the dashboard adds its custom dates.
+PERIOD_PRESETS = {"last_12_months": _("Last 12 months"), "this_season": _("This season"), "last_season": _("Last season")}
 LOCAL = _("Local artists (Québec headliner)")
 
 # Report columns as table headers: a column's code (``share_of_audience``) by its usual name, or by
@@ -227,16 +230,21 @@ _TABLES: dict[str, dict[str, str]] = {
     "band": RFM_BANDS, "direction": DIRECTIONS,
     "audience_age": AUDIENCE_AGES, "area": AREAS, "ownership": OWNERSHIP, "audience_kind": AUDIENCE_KINDS,
     "audience_dimension": AUDIENCE_DIMENSIONS,
-    "agreement": AGREEMENT_STATUSES, "campaign_status": CAMPAIGN_STATUSES,
+    "agreement": AGREEMENT_STATUSES, "campaign_status": CAMPAIGN_STATUSES, "role": ROLES,
+    "period_preset": PERIOD_PRESETS,
 }
 
 
 
-def choices(kind: str, codes: Iterable[str], language: str) -> str:
+def choices(kind: str, codes: Iterable[str], language: str, names: Mapping[str, str] | None = None) -> str:
     """The values a refusal offers: the codes to send, each with its name in French (« regulars
-    (Habitués) »), as they are in English (a code is the English name's short form)."""
+    (Habitués) »), as they are in English (a code is the English name's short form). ``names``
+    gives the codes' names (English message ids) of a kind that has no table here (the reports'
+    titles, kept by ``analytics.registry``)."""
     if language == "en":
         return ", ".join(codes)
+    if names is not None:
+        return ", ".join(f"{code} ({gettext_in(names[code], language)})" for code in codes)
     return ", ".join(f"{code} ({label(kind, code, language)})" for code in codes)
 
 

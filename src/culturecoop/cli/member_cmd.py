@@ -10,7 +10,7 @@ import typer
 from culturecoop.cli.app import app, console
 from culturecoop.errors import UserError
 from culturecoop.files import os_reason
-from culturecoop.i18n import _
+from culturecoop.i18n import _, current_language
 from culturecoop.schema.model import MEMBER_KINDS
 
 member_app = typer.Typer(help="The member app: prepare and send packages from a browser.", no_args_is_help=True)
@@ -53,8 +53,10 @@ def member_serve(
     if (coop is None) != (token_file is None):
         raise UserError(_("Give both --coop and --token-file to send packages, or neither to keep them here."))
     if kind not in MEMBER_KINDS:
+        from culturecoop.analytics.wording import choices
+
         raise UserError(_("The kind {kind} is not a kind of member; use one of {kinds}.").format(
-            kind=kind, kinds=", ".join(MEMBER_KINDS)))
+            kind=kind, kinds=choices("member_kind", MEMBER_KINDS, current_language())))
     if not 1 <= port <= 65535:
         raise UserError(_("The port {port} is not a port number; give one between 1024 and 65535.").format(port=port))
     settings = MemberSettings(

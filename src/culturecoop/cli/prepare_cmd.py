@@ -145,8 +145,11 @@ def prepare_command(
             _("The share given to --max-reject-share must be between 0 and 1, such as 0.2; got {value}.").format(
                 value=max_reject_share))
     if kind not in MEMBER_KINDS:
+        from culturecoop.analytics.wording import choices
+
         raise UserError(
-            _("The kind {kind} is not a kind of member; use one of {kinds}.").format(kind=kind, kinds=", ".join(MEMBER_KINDS))
+            _("The kind {kind} is not a kind of member; use one of {kinds}.").format(
+                kind=kind, kinds=choices("member_kind", MEMBER_KINDS, current_language()))
         )
     if not member.strip():
         raise UserError(_("The member identifier is empty; give --member, e.g. --member jazz-dieze."))

@@ -18,7 +18,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from culturecoop.errors import UserError
-from culturecoop.i18n import _
+from culturecoop.i18n import _, current_language
 from culturecoop.warehouse.engine import Warehouse
 
 Role = Literal["coop_admin", "member_admin", "member_analyst"]
@@ -109,8 +109,12 @@ def _check_new_account(warehouse: Warehouse, email: str, role: str, member_id: s
     if not _EMAIL.match(email):
         raise UserError(_("{email} is not an e-mail address; give one like name@example.org.").format(email=email))
     if role not in ROLES:
+        # Imported here: the analytics package loads only for a refusal (`users add` stays quick).
+        from culturecoop.analytics.wording import choices
+
         raise UserError(
-            _("Unknown role {role}; use one of {roles}.").format(role=role, roles=", ".join(ROLES))
+            _("Unknown role {role}; use one of {roles}.").format(
+                role=role, roles=choices("role", ROLES, current_language()))
         )
     if role == "coop_admin" and member_id:
         raise UserError(_("A cooperative admin belongs to no member; leave the member out."))

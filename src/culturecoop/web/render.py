@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
+from culturecoop.analytics.wording import ROLES
 from culturecoop.ingest.words import PACKAGE_TABLES, REJECT_REASONS
 from culturecoop.spreadsheet import spreadsheet_text
 from culturecoop.web.i18n import Translator, _, language_from_header, pick_language
@@ -39,11 +40,6 @@ env = Environment(
 )
 
 
-ROLE_LABELS = {
-    "coop_admin": _("Cooperative admin"),
-    "member_admin": _("Member admin"),
-    "member_analyst": _("Member analyst"),
-}
 OUTCOME_LABELS = {
     "loaded": _("loaded"),
     "already_ingested": _("already loaded"),
@@ -77,7 +73,8 @@ def _table_body(rows: list[list[Cell]], hidden_title: str) -> Markup:
     return Markup("".join(parts))
 
 
-env.globals.update(role_labels=ROLE_LABELS, outcome_labels=OUTCOME_LABELS, table_labels=TABLE_LABELS,
+# The roles' names are analytics.wording's: a refusal of an unknown role says them too.
+env.globals.update(role_labels=ROLES, outcome_labels=OUTCOME_LABELS, table_labels=TABLE_LABELS,
                    period_labels=PERIOD_LABELS, reject_reasons=REJECT_REASONS, table_body=_table_body,
                    terms=TERMS_BY_SLUG, tooltip=tooltip)
 

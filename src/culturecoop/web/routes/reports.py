@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse, Response
 from markupsafe import Markup
 from pydantic import BaseModel, Field
 
-from culturecoop.analytics.registry import REPORTS
+from culturecoop.analytics.registry import REPORTS, report_choices
 from culturecoop.analytics.service import COOPERATIVE_WIDE, segment_patrons
 from culturecoop.spreadsheet import spreadsheet_text
 from culturecoop.web.deps import AnswersDep, MemberReader, Principal, WarehouseDep
@@ -61,11 +61,13 @@ def list_reports(member_id: str, principal: MemberReader) -> dict[str, Any]:
 
 
 @router.get("/api/v1/members/{member_id}/reports/{name}", response_model=ReportPublic, tags=["reports"])
-def get_report(member_id: str, name: str, principal: MemberReader, warehouse: WarehouseDep, answers: AnswersDep,
-               from_: FromQuery = None, to: ToQuery = None, event: EventQuery = None) -> dict[str, Any]:
+def get_report(request: Request, member_id: str, name: str, principal: MemberReader, warehouse: WarehouseDep,
+               answers: AnswersDep, from_: FromQuery = None, to: ToQuery = None,
+               event: EventQuery = None) -> dict[str, Any]:
     """One report for the member; cross-member figures are aggregates released by the privacy gate."""
     if name not in REPORTS:
-        raise WebError(404, _("Unknown report {name}; use one of {names}."), name=name, names=", ".join(REPORTS))
+        raise WebError(404, _("Unknown report {name}; use one of {names}."), name=name,
+                       names=report_choices(request_language(request)))
     check_period(from_, to)
     params = {"from": from_, "to": to, "event": event}
     return payload(member_id, name, params, answers.answer(warehouse, member_id, name, params, actor=actor_of(principal)))

@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 
 from culturecoop.analytics.segments import SEGMENTS
 from culturecoop.analytics.service import member_currency
+from culturecoop.analytics.wording import choices
 from culturecoop.errors import UserError
 from culturecoop.governance.uploads import member_names
 from culturecoop.reco import audiences, cross, service
@@ -195,19 +196,20 @@ def _require_admin(principal: Principal) -> None:
         raise WebError(403, _("Only your member's admins may propose, accept or decline a cross offer; ask them."))
 
 
-def _require_definition(body: AudienceCreate) -> None:
+def _require_definition(body: AudienceCreate, language: str) -> None:
     """The field its kind needs, asked in the API's words (the service's messages name CLI options
-    and read « Segment inconnu None » when the field is missing)."""
+    and read « Segment inconnu None » when the field is missing), the values by their names too in
+    ``language``."""
     if body.kind == "event" and not body.event:
         raise WebError(422, _("An event audience needs its event: give event, the identifier of one of your upcoming events."))
     if body.kind == "segment" and not body.segment:
-        raise WebError(422, _("A segment audience needs its segment: give segment, one of {choices}."), choices=", ".join(SEGMENTS))
+        raise WebError(422, _("A segment audience needs its segment: give segment, one of {choices}."), choices=choices("segment", SEGMENTS, language))
     if body.kind == "genre" and not body.genre:
-        raise WebError(422, _("A genre audience needs its genre: give genre, one of {choices}."), choices=", ".join(GENRES))
+        raise WebError(422, _("A genre audience needs its genre: give genre, one of {choices}."), choices=choices("genre", GENRES, language))
 
 
-def _create(warehouse: Any, member_id: str, body: AudienceCreate, actor: str) -> dict[str, Any]:
-    _require_definition(body)
+def _create(warehouse: Any, member_id: str, body: AudienceCreate, actor: str, language: str) -> dict[str, Any]:
+    _require_definition(body, language)
     if body.kind == "event" and body.event:
         _require_event(warehouse, member_id, body.event)
     params = {"event": body.event, "size": body.size, "segment": body.segment, "genre": body.genre}
@@ -307,7 +309,7 @@ def save_audience_form(request: Request, member_id: str, principal: MemberReader
                 "lapsed": t("Lapsed patrons")}[kind]
     body = AudienceCreate(kind=kind, name=name.strip()[:200], event=event or None, segment=segment or None,
                           genre=genre or None, months=months)
-    summary = _create(warehouse, member_id, body, actor_of(principal))
+    summary = _create(warehouse, member_id, body, actor_of(principal), t.language)
     back = f"&event={event}" if kind == "event" and event else ""
     return RedirectResponse(f"/m/{member_id}/target?saved={summary['audience_id']}{back}#saved", status_code=303)
 
@@ -397,9 +399,10 @@ def api_audiences(member_id: str, principal: MemberReader, warehouse: WarehouseD
 
 
 @router.post("/api/v1/members/{member_id}/audiences", response_model=AudiencePublic, status_code=201, tags=TAGS)
-def api_create_audience(member_id: str, body: AudienceCreate, principal: MemberReader, warehouse: WarehouseDep) -> dict[str, Any]:
+def api_create_audience(request: Request, member_id: str, body: AudienceCreate, principal: MemberReader,
+                        warehouse: WarehouseDep) -> dict[str, Any]:
     """Build and save an audience (event, segment, genre or lapsed); returns its gated size and profile."""
-    return _create(warehouse, member_id, body, actor_of(principal))
+    return _create(warehouse, member_id, body, actor_of(principal), request_language(request))
 
 
 @router.get("/api/v1/members/{member_id}/audiences/{audience_id}", response_model=AudiencePublic, tags=TAGS)

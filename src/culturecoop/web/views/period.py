@@ -17,15 +17,12 @@ from culturecoop.analytics.period import (
     preset_period,
     season_of,
 )
+from culturecoop.analytics.wording import PERIOD_PRESETS
 from culturecoop.web.i18n import Translator, _
 from culturecoop.web.views.base import PeriodView
 
-PRESET_LABELS = {
-    "last_12_months": _("Last 12 months"),
-    "this_season": _("This season"),
-    "last_season": _("Last season"),
-    "custom": _("Custom dates"),
-}
+# The presets' names are analytics.wording's (a refusal of an unknown preset says them too).
+PRESET_LABELS = {**PERIOD_PRESETS, "custom": _("Custom dates")}
 DEFAULT_PRESET = "last_12_months"  # the analytics' default period: the warm-up prepares it
 OUT_OF_RANGE = _("“{value}” is outside the days reports cover: choose a day from {first} to {last}.")
 

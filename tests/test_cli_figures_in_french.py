@@ -53,3 +53,47 @@ def test_analytics_refresh_seconds_in_french(tmp_path: Path) -> None:
     coop = tiny_cooperative(tmp_path / "coop.duckdb")
     said = _said(run_cli("analytics-refresh", "--db", str(coop), lang="fr"))
     assert re.search(r"reconstruites en \d+,\d s", said), said
+
+
+# A count of four digits or more written without its separator (« 35020 »), and an English decimal
+# point between digits (« 13.88 s »). Years, dates (2026-11-30), identifiers (hex, paths with
+# digits after a letter, a dash or a slash) are not counts.
+_BARE_COUNT = re.compile(r"(?<![\w/.,:\-])(?!(?:19|20)\d\d\b)\d{4,}(?![\w/:\-])")
+_ENGLISH_DECIMAL = re.compile(r"(?<![\w/.\-])\d+\.\d+(?![\w/\-])")
+
+
+def test_a_whole_run_in_french_writes_every_count_the_french_way(tmp_path: Path) -> None:
+    """synth → prepare → ingest → link → programme → train → link evaluate, in French: « Liés 35020
+    dossiers… en 13.88 s » was what the demo's steps printed; every count and every second now reads
+    « 35 020 », « 13,9 »."""
+    import json
+
+    def fr(*args: str) -> str:
+        result = run_cli(*args, lang="fr")
+        said = _said(result)
+        assert result.returncode == 0, said
+        return said
+
+    out = tmp_path
+    said = [fr("keys", "init", "--dir", str(out / "keys")),
+            fr("synth", "--out", str(out / "exports"), "--patrons", "1200", "--seed", "3", "--today", SYNTH_TODAY)]
+    members = json.loads((out / "exports" / "members.json").read_text(encoding="utf-8"))
+    for m in members:
+        said.append(fr("prepare", str(out / "exports" / m["file"]), "--member", m["member_id"], "--profile",
+                       m["profile"], "--name", m["name"], "--kind", m["kind"], "--region", m["region"], "--keys",
+                       str(out / "keys"), "--out", str(out / "packages" / m["member_id"]), "--rejects",
+                       str(out / "rejects" / f"{m['member_id']}.csv")))
+    db = str(out / "coop.duckdb")
+    said.append(fr("ingest", *[str(out / "packages" / m["member_id"]) for m in members], "--db", db))
+    said.append(fr("link", "--db", db))
+    for m in members[:2]:
+        said.append(fr("reco", "programme", str(out / "exports" / "programme" / f"{m['member_id']}.csv"), "--db", db,
+                       "--member", m["member_id"]))
+    said.append(fr("reco", "train", "--db", db))
+    said.append(fr("link", "evaluate", "--synth", str(out / "exports"), "--db", db))
+    text = "\n".join(line.replace(str(out), "DIR") for line in said)
+    assert not _BARE_COUNT.findall(text), [text[max(0, m.start() - 60):m.end() + 20] for m in _BARE_COUNT.finditer(text)]
+    assert not _ENGLISH_DECIMAL.findall(text), [text[max(0, m.start() - 60):m.end() + 20]
+                                               for m in _ENGLISH_DECIMAL.finditer(text)]
+    # Counts large enough to need the separator were written (the test would pass on small ones).
+    assert re.search(r"\d[\u00a0\u202f ]\d{3}\b", text), text[:2000]

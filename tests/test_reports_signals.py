@@ -77,3 +77,20 @@ def test_seasonal_trend_is_visible(pipeline: tuple[Path, dict[str, Any]]) -> Non
     assert yours["direction"] == "rising"
     assert yours["slope_per_month"] == pytest.approx(trend["realized_slope_per_month"], rel=0.25)
     assert yours["last_share"] > 2 * yours["first_share"]
+
+
+def test_linkage_quality_of_the_demos_layout(pipeline: tuple[Path, dict[str, Any]], tmp_path: Path) -> None:
+    """The demo ends by suggesting `culturecoop link evaluate --synth DIR/exports`: on data that went
+    through `prepare` (customer numbers become keyed tokens) it found none of the truth's records.
+    With the keys beside the exports it scores the linkage; with other keys it says what to give."""
+    db, _truth = pipeline
+    exports = db.parent / "exports"
+    result = run_cli("link", "evaluate", "--synth", str(exports), "--json")
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)
+    assert figures["f1"] >= 0.97 and figures["truth_records_not_linked"] < 0.05 * figures["records"], figures
+    other = tmp_path / "other-keys"
+    assert run_cli("keys", "init", "--dir", str(other)).returncode == 0
+    wrong = run_cli("link", "evaluate", "--synth", str(exports), "--db", str(db), "--keys", str(other))
+    assert wrong.returncode == 2 and "with --keys the key folder its packages were prepared with" in " ".join(
+        wrong.stderr.split()), wrong.stderr

@@ -64,6 +64,13 @@ def general(value: float) -> str:
     return text.replace(".", ",") if current_language() == "fr" else text
 
 
+def count(value: int) -> str:
+    """A count inside a sentence in the current language: « 35 020 » in French (a no-break space
+    between thousands), "35,020" in English."""
+    text = f"{value:,}"
+    return text.replace(",", "\u00a0") if current_language() == "fr" else text
+
+
 def share(fraction: float, digits: int = 0) -> str:
     """A share inside a sentence in the current language: « 97 % », « 12,5 % » in French (a no-break
     space before the sign, a decimal comma), "97%", "12.5%" in English."""

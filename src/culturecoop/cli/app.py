@@ -87,6 +87,12 @@ def figure(value: float, digits: int = 0) -> str:
     return number(value, current_language(), digits)
 
 
+def gated(shown: str) -> str:
+    """A count as the privacy gate released it: the number in the reader's language, or "< 10"
+    as the gate wrote it."""
+    return figure(int(shown)) if shown.isdigit() else shown
+
+
 def emit_json(payload: Any) -> None:
     """Write one JSON document to standard output (machine-readable summaries)."""
     try:

@@ -10,8 +10,8 @@ from typing import Any
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from culturecoop.analytics.wording import label, number
-from culturecoop.cli.app import app, console, emit_json, figure
+from culturecoop.analytics.wording import label
+from culturecoop.cli.app import app, console, emit_json, figure, gated
 from culturecoop.errors import UserError
 from culturecoop.i18n import _, current_language, general, share
 from culturecoop.warehouse.engine import Warehouse
@@ -104,8 +104,8 @@ def create_command(
         emit_json(summary)
         return
     console.print(_("Campaign {campaign} created ({status}): {recipients} recipients, {holdout} kept out as the holdout.").format(
-        campaign=summary["campaign_id"], status=_status(summary["status"]), recipients=_size(summary["recipients_shown"]),
-        holdout=_size(summary["holdout_shown"])), highlight=False)
+        campaign=summary["campaign_id"], status=_status(summary["status"]), recipients=gated(summary["recipients_shown"]),
+        holdout=gated(summary["holdout_shown"])), highlight=False)
     if summary["status"] == "awaiting_approval":
         console.print(_("The cooperative requires approval: ask its admin to run `culturecoop campaigns approve {campaign}`.").format(
             campaign=summary["campaign_id"]))
@@ -165,7 +165,8 @@ def send_command(
         emit_json(report.as_json())
         return
     console.print(_("Campaign {campaign}: {sent} sent, {failed} failed, {skipped} skipped (frequency cap or unsubscribed) in {seconds} s; status {status}.").format(
-        campaign=campaign, sent=report.sent, failed=report.failed + report.bounced, skipped=report.skipped,
+        campaign=campaign, sent=figure(report.sent), failed=figure(report.failed + report.bounced),
+        skipped=figure(report.skipped),
         seconds=figure(report.seconds, 1), status=_status(report.status)))
 
 
@@ -308,14 +309,10 @@ def synth_response_command(
         emit_json(summary)
         return
     console.print(_("Package {package} written: {tickets} tickets; planted lift {lift} (true lift by assignment {truth}).").format(
-        package=out, tickets=summary["tickets"], lift=share(lift, 1), truth=share(summary["true_lift"], 1)))
+        package=out, tickets=figure(summary["tickets"]), lift=share(lift, 1), truth=share(summary["true_lift"], 1)))
 
 
 def _status(code: str) -> str:
     """A campaign's status in the reader's words (« prête à envoyer »)."""
     return label("campaign_status", code, current_language())
 
-
-def _size(shown: str) -> str:
-    """An arm's size as the gate released it: the number as the reader writes it, or "< k"."""
-    return number(int(shown), current_language()) if shown.isdigit() else shown

@@ -53,8 +53,8 @@ def shapley_command(
         emit_json(data)
         return
     console.print(_("Contributions from {start} to {end} ({n} members, k = {k}; counts in {counts} s, Shapley values in {shapley} s):").format(
-        start=data["from"], end=data["to"], n=len(result.members), k=result.k,
-        counts=f"{result.seconds_counts:.1f}", shapley=f"{result.seconds_shapley:.2f}"))
+        start=data["from"], end=data["to"], n=figure(len(result.members)), k=figure(result.k),
+        counts=figure(result.seconds_counts, 1), shapley=figure(result.seconds_shapley, 2)))
     for name, f in result.functions.items():
         console.print(f"[bold]{name}[/] — " + _("total {total}, {method}").format(
             total=figure(f.total), method=_("exact") if f.exact else _("sampled, 95 % interval")))
@@ -120,7 +120,7 @@ def statements_command(
         emit_json(summary)
     else:
         console.print(_("Wrote {n} statements to {out}: {distributed} shared + {fees} fees = {pool}.").format(
-            n=len(summary["statements"]), out=out, distributed=money(summary["distributed_cents"]), fees=money(summary["fees_cents"]),
+            n=figure(len(summary["statements"])), out=out, distributed=money(summary["distributed_cents"]), fees=money(summary["fees_cents"]),
             pool=money(summary["pool_cents"])))
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from culturecoop.cli.app import app, console, emit_json
+from culturecoop.cli.app import app, console, emit_json, figure
 from culturecoop.i18n import _
 
 erasure_app = typer.Typer(help="Erasure requests (made on the member's machine: tokens only).", no_args_is_help=True)
@@ -30,15 +30,15 @@ COUNTRY = typer.Option("CA", "--country", help="Country of phone numbers without
 
 def _say_removal(summary: dict[str, Any], what: str) -> None:
     console.print(what)
-    by_member = ", ".join(f"{m}: {n}" for m, n in summary["records_by_member"].items())
+    by_member = ", ".join(f"{m}: {figure(n)}" for m, n in summary["records_by_member"].items())
     console.print(_("Removed {records} records ({members}); rows removed per table: {tables}.").format(
-        records=summary["records"], members=by_member or "0",
-        tables=", ".join(f"{t} {n}" for t, n in summary["rows_by_table"].items() if n) or "0"))
+        records=figure(summary["records"]), members=by_member or "0",
+        tables=", ".join(f"{t} {figure(n)}" for t, n in summary["rows_by_table"].items() if n) or "0"))
     console.print(_("Deleted in {delete} s; the warehouse file was rewritten in {rewrite} s ({before} → {after} bytes), so no byte of the removed rows is left in it.").format(
-        delete=f"{summary['seconds_delete']:.2f}", rewrite=f"{summary['seconds_rewrite']:.2f}",
-        before=summary["file_bytes_before"], after=summary["file_bytes_after"]))
+        delete=figure(summary["seconds_delete"], 2), rewrite=figure(summary["seconds_rewrite"], 2),
+        before=figure(summary["file_bytes_before"]), after=figure(summary["file_bytes_after"])))
     if summary.get("seconds_lake") is not None:
-        console.print(_("The Parquet lake was rewritten in {seconds} s.").format(seconds=f"{summary['seconds_lake']:.2f}"))
+        console.print(_("The Parquet lake was rewritten in {seconds} s.").format(seconds=figure(summary["seconds_lake"], 2)))
     if summary.get("audit_seq"):
         console.print(_("Certificate: audit entry {seq}.").format(seq=summary["audit_seq"]))
 
@@ -59,7 +59,7 @@ def erasure_request(
         emit_json(request.to_json())
     else:
         console.print(_("Wrote {path}: {n} tokens and no identifier. Send it to the cooperative, which runs `culturecoop erase {path} --db FILE`.").format(
-            path=out, n=len(request.email_tokens) + len(request.phone_tokens) + len(request.record_tokens)))
+            path=out, n=figure(len(request.email_tokens) + len(request.phone_tokens) + len(request.record_tokens))))
 
 
 @app.command("erase")
@@ -81,7 +81,7 @@ def erase_command(
         emit_json(summary)
     else:
         _say_removal(summary, _("Erased {persons} person(s) at their own request from {members} member(s).").format(
-            persons=max(summary["persons"], 1), members=len(summary["records_by_member"])))
+            persons=figure(max(summary["persons"], 1)), members=figure(len(summary["records_by_member"]))))
 
 
 @access_app.command("request")
@@ -117,7 +117,7 @@ def access_export(
         emit_json(report)
     else:
         console.print(_("Wrote {n} files to {out} in {seconds} s: {files}.").format(
-            n=len(files), out=out, seconds=f"{report['seconds']:.2f}", files=", ".join(f.name for f in files)))
+            n=figure(len(files)), out=out, seconds=figure(report["seconds"], 2), files=", ".join(f.name for f in files)))
 
 
 @consent_app.command("request")
@@ -156,7 +156,7 @@ def consent_apply(
         emit_json(summary)
     else:
         console.print(_("Recorded {n} consent decisions for {records} record(s) of member {member}.").format(
-            n=summary["decisions"], records=summary["records"], member=request.member_id))
+            n=figure(summary["decisions"]), records=figure(summary["records"]), member=request.member_id))
 
 
 @retention_app.command("show")
@@ -204,7 +204,7 @@ def retention_apply(
         emit_json(summary)
     elif dry_run:
         console.print(_("{records} records would be removed (last ticket before {cutoff}); nothing was changed.").format(
-            records=summary["records"], cutoff=summary.get("cutoff")))
+            records=figure(summary["records"]), cutoff=summary.get("cutoff")))
     elif not summary["records"]:
         console.print(_("No record has passed the retention period; nothing was changed."))
     else:

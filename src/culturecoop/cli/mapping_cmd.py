@@ -15,7 +15,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from culturecoop.cli.app import app, console, emit_json
+from culturecoop.cli.app import app, console, emit_json, figure
 from culturecoop.cli.prepare_cmd import print_consent
 from culturecoop.errors import UserError
 from culturecoop.files import os_reason
@@ -77,7 +77,7 @@ def _preview_table(rows: list[dict[str, Any]], title: str) -> Table:
     table = Table(title=title, title_justify="left")
     table.add_column(_("field"))
     for i in range(len(rows)):
-        table.add_column(_("row {n}").format(n=i + 1))
+        table.add_column(_("row {n}").format(n=figure(i + 1)))
     fields = list(dict.fromkeys(f for row in rows for f in row))
     for name in fields:
         table.add_row(name, *(_short(row.get(name)) for row in rows))
@@ -167,7 +167,8 @@ def _print_check(summary: PrepareSummary, rows: list[dict[str, Any]]) -> None:
     console.print(_preview_table(rows, _("The first rows as the mapping reads them")))
     console.print(
         _("Rows read: {rows_in} = {accepted} would be accepted + {rejected} rejected.").format(
-            rows_in=summary.rows_in, accepted=summary.rows_accepted, rejected=summary.rows_rejected),
+            rows_in=figure(summary.rows_in), accepted=figure(summary.rows_accepted),
+            rejected=figure(summary.rows_rejected)),
         highlight=False)
     if summary.rejects_by_reason:
         table = Table(title=_("Rows that would be rejected, by reason (a row can fail several rules)"),
@@ -175,17 +176,17 @@ def _print_check(summary: PrepareSummary, rows: list[dict[str, Any]]) -> None:
         table.add_column(_("rule"))
         table.add_column(_("rows"), justify="right")
         for reason, count in summary.rejects_by_reason.items():
-            table.add_row(say(REJECT_REASONS, reason, language), str(count))
+            table.add_row(say(REJECT_REASONS, reason, language), figure(count))
         console.print(table)
     if summary.refunds_merged:
-        console.print(_("{n} refund rows would be applied to the sales they refund.").format(n=summary.refunds_merged))
+        console.print(_("{n} refund rows would be applied to the sales they refund.").format(n=figure(summary.refunds_merged)))
     if summary.unnamed_sales:
         console.print(_("{n} sales naming nobody (door or cash sales) would be counted as admissions of their "
-                        "events.").format(n=summary.unnamed_sales))
+                        "events.").format(n=figure(summary.unnamed_sales)))
     if summary.summary_lines:
         console.print(_("{n} total lines under the table would be left out (they are not sales).").format(
-            n=summary.summary_lines))
-    tables = ", ".join(f"{say(PACKAGE_TABLES, name, language)} {count}" for name, count in summary.rows_per_table.items())
+            n=figure(summary.summary_lines)))
+    tables = ", ".join(f"{say(PACKAGE_TABLES, name, language)} {figure(count)}" for name, count in summary.rows_per_table.items())
     console.print(_("The package would hold: {tables}.").format(tables=tables), highlight=False)
     print_consent(summary)
     for warning in summary.warnings:

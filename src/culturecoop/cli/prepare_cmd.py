@@ -18,7 +18,13 @@ from culturecoop.ingest.prepare_io import STEPS, PrepareSummary
 from culturecoop.ingest.profile import load_profile
 from culturecoop.ingest.quarantine import DEFAULT_MAX_REJECT_SHARE
 from culturecoop.ingest.validate import RULES
-from culturecoop.ingest.words import CONSENT_PURPOSES, PACKAGE_TABLES, REJECT_REASONS, say
+from culturecoop.ingest.words import (
+    CONSENT_PURPOSES,
+    PACKAGE_TABLES,
+    REJECT_REASONS,
+    field_named,
+    say,
+)
 from culturecoop.schema.model import MEMBER_KINDS, is_member_id
 
 
@@ -37,7 +43,8 @@ def _print_summary(summary: PrepareSummary) -> None:
     language = current_language()
     console.print(
         _("Rows read: {rows_in} = {accepted} accepted + {rejected} rejected.").format(
-            rows_in=summary.rows_in, accepted=summary.rows_accepted, rejected=summary.rows_rejected),
+            rows_in=figure(summary.rows_in), accepted=figure(summary.rows_accepted),
+            rejected=figure(summary.rows_rejected)),
         highlight=False,
     )
     if summary.rejects_by_reason:
@@ -45,30 +52,31 @@ def _print_summary(summary: PrepareSummary) -> None:
         table.add_column(_("Reason"))
         table.add_column(_("Rows"), justify="right")
         for reason, count in summary.rejects_by_reason.items():
-            table.add_row(say(REJECT_REASONS, reason, language), str(count))
+            table.add_row(say(REJECT_REASONS, reason, language), figure(count))
         console.print(table)
-    tables = ", ".join(f"{say(PACKAGE_TABLES, name, language)} {count}" for name, count in summary.rows_per_table.items())
+    tables = ", ".join(f"{say(PACKAGE_TABLES, name, language)} {figure(count)}" for name, count in summary.rows_per_table.items())
     console.print(_("Package rows: {tables}.").format(tables=tables), highlight=False)
     if summary.blank_lines:
-        console.print(_("Blank lines skipped: {n}.").format(n=summary.blank_lines))
+        console.print(_("Blank lines skipped: {n}.").format(n=figure(summary.blank_lines)))
     if summary.summary_lines:
-        console.print(_("Total lines skipped (not tickets): {n}.").format(n=summary.summary_lines))
+        console.print(_("Total lines skipped (not tickets): {n}.").format(n=figure(summary.summary_lines)))
     if summary.refunds_merged:
         console.print(
             _("{n} refund rows were applied to the tickets they refund (now marked refunded).").format(
-                n=summary.refunds_merged))
+                n=figure(summary.refunds_merged)))
     if summary.unnamed_sales:
         console.print(
             _("{n} sales naming nobody (door or cash sales) were counted as admissions of their events, not as "
-              "patrons' tickets.").format(n=summary.unnamed_sales))
+              "patrons' tickets.").format(n=figure(summary.unnamed_sales)))
     for name, count in summary.values_dropped.items():
         if name in ("event_starts_at", "birth_date"):
             console.print(
                 _("{n} rows had a {field} that could not be read or is implausible; it was left empty, the "
-                  "tickets were kept.").format(n=count, field=name))
+                  "tickets were kept.").format(n=figure(count), field=field_named(name, language)))
         else:
             console.print(
-                _("{n} patrons had a {field} that could not be read; it was left empty.").format(n=count, field=name)
+                _("{n} patrons had a {field} that could not be read; it was left empty.").format(
+                    n=figure(count), field=field_named(name, language))
             )
     print_consent(summary)
     for warning in summary.warnings:
@@ -106,14 +114,15 @@ def print_consent(summary: PrepareSummary) -> None:
         dated = _("dated by the export's date column") if summary.consent["dated_by"] == "column" else _(
             "dated {time}, when the export was made").format(time=summary.consent["export_time"])
         changes = _("; ").join(_("{purpose}: {granted} given, {withdrawn} withdrawn").format(
-            purpose=say(CONSENT_PURPOSES, purpose, language), granted=entry["granted"], withdrawn=entry["withdrawn"])
+            purpose=say(CONSENT_PURPOSES, purpose, language), granted=figure(entry["granted"]),
+            withdrawn=figure(entry["withdrawn"]))
             for purpose, entry in purposes.items())
         console.print(_("Consent changes: {changes} ({dated}).").format(changes=changes, dated=dated), highlight=False)
         return
     labels = {"column": _("from the export"), "default": _("default of the mapping"), "none": _("not given")}
     parts = [
         _("{purpose}: {granted} patrons ({source})").format(
-            purpose=say(CONSENT_PURPOSES, purpose, language), granted=entry["granted"],
+            purpose=say(CONSENT_PURPOSES, purpose, language), granted=figure(entry["granted"]),
             source=labels.get(entry["source"], entry["source"]))
         for purpose, entry in purposes.items()
     ]

@@ -11,7 +11,7 @@ from typing import Any
 
 import typer
 
-from culturecoop.cli.app import app, console, emit_json
+from culturecoop.cli.app import app, console, emit_json, figure, gated
 from culturecoop.errors import UserError
 from culturecoop.files import atomic_file, refuse_replacing
 from culturecoop.i18n import _
@@ -49,7 +49,7 @@ def programme_command(
     from culturecoop.i18n import current_language
 
     console.print(_("{n} upcoming events of {member} loaded ({first} to {last}).").format(
-        n=summary["events"], member=member, first=day(summary["first"], current_language()),
+        n=figure(summary["events"]), member=member, first=day(summary["first"], current_language()),
         last=day(summary["last"], current_language())))
     read = {name: header for name, header in summary["columns"].items() if name != header}
     if read:
@@ -57,15 +57,15 @@ def programme_command(
                       highlight=False)
     if summary["past"]:
         console.print(_("Already past: {n} of these events (kept, but only upcoming events get an audience).").format(
-            n=summary["past"]))
+            n=figure(summary["past"])))
     if summary["merged"]:
         console.print(_("{n} rows repeated an event already listed (a ticket type or a price level): merged into it, its lowest price kept.").format(
-            n=summary["merged"]))
+            n=figure(summary["merged"])))
     if summary["cancelled"]:
-        console.print(_("Cancelled events left out (their status says so): {n}.").format(n=summary["cancelled"]))
+        console.print(_("Cancelled events left out (their status says so): {n}.").format(n=figure(summary["cancelled"])))
     if summary["other_languages"]:
         console.print(_("In a language other than French or English: {n} events (kept without a language).").format(
-            n=summary["other_languages"]))
+            n=figure(summary["other_languages"])))
 
 
 @reco_app.command("train")
@@ -82,8 +82,8 @@ def train_command(
         emit_json(summary)
         return
     console.print(_("Model {model} trained on {people} people, {events} past events and {interactions} pooled attendances in {seconds} s.").format(
-        model=summary["model_id"], people=summary["people"], events=summary["events"],
-        interactions=summary["interactions"], seconds=summary["seconds"]))
+        model=summary["model_id"], people=figure(summary["people"]), events=figure(summary["events"]),
+        interactions=figure(summary["interactions"]), seconds=figure(summary["seconds"], 1)))
 
 
 def _print_audience(summary: dict[str, Any]) -> None:
@@ -109,7 +109,7 @@ def _print_audience(summary: dict[str, Any]) -> None:
                       + ", ".join(f"{label(codes, r[dimension], language)} {shown(r)}" for r in rows), highlight=False)
     if any(r["patrons"] is None for rows in summary.get("profile", {}).values() for r in rows) and summary["size"] is not None:
         console.print("  " + _("Hidden: fewer than {k} people, or a group that would reveal one by difference with the total.").format(
-            k=summary["k"]), highlight=False)
+            k=figure(summary["k"])), highlight=False)
     if summary.get("audit_id"):
         console.print(_("Recorded in the audit log as entry {seq}.").format(seq=summary["audit_id"]))
 
@@ -171,7 +171,7 @@ def patrons_command(
         with atomic_file(out) as partial, partial.open("w", newline="", encoding="utf-8") as handle:
             write(handle)
         console.print(_("{n} recommendations for {patrons} of your patrons written to {path}.").format(
-            n=len(rows), patrons=len({r["member_patron_id"] for r in rows}), path=out))
+            n=figure(len(rows)), patrons=figure(len({r["member_patron_id"] for r in rows})), path=out))
 
 
 @reco_app.command("ids")
@@ -204,7 +204,7 @@ def ids_command(
         emit_json(summary)
         return
     console.print(_("{n} rows written to {path} with your own ids ({unmatched} tokens match no id of the export).").format(
-        n=len(rows), path=out, unmatched=unmatched))
+        n=figure(len(rows)), path=out, unmatched=figure(unmatched)))
     console.print(_("Ids taken from the column {column} of your export.").format(column=column), highlight=False)
 
 
@@ -252,8 +252,8 @@ def _print_cross_offers(result: dict[str, Any], names: dict[str, str]) -> None:
         return
     for p in result["partners"]:
         console.print(_("{partner}: {mine} of your patrons are likely for its events; {theirs} of its patrons for yours.").format(
-            partner=names.get(p["partner"], p["partner"]), mine=p.get("your_patrons_for_their_events_shown", "0"),
-            theirs=p.get("their_patrons_for_your_events_shown", "0")), highlight=False)
+            partner=names.get(p["partner"], p["partner"]), mine=gated(p.get("your_patrons_for_their_events_shown", "0")),
+            theirs=gated(p.get("their_patrons_for_your_events_shown", "0"))), highlight=False)
     if result["events"]:
         console.print(_("Partners' upcoming events that fit your audience (your patrons likely to come):"))
     from culturecoop.reco.cross import leading_events
@@ -346,7 +346,8 @@ def _evaluation_stage(stage: str, done: int, total: int) -> str:
     if stage.startswith("train:"):
         model = _model_label(stage.partition(":")[2])
         if total:
-            return _("Training: {model}, part {part} of {parts}…").format(model=model, part=done + 1, parts=total)
+            return _("Training: {model}, part {part} of {parts}…").format(model=model, part=figure(done + 1),
+                                                                           parts=figure(total))
         return _("Training: {model}…").format(model=model)
     if stage == "score":
         language = current_language()
@@ -385,7 +386,7 @@ def _print_evaluation(report: dict[str, Any]) -> None:
     k = report["k"]
     title = _("Cold-start evaluation at k = {k} ({protocol} split; {users} test users, {items} test items)").format(
         k=k, protocol=_("temporal") if report["protocol"] == "temporal" else _("item"),
-        users=report["test"]["users"], items=report["test"]["items"])
+        users=figure(report["test"]["users"]), items=figure(report["test"]["items"]))
     # Two tables of at most five figures each: each fits an 80-column terminal in either language,
     # so no figure is ever cut short ("0.22…"); the model's name may wrap, a number never does.
     accuracy: tuple[_Figure, ...] = (("nDCG", lambda m: num(m["ndcg"]["mean"])),
@@ -412,13 +413,13 @@ def _print_evaluation(report: dict[str, Any]) -> None:
     if "members" in choices and "ranking_share" in choices:
         # Items held out at random: the committee, and what its folds chose.
         console.print(_("Hybrid: a committee of {n} blends and a ranking factorization ({share} of the score); lists diversified at {diversity}, the median its members chose on their folds ({each}).").format(
-            n=len(choices["members"]), share=pct(choices["ranking_share"]), diversity=num(choices["diversity"], 2),
+            n=figure(len(choices["members"])), share=pct(choices["ranking_share"]), diversity=num(choices["diversity"], 2),
             each=", ".join(num(m["diversity"], 2) for m in choices["members"])))
     floor = report["models"].get("hybrid", {}).get("exposure_floor")
     if floor:
         hybrid = report["models"]["hybrid"]
         console.print(_("Exposure floor: {changed} lists gave their last place to an item in no list; coverage {before} → {after}, nDCG {ndcg_before} → {ndcg}.").format(
-            changed=floor["lists_changed"], before=pct(floor["coverage_before"]), after=pct(hybrid["coverage"]),
+            changed=figure(floor["lists_changed"]), before=pct(floor["coverage_before"]), after=pct(hybrid["coverage"]),
             ndcg_before=num(floor["ndcg_before"]), ndcg=num(hybrid["ndcg"]["mean"])))
     d = report["discoverability"]
     # A negative loss is a gain (the re-ranking can lift nDCG): said as such, never "loss -6.5 %".

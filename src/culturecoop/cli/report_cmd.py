@@ -118,7 +118,7 @@ def _print_result(result: ReportResult) -> None:
         print_table(table.title + (" — " + _("cross-member aggregate") if table.pooled else ""), headers, cells,
                     keys=labels or (0,))
         if len(table.rows) > MAX_ROWS:
-            console.print(_("… {n} more rows (use --json for all of them)").format(n=len(table.rows) - MAX_ROWS))
+            console.print(_("… {n} more rows (use --json for all of them)").format(n=figure(len(table.rows) - MAX_ROWS)))
         for header, column in zip(headers, table.columns, strict=True):
             console.print(f"  [bold]{escape(header)}[/]: {column.meaning}", highlight=False)
     if result.summary:
@@ -332,4 +332,4 @@ def audit_verify(
         raise UserError(_("The audit log no longer contains the entry {head} published earlier: entries were removed from its end.").format(
             head=expect_head), exit_code=3)
     if not as_json:
-        console.print(_("Audit log intact: {n} entries; head {head}.").format(n=check.entries, head=payload["head"]))
+        console.print(_("Audit log intact: {n} entries; head {head}.").format(n=figure(check.entries), head=payload["head"]))

@@ -68,7 +68,7 @@ def synth(
         emit_json(summary.as_json())
         return
     table = Table(title=_("Synthetic cooperative ({people} people, seed {seed})").format(
-        people=summary.people, seed=summary.seed))
+        people=figure(summary.people), seed=summary.seed))
     table.add_column(_("member"))
     table.add_column(_("file"))
     table.add_column(_("rows"), justify="right")

@@ -16,7 +16,9 @@ from typing import Any
 import numpy as np
 
 from culturecoop.errors import UserError
-from culturecoop.i18n import _
+from culturecoop.i18n import _, count
+from culturecoop.privacy.encodings import member_id_tokens
+from culturecoop.privacy.keys import LINKAGE_SECRET, load_member_keys
 from culturecoop.warehouse.engine import Warehouse
 
 Truth = dict[str, dict[str, str]]
@@ -85,11 +87,37 @@ def identity_quality(warehouse: Warehouse, truth: Truth) -> Quality:
     if not pred:
         raise UserError(
             _("None of the {n} records of the truth file has an identity; give the warehouse "
-              "loaded from the same synthetic data.").format(n=missing)
+              "loaded from the same synthetic data, and with --keys the key folder its packages "
+              "were prepared with.").format(n=count(missing))
         )
     quality = pairwise_quality(labels_from_keys(pred), labels_from_keys(true))
     quality.truth_records_not_linked = missing
     return quality
+
+
+def _keys_beside(folder: Path) -> Path | None:
+    for candidate in (folder / "keys", folder.parent / "keys"):
+        if (candidate / LINKAGE_SECRET).is_file():
+            return candidate
+    return None
+
+
+def _truth_as_loaded(warehouse: Warehouse, truth: Truth, keys: Path | None) -> Truth:
+    """``truth`` keyed by the ids the warehouse holds: the customer numbers as they are (data
+    loaded directly), or their tokens as ``prepare`` wrote them with the secret of ``keys``."""
+    if keys is None:
+        return truth
+    secret = load_member_keys(keys).linkage_secret
+    tokenized = {member: {token: person for token, person in zip(
+        member_id_tokens(list(records), member, secret), records.values(), strict=True) if token is not None}
+        for member, records in truth.items()}
+    held = {(r["member_id"], r["member_patron_id"]) for r in warehouse.query(
+        "SELECT member_id, member_patron_id FROM identity")}
+
+    def found(mapping: Truth) -> int:
+        return sum((member, record) in held for member, records in mapping.items() for record in records)
+
+    return tokenized if found(tokenized) > found(truth) else truth
 
 
 def read_truth(path: Path) -> Truth:
@@ -114,11 +142,13 @@ def read_truth(path: Path) -> Truth:
     return {str(m): {str(k): str(v) for k, v in recs.items()} for m, recs in data.items()}
 
 
-def evaluate_synth(folder: Path, db: Path | None = None) -> dict[str, Any]:
+def evaluate_synth(folder: Path, db: Path | None = None, keys: Path | None = None) -> dict[str, Any]:
     """Run ``link`` on the warehouse loaded from ``culturecoop synth`` data and score it.
 
     The warehouse is ``db``, else ``coop.duckdb`` in ``folder`` or in its parent (the
-    layout of ``scripts/demo.sh``).
+    layout of ``scripts/demo.sh``). A warehouse loaded through ``prepare`` holds each customer
+    number as its member's keyed token: the truth's numbers are turned into the same tokens
+    with the linkage secret of ``keys`` (else of a ``keys`` folder beside ``folder``).
     """
     from culturecoop.linkage.resolve import link_warehouse
 
@@ -135,7 +165,7 @@ def evaluate_synth(folder: Path, db: Path | None = None) -> dict[str, Any]:
             )
     with Warehouse(db, create=False) as wh:
         summary = link_warehouse(wh)
-        quality = identity_quality(wh, truth)
+        quality = identity_quality(wh, _truth_as_loaded(wh, truth, keys or _keys_beside(folder)))
     return {
         "dataset": f"synth:{folder}",
         **quality.as_dict(),

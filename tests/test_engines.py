@@ -188,3 +188,23 @@ def test_missing_spark_extra_is_one_sentence() -> None:
             "try:\n    spark_session()\nexcept UserError as e:\n    print(e.message)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert "install it with `pip install 'culturecoop[spark]'`" in out.stdout
+
+
+@SPARK_MARK
+@pytest.mark.parametrize("report", ["overview", "events", "pace"])
+def test_a_lake_exported_before_door_sales_answers_as_before(report: str, cooperative: dict[str, Path], spark: Any,
+                                                            reference: dict[tuple[str, str], dict[str, Any]],
+                                                            tmp_path: Path) -> None:
+    """A lake exported by a release before `unnamed_sale` (door sales) has no such table: its reports
+    read it as holding no row, as the warehouse does for packages of that time."""
+    old = tmp_path / "old-lake"
+    shutil.copytree(cooperative["lake"], old)
+    shutil.rmtree(old / "unnamed_sale")
+    manifest = json.loads((old / "_lake.json").read_text())
+    del manifest["tables"]["unnamed_sale"]
+    (old / "_lake.json").write_text(json.dumps(manifest))
+    state = tmp_path / "state.duckdb"
+    shutil.copy(cooperative["db"], state)
+    with Warehouse(state) as w:
+        for member in MEMBERS[report]:
+            assert answer(report, SparkEngine(old, session=spark), member, w, "old-lake") == reference[(report, member)]

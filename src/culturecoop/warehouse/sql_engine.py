@@ -25,12 +25,14 @@ from sqlglot import exp
 
 from culturecoop.errors import UserError
 from culturecoop.i18n import _
+from culturecoop.schema.model import ALL_TABLES
 from culturecoop.warehouse.engine import Warehouse
 
 Params = Mapping[str, Any]
 T = TypeVar("T")
 # Tables of the canonical model that the analytics read; a lake holds these as Parquet.
 LAKE_MANIFEST = "_lake.json"
+_SPARK_TYPES = {"VARCHAR": "STRING"}
 _RANKING = (exp.RowNumber, exp.Rank, exp.DenseRank)
 
 
@@ -224,6 +226,13 @@ class SparkEngine(SqlEngine):
         for table in self.manifest["tables"]:
             self.spark.read.parquet(str(self.lake / table)).createOrReplaceTempView(table)
             self._views.add(table)
+        for absent in ALL_TABLES:
+            if not absent.required and absent.name not in self._views:
+                # A lake exported before this table existed: it holds none of its rows.
+                columns = ", ".join(f"CAST(NULL AS {_SPARK_TYPES.get(c.sql_type, c.sql_type)}) AS {c.name}"
+                                    for c in absent.columns)
+                self.spark.sql(f"SELECT {columns} LIMIT 0").createOrReplaceTempView(absent.name)
+                self._views.add(absent.name)
 
     def arrow(self, sql: str, params: Params | None = None) -> pa.Table:
         table: pa.Table = self.spark.sql(to_spark_sql(sql, params)).toArrow()

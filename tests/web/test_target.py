@@ -462,3 +462,27 @@ def test_the_sales_pace_step_opens_the_target_tab_on_the_show_being_read(app, co
             assert links == [f"/m/{B}/target?event={show}"], links
             page = c.get(links[0])
             assert page.status_code == 200 and f'value="{show}" selected' in page.text
+
+
+def test_the_sales_pace_tab_names_the_programme_when_no_upcoming_show_has_a_sale(app, coop: Coop) -> None:
+    """A venue whose export stops before its next season goes on sale, but which loaded that
+    season's programme: the pace tab said « Aucun événement à venir » although the Target audience
+    tab lists its shows. It now names them, says what to send, and leads to who would come."""
+    period = "period=custom&from=2025-03-01&to=2026-03-01"  # A's programme: 12 and 29 March 2026
+    with new_client(app) as c:
+        login(c, coop.emails["A-admin"])
+        page = c.get(f"/m/{A}/pace?{period}")
+        assert page.status_code == 200
+        hint = re.search(r'class="hint programme-without-sales">(.*?)</p>', page.text, re.S)
+        assert hint is not None, visible_text(page.text)[:3000]
+        said = " ".join(html.unescape(hint.group(1)).split())
+        assert "annonce 2 événements, du 12 mars 2026 au 29 mars 2026" in said and "au 1er mars 2026" in said, said
+        assert f'href="/m/{A}/target">Qui viendrait</a>' in page.text
+        assert c.get(f"/m/{A}/target").status_code == 200
+        # After the programme's last show, nothing is announced: the page says so as before.
+        later = html.unescape(c.get(f"/m/{A}/pace?period=custom&from=2025-05-01&to=2026-05-01").text)
+        assert "programme-without-sales" not in later and "Aucun événement à venir après le 1er mai 2026" in later
+        c.post("/language", data={"language": "en", "csrf_token": page_csrf(c)})
+        english = visible_text(c.get(f"/m/{A}/pace?{period}").text)
+        c.post("/language", data={"language": "fr", "csrf_token": page_csrf(c)})
+    assert "Your programme announces 2 events from Mar 12, 2026 to Mar 29, 2026" in " ".join(english.split()), english[:3000]

@@ -92,7 +92,19 @@ def _mark_programme(payloads: dict[str, Any], warehouse: Warehouse, member_id: s
     """Whether the Target audience tab knows the sales pace's event (``summary.in_programme``: a
     show of the programme the member loaded there, or one of its shows on sale): the pace's step
     then opens that tab on this event. The pace follows sales and the programme its own file, so
-    an event of one need not be in the other."""
+    an event of one need not be in the other: the events' summary also says what the programme
+    announces after the data's last day (``summary.programme``), for a member whose upcoming
+    shows have no sale in its data yet."""
+    events = ((payloads.get("events") or {}).get("result") or {})
+    as_of = (events.get("summary") or {}).get("as_of") if isinstance(events.get("summary"), dict) else None
+    if as_of:
+        try:
+            announced = [e for e in target_service.upcoming_events(warehouse, member_id) if e["starts_at"][:10] > as_of]
+        except UserError:
+            announced = []
+        if announced:
+            payloads["events"]["result"] = {**events, "summary": {**events["summary"], "programme": {
+                "events": len(announced), "first": announced[0]["starts_at"][:10], "last": announced[-1]["starts_at"][:10]}}}
     pace = payloads.get("pace")
     summary = ((pace or {}).get("result") or {}).get("summary")
     if pace is None or not isinstance(summary, dict) or not summary.get("event_id"):
@@ -104,7 +116,8 @@ def _mark_programme(payloads: dict[str, Any], warehouse: Warehouse, member_id: s
 def _programme_mark(payloads: Mapping[str, Any]) -> str:
     """The part of a tab's answers that comes from the programme, not the data version (its key)."""
     summary = (((payloads.get("pace") or {}).get("result") or {}).get("summary")) or {}
-    return json.dumps(summary.get("in_programme"))
+    announced = (((payloads.get("events") or {}).get("result") or {}).get("summary")) or {}
+    return json.dumps([summary.get("in_programme"), announced.get("programme")])
 
 
 def view_of(tab: Tab, payloads: Mapping[str, Any], member_id: str, t: Translator,

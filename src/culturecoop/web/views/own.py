@@ -212,7 +212,8 @@ def pace(view: TabView, results: Results, t: Translator) -> None:
     if events:
         rows = _rows(events)
         view.picker = {"upcoming": [r for r in rows if r.get("upcoming")], "past": [r for r in rows if not r.get("upcoming")],
-                       "as_of": (events.get("summary") or {}).get("as_of")}
+                       "as_of": (events.get("summary") or {}).get("as_of"),
+                       "programme": (events.get("summary") or {}).get("programme")}
     if not result:
         return
     summary = result.get("summary") or {}

@@ -35,3 +35,20 @@ def test_north_american_numbers_still_tell_their_country(tmp_path: Path) -> None
     draft = draft_mapping(_export(tmp_path, "+1 514 555 01{i}"))
     (country,) = [e for e in draft.decisions if e.key == "country"]
     assert draft.mapping["country"] == "CA" and "country code" not in country.why, country.why
+
+
+@pytest.mark.parametrize(("zips", "zone"), [(("00901", "00907", "00926"), "America/Puerto_Rico"),
+                                            (("00802", "00820"), "America/St_Thomas"),
+                                            (("96910", "96913"), "Pacific/Guam"),
+                                            (("10001", "11201"), "America/New_York")])
+def test_an_american_territorys_zip_codes_give_its_own_clock(tmp_path: Path, zips: tuple[str, ...], zone: str) -> None:
+    # A venue in San Juan sells at 20:00 Atlantic time, an hour from New York's in winter: its
+    # purchases were read as New York time (the zone of every ZIP code below 349).
+    lines = ["Order ID,Event,Event start,Price,Purchased at,Email,Zip Code"]
+    for i in range(30):
+        lines.append(f"O{100 + i},Noche de salsa,2026-03-20 20:00,${25 + i % 3}.00,2026-02-{1 + i % 27:02d} 14:42,"
+                     f"p{i}@mail.example,{zips[i % len(zips)]}")
+    path = tmp_path / "orders.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    draft = draft_mapping(path)
+    assert (draft.mapping["country"], draft.mapping["timezone"]) == ("US", zone), draft.decisions

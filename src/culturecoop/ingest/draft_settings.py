@@ -39,12 +39,14 @@ _CA_AREA_CODES: dict[str, str] = {
 }
 # The first three digits of a US ZIP code (up to the range's last) -> the zone of most of that
 # range: the Pacific coast is three hours behind New York, whose zone was every American guess.
+# Puerto Rico (006, 007, 009), the Virgin Islands (008) and Guam (969) keep their own clocks.
 _US_ZIP_ZONES: tuple[tuple[int, str], ...] = (
+    (5, "America/New_York"), (7, "America/Puerto_Rico"), (8, "America/St_Thomas"), (9, "America/Puerto_Rico"),
     (349, "America/New_York"), (369, "America/Chicago"), (385, "America/Chicago"), (397, "America/Chicago"),
     (399, "America/New_York"), (499, "America/New_York"), (589, "America/Chicago"), (599, "America/Denver"),
     (797, "America/Chicago"), (799, "America/Denver"), (847, "America/Denver"), (865, "America/Phoenix"),
     (884, "America/Denver"), (898, "America/Los_Angeles"), (961, "America/Los_Angeles"),
-    (968, "Pacific/Honolulu"), (994, "America/Los_Angeles"), (999, "America/Anchorage"),
+    (968, "Pacific/Honolulu"), (969, "Pacific/Guam"), (994, "America/Los_Angeles"), (999, "America/Anchorage"),
 )
 
 

@@ -19,7 +19,7 @@ from culturecoop.analytics.audience import ratio
 from culturecoop.analytics.report import Column, ReportContext, ReportOutput, ReportTable
 from culturecoop.analytics.wording import number
 from culturecoop.errors import UserError
-from culturecoop.i18n import _, current_language
+from culturecoop.i18n import _, count, current_language
 
 MIN_COMPARABLES = 3
 CURVE_DAYS = 120
@@ -131,7 +131,7 @@ def pace(ctx: ReportContext) -> ReportOutput:
     if len(comparables) < MIN_COMPARABLES:
         extra["genre_mask"] = 0
         comparables = ctx.query(COMPARABLE_SALES, **extra)
-        ctx.notes.append(_("Fewer than {n} past events share a genre with this one: all events of the period are compared.").format(n=MIN_COMPARABLES))
+        ctx.notes.append(_("Fewer than {n} past events share a genre with this one: all events of the period are compared.").format(n=count(MIN_COMPARABLES)))
     sold = int(target["sold"])
     capacity = target["capacity"]
     multipliers = np.array([c["final"] / c["sold_by_now"] for c in comparables if c["sold_by_now"]], dtype=float)
@@ -150,7 +150,7 @@ def pace(ctx: ReportContext) -> ReportOutput:
         ctx.notes.append(_("No ticket sold yet: the forecast is the final sales of comparable events."))
     else:
         forecast = low = high = sellout = None
-        ctx.notes.append(_("Fewer than {n} comparable past events in the period: no forecast; start the period earlier to compare with more events.").format(n=MIN_COMPARABLES))
+        ctx.notes.append(_("Fewer than {n} comparable past events in the period: no forecast; start the period earlier to compare with more events.").format(n=count(MIN_COMPARABLES)))
     if capacity and forecast is not None and low is not None and high is not None:
         forecast, low, high = (min(float(capacity), v) for v in (forecast, low, high))
 

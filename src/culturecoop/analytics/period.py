@@ -9,7 +9,7 @@ from typing import Any
 from culturecoop.analytics.facts import WINDOW_MONTHS, Window
 from culturecoop.analytics.wording import choices
 from culturecoop.errors import UserError
-from culturecoop.i18n import _, current_language
+from culturecoop.i18n import _, count, current_language
 
 
 def month_ordinal(day: date) -> int:
@@ -126,7 +126,7 @@ def resolve_period(params: dict[str, Any], window: Window, *, pooled: bool) -> t
             raise UserError(
                 _("Cross-member figures cover {first} to {last} (the last {months} months with data); choose a period inside it.").format(
                     first=month_start(window.start).isoformat(), last=month_end(window.start + WINDOW_MONTHS - 1).isoformat(),
-                    months=WINDOW_MONTHS)
+                    months=count(WINDOW_MONTHS))
             )
     return period, notes
 

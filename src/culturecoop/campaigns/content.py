@@ -22,7 +22,7 @@ from babel.dates import format_datetime
 from babel.numbers import format_currency
 
 from culturecoop.errors import UserError
-from culturecoop.i18n import _, gettext_in
+from culturecoop.i18n import _, count, gettext_in
 from culturecoop.schema.taxonomy import GENRE_LABELS
 from culturecoop.warehouse.engine import Warehouse
 
@@ -79,7 +79,7 @@ def check_template(text: str, what: str, limit: int) -> str:
         raise UserError(_("The {what} is empty; write it (placeholders: {names}).").format(
             what=what, names=", ".join("{" + p + "}" for p in PLACEHOLDERS)))
     if len(text) > limit:
-        raise UserError(_("The {what} is longer than {limit} characters; shorten it.").format(what=what, limit=limit))
+        raise UserError(_("The {what} is longer than {limit} characters; shorten it.").format(what=what, limit=count(limit)))
     unknown = sorted({m for m in _PLACEHOLDER.findall(text) if m not in PLACEHOLDERS})
     if unknown:
         raise UserError(_("The {what} uses {unknown}, which is not a placeholder; use {names}.").format(

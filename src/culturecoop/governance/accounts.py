@@ -18,7 +18,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from culturecoop.errors import UserError
-from culturecoop.i18n import _, current_language
+from culturecoop.i18n import _, count, current_language
 from culturecoop.warehouse.engine import Warehouse
 
 Role = Literal["coop_admin", "member_admin", "member_analyst"]
@@ -97,7 +97,7 @@ def normalize_email(email: str) -> str:
 def check_password_strength(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise UserError(
-            _("The password is too short: use at least {n} characters.").format(n=MIN_PASSWORD_LENGTH)
+            _("The password is too short: use at least {n} characters.").format(n=count(MIN_PASSWORD_LENGTH))
         )
 
 

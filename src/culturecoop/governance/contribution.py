@@ -32,7 +32,7 @@ from culturecoop.analytics.service import refresh
 from culturecoop.errors import UserError
 from culturecoop.governance.reco_value import RecoCases, reco_cases, reco_shapley
 from culturecoop.governance.shapley import MAX_MEMBERS, MaskCounts, Shares, shapley
-from culturecoop.i18n import _
+from culturecoop.i18n import _, count
 from culturecoop.privacy.policy import current_policy
 from culturecoop.warehouse.engine import Warehouse
 
@@ -179,7 +179,7 @@ def contributions(warehouse: Warehouse, start: str | None = None, end: str | Non
     if not members:
         raise UserError(_("The warehouse has no member yet; load packages with `culturecoop ingest` first."))
     if len(members) > MAX_MEMBERS:
-        raise UserError(_("Contribution accounting handles up to {n} members; this cooperative has {m}.").format(n=MAX_MEMBERS, m=len(members)))
+        raise UserError(_("Contribution accounting handles up to {n} members; this cooperative has {m}.").format(n=count(MAX_MEMBERS), m=count(len(members))))
     started = time.perf_counter()
     counts = coalition_counts(warehouse, members, first, last)
     cases = recommendation_cases(warehouse, members, first, last, seed)

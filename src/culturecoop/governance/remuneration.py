@@ -21,7 +21,7 @@ from typing import Any
 from culturecoop.analytics.wording import number
 from culturecoop.errors import UserError
 from culturecoop.governance.contribution import VALUE_FUNCTIONS, Contribution
-from culturecoop.i18n import _, current_language
+from culturecoop.i18n import _, count, current_language, general
 from culturecoop.warehouse.engine import Warehouse
 
 # A trillion dollars: more than any pool, and an amount in cents that every column holds.
@@ -90,14 +90,14 @@ def check_rules(rules: Rules, members: int) -> None:
         raise UserError(_("A weight is negative; give weights between 0 and 1 that add up to 1."))
     total = sum(rules.weights.values())
     if abs(total - 1) > 1e-6:
-        raise UserError(_("The weights add up to {total}, not 1; adjust --weights so that they add up to 1.").format(total=round(total, 6)))
+        raise UserError(_("The weights add up to {total}, not 1; adjust --weights so that they add up to 1.").format(total=general(round(total, 6))))
     distributable = rules.pool_cents - rules.fees_cents
     if rules.floor_cents * members > distributable:
         raise UserError(_("A floor of {floor} for each of {members} members is more than the {amount} to share; lower --floor.").format(
-            floor=money(rules.floor_cents), members=members, amount=money(distributable)))
+            floor=money(rules.floor_cents), members=count(members), amount=money(distributable)))
     if not 0 < rules.cap <= 1 or rules.cap * members < 1:
         raise UserError(_("A cap of {cap} cannot share the whole amount among {members} members; give --cap between {low} and 1.").format(
-            cap=rules.cap, members=members, low=round(1 / members, 4)))
+            cap=rules.cap, members=count(members), low=round(1 / members, 4)))
     if rules.floor_cents > rules.cap * distributable:
         raise UserError(_("The floor is above the cap; lower --floor or raise --cap."))
     if rules.preferential_rate < 1 or not 0 <= rules.preferential_threshold <= 1:

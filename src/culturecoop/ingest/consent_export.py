@@ -31,7 +31,7 @@ import pyarrow as pa
 
 from culturecoop.errors import UserError
 from culturecoop.files import partial_path
-from culturecoop.i18n import _
+from culturecoop.i18n import _, count
 from culturecoop.ingest.dates import format_params, timestamp_sql
 from culturecoop.ingest.labels import DEFAULT_FALSE, DEFAULT_LANGUAGE_VALUES, DEFAULT_TRUE
 from culturecoop.ingest.package import MemberInfo
@@ -112,7 +112,7 @@ def _check_unknown_words(con: duckdb.DuckDBPyConnection, profile: Profile) -> No
         return
     words = list(dict.fromkeys(str(r[1]) for r in rows))
     shown = ", ".join(f"\"{w}\"" for w in words[:_SHOWN_WORDS]) + (
-        _(" and {n} more").format(n=len(words) - _SHOWN_WORDS) if len(words) > _SHOWN_WORDS else "")
+        _(" and {n} more").format(n=count(len(words) - _SHOWN_WORDS)) if len(words) > _SHOWN_WORDS else "")
     columns = ", ".join(dict.fromkeys(profile.columns[str(r[0])].describe() for r in rows))
     raise UserError(_("The consent column {columns} holds values that say neither yes nor no: {words}; add each "
                       "to true_values (consent given) or false_values (consent withdrawn) in the mapping, then "
@@ -235,7 +235,7 @@ def _check(con: duckdb.DuckDBPyConnection, source: Path, profile: Profile,
         worst = max(over, key=lambda r: over[r])
         raise UserError(_("Nothing was written: {n} of {total} rows of {path} are rejected for {reason}; check the "
                           "mapping's column for it, or run prepare again with --max-reject-share 1 to quarantine "
-                          "them anyway.").format(n=f"{over[worst]:,}", total=f"{rows_in:,}", path=source.name,
+                          "them anyway.").format(n=count(over[worst]), total=count(rows_in), path=source.name,
                                                   reason=worst))
     return rows_in, rejected, by_reason
 

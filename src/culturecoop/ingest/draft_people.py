@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from culturecoop.i18n import _
+from culturecoop.i18n import count as count_text
 from culturecoop.ingest import vocabulary as vocab
 from culturecoop.ingest.draft_builder import DraftBuilder, named
 from culturecoop.ingest.draft_fit import MATCH_THRESHOLD, column_score, why_matched
@@ -79,7 +80,7 @@ def leave_out_sellers_addresses(builder: DraftBuilder) -> None:
         builder.used.discard(c.index)
         builder.note("columns.email", None, _("«{column}» holds {addresses} addresses over {orders} orders: those "
                                               "of whoever made the sales (staff, account), not buyers'; left "
-                                              "out").format(column=c.name, addresses=len(orders), orders=count),
+                                              "out").format(column=c.name, addresses=count_text(len(orders)), orders=count_text(count)),
                      check=True)
     if len(kept) == len(mapped):
         return
@@ -153,7 +154,7 @@ def _patron_fallback(builder: DraftBuilder) -> None:
                                    "will be set aside. To keep them, choose no column for {field} (the e-mail, "
                                    "else the phone, then tells who bought on every row), or, in the mapping's "
                                    "YAML, write `patron_id: {fallback}` to use them only where {column} is "
-                                   "empty.").format(n=len(helped), column=column.name, field=named("patron_id"),
+                                   "empty.").format(n=count_text(len(helped)), column=column.name, field=named("patron_id"),
                                                     fallback=flow(fallback)))
         return
     builder.columns_map["patron_id"] = fallback
@@ -161,7 +162,7 @@ def _patron_fallback(builder: DraftBuilder) -> None:
     builder.note("columns.patron_id", fallback,
                  _("{n} of the rows looked at have no {column} but an e-mail or a phone: they are identified "
                    "by the e-mail, else the phone (the same person's rows with and without a number are "
-                   "joined at linkage by the e-mail)").format(n=len(helped), column=column.name), check=True)
+                   "joined at linkage by the e-mail)").format(n=count_text(len(helped)), column=column.name), check=True)
 
 
 def _order_from_buyer_and_time(builder: DraftBuilder) -> dict[str, Any] | None:

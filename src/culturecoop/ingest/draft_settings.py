@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from culturecoop.i18n import _
+from culturecoop.i18n import count as count_text
 from culturecoop.i18n import share as share_text
 from culturecoop.ingest import shapes
 from culturecoop.ingest import vocabulary as vocab
@@ -85,13 +86,13 @@ def decide_day_first(columns: list[Column], language: str,
     if not numeric:
         return None, None
     if day and not month:
-        return True, Evidence("day_first", True, _("{n} dates have a first number above 12: the day comes first").format(n=day))
+        return True, Evidence("day_first", True, _("{n} dates have a first number above 12: the day comes first").format(n=count_text(day)))
     if month and not day:
-        return False, Evidence("day_first", False, _("{n} dates have a second number above 12: the month comes first").format(n=month))
+        return False, Evidence("day_first", False, _("{n} dates have a second number above 12: the month comes first").format(n=count_text(month)))
     if day or month:
         verdict = day >= month
         return verdict, Evidence("day_first", verdict, _("dates disagree on the order of day and month ({day} look day first, {month} month first)").format(
-            day=day, month=month), check=True)
+            day=count_text(day), month=count_text(month)), check=True)
     symbols: Counter[str] = price.amount.symbols if price is not None else Counter()
     european = any(symbols[sign] for sign in ("£", "€", "GBP", "EUR", "CHF"))
     because = {"fr": _("no date has a number above 12 to tell day from month; the headers are French, so day first is assumed"),
@@ -150,7 +151,7 @@ def date_formats(con: duckdb.DuckDBPyConnection, fields: dict[str, list[str]],
         if chosen:
             parts.append(_("formats {formats}").format(formats=", ".join(chosen)))
         if named:
-            parts.append(_("{n} written with month or day names (read without a format)").format(n=len(named)))
+            parts.append(_("{n} written with month or day names (read without a format)").format(n=count_text(len(named))))
         if zoned:
             parts.append(_("times end in {zones}: converted to the timezone below").format(
                 zones=", ".join(z for z, _n in zoned.most_common(3))))
@@ -182,7 +183,7 @@ def amount_settings(price: Column | None, header: str | None) -> tuple[str, floa
                                                       "currency units, not cents").format(median=style.median), check=True))
     if style.negative:
         evidence.append(Evidence("negative", style.negative, _("{n} sampled amounts are negative (refund rows)").format(
-            n=style.negative)))
+            n=count_text(style.negative))))
     return decimal, scale, evidence
 
 
@@ -310,7 +311,7 @@ def decide_place(phones: Column | None, postcodes: Column | None, price: Column 
         code = foreign.most_common(1)[0][0]
         reasons.append(_("{count} phone numbers carry the country code +{code}, of a country culturecoop does not "
                          "know: choose the nearest of {allowed}, and check the postal codes").format(
-                             count=sum(foreign.values()), code=code, allowed=", ".join(COUNTRIES)))
+                             count=count_text(sum(foreign.values())), code=code, allowed=", ".join(COUNTRIES)))
         check_country = True
     # Currency: the column's codes, else a symbol in the amounts, else the country's.
     if codes:

@@ -19,7 +19,7 @@ from typing import Any
 import duckdb
 
 from culturecoop.errors import UserError
-from culturecoop.i18n import _
+from culturecoop.i18n import _, count
 from culturecoop.ingest.consent_changes import (
     is_consent_package,
     load_consent_changes,
@@ -90,7 +90,7 @@ def _upsert(con: duckdb.DuckDBPyConnection, table: Table, parquet: Path, member_
     if loaded != distinct:
         raise UserError(
             _("The package's {table} table repeats {n} keys; it is inconsistent, prepare it again.").format(
-                table=table.name, n=loaded - distinct),
+                table=table.name, n=count(loaded - distinct)),
             exit_code=3,
         )
     if table.name == "consent":  # the newest decision wins (a consent change may be newer than this package)

@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from culturecoop.errors import UserError
 from culturecoop.files import partial_path
-from culturecoop.i18n import _
+from culturecoop.i18n import _, count
 from culturecoop.ingest.consent import consent_record, consent_warnings
 from culturecoop.ingest.package import MemberInfo
 from culturecoop.ingest.prepare_io import (
@@ -109,7 +109,7 @@ def _check_all(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
     if info.nul_line is not None:
         warnings.append(_("Line {line} of the file holds a NUL character (an invisible byte some exports pad "
                           "fields with; {n} in the file): each was read as nothing, so a value is the characters "
-                          "around it.").format(line=info.nul_line, n=info.nul_count))
+                          "around it.").format(line=info.nul_line, n=count(info.nul_count)))
     return _Checked(rows_in, rejected, by_reason, blank_lines, summary_lines, merged, unnamed, dropped, warnings)
 
 

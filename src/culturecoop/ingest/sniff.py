@@ -22,6 +22,7 @@ from typing import Any
 
 from culturecoop.errors import UserError
 from culturecoop.i18n import _
+from culturecoop.i18n import count as count_text
 from culturecoop.i18n import share as share_text
 from culturecoop.ingest import vocabulary as vocab
 from culturecoop.ingest.filekind import holds_binary
@@ -311,7 +312,7 @@ def _sniff_document(path: Path) -> Sample:
         raise header_only(path)
     sample.evidence = [Evidence("encoding", "utf-8", _("JSON is UTF-8 text")),
                        Evidence("format", "jsonl", _("one JSON document: its {n} records are read as JSON lines, "
-                                                     "one per row").format(n=len(rows)))]
+                                                     "one per row").format(n=count_text(len(rows))))]
     sample.settings = {"format": "jsonl", "encoding": "utf-8"}
     sample.total_rows = len(rows)
     return sample
@@ -423,7 +424,7 @@ def _sniff_delimited(path: Path, text: str) -> Sample:
     sample = Sample(path=path, format="csv", header=header, rows=data)
     names = {",": _("comma"), ";": _("semicolon"), "\t": _("tab"), "|": _("vertical bar")}
     sample.note("delimiter", delimiter, _("{share} of the lines split into {n} columns (separator: {name})").format(
-        share=share_text(share), n=width, name=names[delimiter]))
+        share=share_text(share), n=count_text(width), name=names[delimiter]))
     sample.note("quote", '"', _("the standard CSV quote"))
     sample.note("skip_lines", header_line - 1,
                 _("the header is on line {line}").format(line=header_line) if header_line > 1
@@ -483,7 +484,7 @@ def _sniff_workbook(path: Path) -> Sample:
     sample = Sample(path=path, format="xlsx", header=header, rows=data)
     sample.evidence.append(Evidence("format", "xlsx", _("the file is an Excel workbook")))
     others = [s[2] for s in scored if s[2] != title]
-    sheet_why = _("sheet {sheet} holds the table ({n} rows)").format(sheet=title, n=len(data))
+    sheet_why = _("sheet {sheet} holds the table ({n} rows)").format(sheet=title, n=count_text(len(data)))
     if others:
         sheet_why += _("; the other sheets ({sheets}) hold none").format(sheets=", ".join(others))
     sample.note("sheet", title if others else None, sheet_why)

@@ -30,6 +30,7 @@ import numpy as np
 
 from culturecoop.errors import UserError
 from culturecoop.i18n import _
+from culturecoop.i18n import count as count_text
 from culturecoop.reco.features import is_identifier
 
 NO_TIME = np.iinfo(np.int64).min
@@ -302,7 +303,7 @@ def _plain(path: Path) -> Path:
                        if not m.is_dir() and not m.filename.startswith("__MACOSX/") and not Path(m.filename).name.startswith(".")]
             if len(members) != 1:
                 raise UserError(_("{path} is a zip archive of {n} files ({names}); unzip it and give the file you mean.").format(
-                    path=path, n=len(members), names=", ".join(m.filename for m in members[:5])))
+                    path=path, n=count_text(len(members)), names=", ".join(m.filename for m in members[:5])))
             copy = _scratch() / Path(members[0].filename).name
             with archive.open(members[0]) as source, copy.open("wb") as out:
                 shutil.copyfileobj(source, out, 1 << 20)
@@ -478,7 +479,7 @@ def _ragged_row(path: Path, shown: Path) -> None:
         for line, row in enumerate(rows, start=2):
             if row and row != [""] and len(row) != width:
                 raise UserError(_("{path} line {line} has {found} fields where the header has {width}; fix that row (a separator inside a value needs quotes) or remove it.").format(
-                    path=shown, line=line, found=len(row), width=width))
+                    path=shown, line=line, found=count_text(len(row)), width=count_text(width)))
 
 
 _UNIX_SQL = "CASE " + " ".join(f"WHEN abs(x) >= {limit:.0f} THEN x / {divisor:.0f}" for limit, divisor in _UNIT_LIMITS) + " ELSE x END"
@@ -543,7 +544,7 @@ def read_interactions(path: Path, *, timed: bool = True) -> InteractionLog:
         line, raw_t, no_user, no_item = bad[0]
         what = "user_id" if no_user else "item_id" if no_item else "timestamp"
         alike = len(bad) - 1
-        more = (_(" ({n} more rows like it)").format(n=alike) if alike > 1 else _(" (1 more row like it)") if alike else "")
+        more = (_(" ({n} more rows like it)").format(n=count_text(alike)) if alike > 1 else _(" (1 more row like it)") if alike else "")
         if what == "timestamp":
             raise UserError(_("{path} line {line}: the timestamp {value!r} is empty or not a time{more}; write ISO 8601 (2024-03-01T20:00) or Unix seconds, or remove the row.").format(
                 path=path, line=line, value=raw_t or "", more=more))
@@ -726,7 +727,7 @@ def read_item_list(path: Path, items: ItemTable) -> np.ndarray:
         unknown = [v for v in wanted if v not in index]
     if unknown:
         raise UserError(_("{path} lists {n} items that appear in neither the log nor the item table (first: {item}); check the ids.").format(
-            path=path, n=len(unknown), item=unknown[0]))
+            path=path, n=count_text(len(unknown)), item=unknown[0]))
     if not wanted:
         raise UserError(_("{path} lists no item; give one item_id per line.").format(path=path))
     return np.array(sorted({index[v] for v in wanted}), dtype=np.int64)

@@ -27,7 +27,7 @@ from typing import Any
 import duckdb
 
 from culturecoop.errors import UserError
-from culturecoop.i18n import _
+from culturecoop.i18n import _, count
 from culturecoop.ingest.normalize import install_normalizers
 from culturecoop.reco import data
 from culturecoop.reco.logs import as_delimited_text, read_text_table
@@ -386,7 +386,7 @@ def _events(path: Path, names: list[str], rows: list[tuple[Any, ...]], area: Cal
         first_line[event_id] = (len(out), n)
         out.append(event)
     if not out and cancelled:
-        raise UserError(_("{path} lists only cancelled events ({n}); give the events that will take place.").format(path=path, n=cancelled))
+        raise UserError(_("{path} lists only cancelled events ({n}); give the events that will take place.").format(path=path, n=count(cancelled)))
     if not out:
         raise UserError(_("{path} lists no event; give one upcoming event per row.").format(path=path))
     return Programme(out, {name: names[i] for name, i in at.items()}, other_languages, merged, cancelled)

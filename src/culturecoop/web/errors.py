@@ -150,7 +150,8 @@ def validation_message(errors: list[Any], t: Translator) -> str:
     if kind == "missing":
         return t(_("The field {field} is missing; give it and try again."), field=field)
     if kind == "string_too_long":
-        return t(_("The field {field} is too long: give at most {n} characters."), field=field, n=str(ctx.get("max_length", "?")))
+        return t(_("The field {field} is too long: give at most {n} characters."), field=field,
+                 n=t.number(ctx["max_length"]) if isinstance(ctx.get("max_length"), int) else "?")
     if kind == "string_too_short":
         return t(_("The field {field} is empty; give a value."), field=field)
     if kind.startswith(("date_", "datetime_")):

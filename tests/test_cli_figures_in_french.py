@@ -124,8 +124,8 @@ def test_a_drafted_mapping_counts_the_records_of_a_json_document_in_french(tmp_p
     assert "ses 1 234 enregistrements sont lus" in (tmp_path / "m.yaml").read_text(encoding="utf-8")
 
 
-# Refusals are read from the services themselves: the command line's error printer
-# (cli/main.py, _visible) writes a no-break space as the four characters \xa0 — see the xfail at the end.
+# Refusals are read from the services themselves (quicker than a process each); the last test reads
+# one on the terminal, as the command line prints it.
 
 
 def _refusal(language: str, call: Callable[..., object], *args: object, **kwargs: object) -> str:
@@ -198,11 +198,10 @@ def test_contribution_refuses_a_cooperative_too_large_counting_its_members_in_fr
     assert f"traite jusqu’à 62 membres ; cette coopérative en compte {_1234}." in message, message
 
 
-@pytest.mark.xfail(strict=True, reason="cli/main.py _visible escapes every character str.isprintable() refuses, "
-                                       "U+00A0 and U+202F included: a French refusal prints « 1\\xa0234 »")
 def test_the_command_line_prints_a_refusals_count_the_french_way(tmp_path: Path) -> None:
-    """What a reader of the terminal sees; passes (and this marker must go) once the error printer
-    lets the no-break spaces of French numbers through as they are."""
+    """What a reader of the terminal sees: the error printer showed every character
+    ``str.isprintable()`` refuses as its escape, the no-break spaces of French numbers included
+    (« 1\\xa0234 »); a space is now a space, a control character still an escape."""
     log = tmp_path / "log.csv"
     log.write_text("user_id,item_id,timestamp\n" + "".join(f",i{n % 7},2024-03-01T20:00\n" for n in range(1235)),
                    encoding="utf-8")

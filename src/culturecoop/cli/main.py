@@ -21,6 +21,7 @@ import re
 import signal
 import sys
 import time
+import unicodedata
 from types import FrameType
 from typing import Any
 
@@ -57,7 +58,9 @@ def _deliver_again(signum: int) -> None:
 
 
 def _visible(text: str) -> str:
-    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+    # A control character is shown as its escape; a space of any width (the no-break spaces of
+    # French numbers, « 1 234 », « 12 % ») is a space, not a control.
+    return "".join(ch if ch.isprintable() or unicodedata.category(ch) == "Zs" else repr(ch)[1:-1] for ch in text)
 
 
 def _say_error(message: str) -> None:

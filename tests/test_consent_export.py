@@ -16,6 +16,7 @@ import duckdb
 import pytest
 
 import planted
+from conftest import run_cli
 from culturecoop.governance.consent import reachable
 from culturecoop.warehouse.engine import Warehouse
 from planted import MEMBERS, PLANTED, Coop, cli, others
@@ -166,7 +167,14 @@ def test_bad_consent_exports_say_one_sentence_and_write_nothing(built: Coop, tmp
                   "--out", str(blank_out))
     done = cli(*blank_args, check=False)
     assert done.returncode == 2, done.stderr
-    assert "12 of 19 rows" in done.stderr and "no_consent_value" in done.stderr and "--max-reject-share" in done.stderr
+    said = " ".join(done.stderr.split())
+    assert "12 of 19 rows" in said and "no consent column of the row says yes or no" in said, said
+    assert "--max-reject-share" in said and "no_consent_value" not in said, said
+    # In French, the reason in words too (it was the rule's code, « rejetées pour no_consent_value »).
+    french = run_cli(*blank_args, lang="fr")
+    said = " ".join(french.stderr.split())
+    assert french.returncode == 2 and "12 des 19 lignes" in said, said
+    assert "sont rejetées (aucune colonne de consentement de la ligne ne dit oui ou non)" in said, said
     assert not blank_out.exists() and not (member / "blanks.pkg.rejects.csv").exists()
     assert cli(*blank_args, "--max-reject-share", "1", check=False).returncode == 0
     assert blank_out.exists()

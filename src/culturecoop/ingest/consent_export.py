@@ -31,7 +31,7 @@ import pyarrow as pa
 
 from culturecoop.errors import UserError
 from culturecoop.files import partial_path
-from culturecoop.i18n import _, count
+from culturecoop.i18n import _, count, current_language
 from culturecoop.ingest.dates import format_params, timestamp_sql
 from culturecoop.ingest.labels import DEFAULT_FALSE, DEFAULT_LANGUAGE_VALUES, DEFAULT_TRUE
 from culturecoop.ingest.package import MemberInfo
@@ -49,6 +49,7 @@ from culturecoop.ingest.pseudonymize import pseudonymize_patrons
 from culturecoop.ingest.quarantine import DEFAULT_MAX_REJECT_SHARE, MIN_REJECTS_FOR_PATTERN
 from culturecoop.ingest.read import read_source, translate_read_error
 from culturecoop.ingest.split import conform
+from culturecoop.ingest.words import REJECT_REASONS, say
 from culturecoop.privacy.encodings import id_token_sql, member_id_key, member_id_sql, pads
 from culturecoop.privacy.keys import load_member_keys
 from culturecoop.schema.model import CONSENT, CONSENT_PURPOSES, EVENT, TICKET, UNNAMED_SALE, Table
@@ -229,14 +230,15 @@ def _check(con: duckdb.DuckDBPyConnection, source: Path, profile: Profile,
     if rejected == rows_in:
         worst = max(by_reason, key=lambda r: by_reason[r])
         raise UserError(_("Every row of {path} was rejected (mostly: {reason}); check the mapping's columns "
-                          "and prepare again. Nothing was written.").format(path=source.name, reason=worst))
+                          "and prepare again. Nothing was written.").format(
+            path=source.name, reason=say(REJECT_REASONS, worst, current_language())))
     over = {r: n for r, n in by_reason.items() if n > max_share * rows_in and n >= MIN_REJECTS_FOR_PATTERN}
     if over:
         worst = max(over, key=lambda r: over[r])
-        raise UserError(_("Nothing was written: {n} of {total} rows of {path} are rejected for {reason}; check the "
+        raise UserError(_("Nothing was written: {n} of {total} rows of {path} are rejected ({reason}); check the "
                           "mapping's column for it, or run prepare again with --max-reject-share 1 to quarantine "
                           "them anyway.").format(n=count(over[worst]), total=count(rows_in), path=source.name,
-                                                  reason=worst))
+                                                  reason=say(REJECT_REASONS, worst, current_language())))
     return rows_in, rejected, by_reason
 
 

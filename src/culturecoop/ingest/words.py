@@ -31,6 +31,10 @@ REJECT_REASONS = {
     "bad_birth_date": _("birth date unreadable"),
     "impossible_birth_date": _("birth date in the future or before 1900"),
     "duplicate_ticket": _("ticket identifier already used on another line"),
+    # A consent export's own rules (``ingest.consent_export.CONSENT_RULES``).
+    "no_consent_value": _("no consent column of the row says yes or no"),
+    "bad_consent_at": _("date of the consent change unreadable"),
+    "consent_in_future": _("date of the consent change after the day the export was prepared"),
 }
 # A ticket's status as ``prepare`` reads it (``schema.model.TICKET_STATUSES``).
 TICKET_STATUSES = {"sold": _("sold ticket"), "refunded": _("refunded ticket"), "cancelled": _("cancelled ticket"),

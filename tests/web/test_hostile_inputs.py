@@ -490,3 +490,17 @@ def test_no_hostile_value_makes_the_member_app_fail(member_app: tuple[TestClient
                          f"{path} {content_type}", failures)
         member_check(client.post(target, data={}), f"{path} without its form token", failures)
     assert not failures, "\n".join(failures[:15])
+
+
+def test_a_bound_is_written_as_the_reader_writes_numbers(world: World) -> None:
+    """`limit=200000` on the audit route: « doit être au plus 100000 » in a French sentence (a million
+    would have read « 1e+06 »); now « 100 000 » in French, "100,000" in English."""
+    with new_client(world.app, session(world.app, world.accounts["A-admin"])) as c:  # a French account
+        said = c.get(f"/api/v1/members/{A}/audit?limit=200000", headers={"Accept-Language": "fr"})
+    assert said.status_code == 422 and "au plus 100\u00a0000." in said.json()["error"]["message"], said.json()
+    from culturecoop.web.errors import validation_message
+    from culturecoop.web.i18n import Translator
+
+    error = {"type": "less_than_equal", "loc": ("query", "limit"), "msg": "", "input": "2000000", "ctx": {"le": 1_000_000}}
+    assert validation_message([error], Translator("en")).endswith("at most 1,000,000.")
+    assert validation_message([{**error, "ctx": {"le": 0.05}}], Translator("fr")).endswith("au plus 0,05.")

@@ -164,14 +164,22 @@ def validation_message(errors: list[Any], t: Translator) -> str:
                   "less_than": _("The field {field} must be less than {limit}."),
                   "less_than_equal": _("The field {field} must be at most {limit}.")}
         limit = next((ctx[k] for k in ("gt", "ge", "lt", "le") if k in ctx), "?")
-        written = f"{limit:g}" if isinstance(limit, int | float) else str(limit)
-        return t(bounds[kind], field=field, limit=written.replace(".", ",") if t.language == "fr" else written)
+        return t(bounds[kind], field=field, limit=_limit(limit, t))
     if kind in ("literal_error", "enum"):
         return t(_("“{value}” is not a choice for the field {field}: give one of {choices}."), value=_quoted(value), field=field,
                  choices=_choices(str(ctx.get("expected", ""))))
     if kind in ("bool_parsing", "bool_type"):
         return t(_("The field {field} is true or false, not “{value}”."), field=field, value=_quoted(value))
     return t(_("Some values are missing or invalid ({fields}); correct them and try again."), fields=field)
+
+
+def _limit(limit: Any, t: Translator) -> str:
+    """A bound as the reader writes numbers: « 1 000 000 », « 0,05 » (``:g`` wrote 1e+06)."""
+    if isinstance(limit, bool) or not isinstance(limit, int | float):
+        return str(limit)
+    if isinstance(limit, int) or float(limit).is_integer():
+        return t.number(int(limit))
+    return t.number(limit, min(6, len(repr(float(limit)).partition(".")[2])))
 
 
 async def handle_validation_error(request: Request, exc: Exception) -> Response:

@@ -18,6 +18,7 @@ from test_reports_support import tiny_cooperative
     (("overview", "--from", "2026-02-30"), "--from 2026-02-30 n’est pas une date"),
     (("overveiw",), "vouliez-vous dire overview"),
     (("overview", "--from", "2025-03-01", "--to", "2025-01-01"), "inversez --from et --to"),
+    (("overview", "--event", "E1"), "le rapport overview n’en prend pas : retirez --event"),
 ])
 def test_a_bad_argument_is_said_before_spark_starts(tmp_path: Path, args: tuple[str, ...], said: str) -> None:
     coop = tiny_cooperative(tmp_path / "coop.duckdb")
@@ -30,3 +31,19 @@ def test_a_bad_argument_is_said_before_spark_starts(tmp_path: Path, args: tuple[
     assert said in words
     assert "WARN" not in result.stderr and words.startswith("Erreur :")
     assert time.monotonic() - started < 20
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    # Options that were silently ignored: the reader believed the lake, or the event, was read.
+    (("report", "overview", "--db", "{db}", "--member", "jazz-a", "--lake", "{lake}"),
+     "--lake se lit avec --engine spark"),
+    (("report", "geography", "--db", "{db}", "--member", "jazz-a", "--event", "E1"),
+     "le rapport geography n’en prend pas : retirez --event"),
+    (("schema", "--json", "--markdown"), "Donnez --markdown ou --json, pas les deux"),
+])
+def test_an_option_that_would_be_ignored_is_refused(tmp_path: Path, args: tuple[str, ...], said: str) -> None:
+    coop = tiny_cooperative(tmp_path / "coop.duckdb")
+    result = run_cli(*(a.format(db=coop, lake=tmp_path) for a in args), lang="fr")
+    words = " ".join(result.stderr.split())
+    assert result.returncode == 2 and said in words, words
+    assert not result.stdout.strip(), result.stdout[:300]

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from culturecoop.cli.app import app, console, emit_json, figure
+from culturecoop.errors import UserError
 from culturecoop.i18n import _
 from culturecoop.privacy.keys import init_keys
 from culturecoop.schema.model import SCHEMA_VERSION, TABLES, schema_markdown
@@ -41,6 +42,8 @@ def schema(
     as_json: bool = typer.Option(False, "--json", help="Print the schema as JSON."),
 ) -> None:
     """Show the canonical model (the warehouse's public tables and columns)."""
+    if markdown and as_json:
+        raise UserError(_("Give --markdown or --json, not both: the schema is printed one way at a time."))
     if markdown:
         typer.echo(schema_markdown())
         return

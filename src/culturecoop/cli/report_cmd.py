@@ -159,8 +159,14 @@ def report_command(
         raise UserError(_("Unknown engine {engine}; use duckdb or spark.").format(engine=engine_name))
     if engine_name == "spark" and lake is None:
         raise UserError(_("--engine spark reads a Parquet lake: give --lake DIR (create it with `culturecoop export-lake`)."))
+    if engine_name == "duckdb" and lake is not None:
+        raise UserError(_("--lake is read with --engine spark; add --engine spark, or leave --lake out to read the "
+                          "warehouse."))
     # Checked before Spark starts (it takes a minute): a typo is said at once, on either engine.
-    report_spec(name)
+    spec = report_spec(name)
+    if event is not None and "event" not in spec.extra_params:
+        raise UserError(_("--event chooses the show of the sales pace (report pace); the report {name} takes none: "
+                          "leave --event out.").format(name=name))
     first, last = parse_day(date_from, "--from"), parse_day(date_to, "--to")
     if first and last and first > last:
         raise UserError(_("The period starts on {start} after it ends on {end}; swap --from and --to.").format(

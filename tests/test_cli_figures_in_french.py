@@ -100,6 +100,11 @@ def test_a_whole_run_in_french_writes_every_count_the_french_way(tmp_path: Path)
                                                for m in _ENGLISH_DECIMAL.finditer(text)]
     # Counts large enough to need the separator were written (the test would pass on small ones).
     assert re.search(r"\d[\u00a0\u202f ]\d{3}\b", text), text[:2000]
+    # One of a thing is said in the singular (« 1 lignes de remboursement ont été appliquées » read before).
+    assert not re.findall(r"(?<![\d\u00a0,])1 (?:lignes|clients|ventes|billets) ", text), text[:3000]
+    assert "Une ligne de remboursement a été appliquée au billet qu’elle rembourse" in text, text[:3000]
+    # The synthetic exports name every buyer: the package's rows list no door sales (« … 0 »).
+    assert "Lignes du paquet" in text and "Ventes qui ne nomment personne" not in text, text[:3000]
 
 
 # The services under the CLI write the counts of their own sentences — refusals, a drafted

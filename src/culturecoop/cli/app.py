@@ -87,6 +87,12 @@ def figure(value: float, digits: int = 0) -> str:
     return number(value, current_language(), digits)
 
 
+def counted(n: int, one: str, many: str) -> str:
+    """``one`` (a sentence about a single thing, translated) when ``n`` is 1, else ``many`` with
+    its ``{n}`` written as the reader writes numbers: « 1 lignes » never reads."""
+    return one if n == 1 else many.replace("{n}", figure(n))
+
+
 def gated(shown: str) -> str:
     """A count as the privacy gate released it: the number in the reader's language, or "< 10"
     as the gate wrote it."""

@@ -30,6 +30,8 @@ def _print_summary(summary: IngestSummary) -> None:
     table.add_column(_("new"), justify="right")
     table.add_column(_("updated"), justify="right")
     for name, load in summary.tables.items():
+        if name == "unnamed_sale" and not load.rows:
+            continue  # door sales are listed only when the package has some
         table.add_row(say(PACKAGE_TABLES, name, current_language()), figure(load.rows), figure(load.inserted),
                       figure(load.updated))
     console.print(table)

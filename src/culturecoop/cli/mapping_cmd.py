@@ -15,7 +15,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from culturecoop.cli.app import app, console, emit_json, figure
+from culturecoop.cli.app import app, console, counted, emit_json, figure
 from culturecoop.cli.prepare_cmd import print_consent
 from culturecoop.errors import UserError
 from culturecoop.files import os_reason
@@ -179,14 +179,19 @@ def _print_check(summary: PrepareSummary, rows: list[dict[str, Any]]) -> None:
             table.add_row(say(REJECT_REASONS, reason, language), figure(count))
         console.print(table)
     if summary.refunds_merged:
-        console.print(_("{n} refund rows would be applied to the sales they refund.").format(n=figure(summary.refunds_merged)))
+        console.print(counted(summary.refunds_merged, _("One refund row would be applied to the sale it refunds."),
+                              _("{n} refund rows would be applied to the sales they refund.")))
     if summary.unnamed_sales:
-        console.print(_("{n} sales naming nobody (door or cash sales) would be counted as admissions of their "
-                        "events.").format(n=figure(summary.unnamed_sales)))
+        console.print(counted(
+            summary.unnamed_sales,
+            _("One sale naming nobody (a door or cash sale) would be counted as an admission of its event."),
+            _("{n} sales naming nobody (door or cash sales) would be counted as admissions of their events.")))
     if summary.summary_lines:
         console.print(_("{n} total lines under the table would be left out (they are not sales).").format(
             n=figure(summary.summary_lines)))
-    tables = ", ".join(f"{say(PACKAGE_TABLES, name, language)} {figure(count)}" for name, count in summary.rows_per_table.items())
+    # Door sales are said only when there are some (most exports name every buyer).
+    tables = ", ".join(f"{say(PACKAGE_TABLES, name, language)} {figure(count)}"
+                       for name, count in summary.rows_per_table.items() if count or name != "unnamed_sale")
     console.print(_("The package would hold: {tables}.").format(tables=tables), highlight=False)
     print_consent(summary)
     for warning in summary.warnings:

@@ -8,7 +8,7 @@ import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from culturecoop.cli.app import app, console, emit_json, figure
+from culturecoop.cli.app import app, console, counted, emit_json, figure
 from culturecoop.errors import UserError
 from culturecoop.files import refuse_replacing
 from culturecoop.i18n import _, current_language
@@ -54,30 +54,36 @@ def _print_summary(summary: PrepareSummary) -> None:
         for reason, count in summary.rejects_by_reason.items():
             table.add_row(say(REJECT_REASONS, reason, language), figure(count))
         console.print(table)
-    tables = ", ".join(f"{say(PACKAGE_TABLES, name, language)} {figure(count)}" for name, count in summary.rows_per_table.items())
+    # Door sales are said only when there are some (most exports name every buyer).
+    tables = ", ".join(f"{say(PACKAGE_TABLES, name, language)} {figure(count)}"
+                       for name, count in summary.rows_per_table.items() if count or name != "unnamed_sale")
     console.print(_("Package rows: {tables}.").format(tables=tables), highlight=False)
     if summary.blank_lines:
         console.print(_("Blank lines skipped: {n}.").format(n=figure(summary.blank_lines)))
     if summary.summary_lines:
         console.print(_("Total lines skipped (not tickets): {n}.").format(n=figure(summary.summary_lines)))
     if summary.refunds_merged:
-        console.print(
-            _("{n} refund rows were applied to the tickets they refund (now marked refunded).").format(
-                n=figure(summary.refunds_merged)))
+        console.print(counted(
+            summary.refunds_merged, _("One refund row was applied to the ticket it refunds (now marked refunded)."),
+            _("{n} refund rows were applied to the tickets they refund (now marked refunded).")))
     if summary.unnamed_sales:
-        console.print(
+        console.print(counted(
+            summary.unnamed_sales, _("One sale naming nobody (a door or cash sale) was counted as an admission of "
+                                     "its event, not as a patron's ticket."),
             _("{n} sales naming nobody (door or cash sales) were counted as admissions of their events, not as "
-              "patrons' tickets.").format(n=figure(summary.unnamed_sales)))
+              "patrons' tickets.")))
     for name, count in summary.values_dropped.items():
         if name in ("event_starts_at", "birth_date"):
-            console.print(
+            console.print(counted(
+                count, _("One row had a {field} that could not be read or is implausible; it was left empty, the "
+                         "ticket was kept."),
                 _("{n} rows had a {field} that could not be read or is implausible; it was left empty, the "
-                  "tickets were kept.").format(n=figure(count), field=field_named(name, language)))
+                  "tickets were kept.")).format(field=field_named(name, language)))
         else:
-            console.print(
-                _("{n} patrons had a {field} that could not be read; it was left empty.").format(
-                    n=figure(count), field=field_named(name, language))
-            )
+            console.print(counted(
+                count, _("One patron had a {field} that could not be read; it was left empty."),
+                _("{n} patrons had a {field} that could not be read; it was left empty.")).format(
+                    field=field_named(name, language)))
     print_consent(summary)
     for warning in summary.warnings:
         console.print(f"[bold yellow]{_('Warning')}:[/] {warning}", highlight=False)

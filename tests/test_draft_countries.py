@@ -10,11 +10,16 @@ import pytest
 from culturecoop.ingest.draft import draft_mapping
 
 
-def _export(tmp_path: Path, phone: str) -> Path:
-    lines = ["Order ID,Event,Event start,Price,Purchased at,Email,Phone"]
+def _export(tmp_path: Path, phone: str = "", *, column: str = "Phone", values: tuple[str, ...] = (),
+            event: str = "Jazz i Kælderen", price: str = "{n}.00") -> Path:
+    """Thirty orders of one show, the last column ``column``: ``phone`` with the row's number, or
+    ``values`` in turn."""
+    lines = [f"Order ID,Event,Event start,Price,Purchased at,Email,{column}"]
     for i in range(30):
-        lines.append(f"O{100 + i},Jazz i Kælderen,2026-03-20 20:00,{120 + i % 3 * 10}.00,2026-02-{1 + i % 27:02d} 14:42,"
-                     f"p{i}@mail.example,{phone.format(i=10 + i)}")
+        last = values[i % len(values)] if values else phone.format(i=10 + i)
+        amount = price.format(n=120 + i % 3 * 10 if not values else 25 + i % 3)
+        lines.append(f"O{100 + i},{event},2026-03-20 20:00,{amount},2026-02-{1 + i % 27:02d} 14:42,"
+                     f"p{i}@mail.example,{last}")
     path = tmp_path / "attendees.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -44,11 +49,5 @@ def test_north_american_numbers_still_tell_their_country(tmp_path: Path) -> None
 def test_an_american_territorys_zip_codes_give_its_own_clock(tmp_path: Path, zips: tuple[str, ...], zone: str) -> None:
     # A venue in San Juan sells at 20:00 Atlantic time, an hour from New York's in winter: its
     # purchases were read as New York time (the zone of every ZIP code below 349).
-    lines = ["Order ID,Event,Event start,Price,Purchased at,Email,Zip Code"]
-    for i in range(30):
-        lines.append(f"O{100 + i},Noche de salsa,2026-03-20 20:00,${25 + i % 3}.00,2026-02-{1 + i % 27:02d} 14:42,"
-                     f"p{i}@mail.example,{zips[i % len(zips)]}")
-    path = tmp_path / "orders.csv"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    draft = draft_mapping(path)
+    draft = draft_mapping(_export(tmp_path, column="Zip Code", values=zips, event="Noche de salsa", price="${n}.00"))
     assert (draft.mapping["country"], draft.mapping["timezone"]) == ("US", zone), draft.decisions

@@ -35,6 +35,9 @@ def test_export_lake_seconds_in_french(tmp_path: Path) -> None:
     coop = tiny_cooperative(tmp_path / "coop.duckdb")
     said = _said(run_cli("export-lake", "--db", str(coop), "--lake", str(tmp_path / "lake"), lang="fr"))
     assert re.search(r"écrit en \d+,\d s", said), said
+    # Its tables by their names, not their codes (« member 3, event 12… »).
+    assert "Membres 3" in said and "Événements " in said and "Fiches clients reliées " in said, said
+    assert not re.search(r"\b(?:member|event|ticket|identity|unnamed_sale) \d", said), said
 
 
 def test_a_privacy_budget_in_french(tmp_path: Path) -> None:

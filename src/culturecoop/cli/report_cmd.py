@@ -203,7 +203,15 @@ def export_lake_command(
         return
     console.print(_("Lake {lake} written in {seconds} s: {tables}.").format(
         lake=exported.lake, seconds=figure(exported.seconds, 1),
-        tables=", ".join(f"{t} {figure(n)}" for t, n in exported.tables.items())))
+        tables=", ".join(f"{_lake_table(t)} {figure(n)}" for t, n in exported.tables.items())))
+
+
+def _lake_table(name: str) -> str:
+    """A table of the lake by its name in the reader's language (the package's words where it has them)."""
+    from culturecoop.ingest.words import PACKAGE_TABLES, say
+
+    named = {"member": _("Members"), "identity": _("Linked patron records")}
+    return named[name] if name in named else say(PACKAGE_TABLES, name, current_language())
 
 
 @app.command("analytics-refresh")

@@ -75,14 +75,12 @@ def _print_summary(summary: PrepareSummary) -> None:
     for name, count in summary.values_dropped.items():
         if name in ("event_starts_at", "birth_date"):
             console.print(counted(
-                count, _("One row had a {field} that could not be read or is implausible; it was left empty, the "
-                         "ticket was kept."),
-                _("{n} rows had a {field} that could not be read or is implausible; it was left empty, the "
-                  "tickets were kept.")).format(field=field_named(name, language)))
+                count, _("One row had an unreadable or implausible {field}; it was left empty, the ticket was kept."),
+                _("{n} rows had an unreadable or implausible {field}; it was left empty, the tickets were kept.")).format(field=field_named(name, language)))
         else:
             console.print(counted(
-                count, _("One patron had a {field} that could not be read; it was left empty."),
-                _("{n} patrons had a {field} that could not be read; it was left empty.")).format(
+                count, _("One patron had an unreadable {field}; it was left empty."),
+                _("{n} patrons had an unreadable {field}; it was left empty.")).format(
                     field=field_named(name, language)))
     print_consent(summary)
     for warning in summary.warnings:

@@ -46,10 +46,12 @@ def _on_unraisable(unraisable: Any) -> None:
     if _stopped_by is None or not isinstance(unraisable.exc_value, KeyboardInterrupt):
         sys.__unraisablehook__(unraisable)
         return
-    signal.signal(_stopped_by, _on_stop_signal)
     # From another thread, after a pause: raised here it would land in this hook, which cannot
-    # raise either. The handler runs in the main thread, at its next line of Python.
-    _thread.start_new_thread(_deliver_again, (_stopped_by,))
+    # raise either. The handler runs in the main thread, at its next line of Python. While the
+    # interpreter shuts down (the work is done) no thread can start: the stop has nothing left to stop.
+    with contextlib.suppress(RuntimeError, ValueError):
+        signal.signal(_stopped_by, _on_stop_signal)
+        _thread.start_new_thread(_deliver_again, (_stopped_by,))
 
 
 def _deliver_again(signum: int) -> None:

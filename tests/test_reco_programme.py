@@ -188,6 +188,11 @@ def test_the_command_says_in_french_what_it_loaded(tmp_path: Path) -> None:
     text = " ".join(result.stderr.split())
     assert "jazz-a : 2 événements à venir chargés (du 21 mars 2027 au 20 déc. 2027)." in text
     assert "Événements annulés laissés de côté (leur statut l’indique) : 1." in text
+    # A small venue's programme of one show, in the singular (« 1 événements à venir chargés » before).
+    one = _write(tmp_path, "gala.csv", "Titre;Date;Genre;Prix\nGala;2027-12-20;Théâtre;25\n")
+    result = run_cli("reco", "programme", str(one), "--db", str(db), "--member", "jazz-a", lang="fr")
+    assert result.returncode == 0, result.stderr
+    assert "jazz-a : un événement à venir chargé (le 20 déc. 2027)." in " ".join(result.stderr.split()), result.stderr
 
 
 def test_a_programme_whose_lines_end_in_two_ways_reads_as_its_events(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from culturecoop.cli.app import app, console, emit_json, figure
+from culturecoop.cli.app import app, console, counted, emit_json, figure
 from culturecoop.errors import UserError
 from culturecoop.i18n import _
 
@@ -34,8 +34,10 @@ def _say_summary(s: dict[str, Any]) -> None:
         console.print(_("Only one member has patrons: records were deduplicated within it; "
                         "links across members will come when other members send packages."))
     if s["records_without_encodings"]:
-        console.print(_("{n} records have no token and no encoding at all: each stays a person "
-                        "of its own.").format(n=figure(s["records_without_encodings"])))
+        console.print(counted(
+            s["records_without_encodings"],
+            _("One record has no token and no encoding at all: it stays a person of its own."),
+            _("{n} records have no token and no encoding at all: each stays a person of its own.")))
     console.print(
         _("Compared {pairs} candidate pairs; kept {kept} keys, created {new}, retired {retired} "
           "({changed} records changed key) in {seconds} s.").format(

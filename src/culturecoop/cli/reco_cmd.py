@@ -11,7 +11,7 @@ from typing import Any
 
 import typer
 
-from culturecoop.cli.app import app, console, emit_json, figure, gated
+from culturecoop.cli.app import app, console, counted, emit_json, figure, gated
 from culturecoop.errors import UserError
 from culturecoop.files import atomic_file, refuse_replacing
 from culturecoop.i18n import _
@@ -48,8 +48,9 @@ def programme_command(
     from culturecoop.analytics.wording import day
     from culturecoop.i18n import current_language
 
-    console.print(_("{n} upcoming events of {member} loaded ({first} to {last}).").format(
-        n=figure(summary["events"]), member=member, first=day(summary["first"], current_language()),
+    console.print(counted(summary["events"], _("One upcoming event of {member} loaded ({first})."),
+                          _("{n} upcoming events of {member} loaded ({first} to {last}).")).format(
+        member=member, first=day(summary["first"], current_language()),
         last=day(summary["last"], current_language())))
     read = {name: header for name, header in summary["columns"].items() if name != header}
     if read:
@@ -59,8 +60,12 @@ def programme_command(
         console.print(_("Already past: {n} of these events (kept, but only upcoming events get an audience).").format(
             n=figure(summary["past"])))
     if summary["merged"]:
-        console.print(_("{n} rows repeated an event already listed (a ticket type or a price level): merged into it, its lowest price kept.").format(
-            n=figure(summary["merged"])))
+        console.print(counted(
+            summary["merged"],
+            _("One row repeated an event already listed (a ticket type or a price level): merged into it, its lowest "
+              "price kept."),
+            _("{n} rows repeated an event already listed (a ticket type or a price level): merged into it, its lowest "
+              "price kept.")))
     if summary["cancelled"]:
         console.print(_("Cancelled events left out (their status says so): {n}.").format(n=figure(summary["cancelled"])))
     if summary["other_languages"]:

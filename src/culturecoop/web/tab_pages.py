@@ -97,20 +97,23 @@ def _mark_programme(payloads: dict[str, Any], warehouse: Warehouse, member_id: s
     shows have no sale in its data yet."""
     events = ((payloads.get("events") or {}).get("result") or {})
     as_of = (events.get("summary") or {}).get("as_of") if isinstance(events.get("summary"), dict) else None
-    if as_of:
-        try:
-            announced = [e for e in target_service.upcoming_events(warehouse, member_id) if e["starts_at"][:10] > as_of]
-        except UserError:
-            announced = []
-        if announced:
-            payloads["events"]["result"] = {**events, "summary": {**events["summary"], "programme": {
-                "events": len(announced), "first": announced[0]["starts_at"][:10], "last": announced[-1]["starts_at"][:10]}}}
     pace = payloads.get("pace")
     summary = ((pace or {}).get("result") or {}).get("summary")
-    if pace is None or not isinstance(summary, dict) or not summary.get("event_id"):
+    asks_event = pace is not None and isinstance(summary, dict) and bool(summary.get("event_id"))
+    if not as_of and not asks_event:
         return
-    listed = target_service.has_upcoming_event(warehouse, member_id, str(summary["event_id"]))
-    pace["result"] = {**pace["result"], "summary": {**summary, "in_programme": listed}}
+    try:  # the programme is read once for both marks
+        programme = target_service.upcoming_events(warehouse, member_id)
+    except UserError:
+        programme = []
+    announced = [e for e in programme if as_of and e["starts_at"][:10] > as_of]
+    if announced:
+        payloads["events"]["result"] = {**events, "summary": {**events["summary"], "programme": {
+            "events": len(announced), "first": announced[0]["starts_at"][:10], "last": announced[-1]["starts_at"][:10]}}}
+    if asks_event:
+        assert pace is not None and isinstance(summary, dict)
+        listed = any(e["event_id"] == str(summary["event_id"]) for e in programme)
+        pace["result"] = {**pace["result"], "summary": {**summary, "in_programme": listed}}
 
 
 def _programme_mark(payloads: Mapping[str, Any]) -> str:

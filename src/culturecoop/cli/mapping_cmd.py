@@ -16,7 +16,7 @@ import typer
 from rich.table import Table
 
 from culturecoop.cli.app import app, console, counted, emit_json, figure
-from culturecoop.cli.prepare_cmd import print_consent
+from culturecoop.cli.prepare_cmd import package_rows, print_consent
 from culturecoop.errors import UserError
 from culturecoop.files import os_reason
 from culturecoop.i18n import _, current_language
@@ -27,7 +27,7 @@ from culturecoop.ingest.profile import CANONICAL_FIELDS, load_profile, parse_pro
 from culturecoop.ingest.quarantine import DEFAULT_MAX_REJECT_SHARE
 from culturecoop.ingest.sniff import Evidence
 from culturecoop.ingest.validate import RULES
-from culturecoop.ingest.words import PACKAGE_TABLES, REJECT_REASONS, say
+from culturecoop.ingest.words import REJECT_REASONS, say
 
 mapping_app = typer.Typer(
     help="Draft a mapping for a new export, and check a mapping against an export.",
@@ -189,10 +189,7 @@ def _print_check(summary: PrepareSummary, rows: list[dict[str, Any]]) -> None:
     if summary.summary_lines:
         console.print(_("{n} total lines under the table would be left out (they are not sales).").format(
             n=figure(summary.summary_lines)))
-    # Door sales are said only when there are some (most exports name every buyer).
-    tables = ", ".join(f"{say(PACKAGE_TABLES, name, language)} {figure(count)}"
-                       for name, count in summary.rows_per_table.items() if count or name != "unnamed_sale")
-    console.print(_("The package would hold: {tables}.").format(tables=tables), highlight=False)
+    console.print(_("The package would hold: {tables}.").format(tables=package_rows(summary)), highlight=False)
     print_consent(summary)
     for warning in summary.warnings:
         console.print(f"[bold yellow]![/] {warning}", highlight=False)

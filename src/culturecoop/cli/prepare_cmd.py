@@ -54,10 +54,7 @@ def _print_summary(summary: PrepareSummary) -> None:
         for reason, count in summary.rejects_by_reason.items():
             table.add_row(say(REJECT_REASONS, reason, language), figure(count))
         console.print(table)
-    # Door sales are said only when there are some (most exports name every buyer).
-    tables = ", ".join(f"{say(PACKAGE_TABLES, name, language)} {figure(count)}"
-                       for name, count in summary.rows_per_table.items() if count or name != "unnamed_sale")
-    console.print(_("Package rows: {tables}.").format(tables=tables), highlight=False)
+    console.print(_("Package rows: {tables}.").format(tables=package_rows(summary)), highlight=False)
     if summary.blank_lines:
         console.print(_("Blank lines skipped: {n}.").format(n=figure(summary.blank_lines)))
     if summary.summary_lines:
@@ -106,6 +103,14 @@ def _print_summary(summary: PrepareSummary) -> None:
               "data: keep it on this machine).").format(path=summary.rejects_file),
             highlight=False,
         )
+
+
+def package_rows(summary: PrepareSummary) -> str:
+    """The package's rows per table in the reader's words (``prepare`` and ``mapping check``); door
+    sales only when there are some (most exports name every buyer)."""
+    language = current_language()
+    return ", ".join(f"{say(PACKAGE_TABLES, name, language)} {figure(count)}"
+                     for name, count in summary.rows_per_table.items() if count or name != "unnamed_sale")
 
 
 def print_consent(summary: PrepareSummary) -> None:

@@ -135,6 +135,12 @@ def test_retention_rules() -> None:
     # Events too close to the end of the data have not had time to be followed: not compared.
     late = [{**e, "event_day": "2026-08-20"} for e in events]
     assert "retention.events" not in rules(insights.retention_rules({"retention": answer(late, summary={"return_rate": 0.4, "attendances": 300})}))
+    # A member whose own data ends in June (as_of) is not judged on its June shows because the
+    # cooperative's data runs to the winter: they had no time to be followed either.
+    june = [{**e, "event_day": f"2026-06-{10 + i}"} for i, e in enumerate(events)]
+    behind = {"first_day": "2023-09-01", "last_day": "2027-02-26", "as_of": "2026-06-26"}
+    assert "retention.events" not in rules(insights.retention_rules(
+        {"retention": answer(june, summary={"return_rate": 0.4, "attendances": 300}, coverage=behind)}))
     assert insights.retention_rules({"retention": answer([], summary={"return_rate": 0.5, "attendances": 8})}) == []
 
 

@@ -510,8 +510,38 @@ def test_where_a_european_members_audience_lives(tiny: Path) -> None:
     travel = {r["distance"]: r["attendances"] for r in result.tables[2].rows}
     # Brussels, London and Montréal are another country for a Paris venue (they read "outside
     # Québec" and "elsewhere in Québec").
-    assert travel == {"same_fsa": attendances[0], "nearby": attendances[1], "same_area": attendances[2],
+    assert travel == {"same_fsa": attendances[0], "nearby": attendances[1], "same_country": attendances[2],
                       "abroad": attendances[3] + attendances[4] + attendances[5]}
+
+
+def test_how_far_a_montreal_members_audience_travels(tiny: Path) -> None:
+    # A Montréal venue (H2X): the same first letter is the venue's region, said so; a Paris patron
+    # lives in another country. Before, the band read "Same region (same country, for a venue
+    # outside Canada)" and the Paris patron "Outside Québec".
+    from test_reports_support import TINY_ATTENDANCE
+
+    areas = {0: "H2X", 1: "H2Y", 2: "H3A", 3: "G1R", 4: "K1A", 5: "FR-750"}
+    with Warehouse(tiny) as w, w.transaction() as con:
+        con.execute("UPDATE event SET venue_fsa = 'H2X' WHERE member_id = 'jazz-a'")
+        for person_mod, area in areas.items():
+            con.execute("UPDATE patron SET fsa = ? WHERE member_id = 'jazz-a' "
+                        "AND CAST(substr(member_patron_id, 2) AS INTEGER) % 6 = ?", [area, person_mod])
+    attendances: dict[int, int] = {}
+    for event in ("A1", "A2", "A3"):
+        for person in TINY_ATTENDANCE[event]:
+            attendances[person % 6] = attendances.get(person % 6, 0) + 1
+    set_language("fr")
+    try:
+        result = report(tiny, "geography", "jazz-a")
+    finally:
+        set_language(None)
+    travel = {r["distance"]: r["attendances"] for r in result.tables[2].rows}
+    assert travel == {"same_fsa": attendances[0], "nearby": attendances[1], "same_region": attendances[2],
+                      "elsewhere_in_quebec": attendances[3], "outside_quebec": attendances[4],
+                      "abroad": attendances[5]}
+    labels = {r["distance"]: r["label"] for r in result.tables[2].rows}
+    assert labels["same_region"].startswith("Habite ailleurs dans la région de la salle")
+    assert labels["abroad"] == "Habite un autre pays que celui de la salle"
 
 
 def test_area_names_in_french_and_english() -> None:

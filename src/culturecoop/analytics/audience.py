@@ -194,7 +194,8 @@ def geography(ctx: ReportContext) -> ReportOutput:
     travel_labels = {
         "same_fsa": _("Lives in the venue's postal area"),
         "nearby": _("Lives nearby (a neighbouring postal area: in Canada the same first two characters, in France the same département)"),
-        "same_area": _("Lives in the same region (the same country, for a venue outside Canada)"),
+        "same_region": _("Lives elsewhere in the venue's region (a Canadian postal code's first letter: Montréal, Eastern Québec…)"),
+        "same_country": _("Lives elsewhere in the venue's country"),
         "elsewhere_in_quebec": _("Lives elsewhere in Québec"),
         "outside_quebec": _("Lives outside Québec"),
         "abroad": _("Lives in a country other than the venue's"),

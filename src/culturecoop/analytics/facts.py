@@ -31,7 +31,7 @@ from culturecoop.schema.taxonomy import GENRES
 from culturecoop.warehouse.sql_engine import DuckDBEngine, SqlEngine
 
 # Bump when the SQL below changes: a warehouse built by older code is then rebuilt.
-FACTS_VERSION = 9
+FACTS_VERSION = 10
 # Month masks are BIGINT: 62 usable bits (the sign bit and one spare are left alone).
 WINDOW_MONTHS = 62
 GENRE_BITS: dict[str, int] = {g: i for i, g in enumerate(GENRES)}
@@ -141,8 +141,9 @@ SELECT member_id, member_patron_id, rid, person, pooled, event_id, event_day, fi
        CASE WHEN fsa IS NULL OR venue_fsa IS NULL OR fsa = '' OR venue_fsa = '' THEN 'unknown'
             WHEN fsa = venue_fsa THEN 'same_fsa'
             WHEN {NEAR.format(a="fsa")} = {NEAR.format(a="venue_fsa")} THEN 'nearby'
-            WHEN {REGION.format(a="fsa")} = {REGION.format(a="venue_fsa")} THEN 'same_area'
-            WHEN instr(venue_fsa, '-') > 0 THEN 'abroad'
+            WHEN {REGION.format(a="fsa")} = {REGION.format(a="venue_fsa")}
+                 THEN CASE WHEN instr(venue_fsa, '-') > 0 THEN 'same_country' ELSE 'same_region' END
+            WHEN instr(venue_fsa, '-') > 0 OR instr(fsa, '-') > 0 THEN 'abroad'
             WHEN instr(fsa, '-') = 0 AND substr(fsa, 1, 1) IN ('G', 'H', 'J') THEN 'elsewhere_in_quebec'
             ELSE 'outside_quebec' END AS distance,
        from_last > 1 AS came_back,

@@ -266,7 +266,11 @@ def retention_rules(results: Results) -> list[Insight]:
     if rate is not None and attendances >= MIN_PATRONS:
         out.append(Insight("retention.rate", _("After {rate} of the period's visits, the same person came back to another of your events."),
                            {"rate": Value("percent", rate)}))
-    last = _day((result.get("coverage") or {}).get("last_day"))
+    # Followed up to the member's own data end (its last sale), not the cooperative's last event:
+    # a venue whose export stops in June has no returns to show after its June shows.
+    coverage = result.get("coverage") or {}
+    ends = [d for d in (_day(coverage.get("as_of")), _day(coverage.get("last_day"))) if d is not None]
+    last = min(ends) if ends else None
     events = [r for r in _rows(result) if (r.get("attendees") or 0) >= MIN_PATRONS and r.get("return_rate") is not None
               and last is not None and (_day(r.get("event_day")) or last) <= last - timedelta(days=RECENT_DAYS)]
     if len(events) >= 3:

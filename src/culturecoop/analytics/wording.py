@@ -51,7 +51,8 @@ SEGMENT_RULES = {
 }
 DISTANCES = {
     "same_fsa": _("Same postal area as the venue"), "nearby": _("Neighbouring postal area"),
-    "same_area": _("Same region (same country, for a venue outside Canada)"), "elsewhere_in_quebec": _("Elsewhere in Québec"),
+    "same_region": _("Elsewhere in the venue's region"), "same_country": _("Elsewhere in the venue's country"),
+    "elsewhere_in_quebec": _("Elsewhere in Québec"),
     "outside_quebec": _("Outside Québec"), "abroad": _("Another country"), "unknown": _("Postal code unknown"),
 }
 MEMBER_KINDS = {

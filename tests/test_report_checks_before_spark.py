@@ -47,3 +47,23 @@ def test_an_option_that_would_be_ignored_is_refused(tmp_path: Path, args: tuple[
     words = " ".join(result.stderr.split())
     assert result.returncode == 2 and said in words, words
     assert not result.stdout.strip(), result.stdout[:300]
+
+
+@pytest.mark.parametrize("manifest", [
+    b"{not json", b"[" * 5_000 + b"]" * 5_000, b'{"tables": {"../../etc": 1}}', b'{"tables": 3}', b"null",
+])
+def test_a_lake_whose_manifest_was_altered_is_one_sentence_before_spark_starts(tmp_path: Path, manifest: bytes) -> None:
+    """A damaged ``_lake.json`` was an incident (or, naming other tables, read other folders as tables)."""
+    from culturecoop.errors import UserError
+    from culturecoop.i18n import set_language
+    from culturecoop.warehouse.sql_engine import SparkEngine
+
+    lake = tmp_path / "lake"
+    lake.mkdir()
+    (lake / "_lake.json").write_bytes(manifest)
+    set_language("fr")
+    with pytest.raises(UserError) as refused:
+        SparkEngine(lake)
+    assert refused.value.exit_code == 3
+    assert refused.value.message == (f"{lake} n’est pas un lac culturecoop (son _lake.json a été modifié ou abîmé) ; "
+                                     f"créez-le de nouveau avec `culturecoop export-lake --db FICHIER --lake {lake}`.")

@@ -113,6 +113,14 @@ PACKAGES: dict[str, tuple[object, int | tuple[int, ...], tuple[str, ...]]] = {
     "format-unknown": (edit_manifest(_set("format", "zip")), 3, ("unknown format",)),
     "schema-version-99": (edit_manifest(_set("schema_version", 99)), 3, ("99",)),
     "schema-version-as-text": (edit_manifest(_set("schema_version", "1")), 3, ("schema version",)),
+    # The right version written as text read « version 2, but this warehouse uses version 2 ».
+    "schema-version-2-as-text": (edit_manifest(_set("schema_version", "2")), 3, ("gives no schema version",)),
+    "manifest-nested-deep": (manifest_bytes(b"[" * 100_000 + b"]" * 100_000), 3, ("manifest", "not valid JSON")),
+    "manifest-number-too-long": (manifest_bytes(b'{"format": "culturecoop-package", "schema_version": '
+                                                + b"9" * 5_000 + b"}"), 3, ("manifest", "not valid JSON")),
+    "member-kind-unknown": (edit_manifest(_set("member.kind", "spaceship")), 3, ("wrong kind",)),
+    "rows-negative": (edit_manifest(_set("rows.in", -5)), 3, ("wrong kind",)),
+    "table-rows-as-text": (edit_manifest(_set("tables.ticket.rows", "12")), 3, ("wrong kind",)),
     "member-missing": (edit_manifest(_drop("member")), 3, ("no member",)),
     "member-id-empty": (edit_manifest(_set("member.member_id", "")), 3, ("no member",)),
     "member-id-a-number": (edit_manifest(_set("member.member_id", 42)), 3, ("no member",)),

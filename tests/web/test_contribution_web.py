@@ -77,6 +77,11 @@ def test_consent_api_takes_a_request_of_tokens_and_refuses_bad_ones(app: object,
         tampered = client.post(f"/api/v1/members/{A}/consent", content=json.dumps({**sealed, "consents": {"marketing": True}}))
         assert tampered.status_code == 422 and "request.json" in tampered.text and "/tmp" not in tampered.text
         assert client.post(f"/api/v1/members/{B}/consent", content=json.dumps(sealed)).status_code == 404
+        # JSON nested past what Python follows, or a number too long to read, was an incident (500).
+        for odd in (b"[" * 3_000 + b"]" * 3_000, b'{"version": ' + b"9" * 5_000 + b"}"):
+            for route in ("consent", "access"):
+                refused = client.post(f"/api/v1/members/{A}/{route}", content=odd)
+                assert refused.status_code == 400 and "request.json" in refused.json()["error"]["message"], refused.text
 
 
 def test_transparency_says_an_erasure_as_a_count_without_other_members() -> None:

@@ -26,6 +26,7 @@ from culturecoop.errors import UserError
 from culturecoop.files import atomic_file, refuse_replacing
 from culturecoop.i18n import _
 from culturecoop.ingest.normalize import install_normalizers
+from culturecoop.jsontext import parse
 from culturecoop.privacy.encodings import ID_TOKEN_HEX, keyed_tokens, member_id_tokens
 from culturecoop.privacy.keys import load_member_keys
 
@@ -137,22 +138,33 @@ def _tokens(value: Any, pattern: re.Pattern[str], path: Path, again: str) -> tup
     return tuple(value)
 
 
+def _kind_words(kind: str) -> str:
+    """A kind of request as the reader names it (never its code: « erasure », « consent »)."""
+    return {"erasure": _("an erasure request"), "access": _("an access request"),
+            "consent": _("a consent change")}[kind]
+
+
 def read_request(path: Path, kind: str) -> SubjectRequest:
     """A request file checked for format, kind, seal and token shapes (one sentence otherwise)."""
     again = {"erasure": "culturecoop erasure request", "access": "culturecoop access request",
              "consent": "culturecoop consent request"}[kind]
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        # A request saved again by an editor that adds a byte-order mark is still the same request.
+        data = parse(Path(path).read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise UserError(_("The request file {path} does not exist; check the path.").format(path=path)) from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+    except (OSError, ValueError):  # also text that is not UTF-8, or JSON nested or numbered past reading
         raise UserError(_("{path} is not a request written by culturecoop; make it again with `{command}`.").format(path=path, command=again)) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("tokens"), dict):
         raise UserError(_("{path} is not a request written by culturecoop; make it again with `{command}`.").format(path=path, command=again))
-    if data.get("version") != VERSION:
-        raise UserError(_("The request {path} has format version {version}, which this culturecoop does not read; make it again with `{command}`.").format(path=path, version=data.get("version"), command=again))
-    if data.get("kind") != kind:
-        raise UserError(_("The request {path} is an {found} request, not an {expected} request; give the right file.").format(path=path, found=data.get("kind"), expected=kind))
+    version = data.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or data.get("kind") not in KINDS:
+        raise UserError(_("{path} is not a request written by culturecoop; make it again with `{command}`.").format(path=path, command=again))
+    if version != VERSION:
+        raise UserError(_("The request {path} has format version {version}, which this culturecoop does not read; make it again with `{command}`.").format(path=path, version=version, command=again))
+    if data["kind"] != kind:
+        raise UserError(_("The request {path} is {found}, not {expected}; give the right file.").format(
+            path=path, found=_kind_words(data["kind"]), expected=_kind_words(kind)))
     seal = data.pop("seal", None)
     if seal != _seal(data):
         raise UserError(_("The request {path} was altered after it was made (its seal does not match); make it again with `{command}`.").format(path=path, command=again), exit_code=3)

@@ -33,7 +33,8 @@ from culturecoop.errors import UserError
 from culturecoop.files import atomic_folder, check_writable
 from culturecoop.i18n import _
 from culturecoop.ingest.pages import verify_pages
-from culturecoop.schema.model import CONTRIBUTED_TABLES, SCHEMA_VERSION, is_member_id
+from culturecoop.jsontext import parse
+from culturecoop.schema.model import CONTRIBUTED_TABLES, MEMBER_KINDS, SCHEMA_VERSION, is_member_id
 
 PACKAGE_FORMAT = "culturecoop-package"
 MANIFEST = "manifest.json"
@@ -166,10 +167,10 @@ def _read_manifest(path: Path, shown: str) -> tuple[dict[str, Any], bytes]:
                            "corrupted; prepare it again."), path=shown)
     raw = manifest_path.read_bytes()
     try:
-        manifest = json.loads(raw)
+        manifest = parse(raw)
         if not isinstance(manifest, dict):
             raise ValueError
-    except ValueError:  # also bytes that are not UTF-8 text
+    except ValueError:  # also bytes that are not UTF-8 text, or nested or numbered past reading
         raise _corrupted(_("The manifest of {path} is not valid JSON: the package is corrupted; prepare it "
                            "again."), path=shown) from None
     return manifest, raw
@@ -186,7 +187,9 @@ def _check_manifest_fields(manifest: dict[str, Any], shown: str) -> dict[str, An
     created = manifest.get("created_at")
     fields_ok = (
         all(member.get(k) is None or isinstance(member.get(k), str) for k in ("name", "kind", "region"))
-        and isinstance(rows, dict) and all(isinstance(v, int) and not isinstance(v, bool) for v in rows.values())
+        # A kind prepare never writes would be loaded as the member's kind: refused like any edited field.
+        and member.get("kind") in (None, *MEMBER_KINDS)
+        and isinstance(rows, dict) and all(_is_count(v) for v in rows.values())
         and isinstance(manifest.get("tables"), dict)
         and isinstance(created, str) and _is_timestamp(created)
     )
@@ -194,6 +197,10 @@ def _check_manifest_fields(manifest: dict[str, Any], shown: str) -> dict[str, An
         raise _corrupted(_("The manifest of {path} has fields of the wrong kind (member, rows, tables or "
                            "created_at): the package is corrupted; prepare it again."), path=shown)
     return member
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 1 << 63
 
 
 def _is_timestamp(text: str) -> bool:
@@ -229,7 +236,7 @@ def _check_table_file(file: Path, table: Any, entry: dict[str, Any], member_id: 
         raise _corrupted(_("{file} in {path} holds rows of another member than {member}: the package is "
                            "inconsistent; prepare it again."), member=member_id, **names)
     declared = entry.get("rows")
-    if rows != len(found) or (isinstance(declared, int) and declared != rows):
+    if rows != len(found) or (declared is not None and declared != rows):
         raise _corrupted(_("{file} in {path} holds {found} rows where its manifest says {declared}: the package "
                            "is inconsistent; prepare it again."), found=rows, declared=declared, **names)
 
@@ -254,6 +261,10 @@ def verify_package(path: Path, *, label: str | None = None) -> VerifiedPackage:
             exit_code=3,
         )
     version = manifest.get("schema_version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        # Not a version at all ("2", null, NaN): saying « version 2, but this warehouse uses version 2 » misleads.
+        raise _corrupted(_("The manifest of {path} gives no schema version: the package is corrupted; prepare it "
+                           "again."), path=shown)
     if version != SCHEMA_VERSION:
         raise UserError(
             _("The package {path} was prepared for schema version {found}, but this warehouse uses "
@@ -272,6 +283,9 @@ def verify_package(path: Path, *, label: str | None = None) -> VerifiedPackage:
                 _("The package {path} has no {table} table in its manifest: it is incomplete; prepare it again.").format(path=shown, table=table.name),
                 exit_code=3,
             )
+        if entry.get("rows") is not None and not _is_count(entry["rows"]):
+            raise _corrupted(_("The manifest of {path} has fields of the wrong kind (member, rows, tables or "
+                               "created_at): the package is corrupted; prepare it again."), path=shown)
         file = path / Path(str(entry["file"])).name
         if not file.is_file():
             raise UserError(

@@ -8,7 +8,6 @@ or the ``rec-N`` numbers of FEBRL). Counting is done per cluster, never by listi
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ import numpy as np
 
 from culturecoop.errors import UserError
 from culturecoop.i18n import _, count
+from culturecoop.jsontext import parse
 from culturecoop.privacy.encodings import member_id_tokens
 from culturecoop.privacy.keys import LINKAGE_SECRET, load_member_keys
 from culturecoop.warehouse.engine import Warehouse
@@ -123,12 +123,12 @@ def _truth_as_loaded(warehouse: Warehouse, truth: Truth, keys: Path | None) -> T
 def read_truth(path: Path) -> Truth:
     """A truth mapping from ``truth.json`` (``{member: {record: person}}``)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = parse(path.read_bytes())
     except FileNotFoundError:
         raise UserError(
             _("There is no {path}; give the folder written by `culturecoop synth`.").format(path=path)
         ) from None
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except ValueError:  # also not UTF-8, or nested or numbered past reading
         raise UserError(
             _("{path} is not valid JSON; regenerate it with `culturecoop synth`.").format(path=path)
         ) from None

@@ -516,13 +516,18 @@ def run_synth(folder: Path, k: int, *, with_lightfm: bool = True, diversity: flo
               progress: Progress | None = None) -> dict[str, Any]:
     """``reco evaluate --synth DIR``: the temporal protocol on ``synth``'s truth log, the
     upcoming season (announced after the period) being the cold-start test catalogue."""
-    import json
+    from culturecoop.jsontext import parse
 
     truth_path = folder / "truth.json"
     if not truth_path.is_file():
         raise UserError(_("{folder} holds no truth.json; give the folder written by `culturecoop synth --out DIR`.").format(folder=folder))
-    taste = json.loads(truth_path.read_text(encoding="utf-8")).get("signals", {}).get("taste")
-    if not taste or not taste.get("reco_interactions"):
+    try:
+        truth = parse(truth_path.read_bytes())
+        signals = truth.get("signals", {}) if isinstance(truth, dict) else None
+        taste = signals.get("taste") if isinstance(signals, dict) else None
+    except ValueError:
+        raise UserError(_("{path} is not valid JSON; regenerate it with `culturecoop synth`.").format(path=truth_path)) from None
+    if not isinstance(taste, dict) or not taste.get("reco_interactions") or not isinstance(taste.get("reco_cutoff"), str):
         raise UserError(_("{folder} was written by an older culturecoop synth without a taste structure; generate it again with `culturecoop synth`.").format(folder=folder))
     report = run(folder / "reco" / "interactions.csv", folder / "reco" / "items.csv", cutoff=taste["reco_cutoff"],
                  test_items=None, k=k, with_lightfm=with_lightfm, diversity=diversity, progress=progress)

@@ -25,6 +25,7 @@ from sqlglot import exp
 
 from culturecoop.errors import UserError
 from culturecoop.i18n import _
+from culturecoop.jsontext import parse
 from culturecoop.schema.model import ALL_TABLES
 from culturecoop.warehouse.engine import Warehouse
 
@@ -208,6 +209,24 @@ def spark_session(master: str = "local[2]") -> Any:
     )
 
 
+def _lake_manifest(path: Path, lake: Path) -> dict[str, Any]:
+    """The lake's manifest, refused in one sentence when it is not one ``export-lake`` writes: not JSON,
+    or naming tables that are not the warehouse's (their names become folders read and views made)."""
+    known = {t.name for t in ALL_TABLES}
+    try:
+        manifest = parse(path.read_bytes())
+    except ValueError:
+        manifest = None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("tables"), dict | list) \
+            or not all(isinstance(t, str) and t in known for t in manifest["tables"]):
+        raise UserError(
+            _("{lake} is not a culturecoop lake (its {file} was altered or damaged); create it again with "
+              "`culturecoop export-lake --db FILE --lake {lake}`.").format(lake=lake, file=LAKE_MANIFEST),
+            exit_code=3,
+        )
+    return manifest
+
+
 class SparkEngine(SqlEngine):
     """Runs the same queries through Spark SQL on a Parquet lake (see ``warehouse.lake``)."""
 
@@ -220,7 +239,7 @@ class SparkEngine(SqlEngine):
             raise UserError(
                 _("{lake} is not a culturecoop lake; create it with `culturecoop export-lake --db FILE --lake {lake}`.").format(lake=self.lake)
             )
-        self.manifest: dict[str, Any] = json.loads(manifest.read_text())
+        self.manifest: dict[str, Any] = _lake_manifest(manifest, self.lake)
         self.spark = session if session is not None else spark_session()
         self._views: set[str] = set()
         for table in self.manifest["tables"]:

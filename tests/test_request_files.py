@@ -1,0 +1,72 @@
+"""A person's request file (`consent apply`, `erase`, `access export`, and the API's consent and
+access routes) as it may arrive: edited, damaged, saved again by an editor. Whatever it holds, the
+reader says in one sentence what is wrong with it, in the reader's language; never an incident."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from culturecoop.cli import main as cli_main
+from culturecoop.errors import UserError
+from culturecoop.governance.requests import SubjectRequest, read_request
+from culturecoop.i18n import set_language
+
+TOKEN = "a" * 32
+
+
+def _request(kind: str = "consent") -> dict[str, object]:
+    request = SubjectRequest(kind=kind, member_id="jazz-dieze", created_at="2026-11-30T10:00:00",
+                             record_tokens=(TOKEN,), consents={"marketing": False} if kind == "consent" else {})
+    return request.to_json()
+
+
+def _refused(path: Path, kind: str = "consent") -> str:
+    with pytest.raises(UserError) as caught:
+        read_request(path, kind)
+    return caught.value.message
+
+
+@pytest.mark.parametrize("content", [
+    b"[" * 5_000 + b"]" * 5_000,  # nested past what Python's JSON reader follows
+    b'{"format": "culturecoop-subject-request", "version": ' + b"9" * 5_000 + b"}",  # a number too long to read
+    b'{"format": "culturecoop-subject-request", "version": "1", "kind": "consent", "tokens": {}}',
+    b'{"format": "culturecoop-subject-request", "version": 1, "kind": 5, "tokens": {}}',
+])
+def test_a_file_culturecoop_never_wrote_is_said_so(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "request.json"
+    path.write_bytes(content)
+    assert _refused(path) == (f"{path} is not a request written by culturecoop; make it again with "
+                              "`culturecoop consent request`.")
+
+
+def test_a_request_saved_again_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "request.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(_request(), indent=2).encode())
+    assert read_request(path, "consent").record_tokens == (TOKEN,)
+
+
+def test_a_request_of_another_kind_is_named_in_words(tmp_path: Path) -> None:
+    path = tmp_path / "request.json"
+    path.write_text(json.dumps(_request("consent")), encoding="utf-8")
+    assert _refused(path, "erasure") == (f"The request {path} is a consent change, not an erasure request; "
+                                         "give the right file.")
+    set_language("fr")
+    assert _refused(path, "access") == (f"Le fichier {path} est un changement de consentement, pas une demande "
+                                        "d’accès ; donnez le bon fichier.")
+
+
+def test_consent_apply_of_a_deeply_nested_file_is_one_sentence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "request.json"
+    path.write_bytes(b'{"format": ' + b"[" * 5_000 + b"]" * 5_000 + b"}")
+    monkeypatch.setattr(sys, "argv", ["culturecoop", "consent", "apply", str(path), "--db", str(tmp_path / "coop.duckdb")])
+    monkeypatch.setenv("CULTURECOOP_LANG", "fr")
+    code = cli_main._run()
+    said = " ".join(capsys.readouterr().err.split())
+    assert code == 2, said
+    assert said == (f"Erreur : {path} n’est pas une demande écrite par culturecoop ; refaites-la avec "
+                    "`culturecoop consent request`.")

@@ -733,7 +733,8 @@ def test_missing_values_and_a_stray_word_leave_years_as_years() -> None:
     ("user_id,item_id,timestamp\n1,2,2024-01-01\n1,3,yesterday\n", ("--cutoff", "2024-01-01"), "line 3"),
     ("user_id,item_id,timestamp\n1,2,2024-01-01\n", (), "either --cutoff"),
     ("user_id,item_id,timestamp\n1,2,2024-01-01\n", ("--cutoff", "soon"), "is not a date"),
-    ("user_id,item_id,timestamp\n1,2,2024-01-01\n", ("--cutoff", "2023-01-01"), "No interaction is left"),
+    ("user_id,item_id,timestamp\n1,2,2024-01-01\n1,3,2024-02-01\n", ("--cutoff", "2023-01-01"),
+     "No interaction is left for training before the cutoff 2023-01-01: the log runs from 2024-01-01 to 2024-02-01"),
     # One row with a field too many (an unquoted comma) made the sniffer read one column, and the
     # sentence blamed a missing user_id; it names the row.
     ("user_id,item_id,timestamp\n" + "1,2,2024-01-01\n" * 300 + "1,2,3,2024-01-01\n" + "1,2,2024-01-02\n" * 5,
@@ -883,3 +884,66 @@ def test_counts_are_weighed_by_time_open_only_when_items_stay_open(tmp_path: Pat
         log.write_text("\n".join(rows) + "\n", encoding="utf-8")
         weighted[kind] = _item_split_report(log, items, held)["exposure_weighted"]
     assert weighted == {"films": True, "events": False}
+
+
+def _refusal(log: Path, table: Path | None, **split: Any) -> str:
+    """What ``reco evaluate`` says of a log and a split (in this process: no evaluation runs)."""
+    from culturecoop.errors import UserError
+    from culturecoop.reco import evaluate as ev
+
+    with pytest.raises(UserError) as refused:
+        ev.run(log, table, cutoff=split.get("cutoff"), test_items=split.get("test_items"), k=10, with_lightfm=False)
+    return refused.value.message
+
+
+@pytest.mark.parametrize("cutoff", ["99999999999999999999999", "9999-12-31T23:59:59-05:00", "-99999999999"])
+def test_a_cutoff_no_calendar_can_name_is_not_a_date(tmp_path: Path, cutoff: str) -> None:
+    """Such a cutoff was an incident: the split named its day, past the year 9999."""
+    log, table = _log(tmp_path)
+    assert _refusal(log, table, cutoff=cutoff) == (
+        f"--cutoff {cutoff} is not a date; write it as YYYY-MM-DD (or an ISO 8601 time, or Unix seconds).")
+
+
+def test_a_cutoff_outside_the_log_says_which_days_it_covers(tmp_path: Path) -> None:
+    """« choose an earlier --cutoff » left the reader guessing how much earlier."""
+    log, table = _log(tmp_path)
+    assert _refusal(log, table, cutoff="2030-01-01") == (
+        "Fewer than two items first available after the cutoff 2030-01-01 have interactions after it (the log runs "
+        "from 2024-03-01 to 2024-08-09); choose an earlier --cutoff between these days.")
+    from culturecoop.i18n import set_language
+
+    set_language("fr")
+    assert _refusal(log, table, cutoff="2020-01-01") == (
+        "Il ne reste aucune interaction pour l’entraînement avant la coupure du 2020-01-01 : le journal va du "
+        "2024-03-01 au 2024-08-09 ; choisissez un --cutoff plus tardif entre ces jours.")
+
+
+def test_a_log_at_one_moment_cannot_be_split_in_time(tmp_path: Path) -> None:
+    log = tmp_path / "log.csv"
+    log.write_text("user_id,item_id,timestamp\n" + "".join(f"u{n % 7},i{n % 11},1700000000\n" for n in range(80)),
+                   encoding="utf-8")
+    assert _refusal(log, None, cutoff="2023-11-01") == (
+        "Every interaction of the log is at the same moment (2023-11-14T22:13:20+00:00), so no cutoff splits it in "
+        "time; hold out items with --test-items instead.")
+
+
+@pytest.mark.parametrize("written", ["-1", "-1700000000"])
+def test_a_negative_unix_time_is_named_not_read_as_a_day_before_1970(tmp_path: Path, written: str) -> None:
+    """Logs write an unknown time as -1: it trained every model on 31 December 1969."""
+    log, table = _log(tmp_path)
+    rows = log.read_text(encoding="utf-8").splitlines()
+    rows[5] = rows[5].rsplit(",", 1)[0] + "," + written
+    rows[9] = rows[9].rsplit(",", 1)[0] + "," + written
+    log.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert _refusal(log, table, cutoff="2024-06-01") == (
+        f"{log} line 6: the timestamp '{written}' is a negative Unix time, a moment before 1970 that usually stands "
+        "for an unknown time (1 more row like it); write the real time or remove the row.")
+
+
+def test_a_time_past_the_calendar_is_not_a_time(tmp_path: Path) -> None:
+    log, table = _log(tmp_path)
+    rows = log.read_text(encoding="utf-8").splitlines()
+    rows[3] = rows[3].rsplit(",", 1)[0] + ",99999999999999999999999"
+    log.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert _refusal(log, table, cutoff="2024-06-01").startswith(
+        f"{log} line 4: the timestamp '99999999999999999999999' is empty or not a time;")

@@ -137,7 +137,22 @@ def temporal_split(log: InteractionLog, items: ItemTable, cutoff: int) -> Split:
     train_rows = before & ~is_test[log.item]
     test_rows = ~before & is_test[log.item]
     return _assemble("temporal", log, items, is_test, train_rows, test_rows,
-                     datetime.fromtimestamp(cutoff, UTC).isoformat())
+                     datetime.fromtimestamp(cutoff, UTC).isoformat(), _span(log, cutoff))
+
+
+def _day(seconds: int) -> str:
+    return datetime.fromtimestamp(seconds, UTC).date().isoformat()
+
+
+def _span(log: InteractionLog, cutoff: int) -> tuple[str, str, str]:
+    """The cutoff and the log's first and last day, to say where a cutoff that leaves a side empty
+    could go instead; the cutoff with its time when the log spans a single day."""
+    first, last = int(log.time.min()), int(log.time.max())
+    if _day(first) == _day(last):
+        return (datetime.fromtimestamp(cutoff, UTC).isoformat(timespec="seconds"),
+                datetime.fromtimestamp(first, UTC).isoformat(timespec="seconds"),
+                datetime.fromtimestamp(last, UTC).isoformat(timespec="seconds"))
+    return _day(cutoff), _day(first), _day(last)
 
 
 def item_split(log: InteractionLog, items: ItemTable, held_out: np.ndarray) -> Split:
@@ -147,13 +162,23 @@ def item_split(log: InteractionLog, items: ItemTable, held_out: np.ndarray) -> S
 
 
 def _assemble(mode: str, log: InteractionLog, items: ItemTable, is_test: np.ndarray,
-              train_rows: np.ndarray, test_rows: np.ndarray, cutoff: str | None) -> Split:
+              train_rows: np.ndarray, test_rows: np.ndarray, cutoff: str | None,
+              span: tuple[str, str, str] | None = None) -> Split:
     train_items = np.flatnonzero(~is_test)
     test_items = np.flatnonzero(is_test & (np.bincount(log.item[test_rows], minlength=len(is_test)) > 0))
+    if span is not None and span[1] == span[2] and (len(train_items) == 0 or not train_rows.any() or len(test_items) < 2):
+        raise UserError(_("Every interaction of the log is at the same moment ({moment}), so no cutoff splits it in time; hold out items with --test-items instead.").format(
+            moment=span[1]))
     if len(train_items) == 0 or not train_rows.any():
-        raise UserError(_("No interaction is left for training with this split; choose a later --cutoff or hold out fewer items."))
+        if span is not None:
+            raise UserError(_("No interaction is left for training before the cutoff {cutoff}: the log runs from {first} to {last}; choose a later --cutoff between these days.").format(
+                cutoff=span[0], first=span[1], last=span[2]))
+        raise UserError(_("No interaction is left for training: the --test-items hold out every item of the log that has one; hold out fewer items."))
     if len(test_items) < 2:
-        raise UserError(_("Fewer than two test items have interactions in the test period; choose an earlier --cutoff or list more --test-items."))
+        if span is not None:
+            raise UserError(_("Fewer than two items first available after the cutoff {cutoff} have interactions after it (the log runs from {first} to {last}); choose an earlier --cutoff between these days.").format(
+                cutoff=span[0], first=span[1], last=span[2]))
+        raise UserError(_("Fewer than two of the --test-items have interactions in the log; list more --test-items."))
     train_col = np.full(len(is_test), -1)
     train_col[train_items] = np.arange(len(train_items))
     test_col = np.full(len(is_test), -1)

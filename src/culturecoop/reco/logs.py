@@ -103,6 +103,12 @@ class ItemTable:
 _UNIT_LIMITS = ((1e17, 1e9), (1e14, 1e6), (1e11, 1e3))
 
 
+# The moments a calendar date can name (years 1 to 9999, UTC): a time outside them is no time, however
+# it was written (a cutoff of 99999999999999999999999 was an incident when the split named its day).
+FIRST_SECOND = -62_135_596_800
+LAST_SECOND = 253_402_300_799
+
+
 def unix_seconds(number: float) -> int:
     """Unix seconds from a Unix time in seconds, milliseconds, microseconds or nanoseconds."""
     for limit, divisor in _UNIT_LIMITS:
@@ -130,7 +136,7 @@ def parse_time(value: str) -> int | None:
     except ValueError:
         pass
     else:
-        return unix_seconds(number) if np.isfinite(number) else None
+        return _in_calendar(unix_seconds(number)) if np.isfinite(number) else None
     # ISO 8601 (a date alone included), then the other written forms.
     moment = next((m for m in (_strptime(text.replace("Z", "+00:00"), None), *(_strptime(text, f) for f in TIME_FORMATS))
                    if m is not None), None)
@@ -138,7 +144,11 @@ def parse_time(value: str) -> int | None:
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return int(moment.timestamp())
+    return _in_calendar(int(moment.timestamp()))
+
+
+def _in_calendar(seconds: int) -> int | None:
+    return seconds if FIRST_SECOND <= seconds <= LAST_SECOND else None
 
 
 def _read(path: Path, what: str, wanted: tuple[str, ...],
@@ -483,12 +493,13 @@ def _ragged_row(path: Path, shown: Path) -> None:
 
 
 _UNIX_SQL = "CASE " + " ".join(f"WHEN abs(x) >= {limit:.0f} THEN x / {divisor:.0f}" for limit, divisor in _UNIT_LIMITS) + " ELSE x END"
+_CALENDAR_SQL = f"CASE WHEN x BETWEEN {FIRST_SECOND} AND {LAST_SECOND} THEN x END"
 _TIME_SQL = """
-coalesce(
+in_calendar(coalesce(
   try_cast(unix_seconds(try_cast(trim({c}) AS DOUBLE)) AS BIGINT),
   epoch(try_cast(replace(trim({c}), 'Z', '+00:00') AS TIMESTAMPTZ))::BIGINT,
   epoch(try_cast(trim({c}) AS TIMESTAMP))::BIGINT,
-  epoch(try_strptime(trim({c}), [{formats}]))::BIGINT)
+  epoch(try_strptime(trim({c}), [{formats}]))::BIGINT))
 """
 # Dates written with the day and month as numbers (``12/1/2010 8:26``, Online Retail's; ``31.12.2024``).
 _NUMERIC_DATE = r"^\s*(\d{1,2})([/.-])(\d{1,2})[/.-]\d{4}"
@@ -531,6 +542,7 @@ def read_interactions(path: Path, *, timed: bool = True) -> InteractionLog:
     aliases = {"itemid", *ALIASES["item_id"]}
     others = [n for n in names if n != found["item_id"] and _squeeze(n) in aliases]
     con.execute(f"CREATE MACRO unix_seconds(x) AS {_UNIX_SQL}")
+    con.execute(f"CREATE MACRO in_calendar(x) AS {_CALENDAR_SQL}")
     con.register("raw", rel)
     extra = "".join(f', coalesce(trim("{original[n]}"), \'\') AS "alt{k}"' for k, n in enumerate(others))
     formats = ", ".join(f"'{f}'" for f in (_time_formats(con, t, path) if "timestamp" in found else TIME_FORMATS))
@@ -550,6 +562,16 @@ def read_interactions(path: Path, *, timed: bool = True) -> InteractionLog:
                 path=path, line=line, value=raw_t or "", more=more))
         raise UserError(_("{path} line {line}: the {column} is empty{more}; fill it in or remove the row.").format(
             path=path, line=line, column=what, more=more))
+    # A negative Unix time (-1, -62135596800) is how logs write an unknown time: read as a day before 1970 it
+    # would train every model on a moment that never was.
+    placeholders = con.sql("SELECT line, raw_t FROM log WHERE t < 0 AND try_cast(trim(CAST(raw_t AS VARCHAR)) AS DOUBLE) "
+                           "IS NOT NULL ORDER BY line").fetchall()
+    if placeholders:
+        line, raw_t = placeholders[0]
+        alike = len(placeholders) - 1
+        more = (_(" ({n} more rows like it)").format(n=count_text(alike)) if alike > 1 else _(" (1 more row like it)") if alike else "")
+        raise UserError(_("{path} line {line}: the timestamp {value!r} is a negative Unix time, a moment before 1970 that usually stands for an unknown time{more}; write the real time or remove the row.").format(
+            path=path, line=line, value=str(raw_t).strip(), more=more))
     if table.num_rows == 0:
         raise UserError(_("{path} has no interaction; give a log with at least one row.").format(path=path))
     users, user = np.unique(np.asarray(table.column("u").to_pylist(), dtype=object).astype(str), return_inverse=True)

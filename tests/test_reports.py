@@ -97,6 +97,24 @@ def test_a_steep_trend_never_moves_a_share_beyond_what_a_share_can_be() -> None:
     assert gentle["change"] == pytest.approx(0.06) and gentle["slope_per_month"] == pytest.approx(0.02)
 
 
+def test_a_summer_season_is_not_a_trend() -> None:
+    """A festival's genre: a tenth of active patrons from December to May, half of them in June,
+    July and August, the data ending in August, the same the year before. The line fitted to the
+    period called it rising by forty points; against the same months a year earlier it is stable."""
+    from culturecoop.analytics.trends import YEAR_OVER_YEAR, genre_moves, trend_of
+
+    season: list[float | None] = [0.10] * 6 + [0.50] * 3 + [None] * 3
+    assert trend_of(season)["direction"] == "rising"
+    moves = genre_moves({"electronic": list(season), "jazz": [0.2] * 9 + [None] * 3},
+                        {"electronic": list(season), "jazz": [0.25] * 9 + [None] * 3}, YEAR_OVER_YEAR)
+    assert moves["electronic"]["direction"] == "stable" and moves["electronic"]["change"] == 0
+    assert moves["jazz"]["direction"] == "rising" and moves["jazz"]["change"] == pytest.approx(0.05)
+    assert (moves["jazz"]["first_share"], moves["jazz"]["last_share"]) == (0.2, 0.25)
+    # A genre with fewer than three months to compare in both years has no move, never a guess.
+    few = genre_moves({"folk": [0.3, None, None]}, {"folk": [0.1, 0.2, 0.4]}, YEAR_OVER_YEAR)
+    assert few["folk"]["direction"] is None and few["folk"]["change"] is None
+
+
 def test_a_member_whose_data_ends_early_reads_its_own_last_twelve_months(tiny: Path) -> None:
     """Festival C's last sale is on 8 February and its festival on the 15th; the cooperative's data
     runs to 31 March. Its default period ends on the 15th, with a note saying why and what to do;

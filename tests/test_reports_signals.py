@@ -76,7 +76,11 @@ def test_seasonal_trend_is_visible(pipeline: tuple[Path, dict[str, Any]]) -> Non
     yours = {r["genre"]: r for r in result.tables[2].rows}[trend["genre"]]
     assert yours["direction"] == "rising"
     assert yours["slope_per_month"] == pytest.approx(trend["realized_slope_per_month"], rel=0.25)
-    assert yours["last_share"] > 2 * yours["first_share"]
+    # Two years of data: the second year against the first, month by month. A steady rise of s a
+    # month puts each month of the second year 12 s above the same month of the first.
+    assert result.summary["your_basis"] == "year_over_year"
+    assert yours["change"] == pytest.approx(12 * trend["realized_slope_per_month"], rel=0.25)
+    assert yours["last_share"] > 1.4 * yours["first_share"]
 
 
 def test_linkage_quality_of_the_demos_layout(pipeline: tuple[Path, dict[str, Any]], tmp_path: Path) -> None:

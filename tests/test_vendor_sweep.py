@@ -94,6 +94,12 @@ OUTCOMES: dict[str, tuple[int, int, int, str]] = {
     "tixr-orders.csv": (42, 0, 4, "2273.00"),  # "Price" × "Quantity", not "Total"; 4 box-office walk-ups
     "festik-billets.csv": (44, 0, 2, "835.00"),  # a title block, "22,50 €", "20h30", a Total line; 2 gate sales
     "xingevents-teilnehmer.xlsx": (40, 0, 0, "631.00"),  # German workbook, a title block, a "Gesamt: 40 Tickets" footer
+    # Exports in Portuguese, Dutch, Norwegian, Swedish, Spanish, Italian and Polish, and a shop's orders.
+    "eventix-tickets.csv": (38, 0, 0, "705.00"),  # "€ 22,50"; "za 14 mrt. 2026 20:30" in a bare "Datum"
+    "ticketco-billetter.csv": (40, 0, 6, "6290.00"),  # "14.03.2026 kl. 19:00"; 6 'Billettluke' sales naming nobody
+    # A title block, "€ 35,00" beside the "Prevendita" fee, a "Totale biglietti: 40" footer; 5 box-office
+    # sales naming nobody, an invitation under a name with no e-mail nor phone (missing_patron_id).
+    "vivaticket-vendite.csv": (39, 1, 5, "889.00"),
 }
 # The columns of each export that hold a person: none of their values may be in the package.
 PERSONAL: dict[str, tuple[str, ...]] = {
@@ -164,6 +170,9 @@ PERSONAL: dict[str, tuple[str, ...]] = {
     "tixr-orders.csv": ("First Name", "Last Name", "Email", "Phone", "Zip"),
     "festik-billets.csv": ("Nom", "Prénom", "E-mail", "Téléphone", "Code postal"),
     "xingevents-teilnehmer.xlsx": ("Vorname", "Nachname", "E-Mail", "Telefon", "PLZ", "Firma"),
+    "eventix-tickets.csv": ("Voornaam", "Achternaam", "E-mailadres", "Telefoonnummer", "Postcode", "Geboortedatum"),
+    "ticketco-billetter.csv": ("Fornavn", "Etternavn", "E-post", "Mobil", "Postnummer"),
+    "vivaticket-vendite.csv": ("Cognome", "Nome", "Email", "Cellulare", "CAP"),
 }
 # The sheet of a workbook that holds the tickets, when it is not the first.
 SHEETS: dict[str, str] = {"pretix-orders.xlsx": "Order positions", "etix-transactions.xlsx": "Transactions"}
@@ -232,13 +241,18 @@ def personal_values(name: str) -> set[str]:
                 continue
             found.add(value)
             digits = re.sub(r"\D", "", value)
-            if re.fullmatch(r"[\d\s().+-]{10,}", value):
+            if re.fullmatch(r"[\d\s().+-]{9,}", value):
                 found.update({digits, "+1" + digits[-10:], "+33" + digits[-9:], "+41" + digits[-9:],
                               "+32" + digits[-9:], "+44" + digits.lstrip("0"), "+49" + digits.lstrip("0")})
-            if re.search(r"postal|postcode|zip|npa", column.lower()):
+                found.update(f"+{code}{digits.lstrip('0')}" for code in ("31", "39", "45", "46", "47", "48", "55", "56",
+                                                                         "61"))
+            if re.search(r"postal|postcode|zip|npa|postnummer|cap$|pocztowy", column.lower()):
                 found.add(value.replace(" ", ""))
-        first = next((values[c] for c in columns if "first" in c.lower() or "prénom" in c.lower()), "")
-        last = next((values[c] for c in columns if ("last" in c.lower() or c == "Nom") and "first" not in c.lower()), "")
+        first = next((values[c] for c in columns if re.search(r"first|prénom|voornaam|fornavn|förnamn|^nome$|^nombre$|imię",
+                                                              c.lower())), "")
+        last = next((values[c] for c in columns if re.search(r"last|^nom$|sobrenome|achternaam|etternavn|efternamn|"
+                                                             r"apellido|cognome|nazwisko", c.lower())
+                     and "first" not in c.lower()), "")
         if first and last:
             found.update({f"{first} {last}", f"{last} {first}", f"{last}, {first}"})
     return {_fold(v) for v in found if len(v) >= 4}
@@ -413,7 +427,7 @@ def test_docs_list_every_layout_taken() -> None:
                    "Ticketsolve", "Tuxedo / Ovation (Québec)", "Resident Advisor", "Ludus",
                    "Digitick / See Tickets France", "Ticketleap", "Billetto", "Weezevent", "TicketSpice",
                    "Eventzilla", "SumUp", "Event Espresso (WordPress)", "Eventbrite (orders)", "Tixr", "Festik",
-                   "XING Events"):
+                   "XING Events", "Eventix", "TicketCo", "Vivaticket"):
         assert f"| {vendor} |" in section, vendor
     assert {name.split("-")[0] for name in OUTCOMES} == {
         "lepointdevente", "ticketmaster", "spektrix", "audienceview", "showpass", "universe", "ticketsource",
@@ -421,7 +435,7 @@ def test_docs_list_every_layout_taken() -> None:
         "infomaniak", "dice", "petzi", "humanitix", "tito", "eventimlight", "seetickets", "patronmanager",
         "ticketack", "bpt", "thundertix", "etix", "secutix", "rodrigue", "fever", "ticketsolve", "tuxedo", "ra",
         "ludus", "digitick", "ticketleap", "billetto", "weezevent", "ticketspice", "eventzilla", "eventespresso",
-        "eventbrite", "tixr", "festik", "xingevents"}
+        "eventbrite", "tixr", "festik", "xingevents", "eventix", "ticketco", "vivaticket"}
 
 
 def test_an_order_status_written_on_its_first_line_only(tmp_path: Path, keys: Path) -> None:
@@ -811,3 +825,21 @@ def test_an_orders_amount_and_bracketed_field_names_are_read_as_the_vendor_means
     # XING Events in German: the show's start ("Veranstaltungsbeginn"), a free ticket ("Kostenlos").
     xing, _p = drafted("xingevents-teilnehmer.xlsx")
     assert xing["columns"]["event_starts_at"] == "Veranstaltungsbeginn" and xing["status_values"]["Kostenlos"] == "sold"
+
+
+@pytest.mark.parametrize(("name", "bought", "starts", "statuses", "shows"), [
+    # Eventix in Dutch: "Besteldatum", a bare "Datum" written "za 14 mrt. 2026 20:30" (the show's).
+    ("eventix-tickets.csv", "Besteldatum", "Datum", {"Betaald": "sold", "Geannuleerd": "cancelled",
+                                                     "Terugbetaald": "refunded"},
+     {dt.datetime(2026, 3, 14, 20, 30), dt.datetime(2026, 4, 3, 20, 0), dt.datetime(2026, 4, 19, 14, 0)}),
+    # TicketCo in Norwegian: "Kjøpstidspunkt", "Starttid" written "14.03.2026 kl. 19:00".
+    ("ticketco-billetter.csv", "Kjøpstidspunkt", "Starttid", {"Betalt": "sold", "Refundert": "refunded"},
+     {dt.datetime(2026, 3, 14, 19, 0), dt.datetime(2026, 3, 27, 20, 0)}),
+])
+def test_an_export_in_another_language_is_read(name: str, bought: str, starts: str, statuses: dict[str, str],
+                                               shows: set[dt.datetime], tmp_path: Path, keys: Path) -> None:
+    mapping, _p = drafted(name)
+    assert (mapping["columns"]["purchased_at"], mapping["columns"]["event_starts_at"]) == (bought, starts)
+    assert mapping["status_values"] == statuses
+    _summary, package = run(name, tmp_path, keys)
+    assert {e["starts_at"] for e in read_table(package, "event")} == shows

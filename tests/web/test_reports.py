@@ -459,21 +459,38 @@ def test_the_elsewhere_ratio_sits_beside_the_two_shares_it_divides(app, coop: Co
 
 
 def test_the_trends_table_says_what_its_start_end_and_trend_are(app, coop: Coop) -> None:
-    """The start and end of a genre's share are its means over the first and last three months of
-    the monthly table, and the trend is a fitted line, not the end less the start: the headers said
-    « Part au début », « Part à la fin », « Variation », and 10 % → 52 % read « +55,9 points »."""
+    """A genre's move is year over year when the data holds the year before the period: its share
+    over the period's months against the same months a year earlier, both read off the monthly
+    table, and the change is the one less the other. A line fitted to twelve months called a summer
+    festival's genre « rising » every June (the demo's Trends tab: « Musique électronique progresse :
+    de 10 % à 52 % »)."""
     with new_client(app) as c:
         login(c, coop.emails["A-analyst"])
         genres = french_csv(c.get(f"/m/{A}/trends.csv?table=trends-cooperative").text)
         months = french_csv(c.get(f"/m/{A}/trends.csv?table=trends-cooperative_months").text)
-    assert {"Part sur les trois premiers mois (%)", "Part sur les trois derniers mois (%)",
-            "Tendance sur la période (points, ajustée sur tous les mois)"} <= set(genres[0])
+        report = c.get(f"/m/{A}/trends.json").json()["reports"]["trends"]["result"]
+    assert report["summary"]["basis"] == "year_over_year"
+    assert {"Part les mêmes mois un an plus tôt (%)", "Part sur la période (%)",
+            "Variation sur un an (points)"} <= set(genres[0])
+    period = {r["month"] for r in report["cooperative_months"] if r["in_period"]}
+    earlier = {r["month"] for r in report["cooperative_months"] if not r["in_period"]}
+    assert earlier and period and max(earlier) < min(period)
+    shares: dict[str, dict[str, float]] = {}
+    for m in months:
+        if m["Part (%)"]:
+            shares.setdefault(m["Genre"], {})[m["Mois"]] = as_number(m["Part (%)"])
+    assert {m["Dans la période"] for m in months} == {"oui", "non"}
     checked = 0
     for row in genres:
-        shares = [as_number(m["Part (%)"]) for m in months if m["Genre"] == row["Genre"] and m["Part (%)"]]
-        if len(shares) < 6 or not row["Part sur les trois premiers mois (%)"]:
+        if not row["Part sur la période (%)"] or not row["Part les mêmes mois un an plus tôt (%)"]:
             continue
-        assert abs(sum(shares[:3]) / 3 - as_number(row["Part sur les trois premiers mois (%)"])) < 0.05, row
-        assert abs(sum(shares[-3:]) / 3 - as_number(row["Part sur les trois derniers mois (%)"])) < 0.05, row
+        own = shares.get(row["Genre"], {})
+        paired = [(own[b], own[m]) for m in sorted(period) for b in [f"{int(m[:4]) - 1}{m[4:]}"]
+                  if b in own and m in own]
+        assert len(paired) >= 3, row
+        before, now = sum(p[0] for p in paired) / len(paired), sum(p[1] for p in paired) / len(paired)
+        assert abs(before - as_number(row["Part les mêmes mois un an plus tôt (%)"])) < 0.05, row
+        assert abs(now - as_number(row["Part sur la période (%)"])) < 0.05, row
+        assert abs((now - before) - as_number(row["Variation sur un an (points)"])) < 0.1, row
         checked += 1
     assert checked, genres

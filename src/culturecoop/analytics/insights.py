@@ -318,8 +318,15 @@ def trends_rules(results: Results) -> list[Insight]:
         return []
     out: list[Insight] = []
     coop = _rows(result)
-    for direction, message in (("rising", _("Across the cooperative, {genre} is rising: from {first} to {last} of active patrons.")),
-                               ("falling", _("Across the cooperative, {genre} is falling: from {first} to {last} of active patrons."))):
+    summary = result.get("summary") or {}
+    # Year over year: against the same months a year earlier, so a season is not read as a trend.
+    if summary.get("basis") == "year_over_year":
+        said = (("rising", _("Across the cooperative, {genre} is rising: {last} of active patrons over the period, against {first} in the same months a year earlier.")),
+                ("falling", _("Across the cooperative, {genre} is falling: {last} of active patrons over the period, against {first} in the same months a year earlier.")))
+    else:
+        said = (("rising", _("Across the cooperative, {genre} is rising: from {first} to {last} of active patrons.")),
+                ("falling", _("Across the cooperative, {genre} is falling: from {first} to {last} of active patrons.")))
+    for direction, message in said:
         row = _moved(coop, direction)
         if row is not None:
             out.append(Insight(f"trends.cooperative_{direction}", message,
@@ -329,7 +336,10 @@ def trends_rules(results: Results) -> list[Insight]:
     moving = [r for r in (_moved(yours, "rising"), _moved(yours, "falling")) if r is not None]
     if moving:
         row = max(moving, key=lambda r: abs(r["change"]))
-        out.append(Insight("trends.yours", _("At your venue, {genre} went from {first} to {last} of your tickets."),
+        yours_said = (_("At your venue, {genre} made {last} of your tickets over the period, against {first} in the same months a year earlier.")
+                      if summary.get("your_basis") == "year_over_year" else
+                      _("At your venue, {genre} went from {first} to {last} of your tickets."))
+        out.append(Insight("trends.yours", yours_said,
                            {"genre": Value("genre", row["genre"]), "first": Value("percent", row["first_share"]),
                             "last": Value("percent", row["last_share"])}))
     return out

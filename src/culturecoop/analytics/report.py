@@ -18,6 +18,7 @@ class Column:
 
     name: str
     meaning: str
+    header: str | None = None  # a header of its own (a message id) when the table's usual one would mislead
 
 
 @dataclass

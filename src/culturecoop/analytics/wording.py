@@ -152,7 +152,14 @@ TABLE_COLUMNS = {
     ("cooperative", "change"): _("Trend over the period (points, fitted to every month)"),
     ("yours", "change"): _("Trend over the period (points, fitted to every month)"),
     ("cooperative_months", "share"): _("Share of active patrons"),
+    ("cooperative_months", "in_period"): _("In the period"), ("your_months", "in_period"): _("In the period"),
     ("your_months", "share"): _("Share of your tickets"), ("your_genres", "share"): _("Share of your tickets"),
+}
+# A trends table compared year over year: its start, end and change are other things than the
+# first and last three months of a fitted line (``analytics.trends``).
+YEAR_OVER_YEAR_HEADERS = {
+    "first_share": _("Share over the same months a year earlier"), "last_share": _("Share over the period"),
+    "change": _("Change against a year earlier (points)"),
 }
 
 

@@ -28,7 +28,7 @@ from culturecoop.analytics.wording import (
 )
 from culturecoop.cli.app import app, console, emit_json, figure, print_table
 from culturecoop.errors import UserError
-from culturecoop.i18n import _, current_language, general
+from culturecoop.i18n import _, current_language, general, gettext_in
 from culturecoop.privacy import audit
 from culturecoop.privacy.budget import budget_status
 from culturecoop.privacy.gate import set_policy
@@ -111,7 +111,8 @@ def _print_result(result: ReportResult) -> None:
     for table in result.tables:
         names = [c.name for c in table.columns]
         # Headers in the reader's words; the codes stay in --json.
-        headers = [column_label(name, language, table.name) for name in names]
+        headers = [gettext_in(c.header, language) if c.header else column_label(c.name, language, table.name)
+                   for c in table.columns]
         cells = [_cells(row, table.columns, label, result.currency) for row in table.rows[:MAX_ROWS]]
         # What a row is about: its names as read ("label", or "from_label" and "to_label"), else its first column.
         labels = tuple(n for n, name in enumerate(names) if name == "label" or name.endswith("_label"))

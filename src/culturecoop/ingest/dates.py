@@ -10,7 +10,8 @@
    profile lists: converted from that offset to the profile's zone, so a 21:30 show in
    Montréal written in UTC lands at 21:30;
 4. hours written ``15h00`` / ``15 h``, as French exports do, in any of the profile's formats;
-5. month and day names in French, English or German (``dim. 22 mars 2026 15h00``,
+5. month and day names in French, English, German and the languages of ``vocabulary_languages``
+   (``dim. 22 mars 2026 15h00``, ``za 14 mrt. 2026 20:30``,
    ``SAMEDI 8 AOÛT 2026``, ``Sat, Aug 8, 2026 8:00 PM``, ``Sa., 14. März 2026, 19:30 Uhr``),
    through the ``cc_text_datetime`` macro.
 
@@ -23,6 +24,9 @@ from __future__ import annotations
 from typing import Any
 
 from culturecoop.ingest.shapes import ZONE_ABBREVIATIONS, ZONE_WORDS
+from culturecoop.ingest.vocabulary_languages import BEFORE_TIME
+from culturecoop.ingest.vocabulary_languages import DAYS as DAYS_ABROAD
+from culturecoop.ingest.vocabulary_languages import MONTHS as MONTHS_ABROAD
 
 # Month words (accents folded, lower case): French and English names and abbreviations.
 _MONTHS: dict[int, str] = {
@@ -31,13 +35,16 @@ _MONTHS: dict[int, str] = {
     7: "juillet juil jul july juli", 8: "aout aou aug august", 9: "septembre sept sep september",
     10: "octobre oct october oktober okt", 11: "novembre nov november", 12: "decembre dec december dezember dez",
 }
-MONTH_WORDS: tuple[str, ...] = tuple(w for words in _MONTHS.values() for w in words.split())
-MONTH_NUMBERS: tuple[int, ...] = tuple(m for m, words in _MONTHS.items() for _w in words.split())
+# And in Dutch, Portuguese, Spanish, Italian, the Scandinavian languages and Polish.
+_OTHER_MONTHS = {w: m for w, m in MONTHS_ABROAD.items() if w not in " ".join(_MONTHS.values()).split()}
+MONTH_WORDS: tuple[str, ...] = (*(w for words in _MONTHS.values() for w in words.split()), *_OTHER_MONTHS)
+MONTH_NUMBERS: tuple[int, ...] = (*(m for m, words in _MONTHS.items() for _w in words.split()),
+                                  *_OTHER_MONTHS.values())
 DAY_WORDS: tuple[str, ...] = tuple(
     ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "lun", "mar", "mer", "jeu", "ven", "sam", "dim", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
      "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag", "mo", "di", "mi", "do", "fr",
      "sa", "so"]
-)
+) + tuple(w for w in DAYS_ABROAD if w not in ("lun", "mar", "mer", "ven", "sam", "dim", "do", "di"))
 # ISO wall-clock forms read before an offset, whatever the profile's formats.
 ISO_FORMATS: tuple[str, ...] = (
     "%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S.%f",
@@ -66,20 +73,25 @@ def _alternation(words: tuple[str, ...]) -> str:
 
 _MW = _alternation(MONTH_WORDS)
 _DW = _alternation(DAY_WORDS)
+_BT = _alternation(BEFORE_TIME)
 _MW_LIST = "[" + ", ".join(f"'{w}'" for w in MONTH_WORDS) + "]"
 _MN_LIST = "[" + ", ".join(str(n) for n in MONTH_NUMBERS) + "]"
 
 DATE_MACROS: tuple[str, ...] = (
-    # Lower case without accents, ordinals (1er, 31st) and commas gone, "à"/"at"/"le" gone, and a
+    # Lower case without accents, ordinals (1er, 31st) and commas gone, "à"/"at"/"le" gone (and
+    # « kl. », « om », « às » before a time), and a
     # leading day name dropped when a month word follows (so "Mar 22" stays March, and
     # "mar. 22 mars" loses its Tuesday).
     f"""CREATE OR REPLACE MACRO cc_dw_text(x) AS
-        trim(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+        trim(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
             -- "01-Mar-2026", "14/mars/2026": the month word between dashes or slashes.
-            regexp_replace(regexp_replace(strip_accents(lower(x)), '([0-9])[-/]([a-z])', '\\1 \\2', 'g'),
+            regexp_replace(regexp_replace(replace(replace(strip_accents(lower(x)), 'ø', 'o'), 'ł', 'l'),
+                                          '([0-9])[-/]([a-z])', '\\1 \\2', 'g'),
                            '([a-z])[-/]([0-9])', '\\1 \\2', 'g'),
             '(\\d)(er|st|nd|rd|th)\\b', '\\1', 'g'), '[,.]|\\s(a|at|le|de|du|-)\\s|\\suhr$', ' ', 'g'),
-            '\\s+', ' ', 'g'), '^({_DW})\\s+((\\d{{1,2}} ({_MW})\\b)|(({_MW}) \\d))', '\\2'))""",
+            -- « às 21h00 », « kl. 19:00 », « om 20:00 »: the word before the time goes too.
+            '\\s+', ' ', 'g'), '\\s({_BT})\\s(\\d)', ' \\2', 'g'),
+            '^({_DW})\\s+((\\d{{1,2}} ({_MW})\\b)|(({_MW}) \\d))', '\\2'))""",
     f"""CREATE OR REPLACE MACRO cc_dw_parts(s) AS
         CASE WHEN regexp_full_match(s, '(\\d{{1,2}}) ({_MW}) (\\d{{2,4}})( .*)?')
              THEN regexp_extract(s, '^(\\d{{1,2}}) ({_MW}) (\\d{{2,4}}) ?(.*)$', ['d', 'm', 'y', 't'])

@@ -19,6 +19,9 @@ from culturecoop.ingest.draft_preview import cell_filled
 from culturecoop.ingest.shapes import Column, is_date_only, is_time_only
 
 # Columns that are never a show's title, though each start time may have one value of them.
+# A date column's header that says nothing of what is dated, in the vendors' languages.
+_BARE_DATES = ("date", "datum", "date heure", "date et heure", "data", "fecha", "dato", "data hora", "fecha hora",
+               "data ora", "datum tijd", "dato tid")
 _PLACE_FIELDS = ("venue", "postal_code", "venue_postal_code", "patron_language", "currency", "channel", "status")
 
 
@@ -61,12 +64,14 @@ def choose_event_columns(builder: DraftBuilder) -> None:
 def _bare_date_is_the_shows(builder: DraftBuilder) -> None:
     # A bare "Date" left beside a purchase date its header names ("Date d'achat"), with fewer
     # values than the purchases have (one per performance): the show's date (Weezevent).
+    # The purchase's header may say so in one word ("Besteldatum", "Köpdatum", "Kjøpstidspunkt").
     bought = builder.mapped("purchased_at")
-    if "event_starts_at" in builder.columns_map or bought is None \
-            or not set(vocab.tokens(bought.name)) & vocab.EXCLUDE_WORDS["event_starts_at"]:
+    if "event_starts_at" in builder.columns_map or bought is None or vocab.fold(bought.name) in _BARE_DATES \
+            or not (set(vocab.tokens(bought.name)) & vocab.EXCLUDE_WORDS["event_starts_at"]
+                    or vocab.header_score("purchased_at", bought.name) >= 0.9):
         return
     for c in builder.columns:
-        if c.index not in builder.used and vocab.fold(c.name) in ("date", "datum", "date heure", "date et heure") \
+        if c.index not in builder.used and vocab.fold(c.name) in _BARE_DATES \
                 and c.date_share >= 0.8 and c.distinct < bought.distinct:
             builder.choose("event_starts_at", c, _("a plain date beside the purchase's, with one value for many "
                                                    "purchases: the event's"), check=True)

@@ -19,6 +19,7 @@ from culturecoop.i18n import count as count_text
 from culturecoop.i18n import share as share_text
 from culturecoop.ingest import shapes
 from culturecoop.ingest import vocabulary as vocab
+from culturecoop.ingest import vocabulary_languages as languages
 from culturecoop.ingest.labels import COUNTRIES
 from culturecoop.ingest.shapes import Column
 from culturecoop.ingest.sniff import Evidence
@@ -97,8 +98,12 @@ def decide_day_first(columns: list[Column], language: str,
     european = any(symbols[sign] for sign in ("£", "€", "GBP", "EUR", "CHF"))
     because = {"fr": _("no date has a number above 12 to tell day from month; the headers are French, so day first is assumed"),
                "de": _("no date has a number above 12 to tell day from month; the headers are German, so day first is assumed")}
-    day_first = language in because or european
+    # Portuguese, Spanish, Italian, Dutch, Scandinavian and Polish dates put the day first too.
+    abroad = language in languages.LANGUAGE_MARKERS
+    day_first = language in because or abroad or european
     why = because.get(language) or (
+        _("no date has a number above 12 to tell day from month; the headers are in a language that writes the "
+          "day first, so day first is assumed") if abroad else
         _("no date has a number above 12 to tell day from month; the amounts are in pounds, euros or francs, "
           "so day first is assumed") if european
         else _("no date has a number above 12 to tell day from month; month first is assumed"))

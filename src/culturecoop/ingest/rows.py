@@ -35,7 +35,9 @@ from culturecoop.ingest.source import SourceInfo
 _ACCEPTED = "len(reasons) = 0 AND NOT merged"
 # A cell that is nothing but a total's label (accents folded, lower case).
 _TOTAL_CELL = ("(^|[,;\\t|\"])\\s*(((grand totals?|total general|totaux|totals?|sous-total|sous total|"
-               "subtotal|sub-total|somme|sum|summe|gesamtsumme|gesamt)"
+               "subtotal|sub-total|somme|sum|summe|gesamtsumme|gesamt|"
+               # Italian, Portuguese, Dutch, Scandinavian, Polish: "Totale biglietti: 40", "Totaal", "Suma".
+               "totale generale|totale|subtotale|total geral|eindtotaal|totaal|subtotaal|totalt|summa|suma|razem)"
                # Salesforce's "Grand Totals (123 records)", "Total (12 lignes)".
                "(\\s*\\([0-9 ]+ (records?|rows?|lignes?|enregistrements?|datensatze)\\))?"
                # A count after a colon: "Gesamt: 40 Tickets", "Total Attendees: 42".

@@ -20,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 import duckdb
 
 from culturecoop.ingest import vocabulary as vocab
+from culturecoop.ingest.vocabulary_languages import MONTHS as MONTHS_ABROAD
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 _EMAIL_ANGLED = re.compile(r"<([^<>]*@[^<>]*)>")
@@ -75,10 +76,8 @@ _MONTHS = {
     "januar": 1, "februar": 2, "marz": 3, "maerz": 3, "juni": 6, "juli": 7, "oktober": 10, "okt": 10,
     "dezember": 12, "dez": 12,
 }
-_DAYS = {"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "lun", "mar", "mer", "jeu",
-         "ven", "sam", "dim", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-         "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "montag", "dienstag",
-         "mittwoch", "donnerstag", "freitag", "samstag", "sonntag"}
+# Dutch, Portuguese, Spanish, Italian, Scandinavian and Polish ones (« za 14 mrt. 2026 »).
+_MONTHS.update({w: m for w, m in MONTHS_ABROAD.items() if w not in _MONTHS})
 _CLOCK = re.compile(r"(?<!\d)(\d{1,2})\s*(?:[:hH]\s*(\d{2})?|(?=\s*[aApP]\.?\s?[mM]))\s*"
                     r"(?:([aApP])\.?\s?[mM]\.?)?(?!\d)")
 _GENDERS = {"homme", "femme", "h", "f", "m", "male", "female", "man", "woman", "autre", "other", "mr", "mme",
@@ -87,7 +86,8 @@ _GENDERS = {"homme", "femme", "h", "f", "m", "male", "female", "man", "woman", "
 # A numeric date, then an optional time: 2026-03-04T19:22:05.000, 21/05/26 07:08, 3/4/2026 2:22 PM, 22.03.2026 15h00.
 _DATE_TIME = re.compile(
     r"(?P<a>\d{1,4})(?P<s>[/.\-])(?P<b>\d{1,2})(?P=s)(?P<c>\d{2}|\d{4})"
-    r"(?:(?P<sep>T|\s+(?:à|at|@|-)\s+|,\s*|\s+)(?P<h>\d{1,2})(?P<hs>\s*[:hH]\s*)(?P<m>\d{2})"
+    # « 14.03.2026 kl. 19:00 », « 03/04/2026 às 21:00 », « 14-03-2026 om 20:00 »: a word before the time.
+    r"(?:(?P<sep>T|\s+(?:à|at|@|-|kl\.?|klo|klockan|om|às|as|alle|ore|a\s+las|um|o|godz\.?)\s+|,\s*|\s+)(?P<h>\d{1,2})(?P<hs>\s*[:hH]\s*)(?P<m>\d{2})"
     r"(?::(?P<sec>\d{2})(?P<frac>\.\d+)?)?(?P<ampm>\s*[AaPp]\.?[Mm]\.?)?)?")
 
 

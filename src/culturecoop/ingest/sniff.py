@@ -353,12 +353,15 @@ def _labelish(cell: str) -> bool:
 
 # The label of a summary line under the table (``prepare`` leaves such lines out of its rows too).
 _TOTAL_LABELS = frozenset({"total", "totals", "grand total", "total general", "totaux", "sous total", "subtotal",
-                           "sub total", "somme", "sum", "summe", "gesamtsumme", "gesamt", "grand totals"})
+                           "sub total", "somme", "sum", "summe", "gesamtsumme", "gesamt", "grand totals",
+                           "totale", "totale generale", "subtotale", "total geral", "totaal", "eindtotaal",
+                           "subtotaal", "totalt", "summa", "suma", "razem"})
 # Salesforce's "Grand Totals (123 records)", folded: a total's label and its count of rows.
 _COUNTED_TOTAL = re.compile(r"(grand totals?|totals?|total general|sous total|subtotal) \d+ "
                             r"(records?|rows?|lignes?|enregistrements?|datensatze)"
                             # "Gesamt: 40 Tickets", "Total Attendees: 42" (folded: no colon).
-                            r"|(grand totals?|totals?|totaux|gesamt|summe|sous total|subtotal)( [a-z]+)? \d+( [a-z]+)?")
+                            r"|(grand totals?|totals?|totaux|gesamt|summe|sous total|subtotal|totale|totaal|totalt|summa|suma"
+                            r"|razem)( [a-z]+)? \d+( [a-z]+)?")
 
 
 _PAGE_FOOTER = re.compile(r"page \d+( (of|sur|de)? ?\d+)?")

@@ -14,24 +14,29 @@ import functools
 import re
 import unicodedata
 
+from culturecoop.ingest import vocabulary_languages as more
+
 # Tokens that all mean "number of" / "identifier" in headers.
 _NUMBER_WORDS = {"numero": "no", "num": "no", "number": "no", "nr": "no", "nro": "no", "n": "no",
-                 "nummer": "no", "ref": "id", "reference": "id", "identifiant": "id", "ident": "id",
+                 "nummer": "no", "numer": "no", "ref": "id", "reference": "id", "identifiant": "id", "ident": "id",
                  # Abbreviations read as the word they stand for (Ticketmaster's "Acct ID"; Event
                  # Espresso's field names "REG_date", "TXN_ID").
                  "acct": "account", "cust": "customer", "reg": "registration", "txn": "transaction"}
 # Headers about the ticket holder, and about the person who paid.
 ATTENDEE_WORDS = frozenset({"attendee", "participant", "participante", "holder", "detenteur", "porteur",
                             "spectateur", "spectatrice", "beneficiaire", "guest", "invite", "visiteur",
-                            "visitor", "adherent", "contact", "titulaire", "festivalier"})
+                            "visitor", "adherent", "contact", "titulaire", "festivalier"}) | more.ATTENDEE_WORDS
 BUYER_WORDS = frozenset({"buyer", "acheteur", "acheteuse", "payeur", "payer", "purchaser", "billing",
-                         "facturation", "client", "customer", "commanditaire", "order", "commande"})
+                         "facturation", "client", "customer", "commanditaire", "order", "commande"}) | more.BUYER_WORDS
 
 
 @functools.lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower case, accents and ligatures spelled out, punctuation as single spaces."""
     text = text.replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae").replace("Æ", "ae")
+    # Letters NFKD leaves whole (Norwegian and Danish ø, Polish ł, German ß): spelled as cc_fold does.
+    text = text.replace("ø", "o").replace("Ø", "o").replace("ł", "l").replace("Ł", "l").replace("ß", "ss")
+    text = text.replace("đ", "d").replace("Đ", "d")
     text = text.replace("n°", " no ").replace("N°", " no ").replace("nº", " no ").replace("#", " no ")
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
@@ -195,6 +200,8 @@ HEADERS: dict[str, tuple[str, ...]] = {
                    "date de desinscription", "date desabonnement", "consent updated at", "updated at",
                    "date inscription", "date d inscription", "subscribed at", "unsubscribed at"),
 }
+# The same fields in Spanish, Portuguese, Italian, Dutch, the Scandinavian languages and Polish.
+HEADERS = {f: (*phrases, *more.HEADERS.get(f, ())) for f, phrases in HEADERS.items()}
 
 # Words that, in a header, say the column is about something else (fees, counts, promo codes).
 EXCLUDE_WORDS: dict[str, frozenset[str]] = {
@@ -242,6 +249,21 @@ EXCLUDE_WORDS: dict[str, frozenset[str]] = {
     "genres": frozenset({"client", "participant", "acheteur", "contact", "buyer", "attendee"}),
     "patron_language": frozenset({"spectacle", "show", "event", "evenement", "performance", "perf"}),
 }
+_DATE_WORDS = frozenset({"data", "fecha", "datum", "dato", "ora", "hora", "tid", "godzina", "czas"})
+_NAME_WORDS = frozenset({"nome", "nombre", "naam", "navn", "namn", "nazwa", "titolo", "titulo", "titel", "tittel"})
+# The same in the other languages: a fee or a count is no price, a show's date no purchase's, a
+# purchase's no show's, a show's or a ticket type's name no person's.
+for _field, _words in (("unit_price", more.NOT_A_PRICE), ("total_price", more.NOT_A_PRICE | more.TICKET_COUNTS),
+                       ("purchased_at", more.EVENT_WORDS), ("event_starts_at", more.PURCHASE_WORDS),
+                       ("full_name", more.EVENT_WORDS), ("last_name", more.EVENT_WORDS),
+                       ("first_name", more.EVENT_WORDS), ("event_title", _DATE_WORDS),
+                       ("event_id", _DATE_WORDS | _NAME_WORDS), ("status", _DATE_WORDS),
+                       ("order_id", _DATE_WORDS | more.TICKET_COUNTS),
+                       ("ticket_id", _DATE_WORDS | _NAME_WORDS | more.EVENT_WORDS - {"ingresso", "entrada", "biglietto",
+                                                                                     "billett", "biljett", "bilet",
+                                                                                     "biletu"}),
+                       ("patron_id", _NAME_WORDS)):
+    EXCLUDE_WORDS[_field] = EXCLUDE_WORDS.get(_field, frozenset()) | _words
 
 STATUS_WORDS: dict[str, str] = {
     "sold": "sold", "paid": "sold", "paye": "sold", "payee": "sold", "valid": "sold", "valide": "sold",
@@ -287,9 +309,10 @@ STATUS_WORDS: dict[str, str] = {
     "transfere": "exchanged", "transferee": "exchanged", "resold": "exchanged", "revendu": "exchanged",
     "revendue": "exchanged", "upgraded": "exchanged", "reissued": "exchanged",
 }
+STATUS_WORDS.update({w: v for w, v in more.STATUS_WORDS.items() if w not in STATUS_WORDS})
 # A negation before a word of sale undoes it ("non payé"), but not before a word of use: a ticket
 # "non utilisé" was sold, its holder did not come.
-_NEGATIONS = frozenset({"non", "not", "pas", "no", "nicht", "un"})
+_NEGATIONS = frozenset({"non", "not", "pas", "no", "nicht", "un"}) | more.NEGATIONS
 _USE_WORDS = frozenset({"utilise", "used", "scanne", "scanned", "present", "checked", "checked in"})
 CHANNEL_WORDS: dict[str, str] = {
     "web": "web", "internet": "web", "online": "web", "en ligne": "web", "website": "web", "site web": "web",
@@ -307,9 +330,11 @@ CHANNEL_WORDS: dict[str, str] = {
     "other": "other", "autre": "other", "subscription": "other", "abonnement": "other", "group": "other",
     "groupe": "other", "mail": "other", "courrier": "other", "complimentary": "other", "invitation": "other",
 }
+CHANNEL_WORDS.update({w: v for w, v in more.CHANNEL_WORDS.items() if w not in CHANNEL_WORDS})
 # Words written in a price column for a ticket given (folded): its price is 0.
 FREE_WORDS: tuple[str, ...] = ("free", "gratuit", "gratuite", "comp", "complimentary", "offert", "offerte",
                                "invitation", "exonere", "exoneree", "kostenlos", "gratis", "freikarte")
+FREE_WORDS += more.FREE_WORDS
 # What a vendor writes where it knows nobody (lower case, accents stripped): a walk-in sale's
 # "N/A" e-mail, a "Guest" or "Info Requested" name, a customer number of 0. Read as no value where a
 # person is identified, so that every such sale is not one and the same patron.
@@ -327,10 +352,10 @@ PLACEHOLDER_WORDS: tuple[str, ...] = (
     "a la porte", "laufkunde", "barverkauf", "abendkasse")
 TRUE_WORDS = frozenset({"true", "yes", "oui", "y", "o", "1", "x", "vrai", "t", "si", "ja", "checked",
                         "coche", "cochee", "accepte", "acceptee", "opt in", "opted in", "subscribed", "abonne",
-                        "abonnee", "on"})
+                        "abonnee", "on"}) | more.TRUE_WORDS
 FALSE_WORDS = frozenset({"false", "no", "non", "n", "0", "faux", "f", "unchecked", "not checked", "refuse",
                          "refusee", "non coche", "non cochee", "pas coche", "decoche", "opt out", "opted out",
-                         "unsubscribed", "not subscribed", "desabonne", "desabonnee", "non abonne", "off", "nein"})
+                         "unsubscribed", "not subscribed", "desabonne", "desabonnee", "non abonne", "off", "nein"}) | more.FALSE_WORDS
 # A box ticked or not, as a spreadsheet or a form's export draws it (no letters to fold).
 CHECK_MARKS = {"✓": True, "✔": True, "☑": True, "✅": True, "🗸": True, "✗": False, "✘": False, "☐": False,
                "❌": False}
@@ -344,7 +369,7 @@ LANGUAGE_WORDS: dict[str, str] = {
 
 # Articles and prepositions that vendors add or leave out at will ("Date de la représentation",
 # "Date représentation", "Date of the show"): headers and wordings are compared without them.
-_FILLERS = frozenset({"de", "la", "le", "les", "l", "du", "des", "d", "the", "of"})
+_FILLERS = frozenset({"de", "la", "le", "les", "l", "du", "des", "d", "the", "of"}) | more.FILLERS
 
 
 def _meaningful(words: tuple[str, ...]) -> tuple[str, ...]:
@@ -369,7 +394,7 @@ GENERIC = frozenset({"date", "no", "id", "event", "ticket", "order", "commande",
                      "style", "theme", "themes", "tel", "lang", "cp", "acheteur", "payeur", "debut",
                      "language", "langue", "locale", "total", "item", "lineitem", "value", "produit",
                      "product", "plan", "offre", "experience", "prestation", "patron", "purchaser", "buyer",
-                     "purchased", "datetime"})
+                     "purchased", "datetime"}) | more.GENERIC
 
 
 # A header followed by its database field's name in brackets (Event Espresso's
@@ -489,11 +514,16 @@ _GERMAN = frozenset({"bestellung", "bestellnummer", "bestelldatum", "veranstaltu
 
 
 def headers_language(headers: list[str]) -> str:
-    """``fr``, ``de`` or ``en``: the language most header words are in (``en`` on a tie)."""
+    """``fr``, ``de``, ``en`` or one of ``vocabulary_languages.LANGUAGE_MARKERS`` (``pt``, ``sv``…): the
+    language most header words are in (``en`` on a tie)."""
     words = [w for h in headers for w in fold(h).split()]
     french = sum(w in _FRENCH for w in words)
     english = sum(w in _ENGLISH for w in words)
     german = sum(w in _GERMAN for w in words)
+    other, most = max(((language, sum(w in markers for w in words)) for language, markers in more.LANGUAGE_MARKERS.items()),
+                      key=lambda pair: pair[1])
+    if most > max(french, english, german) and most >= 3:
+        return other
     if german > max(french, english):
         return "de"
     return "fr" if french > english else "en"

@@ -132,9 +132,11 @@ def bars(title: str, categories: Sequence[str], series: Sequence[tuple[str, Sequ
 
 def lines(title: str, x: Sequence[Any], series: Sequence[tuple[str, Sequence[Any]]], t: Translator, *,
           value_title: str, x_title: str, unit: str = "count", dates: bool = True,
-          highlight: dict[str, str] | None = None) -> Figure:
+          highlight: dict[str, str] | None = None, shade: tuple[Any, Any, str] | None = None) -> Figure:
     """Lines over time (``x``: ISO days or months). ``highlight`` maps series names to colours;
-    the other series are drawn thin and grey, so that rising and falling ones stand out."""
+    the other series are drawn thin and grey, so that rising and falling ones stand out. ``shade``
+    (from, to, label) greys a stretch of the x axis and names it (the year a period is compared
+    with)."""
     data = []
     for i, (name, values) in enumerate(series):
         color = (highlight or {}).get(name) or (MUTED if highlight else PALETTE[i % len(PALETTE)])
@@ -153,6 +155,13 @@ def lines(title: str, x: Sequence[Any], series: Sequence[tuple[str, Sequence[Any
     layout = _layout(title, t, legend=shown > 0 and len(series) > 1, legend_items=shown, height=380)
     layout["xaxis"] = {"title": {"text": x_title}, "automargin": True, **({"type": "date"} if dates else {})}
     layout["yaxis"] = _axis(value_title, unit, t, rangemode="tozero")
+    if shade is not None:
+        start, end, label = shade
+        layout["shapes"] = [{"type": "rect", "xref": "x", "yref": "paper", "x0": start, "x1": end, "y0": 0, "y1": 1,
+                             "fillcolor": MUTED, "opacity": 0.12, "line": {"width": 0}, "layer": "below"}]
+        layout["annotations"] = [{"xref": "x", "yref": "paper", "x": start, "y": 1, "xanchor": "left",
+                                  "yanchor": "bottom", "showarrow": False, "text": label,
+                                  "font": {"size": 11, "color": "#3d405b"}}]
     return {"data": data, "layout": layout}
 
 

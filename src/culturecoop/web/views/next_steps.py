@@ -98,10 +98,14 @@ def _trends(view: TabView, results: Results, t: Translator) -> list[Action]:
         return [_target(view, t)]
     top = max(rising, key=lambda r: float(r.get("change") or 0))
     name = t.label("genre", top["genre"])
-    return [_audience(view, t, t("Build a target audience: people who attend {genre}", genre=name), t(
-        "{genre} is rising across the cooperative ({first} of patrons, then {last}) and is not yet among your genres.",
-        genre=name, first=t.percent(top["first_share"], 0), last=t.percent(top["last_share"], 0)),
-        kind="genre", genre=top["genre"])]
+    shares = {"genre": name, "first": t.percent(top["first_share"], 0), "last": t.percent(top["last_share"], 0)}
+    said = (t("{genre} is rising across the cooperative ({last} of patrons over the period, {first} in the same months a "
+              "year earlier) and is not yet among your genres.", **shares)
+            if (result.get("summary") or {}).get("basis") == "year_over_year" else
+            t("{genre} is rising across the cooperative ({first} of patrons, then {last}) and is not yet among your genres.",
+              **shares))
+    return [_audience(view, t, t("Build a target audience: people who attend {genre}", genre=name), said,
+                      kind="genre", genre=top["genre"])]
 
 
 def _elsewhere(view: TabView, results: Results, t: Translator) -> list[Action]:

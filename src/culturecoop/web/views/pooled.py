@@ -48,17 +48,33 @@ def _trend_chart(title: str, months: list[dict[str, Any]], summary: list[dict[st
     highlight.update({t.label("genre", g): charts.FALLING for g in falling})
     by_key = {(r["month"], r["genre"]): r for r in months}
     series = [(t.label("genre", g), [released(by_key.get((m, g)), value) for m in x]) for g in genres]
+    # The months a year before the period, when the table holds them, are shaded and named.
+    earlier = sorted({r["month"] for r in months if r.get("in_period") is False})
+    period = sorted({r["month"] for r in months if r.get("in_period") is True})
+    shade = (f"{earlier[0]}-01", f"{period[0]}-01" if period else f"{earlier[-1]}-28", t("A year earlier")) \
+        if earlier else None
     return charts.lines(title, [f"{m}-01" for m in x], series, t, value_title=value_title, x_title=t("Month"),
-                        unit="percent", highlight=highlight or None)
+                        unit="percent", highlight=highlight or None, shade=shade)
 
 
-# The start and the end are three months' means, the trend a line fitted to every month (times the
-# months between): it is not the end less the start, and the headers say what each is.
+# Year over year (the data holds the months a year before the period): the period's months against
+# the same months a year earlier. Otherwise the start and the end are three months' means, the trend
+# a line fitted to every month (times the months between): it is not the end less the start, and the
+# headers say what each is.
 TREND_COLUMNS = [Col("genre", _("Genre"), "code:genre"),
                  Col("first_share", _("Share over the first three months"), "percent"),
                  Col("last_share", _("Share over the last three months"), "percent"),
                  Col("change", _("Trend over the period (points, fitted to every month)"), "points"),
                  Col("direction", _("Direction"), "code:direction")]
+YEAR_OVER_YEAR_COLUMNS = [Col("genre", _("Genre"), "code:genre"),
+                          Col("first_share", _("Share over the same months a year earlier"), "percent"),
+                          Col("last_share", _("Share over the period"), "percent"),
+                          Col("change", _("Change against a year earlier (points)"), "points"),
+                          Col("direction", _("Direction"), "code:direction")]
+
+
+def _trend_columns(basis: Any) -> list[Col]:
+    return YEAR_OVER_YEAR_COLUMNS if basis == "year_over_year" else TREND_COLUMNS
 
 
 def trends(view: TabView, results: Results, t: Translator) -> None:
@@ -66,20 +82,27 @@ def trends(view: TabView, results: Results, t: Translator) -> None:
     if not result:
         return
     k = view.k
+    summary = result.get("summary") or {}
     coop, coop_months = _rows(result), _rows(result, "cooperative_months")
+    year_over_year = summary.get("basis") == "year_over_year"
+    lead = (t("In green the genres that rose most against the same months a year earlier, in red those that fell most "
+              "(two points or more); the chart shows the year before too, so a season reads as a season.")
+            if year_over_year else
+            t("In green the genres rising most, in red those falling most (a change of two points or more)."))
     view.sections.append(Section("trends-cooperative", t("Genre shares across the cooperative"), _trend_chart(
         t("Share of the cooperative's active patrons who attended each genre, by month"), coop_months, coop, "share", t,
         t("Share of active patrons (%)")), table("trends-cooperative", t("Genres rising and falling across the cooperative"),
-                                                 coop, TREND_COLUMNS, t, k=k, pooled=True), pooled=True,
-        lead=t("In green the genres rising most, in red those falling most (a change of two points or more).")))
+                                                 coop, _trend_columns(summary.get("basis")), t, k=k, pooled=True),
+        pooled=True, lead=lead))
     yours, your_months = _rows(result, "yours"), _rows(result, "your_months")
     view.sections.append(Section("trends-yours", t("Genre shares at your venue"), _trend_chart(
         t("Share of your tickets by genre, by month"), your_months, yours, "share", t, t("Share of your tickets (%)")),
-        table("trends-yours", t("Your genres rising and falling"), yours, TREND_COLUMNS, t)))
+        table("trends-yours", t("Your genres rising and falling"), yours, _trend_columns(summary.get("your_basis")), t)))
     view.sections.append(Section("trends-cooperative_months", t("Monthly shares across the cooperative (data)"), None, table(
         "trends-cooperative_months", t("Genre shares by month across the cooperative"), coop_months,
         [Col("month", _("Month"), "month"), Col("genre", _("Genre"), "code:genre"), Col("patrons", _("Patrons"), "int"),
-         Col("active_patrons", _("Active patrons"), "int"), Col("share", _("Share"), "percent")], t, k=k, pooled=True,
+         Col("active_patrons", _("Active patrons"), "int"), Col("share", _("Share"), "percent"),
+         Col("in_period", _("In the period"), "bool")], t, k=k, pooled=True,
         collapsed=True), pooled=True))
 
 

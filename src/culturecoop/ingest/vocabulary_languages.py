@@ -1,0 +1,236 @@
+"""The words of exports written in Spanish, Portuguese, Italian, Dutch, the Scandinavian
+languages and Polish: column headers, ticket statuses, sales channels, yes and no, free tickets.
+
+Box offices in Brazil, Chile, Spain, Italy, the Netherlands, Norway, Sweden, Denmark or Poland
+export their sales from back offices that speak the venue's language (Sympla's « Data da
+compra », Passline's « Fecha Compra », Vivaticket's « Data vendita », Eventix's « Besteldatum »,
+TicketCo's « Kjøpstidspunkt », Tickster's « Köpdatum », eBilet's « Data zamówienia »).
+``vocabulary`` adds these words to its French, English and German ones; they are written folded
+(lower case, no accents, ``ø`` as ``o``, ``ł`` as ``l``; "number" words as ``no``).
+"""
+
+from __future__ import annotations
+
+# Canonical field -> the ways these vendors name it.
+HEADERS: dict[str, tuple[str, ...]] = {
+    "ticket_id": (
+        # Portuguese, Spanish, Italian
+        "no ingresso", "ingresso no", "codigo ingresso", "id ingresso", "no entrada", "entrada no", "id entrada",
+        "codigo entrada", "no boleto", "id boleto", "codigo boleto", "no biglietto", "biglietto no",
+        "codice biglietto", "id biglietto", "codigo barras", "codice a barre", "codice barre",
+        # Dutch, Norwegian, Danish, Swedish, Polish
+        "ticketnummer", "ticket id", "kaartnummer", "billett id", "billettnummer", "billettnr", "billet id",
+        "billetnummer", "biljett id", "biljettnummer", "biljettnr", "strekkode", "stregkode", "streckkod",
+        "no biletu", "id biletu", "kod biletu", "numer biletu", "kod kreskowy"),
+    "order_id": (
+        "pedido", "no pedido", "pedido no", "id pedido", "codigo pedido", "no compra", "id compra",
+        "orden", "no orden", "orden no", "id orden", "orden compra", "codigo compra",
+        "ordine", "no ordine", "id ordine", "codice ordine", "transazione", "no transazione", "id transazione",
+        "codice transazione", "cod transazione", "prenotazione", "codice prenotazione",
+        "bestelling", "bestelnummer", "bestelling id", "bestelling no", "ordernummer", "ordernr",
+        "ordre", "ordre id", "ordrenummer", "ordrenr", "ordre no", "bestilling", "bestillingsnummer",
+        "bokning", "bokningsnummer", "zamowienie", "no zamowienia", "id zamowienia", "numer zamowienia"),
+    "purchased_at": (
+        "data compra", "data pedido", "data venda", "data pagamento", "comprado em", "data hora compra",
+        "fecha compra", "fecha pedido", "fecha orden", "fecha venta", "fecha pago", "fecha transaccion",
+        "fecha hora compra",
+        "data vendita", "data acquisto", "data operazione", "data ordine", "data emissione",
+        "data prenotazione", "data transazione",
+        "besteldatum", "besteld op", "aankoopdatum", "datum aankoop", "datum bestelling", "aangemaakt op",
+        "gekocht op", "verkoopdatum",
+        "kjopstidspunkt", "kjopsdato", "kjopt", "kjopt dato", "ordredato", "salgsdato", "bestillingsdato",
+        "kobsdato", "kobt", "kopdatum", "koptid", "kopt", "kopdatum tid", "orderdatum", "bokningsdatum",
+        "data zamowienia", "data zakupu", "data sprzedazy", "data transakcji", "data platnosci"),
+    "status": (
+        "situacao", "estado", "status pedido", "status pagamento", "estado pagamento", "situacao pedido",
+        "estado pedido", "estado orden", "estado pago", "estado entrada",
+        "stato", "stato ordine", "stato biglietto", "stato pagamento",
+        "bestelstatus", "betaalstatus", "ticketstatus", "ordrestatus", "betalingsstatus", "billettstatus",
+        "orderstatus", "betalstatus", "biljettstatus", "status zamowienia", "status platnosci", "status biletu"),
+    "quantity": (
+        "quantidade", "qtd", "qtde", "cantidad", "cant", "quantita", "qta", "no biglietti", "aantal",
+        "aantal tickets", "antall", "antall billetter", "antal", "antal biljetter", "antal billetter",
+        "ilosc", "ilosc biletow", "liczba biletow"),
+    "unit_price": (
+        "valor", "preco", "valor ingresso", "preco ingresso", "preco unitario", "valor unitario", "valor pago",
+        "precio", "precio unitario", "precio entrada", "valor entrada", "importe", "monto", "precio pagado",
+        "precio boleto",
+        "prezzo", "prezzo unitario", "importo", "prezzo biglietto", "prezzo pagato",
+        "prijs", "ticketprijs", "bedrag", "stukprijs", "prijs per stuk",
+        "pris", "billettpris", "billetpris", "belop", "belob", "enhetspris", "enhedspris", "biljettpris", "belopp",
+        "styckpris", "a pris",
+        "cena", "cena biletu", "cena jednostkowa", "kwota", "cena brutto"),
+    "total_price": (
+        "valor total", "total pedido", "valor pedido", "monto total", "importe total", "total orden",
+        "precio total", "totale", "importo totale", "prezzo totale", "totale ordine", "totaal", "totaalbedrag",
+        "totaalprijs", "totaal bedrag", "totalt", "totalbelop", "totalpris", "summa", "totalbelopp",
+        "wartosc", "suma", "razem", "wartosc zamowienia", "wartosc brutto", "kwota calkowita"),
+    "currency": ("moeda", "moneda", "divisa", "valuta", "waluta"),
+    "channel": (
+        "canal venda", "canal venta", "punto venta", "canale", "canale vendita", "punto vendita",
+        "verkoopkanaal", "verkooppunt", "salgskanal", "forsaljningskanal", "kanal", "kanal sprzedazy",
+        "punkt sprzedazy", "origem", "origen"),
+    "event_title": (
+        "evento", "nome evento", "nombre evento", "espetaculo", "espectaculo", "titulo", "funcion",
+        "titolo", "spettacolo", "titolo evento", "evenement", "voorstelling", "naam evenement",
+        "evenementnaam", "titel", "arrangement", "arrangementnavn", "forestilling", "tittel", "konsert",
+        "evenemang", "evenemangsnamn", "forestallning", "wydarzenie", "nazwa wydarzenia", "tytul", "spektakl",
+        "koncert", "impreza"),
+    "event_starts_at": (
+        "data evento", "data sessao", "data inicio", "inicio", "horario", "data hora evento",
+        "fecha evento", "fecha funcion", "fecha inicio", "fecha espectaculo", "fecha hora evento",
+        "data spettacolo", "inizio", "data inizio", "data rappresentazione",
+        "datum evenement", "datum voorstelling", "evenementdatum", "aanvang", "begintijd", "startdatum",
+        "starttid", "starttidspunkt", "arrangementsdato", "forestillingsdato", "tidspunkt", "evenemangsdatum",
+        "forestallningsdatum", "data wydarzenia", "termin", "data imprezy", "data koncertu", "data spektaklu"),
+    "venue": ("recinto", "sala", "teatro", "luogo", "sede", "locatie", "zaal", "spillested", "lokale", "scen",
+              "miejsce"),
+    "patron_id": ("id cliente", "codigo cliente", "cliente id", "no cliente", "codice cliente", "klantnummer",
+                  "klant id", "kundenummer", "kunde id", "kundnummer", "kund id", "id klienta", "no klienta"),
+    "email": ("e mailadres", "emailadres", "e post", "epost", "e postadresse", "e postadress", "correo",
+              "correo electronico", "indirizzo email", "posta elettronica", "adres e mail", "adres email"),
+    "phone": ("telefone", "celular", "telefono", "cellulare", "movil", "telefoonnummer", "mobiel",
+              "mobielnummer", "mobilnummer", "mobiltelefon", "telefonnummer", "no telefonu", "numer telefonu",
+              "telefon komorkowy"),
+    "first_name": ("nome", "primeiro nome", "nombre", "nombres", "voornaam", "fornavn", "fornamn", "imie"),
+    "last_name": ("sobrenome", "apelido", "apellido", "apellidos", "cognome", "achternaam", "etternavn",
+                  "efternavn", "efternamn", "nazwisko"),
+    "full_name": ("nome completo", "nombre completo", "nome e cognome", "nominativo", "naam", "volledige naam",
+                  "navn", "fullt navn", "namn", "fullstandigt namn", "imie i nazwisko"),
+    "birth_date": ("data nascimento", "fecha nacimiento", "data nascita", "geboortedatum", "fodselsdato",
+                   "fodelsedatum", "data urodzenia"),
+    "postal_code": ("cep", "codigo postal", "cod postal", "cap", "postnummer", "postnr", "kod pocztowy"),
+    "patron_language": ("idioma", "lingua", "taal", "sprak", "jezyk"),
+    "consent_marketing": ("aceita newsletter", "acepta comunicaciones", "consenso marketing", "consenso newsletter",
+                          "nieuwsbrief", "nyhetsbrev", "zgoda marketingowa", "zgoda na marketing"),
+}
+# One-word headers too vague to be sure of ("Estado", "Nome", "Totaal").
+GENERIC: frozenset[str] = frozenset({
+    "estado", "stato", "pedido", "orden", "ordine", "ordre", "bestelling", "nome", "nombre", "naam", "navn", "namn",
+    "totale", "totaal", "totalt", "suma", "razem", "valor", "canal", "canale", "kanal", "sala", "inicio", "inizio",
+    "termin", "horario", "origem", "origen", "titel", "tittel", "titulo", "titolo", "tytul", "evento", "wartosc",
+    "kwota", "importe", "monto", "importo", "bedrag", "belop", "transazione", "sede", "scen", "lokale"})
+# Words of a person column's header that say it is the ticket holder's, or the buyer's.
+ATTENDEE_WORDS: frozenset[str] = frozenset({
+    "participante", "partecipante", "asistente", "titular", "deelnemer", "bezoeker", "deltaker", "deltager",
+    "deltagare", "besokare", "uczestnik", "uczestnika"})
+BUYER_WORDS: frozenset[str] = frozenset({
+    "comprador", "compradora", "acquirente", "koper", "kjoper", "kober", "kopare", "kupujacy", "kupujacego",
+    "nabywca", "cliente", "klant", "kunde", "kund", "klient", "klienta"})
+# Words that, in a header, say an amount is something else than a ticket's price: a fee, a tax, a
+# discount, a code, a refund, a tip.
+NOT_A_PRICE: frozenset[str] = frozenset({
+    "taxa", "tarifa", "cargo", "comissao", "comision", "servico", "servicio", "desconto", "descuento",
+    "cupom", "cupon", "codigo", "reembolso", "gorjeta", "propina", "iva",
+    "prevendita", "diritti", "commissione", "sconto", "codice", "rimborso", "mancia",
+    "servicekosten", "kosten", "korting", "btw", "terugbetaling", "fooi",
+    "gebyr", "avgift", "mva", "moms", "rabatt", "refusjon", "aterbetalning", "dricks",
+    "oplata", "prowizja", "rabat", "kod", "vat", "zwrot", "napiwek"})
+# Words that, in a header, say it counts tickets (not their price).
+TICKET_COUNTS: frozenset[str] = frozenset({
+    "ingressos", "entradas", "biglietti", "billetter", "biljetter", "bilety", "biletow", "quantidade",
+    "cantidad", "quantita", "aantal", "antall", "antal", "ilosc", "liczba"})
+# Words that, in a header, say it is about the show (not a purchase, nor a person).
+EVENT_WORDS: frozenset[str] = frozenset({
+    "evento", "eventos", "espetaculo", "espectaculo", "spettacolo", "sessao", "sesion", "sessione", "funcion",
+    "evenement", "voorstelling", "arrangement", "forestilling", "evenemang", "forestallning", "wydarzenia",
+    "wydarzenie", "spektaklu", "koncertu", "imprezy", "ingresso", "entrada", "biglietto", "billett", "biljett",
+    "bilet", "biletu", "tipo"})
+# Words that, in a header, say it is about the purchase (not the show).
+PURCHASE_WORDS: frozenset[str] = frozenset({
+    "compra", "pedido", "venda", "venta", "vendita", "acquisto", "ordine", "operazione", "emissione", "bestelling",
+    "aankoop", "besteld", "gekocht", "aangemaakt", "kjop", "kjopt", "kob", "kop", "kopt", "ordre", "zamowienia",
+    "zakupu", "sprzedazy", "pagamento", "pago", "betaling", "nascimento", "nacimiento", "nascita"})
+# Articles and prepositions left out when headers are compared ("Data da compra", "Fecha del evento").
+FILLERS: frozenset[str] = frozenset({"do", "da", "dos", "das", "del", "di", "della", "dell", "dello", "degli",
+                                     "van", "het", "y", "og", "och", "pa"})
+
+STATUS_WORDS: dict[str, str] = {
+    **dict.fromkeys((
+        # Portuguese and Spanish
+        "aprovado", "aprovada", "pago", "paga", "confirmado", "confirmada", "concluido", "concluida", "cortesia",
+        "pagado", "pagada", "aprobado", "aprobada", "completado", "completada", "vendido", "vendida", "valido",
+        "valida", "invitacion", "gratuito", "gratuita",
+        # Italian
+        "emesso", "emessa", "venduto", "venduta", "pagato", "pagata", "confermato", "confermata", "omaggio",
+        # Dutch, Norwegian, Danish, Swedish
+        "betaald", "geldig", "voltooid", "bevestigd", "vrijkaart", "betalt", "gyldig", "fullfort", "bekreftet",
+        "gennemfort", "bekraeftet", "fribillett", "fribillet", "betald", "genomford", "bekraftad", "giltig",
+        "fribiljett",
+        # Polish
+        "oplacone", "oplacony", "oplacona", "zrealizowane", "zrealizowany", "potwierdzone", "zaproszenie"), "sold"),
+    **dict.fromkeys((
+        "estornado", "estornada", "reembolsado", "reembolsada", "devuelto", "devuelta", "devolucion",
+        "rimborsato", "rimborsata", "terugbetaald", "geretourneerd", "refundert", "tilbakebetalt", "refunderet",
+        "aterbetald", "aterbetalad", "krediterad", "zwrocone", "zwrocony", "zwrot"), "refunded"),
+    **dict.fromkeys((
+        "cancelado", "cancelada", "anulado", "anulada", "annullato", "annullata", "stornato", "stornata",
+        "geannuleerd", "verlopen", "ongeldig", "kansellert", "avbestilt", "annullert", "annulleret",
+        "makulerad", "avbokad", "annullerad", "anulowane", "anulowany", "anulowana"), "cancelled"),
+}
+CHANNEL_WORDS: dict[str, str] = {
+    **dict.fromkeys(("site", "sito", "sitio web", "nett", "nettsalg", "webb", "webshop", "internetowy"), "web"),
+    **dict.fromkeys(("bilheteria", "taquilla", "boleteria", "botteghino", "biglietteria", "kassa", "billettluke",
+                     "billetsalg", "deurverkoop", "puerta", "kasa", "cassa"), "box_office"),
+    **dict.fromkeys(("telefono", "telefoon", "telefon"), "phone"),
+    **dict.fromkeys(("rivenditore", "revendedor", "revendedora", "punto vendita", "ponto de venda",
+                     "wederverkoper", "forhandler", "aterforsaljare", "ombud"), "reseller"),
+}
+# Negations before a word of sale ("não pago", "niet betaald", "ikke betalt", "nie opłacone").
+NEGATIONS: frozenset[str] = frozenset({"nao", "niet", "ikke", "inte", "nie"})
+FREE_WORDS: tuple[str, ...] = ("cortesia", "gratuito", "gratuita", "omaggio", "vrijkaart", "fribillett",
+                               "fribillet", "fribiljett", "zaproszenie", "invitacion", "bezplatny")
+TRUE_WORDS: frozenset[str] = frozenset({"sim", "tak", "ja", "si"})
+FALSE_WORDS: frozenset[str] = frozenset({"nao", "nie", "nej", "nee"})
+
+# Month names and abbreviations (folded) -> month: Dutch, Portuguese, Spanish, Italian, Swedish,
+# Norwegian, Danish, Polish (Polish in the nominative and in the genitive a date writes: « 14 marca »).
+MONTHS: dict[str, int] = {
+    **dict.fromkeys(("januari", "janeiro", "enero", "ene", "gennaio", "gen", "styczen", "stycznia", "sty"), 1),
+    **dict.fromkeys(("februari", "fevereiro", "febrero", "febbraio", "luty", "lutego", "lut"), 2),
+    **dict.fromkeys(("maart", "mrt", "marco", "marzo", "marts", "marzec", "marca"), 3),
+    **dict.fromkeys(("abril", "abr", "aprile", "kwiecien", "kwietnia", "kwi"), 4),
+    **dict.fromkeys(("mei", "maio", "mayo", "maggio", "mag", "maj", "maja"), 5),
+    **dict.fromkeys(("junho", "junio", "giugno", "giu", "czerwiec", "czerwca", "cze"), 6),
+    **dict.fromkeys(("julho", "julio", "luglio", "lug", "lipiec", "lipca", "lip"), 7),
+    **dict.fromkeys(("augustus", "agosto", "ago", "augusti", "sierpien", "sierpnia", "sie"), 8),
+    **dict.fromkeys(("setembro", "set", "septiembre", "setiembre", "settembre", "wrzesien", "wrzesnia", "wrz"), 9),
+    **dict.fromkeys(("outubro", "out", "octubre", "ottobre", "ott", "pazdziernik", "pazdziernika", "paz"), 10),
+    **dict.fromkeys(("novembro", "noviembre", "listopad", "listopada", "lis"), 11),
+    **dict.fromkeys(("dezembro", "diciembre", "dic", "dicembre", "desember", "des", "grudzien", "grudnia", "gru"), 12),
+}
+# Day names and abbreviations (folded), in the same languages: a date may start with one.
+DAYS: tuple[str, ...] = (
+    "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag", "ma", "wo", "vr", "za", "zo",
+    "segunda", "terca", "quarta", "quinta", "sexta", "sabado", "domingo", "feira", "seg", "ter", "qua", "qui",
+    "sex", "sab", "dom", "lunes", "martes", "miercoles", "jueves", "viernes", "mie", "jue", "vie",
+    "lunedi", "martedi", "mercoledi", "giovedi", "venerdi", "sabato", "domenica", "gio",
+    "mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lordag", "sondag", "tisdag", "man", "tir", "tis", "ons",
+    "tor", "tors", "fre", "lor", "son", "poniedzialek", "wtorek", "sroda", "czwartek", "piatek", "sobota",
+    "niedziela", "pon", "wt", "sr", "czw", "pt", "sob", "niedz", "nd")
+# Words written between a date and its time: « às 21h00 », « om 20:00 », « kl. 19:00 », « alle 21 »,
+# « a las 21:00 », « o 19:00 », « godz. 19:00 », « um 19:30 ».
+BEFORE_TIME: tuple[str, ...] = ("as", "om", "kl", "klo", "klockan", "klokken", "alle", "ore", "a las", "las", "o",
+                                "godz", "um")
+
+# Header words (folded) that tell the language of an export: its dates put the day first, its
+# crowns are Swedish, Norwegian or Danish.
+LANGUAGE_MARKERS: dict[str, frozenset[str]] = {
+    "pt": frozenset({"nome", "sobrenome", "ingresso", "ingressos", "pedido", "compra", "valor", "telefone", "celular",
+                     "quantidade", "situacao", "cidade", "cep", "cpf", "taxa", "cupom", "forma", "pagamento",
+                     "sessao"}),
+    "es": frozenset({"nombre", "apellido", "apellidos", "entrada", "orden", "precio", "cantidad", "fecha", "estado",
+                     "telefono", "correo", "comuna", "ciudad", "rut", "cargo", "servicio", "medio", "pago"}),
+    "it": frozenset({"cognome", "biglietto", "ordine", "prezzo", "quantita", "stato", "cellulare", "cap",
+                     "comune", "prevendita", "totale", "riduzione", "settore", "fila", "posto", "canale", "vendita",
+                     "transazione"}),
+    "nl": frozenset({"voornaam", "achternaam", "bestelling", "prijs", "aantal", "evenement", "telefoonnummer",
+                     "woonplaats", "geboortedatum", "geslacht", "besteldatum", "servicekosten", "tickettype"}),
+    "sv": frozenset({"fornamn", "efternamn", "ordernr", "biljettnr", "evenemang", "tid", "biljettyp", "moms",
+                     "kopdatum", "mobilnummer", "forsaljningskanal", "antal"}),
+    "no": frozenset({"fornavn", "etternavn", "ordre", "billett", "starttid", "billettype", "kjopstidspunkt",
+                     "poststed", "salgskanal", "rabattkode", "antall"}),
+    "da": frozenset({"efternavn", "billet", "billettype", "kobsdato", "antal", "by"}),
+    "pl": frozenset({"imie", "nazwisko", "zamowienia", "wydarzenie", "wydarzenia", "cena", "ilosc", "wartosc",
+                     "kod", "pocztowy", "miasto", "zgoda", "marketingowa", "kategoria", "biletu"}),
+}

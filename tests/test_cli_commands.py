@@ -46,3 +46,18 @@ def test_a_command_runs_alone_and_help_lists_them_all() -> None:
         assert name in listing
     wrong = subprocess.run([*CLI, "prepar"], capture_output=True, text=True)
     assert wrong.returncode != 0 and "prepare" in wrong.stderr and "Traceback" not in wrong.stderr
+
+
+def test_an_empty_member_is_said_empty_not_missing_from_the_warehouse(tmp_path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    """``--member ''`` read « There is no member  in the warehouse », as if the warehouse held none."""
+    from culturecoop.cli import main as cli_main
+    from test_reports_support import tiny_cooperative
+
+    db = tiny_cooperative(tmp_path / "coop.duckdb")
+    for args in (("report", "overview"), ("audiences", "create", "--name", "x", "--lapsed", "3"),
+                 ("reco", "programme", str(tmp_path / "none.csv"))):
+        monkeypatch.setattr(sys, "argv", ["culturecoop", *args, "--db", str(db), "--member", " "])
+        monkeypatch.setenv("CULTURECOOP_LANG", "fr")
+        assert cli_main._run() == 2
+        said = " ".join(capsys.readouterr().err.split())
+        assert said == "Erreur : L’identifiant de membre est vide ; indiquez --member, par exemple --member jazz-dieze."

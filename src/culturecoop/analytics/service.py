@@ -201,6 +201,8 @@ def check_member(engine: SqlEngine | Warehouse, member_id: str) -> None:
 def _check_member(members: tuple[str, ...], member_id: str) -> None:
     if member_id in members:
         return
+    if not member_id.strip():  # « There is no member  in the warehouse » read as if it held none
+        raise UserError(_("The member identifier is empty; give --member, e.g. --member jazz-dieze."))
     if not members:
         raise UserError(_("The warehouse holds no member yet; load packages with `culturecoop ingest` first."))
     close = difflib.get_close_matches(member_id, members, n=1, cutoff=0.5)

@@ -151,6 +151,8 @@ def _members(warehouse: Warehouse) -> tuple[str, ...]:
 
 def _check_member(warehouse: Warehouse, member_id: str) -> tuple[str, ...]:
     members = _members(warehouse)
+    if not member_id.strip():
+        raise UserError(_("The member identifier is empty; give --member, e.g. --member jazz-dieze."))
     if member_id not in members:
         raise UserError(_("There is no member {member} in the warehouse; members: {members}.").format(
             member=member_id, members=", ".join(members) or _("none")))

@@ -426,6 +426,8 @@ def member_country(warehouse: Warehouse, member_id: str) -> str:
 def load_programme(warehouse: Warehouse, member_id: str, path: Path) -> dict[str, Any]:
     """Replace the member's programme with the file's events."""
     known = warehouse.scalar("SELECT count(*) FROM member WHERE member_id = ?", [member_id])
+    if not member_id.strip():
+        raise UserError(_("The member identifier is empty; give --member, e.g. --member jazz-dieze."))
     if not known:
         members = ", ".join(r["member_id"] for r in warehouse.query("SELECT member_id FROM member ORDER BY 1"))
         raise UserError(_("There is no member {member} in the warehouse; members: {members}.").format(member=member_id, members=members or _("none")))

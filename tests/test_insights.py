@@ -125,22 +125,19 @@ def test_the_return_rate_is_said_of_visits_not_of_people() -> None:
 
 def test_retention_rules() -> None:
     events = [{"event_id": f"E{i}", "title": f"Concert {i}", "event_day": f"2025-{10 + i}-15", "attendees": 100,
-               "came_back": 20 + 20 * i, "return_rate": 0.2 + 0.2 * i} for i in range(3)]
+               "came_back": 20 + 20 * i, "return_rate": 0.2 + 0.2 * i, "return_rate_6_months": 0.1 + 0.2 * i}
+              for i in range(3)]
     cohorts = [{"cohort": m, "months_after": a, "patrons": n, "share": n / 100}
                for m in ("2025-09", "2025-10") for a, n in ((0, 100), (1, 15))]
     found = insights.retention_rules({"retention": answer(events, summary={"return_rate": 0.4, "attendances": 300},
                                                           cohorts=cohorts)})
     assert rules(found) == {"retention.rate", "retention.events", "retention.next_month"}
     assert "Concert 0" in texts(found) and "Concert 2" in texts(found) and "15" in texts(found)
-    # Events too close to the end of the data have not had time to be followed: not compared.
-    late = [{**e, "event_day": "2026-08-20"} for e in events]
+    assert "Dans les six mois, 10\u00a0% des clients de Concert 0" in texts(found)
+    # Events the data does not follow six months (the report gives them no six-month rate; « at
+    # any time » would favour the oldest) are not compared.
+    late = [{**e, "return_rate_6_months": None} for e in events]
     assert "retention.events" not in rules(insights.retention_rules({"retention": answer(late, summary={"return_rate": 0.4, "attendances": 300})}))
-    # A member whose own data ends in June (as_of) is not judged on its June shows because the
-    # cooperative's data runs to the winter: they had no time to be followed either.
-    june = [{**e, "event_day": f"2026-06-{10 + i}"} for i, e in enumerate(events)]
-    behind = {"first_day": "2023-09-01", "last_day": "2027-02-26", "as_of": "2026-06-26"}
-    assert "retention.events" not in rules(insights.retention_rules(
-        {"retention": answer(june, summary={"return_rate": 0.4, "attendances": 300}, coverage=behind)}))
     assert insights.retention_rules({"retention": answer([], summary={"return_rate": 0.5, "attendances": 8})}) == []
 
 

@@ -97,6 +97,30 @@ def test_a_steep_trend_never_moves_a_share_beyond_what_a_share_can_be() -> None:
     assert gentle["change"] == pytest.approx(0.06) and gentle["slope_per_month"] == pytest.approx(0.02)
 
 
+def test_events_are_compared_on_returns_within_six_months(tiny: Path) -> None:
+    """A show in March 2024 whose patrons came back ten months later and one in January 2025 do not
+    compare « at any time »: the older one had more months to be followed. Each event's share back
+    within six months is given for the events the data follows that long; the others have none."""
+    from test_reports_support import insert, patron_row, ticket_row
+
+    with Warehouse(tiny) as w:
+        insert(w, "event", [("jazz-a", e, f"Spectacle {e}", datetime(d.year, d.month, d.day, 20), "Salle", "H2X",
+                             ["jazz"], ["Artiste"], 100, False, "fr")
+                            for e, d in (("L1", date(2024, 3, 1)), ("L2", date(2024, 5, 1)))])
+        insert(w, "patron", [patron_row("jazz-a", f"J{p:03d}") for p in range(30, 40)])
+        insert(w, "ticket", [ticket_row("jazz-a", f"L1-{p}", f"J{p:03d}", "L1", datetime(2024, 2, 1)) for p in range(40)]
+               + [ticket_row("jazz-a", f"L2-{p}", f"J{p:03d}", "L2", datetime(2024, 4, 1)) for p in range(30, 35)])
+    result = report(tiny, "retention", "jazz-a", {"from": "2024-01-01", "to": "2025-03-31"})
+    events = by(result.tables[0].rows, "event_id")
+    # L1: 40 patrons; 0–29 back only in January 2025 (ten months), 30–34 at L2 two months later.
+    assert (events["L1"]["came_back"], events["L1"]["back_within_6_months"]) == (35, 5)
+    assert events["L1"]["return_rate_6_months"] == pytest.approx(5 / 40, abs=1e-4)
+    assert (events["L2"]["came_back"], events["L2"]["return_rate_6_months"]) == (0, 0.0)
+    # January 2025 is less than six months before the data's last sale (2025-03-31): not compared.
+    assert events["A1"]["return_rate_6_months"] is None and events["A1"]["came_back"] == 15
+    assert result.summary["return_rate_6_months"] == pytest.approx(5 / 45, abs=1e-4)
+
+
 def test_a_summer_season_is_not_a_trend() -> None:
     """A festival's genre: a tenth of active patrons from December to May, half of them in June,
     July and August, the data ending in August, the same the year before. The line fitted to the

@@ -10,7 +10,8 @@ SQL.
 - ``analytics_patron``: each patron record with its cooperative-wide ``person`` number (from
   ``identity``) and ``pooled`` (linked and the patron granted ``pooling``).
 - ``analytics_visit``: one row per patron record and event attended (sold tickets only), with
-  the patron's postal area, how far it lives from the venue, whether the record came back later.
+  the patron's postal area, how far it lives from the venue, whether the record came back later
+  and the day of its next event there.
 - ``analytics_order``: one row per order (its revenue, the day of its first event).
 - ``analytics_window``: the months the month masks cover and the data's as-of date.
 - ``analytics_record``: one row per patron record: first and last visit, totals, and for the
@@ -31,7 +32,7 @@ from culturecoop.schema.taxonomy import GENRES
 from culturecoop.warehouse.sql_engine import DuckDBEngine, SqlEngine
 
 # Bump when the SQL below changes: a warehouse built by older code is then rebuilt.
-FACTS_VERSION = 10
+FACTS_VERSION = 11
 # Month masks are BIGINT: 62 usable bits (the sign bit and one spare are left alone).
 WINDOW_MONTHS = 62
 GENRE_BITS: dict[str, int] = {g: i for i, g in enumerate(GENRES)}
@@ -113,7 +114,8 @@ LEFT JOIN pooling AS c ON c.member_id = r.member_id AND c.member_patron_id = r.m
     ),
     (
         # One row per patron record and event; came_back: the record attended a later event of
-        # the member (at any time); first_visit: this is the record's first event there.
+        # the member (at any time), next_day the day of that next event; first_visit: this is the
+        # record's first event there.
         "analytics_visit",
         f"""
 WITH v AS (
@@ -133,6 +135,7 @@ WITH v AS (
 ), ranked AS (
   SELECT v.*,
          row_number() OVER (PARTITION BY member_id, member_patron_id ORDER BY event_day DESC, event_id DESC) AS from_last,
+         lead(event_day) OVER (PARTITION BY member_id, member_patron_id ORDER BY event_day, event_id) AS next_day,
          min(event_day) OVER (PARTITION BY member_id, member_patron_id) AS first_day
   FROM v
 )
@@ -147,6 +150,7 @@ SELECT member_id, member_patron_id, rid, person, pooled, event_id, event_day, fi
             WHEN instr(fsa, '-') = 0 AND substr(fsa, 1, 1) IN ('G', 'H', 'J') THEN 'elsewhere_in_quebec'
             ELSE 'outside_quebec' END AS distance,
        from_last > 1 AS came_back,
+       next_day,
        event_day = first_day AS first_visit,
        first_day,
        {MONTH_ORDINAL.format(d="event_day")} - {MONTH_ORDINAL.format(d="first_day")} AS months_after_first

@@ -266,20 +266,18 @@ def retention_rules(results: Results) -> list[Insight]:
     if rate is not None and attendances >= MIN_PATRONS:
         out.append(Insight("retention.rate", _("After {rate} of the period's visits, the same person came back to another of your events."),
                            {"rate": Value("percent", rate)}))
-    # Followed up to the member's own data end (its last sale), not the cooperative's last event:
-    # a venue whose export stops in June has no returns to show after its June shows.
-    coverage = result.get("coverage") or {}
-    ends = [d for d in (_day(coverage.get("as_of")), _day(coverage.get("last_day"))) if d is not None]
-    last = min(ends) if ends else None
-    events = [r for r in _rows(result) if (r.get("attendees") or 0) >= MIN_PATRONS and r.get("return_rate") is not None
-              and last is not None and (_day(r.get("event_day")) or last) <= last - timedelta(days=RECENT_DAYS)]
+    # Events compared on one horizon (back within six months), for those the member's own data
+    # follows that long: "at any time" favours the oldest shows, and a venue whose export stops in
+    # June has no returns to show after its June shows.
+    events = [r for r in _rows(result) if (r.get("attendees") or 0) >= MIN_PATRONS
+              and r.get("return_rate_6_months") is not None]
     if len(events) >= 3:
-        best = max(events, key=lambda r: r["return_rate"])
-        worst = min(events, key=lambda r: r["return_rate"])
-        if best["return_rate"] - worst["return_rate"] >= 0.1:
-            out.append(Insight("retention.events", _("Return rates range from {low} after {low_title} ({low_day}) to {high} after {high_title} ({high_day})."),
-                               {"low": Value("percent", worst["return_rate"]), "low_title": Value("text", worst.get("title") or worst.get("event_id")),
-                                "low_day": Value("day", worst.get("event_day")), "high": Value("percent", best["return_rate"]),
+        best = max(events, key=lambda r: r["return_rate_6_months"])
+        worst = min(events, key=lambda r: r["return_rate_6_months"])
+        if best["return_rate_6_months"] - worst["return_rate_6_months"] >= 0.1:
+            out.append(Insight("retention.events", _("Within six months, {low} of the patrons of {low_title} ({low_day}) came back to another of your events, and {high} of those of {high_title} ({high_day})."),
+                               {"low": Value("percent", worst["return_rate_6_months"]), "low_title": Value("text", worst.get("title") or worst.get("event_id")),
+                                "low_day": Value("day", worst.get("event_day")), "high": Value("percent", best["return_rate_6_months"]),
                                 "high_title": Value("text", best.get("title") or best.get("event_id")),
                                 "high_day": Value("day", best.get("event_day"))}))
     cohorts = _rows(result, "cohorts")

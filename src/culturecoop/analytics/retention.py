@@ -5,18 +5,27 @@ event), the share followed by another, later attendance of the same record at th
 any time in the data, so an early attendance may be followed after the period ends. Over all
 data it equals 1 − records / attendances. Cohorts: patrons by the month of their first visit,
 and the share of each cohort seen again 0 to 11 months later.
+
+Events are compared on one horizon: the share of an event's patrons back within six months
+(``FOLLOW_DAYS``), for the events the member's data follows that long (its last sale at least six
+months after the event). "At any time" would rank September's shows above May's only because
+they had more months to be followed.
 """
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 from culturecoop.analytics.audience import ratio
 from culturecoop.analytics.report import Column, ReportContext, ReportOutput, ReportTable
 from culturecoop.i18n import _
 
-RETENTION_BY_EVENT = """
-SELECT event_id, min(event_day) AS event_day, count(*) AS attendees, count_if(came_back) AS came_back
+FOLLOW_DAYS = 182  # six months
+
+RETENTION_BY_EVENT = f"""
+SELECT event_id, min(event_day) AS event_day, count(*) AS attendees, count_if(came_back) AS came_back,
+       count_if(next_day IS NOT NULL AND datediff('day', event_day, next_day) <= {FOLLOW_DAYS}) AS back_within
 FROM analytics_visit
 WHERE member_id = $member AND event_day BETWEEN $date_from AND $date_to
 GROUP BY event_id
@@ -56,9 +65,17 @@ def _month_label(ordinal: int) -> str:
 def retention(ctx: ReportContext) -> ReportOutput:
     titles = {r["event_id"]: r["title"] for r in ctx.query(EVENT_TITLES)}
     by_event = sorted(ctx.query(RETENTION_BY_EVENT), key=lambda r: (r["event_day"], r["event_id"]))
+    # Followed for six months: the member's data (its own last sale) runs that long after the event.
+    data_end = ctx.window.as_of if isinstance(ctx.window.as_of, date) else None
+
+    def followed(day: date) -> bool:
+        return data_end is not None and day + timedelta(days=FOLLOW_DAYS) <= data_end
+
     event_rows = [
         {"event_id": r["event_id"], "title": titles.get(r["event_id"]), "event_day": r["event_day"].isoformat(),
-         "attendees": r["attendees"], "came_back": r["came_back"], "return_rate": ratio(r["came_back"], r["attendees"])}
+         "attendees": r["attendees"], "came_back": r["came_back"], "return_rate": ratio(r["came_back"], r["attendees"]),
+         "back_within_6_months": r["back_within"] if followed(r["event_day"]) else None,
+         "return_rate_6_months": ratio(r["back_within"], r["attendees"]) if followed(r["event_day"]) else None}
         for r in by_event
     ]
     attendances = sum(r["attendees"] for r in by_event)
@@ -86,6 +103,8 @@ def retention(ctx: ReportContext) -> ReportOutput:
         Column("attendees", _("Patrons who attended")),
         Column("came_back", _("Of them, patrons who came to a later event of yours")),
         Column("return_rate", _("Share who came back (came_back / attendees)")),
+        Column("back_within_6_months", _("Of them, patrons whose next event of yours was within six months (empty when your data does not run six months past the event)")),
+        Column("return_rate_6_months", _("Share back within six months: the rate to compare events by")),
     )
     cohort_cols = (
         Column("cohort", _("Month of the patrons' first visit")),
@@ -93,7 +112,10 @@ def retention(ctx: ReportContext) -> ReportOutput:
         Column("patrons", _("Patrons of the cohort who attended that month")),
         Column("share", _("Share of the cohort who attended that month")),
     )
+    compared = [r for r in event_rows if r["return_rate_6_months"] is not None]
     summary: dict[str, Any] = {
+        "return_rate_6_months": ratio(sum(r["back_within_6_months"] for r in compared),
+                                      sum(r["attendees"] for r in compared)),
         "return_rate": ratio(came_back, attendances),
         "attendances": attendances,
         "patrons": totals["records"],

@@ -181,16 +181,27 @@ def retention(view: TabView, results: Results, t: Translator) -> None:
                   Kpi(t("Attendances followed by a return"), cell(summary.get("came_back"), "int", t)),
                   Kpi(t("Patrons"), cell(summary.get("patrons"), "int", t))]
     events = _rows(result)
+    # Events compared on one horizon: back within six months, for the events followed that long.
+    followed = [r for r in events if r.get("return_rate_6_months") is not None]
     chart = charts.points(
-        t("Return rate of each event"), [r["event_day"] for r in events], [r.get("return_rate") for r in events],
-        [str(r.get("title") or r.get("event_id")) for r in events], t, value_title=t("Return rate (%)"),
-        x_title=t("Day of the event"), sizes=[r.get("attendees") for r in events], average=summary.get("return_rate"),
-        average_label=t("average")) if events else None
+        t("Share of each event's patrons back within six months"), [r["event_day"] for r in followed],
+        [r.get("return_rate_6_months") for r in followed], [str(r.get("title") or r.get("event_id")) for r in followed],
+        t, value_title=t("Back within six months (%)"), x_title=t("Day of the event"),
+        sizes=[r.get("attendees") for r in followed], average=summary.get("return_rate_6_months"),
+        average_label=t("average")) if followed else None
+    lead = t("Each point is an event (its size: its attendees): the share of its patrons who came to another of your events "
+             "within six months. Events less than six months before your data's last sale are in the table, not yet compared.")
+    if events and not followed:
+        lead = t("Your data does not yet run six months past any event of the period: the table gives each event's returns so far; "
+                 "choose an earlier period to compare events.")
     view.sections.append(Section("retention-by_event", t("Return rate by event"), chart, table(
         "retention-by_event", t("Return rate by event"), events,
         [Col("title", _("Event")), Col("event_day", _("Day"), "day"), Col("attendees", _("Attendees"), "int"),
-         Col("came_back", _("Came back"), "int"), Col("return_rate", _("Return rate"), "percent", "return_rate")], t),
-        lead=t("Each point is an event (its size: its attendees); events near the end of the data have had less time to be followed.")))
+         Col("back_within_6_months", _("Back within six months"), "int"),
+         Col("return_rate_6_months", _("Share back within six months"), "percent"),
+         Col("came_back", _("Came back (at any time)"), "int"),
+         Col("return_rate", _("Return rate"), "percent", "return_rate")], t),
+        lead=lead))
     cohorts = _rows(result, "cohorts")
     if cohorts:
         months = list(dict.fromkeys(r["cohort"] for r in cohorts))

@@ -31,7 +31,7 @@ import pyarrow.parquet as pq
 from culturecoop import __version__
 from culturecoop.errors import UserError
 from culturecoop.files import atomic_folder, check_writable
-from culturecoop.i18n import _
+from culturecoop.i18n import _, count
 from culturecoop.ingest.pages import verify_pages
 from culturecoop.jsontext import parse
 from culturecoop.schema.model import CONTRIBUTED_TABLES, MEMBER_KINDS, SCHEMA_VERSION, is_member_id
@@ -299,4 +299,32 @@ def verify_package(path: Path, *, label: str | None = None) -> VerifiedPackage:
                 exit_code=3,
             )
         _check_table_file(file, table, entry, member["member_id"], shown)
+    _check_references(path, tables, shown)
     return VerifiedPackage(path, manifest, hashlib.sha256(raw).hexdigest(), label or "")
+
+
+# What a table's rows name in another table of the same package: prepare writes every sale's event and
+# buyer with it (a later package repeats them), so a row naming one the package lacks was edited in, and
+# every report would leave it out without a word.
+_REFERENCES = (("ticket", "event_id", "event"), ("ticket", "member_patron_id", "patron"),
+               ("unnamed_sale", "event_id", "event"))
+
+
+def _check_references(path: Path, tables: dict[str, Any], shown: str) -> None:
+    def values(table: str, column: str) -> pa.Array | None:
+        entry = tables.get(table)
+        if not isinstance(entry, dict):
+            return None
+        return pc.unique(pq.read_table(path / Path(str(entry["file"])).name, columns=[column]).column(column))
+
+    for table, column, target in _REFERENCES:
+        named, held = values(table, column), values(target, column)
+        if named is None or held is None:
+            continue
+        missing = pc.filter(named, pc.invert(pc.is_in(named, value_set=held)))
+        if len(missing):
+            message = (_("Rows of {file} in {path} name events the package does not hold ({n} of them): the package "
+                         "is inconsistent; prepare it again.") if target == "event" else
+                       _("Rows of {file} in {path} name buyers the package does not hold ({n} of them): the package "
+                         "is inconsistent; prepare it again."))
+            raise _corrupted(message, file=Path(str(tables[table]["file"])).name, path=shown, n=count(len(missing)))

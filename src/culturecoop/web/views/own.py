@@ -177,6 +177,7 @@ def retention(view: TabView, results: Results, t: Translator) -> None:
     summary = result.get("summary") or {}
     # The rate is of attendances (a patron at an event): its two counts side by side, the patrons after.
     view.kpis += [Kpi(t("Return rate"), cell(summary.get("return_rate"), "percent", t), term="return_rate"),
+                  Kpi(t("Back within six months"), cell(summary.get("return_rate_6_months"), "percent", t)),
                   Kpi(t("Attendances"), cell(summary.get("attendances"), "int", t)),
                   Kpi(t("Attendances followed by a return"), cell(summary.get("came_back"), "int", t)),
                   Kpi(t("Patrons"), cell(summary.get("patrons"), "int", t))]

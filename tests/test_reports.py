@@ -525,30 +525,36 @@ def test_a_wide_report_prints_whole_in_an_80_column_terminal(tiny: Path, name: s
         assert re.search(rf"│\s+{re.escape(f'{lift:.4f}'.rstrip('0').rstrip('.').replace('.', ','))}\s+│", text), lift
 
 
-def test_where_a_european_members_audience_lives(tiny: Path) -> None:
-    # A Paris venue: its patrons' areas as prepare writes them for FR, BE and GB postcodes. Before,
-    # every French area was "nearby" (same two first characters "FR"), a Belgian one "Nova Scotia"
-    # and a British one "Eastern Québec".
+def _geography_of(tiny: Path, venue: str, areas: dict[int, str], language: str) -> tuple[ReportResult, dict[int, int]]:
+    """jazz-a's geography with its venue in ``venue`` and person n living in ``areas[n % 6]``, and
+    the attendances at its three past events of each of the six groups."""
     from test_reports_support import TINY_ATTENDANCE
 
-    areas = {0: "FR-750", 1: "FR-751", 2: "FR-690", 3: "BE-13", 4: "GB-SW4", 5: "H2X"}
     with Warehouse(tiny) as w, w.transaction() as con:
-        con.execute("UPDATE event SET venue_fsa = 'FR-750' WHERE member_id = 'jazz-a'")
+        con.execute("UPDATE event SET venue_fsa = ? WHERE member_id = 'jazz-a'", [venue])
         for person_mod, area in areas.items():
             con.execute("UPDATE patron SET fsa = ? WHERE member_id = 'jazz-a' "
                         "AND CAST(substr(member_patron_id, 2) AS INTEGER) % 6 = ?", [area, person_mod])
-    set_language("en")
-    try:
-        result = report(tiny, "geography", "jazz-a")
-    finally:
-        set_language(None)
-    named = {r["fsa"]: r["area"] for r in result.tables[1].rows}
-    assert named == {"FR-750": "Paris (75)", "FR-751": "Paris (75)", "FR-690": "Rhône (69)",
-                     "BE-13": "Walloon Brabant", "GB-SW4": "United Kingdom", "H2X": "Montréal"}
     attendances: dict[int, int] = {}
     for event in ("A1", "A2", "A3"):
         for person in TINY_ATTENDANCE[event]:
             attendances[person % 6] = attendances.get(person % 6, 0) + 1
+    set_language(language)
+    try:
+        return report(tiny, "geography", "jazz-a"), attendances
+    finally:
+        set_language(None)
+
+
+def test_where_a_european_members_audience_lives(tiny: Path) -> None:
+    # A Paris venue: its patrons' areas as prepare writes them for FR, BE and GB postcodes. Before,
+    # every French area was "nearby" (same two first characters "FR"), a Belgian one "Nova Scotia"
+    # and a British one "Eastern Québec".
+    result, attendances = _geography_of(
+        tiny, "FR-750", {0: "FR-750", 1: "FR-751", 2: "FR-690", 3: "BE-13", 4: "GB-SW4", 5: "H2X"}, "en")
+    named = {r["fsa"]: r["area"] for r in result.tables[1].rows}
+    assert named == {"FR-750": "Paris (75)", "FR-751": "Paris (75)", "FR-690": "Rhône (69)",
+                     "BE-13": "Walloon Brabant", "GB-SW4": "United Kingdom", "H2X": "Montréal"}
     travel = {r["distance"]: r["attendances"] for r in result.tables[2].rows}
     # Brussels, London and Montréal are another country for a Paris venue (they read "outside
     # Québec" and "elsewhere in Québec").
@@ -560,23 +566,8 @@ def test_how_far_a_montreal_members_audience_travels(tiny: Path) -> None:
     # A Montréal venue (H2X): the same first letter is the venue's region, said so; a Paris patron
     # lives in another country. Before, the band read "Same region (same country, for a venue
     # outside Canada)" and the Paris patron "Outside Québec".
-    from test_reports_support import TINY_ATTENDANCE
-
-    areas = {0: "H2X", 1: "H2Y", 2: "H3A", 3: "G1R", 4: "K1A", 5: "FR-750"}
-    with Warehouse(tiny) as w, w.transaction() as con:
-        con.execute("UPDATE event SET venue_fsa = 'H2X' WHERE member_id = 'jazz-a'")
-        for person_mod, area in areas.items():
-            con.execute("UPDATE patron SET fsa = ? WHERE member_id = 'jazz-a' "
-                        "AND CAST(substr(member_patron_id, 2) AS INTEGER) % 6 = ?", [area, person_mod])
-    attendances: dict[int, int] = {}
-    for event in ("A1", "A2", "A3"):
-        for person in TINY_ATTENDANCE[event]:
-            attendances[person % 6] = attendances.get(person % 6, 0) + 1
-    set_language("fr")
-    try:
-        result = report(tiny, "geography", "jazz-a")
-    finally:
-        set_language(None)
+    result, attendances = _geography_of(
+        tiny, "H2X", {0: "H2X", 1: "H2Y", 2: "H3A", 3: "G1R", 4: "K1A", 5: "FR-750"}, "fr")
     travel = {r["distance"]: r["attendances"] for r in result.tables[2].rows}
     assert travel == {"same_fsa": attendances[0], "nearby": attendances[1], "same_region": attendances[2],
                       "elsewhere_in_quebec": attendances[3], "outside_quebec": attendances[4],

@@ -95,11 +95,14 @@ OUTCOMES: dict[str, tuple[int, int, int, str]] = {
     "festik-billets.csv": (44, 0, 2, "835.00"),  # a title block, "22,50 €", "20h30", a Total line; 2 gate sales
     "xingevents-teilnehmer.xlsx": (40, 0, 0, "631.00"),  # German workbook, a title block, a "Gesamt: 40 Tickets" footer
     # Exports in Portuguese, Dutch, Norwegian, Swedish, Spanish, Italian and Polish, and a shop's orders.
+    "sympla-participantes.csv": (34, 0, 0, "1704.00"),  # "R$ 80,00" beside a "Taxa"; one event, no event column
     "eventix-tickets.csv": (38, 0, 0, "705.00"),  # "€ 22,50"; "za 14 mrt. 2026 20:30" in a bare "Datum"
     "ticketco-billetter.csv": (40, 0, 6, "6290.00"),  # "14.03.2026 kl. 19:00"; 6 'Billettluke' sales naming nobody
+    "tickster-kopare.csv": (36, 0, 3, "4920.00"),  # "195 kr" beside "6%" of VAT; 3 'Kassa' sales naming nobody
     # A title block, "€ 35,00" beside the "Prevendita" fee, a "Totale biglietti: 40" footer; 5 box-office
     # sales naming nobody, an invitation under a name with no e-mail nor phone (missing_patron_id).
     "vivaticket-vendite.csv": (39, 1, 5, "889.00"),
+    "ebilet-zamowienia.csv": (30, 0, 0, "4304.00"),  # "89,00 zł" × "Ilość", not the "Wartość"
 }
 # The columns of each export that hold a person: none of their values may be in the package.
 PERSONAL: dict[str, tuple[str, ...]] = {
@@ -170,9 +173,12 @@ PERSONAL: dict[str, tuple[str, ...]] = {
     "tixr-orders.csv": ("First Name", "Last Name", "Email", "Phone", "Zip"),
     "festik-billets.csv": ("Nom", "Prénom", "E-mail", "Téléphone", "Code postal"),
     "xingevents-teilnehmer.xlsx": ("Vorname", "Nachname", "E-Mail", "Telefon", "PLZ", "Firma"),
+    "sympla-participantes.csv": ("Nome", "Sobrenome", "E-mail", "CPF", "Telefone"),
     "eventix-tickets.csv": ("Voornaam", "Achternaam", "E-mailadres", "Telefoonnummer", "Postcode", "Geboortedatum"),
     "ticketco-billetter.csv": ("Fornavn", "Etternavn", "E-post", "Mobil", "Postnummer"),
+    "tickster-kopare.csv": ("Förnamn", "Efternamn", "E-post", "Mobilnummer", "Postnummer"),
     "vivaticket-vendite.csv": ("Cognome", "Nome", "Email", "Cellulare", "CAP"),
+    "ebilet-zamowienia.csv": ("Imię", "Nazwisko", "E-mail", "Telefon", "Kod pocztowy"),
 }
 # The sheet of a workbook that holds the tickets, when it is not the first.
 SHEETS: dict[str, str] = {"pretix-orders.xlsx": "Order positions", "etix-transactions.xlsx": "Transactions"}
@@ -427,7 +433,7 @@ def test_docs_list_every_layout_taken() -> None:
                    "Ticketsolve", "Tuxedo / Ovation (Québec)", "Resident Advisor", "Ludus",
                    "Digitick / See Tickets France", "Ticketleap", "Billetto", "Weezevent", "TicketSpice",
                    "Eventzilla", "SumUp", "Event Espresso (WordPress)", "Eventbrite (orders)", "Tixr", "Festik",
-                   "XING Events", "Eventix", "TicketCo", "Vivaticket"):
+                   "XING Events", "Sympla", "Eventix", "TicketCo", "Tickster", "Vivaticket", "eBilet"):
         assert f"| {vendor} |" in section, vendor
     assert {name.split("-")[0] for name in OUTCOMES} == {
         "lepointdevente", "ticketmaster", "spektrix", "audienceview", "showpass", "universe", "ticketsource",
@@ -435,7 +441,7 @@ def test_docs_list_every_layout_taken() -> None:
         "infomaniak", "dice", "petzi", "humanitix", "tito", "eventimlight", "seetickets", "patronmanager",
         "ticketack", "bpt", "thundertix", "etix", "secutix", "rodrigue", "fever", "ticketsolve", "tuxedo", "ra",
         "ludus", "digitick", "ticketleap", "billetto", "weezevent", "ticketspice", "eventzilla", "eventespresso",
-        "eventbrite", "tixr", "festik", "xingevents", "eventix", "ticketco", "vivaticket"}
+        "eventbrite", "tixr", "festik", "xingevents", "sympla", "eventix", "ticketco", "tickster", "vivaticket", "ebilet"}
 
 
 def test_an_order_status_written_on_its_first_line_only(tmp_path: Path, keys: Path) -> None:
@@ -843,3 +849,18 @@ def test_an_export_in_another_language_is_read(name: str, bought: str, starts: s
     assert mapping["status_values"] == statuses
     _summary, package = run(name, tmp_path, keys)
     assert {e["starts_at"] for e in read_table(package, "event")} == shows
+
+
+@pytest.mark.parametrize(("name", "currency", "zone"), [
+    ("sympla-participantes.csv", "BRL", "America/Sao_Paulo"),  # "R$ 80,00": reais, not dollars
+    ("tickster-kopare.csv", "SEK", "Europe/Stockholm"),  # "195 kr" under Swedish headers
+    ("ebilet-zamowienia.csv", "PLN", "Europe/Warsaw"),  # "89,00 zł"
+    ("ticketco-billetter.csv", "NOK", "Europe/Oslo"),  # "Valuta" NOK, times with +01:00, "+47" phones
+    ("eventix-tickets.csv", "EUR", "Europe/Amsterdam"),  # "€ 22,50", "+31" phones
+])
+def test_the_currency_and_clock_of_a_country_culturecoop_does_not_know(name: str, currency: str, zone: str) -> None:
+    # Brazil, Sweden, Poland, Norway and the Netherlands are none of the countries whose postal
+    # codes are coarsened: the currency written in the amounts, the crowns of the headers' language or
+    # the phones' country code still give the currency and the clock (read as Toronto's before).
+    mapping, _p = drafted(name)
+    assert (mapping["currency"], mapping["timezone"]) == (currency, zone)

@@ -312,6 +312,10 @@ def decide_place(phones: Column | None, postcodes: Column | None, price: Column 
         country = votes.most_common(1)[0][0]
         reasons.append(_("phone numbers, postal codes or currencies point to {country}").format(country=country))
         check_country = votes[country] < 0.8 * sum(votes.values())
+    # The country code most phones carry, of a country culturecoop does not know (half of them or more).
+    phones_read = sum(1 for value in phones.values[:400] if re.sub(r"\D", "", value)) if phones is not None else 0
+    abroad = next((code for code, n in foreign.most_common(1) if n >= 0.5 * phones_read), None)
+    place = languages.CALLING_PLACES.get(abroad or "")
     if foreign:
         code = foreign.most_common(1)[0][0]
         reasons.append(_("{count} phone numbers carry the country code +{code}, of a country culturecoop does not "
@@ -327,15 +331,36 @@ def decide_place(phones: Column | None, postcodes: Column | None, price: Column 
         currency, currency_why, check_currency = "EUR", _("amounts carry the € sign"), False
     elif symbols["£"] or symbols["GBP"]:
         currency, currency_why, check_currency = "GBP", _("amounts carry the £ sign"), False
-    elif written := [code for code in ("CHF", "EUR", "CAD", "USD") if symbols[code]]:
-        # "CHF 35.00": the code written in the amounts.
+    elif written := [code for code in symbols if re.fullmatch(r"[A-Z]{3}", code)]:
+        # "CHF 35.00", "R$ 80,00" (BRL), "89,00 zł" (PLN): the currency written in the amounts.
         currency = max(written, key=lambda code: symbols[code])
         currency_why = _("amounts carry the code {code}").format(code=currency)
         check_currency = False
+    elif symbols["kr"]:
+        # Crowns: the phones' country code tells whose, else the headers' language.
+        crowns = [place[0]] if place is not None and place[0] in languages.CROWNS.values() else []
+        currency = crowns[0] if crowns else languages.CROWNS.get(language, "SEK")
+        if crowns:
+            currency_why = _("amounts are in crowns (kr) and the phone numbers carry the country code +{calling}: "
+                             "{code}").format(calling=_calling_of(currency), code=currency)
+        else:
+            currency_why = _("amounts are in crowns (kr), read as {code} from the headers' language").format(code=currency)
+        check_currency = not crowns
+    elif symbols["$"] and place is not None and place[0] in _DOLLAR_SIGNS:
+        # "$15.000" with Chilean phones (+56): pesos, not dollars.
+        currency = place[0]
+        currency_why = _("amounts carry the $ sign and the phone numbers the country code +{calling}, whose currency "
+                         "is {code}").format(calling=_calling_of(currency), code=currency)
+        check_currency = True
     elif symbols["$"]:
         currency = "USD" if country == "US" else "CAD"
         currency_why = _("amounts carry the $ sign and the country is {country}").format(country=country)
         check_currency = country not in ("CA", "US")
+    elif place is not None:
+        currency = place[0]
+        currency_why = _("no currency is written; {code} is the currency of the phone numbers' country code "
+                         "(+{calling})").format(code=currency, calling=abroad)
+        check_currency = True
     else:
         currency = COUNTRY_CURRENCIES.get(country, "CAD")
         currency_why = _("no currency is written; {code} is the currency of {country}").format(code=currency, country=country)
@@ -344,7 +369,16 @@ def decide_place(phones: Column | None, postcodes: Column | None, price: Column 
         zones.update(us_zones)
     if currency == "GBP" and not zones:
         zones["Europe/London"] += 1  # pounds: a British box office, whatever country its phones are read in
-    zone, zone_why, check_zone = _decide_zone(country, zones, zoned)
+    fallback = None
+    if place is not None:
+        # "+47 …": a Norwegian box office keeps Oslo's clock.
+        fallback = (place[1], _("guessed from the phone numbers' country code +{calling} ({zone})").format(
+            calling=abroad, zone=place[1]))
+    elif currency in languages.CURRENCY_ZONES:
+        # Reais, zlotys, crowns: their country's clock.
+        fallback = (languages.CURRENCY_ZONES[currency], _("guessed from the currency {code} ({zone})").format(
+            code=currency, zone=languages.CURRENCY_ZONES[currency]))
+    zone, zone_why, check_zone = _decide_zone(country, zones, zoned, fallback)
     evidence = [
         Evidence("country", country, "; ".join(reasons), check=check_country),
         Evidence("currency", currency, currency_why, check=check_currency),
@@ -353,7 +387,22 @@ def decide_place(phones: Column | None, postcodes: Column | None, price: Column 
     return country, zone, currency, evidence
 
 
-def _decide_zone(country: str, zones: Counter[str], zoned: list[str]) -> tuple[str, str, bool]:
+# Currencies written with the $ sign, besides the dollars of Canada and the United States.
+_DOLLAR_SIGNS = frozenset({"CLP", "ARS", "MXN", "COP", "UYU", "AUD", "NZD"})
+
+
+def _calling_of(currency: str) -> str:
+    """The calling code of the country whose currency is ``currency`` (``languages.CALLING_PLACES``)."""
+    return next(code for code, place in languages.CALLING_PLACES.items() if place[0] == currency)
+
+
+def _decide_zone(country: str, zones: Counter[str], zoned: list[str],
+                 fallback: tuple[str, str] | None = None) -> tuple[str, str, bool]:
+    """(zone, why, check): the offsets written in the times, else the zones the phones and postal codes
+    point to, else ``fallback`` (a zone and why, read from a country culturecoop does not know), else
+    the country's."""
+    if not zones and fallback is not None:
+        zones = Counter({fallback[0]: 1})
     guess = zones.most_common(1)[0][0] if zones else COUNTRY_ZONES.get(country, "America/Toronto")
     offsets = [v for v in zoned if shapes.strip_zone(v)[1] not in (None, "Z")]
     if offsets:
@@ -362,6 +411,8 @@ def _decide_zone(country: str, zones: Counter[str], zoned: list[str]) -> tuple[s
         if fits[best] >= 0.95:
             return best, _("the UTC offsets written in the times ({offsets}) match {zone} on every date").format(
                 offsets=", ".join(sorted({shapes.strip_zone(v)[1] or "" for v in offsets})[:3]), zone=best), best != guess
+    if zones and fallback is not None and guess == fallback[0]:
+        return guess, fallback[1], True
     if zones:
         return guess, _("guessed from the phone area codes and postal codes ({zone})").format(zone=guess), True
     return guess, _("guessed from the country {country}: times are read as {zone} wall-clock time").format(

@@ -251,12 +251,16 @@ class _Amount:
     symbols: tuple[str, ...]
 
 
-_SYMBOLS = re.compile(r"[€$£]|\b(?:CAD|EUR|USD|CHF|GBP)\b")
+# ISO codes written beside an amount ("NOK 250,00", "1 200 SEK"), and the currency words of the
+# other box offices: "R$ 80,00" (reais: not dollars), "195 kr" (Scandinavian crowns), "89,00 zł".
+_CODES = ("CAD|EUR|USD|CHF|GBP|AUD|NZD|NOK|SEK|DKK|ISK|PLN|CZK|HUF|RON|BGN|BRL|CLP|MXN|ARS|COP|PEN|UYU|JPY|ZAR")
+_SYMBOLS = re.compile(r"R\$|[€$£]|\b(?:" + _CODES + r")\b|\bKR\b|ZŁ|\bZL\b|KČ")
+_SYMBOL_CODES = {"R$": "BRL", "ZŁ": "PLN", "ZL": "PLN", "KČ": "CZK", "KR": "kr"}
 # Swiss francs as the Swiss write them beside an amount: "Fr. 25.-", "SFr. 45.00", "45 Frs".
 _FRANCS = re.compile(r"(?i)(?<![a-z])s?frs?\.?(?=[\s\d]|$)")
 # Canadian dollars written as CA$ (Eventbrite), C$, $CA, $ CAN or CDN$: the letters go with the sign.
 _CANADIAN = re.compile(r"\b(?:CA|CAN|CDN|C)\s?\$|\$\s?(?:CA|CAN|CDN)\b")
-_NOT_NUMBER = re.compile(r"\b(?:CAD|EUR|USD|CHF|GBP|US)\b|[€$£\s\u00a0\u202f()]")
+_NOT_NUMBER = re.compile(r"\b(?:" + _CODES + r"|US|KR)\b\.?|R\$|ZŁ|\bZL\b|KČ|[€$£\s\u00a0\u202f()]")
 _NUMBER_CHARS = re.compile(r"[\d.,' ]+")
 _FORMULA = re.compile(r"^\s*[=@]|\d\s*[*×xX/=+]\s*\d")
 _COMMA_DECIMAL = re.compile(r"\d{1,3}([.']\d{3})+(,\d{1,2})?|\d+,\d{1,2}")
@@ -272,7 +276,7 @@ def _amount(text: str) -> _Amount | None:
         return None
     raw = _WHOLE_DASH.sub("", _FRANCS.sub("CHF ", text.strip()))
     upper = _CANADIAN.sub(" CAD ", raw.upper())
-    symbols = tuple(_SYMBOLS.findall(upper.replace("US$", "USD")))
+    symbols = tuple(_SYMBOL_CODES.get(sign, sign) for sign in _SYMBOLS.findall(upper.replace("US$", "USD")))
     accounting = raw.startswith("(") and raw.endswith(")")
     body = _NOT_NUMBER.sub("", upper)
     negative = body.startswith("-") or body.endswith("-") or accounting

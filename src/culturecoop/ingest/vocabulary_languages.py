@@ -234,3 +234,19 @@ LANGUAGE_MARKERS: dict[str, frozenset[str]] = {
     "pl": frozenset({"imie", "nazwisko", "zamowienia", "wydarzenie", "wydarzenia", "cena", "ilosc", "wartosc",
                      "kod", "pocztowy", "miasto", "zgoda", "marketingowa", "kategoria", "biletu"}),
 }
+# Crowns ("kr") by the language of the headers.
+CROWNS: dict[str, str] = {"sv": "SEK", "no": "NOK", "da": "DKK"}
+# Countries culturecoop does not coarsen postal codes for, by calling code: their currency and clock,
+# read from phone numbers written with their code (+47 …) or from a currency of theirs.
+CALLING_PLACES: dict[str, tuple[str, str]] = {
+    "31": ("EUR", "Europe/Amsterdam"), "34": ("EUR", "Europe/Madrid"), "39": ("EUR", "Europe/Rome"),
+    "351": ("EUR", "Europe/Lisbon"), "30": ("EUR", "Europe/Athens"), "358": ("EUR", "Europe/Helsinki"),
+    "45": ("DKK", "Europe/Copenhagen"), "46": ("SEK", "Europe/Stockholm"), "47": ("NOK", "Europe/Oslo"),
+    "354": ("ISK", "Atlantic/Reykjavik"), "48": ("PLN", "Europe/Warsaw"), "420": ("CZK", "Europe/Prague"),
+    "36": ("HUF", "Europe/Budapest"), "40": ("RON", "Europe/Bucharest"), "55": ("BRL", "America/Sao_Paulo"),
+    "56": ("CLP", "America/Santiago"), "54": ("ARS", "America/Argentina/Buenos_Aires"),
+    "52": ("MXN", "America/Mexico_City"), "57": ("COP", "America/Bogota"), "51": ("PEN", "America/Lima"),
+    "598": ("UYU", "America/Montevideo"), "61": ("AUD", "Australia/Sydney"), "64": ("NZD", "Pacific/Auckland"),
+}
+# The clock of a currency's country, where the currency has one country (or one clock for most).
+CURRENCY_ZONES: dict[str, str] = {currency: zone for currency, zone in CALLING_PLACES.values() if currency != "EUR"}

@@ -61,3 +61,23 @@ def test_an_empty_member_is_said_empty_not_missing_from_the_warehouse(tmp_path, 
         assert cli_main._run() == 2
         said = " ".join(capsys.readouterr().err.split())
         assert said == "Erreur : L’identifiant de membre est vide ; indiquez --member, par exemple --member jazz-dieze."
+
+
+def test_a_port_outside_1_to_65535_and_an_empty_account_address_are_mistakes_of_the_command(tmp_path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    """``serve --port 99999`` said « stop the program using that port » with the environment's exit code 5;
+    ``users add ''`` read « Error:  is not an e-mail address »."""
+    from culturecoop.cli import main as cli_main
+    from test_reports_support import tiny_cooperative
+
+    db = tiny_cooperative(tmp_path / "coop.duckdb")
+    monkeypatch.setenv("CULTURECOOP_LANG", "en")
+    monkeypatch.setenv("PW", "a-long-enough-password")
+    for args, said in (
+        (("serve", "--db", str(db), "--port", "99999"),
+         "Error: --port 99999 is not a port number; give one from 1 to 65535, e.g. --port 8000."),
+        (("users", "add", " ", "--db", str(db), "--password-env", "PW"),
+         "Error: The e-mail address is empty; give the account's address, e.g. name@example.org."),
+    ):
+        monkeypatch.setattr(sys, "argv", ["culturecoop", *args])
+        assert cli_main._run() == 2
+        assert " ".join(capsys.readouterr().err.split()) == said

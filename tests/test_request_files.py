@@ -70,3 +70,28 @@ def test_consent_apply_of_a_deeply_nested_file_is_one_sentence(tmp_path: Path, m
     assert code == 2, said
     assert said == (f"Erreur : {path} n’est pas une demande écrite par culturecoop ; refaites-la avec "
                     "`culturecoop consent request`.")
+
+
+@pytest.mark.parametrize(("option", "value", "said"), [
+    ("--patron-id", "", "--patron-id is empty; give the person's value as it appears in your export, or leave it out."),
+    ("--email", " ", "--email is empty; give the person's value as it appears in your export, or leave it out."),
+    ("--country", "ZZ", "--country ZZ is not a country whose phone numbers culturecoop reads; use one of CA, US, FR, "
+                        "BE, CH, LU, GB, IE, DE, AT."),
+])
+def test_a_request_for_nobody_is_refused_before_it_is_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              capsys: pytest.CaptureFixture[str], option: str,
+                                                              value: str, said: str) -> None:
+    """An empty --patron-id made a request (a token of nothing) the cooperative could match with nobody; with
+    --country ZZ every phone « is not a phone number »."""
+    from culturecoop.privacy.keys import init_keys
+
+    init_keys(tmp_path / "keys")
+    out = tmp_path / "request.json"
+    who = ["--phone", "514 555 0199"] if option == "--country" else []
+    monkeypatch.setattr(sys, "argv", ["culturecoop", "consent", "request", "--member", "jazz-dieze", "--keys",
+                                      str(tmp_path / "keys"), "--out", str(out), "--withdraw", "marketing",
+                                      *who, option, value])
+    monkeypatch.setenv("CULTURECOOP_LANG", "en")
+    assert cli_main._run() == 2
+    assert " ".join(capsys.readouterr().err.split()) == f"Error: {said}"
+    assert not out.exists()

@@ -20,9 +20,9 @@ def _check_port(host: str, port: int) -> None:
     """Refuse, before anything starts, an address the server could not listen on."""
     import socket
 
+    if not 0 < port < 65536:  # a mistake in the command, not the machine's: said as such, exit 2
+        raise UserError(_("--port {port} is not a port number; give one from 1 to 65535, e.g. --port 8000.").format(port=port))
     try:
-        if not 0 < port < 65536:
-            raise ValueError(_("a port is a number from 1 to 65535"))
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         family, kind, proto, _name, address = infos[0]
         with socket.socket(family, kind, proto) as probe:
@@ -33,9 +33,7 @@ def _check_port(host: str, port: int) -> None:
             reason = _("this machine does not know that host")
         elif isinstance(exc, OSError):
             reason = os_reason(exc)
-        elif isinstance(exc, ValueError):
-            reason = str(exc)  # our own sentence, above
-        else:
+        else:  # a host with a NUL, a port past what the system takes
             reason = _("not an address and port this machine can use")
         raise UserError(
             _("The server cannot listen on {host}:{port} ({reason}); stop the program using that port, or choose "

@@ -106,6 +106,8 @@ def member_exists(warehouse: Warehouse, member_id: str) -> bool:
 
 
 def _check_new_account(warehouse: Warehouse, email: str, role: str, member_id: str | None) -> None:
+    if not email.strip():  # « Error:  is not an e-mail address » named nothing
+        raise UserError(_("The e-mail address is empty; give the account's address, e.g. name@example.org."))
     if not _EMAIL.match(email):
         raise UserError(_("{email} is not an e-mail address; give one like name@example.org.").format(email=email))
     if role not in ROLES:

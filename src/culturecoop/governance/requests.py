@@ -36,6 +36,9 @@ KINDS = ("erasure", "access", "consent")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _HEX_ID = re.compile(rf"^[0-9a-f]{{{ID_TOKEN_HEX}}}$")
 _MEMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+# The countries whose national phone numbers the normalizer reads (``cc_phone_e164``); any other country
+# read every number without a + prefix as no phone at all, and the sentence blamed the number.
+PHONE_COUNTRIES = ("CA", "US", "FR", "BE", "CH", "LU", "GB", "IE", "DE", "AT")
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,14 @@ def build_request(kind: str, member_id: str, keys_dir: Path, *, emails: list[str
     emails, phones, patron_ids = emails or [], phones or [], patron_ids or []
     if not (emails or phones or patron_ids):
         raise UserError(_("Say who the request is about: give --email, --phone or --patron-id (what your export knows of the person)."))
+    for option, values in (("--email", emails), ("--phone", phones), ("--patron-id", patron_ids)):
+        if any(not v.strip() for v in values):
+            # An empty customer id became a token like any other: a request for nobody, said to be made.
+            raise UserError(_("{option} is empty; give the person's value as it appears in your export, or leave it out.").format(option=option))
+    country = country.strip().upper()
+    if phones and country not in PHONE_COUNTRIES:
+        raise UserError(_("--country {country} is not a country whose phone numbers culturecoop reads; use one of {countries}.").format(
+            country=country, countries=", ".join(PHONE_COUNTRIES)))
     secret = load_member_keys(keys_dir).linkage_secret
     normalized_emails = []
     for email in emails:

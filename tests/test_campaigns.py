@@ -605,3 +605,16 @@ def test_campaign_settings_name_the_holdout_option_in_french(coop: dict[str, Any
     assert result.returncode == 2
     assert "--holdout est la part du public gardée à l’écart, de 0,05 à 0,5, par exemple --holdout 0.1 ; reçu 0,7." in " ".join(
         result.stderr.split()), result.stderr
+
+
+def test_a_subject_on_two_lines_is_refused_and_french_spaces_are_not() -> None:
+    """A subject with a line break (pasted from a document) was accepted and sent cut in two."""
+    from culturecoop.campaigns.content import MAX_SUBJECT, check_template
+
+    for text in ("La saison\nBcc: x@example.org", "Soirée\x1b[31m jazz", "Soirée\x00"):
+        with pytest.raises(UserError) as refused:
+            check_template(text, "French subject", MAX_SUBJECT, one_line=True)
+        assert refused.value.message == "The French subject holds a line break or a control character; write it on one line."
+    # The no-break spaces of French typography are spaces: « Réservez\u202f! », « 20\u00a0h ».
+    assert check_template("Réservez\u202f! Ce soir à 20\u00a0h", "French subject", MAX_SUBJECT, one_line=True)
+    assert check_template("Bonjour,\n\nà bientôt", "French body", 50_000) == "Bonjour,\n\nà bientôt"

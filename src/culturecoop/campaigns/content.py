@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -72,12 +73,16 @@ def find_event(warehouse: Warehouse, member_id: str, event_id: str) -> EventInfo
                      tuple(r["genres"] or ()), tuple(r["artists"] or ()), r["is_local"])
 
 
-def check_template(text: str, what: str, limit: int) -> str:
-    """The template, refused with one sentence when empty, too long or with an unknown placeholder."""
+def check_template(text: str, what: str, limit: int, *, one_line: bool = False) -> str:
+    """The template, refused with one sentence when empty, too long or with an unknown placeholder; a
+    ``one_line`` text (a subject, a preheader) also when it holds a line break or a control character."""
     text = (text or "").replace("\r\n", "\n").strip()
     if not text:
         raise UserError(_("The {what} is empty; write it (placeholders: {names}).").format(
             what=what, names=", ".join("{" + p + "}" for p in PLACEHOLDERS)))
+    if one_line and any(not (c.isprintable() or unicodedata.category(c) == "Zs") for c in text):  # « 20 h\u202f! » is one line
+        # A subject is one header line: a line break was sent inside it, and recipients read it cut in two.
+        raise UserError(_("The {what} holds a line break or a control character; write it on one line.").format(what=what))
     if len(text) > limit:
         raise UserError(_("The {what} is longer than {limit} characters; shorten it.").format(what=what, limit=count(limit)))
     unknown = sorted({m for m in _PLACEHOLDER.findall(text) if m not in PLACEHOLDERS})

@@ -118,12 +118,12 @@ def create_campaign(warehouse: Warehouse, *, member_id: str, audience_id: str, s
     settings = current_settings(warehouse)
     share = check_holdout(settings.default_holdout if holdout is None else float(holdout))
     texts = {
-        "subject_fr": content.check_template(subject_fr, _("French subject"), content.MAX_SUBJECT),
-        "subject_en": content.check_template(subject_en, _("English subject"), content.MAX_SUBJECT),
+        "subject_fr": content.check_template(subject_fr, _("French subject"), content.MAX_SUBJECT, one_line=True),
+        "subject_en": content.check_template(subject_en, _("English subject"), content.MAX_SUBJECT, one_line=True),
         "body_fr": content.check_template(body_fr, _("French body"), content.MAX_BODY),
         "body_en": content.check_template(body_en, _("English body"), content.MAX_BODY),
-        "preheader_fr": content.check_template(preheader_fr, _("French preheader"), content.MAX_SUBJECT) if preheader_fr else None,
-        "preheader_en": content.check_template(preheader_en, _("English preheader"), content.MAX_SUBJECT) if preheader_en else None,
+        "preheader_fr": content.check_template(preheader_fr, _("French preheader"), content.MAX_SUBJECT, one_line=True) if preheader_fr else None,
+        "preheader_en": content.check_template(preheader_en, _("English preheader"), content.MAX_SUBJECT, one_line=True) if preheader_en else None,
     }
     if link is not None and not is_web_address(link):
         raise UserError(_("The ticketing page must be a web address starting with http:// or https://, e.g. https://billets.example.org/concert."))

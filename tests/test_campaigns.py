@@ -563,8 +563,8 @@ def test_a_refused_campaign_on_the_dashboard_names_the_field_in_french_never_an_
     expected = {
         "no link": "Le message utilise {link} mais aucune page de billetterie n’a été donnée ; donnez l’adresse de votre page "
                    "de billetterie, ou retirez {link} du message.",
-        "not a web address": "La page de billetterie doit être une adresse web commençant par http:// ou https://, par exemple "
-                             "https://billets.example.org/concert.",
+        "not a web address": "La page de billetterie doit être une adresse web sans espace, commençant par http:// ou "
+                             "https:// puis un site, par exemple https://billets.example.org/concert.",
         "holdout 70 %": "La part du groupe témoin doit aller de 5\u00a0% à 50\u00a0% du public, par exemple 10\u00a0% ; reçu 70\u00a0%.",
         "holdout in words": "Le groupe témoin est un pourcentage du public de 5 à 50, par exemple 10 ; reçu dix.",
         "conversion window": "La période de conversion doit compter de 1 à 365 jours, par exemple 30 ; reçu 0.",
@@ -618,3 +618,21 @@ def test_a_subject_on_two_lines_is_refused_and_french_spaces_are_not() -> None:
     # The no-break spaces of French typography are spaces: « Réservez\u202f! », « 20\u00a0h ».
     assert check_template("Réservez\u202f! Ce soir à 20\u00a0h", "French subject", MAX_SUBJECT, one_line=True)
     assert check_template("Bonjour,\n\nà bientôt", "French body", 50_000) == "Bonjour,\n\nà bientôt"
+
+
+def test_a_ticketing_link_that_opens_nothing_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """« https://x y » and « https:// » started with https:// and were sent as links that open nothing."""
+    from culturecoop.cli import main as cli_main
+
+    body = tmp_path / "body.txt"
+    body.write_text("Bonjour {link}\n", encoding="utf-8")
+    monkeypatch.setenv("CULTURECOOP_LANG", "fr")
+    for link in ("https://billets.example.org/la soirée", "https://", "http://[::1", "https://a\nb.org"):
+        monkeypatch.setattr(sys, "argv", ["culturecoop", "campaigns", "create", "--db", str(tmp_path / "coop.duckdb"),
+                                          "--member", "m", "--audience", "a", "--subject-fr", "s", "--subject-en", "s",
+                                          "--body-fr", str(body), "--body-en", str(body), "--link", link])
+        assert cli_main._run() == 2
+        assert " ".join(capsys.readouterr().err.split()) == (
+            "Erreur : Le lien de billetterie doit être une adresse web sans espace, commençant par http:// ou https:// "
+            "puis un site, par exemple --link https://billets.example.org/concert.")

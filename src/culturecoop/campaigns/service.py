@@ -96,8 +96,16 @@ def _arm_sizes(warehouse: Warehouse, member_id: str, campaign_id: str, actor: st
 
 
 def is_web_address(link: str) -> bool:
-    """Whether ``link`` can be a ticketing page in an e-mail (an http or https address)."""
-    return link.startswith(("http://", "https://"))
+    """Whether ``link`` can be a ticketing page in an e-mail: an http or https address naming a site, with
+    no space or control character (« https://x y » and « https:// » were sent as links that open nothing)."""
+    from urllib.parse import urlsplit
+
+    if not link.startswith(("http://", "https://")) or not link.isprintable() or " " in link:
+        return False
+    try:
+        return bool(urlsplit(link).hostname)
+    except ValueError:  # a malformed port or bracketed host
+        return False
 
 
 def uses_link(*templates: str | None) -> bool:
@@ -126,7 +134,7 @@ def create_campaign(warehouse: Warehouse, *, member_id: str, audience_id: str, s
         "preheader_en": content.check_template(preheader_en, _("English preheader"), content.MAX_SUBJECT, one_line=True) if preheader_en else None,
     }
     if link is not None and not is_web_address(link):
-        raise UserError(_("The ticketing page must be a web address starting with http:// or https://, e.g. https://billets.example.org/concert."))
+        raise UserError(_("The ticketing page must be a web address with no space, starting with http:// or https:// and a site, e.g. https://billets.example.org/concert."))
     if uses_link(*texts.values()) and not link:
         raise UserError(_("The message uses {link} but no ticketing page was given; give the address of your ticketing page, or take {link} out of the message."))
     if event_id is None and audience["kind"] == "event":

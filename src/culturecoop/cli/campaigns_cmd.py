@@ -60,7 +60,7 @@ def _check_campaign_options(link: str | None, conversion_days: int, *texts: str 
     from culturecoop.campaigns.service import MAX_CONVERSION_DAYS, is_web_address, uses_link
 
     if link is not None and not is_web_address(link):
-        raise UserError(_("The ticketing link must start with http:// or https://, e.g. --link https://billets.example.org/concert."))
+        raise UserError(_("The ticketing link must be a web address with no space, starting with http:// or https:// and a site, e.g. --link https://billets.example.org/concert."))
     if link is None and uses_link(*texts):
         raise UserError(_("The message uses {link} but no ticketing page was given; add --link URL."))
     if not 1 <= conversion_days <= MAX_CONVERSION_DAYS:

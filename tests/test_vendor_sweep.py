@@ -99,6 +99,7 @@ OUTCOMES: dict[str, tuple[int, int, int, str]] = {
     "eventix-tickets.csv": (38, 0, 0, "705.00"),  # "€ 22,50"; "za 14 mrt. 2026 20:30" in a bare "Datum"
     "ticketco-billetter.csv": (40, 0, 6, "6290.00"),  # "14.03.2026 kl. 19:00"; 6 'Billettluke' sales naming nobody
     "tickster-kopare.csv": (36, 0, 3, "4920.00"),  # "195 kr" beside "6%" of VAT; 3 'Kassa' sales naming nobody
+    "passline-ventas.csv": (32, 0, 0, "1090000.00"),  # "$15.000" (Chilean pesos) × "Cantidad", not the "Total"
     # A title block, "€ 35,00" beside the "Prevendita" fee, a "Totale biglietti: 40" footer; 5 box-office
     # sales naming nobody, an invitation under a name with no e-mail nor phone (missing_patron_id).
     "vivaticket-vendite.csv": (39, 1, 5, "889.00"),
@@ -177,6 +178,7 @@ PERSONAL: dict[str, tuple[str, ...]] = {
     "eventix-tickets.csv": ("Voornaam", "Achternaam", "E-mailadres", "Telefoonnummer", "Postcode", "Geboortedatum"),
     "ticketco-billetter.csv": ("Fornavn", "Etternavn", "E-post", "Mobil", "Postnummer"),
     "tickster-kopare.csv": ("Förnamn", "Efternamn", "E-post", "Mobilnummer", "Postnummer"),
+    "passline-ventas.csv": ("Nombre", "Apellido", "Email", "RUT", "Teléfono"),
     "vivaticket-vendite.csv": ("Cognome", "Nome", "Email", "Cellulare", "CAP"),
     "ebilet-zamowienia.csv": ("Imię", "Nazwisko", "E-mail", "Telefon", "Kod pocztowy"),
 }
@@ -433,7 +435,7 @@ def test_docs_list_every_layout_taken() -> None:
                    "Ticketsolve", "Tuxedo / Ovation (Québec)", "Resident Advisor", "Ludus",
                    "Digitick / See Tickets France", "Ticketleap", "Billetto", "Weezevent", "TicketSpice",
                    "Eventzilla", "SumUp", "Event Espresso (WordPress)", "Eventbrite (orders)", "Tixr", "Festik",
-                   "XING Events", "Sympla", "Eventix", "TicketCo", "Tickster", "Vivaticket", "eBilet"):
+                   "XING Events", "Sympla", "Eventix", "TicketCo", "Tickster", "Passline", "Vivaticket", "eBilet"):
         assert f"| {vendor} |" in section, vendor
     assert {name.split("-")[0] for name in OUTCOMES} == {
         "lepointdevente", "ticketmaster", "spektrix", "audienceview", "showpass", "universe", "ticketsource",
@@ -441,7 +443,7 @@ def test_docs_list_every_layout_taken() -> None:
         "infomaniak", "dice", "petzi", "humanitix", "tito", "eventimlight", "seetickets", "patronmanager",
         "ticketack", "bpt", "thundertix", "etix", "secutix", "rodrigue", "fever", "ticketsolve", "tuxedo", "ra",
         "ludus", "digitick", "ticketleap", "billetto", "weezevent", "ticketspice", "eventzilla", "eventespresso",
-        "eventbrite", "tixr", "festik", "xingevents", "sympla", "eventix", "ticketco", "tickster", "vivaticket", "ebilet"}
+        "eventbrite", "tixr", "festik", "xingevents", "sympla", "eventix", "ticketco", "tickster", "passline", "vivaticket", "ebilet"}
 
 
 def test_an_order_status_written_on_its_first_line_only(tmp_path: Path, keys: Path) -> None:
@@ -857,9 +859,10 @@ def test_an_export_in_another_language_is_read(name: str, bought: str, starts: s
     ("ebilet-zamowienia.csv", "PLN", "Europe/Warsaw"),  # "89,00 zł"
     ("ticketco-billetter.csv", "NOK", "Europe/Oslo"),  # "Valuta" NOK, times with +01:00, "+47" phones
     ("eventix-tickets.csv", "EUR", "Europe/Amsterdam"),  # "€ 22,50", "+31" phones
+    ("passline-ventas.csv", "CLP", "America/Santiago"),  # "$15.000" beside "+56" phones: pesos
 ])
 def test_the_currency_and_clock_of_a_country_culturecoop_does_not_know(name: str, currency: str, zone: str) -> None:
-    # Brazil, Sweden, Poland, Norway and the Netherlands are none of the countries whose postal
+    # Brazil, Sweden, Poland, Norway, the Netherlands and Chile are none of the countries whose postal
     # codes are coarsened: the currency written in the amounts, the crowns of the headers' language or
     # the phones' country code still give the currency and the clock (read as Toronto's before).
     mapping, _p = drafted(name)

@@ -284,10 +284,12 @@ def _amount(text: str) -> _Amount | None:
     if not body or not _NUMBER_CHARS.fullmatch(body) or not body[0].isdigit():
         return None
     comma = dot = False
+    # A dot grouping thousands ("$15.000", Chilean pesos) says the decimal mark is the comma, as a
+    # comma grouping them ("1,250") says it is the dot: prepare reads "15.000" by that mark.
     if _COMMA_DECIMAL.fullmatch(body):
-        number, comma = body.replace(".", "").replace("'", "").replace(",", "."), "," in body
+        number, comma = body.replace(".", "").replace("'", "").replace(",", "."), "," in body or "." in body
     elif _DOT_DECIMAL.fullmatch(body):
-        number, dot = body.replace(",", "").replace("'", ""), "." in body
+        number, dot = body.replace(",", "").replace("'", ""), "." in body or "," in body
     elif _WHOLE.fullmatch(body):
         number = body
     else:

@@ -947,3 +947,23 @@ def test_a_time_past_the_calendar_is_not_a_time(tmp_path: Path) -> None:
     log.write_text("\n".join(rows) + "\n", encoding="utf-8")
     assert _refusal(log, table, cutoff="2024-06-01").startswith(
         f"{log} line 4: the timestamp '99999999999999999999999' is empty or not a time;")
+
+
+def test_a_log_of_one_person_is_evaluated_and_said_in_the_singular(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """« 1 test users » in the table's title."""
+    import sys
+
+    from culturecoop.cli import main as cli_main
+
+    log, table = _log(tmp_path)
+    one = tmp_path / "one.csv"
+    rows = log.read_text(encoding="utf-8").splitlines()
+    one.write_text("\n".join([rows[0], *("solo," + r.split(",", 1)[1] for r in rows[1:])]) + "\n", encoding="utf-8")
+    monkeypatch.setattr(sys, "argv", ["culturecoop", "reco", "evaluate", "--interactions", str(one), "--items", str(table),
+                                      "--cutoff", "2024-06-01", "--no-lightfm"])
+    monkeypatch.setenv("CULTURECOOP_LANG", "en")
+    monkeypatch.setenv("COLUMNS", "200")
+    assert cli_main._run() == 0
+    said = " ".join(capsys.readouterr().err.split())
+    assert "(temporal split; 1 test user, " in said and "1 test users" not in said

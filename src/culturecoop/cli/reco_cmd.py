@@ -389,7 +389,10 @@ def _print_evaluation(report: dict[str, Any]) -> None:
         return str(format_percent(value, format="#,##0.0 %", locale=locale))
 
     k = report["k"]
-    title = _("Cold-start evaluation at k = {k} ({protocol} split; {users} test users, {items} test items)").format(
+    # A log of one person is evaluated too: « 1 test users » read wrong.
+    title = (_("Cold-start evaluation at k = {k} ({protocol} split; 1 test user, {items} test items)")
+             if report["test"]["users"] == 1 else
+             _("Cold-start evaluation at k = {k} ({protocol} split; {users} test users, {items} test items)")).format(
         k=k, protocol=_("temporal") if report["protocol"] == "temporal" else _("item"),
         users=figure(report["test"]["users"]), items=figure(report["test"]["items"]))
     # Two tables of at most five figures each: each fits an 80-column terminal in either language,

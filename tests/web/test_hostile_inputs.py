@@ -357,7 +357,8 @@ def test_an_empty_value_in_a_services_sentence_is_still_said_in_french(world: Wo
         invited = c.post(f"/api/v1/members/{A}/invitations", json={"email": ""}, headers={"X-CSRF-Token": c.csrf})
         campaign = c.post(f"/api/v1/members/{A}/campaigns", headers={"X-CSRF-Token": c.csrf},
                           json={"audience_id": "", "subject_fr": "s", "subject_en": "s", "body_fr": "b", "body_en": "b"})
-    assert invited.status_code == 400 and "n’est pas une adresse courriel" in invited.json()["error"]["message"]
+    # Since said as empty (« L’adresse courriel est vide »), no longer as « « » n’est pas une adresse courriel ».
+    assert invited.status_code == 400 and "L’adresse courriel est vide" in invited.json()["error"]["message"]
     assert campaign.status_code == 400 and "n’a pas de public" in campaign.json()["error"]["message"]
 
 

@@ -104,6 +104,7 @@ OUTCOMES: dict[str, tuple[int, int, int, str]] = {
     # sales naming nobody, an invitation under a name with no e-mail nor phone (missing_patron_id).
     "vivaticket-vendite.csv": (39, 1, 5, "889.00"),
     "ebilet-zamowienia.csv": (30, 0, 0, "4304.00"),  # "89,00 zł" × "Ilość", not the "Wartość"
+    "woocommerce-orders.csv": (34, 0, 0, "3080.00"),  # "Item Cost" × "Quantity", not the order's amounts
 }
 # The columns of each export that hold a person: none of their values may be in the package.
 PERSONAL: dict[str, tuple[str, ...]] = {
@@ -181,6 +182,8 @@ PERSONAL: dict[str, tuple[str, ...]] = {
     "passline-ventas.csv": ("Nombre", "Apellido", "Email", "RUT", "Teléfono"),
     "vivaticket-vendite.csv": ("Cognome", "Nome", "Email", "Cellulare", "CAP"),
     "ebilet-zamowienia.csv": ("Imię", "Nazwisko", "E-mail", "Telefon", "Kod pocztowy"),
+    "woocommerce-orders.csv": ("First Name (Billing)", "Last Name (Billing)", "Address 1&2 (Billing)",
+                               "Postcode (Billing)", "Email (Billing)", "Phone (Billing)"),
 }
 # The sheet of a workbook that holds the tickets, when it is not the first.
 SHEETS: dict[str, str] = {"pretix-orders.xlsx": "Order positions", "etix-transactions.xlsx": "Transactions"}
@@ -435,7 +438,8 @@ def test_docs_list_every_layout_taken() -> None:
                    "Ticketsolve", "Tuxedo / Ovation (Québec)", "Resident Advisor", "Ludus",
                    "Digitick / See Tickets France", "Ticketleap", "Billetto", "Weezevent", "TicketSpice",
                    "Eventzilla", "SumUp", "Event Espresso (WordPress)", "Eventbrite (orders)", "Tixr", "Festik",
-                   "XING Events", "Sympla", "Eventix", "TicketCo", "Tickster", "Passline", "Vivaticket", "eBilet"):
+                   "XING Events", "Sympla", "Eventix", "TicketCo", "Tickster", "Passline", "Vivaticket", "eBilet",
+                   "WooCommerce"):
         assert f"| {vendor} |" in section, vendor
     assert {name.split("-")[0] for name in OUTCOMES} == {
         "lepointdevente", "ticketmaster", "spektrix", "audienceview", "showpass", "universe", "ticketsource",
@@ -443,7 +447,8 @@ def test_docs_list_every_layout_taken() -> None:
         "infomaniak", "dice", "petzi", "humanitix", "tito", "eventimlight", "seetickets", "patronmanager",
         "ticketack", "bpt", "thundertix", "etix", "secutix", "rodrigue", "fever", "ticketsolve", "tuxedo", "ra",
         "ludus", "digitick", "ticketleap", "billetto", "weezevent", "ticketspice", "eventzilla", "eventespresso",
-        "eventbrite", "tixr", "festik", "xingevents", "sympla", "eventix", "ticketco", "tickster", "passline", "vivaticket", "ebilet"}
+        "eventbrite", "tixr", "festik", "xingevents", "sympla", "eventix", "ticketco", "tickster", "passline",
+        "vivaticket", "ebilet", "woocommerce"}
 
 
 def test_an_order_status_written_on_its_first_line_only(tmp_path: Path, keys: Path) -> None:
@@ -833,6 +838,11 @@ def test_an_orders_amount_and_bracketed_field_names_are_read_as_the_vendor_means
     # XING Events in German: the show's start ("Veranstaltungsbeginn"), a free ticket ("Kostenlos").
     xing, _p = drafted("xingevents-teilnehmer.xlsx")
     assert xing["columns"]["event_starts_at"] == "Veranstaltungsbeginn" and xing["status_values"]["Kostenlos"] == "sold"
+    # A shop's orders export (WooCommerce): each line item's "Item Cost", not the order's subtotal or total
+    # written on each of its lines; "Processing" is an order paid and not yet fulfilled.
+    shop, _p = drafted("woocommerce-orders.csv")
+    assert (shop["columns"]["unit_price"], shop["columns"]["quantity"]) == ("Item Cost", "Quantity")
+    assert shop["status_values"]["Processing"] == "sold"
 
 
 @pytest.mark.parametrize(("name", "bought", "starts", "statuses", "shows"), [

@@ -82,7 +82,9 @@ HEADERS: dict[str, tuple[str, ...]] = {
                    "montant paye", "amount paid", "net price", "gross price", "price paid", "prix paye",
                    "montant ttc", "prix ttc", "face value", "valeur", "paid", "ticket amount", "montant billet",
                    "real price", "actual price", "prix reel", "final price", "prix final", "prix unit",
-                   "prix unitaire ttc", "pu ttc", "unit price incl tax", "price each", "tarif paye"),
+                   "prix unitaire ttc", "pu ttc", "unit price incl tax", "price each", "tarif paye",
+                   # A shop's line item (WooCommerce's "Item Cost"): what one of it cost.
+                   "cost", "item cost", "item price", "unit cost", "ticket cost", "cost each"),
     # The amount of a whole row (an order line of several admissions): divided by its quantity.
     "total_price": ("gesamtpreis", "gesamtbetrag", "summe", "total", "montant total", "total amount", "order total", "line total", "total price",
                     "prix total", "total ttc", "total commande", "montant de la commande", "total de la commande",
@@ -209,7 +211,9 @@ EXCLUDE_WORDS: dict[str, frozenset[str]] = {
     "unit_price": frozenset({"fee", "fees", "frais", "tax", "taxe", "taxes", "tva", "commission", "promo",
                              "discount", "remise", "reduction", "don", "donation", "refund", "rembourse",
                              "payout", "reversement", "code", "service", "tip", "tips", "gratuity",
-                             "pourboire", "pourboires", "trinkgeld", "trinkgeldbetrag"}),
+                             "pourboire", "pourboires", "trinkgeld", "trinkgeldbetrag",
+                             # An order's subtotal is several lines' worth, never one ticket's.
+                             "subtotal", "subtotaal", "subtotale"}),
     "total_price": frozenset({"fee", "fees", "frais", "tax", "taxe", "taxes", "tva", "commission", "promo",
                               "discount", "remise", "reduction", "don", "donation", "refund", "rembourse",
                               "payout", "reversement", "code", "service", "tip", "tips", "gratuity",

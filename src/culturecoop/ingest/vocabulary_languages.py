@@ -158,7 +158,9 @@ STATUS_WORDS: dict[str, str] = {
         "gennemfort", "bekraeftet", "fribillett", "fribillet", "betald", "genomford", "bekraftad", "giltig",
         "fribiljett",
         # Polish
-        "oplacone", "oplacony", "oplacona", "zrealizowane", "zrealizowany", "potwierdzone", "zaproszenie"), "sold"),
+        "oplacone", "oplacony", "oplacona", "zrealizowane", "zrealizowany", "potwierdzone", "zaproszenie",
+        # An order paid and waiting to be fulfilled (WooCommerce's "Processing"): a sale.
+        "processing"), "sold"),
     **dict.fromkeys((
         "estornado", "estornada", "reembolsado", "reembolsada", "devuelto", "devuelta", "devolucion",
         "rimborsato", "rimborsata", "terugbetaald", "geretourneerd", "refundert", "tilbakebetalt", "refunderet",

@@ -85,6 +85,17 @@ def _named_elsewhere(column: str):  # type: ignore[no-untyped-def]
     return edit
 
 
+def _edited_amount(column: str, value: float):  # type: ignore[no-untyped-def]
+    """The first ticket's ``column`` set to ``value`` (the package re-hashed, as a forger would)."""
+    def edit(table: pa.Table) -> pa.Table:
+        values = table.column(column).to_pylist()
+        values[0] = type(values[0])(value)
+        return table.set_column(table.column_names.index(column), column,
+                                pa.array(values, table.schema.field(column).type))
+
+    return edit
+
+
 def _duplicated(table: pa.Table) -> pa.Table:
     return pa.concat_tables([table, table.slice(0, 1)])
 
@@ -164,6 +175,11 @@ PACKAGES: dict[str, tuple[object, int | tuple[int, ...], tuple[str, ...]]] = {
                                               ("ticket.parquet", "events the package does not hold (1 of them)")),
     "ticket-of-a-buyer-not-in-the-package": (rewrite_table("ticket", _named_elsewhere("member_patron_id")), 3,
                                              ("ticket.parquet", "buyers the package does not hold (1 of them)")),
+    # Loaded, one such line outweighed a season's sales in every pooled figure.
+    "ticket-quantity-minus-a-million": (rewrite_table("ticket", _edited_amount("quantity", -1_000_000)), 3,
+                                        ("ticket.parquet", "quantity of -1,000,000 admissions", "prepare never writes")),
+    "ticket-price-negative": (rewrite_table("ticket", _edited_amount("unit_price", -500)), 3,
+                              ("ticket.parquet", "unit price of -500")),
     "table-swapped": (lambda p: shutil.copy(p / "event.parquet", p / "ticket.parquet"), 3, ("checksum",)),
 }
 

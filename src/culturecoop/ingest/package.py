@@ -31,7 +31,7 @@ import pyarrow.parquet as pq
 from culturecoop import __version__
 from culturecoop.errors import UserError
 from culturecoop.files import atomic_folder, check_writable
-from culturecoop.i18n import _, count
+from culturecoop.i18n import _, count, general
 from culturecoop.ingest.pages import verify_pages
 from culturecoop.jsontext import parse
 from culturecoop.schema.model import CONTRIBUTED_TABLES, MEMBER_KINDS, SCHEMA_VERSION, is_member_id
@@ -300,6 +300,7 @@ def verify_package(path: Path, *, label: str | None = None) -> VerifiedPackage:
             )
         _check_table_file(file, table, entry, member["member_id"], shown)
     _check_references(path, tables, shown)
+    _check_amounts(path, tables, shown)
     return VerifiedPackage(path, manifest, hashlib.sha256(raw).hexdigest(), label or "")
 
 
@@ -328,3 +329,35 @@ def _check_references(path: Path, tables: dict[str, Any], shown: str) -> None:
                        _("Rows of {file} in {path} name buyers the package does not hold ({n} of them): the package "
                          "is inconsistent; prepare it again."))
             raise _corrupted(message, file=Path(str(tables[table]["file"])).name, path=shown, n=count(len(missing)))
+
+
+# What prepare lets through (``ingest.validate``): a line's quantity from 1 to 10,000 admissions, a
+# price from 0 to under a hundred million. A row beyond them was edited in, and would weigh on every
+# pooled figure (a quantity of −1,000,000 wipes out a season's tickets).
+_AMOUNTS = (("ticket", "quantity", 1, 10_000), ("ticket", "unit_price", 0, 99_999_999.99),
+            ("unnamed_sale", "unit_price", 0, 99_999_999.99), ("unnamed_sale", "admissions", 1, None))
+
+
+def _check_amounts(path: Path, tables: dict[str, Any], shown: str) -> None:
+    for table, column, low, high in _AMOUNTS:
+        entry = tables.get(table)
+        if not isinstance(entry, dict):
+            continue
+        file = Path(str(entry["file"])).name
+        values = pq.read_table(path / file, columns=[column]).column(column)
+        if not len(values):
+            continue
+        bounds = pc.min_max(pc.cast(values, pa.float64()))
+        smallest, largest = bounds["min"].as_py(), bounds["max"].as_py()
+        if smallest is None:
+            continue
+        if smallest < low or (high is not None and largest > high):
+            wrong = float(smallest if smallest < low else largest)
+            message = {"quantity": _("Rows of {file} in {path} hold a quantity of {value} admissions, which prepare never "
+                                     "writes: the package was edited; prepare it again."),
+                       "admissions": _("Rows of {file} in {path} hold {value} admissions on a line, which prepare never "
+                                       "writes: the package was edited; prepare it again."),
+                       }.get(column, _("Rows of {file} in {path} hold a unit price of {value}, which prepare never "
+                                       "writes: the package was edited; prepare it again."))
+            raise _corrupted(message, file=file, path=shown,
+                             value=count(int(wrong)) if wrong.is_integer() and abs(wrong) < 1e15 else general(wrong))

@@ -105,6 +105,8 @@ OUTCOMES: dict[str, tuple[int, int, int, str]] = {
     "vivaticket-vendite.csv": (39, 1, 5, "889.00"),
     "ebilet-zamowienia.csv": (30, 0, 0, "4304.00"),  # "89,00 zł" × "Ilość", not the "Wartość"
     "woocommerce-orders.csv": (34, 0, 0, "3080.00"),  # "Item Cost" × "Quantity", not the order's amounts
+    # Third sweep: Reservix, TicketOne, Eventfrog, OvationTix, Vendini, Placeminute, Ticketline, Entradium, Tixly.
+    "placeminute-reservations.csv": (36, 0, 0, "1128.00"),  # the discounted "Prix Placeminute TTC" × "Nb places"
 }
 # The columns of each export that hold a person: none of their values may be in the package.
 PERSONAL: dict[str, tuple[str, ...]] = {
@@ -184,6 +186,7 @@ PERSONAL: dict[str, tuple[str, ...]] = {
     "ebilet-zamowienia.csv": ("Imię", "Nazwisko", "E-mail", "Telefon", "Kod pocztowy"),
     "woocommerce-orders.csv": ("First Name (Billing)", "Last Name (Billing)", "Address 1&2 (Billing)",
                                "Postcode (Billing)", "Email (Billing)", "Phone (Billing)"),
+    "placeminute-reservations.csv": ("Nom", "Prénom", "Email", "Téléphone", "Code postal"),
 }
 # The sheet of a workbook that holds the tickets, when it is not the first.
 SHEETS: dict[str, str] = {"pretix-orders.xlsx": "Order positions", "etix-transactions.xlsx": "Transactions"}
@@ -448,7 +451,7 @@ def test_docs_list_every_layout_taken() -> None:
         "ticketack", "bpt", "thundertix", "etix", "secutix", "rodrigue", "fever", "ticketsolve", "tuxedo", "ra",
         "ludus", "digitick", "ticketleap", "billetto", "weezevent", "ticketspice", "eventzilla", "eventespresso",
         "eventbrite", "tixr", "festik", "xingevents", "sympla", "eventix", "ticketco", "tickster", "passline",
-        "vivaticket", "ebilet", "woocommerce"}
+        "vivaticket", "ebilet", "woocommerce", "placeminute"}
 
 
 def test_an_order_status_written_on_its_first_line_only(tmp_path: Path, keys: Path) -> None:
@@ -877,3 +880,15 @@ def test_the_currency_and_clock_of_a_country_culturecoop_does_not_know(name: str
     # the phones' country code still give the currency and the clock (read as Toronto's before).
     mapping, _p = drafted(name)
     assert (mapping["currency"], mapping["timezone"]) == (currency, zone)
+
+
+@pytest.mark.parametrize(("name", "price", "quantity", "row"), [
+    ("placeminute-reservations.csv", "Prix Placeminute TTC", "Nb places", "Montant TTC"),
+])
+def test_the_price_of_one_ticket_beside_the_rows_amount(name: str, price: str, quantity: str, row: str) -> None:
+    # Placeminute's bookings of several seats: « Montant TTC » is the booking's amount (the seats
+    # times « Prix Placeminute TTC », the discounted price paid), « Prix public TTC » the full price
+    # nobody paid. A header naming an amount well is no reason to read it as one ticket's price.
+    mapping, _p = drafted(name)
+    assert (mapping["columns"]["unit_price"], mapping["columns"]["quantity"]) == (price, quantity)
+    assert row not in mapping["columns"].values()

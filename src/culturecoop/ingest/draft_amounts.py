@@ -20,6 +20,7 @@ def choose_one_amount(builder: DraftBuilder) -> None:
     """One amount column: the price of one admission when the export has one (a total beside it
     adds fees or the other seats), else a total: the whole row's when rows carry a quantity
     (divided by it), the ticket's own when each row is one admission."""
+    _row_amount_beside_a_price(builder)
     total = builder.mapped("total_price")
     if total is None:
         _total_over_seats(builder)
@@ -58,6 +59,34 @@ def _total_over_seats(builder: DraftBuilder) -> None:
                                                       "({quantity}): each ticket's price is this amount divided "
                                                       "by the quantity").format(quantity=quantity.name),
                  check=True)
+
+
+def _row_amount_beside_a_price(builder: DraftBuilder) -> None:
+    """The amount chosen as the price is, row by row, another price column times the quantity
+    (Placeminute's « Montant TTC » of 3 seats beside its « Prix Placeminute TTC » of one): it is the
+    row's amount, and that other column is the price of one ticket."""
+    price, quantity = builder.mapped("unit_price"), builder.mapped("quantity")
+    if price is None or quantity is None or not isinstance(builder.columns_map.get("unit_price"), str):
+        return
+    rows = [(read_amount(r[price.index] or ""), (r[quantity.index] or "").strip(), r)
+            for r in builder.sample.rows if price.index < len(r) and quantity.index < len(r)]
+    several = [(amount, int(q), r) for amount, q, r in rows if amount and q.isdigit() and int(q) > 1]
+    if len(several) < 3:
+        return
+    candidates = sorted(((column_score("unit_price", c), c.index, c) for c in builder.columns
+                         if c.index not in builder.used and vocab.header_score("unit_price", c.name) > 0),
+                        key=lambda t: (-t[0], t[1]))
+    for score, _index, c in candidates:
+        if score < MATCH_THRESHOLD:
+            break
+        times = sum(1 for amount, q, r in several
+                    if c.index < len(r) and (one := read_amount(r[c.index] or "")) is not None and one * q == amount)
+        if times >= 0.9 * len(several):
+            builder.used.discard(price.index)
+            builder.choose("unit_price", c, _("{column} is, on each row of several tickets, this amount times "
+                                              "{quantity}: it is the row's amount, and this column the price of "
+                                              "one ticket").format(column=price.name, quantity=quantity.name))
+            return
 
 
 def _amounts_by_order(builder: DraftBuilder, c: Column, order: Column) -> list[list[Decimal | None]]:

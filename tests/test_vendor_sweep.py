@@ -107,6 +107,8 @@ OUTCOMES: dict[str, tuple[int, int, int, str]] = {
     "woocommerce-orders.csv": (34, 0, 0, "3080.00"),  # "Item Cost" × "Quantity", not the order's amounts
     # Third sweep: Reservix, TicketOne, Eventfrog, OvationTix, Vendini, Placeminute, Ticketline, Entradium, Tixly.
     "placeminute-reservations.csv": (36, 0, 0, "1128.00"),  # the discounted "Prix Placeminute TTC" × "Nb places"
+    # The "Dettaglio titoli" sheet; 4 sales at a "Punto vendita" naming nobody; a "Totale titoli emessi" footer.
+    "ticketone-report-vendite.xlsx": (36, 0, 4, "976.00"),
 }
 # The columns of each export that hold a person: none of their values may be in the package.
 PERSONAL: dict[str, tuple[str, ...]] = {
@@ -187,9 +189,12 @@ PERSONAL: dict[str, tuple[str, ...]] = {
     "woocommerce-orders.csv": ("First Name (Billing)", "Last Name (Billing)", "Address 1&2 (Billing)",
                                "Postcode (Billing)", "Email (Billing)", "Phone (Billing)"),
     "placeminute-reservations.csv": ("Nom", "Prénom", "Email", "Téléphone", "Code postal"),
+    "ticketone-report-vendite.xlsx": ("Cognome", "Nome", "E-mail", "Telefono", "CAP", "Codice ordine",
+                                      "Sigillo fiscale"),
 }
 # The sheet of a workbook that holds the tickets, when it is not the first.
-SHEETS: dict[str, str] = {"pretix-orders.xlsx": "Order positions", "etix-transactions.xlsx": "Transactions"}
+SHEETS: dict[str, str] = {"pretix-orders.xlsx": "Order positions", "etix-transactions.xlsx": "Transactions",
+                          "ticketone-report-vendite.xlsx": "Dettaglio titoli"}
 
 
 @pytest.fixture(scope="module")
@@ -451,7 +456,7 @@ def test_docs_list_every_layout_taken() -> None:
         "ticketack", "bpt", "thundertix", "etix", "secutix", "rodrigue", "fever", "ticketsolve", "tuxedo", "ra",
         "ludus", "digitick", "ticketleap", "billetto", "weezevent", "ticketspice", "eventzilla", "eventespresso",
         "eventbrite", "tixr", "festik", "xingevents", "sympla", "eventix", "ticketco", "tickster", "passline",
-        "vivaticket", "ebilet", "woocommerce", "placeminute"}
+        "vivaticket", "ebilet", "woocommerce", "placeminute", "ticketone"}
 
 
 def test_an_order_status_written_on_its_first_line_only(tmp_path: Path, keys: Path) -> None:
@@ -892,3 +897,17 @@ def test_the_price_of_one_ticket_beside_the_rows_amount(name: str, price: str, q
     mapping, _p = drafted(name)
     assert (mapping["columns"]["unit_price"], mapping["columns"]["quantity"]) == (price, quantity)
     assert row not in mapping["columns"].values()
+
+
+def test_a_ticket_type_is_no_show(tmp_path: Path, keys: Path) -> None:
+    # TicketOne's "Tipo titolo" (the SIAE ticket type: Intero, Ridotto, Omaggio) was read as the show:
+    # five "events" called Intero, Ridotto and Omaggio. The show is "Evento", at "Data evento" "Ora evento";
+    # the "Totale titoli emessi" line under the table is no rejected row.
+    name = "ticketone-report-vendite.xlsx"
+    mapping, _p = drafted(name)
+    assert mapping["sheet"] == "Dettaglio titoli" and mapping["columns"]["event_title"] == "Evento"
+    summary, package = run(name, tmp_path, keys)
+    assert summary.rejects_by_reason == {}
+    assert {(e["title"], e["starts_at"]) for e in read_table(package, "event")} == {
+        ("Concerto per la Liberazione", dt.datetime(2026, 4, 25, 21, 0)),
+        ("Gaber, io e le cose", dt.datetime(2026, 4, 11, 20, 45))}

@@ -40,8 +40,9 @@ _TOTAL_CELL = ("(^|[,;\\t|\"])\\s*(((grand totals?|total general|totaux|totals?|
                "totale generale|totale|subtotale|total geral|eindtotaal|totaal|subtotaal|totalt|summa|suma|razem)"
                # Salesforce's "Grand Totals (123 records)", "Total (12 lignes)".
                "(\\s*\\([0-9 ]+ (records?|rows?|lignes?|enregistrements?|datensatze)\\))?"
-               # A count after a colon: "Gesamt: 40 Tickets", "Total Attendees: 42".
-               "((\\s+[a-z]+)?\\s*:\\s*[0-9][0-9 .,]*(\\s+[a-z]+)?)?)"
+               # A few words after the label, then maybe a count after a colon: "Gesamt: 40 Tickets",
+               # "Total Attendees: 42", TicketOne's "Totale titoli emessi" (its count in the next cell).
+               "((\\s+[a-z]+){0,3}(\\s*:\\s*[0-9][0-9 .,]*(\\s+[a-z]+)?)?)?)"
                # A report's page footer: "Page 2 / 3", "Page 2 of 3", "Page 2 sur 3".
                "|page\\s+[0-9]+(\\s*(/|of|sur|de)\\s*[0-9]+)?)\\s*:?\\s*(\"|[,;\\t|]|$)")
 

@@ -361,7 +361,7 @@ _COUNTED_TOTAL = re.compile(r"(grand totals?|totals?|total general|sous total|su
                             r"(records?|rows?|lignes?|enregistrements?|datensatze)"
                             # "Gesamt: 40 Tickets", "Total Attendees: 42" (folded: no colon).
                             r"|(grand totals?|totals?|totaux|gesamt|summe|sous total|subtotal|totale|totaal|totalt|summa|suma"
-                            r"|razem)( [a-z]+)? \d+( [a-z]+)?")
+                            r"|razem)( [a-z]+){0,3} \d+( [a-z]+)?")
 
 
 _PAGE_FOOTER = re.compile(r"page \d+( (of|sur|de)? ?\d+)?")

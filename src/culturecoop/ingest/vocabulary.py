@@ -249,7 +249,9 @@ EXCLUDE_WORDS: dict[str, frozenset[str]] = {
                             "ticket", "societe", "company", "fichier", "campagne", "formulaire", "prenom",
                             "representation", "piece", "oeuvre", "concert", "seance", "show", "performance",
                             "production"}),
-    "event_title": frozenset({"id", "no", "date", "heure", "time", "code", "type", "ticket", "billet"}),
+    # A ticket's type is no show ("Ticket Type"; TicketOne's "Tipo titolo": Intero, Ridotto, Omaggio).
+    "event_title": frozenset({"id", "no", "date", "heure", "time", "code", "type", "ticket", "billet", "tipo", "typ",
+                              "soort", "rodzaj"}),
     "genres": frozenset({"client", "participant", "acheteur", "contact", "buyer", "attendee"}),
     "patron_language": frozenset({"spectacle", "show", "event", "evenement", "performance", "perf"}),
 }

@@ -20,7 +20,11 @@ if path.exists():
 else:
     catalog = Catalog(locale="fr")
 for msgid, msgstr in json.loads(source.read_text()).items():
-    catalog.add(msgid, msgstr)
+    found = catalog.get(msgid)
+    if found is None:
+        catalog.add(msgid, msgstr)
+    else:  # Catalog.add keeps an existing translation: an update sets it
+        found.string = msgstr
 with path.open("wb") as f:
     write_po(f, catalog, width=0, sort_output=True, omit_header=False)
 print(f"{path}: {len(catalog)} messages")

@@ -298,6 +298,23 @@ def test_pace_says_behind_ahead_or_on_pace() -> None:
     assert nothing == []
 
 
+def test_a_replayed_forecast_is_judged_by_what_the_event_sold() -> None:
+    """A past event replayed as of two weeks before: the Sales pace tab gave the forecast and
+    never said what the event had really sold, though the member's own data holds it."""
+    base = {"title": "Le Bal", "event_id": "E4", "days_before": 14, "tickets_sold": 26, "expected_by_now": 9,
+            "forecast_final": 55, "forecast_low": 41, "forecast_high": 74, "capacity": 180, "sellout_probability": 0.0,
+            "pace_vs_comparables": None}
+    said = {outcome: insights.pace_rules({"pace": answer(summary={**base, "final_sold": final, "forecast_outcome": outcome})})
+            for outcome, final in (("within", 43), ("above", 96), ("below", 30))}
+    assert [i.rule for i in said["within"]] == ["pace.forecast", "pace.outcome"]
+    assert said["within"][1].text("fr") == "Finalement, « Le Bal » a vendu 43 billets : dans la fourchette prévue."
+    assert said["above"][1].text("fr").endswith("96 billets : plus que la fourchette prévue, qui s’arrêtait à 74.")
+    assert said["below"][1].text("en").endswith("30 tickets: fewer than the forecast's range, which started at 41.")
+    # An event still to come has no outcome to state.
+    upcoming = insights.pace_rules({"pace": answer(summary={**base, "final_sold": None, "forecast_outcome": None})})
+    assert [i.rule for i in upcoming] == ["pace.forecast"]
+
+
 # -- across the rules ------------------------------------------------------------------------------
 
 def test_no_rule_ever_states_a_suppressed_number() -> None:

@@ -242,6 +242,45 @@ def test_pace_forecasts_the_next_event(tiny: Path) -> None:
     assert result.summary["days_before"] == 20 and result.summary["comparable_events"] == 3
 
 
+def test_a_replay_sets_the_forecast_against_what_the_event_sold(tmp_path: Path) -> None:
+    """The pace of a past event replayed as of ten days before it: the report gave a forecast and
+    never what the event sold in the end; it now does, and the forecast still never sees the sales
+    after its day (the same with or without them)."""
+    def cooperative(path: Path, late_sales: bool) -> Path:
+        db = tiny_cooperative(path)
+        with Warehouse(db) as w:
+            people = [r["member_patron_id"] for r in w.query(
+                "SELECT member_patron_id FROM patron WHERE member_id = 'jazz-a' ORDER BY 1 LIMIT 12")]
+            w.con.execute("INSERT INTO event VALUES ('jazz-a', 'A4', 'Spectacle A4', TIMESTAMP '2025-03-25 20:00', 'Salle', "
+                          "'H2X', ['jazz'], ['Artiste'], 100, true, 'fr')")
+            insert(w, "ticket", [ticket_row("jazz-a", f"T4{n}", person, "A4",
+                                            datetime(2025, 3, 12) if n < 4 else datetime(2025, 3, 22))
+                                 for n, person in enumerate(people) if n < 4 or late_sales])
+            refresh(w)
+        return db
+
+    params = {"from": "2025-01-01", "to": "2025-03-15", "event": "A4"}
+    replay = report(cooperative(tmp_path / "all.duckdb", True), "pace", "jazz-a", params)
+    unseen = report(cooperative(tmp_path / "early.duckdb", False), "pace", "jazz-a", params)
+    s = replay.summary
+    assert s["tickets_sold"] == 4 and s["final_sold"] == 12
+    assert s["forecast_final"] is not None
+    assert {k: s[k] for k in ("forecast_final", "forecast_low", "forecast_high", "sellout_probability")} == {
+        k: unseen.summary[k] for k in ("forecast_final", "forecast_low", "forecast_high", "sellout_probability")}
+    expected = "below" if s["forecast_low"] > 12 else "above" if s["forecast_high"] < 12 else "within"
+    assert s["forecast_outcome"] == expected
+    curve = by(replay.tables[0].rows, "days_before")
+    assert curve[10]["tickets_sold"] == 4 and curve[9]["tickets_sold"] is None
+    assert curve[10]["tickets_sold_later"] == 4 and curve[3]["tickets_sold_later"] == 12
+    assert curve[0]["tickets_sold_later"] == 12 and curve[11]["tickets_sold_later"] is None
+    # The member's data ends on 31 March with A4's last sales on the 22nd: had it ended before A4
+    # took place, there would be no end to tell. The next event, A9 (20 April), has none.
+    upcoming = report(tmp_path / "all.duckdb", "pace", "jazz-a", {"to": "2025-03-31"})
+    assert upcoming.summary["event_id"] == "A9" and upcoming.summary["final_sold"] is None
+    assert upcoming.summary["forecast_outcome"] is None
+    assert all(r["tickets_sold_later"] is None for r in upcoming.tables[0].rows)
+
+
 def test_member_reports_read_only_the_members_data(tmp_path: Path) -> None:
     """Scope: a member-only report is the same whether or not other members' rows exist."""
     full = tiny_cooperative(tmp_path / "full.duckdb")
@@ -669,6 +708,31 @@ def test_a_reports_summary_line_names_its_figures_in_french(tiny: Path) -> None:
         assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", text), text[-600:]
         if name == "overview":
             assert re.search(r"Période précédente : du \d{1,2}(er)? [a-zéû]+\.? \d{4} au \d{1,2}(er)? [a-zéû]+\.? \d{4}\.", text), text[-300:]
+
+
+def test_every_reports_summary_is_printed_in_words(tiny: Path) -> None:
+    """The printed report's last line named two dozen figures by their code, in French as in English
+    (`forecast_final : 15`, `pooled_patrons : 11 631`, `sellout_probability : 0`), and gave codes as
+    values (`basis : year_over_year`, `rising : theatre, family`, `strongest : classical → opera ×8.27`)."""
+    from culturecoop.analytics.wording import summary_label
+
+    for name in REPORTS:
+        result = report(tiny, name, "jazz-a", {"to": "2025-03-31"} if name == "pace" else Q1)
+        for code in result.summary:
+            for language in ("fr", "en"):
+                assert summary_label(code, language) != code, (name, code, language)
+    for name, extra, languages in (("trends", (), ("fr",)), ("affinity", (), ("en",)), ("pace", ("--to", "2025-03-31"), ("fr", "en"))):
+        summary = report(tiny, name, "jazz-a", {"to": "2025-03-31"} if name == "pace" else {}).summary
+        for language in languages:
+            printed = run_cli("report", name, "--db", str(tiny), "--member", "jazz-a", *extra, lang=language)
+            assert printed.returncode == 0, printed.stderr
+            text = " ".join((printed.stdout + printed.stderr).split())
+            named = [code for code in summary if "_" in code and re.search(rf"\b{code} ?:", text)]
+            assert not named and "year_over_year" not in text and "within_period" not in text, (name, language, named)
+            if name == "pace":
+                assert ("Probabilité de complet : 0,0 %" if language == "fr" else "Chance of selling out: 0.0%") in text
+            if name == "trends":
+                assert ("Tendances de la coopérative, comparées : " if language == "fr" else "The cooperative's trends, compared: ") in text
 
 
 def test_the_cooperative_admin_is_told_whose_data_ends_early(tiny: Path) -> None:

@@ -16,7 +16,8 @@ from culturecoop.analytics.audience import ratio
 from culturecoop.analytics.currency import main_currency
 from culturecoop.analytics.pooled import Cells, mark
 from culturecoop.analytics.report import Column, ReportContext, ReportOutput, ReportTable
-from culturecoop.i18n import _
+from culturecoop.analytics.wording import label as code_label
+from culturecoop.i18n import _, current_language
 from culturecoop.privacy.gate import COUNT, CountTable, peer_group_allowed
 
 # Per-patron caps under noise (they bound one patron's weight in the sums).
@@ -88,7 +89,7 @@ def benchmark(ctx: ReportContext) -> ReportOutput:
     figures = _figures(ctx, kind)
     own = figures.get(ctx.member_id)
     peers = {m: f for m, f in figures.items() if m != ctx.member_id}
-    group = _("members of your kind ({kind})").format(kind=kind.replace("_", " "))
+    group = _("members of your kind ({kind})").format(kind=code_label("member_kind", kind, current_language()))
     if not peer_group_allowed(peers, ("patrons", "attendances", "revenue"), k):
         figures = _figures(ctx, "")
         peers = {m: f for m, f in figures.items() if m != ctx.member_id}

@@ -511,6 +511,15 @@ def pace_rules(results: Results) -> list[Insight]:
                                {**values, "capacity": Value("number", capacity), "sellout": Value("percent", sellout)}))
         else:
             out.append(Insight("pace.forecast", _("Forecast: {forecast} tickets (likely {low} to {high})."), values))
+        final, outcome = summary.get("final_sold"), summary.get("forecast_outcome")
+        if final is not None and outcome in ("within", "above", "below"):
+            # A replay: the event's sales are known, and the forecast is judged by them.
+            message = {
+                "within": _("In the end, {title} sold {final} tickets: within the forecast's range."),
+                "above": _("In the end, {title} sold {final} tickets: more than the forecast's range, which stopped at {high}."),
+                "below": _("In the end, {title} sold {final} tickets: fewer than the forecast's range, which started at {low}."),
+            }[outcome]
+            out.append(Insight("pace.outcome", message, {**values, "title": title, "final": Value("number", final)}))
     return out
 
 

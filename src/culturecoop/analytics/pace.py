@@ -38,11 +38,19 @@ WHERE member_id = $member AND status = 'sold' GROUP BY event_id
 UPCOMING_EVENTS = f"""
 SELECT e.event_id, e.title, e.event_day, e.capacity, e.genre_mask,
        CAST(coalesce(sum(CASE WHEN t.status = 'sold' AND CAST(t.purchased_at AS DATE) <= $date_to
-                              THEN t.quantity ELSE 0 END), 0) AS BIGINT) AS sold
+                              THEN t.quantity ELSE 0 END), 0) AS BIGINT) AS sold,
+       CAST(coalesce(sum(CASE WHEN t.status = 'sold' THEN t.quantity ELSE 0 END), 0) AS BIGINT) AS sold_in_the_end
 FROM analytics_event AS e
 LEFT JOIN {ADMISSIONS} AS t ON t.member_id = e.member_id AND t.event_id = e.event_id
 WHERE e.member_id = $member AND (e.event_id = $event OR ($event = '' AND e.event_day > $date_to))
 GROUP BY e.event_id, e.title, e.event_day, e.capacity, e.genre_mask
+"""
+
+# The member's last sale in the whole warehouse, whatever the period: an event on or before that
+# day has had its sales (a replay, whose final sales can be set against the forecast).
+LAST_SALE = f"""
+SELECT max(CAST(purchased_at AS DATE)) AS last_sale FROM {ADMISSIONS} AS t
+WHERE t.member_id = $member AND t.status = 'sold'
 """
 
 # The member's events a reader may pick: every upcoming one and those of the period, with the
@@ -95,13 +103,14 @@ WITH c AS (
   WHERE member_id = $member AND (event_id = $event OR (event_day BETWEEN $date_from AND $date_to
     AND ($genre_mask = 0 OR (genre_mask & $genre_mask) <> 0)))
 ), s AS (
-  SELECT t.event_id, t.quantity,
+  SELECT t.event_id, t.quantity, CAST(t.purchased_at AS DATE) <= $date_to AS sold_by_then,
          greatest(least(datediff('day', CAST(t.purchased_at AS DATE), c.event_day), $curve_days), 0) AS days_before
   FROM {ADMISSIONS} AS t JOIN c ON c.event_id = t.event_id
-  WHERE t.member_id = $member AND t.status = 'sold' AND (t.event_id <> $event OR CAST(t.purchased_at AS DATE) <= $date_to)
+  WHERE t.member_id = $member AND t.status = 'sold'
 )
 SELECT days_before,
-       CAST(sum(CASE WHEN event_id = $event THEN quantity ELSE 0 END) AS BIGINT) AS target,
+       CAST(sum(CASE WHEN event_id = $event AND sold_by_then THEN quantity ELSE 0 END) AS BIGINT) AS target,
+       CAST(sum(CASE WHEN event_id = $event THEN quantity ELSE 0 END) AS BIGINT) AS target_in_the_end,
        CAST(sum(CASE WHEN event_id <> $event THEN quantity ELSE 0 END) AS BIGINT) AS comparables
 FROM s GROUP BY days_before
 """
@@ -160,17 +169,25 @@ def pace(ctx: ReportContext) -> ReportOutput:
         ctx.notes.append(_("Door and cash sales, which name nobody, are counted on the day they were sold: {n} "
                            "admissions for this event and those it is compared with.").format(
                                n=number(door, current_language())))
+    # A replay (the member's sales went on past the event's day): its final sales are known and
+    # are set against the forecast, which never saw them.
+    last_sale = ctx.query(LAST_SALE)[0]["last_sale"]
+    final = int(target["sold_in_the_end"]) if last_sale is not None and target["event_day"] <= last_sale else None
+    outcome = (None if final is None or low is None or high is None else
+               "below" if final < round(low) else "above" if final > round(high) else "within")
     curve = {r["days_before"]: r for r in ctx.query(SALES_CURVE, **extra, curve_days=CURVE_DAYS)}
     comparable_total = sum(r["comparables"] for r in curve.values())
     rows = []
-    cum_target = cum_comparables = 0
+    cum_target = cum_in_the_end = cum_comparables = 0
     for day in range(CURVE_DAYS, -1, -1):
-        point = curve.get(day, {"target": 0, "comparables": 0})
+        point = curve.get(day, {"target": 0, "target_in_the_end": 0, "comparables": 0})
         cum_target += point["target"]
+        cum_in_the_end += point["target_in_the_end"]
         cum_comparables += point["comparables"]
         rows.append({
             "days_before": day,
             "tickets_sold": cum_target if day >= days_before else None,
+            "tickets_sold_later": cum_in_the_end if final is not None and day <= days_before else None,
             "comparables_share_sold": ratio(cum_comparables, comparable_total),
         })
     band_rows, expected = _band(ctx, extra, comparables, capacity, days_before)
@@ -183,6 +200,7 @@ def pace(ctx: ReportContext) -> ReportOutput:
         "comparable_events": len(comparables),
         "expected_by_now": None if expected is None else round(expected),
         "pace_vs_comparables": ratio(sold - expected, expected, 3) if expected else None,
+        "final_sold": final, "forecast_outcome": outcome,
     }
     comparable_rows = sorted(
         ({"event_id": c["event_id"], "title": c["title"],
@@ -195,6 +213,7 @@ def pace(ctx: ReportContext) -> ReportOutput:
     curve_cols = (
         Column("days_before", _("Days before the event starts")),
         Column("tickets_sold", _("Tickets of this event sold by then (cumulative)")),
+        Column("tickets_sold_later", _("In a replay, the tickets it had really sold by then, counting the sales after the forecast's day (cumulative)")),
         Column("comparables_share_sold", _("Share of comparable events' final sales sold by then")),
     )
     comparable_cols = (

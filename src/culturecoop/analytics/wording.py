@@ -9,6 +9,7 @@ when a language is known) so that the catalog test sees every one.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
@@ -139,6 +140,7 @@ COLUMNS = {
     "cooperative_share": _("Cooperative's share"), "index": _("Index"), "yours": _("Yours"), "peers": _("Peers"),
     "capacity": _("Capacity"), "tickets_sold": _("Tickets sold"), "upcoming": _("Upcoming"),
     "days_before": _("Days before"), "comparables_share_sold": _("Share sold by comparable events"),
+    "tickets_sold_later": _("Really sold by then"),
     "sold_by_now": _("Sold at the same point"), "final": _("Final sales"), "multiplier": _("Multiplier"),
     "low": _("Slow pace"), "median": _("Median pace"), "high": _("Fast pace"),
 }
@@ -199,7 +201,43 @@ def label(kind: str, code: Any, language: str, currency: str = "CAD") -> str:
 # event counts patrons, of the summary visits) or that have no column.
 SUMMARY = {"areas": _("Areas"), "share_nearby": _("From the neighbourhood"),
            "came_back": _("Attendances followed by a return"),
-           "unnamed_admissions": _("Admissions naming nobody (door or cash sales)")}
+           "unnamed_admissions": _("Admissions naming nobody (door or cash sales)"),
+           "pairs": _("Pairs of genres"), "significant_pairs": _("Significant pairs"),
+           "strongest": _("Strongest affinity"), "pooled_patrons": _("Pooled patrons of the cooperative"),
+           "peer_group": _("Compared with"), "audience": _("Your pooled audience"),
+           "your_audience": _("Your pooled audience"), "going_elsewhere": _("Going to other members"),
+           "share_going_elsewhere": _("Share going to other members"), "as_of": _("As of"),
+           "past": _("Past events"), "months": _("Months"), "rising": _("Rising genres"),
+           "falling": _("Falling genres"), "basis": _("The cooperative's trends, compared"),
+           "your_basis": _("Your trends, compared"), "comparable_events": _("Comparable events"),
+           "expected_by_now": _("Expected by then"), "pace_vs_comparables": _("Pace against comparable events"),
+           "forecast_final": _("Forecast"), "forecast_low": _("Forecast, low end"),
+           "forecast_high": _("Forecast, high end"), "sellout_probability": _("Chance of selling out"),
+           "final_sold": _("Sold in the end"), "forecast_outcome": _("The final sales against the forecast")}
+
+# A summary's values that are codes, in words (``summary_value``).
+TREND_BASES = {"year_over_year": _("with the same months a year earlier"),
+               "within_period": _("within the period (its first and last three months)")}
+FORECAST_OUTCOMES = {"within": _("within the forecast's range"), "above": _("above the forecast's range"),
+                     "below": _("below the forecast's range")}
+_STRONGEST = re.compile(r"(?P<a>[\w-]+) → (?P<b>[\w-]+) ×(?P<lift>[0-9.]+)")
+
+
+def summary_value(code: str, value: Any, language: str) -> str | None:
+    """A report summary's value that is a code (a genre, a basis, an outcome), in ``language``;
+    None for a value that is a figure or already in words (the caller formats it)."""
+    if not isinstance(value, str):
+        return None
+    if code in ("rising", "falling"):
+        return ", ".join(genre(g.strip(), language) for g in value.split(","))
+    if code in ("basis", "your_basis"):
+        return gettext_in(TREND_BASES[value], language) if value in TREND_BASES else value
+    if code == "forecast_outcome":
+        return gettext_in(FORECAST_OUTCOMES[value], language) if value in FORECAST_OUTCOMES else value
+    found = _STRONGEST.fullmatch(value) if code == "strongest" else None
+    if found is not None:
+        return f"{genre(found['a'], language)} → {genre(found['b'], language)} ×{number(float(found['lift']), language, 2)}"
+    return None
 
 
 def summary_label(code: str, language: str) -> str:

@@ -22,9 +22,11 @@ from culturecoop.analytics.wording import (
     moment,
     money,
     month,
+    percent,
     points,
     signed_percent,
     summary_label,
+    summary_value,
 )
 from culturecoop.cli.app import app, console, emit_json, figure, print_table
 from culturecoop.errors import UserError
@@ -105,6 +107,25 @@ def _cells(row: dict[str, Any], columns: Sequence[Any], hidden_label: str, curre
     return [hidden_label if c.name in hidden else shown(c.name) for c in columns]
 
 
+# Summary figures that are a chance, or a change against a reference, though their code says neither.
+SUMMARY_PERCENT = frozenset({"sellout_probability"})
+SUMMARY_CHANGE = frozenset({"pace_vs_comparables"})
+
+
+def _summary_cell(code: str, value: Any, currency: str) -> str:
+    """A report summary's figure as read: a code in words (a genre, a basis), a chance as a
+    percentage, a change signed, the rest as any cell."""
+    language = current_language()
+    words = summary_value(code, value, language)
+    if words is not None:
+        return words
+    if code in SUMMARY_PERCENT and isinstance(value, int | float):
+        return percent(value, language)
+    if code in SUMMARY_CHANGE and isinstance(value, int | float):
+        return signed_percent(value, language, 1)
+    return _format(value, code, currency if code in MONEY else None)
+
+
 def _print_result(result: ReportResult) -> None:
     label = f"< {result.k}"
     language = current_language()
@@ -123,7 +144,7 @@ def _print_result(result: ReportResult) -> None:
         for header, column in zip(headers, table.columns, strict=True):
             console.print(f"  [bold]{escape(header)}[/]: {column.meaning}", highlight=False)
     if result.summary:
-        console.print(", ".join(f"{summary_label(k, language)}{colon(language)}{_format(v, k, result.currency if k in MONEY else None)}"
+        console.print(", ".join(f"{summary_label(k, language)}{colon(language)}{_summary_cell(k, v, result.currency)}"
                                 for k, v in result.summary.items()),
                       highlight=False)
     for note in result.notes:

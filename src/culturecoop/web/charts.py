@@ -219,9 +219,13 @@ def heatmap(title: str, x: Sequence[str], y: Sequence[str], z: Sequence[Sequence
 
 def band(title: str, x: Sequence[Any], low: Sequence[Any], middle: Sequence[Any], high: Sequence[Any],
          line: Sequence[Any], t: Translator, *, band_name: str, middle_name: str, line_name: str,
-         value_title: str, x_title: str, marker_x: Any = None, marker_label: str | None = None) -> Figure:
+         value_title: str, x_title: str, marker_x: Any = None, marker_label: str | None = None,
+         later: Sequence[Any] | None = None, later_name: str | None = None,
+         estimate: tuple[Any, float, float, float] | None = None, estimate_name: str | None = None) -> Figure:
     """One series (``line``) against a band (``low``–``high``, with its ``middle``), e.g. an
-    event's sales against what comparable events had sold at the same point."""
+    event's sales against what comparable events had sold at the same point. ``later`` continues
+    the line, dotted (what happened after the marker, in a replay); ``estimate`` is one point
+    ``(x, value, low, high)`` with its range as an error bar (the forecast of the final sales)."""
     hover = _hover("count", t)
     data = [
         {"type": "scatter", "x": list(x), "y": list(high), "mode": "lines", "line": {"width": 0}, "showlegend": False,
@@ -234,7 +238,20 @@ def band(title: str, x: Sequence[Any], low: Sequence[Any], middle: Sequence[Any]
          "line": {"color": "#d1495b", "width": 3}, "marker": {"size": 4}, "connectgaps": False,
          "hovertemplate": "%{x}: " + hover + "<extra>" + line_name + "</extra>"},
     ]
-    layout = _layout(title, t, legend=True, legend_items=3, height=400)
+    if later is not None and later_name:
+        data.append({"type": "scatter", "x": list(x), "y": list(later), "mode": "lines", "name": later_name,
+                     "line": {"color": "#d1495b", "width": 2, "dash": "dot"}, "connectgaps": False,
+                     "hovertemplate": "%{x}: " + hover + "<extra>" + later_name + "</extra>"})
+    if estimate is not None and estimate_name:
+        at, value, low_end, high_end = estimate
+        data.append({"type": "scatter", "x": [at], "y": [value], "mode": "markers", "name": estimate_name,
+                     "marker": {"color": "#3d405b", "size": 10, "symbol": "diamond"},
+                     "error_y": {"type": "data", "symmetric": False, "array": [high_end - value],
+                                 "arrayminus": [value - low_end], "color": "#3d405b", "thickness": 2, "width": 8},
+                     "customdata": [[low_end, high_end]],
+                     "hovertemplate": hover + " (%{customdata[0]:,.0f}–%{customdata[1]:,.0f})<extra>"
+                                      + estimate_name + "</extra>"})
+    layout = _layout(title, t, legend=True, legend_items=len(data) - 1, height=400)
     layout["xaxis"] = {"title": {"text": x_title}, "automargin": True, "autorange": "reversed"}
     layout["yaxis"] = _axis(value_title, "count", t, rangemode="tozero")
     if marker_x is not None:

@@ -245,6 +245,12 @@ def pace(view: TabView, results: Results, t: Translator) -> None:
                                                                       high=t.number(summary["forecast_high"]))),
         Kpi(t("Chance of selling out"), cell(summary.get("sellout_probability"), "percent", t)),
     ]
+    final, outcome = summary.get("final_sold"), summary.get("forecast_outcome")
+    if final is not None:
+        # A replay: what the event really sold, against the forecast made without it.
+        view.kpis.append(Kpi(t("Sold in the end"), cell(final, "int", t), detail={
+            "within": t("within the forecast's range"), "above": t("above the forecast's range"),
+            "below": t("below the forecast's range")}.get(str(outcome))))
     curve = {r["days_before"]: r for r in _rows(result)}  # the first table, "curve"
     band = _rows(result, "band")
     days = [r["days_before"] for r in band] or sorted(curve, reverse=True)
@@ -254,9 +260,16 @@ def pace(view: TabView, results: Results, t: Translator) -> None:
         [(curve.get(d) or {}).get("tickets_sold") for d in days], t,
         band_name=t("Comparable events (10th–90th percentile)"), middle_name=t("Comparable events (median)"),
         line_name=title or t("This event"), value_title=t("Tickets sold (cumulative)"), x_title=t("Days before the event"),
-        marker_x=summary.get("days_before"), marker_label=t("today")) if band else None
+        marker_x=summary.get("days_before"), marker_label=t("today") if final is None else t("forecast's day"),
+        later=[(curve.get(d) or {}).get("tickets_sold_later") for d in days] if final is not None else None,
+        later_name=t("What it sold next"),
+        estimate=None if summary.get("forecast_final") is None else (
+            0, summary["forecast_final"], summary.get("forecast_low") or summary["forecast_final"],
+            summary.get("forecast_high") or summary["forecast_final"]),
+        estimate_name=t("Forecast of the final sales")) if band else None
     view.sections.append(Section("pace-curve", t("Sales curve"), chart, None,
-                                 lead=t("The line is this event's sales so far; the band is what comparable events had sold at the same number of days before, scaled to this event's capacity.")))
+                                 lead=t("The line is this event's sales so far; the band is what comparable events had sold at the same number of days before, scaled to this event's capacity.")
+                                 + ("" if final is None else " " + t("The dotted line is what it really sold afterwards, which the forecast did not see."))))
     comparables = _rows(result, "comparables")
     view.sections.append(Section("pace-comparables", t("Comparable events"), None, table(
         "pace-comparables", t("Comparable events"), comparables,

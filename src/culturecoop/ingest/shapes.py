@@ -51,7 +51,8 @@ _ZONE = re.compile(r"(?<=[\dMm.]) ?((?:UTC|GMT) ?[+-]\d{1,2}(?::?\d{2})?|Z|UTC|G
 # Swiss whole amounts: "CHF 25.-" (a dash for no cents), not a refund.
 _WHOLE_DASH = re.compile(r"(?<=\d)[.,][-\u2013\u2014]+(?=\s|$)")
 _NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})(?!\d)")
-_TIME_ONLY = re.compile(r"^\d{1,2}([:hH]\d{2}(:\d{2})?|\s*[hH])(\s*[AaPp]\.?[Mm]\.?)?$")
+# An hour alone: "20:30", "20h30", "8:00 PM", and German's "20:00 Uhr", "20.00 Uhr".
+_TIME_ONLY = re.compile(r"^\d{1,2}(([:hH]\d{2}(:\d{2})?|\s*[hH])(\s*[AaPp]\.?[Mm]\.?)?|[:.]\d{2}\s*Uhr)$")
 # A British postcode: outward code (SW4, EC1A, M1), then the inward one (0AB).
 UK_POSTCODE = re.compile(r"[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}", re.I)
 # An Irish Eircode: a routing key (D02, A65, D6W), then four letters and digits (X285, F4E2).
@@ -97,6 +98,12 @@ def candidate_formats(value: str) -> list[str]:
     cell = re.fullmatch(r"\d{4}-\d{2}-\d{2} 00:00:00 \d{1,2}:\d{2}(:\d{2})?", value.strip())
     if cell is not None:
         return ["%Y-%m-%d 00:00:00 %H:%M" + (":%S" if cell.group(1) else "")]
+    # German's hour word after the time ("14.03.2026 20:00 Uhr", "14.03.2026 20.00 Uhr"): read as written.
+    german = re.fullmatch(r"(.*\d{1,2})([:.])(\d{2})(\s*)Uhr", value.strip())
+    if german is not None:
+        hour = f"%H{german.group(2)}%M{german.group(4)}Uhr"
+        return [f.replace("%H:%M", hour) for f in candidate_formats(f"{german.group(1)}:{german.group(3)}")
+                if f.endswith("%H:%M")]
     match = _DATE_TIME.fullmatch(value.strip())
     if match is None:
         return []

@@ -43,10 +43,21 @@ def fold(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", plain).split())
 
 
+def _token(word: str) -> str:
+    """A folded word as headers are compared: "number" words as ``no``, and a German or Scandinavian
+    compound abbreviated with "nr" (Reservix's "Buchungsnr.", "Kundennr.", Tixly's "Ordrenr.") as its
+    whole word ("buchungsnummer")."""
+    if word in _NUMBER_WORDS:
+        return _NUMBER_WORDS[word]
+    if len(word) > 4 and word.endswith("nr"):
+        return word[:-2] + "nummer"
+    return word
+
+
 def tokens(header: str) -> tuple[str, ...]:
     """The folded words of a header; camelCase and snake_case (orderDate, order_date) split too."""
     split = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", header)
-    return tuple(_NUMBER_WORDS.get(t, t) for t in fold(split).split())
+    return tuple(_token(t) for t in fold(split).split())
 
 
 # Canonical field -> the ways vendors name it (folded; "no" stands for every "number" word).
@@ -123,6 +134,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
                     "produit", "nom du produit", "product", "product name", "plan", "plan name", "offre",
                     "nom de l offre", "prestation", "experience", "experience name"),
     "event_starts_at": ("veranstaltungsdatum", "vorstellungsdatum", "datum veranstaltung", "veranstaltungsbeginn",
+                        "eventdatum", "event datum", "datum event", "eventbeginn", "event beginn",
                         "vorstellungsbeginn", "beginn", "startzeit", "veranstaltungsstart",
                         # A WordPress events plugin's occurrence of an event (Event Espresso's
                         # "Datetimes of Ticket").
@@ -155,7 +167,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "event_language": ("event language", "langue du spectacle", "show language", "langue de l evenement",
                        "language of performance", "langue spectacle", "perf language", "performance language",
                        "event lang"),
-    "patron_id": ("customer no", "customer id", "customer", "no client", "client no", "id client", "client id",
+    "patron_id": ("kundennummer", "kunden id", "kunden no", "customer no", "customer id", "customer", "no client", "client no", "id client", "client id",
                   "patron id", "patron no", "constituent id", "constituent no", "member id", "member no",
                   "visitor id", "account id", "account no", "contact id", "user id", "id utilisateur",
                   "no adherent", "adherent id", "id contact", "no de client", "code client", "supporter id",
@@ -384,7 +396,7 @@ def _meaningful(words: tuple[str, ...]) -> tuple[str, ...]:
 
 def _phrases() -> dict[str, tuple[tuple[str, ...], ...]]:
     # The canonical field's own name (unit_price, event_starts_at) is always a wording.
-    return {f: tuple(dict.fromkeys(_meaningful(tuple(_NUMBER_WORDS.get(t, t) for t in p.split()))
+    return {f: tuple(dict.fromkeys(_meaningful(tuple(_token(t) for t in p.split()))
                                    for p in (*phrases, f.replace("_", " "))))
             for f, phrases in HEADERS.items()}
 

@@ -313,6 +313,12 @@ def test_a_replayed_forecast_is_judged_by_what_the_event_sold() -> None:
     # An event still to come has no outcome to state.
     upcoming = insights.pace_rules({"pace": answer(summary={**base, "final_sold": None, "forecast_outcome": None})})
     assert [i.rule for i in upcoming] == ["pace.forecast"]
+    # With a track record, how far the same forecast fell on the member's past events.
+    judged = insights.pace_rules({"pace": answer(summary={**base, "range_basis": "track_record", "track_record_events": 40,
+                                                          "track_record_error": 0.106})})
+    assert judged[1].rule == "pace.track_record"
+    assert judged[1].text("fr") == ("Faite 14 jours avant sur vos 40 derniers événements, cette prévision s’est écartée de "
+                                    "leurs ventes finales de 11 % en médiane ; sa fourchette vient de ces écarts.")
 
 
 # -- across the rules ------------------------------------------------------------------------------

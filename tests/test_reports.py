@@ -281,6 +281,50 @@ def test_a_replay_sets_the_forecast_against_what_the_event_sold(tmp_path: Path) 
     assert all(r["tickets_sold_later"] is None for r in upcoming.tables[0].rows)
 
 
+def test_the_forecasts_range_comes_from_its_misses_on_the_members_past_events(tmp_path: Path) -> None:
+    """The range said « probablement de 41 à 74 » from the comparables' spread alone, which held the
+    final sales 7 times in 10 on the demo for a range meant to hold 8. Replayed on the member's own
+    past events, the forecast's misses set the range: a member whose every show sold half its
+    tickets in the last five days is forecast exactly, with no range to speak of; an event after the
+    as-of day is never read."""
+    def cooperative(path: Path, *, later_oddity: bool) -> Path:
+        db = tiny_cooperative(path)
+        with Warehouse(db) as w:
+            people = [r["member_patron_id"] for r in w.query(
+                "SELECT member_patron_id FROM patron WHERE member_id = 'jazz-a' ORDER BY 1 LIMIT 20")]
+            w.con.execute("DELETE FROM ticket WHERE member_id = 'jazz-a'")
+            w.con.execute("DELETE FROM event WHERE member_id = 'jazz-a'")
+            w.con.execute("DELETE FROM unnamed_sale WHERE member_id = 'jazz-a'")
+            # Thirteen past shows, then E13 on 1 March (6 sold 20 days ahead), and maybe E14 in April.
+            days = [date(2024, 6, 1) + timedelta(days=21 * n) for n in range(13)] + [date(2025, 3, 1)]
+            if later_oddity:
+                days.append(date(2025, 4, 15))  # after the as-of day: sells 20 tickets early, none late
+            tickets = []
+            for n, day in enumerate(days):
+                event = f"E{n:02d}"
+                w.con.execute("INSERT INTO event VALUES ('jazz-a', ?, ?, ?, 'Salle', 'H2X', ['jazz'], ['Artiste'], 100, "
+                              "true, 'fr')", [event, f"Soirée {n}", datetime.combine(day, datetime.min.time())])
+                early = {13: 6, 14: 20}.get(n, 10)
+                late = 0 if n >= 13 else 10
+                tickets += [ticket_row("jazz-a", f"T{n}-{k}", people[k], event,
+                                       datetime.combine(day - timedelta(days=20 if k < early else 3), datetime.min.time()))
+                            for k in range(early + late)]
+            insert(w, "ticket", tickets)
+            refresh(w)
+        return db
+
+    params = {"from": "2024-02-01", "to": "2025-02-19", "event": "E13"}  # 10 days to go, 6 sold
+    plain = report(cooperative(tmp_path / "plain.duckdb", later_oddity=False), "pace", "jazz-a", params).summary
+    odd = report(cooperative(tmp_path / "odd.duckdb", later_oddity=True), "pace", "jazz-a", params).summary
+    assert plain["tickets_sold"] == 6 and plain["forecast_final"] == 12
+    assert plain["range_basis"] == "track_record" and plain["track_record_error"] == 0
+    assert plain["track_record_events"] >= 10
+    assert (plain["forecast_low"], plain["forecast_high"]) == (12, 12)
+    assert plain["final_sold"] is None and (odd["final_sold"], odd["forecast_outcome"]) == (6, "below")
+    replay = ("final_sold", "forecast_outcome")
+    assert {k: v for k, v in odd.items() if k not in replay} == {k: v for k, v in plain.items() if k not in replay}
+
+
 def test_member_reports_read_only_the_members_data(tmp_path: Path) -> None:
     """Scope: a member-only report is the same whether or not other members' rows exist."""
     full = tiny_cooperative(tmp_path / "full.duckdb")

@@ -511,6 +511,13 @@ def pace_rules(results: Results) -> list[Insight]:
                                {**values, "capacity": Value("number", capacity), "sellout": Value("percent", sellout)}))
         else:
             out.append(Insight("pace.forecast", _("Forecast: {forecast} tickets (likely {low} to {high})."), values))
+        record, error = summary.get("track_record_events"), summary.get("track_record_error")
+        if summary.get("range_basis") == "track_record" and record and error is not None and days:
+            # How far the same forecast fell on the member's own past events: how much to trust it.
+            out.append(Insight("pace.track_record", _(
+                "Made {days} days ahead on your last {events} events, this forecast missed their final sales by "
+                "{error} in the median; its range comes from those misses."),
+                {"days": Value("number", days), "events": Value("number", record), "error": Value("change", error)}))
         final, outcome = summary.get("final_sold"), summary.get("forecast_outcome")
         if final is not None and outcome in ("within", "above", "below"):
             # A replay: the event's sales are known, and the forecast is judged by them.

@@ -213,13 +213,18 @@ SUMMARY = {"areas": _("Areas"), "share_nearby": _("From the neighbourhood"),
            "expected_by_now": _("Expected by then"), "pace_vs_comparables": _("Pace against comparable events"),
            "forecast_final": _("Forecast"), "forecast_low": _("Forecast, low end"),
            "forecast_high": _("Forecast, high end"), "sellout_probability": _("Chance of selling out"),
-           "final_sold": _("Sold in the end"), "forecast_outcome": _("The final sales against the forecast")}
+           "final_sold": _("Sold in the end"), "forecast_outcome": _("The final sales against the forecast"),
+           "range_basis": _("The forecast's range comes from"),
+           "track_record_events": _("Past events the forecast was replayed on"),
+           "track_record_error": _("Its median error on them")}
 
 # A summary's values that are codes, in words (``summary_value``).
 TREND_BASES = {"year_over_year": _("with the same months a year earlier"),
                "within_period": _("within the period (its first and last three months)")}
 FORECAST_OUTCOMES = {"within": _("within the forecast's range"), "above": _("above the forecast's range"),
                      "below": _("below the forecast's range")}
+RANGE_BASES = {"track_record": _("the forecast's errors on your past events"),
+               "comparables": _("the spread of comparable events")}
 _STRONGEST = re.compile(r"(?P<a>[\w-]+) → (?P<b>[\w-]+) ×(?P<lift>[0-9.]+)")
 
 
@@ -234,6 +239,8 @@ def summary_value(code: str, value: Any, language: str) -> str | None:
         return gettext_in(TREND_BASES[value], language) if value in TREND_BASES else value
     if code == "forecast_outcome":
         return gettext_in(FORECAST_OUTCOMES[value], language) if value in FORECAST_OUTCOMES else value
+    if code == "range_basis":
+        return gettext_in(RANGE_BASES[value], language) if value in RANGE_BASES else value
     found = _STRONGEST.fullmatch(value) if code == "strongest" else None
     if found is not None:
         return f"{genre(found['a'], language)} → {genre(found['b'], language)} ×{number(float(found['lift']), language, 2)}"

@@ -108,7 +108,7 @@ def _cells(row: dict[str, Any], columns: Sequence[Any], hidden_label: str, curre
 
 
 # Summary figures that are a chance, or a change against a reference, though their code says neither.
-SUMMARY_PERCENT = frozenset({"sellout_probability"})
+SUMMARY_PERCENT = frozenset({"sellout_probability", "track_record_error"})
 SUMMARY_CHANGE = frozenset({"pace_vs_comparables"})
 
 

@@ -29,12 +29,22 @@
     rows.forEach(function (r) { tbody.appendChild(r); });
   }
 
-  function toggleMenu(button) {
+  function toggleMenu(button, open) {
     var nav = button.closest("nav.tabs");
-    var open = !nav.classList.contains("open");
+    if (open === undefined) { open = !nav.classList.contains("open"); }
     nav.classList.toggle("open", open);
     button.setAttribute("aria-expanded", open ? "true" : "false");
   }
+
+  // Escape closes the tab menu of a phone and gives the focus back to its button.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    var nav = document.querySelector("nav.tabs.open");
+    if (!nav) { return; }
+    var button = nav.querySelector(".tab-toggle");
+    toggleMenu(button, false);
+    button.focus();
+  });
 
   // The period form: the custom dates are shown only for "custom dates".
   function showCustomDates(select) {

@@ -1,0 +1,216 @@
+"""Every dashboard page on a phone (390 px wide, French), by keyboard and as a screen reader hears
+it, in a real Chromium: nothing scrolls sideways, every control is big enough for a thumb, charts
+keep their titles and labels inside the frame, everything that takes the focus has a name, every
+chart is named and its figures are in a table, the keyboard skips to the content and works the
+tab menu. One tour of the pages gathers what the tests check. Screenshots go to
+test-artifacts/web/."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from culturecoop.web.tabs import ACTION_TABS, TABS
+from web import test_browser as tb
+from web.conftest import MEMBERS, Coop
+from web.live import LiveServer
+
+pytest.importorskip("playwright.sync_api")
+
+A = MEMBERS["A"]
+PHONE = 390
+MEMBER_PAGES = [f"/m/{A}/{tab.slug}" for tab in (*TABS, *ACTION_TABS)] + [
+    f"/m/{A}/{slug}" for slug in ("data", "transparency", "contribution")] + ["/account", "/glossary", "/docs"]
+COOP_PAGES = ["/coop", "/coop/contribution", "/admin"]
+SHOTS = {f"/m/{A}/audience", f"/m/{A}/elsewhere", "/docs"}  # the pages whose charts or tables were hardest to fit
+THUMB = 40  # px: the least a control a thumb taps may measure (WCAG 2.5.5 asks 44)
+
+browser = tb.browser
+
+
+@pytest.fixture(scope="module")
+def server(app: object) -> Iterator[LiveServer]:
+    with LiveServer(app) as live:
+        yield live
+
+
+# What a page shows a phone: its width, its controls' sizes, its charts' boxes.
+FACTS = """() => {
+  const visible = e => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== "hidden";
+  const box = e => { const r = e.getBoundingClientRect(); return {l: r.left, r: r.right, t: r.top, b: r.bottom, w: r.width, h: r.height}; };
+  const describe = e => (e.tagName.toLowerCase() + "." + String(e.className) + " «" + (e.textContent || e.name || "").trim().slice(0, 30) + "»");
+  const controls = [];
+  const selector = "button, select, textarea, input:not([type=hidden]):not([type=checkbox]):not([type=radio]):not([type=file]), "
+    + "a.button, header.top nav a, nav.tabs a, summary, label.check, th button.sort, a.term, a.json";
+  document.querySelectorAll(selector).forEach(e => {
+    if (!visible(e) || e.closest(".modebar-container")) { return; }
+    const r = e.getBoundingClientRect();
+    controls.push({what: describe(e), w: r.width, h: r.height});
+  });
+  const charts = Array.from(document.querySelectorAll(".chart[data-chart]")).map(c => {
+    const svg = c.querySelector(".main-svg");
+    const ticks = axis => Array.from(c.querySelectorAll("." + axis + "tick text")).filter(visible).map(box);
+    const drag = c.querySelector(".draglayer .nsewdrag");
+    const described = c.getAttribute("aria-describedby") ? document.getElementById(c.getAttribute("aria-describedby")) : null;
+    const section = c.closest("section");
+    const tables = section ? Array.from(section.querySelectorAll("table"))
+      .filter(t => c.compareDocumentPosition(t) & Node.DOCUMENT_POSITION_FOLLOWING) : [];
+    return {
+      id: c.dataset.chart, role: c.getAttribute("role"), label: c.getAttribute("aria-label"),
+      rendered_title: (c.querySelector(".gtitle") || {textContent: ""}).textContent,
+      svg: svg ? box(svg) : null, plot: drag ? box(drag) : null,
+      titles: Array.from(c.querySelectorAll(".xtitle, .ytitle, .gtitle")).map(t => ({text: t.textContent, ...box(t)})),
+      xticks: ticks("x"), yticks: ticks("y"),
+      described: described ? {tag: described.tagName.toLowerCase(), text: described.textContent.trim(),
+                              table: !!described.querySelector("table")} : null,
+      table_after: tables.length > 0,
+    };
+  });
+  return {width: document.documentElement.scrollWidth, viewport: window.innerWidth, lang: document.documentElement.lang,
+          controls, charts};
+}"""
+
+NAMED_ROLES = {"button", "link", "textbox", "combobox", "listbox", "checkbox", "radio", "spinbutton", "searchbox",
+               "slider", "switch", "img", "region", "tab", "menuitem"}
+
+
+def unnamed(page: Any) -> list[str]:
+    """What a screen reader meets without a name: a control, an image, a region, or anything the
+    keyboard can focus (Chromium's own accessibility tree)."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
+    finally:
+        cdp.detach()
+    found = []
+    for node in nodes:
+        if node.get("ignored"):
+            continue
+        role = node.get("role", {}).get("value", "")
+        name = (node.get("name") or {}).get("value", "").strip()
+        focusable = any(p["name"] == "focusable" and p["value"].get("value") for p in node.get("properties", []))
+        if not name and (role in NAMED_ROLES or (focusable and role not in ("RootWebArea", "WebArea"))):
+            found.append(role)
+    return found
+
+
+def go(p: tb.Page, path: str) -> None:
+    # "load", not "networkidle": the page has all it needs (no request after load) and half a
+    # second saved on each of twenty pages.
+    p.page.goto(p.base + path, wait_until="load")
+
+
+def visit(p: tb.Page, path: str) -> dict[str, Any]:
+    go(p, path)
+    page = p.page
+    toggle = page.locator("nav.tabs .tab-toggle")
+    if toggle.count() and toggle.is_visible():
+        toggle.click()  # the tab menu's links are measured too
+    for svg in page.locator(".chart[data-chart]").all():
+        svg.locator(".main-svg").first.wait_for(timeout=15_000)
+    facts: dict[str, Any] = page.evaluate(FACTS)
+    facts["unnamed"] = unnamed(page)
+    if path in SHOTS:
+        p.shot("access-fr-390" + path.replace("/", "-"))
+    return facts
+
+
+@pytest.fixture(scope="module")
+def tour(browser, server: LiveServer, coop: Coop) -> dict[str, dict[str, Any]]:  # type: ignore[no-untyped-def]
+    """Every page at 390 px in French, as the member's analyst and as the cooperative's admin."""
+    facts = {}
+    for account, paths in (("A-analyst", MEMBER_PAGES), ("coop", COOP_PAGES)):
+        p = tb.Page(browser, server.url, PHONE)
+        try:
+            p.login(coop.emails[account])
+            if p.page.locator("html").get_attribute("lang") != "fr":
+                with p.page.expect_navigation(wait_until="load"):
+                    p.page.click("form.lang button[value=fr]")
+            for path in paths:
+                facts[path] = visit(p, path)
+            assert not p.errors, p.errors
+        finally:
+            p.close()
+    return facts
+
+
+def test_no_page_scrolls_sideways_on_a_phone(tour: dict[str, dict[str, Any]]) -> None:
+    wide = {path: f["width"] for path, f in tour.items() if f["width"] > PHONE or f["viewport"] > PHONE}
+    assert not wide, f"pages wider than a {PHONE} px phone (the reader scrolls sideways): {wide}"
+
+
+def test_every_control_is_big_enough_for_a_thumb(tour: dict[str, dict[str, Any]]) -> None:
+    small = {path: [f"{c['what']} {c['w']:.0f}×{c['h']:.0f}" for c in f["controls"] if min(c["w"], c["h"]) < THUMB - 0.5]
+             for path, f in tour.items()}
+    small = {path: found for path, found in small.items() if found}
+    assert not small, f"controls under {THUMB} px on a phone: {small}"
+
+
+def test_a_screen_reader_hears_a_name_for_everything_it_can_focus(tour: dict[str, dict[str, Any]]) -> None:
+    nameless = {path: f["unnamed"] for path, f in tour.items() if f["unnamed"]}
+    assert not nameless, f"controls, images or focusable regions without a name: {nameless}"
+
+
+def focused(page: Any) -> dict[str, Any]:
+    return page.evaluate("""() => { const e = document.activeElement; const s = getComputedStyle(e); const r = e.getBoundingClientRect();
+      return {tag: e.tagName.toLowerCase(), id: e.id, text: (e.textContent || "").trim(), cls: String(e.className),
+              outline: parseFloat(s.outlineWidth) || 0, style: s.outlineStyle, top: r.top, bottom: r.bottom,
+              expanded: e.getAttribute("aria-expanded")}; }""")
+
+
+def test_the_keyboard_skips_to_the_content_and_works_the_tab_menu(browser, server: LiveServer, coop: Coop) -> None:  # type: ignore[no-untyped-def]
+    p = tb.Page(browser, server.url, PHONE)
+    page = p.page
+    try:
+        p.login(coop.emails["A-analyst"])
+        if page.locator("html").get_attribute("lang") != "fr":
+            with page.expect_navigation(wait_until="load"):
+                page.click("form.lang button[value=fr]")
+        go(p, f"/m/{A}/overview")
+        assert page.locator("html").get_attribute("lang") == "fr"
+        # The first key press offers to skip the header and the menu, visibly, with a ring.
+        page.keyboard.press("Tab")
+        first = focused(page)
+        assert first["cls"] == "skip-link" and first["text"] == "Aller au contenu", first
+        assert first["top"] >= 0 and first["bottom"] <= page.viewport_size["height"], first
+        assert first["style"] != "none" and first["outline"] >= 2, first
+        page.keyboard.press("Enter")
+        page.keyboard.press("Tab")  # the next key press lands in the page's content, past the menu
+        assert page.evaluate("document.activeElement.closest('#content') !== null"), focused(page)
+        # From the top, the tab menu's button is reached, opens, leads to a tab, and Escape closes it.
+        go(p, f"/m/{A}/overview")
+        for _ in range(12):
+            page.keyboard.press("Tab")
+            now = focused(page)
+            assert now["style"] != "none" and now["outline"] >= 2, f"the focus is hard to see on {now}"
+            if "tab-toggle" in now["cls"]:
+                break
+        else:
+            pytest.fail("twelve presses of Tab never reached the tab menu")
+        page.keyboard.press("Enter")
+        assert focused(page)["expanded"] == "true"
+        assert page.locator("nav.tabs .tab-links").is_visible()
+        page.keyboard.press("Escape")
+        back = focused(page)
+        assert "tab-toggle" in back["cls"] and back["expanded"] == "false", back
+        assert not page.locator("nav.tabs .tab-links").is_visible()
+        page.keyboard.press("Enter")
+        page.keyboard.press("Tab")
+        page.keyboard.press("Tab")
+        assert focused(page)["text"] == "Public"
+        with page.expect_navigation(wait_until="load"):
+            page.keyboard.press("Enter")
+        assert page.url.endswith(f"/m/{A}/audience")
+        # The language buttons say which language they give, in that language; the page follows.
+        assert page.get_by_role("button", name="English").get_attribute("lang") == "en"
+        assert page.get_by_role("button", name="Français").get_attribute("lang") == "fr"
+        with page.expect_navigation(wait_until="load"):
+            page.get_by_role("button", name="English").click()
+        assert page.locator("html").get_attribute("lang") == "en"
+        assert page.locator(".skip-link").text_content() == "Skip to the content"
+        p.shot("access-en-390-audience")
+        assert not p.errors, p.errors
+    finally:
+        p.close()

@@ -22,6 +22,8 @@ _ID_FIELDS = ("ticket_id", "order_id", "patron_id", "event_id")
 _PAID_WORDS = frozenset({"paid", "paye", "payee", "real", "reel", "actual", "final"})
 # Words that say an amount is one admission's ("Prix unit.", "Prix unitaire TTC", "Price each").
 _UNIT_WORDS = frozenset({"unit", "unitaire", "unite", "each", "pu", "einzel"})
+# Words of a header that type a row ("Transaction Type"): a status only when its values are sales and refunds.
+_TYPE_WORDS = frozenset({"type", "typ", "tipo", "art", "buchungsart"})
 # An order number written with a number sign ("#1086", Shopify's "Name"): an order, whatever the
 # column's header says.
 _HASH_NUMBER = re.compile(r"#\d{3,}")
@@ -116,6 +118,8 @@ def column_score(name: str, c: Column) -> float:
                 >= 0.95 * len(c.values):
             return 0.55
         return 0.0
+    if name == "status" and set(vocab.tokens(c.name)) & _TYPE_WORDS and c.share("status") < 0.5:
+        return 0.0  # a "Transaction Type" of payment means (Credit Card, Cash) says no sale nor refund
     score = 0.65 * header + 0.35 * fit
     if name != "unit_price":
         return score

@@ -378,6 +378,10 @@ def decide_place(phones: Column | None, postcodes: Column | None, price: Column 
         # Reais, zlotys, crowns: their country's clock.
         fallback = (languages.CURRENCY_ZONES[currency], _("guessed from the currency {code} ({zone})").format(
             code=currency, zone=languages.CURRENCY_ZONES[currency]))
+    elif currency == "EUR" and language in languages.EURO_LANGUAGE_ZONES:
+        # Euros under Portuguese or Spanish headers: Lisbon's or Madrid's clock, not Paris's.
+        fallback = (languages.EURO_LANGUAGE_ZONES[language], _("guessed from euros and the headers' language "
+                                                               "({zone})").format(zone=languages.EURO_LANGUAGE_ZONES[language]))
     zone, zone_why, check_zone = _decide_zone(country, zones, zoned, fallback)
     evidence = [
         Evidence("country", country, "; ".join(reasons), check=check_country),

@@ -89,7 +89,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
                   "klant id", "kundenummer", "kunde id", "kundnummer", "kund id", "id klienta", "no klienta"),
     "email": ("e mailadres", "emailadres", "e post", "epost", "e postadresse", "e postadress", "correo",
               "correo electronico", "indirizzo email", "posta elettronica", "adres e mail", "adres email"),
-    "phone": ("telefone", "celular", "telefono", "cellulare", "movil", "telefoonnummer", "mobiel",
+    "phone": ("telefone", "telemovel", "celular", "telefono", "cellulare", "movil", "telefoonnummer", "mobiel",
               "mobielnummer", "mobilnummer", "mobiltelefon", "telefonnummer", "no telefonu", "numer telefonu",
               "telefon komorkowy"),
     "first_name": ("nome", "primeiro nome", "nombre", "nombres", "voornaam", "fornavn", "fornamn", "imie"),
@@ -172,8 +172,9 @@ STATUS_WORDS: dict[str, str] = {
 }
 CHANNEL_WORDS: dict[str, str] = {
     **dict.fromkeys(("site", "sito", "sitio web", "nett", "nettsalg", "webb", "webshop", "internetowy"), "web"),
-    **dict.fromkeys(("bilheteria", "taquilla", "boleteria", "botteghino", "biglietteria", "kassa", "billettluke",
-                     "billetsalg", "deurverkoop", "puerta", "kasa", "cassa"), "box_office"),
+    **dict.fromkeys(("bilheteria", "bilheteira", "taquilla", "boleteria", "botteghino", "biglietteria", "kassa",
+                     "billettluke", "billetsalg", "billetkontor", "biljettkontor", "deurverkoop", "puerta", "kasa",
+                     "cassa"), "box_office"),
     **dict.fromkeys(("telefono", "telefoon", "telefon"), "phone"),
     **dict.fromkeys(("rivenditore", "revendedor", "revendedora", "punto vendita", "ponto de venda",
                      "wederverkoper", "forhandler", "aterforsaljare", "ombud"), "reseller"),
@@ -218,7 +219,7 @@ BEFORE_TIME: tuple[str, ...] = ("as", "om", "kl", "klo", "klockan", "klokken", "
 # Header words (folded) that tell the language of an export: its dates put the day first, its
 # crowns are Swedish, Norwegian or Danish.
 LANGUAGE_MARKERS: dict[str, frozenset[str]] = {
-    "pt": frozenset({"nome", "sobrenome", "ingresso", "ingressos", "pedido", "compra", "valor", "telefone", "celular",
+    "pt": frozenset({"nome", "sobrenome", "apelido", "bilhete", "espetaculo", "telemovel", "preco", "ingresso", "ingressos", "pedido", "compra", "valor", "telefone", "celular",
                      "quantidade", "situacao", "cidade", "cep", "cpf", "taxa", "cupom", "forma", "pagamento",
                      "sessao"}),
     "es": frozenset({"nombre", "apellido", "apellidos", "entrada", "orden", "precio", "cantidad", "fecha", "estado",
@@ -236,6 +237,10 @@ LANGUAGE_MARKERS: dict[str, frozenset[str]] = {
     "pl": frozenset({"imie", "nazwisko", "zamowienia", "wydarzenie", "wydarzenia", "cena", "ilosc", "wartosc",
                      "kod", "pocztowy", "miasto", "zgoda", "marketingowa", "kategoria", "biletu"}),
 }
+# The clock of a euro box office by the language of its headers, where no phone's country code tells it:
+# Portuguese headers and euros are Lisbon's (an hour behind Paris), Spanish ones Madrid's.
+EURO_LANGUAGE_ZONES: dict[str, str] = {"pt": "Europe/Lisbon", "es": "Europe/Madrid", "it": "Europe/Rome",
+                                       "nl": "Europe/Amsterdam"}
 # Crowns ("kr") by the language of the headers.
 CROWNS: dict[str, str] = {"sv": "SEK", "no": "NOK", "da": "DKK"}
 # Countries culturecoop does not coarsen postal codes for, by calling code: their currency and clock,

@@ -7,6 +7,7 @@ test-artifacts/web/."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from typing import Any
 
@@ -61,10 +62,10 @@ FACTS = """() => {
       id: c.dataset.chart, role: c.getAttribute("role"), label: c.getAttribute("aria-label"),
       rendered_title: (c.querySelector(".gtitle") || {textContent: ""}).textContent,
       svg: svg ? box(svg) : null, plot: drag ? box(drag) : null,
-      titles: Array.from(c.querySelectorAll(".xtitle, .ytitle, .gtitle")).map(t => ({text: t.textContent, ...box(t)})),
+      titles: Array.from(c.querySelectorAll(".xtitle, .ytitle, .gtitle, .annotation-text")).map(t => ({text: t.textContent, ...box(t)})),
       xticks: ticks("x"), yticks: ticks("y"),
       described: described ? {tag: described.tagName.toLowerCase(), text: described.textContent.trim(),
-                              table: !!described.querySelector("table")} : null,
+                              table: !!described.querySelector("table"), rows: described.querySelectorAll("tbody tr").length} : null,
       table_after: tables.length > 0,
     };
   });
@@ -148,9 +149,58 @@ def test_every_control_is_big_enough_for_a_thumb(tour: dict[str, dict[str, Any]]
     assert not small, f"controls under {THUMB} px on a phone: {small}"
 
 
+def overlap(a: dict[str, float], b: dict[str, float]) -> float:
+    """How much of the smaller of two boxes the other covers (0 to 1)."""
+    w = min(a["r"], b["r"]) - max(a["l"], b["l"])
+    h = min(a["b"], b["b"]) - max(a["t"], b["t"])
+    if w <= 0 or h <= 0:
+        return 0.0
+    return w * h / max(1.0, min(a["w"] * a["h"], b["w"] * b["h"]))
+
+
+def test_charts_fit_a_phone_with_their_titles_and_labels_readable(tour: dict[str, dict[str, Any]]) -> None:
+    problems = []
+    charts = [(path, c) for path, f in tour.items() for c in f["charts"]]
+    assert len(charts) >= 10, "the tour met too few charts to say anything"
+    for path, c in charts:
+        svg, plot = c["svg"], c["plot"]
+        assert svg and plot, (path, c["id"], "not drawn")
+        if svg["r"] > PHONE:
+            problems.append(f"{path} {c['id']}: the chart runs off the screen")
+        for title in c["titles"]:
+            if title["l"] < svg["l"] - 1 or title["r"] > svg["r"] + 1 or title["t"] < svg["t"] - 1:
+                problems.append(f"{path} {c['id']}: title «{title['text']}» cut by the chart's edge")
+        if plot["w"] < 0.4 * svg["w"]:  # long labels squeezed the bars into a sliver
+            problems.append(f"{path} {c['id']}: plot {plot['w']:.0f} px of {svg['w']:.0f}")
+        for axis in ("xticks", "yticks"):
+            ticks = c[axis]
+            for a, b in itertools.pairwise(ticks):
+                if overlap(a, b) > 0.2:
+                    problems.append(f"{path} {c['id']}: {axis} labels print over each other")
+                    break
+    assert not problems, "\n".join(problems)
+
+
 def test_a_screen_reader_hears_a_name_for_everything_it_can_focus(tour: dict[str, dict[str, Any]]) -> None:
     nameless = {path: f["unnamed"] for path, f in tour.items() if f["unnamed"]}
     assert not nameless, f"controls, images or focusable regions without a name: {nameless}"
+
+
+def test_every_chart_is_named_by_its_title_and_its_figures_are_in_a_table(tour: dict[str, dict[str, Any]]) -> None:
+    problems = []
+    for path, f in tour.items():
+        for c in f["charts"]:
+            words = "".join(c["rendered_title"].split())  # a title broken over lines loses its spaces
+            if c["role"] != "img" or not c["label"] or "".join(c["label"].split()) != words:
+                problems.append(f"{path} {c['id']}: named «{c['label']}», titled «{c['rendered_title']}»")
+            described = c["described"]
+            if not described or not described["text"]:
+                problems.append(f"{path} {c['id']}: nothing says where its figures are")
+            elif not (described["table"] or c["table_after"]):
+                problems.append(f"{path} {c['id']}: no table holds its figures")
+            elif described["table"] and not described["rows"]:
+                problems.append(f"{path} {c['id']}: its table of figures is empty")
+    assert not problems, "\n".join(problems)
 
 
 def focused(page: Any) -> dict[str, Any]:

@@ -1,8 +1,11 @@
 // Plotly charts from the figures the server built (data and layout, in the reader's language).
 // No inline script (CSP): each figure travels in a <script type="application/json"> block.
+// Each chart is an image named by its title; its figures are in a table a keyboard and a screen
+// reader reach: the section's own table, or one built here from the figure.
 (function () {
   "use strict";
   var lang = document.body.getAttribute("data-lang") || "fr";
+  var numbers = new Intl.NumberFormat(lang === "fr" ? "fr-CA" : "en-CA", { maximumFractionDigits: 2 });
 
   function wrap(text, width) {
     var lines = [], line = "";
@@ -14,21 +17,182 @@
     return lines.join("<br>");
   }
 
+  function plain(text) { return String(text).replace(/<br>/g, " "); }
+
+  // The category labels of axis "x" or "y": a category axis, or the labels of bars.
+  function categories(figure, letter) {
+    var axis = figure.layout[letter + "axis"] || {};
+    var values = [];
+    figure.data.forEach(function (trace) {
+      var labelled = axis.type === "category" || (trace.type === "bar" && (letter === "y") === (trace.orientation === "h"));
+      if (!labelled || !trace[letter]) { return; }
+      trace[letter].forEach(function (v) { if (typeof v === "string" && values.indexOf(v) < 0) { values.push(v); } });
+    });
+    return values;
+  }
+
+  // Long labels and axis titles break over lines on a phone, so that the plot keeps its width
+  // and no title runs off the chart's edge.
+  function fitNarrow(figure, width) {
+    var layout = figure.layout;
+    if (layout.title) {  // Plotly does not wrap titles
+      layout.title.text = wrap(layout.title.text, Math.max(24, Math.floor(width / 8)));
+      layout.margin.t += 18 * (layout.title.text.split("<br>").length - 1);
+    }
+    figure.data.forEach(function (trace) {  // a heatmap's colour scale goes under it, not beside it
+      if (trace.type !== "heatmap" || !trace.colorbar) { return; }
+      trace.colorbar = Object.assign({}, trace.colorbar, {
+        orientation: "h", x: 0.5, xanchor: "center", yref: "container", y: 0.02, yanchor: "bottom",
+        len: 0.8, thickness: 10, title: Object.assign({}, trace.colorbar.title, { side: "bottom" })
+      });
+      layout.margin.b += 70;
+      layout.height = (layout.height || 340) + 70;
+    });
+    ["x", "y"].forEach(function (letter) {
+      var axis = layout[letter + "axis"];
+      if (!axis) { return; }
+      var labels = categories(figure, letter);
+      var room = letter === "y" ? Math.max(12, Math.floor(width * 0.4 / 6.5))  // labels keep 40 % of the width at most
+        : Math.max(6, Math.floor(width * 0.75 / Math.max(1, labels.length) / 6.5));
+      // Many columns stay on one line each: Plotly turns them, and lines would overlap.
+      var fits = letter === "y" || labels.length <= 8;
+      if (fits && labels.some(function (label) { return label.length > room; })) {
+        axis.tickmode = "array";
+        axis.tickvals = labels;
+        axis.ticktext = labels.map(function (label) { return wrap(label, room); });
+        if (letter === "y") {  // rows tall enough for their labels' lines
+          var lines = Math.max.apply(null, axis.ticktext.map(function (t) { return t.split("<br>").length; }));
+          layout.height = Math.max(layout.height || 340, labels.length * (13 * lines + 12) + 150);
+        }
+      }
+      if (axis.title && axis.title.text) {
+        var length = letter === "x" ? width * 0.6 : (layout.height || 340) - layout.margin.t - layout.margin.b - 80;
+        axis.title.text = wrap(axis.title.text, Math.max(12, Math.floor(length / 7)));
+      }
+    });
+  }
+
+  function cell(value) {
+    if (value === null || value === undefined || value === "") { return "–"; }
+    return typeof value === "number" ? numbers.format(value) : String(value);
+  }
+
+  // The figure as rows: one per category (or x value), one column per series; a heatmap's rows
+  // and columns are its two axes. A band drawn as two lines is one column "low–high".
+  function figureTable(figure) {
+    var layout = figure.layout, title = function (axis) { return axis && axis.title ? plain(axis.title.text) : ""; };
+    var heat = figure.data.filter(function (t) { return t.type === "heatmap"; })[0];
+    if (heat) {
+      return { head: [title(layout.yaxis) + " / " + title(layout.xaxis)].concat(heat.x.map(String)),
+               rows: heat.y.map(function (y, i) { return [String(y)].concat(heat.z[i].map(cell)); }) };
+    }
+    var series = [], keys = [], byKey = {};
+    figure.data.forEach(function (trace, i) {
+      if (trace.hoverinfo === "skip" || !trace.x || !trace.y) { return; }
+      var horizontal = trace.orientation === "h";
+      var at = horizontal ? trace.y : trace.x, values = horizontal ? trace.x : trace.y;
+      var previous = figure.data[i - 1];
+      var high = trace.fill === "tonexty" && previous && previous.hoverinfo === "skip" ? previous.y : null;
+      var column = {};
+      at.forEach(function (key, j) {
+        var k = String(key);
+        if (!(k in byKey)) { byKey[k] = true; keys.push(k); }
+        column[k] = high ? cell(values[j]) + "–" + cell(high[j]) : cell(values[j]);
+      });
+      series.push({ name: plain(trace.name || title(horizontal ? layout.xaxis : layout.yaxis)), values: column });
+    });
+    var horizontalFirst = figure.data[0] && figure.data[0].orientation === "h";
+    var head = [title(horizontalFirst ? layout.yaxis : layout.xaxis)].concat(series.map(function (s) { return s.name; }));
+    var rows = keys.map(function (k) {
+      return [k].concat(series.map(function (s) { return k in s.values ? s.values[k] : "–"; }));
+    });
+    return { head: head, rows: rows };
+  }
+
+  function describe(el, figure) {
+    var id = "chart-alt-" + el.getAttribute("data-chart");
+    var section = el.closest("section") || el.parentNode;
+    var following = Array.prototype.filter.call(section.querySelectorAll("table"), function (table) {
+      return el.compareDocumentPosition(table) & Node.DOCUMENT_POSITION_FOLLOWING;
+    });
+    if (following.length) {  // the section's table, under the chart, holds the same figures
+      var note = document.createElement("p");
+      note.className = "visually-hidden";
+      note.id = id;
+      note.textContent = el.getAttribute("data-table-note") || "";
+      el.insertAdjacentElement("afterend", note);
+      el.setAttribute("aria-describedby", id);
+      return;
+    }
+    var data = figureTable(figure);
+    if (!data.rows.length) { return; }
+    var details = document.createElement("details");
+    details.className = "chart-data";
+    details.id = id;
+    var summary = document.createElement("summary");
+    summary.textContent = el.getAttribute("data-table-label") || "";
+    details.appendChild(summary);
+    var wrapper = document.createElement("div");
+    wrapper.className = "table-wrap";
+    wrapper.tabIndex = 0;
+    wrapper.setAttribute("role", "region");
+    wrapper.setAttribute("aria-label", plain(figure.layout.title ? figure.layout.title.text : ""));
+    var table = document.createElement("table");
+    var caption = document.createElement("caption");
+    caption.className = "visually-hidden";
+    caption.textContent = wrapper.getAttribute("aria-label");
+    table.appendChild(caption);
+    var thead = table.createTHead().insertRow();
+    data.head.forEach(function (text) {
+      var th = document.createElement("th");
+      th.scope = "col";
+      th.textContent = text;
+      thead.appendChild(th);
+    });
+    var tbody = table.createTBody();
+    data.rows.forEach(function (values) {
+      var tr = tbody.insertRow();
+      values.forEach(function (text, j) {
+        var td = document.createElement(j ? "td" : "th");
+        if (j) { td.className = "num"; } else { td.scope = "row"; }
+        td.textContent = text;
+        tr.appendChild(td);
+      });
+    });
+    wrapper.appendChild(table);
+    details.appendChild(wrapper);
+    el.insertAdjacentElement("afterend", details);
+    el.setAttribute("aria-describedby", id);
+  }
+
+  // A note on the plot (the forecast's day, "as the rest") near an edge turns to stay inside.
+  function keepNotesInside(el) {
+    var svg = el.querySelector(".main-svg");
+    if (!svg) { return; }
+    var frame = svg.getBoundingClientRect(), update = {};
+    el.querySelectorAll(".annotation[data-index]").forEach(function (note) {
+      var box = note.getBoundingClientRect(), key = "annotations[" + note.getAttribute("data-index") + "].xanchor";
+      if (box.right > frame.right + 1) { update[key] = "right"; }
+      else if (box.left < frame.left - 1) { update[key] = "left"; }
+    });
+    if (Object.keys(update).length) { Plotly.relayout(el, update); }
+  }
+
   function render(el) {
     var blob = document.getElementById("chart-" + el.getAttribute("data-chart"));
-    if (!blob || typeof Plotly === "undefined") { return; }
+    if (!blob) { return; }
     var figure = JSON.parse(blob.textContent);
+    describe(el, JSON.parse(blob.textContent));
+    if (typeof Plotly === "undefined") { return; }
     var narrow = el.clientWidth < 560;
-    if (narrow && figure.layout.title) {  // Plotly does not wrap titles: break them for a phone
-      figure.layout.title.text = wrap(figure.layout.title.text, Math.max(24, Math.floor(el.clientWidth / 8)));
-      figure.layout.margin.t += 18 * (figure.layout.title.text.split("<br>").length - 1);
-    }
+    if (narrow) { fitNarrow(figure, el.clientWidth); }
     Plotly.newPlot(el, figure.data, figure.layout, {
       locale: lang === "fr" ? "fr" : "en", responsive: true, displaylogo: false,
       displayModeBar: narrow ? false : "hover",
       // Sharing sends the chart to Plotly's cloud: never, the dashboard works offline.
       modeBarButtonsToRemove: ["select2d", "lasso2d", "toggleSpikelines", "sendChartToCloud"]
     });
+    if (narrow) { keepNotesInside(el); }
   }
 
   document.querySelectorAll(".chart[data-chart]").forEach(render);

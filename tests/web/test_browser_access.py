@@ -62,7 +62,8 @@ FACTS = """() => {
       id: c.dataset.chart, role: c.getAttribute("role"), label: c.getAttribute("aria-label"),
       rendered_title: (c.querySelector(".gtitle") || {textContent: ""}).textContent,
       svg: svg ? box(svg) : null, plot: drag ? box(drag) : null,
-      titles: Array.from(c.querySelectorAll(".xtitle, .ytitle, .gtitle, .annotation-text")).map(t => ({text: t.textContent, ...box(t)})),
+      titles: Array.from(c.querySelectorAll(".xtitle, .ytitle, .gtitle, .annotation-text"))
+        .map(t => ({text: t.textContent, kind: t.getAttribute("class").split(" ")[0], ...box(t)})),
       xticks: ticks("x"), yticks: ticks("y"),
       described: described ? {tag: described.tagName.toLowerCase(), text: described.textContent.trim(),
                               table: !!described.querySelector("table"), rows: described.querySelectorAll("tbody tr").length} : null,
@@ -170,6 +171,10 @@ def test_charts_fit_a_phone_with_their_titles_and_labels_readable(tour: dict[str
         for title in c["titles"]:
             if title["l"] < svg["l"] - 1 or title["r"] > svg["r"] + 1 or title["t"] < svg["t"] - 1:
                 problems.append(f"{path} {c['id']}: title «{title['text']}» cut by the chart's edge")
+        heading = [t for t in c["titles"] if t["kind"] == "gtitle"]
+        for note in (t for t in c["titles"] if t["kind"] == "annotation-text"):
+            if heading and overlap(heading[0], note) > 0.05:
+                problems.append(f"{path} {c['id']}: the note «{note['text']}» prints over the chart's title")
         if plot["w"] < 0.4 * svg["w"]:  # long labels squeezed the bars into a sliver
             problems.append(f"{path} {c['id']}: plot {plot['w']:.0f} px of {svg['w']:.0f}")
         for axis in ("xticks", "yticks"):

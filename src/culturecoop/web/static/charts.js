@@ -39,6 +39,11 @@
       layout.title.text = wrap(layout.title.text, Math.max(24, Math.floor(width / 8)));
       layout.margin.t += 18 * (layout.title.text.split("<br>").length - 1);
     }
+    // A note above the plot (« comme le reste ») gets its own line under the title, not over it.
+    if ((layout.annotations || []).some(function (a) { return a.yref === "paper" && a.y >= 1 && a.yanchor === "bottom"; })) {
+      layout.margin.t += 16;
+      layout.height = (layout.height || 340) + 16;
+    }
     figure.data.forEach(function (trace) {  // a heatmap's colour scale goes under it, not beside it
       if (trace.type !== "heatmap" || !trace.colorbar) { return; }
       trace.colorbar = Object.assign({}, trace.colorbar, {

@@ -325,6 +325,28 @@ def test_the_forecasts_range_comes_from_its_misses_on_the_members_past_events(tm
     assert {k: v for k, v in odd.items() if k not in replay} == {k: v for k, v in plain.items() if k not in replay}
 
 
+def test_events_an_export_gave_no_date_are_dated_by_their_last_sale(tmp_path: Path) -> None:
+    """Eventbrite's orders export names each event and no date: its events had no day, so the Sales
+    pace tab listed none (« Événements passés : 0 ») and said nothing of why. Each is now dated by
+    its last sale, and the tab says how many were dated so and what to do."""
+    db = tiny_cooperative(tmp_path / "w.duckdb")
+    with Warehouse(db) as w:
+        w.con.execute("UPDATE event SET starts_at = NULL WHERE member_id = 'jazz-a' AND event_id IN ('A1', 'A2', 'A3')")
+        refresh(w)
+    set_language("fr")
+    try:
+        listed = report(db, "events", "jazz-a", {"from": "2025-01-01", "to": "2025-03-31"})
+    finally:
+        set_language("en")
+    days = {r["event_id"]: r["event_day"] for r in listed.rows}
+    # Their last sales: 3 January, 3 February and 3 March (the shows were on the 10th).
+    assert (days["A1"], days["A2"], days["A3"]) == ("2025-01-03", "2025-02-03", "2025-03-03")
+    assert days["A9"] == "2025-04-20"  # dated by its export: as before
+    assert any(n.startswith("Événements sans date dans votre export : 3.") for n in listed.notes), listed.notes
+    dated = report(tiny_cooperative(tmp_path / "dated.duckdb"), "events", "jazz-a", {"from": "2025-01-01", "to": "2025-03-31"})
+    assert not any("no date" in n for n in dated.notes)
+
+
 def test_member_reports_read_only_the_members_data(tmp_path: Path) -> None:
     """Scope: a member-only report is the same whether or not other members' rows exist."""
     full = tiny_cooperative(tmp_path / "full.duckdb")
@@ -765,6 +787,13 @@ def test_every_reports_summary_is_printed_in_words(tiny: Path) -> None:
         for code in result.summary:
             for language in ("fr", "en"):
                 assert summary_label(code, language) != code, (name, code, language)
+    from culturecoop.cli.report_cmd import _summary_cell
+
+    set_language("fr")
+    try:  # a share whose code ends in a horizon, not in "_rate"
+        assert _summary_cell("return_rate_6_months", 0.5558, "CAD") == "55,6 %"
+    finally:
+        set_language("en")
     for name, extra, languages in (("trends", (), ("fr",)), ("affinity", (), ("en",)), ("pace", ("--to", "2025-03-31"), ("fr", "en"))):
         summary = report(tiny, name, "jazz-a", {"to": "2025-03-31"} if name == "pace" else {}).summary
         for language in languages:

@@ -32,7 +32,7 @@ from culturecoop.schema.taxonomy import GENRES
 from culturecoop.warehouse.sql_engine import DuckDBEngine, SqlEngine
 
 # Bump when the SQL below changes: a warehouse built by older code is then rebuilt.
-FACTS_VERSION = 11
+FACTS_VERSION = 12
 # Month masks are BIGINT: 62 usable bits (the sign bit and one spare are left alone).
 WINDOW_MONTHS = 62
 GENRE_BITS: dict[str, int] = {g: i for i, g in enumerate(GENRES)}
@@ -79,12 +79,21 @@ WITH labels AS (
   SELECT l.member_id, l.event_id, bit_or(CAST(1 AS BIGINT) << g.bit) AS genre_mask
   FROM labels AS l JOIN analytics_genre AS g ON g.genre = l.genre
   GROUP BY l.member_id, l.event_id
+), last_sales AS (
+  -- An event whose export gave no start time (Eventbrite's orders) is dated by its last sale.
+  SELECT member_id, event_id, max(day) AS last_sale FROM (
+    SELECT member_id, event_id, CAST(purchased_at AS DATE) AS day FROM ticket WHERE status = 'sold'
+    UNION ALL SELECT member_id, event_id, sold_on FROM unnamed_sale WHERE status = 'sold'
+  ) AS d GROUP BY member_id, event_id
 )
-SELECT e.member_id, e.event_id, e.title, e.starts_at, CAST(e.starts_at AS DATE) AS event_day,
+SELECT e.member_id, e.event_id, e.title, e.starts_at,
+       coalesce(CAST(e.starts_at AS DATE), s.last_sale) AS event_day,
+       (e.starts_at IS NULL) AS day_from_sales,
        e.capacity, e.is_local, upper(e.venue_fsa) AS venue_fsa,
        coalesce(m.genre_mask, CAST(1 AS BIGINT) << {OTHER_BIT}) AS genre_mask
 FROM event AS e
 LEFT JOIN masks AS m ON m.member_id = e.member_id AND m.event_id = e.event_id
+LEFT JOIN last_sales AS s ON s.member_id = e.member_id AND s.event_id = e.event_id
 """,
     ),
     (

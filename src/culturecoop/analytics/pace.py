@@ -67,6 +67,19 @@ GROUP BY e.event_id, e.title, e.event_day, e.capacity
 """
 MAX_EVENTS = 500
 
+# The member's events whose export gave no start time: dated by their last sale (``analytics_event``).
+UNDATED_EVENTS = """
+SELECT CAST(count(*) AS BIGINT) AS undated FROM analytics_event WHERE member_id = $member AND day_from_sales
+"""
+
+
+def _note_undated(ctx: ReportContext) -> None:
+    undated = int(ctx.query(UNDATED_EVENTS)[0]["undated"] or 0)
+    if undated:
+        ctx.notes.append(_("Events with no date in your export: {n}. Each is dated by its last sale, so its sales "
+                           "pace ends that day; map the column that gives the show's date (or add one to the export) "
+                           "and prepare it again to date them.").format(n=count(undated)))
+
 COMPARABLE_SALES = f"""
 WITH c AS (
   SELECT event_id, title, event_day, capacity FROM analytics_event
@@ -189,6 +202,7 @@ def _track_record(ctx: ReportContext, extra: dict[str, Any], genre_mask: int) ->
 
 
 def pace(ctx: ReportContext) -> ReportOutput:
+    _note_undated(ctx)
     target = _target(ctx)
     days_before = (target["event_day"] - ctx.period.end).days
     extra: dict[str, Any] = {"event": target["event_id"], "days_before": days_before, "genre_mask": target["genre_mask"]}
@@ -345,6 +359,7 @@ def events(ctx: ReportContext) -> ReportOutput:
     """The member's events to choose a sales pace from: every event after the period's last day
     (upcoming: sales still open at that day) and the period's past events, with tickets sold by
     that day. Member-only data, no gate."""
+    _note_undated(ctx)
     found = ctx.query(MEMBER_EVENTS)
     upcoming = sorted((r for r in found if r["event_day"] > ctx.period.end), key=lambda r: (r["event_day"], r["event_id"]))
     past = sorted((r for r in found if r["event_day"] <= ctx.period.end), key=lambda r: (r["event_day"], r["event_id"]),

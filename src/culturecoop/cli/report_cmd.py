@@ -44,7 +44,8 @@ MAX_ROWS = 30
 
 def _is_share(column: str) -> bool:
     """Columns holding a part of a whole (``share``, ``share_of_audience``, ``rest_share``, ``return_rate``)."""
-    return column == "share" or column.startswith("share_") or column.endswith(("_share", "_rate")) or "_share_" in column
+    return (column == "share" or column.startswith("share_") or column.endswith(("_share", "_rate")) or "_share_" in column
+            or "_rate_" in column)  # return_rate_6_months
 
 
 _ISO_DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")

@@ -91,17 +91,17 @@
       return { head: [title(layout.yaxis) + " / " + title(layout.xaxis)].concat(heat.x.map(String)),
                rows: heat.y.map(function (y, i) { return [String(y)].concat(heat.z[i].map(cell)); }) };
     }
-    var series = [], keys = [], byKey = {};
+    var series = [], keys = [], byKey = Object.create(null);
     figure.data.forEach(function (trace, i) {
       if (trace.hoverinfo === "skip" || !trace.x || !trace.y) { return; }
       var horizontal = trace.orientation === "h";
       var at = horizontal ? trace.y : trace.x, values = horizontal ? trace.x : trace.y;
       var previous = figure.data[i - 1];
       var high = trace.fill === "tonexty" && previous && previous.hoverinfo === "skip" ? previous.y : null;
-      var column = {};
+      var column = Object.create(null);
       at.forEach(function (key, j) {
         var k = String(key);
-        if (!(k in byKey)) { byKey[k] = true; keys.push(k); }
+        if (!(k in byKey)) { byKey[k] = cell(key); keys.push(k); }  // a number in the reader's way (0,5)
         column[k] = high ? cell(values[j]) + "–" + cell(high[j]) : cell(values[j]);
       });
       series.push({ name: plain(trace.name || title(horizontal ? layout.xaxis : layout.yaxis)), values: column });
@@ -109,8 +109,8 @@
     var horizontalFirst = figure.data[0] && figure.data[0].orientation === "h";
     var head = [title(horizontalFirst ? layout.yaxis : layout.xaxis)].concat(series.map(function (s) { return s.name; }));
     var rows = keys.map(function (k) {
-      return [k].concat(series.map(function (s) { return k in s.values ? s.values[k] : "–"; }));
-    });
+      return [byKey[k]].concat(series.map(function (s) { return k in s.values ? s.values[k] : "–"; }));
+    }).filter(function (row) { return row.slice(1).some(function (v) { return v !== "–"; }); });
     return { head: head, rows: rows };
   }
 

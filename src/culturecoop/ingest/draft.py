@@ -179,6 +179,16 @@ def _amounts_and_place(builder: DraftBuilder) -> None:
         builder.mapped("phone"), builder.mapped("postal_code"), price, codes, zoned, builder.language)
     builder.settings.update({"country": country, "timezone": zone, "currency": currency})
     builder.evidence.extend(notes)
+    postcodes = builder.mapped("postal_code")
+    abroad = decide.postcodes_abroad(builder.mapped("phone"), builder.language, currency)
+    if postcodes is not None and abroad is not None:
+        # Read as the codes of the country chosen in its stead, they would place patrons where they do not live.
+        del builder.columns_map["postal_code"]
+        builder.used.discard(postcodes.index)
+        builder.evidence = [e for e in builder.evidence if e.key != "columns.postal_code"]
+        builder.undecided.append(_("{column} holds the postal codes of a country culturecoop reads none of ({hint}): "
+                                   "it is left out, so that patrons' areas stay empty rather than be read as "
+                                   "{country} postal codes.").format(column=postcodes.name, hint=abroad, country=country))
 
 
 def _consent(builder: DraftBuilder) -> None:

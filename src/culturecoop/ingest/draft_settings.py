@@ -213,6 +213,32 @@ def _calling_code(digits: str) -> str:
     return digits[:3] if digits[:2] in _THREE_DIGIT_CODES else digits[:2]
 
 
+# The languages of exports from countries culturecoop does not read postal codes for (Dutch is also Belgium's).
+_LANGUAGES_ABROAD = frozenset({"pt", "es", "it", "sv", "no", "da", "pl"})
+
+
+def postcodes_abroad(phones: Column | None, language: str, currency: str) -> str | None:
+    """What says the export comes from a country culturecoop reads no postal codes of (``+34`` on most
+    phones, or headers in Spanish, Portuguese, Italian, Polish or a Scandinavian language beside a
+    currency of none of its countries), or None. Its codes would be read as another country's:
+    Madrid's 28012 as France's Eure-et-Loir (FR-280), Aarhus's 8000 as Belgium's (BE-80)."""
+    codes: Counter[str] = Counter()
+    read = 0
+    for value in (phones.values[:400] if phones is not None else []):
+        digits = re.sub(r"\D", "", value)
+        read += bool(digits)
+        if value.strip().startswith(("+", "00")):
+            digits = digits[2:] if value.strip().startswith("00") else digits
+            if not digits.startswith(("1", "33")) and not any(digits.startswith(p) for p in _EUROPEAN_PREFIXES):
+                codes[_calling_code(digits)] += 1
+    code = next((c for c, n in codes.most_common(1) if n >= 0.5 * read), None)
+    if code is not None:
+        return f"+{code}"
+    if language in _LANGUAGES_ABROAD and (currency == "EUR" or currency not in COUNTRY_CURRENCIES.values()):
+        return language
+    return None
+
+
 def _nanp(digits: str) -> str | None:
     digits = digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
     return digits[:3] if len(digits) == 10 and digits[0] in "23456789" else None

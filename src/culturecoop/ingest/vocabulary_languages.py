@@ -24,6 +24,8 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "no biletu", "id biletu", "kod biletu", "numer biletu", "kod kreskowy"),
     "order_id": (
         "pedido", "no pedido", "pedido no", "id pedido", "codigo pedido", "no compra", "id compra",
+        # A Spanish booking's locator (Entradium's, airlines' « Localizador »).
+        "localizador", "codigo reserva", "localizador reserva",
         "orden", "no orden", "orden no", "id orden", "orden compra", "codigo compra",
         "ordine", "no ordine", "id ordine", "codice ordine", "transazione", "no transazione", "id transazione",
         "codice transazione", "cod transazione", "prenotazione", "codice prenotazione",

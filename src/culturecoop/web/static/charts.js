@@ -77,9 +77,11 @@
     });
   }
 
-  function cell(value) {
+  function cell(value, axis) {
     if (value === null || value === undefined || value === "") { return "–"; }
-    return typeof value === "number" ? numbers.format(value) : String(value);
+    if (typeof value !== "number") { return String(value); }
+    axis = axis || {};  // the unit the axis writes on its ticks (« 12 % », « 1,5 × », « 12 $ »)
+    return (axis.tickprefix || "") + numbers.format(value) + (axis.ticksuffix || "");
   }
 
   // The figure as rows: one per category (or x value), one column per series; a heatmap's rows
@@ -89,7 +91,9 @@
     var heat = figure.data.filter(function (t) { return t.type === "heatmap"; })[0];
     if (heat) {
       return { head: [title(layout.yaxis) + " / " + title(layout.xaxis)].concat(heat.x.map(String)),
-               rows: heat.y.map(function (y, i) { return [String(y)].concat(heat.z[i].map(cell)); }) };
+               rows: heat.y.map(function (y, i) {
+                 return [String(y)].concat(heat.z[i].map(function (z) { return cell(z, heat.colorbar); }));
+               }) };
     }
     var series = [], keys = [], byKey = Object.create(null);
     figure.data.forEach(function (trace, i) {
@@ -98,11 +102,12 @@
       var at = horizontal ? trace.y : trace.x, values = horizontal ? trace.x : trace.y;
       var previous = figure.data[i - 1];
       var high = trace.fill === "tonexty" && previous && previous.hoverinfo === "skip" ? previous.y : null;
+      var unit = horizontal ? layout.xaxis : layout.yaxis;
       var column = Object.create(null);
       at.forEach(function (key, j) {
         var k = String(key);
         if (!(k in byKey)) { byKey[k] = cell(key); keys.push(k); }  // a number in the reader's way (0,5)
-        column[k] = high ? cell(values[j]) + "–" + cell(high[j]) : cell(values[j]);
+        column[k] = high ? cell(values[j]) + "–" + cell(high[j], unit) : cell(values[j], unit);
       });
       series.push({ name: plain(trace.name || title(horizontal ? layout.xaxis : layout.yaxis)), values: column });
     });

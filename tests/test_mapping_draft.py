@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from culturecoop.errors import UserError
+from culturecoop.i18n import set_language
 from culturecoop.ingest.draft import Draft, draft_mapping
 from draft_support import judge, write
 from test_prepare_support import read_table, run_cli
@@ -609,6 +610,8 @@ def test_headers_go_to_their_field(tmp_path: Path, language: str, field: str, na
     ("Remboursée", "refunded"), ("Partially refunded", "refunded"), ("Remboursement partiel", "refunded"),
     ("Chargeback", "refunded"), ("Échangé", "exchanged"), ("Transféré", "exchanged"), ("Revendu", "exchanged"),
     ("Reissued", "exchanged"),
+    # Eventbrite's French order statuses (« Placed »): read as nothing, its every sale was left to decide.
+    ("Passée", "sold"), ("Commande passée", "sold"), ("Effectuée", "sold"),
 ])
 def test_status_labels_are_read_in_french_and_english(tmp_path: Path, label: str, status: str) -> None:
     export = tmp_path / "ventes.csv"
@@ -640,3 +643,21 @@ def test_a_box_ticked_with_a_mark_grants_consent_only_where_it_is_ticked(tmp_pat
     consents = read_table(tmp_path / "package", "consent") if _prepared_as_drafted(tmp_path, export, draft_mapping(export)) else []
     granted = [c for c in consents if c["purpose"] == "marketing" and c["granted"]]
     assert len(granted) == 14
+
+
+def test_an_export_with_no_show_date_is_told_what_that_costs(tmp_path: Path) -> None:
+    """Eventbrite's orders export names each event and gives no date: the draft said nothing of it,
+    and the member found its Sales pace tab empty. It now says each event will be dated by its last
+    sale, what that costs, and which field to map; an export with the show's date is not asked."""
+    vendors = Path(__file__).parent / "fixtures" / "exports" / "vendors"
+    set_language("fr")
+    try:
+        undated = draft_mapping(vendors / "eventbrite-orders.csv")
+    finally:
+        set_language("en")
+    asked = [u for u in undated.undecided if "date des événements" in u]
+    assert len(asked) == 1 and "dernière vente" in asked[0] and "« Date et heure de l’événement »" in asked[0], undated.undecided
+    assert "event_starts_at" not in undated.mapping["columns"]
+    dated = draft_mapping(vendors / "weezevent-participants.csv")
+    assert "event_starts_at" in dated.mapping["columns"]
+    assert not any("events' dates" in u for u in dated.undecided), dated.undecided

@@ -59,6 +59,13 @@ def choose_event_columns(builder: DraftBuilder) -> None:
     if "event_id" not in builder.columns_map:
         _event_id_without_column(builder)
     _plain_language(builder)
+    if "event_starts_at" not in builder.columns_map:
+        # Eventbrite's orders, a shop's line items: sales with no show date. The cooperative dates
+        # each event by its last sale; the member should know what that costs.
+        builder.undecided.append(_("No column gives the events' dates: the cooperative will date each event by its "
+                                   "last sale, so no event will be upcoming and sales paces end on that day. If a "
+                                   "column gives the show's date, choose it for {field}; if your ticketing can add "
+                                   "the event's date to this export, add it.").format(field=named("event_starts_at")))
 
 
 def _bare_date_is_the_shows(builder: DraftBuilder) -> None:

@@ -306,8 +306,8 @@ STATUS_WORDS: dict[str, str] = {
     # German (Eventim.Light, CTS, Swiss German back offices): paid, free ticket, cancelled, refunded.
     "bezahlt": "sold", "verkauft": "sold", "gultig": "sold", "freikarte": "sold", "bestatigt": "sold",
     "kostenlos": "sold", "gratis": "sold",
-    # An order placed (Eventbrite's order status): a sale.
-    "placed": "sold",
+    # An order placed (Eventbrite's order status, « Passée » in its French export): a sale.
+    "placed": "sold", "passee": "sold", "commande passee": "sold", "effectuee": "sold", "completee": "sold",
     "storniert": "cancelled", "erstattet": "refunded", "ruckerstattet": "refunded", "zuruckerstattet": "refunded",
     "abgelaufen": "cancelled", "umgetauscht": "exchanged",
     "refunded": "refunded", "refund": "refunded", "rembourse": "refunded", "remboursee": "refunded",

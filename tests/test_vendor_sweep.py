@@ -106,7 +106,7 @@ OUTCOMES: dict[str, tuple[int, int, int, str]] = {
     "ebilet-zamowienia.csv": (30, 0, 0, "4304.00"),  # "89,00 zł" × "Ilość", not the "Wartość"
     "woocommerce-orders.csv": (34, 0, 0, "3080.00"),  # "Item Cost" × "Quantity", not the order's amounts
     # Third sweep: Reservix, TicketOne, Eventfrog, OvationTix, Vendini, Placeminute, Ticketline, Entradium, Tixly.
-    "placeminute-reservations.csv": (36, 0, 0, "1128.00"),  # the discounted "Prix Placeminute TTC" × "Nb places"
+    "placeminute-reservations.csv": (36, 0, 0, "1128.00"),  # "Montant TTC" over "Nb places", not "Prix public TTC"
     # The "Dettaglio titoli" sheet; 4 sales at a "Punto vendita" naming nobody; a "Totale titoli emessi" footer.
     "ticketone-report-vendite.xlsx": (36, 0, 4, "976.00"),
     # Windows-1252, a title block, "Gesamt" footer; 4 sales at a ticket outlet ("Vorverkaufsstelle") naming nobody.
@@ -120,6 +120,8 @@ OUTCOMES: dict[str, tuple[int, int, int, str]] = {
     "entradium-asistentes.csv": (42, 0, 0, "749.00"),  # "18,00 €" in a comma CSV beside "Gastos de gestión"
     # A title block, "Ticket Price" × "Ticket Qty" (not the "Order Total" with its fees), comps at $0.00, a Total footer.
     "ovationtix-order-details.csv": (34, 0, 0, "2426.00"),
+    "artspeople-ticket-sales.csv": (36, 0, 0, "2055.20"),  # "Amount Paid" over "Qty": 20 % off with SPRING20, 0 for BOARD
+    "showare-sales-detail.csv": (45, 0, 0, "1955.00"),  # one row per seat; "Last, First"; "Returned" seats refunded
 }
 # The columns of each export that hold a person: none of their values may be in the package.
 PERSONAL: dict[str, tuple[str, ...]] = {
@@ -212,6 +214,8 @@ PERSONAL: dict[str, tuple[str, ...]] = {
     "tixly-transaktioner.csv": ("Ordrenr.", "Kundenr.", "Fornavn", "Efternavn", "E-mail", "Mobil", "Postnr."),
     "entradium-asistentes.csv": ("Localizador", "Nombre", "Apellidos", "Email", "Teléfono", "DNI", "Código postal"),
     "ovationtix-order-details.csv": ("Patron ID", "First Name", "Last Name", "Email", "Phone", "Address", "Zip"),
+    "artspeople-ticket-sales.csv": ("Patron ID", "Patron Last Name", "Patron First Name", "Email", "Day Phone", "Zip"),
+    "showare-sales-detail.csv": ("Customer #", "Customer Name", "Address", "Zip", "Phone", "E-Mail"),
 }
 # The sheet of a workbook that holds the tickets, when it is not the first.
 SHEETS: dict[str, str] = {"pretix-orders.xlsx": "Order positions", "etix-transactions.xlsx": "Transactions",
@@ -478,7 +482,8 @@ def test_docs_list_every_layout_taken() -> None:
         "ludus", "digitick", "ticketleap", "billetto", "weezevent", "ticketspice", "eventzilla", "eventespresso",
         "eventbrite", "tixr", "festik", "xingevents", "sympla", "eventix", "ticketco", "tickster", "passline",
         "vivaticket", "ebilet", "woocommerce", "placeminute", "ticketone", "reservix",
-        "eventfrog", "ticketline", "vendini", "tixly", "entradium", "ovationtix"}
+        "eventfrog", "ticketline", "vendini", "tixly", "entradium", "ovationtix",
+        "artspeople", "showare"}
 
 
 def test_an_order_status_written_on_its_first_line_only(tmp_path: Path, keys: Path) -> None:
@@ -832,7 +837,8 @@ def test_a_show_column_no_header_names_is_read_from_its_values(tmp_path: Path, k
 
 
 @pytest.mark.parametrize(("name", "column"), [("tuxedo-transactions.csv", "Nom du client"),
-                                              ("ticketsolve-transactions.csv", "Customer")])
+                                              ("ticketsolve-transactions.csv", "Customer"),
+                                              ("showare-sales-detail.csv", "Customer Name")])
 def test_a_name_written_surname_first_is_a_full_name(name: str, column: str) -> None:
     # "Roy, Hugo": one column holding the whole name, surname before the comma, not a surname.
     mapping, _p = drafted(name)
@@ -920,16 +926,19 @@ def test_the_currency_and_clock_of_a_country_culturecoop_does_not_know(name: str
     assert (mapping["currency"], mapping["timezone"]) == (currency, zone)
 
 
-@pytest.mark.parametrize(("name", "price", "quantity", "row"), [
-    ("placeminute-reservations.csv", "Prix Placeminute TTC", "Nb places", "Montant TTC"),
+@pytest.mark.parametrize(("name", "row", "quantity", "listed"), [
+    ("placeminute-reservations.csv", "Montant TTC", "Nb places", "Prix public TTC"),
+    ("artspeople-ticket-sales.csv", "Amount Paid", "Qty", "Price"),
 ])
-def test_the_price_of_one_ticket_beside_the_rows_amount(name: str, price: str, quantity: str, row: str) -> None:
-    # Placeminute's bookings of several seats: « Montant TTC » is the booking's amount (the seats
-    # times « Prix Placeminute TTC », the discounted price paid), « Prix public TTC » the full price
-    # nobody paid. A header naming an amount well is no reason to read it as one ticket's price.
+def test_the_rows_amount_beside_the_price_of_one_ticket(name: str, row: str, quantity: str, listed: str) -> None:
+    # Placeminute's bookings and Arts People's order lines of several seats: « Montant TTC » and « Amount
+    # Paid » are what the whole row cost (« Prix Placeminute TTC » × « Nb places »; « Price » × « Qty »,
+    # less a discount code's share on some rows). Read as one ticket's price they were multiplied by the
+    # seats again (3,112.00 for 1,128.00; 5,486.40 for 2,055.20); divided by the quantity, each ticket is
+    # at what was paid, not at a list price nobody paid.
     mapping, _p = drafted(name)
-    assert (mapping["columns"]["unit_price"], mapping["columns"]["quantity"]) == (price, quantity)
-    assert row not in mapping["columns"].values()
+    assert (mapping["columns"]["total_price"], mapping["columns"]["quantity"]) == (row, quantity)
+    assert "unit_price" not in mapping["columns"] and listed not in mapping["columns"].values()
 
 
 def test_a_ticket_type_is_no_show(tmp_path: Path, keys: Path) -> None:

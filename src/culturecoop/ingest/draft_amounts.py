@@ -20,7 +20,8 @@ def choose_one_amount(builder: DraftBuilder) -> None:
     """One amount column: the price of one admission when the export has one (a total beside it
     adds fees or the other seats), else a total: the whole row's when rows carry a quantity
     (divided by it), the ticket's own when each row is one admission."""
-    _row_amount_beside_a_price(builder)
+    if _row_amount_beside_a_price(builder):
+        return
     total = builder.mapped("total_price")
     if total is None:
         _total_over_seats(builder)
@@ -61,32 +62,34 @@ def _total_over_seats(builder: DraftBuilder) -> None:
                  check=True)
 
 
-def _row_amount_beside_a_price(builder: DraftBuilder) -> None:
-    """The amount chosen as the price is, row by row, another price column times the quantity
-    (Placeminute's « Montant TTC » of 3 seats beside its « Prix Placeminute TTC » of one): it is the
-    row's amount, and that other column is the price of one ticket."""
+def _row_amount_beside_a_price(builder: DraftBuilder) -> bool:
+    """The amount chosen as the price is, on most rows of several tickets, another price column times
+    the quantity (Placeminute's « Montant TTC » beside « Prix Placeminute TTC », Arts People's « Amount
+    Paid » beside its list « Price »): it is what the whole row cost, after any discount code, and each
+    ticket's price is it divided by the quantity. Returns whether it was so read."""
     price, quantity = builder.mapped("unit_price"), builder.mapped("quantity")
     if price is None or quantity is None or not isinstance(builder.columns_map.get("unit_price"), str):
-        return
+        return False
     rows = [(read_amount(r[price.index] or ""), (r[quantity.index] or "").strip(), r)
             for r in builder.sample.rows if price.index < len(r) and quantity.index < len(r)]
     several = [(amount, int(q), r) for amount, q, r in rows if amount and q.isdigit() and int(q) > 1]
     if len(several) < 3:
-        return
-    candidates = sorted(((column_score("unit_price", c), c.index, c) for c in builder.columns
-                         if c.index not in builder.used and vocab.header_score("unit_price", c.name) > 0),
-                        key=lambda t: (-t[0], t[1]))
-    for score, _index, c in candidates:
-        if score < MATCH_THRESHOLD:
-            break
+        return False
+    for c in builder.columns:
+        if c.index in builder.used or column_score("unit_price", c) < MATCH_THRESHOLD \
+                or vocab.header_score("unit_price", c.name) <= 0:
+            continue
         times = sum(1 for amount, q, r in several
                     if c.index < len(r) and (one := read_amount(r[c.index] or "")) is not None and one * q == amount)
-        if times >= 0.9 * len(several):
-            builder.used.discard(price.index)
-            builder.choose("unit_price", c, _("{column} is, on each row of several tickets, this amount times "
-                                              "{quantity}: it is the row's amount, and this column the price of "
-                                              "one ticket").format(column=price.name, quantity=quantity.name))
-            return
+        if times >= 0.6 * len(several):
+            builder.columns_map["total_price"] = builder.columns_map.pop("unit_price")
+            builder.evidence = [e for e in builder.evidence if e.key != "columns.unit_price"]
+            builder.note("columns.total_price", price.name,
+                         _("on most rows of several tickets it is {column} times {quantity}: it is what the whole "
+                           "row cost, so each ticket's price is this amount divided by the quantity").format(
+                             column=c.name, quantity=quantity.name), check=True)
+            return True
+    return False
 
 
 def _amounts_by_order(builder: DraftBuilder, c: Column, order: Column) -> list[list[Decimal | None]]:

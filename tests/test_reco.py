@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import re
+import shutil
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -242,6 +243,24 @@ def test_cross_offer_agreement_brings_partner_events(coop: dict[str, Any]) -> No
     assert wrong.returncode == 2  # only the partner decides
     cc("reco", "cross-offers", "--db", db, "--member", "theatre-lilas", "--accept", proposal["agreement_id"])
     assert partner_rows() == {MEMBER, "theatre-lilas"}
+
+
+def test_cross_offers_follow_a_programme_that_changed(coop: dict[str, Any], tmp_path: Path) -> None:
+    """The Target tab answered « Erreur 500 » (a KeyError) once a partner's programme lost a show:
+    the gate gave back the counts it had released for the same model, listing a show no longer in
+    the programme. The programme is now part of the question: its new counts, without that show."""
+    from culturecoop.reco.cross import cross_offers
+
+    db = tmp_path / "coop.duckdb"
+    shutil.copy(coop["db"], db)
+    with Warehouse(db) as w:
+        first = cross_offers(w, MEMBER)
+        gone = next(e for e in first["events"] if e["your_patrons"])
+        for table in ("reco_upcoming_event", "event"):
+            w.con.execute(f"DELETE FROM {table} WHERE member_id = ? AND event_id = ?", [gone["partner"], gone["event_id"]])
+        again = cross_offers(w, MEMBER)
+    assert (gone["partner"], gone["event_id"]) not in {(e["partner"], e["event_id"]) for e in again["events"]}
+    assert len(again["events"]) == len(first["events"]) - 1
 
 
 def test_an_audience_saved_from_a_segment_is_the_segment_the_tab_counted(coop: dict[str, Any]) -> None:

@@ -658,6 +658,21 @@ def test_an_export_with_no_show_date_is_told_what_that_costs(tmp_path: Path) -> 
     asked = [u for u in undated.undecided if "date des événements" in u]
     assert len(asked) == 1 and "dernière vente" in asked[0] and "« Date et heure de l’événement »" in asked[0], undated.undecided
     assert "event_starts_at" not in undated.mapping["columns"]
+    # What the export does not say of the shows, offered once for all, commented out; uncommented
+    # (one hall, one genre), every event of the package carries it.
+    text = undated.yaml_text
+    for line in ("  # genres: {value: chanson}", "  # venue: {value: Votre salle}", "  # capacity: {value: '200'}"):
+        assert line in text, text
+    filled = text.replace("  # genres: {value: chanson}", "  genres: {value: chanson}").replace(
+        "  # venue: {value: Votre salle}", "  venue: {value: Salle Octave}").replace(
+        "  # venue_postal_code: {value: H2X 1Y4}", "  venue_postal_code: {value: M5V 2T6}").replace(
+        "  # capacity: {value: '200'}", "  capacity: {value: '120'}")
+    assert _prepared_as_drafted(tmp_path, vendors / "eventbrite-orders.csv", Draft(**{**undated.__dict__, "yaml_text": filled}))
+    events = read_table(tmp_path / "package", "event")
+    assert events and all((e["genres"], e["venue"], e["venue_fsa"], e["capacity"]) == (["chanson"], "Salle Octave", "M5V", 120)
+                          for e in events), events
     dated = draft_mapping(vendors / "weezevent-participants.csv")
     assert "event_starts_at" in dated.mapping["columns"]
     assert not any("events' dates" in u for u in dated.undecided), dated.undecided
+    full = draft_mapping(vendors.parent / "billetterie-fr.csv")  # dates, genres, hall and capacity in columns
+    assert "{value:" not in full.yaml_text and not any("events' dates" in u for u in full.undecided)

@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from culturecoop.i18n import _
+from culturecoop.ingest.profile import CONSENT_EXPORT_FIELDS
 from culturecoop.ingest.sniff import Evidence
 
 # The settings a drafted mapping may carry, in the order the file writes them.
@@ -95,6 +96,12 @@ def render(mapping: dict[str, Any], evidence: list[Evidence], undecided: list[st
         note = _evidence(evidence, f"columns.{field}")
         if field not in mapping["columns"] and note is not None:
             out.append(f"  # {field}: {' '.join(note.why.split())}")
+    missing = [(field, example) for field, example in EVENT_CONSTANTS if field not in mapping["columns"]]
+    if missing and not set(mapping["columns"]) <= set(CONSENT_EXPORT_FIELDS):
+        # What the export does not say of the shows, said once for all (a venue of one hall, one genre).
+        out.append("  " + _("# The export does not say these of your events; if they are the same for all, "
+                            "uncomment and fill in (trends, affinities, target audiences and sales paces use them):"))
+        out.extend(f"  # {field}: {{value: {flow(_(example))}}}" for field, example in missing)
     if unused:
         out.append(_("# Columns not used: {names}.").format(names=", ".join(unused)))
     if undecided:
@@ -106,6 +113,12 @@ def render(mapping: dict[str, Any], evidence: list[Evidence], undecided: list[st
 # What YAML may not hold even in a comment: control characters (a NUL some exports pad cells with)
 # but the tab and line ends, C1 controls but NEL, surrogates, U+FFFE and U+FFFF.
 _UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+# Event fields a member may give as one value for every event, with an example of each.
+EVENT_CONSTANTS: tuple[tuple[str, str], ...] = (
+    ("genres", "chanson"), ("venue", "Your venue"), ("venue_postal_code", "H2X 1Y4"), ("capacity", "200"),
+)
 
 
 def _printable(text: str) -> str:

@@ -122,6 +122,8 @@ OUTCOMES: dict[str, tuple[int, int, int, str]] = {
     "ovationtix-order-details.csv": (34, 0, 0, "2426.00"),
     "artspeople-ticket-sales.csv": (36, 0, 0, "2055.20"),  # "Amount Paid" over "Qty": 20 % off with SPRING20, 0 for BOARD
     "showare-sales-detail.csv": (45, 0, 0, "1955.00"),  # one row per seat; "Last, First"; "Returned" seats refunded
+    # Windows-1252, "Fr. 58.–", performances "Fr, 20.03.2026 / 19:30"; 3 sales at a Manor outlet naming nobody.
+    "ticketcorner-verkaeufe.csv": (34, 0, 3, "3110.00"),
 }
 # The columns of each export that hold a person: none of their values may be in the package.
 PERSONAL: dict[str, tuple[str, ...]] = {
@@ -216,6 +218,7 @@ PERSONAL: dict[str, tuple[str, ...]] = {
     "ovationtix-order-details.csv": ("Patron ID", "First Name", "Last Name", "Email", "Phone", "Address", "Zip"),
     "artspeople-ticket-sales.csv": ("Patron ID", "Patron Last Name", "Patron First Name", "Email", "Day Phone", "Zip"),
     "showare-sales-detail.csv": ("Customer #", "Customer Name", "Address", "Zip", "Phone", "E-Mail"),
+    "ticketcorner-verkaeufe.csv": ("Auftragsnr.", "Kundennr.", "Name", "Vorname", "PLZ", "E-Mail", "Telefon"),
 }
 # The sheet of a workbook that holds the tickets, when it is not the first.
 SHEETS: dict[str, str] = {"pretix-orders.xlsx": "Order positions", "etix-transactions.xlsx": "Transactions",
@@ -292,9 +295,9 @@ def personal_values(name: str) -> set[str]:
                                                                          "61"))
             if re.search(r"postal|postcode|zip|npa|postnummer|cap$|pocztowy", column.lower()):
                 found.add(value.replace(" ", ""))
-        first = next((values[c] for c in columns if re.search(r"first|prénom|voornaam|fornavn|förnamn|^nome$|^nombre$|imię",
+        first = next((values[c] for c in columns if re.search(r"first|prénom|vorname|voornaam|fornavn|förnamn|^nome$|^nombre$|imię",
                                                               c.lower())), "")
-        last = next((values[c] for c in columns if re.search(r"last|^nom$|sobrenome|apelido|achternaam|etternavn|efternamn|efternavn|"
+        last = next((values[c] for c in columns if re.search(r"last|^nom$|^name$|sobrenome|apelido|achternaam|etternavn|efternamn|efternavn|"
                                                              r"apellido|cognome|nazwisko", c.lower())
                      and "first" not in c.lower()), "")
         if first and last:
@@ -483,7 +486,7 @@ def test_docs_list_every_layout_taken() -> None:
         "eventbrite", "tixr", "festik", "xingevents", "sympla", "eventix", "ticketco", "tickster", "passline",
         "vivaticket", "ebilet", "woocommerce", "placeminute", "ticketone", "reservix",
         "eventfrog", "ticketline", "vendini", "tixly", "entradium", "ovationtix",
-        "artspeople", "showare"}
+        "artspeople", "showare", "ticketcorner"}
 
 
 def test_an_order_status_written_on_its_first_line_only(tmp_path: Path, keys: Path) -> None:
@@ -895,6 +898,10 @@ def test_an_orders_amount_and_bracketed_field_names_are_read_as_the_vendor_means
     ("eventfrog-ticketkaeufer.xlsx", "Bestelldatum", "Eventdatum",
      {"gültig": "sold", "storniert": "cancelled", "rückerstattet": "refunded"},
      {dt.datetime(2026, 5, 21, 19, 0), dt.datetime(2026, 3, 27, 20, 30), dt.datetime(2026, 3, 29, 14, 0)}),
+    # Ticketcorner in Swiss German: the performance ("Vorstellung") written "Fr, 20.03.2026 / 19:30" (no show
+    # date was read: Die Physiker's two evenings were one event with no date).
+    ("ticketcorner-verkaeufe.csv", "Buchungsdatum", "Vorstellung", {"Bezahlt": "sold", "Storniert": "cancelled"},
+     {dt.datetime(2026, 3, 20, 19, 30), dt.datetime(2026, 3, 22, 17, 0), dt.datetime(2026, 4, 1, 12, 15)}),
     # TicketCo in Norwegian: "Kjøpstidspunkt", "Starttid" written "14.03.2026 kl. 19:00".
     ("ticketco-billetter.csv", "Kjøpstidspunkt", "Starttid", {"Betalt": "sold", "Refundert": "refunded"},
      {dt.datetime(2026, 3, 14, 19, 0), dt.datetime(2026, 3, 27, 20, 0)}),
@@ -1000,3 +1007,9 @@ def test_postal_codes_of_a_country_culturecoop_does_not_read_are_left_out(name: 
     assert any(column in item and f"({hint})" in item for item in draft.undecided)
     _summary, package = run(name, tmp_path, keys)
     assert {p["fsa"] for p in read_table(package, "patron")} == {None}
+
+
+def test_a_plain_name_beside_a_first_name_is_the_surname() -> None:
+    # Ticketcorner's "Name" and "Vorname": the surname was left out (a one-word "Name" is no whole name).
+    columns = drafted("ticketcorner-verkaeufe.csv")[0]["columns"]
+    assert (columns["first_name"], columns["last_name"]) == ("Vorname", "Name") and "full_name" not in columns

@@ -171,6 +171,15 @@ def timestamp_sql(column: str, formats: tuple[str, ...], date_formats: tuple[str
             f"CASE WHEN regexp_matches({column}, '[0-9]\\s*[hH]') THEN "
             f"try_strptime(regexp_replace({hours}, ':(\\s|$)', ':00\\1', 'g'), $dt_plain) END"
         )
+    # A day's name before a numeric date, a slash before the time ("Fr, 20.03.2026 / 19:30"): read without
+    # them (``shapes.strip_zone`` drafts the formats so).
+    bare = (f"regexp_replace(regexp_replace(trim({column}), '^\\p{{L}}{{2,10}}\\.?,?\\s+([0-9])', '\\1'), "
+            f"'([0-9])\\s+/\\s+([0-9])', '\\1 \\2')")
+    plain_bare = [f"try_strptime({bare}, $dt_plain)"] if plain else []
+    dated_bare = [f"CAST(try_strptime({bare}, $d_formats) AS TIMESTAMP)"] if date_formats else []
+    if plain_bare or dated_bare:
+        terms.append(f"CASE WHEN regexp_matches({column}, '^\\s*\\p{{L}}{{2,10}}\\.?,?\\s+[0-9]|[0-9]\\s+/\\s+[0-9]') "
+                     f"THEN {first_of(*plain_bare, *dated_bare)} END")
     # Three letters in a row, accented ones included: "1 déc. 2025" and "1 août" hold no three ASCII ones.
     terms.append(f"CASE WHEN regexp_matches({column}, '\\p{{L}}{{3}}') THEN cc_text_datetime({column}) END")
     # "8:00 p.m.", "10 h 15 a.m.": read again as "8:00 PM" (the draft reads them so).

@@ -53,11 +53,32 @@ def choose_person_columns(builder: DraftBuilder) -> None:
             builder.columns_map[name] = chosen[0].name
             builder.note(f"columns.{name}", chosen[0].name, why_matched(name, chosen[0]))
         builder.used.update(c.index for c in chosen)
+    _plain_name_beside_a_first_name(builder)
     if "full_name" in builder.columns_map and ("first_name" in builder.columns_map or "last_name" in builder.columns_map):
         # Separate name columns say more than a full name: keep the full name out.
         full = builder.columns_map.pop("full_name")
         builder.used.discard(next(c.index for c in builder.columns if c.name == full))
         builder.evidence = [e for e in builder.evidence if e.key != "columns.full_name"]
+
+
+# A header that only says "name", in the languages where it stands beside a first name for the surname
+# (German "Name" beside "Vorname", Dutch "Naam" beside "Voornaam", Scandinavian "Navn"/"Namn").
+_PLAIN_NAMES = ("name", "naam", "navn", "namn")
+
+
+def _plain_name_beside_a_first_name(builder: DraftBuilder) -> None:
+    """A plain "Name" of one word each beside a first name and no surname (Ticketcorner's "Name",
+    "Vorname"): the surname, not a whole name nor nothing."""
+    if "first_name" not in builder.columns_map or "last_name" in builder.columns_map:
+        return
+    for c in builder.columns:
+        if (c.index not in builder.used or builder.columns_map.get("full_name") == c.name) \
+                and vocab.fold(c.name) in _PLAIN_NAMES and c.share("name") >= 0.8 and c.share("multiword") < 0.2:
+            if builder.columns_map.get("full_name") == c.name:
+                del builder.columns_map["full_name"]
+                builder.evidence = [e for e in builder.evidence if e.key != "columns.full_name"]
+            builder.choose("last_name", c, _("a plain name of one word beside the first name: the surname"))
+            return
 
 
 def leave_out_sellers_addresses(builder: DraftBuilder) -> None:

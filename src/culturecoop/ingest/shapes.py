@@ -201,9 +201,17 @@ _AM = re.compile(r"(\d)\s*[Aa]\.\s?[Mm]\.?")
 _PM = re.compile(r"(\d)\s*[Pp]\.\s?[Mm]\.?")
 
 
+# A day's name before a numeric date ("Fr, 20.03.2026", "sam. 14/03/2026"), a slash between the date and
+# its time ("20.03.2026 / 19:30", Ticketcorner's performances): read without them, as ``prepare`` does.
+_DAY_BEFORE_DATE = re.compile(r"^[^\W\d_]{2,10}\.?,?\s+(?=\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}(?!\d))")
+_SLASH_BEFORE_TIME = re.compile(r"(?<=\d)\s+/\s+(?=\d{1,2}[:hH]\d{2})")
+
+
 def strip_zone(value: str) -> tuple[str, str | None]:
     """``value`` without a trailing ``Z`` (``UTC``, ``GMT``) or ``±hh:mm`` after a time, and that
-    suffix (``Z`` for all three); ``8:00 p.m.`` written ``8:00 PM``, as ``prepare`` reads it."""
+    suffix (``Z`` for all three); ``8:00 p.m.`` written ``8:00 PM``, a day's name before a numeric
+    date and a slash before the time left out, as ``prepare`` reads it."""
+    value = _SLASH_BEFORE_TIME.sub(" ", _DAY_BEFORE_DATE.sub("", value.strip()))
     value = _PM.sub(r"\1 PM", _AM.sub(r"\1 AM", value))
     value = _HOURS_OFFSET.sub(r"\1:00", value)
     match = _ZONE.search(value)

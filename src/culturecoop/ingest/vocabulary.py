@@ -150,7 +150,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
                         "session", "session date", "date et heure", "event starts", "date heure",
                         "show time", "showtime", "performance time", "heure du spectacle",
                         # The performance itself, when its values are dates (a title is text).
-                        "representation", "performance",
+                        "representation", "performance", "vorstellung", "auffuhrung", "spieltermin",
                         # An event series' date (pretix's subevent, joined from its list by id).
                         "subevent date from", "date from"),
     "venue": ("spielstatte", "veranstaltungsort", "venue", "venue name", "salle", "lieu", "facility", "site", "location", "theatre", "nom du lieu",

@@ -31,6 +31,14 @@ from typing import Any
 from culturecoop.schema.taxonomy import GENRES
 from culturecoop.warehouse.sql_engine import DuckDBEngine, SqlEngine
 
+# A member's own last sale, a door sale naming nobody included: its export was made about then
+# (the end of its own periods, and the day after which a replayed event's sales are known).
+MEMBER_LAST_SALE = """
+SELECT max(bought) AS bought FROM (
+  SELECT CAST(max(last_purchase) AS DATE) AS bought FROM analytics_visit WHERE member_id = $member
+  UNION ALL SELECT max(sold_on) FROM unnamed_sale WHERE member_id = $member AND status = 'sold')
+"""
+
 # Bump when the SQL below changes: a warehouse built by older code is then rebuilt.
 FACTS_VERSION = 12
 # Month masks are BIGINT: 62 usable bits (the sign bit and one spare are left alone).

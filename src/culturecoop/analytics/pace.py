@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from culturecoop.analytics.audience import ratio
+from culturecoop.analytics.facts import MEMBER_LAST_SALE
 from culturecoop.analytics.report import Column, ReportContext, ReportOutput, ReportTable
 from culturecoop.analytics.wording import number
 from culturecoop.errors import UserError
@@ -45,13 +46,6 @@ FROM analytics_event AS e
 LEFT JOIN {ADMISSIONS} AS t ON t.member_id = e.member_id AND t.event_id = e.event_id
 WHERE e.member_id = $member AND (e.event_id = $event OR ($event = '' AND e.event_day > $date_to))
 GROUP BY e.event_id, e.title, e.event_day, e.capacity, e.genre_mask
-"""
-
-# The member's last sale in the whole warehouse, whatever the period: an event on or before that
-# day has had its sales (a replay, whose final sales can be set against the forecast).
-LAST_SALE = f"""
-SELECT max(CAST(purchased_at AS DATE)) AS last_sale FROM {ADMISSIONS} AS t
-WHERE t.member_id = $member AND t.status = 'sold'
 """
 
 # The member's events a reader may pick: every upcoming one and those of the period, with the
@@ -167,16 +161,24 @@ def _target(ctx: ReportContext) -> dict[str, Any]:
     return target
 
 
-def _forecast(sold: int, capacity: int | None, comparables: list[dict[str, Any]]) -> float | None:
-    """The point forecast: sold so far times the comparables' median multiplier; with nothing
-    sold yet, their median final sales. Capped at capacity."""
-    multipliers = [c["final"] / c["sold_by_now"] for c in comparables if c["sold_by_now"]]
+def _outcomes(sold: int, comparables: list[dict[str, Any]]) -> tuple[np.ndarray | None, bool]:
+    """What the event would sell in the end at each comparable's pace: sold so far times its
+    multiplier; with nothing sold yet (or too few multipliers), the comparables' final sales, and
+    True. None with fewer than ``MIN_COMPARABLES`` comparables."""
+    multipliers = np.array([c["final"] / c["sold_by_now"] for c in comparables if c["sold_by_now"]], dtype=float)
     if sold > 0 and len(multipliers) >= MIN_COMPARABLES:
-        value = sold * float(np.median(multipliers))
-    elif len(comparables) >= MIN_COMPARABLES:
-        value = float(np.median([c["final"] for c in comparables]))
-    else:
+        return sold * multipliers, False
+    if len(comparables) >= MIN_COMPARABLES:
+        return np.array([c["final"] for c in comparables], dtype=float), True
+    return None, False
+
+
+def _forecast(sold: int, capacity: int | None, comparables: list[dict[str, Any]]) -> float | None:
+    """The point forecast: the median of ``_outcomes``, capped at capacity."""
+    outcomes, _from_finals = _outcomes(sold, comparables)
+    if outcomes is None:
         return None
+    value = float(np.median(outcomes))
     return min(float(capacity), value) if capacity else value
 
 
@@ -213,20 +215,16 @@ def pace(ctx: ReportContext) -> ReportOutput:
         ctx.notes.append(_("Fewer than {n} past events share a genre with this one: all events of the period are compared.").format(n=count(MIN_COMPARABLES)))
     sold = int(target["sold"])
     capacity = target["capacity"]
-    multipliers = np.array([c["final"] / c["sold_by_now"] for c in comparables if c["sold_by_now"]], dtype=float)
-    finals = np.array([c["final"] for c in comparables], dtype=float)
     forecast: float | None
     low: float | None
     high: float | None
     sellout: float | None
-    if sold > 0 and len(multipliers) >= MIN_COMPARABLES:
-        demand = sold * multipliers
+    demand, from_finals = _outcomes(sold, comparables)
+    if demand is not None:
         forecast, low, high = (float(np.percentile(demand, q)) for q in (50, 10, 90))
         sellout = float(np.mean(demand >= capacity)) if capacity else None
-    elif len(finals) >= MIN_COMPARABLES:
-        forecast, low, high = (float(np.percentile(finals, q)) for q in (50, 10, 90))
-        sellout = float(np.mean(finals >= capacity)) if capacity else None
-        ctx.notes.append(_("No ticket sold yet: the forecast is the final sales of comparable events."))
+        if from_finals:
+            ctx.notes.append(_("No ticket sold yet: the forecast is the final sales of comparable events."))
     else:
         forecast = low = high = sellout = None
         ctx.notes.append(_("Fewer than {n} comparable past events in the period: no forecast; start the period earlier to compare with more events.").format(n=count(MIN_COMPARABLES)))
@@ -253,7 +251,7 @@ def pace(ctx: ReportContext) -> ReportOutput:
                                n=number(door, current_language())))
     # A replay (the member's sales went on past the event's day): its final sales are known and
     # are set against the forecast, which never saw them.
-    last_sale = ctx.query(LAST_SALE)[0]["last_sale"]
+    last_sale = ctx.query(MEMBER_LAST_SALE)[0]["bought"]
     final = int(target["sold_in_the_end"]) if last_sale is not None and target["event_day"] <= last_sale else None
     outcome = (None if final is None or low is None or high is None else
                "below" if final < round(low) else "above" if final > round(high) else "within")

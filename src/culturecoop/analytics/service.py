@@ -99,13 +99,6 @@ def _preflight(engine: SqlEngine) -> tuple[str, tuple[str, ...], facts.Window]:
     return engine.remember(("analytics", "preflight"), compute)
 
 
-# A member's own last sale, a door sale naming nobody included: its export was made about then.
-MEMBER_LAST_SALE = """
-SELECT max(bought) AS bought FROM (
-  SELECT CAST(max(last_purchase) AS DATE) AS bought FROM analytics_visit WHERE member_id = $member
-  UNION ALL SELECT max(sold_on) FROM unnamed_sale WHERE member_id = $member AND status = 'sold')
-"""
-
 # Its last event held soon after (a show the week after its last sale is in its data).
 MEMBER_LAST_EVENT = """
 SELECT max(event_day) AS held FROM analytics_visit WHERE member_id = $member AND event_day <= $until
@@ -124,7 +117,7 @@ def _member_window(engine: SqlEngine, window: facts.Window, member: str) -> fact
     for yet — fewer patrons than the year before, nobody back in the last six months — an audience
     lost that is only an export not sent yet."""
     def compute() -> Any:
-        bought = engine.rows(MEMBER_LAST_SALE, {"member": member})[0]["bought"]
+        bought = engine.rows(facts.MEMBER_LAST_SALE, {"member": member})[0]["bought"]
         if not isinstance(bought, date):
             return None
         held = engine.rows(MEMBER_LAST_EVENT, {"member": member, "until": bought + timedelta(days=BEHIND_DAYS)})[0]["held"]

@@ -53,7 +53,7 @@ def bad_crc_zip(folder: Path) -> bytes:
 
 
 def tampered(shared: Shared, change: Callable[[Path], None]) -> Path:
-    folder = Path(tempfile.mkdtemp(prefix="faults-web-")) / "pkg"
+    folder = Path(tempfile.mkdtemp(prefix="tampered-", dir=shared.root)) / "pkg"
     shutil.copytree(shared.package, folder)
     change(folder)
     return folder
@@ -76,7 +76,7 @@ def _escaping_member(tf: tarfile.TarFile) -> None:
 def _other_member(shared: Shared) -> Path:
     from packages import make_package
 
-    return make_package(Path(tempfile.mkdtemp(prefix="faults-web-")) / "pkg", "m2", n_tickets=20)
+    return make_package(Path(tempfile.mkdtemp(prefix="other-", dir=shared.root)) / "pkg", "m2", n_tickets=20)
 
 
 # name: (archive builder, file name sent, expected statuses, words of the message)

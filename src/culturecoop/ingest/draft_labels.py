@@ -32,6 +32,7 @@ def decide_labels(builder: DraftBuilder) -> None:
             builder.note("status_values", None, _("{column} is empty on some rows and names only "
                                                   "cancellations or refunds: an empty cell is a sale").format(
                 column=status.name))
+        _reimbursed_bookings(builder, status, known)
         builder.settings["status_values"] = known
         if unknown:
             builder.undecided.append(_("The ticket statuses {labels} are not words the draft knows: in the "
@@ -85,6 +86,23 @@ def _status_flag(builder: DraftBuilder) -> None:
         builder.settings["status_values"] = {label: said if yes else "sold" for label, yes in words.items()
                                              if yes is not None}
         return
+
+
+def _reimbursed_bookings(builder: DraftBuilder, status: Column, known: dict[str, str]) -> None:
+    """The pass Culture's bookings: the status of a « contremarque » (the booking's code) says
+    « remboursé » once the pass Culture has paid the venue for a used booking, « en cours de
+    remboursement » while it is paying: sales, not refunds to the young person (who cancels:
+    « annulé »)."""
+    if "contremarque" not in vocab.tokens(status.name):
+        return
+    paid = sorted(label for label, value in known.items() if value == "refunded")
+    if not paid:
+        return
+    known.update(dict.fromkeys(paid, "sold"))
+    builder.note("status_values", None, _("{column} comes from the pass Culture: {labels} means the pass Culture paid "
+                                          "you for a used booking, a sale (a booking the young person cancels "
+                                          "says « annulé »)").format(column=status.name, labels=", ".join(
+                                              f"« {label} »" for label in paid)))
 
 
 def _order_status_letters(builder: DraftBuilder, status: Column) -> bool:

@@ -96,7 +96,8 @@ def render(mapping: dict[str, Any], evidence: list[Evidence], undecided: list[st
         note = _evidence(evidence, f"columns.{field}")
         if field not in mapping["columns"] and note is not None:
             out.append(f"  # {field}: {' '.join(note.why.split())}")
-    missing = [(field, example) for field, example in EVENT_CONSTANTS if field not in mapping["columns"]]
+    missing = [(field, VENUE_POSTAL_CODES.get(str(mapping.get("country")), "12345") if field == "venue_postal_code"
+                else example) for field, example in EVENT_CONSTANTS if field not in mapping["columns"]]
     if missing and not set(mapping["columns"]) <= set(CONSENT_EXPORT_FIELDS):
         # What the export does not say of the shows, said once for all (a venue of one hall, one genre).
         out.append("  " + _("# The export does not say these of your events; if they are the same for all, "
@@ -119,6 +120,10 @@ _UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\
 EVENT_CONSTANTS: tuple[tuple[str, str], ...] = (
     ("genres", "chanson"), ("venue", "Your venue"), ("venue_postal_code", "H2X 1Y4"), ("capacity", "200"),
 )
+# The venue's postal code as the draft's country writes one (a French venue is not shown a
+# Canadian code to copy).
+VENUE_POSTAL_CODES: dict[str, str] = {"CA": "H2X 1Y4", "US": "10001", "FR": "75011", "BE": "1000", "CH": "1204",
+                                      "LU": "1450", "GB": "SW4 0AB", "DE": "10115", "AT": "1010", "IE": "D02 X285"}
 
 
 def _printable(text: str) -> str:

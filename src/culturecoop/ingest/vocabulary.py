@@ -74,7 +74,9 @@ HEADERS: dict[str, tuple[str, ...]] = {
                  "dossier", "no dossier", "dossier no", "no de dossier", "reference dossier", "id dossier", "transaction", "transaction id",
                  "transaction no", "booking id", "booking reference", "booking no", "reservation",
                  "no reservation", "reservation id", "purchase id", "purchase no", "sale id", "vente id",
-                 "no vente", "receipt no", "confirmation no", "id de la commande", "no transaction"),
+                 "no vente", "receipt no", "confirmation no", "id de la commande", "no transaction",
+                 # The pass Culture's booking code (one per booking; a duo booking's two seats share it).
+                 "contremarque", "code contremarque", "no contremarque"),
     "purchased_at": ("bestelldatum", "kaufdatum", "buchungsdatum", "verkaufsdatum", "order date", "purchase date", "date achat", "date d achat", "date de l achat",
                      "date de commande", "date commande", "date de la commande", "ordered at", "purchased at",
                      "created at", "created", "sold at", "sale date", "date de vente", "date vente",
@@ -154,7 +156,9 @@ HEADERS: dict[str, tuple[str, ...]] = {
                         # An event series' date (pretix's subevent, joined from its list by id).
                         "subevent date from", "date from"),
     "venue": ("spielstatte", "veranstaltungsort", "venue", "venue name", "salle", "lieu", "facility", "site", "location", "theatre", "nom du lieu",
-              "nom de la salle", "place", "theater", "hall", "auditorium", "venue hall", "theatre name", "theater name"),
+              "nom de la salle", "place", "theater", "hall", "auditorium", "venue hall", "theatre name", "theater name",
+              # The pass Culture's venue of an offer (« Structure », earlier « Lieu »).
+              "structure", "nom de la structure"),
     "venue_postal_code": ("venue postal code", "code postal salle", "venue zip", "site postcode",
                           "code postal du lieu", "venue postcode", "facility postal", "facility postal code",
                           "facility zip", "venue postal", "code postal de la salle", "code postal lieu"),
@@ -430,28 +434,72 @@ def header_score(field: str, header: str) -> float:
     both = _FIELD_NAME_AFTER.fullmatch(header)
     if both is not None:
         return max(header_score(field, both.group(1)), header_score(field, both.group(2)))
-    words = _meaningful(tokens(header))
+    raw = tokens(header)
+    words = _meaningful(raw)
     if not words:
         return 0.0
     if set(words) & EXCLUDE_WORDS.get(field, frozenset()):
         return 0.0
     plain = tuple(w for w in words if w not in ATTENDEE_WORDS and w not in BUYER_WORDS) or words
+    head = _head(raw, field)
     best = 0.0
     for phrase in _PHRASES[field]:
         if words == phrase or plain == phrase:
             best = max(best, 0.7 if len(phrase) == 1 and phrase[0] in GENERIC else 1.0)
             continue
-        if len(phrase) <= len(words) and _contains(words, phrase):
+        if len(phrase) <= len(words) and _contains(words, phrase, start=head):
+            if (not head and len(words) == 2 and words[0] in _COMPOUND_FIRST and words[1] in _COMPOUND_LAST
+                    and phrase == words[:1] and _names_another(words[1], field)):
+                # An English compound names its last word ("Reservation Price" is a price, "Event
+                # Venue" a venue): its first word alone does not name the column.
+                continue
             extra = len(words) - len(phrase)
             qualifiers = sum(1 for w in words if w in ATTENDEE_WORDS or w in BUYER_WORDS)
             best = max(best, 0.85 - 0.12 * max(0, extra - qualifiers) - 0.03 * qualifiers)
     return max(best, 0.0)
 
 
-def _contains(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
-    """``phrase`` appears in ``words`` as consecutive words."""
+# Words after which a header names what its head word belongs to ("Prix de la réservation",
+# "Price of ticket"), and head words that identify or name that thing (« Code de la réservation » is
+# the reservation's code, « Nom de la campagne » the campaign's name: the campaign is the column's).
+_OF = frozenset({"de", "du", "des", "d", "of"}) | more.OF_WORDS
+# An English compound of two words names its last one ("Reservation Price" is a price, "Event Venue"
+# a venue): a first word that only qualifies (these) does not name the column. French puts its head
+# first (« Date transaction »): its first words are none of these.
+_COMPOUND_FIRST = frozenset({"reservation", "booking", "order", "ticket", "event", "show", "performance", "seat",
+                             "transaction", "purchase", "sale"})
+_COMPOUND_LAST = frozenset({"price", "amount", "venue", "location", "date", "time", "status", "email", "phone",
+                            "total", "quantity"})
+_IDENTIFIER_HEADS = frozenset({"no", "id", "code", "nom", "name", "titre", "title", "libelle", "intitule", "label",
+                               "designation", "nome", "nombre", "naam"})
+
+
+def _head(raw: tuple[str, ...], field: str) -> int:
+    """How many meaningful words of a header ``head of complement`` are its head, when that head
+    names another field than ``field`` (« Prix de la réservation » is a price, not a reservation
+    number; « Lieu de l'évènement » a venue, not an event; "Price of ticket" a price): a wording of
+    ``field`` found in the complement alone does not name the column. 0 otherwise."""
+    at = next((i for i, w in enumerate(raw) if w in _OF), 0)
+    head = _meaningful(raw[:at]) if at else ()
+    if not head or set(head) <= _IDENTIFIER_HEADS:
+        return 0
+    for other, phrases in _PHRASES.items():
+        if other != field and any(_contains(head, p) for p in phrases):
+            return len(head)
+    return 0
+
+
+def _names_another(word: str, field: str) -> bool:
+    """Whether ``word`` alone is a wording of a field other than ``field``."""
+    return any(other != field and (word,) in phrases for other, phrases in _PHRASES.items())
+
+
+def _contains(words: tuple[str, ...], phrase: tuple[str, ...], start: int = 0) -> bool:
+    """``phrase`` appears in ``words`` as consecutive words, beginning before word ``start``
+    when ``start`` is given (a wording of the header's head, not of its complement alone)."""
     n = len(phrase)
-    return any(words[i:i + n] == phrase for i in range(len(words) - n + 1))
+    last = len(words) - n if not start else min(start - 1, len(words) - n)
+    return any(words[i:i + n] == phrase for i in range(last + 1))
 
 
 def header_role(header: str) -> str:

@@ -146,6 +146,10 @@ PURCHASE_WORDS: frozenset[str] = frozenset({
 # Articles and prepositions left out when headers are compared ("Data da compra", "Fecha del evento").
 FILLERS: frozenset[str] = frozenset({"do", "da", "dos", "das", "del", "di", "della", "dell", "dello", "degli",
                                      "van", "het", "y", "og", "och", "pa"})
+# Prepositions after which a header names what its head word belongs to ("Precio de la entrada",
+# "Data do evento", "Prezzo del biglietto", "Prijs van het ticket").
+OF_WORDS: frozenset[str] = frozenset({"do", "da", "dos", "das", "del", "di", "della", "dell", "dello", "degli",
+                                      "van"})
 
 STATUS_WORDS: dict[str, str] = {
     **dict.fromkeys((

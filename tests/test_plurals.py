@@ -48,3 +48,13 @@ def test_audit_verify_says_0_1_and_2_entries_right(tmp_path: Path, cli, language
                        "Journal d’audit intact : 2 entrées"],
                 "en": ["Audit log intact: 0 entries", "Audit log intact: 1 entry", "Audit log intact: 2 entries"]}
     assert said == expected[language]
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_transparency_page_says_0_1_and_2_records_right(language: str) -> None:
+    from culturecoop.web.i18n import Translator
+    from culturecoop.web.views.transparency import _governance_sentence
+
+    t = Translator(language)
+    said = [_governance_sentence("consent", {"records": n}, "m", "1 mai", t).split("(")[1] for n in (0, 1, 2)]
+    assert said == {"fr": ["0 fiche).", "1 fiche).", "2 fiches)."], "en": ["0 records).", "1 record).", "2 records)."]}[language]

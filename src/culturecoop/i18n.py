@@ -57,6 +57,30 @@ def _(message: str) -> str:
     return catalog(language).get(message, message)
 
 
+# Every pair of forms ``plural`` was asked for, by each of its forms: ``retranslate`` reads a count
+# sentence back in the form its count takes in the other language.
+_PAIRS: dict[str, tuple[str, str]] = {}
+
+
+def takes_one(n: int, language: str) -> bool:
+    """Whether a count of ``n`` takes the singular in ``language``, as CLDR says for whole numbers:
+    English for 1 only ("0 events", "1 event"), French for 0 and 1 (« 0 événement », « 1 événement »)."""
+    return n in (0, 1) if language == "fr" else n == 1
+
+
+def plural_in(n: int, one: str, other: str, language: str) -> str:
+    """The sentence about ``n`` things in ``language``, not yet formatted: ``one`` or ``other``
+    (English message ids, both in the catalogs) as ``takes_one`` says, translated."""
+    _PAIRS[one] = _PAIRS[other] = (one, other)
+    return gettext_in(one if takes_one(n, language) else other, language)
+
+
+def plural(n: int, one: str, other: str) -> str:
+    """The sentence about ``n`` things in the current language, not yet formatted:
+    ``plural(n, "{n} event loaded.", "{n} events loaded.").format(n=count(n))``."""
+    return plural_in(n, one, other, current_language())
+
+
 def general(value: float) -> str:
     """A setting's figure inside a sentence in the current language, as short as it reads (ε 0,5 in
     French, 0.5 in English; 10; 0,05)."""
@@ -133,7 +157,7 @@ def retranslate(message: str, language: str) -> str:
     if message in french or message in english_of:
         msgid = message if message in french else english_of[message]
         return gettext_in(msgid, language)
-    for pattern, msgid, msgstr, written_in in _patterns():
+    for pattern, msgid, _msgstr, written_in in _patterns():
         found = pattern.match(message)
         if found:
             # A field that is itself a message of the catalogs (a label the service translated
@@ -142,8 +166,21 @@ def retranslate(message: str, language: str) -> str:
             # written the way ``language`` does.
             values = {name: _number_in(_label_in(value, language, french, english_of), written_in, language)
                       for name, value in found.groupdict().items()}
-            return _fill(msgid if language == "en" else msgstr, values)
+            return _fill(gettext_in(_form_for(msgid, values, language), language), values)
     return message
+
+
+def _form_for(msgid: str, values: dict[str, str], language: str) -> str:
+    """``msgid``, or its other form when it is one of a plural pair and its count takes the other
+    form in ``language`` (English "0 events" is French « 0 événement »)."""
+    pair = _PAIRS.get(msgid)
+    figure = values.get("n", values.get("count", ""))
+    if pair is None or not _COUNT.fullmatch(figure):
+        return msgid
+    return pair[0] if takes_one(int(re.sub(r"\D", "", figure)), language) else pair[1]
+
+
+_COUNT = re.compile(r"\d[\d \u00a0\u202f,]*")
 
 
 _GROUPED = {"en": re.compile(r"(-?\d{1,3}(?:,\d{3})+)(?:\.(\d+))?"),

@@ -22,7 +22,7 @@ from culturecoop.analytics.audience import ratio
 from culturecoop.analytics.pooled import Cells, genre_domain, genre_labels, genres_in_period, mark
 from culturecoop.analytics.report import Column, ReportContext, ReportOutput, ReportTable
 from culturecoop.analytics.wording import number
-from culturecoop.i18n import _, current_language
+from culturecoop.i18n import _, current_language, plural
 from culturecoop.privacy.gate import CountTable
 from culturecoop.schema.model import MEMBER_KINDS
 from culturecoop.schema.taxonomy import GENRES
@@ -139,7 +139,7 @@ def elsewhere(ctx: ReportContext) -> ReportOutput:
     )
     summary = {"audience": audience, "going_elsewhere": going,
                "share_going_elsewhere": None if anywhere.hidden("*") else ratio(going, audience)}
-    ctx.notes.append(_("Your audience here: your patrons who agreed to pooling and are linked across members ({n} people in the period).").format(n=number(audience, current_language())))
+    ctx.notes.append(plural(audience, "Your audience here: your patrons who agreed to pooling and are linked across members ({n} person in the period).", "Your audience here: your patrons who agreed to pooling and are linked across members ({n} people in the period).").format(n=number(audience, current_language())))
     return ReportOutput([
         ReportTable("genres", _("Genres your audience attends elsewhere"), cols + GENRE_COMPARISON, genre_rows,
                     pooled=True),

@@ -12,7 +12,7 @@ from rich.console import Console
 
 from culturecoop.errors import EXIT_ENVIRONMENT, UserError
 from culturecoop.files import os_reason
-from culturecoop.i18n import LANGUAGES, _, set_language
+from culturecoop.i18n import LANGUAGES, _, plural, set_language
 
 app = typer.Typer(
     name="culturecoop",
@@ -87,10 +87,11 @@ def figure(value: float, digits: int = 0) -> str:
     return number(value, current_language(), digits)
 
 
-def counted(n: int, one: str, many: str) -> str:
-    """``one`` (a sentence about a single thing, translated) when ``n`` is 1, else ``many`` with
-    its ``{n}`` written as the reader writes numbers: « 1 lignes » never reads."""
-    return one if n == 1 else many.replace("{n}", figure(n))
+def counted(n: int, one: str, other: str) -> str:
+    """The sentence about ``n`` things (``one`` and ``other``: English message ids, see
+    ``culturecoop.i18n.plural``) in the reader's language, its ``{n}`` written as the reader writes
+    numbers: neither « 1 lignes » nor « 0 lignes »; other fields are left to ``.format``."""
+    return plural(n, one, other).replace("{n}", figure(n))
 
 
 def gated(shown: str) -> str:

@@ -10,7 +10,7 @@ import typer
 
 from culturecoop.cli.app import app, console, emit_json, figure
 from culturecoop.errors import UserError
-from culturecoop.i18n import _
+from culturecoop.i18n import _, plural
 
 contribution_app = typer.Typer(help="Contribution accounting (Shapley values over members) and remuneration statements.", no_args_is_help=True)
 governance_app = typer.Typer(help="Governance documents: the privacy impact assessment.", no_args_is_help=True)
@@ -52,7 +52,7 @@ def shapley_command(
     if as_json:
         emit_json(data)
         return
-    console.print(_("Contributions from {start} to {end} ({n} members, k = {k}; counts in {counts} s, Shapley values in {shapley} s):").format(
+    console.print(plural(len(result.members), "Contributions from {start} to {end} ({n} member, k = {k}; counts in {counts} s, Shapley values in {shapley} s):", "Contributions from {start} to {end} ({n} members, k = {k}; counts in {counts} s, Shapley values in {shapley} s):").format(
         start=data["from"], end=data["to"], n=figure(len(result.members)), k=figure(result.k),
         counts=figure(result.seconds_counts, 1), shapley=figure(result.seconds_shapley, 2)))
     for name, f in result.functions.items():
@@ -119,7 +119,7 @@ def statements_command(
     if as_json:
         emit_json(summary)
     else:
-        console.print(_("Wrote {n} statements to {out}: {distributed} shared + {fees} fees = {pool}.").format(
+        console.print(plural(len(summary["statements"]), "Wrote {n} statement to {out}: {distributed} shared + {fees} fees = {pool}.", "Wrote {n} statements to {out}: {distributed} shared + {fees} fees = {pool}.").format(
             n=figure(len(summary["statements"])), out=out, distributed=money(summary["distributed_cents"]), fees=money(summary["fees_cents"]),
             pool=money(summary["pool_cents"])))
 

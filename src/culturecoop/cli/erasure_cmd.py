@@ -9,7 +9,7 @@ from typing import Any
 import typer
 
 from culturecoop.cli.app import app, console, emit_json, figure
-from culturecoop.i18n import _
+from culturecoop.i18n import _, plural
 
 erasure_app = typer.Typer(help="Erasure requests (made on the member's machine: tokens only).", no_args_is_help=True)
 access_app = typer.Typer(help="Access and portability: everything the cooperative holds about a person.", no_args_is_help=True)
@@ -58,7 +58,7 @@ def erasure_request(
     if as_json:
         emit_json(request.to_json())
     else:
-        console.print(_("Wrote {path}: {n} tokens and no identifier. Send it to the cooperative, which runs `culturecoop erase {path} --db FILE`.").format(
+        console.print(plural(len(request.email_tokens) + len(request.phone_tokens) + len(request.record_tokens), "Wrote {path}: {n} token and no identifier. Send it to the cooperative, which runs `culturecoop erase {path} --db FILE`.", "Wrote {path}: {n} tokens and no identifier. Send it to the cooperative, which runs `culturecoop erase {path} --db FILE`.").format(
             path=out, n=figure(len(request.email_tokens) + len(request.phone_tokens) + len(request.record_tokens))))
 
 
@@ -116,7 +116,7 @@ def access_export(
     if as_json:
         emit_json(report)
     else:
-        console.print(_("Wrote {n} files to {out} in {seconds} s: {files}.").format(
+        console.print(plural(len(files), "Wrote {n} file to {out} in {seconds} s: {files}.", "Wrote {n} files to {out} in {seconds} s: {files}.").format(
             n=figure(len(files)), out=out, seconds=figure(report["seconds"], 2), files=", ".join(f.name for f in files)))
 
 
@@ -155,7 +155,7 @@ def consent_apply(
     if as_json:
         emit_json(summary)
     else:
-        console.print(_("Recorded {n} consent decisions for {records} record(s) of member {member}.").format(
+        console.print(plural(summary["decisions"], "Recorded {n} consent decision for {records} record(s) of member {member}.", "Recorded {n} consent decisions for {records} record(s) of member {member}.").format(
             n=figure(summary["decisions"]), records=figure(summary["records"]), member=request.member_id))
 
 

@@ -36,8 +36,8 @@ def _say_summary(s: dict[str, Any]) -> None:
     if s["records_without_encodings"]:
         console.print(counted(
             s["records_without_encodings"],
-            _("One record has no token and no encoding at all: it stays a person of its own."),
-            _("{n} records have no token and no encoding at all: each stays a person of its own.")))
+            "One record has no token and no encoding at all: it stays a person of its own.",
+            "{n} records have no token and no encoding at all: each stays a person of its own."))
     console.print(
         _("Compared {pairs} candidate pairs; kept {kept} keys, created {new}, retired {retired} "
           "({changed} records changed key) in {seconds} s.").format(

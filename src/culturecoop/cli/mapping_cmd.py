@@ -19,7 +19,7 @@ from culturecoop.cli.app import app, console, counted, emit_json, figure
 from culturecoop.cli.prepare_cmd import package_rows, print_consent
 from culturecoop.errors import UserError
 from culturecoop.files import os_reason
-from culturecoop.i18n import _, current_language
+from culturecoop.i18n import _, current_language, plural
 from culturecoop.ingest.draft import Draft, draft_mapping
 from culturecoop.ingest.prepare import check_export, preview_rows
 from culturecoop.ingest.prepare_io import PrepareSummary
@@ -179,15 +179,15 @@ def _print_check(summary: PrepareSummary, rows: list[dict[str, Any]]) -> None:
             table.add_row(say(REJECT_REASONS, reason, language), figure(count))
         console.print(table)
     if summary.refunds_merged:
-        console.print(counted(summary.refunds_merged, _("One refund row would be applied to the sale it refunds."),
-                              _("{n} refund rows would be applied to the sales they refund.")))
+        console.print(counted(summary.refunds_merged, "One refund row would be applied to the sale it refunds.",
+                              "{n} refund rows would be applied to the sales they refund."))
     if summary.unnamed_sales:
         console.print(counted(
             summary.unnamed_sales,
-            _("One sale naming nobody (a door or cash sale) would be counted as an admission of its event."),
-            _("{n} sales naming nobody (door or cash sales) would be counted as admissions of their events.")))
+            "One sale naming nobody (a door or cash sale) would be counted as an admission of its event.",
+            "{n} sales naming nobody (door or cash sales) would be counted as admissions of their events."))
     if summary.summary_lines:
-        console.print(_("{n} total lines under the table would be left out (they are not sales).").format(
+        console.print(plural(summary.summary_lines, "{n} total line under the table would be left out (it is not a sale).", "{n} total lines under the table would be left out (they are not sales).").format(
             n=figure(summary.summary_lines)))
     console.print(_("The package would hold: {tables}.").format(tables=package_rows(summary)), highlight=False)
     print_consent(summary)

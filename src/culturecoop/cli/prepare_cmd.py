@@ -61,23 +61,23 @@ def _print_summary(summary: PrepareSummary) -> None:
         console.print(_("Total lines skipped (not tickets): {n}.").format(n=figure(summary.summary_lines)))
     if summary.refunds_merged:
         console.print(counted(
-            summary.refunds_merged, _("One refund row was applied to the ticket it refunds (now marked refunded)."),
-            _("{n} refund rows were applied to the tickets they refund (now marked refunded).")))
+            summary.refunds_merged, "One refund row was applied to the ticket it refunds (now marked refunded).",
+            "{n} refund rows were applied to the tickets they refund (now marked refunded)."))
     if summary.unnamed_sales:
         console.print(counted(
-            summary.unnamed_sales, _("One sale naming nobody (a door or cash sale) was counted as an admission of "
-                                     "its event, not as a patron's ticket."),
-            _("{n} sales naming nobody (door or cash sales) were counted as admissions of their events, not as "
-              "patrons' tickets.")))
+            summary.unnamed_sales, "One sale naming nobody (a door or cash sale) was counted as an admission of "
+                                     "its event, not as a patron's ticket.",
+            "{n} sales naming nobody (door or cash sales) were counted as admissions of their events, not as "
+              "patrons' tickets."))
     for name, count in summary.values_dropped.items():
         if name in ("event_starts_at", "birth_date"):
             console.print(counted(
-                count, _("One row had an unreadable or implausible {field}; it was left empty, the ticket was kept."),
-                _("{n} rows had an unreadable or implausible {field}; it was left empty, the tickets were kept.")).format(field=field_named(name, language)))
+                count, "One row had an unreadable or implausible {field}; it was left empty, the ticket was kept.",
+                "{n} rows had an unreadable or implausible {field}; it was left empty, the tickets were kept.").format(field=field_named(name, language)))
         else:
             console.print(counted(
-                count, _("One patron had an unreadable {field}; it was left empty."),
-                _("{n} patrons had an unreadable {field}; it was left empty.")).format(
+                count, "One patron had an unreadable {field}; it was left empty.",
+                "{n} patrons had an unreadable {field}; it was left empty.").format(
                     field=field_named(name, language)))
     print_consent(summary)
     for warning in summary.warnings:

@@ -14,7 +14,7 @@ import typer
 from culturecoop.cli.app import app, console, counted, emit_json, figure, gated
 from culturecoop.errors import UserError
 from culturecoop.files import atomic_file, refuse_replacing
-from culturecoop.i18n import _
+from culturecoop.i18n import _, plural
 from culturecoop.spreadsheet import spreadsheet_cell
 from culturecoop.warehouse.engine import Warehouse
 
@@ -48,8 +48,8 @@ def programme_command(
     from culturecoop.analytics.wording import day
     from culturecoop.i18n import current_language
 
-    console.print(counted(summary["events"], _("One upcoming event of {member} loaded ({first})."),
-                          _("{n} upcoming events of {member} loaded ({first} to {last}).")).format(
+    console.print(counted(summary["events"], "One upcoming event of {member} loaded ({first}).",
+                          "{n} upcoming events of {member} loaded ({first} to {last}).").format(
         member=member, first=day(summary["first"], current_language()),
         last=day(summary["last"], current_language())))
     read = {name: header for name, header in summary["columns"].items() if name != header}
@@ -57,19 +57,19 @@ def programme_command(
         console.print(_("Columns read: {pairs}.").format(pairs=", ".join(f"{header} → {name}" for name, header in read.items())),
                       highlight=False)
     if summary["past"]:
-        console.print(_("Already past: {n} of these events (kept, but only upcoming events get an audience).").format(
+        console.print(plural(summary["past"], "{n} of these events is already past (kept, but only upcoming events get an audience).", "Already past: {n} of these events (kept, but only upcoming events get an audience).").format(
             n=figure(summary["past"])))
     if summary["merged"]:
         console.print(counted(
             summary["merged"],
-            _("One row repeated an event already listed (a ticket type or a price level): merged into it, its lowest "
-              "price kept."),
-            _("{n} rows repeated an event already listed (a ticket type or a price level): merged into it, its lowest "
-              "price kept.")))
+            "One row repeated an event already listed (a ticket type or a price level): merged into it, its lowest "
+              "price kept.",
+            "{n} rows repeated an event already listed (a ticket type or a price level): merged into it, its lowest "
+              "price kept."))
     if summary["cancelled"]:
         console.print(_("Cancelled events left out (their status says so): {n}.").format(n=figure(summary["cancelled"])))
     if summary["other_languages"]:
-        console.print(_("In a language other than French or English: {n} events (kept without a language).").format(
+        console.print(plural(summary["other_languages"], "In a language other than French or English: {n} event (kept without a language).", "In a language other than French or English: {n} events (kept without a language).").format(
             n=figure(summary["other_languages"])))
 
 
@@ -175,7 +175,7 @@ def patrons_command(
     else:
         with atomic_file(out) as partial, partial.open("w", newline="", encoding="utf-8") as handle:
             write(handle)
-        console.print(_("{n} recommendations for {patrons} of your patrons written to {path}.").format(
+        console.print(plural(len(rows), "{n} recommendation for {patrons} of your patrons written to {path}.", "{n} recommendations for {patrons} of your patrons written to {path}.").format(
             n=figure(len(rows)), patrons=figure(len({r["member_patron_id"] for r in rows})), path=out))
 
 
@@ -208,7 +208,7 @@ def ids_command(
     if as_json:
         emit_json(summary)
         return
-    console.print(_("{n} rows written to {path} with your own ids ({unmatched} tokens match no id of the export).").format(
+    console.print(plural(len(rows), "{n} row written to {path} with your own ids ({unmatched} tokens match no id of the export).", "{n} rows written to {path} with your own ids ({unmatched} tokens match no id of the export).").format(
         n=figure(len(rows)), path=out, unmatched=figure(unmatched)))
     console.print(_("Ids taken from the column {column} of your export.").format(column=column), highlight=False)
 

@@ -30,7 +30,7 @@ from culturecoop.analytics.wording import (
 )
 from culturecoop.cli.app import app, console, emit_json, figure, print_table
 from culturecoop.errors import UserError
-from culturecoop.i18n import _, current_language, general, gettext_in
+from culturecoop.i18n import _, current_language, general, gettext_in, plural
 from culturecoop.privacy import audit
 from culturecoop.privacy.budget import budget_status
 from culturecoop.privacy.gate import set_policy
@@ -141,7 +141,7 @@ def _print_result(result: ReportResult) -> None:
         print_table(table.title + (" — " + _("cross-member aggregate") if table.pooled else ""), headers, cells,
                     keys=labels or (0,))
         if len(table.rows) > MAX_ROWS:
-            console.print(_("… {n} more rows (use --json for all of them)").format(n=figure(len(table.rows) - MAX_ROWS)))
+            console.print(plural(len(table.rows) - MAX_ROWS, "… {n} more row (use --json for all of them)", "… {n} more rows (use --json for all of them)").format(n=figure(len(table.rows) - MAX_ROWS)))
         for header, column in zip(headers, table.columns, strict=True):
             console.print(f"  [bold]{escape(header)}[/]: {column.meaning}", highlight=False)
     if result.summary:
@@ -369,4 +369,4 @@ def audit_verify(
         raise UserError(_("The audit log no longer contains the entry {head} published earlier: entries were removed from its end.").format(
             head=expect_head), exit_code=3)
     if not as_json:
-        console.print(_("Audit log intact: {n} entries; head {head}.").format(n=figure(check.entries), head=payload["head"]))
+        console.print(plural(check.entries, "Audit log intact: {n} entry; head {head}.", "Audit log intact: {n} entries; head {head}.").format(n=figure(check.entries), head=payload["head"]))

@@ -11,6 +11,7 @@ from typing import Any
 from culturecoop.analytics.wording import number
 from culturecoop.governance.documents import markdown_pdf, percent, translator
 from culturecoop.governance.retention import retention_months
+from culturecoop.i18n import plural_in
 from culturecoop.privacy import audit
 from culturecoop.privacy.encodings import BLOOM_FIELDS, BLOOM_HASHES, ID_TOKEN_HEX
 from culturecoop.privacy.policy import current_policy
@@ -58,7 +59,9 @@ def pia_markdown(data: dict[str, Any], language: str) -> str:
         "",
         "- " + t("Tickets (event, time, quantity, price, channel, status) and events (public programme information)."),
         "- " + t("For each patron: keyed tokens of the e-mail, the phone and the member's own customer id (HMAC-SHA256), keyed Bloom-filter encodings of given name, surname, birth date and postal code, the postal area, a five-year birth band and the language. No name, e-mail, phone or birth date in clear ever leaves a member."),
-        "- " + t("The e-mail sealed to the campaign key, only with marketing consent: {n} records.", n=n(data["sealed_contacts"])),
+        "- " + plural_in(data["sealed_contacts"], "The e-mail sealed to the campaign key, only with marketing consent: {n} record.",
+                           "The e-mail sealed to the campaign key, only with marketing consent: {n} records.", language).format(
+                               n=n(data["sealed_contacts"])),
         "",
         "## " + t("For which purposes"),
         "",
@@ -81,7 +84,8 @@ def pia_markdown(data: dict[str, Any], language: str) -> str:
         "- " + t("Encodings: Bloom filters of {bits} bits with {hashes} keyed hash positions per token, for {fields}; identifiers as {hex}-digit keyed tokens.",
                  bits=BLOOM_BITS, hashes=BLOOM_HASHES, fields=", ".join(BLOOM_FIELDS), hex=ID_TOKEN_HEX),
         "- " + t("Keys: the linkage secret stays with the members (the warehouse never holds it); the campaign private key only with the campaign sender; the server secret with the web application."),
-        "- " + t("Audit: {n} entries in a hash-chained log; chain verified: {ok}.", n=n(data["audit_entries"]), ok=t("yes") if data["audit_ok"] else t("NO")),
+        "- " + plural_in(data["audit_entries"], "Audit: {n} entry in a hash-chained log; chain verified: {ok}.",
+                         "Audit: {n} entries in a hash-chained log; chain verified: {ok}.", language).format(n=n(data["audit_entries"]), ok=t("yes") if data["audit_ok"] else t("NO")),
         "",
         "## " + t("Retention and erasure"),
         "",

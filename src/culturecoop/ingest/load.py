@@ -19,7 +19,7 @@ from typing import Any
 import duckdb
 
 from culturecoop.errors import UserError
-from culturecoop.i18n import _, count
+from culturecoop.i18n import _, count, plural
 from culturecoop.ingest.consent_changes import (
     is_consent_package,
     load_consent_changes,
@@ -89,7 +89,7 @@ def _upsert(con: duckdb.DuckDBPyConnection, table: Table, parquet: Path, member_
     ).fetchall()[0]
     if loaded != distinct:
         raise UserError(
-            _("The package's {table} table repeats {n} keys; it is inconsistent, prepare it again.").format(
+            plural(loaded - distinct, "The package's {table} table repeats {n} key; it is inconsistent, prepare it again.", "The package's {table} table repeats {n} keys; it is inconsistent, prepare it again.").format(
                 table=table.name, n=count(loaded - distinct)),
             exit_code=3,
         )

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from culturecoop.errors import UserError
-from culturecoop.i18n import _
+from culturecoop.i18n import _, plural
 from culturecoop.i18n import count as count_text
 from culturecoop.i18n import share as share_text
 from culturecoop.ingest import vocabulary as vocab
@@ -487,7 +487,7 @@ def _sniff_workbook(path: Path) -> Sample:
     sample = Sample(path=path, format="xlsx", header=header, rows=data)
     sample.evidence.append(Evidence("format", "xlsx", _("the file is an Excel workbook")))
     others = [s[2] for s in scored if s[2] != title]
-    sheet_why = _("sheet {sheet} holds the table ({n} rows)").format(sheet=title, n=count_text(len(data)))
+    sheet_why = plural(len(data), "sheet {sheet} holds the table ({n} row)", "sheet {sheet} holds the table ({n} rows)").format(sheet=title, n=count_text(len(data)))
     if others:
         sheet_why += _("; the other sheets ({sheets}) hold none").format(sheets=", ".join(others))
     sample.note("sheet", title if others else None, sheet_why)

@@ -29,7 +29,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from culturecoop.analytics import wording
 from culturecoop.errors import UserError
-from culturecoop.i18n import LANGUAGES, _, gettext_in, set_language
+from culturecoop.i18n import LANGUAGES, _, gettext_in, plural_in, set_language
 from culturecoop.ingest.consent import POOLING_UNSET
 from culturecoop.ingest.draft import ATTENDEE_LIST, POOLING_UNDECIDED
 from culturecoop.ingest.package import MemberInfo
@@ -80,15 +80,14 @@ class _Page:
         html = self.env.get_template(name).render(
             **context, lang=lang, _=lambda m: gettext_in(m, lang), csrf=request.app.state.csrf,
             path=request.url.path, rules=REJECT_REASONS, number=lambda n: wording.number(n, lang),
-            counted=lambda n, one, many: counted(n, one, many, lang), moment=lambda v: wording.moment(v, lang))
+            plural=lambda n, one, other: counted(n, one, other, lang), moment=lambda v: wording.moment(v, lang))
         return HTMLResponse(html, status_code=status)
 
 
-def counted(n: int, one: str, many: str, lang: str) -> str:
-    """``n`` things in the reader's words: « 1 événement », « 1 200 billets » (French takes the
-    singular below 2, English for 1 only)."""
-    single = n < 2 if lang == "fr" else n == 1
-    return gettext_in(one if single else many, lang).replace("{n}", wording.number(n, lang))
+def counted(n: int, one: str, other: str, lang: str) -> str:
+    """``n`` things in the reader's words: « 0 événement », « 1 200 billets »
+    (``culturecoop.i18n.plural_in``); other fields are left to ``.replace``."""
+    return plural_in(int(n or 0), one, other, lang).replace("{n}", wording.number(n, lang))
 
 
 def language(request: Request) -> str:

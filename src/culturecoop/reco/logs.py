@@ -29,7 +29,7 @@ import duckdb
 import numpy as np
 
 from culturecoop.errors import UserError
-from culturecoop.i18n import _
+from culturecoop.i18n import _, plural
 from culturecoop.i18n import count as count_text
 from culturecoop.reco.features import is_identifier
 
@@ -312,7 +312,7 @@ def _plain(path: Path) -> Path:
             members = [m for m in archive.infolist()
                        if not m.is_dir() and not m.filename.startswith("__MACOSX/") and not Path(m.filename).name.startswith(".")]
             if len(members) != 1:
-                raise UserError(_("{path} is a zip archive of {n} files ({names}); unzip it and give the file you mean.").format(
+                raise UserError(plural(len(members), "{path} is a zip archive of {n} file ({names}); unzip it and give the file you mean.", "{path} is a zip archive of {n} files ({names}); unzip it and give the file you mean.").format(
                     path=path, n=count_text(len(members)), names=", ".join(m.filename for m in members[:5])))
             copy = _scratch() / Path(members[0].filename).name
             with archive.open(members[0]) as source, copy.open("wb") as out:
@@ -748,7 +748,7 @@ def read_item_list(path: Path, items: ItemTable) -> np.ndarray:
         wanted = _as_written_in(wanted, list(index))
         unknown = [v for v in wanted if v not in index]
     if unknown:
-        raise UserError(_("{path} lists {n} items that appear in neither the log nor the item table (first: {item}); check the ids.").format(
+        raise UserError(plural(len(unknown), "{path} lists {n} item that appears in neither the log nor the item table (first: {item}); check the ids.", "{path} lists {n} items that appear in neither the log nor the item table (first: {item}); check the ids.").format(
             path=path, n=count_text(len(unknown)), item=unknown[0]))
     if not wanted:
         raise UserError(_("{path} lists no item; give one item_id per line.").format(path=path))

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from culturecoop.analytics import wording
-from culturecoop.i18n import LANGUAGES, gettext_in
+from culturecoop.i18n import LANGUAGES, gettext_in, plural_in
 from culturecoop.i18n import retranslate as retranslate  # the web's errors read back (re-exported)
 
 
@@ -77,6 +77,12 @@ class Translator:
     def __call__(self, message: str, **fields: Any) -> str:
         text = gettext_in(message, self.language)
         return text.format(**fields) if fields else text
+
+    def plural(self, n: Any, one: str, other: str, **fields: Any) -> str:
+        """The sentence about ``n`` things in this language, its ``{n}`` written the reader's way:
+        « 0 spectateur a consenti », "0 patrons agreed" (``culturecoop.i18n.plural_in``)."""
+        value = int(n or 0)
+        return plural_in(value, one, other, self.language).format(n=self.number(value), **fields)
 
     def number(self, value: Any, digits: int = 0) -> str:
         return wording.number(value, self.language, digits)

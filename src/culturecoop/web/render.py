@@ -111,6 +111,7 @@ def render(request: Request, template: str, context: dict[str, Any], status_code
         "request": request,
         "_": t,
         "t": t,
+        "plural": t.plural,
         "lang": language,
         "principal": principal,
         "account": principal.account if principal else None,
@@ -141,7 +142,7 @@ def set_cookie(request: Request, response: Response, name: str, value: str, max_
 def render_fragment(language: str, template: str, context: dict[str, Any]) -> str:
     """A part of a page that holds no per-request data (no CSRF token, no account): cacheable."""
     t = Translator(language)
-    return env.get_template(template).render({"_": t, "t": t, "lang": t.language, **context})
+    return env.get_template(template).render({"_": t, "t": t, "plural": t.plural, "lang": t.language, **context})
 
 
 # -- CSV ---------------------------------------------------------------------------------------

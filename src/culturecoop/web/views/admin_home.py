@@ -71,7 +71,8 @@ def admin_home_view(health: CoopHealth, t: Translator) -> AdminHomeView:
         ])
     table = TableView("admin-members", t("Members"), columns, rows, collapsed=False)
     if health.chain_ok:
-        chain = t("Audit log: {n} entries, the hash chain holds (checked {when}).", n=t.number(health.chain_entries),
+        chain = t.plural(health.chain_entries, "Audit log: {n} entry, the hash chain holds (checked {when}).",
+                           "Audit log: {n} entries, the hash chain holds (checked {when}).",
                   when=t.date(health.checked_at))
     else:
         chain = t("Audit log: the hash chain is broken at entry {seq}: an entry was edited, inserted or deleted. Run `culturecoop audit verify` and investigate.",

@@ -81,7 +81,7 @@ def audience_choices(audiences: list[dict[str, Any]], events: Mapping[str, str],
     """The member's saved audiences as a person picks one: name, the event it was built for, size."""
     choices = []
     for a in audiences:
-        size = t("{n} people", n=t.number(a["size"])) if a["size"] is not None else t("fewer than {k} people", k=a["size_shown"][2:])
+        size = t.plural(a["size"], "{n} person", "{n} people") if a["size"] is not None else t("fewer than {k} people", k=a["size_shown"][2:])
         event = str((a.get("definition") or {}).get("event") or "")
         label = f"{a['name']} · {events[event]}" if a["kind"] == "event" and event in events else a["name"]
         choices.append(Choice(a["audience_id"], f"{label} ({size})"))

@@ -55,9 +55,10 @@ def _overview(view: TabView, results: Results, t: Translator) -> list[Action]:
     steps = []
     new = _shown(rows.get("new_patrons") or {}, "this_period")
     if new:
-        steps.append(_audience(view, t, t("Build an audience: your newcomers"), t(
-            "{n} patrons came for the first time in the period: a second visit soon after the first is what makes a "
-            "regular.", n=t.number(new)), kind="segment", segment="newcomers"))
+        steps.append(_audience(view, t, t("Build an audience: your newcomers"), t.plural(
+            new, "{n} patron came for the first time in the period: a second visit soon after the first is what makes a "
+            "regular.", "{n} patrons came for the first time in the period: a second visit soon after the first is what "
+            "makes a regular."), kind="segment", segment="newcomers"))
     steps.append(_target(view, t))
     return steps
 

@@ -47,13 +47,6 @@ class TransparencyView:
     total: int = 0
 
 
-def _count(n: int | None, one: str, many: str, t: Translator) -> str:
-    value = int(n or 0)
-    # French counts zero as singular ("0 cellule"), English as plural ("0 cells").
-    singular = value <= 1 if t.language == "fr" else value == 1
-    return t(one if singular else many, n=t.number(value))
-
-
 def _who(entry: Mapping[str, Any], member_id: str, accounts: Mapping[str, Any], names: Mapping[str, str],
          t: Translator) -> str:
     actor = str(entry.get("actor") or "")
@@ -110,8 +103,8 @@ def audit_line(entry: Mapping[str, Any], member_id: str, accounts: Mapping[str, 
         sentence = t("On {when}, {who} consulted “{report}”{period} again: the same figures as before were shown.", **fields)
     else:
         sentence = t("On {when}, {who} consulted “{report}”{period}: {released}, {hidden}.", **fields,
-                     released=_count(entry.get("cells_released"), _("{n} cell published"), _("{n} cells published"), t),
-                     hidden=_count(entry.get("cells_suppressed"), _("{n} cell under the threshold"), _("{n} cells under the threshold"), t))
+                     released=t.plural(entry.get("cells_released"), "{n} cell published", "{n} cells published"),
+                     hidden=t.plural(entry.get("cells_suppressed"), "{n} cell under the threshold", "{n} cells under the threshold"))
     epsilon = float(entry.get("epsilon") or 0)
     if epsilon:
         sentence += " " + t("ε {epsilon} spent.", epsilon=t.number(epsilon, 2))
@@ -120,10 +113,10 @@ def audit_line(entry: Mapping[str, Any], member_id: str, accounts: Mapping[str, 
         data_from, members = "", ""
     elif len(touched) == len(names) and set(map(str, touched)) == set(names):
         # Most releases use every member's data: say so rather than list them all, every time.
-        data_from, members = t("Data of all {n} members of the cooperative.", n=t.number(len(touched))), ""
+        data_from, members = t.plural(len(touched), "Data of the cooperative's only member.", "Data of all {n} members of the cooperative."), ""
     else:
         members = ", ".join(names.get(str(m), str(m)) for m in touched)
-        data_from = t("Data of {n} members: {names}.", n=t.number(len(touched)), names=members)
+        data_from = t.plural(len(touched), "Data of {n} member: {names}.", "Data of {n} members: {names}.", names=members)
     seq = int(entry.get("seq") or 0)
     return AuditLine(seq, fields["when"], sentence, data_from, action, members, t("Entry no. {seq}", seq=t.number(seq)))
 
@@ -136,12 +129,15 @@ def _governance_sentence(action: str, params: Mapping[str, Any], member_id: str,
     removed = params.get("records_removed") if isinstance(params.get("records_removed"), dict) else {}
     yours = int(removed.get(member_id) or 0) if removed else 0
     if action == "erasure":
-        return t("On {when}, a person was erased from the whole cooperative at their own request: {n} of your records removed, everywhere and from the files themselves.",
-                 when=when, n=t.number(yours))
+        return t.plural(yours, "On {when}, a person was erased from the whole cooperative at their own request: {n} record of yours removed, everywhere and from the files themselves.",
+                        "On {when}, a person was erased from the whole cooperative at their own request: {n} of your records removed, everywhere and from the files themselves.",
+                        when=when)
     if action == "retention":
-        return t("On {when}, the retention rule removed {n} of your records whose last ticket was more than {months} months old.",
-                 when=when, n=t.number(yours), months=t.number(params.get("months") or 0))
-    return t("On {when}, a patron's consent change was recorded ({n} records).", when=when, n=t.number(params.get("records") or 0))
+        return t.plural(yours, "On {when}, the retention rule removed {n} record of yours whose last ticket was more than {months} months old.",
+                        "On {when}, the retention rule removed {n} of your records whose last ticket was more than {months} months old.",
+                        when=when, months=t.number(params.get("months") or 0))
+    return t.plural(params.get("records") or 0, "On {when}, a patron's consent change was recorded ({n} record).",
+                    "On {when}, a patron's consent change was recorded ({n} records).", when=when)
 
 
 def budget_sentences(budget: Mapping[str, Any] | None, noise: bool, t: Translator) -> list[str]:

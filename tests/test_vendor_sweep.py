@@ -1026,6 +1026,8 @@ def test_the_pass_culture_bookings(tmp_path: Path, keys: Path) -> None:
     # booking — were read as refunds: 12 of the 40 tickets of this file, 38 % of a year's real export.
     name = "pass-culture-reservations.csv"
     mapping, _p = drafted(name)
+    # The venue's postal code it offers to fill in is written as a French one (it was Montréal's H2X 1Y4).
+    assert "# venue_postal_code: {value: '75011'}" in draft_mapping(VENDOR_EXPORTS / name).yaml_text
     columns = mapping["columns"]
     assert (columns["order_id"], columns["unit_price"], columns["venue"]) == (
         "Contremarque", "Prix de la réservation", "Structure")

@@ -427,6 +427,7 @@ GENERIC = frozenset({"date", "no", "id", "event", "ticket", "order", "commande",
 _FIELD_NAME_AFTER = re.compile(r"(.*?\S)\s*\[\s*([A-Za-z][A-Za-z0-9_.]*)\s*\]\s*")
 
 
+@functools.lru_cache(maxsize=65536)
 def header_score(field: str, header: str) -> float:
     """How well ``header`` names ``field``: 1.0 exactly a vendor wording, 0.5-0.8 a wording
     plus qualifiers (``Buyer Email``), 0 when unrelated or when it names something else. A label
@@ -483,10 +484,13 @@ def _head(raw: tuple[str, ...], field: str) -> int:
     head = _meaningful(raw[:at]) if at else ()
     if not head or set(head) <= _IDENTIFIER_HEADS:
         return 0
-    for other, phrases in _PHRASES.items():
-        if other != field and any(_contains(head, p) for p in phrases):
-            return len(head)
-    return 0
+    return len(head) if _fields_named(head) - {field} else 0
+
+
+@functools.lru_cache(maxsize=4096)
+def _fields_named(words: tuple[str, ...]) -> frozenset[str]:
+    """The fields one of whose wordings ``words`` contains."""
+    return frozenset(f for f, phrases in _PHRASES.items() if any(_contains(words, p) for p in phrases))
 
 
 def _names_another(word: str, field: str) -> bool:

@@ -24,10 +24,23 @@ def _person_text(reference: str) -> str:
     return f"cc_person_text({reference})"
 
 
+# Between the texts of several ``in_text`` columns: no date is read across it.
+IN_TEXT_SEPARATOR = " | "
+
+
 def spec_sql(spec: ColumnSpec, ref: Callable[[str], str], param: str, *, person: bool = False) -> str:
     """SQL text of one field from its spec; ``param`` names the parameter holding a constant.
     With ``person`` (the patron id), a placeholder ("N/A", "Guest", a customer number 0) is no
-    value: the next column is read, and a line with nothing else names nobody."""
+    value: the next column is read, and a line with nothing else names nobody. A start read
+    ``in_text``: the columns read first, else the texts of its ``in_text`` columns, joined (the
+    date is found in them by ``validate.check_rows``)."""
+    if spec.in_text:
+        texts = ", ".join(_text(ref(s)) for s in spec.text_sources)
+        inside = f"nullif(concat_ws('{IN_TEXT_SEPARATOR}', {texts}), '')"
+        if spec.form == "in_text":
+            return inside
+        main = ColumnSpec(spec.form, spec.read_sources, separator=spec.separator)
+        return f"coalesce({spec_sql(main, ref, param)}, {inside})"
     if spec.form == "column":
         return _person_text(ref(spec.sources[0])) if person else f"nullif({ref(spec.sources[0])}, '')"
     if spec.form == "first":

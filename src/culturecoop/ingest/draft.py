@@ -142,14 +142,29 @@ def _sale_fields_missing(builder: DraftBuilder) -> None:
             field=named("unit_price")))
 
 
+def _date_column_specs(builder: DraftBuilder) -> dict[str, Any]:
+    """The date fields' specs as columns of dates: a start read in the events' names is no
+    column of dates (``title_dates`` reads it), only the column read before the names is."""
+    specs: dict[str, Any] = {f: builder.columns_map[f] for f in ("purchased_at", "event_starts_at", "birth_date", "consent_at")
+             if f in builder.columns_map}
+    starts = specs.get("event_starts_at")
+    if isinstance(starts, dict) and "in_text" in starts:
+        read_first = {k: v for k, v in starts.items() if k != "in_text"}
+        if read_first:
+            specs["event_starts_at"] = read_first.get("column", read_first.get("first", read_first))
+        else:
+            del specs["event_starts_at"]
+    return specs
+
+
 def _dates(builder: DraftBuilder) -> None:
-    date_fields: list[str] = [f for f in ("purchased_at", "event_starts_at", "birth_date", "consent_at")
-                             if f in builder.columns_map]
-    mapped = [c for f in date_fields for c in builder.columns_of(builder.columns_map[f])]
+    specs = _date_column_specs(builder)
+    date_fields = list(specs)
+    mapped = [c for f in date_fields for c in builder.columns_of(specs[f])]
     day_first, evidence = decide.decide_day_first(mapped, builder.language, builder.price())
     if evidence is not None:
         builder.evidence.append(evidence)
-    values = {f: builder.values_of(builder.columns_map[f]) for f in date_fields}
+    values = {f: builder.values_of(specs[f]) for f in date_fields}
     builder.date_values = values
     datetimes, dates, notes = decide.date_formats(builder.con, values, day_first)
     builder.evidence.extend(notes)

@@ -75,7 +75,9 @@ class DraftBuilder:
         return None
 
     def columns_of(self, spec: Any) -> list[Column]:
-        names = [spec] if isinstance(spec, str) else spec if isinstance(spec, list) else spec.get("join", [])
+        # A start read in a name ({column: …, in_text: …}): the column read as dates, not the name.
+        names = [spec] if isinstance(spec, str) else spec if isinstance(spec, list) else spec.get(
+            "join", spec.get("first", [spec["column"]] if "column" in spec else []))
         return [c for n in names if (c := self.column(n)) is not None]
 
     def price(self) -> Column | None:

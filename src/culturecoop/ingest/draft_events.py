@@ -17,11 +17,17 @@ from culturecoop.ingest.draft_builder import DraftBuilder, named
 from culturecoop.ingest.draft_fit import shape_fit
 from culturecoop.ingest.draft_preview import cell_filled
 from culturecoop.ingest.shapes import Column, is_date_only, is_time_only
+from culturecoop.ingest.title_dates import date_in_text
 
 # Columns that are never a show's title, though each start time may have one value of them.
 # A date column's header that says nothing of what is dated, in the vendors' languages.
 _BARE_DATES = ("date", "datum", "date heure", "date et heure", "data", "fecha", "dato", "data hora", "fecha hora",
                "data ora", "datum tijd", "dato tid")
+# Header words of a column naming what was sold, where a show's date is often written (« Type de
+# billet », « Lineitem name », « Produit », « Tarif », « Séance »).
+_SOLD_WORDS = frozenset({"ticket", "billet", "tarif", "type", "item", "lineitem", "product", "produit", "article",
+                         "variation", "categorie", "category", "seance", "session", "option", "formule", "prestation",
+                         "entrada", "biglietto", "karte", "ticketart", "kategorie", "tipo", "offre", "offer"})
 _PLACE_FIELDS = ("venue", "postal_code", "venue_postal_code", "patron_language", "currency", "channel", "status")
 
 
@@ -56,6 +62,7 @@ def choose_event_columns(builder: DraftBuilder) -> None:
         builder.note(f"columns.{name}", builder.columns_map[name],
                      _("the day and the hour are in two columns: they are joined"))
     _bare_date_is_the_shows(builder)
+    _start_in_names(builder)
     if "event_id" not in builder.columns_map:
         _event_id_without_column(builder)
     _plain_language(builder)
@@ -104,12 +111,9 @@ def _event_id_without_column(builder: DraftBuilder) -> None:
         _title_told_by_the_start(builder, keys)
     title = builder.columns_map.get("event_title")
     if isinstance(title, str):
-        if isinstance(starts, str):
-            spec: Any = {"join": [title, starts], "separator": " "}
-        elif isinstance(starts, dict):
-            spec = {"join": [title, *starts["join"]], "separator": " "}
-        else:
-            spec = title
+        # A start read in the title tells the title's events apart already; in another column, it joins.
+        read_first = [c.name for c in builder.columns_of(starts) if c.name != title] if starts is not None else []
+        spec: Any = {"join": [title, *read_first], "separator": " "} if read_first else title
         builder.columns_map["event_id"] = spec
         builder.note("columns.event_id", spec, _("no column holds an event number: the title (and start time) "
                                                  "name each event"), check=True)
@@ -159,3 +163,44 @@ def _title_told_by_the_start(builder: DraftBuilder, keys: list[tuple[str, ...]])
         column = min(found, key=lambda t: t[:2])[2]
         builder.choose("event_title", column, _("no header names the show, but each start time has one value "
                                                 "of this column: the show's title"), check=True)
+
+
+def _start_in_names(builder: DraftBuilder) -> None:
+    """No column gives the events' start (or the one that does is empty on some rows), but the event
+    names (or the names of what was sold: ticket types, products) write a date on most rows that
+    need one: the start is read there (``title_dates``), where the start column is empty."""
+    starts = builder.columns_map.get("event_starts_at")
+    if starts is not None and not isinstance(starts, str):
+        return
+    start_column = builder.mapped("event_starts_at")
+    # A broken line (an unclosed quote swallowing the next cells) says nothing of the names.
+    rows = [row for row in builder.sample.rows if len(row) == len(builder.sample.header)]
+    wanting = [row for row in rows if start_column is None or not cell_filled(row, start_column.index)]
+    if not wanting or (start_column is not None and (len(wanting) < 2 or len(wanting) < 0.05 * len(rows))):
+        return
+    title = builder.mapped("event_title")
+    candidates = [title] if title is not None else []
+    candidates += [c for c in builder.columns if c.index not in builder.used and c.fill >= 0.5
+                   and set(vocab.tokens(c.name)) & _SOLD_WORDS and shape_fit("event_title", c) > 0]
+    for column in candidates:
+        dated = [text for row in wanting if cell_filled(row, column.index)
+                 and (date_in_text(text := (row[column.index] or "").strip(), True) is not None
+                      or date_in_text(text, False) is not None)]
+        if len(dated) <= 0.5 * len(wanting):
+            continue
+        spec: Any = {"in_text": column.name} if starts is None else {"column": starts, "in_text": column.name}
+        builder.columns_map["event_starts_at"] = spec
+        builder.used.add(column.index)
+        example = dated[0] if len(dated[0]) <= 70 else dated[0][:67] + "…"
+        builder.note("columns.event_starts_at", spec, _("the date is written in {column} (“{example}”)").format(
+            column=column.name, example=example), check=True)
+        if starts is None:
+            builder.undecided.append(_("The events' dates are written in their names (“{example}”): the "
+                                       "cooperative will read them there. Check a few in the preview; if a column "
+                                       "gives the show's date, choose it for {field}.").format(
+                example=example, field=named("event_starts_at")))
+        else:
+            builder.undecided.append(_("{column} is empty on some rows, whose events' names write their date "
+                                       "(“{example}”): the cooperative will read it there for them.").format(
+                column=starts, example=example))
+        return

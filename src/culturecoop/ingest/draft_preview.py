@@ -36,6 +36,11 @@ def raw_preview(sample: Sample, columns: dict[str, Any], limit: int) -> list[dic
             return cell(row, spec)
         if isinstance(spec, list):
             return next((v for name in spec if (v := cell(row, name)) is not None), None)
+        if "in_text" in spec:  # the column read first, else the names the date is read in
+            main = spec.get("column", spec.get("first", {k: v for k, v in spec.items() if k != "in_text"}))
+            texts = spec["in_text"] if isinstance(spec["in_text"], list) else [spec["in_text"]]
+            inside = " | ".join(v for name in texts if (v := cell(row, name)) is not None)
+            return (read(row, main) if main else None) or inside or None
         if "value" in spec:
             return str(spec["value"])
         if "file_name" in spec:

@@ -11,7 +11,8 @@ import codecs
 import difflib
 import re
 import zoneinfo
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +65,7 @@ _KEYS = {
     "status_values", "channel_values", "language_values", "columns", "sheet", "skip_lines",
     "currency", "timezone", "country", "amount_scale", "consent_defaults", "consent_basis",
 }
-SPEC_FORMS = ("column", "first", "join", "value", "file_name")
+SPEC_FORMS = ("column", "first", "join", "value", "file_name", "in_text")
 
 
 @dataclass(frozen=True)
@@ -74,13 +75,27 @@ class ColumnSpec:
     ``column``: one source column (a dotted path in JSON lines); ``first``: the first non-empty
     of ``sources``; ``join``: the non-empty ``sources`` joined by ``separator`` (a date column and
     a time column); ``value``: the constant ``value``; ``file_name``: the export's file name
-    without extension, or the first group of the regular expression ``value`` on it.
+    without extension, or the first group of the regular expression ``value`` on it. The event's
+    start may also be read ``in_text``: the date written in the last ``in_text`` of ``sources``
+    (event names, ticket types: ``ingest.title_dates``), alone (form ``in_text``) or where the
+    columns before them are empty.
     """
 
     form: str
     sources: tuple[str, ...] = ()
     value: str | None = None
     separator: str = " "
+    in_text: int = 0
+
+    @property
+    def text_sources(self) -> tuple[str, ...]:
+        """The columns whose text holds the date (``in_text``)."""
+        return self.sources[len(self.sources) - self.in_text:] if self.in_text else ()
+
+    @property
+    def read_sources(self) -> tuple[str, ...]:
+        """The columns read as they are (all but the ``in_text`` ones)."""
+        return self.sources[: len(self.sources) - self.in_text]
 
     def constant(self, source_file: Path) -> str | None:
         """The text of a ``value`` or ``file_name`` field for the export ``source_file``."""
@@ -101,6 +116,10 @@ class ColumnSpec:
         return match.group(1) if match.groups() else match.group(0)
 
     def describe(self) -> str:
+        if self.in_text:
+            inside = _("the date written in {columns}").format(columns=" | ".join(self.text_sources))
+            main = replace(self, sources=self.read_sources, in_text=0)
+            return inside if self.form == "in_text" else f"{main.describe()} | {inside}"
         if self.form == "value":
             return f"= {self.value!r}"
         if self.form == "file_name":
@@ -428,6 +447,8 @@ def _column_spec(canonical: str, value: Any, source: str) -> ColumnSpec:
         return ColumnSpec("column" if len(names) == 1 else "first", names)
     if not isinstance(value, dict):
         return ColumnSpec("column", (name(value),))
+    if "in_text" in value:
+        return _in_text_spec(canonical, value, source, name)
     forms = [k for k in value if k in SPEC_FORMS]
     extra = [str(k) for k in value if k not in (*SPEC_FORMS, "separator")]
     if len(forms) != 1 or extra or ("separator" in value and forms != ["join"]):
@@ -464,6 +485,26 @@ def _column_spec(canonical: str, value: Any, source: str) -> ColumnSpec:
             source, _("the file_name pattern of {field} is not a valid regular expression").format(field=canonical)
         ) from None
     return ColumnSpec("file_name", value=given)
+
+
+def _in_text_spec(canonical: str, value: dict[str, Any], source: str, name: Callable[[Any], str]) -> ColumnSpec:
+    """``{in_text: COLUMNS}``, alone or beside a column spec read first: the event's start
+    written in the text of ``COLUMNS``."""
+    if canonical != "event_starts_at":
+        raise _invalid(source, _("only event_starts_at can be read in_text (a date written in an event's "
+                                 "name); write {field} as a column name").format(field=canonical))
+    given = value["in_text"]
+    texts = tuple(name(v) for v in (given if isinstance(given, list) else [given]))
+    if not texts:
+        raise _invalid(source, _("the list of columns for {field} is empty").format(field=canonical))
+    rest = {k: v for k, v in value.items() if k != "in_text"}
+    if not rest:
+        return ColumnSpec("in_text", texts, in_text=len(texts))
+    main = _column_spec(canonical, rest, source)
+    if main.form not in ("column", "first", "join"):
+        raise _invalid(source, _("in_text for {field} goes alone or beside column, first or join").format(
+            field=canonical))
+    return replace(main, sources=(*main.sources, *texts), in_text=len(texts))
 
 
 def _timezone(data: dict[str, Any], source: str) -> str:

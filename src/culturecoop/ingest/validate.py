@@ -27,6 +27,7 @@ from culturecoop.ingest.labels import (
 )
 from culturecoop.ingest.profile import Profile
 from culturecoop.ingest.source import SourceInfo
+from culturecoop.ingest.title_dates import day_first_of, load_title_dates, title_start_sql
 from culturecoop.privacy.encodings import member_id_sql
 from culturecoop.schema.model import CHANNELS, TICKET_STATUSES
 
@@ -136,7 +137,14 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
     # Each parser runs once per row, in the innermost query, and only on rows that have a value;
     # the outer queries read its result as a column (a CASE repeating it would re-run it).
     purchased = timestamp_sql("purchased_at", formats, date_formats)
-    starts = timestamp_sql("event_starts_at", formats, date_formats)
+    start_spec = profile.columns.get("event_starts_at")
+    in_text = start_spec is not None and start_spec.in_text > 0
+    # A start read only in the events' names has no column of dates to parse first.
+    starts = ("NULL::TIMESTAMP" if in_text and start_spec is not None and start_spec.form == "in_text"
+              else timestamp_sql("event_starts_at", formats, date_formats))
+    if in_text:
+        load_title_dates(con, info.relation, info.params,
+                         day_first_of(formats, date_formats, profile.country))
     birth = first_of("CAST(try_strptime(birth_date, $d_formats) AS TIMESTAMP)",
                      timestamp_sql("birth_date", formats, date_formats))
     # The cheap cast first; the general amount parser only for what it cannot read. An amount
@@ -183,6 +191,18 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
     reason_list = ", ".join(f"CASE WHEN {cond} THEN '{name}' END" for name, cond in rules)
     per_admission = (",\n                                  CAST(price / coalesce(quantity, 1) AS DECIMAL(18,4)) AS price"
                      if amount == "total_price" else "")
+    # A date read in a name: where the column read first gave none, the name's, its year (when the
+    # name writes none) from the first purchase of the name's tickets. Only a date found in a name
+    # counts as given: a name without one is no unreadable start.
+    fixed_starts = fix_two_digit_year("starts_at")
+    title_starts, starts_given, title_columns, title_join = fixed_starts, "event_starts_at IS NOT NULL", "", ""
+    if in_text:
+        first_purchase = "min(purchased_at) OVER (PARTITION BY starts_text)"
+        title_starts = (f"coalesce({fixed_starts}, CASE WHEN title_parts IS NOT NULL "
+                        f"THEN {title_start_sql('title_parts', first_purchase)} END)")
+        starts_given = "title_date.p IS NOT NULL"
+        title_columns = "\n                        title_date.p AS title_parts, event_starts_at AS starts_text,"
+        title_join = " LEFT JOIN title_date ON title_date.t = event_starts_at"
     # ``checked`` stays narrow: the raw line only where a rule failed, and no event or patron
     # text (``ingest.split`` fetches those for the one row it keeps per event and patron).
     sql = f"""CREATE TEMP TABLE checked AS
@@ -209,7 +229,7 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
                        AS birth_dropped
             FROM (
                 SELECT * REPLACE ({fix_two_digit_year("purchased_at")} AS purchased_at,
-                                  {fix_two_digit_year("starts_at")} AS starts_at,
+                                  {title_starts} AS starts_at,
                                   CAST({fix_two_digit_year("birth_date")} AS DATE) AS birth_date{per_admission})
                 FROM (
                     SELECT line_no, raw, blank, malformed,
@@ -225,8 +245,8 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
                         {identity_fields} AS identity_fields,
                         purchased_at IS NULL AS purchased_blank,
                         CASE WHEN purchased_at IS NOT NULL THEN {purchased} END AS purchased_at,
-                        event_starts_at IS NOT NULL AS starts_given,
-                        CASE WHEN event_starts_at IS NOT NULL THEN {starts} END AS starts_at,
+                        {starts_given} AS starts_given,
+                        CASE WHEN event_starts_at IS NOT NULL THEN {starts} END AS starts_at,{title_columns}
                         {price} AS price,
                         CASE WHEN quantity IS NULL THEN 1 ELSE cc_row_quantity(quantity) END AS quantity,
                         coalesce(starts_with(trim(quantity), '-'), false) AS negative_quantity,
@@ -239,6 +259,6 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
                     FROM (SELECT * REPLACE (nullif(trim(purchased_at), '') AS purchased_at,
                                             nullif(trim(event_starts_at), '') AS event_starts_at,
                                             nullif(trim(birth_date), '') AS birth_date)
-                          FROM {info.relation})
+                          FROM {info.relation}){title_join}
                 ))))"""
     con.execute(sql, params)

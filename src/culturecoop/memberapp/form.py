@@ -87,6 +87,13 @@ def describe_spec(spec: Any) -> str:
         if "file_name" in spec:
             return _("from the file's name") if spec["file_name"] is True else _("from the file's name ({pattern})").format(
                 pattern=spec["file_name"])
+        if "in_text" in spec:
+            texts = spec["in_text"] if isinstance(spec["in_text"], list) else [spec["in_text"]]
+            inside = _("the date written in {columns}").format(columns=", ".join(str(c) for c in texts))
+            read_first = spec.get("column", spec.get("first", spec.get("join")))
+            return inside if read_first is None else _("{columns}, else {inside}").format(
+                columns=", ".join(map(str, read_first)) if isinstance(read_first, list) else str(read_first),
+                inside=inside)
         if "join" in spec:
             return _("{columns} joined").format(columns=" + ".join(str(c) for c in spec["join"]))
         return ", ".join(f"{k}: {v}" for k, v in spec.items())

@@ -149,7 +149,7 @@ def test_a_member_whose_data_ends_early_reads_its_own_last_twelve_months(tiny: P
         theatre = run_report("overview", w, "theatre-b", {})
         segments = run_report("segments", w, "festival-c", {})
     assert festival.params["to"] == "2025-02-15" and festival.summary["patrons"] == 15
-    assert any("Your data ends on 2025-02-15" in n and "newer export" in n for n in festival.notes), festival.notes
+    assert any("Your data ends on February 15, 2025" in n and "newer export" in n for n in festival.notes), festival.notes
     assert segments.params["to"] == "2025-02-28"  # whole months, up to its own data's end
     assert jazz.params["to"] == theatre.params["to"] == "2025-03-31"
     assert not any("Your data ends" in n for n in jazz.notes + theatre.notes)
@@ -439,7 +439,7 @@ def test_cli_unknown_member(tiny: Path) -> None:
 
 def test_cli_empty_period(tiny: Path) -> None:
     message = cli_error("report", "overview", "--db", str(tiny), "--member", "jazz-a", "--from", "2023-01-01", "--to", "2023-06-30")
-    assert "There are no tickets for member jazz-a between 2023-01-01 and 2023-06-30" in message
+    assert "There are no tickets for member jazz-a between January 1, 2023 and June 30, 2023" in message
 
 
 def test_cli_dates_in_the_wrong_order(tiny: Path) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import string
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
@@ -104,6 +105,38 @@ def share(fraction: float, digits: int = 0) -> str:
     return text
 
 
+# The locales days and numbers are written in (the cooperative is Québécois: fr_CA, en_CA).
+BABEL_LOCALES = {"fr": "fr_CA", "en": "en_CA"}
+
+
+def first_of_month(text: str, value: date, language: str) -> str:
+    """French writes the first day of a month as an ordinal: « 1er déc. 2025 », never « 1 déc. »."""
+    if language == "fr" and value.day == 1 and text.startswith("1 "):
+        return "1er " + text[2:]
+    return text
+
+
+def day_in(value: date | datetime | str, language: str) -> str:
+    """A day inside a sentence, written out the way a reader reads it: « 30 avril 2026 »,
+    « 1er mai 2026 » in French, "April 30, 2026" in English (``2026-04-30`` or a date; any other
+    text is returned as it is)."""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return str(value)
+    if isinstance(value, datetime):
+        value = value.date()
+    from babel.dates import format_date  # only a sentence with a day pays for babel's dates
+
+    return first_of_month(str(format_date(value, format="long", locale=BABEL_LOCALES[language])), value, language)
+
+
+def day_words(value: date | datetime | str) -> str:
+    """A day inside a sentence in the current language (``day_in``): « après le 30 avril 2026 »."""
+    return day_in(value, current_language())
+
+
 def gettext_in(message: str, language: str) -> str:
     return message if language == "en" else catalog(language).get(message, message)
 
@@ -164,7 +197,8 @@ def retranslate(message: str, language: str) -> str:
             # before building the sentence: "French body") is said in ``language`` too, and a
             # number written the way the sentence's language writes it ("4,557", « 12,5 ») is
             # written the way ``language`` does.
-            values = {name: _number_in(_label_in(value, language, french, english_of), written_in, language)
+            values = {name: _day_of(_number_in(_label_in(value, language, french, english_of), written_in, language),
+                                    written_in, language)
                       for name, value in found.groupdict().items()}
             return _fill(gettext_in(_form_for(msgid, values, language), language), values)
     return message
@@ -212,3 +246,30 @@ def _label_in(value: str, language: str, french: dict[str, str], english_of: dic
     if value in english_of:
         return gettext_in(english_of[value], language)
     return value
+
+
+@cache
+def _written_days(language: str) -> tuple[re.Pattern[str], dict[str, int]]:
+    """A day as ``day_in`` writes it in ``language``, and the month of each month name."""
+    from babel.dates import get_month_names
+
+    months = {str(name).lower(): number for number, name in get_month_names("wide", locale=BABEL_LOCALES[language]).items()}
+    names = "|".join(sorted(months, key=len, reverse=True))
+    pattern = (rf"(?P<d>\d{{1,2}})(?:er)? (?P<m>{names}) (?P<y>\d{{4}})" if language == "fr"
+               else rf"(?P<m>{names}) (?P<d>\d{{1,2}}), (?P<y>\d{{4}})")
+    return re.compile(pattern, re.IGNORECASE), months
+
+
+def _day_of(value: str, written_in: str, language: str) -> str:
+    """``value`` when it is a day as ``day_in`` writes it in ``written_in``, written as ``language``
+    does (« 30 avril 2026 » → "April 30, 2026"); any other value unchanged."""
+    if written_in == language:
+        return value
+    pattern, months = _written_days(written_in)
+    found = pattern.fullmatch(value)
+    if found is None:
+        return value
+    try:
+        return day_in(date(int(found["y"]), months[found["m"].lower()], int(found["d"])), language)
+    except ValueError:
+        return value

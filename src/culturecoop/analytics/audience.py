@@ -9,7 +9,7 @@ from typing import Any
 from culturecoop.analytics.places import area_name
 from culturecoop.analytics.report import Column, ReportContext, ReportOutput, ReportTable
 from culturecoop.analytics.wording import number
-from culturecoop.i18n import _, current_language
+from culturecoop.i18n import _, current_language, day_words
 
 OVERVIEW_VISITS = """
 SELECT CASE WHEN event_day >= $date_from THEN 'current' ELSE 'previous' END AS period,
@@ -170,7 +170,7 @@ def overview(ctx: ReportContext) -> ReportOutput:
                            "patrons' tickets; your events' sales and the sales pace count them.").format(
                                n=number(unnamed, current_language())))
     ctx.notes.append(_("Previous period: {start} to {end}.").format(
-        start=previous.start.isoformat(), end=previous.end.isoformat()))
+        start=day_words(previous.start), end=day_words(previous.end)))
     return ReportOutput([ReportTable("overview", _("Key figures"), columns, rows)], summary)
 
 

@@ -21,7 +21,7 @@ from culturecoop.analytics.facts import MEMBER_LAST_SALE
 from culturecoop.analytics.report import Column, ReportContext, ReportOutput, ReportTable
 from culturecoop.analytics.wording import number
 from culturecoop.errors import UserError
-from culturecoop.i18n import _, count, current_language
+from culturecoop.i18n import _, count, current_language, day_words
 
 MIN_COMPARABLES = 3
 CURVE_DAYS = 120
@@ -153,11 +153,11 @@ def _target(ctx: ReportContext) -> dict[str, Any]:
             member=ctx.member_id, event=event))
     if not rows:
         raise UserError(_("Member {member} has no event after {day}, so there is no sales pace to show; choose an end date before one of its events to see its pace then.").format(
-            member=ctx.member_id, day=ctx.period.end.isoformat()))
+            member=ctx.member_id, day=day_words(ctx.period.end)))
     target = min(rows, key=lambda r: (r["event_day"], r["event_id"]))
     if target["event_day"] is None or target["event_day"] <= ctx.period.end:
         raise UserError(_("Event {event} started on or before {day}; choose an end date before it to see its pace then.").format(
-            event=target["event_id"], day=ctx.period.end.isoformat()))
+            event=target["event_id"], day=day_words(ctx.period.end)))
     return target
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from culturecoop.analytics.facts import WINDOW_MONTHS, Window
 from culturecoop.analytics.wording import choices
 from culturecoop.errors import UserError
-from culturecoop.i18n import _, count, current_language
+from culturecoop.i18n import _, count, current_language, day_words
 
 
 def month_ordinal(day: date) -> int:
@@ -120,12 +120,12 @@ def resolve_period(params: dict[str, Any], window: Window, *, pooled: bool) -> t
         months = period.whole_months()
         if months != period:
             notes.append(_("Cross-member figures use whole calendar months: {start} to {end}.").format(
-                start=months.start.isoformat(), end=months.end.isoformat()))
+                start=day_words(months.start), end=day_words(months.end)))
         period = months
         if window.start is not None and month_ordinal(period.end) < window.start:
             raise UserError(
                 _("Cross-member figures cover {first} to {last} (the last {months} months with data); choose a period inside it.").format(
-                    first=month_start(window.start).isoformat(), last=month_end(window.start + WINDOW_MONTHS - 1).isoformat(),
+                    first=day_words(month_start(window.start)), last=day_words(month_end(window.start + WINDOW_MONTHS - 1)),
                     months=count(WINDOW_MONTHS))
             )
     return period, notes

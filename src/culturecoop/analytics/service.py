@@ -23,7 +23,7 @@ from culturecoop.analytics.registry import report_spec
 from culturecoop.analytics.report import ReportContext, ReportResult
 from culturecoop.analytics.segments import own_segment_patrons
 from culturecoop.errors import UserError
-from culturecoop.i18n import _, general
+from culturecoop.i18n import _, day_words, general
 from culturecoop.privacy.gate import CountTable, PrivacyGate, Release
 from culturecoop.privacy.policy import PrivacyPolicy
 from culturecoop.warehouse.engine import Warehouse
@@ -212,7 +212,7 @@ def _no_pooled_patrons(engine: SqlEngine, name: str, member: str, ctx: ReportCon
     counts = engine.rows(ALL_VISITS, ctx.standard_params())[0]
     if not counts["visits"]:
         return
-    start, end = ctx.period.start.isoformat(), ctx.period.end.isoformat()
+    start, end = day_words(ctx.period.start), day_words(ctx.period.end)
     if counts["own"]:
         raise UserError(_("No patron of yours, nor of any other member, agreed to pooling between {start} and {end}: the cooperative's figures count only patrons who did. If your terms of sale allow it, state it in your mapping (`consent_defaults: {{pooling: true}}` with its `consent_basis`) and prepare your export again.").format(
             start=start, end=end))
@@ -274,7 +274,7 @@ def _run_report(name: str, engine: SqlEngine | Warehouse, member: str, params: M
             and period.end >= month_start(month_ordinal(window.as_of)):
         notes.append(_("Your data ends on {day} (your last sale or event), while the cooperative's runs to {coop}: "
                        "periods end there. Prepare and send a newer export to see what came after.").format(
-            day=window.as_of.isoformat(), coop=cooperative_as_of.isoformat()))
+            day=day_words(window.as_of), coop=day_words(cooperative_as_of)))
     if spec.pooled:
         require_identity(sql_engine, str(getattr(state, "path", "FILE")))
     if state is None:
@@ -295,8 +295,8 @@ def _run_report(name: str, engine: SqlEngine | Warehouse, member: str, params: M
             no_sales = (_("There are no tickets in the cooperative between {start} and {end}; choose a period with sales (data runs from {first} to {last}).")
                         if name in COOPERATIVE_WIDE else
                         _("There are no tickets for member {member} between {start} and {end}; choose a period with sales (data runs from {first} to {last})."))
-            raise UserError(no_sales.format(member=member, start=period.start.isoformat(), end=period.end.isoformat(),
-                                            first=window.first_day, last=window.last_day))
+            raise UserError(no_sales.format(member=member, start=day_words(period.start), end=day_words(period.end),
+                                            first=day_words(window.first_day), last=day_words(window.last_day)))
         if name in OWN_POOLED:
             pooled_visits = sql_engine.remember(
                 ("analytics", "pooled-visits", member, period.start, period.end),

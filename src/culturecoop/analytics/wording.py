@@ -19,10 +19,8 @@ from typing import Any
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal, format_percent, get_currency_symbol
 
-from culturecoop.i18n import catalog, gettext_in
+from culturecoop.i18n import BABEL_LOCALES, catalog, first_of_month, gettext_in
 from culturecoop.schema.taxonomy import GENRE_LABELS
-
-BABEL_LOCALES = {"fr": "fr_CA", "en": "en_CA"}
 
 
 def _(message: str) -> str:
@@ -327,10 +325,7 @@ def _day(value: date, locale: str, fmt: str) -> str:
 
 
 def _first_of_month(text: str, value: date, locale: str) -> str:
-    """French writes the first day of a month as an ordinal: « 1er déc. 2025 », never « 1 déc. »."""
-    if locale.startswith("fr") and value.day == 1 and text.startswith("1 "):
-        return "1er " + text[2:]
-    return text
+    return first_of_month(text, value, locale[:2])
 
 
 def locale_of(language: str) -> str:

@@ -10,7 +10,7 @@ import typer
 
 from culturecoop.cli.app import app, console, emit_json, figure
 from culturecoop.errors import UserError
-from culturecoop.i18n import _, plural
+from culturecoop.i18n import _, day_words, plural
 
 contribution_app = typer.Typer(help="Contribution accounting (Shapley values over members) and remuneration statements.", no_args_is_help=True)
 governance_app = typer.Typer(help="Governance documents: the privacy impact assessment.", no_args_is_help=True)
@@ -95,7 +95,7 @@ def rules_command(
         members = int(warehouse.scalar("SELECT count(*) FROM member"))
         check_rules(rules, max(members, 1))
         save_rules(warehouse, f"remuneration:{first.isoformat()}:{last.isoformat()}", rules, actor())
-    console.print(_("Rules saved for {start} to {end}.").format(start=first.isoformat(), end=last.isoformat()))
+    console.print(_("Rules saved for {start} to {end}.").format(start=day_words(first), end=day_words(last)))
 
 
 @contribution_app.command("statements")

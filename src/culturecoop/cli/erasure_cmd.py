@@ -9,7 +9,7 @@ from typing import Any
 import typer
 
 from culturecoop.cli.app import app, console, emit_json, figure
-from culturecoop.i18n import _, plural
+from culturecoop.i18n import _, day_words, plural
 
 erasure_app = typer.Typer(help="Erasure requests (made on the member's machine: tokens only).", no_args_is_help=True)
 access_app = typer.Typer(help="Access and portability: everything the cooperative holds about a person.", no_args_is_help=True)
@@ -204,11 +204,11 @@ def retention_apply(
         emit_json(summary)
     elif dry_run:
         console.print(_("{records} records would be removed (last ticket before {cutoff}); nothing was changed.").format(
-            records=figure(summary["records"]), cutoff=summary.get("cutoff")))
+            records=figure(summary["records"]), cutoff=day_words(summary.get("cutoff") or "")))
     elif not summary["records"]:
         console.print(_("No record has passed the retention period; nothing was changed."))
     else:
-        _say_removal(summary, _("Removed the records whose last ticket is before {cutoff}.").format(cutoff=summary.get("cutoff")))
+        _say_removal(summary, _("Removed the records whose last ticket is before {cutoff}.").format(cutoff=day_words(summary.get("cutoff") or "")))
 
 
 

@@ -30,7 +30,7 @@ from culturecoop.analytics.wording import (
 )
 from culturecoop.cli.app import app, console, emit_json, figure, print_table
 from culturecoop.errors import UserError
-from culturecoop.i18n import _, current_language, general, gettext_in, plural
+from culturecoop.i18n import _, current_language, day_words, general, gettext_in, plural
 from culturecoop.privacy import audit
 from culturecoop.privacy.budget import budget_status
 from culturecoop.privacy.gate import set_policy
@@ -281,7 +281,7 @@ def privacy_show(
     if status:
         console.print(_("Member {member}: ε spent {spent}, left {left} ({start} to {end}).").format(
             member=member, spent=general(status.epsilon_spent), left=general(status.epsilon_left),
-            start=status.period_start.isoformat(), end=status.period_end.isoformat()))
+            start=day_words(status.period_start), end=day_words(status.period_end)))
 
 
 @privacy_app.command("set")

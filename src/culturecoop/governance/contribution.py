@@ -32,7 +32,7 @@ from culturecoop.analytics.service import refresh
 from culturecoop.errors import UserError
 from culturecoop.governance.reco_value import RecoCases, reco_cases, reco_shapley
 from culturecoop.governance.shapley import MAX_MEMBERS, MaskCounts, Shares, shapley
-from culturecoop.i18n import _, count
+from culturecoop.i18n import _, count, day_words
 from culturecoop.privacy.policy import current_policy
 from culturecoop.warehouse.engine import Warehouse
 
@@ -187,7 +187,7 @@ def contributions(warehouse: Warehouse, start: str | None = None, end: str | Non
                           seconds_counts=time.perf_counter() - started)
     if not counts["linkage"].counts.sum():
         raise UserError(_("No pooled attendance between {start} and {end}: there is nothing to share; choose a period with data.").format(
-            start=first.isoformat(), end=last.isoformat()))
+            start=day_words(first), end=day_words(last)))
     started = time.perf_counter()
     n = len(members)
     for name in VALUE_FUNCTIONS:

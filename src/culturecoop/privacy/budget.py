@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 
 from culturecoop.errors import UserError
-from culturecoop.i18n import _, general
+from culturecoop.i18n import _, day_words, general
 from culturecoop.privacy.policy import PrivacyPolicy, current_policy
 from culturecoop.warehouse.engine import Warehouse
 
@@ -99,7 +99,7 @@ def charge(con: duckdb.DuckDBPyConnection, member_id: str, epsilon: float, polic
         raise UserError(
             _("This release needs ε = {needed} but member {member} has only ε = {left} left of its {budget} for the period {start} to {end}; wait for the next period or ask the cooperative to raise the budget.").format(
                 needed=general(epsilon), member=member_id, left=general(status.epsilon_left), budget=general(status.epsilon_budget),
-                start=status.period_start.isoformat(), end=status.period_end.isoformat()),
+                start=day_words(status.period_start), end=day_words(status.period_end)),
             exit_code=4,
         )
     spent = min(status.epsilon_budget, status.epsilon_spent + epsilon)

@@ -31,7 +31,7 @@ from typing import Any
 import duckdb
 
 from culturecoop.errors import UserError
-from culturecoop.i18n import _, general
+from culturecoop.i18n import _, day_words, general
 from culturecoop.privacy import audit, budget
 from culturecoop.privacy.dp import noisy_counts
 from culturecoop.privacy.policy import PrivacyPolicy, current_policy
@@ -236,7 +236,7 @@ class PrivacyGate:
             raise UserError(
                 _("This release needs ε = {needed} but member {member} has only ε = {left} left of its {budget} for the period {start} to {end}; wait for the next period or ask the cooperative to raise the budget.").format(
                     needed=general(self.policy.epsilon_per_release), member=member_id, left=general(status.epsilon_left),
-                    budget=general(status.epsilon_budget), start=status.period_start.isoformat(), end=status.period_end.isoformat()),
+                    budget=general(status.epsilon_budget), start=day_words(status.period_start), end=day_words(status.period_end)),
                 exit_code=4,
             )
         assert entry is not None

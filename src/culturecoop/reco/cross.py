@@ -77,7 +77,13 @@ def cross_offers(warehouse: Warehouse, member_id: str, *, actor: str | None = No
                 hit = rows[likely[rows]]
                 gain.setdefault((partner, "their_patrons_for_your_events"), set()).update(hit.tolist())
     directions = ("your_patrons_for_their_events", "their_patrons_for_your_events")
+    # How many of my patrons the model can count at all (linked, with personalization consent
+    # everywhere, a past visit): it bounds every cell of mine, and says why they all read "< k".
+    # It depends on other members' data (a withdrawal there), so it goes through the gate too.
+    counted = int(mine.sum())
     tables = [
+        CountTable("reach", ("scope",), [{"scope": "your_patrons", COUNT: counted}] if counted else [], 1,
+                   [("your_patrons",)]),
         CountTable("events", ("partner", "event_id"), [r for r in event_cells if r[COUNT] > 0], max(1, len(event_cells)),
                    [(r["partner"], r["event_id"]) for r in event_cells]),
         CountTable("gain", ("partner", "direction"), [{"partner": p, "direction": d, COUNT: len(s)} for (p, d), s in gain.items() if s],
@@ -104,7 +110,13 @@ def cross_offers(warehouse: Warehouse, member_id: str, *, actor: str | None = No
         per_partner[row["partner"]][row["direction"]] = row[COUNT]
         per_partner[row["partner"]][row["direction"] + "_shown"] = f"< {k}" if row["suppressed"] else str(row[COUNT])
     ranked = sorted(per_partner.values(), key=lambda p: -sum(p.get(d) or 0 for d in directions))
+    # The member's own data, not gated: its patrons, those who agreed to personalized suggestions
+    # there, and its upcoming events (what it can change when its cells are all hidden).
+    own = warehouse.query(data.OWN_REACH, {"member": member_id})[0]
     return {"member_id": member_id, "k": k, "events": events, "partners": ranked,
+            "counted": release.tables["reach"].rows[0][COUNT],
+            "own": {"patrons": int(own["patrons"]), "consenting": int(own["consenting"]),
+                    "upcoming": sum(1 for owner, _event in catalogue.keys if owner == member_id)},
             "agreements": agreements(warehouse, member_id), "audit_id": release.audit_seq}
 
 

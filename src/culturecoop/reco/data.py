@@ -103,6 +103,15 @@ WHERE p.member_id = $member
 ORDER BY p.member_patron_id
 """
 
+# A member's own patrons, and those of them who agreed to personalization there.
+OWN_REACH = """
+SELECT count(*) AS patrons, count(*) FILTER (WHERE c.granted) AS consenting
+FROM analytics_patron AS p
+LEFT JOIN consent AS c ON c.member_id = p.member_id AND c.member_patron_id = p.member_patron_id
+                      AND c.purpose = 'personalization'
+WHERE p.member_id = $member
+"""
+
 # Every person known to a member (its own patrons, by person number).
 MEMBER_PEOPLE = """
 SELECT DISTINCT person FROM analytics_patron WHERE member_id = $member AND person IS NOT NULL

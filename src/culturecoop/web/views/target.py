@@ -67,6 +67,7 @@ class TargetView:
     partners: list[PartnerRow] = field(default_factory=list)
     partner_events: TableView | None = None
     cross_note: str | None = None
+    cross_hidden: list[str] = field(default_factory=list)  # why every cell of a column reads "< k", and what opens it
     proposals: list[Proposal] = field(default_factory=list)
     agreements: TableView | None = None
     tradeoff: Section | None = None
@@ -173,6 +174,7 @@ def _cross(view: TargetView, answer: Mapping[str, Any], names: Mapping[str, str]
             cell(p.get("your_patrons_for_their_events"), "int", t, view.k, p.get("your_patrons_for_their_events") is None).text,
             cell(p.get("their_patrons_for_your_events"), "int", t, view.k, p.get("their_patrons_for_your_events") is None).text,
             t.label("agreement", status) if status else None, status is None))
+    view.cross_hidden = _why_hidden(offers, t, view.k)
     events = [{**e, "partner_name": names.get(e["partner"], e["partner"]), "when": t.starts(e["starts_at"]),
                "suppressed": e.get("your_patrons") is None} for e in cross.leading_events(offers.get("events") or [])]
     if events:
@@ -187,6 +189,39 @@ def _cross(view: TargetView, answer: Mapping[str, Any], names: Mapping[str, str]
         view.agreements = table("agreements", t("Cross-offer agreements"), rows,
                                 [Col("with", _("Member")), Col("direction", _("Proposal")), Col("status", _("Status")),
                                  Col("when", _("Proposed on"))], t, collapsed=False)
+
+
+def _why_hidden(offers: Mapping[str, Any], t: Translator, k: int) -> list[str]:
+    """Why a column of the cross offers reads "< k" in every cell, and what would open it: a small
+    member otherwise saw a table of "< 10" and no word of why."""
+    partners = offers.get("partners") or []
+    own = offers.get("own") or {}
+    mine_hidden = all(p.get("your_patrons_for_their_events") is None for p in partners)
+    theirs_hidden = all(p.get("their_patrons_for_your_events") is None for p in partners)
+    if not partners or not (mine_hidden or theirs_hidden):
+        return []
+    said = [t("Cells read “< {k}”: the privacy gate shows a number of people only from {k} up.", k=k)]
+    if mine_hidden:
+        counted = offers.get("counted")
+        mine = {"k": k, "consenting": t.number(own.get("consenting") or 0), "patrons": t.number(own.get("patrons") or 0)}
+        if counted is None:
+            said.append(t("Fewer than {k} of your patrons can be counted: only those who agreed to personalized suggestions "
+                          "(in your data, {consenting} of your {patrons} patrons), whom the cooperative has linked to its people "
+                          "and who came to a past event; record that consent in your next export to count more of them.", **mine))
+        else:
+            said.append(t("{counted} of your patrons can be counted: those who agreed to personalized suggestions (in your data, "
+                          "{consenting} of your {patrons} patrons), linked and with a past visit; too few for any partner's event "
+                          "to draw {k} of them. Record that consent in your next export to count more of them.",
+                          counted=t.number(counted), **mine))
+    if theirs_hidden:
+        upcoming = int(own.get("upcoming") or 0)
+        if upcoming:
+            said.append(t.plural(upcoming, "Your one upcoming event draws fewer than {k} of each partner's patrons; announcing more of your programme would count more.",
+                                 "Your {n} upcoming events draw fewer than {k} of each partner's patrons; announcing more of your programme would count more.", k=k))
+        else:
+            said.append(t("You have no upcoming event loaded, so none of your partners' patrons can be counted for yours; "
+                          "load your programme above, or ask your data manager to."))
+    return said
 
 
 def _discoverability(view: TargetView, answer: Mapping[str, Any], t: Translator) -> None:

@@ -120,16 +120,25 @@ def day_in(value: date | datetime | str, language: str) -> str:
     """A day inside a sentence, written out the way a reader reads it: « 30 avril 2026 »,
     « 1er mai 2026 » in French, "April 30, 2026" in English (``2026-04-30`` or a date; any other
     text is returned as it is)."""
-    if isinstance(value, str):
-        try:
-            value = date.fromisoformat(value[:10])
-        except ValueError:
-            return str(value)
-    if isinstance(value, datetime):
-        value = value.date()
+    day = as_day(value)
+    if day is None:
+        return str(value)
     from babel.dates import format_date  # only a sentence with a day pays for babel's dates
 
-    return first_of_month(str(format_date(value, format="long", locale=BABEL_LOCALES[language])), value, language)
+    return first_of_month(str(format_date(day, format="long", locale=BABEL_LOCALES[language])), day, language)
+
+
+def as_day(value: object) -> date | None:
+    """The day of a date, a datetime or an ISO text (``2026-04-30``, ``2026-04-30T20:00``); None for
+    anything else."""
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    if isinstance(value, datetime):
+        return value.date()
+    return value if isinstance(value, date) else None
 
 
 def day_words(value: date | datetime | str) -> str:

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 
 import pytest
 
-from culturecoop.web import Settings, create_app
 from web import test_browser as tb
 from web.conftest import MEMBERS, Coop, add_reco, build_coop
 from web.leaks import leaks, raw_codes
@@ -26,13 +25,6 @@ def coop(tmp_path_factory: pytest.TempPathFactory) -> Coop:
     built = build_coop(folder)
     add_reco(built, folder)
     return built
-
-
-@pytest.fixture(scope="module")
-def app(coop: Coop) -> Iterator[object]:
-    application = create_app(Settings(db=coop.db, login_attempts=5, warmup=False))
-    yield application
-    application.state.pool.close()  # type: ignore[attr-defined]
 
 
 @pytest.fixture(scope="module")

@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
 
 import pytest
 
-from culturecoop.web import Settings, create_app
 from culturecoop.web.i18n import Translator
 from culturecoop.web.tabs import TABS_BY_SLUG
 from culturecoop.web.views.base import TabView
@@ -29,13 +27,6 @@ def coop(tmp_path_factory: pytest.TempPathFactory) -> Coop:
     built = build_coop(folder)
     RECO.update(add_reco(built, folder))
     return built
-
-
-@pytest.fixture(scope="module")
-def app(coop: Coop) -> Iterator[object]:
-    application = create_app(Settings(db=coop.db, login_attempts=5, warmup=False))
-    yield application
-    application.state.pool.close()  # type: ignore[attr-defined]
 
 
 def leaked_ids(app: object, text: str) -> list[str]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -16,7 +15,6 @@ from culturecoop.governance.accounts import create_account
 from culturecoop.ingest.load import ingest
 from culturecoop.ingest.package import MemberInfo, write_package
 from culturecoop.warehouse.engine import Warehouse
-from culturecoop.web import Settings, create_app
 from packages import build_tables
 from web.conftest import MEMBERS, PASSWORD, Coop, add_reco, build_coop, login, new_client, page_csrf
 
@@ -51,13 +49,6 @@ def coop(tmp_path_factory: pytest.TempPathFactory) -> Coop:
                        display_name="Analyst Lilas", language="fr")
     built.emails["small"] = "analyst@lilas.test"
     return built
-
-
-@pytest.fixture(scope="module")
-def app(coop: Coop) -> Iterator[object]:
-    application = create_app(Settings(db=coop.db, login_attempts=5, warmup=False))
-    yield application
-    application.state.pool.close()  # type: ignore[attr-defined]
 
 
 def cross_section(page: str) -> tuple[str, list[str]]:

@@ -19,7 +19,7 @@ from typing import Any
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal, format_percent, get_currency_symbol
 
-from culturecoop.i18n import BABEL_LOCALES, catalog, first_of_month, gettext_in
+from culturecoop.i18n import BABEL_LOCALES, as_day, catalog, first_of_month, gettext_in
 from culturecoop.schema.taxonomy import GENRE_LABELS
 
 
@@ -405,16 +405,8 @@ def day(value: Any, language: str, fmt: str = "medium") -> str:
     """A day (``2026-11-12`` or a date) as 12 nov. 2026 (fr) or Nov 12, 2026 (en)."""
     if value is None:
         return "–"
-    if isinstance(value, str):
-        try:
-            value = date.fromisoformat(value[:10])
-        except ValueError:
-            return str(value)
-    if isinstance(value, datetime):
-        value = value.date()
-    if not isinstance(value, date):
-        return str(value)
-    return _day(value, locale_of(language), fmt)
+    day = as_day(value)
+    return str(value) if day is None else _day(day, locale_of(language), fmt)
 
 
 def month(value: Any, language: str) -> str:

@@ -25,8 +25,8 @@ def _export(tmp_path: Path, phone: str = "", *, column: str = "Phone", values: t
     return path
 
 
-@pytest.mark.parametrize(("phone", "code"), [("+45 57 53 82 {i}", "+45"), ("+351 912 345 6{i}", "+351"),
-                                             ("0039 06 1234 56{i}", "+39")])
+@pytest.mark.parametrize(("phone", "code"), [("+30 21 0123 45{i}", "+30"), ("+36 1 234 56{i}", "+36"),
+                                             ("00972 3 123 45{i}", "+972")])
 def test_a_foreign_calling_code_asks_for_the_country_instead_of_reading_it_as_american(
         tmp_path: Path, phone: str, code: str) -> None:
     draft = draft_mapping(_export(tmp_path, phone))
@@ -51,3 +51,37 @@ def test_an_american_territorys_zip_codes_give_its_own_clock(tmp_path: Path, zip
     # purchases were read as New York time (the zone of every ZIP code below 349).
     draft = draft_mapping(_export(tmp_path, column="Zip Code", values=zips, event="Noche de salsa", price="${n}.00"))
     assert (draft.mapping["country"], draft.mapping["timezone"]) == ("US", zone), draft.decisions
+
+
+@pytest.mark.parametrize(("phone", "country", "currency", "zone"), [
+    ("+45 57 53 82 {i}", "DK", "DKK", "Europe/Copenhagen"), ("+351 912 345 6{i}", "PT", "EUR", "Europe/Lisbon"),
+    ("0039 06 1234 56{i}", "IT", "EUR", "Europe/Rome"), ("+55 11 94764-12{i}", "BR", "BRL", "America/Sao_Paulo"),
+    ("+61 412 345 6{i}", "AU", "AUD", "Australia/Sydney")])
+def test_the_calling_code_of_a_country_culturecoop_reads_is_its_country(
+        tmp_path: Path, phone: str, country: str, currency: str, zone: str) -> None:
+    # Denmark, Portugal, Italy, Brazil and Australia were countries culturecoop did not know: the
+    # draft asked for one of ten, and their national numbers and postal codes were read as another's.
+    draft = draft_mapping(_export(tmp_path, phone))
+    (decided,) = [e for e in draft.decisions if e.key == "country"]
+    assert (draft.mapping["country"], draft.mapping["currency"], draft.mapping["timezone"]) == (country, currency, zone)
+    assert not decided.check, decided
+
+
+@pytest.mark.parametrize(("column", "values", "event", "country"), [
+    ("Mobilnummer", ("070-368 32 73", "071-404 41 90", "075-638 68 44"), "Stand up på Södra", "SE"),
+    ("Telefone", ("(11) 94764-1244", "(21) 98448-6073", "(11) 3055-1234"), "Show de samba", "BR"),
+    ("Telemóvel", ("961 206 713", "966 581 391", "933 626 132"), "Fado ao anoitecer", "PT"),
+    ("Mobil", ("484 14 522", "990 29 877", "480 11 427"), "Improteater", "NO"),
+])
+def test_national_numbers_under_the_headers_language_tell_the_country(
+        tmp_path: Path, column: str, values: tuple[str, ...], event: str, country: str) -> None:
+    # Swedish mobiles under Swedish headers were read as French numbers (+33 70…), Norwegian ones as no phone.
+    path = _export(tmp_path, column=column, values=values, event=event)
+    _header, *rows = path.read_text(encoding="utf-8").splitlines()
+    words = {"SE": "Ordernr,Evenemang,Starttid,Pris,Köpdatum,E-post", "BR": "Número do pedido,Evento,Data do evento,"
+             "Valor,Data da compra,E-mail", "PT": "N.º Reserva,Espetáculo,Data Espetáculo,Preço,Data Compra,Email",
+             "NO": "Ordre-ID,Arrangement,Starttid,Pris,Kjøpstidspunkt,E-post"}[country]
+    path.write_text("\n".join([f"{words},{column}", *rows]) + "\n", encoding="utf-8")
+    draft = draft_mapping(path)
+    assert draft.mapping["columns"]["phone"] == column
+    assert draft.mapping["country"] == country, draft.decisions

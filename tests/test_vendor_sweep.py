@@ -20,17 +20,21 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import duckdb
 import pyarrow.parquet as pq
 import pytest
 import yaml
 
 from culturecoop.errors import UserError
+from culturecoop.ingest import countries
 from culturecoop.ingest.draft import draft_mapping
+from culturecoop.ingest.normalize import install_normalizers
 from culturecoop.ingest.package import MemberInfo
 from culturecoop.ingest.prepare import check_export, prepare
 from culturecoop.ingest.prepare_io import PrepareSummary
 from culturecoop.ingest.profile import Profile, parse_profile
-from culturecoop.privacy.keys import init_keys
+from culturecoop.privacy.encodings import keyed_tokens
+from culturecoop.privacy.keys import init_keys, load_member_keys
 from test_prepare_support import TODAY, read_table, tid
 
 VENDOR_EXPORTS = Path(__file__).parent / "fixtures" / "exports" / "vendors"
@@ -995,21 +999,40 @@ def test_box_office_words_of_portugal_and_denmark(name: str, label: str) -> None
     assert drafted(name)[0]["channel_values"][label] == "box_office"
 
 
-@pytest.mark.parametrize(("name", "column", "hint"), [
-    ("entradium-asistentes.csv", "Código postal", "+34"),  # Madrid's 28012 was France's Eure-et-Loir (FR-280)
-    ("tixly-transaktioner.csv", "Postnr.", "+45"),  # Aarhus's 8000 was Belgium's BE-80
-    ("vivaticket-vendite.csv", "CAP", "+39"),  # Lodi's 26900 was France's FR-269
+@pytest.mark.parametrize(("name", "column", "phone", "country"), [
+    ("entradium-asistentes.csv", "Código postal", "Teléfono", "ES"),  # Madrid's 28012 was FR-280, then left out
+    ("tixly-transaktioner.csv", "Postnr.", "Mobil", "DK"),  # Aarhus's 8000 was Belgium's BE-80, then left out
+    ("vivaticket-vendite.csv", "CAP", "Cellulare", "IT"),  # Lodi's 26900 was France's FR-269, then left out
+    ("eventix-tickets.csv", "Postcode", "Telefoonnummer", "NL"),  # "1045 PT" was not a postal code; "06-…" French
+    ("ticketline-bilhetes.csv", "Código Postal", "Telemóvel", "PT"),  # "961 206 713" was +33 961…
+    ("ebilet-zamowienia.csv", "Kod pocztowy", "Telefon", "PL"),  # "739 582 273" had no token
+    ("ticketco-billetter.csv", "Postnummer", "Mobil", "NO"),  # "484 14 522" was no phone at all
+    ("tickster-kopare.csv", "Postnummer", "Mobilnummer", "SE"),  # "070-368 32 73" was +33 70…
 ])
-def test_postal_codes_of_a_country_culturecoop_does_not_read_are_left_out(name: str, column: str, hint: str,
-                                                                          tmp_path: Path, keys: Path) -> None:
-    # Spain, Denmark and Italy are none of culturecoop's countries: their postal codes, read as the
-    # codes of the country chosen in their stead, placed patrons in France or Belgium. The draft
-    # leaves the column out and says why; the patrons' areas stay empty.
+def test_postal_codes_and_phones_of_more_countries_are_read_as_theirs(name: str, column: str, phone: str,
+                                                                      country: str, tmp_path: Path, keys: Path) -> None:
+    # Spain, Denmark, Italy, the Netherlands, Portugal, Poland, Norway and Sweden were none of culturecoop's
+    # countries: the draft guessed another (CHECK), their postal codes were left out (or read as France's or
+    # Belgium's), their national phone numbers read as French or not at all. Each is now its own country:
+    # every patron with a postal code has an area of it, every phone a token (several patrons may share one).
     draft = draft_mapping(VENDOR_EXPORTS / name)
-    assert "postal_code" not in draft.mapping["columns"]
-    assert any(column in item and f"({hint})" in item for item in draft.undecided)
+    (decided,) = [e for e in draft.decisions if e.key == "country"]
+    assert (draft.mapping["country"], decided.check) == (country, False), decided
+    assert (draft.mapping["columns"]["postal_code"], draft.mapping["columns"]["phone"]) == (column, phone)
     _summary, package = run(name, tmp_path, keys)
-    assert {p["fsa"] for p in read_table(package, "patron")} == {None}
+    patrons = read_table(package, "patron")
+    rows = table(name)
+    # Each area is that of a code of the export, cut to the country's prefix ("1045 PT" → NL-10, "8000" → DK-80).
+    size = countries.BY_CODE[country].area
+    written = {f"{country}-" + re.sub(r"[^0-9A-Z]", "", r[column].upper())[:size] for r in rows if r.get(column)}
+    assert {p["fsa"] for p in patrons} - {None} == written
+    # Each phone token is that of a number of the export in its own country's E.164 (+46 70…, not +33 70…).
+    con = duckdb.connect()
+    install_normalizers(con)
+    e164 = {con.execute("SELECT cc_phone_in(?, ?)", [r[phone], country]).fetchone()[0] for r in rows if r.get(phone)}
+    assert all(number.startswith(f"+{countries.BY_CODE[country].calling}") for number in e164), e164
+    tokens = {p["phone_token"] for p in patrons} - {None}
+    assert tokens and tokens <= set(keyed_tokens(sorted(e164), "phone", load_member_keys(keys).linkage_secret))
 
 
 def test_a_plain_name_beside_a_first_name_is_the_surname() -> None:

@@ -25,6 +25,8 @@ import duckdb
 from culturecoop.errors import UserError
 from culturecoop.files import atomic_file, refuse_replacing
 from culturecoop.i18n import _
+from culturecoop.ingest.countries import FIRST_TEN
+from culturecoop.ingest.labels import COUNTRIES
 from culturecoop.ingest.normalize import install_normalizers
 from culturecoop.jsontext import parse
 from culturecoop.privacy.encodings import ID_TOKEN_HEX, keyed_tokens, member_id_tokens
@@ -38,7 +40,8 @@ _HEX_ID = re.compile(rf"^[0-9a-f]{{{ID_TOKEN_HEX}}}$")
 _MEMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 # The countries whose national phone numbers the normalizer reads (``cc_phone_e164``); any other country
 # read every number without a + prefix as no phone at all, and the sentence blamed the number.
-PHONE_COUNTRIES = ("CA", "US", "FR", "BE", "CH", "LU", "GB", "IE", "DE", "AT")
+PHONE_COUNTRIES = ("CA", "US", "FR", "BE", "CH", "LU", "GB", "IE", "DE", "AT",
+                   *(code for code in COUNTRIES if code not in FIRST_TEN))
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import duckdb
 from culturecoop.i18n import _
 from culturecoop.i18n import count as count_text
 from culturecoop.i18n import share as share_text
-from culturecoop.ingest import shapes
+from culturecoop.ingest import countries, shapes
 from culturecoop.ingest import vocabulary as vocab
 from culturecoop.ingest import vocabulary_languages as languages
 from culturecoop.ingest.labels import COUNTRIES
@@ -64,11 +64,13 @@ _CA_POSTAL_ZONES = {"A": "America/St_Johns", "B": "America/Halifax", "C": "Ameri
                     "M": "America/Toronto", "N": "America/Toronto", "P": "America/Toronto",
                     "R": "America/Winnipeg", "S": "America/Regina", "T": "America/Edmonton",
                     "V": "America/Vancouver", "X": "America/Edmonton", "Y": "America/Whitehorse"}
-COUNTRY_ZONES = {"FR": "Europe/Paris", "BE": "Europe/Brussels", "CH": "Europe/Zurich", "LU": "Europe/Luxembourg",
-                 "CA": "America/Toronto", "US": "America/New_York", "GB": "Europe/London", "DE": "Europe/Berlin",
-                 "AT": "Europe/Vienna", "IE": "Europe/Dublin"}
-COUNTRY_CURRENCIES = {"FR": "EUR", "BE": "EUR", "CH": "CHF", "LU": "EUR", "CA": "CAD", "US": "USD", "GB": "GBP",
-                      "DE": "EUR", "AT": "EUR", "IE": "EUR"}
+COUNTRY_ZONES = {rule.code: rule.zone for rule in countries.RULES}
+COUNTRY_CURRENCIES = {rule.code: rule.currency for rule in countries.RULES}
+# The countries added to the first ten (their postal codes read from ``countries.RULES``' patterns).
+_ADDED = tuple(code for code in countries.CODES if code not in countries.FIRST_TEN)
+# Currencies of one added country each (NOK, BRL, CLP…): written in an export, they tell it.
+_CURRENCY_COUNTRIES = {countries.BY_CODE[code].currency: code for code in _ADDED
+                       if countries.BY_CODE[code].currency != "EUR"}
 # Zones tried against the offsets an export writes (``-05:00``), most likely first.
 _OFFSET_ZONES = ("America/Toronto", "America/Halifax", "America/Winnipeg", "America/Edmonton",
                  "America/Vancouver", "America/Regina", "America/St_Johns", "America/Chicago",
@@ -213,15 +215,12 @@ def _calling_code(digits: str) -> str:
     return digits[:3] if digits[:2] in _THREE_DIGIT_CODES else digits[:2]
 
 
-# The languages of exports from countries culturecoop does not read postal codes for (Dutch is also Belgium's).
-_LANGUAGES_ABROAD = frozenset({"pt", "es", "it", "sv", "no", "da", "pl"})
-
-
 def postcodes_abroad(phones: Column | None, language: str, currency: str) -> str | None:
-    """What says the export comes from a country culturecoop reads no postal codes of (``+34`` on most
+    """What says the export comes from a country culturecoop reads no postal codes of (``+30`` on most
     phones, or headers in Spanish, Portuguese, Italian, Polish or a Scandinavian language beside a
-    currency of none of its countries), or None. Its codes would be read as another country's:
-    Madrid's 28012 as France's Eure-et-Loir (FR-280), Aarhus's 8000 as Belgium's (BE-80)."""
+    currency of none of that language's countries nor of culturecoop's: Colombian pesos beside Spanish),
+    or None. Its codes would be read as another country's: Bogotá's 110111 nowhere, a Greek 10431 as
+    France's FR-104."""
     codes: Counter[str] = Counter()
     read = 0
     for value in (phones.values[:400] if phones is not None else []):
@@ -229,14 +228,42 @@ def postcodes_abroad(phones: Column | None, language: str, currency: str) -> str
         read += bool(digits)
         if value.strip().startswith(("+", "00")):
             digits = digits[2:] if value.strip().startswith("00") else digits
-            if not digits.startswith(("1", "33")) and not any(digits.startswith(p) for p in _EUROPEAN_PREFIXES):
+            if not digits.startswith(("1", "33")) and not any(digits.startswith(p) for p in _EUROPEAN_PREFIXES) \
+                    and _calling_code(digits) not in countries.BY_CALLING:
                 codes[_calling_code(digits)] += 1
     code = next((c for c, n in codes.most_common(1) if n >= 0.5 * read), None)
     if code is not None:
         return f"+{code}"
-    if language in _LANGUAGES_ABROAD and (currency == "EUR" or currency not in COUNTRY_CURRENCIES.values()):
+    homes = {rule.currency for rule in countries.RULES if language in rule.languages}
+    if language in languages.LANGUAGE_MARKERS and currency not in homes and (
+            currency == "EUR" or currency not in COUNTRY_CURRENCIES.values()):
         return language
     return None
+
+
+def _hint(language: str, codes: Counter[str], symbols: Counter[str]) -> str | None:
+    """The added country (``_ADDED``) an export's currency or headers' language point to, if one:
+    a currency of its own (``NOK``, ``R$``, ``zł``, crowns in the headers' language), else the one
+    country of the language (Italian, Dutch, Polish), else the one of the language that pays in euros
+    (Portuguese and Spanish are also Brazil's and Latin America's)."""
+    written = [code for code in (*codes, *symbols) if code in _CURRENCY_COUNTRIES]
+    if written:
+        return _CURRENCY_COUNTRIES[max(written, key=lambda code: codes[code] + symbols[code])]
+    if symbols["kr"] and languages.CROWNS.get(language) in _CURRENCY_COUNTRIES:
+        return _CURRENCY_COUNTRIES[languages.CROWNS[language]]
+    homes = [code for code in _ADDED if language in countries.BY_CODE[code].languages]
+    if symbols["€"] or codes["EUR"] or symbols["EUR"]:
+        homes = [code for code in homes if countries.BY_CODE[code].currency == "EUR"] or homes
+    return homes[0] if len(homes) == 1 else None
+
+
+def _settle(votes: Counter[str], fits: Counter[tuple[str, ...]], hint: str | None, weight: int) -> None:
+    """Count the values that fit the ways of writing of some added countries (``fits``): for their one
+    country, else for the hinted one among them; values that fit several, none hinted, tell nothing."""
+    for candidates, n in fits.items():
+        chosen = candidates[0] if len(candidates) == 1 else hint if hint in candidates else None
+        if chosen is not None:
+            votes[chosen] += weight * n
 
 
 def _nanp(digits: str) -> str | None:
@@ -254,7 +281,14 @@ def decide_place(phones: Column | None, postcodes: Column | None, price: Column 
     us_zones: Counter[str] = Counter()  # from five-digit codes: counted only if the country is the US
     reasons: list[str] = []
     foreign: Counter[str] = Counter()  # phones' country codes culturecoop does not know
+    calls: Counter[str] = Counter()  # phones' country codes of the added countries (+47, +39…)
+    fits: Counter[tuple[str, ...]] = Counter()  # postal codes or national numbers only added countries write
     german = language == "de"
+    symbols: Counter[str] = price.amount.symbols if price is not None else Counter()
+    codes = Counter(c.upper() for c in currency_codes if re.fullmatch(r"[A-Za-z]{3}", c))
+    hint = _hint(language, codes, symbols)
+    # The added countries whose numbers a national phone may be, by the headers' language.
+    speakers = [code for code in _ADDED if language in countries.BY_CODE[code].languages]
     if postcodes is not None:
         for value in postcodes.values[:400]:
             text = value.strip().upper()
@@ -279,6 +313,8 @@ def decide_place(phones: Column | None, postcodes: Column | None, price: Column 
                 votes["IE"] += 2
             elif shapes.UK_POSTCODE.fullmatch(text):
                 votes["GB"] += 2
+            elif shaped := tuple(code for code in _ADDED if countries.postcode_fits(code, text)):
+                fits[shaped] += 1  # "1045 PT", "184 96", "1000-205", "00-950", "01310-100", Oslo's "0173"
     if phones is not None:
         for value in phones.values[:400]:
             digits = re.sub(r"\D", "", value)
@@ -288,11 +324,16 @@ def decide_place(phones: Column | None, postcodes: Column | None, price: Column 
                 votes["CH"] += 2  # "079 555 12 34": Swiss grouping (a French number is "06 12 34 56 78")
             elif not plus and _IRISH_MOBILE.fullmatch(digits):
                 votes["IE"] += 2  # "087 123 4567"
+            elif not plus and (spoken := tuple(code for code in speakers if countries.tells(code, digits))):
+                fits[spoken] += 1  # "070-368 32 73" under Swedish headers, "(11) 94764-1244" under Portuguese
             elif (plus and digits.startswith("33")) or (not plus and len(digits) == 10 and digits.startswith("0")
                                                          and not german):
                 votes["FR"] += 2
             elif plus and (prefix := next((p for p in _EUROPEAN_PREFIXES if digits.startswith(p)), None)):
                 votes[_EUROPEAN_PREFIXES[prefix]] += 2
+            elif plus and _calling_code(digits) in countries.BY_CALLING:
+                votes[countries.BY_CALLING[_calling_code(digits)]] += 2  # "+47 990 29 877"
+                calls[_calling_code(digits)] += 1
             elif not plus and german and 7 <= len(digits) <= 13 and digits.startswith("0"):
                 votes["DE"] += 1  # German numbers have no fixed length ("030 1234567", "0171 3300000")
             elif not plus and len(digits) == 11 and digits.startswith("0"):
@@ -303,12 +344,19 @@ def decide_place(phones: Column | None, postcodes: Column | None, price: Column 
                 votes["CA" if area in _CA_AREA_CODES else "US"] += 2
                 if area in _CA_AREA_CODES:
                     zones[_CA_AREA_CODES[area]] += 1
-    symbols: Counter[str] = price.amount.symbols if price is not None else Counter()
-    codes = Counter(c.upper() for c in currency_codes if re.fullmatch(r"[A-Za-z]{3}", c))
     euros = bool(symbols["€"] or codes["EUR"] or symbols["EUR"])
     pounds = bool(symbols["£"] or codes["GBP"] or symbols["GBP"])
+    _settle(votes, fits, hint, 2)
+    euro_home = hint if hint is not None and countries.BY_CODE[hint].currency == "EUR" else None
     if euros:
-        votes["DE" if german else "FR"] += 1
+        votes[euro_home or ("DE" if german else "FR")] += 1
+    for currency_code, home in _CURRENCY_COUNTRIES.items():
+        if codes[currency_code] or symbols[currency_code]:
+            votes[home] += 4
+    # Five or four digits are also the codes of Italy, Spain, Mexico, Finland; Norway, Denmark, Australia.
+    for shared, sample in (("FR/US", "12345"), ("BE/CH", "1234")):
+        if votes[shared] and hint is not None and countries.postcode_fits(hint, sample):
+            votes[hint] += votes.pop(shared)
     if pounds:
         votes["GB"] += 4
     if codes["CAD"] or symbols["CAD"]:
@@ -331,7 +379,7 @@ def decide_place(phones: Column | None, postcodes: Column | None, price: Column 
     if votes["GB/DE"]:
         votes["DE" if german or (euros and not pounds) else "GB"] += votes.pop("GB/DE")
     if not votes:
-        country = "FR" if language == "fr" and euros else "DE" if german and euros else "CA"
+        country = hint or ("FR" if language == "fr" and euros else "DE" if german and euros else "CA")
         reasons.append(_("nothing in the file tells the country; {country} is assumed").format(country=country))
         check_country = True
     else:
@@ -340,8 +388,9 @@ def decide_place(phones: Column | None, postcodes: Column | None, price: Column 
         check_country = votes[country] < 0.8 * sum(votes.values())
     # The country code most phones carry, of a country culturecoop does not know (half of them or more).
     phones_read = sum(1 for value in phones.values[:400] if re.sub(r"\D", "", value)) if phones is not None else 0
-    abroad = next((code for code, n in foreign.most_common(1) if n >= 0.5 * phones_read), None)
-    place = languages.CALLING_PLACES.get(abroad or "")
+    abroad = next((code for code, n in (foreign + calls).most_common(1) if n >= 0.5 * phones_read), None)
+    added = countries.BY_CODE.get(countries.BY_CALLING.get(abroad or "", ""))
+    place = (added.currency, added.zone) if added is not None else languages.CALLING_PLACES.get(abroad or "")
     if foreign:
         code = foreign.most_common(1)[0][0]
         reasons.append(_("{count} phone numbers carry the country code +{code}, of a country culturecoop does not "
@@ -379,7 +428,9 @@ def decide_place(phones: Column | None, postcodes: Column | None, price: Column 
                          "is {code}").format(calling=_calling_of(currency), code=currency)
         check_currency = True
     elif symbols["$"]:
-        currency = "USD" if country == "US" else "CAD"
+        # Pesos and Australian dollars are written with the $ sign too.
+        currency = COUNTRY_CURRENCIES[country] if COUNTRY_CURRENCIES.get(country) in _DOLLAR_SIGNS else (
+            "USD" if country == "US" else "CAD")
         currency_why = _("amounts carry the $ sign and the country is {country}").format(country=country)
         check_currency = country not in ("CA", "US")
     elif place is not None:

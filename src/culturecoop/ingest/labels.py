@@ -7,8 +7,11 @@ different things at different vendors is left out: the profile names it.
 
 from __future__ import annotations
 
-# Countries whose postal codes and national phone numbers ``prepare`` reads (``country:``).
-COUNTRIES: tuple[str, ...] = ("CA", "US", "FR", "BE", "CH", "LU", "GB", "DE", "AT", "IE")
+from culturecoop.ingest.countries import CODES
+
+# Countries whose postal codes and national phone numbers ``prepare`` reads (``country:``): CA, US,
+# FR, BE, CH, LU, GB, DE, AT, IE, then those ``countries.RULES`` adds (NL, NO, DK, SE, IT, ES, BR…).
+COUNTRIES: tuple[str, ...] = CODES
 
 DEFAULT_STATUS_VALUES: dict[str, str] = {
     # A ticket that is, or was, valid for entry.

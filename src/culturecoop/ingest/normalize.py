@@ -31,6 +31,7 @@ from typing import Any
 
 import duckdb
 
+from culturecoop.ingest import countries
 from culturecoop.ingest.dates import DATE_MACROS
 from culturecoop.ingest.vocabulary import FREE_WORDS, PLACEHOLDER_WORDS
 
@@ -39,6 +40,55 @@ _SPACE = r"[\s\x{00A0}\x{202F}\x{2009}\x{FEFF}]"
 
 FREE_LIST = "[" + ", ".join(f"'{w}'" for w in FREE_WORDS) + "]"
 PLACEHOLDER_LIST = "[" + ", ".join("'" + w.replace("'", "''") + "'" for w in PLACEHOLDER_WORDS) + "]"
+
+
+def _literal(text: str) -> str:
+    """A SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _exit_codes() -> str:
+    """``cc_phone_e164``'s branches for the international prefixes other than 00 (011, 0011, 010)."""
+    exits: dict[str, list[str]] = {}
+    for rule in countries.RULES:
+        if rule.exit_code:
+            exits.setdefault(rule.exit_code, []).append(rule.code)
+    return "\n".join(
+        f"             WHEN country IN ({', '.join(map(_literal, codes))}) AND "
+        f"regexp_full_match(d, '{code}[1-9][0-9]{{7,14}}') THEN '+' || d[{len(code) + 1}:]"
+        for code, codes in exits.items())
+
+
+def _national_numbers() -> str:
+    """``cc_phone_e164``'s branches for the numbers written at home, from ``countries.RULES``."""
+    return "\n".join(
+        f"             WHEN country = {_literal(rule.code)} AND regexp_full_match(d, {_literal(pattern)}) "
+        f"THEN '+{rule.calling}' || regexp_replace(d, {_literal('^(?:' + pattern + ')$')}, {_literal(rewrite)})"
+        for rule in countries.RULES for pattern, rewrite in rule.national)
+
+
+def _postcode_of(rule: countries.CountryRule) -> str:
+    """The SQL of a postal code of ``rule``'s country read from ``x``, compact, else NULL."""
+    code = (f"regexp_replace(regexp_extract(upper(cc_trim(x)), {_literal(countries.postcode_pattern(rule))}, 1), "
+            "'[^0-9A-Z]', '', 'g')")
+    if rule.canonical is not None:
+        pattern, rewrite = rule.canonical
+        code = f"regexp_replace({code}, {_literal('^(?:' + pattern + ')$')}, {_literal(rewrite)})"
+    return f"nullif({code}, '')"
+
+
+def _postcodes() -> str:
+    """``cc_postcode_in``'s branches for the countries ``countries.RULES`` gives a postal code pattern."""
+    return "\n".join(f"             WHEN country = {_literal(rule.code)} THEN {_postcode_of(rule)}"
+                     for rule in countries.RULES if rule.postcode is not None)
+
+
+def _areas() -> str:
+    """``cc_area_in``'s branches for the same countries: the code's first ``area`` characters."""
+    return "\n".join(
+        f"             WHEN country = {_literal(rule.code)} THEN '{rule.code}-' || {_postcode_of(rule)}[1:{rule.area}]"
+        for rule in countries.RULES if rule.postcode is not None)
+
 
 MACROS: tuple[str, ...] = (
     # trim() with a character set, not a regex: it runs on every field of every row. It is
@@ -75,22 +125,14 @@ MACROS: tuple[str, ...] = (
             regexp_replace(regexp_replace(x, '\\(0\\)', ''),
                            '(?i)[\\s,;]*(ext\\.?|extension|poste|p\\.|x|#)\\s*[0-9]+\\s*$', ''),
             '[^0-9+]', '', 'g')""",
-    # International forms first (+, 00, 011), then the national numbers of ``country``.
+    # International forms first (+, 00, a country's own exit code: 011, 0011), then the national
+    # numbers of ``country`` (``countries.RULES``).
     """CREATE OR REPLACE MACRO cc_phone_e164(d, country) AS
         CASE WHEN regexp_full_match(d, '\\+1[2-9][0-9]{2}[2-9][0-9]{6}') THEN d
              WHEN regexp_full_match(d, '\\+[2-9][0-9]{7,14}') THEN d
+""" + _exit_codes() + """
              WHEN regexp_full_match(d, '00[1-9][0-9]{7,14}') THEN '+' || d[3:]
-             WHEN country IN ('CA', 'US') AND regexp_full_match(d, '011[1-9][0-9]{7,14}') THEN '+' || d[4:]
-             WHEN country IN ('CA', 'US') AND regexp_full_match(d, '1?[2-9][0-9]{2}[2-9][0-9]{6}')
-                  THEN '+1' || right(d, 10)
-             WHEN country = 'FR' AND regexp_full_match(d, '0?[1-9][0-9]{8}') THEN '+33' || right(d, 9)
-             WHEN country = 'BE' AND regexp_full_match(d, '0[1-9][0-9]{7,8}') THEN '+32' || d[2:]
-             WHEN country = 'CH' AND regexp_full_match(d, '0[1-9][0-9]{8}') THEN '+41' || d[2:]
-             WHEN country = 'GB' AND regexp_full_match(d, '0[1-9][0-9]{8,9}') THEN '+44' || d[2:]
-             WHEN country = 'DE' AND regexp_full_match(d, '0[1-9][0-9]{5,12}') THEN '+49' || d[2:]
-             WHEN country = 'AT' AND regexp_full_match(d, '0[1-9][0-9]{3,12}') THEN '+43' || d[2:]
-             WHEN country = 'LU' AND regexp_full_match(d, '[2-9][0-9]{5,8}') THEN '+352' || d
-             WHEN country = 'IE' AND regexp_full_match(d, '0[1-9][0-9]{6,9}') THEN '+353' || d[2:]
+""" + _national_numbers() + """
         END""",
     "CREATE OR REPLACE MACRO cc_phone_in(x, country) AS cc_phone_e164(cc_phone_digits(x), country)",
     "CREATE OR REPLACE MACRO cc_phone(x) AS cc_phone_in(x, 'CA')",
@@ -104,7 +146,8 @@ MACROS: tuple[str, ...] = (
         CASE WHEN regexp_full_match(cc_postcode_text(x), '[ABCEGHJ-NPRSTVXY][0-9][ABCEGHJ-NPRSTV-Z]')
              THEN cc_postcode_text(x)
              ELSE cc_postcode(x)[1:3] END""",
-    # Postal codes of ``country`` (a Canadian code is read wherever it appears): US ZIP (its five
+    # Postal codes of ``country`` (a Canadian code is read wherever it appears; the countries
+    # ``countries.RULES`` adds are read as its patterns say): US ZIP (its five
     # digits), French and German (five digits, "F-" or "D-" prefix allowed), Belgian, Swiss,
     # Austrian and Luxembourg ones (four digits, "B-", "CH-", "A-", "L-" allowed), British ones
     # (outward and inward code: "SW4 0AB"), Irish Eircodes ("D02 X285").
@@ -115,7 +158,7 @@ MACROS: tuple[str, ...] = (
         regexp_replace(upper(regexp_replace(regexp_replace(trim(x), '(\\d)\\s+\\p{L}[\\p{L}\\s''’.-]*$', '\\1'),
                                             '[\\s\\x{00A0}\\x{202F}-]', '', 'g')),
                        '^(FR|DE|BE|CH|AT|LU|F|D|B|A|L)', '')""",
-    """CREATE OR REPLACE MACRO cc_postcode_in(x, country) AS
+    """CREATE OR REPLACE MACRO cc_postcode_ten(x, country) AS
         CASE WHEN cc_postcode(x) IS NOT NULL THEN cc_postcode(x)
              WHEN country = 'US' AND regexp_full_match(cc_postcode_text(x), '[0-9]{5}([0-9]{4})?')
                   THEN cc_postcode_text(x)[1:5]
@@ -133,16 +176,25 @@ MACROS: tuple[str, ...] = (
              WHEN country = 'IE' AND regexp_full_match(
                       cc_postcode_text(x), '([AC-FHKNPRTV-Y][0-9]{2}|D6W)[0-9AC-FHKNPRTV-Y]{4}')
                   THEN cc_postcode_text(x) END""",
+    # The countries ``countries.RULES`` adds, each one expression: a macro called in several
+    # branches is copied into each, and cc_area_in's branches calling all of them took seconds to bind.
+    """CREATE OR REPLACE MACRO cc_postcode_in(x, country) AS
+        CASE WHEN cc_postcode(x) IS NOT NULL THEN cc_postcode(x)
+""" + _postcodes() + """
+             ELSE cc_postcode_ten(x, country) END""",
     # The coarse area kept in clear: a Canadian FSA (H2X), a British outward code (GB-SW4);
     # elsewhere the country and the first digits, an area of comparable size (FR-750, US-100,
-    # DE-101, BE-10, CH-12, AT-10, LU-14); an Irish Eircode's routing key (IE-D02).
+    # DE-101, BE-10, CH-12, AT-10, LU-14, and ``countries.RULES``' own: NL-10, IT-201, BR-013);
+    # an Irish Eircode's routing key (IE-D02).
     """CREATE OR REPLACE MACRO cc_area_in(x, country) AS
         CASE WHEN cc_fsa(x) IS NOT NULL THEN cc_fsa(x)
-             WHEN country = 'CA' THEN cc_postcode_in(x, country)[1:3]
-             WHEN country IN ('US', 'FR', 'DE') THEN country || '-' || cc_postcode_in(x, country)[1:3]
-             WHEN country IN ('BE', 'CH', 'AT', 'LU') THEN country || '-' || cc_postcode_in(x, country)[1:2]
-             WHEN country = 'GB' THEN 'GB-' || cc_postcode_in(x, country)[1:-4]
-             WHEN country = 'IE' THEN 'IE-' || cc_postcode_in(x, country)[1:3] END""",
+             WHEN country = 'CA' THEN cc_postcode_ten(x, country)[1:3]
+             WHEN country IN ('US', 'FR', 'DE') THEN country || '-' || cc_postcode_ten(x, country)[1:3]
+             WHEN country IN ('BE', 'CH', 'AT', 'LU') THEN country || '-' || cc_postcode_ten(x, country)[1:2]
+             WHEN country = 'GB' THEN 'GB-' || cc_postcode_ten(x, country)[1:-4]
+             WHEN country = 'IE' THEN 'IE-' || cc_postcode_ten(x, country)[1:3]
+""" + _areas() + """
+        END""",
     # Digits and separators only; when both marks appear the last one is the decimal mark
     # ("$1,250.00", "1.234,50"), repeated groups of three are thousands ("1 200 000"), a lone
     # separator before exactly three digits follows the profile's mark ("1,250" is 1250 with

@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 
 import duckdb
 
+from culturecoop.ingest import countries
 from culturecoop.ingest import vocabulary as vocab
 from culturecoop.ingest.vocabulary_languages import MONTHS as MONTHS_ABROAD
 
@@ -66,6 +67,9 @@ _POSTCODES = {
     "IE": EIRCODE,
     # The country's letter before the digits, as European mail writes it: D-10115, L-1511, CH-1003.
     "EU": re.compile(r"(?:D|F)-?\d{5}|(?:A|B|CH|L)-?\d{4}", re.I),
+    # The codes of the countries ``countries.RULES`` adds: 1045 PT, 184 96, 1000-205, 00-950, 01310-100, 0173.
+    "added": re.compile("|".join(countries.postcode_shape(code) for code in countries.CODES
+                                 if code not in countries.FIRST_TEN), re.I),
 }
 _MONTHS = {
     "janvier": 1, "janv": 1, "jan": 1, "january": 1, "fevrier": 2, "fevr": 2, "fev": 2, "feb": 2,
@@ -341,6 +345,7 @@ _PHONE_CHARS = re.compile(r"[+\d\s().\-/]{7,22}")
 _PHONE_SEPARATED = re.compile(r"\d[\s.\-]\d")
 _NOT_DIGIT = re.compile(r"\D")
 _DIGITS_PHONE = re.compile(r"\+?\d{9,15}")
+_EIGHT_GROUPED = re.compile(r"\d{2,4}(?:[ .\-]\d{2,4}){1,3}")
 _INTEGER = re.compile(r"-?\d+")
 _CODE = re.compile(r"[A-Za-z]{3}")
 _TOKEN = re.compile(r"[\w\-./:#]+")
@@ -353,7 +358,8 @@ def _looks_phone(value: str) -> bool:
         return False
     digits = _NOT_DIGIT.sub("", value)
     formatted = value.startswith(("+", "0", "(")) or bool(_PHONE_SEPARATED.search(value))
-    return formatted and 9 <= len(digits) <= 15
+    # Norwegian and Danish numbers have eight digits, written in groups ("484 14 522", "23 97 50 59").
+    return (formatted and 9 <= len(digits) <= 15) or (len(digits) == 8 and bool(_EIGHT_GROUPED.fullmatch(value)))
 
 
 def _postcode(value: str) -> str | None:

@@ -695,6 +695,13 @@ def test_area_names_in_french_and_english() -> None:
     assert [relabel(a, "fr") for a in english] == ["La Réunion (974)", "Province de Luxembourg",
                                                    "Arc lémanique, Fribourg et Bas-Valais", "Allemagne",
                                                    "Est du Québec", "États-Unis"]
+    # Every country whose postal areas prepare reads is named (a Danish member's audience read « DK »).
+    set_language("fr")
+    try:
+        assert [area_name(a) for a in ("DK-80", "IT-201", "NL-10", "BR-013")] == [
+            "Danemark", "Italie", "Pays-Bas", "Brésil"]
+    finally:
+        set_language(None)
 
 
 def test_a_target_audience_abroad_is_outside_quebec(tiny: Path) -> None:

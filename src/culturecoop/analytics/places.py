@@ -71,7 +71,10 @@ def countries() -> dict[str, str]:
     """Country names by ISO code, in the current language."""
     return {"FR": _("France"), "BE": _("Belgium"), "CH": _("Switzerland"), "LU": _("Luxembourg"),
             "US": _("United States"), "GB": _("United Kingdom"), "DE": _("Germany"), "AT": _("Austria"),
-            "IE": _("Ireland")}
+            "IE": _("Ireland"), "NL": _("Netherlands"), "NO": _("Norway"), "DK": _("Denmark"), "SE": _("Sweden"),
+            "FI": _("Finland"), "IT": _("Italy"), "ES": _("Spain"), "PT": _("Portugal"), "PL": _("Poland"),
+            "CZ": _("Czechia"), "BR": _("Brazil"), "MX": _("Mexico"), "AR": _("Argentina"), "CL": _("Chile"),
+            "AU": _("Australia"), "NZ": _("New Zealand"), "JP": _("Japan")}
 
 
 def area_name(area: str | None) -> str:

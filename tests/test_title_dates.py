@@ -179,3 +179,20 @@ def test_the_member_app_shows_where_the_start_is_read() -> None:
         set_language("en")
     assert alone == "la date écrite dans Nom de l'événement"
     assert after == "Date, sinon la date écrite dans Nom, Tarif"
+
+
+def test_a_name_column_whose_names_hold_dates_in_words_is_still_the_event(tmp_path: Path) -> None:
+    # « Jazz in de Kelder – za 14 maart 2026 20:30 » holds a day, a month word and a year: the whole
+    # column was taken for dates, so neither the event nor its title was mapped (every ticket one event
+    # named after the file). A name with words of its own besides its date is a name.
+    header = ["Bestelnummer", "Besteldatum", "Voornaam", "Achternaam", "E-mailadres", "Evenement", "Aantal", "Prijs",
+              "Status"]
+    shows = ("Jazz in de Kelder – za 14 maart 2026 20:30", "Cabaret: Hans Teeuwen – vr 3 april 2026 20:15",
+             "Kindervoorstelling – zo 19 april 2026 14:00")
+    rows = [[f"NL{1000 + k}", f"{1 + k % 28:02d}-02-2026 19:{k % 60:02d}", "Sanne", "de Vries", f"sanne{k}@voorbeeld.nl",
+             shows[k % 3], 1, "€ 22,50", "Betaald"] for k in range(30)]
+    export = tmp_path / "bestellingen.csv"
+    export.write_text(csv_text(header, rows, delimiter=";"), encoding="utf-8")
+    columns = draft_mapping(export).mapping["columns"]
+    assert (columns["event_id"], columns["event_title"], columns["event_starts_at"]) == (
+        "Evenement", "Evenement", {"in_text": "Evenement"})

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from culturecoop.ingest.shapes import ZONE_ABBREVIATIONS, ZONE_WORDS
+from culturecoop.ingest.shapes import DAY_NAMES, ZONE_ABBREVIATIONS, ZONE_WORDS
 from culturecoop.ingest.vocabulary_languages import BEFORE_TIME
 from culturecoop.ingest.vocabulary_languages import DAYS as DAYS_ABROAD
 from culturecoop.ingest.vocabulary_languages import MONTHS as MONTHS_ABROAD
@@ -40,11 +40,8 @@ _OTHER_MONTHS = {w: m for w, m in MONTHS_ABROAD.items() if w not in " ".join(_MO
 MONTH_WORDS: tuple[str, ...] = (*(w for words in _MONTHS.values() for w in words.split()), *_OTHER_MONTHS)
 MONTH_NUMBERS: tuple[int, ...] = (*(m for m, words in _MONTHS.items() for _w in words.split()),
                                   *_OTHER_MONTHS.values())
-DAY_WORDS: tuple[str, ...] = tuple(
-    ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "lun", "mar", "mer", "jeu", "ven", "sam", "dim", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
-     "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag", "mo", "di", "mi", "do", "fr",
-     "sa", "so"]
-) + tuple(w for w in DAYS_ABROAD if w not in ("lun", "mar", "mer", "ven", "sam", "dim", "do", "di"))
+DAY_WORDS: tuple[str, ...] = DAY_NAMES + tuple(w for w in DAYS_ABROAD
+                                               if w not in ("lun", "mar", "mer", "ven", "sam", "dim", "do", "di"))
 # ISO wall-clock forms read before an offset, whatever the profile's formats.
 ISO_FORMATS: tuple[str, ...] = (
     "%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S.%f",

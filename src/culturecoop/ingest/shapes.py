@@ -21,6 +21,8 @@ import duckdb
 
 from culturecoop.ingest import countries
 from culturecoop.ingest import vocabulary as vocab
+from culturecoop.ingest.vocabulary_languages import BEFORE_TIME
+from culturecoop.ingest.vocabulary_languages import DAYS as DAYS_ABROAD
 from culturecoop.ingest.vocabulary_languages import MONTHS as MONTHS_ABROAD
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
@@ -83,6 +85,19 @@ _MONTHS = {
 }
 # Dutch, Portuguese, Spanish, Italian, Scandinavian and Polish ones (« za 14 mrt. 2026 »).
 _MONTHS.update({w: m for w, m in MONTHS_ABROAD.items() if w not in _MONTHS})
+# Day names in French, English and German, and their abbreviations (``dates.DAY_WORDS`` adds the
+# other languages').
+DAY_NAMES: tuple[str, ...] = (
+    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "lun", "mar", "mer", "jeu", "ven", "sam",
+    "dim", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "tues", "wed",
+    "thu", "thur", "thurs", "fri", "sat", "sun", "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag",
+    "sonntag", "mo", "di", "mi", "do", "fr", "sa", "so")
+# What a date written in words may hold besides its day, month, year, day name and time: « le », « à »,
+# "at", « Uhr », « de » (« 14 de junio de 2026 »), a range's « au » / "to"…
+_DATE_WORDS = frozenset({*DAY_NAMES, *DAYS_ABROAD, *(w for phrase in BEFORE_TIME for w in phrase.split()),
+                         "a", "at", "le", "la", "l", "de", "del", "du", "d", "den", "der", "the", "of", "on", "uhr", "u",
+                         "h", "hrs", "heures", "horas", "ore", "et", "and", "y", "e", "und", "en", "el", "il", "am",
+                         "pm", "au", "al", "to", "bis", "tot", "t", "m", "vanaf", "from", "des", "partir"})
 _CLOCK = re.compile(r"(?<!\d)(\d{1,2})\s*(?:[:hH]\s*(\d{2})?|(?=\s*[aApP]\.?\s?[mM]))\s*"
                     r"(?:([aApP])\.?\s?[mM]\.?)?(?!\d)")
 _GENDERS = {"homme", "femme", "h", "f", "m", "male", "female", "man", "woman", "autre", "other", "mr", "mme",
@@ -253,6 +268,8 @@ def named_date(value: str) -> dt.datetime | None:
     days = [int(w) for w in words if w.isdigit() and len(w) <= 2]
     if not months or not years or not days:
         return None
+    if sum(1 for w in words if not w.isdigit() and w not in _MONTHS and w not in _DATE_WORDS) > 1:
+        return None  # a title holding its date (« Jazz in de Kelder – za 14 maart 2026 »), no date of its own
     try:
         # "mar. 3 mars": the last month word is the month, the ones before are day names.
         return dt.datetime(years[0], months[-1], days[0], hour, minute)

@@ -196,3 +196,19 @@ def test_a_name_column_whose_names_hold_dates_in_words_is_still_the_event(tmp_pa
     columns = draft_mapping(export).mapping["columns"]
     assert (columns["event_id"], columns["event_title"], columns["event_starts_at"]) == (
         "Evenement", "Evenement", {"in_text": "Evenement"})
+
+
+def test_a_portuguese_orders_export_with_its_dates_in_the_shows_names(tmp_path: Path) -> None:
+    # Portugal's « Nº encomenda » (the order) was no word the draft knew: each row was taken for an
+    # order of its own. The show's date, written in Portuguese in its name, is read there.
+    header = ["Nº encomenda", "Data da compra", "Nome", "Apelido", "Email", "Telemóvel", "Código postal", "Espetáculo",
+              "Quantidade", "Preço", "Estado"]
+    shows = ("Fado na Casa – sábado, 14 de março de 2026 às 21h30", "Concerto de Primavera – 3 abril 2026 21:00")
+    rows = [[f"E{1000 + k // 2}", f"{1 + k % 28:02d}/02/2026 19:{k % 60:02d}", "Rita", "Silva", f"rita{k}@mail.example",
+             f"91{k % 10} 234 567", "1000-001", shows[k % 2], 1, "15,00 €", "Pago"] for k in range(30)]
+    export = tmp_path / "encomendas.csv"
+    export.write_text(csv_text(header, rows, delimiter=";"), encoding="utf-8")
+    columns = draft_mapping(export).mapping["columns"]
+    assert (columns["order_id"], columns["event_title"], columns["event_starts_at"]) == (
+        "Nº encomenda", "Espetáculo", {"in_text": "Espetáculo"})
+    assert date_in_text(shows[0], day_first=True) is not None

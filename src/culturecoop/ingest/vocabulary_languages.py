@@ -24,6 +24,8 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "no biletu", "id biletu", "kod biletu", "numer biletu", "kod kreskowy"),
     "order_id": (
         "pedido", "no pedido", "pedido no", "id pedido", "codigo pedido", "no compra", "id compra",
+        # Portugal's order (« Nº encomenda », « Referência da encomenda »).
+        "encomenda", "no encomenda", "encomenda no", "id encomenda", "codigo encomenda", "referencia encomenda",
         # A Spanish booking's locator (Entradium's, airlines' « Localizador »).
         "localizador", "codigo reserva", "localizador reserva",
         "orden", "no orden", "orden no", "id orden", "orden compra", "codigo compra",
@@ -34,6 +36,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "bokning", "bokningsnummer", "zamowienie", "no zamowienia", "id zamowienia", "numer zamowienia"),
     "purchased_at": (
         "data compra", "data pedido", "data venda", "data pagamento", "comprado em", "data hora compra",
+        "data encomenda",
         "fecha compra", "fecha pedido", "fecha orden", "fecha venta", "fecha pago", "fecha transaccion",
         "fecha hora compra",
         "data vendita", "data acquisto", "data operazione", "data ordine", "data emissione",
@@ -225,7 +228,7 @@ BEFORE_TIME: tuple[str, ...] = ("as", "om", "kl", "klo", "klockan", "klokken", "
 # Header words (folded) that tell the language of an export: its dates put the day first, its
 # crowns are Swedish, Norwegian or Danish.
 LANGUAGE_MARKERS: dict[str, frozenset[str]] = {
-    "pt": frozenset({"nome", "sobrenome", "apelido", "bilhete", "espetaculo", "telemovel", "preco", "ingresso", "ingressos", "pedido", "compra", "valor", "telefone", "celular",
+    "pt": frozenset({"nome", "sobrenome", "apelido", "bilhete", "espetaculo", "telemovel", "preco", "ingresso", "ingressos", "pedido", "compra", "valor", "telefone", "celular", "encomenda",
                      "quantidade", "situacao", "cidade", "cep", "cpf", "taxa", "cupom", "forma", "pagamento",
                      "sessao"}),
     "es": frozenset({"nombre", "apellido", "apellidos", "entrada", "orden", "precio", "cantidad", "fecha", "estado",

@@ -104,3 +104,14 @@ def test_a_suppressed_figure_is_never_stated() -> None:
     hidden = copy.deepcopy(planted())
     hidden["audience"]["size"] = None  # the whole audience under k
     assert not any(r.startswith("audience") or r.startswith("profile") for r in rules(hidden))
+
+
+def test_one_proposal_or_two_are_said_each_its_way() -> None:
+    # « 1 proposition(s) d'offre croisée … attendent » read as a form left for the reader to fill in.
+    answer = planted()
+    assert texts(answer)[1] == "1 proposition d’offre croisée de Club Bass attend votre réponse ci-dessous."
+    assert texts(answer, "en")[1] == "1 cross-offer proposal from Club Bass awaits your answer below."
+    answer["agreements"].append({"agreement_id": "xo_2", "proposer": "theatre-nord", "partner": "jazz-dieze",
+                                 "status": "proposed"})
+    assert texts(answer)[1] == ("2 propositions d’offre croisée de Club Bass, Théâtre du Nord attendent votre réponse "
+                                "ci-dessous.")

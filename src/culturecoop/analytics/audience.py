@@ -9,7 +9,7 @@ from typing import Any
 from culturecoop.analytics.places import area_name
 from culturecoop.analytics.report import Column, ReportContext, ReportOutput, ReportTable
 from culturecoop.analytics.wording import number
-from culturecoop.i18n import _, current_language, day_words
+from culturecoop.i18n import _, current_language, day_words, plural
 
 OVERVIEW_VISITS = """
 SELECT CASE WHEN event_day >= $date_from THEN 'current' ELSE 'previous' END AS period,
@@ -166,9 +166,11 @@ def overview(ctx: ReportContext) -> ReportOutput:
     unnamed = int(ctx.query(UNNAMED_ADMISSIONS)[0]["admissions"] or 0)
     if unnamed:
         summary["unnamed_admissions"] = unnamed
-        ctx.notes.append(_("{n} admissions sold naming nobody (door or cash sales) are not in these figures, which count "
-                           "patrons' tickets; your events' sales and the sales pace count them.").format(
-                               n=number(unnamed, current_language())))
+        ctx.notes.append(plural(unnamed, "{n} admission sold naming nobody (a door or cash sale) is not in these figures, "
+                                         "which count patrons' tickets; your events' sales and the sales pace count it.",
+                                "{n} admissions sold naming nobody (door or cash sales) are not in these figures, which count "
+                                "patrons' tickets; your events' sales and the sales pace count them.").format(
+                                    n=number(unnamed, current_language())))
     ctx.notes.append(_("Previous period: {start} to {end}.").format(
         start=day_words(previous.start), end=day_words(previous.end)))
     return ReportOutput([ReportTable("overview", _("Key figures"), columns, rows)], summary)

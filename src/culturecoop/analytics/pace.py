@@ -21,7 +21,7 @@ from culturecoop.analytics.facts import MEMBER_LAST_SALE
 from culturecoop.analytics.report import Column, ReportContext, ReportOutput, ReportTable
 from culturecoop.analytics.wording import number
 from culturecoop.errors import UserError
-from culturecoop.i18n import _, count, current_language, day_words
+from culturecoop.i18n import _, count, current_language, day_words, plural
 
 MIN_COMPARABLES = 3
 CURVE_DAYS = 120
@@ -246,9 +246,11 @@ def pace(ctx: ReportContext) -> ReportOutput:
     unnamed = {r["event_id"]: int(r["admissions"] or 0) for r in ctx.query(UNNAMED_BY_EVENT)}
     door = sum(unnamed.get(e, 0) for e in {target["event_id"], *(c["event_id"] for c in comparables)})
     if door:
-        ctx.notes.append(_("Door and cash sales, which name nobody, are counted on the day they were sold: {n} "
-                           "admissions for this event and those it is compared with.").format(
-                               n=number(door, current_language())))
+        ctx.notes.append(plural(door, "Door and cash sales, which name nobody, are counted on the day they were sold: {n} "
+                                      "admission for this event and those it is compared with.",
+                                "Door and cash sales, which name nobody, are counted on the day they were sold: {n} "
+                                "admissions for this event and those it is compared with.").format(
+                                    n=number(door, current_language())))
     # A replay (the member's sales went on past the event's day): its final sales are known and
     # are set against the forecast, which never saw them.
     last_sale = ctx.query(MEMBER_LAST_SALE)[0]["bought"]

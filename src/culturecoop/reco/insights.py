@@ -12,6 +12,7 @@ from typing import Any
 
 from culturecoop.analytics.insights import MAX_INSIGHTS, Findings, Insight, Value
 from culturecoop.analytics.wording import _
+from culturecoop.i18n import plural_in
 
 Answer = Mapping[str, Any]
 MIN_SHARE = 0.3  # a profile group is worth a sentence when it holds this share of the audience
@@ -94,7 +95,10 @@ def proposals_rule(answer: Answer) -> list[Insight]:
     if not waiting:
         return []
     names = answer.get("member_names") or {}
-    return [Insight("proposals", _("{n} cross-offer proposal(s) from {members} await your answer below."),
+    # Never 0 here: the English form (the singular for 1) is the French one too.
+    message = plural_in(len(waiting), "{n} cross-offer proposal from {members} awaits your answer below.",
+                        "{n} cross-offer proposals from {members} await your answer below.", "en")
+    return [Insight("proposals", message,
                     {"n": Value("number", len(waiting)),
                      "members": Value("text", ", ".join(sorted({names.get(a["proposer"], a["proposer"]) for a in waiting})))})]
 

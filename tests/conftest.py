@@ -3,8 +3,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,6 +27,17 @@ def run_cli(*args: str, lang: str = "en", timeout: float = 600) -> subprocess.Co
 @pytest.fixture
 def cli():  # type: ignore[no-untyped-def]
     return run_cli
+
+
+@pytest.fixture(scope="module")
+def con() -> Iterator[duckdb.DuckDBPyConnection]:
+    """A DuckDB connection with the normalizers installed, to call them one value at a time."""
+    from culturecoop.ingest.normalize import install_normalizers
+
+    connection = duckdb.connect()
+    install_normalizers(connection)
+    yield connection
+    connection.close()
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -17,7 +16,7 @@ from culturecoop.cli import main as cli_main
 from culturecoop.ingest import countries
 from culturecoop.ingest.draft import draft_mapping
 from culturecoop.ingest.load import ingest
-from culturecoop.ingest.normalize import install_normalizers, normalize_value
+from culturecoop.ingest.normalize import normalize_value
 from culturecoop.ingest.package import MemberInfo
 from culturecoop.ingest.prepare import prepare
 from culturecoop.ingest.profile import parse_profile
@@ -25,14 +24,6 @@ from culturecoop.linkage.resolve import link_warehouse
 from culturecoop.privacy.keys import init_keys
 from culturecoop.warehouse.engine import Warehouse
 from test_prepare_support import TODAY, read_table
-
-
-@pytest.fixture(scope="module")
-def con() -> Iterator[duckdb.DuckDBPyConnection]:
-    connection = duckdb.connect()
-    install_normalizers(connection)
-    yield connection
-    connection.close()
 
 
 @pytest.mark.parametrize(("phone", "country", "e164"), [

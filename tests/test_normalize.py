@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from decimal import Decimal
 
 import duckdb
@@ -11,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from culturecoop.ingest.normalize import install_normalizers, normalize_value
+from culturecoop.ingest.normalize import normalize_value
 from culturecoop.ingest.shapes import read_amount
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -22,14 +21,6 @@ TEXT = st.text(
         list("éèêëàâçîïôœæÉÈÇŒ'’- .\u00a0\u202f")),
     max_size=30,
 )
-
-
-@pytest.fixture(scope="module")
-def con() -> Iterator[duckdb.DuckDBPyConnection]:
-    connection = duckdb.connect()
-    install_normalizers(connection)
-    yield connection
-    connection.close()
 
 
 def french_amount(amount: Decimal, grouping: str, symbol: str) -> str:

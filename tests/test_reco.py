@@ -534,3 +534,53 @@ def test_a_patron_list_is_read_back_whatever_language_its_header_is_in(tmp_path:
     path.write_text("email,name\na@b.c,Ann\n", encoding="utf-8")
     with pytest.raises(UserError, match="not a `reco patrons` file"):
         read_patron_list(path)
+
+
+def test_the_audience_list_is_measured_against_a_random_list_and_the_members_own(coop: dict[str, Any]) -> None:
+    """`reco quality`: the cooperative's recent events set aside as if upcoming, each event's
+    audience ranked as an upcoming one's is. The planted tastes of the synthetic cooperative make
+    the most likely people hold far more of those who came than as many drawn at random, and the
+    model's list reaches people who had never been to the member (whom its own list never holds)."""
+    measured = json.loads(cc("reco", "quality", "--db", str(coop["db"]), "--json").stdout)
+    assert measured["available"], measured
+    assert measured["events"] >= 10 and measured["attendances"] >= 100
+    found = [p["found"] for p in measured["curve"]]
+    shares = [p["share"] for p in measured["curve"]]
+    assert shares[0] == 0 and shares[-1] == 1 and found[0] == 0 and found[-1] == 1
+    assert found == sorted(found)  # a longer list never holds fewer of those who came
+    head = measured["headline"]
+    assert head["found"] >= 2 * head["share"] and head["lift"] == pytest.approx(head["found"] / head["share"])
+    own = measured["own_list"]
+    assert 0 < own["reach"] < 1 and 0 < own["found"] <= 1 and 0 < own["newcomers"] < 1
+    assert own["newcomers_found"] > 0  # the cooperative's list finds people an own list cannot
+    # In French, the same figures in sentences (messages go to the terminal's error stream).
+    shown = run_cli("reco", "quality", "--db", str(coop["db"]), lang="fr")
+    assert shown.returncode == 0, shown.stderr
+    text = " ".join(shown.stderr.split())
+    assert "Les 5 % des personnes de la coopérative les plus probables comptaient" in text, text
+    assert "fois plus qu’une liste tirée au hasard" in text and "chez le même membre" in text
+    assert "share" not in text and "0.05" not in text
+
+
+def test_the_target_tab_draws_the_gains_in_french(coop: dict[str, Any]) -> None:
+    """The Target audience tab's section on the same measure: French sentences, a chart whose axes
+    say what they count, the model's curve the measure's own in percent, a random list's the
+    diagonal, and the member's own list one marked point."""
+    from culturecoop.reco.target import target_answer
+    from culturecoop.web.i18n import Translator
+    from culturecoop.web.views.target import target_view
+
+    with Warehouse(coop["db"]) as w:
+        answer = target_answer(w, MEMBER, coop["event"], actor="test")
+    view = target_view(answer, Translator("fr"))
+    assert view.gains is not None and view.gains.chart is not None, view.gains
+    assert view.gains.lead and "événements passés récents mis de côté comme s’ils étaient à venir" in view.gains.lead
+    assert len(view.gains_points) == 3 and "fois plus qu’une liste tirée au hasard" in view.gains_points[0]
+    chart = view.gains.chart
+    assert chart["layout"]["xaxis"]["title"]["text"] == "Part des personnes de la coopérative dans la liste"
+    assert chart["layout"]["yaxis"]["title"]["text"] == "Part de ceux qui sont venus trouvée"
+    model, chance, own = chart["data"]
+    assert model["y"] == [round(p["found"] * 100, 2) for p in answer["gains"]["curve"]]
+    assert chance["x"] == chance["y"] == model["x"] and model["x"][0] == 0 and model["x"][-1] == 100
+    assert own["name"] == "Tous ceux déjà venus chez le même membre" and len(own["x"]) == 1
+    assert "\u00a0%" in model["hovertemplate"]

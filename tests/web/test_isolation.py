@@ -301,7 +301,7 @@ def test_no_answer_carries_a_patron_key_or_another_members_patron_id(app, coop: 
         for path in (f"/api/v1/members/{A}/audiences", f"/api/v1/members/{A}/audiences/{created.json()['audience_id']}",
                      f"/api/v1/members/{A}/upcoming-events", f"/api/v1/members/{A}/upcoming-events/jz-1/audience",
                      f"/api/v1/members/{A}/cross-offers", f"/m/{A}/target.json", f"/api/v1/members/{A}/discoverability",
-                     f"/api/v1/members/{A}/recommendations"):
+                     f"/api/v1/members/{A}/recommendations", f"/api/v1/members/{A}/audience-quality"):
             response = client.get(path, headers=auth)
             assert response.status_code == 200, (path, response.text[:300])
             texts.append(response.text)

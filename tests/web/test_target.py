@@ -477,3 +477,20 @@ def test_the_sales_pace_tab_names_the_programme_when_no_upcoming_show_has_a_sale
         english = visible_text(c.get(f"/m/{A}/pace?{period}").text)
         c.post("/language", data={"language": "fr", "csrf_token": page_csrf(c)})
     assert "Your programme announces 2 events from Mar 12, 2026 to Mar 29, 2026" in " ".join(english.split()), english[:3000]
+
+
+def test_a_cooperative_too_small_to_measure_its_lists_says_so_in_french(app, coop: Coop) -> None:
+    """The tab's "does the list find the people who come?" needs recent events that drew ten people
+    or more: this small cooperative's do not, and the section says so in one French sentence (the
+    API gives the reason); no empty chart. The measured case: ``tests/test_reco.py``."""
+    with new_client(app) as c:
+        login(c, coop.emails["A-analyst"])
+        page = c.get(f"/m/{A}/target?event=jz-1")
+        assert page.status_code == 200, page.text[:500]
+        section = re.findall(r'<section class="block" id="gains">.*?</section>', page.text, re.S)[0]
+        text = visible_text(section)
+        assert "Cette liste trouve-t-elle ceux qui viennent ?" in text
+        assert "Trop peu d’événements récents ont attiré assez de monde pour mesurer" in text, text
+        assert "<figure" not in section and "chart" not in section
+        api = c.get(f"/api/v1/members/{A}/audience-quality")
+        assert api.status_code == 200 and api.json()["available"] is False and api.json()["reason"]

@@ -50,6 +50,8 @@ class Value:
             return wording.percent(value, language, 1 if 0 < abs(float(value)) < 0.1 else 0)
         if kind == "percent1":
             return wording.percent(value, language, 1)
+        if kind == "percent0":  # a round share chosen by us (the most likely 5 %), never "5,0 %"
+            return wording.percent(value, language, 0)
         if kind == "change":
             return wording.percent(abs(float(value)), language, 0)
         if kind == "times":

@@ -294,6 +294,41 @@ def settings_command(
         diversity=decimal(settings.diversity, language), boost=decimal(settings.boost, language)), highlight=False)
 
 
+@reco_app.command("quality")
+def quality_command(
+    db: Path = typer.Option(..., "--db", help="Warehouse file."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Does an audience list find the people who come? Measured on the cooperative's recent events, set aside as if upcoming."""
+    from rich.table import Table
+
+    from culturecoop.analytics.wording import percent
+    from culturecoop.i18n import current_language
+    from culturecoop.reco.gains import audience_gains
+    from culturecoop.reco.insights import gains_findings
+
+    with _open(db) as warehouse:
+        measured = audience_gains(warehouse)
+    if as_json:
+        emit_json(measured)
+        return
+    if not measured["available"]:
+        raise UserError(measured["reason"])
+    language = current_language()
+    console.print(_("Measured on the cooperative's own data: {events} recent past events set aside as if they were upcoming, "
+                    "and the {people} visits people made to them.").format(
+        events=figure(measured["events"]), people=figure(measured["attendances"])), highlight=False)
+    table = Table(_("Share of the cooperative's people on the list"), _("Share of those who came found"),
+                  _("With people drawn at random"))
+    for point in measured["curve"]:
+        if 0 < point["share"] < 1:
+            table.add_row(percent(point["share"], language, 0), percent(point["found"], language, 0),
+                          percent(point["share"], language, 0))
+    console.print(table)
+    for finding in gains_findings(measured):
+        console.print("- " + finding.text(language), highlight=False)
+
+
 @reco_app.command("evaluate")
 def evaluate_command(
     interactions: Path = typer.Option(None, "--interactions", help="CSV user_id,item_id,timestamp (ISO 8601 or Unix seconds)."),

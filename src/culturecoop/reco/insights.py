@@ -119,6 +119,22 @@ def discoverability_rule(answer: Answer) -> list[Insight]:
                     {**values, "loss": Value("percent", loss)})]
 
 
+def gains_findings(measured: Mapping[str, Any] | None) -> list[Insight]:
+    """What the gains of ``reco.gains`` say: how much of an event's public the most likely people
+    hold, and the member's usual list (everyone who came before) against the model's."""
+    if not measured or not measured.get("available"):
+        return []
+    head, own = measured["headline"], measured["own_list"]
+    said = [Insight("gains_headline", _("The most likely {share} of the cooperative's people held {found} of those who came: {lift} times as many as a list drawn at random."),
+                    {"share": Value("percent0", head["share"]), "found": Value("percent", head["found"]), "lift": Value("times", head["lift"])}),
+            Insight("gains_own", _("Writing to everyone who came to the same member before ({reach} of the people) reached {own} of those who came; the model's list of the same length, {model}."),
+                    {"reach": Value("percent", own["reach"]), "own": Value("percent", own["found"]), "model": Value("percent", own["model_found"])})]
+    if own.get("newcomers_found") is not None:
+        said.append(Insight("gains_newcomers", _("{newcomers} of those who came had never been to that member: an own list cannot reach them, the model's list of the same length held {found} of them."),
+                            {"newcomers": Value("percent", own["newcomers"]), "found": Value("percent", own["newcomers_found"])}))
+    return said
+
+
 RULES: tuple[Callable[[Answer], list[Insight]], ...] = (
     audience_rule, proposals_rule, partner_rule, profile_rule, discoverability_rule)
 

@@ -2,8 +2,8 @@
 
 For a member and one of its upcoming events: the events to pick from, the event's likely
 audience (size and profile as the privacy gate releases them, not saved), the member's saved
-audiences, cross-offer partners and agreements, the discoverability settings and their
-trade-off on the cooperative's data. The web page and the API render exactly this; nothing in
+audiences, cross-offer partners and agreements, how well an audience list finds the people who
+come, the discoverability settings and their trade-off (both measured on the cooperative's data). The web page and the API render exactly this; nothing in
 it names a person (no patron key, no other member's patron id).
 """
 
@@ -14,7 +14,7 @@ from typing import Any
 
 from culturecoop.errors import UserError
 from culturecoop.privacy.policy import current_policy
-from culturecoop.reco import audiences, cross, service, tradeoff
+from culturecoop.reco import audiences, cross, gains, service, tradeoff
 from culturecoop.warehouse.engine import Warehouse
 
 
@@ -93,4 +93,5 @@ def target_answer(warehouse: Warehouse, member_id: str, event_id: str | None, *,
                               for r in warehouse.query("SELECT member_id, name FROM member ORDER BY member_id")}
     answer["settings"] = service.current_settings(warehouse).to_json()
     answer["tradeoff"] = _attempt(lambda: tradeoff.tradeoff(warehouse)) if answer["available"] else None
+    answer["gains"] = _attempt(lambda: gains.audience_gains(warehouse)) if answer["available"] else None
     return answer

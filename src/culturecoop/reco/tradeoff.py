@@ -1,12 +1,11 @@
 """The accuracy–diversity trade-off of the discoverability knob, measured on the cooperative's own data.
 
 A member choosing how much discovery to ask for needs to see what it costs here, not on a public
-data set: the newest fifth of past events (by start) is held out as if it were the upcoming
-season, a model is fitted on the attendances at the older events only (pooled rows, as in
-``service.train``), and every knob setting of ``evaluate.CURVE`` re-ranks the held-out events
+data set: on the held-out fit of ``reco.holdout`` (the newest fifth of past events standing for
+the upcoming season, a model of the older ones), every knob setting of ``evaluate.CURVE`` re-ranks the held-out events
 for the people who attended both (``evaluate.discoverability``). The result is cooperative-wide
 model quality (nDCG, shares of local and francophone events, coverage) over at least
-``MIN_PEOPLE`` people — no count of people, nothing about one member's patrons — and is kept in
+``holdout.MIN_PEOPLE`` people — no count of people, nothing about one member's patrons — and is kept in
 memory per model, knob setting and data version (``Warehouse.kept``).
 """
 
@@ -18,19 +17,13 @@ import numpy as np
 
 from culturecoop.errors import UserError
 from culturecoop.i18n import _
-from culturecoop.reco import data, service
+from culturecoop.reco import service
 from culturecoop.reco.evaluate import FRENCH, binary_rows, discoverability
-from culturecoop.reco.features import fit_encoder
-from culturecoop.reco.model import CoAttendanceModel
+from culturecoop.reco.holdout import K, held_out
 from culturecoop.reco.rerank import RerankSettings
 from culturecoop.warehouse.engine import Warehouse
 
-K = 10
-HELD_OUT = 0.2  # newest share of past events standing for the upcoming season
-MIN_PEOPLE = 100  # fewer test people than this and the curve is noise
 MAX_PEOPLE = 3000  # a sample is enough for a curve, and keeps the first view to seconds
-MAX_TRAINING_PEOPLE = 20_000  # the backtest's model learns from a sample: seconds, not the full training's minutes
-MIN_EVENTS = 2 * K
 
 
 def tradeoff(warehouse: Warehouse, settings: RerankSettings | None = None) -> dict[str, Any]:
@@ -64,38 +57,20 @@ def _unavailable(reason: str) -> dict[str, Any]:
 
 
 def _measure(warehouse: Warehouse, settings: RerankSettings) -> dict[str, Any]:
-    day = service.require_data(warehouse)
-    past = data.events(warehouse, data.PAST_EVENTS, day)
-    history, _people = data.pooled_history(warehouse, day, past.n)
-    starts = np.array([e["starts_at"].timestamp() if e.get("starts_at") else 0.0 for e in past.extra], dtype=np.float64)
-    dated = starts > 0
-    if dated.sum() < 2 * MIN_EVENTS:
+    fit = held_out(warehouse)
+    if fit == "events":
         return _unavailable(_("Too few past events to measure the trade-off on your cooperative's data."))
-    cutoff = float(np.quantile(starts[dated], 1 - HELD_OUT))
-    test_items = np.flatnonzero(starts > cutoff)
-    train_items = np.flatnonzero(dated & (starts <= cutoff))
-    rng = np.random.default_rng(7)
-    people = np.flatnonzero(history[:, train_items].getnnz(axis=1) > 0)
-    if len(people) > MAX_TRAINING_PEOPLE:
-        people = np.sort(rng.choice(people, MAX_TRAINING_PEOPLE, replace=False))
-    train = history[people][:, train_items].tocsr()
-    test = history[people][:, test_items].tocsr()
-    users = np.flatnonzero((train.getnnz(axis=1) > 0) & (test.getnnz(axis=1) > 0))
-    if len(users) < MIN_PEOPLE or len(test_items) < MIN_EVENTS:
+    if isinstance(fit, str):
         return _unavailable(_("Too few people attended both older and recent events to measure the trade-off on your cooperative's data."))
+    users = np.flatnonzero((fit.train.getnnz(axis=1) > 0) & (fit.test.getnnz(axis=1) > 0))
     if len(users) > MAX_PEOPLE:
-        users = np.sort(rng.choice(users, MAX_PEOPLE, replace=False))
-    train_raw = {c: [v[i] for i in train_items] for c, v in past.columns.items()}
-    test_raw = {c: [v[i] for i in test_items] for c, v in past.columns.items()}
-    encoder = fit_encoder(train_raw, len(train_items))
-    x_train = encoder.encode(train_raw, len(train_items))
-    x_test = encoder.encode(test_raw, len(test_items))
-    model = CoAttendanceModel().fit(train, x_train, starts[train_items].astype(np.int64))
-    scores = model.score(train, x_train, x_test, users)
-    relevant = binary_rows(test, users)
-    popularity = (np.asarray(relevant.sum(axis=0)).ravel() + 1) / (relevant.sum() + len(test_items))
-    flags = {"local": np.array([v == "true" for v in test_raw["is_local"]]),
-             "francophone": np.array([str(v or "").lower() in FRENCH for v in test_raw["language"]])}
-    measured = discoverability(scores, relevant, K, popularity, x_test, flags, settings)
+        users = np.sort(np.random.default_rng(7).choice(users, MAX_PEOPLE, replace=False))
+    scores = fit.model.score(fit.train, fit.x_train, fit.x_test, users)
+    relevant = binary_rows(fit.test, users)
+    n_events = fit.x_test.shape[0]
+    popularity = (np.asarray(relevant.sum(axis=0)).ravel() + 1) / (relevant.sum() + n_events)
+    flags = {"local": np.array([v == "true" for v in fit.test_raw["is_local"]]),
+             "francophone": np.array([str(v or "").lower() in FRENCH for v in fit.test_raw["language"]])}
+    measured = discoverability(scores, relevant, K, popularity, fit.x_test, flags, settings)
     return {"available": True, "k": K, "curve": measured["curve"], "summary": measured["summary"],
-            "people": len(users), "events": len(test_items)}
+            "people": len(users), "events": n_events}

@@ -282,3 +282,24 @@ def tradeoff(title: str, knob: Sequence[float], series: Sequence[tuple[str, Sequ
                                                 "x": current, "y": 1.0, "xanchor": "left", "yanchor": "bottom",
                                                 "font": {"size": 11, "color": "#3d405b"}}]
     return figure
+
+
+def gains(title: str, shares: Sequence[float], series: Sequence[tuple[str, Sequence[Any]]], t: Translator, *,
+          value_title: str, x_title: str, point: tuple[str, float, float] | None = None) -> Figure:
+    """A gains curve: shares (0–1) of those who came found, against the share (0–1) of people on the
+    list, most likely first; ``point`` (name, x, y) marks another list (one dot)."""
+    figure = lines(title, [round(float(s) * 100, 2) for s in shares], series, t, value_title=value_title,
+                   x_title=x_title, unit="percent", dates=False)
+    suffix = "\u00a0%" if t.language == "fr" else "%"
+    for trace in figure["data"]:
+        trace["hovertemplate"] = "%{x:,.0f}" + suffix + " → " + _hover("percent", t) + "<extra>" + trace["name"] + "</extra>"
+    figure["layout"]["xaxis"].update({"range": [0, 100], "ticksuffix": suffix, "rangemode": "tozero"})
+    figure["layout"]["yaxis"]["range"] = [0, 100]
+    if point is not None:
+        name, x, y = point
+        figure["data"].append({"type": "scatter", "mode": "markers", "name": name, "x": [round(x * 100, 2)],
+                               "y": [round(y * 100, 2)], "showlegend": True,
+                               "marker": {"size": 11, "color": PALETTE[2], "symbol": "diamond"},
+                               "hovertemplate": "%{x:,.0f}" + suffix + " → " + _hover("percent", t) + "<extra>" + name + "</extra>"})
+        figure["layout"]["showlegend"] = True
+    return figure

@@ -21,7 +21,7 @@ from culturecoop.analytics.service import member_currency
 from culturecoop.analytics.wording import choices
 from culturecoop.errors import UserError
 from culturecoop.governance.uploads import member_names
-from culturecoop.reco import audiences, cross, service
+from culturecoop.reco import audiences, cross, gains, service
 from culturecoop.reco import target as target_service
 from culturecoop.reco.programme import load_programme
 from culturecoop.reco.tradeoff import tradeoff
@@ -173,6 +173,22 @@ class DiscoverabilitySettings(BaseModel):
 class DiscoverabilityPublic(BaseModel):
     settings: DiscoverabilitySettings
     tradeoff: dict[str, Any] = Field(description="Accuracy and shares per knob setting, measured on the cooperative's data.")
+
+
+class GainsPoint(BaseModel):
+    share: float = Field(description="Share of the cooperative's people on the list (the most likely first).")
+    found: float = Field(description="Share of those who came that the list held.")
+
+
+class AudienceQualityPublic(BaseModel):
+    available: bool
+    reason: str | None = Field(None, description="Why it cannot be measured on the cooperative's data.")
+    events: int | None = Field(None, description="Recent past events set aside as if upcoming.")
+    attendances: int | None = Field(None, description="People who came to them (counted once per event).")
+    curve: list[GainsPoint] = Field(default_factory=list, description="The gains curve; a random list finds its own share.")
+    headline: dict[str, float | None] | None = Field(None, description="The most likely 5 %: share found, lift over random, newcomers found.")
+    own_list: dict[str, float | None] | None = Field(
+        None, description="Everyone who came to the same member before (reach, share found) against the model's list of the same length.")
 
 
 def _require_event(warehouse: Any, member_id: str, event_id: str) -> None:
@@ -438,6 +454,13 @@ def api_decide(member_id: str, agreement_id: str, body: CrossOfferDecision, prin
 def api_member_discoverability(member_id: str, principal: MemberReader, warehouse: WarehouseDep) -> dict[str, Any]:
     """The cooperative's discoverability setting and its accuracy–diversity trade-off."""
     return {"settings": service.current_settings(warehouse).to_json(), "tradeoff": tradeoff(warehouse)}
+
+
+@router.get("/api/v1/members/{member_id}/audience-quality", response_model=AudienceQualityPublic, tags=TAGS)
+def api_audience_quality(member_id: str, principal: MemberReader, warehouse: WarehouseDep) -> dict[str, Any]:
+    """How well an audience list finds the people who come: the cooperative's recent events set
+    aside as if upcoming, ranked by the model (cooperative-wide, no member's figure)."""
+    return gains.audience_gains(warehouse)
 
 
 @router.get("/api/v1/discoverability", response_model=DiscoverabilitySettings, tags=TAGS)

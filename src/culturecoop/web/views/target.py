@@ -14,7 +14,7 @@ from typing import Any
 
 from culturecoop.reco import cross
 from culturecoop.reco.audiences import PEOPLE_PER_SEAT
-from culturecoop.reco.insights import target_findings
+from culturecoop.reco.insights import gains_findings, target_findings
 from culturecoop.web import charts
 from culturecoop.web.i18n import Translator, _, retranslate
 from culturecoop.web.views.base import Col, Kpi, Section, TableView, cell, table
@@ -70,6 +70,8 @@ class TargetView:
     cross_hidden: list[str] = field(default_factory=list)  # why every cell of a column reads "< k", and what opens it
     proposals: list[Proposal] = field(default_factory=list)
     agreements: TableView | None = None
+    gains: Section | None = None
+    gains_points: list[str] = field(default_factory=list)  # what the gains curve says, in sentences
     tradeoff: Section | None = None
     settings: str = ""
 
@@ -104,6 +106,7 @@ def target_view(answer: Mapping[str, Any], t: Translator, saved: Mapping[str, An
          Col("size", _("People"), "int")], t, k=k, pooled=True, collapsed=False)
     view.just_saved = dict(saved) if saved else None
     _cross(view, answer, names, t)
+    _gains(view, answer, t)
     _discoverability(view, answer, t)
     return view
 
@@ -222,6 +225,33 @@ def _why_hidden(offers: Mapping[str, Any], t: Translator, k: int) -> list[str]:
             said.append(t("You have no upcoming event loaded, so none of your partners' patrons can be counted for yours; "
                           "load your programme above, or ask your data manager to."))
     return said
+
+
+def _gains(view: TargetView, answer: Mapping[str, Any], t: Translator) -> None:
+    """Does an audience list find the people who come (``reco.gains``): the curve, and the member's
+    usual list (everyone who came before) against the model's of the same length."""
+    measured = answer.get("gains")
+    title = t("Does the list find the people who come?")
+    if not measured:
+        return
+    if not measured.get("available"):
+        view.gains = Section("gains", title, note=retranslate(str(measured.get("reason") or ""), t.language))
+        return
+    curve, own = measured["curve"], measured["own_list"]
+    shares = [p["share"] for p in curve]
+    model, chance = t("The model's most likely people first"), t("People drawn at random")
+    own_name = t("Everyone who came to the same member before")
+    chart = charts.gains(title, shares, [(model, [p["found"] for p in curve]), (chance, shares)], t,
+                         value_title=t("Share of those who came found"),
+                         x_title=t("Share of the cooperative's people on the list"),
+                         point=(own_name, own["reach"], own["found"]))
+    rows = [{"share": p["share"], "found": p["found"], "random": p["share"]} for p in curve if 0 < p["share"] < 1]
+    view.gains = Section("gains", title, chart, table("gains", title, rows, [
+        Col("share", _("Share of the cooperative's people on the list"), "percent"), Col("found", _("Share of those who came found"), "percent"),
+        Col("random", _("With people drawn at random"), "percent")], t, collapsed=True),
+        lead=t("Measured on the cooperative's own data: {events} recent past events set aside as if they were upcoming, "
+               "and the {people} visits people made to them.", events=t.number(measured["events"]), people=t.number(measured["attendances"])))
+    view.gains_points = [finding.text(t.language) for finding in gains_findings(measured)]
 
 
 def _discoverability(view: TargetView, answer: Mapping[str, Any], t: Translator) -> None:

@@ -584,3 +584,31 @@ def test_the_target_tab_draws_the_gains_in_french(coop: dict[str, Any]) -> None:
     assert chance["x"] == chance["y"] == model["x"] and model["x"][0] == 0 and model["x"][-1] == 100
     assert own["name"] == "Tous ceux déjà venus chez le même membre" and len(own["x"]) == 1
     assert "\u00a0%" in model["hovertemplate"]
+
+
+def test_an_audience_of_newcomers_only_holds_nobody_the_member_already_knows(coop: dict[str, Any]) -> None:
+    """`reco audience --newcomers`: as many people, the most likely among those who never
+    bought a ticket from the member (the ones only the cooperative can reach); its profile has no
+    "own vs new" (all new). Asked of a segment, one sentence says what it applies to."""
+    db = str(coop["db"])
+    whole = json.loads(cc("reco", "audience", "--db", db, "--member", MEMBER, "--event", coop["event"], "--json").stdout)
+    new = json.loads(cc("reco", "audience", "--db", db, "--member", MEMBER, "--event", coop["event"], "--newcomers", "--json").stdout)
+    assert new["definition"]["newcomers"] is True and "newcomers" not in whole["definition"]
+    # As many people as the hall calls for, unless that is more than half of the people new to the
+    # member (a list of everyone targets nobody: the whole audience's rule, over fewer people).
+    assert 0 < new["definition"]["size"] <= whole["definition"]["size"] and new["size"] == new["definition"]["size"]
+    assert "ownership" not in new["profile"] and "ownership" in whole["profile"]
+    with Warehouse(coop["db"]) as w:
+        own = {r["patron_key"] for r in w.query("SELECT patron_key FROM identity WHERE member_id = ?", [MEMBER])}
+        listed = [r["patron_key"] for r in w.query("SELECT patron_key FROM audience_member WHERE audience_id = ?", [new["audience_id"]])]
+        before = [r["patron_key"] for r in w.query("SELECT patron_key FROM audience_member WHERE audience_id = ? ORDER BY score DESC",
+                                                    [whole["audience_id"]])]
+        name = w.scalar("SELECT name FROM audience WHERE audience_id = ?", [new["audience_id"]])
+    assert len(listed) == new["definition"]["size"] and not set(listed) & own
+    # The newcomers of the whole audience come first, in the same order of likelihood.
+    newcomers_before = [k for k in before if k not in own]
+    assert newcomers_before and set(newcomers_before) <= set(listed)
+    assert name.startswith("New audiences for ")
+    refused = run_cli("audiences", "create", "--db", db, "--member", MEMBER, "--segment", "regulars", "--name", "x", "--newcomers", lang="fr")
+    assert refused.returncode != 0 and "Traceback" not in refused.stderr
+    assert "--newcomers garde les personnes nouvelles pour vous dans le public d’un événement" in " ".join(refused.stderr.split())

@@ -494,3 +494,27 @@ def test_a_cooperative_too_small_to_measure_its_lists_says_so_in_french(app, coo
         assert "<figure" not in section and "chart" not in section
         api = c.get(f"/api/v1/members/{A}/audience-quality")
         assert api.status_code == 200 and api.json()["available"] is False and api.json()["reason"]
+
+
+def test_the_tab_saves_an_audience_of_people_new_to_the_member(app, coop: Coop) -> None:
+    """The second button of the likely audience: as many people, all new to the member,
+    named for it; the API takes ``newcomers`` for an event audience only, and says so in one sentence."""
+    with new_client(app) as c:
+        login(c, coop.emails["A-analyst"])
+        page = c.get(f"/m/{A}/target?event=jz-1")
+        assert "Enregistrer seulement les personnes nouvelles pour vous" in page.text
+        done = c.post(f"/m/{A}/audiences", data={"csrf_token": page_csrf(c, f"/m/{A}/target?event=jz-1"), "kind": "event",
+                                                 "event": "jz-1", "name": "Public : Soirée Coltrane", "newcomers": "true"})
+        assert done.status_code == 303, done.text[:300]
+        audience_id = re.search(r"saved=(aud_\w+)", done.headers["location"]).group(1)  # type: ignore[union-attr]
+        saved = c.get(f"/api/v1/members/{A}/audiences/{audience_id}").json()
+        assert saved["name"] == "Nouveaux publics : Soirée Coltrane" and saved["definition"]["newcomers"] is True
+        assert "ownership" not in saved["profile"]
+        with app.state.pool.connection() as w:  # type: ignore[attr-defined]
+            own = {r["patron_key"] for r in w.query("SELECT patron_key FROM identity WHERE member_id = ?", [A])}
+            listed = {r["patron_key"] for r in w.query("SELECT patron_key FROM audience_member WHERE audience_id = ?", [audience_id])}
+        assert listed and not listed & own
+        refused = c.post(f"/api/v1/members/{A}/audiences", json={"kind": "segment", "segment": "regulars", "name": "x", "newcomers": True},
+                         headers={"Accept-Language": "fr", "X-CSRF-Token": page_csrf(c, f"/m/{A}/target")})
+        assert refused.status_code == 422, refused.text
+        assert "newcomers garde les personnes nouvelles pour vous" in refused.text

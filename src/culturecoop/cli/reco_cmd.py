@@ -125,6 +125,7 @@ def audience_command(
     member: str = typer.Option(..., "--member", help="Member whose upcoming event it is."),
     event: str = typer.Option(..., "--event", help="The upcoming event (see `reco programme`)."),
     size: int = typer.Option(None, "--size", help="People in the audience (default: 3 per seat, at least 500)."),
+    newcomers: bool = typer.Option(False, "--newcomers", help="Only people who never bought a ticket from you."),
     name: str = typer.Option(None, "--name", help="Name of the saved audience (default: the event's title)."),
     as_json: bool = typer.Option(False, "--json", help="Print the audience's gated size and profile as JSON."),
 ) -> None:
@@ -133,9 +134,10 @@ def audience_command(
     from culturecoop.reco.target import event_title
 
     with _open(db) as warehouse:
-        name = name or _("Audience of {event}").format(event=event_title(warehouse, member, event))
-        summary = build_audience(warehouse, member_id=member, kind="event", params={"event": event, "size": size},
-                                 name=name)
+        title = event_title(warehouse, member, event)
+        name = name or (_("New audiences for {event}") if newcomers else _("Audience of {event}")).format(event=title)
+        summary = build_audience(warehouse, member_id=member, kind="event",
+                                 params={"event": event, "size": size, "newcomers": newcomers}, name=name)
     emit_json(summary) if as_json else _print_audience(summary)
 
 
@@ -487,6 +489,7 @@ def audiences_create(
     genre: str = typer.Option(None, "--genre", help="Fans of this genre at other members (pooled)."),
     lapsed: int = typer.Option(None, "--lapsed", help="Your own patrons with no visit in this many months."),
     size: int = typer.Option(None, "--size", help="Event audiences: number of people."),
+    newcomers: bool = typer.Option(False, "--newcomers", help="Event audiences: only people who never bought a ticket from you."),
     as_json: bool = typer.Option(False, "--json", help="Print the audience id and gated size as JSON."),
 ) -> None:
     """Build and save an audience; you see its gated size and profile, never who is in it."""
@@ -499,9 +502,14 @@ def audiences_create(
     if size is not None and kind != "event":
         raise UserError(_("--size sets the number of people of an event audience (--event); a {kind} audience is "
                           "everyone who fits it: leave --size out.").format(kind=f"--{kind}"))
+    if newcomers and kind != "event":
+        raise UserError(_("--newcomers keeps the people new to you in an event audience (--event); a {kind} audience "
+                          "is made of your own patrons or of fans elsewhere: leave --newcomers out.").format(kind=f"--{kind}"))
     params: dict[str, Any] = {"months": value} if kind == "lapsed" else {kind: value}
     if size is not None:
         params["size"] = size
+    if newcomers:
+        params["newcomers"] = True
     with _open(db) as warehouse:
         summary = build_audience(warehouse, member_id=member, kind=kind, params=params, name=name)
     emit_json(summary) if as_json else _print_audience(summary)

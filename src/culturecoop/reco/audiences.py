@@ -188,14 +188,26 @@ def _people(warehouse: Warehouse, member_id: str, kind: str, params: dict[str, A
         table, index = service.find_upcoming(warehouse, member_id, event_id)
         item = state.model.encoder.encode({c: [v[index]] for c, v in table.columns.items()}, 1)
         scores = service.event_scores(state, item)
+        newcomers = bool(params.get("newcomers"))
+        # Newcomers only: the people who never bought a ticket from the member, the ones it cannot
+        # reach with its own list (docs/reco.md, "Does the list find the people who come?").
+        eligible = np.arange(len(scores))
+        if newcomers:
+            own = _own_keys(warehouse, member_id)
+            eligible = np.array([i for i, key in enumerate(state.patron_keys.tolist()) if key not in own], dtype=np.int64)
+            if not len(eligible):
+                raise UserError(_("Everyone the cooperative can suggest for this event has already bought a ticket from you: "
+                                  "save the whole likely audience instead (leave out --newcomers)."))
         capacity = int(table.extra[index].get("capacity") or 0)
         asked = params.get("size")
         if asked is not None and int(asked) < 1:
             raise UserError(_("--size must be a positive number of people, e.g. --size 2000."))
-        size, wanted = (min(int(asked), len(scores)), int(asked)) if asked else event_audience_size(capacity, len(scores))
-        top = np.argsort(-scores, kind="stable")[:size]
+        size, wanted = (min(int(asked), len(eligible)), int(asked)) if asked else event_audience_size(capacity, len(eligible))
+        top = eligible[np.argsort(-scores[eligible], kind="stable")[:size]]
         people: list[tuple[str, float | None]] = [(str(state.patron_keys[i]), float(scores[i])) for i in top.tolist()]
         definition = {"event": event_id, "size": size, "model_id": state.model.model_id}
+        if newcomers:
+            definition["newcomers"] = True
         if capacity > 0 and not asked:
             definition["seats"] = capacity
         if size < wanted and not asked:
@@ -310,7 +322,7 @@ def _venue_places(warehouse: Warehouse, member_id: str) -> tuple[list[str], str 
 
 
 def _profile_tables(warehouse: Warehouse, member_id: str, audience_id: str | None, kind: str,
-                    listed: tuple[list[str], list[bool]] | None = None) -> list[CountTable]:
+                    listed: tuple[list[str], list[bool]] | None = None, *, newcomers: bool = False) -> list[CountTable]:
     """The profile's count tables of a saved audience, or of ``listed`` (keys, own flags)."""
     period = _period_params(warehouse)
     year = period["as_of"].year
@@ -333,8 +345,9 @@ def _profile_tables(warehouse: Warehouse, member_id: str, audience_id: str | Non
 
     dimensions = [table("age_band", AGE_BANDS), table("area", AREAS if country is None else AREAS_ABROAD),
                   table("segment", SEGMENTS)]
-    # A segment or lapsed audience is the member's own patrons only: "own vs new" says nothing.
-    return dimensions if kind in OWN_KINDS else [table("ownership", OWNERSHIP), *dimensions]
+    # A segment or lapsed audience is the member's own patrons only, a newcomers' audience nobody
+    # of them: "own vs new" says nothing (and its empty "own" would hide "new" by difference).
+    return dimensions if kind in OWN_KINDS or newcomers else [table("ownership", OWNERSHIP), *dimensions]
 
 
 def _shown(table: GatedTable, k: int) -> list[dict[str, Any]]:
@@ -361,7 +374,8 @@ def audience_summary(warehouse: Warehouse, member_id: str, audience_id: str, *, 
     """Gated size and profile of one of the member's audiences (an audited release)."""
     members = _check_member(warehouse, member_id)
     row = _audience_row(warehouse, member_id, audience_id)
-    tables = _profile_tables(warehouse, member_id, audience_id, row["kind"])
+    newcomers = bool(json.loads(row["definition"] or "{}").get("newcomers"))
+    tables = _profile_tables(warehouse, member_id, audience_id, row["kind"], newcomers=newcomers)
     gate = PrivacyGate(warehouse)
     release = gate.release(member_id=member_id, report="audience", actor=actor or default_actor(),
                            params={"audience": audience_id, "kind": row["kind"]}, tables=tables,

@@ -293,8 +293,8 @@ def gains(title: str, shares: Sequence[float], series: Sequence[tuple[str, Seque
     suffix = "\u00a0%" if t.language == "fr" else "%"
     for trace in figure["data"]:
         trace["hovertemplate"] = "%{x:,.0f}" + suffix + " → " + _hover("percent", t) + "<extra>" + trace["name"] + "</extra>"
-    figure["layout"]["xaxis"].update({"range": [0, 100], "ticksuffix": suffix, "rangemode": "tozero"})
-    figure["layout"]["yaxis"]["range"] = [0, 100]
+    figure["layout"]["xaxis"].update({"range": [-1, 101], "ticksuffix": suffix})
+    figure["layout"]["yaxis"]["range"] = [-1, 101]
     if point is not None:
         name, x, y = point
         figure["data"].append({"type": "scatter", "mode": "markers", "name": name, "x": [round(x * 100, 2)],

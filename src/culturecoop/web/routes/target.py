@@ -89,6 +89,7 @@ class AudienceCreate(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     event: str | None = Field(default=None, max_length=200, description="kind=event: one of your upcoming events.")
     size: int | None = Field(default=None, ge=1, le=10_000_000, description="kind=event: people (default 3 per seat, at least 500).")
+    newcomers: bool = Field(default=False, description="kind=event: only people who never bought a ticket from you.")
     segment: str | None = Field(default=None, max_length=40, description="kind=segment: regulars, explorers, …")
     genre: str | None = Field(default=None, max_length=40, description="kind=genre: a genre of the taxonomy.")
     months: int | None = Field(default=None, ge=1, le=240, description="kind=lapsed: months without a visit.")
@@ -222,13 +223,16 @@ def _require_definition(body: AudienceCreate, language: str) -> None:
         raise WebError(422, _("A segment audience needs its segment: give segment, one of {choices}."), choices=choices("segment", SEGMENTS, language))
     if body.kind == "genre" and not body.genre:
         raise WebError(422, _("A genre audience needs its genre: give genre, one of {choices}."), choices=choices("genre", GENRES, language))
+    if body.newcomers and body.kind != "event":
+        raise WebError(422, _("newcomers keeps the people new to you in an event audience (kind event); leave it out for a {kind} audience."),
+                       kind=body.kind)
 
 
 def _create(warehouse: Any, member_id: str, body: AudienceCreate, actor: str, language: str) -> dict[str, Any]:
     _require_definition(body, language)
     if body.kind == "event" and body.event:
         _require_event(warehouse, member_id, body.event)
-    params = {"event": body.event, "size": body.size, "segment": body.segment, "genre": body.genre}
+    params = {"event": body.event, "size": body.size, "segment": body.segment, "genre": body.genre, "newcomers": body.newcomers}
     if body.months is not None:
         params["months"] = body.months
     return audiences.build_audience(warehouse, member_id=member_id, kind=body.kind, params=params, name=body.name, actor=actor)
@@ -314,17 +318,22 @@ def save_audience_form(request: Request, member_id: str, principal: MemberReader
                        event: Annotated[str, Form(max_length=200)] = "",
                        segment: Annotated[str, Form(max_length=40)] = "",
                        genre: Annotated[str, Form(max_length=40)] = "",
-                       months: Annotated[int | None, Form(ge=1, le=240)] = None) -> Response:
+                       months: Annotated[int | None, Form(ge=1, le=240)] = None,
+                       newcomers: Annotated[bool, Form()] = False) -> Response:
     """From the Target audience tab (an event) or the Segments and Affinities tabs (a segment,
     a genre): save the audience, then show its gated size and profile."""
     t = Translator(request_language(request))
-    if not name.strip():
-        name = {"event": t("Audience of {event}", event=target_service.event_title(warehouse, member_id, event)),
+    whole = t("Audience of {event}", event=target_service.event_title(warehouse, member_id, event)) if kind == "event" else ""
+    if kind == "event" and newcomers and name.strip() in ("", whole):
+        # The name field holds the whole audience's default name: the newcomers' button gets its own.
+        name = t("New audiences for {event}", event=target_service.event_title(warehouse, member_id, event))
+    elif not name.strip():
+        name = {"event": whole,
                 "segment": t("Segment: {segment}", segment=t.label("segment", segment)),
                 "genre": t("Fans of {genre} elsewhere", genre=t.label("genre", genre)),
                 "lapsed": t("Lapsed patrons")}[kind]
     body = AudienceCreate(kind=kind, name=name.strip()[:200], event=event or None, segment=segment or None,
-                          genre=genre or None, months=months)
+                          genre=genre or None, months=months, newcomers=newcomers)
     summary = _create(warehouse, member_id, body, actor_of(principal), t.language)
     back = f"&event={event}" if kind == "event" and event else ""
     return RedirectResponse(f"/m/{member_id}/target?saved={summary['audience_id']}{back}#saved", status_code=303)

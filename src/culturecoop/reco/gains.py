@@ -28,7 +28,7 @@ import numpy as np
 from culturecoop.errors import UserError
 from culturecoop.i18n import _
 from culturecoop.reco import service
-from culturecoop.reco.holdout import MIN_PEOPLE, HeldOut, held_out
+from culturecoop.reco.holdout import MIN_PEOPLE, HeldOut, held_out, per_model
 from culturecoop.reco.model import profiles
 from culturecoop.warehouse.engine import Warehouse
 
@@ -42,15 +42,7 @@ MIN_EVENTS = 10
 def audience_gains(warehouse: Warehouse) -> dict[str, Any]:
     """``{"available": True, "events", "attendances", "curve", "headline", "own_list"}`` or
     ``{"available": False, "reason"}`` when the data cannot support the measure."""
-    trained = service.latest_model(warehouse)
-    key = (trained.model_id, service.data_version_of(warehouse))
-    kept = warehouse.kept("reco_gains")
-    with warehouse.serialized("reco_gains"):
-        if key not in kept:
-            kept.clear()
-            kept[key] = _measure(warehouse)
-        found: dict[str, Any] = kept[key]
-    return found
+    return per_model(warehouse, "reco_gains", lambda: _measure(warehouse))
 
 
 def warm_gains(warehouse: Warehouse) -> None:

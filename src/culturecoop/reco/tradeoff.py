@@ -19,7 +19,7 @@ from culturecoop.errors import UserError
 from culturecoop.i18n import _
 from culturecoop.reco import service
 from culturecoop.reco.evaluate import FRENCH, binary_rows, discoverability
-from culturecoop.reco.holdout import K, held_out
+from culturecoop.reco.holdout import K, held_out, per_model
 from culturecoop.reco.rerank import RerankSettings
 from culturecoop.warehouse.engine import Warehouse
 
@@ -29,18 +29,10 @@ MAX_PEOPLE = 3000  # a sample is enough for a curve, and keeps the first view to
 def tradeoff(warehouse: Warehouse, settings: RerankSettings | None = None) -> dict[str, Any]:
     """``{"available": True, "k", "curve", "summary", "people", "events"}`` or
     ``{"available": False, "reason"}`` when the data cannot support a curve."""
-    trained = service.latest_model(warehouse)
     chosen = settings or service.current_settings(warehouse)
     # Kept per model and data version rather than remembered per commit: saving an audience is
     # a commit, and the curve (seconds to measure) does not depend on audiences.
-    key = (trained.model_id, service.data_version_of(warehouse), chosen.diversity, chosen.boost)
-    kept = warehouse.kept("reco_tradeoff")
-    with warehouse.serialized("reco_tradeoff"):
-        if key not in kept:
-            kept.clear()
-            kept[key] = _measure(warehouse, chosen)
-        found: dict[str, Any] = kept[key]
-    return found
+    return per_model(warehouse, "reco_tradeoff", lambda: _measure(warehouse, chosen), chosen.diversity, chosen.boost)
 
 
 def warm_tradeoff(warehouse: Warehouse) -> None:

@@ -612,3 +612,32 @@ def test_an_audience_of_newcomers_only_holds_nobody_the_member_already_knows(coo
     refused = run_cli("audiences", "create", "--db", db, "--member", MEMBER, "--segment", "regulars", "--name", "x", "--newcomers", lang="fr")
     assert refused.returncode != 0 and "Traceback" not in refused.stderr
     assert "--newcomers garde les personnes nouvelles pour vous dans le public d’un événement" in " ".join(refused.stderr.split())
+
+
+def test_the_patron_lists_state_what_they_are_like(coop: dict[str, Any], tmp_path: Path) -> None:
+    """Every served list states its discoverability: local and francophone shares against the
+    programme's, coverage, Gini of exposure, novelty, diversity, new genres — and the figures are
+    those of the very rows written (counted again here from the rows and the programme)."""
+    from culturecoop.reco.cross import accepted_partners
+    from culturecoop.reco.service import patron_lists
+
+    with Warehouse(coop["db"]) as w:
+        rows, lists = patron_lists(w, MEMBER, k=5, partners=accepted_partners(w, MEMBER))
+        local = {(r["member_id"], r["event_id"]): bool(r["is_local"]) for r in w.query(
+            "SELECT member_id, event_id, is_local FROM reco_upcoming_event")}
+    assert rows and lists["patrons"] == len({r["member_patron_id"] for r in rows}) and lists["k"] == 5
+    served = {(r["member_id"], r["event_id"]) for r in rows}
+    assert lists["coverage"] == pytest.approx(len(served) / lists["events"], abs=1e-6)
+    assert lists["local_share"] == pytest.approx(sum(local[(r["member_id"], r["event_id"])] for r in rows) / len(rows), abs=1e-6)
+    by_member: dict[str, int] = {}
+    for r in rows:
+        by_member[r["member_id"]] = by_member.get(r["member_id"], 0) + 1
+    assert lists["by_member"] == by_member
+    assert 0 <= lists["gini_events"] <= 1 and lists["novelty"] > 0 and 0 <= lists["diversity"] <= 1
+    assert 0 <= lists["new_genre_share"] <= 1 and 0 <= lists["francophone_share"] <= 1
+    assert (lists["gini_members"] is None) == (len(by_member) == 1)
+    shown = run_cli("reco", "patrons", "--db", str(coop["db"]), "--member", MEMBER, "--out", str(tmp_path / "l.csv"), lang="fr")
+    assert shown.returncode == 0, shown.stderr
+    text = " ".join(shown.stderr.split())
+    assert "Les listes : événements locaux" in text and "de la programmation dans au moins une liste" in text, text
+    assert "Gini de l’exposition" in text and "nouveauté" in text and "diversité au sein d’une liste" in text

@@ -518,3 +518,21 @@ def test_the_tab_saves_an_audience_of_people_new_to_the_member(app, coop: Coop) 
                          headers={"Accept-Language": "fr", "X-CSRF-Token": page_csrf(c, f"/m/{A}/target")})
         assert refused.status_code == 422, refused.text
         assert "newcomers garde les personnes nouvelles pour vous" in refused.text
+
+
+def test_the_recommendations_api_states_what_the_lists_are_like(app, coop: Coop) -> None:
+    """`GET /api/v1/members/{m}/recommendations`: beside the rows, what the served lists are like,
+    counted from those rows (coverage, events per member) with the discoverability figures."""
+    auth = {"Authorization": f"Bearer {coop.tokens['A-analyst']}"}
+    with new_client(app) as c:
+        answer = c.get(f"/api/v1/members/{A}/recommendations?k=3", headers=auth)
+    assert answer.status_code == 200, answer.text[:300]
+    body = answer.json()
+    lists, rows = body["lists"], body["data"]
+    assert rows and lists["patrons"] == body["patrons"] and lists["k"] == 3
+    assert sum(lists["by_member"].values()) == len(rows) == body["count"]
+    assert lists["coverage"] == pytest.approx(len({(r["member_id"], r["event_id"]) for r in rows}) / lists["events"], abs=1e-6)
+    for field in ("local_share", "local_catalogue_share", "francophone_share", "francophone_catalogue_share",
+                  "gini_events", "diversity", "new_genre_share"):
+        assert 0 <= lists[field] <= 1, (field, lists)
+    assert lists["novelty"] > 0

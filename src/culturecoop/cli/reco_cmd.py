@@ -152,7 +152,7 @@ def patrons_command(
     from culturecoop.i18n import current_language
     from culturecoop.reco.cross import accepted_partners
     from culturecoop.reco.ids import patron_list_header, patron_list_row
-    from culturecoop.reco.service import patron_events
+    from culturecoop.reco.service import patron_lists
 
     if k < 1:
         raise UserError(_("--k must be a positive whole number, e.g. --k 5."))
@@ -164,7 +164,7 @@ def patrons_command(
         from culturecoop.reco.audiences import _check_member
 
         _check_member(warehouse, member)
-        rows = patron_events(warehouse, member, k=k, partners=accepted_partners(warehouse, member))
+        rows, lists = patron_lists(warehouse, member, k=k, partners=accepted_partners(warehouse, member))
 
     def write(handle: Any) -> None:
         writer = csv.writer(handle)
@@ -179,6 +179,30 @@ def patrons_command(
             write(handle)
         console.print(plural(len(rows), "{n} recommendation for {patrons} of your patrons written to {path}.", "{n} recommendations for {patrons} of your patrons written to {path}.").format(
             n=figure(len(rows)), patrons=figure(len({r["member_patron_id"] for r in rows})), path=out))
+    if rows:
+        _print_lists(lists)
+
+
+def _print_lists(lists: dict[str, Any]) -> None:
+    """What the lists are like, on the terminal (the CSV stays the list alone)."""
+    from culturecoop.analytics.wording import percent
+    from culturecoop.i18n import current_language
+
+    language = current_language()
+    message = (_("The lists: local events {local} of the suggestions (the programme: {local_programme}), francophone {french} "
+                 "({french_programme}); {covered} of the programme in at least one list; Gini of exposure {gini_events} across "
+                 "events and {gini_members} across members; novelty {novelty} bits; diversity within a list {diversity}; "
+                 "{new_genre} of suggestions in a genre the patron never came to.") if lists.get("gini_members") is not None else
+               _("The lists: local events {local} of the suggestions (the programme: {local_programme}), francophone {french} "
+                 "({french_programme}); {covered} of the programme in at least one list; Gini of exposure {gini_events} across "
+                 "events; novelty {novelty} bits; diversity within a list {diversity}; "
+                 "{new_genre} of suggestions in a genre the patron never came to."))
+    console.print(message.format(
+        local=percent(lists["local_share"], language, 0), local_programme=percent(lists["local_catalogue_share"], language, 0),
+        french=percent(lists["francophone_share"], language, 0), french_programme=percent(lists["francophone_catalogue_share"], language, 0),
+        covered=percent(lists["coverage"], language, 0), gini_events=figure(lists["gini_events"], 2),
+        gini_members=figure(lists.get("gini_members") or 0.0, 2), novelty=figure(lists["novelty"], 1), diversity=figure(lists["diversity"], 2),
+        new_genre=percent(lists["new_genre_share"], language, 0)), highlight=False)
 
 
 @reco_app.command("ids")

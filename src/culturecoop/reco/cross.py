@@ -223,13 +223,15 @@ def accepted_partners(warehouse: Warehouse, member_id: str) -> tuple[str, ...]:
     return tuple(sorted({r["partner"] if r["proposer"] == member_id else r["proposer"] for r in rows}))
 
 
-def recommendations_download(warehouse: Warehouse, member_id: str, *, k: int = 5, actor: str | None = None) -> list[dict[str, Any]]:
+def recommendations_download(warehouse: Warehouse, member_id: str, *, k: int = 5,
+                             actor: str | None = None) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """The member's patron → events list (its own consenting patrons as its own tokens; its events and
-    its accepted partners'), recorded in the audit log as a release to the member."""
+    its accepted partners'), recorded in the audit log as a release to the member, and what the
+    lists are like (``service.served_lists``: shares, coverage, Gini, novelty, diversity)."""
     _check_member(warehouse, member_id)
     partners = accepted_partners(warehouse, member_id)
-    rows = service.patron_events(warehouse, member_id, k=k, partners=partners)
+    rows, lists = service.patron_lists(warehouse, member_id, k=k, partners=partners)
     with warehouse.transaction() as con:
         _record(con, actor or default_actor(), member_id, "patron_recommendations",
                 {"k": k, "rows": len(rows), "partners": list(partners)}, (member_id, *partners))
-    return rows
+    return rows, lists

@@ -30,6 +30,7 @@ from culturecoop.i18n import _
 from culturecoop.reco import data
 from culturecoop.reco.diversity import standardize
 from culturecoop.reco.features import Column, FeatureEncoder, fit_encoder
+from culturecoop.reco.metrics import gini, intra_list_diversity
 from culturecoop.reco.model import CoAttendanceModel, Taste, profiles
 from culturecoop.reco.rerank import DEFAULT_BOOST, DEFAULT_DIVERSITY, RerankSettings
 from culturecoop.warehouse.engine import Warehouse
@@ -304,7 +305,15 @@ def set_settings(warehouse: Warehouse, actor: str, diversity: float | None, boos
 def patron_events(warehouse: Warehouse, member_id: str, *, k: int = 5, partners: tuple[str, ...] = (),
                   settings: RerankSettings | None = None) -> list[dict[str, Any]]:
     """Each of the member's own patrons who consented to personalization → their ``k`` likely
-    next events among the member's upcoming events and its accepted partners'.
+    next events (``patron_lists`` without its summary)."""
+    return patron_lists(warehouse, member_id, k=k, partners=partners, settings=settings)[0]
+
+
+def patron_lists(warehouse: Warehouse, member_id: str, *, k: int = 5, partners: tuple[str, ...] = (),
+                 settings: RerankSettings | None = None) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Each of the member's own patrons who consented to personalization → their ``k`` likely
+    next events among the member's upcoming events and its accepted partners', and what the lists
+    are like (``served_lists``).
 
     Rows carry the member's own ``member_patron_id`` (its own identifier, never another
     member's) and the event; profiles come from the member's own history of the patron only.
@@ -322,7 +331,7 @@ def patron_events(warehouse: Warehouse, member_id: str, *, k: int = 5, partners:
                              [catalogue.extra[n] for n in keep])
     consented = warehouse.query(data.OWN_CONSENTED, {"member": member_id})
     if not consented:
-        return []
+        return [], {"patrons": 0}
     rids = np.array([r["rid"] for r in consented], dtype=np.int64)
     index = {key: n for n, key in enumerate(trained.event_keys)}
     past = data.events(warehouse, data.PAST_EVENTS, day)
@@ -347,4 +356,53 @@ def patron_events(warehouse: Warehouse, member_id: str, *, k: int = 5, partners:
             out.append({"member_patron_id": record["member_patron_id"], "rank": rank,
                         "member_id": events.keys[item][0], "event_id": events.keys[item][1],
                         "title": events.extra[item]["title"], "starts_at": events.extra[item]["starts_at"]})
+    seen = _genres_seen(history, past.columns["genres"])
+    return out, served_lists(ranked, items, flags, np.array([key[0] for key in events.keys], dtype=object),
+                             np.asarray(items @ trained.model.weight[-1]).ravel(), seen, events.columns["genres"])
+
+
+def _genre_sets(values: list[str | None]) -> list[frozenset[str]]:
+    return [frozenset(g for g in str(v or "").split("|") if g) for v in values]
+
+
+def _genres_seen(history: sp.csr_matrix, genres: list[str | None]) -> list[frozenset[str]]:
+    """The genres of the events each person of ``history`` (rows × past events) came to."""
+    per_event = _genre_sets(genres)
+    history = sp.csr_matrix(history)
+    return [frozenset().union(*(per_event[j] for j in history.indices[history.indptr[r]:history.indptr[r + 1]]))
+            for r in range(history.shape[0])]
+
+
+def served_lists(ranked: np.ndarray, items: sp.csr_matrix, flags: dict[str, np.ndarray], owners: np.ndarray,
+                 draw: np.ndarray, seen: list[frozenset[str]], genres: list[str | None]) -> dict[str, Any]:
+    """What a set of served lists (people × k candidates) is like, as ``reco evaluate`` states it
+    for a model's lists: local and francophone shares against the candidates', catalogue
+    coverage, Gini of exposure across events and across members, novelty (mean −log2 of each
+    event's expected share of attention, from its content: the model's draw, as a softmax over the
+    candidates — an upcoming event has no sales to count), intra-list diversity, and the share of
+    suggestions in a genre the person never came to (their own history here)."""
+    people, k = ranked.shape
+    if not people or not k:
+        return {"patrons": int(people), "k": int(k)}
+    exposure = np.bincount(ranked.ravel(), minlength=len(owners))
+    expected = np.exp(draw - draw.max())
+    expected /= expected.sum()
+    members, owner = np.unique(owners, return_inverse=True)
+    event_genres = _genre_sets(genres)
+    new = [bool(event_genres[item]) and not event_genres[item] & seen[row]
+           for row in range(people) for item in ranked[row].tolist()]
+    out: dict[str, Any] = {
+        "patrons": int(people), "k": int(k), "events": len(owners),
+        "coverage": round(float((exposure > 0).mean()), 6),
+        "gini_events": round(gini(exposure), 6),
+        # Across members only when the lists hold several (a member's own and its partners').
+        "gini_members": round(gini(np.bincount(owner[ranked.ravel()], minlength=len(members))), 6) if len(members) > 1 else None,
+        "novelty": round(float((-np.log2(np.clip(expected[ranked], 1e-12, None))).mean()), 6),
+        "diversity": round(intra_list_diversity(ranked, items), 6),
+        "new_genre_share": round(float(np.mean(new)), 6),
+        "by_member": {str(m): int(n) for m, n in zip(members.tolist(), np.bincount(owner[ranked.ravel()], minlength=len(members)).tolist(), strict=True)},
+    }
+    for name, flag in flags.items():
+        out[f"{name}_share"] = round(float(flag[ranked].mean()), 6)
+        out[f"{name}_catalogue_share"] = round(float(flag.mean()), 6)
     return out

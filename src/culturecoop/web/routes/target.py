@@ -394,6 +394,9 @@ class PatronRecommendations(BaseModel):
     data: list[PatronRecommendation]
     count: int
     patrons: int
+    lists: dict[str, Any] = Field(description=(
+        "What the lists are like: local and francophone shares against the programme's, coverage of the programme, "
+        "Gini of exposure across events and members, novelty, intra-list diversity, share in a genre the patron never came to."))
 
 
 @router.get("/api/v1/members/{member_id}/recommendations", response_model=PatronRecommendations, tags=TAGS)
@@ -401,12 +404,12 @@ def api_recommendations(member_id: str, principal: MemberReader, warehouse: Ware
                         k: Annotated[int, Query(ge=1, le=20)] = 5) -> dict[str, Any]:
     """The member's own patrons who consented to personalization → their likely next events, as the
     member's own tokens (the member app or `culturecoop reco ids` puts its own ids back)."""
-    rows = cross.recommendations_download(warehouse, member_id, k=k, actor=actor_of(principal))
+    rows, lists = cross.recommendations_download(warehouse, member_id, k=k, actor=actor_of(principal))
     names = member_names(warehouse)
     data = [{**r, "member_name": names.get(r["member_id"], r["member_id"]),
              "starts_at": r["starts_at"].isoformat() if hasattr(r["starts_at"], "isoformat") else str(r["starts_at"])}
             for r in rows]
-    return {"data": data, "count": len(data), "patrons": len({r["member_patron_id"] for r in rows})}
+    return {"data": data, "count": len(data), "patrons": len({r["member_patron_id"] for r in rows}), "lists": lists}
 
 
 @router.get("/api/v1/members/{member_id}/upcoming-events/{event_id}/audience", response_model=AudiencePublic, tags=TAGS)

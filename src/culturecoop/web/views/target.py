@@ -239,7 +239,7 @@ def _gains(view: TargetView, answer: Mapping[str, Any], t: Translator) -> None:
         return
     curve, own = measured["curve"], measured["own_list"]
     shares = [p["share"] for p in curve]
-    model, chance = t("The model's most likely people first"), t("People drawn at random")
+    model, chance = t("The model's most likely people"), t("People drawn at random")
     own_name = t("Everyone who came to the same member before")
     chart = charts.gains(title, shares, [(model, [p["found"] for p in curve]), (chance, shares)], t,
                          value_title=t("Share of those who came found"),

@@ -52,6 +52,8 @@ class Value:
             return wording.percent(value, language, 1)
         if kind == "percent0":  # a round share chosen by us (the most likely 5 %), never "5,0 %"
             return wording.percent(value, language, 0)
+        if kind == "decimal2":  # an index between 0 and 1 (a Gini coefficient): 0,76
+            return wording.number(value, language, 2)
         if kind == "change":
             return wording.percent(abs(float(value)), language, 0)
         if kind == "times":

@@ -185,24 +185,12 @@ def patrons_command(
 
 def _print_lists(lists: dict[str, Any]) -> None:
     """What the lists are like, on the terminal (the CSV stays the list alone)."""
-    from culturecoop.analytics.wording import percent
     from culturecoop.i18n import current_language
+    from culturecoop.reco.insights import lists_finding
 
-    language = current_language()
-    message = (_("The lists: local events {local} of the suggestions (the programme: {local_programme}), francophone {french} "
-                 "({french_programme}); {covered} of the programme in at least one list; Gini of exposure {gini_events} across "
-                 "events and {gini_members} across members; novelty {novelty} bits; diversity within a list {diversity}; "
-                 "{new_genre} of suggestions in a genre the patron never came to.") if lists.get("gini_members") is not None else
-               _("The lists: local events {local} of the suggestions (the programme: {local_programme}), francophone {french} "
-                 "({french_programme}); {covered} of the programme in at least one list; Gini of exposure {gini_events} across "
-                 "events; novelty {novelty} bits; diversity within a list {diversity}; "
-                 "{new_genre} of suggestions in a genre the patron never came to."))
-    console.print(message.format(
-        local=percent(lists["local_share"], language, 0), local_programme=percent(lists["local_catalogue_share"], language, 0),
-        french=percent(lists["francophone_share"], language, 0), french_programme=percent(lists["francophone_catalogue_share"], language, 0),
-        covered=percent(lists["coverage"], language, 0), gini_events=figure(lists["gini_events"], 2),
-        gini_members=figure(lists.get("gini_members") or 0.0, 2), novelty=figure(lists["novelty"], 1), diversity=figure(lists["diversity"], 2),
-        new_genre=percent(lists["new_genre_share"], language, 0)), highlight=False)
+    said = lists_finding(lists)
+    if said is not None:
+        console.print(said.text(current_language()), highlight=False)
 
 
 @reco_app.command("ids")

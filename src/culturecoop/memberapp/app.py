@@ -41,6 +41,7 @@ from culturecoop.memberapp.coop import CoopClient
 from culturecoop.memberapp.workspace import EXPORT_SUFFIXES, Export, Workspace
 from culturecoop.privacy.keys import load_member_keys
 from culturecoop.reco.ids import own_ids, recommendation_table
+from culturecoop.reco.insights import lists_finding
 from culturecoop.spreadsheet import spreadsheet_cell
 
 HERE = Path(__file__).parent
@@ -311,7 +312,7 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
             return home(request, gettext_in("No cooperative is set: start the app with --coop URL --token-file FILE to fetch your recommendations.", lang), 400)
         try:
             member_id = member().member_id
-            rows = coop.recommendations(member_id)
+            rows, lists = coop.recommendations(member_id)
         except UserError as exc:
             return home(request, exc.message, 400)
         tokens = {str(r["member_patron_id"]) for r in rows}
@@ -325,7 +326,8 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
         summary = {"rows": len(rows), "patrons": len(tokens), "unmatched": len(tokens - set(found.ids)),
                    "file": file_of.get(found.export) if found.export else None,
                    "column": found.column, "header": header,
-                   "preview": [[*row[:-1], _start_said(row[-1], lang)] for row in table[:PREVIEW_ROWS]]}
+                   "preview": [[*row[:-1], _start_said(row[-1], lang)] for row in table[:PREVIEW_ROWS]],
+                   "lists": said.text(lang) if (said := lists_finding(lists)) is not None else None}
         return home(request, recommended=summary)
 
     @app.get("/recommendations.csv")

@@ -53,10 +53,11 @@ class CoopClient:
             raise UserError(_("This token belongs to no member; create a token on your member's Account page."))
         return str(member)
 
-    def recommendations(self, member_id: str, k: int = 5) -> list[dict[str, Any]]:
-        """The member's patron → events list, its patrons as the tokens its packages carried."""
+    def recommendations(self, member_id: str, k: int = 5) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        """The member's patron → events list, its patrons as the tokens its packages carried, and
+        what the lists are like (the cooperative's ``lists``)."""
         payload = self._call("GET", f"/api/v1/members/{quote(member_id, safe='')}/recommendations?k={int(k)}")
-        return list(payload.get("data") or [])
+        return list(payload.get("data") or []), dict(payload.get("lists") or {})
 
     def send(self, member_id: str, archive: Path) -> dict[str, Any]:
         """POST the package archive; the cooperative verifies and loads it."""

@@ -135,6 +135,29 @@ def gains_findings(measured: Mapping[str, Any] | None) -> list[Insight]:
     return said
 
 
+def lists_finding(lists: Mapping[str, Any] | None) -> Insight | None:
+    """What a set of served patron → events lists is like (``service.served_lists``), in one
+    sentence; None without lists."""
+    if not lists or not lists.get("patrons") or "local_share" not in lists:
+        return None
+    values = {"local": Value("percent0", lists["local_share"]), "local_programme": Value("percent0", lists["local_catalogue_share"]),
+              "french": Value("percent0", lists["francophone_share"]),
+              "french_programme": Value("percent0", lists["francophone_catalogue_share"]),
+              "covered": Value("percent0", lists["coverage"]), "gini_events": Value("decimal2", lists["gini_events"]),
+              "novelty": Value("times", lists["novelty"]), "diversity": Value("decimal2", lists["diversity"]),
+              "new_genre": Value("percent0", lists["new_genre_share"])}
+    if lists.get("gini_members") is None:
+        return Insight("lists", _("The lists: local events {local} of the suggestions (the programme: {local_programme}), francophone {french} "
+                                  "({french_programme}); {covered} of the programme in at least one list; Gini of exposure {gini_events} across "
+                                  "events; novelty {novelty} bits; diversity within a list {diversity}; "
+                                  "{new_genre} of suggestions in a genre the patron never came to."), values)
+    return Insight("lists", _("The lists: local events {local} of the suggestions (the programme: {local_programme}), francophone {french} "
+                              "({french_programme}); {covered} of the programme in at least one list; Gini of exposure {gini_events} across "
+                              "events and {gini_members} across members; novelty {novelty} bits; diversity within a list {diversity}; "
+                              "{new_genre} of suggestions in a genre the patron never came to."),
+                   {**values, "gini_members": Value("decimal2", lists["gini_members"])})
+
+
 RULES: tuple[Callable[[Answer], list[Insight]], ...] = (
     audience_rule, proposals_rule, partner_rule, profile_rule, discoverability_rule)
 

@@ -115,3 +115,19 @@ def test_one_proposal_or_two_are_said_each_its_way() -> None:
                                  "status": "proposed"})
     assert texts(answer)[1] == ("2 propositions d’offre croisée de Club Bass, Théâtre du Nord attendent votre réponse "
                                 "ci-dessous.")
+
+
+def test_an_audience_mostly_of_the_members_own_patrons_points_to_the_newcomers_list() -> None:
+    """When most of the likely audience already bought from the member, the sentence says so and
+    gives the action: the member writes to its own patrons itself, and saves only the people new to
+    it to reach others. A hidden « own » group says nothing of the kind."""
+    answer = planted()
+    answer["audience"]["profile"]["ownership"] = [shown("ownership", "new", 50), shown("ownership", "own", 450)]
+    answer["audience"]["size"] = 500
+    assert rules(answer)[0] == "audience_mostly_own"
+    french = texts(answer)[0]
+    assert "450 d’entre elles (90\u00a0%) ont déjà acheté un billet chez vous" in french, french
+    assert "enregistrez seulement les personnes nouvelles pour vous" in french
+    assert "already bought a ticket from you" in texts(answer, "en")[0]
+    answer["audience"]["profile"]["ownership"] = [shown("ownership", "new", 50), shown("ownership", "own", None)]
+    assert rules(answer)[0] == "audience_new"

@@ -32,11 +32,19 @@ def audience_rule(answer: Answer) -> list[Insight]:
     if not event or not audience.get("available") or not isinstance(size, int) or size <= 0:
         return []
     title = Value("text", event.get("title") or event.get("event_id"))
-    new = next((_count(r) for r in (audience.get("profile") or {}).get("ownership", []) if r.get("ownership") == "new"), None)
-    said = [Insight("audience_size", _("The likely audience of {event} is {size} people across the cooperative."),
-                    {"event": title, "size": Value("number", size)})] if new is None else [
-        Insight("audience_new", _("The likely audience of {event} is {size} people across the cooperative, {new} of whom ({share}) have never bought a ticket from you."),
-                {"event": title, "size": Value("number", size), "new": Value("number", new), "share": Value("percent", new / size)})]
+    ownership = (audience.get("profile") or {}).get("ownership", [])
+    new = next((_count(r) for r in ownership if r.get("ownership") == "new"), None)
+    own = next((_count(r) for r in ownership if r.get("ownership") == "own"), None)
+    if new is None:
+        said = [Insight("audience_size", _("The likely audience of {event} is {size} people across the cooperative."),
+                        {"event": title, "size": Value("number", size)})]
+    elif own is not None and own > new:
+        # Mostly the member's own patrons, whom it can write to itself: the action is the newcomers' list.
+        said = [Insight("audience_mostly_own", _("The likely audience of {event} is {size} people across the cooperative; {own} of them ({share}) already bought a ticket from you, and you can write to them yourself: to reach others, save only the people new to you."),
+                        {"event": title, "size": Value("number", size), "own": Value("number", own), "share": Value("percent", own / size)})]
+    else:
+        said = [Insight("audience_new", _("The likely audience of {event} is {size} people across the cooperative, {new} of whom ({share}) have never bought a ticket from you."),
+                        {"event": title, "size": Value("number", size), "new": Value("number", new), "share": Value("percent", new / size)})]
     definition = audience.get("definition") or {}
     if definition.get("pool_limited") and definition.get("seats"):
         said.append(Insight("audience_pool", _("For {seats} seats the audience would hold {wanted} people (three per seat), more than half of the people who share their data in the cooperative: it keeps the most likely half."),

@@ -6,9 +6,11 @@
 - ``scoring_state``: profiles and factors of the people who may receive recommendations,
   computed from the *current* data and kept in memory until the data changes (a consent
   withdrawal is a data change: the person is gone from the next scoring).
-- ``event_scores``: every eligible person's score for one event (targeting).
-- ``patron_events``: a member's own consented patrons → their likely next events, from the
-  member's own history of them only (never what they did elsewhere).
+- ``event_scores`` / ``score_people``: every eligible person's score for one event (targeting;
+  ``reco.gains`` ranks its held-out events with the same function).
+- ``patron_events`` / ``patron_lists``: a member's own consented patrons → their likely next events,
+  from the member's own history of them only (never what they did elsewhere), and what the lists
+  are like (``served_lists``: shares, coverage, Gini, novelty, diversity).
 """
 
 from __future__ import annotations

@@ -206,10 +206,16 @@ def intra_list_diversity(ranked: np.ndarray, features: sp.csr_matrix) -> float:
     if k < 2:
         return 0.0
     total = np.zeros(ranked.shape[0])
-    dense = unit.toarray() if unit.shape[1] <= 4096 else None
+    # The candidates' cosine similarities once (a small catalogue: upcoming events, a test
+    # catalogue), then looked up pair by pair: 57,000 lists of 5 over 27 events took 3.5 s when
+    # each pair's feature rows were multiplied list by list.
+    pairwise = (unit @ unit.T).toarray() if unit.shape[0] <= 4096 else None
+    dense = unit.toarray() if pairwise is None and unit.shape[1] <= 4096 else None
     for a in range(k):
         for b in range(a + 1, k):
-            if dense is not None:
+            if pairwise is not None:
+                sims = pairwise[ranked[:, a], ranked[:, b]]
+            elif dense is not None:
                 sims = (dense[ranked[:, a]] * dense[ranked[:, b]]).sum(axis=1)
             else:
                 sims = np.asarray(unit[ranked[:, a]].multiply(unit[ranked[:, b]]).sum(axis=1)).ravel()

@@ -536,3 +536,37 @@ def test_the_recommendations_api_states_what_the_lists_are_like(app, coop: Coop)
                   "gini_events", "diversity", "new_genre_share"):
         assert 0 <= lists[field] <= 1, (field, lists)
     assert lists["novelty"] > 0
+
+
+def test_the_tab_says_what_the_members_patron_lists_are_like(app, coop: Coop) -> None:
+    """Under "Suggestions for each of your patrons", one French sentence on the member's own lists:
+    the same figures as the API's ``lists`` for those lists."""
+    auth = {"Authorization": f"Bearer {coop.tokens['A-analyst']}"}
+    with new_client(app) as c:
+        lists = c.get(f"/api/v1/members/{A}/recommendations", headers=auth).json()["lists"]
+        login(c, coop.emails["A-analyst"])
+        page = c.get(f"/m/{A}/target?event=jz-1")
+    section = re.findall(r'<section class="block" id="patron-lists">.*?</section>', page.text, re.S)[0]
+    said = visible_text(re.findall(r'<p id="patron-lists-said">(.*?)</p>', section, re.S)[0])
+    assert said.startswith("Les listes : événements locaux"), said
+    assert f"{round(lists['local_share'] * 100)}\u00a0% des suggestions" in html.unescape(said), (said, lists)
+    assert f"{round(lists['coverage'] * 100)}\u00a0% de la programmation dans au moins une liste" in html.unescape(said)
+
+
+def test_the_lists_sentence_follows_the_discoverability_setting(app, coop: Coop) -> None:
+    """The tab's lists summary is kept between page views, but never past a change of what the
+    lists are made from: here the cooperative's diversity knob, turned to its most varied."""
+    from culturecoop.reco import service
+    from culturecoop.reco.target import patron_lists_summary
+
+    with app.state.pool.connection() as w:  # type: ignore[attr-defined]
+        before = service.current_settings(w)
+        first = patron_lists_summary(w, A)
+        try:
+            service.set_settings(w, "test", 1.0, before.boost)
+            varied = patron_lists_summary(w, A)
+        finally:
+            service.set_settings(w, "test", before.diversity, before.boost)
+        again = patron_lists_summary(w, A)
+    assert varied["diversity"] > first["diversity"], (first, varied)
+    assert again == first

@@ -9,6 +9,7 @@ it names a person (no patron key, no other member's patron id).
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from typing import Any
 
@@ -59,6 +60,29 @@ def has_proposal(warehouse: Warehouse, member_id: str, agreement_id: str) -> boo
     return any(a["agreement_id"] == agreement_id for a in cross.agreements(warehouse, member_id))
 
 
+def patron_lists_summary(warehouse: Warehouse, member_id: str) -> dict[str, Any]:
+    """What the member's patron → events lists are like (``service.served_lists``: its own
+    consenting patrons, its events and its accepted partners'), kept per model, data version and
+    partners: the lists take seconds for a large member, and the tab is read more often than the
+    data changes. Its own patrons' lists, no row of them: nothing to gate or audit."""
+    partners = cross.accepted_partners(warehouse, member_id)
+    catalogue = service.upcoming(warehouse)
+    # The programmes are part of the key (a programme is loaded without any data version changing),
+    # and so is the discoverability setting the lists are re-ranked with.
+    programme = hashlib.sha256(repr((catalogue.keys, catalogue.columns, [e.get("starts_at") for e in catalogue.extra])).encode()).hexdigest()
+    key = (service.latest_model(warehouse).model_id, service.data_version_of(warehouse), programme,
+           service.current_settings(warehouse).to_json()["diversity"], service.current_settings(warehouse).to_json()["boost"])
+    kept = warehouse.kept("reco_patron_lists")
+    with warehouse.serialized("reco_patron_lists"):
+        if kept.get("key") != key:
+            kept.clear()
+            kept["key"] = key
+        if (member_id, partners) not in kept:
+            kept[(member_id, partners)] = service.patron_lists(warehouse, member_id, partners=partners)[1]
+        summary: dict[str, Any] = kept[(member_id, partners)]
+    return summary
+
+
 def _attempt(compute: Any) -> dict[str, Any]:
     """A part of the answer, or why it cannot be given (one sentence)."""
     try:
@@ -94,4 +118,5 @@ def target_answer(warehouse: Warehouse, member_id: str, event_id: str | None, *,
     answer["settings"] = service.current_settings(warehouse).to_json()
     answer["tradeoff"] = _attempt(lambda: tradeoff.tradeoff(warehouse)) if answer["available"] else None
     answer["gains"] = _attempt(lambda: gains.audience_gains(warehouse)) if answer["available"] else None
+    answer["lists"] = _attempt(lambda: {"available": True, **patron_lists_summary(warehouse, member_id)}) if events else None
     return answer

@@ -14,7 +14,7 @@ from typing import Any
 
 from culturecoop.reco import cross
 from culturecoop.reco.audiences import PEOPLE_PER_SEAT
-from culturecoop.reco.insights import gains_findings, target_findings
+from culturecoop.reco.insights import gains_findings, lists_finding, target_findings
 from culturecoop.web import charts
 from culturecoop.web.i18n import Translator, _, retranslate
 from culturecoop.web.views.base import Col, Kpi, Section, TableView, cell, table
@@ -72,6 +72,7 @@ class TargetView:
     agreements: TableView | None = None
     gains: Section | None = None
     gains_points: list[str] = field(default_factory=list)  # what the gains curve says, in sentences
+    lists_said: str | None = None  # what the member's patron → events lists are like
     tradeoff: Section | None = None
     settings: str = ""
 
@@ -107,6 +108,9 @@ def target_view(answer: Mapping[str, Any], t: Translator, saved: Mapping[str, An
     view.just_saved = dict(saved) if saved else None
     _cross(view, answer, names, t)
     _gains(view, answer, t)
+    lists = answer.get("lists") or {}
+    said = lists_finding(lists) if lists.get("available") else None
+    view.lists_said = said.text(t.language) if said is not None else None
     _discoverability(view, answer, t)
     return view
 

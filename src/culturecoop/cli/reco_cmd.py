@@ -319,7 +319,7 @@ def quality_command(
     from culturecoop.analytics.wording import percent
     from culturecoop.i18n import current_language
     from culturecoop.reco.gains import audience_gains
-    from culturecoop.reco.insights import gains_findings
+    from culturecoop.reco.insights import gains_basis, gains_findings
 
     with _open(db) as warehouse:
         measured = audience_gains(warehouse)
@@ -329,9 +329,7 @@ def quality_command(
     if not measured["available"]:
         raise UserError(measured["reason"])
     language = current_language()
-    console.print(_("Measured on the cooperative's own data: {events} recent past events set aside as if they were upcoming, "
-                    "and the {people} visits people made to them.").format(
-        events=figure(measured["events"]), people=figure(measured["attendances"])), highlight=False)
+    console.print(gains_basis(measured).text(language), highlight=False)
     table = Table(_("Share of the cooperative's people on the list"), _("Share of those who came found"),
                   _("With people drawn at random"))
     for point in measured["curve"]:

@@ -25,10 +25,9 @@ from typing import Any
 
 import numpy as np
 
-from culturecoop.errors import UserError
 from culturecoop.i18n import _
 from culturecoop.reco import service
-from culturecoop.reco.holdout import MIN_PEOPLE, HeldOut, held_out, per_model
+from culturecoop.reco.holdout import MIN_PEOPLE, HeldOut, held_out
 from culturecoop.reco.model import profiles
 from culturecoop.warehouse.engine import Warehouse
 
@@ -42,15 +41,7 @@ MIN_EVENTS = 10
 def audience_gains(warehouse: Warehouse) -> dict[str, Any]:
     """``{"available": True, "events", "attendances", "curve", "headline", "own_list"}`` or
     ``{"available": False, "reason"}`` when the data cannot support the measure."""
-    return per_model(warehouse, "reco_gains", lambda: _measure(warehouse))
-
-
-def warm_gains(warehouse: Warehouse) -> None:
-    """Measure ahead of the first reader (the server's warm-up); nothing without a model."""
-    try:
-        audience_gains(warehouse)
-    except UserError:
-        return
+    return service.kept_per_model(warehouse, "reco_gains", lambda: _measure(warehouse))
 
 
 def _unavailable(reason: str) -> dict[str, Any]:

@@ -16,9 +16,7 @@ Nothing here leaves the cooperative: the callers publish model quality over at l
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import TypeVar
 
 import numpy as np
 import scipy.sparse as sp
@@ -28,7 +26,6 @@ from culturecoop.reco.features import fit_encoder
 from culturecoop.reco.model import CoAttendanceModel
 from culturecoop.warehouse.engine import Warehouse
 
-T = TypeVar("T")
 K = 10
 HELD_OUT = 0.2  # newest share of past events standing for the upcoming season
 MIN_PEOPLE = 100  # fewer test people than this and a measure is noise
@@ -50,25 +47,11 @@ class HeldOut:
     test_members: np.ndarray  # the member of each held-out event
 
 
-def per_model(warehouse: Warehouse, name: str, compute: Callable[[], T], *extra: Hashable) -> T:
-    """``compute()``, kept in memory under ``name`` for the current trained model, data version
-    and ``extra`` (the previous one forgotten): measures that take seconds and change only with them."""
-    trained = service.latest_model(warehouse)
-    key = (trained.model_id, service.data_version_of(warehouse), *extra)
-    kept = warehouse.kept(name)
-    with warehouse.serialized(name):
-        if key not in kept:
-            kept.clear()
-            kept[key] = compute()
-        found: T = kept[key]
-    return found
-
-
 def held_out(warehouse: Warehouse) -> HeldOut | str:
     """The held-out fit for the current model and data, or why the data cannot support one:
     ``"events"`` (too few past events) or ``"people"`` (too few people came to both older and
     newer ones); each caller says it in its own words."""
-    return per_model(warehouse, "reco_held_out", lambda: _fit(warehouse))
+    return service.kept_per_model(warehouse, "reco_held_out", lambda: _fit(warehouse))
 
 
 def _fit(warehouse: Warehouse) -> HeldOut | str:

@@ -127,6 +127,13 @@ def discoverability_rule(answer: Answer) -> list[Insight]:
                     {**values, "loss": Value("percent", loss)})]
 
 
+def gains_basis(measured: Mapping[str, Any]) -> Insight:
+    """What the gains were measured on (the line above their sentences)."""
+    return Insight("gains_basis", _("Measured on the cooperative's own data: {events} recent past events set aside as if they were upcoming, "
+                                    "and the {people} visits people made to them."),
+                   {"events": Value("number", measured["events"]), "people": Value("number", measured["attendances"])})
+
+
 def gains_findings(measured: Mapping[str, Any] | None) -> list[Insight]:
     """What the gains of ``reco.gains`` say: how much of an event's public the most likely people
     hold, and the member's usual list (everyone who came before) against the model's."""

@@ -19,9 +19,10 @@ import io
 import json
 import time
 import uuid
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import scipy.sparse as sp
@@ -37,6 +38,8 @@ from culturecoop.reco.model import CoAttendanceModel, Taste, profiles
 from culturecoop.reco.rerank import DEFAULT_BOOST, DEFAULT_DIVERSITY, RerankSettings
 from culturecoop.warehouse.engine import Warehouse
 
+T = TypeVar("T")
+
 
 @dataclass
 class TrainedModel:
@@ -48,6 +51,22 @@ class TrainedModel:
     event_keys: list[tuple[str, str]]  # past events, in the training matrix's column order
     features: sp.csr_matrix  # past events × features
     summary: dict[str, Any]
+
+
+def kept_per_model(warehouse: Warehouse, name: str, compute: Callable[[], T], *extra: Hashable) -> T:
+    """``compute()``, kept in memory under ``name`` for ``extra`` (a member, a setting…) until the
+    trained model or the data version changes, when every entry of ``name`` is forgotten: answers
+    that take seconds and change only with them."""
+    base = (latest_model(warehouse).model_id, data_version_of(warehouse))
+    kept = warehouse.kept(name)
+    with warehouse.serialized(name):
+        if kept.get("base") != base:
+            kept.clear()
+            kept["base"] = base
+        if extra not in kept:
+            kept[extra] = compute()
+        found: T = kept[extra]
+    return found
 
 
 def _now() -> datetime:
@@ -390,6 +409,7 @@ def served_lists(ranked: np.ndarray, items: sp.csr_matrix, flags: dict[str, np.n
     expected = np.exp(draw - draw.max())
     expected /= expected.sum()
     members, owner = np.unique(owners, return_inverse=True)
+    per_member = np.bincount(owner[ranked.ravel()], minlength=len(members))
     event_genres = _genre_sets(genres)
     new = [bool(event_genres[item]) and not event_genres[item] & seen[row]
            for row in range(people) for item in ranked[row].tolist()]
@@ -398,11 +418,11 @@ def served_lists(ranked: np.ndarray, items: sp.csr_matrix, flags: dict[str, np.n
         "coverage": round(float((exposure > 0).mean()), 6),
         "gini_events": round(gini(exposure), 6),
         # Across members only when the lists hold several (a member's own and its partners').
-        "gini_members": round(gini(np.bincount(owner[ranked.ravel()], minlength=len(members))), 6) if len(members) > 1 else None,
+        "gini_members": round(gini(per_member), 6) if len(members) > 1 else None,
         "novelty": round(float((-np.log2(np.clip(expected[ranked], 1e-12, None))).mean()), 6),
         "diversity": round(intra_list_diversity(ranked, items), 6),
         "new_genre_share": round(float(np.mean(new)), 6),
-        "by_member": {str(m): int(n) for m, n in zip(members.tolist(), np.bincount(owner[ranked.ravel()], minlength=len(members)).tolist(), strict=True)},
+        "by_member": {str(m): int(n) for m, n in zip(members.tolist(), per_member.tolist(), strict=True)},
     }
     for name, flag in flags.items():
         out[f"{name}_share"] = round(float(flag[ranked].mean()), 6)

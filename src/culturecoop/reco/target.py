@@ -63,24 +63,29 @@ def has_proposal(warehouse: Warehouse, member_id: str, agreement_id: str) -> boo
 def patron_lists_summary(warehouse: Warehouse, member_id: str) -> dict[str, Any]:
     """What the member's patron → events lists are like (``service.served_lists``: its own
     consenting patrons, its events and its accepted partners'), kept per model, data version and
-    partners: the lists take seconds for a large member, and the tab is read more often than the
-    data changes. Its own patrons' lists, no row of them: nothing to gate or audit."""
+    partners (``service.kept_per_model``): the lists take seconds for a large member, and the tab is
+    read more often than the data changes. Its own patrons' lists, no row of them: nothing to gate or audit."""
     partners = cross.accepted_partners(warehouse, member_id)
     catalogue = service.upcoming(warehouse)
     # The programmes are part of the key (a programme is loaded without any data version changing),
     # and so is the discoverability setting the lists are re-ranked with.
     programme = hashlib.sha256(repr((catalogue.keys, catalogue.columns, [e.get("starts_at") for e in catalogue.extra])).encode()).hexdigest()
-    key = (service.latest_model(warehouse).model_id, service.data_version_of(warehouse), programme,
-           service.current_settings(warehouse).to_json()["diversity"], service.current_settings(warehouse).to_json()["boost"])
-    kept = warehouse.kept("reco_patron_lists")
-    with warehouse.serialized("reco_patron_lists"):
-        if kept.get("key") != key:
-            kept.clear()
-            kept["key"] = key
-        if (member_id, partners) not in kept:
-            kept[(member_id, partners)] = service.patron_lists(warehouse, member_id, partners=partners)[1]
-        summary: dict[str, Any] = kept[(member_id, partners)]
+    settings = service.current_settings(warehouse)
+    summary: dict[str, Any] = service.kept_per_model(
+        warehouse, "reco_patron_lists", lambda: service.patron_lists(warehouse, member_id, partners=partners, settings=settings)[1],
+        member_id, partners, programme, settings.diversity, settings.boost)
     return summary
+
+
+def warm_measures(warehouse: Warehouse) -> None:
+    """The tab's two measures on the cooperative's own data (the trade-off, the gains), made ahead
+    of the first reader (the server's warm-up); nothing when no model is trained yet. Releases
+    nothing and writes nothing."""
+    try:
+        tradeoff.tradeoff(warehouse)
+        gains.audience_gains(warehouse)
+    except UserError:
+        return
 
 
 def _attempt(compute: Any) -> dict[str, Any]:

@@ -15,11 +15,10 @@ from typing import Any
 
 import numpy as np
 
-from culturecoop.errors import UserError
 from culturecoop.i18n import _
 from culturecoop.reco import service
 from culturecoop.reco.evaluate import FRENCH, binary_rows, discoverability
-from culturecoop.reco.holdout import K, held_out, per_model
+from culturecoop.reco.holdout import K, held_out
 from culturecoop.reco.rerank import RerankSettings
 from culturecoop.warehouse.engine import Warehouse
 
@@ -32,16 +31,7 @@ def tradeoff(warehouse: Warehouse, settings: RerankSettings | None = None) -> di
     chosen = settings or service.current_settings(warehouse)
     # Kept per model and data version rather than remembered per commit: saving an audience is
     # a commit, and the curve (seconds to measure) does not depend on audiences.
-    return per_model(warehouse, "reco_tradeoff", lambda: _measure(warehouse, chosen), chosen.diversity, chosen.boost)
-
-
-def warm_tradeoff(warehouse: Warehouse) -> None:
-    """Measure the curve ahead of the first reader (the server's warm-up); nothing when no model
-    is trained yet. Releases nothing and writes nothing."""
-    try:
-        tradeoff(warehouse)
-    except UserError:
-        return
+    return service.kept_per_model(warehouse, "reco_tradeoff", lambda: _measure(warehouse, chosen), chosen.diversity, chosen.boost)
 
 
 def _unavailable(reason: str) -> dict[str, Any]:

@@ -18,8 +18,7 @@ from culturecoop import __version__
 from culturecoop.analytics.answers import Answers
 from culturecoop.analytics.warmup import Warmer
 from culturecoop.errors import UserError
-from culturecoop.reco.gains import warm_gains
-from culturecoop.reco.tradeoff import warm_tradeoff
+from culturecoop.reco.target import warm_measures
 from culturecoop.warehouse.engine import Warehouse
 from culturecoop.web import errors, render, tab_pages
 from culturecoop.web.pool import WarehousePool
@@ -135,8 +134,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     def warm_pages(warehouse: Warehouse, member_id: str) -> None:
         tab_pages.warm_member_pages(answers, warehouse, member_id)
-        warm_tradeoff(warehouse)  # the Target audience tab's curves: once per model and data version
-        warm_gains(warehouse)
+        warm_measures(warehouse)  # the Target audience tab's curves: once per model and data version
 
     app.state.warmer = Warmer(app.state.pool, answers, enabled=settings.warmup, before_start=render.compile_templates,
                               after_member=warm_pages)

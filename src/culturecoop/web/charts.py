@@ -291,8 +291,9 @@ def gains(title: str, shares: Sequence[float], series: Sequence[tuple[str, Seque
     figure = lines(title, [round(float(s) * 100, 2) for s in shares], series, t, value_title=value_title,
                    x_title=x_title, unit="percent", dates=False)
     suffix = "\u00a0%" if t.language == "fr" else "%"
+    hover = "%{x:,.0f}" + suffix + " → " + _hover("percent", t)
     for trace in figure["data"]:
-        trace["hovertemplate"] = "%{x:,.0f}" + suffix + " → " + _hover("percent", t) + "<extra>" + trace["name"] + "</extra>"
+        trace["hovertemplate"] = hover + "<extra>" + trace["name"] + "</extra>"
     figure["layout"]["xaxis"].update({"range": [-1, 101], "ticksuffix": suffix})
     figure["layout"]["yaxis"]["range"] = [-1, 101]
     if point is not None:
@@ -300,6 +301,6 @@ def gains(title: str, shares: Sequence[float], series: Sequence[tuple[str, Seque
         figure["data"].append({"type": "scatter", "mode": "markers", "name": name, "x": [round(x * 100, 2)],
                                "y": [round(y * 100, 2)], "showlegend": True,
                                "marker": {"size": 11, "color": PALETTE[2], "symbol": "diamond"},
-                               "hovertemplate": "%{x:,.0f}" + suffix + " → " + _hover("percent", t) + "<extra>" + name + "</extra>"})
+                               "hovertemplate": hover + "<extra>" + name + "</extra>"})
         figure["layout"]["showlegend"] = True
     return figure

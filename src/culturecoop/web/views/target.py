@@ -14,7 +14,7 @@ from typing import Any
 
 from culturecoop.reco import cross
 from culturecoop.reco.audiences import PEOPLE_PER_SEAT
-from culturecoop.reco.insights import gains_findings, lists_finding, target_findings
+from culturecoop.reco.insights import gains_basis, gains_findings, lists_finding, target_findings
 from culturecoop.web import charts
 from culturecoop.web.i18n import Translator, _, retranslate
 from culturecoop.web.views.base import Col, Kpi, Section, TableView, cell, table
@@ -253,8 +253,7 @@ def _gains(view: TargetView, answer: Mapping[str, Any], t: Translator) -> None:
     view.gains = Section("gains", title, chart, table("gains", title, rows, [
         Col("share", _("Share of the cooperative's people on the list"), "percent"), Col("found", _("Share of those who came found"), "percent"),
         Col("random", _("With people drawn at random"), "percent")], t, collapsed=True),
-        lead=t("Measured on the cooperative's own data: {events} recent past events set aside as if they were upcoming, "
-               "and the {people} visits people made to them.", events=t.number(measured["events"]), people=t.number(measured["attendances"])))
+        lead=gains_basis(measured).text(t.language))
     view.gains_points = [finding.text(t.language) for finding in gains_findings(measured)]
 
 

@@ -219,3 +219,21 @@ def test_the_command_line_prints_a_refusals_count_the_french_way(tmp_path: Path)
     said = _said(result)
     assert result.returncode == 2, said
     assert f"(et {_1234} autres lignes de ce type)" in said, said
+
+
+def test_a_french_figure_is_never_cut_at_the_terminal_edge() -> None:
+    """« 59 % », « 12 345 » and « 4,4 fois » hold no-break spaces: at whatever width the terminal
+    has, the console every command prints with wraps a sentence around them, never inside them."""
+    from culturecoop.cli.app import console
+
+    sentence = ("Écrire à tous ceux déjà venus chez le même membre (30\u00a0% des personnes) touchait 63\u00a0% de ceux qui "
+                "sont venus ; la liste du modèle de même longueur, 59\u00a0% : 12\u202f345 venues, 4,4\u00a0fois plus.")
+    for width in range(24, 100):
+        with console.capture() as captured:
+            console.print(sentence, width=width, highlight=False)
+        lines = captured.get().splitlines()
+        assert len(lines) > 1 or width > len(sentence), width
+        assert not any(line.lstrip().startswith(("%", "345", "fois")) for line in lines), (width, lines)
+        glued = " ".join(line.strip() for line in lines)
+        for figure in ("30\u00a0%", "63\u00a0%", "59\u00a0%", "12\u202f345", "4,4\u00a0fois"):
+            assert figure in glued, (width, figure, lines)

@@ -23,6 +23,19 @@ app = typer.Typer(
 )
 console = Console(stderr=True)
 
+
+def _wrap_at_breakable_spaces_only() -> None:
+    """Rich wraps a line at any Unicode space, the no-break ones included, so a French « 59 % »,
+    « 12 345 » or « 4,4 fois » was cut at the terminal's edge, « % » alone at the start of the next
+    line. Its words are split at the breakable spaces only (ASCII ones, as ``textwrap`` does)."""
+    import rich._wrap
+
+    if hasattr(rich._wrap, "re_word"):
+        rich._wrap.re_word = re.compile(r"[ \t\n\r\f\v]*[^ \t\n\r\f\v]+[ \t\n\r\f\v]*")
+
+
+_wrap_at_breakable_spaces_only()
+
 # A number as printed (either language's separators, a sign, a percent): right-aligned in tables.
 # A figure: a number with its sign, and a unit (%, pts, a currency: 12,50 $, €12.50, CHF 45.00).
 _FIGURE = re.compile(r"(?:[$€£]|CHF\s)?[-−+]?[\d\s\u202f\u00a0.,]*\d[\d\s\u202f\u00a0.,]*(?:\s?(?:%|pts|[$€£]|CHF))?")

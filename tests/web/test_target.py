@@ -327,6 +327,7 @@ def test_api_routes_answer_typed_gated_json(app, coop: Coop) -> None:
     with new_client(app) as c:
         events = c.get(f"/api/v1/members/{A}/upcoming-events", headers=auth).json()
         assert [e["event_id"] for e in events["data"]][:0] == [] and {"jz-1", "jz-2"} <= {e["event_id"] for e in events["data"]}
+        assert {e["venue"] for e in events["data"] if e["event_id"] in ("jz-1", "jz-2")} == {"Le Dièse"}
         preview = c.get(f"/api/v1/members/{A}/upcoming-events/jz-2/audience", headers=auth)
         assert preview.status_code == 200 and preview.json()["size"] >= 500
         assert all(r["shown"] == "hidden" for rows in preview.json()["profile"].values() for r in rows if r["patrons"] is None)
@@ -435,6 +436,28 @@ def test_a_programme_of_days_only_reads_as_days_not_midnight() -> None:
     shown = programme_loaded({"first": "2027-04-11T11:30", "last": "2027-12-20T00:00", "sample": sample}, Translator("fr"))
     assert shown["read"][0]["when"] == "20 déc. 2027"
     assert "11" in shown["read"][1]["when"] and "30" in shown["read"][1]["when"]
+
+
+def test_two_events_that_read_alike_in_the_picker_are_told_apart() -> None:
+    """A show given in two rooms at the same hour, or entered twice, read as two identical lines in
+    the event picker: they now name their room, or the member's own event id when the room is the
+    same too; every other event keeps its plain « date · title »."""
+    from culturecoop.web.i18n import Translator
+    from culturecoop.web.views.target import target_view
+
+    def event(event_id: str, title: str, starts: str, venue: str | None) -> dict[str, object]:
+        return {"event_id": event_id, "title": title, "starts_at": starts, "venue": venue, "capacity": None,
+                "genres": ["jazz"], "is_local": True, "language": "fr"}
+
+    events = [event("JD224", "Copper Lake", "2026-12-23T19:30", "Mezzanine"),
+              event("JD225", "Copper Lake", "2026-12-23T19:30", "Mezzanine"),
+              event("JD226", "Copper Lake", "2026-12-23T19:30", "Grande salle"),
+              event("JD227", "Copper Lake", "2026-12-24T19:30", "Mezzanine")]
+    view = target_view({"member_id": "jazz-dieze", "k": 10, "available": True, "events": events}, Translator("fr"))
+    labels = [choice.label for choice in view.events]
+    assert len(set(labels)) == len(labels), labels
+    assert labels == ["23 déc. 2026 à 19 h 30 · Copper Lake (JD224)", "23 déc. 2026 à 19 h 30 · Copper Lake (JD225)",
+                      "23 déc. 2026 à 19 h 30 · Copper Lake (Grande salle)", "24 déc. 2026 à 19 h 30 · Copper Lake"], labels
 
 
 def test_the_sales_pace_step_opens_the_target_tab_on_the_show_being_read(app, coop: Coop) -> None:

@@ -20,7 +20,7 @@ from culturecoop.warehouse.engine import Warehouse
 
 
 def upcoming_events(warehouse: Warehouse, member_id: str) -> list[dict[str, Any]]:
-    """The member's upcoming events, soonest first (title, date, genres, local, language)."""
+    """The member's upcoming events, soonest first (title, date, venue, genres, local, language)."""
     table = service.upcoming(warehouse, member_id)
     rows = []
     for n, (_member, event_id) in enumerate(table.keys):
@@ -28,7 +28,7 @@ def upcoming_events(warehouse: Warehouse, member_id: str) -> list[dict[str, Any]
         starts: Any = extra.get("starts_at")
         rows.append({"event_id": event_id, "title": extra.get("title") or event_id,
                      "starts_at": starts.isoformat(timespec="minutes") if isinstance(starts, datetime) else str(starts or ""),
-                     "capacity": extra.get("capacity"),
+                     "capacity": extra.get("capacity"), "venue": table.columns["venue"][n] or None,
                      "genres": [g for g in str(table.columns["genres"][n] or "").split("|") if g],
                      "is_local": table.columns["is_local"][n] == "true",
                      "language": table.columns["language"][n]})

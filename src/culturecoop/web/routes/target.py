@@ -100,6 +100,7 @@ class UpcomingEvent(BaseModel):
     title: str
     starts_at: str
     capacity: int | None
+    venue: str | None = Field(default=None, description="The hall, as the programme names it.")
     genres: list[str]
     is_local: bool
     language: str | None

@@ -435,7 +435,8 @@ def moment(value: Any, language: str) -> str:
 
 @lru_cache(maxsize=16384)
 def _moment(value: datetime, locale: str) -> str:
-    pattern = "d MMM y 'à' H 'h' mm" if locale.startswith("fr") else "MMM d, y, h:mm a"
+    # « 20 h 00 » holds no-break spaces: a line (a table cell on a phone, a terminal) never ends on « 20 h ».
+    pattern = "d MMM y 'à' H\u00a0'h'\u00a0mm" if locale.startswith("fr") else "MMM d, y, h:mm\u00a0a"
     return _first_of_month(str(format_datetime(value, format=pattern, locale=locale)), value.date(), locale)
 
 

@@ -460,6 +460,25 @@ def test_two_events_that_read_alike_in_the_picker_are_told_apart() -> None:
                       "23 déc. 2026 à 19\xa0h\xa030 · Copper Lake (Grande salle)", "24 déc. 2026 à 19\xa0h\xa030 · Copper Lake"], labels
 
 
+def test_two_past_shows_of_one_day_and_title_are_told_apart_on_the_sales_pace_tab() -> None:
+    """A matinee and an evening of one show read as two identical lines in the sales pace tab's
+    picker: they now carry the member's own event ids; a show alone on its day keeps its plain line."""
+    from culturecoop.web.i18n import Translator
+    from culturecoop.web.tabs import TABS
+    from culturecoop.web.views.base import TabView
+    from culturecoop.web.views.own import pace
+
+    rows = [{"event_id": "DF-1", "title": "Danielle Fillion Quartet", "event_day": "2025-10-23", "tickets_sold": 40, "upcoming": False},
+            {"event_id": "DF-2", "title": "Danielle Fillion Quartet", "event_day": "2025-10-23", "tickets_sold": 35, "upcoming": False},
+            {"event_id": "JS-1", "title": "Jam session", "event_day": "2025-10-24", "tickets_sold": 12, "upcoming": False}]
+    view = TabView(next(tab for tab in TABS if tab.slug == "pace"), "jazz-dieze", False)
+    pace(view, {"events": {"rows": rows, "summary": {"as_of": "2026-08-29"}}}, Translator("fr"))
+    assert view.picker is not None
+    assert [e["label"] for e in view.picker["past"]] == [
+        "23 oct. 2025 · Danielle Fillion Quartet (DF-1)", "23 oct. 2025 · Danielle Fillion Quartet (DF-2)", "24 oct. 2025 · Jam session"]
+    assert "label" not in rows[0]  # the report's own rows are left as they were
+
+
 def test_the_sales_pace_step_opens_the_target_tab_on_the_show_being_read(app, coop: Coop) -> None:
     # A venue reads the pace of one show, then clicks through to the people likely to come: the
     # Target audience tab opens on that show, not on the venue's next event.

@@ -9,6 +9,7 @@ language; numbers are formatted by locale; a cell the privacy gate hid stays hid
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -124,6 +125,18 @@ class TabView:
 
     def table(self, table_id: str) -> TableView | None:
         return next((s.table for s in self.sections if s.table is not None and s.table.id == table_id), None)
+
+
+def told_apart(*candidates: list[str]) -> list[str]:
+    """Each item's label in a picker: its first candidate (« 23 déc. 2026 · Copper Lake »), unless
+    another item reads the same; then its next candidate (with the time, the room), and so on: two
+    entries a person cannot tell apart never sit side by side in a list. The last candidate (the
+    member's own event id) is the one kept when nothing else differs."""
+    chosen = list(candidates[0])
+    for better in candidates[1:]:
+        alike = Counter(chosen)
+        chosen = [better[n] if alike[label] > 1 else label for n, label in enumerate(chosen)]
+    return chosen
 
 
 def is_hidden(row: Mapping[str, Any], key: str) -> bool:

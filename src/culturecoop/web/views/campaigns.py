@@ -89,8 +89,11 @@ def audience_choices(audiences: list[dict[str, Any]], events: Mapping[str, str],
 
 
 def event_choices(events: list[dict[str, Any]], t: Translator) -> list[Choice]:
-    """Upcoming events as a person recognizes them: day (and time), title."""
-    return [Choice(e["event_id"], f"{t.starts(e['starts_at'])} · {e['title']}") for e in events]
+    """Upcoming events as a person recognizes them: day (and time), title; two that would read
+    alike also name their room, or their event id (as the Target audience tab names them)."""
+    from culturecoop.web.views.target import event_choices as named
+
+    return [Choice(c.event_id, c.label) for c in named(events, t)]
 
 
 def measure_labels(t: Translator) -> list[str]:

@@ -26,6 +26,7 @@ from culturecoop.web.views.base import (
     TabView,
     cell,
     table,
+    told_apart,
 )
 
 Results = Mapping[str, Mapping[str, Any]]
@@ -222,7 +223,11 @@ def retention(view: TabView, results: Results, t: Translator) -> None:
 def pace(view: TabView, results: Results, t: Translator) -> None:
     events, result = results.get("events"), results.get("pace")
     if events:
-        rows = _rows(events)
+        rows = [dict(r) for r in _rows(events)]
+        # Two events of one day and title (a matinee and an evening, two rooms) would read alike.
+        plain = [f"{t.day(r.get('event_day'))} · {r.get('title') or r['event_id']}" for r in rows]
+        for r, label in zip(rows, told_apart(plain, [f"{p} ({r['event_id']})" for p, r in zip(plain, rows, strict=True)]), strict=True):
+            r["label"] = label
         view.picker = {"upcoming": [r for r in rows if r.get("upcoming")], "past": [r for r in rows if not r.get("upcoming")],
                        "as_of": (events.get("summary") or {}).get("as_of"),
                        "programme": (events.get("summary") or {}).get("programme")}

@@ -7,8 +7,7 @@ the reader's language; members are named by their public names.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -18,7 +17,7 @@ from culturecoop.reco.audiences import PEOPLE_PER_SEAT
 from culturecoop.reco.insights import gains_basis, gains_findings, lists_finding, target_findings
 from culturecoop.web import charts
 from culturecoop.web.i18n import Translator, _, retranslate
-from culturecoop.web.views.base import Col, Kpi, Section, TableView, cell, table
+from culturecoop.web.views.base import Col, Kpi, Section, TableView, cell, table, told_apart
 
 PROFILE = (  # dimension, code kind, section title, axis title
     ("age_band", "audience_age", _("Their age"), _("Age band")),
@@ -92,7 +91,7 @@ def target_view(answer: Mapping[str, Any], t: Translator, saved: Mapping[str, An
     names: Mapping[str, str] = answer.get("member_names") or {}
     if not answer.get("available"):
         view.reason = retranslate(str(answer.get("reason") or ""), t.language)
-    view.events = _event_choices(answer.get("events") or [], t)
+    view.events = event_choices(answer.get("events") or [], t)
     picked = answer.get("event")
     if picked:
         view.event = next((c for c in view.events if c.event_id == picked["event_id"]), None)
@@ -116,17 +115,14 @@ def target_view(answer: Mapping[str, Any], t: Translator, saved: Mapping[str, An
     return view
 
 
-def _event_choices(events: list[Mapping[str, Any]], t: Translator) -> list[EventChoice]:
-    """Each upcoming event as the picker names it: « 23 déc. 2026 à 19 h 30 · Copper Lake ». Two
+def event_choices(events: Sequence[Mapping[str, Any]], t: Translator) -> list[EventChoice]:
+    """Each upcoming event as a picker names it: « 23 déc. 2026 à 19 h 30 · Copper Lake ». Two
     events that would read alike (two rooms, or two entries of one show) also name their venue,
     or the member's own event id when the venue does not tell them apart either."""
     plain = [f"{t.starts(e['starts_at'])} · {e['title']}" for e in events]
-    alike = Counter(plain)
-    with_venue = [f"{label} ({e['venue']})" if alike[label] > 1 and e.get("venue") else label
-                  for label, e in zip(plain, events, strict=True)]
-    still = Counter(with_venue)
-    return [EventChoice(e["event_id"], f"{label} ({e['event_id']})" if still[named] > 1 else named)
-            for label, named, e in zip(plain, with_venue, events, strict=True)]
+    labels = told_apart(plain, [f"{label} ({e['venue']})" if e.get("venue") else label for label, e in zip(plain, events, strict=True)],
+                        [f"{label} ({e['event_id']})" for label, e in zip(plain, events, strict=True)])
+    return [EventChoice(e["event_id"], label) for e, label in zip(events, labels, strict=True)]
 
 
 def _audience(view: TargetView, audience: Mapping[str, Any] | None, t: Translator) -> None:

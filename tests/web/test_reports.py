@@ -494,3 +494,24 @@ def test_the_trends_table_says_what_its_start_end_and_trend_are(app, coop: Coop)
         assert abs((now - before) - as_number(row["Variation sur un an (points)"])) < 0.1, row
         checked += 1
     assert checked, genres
+
+
+def test_two_rising_genres_on_the_trends_chart_can_be_told_apart() -> None:
+    """Rising genres are green and falling ones red, so two rising genres drew two identical green
+    lines (the demo's « Théâtre » and « Jeune public »): each line of a colour now has its own
+    stroke, in the legend too; the grey lines behind stay plain."""
+    from culturecoop.web import charts
+    from culturecoop.web.i18n import Translator
+
+    months = ["2026-01-01", "2026-02-01", "2026-03-01"]
+    figure = charts.lines("Parts", months, [("Théâtre", [0.2, 0.3, 0.4]), ("Jeune public", [0.1, 0.2, 0.3]),
+                                             ("Rock", [0.3, 0.2, 0.1]), ("Musique classique", [0.4, 0.3, 0.1]),
+                                             ("Jazz", [0.1, 0.1, 0.1]), ("Blues", [0.2, 0.2, 0.2])],
+                          Translator("fr"), value_title="Part", x_title="Mois", unit="percent",
+                          highlight={"Théâtre": charts.RISING, "Jeune public": charts.RISING,
+                                     "Rock": charts.FALLING, "Musique classique": charts.FALLING})
+    drawn = {trace["name"]: (trace["line"]["color"], trace["line"]["dash"]) for trace in figure["data"]}
+    shown = [drawn[name] for name in ("Théâtre", "Jeune public", "Rock", "Musique classique")]
+    assert len(set(shown)) == 4, drawn
+    assert drawn["Jazz"][1] == drawn["Blues"][1] == "solid"
+    assert all(trace["showlegend"] for trace in figure["data"] if trace["name"] in ("Théâtre", "Jeune public"))

@@ -19,6 +19,7 @@ from culturecoop.web.i18n import Translator
 PALETTE = ("#1f5f8b", "#d1495b", "#edae49", "#66a182", "#8e6c8a", "#00798c", "#e07a5f", "#3d405b")
 MUTED = "#b8c0cc"
 RISING, FALLING = "#2f7d4f", "#b5461f"
+LINE_DASHES = ("solid", "dash", "dot", "dashdot")
 UNITS = ("count", "percent", "money", "times", "days")
 Figure = dict[str, Any]
 
@@ -138,16 +139,20 @@ def lines(title: str, x: Sequence[Any], series: Sequence[tuple[str, Sequence[Any
     (from, to, label) greys a stretch of the x axis and names it (the year a period is compared
     with)."""
     data = []
+    drawn: dict[str, int] = {}  # emphasised lines per colour so far: two rising genres share the green
     for i, (name, values) in enumerate(series):
         color = (highlight or {}).get(name) or (MUTED if highlight else PALETTE[i % len(PALETTE)])
         emphasised = not highlight or name in highlight
+        # Lines of one colour are told apart by their stroke (solid, dashes, dots), in the legend too.
+        dash = LINE_DASHES[drawn.get(color, 0) % len(LINE_DASHES)] if emphasised else "solid"
+        drawn[color] = drawn.get(color, 0) + emphasised
         data.append({
             # Grey lines stay out of the legend (their names show on hover): the legend names
             # what the chart is about, and fits a phone.
             "showlegend": emphasised,
             "type": "scatter", "mode": "lines+markers" if emphasised else "lines", "name": name,
             "x": list(x), "y": _scaled(values, unit), "connectgaps": False,
-            "line": {"color": color, "width": 2.5 if emphasised else 1},
+            "line": {"color": color, "width": 2.5 if emphasised else 1, "dash": dash},
             "marker": {"size": 5}, "opacity": 1 if emphasised else 0.7,
             "hovertemplate": "%{x}: " + _hover(unit, t) + "<extra>" + name + "</extra>",
         })

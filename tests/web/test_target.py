@@ -461,21 +461,30 @@ def test_two_events_that_read_alike_in_the_picker_are_told_apart() -> None:
 
 
 def test_two_past_shows_of_one_day_and_title_are_told_apart_on_the_sales_pace_tab() -> None:
-    """A matinee and an evening of one show read as two identical lines in the sales pace tab's
-    picker: they now carry the member's own event ids; a show alone on its day keeps its plain line."""
+    """An early and a late show of one concert read as two identical lines in the sales pace tab's
+    picker: they now name their start time; two whose export gave the day alone carry the member's
+    own event ids; a show alone on its day keeps its plain line."""
     from culturecoop.web.i18n import Translator
     from culturecoop.web.tabs import TABS
     from culturecoop.web.views.base import TabView
     from culturecoop.web.views.own import pace
 
-    rows = [{"event_id": "DF-1", "title": "Danielle Fillion Quartet", "event_day": "2025-10-23", "tickets_sold": 40, "upcoming": False},
-            {"event_id": "DF-2", "title": "Danielle Fillion Quartet", "event_day": "2025-10-23", "tickets_sold": 35, "upcoming": False},
-            {"event_id": "JS-1", "title": "Jam session", "event_day": "2025-10-24", "tickets_sold": 12, "upcoming": False}]
+    rows = [{"event_id": "DF-1", "title": "Danielle Fillion Quartet", "event_day": "2025-10-23", "starts_at": "2025-10-23T19:30",
+             "tickets_sold": 40, "upcoming": False},
+            {"event_id": "DF-2", "title": "Danielle Fillion Quartet", "event_day": "2025-10-23", "starts_at": "2025-10-23T21:30",
+             "tickets_sold": 35, "upcoming": False},
+            {"event_id": "RM-1", "title": "Rafael Mensah Big Band", "event_day": "2025-10-31", "starts_at": None,
+             "tickets_sold": 20, "upcoming": False},
+            {"event_id": "RM-2", "title": "Rafael Mensah Big Band", "event_day": "2025-10-31", "starts_at": None,
+             "tickets_sold": 22, "upcoming": False},
+            {"event_id": "JS-1", "title": "Jam session", "event_day": "2025-11-01", "starts_at": "2025-11-01T20:00",
+             "tickets_sold": 12, "upcoming": False}]
     view = TabView(next(tab for tab in TABS if tab.slug == "pace"), "jazz-dieze", False)
     pace(view, {"events": {"rows": rows, "summary": {"as_of": "2026-08-29"}}}, Translator("fr"))
     assert view.picker is not None
     assert [e["label"] for e in view.picker["past"]] == [
-        "23 oct. 2025 · Danielle Fillion Quartet (DF-1)", "23 oct. 2025 · Danielle Fillion Quartet (DF-2)", "24 oct. 2025 · Jam session"]
+        "23 oct. 2025 à 19\xa0h\xa030 · Danielle Fillion Quartet", "23 oct. 2025 à 21\xa0h\xa030 · Danielle Fillion Quartet",
+        "31 oct. 2025 · Rafael Mensah Big Band (RM-1)", "31 oct. 2025 · Rafael Mensah Big Band (RM-2)", "1er nov. 2025 · Jam session"]
     assert "label" not in rows[0]  # the report's own rows are left as they were
 
 

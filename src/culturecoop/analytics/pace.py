@@ -11,7 +11,7 @@ Member-only data, no gate.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -51,13 +51,13 @@ GROUP BY e.event_id, e.title, e.event_day, e.capacity, e.genre_mask
 # The member's events a reader may pick: every upcoming one and those of the period, with the
 # tickets sold by the period's last day (the as-of day of a sales pace).
 MEMBER_EVENTS = f"""
-SELECT e.event_id, e.title, e.event_day, e.capacity,
+SELECT e.event_id, e.title, e.event_day, e.starts_at, e.capacity,
        CAST(coalesce(sum(CASE WHEN t.status = 'sold' AND CAST(t.purchased_at AS DATE) <= $date_to
                               THEN t.quantity ELSE 0 END), 0) AS BIGINT) AS sold
 FROM analytics_event AS e
 LEFT JOIN {ADMISSIONS} AS t ON t.member_id = e.member_id AND t.event_id = e.event_id
 WHERE e.member_id = $member AND e.event_day >= $date_from
-GROUP BY e.event_id, e.title, e.event_day, e.capacity
+GROUP BY e.event_id, e.title, e.event_day, e.starts_at, e.capacity
 """
 MAX_EVENTS = 500
 
@@ -73,6 +73,14 @@ def _note_undated(ctx: ReportContext) -> None:
         ctx.notes.append(_("Events with no date in your export: {n}. Each is dated by its last sale, so its sales "
                            "pace ends that day; map the column that gives the show's date (or add one to the export) "
                            "and prepare it again to date them.").format(n=count(undated)))
+
+def _start(starts_at: Any, day: Any) -> str | None:
+    """An event's start to the minute, or None when its export gave its day alone (a start at
+    midnight on its own day, or none)."""
+    if not isinstance(starts_at, datetime) or (starts_at.hour, starts_at.minute) == (0, 0):
+        return None
+    return starts_at.isoformat(timespec="minutes") if starts_at.date() == day else None
+
 
 COMPARABLE_SALES = f"""
 WITH c AS (
@@ -365,12 +373,13 @@ def events(ctx: ReportContext) -> ReportOutput:
     past = sorted((r for r in found if r["event_day"] <= ctx.period.end), key=lambda r: (r["event_day"], r["event_id"]),
                   reverse=True)
     rows = [{"event_id": r["event_id"], "title": r["title"], "event_day": r["event_day"].isoformat(),
-             "capacity": r["capacity"], "tickets_sold": int(r["sold"]), "upcoming": r["event_day"] > ctx.period.end}
+             "starts_at": _start(r["starts_at"], r["event_day"]), "capacity": r["capacity"], "tickets_sold": int(r["sold"]), "upcoming": r["event_day"] > ctx.period.end}
             for r in (upcoming + past)[:MAX_EVENTS]]
     cols = (
         Column("event_id", _("The member's event identifier")),
         Column("title", _("Event title")),
         Column("event_day", _("Day of the event")),
+        Column("starts_at", _("When it starts, to the minute, when the export gave its time (two shows of one day tell apart by it)")),
         Column("capacity", _("Its capacity")),
         Column("tickets_sold", _("Tickets sold by the period's last day")),
         Column("upcoming", _("True when the event is after the period's last day (its sales were still open then)")),

@@ -136,7 +136,7 @@ COLUMNS = {
     "segment": _("Segment"), "description": _("Who is in it"), "your_patrons": _("Your patrons"),
     "your_share": _("Your share"), "cooperative_patrons": _("Cooperative's patrons"),
     "cooperative_share": _("Cooperative's share"), "index": _("Index"), "yours": _("Yours"), "peers": _("Peers"),
-    "capacity": _("Capacity"), "tickets_sold": _("Tickets sold"), "upcoming": _("Upcoming"),
+    "starts_at": _("Starts"), "capacity": _("Capacity"), "tickets_sold": _("Tickets sold"), "upcoming": _("Upcoming"),
     "days_before": _("Days before"), "comparables_share_sold": _("Share sold by comparable events"),
     "tickets_sold_later": _("Really sold by then"),
     "sold_by_now": _("Sold at the same point"), "final": _("Final sales"), "multiplier": _("Multiplier"),

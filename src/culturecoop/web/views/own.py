@@ -224,9 +224,14 @@ def pace(view: TabView, results: Results, t: Translator) -> None:
     events, result = results.get("events"), results.get("pace")
     if events:
         rows = [dict(r) for r in _rows(events)]
-        # Two events of one day and title (a matinee and an evening, two rooms) would read alike.
-        plain = [f"{t.day(r.get('event_day'))} · {r.get('title') or r['event_id']}" for r in rows]
-        for r, label in zip(rows, told_apart(plain, [f"{p} ({r['event_id']})" for p, r in zip(plain, rows, strict=True)]), strict=True):
+        # Two events of one day and title (a matinee and an evening, two rooms) would read alike:
+        # they name their time, or the member's event id when the export gave none.
+        titles = [r.get("title") or r["event_id"] for r in rows]
+        plain = [f"{t.day(r.get('event_day'))} · {title}" for r, title in zip(rows, titles, strict=True)]
+        timed = [f"{t.starts(r['starts_at'])} · {title}" if r.get("starts_at") else label
+                 for r, title, label in zip(rows, titles, plain, strict=True)]
+        for r, label in zip(rows, told_apart(plain, timed, [f"{label} ({r['event_id']})" for label, r in zip(timed, rows, strict=True)]),
+                            strict=True):
             r["label"] = label
         view.picker = {"upcoming": [r for r in rows if r.get("upcoming")], "past": [r for r in rows if not r.get("upcoming")],
                        "as_of": (events.get("summary") or {}).get("as_of"),

@@ -432,12 +432,21 @@ def test_campaigns_tab_and_api_show_gated_figures_to_the_member_only(coop: dict[
             assert page.status_code == 200 and "Nouvelle campagne" in page.text and coop["audiences"][JAZZ] in page.text
             token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
             assert token is not None
-            form = {"csrf_token": token.group(1), "audience_id": coop["audiences"][JAZZ], "subject_fr": "Ce soir : {event_title}",
+            # A French reader is given the placeholders by their French names, and may write them so; a
+            # suggested message uses them too.
+            editor = html.unescape(client.get(f"/m/{JAZZ}/campaigns?audience={coop['audiences'][JAZZ]}&suggest=true").text)
+            assert "Variables : {titre}, {date}, {prix}, {salle}, {lien}, {membre}" in editor, editor[-3000:]
+            french = editor.split('name="subject_en"')[0]
+            assert "{lien}" in french and "{membre}" in french and "{link}" not in french and "{member_name}" not in french
+            form = {"csrf_token": token.group(1), "audience_id": coop["audiences"][JAZZ], "subject_fr": "Ce soir : {titre}",
                     "subject_en": "Tonight: {event_title}", "body_fr": "Bonjour {prenom}", "body_en": "Hello", "event_id": "JA0",
                     "link": "https://billets.example.org/e", "holdout": "20"}
             refused = client.post(f"/m/{JAZZ}/campaigns", data=form)
             assert refused.status_code == 400 and "n’est pas une variable" in refused.text
-            created = client.post(f"/m/{JAZZ}/campaigns", data={**form, "body_fr": "Bonjour, {event_title} le {event_date}. {link}"})
+            # An accented name in braces is refused too, never sent to people as « {prénom} ».
+            accented = client.post(f"/m/{JAZZ}/campaigns", data={**form, "body_fr": "Bonjour {prénom}"})
+            assert accented.status_code == 400 and "{prénom}" in html.unescape(accented.text) and "{titre}" in html.unescape(accented.text)
+            created = client.post(f"/m/{JAZZ}/campaigns", data={**form, "body_fr": "Bonjour, {titre} le {date}. {lien}"})
             assert created.status_code == 303
             campaign = created.headers["location"].rsplit("=", 1)[1]
             shown = client.get(created.headers["location"])

@@ -23,14 +23,20 @@ from babel.dates import format_datetime
 from babel.numbers import format_currency
 
 from culturecoop.errors import UserError
-from culturecoop.i18n import _, count, gettext_in
+from culturecoop.i18n import _, count, current_language, gettext_in
 from culturecoop.schema.taxonomy import GENRE_LABELS
 from culturecoop.warehouse.engine import Warehouse
 
 LANGUAGES = ("fr", "en")
 LOCALES = {"fr": "fr_CA", "en": "en_CA"}
 PLACEHOLDERS = ("event_title", "event_date", "event_price", "venue", "link", "member_name")
-_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+# The same placeholders by their French names: a French message reads « {titre} le {date} », and the
+# page lists these to a French reader. Either name works in either language's message.
+FRENCH_PLACEHOLDERS = {"titre": "event_title", "date": "event_date", "prix": "event_price", "salle": "venue",
+                       "lien": "link", "membre": "member_name"}
+_ENGLISH_TO_FRENCH = {english: french for french, english in FRENCH_PLACEHOLDERS.items()}
+# Any name in braces, accented ones too: « {prénom} » is refused in one sentence, never sent as it is.
+_PLACEHOLDER = re.compile(r"\{([^\W\d]\w*)\}")
 MAX_SUBJECT = 200
 MAX_BODY = 50_000
 
@@ -73,22 +79,41 @@ def find_event(warehouse: Warehouse, member_id: str, event_id: str) -> EventInfo
                      tuple(r["genres"] or ()), tuple(r["artists"] or ()), r["is_local"])
 
 
+def placeholder_of(name: str) -> str | None:
+    """The placeholder a name in braces stands for (``titre`` → ``event_title``), or None."""
+    key = name.lower()
+    return key if key in PLACEHOLDERS else FRENCH_PLACEHOLDERS.get(key)
+
+
+def placeholder_names(language: str) -> str:
+    """The placeholders as a reader of ``language`` writes them: « {titre}, {date}, … »."""
+    names = [_ENGLISH_TO_FRENCH[p] for p in PLACEHOLDERS] if language == "fr" else list(PLACEHOLDERS)
+    return ", ".join("{" + n + "}" for n in names)
+
+
+def in_language(text: str, language: str) -> str:
+    """A template's placeholders by their names in ``language`` (a French suggestion says {titre})."""
+    if language != "fr":
+        return text
+    return _PLACEHOLDER.sub(lambda m: "{" + _ENGLISH_TO_FRENCH.get(m.group(1), m.group(1)) + "}", text)
+
+
 def check_template(text: str, what: str, limit: int, *, one_line: bool = False) -> str:
     """The template, refused with one sentence when empty, too long or with an unknown placeholder; a
     ``one_line`` text (a subject, a preheader) also when it holds a line break or a control character."""
     text = (text or "").replace("\r\n", "\n").strip()
+    names = placeholder_names(current_language())
     if not text:
-        raise UserError(_("The {what} is empty; write it (placeholders: {names}).").format(
-            what=what, names=", ".join("{" + p + "}" for p in PLACEHOLDERS)))
+        raise UserError(_("The {what} is empty; write it (placeholders: {names}).").format(what=what, names=names))
     if one_line and any(not (c.isprintable() or unicodedata.category(c) == "Zs") for c in text):  # « 20 h\u202f! » is one line
         # A subject is one header line: a line break was sent inside it, and recipients read it cut in two.
         raise UserError(_("The {what} holds a line break or a control character; write it on one line.").format(what=what))
     if len(text) > limit:
         raise UserError(_("The {what} is longer than {limit} characters; shorten it.").format(what=what, limit=count(limit)))
-    unknown = sorted({m for m in _PLACEHOLDER.findall(text) if m not in PLACEHOLDERS})
+    unknown = sorted({m for m in _PLACEHOLDER.findall(text) if placeholder_of(m) is None})
     if unknown:
         raise UserError(_("The {what} uses {unknown}, which is not a placeholder; use {names}.").format(
-            what=what, unknown=", ".join("{" + u + "}" for u in unknown), names=", ".join("{" + p + "}" for p in PLACEHOLDERS)))
+            what=what, unknown=", ".join("{" + u + "}" for u in unknown), names=names))
     return text
 
 
@@ -111,7 +136,8 @@ def event_values(event: EventInfo | None, language: str, link: str | None, membe
 
 
 def fill(text: str, values: dict[str, str]) -> str:
-    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+    """``text`` with each placeholder, by its English or French name, replaced by its value."""
+    return _PLACEHOLDER.sub(lambda m: values.get(placeholder_of(m.group(1)) or "", m.group(0)), text)
 
 
 def footer(language: str, member_name: str, unsubscribe_url: str) -> str:
@@ -178,7 +204,7 @@ def suggest(event: EventInfo | None, audience: dict[str, Any], language: str) ->
         subjects.append(t("What is on at {member_name}"))
         preheader = t("Our next shows, and tickets on sale now.")
         body = intro + t("Our programme for the coming months is on our ticketing page: {link}\n\nSee you soon,\n{member_name}")
-        return {"language": language, "subjects": _unique(subjects)[:4], "preheader": preheader, "body": body}
+        return _named(language, _unique(subjects)[:4], preheader, body)
     if kind == "lapsed":
         subjects.append(t("We have missed you: {event_title} is coming"))
     if kind == "genre" and genre:
@@ -203,7 +229,13 @@ def suggest(event: EventInfo | None, audience: dict[str, Any], language: str) ->
         intro += _given(t("If you like {genre}, this one is for you."), genre=genre) + "\n\n"
     details = t("{event_title}\n{event_date}\n{venue}\nFrom {event_price}") if event.price is not None else "{event_title}\n{event_date}\n{venue}"
     body = intro + details + "\n\n" + t("Tickets: {link}\n\nSee you soon,\n{member_name}")
-    return {"language": language, "subjects": _unique(subjects)[:4], "preheader": preheader, "body": body}
+    return _named(language, _unique(subjects)[:4], preheader, body)
+
+
+def _named(language: str, subjects: list[str], preheader: str, body: str) -> dict[str, Any]:
+    """A suggestion with its placeholders by their names in ``language``."""
+    return {"language": language, "subjects": [in_language(s, language) for s in subjects],
+            "preheader": in_language(preheader, language), "body": in_language(body, language)}
 
 
 def _given(text: str, **values: str) -> str:

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from culturecoop.analytics.service import member_currency
 from culturecoop.campaigns import service
+from culturecoop.campaigns.content import placeholder_names
 from culturecoop.campaigns.results import campaign_results
 from culturecoop.campaigns.settings import MAX_HOLDOUT, MIN_HOLDOUT
 from culturecoop.errors import UserError
@@ -150,6 +151,7 @@ def _page(request: Request, warehouse: Warehouse, member_id: str, principal: Pri
         "campaigns": campaign_rows(campaigns, service.subjects_as_read(warehouse, member_id, t.language), t),
         "audiences": audiences, "events": event_choices(events, t), "chosen": chosen,
         "chosen_event": titles.get(form.get("event_id") or ""), "k": current_policy(warehouse).min_patrons,
+        "placeholders": placeholder_names(t.language), "other_placeholders": placeholder_names("en" if t.language == "fr" else "fr"),
         "shown": shown, "measures": measure_labels(t), "error": readable(error) if error else None, "form": form,
         "others": others or {}},
         status_code=status_code)

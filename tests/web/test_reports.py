@@ -515,3 +515,25 @@ def test_two_rising_genres_on_the_trends_chart_can_be_told_apart() -> None:
     assert len(set(shown)) == 4, drawn
     assert drawn["Jazz"][1] == drawn["Blues"][1] == "solid"
     assert all(trace["showlegend"] for trace in figure["data"] if trace["name"] in ("Théâtre", "Jeune public"))
+
+
+def test_the_age_chart_shows_shares_of_the_patrons_whose_age_is_known() -> None:
+    """With birth dates missing for part of the patrons (the demo's jazz club: 55 %), the age bars
+    were shares of all patrons and added up to the known part only (« 35 à 44 ans : 9 % » of an
+    audience whose age was known for 45 %): they are now shares of the patrons whose age is known,
+    said on the axis and in the note, and the table keeps the shares of all."""
+    from culturecoop.web.i18n import Translator
+    from culturecoop.web.views.base import TabView
+    from culturecoop.web.views.own import audience
+
+    counts = {"18_24": 30, "25_34": 60, "35_44": 90, "45_54": 120, "unknown": 300}
+    rows = [{"age_band": band, "patrons": n, "share": n / 600} for band, n in counts.items()]
+    view = TabView(next(tab for tab in TABS if tab.slug == "audience"), "jazz-dieze", False)
+    audience(view, {"geography": {"summary": {"patrons": 600}, "ages": rows}}, Translator("fr"))
+    section = next(s for s in view.sections if s.id == "geography-ages")
+    assert section.chart is not None
+    bars = [v for trace in section.chart["data"] for v in trace["y"] if v is not None]
+    assert [round(v, 1) for v in bars] == [10.0, 20.0, 30.0, 40.0], bars
+    assert "dont l’âge est connu" in json.dumps(section.chart["layout"], ensure_ascii=False)
+    assert section.note and "50,0" in section.note and "le tableau, les parts de tous" in section.note
+    assert section.table is not None and any("50,0" in c.text for row in section.table.rows for c in row)

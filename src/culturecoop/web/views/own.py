@@ -132,11 +132,19 @@ def audience(view: TabView, results: Results, t: Translator) -> None:
         known = [r for r in ages if r.get("age_band") != "unknown"]
         unknown = next((r for r in ages if r.get("age_band") == "unknown"), None)
         note = None
-        if unknown and unknown.get("share"):
-            note = t("Age unknown for {share} of patrons (no birth date in the export).", share=t.percent(unknown["share"]))
+        # With ages unknown for part of the patrons (an export without birth dates for some), the
+        # bars are shares of the patrons whose age is known: as shares of all, they added up to the
+        # known part only (45 %), and « 35 to 44: 9 % » read as 9 % of the audience.
+        dated = sum(int(r.get("patrons") or 0) for r in known)
+        partial = bool(unknown and unknown.get("share")) and dated > 0
+        if partial and unknown:
+            note = t("Age unknown for {share} of patrons (no birth date in the export): the chart shows the shares of the others, "
+                     "whose age is known; the table, the shares of all.", share=t.percent(unknown["share"]))
+        shares = [(int(r["patrons"]) / dated if partial and r.get("patrons") is not None else r.get("share")) for r in known]
+        share_title = t("Share of patrons whose age is known") if partial else t("Share of patrons")
         view.sections.append(Section("geography-ages", t("Age of the audience"), charts.bars(
             t("Patrons by age at the end of the period"), [t.label("age_band", r["age_band"]) for r in known],
-            [(t("Share of patrons"), [r.get("share") for r in known])], t, value_title=t("Share of patrons (%)"),
+            [(share_title, shares)], t, value_title=share_title + " (%)",
             category_title=t("Age"), unit="percent") if any(r.get("patrons") for r in known) else None,
             table("geography-ages", t("Age of the audience"), ages,
                   [Col("age_band", _("Age"), "code:age_band"), Col("patrons", _("Patrons"), "int"),

@@ -206,6 +206,10 @@ def test_french_csv_opens_as_numbers_in_a_french_spreadsheet(app, coop: Coop) ->
         assert "Taux de retour (%)" in retention[0]
         for row in retention:
             assert 0 <= as_number(row["Taux de retour (%)"]) <= 100 and as_number(row["Spectateurs"]) >= 1
+        # The tab's two rates say their bases, or 31,9 % « back » beside 33,9 % « back within six months » reads as a contradiction.
+        shown = visible_text(c.get(f"/m/{A}/retention").text)
+        assert "des présences de la période, suivies d’une autre visite" in shown, shown[:3000]
+        assert "des clients des événements tenus au moins six mois avant la fin de vos données" in shown
         c.post("/language", data={"language": "en", "csrf_token": page_csrf(c, f"/m/{A}/overview"), "next": "/"})
         english = c.get(f"/m/{A}/overview.csv?table=overview-overview").text
         header = next(csv.reader(io.StringIO(english[1:])))

@@ -185,8 +185,12 @@ def retention(view: TabView, results: Results, t: Translator) -> None:
         return
     summary = result.get("summary") or {}
     # The rate is of attendances (a patron at an event): its two counts side by side, the patrons after.
-    view.kpis += [Kpi(t("Return rate"), cell(summary.get("return_rate"), "percent", t), term="return_rate"),
-                  Kpi(t("Back within six months"), cell(summary.get("return_rate_6_months"), "percent", t)),
+    # Two rates on two bases, each said under it: side by side without them, 31,9 % « back » and
+    # 33,9 % « back within six months » read as a contradiction.
+    view.kpis += [Kpi(t("Return rate"), cell(summary.get("return_rate"), "percent", t), term="return_rate",
+                      detail=t("of the period's attendances, followed by another visit at any time since")),
+                  Kpi(t("Back within six months"), cell(summary.get("return_rate_6_months"), "percent", t),
+                      detail=t("of the patrons of events held at least six months before your data's end")),
                   Kpi(t("Attendances"), cell(summary.get("attendances"), "int", t)),
                   Kpi(t("Attendances followed by a return"), cell(summary.get("came_back"), "int", t)),
                   Kpi(t("Patrons"), cell(summary.get("patrons"), "int", t))]

@@ -541,3 +541,18 @@ def test_the_age_chart_shows_shares_of_the_patrons_whose_age_is_known() -> None:
     assert "dont l’âge est connu" in json.dumps(section.chart["layout"], ensure_ascii=False)
     assert section.note and "50,0" in section.note and "le tableau, les parts de tous" in section.note
     assert section.table is not None and any("50,0" in c.text for row in section.table.rows for c in row)
+
+
+def test_the_account_and_data_pages_name_the_member_and_the_layout_in_words(app, coop: Coop) -> None:
+    """A French reader saw « Membre jazz-dieze » on the account page and « canonical » as the layout
+    an export was read with on the data page: the member's public name, and the layout in words."""
+    with Warehouse(coop.db) as w:
+        name = w.query("SELECT name FROM member WHERE member_id = ?", [A])[0]["name"]
+        profile = w.query("SELECT profile FROM ingest_log WHERE member_id = ? LIMIT 1", [A])
+    with new_client(app) as c:
+        login(c, coop.emails["A-analyst"])
+        account = re.sub(r"\s+", " ", visible_text(c.get("/account").text))
+        data = visible_text(c.get(f"/m/{A}/data").text)
+    assert name and f"Membre {name}" in account and f"Membre {A}" not in account, account[:1500]
+    assert profile and profile[0]["profile"] == "canonical"  # the test packages are in the cooperative's own columns
+    assert "Colonnes de la coopérative" in data and "canonical" not in data

@@ -201,3 +201,33 @@ def test_users_add_creates_the_first_admin(tmp_path, cli) -> None:
     with Warehouse(db) as w:
         row = w.query("SELECT email, role, password_hash FROM account")[0]
     assert row["role"] == "coop_admin" and row["password_hash"].startswith("$argon2id$")
+
+
+def test_a_password_change_gone_wrong_is_said_beside_the_form(app, coop: Coop) -> None:
+    """A wrong current password, two new ones that differ or one too short were a bare « Erreur 403 »
+    page, the form gone: the account page now comes back with the sentence above its form; a right
+    change still signs the person out to sign in with the new password."""
+    import re
+
+    from culturecoop.governance.accounts import create_account
+
+    email = f"mot-de-passe@{MEMBERS['A']}.test"
+    with Warehouse(coop.db) as w:
+        create_account(w, email=email, password=PASSWORD, role="member_analyst", member_id=MEMBERS["A"],
+                       display_name="Change de mot de passe", language="fr")
+    with new_client(app) as c:
+        login(c, email)
+        token = page_csrf(c, "/account")
+        new = "un-nouveau-mot-de-passe"
+        cases = ((PASSWORD + "x", new, new, 403, "Le mot de passe actuel"),
+                 (PASSWORD, new, new + "x", 400, "diff"),
+                 (PASSWORD, "court", "court", 400, "10"))
+        for current, password, again, status, said in cases:
+            answer = c.post("/account/password", data={"csrf_token": token, "current": current, "password": password,
+                                                       "password_again": again})
+            assert answer.status_code == status, answer.text[:500]
+            error = re.findall(r'id="password-error">(.*?)</p>', answer.text, re.S)
+            assert error and said in error[0], (status, error)
+            assert 'action="/account/password"' in answer.text and "Traceback" not in answer.text
+        done = c.post("/account/password", data={"csrf_token": token, "current": PASSWORD, "password": new, "password_again": new})
+        assert done.status_code == 303 and done.headers["location"] == "/login"

@@ -8,13 +8,13 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
+from culturecoop.errors import UserError
 from culturecoop.governance import accounts
 from culturecoop.governance.sessions import create_token, list_tokens, revoke_token
 from culturecoop.warehouse.engine import Warehouse
 from culturecoop.web.deps import Principal, PrincipalDep, WarehouseDep
-from culturecoop.web.errors import WebError
-from culturecoop.web.i18n import _
-from culturecoop.web.render import render
+from culturecoop.web.i18n import Translator, _, retranslate
+from culturecoop.web.render import render, request_language
 
 router = APIRouter()
 
@@ -68,11 +68,11 @@ def api_revoke_token(token_id: str, principal: PrincipalDep, warehouse: Warehous
 
 
 def _account_page(request: Request, principal: Principal, warehouse: Warehouse, *,
-                  secret: str | None = None, message: str | None = None, status: int = 200) -> Response:
+                  secret: str | None = None, password_error: str | None = None, status: int = 200) -> Response:
     return render(request, "account.html", {
         "active": "account", "member_id": principal.account.member_id,
         "tokens": list_tokens(warehouse, account_id=principal.account.account_id),
-        "secret": secret, "message": message,
+        "secret": secret, "password_error": password_error,
     }, status_code=status)
 
 
@@ -98,9 +98,14 @@ def account_revoke_token(token_id: str, principal: PrincipalDep, warehouse: Ware
 def account_password(request: Request, principal: PrincipalDep, warehouse: WarehouseDep,
                      current: Annotated[str, Form(max_length=1024)], password: Annotated[str, Form(max_length=1024)],
                      password_again: Annotated[str, Form(max_length=1024)]) -> Response:
+    # A mistake is said beside the form, which stays on the page (it was a bare error page).
+    t = Translator(request_language(request))
     if accounts.authenticate(warehouse, principal.account.email, current) is None:
-        raise WebError(403, _("The current password is wrong; type it again."))
+        return _account_page(request, principal, warehouse, password_error=t(_("The current password is wrong; type it again.")), status=403)
     if password != password_again:
-        raise WebError(400, _("The two passwords differ; type the same password twice."))
-    accounts.set_password(warehouse, principal.account.account_id, password)
+        return _account_page(request, principal, warehouse, password_error=t(_("The two passwords differ; type the same password twice.")), status=400)
+    try:
+        accounts.set_password(warehouse, principal.account.account_id, password)
+    except UserError as exc:
+        return _account_page(request, principal, warehouse, password_error=retranslate(exc.message, t.language), status=400)
     return RedirectResponse("/login", status_code=303)

@@ -197,6 +197,25 @@ def test_segment_and_genre_actions_save_audiences(app, coop: Coop) -> None:
         assert bad.status_code == 400 and "segment" in bad.text.lower()
 
 
+def test_a_saved_audience_too_small_for_a_campaign_says_so(app, coop: Coop) -> None:
+    """An audience the gate shows as « < 10 » read « prêt pour une campagne », yet a campaign writes to
+    at least k people and keeps as many aside: it now says it is too few, and offers no « Écrire »."""
+    with new_client(app) as c:
+        login(c, coop.emails["B-analyst"])
+        csrf = page_csrf(c, f"/m/{B}/segments")
+        seen = set()
+        for form in ({"kind": "segment", "segment": s} for s in ("regulars", "newcomers", "fading", "explorers", "occasional", "big_spenders")):
+            response = c.post(f"/m/{B}/audiences", data={"csrf_token": csrf, **form})
+            assert response.status_code == 303, response.text[:300]
+            page = html.unescape(c.get(response.headers["location"]).text)
+            saved = re.findall(r'<section class="block saved".*?</section>', page, re.S)[0]
+            small = "&lt; 10" in saved or "< 10" in saved
+            seen.add(small)
+            assert ("trop peu pour une campagne" in saved) == small and ("prêt pour une campagne" in saved) != small, saved
+            assert ("Écrire à ce public" in saved) != small
+    assert True in seen, "no audience under the threshold was saved: the test says nothing"
+
+
 def test_an_audience_missing_its_segment_or_genre_in_french_offers_them_by_their_names(app, coop: Coop) -> None:
     """« donnez segment, l’un de regulars, explorers… »: a French reader got the codes alone."""
     auth = {"Authorization": f"Bearer {coop.tokens['A-analyst']}"}  # the account reads French

@@ -7,6 +7,7 @@ identifiers, only gated sizes, a withdrawal effective at the next scoring withou
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -459,6 +460,38 @@ def test_member_maps_its_list_back_to_its_own_ids_on_its_machine(coop: dict[str,
     wrong = run_cli("reco", "ids", str(tokens), "--export", str(export), "--member", MEMBER, "--keys", str(coop["out"] / "keys"),
                     "--out", str(mine), "--id-column", "customer")
     assert wrong.returncode == 2 and "no column customer" in wrong.stderr
+
+
+def test_a_segments_download_maps_back_to_the_members_own_ids(coop: dict[str, Any], tmp_path: Path) -> None:
+    """The Segments tab's « Vos 146 clients (CSV …) » held tokens under the header « Votre identifiant
+    client »: it now says tokens, and `reco ids` puts the member's own customer ids back on its
+    machine, the one column a segment's list has."""
+    from culturecoop.governance.accounts import create_account
+    from culturecoop.web import Settings, create_app
+    from web.conftest import PASSWORD, TestClient, login
+
+    with Warehouse(coop["db"]) as w:
+        create_account(w, email="segments@dieze.test", password=PASSWORD, role="member_analyst", member_id=MEMBER,
+                       display_name="Segments", language="fr")
+    with TestClient(create_app(Settings(db=coop["db"], warmup=False)), base_url="https://testserver",
+                    follow_redirects=False) as client:
+        login(client, "segments@dieze.test")
+        tab = client.get(f"/m/{MEMBER}/segments")
+        assert "CSV de leurs jetons" in tab.text and "identifiants clients)" in tab.text
+        link = re.findall(rf'href="(/m/{MEMBER}/segments/[a-z_]+/patrons\.csv[^"]*)"', tab.text)[0]
+        listed = client.get(html.unescape(link))
+    assert listed.status_code == 200
+    tokens = tmp_path / "segment.csv"
+    tokens.write_bytes(listed.content)
+    assert tokens.read_text(encoding="utf-8-sig").splitlines()[0] == "Jeton du client"
+    export = coop["out"] / "exports" / "jazz-dieze.csv"
+    mine = tmp_path / "mine.csv"
+    summary = json.loads(cc("reco", "ids", str(tokens), "--export", str(export), "--member", MEMBER,
+                            "--keys", str(coop["out"] / "keys"), "--out", str(mine), "--json").stdout)
+    own_ids = {r["patron_id"] for r in csv.DictReader(io.StringIO(export.read_text(encoding="utf-8")))}
+    rows = list(csv.DictReader(io.StringIO(mine.read_text(encoding="utf-8"))))
+    assert summary["unmatched"] == 0 and len(rows) == len(tokens.read_text(encoding="utf-8-sig").splitlines()) - 1 > 0
+    assert list(rows[0]) == ["Your customer id"] and {r["Your customer id"] for r in rows} <= own_ids
 
 
 def test_the_member_app_fetches_the_list_and_puts_its_own_ids_back(coop: dict[str, Any], tmp_path: Path) -> None:

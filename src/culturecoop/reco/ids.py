@@ -173,6 +173,9 @@ def recommendation_table(rows: list[dict[str, Any]], language: str) -> tuple[lis
     """The header (in ``language``) and rows of a member's list whose ``member_patron_id`` already
     holds the member's own customer id (empty when none matched)."""
     header = [gettext_in(h, language) for h in TABLE_HEADER]
+    if rows and "rank" not in rows[0]:
+        # A list of tokens alone (a segment's patrons, downloaded from the Segments tab): its ids alone.
+        return header[:1], [[r.get("member_patron_id") or ""] for r in rows]
     table = [[r.get("member_patron_id") or "", int(r["rank"]), r.get("member_name") or r["member_id"], r["event_id"],
               r.get("title") or "", _when(r.get("starts_at"))] for r in rows]
     return header, table
@@ -195,7 +198,8 @@ def patron_list_row(row: dict[str, Any]) -> list[Any]:
 
 def read_patron_list(path: Path) -> list[dict[str, Any]]:
     """The rows of a ``reco patrons`` list by their codes, whichever language its header is in
-    (or its codes, as lists written before the header was translated)."""
+    (or its codes, as lists written before the header was translated); a segment's list of tokens
+    alone (the Segments tab's download) reads as rows with a token only."""
     code_of = {name.lower(): code for code, label in PATRON_LIST
                for name in (code, *(gettext_in(label, lang) for lang in LANGUAGES))}
     try:

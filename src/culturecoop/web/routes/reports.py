@@ -132,11 +132,12 @@ for _tab in TABS:
 @router.get("/m/{member_id}/segments/{segment}/patrons.csv", include_in_schema=False)
 def segment_patrons_csv(request: Request, member_id: str, segment: str, principal: MemberReader,
                         warehouse: WarehouseDep, answers: AnswersDep) -> Response:
-    """The member's own patrons of one segment, as its own patron identifiers (own data only)."""
+    """The member's own patrons of one segment, as the tokens its packages carried (own data only):
+    ``culturecoop reco ids`` puts the member's own customer ids back on its machine."""
     _query, form, t = _question(request, answers, warehouse, member_id)
     answers.state(warehouse)  # derived tables fresh before the read
     ids = segment_patrons(warehouse, member_id, form.params, segment)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerows([[t("Your patron identifier")], *([spreadsheet_text(i)] for i in ids)])
+    writer.writerows([[t("Patron token")], *([spreadsheet_text(i)] for i in ids)])
     return csv_response("\ufeff" + out.getvalue(), f"{member_id}-{segment}-patrons.csv")

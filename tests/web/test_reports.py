@@ -474,7 +474,7 @@ def test_the_trends_table_says_what_its_start_end_and_trend_are(app, coop: Coop)
         months = french_csv(c.get(f"/m/{A}/trends.csv?table=trends-cooperative_months").text)
         report = c.get(f"/m/{A}/trends.json").json()["reports"]["trends"]["result"]
     assert report["summary"]["basis"] == "year_over_year"
-    assert {"Part les mêmes mois un an plus tôt (%)", "Part sur la période (%)",
+    assert {"Part mensuelle moyenne, mêmes mois un an plus tôt (%)", "Part mensuelle moyenne sur la période (%)",
             "Variation sur un an (points)"} <= set(genres[0])
     period = {r["month"] for r in report["cooperative_months"] if r["in_period"]}
     earlier = {r["month"] for r in report["cooperative_months"] if not r["in_period"]}
@@ -486,15 +486,15 @@ def test_the_trends_table_says_what_its_start_end_and_trend_are(app, coop: Coop)
     assert {m["Dans la période"] for m in months} == {"oui", "non"}
     checked = 0
     for row in genres:
-        if not row["Part sur la période (%)"] or not row["Part les mêmes mois un an plus tôt (%)"]:
+        if not row["Part mensuelle moyenne sur la période (%)"] or not row["Part mensuelle moyenne, mêmes mois un an plus tôt (%)"]:
             continue
         own = shares.get(row["Genre"], {})
         paired = [(own[b], own[m]) for m in sorted(period) for b in [f"{int(m[:4]) - 1}{m[4:]}"]
                   if b in own and m in own]
         assert len(paired) >= 3, row
         before, now = sum(p[0] for p in paired) / len(paired), sum(p[1] for p in paired) / len(paired)
-        assert abs(before - as_number(row["Part les mêmes mois un an plus tôt (%)"])) < 0.05, row
-        assert abs(now - as_number(row["Part sur la période (%)"])) < 0.05, row
+        assert abs(before - as_number(row["Part mensuelle moyenne, mêmes mois un an plus tôt (%)"])) < 0.05, row
+        assert abs(now - as_number(row["Part mensuelle moyenne sur la période (%)"])) < 0.05, row
         assert abs((now - before) - as_number(row["Variation sur un an (points)"])) < 0.1, row
         checked += 1
     assert checked, genres

@@ -323,8 +323,8 @@ def trends_rules(results: Results) -> list[Insight]:
     summary = result.get("summary") or {}
     # Year over year: against the same months a year earlier, so a season is not read as a trend.
     if summary.get("basis") == "year_over_year":
-        said = (("rising", _("Across the cooperative, {genre} is rising: {last} of active patrons over the period, against {first} in the same months a year earlier.")),
-                ("falling", _("Across the cooperative, {genre} is falling: {last} of active patrons over the period, against {first} in the same months a year earlier.")))
+        said = (("rising", _("Across the cooperative, {genre} is rising: on average {last} of the month's active patrons over the period, against {first} in the same months a year earlier.")),
+                ("falling", _("Across the cooperative, {genre} is falling: on average {last} of the month's active patrons over the period, against {first} in the same months a year earlier.")))
     else:
         said = (("rising", _("Across the cooperative, {genre} is rising: from {first} to {last} of active patrons.")),
                 ("falling", _("Across the cooperative, {genre} is falling: from {first} to {last} of active patrons.")))
@@ -338,7 +338,7 @@ def trends_rules(results: Results) -> list[Insight]:
     moving = [r for r in (_moved(yours, "rising"), _moved(yours, "falling")) if r is not None]
     if moving:
         row = max(moving, key=lambda r: abs(r["change"]))
-        yours_said = (_("At your venue, {genre} made {last} of your tickets over the period, against {first} in the same months a year earlier.")
+        yours_said = (_("At your venue, {genre} made on average {last} of a month's tickets over the period, against {first} in the same months a year earlier.")
                       if summary.get("your_basis") == "year_over_year" else
                       _("At your venue, {genre} went from {first} to {last} of your tickets."))
         out.append(Insight("trends.yours", yours_said,

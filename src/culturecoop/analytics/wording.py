@@ -159,7 +159,7 @@ TABLE_COLUMNS = {
 # A trends table compared year over year: its start, end and change are other things than the
 # first and last three months of a fitted line (``analytics.trends``).
 YEAR_OVER_YEAR_HEADERS = {
-    "first_share": _("Share over the same months a year earlier"), "last_share": _("Share over the period"),
+    "first_share": _("Mean monthly share, same months a year earlier"), "last_share": _("Mean monthly share over the period"),
     "change": _("Change against a year earlier (points)"),
 }
 

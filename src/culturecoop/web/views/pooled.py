@@ -67,8 +67,8 @@ TREND_COLUMNS = [Col("genre", _("Genre"), "code:genre"),
                  Col("change", _("Trend over the period (points, fitted to every month)"), "points"),
                  Col("direction", _("Direction"), "code:direction")]
 YEAR_OVER_YEAR_COLUMNS = [Col("genre", _("Genre"), "code:genre"),
-                          Col("first_share", _("Share over the same months a year earlier"), "percent"),
-                          Col("last_share", _("Share over the period"), "percent"),
+                          Col("first_share", _("Mean monthly share, same months a year earlier"), "percent"),
+                          Col("last_share", _("Mean monthly share over the period"), "percent"),
                           Col("change", _("Change against a year earlier (points)"), "points"),
                           Col("direction", _("Direction"), "code:direction")]
 

@@ -530,7 +530,9 @@ def test_the_member_app_fetches_the_list_and_puts_its_own_ids_back(coop: dict[st
                 assert "theatre-lilas.csv (colonne No client)" in said and "suggestions pour" in said
                 # What the lists are like, from the cooperative's answer, in the member's language.
                 lists = re.findall(r'id="recommended-lists">(.*?)</p>', fetched.text, re.S)[0]
-                assert "Les listes : événements locaux" in lists and "Gini de l’exposition" in lists, lists
+                assert "Ce qui est suggéré à vos clients : les spectacles d’ici" in lists and "Gini" not in lists, lists
+                measures = re.findall(r'id="recommended-lists-measures">(.*?)</details>', fetched.text, re.S)[0]
+                assert "Mesures de diversité" in measures and "Gini de l’exposition" in measures, measures
                 preview = re.findall(r'<table class="list" id="recommended-preview">(.*?)</table>', fetched.text, re.S)[0]
                 assert "Votre identifiant client" in preview and preview.count("<tr>") >= 2
                 # Starts written as the app writes dates in French (« 4 déc. 2026 à 20 h 00 »), not ISO;

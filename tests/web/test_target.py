@@ -618,9 +618,13 @@ def test_the_tab_says_what_the_members_patron_lists_are_like(app, coop: Coop) ->
         page = c.get(f"/m/{A}/target?event=jz-1")
     section = re.findall(r'<section class="block" id="patron-lists">.*?</section>', page.text, re.S)[0]
     said = visible_text(re.findall(r'<p id="patron-lists-said">(.*?)</p>', section, re.S)[0])
-    assert said.startswith("Les listes : événements locaux"), said
+    # Plain words first; the measures of diversity by their names, folded beneath.
+    assert said.startswith("Ce qui est suggéré à vos clients : les spectacles d’ici font"), said
     assert f"{round(lists['local_share'] * 100)}\u00a0% des suggestions" in html.unescape(said), (said, lists)
-    assert f"{round(lists['coverage'] * 100)}\u00a0% de la programmation dans au moins une liste" in html.unescape(said)
+    assert f"{round(lists['coverage'] * 100)}\u00a0% de la programmation est suggérée à quelqu’un" in html.unescape(said)
+    assert "Gini" not in said
+    measures = visible_text(re.findall(r'<details id="patron-lists-measures">(.*?)</details>', section, re.S)[0])
+    assert "Mesures de diversité" in measures and "Gini de l’exposition" in measures and "bits" in measures
 
 
 def test_the_lists_sentence_follows_the_discoverability_setting(app, coop: Coop) -> None:

@@ -41,7 +41,7 @@ from culturecoop.memberapp.coop import CoopClient
 from culturecoop.memberapp.workspace import EXPORT_SUFFIXES, Export, Workspace
 from culturecoop.privacy.keys import load_member_keys
 from culturecoop.reco.ids import own_ids, recommendation_table
-from culturecoop.reco.insights import lists_finding
+from culturecoop.reco.insights import lists_in_words
 from culturecoop.spreadsheet import spreadsheet_cell
 
 HERE = Path(__file__).parent
@@ -327,7 +327,8 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
                    "file": file_of.get(found.export) if found.export else None,
                    "column": found.column, "header": header,
                    "preview": [[*row[:-1], _start_said(row[-1], lang)] for row in table[:PREVIEW_ROWS]],
-                   "lists": said.text(lang) if (said := lists_finding(lists)) is not None else None}
+                   "lists": said[0].text(lang) if (said := lists_in_words(lists)) is not None else None,
+                   "lists_measures": said[1].text(lang) if said is not None else None}
         return home(request, recommended=summary)
 
     @app.get("/recommendations.csv")

@@ -173,6 +173,35 @@ def lists_finding(lists: Mapping[str, Any] | None) -> Insight | None:
                    {**values, "gini_members": Value("decimal2", lists["gini_members"])})
 
 
+def lists_in_words(lists: Mapping[str, Any] | None) -> tuple[Insight, Insight] | None:
+    """The same figures as ``lists_finding`` for a page, in two sentences: what a marketing manager
+    reads first (local and francophone shows against the programme, the programme covered, new
+    genres), then the measures of diversity by their names, for whoever wants them (Gini of exposure,
+    novelty, diversity within a list); None without lists."""
+    if not lists or not lists.get("patrons") or "local_share" not in lists:
+        return None
+    plain = Insight("lists_plain", _("What your patrons are offered: local shows make {local} of the suggestions (your programme: "
+                                     "{local_programme}), French-language shows {french} ({french_programme}); {covered} of the "
+                                     "programme is suggested to someone, and {new_genre} of the suggestions open a genre the patron "
+                                     "never came to."),
+                    {"local": Value("percent0", lists["local_share"]), "local_programme": Value("percent0", lists["local_catalogue_share"]),
+                     "french": Value("percent0", lists["francophone_share"]),
+                     "french_programme": Value("percent0", lists["francophone_catalogue_share"]),
+                     "covered": Value("percent0", lists["coverage"]), "new_genre": Value("percent0", lists["new_genre_share"])})
+    values = {"gini_events": Value("decimal2", lists["gini_events"]), "novelty": Value("times", lists["novelty"]),
+              "diversity": Value("decimal2", lists["diversity"])}
+    if lists.get("gini_members") is None:
+        measures = Insight("lists_measures", _("Gini of exposure across events {gini_events} (0: every show suggested as often, "
+                                               "1: one show only); novelty {novelty} bits; diversity within a list {diversity} "
+                                               "(0: the same kind of show, 1: all different)."), values)
+    else:
+        measures = Insight("lists_measures", _("Gini of exposure across events {gini_events} and across members {gini_members} (0: "
+                                               "every show suggested as often, 1: one show only); novelty {novelty} bits; diversity "
+                                               "within a list {diversity} (0: the same kind of show, 1: all different)."),
+                           {**values, "gini_members": Value("decimal2", lists["gini_members"])})
+    return plain, measures
+
+
 RULES: tuple[Callable[[Answer], list[Insight]], ...] = (
     audience_rule, proposals_rule, partner_rule, profile_rule, discoverability_rule)
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from culturecoop.reco import cross
 from culturecoop.reco.audiences import PEOPLE_PER_SEAT
-from culturecoop.reco.insights import gains_basis, gains_findings, lists_finding, target_findings
+from culturecoop.reco.insights import gains_basis, gains_findings, lists_in_words, target_findings
 from culturecoop.web import charts
 from culturecoop.web.i18n import Translator, _, retranslate
 from culturecoop.web.views.base import Col, Kpi, Section, TableView, cell, table, told_apart
@@ -72,7 +72,8 @@ class TargetView:
     agreements: TableView | None = None
     gains: Section | None = None
     gains_points: list[str] = field(default_factory=list)  # what the gains curve says, in sentences
-    lists_said: str | None = None  # what the member's patron → events lists are like
+    lists_said: str | None = None  # what the member's patron → events lists are like, in words
+    lists_measures: str | None = None  # the same lists' measures of diversity by their names (folded)
     tradeoff: Section | None = None
     settings: str = ""
 
@@ -109,8 +110,9 @@ def target_view(answer: Mapping[str, Any], t: Translator, saved: Mapping[str, An
     _cross(view, answer, names, t)
     _gains(view, answer, t)
     lists = answer.get("lists") or {}
-    said = lists_finding(lists) if lists.get("available") else None
-    view.lists_said = said.text(t.language) if said is not None else None
+    said = lists_in_words(lists) if lists.get("available") else None
+    if said is not None:
+        view.lists_said, view.lists_measures = (sentence.text(t.language) for sentence in said)
     _discoverability(view, answer, t)
     return view
 

@@ -323,12 +323,13 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
         header, table = recommendation_table(
             [{**r, "member_patron_id": found.ids.get(str(r["member_patron_id"]), "")} for r in rows], lang)
         workspace.save_recommendations([header, *([spreadsheet_cell(v) for v in row] for row in table)])
+        in_words = lists_in_words(lists)
         summary = {"rows": len(rows), "patrons": len(tokens), "unmatched": len(tokens - set(found.ids)),
                    "file": file_of.get(found.export) if found.export else None,
                    "column": found.column, "header": header,
                    "preview": [[*row[:-1], _start_said(row[-1], lang)] for row in table[:PREVIEW_ROWS]],
-                   "lists": said[0].text(lang) if (said := lists_in_words(lists)) is not None else None,
-                   "lists_measures": said[1].text(lang) if said is not None else None}
+                   "lists": in_words[0].text(lang) if in_words is not None else None,
+                   "lists_measures": in_words[1].text(lang) if in_words is not None else None}
         return home(request, recommended=summary)
 
     @app.get("/recommendations.csv")

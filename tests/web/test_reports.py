@@ -556,3 +556,29 @@ def test_the_account_and_data_pages_name_the_member_and_the_layout_in_words(app,
     assert name and f"Membre {name}" in account and f"Membre {A}" not in account, account[:1500]
     assert profile and profile[0]["profile"] == "canonical"  # the test packages are in the cooperative's own columns
     assert "Colonnes de la coopérative" in data and "canonical" not in data
+
+
+def test_the_sales_curve_fits_the_days_when_tickets_sell() -> None:
+    """A club's shows sell in their last three weeks: on a 120-day axis the curve filled its last
+    sixth (40 px on a phone). The axis now starts a little before anything sells or the forecast's
+    day; a show on sale for months keeps the whole axis."""
+    from culturecoop.web import charts
+    from culturecoop.web.i18n import Translator
+
+    days = list(range(120, -1, -1))
+
+    def curve(start: int) -> list[float]:
+        return [0.0 if d > start else float(start - d) for d in days]
+
+    def drawn(start: int, marker: int) -> dict[str, object]:
+        sold = curve(start)
+        figure = charts.band("Ventes", days, [v * 0.5 for v in sold], sold, [v * 1.5 for v in sold], sold, Translator("fr"),
+                             band_name="b", middle_name="m", line_name="l", value_title="Billets", x_title="Jours",
+                             marker_x=marker)
+        return figure["layout"]["xaxis"]  # type: ignore[index,return-value]
+
+    club = drawn(20, 14)
+    assert club.get("range") and 20 < club["range"][0] < 40 and club["range"][1] < 0, club  # type: ignore[index]
+    assert "autorange" not in club
+    assert drawn(110, 14).get("autorange") == "reversed"
+    assert drawn(20, 60)["range"][0] > 60  # type: ignore[index]  # the forecast's day stays in view

@@ -222,6 +222,22 @@ def heatmap(title: str, x: Sequence[str], y: Sequence[str], z: Sequence[Sequence
     return {"data": [trace], "layout": layout}
 
 
+def _active_reach(x: Sequence[Any], series: Sequence[Sequence[Any]], marker_x: Any) -> float | None:
+    """Where a days-before axis should start: a fifth beyond the farthest day at which any series
+    holds more than 1 % of its largest value (or the marker's day), or None when that is most of the
+    axis anyway."""
+    days = [float(d) for d in x if isinstance(d, int | float)]
+    values = [float(v) for s in series for v in s if isinstance(v, int | float)]
+    if not days or not values or max(values) <= 0:
+        return None
+    floor = 0.01 * max(values)
+    active = [float(d) for s in series for d, v in zip(x, s, strict=False)
+              if isinstance(d, int | float) and isinstance(v, int | float) and v > floor]
+    farthest = max([*active, float(marker_x) if isinstance(marker_x, int | float) else 0.0])
+    reach = farthest * 1.2 + 3
+    return None if reach >= 0.8 * max(days) else reach
+
+
 def band(title: str, x: Sequence[Any], low: Sequence[Any], middle: Sequence[Any], high: Sequence[Any],
          line: Sequence[Any], t: Translator, *, band_name: str, middle_name: str, line_name: str,
          value_title: str, x_title: str, marker_x: Any = None, marker_label: str | None = None,
@@ -258,6 +274,11 @@ def band(title: str, x: Sequence[Any], low: Sequence[Any], middle: Sequence[Any]
                                       + estimate_name + "</extra>"})
     layout = _layout(title, t, legend=True, legend_items=len(data) - 1, height=400)
     layout["xaxis"] = {"title": {"text": x_title}, "automargin": True, "autorange": "reversed"}
+    reach = _active_reach(x, (high, line, later or []), marker_x)
+    if reach is not None:
+        # Sales that start three weeks out drew a curve in the last sixth of a 120-day axis: the
+        # axis starts a little before anything sells (or before the marker), the far end reversed.
+        layout["xaxis"] = {"title": {"text": x_title}, "automargin": True, "range": [reach, -1]}
     layout["yaxis"] = _axis(value_title, "count", t, rangemode="tozero")
     if marker_x is not None:
         layout["shapes"] = [{"type": "line", "xref": "x", "yref": "paper", "x0": marker_x, "x1": marker_x, "y0": 0, "y1": 1,

@@ -153,6 +153,13 @@ def test_a_member_whose_data_ends_early_reads_its_own_last_twelve_months(tiny: P
     assert segments.params["to"] == "2025-02-28"  # whole months, up to its own data's end
     assert jazz.params["to"] == theatre.params["to"] == "2025-03-31"
     assert not any("Your data ends" in n for n in jazz.notes + theatre.notes)
+    # A cooperative-wide tab keeps the cooperative's period: the festival reads why its own patrons
+    # stop counting after its last day, the others read nothing of the kind.
+    with Warehouse(tiny) as w:
+        trends = run_report("trends", w, "festival-c", {})
+        jazz_trends = run_report("trends", w, "jazz-a", {})
+    assert any("Your data ends on February 15, 2025" in n and "other members' patrons only" in n for n in trends.notes), trends.notes
+    assert not any("Your data ends" in n for n in jazz_trends.notes)
 
 
 def test_a_month_without_any_event_is_no_month_to_come_back_in(tiny: Path) -> None:

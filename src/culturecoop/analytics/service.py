@@ -275,6 +275,14 @@ def _run_report(name: str, engine: SqlEngine | Warehouse, member: str, params: M
         notes.append(_("Your data ends on {day} (your last sale or event), while the cooperative's runs to {coop}: "
                        "periods end there. Prepare and send a newer export to see what came after.").format(
             day=day_words(window.as_of), coop=day_words(cooperative_as_of)))
+    elif name in COOPERATIVE_WIDE:
+        # A cooperative-wide tab keeps the cooperative's period; a member whose data stops months
+        # earlier reads why its own part of the figures goes quiet after that day.
+        own_end = _member_window(sql_engine, window, member).as_of
+        if own_end is not cooperative_as_of and isinstance(own_end, date) and period.end > own_end:
+            notes.append(_("Your data ends on {day}, while the cooperative's runs to {coop}: after {day}, the figures "
+                           "count the other members' patrons only. Prepare and send a newer export to be counted.").format(
+                day=day_words(own_end), coop=day_words(cooperative_as_of)))
     if spec.pooled:
         require_identity(sql_engine, str(getattr(state, "path", "FILE")))
     if state is None:

@@ -249,7 +249,8 @@ def test_segments_over_and_under_represented() -> None:
     found = insights.segments_rules({"segments": answer(rows)})
     assert rules(found) == {"segments.over", "segments.under", "segments.fading"}
     said = {i.rule: i.text("fr") for i in found}
-    assert said["segments.over"].startswith("Habitués : 18") and "Occasionnels" in said["segments.under"]
+    assert said["segments.over"].startswith("Habitués (venus au moins 4 mois différents de la période) : 18"), said
+    assert said["segments.under"].startswith("Occasionnels (tous les autres) : seulement"), said
 
 
 def test_segments_never_compare_with_a_hidden_cooperative_share() -> None:

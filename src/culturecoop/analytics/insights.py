@@ -64,7 +64,7 @@ class Value:
             return wording.day(value, language)
         if kind == "label":
             return wording.relabel(str(value), language)
-        if kind in ("genre", "segment", "figure", "metric", "age_band", "audience_age", "area"):
+        if kind in ("genre", "segment", "segment_rule", "figure", "metric", "age_band", "audience_age", "area"):
             return wording.label(kind, value, language)
         return str(value)
 
@@ -442,14 +442,16 @@ def segments_rules(results: Results) -> list[Insight]:
     under = [r for r in compared if r["index"] <= 100 - MIN_INDEX_GAP]
     if over:
         row = max(over, key=lambda r: r["index"])
-        out.append(Insight("segments.over", _("{segment}: {yours} of your patrons, against {coop} across the cooperative."),
-                           {"segment": Value("segment", row["segment"]), "yours": Value("percent", row["your_share"]),
-                            "coop": Value("percent", row["cooperative_share"])}))
+        # Each segment with its rule: « Nouveaux venus : 6,9 % » read against the overview's
+        # « nouveaux clients 44,3 % » (first visit in the whole period) as a contradiction.
+        out.append(Insight("segments.over", _("{segment} ({rule}): {yours} of your patrons, against {coop} across the cooperative."),
+                           {"segment": Value("segment", row["segment"]), "rule": Value("segment_rule", row["segment"]),
+                            "yours": Value("percent", row["your_share"]), "coop": Value("percent", row["cooperative_share"])}))
     if under:
         row = min(under, key=lambda r: r["index"])
-        out.append(Insight("segments.under", _("{segment}: only {yours} of your patrons, against {coop} across the cooperative."),
-                           {"segment": Value("segment", row["segment"]), "yours": Value("percent", row["your_share"]),
-                            "coop": Value("percent", row["cooperative_share"])}))
+        out.append(Insight("segments.under", _("{segment} ({rule}): only {yours} of your patrons, against {coop} across the cooperative."),
+                           {"segment": Value("segment", row["segment"]), "rule": Value("segment_rule", row["segment"]),
+                            "yours": Value("percent", row["your_share"]), "coop": Value("percent", row["cooperative_share"])}))
     fading = _by(rows, "segment").get("fading")
     if fading and (fading.get("your_share") or 0) >= 0.1 and (fading.get("your_patrons") or 0) >= MIN_PATRONS:
         out.append(Insight("segments.fading", _("{patrons} patrons ({share}) have not come back in the last six months of the period: an audience to win back."),

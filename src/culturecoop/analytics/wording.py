@@ -38,7 +38,7 @@ def say(message: str, language: str, **fields: Any) -> str:
 
 SEGMENTS = {
     "regulars": _("Regulars"), "explorers": _("Explorers"), "big_spenders": _("Big spenders"),
-    "newcomers": _("Newcomers of the last 3 months"), "fading": _("Fading"), "occasional": _("Occasional"),
+    "newcomers": _("Newcomers"), "fading": _("Fading"), "occasional": _("Occasional"),
 }
 SEGMENT_RULES = {
     "regulars": _("came in at least 4 different months of the period"),

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import html
 import json
+import re
 
 from culturecoop.governance.contribution import resolve_period
 from culturecoop.governance.remuneration import Rules, save_rules
+from culturecoop.web.i18n import Translator
 from web.conftest import MEMBERS, Coop, login, new_client
 
 A, B = MEMBERS["A"], MEMBERS["B"]
@@ -25,7 +27,21 @@ def test_member_tab_shows_its_own_share_and_statement(app: object, coop: Coop) -
         login(client, coop.emails["A-analyst"])
         before = client.get(f"/m/{A}/contribution")
         assert before.status_code == 200 and "Contribution" in before.text
-        assert "la coopérative n’a pas encore fixé" in before.text or "pas encore" in before.text
+        assert "La coopérative n’a pas encore fixé les règles de rémunération de cette période" in before.text
+        # What the data brought, in sentences first, each with what its figure counts and the
+        # member's share; the same figures as the API's, and a chart of the shares.
+        figures = client.get(f"/api/v1/members/{A}/contribution").json()
+        said = html.unescape(re.findall(r'id="contribution-said">(.*?)</section>', before.text, re.S)[0])
+        linkage = figures["functions"]["linkage"]
+        assert "Vos données ont apporté" in said and "des personnes reconnues chez plusieurs membres" in said, said
+        french = Translator("fr")
+        assert f"environ {french.number(linkage['member'])} sur {french.number(linkage['total'])}" in said, said
+        assert "valeur de Shapley" not in said
+        chart = json.loads(html.unescape(re.findall(r'<script type="application/json" id="chart-contribution-shares">(.*?)</script>',
+                                                    before.text, re.S)[0]))
+        yours = chart["data"][0]["x"]
+        assert len(yours) == sum(1 for f in figures["functions"].values() if f["total"] > 0)
+        assert abs(yours[0] - 100 * next(f["fraction"] for f in figures["functions"].values() if f["total"] > 0)) < 0.05
         _set_rules(app)
         page = client.get(f"/m/{A}/contribution")
         assert page.status_code == 200

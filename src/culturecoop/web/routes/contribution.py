@@ -27,10 +27,11 @@ from culturecoop.governance.statements import dashboard_statements
 from culturecoop.warehouse.engine import Warehouse
 from culturecoop.web.deps import CoopAdmin, MemberManager, MemberReader, WarehouseDep
 from culturecoop.web.errors import WebError
-from culturecoop.web.i18n import _
+from culturecoop.web.i18n import Translator, _
 from culturecoop.web.params import FromQuery, ToQuery, check_period, iso
 from culturecoop.web.render import render, request_language
 from culturecoop.web.routes.reports import actor_of
+from culturecoop.web.views.contribution import contribution_view
 
 router = APIRouter()
 
@@ -81,8 +82,9 @@ def contribution_page(request: Request, member_id: str, principal: MemberReader,
                       start: FromQuery = None, end: ToQuery = None) -> Response:
     data = member_contribution(warehouse, member_id, start, end)
     body = markdown_html(statement_markdown(data["statement"], request_language(request))) if data["statement"] else ""
+    said = contribution_view(data, Translator(request_language(request)))
     return render(request, "contribution.html", {"member_id": member_id, "active": "contribution", "view": data,
-                                                 "statement_html": body, "function_names": FUNCTION_NAMES})
+                                                 "said": said, "statement_html": body, "function_names": FUNCTION_NAMES})
 
 
 @router.get("/api/v1/contribution", tags=["contribution"])

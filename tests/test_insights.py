@@ -120,7 +120,7 @@ def test_the_return_rate_is_said_of_visits_not_of_people() -> None:
     found = insights.retention_rules({"retention": answer([], summary={"return_rate": 0.351, "attendances": 616,
                                                                        "patrons": 439, "came_back": 216})})
     assert [i.text("fr") for i in found if i.rule == "retention.rate"] == [
-        "Après 35\u00a0% des visites de la période, la même personne est revenue à un autre de vos événements."]
+        "35\u00a0% des visites de la période ont été suivies d’un retour de la même personne à un autre de vos événements."]
 
 
 def test_retention_rules() -> None:
@@ -133,7 +133,8 @@ def test_retention_rules() -> None:
                                                           cohorts=cohorts)})
     assert rules(found) == {"retention.rate", "retention.events", "retention.next_month"}
     assert "Concert 0" in texts(found) and "Concert 2" in texts(found) and "15" in texts(found)
-    assert "Dans les six mois, 10\u00a0% des clients de Concert 0" in texts(found)
+    assert "Revenus à un autre de vos événements dans les six mois : 50\u00a0% des clients de Concert 2" in texts(found)
+    assert "10\u00a0% de ceux de Concert 0" in texts(found) and "le plus faible" in texts(found)
     # Events the data does not follow six months (the report gives them no six-month rate; « at
     # any time » would favour the oldest) are not compared.
     late = [{**e, "return_rate_6_months": None} for e in events]

@@ -376,7 +376,9 @@ def test_the_cooperative_admin_sets_the_discoverability_defaults(app, coop: Coop
         done = c.post("/admin/discoverability", data={"csrf_token": page_csrf(c, "/admin"), "diversity": "0.3", "boost": "15"})
         assert done.status_code == 303
         assert c.get("/api/v1/discoverability").json() == {"diversity": 0.3, "boost": 15.0}
-        assert 'value="0.3"' in c.get("/admin").text
+        admin_page = c.get("/admin").text
+        # Whole numbers without a trailing « .0 » (« 15 », not « 15.0 », in a French form).
+        assert 'value="0.3"' in admin_page and 'name="boost" min="0" max="100" step="1" value="15"' in admin_page
         put = c.put("/api/v1/discoverability", json={"diversity": 0.1, "boost": 12}, headers={"X-CSRF-Token": page_csrf(c, "/admin")})
         assert put.status_code == 200 and put.json() == {"diversity": 0.1, "boost": 12.0}
 

@@ -311,6 +311,8 @@ def test_transparency_is_in_plain_words(app, coop: Coop) -> None:
                          r"a (de nouveau )?consulté « Segments de public » pour la période du", page)
         assert "web:" not in page and "{'" not in page and "['" not in page
         assert not re.search(r"\d{2}:\d{2}:\d{2}\.\d+", page), "microsecond timestamps"
+        # Numbers that jump (other members' entries) are said, or they read as entries removed.
+        assert "là où les numéros sautent" in page
 
 
 def test_the_cooperative_admin_lands_on_the_cooperatives_health(app, coop: Coop) -> None:

@@ -92,6 +92,20 @@ def send(coop: dict[str, Any], campaign: str, server: MailServer, *extra: str) -
                    "--smtp", server.where, "--rate", "0", "--json", *extra)
 
 
+def test_a_french_venue_need_not_write_an_english_message(coop: dict[str, Any]) -> None:
+    """Without an English subject and message, the people who read English get the French message
+    (their footer still in English); giving one of the two alone is refused in one sentence."""
+    created = cc("campaigns", "create", "--db", str(coop["db"]), "--member", JAZZ, "--audience", coop["audiences"][JAZZ],
+                 "--subject-fr", "Ce soir : {titre}", "--body-fr", str(coop["out"] / "fr.txt"),
+                 "--event", "JA0", "--link", "https://billets.example.org/e", "--json")
+    with Warehouse(coop["db"]) as w:
+        row = w.query("SELECT subject_fr, subject_en, body_fr, body_en FROM campaign WHERE campaign_id = ?", [created["campaign_id"]])[0]
+    assert row["subject_en"] == row["subject_fr"] == "Ce soir : {titre}" and row["body_en"] == row["body_fr"]
+    half = run_cli("campaigns", "create", "--db", str(coop["db"]), "--member", JAZZ, "--audience", coop["audiences"][JAZZ],
+                   "--subject-fr", "a", "--subject-en", "b", "--body-fr", str(coop["out"] / "fr.txt"), "--link", "https://x.example.org")
+    assert half.returncode == 2 and "--subject-en and --body-en" in half.stderr and "Traceback" not in half.stderr
+
+
 def arms(db: Path, campaign: str) -> dict[str, str]:
     with Warehouse(db) as w:
         return {r["patron_key"]: r["arm"] for r in w.query(

@@ -125,6 +125,10 @@ def create_campaign(warehouse: Warehouse, *, member_id: str, audience_id: str, s
     audience = audiences._audience_row(warehouse, member_id, audience_id)
     settings = current_settings(warehouse)
     share = check_holdout(settings.default_holdout if holdout is None else float(holdout))
+    if not (subject_en or "").strip() and not (body_en or "").strip():
+        # No English message: the people who read English receive the French one (their footer, in
+        # English, still says who wrote and how to unsubscribe). A French venue need not translate.
+        subject_en, body_en, preheader_en = subject_fr, body_fr, preheader_en or preheader_fr
     texts = {
         "subject_fr": content.check_template(subject_fr, _("French subject"), content.MAX_SUBJECT, one_line=True),
         "subject_en": content.check_template(subject_en, _("English subject"), content.MAX_SUBJECT, one_line=True),

@@ -74,9 +74,9 @@ def create_command(
     member: str = typer.Option(..., "--member", help="Member that sends the campaign."),
     audience: str = typer.Option(..., "--audience", help="One of the member's saved audiences (see `audiences list`)."),
     subject_fr: str = typer.Option(..., "--subject-fr", help="Subject in French; placeholders such as {event_title} allowed."),
-    subject_en: str = typer.Option(..., "--subject-en", help="Subject in English."),
+    subject_en: str = typer.Option(None, "--subject-en", help="Subject in English (without it and --body-en, English readers get the French message)."),
     body_fr: Path = typer.Option(..., "--body-fr", help="Plain-text file of the French body (UTF-8)."),
-    body_en: Path = typer.Option(..., "--body-en", help="Plain-text file of the English body (UTF-8)."),
+    body_en: Path = typer.Option(None, "--body-en", help="Plain-text file of the English body (UTF-8)."),
     preheader_fr: str = typer.Option(None, "--preheader-fr", help="Preview line after the subject, in French."),
     preheader_en: str = typer.Option(None, "--preheader-en", help="Preview line in English."),
     event: str = typer.Option(None, "--event", help="The event promoted (default: the audience's event)."),
@@ -91,12 +91,15 @@ def create_command(
     """Create a campaign: who may receive it, a random holdout, gated sizes only."""
     from culturecoop.campaigns.service import create_campaign
 
-    text_fr, text_en = _read_text(body_fr, _("French body")), _read_text(body_en, _("English body"))
+    if (subject_en is None) != (body_en is None):
+        raise UserError(_("Give both --subject-en and --body-en for an English message, or neither: English readers then get the French one."))
+    text_fr = _read_text(body_fr, _("French body"))
+    text_en = _read_text(body_en, _("English body")) if body_en is not None else ""
     _check_holdout(holdout)
     _check_campaign_options(link, conversion_days, subject_fr, subject_en, preheader_fr, preheader_en, text_fr, text_en)
     with _open(db) as warehouse:
         summary = create_campaign(
-            warehouse, member_id=member, audience_id=audience, subject_fr=subject_fr, subject_en=subject_en,
+            warehouse, member_id=member, audience_id=audience, subject_fr=subject_fr, subject_en=subject_en or "",
             preheader_fr=preheader_fr, preheader_en=preheader_en, event_id=event, link=link, holdout=holdout,
             window_start=_when(window_start, "--window-start"), window_end=_when(window_end, "--window-end"),
             conversion=conversion, conversion_days=conversion_days, body_fr=text_fr, body_en=text_en)

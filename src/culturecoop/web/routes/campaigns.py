@@ -40,9 +40,9 @@ router = APIRouter()
 class CampaignCreate(BaseModel):
     audience_id: str = Field(max_length=64)
     subject_fr: str = Field(max_length=400)
-    subject_en: str = Field(max_length=400)
+    subject_en: str = Field(default="", max_length=400, description="Empty with body_en: English readers get the French message.")
     body_fr: str = Field(max_length=50_000)
-    body_en: str = Field(max_length=50_000)
+    body_en: str = Field(default="", max_length=50_000)
     preheader_fr: str | None = Field(default=None, max_length=400)
     preheader_en: str | None = Field(default=None, max_length=400)
     event_id: str | None = Field(default=None, max_length=128)
@@ -204,8 +204,9 @@ def _holdout_share(holdout: str) -> float | None:
 @router.post("/m/{member_id}/campaigns", include_in_schema=False)
 def campaigns_form(request: Request, member_id: str, principal: MemberReader, warehouse: WarehouseDep,
                    audience_id: Annotated[str, Form(max_length=64)], subject_fr: Annotated[str, Form(max_length=400)],
-                   subject_en: Annotated[str, Form(max_length=400)], body_fr: Annotated[str, Form(max_length=50_000)],
-                   body_en: Annotated[str, Form(max_length=50_000)], link: Annotated[str, Form(max_length=2000)] = "",
+                   body_fr: Annotated[str, Form(max_length=50_000)],
+                   subject_en: Annotated[str, Form(max_length=400)] = "", body_en: Annotated[str, Form(max_length=50_000)] = "",
+                   link: Annotated[str, Form(max_length=2000)] = "",
                    event_id: Annotated[str, Form(max_length=128)] = "", holdout: Annotated[str, Form(max_length=10)] = "",
                    preheader_fr: Annotated[str, Form(max_length=400)] = "", preheader_en: Annotated[str, Form(max_length=400)] = "") -> Response:
     form = {"audience_id": audience_id, "subject_fr": subject_fr, "subject_en": subject_en, "body_fr": body_fr,

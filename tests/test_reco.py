@@ -435,15 +435,22 @@ def test_each_member_maps_its_list_back_from_its_export_as_exported(coop: dict[s
     assert not tokens_of & {r["Your customer id"] for r in rows}  # tokens replaced, none left
 
 
+def _mapped_back(coop: dict[str, Any], tokens: Path, mine: Path) -> tuple[dict[str, Any], set[str], list[dict[str, str]]]:
+    """`reco ids` on a list of the member's tokens, with its export and keys: its summary, the
+    member's own customer ids, and the rows it wrote."""
+    export = coop["out"] / "exports" / "jazz-dieze.csv"
+    summary = json.loads(cc("reco", "ids", str(tokens), "--export", str(export), "--member", MEMBER,
+                            "--keys", str(coop["out"] / "keys"), "--out", str(mine), "--json").stdout)
+    own_ids = {r["patron_id"] for r in csv.DictReader(io.StringIO(export.read_text(encoding="utf-8")))}
+    return summary, own_ids, list(csv.DictReader(io.StringIO(mine.read_text(encoding="utf-8"))))
+
+
 def test_member_maps_its_list_back_to_its_own_ids_on_its_machine(coop: dict[str, Any], tmp_path: Path) -> None:
     tokens = tmp_path / "tokens.csv"
     cc("reco", "patrons", "--db", str(coop["db"]), "--member", MEMBER, "--out", str(tokens))
     export = coop["out"] / "exports" / "jazz-dieze.csv"
     mine = tmp_path / "mine.csv"
-    summary = json.loads(cc("reco", "ids", str(tokens), "--export", str(export), "--member", MEMBER,
-                            "--keys", str(coop["out"] / "keys"), "--out", str(mine), "--json").stdout)
-    own_ids = {r["patron_id"] for r in csv.DictReader(io.StringIO(export.read_text(encoding="utf-8")))}
-    rows = list(csv.DictReader(io.StringIO(mine.read_text(encoding="utf-8"))))
+    summary, own_ids, rows = _mapped_back(coop, tokens, mine)
     assert summary["unmatched"] == 0 and len(rows) == summary["rows"] > 0
     assert {r["Your customer id"] for r in rows} <= own_ids
     # A French venue reads both lists in French, each show's start as a day and a time (or its day).
@@ -484,12 +491,7 @@ def test_a_segments_download_maps_back_to_the_members_own_ids(coop: dict[str, An
     tokens = tmp_path / "segment.csv"
     tokens.write_bytes(listed.content)
     assert tokens.read_text(encoding="utf-8-sig").splitlines()[0] == "Jeton du client"
-    export = coop["out"] / "exports" / "jazz-dieze.csv"
-    mine = tmp_path / "mine.csv"
-    summary = json.loads(cc("reco", "ids", str(tokens), "--export", str(export), "--member", MEMBER,
-                            "--keys", str(coop["out"] / "keys"), "--out", str(mine), "--json").stdout)
-    own_ids = {r["patron_id"] for r in csv.DictReader(io.StringIO(export.read_text(encoding="utf-8")))}
-    rows = list(csv.DictReader(io.StringIO(mine.read_text(encoding="utf-8"))))
+    summary, own_ids, rows = _mapped_back(coop, tokens, tmp_path / "mine.csv")
     assert summary["unmatched"] == 0 and len(rows) == len(tokens.read_text(encoding="utf-8-sig").splitlines()) - 1 > 0
     assert list(rows[0]) == ["Your customer id"] and {r["Your customer id"] for r in rows} <= own_ids
 

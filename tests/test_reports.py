@@ -276,6 +276,11 @@ def test_a_replay_sets_the_forecast_against_what_the_event_sold(tmp_path: Path) 
         k: unseen.summary[k] for k in ("forecast_final", "forecast_low", "forecast_high", "sellout_probability")}
     expected = "below" if s["forecast_low"] > 12 else "above" if s["forecast_high"] < 12 else "within"
     assert s["forecast_outcome"] == expected
+    # Replayed before its first sale, the show had sold nothing « by that day », not « yet »: it is over.
+    before = report(tmp_path / "all.duckdb", "pace", "jazz-a", {**params, "to": "2025-03-11"})
+    assert before.summary["tickets_sold"] == 0 and before.summary["final_sold"] == 12, before.summary
+    assert any(n.startswith("No ticket sold by that day") for n in before.notes), before.notes
+    assert not any(n.startswith("No ticket sold yet") for n in before.notes)
     curve = by(replay.tables[0].rows, "days_before")
     assert curve[10]["tickets_sold"] == 4 and curve[9]["tickets_sold"] is None
     assert curve[10]["tickets_sold_later"] == 4 and curve[3]["tickets_sold_later"] == 12

@@ -231,8 +231,6 @@ def pace(ctx: ReportContext) -> ReportOutput:
     if demand is not None:
         forecast, low, high = (float(np.percentile(demand, q)) for q in (50, 10, 90))
         sellout = float(np.mean(demand >= capacity)) if capacity else None
-        if from_finals:
-            ctx.notes.append(_("No ticket sold yet: the forecast is the final sales of comparable events."))
     else:
         forecast = low = high = sellout = None
         ctx.notes.append(_("Fewer than {n} comparable past events in the period: no forecast; start the period earlier to compare with more events.").format(n=count(MIN_COMPARABLES)))
@@ -265,6 +263,10 @@ def pace(ctx: ReportContext) -> ReportOutput:
     final = int(target["sold_in_the_end"]) if last_sale is not None and target["event_day"] <= last_sale else None
     outcome = (None if final is None or low is None or high is None else
                "below" if final < round(low) else "above" if final > round(high) else "within")
+    if demand is not None and from_finals:
+        # A replay's « yet » is the replayed day, not today: the show is over.
+        ctx.notes.append(_("No ticket sold by that day: the forecast is the final sales of comparable events.") if final is not None
+                         else _("No ticket sold yet: the forecast is the final sales of comparable events."))
     curve = {r["days_before"]: r for r in ctx.query(SALES_CURVE, **extra, curve_days=CURVE_DAYS)}
     comparable_total = sum(r["comparables"] for r in curve.values())
     rows = []

@@ -259,7 +259,9 @@ def pace(view: TabView, results: Results, t: Translator) -> None:
                                    title=title, days=t.number(summary.get("days_before"))))
     view.kpis += [
         Kpi(t("Event"), Cell(title, title), detail=t.day(summary.get("event_day")), small=True),
-        Kpi(t("Days to go"), cell(summary.get("days_before"), "int", t), detail=t("as of {day}", day=t.day(summary.get("as_of")))),
+        # A replay's days are counted from the replayed day: the show is over, none are « to go ».
+        Kpi(t("Days to go") if summary.get("final_sold") is None else t("Days before the show, on the replayed day"),
+            cell(summary.get("days_before"), "int", t), detail=t("as of {day}", day=t.day(summary.get("as_of")))),
         Kpi(t("Tickets sold"), cell(summary.get("tickets_sold"), "int", t),
             detail=None if not summary.get("capacity") else t("of {capacity} seats", capacity=t.number(summary["capacity"]))),
         Kpi(t("Forecast"), cell(summary.get("forecast_final"), "int", t),

@@ -480,13 +480,16 @@ def test_a_segments_download_maps_back_to_the_members_own_ids(coop: dict[str, An
     with Warehouse(coop["db"]) as w:
         create_account(w, email="segments@dieze.test", password=PASSWORD, role="member_analyst", member_id=MEMBER,
                        display_name="Segments", language="fr")
-    with TestClient(create_app(Settings(db=coop["db"], warmup=False)), base_url="https://testserver",
-                    follow_redirects=False) as client:
-        login(client, "segments@dieze.test")
-        tab = client.get(f"/m/{MEMBER}/segments")
-        assert "CSV de leurs jetons" in tab.text and "identifiants clients)" in tab.text
-        link = re.findall(rf'href="(/m/{MEMBER}/segments/[a-z_]+/patrons\.csv[^"]*)"', tab.text)[0]
-        listed = client.get(html.unescape(link))
+    application = create_app(Settings(db=coop["db"], warmup=False))
+    try:
+        with TestClient(application, base_url="https://testserver", follow_redirects=False) as client:
+            login(client, "segments@dieze.test")
+            tab = client.get(f"/m/{MEMBER}/segments")
+            assert "CSV de leurs jetons" in tab.text and "identifiants clients)" in tab.text
+            link = re.findall(rf'href="(/m/{MEMBER}/segments/[a-z_]+/patrons\.csv[^"]*)"', tab.text)[0]
+            listed = client.get(html.unescape(link))
+    finally:
+        application.state.pool.close()  # the warehouse is free for the next tests' commands
     assert listed.status_code == 200
     tokens = tmp_path / "segment.csv"
     tokens.write_bytes(listed.content)

@@ -57,7 +57,8 @@ def contribution_view(data: Mapping[str, Any], t: Translator) -> ContributionVie
         even = 1 / members
         view.chart = charts.bars(t("Your share of each kind of value"), [label for label, _share in shown],
                                  [(t("Your share"), [share for _label, share in shown]),
-                                  (t("An even split between the {n} members", n=t.number(members)), [even] * len(shown))],
+                                  (t.plural(members, "An even split ({n} member)", "An even split between the {n} members"),
+                                   [even] * len(shown))],
                                  t, value_title=t("Share of the cooperative's total (%)"), category_title=t("Kind of value"),
                                  unit="percent", horizontal=True)
     if data.get("statement") is None:

@@ -231,3 +231,19 @@ def test_a_password_change_gone_wrong_is_said_beside_the_form(app, coop: Coop) -
             assert 'action="/account/password"' in answer.text and "Traceback" not in answer.text
         done = c.post("/account/password", data={"csrf_token": token, "current": PASSWORD, "password": new, "password_again": new})
         assert done.status_code == 303 and done.headers["location"] == "/login"
+
+
+def test_an_invitation_to_an_address_too_long_for_mail_is_refused_in_one_sentence(app, coop: Coop) -> None:
+    """A 300-character address was accepted and listed, pushing the pending invitations' columns off
+    the page, and no mail server would take it: it is refused, saying the limits."""
+    with new_client(app) as admin:
+        login(admin, coop.emails["A-admin"])
+        token = page_csrf(admin, "/admin")
+        for address in ("é" * 300 + "@x.fr", "a" * 65 + "@jazz.test", "b@" + "c" * 250 + ".test"):
+            refused = admin.post("/admin/invitations", data={"email": address, "role": "member_analyst",
+                                                             "member_id": MEMBERS["A"], "csrf_token": token})
+            assert refused.status_code == 400 and "trop longue" in refused.text and "64" in refused.text, refused.text[:300]
+            assert "Traceback" not in refused.text and address not in admin.get("/admin").text
+        fine = admin.post("/admin/invitations", data={"email": "a" * 64 + "@jazz.test", "role": "member_analyst",
+                                                      "member_id": MEMBERS["A"], "csrf_token": token})
+        assert fine.status_code == 201

@@ -27,6 +27,7 @@ LANGUAGES = ("fr", "en")
 MIN_PASSWORD_LENGTH = 10
 INVITATION_DAYS = 7
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MAX_EMAIL_LOCAL, MAX_EMAIL = 64, 254  # RFC 5321's limits of a deliverable address
 _hasher = PasswordHasher()
 # Verified when the e-mail is unknown, so that a wrong e-mail takes as long as a wrong password.
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
@@ -110,6 +111,13 @@ def _check_new_account(warehouse: Warehouse, email: str, role: str, member_id: s
         raise UserError(_("The e-mail address is empty; give the account's address, e.g. name@example.org."))
     if not _EMAIL.match(email):
         raise UserError(_("{email} is not an e-mail address; give one like name@example.org.").format(email=email))
+    local = email.rsplit("@", 1)[0]
+    if len(local) > MAX_EMAIL_LOCAL or len(email) > MAX_EMAIL:
+        # What mail servers accept (RFC 5321): a longer address is a paste gone wrong, and no
+        # invitation could ever reach it.
+        raise UserError(_("This e-mail address is too long to receive mail (at most {local} characters before the @ "
+                          "and {total} in all); check it and give it again.").format(local=count(MAX_EMAIL_LOCAL),
+                                                                                      total=count(MAX_EMAIL)))
     if role not in ROLES:
         # Imported here: the analytics package loads only for a refusal (`users add` stays quick).
         from culturecoop.analytics.wording import choices

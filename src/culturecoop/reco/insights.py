@@ -150,9 +150,9 @@ def gains_findings(measured: Mapping[str, Any] | None) -> list[Insight]:
     return said
 
 
-def lists_finding(lists: Mapping[str, Any] | None) -> Insight | None:
-    """What a set of served patron → events lists is like (``service.served_lists``), in one
-    sentence; None without lists."""
+def _list_values(lists: Mapping[str, Any] | None) -> dict[str, Value] | None:
+    """The figures of a set of served patron → events lists (``service.served_lists``) as the
+    sentences about them write them; None without lists."""
     if not lists or not lists.get("patrons") or "local_share" not in lists:
         return None
     values = {"local": Value("percent0", lists["local_share"]), "local_programme": Value("percent0", lists["local_catalogue_share"]),
@@ -161,7 +161,17 @@ def lists_finding(lists: Mapping[str, Any] | None) -> Insight | None:
               "covered": Value("percent0", lists["coverage"]), "gini_events": Value("decimal2", lists["gini_events"]),
               "novelty": Value("times", lists["novelty"]), "diversity": Value("decimal2", lists["diversity"]),
               "new_genre": Value("percent0", lists["new_genre_share"])}
-    if lists.get("gini_members") is None:
+    if lists.get("gini_members") is not None:
+        values["gini_members"] = Value("decimal2", lists["gini_members"])
+    return values
+
+
+def lists_finding(lists: Mapping[str, Any] | None) -> Insight | None:
+    """What a set of served patron → events lists is like, in one sentence; None without lists."""
+    values = _list_values(lists)
+    if values is None:
+        return None
+    if "gini_members" not in values:
         return Insight("lists", _("The lists: local events {local} of the suggestions (the programme: {local_programme}), francophone {french} "
                                   "({french_programme}); {covered} of the programme in at least one list; Gini of exposure {gini_events} across "
                                   "events; novelty {novelty} bits; diversity within a list {diversity}; "
@@ -169,8 +179,7 @@ def lists_finding(lists: Mapping[str, Any] | None) -> Insight | None:
     return Insight("lists", _("The lists: local events {local} of the suggestions (the programme: {local_programme}), francophone {french} "
                               "({french_programme}); {covered} of the programme in at least one list; Gini of exposure {gini_events} across "
                               "events and {gini_members} across members; novelty {novelty} bits; diversity within a list {diversity}; "
-                              "{new_genre} of suggestions in a genre the patron never came to."),
-                   {**values, "gini_members": Value("decimal2", lists["gini_members"])})
+                              "{new_genre} of suggestions in a genre the patron never came to."), values)
 
 
 def lists_in_words(lists: Mapping[str, Any] | None) -> tuple[Insight, Insight] | None:
@@ -178,27 +187,21 @@ def lists_in_words(lists: Mapping[str, Any] | None) -> tuple[Insight, Insight] |
     reads first (local and francophone shows against the programme, the programme covered, new
     genres), then the measures of diversity by their names, for whoever wants them (Gini of exposure,
     novelty, diversity within a list); None without lists."""
-    if not lists or not lists.get("patrons") or "local_share" not in lists:
+    values = _list_values(lists)
+    if values is None:
         return None
     plain = Insight("lists_plain", _("What your patrons are offered: local shows make {local} of the suggestions (your programme: "
                                      "{local_programme}), French-language shows {french} ({french_programme}); {covered} of the "
                                      "programme is suggested to someone, and {new_genre} of the suggestions open a genre the patron "
-                                     "never came to."),
-                    {"local": Value("percent0", lists["local_share"]), "local_programme": Value("percent0", lists["local_catalogue_share"]),
-                     "french": Value("percent0", lists["francophone_share"]),
-                     "french_programme": Value("percent0", lists["francophone_catalogue_share"]),
-                     "covered": Value("percent0", lists["coverage"]), "new_genre": Value("percent0", lists["new_genre_share"])})
-    values = {"gini_events": Value("decimal2", lists["gini_events"]), "novelty": Value("times", lists["novelty"]),
-              "diversity": Value("decimal2", lists["diversity"])}
-    if lists.get("gini_members") is None:
+                                     "never came to."), values)
+    if "gini_members" not in values:
         measures = Insight("lists_measures", _("Gini of exposure across events {gini_events} (0: every show suggested as often, "
                                                "1: one show only); novelty {novelty} bits; diversity within a list {diversity} "
                                                "(0: the same kind of show, 1: all different)."), values)
     else:
         measures = Insight("lists_measures", _("Gini of exposure across events {gini_events} and across members {gini_members} (0: "
                                                "every show suggested as often, 1: one show only); novelty {novelty} bits; diversity "
-                                               "within a list {diversity} (0: the same kind of show, 1: all different)."),
-                           {**values, "gini_members": Value("decimal2", lists["gini_members"])})
+                                               "within a list {diversity} (0: the same kind of show, 1: all different)."), values)
     return plain, measures
 
 

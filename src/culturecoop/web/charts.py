@@ -273,12 +273,11 @@ def band(title: str, x: Sequence[Any], low: Sequence[Any], middle: Sequence[Any]
                      "hovertemplate": hover + " (%{customdata[0]:,.0f}–%{customdata[1]:,.0f})<extra>"
                                       + estimate_name + "</extra>"})
     layout = _layout(title, t, legend=True, legend_items=len(data) - 1, height=400)
-    layout["xaxis"] = {"title": {"text": x_title}, "automargin": True, "autorange": "reversed"}
+    # Sales that start three weeks out drew a curve in the last sixth of a 120-day axis: the axis
+    # starts a little before anything sells (or before the marker), reversed either way.
     reach = _active_reach(x, (high, line, later or []), marker_x)
-    if reach is not None:
-        # Sales that start three weeks out drew a curve in the last sixth of a 120-day axis: the
-        # axis starts a little before anything sells (or before the marker), the far end reversed.
-        layout["xaxis"] = {"title": {"text": x_title}, "automargin": True, "range": [reach, -1]}
+    layout["xaxis"] = {"title": {"text": x_title}, "automargin": True,
+                       **({"autorange": "reversed"} if reach is None else {"range": [reach, -1]})}
     layout["yaxis"] = _axis(value_title, "count", t, rangemode="tozero")
     if marker_x is not None:
         layout["shapes"] = [{"type": "line", "xref": "x", "yref": "paper", "x0": marker_x, "x1": marker_x, "y0": 0, "y1": 1,

@@ -134,6 +134,11 @@ def test_the_period_presets_and_errors_shown_on_the_form(app, coop: Coop) -> Non
         assert swapped.status_code == 200 and "La période finit avant de commencer" in html.unescape(swapped.text)
         custom = c.get(f"/m/{A}/overview?period=custom&from=2025-01-01&to=2025-06-30")
         assert "Du 1er janv. 2025 au 30 juin 2025" in visible_text(custom.text)
+        assert "comparée à la période du 4 juill. 2024 au 31 déc. 2024" in visible_text(custom.text)
+        # A period from the first day reports accept names no period before it: there is no data then.
+        since_1900 = visible_text(c.get(f"/m/{A}/overview?period=custom&from=1900-01-01&to=2025-06-30").text)
+        assert "Du 1er janv. 1900 au 30 juin 2025" in since_1900, since_1900[:1500]
+        assert "comparée à la période" not in since_1900 and "1773" not in since_1900
         # A pooled tab rounds to whole months and says so in a note: its days in words, not ISO dates.
         pooled = visible_text(c.get(f"/m/{A}/elsewhere?period=custom&from=2025-01-10&to=2025-03-20").text)
         assert "mois civils entiers : du 1er janvier 2025 au 31 mars 2025" in pooled, pooled[-1500:]

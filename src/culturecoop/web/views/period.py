@@ -102,18 +102,20 @@ def period_view(result: Mapping[str, Any] | None, t: Translator, *, with_previou
     if (start, end) == (season.start, season.end):
         text += " · " + t("season {first}–{last}", first=str(season.start.year), last=str(season.end.year))
     view = PeriodView(text)
-    if with_previous:
-        days = (end - start).days + 1
+    first = _parse(str(coverage.get("first_day") or ""))
+    days = (end - start).days + 1
+    # The period before is named only when the data covers it: comparisons with a period before the
+    # data are not shown, and naming one (1 January 1900 asks to compare with 1773) says nonsense.
+    if with_previous and (first is None or start - timedelta(days=days) >= first - timedelta(days=7)):
         view.previous = t("compared with {start} to {end}", start=t.day(start - timedelta(days=days)),
                           end=t.day(start - timedelta(days=1)))
-    first = _parse(str(coverage.get("first_day") or ""))
     if first is not None and start <= first + timedelta(days=7):
         view.first = t("First period of data: the data starts on {day}, so every patron of its first months counts as new.",
                        day=t.day(first))
-    elif first is not None and with_previous and start - timedelta(days=(end - start).days + 1) < first - timedelta(days=7):
+    elif first is not None and with_previous and start - timedelta(days=days) < first - timedelta(days=7):
         view.first = t("The period before this one starts before the data (on {day}): comparisons with it are not shown.",
                        day=t.day(first))
-    elif first is not None and with_previous and start - timedelta(days=(end - start).days + 1) < first + timedelta(days=180):
+    elif first is not None and with_previous and start - timedelta(days=days) < first + timedelta(days=180):
         view.first = t("The period before this one is the data's first (from {day}): its patrons all count as new.",
                        day=t.day(first))
     return view

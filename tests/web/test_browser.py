@@ -113,7 +113,23 @@ def check_tab(p: Page, lang: str, width: int, slug: str) -> None:
         assert not raw_codes(text), (slug, width, raw_codes(text))
     if width <= PHONE:
         assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{slug} scrolls sideways at {width} px"
+        room = page.evaluate(PERIOD_ROOM)
+        assert room is None or room["text"] <= room["box"], f"{slug}: the period's choice is cut at {width} px: {room}"
     p.shot(f"{lang}-{width}-{slug}")
+
+
+# The widest of the period form's choices against the room its select gives text (its width
+# less its padding and the arrow's 20 px): a choice wider than that is cut on the page.
+PERIOD_ROOM = """() => {
+  const select = document.querySelector('form.period select');
+  if (!select) return null;
+  const style = getComputedStyle(select);
+  const context = document.createElement('canvas').getContext('2d');
+  context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+  const text = Math.max(...[...select.options].map(o => context.measureText(o.text).width));
+  const box = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 20;
+  return {text: Math.ceil(text), box: Math.floor(box)};
+}"""
 
 
 def visit_every_tab(p: Page, lang: str, width: int) -> None:

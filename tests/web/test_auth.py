@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from culturecoop.governance.accounts import utcnow
@@ -167,6 +168,43 @@ def test_member_admin_invites_an_analyst_who_signs_in(app, coop: Coop) -> None:
         assert me["role"] == "member_analyst" and me["member_id"] == MEMBERS["A"]
         again = invited.get(path)
         assert again.status_code == 409 and "déjà servi" in again.text
+
+
+def test_an_invitation_sent_to_a_wrong_address_is_withdrawn_and_its_link_stops_working(app, coop: Coop) -> None:
+    """The pending invitations had no heading and no way to be withdrawn: a link sent to a wrong
+    address stayed valid for its whole life."""
+    with new_client(app) as admin:
+        login(admin, coop.emails["A-admin"])
+        created = admin.post("/admin/invitations", data={"email": "wrong.address@jazz.test", "role": "member_admin",
+                                                         "csrf_token": page_csrf(admin, "/admin")})
+        path = created.text.split('id="invite-link">')[1].split("<")[0].split("testserver", 1)[1]
+        page = admin.get("/admin").text
+        assert "Invitations envoyées" in page and "Retirer l’invitation de wrong.address@jazz.test" in page
+        action = re.search(r'action="(/admin/invitations/[0-9a-f]+/withdraw)"', page.split("wrong.address@jazz.test")[1])
+        assert action is not None
+        done = admin.post(action.group(1), data={"csrf_token": page_csrf(admin, "/admin")}, follow_redirects=False)
+        assert done.status_code == 303
+        assert "wrong.address@jazz.test" not in admin.get("/admin").text
+        again = admin.post(action.group(1), data={"csrf_token": page_csrf(admin, "/admin")})
+        assert again.status_code == 404 and "Aucune invitation de ce nom" in again.text
+    with new_client(app) as invited:
+        refused = invited.get(path)
+        assert refused.status_code >= 400 and "n’est pas valide" in refused.text, refused.text[-800:]
+    # On the API: withdrawn by its id; an accepted invitation is refused in one sentence (disable the account).
+    api = {"Authorization": f"Bearer {coop.tokens['A-admin']}"}
+    with new_client(app) as c:
+        made = c.post(f"/api/v1/members/{MEMBERS['A']}/invitations", json={"email": "second@jazz.test"}, headers=api)
+        invitation_id = made.json()["invitation"]["invitation_id"]
+        gone = c.delete(f"/api/v1/members/{MEMBERS['A']}/invitations/{invitation_id}", headers=api)
+        assert gone.status_code == 200 and gone.json()["withdrawn"]["email"] == "second@jazz.test"
+        used = c.post(f"/api/v1/members/{MEMBERS['A']}/invitations", json={"email": "third@jazz.test"}, headers=api).json()
+        link = used["link"]
+    with new_client(app) as invited:
+        form = invited.get(link)
+        invited.post(link, data={"password": PASSWORD, "password_again": PASSWORD, "csrf_token": csrf_of(form.text)})
+    with new_client(app) as c:
+        late = c.delete(f"/api/v1/members/{MEMBERS['A']}/invitations/{used['invitation']['invitation_id']}", headers=api)
+        assert late.status_code == 409 and "désactivez plutôt le compte" in late.json()["error"]["message"]
 
 
 def test_analyst_cannot_reach_admin(client, coop: Coop) -> None:

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from culturecoop.governance import accounts
+from culturecoop.warehouse.engine import Warehouse
 from web.conftest import (
     MEMBERS,
     PROGRAMME_HEADER,
@@ -37,6 +39,11 @@ def coop(tmp_path_factory: pytest.TempPathFactory) -> Coop:
     folder = tmp_path_factory.mktemp("coop")
     built = build_coop(folder)
     RECO.update(add_reco(built, folder))
+    with Warehouse(built.db) as w:  # an invitation into B, pending: A can neither see nor withdraw it
+        b_admin = w.query("SELECT account_id FROM account WHERE email = ?", [built.emails["B-admin"]])[0]["account_id"]
+        invitation, _link = accounts.create_invitation(w, accounts.get_account(w, b_admin),  # type: ignore[arg-type]
+                                                       email="guest@b.test", role="member_analyst", member_id=B)
+    RECO["invitation"] = invitation.invitation_id
     return built
 
 
@@ -52,11 +59,12 @@ def fill(path: str, member: str) -> str:
     return (path.replace("{member_id}", member).replace("{name}", "overview")
             .replace("{token_id}", "00000000").replace("{account_id}", "0")
             .replace("{event_id}", RECO["event"]).replace("{audience_id}", RECO["audience"])
-            .replace("{agreement_id}", RECO["agreement"]).replace("{decision}", "accept"))
+            .replace("{agreement_id}", RECO["agreement"]).replace("{decision}", "accept")
+            .replace("{invitation_id}", RECO["invitation"]))
 
 
 def b_markers(coop: Coop, app) -> list[str]:
-    markers = [coop.sha[B], coop.emails["B-admin"], coop.emails["B-analyst"]]
+    markers = [coop.sha[B], coop.emails["B-admin"], coop.emails["B-analyst"], "guest@b.test"]
     with app.state.pool.connection() as w:
         markers += [r["token_id"] for r in w.query("SELECT token_id FROM api_token WHERE member_id = ?", [B])]
         markers += [r["account_id"] for r in w.query("SELECT account_id FROM account WHERE member_id = ?", [B])]
@@ -106,7 +114,7 @@ def test_the_matrix_covers_every_member_route(app) -> None:
     for path in ("/m/{member_id}/target", "/m/{member_id}/audiences", "/api/v1/members/{member_id}/audiences/{audience_id}",
                  "/api/v1/members/{member_id}/upcoming-events/{event_id}/audience",
                  "/api/v1/members/{member_id}/cross-offers/{agreement_id}/decision", "/m/{member_id}/programme",
-                 "/api/v1/members/{member_id}/upcoming-events"):
+                 "/api/v1/members/{member_id}/upcoming-events", "/api/v1/members/{member_id}/invitations/{invitation_id}"):
         assert path in paths, path
 
 

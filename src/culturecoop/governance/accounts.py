@@ -17,7 +17,7 @@ from typing import Any, Literal
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from culturecoop.errors import UserError
+from culturecoop.errors import NotFoundError, UserError
 from culturecoop.i18n import _, count, current_language
 from culturecoop.warehouse.engine import Warehouse
 
@@ -331,6 +331,26 @@ def accept_invitation(
         con.execute("UPDATE invitation SET accepted_at = ? WHERE invitation_id = ?",
                     [utcnow(), invitation.invitation_id])
     return account
+
+
+def withdraw_invitation(warehouse: Warehouse, by: Account, invitation_id: str,
+                        member_id: str | None = None) -> Invitation:
+    """Withdraw an invitation not yet accepted (sent to a wrong address, or no longer wanted): its
+    link stops working at once and it leaves the list. A member admin withdraws its own member's
+    invitations only (another member's is "no such invitation", like one that does not exist);
+    an accepted one is refused, the account being what to disable."""
+    rows = warehouse.query(f"SELECT {_INVITATION_COLUMNS} FROM invitation WHERE invitation_id = ?", [invitation_id])
+    found = Invitation(**rows[0]) if rows else None
+    if found is not None and member_id is not None and found.member_id != member_id:
+        found = None
+    if found is None or not (by.is_coop_admin or (by.is_member_admin and found.member_id == by.member_id)):
+        raise NotFoundError(_("No such invitation among those you manage."))
+    if found.accepted_at is not None:
+        raise UserError(_("This invitation was already accepted: disable the account it created instead."),
+                        exit_code=4)
+    with warehouse.transaction() as con:
+        con.execute("DELETE FROM invitation WHERE invitation_id = ? AND accepted_at IS NULL", [invitation_id])
+    return found
 
 
 def list_invitations(warehouse: Warehouse, member_id: str | None = None) -> list[Invitation]:

@@ -121,6 +121,16 @@ def api_invite(member_id: str, body: InvitationCreate, principal: MemberManager,
     return _invite(warehouse, principal, body.email, body.role, member_id)
 
 
+@router.delete("/api/v1/members/{member_id}/invitations/{invitation_id}", tags=["members"])
+def api_withdraw_invitation(member_id: str, invitation_id: str, principal: MemberManager,
+                            warehouse: WarehouseDep) -> dict[str, Any]:
+    """Withdraw an invitation not yet accepted: its link stops working (its admins, or the cooperative admin)."""
+    if not (principal.account.is_coop_admin or principal.account.is_member_admin):
+        raise WebError(403, _("This page is for admins; ask your member admin."))
+    withdrawn = accounts.withdraw_invitation(warehouse, principal.account, invitation_id, member_id)
+    return {"withdrawn": withdrawn.public()}
+
+
 def _admin_page(request: Request, principal: Principal, warehouse: Warehouse, *,
                 new_link: str | None = None, status: int = 200) -> Response:
     account = principal.account
@@ -131,6 +141,7 @@ def _admin_page(request: Request, principal: Principal, warehouse: Warehouse, *,
         "members": list_members(warehouse) if account.is_coop_admin else [],
         "accounts": accounts.list_accounts(warehouse, scope),
         "invitations": accounts.list_invitations(warehouse, scope),
+        "now": accounts.utcnow(),
         "tokens": list_tokens(warehouse, member_id=scope) if scope else [],
         "privacy": privacy_settings(warehouse),
         "discoverability": current_settings(warehouse).to_json(),
@@ -155,6 +166,12 @@ def admin_invite(request: Request, principal: AdminDep, warehouse: WarehouseDep,
     created = _invite(warehouse, principal, email, role, target)
     link = str(request.base_url).rstrip("/") + created["link"]
     return _admin_page(request, principal, warehouse, new_link=link, status=201)
+
+
+@router.post("/admin/invitations/{invitation_id}/withdraw", include_in_schema=False)
+def admin_withdraw_invitation(invitation_id: str, principal: AdminDep, warehouse: WarehouseDep) -> Response:
+    accounts.withdraw_invitation(warehouse, principal.account, invitation_id)
+    return RedirectResponse("/admin#invitations", status_code=303)
 
 
 @router.post("/admin/members", include_in_schema=False)

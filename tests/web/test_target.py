@@ -306,6 +306,28 @@ def test_a_show_that_will_not_fill_is_said_on_the_sales_pace_tab(summary: dict[s
         assert listed[0].url == f"/m/{A}/target?event=E%201%2Fb"
 
 
+@pytest.mark.parametrize(("patrons", "first_day", "said"), [
+    ((2134, 2495), "2024-09-02", "361 clients de moins que sur la période précédente (−14 %)"),
+    ((2134, 2150), "2024-09-02", None),  # steady: no call to win patrons back
+    ((2134, 2495), "2025-06-01", None),  # the period before lies before the data: its fall is no fall
+])
+def test_a_fall_of_patrons_on_the_overview_calls_for_winning_them_back(patrons: tuple[int, int], first_day: str,
+                                                                       said: str | None) -> None:
+    # The Overview said « 14 % de moins » of patrons and « recettes en recul de 21 % » and offered only the newcomers.
+    view = TabView(TABS_BY_SLUG["overview"], A, False)
+    result = {"params": {"from": "2025-08-30", "to": "2026-08-29"}, "coverage": {"first_day": first_day},
+              "rows": [{"metric": "patrons", "this_period": patrons[0], "previous_period": patrons[1]},
+                       {"metric": "new_patrons", "this_period": 945, "previous_period": 2495}]}
+    steps = steps_of(view, {"overview": result}, Translator("fr"))
+    reasons = [re.sub(r"\s", " ", s.reason or "") for s in steps]
+    assert len(steps) == 2 and "945 clients sont venus pour la première fois" in " ".join(reasons), reasons
+    if said is None:
+        assert not any("de moins" in r for r in reasons) and steps[1].label == "Voir qui viendrait à vos prochains événements"
+    else:
+        assert said.replace("\u202f", " ") in reasons[0] and "depuis 6 mois" in reasons[0], reasons
+        assert steps[0].params == {"kind": "lapsed", "months": "6"}
+
+
 def test_cross_offer_proposed_by_an_admin_and_accepted_by_the_partner_admin(app, coop: Coop) -> None:
     with new_client(app) as a_analyst:
         login(a_analyst, coop.emails["A-analyst"])

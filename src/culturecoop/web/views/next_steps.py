@@ -14,12 +14,14 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
+from culturecoop.analytics.insights import comparable_previous_period
 from culturecoop.web.i18n import Translator
 from culturecoop.web.views.base import Action, TabView
 
 Results = Mapping[str, Mapping[str, Any]]
 AUDIENCE_HINT = "A saved audience definition with its size, through the privacy gate, ready for campaigns."
 LAPSED_MONTHS = 6
+FALL = 0.05  # a fall of patrons from the period before that calls for winning them back
 
 
 def _rows(result: Mapping[str, Any] | None, name: str = "rows") -> list[dict[str, Any]]:
@@ -50,16 +52,33 @@ def _target(view: TabView, t: Translator, query: str = "") -> Action:
                    "your own patrons and people new to you."))
 
 
+def _lapsed(view: TabView, t: Translator, reason: str) -> Action:
+    return _audience(view, t, t("Build an audience: your patrons without a visit for {n} months", n=LAPSED_MONTHS),
+                     reason, kind="lapsed", months=LAPSED_MONTHS)
+
+
 def _overview(view: TabView, results: Results, t: Translator) -> list[Action]:
-    rows = {r.get("metric"): r for r in _rows(results.get("overview"))}
+    result = results.get("overview") or {}
+    rows = {r.get("metric"): r for r in _rows(result)}
     steps = []
+    patrons = rows.get("patrons") or {}
+    now, before = _shown(patrons, "this_period"), _shown(patrons, "previous_period")
+    if (comparable_previous_period(result) and isinstance(now, int | float) and isinstance(before, int | float)
+            and before > 0 and now <= before * (1 - FALL)):
+        # Fewer patrons than the period before: the first thing to try is to bring back those who stopped coming.
+        steps.append(_lapsed(view, t, t.plural(
+            before - now, "{n} patron fewer than in the previous period ({change}): the patrons who have not come back "
+            "for {months} months are the ones a message can still bring back.", "{n} patrons fewer than in the previous "
+            "period ({change}): the patrons who have not come back for {months} months are the ones a message can still "
+            "bring back.", change=t.signed_percent((now - before) / before), months=LAPSED_MONTHS)))
     new = _shown(rows.get("new_patrons") or {}, "this_period")
     if new:
         steps.append(_audience(view, t, t("Build an audience: your newcomers"), t.plural(
             new, "{n} patron came for the first time in the period: a second visit soon after the first is what makes a "
             "regular.", "{n} patrons came for the first time in the period: a second visit soon after the first is what "
             "makes a regular."), kind="segment", segment="newcomers"))
-    steps.append(_target(view, t))
+    if len(steps) < 2:
+        steps.append(_target(view, t))
     return steps
 
 
@@ -80,10 +99,9 @@ def _retention(view: TabView, results: Results, t: Translator) -> list[Action]:
     if rate is None:
         return []
     return [
-        _audience(view, t, t("Build an audience: your patrons without a visit for {n} months", n=LAPSED_MONTHS), t(
+        _lapsed(view, t, t(
             "{rate} of attendances were followed by another visit: the patrons who have not come back for {n} months are the "
-            "ones a message can still bring back.", rate=t.percent(rate, 0), n=LAPSED_MONTHS),
-            kind="lapsed", months=LAPSED_MONTHS),
+            "ones a message can still bring back.", rate=t.percent(rate, 0), n=LAPSED_MONTHS)),
         _link(t("Write to a saved audience"), f"/m/{view.member_id}/campaigns",
               t("A campaign goes to the people of a saved audience who accepted messages, with a holdout group that measures "
                 "its effect.")),
@@ -134,9 +152,9 @@ def _benchmark(view: TabView, results: Results, t: Translator) -> list[Action]:
     returning = rows.get("returning_share") or {}
     index = _shown(returning, "index")
     if index is not None and float(index) < 100:
-        return [_audience(view, t, t("Build an audience: your patrons without a visit for {n} months", n=LAPSED_MONTHS), t(
+        return [_lapsed(view, t, t(
             "Fewer of your patrons come back than at your peers (index {index}): bring back those who have not come for "
-            "{n} months.", index=t.number(index), n=LAPSED_MONTHS), kind="lapsed", months=LAPSED_MONTHS)]
+            "{n} months.", index=t.number(index), n=LAPSED_MONTHS))]
     return [_link(t("See your segments"), f"/m/{view.member_id}/segments",
                   t("Your patrons in six groups (regulars, newcomers, fading…), each ready to become an audience."))]
 

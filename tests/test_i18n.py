@@ -117,3 +117,13 @@ def test_a_name_in_a_french_sentence_never_follows_a_de_that_cannot_elide() -> N
     names = r"\{(member|name|title|event|partner|artist|venue|audience)\}"
     wrong = sorted(f for f in catalog("fr").values() if re.search(rf"(\b(de|que)|(^|\s)à) {names}", f))
     assert not wrong, "\n".join(wrong)
+
+
+def test_messages_shown_on_pages_carry_no_markdown_backticks() -> None:
+    """A page shows backticks as they are (« lancez `culturecoop link` »): the messages of the web
+    layer, its templates and the services it shows (uploads) say a command in plain words."""
+    web = [m for m, where in source_messages().items()
+           if where.startswith("web/") or where.startswith("governance/uploads.py")]
+    assert len(web) > 500
+    shown = [m for m in web if "`" in m or "`" in gettext_in(m, "fr")]
+    assert not shown, shown

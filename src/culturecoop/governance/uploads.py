@@ -46,7 +46,7 @@ def _safe_name(name: str) -> PurePosixPath:
 
 def _not_a_package() -> UserError:
     return UserError(
-        _("The file is not a contribution package: send a .zip or .tar.gz of the folder written by `culturecoop prepare`."),
+        _("The file is not a contribution package: send a .zip or .tar.gz of the folder that the culturecoop prepare command writes."),
         exit_code=3,
     )
 

@@ -31,7 +31,7 @@ def _warning(w: Warning, names: dict[str, str], t: Translator) -> str:
         return t("{member} has spent ε {spent} of its {budget} budget for the period.", member=name,
                  spent=t.number(w.detail.get("spent"), 2), budget=t.number(w.detail.get("budget"), 2))
     if w.code == "not_linked":
-        return t("Patrons are not linked across members yet: run `culturecoop link` so that cross-member figures exist.")
+        return t("Patrons are not linked across members yet: run the culturecoop link command so that cross-member figures exist.")
     return w.code
 
 
@@ -75,6 +75,6 @@ def admin_home_view(health: CoopHealth, t: Translator) -> AdminHomeView:
                            "Audit log: {n} entries, the hash chain holds (checked {when}).",
                   when=t.date(health.checked_at))
     else:
-        chain = t("Audit log: the hash chain is broken at entry {seq}: an entry was edited, inserted or deleted. Run `culturecoop audit verify` and investigate.",
+        chain = t("Audit log: the hash chain is broken at entry {seq}: an entry was edited, inserted or deleted. Run the culturecoop audit verify command and investigate.",
                   seq=t.number(health.first_bad_entry or 0))
     return AdminHomeView(kpis, table, [_warning(w, names, t) for w in health.warnings], chain, health.chain_ok)

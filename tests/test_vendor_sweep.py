@@ -1081,3 +1081,120 @@ def test_a_headers_head_word_says_what_it_holds() -> None:
     assert header_score("order_id", "Reservation Price") == 0 < header_score("unit_price", "Reservation Price")
     assert header_score("event_title", "Event Location") == 0 < header_score("venue", "Event Location")
     assert header_score("purchased_at", "Date transaction") > 0
+
+
+def test_a_line_break_typed_in_a_cell_keeps_the_booking_whole(tmp_path: Path, keys: Path) -> None:
+    # A remark typed with Alt+Enter in a spreadsheet: the cell is quoted and spans two lines. Each
+    # line was a malformed_line reject, so the booking was lost and check's advice (the delimiter,
+    # the quote) had nothing to fix. A quote left open still sets its own line aside, never the next.
+    export = tmp_path / "liste.csv"
+    export.write_text(
+        "Date;Nom;Courriel;Nb billets;Prix;Remarques\n"
+        '2025-11-11;Roy;eve.roy@videotron.ca;2;22,00;"fauteuil roulant\nplace en bordure"\n'
+        "2025-11-12;Côté;luc.cote@videotron.ca;1;22,00;\n"
+        '2025-11-13;Roy;"eve.roy@videotron.ca;1;22,00;\n'
+        "2025-11-14;Nadeau;ana.nadeau@videotron.ca;x;22,00;\n", encoding="utf-8")
+    columns = {"purchased_at": "Date", "last_name": "Nom", "email": "Courriel", "quantity": "Nb billets",
+               "unit_price": "Prix", "order_id": {"join": ["Courriel", "Date"]}, "event_id": {"file_name": True}}
+    summary = prepare(export, member=MemberInfo("sweep", "sweep"), today=TODAY, keys_dir=keys, out=tmp_path / "pkg",
+                      profile=parse_profile(yaml.safe_dump({"delimiter": ";", "decimal": ",", "columns": columns}),
+                                            source="m.yaml"))
+    assert (summary.rows_in, summary.rows_accepted) == (4, 2), summary
+    rejects = list(csv.DictReader(io.StringIO((tmp_path / "pkg.rejects.csv").read_text(encoding="utf-8"))))
+    # The lines keep their numbers: the open quote is line 5, the bad quantity line 6.
+    assert {r["line"]: r["reasons"] for r in rejects} == {"5": "malformed_line", "6": "bad_quantity"}
+    assert sorted(t["quantity"] for t in read_table(tmp_path / "pkg", "ticket")) == [1, 2]
+
+
+@pytest.mark.parametrize(("amount", "unit"), [("Montant payé", False), ("Prix", True)])
+def test_an_amount_that_scales_with_the_seats_is_the_rows_total(amount: str, unit: bool, tmp_path: Path,
+                                                                 keys: Path) -> None:
+    # A choir's booking list: « Montant payé » is 66,00 $ for 3 seats where a single seat costs
+    # 22,00 $. Read as each ticket's price, the revenue came out 2.3 times too high. A column of
+    # prices of one seat (the same 22,00 $ on rows of 3 seats) stays the ticket's price.
+    rows = [("2025-11-01", "Roy", "a@x.ca", 3, 22), ("2025-11-02", "Côté", "b@x.ca", 1, 22),
+            ("2025-11-03", "Nadeau", "c@x.ca", 2, 18), ("2025-11-04", "Paré", "d@x.ca", 1, 18),
+            ("2025-11-05", "Gagné", "e@x.ca", 4, 22), ("2025-11-06", "Roy", "f@x.ca", 2, 22)]
+    export = tmp_path / "reservations.csv"
+    lines = [f"Date;Nom;Courriel;Nb billets;{amount}"]
+    lines += [f"{d};{n};{e};{q};" + f"{(p * q if not unit else p):.2f} $".replace(".", ",") for d, n, e, q, p in rows]
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    draft = draft_mapping(export)
+    assert draft.mapping["columns"].get("total_price" if not unit else "unit_price") == amount, draft.yaml_text
+    summary = prepare(export, member=MemberInfo("sweep", "sweep"), today=TODAY, keys_dir=keys, out=tmp_path / "pkg",
+                      profile=parse_profile(draft.yaml_text, source="m.yaml"))
+    assert summary.rows_accepted == len(rows)
+    tickets = read_table(tmp_path / "pkg", "ticket")
+    assert sum(t["unit_price"] * t["quantity"] for t in tickets) == sum(Decimal(p * q) for *_r, q, p in rows)
+
+
+def test_a_museums_booking_export_is_read_as_the_museums(tmp_path: Path) -> None:
+    # A Tiqets-like bookings export of a Paris museum: « Customer country » (France, Canada…) was taken
+    # for the customer number, so every buyer of a country became one patron; the few Canadian
+    # visitors' phones set the clock to Toronto's; « Lead traveler » (the booking's name) went unused.
+    countries_cycle = ["France", "France", "Canada", "Belgique", "France", "Suisse"]
+    given, family = ["Loïc", "Françoise", "Anaïs", "Hugo", "Chloé"], ["Bérard", "Derrien", "Martin", "Roy", "Petit",
+                                                                        "Lefèvre", "Garnier"]
+    rows = ["Order reference,Booking date,Visit date,Quantity,Price per ticket,Currency,Lead traveler,Email,Phone,"
+            "Customer country"]
+    for i in range(40):
+        phone = f"+1 514 555 01{i:02d}" if countries_cycle[i % 6] == "Canada" else f"+33 6 12 34 {i:02d} {i:02d}"
+        rows.append(f"TQ{1000 + i},2026-03-{1 + i % 28:02d} 10:{i % 60:02d},2026-04-{1 + i % 28:02d},{1 + i % 3},"
+                    f"15.00,EUR,{given[i % 5]} {family[i % 7]},visiteur{i}@exemple.fr,{phone},{countries_cycle[i % 6]}")
+    export = tmp_path / "bookings.csv"
+    export.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    draft = draft_mapping(export)
+    columns = draft.mapping["columns"]
+    assert "patron_id" not in columns and columns["email"] == "Email", draft.yaml_text
+    assert columns["full_name"] == "Lead traveler"
+    assert (draft.mapping["country"], draft.mapping["timezone"]) == ("FR", "Europe/Paris")
+
+
+def test_a_column_headed_billets_is_the_number_of_tickets(tmp_path: Path) -> None:
+    # A Québec troupe's sheet: « Billets » (1, 2, 4) beside « Prix » and « Total »: unmapped, a row of
+    # four seats landed as one ticket.
+    export = tmp_path / "billets.csv"
+    export.write_text("Date d'achat;Courriel;Billets;Prix;Total\n" + "".join(
+        f"2026-10-{1 + i:02d};p{i}@exemple.ca;{(1, 2, 4)[i % 3]};15 $;{15 * (1, 2, 4)[i % 3]} $\n" for i in range(12)),
+        encoding="utf-8")
+    columns = draft_mapping(export).mapping["columns"]
+    assert columns["quantity"] == "Billets" and columns.get("unit_price") == "Prix", columns
+
+
+def test_purchase_times_in_unix_seconds_are_read(tmp_path: Path, keys: Path) -> None:
+    # An API's orders saved as CSV: « created_at » holds Unix seconds (or milliseconds). The draft left
+    # the column unused and a mapping naming it found « no data rows ».
+    moments = [dt.datetime(2026, 3, 1 + i, 18, 30, tzinfo=ZoneInfo("Europe/Brussels")) for i in range(8)]
+    export = tmp_path / "orders.csv"
+    export.write_text("id,created_at,email,quantity,price\n" + "".join(
+        f"or_{i},{int(m.timestamp()) * (1000 if i % 2 else 1)},p{i}@exemple.be,1,22.00\n" for i, m in enumerate(moments)),
+        encoding="utf-8")
+    draft = draft_mapping(export)
+    assert draft.mapping["columns"]["purchased_at"] == "created_at", draft.yaml_text
+    profile = parse_profile(draft.yaml_text.replace("timezone: America/Toronto", "timezone: Europe/Brussels"),
+                            source="m.yaml")
+    summary = prepare(export, member=MemberInfo("sweep", "sweep"), today=TODAY, keys_dir=keys, out=tmp_path / "pkg",
+                      profile=profile)
+    assert summary.rows_accepted == len(moments)
+    read = sorted(t["purchased_at"] for t in read_table(tmp_path / "pkg", "ticket"))
+    assert read == [m.replace(tzinfo=None) for m in moments], read
+
+
+def test_sheets_with_the_same_columns_are_said_not_read(tmp_path: Path) -> None:
+    # An association's workbook, one sheet per performance: the draft read the first and said of the
+    # two others, 90 rows between them, that they « hold none ».
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in (("Sam 10 oct 20h30", 12), ("Dim 11 oct 16h", 9), ("Sam 17 oct 20h30", 7)):
+        sheet = book.create_sheet(title)
+        sheet.append(["Nom", "Prénom", "Courriel", "Nb places", "Prix", "Réservé le"])
+        for i in range(rows):
+            sheet.append(["Roy", "Ève", f"p{i}@exemple.fr", 2, "12 €", f"0{1 + i % 9}/10/2025"])
+    export = tmp_path / "cyrano.xlsx"
+    book.save(export)
+    draft = draft_mapping(export)
+    line = next(line for line in draft.yaml_text.splitlines() if line.startswith("sheet:"))
+    assert "CHECK" in line and "Dim 11 oct 16h, Sam 17 oct 20h30" in line and "NOT read" in line, line
+    assert "16 more rows" in line and "hold none" not in line

@@ -13,7 +13,8 @@
 5. month and day names in French, English, German and the languages of ``vocabulary_languages``
    (``dim. 22 mars 2026 15h00``, ``za 14 mrt. 2026 20:30``,
    ``SAMEDI 8 AOÛT 2026``, ``Sat, Aug 8, 2026 8:00 PM``, ``Sa., 14. März 2026, 19:30 Uhr``),
-   through the ``cc_text_datetime`` macro.
+   through the ``cc_text_datetime`` macro;
+6. Unix times in seconds or milliseconds from 2000 to 2035 (an API's ``created_at``), as instants.
 
 ``fix_two_digit_year`` then reads a year written with two digits (``22/03/26`` parsed by a
 ``%Y`` format as year 26) as Excel does: 20yy unless that is more than ten years ahead, else 19yy.
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from culturecoop.ingest.shapes import DAY_NAMES, ZONE_ABBREVIATIONS, ZONE_WORDS
+from culturecoop.ingest.shapes import DAY_NAMES, EPOCH_SECONDS, ZONE_ABBREVIATIONS, ZONE_WORDS
 from culturecoop.ingest.vocabulary_languages import BEFORE_TIME
 from culturecoop.ingest.vocabulary_languages import DAYS as DAYS_ABROAD
 from culturecoop.ingest.vocabulary_languages import MONTHS as MONTHS_ABROAD
@@ -177,6 +178,14 @@ def timestamp_sql(column: str, formats: tuple[str, ...], date_formats: tuple[str
     if plain_bare or dated_bare:
         terms.append(f"CASE WHEN regexp_matches({column}, '^\\s*\\p{{L}}{{2,10}}\\.?,?\\s+[0-9]|[0-9]\\s+/\\s+[0-9]') "
                      f"THEN {first_of(*plain_bare, *dated_bare)} END")
+    # Unix seconds or milliseconds (an API's "created_at": 1788410632), 2000 to 2035 (``shapes.is_epoch``):
+    # an instant, converted to the profile's zone.
+    epoch = f"TRY_CAST(trim({column}) AS BIGINT)"
+    terms.append(
+        f"CASE WHEN regexp_full_match(trim({column}), '[0-9]{{10}}') AND {epoch} BETWEEN {EPOCH_SECONDS[0]} AND "
+        f"{EPOCH_SECONDS[1]} THEN timezone($tz, to_timestamp({epoch})) "
+        f"WHEN regexp_full_match(trim({column}), '[0-9]{{13}}') AND {epoch} // 1000 BETWEEN {EPOCH_SECONDS[0]} AND "
+        f"{EPOCH_SECONDS[1]} THEN timezone($tz, to_timestamp({epoch} / 1000.0)) END")
     # Three letters in a row, accented ones included: "1 déc. 2025" and "1 août" hold no three ASCII ones.
     terms.append(f"CASE WHEN regexp_matches({column}, '\\p{{L}}{{3}}') THEN cc_text_datetime({column}) END")
     # "8:00 p.m.", "10 h 15 a.m.": read again as "8:00 PM" (the draft reads them so).

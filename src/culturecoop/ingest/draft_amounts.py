@@ -50,16 +50,46 @@ def _total_over_seats(builder: DraftBuilder) -> None:
     orders report, one row per order): the whole row's amount, divided by its quantity. On
     rows of one seat each (an attendee report) it is the ticket's price, as mapped."""
     price, quantity = builder.mapped("unit_price"), builder.mapped("quantity")
-    if price is None or quantity is None or not {"total", "gesamt", "gesamtbetrag"} & set(vocab.tokens(price.name)):
+    if price is None or quantity is None or not isinstance(builder.columns_map.get("unit_price"), str):
         return
-    if not any(v.strip().isdigit() and int(v.strip()) > 1 for v in quantity.values):
+    if {"total", "gesamt", "gesamtbetrag"} & set(vocab.tokens(price.name)):
+        if not any(v.strip().isdigit() and int(v.strip()) > 1 for v in quantity.values):
+            return
+        why = _("its header names a total and rows carry a quantity ({quantity}): each ticket's price is this "
+                "amount divided by the quantity").format(quantity=quantity.name)
+    elif _scales_with_quantity(builder, price, quantity):
+        why = _("on rows of several tickets, this amount divided by {quantity} is the price of a single ticket "
+                "elsewhere in the file: it is what the whole row cost, so each ticket's price is this amount "
+                "divided by the quantity").format(quantity=quantity.name)
+    else:
         return
     builder.columns_map["total_price"] = builder.columns_map.pop("unit_price")
     builder.evidence = [e for e in builder.evidence if e.key != "columns.unit_price"]
-    builder.note("columns.total_price", price.name, _("its header names a total and rows carry a quantity "
-                                                      "({quantity}): each ticket's price is this amount divided "
-                                                      "by the quantity").format(quantity=quantity.name),
-                 check=True)
+    builder.note("columns.total_price", price.name, why, check=True)
+
+
+def _scales_with_quantity(builder: DraftBuilder, price: Column, quantity: Column) -> bool:
+    """Whether an amount headed like any price (« Montant TTC », « Montant payé », "Amount") is the
+    whole row's: on the rows of several tickets it is, far more often than not, the quantity times a
+    price that rows of one ticket carry (66,00 $ for 3 seats where single seats cost 22,00 $), and
+    is itself such a price less often. A venue sells at a handful of prices, so a row's total shows."""
+    singles: set[Decimal] = set()
+    several: list[tuple[Decimal, int]] = []
+    for row in builder.sample.rows:
+        if price.index >= len(row) or quantity.index >= len(row):
+            continue
+        amount, count = read_amount(row[price.index] or ""), (row[quantity.index] or "").strip()
+        if not amount or amount <= 0 or not count.isdigit() or int(count) < 1:
+            continue
+        if int(count) == 1:
+            singles.add(amount)
+        else:
+            several.append((amount, int(count)))
+    if len(several) < 3 or len(singles) < 1:
+        return False
+    divided = sum(1 for amount, count in several if (amount / count).quantize(Decimal("0.01")) in singles)
+    direct = sum(1 for amount, _count in several if amount in singles)
+    return divided >= 0.6 * len(several) and divided > 2 * direct
 
 
 def _row_amount_beside_a_price(builder: DraftBuilder) -> bool:

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
-from culturecoop.i18n import _
+from culturecoop.i18n import _, plural
 from culturecoop.i18n import count as count_text
 from culturecoop.i18n import share as share_text
 from culturecoop.ingest import countries, shapes
@@ -146,15 +146,20 @@ def date_formats(con: duckdb.DuckDBPyConnection, fields: dict[str, list[str]],
         if not values:
             continue
         named = [v for v in values if shapes.named_date(shapes.strip_zone(v)[0]) is not None]
+        epochs = [v for v in values if shapes.is_epoch(v)]
         zoned = Counter(z for v in values if (z := shapes.strip_zone(v)[1]) is not None)
-        reads = shapes.evaluate_formats(con, [v for v in values if v not in named])
+        reads = shapes.evaluate_formats(con, [v for v in values if v not in named and v not in epochs])
         chosen, read = cover_formats(reads, day_first)
         for fmt in chosen:
             target = datetimes if "%H" in fmt or "%I" in fmt else dates
             if fmt not in target:
                 target.append(fmt)
-        read += len(named)
+        read += len(named) + len(epochs)
         parts = []
+        if epochs:
+            parts.append(plural(len(epochs), "{n} written as a Unix time (seconds since 1970, read without a format)",
+                                "{n} written as Unix times (seconds since 1970, read without a format)").format(
+                n=count_text(len(epochs))))
         if chosen:
             parts.append(_("formats {formats}").format(formats=", ".join(chosen)))
         if named:
@@ -442,6 +447,9 @@ def decide_place(phones: Column | None, postcodes: Column | None, price: Column 
         currency = COUNTRY_CURRENCIES.get(country, "CAD")
         currency_why = _("no currency is written; {code} is the currency of {country}").format(code=currency, country=country)
         check_currency = True
+    if country not in ("CA", "US"):
+        # A few North American visitors (a Paris museum's Canadian tourists) do not move its clock.
+        zones = Counter({zone: n for zone, n in zones.items() if not zone.startswith("America/")})
     if country == "US" and not zones:
         zones.update(us_zones)
     if currency == "GBP" and not zones:

@@ -56,9 +56,15 @@ def is_document(path: Path) -> bool:
         return True
     if not text.startswith("{"):
         return False
-    first = text.split("\n", 1)[0].strip()
+    first, _sep, rest = text.partition("\n")
     try:
-        return not isinstance(json.loads(first), dict)
+        record = json.loads(first.strip())
+        if not isinstance(record, dict):
+            return True
+        # An API's answer saved on one line ({"docs": [{…}, {…}]}): the file's only line, whose
+        # records are in a list. JSON lines have a line per record.
+        alone = not rest.strip() and len(head) < 64 * 1024
+        return alone and any(len(found) > 1 for found in _lists_of_objects(record))
     except RecursionError:
         return False  # a whole line nested past reading: JSON lines, that line set aside
     except ValueError:

@@ -19,8 +19,10 @@ are read, ``WITH ORDINALITY``, would confine the reading to one thread). Each li
 into fields in SQL: a line without a quote character is a plain ``string_split``; a line with
 quotes is split on the quote character, the delimiters outside quotes become field breaks. An
 odd number of quotes (an unterminated quote) or a wrong field count makes the line malformed.
-The price is that a quoted field cannot span lines: each of its lines becomes a
-``malformed_line`` reject, counted, never lost.
+A quoted field that spans lines (a line break typed inside a spreadsheet cell) is joined
+beforehand into its record's first line, the lines it took left blank so that every other line
+keeps its number (``_joined_records``); a quote left open stays a ``malformed_line`` reject on
+each of its lines, counted, never lost and never swallowing the lines after it.
 
 Encodings other than UTF-8 are transcoded to a UTF-8 temporary file in streaming chunks
 (DuckDB reads only UTF-8, UTF-16 and a strict Latin-1); JSON lines are validated and
@@ -33,6 +35,7 @@ from __future__ import annotations
 import codecs
 import csv
 import re
+from collections import deque
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -194,6 +197,8 @@ def read_source(path: Path, profile: Profile, workdir: Path,
         raise _not_utf8(path, 0)
     if _lone_carriage_returns(text_path):
         text_path = _with_line_feeds(text_path, workdir / "source.lf")
+    if profile.format == "csv" and _records_across_lines(text_path, profile):
+        text_path = _joined_records(text_path, workdir / "source.joined", profile)
     if profile.format == "jsonl" and is_document(text_path):
         # One JSON document (an API's answer saved to a file): its records as JSON lines.
         text_path = as_json_lines(text_path, workdir / "source.jsonl")
@@ -233,6 +238,59 @@ def _with_line_feeds(path: Path, out: Path) -> Path:
                 block = block[:-1]
             dst.write(block.replace(b"\r\n", b"\n").replace(b"\r", b"\n"))
         dst.write(b"\n" if carry else b"")
+    return out
+
+
+# A quoted cell holds at most this many line breaks (a comment typed with Alt+Enter in a
+# spreadsheet); an unterminated quote is not followed further than that.
+MAX_LINES_PER_RECORD = 50
+
+
+def _records_across_lines(path: Path, profile: Profile) -> bool:
+    """True when a line holds an odd number of quote characters: a quoted cell goes on to the next
+    line (a spreadsheet's line break inside a cell), or a quote is left open."""
+    if not profile.quote:
+        return False
+    quote = profile.quote.encode()
+    with path.open("rb") as f:
+        return any(line.count(quote) & 1 for line in f)
+
+
+def _joined_records(path: Path, out: Path, profile: Profile) -> Path:
+    """A copy of ``path`` where a record whose quoted cell spans lines is written whole on its first
+    line, each line break inside the quotes read as a space, and every line it took left blank in
+    its place: the other lines keep their numbers, so rejects still name the source line. A quote
+    that stays open, or whose record would not have the header's number of columns, is left as it
+    is: its lines are malformed, as before, never swallowed into one cell. Streamed: at most
+    ``MAX_LINES_PER_RECORD`` lines are held at once."""
+    quote = profile.quote or '"'
+    width: int | None = None
+    waiting: deque[str] = deque()  # lines taken ahead for a record that did not close
+    with path.open(encoding="utf-8", newline="") as src, out.open("w", encoding="utf-8", newline="\n") as dst:
+        lines = (line.rstrip("\r\n") for line in src)
+        number = 0
+
+        def next_line() -> str | None:
+            return waiting.popleft() if waiting else next(lines, None)
+
+        while (line := next_line()) is not None:
+            number += 1
+            if width is None and number > profile.skip_lines and line.strip():
+                width = len(_split_line(line.lstrip("\ufeff"), profile))  # the header
+            if line.count(quote) % 2 == 0:
+                dst.write(line + "\n")
+                continue
+            record, parity = [line], 1
+            while parity and len(record) <= MAX_LINES_PER_RECORD and (following := next_line()) is not None:
+                record.append(following)
+                parity = (parity + following.count(quote)) % 2
+            joined = " ".join(record)
+            if parity == 0 and len(_split_line(joined, profile)) == width:
+                dst.write(joined + "\n" * len(record))
+                number += len(record) - 1
+            else:  # left as it is; the lines after it are read again, each on its own
+                dst.write(line + "\n")
+                waiting.extendleft(reversed(record[1:]))
     return out
 
 

@@ -466,6 +466,24 @@ def _measure(column: Column) -> None:
         column.amount.median = Decimal(statistics.median(amounts))
 
 
+# Unix times (seconds, or milliseconds as JavaScript writes them) read as dates: from 2000 to 2035,
+# so that no id, amount or phone number of ten digits passes for one.
+EPOCH_SECONDS = (946_684_800, 2_082_758_400)
+_EPOCH = re.compile(r"\d{10}|\d{13}")
+# Ten digits are attendee and barcode numbers as often as times: only under a header that says a time.
+_EPOCH_HEADER = re.compile(r"(?i)(?:^|[^a-z])(?:date|time|timestamp|created|updated|at|on|datum|zeit|heure|horodatage"
+                           r"|when|purchased|ordered|paid)(?:$|[^a-z])|_at$|At$")
+
+
+def is_epoch(value: str) -> bool:
+    """Whether ``value`` is a Unix time (seconds or milliseconds) between 2000 and 2035."""
+    text = value.strip()
+    if not _EPOCH.fullmatch(text):
+        return False
+    seconds = int(text) // (1000 if len(text) == 13 else 1)
+    return EPOCH_SECONDS[0] <= seconds <= EPOCH_SECONDS[1]
+
+
 def _measure_dates(columns: list[Column], con: duckdb.DuckDBPyConnection) -> None:
     """Which strptime formats read each column's values (zone suffix removed), in one query."""
     pairs: list[tuple[int, str]] = []
@@ -495,6 +513,9 @@ def _measure_dates(columns: list[Column], con: duckdb.DuckDBPyConnection) -> Non
         checked = min(len(column.values), 400)
         if checked:
             best = max(column.formats.values(), default=0)
+            epochs = sum(1 for value in column.values[:400] if is_epoch(value)) if _EPOCH_HEADER.search(column.name) else 0
+            if epochs >= 0.9 * checked:  # an API's times in Unix seconds ("created_at": 1788410632)
+                best = max(best, epochs)
             column.shares["date"] = min(1.0, (best + column.named_dates) / checked)
             column.shares["zoned"] = column.zoned / checked
 

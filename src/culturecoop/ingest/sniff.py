@@ -468,10 +468,14 @@ def _sniff_workbook(path: Path) -> Sample:
               "it again as .xlsx or CSV.").format(path=path.name)) from None
     try:
         scored = []
+        tables: dict[str, tuple[list[str], int]] = {}  # sheet → (its header, its rows below it, up to 200)
         for position, sheet in enumerate(book.worksheets):
             rows = _sheet_rows(sheet, 200)
             score, index = _sheet_score(rows)
             scored.append((score, -position, sheet.title, index))
+            if index is not None:
+                tables[sheet.title] = ([c.strip() for c in rows[index]],
+                                       sum(1 for r in rows[index + 1:] if sum(1 for c in r if c.strip()) >= 2))
         score, _position, title, index = max(scored)
         if index is None or score <= 0:
             raise UserError(
@@ -487,10 +491,21 @@ def _sniff_workbook(path: Path) -> Sample:
     sample = Sample(path=path, format="xlsx", header=header, rows=data)
     sample.evidence.append(Evidence("format", "xlsx", _("the file is an Excel workbook")))
     others = [s[2] for s in scored if s[2] != title]
+    # Sheets with the same columns (one sheet per performance, per month): their rows are not read.
+    alike = [t for t in others if t in tables and tables[t][0][:len(header)] == header and tables[t][1]]
+    unlike = [t for t in others if t not in alike]
     sheet_why = plural(len(data), "sheet {sheet} holds the table ({n} row)", "sheet {sheet} holds the table ({n} rows)").format(sheet=title, n=count_text(len(data)))
-    if others:
-        sheet_why += _("; the other sheets ({sheets}) hold none").format(sheets=", ".join(others))
-    sample.note("sheet", title if others else None, sheet_why)
+    if alike:
+        more = sum(tables[t][1] for t in alike)
+        sheet_why += plural(
+            more, "; the sheets {sheets} have the same columns and are NOT read (at least {n} more row): copy their "
+            "rows under this sheet's table, or prepare each sheet with its own mapping (sheet: {first})",
+            "; the sheets {sheets} have the same columns and are NOT read (at least {n} more rows): copy their rows "
+            "under this sheet's table, or prepare each sheet with its own mapping (sheet: {first})").format(
+                sheets=", ".join(alike), first=alike[0], n=count_text(more))
+    if unlike:
+        sheet_why += _("; the other sheets ({sheets}) hold none").format(sheets=", ".join(unlike))
+    sample.note("sheet", title if others else None, sheet_why, check=bool(alike))
     sample.note("skip_lines", index,
                 _("the header is on row {row}").format(row=index + 1) if index else _("the header is the first row"),
                 check=index > 0)

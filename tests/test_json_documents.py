@@ -68,9 +68,12 @@ def _prepare_drafted(export: Path, keys: Path, out: Path) -> tuple[dict[str, obj
     return draft.mapping, summary
 
 
-def test_an_api_answer_saved_to_a_file_is_prepared(tmp_path: Path, keys: Path) -> None:
+@pytest.mark.parametrize("indent", [2, None])
+def test_an_api_answer_saved_to_a_file_is_prepared(indent: int | None, tmp_path: Path, keys: Path) -> None:
+    # Saved as the API sent it, on one line (indent None), it was read as one record: one row, the
+    # paging count taken for a price, and « no purchase date and no price » said of a file with both.
     export = tmp_path / "attendees.json"
-    export.write_text(json.dumps(attendees_page(30), ensure_ascii=False, indent=2), encoding="utf-8")
+    export.write_text(json.dumps(attendees_page(30), ensure_ascii=False, indent=indent), encoding="utf-8")
     mapping, summary = _prepare_drafted(export, keys, tmp_path / "pkg")
     assert mapping["format"] == "jsonl"
     assert mapping["columns"]["email"] == "profile.email"

@@ -1198,3 +1198,54 @@ def test_sheets_with_the_same_columns_are_said_not_read(tmp_path: Path) -> None:
     line = next(line for line in draft.yaml_text.splitlines() if line.startswith("sheet:"))
     assert "CHECK" in line and "Dim 11 oct 16h, Sam 17 oct 20h30" in line and "NOT read" in line, line
     assert "16 more rows" in line and "hold none" not in line
+
+
+def test_a_show_typed_two_ways_is_one_event(tmp_path: Path, keys: Path) -> None:
+    # A hand-kept list names each show by its title and its date as typed: « Samedi 11 octobre … » and
+    # « samedi 11 octobre … », or the wrong weekday, made one show several events (4 shows became 9).
+    typed = ["samedi 11 octobre 2025 20h30", "Samedi 11 octobre 2025 20h30", "dimanche 11 octobre 2025 20h30",
+             "dimanche 12 octobre 2025 15h", "Dimanche 12 octobre 2025 15h00"]
+    export = tmp_path / "reservations.csv"
+    export.write_text("Nom,Prénom,Spectacle,Date du spectacle,Nb places,Prix,Mail,Date résa\n" + "".join(
+        f"Roy,Ève,Le Malade imaginaire,{typed[i % 5]},2,12 €,p{i}@exemple.fr,{1 + i:02d}/09/2025\n" for i in range(15)),
+        encoding="utf-8")
+    draft = draft_mapping(export)
+    assert "Date du spectacle" in str(draft.mapping["columns"]["event_id"]), draft.mapping["columns"]
+    prepare(export, member=MemberInfo("sweep", "sweep"), today=TODAY, keys_dir=keys, out=tmp_path / "pkg",
+            profile=parse_profile(draft.yaml_text.replace("# consent_defaults", "consent_defaults"), source="m.yaml"))
+    events = read_table(tmp_path / "pkg", "event")
+    assert sorted(e["starts_at"] for e in events) == [dt.datetime(2025, 10, 11, 20, 30), dt.datetime(2025, 10, 12, 15, 0)]
+    assert sum(t["quantity"] for t in read_table(tmp_path / "pkg", "ticket")) == 30
+
+
+def test_seats_counted_by_ticket_type_in_one_cell_are_the_quantity(tmp_path: Path, keys: Path) -> None:
+    # Ticket Tailor's orders report: « Tickets » reads « 2 x Plein tarif, 1 x Tarif réduit » and
+    # « Total paid » is the order's. 70 orders landed as 70 tickets priced at the order's total.
+    kinds = [("2 x Plein tarif, 1 x Tarif réduit", 3, "48.00"), ("1 x Tarif réduit", 1, "12.00"),
+             ("4 x Plein tarif", 4, "72.00"), ("2x Plein tarif + 2x Enfant", 4, "52.00")]
+    export = tmp_path / "orders.csv"
+    export.write_text("Order ID,Created at,Event,Tickets,Total paid,Currency,Email\n" + "".join(
+        f'or_{i},0{1 + i % 9}/09/2025 10:00,Quatuor Danel,"{kinds[i % 4][0]}",{kinds[i % 4][2]},EUR,p{i}@exemple.be\n'
+        for i in range(16)), encoding="utf-8")
+    draft = draft_mapping(export)
+    assert (draft.mapping["columns"]["quantity"], draft.mapping["columns"]["total_price"]) == ("Tickets", "Total paid")
+    prepare(export, member=MemberInfo("sweep", "sweep"), today=TODAY, keys_dir=keys, out=tmp_path / "pkg",
+            profile=parse_profile(draft.yaml_text, source="m.yaml"))
+    tickets = read_table(tmp_path / "pkg", "ticket")
+    assert sum(t["quantity"] for t in tickets) == 4 * sum(k[1] for k in kinds)
+    assert sum(t["quantity"] * t["unit_price"] for t in tickets) == 4 * sum(Decimal(k[2]) for k in kinds)
+
+
+def test_a_booking_list_with_only_the_shows_date_tells_its_performances_apart(tmp_path: Path) -> None:
+    # A Swiss choir's list: « Concert », « Date » (Sa 21.11.2026, Di 22.11.2026), « Heure », no purchase
+    # date. Read as the purchase's, the date left the events undated and both performances one event.
+    export = tmp_path / "billets.csv"
+    performances = [("Sa 21.11.2026", "20h00"), ("Di 22.11.2026", "17h00")]
+    export.write_text("No;Nom;Prénom;E-mail;Concert;Date;Heure;Nb billets;Prix\n" + "".join(
+        f"{i + 1};Müller;Loïc;p{i}@gmx.ch;Requiem de Fauré;{performances[i % 2][0]};{performances[i % 2][1]};1;35.-\n"
+        for i in range(30)), encoding="utf-8")
+    draft = draft_mapping(export)
+    columns = draft.mapping["columns"]
+    assert columns["event_starts_at"] == {"join": ["Date", "Heure"], "separator": " "}, draft.yaml_text
+    assert columns["event_id"] == {"join": ["Concert", "Date", "Heure"], "separator": " "}
+    assert any("No column gives the purchase date" in u for u in draft.undecided)

@@ -13,7 +13,7 @@ from culturecoop.i18n import _
 from culturecoop.ingest import vocabulary as vocab
 from culturecoop.ingest.draft_builder import DraftBuilder
 from culturecoop.ingest.draft_fit import MATCH_THRESHOLD, column_score
-from culturecoop.ingest.shapes import Column, read_amount
+from culturecoop.ingest.shapes import Column, read_amount, seats_of
 
 
 def choose_one_amount(builder: DraftBuilder) -> None:
@@ -53,7 +53,7 @@ def _total_over_seats(builder: DraftBuilder) -> None:
     if price is None or quantity is None or not isinstance(builder.columns_map.get("unit_price"), str):
         return
     if {"total", "gesamt", "gesamtbetrag"} & set(vocab.tokens(price.name)):
-        if not any(v.strip().isdigit() and int(v.strip()) > 1 for v in quantity.values):
+        if not any((seats_of(v) or 0) > 1 for v in quantity.values):
             return
         why = _("its header names a total and rows carry a quantity ({quantity}): each ticket's price is this "
                 "amount divided by the quantity").format(quantity=quantity.name)
@@ -78,13 +78,13 @@ def _scales_with_quantity(builder: DraftBuilder, price: Column, quantity: Column
     for row in builder.sample.rows:
         if price.index >= len(row) or quantity.index >= len(row):
             continue
-        amount, count = read_amount(row[price.index] or ""), (row[quantity.index] or "").strip()
-        if not amount or amount <= 0 or not count.isdigit() or int(count) < 1:
+        amount, count = read_amount(row[price.index] or ""), seats_of(row[quantity.index] or "")
+        if not amount or amount <= 0 or not count:
             continue
-        if int(count) == 1:
+        if count == 1:
             singles.add(amount)
         else:
-            several.append((amount, int(count)))
+            several.append((amount, count))
     if len(several) < 3 or len(singles) < 1:
         return False
     divided = sum(1 for amount, count in several if (amount / count).quantize(Decimal("0.01")) in singles)
@@ -100,9 +100,9 @@ def _row_amount_beside_a_price(builder: DraftBuilder) -> bool:
     price, quantity = builder.mapped("unit_price"), builder.mapped("quantity")
     if price is None or quantity is None or not isinstance(builder.columns_map.get("unit_price"), str):
         return False
-    rows = [(read_amount(r[price.index] or ""), (r[quantity.index] or "").strip(), r)
+    rows = [(read_amount(r[price.index] or ""), seats_of(r[quantity.index] or ""), r)
             for r in builder.sample.rows if price.index < len(r) and quantity.index < len(r)]
-    several = [(amount, int(q), r) for amount, q, r in rows if amount and q.isdigit() and int(q) > 1]
+    several = [(amount, q, r) for amount, q, r in rows if amount and q and q > 1]
     if len(several) < 3:
         return False
     for c in builder.columns:

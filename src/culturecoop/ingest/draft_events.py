@@ -62,6 +62,7 @@ def choose_event_columns(builder: DraftBuilder) -> None:
         builder.note(f"columns.{name}", builder.columns_map[name],
                      _("the day and the hour are in two columns: they are joined"))
     _bare_date_is_the_shows(builder)
+    _only_date_is_the_shows(builder)
     _start_in_names(builder)
     if "event_id" not in builder.columns_map:
         _event_id_without_column(builder)
@@ -90,6 +91,33 @@ def _bare_date_is_the_shows(builder: DraftBuilder) -> None:
             builder.choose("event_starts_at", c, _("a plain date beside the purchase's, with one value for many "
                                                    "purchases: the event's"), check=True)
             return
+
+
+def _only_date_is_the_shows(builder: DraftBuilder) -> None:
+    """A booking list with one date, a bare « Date » (and its « Heure »), holding a handful of days
+    for many rows (« Di 22.11.2026 17h00 » beside « Concert »): the show's date, not each purchase's.
+    Read as the purchase's, the performances of one title were one event with no date. It becomes the
+    event's start; the purchase is dated by it too, which the member is asked to check."""
+    spec = builder.columns_map.get("purchased_at")
+    if "event_starts_at" in builder.columns_map or spec is None:
+        return
+    names = [spec] if isinstance(spec, str) else spec.get("join", []) if isinstance(spec, dict) else []
+    day = builder.column(names[0]) if names else None
+    rows = len(builder.sample.rows)
+    if day is None or vocab.fold(day.name) not in _BARE_DATES or rows < 20 or (is_date_only(day) and len(names) < 2):
+        return  # a day without its hour: purchases over a few days look the same
+    moments = {tuple(builder.spec_cells(row, spec)) for row in builder.sample.rows} - {()}
+    if len(moments) > max(3, rows // 10):
+        return  # purchases, each at its own minute
+    builder.columns_map["event_starts_at"] = spec
+    builder.note("columns.event_starts_at", spec, _("a plain date with a handful of days for many rows: the "
+                                                    "show's"), check=True)
+    builder.evidence = [e for e in builder.evidence if e.key != "columns.purchased_at"]
+    builder.note("columns.purchased_at", spec, _("no column gives the purchase date: each ticket is dated by its "
+                                                 "show"), check=True)
+    builder.undecided.append(_("No column gives the purchase date: each ticket is dated by its show, so the sales "
+                               "paces of these events mean nothing. If your list keeps the booking date, choose "
+                               "it for {field}.").format(field=named("purchased_at")))
 
 
 def _plain_language(builder: DraftBuilder) -> None:

@@ -74,6 +74,8 @@ def shape_fit(name: str, c: Column, strong: bool = False) -> float:
         # Not one word of a ticket's state ("Oregon" in an address's "State"): a column whose
         # words say a state ("Registration Status": Approved, Cancelled) wins over it.
         return 0.2 if name == "status" and s(name) == 0 else 0.5 + 0.5 * s(name)
+    if name == "quantity" and s("counted") >= 0.9:
+        return 1.0  # seats counted by ticket type ("2 x Plein tarif, 1 x Tarif réduit"): their sum
     if name in ("quantity", "capacity"):
         return 1.0 if s("integer") >= 0.95 * most / 0.9 and (name == "capacity" or c.amount.median <= 50) else 0.0
     if name in ("unit_price", "total_price"):

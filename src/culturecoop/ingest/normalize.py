@@ -33,6 +33,7 @@ import duckdb
 
 from culturecoop.ingest import countries
 from culturecoop.ingest.dates import DATE_MACROS
+from culturecoop.ingest.shapes import COUNTED_SQL
 from culturecoop.ingest.vocabulary import FREE_WORDS, PLACEHOLDER_WORDS
 
 # Spaces that vendors' exports carry: ordinary, no-break, narrow no-break, BOM, tabs.
@@ -231,6 +232,13 @@ MACROS: tuple[str, ...] = (
                  THEN CASE WHEN v BETWEEN 1 AND 10000 AND v = round(v) THEN CAST(v AS INTEGER) END
                  ELSE list_transform([cc_amount(x, '.')], lambda a:
                           CASE WHEN a BETWEEN 1 AND 10000 AND a = round(a) THEN CAST(a AS INTEGER) END)[1] END)[1]""",
+    # Seats counted by ticket type in one cell ("2 x Plein tarif, 1 x Tarif réduit", "3× Adulte"): their
+    # sum (``shapes.COUNTED``), else NULL.
+    """CREATE OR REPLACE MACRO cc_counted(x) AS
+        CASE WHEN regexp_full_match(trim(x), '""" + COUNTED_SQL + """')
+             THEN list_transform([list_sum(list_transform(
+                      regexp_extract_all(trim(x), '(?:^|[,;+/|])\\s*([0-9]{1,4})\\s*[xX×]', 1),
+                      lambda n: CAST(n AS INTEGER)))], lambda q: CASE WHEN q BETWEEN 1 AND 10000 THEN q END)[1] END""",
     # The quantity column of a row as ``check_rows`` reads it: a leading minus marks a refund
     # (counted apart) and is not part of the number. Plain digits, as nearly every export
     # writes them, are read directly, to the same value ``cc_quantity`` gives them at a tenth
@@ -238,7 +246,7 @@ MACROS: tuple[str, ...] = (
     """CREATE OR REPLACE MACRO cc_row_quantity(x) AS
         CASE WHEN regexp_full_match(x, '[0-9]{1,5}')
              THEN CASE WHEN TRY_CAST(x AS INTEGER) BETWEEN 1 AND 10000 THEN TRY_CAST(x AS INTEGER) END
-             ELSE cc_quantity(ltrim(trim(x), '-')) END""",
+             ELSE coalesce(cc_counted(x), cc_quantity(ltrim(trim(x), '-'))) END""",
     """CREATE OR REPLACE MACRO cc_amount_currency(x) AS
         CASE WHEN contains(x, '€') THEN 'EUR'
              WHEN contains(x, '£') THEN 'GBP'

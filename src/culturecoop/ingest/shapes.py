@@ -366,6 +366,22 @@ _EIGHT_GROUPED = re.compile(r"\d{2,4}(?:[ .\-]\d{2,4}){1,3}")
 _INTEGER = re.compile(r"-?\d+")
 _CODE = re.compile(r"[A-Za-z]{3}")
 _TOKEN = re.compile(r"[\w\-./:#]+")
+# Seats counted by ticket type in one cell ("2 x Plein tarif, 1 x Tarif réduit"): a quantity, their sum.
+_COUNTED_ITEM = r"[0-9]{1,4}\s*[xX×]\s*[^0-9\s,;+/|][^,;+/|]*"
+COUNTED_SQL = rf"{_COUNTED_ITEM}(\s*[,;+/|]\s*{_COUNTED_ITEM})*"
+COUNTED = re.compile(COUNTED_SQL)
+_COUNT_OF_ITEM = re.compile(r"(?:^|[,;+/|])\s*([0-9]{1,4})\s*[xX×]")
+
+
+def seats_of(value: str) -> int | None:
+    """The number of seats a quantity cell says: a whole number, or seats counted by ticket type
+    ("2 x Plein tarif, 1 x Tarif réduit" is 3), as ``prepare`` reads it; None otherwise."""
+    text = value.strip()
+    if text.isdigit():
+        return int(text)
+    if COUNTED.fullmatch(text):
+        return sum(int(n) for n in _COUNT_OF_ITEM.findall(text))
+    return None
 _NAME = re.compile(r"[^\W\d_]+([ '’\-.,]+[^\W\d_]+){0,4}\.?")
 _BREAK = re.compile(r"[\s,]")
 
@@ -446,6 +462,8 @@ def _shapes(value: str) -> tuple[str, ...]:
         found.append("clock")
     if " " not in value and _TOKEN.fullmatch(value):
         found.append("token")
+    if COUNTED.fullmatch(value.strip()):
+        found.append("counted")
     return tuple(found)
 
 

@@ -203,6 +203,17 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
         starts_given = "title_date.p IS NOT NULL"
         title_columns = "\n                        title_date.p AS title_parts, event_starts_at AS starts_text,"
         title_join = " LEFT JOIN title_date ON title_date.t = event_starts_at"
+    # An event named by its start's text beside its title ("Fest-noz samedi 1 novembre 2025 21h"): the
+    # same show typed twice ("Samedi …", "samedi …", a wrong weekday) is one event, named by the
+    # start as read ("… 2025-11-01 21:00") wherever the text was read as a start.
+    event_spec = profile.columns.get("event_id")
+    by_start = (start_spec is not None and start_spec.form == "column" and not in_text and event_spec is not None
+                and event_spec.form in ("column", "join") and start_spec.sources[0] in event_spec.sources)
+    start_named = ("CASE WHEN starts_text IS NOT NULL AND starts_at IS NOT NULL AND contains(event_id, starts_text) "
+                   "THEN replace(event_id, starts_text, strftime(starts_at, '%Y-%m-%d %H:%M')) ELSE event_id END "
+                   "AS event_id" if by_start else "event_id")
+    if by_start:
+        title_columns = title_columns or "\n                        event_starts_at AS starts_text,"
     # ``checked`` stays narrow: the raw line only where a rule failed, and no event or patron
     # text (``ingest.split`` fetches those for the one row it keeps per event and patron).
     sql = f"""CREATE TEMP TABLE checked AS
@@ -216,7 +227,7 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
                        WHEN malformed THEN ['malformed_line']
                        ELSE list_filter([{reason_list}], lambda r: r IS NOT NULL) END AS reasons
         FROM (
-            SELECT line_no, raw, blank, malformed, ticket_id, order_id, patron_id, event_id, anonymous,
+            SELECT line_no, raw, blank, malformed, ticket_id, order_id, patron_id, {start_named}, anonymous,
                    purchased_at, quantity, currency, channel, status, status_blank, price, starts_given,
                    birth_given, purchased_blank, identity_fields,
                    CASE WHEN abs(price) < 100000000 THEN CAST(abs(price) AS DECIMAL(10,2)) END AS unit_price,

@@ -247,13 +247,40 @@ MAX_LINES_PER_RECORD = 50
 
 
 def _records_across_lines(path: Path, profile: Profile) -> bool:
-    """True when a line holds an odd number of quote characters: a quoted cell goes on to the next
-    line (a spreadsheet's line break inside a cell), or a quote is left open."""
+    """True when a quoted cell goes on to the next line (a spreadsheet's line break inside a cell)
+    and the record it makes has the header's columns: only then is the file rewritten. A line with
+    an odd number of quotes is rare, so the scan is one count per line; a quote left open (a broken
+    line, which stays malformed) costs nothing more."""
     if not profile.quote:
         return False
     quote = profile.quote.encode()
+    width: int | None = None
+    waiting: deque[bytes] = deque()
     with path.open("rb") as f:
-        return any(line.count(quote) & 1 for line in f)
+        lines = iter(f)
+
+        def next_line() -> bytes:
+            return waiting.popleft() if waiting else next(lines, b"")
+
+        number = 0
+        while line := next_line():
+            number += 1
+            if width is None and number > profile.skip_lines and line.strip():
+                width = len(_split_line(_text_of(line).lstrip("\ufeff"), profile))
+            if not line.count(quote) & 1:
+                continue
+            record, parity = [line], 1
+            while parity and len(record) <= MAX_LINES_PER_RECORD and (following := next_line()):
+                record.append(following)
+                parity = (parity + following.count(quote)) % 2
+            if parity == 0 and len(_split_line(" ".join(_text_of(r) for r in record), profile)) == width:
+                return True
+            waiting.extend(record[1:])
+    return False
+
+
+def _text_of(line: bytes) -> str:
+    return line.decode("utf-8", errors="replace").rstrip("\r\n")
 
 
 def _joined_records(path: Path, out: Path, profile: Profile) -> Path:

@@ -1131,7 +1131,9 @@ def test_an_amount_that_scales_with_the_seats_is_the_rows_total(amount: str, uni
 def test_a_museums_booking_export_is_read_as_the_museums(tmp_path: Path) -> None:
     # A Tiqets-like bookings export of a Paris museum: « Customer country » (France, Canada…) was taken
     # for the customer number, so every buyer of a country became one patron; the few Canadian
-    # visitors' phones set the clock to Toronto's; « Lead traveler » (the booking's name) went unused.
+    # visitors' phones set the clock to Toronto's. « Lead traveler » stays unused: mapped, the
+    # bookings with a name and no e-mail nor phone (6 % of one museum's) would be set aside as
+    # missing_patron_id instead of counted as admissions naming nobody.
     countries_cycle = ["France", "France", "Canada", "Belgique", "France", "Suisse"]
     given, family = ["Loïc", "Françoise", "Anaïs", "Hugo", "Chloé"], ["Bérard", "Derrien", "Martin", "Roy", "Petit",
                                                                         "Lefèvre", "Garnier"]
@@ -1146,7 +1148,7 @@ def test_a_museums_booking_export_is_read_as_the_museums(tmp_path: Path) -> None
     draft = draft_mapping(export)
     columns = draft.mapping["columns"]
     assert "patron_id" not in columns and columns["email"] == "Email", draft.yaml_text
-    assert columns["full_name"] == "Lead traveler"
+    assert "full_name" not in columns
     assert (draft.mapping["country"], draft.mapping["timezone"]) == ("FR", "Europe/Paris")
 
 

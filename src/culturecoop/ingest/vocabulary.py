@@ -193,9 +193,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "full_name": ("name", "full name", "nom complet", "customer name", "nom et prenom", "prenom et nom",
                   "nom prenom", "prenom nom", "display name", "sort name", "attendee name", "buyer name",
                   "participant", "client", "nom du client", "nom client", "acheteur", "payeur", "holder name",
-                  "nom du participant", "nom participant complet", "customer", "patron", "purchaser", "buyer",
-                  # a booking of a group, in a visit's or a tour's export: the person it is booked under
-                  "lead traveler", "lead traveller", "lead guest", "lead booker", "traveler name", "guest name"),
+                  "nom du participant", "nom participant complet", "customer", "patron", "purchaser", "buyer"),
     "birth_date": ("birth date", "date of birth", "dob", "birthday", "date de naissance", "naissance",
                    "birthdate", "ne le", "ne e le"),
     "postal_code": ("plz", "postleitzahl", "eircode", "postal code", "postcode", "post code", "zip", "zip code", "code postal", "cp",

@@ -202,3 +202,24 @@ def test_the_member_finds_its_own_ids_in_the_json_document_it_prepared(tmp_path:
     found = own_ids(tokens, [export], "m1", load_member_keys(keys).linkage_secret)
     assert found.column == "profile.email" and len(found.ids) == 30
     assert set(found.ids.values()) == {r["profile"]["email"] for r in attendees_page(30)["attendees"]}
+
+
+def test_an_orders_total_repeated_on_its_lines_is_not_their_price(tmp_path: Path, keys: Path) -> None:
+    # Ticket Tailor's API: an order's « total » (37,00: a 22,00 line and a 15,00 one) sat on each of
+    # its lines and was divided by each line's quantity: 6,223 € of tickets where 3,462 € were paid.
+    orders, paid = [], 0
+    for i in range(24):
+        lines = [{"id": f"li_{i}_{j}", "description": kind, "quantity": n, "value": price, "total": n * price}
+                 for j, (kind, n, price) in enumerate([("Plein tarif", 1 + i % 3, 2200), ("Tarif réduit", 1, 1500)][:1 + i % 2])]
+        total = sum(line["total"] for line in lines)
+        paid += total
+        orders.append({"id": f"or_{i}", "created_at": f"2026-02-{1 + i:02d}T10:00:00+01:00", "status": "completed",
+                       "buyer_details": {"email": f"{FIRST[i % 6].lower()}.{i}@exemple.example"},
+                       "event_summary": {"name": "Nuit du Jazz"}, "line_items": lines, "subtotal": total,
+                       "total": total, "currency": {"code": "eur"}})
+    export = tmp_path / "orders.json"
+    export.write_text(json.dumps({"data": orders}, ensure_ascii=False), encoding="utf-8")
+    mapping, summary = _prepare_drafted(export, keys, tmp_path / "pkg")
+    assert mapping["columns"]["total_price"] == "line_items.total", mapping["columns"]
+    tickets = read_table(tmp_path / "pkg", "ticket")
+    assert sum(t["unit_price"] * t["quantity"] for t in tickets) == Decimal(paid) / 100

@@ -20,7 +20,7 @@ def choose_one_amount(builder: DraftBuilder) -> None:
     """One amount column: the price of one admission when the export has one (a total beside it
     adds fees or the other seats), else a total: the whole row's when rows carry a quantity
     (divided by it), the ticket's own when each row is one admission."""
-    if _row_amount_beside_a_price(builder):
+    if _row_amount_beside_a_price(builder) or _amount_of_the_line(builder):
         return
     total = builder.mapped("total_price")
     if total is None:
@@ -52,7 +52,7 @@ def _total_over_seats(builder: DraftBuilder) -> None:
     price, quantity = builder.mapped("unit_price"), builder.mapped("quantity")
     if price is None or quantity is None or not isinstance(builder.columns_map.get("unit_price"), str):
         return
-    if {"total", "gesamt", "gesamtbetrag"} & set(vocab.tokens(price.name)):
+    if _TOTAL_WORDS & set(vocab.tokens(price.name)):
         if not any((seats_of(v) or 0) > 1 for v in quantity.values):
             return
         why = _("its header names a total and rows carry a quantity ({quantity}): each ticket's price is this "
@@ -90,6 +90,40 @@ def _scales_with_quantity(builder: DraftBuilder, price: Column, quantity: Column
     divided = sum(1 for amount, count in several if (amount / count).quantize(Decimal("0.01")) in singles)
     direct = sum(1 for amount, _count in several if amount in singles)
     return divided >= 0.6 * len(several) and divided > 2 * direct
+
+
+_TOTAL_WORDS = frozenset({"total", "gesamt", "gesamtbetrag"})
+
+
+def _amount_of_the_line(builder: DraftBuilder) -> bool:
+    """An order read as its lines (a JSON order's « line_items », one row each): an amount of the
+    whole order (« total »: 37,00 for a 22,00 and a 15,00 line), repeated on each of its lines, is no
+    line's. When the quantity is the line's, the line's own amount is read instead: its total
+    (divided by its quantity), else its price. Returns whether it was so read."""
+    quantity = builder.mapped("quantity")
+    if quantity is None or "." not in quantity.name:
+        return False
+    prefix = quantity.name.rsplit(".", 1)[0] + "."
+    field = "total_price" if "total_price" in builder.columns_map else "unit_price"
+    chosen = builder.mapped(field)
+    if chosen is None or chosen.name.startswith(prefix):
+        return False
+    for wanted in ("total_price", "unit_price"):
+        # The line's total says so ("line_items.total"); any other amount of the line is its price.
+        lines = [c for c in builder.columns if c.name.startswith(prefix) and c.index not in builder.used
+                 and column_score(wanted, c) >= MATCH_THRESHOLD
+                 and (bool(_TOTAL_WORDS & set(vocab.tokens(c.name))) == (wanted == "total_price"))
+                 and (wanted == "total_price" or vocab.header_score(wanted, c.name) > 0)]
+        if not lines:
+            continue
+        line = max(lines, key=lambda c: (column_score(wanted, c), -c.index))
+        del builder.columns_map[field]
+        builder.used.discard(chosen.index)
+        builder.evidence = [e for e in builder.evidence if e.key != f"columns.{field}"]
+        builder.choose(wanted, line, _("{order} is the whole order's amount, repeated on each of its lines: each line's "
+                                       "own amount is read here").format(order=chosen.name), check=True)
+        return True
+    return False
 
 
 def _row_amount_beside_a_price(builder: DraftBuilder) -> bool:

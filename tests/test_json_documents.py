@@ -219,7 +219,7 @@ def test_an_orders_total_repeated_on_its_lines_is_not_their_price(tmp_path: Path
                        "total": total, "currency": {"code": "eur"}})
     export = tmp_path / "orders.json"
     export.write_text(json.dumps({"data": orders}, ensure_ascii=False), encoding="utf-8")
-    mapping, summary = _prepare_drafted(export, keys, tmp_path / "pkg")
+    mapping, _summary = _prepare_drafted(export, keys, tmp_path / "pkg")
     assert mapping["columns"]["total_price"] == "line_items.total", mapping["columns"]
     tickets = read_table(tmp_path / "pkg", "ticket")
     assert sum(t["unit_price"] * t["quantity"] for t in tickets) == Decimal(paid) / 100

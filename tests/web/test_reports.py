@@ -145,6 +145,15 @@ def test_the_period_presets_and_errors_shown_on_the_form(app, coop: Coop) -> Non
         assert not re.search(r"(?<![\d-])\d{4}-\d{2}-\d{2}(?![\d-])", pooled)
 
 
+def test_the_api_page_says_how_to_call_it_in_the_readers_language(app, coop: Coop) -> None:
+    # The API page opened on the OpenAPI document's English description, its Markdown as it is.
+    with new_client(app) as c:
+        login(c, coop.emails["A-analyst"])
+        page = visible_text(c.get("/docs").text, tooltips=False)
+        assert "Authentifiez-vous avec un jeton d’API" in page and "barrière de confidentialité" in page
+        assert "Authenticate with an API token" not in page and "Bearer ccp_" not in page
+
+
 def test_bad_periods_and_names_are_one_clear_sentence(app, coop: Coop) -> None:
     # The account's language (French) wins over the client's Accept-Language.
     auth = {"Authorization": f"Bearer {coop.tokens['A-analyst']}", "Accept-Language": "en"}

@@ -253,6 +253,10 @@ class Invitation:
     expires_at: datetime
     accepted_at: datetime | None
 
+    @property
+    def expired(self) -> bool:
+        return self.expires_at < utcnow()
+
     def public(self) -> dict[str, Any]:
         return {
             "invitation_id": self.invitation_id,

@@ -33,7 +33,7 @@ import duckdb
 
 from culturecoop.ingest import countries
 from culturecoop.ingest.dates import DATE_MACROS
-from culturecoop.ingest.shapes import COUNTED_SQL
+from culturecoop.ingest.shapes import COUNT_OF_ITEM_SQL, COUNTED_SQL
 from culturecoop.ingest.vocabulary import FREE_WORDS, PLACEHOLDER_WORDS
 
 # Spaces that vendors' exports carry: ordinary, no-break, narrow no-break, BOM, tabs.
@@ -237,7 +237,7 @@ MACROS: tuple[str, ...] = (
     """CREATE OR REPLACE MACRO cc_counted(x) AS
         CASE WHEN regexp_full_match(trim(x), '""" + COUNTED_SQL + """')
              THEN list_transform([list_sum(list_transform(
-                      regexp_extract_all(trim(x), '(?:^|[,;+/|])\\s*([0-9]{1,4})\\s*[xX×]', 1),
+                      regexp_extract_all(trim(x), '""" + COUNT_OF_ITEM_SQL + """', 1),
                       lambda n: CAST(n AS INTEGER)))], lambda q: CASE WHEN q BETWEEN 1 AND 10000 THEN q END)[1] END""",
     # The quantity column of a row as ``check_rows`` reads it: a leading minus marks a refund
     # (counted apart) and is not part of the number. Plain digits, as nearly every export

@@ -36,7 +36,7 @@ import codecs
 import csv
 import re
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -246,37 +246,49 @@ def _with_line_feeds(path: Path, out: Path) -> Path:
 MAX_LINES_PER_RECORD = 50
 
 
+def _records(lines: Iterator[bytes], profile: Profile) -> Iterator[tuple[bytes, int]]:
+    """Each record of ``lines`` as it should be read, and how many lines of the file it took. A line
+    with an odd number of quotes opens a quoted cell that goes on to the next lines (a line break
+    typed in a spreadsheet cell): when they close it within ``MAX_LINES_PER_RECORD`` and the record
+    then has the header's columns, it is one line, its line breaks read as spaces, followed by a
+    blank line for every line it took, so that the other lines keep their numbers. Otherwise the
+    line stays as it is (malformed) and the lines after it are read again, each on its own."""
+    quote = (profile.quote or '"').encode()
+    width: int | None = None
+    waiting: deque[bytes] = deque()  # lines taken ahead for a record that did not close
+
+    def next_line() -> bytes:
+        return waiting.popleft() if waiting else next(lines, b"")
+
+    number = 0
+    while line := next_line():
+        number += 1
+        if width is None and number > profile.skip_lines and line.strip():
+            width = len(_split_line(_text_of(line).lstrip("\ufeff"), profile))  # the header
+        if not line.count(quote) & 1:
+            yield line, 1
+            continue
+        record, parity = [line], 1
+        while parity and len(record) <= MAX_LINES_PER_RECORD and (following := next_line()):
+            record.append(following)
+            parity = (parity + following.count(quote)) % 2
+        joined = b" ".join(r.rstrip(b"\r\n") for r in record)
+        if parity == 0 and len(_split_line(joined.decode("utf-8", errors="replace"), profile)) == width:
+            number += len(record) - 1
+            yield joined + b"\n" * len(record), len(record)
+        else:
+            yield line, 1
+            waiting.extendleft(reversed(record[1:]))
+
+
 def _records_across_lines(path: Path, profile: Profile) -> bool:
-    """True when a quoted cell goes on to the next line (a spreadsheet's line break inside a cell)
-    and the record it makes has the header's columns: only then is the file rewritten. A line with
-    an odd number of quotes is rare, so the scan is one count per line; a quote left open (a broken
-    line, which stays malformed) costs nothing more."""
+    """True when a quoted cell of ``path`` spans lines and makes a whole record (``_records``):
+    only then is the file rewritten; a quote left open (a broken line, which stays malformed) is
+    no reason to."""
     if not profile.quote:
         return False
-    quote = profile.quote.encode()
-    width: int | None = None
-    waiting: deque[bytes] = deque()
     with path.open("rb") as f:
-        lines = iter(f)
-
-        def next_line() -> bytes:
-            return waiting.popleft() if waiting else next(lines, b"")
-
-        number = 0
-        while line := next_line():
-            number += 1
-            if width is None and number > profile.skip_lines and line.strip():
-                width = len(_split_line(_text_of(line).lstrip("\ufeff"), profile))
-            if not line.count(quote) & 1:
-                continue
-            record, parity = [line], 1
-            while parity and len(record) <= MAX_LINES_PER_RECORD and (following := next_line()):
-                record.append(following)
-                parity = (parity + following.count(quote)) % 2
-            if parity == 0 and len(_split_line(" ".join(_text_of(r) for r in record), profile)) == width:
-                return True
-            waiting.extend(record[1:])
-    return False
+        return any(taken > 1 for _record, taken in _records(iter(f), profile))
 
 
 def _text_of(line: bytes) -> str:
@@ -284,40 +296,10 @@ def _text_of(line: bytes) -> str:
 
 
 def _joined_records(path: Path, out: Path, profile: Profile) -> Path:
-    """A copy of ``path`` where a record whose quoted cell spans lines is written whole on its first
-    line, each line break inside the quotes read as a space, and every line it took left blank in
-    its place: the other lines keep their numbers, so rejects still name the source line. A quote
-    that stays open, or whose record would not have the header's number of columns, is left as it
-    is: its lines are malformed, as before, never swallowed into one cell. Streamed: at most
-    ``MAX_LINES_PER_RECORD`` lines are held at once."""
-    quote = profile.quote or '"'
-    width: int | None = None
-    waiting: deque[str] = deque()  # lines taken ahead for a record that did not close
-    with path.open(encoding="utf-8", newline="") as src, out.open("w", encoding="utf-8", newline="\n") as dst:
-        lines = (line.rstrip("\r\n") for line in src)
-        number = 0
-
-        def next_line() -> str | None:
-            return waiting.popleft() if waiting else next(lines, None)
-
-        while (line := next_line()) is not None:
-            number += 1
-            if width is None and number > profile.skip_lines and line.strip():
-                width = len(_split_line(line.lstrip("\ufeff"), profile))  # the header
-            if line.count(quote) % 2 == 0:
-                dst.write(line + "\n")
-                continue
-            record, parity = [line], 1
-            while parity and len(record) <= MAX_LINES_PER_RECORD and (following := next_line()) is not None:
-                record.append(following)
-                parity = (parity + following.count(quote)) % 2
-            joined = " ".join(record)
-            if parity == 0 and len(_split_line(joined, profile)) == width:
-                dst.write(joined + "\n" * len(record))
-                number += len(record) - 1
-            else:  # left as it is; the lines after it are read again, each on its own
-                dst.write(line + "\n")
-                waiting.extendleft(reversed(record[1:]))
+    """A copy of ``path`` whose records spanning lines are each on one line (``_records``); every
+    other line as it was, with its number. Streamed."""
+    with path.open("rb") as src, out.open("wb") as dst:
+        dst.writelines(record for record, _taken in _records(iter(src), profile))
     return out
 
 

@@ -370,7 +370,9 @@ _TOKEN = re.compile(r"[\w\-./:#]+")
 _COUNTED_ITEM = r"[0-9]{1,4}\s*[xX×]\s*[^0-9\s,;+/|][^,;+/|]*"
 COUNTED_SQL = rf"{_COUNTED_ITEM}(\s*[,;+/|]\s*{_COUNTED_ITEM})*"
 COUNTED = re.compile(COUNTED_SQL)
-_COUNT_OF_ITEM = re.compile(r"(?:^|[,;+/|])\s*([0-9]{1,4})\s*[xX×]")
+# The count of each ticket type in such a cell (its group 1), in Python and in DuckDB's regexp_extract_all.
+COUNT_OF_ITEM_SQL = r"(?:^|[,;+/|])\s*([0-9]{1,4})\s*[xX×]"
+_COUNT_OF_ITEM = re.compile(COUNT_OF_ITEM_SQL)
 
 
 def seats_of(value: str) -> int | None:

@@ -58,7 +58,7 @@ _ZONE_OFFSETS = "[" + ", ".join(f"'{v}'" for v in ZONE_ABBREVIATIONS.values()) +
 def _iso_offset(suffix: str) -> str:
     """SQL: the ``±hh:mm`` (or ``±hhmm``) a zone suffix stands for."""
     return f"""CASE WHEN {suffix} IN ('Z', 'UTC', 'GMT') THEN '+00:00'
-        WHEN list_contains({_ZONE_NAMES}, {suffix}) THEN {_ZONE_OFFSETS}[list_position({_ZONE_NAMES}, {suffix})]
+        WHEN list_position({_ZONE_NAMES}, {suffix}) > 0 THEN {_ZONE_OFFSETS}[list_position({_ZONE_NAMES}, {suffix})]
         WHEN regexp_matches({suffix}, '^(UTC|GMT)')
         THEN list_transform([regexp_extract({suffix}, '([+-])([0-9]{{1,2}}):?([0-9]{{2}})?$', ['s', 'h', 'm'])],
                             lambda o: o.s || lpad(o.h, 2, '0') || ':' || coalesce(nullif(o.m, ''), '00'))[1]
@@ -118,14 +118,18 @@ DATE_MACROS: tuple[str, ...] = (
 
 def first_of(*expressions: str) -> str:
     """SQL: the first non-NULL of ``expressions``, evaluating each only where the ones before
-    it are NULL (DuckDB's ``coalesce`` evaluates every argument on every row), and each once: a
-    lambda's parameter holds it (``CASE WHEN e IS NOT NULL THEN e`` would write it, and compile
-    its patterns, twice at every level of nesting)."""
+    it are NULL: DuckDB's ``coalesce`` evaluates every argument on every row, while a ``CASE``
+    evaluates a branch on the rows that reach it only. An expression that gives a value is
+    evaluated twice on its rows (its test, then its value), so the cheap ones come first.
+
+    Not a lambda binding each value once (``list_transform([e], lambda v: CASE WHEN v IS NOT
+    NULL THEN v ELSE … END)``): DuckDB sets up a lambda's body again for every chunk of 2,048
+    rows, regular expressions compiled anew included, and the date parser's eight nested
+    levels cost 2.5 s per million rows where this costs 0.17 s."""
     if len(expressions) == 1:
         return expressions[0]
-    name = f"first_{len(expressions)}"  # one name per level: an inner level never hides an outer one
-    rest = first_of(*expressions[1:])
-    return f"list_transform([{expressions[0]}], lambda {name}: CASE WHEN {name} IS NOT NULL THEN {name} ELSE ({rest}) END)[1]"
+    head, rest = expressions[0], first_of(*expressions[1:])
+    return f"CASE WHEN ({head}) IS NOT NULL THEN ({head}) ELSE ({rest}) END"
 
 
 def _has_zone(fmt: str) -> bool:

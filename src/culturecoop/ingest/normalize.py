@@ -40,7 +40,10 @@ from culturecoop.ingest.vocabulary import FREE_WORDS, PLACEHOLDER_WORDS
 _SPACE = r"[\s\x{00A0}\x{202F}\x{2009}\x{FEFF}]"
 
 FREE_LIST = "[" + ", ".join(f"'{w}'" for w in FREE_WORDS) + "]"
-PLACEHOLDER_LIST = "[" + ", ".join("'" + w.replace("'", "''") + "'" for w in PLACEHOLDER_WORDS) + "]"
+# A placeholder word, a number of zeros or -1, or signs alone, as one pattern (SQL-quoted) over
+# the value folded to lower case without accents.
+PLACEHOLDER_PATTERN = ("|".join(w.replace(".", "\\.") for w in PLACEHOLDER_WORDS).replace("'", "''")
+                       + "|0+|-0*1|[-–—?.*_/#\\s]+|x+")
 
 
 def _literal(text: str) -> str:
@@ -221,7 +224,7 @@ MACROS: tuple[str, ...] = (
     # A formula ("=2*5") or two numbers joined by an operator ("2 x 25,00 €", "25+3") is no amount:
     # read as its digits, it would be 25 or 225.
     """CREATE OR REPLACE MACRO cc_amount(x, dec) AS
-        CASE WHEN list_contains(""" + FREE_LIST + """, lower(strip_accents(trim(x)))) THEN 0::DECIMAL(18,4)
+        CASE WHEN list_position(""" + FREE_LIST + """, lower(strip_accents(trim(x)))) > 0 THEN 0::DECIMAL(18,4)
              WHEN regexp_matches(x, '^\\s*[=@]|[0-9]\\s*[*×xX/=+]\\s*[0-9]') THEN NULL
              ELSE list_transform([cc_amount_text(x, dec)], lambda t: CASE WHEN regexp_full_match(t, '-?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)')
                                                                      THEN TRY_CAST(t AS DECIMAL(18,4)) END)[1] END""",
@@ -269,10 +272,11 @@ MACROS: tuple[str, ...] = (
              ELSE nullif(trim(left(trim(x), length(trim(x)) - length(coalesce(cc_surname_of(x), '')))), '') END""",
     # A value that identifies someone, or NULL: blank, a placeholder word ("N/A", "Guest"), a number
     # of zeros or -1 (a walk-in's customer number), or signs alone ("-", "?", "xxx").
+    # One pattern, no lambda: DuckDB sets up a lambda's body (its patterns compiled) for every
+    # chunk of rows, and looks a word up in a list one element after the other.
     """CREATE OR REPLACE MACRO cc_person_text(x) AS
-        list_transform([nullif(trim(x), '')], lambda v:
-            CASE WHEN list_contains(""" + PLACEHOLDER_LIST + """, lower(strip_accents(v)))
-                      OR regexp_full_match(v, '0+|-0*1|[-–—?.*_/#\\s]+|[xX]+') THEN NULL ELSE v END)[1]""",
+        CASE WHEN regexp_full_match(lower(strip_accents(trim(x))), '""" + PLACEHOLDER_PATTERN + """') THEN NULL
+             ELSE nullif(trim(x), '') END""",
     """CREATE OR REPLACE MACRO cc_birth_band(d) AS
         CAST(year(d) // 5 * 5 AS VARCHAR) || '-' || CAST(year(d) // 5 * 5 + 4 AS VARCHAR)""",
 )

@@ -187,7 +187,11 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
         ("bad_status", "status IS NULL"),
         ("bad_currency", "NOT regexp_full_match(currency, '[A-Z]{3}')"),
     ]
-    identity_fields = " + ".join(f"CAST(cc_person_text({name}) IS NOT NULL AS TINYINT)" for name in _PERSON_FIELDS)
+    # Whether the line writes each field of a person, read once per field (``anonymous`` and
+    # ``identity_fields`` both count them).
+    writes = ", ".join(f"cc_person_text({name}) IS NOT NULL AS writes_{name}" for name in _PERSON_FIELDS)
+    identity_fields = " + ".join(f"CAST(writes_{name} AS TINYINT)" for name in _PERSON_FIELDS)
+    anonymous = " OR ".join(f"writes_{name}" for name in ("email", "phone", "first_name", "last_name", "full_name"))
     reason_list = ", ".join(f"CASE WHEN {cond} THEN '{name}' END" for name, cond in rules)
     per_admission = (",\n                                  CAST(price / coalesce(quantity, 1) AS DECIMAL(18,4)) AS price"
                      if amount == "total_price" else "")
@@ -249,8 +253,7 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
                         nullif(trim(event_id), '') AS event_id,
                         -- Nothing names a person: a door or cash sale, not a fixable omission.
                         -- "N/A", "Guest", "Info Requested" name nobody either.
-                        coalesce(cc_person_text(email), cc_person_text(phone), cc_person_text(first_name),
-                                 cc_person_text(last_name), cc_person_text(full_name)) IS NULL AS anonymous,
+                        NOT ({anonymous}) AS anonymous,
                         -- How much of the person the line writes: an order export may write it on
                         -- the order's first line only (``ingest.rows``, ``ingest.split``'s pick).
                         {identity_fields} AS identity_fields,
@@ -269,7 +272,7 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
                         CASE WHEN birth_date IS NOT NULL THEN {birth} END AS birth_date
                     FROM (SELECT * REPLACE (nullif(trim(purchased_at), '') AS purchased_at,
                                             nullif(trim(event_starts_at), '') AS event_starts_at,
-                                            nullif(trim(birth_date), '') AS birth_date)
+                                            nullif(trim(birth_date), '') AS birth_date), {writes}
                           FROM {info.relation}){title_join}
                 ))))"""
     con.execute(sql, params)

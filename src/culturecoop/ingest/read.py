@@ -225,8 +225,8 @@ class _TextScan:
     # systems): the line reader takes the line ending it meets first for every line, and after a
     # lone one it ate the next line's first character ("12," read as "2,").
     lone_carriage_returns: bool
-    # The number and byte offset of each line with an odd number of quotes (``_records_across_lines``).
-    odd_quote_lines: list[tuple[int, int]]
+    # The byte offset of each line with an odd number of quotes (``_records_across_lines``).
+    odd_quote_lines: list[int]
     # The byte offset of the first NUL byte and how many the file holds (a text export padding
     # fields with them: the reader reads each as nothing, and prepare says so).
     first_nul: int | None
@@ -234,13 +234,13 @@ class _TextScan:
 
 
 def _scan_text(path: Path, quote: bytes | None) -> _TextScan:
-    """One pass over ``path`` by blocks, each cut after its last line feed. Only the quotes are
-    visited (a few per thousand lines in most exports), each line found around them."""
+    """One pass over ``path`` by blocks, each cut after its last line feed. Only the quotes, carriage
+    returns and NUL bytes are visited (most exports have few or none), each quote's line found
+    around it: a million lines take the time of reading them."""
     lone = feed = False
-    odd: list[tuple[int, int]] = []
+    odd: list[int] = []
     first_nul: int | None = None
     nuls = 0
-    number = 0  # lines before the block
     done = 0  # bytes before the block
     carry = b""
     with path.open("rb") as f:
@@ -249,25 +249,22 @@ def _scan_text(path: Path, quote: bytes | None) -> _TextScan:
             block = carry + chunk
             cut = block.rfind(b"\n") + 1 if chunk else len(block)
             body, carry = block[:cut], block[cut:]
-            # A carriage return ending the file ends its last line: it is no lone one.
-            lone = lone or re.search(rb"\r(?!\n)", body if chunk else body.removesuffix(b"\r")) is not None
             feed = feed or b"\n" in body
-            found = body.count(b"\x00")
-            if found and first_nul is None:
-                first_nul = done + body.index(b"\x00")
-            nuls += found
-            counted = 0  # offset up to which the block's line breaks are counted into ``number``
+            # A carriage return ending the file ends its last line: it is no lone one.
+            ends = body if chunk else body.removesuffix(b"\r")
+            lone = lone or (b"\r" in ends and ends.count(b"\r") != ends.count(b"\r\n"))
+            if b"\x00" in body:
+                if first_nul is None:
+                    first_nul = done + body.index(b"\x00")
+                nuls += body.count(b"\x00")
             at = body.find(quote) if quote else -1
             while quote and at >= 0:
                 start = body.rfind(b"\n", 0, at) + 1
                 end = body.find(b"\n", at)
                 end = len(body) if end < 0 else end
-                number += body.count(b"\n", counted, start)
-                counted = start
                 if body.count(quote, start, end) & 1:
-                    odd.append((number + 1, done + start))
+                    odd.append(done + start)
                 at = body.find(quote, end)
-            number += body.count(b"\n", counted)
             done += len(body)
             if not chunk:
                 return _TextScan(lone and feed, odd, first_nul, nuls)
@@ -327,31 +324,38 @@ def _records(lines: Iterator[bytes], profile: Profile) -> Iterator[tuple[bytes, 
             waiting.extendleft(reversed(record[1:]))
 
 
-def _records_across_lines(path: Path, profile: Profile, odd: list[tuple[int, int]]) -> bool:
+def _records_across_lines(path: Path, profile: Profile, odd: list[int]) -> bool:
     """True when a quoted cell of ``path`` spans lines and makes a whole record (``_records``):
     only then is the file rewritten; a quote left open (a broken line, which stays malformed) is
     no reason to.
 
-    Such a record opens on a line with an odd number of quotes and closes on the next one, at most
-    ``MAX_LINES_PER_RECORD`` lines further: only those pairs of lines are read again and joined
-    (most files have none, and a file of broken quotes far apart is told at the speed of a scan)."""
-    pairs = [(a, b) for a, b in pairwise(odd) if b[0] - a[0] <= MAX_LINES_PER_RECORD]
-    if not pairs:
+    Such a record opens on a line with an odd number of quotes (``odd``: their byte offsets) and
+    closes on the next one, at most ``MAX_LINES_PER_RECORD`` lines further: only the lines from
+    each such line to the next are read again, and joined (most files have none, and a file of
+    broken quotes far apart is told at the speed of a scan)."""
+    if len(odd) < 2:
         return False
     with path.open("rb") as f:
-        header, width = 0, 0
-        for header, line in enumerate(f, start=1):
-            if header > profile.skip_lines and line.strip():
+        width = 0
+        for number, line in enumerate(f, start=1):
+            if number > profile.skip_lines and line.strip():
                 width = len(_split_line(_text_of(line).lstrip("\ufeff"), profile))
+                header = f.tell() - len(line)
                 break
         else:
             return False  # no header: no record has a width to match
-        for (first, offset), (last, _end) in pairs:
-            if first < header:
+        for first, following in pairwise(odd):
+            if first < header:  # before the header, no record has a width to match
                 continue
-            f.seek(offset)
-            record = [f.readline().rstrip(b"\r\n") for _ in range(last - first + 1)]
-            if len(_split_line(b" ".join(record).decode("utf-8", errors="replace"), profile)) == width:
+            f.seek(first)
+            record = [f.readline()]
+            while f.tell() < following and len(record) <= MAX_LINES_PER_RECORD:
+                record.append(f.readline())
+            if f.tell() != following or len(record) > MAX_LINES_PER_RECORD:
+                continue  # the next such line is too far: this quote stays open
+            record.append(f.readline())
+            joined = b" ".join(r.rstrip(b"\r\n") for r in record)
+            if len(_split_line(joined.decode("utf-8", errors="replace"), profile)) == width:
                 return True
     return False
 

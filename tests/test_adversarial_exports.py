@@ -170,6 +170,9 @@ ODD_BUT_READABLE = [
     # A last row cut off in a cell of 2 MB (over the 1 MB a line may hold): the 30 rows above it are
     # read, that row rejected.
     ("long-tail.csv", (HEADER + ROWS).encode() + b"31,zoe@example.org,Jazz," + b"x" * (2 << 20), 30, 1),
+    # Longer than the lines the first, quicker read of the file accepts (8 MB): read again whole.
+    ("longer-tail.csv", (HEADER + ROWS).encode() + b"31,zoe@example.org,Jazz," + b"x" * (9 << 20) + b"\n"
+     + b"32,ana32@example.org,Jazz,2026-01-02 20:00,2025-12-01 10:00,10\n", 31, 1),
     # One line nested past reading among JSON lines: set aside, the others read.
     ("deep-one.jsonl", b'{"order":0,"x":' + b"[" * 3000 + b"]" * 3000 + b"}\n" + "".join(json.dumps(
         {"order": n, "price": 10, "email": f"a{n}@x.example", "date": "2026-01-01 10:00", "event": "Gala"}) + "\n"

@@ -41,6 +41,9 @@ class SourceInfo:
     # SQL (with ``lines_params``) creating the ``source_lines`` table that ``relation`` reads.
     lines_sql: str = ""
     lines_params: dict[str, Any] = field(default_factory=dict)
+    # Parameters tried first, quicker on most files; ``lines_params`` only when DuckDB stops on a
+    # line's size with them.
+    lines_quick_params: dict[str, Any] | None = None
     # The line of the first NUL byte of a text export, and how many it holds (read as nothing).
     nul_line: int | None = None
     nul_count: int = 0
@@ -52,7 +55,12 @@ class SourceInfo:
         on the line number, not a second scan of the file.
         """
         if self.lines_sql:
-            con.execute(self.lines_sql, self.lines_params)
+            try:
+                con.execute(self.lines_sql, self.lines_quick_params or self.lines_params)
+            except duckdb.InvalidInputException as exc:
+                if self.lines_quick_params is None or "maximum line size" not in str(exc).lower():
+                    raise
+                con.execute(self.lines_sql, self.lines_params)
             self.lines_sql = ""
 
     def lines_where(self, condition: str) -> str:

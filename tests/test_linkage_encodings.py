@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import hmac
 
+import duckdb
 import numpy as np
 import pyarrow as pa
 
@@ -15,8 +16,10 @@ from culturecoop.privacy.encodings import (
     bloom_matrix,
     derive_key,
     dice,
+    keyed_token_sql,
     keyed_tokens,
     normalize_for_bloom,
+    token_pads,
 )
 
 SECRET = b"k" * 32
@@ -79,3 +82,17 @@ def test_swapped_name_columns_are_comparable() -> None:
 def test_unparseable_value_is_null() -> None:
     encoded = bloom_encode(["1980-05-17", "sometime", None], "birth_date", SECRET)
     assert encoded.null_count == 2 and encoded[0].is_valid
+
+
+def test_duckdbs_contact_tokens_are_the_ones_linkage_matches() -> None:
+    # prepare has DuckDB compute the e-mail and phone tokens on every core; they must be the very
+    # tokens keyed_tokens gives (a subject's request, linkage across members), value for value.
+    secret = b"s" * 32
+    values = ["ana@example.org", "jean-françois.o'neil@exemple.qc.ca", "33612345678", "", None, "ß" * 200]
+    con = duckdb.connect()
+    for purpose in ("email", "phone"):
+        got = [row[0] for row in con.execute(
+            f"SELECT {keyed_token_sql('v', purpose)} FROM unnest($values) WITH ORDINALITY AS t(v, i) ORDER BY i",
+            {"values": values, **token_pads(secret, purpose)}).fetchall()]
+        assert got == keyed_tokens(values, purpose, secret)
+    assert keyed_tokens(["a@b.c"], "email", secret) != keyed_tokens(["a@b.c"], "phone", secret)

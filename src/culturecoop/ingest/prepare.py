@@ -56,7 +56,7 @@ from culturecoop.ingest.split import (
     unnamed_sale_table,
 )
 from culturecoop.ingest.validate import RULES, check_rows
-from culturecoop.privacy.encodings import member_id_key
+from culturecoop.privacy.encodings import keyed_token_sql, member_id_key, token_pads
 from culturecoop.privacy.keys import MemberKeys, load_member_keys
 from culturecoop.schema.model import CONSENT_PURPOSES
 
@@ -352,7 +352,11 @@ def _split(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile, m
     con.execute("DROP TABLE IF EXISTS source_lines")  # every line needed is in ``checked`` or ``kept``
     params = lookup_params(con, profile)
     build_patrons(con, profile, id_key, params)
-    clear = con.sql("SELECT * FROM patron_clear").to_arrow_table()
+    # The contacts' tokens by DuckDB, on every core: the pseudonymizer's thread has the rest.
+    clear = con.sql(f"""SELECT *, {keyed_token_sql("email", "email")} AS email_token,
+                               {keyed_token_sql("phone", "phone")} AS phone_token FROM patron_clear""",
+                    params={**token_pads(keys.linkage_secret, "email"), **token_pads(keys.linkage_secret, "phone")},
+                    ).to_arrow_table()
     # Pseudonymization (Python and NumPy, one core) runs beside DuckDB's work on events, tickets
     # and consents: DuckDB releases the GIL. DuckDB keeps every core: its share (the tickets'
     # HMAC tokens above all) is now the larger, and confined to one thread it came last.

@@ -70,6 +70,14 @@ def _bloom_distinct(column: pa.ChunkedArray | pa.Array, field: str, secret: byte
     return pc.take(filters, encoded.indices)
 
 
+def _tokens(clear: pa.Table, field: str, secret: bytes) -> pa.Array | pa.ChunkedArray:
+    """The ``keyed_tokens`` of a contact column: ``{field}_token`` when DuckDB already computed
+    them (``privacy.encodings.keyed_token_sql``, on every core), else here."""
+    if f"{field}_token" in clear.column_names:
+        return clear.column(f"{field}_token")
+    return arrow_array(keyed_tokens(clear.column(field).to_pylist(), field, secret), pa.string())
+
+
 def pseudonymize_patrons(clear: pa.Table, member_id: str, keys: MemberKeys) -> pa.Table:
     """The canonical ``patron`` table from ``patron_clear`` rows (see ``ingest.split``).
 
@@ -78,12 +86,11 @@ def pseudonymize_patrons(clear: pa.Table, member_id: str, keys: MemberKeys) -> p
     """
     secret = keys.linkage_secret
     n = clear.num_rows
-    emails = clear.column("email").to_pylist()
     columns = {
         "member_id": arrow_array([member_id] * n, pa.string()),
         "member_patron_id": clear.column("member_patron_id"),
-        "email_token": arrow_array(keyed_tokens(emails, "email", secret), pa.string()),
-        "phone_token": arrow_array(keyed_tokens(clear.column("phone").to_pylist(), "phone", secret), pa.string()),
+        "email_token": _tokens(clear, "email", secret),
+        "phone_token": _tokens(clear, "phone", secret),
         "bloom_given_name": _bloom_distinct(clear.column("given_name"), "given_name", secret),
         "bloom_surname": _bloom_distinct(clear.column("surname"), "surname", secret),
         "bloom_birth_date": _bloom_distinct(clear.column("birth_date"), "birth_date", secret),

@@ -131,16 +131,34 @@ def member_id_tokens(values: Sequence[str | None], member_id: str, secret: bytes
             for v in values]
 
 
-def pads(key: bytes) -> dict[str, bytes]:
-    """HMAC's inner and outer key blocks, bound as ``$ipad`` and ``$opad`` by ``id_token_sql``."""
+def pads(key: bytes, name: str = "") -> dict[str, bytes]:
+    """HMAC's inner and outer key blocks (a key of at most 64 bytes), bound as ``$ipad`` and
+    ``$opad`` (with ``name`` after them) by ``id_token_sql`` and ``keyed_token_sql``."""
     block = key.ljust(64, b"\0")
-    return {"ipad": bytes(b ^ 0x36 for b in block), "opad": bytes(b ^ 0x5C for b in block)}
+    return {f"ipad{name}": bytes(b ^ 0x36 for b in block), f"opad{name}": bytes(b ^ 0x5C for b in block)}
+
+
+def _hmac_sql(column: str, name: str = "") -> str:
+    """SQL: the HMAC-SHA256 hex digest of the text ``column`` under the key blocks of ``pads(key, name)``,
+    computed by DuckDB in parallel."""
+    return f"sha256($opad{name} || unhex(sha256($ipad{name} || encode({column}))))"
 
 
 def id_token_sql(column: str) -> str:
-    """SQL: the member's token of the text ``column`` (HMAC-SHA256 computed by DuckDB from the
-    key blocks of ``pads``, in parallel; equal to ``member_id_tokens``)."""
-    return (f"left(sha256($opad || unhex(sha256($ipad || encode({column})))), {ID_TOKEN_HEX})")
+    """SQL: the member's token of the text ``column`` (the key blocks of ``pads``; equal to
+    ``member_id_tokens``)."""
+    return f"left({_hmac_sql(column)}, {ID_TOKEN_HEX})"
+
+
+def keyed_token_sql(column: str, purpose: str) -> str:
+    """SQL: ``keyed_tokens`` of the normalized text ``column`` for ``purpose`` (NULL for NULL or
+    empty), under the key blocks of ``token_pads(secret, purpose)``."""
+    return f"CASE WHEN {column} <> '' THEN {_hmac_sql(column, '_' + purpose)} END"
+
+
+def token_pads(secret: bytes, purpose: str) -> dict[str, bytes]:
+    """The parameters of ``keyed_token_sql`` for ``purpose``."""
+    return pads(derive_key(secret, "token/" + purpose), "_" + purpose)
 
 
 # Values that ``normalize_for_bloom`` returns unchanged, recognized by one pattern instead of

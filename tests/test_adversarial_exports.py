@@ -229,6 +229,8 @@ def test_the_real_command_exits_with_one_sentence(tmp_path: Path) -> None:
     ({"encoding": "utf\x00-8"}, ("encoding",)),
     ({"timezone": "é" * 200}, ("IANA",)),
     ({"columns": "[" * 5000 + "]" * 5000}, ("nested too deeply",)),
+    # « 01/09 » read without a year is 1 September 1900, a purchase no report would place.
+    ({"date_formats": ["%d/%m/%Y", "%d/%m"]}, ("%d/%m", "reads no year", "1900")),
 ])
 def test_a_mapping_no_reader_takes_is_one_sentence(setting: dict[str, object], words: tuple[str, ...], tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch,

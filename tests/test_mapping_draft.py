@@ -676,3 +676,19 @@ def test_an_export_with_no_show_date_is_told_what_that_costs(tmp_path: Path) -> 
     assert not any("events' dates" in u for u in dated.undecided), dated.undecided
     full = draft_mapping(vendors.parent / "billetterie-fr.csv")  # dates, genres, hall and capacity in columns
     assert "{value:" not in full.yaml_text and not any("events' dates" in u for u in full.undecided)
+
+
+def test_a_date_column_typed_in_several_styles_is_the_purchase_date(tmp_path: Path) -> None:
+    # A list kept by hand: « 24/09/2025 », « 3/10/25 », « 1/9/2025 » in one column. No single format
+    # read 80 % of it, so the purchase date was left to choose and nothing could be prepared; every
+    # style read counts now, and the mapping lists the formats that read them all.
+    styles = ["{d:02d}/{m:02d}/2025", "{d}/{m}/25", "{d}/{m}/2025", "{d}/{m}/25", "{d:02d}/{m:02d}/25"]
+    rows = [f"{styles[i % 5].format(d=i % 28 + 1, m=9 + i % 3)};Roy{i};p{i}@exemple.ca;Gala;20,00" for i in range(40)]
+    export = tmp_path / "liste.csv"
+    export.write_text("Date;Nom;Courriel;Spectacle;Prix\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    draft = draft_mapping(export)
+    assert draft.mapping["columns"]["purchased_at"] == "Date", draft.yaml_text
+    assert set(draft.mapping["date_formats"]) == {"%d/%m/%Y", "%d/%m/%y"}
+    tickets = _prepared_as_drafted(tmp_path, export, draft)
+    assert len(tickets) == 40
+    assert sorted({(t["purchased_at"].year, t["purchased_at"].month) for t in tickets}) == [(2025, 9), (2025, 10), (2025, 11)]

@@ -286,6 +286,15 @@ def _formats(data: dict[str, Any], key: str, source: str, default: tuple[str, ..
             source,
             _("{key} must list strptime formats such as \"%d/%m/%Y %H:%M\"").format(key=key),
         )
+    # Read without a year, « 01/09 » is 1 September 1900: a purchase no report would place.
+    yearless = next((f for f in formats if not re.search(r"%[YyGs]", f) and re.search(r"%[dmbBj]", f)), None)
+    if yearless is not None:
+        raise _invalid(
+            source,
+            _("the format \"{format}\" of {key} reads no year, so its dates would fall in 1900; export the dates "
+              "with their year, or set the rows without one aside by leaving that format out").format(
+                format=yearless, key=key),
+        )
     return formats
 
 

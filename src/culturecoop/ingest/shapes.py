@@ -523,16 +523,20 @@ def _measure_dates(columns: list[Column], con: duckdb.DuckDBPyConnection) -> Non
                 column.day_first_votes = (day + (first > 12 >= second), month + (second > 12 >= first))
             if re.search(r"\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}", plain):
                 pairs.append((column.index, plain))
+    # A column typed by hand mixes styles (« 24/09/2025 », « 26/9/25 »): it is a date as far as
+    # any format reads it (``draft_settings.cover_formats`` then writes the few that read it all).
+    read: dict[int, set[int]] = {}
     if pairs:
         reads = _reads(con, [v for _c, v in pairs])
         for fmt, positions in reads.items():
             for position in positions:
                 column = columns[pairs[position][0]]
                 column.formats[fmt] = column.formats.get(fmt, 0) + 1
+                read.setdefault(column.index, set()).add(position)
     for column in columns:
         checked = min(len(column.values), 400)
         if checked:
-            best = max(column.formats.values(), default=0)
+            best = len(read.get(column.index, ()))
             epochs = sum(1 for value in column.values[:400] if is_epoch(value)) if _EPOCH_HEADER.search(column.name) else 0
             if epochs >= 0.9 * checked:  # an API's times in Unix seconds ("created_at": 1788410632)
                 best = max(best, epochs)

@@ -692,3 +692,33 @@ def test_a_date_column_typed_in_several_styles_is_the_purchase_date(tmp_path: Pa
     tickets = _prepared_as_drafted(tmp_path, export, draft)
     assert len(tickets) == 40
     assert sorted({(t["purchased_at"].year, t["purchased_at"].month) for t in tickets}) == [(2025, 9), (2025, 10), (2025, 11)]
+
+
+@pytest.mark.parametrize("month_first", [False, True])
+def test_a_purchase_written_without_its_year_takes_the_year_of_its_neighbours(month_first: bool,
+                                                                                 tmp_path: Path) -> None:
+    # A list kept by hand over the turn of the year: « 20/12 » and « 03/01 » were set aside as
+    # unreadable purchase times (or, with a format %d/%m, dated 1900). Each takes the year that puts it
+    # nearest the purchase dated on the closest line; the first line, with none above, the one below.
+    days = ["14/12", "15/12/2025", "20/12", "28/12/2025", "03/01", "05/01/2026", "06/01", "09/01/2026"]
+    if month_first:
+        days = ["/".join(reversed(d.split("/")[:2])) + ("/" + d.split("/")[2] if d.count("/") == 2 else "") for d in days]
+    rows = [f"{d};Roy{i};p{i}@exemple.ca;Gala;20,00" for i, d in enumerate(days * 3)]
+    export = tmp_path / "liste.csv"
+    export.write_text("Date d'achat;Nom;Courriel;Spectacle;Prix\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    draft = draft_mapping(export)
+    assert draft.mapping["columns"]["purchased_at"] == "Date d'achat", draft.yaml_text
+    result = run_cli("mapping", "check", str(export), "--mapping", _written(tmp_path, draft), "--json")
+    assert result.returncode == 0, result.stderr
+    said = json.loads(result.stdout)
+    assert (said["rows_accepted"], said["rows_rejected"]) == (24, 0)
+    assert any(w.startswith("12 purchase dates were written without their year") for w in said["warnings"])
+    tickets = _prepared_as_drafted(tmp_path, export, draft)
+    assert sorted(t["purchased_at"].date().isoformat() for t in tickets)[::3] == [
+        "2025-12-14", "2025-12-15", "2025-12-20", "2025-12-28", "2026-01-03", "2026-01-05", "2026-01-06", "2026-01-09"]
+
+
+def _written(tmp_path: Path, draft: Draft) -> str:
+    mapping = tmp_path / "drafted.yaml"
+    mapping.write_text(draft.yaml_text, encoding="utf-8")
+    return str(mapping)

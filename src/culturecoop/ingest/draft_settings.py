@@ -155,6 +155,10 @@ def date_formats(con: duckdb.DuckDBPyConnection, fields: dict[str, list[str]],
             if fmt not in target:
                 target.append(fmt)
         read += len(named) + len(epochs)
+        # A purchase typed without its year takes the year of the lines around it (prepare).
+        yearless = [v for v in values if shapes.is_yearless(v)] if name == "purchased_at" and any(
+            f.startswith(("%d", "%m")) for f in chosen) else []
+        read += len(yearless)
         parts = []
         if epochs:
             parts.append(plural(len(epochs), "{n} written as a Unix time (seconds since 1970, read without a format)",
@@ -164,6 +168,10 @@ def date_formats(con: duckdb.DuckDBPyConnection, fields: dict[str, list[str]],
             parts.append(_("formats {formats}").format(formats=", ".join(chosen)))
         if named:
             parts.append(_("{n} written with month or day names (read without a format)").format(n=count_text(len(named))))
+        if yearless:
+            parts.append(plural(len(yearless), "{n} written without its year (given the year of the lines around it)",
+                                "{n} written without their year (given the year of the lines around them)").format(
+                n=count_text(len(yearless))))
         if zoned:
             parts.append(_("times end in {zones}: converted to the timezone below").format(
                 zones=", ".join(z for z, _n in zoned.most_common(3))))

@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from culturecoop.errors import UserError
 from culturecoop.files import partial_path
-from culturecoop.i18n import _, count
+from culturecoop.i18n import _, count, plural
 from culturecoop.ingest.consent import consent_record, consent_warnings
 from culturecoop.ingest.package import MemberInfo
 from culturecoop.ingest.prepare_io import (
@@ -106,6 +106,17 @@ def _check_all(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
     guard_quarantine(con, info, profile, rows_in, by_reason, max_reject_share, accepted=named, unnamed=unnamed)
     dropped = guard_dropped_fields(con, info, profile, MAX_DROPPED_SHARE)
     warnings = plausibility_warnings(con, profile)
+    undated, written, given = con.execute(
+        "SELECT count(*), arg_min(written, line_no), strftime(min_by(purchased_at, line_no), '%Y-%m-%d') "
+        "FROM undated_years").fetchall()[0]
+    if undated:
+        warnings.append(plural(
+            int(undated),
+            "{n} purchase date was written without its year (“{written}”): it took the year that puts it nearest "
+            "the purchase dated on the closest line ({date}).",
+            "{n} purchase dates were written without their year (“{written}” on the first): each took the year that "
+            "puts it nearest the purchase dated on the closest line ({date} for the first).").format(
+                n=count(int(undated)), written=written, date=given))
     if info.nul_line is not None:
         warnings.append(_("Line {line} of the file holds a NUL character (an invisible byte some exports pad "
                           "fields with; {n} in the file): each was read as nothing, so a value is the characters "

@@ -504,6 +504,15 @@ def is_epoch(value: str) -> bool:
     return EPOCH_SECONDS[0] <= seconds <= EPOCH_SECONDS[1]
 
 
+# A day and a month without a year (« 01/09 », « 1.9. »): typed by hand among dates that carry theirs,
+# ``prepare`` gives a purchase the year of the lines around it (``validate._dates_without_year``).
+_YEARLESS = re.compile(r"\s*\d{1,2}[/.\-]\d{1,2}\.?\s*")
+
+
+def is_yearless(value: str) -> bool:
+    return _YEARLESS.fullmatch(value) is not None
+
+
 def _measure_dates(columns: list[Column], con: duckdb.DuckDBPyConnection) -> None:
     """Which strptime formats read each column's values (zone suffix removed), in one query."""
     pairs: list[tuple[int, str]] = []
@@ -537,6 +546,8 @@ def _measure_dates(columns: list[Column], con: duckdb.DuckDBPyConnection) -> Non
         checked = min(len(column.values), 400)
         if checked:
             best = len(read.get(column.index, ()))
+            if any(f.startswith(("%d", "%m")) for f in column.formats):  # day and month first: the year-less too
+                best += sum(1 for value in column.values[:400] if is_yearless(value))
             epochs = sum(1 for value in column.values[:400] if is_epoch(value)) if _EPOCH_HEADER.search(column.name) else 0
             if epochs >= 0.9 * checked:  # an API's times in Unix seconds ("created_at": 1788410632)
                 best = max(best, epochs)

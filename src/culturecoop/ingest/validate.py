@@ -276,3 +276,59 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
                           FROM {info.relation}){title_join}
                 ))))"""
     con.execute(sql, params)
+    _dates_without_year(con, info, formats, date_formats, params["latest_purchase"])
+
+
+# A day and a month with no year (« 01/09 », « 1.9. »), as a date typed by hand in a list whose other
+# dates carry theirs.
+_NO_YEAR = r"^\s*([0-9]{1,2})[/.\-]([0-9]{1,2})\.?\s*$"
+
+
+def _dates_without_year(con: duckdb.DuckDBPyConnection, info: SourceInfo, formats: tuple[str, ...],
+                        date_formats: tuple[str, ...], latest_purchase: datetime) -> None:
+    """A purchase written as a day and a month without a year takes the year that puts it nearest
+    the purchase dated on the closest line (above it when two are as close): « 15/01 » beside
+    purchases of late December is January of the next year. Day and month come in the order
+    of the mapping's formats; formats that write the year first read no such dates. Only lines set
+    aside as ``bad_purchased_at`` are looked at; ``undated_years`` holds each date given a year (and
+    the text it was read from), said by ``prepare``."""
+    first = next((f.lstrip() for f in (*formats, *date_formats) if f.lstrip().startswith(("%d", "%m"))), None)
+    con.execute("CREATE OR REPLACE TEMP TABLE undated_years (line_no BIGINT, written VARCHAR, purchased_at TIMESTAMP)")
+    if first is None:
+        return
+    day, month = ("a", "b") if first.startswith("%d") else ("b", "a")
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE undated_typed AS
+        SELECT line_no, trim(purchased_at) AS written, regexp_extract(purchased_at, '{_NO_YEAR}', ['a', 'b']) AS p
+        FROM {info.lines_where(
+            "line_no IN (SELECT line_no FROM checked WHERE list_contains(reasons, 'bad_purchased_at') "
+            "AND NOT list_contains(reasons, 'malformed_line'))")}
+        WHERE regexp_full_match(purchased_at, '{_NO_YEAR}')""",
+        info.params,
+    )
+    if not con.execute("SELECT count(*) FROM undated_typed").fetchall()[0][0]:
+        return
+    con.execute(
+        f"""INSERT INTO undated_years
+        WITH typed AS (FROM undated_typed),
+        dated AS (SELECT line_no, CAST(purchased_at AS DATE) AS d FROM checked
+                  WHERE purchased_at IS NOT NULL AND NOT list_contains(reasons, 'malformed_line')),
+        near AS (
+            SELECT t.line_no, t.written, CAST(t.p.{day} AS INTEGER) AS dd, CAST(t.p.{month} AS INTEGER) AS mm,
+                   CASE WHEN a.d IS NULL OR t.line_no - b.line_no <= a.line_no - t.line_no THEN coalesce(b.d, a.d)
+                        ELSE a.d END AS n
+            FROM typed t ASOF LEFT JOIN dated b ON t.line_no >= b.line_no
+                         ASOF LEFT JOIN dated a ON t.line_no <= a.line_no)
+        SELECT line_no, any_value(written), CAST(arg_min(c, abs(datediff('day', c, n))) AS TIMESTAMP)
+        FROM (SELECT line_no, written, n, unnest([try(make_date(year(n) - 1, mm, dd)), try(make_date(year(n), mm, dd)),
+                                                  try(make_date(year(n) + 1, mm, dd))]) AS c
+              FROM near WHERE n IS NOT NULL)
+        WHERE c IS NOT NULL
+        GROUP BY line_no""")
+    con.execute(
+        """UPDATE checked SET purchased_at = u.purchased_at,
+               reasons = list_filter(checked.reasons, lambda r: r <> 'bad_purchased_at')
+                         || CASE WHEN u.purchased_at > $latest THEN ['purchase_in_future'] ELSE [] END
+        FROM undated_years u WHERE checked.line_no = u.line_no""",
+        {"latest": latest_purchase},
+    )

@@ -722,3 +722,20 @@ def _written(tmp_path: Path, draft: Draft) -> str:
     mapping = tmp_path / "drafted.yaml"
     mapping.write_text(draft.yaml_text, encoding="utf-8")
     return str(mapping)
+
+
+def test_purchases_without_a_year_and_no_dated_line_are_said_so(tmp_path: Path) -> None:
+    # Every purchase written « 01/10 »: no line gives a year, and the advice was to add a format,
+    # which would read them as 1900. It says the dates carry no year, and how to write them.
+    export = tmp_path / "liste.csv"
+    export.write_text("Date d'achat;Courriel;Spectacle;Prix\n" + "".join(
+        f"{day:02d}/10;p{day}@exemple.ca;Gala;20,00\n" for day in range(1, 29)), encoding="utf-8")
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(yaml.safe_dump({"delimiter": ";", "decimal": ",", "date_formats": ["%d/%m/%Y"], "columns": {
+        "purchased_at": "Date d'achat", "email": "Courriel", "event_id": "Spectacle", "unit_price": "Prix",
+        "order_id": {"join": ["Courriel", "Date d'achat"]}}}), encoding="utf-8")
+    result = run_cli("mapping", "check", str(export), "--mapping", str(mapping))
+    assert result.returncode != 0
+    said = " ".join((result.stdout + result.stderr).split())
+    assert "these dates carry no year and no line of the file gives one" in said, said
+    assert "«01/10» (1)" in said and "%d/%m/%Y %H:%M" not in said

@@ -9,6 +9,7 @@ writes nothing and says which values failed and which setting fixes them.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import duckdb
@@ -17,6 +18,7 @@ from babel.numbers import format_decimal, format_percent
 from culturecoop.errors import UserError
 from culturecoop.i18n import _, current_language
 from culturecoop.ingest.profile import Profile
+from culturecoop.ingest.shapes import is_yearless
 from culturecoop.ingest.source import SourceInfo
 from culturecoop.ingest.validate import FIELD_OF_RULE, amount_field
 from culturecoop.ingest.words import (
@@ -79,6 +81,11 @@ def _advice(rule: str, profile: Profile, examples: list[tuple[str, int]]) -> str
     if rule == "bad_status":
         return _("say what «{value}» means in the mapping's YAML: add `status_values: {{{value}: sold}}` (or "
                  "refunded, cancelled, exchanged)").format(value=first or "…")
+    if rule == "bad_purchased_at" and examples and all(v and is_yearless(v) for v, _n in examples):
+        # « 01/10 » with no dated line in the file to take a year from: no format can read it.
+        return _("these dates carry no year and no line of the file gives one: export them with their year "
+                 "(such as {example}/{year}), or choose for {field} the column that holds the purchase time").format(
+                     example=first.strip().rstrip("."), year=date.today().year, field=_named("purchased_at"))
     if rule == "bad_purchased_at":
         return _("add the format of these dates to the {formats} (for example %d/%m/%Y %H:%M), or choose for "
                  "{field} the column that holds the purchase time").format(

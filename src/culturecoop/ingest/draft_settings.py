@@ -156,8 +156,8 @@ def date_formats(con: duckdb.DuckDBPyConnection, fields: dict[str, list[str]],
                 target.append(fmt)
         read += len(named) + len(epochs)
         # A purchase typed without its year takes the year of the lines around it (prepare).
-        yearless = [v for v in values if shapes.is_yearless(v)] if name == "purchased_at" and any(
-            f.startswith(("%d", "%m")) for f in chosen) else []
+        yearless = [v for v in values if shapes.is_yearless(v)] \
+            if name == "purchased_at" and shapes.numeric_day_first(chosen) is not None else []
         read += len(yearless)
         parts = []
         if epochs:

@@ -107,16 +107,16 @@ def _check_all(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
     dropped = guard_dropped_fields(con, info, profile, MAX_DROPPED_SHARE)
     warnings = plausibility_warnings(con, profile)
     undated, written, given = con.execute(
-        "SELECT count(*), arg_min(written, line_no), strftime(min_by(purchased_at, line_no), '%Y-%m-%d') "
+        "SELECT count(*)::INTEGER, arg_min(written, line_no), strftime(min_by(purchased_at, line_no), '%Y-%m-%d') "
         "FROM undated_years").fetchall()[0]
     if undated:
         warnings.append(plural(
-            int(undated),
+            undated,
             "{n} purchase date was written without its year (“{written}”): it took the year that puts it nearest "
             "the purchase dated on the closest line ({date}).",
             "{n} purchase dates were written without their year (“{written}” on the first): each took the year that "
             "puts it nearest the purchase dated on the closest line ({date} for the first).").format(
-                n=count(int(undated)), written=written, date=given))
+                n=count(undated), written=written, date=given))
     if info.nul_line is not None:
         warnings.append(_("Line {line} of the file holds a NUL character (an invisible byte some exports pad "
                           "fields with; {n} in the file): each was read as nothing, so a value is the characters "

@@ -311,7 +311,7 @@ def _records(lines: Iterator[bytes], profile: Profile) -> Iterator[tuple[bytes, 
     while line := next_line():
         number += 1
         if width is None and number > profile.skip_lines and line.strip():
-            width = len(_split_line(_text_of(line).lstrip("\ufeff"), profile))  # the header
+            width = _header_width(line, profile)  # the header
         if not line.count(quote) & 1:
             yield line, 1
             continue
@@ -343,7 +343,7 @@ def _records_across_lines(path: Path, profile: Profile, odd: list[int]) -> bool:
         width = 0
         for number, line in enumerate(f, start=1):
             if number > profile.skip_lines and line.strip():
-                width = len(_split_line(_text_of(line).lstrip("\ufeff"), profile))
+                width = _header_width(line, profile)
                 header = f.tell() - len(line)
                 break
         else:
@@ -362,6 +362,11 @@ def _records_across_lines(path: Path, profile: Profile, odd: list[int]) -> bool:
             if len(_split_line(joined.decode("utf-8", errors="replace"), profile)) == width:
                 return True
     return False
+
+
+def _header_width(line: bytes, profile: Profile) -> int:
+    """How many columns the header ``line`` names: the width a record spanning lines must have."""
+    return len(_split_line(_text_of(line).lstrip("\ufeff"), profile))
 
 
 def _text_of(line: bytes) -> str:

@@ -14,6 +14,7 @@ import functools
 import re
 import statistics
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -506,11 +507,23 @@ def is_epoch(value: str) -> bool:
 
 # A day and a month without a year (« 01/09 », « 1.9. »): typed by hand among dates that carry theirs,
 # ``prepare`` gives a purchase the year of the lines around it (``validate._dates_without_year``).
-_YEARLESS = re.compile(r"\s*\d{1,2}[/.\-]\d{1,2}\.?\s*")
+# The two numbers are its groups, in Python and in DuckDB's regexp_extract.
+YEARLESS_SQL = r"\s*([0-9]{1,2})[/.\-]([0-9]{1,2})\.?\s*"
+_YEARLESS = re.compile(YEARLESS_SQL)
 
 
 def is_yearless(value: str) -> bool:
     return _YEARLESS.fullmatch(value) is not None
+
+
+def numeric_day_first(formats: Iterable[str]) -> bool | None:
+    """Whether numeric dates are written day first, as the first of ``formats`` that writes a day and a
+    month number with no year before them does; None when none does (ISO dates only)."""
+    for fmt in formats:
+        year = min((fmt.index(y) for y in ("%Y", "%y") if y in fmt), default=len(fmt))
+        if "%d" in fmt and "%m" in fmt and year > min(fmt.index("%d"), fmt.index("%m")):
+            return fmt.index("%d") < fmt.index("%m")
+    return None
 
 
 def _measure_dates(columns: list[Column], con: duckdb.DuckDBPyConnection) -> None:
@@ -546,7 +559,7 @@ def _measure_dates(columns: list[Column], con: duckdb.DuckDBPyConnection) -> Non
         checked = min(len(column.values), 400)
         if checked:
             best = len(read.get(column.index, ()))
-            if any(f.startswith(("%d", "%m")) for f in column.formats):  # day and month first: the year-less too
+            if numeric_day_first(column.formats) is not None:  # day and month first: the year-less too
                 best += sum(1 for value in column.values[:400] if is_yearless(value))
             epochs = sum(1 for value in column.values[:400] if is_epoch(value)) if _EPOCH_HEADER.search(column.name) else 0
             if epochs >= 0.9 * checked:  # an API's times in Unix seconds ("created_at": 1788410632)

@@ -28,6 +28,7 @@ import duckdb
 import pyarrow as pa
 
 from culturecoop.ingest.dates import MONTH_NUMBERS, MONTH_WORDS
+from culturecoop.ingest.shapes import numeric_day_first
 
 # Month abbreviations that are words too often beside a number in a title (« 3 out of 5 », « Les
 # 4 des… », « DJ set 2 »): a title's date never reads them.
@@ -183,11 +184,8 @@ def date_in_text(text: str, day_first: bool = True) -> TextDate | None:
 def day_first_of(datetime_formats: tuple[str, ...], date_formats: tuple[str, ...], country: str) -> bool:
     """Whether the export writes its numeric dates day first: as the first of its formats that
     writes both a day and a month number does, else (ISO dates only) as its country does."""
-    for fmt in (*datetime_formats, *date_formats):
-        year = min((fmt.index(y) for y in ("%Y", "%y") if y in fmt), default=len(fmt))
-        if "%d" in fmt and "%m" in fmt and year > min(fmt.index("%d"), fmt.index("%m")):  # not ISO's year first
-            return fmt.index("%d") < fmt.index("%m")
-    return country != "US"
+    day_first = numeric_day_first((*datetime_formats, *date_formats))
+    return day_first if day_first is not None else country != "US"
 
 
 def load_title_dates(con: duckdb.DuckDBPyConnection, relation: str, params: dict[str, Any], day_first: bool) -> None:

@@ -26,6 +26,7 @@ from culturecoop.ingest.labels import (
     DEFAULT_TRUE,
 )
 from culturecoop.ingest.profile import Profile
+from culturecoop.ingest.shapes import YEARLESS_SQL, numeric_day_first
 from culturecoop.ingest.source import SourceInfo
 from culturecoop.ingest.title_dates import day_first_of, load_title_dates, title_start_sql
 from culturecoop.privacy.encodings import member_id_sql
@@ -279,11 +280,6 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
     _dates_without_year(con, info, formats, date_formats, params["latest_purchase"])
 
 
-# A day and a month with no year (« 01/09 », « 1.9. »), as a date typed by hand in a list whose other
-# dates carry theirs.
-_NO_YEAR = r"^\s*([0-9]{1,2})[/.\-]([0-9]{1,2})\.?\s*$"
-
-
 def _dates_without_year(con: duckdb.DuckDBPyConnection, info: SourceInfo, formats: tuple[str, ...],
                         date_formats: tuple[str, ...], latest_purchase: datetime) -> None:
     """A purchase written as a day and a month without a year takes the year that puts it nearest
@@ -292,32 +288,31 @@ def _dates_without_year(con: duckdb.DuckDBPyConnection, info: SourceInfo, format
     of the mapping's formats; formats that write the year first read no such dates. Only lines set
     aside as ``bad_purchased_at`` are looked at; ``undated_years`` holds each date given a year (and
     the text it was read from), said by ``prepare``."""
-    first = next((f.lstrip() for f in (*formats, *date_formats) if f.lstrip().startswith(("%d", "%m"))), None)
+    day_first = numeric_day_first((*formats, *date_formats))
     con.execute("CREATE OR REPLACE TEMP TABLE undated_years (line_no BIGINT, written VARCHAR, purchased_at TIMESTAMP)")
-    if first is None:
+    if day_first is None:
         return
-    day, month = ("a", "b") if first.startswith("%d") else ("b", "a")
+    day, month = ("a", "b") if day_first else ("b", "a")
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE undated_typed AS
-        SELECT line_no, trim(purchased_at) AS written, regexp_extract(purchased_at, '{_NO_YEAR}', ['a', 'b']) AS p
+        SELECT line_no, trim(purchased_at) AS written, regexp_extract(purchased_at, '^{YEARLESS_SQL}$', ['a', 'b']) AS p
         FROM {info.lines_where(
             "line_no IN (SELECT line_no FROM checked WHERE list_contains(reasons, 'bad_purchased_at') "
             "AND NOT list_contains(reasons, 'malformed_line'))")}
-        WHERE regexp_full_match(purchased_at, '{_NO_YEAR}')""",
+        WHERE regexp_full_match(purchased_at, '{YEARLESS_SQL}')""",
         info.params,
     )
     if not con.execute("SELECT count(*) FROM undated_typed").fetchall()[0][0]:
         return
     con.execute(
         f"""INSERT INTO undated_years
-        WITH typed AS (FROM undated_typed),
-        dated AS (SELECT line_no, CAST(purchased_at AS DATE) AS d FROM checked
+        WITH dated AS (SELECT line_no, CAST(purchased_at AS DATE) AS d FROM checked
                   WHERE purchased_at IS NOT NULL AND NOT list_contains(reasons, 'malformed_line')),
         near AS (
             SELECT t.line_no, t.written, CAST(t.p.{day} AS INTEGER) AS dd, CAST(t.p.{month} AS INTEGER) AS mm,
                    CASE WHEN a.d IS NULL OR t.line_no - b.line_no <= a.line_no - t.line_no THEN coalesce(b.d, a.d)
                         ELSE a.d END AS n
-            FROM typed t ASOF LEFT JOIN dated b ON t.line_no >= b.line_no
+            FROM undated_typed t ASOF LEFT JOIN dated b ON t.line_no >= b.line_no
                          ASOF LEFT JOIN dated a ON t.line_no <= a.line_no)
         SELECT line_no, any_value(written), CAST(arg_min(c, abs(datediff('day', c, n))) AS TIMESTAMP)
         FROM (SELECT line_no, written, n, unnest([try(make_date(year(n) - 1, mm, dd)), try(make_date(year(n), mm, dd)),

@@ -739,3 +739,40 @@ def test_purchases_without_a_year_and_no_dated_line_are_said_so(tmp_path: Path) 
     said = " ".join((result.stdout + result.stderr).split())
     assert "these dates carry no year and no line of the file gives one" in said, said
     assert "«01/10» (1)" in said and "%d/%m/%Y %H:%M" not in said
+
+
+def test_a_list_kept_by_hand_dates_its_shows_without_their_year(tmp_path: Path) -> None:
+    # « Date du spectacle » written « 14/02 »: no format with a year reads it, so the shows had no date
+    # and none was upcoming. Each show takes the year of its first sale (the first such day on or after
+    # it); the same « 20/12 » is two shows in two seasons, and a second performance keeps its hour.
+    sales = [("Concert de Noël", "20/12", "2025-11-{d:02d}"), ("Gala de Noël", "20/12", "2026-11-{d:02d}"),
+             ("Le Misanthrope", "14/02", "2026-01-{d:02d}"), ("Le Misanthrope", "15/02 20h30", "2026-02-{d:02d}")]
+    given, surnames = ["Marie", "Luc", "Sophie", "Jean", "Anne"], ["Tremblay", "Gagnon", "Roy", "Côté", "Morin", "Fortin"]
+    rows = []
+    for i in range(40):
+        title, day, bought = sales[i % 4]
+        y, m, d = bought.format(d=i % 13 + 1).split("-")
+        rows.append(f"{given[i % 5]} {surnames[i % 6]};m{i}@exemple.ca;{title};{day};{d}/{m}/{y};2;25,00 €")
+    export = tmp_path / "liste.csv"
+    export.write_text("Nom;Courriel;Spectacle;Date du spectacle;Date résa;Places;Montant\n" + "\n".join(rows) + "\n",
+                      encoding="utf-8")
+    draft = draft_mapping(export)
+    columns = draft.mapping["columns"]
+    assert columns["event_starts_at"] == {"in_text": "Date du spectacle"}, draft.yaml_text
+    assert any("writes the shows' dates without their year" in u for u in draft.undecided)
+    # « Nom » holding « Marie Tremblay » with no first name beside it is a whole name, not a surname.
+    assert columns.get("full_name") == "Nom" and "last_name" not in columns, draft.yaml_text
+    _prepared_as_drafted(tmp_path, export, draft)
+    events = {(e["title"], e["starts_at"].strftime("%Y-%m-%d %H:%M")) for e in read_table(tmp_path / "package", "event")}
+    assert events == {("Concert de Noël", "2025-12-20 00:00"), ("Gala de Noël", "2026-12-20 00:00"),
+                      ("Le Misanthrope", "2026-02-14 00:00"), ("Le Misanthrope", "2026-02-15 20:30")}
+
+
+def test_a_surname_column_beside_a_first_name_stays_a_surname(tmp_path: Path) -> None:
+    # Double surnames (« García López ») beside a « Prénom »: the surname, however many words.
+    surnames = ["García López", "Pérez Ruiz", "Sánchez Gil", "Díaz Romero"]
+    rows = [f"{surnames[i % 4]};{['Ana', 'Luis', 'Marta'][i % 3]};a{i}@exemple.es;Gala;12/03/2026;20,00" for i in range(20)]
+    export = tmp_path / "liste.csv"
+    export.write_text("Nom;Prénom;Courriel;Spectacle;Date d'achat;Prix\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    columns = draft_mapping(export).mapping["columns"]
+    assert (columns.get("last_name"), columns.get("first_name"), columns.get("full_name")) == ("Nom", "Prénom", None)

@@ -1182,24 +1182,64 @@ def test_purchase_times_in_unix_seconds_are_read(tmp_path: Path, keys: Path) -> 
     assert read == [m.replace(tzinfo=None) for m in moments], read
 
 
-def test_sheets_with_the_same_columns_are_said_not_read(tmp_path: Path) -> None:
-    # An association's workbook, one sheet per performance: the draft read the first and said of the
-    # two others, 90 rows between them, that they « hold none ».
+def _workbook_per_performance(path: Path, bad_price_on_the_second: bool = False) -> None:
+    """An association's workbook, one sheet per performance: its title above the header, the date
+    (without its year) in the sheet's name only."""
     from openpyxl import Workbook
 
     book = Workbook()
     book.remove(book.active)
-    for title, rows in (("Sam 10 oct 20h30", 12), ("Dim 11 oct 16h", 9), ("Sam 17 oct 20h30", 7)):
+    for title, rows, day in (("Sam 10 oct 20h30", 12, "samedi 10"), ("Dim 11 oct 16h", 9, "dimanche 11"),
+                             ("Sam 17 oct 20h30", 7, "samedi 17")):
         sheet = book.create_sheet(title)
+        sheet.append([f"« Cyrano » – Théâtre de l'Arche – {day} octobre"])
+        sheet.append([])
         sheet.append(["Nom", "Prénom", "Courriel", "Nb places", "Prix", "Réservé le"])
         for i in range(rows):
-            sheet.append(["Roy", "Ève", f"p{i}@exemple.fr", 2, "12 €", f"0{1 + i % 9}/10/2025"])
+            price = "douze" if bad_price_on_the_second and title.startswith("Dim") and i == 4 else "12 €"
+            sheet.append(["Roy", "Ève", f"p{i}@exemple.fr", 2, price, f"0{1 + i % 9}/10/2025"])
+    book.create_sheet("Notes").append(["Penser à réserver la salle pour la saison prochaine."])
+    book.save(path)
+
+
+def test_a_workbook_with_one_sheet_per_performance_is_read_whole(tmp_path: Path, keys: Path) -> None:
+    # The draft read the first sheet and said the two others « hold none » (then that they were not
+    # read); prepare read 12 of 28 rows. Every sheet with the same columns is read now, each sheet one
+    # performance, dated by its name (the year from its first sale) and titled by the line above.
     export = tmp_path / "cyrano.xlsx"
-    book.save(export)
+    _workbook_per_performance(export, bad_price_on_the_second=True)
     draft = draft_mapping(export)
-    line = next(line for line in draft.yaml_text.splitlines() if line.startswith("sheet:"))
-    assert "CHECK" in line and "Dim 11 oct 16h, Sam 17 oct 20h30" in line and "NOT read" in line, line
-    assert "16 more rows" in line and "hold none" not in line
+    line = next(line for line in draft.yaml_text.splitlines() if line.startswith("sheets:"))
+    assert line.startswith("sheets: all") and "Sam 10 oct 20h30, Dim 11 oct 16h, Sam 17 oct 20h30" in line, line
+    columns = draft.mapping["columns"]
+    assert (columns["event_id"], columns["event_starts_at"]) == ("(sheet)", {"in_text": "(sheet)"}), draft.yaml_text
+    profile = parse_profile(draft.yaml_text.replace("# consent_defaults", "consent_defaults"), source="m.yaml")
+    rejects = tmp_path / "rejects.csv"
+    summary = prepare(export, member=MemberInfo("sweep", "sweep"), today=TODAY, keys_dir=keys, out=tmp_path / "pkg",
+                      profile=profile, rejects=rejects)
+    assert (summary.rows_in, summary.rows_accepted) == (28, 27)
+    assert "The sheet «Notes» has no row with the mapping's columns: it was not read." in summary.warnings
+    events = sorted((e["starts_at"], e["title"]) for e in read_table(tmp_path / "pkg", "event"))
+    assert events == [(dt.datetime(2025, 10, 10, 20, 30), "« Cyrano » – Théâtre de l'Arche – samedi 10 octobre"),
+                      (dt.datetime(2025, 10, 11, 16, 0), "« Cyrano » – Théâtre de l'Arche – dimanche 11 octobre"),
+                      (dt.datetime(2025, 10, 17, 20, 30), "« Cyrano » – Théâtre de l'Arche – samedi 17 octobre")]
+    assert sum(t["quantity"] for t in read_table(tmp_path / "pkg", "ticket")) == 54
+    # The reject names its sheet and its row as Excel shows them.
+    assert "'Dim 11 oct 16h'!8,Roy" in rejects.read_text(encoding="utf-8")
+
+
+def test_a_mapping_that_reads_one_sheet_says_the_others_are_left(tmp_path: Path, keys: Path) -> None:
+    export = tmp_path / "cyrano.xlsx"
+    _workbook_per_performance(export)
+    mapping = draft_mapping(export).yaml_text.replace("# consent_defaults", "consent_defaults")
+    one = parse_profile(mapping.replace("sheets: all", "sheet: Sam 10 oct 20h30"), source="m.yaml")
+    summary = check_export(export, one, today=TODAY)
+    assert summary.rows_in == 12
+    assert any(w.startswith("The sheets «Dim 11 oct 16h», «Sam 17 oct 20h30» are laid out like «Sam 10 oct 20h30» "
+                            "(16 rows): only «Sam 10 oct 20h30» was read. Add `sheets: all`") for w in summary.warnings), \
+        summary.warnings
+    with pytest.raises(UserError, match="sheets can only be “all”"):
+        parse_profile(mapping.replace("sheets: all", "sheets: first"), source="m.yaml")
 
 
 def test_a_show_typed_two_ways_is_one_event(tmp_path: Path, keys: Path) -> None:

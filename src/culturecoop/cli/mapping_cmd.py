@@ -95,7 +95,7 @@ def _pipeline_preview(source: Path, draft: Draft) -> list[dict[str, Any]] | None
     return [{k: v for k, v in row.items() if k in draft.mapping["columns"] or v is not None} for row in rows]
 
 
-_SETTINGS_ORDER = ("format", "encoding", "delimiter", "quote", "skip_lines", "sheet", "decimal", "amount_scale",
+_SETTINGS_ORDER = ("format", "encoding", "delimiter", "quote", "skip_lines", "sheet", "sheets", "decimal", "amount_scale",
                    "negative", "currency", "country", "timezone", "day_first")
 
 

@@ -16,6 +16,7 @@ from culturecoop.ingest import vocabulary as vocab
 from culturecoop.ingest.draft_builder import DraftBuilder, named
 from culturecoop.ingest.draft_fit import shape_fit
 from culturecoop.ingest.draft_preview import cell_filled
+from culturecoop.ingest.profile import SHEET_COLUMN, SHEET_TITLE_COLUMN
 from culturecoop.ingest.shapes import Column, is_date_only, is_time_only
 from culturecoop.ingest.title_dates import date_in_text
 
@@ -63,6 +64,7 @@ def choose_event_columns(builder: DraftBuilder) -> None:
                      _("the day and the hour are in two columns: they are joined"))
     _bare_date_is_the_shows(builder)
     _only_date_is_the_shows(builder)
+    _event_from_sheets(builder)
     _start_in_names(builder)
     if "event_id" not in builder.columns_map:
         _event_id_without_column(builder)
@@ -141,6 +143,9 @@ def _event_id_without_column(builder: DraftBuilder) -> None:
     if isinstance(title, str):
         # A start read in the title tells the title's events apart already; in another column, it joins.
         read_first = [c.name for c in builder.columns_of(starts) if c.name != title] if starts is not None else []
+        # A column of dates without their year (« 14/02 ») is read as text, but tells performances apart too.
+        texts = starts.get("in_text", []) if isinstance(starts, dict) else []
+        read_first += [n for n in ([texts] if isinstance(texts, str) else texts) if n != title and n not in read_first]
         spec: Any = {"join": [title, *read_first], "separator": " "} if read_first else title
         builder.columns_map["event_id"] = spec
         builder.note("columns.event_id", spec, _("no column holds an event number: the title (and start time) "
@@ -193,6 +198,35 @@ def _title_told_by_the_start(builder: DraftBuilder, keys: list[tuple[str, ...]])
                                                 "of this column: the show's title"), check=True)
 
 
+def _event_from_sheets(builder: DraftBuilder) -> None:
+    """A workbook read sheet by sheet (one sheet per performance) with no column naming the show:
+    each sheet is an event, named by the sheet, titled by the title written above its header, and
+    dated by the first of the two that writes a date (« Sam 10 oct 20h30 »; its year, when not
+    written, from the performance's first sale)."""
+    sheet, title = builder.column(SHEET_COLUMN), builder.column(SHEET_TITLE_COLUMN)
+    if builder.sample.settings.get("sheets") != "all" or sheet is None \
+            or "event_id" in builder.columns_map \
+            or builder.columns_map.get("event_title", SHEET_TITLE_COLUMN) != SHEET_TITLE_COLUMN:
+        return  # a column names the show: its title (and start) name each event
+    builder.choose("event_id", sheet, _("no column names the show, and each sheet holds one: the sheet's name "
+                                        "names it"), check=True)
+    titled = title is not None and title.fill >= 0.9
+    builder.choose("event_title", title if titled and title is not None else sheet,
+                   _("the title written above each sheet's table") if titled else _("the sheet's name"), check=True)
+    if "event_starts_at" in builder.columns_map:
+        return
+    for column in (sheet, title):
+        if column is None:
+            continue
+        dated = [v for v in column.values if date_in_text(v, True) is not None or date_in_text(v, False) is not None]
+        if dated and len(dated) >= 0.5 * len(column.values):
+            builder.columns_map["event_starts_at"] = {"in_text": column.name}
+            builder.note("columns.event_starts_at", {"in_text": column.name},
+                         _("the date is written in {column} (“{example}”)").format(column=column.name, example=dated[0]),
+                         check=True)
+            return
+
+
 def _start_in_names(builder: DraftBuilder) -> None:
     """No column gives the events' start (or the one that does is empty on some rows), but the event
     names (or the names of what was sold: ticket types, products) write a date on most rows that
@@ -207,7 +241,11 @@ def _start_in_names(builder: DraftBuilder) -> None:
     if not wanting or (start_column is not None and (len(wanting) < 2 or len(wanting) < 0.05 * len(rows))):
         return
     title = builder.mapped("event_title")
-    candidates = [title] if title is not None else []
+    # A column named for the show's date whose dates carry no year (« 14/02 » in a list kept by hand)
+    # is no column of dates: its dates are read as in a name, each taking its year from the sales.
+    yearless = [c for c in builder.columns if starts is None and c.index not in builder.used and c.fill >= 0.5
+                and vocab.header_score("event_starts_at", c.name) > 0 and c.date_share < 0.5]
+    candidates = [*yearless, *([title] if title is not None else [])]
     candidates += [c for c in builder.columns if c.index not in builder.used and c.fill >= 0.5
                    and set(vocab.tokens(c.name)) & _SOLD_WORDS and shape_fit("event_title", c) > 0]
     for column in candidates:
@@ -222,7 +260,11 @@ def _start_in_names(builder: DraftBuilder) -> None:
         example = dated[0] if len(dated[0]) <= 70 else dated[0][:67] + "…"
         builder.note("columns.event_starts_at", spec, _("the date is written in {column} (“{example}”)").format(
             column=column.name, example=example), check=True)
-        if starts is None:
+        if column in yearless:
+            builder.undecided.append(_("«{column}» writes the shows' dates without their year (“{example}”): each "
+                                       "takes the year of its first sale (the first such day on or after it). Check a "
+                                       "few in the preview.").format(column=column.name, example=example))
+        elif starts is None:
             builder.undecided.append(_("The events' dates are written in their names (“{example}”): the "
                                        "cooperative will read them there. Check a few in the preview; if a column "
                                        "gives the show's date, choose it for {field}.").format(

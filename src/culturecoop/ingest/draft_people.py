@@ -12,6 +12,7 @@ from typing import Any
 
 from culturecoop.i18n import _
 from culturecoop.i18n import count as count_text
+from culturecoop.i18n import share as share_text
 from culturecoop.ingest import vocabulary as vocab
 from culturecoop.ingest.draft_builder import DraftBuilder, named
 from culturecoop.ingest.draft_fit import MATCH_THRESHOLD, column_score, why_matched
@@ -35,8 +36,17 @@ def choose_person_columns(builder: DraftBuilder) -> None:
         found = [(c, s) for c, s in found if s >= MATCH_THRESHOLD]
         if name in ("first_name", "last_name"):
             # "Nom du client" holding "Roy, Hugo": a whole name, read as one (surname before the comma).
+            # So is a plain "Nom" of two words and more with no first name beside it (« Marie Tremblay »
+            # in a list kept by hand): a surname of « Marie Tremblay » would never meet « Tremblay ».
             found = [(c, s) for c, s in found
                      if column_score("full_name", c) < s or c.share("multiword") < 0.6]
+        if name == "last_name" and "first_name" not in builder.columns_map and found \
+                and (whole := max(found, key=lambda cs: cs[1])[0]).share("multiword") >= 0.6 \
+                and whole.share("name") >= 0.8:
+            builder.choose("full_name", whole, _("its header says « name » and {share} of its values are a "
+                                                 "given name and a surname, with no first name column beside "
+                                                 "it: a whole name").format(share=share_text(whole.share("multiword"))))
+            continue
         if not found:
             continue
         found.sort(key=lambda cs: (_ROLE_ORDER[vocab.header_role(cs[0].name)], -cs[1]))

@@ -117,6 +117,7 @@ def _check_all(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
             "{n} purchase dates were written without their year (“{written}” on the first): each took the year that "
             "puts it nearest the purchase dated on the closest line ({date} for the first).").format(
                 n=count(undated), written=written, date=given))
+    warnings.extend(info.notes)
     if info.nul_line is not None:
         warnings.append(_("Line {line} of the file holds a NUL character (an invisible byte some exports pad "
                           "fields with; {n} in the file): each was read as nothing, so a value is the characters "

@@ -62,9 +62,14 @@ LANGUAGES = ("fr", "en", "bilingual", "none")
 _KEYS = {
     "name", "description", "format", "encoding", "delimiter", "quote", "decimal",
     "datetime_formats", "date_formats", "list_separator", "true_values", "false_values",
-    "status_values", "channel_values", "language_values", "columns", "sheet", "skip_lines",
+    "status_values", "channel_values", "language_values", "columns", "sheet", "sheets", "skip_lines",
     "currency", "timezone", "country", "amount_scale", "consent_defaults", "consent_basis",
 }
+# The columns a workbook read sheet by sheet (``sheets: all``) adds to each row: its sheet's name, and
+# the title written above the sheet's header (« Cyrano – samedi 10 octobre 2026 »), for a mapping to
+# read the event in.
+SHEET_COLUMN = "(sheet)"
+SHEET_TITLE_COLUMN = "(sheet title)"
 SPEC_FORMS = ("column", "first", "join", "value", "file_name", "in_text")
 
 
@@ -149,6 +154,10 @@ class Profile:
     channel_values: dict[str, str] = field(default_factory=dict)
     language_values: dict[str, str] = field(default_factory=dict)
     sheet: str | None = None
+    # ``sheets: all``: every sheet of the workbook laid out with the mapping's columns, one after the
+    # other (a booking workbook with one sheet per performance); ``(sheet)`` and ``(sheet title)``
+    # then name each row's sheet and the title written above its header.
+    every_sheet: bool = False
     skip_lines: int = 0
     currency: str = "CAD"
     timezone: str = "America/Toronto"
@@ -387,6 +396,10 @@ def parse_profile(text: str, source: str) -> Profile:
         raise _incomplete(source, tuple(missing), alternatives, consent_only)
     description = data.get("description") or {}
     sheet = data.get("sheet")
+    sheets = data.get("sheets")
+    if sheets is not None and (str(sheets).strip().lower() != "all" or sheet is not None):
+        raise _invalid(source, _("sheets can only be “all” (every sheet laid out like the first), and not beside "
+                                 "sheet; to read one sheet, write sheet: ITS NAME"))
     defaults, basis = _consent(data, source)
     languages = _label_map(data, "language_values", LANGUAGES, source)
     return Profile(
@@ -406,6 +419,7 @@ def parse_profile(text: str, source: str) -> Profile:
         channel_values=_label_map(data, "channel_values", CHANNELS, source),
         language_values=languages,
         sheet=None if sheet is None else str(sheet),
+        every_sheet=sheets is not None,
         skip_lines=skip_lines,
         currency=currency.upper(),
         timezone=_timezone(data, source),

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import csv
 import io
-import itertools
 import zipfile
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +17,9 @@ import duckdb
 import pyarrow as pa
 
 from culturecoop.errors import UserError
-from culturecoop.i18n import _
+from culturecoop.i18n import _, count, plural
 from culturecoop.ingest.columns import field_expressions
-from culturecoop.ingest.profile import Profile
+from culturecoop.ingest.profile import SHEET_COLUMN, SHEET_TITLE_COLUMN, Profile
 from culturecoop.ingest.source import (
     SourceInfo,
     empty_file,
@@ -68,66 +68,169 @@ def _sheet_hint(profile: Profile, book: Any, sheet: Any, rows: list[tuple[int, l
     return ""
 
 
+_VIRTUAL = (SHEET_COLUMN, SHEET_TITLE_COLUMN)
+
+
+@dataclass
+class _Sheet:
+    """One sheet's table: its header, the title above it, and its rows as Excel numbers them."""
+
+    name: str
+    header: list[str] = field(default_factory=list)
+    header_line: int = 0
+    title: str = ""
+    rows: list[tuple[int, list[str | None]]] = field(default_factory=list)
+    blank: int = 0
+    last_row: int = 0
+
+
+def _read_sheet(sheet: Any, profile: Profile, wanted: list[str]) -> tuple[_Sheet, list[str], list[str]] | None:
+    """The table of ``sheet`` under the first row holding every ``wanted`` column, or None when
+    the sheet is blank. Also returns the first candidate header's missing columns and cells (a
+    sheet whose header is not found has no rows)."""
+    table = _Sheet(sheet.title)
+    first_candidate: list[str] | None = None
+    missing: list[str] = []
+    above: list[str] = []
+    header: list[str] | None = None
+    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        table.last_row = number
+        cells = [render_cell(v, profile.decimal) for v in row]
+        if number <= profile.skip_lines:
+            if any(c is not None and c.strip() for c in cells):
+                above.append(" ".join(c.strip() for c in cells if c is not None and c.strip()))
+            continue
+        if all(c is None or not c.strip() for c in cells) or (
+                header is not None and [(c or "").strip() for c in cells][:len(header)] == header):
+            # A blank row; or the header again, at the top of a report's next page.
+            if header is not None:
+                table.blank += 1
+            continue
+        if header is None:
+            candidate = [(c or "").strip() for c in cells]
+            _positions, absent = header_positions([*candidate, *_VIRTUAL], wanted)
+            if absent:
+                if first_candidate is None:
+                    first_candidate, missing = candidate, absent
+                if not profile.every_sheet:
+                    return table, missing, first_candidate  # the caller says where the header is
+                above.append(" ".join(c for c in candidate if c))
+                continue
+            header = candidate
+            table.header, table.header_line = candidate, number
+            table.title = above[0] if above else ""
+            continue
+        table.rows.append((number, cells))
+    if header is None and first_candidate is None and not above:
+        return None
+    return table, missing if header is None else [], first_candidate or []
+
+
+def _same_layout(book: Any, read: Any, profile: Profile, wanted: list[str]) -> list[tuple[str, int]]:
+    """The other sheets of ``book`` laid out with the mapping's columns, and their rows."""
+    others = []
+    for other in book.worksheets:
+        if other.title == read.title:
+            continue
+        found = _read_sheet(other, replace(profile, every_sheet=True), wanted)
+        if found is not None and found[0].header:
+            others.append((other.title, len(found[0].rows)))
+    return others
+
+
 def read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile) -> SourceInfo:
-    """Create the ``xlsx_rows`` table from the profile's sheet of the workbook ``path``: each
-    row's cells as text columns ``c1…cn``, described by a relation like the text readers'."""
+    """Create the ``xlsx_rows`` table from the profile's sheet of the workbook ``path`` (or every
+    sheet laid out with its columns, ``sheets: all``): each row's mapped cells as text columns
+    ``c1…cn``, described by a relation like the text readers'."""
     book, sheet = _open_sheet(path, profile)
+    wanted = profile.source_columns()
+    tables: list[_Sheet] = []
+    notes: list[str] = []
     try:
-        header: list[str] | None = None
-        header_line = 0
-        positions: dict[str, int] = {}
-        line_nos: list[int] = []
-        raws: list[str] = []
-        cells_by_column: list[list[str | None]] = []
-        blank = 0
-        rows = enumerate(sheet.iter_rows(values_only=True), start=1)
-        for number, row in rows:
-            cells = [render_cell(v, profile.decimal) for v in row]
-            if number <= profile.skip_lines:
-                continue
-            if all(c is None or not c.strip() for c in cells) or (
-                    header is not None and [(c or "").strip() for c in cells][:len(header)] == header):
-                # A blank row; or the header again, at the top of a report's next page.
-                if header is not None:
-                    blank += 1
-                continue
-            if header is None:
-                candidate = [(c or "").strip() for c in cells]
-                positions, missing = header_positions(candidate, profile.source_columns())
-                if missing:
-                    # A title block above the table, or the table on another sheet: say where.
-                    following = [(n, [c or "" for c in (render_cell(v, profile.decimal) for v in r)])
-                                 for n, r in itertools.islice(rows, 50)]
-                    raise missing_columns(path, profile, missing, candidate,
-                                           _sheet_hint(profile, book, sheet, following))
-                header = candidate
-                header_line = number
-                cells_by_column = [[] for _c in header]
-                continue
-            buffer = io.StringIO()
-            csv.writer(buffer, lineterminator="").writerow(["" if c is None else c for c in cells])
-            line_nos.append(number)
-            raws.append(buffer.getvalue())
-            for i, column in enumerate(cells_by_column):
-                value = cells[i] if i < len(cells) else None
-                column.append(value.strip() if value is not None else None)
+        sheets = book.worksheets if profile.every_sheet else [sheet]
+        unread: list[str] = []
+        for each in sheets:
+            found = _read_sheet(each, profile, wanted)
+            if found is None:
+                continue  # a blank sheet
+            table, missing, candidate = found
+            if table.header:
+                tables.append(table)
+            elif not profile.every_sheet:
+                if not candidate:  # nothing below the lines skipped
+                    raise empty_file(path)
+                # A title block above the table, or the table on another sheet: say where.
+                following = [(n, [c or "" for c in (render_cell(v, profile.decimal) for v in r)])
+                             for n, r in enumerate(each.iter_rows(values_only=True, max_row=50), start=1)]
+                raise missing_columns(path, profile, [m for m in missing if m not in _VIRTUAL], candidate,
+                                      _sheet_hint(profile, book, each, following))
+            else:
+                unread.append(each.title)
+        if profile.every_sheet and not tables:
+            first = _read_sheet(book.worksheets[0], replace(profile, every_sheet=False), wanted)
+            if first is None:
+                raise empty_file(path)
+            raise missing_columns(path, profile, [m for m in first[1] if m not in _VIRTUAL], first[2],
+                                  _("no sheet of the workbook has a row with these columns"))
+        if unread:
+            notes.append(plural(len(unread),
+                                "The sheet {sheets} has no row with the mapping's columns: it was not read.",
+                                "The sheets {sheets} have no row with the mapping's columns: they were not read.").format(
+                sheets=", ".join(f"«{name}»" for name in unread)))
+        if not profile.every_sheet and tables:
+            others = _same_layout(book, sheet, profile, wanted)
+            rows = sum(n for _name, n in others)
+            if rows:
+                notes.append(plural(len(others),
+                                    "The sheet {sheets} is laid out like «{read}» ({rows} rows): only «{read}» was "
+                                    "read. Add `sheets: all` to the mapping to read every sheet.",
+                                    "The sheets {sheets} are laid out like «{read}» ({rows} rows): only «{read}» was "
+                                    "read. Add `sheets: all` to the mapping to read every sheet.").format(
+                    sheets=", ".join(f"«{name}»" for name, _n in others), read=sheet.title, rows=count(rows)))
     finally:
         book.close()
-    if header is None:
+    if not tables:
         raise empty_file(path)
-    if not line_nos:
+    if not any(t.rows for t in tables):
         raise header_only(path)
+    columns = [c for c in wanted if c not in _VIRTUAL] + [c for c in _VIRTUAL if c in wanted]
+    line_nos: list[int] = []
+    raws: list[str] = []
+    cells_by_column: list[list[str | None]] = [[] for _c in columns]
+    offset = 0
+    for table in tables:
+        positions, _missing = header_positions(table.header, [c for c in columns if c not in _VIRTUAL])
+        for number, cells in table.rows:
+            buffer = io.StringIO()
+            written = ["" if c is None else c for c in cells]
+            # Rows of several sheets are numbered one after the other; the rejects file says each
+            # row's sheet and its number there, as Excel writes a reference ('Sam 10 oct'!14).
+            csv.writer(buffer, lineterminator="").writerow(
+                [f"'{table.name}'!{number}", *written] if profile.every_sheet else written)
+            line_nos.append(offset + number)
+            raws.append(buffer.getvalue())
+            for i, column in enumerate(columns):
+                if column == SHEET_COLUMN:
+                    value: str | None = table.name
+                elif column == SHEET_TITLE_COLUMN:
+                    value = table.title or None
+                else:
+                    at = positions[column] - 1
+                    value = cells[at] if at < len(cells) else None
+                cells_by_column[i].append(value.strip() if value is not None else None)
+        offset += table.last_row if profile.every_sheet else 0
     n = len(line_nos)
     data: dict[str, Any] = {
         "line_no": pa.array(line_nos, pa.int64()), "raw": pa.array(raws, pa.string()),
         "blank": pa.array([False] * n, pa.bool_()), "malformed": pa.array([False] * n, pa.bool_()),
     }
-    for i, column in enumerate(cells_by_column, start=1):
-        data[f"c{i}"] = pa.array(column, pa.string())
+    for i, column_values in enumerate(cells_by_column, start=1):
+        data[f"c{i}"] = pa.array(column_values, pa.string())
     con.register("xlsx_rows", pa.table(data))
-    fields, params = field_expressions(profile, lambda column: f"c{positions[column]}", path)
+    index = {column: i for i, column in enumerate(columns, start=1)}
+    fields, params = field_expressions(profile, lambda column: f"c{index[column]}", path)
     # Blank spreadsheet rows are not rows; they are counted for the summary only.
     relation = f"""(SELECT line_no, raw, blank, malformed, {", ".join(fields)}
                     FROM xlsx_rows WHERE true /*lines*/)"""
-    return SourceInfo(path=path, text_path=None, header=header, header_line=header_line,
-                      relation=relation, params=params, blank_rows=blank)
+    return SourceInfo(path=path, text_path=None, header=tables[0].header, header_line=tables[0].header_line,
+                      relation=relation, params=params, blank_rows=sum(t.blank for t in tables), notes=notes)

@@ -27,6 +27,7 @@ from culturecoop.i18n import share as share_text
 from culturecoop.ingest import vocabulary as vocab
 from culturecoop.ingest.filekind import holds_binary
 from culturecoop.ingest.jsondoc import is_document, records, too_deep
+from culturecoop.ingest.profile import SHEET_COLUMN, SHEET_TITLE_COLUMN
 from culturecoop.ingest.read import empty_file, header_only, render_cell
 
 SAMPLE_ROWS = 2000
@@ -482,30 +483,46 @@ def _sniff_workbook(path: Path) -> Sample:
                 _("No sheet of the workbook {path} holds a table with a header row; check that the export "
                   "has column names above its rows.").format(path=path.name))
         rows = _sheet_rows(book[title], index + 1 + XLSX_SAMPLE_ROWS)
+        header = [c.strip() for c in rows[index]]
+        others = [s[2] for s in scored if s[2] != title]
+        # Sheets with the same columns (one sheet per performance, per month): all are read, each row
+        # with its sheet's name and the title above its header (``read_xlsx``'s two added columns).
+        alike = [t for t in others if t in tables and tables[t][0][:len(header)] == header and tables[t][1]]
+        sheets = [(title, rows, index)]
+        for other in alike:
+            more = _sheet_rows(book[other], XLSX_SAMPLE_ROWS // (len(alike) + 1) + 50)
+            at = next((i for i, r in enumerate(more) if [c.strip() for c in r][:len(header)] == header), None)
+            if at is not None:
+                sheets.append((other, more, at))
     finally:
         book.close()
-    header = [c.strip() for c in rows[index]]
-    data: list[list[str | None]] = [[c if c.strip() else None for c in r] for r in rows[index + 1:]
-                                    if any(c.strip() for c in r) and not is_summary_row(r)
-                                    and [c.strip() for c in r][:len(header)] != header]
+
+    def table_rows(rows: list[list[str]], index: int) -> list[list[str | None]]:
+        return [[c if c.strip() else None for c in r] for r in rows[index + 1:]
+                if any(c.strip() for c in r) and not is_summary_row(r) and [c.strip() for c in r][:len(header)] != header]
+
+    data = table_rows(rows, index)
+    if alike:
+        data = []
+        for name, sheet_rows, at in sheets:
+            above = next((" ".join(c.strip() for c in r if c.strip()) for r in sheet_rows[:at] if any(c.strip() for c in r)), "")
+            data += [[*r, *[None] * (len(header) - len(r)), name, above or None] for r in table_rows(sheet_rows, at)]
+        header = [*header, SHEET_COLUMN, SHEET_TITLE_COLUMN]
+        index = min(at for _name, _rows, at in sheets)  # lines skipped on every sheet: the fewest above a header
     sample = Sample(path=path, format="xlsx", header=header, rows=data)
     sample.evidence.append(Evidence("format", "xlsx", _("the file is an Excel workbook")))
-    others = [s[2] for s in scored if s[2] != title]
-    # Sheets with the same columns (one sheet per performance, per month): their rows are not read.
-    alike = [t for t in others if t in tables and tables[t][0][:len(header)] == header and tables[t][1]]
     unlike = [t for t in others if t not in alike]
-    sheet_why = plural(len(data), "sheet {sheet} holds the table ({n} row)", "sheet {sheet} holds the table ({n} rows)").format(sheet=title, n=count_text(len(data)))
     if alike:
-        more = sum(tables[t][1] for t in alike)
-        sheet_why += plural(
-            more, "; the sheets {sheets} have the same columns and are NOT read (at least {n} more row): copy their "
-            "rows under this sheet's table, or prepare each sheet with its own mapping (sheet: {first})",
-            "; the sheets {sheets} have the same columns and are NOT read (at least {n} more rows): copy their rows "
-            "under this sheet's table, or prepare each sheet with its own mapping (sheet: {first})").format(
-                sheets=", ".join(alike), first=alike[0], n=count_text(more))
-    if unlike:
-        sheet_why += _("; the other sheets ({sheets}) hold none").format(sheets=", ".join(unlike))
-    sample.note("sheet", title if others else None, sheet_why, check=bool(alike))
+        sheet_why = _("the sheets {sheets} have the same columns: all are read, each row with its sheet's name "
+                      "({column}) and the title above its header ({title_column})").format(
+            sheets=", ".join([title, *alike]), column=SHEET_COLUMN, title_column=SHEET_TITLE_COLUMN)
+        sample.note("sheets", "all", sheet_why + (_("; the other sheets ({sheets}) hold none").format(
+            sheets=", ".join(unlike)) if unlike else ""), check=True)
+    else:
+        sheet_why = plural(len(data), "sheet {sheet} holds the table ({n} row)", "sheet {sheet} holds the table ({n} rows)").format(sheet=title, n=count_text(len(data)))
+        if unlike:
+            sheet_why += _("; the other sheets ({sheets}) hold none").format(sheets=", ".join(unlike))
+        sample.note("sheet", title if others else None, sheet_why)
     sample.note("skip_lines", index,
                 _("the header is on row {row}").format(row=index + 1) if index else _("the header is the first row"),
                 check=index > 0)

@@ -47,6 +47,8 @@ class SourceInfo:
     # The line of the first NUL byte of a text export, and how many it holds (read as nothing).
     nul_line: int | None = None
     nul_count: int = 0
+    # Sentences about what was read or left (a workbook's other sheets), for the summary's warnings.
+    notes: list[str] = field(default_factory=list)
 
     def load(self, con: duckdb.DuckDBPyConnection) -> None:
         """Read the file's lines into the table ``source_lines``, once, in parallel.

@@ -202,7 +202,7 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
     fixed_starts = fix_two_digit_year("starts_at")
     title_starts, starts_given, title_columns, title_join = fixed_starts, "event_starts_at IS NOT NULL", "", ""
     if in_text:
-        first_purchase = "min(purchased_at) OVER (PARTITION BY starts_text)"
+        first_purchase = "min(purchased_at) OVER (PARTITION BY event_id, starts_text)"
         title_starts = (f"coalesce({fixed_starts}, CASE WHEN title_parts IS NOT NULL "
                         f"THEN {title_start_sql('title_parts', first_purchase)} END)")
         starts_given = "title_date.p IS NOT NULL"

@@ -64,6 +64,7 @@ FIELD_LABELS = {
 SETTING_NAMES = {
     "encoding": _("Text encoding"), "decimal": _("Decimal mark"), "country": _("Country"),
     "delimiter": _("Column separator"), "skip_lines": _("Lines above the column names"), "sheet": _("Sheet (Excel)"),
+    "sheets": _("Every sheet (Excel)"),
     "currency": _("Default currency"), "timezone": _("Time zone"), "amount_scale": _("Amounts multiplied by"),
     "datetime_formats": _("Date and time formats"), "date_formats": _("Date formats (birth dates)"),
 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -82,6 +82,20 @@ def test_json_records_read_as_events(tmp_path: Path) -> None:
 ])
 def test_written_starts_are_read(written: str, expected: datetime) -> None:
     assert parse_start(written) == expected
+
+
+def test_a_season_written_without_its_years_is_placed_from_the_day_it_is_read(tmp_path: Path) -> None:
+    # A venue's season sheet writes « sam. 14 février, 20 h », not the year: the line was refused as
+    # « not a date and time ». Read on 5 December 2026, each date is the first such day from two months
+    # back: February is next year's, last week's show stays last week's (counted as past), a 29
+    # February waits for its leap year.
+    text = "Titre;Date\nHamlet;sam. 14 février, 20 h\nGala;03/12 20h\nFête;20/06\nBissextile;29/02 19h30\n"
+    programme = read_programme(_write(tmp_path, "saison.csv", text), today=date(2026, 12, 5))
+    assert [e["starts_at"] for e in programme.events] == [
+        datetime(2027, 2, 14, 20, 0), datetime(2026, 12, 3, 20, 0), datetime(2027, 6, 20),
+        datetime(2028, 2, 29, 19, 30)]
+    assert parse_start("Sat 21 Mar, 7:30pm", False, date(2026, 12, 5)) == datetime(2027, 3, 21, 19, 30)
+    assert parse_start("14/02 20h30") is None  # no day to place it from: no date
 
 
 @pytest.mark.parametrize("text, words", [

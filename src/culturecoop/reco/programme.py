@@ -29,6 +29,7 @@ import duckdb
 from culturecoop.errors import UserError
 from culturecoop.i18n import _, count
 from culturecoop.ingest.normalize import install_normalizers
+from culturecoop.ingest.title_dates import date_in_text
 from culturecoop.reco import data
 from culturecoop.reco.logs import as_delimited_text, read_text_table
 from culturecoop.schema.taxonomy import GENRE_SYNONYMS
@@ -90,6 +91,7 @@ MONTHS = {"jan": 1, "janv": 1, "janvier": 1, "january": 1, "feb": 2, "fev": 2, "
           "august": 8, "sep": 9, "sept": 9, "septembre": 9, "september": 9, "oct": 10, "octobre": 10, "october": 10,
           "nov": 11, "novembre": 11, "november": 11, "dec": 12, "decembre": 12, "december": 12}
 _NUMERIC_DATE = re.compile(r"(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{2,4})")
+_DAY_AND_MONTH = re.compile(r"(?<![\d/.])(\d{1,2})/(\d{1,2})(?![\d/])")  # « 14/02 », a date without its year
 _WRITTEN_DATE = re.compile(r"(?:(\d{1,2})(?:er|st|nd|rd|th)?\.?\s+([a-z]{3,9})\.?,?\s+(\d{4})|([a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4}))")
 _CLOCK = re.compile(r"(\d{1,2})\s*(?:[:h]\s*(\d{2})?(?::(\d{2}))?|(?=\s*[ap]\.?m))\s*([ap])?\.?(?:m\.?)?")
 
@@ -140,7 +142,7 @@ def _day_first(values: list[str]) -> bool:
     says month (English usage); otherwise day, the francophone default."""
     pm = False
     for value in values:
-        match = _NUMERIC_DATE.search(value)
+        match = _NUMERIC_DATE.search(value) or _DAY_AND_MONTH.search(value)
         if match and len(match.group(1)) <= 2:
             first, second = int(match.group(1)), int(match.group(2))
             if first > 12:
@@ -166,9 +168,29 @@ def _clock(text: str) -> time | None:
     return time(hour, minute)
 
 
-def parse_start(value: str, day_first: bool = True) -> datetime | None:
+# A programme's date written without its year (« sam. 14 février, 20 h ») is the first such day at
+# most this many days before the day the programme is read: a season ahead, and the last weeks' shows.
+YEARLESS_PAST_DAYS = 60
+
+
+def _year_near(month: int, day: int, today: date) -> int | None:
+    """The year of the first ``day``/``month`` on or after ``YEARLESS_PAST_DAYS`` before ``today``."""
+    earliest = today.toordinal() - YEARLESS_PAST_DAYS
+    for year in range(today.year - 1, today.year + 5):  # a 29 February waits for its leap year
+        try:
+            if date(year, month, day).toordinal() >= earliest:
+                return year
+        except ValueError:
+            continue
+    return None
+
+
+def parse_start(value: str, day_first: bool = True, today: date | None = None) -> datetime | None:
     """The local start of an event from how programmes write it, or None. An offset (``-05:00``,
-    ``Z``) is dropped: the venue's wall clock is what the programme means."""
+    ``Z``) is dropped: the venue's wall clock is what the programme means. A date written without
+    its year (« 14/02 à 20h30 », « sam. 14 février 20 h », ``Sat 21 Mar, 7:30pm``: read as event names'
+    dates are, ``ingest.title_dates``) takes the year of its first such day after ``today`` less
+    ``YEARLESS_PAST_DAYS``; without ``today`` it is no date."""
     text = value.strip()
     if not text:
         return None
@@ -199,13 +221,26 @@ def parse_start(value: str, day_first: bool = True) -> datetime | None:
             day = (int(y or y2), month, int(d or d2))
             rest = low[:written.start()] + " " + low[written.end():]
     if day is None:
-        return None
+        return _date_in_words(text, day_first, today)
     try:
-        date = datetime(*day)
+        moment = datetime(*day)
     except ValueError:
         return None
     clock = _clock(rest)
-    return datetime.combine(date.date(), clock) if clock else date
+    return datetime.combine(moment.date(), clock) if clock else moment
+
+
+def _date_in_words(text: str, day_first: bool, today: date | None) -> datetime | None:
+    found = date_in_text(text, day_first)
+    if found is None:
+        return None
+    year = found.year if found.year is not None else _year_near(found.month, found.day, today) if today else None
+    if year is None:
+        return None
+    try:
+        return datetime(year, found.month, found.day, found.hour, found.minute)
+    except ValueError:
+        return None
 
 
 def _amount(value: str | None, whole: bool) -> float | None:
@@ -267,8 +302,10 @@ class Programme:
     cancelled: int = 0  # rows whose status says the event is cancelled: left out
 
 
-def read_programme(path: Path, country: str = "CA") -> Programme:
+def read_programme(path: Path, country: str = "CA", today: date | None = None) -> Programme:
     """The programme's rows, checked and normalized (raises UserError on the first bad row).
+    ``today`` (by default the day it runs): the day a start written without its year is placed from
+    (``parse_start``).
 
     A venue's postal code is cut to the area ``prepare`` keeps for the member's ``country``
     (``H2T``, ``FR-750``, ``GB-SW4``), so that upcoming and past events name their places alike."""
@@ -288,7 +325,7 @@ def read_programme(path: Path, country: str = "CA") -> Programme:
         except duckdb.Error:
             raise UserError(_("{path} cannot be read as CSV; give a comma-separated file with a header row.").format(
                 path=path)) from None
-        return _events(path, names, rows, _venue_areas(con, country))
+        return _events(path, names, rows, _venue_areas(con, country), today or date.today())
     finally:
         con.close()
 
@@ -307,7 +344,8 @@ def _venue_areas(con: duckdb.DuckDBPyConnection, country: str) -> Callable[[str]
     return area
 
 
-def _events(path: Path, names: list[str], rows: list[tuple[Any, ...]], area: Callable[[str], str | None]) -> Programme:
+def _events(path: Path, names: list[str], rows: list[tuple[Any, ...]], area: Callable[[str], str | None],
+            today: date | None = None) -> Programme:
     at = _columns(names)
     if "event_starts_at" not in at or ("event_id" not in at and "event_title" not in at):
         wanted = "event_starts_at" if "event_starts_at" not in at else "event_id"
@@ -331,7 +369,7 @@ def _events(path: Path, names: list[str], rows: list[tuple[Any, ...]], area: Cal
             cancelled += 1  # an audience for a show that will not happen would only waste a campaign
             continue
         title = row.get("event_title", "").strip() or None
-        started = parse_start(row["event_starts_at"], day_first)
+        started = parse_start(row["event_starts_at"], day_first, today)
         if started is not None and started.time() == time(0) and row.get("start_time", "").strip():
             clock = _clock(fold(row["start_time"]))
             if clock is None:
@@ -431,8 +469,6 @@ def load_programme(warehouse: Warehouse, member_id: str, path: Path) -> dict[str
     if not known:
         members = ", ".join(r["member_id"] for r in warehouse.query("SELECT member_id FROM member ORDER BY 1"))
         raise UserError(_("There is no member {member} in the warehouse; members: {members}.").format(member=member_id, members=members or _("none")))
-    programme = read_programme(path, member_country(warehouse, member_id))
-    rows = programme.events
     now = datetime.now(UTC).replace(tzinfo=None)
     # Upcoming is after the cooperative's data day, as the audiences' own query says (today before
     # the first refresh of the analytics).
@@ -441,6 +477,9 @@ def load_programme(warehouse: Warehouse, member_id: str, path: Path) -> dict[str
     except duckdb.CatalogException:
         as_of = None
     day = as_of.date() if isinstance(as_of, datetime) else as_of if isinstance(as_of, date) else now.date()
+    # A start without its year is placed from the day the programme is read, not the data's day.
+    programme = read_programme(path, member_country(warehouse, member_id), now.date())
+    rows = programme.events
     with warehouse.transaction() as con:
         con.execute("DELETE FROM reco_upcoming_event WHERE member_id = ?", [member_id])
         con.executemany(

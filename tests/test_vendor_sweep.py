@@ -1291,3 +1291,50 @@ def test_a_booking_list_with_only_the_shows_date_tells_its_performances_apart(tm
     assert columns["event_starts_at"] == {"join": ["Date", "Heure"], "separator": " "}, draft.yaml_text
     assert columns["event_id"] == {"join": ["Concert", "Date", "Heure"], "separator": " "}
     assert any("No column gives the purchase date" in u for u in draft.undecided)
+
+
+def _list_with_sections(workbook: bool, path: Path) -> None:
+    """A list kept by hand that names each show on a line of its own above its bookings."""
+    shows = ["SPECTACLE DU 27 NOVEMBRE 2025 – 20 h", "SPECTACLE DU 28 NOVEMBRE 2025 – 15 h",
+             "Samedi 6 décembre, 20h30"]  # no year: the year of its first sale
+    rows: list[list[Any]] = [["Nom", "Prénom", "Courriel", "Places", "Montant", "Réservé le"]]
+    for k, show in enumerate(shows):
+        rows.append([show, None, None, None, None, None])
+        rows += [["Roy", "Ève", f"p{k}{i}@exemple.fr", 1 + i % 3, "25,00", f"{1 + i:02d}/11/2025"] for i in range(6)]
+        rows.append([None] * 6)
+    if workbook:
+        from openpyxl import Workbook
+
+        book = Workbook()
+        for row in rows:
+            book.active.append(row)
+        book.save(path)
+        return
+    lines = [";".join("" if c is None else str(c) for c in row) for row in rows]
+    lines[9] = lines[9].rstrip(";")  # a section line without its empty cells
+    lines[17] = '"Samedi 6 décembre; 20h30";;;;;'  # quoted, the separator inside
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("workbook", [False, True])
+def test_a_list_that_names_each_show_above_its_rows(workbook: bool, tmp_path: Path, keys: Path) -> None:
+    # « SPECTACLE DU 27 NOVEMBRE 2025 – 20 h » on a line of its own above its bookings: the line was
+    # set aside as a sale naming nobody, the bookings below had no show (one event named after the
+    # file). Each such line names the event of the rows below it, dated from its text, and is no row.
+    export = tmp_path / ("reservations.xlsx" if workbook else "reservations.csv")
+    _list_with_sections(workbook, export)
+    draft = draft_mapping(export)
+    columns = draft.mapping["columns"]
+    assert (columns["event_id"], columns["event_starts_at"]) == ("(section)", {"in_text": "(section)"}), draft.yaml_text
+    profile = parse_profile(draft.yaml_text.replace("# consent_defaults", "consent_defaults"), source="m.yaml")
+    summary = prepare(export, member=MemberInfo("sweep", "sweep"), today=TODAY, keys_dir=keys, out=tmp_path / "pkg",
+                      profile=profile)
+    assert (summary.rows_in, summary.rows_accepted, summary.blank_lines) == (18, 18, 3)
+    assert any(w.startswith("3 lines name the show of the rows below them (“SPECTACLE DU 27 NOVEMBRE 2025 – 20 h” "
+                            "first)") for w in summary.warnings), summary.warnings
+    events = sorted((e["starts_at"], e["title"]) for e in read_table(tmp_path / "pkg", "event"))
+    third = "Samedi 6 décembre, 20h30" if workbook else "Samedi 6 décembre; 20h30"
+    assert events == [(dt.datetime(2025, 11, 27, 20, 0), "SPECTACLE DU 27 NOVEMBRE 2025 – 20 h"),
+                      (dt.datetime(2025, 11, 28, 15, 0), "SPECTACLE DU 28 NOVEMBRE 2025 – 15 h"),
+                      (dt.datetime(2025, 12, 6, 20, 30), third)]
+    assert sum(t["quantity"] for t in read_table(tmp_path / "pkg", "ticket")) == 36

@@ -16,7 +16,7 @@ from culturecoop.ingest import vocabulary as vocab
 from culturecoop.ingest.draft_builder import DraftBuilder, named
 from culturecoop.ingest.draft_fit import shape_fit
 from culturecoop.ingest.draft_preview import cell_filled
-from culturecoop.ingest.profile import SHEET_COLUMN, SHEET_TITLE_COLUMN
+from culturecoop.ingest.profile import SECTION_COLUMN, SHEET_COLUMN, SHEET_TITLE_COLUMN
 from culturecoop.ingest.shapes import Column, is_date_only, is_time_only
 from culturecoop.ingest.title_dates import date_in_text
 
@@ -64,7 +64,7 @@ def choose_event_columns(builder: DraftBuilder) -> None:
                      _("the day and the hour are in two columns: they are joined"))
     _bare_date_is_the_shows(builder)
     _only_date_is_the_shows(builder)
-    _event_from_sheets(builder)
+    _event_from_sections(builder)
     _start_in_names(builder)
     if "event_id" not in builder.columns_map:
         _event_id_without_column(builder)
@@ -198,26 +198,34 @@ def _title_told_by_the_start(builder: DraftBuilder, keys: list[tuple[str, ...]])
                                                 "of this column: the show's title"), check=True)
 
 
-def _event_from_sheets(builder: DraftBuilder) -> None:
-    """A workbook read sheet by sheet (one sheet per performance) with no column naming the show:
-    each sheet is an event, named by the sheet, titled by the title written above its header, and
-    dated by the first of the two that writes a date (« Sam 10 oct 20h30 »; its year, when not
-    written, from the performance's first sale)."""
-    sheet, title = builder.column(SHEET_COLUMN), builder.column(SHEET_TITLE_COLUMN)
-    if builder.sample.settings.get("sheets") != "all" or sheet is None \
-            or "event_id" in builder.columns_map \
+def _event_from_sections(builder: DraftBuilder) -> None:
+    """No column naming the show, but a list kept by hand that names each show on a line of its own
+    above its rows (``(section)``), or a workbook read sheet by sheet (one sheet per performance):
+    each section or sheet is an event, named by it, titled by it (a sheet by the title written above
+    its header), and dated by the first text that writes a date (« SPECTACLE DU 27 NOVEMBRE 2026 –
+    20 h », « Sam 10 oct 20h30 »; a year not written comes from the performance's first sale)."""
+    section, sheet, title = (builder.column(SECTION_COLUMN), builder.column(SHEET_COLUMN),
+                             builder.column(SHEET_TITLE_COLUMN))
+    if "event_id" in builder.columns_map \
             or builder.columns_map.get("event_title", SHEET_TITLE_COLUMN) != SHEET_TITLE_COLUMN:
         return  # a column names the show: its title (and start) name each event
-    builder.choose("event_id", sheet, _("no column names the show, and each sheet holds one: the sheet's name "
-                                        "names it"), check=True)
-    titled = title is not None and title.fill >= 0.9
-    builder.choose("event_title", title if titled and title is not None else sheet,
-                   _("the title written above each sheet's table") if titled else _("the sheet's name"), check=True)
+    if section is not None:
+        builder.choose("event_id", section, _("no column names the show, and a line above its rows does: that "
+                                              "line's text names it"), check=True)
+        builder.choose("event_title", section, _("the line above the show's rows"), check=True)
+        dated_in = [section]
+    elif sheet is not None and builder.sample.settings.get("sheets") == "all":
+        builder.choose("event_id", sheet, _("no column names the show, and each sheet holds one: the sheet's name "
+                                            "names it"), check=True)
+        titled = title is not None and title.fill >= 0.9
+        builder.choose("event_title", title if titled and title is not None else sheet,
+                       _("the title written above each sheet's table") if titled else _("the sheet's name"), check=True)
+        dated_in = [sheet, *([title] if title is not None else [])]
+    else:
+        return
     if "event_starts_at" in builder.columns_map:
         return
-    for column in (sheet, title):
-        if column is None:
-            continue
+    for column in dated_in:
         dated = [v for v in column.values if date_in_text(v, True) is not None or date_in_text(v, False) is not None]
         if dated and len(dated) >= 0.5 * len(column.values):
             builder.columns_map["event_starts_at"] = {"in_text": column.name}

@@ -118,6 +118,12 @@ def _check_all(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
             "puts it nearest the purchase dated on the closest line ({date} for the first).").format(
                 n=count(undated), written=written, date=given))
     warnings.extend(info.notes)
+    if info.section_lines:
+        warnings.append(plural(
+            info.section_lines,
+            "{n} line names the show of the rows below it (“{first}”): it is read as their event, not as a ticket.",
+            "{n} lines name the show of the rows below them (“{first}” first): each is read as their event, not as a "
+            "ticket.").format(n=count(info.section_lines), first=info.first_section))
     if info.nul_line is not None:
         warnings.append(_("Line {line} of the file holds a NUL character (an invisible byte some exports pad "
                           "fields with; {n} in the file): each was read as nothing, so a value is the characters "
@@ -336,7 +342,7 @@ def _check(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile, t
         raise error from None
     counts = con.execute("SELECT count(reasons), count(*), count_if(summary_row) FROM checked").fetchall()[0]
     rows_in, summary = int(counts[0]), int(counts[2] or 0)  # count_if of no rows is NULL
-    blank_lines = int(counts[1]) - rows_in - summary + info.blank_rows
+    blank_lines = int(counts[1]) - rows_in - summary + info.blank_rows - info.section_lines
     if rows_in == 0:
         raise header_only(info.path)
     return rows_in, blank_lines, summary

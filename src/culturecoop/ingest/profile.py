@@ -70,6 +70,10 @@ _KEYS = {
 # read the event in.
 SHEET_COLUMN = "(sheet)"
 SHEET_TITLE_COLUMN = "(sheet title)"
+# The column a list kept by hand gets when it names each show on a line of its own above the show's
+# rows (« SPECTACLE DU 27 NOVEMBRE 2026 – 20 h » in the first cell, the others empty): the text of
+# the last such line above each row. Such a line is then no row.
+SECTION_COLUMN = "(section)"
 SPEC_FORMS = ("column", "first", "join", "value", "file_name", "in_text")
 
 

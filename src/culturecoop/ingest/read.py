@@ -48,7 +48,7 @@ from culturecoop.errors import UserError
 from culturecoop.i18n import _
 from culturecoop.ingest.columns import field_expressions
 from culturecoop.ingest.jsondoc import as_json_lines, is_document, loads
-from culturecoop.ingest.profile import ALTERNATIVES, REQUIRED_FIELDS, Profile
+from culturecoop.ingest.profile import ALTERNATIVES, REQUIRED_FIELDS, SECTION_COLUMN, Profile
 from culturecoop.ingest.source import (
     LINE_FILTER,
     SourceInfo,
@@ -456,11 +456,13 @@ def _split_line(text: str, profile: Profile) -> list[str]:
 def _csv_relation(path: Path, text_path: Path, profile: Profile, head: list[tuple[int, str]]) -> SourceInfo:
     header_line, header_text = head[0]
     header = [h.strip() for h in _split_line(header_text, profile)]
-    positions, missing = header_positions(header, profile.source_columns())
+    sections = SECTION_COLUMN in profile.source_columns()
+    positions, missing = header_positions(header, [c for c in profile.source_columns() if c != SECTION_COLUMN])
     if missing:
         rows = [(n, _split_line(t, profile)) for n, t in head[1:50]]
         raise missing_columns(path, profile, missing, header, header_hint(profile, rows))
-    fields, params = field_expressions(profile, lambda column: f"f[{positions[column]}]", path)
+    fields, params = field_expressions(
+        profile, lambda column: "section" if column == SECTION_COLUMN else f"f[{positions[column]}]", path)
     d = _char(profile.delimiter)
     if profile.quote:
         q = _char(profile.quote)
@@ -485,22 +487,44 @@ def _csv_relation(path: Path, text_path: Path, profile: Profile, head: list[tupl
     # the header written again (a report repeats it at the top of every page); rtrim copies the
     # line, so only a line that starts like the header is trimmed (a CASE: DuckDB's AND evaluates
     # both sides), 1 s per million lines saved.
+    # A line naming the show of the rows below it is no row (``_section_lines_sql``).
+    section_join, section_blank = ("LEFT JOIN section_lines USING (line_no)", " OR coalesce(is_section, false)") \
+        if sections else ("", "")
     relation = f"""(
         SELECT line_no, raw, blank,
                NOT blank AND (({bad_quotes}) OR len(f) <> $n OR strlen(raw) > {MAX_LINE_BYTES}) AS malformed,
                {", ".join(fields)}
-        FROM (SELECT line_no, line AS raw, blank, s, {split} AS f
+        FROM (SELECT line_no, line AS raw, blank{section_blank} AS blank, s, {split} AS f{", section" if sections else ""}
               FROM (SELECT line_no, line,
                            coalesce(ltrim(line, ' ' || {d} || chr(9) || chr(13)) = ''
                                     OR CASE WHEN starts_with(line, $header_text)
                                             THEN rtrim(line, chr(13)) = $header_text ELSE false END,
                                     true) AS blank,
                            {segments} AS s
-                    FROM {_numbered_lines(header_line)} WHERE true {LINE_FILTER})))"""
+                    FROM {_numbered_lines(header_line)} WHERE true {LINE_FILTER}) AS numbered {section_join}))"""
     lines_sql, lines_params = _lines_sql(text_path)
     return SourceInfo(path=path, text_path=text_path, header=header, header_line=header_line,
                       relation=relation, params=params, lines_sql=lines_sql, lines_params=lines_params,
-                      lines_quick_params=_quick_lines_params(lines_params))
+                      lines_quick_params=_quick_lines_params(lines_params),
+                      after_load=[_section_lines_sql(header_line, profile)] if sections else [])
+
+
+def _section_lines_sql(header_line: int, profile: Profile) -> str:
+    """SQL creating ``section_lines(line_no, is_section, section)``: whether each line after the
+    header names the show of the rows below it (its first cell alone is written: « SPECTACLE DU 27
+    NOVEMBRE 2026 – 20 h;;;; », quoted or not), and the text of the last such line above it."""
+    d = _char(profile.delimiter)
+    q = _char(profile.quote) if profile.quote else "''"
+    return f"""CREATE OR REPLACE TEMP TABLE section_lines AS
+        SELECT line_no, is_section,
+               last_value(CASE WHEN is_section THEN title END IGNORE NULLS) OVER (ORDER BY line_no) AS section
+        FROM (SELECT line_no, trim(CASE WHEN quoted THEN replace(cell[2:-2], {q} || {q}, {q}) ELSE cell END) AS title,
+                     cell <> '' AND (quoted OR NOT contains(cell, {d})) AS is_section
+              FROM (SELECT line_no, cell,
+                           {q} <> '' AND strlen(cell) > 1 AND starts_with(cell, {q}) AND ends_with(cell, {q})
+                               AND NOT contains(cell[2:-2], {q} || {d}) AS quoted
+                    FROM (SELECT line_no, rtrim(line, ' ' || {d} || chr(9) || chr(13)) AS cell
+                          FROM {_numbered_lines(header_line)})))"""
 
 
 def _json_path(dotted: str) -> str:

@@ -19,7 +19,7 @@ import pyarrow as pa
 from culturecoop.errors import UserError
 from culturecoop.i18n import _, count, plural
 from culturecoop.ingest.columns import field_expressions
-from culturecoop.ingest.profile import SHEET_COLUMN, SHEET_TITLE_COLUMN, Profile
+from culturecoop.ingest.profile import SECTION_COLUMN, SHEET_COLUMN, SHEET_TITLE_COLUMN, Profile
 from culturecoop.ingest.source import (
     SourceInfo,
     empty_file,
@@ -68,7 +68,7 @@ def _sheet_hint(profile: Profile, book: Any, sheet: Any, rows: list[tuple[int, l
     return ""
 
 
-_VIRTUAL = (SHEET_COLUMN, SHEET_TITLE_COLUMN)
+_VIRTUAL = (SHEET_COLUMN, SHEET_TITLE_COLUMN, SECTION_COLUMN)
 
 
 @dataclass
@@ -82,6 +82,10 @@ class _Sheet:
     rows: list[tuple[int, list[str | None]]] = field(default_factory=list)
     blank: int = 0
     last_row: int = 0
+    # With ``(section)`` mapped: the text of the line naming the show above each row, and how many
+    # such lines there were (no rows).
+    row_sections: list[str | None] = field(default_factory=list)
+    sections: list[str] = field(default_factory=list)
 
 
 def _read_sheet(sheet: Any, profile: Profile, wanted: list[str]) -> tuple[_Sheet, list[str], list[str]] | None:
@@ -93,6 +97,7 @@ def _read_sheet(sheet: Any, profile: Profile, wanted: list[str]) -> tuple[_Sheet
     missing: list[str] = []
     above: list[str] = []
     header: list[str] | None = None
+    sections = SECTION_COLUMN in wanted
     for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
         table.last_row = number
         cells = [render_cell(v, profile.decimal) for v in row]
@@ -120,7 +125,11 @@ def _read_sheet(sheet: Any, profile: Profile, wanted: list[str]) -> tuple[_Sheet
             table.header, table.header_line = candidate, number
             table.title = above[0] if above else ""
             continue
+        if sections and (cells[0] or "").strip() and not any((c or "").strip() for c in cells[1:]):
+            table.sections.append((cells[0] or "").strip())  # a line naming the show of the rows below
+            continue
         table.rows.append((number, cells))
+        table.row_sections.append(table.sections[-1] if table.sections else None)
     if header is None and first_candidate is None and not above:
         return None
     return table, missing if header is None else [], first_candidate or []
@@ -200,7 +209,7 @@ def read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile) -> S
     offset = 0
     for table in tables:
         positions, _missing = header_positions(table.header, [c for c in columns if c not in _VIRTUAL])
-        for number, cells in table.rows:
+        for k, (number, cells) in enumerate(table.rows):
             buffer = io.StringIO()
             written = ["" if c is None else c for c in cells]
             # Rows of several sheets are numbered one after the other; the rejects file says each
@@ -214,6 +223,8 @@ def read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile) -> S
                     value: str | None = table.name
                 elif column == SHEET_TITLE_COLUMN:
                     value = table.title or None
+                elif column == SECTION_COLUMN:
+                    value = table.row_sections[k]
                 else:
                     at = positions[column] - 1
                     value = cells[at] if at < len(cells) else None
@@ -232,5 +243,8 @@ def read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile) -> S
     # Blank spreadsheet rows are not rows; they are counted for the summary only.
     relation = f"""(SELECT line_no, raw, blank, malformed, {", ".join(fields)}
                     FROM xlsx_rows WHERE true /*lines*/)"""
+    sections = [text for t in tables for text in t.sections]
+    # Lines naming a show are counted apart from blank ones (``prepare``); both are no rows.
     return SourceInfo(path=path, text_path=None, header=tables[0].header, header_line=tables[0].header_line,
-                      relation=relation, params=params, blank_rows=sum(t.blank for t in tables), notes=notes)
+                      relation=relation, params=params, blank_rows=sum(t.blank for t in tables) + len(sections),
+                      notes=notes, section_lines=len(sections), first_section=sections[0] if sections else None)

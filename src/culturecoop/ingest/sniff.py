@@ -27,7 +27,7 @@ from culturecoop.i18n import share as share_text
 from culturecoop.ingest import vocabulary as vocab
 from culturecoop.ingest.filekind import holds_binary
 from culturecoop.ingest.jsondoc import is_document, records, too_deep
-from culturecoop.ingest.profile import SHEET_COLUMN, SHEET_TITLE_COLUMN
+from culturecoop.ingest.profile import SECTION_COLUMN, SHEET_COLUMN, SHEET_TITLE_COLUMN
 from culturecoop.ingest.read import empty_file, header_only, render_cell
 
 SAMPLE_ROWS = 2000
@@ -86,7 +86,7 @@ def sniff(path: Path) -> Sample:
             raise header_only(path)
         sample.settings = {"format": "xlsx", **sample.settings}
         sample.total_rows = len(sample.rows) if len(sample.rows) < XLSX_SAMPLE_ROWS else None
-        return sample
+        return _with_sections(sample)
     if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"[", b"{") and is_document(path):
         try:
             return _sniff_document(path)
@@ -113,6 +113,43 @@ def sniff(path: Path) -> Sample:
         sample.total_rows = int(size / per_row) if len(sample.rows) >= SAMPLE_ROWS else None
     elif sample.total_rows is None:
         sample.total_rows = len(sample.rows)
+    return _with_sections(sample) if sample.format == "csv" else sample
+
+
+def _is_section(row: list[str | None]) -> bool:
+    return bool((row[0] or "").strip()) and not any((c or "").strip() for c in row[1:])
+
+
+def _with_sections(sample: Sample) -> Sample:
+    """A list kept by hand that names each show on a line of its own above the show's rows (« SPECTACLE
+    DU 27 NOVEMBRE 2026 – 20 h », the other cells empty): those lines leave the sample, and each row
+    gets the last one's text as its ``(section)`` (``read``, ``read_xlsx``). Only with at least two such
+    lines of different texts, each followed by rows, two rows a line on average, and three columns or
+    more: a stray row with a first cell alone is no section."""
+    if len(sample.header) < 3:
+        return sample
+    marks = [_is_section(row) for row in sample.rows]
+    # A line of one cell followed by no row before the next such line (a report's footer, « Generated
+    # By … ») names no show.
+    followed = False
+    for at in range(len(marks) - 1, -1, -1):
+        if marks[at]:
+            marks[at], followed = followed, False
+        else:
+            followed = True
+    titles = {(row[0] or "").strip() for row, mark in zip(sample.rows, marks, strict=True) if mark}
+    sections = sum(marks)
+    if sections < 2 or len(titles) < 2 or len(sample.rows) - sections < 2 * sections:
+        return sample
+    rows: list[list[str | None]] = []
+    current: str | None = None
+    for row, mark in zip(sample.rows, marks, strict=True):
+        if mark:
+            current = (row[0] or "").strip()
+        else:
+            rows.append([*row, *[None] * (len(sample.header) - len(row)), current])
+    sample.header = [*sample.header, SECTION_COLUMN]
+    sample.rows = rows
     return sample
 
 

@@ -49,6 +49,11 @@ class SourceInfo:
     nul_count: int = 0
     # Sentences about what was read or left (a workbook's other sheets), for the summary's warnings.
     notes: list[str] = field(default_factory=list)
+    # SQL run once the lines are loaded (the ``(section)`` of each line); then the lines that name
+    # the show of the rows below them, and the first one's text.
+    after_load: list[str] = field(default_factory=list)
+    section_lines: int = 0
+    first_section: str | None = None
 
     def load(self, con: duckdb.DuckDBPyConnection) -> None:
         """Read the file's lines into the table ``source_lines``, once, in parallel.
@@ -64,6 +69,13 @@ class SourceInfo:
                     raise
                 con.execute(self.lines_sql, self.lines_params)
             self.lines_sql = ""
+            for sql in self.after_load:
+                con.execute(sql)
+            if self.after_load:
+                found = con.execute("SELECT count_if(is_section), min_by(section, line_no) FILTER (WHERE is_section) "
+                                    "FROM section_lines").fetchall()[0]
+                self.section_lines, self.first_section = int(found[0] or 0), found[1]
+            self.after_load = []
 
     def lines_where(self, condition: str) -> str:
         """``relation`` restricted to the lines meeting ``condition`` (on ``line_no``), applied

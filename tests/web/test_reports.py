@@ -152,6 +152,17 @@ def test_the_api_page_says_how_to_call_it_in_the_readers_language(app, coop: Coo
         page = visible_text(c.get("/docs").text, tooltips=False)
         assert "Authentifiez-vous avec un jeton d’API" in page and "barrière de confidentialité" in page
         assert "Authenticate with an API token" not in page and "Bearer ccp_" not in page
+        # Each route's own description too (they were the English docstrings), and no summary made
+        # of a function's name (« Api Load Programme »).
+        assert "Charger la programmation du membre" in page and "Réponse réussie" in page, page[:3000]
+        assert "Premier jour de la période (AAAA-MM-JJ)" in page and "Une étiquette pour reconnaître le jeton" in page
+        for english in ("Load the member's programme", "Successful Response", "Api Load Programme", "The reports a member"):
+            assert english not in page, english
+        spec = app.openapi()
+        described = {" ".join(op["description"].split()) for item in spec["paths"].values() for op in item.values()
+                     if op.get("description")}
+        untranslated = [d for d in described if d in page]
+        assert not untranslated, untranslated
 
 
 def test_bad_periods_and_names_are_one_clear_sentence(app, coop: Coop) -> None:

@@ -25,6 +25,13 @@ def _schema_name(schema: dict[str, Any]) -> str:
     return str(schema.get("format") or schema.get("type") or "object")
 
 
+def _said(text: str | None) -> str:
+    """A route's or a field's description as one line (a docstring's line breaks are spaces): the
+    page translates it into the reader's language (the OpenAPI document itself stays in English, it
+    is read by programs)."""
+    return " ".join((text or "").split())
+
+
 @router.get("/docs")
 def api_docs(request: Request, principal: OptionalPrincipalDep) -> Response:
     spec = request.app.openapi()
@@ -34,20 +41,24 @@ def api_docs(request: Request, principal: OptionalPrincipalDep) -> Response:
             op = item.get(method)
             if not op:
                 continue
-            params = [{"name": p["name"], "in": p["in"], "required": p.get("required", False),
-                       "type": _schema_name(p.get("schema", {})), "description": p.get("description", "")}
+            params = [{"name": p["name"], "in": _said(p["in"]), "required": p.get("required", False),
+                       "type": _schema_name(p.get("schema", {})), "description": _said(p.get("description"))}
                       for p in op.get("parameters", [])]
             body: dict[str, Any] = op.get("requestBody", {}).get("content", {})
             responses = []
             for status, r in op.get("responses", {}).items():
                 contents: list[dict[str, Any]] = list(r.get("content", {}).values())
                 schema = contents[0].get("schema", {}) if contents else {}
-                responses.append({"status": status, "description": r.get("description", ""),
+                responses.append({"status": status, "description": _said(r.get("description")),
                                   "type": _schema_name(schema)})
-            operations.append({"method": method.upper(), "path": path, "summary": op.get("summary", ""),
-                               "description": op.get("description", ""), "tag": (op.get("tags") or ["api"])[0],
+            # The summary FastAPI makes of a function's name (« Api Load Programme ») says nothing the
+            # method, the path and the description do not.
+            operations.append({"method": method.upper(), "path": path, "description": _said(op.get("description")),
+                               "tag": (op.get("tags") or ["api"])[0],
                                "params": params, "body": list(body), "responses": responses})
-    schemas = spec.get("components", {}).get("schemas", {})
+    schemas = {name: {**schema, "properties": {prop: {**s, "description": _said(s.get("description"))}
+                                               for prop, s in (schema.get("properties") or {}).items()}}
+               for name, schema in spec.get("components", {}).get("schemas", {}).items()}
     return render(request, "docs.html", {"spec": spec, "operations": operations, "schemas": schemas,
                                          "schema_name": _schema_name})
 

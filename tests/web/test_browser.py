@@ -105,6 +105,9 @@ def check_tab(p: Page, lang: str, width: int, slug: str) -> None:
         titles = [t.strip() for t in chart.locator(".xtitle, .ytitle").all_text_contents()]
         assert len(titles) >= 2 and all(titles), (slug, i, titles)
         assert chart.locator(".gtitle").first.text_content(), (slug, i)
+        # A heatmap names every row and column (Plotly drops every other label when they crowd).
+        labels = chart.evaluate(HEATMAP_LABELS)
+        assert labels is None or (labels["shown_x"], labels["shown_y"]) == (labels["x"], labels["y"]), (slug, width, labels)
     if TABS_BY_SLUG[slug].pooled:
         assert page.locator(".aggregate .badge").count() == 1
     if lang == "fr":
@@ -116,6 +119,16 @@ def check_tab(p: Page, lang: str, width: int, slug: str) -> None:
         room = page.evaluate(PERIOD_ROOM)
         assert room is None or room["text"] <= room["box"], f"{slug}: the period's choice is cut at {width} px: {room}"
     p.shot(f"{lang}-{width}-{slug}")
+
+
+# A heatmap's categories against the labels drawn on each axis (None for another chart).
+HEATMAP_LABELS = """(chart) => {
+  const plot = chart.data ? chart : chart.querySelector('.js-plotly-plot');
+  const heat = ((plot && plot.data) || []).find(t => t.type === 'heatmap');
+  if (!heat) return null;
+  const shown = letter => chart.querySelectorAll('.' + letter + 'tick text').length;
+  return {x: heat.x.length, y: heat.y.length, shown_x: shown('x'), shown_y: shown('y')};
+}"""
 
 
 # The widest of the period form's choices against the room its select gives text (its width

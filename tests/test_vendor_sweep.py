@@ -1338,3 +1338,16 @@ def test_a_list_that_names_each_show_above_its_rows(workbook: bool, tmp_path: Pa
                       (dt.datetime(2025, 11, 28, 15, 0), "SPECTACLE DU 28 NOVEMBRE 2025 – 15 h"),
                       (dt.datetime(2025, 12, 6, 20, 30), third)]
     assert sum(t["quantity"] for t in read_table(tmp_path / "pkg", "ticket")) == 36
+
+
+def test_a_section_mapping_on_a_list_without_sections_says_what_is_missing(tmp_path: Path, keys: Path) -> None:
+    # The mapping of a list with show lines, used on a list without them: every row lacks its show,
+    # and the sentence says which line is missing rather than advising a column.
+    export = tmp_path / "reservations.csv"
+    _list_with_sections(False, export)
+    mapping = draft_mapping(export).yaml_text.replace("# consent_defaults", "consent_defaults")
+    bare = tmp_path / "sans-lignes.csv"
+    bare.write_text("".join(line + "\n" for line in export.read_text(encoding="utf-8").splitlines()
+                            if not line.startswith(("SPECTACLE", '"Samedi'))), encoding="utf-8")
+    with pytest.raises(UserError, match="these rows have no line above them naming their show"):
+        check_export(bare, parse_profile(mapping, source="m.yaml"), today=TODAY)

@@ -17,7 +17,7 @@ from babel.numbers import format_decimal, format_percent
 
 from culturecoop.errors import UserError
 from culturecoop.i18n import _, current_language
-from culturecoop.ingest.profile import Profile
+from culturecoop.ingest.profile import SECTION_COLUMN, Profile
 from culturecoop.ingest.shapes import is_yearless
 from culturecoop.ingest.source import SourceInfo
 from culturecoop.ingest.validate import FIELD_OF_RULE, amount_field
@@ -111,6 +111,11 @@ def _advice(rule: str, profile: Profile, examples: list[tuple[str, int]]) -> str
         return _("choose no column for {field}, so that the e-mail, else the phone, tells who bought; or, in the "
                  "mapping's YAML, give it a fallback such as `patron_id: [Customer ID, Email, Phone]`").format(
                      field=_named("patron_id"))
+    spec = profile.columns.get("event_id")
+    if rule == "missing_event_id" and spec is not None and SECTION_COLUMN in spec.sources:
+        return _("these rows have no line above them naming their show (a line with its first cell alone, such "
+                 "as « SPECTACLE DU 27 NOVEMBRE 2026 – 20 h »); add such a line above them, or choose for {field} "
+                 "the column that tells the events apart").format(field=_named("event_id"))
     if rule == "missing_event_id":
         return _("choose for {field} the column that tells the events apart; if the export holds one event, "
                  "write `{{value: …}}` or `{{file_name: true}}` for it in the mapping's YAML").format(

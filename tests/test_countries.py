@@ -85,6 +85,18 @@ def test_a_postal_code_as_written_gives_its_countrys_area(con: duckdb.DuckDBPyCo
     assert normalize_value(con, "cc_postcode_in", postcode, country) == postcode  # idempotent
 
 
+@pytest.mark.parametrize(("code", "country", "area", "postcode"), [
+    ("05401", "CA", "US-054", "05401"), ("05401-1234", "CA", "US-054", "05401"), ("H2X 1Y4", "CA", "H2X", "H2X1Y4"),
+    ("H2X 1Y4", "US", "H2X", "H2X1Y4"), ("05401", "US", "US-054", "05401"),
+])
+def test_a_border_venues_neighbours_keep_their_area(con: duckdb.DuckDBPyConnection, code: str, country: str,
+                                                    area: str, postcode: str) -> None:
+    # A Canadian hall near the border sells to Vermont: its buyers' ZIP codes gave no area (counted
+    # as unreadable) while an American venue's Canadian buyers kept theirs.
+    assert normalize_value(con, "cc_area_in", code, country) == area
+    assert normalize_value(con, "cc_postcode_in", code, country) == postcode
+
+
 @pytest.mark.parametrize(("code", "country"), [("99012", "ES"), ("12345", "NL"), ("1234", "SE"), ("123-45", "PL"),
                                                ("Lisboa", "PT"), ("123456", "DK")])
 def test_a_value_that_is_no_code_of_the_country_gives_no_area(con: duckdb.DuckDBPyConnection, code: str,

@@ -174,6 +174,10 @@ MACROS: tuple[str, ...] = (
                   THEN cc_postcode_eu(x)
              WHEN country = 'CA' AND regexp_matches(upper(x), '(^|[^A-Z0-9])[ABCEGHJ-NPRSTVXY][0-9][ABCEGHJ-NPRSTV-Z] ?-?[0-9][ABCEGHJ-NPRSTV-Z][0-9]([^A-Z0-9]|$)')
                   THEN regexp_replace(regexp_extract(upper(x), '(^|[^A-Z0-9])([ABCEGHJ-NPRSTVXY][0-9][ABCEGHJ-NPRSTV-Z] ?-?[0-9][ABCEGHJ-NPRSTV-Z][0-9])([^A-Z0-9]|$)', 2), '[ -]', '', 'g')
+             -- A Canadian box office near the border sells to Americans: a ZIP code is no Canadian
+             -- code (Canada has none of five digits), but it is a postal code.
+             WHEN country = 'CA' AND regexp_full_match(cc_postcode_text(x), '[0-9]{5}([0-9]{4})?')
+                  THEN cc_postcode_text(x)[1:5]
              WHEN country = 'GB' AND regexp_full_match(
                       cc_postcode_text(x), '[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][ABD-HJLNP-UW-Z]{2}')
                   THEN cc_postcode_text(x)
@@ -192,6 +196,8 @@ MACROS: tuple[str, ...] = (
     # an Irish Eircode's routing key (IE-D02).
     """CREATE OR REPLACE MACRO cc_area_in(x, country) AS
         CASE WHEN cc_fsa(x) IS NOT NULL THEN cc_fsa(x)
+             WHEN country = 'CA' AND regexp_full_match(cc_postcode_text(x), '[0-9]{5}([0-9]{4})?')
+                  THEN 'US-' || cc_postcode_text(x)[1:3]
              WHEN country = 'CA' THEN cc_postcode_ten(x, country)[1:3]
              WHEN country IN ('US', 'FR', 'DE') THEN country || '-' || cc_postcode_ten(x, country)[1:3]
              WHEN country IN ('BE', 'CH', 'AT', 'LU') THEN country || '-' || cc_postcode_ten(x, country)[1:2]

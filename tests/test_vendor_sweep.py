@@ -1351,3 +1351,27 @@ def test_a_section_mapping_on_a_list_without_sections_says_what_is_missing(tmp_p
                             if not line.startswith(("SPECTACLE", '"Samedi'))), encoding="utf-8")
     with pytest.raises(UserError, match="these rows have no line above them naming their show"):
         check_export(bare, parse_profile(mapping, source="m.yaml"), today=TODAY)
+
+
+def test_another_table_with_the_mapped_columns_is_not_said_to_be_more_rows(tmp_path: Path) -> None:
+    # A workbook of orders beside their positions (as pretix's), both with every column the mapping
+    # reads. Reading every sheet would count each sale twice: no sentence advises it.
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    orders = book.create_sheet("Orders")
+    orders.append(["Order code", "Email", "Order date", "Price", "Product", "Order total", "Payment"])
+    positions = book.create_sheet("Order positions")
+    positions.append(["Order code", "Email", "Order date", "Price", "Product", "Attendee name"])
+    for i in range(12):
+        orders.append([f"A{i}", f"p{i}@example.ch", "2026-03-01", 40, "Concert", 40, "paid"])
+        positions.append([f"A{i}", f"p{i}@example.ch", "2026-03-01", 40, "Concert", "Eva Roy"])
+    export = tmp_path / "pretix.xlsx"
+    book.save(export)
+    profile = parse_profile(yaml.safe_dump({
+        "format": "xlsx", "sheet": "Order positions", "currency": "CHF", "country": "CH",
+        "columns": {"order_id": "Order code", "email": "Email", "purchased_at": "Order date", "unit_price": "Price",
+                    "event_id": "Product"}}), source="m.yaml")
+    summary = check_export(export, profile, today=TODAY)
+    assert summary.rows_in == 12 and not any("laid out like" in w for w in summary.warnings), summary.warnings

@@ -135,14 +135,16 @@ def _read_sheet(sheet: Any, profile: Profile, wanted: list[str]) -> tuple[_Sheet
     return table, missing if header is None else [], first_candidate or []
 
 
-def _same_layout(book: Any, read: Any, profile: Profile, wanted: list[str]) -> list[tuple[str, int]]:
-    """The other sheets of ``book`` laid out with the mapping's columns, and their rows."""
+def _same_layout(book: Any, read: _Sheet, profile: Profile, wanted: list[str]) -> list[tuple[str, int]]:
+    """The other sheets of ``book`` with the very header of the sheet ``read`` (one sheet per
+    performance or per month), and their rows; a sheet of other columns holding the mapped ones too
+    (pretix's orders beside their positions) is another table, not more of the same."""
     others = []
     for other in book.worksheets:
-        if other.title == read.title:
+        if other.title == read.name:
             continue
         found = _read_sheet(other, replace(profile, every_sheet=True), wanted)
-        if found is not None and found[0].header:
+        if found is not None and found[0].header == read.header:
             others.append((other.title, len(found[0].rows)))
     return others
 
@@ -187,7 +189,7 @@ def read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile) -> S
                                 "The sheets {sheets} have no row with the mapping's columns: they were not read.").format(
                 sheets=", ".join(f"«{name}»" for name in unread)))
         if not profile.every_sheet and tables:
-            others = _same_layout(book, sheet, profile, wanted)
+            others = _same_layout(book, tables[0], profile, wanted)
             rows = sum(n for _name, n in others)
             if rows:
                 notes.append(plural(len(others),

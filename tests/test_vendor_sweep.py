@@ -1375,3 +1375,13 @@ def test_another_table_with_the_mapped_columns_is_not_said_to_be_more_rows(tmp_p
                     "event_id": "Product"}}), source="m.yaml")
     summary = check_export(export, profile, today=TODAY)
     assert summary.rows_in == 12 and not any("laid out like" in w for w in summary.warnings), summary.warnings
+
+
+def test_rows_that_fill_only_their_first_cell_are_no_shows(tmp_path: Path) -> None:
+    # A list whose rows often write only an e-mail (or a code) in their first cell is no list of shows:
+    # those rows stay rows, and nothing is read as a line naming a show.
+    export = tmp_path / "abonnes.csv"
+    rows = [f"a{i}@exemple.fr;;;" if i % 4 == 0 else f"b{i}@exemple.fr;Roy;Ève;oui" for i in range(24)]
+    export.write_text("Courriel;Nom;Prénom;Infolettre\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    draft = draft_mapping(export)
+    assert "(section)" not in draft.yaml_text and draft.total_rows == 24, draft.yaml_text

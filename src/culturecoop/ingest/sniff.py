@@ -117,7 +117,11 @@ def sniff(path: Path) -> Sample:
 
 
 def _is_section(row: list[str | None]) -> bool:
-    return bool((row[0] or "").strip()) and not any((c or "").strip() for c in row[1:])
+    """A line of its first cell alone that reads like a show's name: words, not an address nor a
+    code (a list whose rows often fill only an e-mail is no list of shows)."""
+    text = (row[0] or "").strip()
+    return (bool(text) and not any((c or "").strip() for c in row[1:]) and "@" not in text
+            and len(text.split()) >= 2 and any(ch.isalpha() for ch in text))
 
 
 def _with_sections(sample: Sample) -> Sample:

@@ -1385,3 +1385,31 @@ def test_rows_that_fill_only_their_first_cell_are_no_shows(tmp_path: Path) -> No
     export.write_text("Courriel;Nom;Prénom;Infolettre\n" + "\n".join(rows) + "\n", encoding="utf-8")
     draft = draft_mapping(export)
     assert "(section)" not in draft.yaml_text and draft.total_rows == 24, draft.yaml_text
+
+
+def test_a_workbook_of_months_whose_shows_are_named_above_their_rows(tmp_path: Path, keys: Path) -> None:
+    # One sheet per month, each show named on a line of its own above its bookings: every sheet is
+    # read, and each show line names the rows below it in its own sheet.
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    months = {"Octobre": ["Concert du 10 octobre 2025 20h", "Théâtre du 17 octobre 2025 20h30"],
+              "Novembre": ["Gala du 7 novembre 2025 19h"]}
+    for month, shows in months.items():
+        sheet = book.create_sheet(month)
+        sheet.append(["Nom", "Prénom", "Courriel", "Places", "Montant", "Réservé le"])
+        for k, show in enumerate(shows):
+            sheet.append([show])
+            for i in range(5):
+                sheet.append(["Roy", "Ève", f"{month[:3]}{k}{i}@exemple.fr", 2, "20,00", f"0{1 + i}/10/2025"])
+    export = tmp_path / "saison.xlsx"
+    book.save(export)
+    draft = draft_mapping(export)
+    assert "sheets: all" in draft.yaml_text and draft.mapping["columns"]["event_id"] == "(section)", draft.yaml_text
+    profile = parse_profile(draft.yaml_text.replace("# consent_defaults", "consent_defaults"), source="m.yaml")
+    summary = prepare(export, member=MemberInfo("sweep", "sweep"), today=TODAY, keys_dir=keys, out=tmp_path / "pkg",
+                      profile=profile)
+    assert (summary.rows_in, summary.rows_accepted) == (15, 15)
+    events = sorted(e["starts_at"] for e in read_table(tmp_path / "pkg", "event"))
+    assert events == [dt.datetime(2025, 10, 10, 20, 0), dt.datetime(2025, 10, 17, 20, 30), dt.datetime(2025, 11, 7, 19, 0)]

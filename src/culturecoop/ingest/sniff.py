@@ -116,11 +116,12 @@ def sniff(path: Path) -> Sample:
     return _with_sections(sample) if sample.format == "csv" else sample
 
 
-def _is_section(row: list[str | None]) -> bool:
-    """A line of its first cell alone that reads like a show's name: words, not an address nor a
-    code (a list whose rows often fill only an e-mail is no list of shows)."""
+def _is_section(row: list[str | None], width: int) -> bool:
+    """A line of its first cell alone (of the export's ``width`` columns: a workbook read sheet by sheet
+    adds its own) that reads like a show's name: words, not an address nor a code (a list whose rows
+    often fill only an e-mail is no list of shows)."""
     text = (row[0] or "").strip()
-    return (bool(text) and not any((c or "").strip() for c in row[1:]) and "@" not in text
+    return (bool(text) and not any((c or "").strip() for c in row[1:width]) and "@" not in text
             and len(text.split()) >= 2 and any(ch.isalpha() for ch in text))
 
 
@@ -130,9 +131,10 @@ def _with_sections(sample: Sample) -> Sample:
     gets the last one's text as its ``(section)`` (``read``, ``read_xlsx``). Only with at least two such
     lines of different texts, each followed by rows, two rows a line on average, and three columns or
     more: a stray row with a first cell alone is no section."""
-    if len(sample.header) < 3:
+    width = sample.header.index(SHEET_COLUMN) if SHEET_COLUMN in sample.header else len(sample.header)
+    if width < 3:
         return sample
-    marks = [_is_section(row) for row in sample.rows]
+    marks = [_is_section(row, width) for row in sample.rows]
     # A line of one cell followed by no row before the next such line (a report's footer, « Generated
     # By … ») names no show.
     followed = False
@@ -147,7 +149,10 @@ def _with_sections(sample: Sample) -> Sample:
         return sample
     rows: list[list[str | None]] = []
     current: str | None = None
+    sheet: str | None = None
     for row, mark in zip(sample.rows, marks, strict=True):
+        if width < len(sample.header) and row[width] != sheet:  # a show line names rows of its own sheet
+            sheet, current = row[width], None
         if mark:
             current = (row[0] or "").strip()
         else:

@@ -198,6 +198,11 @@ def _title_told_by_the_start(builder: DraftBuilder, keys: list[tuple[str, ...]])
                                                 "of this column: the show's title"), check=True)
 
 
+def _dated(texts: list[str]) -> list[str]:
+    """The texts that write a date (day first or month first)."""
+    return [t for t in texts if date_in_text(t, True) is not None or date_in_text(t, False) is not None]
+
+
 def _event_from_sections(builder: DraftBuilder) -> None:
     """No column naming the show, but a list kept by hand that names each show on a line of its own
     above its rows (``(section)``), or a workbook read sheet by sheet (one sheet per performance):
@@ -226,7 +231,7 @@ def _event_from_sections(builder: DraftBuilder) -> None:
     if "event_starts_at" in builder.columns_map:
         return
     for column in dated_in:
-        dated = [v for v in column.values if date_in_text(v, True) is not None or date_in_text(v, False) is not None]
+        dated = _dated(column.values)
         if dated and len(dated) >= 0.5 * len(column.values):
             builder.columns_map["event_starts_at"] = {"in_text": column.name}
             builder.note("columns.event_starts_at", {"in_text": column.name},
@@ -257,9 +262,7 @@ def _start_in_names(builder: DraftBuilder) -> None:
     candidates += [c for c in builder.columns if c.index not in builder.used and c.fill >= 0.5
                    and set(vocab.tokens(c.name)) & _SOLD_WORDS and shape_fit("event_title", c) > 0]
     for column in candidates:
-        dated = [text for row in wanting if cell_filled(row, column.index)
-                 and (date_in_text(text := (row[column.index] or "").strip(), True) is not None
-                      or date_in_text(text, False) is not None)]
+        dated = _dated([(row[column.index] or "").strip() for row in wanting if cell_filled(row, column.index)])
         if len(dated) <= 0.5 * len(wanting):
             continue
         spec: Any = {"in_text": column.name} if starts is None else {"column": starts, "in_text": column.name}

@@ -506,7 +506,7 @@ def _csv_relation(path: Path, text_path: Path, profile: Profile, head: list[tupl
     return SourceInfo(path=path, text_path=text_path, header=header, header_line=header_line,
                       relation=relation, params=params, lines_sql=lines_sql, lines_params=lines_params,
                       lines_quick_params=_quick_lines_params(lines_params),
-                      after_load=[_section_lines_sql(header_line, profile)] if sections else [])
+                      section_sql=_section_lines_sql(header_line, profile) if sections else "")
 
 
 def _section_lines_sql(header_line: int, profile: Profile) -> str:

@@ -23,6 +23,7 @@ from culturecoop.ingest.profile import SECTION_COLUMN, SHEET_COLUMN, SHEET_TITLE
 from culturecoop.ingest.source import (
     SourceInfo,
     empty_file,
+    first_cell_alone,
     header_hint,
     header_only,
     header_positions,
@@ -69,6 +70,8 @@ def _sheet_hint(profile: Profile, book: Any, sheet: Any, rows: list[tuple[int, l
 
 
 _VIRTUAL = (SHEET_COLUMN, SHEET_TITLE_COLUMN, SECTION_COLUMN)
+# How far down another sheet its header is looked for (a title block above it).
+_HEADER_SEARCH_ROWS = 50
 
 
 @dataclass
@@ -88,17 +91,18 @@ class _Sheet:
     sections: list[str] = field(default_factory=list)
 
 
-def _read_sheet(sheet: Any, profile: Profile, wanted: list[str]) -> tuple[_Sheet, list[str], list[str]] | None:
-    """The table of ``sheet`` under the first row holding every ``wanted`` column, or None when
-    the sheet is blank. Also returns the first candidate header's missing columns and cells (a
-    sheet whose header is not found has no rows)."""
+def _read_sheet(sheet: Any, profile: Profile, wanted: list[str],
+                max_row: int | None = None) -> tuple[_Sheet, list[str], list[str]] | None:
+    """The table of ``sheet`` (its first ``max_row`` rows) under the first row holding every ``wanted``
+    column, or None when the sheet is blank. Also returns the first candidate header's missing
+    columns and cells (a sheet whose header is not found has no rows)."""
     table = _Sheet(sheet.title)
     first_candidate: list[str] | None = None
     missing: list[str] = []
     above: list[str] = []
     header: list[str] | None = None
     sections = SECTION_COLUMN in wanted
-    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+    for number, row in enumerate(sheet.iter_rows(values_only=True, max_row=max_row), start=1):
         table.last_row = number
         cells = [render_cell(v, profile.decimal) for v in row]
         if number <= profile.skip_lines:
@@ -125,8 +129,8 @@ def _read_sheet(sheet: Any, profile: Profile, wanted: list[str]) -> tuple[_Sheet
             table.header, table.header_line = candidate, number
             table.title = above[0] if above else ""
             continue
-        if sections and (cells[0] or "").strip() and not any((c or "").strip() for c in cells[1:]):
-            table.sections.append((cells[0] or "").strip())  # a line naming the show of the rows below
+        if sections and (show := first_cell_alone(cells)) is not None:
+            table.sections.append(show)  # a line naming the show of the rows below
             continue
         table.rows.append((number, cells))
         table.row_sections.append(table.sections[-1] if table.sections else None)
@@ -140,11 +144,13 @@ def _same_layout(book: Any, read: _Sheet, profile: Profile, wanted: list[str]) -
     performance or per month), and their rows; a sheet of other columns holding the mapped ones too
     (pretix's orders beside their positions) is another table, not more of the same."""
     others = []
+    every = replace(profile, every_sheet=True)
     for other in book.worksheets:
         if other.title == read.name:
             continue
-        found = _read_sheet(other, replace(profile, every_sheet=True), wanted)
-        if found is not None and found[0].header == read.header:
+        # The header is looked for in the sheet's first rows; only a sheet laid out alike is read whole.
+        head = _read_sheet(other, every, wanted, max_row=profile.skip_lines + _HEADER_SEARCH_ROWS)
+        if head is not None and head[0].header == read.header and (found := _read_sheet(other, every, wanted)):
             others.append((other.title, len(found[0].rows)))
     return others
 

@@ -29,6 +29,7 @@ from culturecoop.ingest.filekind import holds_binary
 from culturecoop.ingest.jsondoc import is_document, records, too_deep
 from culturecoop.ingest.profile import SECTION_COLUMN, SHEET_COLUMN, SHEET_TITLE_COLUMN
 from culturecoop.ingest.read import empty_file, header_only, render_cell
+from culturecoop.ingest.source import first_cell_alone
 
 SAMPLE_ROWS = 2000
 # One cell may be long (a pasted note, a seat map): Python's CSV reader refuses fields over 128 KB,
@@ -120,9 +121,8 @@ def _is_section(row: list[str | None], width: int) -> bool:
     """A line of its first cell alone (of the export's ``width`` columns: a workbook read sheet by sheet
     adds its own) that reads like a show's name: words, not an address nor a code (a list whose rows
     often fill only an e-mail is no list of shows)."""
-    text = (row[0] or "").strip()
-    return (bool(text) and not any((c or "").strip() for c in row[1:width]) and "@" not in text
-            and len(text.split()) >= 2 and any(ch.isalpha() for ch in text))
+    text = first_cell_alone(row[:width])
+    return text is not None and "@" not in text and len(text.split()) >= 2 and any(ch.isalpha() for ch in text)
 
 
 def _with_sections(sample: Sample) -> Sample:
@@ -562,12 +562,13 @@ def _sniff_workbook(path: Path) -> Sample:
         sheet_why = _("the sheets {sheets} have the same columns: all are read, each row with its sheet's name "
                       "({column}) and the title above its header ({title_column})").format(
             sheets=", ".join([title, *alike]), column=SHEET_COLUMN, title_column=SHEET_TITLE_COLUMN)
-        sample.note("sheets", "all", sheet_why + (_("; the other sheets ({sheets}) hold none").format(
-            sheets=", ".join(unlike)) if unlike else ""), check=True)
     else:
         sheet_why = plural(len(data), "sheet {sheet} holds the table ({n} row)", "sheet {sheet} holds the table ({n} rows)").format(sheet=title, n=count_text(len(data)))
-        if unlike:
-            sheet_why += _("; the other sheets ({sheets}) hold none").format(sheets=", ".join(unlike))
+    if unlike:
+        sheet_why += _("; the other sheets ({sheets}) hold none").format(sheets=", ".join(unlike))
+    if alike:
+        sample.note("sheets", "all", sheet_why, check=True)
+    else:
         sample.note("sheet", title if others else None, sheet_why)
     sample.note("skip_lines", index,
                 _("the header is on row {row}").format(row=index + 1) if index else _("the header is the first row"),

@@ -49,9 +49,9 @@ class SourceInfo:
     nul_count: int = 0
     # Sentences about what was read or left (a workbook's other sheets), for the summary's warnings.
     notes: list[str] = field(default_factory=list)
-    # SQL run once the lines are loaded (the ``(section)`` of each line); then the lines that name
-    # the show of the rows below them, and the first one's text.
-    after_load: list[str] = field(default_factory=list)
+    # SQL creating ``section_lines`` once the lines are loaded (a mapping reading ``(section)``); then
+    # the lines that name the show of the rows below them, and the first one's text.
+    section_sql: str = ""
     section_lines: int = 0
     first_section: str | None = None
 
@@ -69,18 +69,24 @@ class SourceInfo:
                     raise
                 con.execute(self.lines_sql, self.lines_params)
             self.lines_sql = ""
-            for sql in self.after_load:
-                con.execute(sql)
-            if self.after_load:
+            if self.section_sql:
+                con.execute(self.section_sql)
                 found = con.execute("SELECT count_if(is_section), min_by(section, line_no) FILTER (WHERE is_section) "
                                     "FROM section_lines").fetchall()[0]
                 self.section_lines, self.first_section = int(found[0] or 0), found[1]
-            self.after_load = []
+                self.section_sql = ""
 
     def lines_where(self, condition: str) -> str:
         """``relation`` restricted to the lines meeting ``condition`` (on ``line_no``), applied
         before any line is split: reading a few rows again costs a lookup, not a parse."""
         return self.relation.replace(LINE_FILTER, f"AND ({condition})")
+
+
+def first_cell_alone(cells: list[str | None]) -> str | None:
+    """The text of a row whose first cell alone is written (a line naming the show of the rows below
+    it, in a list kept by hand), or None."""
+    text = (cells[0] or "").strip() if cells else ""
+    return text if text and not any((c or "").strip() for c in cells[1:]) else None
 
 
 def _closest_columns(wanted: str, present: Iterable[str]) -> str:

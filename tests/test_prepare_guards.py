@@ -137,6 +137,34 @@ def test_personal_data_routed_into_a_clear_column_stops_prepare(
     assert message.startswith("Nothing was written") and what in message and column in message
 
 
+@pytest.mark.parametrize(("title", "what"), [
+    ("Soirée jazz 2026 – rappeler Luc au 438 555-0142", "phone numbers"),  # a buyer's phone, among other digits
+    ("Jazz n° 3 (Luc : 4385550142)", "phone numbers"),  # the same, written without its groups
+    ("Soirée jazz – infos 514 555-0100", "phone numbers"),  # nobody's phone in the export, still a phone
+    ("Soirée jazz – tél. +1 514 555 0100", "phone numbers"),
+    ("Anniversaire de Luc, né le 1983-02-11", "birth dates"),  # a buyer's birth date, within the title
+])
+def test_a_title_that_writes_a_phone_or_a_birth_date_stops_prepare(
+        title: str, what: str, tmp_path: Path, keys: Path) -> None:
+    """Hand-kept lists write notes into the show's column. A phone number there (a buyer's, or
+    anyone's: whose cannot be told) and a buyer's birth date do not leave in clear: nothing is
+    written, and the sentence says which column to clean."""
+    rows = [row("1", Titre=title), row("2", Titre=title, Prénom="Luc", Nom="Roy", Téléphone="438 555 0142",
+                                       Naissance="1983-02-11")]
+    message = prepare_fails(tmp_path, keys, export(tmp_path, rows), "--mapping", str(mapping(tmp_path)))
+    assert message.startswith("Nothing was written") and "event.title" in message and what in message
+    assert "Titre" in message and "remove them from that column of the export" in message
+    assert not (tmp_path / "pkg").exists()
+
+
+def test_titles_with_dates_years_and_numbers_are_not_phones(tmp_path: Path, keys: Path) -> None:
+    titles = ["Symphonie n° 9 – Opus 125", "Tournée 2025-2026", "Concert du 2026-03-22 20:00", "Blink-182",
+              "Les 400 coups (1959)", "Soirée 19h30-23h00, 12 €", "Salle 3, 1234 rue Saint-Denis, H2X 1Y4"]
+    rows = [row(str(i), Événement=f"E{i}", Titre=t) for i, t in enumerate(titles)]
+    payload = prepare_ok(tmp_path, keys, export(tmp_path, rows), "--mapping", str(mapping(tmp_path)))
+    assert (payload["rows_accepted"], payload["rows_rejected"]) == (len(titles), 0)
+
+
 def fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).lower()
 

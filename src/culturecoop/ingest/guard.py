@@ -8,8 +8,12 @@ column of every table for the following (our own hex tokens aside: a column prov
 nothing else is not scanned value by value, see ``_all_tokens``):
 
 * e-mail addresses, any of them;
-* phone numbers: an input patron's number in any format, or any international number;
-* birth dates of the input, in ISO, day-first, month-first or compact form;
+* phone numbers: an input patron's number in any format, alone or within a text among other
+  digits (« Jazz 2026 – rappeler Marie au 514 555-0199 »), or any international number; in free text (titles, venues, artists)
+  also any number written as a phone is (514 555-0199, 06 12 34 56 78, +33 6 12 34 56 78): a
+  venue's own number is public, but whose number a title carries cannot be told, so it does not
+  leave;
+* birth dates of the input, in ISO, day-first, month-first or compact form, alone or within a text;
 * names of the input: a patron's full name (either order); in an identifier column also a
   column mostly made of given names or surnames.
 
@@ -73,6 +77,16 @@ def _all_tokens(column: pa.ChunkedArray) -> bool:
             return False
     return True
 _EMAIL = "[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+"
+# A number written as a phone in a text: international (+), North American groups (514 555-0199),
+# or a national number after its trunk zero in groups (06 12 34 56 78, 020 7946 0018). Each match
+# must then read as a phone number of the export's country (cc_phone_in): a date does not.
+_PHONE_SHAPE = ("\\+[0-9]{1,3}(?:[ .-]?\\(?[0-9]{1,4}\\)?){2,6}"
+                "|\\(?[2-9][0-9]{2}\\)?[ .-]?[0-9]{3}[ .-][0-9]{4}"
+                "|0[1-9][0-9]?(?:[ .-][0-9]{2,4}){2,4}")
+# A date within a text, in the forms an input birth date is looked for (``id_birth_dates``).
+_DATE_SHAPE = "[0-9]{1,4}[-/][0-9]{1,2}[-/][0-9]{1,4}|[0-9]{8}"
+# Consecutive groups of digits, up to this many, are read together as a number written in groups.
+_PHONE_GROUPS = 6
 
 
 def _identifier_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -114,8 +128,9 @@ def _counts(con: duckdb.DuckDBPyConnection, columns: list[tuple[str, str, pa.Arr
             WHERE NOT regexp_full_match(x, '{_TOKEN}')""")
     if not parts:
         return {}
+    values = " UNION ALL ".join(parts)
     rows = con.execute(
-        f"""WITH v AS ({" UNION ALL ".join(parts)})
+        f"""WITH v AS ({values})
         SELECT t, c, count(*),
                count_if(regexp_matches(x, '{_EMAIL}')),
                count_if(cc_phone_in(x, $country) IN (SELECT phone FROM id_phones)
@@ -126,7 +141,44 @@ def _counts(con: duckdb.DuckDBPyConnection, columns: list[tuple[str, str, pa.Arr
         FROM v GROUP BY t, c""",
         {"country": country},
     ).fetchall()
-    return {(str(r[0]), str(r[1])): tuple(int(v or 0) for v in r[2:]) for r in rows}
+    counts = {(str(r[0]), str(r[1])): tuple(int(v or 0) for v in r[2:]) for r in rows}
+    within = _within(con, values, country)
+    return {key: (*found, *within.get(key, (0, 0, 0))) for key, found in counts.items()}
+
+
+def _within(con: duckdb.DuckDBPyConnection, values: str, country: str) -> dict[tuple[str, str], tuple[int, int, int]]:
+    """Per (table, column): how many values carry an input patron's phone number within a text
+    (consecutive groups of digits read together: « rappeler au 514 555-0199 »), how many carry a
+    number written as a phone (``_PHONE_SHAPE``, whoever's), and how many an input birth date."""
+    rows = con.execute(
+        f"""WITH v AS (SELECT * FROM ({values}) WHERE regexp_matches(x, '[0-9]')),
+        groups AS (SELECT t, c, x, regexp_extract_all(x, '[0-9]+') AS g FROM v),
+        windows AS (
+            SELECT t, c, x, unnest(flatten(list_transform(range(1, len(g) + 1), lambda i:
+                list_transform(range(i, least(i + {_PHONE_GROUPS}, len(g)) + 1), lambda j:
+                    array_to_string(g[i:j], ''))))) AS d
+            FROM groups),
+        own_phones AS (
+            SELECT DISTINCT t, c, x FROM windows
+            WHERE length(d) BETWEEN 7 AND 15
+              AND (cc_phone_e164(d, $country) IN (SELECT phone FROM id_phones)
+                   OR cc_phone_e164('+' || d, $country) IN (SELECT phone FROM id_phones))),
+        shaped AS (
+            SELECT DISTINCT t, c, x FROM (
+                SELECT t, c, x, unnest(regexp_extract_all(x, '{_PHONE_SHAPE}')) AS m FROM v)
+            WHERE cc_phone_in(m, $country) IS NOT NULL),
+        births AS (
+            SELECT DISTINCT t, c, x FROM (
+                SELECT t, c, x, unnest(regexp_extract_all(x, '{_DATE_SHAPE}')) AS m FROM v)
+            WHERE m IN (SELECT d FROM id_birth_dates))
+        SELECT t, c, sum(own), sum(shape), sum(birth) FROM (
+            SELECT t, c, 1 AS own, 0 AS shape, 0 AS birth FROM own_phones
+            UNION ALL SELECT t, c, 0, 1, 0 FROM shaped
+            UNION ALL SELECT t, c, 0, 0, 1 FROM births)
+        GROUP BY t, c""",
+        {"country": country},
+    ).fetchall()
+    return {(str(r[0]), str(r[1])): (int(r[2] or 0), int(r[3] or 0), int(r[4] or 0)) for r in rows}
 
 
 def scan_package(tables: dict[str, pa.Table], identifiers: pa.Table, profile: Profile,
@@ -151,7 +203,8 @@ def scan_package(tables: dict[str, pa.Table], identifiers: pa.Table, profile: Pr
                         pa.types.is_string(field.type) and not _all_tokens(table.column(field.name))):
                     columns.append((name, field.name, _distinct(table.column(field.name), is_list)))
         counts = _counts(con, columns, profile.country)
-        for name, column, _values in columns:
+        # Free text first: an event id joined from a title names the title, which is what to fix.
+        for name, column, _values in sorted(columns, key=lambda c: (c[0], c[1]) not in FREE_TEXT):
             found = counts.get((name, column))
             what = _verdict((name, column), *found) if found else None
             if what:
@@ -161,12 +214,13 @@ def scan_package(tables: dict[str, pa.Table], identifiers: pa.Table, profile: Pr
 
 
 def _verdict(column: tuple[str, str], total: int, emails: int, phones: int, full_names: int,
-             parts: int, births: int) -> str | None:
+             parts: int, births: int, phones_within: int = 0, shaped_phones: int = 0,
+             births_within: int = 0) -> str | None:
     if emails:
         return _("e-mail addresses")
-    if phones:
+    if phones or phones_within or (column in FREE_TEXT and shaped_phones):
         return _("phone numbers")
-    if births:
+    if births or births_within:
         return _("birth dates")
     if column in FREE_TEXT:
         return _("patrons' names") if full_names >= 3 and full_names >= 0.2 * total else None
@@ -178,6 +232,13 @@ def _verdict(column: tuple[str, str], total: int, emails: int, phones: int, full
 def _leak(profile: Profile, table: str, column: str, what: str) -> UserError:
     field = SOURCE_FIELD.get((table, column))
     spec = profile.columns.get(field) if field else None
+    if spec is not None and field is not None and (table, column) in FREE_TEXT:
+        return UserError(
+            _("Nothing was written: the package's {table}.{column}, filled from {source} by the mapping's "
+              "{field}, would carry {what} in clear; remove them from that column of the export (titles, "
+              "venues and artists are shared as they are written), or leave {field} out of the mapping.").format(
+                table=table, column=column, source=spec.describe(), field=field, what=what)
+        )
     if spec is not None and field is not None:
         return UserError(
             _("Nothing was written: the package's {table}.{column}, filled from {source} by the mapping's "

@@ -13,6 +13,7 @@ from openpyxl import Workbook
 
 from culturecoop.errors import UserError
 from culturecoop.reco.programme import parse_start, read_programme
+from workbooks import write_ods, write_xls
 
 EVENTBRITE = """Event Name,Event ID,Event Start Date,Event Start Time,Venue Name,Venue Postal Code,Category,Ticket Price,Capacity
 Jazz at the Lilas,612345678901,12/19/2026,8:00 PM,Théâtre des Lilas,H2T 1S1,Jazz,$35.00,"1,200"
@@ -129,7 +130,7 @@ def _write_bytes(folder: Path, name: str, content: bytes) -> Path:
 
 
 def test_spreadsheet_exports_as_excel_writes_them(tmp_path: Path) -> None:
-    """Excel's "Unicode text" (UTF-16, tabs) and a workbook whose first sheet is a cover page."""
+    """Excel's "Unicode text" (UTF-16, tabs) and a workbook whose first sheet is a cover page, as\n    Excel, LibreOffice (.ods) or an Excel 97–2003 workbook (.xls) saves it."""
     (tmp_path / "saison.txt").write_bytes("Titre\tDate\tHeure\nHamlet\t06/02/2027\t20:00\n".encode("utf-16"))
     book = Workbook()
     book.active.title = "Couverture"
@@ -137,7 +138,11 @@ def test_spreadsheet_exports_as_excel_writes_them(tmp_path: Path) -> None:
     season.append(["Titre", "Date"])
     season.append(["Hamlet", datetime(2027, 2, 6, 20, 0)])
     book.save(tmp_path / "saison.xlsx")
-    for name in ("saison.txt", "saison.xlsx"):
+    # The same season kept in LibreOffice (.ods) or in an Excel 97–2003 workbook (.xls).
+    sheets = {"Couverture": [[None]], "Saison": [["Titre", "Date"], ["Hamlet", datetime(2027, 2, 6, 20, 0)]]}
+    write_ods(tmp_path / "saison.ods", sheets)
+    write_xls(tmp_path / "saison.xls", sheets)
+    for name in ("saison.txt", "saison.xlsx", "saison.ods", "saison.xls"):
         (hamlet,) = read_programme(tmp_path / name).events
         assert hamlet["title"] == "Hamlet" and hamlet["starts_at"] == datetime(2027, 2, 6, 20, 0), name
 

@@ -44,6 +44,11 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
 )
 
 
+# The kinds a workbook mapping (``format: xlsx``) reads (``ingest.workbook``): ``ole`` is an Excel
+# 97–2003 workbook (.xls), or an encrypted one, refused when it is opened.
+WORKBOOK_KINDS = ("xlsx", "ole", "ods")
+
+
 def sniff(path: Path) -> str:
     """The kind of ``path`` from its content: ``text``, ``utf-16``, ``xlsx``, ``xlsb``, ``ods``,
     ``docx``, ``zip``, ``gzip``, ``ole`` (legacy .xls or an encrypted workbook), ``parquet``,
@@ -174,7 +179,7 @@ def check_source(path: Path, profile: Profile) -> None:
             _("The file {path} is UTF-16 text; use a mapping with `encoding: utf-16` (Excel's \"Unicode text\" "
               "is UTF-16).").format(path=path.name)
         )
-    if profile.format == "xlsx" and kind == "xlsx":
+    if profile.format == "xlsx" and kind in WORKBOOK_KINDS:
         return
     raise UserError(_advice(kind, profile).format(path=path.name, profile=profile.name))
 
@@ -199,11 +204,13 @@ def _advice(kind: str, profile: Profile) -> str:
         return _("The file {path} is a binary Excel workbook (.xlsb); open it in Excel and save it as .xlsx "
                  "(or as CSV UTF-8), then prepare that file.")
     if kind == "ods":
-        return _("The file {path} is an OpenDocument spreadsheet (.ods); save it as .xlsx or as CSV UTF-8 "
-                 "from LibreOffice, then prepare that file.")
+        return _("The file {path} is an OpenDocument spreadsheet (.ods), but the profile {profile} reads text; "
+                 "use a mapping with `format: xlsx`, which reads .ods workbooks too (`culturecoop mapping draft` "
+                 "writes one).")
     if kind == "ole":
-        return _("The file {path} is an old-format Excel workbook (.xls) or a password-protected one; open it "
-                 "in Excel and save it as .xlsx without a password (or as CSV UTF-8), then prepare that file.")
+        return _("The file {path} is an Excel 97–2003 workbook (.xls) or a password-protected one, but the "
+                 "profile {profile} reads text; use a mapping with `format: xlsx`, which reads .xls workbooks too "
+                 "(`culturecoop mapping draft` writes one).")
     if kind == "xml-spreadsheet":
         return _("The file {path} is an Excel 2003 XML spreadsheet; open it in Excel and save it as .xlsx or "
                  "as CSV UTF-8, then prepare that file.")

@@ -1,4 +1,4 @@
-"""Reading an Excel workbook (.xlsx) into the ``src`` table (see ``ingest.read``).
+"""Reading a workbook (.xlsx, .xls or .ods: ``ingest.workbook``) into the ``src`` table (see ``ingest.read``).
 
 Spreadsheet rows are numbered as Excel shows them, so a reject's line number is the row a
 member finds in the workbook; the raw line of a reject is the row's cells as CSV text.
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -30,19 +29,11 @@ from culturecoop.ingest.source import (
     missing_columns,
     render_cell,
 )
+from culturecoop.ingest.workbook import open_workbook
 
 
 def _open_sheet(path: Path, profile: Profile) -> Any:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError):
-        raise UserError(
-            _("The file {path} is not an Excel workbook (.xlsx); save it as .xlsx or use a CSV profile.").format(
-                path=path.name)
-        ) from None
+    book = open_workbook(path)
     if profile.sheet is None:
         return book, book.worksheets[0]
     if profile.sheet not in book.sheetnames:

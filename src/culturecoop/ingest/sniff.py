@@ -24,12 +24,14 @@ from culturecoop.errors import UserError
 from culturecoop.i18n import _, plural
 from culturecoop.i18n import count as count_text
 from culturecoop.i18n import share as share_text
+from culturecoop.ingest import filekind
 from culturecoop.ingest import vocabulary as vocab
 from culturecoop.ingest.filekind import holds_binary
 from culturecoop.ingest.jsondoc import is_document, records, too_deep
 from culturecoop.ingest.profile import SECTION_COLUMN, SHEET_COLUMN, SHEET_TITLE_COLUMN
 from culturecoop.ingest.read import empty_file, header_only, render_cell
 from culturecoop.ingest.source import first_cell_alone
+from culturecoop.ingest.workbook import open_workbook
 
 SAMPLE_ROWS = 2000
 # One cell may be long (a pasted note, a seat map): Python's CSV reader refuses fields over 128 KB,
@@ -173,15 +175,13 @@ def _kind(path: Path, head: bytes) -> str:
             raise UserError(
                 _("The file {path} is a damaged or incomplete workbook or ZIP archive (its end is missing); "
                   "download or export it again.").format(path=name)) from None
-        if any(n.startswith("xl/") for n in names):
-            return "xlsx"
+        if any(n.startswith("xl/") for n in names) or filekind.sniff(path) == "ods":
+            return "xlsx"  # a workbook: Excel's, or LibreOffice's (ingest.workbook opens both)
         raise UserError(
             _("The file {path} is a ZIP archive, not an export; unzip it and give the CSV or Excel "
               "file inside.").format(path=name))
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise UserError(
-            _("The file {path} is an old Excel workbook (.xls); open it in Excel or LibreOffice and save "
-              "it as .xlsx or CSV.").format(path=name))
+        return "xlsx"  # an Excel 97–2003 workbook (.xls), or an encrypted one (refused when opened)
     if head.startswith(b"%PDF"):
         raise UserError(
             _("The file {path} is a PDF report, not a data export; export the sales as CSV or Excel "
@@ -504,15 +504,7 @@ def _sheet_score(rows: list[list[str]]) -> tuple[float, int | None]:
 
 
 def _sniff_workbook(path: Path) -> Sample:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
-        raise UserError(
-            _("The file {path} is not a readable Excel workbook; open it in Excel or LibreOffice and save "
-              "it again as .xlsx or CSV.").format(path=path.name)) from None
+    book = open_workbook(path)
     try:
         scored = []
         tables: dict[str, tuple[list[str], int]] = {}  # sheet → (its header, its rows below it, up to 200)
@@ -556,7 +548,7 @@ def _sniff_workbook(path: Path) -> Sample:
         header = [*header, SHEET_COLUMN, SHEET_TITLE_COLUMN]
         index = min(at for _name, _rows, at in sheets)  # lines skipped on every sheet: the fewest above a header
     sample = Sample(path=path, format="xlsx", header=header, rows=data)
-    sample.evidence.append(Evidence("format", "xlsx", _("the file is an Excel workbook")))
+    sample.evidence.append(Evidence("format", "xlsx", _("the file is a workbook (Excel or LibreOffice)")))
     unlike = [t for t in others if t not in alike]
     if alike:
         sheet_why = _("the sheets {sheets} have the same columns: all are read, each row with its sheet's name "

@@ -40,7 +40,7 @@ from culturecoop.ingest.profile import Profile, parse_profile
 
 _ID = re.compile(r"^[0-9a-f]{16}$")
 # Export formats the app accepts (by extension; ``prepare`` checks the content).
-EXPORT_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".json", ".jsonl", ".ndjson")
+EXPORT_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xls", ".ods", ".json", ".jsonl", ".ndjson")
 
 
 def _private_dir(path: Path) -> Path:
@@ -171,8 +171,8 @@ class Workspace:
         name = safe_file_name(file_name)
         if not name.lower().endswith(EXPORT_SUFFIXES):
             raise UserError(
-                _("The file {name} is not an export this app reads; export your sales as CSV, Excel (.xlsx) or "
-                  "JSON lines from your ticketing software.").format(name=name))
+                _("The file {name} is not an export this app reads; export your sales as CSV, Excel (.xlsx or .xls), "
+                  "LibreOffice (.ods) or JSON lines from your ticketing software.").format(name=name))
         export_id = secrets.token_hex(8)
         folder = _private_dir(self.root / export_id)
         try:

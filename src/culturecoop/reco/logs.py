@@ -31,6 +31,7 @@ import numpy as np
 from culturecoop.errors import UserError
 from culturecoop.i18n import _, plural
 from culturecoop.i18n import count as count_text
+from culturecoop.ingest.workbook import open_workbook
 from culturecoop.reco.features import is_identifier
 
 NO_TIME = np.iinfo(np.int64).min
@@ -295,6 +296,8 @@ def _plain(path: Path) -> Path:
     with path.open("rb") as handle:
         head = handle.read(6)
     opener = next((o for magic, o in _COMPRESSED if head.startswith(magic)), None)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return _sheet_as_csv(path)  # an Excel 97–2003 workbook (.xls)
     if opener is None and not head.startswith(b"PK\x03\x04"):
         return path
     try:
@@ -305,10 +308,8 @@ def _plain(path: Path) -> Path:
             return copy
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
-            if "xl/workbook.xml" in names:
-                return _sheet_as_csv(path)
-            if "content.xml" in names and "mimetype" in names:
-                raise UserError(_("{path} is an OpenDocument spreadsheet; save its sheet as CSV UTF-8 and give that file.").format(path=path))
+            if "xl/workbook.xml" in names or ("content.xml" in names and "mimetype" in names):
+                return _sheet_as_csv(path)  # an Excel or a LibreOffice (.ods) workbook
             members = [m for m in archive.infolist()
                        if not m.is_dir() and not m.filename.startswith("__MACOSX/") and not Path(m.filename).name.startswith(".")]
             if len(members) != 1:
@@ -324,15 +325,9 @@ def _plain(path: Path) -> Path:
 
 
 def _sheet_as_csv(path: Path) -> Path:
-    """A CSV copy of an Excel workbook's first sheet (a log exported from a spreadsheet)."""
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except InvalidFileException:
-        raise UserError(_("{path} looks compressed but cannot be decompressed; download it again or give it uncompressed.").format(
-            path=path)) from None
+    """A CSV copy of a workbook's first filled sheet (.xlsx, .xls or .ods: a log or a programme kept
+    in a spreadsheet)."""
+    book = open_workbook(path)
     try:
         copy = _scratch() / (path.stem + ".csv")
         with copy.open("w", encoding="utf-8", newline="") as out:

@@ -1,0 +1,127 @@
+"""A venue's workbook is read whatever program saved it: Excel's .xlsx, Excel 97–2003's .xls (what
+many ticketing back offices still export) and LibreOffice's .ods (what a small association keeps
+its bookings in). The same table saved in each format drafts the same mapping and lands the same
+tickets, through the real commands."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from culturecoop.errors import UserError
+from culturecoop.ingest.draft import draft_mapping
+from culturecoop.ingest.package import MemberInfo
+from culturecoop.ingest.prepare import prepare
+from culturecoop.ingest.profile import parse_profile
+from culturecoop.privacy.keys import init_keys
+from test_prepare_support import TODAY, run_cli
+from workbooks import WRITERS, write_ods, write_xls
+
+HEADER = ["N° commande", "Courriel", "Prénom", "Nom", "Spectacle", "Date du spectacle", "Date d'achat", "Prix",
+          "Qté"]
+PEOPLE = [("Anne", "Lévesque"), ("Marc", "Gagnon"), ("Sophie", "Roy"), ("Éric", "Côté"), ("Julie", "Morin"),
+          ("Hugo", "Pelletier")]
+
+
+def bookings() -> dict[str, list[list[Any]]]:
+    """A hand-kept season: a title line above the header, typed cells (order numbers as numbers,
+    show times as date-times, purchase days as dates, decimal prices), and a notes sheet."""
+    rows: list[list[Any]] = [["Réservations — Théâtre des Lilas, saison 2026"], [None], HEADER]
+    shows = [("Tartuffe", dt.datetime(2026, 3, 12, 20, 0)), ("Les Bonnes", dt.datetime(2026, 3, 19, 19, 30))]
+    for i, (given, surname) in enumerate(PEOPLE):
+        title, starts = shows[i % 2]
+        rows.append([1001 + i, f"{given.lower()}.{i}@exemple.ca", given, surname, title, starts,
+                     dt.date(2026, 2, 1 + i), 27.5 if i % 2 else 32, 1 + i % 3])
+    return {"Réservations": rows, "Notes": [["Appeler la salle avant le 10 mars"]]}
+
+
+@pytest.fixture(scope="module")
+def keys(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("keys")
+    init_keys(directory)
+    return directory
+
+
+def drafted(path: Path) -> str:
+    text = draft_mapping(path).yaml_text
+    return text.replace("# consent_defaults:\n#   pooling: true\n# consent_basis:",
+                        "consent_defaults:\n  pooling: true\nconsent_basis:")
+
+
+def landed(path: Path, keys: Path, out: Path) -> dict[str, list[tuple[Any, ...]]]:
+    profile = parse_profile(drafted(path), source=path.name)
+    prepare(path, member=MemberInfo("lilas", "lilas"), profile=profile, keys_dir=keys, out=out, today=TODAY)
+    con = duckdb.connect()
+    try:
+        return {table: sorted(con.execute(f"SELECT * EXCLUDE (member_id) FROM '{out / table}.parquet'").fetchall(),
+                              key=repr)
+                for table in ("ticket", "event", "patron")}
+    finally:
+        con.close()
+
+
+def mapping_lines(path: Path) -> list[str]:
+    """The drafted mapping, less the lines that name the file."""
+    return [line for line in drafted(path).splitlines() if path.name not in line and "name: " not in line[:6]]
+
+
+@pytest.mark.parametrize("kind", ["xls", "ods"])
+def test_a_workbook_saved_as_xls_or_ods_lands_like_the_same_xlsx(kind: str, tmp_path: Path, keys: Path) -> None:
+    reference = WRITERS["xlsx"](tmp_path / "saison.xlsx", bookings())
+    other = WRITERS[kind](tmp_path / f"saison.{kind}", bookings())
+    assert mapping_lines(other) == mapping_lines(reference)
+    assert "sheet: Réservations" in drafted(other) and "skip_lines: 2" in drafted(other)
+    expected = landed(reference, keys, tmp_path / "pkg-xlsx")
+    got = landed(other, keys, tmp_path / f"pkg-{kind}")
+    assert got == expected
+    # Each order line with its seats and its price, as typed in the cells.
+    assert sorted((row[5], float(row[6])) for row in got["ticket"]) == sorted(
+        (1 + i % 3, 27.5 if i % 2 else 32.0) for i in range(len(PEOPLE)))
+    assert {row[1] for row in got["event"]} == {"Tartuffe", "Les Bonnes"}
+
+
+@pytest.mark.parametrize("kind", ["xls", "ods"])
+def test_the_member_app_and_the_command_line_take_the_workbook(kind: str, tmp_path: Path, keys: Path) -> None:
+    from culturecoop.memberapp.workspace import EXPORT_SUFFIXES
+
+    assert f".{kind}" in EXPORT_SUFFIXES
+    export = WRITERS[kind](tmp_path / f"saison.{kind}", bookings())
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(drafted(export), encoding="utf-8")
+    result = run_cli("prepare", str(export), "--member", "lilas", "--mapping", str(mapping), "--keys", str(keys),
+                     "--out", str(tmp_path / "pkg"), "--json")
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert (payload["rows_accepted"], payload["rows_rejected"]) == (len(PEOPLE), 0)
+
+
+@pytest.mark.parametrize(("name", "content", "words"), [
+    ("verrouille.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4000), "protected by a password, or a damaged one"),
+    ("abime.ods", None, "damaged OpenDocument spreadsheet"),
+])
+def test_an_unreadable_workbook_is_one_sentence(name: str, content: bytes | None, words: str, tmp_path: Path) -> None:
+    path = tmp_path / name
+    if content is None:
+        write_ods(path, {"S": [["a", "b"]]})
+        data = path.read_bytes()
+        path.write_bytes(data.replace(b"content.xml", b"contenu.xml"))  # the sheet's XML is not where it belongs
+    else:
+        path.write_bytes(content)
+    with pytest.raises(UserError, match=words):
+        draft_mapping(path)
+    result = run_cli("mapping", "draft", str(path), "--out", str(tmp_path / "m.yaml"))
+    assert result.returncode != 0 and "Traceback" not in result.stderr and words in " ".join(result.stderr.split())
+
+
+def test_a_text_mapping_given_a_workbook_says_which_mapping_reads_it(tmp_path: Path, keys: Path) -> None:
+    export = write_xls(tmp_path / "saison.xls", bookings())
+    result = run_cli("prepare", str(export), "--member", "lilas", "--profile", "canonical", "--keys", str(keys),
+                     "--out", str(tmp_path / "pkg"))
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "format: xlsx" in " ".join(result.stderr.split())
+    assert not (tmp_path / "pkg").exists()

@@ -45,8 +45,9 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
 
 
 # The kinds a workbook mapping (``format: xlsx``) reads (``ingest.workbook``): ``ole`` is an Excel
-# 97–2003 workbook (.xls), or an encrypted one, refused when it is opened.
-WORKBOOK_KINDS = ("xlsx", "ole", "ods")
+# 97–2003 workbook (.xls), or an encrypted one, refused when it is opened; ``html`` a web page
+# whose tables are the sheets (back offices' "Excel" exports), refused when it holds none.
+WORKBOOK_KINDS = ("xlsx", "ole", "ods", "html", "xml-spreadsheet")
 
 
 def sniff(path: Path) -> str:
@@ -64,7 +65,7 @@ def sniff(path: Path) -> str:
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(head):
         return "utf-16"
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if start.startswith((b"<!doctype html", b"<html")):
+    if start.startswith((b"<!doctype html", b"<html", b"<table", b"<meta", b"<head", b"<body", b"<style")):
         return "html"
     if start.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in head:
         return "xml-spreadsheet"
@@ -212,8 +213,8 @@ def _advice(kind: str, profile: Profile) -> str:
                  "profile {profile} reads text; use a mapping with `format: xlsx`, which reads .xls workbooks too "
                  "(`culturecoop mapping draft` writes one).")
     if kind == "xml-spreadsheet":
-        return _("The file {path} is an Excel 2003 XML spreadsheet; open it in Excel and save it as .xlsx or "
-                 "as CSV UTF-8, then prepare that file.")
+        return _("The file {path} is an Excel 2003 XML spreadsheet, but the profile {profile} reads text; use a "
+                 "mapping with `format: xlsx`, which reads these too (`culturecoop mapping draft` writes one).")
     if kind == "broken-zip":
         return _("The file {path} is a damaged or incomplete ZIP archive (or workbook); download or export it "
                  "again.")
@@ -241,8 +242,10 @@ def _advice(kind: str, profile: Profile) -> str:
         return _("The file {path} is a PDF document, which cannot be read as data; export the sales as CSV (or "
                  "Excel) from your ticketing software.")
     if kind == "html":
-        return _("The file {path} is a web page (HTML), not an export; download the export file itself, or "
-                 "open this page in Excel and save it as CSV UTF-8.")
+        return _("The file {path} is a web page (HTML), but the profile {profile} reads text; if the page holds "
+                 "the export's table (some back offices save their Excel exports this way), use a mapping with "
+                 "`format: xlsx`, which reads its tables (`culturecoop mapping draft` writes one); otherwise "
+                 "download the export file itself.")
     if kind == "image":
         return _("The file {path} is an image, not an export; export the sales as CSV (or Excel) from your "
                  "ticketing software.")

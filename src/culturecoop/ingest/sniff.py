@@ -187,6 +187,8 @@ def _kind(path: Path, head: bytes) -> str:
             _("The file {path} is a PDF report, not a data export; export the sales as CSV or Excel "
               "from your ticketing software.").format(path=name))
     probe = head[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if filekind.sniff(path) in ("html", "xml-spreadsheet"):
+        return "xlsx"  # a web page's tables or an Excel 2003 XML spreadsheet: a workbook's sheets
     if probe.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")):
         raise UserError(
             _("The file {path} is a web page or XML document, not a table export; export the sales "

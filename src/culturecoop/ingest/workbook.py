@@ -1,6 +1,8 @@
 """Opening a spreadsheet workbook whatever program wrote it: an Excel workbook (.xlsx) through
 openpyxl, an Excel 97–2003 workbook (.xls, which many ticketing back offices still export) and a
-LibreOffice or OpenOffice spreadsheet (.ods, what a small association saves) through calamine.
+LibreOffice or OpenOffice spreadsheet (.ods, what a small association saves) through calamine;
+and the two files web back offices call an Excel export: a web page holding the table (often named
+.xls), each of its tables a sheet, and an Excel 2003 XML spreadsheet.
 
 Both come behind the one interface the readers use, openpyxl's read-only one: ``book.worksheets``,
 ``book.sheetnames``, ``book[name]``, ``sheet.title``, ``sheet.iter_rows(values_only=True,
@@ -11,11 +13,15 @@ datetime at midnight, as openpyxl gives it), so the same ``render_cell`` reads t
 
 from __future__ import annotations
 
+import codecs
+import re
 import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime, time
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 from culturecoop.errors import UserError
 from culturecoop.i18n import _
@@ -64,6 +70,172 @@ class _CalamineBook:
         self._book.close()
 
 
+class _RowsSheet:
+    """A sheet already read whole: a web page's table, an XML spreadsheet's worksheet."""
+
+    def __init__(self, title: str, rows: list[list[Any]]) -> None:
+        self.title = title
+        self._rows = rows
+
+    def iter_rows(self, values_only: bool = True, max_row: int | None = None) -> Iterator[tuple[Any, ...]]:
+        width = max((len(r) for r in self._rows), default=0)
+        for row in self._rows if max_row is None else self._rows[:max_row]:
+            yield tuple(row) + (None,) * (width - len(row))
+
+
+class _RowsBook:
+    def __init__(self, sheets: list[_RowsSheet]) -> None:
+        self.worksheets = sheets
+        self.sheetnames = [sheet.title for sheet in sheets]
+
+    def __getitem__(self, name: str) -> _RowsSheet:
+        return self.worksheets[self.sheetnames.index(name)]
+
+    def close(self) -> None:
+        pass
+
+
+class _Tables(HTMLParser):
+    """The tables of a web page, each as its rows of cell texts (a cell spanning columns fills them:
+    the first with its text, the others empty). A table inside a cell is a table of its own."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: list[list[list[str | None]]] = []
+        self._open: list[list[list[str | None]]] = []
+        self._cells: list[list[str] | None] = []  # per open table: the text of its cell being read
+        self._spans: list[int] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self._skip += 1
+        elif tag == "table":
+            self._open.append([])
+            self._cells.append(None)
+            self._spans.append(1)
+        elif not self._open:
+            return
+        elif tag == "tr":
+            self._end_cell()
+            self._open[-1].append([])
+        elif tag in ("td", "th"):
+            self._end_cell()
+            if not self._open[-1]:
+                self._open[-1].append([])
+            self._cells[-1] = []
+            span = dict(attrs).get("colspan") or "1"
+            self._spans[-1] = min(int(span), 100) if span.strip().isdigit() and int(span) > 0 else 1
+        elif tag == "br" and self._cells[-1] is not None:
+            self._cells[-1].append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self._skip = max(0, self._skip - 1)
+        elif tag == "table" and self._open:
+            self._end_cell()
+            self.tables.append(self._open.pop())
+            self._cells.pop()
+            self._spans.pop()
+        elif tag in ("td", "th", "tr") and self._open:
+            self._end_cell()
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip and self._cells and self._cells[-1] is not None:
+            self._cells[-1].append(data)
+
+    def _end_cell(self) -> None:
+        if not self._open or self._cells[-1] is None:
+            return
+        text = " ".join("".join(self._cells[-1]).split())
+        self._open[-1][-1].extend([text or None] + [None] * (self._spans[-1] - 1))
+        self._cells[-1] = None
+
+
+def _page_text(data: bytes) -> str:
+    """A web page's text: in its byte-order mark's encoding, or its declared charset, or UTF-8, or
+    Windows-1252 (what French back offices write when UTF-8 fails)."""
+    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            return data.decode(encoding, errors="replace")
+    declared = re.search(rb"""charset\s*=\s*["']?([A-Za-z0-9_-]+)""", data[:4096])
+    if declared:
+        try:
+            return data.decode(declared.group(1).decode("ascii"))
+        except (LookupError, UnicodeDecodeError):
+            pass
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _page_book(path: Path) -> _RowsBook:
+    """The tables of a web page that hold data (two rows of two filled cells at least), each a sheet."""
+    parser = _Tables()
+    parser.feed(_page_text(path.read_bytes()))
+    parser.close()
+    tables = [t for t in parser.tables if sum(1 for row in t if sum(1 for c in row if c) >= 2) >= 2]
+    if not tables:
+        raise UserError(
+            _("The file {path} is a web page (HTML) with no table of data; download the export file itself, or "
+              "open this page in Excel and save it as CSV UTF-8.").format(path=path.name))
+    # Sheet names are the mapping's words (`sheet: Table 2`), the same in every language.
+    return _RowsBook([_RowsSheet(f"Table {n}", [list(row) for row in rows]) for n, rows in enumerate(tables, start=1)])
+
+
+_SS = "{urn:schemas-microsoft-com:office:spreadsheet}"
+
+
+def _ss_value(data: ElementTree.Element | None) -> Any:
+    if data is None:
+        return None
+    text = "".join(data.itertext())
+    kind = data.get(f"{_SS}Type", "String")
+    try:
+        if kind == "Number":
+            number = float(text)
+            return int(number) if number.is_integer() and abs(number) < 1e15 else number
+        if kind == "DateTime":
+            return datetime.fromisoformat(text[:19])
+        if kind == "Boolean":
+            return text.strip() == "1"
+    except ValueError:
+        pass
+    return text if text.strip() else None
+
+
+def _xml_book(path: Path) -> _RowsBook:
+    """An Excel 2003 XML spreadsheet (SpreadsheetML): its worksheets, cells typed as written."""
+    try:
+        root = ElementTree.parse(path).getroot()
+    except (ElementTree.ParseError, OSError):
+        raise UserError(
+            _("The file {path} is a damaged Excel 2003 XML spreadsheet; export it again, or open it in Excel and "
+              "save it as .xlsx.").format(path=path.name)) from None
+    sheets = []
+    for number, worksheet in enumerate(root.iter(f"{_SS}Worksheet"), start=1):
+        rows: list[list[Any]] = []
+        for row in worksheet.iter(f"{_SS}Row"):
+            at = row.get(f"{_SS}Index")
+            while at and at.isdigit() and len(rows) < min(int(at), 1_048_576) - 1:
+                rows.append([])  # rows skipped by an index are empty
+            cells: list[Any] = []
+            for cell in row.iter(f"{_SS}Cell"):
+                index = cell.get(f"{_SS}Index")
+                while index and index.isdigit() and len(cells) < min(int(index), 16_384) - 1:
+                    cells.append(None)
+                cells.append(_ss_value(cell.find(f"{_SS}Data")))
+                across = cell.get(f"{_SS}MergeAcross")
+                cells.extend([None] * (min(int(across), 100) if across and across.isdigit() else 0))
+            rows.append(cells)
+        sheets.append(_RowsSheet(worksheet.get(f"{_SS}Name") or f"Table {number}", rows))
+    if not sheets:
+        raise UserError(_("The file {path} is an Excel 2003 XML spreadsheet with no sheet; export it again.").format(
+            path=path.name))
+    return _RowsBook(sheets)
+
+
 def open_workbook(path: Path) -> Any:
     """The workbook ``path`` (.xlsx, .xls or .ods), or ``UserError`` saying why it cannot be read."""
     kind = sniff(path)
@@ -91,6 +263,10 @@ def open_workbook(path: Path) -> Any:
             raise UserError(
                 _("The file {path} is a damaged OpenDocument spreadsheet (.ods); open it in LibreOffice and save "
                   "it again, then prepare that file.").format(path=path.name)) from None
+    if kind == "html":
+        return _page_book(path)
+    if kind == "xml-spreadsheet":
+        return _xml_book(path)
     raise UserError(
         _("The file {path} is not a workbook (.xlsx, .xls or .ods); use a mapping with `format: csv` for a text "
           "export.").format(path=path.name))

@@ -40,7 +40,7 @@ from culturecoop.ingest.profile import Profile, parse_profile
 
 _ID = re.compile(r"^[0-9a-f]{16}$")
 # Export formats the app accepts (by extension; ``prepare`` checks the content).
-EXPORT_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xls", ".ods", ".json", ".jsonl", ".ndjson")
+EXPORT_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xls", ".ods", ".xml", ".htm", ".html", ".json", ".jsonl", ".ndjson")
 
 
 def _private_dir(path: Path) -> Path:

@@ -28,7 +28,7 @@ from culturecoop.web.settings import Settings
 router = APIRouter()
 ARCHIVE_SUFFIXES = (".zip", ".tar.gz", ".tgz")
 # What vendors export: raw files with personal data, which never leave the member's machine.
-RAW_EXPORT_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls", ".ods", ".json", ".jsonl", ".ndjson")
+RAW_EXPORT_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls", ".ods", ".xml", ".htm", ".html", ".json", ".jsonl", ".ndjson")
 
 
 class IngestsPublic(BaseModel):

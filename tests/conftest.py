@@ -30,6 +30,16 @@ def cli():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="module")
+def keys(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The cooperative's key files, made once per test module (``culturecoop keys init``)."""
+    from culturecoop.privacy.keys import init_keys
+
+    directory = tmp_path_factory.mktemp("keys")
+    init_keys(directory)
+    return directory
+
+
+@pytest.fixture(scope="module")
 def con() -> Iterator[duckdb.DuckDBPyConnection]:
     """A DuckDB connection with the normalizers installed, to call them one value at a time."""
     from culturecoop.ingest.normalize import install_normalizers

@@ -22,7 +22,6 @@ import yaml
 
 from conftest import run_cli
 from culturecoop.cli import main as cli_main
-from culturecoop.privacy.keys import init_keys
 
 HEADER = "Order ID,Email,Event,Event Date,Order Date,Price\n"
 ROWS = "".join(f"{n},ana{n}@example.org,Jazz,2026-01-0{1 + n % 5} 20:00,2025-12-01 10:00,10\n" for n in range(30))
@@ -31,13 +30,6 @@ MAPPING = {"datetime_formats": ["%Y-%m-%d %H:%M"],
            "columns": {"order_id": "Order ID", "purchased_at": "Order Date", "unit_price": "Price",
                        "event_id": {"join": ["Event", "Event Date"], "separator": " "}, "event_title": "Event",
                        "event_starts_at": "Event Date", "email": "Email"}}
-
-
-@pytest.fixture(scope="module")
-def keys(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    directory = tmp_path_factory.mktemp("keys")
-    init_keys(directory)
-    return directory
 
 
 def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:

@@ -14,18 +14,10 @@ from culturecoop.ingest.draft import draft_mapping
 from culturecoop.ingest.package import MemberInfo
 from culturecoop.ingest.prepare import prepare
 from culturecoop.ingest.profile import parse_profile
-from culturecoop.privacy.keys import init_keys
 from test_prepare_support import TODAY, read_table
 
 FIRST = ("Marie", "Luc", "Anne", "Paul", "Sophie", "Jean")
 LAST = ("Roy", "Côté", "Gagnon", "Morin", "Leduc", "Caron", "Poirier")
-
-
-@pytest.fixture(scope="module")
-def keys(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    directory = tmp_path_factory.mktemp("keys")
-    init_keys(directory)
-    return directory
 
 
 def attendees_page(n: int) -> dict[str, object]:

@@ -16,7 +16,6 @@ from culturecoop.ingest.draft import draft_mapping
 from culturecoop.ingest.package import MemberInfo
 from culturecoop.ingest.prepare import prepare
 from culturecoop.ingest.profile import load_profile
-from culturecoop.privacy.keys import init_keys
 from draft_support import write
 from test_prepare_support import read_table, run_cli, tid
 from vendors import EXPORTED_ON, VENDORS
@@ -33,13 +32,6 @@ def with_consent_default(text: str) -> str:
 
 def listing(folder: Path) -> dict[str, int]:
     return {str(p.relative_to(folder)): p.stat().st_size for p in sorted(folder.rglob("*"))}
-
-
-@pytest.fixture(scope="module")
-def keys(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    directory = tmp_path_factory.mktemp("keys")
-    init_keys(directory)
-    return directory
 
 
 @pytest.mark.parametrize("vendor", VENDORS)

@@ -16,7 +16,7 @@ import pytest
 
 from culturecoop.errors import UserError
 from culturecoop.privacy.encodings import bloom_encode, keyed_tokens
-from culturecoop.privacy.keys import init_keys, load_member_keys
+from culturecoop.privacy.keys import load_member_keys
 from real_exports import Landed, csv_text, land
 from test_prepare_support import read_table, tid
 
@@ -41,13 +41,6 @@ def row(ticket: str, **values: Any) -> list[Any]:
             "Code postal": "H2X 1Y4", "Téléphone": "514 555 0199", "Statut": "Vendu"}
     base.update(values)
     return [base[h] for h in HEADER]
-
-
-@pytest.fixture(scope="module")
-def keys(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    directory = tmp_path_factory.mktemp("keys")
-    init_keys(directory)
-    return directory
 
 
 NEWCOMER_ROW = {"Ticket": "T{i}", "Purchase Date": "2026-03-01 10:15", "Event": "Gala", "Event Date": "2026-03-20 20:00",

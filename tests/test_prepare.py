@@ -18,16 +18,9 @@ import pytest
 from culturecoop.ingest.package import verify_package
 from culturecoop.ingest.profile import builtin_profiles
 from culturecoop.privacy.encodings import keyed_tokens
-from culturecoop.privacy.keys import init_keys, load_member_keys
+from culturecoop.privacy.keys import load_member_keys
 from culturecoop.schema.model import CONTRIBUTED_TABLES
 from test_prepare_support import TODAY, by, export_path, read_table, run_cli, run_prepare, tid
-
-
-@pytest.fixture(scope="module")
-def keys(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    directory = tmp_path_factory.mktemp("keys")
-    init_keys(directory)
-    return directory
 
 
 def rejects_of(package: Path) -> dict[int, tuple[list[str], str]]:

@@ -8,18 +8,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pytest
-
 from culturecoop.ingest.profile import PROFILE_DIR
-from culturecoop.privacy.keys import init_keys
 from test_prepare_support import EXPORTS, run_cli
-
-
-@pytest.fixture(scope="module")
-def keys(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    directory = tmp_path_factory.mktemp("keys")
-    init_keys(directory)
-    return directory
 
 
 def prepare_fails(tmp_path: Path, keys: Path, source: Path | str, *options: str) -> str:

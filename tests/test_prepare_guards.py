@@ -22,18 +22,10 @@ import pytest
 from culturecoop.errors import UserError
 from culturecoop.ingest import guard
 from culturecoop.ingest.profile import load_profile
-from culturecoop.privacy.keys import init_keys
 from real_exports import csv_text, write_mapping
 from test_mapping_language import BASE, COLUMNS, HEADER, row
 from test_prepare_errors import prepare_fails
 from test_prepare_support import run_cli
-
-
-@pytest.fixture(scope="module")
-def keys(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    directory = tmp_path_factory.mktemp("keys")
-    init_keys(directory)
-    return directory
 
 
 def export(tmp_path: Path, rows: list[list[Any]], header: list[str] = HEADER) -> Path:

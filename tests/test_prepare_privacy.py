@@ -20,18 +20,11 @@ import pyarrow.parquet as pq
 import pytest
 
 from culturecoop.ingest.profile import builtin_profiles, load_profile
-from culturecoop.privacy.keys import init_keys, load_campaign_private, load_member_keys
+from culturecoop.privacy.keys import load_campaign_private, load_member_keys
 from culturecoop.privacy.vault import open_contact, seal_contacts
 from test_prepare_support import by, export_path, read_table, run_prepare, tid
 
 PROFILES = sorted(builtin_profiles())
-
-
-@pytest.fixture(scope="module")
-def keys(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    directory = tmp_path_factory.mktemp("keys")
-    init_keys(directory)
-    return directory
 
 
 def fold(text: str) -> str:

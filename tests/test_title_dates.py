@@ -18,7 +18,6 @@ from culturecoop.ingest.draft import draft_mapping
 from culturecoop.ingest.profile import parse_profile
 from culturecoop.ingest.title_dates import date_in_text
 from culturecoop.memberapp.form import describe_spec
-from culturecoop.privacy.keys import init_keys
 from culturecoop.warehouse.engine import Warehouse
 from real_exports import csv_text, land
 
@@ -46,13 +45,6 @@ def orders(shows: tuple[tuple[str, dt.datetime], ...] = SHOWS, per_show: int = 1
                          f"personne{n}@exemple.org", 1 + n % 2, ("Général", "Étudiant")[n % 2], title, "CAD",
                          f"{25 * (1 + n % 2)},00", "Confirmée"])
     return rows
-
-
-@pytest.fixture(scope="module")
-def keys(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    directory = tmp_path_factory.mktemp("keys")
-    init_keys(directory)
-    return directory
 
 
 def test_dates_written_in_event_names_reach_the_warehouse(tmp_path: Path, keys: Path) -> None:

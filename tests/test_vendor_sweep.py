@@ -34,7 +34,7 @@ from culturecoop.ingest.prepare import check_export, prepare
 from culturecoop.ingest.prepare_io import PrepareSummary
 from culturecoop.ingest.profile import Profile, parse_profile
 from culturecoop.privacy.encodings import keyed_tokens
-from culturecoop.privacy.keys import init_keys, load_member_keys
+from culturecoop.privacy.keys import load_member_keys
 from test_prepare_support import TODAY, read_table, tid
 
 VENDOR_EXPORTS = Path(__file__).parent / "fixtures" / "exports" / "vendors"
@@ -230,13 +230,6 @@ PERSONAL: dict[str, tuple[str, ...]] = {
 # The sheet of a workbook that holds the tickets, when it is not the first.
 SHEETS: dict[str, str] = {"pretix-orders.xlsx": "Order positions", "etix-transactions.xlsx": "Transactions",
                           "ticketone-report-vendite.xlsx": "Dettaglio titoli"}
-
-
-@pytest.fixture(scope="module")
-def keys(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    directory = tmp_path_factory.mktemp("keys")
-    init_keys(directory)
-    return directory
 
 
 def drafted(name: str) -> tuple[dict[str, Any], Profile]:

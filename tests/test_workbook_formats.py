@@ -20,7 +20,6 @@ from culturecoop.ingest.draft import draft_mapping
 from culturecoop.ingest.package import MemberInfo
 from culturecoop.ingest.prepare import prepare
 from culturecoop.ingest.profile import parse_profile
-from culturecoop.privacy.keys import init_keys
 from test_prepare_support import TODAY, run_cli
 from workbooks import WRITERS, write_html, write_ods, write_spreadsheet_ml, write_xls
 
@@ -40,13 +39,6 @@ def bookings() -> dict[str, list[list[Any]]]:
         rows.append([1001 + i, f"{given.lower()}.{i}@exemple.ca", given, surname, title, starts,
                      dt.date(2026, 2, 1 + i), 27.5 if i % 2 else 32, 1 + i % 3])
     return {"Réservations": rows, "Notes": [["Appeler la salle avant le 10 mars"]]}
-
-
-@pytest.fixture(scope="module")
-def keys(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    directory = tmp_path_factory.mktemp("keys")
-    init_keys(directory)
-    return directory
 
 
 def drafted(path: Path) -> str:

@@ -550,7 +550,10 @@ def _sniff_workbook(path: Path) -> Sample:
         header = [*header, SHEET_COLUMN, SHEET_TITLE_COLUMN]
         index = min(at for _name, _rows, at in sheets)  # lines skipped on every sheet: the fewest above a header
     sample = Sample(path=path, format="xlsx", header=header, rows=data)
-    sample.evidence.append(Evidence("format", "xlsx", _("the file is a workbook (Excel or LibreOffice)")))
+    kind = filekind.sniff(path)
+    sample.evidence.append(Evidence("format", "xlsx", _("the file is a web page whose tables are read as sheets")
+                                    if kind == "html" else _("the file is an Excel 2003 XML spreadsheet")
+                                    if kind == "xml-spreadsheet" else _("the file is a workbook (Excel or LibreOffice)")))
     unlike = [t for t in others if t not in alike]
     if alike:
         sheet_why = _("the sheets {sheets} have the same columns: all are read, each row with its sheet's name "

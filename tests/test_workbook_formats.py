@@ -144,3 +144,33 @@ def test_a_text_mapping_given_a_workbook_says_which_mapping_reads_it(tmp_path: P
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert "format: xlsx" in " ".join(result.stderr.split())
     assert not (tmp_path / "pkg").exists()
+
+
+SEANCES = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>État des réservations</title></head><body>
+<h1>État des réservations par séance</h1>
+<h2>Tartuffe – samedi 14 mars 2026, 20 h</h2>
+<table><tr><th>Réservation</th><th>Nom</th><th>Courriel</th><th>Places</th><th>Tarif</th><th>Réservé le</th></tr>
+<tr><td>R-101</td><td>Anne Lévesque</td><td>anne@exemple.ca</td><td>2</td><td>25,00 $</td><td>01/02/2026</td></tr>
+<tr><td>R-102</td><td>Marc Gagnon</td><td>marc@exemple.ca</td><td>1</td><td>25,00 $</td><td>03/02/2026</td></tr>
+<tr><td>R-103</td><td>Julie Morin</td><td>julie@exemple.ca</td><td>3</td><td>20,00 $</td><td>04/02/2026</td></tr></table>
+<h2>Tartuffe – dimanche 15 mars 2026, 15 h</h2>
+<table><tr><th>Réservation</th><th>Nom</th><th>Courriel</th><th>Places</th><th>Tarif</th><th>Réservé le</th></tr>
+<tr><td>R-104</td><td>Sophie Roy</td><td>sophie@exemple.ca</td><td>2</td><td>25,00 $</td><td>05/02/2026</td></tr>
+<tr><td>R-105</td><td>Éric Côté</td><td>eric@exemple.ca</td><td>4</td><td>20,00 $</td><td>06/02/2026</td></tr></table>
+</body></html>
+"""
+
+
+def test_a_report_page_of_one_table_per_performance_lands_each_performance(tmp_path: Path, keys: Path) -> None:
+    """A back office's « état des réservations par séance »: each performance's bookings in a table
+    of its own under a heading that names and dates it; the « Tarif » written as amounts is the price."""
+    page = tmp_path / "reservations.html"
+    page.write_text(SEANCES, encoding="utf-8")
+    text = drafted(page)
+    assert "sheets: all" in text and "event_title: (sheet title)" in text and "unit_price: Tarif" in text
+    got = landed(page, keys, tmp_path / "pkg")
+    assert sorted((row[1], row[2]) for row in got["event"]) == [
+        ("Tartuffe – dimanche 15 mars 2026, 15 h", dt.datetime(2026, 3, 15, 15, 0)),
+        ("Tartuffe – samedi 14 mars 2026, 20 h", dt.datetime(2026, 3, 14, 20, 0))]
+    assert sum(row[5] for row in got["ticket"]) == 12
+    assert sum(row[5] * row[6] for row in got["ticket"]) == 265

@@ -100,6 +100,9 @@ HEADERS: dict[str, tuple[str, ...]] = {
                    "montant ttc", "prix ttc", "face value", "valeur", "paid", "ticket amount", "montant billet",
                    "real price", "actual price", "prix reel", "final price", "prix final", "prix unit",
                    "prix unitaire ttc", "pu ttc", "unit price incl tax", "price each", "tarif paye",
+                   # "Tarif" alone is as often the price category (« Tarif réduit »): a price only when its
+                   # values are amounts, and after any column more plainly a price.
+                   "tarif",
                    # A shop's line item (WooCommerce's "Item Cost"): what one of it cost.
                    "cost", "item cost", "item price", "unit cost", "ticket cost", "cost each"),
     # The amount of a whole row (an order line of several admissions): divided by its quantity.
@@ -416,7 +419,7 @@ _PHRASES = _phrases()
 
 
 # One-word headers too vague to be sure of ("Date", "Nom", "No"): a match, but not a certain one.
-GENERIC = frozenset({"date", "no", "id", "event", "ticket", "order", "commande", "billet", "client",
+GENERIC = frozenset({"date", "no", "id", "event", "ticket", "order", "commande", "billet", "client", "tarif",
                      "participant", "name", "start", "price", "paid", "show", "mail", "site", "place",
                      "places", "source", "title", "titre", "status", "tickets", "count", "nb", "nombre",
                      "first", "last", "cell", "local", "valeur", "customer", "transaction", "session",

@@ -95,22 +95,36 @@ class _RowsBook:
         pass
 
 
+_BLOCKS = {"h1", "h2", "h3", "h4", "h5", "h6", "p", "div", "br", "li", "section", "header", "hr", "center", "body"}
+
+
 class _Tables(HTMLParser):
     """The tables of a web page, each as its rows of cell texts (a cell spanning columns fills them:
-    the first with its text, the others empty). A table inside a cell is a table of its own."""
+    the first with its text, the others empty), with the last line of text written above it outside
+    any table (a report's « Tartuffe – samedi 12 mars, 20 h » heading each performance's table).
+    A table inside a cell is a table of its own."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.tables: list[list[list[str | None]]] = []
+        self.titles: list[str] = []
+        self._titles_open: list[str] = []
+        self._block: list[str] = []  # text outside any table, since the last block boundary
+        self._title = ""  # the last line of such text
         self._open: list[list[list[str | None]]] = []
         self._cells: list[list[str] | None] = []  # per open table: the text of its cell being read
         self._spans: list[int] = []
         self._skip = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCKS or tag == "table":
+            self._end_block()
         if tag in ("script", "style"):
             self._skip += 1
         elif tag == "table":
+            self._titles_open.append("" if self._open else self._title)
+            if not self._open:
+                self._title = ""
             self._open.append([])
             self._cells.append(None)
             self._spans.append(1)
@@ -130,19 +144,34 @@ class _Tables(HTMLParser):
             self._cells[-1].append(" ")
 
     def handle_endtag(self, tag: str) -> None:
+        if tag in _BLOCKS:
+            self._end_block()
         if tag in ("script", "style"):
             self._skip = max(0, self._skip - 1)
         elif tag == "table" and self._open:
             self._end_cell()
             self.tables.append(self._open.pop())
+            self.titles.append(self._titles_open.pop())
             self._cells.pop()
             self._spans.pop()
         elif tag in ("td", "th", "tr") and self._open:
             self._end_cell()
 
     def handle_data(self, data: str) -> None:
-        if not self._skip and self._cells and self._cells[-1] is not None:
+        if self._skip:
+            return
+        if self._cells and self._cells[-1] is not None:
             self._cells[-1].append(data)
+        elif not self._open:
+            self._block.append(data)
+
+    def _end_block(self) -> None:
+        if self._open:
+            return
+        text = " ".join("".join(self._block).split())
+        if text:
+            self._title = text[:300]
+        self._block = []
 
     def _end_cell(self) -> None:
         if not self._open or self._cells[-1] is None:
@@ -171,11 +200,13 @@ def _page_text(data: bytes) -> str:
 
 
 def _page_book(path: Path) -> _RowsBook:
-    """The tables of a web page that hold data (two rows of two filled cells at least), each a sheet."""
+    """The tables of a web page that hold data (two rows of two filled cells at least), each a sheet
+    under the line written above it."""
     parser = _Tables()
     parser.feed(_page_text(path.read_bytes()))
     parser.close()
-    tables = [t for t in parser.tables if sum(1 for row in t if sum(1 for c in row if c) >= 2) >= 2]
+    tables = [([[title]] if title else []) + table for table, title in zip(parser.tables, parser.titles, strict=True)
+              if sum(1 for row in table if sum(1 for c in row if c) >= 2) >= 2]
     if not tables:
         raise UserError(
             _("The file {path} is a web page (HTML) with no table of data; download the export file itself, or "

@@ -174,3 +174,15 @@ def test_a_report_page_of_one_table_per_performance_lands_each_performance(tmp_p
         ("Tartuffe – samedi 14 mars 2026, 20 h", dt.datetime(2026, 3, 14, 20, 0))]
     assert sum(row[5] for row in got["ticket"]) == 12
     assert sum(row[5] * row[6] for row in got["ticket"]) == 265
+
+
+@pytest.mark.parametrize("kind", ["xls", "ods"])
+def test_a_workbook_cut_short_is_one_sentence(kind: str, tmp_path: Path) -> None:
+    """A download interrupted halfway: the sentence says the workbook is damaged, never a reader's error."""
+    whole = WRITERS[kind](tmp_path / f"saison.{kind}", bookings()).read_bytes()
+    cut = tmp_path / f"coupe.{kind}"
+    cut.write_bytes(whole[:len(whole) // 2])
+    result = run_cli("mapping", "draft", str(cut), "--out", str(tmp_path / "m.yaml"))
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "damaged" in result.stderr and cut.name in result.stderr
+    assert not (tmp_path / "m.yaml").exists()

@@ -31,15 +31,19 @@ from culturecoop.ingest.filekind import sniff
 class _CalamineSheet:
     """One sheet of a workbook read by calamine, loaded when first read."""
 
-    def __init__(self, book: Any, title: str) -> None:
+    def __init__(self, book: Any, title: str, damaged: UserError) -> None:
         self._book = book
         self.title = title
+        self._damaged = damaged  # what to say when the sheet's cells cannot be read
         self._rows: list[list[Any]] | None = None
 
     def iter_rows(self, values_only: bool = True, max_row: int | None = None) -> Iterator[tuple[Any, ...]]:
         if self._rows is None:
-            # Every row and column from A1, empty ones included, so that row numbers are Excel's.
-            self._rows = self._book.get_sheet_by_name(self.title).to_python(skip_empty_area=False)
+            try:
+                # Every row and column from A1, empty ones included, so that row numbers are Excel's.
+                self._rows = self._book.get_sheet_by_name(self.title).to_python(skip_empty_area=False)
+            except Exception:  # calamine raises its own errors for every unreadable sheet
+                raise self._damaged from None
         rows = self._rows if max_row is None else self._rows[:max_row]
         for row in rows:
             yield tuple(_as_openpyxl(v) for v in row)
@@ -52,22 +56,6 @@ def _as_openpyxl(value: Any) -> Any:
     if isinstance(value, date) and not isinstance(value, datetime):
         return datetime.combine(value, time())
     return value
-
-
-class _CalamineBook:
-    """A workbook read by calamine, with the part of openpyxl's interface the readers use."""
-
-    def __init__(self, book: Any) -> None:
-        self._book = book
-        visible = [m.name for m in book.sheets_metadata if str(m.typ).endswith("WorkSheet")]
-        self.sheetnames = visible or list(book.sheet_names)
-        self.worksheets = [_CalamineSheet(book, name) for name in self.sheetnames]
-
-    def __getitem__(self, name: str) -> _CalamineSheet:
-        return self.worksheets[self.sheetnames.index(name)]
-
-    def close(self) -> None:
-        self._book.close()
 
 
 class _RowsSheet:
@@ -83,16 +71,20 @@ class _RowsSheet:
             yield tuple(row) + (None,) * (width - len(row))
 
 
-class _RowsBook:
-    def __init__(self, sheets: list[_RowsSheet]) -> None:
+class _Book:
+    """The sheets of a workbook, with the part of openpyxl's interface the readers use."""
+
+    def __init__(self, sheets: list[Any], on_close: Any = None) -> None:
         self.worksheets = sheets
         self.sheetnames = [sheet.title for sheet in sheets]
+        self._on_close = on_close
 
-    def __getitem__(self, name: str) -> _RowsSheet:
+    def __getitem__(self, name: str) -> Any:
         return self.worksheets[self.sheetnames.index(name)]
 
     def close(self) -> None:
-        pass
+        if self._on_close is not None:
+            self._on_close()
 
 
 _BLOCKS = {"h1", "h2", "h3", "h4", "h5", "h6", "p", "div", "br", "li", "section", "header", "hr", "center", "body"}
@@ -199,7 +191,7 @@ def _page_text(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def _page_book(path: Path) -> _RowsBook:
+def _page_book(path: Path) -> _Book:
     """The tables of a web page that hold data (two rows of two filled cells at least), each a sheet
     under the line written above it."""
     parser = _Tables()
@@ -212,7 +204,7 @@ def _page_book(path: Path) -> _RowsBook:
             _("The file {path} is a web page (HTML) with no table of data; download the export file itself, or "
               "open this page in Excel and save it as CSV UTF-8.").format(path=path.name))
     # Sheet names are the mapping's words (`sheet: Table 2`), the same in every language.
-    return _RowsBook([_RowsSheet(f"Table {n}", [list(row) for row in rows]) for n, rows in enumerate(tables, start=1)])
+    return _Book([_RowsSheet(f"Table {n}", [list(row) for row in rows]) for n, rows in enumerate(tables, start=1)])
 
 
 _SS = "{urn:schemas-microsoft-com:office:spreadsheet}"
@@ -236,7 +228,7 @@ def _ss_value(data: ElementTree.Element | None) -> Any:
     return text if text.strip() else None
 
 
-def _xml_book(path: Path) -> _RowsBook:
+def _xml_book(path: Path) -> _Book:
     """An Excel 2003 XML spreadsheet (SpreadsheetML): its worksheets, cells typed as written."""
     try:
         root = ElementTree.parse(path).getroot()
@@ -264,7 +256,7 @@ def _xml_book(path: Path) -> _RowsBook:
     if not sheets:
         raise UserError(_("The file {path} is an Excel 2003 XML spreadsheet with no sheet; export it again.").format(
             path=path.name))
-    return _RowsBook(sheets)
+    return _Book(sheets)
 
 
 def open_workbook(path: Path) -> Any:
@@ -283,17 +275,20 @@ def open_workbook(path: Path) -> Any:
     if kind in ("ole", "ods"):
         from python_calamine import CalamineWorkbook
 
+        damaged = UserError(
+            _("The file {path} is an Excel workbook protected by a password, or a damaged one; open it in Excel and "
+              "save it as .xlsx without a password (or as CSV UTF-8), then prepare that file.").format(path=path.name)
+            if kind == "ole" else
+            _("The file {path} is a damaged OpenDocument spreadsheet (.ods); open it in LibreOffice and save it "
+              "again, then prepare that file.").format(path=path.name))
         try:
-            return _CalamineBook(CalamineWorkbook.from_path(str(path)))
-        except Exception:
-            if kind == "ole":
-                raise UserError(
-                    _("The file {path} is an Excel workbook protected by a password, or a damaged one; open it "
-                      "in Excel and save it as .xlsx without a password (or as CSV UTF-8), then prepare that "
-                      "file.").format(path=path.name)) from None
-            raise UserError(
-                _("The file {path} is a damaged OpenDocument spreadsheet (.ods); open it in LibreOffice and save "
-                  "it again, then prepare that file.").format(path=path.name)) from None
+            book = CalamineWorkbook.from_path(str(path))
+            metadata = book.sheets_metadata
+        except Exception:  # calamine raises its own errors for every unreadable file
+            raise damaged from None
+        # Worksheets only: a chart sheet holds no cells.
+        names = [m.name for m in metadata if str(m.typ).endswith("WorkSheet")] or list(book.sheet_names)
+        return _Book([_CalamineSheet(book, name, damaged) for name in names], book.close)
     if kind == "html":
         return _page_book(path)
     if kind == "xml-spreadsheet":

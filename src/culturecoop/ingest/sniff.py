@@ -83,8 +83,8 @@ def sniff(path: Path) -> Sample:
     with path.open("rb") as f:
         head = f.read(_HEAD_BYTES)
     kind = _kind(path, head)
-    if kind == "xlsx":
-        sample = _sniff_workbook(path)
+    if kind != "text":
+        sample = _sniff_workbook(path, kind)
         if not sample.rows:
             raise header_only(path)
         sample.settings = {"format": "xlsx", **sample.settings}
@@ -165,7 +165,12 @@ def _with_sections(sample: Sample) -> Sample:
 
 
 def _kind(path: Path, head: bytes) -> str:
+    """``text``, or the workbook kind of ``filekind.sniff`` (a .xlsb too, refused when opened, with its
+    sentence); ``UserError`` for a file that holds no table."""
     name = path.name
+    kind = filekind.sniff(path)
+    if kind in filekind.WORKBOOK_KINDS or kind == "xlsb":
+        return kind
     if head.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(path) as archive:
@@ -175,20 +180,16 @@ def _kind(path: Path, head: bytes) -> str:
             raise UserError(
                 _("The file {path} is a damaged or incomplete workbook or ZIP archive (its end is missing); "
                   "download or export it again.").format(path=name)) from None
-        if any(n.startswith("xl/") for n in names) or filekind.sniff(path) == "ods":
-            return "xlsx"  # a workbook: Excel's, or LibreOffice's (ingest.workbook opens both)
+        if any(n.startswith("xl/") for n in names):
+            return "xlsx"  # a workbook's parts without its directory: refused when opened, in one sentence
         raise UserError(
             _("The file {path} is a ZIP archive, not an export; unzip it and give the CSV or Excel "
               "file inside.").format(path=name))
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "xlsx"  # an Excel 97–2003 workbook (.xls), or an encrypted one (refused when opened)
     if head.startswith(b"%PDF"):
         raise UserError(
             _("The file {path} is a PDF report, not a data export; export the sales as CSV or Excel "
               "from your ticketing software.").format(path=name))
     probe = head[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if filekind.sniff(path) in ("html", "xml-spreadsheet"):
-        return "xlsx"  # a web page's tables or an Excel 2003 XML spreadsheet: a workbook's sheets
     if probe.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")):
         raise UserError(
             _("The file {path} is a web page or XML document, not a table export; export the sales "
@@ -505,8 +506,8 @@ def _sheet_score(rows: list[list[str]]) -> tuple[float, int | None]:
     return known * 10 + min(data, 1000) / 100 + width / 100, index
 
 
-def _sniff_workbook(path: Path) -> Sample:
-    book = open_workbook(path)
+def _sniff_workbook(path: Path, kind: str) -> Sample:
+    book = open_workbook(path, kind)
     try:
         scored = []
         tables: dict[str, tuple[list[str], int]] = {}  # sheet → (its header, its rows below it, up to 200)
@@ -550,7 +551,6 @@ def _sniff_workbook(path: Path) -> Sample:
         header = [*header, SHEET_COLUMN, SHEET_TITLE_COLUMN]
         index = min(at for _name, _rows, at in sheets)  # lines skipped on every sheet: the fewest above a header
     sample = Sample(path=path, format="xlsx", header=header, rows=data)
-    kind = filekind.sniff(path)
     sample.evidence.append(Evidence("format", "xlsx", _("the file is a web page whose tables are read as sheets")
                                     if kind == "html" else _("the file is an Excel 2003 XML spreadsheet")
                                     if kind == "xml-spreadsheet" else _("the file is a workbook (Excel or LibreOffice)")))

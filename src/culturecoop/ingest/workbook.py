@@ -63,12 +63,11 @@ class _RowsSheet:
 
     def __init__(self, title: str, rows: list[list[Any]]) -> None:
         self.title = title
-        self._rows = rows
+        width = max((len(r) for r in rows), default=0)
+        self._rows = [tuple(row) + (None,) * (width - len(row)) for row in rows]  # every row as wide
 
     def iter_rows(self, values_only: bool = True, max_row: int | None = None) -> Iterator[tuple[Any, ...]]:
-        width = max((len(r) for r in self._rows), default=0)
-        for row in self._rows if max_row is None else self._rows[:max_row]:
-            yield tuple(row) + (None,) * (width - len(row))
+        yield from self._rows if max_row is None else self._rows[:max_row]
 
 
 class _Book:
@@ -259,9 +258,11 @@ def _xml_book(path: Path) -> _Book:
     return _Book(sheets)
 
 
-def open_workbook(path: Path) -> Any:
-    """The workbook ``path`` (.xlsx, .xls or .ods), or ``UserError`` saying why it cannot be read."""
-    kind = sniff(path)
+def open_workbook(path: Path, kind: str | None = None) -> Any:
+    """The workbook ``path`` (.xlsx, .xls, .ods, a web page of tables or an Excel 2003 XML
+    spreadsheet), or ``UserError`` saying why it cannot be read (``kind``: its ``filekind.sniff``,
+    when the caller has it)."""
+    kind = kind or sniff(path)
     if kind == "xlsx":
         from openpyxl import load_workbook
         from openpyxl.utils.exceptions import InvalidFileException
@@ -293,6 +294,10 @@ def open_workbook(path: Path) -> Any:
         return _page_book(path)
     if kind == "xml-spreadsheet":
         return _xml_book(path)
+    if kind == "xlsb":
+        raise UserError(
+            _("The file {path} is a binary Excel workbook (.xlsb); open it in Excel and save it as .xlsx "
+              "(or as CSV UTF-8), then prepare that file.").format(path=path.name))
     raise UserError(
         _("The file {path} is not a workbook (.xlsx, .xls or .ods); use a mapping with `format: csv` for a text "
           "export.").format(path=path.name))

@@ -172,3 +172,23 @@ def test_an_address_written_around_is_the_same_address(con: duckdb.DuckDBPyConne
 
     assert normalize_value(con, "cc_email", written) == "marie.tremblay@videotron.ca"
     assert EMAIL.fullmatch(email_text(written)) and email_text(written) == "marie.tremblay@videotron.ca"
+
+
+@pytest.mark.parametrize(("full", "given", "surname"), [
+    ("Michel Dupont", "Michel", "Dupont"),
+    ("Daniel Roy", "Daniel", "Roy"),
+    ("Claude Martin", "Claude", "Martin"),
+    ("Isabelle Moreau", "Isabelle", "Moreau"),
+    ("Gaëlle Simon", "Gaëlle", "Simon"),
+    ("Gaël Le Simon", "Gaël", "Le Simon"),
+    ("Marie de la Fontaine", "Marie", "de la Fontaine"),
+    ("Ludwig van Beethoven", "Ludwig", "van Beethoven"),
+    ("TREMBLAY Marie", "Marie", "TREMBLAY"),
+    ("Tremblay, Marie", "Marie", "Tremblay"),
+])
+def test_a_full_name_splits_between_words(con: duckdb.DuckDBPyConnection, full: str, given: str,
+                                          surname: str) -> None:
+    """A given name that ends like a particle (« Michel », « Claude », « Isabelle ») stays whole: the
+    same person written in one column or in two gets the same given name and surname."""
+    assert normalize_value(con, "cc_given_of", full) == given
+    assert normalize_value(con, "cc_surname_of", full) == surname

@@ -265,12 +265,13 @@ MACROS: tuple[str, ...] = (
              ELSE nullif(regexp_extract(upper(x), '(^|[^A-Z])([A-Z]{3})([^A-Z]|$)', 2), '') END""",
     # A full name in one column: "TREMBLAY, Marie" (comma), "TREMBLAY Marie" (surname in capitals
     # first, as French forms write it), else the last word with its particles ("Marie de la
-    # Fontaine" -> "de la Fontaine").
+    # Fontaine" -> "de la Fontaine"), each particle a word of its own: "Michel Dupont" is
+    # "Dupont", not "el Dupont" (the "el" that ends "Michel" is no particle).
     """CREATE OR REPLACE MACRO cc_surname_of(x) AS
         CASE WHEN contains(x, ',') THEN nullif(trim(split_part(x, ',', 1)), '')
              WHEN regexp_matches(trim(x), '^(?:[^\\p{Ll}\\s]{2,}\\s+)+\\S*\\p{Ll}')
              THEN trim(regexp_extract(trim(x), '^((?:[^\\p{Ll}\\s]{2,}\\s+)+)', 1))
-             ELSE nullif(regexp_extract(trim(x), '(?i)((?:(?:de|du|des|da|di|del|della|le|la|van|von|der|den|ter|st|ste|saint|sainte|mc|mac|bin|ben|el|al)\\s+)*\\S+)$', 1), '') END""",
+             ELSE nullif(regexp_extract(trim(x), '(?i)(?:^|\\s)((?:(?:de|du|des|da|di|del|della|le|la|van|von|der|den|ter|st|ste|saint|sainte|mc|mac|bin|ben|el|al)\\s+)*\\S+)$', 1), '') END""",
     """CREATE OR REPLACE MACRO cc_given_of(x) AS
         CASE WHEN contains(x, ',') THEN nullif(trim(split_part(x, ',', 2)), '')
              WHEN regexp_matches(trim(x), '^(?:[^\\p{Ll}\\s]{2,}\\s+)+\\S*\\p{Ll}')

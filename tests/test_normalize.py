@@ -66,6 +66,38 @@ def test_whole_amounts_and_refunds(con: duckdb.DuckDBPyConnection, text: str, am
     assert read_amount(text) == Decimal(amount), text  # the draft reads them as prepare does
 
 
+@pytest.mark.parametrize(("text", "amount"), [
+    # A ticket given, said among other words: nothing paid, whatever number the words carry.
+    ("Gratuit (moins de 12 ans)", "0"), ("Gratuit -12 ans", "0"), ("Invitation 2 pers.", "0"),
+    ("Free - under 12", "0"), ("Entrée offerte", "0"),
+    # Currency words are part of an amount.
+    ("25 € TTC", "25"), ("25 euros", "25"), ("CA$25.00", "25"), ("US$ 12", "12"), ("195 kr", "195"),
+    # A price with its label: the one number beside a currency.
+    ("Plein tarif (15 €)", "15"), ("Adulte : 25,00 $", "25"), ("Tarif réduit 1 200,00 EUR", "1200"),
+    ("Adulte - 25,00 €", "25"), ("Remboursement -25 €", "-25"),
+])
+@pytest.mark.parametrize("decimal", [".", ","])
+def test_words_around_an_amount(con: duckdb.DuckDBPyConnection, text: str, amount: str, decimal: str) -> None:
+    assert normalize_value(con, "cc_amount", text, decimal) == Decimal(amount), text
+    assert read_amount(text) == Decimal(amount), text  # the draft reads them as prepare does
+
+
+@pytest.mark.parametrize("text", ["Tarif -12 ans", "Adulte 12-17 ans : 10 €", "25 € (gratuit pour les -12 ans)",
+                                  "Catégorie 2", "voir facture 1024", "offert ?"])
+def test_other_words_make_no_amount(con: duckdb.DuckDBPyConnection, text: str) -> None:
+    """A price cell whose words are not a currency's is no price: rejected with its value shown,
+    not read as a refund of 12 or a price of 2."""
+    assert normalize_value(con, "cc_amount", text, ",") is None, text
+    assert read_amount(text) is None, text
+
+
+def test_a_quantity_may_carry_its_word(con: duckdb.DuckDBPyConnection) -> None:
+    assert normalize_value(con, "cc_quantity", "2 places") == 2
+    assert normalize_value(con, "cc_quantity", "3 billets") == 3
+    assert normalize_value(con, "cc_quantity", "3 adultes + 2 enfants") is None  # not 32
+    assert normalize_value(con, "cc_quantity", "deux + 1") is None
+
+
 @pytest.mark.parametrize(("text", "code"), [
     ("Fr. 25.-", "CHF"), ("SFr. 45.00", "CHF"), ("45 Fr.", "CHF"), ("CHF 12.50", "CHF"), ("12,50 €", "EUR"),
     ("£22.50", "GBP"), ("US$ 12", "USD"), ("12.50", None), ("Gratuit", None),

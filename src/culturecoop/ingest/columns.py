@@ -48,7 +48,21 @@ def spec_sql(spec: ColumnSpec, ref: Callable[[str], str], param: str, *, person:
     if spec.form == "join":
         parts = ", ".join(_text(ref(s)) for s in spec.sources)
         return f"nullif(concat_ws(${param}_sep, {parts}), '')"
+    if spec.form == "sum":
+        return _seats_sum([_text(ref(s)) for s in spec.sources])
     return f"${param}"
+
+
+def _seats_sum(cells: list[str]) -> str:
+    """The seats of one column per ticket type, added, as text (``check_rows`` reads it as any
+    quantity): an empty cell is no seat of that type; a cell that is no whole number makes the sum
+    unreadable (the row is rejected with its values, not counted short); no seat at all is no
+    quantity either."""
+    seats = [f"CASE WHEN {c} IS NULL THEN 0 WHEN cc_number({c}, '.') >= 0 AND cc_number({c}, '.') = round(cc_number({c}, '.')) "
+             f"THEN CAST(cc_number({c}, '.') AS BIGINT) END" for c in cells]
+    total = " + ".join(f"({s})" for s in seats)
+    written = " || ' + ' || ".join(f"coalesce({c}, '')" for c in cells)
+    return f"CASE WHEN ({total}) IS NULL THEN {written} ELSE CAST(nullif({total}, 0) AS VARCHAR) END"
 
 
 # A person's attributes read, like the e-mail, from the first of several people's columns (the

@@ -22,7 +22,11 @@ import duckdb
 from culturecoop.i18n import _, current_language, gettext_in
 from culturecoop.ingest import draft_settings as decide
 from culturecoop.ingest import vocabulary as vocab
-from culturecoop.ingest.draft_amounts import choose_one_amount, choose_price_of_each_line
+from culturecoop.ingest.draft_amounts import (
+    choose_one_amount,
+    choose_price_of_each_line,
+    choose_seats_by_ticket_type,
+)
 from culturecoop.ingest.draft_builder import DraftBuilder, named
 from culturecoop.ingest.draft_consent import draft_consent_export
 from culturecoop.ingest.draft_events import choose_event_columns
@@ -95,6 +99,7 @@ def _run(builder: DraftBuilder) -> None:
         _amounts_and_place(builder)
         _marketing_scope(builder)
         return
+    choose_seats_by_ticket_type(builder)
     _single_fields(builder)
     choose_one_amount(builder)
     choose_event_columns(builder)

@@ -7,6 +7,7 @@ an order writes on its first line only is the order's: another column that price
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from culturecoop.i18n import _
@@ -32,6 +33,14 @@ def choose_one_amount(builder: DraftBuilder) -> None:
         builder.used.discard(total.index)
         return
     quantity = builder.mapped("quantity")
+    seats = builder.columns_map.get("quantity")
+    if isinstance(seats, dict) and "sum" in seats:  # one column per ticket type: the row's total over their sum
+        builder.columns_map["total_price"] = total.name
+        builder.note("columns.total_price", total.name, _("its header names a total and rows carry a quantity "
+                                                          "({quantity}): each ticket's price is this amount divided "
+                                                          "by the quantity").format(quantity=" + ".join(seats["sum"])),
+                     check=True)
+        return
     if quantity is None:
         builder.columns_map["unit_price"] = total.name
         builder.note("columns.unit_price", total.name, _("its header names a total and no column gives a "
@@ -196,3 +205,43 @@ def choose_price_of_each_line(builder: DraftBuilder) -> None:
                        _("{column} is written on an order's first line only (0 or nothing on its other lines): it "
                        "is the whole order's amount, so each line's price is read here").format(column=price.name))
         return
+
+
+# Words of a ticket type in a header (folded): a column per type counts its seats on each row.
+_TICKET_TYPE_WORDS = frozenset({
+    "tarif", "plein", "reduit", "reduite", "gratuit", "gratuite", "adulte", "adultes", "enfant", "enfants",
+    "etudiant", "etudiants", "senior", "seniors", "jeune", "jeunes", "accompagnateur", "accompagnateurs",
+    "accompagnant", "accompagnants", "invitation", "invitations", "exonere", "exoneres", "scolaire",
+    "scolaires", "famille", "abonne", "abonnes", "adult", "adults", "child", "children", "kid", "kids",
+    "student", "students", "concession", "concessions", "general", "vip", "member", "members", "membre",
+    "membres", "ermassigt", "erwachsene", "erwachsener", "kinder", "kind", "normal", "regular", "youth",
+    "infant", "bebe", "bebes", "groupe", "group"})
+_PRICE_IN_HEADER = re.compile(r"\d+(?:[.,]\d{1,2})?\s*(?:€|\$|£|eur\b|chf\b|cad\b)|(?:€|\$|£)\s*\d", re.IGNORECASE)
+# A count of seats of one type: a whole number from 0 to this, on nearly every sampled row that writes
+# one (a « deux » among them is the row's to reject, not the column's to lose).
+_MOST_SEATS_OF_A_TYPE = 999
+_COUNTS_SHARE = 0.8
+
+
+def choose_seats_by_ticket_type(builder: DraftBuilder) -> None:
+    """One column per ticket type counting its seats on each row (a group booking's « Plein tarif
+    (12 €) », « Tarif réduit (8 €) », « Accompagnateur gratuit »), and no quantity column: the
+    row's quantity is their sum. Read one by one, the first would be taken for a price."""
+    if any(column_score("quantity", c) >= MATCH_THRESHOLD for c in builder.columns if c.index not in builder.used):
+        return
+    counts = [c for c in builder.columns if c.index not in builder.used and _counts_seats_of_a_type(c)]
+    if len(counts) < 2:
+        return
+    names = [c.name for c in counts]
+    builder.columns_map["quantity"] = {"sum": names}
+    builder.used.update(c.index for c in counts)
+    builder.note("columns.quantity", builder.columns_map["quantity"],
+                 _("each of these columns names a ticket type and holds a whole number of seats on every row: "
+                   "the row's quantity is their sum"), check=True)
+
+
+def _counts_seats_of_a_type(c: Column) -> bool:
+    if not c.values or not (_TICKET_TYPE_WORDS & set(vocab.tokens(c.name)) or _PRICE_IN_HEADER.search(c.name)):
+        return False
+    counts = sum(v.strip().isdigit() and int(v.strip()) <= _MOST_SEATS_OF_A_TYPE for v in c.values)
+    return counts >= _COUNTS_SHARE * len(c.values)

@@ -20,9 +20,12 @@ from culturecoop.ingest.draft_preview import cell_filled
 from culturecoop.ingest.draft_yaml import flow
 
 PERSON_FIELDS = ("email", "first_name", "last_name", "full_name", "phone", "postal_code", "birth_date")
-# Person fields read from the first non-empty of several columns (attendee first, then buyer).
-FALLBACK_FIELDS = ("email", "first_name", "last_name")
+# Person fields read from the first non-empty of several columns (attendee first, then buyer; a
+# mobile before a landline, which a household shares and a list often leaves blank).
+FALLBACK_FIELDS = ("email", "first_name", "last_name", "phone")
 _ROLE_ORDER = {"attendee": 0, "": 1, "buyer": 2}
+_MOBILE_WORDS = frozenset({"mobile", "portable", "cell", "cellulaire", "cellphone", "gsm", "handy", "mobil",
+                           "movil", "cellulare", "celular", "sms"})
 # An e-mail column of a few addresses, each on this many orders or more on average (ten at least in
 # all), names the staff or the account that made the sales: no handful of buyers buys that often.
 _SHARED_ADDRESSES = 5
@@ -49,7 +52,8 @@ def choose_person_columns(builder: DraftBuilder) -> None:
             continue
         if not found:
             continue
-        found.sort(key=lambda cs: (_ROLE_ORDER[vocab.header_role(cs[0].name)], -cs[1]))
+        found.sort(key=lambda cs: (_ROLE_ORDER[vocab.header_role(cs[0].name)],
+                                   not (name == "phone" and _MOBILE_WORDS & set(vocab.tokens(cs[0].name))), -cs[1]))
         if name in FALLBACK_FIELDS and len(found) > 1:
             chosen = [c for c, _s in found][:3]
             builder.columns_map[name] = [c.name for c in chosen]
@@ -64,11 +68,32 @@ def choose_person_columns(builder: DraftBuilder) -> None:
             builder.note(f"columns.{name}", chosen[0].name, why_matched(name, chosen[0]))
         builder.used.update(c.index for c in chosen)
     _plain_name_beside_a_first_name(builder)
+    _names_follow_the_email(builder)
     if "full_name" in builder.columns_map and ("first_name" in builder.columns_map or "last_name" in builder.columns_map):
         # Separate name columns say more than a full name: keep the full name out.
         full = builder.columns_map.pop("full_name")
         builder.used.discard(next(c.index for c in builder.columns if c.name == full))
         builder.evidence = [e for e in builder.evidence if e.key != "columns.full_name"]
+
+
+def _names_follow_the_email(builder: DraftBuilder) -> None:
+    """Where the only e-mail is the buyer's (HelloAsso's « Email payeur » beside a participant's and
+    a payer's names), the buyer's names come first: the person a row identifies is the one whose
+    e-mail it carries, not a child the payer bought a seat for under her address."""
+    emails = builder.columns_of(builder.columns_map.get("email", []))
+    if not emails or any(vocab.header_role(c.name) != "buyer" for c in emails):
+        return
+    for name in ("first_name", "last_name", "phone"):
+        spec = builder.columns_map.get(name)
+        if not isinstance(spec, list):
+            continue
+        ordered = sorted(spec, key=lambda column: vocab.header_role(column) != "buyer")
+        if ordered != spec:
+            builder.columns_map[name] = ordered
+            builder.evidence = [e for e in builder.evidence if e.key != f"columns.{name}"]
+            builder.note(f"columns.{name}", ordered,
+                         _("read from the first non-empty of these columns, the buyer's first: the e-mail is "
+                           "the buyer's, so the row's person is the buyer"))
 
 
 # A header that only says "name", in the languages where it stands beside a first name for the surname

@@ -33,13 +33,22 @@ import duckdb
 
 from culturecoop.ingest import countries
 from culturecoop.ingest.dates import DATE_MACROS
-from culturecoop.ingest.shapes import COUNT_OF_ITEM_SQL, COUNTED_SQL
+from culturecoop.ingest.shapes import (
+    AMOUNT_WORDS,
+    COUNT_OF_ITEM_SQL,
+    COUNTED_SQL,
+    CURRENCY_WORDS,
+    NUMBER_IN_TEXT,
+)
 from culturecoop.ingest.vocabulary import FREE_WORDS, PLACEHOLDER_WORDS
 
 # Spaces that vendors' exports carry: ordinary, no-break, narrow no-break, BOM, tabs.
 _SPACE = r"[\s\x{00A0}\x{202F}\x{2009}\x{FEFF}]"
 
 FREE_LIST = "[" + ", ".join(f"'{w}'" for w in FREE_WORDS) + "]"
+AMOUNT_WORDS_LIST = "[" + ", ".join(f"'{w}'" for w in AMOUNT_WORDS) + "]"
+CURRENCY_WORDS_LIST = "[" + ", ".join(f"'{w}'" for w in CURRENCY_WORDS) + "]"
+_NUMBER_IN_TEXT_SQL = NUMBER_IN_TEXT.replace("\\u00a0", "\\x{00A0}").replace("\\u202f", "\\x{202F}").replace("'", "''")
 # A placeholder word, a number of zeros or -1, or signs alone, as one pattern (SQL-quoted) over
 # the value folded to lower case without accents.
 PLACEHOLDER_PATTERN = ("|".join(w.replace(".", "\\.") for w in PLACEHOLDER_WORDS).replace("'", "''")
@@ -226,20 +235,42 @@ MACROS: tuple[str, ...] = (
     """CREATE OR REPLACE MACRO cc_amount_text(x, dec) AS
         CASE WHEN regexp_matches(x, '^\\s*\\(.*[0-9].*\\)\\s*$|^[^0-9]*-|(^|[^.,])-[^0-9]*$') THEN '-' ELSE '' END
         || list_transform([regexp_replace(x, '\\p{L}+[.,]*|[^0-9,.]', '', 'g')], lambda d: cc_amount_digits(d, dec))[1]""",
-    # A ticket given is written as a word where its price would be ("Free", "Gratuit", "Comp").
-    # A formula ("=2*5") or two numbers joined by an operator ("2 x 25,00 €", "25+3") is no amount:
+    # The number a cell writes, whatever words it carries ("2 places", "capacité 350"), or NULL.
+    # A formula ("=2*5") or two numbers joined by an operator ("2 x 25,00 €", "25+3") is no number:
     # read as its digits, it would be 25 or 225.
-    """CREATE OR REPLACE MACRO cc_amount(x, dec) AS
-        CASE WHEN list_position(""" + FREE_LIST + """, lower(strip_accents(trim(x)))) > 0 THEN 0::DECIMAL(18,4)
-             WHEN regexp_matches(x, '^\\s*[=@]|[0-9]\\s*[*×xX/=+]\\s*[0-9]') THEN NULL
+    """CREATE OR REPLACE MACRO cc_number(x, dec) AS
+        CASE WHEN regexp_matches(x, '^\\s*[=@]|[0-9]\\s*[*×xX/=+]\\s*[0-9]') THEN NULL
              ELSE list_transform([cc_amount_text(x, dec)], lambda t: CASE WHEN regexp_full_match(t, '-?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)')
                                                                      THEN TRY_CAST(t AS DECIMAL(18,4)) END)[1] END""",
-    # A whole number of admissions between 1 and 10000 ("2", " 2 ", "2.0"), else NULL.
+    # A ticket given is written as a word where its price would be ("Free", "Gratuit", "Comp"),
+    # or among other words with no currency ("Gratuit -12 ans", "Invitation 2 pers.": 0, not a
+    # refund of 12 or a price of 2; ``shapes.given_in_words``; a doubt, "offert ?", is no price).
+    # With other words than a currency's, the cell is a price with its label when it writes one
+    # number and its currency ("Plein tarif (15 €)": 15), else no amount ("Tarif -12 ans",
+    # "Adulte 12-17 ans : 10 €": a rejected price, not a refund of 12; ``shapes._labelled``).
+    """CREATE OR REPLACE MACRO cc_amount(x, dec) AS
+        CASE WHEN list_position(""" + FREE_LIST + """, lower(strip_accents(trim(x)))) > 0 THEN 0::DECIMAL(18,4)
+             WHEN regexp_matches(x, '\\p{L}')
+                  AND NOT list_has_all(""" + AMOUNT_WORDS_LIST + """, regexp_extract_all(upper(x), '\\p{L}+'))
+             THEN CASE WHEN list_has_any(""" + FREE_LIST + """, regexp_extract_all(lower(strip_accents(x)), '\\p{L}+'))
+                            AND NOT regexp_matches(x, '[€$£?]')
+                            AND NOT list_has_any(""" + AMOUNT_WORDS_LIST + """, regexp_extract_all(upper(x), '\\p{L}+'))
+                       THEN 0::DECIMAL(18,4)
+                       WHEN NOT contains(x, '?')
+                            AND (regexp_matches(x, '[€$£]')
+                                 OR list_has_any(""" + CURRENCY_WORDS_LIST + """, regexp_extract_all(upper(x), '\\p{L}+')))
+                            AND len(regexp_extract_all(x, '""" + _NUMBER_IN_TEXT_SQL + """')) = 1
+                       THEN CASE WHEN regexp_matches(x, '-[0-9€$£]') THEN -1 ELSE 1 END
+                            * abs(cc_number(regexp_extract(x, '""" + _NUMBER_IN_TEXT_SQL + """'), dec)) END
+             ELSE cc_number(x, dec) END""",
+    # A whole number of admissions between 1 and 10000 ("2", " 2 ", "2.0", "2 places"), else NULL:
+    # several numbers or seats added in words ("3 adultes + 2 enfants", "deux + 1") are no one count.
     """CREATE OR REPLACE MACRO cc_quantity(x) AS
         list_transform([TRY_CAST(trim(x) AS DOUBLE)], lambda v:
             CASE WHEN v IS NOT NULL
                  THEN CASE WHEN v BETWEEN 1 AND 10000 AND v = round(v) THEN CAST(v AS INTEGER) END
-                 ELSE list_transform([cc_amount(x, '.')], lambda a:
+                 WHEN regexp_matches(x, '[+&;|]') OR len(regexp_extract_all(x, '[0-9]+')) <> 1 THEN NULL
+                 ELSE list_transform([cc_number(x, '.')], lambda a:
                           CASE WHEN a BETWEEN 1 AND 10000 AND a = round(a) THEN CAST(a AS INTEGER) END)[1] END)[1]""",
     # Seats counted by ticket type in one cell ("2 x Plein tarif, 1 x Tarif réduit", "3× Adulte"): their
     # sum (``shapes.COUNTED``), else NULL.

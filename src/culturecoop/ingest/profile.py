@@ -74,7 +74,7 @@ SHEET_TITLE_COLUMN = "(sheet title)"
 # rows (« SPECTACLE DU 27 NOVEMBRE 2026 – 20 h » in the first cell, the others empty): the text of
 # the last such line above each row. Such a line is then no row.
 SECTION_COLUMN = "(section)"
-SPEC_FORMS = ("column", "first", "join", "value", "file_name", "in_text")
+SPEC_FORMS = ("column", "first", "join", "sum", "value", "file_name", "in_text")
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,8 @@ class ColumnSpec:
 
     ``column``: one source column (a dotted path in JSON lines); ``first``: the first non-empty
     of ``sources``; ``join``: the non-empty ``sources`` joined by ``separator`` (a date column and
-    a time column); ``value``: the constant ``value``; ``file_name``: the export's file name
+    a time column); ``sum`` (the quantity only): the seats of several columns added, one column
+    per ticket type (« Plein tarif », « Tarif réduit », « Accompagnateur gratuit »); ``value``: the constant ``value``; ``file_name``: the export's file name
     without extension, or the first group of the regular expression ``value`` on it. The event's
     start may also be read ``in_text``: the date written in the last ``in_text`` of ``sources``
     (event names, ticket types: ``ingest.title_dates``), alone (form ``in_text``) or where the
@@ -135,6 +136,8 @@ class ColumnSpec:
             return _("file name") if self.value is None else _("file name ~ {pattern}").format(pattern=self.value)
         if self.form == "join":
             return f" + {self.separator!r} + ".join(self.sources)
+        if self.form == "sum":
+            return " + ".join(self.sources)
         return " | ".join(self.sources)
 
 
@@ -486,6 +489,12 @@ def _column_spec(canonical: str, value: Any, source: str) -> ColumnSpec:
         )
     form = forms[0]
     given = value[form]
+    if form == "sum":
+        names = tuple(name(v) for v in (given if isinstance(given, list) else [given]))
+        if canonical != "quantity" or len(names) < 2:
+            raise _invalid(source, _("sum adds the seats of two columns or more, for quantity only (one column "
+                                     "per ticket type); {field} cannot be a sum").format(field=canonical))
+        return ColumnSpec("sum", names)
     if form in ("column", "first", "join"):
         names = tuple(name(v) for v in (given if isinstance(given, list) else [given]))
         if form == "join" and len(names) < 2:

@@ -297,7 +297,19 @@ _SYMBOL_CODES = {"R$": "BRL", "ZŁ": "PLN", "ZL": "PLN", "KČ": "CZK", "KR": "kr
 _FRANCS = re.compile(r"(?i)(?<![a-z])s?frs?\.?(?=[\s\d]|$)")
 # Canadian dollars written as CA$ (Eventbrite), C$, $CA, $ CAN or CDN$: the letters go with the sign.
 _CANADIAN = re.compile(r"\b(?:CA|CAN|CDN|C)\s?\$|\$\s?(?:CA|CAN|CDN)\b")
-_NOT_NUMBER = re.compile(r"\b(?:" + _CODES + r"|US|KR)\b\.?|R\$|ZŁ|\bZL\b|KČ|[€$£\s\u00a0\u202f()]")
+_NOT_NUMBER = re.compile(r"\b(?:" + _CODES + r"|US|KR|EUROS?|DOLLARS?|TTC)\b\.?|R\$|ZŁ|\bZL\b|KČ|[€$£\s\u00a0\u202f()]")
+# Every word an amount may carry (upper case): the currencies above, the letters of CA$, R$ and
+# Swiss francs, « euros » and « TTC ». A price cell with any other word is no amount (« Tarif -12
+# ans » is not a refund of 12), unless one of its words gives the ticket (« Gratuit -12 ans »).
+AMOUNT_WORDS: tuple[str, ...] = (*_CODES.split("|"), "US", "KR", "R", "ZŁ", "ZL", "KČ", "FR", "FRS", "SFR",
+                                 "SFRS", "CA", "CAN", "CDN", "C", "EURO", "EUROS", "DOLLAR", "DOLLARS", "TTC")
+# The words that say which currency an amount is in (beside the signs € $ £).
+CURRENCY_WORDS: tuple[str, ...] = (*_CODES.split("|"), "KR", "ZŁ", "ZL", "KČ", "FR", "FRS", "SFR", "SFRS", "EURO",
+                                   "EUROS", "DOLLAR", "DOLLARS")
+# One number as a price cell writes it, its thousands grouped or not ("15", "1 200,00", "1'250.50").
+NUMBER_IN_TEXT = r"[0-9]+(?:[ \u00a0\u202f.,'][0-9]+)*"
+_NUMBER_IN_TEXT = re.compile(NUMBER_IN_TEXT)
+_LETTERS = re.compile(r"[^\W\d_]+")
 _NUMBER_CHARS = re.compile(r"[\d.,' ]+")
 _FORMULA = re.compile(r"^\s*[=@]|\d\s*[*×xX/=+]\s*\d")
 _COMMA_DECIMAL = re.compile(r"\d{1,3}([.']\d{3})+(,\d{1,2})?|\d+,\d{1,2}")
@@ -305,12 +317,46 @@ _DOT_DECIMAL = re.compile(r"\d{1,3}([,']\d{3})+(\.\d+)?|\d+\.\d+")
 _WHOLE = re.compile(r"\d+")
 
 
+def given_in_words(text: str) -> bool:
+    """Whether a price cell that is more than a number says the ticket was given: one of its words
+    is a free word (« Gratuit (moins de 12 ans) », « Invitation 2 pers. », « Free - under 12 ») and
+    no currency is written (« 25 € (gratuit -12 ans) » is not read either way), nor a doubt
+    (« offert ? »)."""
+    words = _LETTERS.findall(text)
+    if not words or "?" in text or all(word.upper() in AMOUNT_WORDS for word in words):
+        return False
+    upper = text.upper()
+    return (any(vocab.fold(word) in vocab.FREE_WORDS for word in words)
+            and not _SYMBOLS.search(upper) and not _FRANCS.search(text) and not _CANADIAN.search(upper))
+
+
+def _labelled(text: str, words: list[str]) -> _Amount | None:
+    """A price written with its label (« Plein tarif (15 €) », « Adulte : 25,00 $ »): the one number
+    of the cell, when a currency is written beside it; None when there is none, or several
+    (« Adulte 12-17 ans : 10 € »), or no currency (« Tarif -12 ans »)."""
+    numbers = _NUMBER_IN_TEXT.findall(text)
+    if "?" in text or len(numbers) != 1 or not (re.search("[€$£]", text)
+                                                 or any(w.upper() in CURRENCY_WORDS for w in words)):
+        return None
+    found = _amount(numbers[0])
+    if found is None:
+        return None
+    negative = re.search("-[0-9€$£]", text) is not None
+    symbols = tuple(_SYMBOL_CODES.get(sign, sign) for sign in _SYMBOLS.findall(text.upper()))
+    return _Amount(-found.value if negative else found.value, found.comma, found.dot, negative, False, symbols)
+
+
 @functools.lru_cache(maxsize=65536)
 def _amount(text: str) -> _Amount | None:
-    if vocab.fold(text) in vocab.FREE_WORDS:  # "Free", "Gratuit": a ticket given, at 0
+    if "?" not in text and vocab.fold(text) in vocab.FREE_WORDS:  # "Free", "Gratuit": a ticket given, at 0
+        return _Amount(Decimal(0), False, False, False, False, ())
+    if given_in_words(text):  # "Gratuit -12 ans", "Invitation 2 pers.": given, whatever the number says
         return _Amount(Decimal(0), False, False, False, False, ())
     if _FORMULA.search(text):  # "=2*5", "2 x 25,00 €": no amount (prepare's cc_amount agrees)
         return None
+    words = _LETTERS.findall(text)
+    if any(word.upper() not in AMOUNT_WORDS for word in words):
+        return _labelled(text, words)
     raw = _WHOLE_DASH.sub("", _FRANCS.sub("CHF ", text.strip()))
     upper = _CANADIAN.sub(" CAD ", raw.upper())
     symbols = tuple(_SYMBOL_CODES.get(sign, sign) for sign in _SYMBOLS.findall(upper.replace("US$", "USD")))
@@ -376,6 +422,22 @@ COUNT_OF_ITEM_SQL = r"(?:^|[,;+/|])\s*([0-9]{1,4})\s*[xX×]"
 _COUNT_OF_ITEM = re.compile(COUNT_OF_ITEM_SQL)
 
 
+def seats_sum(cells: list[str | None]) -> str | None:
+    """The seats of one column per ticket type added, as ``prepare`` adds them (``columns._seats_sum``):
+    the total as text, None when no seat is written, the cells as written when one of them is no
+    whole number (the row is then rejected with what it says)."""
+    total = 0
+    for cell in cells:
+        if cell is None or not cell.strip():
+            continue
+        found = _amount(cell.strip()) if not cell.strip().isdigit() else _Amount(Decimal(cell.strip()), False, False,
+                                                                                  False, False, ())
+        if found is None or found.value < 0 or found.value != found.value.to_integral_value():
+            return " + ".join(c or "" for c in cells)
+        total += int(found.value)
+    return str(total) if total else None
+
+
 def seats_of(value: str) -> int | None:
     """The number of seats a quantity cell says: a whole number, or seats counted by ticket type
     ("2 x Plein tarif, 1 x Tarif réduit" is 3), as ``prepare`` reads it; None otherwise."""
@@ -389,7 +451,12 @@ _NAME = re.compile(r"[^\W\d_]+([ '’\-.,]+[^\W\d_]+){0,4}\.?")
 _BREAK = re.compile(r"[\s,]")
 
 
+# An extension after a number (« poste 22 », « ext. 12 », « x345 », « #104 »), dropped as cc_phone drops it.
+_PHONE_EXTENSION = re.compile(r"(?i)[\s,;]*(?:ext\.?|extension|poste|p\.|x|#)\s*\d{1,6}\s*$")
+
+
 def _looks_phone(value: str) -> bool:
+    value = _PHONE_EXTENSION.sub("", value)
     if not _PHONE_CHARS.fullmatch(value) or _NUMERIC_DATE.match(value):
         return False
     digits = _NOT_DIGIT.sub("", value)

@@ -142,9 +142,9 @@ def build_events(con: duckdb.DuckDBPyConnection, profile: Profile, member_id: st
                cc_area_in(e.venue_postal_code, $country) AS venue_fsa,
                list_filter(g, lambda x, i: list_position(g, x) = i) AS genres,
                list_filter(l.artists, lambda x, i: list_position(l.artists, x) = i) AS artists,
-               CASE WHEN cc_amount(e.capacity, '.') BETWEEN 0 AND 2000000000
-                         AND cc_amount(e.capacity, '.') = round(cc_amount(e.capacity, '.'))
-                    THEN CAST(cc_amount(e.capacity, '.') AS INTEGER) END AS capacity,
+               CASE WHEN cc_number(e.capacity, '.') BETWEEN 0 AND 2000000000
+                         AND cc_number(e.capacity, '.') = round(cc_number(e.capacity, '.'))
+                    THEN CAST(cc_number(e.capacity, '.') AS INTEGER) END AS capacity,
                {_bool_sql("e.is_local")} AS is_local,
                ($lang_values)[list_position($lang_keys, cc_key(e.language))] AS language
         FROM event_first f JOIN (

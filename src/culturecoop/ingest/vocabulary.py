@@ -84,7 +84,15 @@ HEADERS: dict[str, tuple[str, ...]] = {
                      "order created", "order time", "date", "date paiement", "date de paiement",
                      "payment date", "paid at", "date d inscription", "registration date", "date inscription",
                      "purchased", "datetime", "order datetime", "purchase datetime", "achete le", "vendu le", "order placed", "placed at", "placed on", "purchased on", "ordered on",
-                     "commande le", "reserve le"),
+                     "commande le", "reserve le",
+                     # A journal of operations (See Tickets' « Date opération »: the sale or refund).
+                     "date operation", "date de l operation", "date d operation", "operation date",
+                     "date transaction", "date de transaction", "date de la transaction",
+                     # A form's answers (Google Forms: « Horodateur », "Timestamp"; Microsoft Forms'
+                     # « Heure de fin »): when the booking was sent.
+                     "horodateur", "horodatage", "timestamp", "zeitstempel", "marca temporal",
+                     "informazioni cronologiche", "submitted at", "submission date", "date de soumission",
+                     "date d envoi", "heure de fin", "completion time"),
     "status": ("bestellstatus", "zahlungsstatus", "status", "statut", "attendee status", "ticket status", "order status", "statut commande",
                "statut de la commande", "statut du billet", "etat", "state", "seat status", "etat du billet",
                "payment status", "statut paiement", "statut de paiement", "etat commande",
@@ -150,6 +158,8 @@ HEADERS: dict[str, tuple[str, ...]] = {
                         "datetimes of ticket", "ticket datetimes", "ticket datetime", "event datetime",
                         "event datetimes", "datetimes", "event start date", "event date", "event start", "start date", "start time",
                         "event start time", "date evenement", "date de l evenement", "date representation",
+                        # « Date repr. », « Date de repr. »: the performance abbreviated.
+                        "date repr", "date de repr", "date rep", "repr", "date represent",
                         "date de representation", "date du spectacle", "date spectacle", "seance",
                         "date de seance", "date seance", "perf date", "performance date", "show date",
                         "starts at", "start", "debut", "date of performance", "date of show", "date of event", "date de debut", "date debut", "horaire", "timed entry",
@@ -242,7 +252,7 @@ EXCLUDE_WORDS: dict[str, frozenset[str]] = {
                               "payout", "reversement", "code", "service", "tip", "tips", "gratuity",
                               "pourboire", "pourboires", "trinkgeld", "trinkgeldbetrag", "tickets", "billets", "places",
                               "quantity", "quantite", "qte", "count", "nb", "nombre", "seats", "admissions"}),
-    "purchased_at": frozenset({"naissance", "birth", "event", "evenement", "spectacle", "representation",
+    "purchased_at": frozenset({"naissance", "birth", "event", "evenement", "spectacle", "representation", "repr",
                                "seance", "show", "perf", "performance", "start", "debut", "update", "updated",
                                "modifie", "redeemed", "scan", "checkin", "check", "refund", "remboursement",
                                "annulation", "cancel", "validation", "expiration"}),
@@ -319,6 +329,9 @@ STATUS_WORDS: dict[str, str] = {
     "kostenlos": "sold", "gratis": "sold",
     # An order placed (Eventbrite's order status, « Passée » in its French export): a sale.
     "placed": "sold", "passee": "sold", "commande passee": "sold", "effectuee": "sold", "completee": "sold",
+    # Eventbrite's attendee report in French: « Participant » (attending), « Enregistré » (checked in).
+    "participant": "sold", "participante": "sold", "enregistre": "sold", "enregistree": "sold",
+    "ne participe pas": "cancelled",
     "storniert": "cancelled", "erstattet": "refunded", "ruckerstattet": "refunded", "zuruckerstattet": "refunded",
     "abgelaufen": "cancelled", "umgetauscht": "exchanged",
     "refunded": "refunded", "refund": "refunded", "rembourse": "refunded", "remboursee": "refunded",

@@ -96,6 +96,8 @@ def describe_spec(spec: Any) -> str:
                 inside=inside)
         if "join" in spec:
             return _("{columns} joined").format(columns=" + ".join(str(c) for c in spec["join"]))
+        if "sum" in spec:
+            return _("the seats of {columns}, added").format(columns=" + ".join(str(c) for c in spec["sum"]))
         return ", ".join(f"{k}: {v}" for k, v in spec.items())
     return str(spec)
 

@@ -188,3 +188,30 @@ def test_eventbrite_french_attendee_statuses_are_known(status: str, keys: Path, 
     expected = "cancelled" if status.startswith("Ne") else "sold"
     assert summary.rows_rejected == 0
     assert {t["status"] for t in read_table(out, "ticket")} == {expected}
+
+
+_MAILCHIMP = ("Email Address,First Name,Last Name,Address,Phone Number,MEMBER_RATING,OPTIN_TIME,OPTIN_IP,CONFIRM_TIME,"
+              "CONFIRM_IP,LATITUDE,LONGITUDE,GMTOFF,DSTOFF,TIMEZONE,CC,REGION,LAST_CHANGED,LEID,EUID,NOTES,TAGS")
+
+
+@pytest.mark.parametrize(("file_name", "granted"), [
+    ("subscribed_members_export_a1b2c3d4e5.csv", True), ("unsubscribed_members_export_a1b2c3d4e5.csv", False)])
+def test_a_newsletter_list_is_the_consent_its_name_says(file_name: str, granted: bool, keys: Path,
+                                                         tmp_path: Path) -> None:
+    """Mailchimp's audience exports write no status: the list is the decision. Drafted as tickets,
+    its IP column was a consent and an unsubscribe campaign's title an event."""
+    unsubscribed = not granted
+    header = _MAILCHIMP + (",UNSUB_TIME,UNSUB_CAMPAIGN_TITLE,UNSUB_CAMPAIGN_ID,UNSUB_REASON" if unsubscribed else "")
+    rows = [f"p{i}@orange.fr,Zoé,Dubois{chr(97 + i)},,0294735955,2,2025-02-16 02:20:25,,2025-02-16 02:23:25,"
+            f"90.12.34.56,48.85,2.35,1,2,Europe/Paris,FR,IDF,2025-02-26 02:20:25,4991266{i},acd6fdbe{i},,Jazz"
+            + (",2026-10-02 11:12:13,Newsletter octobre,a1b2c3,I no longer want these" if unsubscribed else "")
+            for i in range(8)]
+    export = _csv(tmp_path / file_name, [header, *rows])
+    draft, _summary, out = _drafted_and_prepared(export, keys, tmp_path)
+    columns = draft.mapping["columns"]
+    assert columns["consent_marketing"] == {"value": "subscribed" if granted else "unsubscribed"}
+    assert columns["consent_at"] == ("CONFIRM_TIME" if granted else "UNSUB_TIME")
+    assert "event_id" not in columns
+    consents = read_table(out, "consent")
+    assert len(consents) == 8 and {(c["purpose"], c["granted"]) for c in consents} == {("marketing", granted)}
+    assert not (out / "ticket.parquet").exists() or not read_table(out, "ticket")

@@ -133,13 +133,29 @@ def test_retention_rules() -> None:
                                                           cohorts=cohorts)})
     assert rules(found) == {"retention.rate", "retention.events", "retention.next_month"}
     assert "Concert 0" in texts(found) and "Concert 2" in texts(found) and "15" in texts(found)
-    assert "Revenus à un autre de vos événements dans les six mois : 50\u00a0% des clients de Concert 2" in texts(found)
+    assert "Parmi vos événements d’au moins 30 spectateurs, revenus à un autre de vos événements dans les six mois : 50\u00a0% des clients de Concert 2" in texts(found)
     assert "10\u00a0% de ceux de Concert 0" in texts(found) and "le plus faible" in texts(found)
     # Events the data does not follow six months (the report gives them no six-month rate; « at
     # any time » would favour the oldest) are not compared.
     late = [{**e, "return_rate_6_months": None} for e in events]
     assert "retention.events" not in rules(insights.retention_rules({"retention": answer(late, summary={"return_rate": 0.4, "attendances": 300})}))
     assert insights.retention_rules({"retention": answer([], summary={"return_rate": 0.5, "attendances": 8})}) == []
+
+
+def test_the_best_return_rate_says_which_events_it_ranks() -> None:
+    """« 58 % des clients de Bord de mer (19 sept. 2025), votre meilleur taux » beside a chart and a
+    table where Bord de mer of 5 September, 22 spectators, came back at 72,7 %: the rule ranks events of
+    at least MIN_PATRONS attendees, and said nothing of it. The sentence now says the events it ranks."""
+    events = [{"event_id": f"E{i}", "title": "Bord de mer", "event_day": f"2025-09-{5 + 7 * i:02d}",
+               "attendees": attendees, "return_rate_6_months": rate}
+              for i, (attendees, rate) in enumerate(((22, 0.727), (40, 0.58), (35, 0.2), (60, 0.4)))]
+    found = [i for i in insights.retention_rules({"retention": answer(events, summary={"return_rate": 0.4, "attendances": 157})})
+             if i.rule == "retention.events"]
+    assert len(found) == 1
+    french, english = found[0].text("fr"), found[0].text("en")
+    assert french.startswith(f"Parmi vos événements d’au moins {insights.MIN_PATRONS} spectateurs, ") and "72,7" not in french
+    assert "58\u00a0% des clients de Bord de mer (12 sept. 2025), votre meilleur taux" in french, french
+    assert english.startswith(f"Among your events of at least {insights.MIN_PATRONS} attendees, "), english
 
 
 # -- trends ----------------------------------------------------------------------------------------

@@ -842,3 +842,56 @@ def test_the_cooperative_admin_is_told_whose_data_ends_early(tiny: Path) -> None
     until = [c.label for c in view.members.columns].index("Données jusqu’au")
     shown = {row[0].text: row[until].text for row in view.members.rows}
     assert shown["Festival C"] == "15 févr. 2025" and shown["Jazz A"] == "31 mars 2025"
+
+
+def test_the_period_before_is_the_same_calendar_months_or_as_many_days(tiny: Path) -> None:
+    """Last season was compared with « du 2 septembre 2023 au 31 août 2024 » (the 365 days before it,
+    across a leap day) and January–March 2026 with « 3 oct. 2025 au 31 déc. 2025 »: a period of whole
+    months is compared with the same calendar months just before it; any other with as many days."""
+    from culturecoop.analytics.period import Period
+
+    assert Period(date(2024, 9, 1), date(2025, 8, 31)).previous() == Period(date(2023, 9, 1), date(2024, 8, 31))
+    assert Period(date(2026, 1, 1), date(2026, 3, 31)).previous() == Period(date(2025, 10, 1), date(2025, 12, 31))
+    assert Period(date(2024, 3, 1), date(2024, 3, 31)).previous() == Period(date(2024, 2, 1), date(2024, 2, 29))
+    # Twelve months to the data's last sale are no calendar months: as many days before.
+    assert Period(date(2025, 12, 6), date(2026, 12, 5)).previous() == Period(date(2024, 12, 6), date(2025, 12, 5))
+    assert Period(date(2026, 1, 10), date(2026, 1, 19)).previous() == Period(date(2025, 12, 31), date(2026, 1, 9))
+    # The overview counts that period, and says it.
+    set_language("en")
+    result = report(tiny, "overview", "jazz-a", Q1)
+    assert "Previous period: October 1, 2024 to December 31, 2024." in result.notes, result.notes
+
+
+def test_an_event_after_the_data_s_date_is_forecast_never_replayed(tmp_path: Path) -> None:
+    """A show six days after the data's date (the day the cooperative's data stops: its last sale, never
+    after today) read « Finalement, … a vendu 101 billets », a key figure « Vendus finalement » and a dotted
+    line of what it sold next: its export already held sales dated up to the show, and the replay was
+    decided on the member's last sale. A show after the data's date has not happened: a forecast only."""
+    today = date.today()
+    db = tiny_cooperative(tmp_path / "w.duckdb")
+    with Warehouse(db) as w:
+        people = [r["member_patron_id"] for r in w.query(
+            "SELECT member_patron_id FROM patron WHERE member_id = 'jazz-a' ORDER BY 1 LIMIT 12")]
+        w.con.execute("INSERT INTO event VALUES ('jazz-a', 'F1', 'Spectacle F1', ?, 'Salle', 'H2X', ['jazz'], ['Artiste'], "
+                      "100, true, 'fr')", [datetime.combine(today + timedelta(days=6), datetime.min.time()) + timedelta(hours=20)])
+        insert(w, "ticket", [ticket_row("jazz-a", f"TF{n}", person, "F1",
+                                        datetime.combine(today - timedelta(days=10) if n < 4 else today + timedelta(days=6),
+                                                         datetime.min.time()))
+                             for n, person in enumerate(people)])
+        refresh(w)
+    params = {"from": (today - timedelta(days=364)).isoformat(), "to": today.isoformat(), "event": "F1"}
+    result = report(db, "pace", "jazz-a", params)
+    s = result.summary
+    assert s["event_id"] == "F1" and s["tickets_sold"] == 4 and s["days_before"] == 6
+    assert s["final_sold"] is None and s["forecast_outcome"] is None, s
+    assert all(r["tickets_sold_later"] is None for r in result.tables[0].rows)
+
+
+def test_shares_keep_more_decimals_than_a_page_shows() -> None:
+    """6 patrons in 11 were 0.5455 (four decimals), read « 54,6 % »; 5 in 11, 0.4545, read « 45,4 % »
+    (Babel rounds a half to even). A share keeps six decimals, and a half is rounded away from zero."""
+    from culturecoop.analytics.audience import ratio
+    from culturecoop.analytics.wording import percent, times
+
+    assert (percent(ratio(5, 11), "fr"), percent(ratio(6, 11), "fr")) == ("45,5\u00a0%", "54,5\u00a0%")
+    assert (percent(0.0005, "en"), percent(0.4545, "en"), times(1.25, "en")) == ("0.1%", "45.5%", "1.3")

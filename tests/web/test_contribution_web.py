@@ -126,3 +126,28 @@ def test_a_first_day_after_the_periods_last_is_said_without_the_command_lines_op
     assert page.status_code == 400 and expected in html.unescape(page.text)
     assert api.status_code == 400 and api.json()["error"]["message"] == expected
     assert "--" not in html.unescape(page.text).split("<main", 1)[-1]
+
+
+def test_the_figures_table_writes_each_total_as_its_sentence_does(app: object, coop: Coop) -> None:
+    """« 3,9 points de nDCG@10 sur 17,9 » above a table whose cooperative column read 18, and a share
+    of conversions written « 0,0 % » when the cooperative had none (0 of 0): each total is written with
+    its sentence's decimals, and the share of nothing is « – »."""
+    with new_client(app) as client:
+        login(client, coop.emails["A-analyst"])
+        page = client.get(f"/m/{A}/contribution").text
+        functions = client.get(f"/api/v1/members/{A}/contribution").json()["functions"]
+    said = " ".join(html.unescape(re.findall(r'id="contribution-said">(.*?)</section>', page, re.S)[0]).split())
+    body = re.findall(r'<section class="block" id="figures">.*?<tbody>(.*?)</tbody>', page, re.S)[0]
+    rows = [[" ".join(html.unescape(re.sub(r"<[^>]+>", "", c)).split()) for c in re.findall(r"<td[^>]*>(.*?)</td>", r, re.S)]
+            for r in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
+    assert len(rows) == len(functions)
+    french = Translator("fr")
+    for (name, f), (_label, _yours, total, share) in zip(functions.items(), rows, strict=True):
+        if f["total"] > 0:
+            written = " ".join(french.number(f["total"], 1 if name == "recommendation" else 0).split())
+            assert total == written and f"sur {written}." in said, (name, total, written, said)
+            assert share == " ".join(french.percent(f["fraction"], 1).split()), (name, share)
+        else:
+            assert (total, share) == ("0", "–"), (name, total, share)
+    assert any(f["total"] <= 0 for f in functions.values()), "no kind of value without figures to check « – » on"
+    assert functions["recommendation"]["total"] % 1, "a whole total checks no decimal"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import io
+import re
 import tarfile
 import zipfile
 from pathlib import Path
@@ -115,9 +117,12 @@ def test_bad_archives_are_refused_before_anything_is_written(app, analyst, tmp_p
 def test_wrong_type_and_other_members_package_are_refused(app, analyst, coop: Coop) -> None:
     wrong_type = upload(analyst, b"a,b\n1,2\n", "export.csv")
     assert wrong_type.status_code == 415 and ".zip" in wrong_type.text
-    # A raw export: one sentence that it never leaves the member's machine, and where to turn.
-    said = wrong_type.text.replace("&#39;", "'").replace("’", "'")
-    assert "les exports bruts ne quittent jamais la machine du membre" in said and "docs/member-app.md" in said
+    # A raw export: one sentence that it never leaves the member's computer, and what to do there — in
+    # the venue's words, not a repository's path (« docs/member-app.md ») nor an English heading.
+    said = " ".join(html.unescape(re.findall(r'<p class="error" role="alert">(.*?)</p>', wrong_type.text, re.S)[0]).split())
+    assert "les exports bruts ne quittent jamais votre ordinateur" in said and "l’application membre" in said, said
+    assert "jeton d’API de votre page Compte" in said and ".tar.gz" in said, said
+    assert not re.search(r"docs/|README|\.md\b|For members", said), said
     assert '<p class="error" role="alert">' in wrong_type.text and 'name="file"' in wrong_type.text  # on the Data page
     for name in ("ventes.xlsx", "ventes.JSONL", "export.tsv"):
         assert upload(analyst, b"x", name).status_code == 415
@@ -206,3 +211,27 @@ def test_rejected_rows_of_a_package_the_cooperative_ingested_are_shown_by_reason
     page = analyst.get(f"/m/{A}/data").text.replace("&#39;", "’")
     row = page[page.index("ingested-by-cli"):].split("</tr>")[0]
     assert "pas d’identifiant d’événement : 1" in row and "voir le fichier des rejets" not in row, row
+
+
+def test_the_data_page_names_how_each_export_was_read_in_words(app, coop: Coop) -> None:
+    """The Data page's « Profil » column showed `billetterie-fr`, a code: a built-in profile is said by its
+    description in the reader's language (the cooperative's own columns and a member's own mapping as such)."""
+    from culturecoop.ingest.profile import load_profile
+
+    described = load_profile("billetterie-fr").description
+    with app.state.pool.connection() as w, w.transaction() as con:
+        kept = con.execute("SELECT package_sha256, profile FROM ingest_log WHERE member_id = ?", [A]).fetchall()
+        con.execute("UPDATE ingest_log SET profile = 'billetterie-fr' WHERE member_id = ?", [A])
+    try:
+        with new_client(app) as c:
+            login(c, coop.emails["A-admin"])
+            french = html.unescape(c.get(f"/m/{A}/data").text)
+            c.post("/language", data={"language": "en", "csrf_token": page_csrf(c, f"/m/{A}/data"), "next": "/"})
+            english = html.unescape(c.get(f"/m/{A}/data").text)
+            c.post("/language", data={"language": "fr", "csrf_token": page_csrf(c, f"/m/{A}/data"), "next": "/"})
+    finally:
+        with app.state.pool.connection() as w, w.transaction() as con:
+            for sha, profile in kept:
+                con.execute("UPDATE ingest_log SET profile = ? WHERE member_id = ? AND package_sha256 = ?", [profile, A, sha])
+    assert f"<td>{described['fr']}</td>" in french and "billetterie-fr" not in french
+    assert f"<td>{described['en']}</td>" in english and "billetterie-fr" not in english

@@ -11,9 +11,11 @@ import io
 import json
 import re
 import shutil
+from datetime import date, timedelta
 from pathlib import Path
 
 from culturecoop.analytics import run_report
+from culturecoop.analytics.period import month_end, month_ordinal, month_start
 from culturecoop.warehouse.engine import Warehouse
 from culturecoop.web.tabs import TABS
 from web.conftest import MEMBERS, Coop, login, new_client, page_csrf
@@ -134,14 +136,16 @@ def test_the_period_presets_and_errors_shown_on_the_form(app, coop: Coop) -> Non
         assert swapped.status_code == 200 and "La période finit avant de commencer" in html.unescape(swapped.text)
         custom = c.get(f"/m/{A}/overview?period=custom&from=2025-01-01&to=2025-06-30")
         assert "Du 1er janv. 2025 au 30 juin 2025" in visible_text(custom.text)
-        assert "comparée à la période du 4 juill. 2024 au 31 déc. 2024" in visible_text(custom.text)
+        # Whole months are compared with the same months just before, not with as many days (4 July).
+        assert "comparée à la période du 1er juill. 2024 au 31 déc. 2024" in visible_text(custom.text)
         # A period from the first day reports accept names no period before it: there is no data then.
         since_1900 = visible_text(c.get(f"/m/{A}/overview?period=custom&from=1900-01-01&to=2025-06-30").text)
         assert "Du 1er janv. 1900 au 30 juin 2025" in since_1900, since_1900[:1500]
         assert "comparée à la période" not in since_1900 and "1773" not in since_1900
-        # A pooled tab rounds to whole months and says so in a note: its days in words, not ISO dates.
+        # A pooled tab rounds to whole months and says so in a note: its days in words as the page writes
+        # them (« 1er janv. 2025 », as the period line: not the sentence's « 1er janvier 2025 »), not ISO dates.
         pooled = visible_text(c.get(f"/m/{A}/elsewhere?period=custom&from=2025-01-10&to=2025-03-20").text)
-        assert "mois civils entiers : du 1er janvier 2025 au 31 mars 2025" in pooled, pooled[-1500:]
+        assert "mois civils entiers : du 1er janv. 2025 au 31 mars 2025" in pooled, pooled[-1500:]
         assert not re.search(r"(?<![\d-])\d{4}-\d{2}-\d{2}(?![\d-])", pooled)
 
 
@@ -609,3 +613,80 @@ def test_the_sales_curve_fits_the_days_when_tickets_sell() -> None:
     assert "autorange" not in club
     assert drawn(110, 14).get("autorange") == "reversed"
     assert drawn(20, 60)["range"][0] > 60  # type: ignore[index]  # the forecast's day stays in view
+
+
+def overview_row(page: str, label: str) -> list[str]:
+    """The cells of one row of the overview's key figures table, as shown."""
+    found = re.search(rf"<tr><td>{re.escape(label)}</td>(.*?)</tr>", page, re.S)
+    assert found, label
+    return [html.unescape(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", found.group(1))]
+
+
+def banner(page: str) -> str:
+    found = re.search(r'<p class="notice first-period" role="status">(.*?)</p>', page, re.S)
+    return html.unescape(found.group(1)) if found else ""
+
+
+def test_the_overview_banner_says_only_what_its_table_shows(app, coop: Coop) -> None:
+    """An overview said « La période précédente est la première des données … tous ses clients y
+    comptent comme nouveaux » above a table whose previous period held 853 returning patrons: its data
+    started three months before that period, and a six-month rule chose the banner. « All new » is said
+    only of a period before that starts with the data; one that starts soon after it says why new and
+    returning patrons are not compared. A period before the data shows « – », not zeros; and a period of
+    whole months is compared with the same months just before (1 July, not 4 July), its days abbreviated
+    as the rest of the page writes them."""
+    with new_client(app) as c:
+        login(c, coop.emails["A-analyst"])
+        first = date.fromisoformat(c.get(f"/m/{A}/overview.json").json()["reports"]["overview"]["result"]["coverage"]["first_day"])
+        # The period before starts with the data: every patron of it is new, and the table says so too.
+        start = first + timedelta(days=181)
+        page = c.get(f"/m/{A}/overview?period=custom&from={start}&to={start + timedelta(days=180)}").text
+        assert "tous ses clients y comptent comme nouveaux" in banner(page), banner(page)
+        assert overview_row(page, "Clients fidèles")[1] == "0" and overview_row(page, "Part de nouveaux clients")[1] == "100,0\u00a0%"
+        # It starts five months into the data: some of its patrons had come before, so it is not « all new ».
+        month = month_ordinal(first)
+        page = c.get(f"/m/{A}/overview?period=custom&from={month_start(month + 7)}&to={month_end(month + 12)}").text
+        said, returning = banner(page), overview_row(page, "Clients fidèles")
+        assert "tous ses clients" not in said and "peu avant la période précédente" in said, said
+        assert int(returning[1].replace("\u00a0", "").replace("\u202f", "")) > 0 and returning[2] == "–"
+        # The data's first season: nothing before it, « – » rather than 0 and 0,00 $; no newcomers to save.
+        page = c.get(f"/m/{A}/overview?period=custom&from={first}&to={first + timedelta(days=364)}").text
+        assert "Première période de données" in banner(page)
+        for label in ("Clients", "Recettes (taxes incluses)", "Panier moyen"):
+            assert overview_row(page, label)[1] == "–", (label, overview_row(page, label))
+        assert "nouveaux venus" not in visible_text(re.findall(r'<section class="next-steps".*?</section>', page, re.S)[0])
+        # Last season is compared with the season before it, from 1 September (not the 365 days before it).
+        season = visible_text(c.get(f"/m/{A}/overview?period=last_season").text)
+        assert "Du 1er sept. 2024 au 31 août 2025 · saison 2024-2025 · comparée à la période du 1er sept. 2023 au 31 août 2024" in season
+        assert "Période précédente : du 1er sept. 2023 au 31 août 2024." in season, season[-1500:]
+
+
+def test_the_sales_pace_tab_shows_no_period_form(app, coop: Coop) -> None:
+    """The pace tab's period form said « 12 derniers mois (27 juin 2025 – 26 juin 2026) » above « Période :
+    Du 19 nov. 2024 au 18 nov. 2025 » (a replay, read some days before its event): the form governs
+    no sales pace, whose question is the event picked. Only the tabs it governs show it."""
+    with new_client(app) as c:
+        login(c, coop.emails["A-analyst"])
+        for tab in TABS:
+            page = c.get(f"/m/{A}/{tab.slug}").text
+            assert ('<form method="get" class="period"' in page) == (tab.slug != "pace"), tab.slug
+        past = re.search(r'<select name="event">.*?</select>.*?<select name="event">(.*?)</select>',
+                         c.get(f"/m/{A}/pace").text, re.S)
+        assert past, "no past event to replay"
+        event = re.findall(r'<option value="([^"]+)"', past.group(1))[3]
+        replay = c.get(f"/m/{A}/pace?event={event}&days=30").text
+        assert 'class="period"' not in replay and "Période\u00a0:" in visible_text(replay)
+
+
+def test_a_half_reads_the_same_on_the_page_and_in_its_csv() -> None:
+    """An overlap's lift of 1.185 read « 1,18 × » on the page and 1,19 in its CSV (Babel rounds a half
+    to even, the CSV did not): both round a half away from zero."""
+    from culturecoop.web.i18n import Translator
+    from culturecoop.web.render import csv_text
+    from culturecoop.web.views.base import Column, TableView, cell
+
+    t = Translator("fr")
+    cells = [cell(1.185, "times", t), cell(0.4545, "percent", t), cell(-0.0125, "points", t), cell(2.675, "float2", t)]
+    table = TableView("t", "t", [Column(str(i), str(i), c.kind) for i, c in enumerate(cells)], [cells])
+    assert [c.text for c in cells] == ["1,19\u00a0×", "45,5\u00a0%", "−1,3\u00a0pts", "2,68"]
+    assert french_csv(csv_text(table, t))[0] == {"0": "1,19", "1 (%)": "45,45", "2": "-1,25", "3": "2,68"}

@@ -306,6 +306,35 @@ def test_a_show_that_will_not_fill_is_said_on_the_sales_pace_tab(summary: dict[s
         assert listed[0].url == f"/m/{A}/target?event=E%201%2Fb"
 
 
+def test_a_step_that_saves_a_segment_counts_the_people_it_saves(app, coop: Coop) -> None:
+    """The Overview said « 3 505 clients sont venus pour la première fois » and its button saved the 377
+    people of the newcomers segment; Audience said « 68 % de vos clients ne sont venus qu’une fois » and
+    saved the 2 042 occasional patrons, another group. Each step now counts the people its button saves,
+    names them as the Segments tab does, and the saved audience shows that very size."""
+    with new_client(app) as c:
+        login(c, coop.emails["A-analyst"])
+        for slug, segment, named in (("overview", "newcomers", "votre segment des nouveaux venus"),
+                                     ("audience", "occasional", "votre segment des occasionnels")):
+            block = next_steps(c.get(f"/m/{A}/{slug}").text)
+            step = next(((reason, form) for reason, form in re.findall(r"<li><p>(.*?)</p>(.*?)</li>", block, re.S)
+                         if f'name="segment" value="{segment}"' in form), None)
+            assert step is not None, (slug, visible_text(block))
+            reason = " ".join(html.unescape(step[0]).split())
+            counted = re.match(r"([\d\u202f\u00a0 ]+) clients? (?:fait|font) partie de " + named, reason)
+            assert counted, reason
+            said = int(re.sub(r"\D", "", counted.group(1)))
+            data = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', step[1]))
+            data.pop("csrf_token", None)
+            response = c.post(f"/m/{A}/audiences", data={"csrf_token": page_csrf(c, f"/m/{A}/{slug}"), **data})
+            assert response.status_code == 303, response.text[:300]
+            landing = c.get(response.headers["location"]).text
+            size = re.search(r'<p class="kpi-line"><strong[^>]*>(.*?)</strong>', landing, re.S)
+            assert size and int(re.sub(r"\D", "", html.unescape(size.group(1)))) == said, (slug, said, size and size.group(1))
+            audience_id = re.search(r"saved=(aud_\w+)", response.headers["location"]).group(1)  # type: ignore[union-attr]
+            listed = {a["audience_id"]: a for a in c.get(f"/api/v1/members/{A}/audiences").json()["data"]}
+            assert listed[audience_id]["size"] == said and listed[audience_id]["definition"] == {"segment": segment}
+
+
 @pytest.mark.parametrize(("patrons", "first_day", "said"), [
     ((2134, 2495), "2024-09-02", "361 clients de moins que sur la période précédente (−14 %)"),
     ((2134, 2150), "2024-09-02", None),  # steady: no call to win patrons back
@@ -317,12 +346,18 @@ def test_a_fall_of_patrons_on_the_overview_calls_for_winning_them_back(patrons: 
     view = TabView(TABS_BY_SLUG["overview"], A, False)
     result = {"params": {"from": "2025-08-30", "to": "2026-08-29"}, "coverage": {"first_day": first_day},
               "rows": [{"metric": "patrons", "this_period": patrons[0], "previous_period": patrons[1]},
-                       {"metric": "new_patrons", "this_period": 945, "previous_period": 2495}]}
+                       {"metric": "new_patrons", "this_period": 945, "previous_period": 2495}],
+              "segment_audiences": {"people": {"newcomers": 312, "occasional": 800}, "recent_from": "2026-06-01",
+                                    "late_from": "2026-03-01", "from": "2025-09-01", "to": "2026-08-29"}}
     steps = steps_of(view, {"overview": result}, Translator("fr"))
     reasons = [re.sub(r"\s", " ", s.reason or "") for s in steps]
-    assert len(steps) == 2 and "945 clients sont venus pour la première fois" in " ".join(reasons), reasons
+    # The newcomers' step counts the people its button saves (the newcomers segment), not the period's
+    # 945 first-timers; with under six months of data before the period, everyone is new: no such step.
+    newcomers = "312 clients font partie de votre segment des nouveaux venus (une première visite depuis le 1er juin 2026)"
+    assert (newcomers in " ".join(reasons)) == (first_day == "2024-09-02") and "945" not in " ".join(reasons), reasons
+    assert len(steps) == (2 if first_day == "2024-09-02" else 1), reasons
     if said is None:
-        assert not any("de moins" in r for r in reasons) and steps[1].label == "Voir qui viendrait à vos prochains événements"
+        assert not any("de moins" in r for r in reasons) and steps[-1].label == "Voir qui viendrait à vos prochains événements"
     else:
         assert said.replace("\u202f", " ") in reasons[0] and "depuis 6 mois" in reasons[0], reasons
         assert steps[0].params == {"kind": "lapsed", "months": "6"}

@@ -75,11 +75,11 @@ def _ratios(f: dict[str, Any] | None) -> dict[str, float | None]:
     patrons = f.get(COUNT)
     return {
         "patrons": patrons,
-        "visits_per_patron": ratio(f.get("attendances"), patrons, 3),
-        "tickets_per_patron": ratio(f.get("tickets"), patrons, 3),
+        "visits_per_patron": ratio(f.get("attendances"), patrons, 4),
+        "tickets_per_patron": ratio(f.get("tickets"), patrons, 4),
         "revenue_per_patron": ratio(f.get("revenue"), patrons, 2),
         "average_price": ratio(f.get("revenue"), f.get("tickets"), 2),
-        "returning_share": ratio(f.get("returning"), patrons, 4),
+        "returning_share": ratio(f.get("returning"), patrons),
     }
 
 

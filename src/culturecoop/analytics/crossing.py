@@ -222,8 +222,9 @@ def overlap(ctx: ReportContext) -> ReportOutput:
         p_overall = ratio(audience, total, 6)
         outside = None if None in (audience, both, total) else (total or 0) - mine
         p_outside = ratio(None if outside is None else (audience or 0) - (both or 0), outside, 6)
-        lift = ratio(p_given_mine, p_overall, 3) if p_overall else None
-        lift_rest = ratio(p_given_mine, p_outside, 3) if p_outside else None
+        # Four decimals, past the two a page shows: rounded to three, 1.1849 was 1.185 and read 1,19.
+        lift = ratio(p_given_mine, p_overall, 4) if p_overall else None
+        lift_rest = ratio(p_given_mine, p_outside, 4) if p_outside else None
         union = None if None in (both, audience) else mine + (audience or 0) - (both or 0)
         hide_shared, hide_theirs, hide_total = shared.hidden(key), theirs.hidden(key), pool.hidden("*")
         rows.append(mark({

@@ -32,9 +32,10 @@ from culturecoop.schema.taxonomy import GENRES
 from culturecoop.warehouse.sql_engine import DuckDBEngine, SqlEngine
 
 # A member's own last sale, a door sale naming nobody included: its export was made about then
-# (the end of its own periods, and the day after which a replayed event's sales are known).
+# (the end of its own periods). Never after today, as the cooperative's as-of day (``analytics_window``):
+# a sale dated in the future is a clock error, not data from then.
 MEMBER_LAST_SALE = """
-SELECT max(bought) AS bought FROM (
+SELECT least(max(bought), current_date) AS bought FROM (
   SELECT CAST(max(last_purchase) AS DATE) AS bought FROM analytics_visit WHERE member_id = $member
   UNION ALL SELECT max(sold_on) FROM unnamed_sale WHERE member_id = $member AND status = 'sold')
 """

@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from culturecoop.analytics import wording
+from culturecoop.analytics.period import Period
 from culturecoop.analytics.wording import _, say
 
 MAX_INSIGHTS = 4
@@ -132,33 +133,53 @@ HISTORY_NEEDED = timedelta(days=180)
 NEW_RETURNING = frozenset({"new_patrons", "returning_patrons", "new_share"})
 
 
-def _periods(result: Mapping[str, Any]) -> tuple[date, date, date] | None:
-    """(start of the period, start of the period before it, first day of the data)."""
+def _periods(result: Mapping[str, Any]) -> tuple[Period, Period, date] | None:
+    """(the report's period, the period before it, first day of the data)."""
     params, coverage = result.get("params") or {}, result.get("coverage") or {}
     start, end, first = _day(params.get("from")), _day(params.get("to")), _day(coverage.get("first_day"))
-    if start is None or end is None or first is None:
+    if start is None or end is None or first is None or end < start:
         return None
-    return start, start - timedelta(days=(end - start).days + 1), first
+    period = Period(start, end)
+    return period, period.previous(), first
+
+
+def previous_period_state(result: Mapping[str, Any]) -> str | None:
+    """Where the period before the report's lies against the data: ``outside`` (it ends before the
+    data starts: nothing to compare with), ``partial`` (it starts before the data), ``data_first``
+    (it starts with the data: all its patrons count as new), ``short_history`` (it starts less than
+    six months into the data: some of its « new » patrons came before the data starts), ``whole``
+    (a comparison of everything means something). None when the answer does not say."""
+    found = _periods(result)
+    if found is None:
+        return None
+    _period, previous, first = found
+    if previous.end < first:
+        return "outside"
+    if previous.start < first - COVERAGE_SLACK:
+        return "partial"
+    if previous.start <= first + COVERAGE_SLACK:
+        return "data_first"
+    if previous.start - first < HISTORY_NEEDED:
+        return "short_history"
+    return "whole"
 
 
 def comparable_previous_period(result: Mapping[str, Any]) -> bool:
     """True when the period just before the report's lies inside the data: only then do
     period-over-period changes of patrons, tickets or revenue mean something."""
-    found = _periods(result)
-    return found is not None and found[1] >= found[2] - COVERAGE_SLACK
+    return previous_period_state(result) in ("data_first", "short_history", "whole")
 
 
 def comparable_new_returning(result: Mapping[str, Any]) -> bool:
     """True when the period before also has history before it: otherwise all its patrons count
     as new, and a change of new or returning patrons compares with an artefact."""
-    found = _periods(result)
-    return found is not None and found[1] - found[2] >= HISTORY_NEEDED
+    return previous_period_state(result) == "whole"
 
 
 def has_history(result: Mapping[str, Any]) -> bool:
     """True when the data starts well before the period: "had come before" means something."""
     found = _periods(result)
-    return found is not None and found[0] - found[2] >= HISTORY_NEEDED
+    return found is not None and found[0].start - found[2] >= HISTORY_NEEDED
 
 
 # -- overview ------------------------------------------------------------------------------------
@@ -279,8 +300,11 @@ def retention_rules(results: Results) -> list[Insight]:
         best = max(events, key=lambda r: r["return_rate_6_months"])
         worst = min(events, key=lambda r: r["return_rate_6_months"])
         if best["return_rate_6_months"] - worst["return_rate_6_months"] >= 0.1:
-            out.append(Insight("retention.events", _("Within six months, {low} of the patrons of {low_title} ({low_day}) came back to another of your events, and {high} of those of {high_title} ({high_day})."),
-                               {"low": Value("percent", worst["return_rate_6_months"]), "low_title": Value("text", worst.get("title") or worst.get("event_id")),
+            # The smaller events are left out (a rate of a handful of people is chance): said, since the
+            # chart and the table show them, and one may top the best rate quoted here.
+            out.append(Insight("retention.events", _("Among your events of at least {least} attendees, within six months, {low} of the patrons of {low_title} ({low_day}) came back to another of your events, and {high} of those of {high_title} ({high_day})."),
+                               {"least": Value("number", MIN_PATRONS),
+                                "low": Value("percent", worst["return_rate_6_months"]), "low_title": Value("text", worst.get("title") or worst.get("event_id")),
                                 "low_day": Value("day", worst.get("event_day")), "high": Value("percent", best["return_rate_6_months"]),
                                 "high_title": Value("text", best.get("title") or best.get("event_id")),
                                 "high_day": Value("day", best.get("event_day"))}))

@@ -11,7 +11,7 @@ Member-only data, no gate.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -257,10 +257,12 @@ def pace(ctx: ReportContext) -> ReportOutput:
                                 "Door and cash sales, which name nobody, are counted on the day they were sold: {n} "
                                 "admissions for this event and those it is compared with.").format(
                                     n=number(door, current_language())))
-    # A replay (the member's sales went on past the event's day): its final sales are known and
-    # are set against the forecast, which never saw them.
-    last_sale = ctx.query(MEMBER_LAST_SALE)[0]["bought"]
-    final = int(target["sold_in_the_end"]) if last_sale is not None and target["event_day"] <= last_sale else None
+    # A replay (the event took place by the data's date: the member's last sale, never after the
+    # data's as-of day nor today): its final sales are known and are set against the forecast, which
+    # never saw them. An event after that day has not happened yet, whatever sales for it the export
+    # holds (sales dated after today: a clock error): its pace is a forecast only.
+    known = [d for d in (ctx.query(MEMBER_LAST_SALE)[0]["bought"], ctx.window.as_of) if isinstance(d, date)]
+    final = int(target["sold_in_the_end"]) if len(known) == 2 and target["event_day"] <= min(known) else None
     outcome = (None if final is None or low is None or high is None else
                "below" if final < round(low) else "above" if final > round(high) else "within")
     if demand is not None and from_finals:
@@ -291,7 +293,7 @@ def pace(ctx: ReportContext) -> ReportOutput:
         "sellout_probability": None if sellout is None else round(sellout, 3),
         "comparable_events": len(comparables),
         "expected_by_now": None if expected is None else round(expected),
-        "pace_vs_comparables": ratio(sold - expected, expected, 3) if expected else None,
+        "pace_vs_comparables": ratio(sold - expected, expected, 4) if expected else None,
         "final_sold": final, "forecast_outcome": outcome,
         "range_basis": range_basis if forecast is not None else None,
         "track_record_events": len(record),
@@ -300,7 +302,7 @@ def pace(ctx: ReportContext) -> ReportOutput:
     comparable_rows = sorted(
         ({"event_id": c["event_id"], "title": c["title"],
           "event_day": None if c["event_day"] is None else c["event_day"].isoformat(), "capacity": c["capacity"],
-          "sold_by_now": c["sold_by_now"], "final": c["final"], "multiplier": ratio(c["final"], c["sold_by_now"], 3)}
+          "sold_by_now": c["sold_by_now"], "final": c["final"], "multiplier": ratio(c["final"], c["sold_by_now"], 4)}
          for c in comparables),
         key=lambda r: (r["event_day"] or "", r["event_id"]),
     )

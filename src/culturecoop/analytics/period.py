@@ -35,8 +35,19 @@ class Period:
     def days(self) -> int:
         return (self.end - self.start).days + 1
 
+    @property
+    def is_whole_months(self) -> bool:
+        """True when the period runs from a month's first day to a month's last (a season, a year)."""
+        return self.start.day == 1 and self.end == month_end(month_ordinal(self.end))
+
     def previous(self) -> Period:
-        """The period of the same length just before this one."""
+        """The period just before this one: the same calendar months shifted back when the period
+        is whole months (a season's is the season before, 1 September to 31 August, leap day or
+        not; January–March's is October–December), else the same number of days."""
+        if self.is_whole_months:
+            months = month_ordinal(self.end) - month_ordinal(self.start) + 1
+            first = month_ordinal(self.start) - months
+            return Period(month_start(first), month_end(first + months - 1))
         return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
 
     def whole_months(self) -> Period:

@@ -16,10 +16,11 @@ suppression since segments partition the total).
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from culturecoop.analytics.audience import ratio
-from culturecoop.analytics.period import month_ordinal, month_start
+from culturecoop.analytics.period import Period, month_ordinal, month_start
 from culturecoop.analytics.pooled import Cells, genres_in_period, mark
 from culturecoop.analytics.report import Column, ReportContext, ReportOutput, ReportTable
 from culturecoop.analytics.wording import choices
@@ -65,6 +66,34 @@ JOIN analytics_patron AS p ON p.rid = segmented.key
 WHERE segmented.segment = $segment
 ORDER BY p.member_patron_id
 """
+
+# The member's own people in each segment as a saved segment audience holds them (``reco.audiences``):
+# the segment over the last 12 months up to the member's data date, each person once, by the
+# cooperative's key. A page that offers to save one quotes this count: the size the saved audience
+# then shows, not the period's own figures.
+MEMBER_SEGMENT_PEOPLE = _segmented("analytics_record", "a.member_id = $member", "rid") + """
+SELECT segmented.segment, count(DISTINCT i.patron_key) AS people FROM segmented
+JOIN analytics_patron AS p ON p.rid = segmented.key
+JOIN identity AS i ON i.member_id = p.member_id AND i.member_patron_id = p.member_patron_id
+GROUP BY segmented.segment
+"""
+
+
+def segment_audiences(ctx: ReportContext) -> dict[str, Any]:
+    """How many of the member's own people a segment audience saved now would hold, per segment,
+    with the months its rules read: the 12 months up to the member's data date (``from``, ``to``),
+    the last 3 for newcomers (``recent_from``) and the last 6 for the fading (``late_from``). Own
+    data only, no gate; ``{}`` when the data has no date."""
+    as_of = ctx.window.as_of
+    if not isinstance(as_of, date):
+        return {}
+    end = month_ordinal(as_of)
+    year, late = Period(month_start(end - 11), as_of), Period(month_start(end - 5), as_of)
+    rows = ctx.query(MEMBER_SEGMENT_PEOPLE, period_mask=year.month_mask(ctx.window), late_mask=late.month_mask(ctx.window),
+                     recent_from=month_start(end - 2))
+    people = {r["segment"]: int(r["people"]) for r in rows}
+    return {"people": {segment: people.get(segment, 0) for segment in SEGMENTS}, "from": year.start.isoformat(),
+            "to": as_of.isoformat(), "recent_from": month_start(end - 2).isoformat(), "late_from": late.start.isoformat()}
 
 
 def descriptions() -> dict[str, str]:

@@ -21,7 +21,7 @@ from culturecoop.analytics.period import month_ordinal, month_start, resolve_per
 from culturecoop.analytics.pooled import require_identity
 from culturecoop.analytics.registry import report_spec
 from culturecoop.analytics.report import ReportContext, ReportResult
-from culturecoop.analytics.segments import own_segment_patrons
+from culturecoop.analytics.segments import own_segment_patrons, segment_audiences
 from culturecoop.errors import UserError
 from culturecoop.i18n import _, day_words, general
 from culturecoop.privacy.gate import CountTable, PrivacyGate, Release
@@ -179,6 +179,24 @@ def segment_patrons(engine: SqlEngine | Warehouse, member: str, params: Mapping[
     period, _notes = resolve_period(given, window, pooled=report_spec("segments").pooled)
     ctx = ReportContext(sql_engine, member, period, window, {}, 0)
     return own_segment_patrons(ctx, segment)
+
+
+def segment_audience_sizes(engine: SqlEngine | Warehouse, member: str) -> dict[str, Any]:
+    """How many of ``member``'s own people each segment audience saved now would hold, and the months
+    its rules read (``segments.segment_audiences``): what a page quotes when it offers to save one.
+    Own data only, no gate; remembered until the data changes. Raises UserError on an unknown member."""
+    sql_engine = engine_of(engine)
+    version, members, window = _preflight(sql_engine)
+    sql_engine.on_data_version(version)
+    _check_member(members, member)
+    window = _member_window(sql_engine, window, member)
+
+    def compute() -> dict[str, Any]:
+        period, _notes = resolve_period({}, window, pooled=False)
+        return segment_audiences(ReportContext(sql_engine, member, period, window, {}, 0))
+
+    found: dict[str, Any] = sql_engine.remember(("analytics", "segment-audiences", member), compute)
+    return found
 
 
 def known_members(engine: SqlEngine | Warehouse) -> tuple[str, ...]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from functools import cache, lru_cache
 from typing import Any
 
@@ -301,12 +301,25 @@ def choices(kind: str, codes: Iterable[str], language: str, names: Mapping[str, 
 
 
 # -- numbers and dates --------------------------------------------------------------------------
+
+def half_away(value: Any, digits: int, *, percent: bool = False) -> Decimal:
+    """``value`` rounded to ``digits`` decimals, half away from zero, as it is written (1.185 → 1.19,
+    −1.185 → −1.19; with ``percent``, 0.4545 → 45.45 % first): the one rounding of the page, its
+    sentences and its CSV, so that they never tell a half apart."""
+    number = Decimal(repr(float(value)))
+    if percent:
+        number = number.scaleb(2)
+    return number.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
 # Babel formats one value in tens of microseconds; a report table has thousands of cells, most of
 # them repeated values (counts, shares, months): the formatted text is kept per value and locale.
 
 @lru_cache(maxsize=65536, typed=True)
 def _decimal(value: int | float, fmt: str | None, locale: str) -> str:
-    return str(format_decimal(value, format=fmt, locale=locale))
+    with localcontext() as context:  # Babel rounds half to even (1.185 → 1,18): the CSV says 1,19
+        context.rounding = ROUND_HALF_UP
+        return str(format_decimal(value, format=fmt, locale=locale))
 
 
 @lru_cache(maxsize=65536, typed=True)
@@ -316,7 +329,9 @@ def _money(value: str, currency: str, locale: str, fmt: str | None) -> str:
 
 @lru_cache(maxsize=65536, typed=True)
 def _percent(value: float, fmt: str, locale: str) -> str:
-    return str(format_percent(value, format=fmt, locale=locale))
+    with localcontext() as context:  # half away from zero, as ``half_away`` and the CSV
+        context.rounding = ROUND_HALF_UP
+        return str(format_percent(value, format=fmt, locale=locale))
 
 
 @lru_cache(maxsize=16384)
@@ -357,7 +372,8 @@ def colon(language: str) -> str:
 def points(change: Any, language: str) -> str:
     """A share's change (−0.468) in percentage points: −46,8 pts (fr), −46.8 pts (en)."""
     value = float(change)
-    return ("+" if value > 0 else "−" if value < 0 else "") + number(abs(value) * 100, language, 1) + "\u00a0pts"
+    # Scaled in decimal, not binary: 0.4545 × 100 is 45.449999… in floating point, and read 45,4.
+    return ("+" if value > 0 else "−" if value < 0 else "") + number(half_away(abs(value), 1, percent=True), language, 1) + "\u00a0pts"
 
 
 def currency_symbol(currency: str, language: str) -> str:
@@ -373,7 +389,7 @@ def money(value: Any, language: str, currency: str = "CAD", whole: bool = False)
     fmt = None
     if whole:
         fmt = "#,##0\u00a0¤" if language == "fr" else "¤#,##0"
-    return _money(str(round(float(value), 0 if whole else 2)), currency, locale_of(language), fmt)
+    return _money(str(half_away(value, 0 if whole else 2)), currency, locale_of(language), fmt)
 
 
 def percent(value: Any, language: str, digits: int = 1) -> str:

@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from culturecoop.analytics.wording import ROLES
+from culturecoop.analytics.wording import ROLES, half_away
 from culturecoop.ingest.words import PACKAGE_TABLES, REJECT_REASONS
 from culturecoop.spreadsheet import spreadsheet_text
 from culturecoop.web.i18n import Translator, _, language_from_header, pick_language
@@ -165,8 +165,10 @@ def _csv_number(cell: Cell, decimal: str) -> str:
     value = cell.value
     if isinstance(value, int) and not isinstance(value, bool) and cell.kind not in ("percent", "points"):
         return str(value)
-    number = float(value) * (100 if cell.kind in ("percent", "points") else 1)
-    text = f"{number:.{CSV_DIGITS.get(cell.kind, 4)}f}".rstrip("0").rstrip(".")
+    # Rounded as the page rounds (half away from zero): a lift of 1.185 is 1,19 on both.
+    number = half_away(value, CSV_DIGITS.get(cell.kind, 4), percent=cell.kind in ("percent", "points"))
+    text = f"{number:f}"
+    text = text.rstrip("0").rstrip(".") if "." in text else text
     return ("0" if text in ("-0", "") else text).replace(".", decimal)
 
 

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from culturecoop.analytics.answers import POOLED_REPORTS, Answers, answers_digest, to_jsonable
+from culturecoop.analytics.service import segment_audience_sizes
 from culturecoop.errors import UserError
 from culturecoop.i18n import LANGUAGES
 from culturecoop.reco import target as target_service
@@ -85,7 +86,27 @@ def tab_payloads(answers: Answers, warehouse: Warehouse, actor: str, member_id: 
             payloads[name] = {"report": name, "member_id": member_id, "error": message,
                               "result": {"available": True, "error": message}}
     _mark_programme(payloads, warehouse, member_id)
+    _mark_segment_audiences(payloads, warehouse, member_id)
     return payloads
+
+
+# The reports whose tab offers to save a segment audience (Overview: the newcomers; Audience: the
+# occasional patrons).
+SEGMENT_STEPS = ("overview", "frequency")
+
+
+def _mark_segment_audiences(payloads: dict[str, Any], warehouse: Warehouse, member_id: str) -> None:
+    """The sizes of the segment audiences a tab's step offers to save (``segment_audiences``): the
+    step quotes the number of people the saved audience will hold, not a figure of the period."""
+    asking = [name for name in SEGMENT_STEPS if name in payloads and not payloads[name].get("error")]
+    if not asking:
+        return
+    try:
+        sizes = segment_audience_sizes(warehouse, member_id)
+    except UserError:
+        return
+    for name in asking:
+        payloads[name]["result"] = {**payloads[name]["result"], "segment_audiences": sizes}
 
 
 def _mark_programme(payloads: dict[str, Any], warehouse: Warehouse, member_id: str) -> None:

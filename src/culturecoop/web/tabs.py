@@ -14,6 +14,10 @@ class Tab:
     intro: str
     reports: tuple[str, ...]
     pooled: bool  # True when the tab shows cross-member aggregates
+    # False when the tab shows no period form: the sales pace is read as of the data's date (an
+    # upcoming event) or some days before a past event (a replay), each against the year before it;
+    # its event picker is its question, and a period chosen above it read as having no effect.
+    periods: bool = True
 
 
 TABS: tuple[Tab, ...] = (
@@ -25,7 +29,8 @@ TABS: tuple[Tab, ...] = (
     Tab("affinities", _("Affinities"), _("Which genres attract the same people across the cooperative, starting from your own genres."), ("affinity",), True),
     Tab("segments", _("Segments"), _("Your patrons in a handful of audience segments, against the cooperative's mix."), ("segments",), True),
     Tab("benchmark", _("Benchmark"), _("Your key figures against peers of your kind."), ("benchmark",), True),
-    Tab("pace", _("Sales pace"), _("Ticket sales of an event against comparable past events, with a forecast."), ("events", "pace"), False),
+    Tab("pace", _("Sales pace"), _("Ticket sales of an event against comparable past events, with a forecast."), ("events", "pace"), False,
+        periods=False),
 )
 TABS_BY_SLUG = {t.slug: t for t in TABS}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,10 +19,11 @@ from culturecoop.governance.uploads import (
     member_uploads,
     receive_package,
 )
+from culturecoop.ingest.profile import builtin_profiles, load_profile
 from culturecoop.warehouse.engine import Warehouse
 from culturecoop.web.deps import AnswersDep, MemberManager, Principal, SettingsDep, WarehouseDep
 from culturecoop.web.errors import USER_ERROR_STATUS, WebError
-from culturecoop.web.i18n import _, readable, retranslate
+from culturecoop.web.i18n import Translator, _, readable, retranslate
 from culturecoop.web.render import render, request_language
 from culturecoop.web.settings import Settings
 
@@ -56,7 +58,9 @@ def _receive(upload: UploadFile, warehouse: Warehouse, principal: Principal, mem
              settings: Settings, answers: Answers) -> dict[str, Any]:
     name = (upload.filename or "").lower()
     if name.endswith(RAW_EXPORT_SUFFIXES):
-        raise WebError(415, _("This is a raw export, and raw exports never leave the member's machine: prepare it into a contribution package with the member app (see docs/member-app.md, or “For members” in the README) and send the package archive it writes (.tar.gz or .zip)."))
+        raise WebError(415, _("This is a raw export from your ticketing system, and raw exports never leave your computer: "
+                              "open the member app on that computer, drop the export there and click Send (it needs an API "
+                              "token from your Account page); or upload here the package archive it writes (.tar.gz or .zip)."))
     if not name.endswith(ARCHIVE_SUFFIXES):
         raise WebError(415, _("Send the package as a .zip or .tar.gz archive of its folder."))
     with tempfile.TemporaryDirectory(prefix="culturecoop-archive-") as tmp:
@@ -92,10 +96,37 @@ def upload_package(member_id: str, principal: MemberManager, warehouse: Warehous
     return _receive(file, warehouse, principal, member_id, settings, answers)
 
 
+@cache
+def _builtin_descriptions(name: str) -> dict[str, str]:
+    """A built-in profile's description by language (empty for a name no built-in profile has)."""
+    if name not in builtin_profiles():
+        return {}
+    try:
+        return dict(load_profile(name).description)
+    except UserError:
+        return {}
+
+
+def profile_words(name: str | None, t: Translator) -> str:
+    """How a package's export was read, in the reader's words: a built-in profile by its description
+    (« CSV à la française façon Excel… », not ``billetterie-fr``), the member's own mapping as such."""
+    if not name:
+        return "–"
+    if name == "canonical":
+        return t("The cooperative's own columns")
+    described = _builtin_descriptions(name)
+    if described:
+        return described.get(t.language) or described.get("en") or next(iter(described.values()))
+    return t("A mapping of your own, named “{name}”", name=name)
+
+
 def _data_page(request: Request, warehouse: Warehouse, member_id: str, *, status: int = 200,
                error: str | None = None, result: dict[str, Any] | None = None) -> Response:
+    payload = ingests_payload(warehouse, member_id)
+    t = Translator(request_language(request))
+    profiles = {row.get("profile"): profile_words(row.get("profile"), t) for row in payload["data"]}
     return render(request, "data.html", {
-        "member_id": member_id, "active": "data", "payload": ingests_payload(warehouse, member_id),
+        "member_id": member_id, "active": "data", "payload": payload, "profiles": profiles,
         "uploads": member_uploads(warehouse, member_id), "error": readable(error) if error else None, "result": result,
     }, status_code=status)
 

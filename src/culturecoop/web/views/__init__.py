@@ -9,9 +9,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from datetime import date
+from functools import cache
 from typing import Any
 
+from babel.dates import get_month_names
+
 from culturecoop.analytics.insights import findings
+from culturecoop.i18n import BABEL_LOCALES
 from culturecoop.web.i18n import Translator, retranslate
 from culturecoop.web.tabs import REPORT_TITLES, Tab
 from culturecoop.web.views import own, pooled
@@ -65,12 +69,32 @@ def tab_view(tab: Tab, payloads: Mapping[str, Mapping[str, Any]], t: Translator,
 _ISO_DAY = re.compile(r"(?<![\d-])(\d{4}-\d{2}-\d{2})(?![\d-])")
 
 
+@cache
+def _long_days(language: str) -> tuple[re.Pattern[str], dict[str, int]]:
+    """A day as the services write it in a sentence (« 2 septembre 2024 », "September 2, 2024") in
+    ``language``, and its months by name."""
+    months = {str(name).lower(): number for number, name in get_month_names("wide", locale=BABEL_LOCALES[language]).items()}
+    names = "|".join(re.escape(m) for m in sorted(months, key=len, reverse=True))
+    if language == "fr":
+        return re.compile(rf"\b(?P<day>\d{{1,2}})(?:er)?[ \u00a0](?P<month>{names})[ \u00a0](?P<year>\d{{4}})\b"), months
+    return re.compile(rf"\b(?P<month>{names})[ \u00a0](?P<day>\d{{1,2}}),[ \u00a0](?P<year>\d{{4}})\b", re.I), months
+
+
 def _days_in_words(text: str, t: Translator) -> str:
-    """``du 2025-12-01 au 2026-12-31`` → ``du 1 déc. 2025 au 31 déc. 2026`` (a day that is not a
-    real date stays as written)."""
+    """``du 2025-12-01 au 2026-12-31`` and ``du 1er décembre 2025 au 31 décembre 2026`` → ``du 1er déc.
+    2025 au 31 déc. 2026``: days as the rest of the page writes them (a day that is not a real date
+    stays as written)."""
     def day(found: re.Match[str]) -> str:
         try:
             return t.day(date.fromisoformat(found.group(1)))
         except ValueError:
             return found.group(1)
-    return _ISO_DAY.sub(day, text)
+
+    pattern, months = _long_days(t.language)
+
+    def long_day(found: re.Match[str]) -> str:
+        try:
+            return t.day(date(int(found["year"]), months[found["month"].lower()], int(found["day"])))
+        except (KeyError, ValueError):
+            return found.group(0)
+    return pattern.sub(long_day, _ISO_DAY.sub(day, text))

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
-from culturecoop.analytics.insights import comparable_previous_period
+from culturecoop.analytics.insights import comparable_previous_period, has_history
 from culturecoop.web.i18n import Translator
 from culturecoop.web.views.base import Action, TabView
 
@@ -71,26 +71,47 @@ def _overview(view: TabView, results: Results, t: Translator) -> list[Action]:
             "for {months} months are the ones a message can still bring back.", "{n} patrons fewer than in the previous "
             "period ({change}): the patrons who have not come back for {months} months are the ones a message can still "
             "bring back.", change=t.signed_percent((now - before) / before), months=LAPSED_MONTHS)))
-    new = _shown(rows.get("new_patrons") or {}, "this_period")
-    if new:
+    # Newcomers only when "first time" means something in this period (the data starts well before
+    # it: in the data's first period everyone is new) and the period reaches the newcomers' months.
+    newcomers = _segment_audience(result, "newcomers", "recent_from", view.k) if has_history(result) else None
+    if newcomers:
+        people, since = newcomers
+        # The number the saved audience will hold: the Segments tab's newcomers, counted as the audience counts them.
         steps.append(_audience(view, t, t("Build an audience: your newcomers"), t.plural(
-            new, "{n} patron came for the first time in the period: a second visit soon after the first is what makes a "
-            "regular.", "{n} patrons came for the first time in the period: a second visit soon after the first is what "
-            "makes a regular."), kind="segment", segment="newcomers"))
+            people, "{n} patron is in your newcomers segment (a first visit since {day}): a second visit soon after the "
+            "first is what makes a regular.", "{n} patrons are in your newcomers segment (a first visit since {day}): a "
+            "second visit soon after the first is what makes a regular.", day=t.day(since)),
+            kind="segment", segment="newcomers"))
     if len(steps) < 2:
         steps.append(_target(view, t))
     return steps
 
 
+def _segment_audience(result: Mapping[str, Any] | None, segment: str, months: str, k: int | None) -> tuple[int, str] | None:
+    """The people a saved audience of ``segment`` would hold (``segment_audiences``, joined to the
+    answer by the tab) and the first day of the months its rule reads (``months``); None when they
+    are fewer than ``k`` (the saved audience would show « < k », too few for a campaign) or the
+    answer's period ends before those months (a past season: not its people)."""
+    sizes = (result or {}).get("segment_audiences") or {}
+    people, since = (sizes.get("people") or {}).get(segment), sizes.get(months)
+    end = str(((result or {}).get("params") or {}).get("to") or "")
+    if not isinstance(people, int) or people < max(1, k or 0) or not since or end < str(since):
+        return None
+    return people, str(since)
+
+
 def _audience_tab(view: TabView, results: Results, t: Translator) -> list[Action]:
-    once = next((r for r in _rows(results.get("frequency")) if r.get("dimension") == "frequency" and r.get("band") == "1"),
-                None)
-    share = _shown(once, "share") if once else None
-    if not share:
+    occasional = _segment_audience(results.get("frequency"), "occasional", "late_from", view.k)
+    if not occasional:
         return [_target(view, t)]
-    return [_audience(view, t, t("Build an audience: your occasional patrons"), t(
-        "{share} of your patrons came only once in the period: they know you, and a reminder costs little.",
-        share=t.percent(share, 0)), kind="segment", segment="occasional"), _target(view, t)]
+    people, since = occasional
+    # The people the saved audience will hold, said by the segment's rule: not the period's one-visit
+    # patrons, whom no audience keeps.
+    return [_audience(view, t, t("Build an audience: your occasional patrons"), t.plural(
+        people, "{n} patron is in your occasional segment: a visit since {day}, without being a regular, an explorer, a "
+        "big spender or a newcomer. Occasional patrons know you, and a reminder costs little.", "{n} patrons are in your "
+        "occasional segment: a visit since {day}, without being regulars, explorers, big spenders or newcomers. They know "
+        "you, and a reminder costs little.", day=t.day(since)), kind="segment", segment="occasional"), _target(view, t)]
 
 
 def _retention(view: TabView, results: Results, t: Translator) -> list[Action]:

@@ -13,6 +13,7 @@ from culturecoop.analytics.insights import (
     NEW_RETURNING,
     comparable_new_returning,
     comparable_previous_period,
+    previous_period_state,
 )
 from culturecoop.web import charts
 from culturecoop.web.i18n import Translator, _
@@ -46,6 +47,10 @@ def overview(view: TabView, results: Results, t: Translator) -> None:
         return
     rows = {r["metric"]: r for r in _rows(result)}
     comparable, with_new = comparable_previous_period(result), comparable_new_returning(result)
+    state = previous_period_state(result)
+    # A period before the data (or reaching before it) has no figures to give: its zeros, or its part
+    # in the data, would read as the period's own.
+    previous_known = state not in ("outside", "partial")
 
     def change_of(metric: str) -> float | None:
         """The change on the period before: relative for a count or an amount (+4 %), in
@@ -81,7 +86,7 @@ def overview(view: TabView, results: Results, t: Translator) -> None:
     for metric, row in rows.items():
         kind = METRIC_KINDS.get(metric, "int")
         table_rows.append([Cell(metric, t.label("metric", metric)), cell(row.get("this_period"), kind, t),
-                           cell(row.get("previous_period"), kind, t), change_cell(metric)])
+                           cell(row.get("previous_period") if previous_known else None, kind, t), change_cell(metric)])
     chart = None
     if comparable:
         # Relative changes only: a share's change is in points, another unit than the axis's.
@@ -93,8 +98,19 @@ def overview(view: TabView, results: Results, t: Translator) -> None:
     view.sections.append(Section("overview-overview", t("Key figures against the period before"), chart,
                                  TableView("overview-overview", t("Key figures"), columns, table_rows, collapsed=False,
                                            currency=t.currency),
-                                 note=None if with_new else t("The period before is not wholly in the data: changes are not shown, and a first period counts every patron as new.")
-                                 if not comparable else t("The period before is the data's first: all its patrons count as new, so new and returning patrons are not compared.")))
+                                 note=None if with_new else _overview_note(state, t)))
+
+
+def _overview_note(state: str | None, t: Translator) -> str | None:
+    """Why the key figures' changes, or those of new and returning patrons, are not shown."""
+    if state in ("outside", "partial"):
+        return t("The period before is not wholly in the data: its figures and the changes are not shown.")
+    if state == "data_first":
+        return t("The period before is the data's first: all its patrons count as new, so new and returning patrons are not compared.")
+    if state == "short_history":
+        return t("The period before starts soon after the data: some of its patrons counted as new may have come before the "
+                 "data starts, so new and returning patrons are not compared.")
+    return None
 
 
 def audience(view: TabView, results: Results, t: Translator) -> None:

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from culturecoop.analytics.facts import Window
+from culturecoop.analytics.insights import COVERAGE_SLACK, previous_period_state
 from culturecoop.analytics.period import (
     FIRST_DAY,
     LAST_DAY,
     PRESETS,
+    Period,
     out_of_range,
     preset_period,
     season_of,
@@ -103,19 +105,24 @@ def period_view(result: Mapping[str, Any] | None, t: Translator, *, with_previou
         text += " · " + t("season {first}–{last}", first=str(season.start.year), last=str(season.end.year))
     view = PeriodView(text)
     first = _parse(str(coverage.get("first_day") or ""))
-    days = (end - start).days + 1
+    previous = Period(start, end).previous() if start <= end else None
+    state = previous_period_state(result) if with_previous else None
     # The period before is named only when the data covers it: comparisons with a period before the
     # data are not shown, and naming one (1 January 1900 asks to compare with 1773) says nonsense.
-    if with_previous and (first is None or start - timedelta(days=days) >= first - timedelta(days=7)):
-        view.previous = t("compared with {start} to {end}", start=t.day(start - timedelta(days=days)),
-                          end=t.day(start - timedelta(days=1)))
-    if first is not None and start <= first + timedelta(days=7):
+    if with_previous and previous is not None and state not in ("outside", "partial"):
+        view.previous = t("compared with {start} to {end}", start=t.day(previous.start), end=t.day(previous.end))
+    if first is not None and start <= first + COVERAGE_SLACK:
         view.first = t("First period of data: the data starts on {day}, so every patron of its first months counts as new.",
                        day=t.day(first))
-    elif first is not None and with_previous and start - timedelta(days=days) < first - timedelta(days=7):
+    elif first is not None and state in ("outside", "partial"):
         view.first = t("The period before this one starts before the data (on {day}): comparisons with it are not shown.",
                        day=t.day(first))
-    elif first is not None and with_previous and start - timedelta(days=days) < first + timedelta(days=180):
+    elif first is not None and state == "data_first":
         view.first = t("The period before this one is the data's first (from {day}): its patrons all count as new.",
+                       day=t.day(first))
+    elif first is not None and state == "short_history":
+        # Its patrons who had come only before the data started count as new in it: true of some, not all.
+        view.first = t("The data starts on {day}, shortly before the period before this one: some of that period's patrons "
+                       "counted as new may have come before the data starts, so new and returning patrons are not compared.",
                        day=t.day(first))
     return view

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from culturecoop.errors import UserError
 from culturecoop.ingest.draft import Draft, draft_mapping
 from culturecoop.ingest.package import MemberInfo
 from culturecoop.ingest.prepare import prepare
@@ -215,3 +216,75 @@ def test_a_newsletter_list_is_the_consent_its_name_says(file_name: str, granted:
     consents = read_table(out, "consent")
     assert len(consents) == 8 and {(c["purpose"], c["granted"]) for c in consents} == {("marketing", granted)}
     assert not (out / "ticket.parquet").exists() or not read_table(out, "ticket")
+
+
+def test_a_guest_list_says_how_to_read_seats_given(keys: Path, tmp_path: Path) -> None:
+    """Invitations and press seats written with no price: refused with the one setting that reads
+    them as seats given, then prepared with it at 0."""
+    export = _csv(tmp_path / "entrees.csv", [
+        "Date;Concert;Nom;Courriel;Type;Prix payé",
+        *[f"{i:02d}/11/2026 20:00;Soutien;Client {chr(97 + i)};c{i}@exemple.fr;Plein;15,00" for i in range(1, 13)],
+        *[f"{i:02d}/11/2026 20:00;Soutien;Invité {chr(97 + i)};i{i}@exemple.fr;Invité;" for i in range(1, 19)],
+    ])
+    draft = draft_mapping(export)
+    assert draft.mapping["columns"]["unit_price"] == "Prix payé"
+    assert any("blank_price: 0" in line for line in draft.undecided)
+    mapping = tmp_path / "mapping.yml"
+    mapping.write_text(draft.yaml_text, encoding="utf-8")
+    with pytest.raises(UserError, match=r"blank_price: 0"):
+        prepare(export, member=MemberInfo("m1", "m1"), profile=load_profile(path=mapping), keys_dir=keys,
+                out=tmp_path / "refused", today=TODAY)
+    assert not (tmp_path / "refused").exists()
+    mapping.write_text(draft.yaml_text + "blank_price: 0\n", encoding="utf-8")
+    summary = prepare(export, member=MemberInfo("m1", "m1"), profile=load_profile(path=mapping), keys_dir=keys,
+                      out=tmp_path / "package", today=TODAY)
+    assert (summary.rows_accepted, summary.rows_rejected) == (30, 0)
+    assert sorted(t["unit_price"] for t in read_table(tmp_path / "package", "ticket")) == [0] * 18 + [15] * 12
+
+
+def test_blank_price_is_only_zero(tmp_path: Path) -> None:
+    mapping = tmp_path / "mapping.yml"
+    mapping.write_text("name: x\nformat: csv\nblank_price: 5\ncolumns: {event_id: E, purchased_at: D, "
+                       "unit_price: P, ticket_id: T, email: M}\n", encoding="utf-8")
+    with pytest.raises(UserError, match="blank_price can only be 0"):
+        load_profile(path=mapping)
+
+
+@pytest.mark.parametrize(("domains", "country", "currency"), [
+    (["orange.fr", "free.fr", "laposte.net", "sfr.fr"], "FR", "EUR"),
+    (["skynet.be", "proximus.be", "gmail.com", "telenet.be"], "BE", "EUR"),
+    (["gmail.com", "outlook.com", "yahoo.com", "hotmail.com"], "CA", "CAD"),  # nothing tells: the default
+])
+def test_with_nothing_else_the_mail_domains_tell_the_country(domains: list[str], country: str, currency: str,
+                                                             tmp_path: Path) -> None:
+    """A plain list (a date, a show, a name, an e-mail, a price with no currency sign) says where it
+    is from only by its addresses; drafted as Canadian, a French venue's seats were in dollars."""
+    export = _csv(tmp_path / "liste.csv", [
+        "Date;Spectacle;Nom;Courriel;Prix",
+        *[f"{i:02d}/11/2026;Récital;Client {chr(97 + i)};c{i}@{domains[i % len(domains)]};15" for i in range(1, 13)],
+    ])
+    mapping = draft_mapping(export).mapping
+    assert (mapping["country"], mapping["currency"]) == (country, currency)
+
+
+def test_a_play_is_titled_by_its_name_not_by_its_performance(tmp_path: Path) -> None:
+    """SecuTix writes « Produit » (the play) and « Séance » (the play with its date): every
+    performance of the play shares the title, each is its own event."""
+    export = _csv(tmp_path / "liste-billets.csv", [
+        "Numéro de billet;Date de vente;Produit;Séance;Date de séance;Prix;Contact - Courriel",
+        *[f"1000000{i};2026-11-0{i} 14:15;Le Dragon d'or;Le Dragon d'or - 2026-12-0{1 + i % 3} 20:00;"
+          f"2026-12-0{1 + i % 3} 20:00;48,50 $;c{i}@gmail.com" for i in range(1, 9)],
+    ])
+    columns = draft_mapping(export).mapping["columns"]
+    assert columns["event_title"] == "Produit"
+    assert "Séance" in str(columns["event_id"])
+
+
+@pytest.mark.parametrize(("header", "value"), [("Festival", "Festival des Vieilles Charrues 2026"),
+                                               ("Article", "Spectacle Fred Pellerin")])
+def test_a_festival_or_a_tills_item_names_the_event(header: str, value: str, tmp_path: Path) -> None:
+    export = _csv(tmp_path / "ventes.csv", [
+        f"Date;{header};Qté;Prix;Courriel",
+        *[f"{i:02d}/11/2026 10:00;{value};1;35,00 $;c{i}@gmail.com" for i in range(1, 9)],
+    ])
+    assert draft_mapping(export).mapping["columns"].get("event_title") == header

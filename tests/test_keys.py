@@ -33,5 +33,8 @@ def test_missing_key_is_one_sentence(tmp_path: Path) -> None:
 
     from culturecoop.errors import UserError
 
-    with pytest.raises(UserError, match="keys init"):
+    # A member is told to use the cooperative's key files, not to make keys of its own.
+    with pytest.raises(UserError, match="key files the cooperative gave you"):
         load_member_keys(tmp_path)
+    with pytest.raises(UserError, match="key files the cooperative gave you"):
+        load_member_keys(tmp_path / "absent")

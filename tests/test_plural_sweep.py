@@ -28,6 +28,7 @@ NOT_A_COUNT_OR_NEVER_0_OR_1 = {
     "row {n}": "an ordinal",
     "Option {name} requires {count} arguments.": "Click says it for options of two values or more",
     "Created {n} key files in {dir} (readable by you only):": "always four files",
+    "{n} of the rows looked at have no amount in «{column}»: if they are seats given (invitations, press, guests), add `blank_price: 0` to the mapping; otherwise they are rejected as rows without a price.": "said from 3 rows on",
     "Hybrid: a committee of {n} blends and a ranking factorization ({share} of the score); lists diversified at {diversity}, the median its members chose on their folds ({each}).": "the committee's fixed size",
     "Fewer than {n} comparable past events in the period: no forecast; start the period earlier to compare with more events.": "a fixed threshold",
     "Fewer than {n} comparable past events in the period: no forecast; widen the period with --from.": "a fixed threshold",

@@ -122,7 +122,7 @@ def test_keys_missing(tmp_path: Path, keys: Path) -> None:
     empty = tmp_path / "nokeys"
     empty.mkdir()
     message = prepare_fails(tmp_path, empty, EXPORTS / "canonical.csv")
-    assert "linkage.secret is missing" in message and "keys init" in message
+    assert "linkage.secret is missing" in message and "key files the cooperative gave you" in message
 
 
 def test_not_a_workbook(tmp_path: Path, keys: Path) -> None:

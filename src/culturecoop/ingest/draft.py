@@ -26,6 +26,7 @@ from culturecoop.ingest.draft_amounts import (
     choose_one_amount,
     choose_price_of_each_line,
     choose_seats_by_ticket_type,
+    say_blank_prices,
 )
 from culturecoop.ingest.draft_builder import DraftBuilder, named
 from culturecoop.ingest.draft_consent import draft_consent_export
@@ -107,6 +108,7 @@ def _run(builder: DraftBuilder) -> None:
     choose_ids(builder)
     _sale_fields_missing(builder)
     choose_price_of_each_line(builder)
+    say_blank_prices(builder)
     _dates(builder)
     _amounts_and_place(builder)
     decide_labels(builder)
@@ -196,7 +198,8 @@ def _amounts_and_place(builder: DraftBuilder) -> None:
     currency_column = builder.mapped("currency")
     codes = currency_column.values[:400] if currency_column is not None else []
     country, zone, currency, notes = decide.decide_place(
-        builder.mapped("phone"), builder.mapped("postal_code"), price, codes, zoned, builder.language)
+        builder.mapped("phone"), builder.mapped("postal_code"), price, codes, zoned, builder.language,
+        emails=builder.columns_of(builder.columns_map.get("email", [])))
     builder.settings.update({"country": country, "timezone": zone, "currency": currency})
     builder.evidence.extend(notes)
     postcodes = builder.mapped("postal_code")

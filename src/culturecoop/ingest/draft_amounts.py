@@ -236,7 +236,7 @@ def choose_seats_by_ticket_type(builder: DraftBuilder) -> None:
     builder.columns_map["quantity"] = {"sum": names}
     builder.used.update(c.index for c in counts)
     builder.note("columns.quantity", builder.columns_map["quantity"],
-                 _("each of these columns names a ticket type and holds a whole number of seats on every row: "
+                 _("each of these columns names a ticket type and holds a whole number of seats on its rows: "
                    "the row's quantity is their sum"), check=True)
 
 
@@ -245,3 +245,21 @@ def _counts_seats_of_a_type(c: Column) -> bool:
         return False
     counts = sum(v.strip().isdigit() and int(v.strip()) <= _MOST_SEATS_OF_A_TYPE for v in c.values)
     return counts >= _COUNTS_SHARE * len(c.values)
+
+
+# Rows with no price, as a share of the rows looked at, from which the draft says how to read them.
+_BLANK_PRICES_SAID = 0.05
+
+
+def say_blank_prices(builder: DraftBuilder) -> None:
+    """A price column left empty on some rows (a guest list's invitations, press, artists' guests):
+    those rows would be rejected; the draft says the one setting that reads them as seats given."""
+    price = builder.price()
+    rows = builder.sample.rows
+    if price is None or not rows:
+        return
+    blank = sum(1 for row in rows if not (price.index < len(row) and (row[price.index] or "").strip()))
+    if blank >= 3 and blank >= _BLANK_PRICES_SAID * len(rows):
+        builder.undecided.append(_("{n} of the rows looked at have no amount in «{column}»: if they are seats given "
+                                   "(invitations, press, guests), add `blank_price: 0` to the mapping; otherwise "
+                                   "they are rejected as rows without a price.").format(n=blank, column=price.name))

@@ -14,7 +14,7 @@ from typing import Any
 from culturecoop.i18n import _
 from culturecoop.ingest import vocabulary as vocab
 from culturecoop.ingest.draft_builder import DraftBuilder, named
-from culturecoop.ingest.draft_fit import shape_fit
+from culturecoop.ingest.draft_fit import column_score, shape_fit
 from culturecoop.ingest.draft_preview import cell_filled
 from culturecoop.ingest.profile import SECTION_COLUMN, SHEET_COLUMN, SHEET_TITLE_COLUMN
 from culturecoop.ingest.shapes import Column, is_date_only, is_time_only
@@ -68,6 +68,7 @@ def choose_event_columns(builder: DraftBuilder) -> None:
     _start_in_names(builder)
     if "event_id" not in builder.columns_map:
         _event_id_without_column(builder)
+    _title_without_its_date(builder)
     _plain_language(builder)
     if "event_starts_at" not in builder.columns_map:
         # Eventbrite's orders, a shop's line items: sales with no show date. The cooperative dates
@@ -120,6 +121,31 @@ def _only_date_is_the_shows(builder: DraftBuilder) -> None:
     builder.undecided.append(_("No column gives the purchase date: each ticket is dated by its show, so the sales "
                                "paces of these events mean nothing. If your list keeps the booking date, choose "
                                "it for {field}.").format(field=named("purchased_at")))
+
+
+def _title_without_its_date(builder: DraftBuilder) -> None:
+    """The show's name as a column of its own, beside a performance column that writes it with its
+    date (SecuTix's « Produit » « Le Dragon d'or » beside « Séance » « Le Dragon d'or - 2026-12-03
+    20:00 »): the title is the name alone, so that every performance of the play shares it."""
+    title = builder.mapped("event_title")
+    if title is None or not isinstance(builder.columns_map.get("event_title"), str):
+        return
+    for c in builder.columns:
+        if c.index in builder.used or c.index == title.index or column_score("event_title", c) <= 0:
+            continue
+        pairs = [((row[c.index] or "").strip(), (row[title.index] or "").strip()) for row in builder.sample.rows
+                 if c.index < len(row) and title.index < len(row) and (row[title.index] or "").strip()]
+        within = sum(1 for short, long in pairs if short and len(short) < len(long) and long.startswith(short))
+        if pairs and within >= 0.9 * len(pairs):
+            if title.name not in _event_id_columns(builder):
+                builder.used.discard(title.index)
+            builder.choose("event_title", c, _("{column} writes the same name with its date: this column, the name "
+                                               "alone, is the title").format(column=title.name))
+            return
+
+
+def _event_id_columns(builder: DraftBuilder) -> list[str]:
+    return [c.name for c in builder.columns_of(builder.columns_map.get("event_id", []))]
 
 
 def _plain_language(builder: DraftBuilder) -> None:

@@ -279,16 +279,43 @@ def _settle(votes: Counter[str], fits: Counter[tuple[str, ...]], hint: str | Non
             votes[chosen] += weight * n
 
 
+# National e-mail domains, and the French providers' that are not under .fr.
+_MAIL_COUNTRIES = {"fr": "FR", "be": "BE", "ch": "CH", "ca": "CA", "de": "DE", "at": "AT", "lu": "LU", "ie": "IE",
+                   "uk": "GB", "laposte.net": "FR", "neuf.fr": "FR", "skynet.be": "BE", "bluewin.ch": "CH"}
+
+
+def _mail_country(emails: list[Column]) -> str | None:
+    """The country most e-mail addresses' domains name (half of them at least), if one."""
+    found: Counter[str] = Counter()
+    total = 0
+    for column in emails:
+        for value in column.values[:400]:
+            domain = value.strip().lower().rpartition("@")[2]
+            if not domain:
+                continue
+            total += 1
+            tld = domain.rpartition(".")[2]
+            named = _MAIL_COUNTRIES.get(domain) or _MAIL_COUNTRIES.get(tld)
+            if named is not None and named in countries.BY_CODE:
+                found[named] += 1
+    if not found or not total:
+        return None
+    country, n = found.most_common(1)[0]
+    return country if n >= 0.5 * total else None
+
+
 def _nanp(digits: str) -> str | None:
     digits = digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
     return digits[:3] if len(digits) == 10 and digits[0] in "23456789" else None
 
 
 def decide_place(phones: Column | None, postcodes: Column | None, price: Column | None,
-                 currency_codes: list[str], zoned: list[str], language: str) -> tuple[str, str, str, list[Evidence]]:
+                 currency_codes: list[str], zoned: list[str], language: str,
+                 emails: list[Column] | None = None) -> tuple[str, str, str, list[Evidence]]:
     """(country, timezone, currency, evidence) from phone prefixes, postal codes, currency
     symbols and any UTC offsets the times carry; ``language`` is the headers' (``fr``, ``de``,
-    ``en``), which tells a German export's five-digit codes from French ones."""
+    ``en``), which tells a German export's five-digit codes from French ones. With none of those,
+    the e-mail addresses' national domains (``orange.fr``, ``videotron.ca``) are a last hint."""
     votes: Counter[str] = Counter()  # whole votes, and halves for weaker hints (scaled by two)
     zones: Counter[str] = Counter()
     us_zones: Counter[str] = Counter()  # from five-digit codes: counted only if the country is the US
@@ -391,7 +418,12 @@ def decide_place(phones: Column | None, postcodes: Column | None, price: Column 
         votes["CH" if swiss else "AT" if german else "BE"] += votes.pop("BE/CH")
     if votes["GB/DE"]:
         votes["DE" if german or (euros and not pounds) else "GB"] += votes.pop("GB/DE")
-    if not votes:
+    if not votes and hint is None and (by_mail := _mail_country(emails or [])) is not None:
+        country = by_mail
+        reasons.append(_("nothing else in the file tells the country, but most e-mail addresses are of {country} "
+                         "domains").format(country=country))
+        check_country = True
+    elif not votes:
         country = hint or ("FR" if language == "fr" and euros else "DE" if german and euros else "CA")
         reasons.append(_("nothing in the file tells the country; {country} is assumed").format(country=country))
         check_country = True

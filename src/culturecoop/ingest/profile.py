@@ -63,7 +63,7 @@ _KEYS = {
     "name", "description", "format", "encoding", "delimiter", "quote", "decimal",
     "datetime_formats", "date_formats", "list_separator", "true_values", "false_values",
     "status_values", "channel_values", "language_values", "columns", "sheet", "sheets", "skip_lines",
-    "currency", "timezone", "country", "amount_scale", "consent_defaults", "consent_basis",
+    "currency", "timezone", "country", "amount_scale", "consent_defaults", "consent_basis", "blank_price",
 }
 # The columns a workbook read sheet by sheet (``sheets: all``) adds to each row: its sheet's name, and
 # the title written above the sheet's header (« Cyrano – samedi 10 octobre 2026 »), for a mapping to
@@ -170,6 +170,9 @@ class Profile:
     timezone: str = "America/Toronto"
     country: str = "CA"
     amount_scale: float = 1.0
+    # ``blank_price: 0``: a row whose price cell is empty is a seat given (a guest list's invitations,
+    # press, artists' guests), not a row without a price.
+    blank_price_free: bool = False
     consent_defaults: dict[str, bool] = field(default_factory=dict)
     consent_basis: str | None = None
     description: dict[str, str] = field(default_factory=dict)
@@ -432,6 +435,7 @@ def parse_profile(text: str, source: str) -> Profile:
         timezone=_timezone(data, source),
         country=_country(data, source),
         amount_scale=_amount_scale(data, source),
+        blank_price_free=_blank_price(data, source),
         consent_defaults=defaults,
         consent_basis=basis,
         description={str(k): str(v) for k, v in description.items()} if isinstance(description, dict) else {},
@@ -566,6 +570,16 @@ def _amount_scale(data: dict[str, Any], source: str) -> float:
     if isinstance(scale, bool) or not isinstance(scale, int | float) or not 0 < scale <= 1000:
         raise _invalid(source, _("amount_scale must be a number such as 0.01 (amounts in cents) or 1"))
     return float(scale)
+
+
+def _blank_price(data: dict[str, Any], source: str) -> bool:
+    if "blank_price" not in data:
+        return False
+    value = data["blank_price"]
+    if isinstance(value, bool) or value not in (0, "0", 0.0):
+        raise _invalid(source, _("blank_price can only be 0 (a row with no price is a seat given); remove it to "
+                                 "reject rows without a price"))
+    return True
 
 
 def _consent(data: dict[str, Any], source: str) -> tuple[dict[str, bool], str | None]:

@@ -94,6 +94,10 @@ def _advice(rule: str, profile: Profile, examples: list[tuple[str, int]]) -> str
         return _("check that the column chosen for {field} holds the purchase time, and that the {formats} "
                  "read the day and the month in the right order").format(
                      field=_named("purchased_at"), formats=_setting("datetime_formats"))
+    if rule == "bad_price" and examples and all(not v for v, _n in examples):
+        return _("these rows have no price: if they are seats given (invitations, press, guests), write "
+                 "`blank_price: 0` in the mapping's YAML; if not, choose for {field} the column that holds "
+                 "their amounts").format(field=_named(amount_field(profile)))
     if rule == "bad_price":
         return _("check the {decimal} (a point or a comma) and that the column chosen for {field} holds "
                  "amounts").format(decimal=_setting("decimal"), field=_named(amount_field(profile)))

@@ -155,6 +155,8 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
              if profile.decimal == "." else f"cc_amount({amount}, $dec)")
     if profile.amount_scale != 1:
         price = f"CAST(({price}) * CAST($scale AS DECIMAL(18,6)) AS DECIMAL(18,4))"
+    if profile.blank_price_free:  # a row with no price is a seat given
+        price = f"CASE WHEN nullif(trim({amount}), '') IS NULL THEN 0::DECIMAL(18,4) ELSE {price} END"
     # An export without a status column sells every ticket it lists.
     status = _lookup("coalesce(trim(status), '')", "status") if "status" in profile.columns else "'sold'"
     labels = label_params(con, profile)

@@ -149,7 +149,9 @@ HEADERS: dict[str, tuple[str, ...]] = {
                     # What is sold, in a box office's words (Secutix's "Produit") or an experience
                     # platform's (Fever's "Plan").
                     "produit", "nom du produit", "product", "product name", "plan", "plan name", "offre",
-                    "nom de l offre", "prestation", "experience", "experience name"),
+                    "nom de l offre", "prestation", "experience", "experience name",
+                    # A festival's bookings (Festicket's "Festival"); a till's item (Square's « Article »).
+                    "festival", "festival name", "nom du festival", "article", "nom de l article"),
     "event_starts_at": ("veranstaltungsdatum", "vorstellungsdatum", "datum veranstaltung", "veranstaltungsbeginn",
                         "eventdatum", "event datum", "datum event", "eventbeginn", "event beginn",
                         "vorstellungsbeginn", "beginn", "startzeit", "veranstaltungsstart",
@@ -437,7 +439,7 @@ GENERIC = frozenset({"date", "no", "id", "event", "ticket", "order", "commande",
                      "places", "source", "title", "titre", "status", "tickets", "count", "nb", "nombre",
                      "first", "last", "cell", "local", "valeur", "customer", "transaction", "session",
                      "style", "theme", "themes", "tel", "lang", "cp", "acheteur", "payeur", "debut",
-                     "language", "langue", "locale", "total", "item", "lineitem", "value", "produit",
+                     "language", "langue", "locale", "total", "item", "lineitem", "value", "produit", "article",
                      "product", "plan", "offre", "experience", "prestation", "patron", "purchaser", "buyer",
                      "purchased", "datetime"}) | more.GENERIC
 

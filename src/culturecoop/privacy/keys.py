@@ -110,12 +110,14 @@ def _read_key(directory: Path, name: str) -> bytes:
     except FileNotFoundError:
         if not directory.is_dir():
             raise UserError(
-                _("The key folder {dir} does not exist; create keys with `culturecoop keys init --dir {dir}` "
-                  "or point --keys to the folder that holds them.").format(dir=directory)
+                _("The key folder {dir} does not exist; point --keys to the folder holding the key files the "
+                  "cooperative gave you (a member never creates its own: they would not match anyone else's; "
+                  "the cooperative creates them once, with `culturecoop keys init`).").format(dir=directory)
             ) from None
         raise UserError(
-            _("The key file {path} is missing; create keys with `culturecoop keys init --dir {dir}` "
-              "or point --keys to the folder that holds them.").format(path=path, dir=directory)
+            _("The key file {path} is missing; point --keys to the folder holding the key files the cooperative "
+              "gave you, or ask the cooperative for {name} (a member never creates its own: they would not match "
+              "anyone else's).").format(path=path, name=name)
         ) from None
     except NotADirectoryError:
         raise UserError(

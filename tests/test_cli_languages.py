@@ -35,3 +35,16 @@ def test_an_account_in_an_unknown_language_is_not_created(tmp_path: Path) -> Non
     assert "--language de n’est pas une langue du tableau de bord" in words
     accounts = json.loads(run_cli("users", "list", "--db", str(coop), "--json").stdout)
     assert all(a["email"] != "someone@example.org" for a in accounts)
+
+
+def test_lang_after_the_command_name_is_read_as_before_it(tmp_path: Path) -> None:
+    """`culturecoop reco evaluate … --lang fr` was refused (« No such option: --lang »), though every
+    command takes it: written after the command, it now speaks French as written before it."""
+    coop = tiny_cooperative(tmp_path / "coop.duckdb")
+    after = run_cli("audit", "verify", "--db", str(coop), "--lang", "fr", lang="en")
+    before = run_cli("--lang", "fr", "audit", "verify", "--db", str(coop), lang="en")
+    assert after.returncode == before.returncode == 0, after.stderr
+    assert after.stderr == before.stderr and "No such option" not in after.stderr
+    assert run_cli("audit", "verify", "--db", str(coop), "--lang=fr", lang="en").stderr == before.stderr
+    refused = run_cli("audit", "verify", "--db", str(coop), "--lang", "de", lang="fr")
+    assert refused.returncode == 2 and "--lang de" in refused.stderr

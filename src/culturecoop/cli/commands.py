@@ -59,6 +59,32 @@ def command_name(argv: Sequence[str]) -> str | None:
     return None
 
 
+def hoist_language(argv: Sequence[str]) -> list[str]:
+    """``argv`` with a ``--lang fr`` (or ``--lang=fr``) written after the command name moved before
+    it, where the app reads it: ``culturecoop reco evaluate … --lang fr`` speaks French as
+    ``culturecoop --lang fr reco evaluate …`` does (no command has a ``--lang`` of its own). Nothing
+    after ``--`` is touched."""
+    head: list[str] = []
+    rest: list[str] = []
+    args = list(argv)
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest.extend(args[i:])
+            break
+        if arg == "--lang" and i + 1 < len(args):
+            head.extend(args[i:i + 2])
+            i += 2
+            continue
+        if arg.startswith("--lang="):
+            head.append(arg)
+        else:
+            rest.append(arg)
+        i += 1
+    return head + rest
+
+
 def root_language(argv: Sequence[str]) -> str | None:
     """The value of the app's own ``--lang`` in ``argv`` (``--lang fr`` or ``--lang=fr`` before
     the command name), or None. Help is written while the command line is parsed, before the

@@ -104,6 +104,9 @@ def _run() -> int:
         from culturecoop.cli.help_i18n import in_reader_language
         from culturecoop.i18n import set_language
 
+        from culturecoop.cli.commands import hoist_language
+
+        sys.argv[1:] = hoist_language(sys.argv[1:])  # `--lang fr` after the command name, too
         register(sys.argv[1:])  # only the named command's module: start-up is paid by every run
         set_language(root_language(sys.argv[1:]))  # for the help pages, written while parsing
 

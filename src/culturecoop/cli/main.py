@@ -100,11 +100,9 @@ def _fail(exc: BaseException) -> int:
 def _run() -> int:
     try:
         from culturecoop.cli.app import app
-        from culturecoop.cli.commands import register, root_language
+        from culturecoop.cli.commands import hoist_language, register, root_language
         from culturecoop.cli.help_i18n import in_reader_language
         from culturecoop.i18n import set_language
-
-        from culturecoop.cli.commands import hoist_language
 
         sys.argv[1:] = hoist_language(sys.argv[1:])  # `--lang fr` after the command name, too
         register(sys.argv[1:])  # only the named command's module: start-up is paid by every run

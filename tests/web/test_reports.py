@@ -353,6 +353,8 @@ def test_the_cooperative_admin_lands_on_the_cooperatives_health(app, coop: Coop)
             assert f'href="/m/{member}/data"' in page
         assert "la chaîne de hachage est intacte" in page
         assert "Retrouvés chez un autre membre" in page and "Personnes mutualisées" in page
+        # Without noise no ε budget is spent: no « 0 publications » that reads as never consulted.
+        assert "sans bruit : aucun budget ε à dépenser" in page and "publications)" not in page
         token = page_csrf(admin, "/admin")
         added = admin.post("/admin/members", data={"member_id": "musee-vide", "name": "Musée sans données",
                                                    "kind": "museum", "region": "Estrie", "csrf_token": token})

@@ -67,7 +67,9 @@ def admin_home_view(health: CoopHealth, t: Translator) -> AdminHomeView:
             cell(m["linkage_rate"], "percent", t), cell(m["pooled_rate"], "percent", t),
             Cell(budget["spent"], t("{spent} of {budget} ({releases} releases)", spent=t.number(budget["spent"], 2),
                                     budget=t.number(budget["budget"], 2), releases=t.number(budget["releases"]))
-                 if health.noise else t("no noise ({releases} releases)", releases=t.number(budget["releases"]))),
+                 # Without noise no ε is spent and no release is counted against a budget: « 0 releases »
+                 # read as a member never consulted, whatever its transparency page lists.
+                 if health.noise else t("no noise: no ε budget to spend")),
         ])
     table = TableView("admin-members", t("Members"), columns, rows, collapsed=False)
     if health.chain_ok:

@@ -699,14 +699,14 @@ def test_area_names_in_french_and_english() -> None:
     from culturecoop.analytics.wording import relabel
     set_language("en")
     try:
-        english = [area_name(a) for a in ("FR-974", "BE-67", "CH-12", "DE-101", "G1R", "US-100")]
+        english = [area_name(a) for a in ("FR-974", "BE-67", "CH-12", "DE-101", "G5L", "G1R", "US-100")]
     finally:
         set_language(None)
     assert english == ["La Réunion (974)", "Province of Luxembourg", "Lake Geneva region, Fribourg and Lower Valais",
-                       "Germany", "Eastern Québec", "United States"]
+                       "Germany", "Eastern Québec", "City of Québec", "United States"]
     assert [relabel(a, "fr") for a in english] == ["La Réunion (974)", "Province de Luxembourg",
                                                    "Arc lémanique, Fribourg et Bas-Valais", "Allemagne",
-                                                   "Est du Québec", "États-Unis"]
+                                                   "Est du Québec", "Ville de Québec", "États-Unis"]
     # Every country whose postal areas prepare reads is named (a Danish member's audience read « DK »).
     set_language("fr")
     try:

@@ -83,6 +83,10 @@ def area_name(area: str | None) -> str:
         return _("Unknown")
     country, dash, rest = area.partition("-")
     if not dash:
+        # Québec City (G1…, G2…) by its name, as the Target audience tab names it: « Est du Québec »
+        # beside « la ville de Québec » read as two places.
+        if area[:2].upper() in ("G1", "G2"):
+            return _("City of Québec")
         return canada_regions().get(area[0].upper(), _("Outside Canada"))
     name = countries().get(country, country)
     if country == "FR" and (code := rest[:3] if rest.startswith("97") else rest[:2]) in FR_DEPARTMENTS:

@@ -506,7 +506,11 @@ def test_the_trends_table_says_what_its_start_end_and_trend_are(app, coop: Coop)
         genres = french_csv(c.get(f"/m/{A}/trends.csv?table=trends-cooperative").text)
         months = french_csv(c.get(f"/m/{A}/trends.csv?table=trends-cooperative_months").text)
         report = c.get(f"/m/{A}/trends.json").json()["reports"]["trends"]["result"]
+        page = html.unescape(c.get(f"/m/{A}/trends").text)
     assert report["summary"]["basis"] == "year_over_year"
+    # The chart colours two genres each way, and says so; a month's shares of several genres exceed 100 %.
+    assert "En vert les deux genres qui ont le plus progressé" in page and "tous les genres figurent" in page
+    assert "les parts d’un mois dépassent alors 100 %" in page
     assert {"Part mensuelle moyenne, mêmes mois un an plus tôt (%)", "Part mensuelle moyenne sur la période (%)",
             "Variation sur un an (points)"} <= set(genres[0])
     period = {r["month"] for r in report["cooperative_months"] if r["in_period"]}

@@ -85,10 +85,13 @@ def trends(view: TabView, results: Results, t: Translator) -> None:
     summary = result.get("summary") or {}
     coop, coop_months = _rows(result), _rows(result, "cooperative_months")
     year_over_year = summary.get("basis") == "year_over_year"
-    lead = (t("In green the genres that rose most against the same months a year earlier, in red those that fell most "
-              "(two points or more); the chart shows the year before too, so a season reads as a season.")
+    # The chart colours TOP_LINES genres each way; the table lists every genre that moved.
+    lead = (t("In green the two genres that rose most against the same months a year earlier, in red the two that fell "
+              "most (each by two points or more); the others are grey, and every genre is in the table below. The "
+              "chart shows the year before too, so a season reads as a season.")
             if year_over_year else
-            t("In green the genres rising most, in red those falling most (a change of two points or more)."))
+            t("In green the two genres rising most, in red the two falling most (each by a change of two points or "
+              "more); the others are grey, and every genre is in the table below."))
     view.sections.append(Section("trends-cooperative", t("Genre shares across the cooperative"), _trend_chart(
         t("Share of the cooperative's active patrons who attended each genre, by month"), coop_months, coop, "share", t,
         t("Share of active patrons (%)")), table("trends-cooperative", t("Genres rising and falling across the cooperative"),
@@ -97,7 +100,9 @@ def trends(view: TabView, results: Results, t: Translator) -> None:
     yours, your_months = _rows(result, "yours"), _rows(result, "your_months")
     view.sections.append(Section("trends-yours", t("Genre shares at your venue"), _trend_chart(
         t("Share of your tickets by genre, by month"), your_months, yours, "share", t, t("Share of your tickets (%)")),
-        table("trends-yours", t("Your genres rising and falling"), yours, _trend_columns(summary.get("your_basis")), t)))
+        table("trends-yours", t("Your genres rising and falling"), yours, _trend_columns(summary.get("your_basis")), t),
+        lead=t("A show can carry several genres (a play by local artists is theatre and local artists): a month's "
+               "shares add up to more than 100 %.")))
     view.sections.append(Section("trends-cooperative_months", t("Monthly shares across the cooperative (data)"), None, table(
         "trends-cooperative_months", t("Genre shares by month across the cooperative"), coop_months,
         [Col("month", _("Month"), "month"), Col("genre", _("Genre"), "code:genre"), Col("patrons", _("Patrons"), "int"),

@@ -16,7 +16,6 @@ per model with the same fields.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,13 +27,14 @@ import numpy as np
 import scipy.sparse as sp
 
 from culturecoop.errors import UserError
-from culturecoop.i18n import _
+from culturecoop.i18n import _, plural
 from culturecoop.reco import model as models
 from culturecoop.reco.diversity import item_similarity, mmr, standardize
-from culturecoop.reco.features import FeatureEncoder, fit_encoder
+from culturecoop.reco.features import FeatureEncoder, fit_encoder, looks_like_outcome
 from culturecoop.reco.logs import (
     InteractionLog,
     ItemTable,
+    keep_items,
     read_interactions,
     read_item_list,
     read_items,
@@ -491,39 +491,46 @@ def run(interactions: Path, items_path: Path | None, *, cutoff: str | None, test
     tell("read", 0, 0)
     log = read_interactions(interactions, timed=cutoff is not None)
     items = read_items(items_path, log)
+    # The table's rows that no interaction names are no training items: only the test catalogue
+    # keeps such items (first available after the cutoff; listed in --test-items).
+    logged = np.bincount(log.item, minlength=len(items.ids)) > 0
     tell("split", 0, 0)
     if cutoff is not None:
-        split = temporal_split(log, items, parse_cutoff(cutoff))
+        moment = parse_cutoff(cutoff)
+        upcoming = items.first_available > moment if items.first_available is not None else np.zeros_like(logged)
+        items, _renumbered = keep_items(log, items, logged | upcoming)
+        split = temporal_split(log, items, moment)
     else:
         assert test_items is not None
-        split = item_split(log, items, read_item_list(test_items, items))
+        held = read_item_list(test_items, items)
+        listed = np.zeros_like(logged)
+        listed[held] = True
+        items, renumbered = keep_items(log, items, logged | listed)
+        split = item_split(log, items, renumbered[held])
     report = evaluate(log, items, split, k, with_lightfm=with_lightfm, settings=RerankSettings(diversity=diversity),
                       progress=progress)
     report["interactions"] = str(interactions)
     report["columns"] = log.columns
     report["items"] = str(items_path) if items_path else None
-    report["warnings"] = outcome_warnings(report["feature_columns"])
+    report["item_table"] = {**items.summary, "columns_left_out": items.ignored} if items_path else None
+    # Columns read but no feature are listed with what they are, as a link is.
+    report["feature_columns"] = {**items.ignored, **report["feature_columns"]}
+    report["warnings"] = [*items.notes, *outcome_warnings(report["feature_columns"])]
     return report
 
 
-# Names of item columns that usually count or average the interactions themselves (Amazon's
-# ``average_rating``, ``rating_number``; Goodbooks' ``ratings_count``; an anime list's ``members``).
-_OUTCOME_NAME = re.compile(
-    r"(?:average|avg|mean)[\W_]?(?:rating|score|vote)|ratings?[\W_]?(?:number|count|total)|"
-    r"(?:num|number|nb|total)[\W_]?(?:of[\W_]?)?(?:ratings|reviews|votes)|"
-    r"(?:vote|review|like|play|view|listen|download)s?[\W_]?(?:count|number|total|average)|popularity|helpful|"
-    r"^(?:rating|score|members|listeners|playcount|views|sales|units[\W_]?sold|ratings?[\W_]?\d)$",
-    re.IGNORECASE)
-
-
 def outcome_warnings(feature_columns: dict[str, str]) -> list[str]:
-    """A sentence when numeric item columns look like aggregates of the interactions: computed over
-    the whole log, they tell every model what happens after the cutoff or on the held-out items.
-    They are used as given (every column given is a feature); the reader decides."""
-    suspects = [name for name, kind in feature_columns.items() if kind == "number" and _OUTCOME_NAME.search(name)]
+    """A sentence when numeric item columns look like aggregates of the interactions (``n_ratings``,
+    ``vote_count``, ``average_rating``, ``stars``, ``listeners``, ``playcount``…:
+    ``features.looks_like_outcome``): computed over the whole log, they tell every model what
+    happens after the cutoff or on the held-out items. They are used as given (every column given
+    is a feature); the reader decides."""
+    suspects = [name for name, kind in feature_columns.items() if kind == "number" and looks_like_outcome(name)]
     if not suspects:
         return []
-    return [_("The item table's {columns} look like counts or averages of the interactions themselves: if they were computed over the whole log, they tell every model what happens after the cutoff or on the held-out items; leave them out of --items for an honest measure.").format(
+    return [plural(len(suspects),
+                   "The item table's column {columns} looks like a count or an average of the interactions themselves: computed over the whole log, it tells every model what happens after the cutoff or on the held-out items, a leak of the test period. It is used as given (every column is a feature); leave it out of --items for an honest measure.",
+                   "The item table's columns {columns} look like counts or averages of the interactions themselves: computed over the whole log, they tell every model what happens after the cutoff or on the held-out items, a leak of the test period. They are used as given (every column is a feature); leave them out of --items for an honest measure.").format(
         columns=", ".join(suspects))]
 
 

@@ -16,9 +16,13 @@ future data shapes the encoding):
   year is also a column of its own, ``title (year)``, banded like a number;
 - ``link``: web addresses (``http://…``) → no feature: an address names an item, it does not
   describe it;
-- ``labels``: a column named as an identifier (``venue_id``, ``workId``, ``isbn``): an identifier
-  is a name, never a quantity, so it is never banded like a number (a venue's id is a label shared
-  by its events; a book's own id, on one item each, is no feature); and anything else, lists split
+- ``labels``: a column of codes: named as one (``venue_id``, ``workId``, ``isbn``, ``postal_code``,
+  ``zip``, ``sku``: ``is_code``) or whose whole numbers have no order (``_codes``: written with
+  leading zeros, ``02139``; or large numbers in one narrow band, as a knowledge graph numbers its
+  entities, ``3846`` to ``9358``; or large and nearly all distinct) — a code is a name, never a
+  quantity, so it is never banded like a number (a venue's id is a label shared by its events; a
+  book's own id, on one item each, is no feature), unless the column is named as a quantity
+  (``price``, ``duration``, ``year``, a count: ``is_quantity``); and anything else, lists split
   by ``|`` (genres, artists, a venue, a language) — or by ``;`` or ``,`` in a column without
   ``|`` whose values are combinations of fewer parts than there are values (``Action,Adventure``,
   ``Drama, Comedy``: a few genres in many combinations), never a column of names that merely hold
@@ -80,6 +84,33 @@ TITLE_YEAR_SHARE = 0.5
 # A column named as an identifier: ``id``, ``…_id``, ``… id``, ``…Id``, or a catalogue number.
 _IDENTIFIER = re.compile(r"(?:^|[_\s.\-])id$|^(?:isbn|isbn10|isbn13|asin|ean|upc|sku|gtin)$", re.IGNORECASE)
 _CAMEL_ID = re.compile(r"[a-z0-9]Id$")
+# Words of a column's name (``_words``) saying it holds codes, not quantities (``is_code``).
+CODE_WORDS = frozenset({"id", "ids", "code", "codes", "zip", "zipcode", "postal", "postcode", "postalcode", "isbn",
+                        "isbn10", "isbn13", "sku", "ean", "upc", "gtin", "asin", "barcode", "fips", "uuid", "guid",
+                        "siret", "siren", "insee"})
+# Words of a column's name saying it holds quantities (``is_quantity``): kept as numbers whatever
+# their values look like.
+QUANTITY_WORDS = frozenset({
+    "price", "prices", "cost", "fee", "fees", "amount", "budget", "revenue", "gross", "cents", "dollars", "euros",
+    "duration", "runtime", "length", "minutes", "mins", "seconds", "secs", "ms", "hours", "days", "time", "date",
+    "timestamp", "year", "years", "age", "count", "counts", "number", "num", "nb", "total", "size", "pages", "page",
+    "words", "capacity", "seats", "population", "weight", "height", "width", "depth", "area", "distance",
+    "latitude", "longitude", "lat", "lon", "lng", "altitude", "elevation", "tempo", "bpm", "rank", "prix", "duree",
+    "durée", "annee", "année", "jauge"})
+# Words of a column's name saying it counts or averages the interactions (``looks_like_outcome``):
+# Goodbooks' ``ratings_count``, IMDb's ``numVotes`` and ``averageRating``, TMDB's ``vote_count``,
+# Yelp's ``stars`` and ``review_count``, Last.fm's ``listeners`` and ``playcount``.
+OUTCOME_WORDS = frozenset({
+    "rating", "ratings", "score", "scores", "stars", "vote", "votes", "review", "reviews", "popularity", "popular",
+    "listeners", "listens", "listen", "playcount", "playcounts", "plays", "play", "scrobbles", "views", "viewers",
+    "members", "likes", "favorites", "favourites", "downloads", "watchers", "followers", "fans", "checkins",
+    "helpful", "sales", "sold", "purchases", "clicks", "bookings", "attendance", "attendees"})
+# Values read as codes (``_codes``) only from this many on: a handful of numbers tells nothing.
+CODE_MIN_VALUES = 20
+CODE_DISTINCT_SHARE = 0.9
+# A whole number, as pandas also writes one in a column with gaps (``4454.0``).
+_INTEGER = re.compile(r"[+-]?(\d+)(?:\.0+)?")
+_NAME_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[^\W\d_A-Z]+|\d+")
 # Keys naming a list element's label when the element is a record (``{'id': 28, 'name': 'Action'}``).
 LABEL_KEYS = ("name", "label", "title", "value", "tag", "genre")
 
@@ -222,10 +253,64 @@ def is_identifier(name: str) -> bool:
     return bool(_IDENTIFIER.search(name.strip()) or _CAMEL_ID.search(name.strip()))
 
 
-def _kind_of(values: list[str], *, identifier: bool = False) -> Column:
-    """How a column is encoded, from the training items' values (its name is filled in later)."""
+def _words(name: str) -> list[str]:
+    """The words of a column's name, lowered: ``n_ratings`` → n, ratings; ``numVotes`` → num,
+    votes; ``artistID`` → artist, id; ``Year-Of-Publication`` → year, of, publication."""
+    return [w.lower() for w in _NAME_WORD.findall(name)]
+
+
+def is_code(name: str) -> bool:
+    """Whether a column's name says it holds codes (an identifier, ``postal_code``, ``zip``, ``sku``)."""
+    return is_identifier(name) or bool(set(_words(name)) & CODE_WORDS)
+
+
+def looks_like_outcome(name: str) -> bool:
+    """Whether a column's name says it counts or averages the interactions themselves
+    (``n_ratings``, ``vote_count``, ``average_rating``, ``stars``, ``listeners``, ``playcount``...)."""
+    words = _words(name)
+    return bool(set(words) & OUTCOME_WORDS) or "".join(words) in OUTCOME_WORDS
+
+
+def is_quantity(name: str) -> bool:
+    """Whether a column's name says it holds quantities (a price, a duration, a year, a count)."""
+    return bool(set(_words(name)) & QUANTITY_WORDS) or looks_like_outcome(name)
+
+
+def _yyyymmdd(text: str) -> bool:
+    return len(text) == 8 and 1500 <= int(text[:4]) <= 2100 and 1 <= int(text[4:6]) <= 12 and 1 <= int(text[6:]) <= 31
+
+
+def _codes(present: list[str]) -> bool:
+    """Whether whole numbers are codes rather than quantities, from their values alone: some are
+    written with leading zeros (``02139``: a quantity never is) or as lists (``4454|4222``: a
+    quantity is one number), or, from ``CODE_MIN_VALUES`` values
+    on and not years (nor dates written ``19950714``), all are large (1000 or more) and either lie
+    in one narrow band (the largest less than ten times the smallest: entities a knowledge graph
+    numbered from 3846 to 9358) or are nearly all distinct (one code per item)."""
+    parts = [p.strip() for v in present for p in v.split(LIST_SEPARATOR)]
+    digits = [m.group(1) if m else None for m in (_INTEGER.fullmatch(p) for p in parts)]
+    if any(d is None for d in digits):
+        return False
+    whole = [d for d in digits if d is not None]
+    lists = sum(LIST_SEPARATOR in v for v in present)
+    if lists >= MIN_ITEMS or sum(len(d) > 1 and d.startswith("0") for d in whole) >= MIN_ITEMS:
+        return True
+    years = sum(1500 <= int(d) <= 2100 for d in whole)
+    if len(whole) < CODE_MIN_VALUES or years >= NUMERIC_SHARE * len(whole) or all(_yyyymmdd(d) for d in whole):
+        return False
+    numbers = np.array([int(d) for d in whole], dtype=float)
+    smallest = float(numbers.min())
+    if smallest < 1000:
+        return False
+    return float(numbers.max()) < 10 * smallest or len(set(whole)) >= CODE_DISTINCT_SHARE * len(whole)
+
+
+def _kind_of(values: list[str], *, identifier: bool = False, quantity: bool = False) -> Column:
+    """How a column is encoded, from the training items' values (its name is filled in later):
+    ``identifier``, a column named as codes, is labels; ``quantity``, a column named as a quantity,
+    is never read as codes by its values."""
     present = [v for v in values if v]
-    if not present or identifier:
+    if not present or identifier or (not quantity and _codes(present)):
         return Column("", "labels")
     if sum(v.lower().startswith(LINK_PREFIXES) for v in present) >= NUMERIC_SHARE * len(present):
         return Column("", "link")
@@ -319,7 +404,7 @@ def fit_encoder(items: Raw, n_items: int, *, exclude: Sequence[str] = ()) -> Fea
         if name in exclude:
             continue
         cleaned = [_clean(v) for v in values]
-        column = _kind_of(cleaned, identifier=is_identifier(name))
+        column = _kind_of(cleaned, identifier=is_code(name), quantity=is_quantity(name))
         column.name = name
         seen = 0
         for value in cleaned:

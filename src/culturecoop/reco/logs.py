@@ -20,6 +20,7 @@ import shutil
 import tempfile
 import zipfile
 import zlib
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -97,6 +98,13 @@ class ItemTable:
     ids: np.ndarray
     columns: dict[str, list[str | None]]  # feature columns, one value per item
     first_available: np.ndarray | None  # Unix seconds, NO_TIME when not given
+    # What reading the table found that the report should say (sentences, in the reader's language).
+    notes: list[str] = field(default_factory=list)
+    # Columns read but no feature, each with what they are (``row number``: pandas' index).
+    ignored: dict[str, str] = field(default_factory=dict)
+    # Counts of the reading: rows, ids written otherwise than in the log, log items without a row,
+    # rows left out for want of an interaction (``keep_items``).
+    summary: dict[str, int] = field(default_factory=dict)
 
 
 # A Unix time this large is not seconds (it would be after the year 5000) but milliseconds,
@@ -431,12 +439,12 @@ def _legacy_text(line: bytes) -> str:
 def _is_data(fields: list[str], wanted: tuple[str, ...], known: set[str]) -> bool:
     """Whether the first row is data rather than headers: none of ``wanted`` is found among it, and
     one of its fields is a number or a time (``196	242	3	881250949``) or one of the ``known``
-    ids (the log's items, for an item table) — a header never is."""
+    ids (the log's items as ``_normal`` writes them, for an item table) — a header never is."""
     names = [f.strip().lower() for f in fields]
     if resolve_columns(names, wanted[:1]) or (len(wanted) > 1 and resolve_columns(names, wanted[1:2])):
         return False
     # DuckDB renames a repeated header (``0``, ``0_1``…).
-    return any(parse_time(re.sub(r"_\d+$", "", f)) is not None or f.strip() in known for f in fields)
+    return any(parse_time(re.sub(r"_\d+$", "", f)) is not None or _normal(f) in known for f in fields)
 
 
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
@@ -487,6 +495,32 @@ def _ragged_row(path: Path, shown: Path) -> None:
                     path=shown, line=line, found=count_text(len(row)), width=count_text(width)))
 
 
+# Written around an id by a CSV writer that quoted it twice (Book-Crossing's ``"0446520802"``,
+# ``\0432534220\"``): never part of the id.
+_QUOTES = "\"'\\`"
+_QUOTES_SQL = _QUOTES.replace("'", "''")
+# Names of a log's time column besides ``ALIASES`` (compared as the words of the lowered header):
+# MovieTweetings' ``rating_timestamp``, ``timestamp_ms``, ``event_time``, ``review_date``,
+# ``created_at``.
+_TIME_WORDS = frozenset({"timestamp", "time", "date", "datetime", "ts", "epoch", "unixtime"})
+
+
+def _time_header(names: list[str], taken: set[str]) -> str | None:
+    """The first header (lowered) that names a time although it is no alias of ``timestamp``:
+    one of its words is a time (``rating_timestamp``, ``timestamp_ms``, ``event_time``), it holds
+    ``timestamp`` or ``datetime`` (``ratingtimestamp``), or it ends in a verb's ``…ed_at``
+    (``created_at``, ``rated_at``)."""
+    for name in names:
+        if name in taken:
+            continue
+        words = [w for w in re.split(r"[^0-9a-z]+", name) if w]
+        squeezed = "".join(words)
+        if (set(words) & _TIME_WORDS or "timestamp" in squeezed or "datetime" in squeezed
+                or (len(words) > 1 and words[-1] == "at" and words[-2].endswith("ed"))):
+            return name
+    return None
+
+
 _UNIX_SQL = "CASE " + " ".join(f"WHEN abs(x) >= {limit:.0f} THEN x / {divisor:.0f}" for limit, divisor in _UNIT_LIMITS) + " ELSE x END"
 _CALENDAR_SQL = f"CASE WHEN x BETWEEN {FIRST_SECOND} AND {LAST_SECOND} THEN x END"
 _TIME_SQL = """
@@ -527,7 +561,14 @@ def read_interactions(path: Path, *, timed: bool = True) -> InteractionLog:
     random rather than by age)."""
     names, rel, con, first_line = _read(path, _("Interactions"), REQUIRED)
     found = resolve_columns(names, REQUIRED)
+    if "timestamp" not in found:
+        header = _time_header(names, set(found.values()))
+        if header is not None:
+            found["timestamp"] = header
     missing = [c for c in REQUIRED if c not in found and (timed or c != "timestamp")]
+    if missing == ["timestamp"]:
+        raise UserError(_("{path} has no time column (its columns: {columns}), so no --cutoff can split it in time; hold out items with --test-items FILE instead (one item_id per line: those items and all their interactions are the test), or add a timestamp column.").format(
+            path=path, columns=", ".join(rel.columns)))
     if missing:
         raise UserError(_("{path} has no column {column}; an interaction log needs the columns user_id,item_id,timestamp.").format(
             path=path, column=missing[0]))
@@ -541,8 +582,10 @@ def read_interactions(path: Path, *, timed: bool = True) -> InteractionLog:
     con.register("raw", rel)
     extra = "".join(f', coalesce(trim("{original[n]}"), \'\') AS "alt{k}"' for k, n in enumerate(others))
     formats = ", ".join(f"'{f}'" for f in (_time_formats(con, t, path) if "timestamp" in found else TIME_FORMATS))
+    # An item id keeps no quotes a CSV writer left inside it (Book-Crossing's ``"0446520802"``).
     con.execute(f"""CREATE TEMP TABLE log AS
-        SELECT row_number() OVER () + {first_line - 1} AS line, nullif(trim({u}), '') AS u, nullif(trim({i}), '') AS i,
+        SELECT row_number() OVER () + {first_line - 1} AS line, nullif(trim({u}), '') AS u,
+               nullif(trim(trim(trim({i}), '{_QUOTES_SQL}')), '') AS i,
                {t} AS raw_t, {_TIME_SQL.format(c=t, formats=formats)} AS t{extra}
         FROM raw""")
     table = con.sql("SELECT * EXCLUDE (line, raw_t) FROM log").to_arrow_table()
@@ -581,10 +624,16 @@ def read_interactions(path: Path, *, timed: bool = True) -> InteractionLog:
 
 def read_items(path: Path | None, log: InteractionLog) -> ItemTable:
     """The item table (``item_id`` plus any columns); items of the log missing from it get no
-    features, and items only in the table are kept (they can be test items)."""
+    features (``notes`` says how many), and items only in the table are kept here (they can be
+    test items: ``keep_items`` leaves out the others once the split is known).
+
+    An id of the log without a row of its own finds the row that writes it otherwise (``_normal``:
+    ``0012`` for ``12``, ``12.0``, quotes or spaces around it, ``034545104x`` for ``34545104X``),
+    id by id, unless two rows or two ids of the log would then be one. A column that only numbers
+    the rows (pandas' unnamed index) is no feature (``ignored``)."""
     if path is None:
         return ItemTable(log.item_ids, {}, None)
-    names, rel, con, first_line = _read(path, _("Items"), ("item_id",), set(log.item_ids.tolist()))
+    names, rel, con, first_line = _read(path, _("Items"), ("item_id",), {_normal(v) for v in log.item_ids.tolist()})
     original = dict(zip(names, rel.columns, strict=True))
     rows = rel.fetchall()
     con.close()
@@ -596,17 +645,30 @@ def read_items(path: Path | None, log: InteractionLog) -> ItemTable:
     key = _id_column(names, rows, log)
     if key is None:
         raise UserError(_("{path} has no item_id column; an item table needs item_id and any feature columns.").format(path=path))
-    ids = [str(r[position[key]] or "").strip() for r in rows]
+    ids = [_bare(str(r[position[key]] or "")) for r in rows]
     if any(not v for v in ids):
         line = ids.index("") + first_line
         raise UserError(_("{path} line {line} has no item_id; fix or remove that row.").format(path=path, line=line))
-    ids = _matched_ids(ids, log, path)
+    ids, rewritten = _matched_ids(ids, log, path)
     seen: set[str] = set()
     for n, v in enumerate(ids):
         if v in seen:
             raise UserError(_("{path} line {line} repeats item {item}; give each item once.").format(path=path, line=n + first_line, item=v))
         seen.add(v)
-    all_ids = np.array(sorted(seen | set(log.item_ids.tolist())), dtype=object).astype(str)
+    logged = set(log.item_ids.tolist())
+    notes: list[str] = []
+    without_row = len(logged - seen)
+    if without_row:
+        notes.append(plural(without_row, "{n} of the log's {total} items has no row in the item table: it has no feature.",
+                            "{n} of the log's {total} items have no row in the item table: they have no feature.").format(
+            n=count_text(without_row), total=count_text(len(logged))))
+    ignored: dict[str, str] = {}
+    for name in names:
+        if name != key and _numbers_rows(name, [r[position[name]] for r in rows]):
+            ignored[original[name]] = "row number"
+            notes.append(_("The item table's column {column} only numbers its rows (0, 1, 2… as pandas writes its index): it describes no item, so it is no feature.").format(
+                column=original[name]))
+    all_ids = np.array(sorted(seen | logged), dtype=object).astype(str)
     index = {v: n for n, v in enumerate(all_ids.tolist())}
     # The log's item indices follow the merged, sorted id list.
     log.item = np.array([index[v] for v in log.item_ids.tolist()], dtype=np.int64)[log.item]
@@ -615,7 +677,7 @@ def read_items(path: Path | None, log: InteractionLog) -> ItemTable:
     columns: dict[str, list[str | None]] = {}
     first: np.ndarray | None = None
     for name in names:
-        if name == key:
+        if name == key or original[name] in ignored:
             continue
         values: list[str | None] = [None] * len(all_ids)
         for row, slot in zip(rows, at.tolist(), strict=True):
@@ -632,7 +694,48 @@ def read_items(path: Path | None, log: InteractionLog) -> ItemTable:
                 first[slot] = parsed
             continue
         columns[original[name]] = values
-    return ItemTable(all_ids, columns, first)
+    return ItemTable(all_ids, columns, first, notes, ignored,
+                     {"rows": len(rows), "ids_written_otherwise": rewritten, "log_items_without_row": without_row})
+
+
+def keep_items(log: InteractionLog, items: ItemTable, keep: np.ndarray) -> tuple[ItemTable, np.ndarray]:
+    """The item table without the items ``keep`` (a mask over ``items.ids``, true for every item
+    of the log) leaves out, the log's item indices renumbered to it (in place), and each old index's
+    new one (-1: left out). A row of the table that no interaction names is no training item: it
+    teaches nothing, and a catalogue twice the log's size cost a run twice the memory and hours.
+    ``notes`` says how many were left out."""
+    renumbered = np.full(len(items.ids), -1, dtype=np.int64)
+    renumbered[keep] = np.arange(int(keep.sum()))
+    left_out = len(items.ids) - int(keep.sum())
+    if not left_out:
+        return items, renumbered
+    log.item = renumbered[log.item]
+    log.item_ids = items.ids[keep]
+    kept = np.flatnonzero(keep).tolist()
+    note = plural(left_out, "{n} of the item table's {total} items has no interaction in the log and is not in the test catalogue: it was left out.",
+                  "{n} of the item table's {total} items have no interaction in the log and are not in the test catalogue: they were left out.").format(
+        n=count_text(left_out), total=count_text(items.summary.get("rows", len(items.ids))))
+    table = ItemTable(items.ids[keep], {name: [values[i] for i in kept] for name, values in items.columns.items()},
+                      items.first_available[keep] if items.first_available is not None else None,
+                      [*items.notes, note], items.ignored, {**items.summary, "left_out_without_interaction": left_out})
+    return table, renumbered
+
+
+# Headers pandas or DuckDB give a column without a name (``Unnamed: 0``; an empty header read as
+# ``column0``), and the names an exported index takes.
+_UNNAMED = re.compile(r"|column\d+|unnamed[:_ ]*\d*|index|level_0|#")
+
+
+def _numbers_rows(name: str, values: list[Any]) -> bool:
+    """Whether a column without a name (``_UNNAMED``) holds nothing but the rows' numbers, 0 to n-1
+    or 1 to n in the file's order: pandas' index, written by ``to_csv`` by default."""
+    if not _UNNAMED.fullmatch(name.strip()) or len(values) < 2:
+        return False
+    first = str(values[0] or "").strip()
+    if first not in ("0", "1"):
+        return False
+    start = int(first)
+    return all(str(v or "").strip() == str(start + n) for n, v in enumerate(values))
 
 
 def _key_log_as_the_table(log: InteractionLog, names: list[str], rows: list[tuple[Any, ...]]) -> None:
@@ -643,10 +746,10 @@ def _key_log_as_the_table(log: InteractionLog, names: list[str], rows: list[tupl
     if not log.alternates:
         return
     aliases = {"itemid", *ALIASES["item_id"]}
-    columns = [_whole_ids(rows, n) for n, c in enumerate(names) if is_identifier(c) or _squeeze(c) in aliases]
+    columns = [_normal_ids(rows, n) for n, c in enumerate(names) if is_identifier(c) or _squeeze(c) in aliases]
 
     def shared(ids: np.ndarray) -> int:
-        known = {_whole(v) for v in set(ids.tolist())}
+        known = {_normal(v) for v in set(ids.tolist())}
         return max((sum(v in known for v in column) for column in columns), default=0)
 
     best, best_shared = None, shared(log.item_ids)
@@ -673,57 +776,92 @@ def _id_column(names: list[str], rows: list[tuple[Any, ...]], log: InteractionLo
     aliases, else the log's own header), unless another id column (``id``, ``…_id``) matches more of the
     log's items — Goodbooks-10k's ``books.csv`` has ``id``, ``book_id`` and ``work_id``, and only
     one of them is what the ratings call ``book_id``: taking the wrong one would describe every
-    item with another's features, silently."""
+    item with another's features, silently. Without a column named so, the id column that holds the
+    log's ids (Last.fm's ``artists.dat``: ``id``, for the log's ``artistID``); None when none does.
+    Ids are compared as ``_normal`` writes them."""
     logged = (log.columns or {}).get("item_id")
     named = resolve_columns(names, ("item_id",)).get("item_id")
     if named is None and logged and logged.strip().lower() in names:
         named = logged.strip().lower()
-    candidates = [c for c in names if c == named or is_identifier(c)]
-    if len(candidates) < 2:
+    aliases = {"itemid", *ALIASES["item_id"]}
+    candidates = [c for c in names if c == named or is_identifier(c) or _squeeze(c) in aliases]
+    if not candidates or (named is not None and len(candidates) < 2):
         return named
-    known = {_whole(v) for v in log.item_ids.tolist()}
-    shared = {c: sum(v in known for v in _whole_ids(rows, names.index(c))) for c in candidates}
+    known = {_normal(v) for v in log.item_ids.tolist()}
+    shared = {c: sum(v in known for v in _normal_ids(rows, names.index(c))) for c in candidates}
     best = max(candidates, key=lambda c: (shared[c], c == named))
-    return best if shared[best] > 0 or named is None else named
+    if shared[best] > 0:
+        return best
+    # Several id columns, none holding the log's ids: the first, for the sentence saying so.
+    return named if named is not None or len(candidates) < 2 else best
 
 
-def _whole_ids(rows: list[tuple[Any, ...]], n: int) -> list[str]:
-    """Column ``n`` of the item table's rows as ids, whole numbers written one way (``_whole``)."""
-    return [_whole(str(r[n] or "").strip()) for r in rows]
+def _normal_ids(rows: list[tuple[Any, ...]], n: int) -> list[str]:
+    """Column ``n`` of the item table's rows as ids written one way (``_normal``)."""
+    return [_normal(str(r[n] or "")) for r in rows]
 
 
 _WHOLE_NUMBER = re.compile(r"(-?)\+?0*(\d+?)(?:\.0*)?")
 
 
-def _whole(value: str) -> str:
-    """``12.0``, ``0012`` → ``12`` (how a spreadsheet or pandas writes whole-number ids, digits
-    kept as text however long); other ids as they are."""
-    whole = _WHOLE_NUMBER.fullmatch(value)
-    return whole.group(1) + whole.group(2) if whole else value
+def _bare(value: str) -> str:
+    """An id without the spaces and quotes around it (``"0446520802"`` → ``0446520802``)."""
+    return value.strip().strip(_QUOTES).strip()
+
+
+def _normal(value: str) -> str:
+    """An id written one way, to compare two files' writings: bare (``_bare``); a whole number
+    without leading zeros or decimals (``0012``, ``12.0`` → ``12``: how a spreadsheet or pandas
+    writes ids, digits kept as text however long); other ids in lower case and, when they begin
+    with zeros before a digit, without them (an ISBN: ``034545104X`` → ``34545104x``)."""
+    text = _bare(value)
+    whole = _WHOLE_NUMBER.fullmatch(text)
+    if whole:
+        return whole.group(1) + whole.group(2)
+    text = text.lower()
+    stripped = text.lstrip("0")
+    return stripped if stripped[:1].isdigit() else text
 
 
 def _as_written_in(values: list[str], known: list[str]) -> list[str]:
-    """Each value as ``known`` writes it when only its writing of a whole number differs
-    (``12.0`` for ``12``); the others as they are."""
+    """Each value as ``known`` writes it when only its writing differs (``_normal``: ``12.0`` for
+    ``12``) and no other of ``known`` writes it so; the others as they are."""
     present = set(known)
-    by_whole = {_whole(v): v for v in known}
-    return [v if v in present else by_whole.get(_whole(v), v) for v in values]
+    normals = Counter(_normal(v) for v in known)
+    by_normal = {_normal(v): v for v in known}
+    out = []
+    for value in values:
+        normal = _normal(value)
+        out.append(by_normal[normal] if value not in present and normals[normal] == 1 else value)
+    return out
 
 
-def _matched_ids(ids: list[str], log: InteractionLog, path: Path) -> list[str]:
-    """The table's ids as the log writes them. When not one id is shared and the two files write
-    the same whole numbers differently (``12.0`` against ``12``), the log's writing is taken; when
-    still none is shared, the table describes other items: one sentence, not a silent evaluation
+def _matched_ids(ids: list[str], log: InteractionLog, path: Path) -> tuple[list[str], int]:
+    """The table's ids as the log writes them, and how many were written otherwise. Id by id: a row
+    whose id the log does not have takes the log's writing of it (``_normal``: ``0012`` for ``12``)
+    when the log has no row of that id in the table, and neither the table nor the log writes that
+    id twice (two rows are never merged into one item, nor two of the log's items). When still
+    not one id is shared, the table describes other items: one sentence, not a silent evaluation
     without any feature."""
     logged = log.item_ids.tolist()
     known = set(logged)
-    if not ids or any(v in known for v in ids):
-        return ids
-    matched = _as_written_in(ids, logged)
-    if any(v in known for v in matched) and len(set(matched)) == len(matched):
-        return matched
-    raise UserError(_("{path} shares no item_id with the interaction log (the table's first: {table}; the log's first: {log}); give the item table of the same catalogue, with the same ids.").format(
-        path=path, table=ids[0], log=logged[0]))
+    table = set(ids)
+    rows_by_normal = Counter(_normal(v) for v in ids)
+    log_by_normal = Counter(_normal(v) for v in logged)
+    homeless = {_normal(v): v for v in logged if v not in table}
+    matched = []
+    rewritten = 0
+    for v in ids:
+        normal = _normal(v)
+        if v not in known and normal in homeless and rows_by_normal[normal] == 1 and log_by_normal[normal] == 1:
+            matched.append(homeless[normal])
+            rewritten += 1
+        else:
+            matched.append(v)
+    if matched and not any(v in known for v in matched):
+        raise UserError(_("{path} shares no item_id with the interaction log (the table's first: {table}; the log's first: {log}); give the item table of the same catalogue, with the same ids.").format(
+            path=path, table=ids[0], log=logged[0]))
+    return matched, rewritten
 
 
 def read_item_list(path: Path, items: ItemTable) -> np.ndarray:
@@ -732,14 +870,14 @@ def read_item_list(path: Path, items: ItemTable) -> np.ndarray:
         raise UserError(_("Test items file {path} is a folder; give the path of the file inside it.").format(path=path))
     if not path.is_file():
         raise UserError(_("Test items file {path} does not exist; check the path.").format(path=path))
-    lines = [line.split(",")[0].strip() for line in _plain(path).read_text(encoding="utf-8", errors="replace").splitlines()]
+    lines = [_bare(line.split(",")[0]) for line in _plain(path).read_text(encoding="utf-8", errors="replace").splitlines()]
     index = {v: n for n, v in enumerate(items.ids.tolist())}
     # A header line (``item_id``, ``movieId``...) is skipped, unless an item is called that.
     headers = {"itemid", *ALIASES["item_id"]}
     wanted = [v for v in lines if v and not (_squeeze(v) in headers and v not in index)]
     unknown = [v for v in wanted if v not in index]
     if unknown:
-        # The same whole numbers written otherwise (``12.0`` for ``12``) are the same items.
+        # The same ids written otherwise (``12.0`` or ``0012`` for ``12``) are the same items.
         wanted = _as_written_in(wanted, list(index))
         unknown = [v for v in wanted if v not in index]
     if unknown:

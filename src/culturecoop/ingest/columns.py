@@ -58,11 +58,14 @@ def _seats_sum(cells: list[str]) -> str:
     quantity): an empty cell is no seat of that type; a cell that is no whole number makes the sum
     unreadable (the row is rejected with its values, not counted short); no seat at all is no
     quantity either."""
-    seats = [f"CASE WHEN {c} IS NULL THEN 0 WHEN cc_number({c}, '.') >= 0 AND cc_number({c}, '.') = round(cc_number({c}, '.')) "
-             f"THEN CAST(cc_number({c}, '.') AS BIGINT) END" for c in cells]
+    # Each cell's number and the total are bound once (a lambda's parameter), not parsed again for
+    # each test they go through.
+    seats = [f"CASE WHEN {c} IS NULL THEN 0 ELSE list_transform([cc_number({c}, '.')], "
+             f"lambda n: CASE WHEN n >= 0 AND n = round(n) THEN CAST(n AS BIGINT) END)[1] END" for c in cells]
     total = " + ".join(f"({s})" for s in seats)
     written = " || ' + ' || ".join(f"coalesce({c}, '')" for c in cells)
-    return f"CASE WHEN ({total}) IS NULL THEN {written} ELSE CAST(nullif({total}, 0) AS VARCHAR) END"
+    return (f"list_transform([{total}], lambda t: CASE WHEN t IS NULL THEN {written} "
+            f"ELSE CAST(nullif(t, 0) AS VARCHAR) END)[1]")
 
 
 # A person's attributes read, like the e-mail, from the first of several people's columns (the

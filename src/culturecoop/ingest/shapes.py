@@ -430,8 +430,7 @@ def seats_sum(cells: list[str | None]) -> str | None:
     for cell in cells:
         if cell is None or not cell.strip():
             continue
-        found = _amount(cell.strip()) if not cell.strip().isdigit() else _Amount(Decimal(cell.strip()), False, False,
-                                                                                  False, False, ())
+        found = _amount(cell.strip())
         if found is None or found.value < 0 or found.value != found.value.to_integral_value():
             return " + ".join(c or "" for c in cells)
         total += int(found.value)

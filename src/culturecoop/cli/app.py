@@ -22,6 +22,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 console = Console(stderr=True)
+# What a command produces for a person to read (a report's tables): standard output, so that
+# `culturecoop report overview ... > rapport.txt` keeps it; messages and progress stay on ``console``.
+report_out = Console()
 
 
 def _wrap_at_breakable_spaces_only() -> None:
@@ -37,22 +40,23 @@ def _wrap_at_breakable_spaces_only() -> None:
 _wrap_at_breakable_spaces_only()
 
 # A number as printed (either language's separators, a sign, a percent): right-aligned in tables.
-# A figure: a number with its sign, and a unit (%, pts, a currency: 12,50 $, €12.50, CHF 45.00).
-_FIGURE = re.compile(r"(?:[$€£]|CHF\s)?[-−+]?[\d\s\u202f\u00a0.,]*\d[\d\s\u202f\u00a0.,]*(?:\s?(?:%|pts|[$€£]|CHF))?")
+# A figure: a number with its sign, and a unit (%, pts, ×, a currency: 12,50 $, €12.50, CHF 45.00).
+_FIGURE = re.compile(r"(?:[$€£]|CHF\s)?[-−+]?[\d\s\u202f\u00a0.,]*\d[\d\s\u202f\u00a0.,]*(?:\s?(?:%|pts|×|[$€£]|CHF))?")
 # A table cell's padding and border, in columns.
 _CELL_FRAME = 3
 # The least room a key column (what a row is about) keeps, in columns, when its names are longer.
 _KEY_ROOM = 18
 
 
-def print_table(title: str, headers: list[str], rows: list[list[str]], keys: tuple[int, ...] = (0,)) -> None:
+def print_table(title: str, headers: list[str], rows: list[list[str]], keys: tuple[int, ...] = (0,),
+                to: Console = console) -> None:
     """Print a table whole at the terminal's width: when its columns do not all fit, it is printed
     in parts, each repeating the columns ``keys`` (what a row is about), so no figure is ever cut
     short ("0,1…") in an 80-column terminal or a log. A part keeps at least one other column."""
     from rich.table import Table
 
     width = [max([len(header), *(len(row[n]) for row in rows)]) + _CELL_FRAME for n, header in enumerate(headers)]
-    room = console.width - 1 - sum(width[k] for k in keys)
+    room = to.width - 1 - sum(width[k] for k in keys)
     parts: list[list[int]] = []
     used = 0  # the last part's width
     for n in range(len(headers)):
@@ -78,7 +82,7 @@ def print_table(title: str, headers: list[str], rows: list[list[str]], keys: tup
                              justify="right" if right else "left")
         for row in rows:
             table.add_row(*[row[n] for n in columns])
-        console.print(table)
+        to.print(table)
 
 
 @app.callback()

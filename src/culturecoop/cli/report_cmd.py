@@ -19,16 +19,18 @@ from culturecoop.analytics.wording import (
     colon,
     column_label,
     day,
+    label,
     moment,
     money,
     month,
+    number,
     percent,
     points,
     signed_percent,
     summary_label,
     summary_value,
 )
-from culturecoop.cli.app import app, console, emit_json, figure, print_table
+from culturecoop.cli.app import app, console, emit_json, figure, print_table, report_out
 from culturecoop.errors import UserError
 from culturecoop.i18n import _, current_language, day_words, general, gettext_in, plural
 from culturecoop.privacy import audit
@@ -49,11 +51,26 @@ def _is_share(column: str) -> bool:
 
 
 _ISO_DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+_ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?")
 _ISO_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
 # Figures that are amounts of money, as a column or as a key figure's code (``metric``, ``figure``).
 MONEY = ("revenue", "average_basket", "revenue_per_patron", "average_price", "price", "unit_price")
+# Columns whose values are codes, and the kind of each (``wording.label``): printed in words.
+CODES = {"genre": "genre", "from_genre": "genre", "to_genre": "genre", "segment": "segment", "dimension": "dimension",
+         "band": "band", "recency": "band", "frequency": "band", "kind": "member_kind", "distance": "distance",
+         "direction": "direction", "age_band": "age_band", "metric": "metric", "figure": "figure"}
+# The same, for a column whose codes depend on its table (``elsewhere``'s ``value``).
+TABLE_CODES = {("genres", "value"): "genre", ("kinds", "value"): "member_kind"}
+# A code column left out where the table names the same thing in words (the codes stay in --json).
+NAMED_BY = {"genre": "label", "value": "label", "metric": "label", "figure": "label", "from_genre": "from_label",
+            "to_genre": "to_label", "other_member": "name"}
+# Ratios against a reference (printed « 2,28 × »), chances (« < 0,001 »), changes of a share in
+# points per month (a trend's slope) and an overlap index (a share of the people in either audience).
+TIMES = frozenset({"lift", "lift_vs_rest", "ci_low", "ci_high", "multiplier"})
+CHANCES = frozenset({"p_value", "q_value"})
+SHARES = frozenset({"jaccard"})
 
 
 def _format(value: Any, column: str = "", currency: str | None = None) -> str:
@@ -67,6 +84,8 @@ def _format(value: Any, column: str = "", currency: str | None = None) -> str:
         return "–"
     # Days and months as the reader writes them (reports give them ISO: 2024-12-26, 2024-12).
     if isinstance(value, datetime):
+        return moment(value, language)
+    if isinstance(value, str) and _ISO_MOMENT.fullmatch(value):
         return moment(value, language)
     if isinstance(value, date) or (isinstance(value, str) and _ISO_DAY.fullmatch(value)):
         return day(value, language)
@@ -85,15 +104,31 @@ def _format(value: Any, column: str = "", currency: str | None = None) -> str:
     return str(value)
 
 
-def _cells(row: dict[str, Any], columns: Sequence[Any], hidden_label: str, currency: str) -> list[str]:
+def _cells(row: dict[str, Any], columns: Sequence[Any], hidden_label: str, currency: str, table: str = "") -> list[str]:
     """A report row as printed: each column's value, or ``hidden_label`` where the gate suppressed it.
     A key figure's row (its code in ``metric`` or ``figure``) is written as that figure is: an
-    amount with its currency, a share as a percentage; its change as a signed percentage."""
+    amount with its currency, a share as a percentage; its change as a signed percentage. Codes
+    (a genre, a segment, a band) are written in words, ratios as « 2,28 × »."""
     hidden = set(row.get("suppressed", []))
     figure = str(row.get("metric") or row.get("figure") or "")
 
     def shown(name: str) -> str:
         value = row.get(name)
+        language = current_language()
+        kind = CODES.get(name) or TABLE_CODES.get((table, name))
+        if kind is not None and isinstance(value, str):
+            return label(kind, value, language, currency)
+        if name in TIMES and isinstance(value, int | float):
+            return number(value, language, 2) + "\u00a0×"
+        if name in CHANCES and isinstance(value, int | float):
+            return f"< {number(0.001, language, 3)}" if value < 0.001 else number(value, language, 3)
+        if name in SHARES and isinstance(value, float):
+            return percent(value, language)
+        # A trend's change and slope are changes of a share: points (+13,0 pts), never a bare 0,1298.
+        if name == "slope_per_month" or (name == "change" and "first_share" in row):
+            return points(value, language) if isinstance(value, int | float) else _format(value)
+        if name == "index" and isinstance(value, int | float):
+            return number(value, language)
         if name == "change" and figure and isinstance(value, float):
             now, before = row.get("this_period"), row.get("previous_period")
             if _is_share(figure) and isinstance(now, float) and isinstance(before, float):
@@ -128,31 +163,51 @@ def _summary_cell(code: str, value: Any, currency: str) -> str:
 
 
 def _print_result(result: ReportResult) -> None:
-    label = f"< {result.k}"
+    """The report on standard output, as a person reads it: names, not codes; each table's columns
+    explained under it, the summary, the notes. Codes and raw figures are in --json."""
+    hidden = f"< {result.k}"
     language = current_language()
     for table in result.tables:
-        names = [c.name for c in table.columns]
-        # Headers in the reader's words; the codes stay in --json.
-        headers = [gettext_in(c.header, language) if c.header else column_label(c.name, language, table.name)
-                   for c in table.columns]
-        cells = [_cells(row, table.columns, label, result.currency) for row in table.rows[:MAX_ROWS]]
-        # What a row is about: its names as read ("label", or "from_label" and "to_label"), else its first column.
-        labels = tuple(n for n, name in enumerate(names) if name == "label" or name.endswith("_label"))
+        present = {c.name for c in table.columns}
+        columns = [c for c in table.columns if NAMED_BY.get(c.name) not in present]
+        names = [c.name for c in columns]
+        headers = [_header(c, language, table.name) for c in columns]
+        # A name printed for its code takes the code's header when its own is the generic « Nom »
+        # (a genre's name reads « Genre », a kind of member's « Type de membre »).
+        for code in table.columns:
+            named = NAMED_BY.get(code.name)
+            if named in names and headers[names.index(named)] == column_label(named, language):
+                headers[names.index(named)] = _header(code, language, table.name)
+        cells = [_cells(row, columns, hidden, result.currency, table.name) for row in table.rows[:MAX_ROWS]]
+        # What a row is about: its names ("label", or "from_label" and "to_label"), else an event's
+        # title and day, else its first column.
+        keys = tuple(n for n, name in enumerate(names) if name == "label" or name.endswith("_label"))
+        if not keys and {"title", "event_day"} <= set(names):
+            keys = (names.index("title"), names.index("event_day"))
         print_table(table.title + (" — " + _("cross-member aggregate") if table.pooled else ""), headers, cells,
-                    keys=labels or (0,))
+                    keys=keys or (0,), to=report_out)
         if len(table.rows) > MAX_ROWS:
-            console.print(plural(len(table.rows) - MAX_ROWS, "… {n} more row (use --json for all of them)", "… {n} more rows (use --json for all of them)").format(n=figure(len(table.rows) - MAX_ROWS)))
-        for header, column in zip(headers, table.columns, strict=True):
-            console.print(f"  [bold]{escape(header)}[/]: {column.meaning}", highlight=False)
+            report_out.print(plural(len(table.rows) - MAX_ROWS, "… {n} more row (use --json for all of them)", "… {n} more rows (use --json for all of them)").format(n=figure(len(table.rows) - MAX_ROWS)))
+        for header, column in zip(headers, columns, strict=True):
+            meaning = column.meaning
+            if column.name == "change" and "metric" in present:  # a fraction in --json; printed in % or points
+                meaning = _("Change against the previous period, in percent (a share's, in percentage points)")
+            if meaning.strip().casefold() != header.strip().casefold():  # never « Segment: Segment »
+                report_out.print(f"  [bold]{escape(header)}[/]: {meaning}", highlight=False)
     if result.summary:
-        console.print(", ".join(f"{summary_label(k, language)}{colon(language)}{_summary_cell(k, v, result.currency)}"
-                                for k, v in result.summary.items()),
-                      highlight=False)
+        report_out.print(", ".join(f"{summary_label(k, language)}{colon(language)}{_summary_cell(k, v, result.currency)}"
+                                   for k, v in result.summary.items()),
+                         highlight=False)
     for note in result.notes:
-        console.print(f"[dim]{escape(_days_in_words(note, language))}[/]", highlight=False)
+        report_out.print(f"[dim]{escape(_days_in_words(note, language))}[/]", highlight=False)
     if result.audit_id is not None:
-        console.print(_("Recorded in the audit log as entry {seq} (ε spent: {epsilon}).").format(
+        report_out.print(_("Recorded in the audit log as entry {seq} (ε spent: {epsilon}).").format(
             seq=result.audit_id, epsilon=general(result.epsilon_spent)))
+
+
+def _header(column: Any, language: str, table: str) -> str:
+    """A column's header in the reader's words: its own, else its name in ``table``."""
+    return gettext_in(column.header, language) if column.header else column_label(column.name, language, table)
 
 
 def _days_in_words(note: str, language: str) -> str:

@@ -165,6 +165,15 @@ def _event_id_without_column(builder: DraftBuilder) -> None:
     keys = [tuple(builder.spec_cells(row, starts)) for row in builder.sample.rows] if starts is not None else []
     if "event_title" not in builder.columns_map and starts is not None:
         _title_told_by_the_start(builder, keys)
+    texts = starts.get("in_text") if isinstance(starts, dict) and "column" not in starts else None
+    sold = builder.column(texts) if isinstance(texts, str) else None
+    if "event_title" not in builder.columns_map and sold is not None and sold.distinct > 1:
+        # Yurplan's « Billet »: « Festival des Cabanes – Samedi 12 sept. 2026 », what was sold with its
+        # date, and no column naming the show: each of its values is one event, titled by it.
+        builder.columns_map["event_title"] = sold.name
+        builder.note("columns.event_title", sold.name, _("no column names the show, and {column} names what was sold "
+                                                         "with its date: each of its values is one event").format(
+            column=sold.name), check=True)
     title = builder.columns_map.get("event_title")
     if isinstance(title, str):
         # A start read in the title tells the title's events apart already; in another column, it joins.

@@ -8,7 +8,7 @@ cannot read are left to the member.
 
 from __future__ import annotations
 
-from culturecoop.i18n import _
+from culturecoop.i18n import _, plural
 from culturecoop.ingest import draft_settings as decide
 from culturecoop.ingest import vocabulary as vocab
 from culturecoop.ingest.draft_builder import DraftBuilder
@@ -26,6 +26,22 @@ def decide_labels(builder: DraftBuilder) -> None:
         _status_flag(builder)
     elif not _order_status_letters(builder, status):
         known, unknown = decide.classify_labels(status, vocab.classify_status, TICKET_STATUSES)
+        unknown = _paid_or_not(builder, status, known, unknown)
+        partial = [label for label in unknown if vocab.is_partial(label)]
+        if partial:
+            # Part of an order or of its price given back: the seats were used, as a rule. A sale,
+            # and the member is told: read as a refund, the whole order left the figures.
+            unknown = [label for label in unknown if label not in partial]
+            known.update(dict.fromkeys(partial, "sold"))
+            builder.undecided.append(plural(
+                len(partial),
+                "{labels} says a refund was partial: part of the order or of its price was given back. It is "
+                "counted as a sale at the price the export gives; if the whole order was given back, write refunded "
+                "for it under `status_values` in the mapping's YAML.",
+                "{labels} say a refund was partial: part of the order or of its price was given back. They are "
+                "counted as sales at the price the export gives; if a whole order was given back, write refunded "
+                "for its label under `status_values` in the mapping's YAML.").format(
+                labels=", ".join(f"« {label} »" for label in partial[:8])))
         if known and status.fill < 1 and not unknown and "sold" not in known.values():
             # Tito's "Void Status": "void" on a voided ticket, empty on every valid one.
             known[""] = "sold"
@@ -86,6 +102,36 @@ def _status_flag(builder: DraftBuilder) -> None:
         builder.settings["status_values"] = {label: said if yes else "sold" for label, yes in words.items()
                                              if yes is not None}
         return
+
+
+def _paid_or_not(builder: DraftBuilder, status: Column, known: dict[str, str], unknown: list[str]) -> list[str]:
+    """A column that says whether a booking was paid (« Réglé », « Payé », "Paid"): yes, or how it
+    was paid (« chèque », « virement reçu »), is a sale; no, or an empty cell, a booking not paid
+    (yet), is counted as a sale too, as the list counts it, and the member is told to make it
+    cancelled if unpaid bookings lapse. A refund (« Remboursé ») stays one. The labels still
+    unknown are returned."""
+    if vocab.classify_status(status.name) != "sold":
+        return unknown
+    said = {label: vocab.classify_boolean(label) for label in unknown}
+    paid = [label for label, value in said.items() if value is True or (value is None and vocab.is_payment_means(label))]
+    unpaid = [label for label, value in said.items() if value is False]
+    if not paid and not unpaid:
+        return unknown
+    known.update(dict.fromkeys(paid, "sold"))
+    if paid:
+        builder.note("status_values", None, plural(len(paid), "{column} says whether a booking was paid: {labels} is a sale",
+                                                   "{column} says whether a booking was paid: {labels} are sales").format(
+            column=status.name, labels=", ".join(f"« {label} »" for label in paid)))
+    if unpaid or status.fill < 1:
+        known.update(dict.fromkeys(unpaid, "sold"))
+        if status.fill < 1:
+            known[""] = "sold"
+        shown = [f"« {label} »" for label in unpaid] + ([_("an empty cell")] if status.fill < 1 else [])
+        builder.undecided.append(_("{column} says some bookings were not paid ({labels}): they are counted as sales, "
+                                   "as your list counts them; if an unpaid booking lapses, write cancelled for them "
+                                   "under `status_values` in the mapping's YAML.").format(
+            column=status.name, labels=", ".join(shown)))
+    return [label for label in unknown if label not in paid and label not in unpaid]
 
 
 def _reimbursed_bookings(builder: DraftBuilder, status: Column, known: dict[str, str]) -> None:

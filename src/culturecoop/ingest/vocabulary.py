@@ -93,7 +93,8 @@ HEADERS: dict[str, tuple[str, ...]] = {
                      "horodateur", "horodatage", "timestamp", "zeitstempel", "marca temporal",
                      "informazioni cronologiche", "submitted at", "submission date", "date de soumission",
                      "date d envoi", "heure de fin", "completion time"),
-    "status": ("bestellstatus", "zahlungsstatus", "status", "statut", "attendee status", "ticket status", "order status", "statut commande",
+    # « Réglé », « Payé », "Paid": whether the booking was paid (« Règlement » is how: CB, chèque).
+    "status": ("bestellstatus", "zahlungsstatus", "status", "statut", "regle", "paye", "paid", "attendee status", "ticket status", "order status", "statut commande",
                "statut de la commande", "statut du billet", "etat", "state", "seat status", "etat du billet",
                "payment status", "statut paiement", "statut de paiement", "etat commande",
                # A transactions report typing each row as a sale or a refund (Vendini's "Transaction Type").
@@ -143,7 +144,8 @@ HEADERS: dict[str, tuple[str, ...]] = {
                     # A theatre's performance, named as the play: « Représentation », « Pièce ».
                     "representation", "nom de la representation", "titre de la representation",
                     "titre de l evenement", "nom du concert", "piece", "oeuvre",
-                    "activity", "activite", "campagne", "formulaire", "form name",
+                    "activity", "activite", "campagne", "campaign", "campaign name", "nom de la campagne",
+                    "formulaire", "form name",
                     # A box office selling its shows through a shop or a till: the item sold is the show.
                     "item", "item name", "lineitem name", "line item name", "lineitem", "line item",
                     # What is sold, in a box office's words (Secutix's "Produit") or an experience
@@ -190,7 +192,8 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "event_language": ("event language", "langue du spectacle", "show language", "langue de l evenement",
                        "language of performance", "langue spectacle", "perf language", "performance language",
                        "event lang"),
-    "patron_id": ("kundennummer", "kunden id", "kunden no", "customer no", "customer id", "customer", "no client", "client no", "id client", "client id",
+    "patron_id": ("no carte", "numero de carte", "carte membre", "carte adherent", "carte amis", "no carte amis",
+                  "member card", "membership no", "membership id", "card no", "card id", "kundennummer", "kunden id", "kunden no", "customer no", "customer id", "customer", "no client", "client no", "id client", "client id",
                   "patron id", "patron no", "constituent id", "constituent no", "member id", "member no",
                   "visitor id", "account id", "account no", "contact id", "user id", "id utilisateur",
                   "no adherent", "adherent id", "id contact", "no de client", "code client", "supporter id",
@@ -226,7 +229,10 @@ HEADERS: dict[str, tuple[str, ...]] = {
                           "newsletter", "infolettre", "consentement infolettre", "accepte newsletter",
                           "marketing consent", "accepts marketing", "consentement marketing", "abonnement",
                           "inscription newsletter", "opt in marketing", "email marketing", "communications",
-                          "optin newsletter", "opt in newsletter", "marketing opt in", "newsletter opt in"),
+                          "optin newsletter", "opt in newsletter", "marketing opt in", "newsletter opt in",
+                          # « Lettre d'information », « J'accepte de recevoir la lettre d'info de La Cale ».
+                          "lettre information", "lettre info", "lettre infos", "lettre d information",
+                          "lettre d info", "recevoir lettre", "liste de diffusion", "mailing list"),
     "consent_personalization": ("consent personalization", "recommendations", "consentement recommandations",
                                 "personalisation", "personnalisation", "recommandations",
                                 "consent recommendations", "personalization opt in", "personalisation opt in",
@@ -309,6 +315,12 @@ for _field, _words in (("unit_price", more.NOT_A_PRICE), ("total_price", more.NO
                        ("patron_id", _NAME_WORDS)):
     EXCLUDE_WORDS[_field] = EXCLUDE_WORDS.get(_field, frozenset()) | _words
 
+# « Payé », « Réglé » name a payment's status, « Montant payé », "Payment Method", « Date de règlement »
+# an amount, a means or a day.
+EXCLUDE_WORDS["status"] = EXCLUDE_WORDS.get("status", frozenset()) | frozenset(
+    {"montant", "total", "amount", "prix", "price", "date", "day", "jour", "mode", "method", "methode", "moyen",
+     "means", "somme", "sum", "frais", "fee", "fees"})
+
 STATUS_WORDS: dict[str, str] = {
     "sold": "sold", "paid": "sold", "paye": "sold", "payee": "sold", "valid": "sold", "valide": "sold",
     "validee": "sold", "completed": "sold", "complete": "sold", "confirmed": "sold", "confirme": "sold",
@@ -339,7 +351,7 @@ STATUS_WORDS: dict[str, str] = {
     "refunded": "refunded", "refund": "refunded", "rembourse": "refunded", "remboursee": "refunded",
     "remboursement": "refunded", "returned": "refunded", "retourne": "refunded", "retournee": "refunded",
     "reimbursed": "refunded",
-    "partially refunded": "refunded", "refunded canceled": "refunded", "refunded cancelled": "refunded",
+    "refunded canceled": "refunded", "refunded cancelled": "refunded",
     "cancelled": "cancelled", "canceled": "cancelled", "annule": "cancelled", "annulee": "cancelled", "resilie": "cancelled", "resiliee": "cancelled",
     "deleted": "cancelled", "supprime": "cancelled", "void": "cancelled", "voided": "cancelled",
     "annulation": "cancelled", "not attending": "cancelled", "invalid": "cancelled", "invalide": "cancelled",
@@ -463,6 +475,8 @@ def header_score(field: str, header: str) -> float:
         return 0.0
     if set(words) & EXCLUDE_WORDS.get(field, frozenset()):
         return 0.0
+    if raw[0] in _ASKS_HOW_OR_WHY and header.rstrip().endswith("?") and not field.startswith("consent"):
+        return 0.0  # « Comment avez-vous connu le festival ? » names no festival: a form's question
     plain = tuple(w for w in words if w not in ATTENDEE_WORDS and w not in BUYER_WORDS) or words
     head = _head(raw, field)
     best = 0.0
@@ -482,6 +496,14 @@ def header_score(field: str, header: str) -> float:
     return max(best, 0.0)
 
 
+# A booking form's question that asks how, why, whether or where from (« Comment avez-vous connu le
+# festival ? », "How did you hear about us?", « Avez-vous déjà assisté… ? »): its answers are opinions
+# or channels, never the event, the person or the ticket its words mention. Consent is asked so too.
+# « Quel est votre code postal ? » asks for the field itself: it counts.
+_ASKS_HOW_OR_WHY = frozenset({"comment", "pourquoi", "avez", "etes", "as", "es", "connaissez", "ou", "par",
+                              "how", "why", "have", "did", "were", "are", "where", "do", "would", "souhaitez",
+                              "acceptez", "voulez", "wie", "warum", "como", "por", "come", "perche", "hoe",
+                              "waarom"})
 # Words after which a header names what its head word belongs to ("Prix de la réservation",
 # "Price of ticket"), and head words that identify or name that thing (« Code de la réservation » is
 # the reservation's code, « Nom de la campagne » the campaign's name: the campaign is the column's).
@@ -548,10 +570,36 @@ _STATUS_INSIDE = _any_word(STATUS_WORDS, 1)
 _CHANNEL_INSIDE = _any_word(CHANNEL_WORDS, 4)
 
 
+# A refund of part of an order or ticket (« Remboursé partiellement », "Partially Refunded"): neither
+# a sale nor a refund of the whole; the member says which it counts as.
+PARTIAL_WORDS = frozenset({"partial", "partially", "partiel", "partielle", "partiellement", "teilweise", "parcial",
+                           "parziale", "gedeeltelijk"})
+
+
+# Means of payment: written in a « Payé » column, they say the booking was paid, and how.
+PAYMENT_MEANS = frozenset({"cheque", "cheques", "cb", "carte", "especes", "espece", "liquide", "cash", "comptant",
+                           "interac", "virement", "paypal", "stripe", "card", "check", "transfer", "lydia", "sumup",
+                           "helloasso", "recu", "recue", "debit", "credit", "visa", "mastercard", "amex", "twint",
+                           "bancontact", "payconiq", "ideal", "sepa"})
+
+
+def is_payment_means(label: str) -> bool:
+    """True for a label naming how a booking was paid (« chèque », « virement reçu », "Interac")."""
+    return bool(set(fold(label).split()) & PAYMENT_MEANS)
+
+
+def is_partial(label: str) -> bool:
+    """True for a status saying a refund or cancellation was partial."""
+    return bool(set(fold(label).split()) & PARTIAL_WORDS)
+
+
 @functools.lru_cache(maxsize=4096)
 def classify_status(label: str) -> str | None:
-    """The canonical status a vendor's label means, or None when it is not a known word."""
+    """The canonical status a vendor's label means, or None when it is not a known word (a
+    partial refund included: the member decides)."""
     key = fold(label)
+    if is_partial(label):
+        return None
     if key in STATUS_WORDS:
         return STATUS_WORDS[key]
     # "Eventbrite Completed", "Remboursé (partiel)": the known word inside a longer label.

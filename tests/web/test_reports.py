@@ -186,6 +186,15 @@ def test_bad_periods_and_names_are_one_clear_sentence(app, coop: Coop) -> None:
         login(c, coop.emails["A-analyst"])
         page = c.get(f"/m/{A}/overview?period=custom&from=2001-01-01&to=2001-02-01")
         assert page.status_code == 200 and f"<strong>Chiffres clés</strong> — {message}" in html.unescape(page.text)
+        # A tab's JSON and CSV answer the period asked for or none: the default period's figures came
+        # back (200) under a date that does not exist.
+        for download in (f"/m/{A}/overview.json?period=custom&from=2026-02-30",
+                         f"/m/{A}/overview.csv?table=overview-overview&period=custom&from=2026-02-30"):
+            refused = c.get(download)
+            said = html.unescape(refused.text)
+            assert refused.status_code == 422 and "La période ne peut pas être lue" in said and "2026-02-30" in said, said
+        # The page shows the sentence beside its field and the default period meanwhile.
+        assert c.get(f"/m/{A}/overview?period=custom&from=2026-02-30").status_code == 200
 
 
 def test_an_unknown_report_in_french_offers_the_reports_by_their_titles(app, coop: Coop) -> None:

@@ -84,6 +84,15 @@ def _question(request: Request, answers: AnswersDep, warehouse: WarehouseDep, me
     return {**form.query(), **{k: v for k, v in query.items() if k in ("event", "days")}}, form, t
 
 
+def _period_stands(form: Any) -> None:
+    """A download (the tab's JSON, a table's CSV) answers the period asked for or none: a date it
+    cannot read is refused (422) with the sentence the page shows beside its field, never the default
+    period's figures under the asked period's name. The page itself shows the default period meanwhile."""
+    if form.errors:
+        message = next(iter(form.errors.values()))
+        raise WebError(422, _("The period cannot be read: {reason}"), reason=message)
+
+
 def _tab_routes(tab: Tab) -> None:
     def page(request: Request, member_id: str, principal: MemberReader, warehouse: WarehouseDep,
              answers: AnswersDep) -> Response:
@@ -96,6 +105,7 @@ def _tab_routes(tab: Tab) -> None:
     def page_json(request: Request, member_id: str, principal: MemberReader, warehouse: WarehouseDep,
                   answers: AnswersDep) -> Response:
         query, form, t = _question(request, answers, warehouse, member_id, tab)
+        _period_stands(form)
         payloads = tab_payloads(answers, warehouse, actor_of(principal), member_id, tab, form.params, t.language, query)
         assert payloads is not None
         view = view_of(tab, payloads, member_id, t, query)
@@ -105,6 +115,7 @@ def _tab_routes(tab: Tab) -> None:
     def page_csv(request: Request, member_id: str, principal: MemberReader, warehouse: WarehouseDep,
                  answers: AnswersDep, table: Annotated[str, Query(max_length=80)]) -> Response:
         query, form, t = _question(request, answers, warehouse, member_id, tab)
+        _period_stands(form)
         payloads = tab_payloads(answers, warehouse, actor_of(principal), member_id, tab, form.params, t.language, query)
         assert payloads is not None
         found = view_of(tab, payloads, member_id, t, query).table(table)

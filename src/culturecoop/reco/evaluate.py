@@ -30,7 +30,12 @@ from culturecoop.errors import UserError
 from culturecoop.i18n import _, plural
 from culturecoop.reco import model as models
 from culturecoop.reco.diversity import item_similarity, mmr, standardize
-from culturecoop.reco.features import FeatureEncoder, fit_encoder, looks_like_outcome
+from culturecoop.reco.features import (
+    FeatureEncoder,
+    fit_encoder,
+    looks_co_interacted,
+    looks_like_outcome,
+)
 from culturecoop.reco.logs import (
     InteractionLog,
     ItemTable,
@@ -39,7 +44,7 @@ from culturecoop.reco.logs import (
     read_item_list,
     read_items,
 )
-from culturecoop.reco.metrics import TieKeys, auc_values, list_metrics, tie_keys, top_k
+from culturecoop.reco.metrics import TieKeys, auc_values, list_metrics, tie_keys, top_k, untied
 from culturecoop.reco.rerank import (
     DEFAULT_DIVERSITY,
     FLOOR_SHARE,
@@ -331,9 +336,13 @@ def evaluate(log: InteractionLog, items: ItemTable, split: Split, k: int, *,
             # The committee serves its lists at the diversity its members chose on their folds.
             diversity = hybrid.diversity if name == "hybrid" and isinstance(hybrid, models.HybridCommittee) else 0.0
             ties = TieKeys(user_keys[first:first + per_batch], item_keys)
-            ranked[name].append(mmr(scores, x_test, diversity, k, similarity) if diversity > 0 else top_k(scores, k, ties))
             if split.mode == "item":
                 aucs[name].append(auc_values(scores, relevant[first:first + per_batch]))
+            if name == "hybrid":
+                # Its lists are built greedily too (diversity, the re-ranking, the floor): ties broken
+                # per user there as top_k breaks them, never the same for everyone.
+                scores = untied(scores, ties)
+            ranked[name].append(mmr(scores, x_test, diversity, k, similarity) if diversity > 0 else top_k(scores, k, ties))
             if name == "hybrid":
                 t0 = time.perf_counter()
                 z = standardize(scores)
@@ -516,6 +525,9 @@ def run(interactions: Path, items_path: Path | None, *, cutoff: str | None, test
     # Columns read but no feature are listed with what they are, as a link is.
     report["feature_columns"] = {**items.ignored, **report["feature_columns"]}
     report["warnings"] = [*items.notes, *outcome_warnings(report["feature_columns"])]
+    if not report["features"]:
+        # CiaoDVD's log alone: every model ranked the new items alike (nDCG 0.0059 each), a "win" by nothing.
+        report["warnings"].append(_("No item has a feature (no --items, or an item table of ids alone): to every model the new items look alike, so the comparison tells nothing about cold start. Give --items FILE with item_id and what describes each item (genres, year, artists…)."))
     return report
 
 
@@ -526,9 +538,14 @@ def outcome_warnings(feature_columns: dict[str, str]) -> list[str]:
     happens after the cutoff or on the held-out items. They are used as given (every column given
     is a feature); the reader decides."""
     suspects = [name for name, kind in feature_columns.items() if kind == "number" and looks_like_outcome(name)]
+    lists = [name for name, kind in feature_columns.items() if kind != "number" and looks_co_interacted(name)]
+    said = [plural(len(lists),
+                   "The item table's column {columns} lists the items bought or viewed with each one: computed from the same purchases as the log, it tells every model what happens on the held-out items or after the cutoff, a leak of the test period. It is used as given (every column is a feature); leave it out of --items for an honest measure.",
+                   "The item table's columns {columns} list the items bought or viewed with each one: computed from the same purchases as the log, they tell every model what happens on the held-out items or after the cutoff, a leak of the test period. They are used as given (every column is a feature); leave them out of --items for an honest measure.").format(
+        columns=", ".join(lists))] if lists else []
     if not suspects:
-        return []
-    return [plural(len(suspects),
+        return said
+    return [*said, plural(len(suspects),
                    "The item table's column {columns} looks like a count or an average of the interactions themselves: computed over the whole log, it tells every model what happens after the cutoff or on the held-out items, a leak of the test period. It is used as given (every column is a feature); leave it out of --items for an honest measure.",
                    "The item table's columns {columns} look like counts or averages of the interactions themselves: computed over the whole log, they tell every model what happens after the cutoff or on the held-out items, a leak of the test period. They are used as given (every column is a feature); leave them out of --items for an honest measure.").format(
         columns=", ".join(suspects))]

@@ -82,12 +82,17 @@ LINK_PREFIXES = ("http://", "https://", "www.", "ftp://")
 _TITLE_YEAR = re.compile(r"[(\[]\s*(1[5-9]\d\d|20\d\d)\s*(?:[-\u2013/]\s*(?:\d{2,4})?\s*)?[)\]]\s*$")
 TITLE_YEAR_SHARE = 0.5
 # A column named as an identifier: ``id``, ``…_id``, ``… id``, ``…Id``, or a catalogue number.
-_IDENTIFIER = re.compile(r"(?:^|[_\s.\-])id$|^(?:isbn|isbn10|isbn13|asin|ean|upc|sku|gtin)$", re.IGNORECASE)
-_CAMEL_ID = re.compile(r"[a-z0-9]Id$")
+_IDENTIFIER = re.compile(r"(?:^|[_\s.\-])ids?$|^(?:isbn|isbn10|isbn13|asin|ean|upc|sku|gtin)$", re.IGNORECASE)
+_CAMEL_ID = re.compile(r"[a-z0-9]Ids?$")
 # Words of a column's name (``_words``) saying it holds codes, not quantities (``is_code``).
 CODE_WORDS = frozenset({"id", "ids", "code", "codes", "zip", "zipcode", "postal", "postcode", "postalcode", "isbn",
                         "isbn10", "isbn13", "sku", "ean", "upc", "gtin", "asin", "barcode", "fips", "uuid", "guid",
                         "siret", "siren", "insee"})
+# Words of a column's name saying it holds categories: numbered (CiaoDVD's genre 1 to 17), they are
+# labels, never bands of a quantity in which genres 3 and 4 look alike (``category_of``).
+CATEGORY_WORDS = frozenset({"genre", "genres", "category", "categories", "categorie", "tag", "tags", "class", "classe",
+                            "type", "types", "kind", "topic", "topics", "theme", "group", "cluster", "language",
+                            "lang", "country", "region"})
 # Words of a column's name saying it holds quantities (``is_quantity``): kept as numbers whatever
 # their values look like.
 QUANTITY_WORDS = frozenset({
@@ -264,6 +269,18 @@ def is_code(name: str) -> bool:
     return is_identifier(name) or bool(set(_words(name)) & CODE_WORDS)
 
 
+# Lists of other items computed from the interactions themselves (Amazon's ``also_buy``,
+# ``also_view``; "frequently bought together", "similar items" a shop's log derives).
+_CO_INTERACTION = re.compile(r"also[\W_]*(buy|bought|view|viewed|watched|liked|rated)|bought[\W_]*together|"
+                             r"similar[\W_]*(items?|products?)|related[\W_]*(items?|products?)|"
+                             r"(customers|people|users)[\W_]*(also|who)", re.IGNORECASE)
+
+
+def looks_co_interacted(name: str) -> bool:
+    """Whether a column's name says it lists the items bought or viewed with this one (``also_buy``)."""
+    return bool(_CO_INTERACTION.search(name))
+
+
 def looks_like_outcome(name: str) -> bool:
     """Whether a column's name says it counts or averages the interactions themselves
     (``n_ratings``, ``vote_count``, ``average_rating``, ``stars``, ``listeners``, ``playcount``...)."""
@@ -305,12 +322,20 @@ def _codes(present: list[str]) -> bool:
     return float(numbers.max()) < 10 * smallest or len(set(whole)) >= CODE_DISTINCT_SHARE * len(whole)
 
 
-def _kind_of(values: list[str], *, identifier: bool = False, quantity: bool = False) -> Column:
+def is_category(name: str) -> bool:
+    """Whether a column's name says it holds categories (``genre``, ``categoryID``, ``type``)."""
+    return bool(set(_words(name)) & CATEGORY_WORDS)
+
+
+def _kind_of(values: list[str], *, identifier: bool = False, quantity: bool = False, category: bool = False) -> Column:
     """How a column is encoded, from the training items' values (its name is filled in later):
     ``identifier``, a column named as codes, is labels; ``quantity``, a column named as a quantity,
-    is never read as codes by its values."""
+    is never read as codes by its values; ``category``, a column named as categories, is labels when
+    its values are whole numbers."""
     present = [v for v in values if v]
     if not present or identifier or (not quantity and _codes(present)):
+        return Column("", "labels")
+    if category and not quantity and all(_INTEGER.fullmatch(p.strip()) for v in present for p in v.split(LIST_SEPARATOR)):
         return Column("", "labels")
     if sum(v.lower().startswith(LINK_PREFIXES) for v in present) >= NUMERIC_SHARE * len(present):
         return Column("", "link")
@@ -404,7 +429,7 @@ def fit_encoder(items: Raw, n_items: int, *, exclude: Sequence[str] = ()) -> Fea
         if name in exclude:
             continue
         cleaned = [_clean(v) for v in values]
-        column = _kind_of(cleaned, identifier=is_code(name), quantity=is_quantity(name))
+        column = _kind_of(cleaned, identifier=is_code(name), quantity=is_quantity(name), category=is_category(name))
         column.name = name
         seen = 0
         for value in cleaned:

@@ -72,6 +72,27 @@ class TieKeys:
         return np.asarray(x ^ (x >> np.uint64(31)))
 
 
+# How far apart ``untied`` moves tied scores, against the row's range: below any gap a model's
+# scores mean something by, far above float64's resolution.
+TIE_NUDGE = 1e-9
+
+
+def untied(scores: np.ndarray, ties: TieKeys) -> np.ndarray:
+    """``scores`` (float64) with each row's ties broken in that user's key order (``TieKeys``): a
+    nudge under a billionth of the row's range. For lists built greedily rather than by ``top_k``
+    (maximal marginal relevance, the discoverability re-ranking): their ``argmax`` takes the first
+    of tied items, the same for everyone, and items alike in every feature (a catalogue whose only
+    feature is a genre) gave every user the same ten items of each genre."""
+    out = np.array(scores, dtype=np.float64)
+    if out.size == 0:
+        return out
+    finite = np.where(np.isfinite(out), out, np.nan)
+    spread = np.nan_to_num(np.nanmax(finite, axis=1, keepdims=True) - np.nanmin(finite, axis=1, keepdims=True))
+    keys = ties.cells(np.arange(out.shape[0])[:, None], np.arange(out.shape[1])[None, :])
+    unit = keys.astype(np.float64) / 2.0 ** 64
+    return out + unit * TIE_NUDGE * np.where(spread > 0, spread, 1.0)
+
+
 def top_k(scores: np.ndarray, k: int, ties: TieKeys | None = None) -> np.ndarray:
     """Indices of each row's ``k`` best candidates, best first.
 

@@ -26,6 +26,9 @@ with one sentence naming the column; nothing is written.
 
 from __future__ import annotations
 
+import re
+from datetime import date, datetime
+
 import duckdb
 import numpy as np
 import pyarrow as pa
@@ -250,3 +253,46 @@ def _leak(profile: Profile, table: str, column: str, what: str) -> UserError:
         _("Nothing was written: the package's {table}.{column} would carry {what} in clear; check which "
           "columns of the export the mapping uses.").format(table=table, column=column, what=what)
     )
+
+
+def personal_in_texts(con: duckdb.DuckDBPyConnection, texts: list[str], country: str) -> dict[str, str]:
+    """Which of ``texts`` (shown as they are written, with no export's patrons to compare them
+    with: a programme's titles, venues, artists) carry what ``scan_package`` refuses in free text
+    whoever's it is: an e-mail address, or a number written as a phone number of ``country`` or
+    any international number; text → ``"email"`` or ``"phone"``. ``con`` has the normalizers
+    installed."""
+    if not texts:
+        return {}
+    con.register("shown_texts", pa.table({"x": pa.array(list(dict.fromkeys(texts)), pa.string())}))
+    try:
+        rows = con.execute(
+            f"""WITH shaped AS (
+                SELECT DISTINCT x FROM (SELECT x, unnest(regexp_extract_all(x, '{_PHONE_SHAPE}')) AS m FROM shown_texts)
+                WHERE cc_phone_in(m, $country) IS NOT NULL)
+            SELECT x, regexp_matches(x, '{_EMAIL}'),
+                   regexp_full_match(regexp_replace(x, '[\\s().-]', '', 'g'), '\\+[1-9][0-9]{{7,14}}')
+                   OR x IN (SELECT x FROM shaped)
+            FROM shown_texts""",
+            {"country": country},
+        ).fetchall()
+    finally:
+        con.unregister("shown_texts")
+    return {str(x): "email" if email else "phone" for x, email, phone in rows if email or phone}
+
+
+# The forms an input birth date is looked for in a text (``id_birth_dates``), as ``strptime`` reads them.
+_BIRTH_DATE_FORMS = ("%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%Y%m%d", "%d-%m-%Y")
+_DATE_IN_TEXT = re.compile(f"(?<![0-9])(?:{_DATE_SHAPE})(?![0-9])")
+
+
+def dates_in_text(text: str) -> list[date]:
+    """Every date ``text`` carries in the forms ``scan_package`` looks an input birth date up in
+    (ISO, day first, month first, compact; both readings of ``03/04/1964``)."""
+    found = []
+    for match in _DATE_IN_TEXT.finditer(text):
+        for form in _BIRTH_DATE_FORMS:
+            try:
+                found.append(datetime.strptime(match.group(0), form).date())
+            except ValueError:
+                continue
+    return found

@@ -11,6 +11,12 @@ venue_postal_code,genres,artists,capacity,is_local,event_language,price``) or a 
 cooperative's taxonomy; prices such as ``45,00 $``, ``CAD 45.00``, ``25–45`` (the lowest) or
 ``Gratuit``. Without an event id, an event is named by its title and start. Loading replaces the
 member's programme in one transaction; a bad row refuses the whole file with its line and reason.
+
+A programme's texts (ids, titles, venues, artists, genres) are shown to other members and in their
+campaigns as they are written, so a file where one carries what ``prepare`` keeps from leaving a
+member (an e-mail address, a phone number, a date that may be a birth date) is refused: privacy
+fails closed. Starts are believed in ``prepare``'s years, prices are never negative and capacities
+are whole numbers of seats within ``prepare``'s bound.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,14 +34,22 @@ import duckdb
 
 from culturecoop.errors import UserError
 from culturecoop.i18n import _, count
+from culturecoop.ingest.guard import dates_in_text, personal_in_texts
 from culturecoop.ingest.normalize import install_normalizers
 from culturecoop.ingest.title_dates import date_in_text
+from culturecoop.ingest.validate import MAX_YEARS_AHEAD
 from culturecoop.reco import data
 from culturecoop.reco.logs import as_delimited_text, read_text_table
 from culturecoop.schema.taxonomy import GENRE_SYNONYMS
 from culturecoop.warehouse.engine import Warehouse
 
 REQUIRED = ("event_id", "event_starts_at")
+# Columns whose text is shown to other members as written (genres as the file's words before folding).
+SHOWN = ("event_id", "event_title", "venue", "artists", "genres")
+EARLIEST_YEAR = 1900  # an event's year as ``prepare`` believes it: 1900 to ``MAX_YEARS_AHEAD`` years ahead
+MAX_CAPACITY = 2_000_000_000  # the largest capacity ``prepare`` keeps (``ingest.split``)
+# A full date in a shown text this long before the event is no date of the show: maybe someone's birth.
+BIRTH_DATE_GAP = timedelta(days=366)
 SAMPLE_EVENTS = 8  # events shown back, as read, after a load
 OPTIONAL = ("event_title", "venue", "venue_postal_code", "genres", "artists", "capacity", "is_local",
             "event_language", "price")
@@ -93,6 +107,7 @@ MONTHS = {"jan": 1, "janv": 1, "janvier": 1, "january": 1, "feb": 2, "fev": 2, "
 _NUMERIC_DATE = re.compile(r"(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{2,4})")
 _DAY_AND_MONTH = re.compile(r"(?<![\d/.])(\d{1,2})/(\d{1,2})(?![\d/])")  # « 14/02 », a date without its year
 _WRITTEN_DATE = re.compile(r"(?:(\d{1,2})(?:er|st|nd|rd|th)?\.?\s+([a-z]{3,9})\.?,?\s+(\d{4})|([a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4}))")
+_NEGATIVE = re.compile(r"[^\d]*[-\u2212]\s*\d")  # « -38.25 », « CAD -38,25 »: a minus before the first digit
 _CLOCK = re.compile(r"(\d{1,2})\s*(?:[:h]\s*(\d{2})?(?::(\d{2}))?|(?=\s*[ap]\.?m))\s*([ap])?\.?(?:m\.?)?")
 
 
@@ -325,7 +340,13 @@ def read_programme(path: Path, country: str = "CA", today: date | None = None) -
         except duckdb.Error:
             raise UserError(_("{path} cannot be read as CSV; give a comma-separated file with a header row.").format(
                 path=path)) from None
-        return _events(path, names, rows, _venue_areas(con, country), today or date.today())
+        area = _venue_areas(con, country)  # installs the normalizers the personal-data check uses too
+        checks = con.cursor()  # its own results: ``area`` leaves one open on ``con``
+        try:
+            return _events(path, names, rows, area, lambda texts: personal_in_texts(checks, texts, country),
+                           today or date.today())
+        finally:
+            checks.close()
     finally:
         con.close()
 
@@ -345,8 +366,9 @@ def _venue_areas(con: duckdb.DuckDBPyConnection, country: str) -> Callable[[str]
 
 
 def _events(path: Path, names: list[str], rows: list[tuple[Any, ...]], area: Callable[[str], str | None],
-            today: date | None = None) -> Programme:
+            personal: Callable[[list[str]], dict[str, str]], today: date | None = None) -> Programme:
     at = _columns(names)
+    latest_year = (today or date.today()).year + MAX_YEARS_AHEAD
     if "event_starts_at" not in at or ("event_id" not in at and "event_title" not in at):
         wanted = "event_starts_at" if "event_starts_at" not in at else "event_id"
         raise UserError(_("{path} has no column {column} (its columns: {names}); a programme needs each event's start (event_starts_at, or Date) and its id or title (event_id, or Titre).").format(
@@ -361,6 +383,7 @@ def _events(path: Path, names: list[str], rows: list[tuple[Any, ...]], area: Cal
     out: list[dict[str, Any]] = []
     first_line: dict[str, tuple[int, int]] = {}  # event id → (its index in ``out``, its first line)
     merged = other_languages = cancelled = 0
+    shown: list[tuple[int, str, str, str, datetime]] = []  # (line, column, its header, text, the event's start)
     for n, raw in enumerate(rows, start=2):
         row = {name: ("" if raw[i] is None else str(raw[i])) for name, i in at.items()}
         if not any(v.strip() for v in row.values()):
@@ -379,6 +402,9 @@ def _events(path: Path, names: list[str], rows: list[tuple[Any, ...]], area: Cal
         if started is None:
             raise UserError(_("{path} line {line}: event_starts_at {value!r} is not a date and time; write it as YYYY-MM-DD HH:MM.").format(
                 path=path, line=n, value=row["event_starts_at"]))
+        if not EARLIEST_YEAR <= started.year <= latest_year:
+            raise UserError(_("{path} line {line}: event_starts_at {value!r} falls in the year {year}; write the start with a year from {first} to {last}, as YYYY-MM-DD HH:MM.").format(
+                path=path, line=n, value=row["event_starts_at"], year=started.year, first=EARLIEST_YEAR, last=latest_year))
         event_id = row.get("event_id", "").strip()
         if not event_id and title and "event_id" not in at:
             event_id = f"{_slug(title)}-{started:%Y%m%d-%H%M}"
@@ -402,7 +428,13 @@ def _events(path: Path, names: list[str], rows: list[tuple[Any, ...]], area: Cal
             except ValueError:
                 raise UserError(_("{path} line {line}: {column} {value!r} is not a number; write it like 45.00.").format(
                     path=path, line=n, column=name, value=row.get(name))) from None
-        capacity = numbers["capacity"]
+        capacity, price = numbers["capacity"], numbers["price"]
+        if capacity is not None and (capacity > MAX_CAPACITY or capacity != int(capacity) or _NEGATIVE.match(row["capacity"])):
+            raise UserError(_("{path} line {line}: capacity {value!r} is not a number of seats; write the seats on sale as a whole number from 0 to {most}, like 220.").format(
+                path=path, line=n, value=row["capacity"], most=count(MAX_CAPACITY)))
+        if price and _NEGATIVE.match(row["price"]):
+            raise UserError(_("{path} line {line}: price {value!r} is negative, and a price cannot be; write the price of one admission, like 45.00, or 0 for a free show.").format(
+                path=path, line=n, value=row["price"]))
         event = {
             "event_id": event_id, "title": title, "starts_at": started,
             "venue": row.get("venue", "").strip() or None, "venue_fsa": area(row.get("venue_postal_code", "")),
@@ -411,8 +443,12 @@ def _events(path: Path, names: list[str], rows: list[tuple[Any, ...]], area: Cal
             "capacity": int(capacity) if capacity is not None else None,
             "is_local": (local in TRUE) if local else None,
             "language": language,
-            "price": numbers["price"],
+            "price": price,
         }
+        for name in SHOWN:
+            if name in at:
+                texts = _split(row[name], separators[name]) if name in separators else [row[name].strip()]
+                shown += [(n, name, names[at[name]], text, started) for text in texts if text]
         if event_id in first_line:
             index, line = first_line[event_id]
             if not _same_event(out[index], event):
@@ -423,11 +459,30 @@ def _events(path: Path, names: list[str], rows: list[tuple[Any, ...]], area: Cal
             continue
         first_line[event_id] = (len(out), n)
         out.append(event)
+    _refuse_personal(path, shown, personal(list({text for *_where, text, _start in shown})))
     if not out and cancelled:
         raise UserError(_("{path} lists only cancelled events ({n}); give the events that will take place.").format(path=path, n=count(cancelled)))
     if not out:
         raise UserError(_("{path} lists no event; give one upcoming event per row.").format(path=path))
     return Programme(out, {name: names[i] for name, i in at.items()}, other_languages, merged, cancelled)
+
+
+def _refuse_personal(path: Path, shown: list[tuple[int, str, str, str, datetime]], found: dict[str, str]) -> None:
+    """Raise on the first shown text that carries an e-mail address or a phone number (``found``,
+    by ``prepare``'s rules for free text) or, in words (not in an id: ``20051123`` is a number),
+    a full date more than ``BIRTH_DATE_GAP`` before its event. ``prepare`` compares dates with its
+    patrons' birth dates; a programme has no patrons, so any such date is refused."""
+    for line, name, column, text, started in shown:
+        if found.get(text) == "email":
+            what = _("an e-mail address")
+        elif found.get(text) == "phone":
+            what = _("a phone number")
+        elif name != "event_id" and any(day < started.date() - BIRTH_DATE_GAP for day in dates_in_text(text)):
+            what = _("a date more than a year before the event, which may be a birth date")
+        else:
+            continue
+        raise UserError(_("Nothing was loaded: {path} line {line}, column {column}, carries {what}; a programme's texts are shown to other members as they are written, so remove it from that cell and load the file again.").format(
+            path=path, line=line, column=column, what=what))
 
 
 def _same_event(kept: dict[str, Any], row: dict[str, Any]) -> bool:

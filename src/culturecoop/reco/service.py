@@ -285,6 +285,8 @@ def score_people(model: CoAttendanceModel, features: sp.csr_matrix, profile: sp.
     (docs/reco.md)."""
     direction = np.asarray(model.weight @ item.toarray().ravel()).ravel()
     score = np.asarray(profile @ direction).ravel()
+    if score.size == 0:
+        return score  # nobody to score (no one consented): no spread to take, no NaN to hand on
     # Every other term is brought to the co-attendance term's spread over the people (the blend's
     # weights are between standardized terms).
     spread = float(score.std()) or 1.0

@@ -14,7 +14,8 @@ from culturecoop.schema.model import CONTRIBUTED_TABLES, create_statements
 
 def build_tables(member_id: str, n_tickets: int, price: float = 25.0, offset: int = 0,
                  currency: str = "CAD") -> dict[str, pa.Table]:
-    """A consistent small member dataset, typed exactly like the canonical tables."""
+    """A consistent small member dataset, typed exactly like the canonical tables, identifiers shaped
+    as prepare's tokens (32 hex digits for ids, 64 for e-mail tokens: ingest refuses anything else)."""
     con = duckdb.connect()
     for statement in create_statements():
         con.execute(statement)
@@ -30,7 +31,7 @@ def build_tables(member_id: str, n_tickets: int, price: float = 25.0, offset: in
     )
     con.execute(
         """
-        INSERT INTO patron SELECT ?, 'P' || i, md5('e' || i), NULL, NULL, NULL, NULL, NULL,
+        INSERT INTO patron SELECT ?, md5('P' || i), sha256('e' || i), NULL, NULL, NULL, NULL, NULL,
                'H2X', '1980-1984', 'fr', NULL
         FROM range(?) t(i)
         """,
@@ -38,7 +39,7 @@ def build_tables(member_id: str, n_tickets: int, price: float = 25.0, offset: in
     )
     con.execute(
         """
-        INSERT INTO ticket SELECT ?, 'T' || (i + ?), 'O' || i, 'P' || (i % ?), 'E' || (i % ?),
+        INSERT INTO ticket SELECT ?, md5('T' || (i + ?)), md5('O' || i), md5('P' || (i % ?)), 'E' || (i % ?),
                TIMESTAMP '2025-12-01' + i * INTERVAL 1 MINUTE, 1, ?, ?, 'web', 'sold'
         FROM range(?) t(i)
         """,
@@ -46,7 +47,7 @@ def build_tables(member_id: str, n_tickets: int, price: float = 25.0, offset: in
     )
     con.execute(
         """
-        INSERT INTO consent SELECT ?, 'P' || i, p, true, TIMESTAMP '2025-12-01'
+        INSERT INTO consent SELECT ?, md5('P' || i), p, true, TIMESTAMP '2025-12-01'
         FROM range(?) t(i), (VALUES ('pooling'), ('marketing'), ('personalization')) v(p)
         """,
         [member_id, n_patrons],

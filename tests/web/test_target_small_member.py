@@ -30,7 +30,7 @@ def small_package(out: Path) -> Path:
     con.register("consent_in", tables["consent"])
     tables["event"] = con.sql("SELECT * REPLACE (TIMESTAMP '2025-06-01 20:00' AS starts_at) FROM event_in").to_arrow_table()
     tables["consent"] = con.sql(
-        "SELECT * REPLACE (granted AND (purpose <> 'personalization' OR member_patron_id IN ('P0', 'P1', 'P2', 'P3')) AS granted) "
+        "SELECT * REPLACE (granted AND (purpose <> 'personalization' OR member_patron_id IN (md5('P0'), md5('P1'), md5('P2'), md5('P3'))) AS granted) "
         "FROM consent_in").to_arrow_table()
     n = tables["ticket"].num_rows
     write_package(out, tables, member=MemberInfo(SMALL, "Salle des Lilas", "theatre", "Montréal"), profile="canonical",

@@ -75,7 +75,8 @@ def simulate_response(warehouse: Warehouse, campaign_id: str, out: Path, *, base
         if event["starts_at"] is not None and event["starts_at"] > start:
             days = min(window, (event["starts_at"] - start) / timedelta(days=1) * 0.9)
         when = start + timedelta(days=float(rng.uniform(0, days)))
-        tickets.append([member_id, f"sim{tag}{n:06d}", f"simo{tag}{n:06d}", people[index]["member_patron_id"], event["event_id"],
+        # Ids shaped as prepare's keyed tokens (ingest refuses anything else): the tag, 0 for a ticket, 1 for its order.
+        tickets.append([member_id, f"{tag}0{n:023x}", f"{tag}1{n:023x}", people[index]["member_patron_id"], event["event_id"],
                         when, int(rng.integers(1, 3)), round(float(event["price"] or 30.0), 2), "CAD", "web", "sold"])
     if tickets:
         con.executemany("INSERT INTO ticket VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", tickets)

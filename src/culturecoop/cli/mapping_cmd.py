@@ -162,6 +162,39 @@ def draft_command(
         emit_json(payload)
 
 
+def _print_partial_refunds(summary: PrepareSummary) -> None:
+    """What the refund rows that refund part of a sale, more than it, or no sale of the export would do."""
+    if summary.refunds_split:
+        console.print(counted(
+            summary.refunds_split,
+            "One refund row would refund some of its line's seats: those seats would be a refunded ticket, the "
+            "line's other seats would stay sold.",
+            "{n} refund rows would refund some of their lines' seats: those seats would be refunded tickets, the "
+            "lines' other seats would stay sold."))
+    if summary.refunds_reduced:
+        console.print(counted(
+            summary.refunds_reduced,
+            "One refund row would refund part of a ticket's amount: the ticket would stay sold, at its price less "
+            "the refund.",
+            "{n} refund rows would refund part of their tickets' amounts: the tickets would stay sold, at their "
+            "price less the refund."))
+    exceeding = summary.rejects_by_reason.get("refund_exceeds_sale", 0)
+    if exceeding:
+        console.print(counted(
+            exceeding,
+            "One refund row refunds more seats or more money than is left of its sale: it would be rejected with "
+            "its line, and its sale kept.",
+            "{n} refund rows refund more seats or more money than is left of their sales: they would be rejected "
+            "with their lines, and their sales kept."))
+    if summary.refunds_unmatched:
+        console.print(counted(
+            summary.refunds_unmatched,
+            "One refund row matches no sale of the export (a sale made before the period it covers?): it would be "
+            "a refunded ticket of its own.",
+            "{n} refund rows match no sale of the export (sales made before the period it covers?): each would be "
+            "a refunded ticket of its own."))
+
+
 def _print_check(summary: PrepareSummary, rows: list[dict[str, Any]]) -> None:
     language = current_language()
     console.print(_preview_table(rows, _("The first rows as the mapping reads them")))
@@ -178,9 +211,11 @@ def _print_check(summary: PrepareSummary, rows: list[dict[str, Any]]) -> None:
         for reason, count in summary.rejects_by_reason.items():
             table.add_row(say(REJECT_REASONS, reason, language), figure(count))
         console.print(table)
-    if summary.refunds_merged:
-        console.print(counted(summary.refunds_merged, "One refund row would be applied to the sale it refunds.",
+    if summary.refunds_merged > summary.refunds_reduced:
+        console.print(counted(summary.refunds_merged - summary.refunds_reduced,
+                              "One refund row would be applied to the sale it refunds.",
                               "{n} refund rows would be applied to the sales they refund."))
+    _print_partial_refunds(summary)
     if summary.unnamed_sales:
         console.print(counted(
             summary.unnamed_sales,

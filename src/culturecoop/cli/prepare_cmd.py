@@ -39,6 +39,38 @@ def _step_labels() -> dict[str, str]:
     }
 
 
+def _print_partial_refunds(summary: PrepareSummary) -> None:
+    """What the refund rows that refund part of a sale, more than it, or no sale of the export did."""
+    if summary.refunds_split:
+        console.print(counted(
+            summary.refunds_split,
+            "One refund row refunded some of its line's seats: those seats are a refunded ticket, the line's other "
+            "seats stay sold.",
+            "{n} refund rows refunded some of their lines' seats: those seats are refunded tickets, the lines' other "
+            "seats stay sold."))
+    if summary.refunds_reduced:
+        console.print(counted(
+            summary.refunds_reduced,
+            "One refund row refunded part of a ticket's amount: the ticket stays sold, at its price less the refund.",
+            "{n} refund rows refunded part of their tickets' amounts: the tickets stay sold, at their price less the "
+            "refund."))
+    exceeding = summary.rejects_by_reason.get("refund_exceeds_sale", 0)
+    if exceeding:
+        console.print(counted(
+            exceeding,
+            "One refund row refunds more seats or more money than is left of its sale: it was rejected with its "
+            "line (see the rejects file), and its sale kept.",
+            "{n} refund rows refund more seats or more money than is left of their sales: they were rejected with "
+            "their lines (see the rejects file), and their sales kept."))
+    if summary.refunds_unmatched:
+        console.print(counted(
+            summary.refunds_unmatched,
+            "One refund row matches no sale of the export (a sale made before the period it covers?): it is a "
+            "refunded ticket of its own.",
+            "{n} refund rows match no sale of the export (sales made before the period it covers?): each is a "
+            "refunded ticket of its own."))
+
+
 def _print_summary(summary: PrepareSummary) -> None:
     language = current_language()
     console.print(
@@ -59,10 +91,12 @@ def _print_summary(summary: PrepareSummary) -> None:
         console.print(_("Blank lines skipped: {n}.").format(n=figure(summary.blank_lines)))
     if summary.summary_lines:
         console.print(_("Total lines skipped (not tickets): {n}.").format(n=figure(summary.summary_lines)))
-    if summary.refunds_merged:
+    if summary.refunds_merged > summary.refunds_reduced:
         console.print(counted(
-            summary.refunds_merged, "One refund row was applied to the ticket it refunds (now marked refunded).",
+            summary.refunds_merged - summary.refunds_reduced,
+            "One refund row was applied to the ticket it refunds (now marked refunded).",
             "{n} refund rows were applied to the tickets they refund (now marked refunded)."))
+    _print_partial_refunds(summary)
     if summary.unnamed_sales:
         console.print(counted(
             summary.unnamed_sales, "One sale naming nobody (a door or cash sale) was counted as an admission of "

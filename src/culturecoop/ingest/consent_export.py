@@ -140,7 +140,7 @@ def _read_rows(con: duckdb.DuckDBPyConnection, source: Path, profile: Profile, w
             f"$g_values[list_position($g_keys, cc_key(nullif(trim(consent_{purpose}), '')))] AS g_{purpose}")
     at = timestamp_sql("at_text", formats, date_formats)
     params: dict[str, Any] = {
-        **info.params, **format_params(formats, date_formats, profile.timezone, today.year),
+        **info.params, **format_params(formats, date_formats, profile.timezone, today.year, info.serial_base),
         "g_keys": list(words), "g_values": list(words.values()), "exported": exported,
         "latest": datetime.combine(today + timedelta(days=2), day_time()),
     }

@@ -14,7 +14,9 @@
    (``dim. 22 mars 2026 15h00``, ``za 14 mrt. 2026 20:30``,
    ``SAMEDI 8 AOÛT 2026``, ``Sat, Aug 8, 2026 8:00 PM``, ``Sa., 14. März 2026, 19:30 Uhr``),
    through the ``cc_text_datetime`` macro;
-6. Unix times in seconds or milliseconds from 2000 to 2035 (an API's ``created_at``), as instants.
+6. Unix times in seconds or milliseconds from 2000 to 2035 (an API's ``created_at``), as instants;
+7. Excel's serial dates (``46300,443056``: days since ``$serial_base``, the time of day as their
+   fraction) from 1990 to 2100, as wall-clock times (``shapes.excel_serial`` reads them alike).
 
 ``fix_two_digit_year`` then reads a year written with two digits (``22/03/26`` parsed by a
 ``%Y`` format as year 26) as Excel does: 20yy unless that is more than ten years ahead, else 19yy.
@@ -22,9 +24,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from culturecoop.ingest.shapes import DAY_NAMES, EPOCH_SECONDS, ZONE_ABBREVIATIONS, ZONE_WORDS
+from culturecoop.ingest.shapes import (
+    DAY_NAMES,
+    EPOCH_SECONDS,
+    EXCEL_EPOCH,
+    EXCEL_SERIAL_SQL,
+    EXCEL_SERIALS,
+    ZONE_ABBREVIATIONS,
+    ZONE_WORDS,
+)
 from culturecoop.ingest.vocabulary_languages import BEFORE_TIME
 from culturecoop.ingest.vocabulary_languages import DAYS as DAYS_ABROAD
 from culturecoop.ingest.vocabulary_languages import MONTHS as MONTHS_ABROAD
@@ -140,8 +151,10 @@ def _has_zone(fmt: str) -> bool:
     return "%z" in fmt or "%Z" in fmt
 
 
-def timestamp_sql(column: str, formats: tuple[str, ...], date_formats: tuple[str, ...]) -> str:
-    """SQL parsing the text ``column`` to a wall-clock TIMESTAMP in ``$tz`` (see the module doc).
+def timestamp_sql(column: str, formats: tuple[str, ...], date_formats: tuple[str, ...], *,
+                  serials_from: int = EXCEL_SERIALS[0]) -> str:
+    """SQL parsing the text ``column`` to a wall-clock TIMESTAMP in ``$tz`` (see the module doc); an
+    Excel serial date is read from the serial ``serials_from`` on (an earlier one for birth dates).
 
     The formats are bound as the named parameters of ``format_params(formats, date_formats)``.
     """
@@ -194,6 +207,12 @@ def timestamp_sql(column: str, formats: tuple[str, ...], date_formats: tuple[str
         f"{EPOCH_SECONDS[1]} THEN timezone($tz, to_timestamp({epoch})) "
         f"WHEN regexp_full_match(trim({column}), '[0-9]{{13}}') AND {epoch} // 1000 BETWEEN {EPOCH_SECONDS[0]} AND "
         f"{EPOCH_SECONDS[1]} THEN timezone($tz, to_timestamp({epoch} / 1000.0)) END")
+    # Excel's serial dates (« 46300,443056 », a CSV saved from a sheet whose dates were formatted as
+    # numbers; a workbook's number cell): wall-clock times, to the nearest second.
+    serial = f"TRY_CAST(replace(trim({column}), ',', '.') AS DOUBLE)"
+    terms.append(
+        f"CASE WHEN regexp_full_match(trim({column}), '{EXCEL_SERIAL_SQL}') AND {serial} BETWEEN {int(serials_from)} "
+        f"AND {EXCEL_SERIALS[1]} THEN $serial_base + to_seconds(CAST(round({serial} * 86400) AS BIGINT)) END")
     # Three letters in a row, accented ones included: "1 déc. 2025" and "1 août" hold no three ASCII ones.
     terms.append(f"CASE WHEN regexp_matches({column}, '\\p{{L}}{{3}}') THEN cc_text_datetime({column}) END")
     # "8:00 p.m.", "10 h 15 a.m.": read again as "8:00 PM" (the draft reads them so).
@@ -212,12 +231,13 @@ def fix_two_digit_year(expression: str) -> str:
 
 
 def format_params(formats: tuple[str, ...], date_formats: tuple[str, ...], timezone: str,
-                  this_year: int) -> dict[str, Any]:
-    """The parameters that ``timestamp_sql`` and ``fix_two_digit_year`` refer to."""
+                  this_year: int, serial_base: datetime = EXCEL_EPOCH) -> dict[str, Any]:
+    """The parameters that ``timestamp_sql`` and ``fix_two_digit_year`` refer to (``serial_base``: the
+    day Excel's serial dates count from, ``SourceInfo.serial_base``)."""
     plain = [f for f in formats if not _has_zone(f)]
     zoned = [f for f in formats if _has_zone(f)]
     params: dict[str, Any] = {"dt_iso": list(ISO_FORMATS), "tz": timezone,
-                              "max_century_year": this_year + 10}
+                              "max_century_year": this_year + 10, "serial_base": serial_base}
     if date_formats:
         params["d_formats"] = list(date_formats)
     if plain:

@@ -13,7 +13,7 @@ import re
 from culturecoop.i18n import _
 from culturecoop.i18n import share as share_text
 from culturecoop.ingest import vocabulary as vocab
-from culturecoop.ingest.shapes import Column
+from culturecoop.ingest.shapes import BIRTH_SERIAL_FROM, Column, excel_serial
 
 # A column scoring this much or more for a field is that field's, unless another scores higher.
 MATCH_THRESHOLD = 0.5
@@ -146,6 +146,11 @@ def why_matched(name: str, c: Column) -> str:
              "purchased_at": "date", "event_starts_at": "date", "birth_date": "date"}.get(name)
     if header <= 0:
         return _("{share} of its values are e-mail addresses").format(share=share_text(c.share("email")))
+    if shown == "date" and c.serials:
+        example = next(v for v in c.values if excel_serial(v, earliest=BIRTH_SERIAL_FROM) is not None)
+        return _("its header names it and {share} of its values fit, written as Excel serial dates (such as "
+                 "{example}: the days since 1900, read as dates)").format(share=share_text(c.date_share),
+                                                                           example=example)
     if shown:
         return _("its header names it and {share} of its values fit").format(
             share=share_text(c.date_share if shown == "date" else c.share(shown)))

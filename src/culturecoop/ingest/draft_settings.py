@@ -147,14 +147,18 @@ def date_formats(con: duckdb.DuckDBPyConnection, fields: dict[str, list[str]],
             continue
         named = [v for v in values if shapes.named_date(shapes.strip_zone(v)[0]) is not None]
         epochs = [v for v in values if shapes.is_epoch(v)]
+        # Excel's serial dates (« 46300,443056 »): prepare reads them without a format.
+        serials = [v for v in values if shapes.excel_serial(
+            v, earliest=shapes.BIRTH_SERIAL_FROM if name == "birth_date" else shapes.EXCEL_SERIALS[0]) is not None]
         zoned = Counter(z for v in values if (z := shapes.strip_zone(v)[1]) is not None)
-        reads = shapes.evaluate_formats(con, [v for v in values if v not in named and v not in epochs])
+        reads = shapes.evaluate_formats(con, [v for v in values if v not in named and v not in epochs
+                                              and v not in serials])
         chosen, read = cover_formats(reads, day_first)
         for fmt in chosen:
             target = datetimes if "%H" in fmt or "%I" in fmt else dates
             if fmt not in target:
                 target.append(fmt)
-        read += len(named) + len(epochs)
+        read += len(named) + len(epochs) + len(serials)
         # A purchase typed without its year takes the year of the lines around it (prepare).
         yearless = [v for v in values if shapes.is_yearless(v)] \
             if name == "purchased_at" and shapes.numeric_day_first(chosen) is not None else []
@@ -164,6 +168,11 @@ def date_formats(con: duckdb.DuckDBPyConnection, fields: dict[str, list[str]],
             parts.append(plural(len(epochs), "{n} written as a Unix time (seconds since 1970, read without a format)",
                                 "{n} written as Unix times (seconds since 1970, read without a format)").format(
                 n=count_text(len(epochs))))
+        if serials:
+            parts.append(plural(len(serials), "{n} written as an Excel serial date (days since 1900, such as {example}: "
+                                "read as a date without a format)",
+                                "{n} written as Excel serial dates (days since 1900, such as {example}: read as "
+                                "dates without a format)").format(n=count_text(len(serials)), example=serials[0]))
         if chosen:
             parts.append(_("formats {formats}").format(formats=", ".join(chosen)))
         if named:

@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -31,10 +32,17 @@ import pyarrow.parquet as pq
 from culturecoop import __version__
 from culturecoop.errors import UserError
 from culturecoop.files import atomic_folder, check_writable
-from culturecoop.i18n import _, count, general
+from culturecoop.i18n import _, count, general, plural
 from culturecoop.ingest.pages import verify_pages
 from culturecoop.jsontext import parse
-from culturecoop.schema.model import CONTRIBUTED_TABLES, MEMBER_KINDS, SCHEMA_VERSION, is_member_id
+from culturecoop.privacy.encodings import BLOOM_FIELDS, ID_TOKEN_HEX
+from culturecoop.schema.model import (
+    BLOOM_BITS,
+    CONTRIBUTED_TABLES,
+    MEMBER_KINDS,
+    SCHEMA_VERSION,
+    is_member_id,
+)
 
 PACKAGE_FORMAT = "culturecoop-package"
 MANIFEST = "manifest.json"
@@ -299,9 +307,72 @@ def verify_package(path: Path, *, label: str | None = None) -> VerifiedPackage:
                 exit_code=3,
             )
         _check_table_file(file, table, entry, member["member_id"], shown)
+    _check_pseudonyms(path, tables, shown)
     _check_references(path, tables, shown)
     _check_amounts(path, tables, shown)
     return VerifiedPackage(path, manifest, hashlib.sha256(raw).hexdigest(), label or "")
+
+
+# What prepare writes where a person's identifiers go (``privacy.encodings``): a member's ids as keyed tokens
+# of ID_TOKEN_HEX hex digits, e-mails and phones as HMAC-SHA256 hex digests, names, birth dates and
+# postcodes as Bloom filters of BLOOM_BITS bits (None below). Anything else there was edited in and may be
+# the identifier itself in clear (an e-mail for its token): refused before anything is loaded.
+_DIGEST_HEX = 64
+_PSEUDONYMS: dict[str, tuple[tuple[str, int | None], ...]] = {
+    "patron": (("member_patron_id", ID_TOKEN_HEX), ("email_token", _DIGEST_HEX), ("phone_token", _DIGEST_HEX),
+               *((f"bloom_{f}", None) for f in BLOOM_FIELDS)),
+    "ticket": (("ticket_id", ID_TOKEN_HEX), ("order_id", ID_TOKEN_HEX), ("member_patron_id", ID_TOKEN_HEX)),
+    "consent": (("member_patron_id", ID_TOKEN_HEX),),
+}
+
+
+def _not_pseudonymous_sql(column: str, digits: int | None, kind: pa.DataType) -> str:
+    """SQL: how many values of ``column`` are not what prepare writes there (``_PSEUDONYMS``); all of
+    them when the file's column is not of the type prepare writes."""
+    if digits is None and (pa.types.is_binary(kind) or pa.types.is_large_binary(kind)):
+        return f"count_if(octet_length({column}) <> {BLOOM_BITS // 8})"
+    if digits is not None and (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+        return f"count_if(NOT regexp_full_match({column}, '[0-9a-f]{{{digits}}}'))"
+    return f"count({column})"
+
+
+def _check_pseudonyms(path: Path, tables: dict[str, Any], shown: str) -> None:
+    """Refuse a package whose token or Bloom-filter columns hold anything prepare does not write
+    there: one DuckDB query per table over its Parquet file."""
+    con = duckdb.connect()
+    try:
+        for table, columns in _PSEUDONYMS.items():
+            entry = tables.get(table)
+            if not isinstance(entry, dict):
+                continue
+            file = path / Path(str(entry["file"])).name
+            schema = pq.read_schema(file)
+            found = con.execute(
+                "SELECT " + ", ".join(_not_pseudonymous_sql(c, d, schema.field(c).type) for c, d in columns)
+                + " FROM read_parquet(?)", [str(file)]).fetchall()[0]
+            for (column, digits), n in zip(columns, found, strict=True):
+                if n:
+                    raise _not_pseudonymous(shown, table, column, digits, int(n))
+    finally:
+        con.close()
+
+
+def _not_pseudonymous(shown: str, table: str, column: str, digits: int | None, n: int) -> UserError:
+    if digits is None:
+        message = plural(n, "The package {path} holds {n} value in {table}.{column} that is not a Bloom filter of {bits} "
+                            "bits as prepare writes it, perhaps personal data in clear: nothing was loaded; prepare the "
+                            "export again with culturecoop prepare.",
+                         "The package {path} holds {n} values in {table}.{column} that are not Bloom filters of {bits} "
+                         "bits as prepare writes them, perhaps personal data in clear: nothing was loaded; prepare the "
+                         "export again with culturecoop prepare.")
+    else:
+        message = plural(n, "The package {path} holds {n} value in {table}.{column} that is not a keyed token of {digits} "
+                            "hexadecimal digits as prepare writes it, perhaps personal data in clear: nothing was loaded; "
+                            "prepare the export again with culturecoop prepare.",
+                         "The package {path} holds {n} values in {table}.{column} that are not keyed tokens of {digits} "
+                         "hexadecimal digits as prepare writes them, perhaps personal data in clear: nothing was "
+                         "loaded; prepare the export again with culturecoop prepare.")
+    return _corrupted(message, path=shown, n=count(n), table=table, column=column, digits=digits, bits=BLOOM_BITS)
 
 
 # What a table's rows name in another table of the same package: prepare writes every sale's event and

@@ -86,6 +86,9 @@ class _Checked:
     blank_lines: int
     summary_lines: int
     refunds_merged: int
+    refunds_reduced: int  # merged too: refunds of part of a ticket's amount
+    refunds_split: int  # tickets of their own: the refunded seats of a line
+    refunds_unmatched: int  # tickets of their own: refunds of a sale the export does not hold
     unnamed: int  # sales naming nobody, accepted as admissions of their events (no ticket of their own)
     dates_dropped: dict[str, int]
     warnings: list[str]
@@ -103,6 +106,10 @@ def _check_all(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
         """SELECT count_if(len(reasons) > 0), count_if(len(reasons) = 0 AND NOT unnamed),
                   count_if(len(reasons) = 0 AND unnamed), count_if(merged) FROM checked""").fetchall()[0])
     by_reason = _reason_counts(con)
+    reduced, split, unmatched = (int(n or 0) for n in con.execute(
+        """SELECT count_if(o.outcome = 'reduced' AND c.merged), count_if(o.outcome = 'split' AND len(c.reasons) = 0),
+                  count_if(o.line_no IS NULL AND c.refund AND len(c.reasons) = 0 AND NOT c.merged)
+        FROM checked c LEFT JOIN refund_outcome o USING (line_no)""").fetchall()[0])
     guard_quarantine(con, info, profile, rows_in, by_reason, max_reject_share, accepted=named, unnamed=unnamed)
     dropped = guard_dropped_fields(con, info, profile, MAX_DROPPED_SHARE)
     warnings = plausibility_warnings(con, profile)
@@ -128,7 +135,8 @@ def _check_all(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
         warnings.append(_("Line {line} of the file holds a NUL character (an invisible byte some exports pad "
                           "fields with; {n} in the file): each was read as nothing, so a value is the characters "
                           "around it.").format(line=info.nul_line, n=count(info.nul_count)))
-    return _Checked(rows_in, rejected, by_reason, blank_lines, summary_lines, merged, unnamed, dropped, warnings)
+    return _Checked(rows_in, rejected, by_reason, blank_lines, summary_lines, merged, reduced, split, unmatched,
+                    unnamed, dropped, warnings)
 
 
 def prepare(
@@ -246,7 +254,9 @@ def check_export(source: Path, profile: Profile, *, today: date | None = None,
         rows_in=checked.rows_in, rows_accepted=checked.accepted, rows_rejected=checked.rejected,
         rejects_by_reason=checked.by_reason, rows_per_table=per_table, blank_lines=checked.blank_lines,
         summary_lines=checked.summary_lines, refunds_merged=checked.refunds_merged, unnamed_sales=checked.unnamed,
-        values_dropped=checked.dates_dropped, genres_unmapped=unmapped, consent=consent,
+        refunds_reduced=checked.refunds_reduced, refunds_split=checked.refunds_split,
+        refunds_unmatched=checked.refunds_unmatched, values_dropped=checked.dates_dropped, genres_unmapped=unmapped,
+        consent=consent,
         warnings=checked.warnings + consent_warnings(consent),
         seconds=round(time.perf_counter() - started, 3),
     )
@@ -323,7 +333,8 @@ def _summary(source: Path, out: Path, rejects: Path, member_id: str, profile: Pr
         rows_accepted=checked.accepted, rows_rejected=checked.rejected, rejects_by_reason=checked.by_reason,
         rows_per_table=per_table, blank_lines=checked.blank_lines, summary_lines=checked.summary_lines,
         refunds_merged=checked.refunds_merged, unnamed_sales=checked.unnamed,
-        values_dropped={**checked.dates_dropped, **parts.dropped},
+        refunds_reduced=checked.refunds_reduced, refunds_split=checked.refunds_split,
+        refunds_unmatched=checked.refunds_unmatched, values_dropped={**checked.dates_dropped, **parts.dropped},
         genres_unmapped=parts.unmapped, consent=consent,
         warnings=checked.warnings + consent_warnings(consent), seconds=round(seconds, 3),
     )

@@ -22,6 +22,7 @@ from culturecoop.ingest.guard import scan_package
 from culturecoop.ingest.normalize import install_normalizers
 from culturecoop.ingest.package import write_package
 from culturecoop.ingest.profile import Profile
+from culturecoop.spreadsheet import spreadsheet_column
 
 STEPS = ("read", "validate", "rejects", "split", "pseudonymize", "write")
 StepCallback = Callable[[str], None]
@@ -45,6 +46,9 @@ class PrepareSummary:
     blank_lines: int = 0
     summary_lines: int = 0  # "Total" rows under the table: not rows, like blank lines
     refunds_merged: int = 0  # refund rows applied to their sale (accepted, no ticket of their own)
+    refunds_reduced: int = 0  # of those, refunds of part of a ticket's amount: the ticket stays sold, for less
+    refunds_split: int = 0  # refunds of some of a line's seats: each is those seats' refunded ticket
+    refunds_unmatched: int = 0  # refunds matching no sale of the export: refunded tickets of their own
     unnamed_sales: int = 0  # rows naming nobody (door or cash sales): admissions of their events, no ticket
     values_dropped: dict[str, int] = field(default_factory=dict)
     genres_unmapped: dict[str, int] = field(default_factory=dict)
@@ -101,6 +105,9 @@ def write_rejects(con: duckdb.DuckDBPyConnection, rejects: Path, tmp: Path) -> N
         """SELECT c.line_no AS line, array_to_string(c.reasons, ';') AS reasons, c.raw AS raw_line
         FROM checked c WHERE len(c.reasons) > 0 ORDER BY c.line_no"""
     ).to_arrow_table()
+    # Raw lines are the export's text: a line (or the part of one after a lone CR) may be a formula.
+    table = pa.table([spreadsheet_column(c) if pa.types.is_string(c.type) else c for c in table.columns],
+                     names=table.column_names)
     rejects.parent.mkdir(parents=True, exist_ok=True)
     sweep_partials(rejects)
     os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # raw lines carry personal data

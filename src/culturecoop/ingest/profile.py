@@ -20,7 +20,7 @@ import yaml
 
 from culturecoop.errors import UserError
 from culturecoop.i18n import _, current_language
-from culturecoop.ingest.labels import COUNTRIES
+from culturecoop.ingest.labels import COUNTRIES, DEFAULT_FALSE, DEFAULT_TRUE
 from culturecoop.ingest.words import field_named
 from culturecoop.schema.model import CHANNELS, CONSENT_PURPOSES, TICKET_STATUSES
 
@@ -298,6 +298,53 @@ def _label_map(data: dict[str, Any], key: str, allowed: tuple[str, ...], source:
     return out
 
 
+# The directives DuckDB's strptime reads (prepare parses with it; a test holds this list to DuckDB's).
+STRPTIME_DIRECTIVES = frozenset({
+    "%a", "%A", "%b", "%B", "%c", "%d", "%-d", "%f", "%g", "%G", "%h", "%H", "%-H", "%I", "%-I", "%j", "%-j",
+    "%m", "%-m", "%M", "%-M", "%n", "%p", "%S", "%-S", "%T", "%u", "%U", "%V", "%w", "%W", "%x", "%X", "%y",
+    "%-y", "%Y", "%z", "%Z", "%%"})
+_DIRECTIVE = re.compile(r"%-?.?", re.DOTALL)
+
+
+def _directive_problem(fmt: str, key: str) -> str | None:
+    """Why DuckDB's strptime would refuse ``fmt`` (its first unknown directive), or None."""
+    for directive in _DIRECTIVE.findall(fmt):
+        if directive in ("%", "%-"):
+            return _("the format \"{format}\" of {key} ends with a lone %; remove it, or write %% for a percent "
+                     "sign").format(format=fmt, key=key)
+        if directive not in STRPTIME_DIRECTIVES:
+            return _("the format \"{format}\" of {key} uses {directive}, which is no date or time directive; write "
+                     "%d for the day, %m for the month, %Y for the year and %H:%M for the time, as in "
+                     "\"%d/%m/%Y %H:%M\"").format(format=fmt, key=key, directive=directive)
+    return None
+
+
+def _yes_and_no(data: dict[str, Any], source: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``true_values`` and ``false_values``, refused when a word is in both, or says the opposite of
+    what it means everywhere else (« non » as a yes): read so, a consent column gave every patron's
+    consent, or withdrew it, without a word."""
+    true_values = _str_list(data, "true_values", source, ())
+    false_values = _str_list(data, "false_values", source, ())
+
+    def key(word: str) -> str:
+        return word.strip().casefold()
+
+    both = sorted({key(w) for w in true_values} & {key(w) for w in false_values})
+    if both:
+        raise _invalid(source, _("the word \"{word}\" is in both true_values and false_values; keep it in the one "
+                                 "it means (yes or no)").format(word=both[0]))
+    # A mark (« x », « o ») may mean either in a list kept by hand (« Désabonné : x »); words do not.
+    words_no, words_yes = ({w for w in words if len(w) > 1 or w.isdigit()} for words in (DEFAULT_FALSE, DEFAULT_TRUE))
+    for words, setting, opposite, meaning in ((true_values, "true_values", words_no, _("no")),
+                                             (false_values, "false_values", words_yes, _("yes"))):
+        wrong = next((w for w in words if key(w) in opposite), None)
+        if wrong is not None:
+            raise _invalid(source, _("{setting} lists \"{word}\", which means {meaning}; remove it from {setting} "
+                                     "(it is read as {meaning} already)").format(setting=setting, word=wrong,
+                                                                                  meaning=meaning))
+    return true_values, false_values
+
+
 def _formats(data: dict[str, Any], key: str, source: str, default: tuple[str, ...]) -> tuple[str, ...]:
     formats = _str_list(data, key, source, default)
     if not formats or any("%" not in f for f in formats):
@@ -305,6 +352,9 @@ def _formats(data: dict[str, Any], key: str, source: str, default: tuple[str, ..
             source,
             _("{key} must list strptime formats such as \"%d/%m/%Y %H:%M\"").format(key=key),
         )
+    problem = next((found for f in formats if (found := _directive_problem(f, key))), None)
+    if problem is not None:
+        raise _invalid(source, problem)
     # Read without a year, « 01/09 » is 1 September 1900: a purchase no report would place.
     yearless = next((f for f in formats if not re.search(r"%[YyGs]", f) and re.search(r"%[dmbBj]", f)), None)
     if yearless is not None:
@@ -412,6 +462,8 @@ def parse_profile(text: str, source: str) -> Profile:
                                  "sheet; to read one sheet, write sheet: ITS NAME"))
     defaults, basis = _consent(data, source)
     languages = _label_map(data, "language_values", LANGUAGES, source)
+    true_values, false_values = _yes_and_no(data, source)
+
     return Profile(
         name=str(data.get("name") or Path(source).stem),
         format=fmt,
@@ -423,8 +475,8 @@ def parse_profile(text: str, source: str) -> Profile:
         datetime_formats=_formats(data, "datetime_formats", source, Profile.datetime_formats),
         date_formats=_formats(data, "date_formats", source, Profile.date_formats),
         list_separator=list_separator,
-        true_values=_str_list(data, "true_values", source, ()),
-        false_values=_str_list(data, "false_values", source, ()),
+        true_values=true_values,
+        false_values=false_values,
         status_values=_label_map(data, "status_values", TICKET_STATUSES, source),
         channel_values=_label_map(data, "channel_values", CHANNELS, source),
         language_values=languages,

@@ -107,6 +107,10 @@ def _advice(rule: str, profile: Profile, examples: list[tuple[str, int]]) -> str
     if rule == "bad_currency":
         return _("choose for {field} a column of codes such as CAD or EUR, or no column and set the "
                  "{default}").format(field=_named("currency"), default=_setting("currency"))
+    if rule == "missing_ticket_id" and "ticket_id" not in profile.columns:
+        # The lines are numbered within their orders: a line without its order's number has none.
+        return _("choose for {order} a column that gives the order's number on every one of its lines, or for "
+                 "{ticket} the column of ticket numbers").format(order=_named("order_id"), ticket=_named("ticket_id"))
     if rule == "missing_ticket_id":
         return _("choose for {ticket} the column of ticket numbers, or no column there and the column of order "
                  "numbers for {order} (each order's lines are then numbered)").format(
@@ -129,6 +133,10 @@ def _advice(rule: str, profile: Profile, examples: list[tuple[str, int]]) -> str
                  "no column for {ticket}; if the same ticket appears on several rows for another reason, choose "
                  "for {ticket} a column that is unique per ticket").format(
                      order=_named("order_id"), ticket=_named("ticket_id"))
+    if rule == "refund_exceeds_sale":
+        return _("check that the column chosen for {quantity} holds each line's number of seats and the column "
+                 "chosen for {price} its amount, on sales and refunds alike").format(
+                     quantity=_named("quantity"), price=_named(amount_field(profile)))
     if rule == "malformed_line":
         return _("check the {delimiter}, the quote character (`quote`) and the {skip} if a title sits above the "
                  "column names").format(delimiter=_setting("delimiter"), skip=_setting("skip_lines"))
@@ -159,6 +167,8 @@ def guard_quarantine(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: 
     field = FIELD_OF_RULE.get(rule)
     if field == "unit_price":
         field = amount_field(profile)
+    if field == "ticket_id" and "ticket_id" not in profile.columns:
+        field = "order_id"  # no ticket column: each line's ticket is its order's number and its place there
     examples = _examples(con, info, field, f"list_contains(reasons, '{rule}')") if field else []
     parts: dict[str, Any] = {
         "n": _n(by_reason[rule]), "total": _n(rows_in), "reason": say(REJECT_REASONS, rule, current_language()),

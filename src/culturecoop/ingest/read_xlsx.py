@@ -151,6 +151,7 @@ def read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile) -> S
     sheet laid out with its columns, ``sheets: all``): each row's mapped cells as text columns
     ``c1…cn``, described by a relation like the text readers'."""
     book, sheet = _open_sheet(path, profile)
+    serial_base = book.serial_base
     wanted = profile.source_columns()
     tables: list[_Sheet] = []
     notes: list[str] = []
@@ -246,4 +247,5 @@ def read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile) -> S
     # Lines naming a show are counted apart from blank ones (``prepare``); both are no rows.
     return SourceInfo(path=path, text_path=None, header=tables[0].header, header_line=tables[0].header_line,
                       relation=relation, params=params, blank_rows=sum(t.blank for t in tables) + len(sections),
-                      notes=notes, section_lines=len(sections), first_section=sections[0] if sections else None)
+                      notes=notes, section_lines=len(sections), first_section=sections[0] if sections else None,
+                      serial_base=serial_base)

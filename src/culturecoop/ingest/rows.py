@@ -13,10 +13,13 @@ Run in this order by ``settle_rows``:
    purchase time the order's, and a line that names nobody the order's buyer. A label nobody
    knows stays a ``bad_status``, an unreadable time a ``bad_purchased_at``; a line of no order
    that names nobody stays a sale naming nobody.
-2. **Refunds** exported as negative rows are applied to the sale they refund: the sale with the
-   same ticket id, else a sale of the same order, event and amount (one refund per sale). The
-   sale becomes ``refunded``; the refund row is *merged* (accepted, but no ticket of its own). A
-   refund that matches no sale of the export stays as a refunded ticket.
+2. **Refunds** exported as negative rows are applied to the sale they refund (``ingest.refunds``):
+   the sale with the same ticket id, else a sale of the same order, event and amount, else the
+   order's only sale of that event. A refund of the sale's seats and amount makes it ``refunded``
+   and is *merged* (accepted, but no ticket of its own); a refund of fewer seats splits the line
+   (the refund row becomes the refunded seats), one of less money takes it off the price; a
+   refund larger than what is left of its sale is rejected. A refund that matches no sale of the
+   export stays as a refunded ticket.
 3. **Order lines**: when the export has no ticket number, each order's lines are numbered in
    file order (``order#1``, ``order#2``; refund lines ``order#r1``), so a re-export gives the
    same ids.
@@ -30,9 +33,9 @@ from __future__ import annotations
 
 import duckdb
 
+from culturecoop.ingest.refunds import apply_refunds
 from culturecoop.ingest.source import SourceInfo
 
-_ACCEPTED = "len(reasons) = 0 AND NOT merged"
 # A cell that is nothing but a total's label (accents folded, lower case).
 _TOTAL_CELL = ("(^|[,;\\t|\"])\\s*(((grand totals?|total general|totaux|totals?|sous-total|sous total|"
                "subtotal|sub-total|somme|sum|summe|gesamtsumme|gesamt|"
@@ -51,7 +54,7 @@ def settle_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, *, numbered: b
     """Apply the four steps of the module's doc to ``checked``."""
     _skip_summary_rows(con)
     _order_on_first_line(con)
-    _apply_refunds(con)
+    apply_refunds(con, info)
     if numbered:
         _number_order_lines(con)
     mark_duplicates(con, info)
@@ -121,34 +124,6 @@ def _order_on_first_line(con: duckdb.DuckDBPyConnection) -> None:
         )
 
 
-def _apply_refunds(con: duckdb.DuckDBPyConnection) -> None:
-    if not con.execute(f"SELECT count(*) FROM checked WHERE {_ACCEPTED} AND refund").fetchall()[0][0]:
-        return
-    con.execute(
-        f"""CREATE TEMP TABLE refund_match AS
-        WITH refunds AS (SELECT line_no, ticket_id, order_id, event_id, unit_price FROM checked
-                         WHERE {_ACCEPTED} AND refund),
-             sales AS (SELECT line_no, ticket_id, order_id, event_id, unit_price FROM checked
-                       WHERE {_ACCEPTED} AND NOT refund),
-             by_ticket AS (SELECT r.line_no AS refund_line, min(s.line_no) AS sale_line
-                           FROM refunds r JOIN sales s ON r.ticket_id = s.ticket_id
-                           GROUP BY r.line_no),
-             r2 AS (SELECT *, row_number() OVER (PARTITION BY order_id, event_id, unit_price ORDER BY line_no) AS k
-                    FROM refunds WHERE order_id IS NOT NULL
-                      AND line_no NOT IN (SELECT refund_line FROM by_ticket)),
-             -- Only the orders a refund names are numbered: the others could match no refund, and
-             -- numbering within an order does not depend on the other orders.
-             s2 AS (SELECT *, row_number() OVER (PARTITION BY order_id, event_id, unit_price ORDER BY line_no) AS k
-                    FROM sales WHERE order_id IN (SELECT order_id FROM r2)
-                      AND line_no NOT IN (SELECT sale_line FROM by_ticket))
-        SELECT refund_line, sale_line FROM by_ticket
-        UNION ALL
-        SELECT r2.line_no, s2.line_no FROM r2 JOIN s2 USING (order_id, event_id, unit_price, k)"""
-    )
-    con.execute("UPDATE checked SET status = 'refunded' WHERE line_no IN (SELECT sale_line FROM refund_match)")
-    con.execute("UPDATE checked SET merged = true WHERE line_no IN (SELECT refund_line FROM refund_match)")
-
-
 def _number_order_lines(con: duckdb.DuckDBPyConnection) -> None:
     # Rejected lines keep their place too: fixing one later does not renumber the others.
     con.execute(
@@ -167,7 +142,8 @@ def mark_duplicates(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> None:
 
     Among the rows sharing a ticket id, the first row that passes every other rule is kept;
     preferring a valid row means a broken first copy never costs a good second one. Merged
-    refunds are not tickets and take no part. The raw lines of the rows marked are read again
+    refunds are not tickets and take no part, nor do refunds rejected as larger than their sale
+    (which may write the sale's ticket id). The raw lines of the rows marked are read again
     from the source for the rejects file.
     """
     con.execute(
@@ -178,9 +154,10 @@ def mark_duplicates(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> None:
             FROM checked
             WHERE ticket_id IN (
                 SELECT ticket_id FROM checked
-                WHERE ticket_id IS NOT NULL AND NOT merged AND NOT list_contains(reasons, 'malformed_line')
+                WHERE ticket_id IS NOT NULL AND NOT merged
+                  AND NOT list_has_any(reasons, ['malformed_line', 'refund_exceeds_sale'])
                 GROUP BY ticket_id HAVING count(*) > 1)
-              AND NOT merged AND NOT list_contains(reasons, 'malformed_line'))
+              AND NOT merged AND NOT list_has_any(reasons, ['malformed_line', 'refund_exceeds_sale']))
         WHERE k > 1"""
     )
     if not con.execute("SELECT count(*) FROM duplicates").fetchall()[0][0]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 import re
 import statistics
 from collections import Counter
@@ -178,6 +179,7 @@ class Column:
     shares: dict[str, float] = field(default_factory=dict)
     formats: dict[str, int] = field(default_factory=dict)  # strptime format -> values it reads
     named_dates: int = 0  # values read only as named-month dates
+    serials: int = 0  # values read as Excel's serial dates (« 46300,443056 »: ``excel_serial``)
     zoned: int = 0  # values ending in Z or an offset
     zones: Counter[str] = field(default_factory=Counter)
     amount: AmountStyle = field(default_factory=AmountStyle)
@@ -571,6 +573,49 @@ def is_epoch(value: str) -> bool:
     return EPOCH_SECONDS[0] <= seconds <= EPOCH_SECONDS[1]
 
 
+# Excel's serial dates: the days since 30 December 1899 (1 January 1904 in a workbook of Excel for Mac's
+# 1904 date system), the time of day as their fraction: « 46300,443056 » is 5 October 2026 at 10:38, as a
+# sheet whose date column is formatted as a number writes it into a CSV, or a number cell of a workbook.
+# Five digits, with a decimal point or a comma, from 1990 to 2100 (from 1927 for birth dates); the draft
+# takes a column's numbers for such dates only under a header that names a date (``names_a_date``).
+EXCEL_SERIAL_SQL = r"[0-9]{5}(?:[.,][0-9]+)?"
+_EXCEL_SERIAL = re.compile(EXCEL_SERIAL_SQL)
+EXCEL_SERIALS = (32_874, 73_051)
+BIRTH_SERIAL_FROM = 10_000
+EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+
+
+def excel_serial(value: str, base: dt.datetime = EXCEL_EPOCH, earliest: int = EXCEL_SERIALS[0]) -> dt.datetime | None:
+    """The wall-clock time an Excel serial date ``value`` stands for (to the nearest second), or None:
+    what ``prepare`` reads (``dates.timestamp_sql``)."""
+    text = value.strip()
+    if not _EXCEL_SERIAL.fullmatch(text):
+        return None
+    number = float(text.replace(",", "."))
+    if not earliest <= number <= EXCEL_SERIALS[1]:
+        return None
+    return base + dt.timedelta(seconds=math.floor(number * 86400 + 0.5))
+
+
+# Header words of a date column (beside the date fields' own wordings): only there is a number a serial date.
+_DATE_HEADER_WORDS = frozenset({"date", "dates", "datum", "fecha", "data", "dato", "time", "timestamp", "horodatage",
+                                "heure", "created", "updated", "naissance", "birth", "birthday", "dob"})
+_DATE_FIELDS = ("purchased_at", "event_starts_at", "birth_date")
+# Fields of amounts and counts: a header naming one at all is no date's (« Montant payé le »).
+_COUNTED_FIELDS = ("unit_price", "total_price", "quantity", "capacity")
+
+
+def names_a_date(header: str) -> bool:
+    """Whether ``header`` names a date (« Date vente », "Created", « Date de naissance ») rather than a
+    number, an amount or a count (« Numéro de commande », « Code séance », « Quantité par date », "Paid at
+    door"), which no serial date is."""
+    dated = max(vocab.header_score(f, header) for f in _DATE_FIELDS)
+    if dated < 0.5 and not set(vocab.tokens(header)) & _DATE_HEADER_WORDS:
+        return False
+    return all(vocab.header_score(f, header) < (0.5 if f in _COUNTED_FIELDS else max(dated, 0.5) + 1e-9)
+               for f in vocab.HEADERS if f not in _DATE_FIELDS)
+
+
 # A day and a month without a year (« 01/09 », « 1.9. »): typed by hand among dates that carry theirs,
 # ``prepare`` gives a purchase the year of the lines around it (``validate._dates_without_year``).
 # The two numbers are its groups, in Python and in DuckDB's regexp_extract.
@@ -630,6 +675,11 @@ def _measure_dates(columns: list[Column], con: duckdb.DuckDBPyConnection) -> Non
             epochs = sum(1 for value in column.values[:400] if is_epoch(value)) if _EPOCH_HEADER.search(column.name) else 0
             if epochs >= 0.9 * checked:  # an API's times in Unix seconds ("created_at": 1788410632)
                 best = max(best, epochs)
+            if names_a_date(column.name):  # Excel's serial dates (« 46300,443056 ») under a date's header
+                earliest = BIRTH_SERIAL_FROM if vocab.header_score("birth_date", column.name) >= 0.5 else EXCEL_SERIALS[0]
+                column.serials = sum(1 for value in column.values[:400]
+                                     if excel_serial(value, earliest=earliest) is not None)
+                best += column.serials
             column.shares["date"] = min(1.0, (best + column.named_dates) / checked)
             column.shares["zoned"] = column.zoned / checked
 

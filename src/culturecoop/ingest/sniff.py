@@ -440,9 +440,26 @@ def find_header(rows: list[list[str]], width: int) -> int | None:
         # Mostly distinct: exports do repeat a header now and then (two "Email" columns).
         distinct = len(set(c.casefold() for c in filled)) >= 0.8 * len(filled)
         if len(labels) >= 0.8 * len(filled) and distinct:
-            return index
+            return _last_header_row(rows, index)
         return None
     return None
+
+
+def _last_header_row(rows: list[list[str]], index: int) -> int:
+    """The last row of a header written on several rows from ``index``: a row below that repeats
+    some of its cells in their places (cells merged down over both, read on each) and names more
+    columns, in labels, names the columns (a group's name over them stands above)."""
+    while index + 1 < len(rows):
+        upper = [c.strip() for c in rows[index]]
+        lower = [c.strip() for c in rows[index + 1]]
+        filled = [c for c in lower if c]
+        places = {i for i, c in enumerate(upper) if c}
+        if (not places <= {i for i, c in enumerate(lower) if c} or len(filled) <= len(places)
+                or not any(upper[i] == lower[i] for i in places if i < len(lower))
+                or not all(_labelish(c) for c in filled) or len(set(c.casefold() for c in filled)) < len(filled)):
+            break
+        index += 1
+    return index
 
 
 def _no_header(path: Path) -> UserError:

@@ -21,6 +21,7 @@ import duckdb
 from culturecoop.errors import UserError
 from culturecoop.i18n import _
 from culturecoop.ingest.profile import Profile
+from culturecoop.ingest.shapes import EXCEL_EPOCH
 
 # Where ``SourceInfo.lines_where`` inserts its condition.
 LINE_FILTER = "/*lines*/"
@@ -54,6 +55,9 @@ class SourceInfo:
     section_sql: str = ""
     section_lines: int = 0
     first_section: str | None = None
+    # The day Excel's serial dates count from (``dates.format_params``): 1 January 1904 in a workbook of
+    # Excel for Mac's 1904 date system, else 30 December 1899.
+    serial_base: datetime = EXCEL_EPOCH
 
     def load(self, con: duckdb.DuckDBPyConnection) -> None:
         """Read the file's lines into the table ``source_lines``, once, in parallel.

@@ -26,7 +26,7 @@ from culturecoop.ingest.labels import (
     DEFAULT_TRUE,
 )
 from culturecoop.ingest.profile import Profile
-from culturecoop.ingest.shapes import YEARLESS_SQL, numeric_day_first
+from culturecoop.ingest.shapes import BIRTH_SERIAL_FROM, YEARLESS_SQL, numeric_day_first
 from culturecoop.ingest.source import SourceInfo
 from culturecoop.ingest.title_dates import day_first_of, load_title_dates, title_start_sql
 from culturecoop.privacy.encodings import member_id_sql
@@ -49,6 +49,8 @@ RULES: dict[str, str] = {
     "bad_status": "status missing or not a label the profile knows",
     "bad_currency": "currency not a three-letter ISO 4217 code",
     "duplicate_ticket": "ticket identifier already used by an accepted row on another line",
+    "refund_exceeds_sale": "a refund row of more seats, or more money per seat, than is left of the sale it "
+    "refunds (the same ticket, else a sale of its order and event)",
 }
 
 # The rule each canonical field's bad values fail (to show the values in advice).
@@ -147,7 +149,7 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
         load_title_dates(con, info.relation, info.params,
                          day_first_of(formats, date_formats, profile.country))
     birth = first_of("CAST(try_strptime(birth_date, $d_formats) AS TIMESTAMP)",
-                     timestamp_sql("birth_date", formats, date_formats))
+                     timestamp_sql("birth_date", formats, date_formats, serials_from=BIRTH_SERIAL_FROM))
     # The cheap cast first; the general amount parser only for what it cannot read. An amount
     # of the whole row (``total_price``) is divided by the row's quantity further out.
     amount = amount_field(profile)
@@ -162,7 +164,7 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
     labels = label_params(con, profile)
     params: dict[str, Any] = {
         **info.params,
-        **format_params(formats, date_formats, profile.timezone, today.year),
+        **format_params(formats, date_formats, profile.timezone, today.year, info.serial_base),
         **{k: v for k, v in labels.items() if k.startswith(("status", "channel"))},
         "dec": profile.decimal,
         "currency": profile.currency,

@@ -350,7 +350,7 @@ STATUS_WORDS: dict[str, str] = {
     "abgelaufen": "cancelled", "umgetauscht": "exchanged",
     "refunded": "refunded", "refund": "refunded", "rembourse": "refunded", "remboursee": "refunded",
     "remboursement": "refunded", "returned": "refunded", "retourne": "refunded", "retournee": "refunded",
-    "reimbursed": "refunded",
+    "reimbursed": "refunded", "remb": "refunded", "rembt": "refunded", "rbt": "refunded",
     "refunded canceled": "refunded", "refunded cancelled": "refunded",
     "cancelled": "cancelled", "canceled": "cancelled", "annule": "cancelled", "annulee": "cancelled", "resilie": "cancelled", "resiliee": "cancelled",
     "deleted": "cancelled", "supprime": "cancelled", "void": "cancelled", "voided": "cancelled",

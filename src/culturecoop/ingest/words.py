@@ -31,6 +31,7 @@ REJECT_REASONS = {
     "bad_birth_date": _("birth date unreadable"),
     "impossible_birth_date": _("birth date in the future or before 1900"),
     "duplicate_ticket": _("ticket identifier already used on another line"),
+    "refund_exceeds_sale": _("refund of more seats or more money than is left of the sale it refunds"),
     # A consent export's own rules (``ingest.consent_export.CONSENT_RULES``).
     "no_consent_value": _("no consent column of the row says yes or no"),
     "bad_consent_at": _("date of the consent change unreadable"),

@@ -9,14 +9,21 @@ Both come behind the one interface the readers use, openpyxl's read-only one: ``
 max_row=…)`` (every row from the sheet's first, as Excel numbers them; an empty cell is None) and
 ``book.close()``. Cells keep their types: numbers, dates and times as Python values (a day as a
 datetime at midnight, as openpyxl gives it), so the same ``render_cell`` reads them all.
+
+A cell merged down over several rows (an order's number, buyer and e-mail written once beside its
+tickets) is read on every row it spans, as the sheet shows it; a cell merged across columns keeps
+its text in its first column, the others empty (a group's name over the columns it heads).
+``book.serial_base`` is the day a number in a date column counts from: 30 December 1899, or 1
+January 1904 in a workbook of Excel for Mac's 1904 date system.
 """
 
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time
 from html.parser import HTMLParser
 from pathlib import Path
@@ -26,6 +33,101 @@ from xml.etree import ElementTree
 from culturecoop.errors import UserError
 from culturecoop.i18n import _
 from culturecoop.ingest.filekind import sniff
+from culturecoop.ingest.shapes import EXCEL_EPOCH
+
+# A merged range: first row, first column, last row, last column (1-based, as Excel numbers them).
+Merge = tuple[int, int, int, int]
+# Day 0 of Excel's serial dates in Excel for Mac's 1904 date system (``shapes.EXCEL_EPOCH``: the 1900 one).
+EXCEL_1904 = datetime(1904, 1, 1)
+
+
+def fill_merged_down(rows: Iterable[tuple[Any, ...]], merges: list[Merge]) -> Iterator[tuple[Any, ...]]:
+    """``rows`` (the sheet's from its first) with each range merged over several rows read on every
+    row it spans: its first row's cells, written where the sheet leaves the row empty. Ranges of one
+    row (a group's name over several columns) are left as they are."""
+    tall = sorted((m for m in merges if m[2] > m[0]), key=lambda m: m[0])
+    if not tall:
+        yield from rows
+        return
+    waiting = 0  # the next range of ``tall`` whose first row is still to come
+    open_ranges: list[tuple[Merge, tuple[Any, ...]]] = []  # ranges under way, with their first row's cells
+    for number, row in enumerate(rows, start=1):
+        open_ranges = [(m, cells) for m, cells in open_ranges if m[2] >= number]
+        starting = []
+        while waiting < len(tall) and tall[waiting][0] <= number:
+            if tall[waiting][0] == number:
+                starting.append(tall[waiting])
+            waiting += 1
+        if open_ranges:
+            filled = list(row)
+            for (_top, left, _bottom, right), cells in open_ranges:
+                if len(filled) < right:
+                    filled.extend([None] * (right - len(filled)))
+                for column, value in zip(range(left, right + 1), cells, strict=True):
+                    if filled[column - 1] is None:
+                        filled[column - 1] = value
+            row = tuple(filled)
+        for merge in starting:
+            _top, left, _bottom, right = merge
+            open_ranges.append((merge, tuple(row[c - 1] if c <= len(row) else None for c in range(left, right + 1))))
+        yield row
+
+
+_MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Z]{1,3})([0-9]{1,7})(?::([A-Z]{1,3})([0-9]{1,7}))?\"")
+
+
+@functools.lru_cache(maxsize=4096)
+def _column_number(letters: bytes) -> int:
+    """The column ``AB`` as Excel numbers it (28)."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - ord("A") + 1
+    return number
+
+
+def _xlsx_merges(sheet: Any) -> list[Merge]:
+    """The merged ranges of an .xlsx sheet that openpyxl reads in read-only mode (which does not say
+    them): the ``mergeCell`` elements after the sheet's cells, found in its XML without parsing the
+    cells again (a pass of decompression and a byte search over a large sheet)."""
+    try:
+        source = sheet.parent._archive.open(sheet._worksheet_path)
+    except (AttributeError, KeyError, OSError):
+        return []
+    after: list[bytes] = []
+    tail = b""
+    with source:
+        while chunk := source.read(1 << 20):
+            if after:
+                after.append(chunk)
+                continue
+            data = tail + chunk
+            # A byte search, quick over the cells before (their text may hold the word, never the tag).
+            at = data.find(b"mergeCell")
+            if at < 0:
+                tail = data[-16:]
+            else:
+                after.append(data[max(0, at - 16):])
+    merges = []
+    for left, top, right, bottom in _MERGE_CELL.findall(b"".join(after)):
+        first_row, first_column = int(top), _column_number(left)
+        last_row, last_column = (int(bottom), _column_number(right)) if right else (first_row, first_column)
+        merges.append((min(first_row, last_row), min(first_column, last_column),
+                       max(first_row, last_row), max(first_column, last_column)))
+    return merges
+
+
+class _XlsxSheet:
+    """One sheet of an .xlsx read by openpyxl's read-only reader, merged cells read as the sheet shows them."""
+
+    def __init__(self, sheet: Any) -> None:
+        self._sheet = sheet
+        self.title = sheet.title
+        self._merges: list[Merge] | None = None
+
+    def iter_rows(self, values_only: bool = True, max_row: int | None = None) -> Iterator[tuple[Any, ...]]:
+        if self._merges is None:
+            self._merges = _xlsx_merges(self._sheet)
+        yield from fill_merged_down(self._sheet.iter_rows(values_only=True, max_row=max_row), self._merges)
 
 
 class _CalamineSheet:
@@ -36,17 +138,21 @@ class _CalamineSheet:
         self.title = title
         self._damaged = damaged  # what to say when the sheet's cells cannot be read
         self._rows: list[list[Any]] | None = None
+        self._merges: list[Merge] = []
 
     def iter_rows(self, values_only: bool = True, max_row: int | None = None) -> Iterator[tuple[Any, ...]]:
         if self._rows is None:
             try:
+                sheet = self._book.get_sheet_by_name(self.title)
                 # Every row and column from A1, empty ones included, so that row numbers are Excel's.
-                self._rows = self._book.get_sheet_by_name(self.title).to_python(skip_empty_area=False)
+                self._rows = sheet.to_python(skip_empty_area=False)
+                # Merged ranges, counted from 0 (an .xls says them; calamine reads none in an .ods).
+                self._merges = [(top + 1, left + 1, bottom + 1, right + 1)
+                                for (top, left), (bottom, right) in sheet.merged_cell_ranges or []]
             except Exception:  # calamine raises its own errors for every unreadable sheet
                 raise self._damaged from None
         rows = self._rows if max_row is None else self._rows[:max_row]
-        for row in rows:
-            yield tuple(_as_openpyxl(v) for v in row)
+        yield from fill_merged_down((tuple(_as_openpyxl(v) for v in row) for row in rows), self._merges)
 
 
 def _as_openpyxl(value: Any) -> Any:
@@ -61,10 +167,11 @@ def _as_openpyxl(value: Any) -> Any:
 class _RowsSheet:
     """A sheet already read whole: a web page's table, an XML spreadsheet's worksheet."""
 
-    def __init__(self, title: str, rows: list[list[Any]]) -> None:
+    def __init__(self, title: str, rows: list[list[Any]], merges: list[Merge] | None = None) -> None:
         self.title = title
         width = max((len(r) for r in rows), default=0)
-        self._rows = [tuple(row) + (None,) * (width - len(row)) for row in rows]  # every row as wide
+        padded = [tuple(row) + (None,) * (width - len(row)) for row in rows]  # every row as wide
+        self._rows = list(fill_merged_down(padded, merges or []))
 
     def iter_rows(self, values_only: bool = True, max_row: int | None = None) -> Iterator[tuple[Any, ...]]:
         yield from self._rows if max_row is None else self._rows[:max_row]
@@ -73,10 +180,11 @@ class _RowsSheet:
 class _Book:
     """The sheets of a workbook, with the part of openpyxl's interface the readers use."""
 
-    def __init__(self, sheets: list[Any], on_close: Any = None) -> None:
+    def __init__(self, sheets: list[Any], on_close: Any = None, serial_base: datetime = EXCEL_EPOCH) -> None:
         self.worksheets = sheets
         self.sheetnames = [sheet.title for sheet in sheets]
         self._on_close = on_close
+        self.serial_base = serial_base
 
     def __getitem__(self, name: str) -> Any:
         return self.worksheets[self.sheetnames.index(name)]
@@ -238,6 +346,7 @@ def _xml_book(path: Path) -> _Book:
     sheets = []
     for number, worksheet in enumerate(root.iter(f"{_SS}Worksheet"), start=1):
         rows: list[list[Any]] = []
+        merges: list[Merge] = []
         for row in worksheet.iter(f"{_SS}Row"):
             at = row.get(f"{_SS}Index")
             while at and at.isdigit() and len(rows) < min(int(at), 1_048_576) - 1:
@@ -248,10 +357,13 @@ def _xml_book(path: Path) -> _Book:
                 while index and index.isdigit() and len(cells) < min(int(index), 16_384) - 1:
                     cells.append(None)
                 cells.append(_ss_value(cell.find(f"{_SS}Data")))
-                across = cell.get(f"{_SS}MergeAcross")
-                cells.extend([None] * (min(int(across), 100) if across and across.isdigit() else 0))
+                across, down = cell.get(f"{_SS}MergeAcross"), cell.get(f"{_SS}MergeDown")
+                wide = min(int(across), 100) if across and across.isdigit() else 0
+                if down and down.isdigit() and int(down) > 0:
+                    merges.append((len(rows) + 1, len(cells), len(rows) + 1 + min(int(down), 100_000), len(cells) + wide))
+                cells.extend([None] * wide)
             rows.append(cells)
-        sheets.append(_RowsSheet(worksheet.get(f"{_SS}Name") or f"Table {number}", rows))
+        sheets.append(_RowsSheet(worksheet.get(f"{_SS}Name") or f"Table {number}", rows, merges))
     if not sheets:
         raise UserError(_("The file {path} is an Excel 2003 XML spreadsheet with no sheet; export it again.").format(
             path=path.name))
@@ -268,11 +380,13 @@ def open_workbook(path: Path, kind: str | None = None) -> Any:
         from openpyxl.utils.exceptions import InvalidFileException
 
         try:
-            return load_workbook(path, read_only=True, data_only=True)
+            workbook = load_workbook(path, read_only=True, data_only=True)
         except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
             raise UserError(
                 _("The file {path} is not a readable Excel workbook; open it in Excel or LibreOffice and save "
                   "it again as .xlsx or CSV.").format(path=path.name)) from None
+        return _Book([_XlsxSheet(sheet) for sheet in workbook.worksheets], workbook.close,
+                     EXCEL_1904 if workbook.epoch == EXCEL_1904 else EXCEL_EPOCH)
     if kind in ("ole", "ods"):
         from python_calamine import CalamineWorkbook
 

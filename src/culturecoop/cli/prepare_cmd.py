@@ -164,9 +164,8 @@ def print_consent(summary: PrepareSummary) -> None:
         return
     labels = {"column": _("from the export"), "default": _("default of the mapping"), "none": _("not given")}
     parts = [
-        _("{purpose}: {granted} patrons ({source})").format(
-            purpose=say(CONSENT_PURPOSES, purpose, language), granted=figure(entry["granted"]),
-            source=labels.get(entry["source"], entry["source"]))
+        counted(entry["granted"], "{purpose}: {n} patron ({source})", "{purpose}: {n} patrons ({source})").format(
+            purpose=say(CONSENT_PURPOSES, purpose, language), source=labels.get(entry["source"], entry["source"]))
         for purpose, entry in purposes.items()
     ]
     console.print(_("Consent: {parts}.").format(parts=_("; ").join(parts)), highlight=False)

@@ -396,6 +396,10 @@ def test_cross_offer_proposed_by_an_admin_and_accepted_by_the_partner_admin(app,
         assert "accepted" in [x["status"] for x in offers["agreements"]]
         again = a.post(f"/api/v1/members/{A}/cross-offers", json={"partner": B}, headers={"X-CSRF-Token": page_csrf(a)})
         assert again.status_code == 409 and "déjà acceptée" in again.json()["error"]["message"]  # the status in words
+        # An offer to oneself is refused in the page's words, not the command line's (« --propose »).
+        alone = a.post(f"/api/v1/members/{A}/cross-offers", json={"partner": A}, headers={"X-CSRF-Token": page_csrf(a)})
+        said = alone.json()["error"]["message"]
+        assert 400 <= alone.status_code < 500 and "--propose" not in said and "autre membre" in said, said
 
 
 def test_api_routes_answer_typed_gated_json(app, coop: Coop) -> None:

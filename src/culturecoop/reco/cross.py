@@ -158,7 +158,7 @@ def propose(warehouse: Warehouse, member_id: str, partner: str, *, actor: str | 
     _check_member(warehouse, member_id)
     _check_member(warehouse, partner)
     if partner == member_id:
-        raise UserError(_("A cross offer is between two members: give another member than {member} as --propose.").format(member=member_id))
+        raise UserError(_("A cross offer is between two members: choose a partner other than {member}.").format(member=member_id))
     open_rows = warehouse.query(
         "SELECT agreement_id, status FROM reco_agreement WHERE status IN ('proposed', 'accepted') AND "
         "((proposer = ? AND partner = ?) OR (proposer = ? AND partner = ?))", [member_id, partner, partner, member_id])

@@ -37,6 +37,9 @@ FRENCH_PLACEHOLDERS = {"titre": "event_title", "date": "event_date", "prix": "ev
 _ENGLISH_TO_FRENCH = {english: french for french, english in FRENCH_PLACEHOLDERS.items()}
 # Any name in braces, accented ones too: « {prénom} » is refused in one sentence, never sent as it is.
 _PLACEHOLDER = re.compile(r"\{([^\W\d]\w*)\}")
+# Anything else in braces (« {member_name:>50} », « { titre } », « {0} », « {} »): no placeholder, and
+# sent as written it would reach every recipient with its braces.
+_BRACED = re.compile(r"\{[^{}\n]*\}")
 MAX_SUBJECT = 200
 MAX_BODY = 50_000
 
@@ -110,10 +113,11 @@ def check_template(text: str, what: str, limit: int, *, one_line: bool = False) 
         raise UserError(_("The {what} holds a line break or a control character; write it on one line.").format(what=what))
     if len(text) > limit:
         raise UserError(_("The {what} is longer than {limit} characters; shorten it.").format(what=what, limit=count(limit)))
-    unknown = sorted({m for m in _PLACEHOLDER.findall(text) if placeholder_of(m) is None})
+    unknown = sorted({m for m in _BRACED.findall(text)
+                      if not (_PLACEHOLDER.fullmatch(m) and placeholder_of(m[1:-1]) is not None)})
     if unknown:
         raise UserError(_("The {what} uses {unknown}, which is not a placeholder; use {names}.").format(
-            what=what, unknown=", ".join("{" + u + "}" for u in unknown), names=names))
+            what=what, unknown=", ".join(unknown), names=names))
     return text
 
 

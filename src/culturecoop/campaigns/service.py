@@ -18,7 +18,7 @@ import numpy as np
 from culturecoop.analytics.service import default_actor
 from culturecoop.campaigns import content, eligibility
 from culturecoop.campaigns.settings import check_holdout, current_settings
-from culturecoop.errors import UserError
+from culturecoop.errors import NotFoundError, UserError
 from culturecoop.i18n import _
 from culturecoop.privacy import audit
 from culturecoop.privacy.gate import COUNT, CountTable, PrivacyGate
@@ -66,8 +66,8 @@ def campaign_row(warehouse: Warehouse, campaign_id: str, member_id: str | None =
     rows = warehouse.query("SELECT * FROM campaign WHERE campaign_id = ?", [campaign_id])
     if not rows or (member_id is not None and rows[0]["member_id"] != member_id):
         if member_id is None:
-            raise UserError(_("There is no campaign {campaign}; check the campaign's identifier.").format(campaign=campaign_id))
-        raise UserError(_("Member {member} has no campaign {campaign}; choose one of its campaigns.").format(
+            raise NotFoundError(_("There is no campaign {campaign}; check the campaign's identifier.").format(campaign=campaign_id))
+        raise NotFoundError(_("Member {member} has no campaign {campaign}; choose one of its campaigns.").format(
             member=member_id, campaign=campaign_id))
     return rows[0]
 

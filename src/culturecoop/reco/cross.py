@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from culturecoop.analytics.service import default_actor
-from culturecoop.errors import UserError
+from culturecoop.errors import NotFoundError, UserError
 from culturecoop.i18n import _
 from culturecoop.privacy import audit
 from culturecoop.privacy.gate import COUNT, CountTable, PrivacyGate
@@ -186,7 +186,7 @@ def decide(warehouse: Warehouse, member_id: str, agreement_id: str, accept: bool
     """The partner accepts or declines a proposal addressed to it."""
     rows = warehouse.query("SELECT * FROM reco_agreement WHERE agreement_id = ? AND partner = ?", [agreement_id, member_id])
     if not rows:
-        raise UserError(_("Member {member} has no cross-offer proposal {agreement}; see yours with `culturecoop reco cross-offers`.").format(
+        raise NotFoundError(_("Member {member} has no cross-offer proposal {agreement}; see yours with `culturecoop reco cross-offers`.").format(
             member=member_id, agreement=agreement_id))
     if rows[0]["status"] != "proposed":
         raise UserError(_("The cross offer {agreement} is already {status}; a decision cannot be changed, propose a new one instead.").format(
@@ -204,7 +204,7 @@ def decide(warehouse: Warehouse, member_id: str, agreement_id: str, accept: bool
 def agreement(warehouse: Warehouse, member_id: str, agreement_id: str) -> dict[str, Any]:
     rows = [a for a in agreements(warehouse, member_id) if a["agreement_id"] == agreement_id]
     if not rows:
-        raise UserError(_("Member {member} has no cross-offer proposal {agreement}; see yours with `culturecoop reco cross-offers`.").format(
+        raise NotFoundError(_("Member {member} has no cross-offer proposal {agreement}; see yours with `culturecoop reco cross-offers`.").format(
             member=member_id, agreement=agreement_id))
     return rows[0]
 

@@ -35,6 +35,7 @@ from culturecoop.reco.features import (
     fit_encoder,
     looks_co_interacted,
     looks_like_outcome,
+    looks_like_rank,
 )
 from culturecoop.reco.logs import (
     InteractionLog,
@@ -536,8 +537,10 @@ def outcome_warnings(feature_columns: dict[str, str]) -> list[str]:
     ``vote_count``, ``average_rating``, ``stars``, ``listeners``, ``playcount``…:
     ``features.looks_like_outcome``): computed over the whole log, they tell every model what
     happens after the cutoff or on the held-out items. They are used as given (every column given
-    is a feature); the reader decides."""
-    suspects = [name for name, kind in feature_columns.items() if kind == "number" and looks_like_outcome(name)]
+    is a feature); the reader decides. A rank by popularity (``rank``, ``salesRank``, a chart's
+    position: ``features.looks_like_rank``) is said too, number or text ("1,234 in Books")."""
+    suspects = [name for name, kind in feature_columns.items()
+                if (kind == "number" and looks_like_outcome(name)) or (kind in ("number", "labels", "text") and looks_like_rank(name))]
     lists = [name for name, kind in feature_columns.items() if kind != "number" and looks_co_interacted(name)]
     said = [plural(len(lists),
                    "The item table's column {columns} lists the items bought or viewed with each one: computed from the same purchases as the log, it tells every model what happens on the held-out items or after the cutoff, a leak of the test period. It is used as given (every column is a feature); leave it out of --items for an honest measure.",

@@ -10,7 +10,9 @@ future data shapes the encoding):
 - ``date``: values that are calendar dates (``1995-07-14``, ``01-Jan-1995``, ``14/07/1995``,
   ``1995-07``, ``July 1995``, a time after it) → its year, banded like a number: a release date
   says when, not which label;
-- ``text``: free text with mostly distinct values (a title) → its words; when most of its values
+- ``text``: free text with mostly distinct values (a title, a description) → its words, also when
+  a few titles hold ``|`` (``Dune Messiah Deluxe Edition | Hardcover``) or the values are lists
+  of paragraphs joined by ``|`` (``_free_text_parts``; never genres nor names); when most of its values
   end with a year in brackets (``Toy Story (1995)``, ``Hamlet (2019)``, how MovieLens and many
   catalogues write a title) and no other column dates the items (a year, a release date), that
   year is also a column of its own, ``title (year)``, banded like a number;
@@ -68,6 +70,10 @@ FALSE_WORDS = frozenset({"false", "0", "no", "n", "non", "faux", "f"})
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 # A column counts as free text when most training items have a value of their own.
 TEXT_DISTINCT_SHARE = 0.5
+# Parts of a ``|`` list this many words long (the median) are sentences, not labels; values this
+# many words long, titles rather than names (``_free_text_parts``).
+LONG_TEXT_WORDS = 8
+TITLE_WORDS = 4
 # How tools write "no value" (compared lower-cased): read as empty in every kind. Not "none": an
 # event's language is "none" when it has no words (music, dance), a value like any other.
 MISSING_WORDS = frozenset({"\\n", "na", "n/a", "nan", "null", "nil", "<na>", "nat", "#n/a"})
@@ -110,6 +116,13 @@ OUTCOME_WORDS = frozenset({
     "listeners", "listens", "listen", "playcount", "playcounts", "plays", "play", "scrobbles", "views", "viewers",
     "members", "likes", "favorites", "favourites", "downloads", "watchers", "followers", "fans", "checkins",
     "helpful", "sales", "sold", "purchases", "clicks", "bookings", "attendance", "attendees"})
+# Words of a column's name saying it ranks the items by the same interactions (``looks_like_rank``):
+# Amazon's ``rank`` ("1,234 in Books") and ``salesRank``, a bestseller list's place, a sales rank.
+RANK_WORDS = frozenset({"rank", "ranks", "ranking", "rankings", "ranked", "salesrank", "bestsellerrank", "bsr",
+                        "bestseller", "bestsellers", "bestselling"})
+# A place in a chart: one word of each (``chart_position``, ``peak_position``, ``weeks_on_chart``).
+CHART_WORDS = frozenset({"chart", "charts", "billboard", "hitparade", "peak", "top"})
+PLACE_WORDS = frozenset({"position", "positions", "pos", "place", "peak", "weeks"})
 # Values read as codes (``_codes``) only from this many on: a handful of numbers tells nothing.
 CODE_MIN_VALUES = 20
 CODE_DISTINCT_SHARE = 0.9
@@ -283,9 +296,21 @@ def looks_co_interacted(name: str) -> bool:
 
 def looks_like_outcome(name: str) -> bool:
     """Whether a column's name says it counts or averages the interactions themselves
-    (``n_ratings``, ``vote_count``, ``average_rating``, ``stars``, ``listeners``, ``playcount``...)."""
+    (``n_ratings``, ``vote_count``, ``average_rating``, ``stars``, ``listeners``, ``playcount``...),
+    or ranks the items by them (``looks_like_rank``)."""
     words = _words(name)
-    return bool(set(words) & OUTCOME_WORDS) or "".join(words) in OUTCOME_WORDS
+    return bool(set(words) & OUTCOME_WORDS) or "".join(words) in OUTCOME_WORDS or looks_like_rank(name)
+
+
+def looks_like_rank(name: str) -> bool:
+    """Whether a column's name says it ranks the items by popularity (``rank``, ``salesRank``,
+    ``sales_rank``, ``bestseller_rank``, ``chart_position``, ``peak_position``): a rank computed over
+    the whole log leaks the test period as a count does, whether written as a number or as text
+    (Amazon's "1,234 in Books")."""
+    words = set(_words(name))
+    charted = words & (CHART_WORDS | PLACE_WORDS)
+    return (bool(words & RANK_WORDS) or "".join(_words(name)) in RANK_WORDS
+            or (len(charted) >= 2 and bool(charted & CHART_WORDS) and bool(charted & PLACE_WORDS)))
 
 
 def is_quantity(name: str) -> bool:
@@ -352,9 +377,28 @@ def _kind_of(values: list[str], *, identifier: bool = False, quantity: bool = Fa
     if separator != LIST_SEPARATOR:
         return Column("", "labels", separator=separator)
     distinct = len(set(present)) / len(present)
-    if distinct > TEXT_DISTINCT_SHARE and any(" " in v for v in present) and not any(LIST_SEPARATOR in v for v in present):
+    if distinct > TEXT_DISTINCT_SHARE and any(" " in v for v in present) and (
+            not any(LIST_SEPARATOR in v for v in present) or _free_text_parts(present)):
         return Column("", "text")
     return Column("", "labels")
+
+
+def _free_text_parts(present: list[str]) -> bool:
+    """Whether a column whose values (mostly distinct) hold ``|`` is free text all the same: its
+    parts are sentences (``LONG_TEXT_WORDS`` words or more, the median: a description published as
+    a list of paragraphs, joined by ``|``), or its values are titles (``TITLE_WORDS`` words or more,
+    the median), most of them one part, and the parts mostly distinct (``Dune Messiah Deluxe
+    Edition | Hardcover`` in a few of them). Genres and artists' names, shorter and shared by many
+    items, stay labels. As labels, each title or paragraph would be a whole string on one item,
+    which tells nothing of another."""
+    parts = [p.strip() for v in present for p in v.split(LIST_SEPARATOR) if p.strip()]
+    if not parts:
+        return False
+    if float(np.median([len(p.split()) for p in parts])) >= LONG_TEXT_WORDS:
+        return True
+    listed = sum(LIST_SEPARATOR in v for v in present)
+    return (listed < TEXT_DISTINCT_SHARE * len(present) and float(np.median([len(v.split()) for v in present])) >= TITLE_WORDS
+            and len({p.lower() for p in parts}) > TEXT_DISTINCT_SHARE * len(parts))
 
 
 def _years(values: list[str]) -> bool:

@@ -91,6 +91,9 @@ class InteractionLog:
     # Other columns of item ids (Amazon's reviews: ``parent_asin`` besides ``asin``), header → the
     # value per interaction: the item table may key its items by one of them (``read_items``).
     alternates: dict[str, np.ndarray] = field(default_factory=dict)
+    # Read without a header row (columns taken by position): which holds the users and which the
+    # items is then a guess the item table's ids can settle (``_orient``).
+    by_position: bool = False
 
 
 @dataclass
@@ -161,9 +164,9 @@ def _in_calendar(seconds: int) -> int | None:
 
 
 def _read(path: Path, what: str, wanted: tuple[str, ...],
-          known: set[str] | None = None) -> tuple[list[str], duckdb.DuckDBPyRelation, duckdb.DuckDBPyConnection, int]:
-    """The file's lowered headers, its rows as text, the connection holding them, and the line
-    (or JSON record) number of the first row.
+          known: set[str] | None = None) -> tuple[list[str], duckdb.DuckDBPyRelation, duckdb.DuckDBPyConnection, int, bool]:
+    """The file's lowered headers, its rows as text, the connection holding them, the line (or JSON
+    record) number of the first row, and whether the columns were taken by position (no header row).
 
     Public data sets come as they were published: MovieLens 1M's ``::`` between fields, 100k's
     Latin-1 titles and files without a header row (``u.data``: user, item, rating, time), Amazon's
@@ -185,6 +188,7 @@ def _read(path: Path, what: str, wanted: tuple[str, ...],
         first = handle.readline()
     # Never skip lines: DuckDB's sniffer may otherwise start after a ragged row, dropping those above.
     options: dict[str, Any] = {"skiprows": 0}
+    headless = False
     if "::" in first and len(first.split("::")) > 1:
         options["sep"] = "::"
     try:
@@ -194,6 +198,7 @@ def _read(path: Path, what: str, wanted: tuple[str, ...],
             rel = con.read_csv(str(source), header=False, all_varchar=True, **options)
             names = _by_position(rel, wanted)
             first_line = 1
+            headless = True
     except duckdb.Error:
         _ragged_row(source, path)
         raise UserError(_("{path} cannot be read as CSV; give a comma-separated file with a header row.").format(
@@ -202,7 +207,7 @@ def _read(path: Path, what: str, wanted: tuple[str, ...],
         # One column although the header has separators: the sniffer gave up on the dialect,
         # most often because one row has more or fewer fields than the header.
         _ragged_row(source, path)
-    return names, rel, con, first_line
+    return names, rel, con, first_line, headless
 
 
 def as_delimited_text(path: Path, lenient: bool = False) -> Path:
@@ -559,7 +564,7 @@ def read_interactions(path: Path, *, timed: bool = True) -> InteractionLog:
     ``timed=False`` (the item protocol, where no split depends on time): a log without a
     timestamp column is read too, every interaction at time 0 (the items' folds are then drawn at
     random rather than by age)."""
-    names, rel, con, first_line = _read(path, _("Interactions"), REQUIRED)
+    names, rel, con, first_line, headless = _read(path, _("Interactions"), REQUIRED)
     found = resolve_columns(names, REQUIRED)
     if "timestamp" not in found:
         header = _time_header(names, set(found.values()))
@@ -619,7 +624,7 @@ def read_interactions(path: Path, *, timed: bool = True) -> InteractionLog:
                   for k, n in enumerate(others)}
     con.close()
     return InteractionLog(users, items, user.astype(np.int64), item.astype(np.int64), times,
-                          {c: original[found[c]] if c in found else None for c in REQUIRED}, alternates)
+                          {c: original[found[c]] if c in found else None for c in REQUIRED}, alternates, headless)
 
 
 def read_items(path: Path | None, log: InteractionLog) -> ItemTable:
@@ -630,16 +635,39 @@ def read_items(path: Path | None, log: InteractionLog) -> ItemTable:
     An id of the log without a row of its own finds the row that writes it otherwise (``_normal``:
     ``0012`` for ``12``, ``12.0``, quotes or spaces around it, ``034545104x`` for ``34545104X``),
     id by id, unless two rows or two ids of the log would then be one. A column that only numbers
-    the rows (pandas' unnamed index) is no feature (``ignored``)."""
+    the rows (pandas' unnamed index) is no feature (``ignored``).
+
+    A row repeated exactly (the same id and values: metadata files published with repeated
+    lines) is read once, and ``notes`` says how many were dropped; two different rows of one id
+    are refused. A log read without a header row is first oriented by the table's ids (``_orient``)."""
     if path is None:
-        return ItemTable(log.item_ids, {}, None)
-    names, rel, con, first_line = _read(path, _("Items"), ("item_id",), {_normal(v) for v in log.item_ids.tolist()})
+        return ItemTable(log.item_ids, {}, None, _unoriented(log))
+    known = {_normal(v) for v in log.item_ids.tolist()}
+    if log.by_position:
+        # The log's first column may be its items (``_orient``): its ids tell a headerless table too.
+        known |= {_normal(v) for v in log.users.tolist()}
+    names, rel, con, first_line, _headless = _read(path, _("Items"), ("item_id",), known)
     original = dict(zip(names, rel.columns, strict=True))
-    rows = rel.fetchall()
+    read_rows = rel.fetchall()
     con.close()
-    if not rows:
+    if not read_rows:
         raise UserError(_("{path} has a header but no item; give one row per item (its item_id and features), or leave --items out.").format(
             path=path))
+    rows: list[tuple[Any, ...]] = []
+    lines: list[int] = []  # each kept row's line in the file
+    distinct: set[tuple[Any, ...]] = set()
+    for n, row in enumerate(read_rows):
+        if row not in distinct:
+            distinct.add(row)
+            rows.append(row)
+            lines.append(n + first_line)
+    repeated = len(read_rows) - len(rows)
+    notes: list[str] = []
+    if repeated:
+        notes.append(plural(repeated, "{n} row of the item table repeats an earlier one exactly (the same id and values): it was dropped.",
+                            "{n} rows of the item table repeat earlier ones exactly (the same id and values): they were dropped.").format(
+            n=count_text(repeated)))
+    notes.extend(_orient(log, names, rows))
     _key_log_as_the_table(log, names, rows)
     position = {c: names.index(c) for c in names}
     key = _id_column(names, rows, log)
@@ -647,16 +675,15 @@ def read_items(path: Path | None, log: InteractionLog) -> ItemTable:
         raise UserError(_("{path} has no item_id column; an item table needs item_id and any feature columns.").format(path=path))
     ids = [_bare(str(r[position[key]] or "")) for r in rows]
     if any(not v for v in ids):
-        line = ids.index("") + first_line
+        line = lines[ids.index("")]
         raise UserError(_("{path} line {line} has no item_id; fix or remove that row.").format(path=path, line=line))
     ids, rewritten = _matched_ids(ids, log, path)
     seen: set[str] = set()
     for n, v in enumerate(ids):
         if v in seen:
-            raise UserError(_("{path} line {line} repeats item {item}; give each item once.").format(path=path, line=n + first_line, item=v))
+            raise UserError(_("{path} line {line} repeats item {item}; give each item once.").format(path=path, line=lines[n], item=v))
         seen.add(v)
     logged = set(log.item_ids.tolist())
-    notes: list[str] = []
     without_row = len(logged - seen)
     if without_row:
         notes.append(plural(without_row, "{n} of the log's {total} items has no row in the item table: it has no feature.",
@@ -695,7 +722,8 @@ def read_items(path: Path | None, log: InteractionLog) -> ItemTable:
             continue
         columns[original[name]] = values
     return ItemTable(all_ids, columns, first, notes, ignored,
-                     {"rows": len(rows), "ids_written_otherwise": rewritten, "log_items_without_row": without_row})
+                     {"rows": len(rows), "ids_written_otherwise": rewritten, "log_items_without_row": without_row,
+                      "identical_rows_dropped": repeated})
 
 
 def keep_items(log: InteractionLog, items: ItemTable, keep: np.ndarray) -> tuple[ItemTable, np.ndarray]:
@@ -736,6 +764,53 @@ def _numbers_rows(name: str, values: list[Any]) -> bool:
         return False
     start = int(first)
     return all(str(v or "").strip() == str(start + n) for n, v in enumerate(values))
+
+
+# A headerless log is read item first when the item table holds at least this share of its first
+# column's ids, and at most a tenth of that share of the second's (``_orient``).
+ORIENT_SHARE = 0.5
+ORIENT_RATIO = 10
+
+
+def _orient(log: InteractionLog, names: list[str], rows: list[tuple[Any, ...]]) -> list[str]:
+    """A log read without a header row takes its first column as the user and its second as the
+    item (``_by_position``); a file listing the item first (``item,user,rating,time``, as shops
+    publish ratings) would be read the other way round, silently. The item table settles it: when it
+    holds most of the ids of the column read as the user (``ORIENT_SHARE``) and few of the column
+    read as the item (``ORIENT_RATIO`` times fewer, as a share), the two are swapped in place. Numbers
+    shared by both (MovieLens' users 1 to 943 among films 1 to 1682) settle nothing: the order stays.
+    Returns what the report should say: the swap, or a doubt the table raised but could not settle."""
+    if not log.by_position or log.columns is None:
+        return []
+    aliases = {"itemid", *ALIASES["item_id"]}
+    candidates = [n for n, c in enumerate(names) if n == 0 or c == "item_id" or is_identifier(c) or _squeeze(c) in aliases]
+    columns = [set(_normal_ids(rows, n)) for n in candidates]
+
+    def share(ids: np.ndarray) -> float:
+        normal = {_normal(v) for v in ids.tolist()}
+        return max((len(normal & column) / len(normal) for column in columns), default=0.0) if normal else 0.0
+
+    as_user, as_item = share(log.users), share(log.item_ids)
+    user_column, item_column = log.columns["user_id"], log.columns["item_id"]
+    if as_user >= ORIENT_SHARE and as_item * ORIENT_RATIO <= as_user:
+        log.users, log.item_ids = log.item_ids, log.users
+        log.user, log.item = log.item, log.user
+        log.columns["user_id"], log.columns["item_id"] = item_column, user_column
+        return [_("The log has no header row and the item table holds the ids of its column {item}, not those of {user}: {item} was read as the item and {user} as the user.").format(
+            item=user_column, user=item_column)]
+    if as_user > as_item:
+        return [_("The log has no header row: its column {user} was read as the user and {item} as the item, although the item table holds more of {user}'s ids than of {item}'s; if the file lists the item first, add a header row (user_id,item_id,timestamp).").format(
+            user=user_column, item=item_column)]
+    return []
+
+
+def _unoriented(log: InteractionLog) -> list[str]:
+    """What the report says of a log read without a header row and without an item table: which
+    column was taken for what, with nothing to tell (``_orient`` needs the table's ids)."""
+    if not log.by_position or log.columns is None:
+        return []
+    return [_("The log has no header row: its column {user} was read as the user and {item} as the item, as nothing else tells them apart; if the file lists the item first (item, user, rating, time), give --items FILE, whose ids tell which column holds the items, or add a header row (user_id,item_id,timestamp).").format(
+        user=log.columns["user_id"], item=log.columns["item_id"])]
 
 
 def _key_log_as_the_table(log: InteractionLog, names: list[str], rows: list[tuple[Any, ...]]) -> None:

@@ -108,3 +108,24 @@ def test_a_campaign_names_the_event_and_a_friends_card_the_person(tmp_path: Path
     export = _csv(tmp_path / "registre.csv",
                   ["Date", "Heure", "Exposition", "Qté", "Prix unitaire", "N° carte Amis du musée"], rows)
     assert draft_mapping(export).mapping["columns"]["patron_id"] == "N° carte Amis du musée"
+
+
+def test_a_guessed_order_of_day_and_month_is_left_to_decide_with_a_date_as_read(tmp_path: Path) -> None:
+    """No date above the 12th: the draft guessed day first and marked it CHECK in the YAML only; the
+    list of what is left to decide (« Reste à décider ») said nothing, and March could become April."""
+    from culturecoop.i18n import set_language
+
+    rows = [[f"B{i}", f"{1 + i % 12:02d}/{1 + (i * 5) % 12:02d}/2026", "Quatuor Ébène", "12/12/2026", "25,00", mail]
+            for i, (_f, _l, mail) in enumerate(_people(30))]
+    export = _csv(tmp_path / "ventes.csv", ["Billet", "Date achat", "Spectacle", "Date spectacle", "Prix", "Courriel"], rows)
+    set_language("fr")
+    try:
+        draft = draft_mapping(export)
+    finally:
+        set_language(None)
+    said = [line for line in draft.undecided if "jour ou le mois" in line]
+    assert said and "« 02/06/2026 » comme le 2 juin 2026" in said[0] and "échangez %d et %m" in said[0], draft.undecided
+    # A date above the 12th settles it: nothing is left to decide about the order.
+    rows[0][1] = "25/03/2026"
+    export = _csv(tmp_path / "ventes.csv", ["Billet", "Date achat", "Spectacle", "Date spectacle", "Prix", "Courriel"], rows)
+    assert not [line for line in draft_mapping(export).undecided if "day or the month" in line]

@@ -236,3 +236,26 @@ def test_cli_json_summary_and_french_messages(tmp_path: Path, keys: Path) -> Non
                                   "kind": "jazz_club", "region": None}
     assert manifest["profile"] == "canonical" and manifest["source"] == "canonical.csv"
     assert TODAY.year == 2026  # the fixtures' birth dates stay valid for decades
+
+
+@pytest.mark.parametrize("language, header, words", [
+    ("fr", "explication", "pas d’identifiant d’événement"),
+    ("en", "explanation", "no event identifier"),
+])
+def test_the_rejects_file_says_each_reason_in_the_readers_words(tmp_path: Path, keys: Path, language: str, header: str,
+                                                                 words: str) -> None:
+    """The rejects file gave only codes (« missing_event_id;bad_status ») to the person opening it in a spreadsheet."""
+    from culturecoop.i18n import set_language
+
+    set_language(language)
+    try:
+        _summary, package = run_prepare(tmp_path, "canonical", keys)
+    finally:
+        set_language(None)
+    with package.with_name(package.name + ".rejects.csv").open(encoding="utf-8", newline="") as f:
+        rows = {int(r["line"]): r for r in csv.DictReader(f)}
+    assert list(rows[10]) == ["line", "reasons", header, "raw_line"]
+    assert rows[10]["reasons"] == "missing_event_id;bad_status"
+    said = rows[10][header].split("; ")
+    assert len(said) == 2 and words in said, said
+    assert all("_" not in part for row in rows.values() for part in row[header].split("; ")), rows

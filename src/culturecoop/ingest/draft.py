@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -179,6 +180,8 @@ def _dates(builder: DraftBuilder) -> None:
         builder.settings["datetime_formats"] = datetimes
     if dates:
         builder.settings["date_formats"] = dates
+    if evidence is not None and evidence.check:
+        _day_or_month_undecided(builder, [v for f in date_fields for v in values[f]], datetimes + dates)
     for note in notes:
         if note.check:
             field = note.key.split(".", 1)[1]
@@ -186,6 +189,31 @@ def _dates(builder: DraftBuilder) -> None:
                                        "in the preview and add their format to the {formats}.").format(
                 field=named(field), formats=setting_named(
                     "date_formats" if field == "birth_date" else "datetime_formats", current_language())))
+
+
+def _day_or_month_undecided(builder: DraftBuilder, values: list[str], formats: list[str]) -> None:
+    """A guessed order of day and month is left to the member, with a date of the export as the
+    draft reads it: « 03/04/2026 » read as April 3 turns every sale of March into one of April."""
+    for value in values:
+        found = re.match(r"\s*(\d{1,2})[/.\-](\d{1,2})[/.\-]\d{2,4}", value)
+        if not found or found.group(1) == found.group(2):
+            continue
+        for fmt in formats:
+            try:
+                read = datetime.strptime(value.strip(), fmt)
+            except ValueError:
+                continue
+            builder.undecided.append(_(
+                "No date of the export says whether the day or the month comes first: the draft reads « {value} » as "
+                "{day} {month_name} {year}; if that is wrong, swap %d and %m in the {formats}.").format(
+                value=value.strip(), day="1er" if read.day == 1 and current_language() == "fr" else read.day, month_name=_month_name(read.month), year=read.year,
+                formats=setting_named("datetime_formats", current_language())))
+            return
+
+
+def _month_name(month: int) -> str:
+    return _(("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+              "November", "December")[month - 1])
 
 
 def _amounts_and_place(builder: DraftBuilder) -> None:

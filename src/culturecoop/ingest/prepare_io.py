@@ -17,11 +17,12 @@ import pyarrow.csv as pacsv
 
 from culturecoop.errors import UserError
 from culturecoop.files import check_writable, sweep_partials
-from culturecoop.i18n import _
+from culturecoop.i18n import _, current_language
 from culturecoop.ingest.guard import scan_package
 from culturecoop.ingest.normalize import install_normalizers
 from culturecoop.ingest.package import write_package
 from culturecoop.ingest.profile import Profile
+from culturecoop.ingest.words import REJECT_REASONS, say
 from culturecoop.spreadsheet import spreadsheet_column
 
 STEPS = ("read", "validate", "rejects", "split", "pseudonymize", "write")
@@ -105,6 +106,13 @@ def write_rejects(con: duckdb.DuckDBPyConnection, rejects: Path, tmp: Path) -> N
         """SELECT c.line_no AS line, array_to_string(c.reasons, ';') AS reasons, c.raw AS raw_line
         FROM checked c WHERE len(c.reasons) > 0 ORDER BY c.line_no"""
     ).to_arrow_table()
+    # The codes are for programs; the person who opens the file in a spreadsheet reads the reasons
+    # in words, in their language, beside them (a few distinct combinations: said once each).
+    language = current_language()
+    codes = table.column("reasons").combine_chunks().dictionary_encode()
+    said = pa.array(["; ".join(say(REJECT_REASONS, code, language) for code in (r or "").split(";") if code)
+                     for r in codes.dictionary.to_pylist()], pa.string())
+    table = table.add_column(2, _("explanation"), pa.DictionaryArray.from_arrays(codes.indices, said).cast(pa.string()))
     # Raw lines are the export's text: a line (or the part of one after a lone CR) may be a formula.
     table = pa.table([spreadsheet_column(c) if pa.types.is_string(c.type) else c for c in table.columns],
                      names=table.column_names)

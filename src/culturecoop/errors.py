@@ -41,3 +41,12 @@ class UserError(Exception):
 class NotFoundError(UserError):
     """A resource the caller names does not exist *for that caller*: the web answers 404, the
     same whether it does not exist at all or belongs to another member."""
+
+
+class StoppedWhenDoneError(UserError):
+    """Ctrl-C (or SIGTERM) that landed once the command's work was complete and in place (a package
+    renamed into its folder): said as what happened, not as a stop that left nothing, and still
+    with the exit code of an interruption (what came after, the summary, was not shown)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, exit_code=EXIT_INTERRUPTED)

@@ -85,8 +85,10 @@ def _say_error(message: str) -> None:
 def _fail(exc: BaseException) -> int:
     """Say what went wrong with ``exc`` in one sentence; return the exit code."""
     from culturecoop.boundary import explain, incident_message, interrupted, record_incident
+    from culturecoop.errors import StoppedWhenDoneError
 
-    error = interrupted() if _stopped_by is not None else explain(exc)
+    # After a stop every failure is the stop, unless the command says its work was done by then.
+    error = interrupted() if _stopped_by is not None and not isinstance(exc, StoppedWhenDoneError) else explain(exc)
     if error is not None:
         _say_error(error.message)
         return error.exit_code

@@ -9,7 +9,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from culturecoop.cli.app import app, console, counted, emit_json, figure
-from culturecoop.errors import UserError
+from culturecoop.errors import StoppedWhenDoneError, UserError
 from culturecoop.files import refuse_replacing
 from culturecoop.i18n import _, current_language
 from culturecoop.ingest.package import MemberInfo
@@ -108,6 +108,12 @@ def _print_summary(summary: PrepareSummary) -> None:
             console.print(counted(
                 count, "One row had an unreadable or implausible {field}; it was left empty, the ticket was kept.",
                 "{n} rows had an unreadable or implausible {field}; it was left empty, the tickets were kept.").format(field=field_named(name, language)))
+        elif name == "capacity":
+            console.print(counted(
+                count, "One event had a {field} that is not a whole number of seats from 0 to 2,000,000,000; it was "
+                       "left empty, the event was kept.",
+                "{n} events had a {field} that is not a whole number of seats from 0 to 2,000,000,000; it was left "
+                "empty, the events were kept.").format(field=field_named(name, language)), highlight=False)
         else:
             console.print(counted(
                 count, "One patron had an unreadable {field}; it was left empty.",
@@ -212,28 +218,37 @@ def prepare_command(
                                                 (_("the keys folder (--keys)"), keys)])
     chosen = load_profile(name=profile, path=mapping)
     labels = _step_labels()
-    with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-        console=console, transient=True,
-    ) as progress:
-        task = progress.add_task(labels["read"], total=len(STEPS))
+    # ``prepare`` refuses an existing --out: a package there after a stop is this run's, complete.
+    existed = out.exists() or out.is_symlink()
+    try:
+        with Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+            console=console, transient=True,
+        ) as progress:
+            task = progress.add_task(labels["read"], total=len(STEPS))
 
-        def on_step(step: str) -> None:
-            progress.update(task, description=labels.get(step, step), completed=STEPS.index(step))
+            def on_step(step: str) -> None:
+                progress.update(task, description=labels.get(step, step), completed=STEPS.index(step))
 
-        summary = prepare(
-            file,
-            member=MemberInfo(member, name or member, kind, region),
-            profile=chosen,
-            keys_dir=keys,
-            out=out,
-            rejects=rejects,
-            step=on_step,
-            max_reject_share=max_reject_share,
-        )
-        progress.update(task, completed=len(STEPS))
-    _print_summary(summary)
-    if as_json:
-        payload = summary.to_json()
-        payload["rules"] = RULES
-        emit_json(payload)
+            summary = prepare(
+                file,
+                member=MemberInfo(member, name or member, kind, region),
+                profile=chosen,
+                keys_dir=keys,
+                out=out,
+                rejects=rejects,
+                step=on_step,
+                max_reject_share=max_reject_share,
+            )
+            progress.update(task, completed=len(STEPS))
+        _print_summary(summary)
+        if as_json:
+            payload = summary.to_json()
+            payload["rules"] = RULES
+            emit_json(payload)
+    except KeyboardInterrupt:
+        if existed or not out.is_dir():
+            raise  # stopped before the package was in place: nothing of it was left
+        raise StoppedWhenDoneError(
+            _("Stopped at your request once the package was complete: {path} is written in full, with its rejects "
+              "file, and can be sent as it is; only the summary was not shown.").format(path=out)) from None

@@ -19,7 +19,8 @@
    fraction) from 1990 to 2100, as wall-clock times (``shapes.excel_serial`` reads them alike).
 
 ``fix_two_digit_year`` then reads a year written with two digits (``22/03/26`` parsed by a
-``%Y`` format as year 26) as Excel does: 20yy unless that is more than ten years ahead, else 19yy.
+``%Y`` format as year 26) as Excel does: 20yy unless that is more than ten years ahead, else 19yy;
+a year written with four digits (``0026-03-22``) stays what it says.
 """
 
 from __future__ import annotations
@@ -223,10 +224,17 @@ def timestamp_sql(column: str, formats: tuple[str, ...], date_formats: tuple[str
     return first_of(*terms)
 
 
-def fix_two_digit_year(expression: str) -> str:
-    """SQL: ``expression`` (a TIMESTAMP) with a year below 100 read as 20yy or 19yy (see module)."""
-    return (f"CASE WHEN year({expression}) < 100 THEN {expression} + to_years("
-            f"CASE WHEN year({expression}) + 2000 <= $max_century_year THEN 2000 ELSE 1900 END) "
+# A year written with four digits below 100 (« 0001-01-01 », « 14/03/0026 »): never a two-digit year.
+FOUR_DIGIT_EARLY_YEAR = "(^|[^0-9])00[0-9]{2}([^0-9]|$)"
+
+
+def fix_two_digit_year(expression: str, written: str) -> str:
+    """SQL: ``expression`` (a TIMESTAMP read from the text ``written``) with a year below 100 read as
+    20yy or 19yy (see module), unless ``written`` writes that year with four digits (« 0026 »): a year
+    written in full is never read as another (the caller's range check sets it aside)."""
+    return (f"CASE WHEN year({expression}) < 100 THEN CASE WHEN regexp_matches({written}, "
+            f"'{FOUR_DIGIT_EARLY_YEAR}') THEN {expression} ELSE {expression} + to_years("
+            f"CASE WHEN year({expression}) + 2000 <= $max_century_year THEN 2000 ELSE 1900 END) END "
             f"ELSE {expression} END")
 
 

@@ -15,13 +15,22 @@ nothing else is not scanned value by value, see ``_all_tokens``):
   leave;
 * birth dates of the input, in ISO, day-first, month-first or compact form, alone or within a text;
 * names of the input: a patron's full name (either order); in an identifier column also a
-  column mostly made of given names or surnames.
+  column mostly made of given names or surnames, in free text one made of surnames (four values
+  in five, three at least);
+* postal codes of the input in full (H2X 1Y4, SW1A 1AA: the package keeps a patron's coarse
+  area only): values that are an input patron's full postal code, three at least and a fifth of
+  the column (in an identifier column also when they are half its values).
 
 In free text that may legitimately name a person (event titles, venues, artists) a full name
 is a hit only when it is no coincidence: when the column carries the name of the very buyer of
 the row it was read from in half the events or more (``split.own_buyer_names``), or other
-patrons' names in at least three values and a fifth of the column. Any hit stops ``prepare``
-with one sentence naming the column; nothing is written.
+patrons' names in at least three values and a fifth of the column. A surname or a given name
+alone, or a full postal code within the text (a venue's own address is public; a patron's is not),
+is a hit when the column follows the buyer: on half the patrons' lines or more, the value is
+the surname or given name, or carries the postal code, of the very buyer of that line
+(``split.own_buyer_lines``) — a title that merely names someone (« Hommage à Brel »), or an
+artist or a venue's postal code shared by a few buyers, stays far below. Any hit stops
+``prepare`` with one sentence naming the column; nothing is written.
 """
 
 from __future__ import annotations
@@ -103,6 +112,12 @@ def _identifier_tables(con: duckdb.DuckDBPyConnection) -> None:
         CREATE TEMP TABLE id_name_parts AS
             SELECT DISTINCT n FROM (SELECT given_name AS n FROM identifiers UNION ALL SELECT surname FROM identifiers)
             WHERE length(n) >= 3;
+        CREATE TEMP TABLE id_surnames AS SELECT DISTINCT surname AS n FROM identifiers WHERE length(surname) >= 3;
+        -- Full postal codes (compact, as cc_postcode_in writes them) with a letter (H2X1Y4,
+        -- SW1A1AA, 1011AB): a code of digits alone is also a year, a price or a number in a text.
+        CREATE TEMP TABLE id_postcodes AS
+            SELECT p FROM (SELECT DISTINCT upper(postcode) AS p FROM identifiers)
+            WHERE length(p) >= 5 AND regexp_matches(p, '[A-Z]');
         CREATE TEMP TABLE id_birth_dates AS
             SELECT DISTINCT d FROM (
                 SELECT unnest([strftime(b, '%Y-%m-%d'), strftime(b, '%d/%m/%Y'), strftime(b, '%m/%d/%Y'),
@@ -122,8 +137,8 @@ def _counts(con: duckdb.DuckDBPyConnection, columns: list[tuple[str, str, pa.Arr
             country: str) -> dict[tuple[str, str], tuple[int, ...]]:
     """Per (table, column, distinct values): how many values (our tokens aside), and how many of
     them look like an e-mail, an input phone number, an input full name, a part of an input name,
-    an input birth date. One query for every column: the normalizers are planned once, not once
-    per column."""
+    an input birth date, an input surname, an input full postal code (the whole value). One query
+    for every column: the normalizers are planned once, not once per column."""
     parts = []
     for i, (table, column, values) in enumerate(columns):
         con.register(f"distinct_{i}", pa.table({"x": values}))
@@ -133,14 +148,17 @@ def _counts(con: duckdb.DuckDBPyConnection, columns: list[tuple[str, str, pa.Arr
         return {}
     values = " UNION ALL ".join(parts)
     rows = con.execute(
-        f"""WITH v AS ({values})
+        f"""WITH v AS (SELECT *, cc_fold(x) AS folded FROM ({values}))
         SELECT t, c, count(*),
                count_if(regexp_matches(x, '{_EMAIL}')),
                count_if(cc_phone_in(x, $country) IN (SELECT phone FROM id_phones)
                         OR regexp_full_match(regexp_replace(x, '[\\s().-]', '', 'g'), '\\+[1-9][0-9]{{7,14}}')),
-               count_if(cc_fold(x) IN (SELECT n FROM id_full_names)),
-               count_if(cc_fold(x) IN (SELECT n FROM id_name_parts)),
-               count_if(trim(x) IN (SELECT d FROM id_birth_dates))
+               count_if(folded IN (SELECT n FROM id_full_names)),
+               count_if(folded IN (SELECT n FROM id_name_parts)),
+               count_if(trim(x) IN (SELECT d FROM id_birth_dates)),
+               count_if(folded IN (SELECT n FROM id_surnames)),
+               count_if(regexp_matches(x, '[0-9]')
+                        AND regexp_replace(upper(x), '[^A-Z0-9]', '', 'g') IN (SELECT p FROM id_postcodes))
         FROM v GROUP BY t, c""",
         {"country": country},
     ).fetchall()
@@ -187,12 +205,21 @@ def _within(con: duckdb.DuckDBPyConnection, values: str, country: str) -> dict[t
 def scan_package(tables: dict[str, pa.Table], identifiers: pa.Table, profile: Profile,
                  own_buyer: dict[str, tuple[int, int]] | None = None) -> None:
     """Raise ``UserError`` when a text column of ``tables`` holds personal data of the export
-    (``identifiers``: the normalized e-mail, phone, given name, surname and birth date of each
-    patron, as ``ingest.split`` read them; ``own_buyer``: per free-text event column, how many
-    events carry the name of the buyer of the row they were read from, out of how many)."""
-    for column, (hits, events) in (own_buyer or {}).items():
-        if hits and hits >= 0.5 * events:
-            raise _leak(profile, "event", column, _("patrons' names"))
+    (``identifiers``: the normalized e-mail, phone, given name, surname, birth date and postal code
+    of each patron, as ``ingest.split`` read them; ``own_buyer``: per free-text event column, how
+    many events carry the full name of the buyer of the row they were read from, out of how many,
+    and under ``"<column>:name"`` and ``"<column>:postcode"`` how many lines carry their own
+    buyer's surname or given name, or postal code, out of how many: ``split.own_buyer_names``
+    and ``split.own_buyer_lines``)."""
+    for key, (hits, out_of) in (own_buyer or {}).items():
+        column, _sep, kind = key.partition(":")
+        # A full name is no coincidence even once; a surname, a given name or a postal code may
+        # be on a line: two lines at least, when there are two.
+        if hits and hits >= 0.5 * out_of and (not kind or hits >= min(out_of, 2)):
+            carried = _("patrons' postal codes") if kind == "postcode" else _("patrons' names")
+            raise _leak(profile, "event", column, carried, follows_buyer=bool(kind))
+    if "postcode" not in identifiers.column_names:  # a consent export reads no postal code
+        identifiers = identifiers.append_column("postcode", pa.nulls(identifiers.num_rows, pa.string()))
     con = duckdb.connect()
     try:
         install_normalizers(con)
@@ -217,25 +244,32 @@ def scan_package(tables: dict[str, pa.Table], identifiers: pa.Table, profile: Pr
 
 
 def _verdict(column: tuple[str, str], total: int, emails: int, phones: int, full_names: int,
-             parts: int, births: int, phones_within: int = 0, shaped_phones: int = 0,
-             births_within: int = 0) -> str | None:
+             parts: int, births: int, surnames: int = 0, postcodes: int = 0, phones_within: int = 0,
+             shaped_phones: int = 0, births_within: int = 0) -> str | None:
     if emails:
         return _("e-mail addresses")
     if phones or phones_within or (column in FREE_TEXT and shaped_phones):
         return _("phone numbers")
     if births or births_within:
         return _("birth dates")
+    if (postcodes >= 3 and postcodes >= 0.2 * total) or (column not in FREE_TEXT and postcodes >= 0.5 * total > 0):
+        return _("patrons' postal codes")
     if column in FREE_TEXT:
-        return _("patrons' names") if full_names >= 3 and full_names >= 0.2 * total else None
+        # A surname alone as a title (« Brel », « Chopin ») is no coincidence only when most are.
+        names = (full_names >= 3 and full_names >= 0.2 * total) or (surnames >= 3 and surnames >= 0.8 * total)
+        return _("patrons' names") if names else None
     if full_names or (parts >= 3 and parts >= 0.5 * total):
         return _("patrons' names")
     return None
 
 
-def _leak(profile: Profile, table: str, column: str, what: str) -> UserError:
+def _leak(profile: Profile, table: str, column: str, what: str, *, follows_buyer: bool = False) -> UserError:
+    """The refusal naming ``column`` and the export's column it comes from. A free-text column
+    that follows the buyer (``follows_buyer``) is a buyer's column mapped as the event's: it is
+    mapped elsewhere, not cleaned."""
     field = SOURCE_FIELD.get((table, column))
     spec = profile.columns.get(field) if field else None
-    if spec is not None and field is not None and (table, column) in FREE_TEXT:
+    if spec is not None and field is not None and (table, column) in FREE_TEXT and not follows_buyer:
         return UserError(
             _("Nothing was written: the package's {table}.{column}, filled from {source} by the mapping's "
               "{field}, would carry {what} in clear; remove them from that column of the export (titles, "
@@ -253,6 +287,31 @@ def _leak(profile: Profile, table: str, column: str, what: str) -> UserError:
         _("Nothing was written: the package's {table}.{column} would carry {what} in clear; check which "
           "columns of the export the mapping uses.").format(table=table, column=column, what=what)
     )
+
+
+# Seven digits or more in groups: a phone number, or a number that identifies a person (a social
+# insurance number, a card's); no organization's name or region writes one but a season's years.
+_PERSONAL_NUMBER = re.compile(r"\+?[0-9](?:[\s().\-/]*[0-9]){6,}")
+_SEASON = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}\s*[-–/]\s*(?:(?:19|20)[0-9]{2}|[0-9]{2})(?![0-9])")
+
+
+def check_member_words(member_id: str, name: str | None, region: str | None) -> None:
+    """Raise ``UserError`` when the member's name or region, written in clear in the package's
+    manifest, holds an e-mail address, a phone number or another personal number. A name left to
+    the member id (no ``--name``) is the id, checked where it is given."""
+    asked = [("--name", name, _("your organization's name"), '--name "Jazz Dièse"'),
+             ("--region", region, _("your administrative region"), "--region Montréal")]
+    for option, value, expected, example in asked:
+        if not value or (option == "--name" and value == member_id):
+            continue
+        what = (_("an e-mail address") if re.search(_EMAIL, value)
+                else _("a phone number or another personal number")
+                if _PERSONAL_NUMBER.search(_SEASON.sub(" ", value)) else None)
+        if what:
+            raise UserError(
+                _("Nothing was written: {option} holds {what}, which the package's manifest would carry to the "
+                  "cooperative in clear; give {expected} instead, such as {example}.").format(
+                    option=option, what=what, expected=expected, example=example))
 
 
 def personal_in_texts(con: duckdb.DuckDBPyConnection, texts: list[str], country: str) -> dict[str, str]:

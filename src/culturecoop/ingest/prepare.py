@@ -24,6 +24,7 @@ from culturecoop.errors import UserError
 from culturecoop.files import partial_path
 from culturecoop.i18n import _, count, plural
 from culturecoop.ingest.consent import consent_record, consent_warnings
+from culturecoop.ingest.guard import check_member_words
 from culturecoop.ingest.package import MemberInfo
 from culturecoop.ingest.prepare_io import (
     PrepareSummary,
@@ -51,6 +52,7 @@ from culturecoop.ingest.split import (
     build_patrons,
     fetch_kept_rows,
     lookup_params,
+    own_buyer_lines,
     own_buyer_names,
     ticket_table,
     unnamed_sale_table,
@@ -135,6 +137,15 @@ def _check_all(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
         warnings.append(_("Line {line} of the file holds a NUL character (an invisible byte some exports pad "
                           "fields with; {n} in the file): each was read as nothing, so a value is the characters "
                           "around it.").format(line=info.nul_line, n=count(info.nul_count)))
+    if info.control_line is not None:
+        warnings.append(plural(
+            info.control_count,
+            "Line {line} of the file holds a control character (an invisible character, such as an escape or a form "
+            "feed, that some exports leave in fields; {n} in the file): it was removed, so the value is the "
+            "characters around it.",
+            "Line {line} of the file holds a control character (an invisible character, such as an escape or a form "
+            "feed, that some exports leave in fields; {n} in the file): each was removed, so a value is the "
+            "characters around it.").format(line=info.control_line, n=count(info.control_count)))
     return _Checked(rows_in, rejected, by_reason, blank_lines, summary_lines, merged, reduced, split, unmatched,
                     unnamed, dropped, warnings)
 
@@ -159,6 +170,7 @@ def prepare(
     existing output, missing keys), when one reason rejects more than ``max_reject_share`` of
     the rows, and when the package would carry personal data in clear.
     """
+    check_member_words(member.member_id, member.name, member.region)  # written in clear in the manifest
     if profile.consent_only:  # no ticket to split: patrons and their consent changes only
         from culturecoop.ingest.consent_export import prepare_consent_export
 
@@ -187,7 +199,7 @@ def prepare(
                 notify("split")
                 parts = _split(con, info, profile, member.member_id, keys)
                 identifiers = con.sql(
-                    "SELECT email, phone, given_name, surname, birth_date FROM patron_clear").to_arrow_table()
+                    "SELECT email, phone, given_name, surname, birth_date, postcode FROM patron_clear").to_arrow_table()
             finally:
                 con.close()  # frees DuckDB's memory before the Python side builds the package
             notify("pseudonymize")
@@ -238,6 +250,7 @@ def check_export(source: Path, profile: Profile, *, today: date | None = None,
             build_patrons(con, profile, b"\0" * 32)  # a throwaway key: no token leaves
             granted = _consents_granted(con)
             unmapped = _unmapped(con)
+            events_dropped = _events_dropped(con)
             patrons = _scalar(con, "SELECT count(*) FROM patron_pick")
             per_table = {
                 "event": _scalar(con, "SELECT count(*) FROM event_out"),
@@ -255,7 +268,8 @@ def check_export(source: Path, profile: Profile, *, today: date | None = None,
         rejects_by_reason=checked.by_reason, rows_per_table=per_table, blank_lines=checked.blank_lines,
         summary_lines=checked.summary_lines, refunds_merged=checked.refunds_merged, unnamed_sales=checked.unnamed,
         refunds_reduced=checked.refunds_reduced, refunds_split=checked.refunds_split,
-        refunds_unmatched=checked.refunds_unmatched, values_dropped=checked.dates_dropped, genres_unmapped=unmapped,
+        refunds_unmatched=checked.refunds_unmatched, values_dropped={**checked.dates_dropped, **events_dropped},
+        genres_unmapped=unmapped,
         consent=consent,
         warnings=checked.warnings + consent_warnings(consent),
         seconds=round(time.perf_counter() - started, 3),
@@ -397,7 +411,7 @@ def _split(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile, m
     return _Parts(
         patrons=patrons, events=events, tickets=tickets, consents=build_consents(con, member_id),
         unnamed_sales=unnamed_sale_table(con, member_id),
-        consents_granted=granted, own_buyer=own_buyer_names(con), dropped=_dropped_values(con),
+        consents_granted=granted, own_buyer={**own_buyer_names(con), **own_buyer_lines(con, profile)}, dropped={**_dropped_values(con), **_events_dropped(con)},
         unmapped=_unmapped(con),
     )
 
@@ -413,6 +427,14 @@ def _consents_granted(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         "SELECT count_if(pooling), count_if(marketing), count_if(personalization) FROM patron_clear"
     ).fetchall()[0]
     return {purpose: int(n or 0) for purpose, n in zip(CONSENT_PURPOSES, row, strict=True)}
+
+
+def _events_dropped(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Events whose capacity the export writes but ``build_events`` could not keep (not a whole number
+    of seats within its bounds: « 10¹² » is no hall), so left empty: said, never silently."""
+    dropped = _scalar(con, """SELECT count(*) FROM event_first f JOIN event_out o USING (event_id)
+        WHERE nullif(trim(f.e.capacity), '') IS NOT NULL AND o.capacity IS NULL""")
+    return {"capacity": dropped} if dropped else {}
 
 
 def _dropped_values(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

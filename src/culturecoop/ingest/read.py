@@ -50,14 +50,18 @@ from culturecoop.ingest.columns import field_expressions
 from culturecoop.ingest.jsondoc import as_json_lines, is_document, loads
 from culturecoop.ingest.profile import ALTERNATIVES, REQUIRED_FIELDS, SECTION_COLUMN, Profile
 from culturecoop.ingest.source import (
+    CONTROL_CHARACTERS,
+    CONTROL_CHARACTERS_SQL,
     LINE_FILTER,
     SourceInfo,
     empty_file,
     header_hint,
     header_only,
     header_positions,
+    line_too_long,
     match_columns,
     missing_columns,
+    refuse_ambiguous_columns,
     render_cell,
 )
 
@@ -70,6 +74,11 @@ from culturecoop.ingest.filekind import check_source
 _NO_DELIMITER = "\x01\x02\x03"
 _CHUNK = 8 << 20
 _FIELD_BREAK = "\x1f"
+# ``source.CONTROL_CHARACTERS`` as bytes of UTF-8 text (C1 characters are two bytes: found by DuckDB's
+# cleaning only), and as JSON escapes (« \u0000 », « \u001b »).
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+_OTHER_CONTROL_BYTES = re.compile(rb"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_ESCAPED_CONTROLS = re.compile(rb"(?<!\\)\\u00(?:[01][0-9a-fA-F]|7[fF]|[89][0-9a-fA-F])")
 # A row of an export is at most a few kilobytes: a longer line is quarantined as malformed, and
 # DuckDB reads lines up to _READ_LINE_BYTES (its default, 2 MB, would stop the whole file).
 MAX_LINE_BYTES = 1 << 20
@@ -202,22 +211,27 @@ def read_source(path: Path, profile: Profile, workdir: Path,
     elif _head(path, 2) in (b"\xff\xfe", b"\xfe\xff"):
         raise _not_utf8(path, 0)
     quote = profile.quote.encode() if profile.format == "csv" and profile.quote else None
-    scan = _scan_text(text_path, quote)
+    json_escapes = profile.format == "jsonl"
+    scan = _scan_text(text_path, quote, json_escapes=json_escapes)
     if scan.lone_carriage_returns:
         text_path = _with_line_feeds(text_path, workdir / "source.lf")
-        scan = _scan_text(text_path, quote)
+        scan = _scan_text(text_path, quote, json_escapes=json_escapes)
     nul_path = text_path  # joining a record's lines keeps every line's number
     if quote is not None and _records_across_lines(text_path, profile, scan.odd_quote_lines):
         text_path = _joined_records(text_path, workdir / "source.joined", profile)
     if profile.format == "jsonl" and is_document(text_path):
         # One JSON document (an API's answer saved to a file): its records as JSON lines.
         text_path = nul_path = as_json_lines(text_path, workdir / "source.jsonl")
-        scan = _scan_text(text_path, None)
+        scan = _scan_text(text_path, None, json_escapes=True)
     head = _first_lines(path, text_path, profile)
-    info = _jsonl_relation(path, text_path, profile, head) if profile.format == "jsonl" else \
-        _csv_relation(path, text_path, profile, head)
+    if scan.clean:  # the header and the first lines as the reader reads them: without control characters
+        head = [(n, CONTROL_CHARACTERS.sub("", t)) for n, t in head]
+    info = _jsonl_relation(path, text_path, profile, head, scan.clean) if profile.format == "jsonl" else \
+        _csv_relation(path, text_path, profile, head, scan.clean)
     info.nul_line = _line_of(nul_path, scan.first_nul) if scan.first_nul is not None else None
     info.nul_count = scan.nuls
+    info.control_line = _line_of(nul_path, scan.first_control) if scan.first_control is not None else None
+    info.control_count = scan.controls
     return info
 
 
@@ -235,16 +249,28 @@ class _TextScan:
     # fields with them: the reader reads each as nothing, and prepare says so).
     first_nul: int | None
     nuls: int
+    # The same for the other control characters (``source.CONTROL_CHARACTERS``; in JSON lines,
+    # written as escapes too: « \u0007 »): removed from the lines, and said.
+    first_control: int | None = None
+    controls: int = 0
+
+    @property
+    def clean(self) -> bool:
+        """Whether the lines must be read without their control characters."""
+        return bool(self.nuls or self.controls)
 
 
-def _scan_text(path: Path, quote: bytes | None) -> _TextScan:
+def _scan_text(path: Path, quote: bytes | None, *, json_escapes: bool = False) -> _TextScan:
     """One pass over ``path`` by blocks, each cut after its last line feed. Only the quotes, carriage
-    returns and NUL bytes are visited (most exports have few or none), each quote's line found
-    around it: a million lines take the time of reading them."""
+    returns and control characters are visited (most exports have few or none), each quote's line
+    found around it: a million lines take the time of reading them. With ``json_escapes``, control
+    characters written as JSON escapes count too."""
     lone = feed = False
     odd: list[int] = []
     first_nul: int | None = None
     nuls = 0
+    first_control: int | None = None
+    controls = 0
     done = 0  # bytes before the block
     carry = b""
     with path.open("rb") as f:
@@ -257,10 +283,22 @@ def _scan_text(path: Path, quote: bytes | None) -> _TextScan:
             # A carriage return ending the file ends its last line: it is no lone one.
             ends = body if chunk else body.removesuffix(b"\r")
             lone = lone or (b"\r" in ends and ends.count(b"\r") != ends.count(b"\r\n"))
-            if b"\x00" in body:
-                if first_nul is None:
+            # One pass in C finds whether the block holds any control byte; only then are they located.
+            found = len(body) - len(body.translate(None, _CONTROL_BYTES))
+            if found:
+                in_block = body.count(b"\x00")
+                if in_block and first_nul is None:
                     first_nul = done + body.index(b"\x00")
-                nuls += body.count(b"\x00")
+                nuls += in_block
+                others = _OTHER_CONTROL_BYTES.search(body) if found > in_block else None
+                if others is not None and first_control is None:
+                    first_control = done + others.start()
+                controls += found - in_block
+            if json_escapes and b"\\u00" in body:
+                escapes = _ESCAPED_CONTROLS.findall(body)
+                if escapes and first_control is None:
+                    first_control = done + body.index(escapes[0])
+                controls += len(escapes)
             at = body.find(quote) if quote else -1
             while quote and at >= 0:
                 start = body.rfind(b"\n", 0, at) + 1
@@ -271,7 +309,7 @@ def _scan_text(path: Path, quote: bytes | None) -> _TextScan:
                 at = body.find(quote, end)
             done += len(body)
             if not chunk:
-                return _TextScan(lone and feed, odd, first_nul, nuls)
+                return _TextScan(lone and feed, odd, first_nul, nuls, first_control, controls)
 
 
 def _with_line_feeds(path: Path, out: Path) -> Path:
@@ -388,11 +426,7 @@ def translate_read_error(exc: duckdb.Error, info: SourceInfo) -> UserError | Non
         return _not_utf8(info.path, _first_utf8_error(info.text_path))
     if "maximum line size" in text:
         found = re.search(r"line: (\d+)", text)
-        return UserError(
-            _("Line {line} of {path} is longer than {mb} MB, far too long for a row of an export; check that you "
-              "gave the right file, or remove that line and prepare again.").format(
-                line=found.group(1) if found else "?", path=info.path.name, mb=_READ_LINE_BYTES >> 20)
-        )
+        return line_too_long(info.path, int(found.group(1)) if found else None, _READ_LINE_BYTES >> 20)
     return None
 
 
@@ -433,9 +467,11 @@ def _quick_lines_params(params: dict[str, Any]) -> dict[str, Any]:
     return {**params, "max_line": _QUICK_LINE_BYTES, "buffer": 4 * _QUICK_LINE_BYTES}
 
 
-def _numbered_lines(after: int) -> str:
-    """SQL: ``(line_no, line)`` of the lines after line ``after`` of ``source_lines``."""
-    return f"(SELECT rowid + 1 AS line_no, line FROM source_lines WHERE rowid >= {int(after)})"
+def _numbered_lines(after: int, clean: bool = False) -> str:
+    """SQL: ``(line_no, line)`` of the lines after line ``after`` of ``source_lines``; with ``clean``,
+    without their control characters (``source.CONTROL_CHARACTERS``: only files that hold some pay)."""
+    line = f"regexp_replace(line, {CONTROL_CHARACTERS_SQL}, '', 'g') AS line" if clean else "line"
+    return f"(SELECT rowid + 1 AS line_no, {line} FROM source_lines WHERE rowid >= {int(after)})"
 
 
 def _char(c: str) -> str:
@@ -453,7 +489,8 @@ def _split_line(text: str, profile: Profile) -> list[str]:
         return []
 
 
-def _csv_relation(path: Path, text_path: Path, profile: Profile, head: list[tuple[int, str]]) -> SourceInfo:
+def _csv_relation(path: Path, text_path: Path, profile: Profile, head: list[tuple[int, str]],
+                  clean: bool = False) -> SourceInfo:
     header_line, header_text = head[0]
     header = [h.strip() for h in _split_line(header_text, profile)]
     sections = SECTION_COLUMN in profile.source_columns()
@@ -461,6 +498,7 @@ def _csv_relation(path: Path, text_path: Path, profile: Profile, head: list[tupl
     if missing:
         rows = [(n, _split_line(t, profile)) for n, t in head[1:50]]
         raise missing_columns(path, profile, missing, header, header_hint(profile, rows))
+    refuse_ambiguous_columns(path, header, positions)
     fields, params = field_expressions(
         profile, lambda column: "section" if column == SECTION_COLUMN else f"f[{positions[column]}]", path)
     d = _char(profile.delimiter)
@@ -501,15 +539,15 @@ def _csv_relation(path: Path, text_path: Path, profile: Profile, head: list[tupl
                                             THEN rtrim(line, chr(13)) = $header_text ELSE false END,
                                     true) AS blank,
                            {segments} AS s
-                    FROM {_numbered_lines(header_line)} WHERE true {LINE_FILTER}) AS numbered {section_join}))"""
+                    FROM {_numbered_lines(header_line, clean)} WHERE true {LINE_FILTER}) AS numbered {section_join}))"""
     lines_sql, lines_params = _lines_sql(text_path)
     return SourceInfo(path=path, text_path=text_path, header=header, header_line=header_line,
                       relation=relation, params=params, lines_sql=lines_sql, lines_params=lines_params,
                       lines_quick_params=_quick_lines_params(lines_params),
-                      section_sql=_section_lines_sql(header_line, profile) if sections else "")
+                      section_sql=_section_lines_sql(header_line, profile, clean) if sections else "")
 
 
-def _section_lines_sql(header_line: int, profile: Profile) -> str:
+def _section_lines_sql(header_line: int, profile: Profile, clean: bool = False) -> str:
     """SQL creating ``section_lines(line_no, is_section, section)``: whether each line after the
     header names the show of the rows below it (its first cell alone is written: « SPECTACLE DU 27
     NOVEMBRE 2026 – 20 h;;;; », quoted or not), and the text of the last such line above it."""
@@ -524,7 +562,7 @@ def _section_lines_sql(header_line: int, profile: Profile) -> str:
                            {q} <> '' AND strlen(cell) > 1 AND starts_with(cell, {q}) AND ends_with(cell, {q})
                                AND NOT contains(cell[2:-2], {q} || {d}) AS quoted
                     FROM (SELECT line_no, rtrim(line, ' ' || {d} || chr(9) || chr(13)) AS cell
-                          FROM {_numbered_lines(header_line)})))"""
+                          FROM {_numbered_lines(header_line, clean)})))"""
 
 
 def _json_path(dotted: str) -> str:
@@ -539,7 +577,8 @@ def _flatten(obj: Any, prefix: str = "") -> Iterable[str]:
             yield from _flatten(value, name + ".")
 
 
-def _jsonl_relation(path: Path, text_path: Path, profile: Profile, head: list[tuple[int, str]]) -> SourceInfo:
+def _jsonl_relation(path: Path, text_path: Path, profile: Profile, head: list[tuple[int, str]],
+                    clean: bool = False) -> SourceInfo:
     seen: set[str] = set()
     for _number, line in head:
         try:
@@ -556,16 +595,19 @@ def _jsonl_relation(path: Path, text_path: Path, profile: Profile, head: list[tu
     paths = profile.source_columns()
     fields, params = field_expressions(profile, lambda column: f"v[{paths.index(column) + 1}]", path)
     params["paths"] = [_json_path(p) for p in paths]
+    values = "try(json_extract_string(line, $paths))"
+    if clean:  # written as escapes (« \u0000 »), control characters reach the values: removed there too
+        values = f"list_transform({values}, lambda x: regexp_replace(x, {CONTROL_CHARACTERS_SQL}, '', 'g'))"
     relation = f"""(
         SELECT line_no, raw, blank, NOT blank AND (NOT ok OR strlen(raw) > {MAX_LINE_BYTES}) AS malformed,
                {", ".join(fields)}
         FROM (SELECT line_no, line AS raw, blank, ok,
                      -- try(): DuckDB may evaluate the branch for invalid lines too.
-                     CASE WHEN ok THEN try(json_extract_string(line, $paths)) END AS v
+                     CASE WHEN ok THEN {values} END AS v
               FROM (SELECT line_no, line, blank,
                            NOT blank AND coalesce(try(json_type(line)) = 'OBJECT', false) AS ok
                     FROM (SELECT line_no, line, trim(coalesce(line, '')) = '' AS blank
-                          FROM {_numbered_lines(profile.skip_lines)} WHERE true {LINE_FILTER}))))"""
+                          FROM {_numbered_lines(profile.skip_lines, clean)} WHERE true {LINE_FILTER}))))"""
     lines_sql, lines_params = _lines_sql(text_path)
     return SourceInfo(path=path, text_path=text_path, header=[], header_line=profile.skip_lines,
                       relation=relation, params=params, lines_sql=lines_sql, lines_params=lines_params,

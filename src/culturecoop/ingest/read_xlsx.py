@@ -27,6 +27,7 @@ from culturecoop.ingest.source import (
     header_only,
     header_positions,
     missing_columns,
+    refuse_ambiguous_columns,
     render_cell,
 )
 from culturecoop.ingest.workbook import open_workbook
@@ -209,6 +210,7 @@ def read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile) -> S
     offset = 0
     for table in tables:
         positions, _missing = header_positions(table.header, [c for c in columns if c not in _VIRTUAL])
+        refuse_ambiguous_columns(path, table.header, positions)
         for k, (number, cells) in enumerate(table.rows):
             buffer = io.StringIO()
             written = ["" if c is None else c for c in cells]

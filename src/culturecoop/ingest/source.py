@@ -9,6 +9,7 @@ this module; neither imports the other's internals.
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -25,6 +26,11 @@ from culturecoop.ingest.shapes import EXCEL_EPOCH
 
 # Where ``SourceInfo.lines_where`` inserts its condition.
 LINE_FILTER = "/*lines*/"
+# Control characters (C0 but tab, line feed and carriage return; DEL; C1): invisible bytes an
+# export pads or breaks values with. Removed from every value read (an export's text, a cell), in
+# Python and in SQL (RE2) alike, so that no title, name or identifier carries one.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+CONTROL_CHARACTERS_SQL = "'[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x{9f}]'"
 
 
 @dataclass
@@ -48,6 +54,9 @@ class SourceInfo:
     # The line of the first NUL byte of a text export, and how many it holds (read as nothing).
     nul_line: int | None = None
     nul_count: int = 0
+    # The same for its other control characters (``CONTROL_CHARACTERS``: removed too).
+    control_line: int | None = None
+    control_count: int = 0
     # Sentences about what was read or left (a workbook's other sheets), for the summary's warnings.
     notes: list[str] = field(default_factory=list)
     # SQL creating ``section_lines`` once the lines are loaded (a mapping reading ``(section)``); then
@@ -68,10 +77,13 @@ class SourceInfo:
         if self.lines_sql:
             try:
                 con.execute(self.lines_sql, self.lines_quick_params or self.lines_params)
-            except duckdb.InvalidInputException as exc:
-                if self.lines_quick_params is None or "maximum line size" not in str(exc).lower():
-                    raise
-                con.execute(self.lines_sql, self.lines_params)
+            except (duckdb.InvalidInputException, duckdb.NotImplementedException) as exc:
+                if self.lines_quick_params is None or not _line_too_long(exc):
+                    raise self._too_long(exc) from None
+                try:
+                    con.execute(self.lines_sql, self.lines_params)
+                except (duckdb.InvalidInputException, duckdb.NotImplementedException) as again:
+                    raise self._too_long(again) from None
             self.lines_sql = ""
             if self.section_sql:
                 con.execute(self.section_sql)
@@ -80,10 +92,50 @@ class SourceInfo:
                 self.section_lines, self.first_section = int(found[0] or 0), found[1]
                 self.section_sql = ""
 
+    def _too_long(self, exc: duckdb.Error) -> Exception:
+        """The sentence for a line longer than the reader takes (``exc`` as it is when it is not that)."""
+        if not _line_too_long(exc) or self.text_path is None:
+            return exc
+        limit = int(self.lines_params.get("max_line", 0))
+        return line_too_long(self.path, first_line_longer(self.text_path, limit), limit >> 20)
+
     def lines_where(self, condition: str) -> str:
         """``relation`` restricted to the lines meeting ``condition`` (on ``line_no``), applied
         before any line is split: reading a few rows again costs a lookup, not a parse."""
         return self.relation.replace(LINE_FILTER, f"AND ({condition})")
+
+
+def _line_too_long(exc: duckdb.Error) -> bool:
+    """Whether DuckDB stopped on a line's size: longer than its ``max_line_size``, or than its buffer
+    (which its parallel reader then reports as a full read it does not support)."""
+    text = str(exc).lower()
+    return "maximum line size" in text or (isinstance(exc, duckdb.NotImplementedException)
+                                           and "parallel csv reader" in text)
+
+
+def first_line_longer(path: Path, limit: int) -> int | None:
+    """The 1-based number of the first line of ``path`` longer than ``limit`` bytes (None if none):
+    read by blocks, only when a reading stopped on such a line."""
+    number, length = 1, 0
+    with path.open("rb") as f:
+        while block := f.read(8 << 20):
+            pieces = block.split(b"\n")
+            for k, piece in enumerate(pieces):
+                length += len(piece)
+                if length > limit:
+                    return number + k
+                if k < len(pieces) - 1:
+                    length = 0
+            number += len(pieces) - 1
+    return None
+
+
+def line_too_long(path: Path, line: int | None, mb: int) -> UserError:
+    return UserError(
+        _("Line {line} of {path} is longer than {mb} MB, far too long for a row of an export; check that you "
+          "gave the right file, or remove that line and prepare again.").format(
+            line=line if line is not None else "?", path=path.name, mb=mb)
+    )
 
 
 def first_cell_alone(cells: list[str | None]) -> str | None:
@@ -128,6 +180,21 @@ def header_positions(header: list[str], wanted: list[str]) -> tuple[dict[str, in
         else:
             positions[column] = pos
     return positions, missing
+
+
+def refuse_ambiguous_columns(path: Path, header: list[str], wanted: Iterable[str]) -> None:
+    """Refuse (``UserError``) a column the mapping reads that the header names twice or more (two
+    « Email », two « Date »): reading the first would be a guess. A repeated column the mapping
+    does not read is no matter."""
+    for column in wanted:
+        same = [i for i, name in enumerate(header, start=1) if name == column] or [
+            i for i, name in enumerate(header, start=1) if _loose(name) == _loose(column)]
+        if len(same) > 1:
+            raise UserError(
+                _("The file {path} has {n} columns named “{column}” (columns {positions}) and the mapping reads "
+                  "that name, so which one it means is unclear; rename all but one of them in the export's header "
+                  "line (such as “{column} 2”), then name in the mapping the one to read.").format(
+                    path=path.name, n=len(same), column=header[same[0] - 1], positions=", ".join(map(str, same))))
 
 
 def match_columns(path: Path, profile: Profile, header: list[str], hint: str = "") -> dict[str, int]:
@@ -182,4 +249,5 @@ def render_cell(value: Any, decimal: str) -> str | None:
     if isinstance(value, float):
         text = str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
         return text.replace(".", decimal)
-    return str(value)
+    text = str(value)
+    return text if text.isprintable() else CONTROL_CHARACTERS.sub("", text)

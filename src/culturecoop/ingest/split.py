@@ -176,6 +176,58 @@ def own_buyer_names(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int]
     return {column: (int(hits or 0), events) for column, hits in zip(("title", "venue", "artists"), row[1:], strict=True)}
 
 
+# Every way a text can carry a postal code, once per distinct text: its runs of letters and
+# digits, upper-case, each alone and joined to the next one and two (H2X 1Y4, H2X-1Y4, H2X1Y4,
+# SW1A 1AA all give H2X1Y4 or SW1A1AA). A text with no digit carries none.
+_WINDOWS = """CASE WHEN regexp_matches(x, '[0-9]') THEN list_transform([regexp_extract_all(upper(x), '[A-Z0-9]+')],
+    lambda runs: flatten(list_transform(runs, lambda r, i:
+        [r, r || coalesce(runs[i + 1], ''), r || coalesce(runs[i + 1], '') || coalesce(runs[i + 2], '')])))[1] END"""
+
+
+def own_buyer_lines(con: duckdb.DuckDBPyConnection, profile: Profile) -> dict[str, tuple[int, int]]:
+    """Per free-text event column, on each patron's line (the latest purchase, ``patron_pick``):
+    ``"<column>:name"`` → (lines whose value is their own buyer's surname or given name, lines with
+    a value and a name), ``"<column>:postcode"`` → (lines whose value carries their own buyer's full
+    postal code, lines with a value and a postal code). A column that follows the buyer from line to
+    line holds the buyer, not the event: coincidences (an artist named like one buyer, a venue's
+    postal code where a few buyers live) stay a small share. Call after ``build_patrons``: the
+    names and postal codes are those it normalized, the texts are read once per distinct value."""
+    rows = con.execute(
+        f"""WITH l AS MATERIALIZED (
+            SELECT k.event_title AS title, k.venue, k.artists,
+                   list_filter([n.given_name, n.surname], lambda x: x IS NOT NULL) AS parts,
+                   n.postcode  -- compact and upper-case, as cc_postcode_in writes it
+            FROM patron_pick p JOIN patron_token t USING (patron_id)
+                 JOIN patron_norm n ON n.member_patron_id = t.token JOIN kept k ON k.line_no = p.line_no),
+        lines AS (
+            SELECT 'title' AS c, title AS x, parts, postcode FROM l
+            UNION ALL SELECT 'venue', venue, parts, postcode FROM l
+            UNION ALL SELECT 'artists', artists, parts, postcode FROM l),
+        texts AS (
+            SELECT c, x, {_WINDOWS} AS windows,
+                   list_filter(CASE WHEN c = 'artists' THEN list_transform({_list_sql("x", profile)}, lambda a: cc_fold(a))
+                                    ELSE [cc_fold(x)] END, lambda a: a IS NOT NULL) AS names
+            FROM (SELECT DISTINCT c, x FROM lines WHERE x IS NOT NULL)),
+        -- The few texts that could be a buyer's: a text that is nobody's name and carries no
+        -- digit is left out before the lines are looked at.
+        candidates AS (
+            SELECT * FROM texts WHERE windows IS NOT NULL OR (c, x) IN (
+                SELECT (c, x) FROM (SELECT c, x, unnest(names) AS n FROM texts)
+                WHERE n IN (SELECT given_name FROM patron_norm UNION SELECT surname FROM patron_norm)))
+        SELECT c, count_if(l.x IS NOT NULL AND len(l.parts) > 0),
+               count_if(len(list_intersect(t.names, l.parts)) > 0),
+               count_if(l.x IS NOT NULL AND l.postcode IS NOT NULL),
+               count_if(list_contains(t.windows, l.postcode))
+        FROM lines l LEFT JOIN candidates t USING (c, x) GROUP BY c""",
+        {"sep": profile.list_separator},
+    ).fetchall()
+    found: dict[str, tuple[int, int]] = {}
+    for column, lines, named, coded, carried in rows:
+        found[f"{column}:name"] = (int(named or 0), int(lines or 0))
+        found[f"{column}:postcode"] = (int(carried or 0), int(coded or 0))
+    return found
+
+
 def build_patrons(con: duckdb.DuckDBPyConnection, profile: Profile, id_key: bytes,
                   params: dict[str, Any] | None = None) -> None:
     """Create ``patron_clear``: one normalized row per patron, still with identifiers in clear

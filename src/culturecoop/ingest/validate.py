@@ -42,7 +42,7 @@ RULES: dict[str, str] = {
     "sale): accepted as an admission of its event (`unnamed_sale`) unless it is a refund or breaks another rule",
     "missing_event_id": "no event identifier",
     "bad_purchased_at": "purchase time missing or not in the profile's date formats",
-    "implausible_purchased_at": "purchase time before 1900",
+    "implausible_purchased_at": "purchase time before 1950",
     "purchase_in_future": "purchase time after the day the export was prepared",
     "bad_price": "unit price missing or not an amount",
     "bad_quantity": "quantity not a whole number between 1 and 10000",
@@ -62,6 +62,9 @@ FIELD_OF_RULE: dict[str, str] = {
 }
 # Event times further ahead than this are not believed (left empty and counted).
 MAX_YEARS_AHEAD = 10
+# No ticket of an export was bought, and no show of one began, before this year (« 0001-01-01 », a
+# date typed for « unknown », or 1900, a spreadsheet's day zero): set aside, or left empty and counted.
+EARLIEST_TICKET_YEAR = 1950
 
 
 def amount_field(profile: Profile) -> str:
@@ -171,6 +174,7 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
         "today": today,
         "latest_purchase": datetime.combine(today + timedelta(days=2), time()),
         "latest_event": today.year + MAX_YEARS_AHEAD,
+        "earliest": EARLIEST_TICKET_YEAR,
     }
     if profile.amount_scale != 1:
         params["scale"] = profile.amount_scale
@@ -185,7 +189,7 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
         ("anonymous_sale", "patron_id IS NULL AND anonymous"),
         ("missing_event_id", "event_id IS NULL"),
         ("bad_purchased_at", "purchased_at IS NULL"),
-        ("implausible_purchased_at", "year(purchased_at) < 1900"),
+        ("implausible_purchased_at", "year(purchased_at) < $earliest"),
         ("purchase_in_future", "purchased_at > $latest_purchase"),
         ("bad_price", "price IS NULL OR abs(price) >= 100000000"),
         ("bad_quantity", "quantity IS NULL"),
@@ -203,7 +207,7 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
     # A date read in a name: where the column read first gave none, the name's, its year (when the
     # name writes none) from the first purchase of the name's tickets. Only a date found in a name
     # counts as given: a name without one is no unreadable start.
-    fixed_starts = fix_two_digit_year("starts_at")
+    fixed_starts = fix_two_digit_year("starts_at", "starts_written")
     title_starts, starts_given, title_columns, title_join = fixed_starts, "event_starts_at IS NOT NULL", "", ""
     if in_text:
         first_purchase = "min(purchased_at) OVER (PARTITION BY event_id, starts_text)"
@@ -241,16 +245,16 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
                    birth_given, purchased_blank, identity_fields,
                    CASE WHEN abs(price) < 100000000 THEN CAST(abs(price) AS DECIMAL(10,2)) END AS unit_price,
                    price < 0 OR negative_quantity AS refund,
-                   CASE WHEN year(starts_at) BETWEEN 1900 AND $latest_event THEN starts_at END AS starts_at,
-                   starts_given AND coalesce(year(starts_at) NOT BETWEEN 1900 AND $latest_event, true)
+                   CASE WHEN year(starts_at) BETWEEN $earliest AND $latest_event THEN starts_at END AS starts_at,
+                   starts_given AND coalesce(year(starts_at) NOT BETWEEN $earliest AND $latest_event, true)
                        AS starts_dropped,
                    CASE WHEN birth_date BETWEEN DATE '1900-01-01' AND $today THEN birth_date END AS birth_date,
                    birth_given AND coalesce(birth_date NOT BETWEEN DATE '1900-01-01' AND $today, true)
                        AS birth_dropped
             FROM (
-                SELECT * REPLACE ({fix_two_digit_year("purchased_at")} AS purchased_at,
+                SELECT * REPLACE ({fix_two_digit_year("purchased_at", "purchased_written")} AS purchased_at,
                                   {title_starts} AS starts_at,
-                                  CAST({fix_two_digit_year("birth_date")} AS DATE) AS birth_date{per_admission})
+                                  CAST({fix_two_digit_year("birth_date", "birth_written")} AS DATE) AS birth_date{per_admission})
                 FROM (
                     SELECT line_no, raw, blank, malformed,
                         nullif(trim(ticket_id), '') AS ticket_id, nullif(trim(order_id), '') AS order_id,
@@ -263,6 +267,9 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
                         -- the order's first line only (``ingest.rows``, ``ingest.split``'s pick).
                         {identity_fields} AS identity_fields,
                         purchased_at IS NULL AS purchased_blank,
+                        -- As written: a year written with four digits is never read as two.
+                        purchased_at AS purchased_written, event_starts_at AS starts_written,
+                        birth_date AS birth_written,
                         CASE WHEN purchased_at IS NOT NULL THEN {purchased} END AS purchased_at,
                         {starts_given} AS starts_given,
                         CASE WHEN event_starts_at IS NOT NULL THEN {starts} END AS starts_at,{title_columns}

@@ -20,7 +20,7 @@ REJECT_REASONS = {
     "anonymous_sale": _("sale naming nobody (door or cash sale): counted as an admission only when nothing else is wrong with the line and it is no refund"),
     "missing_event_id": _("no event identifier"),
     "bad_purchased_at": _("purchase time missing or unreadable"),
-    "implausible_purchased_at": _("purchase time before 1900"),
+    "implausible_purchased_at": _("purchase time before 1950"),
     "purchase_in_future": _("purchase time after the day the export was prepared"),
     "bad_event_starts_at": _("event start time unreadable"),
     "bad_price": _("price missing or not an amount"),

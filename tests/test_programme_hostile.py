@@ -61,7 +61,7 @@ HOSTILE = {
     "negative price": (_season("JD00071,William Prévost Quintet,2026-12-26 20:00,Le Dièse,H2X 2R7,bebop,William Prévost,220,true,fr,-38.25"),
                        "line 2: price '-38.25' is negative, and a price cannot be; write the price of one admission"),
     "year 27": (_season("JD00072,William Prévost Quintet,0027-01-02 20:00,Le Dièse,H2X 2R7,bebop,William Prévost,220,true,fr,38.25"),
-                "line 2: event_starts_at '0027-01-02 20:00' falls in the year 27; write the start with a year from 1900 to"),
+                "line 2: event_starts_at '0027-01-02 20:00' falls in the year 27; write the start with a year from 1950 to"),
 }
 
 
@@ -159,7 +159,7 @@ IN_FRENCH = {
     "capacity beyond any hall": ("saison.csv ligne 2 : capacity '1000000000000' n’est pas un nombre de places ; écrivez les "
                                  "places en vente en nombre entier de 0 à 2 000 000 000, comme 220."),
     "negative price": "saison.csv ligne 2 : price '-38.25' est négatif, ce qu’un prix ne peut pas être ;",
-    "year 27": "saison.csv ligne 2 : event_starts_at '0027-01-02 20:00' tombe en l’an 27 ; écrivez le début avec une année de 1900 à",
+    "year 27": "saison.csv ligne 2 : event_starts_at '0027-01-02 20:00' tombe en l’an 27 ; écrivez le début avec une année de 1950 à",
 }
 
 

@@ -37,7 +37,7 @@ from culturecoop.i18n import _, count
 from culturecoop.ingest.guard import dates_in_text, personal_in_texts
 from culturecoop.ingest.normalize import install_normalizers
 from culturecoop.ingest.title_dates import date_in_text
-from culturecoop.ingest.validate import MAX_YEARS_AHEAD
+from culturecoop.ingest.validate import EARLIEST_TICKET_YEAR, MAX_YEARS_AHEAD
 from culturecoop.reco import data
 from culturecoop.reco.logs import as_delimited_text, read_text_table
 from culturecoop.schema.taxonomy import GENRE_SYNONYMS
@@ -46,7 +46,7 @@ from culturecoop.warehouse.engine import Warehouse
 REQUIRED = ("event_id", "event_starts_at")
 # Columns whose text is shown to other members as written (genres as the file's words before folding).
 SHOWN = ("event_id", "event_title", "venue", "artists", "genres")
-EARLIEST_YEAR = 1900  # an event's year as ``prepare`` believes it: 1900 to ``MAX_YEARS_AHEAD`` years ahead
+EARLIEST_YEAR = EARLIEST_TICKET_YEAR  # an event's year as ``prepare`` believes it: 1950 to ``MAX_YEARS_AHEAD`` years ahead
 MAX_CAPACITY = 2_000_000_000  # the largest capacity ``prepare`` keeps (``ingest.split``)
 # A full date in a shown text this long before the event is no date of the show: maybe someone's birth.
 BIRTH_DATE_GAP = timedelta(days=366)

@@ -104,6 +104,10 @@ HOSTILE: dict[str, tuple[dict[str, Edit], str]] = {
     "upper-case-ticket-ids": ({"ticket": replaced("ticket_id", lambda _i, v: str(v).upper())}, "ticket.ticket_id"),
     "surname-in-clear-as-its-bloom-filter": (
         {"patron": replaced("bloom_surname", lambda _i, _v: b"tremblay", pa.binary())}, "patron.bloom_surname"),
+    # One value among a million proper tokens: the buffers' proof fails, the count finds it.
+    "one-e-mail-among-the-tokens": (
+        {"ticket": replaced("member_patron_id", lambda i, v: "anne@courriel.example" if i == 3 else v)},
+        "ticket.member_patron_id"),
     "phone-tokens-as-numbers": (
         {"patron": replaced("phone_token", lambda i, _v: 5145550100 + i, pa.int64())}, "patron.phone_token"),
 }

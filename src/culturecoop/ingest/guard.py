@@ -39,7 +39,6 @@ import re
 from datetime import date, datetime
 
 import duckdb
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -47,6 +46,7 @@ from culturecoop.errors import UserError
 from culturecoop.i18n import _
 from culturecoop.ingest.normalize import install_normalizers
 from culturecoop.ingest.profile import Profile
+from culturecoop.privacy.encodings import all_hex_tokens
 
 # Package column -> the canonical field a mapping fills it from (to name the source column).
 SOURCE_FIELD: dict[tuple[str, str], str] = {
@@ -59,35 +59,13 @@ SOURCE_FIELD: dict[tuple[str, str], str] = {
 FREE_TEXT = {("event", "title"), ("event", "venue"), ("event", "artists")}
 _TOKEN = "[0-9a-f]{32}|[0-9a-f]{64}"
 _TOKEN_LENGTHS = (32, 64)
-_HEX_BYTE = np.zeros(256, dtype=bool)
-_HEX_BYTE[np.frombuffer(b"0123456789abcdef", dtype=np.uint8)] = True
-# Two bytes at a time (half the lookups): true when both bytes of the pair are hex digits.
-_HEX_PAIR = (_HEX_BYTE[:, None] & _HEX_BYTE[None, :]).ravel()
-
-
 def _all_tokens(column: pa.ChunkedArray) -> bool:
-    """True when every value of ``column`` is one of our hex tokens (or NULL): one token length
-    for all, and nothing but lower-case hex digits in the bytes that hold them. A vectorized
-    pass over the Arrow buffers proves it at a fraction of the cost of a pattern per value;
-    False on anything else, and the column is then scanned value by value like any other."""
-    if column.null_count == len(column):
-        return True
-    lengths = pc.min_max(pc.binary_length(column))
-    low, high = lengths["min"].as_py(), lengths["max"].as_py()
-    if low != high or low not in _TOKEN_LENGTHS:
-        return False
-    for chunk in column.chunks:
-        if len(chunk) == 0:
-            continue
-        if not pa.types.is_string(chunk.type):
-            return False
-        offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int32)[chunk.offset:chunk.offset + len(chunk) + 1]
-        data = np.frombuffer(chunk.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
-        # Every byte from the first value to the last, those under NULL slots included (if a
-        # writer left any): a stray byte fails the proof, never passes it.
-        if not (_HEX_PAIR[data.view(np.uint16)] if len(data) % 2 == 0 else _HEX_BYTE[data]).all():
-            return False
-    return True
+    """True when every value of ``column`` is one of our hex tokens (or NULL), proved from its Arrow
+    buffers (``encodings.all_hex_tokens``); False on anything else, and the column is then scanned
+    value by value like any other."""
+    return all_hex_tokens(column, _TOKEN_LENGTHS)
+
+
 _EMAIL = "[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+"
 # A number written as a phone in a text: international (+), North American groups (514 555-0199),
 # or a national number after its trunk zero in groups (06 12 34 56 78, 020 7946 0018). Each match

@@ -35,7 +35,7 @@ from culturecoop.files import atomic_folder, check_writable
 from culturecoop.i18n import _, count, general, plural
 from culturecoop.ingest.pages import verify_pages
 from culturecoop.jsontext import parse
-from culturecoop.privacy.encodings import BLOOM_FIELDS, ID_TOKEN_HEX
+from culturecoop.privacy.encodings import BLOOM_FIELDS, ID_TOKEN_HEX, all_hex_tokens
 from culturecoop.schema.model import (
     BLOOM_BITS,
     CONTRIBUTED_TABLES,
@@ -336,9 +336,21 @@ def _not_pseudonymous_sql(column: str, digits: int | None, kind: pa.DataType) ->
     return f"count({column})"
 
 
+def _as_prepare_writes(column: pa.ChunkedArray, digits: int | None) -> bool:
+    """Whether every value of ``column`` is what prepare writes there, proved from the Arrow buffers
+    (a tenth of the time of a pattern per value); False says only "look closer"."""
+    if digits is not None:
+        return all_hex_tokens(column, (digits,))
+    if not all(pa.types.is_binary(chunk.type) for chunk in column.chunks):
+        return bool(column.null_count == len(column))
+    bounds = pc.min_max(pc.binary_length(column))
+    return bool(column.null_count == len(column) or bounds["min"].as_py() == bounds["max"].as_py() == BLOOM_BITS // 8)
+
+
 def _check_pseudonyms(path: Path, tables: dict[str, Any], shown: str) -> None:
     """Refuse a package whose token or Bloom-filter columns hold anything prepare does not write
-    there: one DuckDB query per table over its Parquet file."""
+    there: the columns proved from their Arrow buffers, and a table where a proof fails counted
+    value by value in one DuckDB query over its Parquet file (the refusal says how many)."""
     con = duckdb.connect()
     try:
         for table, columns in _PSEUDONYMS.items():
@@ -347,6 +359,9 @@ def _check_pseudonyms(path: Path, tables: dict[str, Any], shown: str) -> None:
                 continue
             file = path / Path(str(entry["file"])).name
             schema = pq.read_schema(file)
+            read = pq.read_table(file, columns=[c for c, _d in columns])
+            if all(_as_prepare_writes(read.column(c), d) for c, d in columns):
+                continue
             found = con.execute(
                 "SELECT " + ", ".join(_not_pseudonymous_sql(c, d, schema.field(c).type) for c, d in columns)
                 + " FROM read_parquet(?)", [str(file)]).fetchall()[0]

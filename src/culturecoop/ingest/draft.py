@@ -20,6 +20,7 @@ from typing import Any
 
 import duckdb
 
+from culturecoop.errors import UserError
 from culturecoop.i18n import _, current_language, gettext_in
 from culturecoop.ingest import draft_settings as decide
 from culturecoop.ingest import vocabulary as vocab
@@ -45,6 +46,7 @@ from culturecoop.ingest.draft_yaml import SETTING_ORDER, render
 from culturecoop.ingest.profile import CANONICAL_FIELDS
 from culturecoop.ingest.shapes import profile_columns
 from culturecoop.ingest.sniff import Evidence, sniff
+from culturecoop.ingest.source import refuse_ambiguous_columns
 from culturecoop.ingest.words import setting_named
 
 # Said of an export whose columns do not tell pooling consent (the member app says it its own way).
@@ -88,10 +90,30 @@ def draft_mapping(path: Path, preview_rows: int = 5) -> Draft:
     finally:
         con.close()
     mapping = _mapping_of(builder)
+    _columns_named_twice(builder, mapping, path)
     text = render(mapping, builder.evidence, builder.undecided, _unused(builder), path.name)
     return Draft(source=path, mapping=mapping, yaml_text=text, decisions=builder.evidence,
                  undecided=builder.undecided, unused_columns=_unused(builder),
                  preview=raw_preview(sample, mapping["columns"], preview_rows), total_rows=sample.total_rows)
+
+
+def _columns_named_twice(builder: DraftBuilder, mapping: dict[str, Any], path: Path) -> None:
+    """A column the draft maps that the header names twice (two « Email »): the check would refuse the
+    mapping at once, so the member learns it here, among what is left to decide."""
+    def names(value: Any) -> list[str]:
+        if isinstance(value, str):
+            return [value]
+        if isinstance(value, list):
+            return [n for v in value for n in names(v)]
+        if isinstance(value, dict):
+            return [n for v in value.values() for n in names(v)]
+        return []
+
+    read = [n for value in mapping.get("columns", {}).values() for n in names(value) if n in builder.sample.header]
+    try:
+        refuse_ambiguous_columns(path, list(builder.sample.header), dict.fromkeys(read))
+    except UserError as twice:
+        builder.undecided.append(twice.message)
 
 
 def _run(builder: DraftBuilder) -> None:

@@ -198,11 +198,19 @@ def _print_partial_refunds(summary: PrepareSummary) -> None:
 def _print_check(summary: PrepareSummary, rows: list[dict[str, Any]]) -> None:
     language = current_language()
     console.print(_preview_table(rows, _("The first rows as the mapping reads them")))
-    console.print(
-        _("Rows read: {rows_in} = {accepted} would be accepted + {rejected} rejected.").format(
-            rows_in=figure(summary.rows_in), accepted=figure(summary.rows_accepted),
-            rejected=figure(summary.rows_rejected)),
-        highlight=False)
+    if summary.not_tickets:  # the export's rows, those that sold no ticket included: the sum adds up
+        console.print(
+            _("Rows read: {rows} = {accepted} would be accepted + {rejected} rejected + {other} left out (not "
+              "tickets).").format(
+                rows=figure(summary.rows_in + summary.not_tickets), accepted=figure(summary.rows_accepted),
+                rejected=figure(summary.rows_rejected), other=figure(summary.not_tickets)),
+            highlight=False)
+    else:
+        console.print(
+            _("Rows read: {rows_in} = {accepted} would be accepted + {rejected} rejected.").format(
+                rows_in=figure(summary.rows_in), accepted=figure(summary.rows_accepted),
+                rejected=figure(summary.rows_rejected)),
+            highlight=False)
     if summary.rejects_by_reason:
         table = Table(title=_("Rows that would be rejected, by reason (a row can fail several rules)"),
                       title_justify="left")
@@ -224,6 +232,11 @@ def _print_check(summary: PrepareSummary, rows: list[dict[str, Any]]) -> None:
     if summary.summary_lines:
         console.print(plural(summary.summary_lines, "{n} total line under the table would be left out (it is not a sale).", "{n} total lines under the table would be left out (they are not sales).").format(
             n=figure(summary.summary_lines)))
+    if summary.not_tickets:
+        console.print(counted(
+            summary.not_tickets,
+            "One row is not a ticket (a donation, a membership, a shop sale): it would be left out.",
+            "{n} rows are not tickets (donations, memberships, shop sales): they would be left out."), highlight=False)
     console.print(_("The package would hold: {tables}.").format(tables=package_rows(summary)), highlight=False)
     print_consent(summary)
     for warning in summary.warnings:

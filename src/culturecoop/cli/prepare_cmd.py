@@ -73,12 +73,20 @@ def _print_partial_refunds(summary: PrepareSummary) -> None:
 
 def _print_summary(summary: PrepareSummary) -> None:
     language = current_language()
-    console.print(
-        _("Rows read: {rows_in} = {accepted} accepted + {rejected} rejected.").format(
-            rows_in=figure(summary.rows_in), accepted=figure(summary.rows_accepted),
-            rejected=figure(summary.rows_rejected)),
-        highlight=False,
-    )
+    if summary.not_tickets:  # the export's rows, those that sold no ticket included: the sum adds up
+        console.print(
+            _("Rows read: {rows} = {accepted} accepted + {rejected} rejected + {other} left out (not tickets).").format(
+                rows=figure(summary.rows_in + summary.not_tickets), accepted=figure(summary.rows_accepted),
+                rejected=figure(summary.rows_rejected), other=figure(summary.not_tickets)),
+            highlight=False,
+        )
+    else:
+        console.print(
+            _("Rows read: {rows_in} = {accepted} accepted + {rejected} rejected.").format(
+                rows_in=figure(summary.rows_in), accepted=figure(summary.rows_accepted),
+                rejected=figure(summary.rows_rejected)),
+            highlight=False,
+        )
     if summary.rejects_by_reason:
         table = Table(title=_("Rejected rows by reason (a row can fail several rules)"), title_justify="left")
         table.add_column(_("Reason"))
@@ -91,6 +99,11 @@ def _print_summary(summary: PrepareSummary) -> None:
         console.print(_("Blank lines skipped: {n}.").format(n=figure(summary.blank_lines)))
     if summary.summary_lines:
         console.print(_("Total lines skipped (not tickets): {n}.").format(n=figure(summary.summary_lines)))
+    if summary.not_tickets:
+        console.print(counted(
+            summary.not_tickets,
+            "One row is not a ticket (a donation, a membership, a shop sale): left out.",
+            "{n} rows are not tickets (donations, memberships, shop sales): left out."), highlight=False)
     if summary.refunds_merged > summary.refunds_reduced:
         console.print(counted(
             summary.refunds_merged - summary.refunds_reduced,

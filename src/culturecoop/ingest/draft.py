@@ -35,6 +35,7 @@ from culturecoop.ingest.draft_consent import draft_consent_export
 from culturecoop.ingest.draft_events import choose_event_columns
 from culturecoop.ingest.draft_fit import MATCH_THRESHOLD, column_score, why_matched
 from culturecoop.ingest.draft_labels import decide_labels
+from culturecoop.ingest.draft_line_kinds import choose_line_kind
 from culturecoop.ingest.draft_people import (
     PERSON_FIELDS,
     choose_ids,
@@ -123,6 +124,8 @@ def _run(builder: DraftBuilder) -> None:
         _amounts_and_place(builder)
         _marketing_scope(builder)
         return
+    # Before any field takes it: « Type » holding « Billet », « Don » is no event nor ticket type.
+    choose_line_kind(builder)
     choose_seats_by_ticket_type(builder)
     _single_fields(builder)
     choose_one_amount(builder)
@@ -140,7 +143,8 @@ def _run(builder: DraftBuilder) -> None:
 
 
 def _single_fields(builder: DraftBuilder) -> None:
-    wanted = [f for f in CANONICAL_FIELDS if f not in PERSON_FIELDS and f not in ("event_id", "patron_id")]
+    # ``line_kind`` is read from its header and its values together (``choose_line_kind``), never a header alone.
+    wanted = [f for f in CANONICAL_FIELDS if f not in PERSON_FIELDS and f not in ("event_id", "patron_id", "line_kind")]
     candidates = sorted(
         ((column_score(f, c), f, c) for f in (*wanted, "event_id", "patron_id") for c in builder.columns
          if c.index not in builder.used),

@@ -19,7 +19,8 @@ from culturecoop.ingest.sniff import Evidence
 # The settings a drafted mapping may carry, in the order the file writes them.
 SETTING_ORDER = ("format", "encoding", "delimiter", "quote", "decimal", "skip_lines", "sheet", "sheets", "currency",
                   "timezone", "country", "amount_scale", "blank_price", "datetime_formats", "date_formats", "list_separator",
-                  "true_values", "false_values", "status_values", "channel_values", "language_values")
+                  "true_values", "false_values", "status_values", "line_kind_values", "channel_values",
+                  "language_values")
 
 
 def flow(value: Any) -> str:
@@ -76,7 +77,9 @@ def render(mapping: dict[str, Any], evidence: list[Evidence], undecided: list[st
             out.extend(_dates(evidence))
         if isinstance(value, dict) and value:
             out.append(f"{key}:{_comment(note)}")
-            out.extend(f"  {flow(label)}: {flow(canonical)}" for label, canonical in value.items())
+            # A value with a note of its own (``line_kind_values``: what each value sold) says it beside it.
+            out.extend(f"  {flow(label)}: {flow(canonical)}{_comment(_evidence(evidence, f'{key}.{label}'))}"
+                       for label, canonical in value.items())
         else:
             out.append(f"{key}: {flow(value)}{_comment(note)}")
     if _evidence(evidence, "consent_defaults") is not None:

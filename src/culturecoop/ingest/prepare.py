@@ -87,6 +87,7 @@ class _Checked:
     by_reason: dict[str, int]
     blank_lines: int
     summary_lines: int
+    not_tickets: int  # rows that sold no ticket (donations, memberships, a shop's goods): left out, like total lines
     refunds_merged: int
     refunds_reduced: int  # merged too: refunds of part of a ticket's amount
     refunds_split: int  # tickets of their own: the refunded seats of a line
@@ -103,7 +104,7 @@ class _Checked:
 def _check_all(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile, today: date,
                max_reject_share: float) -> _Checked:
     """Build and settle ``checked``, then apply the guards (which raise ``UserError``)."""
-    rows_in, blank_lines, summary_lines = _check(con, info, profile, today)
+    rows_in, blank_lines, summary_lines, not_tickets = _check(con, info, profile, today)
     rejected, named, unnamed, merged = (int(n or 0) for n in con.execute(
         """SELECT count_if(len(reasons) > 0), count_if(len(reasons) = 0 AND NOT unnamed),
                   count_if(len(reasons) = 0 AND unnamed), count_if(merged) FROM checked""").fetchall()[0])
@@ -146,8 +147,8 @@ def _check_all(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
             "Line {line} of the file holds a control character (an invisible character, such as an escape or a form "
             "feed, that some exports leave in fields; {n} in the file): each was removed, so a value is the "
             "characters around it.").format(line=info.control_line, n=count(info.control_count)))
-    return _Checked(rows_in, rejected, by_reason, blank_lines, summary_lines, merged, reduced, split, unmatched,
-                    unnamed, dropped, warnings)
+    return _Checked(rows_in, rejected, by_reason, blank_lines, summary_lines, not_tickets, merged, reduced, split,
+                    unmatched, unnamed, dropped, warnings)
 
 
 def prepare(
@@ -211,10 +212,13 @@ def prepare(
             }
             per_table = {name: t.num_rows for name, t in tables.items()}
             consent = consent_record(profile, parts.consents_granted)
+            # Rows that sold no ticket are counted beside the ticket rows read (``in``), as total lines are:
+            # the export's rows are ``in`` + ``not_tickets``, and ``in`` = ``accepted`` + ``rejected``.
+            left_out = {"not_tickets": checked.not_tickets} if "line_kind" in profile.columns else {}
             write_guarded_package(
                 out, tables, identifiers, profile, parts.own_buyer, member=member,
                 rows={"in": checked.rows_in, "accepted": checked.accepted, "rejected": checked.rejected,
-                      **per_table},
+                      **left_out, **per_table},
                 source_name=source.name,
                 extra={"rejects_by_reason": checked.by_reason, "blank_lines": checked.blank_lines,
                        "summary_lines": checked.summary_lines, "refunds_merged": checked.refunds_merged,
@@ -266,8 +270,8 @@ def check_export(source: Path, profile: Profile, *, today: date | None = None,
         package="", rejects_file="", member_id="", profile=profile.name, source=source.name,
         rows_in=checked.rows_in, rows_accepted=checked.accepted, rows_rejected=checked.rejected,
         rejects_by_reason=checked.by_reason, rows_per_table=per_table, blank_lines=checked.blank_lines,
-        summary_lines=checked.summary_lines, refunds_merged=checked.refunds_merged, unnamed_sales=checked.unnamed,
-        refunds_reduced=checked.refunds_reduced, refunds_split=checked.refunds_split,
+        summary_lines=checked.summary_lines, not_tickets=checked.not_tickets, refunds_merged=checked.refunds_merged,
+        unnamed_sales=checked.unnamed, refunds_reduced=checked.refunds_reduced, refunds_split=checked.refunds_split,
         refunds_unmatched=checked.refunds_unmatched, values_dropped={**checked.dates_dropped, **events_dropped},
         genres_unmapped=unmapped,
         consent=consent,
@@ -346,7 +350,7 @@ def _summary(source: Path, out: Path, rejects: Path, member_id: str, profile: Pr
         profile=profile.name, source=source.name, rows_in=checked.rows_in,
         rows_accepted=checked.accepted, rows_rejected=checked.rejected, rejects_by_reason=checked.by_reason,
         rows_per_table=per_table, blank_lines=checked.blank_lines, summary_lines=checked.summary_lines,
-        refunds_merged=checked.refunds_merged, unnamed_sales=checked.unnamed,
+        not_tickets=checked.not_tickets, refunds_merged=checked.refunds_merged, unnamed_sales=checked.unnamed,
         refunds_reduced=checked.refunds_reduced, refunds_split=checked.refunds_split,
         refunds_unmatched=checked.refunds_unmatched, values_dropped={**checked.dates_dropped, **parts.dropped},
         genres_unmapped=parts.unmapped, consent=consent,
@@ -354,9 +358,10 @@ def _summary(source: Path, out: Path, rejects: Path, member_id: str, profile: Pr
     )
 
 
-def _check(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile, today: date) -> tuple[int, int, int]:
+def _check(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile,
+           today: date) -> tuple[int, int, int, int]:
     """Build ``checked`` (every rule, refunds, order lines, duplicates included); return (rows
-    read, blank lines, summary lines)."""
+    read, blank lines, summary lines, rows that are no tickets)."""
     try:
         check_rows(con, info, profile, today)
         settle_rows(con, info, numbered="ticket_id" not in profile.columns)
@@ -365,12 +370,22 @@ def _check(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile, t
         if error is None:
             raise
         raise error from None
-    counts = con.execute("SELECT count(reasons), count(*), count_if(summary_row) FROM checked").fetchall()[0]
-    rows_in, summary = int(counts[0]), int(counts[2] or 0)  # count_if of no rows is NULL
-    blank_lines = int(counts[1]) - rows_in - summary + info.blank_rows - info.section_lines
+    counts = con.execute(
+        "SELECT count(reasons), count(*), count_if(summary_row), count_if(not_ticket) FROM checked").fetchall()[0]
+    rows_in, summary, others = int(counts[0]), int(counts[2] or 0), int(counts[3] or 0)  # count_if of no rows is NULL
+    blank_lines = int(counts[1]) - rows_in - summary - others + info.blank_rows - info.section_lines
+    if rows_in == 0 and others:
+        spec = profile.columns["line_kind"]
+        raise UserError(plural(
+            others,
+            "The only row of {path} is no ticket ({column} says so): there is nothing to prepare; export the "
+            "sales of tickets, or check the values written as other under `line_kind_values` in the mapping.",
+            "None of the {n} rows of {path} is a ticket ({column} says so): there is nothing to prepare; export the "
+            "sales of tickets, or check the values written as other under `line_kind_values` in the mapping.").format(
+                n=count(others), path=info.path.name, column=spec.describe()))
     if rows_in == 0:
         raise header_only(info.path)
-    return rows_in, blank_lines, summary
+    return rows_in, blank_lines, summary, others
 
 
 @dataclass

@@ -46,6 +46,9 @@ class PrepareSummary:
     rows_per_table: dict[str, int]
     blank_lines: int = 0
     summary_lines: int = 0  # "Total" rows under the table: not rows, like blank lines
+    # Rows that sold no ticket (a donation, a membership, a shop's goods: ``line_kind``), left out of the
+    # package and counted apart from ``rows_in`` as total lines are: the export's rows are both added.
+    not_tickets: int = 0
     refunds_merged: int = 0  # refund rows applied to their sale (accepted, no ticket of their own)
     refunds_reduced: int = 0  # of those, refunds of part of a ticket's amount: the ticket stays sold, for less
     refunds_split: int = 0  # refunds of some of a line's seats: each is those seats' refunded ticket

@@ -21,6 +21,7 @@ import yaml
 from culturecoop.errors import UserError
 from culturecoop.i18n import _, current_language
 from culturecoop.ingest.labels import COUNTRIES, DEFAULT_FALSE, DEFAULT_TRUE
+from culturecoop.ingest.line_kinds import LINE_KINDS
 from culturecoop.ingest.words import field_named
 from culturecoop.schema.model import CHANNELS, CONSENT_PURPOSES, TICKET_STATUSES
 
@@ -28,7 +29,7 @@ PROFILE_DIR = Path(__file__).parent / "profiles"
 
 # The canonical flat export: one row per ticket (the built-in profile ``canonical``).
 CANONICAL_FIELDS: tuple[str, ...] = (
-    "ticket_id", "order_id", "purchased_at", "status", "quantity", "unit_price", "total_price", "currency",
+    "ticket_id", "order_id", "purchased_at", "status", "line_kind", "quantity", "unit_price", "total_price", "currency",
     "channel", "event_id", "event_title", "event_starts_at", "venue", "venue_postal_code",
     "genres", "artists", "capacity", "is_local", "event_language", "patron_id", "email",
     "phone", "first_name", "last_name", "full_name", "birth_date", "postal_code", "patron_language",
@@ -62,7 +63,7 @@ LANGUAGES = ("fr", "en", "bilingual", "none")
 _KEYS = {
     "name", "description", "format", "encoding", "delimiter", "quote", "decimal",
     "datetime_formats", "date_formats", "list_separator", "true_values", "false_values",
-    "status_values", "channel_values", "language_values", "columns", "sheet", "sheets", "skip_lines",
+    "status_values", "line_kind_values", "channel_values", "language_values", "columns", "sheet", "sheets", "skip_lines",
     "currency", "timezone", "country", "amount_scale", "consent_defaults", "consent_basis", "blank_price",
 }
 # The columns a workbook read sheet by sheet (``sheets: all``) adds to each row: its sheet's name, and
@@ -158,6 +159,9 @@ class Profile:
     true_values: tuple[str, ...] = ()
     false_values: tuple[str, ...] = ()
     status_values: dict[str, str] = field(default_factory=dict)
+    # What each value of the ``line_kind`` column is: ``ticket``, or ``other`` (a donation, a membership,
+    # merchandise sold beside the tickets), a row ``prepare`` leaves out of the package and counts.
+    line_kind_values: dict[str, str] = field(default_factory=dict)
     channel_values: dict[str, str] = field(default_factory=dict)
     language_values: dict[str, str] = field(default_factory=dict)
     sheet: str | None = None
@@ -478,6 +482,7 @@ def parse_profile(text: str, source: str) -> Profile:
         true_values=true_values,
         false_values=false_values,
         status_values=_label_map(data, "status_values", TICKET_STATUSES, source),
+        line_kind_values=_label_map(data, "line_kind_values", LINE_KINDS, source),
         channel_values=_label_map(data, "channel_values", CHANNELS, source),
         language_values=languages,
         sheet=None if sheet is None else str(sheet),

@@ -81,6 +81,10 @@ def _advice(rule: str, profile: Profile, examples: list[tuple[str, int]]) -> str
     if rule == "bad_status":
         return _("say what «{value}» means in the mapping's YAML: add `status_values: {{{value}: sold}}` (or "
                  "refunded, cancelled, exchanged)").format(value=first or "…")
+    if rule == "bad_line_kind":
+        return _("say whether «{value}» is a ticket in the mapping's YAML: add `line_kind_values: {{{value}: ticket}}` "
+                 "(or other, for a donation, a membership, merchandise: such rows are left out)").format(
+                     value=first or "…")
     if rule == "bad_purchased_at" and examples and all(v and is_yearless(v) for v, _n in examples):
         # « 01/10 » with no dated line in the file to take a year from: no format can read it.
         return _("these dates carry no year and no line of the file gives one: export them with their year "

@@ -97,7 +97,9 @@ def _skip_summary_rows(con: duckdb.DuckDBPyConnection) -> None:
 _FROM_THE_ORDER = (
     ("status", "bad_status", "checked.status IS NULL AND checked.status_blank", "status IS NOT NULL AND NOT refund", False),
     ("purchased_at", "bad_purchased_at", "checked.purchased_at IS NULL AND checked.purchased_blank",
-     "purchased_at IS NOT NULL AND NOT list_has_any(reasons, ['implausible_purchased_at', 'purchase_in_future'])", False),
+     # A line that sold no ticket (the order's tote bag, written first) has no reasons, and still dates its order.
+     "purchased_at IS NOT NULL AND (not_ticket OR NOT list_has_any(reasons, ['implausible_purchased_at', "
+     "'purchase_in_future']))", False),
     # The buyer: only for a line that names nobody at all (no e-mail, phone or name) and was bought
     # at the same time (a till's walk-in sale filed under an order number of its own day is no line
     # of the buyer's order).

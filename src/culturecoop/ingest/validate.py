@@ -25,6 +25,7 @@ from culturecoop.ingest.labels import (
     DEFAULT_STATUS_VALUES,
     DEFAULT_TRUE,
 )
+from culturecoop.ingest.line_kinds import LINE_KINDS, default_line_kind_values
 from culturecoop.ingest.profile import Profile
 from culturecoop.ingest.shapes import BIRTH_SERIAL_FROM, YEARLESS_SQL, numeric_day_first
 from culturecoop.ingest.source import SourceInfo
@@ -47,6 +48,8 @@ RULES: dict[str, str] = {
     "bad_price": "unit price missing or not an amount",
     "bad_quantity": "quantity not a whole number between 1 and 10000",
     "bad_status": "status missing or not a label the profile knows",
+    "bad_line_kind": "the column saying what the row sold (line_kind) is empty or holds a value line_kind_values "
+    "does not name as ticket or other",
     "bad_currency": "currency not a three-letter ISO 4217 code",
     "duplicate_ticket": "ticket identifier already used by an accepted row on another line",
     "refund_exceeds_sale": "a refund row of more seats, or more money per seat, than is left of the sale it "
@@ -57,7 +60,7 @@ RULES: dict[str, str] = {
 FIELD_OF_RULE: dict[str, str] = {
     "bad_purchased_at": "purchased_at", "implausible_purchased_at": "purchased_at",
     "purchase_in_future": "purchased_at", "bad_price": "unit_price", "bad_quantity": "quantity",
-    "bad_status": "status", "bad_currency": "currency", "missing_ticket_id": "ticket_id",
+    "bad_status": "status", "bad_line_kind": "line_kind", "bad_currency": "currency", "missing_ticket_id": "ticket_id",
     "missing_patron_id": "patron_id", "missing_event_id": "event_id",
 }
 # Event times further ahead than this are not believed (left empty and counted).
@@ -87,11 +90,13 @@ def label_params(con: duckdb.DuckDBPyConnection, profile: Profile) -> dict[str, 
                       **DEFAULT_STATUS_VALUES}
     channel_builtin = {**{c: c for c in CHANNELS}, **{c.replace("_", " "): c for c in CHANNELS},
                        **DEFAULT_CHANNEL_VALUES}
+    kind_builtin = ({**{k: k for k in LINE_KINDS}, **default_line_kind_values()} if "line_kind" in profile.columns
+                    else {})
     true_words = [v for v in (*profile.true_values, *DEFAULT_TRUE) if v]
     false_words = [v for v in (*profile.false_values, *DEFAULT_FALSE) if v]
     # Every word folded in one query: each query costs far more than the folding itself.
     words = sorted({*profile.status_values, *status_builtin, *profile.channel_values, *channel_builtin,
-                    *true_words, *false_words})
+                    *profile.line_kind_values, *kind_builtin, *true_words, *false_words})
     folded = dict(zip(words, (row[0] or "" for row in con.execute(
         "SELECT cc_key(k) FROM (SELECT unnest($k) AS k, generate_subscripts($k, 1) AS i) ORDER BY i",
         {"k": words}).fetchall()), strict=True))
@@ -114,11 +119,13 @@ def label_params(con: duckdb.DuckDBPyConnection, profile: Profile) -> dict[str, 
 
     status_keys, status_values = both(with_builtin(profile.status_values, status_builtin))
     channel_keys, channel_values = both(with_builtin(profile.channel_values, channel_builtin))
+    line_kind_keys, line_kind_values = both(with_builtin(profile.line_kind_values, kind_builtin))
     true_keys, _t = both(dict.fromkeys(true_words, "true"))
     false_keys, _f = both(dict.fromkeys(false_words, "false"))
     return {
         "status_keys": status_keys, "status_values": status_values,
         "channel_keys": channel_keys, "channel_values": channel_values,
+        "line_kind_keys": line_kind_keys, "line_kind_values": line_kind_values,
         "true_keys": true_keys, "false_keys": false_keys,
     }
 
@@ -164,11 +171,15 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
         price = f"CASE WHEN nullif(trim({amount}), '') IS NULL THEN 0::DECIMAL(18,4) ELSE {price} END"
     # An export without a status column sells every ticket it lists.
     status = _lookup("coalesce(trim(status), '')", "status") if "status" in profile.columns else "'sold'"
+    # What the row sold: a ticket, or something else (a donation, a membership, merchandise) that is
+    # left out of the package and counted (``not_ticket``). Without the column every row is a ticket.
+    kinds = "line_kind" in profile.columns
+    line_kind = _lookup("coalesce(trim(line_kind), '')", "line_kind") if kinds else "'ticket'"
     labels = label_params(con, profile)
     params: dict[str, Any] = {
         **info.params,
         **format_params(formats, date_formats, profile.timezone, today.year, info.serial_base),
-        **{k: v for k, v in labels.items() if k.startswith(("status", "channel"))},
+        **{k: v for k, v in labels.items() if k.startswith(("status", "channel", "line_kind"))},
         "dec": profile.decimal,
         "currency": profile.currency,
         "today": today,
@@ -180,6 +191,8 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
         params["scale"] = profile.amount_scale
     if "status" not in profile.columns:
         del params["status_keys"], params["status_values"]
+    if not kinds:
+        del params["line_kind_keys"], params["line_kind_values"]
     if "d_formats" not in params:
         params["d_formats"] = ["%Y-%m-%d"]
     numbered = "ticket_id" not in profile.columns  # one row per order line: numbered later
@@ -194,6 +207,7 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
         ("bad_price", "price IS NULL OR abs(price) >= 100000000"),
         ("bad_quantity", "quantity IS NULL"),
         ("bad_status", "status IS NULL"),
+        ("bad_line_kind", "line_kind IS NULL"),
         ("bad_currency", "NOT regexp_full_match(currency, '[A-Z]{3}')"),
     ]
     # Whether the line writes each field of a person, read once per field (``anonymous`` and
@@ -233,15 +247,18 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
         SELECT line_no, CASE WHEN len(reasons) > 0 THEN raw END AS raw,
                ticket_id, order_id, patron_id, event_id, purchased_at, starts_at, quantity,
                unit_price, currency, channel, CASE WHEN refund THEN 'refunded' ELSE status END AS status,
-               status_blank, birth_date, refund, false AS merged, false AS unnamed, false AS summary_row, starts_dropped, birth_dropped,
+               status_blank, birth_date, refund, false AS merged, false AS unnamed, false AS summary_row, not_ticket,
+               starts_dropped, birth_dropped,
                starts_given, birth_given, purchased_blank, identity_fields, reasons
         FROM (
         SELECT *, CASE WHEN blank THEN NULL
                        WHEN malformed THEN ['malformed_line']
+                       -- No ticket (a donation, merchandise): no row of the package, and no reject either.
+                       WHEN not_ticket THEN NULL
                        ELSE list_filter([{reason_list}], lambda r: r IS NOT NULL) END AS reasons
-        FROM (
+        FROM (SELECT *, NOT blank AND NOT malformed AND coalesce(line_kind = 'other', false) AS not_ticket FROM (
             SELECT line_no, raw, blank, malformed, ticket_id, order_id, patron_id, {start_named}, anonymous,
-                   purchased_at, quantity, currency, channel, status, status_blank, price, starts_given,
+                   purchased_at, quantity, currency, channel, status, status_blank, line_kind, price, starts_given,
                    birth_given, purchased_blank, identity_fields,
                    CASE WHEN abs(price) < 100000000 THEN CAST(abs(price) AS DECIMAL(10,2)) END AS unit_price,
                    price < 0 OR negative_quantity AS refund,
@@ -279,6 +296,7 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
                         upper({first_of("nullif(trim(currency), '')", f"cc_amount_currency({amount})", "$currency")}) AS currency,
                         {status} AS status,
                         nullif(trim(status), '') IS NULL AS status_blank,
+                        {line_kind} AS line_kind,
                         CASE WHEN channel IS NOT NULL THEN {first_of(_lookup("trim(channel)", "channel"), "'other'")} END AS channel,
                         birth_date IS NOT NULL AS birth_given,
                         CASE WHEN birth_date IS NOT NULL THEN {birth} END AS birth_date
@@ -286,7 +304,7 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
                                             nullif(trim(event_starts_at), '') AS event_starts_at,
                                             nullif(trim(birth_date), '') AS birth_date), {writes}
                           FROM {info.relation}){title_join}
-                ))))"""
+                )))))"""
     con.execute(sql, params)
     _dates_without_year(con, info, formats, date_formats, params["latest_purchase"])
 

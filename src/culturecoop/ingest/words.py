@@ -27,6 +27,7 @@ REJECT_REASONS = {
     "negative_price": _("negative price"),
     "bad_quantity": _("quantity not a whole number from 1 to 10,000"),
     "bad_status": _("unknown ticket status"),
+    "bad_line_kind": _("not said whether the row is a ticket (line_kind_values)"),
     "bad_currency": _("currency not a three-letter code"),
     "bad_birth_date": _("birth date unreadable"),
     "impossible_birth_date": _("birth date in the future or before 1900"),
@@ -48,7 +49,8 @@ CONSENT_PURPOSES = {"pooling": _("Pooling in the cooperative"), "marketing": _("
 # sentence about a field uses (``field_named``), so that the form and the advice name it alike.
 FIELD_LABELS = {
     "ticket_id": _("Ticket number"), "order_id": _("Order number"), "purchased_at": _("Purchase date and time"),
-    "status": _("Ticket status"), "quantity": _("Quantity"), "unit_price": _("Price of one ticket"),
+    "status": _("Ticket status"), "line_kind": _("Ticket or other sale (donation, membership, shop)"),
+    "quantity": _("Quantity"), "unit_price": _("Price of one ticket"),
     "total_price": _("Price of the whole row (divided by its quantity)"),
     "currency": _("Currency"), "channel": _("Sales channel"), "event_id": _("Event identifier"),
     "event_title": _("Event title"), "event_starts_at": _("Event date and time"), "venue": _("Venue"),

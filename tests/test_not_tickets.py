@@ -294,3 +294,12 @@ def test_an_order_written_on_its_first_line_gives_its_tickets_what_its_merchandi
     assert (summary["rows_in"], summary["rows_accepted"], summary["not_tickets"]) == (24, 24, 24)
     tickets = pq.read_table(tmp_path / "pkg" / "ticket.parquet").to_pylist()
     assert {t["status"] for t in tickets} == {"sold"} and all(t["purchased_at"] is not None for t in tickets)
+
+
+def test_a_warning_is_said_with_french_typography(tmp_path: Path, keys: Path) -> None:
+    """« Attention: » had no space before its colon in French (« Erreur : » had one)."""
+    export = _zeffy(tmp_path, ["Billet"] * 20, n=20)
+    _draft(export)
+    _summary, said = _prepare(export, export.with_name(export.stem + ".yaml"), keys, tmp_path / "pkg", lang="fr")
+    assert "Attention : Aucune colonne ni valeur par défaut ne donne le consentement" in said, said
+    assert "Attention:" not in said

@@ -134,7 +134,7 @@ def _print_summary(summary: PrepareSummary) -> None:
                     field=field_named(name, language)))
     print_consent(summary)
     for warning in summary.warnings:
-        console.print(f"[bold yellow]{_('Warning')}:[/] {warning}", highlight=False)
+        console.print(f"[bold yellow]{_('Warning:')}[/] {warning}", highlight=False)  # French sets a space before the colon
     if summary.genres_unmapped:
         labels = ", ".join(list(summary.genres_unmapped)[:8])
         console.print(

@@ -194,6 +194,28 @@ def test_refund_rows_applied_to_their_sales_leave_every_row_accounted_for(app, a
     assert listed["rows_accepted"] == listed["rows_loaded"]["ticket"] + listed["refunds_merged"] == 88
 
 
+def test_rows_that_sold_no_ticket_are_said_on_the_data_page(app, analyst, tmp_path: Path) -> None:
+    """A Zeffy export's donations are left out by prepare and counted in the manifest; the page,
+    which accounts for every row of the export, did not say where those rows went."""
+    from culturecoop.ingest.load import load_package
+    from culturecoop.ingest.package import MemberInfo, verify_package, write_package
+    from packages import build_tables
+
+    tables = build_tables(A, 40, offset=90_000)
+    package = tmp_path / "with-donations"
+    write_package(package, tables, member=MemberInfo(A, "Club de jazz Le Dièse", "jazz_club", "Montréal"),
+                  profile="zeffy-with-donations", rows={"in": 40, "accepted": 40, "rejected": 0, "not_tickets": 12},
+                  source_name="zeffy.csv")
+    with app.state.pool.connection() as w:
+        load_package(w, verify_package(package))
+    page = analyst.get(f"/m/{A}/data").text.replace("&#39;", "’")
+    row = page[page.index("zeffy-with-donations"):].split("</tr>")[0]
+    assert "✓" in row and "12 autres lignes de l’export n’ont vendu aucun billet" in row, row
+    listed = next(r for r in analyst.get(f"/api/v1/members/{A}/ingests").json()["data"]
+                  if r["profile"] == "zeffy-with-donations")
+    assert listed["not_tickets"] == 12 and "not_tickets" not in listed["rows_loaded"]
+
+
 def test_rejected_rows_of_a_package_the_cooperative_ingested_are_shown_by_reason(app, analyst, tmp_path: Path) -> None:
     """Most packages reach the warehouse through `culturecoop ingest`, not the web upload: their
     reasons, written in the manifest by `prepare`, were shown as « see the rejects file of prepare »."""

@@ -235,6 +235,7 @@ def _member_ingests(warehouse: Warehouse, member_id: str) -> list[dict[str, Any]
         loaded = json.loads(row["rows_loaded"] or "{}")
         refunds = loaded.pop("refunds_merged", 0)
         unnamed = loaded.pop("unnamed_rows", 0)
+        not_tickets = loaded.pop("not_tickets", 0)
         # Reasons sent with the package itself (any ingest), or recorded by the web upload.
         reasons = loaded.pop("rejects_by_reason", {})
         rows_in, rejected = row["rows_in"], row["rows_rejected"]
@@ -250,6 +251,7 @@ def _member_ingests(warehouse: Warehouse, member_id: str) -> list[dict[str, Any]
             "rows_loaded": loaded,
             "refunds_merged": refunds,
             "unnamed_rows": unnamed,
+            "not_tickets": not_tickets,
             "rejects": json.loads(row["rejects"]) if row["rejects"] else reasons,
             "consent": json.loads(row["consent"]) if row["consent"] else None,
         })

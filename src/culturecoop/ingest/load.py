@@ -172,7 +172,9 @@ def load_package(
                     json.dumps({name: t.rows for name, t in summary.tables.items()}
                                | {key: n for key in ("refunds_merged", "unnamed_rows")
                                   if (n := _accepted_apart(manifest, key))}
-                               | ({"rejects_by_reason": reasons} if (reasons := rejects_by_reason(manifest)) else {})),
+                               | ({"rejects_by_reason": reasons} if (reasons := rejects_by_reason(manifest)) else {})
+                               # Rows of the export that sold no ticket (donations, a shop's goods): left out.
+                               | ({"not_tickets": n} if (n := _accepted_apart(rows, "not_tickets")) else {})),
                     json.dumps(manifest["consent"]) if isinstance(manifest.get("consent"), dict) else None,
                 ],
             )

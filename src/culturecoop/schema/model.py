@@ -187,7 +187,7 @@ INGEST_LOG = Table(
         _c("ingested_at", "TIMESTAMP", "When the package was loaded (UTC).", False),
         _c("rows_in", "BIGINT", "Rows read from the export by `prepare`."),
         _c("rows_rejected", "BIGINT", "Rows quarantined by `prepare`."),
-        _c("rows_loaded", "VARCHAR", "JSON object: rows loaded per table; `refunds_merged`: refund rows `prepare` applied to the sale they refund (accepted, no ticket of their own); `unnamed_rows`: rows naming nobody, summed in `unnamed_sale`; `rejects_by_reason`: rows `prepare` quarantined, per reason."),
+        _c("rows_loaded", "VARCHAR", "JSON object: rows loaded per table; `refunds_merged`: refund rows `prepare` applied to the sale they refund (accepted, no ticket of their own); `unnamed_rows`: rows naming nobody, summed in `unnamed_sale`; `rejects_by_reason`: rows `prepare` quarantined, per reason; `not_tickets`: rows of the export that sold no ticket (donations, memberships, a shop's goods), left out by `prepare`."),
         _c("consent", "VARCHAR", "JSON object from the package's manifest: per purpose, whether a column of the export or the mapping's default decided it and how many patrons granted it, and the basis the member stated for defaults."),
     ),
     ("package_sha256",),

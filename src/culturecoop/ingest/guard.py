@@ -59,6 +59,8 @@ SOURCE_FIELD: dict[tuple[str, str], str] = {
 FREE_TEXT = {("event", "title"), ("event", "venue"), ("event", "artists")}
 _TOKEN = "[0-9a-f]{32}|[0-9a-f]{64}"
 _TOKEN_LENGTHS = (32, 64)
+
+
 def _all_tokens(column: pa.ChunkedArray) -> bool:
     """True when every value of ``column`` is one of our hex tokens (or NULL), proved from its Arrow
     buffers (``encodings.all_hex_tokens``); False on anything else, and the column is then scanned

@@ -390,3 +390,24 @@ def test_the_blend_search_skipping_repeated_trials_chooses_what_trying_them_all_
     ranked = metrics.top_k(terms[0], 10)
     monkeypatch.setattr(metrics, "PARALLEL_CELLS", 10**12)
     assert np.array_equal(ranked, metrics.top_k(terms[0], 10))
+
+
+def test_the_fold_draws_each_person_s_order_of_tied_items_as_the_evaluation_does() -> None:
+    """Films alike in every feature score alike. The fold that chooses the blend must see what the
+    evaluation sees: each person's own draw among them, not the same ten for everyone."""
+    rng = np.random.default_rng(3)
+    people, items = 400, 60
+    chosen = rng.random((people, items)) < 0.05
+    chosen[np.arange(people), rng.integers(0, items, people)] = True  # each person came to one at least
+    truth = sp.csr_matrix(chosen.astype(np.float64))
+    tied = np.zeros((people, items))  # every item ties for every person
+    ranked_coverage = models._ndcg_times_coverage(tied, truth, breadth=1.0) / models._ndcg(tied, truth)
+    assert ranked_coverage > 0.95  # every item reaches some list (was 10 of 60: 0.17)
+    # The same draw in one piece and a block of people at a time.
+    whole = models._ndcg(tied, truth)
+    blocks = models._ndcg_in_blocks(lambda rows: tied[rows], people, items, truth)
+    assert whole == pytest.approx(blocks)
+    # A real difference of score still wins over any draw.
+    favoured = tied.copy()
+    favoured[:, :10] = 1.0
+    assert models._ndcg(favoured, sp.csr_matrix(np.pad(np.ones((people, 10)), ((0, 0), (0, items - 10))))) == pytest.approx(1.0)

@@ -46,7 +46,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from culturecoop.reco.diversity import item_similarity, mmr, standardize
-from culturecoop.reco.metrics import in_row_blocks, per_user, top_k
+from culturecoop.reco.metrics import TieKeys, in_row_blocks, per_user, top_k, untied
 from culturecoop.reco.ranking import Ranking
 
 # implicit warns (and runs slower) when OpenBLAS uses several threads for its small products.
@@ -108,6 +108,8 @@ COMMITTEE_BREADTH = 0.0
 # chooses among (their similarity matrix is items × items; larger folds keep the model's order).
 DIVERSITY_CHOICES = (0.0, 0.05, 0.1, 0.2, 0.3)
 DIVERSITY_ITEMS = 4_000
+# The seed of the fold's own order of tied items (``_fold_ties``).
+FOLD_TIE_SEED = 0x5EED
 # The ranking factorization's share of the committee's score (``HybridCommittee``).
 RANKING_SHARE = 0.5
 
@@ -726,13 +728,22 @@ def _similarity(r: sp.csr_matrix, features: sp.csr_matrix, items: sp.csr_matrix)
     return np.asarray(profile @ new.T)
 
 
+def _fold_ties(n_people: int, n_items: int, start: int = 0) -> TieKeys:
+    """The order of tied items in the fold's lists: drawn per person, as the evaluation draws it
+    (``metrics.top_k``). Left in NumPy's order, tied items (films alike in every feature) came in the
+    same order for everyone: the fold measured one draw's luck, and a coverage that no list has.
+    ``start``: the first person's row when ``n_people`` is a block of the fold's people."""
+    people = np.arange(start, start + n_people, dtype=np.uint64) * np.uint64(0xD1B54A32D192ED03)
+    return TieKeys(people + np.uint64(FOLD_TIE_SEED), np.arange(n_items, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15))
+
+
 def _ndcg(scores: np.ndarray, truth: sp.csr_matrix, k: int = 10) -> float:
-    return float(per_user(top_k(scores, k), truth, k)["ndcg"].mean())
+    return float(per_user(top_k(scores, k, _fold_ties(*scores.shape)), truth, k)["ndcg"].mean())
 
 
 def _ndcg_times_coverage(scores: np.ndarray, truth: sp.csr_matrix, breadth: float = 1.0, k: int = 10) -> float:
     """The fold's nDCG@k times its catalogue coverage to the power ``breadth``."""
-    ranked = top_k(scores, k)
+    ranked = top_k(scores, k, _fold_ties(*scores.shape))
     return float(per_user(ranked, truth, k)["ndcg"].mean() * (len(np.unique(ranked)) / scores.shape[1]) ** breadth)
 
 
@@ -742,6 +753,7 @@ def _choose_diversity(scores: np.ndarray, features: sp.csr_matrix, truth: sp.csr
     if features.shape[0] > DIVERSITY_ITEMS or features.shape[0] <= k:
         return 0.0
     similarity = item_similarity(features)
+    scores = untied(scores, _fold_ties(*scores.shape))
     values = [float(per_user(mmr(scores, features, d, k, similarity), truth, k)["ndcg"].mean()) for d in DIVERSITY_CHOICES]
     return DIVERSITY_CHOICES[int(np.argmax(np.round(values, 6)))]
 
@@ -801,7 +813,10 @@ def _ndcg_in_blocks(scores: Callable[[slice], np.ndarray], n_people: int, n_item
                     k: int = 10) -> float:
     """The fold's nDCG@k of scores made a block of people at a time (``scores``: a block's rows), the
     blocks ranked on every core: the whole score matrix is never held."""
-    ranked = in_row_blocks(lambda rows: top_k(scores(rows), k), n_people, n_people * n_items)
+    def ranked_block(rows: slice) -> np.ndarray:
+        block = scores(rows)
+        return top_k(block, k, _fold_ties(block.shape[0], block.shape[1], rows.start or 0))
+    ranked = in_row_blocks(ranked_block, n_people, n_people * n_items)
     return float(per_user(ranked, truth, k)["ndcg"].mean())
 
 

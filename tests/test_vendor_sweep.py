@@ -80,7 +80,7 @@ OUTCOMES: dict[str, tuple[int, int, int, str]] = {
     "rodrigue-etat-des-reservations.csv": (35, 0, 0, "1002.00"),  # "Prix unit." × "Qté", not the row's "Montant"
     "fever-orders.csv": (30, 0, 0, "1468.00"),  # three sessions of one "Plan"
     "ticketsolve-transactions.csv": (30, 0, 0, "1155.00"),  # "Value" of several "Tickets"; "Customer" as "Last, First"
-    "tuxedo-transactions.csv": (35, 0, 0, "1391.00"),  # 9 sales with no "No client" but an e-mail: kept
+    "tuxedo-transactions.csv": (35, 0, 0, "1599.36"),  # "Total" = "Prix" + "TPS" + "TVQ"; 9 sales with no "No client" kept
     "ra-ticket-list.csv": (40, 0, 0, "810.00"),
     "ludus-orders.csv": (30, 0, 0, "675.00"),
     "digitick-commandes.csv": (35, 0, 0, "1459.00"),  # "Prix unitaire TTC" × "Quantité", not "Montant TTC"

@@ -71,6 +71,37 @@ def _print_partial_refunds(summary: PrepareSummary) -> None:
             "refunded ticket of its own."))
 
 
+def print_titles_trimmed(summary: PrepareSummary, *, would: bool = False) -> None:
+    """Each fragment of the export's wording removed around event titles, said once (``would``:
+    by ``mapping check``, which writes nothing)."""
+    for trim in summary.titles_trimmed:
+        if would and trim.side == "prefix":
+            said = counted(trim.titles,
+                           "The prefix “{text}” of {n} event title is the export's wording, not the show's name: it "
+                           "would be removed.",
+                           "The prefix “{text}” shared by {n} event titles is the export's wording, not the show's "
+                           "name: it would be removed.")
+        elif would:
+            said = counted(trim.titles,
+                           "The suffix “{text}” of {n} event title is the export's wording, not the show's name: it "
+                           "would be removed.",
+                           "The suffix “{text}” shared by {n} event titles is the export's wording, not the show's "
+                           "name: it would be removed.")
+        elif trim.side == "prefix":
+            said = counted(trim.titles,
+                           "The prefix “{text}” of {n} event title is the export's wording, not the show's name: it "
+                           "was removed.",
+                           "The prefix “{text}” shared by {n} event titles is the export's wording, not the show's "
+                           "name: it was removed.")
+        else:
+            said = counted(trim.titles,
+                           "The suffix “{text}” of {n} event title is the export's wording, not the show's name: it "
+                           "was removed.",
+                           "The suffix “{text}” shared by {n} event titles is the export's wording, not the show's "
+                           "name: it was removed.")
+        console.print(said.format(text=trim.text), highlight=False, markup=False)
+
+
 def _print_summary(summary: PrepareSummary) -> None:
     language = current_language()
     if summary.not_tickets:  # the export's rows, those that sold no ticket included: the sum adds up
@@ -132,6 +163,7 @@ def _print_summary(summary: PrepareSummary) -> None:
                 count, "One patron had an unreadable {field}; it was left empty.",
                 "{n} patrons had an unreadable {field}; it was left empty.").format(
                     field=field_named(name, language)))
+    print_titles_trimmed(summary)
     print_consent(summary)
     for warning in summary.warnings:
         console.print(f"[bold yellow]{_('Warning:')}[/] {warning}", highlight=False)  # French sets a space before the colon

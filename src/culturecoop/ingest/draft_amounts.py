@@ -3,16 +3,18 @@
 One amount column: a unit price over a total beside it; a total alone is the ticket's price on
 rows of one admission, the row's (divided by its quantity) on rows of several seats. An amount
 an order writes on its first line only is the order's: another column that prices each line wins.
+A ticket's price is taxes included: beside a price before taxes, the amount the buyer paid wins.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from decimal import Decimal
 
 from culturecoop.i18n import _
 from culturecoop.ingest import vocabulary as vocab
-from culturecoop.ingest.draft_builder import DraftBuilder
+from culturecoop.ingest.draft_builder import DraftBuilder, named
 from culturecoop.ingest.draft_fit import MATCH_THRESHOLD, column_score
 from culturecoop.ingest.shapes import Column, read_amount, seats_of
 
@@ -187,7 +189,13 @@ def _written_once_per_order(builder: DraftBuilder, c: Column, order: Column) -> 
 def choose_price_of_each_line(builder: DraftBuilder) -> None:
     """An amount an order writes on its first line only (Event Espresso's "Amount Paid", the
     transaction's: 0.00 on its other registrations) is the order's, not each ticket's price:
-    another price column that prices those lines (the registration's "final price") is."""
+    another price column that prices those lines (the registration's "final price") is. Then,
+    beside a price before taxes, the amount paid with them is read (``choose_the_amount_paid``)."""
+    _price_of_each_line(builder)
+    choose_the_amount_paid(builder)
+
+
+def _price_of_each_line(builder: DraftBuilder) -> None:
     price, order = builder.mapped("unit_price"), builder.mapped("order_id")
     if price is None or order is None or not isinstance(builder.columns_map.get("order_id"), str) \
             or not _written_once_per_order(builder, price, order):
@@ -263,3 +271,164 @@ def say_blank_prices(builder: DraftBuilder) -> None:
         builder.undecided.append(_("{n} of the rows looked at have no amount in «{column}»: if they are seats given "
                                    "(invitations, press, guests), add `blank_price: 0` to the mapping; otherwise "
                                    "they are rejected as rows without a price.").format(n=blank, column=price.name))
+
+
+# A ticket's price is taxes included (``schema.model``: "Price of one admission, taxes included").
+# Words of a tax in a header, folded: Québec's TPS and TVQ, Canada's GST, HST, PST, QST, France's
+# TVA, VAT, MwSt, IVA, moms, BTW.
+_TAX_WORDS = frozenset({"tax", "taxe", "taxes", "tps", "tvq", "tvh", "tva", "hst", "gst", "pst", "qst", "vat", "mwst",
+                        "ust", "iva", "moms", "btw", "mva", "steuer", "steuern", "impuesto", "imposta"})
+# Words of a fee in a header: added to what the buyer paid, never the ticket's price on its own.
+_FEE_WORDS = frozenset({"fee", "fees", "frais", "commission", "service", "booking", "charge", "charges", "cargo",
+                        "gastos", "prevendita", "servicekosten", "gebuhr", "gebuhren", "handling", "surcharge"})
+_BEFORE_TAX = re.compile(r"\b(?:ht|hors taxes?|avant taxes?|sans taxes?|before tax(?:es)?|pre ?tax|"
+                         r"excl(?:uding)? (?:taxes?|vat|gst|hst)|ex (?:tax|vat|gst)|netto)\b")
+_WITH_TAX = re.compile(r"\b(?:ttc|taxes? (?:comprises?|incluses?)|toutes taxes|incl(?:uding)? (?:taxes?|vat|gst|hst)|"
+                       r"inc (?:tax|vat|gst)|tax(?:es)? included|brutto)\b")
+# Rows of the sample on which a total must be the price plus the taxes, and how far apart a cent
+# of rounding may put them per amount added.
+_PAID_SHARE = 0.8
+_CENT = Decimal("0.01")
+
+
+def _words(name: str) -> set[str]:
+    return set(vocab.tokens(name)) | set(vocab.fold(name).split())
+
+
+def _is_tax(c: Column) -> bool:
+    return bool(_TAX_WORDS & _words(c.name)) and not _WITH_TAX.search(vocab.fold(c.name))
+
+
+def _is_fee(c: Column) -> bool:
+    return bool(_FEE_WORDS & _words(c.name))
+
+
+def _amounts(builder: DraftBuilder, c: Column) -> list[Decimal | None]:
+    """The amount of ``c`` on each sampled row (None where it holds none)."""
+    return [read_amount(row[c.index] or "") if c.index < len(row) else None for row in builder.sample.rows]
+
+
+def _holds_amounts(values: list[Decimal | None]) -> bool:
+    return sum(v is not None for v in values) >= max(3, len(values) // 2)
+
+
+def _paid_is_base_plus(paid: list[Decimal | None], base: list[Decimal | None], added: list[list[Decimal | None]],
+                       seats: Sequence[int | None]) -> str | None:
+    """How ``paid`` is ``base`` plus the ``added`` amounts on nearly every row that prices it: "row" when
+    it is the base times the row's seats plus the added amounts (the row's total), "ticket" when
+    it is the base plus them (one ticket's); None when it is neither, or never more than the base."""
+    ways = {"ticket": 0, "row": 0}
+    rows = larger = 0
+    for i, one in enumerate(base):
+        if one is None:
+            continue
+        rows += 1
+        total, extra, count = paid[i], sum((a[i] or Decimal(0) for a in added), Decimal(0)), seats[i] or 1
+        if total is None or total < one:
+            continue
+        slack = _CENT * (len(added) + 1) * count
+        ways["ticket"] += abs(total - (one + extra) * count) <= slack if count > 1 else abs(total - one - extra) <= slack
+        ways["row"] += abs(total - one * count - extra) <= slack
+        larger += extra > 0
+    if rows < 3 or larger < rows / 2:
+        return None
+    way = max(ways, key=lambda w: ways[w])
+    return way if ways[way] >= _PAID_SHARE * rows else None
+
+
+def _tax_included(builder: DraftBuilder, base: Column, others: list[Column],
+                  seats: Sequence[int | None]) -> tuple[Column, list[Column], str] | None:
+    """Among ``others``, the amount the buyer paid for what ``base`` prices before taxes, with the
+    tax (and fee) columns it adds and how it is summed ("ticket" or "row"): on nearly every row it
+    is ``base`` plus a tax column or more (« Total » = « Prix » + « TPS » + « TVQ »), or, with no
+    tax column, its header says taxes included where ``base``'s says before them (HT and TTC)."""
+    base_values = _amounts(builder, base)
+    amounts = {c.index: _amounts(builder, c) for c in builder.columns if c.index != base.index
+               and c.index not in builder.used and (_is_tax(c) or _is_fee(c))}
+    extras = [c for c in builder.columns if c.index in amounts and _holds_amounts(amounts[c.index])]
+    taxes = [c for c in extras if _is_tax(c)]
+    fees = [c for c in extras if not _is_tax(c)][:3]
+    for paid in others:
+        values = _amounts(builder, paid)
+        if not _holds_amounts(values):
+            continue
+        for n_taxes in range(len(taxes), 0, -1):  # every tax column first, then fewer
+            for n_fees in range(len(fees), -1, -1):
+                added = taxes[:n_taxes] + fees[:n_fees]
+                way = _paid_is_base_plus(values, base_values, [amounts[c.index] for c in added], seats)
+                if way:
+                    return paid, added, way
+        if _BEFORE_TAX.search(vocab.fold(base.name)) and _WITH_TAX.search(vocab.fold(paid.name)):
+            pairs = [(p, b) for p, b in zip(values, base_values, strict=True) if b is not None]
+            if len(pairs) >= 3 and all(p is not None and p >= b for p, b in pairs) \
+                    and sum(1 for p, b in pairs if p is not None and p > b) >= len(pairs) / 2:
+                return paid, [], "ticket"
+    return None
+
+
+def _could_be_paid(c: Column) -> bool:
+    """Whether ``c``'s header may name what the buyer paid: no tax, fee, discount nor count in it."""
+    return not (_is_tax(c) or _is_fee(c) or vocab.EXCLUDE_WORDS["total_price"] & _words(c.name)
+                or "subtotal" in _words(c.name))
+
+
+def choose_the_amount_paid(builder: DraftBuilder) -> None:
+    """A ticket's price is what its buyer paid, taxes included. When the price read is before taxes
+    and another column is it plus the tax columns on nearly every row (« Total » beside « Prix »,
+    « TPS » and « TVQ »; « Total TTC » beside « Prix » and « TVA »), that column is read instead: per
+    ticket as the price, per row (over a quantity) as the row's total. An order's total repeated on
+    each of its lines is no line's price plus its taxes, and stays out. Either way, the member is
+    told which of the two is read, and how to read the other."""
+    field = "unit_price" if isinstance(builder.columns_map.get("unit_price"), str) else "total_price"
+    price = builder.mapped(field)
+    if price is None or not isinstance(builder.columns_map.get(field), str):
+        return
+    quantity = builder.mapped("quantity") if isinstance(builder.columns_map.get("quantity"), str) else None
+    ones: list[int | None] = [1] * len(builder.sample.rows)
+    row_seats = [seats_of(row[quantity.index] or "") if quantity and quantity.index < len(row) else 1
+                 for row in builder.sample.rows]
+    # A row's total before taxes plus its taxes is the row's total with them, whatever its seats.
+    seats = row_seats if field == "unit_price" else ones
+    others = [c for c in builder.columns if c.index != price.index and c.index not in builder.used and _could_be_paid(c)]
+    found = _tax_included(builder, price, others, seats)
+    if found is not None:
+        paid, added, way = found
+        wanted = "total_price" if way == "row" and any((s or 0) > 1 for s in seats) else field
+        del builder.columns_map[field]
+        builder.used.discard(price.index)
+        builder.evidence = [e for e in builder.evidence if e.key != f"columns.{field}"]
+        builder.choose(wanted, paid, _paid_why(price, added), check=True)
+        _say_the_amount_paid(builder, paid, price, added, wanted)
+        return
+    # Already the amount paid: said too, with the price before taxes beside it.
+    bases = [c for c in builder.columns if c.index != price.index and c.index not in builder.used
+             and not (_is_tax(c) or _is_fee(c)) and _holds_amounts(_amounts(builder, c))]
+    for base in bases:
+        # A row's total beside a price before taxes of one ticket (times the seats) or of the row.
+        beside = _tax_included(builder, base, [price], row_seats if field == "total_price" else seats) \
+            or (_tax_included(builder, base, [price], ones) if field == "total_price" else None)
+        if beside is not None:
+            _say_the_amount_paid(builder, price, base, beside[1], field)
+            return
+
+
+def _paid_why(base: Column, added: list[Column]) -> str:
+    if not added:
+        return _("its header says taxes included where «{base}»'s says before taxes: a ticket's price is what its "
+                 "buyer paid, taxes included").format(base=base.name)
+    return _("on nearly every row it is «{base}» plus {added}: what the buyer paid, taxes included, and a ticket's "
+             "price is taxes included").format(base=base.name, added=", ".join(f"«{c.name}»" for c in added))
+
+
+def _say_the_amount_paid(builder: DraftBuilder, paid: Column, base: Column, added: list[Column], field: str) -> None:
+    fees = [c for c in added if not _is_tax(c)]
+    if fees:
+        builder.undecided.append(_(
+            "Amount: «{paid}» (taxes and {fees} included) is read rather than «{base}» (before taxes and fees); if your "
+            "reports must leave taxes out, read {field} from «{base}» instead.").format(
+                paid=paid.name, base=base.name, fees=", ".join(f"«{c.name}»" for c in fees), field=named(field)))
+        return
+    builder.undecided.append(_(
+        "Amount: «{paid}» (taxes included) is read rather than «{base}» (before taxes); if your reports must "
+        "leave taxes out, read {field} from «{base}» instead.").format(paid=paid.name, base=base.name,
+                                                                      field=named(field)))

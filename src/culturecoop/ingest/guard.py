@@ -19,7 +19,10 @@ nothing else is not scanned value by value, see ``_all_tokens``):
   in five, three at least);
 * postal codes of the input in full (H2X 1Y4, SW1A 1AA: the package keeps a patron's coarse
   area only): values that are an input patron's full postal code, three at least and a fifth of
-  the column (in an identifier column also when they are half its values).
+  the column (in an identifier column also when they are half its values);
+* street addresses in free text (« 12 rue des Lilas », « 221B Baker Street »,
+  ``addresses.STREET_ADDRESS``): four distinct values in five, when they are more than twenty and
+  more than a third of the table's rows (the addresses of many people, not a handful of venues).
 
 In free text that may legitimately name a person (event titles, venues, artists) a full name
 is a hit only when it is no coincidence: when the column carries the name of the very buyer of
@@ -29,8 +32,11 @@ alone, or a full postal code within the text (a venue's own address is public; a
 is a hit when the column follows the buyer: on half the patrons' lines or more, the value is
 the surname or given name, or carries the postal code, of the very buyer of that line
 (``split.own_buyer_lines``) — a title that merely names someone (« Hommage à Brel »), or an
-artist or a venue's postal code shared by a few buyers, stays far below. Any hit stops
-``prepare`` with one sentence naming the column; nothing is written.
+artist or a venue's postal code shared by a few buyers, stays far below. So is a street address
+without its postal code, when on half the patrons' lines or more it is one no other patron's line
+carries and not its event's own (a venue is its audience's, on every line of its event). Any hit
+stops ``prepare`` (and ``mapping check``: ``scan_checked``) with one sentence naming the column;
+nothing is written.
 """
 
 from __future__ import annotations
@@ -44,8 +50,10 @@ import pyarrow.compute as pc
 
 from culturecoop.errors import UserError
 from culturecoop.i18n import _
+from culturecoop.ingest.addresses import STREET_ADDRESS
 from culturecoop.ingest.normalize import install_normalizers
 from culturecoop.ingest.profile import Profile
+from culturecoop.ingest.split import own_buyer_lines, own_buyer_names, unnamed_sale_table
 from culturecoop.privacy.encodings import all_hex_tokens
 
 # Package column -> the canonical field a mapping fills it from (to name the source column).
@@ -79,6 +87,8 @@ _PHONE_SHAPE = ("\\+[0-9]{1,3}(?:[ .-]?\\(?[0-9]{1,4}\\)?){2,6}"
 _DATE_SHAPE = "[0-9]{1,4}[-/][0-9]{1,2}[-/][0-9]{1,4}|[0-9]{8}"
 # Consecutive groups of digits, up to this many, are read together as a number written in groups.
 _PHONE_GROUPS = 6
+# A free-text column of street addresses holds more distinct values than a touring company's venues.
+_MANY_ADDRESSES = 20
 
 
 def _identifier_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -117,8 +127,9 @@ def _counts(con: duckdb.DuckDBPyConnection, columns: list[tuple[str, str, pa.Arr
             country: str) -> dict[tuple[str, str], tuple[int, ...]]:
     """Per (table, column, distinct values): how many values (our tokens aside), and how many of
     them look like an e-mail, an input phone number, an input full name, a part of an input name,
-    an input birth date, an input surname, an input full postal code (the whole value). One query
-    for every column: the normalizers are planned once, not once per column."""
+    an input birth date, an input surname, an input full postal code (the whole value), then
+    ``_within``'s three counts, then (free text only) how many look like a street address. One
+    query for every column: the normalizers are planned once, not once per column."""
     parts = []
     for i, (table, column, values) in enumerate(columns):
         con.register(f"distinct_{i}", pa.table({"x": values}))
@@ -138,13 +149,14 @@ def _counts(con: duckdb.DuckDBPyConnection, columns: list[tuple[str, str, pa.Arr
                count_if(trim(x) IN (SELECT d FROM id_birth_dates)),
                count_if(folded IN (SELECT n FROM id_surnames)),
                count_if(regexp_matches(x, '[0-9]')
-                        AND regexp_replace(upper(x), '[^A-Z0-9]', '', 'g') IN (SELECT p FROM id_postcodes))
+                        AND regexp_replace(upper(x), '[^A-Z0-9]', '', 'g') IN (SELECT p FROM id_postcodes)),
+               count_if(t = 'event' AND c IN ('title', 'venue', 'artists') AND regexp_matches(x, $street))
         FROM v GROUP BY t, c""",
-        {"country": country},
+        {"country": country, "street": STREET_ADDRESS},
     ).fetchall()
     counts = {(str(r[0]), str(r[1])): tuple(int(v or 0) for v in r[2:]) for r in rows}
     within = _within(con, values, country)
-    return {key: (*found, *within.get(key, (0, 0, 0))) for key, found in counts.items()}
+    return {key: (*found[:-1], *within.get(key, (0, 0, 0)), found[-1]) for key, found in counts.items()}
 
 
 def _within(con: duckdb.DuckDBPyConnection, values: str, country: str) -> dict[tuple[str, str], tuple[int, int, int]]:
@@ -196,7 +208,8 @@ def scan_package(tables: dict[str, pa.Table], identifiers: pa.Table, profile: Pr
         # A full name is no coincidence even once; a surname, a given name or a postal code may
         # be on a line: two lines at least, when there are two.
         if hits and hits >= 0.5 * out_of and (not kind or hits >= min(out_of, 2)):
-            carried = _("patrons' postal codes") if kind == "postcode" else _("patrons' names")
+            carried = {"postcode": _("patrons' postal codes"), "address": _("patrons' addresses")}.get(
+                kind, _("patrons' names"))
             raise _leak(profile, "event", column, carried, follows_buyer=bool(kind))
     if "postcode" not in identifiers.column_names:  # a consent export reads no postal code
         identifiers = identifiers.append_column("postcode", pa.nulls(identifiers.num_rows, pa.string()))
@@ -216,16 +229,28 @@ def scan_package(tables: dict[str, pa.Table], identifiers: pa.Table, profile: Pr
         # Free text first: an event id joined from a title names the title, which is what to fix.
         for name, column, _values in sorted(columns, key=lambda c: (c[0], c[1]) not in FREE_TEXT):
             found = counts.get((name, column))
-            what = _verdict((name, column), *found) if found else None
+            what = _verdict((name, column), *found, rows=tables[name].num_rows) if found else None
             if what:
-                raise _leak(profile, name, column, what)
+                # Many people's addresses as an event's column: a buyer's column mapped as the event's.
+                raise _leak(profile, name, column, what, follows_buyer=what == _("patrons' addresses"))
     finally:
         con.close()
 
 
+def scan_checked(con: duckdb.DuckDBPyConnection, profile: Profile) -> None:
+    """``scan_package`` on what ``mapping check`` built in ``con`` (``event_out``, ``patron_clear``, the
+    sales naming nobody; tickets and patrons carry tokens only once prepared): the refusal ``prepare``
+    would make, in its words. Call after ``build_events`` and ``build_patrons``."""
+    tables = {"event": con.sql("SELECT * FROM event_out").to_arrow_table(),
+              "unnamed_sale": unnamed_sale_table(con, "check")}
+    identifiers = con.sql(
+        "SELECT email, phone, given_name, surname, birth_date, postcode FROM patron_clear").to_arrow_table()
+    scan_package(tables, identifiers, profile, {**own_buyer_names(con), **own_buyer_lines(con, profile)})
+
+
 def _verdict(column: tuple[str, str], total: int, emails: int, phones: int, full_names: int,
              parts: int, births: int, surnames: int = 0, postcodes: int = 0, phones_within: int = 0,
-             shaped_phones: int = 0, births_within: int = 0) -> str | None:
+             shaped_phones: int = 0, births_within: int = 0, streets: int = 0, *, rows: int = 0) -> str | None:
     if emails:
         return _("e-mail addresses")
     if phones or phones_within or (column in FREE_TEXT and shaped_phones):
@@ -234,6 +259,8 @@ def _verdict(column: tuple[str, str], total: int, emails: int, phones: int, full
         return _("birth dates")
     if (postcodes >= 3 and postcodes >= 0.2 * total) or (column not in FREE_TEXT and postcodes >= 0.5 * total > 0):
         return _("patrons' postal codes")
+    if column in FREE_TEXT and streets >= 0.8 * total and total > max(_MANY_ADDRESSES, rows / 3):
+        return _("patrons' addresses")
     if column in FREE_TEXT:
         # A surname alone as a title (« Brel », « Chopin ») is no coincidence only when most are.
         names = (full_names >= 3 and full_names >= 0.2 * total) or (surnames >= 3 and surnames >= 0.8 * total)

@@ -24,7 +24,7 @@ from culturecoop.errors import UserError
 from culturecoop.files import partial_path
 from culturecoop.i18n import _, count, plural
 from culturecoop.ingest.consent import consent_record, consent_warnings
-from culturecoop.ingest.guard import check_member_words
+from culturecoop.ingest.guard import check_member_words, scan_checked
 from culturecoop.ingest.package import MemberInfo
 from culturecoop.ingest.prepare_io import (
     PrepareSummary,
@@ -57,6 +57,7 @@ from culturecoop.ingest.split import (
     ticket_table,
     unnamed_sale_table,
 )
+from culturecoop.ingest.title_boilerplate import TitleTrim, trim_title_boilerplate
 from culturecoop.ingest.validate import RULES, check_rows
 from culturecoop.privacy.encodings import keyed_token_sql, member_id_key, token_pads
 from culturecoop.privacy.keys import MemberKeys, load_member_keys
@@ -251,7 +252,9 @@ def check_export(source: Path, profile: Profile, *, today: date | None = None,
             checked = _check_all(con, info, profile, today or date.today(), max_reject_share)
             fetch_kept_rows(con, info)
             build_events(con, profile, "check")
+            titles_trimmed = trim_title_boilerplate(con)
             build_patrons(con, profile, b"\0" * 32)  # a throwaway key: no token leaves
+            scan_checked(con, profile)  # prepare's privacy guard, in its words
             granted = _consents_granted(con)
             unmapped = _unmapped(con)
             events_dropped = _events_dropped(con)
@@ -273,7 +276,7 @@ def check_export(source: Path, profile: Profile, *, today: date | None = None,
         summary_lines=checked.summary_lines, not_tickets=checked.not_tickets, refunds_merged=checked.refunds_merged,
         unnamed_sales=checked.unnamed, refunds_reduced=checked.refunds_reduced, refunds_split=checked.refunds_split,
         refunds_unmatched=checked.refunds_unmatched, values_dropped={**checked.dates_dropped, **events_dropped},
-        genres_unmapped=unmapped,
+        genres_unmapped=unmapped, titles_trimmed=titles_trimmed,
         consent=consent,
         warnings=checked.warnings + consent_warnings(consent),
         seconds=round(time.perf_counter() - started, 3),
@@ -353,7 +356,7 @@ def _summary(source: Path, out: Path, rejects: Path, member_id: str, profile: Pr
         not_tickets=checked.not_tickets, refunds_merged=checked.refunds_merged, unnamed_sales=checked.unnamed,
         refunds_reduced=checked.refunds_reduced, refunds_split=checked.refunds_split,
         refunds_unmatched=checked.refunds_unmatched, values_dropped={**checked.dates_dropped, **parts.dropped},
-        genres_unmapped=parts.unmapped, consent=consent,
+        genres_unmapped=parts.unmapped, titles_trimmed=parts.titles_trimmed, consent=consent,
         warnings=checked.warnings + consent_warnings(consent), seconds=round(seconds, 3),
     )
 
@@ -401,6 +404,7 @@ class _Parts:
     own_buyer: dict[str, tuple[int, int]]
     dropped: dict[str, int]
     unmapped: dict[str, int]
+    titles_trimmed: list[TitleTrim]
 
 
 def _split(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile, member_id: str,
@@ -420,6 +424,7 @@ def _split(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile, m
     # HMAC tokens above all) is now the larger, and confined to one thread it came last.
     patrons = _PSEUDONYMIZER.submit(pseudonymize_patrons, clear, member_id, keys)
     build_events(con, profile, member_id, params)
+    titles_trimmed = trim_title_boilerplate(con)
     granted = _consents_granted(con)
     events = con.sql("SELECT * FROM event_out").to_arrow_table()
     tickets = ticket_table(con, member_id, id_key)
@@ -427,7 +432,7 @@ def _split(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile, m
         patrons=patrons, events=events, tickets=tickets, consents=build_consents(con, member_id),
         unnamed_sales=unnamed_sale_table(con, member_id),
         consents_granted=granted, own_buyer={**own_buyer_names(con), **own_buyer_lines(con, profile)}, dropped={**_dropped_values(con), **_events_dropped(con)},
-        unmapped=_unmapped(con),
+        unmapped=_unmapped(con), titles_trimmed=titles_trimmed,
     )
 
 

@@ -22,6 +22,7 @@ from culturecoop.ingest.guard import scan_package
 from culturecoop.ingest.normalize import install_normalizers
 from culturecoop.ingest.package import write_package
 from culturecoop.ingest.profile import Profile
+from culturecoop.ingest.title_boilerplate import TitleTrim
 from culturecoop.ingest.words import REJECT_REASONS, say
 from culturecoop.spreadsheet import spreadsheet_column
 
@@ -56,6 +57,8 @@ class PrepareSummary:
     unnamed_sales: int = 0  # rows naming nobody (door or cash sales): admissions of their events, no ticket
     values_dropped: dict[str, int] = field(default_factory=dict)
     genres_unmapped: dict[str, int] = field(default_factory=dict)
+    # The export's wording removed around event titles (« Représentation : », « (billet) »).
+    titles_trimmed: list[TitleTrim] = field(default_factory=list)
     consent: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0

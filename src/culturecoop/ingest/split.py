@@ -14,6 +14,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from culturecoop.ingest.addresses import STREET_ADDRESS
 from culturecoop.ingest.dates import first_of
 from culturecoop.ingest.labels import DEFAULT_LANGUAGE_VALUES
 from culturecoop.ingest.profile import Profile
@@ -225,7 +226,37 @@ def own_buyer_lines(con: duckdb.DuckDBPyConnection, profile: Profile) -> dict[st
     for column, lines, named, coded, carried in rows:
         found[f"{column}:name"] = (int(named or 0), int(lines or 0))
         found[f"{column}:postcode"] = (int(carried or 0), int(coded or 0))
-    return found
+    return {**found, **_own_buyer_addresses(con)}
+
+
+def _own_buyer_addresses(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int]]:
+    """Per free-text event column, ``"<column>:address"`` → (patrons' lines whose value is a street
+    address (``addresses.STREET_ADDRESS``) that no other patron's line carries and that is not
+    its event's own value, lines with a value). A venue written with its address is its event's,
+    on every line of it; a buyer's address is theirs alone and changes from line to line of one
+    event. Call after ``build_events``."""
+    lines = con.execute(
+        "SELECT count(k.event_title), count(k.venue), count(k.artists) FROM patron_pick p JOIN kept k USING (line_no)"
+    ).fetchall()[0]
+    # Only the texts one patron's line carries, shaped as an address, are joined back to their event.
+    rows = con.execute(
+        """WITH lines AS (
+            SELECT p.line_no, unnest(['title', 'venue', 'artists']) AS c, unnest([k.event_title, k.venue, k.artists]) AS x
+            FROM patron_pick p JOIN kept k USING (line_no)),
+        alone AS (
+            SELECT c, x, any_value(line_no) AS line_no FROM lines WHERE x IS NOT NULL GROUP BY c, x
+            HAVING count(*) = 1 AND regexp_matches(x, $street)),
+        events AS (
+            SELECT event_id, unnest(['title', 'venue', 'artists']) AS c,
+                   unnest([e.title, e.venue, e.artists]) AS own FROM event_first)
+        SELECT a.c, count(*) FROM alone a JOIN checked k USING (line_no) LEFT JOIN events e ON e.event_id = k.event_id AND e.c = a.c
+        WHERE e.own IS DISTINCT FROM a.x
+        GROUP BY a.c""",
+        {"street": STREET_ADDRESS},
+    ).fetchall()
+    hits = {str(c): int(n) for c, n in rows}
+    return {f"{column}:address": (hits.get(column, 0), int(n or 0))
+            for column, n in zip(("title", "venue", "artists"), lines, strict=True)}
 
 
 def build_patrons(con: duckdb.DuckDBPyConnection, profile: Profile, id_key: bytes,

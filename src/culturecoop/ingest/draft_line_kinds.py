@@ -7,6 +7,14 @@ donation, a membership, merchandise, parking, a gift card, a fee; ``ingest.line_
 is written under ``line_kind_values`` with what it is; a value the draft cannot read is left to the
 member. A ticket type or tariff (« Tarif » : Adulte, Étudiant), a means of payment or a status is
 never taken: their headers say so, and their values name nothing but tickets.
+
+Unless a ticket type is itself no ticket: Eventbrite, Billetweb, HelloAsso, Weezevent or Ticket
+Tailor sell a donation or a membership as one more type ("Ticket Type": "Student", "Donation";
+« Tarif » : « Réduit », « Don libre », « Adhésion 2026 »). When no column says what each row sold,
+the ticket type is mapped to ``line_kind`` as well (it stays what it is for everything else): its
+values that are no tickets (``line_kinds.sold_as_ticket_type``) as ``other``, every other one as
+``ticket``, and a type the sample did not hold (``"*": ticket``) a ticket too. A CHECK, said among
+what is left to decide.
 """
 
 from __future__ import annotations
@@ -14,7 +22,7 @@ from __future__ import annotations
 from culturecoop.i18n import _, plural
 from culturecoop.ingest import vocabulary as vocab
 from culturecoop.ingest.draft_builder import DraftBuilder, named
-from culturecoop.ingest.line_kinds import classify_line_kind
+from culturecoop.ingest.line_kinds import ANY_OTHER_VALUE, classify_line_kind, sold_as_ticket_type
 from culturecoop.ingest.shapes import Column
 from culturecoop.ingest.sniff import Evidence
 
@@ -30,6 +38,20 @@ _OTHER_SUBJECTS = frozenset({"billet", "billets", "ticket", "tickets", "tarif", 
                              "spectacle", "show", "salle", "venue", "genre", "livraison", "delivery"})
 # A column of labels has few distinct values; one of names or numbers does not.
 _MOST_LABELS = 24
+# A ticket type's header: a tariff ("Tarif", "Tariff", "Formule"), or a type of ticket (« Type de
+# billet », "Ticket Type", "Price Type", "Ticket Class", "Tipo biglietto").
+_TARIFF_WORDS = frozenset({"tarif", "tarifs", "tariff", "tariffs", "formule", "formules", "ticketart", "ticketklasse"})
+_TYPE_WORDS = frozenset({"type", "types", "categorie", "category", "class", "classe", "kind", "level", "niveau",
+                         "typ", "tipo", "art", "sorte"})
+_TICKET_SUBJECTS = frozenset({"billet", "billets", "ticket", "tickets", "entree", "entrees", "price", "prix",
+                              "biglietto", "entrada", "karte", "eintritt"})
+# A header word saying the column is something else than the type: a seat, a payment, an amount, a
+# status, a buyer, a number.
+_NOT_A_TYPE = frozenset({"siege", "seat", "seating", "place", "places", "paiement", "payment", "reglement", "statut",
+                         "status", "montant", "amount", "total", "paid", "paye", "fee", "fees", "frais", "tax", "taxe",
+                         "client", "customer", "no", "id", "code", "barcode", "date"})
+# A ticket type column holds more labels than a column of kinds (a tariff per show, per age).
+_MOST_TICKET_TYPES = 60
 
 
 
@@ -59,6 +81,7 @@ def choose_line_kind(builder: DraftBuilder) -> None:
             continue
         _map(builder, column, read, others)
         return
+    _ticket_types_sold_as_tickets(builder)
 
 
 def _map(builder: DraftBuilder, column: Column, read: dict[str, tuple[str, str] | None], others: list[str]) -> None:
@@ -90,3 +113,64 @@ def _map(builder: DraftBuilder, column: Column, read: dict[str, tuple[str, str] 
             "mapping's YAML, add each under `line_kind_values` as ticket, or other (a donation, a membership, "
             "merchandise: such rows are left out); until then their rows are rejected ({field}).").format(
                 column=column.name, labels=", ".join(unknown[:8]), field=named("line_kind")))
+
+
+def _ticket_type_header(column: Column) -> bool:
+    words = set(vocab.tokens(column.name))
+    named = bool(words & _TARIFF_WORDS) or bool(words & _TYPE_WORDS and words & _TICKET_SUBJECTS)
+    return named and not words & _NOT_A_TYPE
+
+
+def _ticket_types_sold_as_tickets(builder: DraftBuilder) -> None:
+    """Map ``line_kind`` to the first ticket type column some of whose types are no tickets (a donation,
+    a membership) and the others tickets: the column stays free for any other field, and a type the
+    sample did not hold is a ticket (``"*": ticket``)."""
+    for column in builder.columns:
+        if not column.values or not _ticket_type_header(column):
+            continue
+        labels = column.labels(_MOST_TICKET_TYPES + 1)
+        if len(labels) > _MOST_TICKET_TYPES:
+            continue
+        sold = {label: sold_as_ticket_type(label) for label in labels}
+        others = [label for label, what in sold.items() if what is not None]
+        if not others or len(others) == len(labels):
+            continue
+        _map_ticket_types(builder, column, sold, others)
+        return
+
+
+def _listed(labels: list[str]) -> str:
+    """« A », « B » and « C »: the first six, then an ellipsis."""
+    quoted = [f"« {label} »" for label in labels[:6]]
+    if len(labels) > 6:
+        return ", ".join(quoted) + ", …"
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + _(" and ") + quoted[-1]
+
+
+def _map_ticket_types(builder: DraftBuilder, column: Column, sold: dict[str, str | None], others: list[str]) -> None:
+    shown = _listed(others)
+    why = plural(len(others),
+                 "the ticket type {labels} is no ticket: its rows are left out of the package (and counted); every "
+                 "other type is a ticket",
+                 "the ticket types {labels} are no tickets: their rows are left out of the package (and counted); "
+                 "every other type is a ticket").format(labels=shown)
+    # Not ``choose``: the column stays free, what it is for the rest of the draft (an event's date
+    # written in the ticket type).
+    builder.columns_map["line_kind"] = column.name
+    builder.evidence = [e for e in builder.evidence if e.key != "columns.line_kind"]
+    builder.note("columns.line_kind", column.name, why, check=True)
+    values: dict[str, str] = {}
+    for label, what in sold.items():
+        values[label] = "ticket" if what is None else "other"
+        note = _("a ticket type") if what is None else _("not a ticket: {what}, left out").format(what=_sold(what))
+        builder.evidence.append(Evidence(f"line_kind_values.{label}", values[label], note))
+    values[ANY_OTHER_VALUE] = "ticket"
+    builder.evidence.append(Evidence(f"line_kind_values.{ANY_OTHER_VALUE}", "ticket",
+                                     _("any other ticket type, one this export did not hold: a ticket")))
+    builder.settings["line_kind_values"] = values
+    builder.undecided.append(plural(
+        len(others),
+        "{labels} in « {column} » is not a ticket: its rows will be left out. If it is a ticket, set it to ticket "
+        "under line_kind_values.",
+        "{labels} in « {column} » are not tickets: their rows will be left out. If they are tickets, set them to "
+        "ticket under line_kind_values.").format(labels=shown, column=column.name))

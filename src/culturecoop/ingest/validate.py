@@ -13,6 +13,7 @@ is a refund (``refund``): ``ingest.rows`` applies it to the sale it refunds.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -25,11 +26,17 @@ from culturecoop.ingest.labels import (
     DEFAULT_STATUS_VALUES,
     DEFAULT_TRUE,
 )
-from culturecoop.ingest.line_kinds import LINE_KINDS, default_line_kind_values
+from culturecoop.ingest.line_kinds import (
+    ANY_OTHER_VALUE,
+    LINE_KINDS,
+    default_line_kind_values,
+    sold_as_ticket_type,
+)
 from culturecoop.ingest.profile import Profile
 from culturecoop.ingest.shapes import BIRTH_SERIAL_FROM, YEARLESS_SQL, numeric_day_first
 from culturecoop.ingest.source import SourceInfo
 from culturecoop.ingest.title_dates import day_first_of, load_title_dates, title_start_sql
+from culturecoop.ingest.vocabulary import fold
 from culturecoop.privacy.encodings import member_id_sql
 from culturecoop.schema.model import CHANNELS, TICKET_STATUSES
 
@@ -76,7 +83,21 @@ def amount_field(profile: Profile) -> str:
     return "total_price" if "unit_price" not in profile.columns and "total_price" in profile.columns else "unit_price"
 
 
-def label_params(con: duckdb.DuckDBPyConnection, profile: Profile) -> dict[str, Any]:
+def _types_sold_as_tickets(con: duckdb.DuckDBPyConnection, relation: tuple[str, dict[str, Any]],
+                           listed: dict[str, str]) -> dict[str, str]:
+    """The export's ticket types, unlisted by a mapping that makes the unlisted ones tickets (``"*"``),
+    that are no tickets as the draft reads them (``line_kinds.sold_as_ticket_type``: « Don libre 20 $ »
+    next month, where the draft saw « Don libre »): ``other``, rather than tickets by default."""
+    known = {fold(k) for k in listed}
+    sql = (f"SELECT DISTINCT trim(line_kind) FROM {relation[0]} WHERE nullif(trim(line_kind), '') IS NOT NULL "
+           "LIMIT 10000")
+    used = {k: v for k, v in relation[1].items() if re.search(rf"\${re.escape(k)}\b", sql)}
+    values = [str(r[0]) for r in con.execute(sql, used).fetchall()]
+    return {v: "other" for v in values if fold(v) not in known and sold_as_ticket_type(v) is not None}
+
+
+def label_params(con: duckdb.DuckDBPyConnection, profile: Profile,
+                 relation: tuple[str, dict[str, Any]] | None = None) -> dict[str, Any]:
     """Vendor labels as written and folded with ``cc_key`` (lookups ignore case and accents).
 
     The profile's own labels come first, then the canonical values, then the built-in vendor
@@ -92,11 +113,15 @@ def label_params(con: duckdb.DuckDBPyConnection, profile: Profile) -> dict[str, 
                        **DEFAULT_CHANNEL_VALUES}
     kind_builtin = ({**{k: k for k in LINE_KINDS}, **default_line_kind_values()} if "line_kind" in profile.columns
                     else {})
+    # ``"*"`` is no label but what every unlisted one is (``check_rows``).
+    own_kinds = {k: v for k, v in profile.line_kind_values.items() if k != ANY_OTHER_VALUE}
+    if relation is not None and ANY_OTHER_VALUE in profile.line_kind_values and "line_kind" in profile.columns:
+        own_kinds = {**_types_sold_as_tickets(con, relation, own_kinds), **own_kinds}
     true_words = [v for v in (*profile.true_values, *DEFAULT_TRUE) if v]
     false_words = [v for v in (*profile.false_values, *DEFAULT_FALSE) if v]
     # Every word folded in one query: each query costs far more than the folding itself.
     words = sorted({*profile.status_values, *status_builtin, *profile.channel_values, *channel_builtin,
-                    *profile.line_kind_values, *kind_builtin, *true_words, *false_words})
+                    *own_kinds, *kind_builtin, *true_words, *false_words})
     folded = dict(zip(words, (row[0] or "" for row in con.execute(
         "SELECT cc_key(k) FROM (SELECT unnest($k) AS k, generate_subscripts($k, 1) AS i) ORDER BY i",
         {"k": words}).fetchall()), strict=True))
@@ -119,7 +144,7 @@ def label_params(con: duckdb.DuckDBPyConnection, profile: Profile) -> dict[str, 
 
     status_keys, status_values = both(with_builtin(profile.status_values, status_builtin))
     channel_keys, channel_values = both(with_builtin(profile.channel_values, channel_builtin))
-    line_kind_keys, line_kind_values = both(with_builtin(profile.line_kind_values, kind_builtin))
+    line_kind_keys, line_kind_values = both(with_builtin(own_kinds, kind_builtin))
     true_keys, _t = both(dict.fromkeys(true_words, "true"))
     false_keys, _f = both(dict.fromkeys(false_words, "false"))
     return {
@@ -175,7 +200,12 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
     # left out of the package and counted (``not_ticket``). Without the column every row is a ticket.
     kinds = "line_kind" in profile.columns
     line_kind = _lookup("coalesce(trim(line_kind), '')", "line_kind") if kinds else "'ticket'"
-    labels = label_params(con, profile)
+    # ``line_kind_values: {"*": ticket}``: a value it does not list (a ticket type added since the draft),
+    # or an empty cell, is that rather than rejected.
+    kind_default = profile.line_kind_values.get(ANY_OTHER_VALUE) if kinds else None
+    if kind_default is not None:
+        line_kind = f"coalesce({line_kind}, $line_kind_default)"
+    labels = label_params(con, profile, (info.relation, info.params))
     params: dict[str, Any] = {
         **info.params,
         **format_params(formats, date_formats, profile.timezone, today.year, info.serial_base),
@@ -189,6 +219,8 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
     }
     if profile.amount_scale != 1:
         params["scale"] = profile.amount_scale
+    if kind_default is not None:
+        params["line_kind_default"] = kind_default
     if "status" not in profile.columns:
         del params["status_keys"], params["status_values"]
     if not kinds:

@@ -105,3 +105,40 @@ def test_a_show_s_performances_or_tariffs_keep_the_show_s_name(tmp_path: Path, k
     titles, summary, _said = _prepare(tmp_path, keys, [f"Ticket – Hamlet - {v}" for v in variants], lang="en")
     assert titles == [f"Hamlet - {v}" for v in variants]
     assert summary["titles_trimmed"] == [{"side": "prefix", "text": "Ticket –", "titles": 4}]
+
+
+def test_the_member_app_says_it_before_preparing(tmp_path: Path) -> None:
+    """A venue that adds its export to the member app reads, on the export's page, that the titles'
+    common wording would be removed — in French and in English."""
+    import html
+    import io
+    import re
+
+    from culturecoop.memberapp.app import MemberSettings, create_member_app
+    from culturecoop.memberapp.workspace import Workspace
+    from culturecoop.privacy.keys import init_keys
+    from web.conftest import TestClient
+
+    export = tmp_path / "billetterie.csv"
+    with export.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f, delimiter=";")
+        writer.writerow(HEADER)
+        for i, show in enumerate(SHOWS):
+            for seat in range(3):
+                n = 3 * i + seat
+                writer.writerow([f"B{1000 + n}", f"{1 + n % 27:02d}/02/2026 10:{n % 60:02d}", f"S{i + 1}",
+                                 f"Représentation : {show}", f"{10 + i:02d}/03/2026 20:00", "18,00",
+                                 f"spectateur{n}@exemple.fr"])
+    work = tmp_path / "work"
+    init_keys(tmp_path / "keys")
+    added = Workspace(work).add(export.name, io.BytesIO(export.read_bytes()), "2026-11-30T10:00:00")
+    app = create_member_app(MemberSettings(keys=tmp_path / "keys", work=work, port=8765, member_id="theatre-lilas"))
+    client = TestClient(app, base_url="http://127.0.0.1:8765")
+    for language, sentence in (
+            ("fr", "Le préfixe « Représentation : » commun à 5 titres d’événements est une formule de l’export, pas le "
+                   "nom du spectacle : il serait retiré."),
+            ("en", "The prefix “Représentation :” shared by 5 event titles is the export's wording, not the show's "
+                   "name: it would be removed.")):
+        page = client.get(f"/exports/{added.export_id}?lang={language}")
+        assert page.status_code == 200, page.text[:600]
+        assert sentence in " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page.text)).split())

@@ -29,9 +29,8 @@ MAPPING: dict[str, Any] = {
 SHOWS = ["Les Misérables", "Hamlet", "Cyrano de Bergerac", "Le Misanthrope", "Tartuffe"]
 
 
-def _prepare(tmp_path: Path, keys: Path, titles: list[str], lang: str = "fr") -> tuple[list[str], dict[str, Any], str]:
-    """(the package's event titles, the JSON summary, what prepare said) for an export selling three
-    tickets to each of ``titles``."""
+def _export(tmp_path: Path, titles: list[str]) -> Path:
+    """A box office's export selling three tickets to each of ``titles``."""
     export = tmp_path / "billetterie.csv"
     with export.open("w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f, delimiter=";")
@@ -41,6 +40,13 @@ def _prepare(tmp_path: Path, keys: Path, titles: list[str], lang: str = "fr") ->
                 n = 3 * i + seat
                 writer.writerow([f"B{1000 + n}", f"{1 + n % 27:02d}/02/2026 10:{n % 60:02d}", f"S{i + 1}", title,
                                  f"{10 + i:02d}/03/2026 20:00", "18,00", f"spectateur{n}@exemple.fr"])
+    return export
+
+
+def _prepare(tmp_path: Path, keys: Path, titles: list[str], lang: str = "fr") -> tuple[list[str], dict[str, Any], str]:
+    """(the package's event titles, the JSON summary, what prepare said) for an export selling three
+    tickets to each of ``titles``."""
+    export = _export(tmp_path, titles)
     mapping = tmp_path / "mapping.yaml"
     mapping.write_text(yaml.safe_dump(MAPPING, allow_unicode=True), encoding="utf-8")
     out = tmp_path / "pkg"
@@ -119,16 +125,7 @@ def test_the_member_app_says_it_before_preparing(tmp_path: Path) -> None:
     from culturecoop.privacy.keys import init_keys
     from web.conftest import TestClient
 
-    export = tmp_path / "billetterie.csv"
-    with export.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f, delimiter=";")
-        writer.writerow(HEADER)
-        for i, show in enumerate(SHOWS):
-            for seat in range(3):
-                n = 3 * i + seat
-                writer.writerow([f"B{1000 + n}", f"{1 + n % 27:02d}/02/2026 10:{n % 60:02d}", f"S{i + 1}",
-                                 f"Représentation : {show}", f"{10 + i:02d}/03/2026 20:00", "18,00",
-                                 f"spectateur{n}@exemple.fr"])
+    export = _export(tmp_path, [f"Représentation : {show}" for show in SHOWS])
     work = tmp_path / "work"
     init_keys(tmp_path / "keys")
     added = Workspace(work).add(export.name, io.BytesIO(export.read_bytes()), "2026-11-30T10:00:00")

@@ -139,3 +139,17 @@ def test_the_member_app_says_it_before_preparing(tmp_path: Path) -> None:
         page = client.get(f"/exports/{added.export_id}?lang={language}")
         assert page.status_code == 200, page.text[:600]
         assert sentence in " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page.text)).split())
+
+
+def test_titles_made_to_be_slow_are_left_as_they_are() -> None:
+    """The patterns' cost grows with the square of a title's length, and with the number of titles:
+    a title of 100,000 spaces took 70 s to look at, 200,000 order numbers mapped as titles 10 s.
+    Such titles are no shows with a vendor's words around them, and are left as they are."""
+    from culturecoop.ingest.title_boilerplate import LONGEST_TITLE, MOST_TITLES, trimmed_titles
+
+    long_ones = ["Billet : Hamlet" + " " * LONGEST_TITLE + str(i) for i in range(5)]
+    assert trimmed_titles(long_ones) == ({}, [])
+    many = [f"Billet : Commande {i}" for i in range(MOST_TITLES + 1)]
+    assert trimmed_titles(many) == ({}, [])
+    # A title with runs of spaces still loses its ticketing word, and its runs of spaces.
+    assert trimmed_titles(["Billet  :   Hamlet"])[0] == {"Billet  :   Hamlet": "Hamlet"}

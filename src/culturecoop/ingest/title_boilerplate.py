@@ -53,6 +53,11 @@ _SEP = r"(?:\s*:\s+|\s+[-–—]\s+|\s*\|\s*|\s+/\s+)"
 _HEAD = re.compile(rf"^(?P<part>.+?)(?P<sep>{_SEP})(?P<rest>\S.*)$")
 _TAIL = re.compile(rf"^(?P<rest>.*\S)(?P<sep>{_SEP})(?P<part>.+)$")
 _BRACKETED = re.compile(r"^(?P<rest>.*\S)\s*(?P<part>\((?P<inner>[^()]+)\))$")
+# More distinct titles than this are no programme of shows (a column of order numbers or of
+# buyers mapped as the title, which the guard then judges): left as they are, at no cost.
+MOST_TITLES = 20_000
+# A title longer than this is no show's name with a vendor's words around it: left as it is.
+LONGEST_TITLE = 300
 # Shared by at least this share of the distinct titles, and that many titles at least.
 SHARED_SHARE = 0.9
 SHARED_TITLES = 3
@@ -78,7 +83,11 @@ class _Cut:
 
 
 def _cut(side: Side, title: str) -> list[_Cut]:
-    found = []
+    found: list[_Cut] = []
+    if len(title) > LONGEST_TITLE:  # no show's name; and the patterns' cost grows with the square of the length
+        return found
+    # One space for each run of them: the patterns' spaces then match one character, not a run.
+    title = " ".join(title.split())
     for pattern in (_HEAD,) if side == "prefix" else (_BRACKETED, _TAIL):
         m = pattern.match(title)
         if m is None:
@@ -119,6 +128,8 @@ def trimmed_titles(titles: list[str]) -> tuple[dict[str, str], list[TitleTrim]]:
     the title without it, and what was removed (see the module doc). Never an empty title."""
     renamed: dict[str, str] = {}
     trims: list[TitleTrim] = []
+    if len(titles) > MOST_TITLES:
+        return renamed, trims
     current = {t: t for t in titles}
     for side in ("prefix", "suffix"):
         shared = _shared(side, list(dict.fromkeys(current.values())))

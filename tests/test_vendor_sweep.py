@@ -129,6 +129,18 @@ OUTCOMES: dict[str, tuple[int, int, int, str]] = {
     "showare-sales-detail.csv": (45, 0, 0, "1955.00"),  # one row per seat; "Last, First"; "Returned" seats refunded
     # Windows-1252, "Fr. 58.–", performances "Fr, 20.03.2026 / 19:30"; 3 sales at a Manor outlet naming nobody.
     "ticketcorner-verkaeufe.csv": (34, 0, 3, "3110.00"),
+    # Ninth sweep: Yapla, FareHarbor, Bookeo, Skiddle, Tiqets.
+    # A title block; « Total » = « Montant » (the row's, before taxes) + « TPS » + « TVQ », over « Quantité »;
+    # « Date de l'activité » tells two performances apart; invitations at 0; 2 cash sales naming nobody; a Total line.
+    "yapla-transactions.csv": (36, 0, 2, "1729.36"),
+    # One row per booking: "Total" over "Pax" (adults, children and seniors at three prices), not "Amount Paid"
+    # (0.00 once refunded); 2 walk-ins at the dock naming nobody; press comps at $0.00.
+    "fareharbor-bookings.csv": (34, 0, 2, "3234.96"),
+    # Seats counted in "Adults", "Children", "Concessions" (no count column): "Total price" over their sum, not
+    # "Amount paid"; free places for teachers; 2 front-desk sales naming nobody.
+    "bookeo-bookings.csv": (33, 0, 2, "2173.18"),
+    "skiddle-ticket-sales.csv": (38, 0, 2, "389.50"),  # "£12.50" face value beside a "Booking fee"; 2 door sales
+    "tiqets-bookings.csv": (35, 0, 0, "672.25"),  # "Price per ticket" × "Quantity"; each "Timeslot" an event
 }
 # The columns of each export that hold a person: none of their values may be in the package.
 PERSONAL: dict[str, tuple[str, ...]] = {
@@ -226,6 +238,11 @@ PERSONAL: dict[str, tuple[str, ...]] = {
     "artspeople-ticket-sales.csv": ("Patron ID", "Patron Last Name", "Patron First Name", "Email", "Day Phone", "Zip"),
     "showare-sales-detail.csv": ("Customer #", "Customer Name", "Address", "Zip", "Phone", "E-Mail"),
     "ticketcorner-verkaeufe.csv": ("Auftragsnr.", "Kundennr.", "Name", "Vorname", "PLZ", "E-Mail", "Telefon"),
+    "yapla-transactions.csv": ("Prénom", "Nom", "Courriel", "Téléphone", "Code postal"),
+    "fareharbor-bookings.csv": ("Contact", "Contact Email", "Contact Phone"),
+    "bookeo-bookings.csv": ("First name", "Last name", "Email address", "Mobile phone", "Postcode"),
+    "skiddle-ticket-sales.csv": ("First Name", "Surname", "Email", "Mobile", "Postcode", "Date of Birth"),
+    "tiqets-bookings.csv": ("Lead traveller name", "Email", "Phone", "Barcode"),
 }
 # The sheet of a workbook that holds the tickets, when it is not the first.
 SHEETS: dict[str, str] = {"pretix-orders.xlsx": "Order positions", "etix-transactions.xlsx": "Transactions",
@@ -475,7 +492,7 @@ def test_docs_list_every_layout_taken() -> None:
                    "Digitick / See Tickets France", "Ticketleap", "Billetto", "Weezevent", "TicketSpice",
                    "Eventzilla", "SumUp", "Event Espresso (WordPress)", "Eventbrite (orders)", "Tixr", "Festik",
                    "XING Events", "Sympla", "Eventix", "TicketCo", "Tickster", "Passline", "Vivaticket", "eBilet",
-                   "WooCommerce", "pass Culture"):
+                   "WooCommerce", "pass Culture", "Yapla", "FareHarbor", "Bookeo", "Skiddle", "Tiqets"):
         assert f"| {vendor} |" in section, vendor
     assert {name.split("-")[0] for name in OUTCOMES} == {
         "lepointdevente", "ticketmaster", "spektrix", "audienceview", "showpass", "universe", "ticketsource",
@@ -486,7 +503,7 @@ def test_docs_list_every_layout_taken() -> None:
         "eventbrite", "tixr", "festik", "xingevents", "sympla", "eventix", "ticketco", "tickster", "passline",
         "vivaticket", "ebilet", "woocommerce", "placeminute", "ticketone", "reservix",
         "eventfrog", "ticketline", "vendini", "tixly", "entradium", "ovationtix",
-        "artspeople", "showare", "ticketcorner", "pass"}
+        "artspeople", "showare", "ticketcorner", "pass", "yapla", "fareharbor", "bookeo", "skiddle", "tiqets"}
 
 
 def test_an_order_status_written_on_its_first_line_only(tmp_path: Path, keys: Path) -> None:

@@ -149,8 +149,10 @@ def _single_fields(builder: DraftBuilder) -> None:
         ((column_score(f, c), f, c) for f in (*wanted, "event_id", "patron_id") for c in builder.columns
          if c.index not in builder.used),
         # Between equal dates, the column filled on more rows ("Created at" over "Paid at", empty on
-        # unpaid orders and on an order's other lines); else the first.
-        key=lambda t: (-t[0], -t[2].fill if t[1] in ("purchased_at", "event_starts_at") else 0, t[2].index))
+        # unpaid orders and on an order's other lines); between equal starts, the one of more moments
+        # (a museum's "Timeslot" over its "Visit date"); else the first.
+        key=lambda found: (-found[0], -found[2].fill if found[1] in ("purchased_at", "event_starts_at") else 0,
+                           -found[2].distinct if found[1] == "event_starts_at" else 0, found[2].index))
     for score, name, c in candidates:
         if score < MATCH_THRESHOLD or name in builder.columns_map or c.index in builder.used:
             continue

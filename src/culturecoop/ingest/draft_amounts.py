@@ -31,11 +31,14 @@ def choose_one_amount(builder: DraftBuilder) -> None:
         return
     del builder.columns_map["total_price"]
     builder.evidence = [e for e in builder.evidence if e.key != "columns.total_price"]
+    seats = builder.columns_map.get("quantity")
     if "unit_price" in builder.columns_map:
+        if _price_is_the_rows(builder, total, seats):
+            return
         builder.used.discard(total.index)
+        _total_over_seats(builder)
         return
     quantity = builder.mapped("quantity")
-    seats = builder.columns_map.get("quantity")
     if isinstance(seats, dict) and "sum" in seats:  # one column per ticket type: the row's total over their sum
         builder.columns_map["total_price"] = total.name
         builder.note("columns.total_price", total.name, _("its header names a total and rows carry a quantity "
@@ -54,6 +57,37 @@ def choose_one_amount(builder: DraftBuilder) -> None:
                                                       "({quantity}): each ticket's price is this amount divided "
                                                       "by the quantity").format(quantity=quantity.name),
                  check=True)
+
+
+def _price_is_the_rows(builder: DraftBuilder, total: Column, seats: object) -> bool:
+    """The amount taken for a ticket's price beside a total is the row's own when the seats are
+    counted per ticket type (one amount for seats at several prices: a tour's « Adults », « Children »)
+    or when, on nearly every row of several seats, it is the total itself (FareHarbor's "Amount Paid"
+    beside "Total"): the total is read, divided by the row's seats. Returns whether it was so read."""
+    price = builder.mapped("unit_price")
+    if price is None or not isinstance(builder.columns_map.get("unit_price"), str):
+        return False
+    if isinstance(seats, dict) and "sum" in seats:
+        why = _("its header names a total and rows carry a quantity ({quantity}): each ticket's price is this "
+                "amount divided by the quantity").format(quantity=" + ".join(seats["sum"]))
+    else:
+        quantity = builder.mapped("quantity")
+        if quantity is None or not isinstance(seats, str):
+            return False
+        several = [(read_amount(r[price.index] or ""), read_amount(r[total.index] or ""))
+                   for r in builder.sample.rows if max(price.index, total.index, quantity.index) < len(r)
+                   and (seats_of(r[quantity.index] or "") or 0) > 1]
+        priced = [(p, t) for p, t in several if p and t]
+        if len(priced) < 3 or sum(p == t for p, t in priced) < 0.8 * len(priced):
+            return False
+        why = _("on nearly every row of several tickets, {price} is this amount: it is what the whole row cost, "
+                "so each ticket's price is this amount divided by {quantity}").format(price=price.name,
+                                                                                     quantity=quantity.name)
+    del builder.columns_map["unit_price"]
+    builder.used.discard(price.index)
+    builder.evidence = [e for e in builder.evidence if e.key != "columns.unit_price"]
+    builder.choose("total_price", total, why, check=True)
+    return True
 
 
 def _total_over_seats(builder: DraftBuilder) -> None:

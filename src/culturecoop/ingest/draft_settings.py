@@ -222,6 +222,9 @@ _SWISS_GROUPS = re.compile(r"0\d{2} \d{3} \d{2} \d{2}")
 _EUROPEAN_PREFIXES = {"32": "BE", "41": "CH", "352": "LU", "353": "IE", "44": "GB", "49": "DE", "43": "AT"}
 # Irish mobiles written at home: 083, 085, 086, 087, 089 and seven digits (France gives 08 to no person).
 _IRISH_MOBILE = re.compile(r"08[35679]\d{7}")
+# Australian numbers as Australians group them: a mobile "0412 345 678", a landline "(02) 9876 5432"
+# (a French number is "04 12 34 56 78").
+_AUSTRALIAN_GROUPS = re.compile(r"04\d{2} \d{3} \d{3}|\(0[2378]\) \d{4} \d{4}")
 
 
 # Calling codes of three digits by their first two (ITU-T E.164): +351, +420, +972; the others
@@ -371,6 +374,8 @@ def decide_place(phones: Column | None, postcodes: Column | None, price: Column 
             digits = digits[2:] if value.strip().startswith("00") else digits
             if not plus and len(digits) == 10 and _SWISS_GROUPS.fullmatch(value.strip()):
                 votes["CH"] += 2  # "079 555 12 34": Swiss grouping (a French number is "06 12 34 56 78")
+            elif not plus and len(digits) == 10 and _AUSTRALIAN_GROUPS.fullmatch(value.strip()):
+                votes["AU"] += 2
             elif not plus and _IRISH_MOBILE.fullmatch(digits):
                 votes["IE"] += 2  # "087 123 4567"
             elif not plus and (spoken := tuple(code for code in speakers if countries.tells(code, digits))):

@@ -102,7 +102,10 @@ HEADERS: dict[str, tuple[str, ...]] = {
                "tipo transaccion", "tipo de transaccion", "tipo operazione", "tipo transacao", "tipo de transacao"),
     "quantity": ("anzahl", "menge", "anzahl tickets", "quantity", "qty", "quantite", "qte", "nb", "nombre", "nombre de billets", "nb billets",
                  "billets", "nb de billets", "nb de places", "nbre billets", "nbre de billets", "nbre places",
-                 "nb places", "places", "tickets", "admissions", "count", "seats", "nombre de places"),
+                 "nb places", "places", "tickets", "admissions", "count", "seats", "nombre de places",
+                 # The persons of a booking, in a tour or museum booking system's words (FareHarbor's "Pax").
+                 "pax", "total pax", "nb pax", "number of participants", "nombre de participants",
+                 "nb participants", "number of guests", "guests"),
     "unit_price": ("einzelpreis", "preis", "ticketpreis", "kartenpreis", "unit price", "price", "prix", "prix unitaire", "montant", "amount", "total paid",
                    "paid amt", "paid amount", "ticket price", "prix du billet", "montant tarif", "tarif montant",
                    "montant paye", "amount paid", "net price", "gross price", "price paid", "prix paye",
@@ -172,7 +175,12 @@ HEADERS: dict[str, tuple[str, ...]] = {
                         # The performance itself, when its values are dates (a title is text).
                         "representation", "performance", "vorstellung", "auffuhrung", "spieltermin",
                         # An event series' date (pretix's subevent, joined from its list by id).
-                        "subevent date from", "date from"),
+                        "subevent date from", "date from",
+                        # A museum's or a tour's timed entry (Tiqets' "Timeslot", a « créneau ») and its
+                        # day, and a non-profit's activity (Yapla's « Date de l'activité »).
+                        "timeslot", "time slot", "slot", "creneau", "creneau horaire", "visit date",
+                        "date of visit", "visit time", "date de visite", "date visite", "tour date",
+                        "activity date", "date activite", "date de l activite", "activity start"),
     "venue": ("spielstatte", "veranstaltungsort", "venue", "venue name", "salle", "lieu", "facility", "site", "location", "theatre", "nom du lieu",
               "nom de la salle", "place", "theater", "hall", "auditorium", "venue hall", "theatre name", "theater name",
               # The pass Culture's venue of an offer (« Structure », earlier « Lieu »).

@@ -230,6 +230,8 @@ def test_withdrawn_consent_disappears_from_the_next_scoring_without_retraining(c
     assert again == 0
     assert after["definition"]["model_id"] == before["definition"]["model_id"] == coop["model"]["model_id"]
     assert models == 1
+    # Named like audiences and campaigns: never twelve digits a reader takes for a count.
+    assert re.fullmatch(r"mdl_[0-9a-f]{12}", coop["model"]["model_id"])
 
 
 def test_cross_offer_agreement_brings_partner_events(coop: dict[str, Any]) -> None:

@@ -110,7 +110,9 @@ def train(warehouse: Warehouse) -> dict[str, Any]:
                "neighbours": model.neighbours, "discount": model.discount, "draw_weight": model.draw_weight,
                "taste_weight": model.taste_weight, "seconds": round(seconds, 2),
                "as_of": str(day)}
-    trained = TrainedModel(uuid.uuid4().hex[:12], _now(), data_version_of(warehouse), encoder, model, past.keys, features, summary)
+    # Prefixed as audiences' and campaigns' ids are: twelve hex digits are all decimal digits once in
+    # three hundred, and « Modèle 196449447757 entraîné » reads as a count.
+    trained = TrainedModel("mdl_" + uuid.uuid4().hex[:12], _now(), data_version_of(warehouse), encoder, model, past.keys, features, summary)
     with warehouse.transaction(bookkeeping=True) as con:
         con.execute("INSERT INTO reco_model VALUES (?, ?, ?, ?, ?)",
                     [trained.model_id, trained.trained_at, trained.data_version, json.dumps(summary), _pack(trained)])

@@ -818,6 +818,9 @@ def test_a_folder_given_for_a_file_is_said_as_such(tmp_path: Path) -> None:
 def test_missing_files_and_bad_plot_path(tmp_path: Path) -> None:
     result = run_cli("reco", "evaluate", "--interactions", str(tmp_path / "none.csv"), "--cutoff", "2024-01-01")
     assert result.returncode == 2 and "does not exist" in result.stderr
+    # A device is there, but is no file: said as such, not as a missing one.
+    result = run_cli("reco", "evaluate", "--interactions", "/dev/null", "--cutoff", "2024-01-01")
+    assert result.returncode == 2 and "is not a regular file" in " ".join(result.stderr.split())
     result = run_cli("reco", "evaluate", "--synth", str(tmp_path), "--plot", str(tmp_path))
     assert result.returncode == 2 and ".png" in result.stderr
 

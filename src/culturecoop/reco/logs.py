@@ -176,6 +176,9 @@ def _read(path: Path, what: str, wanted: tuple[str, ...],
     data, and the columns are then taken by position (``_by_position``)."""
     if path.is_dir():
         raise UserError(_("{what} file {path} is a folder; give the path of the file inside it.").format(what=what, path=path))
+    if path.exists() and not path.is_file():  # a device, a pipe: nothing to read twice from
+        raise UserError(_("{what} file {path} is not a regular file; save the log to a file and give its path.").format(
+            what=what, path=path))
     if not path.is_file():
         raise UserError(_("{what} file {path} does not exist; check the path.").format(what=what, path=path))
     if path.stat().st_size <= 4096 and not path.read_bytes().strip(b" \t\r\n\xef\xbb\xbf"):

@@ -107,17 +107,18 @@ def _show_name(text: str) -> str:
     return " ".join(w for w in fold(text).split() if w not in _VARIANT_WORDS and not re.search(r"\d", w))
 
 
-def _shared(side: Side, titles: list[str]) -> str | None:
-    """The fragment (folded) on nearly all ``titles`` whose other parts name different shows."""
-    if len(titles) < SHARED_TITLES:
+def _shared(cuts: dict[str, list[_Cut]]) -> str | None:
+    """The fragment (folded) on nearly all the distinct titles (``cuts``: each one's ``_cut``) whose
+    other parts name different shows."""
+    if len(cuts) < SHARED_TITLES:
         return None
-    keys = Counter(key for title in titles for key in {c.key for c in _cut(side, title)})
+    keys = Counter(key for found in cuts.values() for key in {c.key for c in found})
     if not keys:
         return None
     key, titled = keys.most_common(1)[0]
-    if titled < SHARED_SHARE * len(titles):
+    if titled < SHARED_SHARE * len(cuts):
         return None
-    names = [_show_name(c.rest) for title in titles for c in _cut(side, title) if c.key == key]
+    names = [_show_name(c.rest) for found in cuts.values() for c in found if c.key == key]
     if sum(1 for n in names if n) < SHARED_SHARE * len(names) or len({n for n in names if n}) < 2:
         return None  # what remains is a show's performances or tariffs: the fragment is the show
     return key
@@ -132,10 +133,11 @@ def trimmed_titles(titles: list[str]) -> tuple[dict[str, str], list[TitleTrim]]:
         return renamed, trims
     current = {t: t for t in titles}
     for side in ("prefix", "suffix"):
-        shared = _shared(side, list(dict.fromkeys(current.values())))
+        cuts = {title: _cut(side, title) for title in dict.fromkeys(current.values())}
+        shared = _shared(cuts)
         removed: dict[str, Counter[str]] = {}
         for original, title in current.items():
-            for c in _cut(side, title):
+            for c in cuts[title]:
                 if (c.key == shared or c.key in TICKETING_WORDS) and _show_name(c.rest):
                     current[original] = renamed[original] = c.rest
                     removed.setdefault(c.key, Counter())[c.shown] += 1

@@ -17,7 +17,6 @@ rejects file, as in a ticket export.
 
 from __future__ import annotations
 
-import re
 import tempfile
 import time
 import zoneinfo
@@ -48,6 +47,7 @@ from culturecoop.ingest.profile import CONSENT_COLUMNS, Profile
 from culturecoop.ingest.pseudonymize import pseudonymize_patrons
 from culturecoop.ingest.quarantine import DEFAULT_MAX_REJECT_SHARE, MIN_REJECTS_FOR_PATTERN
 from culturecoop.ingest.read import read_source, translate_read_error
+from culturecoop.ingest.source import bound_params
 from culturecoop.ingest.split import conform
 from culturecoop.ingest.words import REJECT_REASONS, say
 from culturecoop.privacy.encodings import id_token_sql, member_id_key, member_id_sql, pads
@@ -120,11 +120,6 @@ def _check_unknown_words(con: duckdb.DuckDBPyConnection, profile: Profile) -> No
                       "prepare again. Nothing was written.").format(columns=columns, words=shown))
 
 
-def _bound(sql: str, params: dict[str, Any]) -> dict[str, Any]:
-    """The parameters ``sql`` names (DuckDB refuses a named parameter the query does not use)."""
-    return {k: v for k, v in params.items() if re.search(rf"\${re.escape(k)}\b", sql)}
-
-
 def _read_rows(con: duckdb.DuckDBPyConnection, source: Path, profile: Profile, work: Path, today: date,
                exported: datetime) -> Any:
     info = read_source(source, profile, work, con)
@@ -162,8 +157,8 @@ def _read_rows(con: duckdb.DuckDBPyConnection, source: Path, profile: Profile, w
                END AS reasons
         FROM (SELECT *, CASE WHEN at_text IS NOT NULL THEN {at} END AS at_given FROM consent_read)"""
     try:
-        con.execute(read_sql, _bound(read_sql, params))
-        con.execute(rows_sql, _bound(rows_sql, params))
+        con.execute(read_sql, bound_params(read_sql, params))
+        con.execute(rows_sql, bound_params(rows_sql, params))
     except duckdb.Error as exc:
         error = translate_read_error(exc, info)
         if error is None:

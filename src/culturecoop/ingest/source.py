@@ -251,3 +251,8 @@ def render_cell(value: Any, decimal: str) -> str | None:
         return text.replace(".", decimal)
     text = str(value)
     return text if text.isprintable() else CONTROL_CHARACTERS.sub("", text)
+
+
+def bound_params(sql: str, params: dict[str, Any]) -> dict[str, Any]:
+    """The parameters ``sql`` names (DuckDB refuses a named parameter the query does not use)."""
+    return {k: v for k, v in params.items() if re.search(rf"\${re.escape(k)}\b", sql)}

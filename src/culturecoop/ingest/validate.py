@@ -13,7 +13,6 @@ is a refund (``refund``): ``ingest.rows`` applies it to the sale it refunds.
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -34,7 +33,7 @@ from culturecoop.ingest.line_kinds import (
 )
 from culturecoop.ingest.profile import Profile
 from culturecoop.ingest.shapes import BIRTH_SERIAL_FROM, YEARLESS_SQL, numeric_day_first
-from culturecoop.ingest.source import SourceInfo
+from culturecoop.ingest.source import SourceInfo, bound_params
 from culturecoop.ingest.title_dates import day_first_of, load_title_dates, title_start_sql
 from culturecoop.ingest.vocabulary import fold
 from culturecoop.privacy.encodings import member_id_sql
@@ -91,8 +90,7 @@ def _types_sold_as_tickets(con: duckdb.DuckDBPyConnection, relation: tuple[str, 
     known = {fold(k) for k in listed}
     sql = (f"SELECT DISTINCT trim(line_kind) FROM {relation[0]} WHERE nullif(trim(line_kind), '') IS NOT NULL "
            "LIMIT 10000")
-    used = {k: v for k, v in relation[1].items() if re.search(rf"\${re.escape(k)}\b", sql)}
-    values = [str(r[0]) for r in con.execute(sql, used).fetchall()]
+    values = [str(r[0]) for r in con.execute(sql, bound_params(sql, relation[1])).fetchall()]
     return {v: "other" for v in values if fold(v) not in known and sold_as_ticket_type(v) is not None}
 
 

@@ -141,6 +141,22 @@ OUTCOMES: dict[str, tuple[int, int, int, str]] = {
     "bookeo-bookings.csv": (33, 0, 2, "2173.18"),
     "skiddle-ticket-sales.csv": (38, 0, 2, "389.50"),  # "£12.50" face value beside a "Booking fee"; 2 door sales
     "tiqets-bookings.csv": (35, 0, 0, "672.25"),  # "Price per ticket" × "Quantity"; each "Timeslot" an event
+    # Tenth sweep: TryBooking, Ticketino, Regiondo, BilletRéduc, AXS.
+    # One row per booking: "Tickets" written "2 Adults, 1 Child" (no « x »), "Ticket Total" over them, not "Total Paid"
+    # (the "Booking Fee" added); "Saturday, 14 March 2026 2:00 PM"; cast comps at $0.00; 2 cash sales naming nobody.
+    "trybooking-bookings.csv": (36, 0, 2, "2137.00"),
+    # Windows-1252, a title block, "Einzelpreis" × "Anzahl" beside the "Vorverkaufsgebühr" and the row's "Total",
+    # a "Währung" column, "Freikarte" at 0.00, a Total line; 3 sales at a Vorverkaufsstelle naming nobody.
+    "ticketino-bestellungen.csv": (38, 0, 3, "3088.00"),
+    # "Gesamtpreis" = "Einzelpreis" × "Anzahl" − "Rabatt" (a voucher on some bookings, 100 % for the press), read over
+    # "Anzahl"; adults and children of one booking on two rows; GetYourGuide's relay addresses; 3 "Kasse" rows.
+    "regiondo-buchungen.csv": (40, 0, 3, "1911.40"),
+    # A title block, « Places » written « 2 adultes, 1 enfant » (15 € and 9 €) and the booking's « Montant » over them,
+    # « 01/03/2026 à 9h00 », invitations at 0, a « Total : 103 places » line; 2 sales at the counter naming nobody.
+    "billetreduc-reservations.csv": (34, 0, 2, "1122.00"),
+    # A workbook with a title block, one row per seat, the show's date a date cell, the "Ticket Price" beside the
+    # "Facility Fee" (no venue) and the "Convenience Charge"; comps at 0; 2 box-office seats naming nobody.
+    "axs-sales-detail.xlsx": (42, 0, 2, "2255.00"),
 }
 # The columns of each export that hold a person: none of their values may be in the package.
 PERSONAL: dict[str, tuple[str, ...]] = {
@@ -243,6 +259,12 @@ PERSONAL: dict[str, tuple[str, ...]] = {
     "bookeo-bookings.csv": ("First name", "Last name", "Email address", "Mobile phone", "Postcode"),
     "skiddle-ticket-sales.csv": ("First Name", "Surname", "Email", "Mobile", "Postcode", "Date of Birth"),
     "tiqets-bookings.csv": ("Lead traveller name", "Email", "Phone", "Barcode"),
+    "trybooking-bookings.csv": ("Booking First Name", "Booking Last Name", "Booking Email", "Booking Phone",
+                                "Booking Post Code"),
+    "ticketino-bestellungen.csv": ("Vorname", "Nachname", "Strasse", "PLZ", "E-Mail", "Telefon"),
+    "regiondo-buchungen.csv": ("Vorname", "Nachname", "E-Mail", "Telefon", "PLZ"),
+    "billetreduc-reservations.csv": ("Nom", "Prénom", "Email", "Téléphone", "Code postal"),
+    "axs-sales-detail.xlsx": ("Customer First Name", "Customer Last Name", "Email", "Phone", "Zip Code"),
 }
 # The sheet of a workbook that holds the tickets, when it is not the first.
 SHEETS: dict[str, str] = {"pretix-orders.xlsx": "Order positions", "etix-transactions.xlsx": "Transactions",
@@ -492,7 +514,8 @@ def test_docs_list_every_layout_taken() -> None:
                    "Digitick / See Tickets France", "Ticketleap", "Billetto", "Weezevent", "TicketSpice",
                    "Eventzilla", "SumUp", "Event Espresso (WordPress)", "Eventbrite (orders)", "Tixr", "Festik",
                    "XING Events", "Sympla", "Eventix", "TicketCo", "Tickster", "Passline", "Vivaticket", "eBilet",
-                   "WooCommerce", "pass Culture", "Yapla", "FareHarbor", "Bookeo", "Skiddle", "Tiqets"):
+                   "WooCommerce", "pass Culture", "Yapla", "FareHarbor", "Bookeo", "Skiddle", "Tiqets", "TryBooking",
+                   "Ticketino", "Regiondo", "BilletRéduc", "AXS"):
         assert f"| {vendor} |" in section, vendor
     assert {name.split("-")[0] for name in OUTCOMES} == {
         "lepointdevente", "ticketmaster", "spektrix", "audienceview", "showpass", "universe", "ticketsource",
@@ -503,7 +526,8 @@ def test_docs_list_every_layout_taken() -> None:
         "eventbrite", "tixr", "festik", "xingevents", "sympla", "eventix", "ticketco", "tickster", "passline",
         "vivaticket", "ebilet", "woocommerce", "placeminute", "ticketone", "reservix",
         "eventfrog", "ticketline", "vendini", "tixly", "entradium", "ovationtix",
-        "artspeople", "showare", "ticketcorner", "pass", "yapla", "fareharbor", "bookeo", "skiddle", "tiqets"}
+        "artspeople", "showare", "ticketcorner", "pass", "yapla", "fareharbor", "bookeo", "skiddle", "tiqets",
+        "trybooking", "ticketino", "regiondo", "billetreduc", "axs"}
 
 
 def test_an_order_status_written_on_its_first_line_only(tmp_path: Path, keys: Path) -> None:
@@ -1424,3 +1448,54 @@ def test_a_workbook_of_months_whose_shows_are_named_above_their_rows(tmp_path: P
     assert (summary.rows_in, summary.rows_accepted) == (15, 15)
     events = sorted(e["starts_at"] for e in read_table(tmp_path / "pkg", "event"))
     assert events == [dt.datetime(2025, 10, 10, 20, 0), dt.datetime(2025, 10, 17, 20, 30), dt.datetime(2025, 11, 7, 19, 0)]
+
+
+@pytest.mark.parametrize(("name", "column", "total"), [("trybooking-bookings.csv", "Tickets", "Ticket Total"),
+                                                       ("billetreduc-reservations.csv", "Places", "Montant")])
+def test_a_party_written_without_an_x_is_its_seats(name: str, column: str, total: str, tmp_path: Path,
+                                                   keys: Path) -> None:
+    # "2 Adults, 1 Child", « 2 adultes, 1 enfant »: each such row was rejected (bad_quantity), and its
+    # amount, for seats at two prices, read as one ticket's price. It is 3 seats, the amount the row's.
+    mapping, _p = drafted(name)
+    assert (mapping["columns"]["quantity"], mapping["columns"]["total_price"]) == (column, total)
+    assert "unit_price" not in mapping["columns"]
+    summary, package = run(name, tmp_path, keys)
+    assert "bad_quantity" not in summary.rejects_by_reason
+    named = [r for r in table(name) if r[total] and any(r[c] for c in PERSONAL[name])]
+    seats = sum(sum(int(n) for n in re.findall(r"\d+", r[column])) for r in named)
+    assert sum(t["quantity"] for t in read_table(package, "ticket")) == seats
+
+
+def test_a_total_with_the_sellers_fee_or_before_a_discount_is_not_the_price() -> None:
+    # TryBooking's "Total Paid" is the "Ticket Total" plus the "Booking Fee": the fee is no part of a ticket's
+    # price. Regiondo's « Einzelpreis » is the list price: « Gesamtpreis » is what was paid after the « Rabatt ».
+    trybooking, _p = drafted("trybooking-bookings.csv")
+    assert trybooking["columns"]["total_price"] == "Ticket Total"
+    regiondo, _p = drafted("regiondo-buchungen.csv")
+    assert (regiondo["columns"]["total_price"], regiondo["columns"]["quantity"]) == ("Gesamtpreis", "Anzahl")
+    assert "unit_price" not in regiondo["columns"]
+    # AXS's "Facility Fee" (a venue's charge per ticket) is no venue.
+    axs, _p = drafted("axs-sales-detail.xlsx")
+    assert "venue" not in axs["columns"] and axs["columns"]["unit_price"] == "Ticket Price"
+    # Ticketino's « Währung » is the currency column.
+    assert drafted("ticketino-bestellungen.csv")[0]["columns"]["currency"] == "Währung"
+
+
+def test_a_contact_column_is_the_persons_name() -> None:
+    # FareHarbor's "Contact" (beside "Contact Email" and "Contact Phone") holds the booker's whole name.
+    columns = drafted("fareharbor-bookings.csv")[0]["columns"]
+    assert (columns["full_name"], columns["email"], columns["phone"]) == ("Contact", "Contact Email", "Contact Phone")
+
+
+@pytest.mark.parametrize(("text", "seats"), [
+    ("2 adultes, 1 enfant", 3), ("2 Adults, 1 Child", 3), ("2 Erwachsene, 1 Kind", 3), ("1 Adult", 1),
+    ("3 Adultes, 1 Enfant (3-12 ans)", 4), ("2 x Plein tarif, 1 x Tarif réduit", 3), ("4", 4),
+    # An address, a flat, seats in words are no party: no number of seats.
+    ("12 rue Haute, 3e étage", None), ("2 Main St, 1 Apt", None), ("2 Adultenpass, 1 Kind", None)])
+def test_the_seats_a_party_says(text: str, seats: int | None) -> None:
+    from culturecoop.ingest.shapes import seats_of
+
+    assert seats_of(text) == seats
+    con = duckdb.connect()
+    install_normalizers(con)
+    assert con.execute("SELECT cc_row_quantity(?)", [text]).fetchone() == (seats,)

@@ -16,13 +16,19 @@ from culturecoop.i18n import _
 from culturecoop.ingest import vocabulary as vocab
 from culturecoop.ingest.draft_builder import DraftBuilder, named
 from culturecoop.ingest.draft_fit import MATCH_THRESHOLD, column_score
-from culturecoop.ingest.shapes import Column, read_amount, seats_of
+from culturecoop.ingest.shapes import Column, read_amount, seats_of, ticket_types_in
 
 
 def choose_one_amount(builder: DraftBuilder) -> None:
     """One amount column: the price of one admission when the export has one (a total beside it
     adds fees or the other seats), else a total: the whole row's when rows carry a quantity
-    (divided by it), the ticket's own when each row is one admission."""
+    (divided by it), the ticket's own when each row is one admission. An amount that is another
+    plus the seller's fee gives way to that other (``_leave_the_fees_out``)."""
+    _choose_one_amount(builder)
+    _leave_the_fees_out(builder)
+
+
+def _choose_one_amount(builder: DraftBuilder) -> None:
     if _row_amount_beside_a_price(builder) or _amount_of_the_line(builder):
         return
     total = builder.mapped("total_price")
@@ -33,7 +39,7 @@ def choose_one_amount(builder: DraftBuilder) -> None:
     builder.evidence = [e for e in builder.evidence if e.key != "columns.total_price"]
     seats = builder.columns_map.get("quantity")
     if "unit_price" in builder.columns_map:
-        if _price_is_the_rows(builder, total, seats):
+        if _price_is_the_rows(builder, total, seats) or _total_after_discount(builder, total):
             return
         builder.used.discard(total.index)
         _total_over_seats(builder)
@@ -90,6 +96,47 @@ def _price_is_the_rows(builder: DraftBuilder, total: Column, seats: object) -> b
     return True
 
 
+# Words of a discount in a header (folded): an amount taken off the row's list price.
+_DISCOUNT_WORDS = frozenset({"discount", "discounts", "remise", "remises", "reduction", "rabatt", "rabat", "nachlass",
+                             "sconto", "descuento", "desconto", "korting"})
+
+
+def _total_after_discount(builder: DraftBuilder, total: Column) -> bool:
+    """The total beside a list price is, on nearly every row, that price times the quantity less a
+    discount column (Regiondo's « Gesamtpreis » = « Einzelpreis » × « Anzahl » − « Rabatt », a voucher
+    on some bookings): it is what the row cost after its discount, so the total is read, divided by
+    the quantity. Returns whether it was so read."""
+    price, quantity = builder.mapped("unit_price"), builder.mapped("quantity")
+    if price is None or quantity is None or not isinstance(builder.columns_map.get("unit_price"), str) \
+            or not isinstance(builder.columns_map.get("quantity"), str):
+        return False
+    discounts = [c for c in builder.columns if c.index not in builder.used and c.index != total.index
+                 and _DISCOUNT_WORDS & _words(c.name)]
+    for discount in discounts:
+        rows = matched = cut = 0
+        for row in builder.sample.rows:
+            if max(price.index, total.index, quantity.index, discount.index) >= len(row):
+                continue
+            one, whole = read_amount(row[price.index] or ""), read_amount(row[total.index] or "")
+            count = seats_of(row[quantity.index] or "")
+            if one is None or whole is None or not count:
+                continue
+            off = abs(read_amount(row[discount.index] or "") or Decimal(0))
+            rows += 1
+            matched += abs(one * count - off - whole) <= _CENT
+            cut += off > 0 and whole < one * count
+        if rows >= 3 and cut and matched >= _PAID_SHARE * rows:
+            del builder.columns_map["unit_price"]
+            builder.used.discard(price.index)
+            builder.evidence = [e for e in builder.evidence if e.key != "columns.unit_price"]
+            builder.choose("total_price", total, _(
+                "on nearly every row it is {price} times {quantity} less {discount}: what the row cost after its "
+                "discount, so each ticket's price is this amount divided by the quantity").format(
+                    price=price.name, quantity=quantity.name, discount=discount.name), check=True)
+            return True
+    return False
+
+
 def _total_over_seats(builder: DraftBuilder) -> None:
     """A price column headed as a total ("Total Paid") on rows that carry several seats (an
     orders report, one row per order): the whole row's amount, divided by its quantity. On
@@ -102,6 +149,11 @@ def _total_over_seats(builder: DraftBuilder) -> None:
             return
         why = _("its header names a total and rows carry a quantity ({quantity}): each ticket's price is this "
                 "amount divided by the quantity").format(quantity=quantity.name)
+    elif sum(ticket_types_in(v) > 1 for v in quantity.values) >= _SEVERAL_TYPES:
+        # « 2 adultes, 1 enfant » at 15,00 and 9,00 € in one amount: no price of one ticket can be it.
+        why = _("rows count their seats by ticket type in {quantity} (seats at several prices on one row): this "
+                "amount is what the whole row cost, so each ticket's price is this amount divided by the "
+                "quantity").format(quantity=quantity.name)
     elif _scales_with_quantity(builder, price, quantity):
         why = _("on rows of several tickets, this amount divided by {quantity} is the price of a single ticket "
                 "elsewhere in the file: it is what the whole row cost, so each ticket's price is this amount "
@@ -138,6 +190,9 @@ def _scales_with_quantity(builder: DraftBuilder, price: Column, quantity: Column
 
 
 _TOTAL_WORDS = frozenset({"total", "gesamt", "gesamtbetrag"})
+# Sampled rows that count seats of two ticket types or more in their quantity cell, from which an amount
+# beside it is the row's.
+_SEVERAL_TYPES = 3
 
 
 def _amount_of_the_line(builder: DraftBuilder) -> bool:
@@ -398,6 +453,43 @@ def _tax_included(builder: DraftBuilder, base: Column, others: list[Column],
                     and sum(1 for p, b in pairs if p is not None and p > b) >= len(pairs) / 2:
                 return paid, [], "ticket"
     return None
+
+
+def _leave_the_fees_out(builder: DraftBuilder) -> None:
+    """The amount read is, on nearly every row, another amount column plus a fee column and no tax
+    (TryBooking's "Total Paid" = "Ticket Total" + "Booking Fee"): the fee is the seller's, no part of
+    a ticket's price, so that other column is read instead, the same way (a row's total over its
+    quantity, or one ticket's price). With taxes, ``choose_the_amount_paid`` decides."""
+    field = "unit_price" if isinstance(builder.columns_map.get("unit_price"), str) else "total_price"
+    chosen = builder.mapped(field)
+    if chosen is None or not isinstance(builder.columns_map.get(field), str):
+        return
+    others = [c for c in builder.columns if c.index != chosen.index and c.index not in builder.used]
+    if any(_is_tax(c) and _holds_amounts(_amounts(builder, c)) for c in others):
+        return
+    fees = [c for c in others if _is_fee(c) and _holds_amounts(_amounts(builder, c))][:3]
+    if not fees:
+        return
+    fee_amounts = [_amounts(builder, c) for c in fees]
+    paid = _amounts(builder, chosen)
+    ones: list[int | None] = [1] * len(builder.sample.rows)
+    for base in others:
+        if not _could_be_paid(base) or max(vocab.header_score("unit_price", base.name),
+                                           vocab.header_score("total_price", base.name)) <= 0:
+            continue
+        values = _amounts(builder, base)
+        if not _holds_amounts(values) or _paid_is_base_plus(paid, values, fee_amounts, ones) is None:
+            continue
+        del builder.columns_map[field]
+        builder.used.discard(chosen.index)
+        added = ", ".join(f"«{c.name}»" for c in fees)
+        why = (_("on nearly every row, «{paid}» is this amount plus {fees}: a fee is the seller's, no part of a "
+                 "ticket's price, so this amount is read, divided by the quantity")
+               if field == "total_price" and builder.columns_map.get("quantity") is not None else
+               _("on nearly every row, «{paid}» is this amount plus {fees}: a fee is the seller's, no part of a "
+                 "ticket's price, so this amount is read"))
+        builder.choose(field, base, why.format(paid=chosen.name, fees=added), check=True)
+        return
 
 
 def _could_be_paid(c: Column) -> bool:

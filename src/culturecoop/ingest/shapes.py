@@ -416,11 +416,22 @@ _INTEGER = re.compile(r"-?\d+")
 _CODE = re.compile(r"[A-Za-z]{3}")
 _TOKEN = re.compile(r"[\w\-./:#]+")
 # Seats counted by ticket type in one cell ("2 x Plein tarif, 1 x Tarif réduit"): a quantity, their sum.
-_COUNTED_ITEM = r"[0-9]{1,4}\s*[xX×]\s*[^0-9\s,;+/|][^,;+/|]*"
+# A party written without the « x » (« 2 adultes, 1 enfant », "2 Adults, 1 Child", « 2 Erwachsene, 1 Kind »)
+# is one too when each count is followed by a word of a kind of person: "12 rue Haute, 3e étage"
+# or "2 Main St, 1 Apt" never is. The words are written as RE2 (DuckDB) and Python both read them, no
+# single quote among them (the pattern is pasted into SQL).
+_PARTY_WORDS = (r"adults?|adultes?|child|children|childs|kids?|enfants?|bambins?|seniors?|students?|[ée]tudiants?"
+                r"|concessions?|youths?|juniors?|teens?|teenagers?|infants?|babies|baby|b[ée]b[ée]s?|toddlers?"
+                r"|jeunes?|ados?|adolescents?|r[ée]duits?"
+                r"|erwachsener?|erwachsene|kinder|kind|jugendliche|jugendlicher|sch[üu]ler|studenten|senioren"
+                r"|erm[äa](?:ß|ss)igte?")
+_COUNTED_ITEM = (r"[0-9]{1,4}\s*(?:[xX×]\s*[^0-9\s,;+/|][^,;+/|]*"
+                 rf"|\s(?i:{_PARTY_WORDS})(?:[^A-Za-z,;+/|][^,;+/|]*)?)")
 COUNTED_SQL = rf"{_COUNTED_ITEM}(\s*[,;+/|]\s*{_COUNTED_ITEM})*"
 COUNTED = re.compile(COUNTED_SQL)
-# The count of each ticket type in such a cell (its group 1), in Python and in DuckDB's regexp_extract_all.
-COUNT_OF_ITEM_SQL = r"(?:^|[,;+/|])\s*([0-9]{1,4})\s*[xX×]"
+# The count of each ticket type in such a cell (its group 1), in Python and in DuckDB's regexp_extract_all:
+# the number each item of a cell ``COUNTED`` matches whole begins with.
+COUNT_OF_ITEM_SQL = r"(?:^|[,;+/|])\s*([0-9]{1,4})"
 _COUNT_OF_ITEM = re.compile(COUNT_OF_ITEM_SQL)
 
 
@@ -437,6 +448,13 @@ def seats_sum(cells: list[str | None]) -> str | None:
             return " + ".join(c or "" for c in cells)
         total += int(found.value)
     return str(total) if total else None
+
+
+def ticket_types_in(value: str) -> int:
+    """How many ticket types a quantity cell counts seats of ("2 adultes, 1 enfant": 2); 0 when it
+    is no such cell (a plain number, "2 places")."""
+    text = value.strip()
+    return len(_COUNT_OF_ITEM.findall(text)) if COUNTED.fullmatch(text) else 0
 
 
 def seats_of(value: str) -> int | None:

@@ -219,7 +219,8 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "full_name": ("name", "full name", "nom complet", "customer name", "nom et prenom", "prenom et nom",
                   "nom prenom", "prenom nom", "display name", "sort name", "attendee name", "buyer name",
                   "participant", "client", "nom du client", "nom client", "acheteur", "payeur", "holder name",
-                  "nom du participant", "nom participant complet", "customer", "patron", "purchaser", "buyer"),
+                  "nom du participant", "nom participant complet", "customer", "patron", "purchaser", "buyer",
+                  "contact"),
     "birth_date": ("birth date", "date of birth", "dob", "birthday", "date de naissance", "naissance",
                    "birthdate", "ne le", "ne e le"),
     "postal_code": ("plz", "postleitzahl", "eircode", "postal code", "postcode", "post code", "zip", "zip code", "code postal", "cp",
@@ -289,7 +290,9 @@ EXCLUDE_WORDS: dict[str, frozenset[str]] = {
     "status": frozenset({"date", "checkin", "home", "billing", "work", "shipping", "address", "adresse",
                          "province", "region", "country", "pays"}),
     "quantity": frozenset({"price", "prix", "montant", "amount"}),
-    "venue": frozenset({"postal", "zip", "postcode", "address", "adresse", "city", "ville"}),
+    # A charge a venue levies per ticket (AXS's "Facility Fee", « Taxe de salle ») is an amount, no venue.
+    "venue": frozenset({"postal", "zip", "postcode", "address", "adresse", "city", "ville", "fee", "fees", "frais",
+                        "charge", "charges", "tax", "taxe", "taxes", "surcharge", "levy", "gebuhr", "gebuhren"}),
     "postal_code": frozenset({"salle", "venue", "site", "lieu"}),
     # What a show, a play or a concert is called ("Nom du spectacle", "Nom de la représentation") is
     # no person's name.

@@ -70,7 +70,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "precio total", "totale", "importo totale", "prezzo totale", "totale ordine", "totaal", "totaalbedrag",
         "totaalprijs", "totaal bedrag", "totalt", "totalbelop", "totalpris", "summa", "totalbelopp",
         "wartosc", "suma", "razem", "wartosc zamowienia", "wartosc brutto", "kwota calkowita"),
-    "currency": ("moeda", "moneda", "divisa", "valuta", "waluta"),
+    "currency": ("moeda", "moneda", "divisa", "valuta", "waluta", "wahrung"),
     "channel": (
         "canal venda", "canal venta", "punto venta", "canale", "canale vendita", "punto vendita",
         "verkoopkanaal", "verkooppunt", "salgskanal", "forsaljningskanal", "kanal", "kanal sprzedazy",

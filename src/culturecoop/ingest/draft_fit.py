@@ -29,6 +29,9 @@ _TYPE_WORDS = frozenset({"type", "typ", "tipo", "art", "buchungsart"})
 _HASH_NUMBER = re.compile(r"#\d{3,}")
 # An address's state or province written as its code (WA, QC, NSW).
 _REGION_CODE = re.compile(r"[A-Z]{2,3}")
+# Words of a header that says "how to reach the person" without saying by what ("Contact", « Coordonnées »,
+# "Kontakt"): its values decide between an e-mail, a phone and a name.
+_CONTACT_WORDS = frozenset({"contact", "contacts", "coordonnees", "kontakt", "contacto", "contatto", "contato"})
 
 
 def shape_fit(name: str, c: Column, strong: bool = False) -> float:
@@ -119,6 +122,8 @@ def column_score(name: str, c: Column) -> float:
         # Values alone decide only where the shape is unmistakable.
         if name == "email" and fit >= 0.9:
             return 0.45 + 0.1 * fit
+        if name == "phone" and fit >= 0.9 and set(vocab.tokens(c.name)) & _CONTACT_WORDS:
+            return 0.45 + 0.1 * fit  # "Contact": +1 514 872 3199… (a code of grouped digits has no such header)
         if name == "order_id" and c.fill >= 0.9 and sum(bool(_HASH_NUMBER.fullmatch(v)) for v in c.values) \
                 >= 0.95 * len(c.values):
             return 0.55
@@ -144,6 +149,8 @@ def why_matched(name: str, c: Column) -> str:
     shown = {"email": "email", "phone": "phone", "postal_code": "postcode", "unit_price": "amount",
              "total_price": "amount",
              "purchased_at": "date", "event_starts_at": "date", "birth_date": "date"}.get(name)
+    if header <= 0 and name == "phone":
+        return _("{share} of its values are phone numbers").format(share=share_text(c.share("phone")))
     if header <= 0:
         return _("{share} of its values are e-mail addresses").format(share=share_text(c.share("email")))
     if shown == "date" and c.serials:

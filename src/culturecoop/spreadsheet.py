@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -38,8 +39,14 @@ _ARROW_FROM = 50_000
 def spreadsheet_column(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
     """``spreadsheet_text`` of every value of a text column (NULL stays NULL), in Arrow's C++."""
     if len(values) < _ARROW_FROM:
-        return pa.array([None if v is None else spreadsheet_text(v) for v in values.to_pylist()], type=values.type)
-    run = pc.match_substring_regex(values, _FORMULA)
+        # The mask built from its bits: ``pa.array`` of a list would make pyarrow import pandas.
+        flags = np.fromiter((v is not None and _FORMULA_START.match(v) is not None for v in values.to_pylist()),
+                            dtype=bool, count=len(values))
+        if not flags.any():
+            return values
+        run = pa.BooleanArray.from_buffers(pa.bool_(), len(flags), [None, pa.py_buffer(np.packbits(flags, bitorder="little"))])
+    else:
+        run = pc.match_substring_regex(values, _FORMULA)
     return pc.if_else(run, pc.binary_join_element_wise("'", values, ""), values)
 
 

@@ -67,7 +67,7 @@ RULES: tuple[CountryRule, ...] = (
     # Sweden: trunk 0, 7 to 9 digits after it ("070-368 32 73"); "184 96" → SE-18.
     CountryRule("SE", "46", (("0([1-9][0-9]{6,8})", r"\1"),), "Europe/Stockholm", "SEK", ("sv",),
                 postcode="[1-9][0-9]{2}_[0-9]{2}", prefixes=("SE", "S"), area=2),
-    CountryRule("FI", "358", (("0([1-9][0-9]{5,10})", r"\1"),), "Europe/Helsinki", "EUR",
+    CountryRule("FI", "358", (("0([1-9][0-9]{5,10})", r"\1"),), "Europe/Helsinki", "EUR", ("fi",),
                 postcode="[0-9]{5}", prefixes=("FI", "SF"), area=2),
     # Italy: landlines keep their 0 in E.164 (+39 02…), mobiles start with 3; CAP 20121 → IT-201.
     CountryRule("IT", "39", (("(0[0-9]{5,10}|3[0-9]{8,9})", r"\1"),), "Europe/Rome", "EUR", ("it",),

@@ -81,13 +81,18 @@ def _skip_summary_rows(con: duckdb.DuckDBPyConnection) -> None:
                OR list_contains(reasons, 'missing_patron_id') OR list_contains(reasons, 'bad_purchased_at'))
           AND regexp_matches(strip_accents(lower(raw)), '{_TOTAL_CELL}')"""
     )
-    # A report's closing block: one cell a line (quoted commas aside), after the table's last row.
+    # A report's closing block: one cell a line (quoted commas aside), after the table's last row. In a
+    # workbook, or a CSV file that pads it with separators, such a line has every column, all empty but
+    # its first, which writes words (Eventival's « Exported from Eventival on 11.03.2026 08:14 by … »).
+    one_cell = """NOT regexp_matches(regexp_replace(regexp_replace(raw, '"[^"]*"', '', 'g'), '[,;\\t|\\s]+$', ''),
+                                     '[,;\\t|]')"""
+    padded = f"""coalesce({one_cell} AND regexp_matches(raw, '^"?[^,;\\t|"]*[^\\W\\d_]\\S*\\s+\\S'), false)"""
     con.execute(
-        """UPDATE checked SET reasons = NULL, summary_row = true
-        WHERE list_contains(reasons, 'malformed_line')
-          AND line_no > (SELECT max(line_no) FROM checked WHERE NOT list_contains(reasons, 'malformed_line'))
-          AND NOT regexp_matches(regexp_replace(regexp_replace(raw, '"[^"]*"', '', 'g'), '[,;\\t|\\s]+$', ''),
-                                 '[,;\\t|]')"""
+        f"""UPDATE checked SET reasons = NULL, summary_row = true
+        WHERE (list_contains(reasons, 'malformed_line') OR (len(reasons) > 0 AND {padded}))
+          AND line_no > (SELECT max(line_no) FROM checked
+                         WHERE NOT list_contains(reasons, 'malformed_line') AND NOT {padded})
+          AND {one_cell}"""
     )
 
 

@@ -108,8 +108,9 @@ _GENDERS = {"homme", "femme", "h", "f", "m", "male", "female", "man", "woman", "
 # A numeric date, then an optional time: 2026-03-04T19:22:05.000, 21/05/26 07:08, 3/4/2026 2:22 PM, 22.03.2026 15h00.
 _DATE_TIME = re.compile(
     r"(?P<a>\d{1,4})(?P<s>[/.\-])(?P<b>\d{1,2})(?P=s)(?P<c>\d{2}|\d{4})"
-    # « 14.03.2026 kl. 19:00 », « 03/04/2026 às 21:00 », « 14-03-2026 om 20:00 »: a word before the time.
-    r"(?:(?P<sep>T|\s+(?:à|at|@|-|kl\.?|klo|klockan|om|às|as|alle|ore|a\s+las|um|o|godz\.?)\s+|,\s*|\s+)(?P<h>\d{1,2})(?P<hs>\s*[:hH]\s*)(?P<m>\d{2})"
+    # « 14.03.2026 kl. 19:00 », « 03/04/2026 às 21:00 », « 14-03-2026 om 20:00 »: a word before the time;
+    # after the word, Finnish and Danish write the time with a dot (« 13.3.2026 klo 19.00 »).
+    r"(?:(?P<sep>T|\s+(?:à|at|@|-|kl\.?|klo|klockan|om|às|as|alle|ore|a\s+las|um|o|godz\.?)\s+|,\s*|\s+)(?P<h>\d{1,2})(?P<hs>\s*[:hH]\s*|\.)(?P<m>\d{2})"
     r"(?::(?P<sec>\d{2})(?P<frac>\.\d+)?)?(?P<ampm>\s*[AaPp]\.?[Mm]\.?)?)?")
 
 
@@ -139,10 +140,12 @@ def candidate_formats(value: str) -> list[str]:
         return []
     if match["h"] is None:
         return dates
+    if match["hs"] == "." and not re.search(r"[^\W\d_]{2}", match["sep"]):
+        return []  # « 13.03.2026 19.00 » with no word before the time: no time of day is that sure
     # Between date and time: T, a space, or a word or sign as written ("à", "at", "@", "-", ",").
     joiner = match["sep"] if match["sep"] == "T" else re.sub(r"\s+", " ", match["sep"])
     hour = "%I" if match["ampm"] else "%H"
-    clock = f"{hour}h%M" if "h" in match["hs"].lower() else f"{hour}:%M"
+    clock = f"{hour}h%M" if "h" in match["hs"].lower() else f"{hour}.%M" if match["hs"] == "." else f"{hour}:%M"
     if match["sec"] is not None:
         clock += ":%S" + (".%f" if match["frac"] else "")
     if match["ampm"]:

@@ -68,7 +68,9 @@ HEADERS: dict[str, tuple[str, ...]] = {
                   "no de billet", "no du billet", "reference billet", "id participant", "participant id",
                   "no participant", "no", "id", "item id", "code billet", "qr code", "ticket code",
                   "numero billet", "ticket number", "ticket reference"),
-    "order_id": ("bestellnummer", "bestell no", "auftragsnummer", "buchungsnummer", "bestellung", "order id", "order no", "order", "commande", "no commande", "commande no", "id commande",
+    "order_id": ("bestellnummer", "bestell no", "auftragsnummer", "buchungsnummer", "bestellung",
+                 # CTS EVENTIM's « Vorgangsnummer »: the booking (its sale and its cancellation share it).
+                 "vorgangsnummer", "vorgangsnr", "vorgang no", "vorgangs no", "vorgang", "order id", "order no", "order", "commande", "no commande", "commande no", "id commande",
                  "no de commande", "reference commande", "order reference",
                  # A French box office's file of one purchase (Secutix, Rodrigue: "N° Dossier").
                  "dossier", "no dossier", "dossier no", "no de dossier", "reference dossier", "id dossier", "transaction", "transaction id",
@@ -357,7 +359,7 @@ STATUS_WORDS: dict[str, str] = {
     # Eventbrite's attendee report in French: « Participant » (attending), « Enregistré » (checked in).
     "participant": "sold", "participante": "sold", "enregistre": "sold", "enregistree": "sold",
     "ne participe pas": "cancelled",
-    "storniert": "cancelled", "erstattet": "refunded", "ruckerstattet": "refunded", "zuruckerstattet": "refunded",
+    "storniert": "cancelled", "storno": "cancelled", "stornierung": "cancelled", "erstattet": "refunded", "ruckerstattet": "refunded", "zuruckerstattet": "refunded",
     "abgelaufen": "cancelled", "umgetauscht": "exchanged",
     "refunded": "refunded", "refund": "refunded", "rembourse": "refunded", "remboursee": "refunded",
     "remboursement": "refunded", "returned": "refunded", "retourne": "refunded", "retournee": "refunded",

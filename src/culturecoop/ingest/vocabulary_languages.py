@@ -1,12 +1,13 @@
 """The words of exports written in Spanish, Portuguese, Italian, Dutch, the Scandinavian
-languages and Polish: column headers, ticket statuses, sales channels, yes and no, free tickets.
+languages, Finnish and Polish: column headers, ticket statuses, sales channels, yes and no, free tickets.
 
 Box offices in Brazil, Chile, Spain, Italy, the Netherlands, Norway, Sweden, Denmark or Poland
 export their sales from back offices that speak the venue's language (Sympla's « Data da
 compra », Passline's « Fecha Compra », Vivaticket's « Data vendita », Eventix's « Besteldatum »,
-TicketCo's « Kjøpstidspunkt », Tickster's « Köpdatum », eBilet's « Data zamówienia »).
+TicketCo's « Kjøpstidspunkt », Tickster's « Köpdatum », Lyyti's « Ilmoittautumisaika », eBilet's
+« Data zamówienia »).
 ``vocabulary`` adds these words to its French, English and German ones; they are written folded
-(lower case, no accents, ``ø`` as ``o``, ``ł`` as ``l``; "number" words as ``no``).
+(lower case, no accents, ``ø`` as ``o``, ``ä`` as ``a``, ``ł`` as ``l``; "number" words as ``no``).
 """
 
 from __future__ import annotations
@@ -21,7 +22,10 @@ HEADERS: dict[str, tuple[str, ...]] = {
         # Dutch, Norwegian, Danish, Swedish, Polish
         "ticketnummer", "ticket id", "kaartnummer", "billett id", "billettnummer", "billettnr", "billet id",
         "billetnummer", "biljett id", "biljettnummer", "biljettnr", "strekkode", "stregkode", "streckkod",
-        "no biletu", "id biletu", "kod biletu", "numer biletu", "kod kreskowy"),
+        "no biletu", "id biletu", "kod biletu", "numer biletu", "kod kreskowy",
+        # Finnish (Lyyti, Tiketti, Lippu.fi)
+        "lipun no", "lippu no", "lippunumero", "lippu id", "lipun id", "osallistujan id", "osallistuja id",
+        "osallistujatunnus", "viivakoodi"),
     "order_id": (
         "pedido", "no pedido", "pedido no", "id pedido", "codigo pedido", "no compra", "id compra",
         # Portugal's order (« Nº encomenda », « Referência da encomenda »).
@@ -33,7 +37,8 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "codice transazione", "cod transazione", "prenotazione", "codice prenotazione",
         "bestelling", "bestelnummer", "bestelling id", "bestelling no", "ordernummer", "ordernr",
         "ordre", "ordre id", "ordrenummer", "ordrenr", "ordre no", "bestilling", "bestillingsnummer",
-        "bokning", "bokningsnummer", "zamowienie", "no zamowienia", "id zamowienia", "numer zamowienia"),
+        "bokning", "bokningsnummer", "zamowienie", "no zamowienia", "id zamowienia", "numer zamowienia",
+        "tilaus", "tilausnumero", "tilaus no", "tilauksen no", "tilaus id", "varaus", "varausnumero", "varaus no"),
     "purchased_at": (
         "data compra", "data pedido", "data venda", "data pagamento", "comprado em", "data hora compra",
         "data encomenda",
@@ -45,17 +50,20 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "gekocht op", "verkoopdatum",
         "kjopstidspunkt", "kjopsdato", "kjopt", "kjopt dato", "ordredato", "salgsdato", "bestillingsdato",
         "kobsdato", "kobt", "kopdatum", "koptid", "kopt", "kopdatum tid", "orderdatum", "bokningsdatum",
-        "data zamowienia", "data zakupu", "data sprzedazy", "data transakcji", "data platnosci"),
+        "data zamowienia", "data zakupu", "data sprzedazy", "data transakcji", "data platnosci",
+        "ilmoittautumisaika", "ilmoittautumispaiva", "ilmoittautumisen aika", "tilausaika", "tilauspaiva",
+        "ostoaika", "ostopaiva", "maksupaiva", "myyntipaiva"),
     "status": (
         "situacao", "estado", "status pedido", "status pagamento", "estado pagamento", "situacao pedido",
         "estado pedido", "estado orden", "estado pago", "estado entrada",
         "stato", "stato ordine", "stato biglietto", "stato pagamento",
         "bestelstatus", "betaalstatus", "ticketstatus", "ordrestatus", "betalingsstatus", "billettstatus",
-        "orderstatus", "betalstatus", "biljettstatus", "status zamowienia", "status platnosci", "status biletu"),
+        "orderstatus", "betalstatus", "biljettstatus", "status zamowienia", "status platnosci", "status biletu",
+        "tila", "maksun tila", "maksutila", "tilauksen tila", "lipun tila"),
     "quantity": (
         "quantidade", "qtd", "qtde", "cantidad", "cant", "quantita", "qta", "no biglietti", "aantal",
         "aantal tickets", "antall", "antall billetter", "antal", "antal biljetter", "antal billetter",
-        "ilosc", "ilosc biletow", "liczba biletow"),
+        "ilosc", "ilosc biletow", "liczba biletow", "maara", "lukumaara", "kpl", "lippujen maara"),
     "unit_price": (
         "valor", "preco", "valor ingresso", "preco ingresso", "preco unitario", "valor unitario", "valor pago",
         "precio", "precio unitario", "precio entrada", "valor entrada", "importe", "monto", "precio pagado",
@@ -64,64 +72,72 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "prijs", "ticketprijs", "bedrag", "stukprijs", "prijs per stuk",
         "pris", "billettpris", "billetpris", "belop", "belob", "enhetspris", "enhedspris", "biljettpris", "belopp",
         "styckpris", "a pris",
-        "cena", "cena biletu", "cena jednostkowa", "kwota", "cena brutto"),
+        "cena", "cena biletu", "cena jednostkowa", "kwota", "cena brutto", "hinta", "lipun hinta", "yksikkohinta"),
     "total_price": (
         "valor total", "total pedido", "valor pedido", "monto total", "importe total", "total orden",
         "precio total", "totale", "importo totale", "prezzo totale", "totale ordine", "totaal", "totaalbedrag",
         "totaalprijs", "totaal bedrag", "totalt", "totalbelop", "totalpris", "summa", "totalbelopp",
-        "wartosc", "suma", "razem", "wartosc zamowienia", "wartosc brutto", "kwota calkowita"),
-    "currency": ("moeda", "moneda", "divisa", "valuta", "waluta", "wahrung"),
+        "wartosc", "suma", "razem", "wartosc zamowienia", "wartosc brutto", "kwota calkowita", "kokonaishinta",
+        "yhteensa", "loppusumma"),
+    "currency": ("moeda", "moneda", "divisa", "valuta", "waluta", "wahrung", "valuutta"),
     "channel": (
         "canal venda", "canal venta", "punto venta", "canale", "canale vendita", "punto vendita",
         "verkoopkanaal", "verkooppunt", "salgskanal", "forsaljningskanal", "kanal", "kanal sprzedazy",
-        "punkt sprzedazy", "origem", "origen"),
+        "punkt sprzedazy", "origem", "origen", "myyntikanava"),
     "event_title": (
         "evento", "nome evento", "nombre evento", "espetaculo", "espectaculo", "titulo", "funcion",
         "titolo", "spettacolo", "titolo evento", "evenement", "voorstelling", "naam evenement",
         "evenementnaam", "titel", "arrangement", "arrangementnavn", "forestilling", "tittel", "konsert",
         "evenemang", "evenemangsnamn", "forestallning", "wydarzenie", "nazwa wydarzenia", "tytul", "spektakl",
-        "koncert", "impreza"),
+        "koncert", "impreza", "tapahtuma", "tapahtuman nimi", "esitys", "konsertti"),
     "event_starts_at": (
         "data evento", "data sessao", "data inicio", "inicio", "horario", "data hora evento",
         "fecha evento", "fecha funcion", "fecha inicio", "fecha espectaculo", "fecha hora evento",
         "data spettacolo", "inizio", "data inizio", "data rappresentazione",
         "datum evenement", "datum voorstelling", "evenementdatum", "aanvang", "begintijd", "startdatum",
         "starttid", "starttidspunkt", "arrangementsdato", "forestillingsdato", "tidspunkt", "evenemangsdatum",
-        "forestallningsdatum", "data wydarzenia", "termin", "data imprezy", "data koncertu", "data spektaklu"),
+        "forestallningsdatum", "data wydarzenia", "termin", "data imprezy", "data koncertu", "data spektaklu",
+        "tapahtuman ajankohta", "ajankohta", "tapahtuman alkamisaika", "alkamisaika", "tapahtuman paivamaara",
+        "esityspaiva"),
     "venue": ("recinto", "sala", "teatro", "luogo", "sede", "locatie", "zaal", "spillested", "lokale", "scen",
-              "miejsce"),
+              "miejsce", "tapahtumapaikka"),
     "patron_id": ("id cliente", "codigo cliente", "cliente id", "no cliente", "codice cliente", "klantnummer",
-                  "klant id", "kundenummer", "kunde id", "kundnummer", "kund id", "id klienta", "no klienta"),
+                  "klant id", "kundenummer", "kunde id", "kundnummer", "kund id", "id klienta", "no klienta",
+                  "asiakasnumero", "asiakas id"),
     "email": ("e mailadres", "emailadres", "e post", "epost", "e postadresse", "e postadress", "correo",
-              "correo electronico", "indirizzo email", "posta elettronica", "adres e mail", "adres email"),
+              "correo electronico", "indirizzo email", "posta elettronica", "adres e mail", "adres email",
+              "sahkoposti", "sahkopostiosoite"),
     "phone": ("telefone", "telemovel", "celular", "telefono", "cellulare", "movil", "telefoonnummer", "mobiel",
               "mobielnummer", "mobilnummer", "mobiltelefon", "telefonnummer", "no telefonu", "numer telefonu",
-              "telefon komorkowy"),
-    "first_name": ("nome", "primeiro nome", "nombre", "nombres", "voornaam", "fornavn", "fornamn", "imie"),
+              "telefon komorkowy", "puhelin", "puhelinnumero", "matkapuhelin"),
+    "first_name": ("nome", "primeiro nome", "nombre", "nombres", "voornaam", "fornavn", "fornamn", "imie", "etunimi"),
     "last_name": ("sobrenome", "apelido", "apellido", "apellidos", "cognome", "achternaam", "etternavn",
-                  "efternavn", "efternamn", "nazwisko"),
+                  "efternavn", "efternamn", "nazwisko", "sukunimi"),
     "full_name": ("nome completo", "nombre completo", "nome e cognome", "nominativo", "naam", "volledige naam",
-                  "navn", "fullt navn", "namn", "fullstandigt namn", "imie i nazwisko"),
+                  "navn", "fullt navn", "namn", "fullstandigt namn", "imie i nazwisko", "nimi", "koko nimi"),
     "birth_date": ("data nascimento", "fecha nacimiento", "data nascita", "geboortedatum", "fodselsdato",
-                   "fodelsedatum", "data urodzenia"),
-    "postal_code": ("cep", "codigo postal", "cod postal", "cap", "postnummer", "postnr", "kod pocztowy"),
-    "patron_language": ("idioma", "lingua", "taal", "sprak", "jezyk"),
+                   "fodelsedatum", "data urodzenia", "syntymaaika"),
+    "postal_code": ("cep", "codigo postal", "cod postal", "cap", "postnummer", "postnr", "kod pocztowy", "postinumero"),
+    "patron_language": ("idioma", "lingua", "taal", "sprak", "jezyk", "kieli"),
     "consent_marketing": ("aceita newsletter", "acepta comunicaciones", "consenso marketing", "consenso newsletter",
-                          "nieuwsbrief", "nyhetsbrev", "zgoda marketingowa", "zgoda na marketing"),
+                          "nieuwsbrief", "nyhetsbrev", "zgoda marketingowa", "zgoda na marketing", "markkinointilupa",
+                          "uutiskirje"),
 }
 # One-word headers too vague to be sure of ("Estado", "Nome", "Totaal").
 GENERIC: frozenset[str] = frozenset({
     "estado", "stato", "pedido", "orden", "ordine", "ordre", "bestelling", "nome", "nombre", "naam", "navn", "namn",
     "totale", "totaal", "totalt", "suma", "razem", "valor", "canal", "canale", "kanal", "sala", "inicio", "inizio",
     "termin", "horario", "origem", "origen", "titel", "tittel", "titulo", "titolo", "tytul", "evento", "wartosc",
-    "kwota", "importe", "monto", "importo", "bedrag", "belop", "transazione", "sede", "scen", "lokale"})
+    "kwota", "importe", "monto", "importo", "bedrag", "belop", "transazione", "sede", "scen", "lokale", "tila",
+    "nimi", "tapahtuma", "tilaus", "varaus", "ajankohta"})
 # Words of a person column's header that say it is the ticket holder's, or the buyer's.
 ATTENDEE_WORDS: frozenset[str] = frozenset({
     "participante", "partecipante", "asistente", "titular", "deelnemer", "bezoeker", "deltaker", "deltager",
-    "deltagare", "besokare", "uczestnik", "uczestnika"})
+    "deltagare", "besokare", "uczestnik", "uczestnika", "osallistuja", "osallistujan"})
 BUYER_WORDS: frozenset[str] = frozenset({
     "comprador", "compradora", "acquirente", "koper", "kjoper", "kober", "kopare", "kupujacy", "kupujacego",
-    "nabywca", "cliente", "klant", "kunde", "kund", "klient", "klienta"})
+    "nabywca", "cliente", "klant", "kunde", "kund", "klient", "klienta", "ostaja", "ostajan", "tilaaja",
+    "tilaajan", "asiakas", "asiakkaan"})
 # Words that, in a header, say an amount is something else than a ticket's price: a fee, a tax, a
 # discount, a code, a refund, a tip.
 NOT_A_PRICE: frozenset[str] = frozenset({
@@ -130,22 +146,28 @@ NOT_A_PRICE: frozenset[str] = frozenset({
     "prevendita", "diritti", "commissione", "sconto", "codice", "rimborso", "mancia",
     "servicekosten", "kosten", "korting", "btw", "terugbetaling", "fooi",
     "gebyr", "avgift", "mva", "moms", "rabatt", "refusjon", "aterbetalning", "dricks",
-    "oplata", "prowizja", "rabat", "kod", "vat", "zwrot", "napiwek"})
+    "oplata", "prowizja", "rabat", "kod", "vat", "zwrot", "napiwek",
+    # Finnish: VAT (« ALV % »), a service or delivery fee, a discount and its code, a refund.
+    "alv", "palvelumaksu", "toimitusmaksu", "alennus", "alennuskoodi", "kampanjakoodi", "hyvitys"})
 # Words that, in a header, say it counts tickets (not their price).
 TICKET_COUNTS: frozenset[str] = frozenset({
     "ingressos", "entradas", "biglietti", "billetter", "biljetter", "bilety", "biletow", "quantidade",
-    "cantidad", "quantita", "aantal", "antall", "antal", "ilosc", "liczba"})
+    "cantidad", "quantita", "aantal", "antall", "antal", "ilosc", "liczba", "maara", "lukumaara", "kpl", "liput",
+    "lippuja"})
 # Words that, in a header, say it is about the show (not a purchase, nor a person).
 EVENT_WORDS: frozenset[str] = frozenset({
     "evento", "eventos", "espetaculo", "espectaculo", "spettacolo", "sessao", "sesion", "sessione", "funcion",
     "evenement", "voorstelling", "arrangement", "forestilling", "evenemang", "forestallning", "wydarzenia",
     "wydarzenie", "spektaklu", "koncertu", "imprezy", "ingresso", "entrada", "biglietto", "billett", "biljett",
-    "bilet", "biletu", "tipo"})
+    "bilet", "biletu", "tipo", "tapahtuma", "tapahtuman", "esitys", "esityksen",
+    "konsertti", "konsertin", "lippu", "lipun"})
 # Words that, in a header, say it is about the purchase (not the show).
 PURCHASE_WORDS: frozenset[str] = frozenset({
     "compra", "pedido", "venda", "venta", "vendita", "acquisto", "ordine", "operazione", "emissione", "bestelling",
     "aankoop", "besteld", "gekocht", "aangemaakt", "kjop", "kjopt", "kob", "kop", "kopt", "ordre", "zamowienia",
-    "zakupu", "sprzedazy", "pagamento", "pago", "betaling", "nascimento", "nacimiento", "nascita"})
+    "zakupu", "sprzedazy", "pagamento", "pago", "betaling", "nascimento", "nacimiento", "nascita", "tilaus",
+    "tilauksen", "osto", "maksu", "maksun", "ilmoittautumisaika", "ilmoittautumispaiva", "ilmoittautumisen",
+    "syntymaaika"})
 # Articles and prepositions left out when headers are compared ("Data da compra", "Fecha del evento").
 FILLERS: frozenset[str] = frozenset({"do", "da", "dos", "das", "del", "di", "della", "dell", "dello", "degli",
                                      "van", "het", "y", "og", "och", "pa"})
@@ -169,31 +191,37 @@ STATUS_WORDS: dict[str, str] = {
         # Polish
         "oplacone", "oplacony", "oplacona", "zrealizowane", "zrealizowany", "potwierdzone", "zaproszenie",
         # An order paid and waiting to be fulfilled (WooCommerce's "Processing"): a sale.
-        "processing"), "sold"),
+        "processing",
+        # Finnish (Lyyti): paid, free, confirmed, registered, invited guest
+        "maksettu", "maksuton", "vahvistettu", "ilmoittautunut", "osallistunut", "hyvaksytty", "kutsuvieras"), "sold"),
     **dict.fromkeys((
         "estornado", "estornada", "reembolsado", "reembolsada", "devuelto", "devuelta", "devolucion",
         "rimborsato", "rimborsata", "terugbetaald", "geretourneerd", "refundert", "tilbakebetalt", "refunderet",
-        "aterbetald", "aterbetalad", "krediterad", "zwrocone", "zwrocony", "zwrot"), "refunded"),
+        "aterbetald", "aterbetalad", "krediterad", "zwrocone", "zwrocony", "zwrot", "hyvitetty", "palautettu"),
+        "refunded"),
     **dict.fromkeys((
         "cancelado", "cancelada", "anulado", "anulada", "annullato", "annullata", "stornato", "stornata",
         "geannuleerd", "verlopen", "ongeldig", "kansellert", "avbestilt", "annullert", "annulleret",
-        "makulerad", "avbokad", "annullerad", "anulowane", "anulowany", "anulowana"), "cancelled"),
+        "makulerad", "avbokad", "annullerad", "anulowane", "anulowany", "anulowana", "peruttu", "peruutettu",
+        "peruuntunut", "mitatoity"), "cancelled"),
 }
 CHANNEL_WORDS: dict[str, str] = {
-    **dict.fromkeys(("site", "sito", "sitio web", "nett", "nettsalg", "webb", "webshop", "internetowy"), "web"),
+    **dict.fromkeys(("site", "sito", "sitio web", "nett", "nettsalg", "webb", "webshop", "internetowy", "verkkokauppa",
+                     "verkkomyynti"), "web"),
     **dict.fromkeys(("bilheteria", "bilheteira", "taquilla", "boleteria", "botteghino", "biglietteria", "kassa",
                      "billettluke", "billetsalg", "billetkontor", "biljettkontor", "deurverkoop", "puerta", "kasa",
-                     "cassa"), "box_office"),
-    **dict.fromkeys(("telefono", "telefoon", "telefon"), "phone"),
+                     "cassa", "lipunmyynti", "lippukassa"), "box_office"),
+    **dict.fromkeys(("telefono", "telefoon", "telefon", "puhelin"), "phone"),
     **dict.fromkeys(("rivenditore", "revendedor", "revendedora", "punto vendita", "ponto de venda",
-                     "wederverkoper", "forhandler", "aterforsaljare", "ombud"), "reseller"),
+                     "wederverkoper", "forhandler", "aterforsaljare", "ombud", "jalleenmyyja"), "reseller"),
 }
 # Negations before a word of sale ("não pago", "niet betaald", "ikke betalt", "nie opłacone").
-NEGATIONS: frozenset[str] = frozenset({"nao", "niet", "ikke", "inte", "nie"})
+NEGATIONS: frozenset[str] = frozenset({"nao", "niet", "ikke", "inte", "nie", "ei"})
 FREE_WORDS: tuple[str, ...] = ("cortesia", "gratuito", "gratuita", "omaggio", "vrijkaart", "fribillett",
-                               "fribillet", "fribiljett", "zaproszenie", "invitacion", "bezplatny")
-TRUE_WORDS: frozenset[str] = frozenset({"sim", "tak", "ja", "si"})
-FALSE_WORDS: frozenset[str] = frozenset({"nao", "nie", "nej", "nee"})
+                               "fribillet", "fribiljett", "zaproszenie", "invitacion", "bezplatny", "maksuton",
+                               "kutsuvieras", "vapaalippu")
+TRUE_WORDS: frozenset[str] = frozenset({"sim", "tak", "ja", "si", "kylla"})
+FALSE_WORDS: frozenset[str] = frozenset({"nao", "nie", "nej", "nee", "ei"})
 
 # Month names and abbreviations (folded) -> month: Dutch, Portuguese, Spanish, Italian, Swedish,
 # Norwegian, Danish, Polish (Polish in the nominative and in the genitive a date writes: « 14 marca »).
@@ -243,13 +271,16 @@ LANGUAGE_MARKERS: dict[str, frozenset[str]] = {
     "no": frozenset({"fornavn", "etternavn", "ordre", "billett", "starttid", "billettype", "kjopstidspunkt",
                      "poststed", "salgskanal", "rabattkode", "antall"}),
     "da": frozenset({"efternavn", "billet", "billettype", "kobsdato", "antal", "by"}),
+    "fi": frozenset({"etunimi", "sukunimi", "sahkoposti", "puhelin", "puhelinnumero", "postinumero", "tapahtuma",
+                     "hinta", "tila", "maksutapa", "tilaus", "osallistuja", "osallistujan", "lippu", "alv", "kpl",
+                     "ilmoittautumisaika", "osallistujatyyppi", "paikkakunta"}),
     "pl": frozenset({"imie", "nazwisko", "zamowienia", "wydarzenie", "wydarzenia", "cena", "ilosc", "wartosc",
                      "kod", "pocztowy", "miasto", "zgoda", "marketingowa", "kategoria", "biletu"}),
 }
 # The clock of a euro box office by the language of its headers, where no phone's country code tells it:
 # Portuguese headers and euros are Lisbon's (an hour behind Paris), Spanish ones Madrid's.
 EURO_LANGUAGE_ZONES: dict[str, str] = {"pt": "Europe/Lisbon", "es": "Europe/Madrid", "it": "Europe/Rome",
-                                       "nl": "Europe/Amsterdam"}
+                                       "nl": "Europe/Amsterdam", "fi": "Europe/Helsinki"}
 # Crowns ("kr") by the language of the headers.
 CROWNS: dict[str, str] = {"sv": "SEK", "no": "NOK", "da": "DKK"}
 # Countries culturecoop does not coarsen postal codes for, by calling code: their currency and clock,

@@ -79,13 +79,14 @@ def test_an_email_column_is_found_by_its_values(tmp_path: Path) -> None:
 def test_a_phone_column_headed_contact_is_found_by_its_values(tmp_path: Path) -> None:
     # « Coordonnées » holding phone numbers only: before, the column was left unused and the draft said
     # no column held an e-mail nor a phone (the rows linked to no one). A code of grouped digits under
-    # any other header stays no phone.
-    lines = ["Réf;Quand;Coordonnées;Prix;Spectacle;Code"]
-    lines += [f"R{i};{10 + i % 18:02d}/03/2026 20:00;+1 514 872 {3100 + i};25,00 $;Gala;4821 7730 {100 + i}"
-              for i in range(40)]
+    # any other header stays no phone, and so does a contact's birthday written year first.
+    lines = ["Réf;Quand;Coordonnées;Prix;Spectacle;Code;Contact birthday"]
+    lines += [f"R{i};{10 + i % 18:02d}/03/2026 20:00;+1 514 872 {3100 + i};25,00 $;Gala;4821 7730 {100 + i};"
+              f"19{50 + i}-0{1 + i % 9}-1{i % 10}" for i in range(40)]
     draft = draft_of(tmp_path / "ventes.csv", lines)
     assert draft.mapping["columns"]["phone"] == "Coordonnées"
     assert "Code" not in draft.mapping["columns"].values()
+    assert draft.mapping["columns"].get("birth_date") == "Contact birthday"
     set_language("fr")  # the autouse fixture of conftest.py sets it back
     french = draft_of(tmp_path / "ventes_fr.csv", lines)
     assert any(e.key == "columns.phone" and "numéros de téléphone" in e.why for e in french.decisions)

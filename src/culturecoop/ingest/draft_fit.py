@@ -122,7 +122,7 @@ def column_score(name: str, c: Column) -> float:
         # Values alone decide only where the shape is unmistakable.
         if name == "email" and fit >= 0.9:
             return 0.45 + 0.1 * fit
-        if name == "phone" and fit >= 0.9 and set(vocab.tokens(c.name)) & _CONTACT_WORDS:
+        if name == "phone" and fit >= 0.9 and c.date_share < 0.1 and set(vocab.tokens(c.name)) & _CONTACT_WORDS:
             return 0.45 + 0.1 * fit  # "Contact": +1 514 872 3199… (a code of grouped digits has no such header)
         if name == "order_id" and c.fill >= 0.9 and sum(bool(_HASH_NUMBER.fullmatch(v)) for v in c.values) \
                 >= 0.95 * len(c.values):

@@ -415,6 +415,8 @@ _PHONE_SEPARATED = re.compile(r"\d[\s.\-]\d")
 _NOT_DIGIT = re.compile(r"\D")
 _DIGITS_PHONE = re.compile(r"\+?\d{9,15}")
 _EIGHT_GROUPED = re.compile(r"\d{2,4}(?:[ .\-]\d{2,4}){1,3}")
+# A date written year first ("1985-03-12", "1985/03/12"): eight digits in groups, as a Norwegian number is.
+_ISO_DATE = re.compile(r"^(?:1[89]|20)\d{2}([/.\-])(?:0?[1-9]|1[0-2])\1(?:0?[1-9]|[12]\d|3[01])(?!\d)")
 _INTEGER = re.compile(r"-?\d+")
 _CODE = re.compile(r"[A-Za-z]{3}")
 _TOKEN = re.compile(r"[\w\-./:#]+")
@@ -479,7 +481,7 @@ _PHONE_EXTENSION = re.compile(r"(?i)[\s,;]*(?:ext\.?|extension|poste|p\.|x|#)\s*
 
 def _looks_phone(value: str) -> bool:
     value = _PHONE_EXTENSION.sub("", value)
-    if not _PHONE_CHARS.fullmatch(value) or _NUMERIC_DATE.match(value):
+    if not _PHONE_CHARS.fullmatch(value) or _NUMERIC_DATE.match(value) or _ISO_DATE.match(value):
         return False
     digits = _NOT_DIGIT.sub("", value)
     formatted = value.startswith(("+", "0", "(")) or bool(_PHONE_SEPARATED.search(value))

@@ -178,6 +178,22 @@ OUTCOMES: dict[str, tuple[int, int, int, str]] = {
     # added); attendee columns filled on an order's first ticket only, the buyer's beside them; a festival pass
     # beside day passes; invitations at 0.00; lei ("RON") and Romanian phones.
     "oveit-orders.csv": (29, 0, 0, "4066.00"),
+    # Twelfth sweep: Réseau Billetech, Admission.com / evenko, Ticketac, Starticket / Tickets.ch.
+    # A title block, one row per seat, « Représentation » written « 2026-03-13 à 20 h » (« 19 h 30 »), « Total » =
+    # « Prix » + « TPS » + « TVQ » (« 51,74 $ ») beside « Frais de service », « Courtoisie » at 0, phone-only bookings,
+    # 3 box-office sales naming nobody, a « Total : 35 billets » line (« 1 506,18 $ »).
+    "billetech-ventes.csv": (35, 0, 3, "1350.96"),
+    # Windows-1252, bilingual headers and values (« Payé / Paid »), one row per seat: « Prix du billet / Ticket
+    # Price », not the order's « Total de la commande / Order Total » (fees added, « 1 317,50 $ ») on each of its
+    # rows; comps at 0; 4 box-office seats naming nobody.
+    "admission-ventes.csv": (37, 0, 4, "2135.00"),
+    # Windows-1252, a title block, « vendredi 13 mars 2026 20:00 », « Montant » over « Nb places » (Ticketac's
+    # discounted price, not the « Prix public »), a group of 40 at « 1 280,00 € », invitations at 0, a Total line.
+    "ticketac-reservations.csv": (30, 0, 0, "2664.00"),
+    # A title block, « 13.03.2026 » and « 20:00 » apart, « Einzelpreis » × « Anzahl » beside the « Ticketgebühr » and
+    # the row's « Total » (« 1'112.50 »), « Freikarte » at 0, a « Callcenter » sale; 5 outlet and door sales naming
+    # nobody; a Total line.
+    "starticket-verkaeufe.csv": (30, 0, 5, "2696.00"),
 }
 # The columns of each export that hold a person: none of their values may be in the package.
 PERSONAL: dict[str, tuple[str, ...]] = {
@@ -292,6 +308,11 @@ PERSONAL: dict[str, tuple[str, ...]] = {
     "lyyti-osallistujat.txt": ("Etunimi", "Sukunimi", "Sähköposti", "Puhelinnumero", "Postinumero"),
     "oveit-orders.csv": ("Attendee Name", "Attendee Email", "Attendee Phone", "Buyer Name", "Buyer Email",
                          "Buyer Phone"),
+    "billetech-ventes.csv": ("Prénom", "Nom", "Courriel", "Téléphone", "Code postal"),
+    "admission-ventes.csv": ("Prénom / First Name", "Nom / Last Name", "Courriel / Email", "Téléphone / Phone",
+                             "Code postal / Postal Code"),
+    "ticketac-reservations.csv": ("Nom", "Prénom", "Email", "Téléphone", "Code postal"),
+    "starticket-verkaeufe.csv": ("Vorname", "Name", "Strasse", "PLZ", "E-Mail", "Telefon"),
 }
 # The sheet of a workbook that holds the tickets, when it is not the first.
 SHEETS: dict[str, str] = {"pretix-orders.xlsx": "Order positions", "etix-transactions.xlsx": "Transactions",
@@ -543,7 +564,7 @@ def test_docs_list_every_layout_taken() -> None:
                    "XING Events", "Sympla", "Eventix", "TicketCo", "Tickster", "Passline", "Vivaticket", "eBilet",
                    "WooCommerce", "pass Culture", "Yapla", "FareHarbor", "Bookeo", "Skiddle", "Tiqets", "TryBooking",
                    "Ticketino", "Regiondo", "BilletRéduc", "AXS", "Eventival", "CTS EVENTIM", "Ticketnet", "Lyyti",
-                   "Oveit"):
+                   "Oveit", "Réseau Billetech", "Admission.com / evenko", "Ticketac", "Starticket / Tickets.ch"):
         assert f"| {vendor} |" in section, vendor
     assert {name.split("-")[0] for name in OUTCOMES} == {
         "lepointdevente", "ticketmaster", "spektrix", "audienceview", "showpass", "universe", "ticketsource",
@@ -556,7 +577,7 @@ def test_docs_list_every_layout_taken() -> None:
         "eventfrog", "ticketline", "vendini", "tixly", "entradium", "ovationtix",
         "artspeople", "showare", "ticketcorner", "pass", "yapla", "fareharbor", "bookeo", "skiddle", "tiqets",
         "trybooking", "ticketino", "regiondo", "billetreduc", "axs", "eventival", "eventim", "ticketnet", "lyyti",
-        "oveit"}
+        "oveit", "billetech", "admission", "ticketac", "starticket"}
 
 
 def test_an_order_status_written_on_its_first_line_only(tmp_path: Path, keys: Path) -> None:
@@ -1599,3 +1620,30 @@ def test_a_closing_note_under_the_table_is_no_row(workbook: bool, tmp_path: Path
     lone.write_text("".join(",".join(row) + "\n" for row in [*rows[:-2], ["p99@exemple.fr", "", "", "", ""]]),
                     encoding="utf-8")
     assert check_export(lone, parse_profile(draft_mapping(lone).yaml_text, source="m.yaml"), today=TODAY).rows_rejected == 1
+
+
+@pytest.mark.parametrize(("value", "formats"), [
+    ("2026-03-13 à 20 h", ["%Y-%m-%d à %H h"]), ("2026-03-13 à 20h", ["%Y-%m-%d à %Hh"]),
+    ("2026-04-03 à 19 h 30", ["%Y-%m-%d à %H h %M"]), ("13.03.2026 20 h", ["%d.%m.%Y %H h"]),
+    ("01/03/2026 à 9h00", ["%d/%m/%Y à %Hh%M", "%m/%d/%Y à %Hh%M"])])
+def test_an_hour_written_without_its_minutes_or_with_spaces(value: str, formats: list[str]) -> None:
+    # Québec's « 2026-03-13 à 20 h » (no minutes) proposed no format, « 19 h 30 » one that read nothing
+    # (« %Hh%M »): the hour word is read as written, its spaces kept.
+    from culturecoop.ingest.shapes import candidate_formats
+
+    assert candidate_formats(value) == formats
+    con = duckdb.connect()
+    assert con.execute("SELECT try_strptime(?, ?)", [value, formats[0]]).fetchone()[0] is not None
+
+
+def test_a_column_of_dates_with_an_hour_in_words_is_the_start() -> None:
+    # Réseau Billetech's « Représentation » (« 2026-03-13 à 20 h ») was read as dates in text and the draft
+    # said they had no year (each given that of its first sale: a show a year ahead landed a year early).
+    draft = draft_mapping(VENDOR_EXPORTS / "billetech-ventes.csv")
+    assert draft.mapping["columns"]["event_starts_at"] == "Représentation", draft.mapping["columns"]
+    assert not any("without their year" in item for item in draft.undecided), draft.undecided
+
+
+def test_a_call_centre_written_in_one_word_is_a_phone_sale() -> None:
+    # Starticket's « Callcenter » (German writes it in one word) was a sale through some other channel.
+    assert drafted("starticket-verkaeufe.csv")[0]["channel_values"]["Callcenter"] == "phone"

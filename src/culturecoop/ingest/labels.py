@@ -53,7 +53,8 @@ DEFAULT_CHANNEL_VALUES: dict[str, str] = {
         "onsite", "door", "at the door", "porte", "a la porte", "pos", "point de vente", "counter",
         "comptoir", "walk-up", "walk up",
     ), "box_office"),
-    **dict.fromkeys(("phone", "telephone", "tel", "by phone", "par telephone", "call center", "call centre"), "phone"),
+    **dict.fromkeys(("phone", "telephone", "tel", "by phone", "par telephone", "call center", "call centre",
+                      "callcenter"), "phone"),
     **dict.fromkeys(("mobile", "app", "application", "mobile app", "application mobile", "ios", "android"), "mobile"),
     **dict.fromkeys((
         "reseller", "revendeur", "partner", "partenaire", "distributor", "distributeur", "affiliate",

@@ -110,8 +110,10 @@ _DATE_TIME = re.compile(
     r"(?P<a>\d{1,4})(?P<s>[/.\-])(?P<b>\d{1,2})(?P=s)(?P<c>\d{2}|\d{4})"
     # « 14.03.2026 kl. 19:00 », « 03/04/2026 às 21:00 », « 14-03-2026 om 20:00 »: a word before the time;
     # after the word, Finnish and Danish write the time with a dot (« 13.3.2026 klo 19.00 »).
-    r"(?:(?P<sep>T|\s+(?:à|at|@|-|kl\.?|klo|klockan|om|às|as|alle|ore|a\s+las|um|o|godz\.?)\s+|,\s*|\s+)(?P<h>\d{1,2})(?P<hs>\s*[:hH]\s*|\.)(?P<m>\d{2})"
-    r"(?::(?P<sec>\d{2})(?P<frac>\.\d+)?)?(?P<ampm>\s*[AaPp]\.?[Mm]\.?)?)?")
+    r"(?:(?P<sep>T|\s+(?:à|at|@|-|kl\.?|klo|klockan|om|às|as|alle|ore|a\s+las|um|o|godz\.?)\s+|,\s*|\s+)(?P<h>\d{1,2})(?:(?P<hs>\s*[:hH]\s*|\.)(?P<m>\d{2})"
+    r"(?::(?P<sec>\d{2})(?P<frac>\.\d+)?)?(?P<ampm>\s*[AaPp]\.?[Mm]\.?)?"
+    # A French hour with no minutes (« 2026-03-13 à 20 h », « 20h »).
+    r"|(?P<ho>\s*[hH])))?")
 
 
 def candidate_formats(value: str) -> list[str]:
@@ -140,12 +142,15 @@ def candidate_formats(value: str) -> list[str]:
         return []
     if match["h"] is None:
         return dates
+    if match["ho"] is not None:  # « 20 h », « 20h »: the hour word as written, no minutes
+        return [d + re.sub(r"\s+", " ", match["sep"]) + "%H" + match["ho"] for d in dates]
     if match["hs"] == "." and not re.search(r"[^\W\d_]{2}", match["sep"]):
         return []  # « 13.03.2026 19.00 » with no word before the time: no time of day is that sure
     # Between date and time: T, a space, or a word or sign as written ("à", "at", "@", "-", ",").
     joiner = match["sep"] if match["sep"] == "T" else re.sub(r"\s+", " ", match["sep"])
     hour = "%I" if match["ampm"] else "%H"
-    clock = f"{hour}h%M" if "h" in match["hs"].lower() else f"{hour}.%M" if match["hs"] == "." else f"{hour}:%M"
+    # « 19h30 », « 19 h 30 »: the hour word and its spaces as written (DuckDB reads them literally).
+    clock = f"{hour}{match['hs']}%M" if "h" in match["hs"].lower() else f"{hour}.%M" if match["hs"] == "." else f"{hour}:%M"
     if match["sec"] is not None:
         clock += ":%S" + (".%f" if match["frac"] else "")
     if match["ampm"]:

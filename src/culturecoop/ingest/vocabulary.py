@@ -394,6 +394,8 @@ CHANNEL_WORDS: dict[str, str] = {
     "counter": "box_office", "comptoir": "box_office", "caisse": "box_office", "pos": "box_office",
     "point de vente": "box_office", "on site": "box_office", "boxoffice": "box_office",
     "phone": "phone", "telephone": "phone", "tel": "phone", "call center": "phone", "centre d appels": "phone",
+    # German writes it in one word (Starticket's, Ticketcorner's « Callcenter »).
+    "callcenter": "phone", "call centre": "phone",
     "reseller": "reseller", "revendeur": "reseller", "partner": "reseller", "partenaire": "reseller",
     "distributor": "reseller", "distributeur": "reseller", "ticketmaster": "reseller", "fnac": "reseller",
     "mobile": "mobile", "app": "mobile", "application": "mobile", "ios": "mobile", "android": "mobile",

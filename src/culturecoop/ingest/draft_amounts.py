@@ -89,10 +89,7 @@ def _price_is_the_rows(builder: DraftBuilder, total: Column, seats: object) -> b
         why = _("on nearly every row of several tickets, {price} is this amount: it is what the whole row cost, "
                 "so each ticket's price is this amount divided by {quantity}").format(price=price.name,
                                                                                      quantity=quantity.name)
-    del builder.columns_map["unit_price"]
-    builder.used.discard(price.index)
-    builder.evidence = [e for e in builder.evidence if e.key != "columns.unit_price"]
-    builder.choose("total_price", total, why, check=True)
+    builder.read_instead("unit_price", total, why, as_field="total_price", check=True)
     return True
 
 
@@ -126,13 +123,10 @@ def _total_after_discount(builder: DraftBuilder, total: Column) -> bool:
             matched += abs(one * count - off - whole) <= _CENT
             cut += off > 0 and whole < one * count
         if rows >= 3 and cut and matched >= _PAID_SHARE * rows:
-            del builder.columns_map["unit_price"]
-            builder.used.discard(price.index)
-            builder.evidence = [e for e in builder.evidence if e.key != "columns.unit_price"]
-            builder.choose("total_price", total, _(
+            builder.read_instead("unit_price", total, _(
                 "on nearly every row it is {price} times {quantity} less {discount}: what the row cost after its "
                 "discount, so each ticket's price is this amount divided by the quantity").format(
-                    price=price.name, quantity=quantity.name, discount=discount.name), check=True)
+                    price=price.name, quantity=quantity.name, discount=discount.name), as_field="total_price", check=True)
             return True
     return False
 
@@ -217,11 +211,9 @@ def _amount_of_the_line(builder: DraftBuilder) -> bool:
         if not lines:
             continue
         line = max(lines, key=lambda c: (column_score(wanted, c), -c.index))
-        del builder.columns_map[field]
-        builder.used.discard(chosen.index)
-        builder.evidence = [e for e in builder.evidence if e.key != f"columns.{field}"]
-        builder.choose(wanted, line, _("{order} is the whole order's amount, repeated on each of its lines: each line's "
-                                       "own amount is read here").format(order=chosen.name), check=True)
+        builder.read_instead(field, line, _("{order} is the whole order's amount, repeated on each of its lines: each "
+                                            "line's own amount is read here").format(order=chosen.name),
+                             as_field=wanted, check=True)
         return True
     return False
 
@@ -297,10 +289,9 @@ def _price_of_each_line(builder: DraftBuilder) -> None:
         if _written_once_per_order(builder, c, order) or not any(
                 any(v for v in a[1:]) for a in _amounts_by_order(builder, c, order)):
             continue
-        builder.used.discard(price.index)
-        builder.choose("unit_price", c,
-                       _("{column} is written on an order's first line only (0 or nothing on its other lines): it "
-                       "is the whole order's amount, so each line's price is read here").format(column=price.name))
+        builder.read_instead("unit_price", c,
+                             _("{column} is written on an order's first line only (0 or nothing on its other lines): "
+                               "it is the whole order's amount, so each line's price is read here").format(column=price.name))
         return
 
 
@@ -480,15 +471,13 @@ def _leave_the_fees_out(builder: DraftBuilder) -> None:
         values = _amounts(builder, base)
         if not _holds_amounts(values) or _paid_is_base_plus(paid, values, fee_amounts, ones) is None:
             continue
-        del builder.columns_map[field]
-        builder.used.discard(chosen.index)
         added = ", ".join(f"«{c.name}»" for c in fees)
         why = (_("on nearly every row, «{paid}» is this amount plus {fees}: a fee is the seller's, no part of a "
                  "ticket's price, so this amount is read, divided by the quantity")
                if field == "total_price" and builder.columns_map.get("quantity") is not None else
                _("on nearly every row, «{paid}» is this amount plus {fees}: a fee is the seller's, no part of a "
                  "ticket's price, so this amount is read"))
-        builder.choose(field, base, why.format(paid=chosen.name, fees=added), check=True)
+        builder.read_instead(field, base, why.format(paid=chosen.name, fees=added), check=True)
         return
 
 
@@ -520,10 +509,7 @@ def choose_the_amount_paid(builder: DraftBuilder) -> None:
     if found is not None:
         paid, added, way = found
         wanted = "total_price" if way == "row" and any((s or 0) > 1 for s in seats) else field
-        del builder.columns_map[field]
-        builder.used.discard(price.index)
-        builder.evidence = [e for e in builder.evidence if e.key != f"columns.{field}"]
-        builder.choose(wanted, paid, _paid_why(price, added), check=True)
+        builder.read_instead(field, paid, _paid_why(price, added), as_field=wanted, check=True)
         _say_the_amount_paid(builder, paid, price, added, wanted)
         return
     # Already the amount paid: said too, with the price before taxes beside it.

@@ -65,6 +65,17 @@ class DraftBuilder:
         self.evidence = [e for e in self.evidence if e.key != key]
         self.note(key, column.name, why, check=check)
 
+    def read_instead(self, field: str, column: Column, why: str, *, as_field: str | None = None,
+                     check: bool = False) -> None:
+        """Read ``as_field`` (default ``field``) from ``column`` instead of ``field`` from the column it
+        was read from: that mapping, the use of its column and its reason go first."""
+        replaced = self.mapped(field)
+        del self.columns_map[field]
+        if replaced is not None:
+            self.used.discard(replaced.index)
+        self.evidence = [e for e in self.evidence if e.key != f"columns.{field}"]
+        self.choose(as_field or field, column, why, check=check)
+
     def mapped(self, name: str) -> Column | None:
         """The column the field ``name`` is read from (the first of a fallback list), if any."""
         spec = self.columns_map.get(name)

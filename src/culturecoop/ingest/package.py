@@ -240,7 +240,7 @@ def _check_table_file(file: Path, table: Any, entry: dict[str, Any], member_id: 
             for _batch in parquet.iter_batches(batch_size=_BATCH_ROWS):
                 pass
         rows = parquet.metadata.num_rows
-        found = read_columns(file, ["member_id"]).column("member_id")
+        found = parquet.read(columns=["member_id"]).column("member_id")
         others = [m for m in pc.unique(found).to_pylist() if m != member_id]
     except (pa.ArrowException, OSError, ValueError) as exc:  # DamagedPageError is a ValueError
         # The first clause of the explanation: one sentence, whatever Arrow appends.

@@ -89,6 +89,26 @@ def test_overview_is_silent_on_too_few_patrons() -> None:
     assert not {"overview.patrons_change", "overview.returning"} & rules(few)
 
 
+def test_the_months_also_held_a_year_before_are_compared_like_for_like() -> None:
+    """The period before starts before the data (a member's second season): the key figures show no
+    change, but the months whose same days a year before are in the data compare all the same."""
+    months = [{"month": f"2025-{m:02d}", "tickets": 100, "tickets_year_before": None} for m in (9, 10)]
+    months += [{"month": f"2025-{m:02d}", "tickets": 150, "tickets_year_before": 100} for m in (11, 12)]
+    months += [{"month": "2026-01", "tickets": 150, "tickets_year_before": 100}]
+    partial = {**SHORT_HISTORY, "first_day": "2024-10-15"}
+    found = {i.rule: i for i in insights.overview_rules({"overview": answer(overview_rows(1200, 0), coverage=partial,
+                                                                             by_month=months)})}
+    assert found["overview.year_before_change"].text("fr") == (
+        "Entre novembre 2025 et janvier 2026, les mois que vos données couvrent aussi un an plus tôt, vos billets sont "
+        "en hausse de 50\u00a0% : 450 contre 300 un an avant.")
+    assert found["overview.year_before_change"].text("en").startswith("From November 2025 to January 2026,")
+    # Two months are too few to say a trend; a comparable period before says it already.
+    two = insights.overview_rules({"overview": answer(overview_rows(1200, 0), coverage=partial, by_month=months[:4])})
+    assert not {"overview.year_before_change", "overview.year_before_stable"} & rules(two)
+    whole = insights.overview_rules({"overview": answer(overview_rows(1200, 1000), by_month=months)})
+    assert "overview.year_before_change" not in rules(whole)
+
+
 # -- audience --------------------------------------------------------------------------------------
 
 def test_audience_rules_fire_on_a_concentrated_audience_and_not_on_a_spread_one() -> None:

@@ -58,6 +58,29 @@ def test_overview_counts_patrons_new_and_basket(tiny: Path) -> None:
     assert rows["patrons"]["previous_period"] == 0
 
 
+def test_overview_month_by_month_against_the_same_days_a_year_before(tiny: Path) -> None:
+    """Each month of the period with its tickets and revenue, and the same days a year before only
+    where the member's data holds them all: its data starts on 3 January 2024, so January 2025 has
+    no year before (not a zero), February's is 0 and March's is the eight tickets of March 2024."""
+    with Warehouse(tiny) as w:
+        insert(w, "event", [("jazz-a", e, f"Spectacle {e}", datetime(d.year, d.month, d.day, 20), "Salle", "H2X", ["jazz"],
+                             ["Artiste"], 100, False, "fr") for e, d in (("A-1", date(2024, 1, 3)), ("A0", date(2024, 3, 5)))])
+        insert(w, "ticket", [ticket_row("jazz-a", f"Y{n}", f"J{n:03d}", "A0" if n else "A-1", datetime(2024, 1, 2, 12))
+                             for n in range(9)])
+    result = report(tiny, "overview", "jazz-a")
+    months = by(next(t for t in result.tables if t.name == "by_month").rows, "month")
+    assert list(months) == ["2025-01", "2025-02", "2025-03"] and all(m["whole_month"] for m in months.values())
+    assert sum(m["tickets"] for m in months.values()) == by(result.rows, "metric")["tickets"]["this_period"] == 50
+    assert sum(m["revenue"] for m in months.values()) == 1500.0
+    assert [m["tickets_year_before"] for m in months.values()] == [None, 0, 8]
+    assert months["2025-03"]["revenue_year_before"] == 240.0
+    # A period cut inside months counts their days only, and says so.
+    cut = report(tiny, "overview", "jazz-a", {"from": "2025-01-15", "to": "2025-03-10"})
+    rows = next(t for t in cut.tables if t.name == "by_month").rows
+    assert (rows[0]["first_day"], rows[0]["whole_month"], rows[-1]["last_day"]) == ("2025-01-15", False, "2025-03-10")
+    assert sum(r["tickets"] for r in rows) == by(cut.rows, "metric")["tickets"]["this_period"]
+
+
 def test_retention_is_event_over_event(tiny: Path) -> None:
     result = report(tiny, "retention", "jazz-a")
     events = by(result.tables[0].rows, "event_id")

@@ -256,6 +256,23 @@ def test_french_csv_opens_as_numbers_in_a_french_spreadsheet(app, coop: Coop) ->
         assert c.get(f"/m/{A}/overview.csv?table=nothing").status_code == 404
 
 
+def test_the_overview_charts_tickets_month_by_month(app, coop: Coop) -> None:
+    """« How are my sales going? »: the overview charts each month's tickets (beside the same days a
+    year before where the data holds them), adding up to the tab's key figure, and its table downloads."""
+    with new_client(app) as c:
+        login(c, coop.emails["A-analyst"])
+        page = c.get(f"/m/{A}/overview").text
+        chart = next(f for f in figures(page) if f["layout"]["title"]["text"] == "Billets des événements de chaque mois")
+        this_period = chart["data"][0]
+        assert this_period["name"] == "Cette période" and chart["layout"]["xaxis"]["title"]["text"] == "Mois des événements"
+        summary = c.get(f"/m/{A}/overview.json").json()["reports"]["overview"]["result"]["summary"]
+        assert sum(v or 0 for v in this_period["y"]) == summary["tickets"]
+        assert all(re.fullmatch(r"[a-zéû.]+ \d{4}( \(\d{1,2}–\d{1,2}\))?", m) for m in this_period["x"]), this_period["x"]
+        rows = french_csv(c.get(f"/m/{A}/overview.csv?table=overview-by_month").text)
+        assert list(rows[0])[:5] == ["Mois", "Du", "Au", "Billets", "Recettes ($)"], list(rows[0])
+        assert sum(as_number(r["Billets"]) for r in rows) == summary["tickets"]
+
+
 def test_suppressed_cells_show_under_k_and_stay_empty_in_the_csv(app, coop: Coop) -> None:
     with new_client(app) as admin:
         login(admin, coop.emails["coop"])

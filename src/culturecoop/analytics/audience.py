@@ -4,8 +4,10 @@ comes and spends (frequency). Member-only data: patron-level rows of the member 
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+from culturecoop.analytics.period import Period, month_end, month_ordinal, month_start
 from culturecoop.analytics.places import area_name
 from culturecoop.analytics.report import Column, ReportContext, ReportOutput, ReportTable
 from culturecoop.analytics.wording import number
@@ -30,6 +32,25 @@ SELECT CASE WHEN event_day >= $date_from THEN 'current' ELSE 'previous' END AS p
 FROM analytics_order
 WHERE member_id = $member AND event_day BETWEEN $prev_from AND $date_to
 GROUP BY CASE WHEN event_day >= $date_from THEN 'current' ELSE 'previous' END
+"""
+
+# Month by month: the period's own days, and the same days a year before (``year_before_*``).
+OVERVIEW_MONTHS = """
+SELECT CASE WHEN event_day >= $date_from THEN 'current' ELSE 'year_before' END AS period,
+       year(event_day) * 12 + month(event_day) - 1 AS month,
+       count(DISTINCT rid) AS patrons,
+       CAST(sum(tickets) AS BIGINT) AS tickets,
+       CAST(sum(revenue) AS DECIMAL(18, 2)) AS revenue
+FROM analytics_visit
+WHERE member_id = $member
+  AND (event_day BETWEEN $date_from AND $date_to OR event_day BETWEEN $year_before_from AND $year_before_to)
+GROUP BY CASE WHEN event_day >= $date_from THEN 'current' ELSE 'year_before' END,
+         year(event_day) * 12 + month(event_day) - 1
+"""
+
+# The member's own first event day: a year before it, the member's data holds nothing to compare with.
+MEMBER_FIRST_DAY = """
+SELECT min(event_day) AS first_day FROM analytics_visit WHERE member_id = $member
 """
 
 GEOGRAPHY_FSA = """
@@ -176,7 +197,55 @@ def overview(ctx: ReportContext) -> ReportOutput:
                                     n=number(unnamed, current_language())))
     ctx.notes.append(_("Previous period: {start} to {end}.").format(
         start=day_words(previous.start), end=day_words(previous.end)))
-    return ReportOutput([ReportTable("overview", _("Key figures"), columns, rows)], summary)
+    return ReportOutput([ReportTable("overview", _("Key figures"), columns, rows), _by_month(ctx)], summary)
+
+
+def year_before(day: date) -> date:
+    """The same day a year before (28 February for a 29th)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+def _by_month(ctx: ReportContext) -> ReportTable:
+    """The period month by month (its first and last months as far as the period runs), each beside
+    the same days a year before when the data holds them all (a period longer than a year has no
+    such comparison: its year before is partly itself)."""
+    period, first_in_data = ctx.period, ctx.query(MEMBER_FIRST_DAY)[0]["first_day"]
+    earlier = Period(year_before(period.start), year_before(period.end))
+    compared = period.days <= 366
+    found = {(r["period"], int(r["month"])): r for r in ctx.query(
+        OVERVIEW_MONTHS, year_before_from=earlier.start if compared else period.start,
+        year_before_to=earlier.end if compared else period.start)}
+    rows = []
+    for ordinal in range(month_ordinal(period.start), month_ordinal(period.end) + 1):
+        first, last = max(month_start(ordinal), period.start), min(month_end(ordinal), period.end)
+        now = found.get(("current", ordinal), {})
+        # The same days a year before, when the data holds every one of them.
+        known = compared and isinstance(first_in_data, date) and year_before(first) >= first_in_data
+        before = found.get(("year_before", ordinal - 12), {}) if known else {}
+        rows.append({
+            "month": f"{ordinal // 12:04d}-{ordinal % 12 + 1:02d}", "first_day": first.isoformat(),
+            "last_day": last.isoformat(),
+            "whole_month": first == month_start(ordinal) and last == month_end(ordinal),
+            "patrons": int(now.get("patrons") or 0), "tickets": int(now.get("tickets") or 0),
+            "revenue": round(float(now.get("revenue") or 0), 2),
+            "tickets_year_before": int(before.get("tickets") or 0) if known else None,
+            "revenue_year_before": round(float(before.get("revenue") or 0), 2) if known else None,
+        })
+    columns = (
+        Column("month", _("Month of the events (YYYY-MM)")),
+        Column("first_day", _("First day of the month counted (the period's first day for its first month)")),
+        Column("last_day", _("Last day of the month counted (the period's last day for its last month)")),
+        Column("whole_month", _("Whether the whole month is in the period")),
+        Column("patrons", _("Patrons who attended an event of that month")),
+        Column("tickets", _("Tickets for the events of that month")),
+        Column("revenue", _("Revenue of those tickets (taxes included)")),
+        Column("tickets_year_before", _("Tickets for the same days a year before (empty when the data does not hold them all)")),
+        Column("revenue_year_before", _("Revenue for the same days a year before (empty when the data does not hold them all)")),
+    )
+    return ReportTable("by_month", _("Month by month"), columns, rows)
 
 
 def geography(ctx: ReportContext) -> ReportOutput:

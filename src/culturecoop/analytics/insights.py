@@ -63,6 +63,8 @@ class Value:
             return wording.money(value, language, self.currency)
         if kind == "day":
             return wording.day(value, language)
+        if kind == "month":
+            return wording.month_long(value, language)
         if kind == "label":
             return wording.relabel(str(value), language)
         if kind in ("genre", "segment", "segment_rule", "figure", "metric", "age_band", "audience_age", "area"):
@@ -214,6 +216,8 @@ def overview_rules(results: Results) -> list[Insight]:
                            _("Revenue fell by {change} on the period before, to {revenue}."))
                 out.append(Insight("overview.revenue_change", message,
                                    {"change": Value("change", change), "revenue": Value("money", revenue, currency)}))
+    if not comparable_previous_period(result):
+        out += _year_before_rule(_rows(result, "by_month"))
     new_now, new_before = now.get("new_patrons"), before.get("new_patrons")
     if comparable_new_returning(result) and new_now is not None and new_before and new_before >= MIN_PATRONS:
         change = (new_now - new_before) / new_before
@@ -234,6 +238,30 @@ def overview_rules(results: Results) -> list[Insight]:
                            {"tickets": Value("number", tickets), "revenue": Value("money", revenue, currency),
                             "basket": Value("money", basket, currency)}))
     return out
+
+
+# Months compared with the same days a year before, at least, for a like-for-like sentence.
+MIN_MONTHS_COMPARED = 3
+
+
+def _year_before_rule(months: list[dict[str, Any]]) -> list[Insight]:
+    """When the period before is not wholly in the data, the months that are, against the same days
+    a year before: a like-for-like change the key figures cannot show."""
+    known = [r for r in months if r.get("tickets_year_before") is not None]
+    now, before = sum(int(r.get("tickets") or 0) for r in known), sum(int(r["tickets_year_before"]) for r in known)
+    if len(known) < MIN_MONTHS_COMPARED or before < MIN_PATRONS or now == 0:
+        return []
+    change = (now - before) / before
+    values = {"first": Value("month", known[0]["month"]), "last": Value("month", known[-1]["month"]),
+              "now": Value("number", now), "before": Value("number", before), "change": Value("change", change)}
+    if abs(change) < MIN_CHANGE:
+        return [Insight("overview.year_before_stable", _("From {first} to {last}, the months your data also holds a year before, "
+                                                          "you sold as many tickets as a year earlier: {now} against {before}."), values)]
+    message = (_("From {first} to {last}, the months your data also holds a year before, your tickets rose by {change}: "
+                 "{now} against {before} a year earlier.") if change > 0 else
+               _("From {first} to {last}, the months your data also holds a year before, your tickets fell by {change}: "
+                 "{now} against {before} a year earlier."))
+    return [Insight("overview.year_before_change", message, values)]
 
 
 # -- audience ------------------------------------------------------------------------------------

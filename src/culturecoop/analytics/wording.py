@@ -144,6 +144,9 @@ COLUMNS = {
 }
 TABLE_COLUMNS = {
     ("overview", "label"): _("Figure"), ("benchmark", "label"): _("Figure"),
+    ("by_month", "first_day"): _("From"), ("by_month", "last_day"): _("To"), ("by_month", "whole_month"): _("Whole month"),
+    ("by_month", "tickets_year_before"): _("Tickets a year before"),
+    ("by_month", "revenue_year_before"): _("Revenue a year before"),
     ("travel", "distance"): _("Code"), ("travel", "label"): _("Distance"),
     ("travel", "share"): _("Share of attendances"), ("cohorts", "share"): _("Share of the cohort"),
     **{(table, "share"): _("Share of patrons") for table in ("areas", "fsa", "ages", "bands", "grid")},
@@ -435,6 +438,16 @@ def month(value: Any, language: str) -> str:
     if not isinstance(value, date):
         return str(value)
     return _day(value, locale_of(language), "MMM y")
+
+
+def month_long(value: Any, language: str) -> str:
+    """A month (``2026-11``) in a sentence: novembre 2026 (fr), November 2026 (en)."""
+    if isinstance(value, str) and len(value) >= 7:
+        try:
+            return _day(date.fromisoformat(value[:7] + "-01"), locale_of(language), "MMMM y")
+        except ValueError:
+            return str(value)
+    return month(value, language)
 
 
 def moment(value: Any, language: str) -> str:

@@ -99,6 +99,39 @@ def overview(view: TabView, results: Results, t: Translator) -> None:
                                  TableView("overview-overview", t("Key figures"), columns, table_rows, collapsed=False,
                                            currency=t.currency),
                                  note=None if with_new else _overview_note(state, t)))
+    _by_month(view, _rows(result, "by_month"), t)
+
+
+def _month_name(row: Mapping[str, Any], t: Translator) -> str:
+    """A month on the chart's axis; a month the period cuts says its days (« juin 2025 (27–30) »)."""
+    name = t.month(row["month"])
+    if row.get("whole_month", True):
+        return name
+    return f"{name} ({int(str(row['first_day'])[8:10])}–{int(str(row['last_day'])[8:10])})"
+
+
+def _by_month(view: TabView, months: list[dict[str, Any]], t: Translator) -> None:
+    """Tickets month by month, beside the same days a year before where the data holds them."""
+    if not months:
+        return
+    names = [_month_name(r, t) for r in months]
+    series = [(t("This period"), [r.get("tickets") for r in months])]
+    compared = any(r.get("tickets_year_before") is not None for r in months)
+    if compared:
+        series.append((t("A year before"), [r.get("tickets_year_before") for r in months]))
+    chart = charts.bars(t("Tickets for each month's events"), names, series, t, value_title=t("Tickets"),
+                        category_title=t("Month of the events"))
+    lead = t("Tickets and revenue of the events held each month of the period.")
+    if compared:
+        lead += " " + t("Beside them, the same days a year before, for the months your data holds them.")
+    if any(not r.get("whole_month", True) for r in months):
+        lead += " " + t("A month the period cuts counts the days written beside its name.")
+    view.sections.append(Section("overview-by_month", t("Month by month"), chart, table(
+        "overview-by_month", t("Month by month"), months,
+        [Col("month", _("Month"), "month"), Col("first_day", _("From"), "day"), Col("last_day", _("To"), "day"),
+         Col("tickets", _("Tickets"), "int"), Col("revenue", _("Revenue"), "money"), Col("patrons", _("Patrons"), "int"),
+         Col("tickets_year_before", _("Tickets a year before"), "int"),
+         Col("revenue_year_before", _("Revenue a year before"), "money")], t), lead=lead))
 
 
 def _overview_note(state: str | None, t: Translator) -> str | None:

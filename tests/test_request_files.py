@@ -76,7 +76,7 @@ def test_consent_apply_of_a_deeply_nested_file_is_one_sentence(tmp_path: Path, m
     ("--patron-id", "", "--patron-id is empty; give the person's value as it appears in your export, or leave it out."),
     ("--email", " ", "--email is empty; give the person's value as it appears in your export, or leave it out."),
     ("--country", "ZZ", "--country ZZ is not a country whose phone numbers culturecoop reads; use one of CA, US, FR, "
-                        "BE, CH, LU, GB, IE, DE, AT, NL, NO, DK, SE, FI, IT, ES, PT, PL, CZ, BR, MX, AR, CL, AU, NZ, JP."),
+                        "BE, CH, LU, GB, IE, DE, AT, NL, NO, DK, SE, FI, IT, ES, PT, PL, CZ, HU, BR, MX, AR, CL, AU, NZ, JP."),
 ])
 def test_a_request_for_nobody_is_refused_before_it_is_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                               capsys: pytest.CaptureFixture[str], option: str,

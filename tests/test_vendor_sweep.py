@@ -194,6 +194,26 @@ OUTCOMES: dict[str, tuple[int, int, int, str]] = {
     # the row's « Total » (« 1'112.50 »), « Freikarte » at 0, a « Callcenter » sale; 5 outlet and door sales naming
     # nobody; a Total line.
     "starticket-verkaeufe.csv": (30, 0, 5, "2696.00"),
+    # Thirteenth sweep: Entradas.com, a Danish listing's ticket sales, Ticketbud, La Vitrine, Jegy.hu.
+    # Windows-1252, a title block, « Precio » × « Cantidad » beside « Gastos de gestión » and the row's « Importe »
+    # (the fees added, « 1.175,00 » for a school group of 50), « Pagada » / « Anulada » / « Devuelta » /
+    # « Invitación » at 0, phone bookings with no e-mail; 2 « Taquilla » sales naming nobody.
+    "entradas-informe-ventas.csv": (38, 0, 2, "2229.00"),
+    # « kr. 150,00 » quoted in a comma CSV beside a « Gebyr », « 13-03-2026 kl. 20:00 », « Navn » a whole name,
+    # « Betalt » / « Refunderet » / « Annulleret » / « Fribillet » at kr. 0,00, phones with and without +45.
+    "kultunaut-billetsalg.csv": (34, 0, 0, "8155.00"),
+    # One row per ticket: "Amount Paid" (after "EARLYBIRD" / "KUTX20"), not the "Ticket Price", the buyer's
+    # "Service Fee" nor the organizer's "Fees Absorbed"; purchaser and attendee columns; comps at $0.00; a
+    # box-office sale with a phone only; 1 cash door sale naming nobody.
+    "ticketbud-attendees.csv": (40, 0, 1, "920.50"),
+    # Windows-1252, a title block, « Total » = « Prix unitaire » × « Qté » + « TPS » + « TVQ » (« 103,48 $ » for two),
+    # 3 « Remboursement » lines (« -103,48 $ », the order's number) applied to their sales, « Billet de faveur » at
+    # « 0,00 $ », phone-only box-office sales; 2 « Guichet » sales naming nobody; a « Total » line.
+    "lavitrine-ventes.csv": (41, 0, 2, "2104.02"),
+    # Hungarian: « 2026.03.13. 19:00 », « 6 900 Ft » (forints, a space between thousands) × « Darab » beside the
+    # « Kezelési költség » and the row's « Összesen », « Vezetéknév » before « Keresztnév », « 06 30 … » phones,
+    # « Fizetve » / « Visszatérítve » / « Törölve » / « Tiszteletjegy » at 0 Ft; 2 « Pénztár » sales naming nobody.
+    "jegyhu-eladasok.csv": (36, 0, 2, "389600.00"),
 }
 # The columns of each export that hold a person: none of their values may be in the package.
 PERSONAL: dict[str, tuple[str, ...]] = {
@@ -313,6 +333,13 @@ PERSONAL: dict[str, tuple[str, ...]] = {
                              "Code postal / Postal Code"),
     "ticketac-reservations.csv": ("Nom", "Prénom", "Email", "Téléphone", "Code postal"),
     "starticket-verkaeufe.csv": ("Vorname", "Name", "Strasse", "PLZ", "E-Mail", "Telefon"),
+    "entradas-informe-ventas.csv": ("Localizador", "Nombre", "Apellidos", "Correo electrónico", "Teléfono",
+                                    "Código postal"),
+    "kultunaut-billetsalg.csv": ("Navn", "E-mail", "Telefon", "Postnummer"),
+    "ticketbud-attendees.csv": ("Purchaser First Name", "Purchaser Last Name", "Purchaser Email", "Purchaser Phone",
+                                "Attendee Name", "Attendee Email", "Ticket Number"),
+    "lavitrine-ventes.csv": ("Prénom", "Nom", "Courriel", "Téléphone", "Code postal"),
+    "jegyhu-eladasok.csv": ("Keresztnév", "Vezetéknév", "E-mail", "Telefonszám", "Irányítószám"),
 }
 # The sheet of a workbook that holds the tickets, when it is not the first.
 SHEETS: dict[str, str] = {"pretix-orders.xlsx": "Order positions", "etix-transactions.xlsx": "Transactions",
@@ -378,14 +405,16 @@ def personal_values(name: str) -> set[str]:
             if re.fullmatch(r"[\d\s().+-]{9,}", value):
                 found.update({digits, "+1" + digits[-10:], "+33" + digits[-9:], "+41" + digits[-9:],
                               "+32" + digits[-9:], "+44" + digits.lstrip("0"), "+49" + digits.lstrip("0")})
-                found.update(f"+{code}{digits.lstrip('0')}" for code in ("31", "39", "45", "46", "47", "48", "55", "56",
-                                                                         "61"))
-            if re.search(r"postal|postcode|zip|npa|postnummer|cap$|pocztowy", column.lower()):
+                found.update(f"+{code}{digits.lstrip('0')}" for code in ("31", "34", "36", "39", "45", "46", "47", "48",
+                                                                         "55", "56", "61"))
+                # As written with its country code, and Hungary's « 06 » trunk prefix in E.164.
+                found.update({"+" + digits, *(["+36" + digits[2:]] if digits.startswith("06") else [])})
+            if re.search(r"postal|postcode|zip|npa|postnummer|cap$|pocztowy|irányítószám", column.lower()):
                 found.add(value.replace(" ", ""))
-        first = next((values[c] for c in columns if re.search(r"first|prénom|vorname|voornaam|fornavn|förnamn|^nome$|^nombre$|imię|etunimi",
+        first = next((values[c] for c in columns if re.search(r"first|prénom|vorname|voornaam|fornavn|förnamn|^nome$|^nombre$|imię|etunimi|keresztnév",
                                                               c.lower())), "")
         last = next((values[c] for c in columns if re.search(r"last|^nom( |$)|^name$|sobrenome|apelido|achternaam|etternavn|efternamn|efternavn|sukunimi|"
-                                                             r"apellido|cognome|nazwisko", c.lower())
+                                                             r"apellido|cognome|nazwisko|vezetéknév", c.lower())
                      and "first" not in c.lower()), "")
         if first and last:
             found.update({f"{first} {last}", f"{last} {first}", f"{last}, {first}"})
@@ -564,7 +593,9 @@ def test_docs_list_every_layout_taken() -> None:
                    "XING Events", "Sympla", "Eventix", "TicketCo", "Tickster", "Passline", "Vivaticket", "eBilet",
                    "WooCommerce", "pass Culture", "Yapla", "FareHarbor", "Bookeo", "Skiddle", "Tiqets", "TryBooking",
                    "Ticketino", "Regiondo", "BilletRéduc", "AXS", "Eventival", "CTS EVENTIM", "Ticketnet", "Lyyti",
-                   "Oveit", "Réseau Billetech", "Admission.com / evenko", "Ticketac", "Starticket / Tickets.ch"):
+                   "Oveit", "Réseau Billetech", "Admission.com / evenko", "Ticketac", "Starticket / Tickets.ch",
+                   "Entradas.com / Ticketea", "Kultunaut (Danish ticket sales)", "Ticketbud", "La Vitrine",
+                   "Jegy.hu / InterTicket"):
         assert f"| {vendor} |" in section, vendor
     assert {name.split("-")[0] for name in OUTCOMES} == {
         "lepointdevente", "ticketmaster", "spektrix", "audienceview", "showpass", "universe", "ticketsource",
@@ -577,7 +608,8 @@ def test_docs_list_every_layout_taken() -> None:
         "eventfrog", "ticketline", "vendini", "tixly", "entradium", "ovationtix",
         "artspeople", "showare", "ticketcorner", "pass", "yapla", "fareharbor", "bookeo", "skiddle", "tiqets",
         "trybooking", "ticketino", "regiondo", "billetreduc", "axs", "eventival", "eventim", "ticketnet", "lyyti",
-        "oveit", "billetech", "admission", "ticketac", "starticket"}
+        "oveit", "billetech", "admission", "ticketac", "starticket", "entradas", "kultunaut", "ticketbud",
+        "lavitrine", "jegyhu"}
 
 
 def test_an_order_status_written_on_its_first_line_only(tmp_path: Path, keys: Path) -> None:
@@ -1016,6 +1048,9 @@ def test_an_export_in_another_language_is_read(name: str, bought: str, starts: A
     ("passline-ventas.csv", "CLP", "America/Santiago"),  # "$15.000" beside "+56" phones: pesos
     ("ticketline-bilhetes.csv", "EUR", "Europe/Lisbon"),  # euros under Portuguese headers (Paris's clock before)
     ("tixly-transaktioner.csv", "DKK", "Europe/Copenhagen"),  # "kr. 250,00" beside "+45" phones
+    ("kultunaut-billetsalg.csv", "DKK", "Europe/Copenhagen"),  # "kr. 150,00" under Danish headers (SEK before)
+    ("entradas-informe-ventas.csv", "EUR", "Europe/Madrid"),  # no currency written, Spanish mobiles and codes
+    ("jegyhu-eladasok.csv", "HUF", "Europe/Budapest"),  # "6 900 Ft", "06 30 …" and "+36" phones
 ])
 def test_the_currency_and_clock_of_a_country_culturecoop_does_not_know(name: str, currency: str, zone: str) -> None:
     # Brazil, Sweden, Poland, Norway, the Netherlands and Chile are none of the countries whose postal
@@ -1093,6 +1128,9 @@ def test_box_office_words_of_portugal_and_denmark(name: str, label: str) -> None
     ("ebilet-zamowienia.csv", "Kod pocztowy", "Telefon", "PL"),  # "739 582 273" had no token
     ("ticketco-billetter.csv", "Postnummer", "Mobil", "NO"),  # "484 14 522" was no phone at all
     ("tickster-kopare.csv", "Postnummer", "Mobilnummer", "SE"),  # "070-368 32 73" was +33 70…
+    ("entradas-informe-ventas.csv", "Código postal", "Teléfono", "ES"),  # "651 859 225" with no +34 was +33 651…
+    ("kultunaut-billetsalg.csv", "Postnummer", "Telefon", "DK"),  # Odense's 5000 was Belgium's BE-50
+    ("jegyhu-eladasok.csv", "Irányítószám", "Telefonszám", "HU"),  # "06 30 …" and 1061 read as no country's
 ])
 def test_postal_codes_and_phones_of_more_countries_are_read_as_theirs(name: str, column: str, phone: str,
                                                                       country: str, tmp_path: Path, keys: Path) -> None:
@@ -1647,3 +1685,67 @@ def test_a_column_of_dates_with_an_hour_in_words_is_the_start() -> None:
 def test_a_call_centre_written_in_one_word_is_a_phone_sale() -> None:
     # Starticket's « Callcenter » (German writes it in one word) was a sale through some other channel.
     assert drafted("starticket-verkaeufe.csv")[0]["channel_values"]["Callcenter"] == "phone"
+
+
+@pytest.mark.parametrize(("value", "formats"), [
+    ("2026.03.13. 19:00", ["%Y.%m.%d. %H:%M"]), ("2026.02.19. 14:14:22", ["%Y.%m.%d. %H:%M:%S"]),
+    ("2026.03.13.", ["%Y.%m.%d."]), ("2026.03.13", ["%Y.%m.%d"]),
+    # Croatian, Serbian and Slovene close the year instead (Entrio's « 13.03.2026. 20:00 »).
+    ("13.03.2026.", ["%d.%m.%Y."]), ("13.03.2026. 20:00", ["%d.%m.%Y. %H:%M"]), ("13.03.26.", [])])
+def test_a_hungarian_date_closes_its_day_with_a_dot(value: str, formats: list[str]) -> None:
+    # Jegy.hu's « 2026.03.13. 19:00 » (year first, a dot after the day) proposed no format: the dates were
+    # read as none, and the export as no sales report.
+    from culturecoop.ingest.shapes import candidate_formats
+
+    assert candidate_formats(value) == formats
+    if formats:
+        assert dt.datetime.strptime(value, formats[0]).day == 13 or value.startswith("2026.02.19")
+        assert duckdb.sql(f"SELECT strptime('{value}', '{formats[0]}')").fetchall()[0][0].year == 2026
+
+
+def test_a_hungarian_export_is_read(tmp_path: Path, keys: Path) -> None:
+    # Jegy.hu: Hungarian headers, « Fizetve » / « Visszatérítve » / « Törölve » / « Tiszteletjegy », « Pénztár »
+    # (the box office) and « Viszonteladó » (a reseller), forints, Budapest's postal codes (HU-10…), phones with
+    # Hungary's trunk prefix « 06 » in E.164.
+    name = "jegyhu-eladasok.csv"
+    mapping, _p = drafted(name)
+    assert mapping["status_values"] == {"Fizetve": "sold", "Visszatérítve": "refunded", "Törölve": "cancelled",
+                                        "Tiszteletjegy": "sold"}
+    assert mapping["channel_values"] == {"Online": "web", "Pénztár": "box_office", "Viszonteladó": "reseller"}
+    assert (mapping["columns"]["first_name"], mapping["columns"]["last_name"]) == ("Keresztnév", "Vezetéknév")
+    assert "Kezelési költség" not in mapping["columns"].values() and "Összesen" not in mapping["columns"].values()
+    _summary, package = run(name, tmp_path, keys)
+    assert {t["currency"] for t in read_table(package, "ticket")} == {"HUF"}
+    starts = {e["starts_at"] for e in read_table(package, "event")}
+    assert starts == {dt.datetime(2026, 3, 13, 19, 0), dt.datetime(2026, 3, 14, 15, 0), dt.datetime(2026, 3, 20, 19, 30)}
+    assert {p["fsa"] for p in read_table(package, "patron")} >= {"HU-10", "HU-11", "HU-20", "HU-21"}
+    # « 06 30 645 5507 » and « +36 30 645 5507 » are one number.
+    con = duckdb.connect()
+    install_normalizers(con)
+    assert con.execute("SELECT cc_phone_in('06 30 645 5507', 'HU'), cc_phone_in('+36 30 645 5507', 'HU'), "
+                       "cc_phone_in('06 1 234 5678', 'HU')").fetchone() == ("+36306455507", "+36306455507", "+3612345678")
+
+
+def test_a_refund_written_as_a_later_line_of_its_order(tmp_path: Path, keys: Path) -> None:
+    # La Vitrine's box office writes a refund as a line of its own, later, under the sale's « No commande », its
+    # amounts negative (« -103,48 $ ») and its « Qté » the seats refunded: applied to the sale, which is refunded.
+    name = "lavitrine-ventes.csv"
+    mapping, _p = drafted(name)
+    assert (mapping["columns"]["total_price"], mapping["columns"]["quantity"]) == ("Total", "Qté")
+    summary, package = run(name, tmp_path, keys)
+    assert summary.refunds_merged == 3
+    refunded = {r["No commande"] for r in table(name) if r["Type de transaction"] == "Remboursement"}
+    tickets = read_table(package, "ticket")
+    assert sum(t["status"] == "refunded" for t in tickets) == len(refunded)
+    assert all(t["unit_price"] >= 0 for t in tickets)
+
+
+def test_an_organizers_absorbed_fee_and_a_fee_charged_are_no_price() -> None:
+    # Ticketbud's "Fees Absorbed" (the organizer's) and "Service Fee" (the buyer's) beside the "Amount Paid" after a
+    # discount code; Entradas.com's « Importe » (the row, fees added) beside « Precio » × « Cantidad ».
+    ticketbud, _p = drafted("ticketbud-attendees.csv")
+    assert ticketbud["columns"]["unit_price"] == "Amount Paid"
+    assert not {"Fees Absorbed", "Service Fee", "Ticket Price", "Discount"} & set(map(str, ticketbud["columns"].values()))
+    entradas, _p = drafted("entradas-informe-ventas.csv")
+    assert (entradas["columns"]["unit_price"], entradas["columns"]["quantity"]) == ("Precio", "Cantidad")
+    assert "Importe" not in entradas["columns"].values() and "Gastos de gestión" not in entradas["columns"].values()

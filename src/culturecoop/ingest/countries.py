@@ -83,6 +83,10 @@ RULES: tuple[CountryRule, ...] = (
                 postcode="[0-9]{2}_[0-9]{3}", prefixes=("PL",), area=2),
     CountryRule("CZ", "420", (("([2-9][0-9]{8})", r"\1"),), "Europe/Prague", "CZK",
                 postcode="[1-7][0-9]{2}_[0-9]{2}", prefixes=("CZ",), area=2),
+    # Hungary: the trunk prefix is 06 (« 06 30 645 5507 », a mobile's nine digits; Budapest's 1 and seven, the
+    # other areas' two and six); four-digit postal codes, Budapest's 1011–1239 (its districts: HU-10 to HU-12).
+    CountryRule("HU", "36", (("06([1-9][0-9]{7,8})", r"\1"),), "Europe/Budapest", "HUF", ("hu",),
+                postcode="[1-9][0-9]{3}", prefixes=("HU", "H"), area=2),
     # The Americas. Brazil: a two-digit area code, then a 9-prefixed mobile (nine digits) or a landline
     # (eight), a trunk 0 and a carrier's two digits before them at most; a mobile written with its old
     # eight digits gets its 9. CEP "01310-100" → BR-013.

@@ -202,7 +202,14 @@ def amount_settings(price: Column | None, header: str | None) -> tuple[str, floa
     scale: float = 1
     cents_header = bool(re.search(r"\b(cents?|centimes?)\b", vocab.fold(header or "")))
     whole = style.integers == style.parsed
-    if cents_header or (whole and style.median >= 400):
+    # An amount written with its currency (« 6 900 Ft », "$15.000", "4 500 CZK") is in that currency's units:
+    # nobody writes cents beside a currency sign.
+    sign = next((s for s, n in style.symbols.most_common() if n * 2 >= style.parsed), None)
+    if whole and style.median >= 150 and sign is not None and not cents_header:
+        evidence.append(Evidence("amount_scale", 1, _("every amount is a whole number, typically {median}, written with "
+                                                      "its currency ({sign}): read as currency units, not cents").format(
+                                                          median=style.median, sign=sign)))
+    elif cents_header or (whole and style.median >= 400):
         scale = 0.01
         evidence.append(Evidence("amount_scale", 0.01, _("every amount is a whole number and the typical one is {median}: "
                                                          "amounts are in cents").format(median=style.median),
@@ -400,6 +407,13 @@ def decide_place(phones: Column | None, postcodes: Column | None, price: Column 
                     zones[_CA_AREA_CODES[area]] += 1
     euros = bool(symbols["€"] or codes["EUR"] or symbols["EUR"])
     pounds = bool(symbols["£"] or codes["GBP"] or symbols["GBP"])
+    if hint is None and fits and postcodes is not None:
+        # National numbers that several countries of the headers' language write (Spain's and Chile's nine
+        # digits) beside postal codes only one of them writes (Spain's five digits, Chile's seven): that one.
+        plain = [v.strip() for v in postcodes.values[:400] if re.fullmatch(r"\d{4,5}", v.strip())]
+        both = {code for candidates in fits for code in candidates
+                if plain and sum(countries.postcode_fits(code, v) for v in plain) >= 0.8 * len(plain)}
+        hint = both.pop() if len(both) == 1 else None
     _settle(votes, fits, hint, 2)
     euro_home = hint if hint is not None and countries.BY_CODE[hint].currency == "EUR" else None
     if euros:

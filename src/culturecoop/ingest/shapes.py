@@ -108,6 +108,9 @@ _GENDERS = {"homme", "femme", "h", "f", "m", "male", "female", "man", "woman", "
 # A numeric date, then an optional time: 2026-03-04T19:22:05.000, 21/05/26 07:08, 3/4/2026 2:22 PM, 22.03.2026 15h00.
 _DATE_TIME = re.compile(
     r"(?P<a>\d{1,4})(?P<s>[/.\-])(?P<b>\d{1,2})(?P=s)(?P<c>\d{2}|\d{4})"
+    # Hungarian writes the year first and closes the day with a dot (« 2026.03.13. 19:00 »); Croatian closes
+    # the year (« 13.03.2026. 20:00 »).
+    r"(?P<closed>(?<=\.\d)\.|(?<=\.\d\d)\.|(?<=\.\d{4})\.)?"
     # « 14.03.2026 kl. 19:00 », « 03/04/2026 às 21:00 », « 14-03-2026 om 20:00 »: a word before the time;
     # after the word, Finnish and Danish write the time with a dot (« 13.3.2026 klo 19.00 »).
     r"(?:(?P<sep>T|\s+(?:à|at|@|-|kl\.?|klo|klockan|om|às|as|alle|ore|a\s+las|um|o|godz\.?)\s+|,\s*|\s+)(?P<h>\d{1,2})(?:(?P<hs>\s*[:hH]\s*|\.)(?P<m>\d{2})"
@@ -132,8 +135,12 @@ def candidate_formats(value: str) -> list[str]:
     if match is None:
         return []
     sep = match["s"]
-    if len(match["a"]) == 4:
-        dates = [f"%Y{sep}%m{sep}%d"]
+    if match["closed"] and (sep != "." or len(match["a"]) == 3 or (len(match["a"]) <= 2 and len(match["c"]) != 4)):
+        return []
+    if match["closed"] and len(match["a"]) <= 2:
+        dates = ["%d.%m.%Y."]  # Croatian, Serbian, Slovene close the year with a dot (« 13.03.2026. »)
+    elif len(match["a"]) == 4:
+        dates = [f"%Y{sep}%m{sep}%d" + (match["closed"] or "")]
     elif len(match["a"]) <= 2:
         year = "%Y" if len(match["c"]) == 4 else "%y"
         # Dots separate day, month, year in that order wherever they are written (01.03.2026).
@@ -299,22 +306,23 @@ class _Amount:
 
 
 # ISO codes written beside an amount ("NOK 250,00", "1 200 SEK"), and the currency words of the
-# other box offices: "R$ 80,00" (reais: not dollars), "195 kr" (Scandinavian crowns), "89,00 zł".
+# other box offices: "R$ 80,00" (reais: not dollars), "195 kr" (Scandinavian crowns), "89,00 zł", "6 900 Ft"
+# (Hungarian forints).
 _CODES = ("CAD|EUR|USD|CHF|GBP|AUD|NZD|NOK|SEK|DKK|ISK|PLN|CZK|HUF|RON|BGN|BRL|CLP|MXN|ARS|COP|PEN|UYU|JPY|ZAR")
-_SYMBOLS = re.compile(r"R\$|[€$£]|\b(?:" + _CODES + r")\b|\bKR\b|ZŁ|\bZL\b|KČ")
-_SYMBOL_CODES = {"R$": "BRL", "ZŁ": "PLN", "ZL": "PLN", "KČ": "CZK", "KR": "kr"}
+_SYMBOLS = re.compile(r"R\$|[€$£]|\b(?:" + _CODES + r")\b|\bKR\b|ZŁ|\bZL\b|KČ|\bFT\b")
+_SYMBOL_CODES = {"R$": "BRL", "ZŁ": "PLN", "ZL": "PLN", "KČ": "CZK", "KR": "kr", "FT": "HUF"}
 # Swiss francs as the Swiss write them beside an amount: "Fr. 25.-", "SFr. 45.00", "45 Frs".
 _FRANCS = re.compile(r"(?i)(?<![a-z])s?frs?\.?(?=[\s\d]|$)")
 # Canadian dollars written as CA$ (Eventbrite), C$, $CA, $ CAN or CDN$: the letters go with the sign.
 _CANADIAN = re.compile(r"\b(?:CA|CAN|CDN|C)\s?\$|\$\s?(?:CA|CAN|CDN)\b")
-_NOT_NUMBER = re.compile(r"\b(?:" + _CODES + r"|US|KR|EUROS?|DOLLARS?|TTC)\b\.?|R\$|ZŁ|\bZL\b|KČ|[€$£\s\u00a0\u202f()]")
+_NOT_NUMBER = re.compile(r"\b(?:" + _CODES + r"|US|KR|FT|EUROS?|DOLLARS?|TTC)\b\.?|R\$|ZŁ|\bZL\b|KČ|[€$£\s\u00a0\u202f()]")
 # Every word an amount may carry (upper case): the currencies above, the letters of CA$, R$ and
 # Swiss francs, « euros » and « TTC ». A price cell with any other word is no amount (« Tarif -12
 # ans » is not a refund of 12), unless one of its words gives the ticket (« Gratuit -12 ans »).
-AMOUNT_WORDS: tuple[str, ...] = (*_CODES.split("|"), "US", "KR", "R", "ZŁ", "ZL", "KČ", "FR", "FRS", "SFR",
+AMOUNT_WORDS: tuple[str, ...] = (*_CODES.split("|"), "US", "KR", "R", "ZŁ", "ZL", "KČ", "FT", "FR", "FRS", "SFR",
                                  "SFRS", "CA", "CAN", "CDN", "C", "EURO", "EUROS", "DOLLAR", "DOLLARS", "TTC")
 # The words that say which currency an amount is in (beside the signs € $ £).
-CURRENCY_WORDS: tuple[str, ...] = (*_CODES.split("|"), "KR", "ZŁ", "ZL", "KČ", "FR", "FRS", "SFR", "SFRS", "EURO",
+CURRENCY_WORDS: tuple[str, ...] = (*_CODES.split("|"), "KR", "ZŁ", "ZL", "KČ", "FT", "FR", "FRS", "SFR", "SFRS", "EURO",
                                    "EUROS", "DOLLAR", "DOLLARS")
 # One number as a price cell writes it, its thousands grouped or not ("15", "1 200,00", "1'250.50").
 NUMBER_IN_TEXT = r"[0-9]+(?:[ \u00a0\u202f.,'][0-9]+)*"

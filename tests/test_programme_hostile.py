@@ -58,6 +58,9 @@ HOSTILE = {
                                  "line 2: capacity '1000000000000' is not a number of seats; write the seats on sale as a whole number from 0 to 2,000,000,000"),
     "negative capacity": (_season("JD00071,William Prévost Quintet,2026-12-26 20:00,Le Dièse,H2X 2R7,bebop,William Prévost,-220,true,fr,38.25"),
                           "line 2: capacity '-220' is not a number of seats"),
+    # A word for the seats was asked « write it like 45.00 », a price.
+    "capacity in words": (_season("JD00071,William Prévost Quintet,2026-12-26 20:00,Le Dièse,H2X 2R7,bebop,William Prévost,complet,true,fr,38.25"),
+                          "line 2: capacity 'complet' is not a number of seats; write the seats on sale as a whole number from 0 to 2,000,000,000"),
     "negative price": (_season("JD00071,William Prévost Quintet,2026-12-26 20:00,Le Dièse,H2X 2R7,bebop,William Prévost,220,true,fr,-38.25"),
                        "line 2: price '-38.25' is negative, and a price cannot be; write the price of one admission"),
     "year 27": (_season("JD00072,William Prévost Quintet,0027-01-02 20:00,Le Dièse,H2X 2R7,bebop,William Prévost,220,true,fr,38.25"),

@@ -378,6 +378,21 @@ def test_a_day_is_written_as_a_day_and_a_huge_value_is_not_echoed(world: World) 
             assert far.status_code == 400 and "hors des jours que couvrent les rapports" in far.json()["error"]["message"]
 
 
+def test_an_event_given_to_a_report_that_takes_none_is_refused_not_ignored(world: World) -> None:
+    """``reports/overview?event=X`` answered 200 with the member's overview, as if it were event X's
+    figures; the command line refuses the same question (« --event … the report overview takes none »)."""
+    auth = {"Authorization": f"Bearer {world.coop.tokens['A-admin']}"}
+    with new_client(world.app, None) as c:
+        for name in ("overview", "geography"):
+            response = c.get(f"/api/v1/members/{A}/reports/{name}", params={"event": "JD00075"}, headers=auth)
+            assert response.status_code == 400, (name, response.status_code, response.text[:200])
+            assert response.json()["error"]["message"] == (
+                f"Le paramètre event choisit le spectacle du rythme des ventes (rapport pace) ; le rapport {name} "
+                "n’en prend pas : retirez event.")
+        plain = c.get(f"/api/v1/members/{A}/reports/overview", headers=auth)
+    assert plain.status_code == 200, plain.text[:200]
+
+
 def test_a_malformed_json_body_or_form_is_said_as_such(world: World) -> None:
     """« Des valeurs manquent ou sont invalides (1) » for a body that is no JSON; « (HTTP 400) » for a
     form without its multipart boundary."""

@@ -118,6 +118,20 @@ def check_template(text: str, what: str, limit: int, *, one_line: bool = False) 
     if unknown:
         raise UserError(_("The {what} uses {unknown}, which is not a placeholder; use {names}.").format(
             what=what, unknown=", ".join(unknown), names=names))
+    # A brace left open or closed alone (« {member_name », « 20 % } ») was sent as written to every recipient.
+    paired = {i for m in _BRACED.finditer(text) for i in (m.start(), m.end() - 1)}
+    stray = next((i for i, c in enumerate(text) if c in "{}" and i not in paired), None)
+    if stray is not None:
+        # About twenty characters either side, in whole words.
+        start, end = max(stray - 20, 0), stray + 21
+        if start and not text[start - 1].isspace():
+            start = next((i + 1 for i in range(start, stray) if text[i].isspace()), start)
+        if end < len(text) and not text[end].isspace():
+            end = next((i for i in range(end - 1, stray, -1) if text[i].isspace()), end)
+        near = " ".join(text[start:end].split())
+        raise UserError(_("The {what} has a brace that opens or closes no placeholder, in “{near}”; write each "
+                          "placeholder whole between its braces ({names}), or remove the brace.").format(
+            what=what, near=near, names=names))
     return text
 
 

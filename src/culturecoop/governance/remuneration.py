@@ -13,16 +13,22 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
+
+from babel.numbers import is_currency
 
 from culturecoop.analytics.wording import number
 from culturecoop.errors import UserError
 from culturecoop.governance.contribution import VALUE_FUNCTIONS, Contribution
 from culturecoop.i18n import _, count, current_language, general
 from culturecoop.warehouse.engine import Warehouse
+
+# Digits grouped by thousands with commas, and maybe cents after a point (« 12,500 », « 1,234.50 »).
+_GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?")
 
 # A trillion dollars: more than any pool, and an amount in cents that every column holds.
 MAX_AMOUNT = 10**12
@@ -45,7 +51,19 @@ class Rules:
 
 def cents(text: str | float | int, option: str) -> int:
     """An amount in dollars (``1234.50`` or ``1 234,50``) as cents."""
-    cleaned = str(text).replace(" ", "").replace("\u00a0", "").replace("$", "").replace(",", ".")
+    cleaned = str(text).replace(" ", "").replace("\u00a0", "").replace("\u202f", "").replace("$", "")
+    if _GROUPED.fullmatch(cleaned) and (cleaned.count(",") > 1 or "." in cleaned):
+        cleaned = cleaned.replace(",", "")  # English grouping: 1,234,567 or 12,500.00
+    elif _GROUPED.fullmatch(cleaned) and not cleaned.startswith("0"):
+        # « 12,500 » is twelve thousand five hundred in English and twelve and a half in French: read
+        # as the latter, an English reader's pool was a thousand times too small.
+        whole, _comma, part = cleaned.partition(",")
+        point = "," if current_language() == "fr" else "."
+        raise UserError(_("{option} {value} reads as {grouped} or as {decimal}; write the amount without a thousands "
+                          "separator, e.g. 12500.00 or 12.50.").format(
+            option=option, value=text, grouped=whole + part,
+            decimal=whole + (point + part.rstrip("0") if part.rstrip("0") else "")))
+    cleaned = cleaned.replace(",", ".")
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
@@ -100,6 +118,10 @@ def check_rules(rules: Rules, members: int) -> None:
             cap=rules.cap, members=count(members), low=round(1 / members, 4)))
     if rules.floor_cents > rules.cap * distributable:
         raise UserError(_("The floor is above the cap; lower --floor or raise --cap."))
+    if not (re.fullmatch(r"[A-Z]{3}", rules.currency) and is_currency(rules.currency)):
+        # « <script> » or « dollars » was printed before every amount of every member's statement.
+        raise UserError(_("--currency {currency} is not a currency code; give its three capital letters, e.g. "
+                          "--currency CAD or --currency EUR.").format(currency=rules.currency))
     if rules.preferential_rate < 1 or not 0 <= rules.preferential_threshold <= 1:
         raise UserError(_("The preferential rate must be at least 1 and its threshold between 0 and 1, e.g. --preferential-rate 1.2 --preferential-threshold 0.2."))
 

@@ -96,6 +96,9 @@ def build_request(kind: str, member_id: str, keys_dir: Path, *, emails: list[str
     """The request for one person from what the member knows of them (at least one value)."""
     if kind not in KINDS:
         raise ValueError(kind)
+    if not (member_id or "").strip():
+        # « Error:  is not a member identifier » read as a sentence cut at its start.
+        raise UserError(_("The member identifier is empty; give --member, e.g. --member jazz-dieze."))
     if not _MEMBER.match(member_id or ""):
         raise UserError(_("{member} is not a member identifier; give the identifier the cooperative gave you with --member.").format(member=member_id))
     emails, phones, patron_ids = emails or [], phones or [], patron_ids or []

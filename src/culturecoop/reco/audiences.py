@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import math
+import unicodedata
 import uuid
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -286,6 +287,10 @@ def build_audience(warehouse: Warehouse, *, member_id: str, kind: str, params: d
     name = (name or "").strip()
     if not name:
         raise UserError(_("Give the audience a name with --name, e.g. --name \"Jazz fans for March\"."))
+    if any(not (c.isprintable() or unicodedata.category(c) == "Zs") for c in name):
+        # A terminal escape or a NUL in a name reached every terminal that listed the audiences.
+        raise UserError(_("The audience name holds a line break or a control character; write it on one line, "
+                          "e.g. --name \"Jazz fans for March\"."))
     _check_member(warehouse, member_id)
     service.require_data(warehouse)
     people, definition = _people(warehouse, member_id, kind, params)

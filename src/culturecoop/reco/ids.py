@@ -8,8 +8,10 @@ linkage secret and swaps them back; nothing leaves the member's machine.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,18 +37,45 @@ def _export_columns(export: Path, encoding: str) -> dict[str, list[str]]:
     with tempfile.TemporaryDirectory(prefix="culturecoop-ids-") as scratch:
         # One JSON document (an API's answer saved to a file): its records, as ``prepare`` read them.
         source = as_json_lines(export, Path(scratch) / "export.jsonl") if is_document(export) else export
-        return _columns_of(source, export, encoding)
+        if source == export:
+            source = _recoded(export, encoding, Path(scratch) / "export.csv")
+        return _columns_of(source, export)
 
 
-def _columns_of(source: Path, export: Path, encoding: str) -> dict[str, list[str]]:
+# The first bytes of a workbook or of a compressed file: no text encoding applies to those.
+_NOT_TEXT = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00")
+
+
+def _recoded(export: Path, encoding: str, copy: Path) -> Path:
+    """``export`` itself, or a UTF-8 copy of it read in ``encoding`` (--encoding): DuckDB reads
+    UTF-8 alone, and a Shift-JIS or Mac Roman file would otherwise be read as Windows-1252."""
+    try:
+        name = codecs.lookup(encoding).name
+    except (LookupError, ValueError):  # ValueError: a NUL in the name
+        raise UserError(_("--encoding {encoding} is not a known text encoding; give the export's encoding, e.g. "
+                          "--encoding cp1252 or --encoding mac_roman.").format(encoding=encoding)) from None
+    with export.open("rb") as handle:
+        head = handle.read(8)
+    if name in ("utf-8", "utf-8-sig") or head.startswith(_NOT_TEXT):
+        return export
+    try:
+        with export.open(encoding=name, newline="") as source, copy.open("w", encoding="utf-8", newline="") as out:
+            shutil.copyfileobj(source, out, 1 << 20)
+    except UnicodeError:  # bytes the encoding does not read, or read as lone surrogates UTF-8 cannot write
+        raise UserError(_("{path} cannot be read as {encoding}; give the encoding it was saved in with --encoding, or "
+                          "leave --encoding out (UTF-8, UTF-16 and Windows-1252 are recognized).").format(
+            path=export, encoding=encoding)) from None
+    return copy
+
+
+def _columns_of(source: Path, export: Path) -> dict[str, list[str]]:
     """The columns of ``source`` (``export`` itself, or its records as JSON lines)."""
     # Rows that ``prepare`` refused (a truncated record, a ragged line) hold no patron of the list:
     # skipped here, their tokens are counted as unmatched.
     text = as_delimited_text(source, lenient=True)
     con = duckdb.connect()
     try:
-        rel = con.read_csv(str(text), header=True, all_varchar=True, ignore_errors=True,
-                           encoding=encoding if text == export else "utf-8")
+        rel = con.read_csv(str(text), header=True, all_varchar=True, ignore_errors=True, encoding="utf-8")
         columns: dict[str, list[str]] = {}
         for name in rel.columns:
             quoted = sql_name(name)

@@ -948,7 +948,10 @@ def read_item_list(path: Path, items: ItemTable) -> np.ndarray:
         raise UserError(_("Test items file {path} is a folder; give the path of the file inside it.").format(path=path))
     if not path.is_file():
         raise UserError(_("Test items file {path} does not exist; check the path.").format(path=path))
-    lines = [_bare(line.split(",")[0]) for line in _plain(path).read_text(encoding="utf-8", errors="replace").splitlines()]
+    # Decoded as the log is (Excel's UTF-16 "Unicode text", Windows-1252, binary data refused), and
+    # read as CSV: an id in quotes may hold a comma.
+    with _utf8(_plain(path)).open(encoding="utf-8-sig", newline="") as handle:
+        lines = [_bare(row[0]) if row else "" for row in csv.reader(handle)]
     index = {v: n for n, v in enumerate(items.ids.tolist())}
     # A header line (``item_id``, ``movieId``...) is skipped, unless an item is called that.
     headers = {"itemid", *ALIASES["item_id"]}

@@ -426,12 +426,13 @@ def _events(path: Path, names: list[str], rows: list[tuple[Any, ...]], area: Cal
             try:
                 numbers[name] = _amount(row.get(name), whole)
             except ValueError:
+                if name == "capacity":  # « write it like 45.00 » asked for a price in a column of seats
+                    raise _not_seats(path, n, row["capacity"]) from None
                 raise UserError(_("{path} line {line}: {column} {value!r} is not a number; write it like 45.00.").format(
                     path=path, line=n, column=name, value=row.get(name))) from None
         capacity, price = numbers["capacity"], numbers["price"]
         if capacity is not None and (capacity > MAX_CAPACITY or capacity != int(capacity) or _NEGATIVE.match(row["capacity"])):
-            raise UserError(_("{path} line {line}: capacity {value!r} is not a number of seats; write the seats on sale as a whole number from 0 to {most}, like 220.").format(
-                path=path, line=n, value=row["capacity"], most=count(MAX_CAPACITY)))
+            raise _not_seats(path, n, row["capacity"])
         if price and _NEGATIVE.match(row["price"]):
             raise UserError(_("{path} line {line}: price {value!r} is negative, and a price cannot be; write the price of one admission, like 45.00, or 0 for a free show.").format(
                 path=path, line=n, value=row["price"]))
@@ -465,6 +466,12 @@ def _events(path: Path, names: list[str], rows: list[tuple[Any, ...]], area: Cal
     if not out:
         raise UserError(_("{path} lists no event; give one upcoming event per row.").format(path=path))
     return Programme(out, {name: names[i] for name, i in at.items()}, other_languages, merged, cancelled)
+
+
+def _not_seats(path: Path, line: int, value: str) -> UserError:
+    """A capacity that is no number of seats (a word, a fraction, a negative or an impossible hall)."""
+    return UserError(_("{path} line {line}: capacity {value!r} is not a number of seats; write the seats on sale as a whole number from 0 to {most}, like 220.").format(
+        path=path, line=line, value=value, most=count(MAX_CAPACITY)))
 
 
 def _refuse_personal(path: Path, shown: list[tuple[int, str, str, str, datetime]], found: dict[str, str]) -> None:

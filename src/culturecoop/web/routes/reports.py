@@ -68,6 +68,10 @@ def get_report(request: Request, member_id: str, name: str, principal: MemberRea
     if name not in REPORTS:
         raise WebError(404, _("Unknown report {name}; use one of {names}."), name=name,
                        names=report_choices(request_language(request)))
+    if event is not None and "event" not in REPORTS[name].extra_params:
+        # Answered as if it were not there, the caller read an overview as that event's figures.
+        raise WebError(400, _("The parameter event chooses the show of the sales pace (report pace); the report "
+                              "{name} takes none: leave event out."), name=name)
     check_period(from_, to)
     params = {"from": from_, "to": to, "event": event}
     return payload(member_id, name, params, answers.answer(warehouse, member_id, name, params, actor=actor_of(principal)))

@@ -215,3 +215,43 @@ def test_an_amount_grouped_by_thousands_is_never_read_as_cents() -> None:
         cents("12,500", "--pool")
     assert refused.value.message == ("--pool 12,500 se lit 12500 ou 12,5 ; écrivez le montant sans séparateur de "
                                      "milliers, par exemple 12500,00 ou 12,50.")
+
+
+@pytest.mark.parametrize("value", ["", "   "])
+def test_an_empty_cutoff_says_it_is_empty(value: str) -> None:
+    """`reco evaluate --cutoff ""` (a shell variable left unset) read « --cutoff  is not a date »: a
+    sentence cut at its start."""
+    from culturecoop.reco.evaluate import parse_cutoff
+
+    with pytest.raises(UserError) as refused:
+        parse_cutoff(value)
+    assert refused.value.message == "--cutoff is empty; give the day the test begins, as YYYY-MM-DD, e.g. --cutoff 1998-01-01."
+    set_language("fr")
+    with pytest.raises(UserError) as refused:
+        parse_cutoff(value)
+    assert refused.value.message.startswith("--cutoff est vide ;")
+
+
+def test_an_audience_of_no_genre_says_none_was_given(tmp_path: Path) -> None:
+    """`audiences create --genre ""` read « Unknown genre ; choose one of … »."""
+    from culturecoop.reco.audiences import build_audience
+    from culturecoop.warehouse.engine import Warehouse
+    from test_reports_support import tiny_cooperative
+
+    db = tiny_cooperative(tmp_path / "coop.duckdb")
+    with Warehouse(db) as warehouse:
+        with pytest.raises(UserError) as refused:
+            build_audience(warehouse, member_id="jazz-a", kind="genre", params={"genre": " "}, name="Fans")
+        assert refused.value.message.startswith("No genre given; choose one of ")
+        assert "jazz" in refused.value.message
+        assert warehouse.scalar("SELECT count(*) FROM audience") == 0
+
+
+def test_an_smtp_server_out_of_reach_is_said_in_words(tmp_path: Path) -> None:
+    """`campaigns send --smtp 127.0.0.1:1` told « (ConnectionRefusedError) », a Python class name."""
+    from culturecoop.campaigns.sender import _unreachable
+
+    assert _unreachable(ConnectionRefusedError()) == "nothing answers on that port"
+    assert _unreachable(TimeoutError()) == "no answer in time"
+    set_language("fr")
+    assert _unreachable(ConnectionRefusedError()) == "rien ne répond sur ce port"

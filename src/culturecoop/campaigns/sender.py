@@ -18,6 +18,7 @@ from __future__ import annotations
 import binascii
 import os
 import smtplib
+import socket
 import ssl
 import time
 import uuid
@@ -228,6 +229,19 @@ class _Connection:
             self.drop()
 
 
+def _unreachable(exc: BaseException) -> str:
+    """Why the SMTP server was not reached, in words (not ``ConnectionRefusedError``)."""
+    if isinstance(exc, ConnectionRefusedError):
+        return _("nothing answers on that port")
+    if isinstance(exc, TimeoutError):
+        return _("no answer in time")
+    if isinstance(exc, socket.gaierror):
+        return _("no such host name")
+    if isinstance(exc, smtplib.SMTPException):
+        return _("the server refused the conversation")
+    return _("the network refused the connection")
+
+
 def _where(server: SmtpServer) -> str:
     return f"{server.host}:{server.port}"
 
@@ -306,7 +320,7 @@ def send_campaign(warehouse: Warehouse, campaign_id: str, *, keys_dir: Path, ser
             connection.get()
         except (OSError, smtplib.SMTPException) as exc:
             raise UserError(_("The SMTP server at {server} cannot be reached ({reason}); check --smtp and that the server runs, then run the command again.").format(
-                server=_where(server), reason=type(exc).__name__), exit_code=EXIT_ENVIRONMENT) from None
+                server=_where(server), reason=_unreachable(exc)), exit_code=EXIT_ENVIRONMENT) from None
     sendable = {r["patron_key"]: r for r in eligibility.sendable(warehouse, campaign_id, member_id)}
     recent = eligibility.recent_sends(warehouse, campaign_id, now, settings.cap_days)
     with warehouse.transaction() as con:

@@ -224,6 +224,8 @@ def _people(warehouse: Warehouse, member_id: str, kind: str, params: dict[str, A
         return [(r["patron_key"], None) for r in rows], {"segment": segment}
     if kind == "genre":
         genre = str(params.get("genre") or "").strip().lower().replace(" ", "_").replace("-", "_")
+        if not genre:
+            raise UserError(_("No genre given; choose one of {genres}.").format(genres=choices("genre", GENRES, current_language())))
         if genre not in GENRES:
             raise UserError(_("Unknown genre {genre}; choose one of {genres}.").format(genre=params.get("genre"), genres=choices("genre", GENRES, current_language())))
         rows = warehouse.query(GENRE_PEOPLE.format(column=genre_column(genre)),

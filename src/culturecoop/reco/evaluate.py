@@ -558,6 +558,8 @@ def parse_cutoff(value: str) -> int:
     """A cutoff date or time (ISO 8601) or Unix seconds, as Unix seconds (UTC)."""
     from culturecoop.reco.logs import parse_time
 
+    if not value.strip():
+        raise UserError(_("--cutoff is empty; give the day the test begins, as YYYY-MM-DD, e.g. --cutoff 1998-01-01."))
     seconds = parse_time(value)
     if seconds is None:
         raise UserError(_("--cutoff {value} is not a date; write it as YYYY-MM-DD (or an ISO 8601 time, or Unix seconds).").format(value=value))

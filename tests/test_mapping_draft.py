@@ -93,6 +93,34 @@ def test_a_phone_column_headed_contact_is_found_by_its_values(tmp_path: Path) ->
     assert not any("phone" in item or "téléphone" in item for item in french.undecided)
 
 
+def test_a_contact_column_of_emails_and_phones_is_read_as_both(tmp_path: Path) -> None:
+    """« Contact » holding an e-mail address for some buyers and a phone number for the others (a box
+    office that takes whichever the buyer gives): neither kind reaches the share of an e-mail or a phone
+    column, so the column was left out and every row linked to no one. It is read as both now, each
+    value as what it is, and prepare says nothing is unreadable."""
+    names = ["Marie Tremblay", "Luc Gagnon", "Sofia Roy", "Jean Côté", "Ana Lévesque"]
+    lines = ["Commande,Date,Spectacle,Représentation,Nom,Contact,Prix"]
+    lines += [f"C{i},2026-02-{1 + i % 28:02d} 10:00,Hamlet,2026-03-13 20:00,{names[i % 5]},"
+              f"{f'p{i}@courriel.example' if i % 2 else f'514-872-{3100 + i}'},25.00" for i in range(40)]
+    draft = draft_of(tmp_path / "ventes.csv", lines)
+    assert draft.mapping["columns"]["email"] == draft.mapping["columns"]["phone"] == "Contact"
+    assert not any("phone" in item for item in draft.undecided)
+    assert any(e.key == "columns.email" and "50% of its values are e-mail addresses and 50% phone numbers" in e.why
+               for e in draft.decisions)
+    draft.mapping["consent_defaults"] = {"pooling": True}
+    draft.mapping["consent_basis"] = "contract"
+    draft.yaml_text = yaml.safe_dump(draft.mapping, allow_unicode=True)
+    tickets = _prepared_as_drafted(tmp_path, tmp_path / "ventes.csv", draft)
+    assert len(tickets) == 40
+    patrons = read_table(tmp_path / "package", "patron")
+    assert len(patrons) == 40
+    assert sum(p["email_token"] is not None for p in patrons) == 20
+    assert sum(p["phone_token"] is not None for p in patrons) == 20
+    result = run_cli("prepare", str(tmp_path / "ventes.csv"), "--member", "m1", "--keys", str(tmp_path / "keys"),
+                     "--mapping", str(tmp_path / "mapping.yaml"), "--out", str(tmp_path / "again"))
+    assert result.returncode == 0 and "unreadable" not in result.stdout, result.stdout
+
+
 def test_ambiguous_dates_are_said(tmp_path: Path) -> None:
     export = tmp_path / "billets.csv"
     lines = ["No billet;Date d'achat;Courriel;Prix;Statut;Spectacle"]

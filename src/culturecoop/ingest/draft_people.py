@@ -67,6 +67,7 @@ def choose_person_columns(builder: DraftBuilder) -> None:
             builder.columns_map[name] = chosen[0].name
             builder.note(f"columns.{name}", chosen[0].name, why_matched(name, chosen[0]))
         builder.used.update(c.index for c in chosen)
+    _contact_of_both_kinds(builder)
     _plain_name_beside_a_first_name(builder)
     _names_follow_the_email(builder)
     if "full_name" in builder.columns_map and ("first_name" in builder.columns_map or "last_name" in builder.columns_map):
@@ -74,6 +75,31 @@ def choose_person_columns(builder: DraftBuilder) -> None:
         full = builder.columns_map.pop("full_name")
         builder.used.discard(next(c.index for c in builder.columns if c.name == full))
         builder.evidence = [e for e in builder.evidence if e.key != "columns.full_name"]
+
+
+# A column of e-mail addresses on some rows and phone numbers on the others: at least this share of
+# its values is one or the other, and at least ``_EACH_KIND`` of them each.
+_CONTACT_SHARE = 0.9
+_EACH_KIND = 0.1
+
+
+def _contact_of_both_kinds(builder: DraftBuilder) -> None:
+    """A « Contact » column holding an e-mail address on some rows and a phone number on the others
+    (neither reaches the share that makes a column an e-mail's or a phone's): read as both, each value
+    where it is one. Left unused, the rows linked to no one."""
+    if "email" in builder.columns_map or "phone" in builder.columns_map:
+        return
+    for c in builder.columns:
+        emails, phones = c.share("email"), c.share("phone")
+        if c.index in builder.used or c.date_share >= 0.1 or min(emails, phones) < _EACH_KIND \
+                or emails + phones < _CONTACT_SHARE:
+            continue
+        why = _("{emails} of its values are e-mail addresses and {phones} phone numbers: read as both, each value "
+                "as what it is").format(emails=share_text(emails), phones=share_text(phones))
+        builder.choose("email", c, why)
+        builder.columns_map["phone"] = c.name
+        builder.note("columns.phone", c.name, why)
+        return
 
 
 def _names_follow_the_email(builder: DraftBuilder) -> None:

@@ -301,15 +301,19 @@ def build_patrons(con: duckdb.DuckDBPyConnection, profile: Profile, id_key: byte
          "country": profile.country,
          **{purpose: profile.consent_defaults.get(purpose, False) for purpose in CONSENT_PURPOSES}},
     )
+    # A « Contact » column read as both the e-mail and the phone: a phone number in it is no unreadable
+    # e-mail (and the other way round); a value that is neither is counted once, as the e-mail.
+    email_spec, phone_spec = profile.columns.get("email"), profile.columns.get("phone")
+    shared = email_spec is not None and phone_spec is not None and email_spec.sources == phone_spec.sources
     con.execute(
-        """CREATE TEMP TABLE patron_clear AS
+        f"""CREATE TEMP TABLE patron_clear AS
         SELECT member_patron_id, last_purchase, email, phone, given_name, surname, birth_date,
                lower(postcode) AS postcode, fsa, birth_band,
                CASE WHEN language IN ('fr', 'en') THEN language END AS language,
                pooling, marketing, personalization,
                -- Raw values a normalizer could not use (counted in the summary, never silent).
-               raw_email IS NOT NULL AND email IS NULL AS email_dropped,
-               raw_phone IS NOT NULL AND phone IS NULL AS phone_dropped,
+               raw_email IS NOT NULL AND email IS NULL{" AND phone IS NULL" if shared else ""} AS email_dropped,
+               raw_phone IS NOT NULL AND phone IS NULL{" AND false" if shared else ""} AS phone_dropped,
                raw_postcode IS NOT NULL AND fsa IS NULL AS postcode_dropped
         FROM patron_norm ORDER BY member_patron_id"""
     )

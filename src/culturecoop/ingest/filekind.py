@@ -218,6 +218,22 @@ def _advice(kind: str, profile: Profile) -> str:
     if kind == "broken-zip":
         return _("The file {path} is a damaged or incomplete ZIP archive (or workbook); download or export it "
                  "again.")
+    if kind == "html":
+        return _("The file {path} is a web page (HTML), but the profile {profile} reads text; if the page holds "
+                 "the export's table (some back offices save their Excel exports this way), use a mapping with "
+                 "`format: xlsx`, which reads its tables (`culturecoop mapping draft` writes one); otherwise "
+                 "download the export file itself.")
+    if kind == "long-line":
+        return _("The header line of {path} is longer than 100 KB, so it is not the header of an export; check "
+                 "that you gave the right file, or export it again.")
+    return not_an_export(kind) or _("The file {path} is binary data, not a text export; export the sales as CSV, "
+                                    "JSON lines or Excel from your ticketing software.")
+
+
+def not_an_export(kind: str) -> str | None:
+    """The sentence (``{path}`` left to fill) for a file of ``kind`` that no mapping reads, whatever its
+    format (a compressed file, an image, a database, a Word document; said alike by ``mapping draft``),
+    or None for any other kind."""
     if kind == "gzip":
         return _("The file {path} is compressed (gzip); decompress it first (double-click it, or run "
                  "`gunzip` on it) and prepare the file inside.")
@@ -241,16 +257,7 @@ def _advice(kind: str, profile: Profile) -> str:
     if kind == "pdf":
         return _("The file {path} is a PDF document, which cannot be read as data; export the sales as CSV (or "
                  "Excel) from your ticketing software.")
-    if kind == "html":
-        return _("The file {path} is a web page (HTML), but the profile {profile} reads text; if the page holds "
-                 "the export's table (some back offices save their Excel exports this way), use a mapping with "
-                 "`format: xlsx`, which reads its tables (`culturecoop mapping draft` writes one); otherwise "
-                 "download the export file itself.")
     if kind == "image":
         return _("The file {path} is an image, not an export; export the sales as CSV (or Excel) from your "
                  "ticketing software.")
-    if kind == "long-line":
-        return _("The header line of {path} is longer than 100 KB, so it is not the header of an export; check "
-                 "that you gave the right file, or export it again.")
-    return _("The file {path} is binary data, not a text export; export the sales as CSV, JSON lines or Excel "
-             "from your ticketing software.")
+    return None

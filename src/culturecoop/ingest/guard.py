@@ -76,7 +76,13 @@ def _all_tokens(column: pa.ChunkedArray) -> bool:
     return all_hex_tokens(column, _TOKEN_LENGTHS)
 
 
-_EMAIL = "[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+"
+# An e-mail address, also as a francophone may type one (« josé@exemple.ca », an accented domain),
+# or with the full-width ＠; looked for once invisible characters (``_INVISIBLE``) are taken out.
+_EMAIL_CHARS = "A-Za-z0-9\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
+_EMAIL = f"[{_EMAIL_CHARS}._%+-]+[@\uff20][{_EMAIL_CHARS}-]+(\\.[{_EMAIL_CHARS}-]+)+"
+# Zero-width spaces and joiners, a soft hyphen, a byte-order mark: nothing on screen, but they
+# split an address (« marie\u200b@gmail.com ») where a pattern looks for it.
+_INVISIBLE = "[\u00ad\u200b-\u200f\u2060\ufeff]"
 # A number written as a phone in a text: international (+), North American groups (514 555-0199),
 # or a national number after its trunk zero in groups (06 12 34 56 78, 020 7946 0018). Each match
 # must then read as a phone number of the export's country (cc_phone_in): a date does not.
@@ -141,7 +147,7 @@ def _counts(con: duckdb.DuckDBPyConnection, columns: list[tuple[str, str, pa.Arr
     rows = con.execute(
         f"""WITH v AS (SELECT *, cc_fold(x) AS folded FROM ({values}))
         SELECT t, c, count(*),
-               count_if(regexp_matches(x, '{_EMAIL}')),
+               count_if(regexp_matches(regexp_replace(x, '{_INVISIBLE}', '', 'g'), '{_EMAIL}')),
                count_if(cc_phone_in(x, $country) IN (SELECT phone FROM id_phones)
                         OR regexp_full_match(regexp_replace(x, '[\\s().-]', '', 'g'), '\\+[1-9][0-9]{{7,14}}')),
                count_if(folded IN (SELECT n FROM id_full_names)),
@@ -311,7 +317,7 @@ def check_member_words(member_id: str, name: str | None, region: str | None) -> 
     for option, value, expected, example in asked:
         if not value or (option == "--name" and value == member_id):
             continue
-        what = (_("an e-mail address") if re.search(_EMAIL, value)
+        what = (_("an e-mail address") if re.search(_EMAIL, re.sub(_INVISIBLE, "", value))
                 else _("a phone number or another personal number")
                 if _PERSONAL_NUMBER.search(_SEASON.sub(" ", value)) else None)
         if what:
@@ -335,7 +341,7 @@ def personal_in_texts(con: duckdb.DuckDBPyConnection, texts: list[str], country:
             f"""WITH shaped AS (
                 SELECT DISTINCT x FROM (SELECT x, unnest(regexp_extract_all(x, '{_PHONE_SHAPE}')) AS m FROM shown_texts)
                 WHERE cc_phone_in(m, $country) IS NOT NULL)
-            SELECT x, regexp_matches(x, '{_EMAIL}'),
+            SELECT x, regexp_matches(regexp_replace(x, '{_INVISIBLE}', '', 'g'), '{_EMAIL}'),
                    regexp_full_match(regexp_replace(x, '[\\s().-]', '', 'g'), '\\+[1-9][0-9]{{7,14}}')
                    OR x IN (SELECT x FROM shaped)
             FROM shown_texts""",

@@ -55,12 +55,14 @@ from culturecoop.ingest.source import (
     LINE_FILTER,
     SourceInfo,
     empty_file,
+    header_across_lines,
     header_hint,
     header_only,
     header_positions,
     line_too_long,
     match_columns,
     missing_columns,
+    open_quote_start,
     refuse_ambiguous_columns,
     render_cell,
 )
@@ -492,6 +494,8 @@ def _split_line(text: str, profile: Profile) -> list[str]:
 def _csv_relation(path: Path, text_path: Path, profile: Profile, head: list[tuple[int, str]],
                   clean: bool = False) -> SourceInfo:
     header_line, header_text = head[0]
+    if (start := open_quote_start(header_text, profile.quote or "")) is not None:
+        raise header_across_lines(path, start)
     header = [h.strip() for h in _split_line(header_text, profile)]
     sections = SECTION_COLUMN in profile.source_columns()
     positions, missing = header_positions(header, [c for c in profile.source_columns() if c != SECTION_COLUMN])

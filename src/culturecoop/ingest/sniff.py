@@ -30,7 +30,13 @@ from culturecoop.ingest.filekind import holds_binary
 from culturecoop.ingest.jsondoc import is_document, records, too_deep
 from culturecoop.ingest.profile import SECTION_COLUMN, SHEET_COLUMN, SHEET_TITLE_COLUMN
 from culturecoop.ingest.read import empty_file, header_only, render_cell
-from culturecoop.ingest.source import first_cell_alone
+from culturecoop.ingest.source import (
+    first_cell_alone,
+    header_across_lines,
+    header_again,
+    is_header_again,
+    open_quote_start,
+)
 from culturecoop.ingest.workbook import open_workbook
 
 SAMPLE_ROWS = 2000
@@ -196,6 +202,9 @@ def _kind(path: Path, head: bytes) -> str:
               "as CSV or Excel instead.").format(path=name))
     if head[:2] in (b"\xff\xfe", b"\xfe\xff") or _utf16_without_bom(head) is not None:
         return "text"
+    said = filekind.not_an_export(kind)
+    if said is not None:  # a compressed file, an image, a database: what it is, as prepare says it
+        raise UserError(said.format(path=name))
     if holds_binary(head):
         raise UserError(
             _("The file {path} is not a text or Excel export (it holds binary data); export the sales "
@@ -446,16 +455,17 @@ def find_header(rows: list[list[str]], width: int) -> int | None:
 
 
 def _last_header_row(rows: list[list[str]], index: int) -> int:
-    """The last row of a header written on several rows from ``index``: a row below that repeats
-    some of its cells in their places (cells merged down over both, read on each) and names more
-    columns, in labels, names the columns (a group's name over them stands above)."""
+    """The last row of a header written on several rows from ``index``: a row below that names
+    more columns, in labels, where the row above has cells, names the columns (a group's name over
+    them stands above) when it repeats some of those cells in their places (cells merged down over
+    both, read on each) or names twice as many columns at least (each group heads two or more)."""
     while index + 1 < len(rows):
         upper = [c.strip() for c in rows[index]]
         lower = [c.strip() for c in rows[index + 1]]
         filled = [c for c in lower if c]
         places = {i for i, c in enumerate(upper) if c}
         if (not places <= {i for i, c in enumerate(lower) if c} or len(filled) <= len(places)
-                or not any(upper[i] == lower[i] for i in places if i < len(lower))
+                or not (any(upper[i] == lower[i] for i in places if i < len(lower)) or len(filled) >= 2 * len(places))
                 or not all(_labelish(c) for c in filled) or len(set(c.casefold() for c in filled)) < len(filled)):
             break
         index += 1
@@ -480,14 +490,21 @@ def _sniff_delimited(path: Path, text: str) -> Sample:
     rows = [_split(line, delimiter) for _n, line in numbered[:60]]
     index = find_header(rows, width)
     if index is None:
+        for line in probe[:10]:
+            start = open_quote_start(line, '"')
+            if start is not None and _labelish(start):  # « "E-mail » going on below: a header over two lines
+                raise header_across_lines(path, start)
         raise _no_header(path)
     header_line = numbered[index][0]
     header = [h.strip() for h in rows[index]]
     body = "\n".join(lines[header_line:])
     data: list[list[str | None]] = []
-    for row in csv.reader(io.StringIO(body), delimiter=delimiter, quotechar='"'):
+    reader = csv.reader(io.StringIO(body), delimiter=delimiter, quotechar='"')
+    for row in reader:
         if not any(c.strip() for c in row) or is_summary_row(row) or [c.strip() for c in row] == header:
             continue  # blank, a Total line, a page footer, or the header again on a report's next page
+        if is_header_again(row, header):
+            raise header_again(path, header_line + reader.line_num)
         data.append([c if c.strip() else None for c in row])
         if len(data) >= SAMPLE_ROWS:
             break
@@ -560,6 +577,9 @@ def _sniff_workbook(path: Path, kind: str) -> Sample:
                 if any(c.strip() for c in r) and not is_summary_row(r) and [c.strip() for c in r][:len(header)] != header]
 
     data = table_rows(rows, index)
+    again = next((n for n, r in enumerate(rows[index + 1:], start=index + 2) if is_header_again(r, header)), None)
+    if again is not None:
+        raise header_again(path, again)
     if alike:
         data = []
         for name, sheet_rows, at in sheets:

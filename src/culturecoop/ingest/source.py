@@ -218,7 +218,8 @@ def header_hint(profile: Profile, rows: list[tuple[int, list[str]]]) -> str:
 
 
 def _loose(name: str) -> str:
-    text = unicodedata.normalize("NFKD", name.strip().casefold())
+    # Without control characters: the reader takes them out of the header, a mapping may keep them.
+    text = unicodedata.normalize("NFKD", CONTROL_CHARACTERS.sub("", name).strip().casefold())
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
@@ -256,3 +257,60 @@ def render_cell(value: Any, decimal: str) -> str | None:
 def bound_params(sql: str, params: dict[str, Any]) -> dict[str, Any]:
     """The parameters ``sql`` names (DuckDB refuses a named parameter the query does not use)."""
     return {k: v for k, v in params.items() if re.search(rf"\${re.escape(k)}\b", sql)}
+
+
+def header_again(path: Path, line: int) -> UserError:
+    """The sentence for a line that names the header's columns in another order (two exports
+    written one after the other): the rows below it would be read in the wrong columns."""
+    return UserError(
+        _("Line {line} of {path} is a header again, naming the columns in another order (two exports put one "
+          "after the other?), so the rows below it would be read in the wrong columns; export the period again as "
+          "one file, or give each export on its own.").format(line=line, path=path.name))
+
+
+def is_header_again(cells: list[str], header: list[str]) -> bool:
+    """Whether ``cells`` name the columns of ``header`` in another order: two at least of its filled
+    cells, all header names (ignoring case and accents), one at least not its own column's. The header
+    written again in its order (a report's next page) is no matter: its rows below read right."""
+    names = {_loose(h) for h in header if h.strip()}
+    filled = [(i, _loose(c)) for i, c in enumerate(cells) if c.strip()]
+    return (len(filled) >= 2 and all(c in names for _i, c in filled)
+            and any(i >= len(header) or c != _loose(header[i]) for i, c in filled))
+
+
+def refuse_header_again(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile) -> None:
+    """Refuse (``header_again``) an export whose rows set aside include the header written again with
+    its columns in another order. Such a line is always set aside (a column's name is no date, no
+    price), so only those rows are read again: the mapped columns' text, compared with their names."""
+    if profile.format == "jsonl" or not info.header:
+        return
+    fields = [(f, spec.sources[0]) for f, spec in profile.columns.items()
+              if spec.form == "column" and len(spec.sources) == 1 and f != "patron_id"]
+    if len(fields) < 2:
+        return
+    names = [_loose(h) for h in info.header if h.strip()]
+    folded = "strip_accents(lower(trim(coalesce({0}, ''))))"
+    in_header = " + ".join(f"list_contains($header_names, {folded.format(f)})::INTEGER" for f, _s in fields)
+    filled = " + ".join(f"({folded.format(f)} <> '')::INTEGER" for f, _s in fields)
+    own = " + ".join(f"({folded.format(f)} = $own_{f})::INTEGER" for f, _s in fields)
+    params = {**info.params, "header_names": names, **{f"own_{f}": _loose(source) for f, source in fields}}
+    found = con.execute(
+        f"""SELECT min(line_no) FROM {info.lines_where(
+            "line_no IN (SELECT line_no FROM checked WHERE len(reasons) > 0)")}
+        WHERE {in_header} >= 2 AND {in_header} = {filled} AND {own} < {in_header}""", params).fetchone()
+    if found is not None and found[0] is not None:
+        raise header_again(info.path, int(found[0]))
+
+
+def header_across_lines(path: Path, start: str) -> UserError:
+    """The sentence for a header whose quoted column name goes on over a line break (a cell wrapped
+    in Excel: « E-mail⏎client »), ``start`` its text before the break: its header is not one line."""
+    return UserError(
+        _("The header of {path} writes a column name over two lines (“{start}…”), so its columns cannot be told "
+          "apart; remove the line break from that name (in the spreadsheet, or in the export's settings) and "
+          "give the file again.").format(path=path.name, start=start.strip()[:40]))
+
+
+def open_quote_start(line: str, quote: str) -> str | None:
+    """The text after the quote ``line`` leaves open (an odd count of ``quote``), or None."""
+    return line.rsplit(quote, 1)[1] if quote and line.count(quote) % 2 else None

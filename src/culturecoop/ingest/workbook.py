@@ -199,7 +199,8 @@ _BLOCKS = {"h1", "h2", "h3", "h4", "h5", "h6", "p", "div", "br", "li", "section"
 
 class _Tables(HTMLParser):
     """The tables of a web page, each as its rows of cell texts (a cell spanning columns fills them:
-    the first with its text, the others empty), with the last line of text written above it outside
+    the first with its text, the others empty; a cell spanning rows is read on each, as a cell merged
+    down in a workbook, and the cells beside it keep their columns), with the last line of text written above it outside
     any table (a report's « Tartuffe – samedi 12 mars, 20 h » heading each performance's table).
     A table inside a cell is a table of its own."""
 
@@ -213,6 +214,9 @@ class _Tables(HTMLParser):
         self._open: list[list[list[str | None]]] = []
         self._cells: list[list[str] | None] = []  # per open table: the text of its cell being read
         self._spans: list[int] = []
+        self._row_spans: list[int] = []
+        # Per open table: column -> (rows still to fill, text) of the cells spanning rows above.
+        self._carried: list[dict[int, tuple[int, str | None]]] = []
         self._skip = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -227,18 +231,21 @@ class _Tables(HTMLParser):
             self._open.append([])
             self._cells.append(None)
             self._spans.append(1)
+            self._row_spans.append(1)
+            self._carried.append({})
         elif not self._open:
             return
         elif tag == "tr":
             self._end_cell()
+            self._end_row()
             self._open[-1].append([])
         elif tag in ("td", "th"):
             self._end_cell()
             if not self._open[-1]:
                 self._open[-1].append([])
             self._cells[-1] = []
-            span = dict(attrs).get("colspan") or "1"
-            self._spans[-1] = min(int(span), 100) if span.strip().isdigit() and int(span) > 0 else 1
+            self._spans[-1] = _span(dict(attrs).get("colspan"), 100)
+            self._row_spans[-1] = _span(dict(attrs).get("rowspan"), 100_000)
         elif tag == "br" and self._cells[-1] is not None:
             self._cells[-1].append(" ")
 
@@ -249,10 +256,13 @@ class _Tables(HTMLParser):
             self._skip = max(0, self._skip - 1)
         elif tag == "table" and self._open:
             self._end_cell()
+            self._end_row()
             self.tables.append(self._open.pop())
             self.titles.append(self._titles_open.pop())
             self._cells.pop()
             self._spans.pop()
+            self._row_spans.pop()
+            self._carried.pop()
         elif tag in ("td", "th", "tr") and self._open:
             self._end_cell()
 
@@ -276,8 +286,34 @@ class _Tables(HTMLParser):
         if not self._open or self._cells[-1] is None:
             return
         text = " ".join("".join(self._cells[-1]).split())
-        self._open[-1][-1].extend([text or None] + [None] * (self._spans[-1] - 1))
+        row = self._open[-1][-1]
+        self._fill_carried(row)
+        start = len(row)
+        row.extend([text or None] + [None] * (self._spans[-1] - 1))
+        if self._row_spans[-1] > 1:
+            for column in range(start, len(row)):
+                self._carried[-1][column] = (self._row_spans[-1] - 1, row[column])
         self._cells[-1] = None
+
+    def _fill_carried(self, row: list[str | None]) -> None:
+        """Put in ``row``, from its end, the cells spanning down into it from the rows above."""
+        carried = self._carried[-1]
+        while len(row) in carried:
+            left, text = carried.pop(len(row))
+            row.append(text)
+            if left > 1:
+                carried[len(row) - 1] = (left - 1, text)
+
+    def _end_row(self) -> None:
+        """The open table's last row ends: the cells spanning down into it after its own are put in."""
+        if self._open and self._open[-1] and self._carried[-1]:
+            self._fill_carried(self._open[-1][-1])
+
+
+def _span(value: str | None, most: int) -> int:
+    """A cell's colspan or rowspan: a whole number from 1 to ``most``, else 1."""
+    text = (value or "").strip()
+    return min(int(text), most) if text.isdigit() and int(text) > 0 else 1
 
 
 def _page_text(data: bytes) -> str:

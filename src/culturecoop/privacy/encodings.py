@@ -99,12 +99,18 @@ def member_id_key(secret: bytes, member_id: str) -> bytes:
 # "(514) 555-0199" are one person.
 _PHONE_LIKE = re.compile(r"\+?[0-9 ().\-/]+")
 PHONE_DIGITS = 10
+# The blanks trimmed around an identifier: the spaces DuckDB's trim() trims (Unicode's space
+# separators), and the tabs, line breaks and byte-order mark ``cc_trim`` trims around every value: a
+# tab or a no-break space left around an e-mail by a copy and paste is no other person.
+_ID_BLANKS = (" \u00a0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\u205f\u3000"
+              "\t\n\v\f\r\ufeff")
+_ID_BLANKS_SQL = " || ".join(f"chr({ord(c)})" for c in _ID_BLANKS)
 
 
 def normalize_member_id(value: str) -> str:
-    """An identifier as ``prepare`` tokenizes it: spaces trimmed, an e-mail in lower case, a phone
+    """An identifier as ``prepare`` tokenizes it: blanks trimmed, an e-mail in lower case, a phone
     number written with punctuation as its digits (``member_id_sql`` is the same in SQL)."""
-    text = value.strip(" ")
+    text = value.strip(_ID_BLANKS)
     if "@" in text:
         return text.lower()
     if _PHONE_LIKE.fullmatch(text) and not text.isdigit():
@@ -116,7 +122,7 @@ def normalize_member_id(value: str) -> str:
 
 def member_id_sql(column: str) -> str:
     """SQL: ``normalize_member_id`` of the text ``column`` (NULL when empty)."""
-    text = f"nullif(trim({column}), '')"
+    text = f"nullif(trim({column}, {_ID_BLANKS_SQL}), '')"
     digits = f"regexp_replace({text}, '[^0-9]', '', 'g')"
     return (f"CASE WHEN contains({text}, '@') THEN lower({text}) "
             f"WHEN regexp_full_match({text}, '\\+?[0-9 ().\\-/]+') AND NOT regexp_full_match({text}, '[0-9]+') "

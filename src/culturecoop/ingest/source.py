@@ -297,9 +297,9 @@ def refuse_header_again(con: duckdb.DuckDBPyConnection, info: SourceInfo, profil
     found = con.execute(
         f"""SELECT min(line_no) FROM {info.lines_where(
             "line_no IN (SELECT line_no FROM checked WHERE len(reasons) > 0)")}
-        WHERE {in_header} >= 2 AND {in_header} = {filled} AND {own} < {in_header}""", params).fetchone()
-    if found is not None and found[0] is not None:
-        raise header_again(info.path, int(found[0]))
+        WHERE {in_header} >= 2 AND {in_header} = {filled} AND {own} < {in_header}""", params).fetchall()[0][0]
+    if found is not None:
+        raise header_again(info.path, int(found))
 
 
 def header_across_lines(path: Path, start: str) -> UserError:

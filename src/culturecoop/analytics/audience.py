@@ -216,8 +216,7 @@ def _by_month(ctx: ReportContext) -> ReportTable:
     earlier = Period(year_before(period.start), year_before(period.end))
     compared = period.days <= 366
     found = {(r["period"], int(r["month"])): r for r in ctx.query(
-        OVERVIEW_MONTHS, year_before_from=earlier.start if compared else period.start,
-        year_before_to=earlier.end if compared else period.start)}
+        OVERVIEW_MONTHS, year_before_from=earlier.start, year_before_to=earlier.end)}
     rows = []
     for ordinal in range(month_ordinal(period.start), month_ordinal(period.end) + 1):
         first, last = max(month_start(ordinal), period.start), min(month_end(ordinal), period.end)

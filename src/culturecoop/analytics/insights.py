@@ -64,7 +64,7 @@ class Value:
         if kind == "day":
             return wording.day(value, language)
         if kind == "month":
-            return wording.month_long(value, language)
+            return wording.month(value, language, "MMMM y")
         if kind == "label":
             return wording.relabel(str(value), language)
         if kind in ("genre", "segment", "segment_rule", "figure", "metric", "age_band", "audience_age", "area"):

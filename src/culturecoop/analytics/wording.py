@@ -428,8 +428,8 @@ def day(value: Any, language: str, fmt: str = "medium") -> str:
     return str(value) if day is None else _day(day, locale_of(language), fmt)
 
 
-def month(value: Any, language: str) -> str:
-    """A month (``2026-11``) as nov. 2026 (fr) or Nov 2026 (en)."""
+def month(value: Any, language: str, fmt: str = "MMM y") -> str:
+    """A month (``2026-11``) as nov. 2026 (fr) or Nov 2026 (en); ``fmt`` "MMMM y" in a sentence."""
     if isinstance(value, str) and len(value) >= 7:
         try:
             value = date.fromisoformat(value[:7] + "-01")
@@ -437,17 +437,7 @@ def month(value: Any, language: str) -> str:
             return str(value)
     if not isinstance(value, date):
         return str(value)
-    return _day(value, locale_of(language), "MMM y")
-
-
-def month_long(value: Any, language: str) -> str:
-    """A month (``2026-11``) in a sentence: novembre 2026 (fr), November 2026 (en)."""
-    if isinstance(value, str) and len(value) >= 7:
-        try:
-            return _day(date.fromisoformat(value[:7] + "-01"), locale_of(language), "MMMM y")
-        except ValueError:
-            return str(value)
-    return month(value, language)
+    return _day(value, locale_of(language), fmt)
 
 
 def moment(value: Any, language: str) -> str:

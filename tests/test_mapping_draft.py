@@ -327,6 +327,27 @@ def test_country_zone_and_currency_from_the_values(postcodes: list[str], phone: 
     assert (mapping["country"], mapping["timezone"], mapping["currency"]) == (country, zone, currency)
 
 
+@pytest.mark.parametrize(("areas", "zone"), [
+    (["312", "773", "847"], "America/Chicago"),  # Chicago
+    (["206", "425", "253"], "America/Los_Angeles"),  # Seattle
+    (["303", "720", "303"], "America/Denver"),  # Denver
+    (["602", "480", "520"], "America/Phoenix"),  # Arizona keeps its clock all year
+    # A few Canadian numbers among Seattle's buyers: before, they alone set the zone (Toronto).
+    (["206", "425", "253", "206", "425", "253", "206", "416"], "America/Los_Angeles"),
+])
+def test_an_american_export_without_zip_codes_is_placed_by_its_area_codes(areas: list[str], zone: str,
+                                                                          tmp_path: Path) -> None:
+    """Before, every American export without ZIP codes was read on New York's clock: a Chicago club's
+    8 pm shows an hour off, a Seattle theatre's three."""
+    export = tmp_path / "orders.csv"
+    lines = ["Order #,Email,Phone,Event,Event Date,Order Date,Total"]
+    lines += [f"{1000 + i},p{i}@x.example,({areas[i % len(areas)]}) 555-{1000 + i:04d},Jazz Night,"
+              f"03/1{i % 5}/2026 8:00 PM,01/05/2026 10:00 AM,$25.00" for i in range(40)]
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    mapping = draft_mapping(export).mapping
+    assert (mapping["country"], mapping["timezone"], mapping["currency"]) == ("US", zone, "USD")
+
+
 @pytest.mark.parametrize(("header", "currency", "country"), [
     ("Bestellnummer;Bestelldatum;E-Mail;Preis;Telefon;PLZ", "32,00 €", "DE"),  # German words: a PLZ
     ("N° billet;Date achat;Courriel;Prix;Téléphone;Code postal", "32,00 €", "FR"),  # French: a département

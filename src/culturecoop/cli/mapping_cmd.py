@@ -16,7 +16,12 @@ import typer
 from rich.table import Table
 
 from culturecoop.cli.app import app, console, counted, emit_json, figure
-from culturecoop.cli.prepare_cmd import package_rows, print_consent, print_titles_trimmed
+from culturecoop.cli.prepare_cmd import (
+    package_rows,
+    print_consent,
+    print_names_withheld,
+    print_titles_trimmed,
+)
 from culturecoop.errors import UserError
 from culturecoop.files import os_reason
 from culturecoop.i18n import _, current_language, plural
@@ -239,6 +244,7 @@ def _print_check(summary: PrepareSummary, rows: list[dict[str, Any]]) -> None:
             "{n} rows are not tickets (donations, memberships, shop sales): they would be left out."), highlight=False)
     console.print(_("The package would hold: {tables}.").format(tables=package_rows(summary)), highlight=False)
     print_titles_trimmed(summary, would=True)
+    print_names_withheld(summary, would=True)
     print_consent(summary)
     for warning in summary.warnings:
         console.print(f"[bold yellow]![/] {warning}", highlight=False)

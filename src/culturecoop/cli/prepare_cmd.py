@@ -102,6 +102,47 @@ def print_titles_trimmed(summary: PrepareSummary, *, would: bool = False) -> Non
         console.print(said.format(text=trim.text), highlight=False, markup=False)
 
 
+def print_names_withheld(summary: PrepareSummary, *, would: bool = False) -> None:
+    """Where patrons' full names were taken out of event titles, venues and identifiers
+    (``ingest.title_names``), said once per column with one value as the package reads it."""
+    for done in summary.names_withheld:
+        if done.column == "event_id" and would:
+            said = counted(done.values,
+                           "One event identifier names one of your patrons: the package would carry a code in its "
+                           "place.",
+                           "{n} event identifiers name patrons of yours: the package would carry codes in their "
+                           "place.")
+        elif done.column == "event_id":
+            said = counted(done.values,
+                           "One event identifier named one of your patrons: the package carries a code in its place.",
+                           "{n} event identifiers named patrons of yours: the package carries codes in their place.")
+        elif done.column == "venue" and would:
+            said = counted(done.values,
+                           "One venue names one of your patrons: the name would be left out of the package, which "
+                           "would read “{example}”.",
+                           "{n} venues name patrons of yours: the names would be left out of the package, which "
+                           "would read like “{example}”.")
+        elif done.column == "venue":
+            said = counted(done.values,
+                           "One venue named one of your patrons: the name was left out of the package, which reads "
+                           "“{example}”.",
+                           "{n} venues named patrons of yours: the names were left out of the package, which reads "
+                           "like “{example}”.")
+        elif would:
+            said = counted(done.values,
+                           "One event title names one of your patrons: the name would be left out of the package, "
+                           "which would read “{example}”.",
+                           "{n} event titles name patrons of yours: the names would be left out of the package, "
+                           "which would read like “{example}”.")
+        else:
+            said = counted(done.values,
+                           "One event title named one of your patrons: the name was left out of the package, which "
+                           "reads “{example}”.",
+                           "{n} event titles named patrons of yours: the names were left out of the package, which "
+                           "reads like “{example}”.")
+        console.print(said.format(example=done.example), highlight=False, markup=False)
+
+
 def _print_summary(summary: PrepareSummary) -> None:
     language = current_language()
     if summary.not_tickets:  # the export's rows, those that sold no ticket included: the sum adds up
@@ -164,6 +205,7 @@ def _print_summary(summary: PrepareSummary) -> None:
                 "{n} patrons had an unreadable {field}; it was left empty.").format(
                     field=field_named(name, language)))
     print_titles_trimmed(summary)
+    print_names_withheld(summary)
     print_consent(summary)
     for warning in summary.warnings:
         console.print(f"[bold yellow]{_('Warning:')}[/] {warning}", highlight=False)  # French sets a space before the colon

@@ -39,6 +39,43 @@ _CA_AREA_CODES: dict[str, str] = {
     **dict.fromkeys(("709", "879"), "America/St_Johns"),
     **dict.fromkeys(("867",), "America/Whitehorse"),
 }
+# North American area codes that ring in the United States -> the zone of most of the people they
+# serve (codes split between two zones, as Florida's 850 or Indiana's 812, are left out: they say
+# nothing). A buyer's mobile keeps the code of where they got it; most still live there.
+_US_AREA_ZONES: dict[str, str] = {
+    **dict.fromkeys((
+        "203", "475", "860", "959", "302", "202", "771", "239", "305", "321", "324", "352", "386", "407", "561",
+        "645", "656", "689", "727", "728", "754", "772", "786", "813", "863", "904", "941", "954", "229", "404",
+        "470", "478", "678", "706", "762", "770", "912", "943", "260", "317", "463", "574", "765", "502", "606",
+        "859", "207", "227", "240", "301", "410", "443", "667", "339", "351", "413", "508", "617", "774", "781",
+        "857", "978", "231", "248", "269", "313", "517", "586", "616", "679", "734", "810", "906", "947", "989",
+        "603", "201", "551", "609", "640", "732", "848", "856", "862", "908", "973", "212", "315", "332", "347",
+        "363", "516", "518", "585", "607", "631", "646", "680", "716", "718", "838", "845", "914", "917", "929",
+        "934", "252", "336", "472", "704", "743", "828", "910", "919", "980", "984", "216", "220", "234", "283",
+        "326", "330", "380", "419", "436", "440", "513", "567", "614", "740", "937", "215", "223", "267", "272",
+        "412", "445", "484", "570", "582", "610", "717", "724", "814", "835", "878", "401", "803", "839", "843",
+        "854", "864", "423", "865", "802", "276", "434", "540", "571", "703", "757", "804", "826", "948", "304",
+        "681"), "America/New_York"),
+    **dict.fromkeys((
+        "205", "251", "256", "334", "659", "938", "327", "479", "501", "870", "217", "224", "309", "312", "331",
+        "447", "464", "618", "630", "708", "730", "773", "779", "815", "847", "861", "872", "219", "319", "515",
+        "563", "641", "712", "316", "620", "785", "913", "270", "364", "225", "318", "337", "504", "985", "218",
+        "320", "507", "612", "651", "763", "952", "228", "601", "662", "769", "314", "417", "557", "573", "636",
+        "660", "816", "975", "308", "402", "531", "701", "405", "539", "572", "580", "918", "605", "615", "629",
+        "731", "901", "931", "210", "214", "254", "281", "325", "346", "361", "409", "430", "432", "469", "512",
+        "682", "713", "726", "737", "806", "817", "830", "832", "903", "936", "940", "945", "956", "972", "979",
+        "262", "274", "414", "534", "608", "715", "920"), "America/Chicago"),
+    **dict.fromkeys(("303", "719", "720", "970", "983", "406", "505", "575", "385", "435", "801", "307", "915",
+                     "208", "986"), "America/Denver"),
+    **dict.fromkeys(("480", "520", "602", "623", "928"), "America/Phoenix"),
+    **dict.fromkeys((
+        "209", "213", "279", "310", "323", "341", "350", "369", "408", "415", "424", "442", "510", "530", "559",
+        "562", "619", "626", "628", "650", "657", "661", "669", "707", "714", "747", "760", "805", "818", "820",
+        "831", "840", "858", "909", "916", "925", "949", "951", "702", "725", "775", "458", "503", "541", "971",
+        "206", "253", "360", "425", "509", "564"), "America/Los_Angeles"),
+    "907": "America/Anchorage", "808": "Pacific/Honolulu", "787": "America/Puerto_Rico",
+    "939": "America/Puerto_Rico", "340": "America/St_Thomas", "671": "Pacific/Guam",
+}
 # The first three digits of a US ZIP code (up to the range's last) -> the zone of most of that
 # range: the Pacific coast is three hours behind New York, whose zone was every American guess.
 # Puerto Rico (006, 007, 009), the Virgin Islands (008) and Guam (969) keep their own clocks.
@@ -405,6 +442,8 @@ def decide_place(phones: Column | None, postcodes: Column | None, price: Column 
                 votes["CA" if area in _CA_AREA_CODES else "US"] += 2
                 if area in _CA_AREA_CODES:
                     zones[_CA_AREA_CODES[area]] += 1
+                elif area in _US_AREA_ZONES:
+                    us_zones[_US_AREA_ZONES[area]] += 1
     euros = bool(symbols["€"] or codes["EUR"] or symbols["EUR"])
     pounds = bool(symbols["£"] or codes["GBP"] or symbols["GBP"])
     if hint is None and fits and postcodes is not None:
@@ -518,7 +557,8 @@ def decide_place(phones: Column | None, postcodes: Column | None, price: Column 
     if country not in ("CA", "US"):
         # A few North American visitors (a Paris museum's Canadian tourists) do not move its clock.
         zones = Counter({zone: n for zone, n in zones.items() if not zone.startswith("America/")})
-    if country == "US" and not zones:
+    if country == "US":
+        # American area codes and ZIP codes vote beside the few Canadian numbers of a US export.
         zones.update(us_zones)
     if currency == "GBP" and not zones:
         zones["Europe/London"] += 1  # pounds: a British box office, whatever country its phones are read in

@@ -59,6 +59,7 @@ from culturecoop.ingest.split import (
     unnamed_sale_table,
 )
 from culturecoop.ingest.title_boilerplate import TitleTrim, trim_title_boilerplate
+from culturecoop.ingest.title_names import NamesWithheld, withhold_patron_names
 from culturecoop.ingest.validate import RULES, check_rows
 from culturecoop.privacy.encodings import keyed_token_sql, member_id_key, token_pads
 from culturecoop.privacy.keys import MemberKeys, load_member_keys
@@ -256,6 +257,7 @@ def check_export(source: Path, profile: Profile, *, today: date | None = None,
             build_events(con, profile, "check")
             titles_trimmed = trim_title_boilerplate(con)
             build_patrons(con, profile, b"\0" * 32)  # a throwaway key: no token leaves
+            names_withheld = withhold_patron_names(con, b"\0" * 32)
             scan_checked(con, profile)  # prepare's privacy guard, in its words
             granted = _consents_granted(con)
             unmapped = _unmapped(con)
@@ -278,7 +280,7 @@ def check_export(source: Path, profile: Profile, *, today: date | None = None,
         summary_lines=checked.summary_lines, not_tickets=checked.not_tickets, refunds_merged=checked.refunds_merged,
         unnamed_sales=checked.unnamed, refunds_reduced=checked.refunds_reduced, refunds_split=checked.refunds_split,
         refunds_unmatched=checked.refunds_unmatched, values_dropped={**checked.dates_dropped, **events_dropped},
-        genres_unmapped=unmapped, titles_trimmed=titles_trimmed,
+        genres_unmapped=unmapped, titles_trimmed=titles_trimmed, names_withheld=names_withheld,
         consent=consent,
         warnings=checked.warnings + consent_warnings(consent),
         seconds=round(time.perf_counter() - started, 3),
@@ -358,7 +360,8 @@ def _summary(source: Path, out: Path, rejects: Path, member_id: str, profile: Pr
         not_tickets=checked.not_tickets, refunds_merged=checked.refunds_merged, unnamed_sales=checked.unnamed,
         refunds_reduced=checked.refunds_reduced, refunds_split=checked.refunds_split,
         refunds_unmatched=checked.refunds_unmatched, values_dropped={**checked.dates_dropped, **parts.dropped},
-        genres_unmapped=parts.unmapped, titles_trimmed=parts.titles_trimmed, consent=consent,
+        genres_unmapped=parts.unmapped, titles_trimmed=parts.titles_trimmed, names_withheld=parts.names_withheld,
+        consent=consent,
         warnings=checked.warnings + consent_warnings(consent), seconds=round(seconds, 3),
     )
 
@@ -407,6 +410,7 @@ class _Parts:
     dropped: dict[str, int]
     unmapped: dict[str, int]
     titles_trimmed: list[TitleTrim]
+    names_withheld: list[NamesWithheld]
 
 
 def _split(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile, member_id: str,
@@ -428,13 +432,16 @@ def _split(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile, m
     build_events(con, profile, member_id, params)
     titles_trimmed = trim_title_boilerplate(con)
     granted = _consents_granted(con)
+    # Read from the events as the export names them, before any name is withheld.
+    own_buyer = {**own_buyer_names(con), **own_buyer_lines(con, profile)}
+    dropped = {**_dropped_values(con), **_events_dropped(con)}
+    names_withheld = withhold_patron_names(con, id_key)
     events = con.sql("SELECT * FROM event_out").to_arrow_table()
     tickets = ticket_table(con, member_id, id_key)
     return _Parts(
         patrons=patrons, events=events, tickets=tickets, consents=build_consents(con, member_id),
-        unnamed_sales=unnamed_sale_table(con, member_id),
-        consents_granted=granted, own_buyer={**own_buyer_names(con), **own_buyer_lines(con, profile)}, dropped={**_dropped_values(con), **_events_dropped(con)},
-        unmapped=_unmapped(con), titles_trimmed=titles_trimmed,
+        unnamed_sales=unnamed_sale_table(con, member_id), consents_granted=granted, own_buyer=own_buyer,
+        dropped=dropped, unmapped=_unmapped(con), titles_trimmed=titles_trimmed, names_withheld=names_withheld,
     )
 
 

@@ -23,6 +23,7 @@ from culturecoop.ingest.normalize import install_normalizers
 from culturecoop.ingest.package import write_package
 from culturecoop.ingest.profile import Profile
 from culturecoop.ingest.title_boilerplate import TitleTrim
+from culturecoop.ingest.title_names import NamesWithheld
 from culturecoop.ingest.words import REJECT_REASONS, say
 from culturecoop.spreadsheet import spreadsheet_column
 
@@ -59,6 +60,8 @@ class PrepareSummary:
     genres_unmapped: dict[str, int] = field(default_factory=dict)
     # The export's wording removed around event titles (« Représentation : », « (billet) »).
     titles_trimmed: list[TitleTrim] = field(default_factory=list)
+    # Patrons' full names taken out of event titles, venues and identifiers (« Anniversaire de … »).
+    names_withheld: list[NamesWithheld] = field(default_factory=list)
     consent: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0

@@ -1,0 +1,179 @@
+"""Patrons' names taken out of the event texts that travel in clear.
+
+An event's title, venue and identifier leave the member as the export writes them (they are the
+programme, public by nature). A private booking is often titled after its client: « Anniversaire
+de Marie Tremblay », « Soirée privée – Luc Roy et amis », and a vendor without event numbers joins
+that title with the date into the event's identifier. ``ingest.guard`` refuses a column made of
+patrons' names (the buyer's name mapped as the title); one such title among a programme is no
+mapping mistake, and refusing the whole export for it would be a wrong answer to a right file.
+
+So, after ``build_events`` and ``build_patrons``: wherever the full name of a patron of the export
+(given name and surname, in either order, as ``cc_fold`` sees them) is written within a title or a
+venue, those words become « … » (« Anniversaire de … »); an event identifier that writes one becomes
+a keyed code (``privacy.encodings.id_token_sql`` of the identifier, so the same event keeps the same
+code from one package to the next, and two such events never merge into one). ``prepare`` says how
+many, with one example as it now reads.
+
+A column whose values are mostly names themselves (three at least and a fifth of its distinct values,
+the guard's rule for free text) is left as it is: the guard refuses it with the sentence that says which column to map
+instead, which is the answer to that mistake.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import duckdb
+import pyarrow as pa
+
+from culturecoop.ingest.vocabulary import fold
+from culturecoop.privacy.encodings import id_token_sql, pads
+
+# A patron's name in a text is two to this many words (« Marie-Ève de la Fontaine Roy »).
+_LONGEST_NAME = 8
+# What a withheld name reads as.
+WITHHELD = "…"
+# A word as ``cc_fold`` reads one: letters and digits, apostrophes inside it dropped (« O'Neil »).
+_WORD = re.compile(r"[^\W_]+(?:['’`ʼ][^\W_]+)*")
+# The French elided words before a name (« d'Éloïse O'Neil », « chez l'Ariane »), read without them too.
+_ELISION_WORDS = "[dljmnstc]|qu|jusqu|lorsqu|puisqu"
+_ELISION = re.compile(f"(?i)(?:{_ELISION_WORDS})['’`ʼ](?=[^\\W_])")
+_ELISION_SQL = f"(^|[^\\pL\\pN])(?i:{_ELISION_WORDS})['’`ʼ]"
+# Each part of a name at least this long: an initial (« M. Roy ») names nobody for sure.
+_SHORTEST_PART = 2
+
+
+@dataclass(frozen=True)
+class NamesWithheld:
+    """Patrons' names taken out of ``values`` distinct values of the event's ``column`` (``title``,
+    ``venue`` or ``event_id``); ``example``: one of them as the package now carries it."""
+
+    column: str
+    values: int
+    example: str
+
+
+def withhold_patron_names(con: duckdb.DuckDBPyConnection, id_key: bytes) -> list[NamesWithheld]:
+    """Take the export's patrons' full names out of ``event_out``'s titles and venues and out of the
+    event identifiers of ``event_out`` and ``checked`` (see the module); return what was done, for
+    the summary to say. Call after ``build_events`` and ``build_patrons``."""
+    found = _names_in_texts(con)
+    done: list[NamesWithheld] = []
+    for column in ("title", "venue"):
+        texts = {text: names for (c, text), names in found.items() if c == column}
+        if not texts or _refused_by_guard(con, column, texts):
+            continue
+        renamed = {text: withheld(text, names) for text, names in texts.items()}
+        con.register("names_withheld", pa.table({"old": list(renamed), "new": list(renamed.values())}))
+        try:
+            con.execute(f"UPDATE event_out SET {column} = m.new FROM names_withheld m WHERE event_out.{column} = m.old")
+        finally:
+            con.unregister("names_withheld")
+        done.append(NamesWithheld(column, len(renamed), min(renamed.values())))
+    ids = sorted(text for c, text in found if c == "event_id")
+    if ids and not _refused_by_guard(con, "event_id", {text: found["event_id", text] for text in ids}):
+        con.register("ids_withheld", pa.table({"old": ids}))
+        try:
+            con.execute(f"""CREATE TEMP TABLE id_withheld AS
+                SELECT old, {id_token_sql("('event:' || old)")} AS new FROM ids_withheld""", pads(id_key))
+            con.execute("UPDATE checked SET event_id = m.new FROM id_withheld m WHERE checked.event_id = m.old")
+            con.execute("UPDATE event_out SET event_id = m.new FROM id_withheld m WHERE event_out.event_id = m.old")
+            example = con.execute("SELECT min(new) FROM id_withheld").fetchall()[0][0]
+            con.execute("DROP TABLE id_withheld")
+        finally:
+            con.unregister("ids_withheld")
+        done.append(NamesWithheld("event_id", len(ids), str(example)))
+    return done
+
+
+def _names_in_texts(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], list[str]]:
+    """(column, distinct value) → the patrons' full names (folded) written within it, for the titles,
+    venues and identifiers of the events: each value's runs of two to ``_LONGEST_NAME`` words looked
+    up among the names, a join rather than a search of every name in every text."""
+    rows = con.execute(
+        f"""WITH names AS (
+            SELECT DISTINCT n FROM (
+                SELECT given_name || ' ' || surname AS n FROM patron_norm
+                    WHERE length(given_name) >= {_SHORTEST_PART} AND length(surname) >= {_SHORTEST_PART}
+                UNION ALL SELECT surname || ' ' || given_name FROM patron_norm
+                    WHERE length(given_name) >= {_SHORTEST_PART} AND length(surname) >= {_SHORTEST_PART})),
+        texts AS (
+            SELECT DISTINCT c, x FROM (
+                SELECT 'title' AS c, title AS x FROM event_out
+                UNION ALL SELECT 'venue', venue FROM event_out
+                UNION ALL SELECT 'event_id', event_id FROM event_out)
+            WHERE x IS NOT NULL AND EXISTS (SELECT 1 FROM names)),
+        -- Read twice: apostrophes dropped as ``cc_fold`` does (« O'Neil », « D'Amour », as names are
+        -- folded), and without the French elision before a name (« d'Éloïse », « l'Ariane »).
+        words AS (
+            SELECT c, x, string_split(f, ' ') AS w FROM (
+                SELECT c, x, unnest([cc_fold(x), cc_fold(regexp_replace(x, $elision, '\\1', 'g'))]) AS f
+                FROM texts)
+            WHERE f LIKE '% %'),
+        windows AS (
+            SELECT c, x, unnest(flatten(list_transform(range(1, len(w)), lambda i:
+                list_transform(range(i + 1, least(i + {_LONGEST_NAME - 1}, len(w)) + 1), lambda j:
+                    array_to_string(w[i:j], ' '))))) AS n
+            FROM words)
+        SELECT c, x, list(DISTINCT n ORDER BY n) FROM windows JOIN names USING (n) GROUP BY c, x""",
+        {"elision": _ELISION_SQL},
+    ).fetchall()
+    return {(str(c), str(x)): [str(n) for n in names] for c, x, names in rows}
+
+
+def _refused_by_guard(con: duckdb.DuckDBPyConnection, column: str, texts: dict[str, list[str]]) -> bool:
+    """Whether ``column``'s values are patrons' names themselves often enough for the guard to refuse
+    the column (``guard._verdict``): then it is left as it is, for that refusal."""
+    whole = sum(1 for text, names in texts.items() if _folded(text) in {tuple(n.split()) for n in names})
+    distinct = int(con.execute(f"SELECT count(DISTINCT {column}) FROM event_out").fetchall()[0][0])
+    return whole >= 3 and whole >= 0.2 * distinct
+
+
+def _folded(text: str) -> tuple[str, ...]:
+    return tuple(word for _start, _end, folded in _words(text) for word in folded)
+
+
+def _words(text: str, elided: bool = False) -> list[tuple[int, int, list[str]]]:
+    """Each word of ``text``: where it starts and ends, and the word(s) ``cc_fold`` makes of it
+    (``elided``: without a French elision before it, « d'Éloïse » as « Éloïse »)."""
+    out = []
+    for match in _WORD.finditer(unicodedata.normalize("NFC", text)):
+        start, word = match.start(), match.group()
+        elision = _ELISION.match(word) if elided else None
+        if elision:
+            start, word = start + elision.end(), word[elision.end():]
+        folded = fold(re.sub("['’`ʼ]", "", word)).split()
+        if folded:
+            out.append((start, match.end(), folded))
+    return out
+
+
+def withheld(text: str, names: list[str]) -> str:
+    """``text`` with each run of words that reads as one of ``names`` (folded full names) as « … »;
+    the whole text as « … » when its words cannot be lined up with the folded text that named
+    someone (a letter folded otherwise here than in SQL): a name is never left in by doubt."""
+    text = unicodedata.normalize("NFC", text)
+    spans: list[tuple[int, int]] = []
+    for elided in (False, True):
+        words = _words(text, elided)
+        # Each folded word, with the index of the written word it comes from.
+        flat = [(i, word) for i, (_start, _end, folded) in enumerate(words) for word in folded]
+        for name in {tuple(n.split()) for n in names}:
+            for k in range(len(flat) - len(name) + 1):
+                if tuple(word for _i, word in flat[k:k + len(name)]) == name:
+                    spans.append((words[flat[k][0]][0], words[flat[k + len(name) - 1][0]][1]))
+    if not spans:
+        return WITHHELD
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):  # overlapping names (« Marie Roy Tremblay ») read as one « … »
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    out, last = [], 0
+    for start, end in merged:
+        out += [text[last:start], WITHHELD]
+        last = end
+    return "".join(out) + text[last:]

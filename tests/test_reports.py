@@ -502,6 +502,10 @@ def test_cli_writes_amounts_with_their_currency_and_a_share_change_in_points(tmp
     monkeypatch.setenv("COLUMNS", "160")  # the whole table on one screen
     db = tiny_cooperative(tmp_path / "w.duckdb")
     with Warehouse(db) as w:
+        # Data from January 2024: the period before (December and January) is wholly in it.
+        insert(w, "event", [("jazz-a", "A-1", "Spectacle A-1", datetime(2024, 1, 3, 20), "Salle", "H2X", ["jazz"],
+                             ["Artiste"], 100, False, "fr")])
+        insert(w, "ticket", [ticket_row("jazz-a", "Y0", "J000", "A-1", datetime(2024, 1, 2, 12))])
         w.con.execute("UPDATE ticket SET currency = 'EUR' WHERE member_id = 'jazz-a'")
     result = run_cli("report", "overview", "--db", str(db), "--member", "jazz-a", "--from", "2025-02-01",
                      "--to", "2025-03-31", lang="fr")
@@ -514,6 +518,25 @@ def test_cli_writes_amounts_with_their_currency_and_a_share_change_in_points(tmp
     now, before, change = (float(share.group(i).replace(",", ".").replace("−", "-")) for i in (1, 2, 3))
     assert abs((now - before) - change) < 0.11
     assert "$" not in out
+
+
+def test_cli_shows_no_period_before_the_data_as_if_it_were_whole(tiny: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """jazz-a's data starts in January 2025: the two months before February and March 2025 are mostly
+    outside it. Its part inside (January) printed as the « previous period », every patron « new » and
+    +44 % on it; the command now says so, as the dashboard does, and leaves those columns out."""
+    monkeypatch.setenv("COLUMNS", "160")
+    result = run_cli("report", "overview", "--db", str(tiny), "--member", "jazz-a", "--from", "2025-02-01",
+                     "--to", "2025-03-31", lang="fr")
+    assert result.returncode == 0, result.stderr
+    out = re.sub(r"\s+", " ", result.stdout)
+    assert "La période précédente n’est pas entièrement dans les données : ses chiffres et les variations ne sont " \
+           "pas affichés." in out
+    key_figures = out.split("Mois par mois")[0]
+    assert "Période précédente" not in key_figures and "Variation" not in key_figures and "Cette période" in key_figures
+    # The figures themselves stay in --json, with the data's first day to judge them by.
+    payload = json.loads(run_cli("report", "overview", "--db", str(tiny), "--member", "jazz-a", "--from",
+                                 "2025-02-01", "--to", "2025-03-31", "--json").stdout)
+    assert payload["coverage"]["first_day"] > "2024-12-01"
 
 
 def test_every_report_and_column_is_documented(tiny: Path) -> None:

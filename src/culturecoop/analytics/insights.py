@@ -166,6 +166,42 @@ def previous_period_state(result: Mapping[str, Any]) -> str | None:
     return "whole"
 
 
+# Why the key figures' period before, or its new and returning patrons, are not compared (English
+# message ids, for the dashboard's table and the command line's alike).
+_PARTIAL_PREVIOUS = _("The period before is not wholly in the data: its figures and the changes are not shown.")
+PREVIOUS_PERIOD_NOTES = {
+    "outside": _PARTIAL_PREVIOUS,
+    "partial": _PARTIAL_PREVIOUS,
+    "data_first": _("The period before is the data's first: all its patrons count as new, so new and returning "
+                    "patrons are not compared."),
+    "short_history": _("The period before starts soon after the data: some of its patrons counted as new may have "
+                       "come before the data starts, so new and returning patrons are not compared."),
+}
+
+
+@dataclass(frozen=True)
+class KeyFigureComparison:
+    """What of the overview's period before may be shown beside the period: its figures
+    (``previous``), their changes (``changes``), those of new and returning patrons too
+    (``new_returning``), and ``note`` (an English message id) when something is held back."""
+
+    previous: bool
+    changes: bool
+    new_returning: bool
+    note: str | None
+
+    def change_shown(self, metric: str) -> bool:
+        return self.changes and (self.new_returning or metric not in NEW_RETURNING)
+
+
+def key_figure_comparison(result: Mapping[str, Any]) -> KeyFigureComparison:
+    """``KeyFigureComparison`` of an overview's answer (its ``params`` and ``coverage``): a period
+    before reaching past the data's start has figures that would read as the whole period's."""
+    state = previous_period_state(result)
+    return KeyFigureComparison(state not in ("outside", "partial"), comparable_previous_period(result),
+                               comparable_new_returning(result), PREVIOUS_PERIOD_NOTES.get(state or ""))
+
+
 def comparable_previous_period(result: Mapping[str, Any]) -> bool:
     """True when the period just before the report's lies inside the data: only then do
     period-over-period changes of patrons, tickets or revenue mean something."""

@@ -13,6 +13,7 @@ import typer
 from rich.markup import escape
 
 from culturecoop.analytics import REPORTS, ReportResult, refresh, run_report
+from culturecoop.analytics.insights import key_figure_comparison
 from culturecoop.analytics.period import parse_day
 from culturecoop.analytics.registry import report_spec
 from culturecoop.analytics.wording import (
@@ -167,9 +168,19 @@ def _print_result(result: ReportResult) -> None:
     explained under it, the summary, the notes. Codes and raw figures are in --json."""
     hidden = f"< {result.k}"
     language = current_language()
+    notes = list(result.notes)
+    if result.report == "overview":  # as the dashboard: no period before that would read as a whole one
+        compared = key_figure_comparison({"params": result.params, "coverage": result.coverage})
+        if compared.note:
+            notes.insert(0, _(compared.note))
     for table in result.tables:
         present = {c.name for c in table.columns}
-        columns = [c for c in table.columns if NAMED_BY.get(c.name) not in present]
+        rows, left_out = table.rows[:MAX_ROWS], set()
+        if result.report == "overview" and table.name == "overview":
+            rows = [{**row, "change": row.get("change") if compared.change_shown(str(row.get("metric"))) else None}
+                    for row in rows]
+            left_out = {"previous_period", "change"} if not compared.previous else set() if compared.changes else {"change"}
+        columns = [c for c in table.columns if NAMED_BY.get(c.name) not in present and c.name not in left_out]
         names = [c.name for c in columns]
         headers = [_header(c, language, table.name) for c in columns]
         # A name printed for its code takes the code's header when its own is the generic « Nom »
@@ -178,7 +189,7 @@ def _print_result(result: ReportResult) -> None:
             named = NAMED_BY.get(code.name)
             if named in names and headers[names.index(named)] == column_label(named, language):
                 headers[names.index(named)] = _header(code, language, table.name)
-        cells = [_cells(row, columns, hidden, result.currency, table.name) for row in table.rows[:MAX_ROWS]]
+        cells = [_cells(row, columns, hidden, result.currency, table.name) for row in rows]
         # What a row is about: its names ("label", or "from_label" and "to_label"), else an event's
         # title and day, else its first column.
         keys = tuple(n for n, name in enumerate(names) if name == "label" or name.endswith("_label"))
@@ -198,7 +209,7 @@ def _print_result(result: ReportResult) -> None:
         report_out.print(", ".join(f"{summary_label(k, language)}{colon(language)}{_summary_cell(k, v, result.currency)}"
                                    for k, v in result.summary.items()),
                          highlight=False)
-    for note in result.notes:
+    for note in notes:
         report_out.print(f"[dim]{escape(_days_in_words(note, language))}[/]", highlight=False)
     if result.audit_id is not None:
         report_out.print(_("Recorded in the audit log as entry {seq} (ε spent: {epsilon}).").format(

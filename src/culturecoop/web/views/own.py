@@ -9,12 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from culturecoop.analytics.insights import (
-    NEW_RETURNING,
-    comparable_new_returning,
-    comparable_previous_period,
-    previous_period_state,
-)
+from culturecoop.analytics.insights import key_figure_comparison
 from culturecoop.web import charts
 from culturecoop.web.i18n import Translator, _
 from culturecoop.web.views.base import (
@@ -46,17 +41,16 @@ def overview(view: TabView, results: Results, t: Translator) -> None:
     if not result:
         return
     rows = {r["metric"]: r for r in _rows(result)}
-    comparable, with_new = comparable_previous_period(result), comparable_new_returning(result)
-    state = previous_period_state(result)
     # A period before the data (or reaching before it) has no figures to give: its zeros, or its part
     # in the data, would read as the period's own.
-    previous_known = state not in ("outside", "partial")
+    compared = key_figure_comparison(result)
+    comparable, previous_known = compared.changes, compared.previous
 
     def change_of(metric: str) -> float | None:
         """The change on the period before: relative for a count or an amount (+4 %), in
         percentage points for a share (23.9 % against 54.2 % is −30.3 pts, not −56 %)."""
         row = rows[metric]
-        if not (comparable and (with_new or metric not in NEW_RETURNING)):
+        if not compared.change_shown(metric):
             return None
         if METRIC_KINDS.get(metric) == "percent":
             now, before = row.get("this_period"), row.get("previous_period")
@@ -98,7 +92,7 @@ def overview(view: TabView, results: Results, t: Translator) -> None:
     view.sections.append(Section("overview-overview", t("Key figures against the period before"), chart,
                                  TableView("overview-overview", t("Key figures"), columns, table_rows, collapsed=False,
                                            currency=t.currency),
-                                 note=None if with_new else _overview_note(state, t)))
+                                 note=t(compared.note) if compared.note else None))
     _by_month(view, _rows(result, "by_month"), t)
 
 
@@ -132,18 +126,6 @@ def _by_month(view: TabView, months: list[dict[str, Any]], t: Translator) -> Non
          Col("tickets", _("Tickets"), "int"), Col("revenue", _("Revenue"), "money"), Col("patrons", _("Patrons"), "int"),
          Col("tickets_year_before", _("Tickets a year before"), "int"),
          Col("revenue_year_before", _("Revenue a year before"), "money")], t), lead=lead))
-
-
-def _overview_note(state: str | None, t: Translator) -> str | None:
-    """Why the key figures' changes, or those of new and returning patrons, are not shown."""
-    if state in ("outside", "partial"):
-        return t("The period before is not wholly in the data: its figures and the changes are not shown.")
-    if state == "data_first":
-        return t("The period before is the data's first: all its patrons count as new, so new and returning patrons are not compared.")
-    if state == "short_history":
-        return t("The period before starts soon after the data: some of its patrons counted as new may have come before the "
-                 "data starts, so new and returning patrons are not compared.")
-    return None
 
 
 def audience(view: TabView, results: Results, t: Translator) -> None:

@@ -406,6 +406,26 @@ def test_a_malformed_json_body_or_form_is_said_as_such(world: World) -> None:
     assert upload.status_code == 400 and "n’a pas pu être lue" in upload.json()["error"]["message"]
 
 
+def test_a_misspelt_field_or_a_flag_for_a_number_is_refused_not_ignored(world: World) -> None:
+    """« "monhts": 3 » was ignored and the audience saved with no month limit; « "months": true » was saved
+    as one month; a campaign's « "holdot": 0.5 » kept the default hold-out, unsaid."""
+    auth = {"Authorization": f"Bearer {world.coop.tokens['A-admin']}"}
+    with new_client(world.app, None) as c:
+        misspelt = c.post(f"/api/v1/members/{A}/audiences", json={"name": "x", "kind": "lapsed", "monhts": 3},
+                          headers=auth)
+        flag = c.post(f"/api/v1/members/{A}/audiences", json={"name": "x", "kind": "lapsed", "months": True},
+                      headers=auth)
+        campaign = c.post(f"/api/v1/members/{A}/campaigns", json={"audience_id": "x", "subject_fr": "S",
+                                                                  "body_fr": "B", "holdot": 0.5}, headers=auth)
+        listed = c.get(f"/api/v1/members/{A}/audiences", headers=auth)
+    assert misspelt.status_code == 422 and misspelt.json()["error"]["message"] == (
+        "Cette requête ne prend pas de champ monhts ; vérifiez son nom dans la documentation de l’API (/docs).")
+    assert flag.status_code == 422 and flag.json()["error"]["message"].startswith(
+        "Le champ months n’est pas un oui ou non")
+    assert campaign.status_code == 422 and "holdot" in campaign.json()["error"]["message"]
+    assert listed.status_code == 200 and all(a.get("name") != "x" for a in listed.json().get("audiences", []))
+
+
 def test_a_control_character_or_a_huge_identifier_is_not_quoted_back(world: World) -> None:
     with new_client(world.app, session(world.app, world.accounts["A-admin"])) as c:
         for value in ("%E2%80%AE%00", "y" * 20_000):

@@ -114,6 +114,8 @@ async def handle_http_error(request: Request, exc: Exception) -> Response:
     return response
 
 
+# The error type of a true or false given where the field is no yes-or-no (``routes.inputs``).
+NOT_A_FLAG = "bool_for_value"
 _NUMBER_ERRORS = {"int_parsing", "int_type", "int_from_float", "float_parsing", "float_type", "finite_number",
                   "decimal_parsing", "decimal_type"}
 _BODY_SHAPE_ERRORS = {"model_attributes_type", "model_type", "dict_type", "missing"}
@@ -168,6 +170,12 @@ def validation_message(errors: list[Any], t: Translator) -> str:
     if kind in ("literal_error", "enum"):
         return t(_("“{value}” is not a choice for the field {field}: give one of {choices}."), value=_quoted(value), field=field,
                  choices=_choices(str(ctx.get("expected", ""))))
+    if kind == "extra_forbidden":
+        return t(_("This request takes no field {field}; check its name against the API documentation (/docs)."),
+                 field=field)
+    if kind == NOT_A_FLAG:
+        return t(_("The field {field} is no yes-or-no: give it the value the API documentation (/docs) describes, "
+                   "not true or false."), field=field)
     if kind in ("bool_parsing", "bool_type"):
         return t(_("The field {field} is true or false, not “{value}”."), field=field, value=_quoted(value))
     return t(_("Some values are missing or invalid ({fields}); correct them and try again."), fields=field)

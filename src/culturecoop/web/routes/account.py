@@ -15,6 +15,7 @@ from culturecoop.warehouse.engine import Warehouse
 from culturecoop.web.deps import Principal, PrincipalDep, WarehouseDep
 from culturecoop.web.i18n import Translator, _, retranslate
 from culturecoop.web.render import render, request_language
+from culturecoop.web.routes.inputs import ApiInput
 
 router = APIRouter()
 
@@ -30,7 +31,7 @@ class TokensPublic(BaseModel):
     count: int
 
 
-class TokenCreate(BaseModel):
+class TokenCreate(ApiInput):
     name: str = Field(default="", max_length=80, description="A label to recognise the token.")
     days: int | None = Field(default=None, ge=1, le=3650, description="Lifetime in days; none for no expiry.")
 

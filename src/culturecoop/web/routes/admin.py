@@ -30,6 +30,7 @@ from culturecoop.web.deps import (
 from culturecoop.web.errors import WebError
 from culturecoop.web.i18n import Translator, _
 from culturecoop.web.render import render, request_language
+from culturecoop.web.routes.inputs import ApiInput
 from culturecoop.web.views.admin_home import admin_home_view
 
 router = APIRouter()
@@ -45,7 +46,7 @@ class AccountsPublic(BaseModel):
     count: int
 
 
-class InvitationCreate(BaseModel):
+class InvitationCreate(ApiInput):
     email: str = Field(max_length=320, description="Address of the person invited.")
     role: Literal["member_admin", "member_analyst"] = "member_analyst"
 

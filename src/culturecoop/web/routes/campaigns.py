@@ -26,6 +26,7 @@ from culturecoop.warehouse.engine import Warehouse
 from culturecoop.web.deps import CoopAdmin, MemberReader, Principal, WarehouseDep
 from culturecoop.web.i18n import Translator, _, readable, retranslate
 from culturecoop.web.render import render, request_language
+from culturecoop.web.routes.inputs import ApiInput
 from culturecoop.web.views.campaigns import (
     audience_choices,
     campaign_rows,
@@ -37,7 +38,7 @@ from culturecoop.web.views.campaigns import (
 router = APIRouter()
 
 
-class CampaignCreate(BaseModel):
+class CampaignCreate(ApiInput):
     audience_id: str = Field(max_length=64)
     subject_fr: str = Field(max_length=400)
     subject_en: str = Field(default="", max_length=400, description="Empty with body_en: English readers get the French message.")

@@ -39,6 +39,7 @@ from culturecoop.web.deps import (
 from culturecoop.web.errors import USER_ERROR_STATUS, WebError
 from culturecoop.web.i18n import Translator, _, readable, retranslate
 from culturecoop.web.render import render, request_language
+from culturecoop.web.routes.inputs import ApiInput
 from culturecoop.web.routes.reports import actor_of
 from culturecoop.web.tabs import TARGET_TAB
 from culturecoop.web.views.target import programme_loaded, target_view
@@ -84,7 +85,7 @@ class AudiencesPublic(BaseModel):
     count: int
 
 
-class AudienceCreate(BaseModel):
+class AudienceCreate(ApiInput):
     kind: Literal["event", "segment", "genre", "lapsed"]
     name: str = Field(min_length=1, max_length=200)
     event: str | None = Field(default=None, max_length=200, description="kind=event: one of your upcoming events.")
@@ -159,15 +160,15 @@ class CrossOffersPublic(BaseModel):
     audit_id: int | None
 
 
-class CrossOfferCreate(BaseModel):
+class CrossOfferCreate(ApiInput):
     partner: str = Field(min_length=1, max_length=64)
 
 
-class CrossOfferDecision(BaseModel):
+class CrossOfferDecision(ApiInput):
     accept: bool
 
 
-class DiscoverabilitySettings(BaseModel):
+class DiscoverabilitySettings(ApiInput):
     diversity: float = Field(ge=0, le=1, description="0 = the model's order, 1 = the most varied lists.")
     boost: float = Field(ge=0, le=100, description="Local and francophone floor, in points above the programme's share.")
 

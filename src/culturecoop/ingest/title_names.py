@@ -7,9 +7,9 @@ that title with the date into the event's identifier. ``ingest.guard`` refuses a
 patrons' names (the buyer's name mapped as the title); one such title among a programme is no
 mapping mistake, and refusing the whole export for it would be a wrong answer to a right file.
 
-So, after ``build_events`` and ``build_patrons``: wherever the full name of a patron of the export
-(given name and surname, in either order, as ``cc_fold`` sees them) is written within a title or a
-venue, those words become « … » (« Anniversaire de … »); an event identifier that writes one becomes
+So, after ``build_events`` and ``build_patrons``: wherever the full name of a patron holding a ticket
+to the event (given name and surname, in either order, as ``cc_fold`` sees them) is written within
+its title or venue, and is not one of the event's artists, those words become « … » (« Anniversaire de … »); an event identifier that writes one becomes
 a keyed code (``privacy.encodings.id_token_sql`` of the identifier, so the same event keeps the same
 code from one package to the next, and two such events never merge into one). ``prepare`` says how
 many, with one example as it now reads.
@@ -89,35 +89,50 @@ def withhold_patron_names(con: duckdb.DuckDBPyConnection, id_key: bytes) -> list
 
 
 def _names_in_texts(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], list[str]]:
-    """(column, distinct value) → the patrons' full names (folded) written within it, for the titles,
-    venues and identifiers of the events: each value's runs of two to ``_LONGEST_NAME`` words looked
-    up among the names, a join rather than a search of every name in every text."""
+    """(column, distinct value) → the full names (folded) written within it of patrons holding a
+    ticket to an event that carries that value as its title, venue or identifier, the event's
+    artists aside: each value's runs of two to ``_LONGEST_NAME`` words looked up among those names.
+
+    A patron named like a performer is no reason: among a hall's hundred thousand buyers, every
+    common name is someone's, and « Jean-François Côté Quartet » stays whole unless its own buyers
+    include a Jean-François Côté who is not in its artists. The person a private booking is titled
+    after books it, or comes to it."""
     rows = con.execute(
-        f"""WITH names AS (
-            SELECT DISTINCT n FROM (
-                SELECT given_name || ' ' || surname AS n FROM patron_norm
-                    WHERE length(given_name) >= {_SHORTEST_PART} AND length(surname) >= {_SHORTEST_PART}
-                UNION ALL SELECT surname || ' ' || given_name FROM patron_norm
-                    WHERE length(given_name) >= {_SHORTEST_PART} AND length(surname) >= {_SHORTEST_PART})),
-        texts AS (
-            SELECT DISTINCT c, x FROM (
-                SELECT 'title' AS c, title AS x FROM event_out
-                UNION ALL SELECT 'venue', venue FROM event_out
-                UNION ALL SELECT 'event_id', event_id FROM event_out)
-            WHERE x IS NOT NULL AND EXISTS (SELECT 1 FROM names)),
-        -- Read twice: apostrophes dropped as ``cc_fold`` does (« O'Neil », « D'Amour », as names are
-        -- folded), and without the French elision before a name (« d'Éloïse », « l'Ariane »).
-        words AS (
+        f"""WITH texts AS MATERIALIZED (
+            SELECT event_id, c, x, artists FROM (
+                SELECT event_id, list_transform(artists, lambda a: ' ' || cc_fold(a) || ' ') AS artists,
+                       unnest(['title', 'venue', 'event_id']) AS c, unnest([title, venue, event_id]) AS x
+                FROM event_out)
+            WHERE x IS NOT NULL),
+        -- Each distinct value read twice: apostrophes dropped as ``cc_fold`` does (« O'Neil »,
+        -- « D'Amour », as names are folded), and without the French elision before a name
+        -- (« d'Éloïse », « l'Ariane »); then its runs of words.
+        variants AS (
             SELECT c, x, string_split(f, ' ') AS w FROM (
                 SELECT c, x, unnest([cc_fold(x), cc_fold(regexp_replace(x, $elision, '\\1', 'g'))]) AS f
-                FROM texts)
+                FROM (SELECT DISTINCT c, x FROM texts))
             WHERE f LIKE '% %'),
-        windows AS (
-            SELECT c, x, unnest(flatten(list_transform(range(1, len(w)), lambda i:
+        windows AS MATERIALIZED (
+            SELECT DISTINCT c, x, unnest(flatten(list_transform(range(1, len(w)), lambda i:
                 list_transform(range(i + 1, least(i + {_LONGEST_NAME - 1}, len(w)) + 1), lambda j:
                     array_to_string(w[i:j], ' '))))) AS n
-            FROM words)
-        SELECT c, x, list(DISTINCT n ORDER BY n) FROM windows JOIN names USING (n) GROUP BY c, x""",
+            FROM variants),
+        -- The few patrons whose full name is a run of words of some value, then the events they hold
+        -- a ticket to.
+        people AS (
+            SELECT t.patron_id, n.given_name || ' ' || n.surname AS n1, n.surname || ' ' || n.given_name AS n2
+            FROM patron_norm n JOIN patron_token t ON t.token = n.member_patron_id
+            WHERE length(n.given_name) >= {_SHORTEST_PART} AND length(n.surname) >= {_SHORTEST_PART}
+              AND (n.given_name || ' ' || n.surname IN (SELECT n FROM windows)
+                   OR n.surname || ' ' || n.given_name IN (SELECT n FROM windows))),
+        buyers AS (
+            SELECT DISTINCT c.event_id, unnest([p.n1, p.n2]) AS n
+            FROM checked c JOIN people p ON p.patron_id = c.patron_id)
+        SELECT w.c, w.x, list(DISTINCT w.n ORDER BY w.n)
+        FROM buyers b JOIN texts t USING (event_id) JOIN windows w ON w.c = t.c AND w.x = t.x AND w.n = b.n
+        -- A name within one of the event's artists (« Éric Côté Quartet ») is its performer's.
+        WHERE NOT coalesce(list_bool_or(list_transform(t.artists, lambda a: contains(a, ' ' || w.n || ' '))), false)
+        GROUP BY w.c, w.x""",
         {"elision": _ELISION_SQL},
     ).fetchall()
     return {(str(c), str(x)): [str(n) for n in names] for c, x, names in rows}

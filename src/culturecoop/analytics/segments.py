@@ -58,6 +58,8 @@ def _segment_sql(source: str, condition: str, key: str) -> str:
 
 
 MEMBER_SEGMENTS = _segment_sql("analytics_record", "a.member_id = $member", "rid")
+# CTEs: the member's own records active in the period, ``segmented(key = rid, segment)``.
+MEMBER_SEGMENTED = _segmented("analytics_record", "a.member_id = $member", "rid")
 COOPERATIVE_SEGMENTS = _segment_sql("analytics_person", "true", "person")
 # The member's own patron identifiers in one segment (its own data: an export of its patrons).
 MEMBER_SEGMENT_PATRONS = _segmented("analytics_record", "a.member_id = $member", "rid") + """

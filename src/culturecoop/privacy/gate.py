@@ -160,12 +160,17 @@ class PrivacyGate:
 
     def release(self, *, member_id: str, report: str, actor: str, params: dict[str, Any],
                 tables: list[CountTable], members_touched: tuple[str, ...], data_version: str,
-                day: date | None = None) -> Release:
-        """Gate ``tables`` for ``member_id``; raises UserError when the budget would be exceeded."""
+                day: date | None = None, question: dict[str, Any] | None = None) -> Release:
+        """Gate ``tables`` for ``member_id``; raises UserError when the budget would be exceeded.
+
+        ``params`` are audited; ``question`` (default: ``params``) is what the gate's memory is
+        kept by: two releases of one question show the same cells until they move by k. A caller
+        whose ``params`` name a fresh object each time (a saved audience's id) passes the
+        definition behind it, or each save would be a first release that differencing can use."""
         for table in tables:
             _check_scope(table)
         k = self.policy.min_patrons
-        params_key, memory_key = _question(member_id, report, params)
+        params_key, memory_key = _question(member_id, report, params if question is None else question)
         day = day or budget.today()
         self.warehouse.con.complete()
         # What the gate wrote last (audit head, its memory per question) is kept in the process:

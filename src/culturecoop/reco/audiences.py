@@ -32,12 +32,13 @@ import numpy as np
 from culturecoop.analytics import facts
 from culturecoop.analytics.facts import genre_column
 from culturecoop.analytics.period import Period, month_ordinal, month_start
-from culturecoop.analytics.segments import SEGMENTS
+from culturecoop.analytics.segments import MEMBER_SEGMENTED, SEGMENTS
 from culturecoop.analytics.service import data_coverage, default_actor
 from culturecoop.analytics.wording import choices
 from culturecoop.errors import UserError
 from culturecoop.i18n import _, current_language
 from culturecoop.privacy.gate import COUNT, HIDDEN, CountTable, GatedTable, PrivacyGate
+from culturecoop.privacy.policy import current_policy
 from culturecoop.reco import service
 from culturecoop.schema.taxonomy import GENRES
 from culturecoop.warehouse.engine import Warehouse
@@ -104,8 +105,9 @@ JOIN identity AS i ON i.member_id = p.member_id AND i.member_patron_id = p.membe
 WHERE a.member_id = $member AND a.last_day < $since
 """
 
-# Profile of an audience: one row per person with the dimensions the member may see.
-PROFILE = """
+# The people of an audience drawn from the cooperative (event, genre): one row per person, their
+# birth band and postal area from any member's record, their segment over all members.
+POOLED_PROFILED = """
 WITH people AS (
   SELECT am.patron_key, am.own, min(p.birth_band) AS birth_band, min(upper(p.fsa)) AS fsa
   FROM ({source}) AS am
@@ -119,7 +121,28 @@ WITH people AS (
   GROUP BY ALL
 ), segmented AS (
   SELECT a.person, {rule} AS segment FROM analytics_person AS a WHERE (a.active & $period_mask) <> 0
-)
+), profiled AS (
+  SELECT persons.own, persons.birth_band, persons.fsa, s.segment
+  FROM persons LEFT JOIN segmented AS s ON s.person = persons.person
+)"""
+# The people of an audience of the member's own patrons (segment, lapsed): their birth band and
+# postal area from the member's own records, their segment by the member's own visits (its Segments
+# tab's rule). Nothing another member knows enters: two such audiences that differ by one known
+# patron (lapsed 12 and 13 months) would otherwise show what that patron did elsewhere.
+OWN_PROFILED = MEMBER_SEGMENTED + """, own_people AS (
+  SELECT am.patron_key, min(p.birth_band) AS birth_band, min(upper(p.fsa)) AS fsa,
+         min(list_position($segment_order, s.segment)) AS segment_rank
+  FROM ({source}) AS am
+  LEFT JOIN identity AS i ON i.patron_key = am.patron_key AND i.member_id = $member
+  LEFT JOIN patron AS p ON p.member_id = i.member_id AND p.member_patron_id = i.member_patron_id
+  LEFT JOIN analytics_patron AS ap ON ap.member_id = i.member_id AND ap.member_patron_id = i.member_patron_id
+  LEFT JOIN segmented AS s ON s.key = ap.rid
+  GROUP BY am.patron_key
+), profiled AS (
+  SELECT true AS own, birth_band, fsa, list_extract($segment_order, segment_rank) AS segment FROM own_people
+)"""
+# Profile of an audience: one row per person with the dimensions the member may see.
+PROFILE = """
 SELECT CASE WHEN own THEN 'own' ELSE 'new' END AS ownership,
        CASE WHEN birth_band IS NULL THEN 'unknown'
             WHEN CAST(substr(birth_band, 1, 4) AS INTEGER) >= $young_from THEN '18-34'
@@ -134,8 +157,8 @@ SELECT CASE WHEN own THEN 'own' ELSE 'new' END AS ownership,
             WHEN substr(fsa, 1, 2) = 'G1' OR substr(fsa, 1, 2) = 'G2' THEN 'quebec_city'
             WHEN substr(fsa, 1, 1) IN ('G', 'J') THEN 'rest_of_quebec'
             ELSE 'outside_quebec' END AS area,
-       coalesce(s.segment, 'occasional') AS segment
-FROM persons LEFT JOIN segmented AS s ON s.person = persons.person
+       coalesce(segment, 'occasional') AS segment
+FROM profiled
 """
 SAVED_PEOPLE = "SELECT patron_key, own FROM audience_member WHERE audience_id = $audience"
 # An audience not saved (a preview): its people travel as two parallel lists.
@@ -204,6 +227,12 @@ def _people(warehouse: Warehouse, member_id: str, kind: str, params: dict[str, A
         if asked is not None and int(asked) < 1:
             raise UserError(_("--size must be a positive number of people, e.g. --size 2000."))
         size, wanted = (min(int(asked), len(eligible)), int(asked)) if asked else event_audience_size(capacity, len(eligible))
+        limited = size < wanted
+        # Whole blocks of k people: two audiences of one event whose sizes differ by one (--size 500
+        # and 501, a capacity moved by one seat) would show by difference the profile of the person
+        # ranked between them.
+        k = current_policy(warehouse).min_patrons
+        size = min(size, max(k, size // k * k))
         top = eligible[np.argsort(-scores[eligible], kind="stable")[:size]]
         people: list[tuple[str, float | None]] = [(str(state.patron_keys[i]), float(scores[i])) for i in top.tolist()]
         definition = {"event": event_id, "size": size, "model_id": state.model.model_id}
@@ -211,8 +240,10 @@ def _people(warehouse: Warehouse, member_id: str, kind: str, params: dict[str, A
             definition["newcomers"] = True
         if capacity > 0 and not asked:
             definition["seats"] = capacity
-        if size < wanted and not asked:
+        if limited and not asked:
             definition.update({"pool_limited": True, "wanted": wanted})
+        if asked and size != int(asked):
+            definition["asked"] = int(asked)
         return people, definition
     if kind == "segment":
         segment = str(params.get("segment") or "").strip().lower().replace(" ", "_").replace("-", "_")
@@ -331,12 +362,18 @@ def _venue_places(warehouse: Warehouse, member_id: str) -> tuple[list[str], str 
 def _profile_tables(warehouse: Warehouse, member_id: str, audience_id: str | None, kind: str,
                     listed: tuple[list[str], list[bool]] | None = None, *, newcomers: bool = False) -> list[CountTable]:
     """The profile's count tables of a saved audience, or of ``listed`` (keys, own flags)."""
-    period = _period_params(warehouse)
+    own_only = kind in OWN_KINDS
+    # An audience of own patrons is profiled over the member's period, as it was built.
+    period = _period_params(warehouse, member_id if own_only else None)
     year = period["as_of"].year
     near, country = _venue_places(warehouse, member_id)
     people: dict[str, Any] = {"audience": audience_id} if listed is None else {"keys": listed[0], "own": listed[1]}
-    sql = PROFILE.format(rule=_rule(), source=SAVED_PEOPLE if listed is None else LISTED_PEOPLE,
-                         near=facts.NEAR.format(a="fsa"), region=facts.REGION.format(a="fsa"))
+    source = SAVED_PEOPLE if listed is None else LISTED_PEOPLE
+    profiled = (OWN_PROFILED.replace("{source}", source) if own_only
+                else POOLED_PROFILED.format(rule=_rule(), source=source))
+    if own_only:
+        people.update(member=member_id, segment_order=list(SEGMENTS))
+    sql = profiled + PROFILE.format(near=facts.NEAR.format(a="fsa"), region=facts.REGION.format(a="fsa"))
     rows = warehouse.query(sql, {
         **people, "young_from": year - 34, "middle_from": year - 54, "abroad": country is not None,
         "venue_near": near or [""], "venue_country": country or "",
@@ -384,9 +421,13 @@ def audience_summary(warehouse: Warehouse, member_id: str, audience_id: str, *, 
     newcomers = bool(json.loads(row["definition"] or "{}").get("newcomers"))
     tables = _profile_tables(warehouse, member_id, audience_id, row["kind"], newcomers=newcomers)
     gate = PrivacyGate(warehouse)
+    # The gate remembers the question by the audience's definition, not its id: saving the same
+    # definition again after one person changed (a record planted, a consent withdrawn) shows the
+    # figures shown before, as a report asked again does.
     release = gate.release(member_id=member_id, report="audience", actor=actor or default_actor(),
                            params={"audience": audience_id, "kind": row["kind"]}, tables=tables,
-                           members_touched=members, data_version=service.data_version_of(warehouse))
+                           members_touched=members, data_version=service.data_version_of(warehouse),
+                           question={"kind": row["kind"], "definition": json.loads(row["definition"] or "{}")})
     k = release.k
     size = release.tables["age_band"].total
     return {

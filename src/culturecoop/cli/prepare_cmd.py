@@ -102,45 +102,42 @@ def print_titles_trimmed(summary: PrepareSummary, *, would: bool = False) -> Non
         console.print(said.format(text=trim.text), highlight=False, markup=False)
 
 
+# What ``print_names_withheld`` says per column, as done (``False``) or as it would be (``True``).
+_NAMES_WITHHELD: dict[tuple[str, bool], tuple[str, str]] = {
+    ("event_id", True): (
+        "One event identifier names one of your patrons: the package would carry a code in its place.",
+        "{n} event identifiers name patrons of yours: the package would carry codes in their place."),
+    ("event_id", False): (
+        "One event identifier named one of your patrons: the package carries a code in its place.",
+        "{n} event identifiers named patrons of yours: the package carries codes in their place."),
+    ("venue", True): (
+        "One venue names one of your patrons: the name would be left out of the package, which would read "
+        "“{example}”.",
+        "{n} venues name patrons of yours: the names would be left out of the package, which would read like "
+        "“{example}”."),
+    ("venue", False): (
+        "One venue named one of your patrons: the name was left out of the package, which reads “{example}”.",
+        "{n} venues named patrons of yours: the names were left out of the package, which reads like "
+        "“{example}”."),
+    ("title", True): (
+        "One event title names one of your patrons: the name would be left out of the package, which would "
+        "read “{example}”.",
+        "{n} event titles name patrons of yours: the names would be left out of the package, which would read "
+        "like “{example}”."),
+    ("title", False): (
+        "One event title named one of your patrons: the name was left out of the package, which reads "
+        "“{example}”.",
+        "{n} event titles named patrons of yours: the names were left out of the package, which reads like "
+        "“{example}”."),
+}
+
+
 def print_names_withheld(summary: PrepareSummary, *, would: bool = False) -> None:
     """Where patrons' full names were taken out of event titles, venues and identifiers
     (``ingest.title_names``), said once per column with one value as the package reads it."""
     for done in summary.names_withheld:
-        if done.column == "event_id" and would:
-            said = counted(done.values,
-                           "One event identifier names one of your patrons: the package would carry a code in its "
-                           "place.",
-                           "{n} event identifiers name patrons of yours: the package would carry codes in their "
-                           "place.")
-        elif done.column == "event_id":
-            said = counted(done.values,
-                           "One event identifier named one of your patrons: the package carries a code in its place.",
-                           "{n} event identifiers named patrons of yours: the package carries codes in their place.")
-        elif done.column == "venue" and would:
-            said = counted(done.values,
-                           "One venue names one of your patrons: the name would be left out of the package, which "
-                           "would read “{example}”.",
-                           "{n} venues name patrons of yours: the names would be left out of the package, which "
-                           "would read like “{example}”.")
-        elif done.column == "venue":
-            said = counted(done.values,
-                           "One venue named one of your patrons: the name was left out of the package, which reads "
-                           "“{example}”.",
-                           "{n} venues named patrons of yours: the names were left out of the package, which reads "
-                           "like “{example}”.")
-        elif would:
-            said = counted(done.values,
-                           "One event title names one of your patrons: the name would be left out of the package, "
-                           "which would read “{example}”.",
-                           "{n} event titles name patrons of yours: the names would be left out of the package, "
-                           "which would read like “{example}”.")
-        else:
-            said = counted(done.values,
-                           "One event title named one of your patrons: the name was left out of the package, which "
-                           "reads “{example}”.",
-                           "{n} event titles named patrons of yours: the names were left out of the package, which "
-                           "reads like “{example}”.")
-        console.print(said.format(example=done.example), highlight=False, markup=False)
+        one, other = _NAMES_WITHHELD[done.column, would]
+        console.print(counted(done.values, one, other).format(example=done.example), highlight=False, markup=False)
 
 
 def _print_summary(summary: PrepareSummary) -> None:

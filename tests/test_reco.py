@@ -166,6 +166,16 @@ def test_a_hall_larger_than_the_pool_gets_its_most_likely_half_not_everyone(coop
     assert "keeps the most likely half" in " ".join(i.text("en") for i in said.insights)
 
 
+def test_a_size_asked_for_is_kept_by_whole_blocks_of_k_and_the_member_is_told(coop: dict[str, Any]) -> None:
+    said = run_cli("--lang", "fr", "audiences", "create", "--db", str(coop["db"]), "--member", MEMBER, "--event",
+                   coop["event"], "--name", "vingt-trois", "--size", "23")
+    assert said.returncode == 0, said.stderr
+    out = " ".join((said.stdout + said.stderr).split())
+    assert ": 20 personnes." in out, out
+    assert ("Vous en demandiez 23 : le public d’un événement se compte par blocs entiers de 10 personnes, pour que "
+            "deux publics ne désignent jamais une personne par leur différence.") in out
+
+
 def test_an_audience_under_k_shows_only_under_k(coop: dict[str, Any]) -> None:
     summary = _audience(coop, "--size", "4")
     assert summary["size"] is None and summary["size_shown"] == "< 10"

@@ -108,6 +108,11 @@ def _print_audience(summary: dict[str, Any]) -> None:
     console.print(_("Audience {audience} \"{name}\" ({kind}): {size} people.").format(
         audience=summary["audience_id"], name=summary["name"], kind=label("audience_kind", summary["kind"], language),
         size=size), highlight=False)
+    asked = (summary.get("definition") or {}).get("asked")
+    if asked is not None:
+        console.print("  " + _("You asked for {asked} people: an event's audience goes by whole blocks of {k} people, so "
+                               "that two audiences never tell one person apart by their difference.").format(
+            asked=number(int(asked), language), k=figure(summary["k"])), highlight=False)
     for dimension, rows in summary.get("profile", {}).items():
         codes = PROFILE_CODES.get(dimension, dimension)
         console.print(f"  [bold]{label('audience_dimension', dimension, language)}[/]{colon(language)}"

@@ -90,6 +90,21 @@ def test_an_audience_name_with_a_control_character_is_refused(tmp_path: Path, na
         assert warehouse.scalar("SELECT count(*) FROM audience") == 0
 
 
+def test_an_audience_name_longer_than_the_dashboard_takes_is_refused(tmp_path: Path) -> None:
+    """`audiences create --name` took 100,000 characters (the dashboard and the API stop at 200) and every
+    listing of the member's audiences printed them."""
+    from culturecoop.reco.audiences import build_audience
+    from culturecoop.warehouse.engine import Warehouse
+
+    with Warehouse(tmp_path / "coop.duckdb", create=True) as warehouse:
+        set_language("fr")
+        with pytest.raises(UserError) as refused:
+            build_audience(warehouse, member_id="jazz-a", kind="lapsed", params={"months": 12}, name="x" * 100_000)
+        assert refused.value.message.replace("\xa0", " ") == ("Le nom du public compte 100 000 caractères ; donnez-en au plus 200, par "
+                                         "exemple --name \"Amateurs de jazz de mars\".")
+        assert warehouse.scalar("SELECT count(*) FROM audience") == 0
+
+
 @pytest.mark.parametrize("currency", ["<script>", "dollars", "cad", "ZZZ", "", "CA$"])
 def test_a_currency_that_is_no_currency_code_is_refused(currency: str) -> None:
     """`contribution rules --currency "<script>"` was saved and printed before every amount of every

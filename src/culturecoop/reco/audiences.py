@@ -34,7 +34,7 @@ from culturecoop.analytics.facts import genre_column
 from culturecoop.analytics.period import Period, month_ordinal, month_start
 from culturecoop.analytics.segments import MEMBER_SEGMENTED, SEGMENTS
 from culturecoop.analytics.service import data_coverage, default_actor
-from culturecoop.analytics.wording import choices
+from culturecoop.analytics.wording import choices, number
 from culturecoop.errors import UserError
 from culturecoop.i18n import _, current_language
 from culturecoop.privacy.gate import COUNT, HIDDEN, CountTable, GatedTable, PrivacyGate
@@ -45,6 +45,8 @@ from culturecoop.warehouse.engine import Warehouse
 from culturecoop.warehouse.sql_engine import DuckDBEngine
 
 KINDS = ("event", "segment", "genre", "lapsed")
+# The longest audience name (the dashboard's form and the API say the same).
+NAME_LENGTH = 200
 DEFAULT_LAPSED_MONTHS = 12
 # Twenty years without a visit: as far back as any member's history goes (the API's bound too).
 MAX_LAPSED_MONTHS = 240
@@ -324,6 +326,11 @@ def build_audience(warehouse: Warehouse, *, member_id: str, kind: str, params: d
         # A terminal escape or a NUL in a name reached every terminal that listed the audiences.
         raise UserError(_("The audience name holds a line break or a control character; write it on one line, "
                           "e.g. --name \"Jazz fans for March\"."))
+    if len(name) > NAME_LENGTH:
+        # The dashboard's form and the API take no more; a longer one would fill every listing.
+        raise UserError(_("The audience name is {n} characters long; give at most {most}, e.g. --name \"Jazz fans for "
+                          "March\".").format(n=number(len(name), current_language()),
+                                             most=number(NAME_LENGTH, current_language())))
     _check_member(warehouse, member_id)
     service.require_data(warehouse)
     people, definition = _people(warehouse, member_id, kind, params)

@@ -139,3 +139,24 @@ def test_door_sales_naming_nobody_are_counted_as_admissions_in_the_check_and_the
     assert prepared.status_code == 200, prepared.text[:600]
     said = section(prepared.text, "package")
     assert "4 ventes qui ne nomment personne" in said and "30 billets" in said, said
+
+
+def test_a_patrons_name_in_a_title_is_said_to_be_left_out_in_the_check_and_the_package(tmp_path: Path) -> None:
+    """A private booking titled after its client: the page says its name would be, then was, left out of
+    the package, with the title as the package reads it."""
+    header = "No billet;No client;Prénom;Nom;Courriel;Date achat;Spectacle;Titre;Date spectacle;Prix;Qté;Statut\n"
+    given, surnames = ["Jean", "Luc", "Anne", "Paul", "Sophie"], ["Roy", "Côté", "Gagnon", "Morin", "Lavoie", "Fortin"]
+    rows = "".join(f"B{i};C{i};{given[i % 5]};{surnames[i % 6]};p{i}@exemple.test;11/01/2026 16:47;S1;Soirée Coltrane;"
+                   "20/05/2026 20:00;46,50 $;1;Payé\n" for i in range(30))
+    private = ("B99;C99;Marie;Tremblay;marie@exemple.test;12/01/2026 10:00;S2;Anniversaire de Marie Tremblay;"
+               "21/05/2026 19:00;0,00 $;1;Payé\n")
+    client, export_id = _app(tmp_path, header + rows + private, ("http://127.0.0.1:9", "unused"))
+    page = client.get(f"/exports/{export_id}?lang=fr").text
+    checked = section(page, "check")
+    assert ("Un titre d’événement nomme l’un de vos clients : le nom serait retiré du paquet, où ce titre "
+            "deviendrait « Anniversaire de … ».") in checked, checked
+    prepared = client.post(f"/exports/{export_id}/prepare", data={"csrf": _csrf(page)})
+    assert prepared.status_code == 200, prepared.text[:600]
+    said = section(prepared.text, "package")
+    assert ("Un titre d’événement nommait l’un de vos clients : le nom est retiré du paquet, où ce titre devient "
+            "« Anniversaire de … ».") in said, said

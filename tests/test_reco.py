@@ -262,7 +262,8 @@ def test_cross_offer_agreement_brings_partner_events(coop: dict[str, Any]) -> No
 def test_cross_offers_follow_a_programme_that_changed(coop: dict[str, Any], tmp_path: Path) -> None:
     """The Target tab answered « Erreur 500 » (a KeyError) once a partner's programme lost a show:
     the gate gave back the counts it had released for the same model, listing a show no longer in
-    the programme. The programme is now part of the question: its new counts, without that show."""
+    the programme. Shows no longer in the programme are not listed (the programme is audited, but no
+    part of the gate's question: see test_privacy_attacks_2)."""
     from culturecoop.reco.cross import cross_offers
 
     db = tmp_path / "coop.duckdb"

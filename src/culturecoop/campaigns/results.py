@@ -7,7 +7,10 @@ treatment arm counts there, reached or not, so the random holdout stays a fair b
 
 Every count goes through the privacy gate (k, stable cells, audit entry): a figure under k is
 shown "< k", revenue only beside a conversion count that is shown, and the lift only when all
-four counts it rests on are shown. The lift is the difference of conversion rates with a 95 %
+four counts it rests on are shown. The revenue of an arm and the CUPED estimate are released with
+the counts they rest on (``gate.Beside``): while those counts are re-released unchanged, so are
+they, so that one more conversion by a buyer the member knows moves nothing it reads (recomputed
+each time, they told whether that buyer was in the campaign, and in which arm). The lift is the difference of conversion rates with a 95 %
 Wald interval for two proportions, and beside it a CUPED estimate (Deng et al., 2013): each
 person's outcome minus θ times their centred pre-period spend at the member, θ = cov(y, x) /
 var(x) over both arms, which removes the part of the variance that past spending explains.
@@ -18,6 +21,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -27,7 +31,7 @@ from babel.numbers import format_decimal
 from culturecoop.analytics.service import default_actor
 from culturecoop.campaigns.service import campaign_row
 from culturecoop.i18n import _, current_language
-from culturecoop.privacy.gate import COUNT, CountTable, PrivacyGate
+from culturecoop.privacy.gate import COUNT, Beside, CountTable, PrivacyGate
 from culturecoop.warehouse.engine import Warehouse
 
 Z95 = 1.959963984540054
@@ -112,7 +116,7 @@ def campaign_results(warehouse: Warehouse, campaign_id: str, *, member_id: str |
         rows = [dict(r, send_status=None, unsubscribed=False, converted=False, revenue=0.0) for r in warehouse.query(
             "SELECT arm, pre_spend FROM campaign_recipient WHERE campaign_id = ?", [campaign_id])]
     counts: dict[tuple[str, str], int] = {}
-    revenue = {"treatment": 0.0, "holdout": 0.0}
+    revenue_now = {"treatment": 0.0, "holdout": 0.0}
 
     def add(arm: str, measure: str) -> None:
         counts[(arm, measure)] = counts.get((arm, measure), 0) + 1
@@ -128,17 +132,23 @@ def campaign_results(warehouse: Warehouse, campaign_id: str, *, member_id: str |
             add(arm, "unsubscribed")
         if r["converted"]:
             add(arm, "converted")
-            revenue[arm] += float(r["revenue"])
+            revenue_now[arm] += float(r["revenue"])
     domain = [("treatment", m) for m in TREATMENT_MEASURES] + [("holdout", m) for m in HOLDOUT_MEASURES]
     table = CountTable("results", ("arm", "measure"), [{"arm": a, "measure": m, COUNT: counts.get((a, m), 0)} for a, m in domain],
                        len(TREATMENT_MEASURES), domain)
     touched = tuple(r["member_id"] for r in warehouse.query(
         "SELECT DISTINCT i.member_id FROM campaign_recipient AS r JOIN identity AS i USING (patron_key) WHERE r.campaign_id = ? ORDER BY 1",
         [campaign_id])) or (member_id,)
+    lift_cells = (("treatment", "recipients"), ("treatment", "converted"), ("holdout", "recipients"), ("holdout", "converted"))
+    beside = [Beside(f"revenue_{arm}", "results", ((arm, "converted"),), partial(round, revenue_now[arm], 2))
+              for arm in ("treatment", "holdout")]
+    beside.append(Beside("cuped", "results", lift_cells, partial(_cuped_of, rows if started is not None else [])))
     release = PrivacyGate(warehouse).release(
         member_id=member_id, report="campaign_results", actor=actor or default_actor(), params={"campaign": campaign_id},
-        tables=[table], members_touched=touched, data_version=str(warehouse.scalar("SELECT count(*) FROM ingest_log")))
+        tables=[table], members_touched=touched, data_version=str(warehouse.scalar("SELECT count(*) FROM ingest_log")),
+        beside=beside)
     k = release.k
+    revenue = {arm: float(release.beside[f"revenue_{arm}"]) for arm in ("treatment", "holdout")}
     shown = {(r["arm"], r["measure"]): r[COUNT] for r in release.tables["results"].rows}
     labels = _labels()
     arms = []
@@ -151,26 +161,33 @@ def campaign_results(warehouse: Warehouse, campaign_id: str, *, member_id: str |
             "revenue": None if value is None else round(revenue[arm], 2),
             "revenue_shown": f"< {k}" if value is None else f"{revenue[arm]:.2f}",
         })
-    lift = _lift(shown, rows, started is not None)
+    lift = _lift(shown, release.beside["cuped"], started is not None)
     return {"campaign_id": campaign_id, "member_id": member_id, "status": row["status"], "k": k,
             "conversion": row["conversion"], "conversion_days": row["conversion_days"], "event_id": row["event_id"],
             "first_sent_at": started.isoformat(timespec="seconds") if started else None,
             "arms": arms, "lift": lift, "audit_id": release.audit_seq}
 
 
-def _lift(shown: dict[tuple[str, str], int | None], rows: list[dict[str, Any]], sent: bool) -> dict[str, Any]:
+def _cuped_of(rows: list[dict[str, Any]]) -> dict[str, float] | None:
+    """The CUPED estimate from the per-person rows (None when an arm has fewer than two people)."""
+    treated = np.array([r["arm"] == "treatment" for r in rows], dtype=bool)
+    if treated.sum() < 2 or (~treated).sum() < 2:
+        return None
+    outcome = np.array([bool(r["converted"]) for r in rows])
+    covariate = np.array([float(r["pre_spend"] or 0.0) for r in rows])
+    return cuped(outcome, covariate, treated).as_json()
+
+
+def _lift(shown: dict[tuple[str, str], int | None], adjusted_json: dict[str, float] | None, sent: bool) -> dict[str, Any]:
     needed = [shown[("treatment", "recipients")], shown[("treatment", "converted")],
               shown[("holdout", "recipients")], shown[("holdout", "converted")]]
     if not sent:
         return {"available": False, "sentence": _("The campaign has not been sent yet: there is no lift to measure.")}
-    if any(v is None for v in needed) or not needed[0] or not needed[2]:
+    if any(v is None for v in needed) or not needed[0] or not needed[2] or adjusted_json is None:
         return {"available": False, "sentence": _("The lift is not shown: a figure it rests on is under k (too few people or conversions yet).")}
     n_t, c_t, n_h, c_h = (int(v) for v in needed)  # type: ignore[arg-type]
     simple = two_proportion(c_t, n_t, c_h, n_h)
-    outcome = np.array([bool(r["converted"]) for r in rows])
-    covariate = np.array([float(r["pre_spend"] or 0.0) for r in rows])
-    treated = np.array([r["arm"] == "treatment" for r in rows])
-    adjusted = cuped(outcome, covariate, treated)
+    adjusted = Interval(**adjusted_json)
 
     def points(value: float) -> str:
         return ("+" if value >= 0 else "−") + _number(abs(100 * value))

@@ -15,7 +15,10 @@ A report hands the gate tables of cells, each cell the number of distinct patron
 5. **Complementary suppression**: where cells partition a released total, one suppressed cell
    could be recovered by subtraction, so the smallest other cells are suppressed with it until
    at least two are hidden and together count at least k.
-6. **Audit**: the release is appended to the hash-chained audit log.
+6. **Figures beside the counts** (a revenue, an estimate; ``Beside``): computed afresh only when a
+   cell they rest on is released afresh, else shown as released with those cells before, so that
+   they move with the counts (by k), never by one person.
+7. **Audit**: the release is appended to the hash-chained audit log.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import hashlib
 import json
 import math
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
@@ -87,6 +91,21 @@ class CountTable:
     partition_total: int | None = None
 
 
+@dataclass(frozen=True)
+class Beside:
+    """A figure shown beside gated counts that is no count itself (a revenue, an estimate made
+    from per-person rows). Recomputed from the current rows on every request, it would move by one
+    person while the counts beside it, stable, do not: the change would tell what that person
+    did. The gate therefore calls ``compute`` only when one of ``cells`` (keys of ``table``) is
+    released afresh, or on a first release, and otherwise shows the value kept with those cells.
+    ``compute`` returns a JSON value."""
+
+    name: str
+    table: str
+    cells: tuple[tuple[Any, ...], ...]
+    compute: Callable[[], Any]
+
+
 @dataclass
 class GatedTable:
     name: str
@@ -114,6 +133,8 @@ class Release:
     action: str
     noise: bool
     notes: list[str] = field(default_factory=list)
+    # The figures beside the counts (``Beside``), by name, as released with them.
+    beside: dict[str, Any] = field(default_factory=dict)
 
 
 def _now() -> datetime:
@@ -160,13 +181,15 @@ class PrivacyGate:
 
     def release(self, *, member_id: str, report: str, actor: str, params: dict[str, Any],
                 tables: list[CountTable], members_touched: tuple[str, ...], data_version: str,
-                day: date | None = None, question: dict[str, Any] | None = None) -> Release:
+                day: date | None = None, question: dict[str, Any] | None = None,
+                beside: Sequence[Beside] = ()) -> Release:
         """Gate ``tables`` for ``member_id``; raises UserError when the budget would be exceeded.
 
         ``params`` are audited; ``question`` (default: ``params``) is what the gate's memory is
         kept by: two releases of one question show the same cells until they move by k. A caller
         whose ``params`` name a fresh object each time (a saved audience's id) passes the
-        definition behind it, or each save would be a first release that differencing can use."""
+        definition behind it, or each save would be a first release that differencing can use.
+        ``beside``: figures released with the counts and re-released with them (``Beside``)."""
         for table in tables:
             _check_scope(table)
         k = self.policy.min_patrons
@@ -190,7 +213,7 @@ class PrivacyGate:
                 # The kept memory and head need no read: if the figures are those shown before,
                 # the audit entry is the only write, one statement committed on its own.
                 memory_json = kept[memory_key]
-                outcome = self._stable(tables, _parse_memory(memory_json), k)
+                outcome = self._stable(tables, _parse_memory(memory_json), k, beside)
                 if outcome[3] == "re-release":
                     try:
                         with self.warehouse.statement(bookkeeping=True) as con:
@@ -207,9 +230,9 @@ class PrivacyGate:
                         head = kept.get("head") or audit.read_head(con)
                         memory = _parse_memory(memory_json)
                         if self.policy.noise:
-                            outcome = self._noisy(con, member_id, tables, memory, data_version, day)
+                            outcome = self._noisy(con, member_id, tables, memory, data_version, day, beside)
                         else:
-                            outcome = self._stable(tables, memory, k)
+                            outcome = self._stable(tables, memory, k, beside)
                         if outcome is None:
                             status = budget.status_in(con, member_id, self.policy, day)
                         else:
@@ -245,8 +268,9 @@ class PrivacyGate:
                 exit_code=4,
             )
         assert entry is not None
-        gated, _state, epsilon, action = outcome
-        return Release(report, member_id, gated, k, epsilon, entry.seq, action, self.policy.noise)
+        gated, state, epsilon, action = outcome
+        return Release(report, member_id, gated, k, epsilon, entry.seq, action, self.policy.noise,
+                       beside=_beside_values(state))
 
     def preview(self, *, member_id: str, report: str, params: dict[str, Any],
                 tables: list[CountTable]) -> Release | None:
@@ -271,10 +295,11 @@ class PrivacyGate:
     # -- without noise: stable cells, k, complementary suppression ---------------------------
 
     def _stable(self, tables: list[CountTable], memory: dict[str, Any] | None,
-                k: int) -> tuple[dict[str, GatedTable], dict[str, Any], float, str]:
+                k: int, beside: Sequence[Beside] = ()) -> tuple[dict[str, GatedTable], dict[str, Any], float, str]:
         previous = (memory or {}).get("tables", {}) if not (memory or {}).get("noise") else {}
         state: dict[str, Any] = {"format": MEMORY_FORMAT, "noise": False, "tables": {}}
         gated: dict[str, GatedTable] = {}
+        references: dict[str, dict[tuple[Any, ...], int]] = {}
         moved = memory is None
         for table in tables:
             before = _decode(previous.get(table.name, []))
@@ -292,6 +317,18 @@ class PrivacyGate:
                     moved = moved or then is not None or now > 0
             state["tables"][table.name] = _encode({c: n for c, n in reference.items() if n > 0 or c in before})
             gated[table.name] = self._shown(table, reference, k)
+            references[table.name] = reference
+        if beside:
+            kept_beside = memory.get("beside", {}) if memory and not memory.get("noise") else {}
+            state["beside"] = {}
+            for figure in beside:
+                rests = [references[figure.table].get(tuple(cell), 0) for cell in figure.cells]
+                then = kept_beside.get(figure.name)
+                if then is not None and then["rests"] == rests:
+                    state["beside"][figure.name] = then
+                else:
+                    state["beside"][figure.name] = {"rests": rests, "value": figure.compute()}
+                    moved = True
         return gated, state, 0.0, "release" if moved else "re-release"
 
     @staticmethod
@@ -311,10 +348,11 @@ class PrivacyGate:
     # -- with noise: OpenDP, budget, repeat on unchanged data ----------------------------------
 
     def _noisy(self, con: duckdb.DuckDBPyConnection, member_id: str, tables: list[CountTable],
-               memory: dict[str, Any] | None, data_version: str,
-               day: date) -> tuple[dict[str, GatedTable], dict[str, Any], float, str] | None:
+               memory: dict[str, Any] | None, data_version: str, day: date,
+               beside: Sequence[Beside] = ()) -> tuple[dict[str, GatedTable], dict[str, Any], float, str] | None:
         k = self.policy.min_patrons
-        if memory and memory.get("noise") and memory.get("version") == data_version:
+        if (memory and memory.get("noise") and memory.get("version") == data_version
+                and all(f.name in memory.get("beside", {}) for f in beside)):
             # The same question on the same data: repeat the noisy answer, spend nothing.
             shown = memory["shown"]
             gated = {t.name: self._shown(t, _decode(shown[t.name]), k) for t in tables if t.name in shown}
@@ -342,6 +380,8 @@ class PrivacyGate:
                 released[TOTAL] = noisy[-1]
             state["shown"][table.name] = _encode(released)
             gated[table.name] = self._shown(table, released, k)
+        if beside:
+            state["beside"] = {f.name: {"rests": [], "value": f.compute()} for f in beside}
         return gated, state, epsilon, "release"
 
     # -- memory ------------------------------------------------------------------------------
@@ -368,11 +408,11 @@ def _question(member_id: str, report: str, params: dict[str, Any]) -> tuple[str,
 
 def _audit_record(outcome: Outcome, actor: str, member_id: str, report: str, params: dict[str, Any],
                   members_touched: tuple[str, ...]) -> audit.AuditRecord:
-    gated, _state, epsilon, action = outcome
+    gated, state, epsilon, action = outcome
     released = sum(len(t.rows) + (t.total is not None) for t in gated.values())
     hidden = sum(t.suppressed_cells for t in gated.values())
     return audit.AuditRecord(actor, member_id, action, report, params, epsilon, members_touched,
-                             released - hidden, hidden, _result_hash(gated))
+                             released - hidden, hidden, _result_hash(gated, _beside_values(state)))
 
 
 # Questions whose last release the gate keeps in memory (beyond, it reads the release table).
@@ -433,8 +473,14 @@ def _decode(pairs: list[list[Any]]) -> dict[tuple[Any, ...], int]:
     return {tuple(key): int(n) for key, n in pairs}
 
 
-def _result_hash(tables: dict[str, GatedTable]) -> str:
-    payload = [[name, t.rows, t.total] for name, t in sorted(tables.items())]
+def _beside_values(state: dict[str, Any]) -> dict[str, Any]:
+    return {name: kept["value"] for name, kept in state.get("beside", {}).items()}
+
+
+def _result_hash(tables: dict[str, GatedTable], beside: dict[str, Any] | None = None) -> str:
+    payload: list[Any] = [[name, t.rows, t.total] for name, t in sorted(tables.items())]
+    if beside:  # the figures released beside the counts are part of what was released
+        payload.append(["beside", sorted(beside.items())])
     return hashlib.sha256(json.dumps(payload, default=str).encode()).hexdigest()
 
 

@@ -89,24 +89,31 @@ def cross_offers(warehouse: Warehouse, member_id: str, *, actor: str | None = No
         CountTable("gain", ("partner", "direction"), [{"partner": p, "direction": d, COUNT: len(s)} for (p, d), s in gain.items() if s],
                    2 * max(1, len(partners)), [(p, d) for p in partners for d in directions]),
     ]
-    # The programme is part of the question: counts released for other upcoming events are not
-    # given back for these (a show gone from a programme was listed, and looked up in vain).
+    # The programme is audited but is no part of the gate's question: were it, adding a show to
+    # one's own programme would make every cell a first release, and a record planted in between
+    # (linked to someone known) showed by one more patron which partner shows the model deems
+    # that person likely to attend. The gate keeps each event's cell; shows no longer on sale are
+    # not listed.
     programme = hashlib.sha256("\n".join(f"{owner}\t{event}" for owner, event in catalogue.keys).encode()).hexdigest()[:16]
     release = PrivacyGate(warehouse).release(
         member_id=member_id, report="cross_offers", actor=actor or default_actor(),
-        params={"model_id": state.model.model_id, "programme": programme}, tables=tables, members_touched=members,
-        data_version=service.data_version_of(warehouse))
+        params={"model_id": state.model.model_id, "programme": programme}, question={"model_id": state.model.model_id},
+        tables=tables, members_touched=members, data_version=service.data_version_of(warehouse))
     k = release.k
     extra = {key: catalogue.extra[n] for n, key in enumerate(catalogue.keys)}
     events = []
     for row in release.tables["events"].rows:
-        info = extra[(row["partner"], row["event_id"])]
+        info = extra.get((row["partner"], row["event_id"]))
+        if info is None:
+            continue
         events.append({"partner": row["partner"], "event_id": row["event_id"], "title": info.get("title"),
                        "starts_at": str(info.get("starts_at")), "your_patrons": row[COUNT],
                        "shown": f"< {k}" if row["suppressed"] else str(row[COUNT])})
     events.sort(key=lambda e: (-(e["your_patrons"] or 0), e["partner"], e["event_id"]))
     per_partner: dict[str, dict[str, Any]] = {p: {"partner": p} for p in partners}
     for row in release.tables["gain"].rows:
+        if row["partner"] not in per_partner:
+            continue
         per_partner[row["partner"]][row["direction"]] = row[COUNT]
         per_partner[row["partner"]][row["direction"] + "_shown"] = f"< {k}" if row["suppressed"] else str(row[COUNT])
     ranked = sorted(per_partner.values(), key=lambda p: -sum(p.get(d) or 0 for d in directions))

@@ -82,7 +82,7 @@ def test_own_patron_audiences_differing_by_one_patron_say_nothing_of_other_membe
     assert seen[0] == seen[1]
 
 
-def _genre_cooperative(path: Path) -> Path:
+def _genre_cooperative(path: Path, club_fsa: str | None = "H2X") -> Path:
     """A hall's theatre audience of 30 pooled people, 12 of them also the club's patrons, and
     ``TARGET``, the hall's patron whose e-mail the club knows: it went to the hall's theatre."""
     with Warehouse(path, create=True) as w:
@@ -95,7 +95,7 @@ def _genre_cooperative(path: Path) -> Path:
             visits = ([(CLUB, "A1")] if n < 27 else []) + ([(HALL, "B1")] if n >= 15 else [])
             for member, event in visits:
                 pid = f"{member}-{key}"
-                patrons.append(patron_row(member, pid))
+                patrons.append(patron_row(member, pid, club_fsa if member == CLUB else "H2X"))
                 identity.append((member, pid, key, 1.0))
                 consent.append((member, pid, "pooling", True, datetime(2025, 1, 1)))
                 bought = next(at for m, e, at, _g in events if e == event) - timedelta(days=7)
@@ -136,3 +136,15 @@ def test_event_audiences_one_person_apart_show_the_same_figures(coop: dict[str, 
     assert {s["size_shown"] for s in shown} == {"500"}
     assert _shown(shown[0]) == _shown(shown[1]) == _shown(shown[2])
     assert shown[1]["definition"]["asked"] == 501
+
+
+def test_own_patrons_in_a_pooled_audience_are_described_by_the_members_own_records(tmp_path: Path) -> None:
+    """The club's records carry no postal code; the hall's records of the same twelve people do. Their
+    area in the club's "theatre fans" audience came from the hall's records (Montréal), telling the
+    club that those patrons have records elsewhere: its own patrons are now described by its own
+    records (area unknown), the people new to it by the cooperative's."""
+    with Warehouse(_genre_cooperative(tmp_path / "coop.duckdb", club_fsa=None)) as w:
+        summary = audiences.build_audience(w, member_id=CLUB, kind="genre", params={"genre": "theatre"}, name="Théâtre")
+    assert {r["ownership"]: r["shown"] for r in summary["profile"]["ownership"]} == {"own": "12", "new": "18"}
+    areas = {r["area"]: r["shown"] for r in summary["profile"]["area"]}
+    assert areas["near_venue"] == "18", areas  # the new people only (it read 30 before)

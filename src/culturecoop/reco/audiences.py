@@ -111,7 +111,13 @@ WHERE a.member_id = $member AND a.last_day < $since
 # birth band and postal area from any member's record, their segment over all members.
 POOLED_PROFILED = """
 WITH people AS (
-  SELECT am.patron_key, am.own, min(p.birth_band) AS birth_band, min(upper(p.fsa)) AS fsa
+  -- The member's own patrons are described by its own records: another member's would tell, by a
+  -- band or an area the member's record lacks, that the person has a record there.
+  SELECT am.patron_key, am.own,
+         CASE WHEN am.own THEN min(p.birth_band) FILTER (WHERE i.member_id = $member) ELSE min(p.birth_band) END
+             AS birth_band,
+         CASE WHEN am.own THEN min(upper(p.fsa)) FILTER (WHERE i.member_id = $member) ELSE min(upper(p.fsa)) END
+             AS fsa
   FROM ({source}) AS am
   LEFT JOIN identity AS i ON i.patron_key = am.patron_key
   LEFT JOIN patron AS p ON p.member_id = i.member_id AND p.member_patron_id = i.member_patron_id
@@ -378,8 +384,9 @@ def _profile_tables(warehouse: Warehouse, member_id: str, audience_id: str | Non
     source = SAVED_PEOPLE if listed is None else LISTED_PEOPLE
     profiled = (OWN_PROFILED.replace("{source}", source) if own_only
                 else POOLED_PROFILED.format(rule=_rule(), source=source))
+    people["member"] = member_id
     if own_only:
-        people.update(member=member_id, segment_order=list(SEGMENTS))
+        people["segment_order"] = list(SEGMENTS)
     sql = profiled + PROFILE.format(near=facts.NEAR.format(a="fsa"), region=facts.REGION.format(a="fsa"))
     rows = warehouse.query(sql, {
         **people, "young_from": year - 34, "middle_from": year - 54, "abroad": country is not None,

@@ -177,3 +177,22 @@ def test_cli_privacy_policy_and_budget(tmp_path: Path) -> None:
     assert '"k": 12' in shown.stdout and '"epsilon_left": 3.0' in shown.stdout, shown.stderr
     bad = run_cli("privacy", "set", "--db", str(db), "--k", "1")
     assert bad.returncode == 2 and "at least 2" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_an_epsilon_that_protects_nobody_is_refused(tmp_path: Path) -> None:
+    """`privacy set --budget 1e308` (or --epsilon 50) was saved: the noise then hides nobody, and the
+    policy read as differential privacy all the same."""
+    from conftest import run_cli
+
+    db = tmp_path / "w.duckdb"
+    Warehouse(db, create=True).close()
+    huge = run_cli("privacy", "set", "--db", str(db), "--noise", "--budget", "1e308", lang="fr")
+    assert huge.returncode == 2 and "Traceback" not in huge.stderr
+    assert "Un budget ε de 1e+308 par période ne protège personne ; donnez 100 ou moins" in " ".join(huge.stderr.split())
+    loose = run_cli("privacy", "set", "--db", str(db), "--epsilon", "50", "--budget", "100")
+    assert loose.returncode == 2 and "the noise would protect nobody; give 10 or less" in " ".join(loose.stderr.split())
+    with Warehouse(db) as w:
+        kept = current_policy(w)
+    assert (kept.epsilon_per_release, kept.epsilon_budget, kept.noise) == (1.0, 10.0, False)
+    fine = run_cli("privacy", "set", "--db", str(db), "--epsilon", "10", "--budget", "100")
+    assert fine.returncode == 0, fine.stderr

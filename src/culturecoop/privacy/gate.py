@@ -62,9 +62,22 @@ def validate_policy(policy: PrivacyPolicy) -> PrivacyPolicy:
     return policy
 
 
+# The most a person setting the policy may give: beyond, the noise hides nobody (an ε of 20 leaves
+# a count within a few tenths of a person), and a budget of thousands is no budget.
+MOST_EPSILON_PER_RELEASE = 10.0
+MOST_EPSILON_BUDGET = 100.0
+
+
 def set_policy(warehouse: Warehouse, actor: str, **changes: Any) -> PrivacyPolicy:
     """Change the policy (only the given settings) and record the change in the audit log."""
     policy = validate_policy(replace(current_policy(warehouse), **{k: v for k, v in changes.items() if v is not None}))
+    if changes.get("epsilon_per_release") is not None and policy.epsilon_per_release > MOST_EPSILON_PER_RELEASE:
+        raise UserError(_("An ε of {epsilon} per release lets each count through almost as it is: the noise would "
+                          "protect nobody; give {most} or less (1 is the default).").format(
+            epsilon=general(policy.epsilon_per_release), most=general(MOST_EPSILON_PER_RELEASE)))
+    if changes.get("epsilon_budget") is not None and policy.epsilon_budget > MOST_EPSILON_BUDGET:
+        raise UserError(_("An ε budget of {budget} per period protects nobody; give {most} or less (10 is the "
+                          "default).").format(budget=general(policy.epsilon_budget), most=general(MOST_EPSILON_BUDGET)))
     with warehouse.transaction() as con:
         con.execute(
             "INSERT OR REPLACE INTO privacy_policy VALUES ('cooperative', ?, ?, ?, ?, ?, ?, ?)",

@@ -257,11 +257,11 @@ def check_export(source: Path, profile: Profile, *, today: date | None = None,
             build_events(con, profile, "check")
             titles_trimmed = trim_title_boilerplate(con)
             build_patrons(con, profile, b"\0" * 32)  # a throwaway key: no token leaves
+            events_dropped = _events_dropped(con)  # by the events' ids as the export names them
             names_withheld = withhold_patron_names(con, b"\0" * 32)
             scan_checked(con, profile)  # prepare's privacy guard, in its words
             granted = _consents_granted(con)
             unmapped = _unmapped(con)
-            events_dropped = _events_dropped(con)
             patrons = _scalar(con, "SELECT count(*) FROM patron_pick")
             per_table = {
                 "event": _scalar(con, "SELECT count(*) FROM event_out"),

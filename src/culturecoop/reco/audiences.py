@@ -334,8 +334,8 @@ def build_audience(warehouse: Warehouse, *, member_id: str, kind: str, params: d
                           "e.g. --name \"Jazz fans for March\"."))
     if len(name) > NAME_LENGTH:
         # The dashboard's form and the API take no more; a longer one would fill every listing.
-        raise UserError(_("The audience name is {n} characters long; give at most {most}, e.g. --name \"Jazz fans for "
-                          "March\".").format(n=number(len(name), current_language()),
+        raise UserError(_("The audience name is {length} characters long; give at most {most}, e.g. --name \"Jazz fans for "
+                          "March\".").format(length=number(len(name), current_language()),
                                              most=number(NAME_LENGTH, current_language())))
     _check_member(warehouse, member_id)
     service.require_data(warehouse)

@@ -13,10 +13,6 @@ from typing import Any
 
 from culturecoop.reco import audiences
 from culturecoop.warehouse.engine import Warehouse
-
-# ``coop``: test_reco's synthetic cooperative with a trained model (a fixture).
-from test_reco import MEMBER
-from test_reco import coop as coop
 from test_reports_support import insert, patron_row, ticket_row
 
 CLUB, HALL = "club-a", "hall-b"
@@ -124,18 +120,6 @@ def test_planting_a_patron_then_saving_the_same_genre_audience_again_shows_nothi
         # The first audience, shown again, also stands still.
         again = audiences.audience_summary(w, CLUB, before["audience_id"])
     assert _shown(after) == _shown(before) == _shown(again)
-
-
-def test_event_audiences_one_person_apart_show_the_same_figures(coop: dict[str, Any]) -> None:
-    """Attack: save the likely audience of an upcoming event with --size 500, then 501: the
-    difference of their profiles would be the 501st person's (own patron or new, age band, area,
-    segment across the cooperative). Sizes go by whole blocks of k: both show the same figures."""
-    with Warehouse(coop["db"]) as w:
-        shown = [audiences.build_audience(w, member_id=MEMBER, kind="event", params={"event": coop["event"], "size": n},
-                                          name=f"{n}") for n in (500, 501, 509)]
-    assert {s["size_shown"] for s in shown} == {"500"}
-    assert _shown(shown[0]) == _shown(shown[1]) == _shown(shown[2])
-    assert shown[1]["definition"]["asked"] == 501
 
 
 def test_own_patrons_in_a_pooled_audience_are_described_by_the_members_own_records(tmp_path: Path) -> None:

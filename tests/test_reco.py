@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from tests.conftest import SYNTH_TODAY, run_cli
 
-from culturecoop.reco import service
+from culturecoop.reco import audiences, service
 from culturecoop.reco.insights import target_findings
 from culturecoop.warehouse.engine import Warehouse
 
@@ -700,3 +700,21 @@ def test_the_patron_lists_state_what_they_are_like(coop: dict[str, Any], tmp_pat
     text = " ".join(shown.stderr.split())
     assert "Les listes : événements locaux" in text and "de la programmation dans au moins une liste" in text, text
     assert "Gini de l’exposition" in text and "nouveauté" in text and "diversité au sein d’une liste" in text
+
+
+def _shown(summary: dict[str, Any]) -> dict[str, Any]:
+    """What a member reads of an audience: its size and every profile figure as shown."""
+    return {"size": summary["size_shown"],
+            "profile": {name: {str(r[next(iter(r))]): r["shown"] for r in rows} for name, rows in summary["profile"].items()}}
+
+
+def test_event_audiences_one_person_apart_show_the_same_figures(coop: dict[str, Any]) -> None:
+    """Attack: save the likely audience of an upcoming event with --size 500, then 501: the
+    difference of their profiles would be the 501st person's (own patron or new, age band, area,
+    segment across the cooperative). Sizes go by whole blocks of k: both show the same figures."""
+    with Warehouse(coop["db"]) as w:
+        shown = [audiences.build_audience(w, member_id=MEMBER, kind="event", params={"event": coop["event"], "size": n},
+                                          name=f"{n}") for n in (500, 501, 509)]
+    assert {s["size_shown"] for s in shown} == {"500"}
+    assert _shown(shown[0]) == _shown(shown[1]) == _shown(shown[2])
+    assert shown[1]["definition"]["asked"] == 501

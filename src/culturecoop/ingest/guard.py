@@ -269,11 +269,17 @@ def _verdict(column: tuple[str, str], total: int, emails: int, phones: int, full
         return _("patrons' addresses")
     if column in FREE_TEXT:
         # A surname alone as a title (« Brel », « Chopin ») is no coincidence only when most are.
-        names = (full_names >= 3 and full_names >= 0.2 * total) or (surnames >= 3 and surnames >= 0.8 * total)
+        names = names_in_free_text(full_names, total) or (surnames >= 3 and surnames >= 0.8 * total)
         return _("patrons' names") if names else None
     if full_names or (parts >= 3 and parts >= 0.5 * total):
         return _("patrons' names")
     return None
+
+
+def names_in_free_text(full_names: int, values: int) -> bool:
+    """Whether a free-text column whose ``values`` distinct values hold ``full_names`` input patrons'
+    full names is made of names (a buyer's column mapped as the event's), not one that names a few."""
+    return full_names >= 3 and full_names >= 0.2 * values
 
 
 def _leak(profile: Profile, table: str, column: str, what: str, *, follows_buyer: bool = False) -> UserError:

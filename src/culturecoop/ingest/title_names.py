@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 
+from culturecoop.ingest.guard import names_in_free_text
 from culturecoop.ingest.vocabulary import fold
 from culturecoop.privacy.encodings import id_token_sql, pads
 
@@ -140,10 +141,10 @@ def _names_in_texts(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], lis
 
 def _refused_by_guard(con: duckdb.DuckDBPyConnection, column: str, texts: dict[str, list[str]]) -> bool:
     """Whether ``column``'s values are patrons' names themselves often enough for the guard to refuse
-    the column (``guard._verdict``): then it is left as it is, for that refusal."""
+    the column (``guard.names_in_free_text``): then it is left as it is, for that refusal."""
     whole = sum(1 for text, names in texts.items() if _folded(text) in {tuple(n.split()) for n in names})
     distinct = int(con.execute(f"SELECT count(DISTINCT {column}) FROM event_out").fetchall()[0][0])
-    return whole >= 3 and whole >= 0.2 * distinct
+    return names_in_free_text(whole, distinct)
 
 
 def _folded(text: str) -> tuple[str, ...]:

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
@@ -22,6 +24,27 @@ def run_cli(*args: str, lang: str = "en", timeout: float = 600) -> subprocess.Co
         [sys.executable, "-m", "culturecoop.cli.main", *args],
         capture_output=True, text=True, env=env, timeout=timeout,
     )
+
+
+def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]) -> Path:
+    """A copy of the folder ``build`` fills, for the asking module to change as it likes.
+
+    The folder is built once per test session: the workers of ``pytest -n`` share it (their
+    temporary folders sit side by side), and the first to ask builds it while the others wait.
+    """
+    base = tmp_path_factory.getbasetemp()
+    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / f"built-once-{name}"
+    done = shared / ".built"
+    with open(f"{shared}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(shared, ignore_errors=True)  # what a build that failed left
+            shared.mkdir()
+            build(shared)
+            done.touch()
+    copy = tmp_path_factory.mktemp(name)
+    shutil.copytree(shared, copy, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".built"))
+    return copy
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.conftest import SYNTH_TODAY, run_cli
+from tests.conftest import SYNTH_TODAY, built_once, run_cli
 
 from culturecoop.reco import audiences, service
 from culturecoop.reco.insights import target_findings
@@ -33,9 +33,9 @@ def cc(*args: str) -> Any:
     return result
 
 
-@pytest.fixture(scope="module")
-def coop(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    out = tmp_path_factory.mktemp("reco")
+def build_cooperative(out: Path) -> None:
+    """Keys, synth's exports, their packages, a linked warehouse with programmes and a trained
+    model (``trained.json`` holds what ``reco train --json`` said), all through the command line."""
     cc("keys", "init", "--dir", str(out / "keys"))
     cc("synth", "--out", str(out / "exports"), "--patrons", PATRONS, "--seed", "7", "--today", SYNTH_TODAY)
     members = json.loads((out / "exports" / "members.json").read_text())
@@ -48,7 +48,16 @@ def coop(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     cc("link", "--db", str(db))
     for m in members:
         cc("reco", "programme", str(out / "exports" / "programme" / f"{m['member_id']}.csv"), "--db", str(db), "--member", m["member_id"])
-    trained = json.loads(cc("reco", "train", "--db", str(db), "--json").stdout)
+    (out / "trained.json").write_text(cc("reco", "train", "--db", str(db), "--json").stdout)
+
+
+@pytest.fixture(scope="module")
+def coop(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The cooperative, built once for the session; each module changes its own copy."""
+    out = built_once(tmp_path_factory, "reco", build_cooperative)
+    db = out / "coop.duckdb"
+    members = json.loads((out / "exports" / "members.json").read_text())
+    trained = json.loads((out / "trained.json").read_text())
     with Warehouse(db) as w:
         upcoming = [r["event_id"] for r in w.query(
             "SELECT event_id FROM reco_upcoming_event WHERE member_id = ? ORDER BY starts_at", [MEMBER])]

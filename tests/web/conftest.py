@@ -7,6 +7,7 @@ the real one. Module-scoped so that each test module shares one warehouse and on
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 import warnings
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ from typing import Any
 
 import pytest
 from fastapi.routing import APIRoute
+from tests.conftest import built_once
 
 from culturecoop.governance.accounts import create_account
 from culturecoop.governance.sessions import create_token
@@ -77,9 +79,26 @@ def build_coop(folder: Path) -> Coop:
     return coop
 
 
+def shared_coop(tmp_path_factory: pytest.TempPathFactory, *, reco: bool = False) -> tuple[Coop, dict[str, str]]:
+    """A copy of the cooperative ``build_coop`` makes (with ``add_reco``'s resources when ``reco``),
+    built once per test session, and what ``add_reco`` returned."""
+
+    def build(folder: Path) -> None:
+        built = build_coop(folder)
+        extra = add_reco(built, folder) if reco else {}
+        (folder / "coop.json").write_text(json.dumps({
+            "packages": {m: str(p.relative_to(folder)) for m, p in built.packages.items()},
+            "emails": built.emails, "tokens": built.tokens, "sha": built.sha, "reco": extra}))
+
+    folder = built_once(tmp_path_factory, "web-reco" if reco else "web", build)
+    saved = json.loads((folder / "coop.json").read_text())
+    return Coop(folder / "coop.duckdb", {m: folder / p for m, p in saved["packages"].items()}, emails=saved["emails"],
+                tokens=saved["tokens"], sha=saved["sha"]), saved["reco"]
+
+
 @pytest.fixture(scope="module")
 def coop(tmp_path_factory: pytest.TempPathFactory) -> Coop:
-    return build_coop(tmp_path_factory.mktemp("coop"))
+    return shared_coop(tmp_path_factory)[0]
 
 
 @pytest.fixture(scope="module")

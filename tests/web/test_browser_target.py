@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from web import test_browser as tb
-from web.conftest import MEMBERS, Coop, add_reco, build_coop
+from web.conftest import MEMBERS, Coop, shared_coop
 from web.leaks import leaks, raw_codes
 from web.live import LiveServer
 
@@ -21,10 +21,7 @@ A = MEMBERS["A"]
 
 @pytest.fixture(scope="module")
 def coop(tmp_path_factory: pytest.TempPathFactory) -> Coop:
-    folder = tmp_path_factory.mktemp("coop")
-    built = build_coop(folder)
-    add_reco(built, folder)
-    return built
+    return shared_coop(tmp_path_factory, reco=True)[0]
 
 
 @pytest.fixture(scope="module")

@@ -35,7 +35,7 @@ from culturecoop.web.deps import SESSION_COOKIE, coop_admin
 from culturecoop.web.security import csrf_token
 from memberapp.pages import box_office_rows
 from memberapp.pages import csrf as member_csrf
-from web.conftest import MEMBERS, Coop, TestClient, add_reco, api_routes, build_coop
+from web.conftest import MEMBERS, Coop, TestClient, api_routes, shared_coop
 
 A, B, C = MEMBERS["A"], MEMBERS["B"], MEMBERS["C"]
 
@@ -72,9 +72,7 @@ class World:
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    folder = tmp_path_factory.mktemp("hostile")
-    coop = build_coop(folder)
-    add_reco(coop, folder)
+    coop, _reco = shared_coop(tmp_path_factory, reco=True)
     # Many refused sign-ins from one address must not lock the sweep out; 1 MB uploads at most.
     app = create_app(Settings(db=coop.db, warmup=False, login_attempts=100, login_attempts_per_ip=10_000,
                               max_upload_mb=1))

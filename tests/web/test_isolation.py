@@ -18,12 +18,11 @@ from web.conftest import (
     PROGRAMME_HEADER,
     PROGRAMMES,
     Coop,
-    add_reco,
     api_routes,
-    build_coop,
     login,
     new_client,
     page_csrf,
+    shared_coop,
 )
 
 A, B = MEMBERS["A"], MEMBERS["B"]
@@ -36,9 +35,8 @@ RECO: dict[str, str] = {}
 
 @pytest.fixture(scope="module")
 def coop(tmp_path_factory: pytest.TempPathFactory) -> Coop:
-    folder = tmp_path_factory.mktemp("coop")
-    built = build_coop(folder)
-    RECO.update(add_reco(built, folder))
+    built, reco = shared_coop(tmp_path_factory, reco=True)
+    RECO.update(reco)
     with Warehouse(built.db) as w:  # an invitation into B, pending: A can neither see nor withdraw it
         b_admin = w.query("SELECT account_id FROM account WHERE email = ?", [built.emails["B-admin"]])[0]["account_id"]
         invitation, _link = accounts.create_invitation(w, accounts.get_account(w, b_admin),  # type: ignore[arg-type]

@@ -13,7 +13,7 @@ from culturecoop.web.i18n import Translator
 from culturecoop.web.tabs import TABS_BY_SLUG
 from culturecoop.web.views.base import TabView
 from culturecoop.web.views.next_steps import next_steps as steps_of
-from web.conftest import MEMBERS, Coop, add_reco, build_coop, login, new_client, page_csrf
+from web.conftest import MEMBERS, Coop, login, new_client, page_csrf, shared_coop
 from web.leaks import leaks, raw_codes
 from web.test_reports import chart_text, figures, visible_text
 
@@ -23,9 +23,8 @@ RECO: dict[str, str] = {}
 
 @pytest.fixture(scope="module")
 def coop(tmp_path_factory: pytest.TempPathFactory) -> Coop:
-    folder = tmp_path_factory.mktemp("coop")
-    built = build_coop(folder)
-    RECO.update(add_reco(built, folder))
+    built, reco = shared_coop(tmp_path_factory, reco=True)
+    RECO.update(reco)
     return built
 
 

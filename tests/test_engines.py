@@ -59,6 +59,11 @@ def on_engines(*engines: str, xfail: dict[str, type[BaseException]] | None = Non
 def spark() -> Iterator[Any]:
     session = spark_session("local[2]")
     session.conf.set("spark.sql.shuffle.partitions", "2")
+    # The tiny cooperative's queries spend more time being compiled and re-planned than run:
+    # without whole-stage code generation and adaptive re-planning, the same answers in 80 % of
+    # the time (the answers do not depend on how Spark executes a plan).
+    session.conf.set("spark.sql.codegen.wholeStage", "false")
+    session.conf.set("spark.sql.adaptive.enabled", "false")
     session.sparkContext.setLogLevel("ERROR")
     yield session
     session.stop()

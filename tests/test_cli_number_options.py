@@ -25,7 +25,10 @@ def coop(tmp_path_factory: pytest.TempPathFactory) -> Path:
 CASES = [
     (("privacy", "set", "--epsilon", "nan"), "--epsilon nan n’est pas un nombre utilisable"),
     (("privacy", "set", "--budget", "inf"), "--budget inf n’est pas un nombre utilisable"),
-    (("privacy", "set", "--k", "1000000000000"), "--k 1000000000000 est hors des limites"),
+    (("privacy", "set", "--k", "1000000000000"), "--k 1000000000000 est trop grand pour toute commande ; donnez un "
+                                                 "nombre entier d’au plus 2 147 483 647"),
+    (("privacy", "set", "--k", "-1000000000000"), "--k -1000000000000 est trop petit pour toute commande ; donnez un "
+                                                  "nombre entier d’au moins -2 147 483 647"),
     (("campaigns", "settings", "--rate", "inf"), "--rate inf n’est pas un nombre utilisable"),
     (("campaigns", "settings", "--days", "1000000"), "d’au plus 366 jours"),
     (("audiences", "create", "--member", "jazz-a", "--name", "x", "--lapsed", "1000000000"), "de 1 à 240"),

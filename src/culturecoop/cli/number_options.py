@@ -16,7 +16,7 @@ from typer._click import Command, Context, Parameter
 
 from culturecoop.cli.help_i18n import commands_of
 from culturecoop.errors import UserError
-from culturecoop.i18n import _
+from culturecoop.i18n import _, count
 
 # The warehouse's INTEGER: the widest whole number every column and date computation takes.
 LARGEST_WHOLE = 2**31 - 1
@@ -55,7 +55,13 @@ def _check(ctx: Context, param: Parameter, value: Any) -> None:
     if isinstance(value, float) and not math.isfinite(value):
         raise UserError(_("{option} {value} is not a number a command can use; give a finite number "
                           "(see `{command} --help`).").format(option=option, value=value, command=command))
-    if isinstance(value, int) and abs(value) > LARGEST_WHOLE:
-        raise UserError(_("{option} {value} is out of range; give a whole number from -{largest} to {largest} "
-                          "(see `{command} --help`).").format(option=option, value=value, largest=LARGEST_WHOLE,
+    # The option's own bounds are the command's to say (a count of people is at least 1): this says
+    # only the side the number went past, in the reader's way of writing numbers.
+    if isinstance(value, int) and value > LARGEST_WHOLE:
+        raise UserError(_("{option} {value} is too large for any command; give a whole number of at most {largest} "
+                          "(see `{command} --help`).").format(option=option, value=value, largest=count(LARGEST_WHOLE),
+                                                              command=command))
+    if isinstance(value, int) and value < -LARGEST_WHOLE:
+        raise UserError(_("{option} {value} is too small for any command; give a whole number of at least -{largest} "
+                          "(see `{command} --help`).").format(option=option, value=value, largest=count(LARGEST_WHOLE),
                                                               command=command))

@@ -135,6 +135,11 @@ def test_personal_data_routed_into_a_clear_column_stops_prepare(
     ("Soirée jazz – infos 514 555-0100", "phone numbers"),  # nobody's phone in the export, still a phone
     ("Soirée jazz – tél. +1 514 555 0100", "phone numbers"),
     ("Anniversaire de Luc, né le 1983-02-11", "birth dates"),  # a buyer's birth date, within the title
+    # An address spelled out against robots is an address all the same.
+    ("Soirée jazz – réserver : lroy83 (at) exemple (point) ca", "e-mail addresses"),
+    ("Jazz – écrire à lroy83 arobase exemple point qc point ca", "e-mail addresses"),
+    ("Jazz night – contact luc dot roy at example dot com", "e-mail addresses"),
+    ("Jazz – LROY83[AT]EXEMPLE[.]FR", "e-mail addresses"),
 ])
 def test_a_title_that_writes_a_phone_or_a_birth_date_stops_prepare(
         title: str, what: str, tmp_path: Path, keys: Path) -> None:
@@ -149,9 +154,12 @@ def test_a_title_that_writes_a_phone_or_a_birth_date_stops_prepare(
     assert not (tmp_path / "pkg").exists()
 
 
-def test_titles_with_dates_years_and_numbers_are_not_phones(tmp_path: Path, keys: Path) -> None:
+def test_titles_with_dates_years_and_numbers_are_not_phones_nor_addresses(tmp_path: Path, keys: Path) -> None:
     titles = ["Symphonie n° 9 – Opus 125", "Tournée 2025-2026", "Concert du 2026-03-22 20:00", "Blink-182",
-              "Les 400 coups (1959)", "Soirée 19h30-23h00, 12 €", "Salle 3, 1234 rue Saint-Denis, H2X 1Y4"]
+              "Les 400 coups (1959)", "Soirée 19h30-23h00, 12 €", "Salle 3, 1234 rue Saint-Denis, H2X 1Y4",
+              # The words of a spelled-out address, in titles that spell none.
+              "Live at Turning Point de Montréal", "Jazz at Lincoln Center Orchestra", "Dot Allison at La Sala Rossa",
+              "Le point de vue du mime (at) Salle Point-Virgule", "Jazz at Club point final"]
     rows = [row(str(i), Événement=f"E{i}", Titre=t) for i, t in enumerate(titles)]
     payload = prepare_ok(tmp_path, keys, export(tmp_path, rows), "--mapping", str(mapping(tmp_path)))
     assert (payload["rows_accepted"], payload["rows_rejected"]) == (len(titles), 0)

@@ -80,6 +80,19 @@ def _all_tokens(column: pa.ChunkedArray) -> bool:
 # or with the full-width ＠; looked for once invisible characters (``_INVISIBLE``) are taken out.
 _EMAIL_CHARS = "A-Za-z0-9\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
 _EMAIL = f"[{_EMAIL_CHARS}._%+-]+[@\uff20][{_EMAIL_CHARS}-]+(\\.[{_EMAIL_CHARS}-]+)+"
+# An address spelled out so that robots miss it, as hand-kept lists write one (« luc.roy (at) exemple
+# (point) ca », « luc arobase exemple point fr », « luc[at]exemple[.]ca »). Its words may also be
+# words of a title (« Live at the Apollo », « point final »): it counts only when it ends in a
+# domain's last label (``_TOP_LEVEL``).
+_AT_SPELLED = "(?:\\s*[(\\[{<]\\s*(?:at|arobase|@)\\s*[)\\]}>]\\s*|\\s+(?:at|arobase)\\s+)"
+_DOT_SPELLED = "(?:\\.|\\s*[(\\[{<]\\s*(?:dot|point|\\.)\\s*[)\\]}>]\\s*|\\s+(?:dot|point)\\s+)"
+# Domains' last labels that are no word of a title (« de », « it », « me », « no » are left out:
+# « Live at Turning Point de Montréal »).
+_TOP_LEVEL = "com|org|net|info|biz|edu|gov|io|eu|fr|ca|qc|ch|lu|uk|nl|pt|dk|fi|hu|cz|ie"
+_EMAIL_SPELLED = (f"(?i:[{_EMAIL_CHARS}._%+-]+{_AT_SPELLED}[{_EMAIL_CHARS}-]+(?:{_DOT_SPELLED}[{_EMAIL_CHARS}-]+)*"
+                  f"{_DOT_SPELLED}(?:{_TOP_LEVEL})\\b)")
+# Either, as the guard looks for an address in any text.
+_ANY_EMAIL = f"{_EMAIL}|{_EMAIL_SPELLED}"
 # Zero-width spaces and joiners, a soft hyphen, a byte-order mark: nothing on screen, but they
 # split an address (« marie\u200b@gmail.com ») where a pattern looks for it.
 _INVISIBLE = "[\u00ad\u200b-\u200f\u2060\ufeff]"
@@ -147,7 +160,7 @@ def _counts(con: duckdb.DuckDBPyConnection, columns: list[tuple[str, str, pa.Arr
     rows = con.execute(
         f"""WITH v AS (SELECT *, cc_fold(x) AS folded FROM ({values}))
         SELECT t, c, count(*),
-               count_if(regexp_matches(regexp_replace(x, '{_INVISIBLE}', '', 'g'), '{_EMAIL}')),
+               count_if(regexp_matches(regexp_replace(x, '{_INVISIBLE}', '', 'g'), '{_ANY_EMAIL}')),
                count_if(cc_phone_in(x, $country) IN (SELECT phone FROM id_phones)
                         OR regexp_full_match(regexp_replace(x, '[\\s().-]', '', 'g'), '\\+[1-9][0-9]{{7,14}}')),
                count_if(folded IN (SELECT n FROM id_full_names)),
@@ -323,7 +336,7 @@ def check_member_words(member_id: str, name: str | None, region: str | None) -> 
     for option, value, expected, example in asked:
         if not value or (option == "--name" and value == member_id):
             continue
-        what = (_("an e-mail address") if re.search(_EMAIL, re.sub(_INVISIBLE, "", value))
+        what = (_("an e-mail address") if re.search(_ANY_EMAIL, re.sub(_INVISIBLE, "", value))
                 else _("a phone number or another personal number")
                 if _PERSONAL_NUMBER.search(_SEASON.sub(" ", value)) else None)
         if what:
@@ -347,7 +360,7 @@ def personal_in_texts(con: duckdb.DuckDBPyConnection, texts: list[str], country:
             f"""WITH shaped AS (
                 SELECT DISTINCT x FROM (SELECT x, unnest(regexp_extract_all(x, '{_PHONE_SHAPE}')) AS m FROM shown_texts)
                 WHERE cc_phone_in(m, $country) IS NOT NULL)
-            SELECT x, regexp_matches(regexp_replace(x, '{_INVISIBLE}', '', 'g'), '{_EMAIL}'),
+            SELECT x, regexp_matches(regexp_replace(x, '{_INVISIBLE}', '', 'g'), '{_ANY_EMAIL}'),
                    regexp_full_match(regexp_replace(x, '[\\s().-]', '', 'g'), '\\+[1-9][0-9]{{7,14}}')
                    OR x IN (SELECT x FROM shaped)
             FROM shown_texts""",

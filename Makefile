@@ -21,7 +21,7 @@ lint: install
 	$(PY) -m mypy
 
 test: install lint
-	$(PY) -m pytest -n 3 --dist loadfile
+	$(PY) -m pytest -n 2 --dist loadfile
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache

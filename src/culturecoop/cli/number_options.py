@@ -57,11 +57,9 @@ def _check(ctx: Context, param: Parameter, value: Any) -> None:
                           "(see `{command} --help`).").format(option=option, value=value, command=command))
     # The option's own bounds are the command's to say (a count of people is at least 1): this says
     # only the side the number went past, in the reader's way of writing numbers.
-    if isinstance(value, int) and value > LARGEST_WHOLE:
-        raise UserError(_("{option} {value} is too large for any command; give a whole number of at most {largest} "
-                          "(see `{command} --help`).").format(option=option, value=value, largest=count(LARGEST_WHOLE),
-                                                              command=command))
-    if isinstance(value, int) and value < -LARGEST_WHOLE:
-        raise UserError(_("{option} {value} is too small for any command; give a whole number of at least -{largest} "
-                          "(see `{command} --help`).").format(option=option, value=value, largest=count(LARGEST_WHOLE),
-                                                              command=command))
+    if isinstance(value, int) and abs(value) > LARGEST_WHOLE:
+        said = (_("{option} {value} is too large for any command; give a whole number of at most {largest} "
+                  "(see `{command} --help`).") if value > 0 else
+                _("{option} {value} is too small for any command; give a whole number of at least -{largest} "
+                  "(see `{command} --help`)."))
+        raise UserError(said.format(option=option, value=value, largest=count(LARGEST_WHOLE), command=command))

@@ -191,9 +191,9 @@ def _patrons_clear(con: duckdb.DuckDBPyConnection, profile: Profile) -> pa.Table
     return con.sql(
         """WITH latest AS (
             SELECT token, arg_max(line_no, (decided_at, line_no)) AS line_no FROM accepted GROUP BY token)
-        SELECT a.token AS member_patron_id, cc_email(a.email) AS email, cc_phone_in(a.phone, $country) AS phone,
+        SELECT a.token AS member_patron_id, cc_email(a.email) AS email, cc_phone_here(a.phone) AS phone,
                cc_fold(a.first_name) AS given_name, cc_fold(a.last_name) AS surname, CAST(NULL AS VARCHAR) AS birth_date,
-               lower(cc_postcode_in(a.postal_code, $country)) AS postcode, cc_area_in(a.postal_code, $country) AS fsa,
+               lower(cc_postcode_here(a.postal_code)) AS postcode, cc_area_here(a.postal_code) AS fsa,
                CAST(NULL AS VARCHAR) AS birth_band,
                CASE WHEN ($lang_values)[list_position($lang_keys, cc_key(a.patron_language))] IN ('fr', 'en')
                     THEN ($lang_values)[list_position($lang_keys, cc_key(a.patron_language))] END AS language,
@@ -201,7 +201,7 @@ def _patrons_clear(con: duckdb.DuckDBPyConnection, profile: Profile) -> pa.Table
         FROM latest JOIN accepted AS a USING (token, line_no)
         LEFT JOIN decision AS d ON d.member_patron_id = a.token AND d.purpose = 'marketing'
         ORDER BY a.token""",
-        params={"country": profile.country, "lang_keys": lang, "lang_values": list(languages.values())},
+        params={"lang_keys": lang, "lang_values": list(languages.values())},
     ).to_arrow_table()
 
 
@@ -244,7 +244,7 @@ def check_consent_export(source: Path, profile: Profile, *, today: date | None =
     if not source.exists():
         raise UserError(_("The file {path} does not exist; check the path.").format(path=source))
     with tempfile.TemporaryDirectory(prefix="culturecoop-check-") as work:
-        con = connect(Path(work))
+        con = connect(Path(work), profile.country)
         try:
             _read_rows(con, source, profile, Path(work), today or date.today(), _export_time(source, profile.timezone))
             rows_in, rejected, by_reason = _check(con, source, profile, max_reject_share)
@@ -279,7 +279,7 @@ def prepare_consent_export(
     rejects_tmp: Path | None = None
     with tempfile.TemporaryDirectory(prefix="culturecoop-prepare-") as work:
         try:
-            con = connect(Path(work))
+            con = connect(Path(work), profile.country)
             try:
                 notify("read")
                 _read_rows(con, source, profile, Path(work), today, exported)
@@ -295,9 +295,8 @@ def prepare_consent_export(
                 consents = _decisions(con, member.member_id)
                 clear = _patrons_clear(con, profile)
                 identifiers = con.sql(
-                    """SELECT cc_email(email) AS email, cc_phone_in(phone, $country) AS phone, cc_fold(first_name) AS given_name,
-                              cc_fold(last_name) AS surname, CAST(NULL AS VARCHAR) AS birth_date FROM accepted""",
-                    params={"country": profile.country}).to_arrow_table()
+                    """SELECT cc_email(email) AS email, cc_phone_here(phone) AS phone, cc_fold(first_name) AS given_name,
+                              cc_fold(last_name) AS surname, CAST(NULL AS VARCHAR) AS birth_date FROM accepted""").to_arrow_table()
                 granted = {p: int(n or 0) for p, n in con.execute(
                     "SELECT purpose, count_if(granted) FROM decision GROUP BY purpose").fetchall()}
                 withdrawn = {p: int(n or 0) for p, n in con.execute(

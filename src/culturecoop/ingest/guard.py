@@ -51,7 +51,7 @@ import pyarrow.compute as pc
 from culturecoop.errors import UserError
 from culturecoop.i18n import _
 from culturecoop.ingest.addresses import STREET_ADDRESS
-from culturecoop.ingest.normalize import install_normalizers
+from culturecoop.ingest.normalize import install_country, install_normalizers
 from culturecoop.ingest.profile import Profile
 from culturecoop.ingest.split import own_buyer_lines, own_buyer_names, unnamed_sale_table
 from culturecoop.privacy.encodings import all_hex_tokens
@@ -98,7 +98,7 @@ _ANY_EMAIL = f"{_EMAIL}|{_EMAIL_SPELLED}"
 _INVISIBLE = "[\u00ad\u200b-\u200f\u2060\ufeff]"
 # A number written as a phone in a text: international (+), North American groups (514 555-0199),
 # or a national number after its trunk zero in groups (06 12 34 56 78, 020 7946 0018). Each match
-# must then read as a phone number of the export's country (cc_phone_in): a date does not.
+# must then read as a phone number of the export's country (cc_phone_here): a date does not.
 _PHONE_SHAPE = ("\\+[0-9]{1,3}(?:[ .-]?\\(?[0-9]{1,4}\\)?){2,6}"
                 "|\\(?[2-9][0-9]{2}\\)?[ .-]?[0-9]{3}[ .-][0-9]{4}"
                 "|0[1-9][0-9]?(?:[ .-][0-9]{2,4}){2,4}")
@@ -142,8 +142,7 @@ def _distinct(column: pa.ChunkedArray, is_list: bool) -> pa.Array:
     return pc.drop_null(pc.unique(values))
 
 
-def _counts(con: duckdb.DuckDBPyConnection, columns: list[tuple[str, str, pa.Array]],
-            country: str) -> dict[tuple[str, str], tuple[int, ...]]:
+def _counts(con: duckdb.DuckDBPyConnection, columns: list[tuple[str, str, pa.Array]]) -> dict[tuple[str, str], tuple[int, ...]]:
     """Per (table, column, distinct values): how many values (our tokens aside), and how many of
     them look like an e-mail, an input phone number, an input full name, a part of an input name,
     an input birth date, an input surname, an input full postal code (the whole value), then
@@ -161,7 +160,7 @@ def _counts(con: duckdb.DuckDBPyConnection, columns: list[tuple[str, str, pa.Arr
         f"""WITH v AS (SELECT *, cc_fold(x) AS folded FROM ({values}))
         SELECT t, c, count(*),
                count_if(regexp_matches(regexp_replace(x, '{_INVISIBLE}', '', 'g'), '{_ANY_EMAIL}')),
-               count_if(cc_phone_in(x, $country) IN (SELECT phone FROM id_phones)
+               count_if(cc_phone_here(x) IN (SELECT phone FROM id_phones)
                         OR regexp_full_match(regexp_replace(x, '[\\s().-]', '', 'g'), '\\+[1-9][0-9]{{7,14}}')),
                count_if(folded IN (SELECT n FROM id_full_names)),
                count_if(folded IN (SELECT n FROM id_name_parts)),
@@ -171,14 +170,14 @@ def _counts(con: duckdb.DuckDBPyConnection, columns: list[tuple[str, str, pa.Arr
                         AND regexp_replace(upper(x), '[^A-Z0-9]', '', 'g') IN (SELECT p FROM id_postcodes)),
                count_if(t = 'event' AND c IN ('title', 'venue', 'artists') AND regexp_matches(x, $street))
         FROM v GROUP BY t, c""",
-        {"country": country, "street": STREET_ADDRESS},
+        {"street": STREET_ADDRESS},
     ).fetchall()
     counts = {(str(r[0]), str(r[1])): tuple(int(v or 0) for v in r[2:]) for r in rows}
-    within = _within(con, values, country)
+    within = _within(con, values)
     return {key: (*found[:-1], *within.get(key, (0, 0, 0)), found[-1]) for key, found in counts.items()}
 
 
-def _within(con: duckdb.DuckDBPyConnection, values: str, country: str) -> dict[tuple[str, str], tuple[int, int, int]]:
+def _within(con: duckdb.DuckDBPyConnection, values: str) -> dict[tuple[str, str], tuple[int, int, int]]:
     """Per (table, column): how many values carry an input patron's phone number within a text
     (consecutive groups of digits read together: « rappeler au 514 555-0199 »), how many carry a
     number written as a phone (``_PHONE_SHAPE``, whoever's), and how many an input birth date."""
@@ -193,12 +192,12 @@ def _within(con: duckdb.DuckDBPyConnection, values: str, country: str) -> dict[t
         own_phones AS (
             SELECT DISTINCT t, c, x FROM windows
             WHERE length(d) BETWEEN 7 AND 15
-              AND (cc_phone_e164(d, $country) IN (SELECT phone FROM id_phones)
-                   OR cc_phone_e164('+' || d, $country) IN (SELECT phone FROM id_phones))),
+              AND (cc_phone_e164_here(d) IN (SELECT phone FROM id_phones)
+                   OR cc_phone_e164_here('+' || d) IN (SELECT phone FROM id_phones))),
         shaped AS (
             SELECT DISTINCT t, c, x FROM (
                 SELECT t, c, x, unnest(regexp_extract_all(x, '{_PHONE_SHAPE}')) AS m FROM v)
-            WHERE cc_phone_in(m, $country) IS NOT NULL),
+            WHERE cc_phone_here(m) IS NOT NULL),
         births AS (
             SELECT DISTINCT t, c, x FROM (
                 SELECT t, c, x, unnest(regexp_extract_all(x, '{_DATE_SHAPE}')) AS m FROM v)
@@ -208,7 +207,6 @@ def _within(con: duckdb.DuckDBPyConnection, values: str, country: str) -> dict[t
             UNION ALL SELECT t, c, 0, 1, 0 FROM shaped
             UNION ALL SELECT t, c, 0, 0, 1 FROM births)
         GROUP BY t, c""",
-        {"country": country},
     ).fetchall()
     return {(str(r[0]), str(r[1])): (int(r[2] or 0), int(r[3] or 0), int(r[4] or 0)) for r in rows}
 
@@ -234,7 +232,7 @@ def scan_package(tables: dict[str, pa.Table], identifiers: pa.Table, profile: Pr
         identifiers = identifiers.append_column("postcode", pa.nulls(identifiers.num_rows, pa.string()))
     con = duckdb.connect()
     try:
-        install_normalizers(con)
+        install_normalizers(con, profile.country)
         con.register("identifiers", identifiers)
         _identifier_tables(con)
         columns: list[tuple[str, str, pa.Array]] = []
@@ -244,7 +242,7 @@ def scan_package(tables: dict[str, pa.Table], identifiers: pa.Table, profile: Pr
                 if is_list or pa.types.is_large_string(field.type) or (
                         pa.types.is_string(field.type) and not _all_tokens(table.column(field.name))):
                     columns.append((name, field.name, _distinct(table.column(field.name), is_list)))
-        counts = _counts(con, columns, profile.country)
+        counts = _counts(con, columns)
         # Free text first: an event id joined from a title names the title, which is what to fix.
         for name, column, _values in sorted(columns, key=lambda c: (c[0], c[1]) not in FREE_TEXT):
             found = counts.get((name, column))
@@ -354,17 +352,17 @@ def personal_in_texts(con: duckdb.DuckDBPyConnection, texts: list[str], country:
     installed."""
     if not texts:
         return {}
+    install_country(con, country)
     con.register("shown_texts", pa.table({"x": pa.array(list(dict.fromkeys(texts)), pa.string())}))
     try:
         rows = con.execute(
             f"""WITH shaped AS (
                 SELECT DISTINCT x FROM (SELECT x, unnest(regexp_extract_all(x, '{_PHONE_SHAPE}')) AS m FROM shown_texts)
-                WHERE cc_phone_in(m, $country) IS NOT NULL)
+                WHERE cc_phone_here(m) IS NOT NULL)
             SELECT x, regexp_matches(regexp_replace(x, '{_INVISIBLE}', '', 'g'), '{_ANY_EMAIL}'),
                    regexp_full_match(regexp_replace(x, '[\\s().-]', '', 'g'), '\\+[1-9][0-9]{{7,14}}')
                    OR x IN (SELECT x FROM shaped)
             FROM shown_texts""",
-            {"country": country},
         ).fetchall()
     finally:
         con.unregister("shown_texts")

@@ -191,7 +191,7 @@ def prepare(
     rejects_tmp: Path | None = None
     with tempfile.TemporaryDirectory(prefix="culturecoop-prepare-") as work:
         try:
-            con = connect(Path(work))
+            con = connect(Path(work), profile.country)
             try:
                 notify("read")
                 info = read_source(source, profile, Path(work), con)
@@ -249,7 +249,7 @@ def check_export(source: Path, profile: Profile, *, today: date | None = None,
     if not source.exists():
         raise UserError(_("The file {path} does not exist; check the path.").format(path=source))
     with tempfile.TemporaryDirectory(prefix="culturecoop-check-") as work:
-        con = connect(Path(work))
+        con = connect(Path(work), profile.country)
         try:
             info = read_source(source, profile, Path(work), con)
             checked = _check_all(con, info, profile, today or date.today(), max_reject_share)
@@ -313,7 +313,7 @@ def read_preview(source: Path, profile: Profile, limit: int = 10, today: date | 
     « 4 575,00 $ » or an unread time beside the text it came from. Raises ``UserError`` as
     ``prepare`` does."""
     with tempfile.TemporaryDirectory(prefix="culturecoop-preview-") as work:
-        con = connect(Path(work))
+        con = connect(Path(work), profile.country)
         try:
             info = read_source(source, profile, Path(work), con)
             info.load(con)

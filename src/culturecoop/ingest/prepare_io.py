@@ -92,7 +92,8 @@ def check_destinations(out: Path, rejects: Path) -> None:
     check_writable(rejects)
 
 
-def connect(workdir: Path) -> duckdb.DuckDBPyConnection:
+def connect(workdir: Path, country: str) -> duckdb.DuckDBPyConnection:
+    """An in-memory connection spilling to ``workdir``, the normalizers installed for ``country``'s export."""
     memory = os.environ.get("CULTURECOOP_PREPARE_MEMORY", "1GB")
     try:
         con = duckdb.connect(config={
@@ -105,7 +106,7 @@ def connect(workdir: Path) -> duckdb.DuckDBPyConnection:
         raise UserError(_("CULTURECOOP_PREPARE_MEMORY={value} is not a memory size; write it like 2GB or 512MB, "
                           "or unset it.").format(value=memory)) from None
     con.execute("SET enable_progress_bar = false")  # Rich draws the progress, on stderr
-    install_normalizers(con)
+    install_normalizers(con, country)
     return con
 
 

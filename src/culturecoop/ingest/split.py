@@ -140,7 +140,7 @@ def build_events(con: duckdb.DuckDBPyConnection, profile: Profile, member_id: st
                cc_name(e.title) AS title,
                e.starts_at,
                cc_name(e.venue) AS venue,
-               cc_area_in(e.venue_postal_code, $country) AS venue_fsa,
+               cc_area_here(e.venue_postal_code) AS venue_fsa,
                list_filter(g, lambda x, i: list_position(g, x) = i) AS genres,
                list_filter(l.artists, lambda x, i: list_position(l.artists, x) = i) AS artists,
                CASE WHEN cc_number(e.capacity, '.') BETWEEN 0 AND 2000000000
@@ -153,7 +153,7 @@ def build_events(con: duckdb.DuckDBPyConnection, profile: Profile, member_id: st
                 coalesce(($genre_values)[list_position($genre_keys, x)], 'other')) AS g
             FROM event_labels) l USING (event_id)
         ORDER BY f.event_id"""),
-        {"member": member_id, "country": profile.country, **{k: params[k] for k in (
+        {"member": member_id, **{k: params[k] for k in (
             "bool_keys", "bool_values", "genre_keys", "genre_values", "lang_keys", "lang_values")}},
     )
 
@@ -284,11 +284,11 @@ def build_patrons(con: duckdb.DuckDBPyConnection, profile: Profile, id_key: byte
             FROM (SELECT first_name AS name FROM kept UNION SELECT last_name FROM kept))
         SELECT t.token AS member_patron_id, p.last_purchase,
                k.email AS raw_email, cc_email(k.email) AS email,
-               k.phone AS raw_phone, cc_phone_in(k.phone, $country) AS phone,
+               k.phone AS raw_phone, cc_phone_here(k.phone) AS phone,
                g.folded AS given_name, s.folded AS surname,
                strftime(c.birth_date, '%Y-%m-%d') AS birth_date,
-               k.postal_code AS raw_postcode, cc_postcode_in(k.postal_code, $country) AS postcode,
-               cc_area_in(k.postal_code, $country) AS fsa,
+               k.postal_code AS raw_postcode, cc_postcode_here(k.postal_code) AS postcode,
+               cc_area_here(k.postal_code) AS fsa,
                cc_birth_band(c.birth_date) AS birth_band,
                ($lang_values)[list_position($lang_keys, cc_key(k.patron_language))] AS language,
                coalesce({_bool_sql("k.consent_pooling")}, $pooling) AS pooling,
@@ -298,7 +298,6 @@ def build_patrons(con: duckdb.DuckDBPyConnection, profile: Profile, id_key: byte
              JOIN checked c USING (line_no)
              LEFT JOIN names g ON g.name = k.first_name LEFT JOIN names s ON s.name = k.last_name""",
         {**{k: params[k] for k in ("bool_keys", "bool_values", "lang_keys", "lang_values")},
-         "country": profile.country,
          **{purpose: profile.consent_defaults.get(purpose, False) for purpose in CONSENT_PURPOSES}},
     )
     # A « Contact » column read as both the e-mail and the phone: a phone number in it is no unreadable

@@ -353,14 +353,14 @@ def read_programme(path: Path, country: str = "CA", today: date | None = None) -
 
 def _venue_areas(con: duckdb.DuckDBPyConnection, country: str) -> Callable[[str], str | None]:
     """A venue's postal code → its area, by the rule ``prepare`` applies to the member's exports."""
-    install_normalizers(con)
+    install_normalizers(con, country)
     areas: dict[str, str | None] = {}
 
     def area(postal: str) -> str | None:
         if not postal.strip():
             return None
         if postal not in areas:
-            areas[postal] = con.execute("SELECT cc_area_in(?, ?)", [postal, country]).fetchone()[0]  # type: ignore[index]
+            areas[postal] = con.execute("SELECT cc_area_here(?)", [postal]).fetchall()[0][0]
         return areas[postal]
     return area
 

@@ -286,7 +286,8 @@ def refuse_header_again(con: duckdb.DuckDBPyConnection, info: SourceInfo, profil
         return
     fields = [(f, spec.sources[0]) for f, spec in profile.columns.items()
               if spec.form == "column" and len(spec.sources) == 1 and f != "patron_id"]
-    if len(fields) < 2:
+    # Nothing set aside, nothing to read again (the comparison takes 0.06 s to plan).
+    if len(fields) < 2 or not con.execute("SELECT count(*) FROM checked WHERE len(reasons) > 0").fetchall()[0][0]:
         return
     names = [_loose(h) for h in info.header if h.strip()]
     folded = "strip_accents(lower(trim(coalesce({0}, ''))))"

@@ -43,8 +43,11 @@ from culturecoop.errors import UserError
 from culturecoop.governance.accounts import create_account
 from culturecoop.ingest.load import ingest
 from culturecoop.privacy.audit import verify_chain
+from culturecoop.privacy.gate import set_policy
 from culturecoop.warehouse.engine import Warehouse
 from culturecoop.web import Settings, create_app
+from culturecoop.web.i18n import Translator
+from culturecoop.web.views.campaigns import results_view
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # Starlette's test client warns about its own future at import
@@ -396,6 +399,39 @@ def test_planted_lift_is_measured_with_both_intervals_and_nothing_below_k(coop: 
     # Another member cannot read the results: the same sentence as for a campaign that does not exist.
     other = run_cli("campaigns", "results", created["campaign_id"], "--db", str(coop["db"]), "--member", LILAS)
     assert other.returncode == 2 and "has no campaign" in other.stderr
+
+
+def test_with_noise_on_the_revenue_is_noisy_too_and_cuped_is_not_shown(coop: dict[str, Any]) -> None:
+    # With differential privacy on, counts carry noise: an exact revenue beside them would tell a
+    # member whether a buyer it knows (a unique price) was in the campaign, and in which arm.
+    created = create(coop, holdout=0.5, seed=7)
+    with MailServer() as server:
+        send_here(coop, created["campaign_id"], server)
+    with Warehouse(coop["db"]) as w:
+        simulate_response(w, created["campaign_id"], coop["tmp"] / "later", base=0.05, lift=0.2, slope=0.6, seed=3)
+    ingest(coop["tmp"] / "later", coop["db"])
+    exact = cc("campaigns", "results", created["campaign_id"], "--db", str(coop["db"]), "--json")
+    assert exact["lift"]["cuped"] is not None
+    with Warehouse(coop["db"]) as w:
+        set_policy(w, "test", noise=True)
+    noisy = cc("campaigns", "results", created["campaign_id"], "--db", str(coop["db"]), "--json")
+    assert [a["revenue"] for a in noisy["arms"]] != [a["revenue"] for a in exact["arms"]]
+    assert all(a["revenue"] is None or a["revenue"] >= 0 for a in noisy["arms"])
+    lift = noisy["lift"]
+    assert lift["available"] and lift["cuped"] is None and "noise" in lift["sentence"]
+    # Asked again on the same data: the same noisy answer, no new ε spent.
+    assert cc("campaigns", "results", created["campaign_id"], "--db", str(coop["db"]), "--json")["arms"] == noisy["arms"]
+    with Warehouse(coop["db"]) as w:
+        spent = [r["epsilon"] for r in w.query(
+            "SELECT epsilon FROM audit WHERE report = 'campaign_results' AND member_id = ? ORDER BY seq", [JAZZ])]
+    assert spent[-2:] == [1.0, 0.0]
+    french = run_cli("campaigns", "results", created["campaign_id"], "--db", str(coop["db"]), lang="fr")
+    said = " ".join((french.stdout + french.stderr).split())
+    assert french.returncode == 0 and "comptes bruités" in said and "(CUPED) n'est pas montrée" in said
+    # The dashboard draws the one estimate there is.
+    shown = results_view(noisy, {}, Translator("fr"))
+    assert "comptes bruités" in " ".join(shown.lift_sentence.split())
+    assert shown.chart is not None and [list(bar["x"]) for bar in shown.chart["data"]] == [["Deux proportions"]]
 
 
 def test_a_simulated_response_books_the_shows_to_come(coop: dict[str, Any]) -> None:

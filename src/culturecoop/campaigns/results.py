@@ -10,7 +10,11 @@ shown "< k", revenue only beside a conversion count that is shown, and the lift 
 four counts it rests on are shown. The revenue of an arm and the CUPED estimate are released with
 the counts they rest on (``gate.Beside``): while those counts are re-released unchanged, so are
 they, so that one more conversion by a buyer the member knows moves nothing it reads (recomputed
-each time, they told whether that buyer was in the campaign, and in which arm). The lift is the difference of conversion rates with a 95 %
+each time, they told whether that buyer was in the campaign, and in which arm). With noise on
+(the policy's differential privacy), the counts are noisy and so is the revenue: each person's
+revenue is capped at ``REVENUE_CAP`` and each arm's sum released as a noisy count of currency
+units, calibrated to that cap; the CUPED estimate, made from per-person rows, is not shown. The
+lift is the difference of conversion rates with a 95 %
 Wald interval for two proportions, and beside it a CUPED estimate (Deng et al., 2013): each
 person's outcome minus θ times their centred pre-period spend at the member, θ = cov(y, x) /
 var(x) over both arms, which removes the part of the variance that past spending explains.
@@ -39,6 +43,9 @@ Z95 = 1.959963984540054
 MEMBER_TIMEZONE = ZoneInfo("America/Toronto")
 TREATMENT_MEASURES = ("recipients", "sent", "delivered", "bounced", "unsubscribed", "converted")
 HOLDOUT_MEASURES = ("recipients", "converted")
+# With noise on, the most one person's purchases count for in an arm's revenue (currency units):
+# the noise is calibrated to it. Four tickets of 100 cover most conversions to one show.
+REVENUE_CAP = 400
 
 PER_PERSON = """
 WITH conversions AS (
@@ -117,6 +124,7 @@ def campaign_results(warehouse: Warehouse, campaign_id: str, *, member_id: str |
             "SELECT arm, pre_spend FROM campaign_recipient WHERE campaign_id = ?", [campaign_id])]
     counts: dict[tuple[str, str], int] = {}
     revenue_now = {"treatment": 0.0, "holdout": 0.0}
+    capped = {"treatment": 0.0, "holdout": 0.0}
 
     def add(arm: str, measure: str) -> None:
         counts[(arm, measure)] = counts.get((arm, measure), 0) + 1
@@ -133,6 +141,7 @@ def campaign_results(warehouse: Warehouse, campaign_id: str, *, member_id: str |
         if r["converted"]:
             add(arm, "converted")
             revenue_now[arm] += float(r["revenue"])
+            capped[arm] += min(float(r["revenue"]), REVENUE_CAP)
     domain = [("treatment", m) for m in TREATMENT_MEASURES] + [("holdout", m) for m in HOLDOUT_MEASURES]
     table = CountTable("results", ("arm", "measure"), [{"arm": a, "measure": m, COUNT: counts.get((a, m), 0)} for a, m in domain],
                        len(TREATMENT_MEASURES), domain)
@@ -140,15 +149,27 @@ def campaign_results(warehouse: Warehouse, campaign_id: str, *, member_id: str |
         "SELECT DISTINCT i.member_id FROM campaign_recipient AS r JOIN identity AS i USING (patron_key) WHERE r.campaign_id = ? ORDER BY 1",
         [campaign_id])) or (member_id,)
     lift_cells = (("treatment", "recipients"), ("treatment", "converted"), ("holdout", "recipients"), ("holdout", "converted"))
-    beside = [Beside(f"revenue_{arm}", "results", ((arm, "converted"),), partial(round, revenue_now[arm], 2))
-              for arm in ("treatment", "holdout")]
-    beside.append(Beside("cuped", "results", lift_cells, partial(_cuped_of, rows if started is not None else [])))
-    release = PrivacyGate(warehouse).release(
+    gate = PrivacyGate(warehouse)
+    tables = [table]
+    beside: list[Beside] = []
+    if gate.policy.noise:
+        # Revenue as a noisy count of currency units: one person is in one arm and adds at most the cap.
+        tables.append(CountTable("revenue", ("arm",), [{"arm": arm, COUNT: round(capped[arm])} for arm in capped],
+                                 REVENUE_CAP, [("treatment",), ("holdout",)]))
+    else:
+        beside = [Beside(f"revenue_{arm}", "results", ((arm, "converted"),), partial(round, revenue_now[arm], 2))
+                  for arm in ("treatment", "holdout")]
+        beside.append(Beside("cuped", "results", lift_cells, partial(_cuped_of, rows if started is not None else [])))
+    release = gate.release(
         member_id=member_id, report="campaign_results", actor=actor or default_actor(), params={"campaign": campaign_id},
-        tables=[table], members_touched=touched, data_version=str(warehouse.scalar("SELECT count(*) FROM ingest_log")),
+        tables=tables, members_touched=touched, data_version=str(warehouse.scalar("SELECT count(*) FROM ingest_log")),
         beside=beside)
     k = release.k
-    revenue = {arm: float(release.beside[f"revenue_{arm}"]) for arm in ("treatment", "holdout")}
+    if release.noise:
+        noisy = {r["arm"]: r[COUNT] for r in release.tables["revenue"].rows}
+        revenue = {arm: float(max(noisy[arm] or 0, 0)) for arm in ("treatment", "holdout")}
+    else:
+        revenue = {arm: float(release.beside[f"revenue_{arm}"]) for arm in ("treatment", "holdout")}
     shown = {(r["arm"], r["measure"]): r[COUNT] for r in release.tables["results"].rows}
     labels = _labels()
     arms = []
@@ -161,7 +182,7 @@ def campaign_results(warehouse: Warehouse, campaign_id: str, *, member_id: str |
             "revenue": None if value is None else round(revenue[arm], 2),
             "revenue_shown": f"< {k}" if value is None else f"{revenue[arm]:.2f}",
         })
-    lift = _lift(shown, release.beside["cuped"], started is not None)
+    lift = _lift(shown, None if release.noise else release.beside["cuped"], started is not None, noise=release.noise)
     return {"campaign_id": campaign_id, "member_id": member_id, "status": row["status"], "k": k,
             "conversion": row["conversion"], "conversion_days": row["conversion_days"], "event_id": row["event_id"],
             "first_sent_at": started.isoformat(timespec="seconds") if started else None,
@@ -178,20 +199,31 @@ def _cuped_of(rows: list[dict[str, Any]]) -> dict[str, float] | None:
     return cuped(outcome, covariate, treated).as_json()
 
 
-def _lift(shown: dict[tuple[str, str], int | None], adjusted_json: dict[str, float] | None, sent: bool) -> dict[str, Any]:
+def _lift(shown: dict[tuple[str, str], int | None], adjusted_json: dict[str, float] | None, sent: bool, *,
+          noise: bool = False) -> dict[str, Any]:
     needed = [shown[("treatment", "recipients")], shown[("treatment", "converted")],
               shown[("holdout", "recipients")], shown[("holdout", "converted")]]
     if not sent:
         return {"available": False, "sentence": _("The campaign has not been sent yet: there is no lift to measure.")}
-    if any(v is None for v in needed) or not needed[0] or not needed[2] or adjusted_json is None:
+    if any(v is None for v in needed) or not needed[0] or not needed[2] or (adjusted_json is None and not noise):
         return {"available": False, "sentence": _("The lift is not shown: a figure it rests on is under k (too few people or conversions yet).")}
     n_t, c_t, n_h, c_h = (int(v) for v in needed)  # type: ignore[arg-type]
+    # Noisy counts may say more conversions than people: a rate is kept between 0 and 1.
+    c_t, c_h = min(max(c_t, 0), n_t), min(max(c_h, 0), n_h)
     simple = two_proportion(c_t, n_t, c_h, n_h)
-    adjusted = Interval(**adjusted_json)
 
     def points(value: float) -> str:
         return ("+" if value >= 0 else "−") + _number(abs(100 * value))
 
+    if adjusted_json is None:  # noise on: the CUPED estimate rests on per-person rows
+        return {
+            "available": True, "rate_treatment": c_t / n_t, "rate_holdout": c_h / n_h,
+            "two_proportion": simple.as_json(), "cuped": None,
+            "sentence": _("Conversion {treated} with the campaign against {held} without: a difference of {d} points (95 % interval {low} to {high}), from counts with differential-privacy noise. The estimate that takes past spending into account (CUPED) is not shown with noise on: it rests on each person's figures.").format(
+                treated=_number(100 * c_t / n_t) + "\u00a0%", held=_number(100 * c_h / n_h) + "\u00a0%", d=points(simple.difference),
+                low=points(simple.low), high=points(simple.high)),
+        }
+    adjusted = Interval(**adjusted_json)
     return {
         "available": True, "rate_treatment": c_t / n_t, "rate_holdout": c_h / n_h,
         "two_proportion": simple.as_json(), "cuped": adjusted.as_json(),

@@ -46,15 +46,21 @@ def results_view(results: dict[str, Any], previews: dict[str, dict[str, str]], t
         def points(value: float) -> str:
             return ("+" if value >= 0 else "−") + t.number(abs(100 * value), 1)
 
-        sentence = t("Conversion {treated} with the campaign against {held} without: a difference of {d} points (95 % interval {low} to {high}); with past spending taken into account (CUPED) {cd} points ({clow} to {chigh}).",
-                     treated=t.percent(lift["rate_treatment"]), held=t.percent(lift["rate_holdout"]), d=points(simple["difference"]),
-                     low=points(simple["low"]), high=points(simple["high"]), cd=points(adjusted["difference"]),
-                     clow=points(adjusted["low"]), chigh=points(adjusted["high"]))
+        rates = {"treated": t.percent(lift["rate_treatment"]), "held": t.percent(lift["rate_holdout"]),
+                 "d": points(simple["difference"]), "low": points(simple["low"]), "high": points(simple["high"])}
+        estimates = [(t("Two proportions"), simple)]
+        if adjusted is None:  # noise on: no CUPED estimate (it rests on each person's figures)
+            sentence = t("Conversion {treated} with the campaign against {held} without: a difference of {d} points (95 % interval {low} to {high}), from counts with differential-privacy noise. The estimate that takes past spending into account (CUPED) is not shown with noise on: it rests on each person's figures.",
+                         **rates)
+        else:
+            sentence = t("Conversion {treated} with the campaign against {held} without: a difference of {d} points (95 % interval {low} to {high}); with past spending taken into account (CUPED) {cd} points ({clow} to {chigh}).",
+                         **rates, cd=points(adjusted["difference"]), clow=points(adjusted["low"]), chigh=points(adjusted["high"]))
+            estimates.append((t("With pre-period spend (CUPED)"), adjusted))
         chart = charts.bars(
-            t("Difference in conversion rate, campaign minus holdout"), [t("Two proportions"), t("With pre-period spend (CUPED)")],
-            [(t("Difference"), [simple["difference"], adjusted["difference"]])], t,
+            t("Difference in conversion rate, campaign minus holdout"), [name for name, _e in estimates],
+            [(t("Difference"), [e["difference"] for _n, e in estimates])], t,
             value_title=t("Percentage points"), category_title=t("Estimate"), unit="percent", baseline=0.0,
-            errors=([simple["low"], adjusted["low"]], [simple["high"], adjusted["high"]]))
+            errors=([e["low"] for _n, e in estimates], [e["high"] for _n, e in estimates]))
     elif results.get("first_sent_at") is None:
         sentence = t("The campaign has not been sent yet: there is no lift to measure.")
     else:

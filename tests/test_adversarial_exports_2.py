@@ -227,20 +227,44 @@ def test_the_result_is_said_the_same_by_check(tmp_path: Path, monkeypatch: pytes
     refused(code, err, "e-mail addresses")
 
 
-def test_a_header_cell_wrapped_over_two_lines_is_said_so(
+def test_a_header_cell_wrapped_over_two_lines_is_read_as_one_name(
         tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """« E-mail⏎client » wrapped in its cell (Alt+Enter in Excel), saved as CSV: the draft said the file had
-    no header row (its first line already holding values), and prepare that the columns were missing."""
+    no header row, then that its header wrote a name over two lines. The name is read with a space for
+    its break, by the draft and by prepare, and every row keeps its line number."""
     name = "ventes.csv"
-    content = ('Order ID,"E-mail\nclient",Event,"Event\r\nDate",Order Date,Price\n' + ROWS.replace("\n", "\r\n")).encode()
-    code, said, _out = drafted(tmp_path, name, content, monkeypatch, capsys)
-    refused(code, said, "header of ventes.csv", "over two lines (“E-mail…”)", "remove the line break")
-    assert sorted(p.name for p in tmp_path.iterdir()) == [name]
-    mapping = tmp_path / "m.yaml"
-    mapping.write_text(yaml.safe_dump({**MAPPING, "columns": {**MAPPING["columns"], "email": "E-mail\nclient"}}),
+    # Excel writes a break in a cell as « \n » and ends its lines with « \r\n ».
+    content = ('Order ID,"E-mail\nclient",Event,"Event\r\nDate",Order Date,Price\r\n' + ROWS.replace("\n", "\r\n")).encode()
+    summary = _drafted_then_prepared(tmp_path, name, content, keys, monkeypatch, capsys)
+    assert summary["rows_accepted"] == ROWS.count("\n") and summary["rows_rejected"] == 0, summary
+    mapping = yaml.safe_load((tmp_path / "mapping.yaml").read_text(encoding="utf-8"))
+    assert mapping["columns"]["email"] == "E-mail client", mapping["columns"]
+    patrons = read_table(tmp_path / "pkg", "patron")
+    assert patrons and all(p["email_token"] for p in patrons)
+    # A mapping written with the break as the spreadsheet shows it reads the same column.
+    written = tmp_path / "m.yaml"
+    written.write_text(yaml.safe_dump({**MAPPING, "columns": {**MAPPING["columns"], "email": "E-mail\nclient"}}),
                        encoding="utf-8")
-    refused(*_prepared(tmp_path, tmp_path / name, mapping, keys, monkeypatch, capsys), "over two lines")
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([name, "m.yaml"])
+    (tmp_path / "again").mkdir()
+    again = _summary(tmp_path / "again", tmp_path / name, written, keys, monkeypatch, capsys)
+    assert again["rows_accepted"] == summary["rows_accepted"], (again, mapping)
+    # A row set aside is named by its line in the file: the header took lines 1 to 3.
+    (tmp_path / name).write_bytes(content.replace(b"4,ana4@example.org,Jazz,2026-01-05 20:00,2025-12-01 10:00,10",
+                                                  b"4,ana4@example.org,Jazz,2026-01-05 20:00,2025-12-01 10:00,dix"))
+    (tmp_path / "third").mkdir()
+    _summary(tmp_path / "third", tmp_path / name, tmp_path / "mapping.yaml", keys, monkeypatch, capsys)
+    rejects = (tmp_path / "third" / "pkg.rejects.csv").read_text(encoding="utf-8").splitlines()
+    assert len(rejects) == 2 and rejects[1].startswith("8,"), rejects
+
+
+def test_a_quote_left_open_in_the_header_is_still_said_so(
+        tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A header whose quote no line closes is no header wrapped in its cells: one sentence, nothing written."""
+    name = "ventes.csv"
+    content = ('Order ID,"E-mail,Event,Event Date,Order Date,Price\n' + ROWS).encode()
+    code, said, _out = drafted(tmp_path, name, content, monkeypatch, capsys)
+    refused(code, said, "ventes.csv")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]
 
 
 @pytest.mark.parametrize("mark", ["\x00", "\x1b"], ids=["nul", "escape"])

@@ -331,6 +331,19 @@ def _with_line_feeds(path: Path, out: Path) -> Path:
 # A quoted cell holds at most this many line breaks (a comment typed with Alt+Enter in a
 # spreadsheet); an unterminated quote is not followed further than that.
 MAX_LINES_PER_RECORD = 50
+# A header's names are short: one wrapped in its cell (« "E-mail⏎client" ») closes within a few lines.
+MAX_LINES_PER_HEADER = 6
+
+
+def _wrapped_header(first: bytes, following: Iterator[bytes], quote: bytes) -> tuple[list[bytes], bool]:
+    """The lines of a header whose quoted names go on over line breaks, from ``first`` (which leaves
+    a quote open) to the line that closes the last one, and whether one did within
+    ``MAX_LINES_PER_HEADER`` lines. Every line taken from ``following`` is in the list."""
+    lines, parity = [first], first.count(quote) % 2
+    while parity and len(lines) < MAX_LINES_PER_HEADER and (line := next(following, b"")):
+        lines.append(line)
+        parity = (parity + line.count(quote)) % 2
+    return lines, not parity
 
 
 def _records(lines: Iterator[bytes], profile: Profile) -> Iterator[tuple[bytes, int]]:
@@ -351,6 +364,15 @@ def _records(lines: Iterator[bytes], profile: Profile) -> Iterator[tuple[bytes, 
     while line := next_line():
         number += 1
         if width is None and number > profile.skip_lines and line.strip():
+            if line.count(quote) & 1:  # a name wrapped in its cell: the header is one line, its breaks spaces
+                header, closed = _wrapped_header(line, iter(next_line, b""), quote)
+                if closed:  # then a blank line for each line it took, so that the others keep their numbers
+                    joined = b" ".join(h.rstrip(b"\r\n") for h in header)
+                    width = _header_width(joined, profile)
+                    number += len(header) - 1
+                    yield joined + _ending(header[-1]) * len(header), len(header)
+                    continue
+                waiting.extendleft(reversed(header[1:]))  # not a header after all: read again
             width = _header_width(line, profile)  # the header
         if not line.count(quote) & 1:
             yield line, 1
@@ -362,10 +384,16 @@ def _records(lines: Iterator[bytes], profile: Profile) -> Iterator[tuple[bytes, 
         joined = b" ".join(r.rstrip(b"\r\n") for r in record)
         if parity == 0 and len(_split_line(joined.decode("utf-8", errors="replace"), profile)) == width:
             number += len(record) - 1
-            yield joined + b"\n" * len(record), len(record)
+            yield joined + _ending(record[-1]) * len(record), len(record)
         else:
             yield line, 1
             waiting.extendleft(reversed(record[1:]))
+
+
+def _ending(line: bytes) -> bytes:
+    """The line break ``line`` ends with: a joined record's blank lines end the same way, since
+    DuckDB counts a file's lines by the break it finds first (after a « \\n », « \\r\\n » is two)."""
+    return b"\r\n" if line.endswith(b"\r\n") else b"\r" if line.endswith(b"\r") else b"\n"
 
 
 def _records_across_lines(path: Path, profile: Profile, odd: list[int]) -> bool:
@@ -379,10 +407,13 @@ def _records_across_lines(path: Path, profile: Profile, odd: list[int]) -> bool:
     broken quotes far apart is told at the speed of a scan)."""
     if len(odd) < 2:
         return False
+    quote = (profile.quote or '"').encode()
     with path.open("rb") as f:
         width = 0
         for number, line in enumerate(f, start=1):
             if number > profile.skip_lines and line.strip():
+                if line.count(quote) & 1 and _wrapped_header(line, iter(f.readline, b""), quote)[1]:
+                    return True  # a header whose names are wrapped in their cells: read as one line
                 width = _header_width(line, profile)
                 header = f.tell() - len(line)
                 break

@@ -29,7 +29,7 @@ from culturecoop.ingest import vocabulary as vocab
 from culturecoop.ingest.filekind import holds_binary
 from culturecoop.ingest.jsondoc import is_document, records, too_deep
 from culturecoop.ingest.profile import SECTION_COLUMN, SHEET_COLUMN, SHEET_TITLE_COLUMN
-from culturecoop.ingest.read import empty_file, header_only, render_cell
+from culturecoop.ingest.read import MAX_LINES_PER_HEADER, empty_file, header_only, render_cell
 from culturecoop.ingest.source import (
     first_cell_alone,
     header_across_lines,
@@ -478,9 +478,26 @@ def _no_header(path: Path) -> UserError:
           "with column names, or add a first line naming each column.").format(path=path.name))
 
 
+def _unwrapped(numbered: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], dict[int, int]]:
+    """``numbered`` with a header whose quoted names go on over line breaks (« "E-mail⏎client" »,
+    Alt+Enter in a spreadsheet cell) as one line, numbered by its first, its breaks read as spaces
+    (as ``prepare`` reads it), and how many lines it took (by its number). Only among the first
+    lines, and only a quote opened on a label."""
+    for i, (first, line) in enumerate(numbered[:10]):
+        start = open_quote_start(line, '"')
+        if start is None or not _labelish(start):
+            continue
+        parts = [line]
+        for last, more in numbered[i + 1:i + MAX_LINES_PER_HEADER]:
+            parts.append(more)
+            if sum(p.count('"') for p in parts) % 2 == 0:
+                return [*numbered[:i], (first, " ".join(parts)), *numbered[i + len(parts):]], {first: last - first + 1}
+    return numbered, {}
+
+
 def _sniff_delimited(path: Path, text: str) -> Sample:
     lines = _lines(text)
-    numbered = [(n, line) for n, line in enumerate(lines, start=1) if line.strip()]
+    numbered, spans = _unwrapped([(n, line) for n, line in enumerate(lines, start=1) if line.strip()])
     probe = [line for _n, line in numbered[:400]]
     delimiter, width, share = _choose_delimiter(probe)
     if width < 2:
@@ -497,14 +514,15 @@ def _sniff_delimited(path: Path, text: str) -> Sample:
         raise _no_header(path)
     header_line = numbered[index][0]
     header = [h.strip() for h in rows[index]]
-    body = "\n".join(lines[header_line:])
+    header_end = header_line + spans.get(header_line, 1) - 1  # its last line, when its names are wrapped
+    body = "\n".join(lines[header_end:])
     data: list[list[str | None]] = []
     reader = csv.reader(io.StringIO(body), delimiter=delimiter, quotechar='"')
     for row in reader:
         if not any(c.strip() for c in row) or is_summary_row(row) or [c.strip() for c in row] == header:
             continue  # blank, a Total line, a page footer, or the header again on a report's next page
         if is_header_again(row, header):
-            raise header_again(path, header_line + reader.line_num)
+            raise header_again(path, header_end + reader.line_num)
         data.append([c if c.strip() else None for c in row])
         if len(data) >= SAMPLE_ROWS:
             break

@@ -219,7 +219,8 @@ def header_hint(profile: Profile, rows: list[tuple[int, list[str]]]) -> str:
 
 def _loose(name: str) -> str:
     # Without control characters: the reader takes them out of the header, a mapping may keep them.
-    text = unicodedata.normalize("NFKD", CONTROL_CHARACTERS.sub("", name).strip().casefold())
+    # Spaces of any run or kind as one: a name wrapped in its cell is read with a space for its break.
+    text = unicodedata.normalize("NFKD", " ".join(CONTROL_CHARACTERS.sub("", name).split()).casefold())
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 

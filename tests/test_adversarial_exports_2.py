@@ -257,6 +257,26 @@ def test_a_header_cell_wrapped_over_two_lines_is_read_as_one_name(
     assert len(rejects) == 2 and rejects[1].startswith("8,"), rejects
 
 
+@pytest.mark.parametrize(("header_end", "row_end"), [("\n", "\r\n"), ("\r\n", "\n"), ("\r\n", "\r\n"), ("\r", "\r")],
+                         ids=["lf-then-crlf", "crlf-then-lf", "crlf", "cr"])
+def test_a_row_set_aside_is_named_by_its_line_whatever_the_line_breaks(
+        header_end: str, row_end: str, tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A file saved again by another program may end its header with « \n » and its rows with « \r\n »:
+    the row at line 6 was named line 10 in the rejects (each « \r\n » read as two breaks)."""
+    rows = ROWS.replace("2025-12-01 10:00,10\n", "2025-12-01 10:00,10" + row_end)
+    rows = rows.replace("4,ana4@example.org,Jazz,2026-01-05 20:00,2025-12-01 10:00,10",
+                        "4,ana4@example.org,Jazz,2026-01-05 20:00,2025-12-01 10:00,dix")
+    export = tmp_path / "ventes.csv"
+    export.write_bytes((HEADER.rstrip("\n") + header_end + rows).encode())
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(yaml.safe_dump(MAPPING), encoding="utf-8")
+    summary = _summary(tmp_path, export, mapping, keys, monkeypatch, capsys)
+    assert (summary["rows_accepted"], summary["rows_rejected"]) == (29, 1), summary
+    rejects = (tmp_path / "pkg.rejects.csv").read_text(encoding="utf-8").splitlines()
+    assert rejects[1].startswith("6,"), rejects
+
+
 def test_a_quote_left_open_in_the_header_is_still_said_so(
         tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """A header whose quote no line closes is no header wrapped in its cells: one sentence, nothing written."""

@@ -412,10 +412,12 @@ def _records_across_lines(path: Path, profile: Profile, odd: list[int]) -> bool:
         width = 0
         for number, line in enumerate(f, start=1):
             if number > profile.skip_lines and line.strip():
-                if line.count(quote) & 1 and _wrapped_header(line, iter(f.readline, b""), quote)[1]:
-                    return True  # a header whose names are wrapped in their cells: read as one line
-                width = _header_width(line, profile)
                 header = f.tell() - len(line)
+                if line.count(quote) & 1:
+                    if _wrapped_header(line, iter(f.readline, b""), quote)[1]:
+                        return True  # a header whose names are wrapped in their cells: read as one line
+                    f.seek(header + len(line))  # not one: the lines it looked at are read again below
+                width = _header_width(line, profile)
                 break
         else:
             return False  # no header: no record has a width to match
@@ -485,10 +487,17 @@ def _lines_sql(text_path: Path) -> tuple[str, dict[str, Any]]:
     """SQL creating ``source_lines(line)``: every line of the file, in order (see the module
     docstring); ``_numbered_lines`` reads it with line numbers."""
     # One column per line: DuckDB's CSV reader with a delimiter that never occurs and no quote.
-    sql = """CREATE TEMP TABLE source_lines AS
-        SELECT line FROM read_csv($file, columns = {'line': 'VARCHAR'}, delim = $no_delim,
+    # Left to itself it takes the first line break it meets for the file's: after a « \n », each
+    # « \r\n » is two breaks, and a file whose header ends in « \n » and rows in « \r\n » (a file
+    # saved again by another program) had every row named by the wrong line in the rejects. Told
+    # « \r\n », it takes « \n » and « \r\n » alike, as Python reads lines; a file of « \r » alone
+    # (no « \n » at all) is left to it.
+    with text_path.open("rb") as f:
+        breaks = ", new_line = '\\r\\n'" if b"\n" in f.read(1 << 20) else ""
+    sql = f"""CREATE TEMP TABLE source_lines AS
+        SELECT line FROM read_csv($file, columns = {{'line': 'VARCHAR'}}, delim = $no_delim,
             quote = '', escape = '', header = false, auto_detect = false, strict_mode = false,
-            max_line_size = $max_line, buffer_size = $buffer)"""
+            max_line_size = $max_line, buffer_size = $buffer{breaks})"""
     return sql, {"file": str(text_path), "no_delim": _NO_DELIMITER, "max_line": _READ_LINE_BYTES,
                  "buffer": 2 * _READ_LINE_BYTES}
 

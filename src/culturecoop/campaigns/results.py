@@ -215,21 +215,15 @@ def _lift(shown: dict[tuple[str, str], int | None], adjusted_json: dict[str, flo
     def points(value: float) -> str:
         return ("+" if value >= 0 else "−") + _number(abs(100 * value))
 
+    rates = {"treated": _number(100 * c_t / n_t) + "\u00a0%", "held": _number(100 * c_h / n_h) + "\u00a0%",
+             "d": points(simple.difference), "low": points(simple.low), "high": points(simple.high)}
+    lift = {"available": True, "rate_treatment": c_t / n_t, "rate_holdout": c_h / n_h,
+            "two_proportion": simple.as_json(), "cuped": None}
     if adjusted_json is None:  # noise on: the CUPED estimate rests on per-person rows
-        return {
-            "available": True, "rate_treatment": c_t / n_t, "rate_holdout": c_h / n_h,
-            "two_proportion": simple.as_json(), "cuped": None,
-            "sentence": _("Conversion {treated} with the campaign against {held} without: a difference of {d} points (95 % interval {low} to {high}), from counts with differential-privacy noise. The estimate that takes past spending into account (CUPED) is not shown with noise on: it rests on each person's figures.").format(
-                treated=_number(100 * c_t / n_t) + "\u00a0%", held=_number(100 * c_h / n_h) + "\u00a0%", d=points(simple.difference),
-                low=points(simple.low), high=points(simple.high)),
-        }
+        lift["sentence"] = _("Conversion {treated} with the campaign against {held} without: a difference of {d} points (95 % interval {low} to {high}), from counts with differential-privacy noise. The estimate that takes past spending into account (CUPED) is not shown with noise on: it rests on each person's figures.").format(**rates)
+        return lift
     adjusted = Interval(**adjusted_json)
-    return {
-        "available": True, "rate_treatment": c_t / n_t, "rate_holdout": c_h / n_h,
-        "two_proportion": simple.as_json(), "cuped": adjusted.as_json(),
-        "sentence": _("Conversion {treated} with the campaign against {held} without: a difference of {d} points (95 % interval {low} to {high}); with past spending taken into account (CUPED) {cd} points ({clow} to {chigh}).").format(
-            treated=_number(100 * c_t / n_t) + "\u00a0%", held=_number(100 * c_h / n_h) + "\u00a0%", d=points(simple.difference),
-            low=points(simple.low), high=points(simple.high), cd=points(adjusted.difference),
-            clow=points(adjusted.low), chigh=points(adjusted.high)),
-    }
-
+    lift["cuped"] = adjusted.as_json()
+    lift["sentence"] = _("Conversion {treated} with the campaign against {held} without: a difference of {d} points (95 % interval {low} to {high}); with past spending taken into account (CUPED) {cd} points ({clow} to {chigh}).").format(
+        **rates, cd=points(adjusted.difference), clow=points(adjusted.low), chigh=points(adjusted.high))
+    return lift

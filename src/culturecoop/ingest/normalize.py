@@ -141,15 +141,16 @@ def _postcode_of(rule: countries.CountryRule) -> str:
 # Luxembourg ones (four digits, "B-", "CH-", "A-", "L-" allowed), British ones (outward and inward
 # code: "SW4 0AB"), Irish Eircodes ("D02 X285"). A Canadian code written with the town ("H2X 1Y4
 # Montréal", "Montréal (Québec) H2X 1Y4") is read.
+# A Canadian code anywhere in a text (« Montréal (Québec) H2X 1Y4 »): the code is its group 2.
+_CANADIAN_IN_TEXT = "(^|[^A-Z0-9])([ABCEGHJ-NPRSTVXY][0-9][ABCEGHJ-NPRSTV-Z] ?-?[0-9][ABCEGHJ-NPRSTV-Z][0-9])([^A-Z0-9]|$)"
 _POSTCODE_TEN = (
     _Branch("cc_postcode(x)", "cc_postcode(x) IS NOT NULL"),
     _Branch("cc_postcode_text(x)[1:5]", "regexp_full_match(cc_postcode_text(x), '[0-9]{5}([0-9]{4})?')", ("US",)),
     _Branch("cc_postcode_eu(x)", "regexp_full_match(cc_postcode_eu(x), '[0-9]{5}')", ("FR", "DE")),
     _Branch("cc_postcode_eu(x)", "regexp_full_match(cc_postcode_eu(x), '[1-9][0-9]{3}')", ("BE", "CH", "AT")),
     _Branch("cc_postcode_eu(x)", "regexp_full_match(cc_postcode_eu(x), '[0-9]{4}')", ("LU",)),
-    _Branch("regexp_replace(regexp_extract(upper(x), '(^|[^A-Z0-9])([ABCEGHJ-NPRSTVXY][0-9][ABCEGHJ-NPRSTV-Z] ?-?[0-9][ABCEGHJ-NPRSTV-Z][0-9])([^A-Z0-9]|$)', 2), '[ -]', '', 'g')",
-            "regexp_matches(upper(x), '(^|[^A-Z0-9])[ABCEGHJ-NPRSTVXY][0-9][ABCEGHJ-NPRSTV-Z] ?-?[0-9][ABCEGHJ-NPRSTV-Z][0-9]([^A-Z0-9]|$)')",
-            ("CA",)),
+    _Branch(f"regexp_replace(regexp_extract(upper(x), '{_CANADIAN_IN_TEXT}', 2), '[ -]', '', 'g')",
+            f"regexp_matches(upper(x), '{_CANADIAN_IN_TEXT}')", ("CA",)),
     # A Canadian box office near the border sells to Americans: a ZIP code is no Canadian code
     # (Canada has none of five digits), but it is a postal code.
     _Branch("cc_postcode_text(x)[1:5]", "regexp_full_match(cc_postcode_text(x), '[0-9]{5}([0-9]{4})?')", ("CA",)),
@@ -186,7 +187,7 @@ def _area_branches() -> list[_Branch]:
     ]
 
 
-# The macros that depend on the export's country: (name, parameters, branches). Each is defined
+# The macros that depend on the export's country: name → (its value's parameter, its branches). Each is defined
 # for any country (``cc_area_in(x, country)``) and, by ``install_country``, for one
 # (``cc_area_here(x)`` is ``cc_area_in(x, 'FR')``, planned ten times faster).
 _BY_COUNTRY: dict[str, tuple[str, Sequence[_Branch]]] = {

@@ -40,7 +40,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import Any, AnyStr
 
 import duckdb
 
@@ -335,12 +335,13 @@ MAX_LINES_PER_RECORD = 50
 MAX_LINES_PER_HEADER = 6
 
 
-def _wrapped_header(first: bytes, following: Iterator[bytes], quote: bytes) -> tuple[list[bytes], bool]:
+def wrapped_header(first: AnyStr, following: Iterator[AnyStr], quote: AnyStr) -> tuple[list[AnyStr], bool]:
     """The lines of a header whose quoted names go on over line breaks, from ``first`` (which leaves
     a quote open) to the line that closes the last one, and whether one did within
-    ``MAX_LINES_PER_HEADER`` lines. Every line taken from ``following`` is in the list."""
+    ``MAX_LINES_PER_HEADER`` lines. Every line taken from ``following`` is in the list. The reader
+    calls it on the file's bytes, the draft (``sniff``) on its text."""
     lines, parity = [first], first.count(quote) % 2
-    while parity and len(lines) < MAX_LINES_PER_HEADER and (line := next(following, b"")):
+    while parity and len(lines) < MAX_LINES_PER_HEADER and (line := next(following, None)) is not None:
         lines.append(line)
         parity = (parity + line.count(quote)) % 2
     return lines, not parity
@@ -365,7 +366,7 @@ def _records(lines: Iterator[bytes], profile: Profile) -> Iterator[tuple[bytes, 
         number += 1
         if width is None and number > profile.skip_lines and line.strip():
             if line.count(quote) & 1:  # a name wrapped in its cell: the header is one line, its breaks spaces
-                header, closed = _wrapped_header(line, iter(next_line, b""), quote)
+                header, closed = wrapped_header(line, iter(next_line, b""), quote)
                 if closed:  # then a blank line for each line it took, so that the others keep their numbers
                     joined = b" ".join(h.rstrip(b"\r\n") for h in header)
                     width = _header_width(joined, profile)
@@ -414,7 +415,7 @@ def _records_across_lines(path: Path, profile: Profile, odd: list[int]) -> bool:
             if number > profile.skip_lines and line.strip():
                 header = f.tell() - len(line)
                 if line.count(quote) & 1:
-                    if _wrapped_header(line, iter(f.readline, b""), quote)[1]:
+                    if wrapped_header(line, iter(f.readline, b""), quote)[1]:
                         return True  # a header whose names are wrapped in their cells: read as one line
                     f.seek(header + len(line))  # not one: the lines it looked at are read again below
                 width = _header_width(line, profile)

@@ -29,7 +29,7 @@ from culturecoop.ingest import vocabulary as vocab
 from culturecoop.ingest.filekind import holds_binary
 from culturecoop.ingest.jsondoc import is_document, records, too_deep
 from culturecoop.ingest.profile import SECTION_COLUMN, SHEET_COLUMN, SHEET_TITLE_COLUMN
-from culturecoop.ingest.read import MAX_LINES_PER_HEADER, empty_file, header_only, render_cell
+from culturecoop.ingest.read import empty_file, header_only, render_cell, wrapped_header
 from culturecoop.ingest.source import (
     first_cell_alone,
     header_across_lines,
@@ -487,11 +487,10 @@ def _unwrapped(numbered: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], 
         start = open_quote_start(line, '"')
         if start is None or not _labelish(start):
             continue
-        parts = [line]
-        for last, more in numbered[i + 1:i + MAX_LINES_PER_HEADER]:
-            parts.append(more)
-            if sum(p.count('"') for p in parts) % 2 == 0:
-                return [*numbered[:i], (first, " ".join(parts)), *numbered[i + len(parts):]], {first: last - first + 1}
+        parts, closed = wrapped_header(line, (more for _n, more in numbered[i + 1:]), '"')
+        if closed:
+            last = numbered[i + len(parts) - 1][0]
+            return [*numbered[:i], (first, " ".join(parts)), *numbered[i + len(parts):]], {first: last - first + 1}
     return numbered, {}
 
 

@@ -2,8 +2,9 @@
 
 Figures are computed on pooled patrons only (those who agreed to pooling), at the member and at
 its peers, so the comparison is like for like. Peers are pooled only when there are at least
-three, each with at least k patrons, and none weighs more than a third of the peers' patrons,
-visits or revenue; otherwise all other members are tried as peers, and failing that no peer
+three, each with at least k patrons, and no peer's patrons, visits or revenue can be estimated
+from the peers' sum by another peer within 20 % (the p % rule, `privacy.gate.peer_group_allowed`);
+otherwise all other members are tried as peers, and failing that no peer
 figure is shown. Peer figures are ratios of sums (e.g. the peers' revenue divided by the peers'
 patrons); with noise, each patron's visits, tickets and revenue are capped before summing.
 """
@@ -101,9 +102,9 @@ def benchmark(ctx: ReportContext) -> ReportOutput:
     # One note that says what happened: compared with all members, or with nobody.
     if not allowed:
         peers = {}
-        ctx.notes.append(_("Not enough peers to compare with (at least three, none weighing more than a third): no peer figure is shown."))
+        ctx.notes.append(_("Not enough peers to compare with (at least three, none able to estimate another's figures from their sum): no peer figure is shown."))
     elif fell_back:
-        ctx.notes.append(_("Fewer than three comparable members of your kind, or one of them would weigh more than a third: you are compared with all other members."))
+        ctx.notes.append(_("Fewer than three comparable members of your kind, or one of them could estimate another's figures from their sum: you are compared with all other members."))
     sums = {m: sum(round(float(p.get(m, 0))) for p in peers.values()) for m in MEASURES}
     sensitivities = {"patrons": 1, "returning": 1, **CAPS}
     release = ctx.release([

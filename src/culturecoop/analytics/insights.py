@@ -643,7 +643,7 @@ SILENCES = {
     "overlap": _("No difference with the rest of the cooperative is large and certain enough to state (95 % interval above 1, q < 0.05), or the cells are under the privacy threshold."),
     "affinity": _("No genre pair is significant (q < 0.05, 95 % interval above 1) over the period."),
     "segments": _("Your segment mix is close to the cooperative's (no gap of 20 points of index or more)."),
-    "benchmark": _("Not enough comparable members to compare with (at least three, none weighing more than a third of the total): peers' figures are withheld to protect each member's business."),
+    "benchmark": _("Not enough comparable members to compare with (at least three, none able to estimate another's figures from their sum): peers' figures are withheld to protect each member's business."),
     "pace": _("No forecast: fewer than three comparable past events in the period."),
 }
 

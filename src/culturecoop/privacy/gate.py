@@ -500,17 +500,25 @@ def _result_hash(tables: dict[str, GatedTable], beside: dict[str, Any] | None = 
 # -- business figures of peers: how many and how much each may weigh -------------------------
 
 MIN_PEERS = 3
-MAX_PEER_WEIGHT = 1 / 3
+# The p % rule of official statistics for magnitude tables: a sum may be released when no
+# contributor's value can be estimated within P of it by another contributor, the second largest
+# being the best placed (it knows its own value). The Federal Committee on Statistical Methodology
+# recommends it over "none weighs more than a share" rules (Statistical Policy Working Paper 22).
+PEER_PRECISION = 0.2
+
+
+def _estimable(values: list[float]) -> bool:
+    """True when the second largest of the values could estimate the largest within
+    PEER_PRECISION: what neither of them holds is less than that share of the largest."""
+    ordered = sorted(values, reverse=True)
+    return sum(ordered) <= 0 or sum(ordered[2:]) < PEER_PRECISION * ordered[0]
 
 
 def peer_group_allowed(figures: dict[str, dict[str, float]], measures: tuple[str, ...], k: int) -> bool:
     """True when peers' figures may be pooled: at least three peers, each with at least k
-    patrons, and none weighing more than a third of any pooled measure (so that no peer's own
-    figure can be read back from the aggregate)."""
+    patrons, and for every pooled measure what the two largest peers do not hold is at least
+    PEER_PRECISION of the largest's (so that no peer's figure can be read back from the
+    aggregate, even by another peer that knows its own)."""
     if len(figures) < MIN_PEERS or any(f.get(COUNT, 0) < k for f in figures.values()):
         return False
-    for measure in measures:
-        total = sum(float(f.get(measure, 0)) for f in figures.values())
-        if total <= 0 or max(float(f.get(measure, 0)) for f in figures.values()) > MAX_PEER_WEIGHT * total:
-            return False
-    return True
+    return not any(_estimable([float(f.get(measure, 0)) for f in figures.values()]) for measure in measures)

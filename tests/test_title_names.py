@@ -145,3 +145,42 @@ def test_titles_made_of_patrons_names_are_still_refused(
 ])
 def test_withheld_takes_out_the_words_of_the_name_only(text: str, names: list[str], expected: str) -> None:
     assert withheld(text, names) == expected
+
+
+def _sales(shows: list[tuple[str, str, int]]) -> str:
+    """The forty public sales of ``_programme``, then for each (title, date, buyers) that many buyers
+    of one ticket each, named unlike anyone in the title."""
+    rows = [f"{200 + 10 * i + b},Pierre{b},Lavoie,host{i}.{b}@example.org,{title},Salle Bourgie,{when},2026-01-06 10:00,0\n"
+            for i, (title, when, buyers) in enumerate(shows) for b in range(buyers)]
+    return _programme([]) + "".join(rows)
+
+
+def test_a_private_booking_titled_after_someone_who_holds_no_ticket_does_not_name_them(
+        tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """« Anniversaire de Marie-Claude Dubé », booked by someone else: before, the title and the identifier
+    joined from it reached the package as written, Dubé being no buyer of it. A public show naming an
+    occasion sells to more people and keeps its title."""
+    shows = [("Anniversaire de Marie-Claude Dubé", "2026-04-01 19:00", 1),
+             ("Soirée privée – Famille Gingras", "2026-04-02 19:00", 2),
+             ("Wedding of Ann Smith & Tom O'Brien", "2026-04-03 19:00", 1),
+             ("Les 50 ans de Ginette", "2026-04-04 19:00", 3),
+             ("Le Mariage de Figaro", "2026-04-05 20:00", 6),
+             ("Hommage à Félix Leclerc", "2026-04-06 20:00", 1)]
+    code, out, err = _prepare(tmp_path, _sales(shows), keys, monkeypatch, capsys)
+    assert code == 0, err
+    package = tmp_path / "pkg"
+    texts = " ".join(_texts(package)).lower()
+    for name in ("dubé", "dube", "gingras", "smith", "brien", "ginette"):
+        assert name not in texts, name
+    titles = {r[0] for r in duckdb.sql(f"SELECT title FROM '{package}/event.parquet'").fetchall()}
+    assert {"Anniversaire de …", "Soirée privée – Famille …", "Wedding of …", "Les 50 ans de …",
+            "Le Mariage de Figaro", "Hommage à Félix Leclerc"} <= titles
+    summary: dict[str, Any] = json.loads(out)
+    assert {w["column"]: w["values"] for w in summary["names_withheld"]} == {"private_title": 4, "event_id": 4}
+    orphans = duckdb.sql(f"""SELECT count(*) FROM '{package}/ticket.parquet' t
+        ANTI JOIN '{package}/event.parquet' e USING (event_id)""").fetchall()[0][0]
+    assert orphans == 0
+    code, out, err = _prepare(tmp_path, _sales(shows[:1]), keys, monkeypatch, capsys, "fr", "--lang", "fr")
+    assert code == 0, err
+    said = " ".join((out + err).split())
+    assert "Un titre d’événement était celui d’une réservation privée" in said and "« Anniversaire de … »" in said

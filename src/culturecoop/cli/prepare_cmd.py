@@ -129,6 +129,16 @@ _NAMES_WITHHELD: dict[tuple[str, bool], tuple[str, str]] = {
         "“{example}”.",
         "{n} event titles named patrons of yours: the names were left out of the package, which reads like "
         "“{example}”."),
+    ("private_title", True): (
+        "One event title is a private booking's (a birthday, a wedding, a private party): the words naming "
+        "who it is for would be left out of the package, which would read “{example}”.",
+        "{n} event titles are private bookings' (a birthday, a wedding, a private party): the words naming "
+        "who they are for would be left out of the package, which would read like “{example}”."),
+    ("private_title", False): (
+        "One event title was a private booking's (a birthday, a wedding, a private party): the words naming "
+        "who it is for were left out of the package, which reads “{example}”.",
+        "{n} event titles were private bookings' (a birthday, a wedding, a private party): the words naming "
+        "who they are for were left out of the package, which reads like “{example}”."),
 }
 
 

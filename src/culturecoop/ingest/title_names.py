@@ -14,6 +14,14 @@ a keyed code (``privacy.encodings.id_token_sql`` of the identifier, so the same 
 code from one package to the next, and two such events never merge into one). ``prepare`` says how
 many, with one example as it now reads.
 
+A private booking is also titled after someone who holds no ticket to it (« Anniversaire de Marie
+Tremblay » booked by her husband). So the title of an event held by at most ``PRIVATE_BUYERS``
+patrons that names a private occasion (a birthday, a wedding, a private party: ``_OCCASIONS``) keeps
+only the words that say the occasion (``_OCCASION_WORDS``: « Anniversaire de … », « Soirée privée –
+… et amis »); every other run of words is withheld as a name would be, and so is the identifier
+that writes it. A public show that names an occasion (« Le Mariage de Figaro ») sells to more
+people than that and is left whole.
+
 A column whose values are mostly names themselves (three at least and a fifth of its distinct values,
 the guard's rule for free text) is left as it is: the guard refuses it with the sentence that says which column to map
 instead, which is the answer to that mistake.
@@ -44,6 +52,34 @@ _ELISION = re.compile(f"(?i)(?:{_ELISION_WORDS})['’`ʼ](?=[^\\W_])")
 _ELISION_SQL = f"(^|[^\\pL\\pN])(?i:{_ELISION_WORDS})['’`ʼ]"
 # Each part of a name at least this long: an initial (« M. Roy ») names nobody for sure.
 _SHORTEST_PART = 2
+# An event held by at most this many patrons, its title naming a private occasion, is a private
+# booking: its title names its host or guest of honour, a ticket holder or not.
+PRIVATE_BUYERS = 3
+# Private occasions, as folded words of a title (French, English, and the languages of the
+# exports read): a birthday, a wedding, a party for one person, a private hire.
+_OCCASIONS = re.compile(
+    r"\b(?:anniversaire|anniv|birthday|bday|geburtstag|cumpleanos|compleanno|verjaardag|aniversario"
+    r"|mariage|noces|wedding|hochzeit|boda|matrimonio|huwelijk|casamento|fiancailles|engagement"
+    r"|evjf|evg|enterrement de vie|bachelorette|bachelor party|hen party|stag party|polterabend"
+    r"|bapteme|baptism|christening|taufe|bautizo|battesimo|communion|bar mitzvah|bat mitzvah|baby shower"
+    r"|bridal shower|funerailles|obseques|funeral|memorial|celebration de vie|celebration of life"
+    r"|pot de depart|pot de retraite|retirement party|fete de depart|farewell party"
+    r"|soiree privee|fete privee|evenement prive|reception privee|diner prive|private party|private event"
+    r"|private function|private hire|privatisation|privatization|location de salle|room hire"
+    r"|\d+ ans de|\d+(?:st|nd|rd|th) birthday)\b")
+# The words of such a title that say the occasion, not who it is for: they stay, the rest is withheld.
+_OCCASION_WORDS = frozenset(word for line in (
+    "anniversaire anniv birthday bday geburtstag cumpleanos compleanno verjaardag aniversario",
+    "mariage noces wedding hochzeit boda matrimonio huwelijk casamento fiancailles engagement",
+    "evjf evg enterrement vie jeune fille garcon bachelorette bachelor hen stag polterabend",
+    "bapteme baptism christening taufe bautizo battesimo communion premiere first bar bat mitzvah baby",
+    "bridal shower funerailles obseques funeral memorial celebration pot depart retraite retirement farewell",
+    "soiree fete evenement reception diner souper dejeuner brunch cocktail gala bal apero aperitif vin honneur",
+    "party event function hire privee prive private privatisation privatization location salle room",
+    "surprise amis friends famille family ceremonie ceremony ans years year old st nd rd th e er eme ieme",
+    "de du des la le les d l et a au aux chez pour avec en sur the of for and with at s by in on",
+    "mr mrs ms mme mlle m monsieur madame",
+) for word in line.split())
 
 
 @dataclass(frozen=True)
@@ -61,18 +97,27 @@ def withhold_patron_names(con: duckdb.DuckDBPyConnection, id_key: bytes) -> list
     event identifiers of ``event_out`` and ``checked`` (see the module); return what was done, for
     the summary to say. Call after ``build_events`` and ``build_patrons``."""
     found = _names_in_texts(con)
+    private = _private_occasions(con)
     done: list[NamesWithheld] = []
     for column in ("title", "venue"):
         texts = {text: names for (c, text), names in found.items() if c == column}
         if not texts or _refused_by_guard(con, column, texts):
             continue
-        renamed = {text: withheld(text, names) for text, names in texts.items()}
-        con.register("names_withheld", pa.table({"old": list(renamed), "new": list(renamed.values())}))
-        try:
-            con.execute(f"UPDATE event_out SET {column} = m.new FROM names_withheld m WHERE event_out.{column} = m.old")
-        finally:
-            con.unregister("names_withheld")
+        renamed = {text: withheld(text, names + private.get(text, []) if column == "title" else names)
+                   for text, names in texts.items()}
+        _rename(con, column, renamed)
         done.append(NamesWithheld(column, len(renamed), min(renamed.values())))
+    titles = {text: runs for text, runs in private.items() if ("title", text) not in found}
+    if titles:
+        renamed = {text: withheld(text, runs) for text, runs in titles.items()}
+        _rename(con, "title", renamed)
+        done.append(NamesWithheld("private_title", len(renamed), min(renamed.values())))
+    for event_id, in con.execute("SELECT DISTINCT event_id FROM event_out").fetchall():
+        written = " " + " ".join(_folded(str(event_id))) + " "
+        runs = [run for title, runs in private.items() if title in titles or ("title", title) in found
+                for run in runs if f" {run} " in written]
+        if runs:
+            found.setdefault(("event_id", str(event_id)), runs)
     ids = sorted(text for c, text in found if c == "event_id")
     if ids and not _refused_by_guard(con, "event_id", {text: found["event_id", text] for text in ids}):
         con.register("ids_withheld", pa.table({"old": ids}))
@@ -87,6 +132,46 @@ def withhold_patron_names(con: duckdb.DuckDBPyConnection, id_key: bytes) -> list
             con.unregister("ids_withheld")
         done.append(NamesWithheld("event_id", len(ids), str(example)))
     return done
+
+
+def _rename(con: duckdb.DuckDBPyConnection, column: str, renamed: dict[str, str]) -> None:
+    """Each old value of ``event_out.column`` as its new one."""
+    con.register("names_withheld", pa.table({"old": list(renamed), "new": list(renamed.values())}))
+    try:
+        con.execute(f"UPDATE event_out SET {column} = m.new FROM names_withheld m WHERE event_out.{column} = m.old")
+    finally:
+        con.unregister("names_withheld")
+
+
+def _private_occasions(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """Title → the runs of words (folded) to withhold from it, for the titles of private bookings: an
+    event held by at most ``PRIVATE_BUYERS`` patrons whose title names a private occasion."""
+    rows = con.execute(
+        f"""SELECT DISTINCT e.title FROM event_out e
+            LEFT JOIN (SELECT event_id, count(DISTINCT patron_id) AS holders FROM checked GROUP BY event_id) c
+              USING (event_id)
+            WHERE e.title IS NOT NULL AND coalesce(c.holders, 0) <= {PRIVATE_BUYERS}""").fetchall()
+    found = {}
+    for (title,) in rows:
+        if _OCCASIONS.search(" ".join(_folded(str(title)))):
+            runs = occasion_runs(str(title))
+            if runs:
+                found[str(title)] = runs
+    return found
+
+
+def occasion_runs(title: str) -> list[str]:
+    """The runs of consecutive words of a private occasion's ``title`` (folded, French elisions
+    aside) that do not say the occasion: who it is for, as far as a title can tell."""
+    runs: list[list[str]] = [[]]
+    for _start, _end, folded in _words(title, elided=True):
+        for word in folded:
+            if word in _OCCASION_WORDS or word.isdigit() or re.fullmatch(r"\d+(?:e|er|eme|ieme|st|nd|rd|th)", word):
+                if runs[-1]:
+                    runs.append([])
+            else:
+                runs[-1].append(word)
+    return [" ".join(run) for run in runs if run]
 
 
 def _names_in_texts(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], list[str]]:

@@ -112,7 +112,8 @@ def withhold_patron_names(con: duckdb.DuckDBPyConnection, id_key: bytes) -> list
         renamed = {text: withheld(text, runs) for text, runs in titles.items()}
         _rename(con, "title", renamed)
         done.append(NamesWithheld("private_title", len(renamed), min(renamed.values())))
-    for event_id, in con.execute("SELECT DISTINCT event_id FROM event_out").fetchall():
+    events = con.execute("SELECT DISTINCT event_id FROM event_out").fetchall() if private else []
+    for event_id, in events:
         written = " " + " ".join(_folded(str(event_id))) + " "
         runs = [run for title, runs in private.items() if title in titles or ("title", title) in found
                 for run in runs if f" {run} " in written]

@@ -46,6 +46,7 @@ from culturecoop.ingest.quarantine import (
 )
 from culturecoop.ingest.read import SourceInfo, header_only, read_source, translate_read_error
 from culturecoop.ingest.rows import accept_unnamed, settle_rows
+from culturecoop.ingest.shared_contacts import shared_contact_warnings
 from culturecoop.ingest.source import refuse_header_again
 from culturecoop.ingest.split import (
     build_consents,
@@ -104,6 +105,16 @@ class _Checked:
         return self.rows_in - self.rejected
 
 
+def _patron_id_from(profile: Profile) -> str:
+    """What the patron id is: « email » or « phone » when it stands in for them, else « customer »."""
+    spec = profile.columns.get("patron_id")
+    for field in ("email", "phone"):
+        other = profile.columns.get(field)
+        if spec is not None and other is not None and spec.sources and spec.sources[0] in other.sources:
+            return field
+    return "customer"
+
+
 def _check_all(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile, today: date,
                max_reject_share: float) -> _Checked:
     """Build and settle ``checked``, then apply the guards (which raise ``UserError``)."""
@@ -119,7 +130,7 @@ def _check_all(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
     refuse_header_again(con, info, profile)
     guard_quarantine(con, info, profile, rows_in, by_reason, max_reject_share, accepted=named, unnamed=unnamed)
     dropped = guard_dropped_fields(con, info, profile, MAX_DROPPED_SHARE)
-    warnings = plausibility_warnings(con, profile)
+    warnings = plausibility_warnings(con, profile) + shared_contact_warnings(con, _patron_id_from(profile))
     undated, written, given = con.execute(
         "SELECT count(*)::INTEGER, arg_min(written, line_no), strftime(min_by(purchased_at, line_no), '%Y-%m-%d') "
         "FROM undated_years").fetchall()[0]

@@ -13,6 +13,8 @@ Run in this order by ``settle_rows``:
    purchase time the order's, and a line that names nobody the order's buyer. A label nobody
    knows stays a ``bad_status``, an unreadable time a ``bad_purchased_at``; a line of no order
    that names nobody stays a sale naming nobody.
+   **Shared contacts** (``ingest.shared_contacts``): a customer number, e-mail or phone written under
+   many names on many days (the box office's) identifies nobody.
 2. **Refunds** exported as negative rows are applied to the sale they refund (``ingest.refunds``):
    the sale with the same ticket id, else a sale of the same order, event and amount, else the
    order's only sale of that event. A refund of the sale's seats and amount makes it ``refunded``
@@ -34,6 +36,7 @@ from __future__ import annotations
 import duckdb
 
 from culturecoop.ingest.refunds import apply_refunds
+from culturecoop.ingest.shared_contacts import find_shared_contacts
 from culturecoop.ingest.source import SourceInfo
 
 # A cell that is nothing but a total's label (accents folded, lower case).
@@ -54,6 +57,7 @@ def settle_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, *, numbered: b
     """Apply the four steps of the module's doc to ``checked``."""
     _skip_summary_rows(con)
     _order_on_first_line(con)
+    find_shared_contacts(con)
     apply_refunds(con, info)
     if numbered:
         _number_order_lines(con)

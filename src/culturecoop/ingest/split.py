@@ -259,6 +259,13 @@ def _own_buyer_addresses(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int,
             for column, n in zip(("title", "venue", "artists"), lines, strict=True)}
 
 
+# Whether the kept line's e-mail or phone is one ``ingest.shared_contacts`` found written for many
+# people (keyed as ``validate.CONTACT_KEYS`` keys them).
+_SHARED_EMAIL = ("coalesce(hash(lower(trim(k.email))) IN (SELECT key FROM shared_contact WHERE kind = 'email'), false)")
+_SHARED_PHONE = ("coalesce(hash(regexp_replace(k.phone, '[^0-9]', '', 'g')) IN "
+                 "(SELECT key FROM shared_contact WHERE kind = 'phone'), false)")
+
+
 def build_patrons(con: duckdb.DuckDBPyConnection, profile: Profile, id_key: bytes,
                   params: dict[str, Any] | None = None) -> None:
     """Create ``patron_clear``: one normalized row per patron, still with identifiers in clear
@@ -283,8 +290,11 @@ def build_patrons(con: duckdb.DuckDBPyConnection, profile: Profile, id_key: byte
             SELECT name, cc_fold(name) AS folded
             FROM (SELECT first_name AS name FROM kept UNION SELECT last_name FROM kept))
         SELECT t.token AS member_patron_id, p.last_purchase,
-               k.email AS raw_email, cc_email(k.email) AS email,
-               k.phone AS raw_phone, cc_phone_here(k.phone) AS phone,
+               -- An address or number written for many people is nobody's (``ingest.shared_contacts``).
+               CASE WHEN NOT {_SHARED_EMAIL} THEN k.email END AS raw_email,
+               CASE WHEN NOT {_SHARED_EMAIL} THEN cc_email(k.email) END AS email,
+               CASE WHEN NOT {_SHARED_PHONE} THEN k.phone END AS raw_phone,
+               CASE WHEN NOT {_SHARED_PHONE} THEN cc_phone_here(k.phone) END AS phone,
                g.folded AS given_name, s.folded AS surname,
                strftime(c.birth_date, '%Y-%m-%d') AS birth_date,
                k.postal_code AS raw_postcode, cc_postcode_here(k.postal_code) AS postcode,

@@ -162,6 +162,14 @@ def _lookup(column: str, name: str) -> str:
 
 # The fields that write a person on a line (how many a line writes picks the patron's line).
 _PERSON_FIELDS = ("email", "phone", "first_name", "last_name", "full_name", "postal_code", "birth_date")
+# The line's e-mail, phone and name as keys (NULL when not written): an address compared without
+# case or spaces, a phone by its digits (six at least), a name without case or accents.
+CONTACT_KEYS = """CASE WHEN writes_email THEN hash(lower(trim(email))) END AS contact_email,
+                        CASE WHEN writes_phone AND length(regexp_replace(phone, '[^0-9]', '', 'g')) >= 6
+                             THEN hash(regexp_replace(phone, '[^0-9]', '', 'g')) END AS contact_phone,
+                        CASE WHEN writes_first_name OR writes_last_name OR writes_full_name
+                             THEN hash(lower(strip_accents(concat_ws(' ', trim(first_name), trim(last_name),
+                                                                     trim(full_name))))) END AS name_key"""
 
 
 def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile, today: date) -> None:
@@ -282,7 +290,8 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
                unit_price, currency, channel, CASE WHEN refund THEN 'refunded' ELSE status END AS status,
                status_blank, birth_date, refund, false AS merged, false AS unnamed, false AS summary_row, not_ticket,
                starts_dropped, birth_dropped,
-               starts_given, birth_given, purchased_blank, identity_fields, reasons
+               starts_given, birth_given, purchased_blank, identity_fields, contact_email, contact_phone, name_key,
+               reasons
         FROM (
         SELECT *, CASE WHEN blank THEN NULL
                        WHEN malformed THEN ['malformed_line']
@@ -292,7 +301,7 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
         FROM (SELECT *, NOT blank AND NOT malformed AND coalesce(line_kind = 'other', false) AS not_ticket FROM (
             SELECT line_no, raw, blank, malformed, ticket_id, order_id, patron_id, {start_named}, anonymous,
                    purchased_at, quantity, currency, channel, status, status_blank, line_kind, price, starts_given,
-                   birth_given, purchased_blank, identity_fields,
+                   birth_given, purchased_blank, identity_fields, contact_email, contact_phone, name_key,
                    CASE WHEN abs(price) < 100000000 THEN CAST(abs(price) AS DECIMAL(10,2)) END AS unit_price,
                    price < 0 OR negative_quantity AS refund,
                    CASE WHEN year(starts_at) BETWEEN $earliest AND $latest_event THEN starts_at END AS starts_at,
@@ -316,6 +325,9 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
                         -- How much of the person the line writes: an order export may write it on
                         -- the order's first line only (``ingest.rows``, ``ingest.split``'s pick).
                         {identity_fields} AS identity_fields,
+                        -- Who the line's e-mail, phone and name are, as keys (``ingest.shared_contacts``
+                        -- finds an address written for many people, the box office's).
+                        {CONTACT_KEYS},
                         purchased_at IS NULL AS purchased_blank,
                         -- As written: a year written with four digits is never read as two.
                         purchased_at AS purchased_written, event_starts_at AS starts_written,

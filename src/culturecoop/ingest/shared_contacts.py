@@ -1,0 +1,124 @@
+"""Addresses, phones and accounts that are nobody's own.
+
+A box office types its own address (« billetterie@… ») for the walk-in buyer who gives none, a
+reseller its relay address, a venue its « client comptoir » account: one value written for many
+different people. Read as they are, every walk-in becomes one patron who comes a hundred times,
+the retention and segment figures follow that one patron, and the cooperative's linkage joins
+everyone who carries the address into one person.
+
+So, after the order's first line has lent its buyer to the order's other lines (``ingest.rows``),
+a value is *shared* when it is written under at least ``SHARED_NAMES`` different names in at least
+``SHARED_ORDERS`` different orders (purchase moments when the export numbers no order): a family
+buying for its members, or one group booking under thirty names, stays one buyer's.
+
+- a shared patron id (the customer number, or the e-mail or phone standing in for it) identifies
+  nobody: each name written with it is a patron of its own, and its lines naming nobody are sales
+  naming nobody (``unnamed``);
+- a shared e-mail or phone is nobody's: the patron record keeps none (no campaign goes to it, no
+  linkage follows it).
+
+``prepare`` and ``mapping check`` say which, with how many lines and names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from culturecoop.i18n import _, count, plural
+
+# A value written under at least this many different names ...
+SHARED_NAMES = 10
+# ... in at least this many different orders (or purchase moments) is nobody's own.
+SHARED_ORDERS = 3
+# The kinds of value looked at: the patron id, and the e-mail's and phone's keys of the line.
+_KINDS = {"patron_id": "hash(patron_id)", "email": "contact_email", "phone": "contact_phone"}
+
+
+@dataclass(frozen=True)
+class SharedContact:
+    """Values of one ``kind`` written for many people: how many values, lines and names in all."""
+
+    kind: str
+    values: int
+    lines: int
+    names: int
+
+
+def find_shared_contacts(con: duckdb.DuckDBPyConnection) -> None:
+    """Create ``shared_contact(kind, key, lines, names)`` from ``checked`` and apply it: lines of a
+    shared patron id get a patron of their own per name written, or none (see the module)."""
+    # An order's lines that leave the name to its first line take that line's.
+    con.execute(
+        """UPDATE checked SET name_key = o.name_key
+        FROM (SELECT order_id, patron_id, arg_min(name_key, line_no) AS name_key FROM checked
+              WHERE order_id IS NOT NULL AND name_key IS NOT NULL GROUP BY order_id, patron_id) o
+        WHERE checked.name_key IS NULL AND checked.order_id = o.order_id AND checked.patron_id = o.patron_id""")
+    counted = " UNION ALL ".join(
+        f"""SELECT '{kind}' AS kind, {key} AS key, count(*) AS lines, count(DISTINCT name_key) AS names
+            FROM checked WHERE {key} IS NOT NULL AND reasons IS NOT NULL
+              AND NOT list_contains(reasons, 'malformed_line')
+            GROUP BY {key}
+            HAVING count(DISTINCT name_key) >= {SHARED_NAMES}
+               AND count(DISTINCT coalesce(order_id, strftime(purchased_at, '%Y-%m-%d %H:%M'))) >= {SHARED_ORDERS}"""
+        for kind, key in _KINDS.items())
+    con.execute(f"CREATE OR REPLACE TEMP TABLE shared_contact AS {counted}")
+    if not con.execute("SELECT count(*) FROM shared_contact WHERE kind = 'patron_id'").fetchall()[0][0]:
+        return
+    # Each name written with a shared patron id is a patron of its own; a line naming nobody is a
+    # sale naming nobody (accepted as an admission by ``rows.accept_unnamed``).
+    con.execute(
+        """UPDATE checked SET
+               patron_id = CASE WHEN name_key IS NOT NULL THEN patron_id || ' · ' || CAST(name_key AS VARCHAR) END,
+               reasons = CASE WHEN name_key IS NOT NULL OR reasons IS NULL OR list_contains(reasons, 'anonymous_sale')
+                              THEN reasons ELSE list_append(reasons, 'anonymous_sale') END
+        WHERE hash(patron_id) IN (SELECT key FROM shared_contact WHERE kind = 'patron_id')""")
+
+
+def shared_contacts(con: duckdb.DuckDBPyConnection) -> list[SharedContact]:
+    """What ``find_shared_contacts`` found, per kind."""
+    rows = con.execute(
+        "SELECT kind, count(*), sum(lines), sum(names) FROM shared_contact GROUP BY kind ORDER BY kind").fetchall()
+    return [SharedContact(str(kind), int(values), int(lines), int(names)) for kind, values, lines, names in rows]
+
+
+def shared_contact_warnings(con: duckdb.DuckDBPyConnection, patron_id_from: str) -> list[str]:
+    """One sentence per kind of value found shared. ``patron_id_from``: « email » or « phone » when
+    the patron id stands in for one of them (the id's sentence is then theirs), else « customer »."""
+    found = {f.kind: f for f in shared_contacts(con)}
+    rekeyed = found.get("patron_id")
+    said = []
+    for kind in ("patron_id", "email", "phone"):
+        shared = found.get(kind)
+        if shared is None or (kind == "patron_id" and patron_id_from != "customer"):
+            continue
+        figures = {"n": count(shared.values), "lines": count(shared.lines), "names": count(shared.names)}
+        if kind == "patron_id":
+            sentence = plural(
+                shared.values,
+                "One customer number is written on {lines} lines under {names} different names: an account shared "
+                "by many (the box office's, a reseller's), not one patron's.",
+                "{n} customer numbers are written on {lines} lines under {names} different names: accounts shared "
+                "by many (the box office's, a reseller's), not patrons'.")
+        elif kind == "email":
+            sentence = plural(
+                shared.values,
+                "One e-mail address is written on {lines} lines under {names} different names: an address shared by "
+                "many (the box office's, a reseller's), not a patron's. It is kept for none of them: no campaign goes "
+                "to it and the cooperative links nobody by it.",
+                "{n} e-mail addresses are written on {lines} lines under {names} different names: addresses shared by "
+                "many (the box office's, a reseller's), not patrons'. They are kept for none of them: no campaign "
+                "goes to them and the cooperative links nobody by them.")
+        else:
+            sentence = plural(
+                shared.values,
+                "One phone number is written on {lines} lines under {names} different names: a number shared by many "
+                "(the box office's), not a patron's. It is kept for none of them.",
+                "{n} phone numbers are written on {lines} lines under {names} different names: numbers shared by many "
+                "(the box office's), not patrons'. They are kept for none of them.")
+        if rekeyed is not None and kind in ("patron_id", patron_id_from):
+            sentence += " " + _("Each name written with such a value is read as a patron of its own, and a line "
+                                "naming nobody as a sale naming nobody.")
+        said.append(sentence.format(**figures))
+    return said

@@ -49,16 +49,25 @@ class SharedContact:
 def find_shared_contacts(con: duckdb.DuckDBPyConnection) -> None:
     """Create ``shared_contact(kind, key, lines, names)`` from ``checked`` and apply it: lines of a
     shared patron id get a patron of their own per name written, or none (see the module)."""
-    # An order's lines that leave the name to its first line take that line's.
-    con.execute(
-        """UPDATE checked SET name_key = o.name_key
-        FROM (SELECT order_id, patron_id, arg_min(name_key, line_no) AS name_key FROM checked
-              WHERE order_id IS NOT NULL AND name_key IS NOT NULL GROUP BY order_id, patron_id) o
-        WHERE checked.name_key IS NULL AND checked.order_id = o.order_id AND checked.patron_id = o.patron_id""")
+    # A value needs that many lines first (a cheap test that leaves few); then its names and orders
+    # are counted on its own lines only.
+    candidates = " UNION ALL ".join(
+        f"""SELECT '{kind}' AS kind, {key} AS key FROM checked
+            WHERE {key} IS NOT NULL AND reasons IS NOT NULL
+            GROUP BY {key} HAVING count(*) >= {SHARED_NAMES} AND min(name_key) <> max(name_key)"""
+        for kind, key in _KINDS.items())
+    con.execute(f"CREATE OR REPLACE TEMP TABLE shared_candidate AS {candidates}")
+    if con.execute("SELECT count(*) FROM shared_candidate").fetchall()[0][0]:
+        # An order's lines that leave the name to its first line take that line's.
+        con.execute(
+            """UPDATE checked SET name_key = o.name_key
+            FROM (SELECT order_id, patron_id, arg_min(name_key, line_no) AS name_key FROM checked
+                  WHERE order_id IS NOT NULL AND name_key IS NOT NULL GROUP BY order_id, patron_id) o
+            WHERE checked.name_key IS NULL AND checked.order_id = o.order_id AND checked.patron_id = o.patron_id""")
     counted = " UNION ALL ".join(
         f"""SELECT '{kind}' AS kind, {key} AS key, count(*) AS lines, count(DISTINCT name_key) AS names
-            FROM checked WHERE {key} IS NOT NULL AND reasons IS NOT NULL
-              AND NOT list_contains(reasons, 'malformed_line')
+            FROM checked WHERE {key} IN (SELECT key FROM shared_candidate WHERE kind = '{kind}')
+              AND reasons IS NOT NULL AND NOT list_contains(reasons, 'malformed_line')
             GROUP BY {key}
             HAVING count(DISTINCT name_key) >= {SHARED_NAMES}
                AND count(DISTINCT coalesce(order_id, strftime(purchased_at, '%Y-%m-%d %H:%M'))) >= {SHARED_ORDERS}"""

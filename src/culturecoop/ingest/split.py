@@ -261,9 +261,8 @@ def _own_buyer_addresses(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int,
 
 # Whether the kept line's e-mail or phone is one ``ingest.shared_contacts`` found written for many
 # people (keyed as ``validate.CONTACT_KEYS`` keys them).
-_SHARED_EMAIL = ("coalesce(hash(lower(trim(k.email))) IN (SELECT key FROM shared_contact WHERE kind = 'email'), false)")
-_SHARED_PHONE = ("coalesce(hash(regexp_replace(k.phone, '[^0-9]', '', 'g')) IN "
-                 "(SELECT key FROM shared_contact WHERE kind = 'phone'), false)")
+_SHARED_EMAIL = "coalesce(hash(k.email) IN (SELECT key FROM shared_contact WHERE kind = 'email'), false)"
+_SHARED_PHONE = "coalesce(hash(k.phone) IN (SELECT key FROM shared_contact WHERE kind = 'phone'), false)"
 
 
 def build_patrons(con: duckdb.DuckDBPyConnection, profile: Profile, id_key: bytes,

@@ -162,14 +162,12 @@ def _lookup(column: str, name: str) -> str:
 
 # The fields that write a person on a line (how many a line writes picks the patron's line).
 _PERSON_FIELDS = ("email", "phone", "first_name", "last_name", "full_name", "postal_code", "birth_date")
-# The line's e-mail, phone and name as keys (NULL when not written): an address compared without
-# case or spaces, a phone by its digits (six at least), a name without case or accents.
-CONTACT_KEYS = """CASE WHEN writes_email THEN hash(lower(trim(email))) END AS contact_email,
-                        CASE WHEN writes_phone AND length(regexp_replace(phone, '[^0-9]', '', 'g')) >= 6
-                             THEN hash(regexp_replace(phone, '[^0-9]', '', 'g')) END AS contact_phone,
+# The line's e-mail, phone and name as keys (NULL when not written), as written: the box office
+# types its own address and number the same way each time.
+CONTACT_KEYS = """CASE WHEN writes_email THEN hash(email) END AS contact_email,
+                        CASE WHEN writes_phone THEN hash(phone) END AS contact_phone,
                         CASE WHEN writes_first_name OR writes_last_name OR writes_full_name
-                             THEN hash(lower(strip_accents(concat_ws(' ', trim(first_name), trim(last_name),
-                                                                     trim(full_name))))) END AS name_key"""
+                             THEN hash(first_name, last_name, full_name) END AS name_key"""
 
 
 def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile, today: date) -> None:

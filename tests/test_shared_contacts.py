@@ -83,9 +83,12 @@ def test_a_house_account_under_many_names_is_no_patron(
         tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     rows = [_row(n, "", FIRST[n % 12], LAST[n % 10], Customer=f"C{n % 40}") for n in range(80)]
     rows += [_row(100 + n, "", FIRST[n % 12], LAST[(n // 12) % 10], Customer="COMPTOIR") for n in range(30)]
+    # Lines with no customer number are no shared account (they are set aside, as before).
+    rows += [_row(200 + n, "", FIRST[n % 12], LAST[(n + 3) % 10], Customer="") for n in range(12)]
     summary, package = _prepare(tmp_path, keys, monkeypatch, capsys, rows, {**COLUMNS, "patron_id": "Customer"})
     assert isinstance(summary, dict)
     assert max(_tickets_per_patron(package)) == 2  # before: the house account, 30 tickets
+    assert summary["rejects_by_reason"] == {"missing_patron_id": 12}
     assert "One customer number is written on 30 lines under 30 different names" in " ".join(summary["warnings"])
 
 

@@ -33,7 +33,8 @@ SHARED_NAMES = 10
 # ... in at least this many different orders (or purchase moments) is nobody's own.
 SHARED_ORDERS = 3
 # The kinds of value looked at: the patron id, and the e-mail's and phone's keys of the line.
-_KINDS = {"patron_id": "hash(patron_id)", "email": "contact_email", "phone": "contact_phone"}
+_KINDS = {"patron_id": "CASE WHEN patron_id IS NOT NULL THEN hash(patron_id) END", "email": "contact_email",
+          "phone": "contact_phone"}
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def find_shared_contacts(con: duckdb.DuckDBPyConnection) -> None:
                patron_id = CASE WHEN name_key IS NOT NULL THEN patron_id || ' · ' || CAST(name_key AS VARCHAR) END,
                reasons = CASE WHEN name_key IS NOT NULL OR reasons IS NULL OR list_contains(reasons, 'anonymous_sale')
                               THEN reasons ELSE list_append(reasons, 'anonymous_sale') END
-        WHERE hash(patron_id) IN (SELECT key FROM shared_contact WHERE kind = 'patron_id')""")
+        WHERE patron_id IS NOT NULL AND hash(patron_id) IN (SELECT key FROM shared_contact WHERE kind = 'patron_id')""")
 
 
 def shared_contacts(con: duckdb.DuckDBPyConnection) -> list[SharedContact]:

@@ -57,7 +57,7 @@ def settle_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, *, numbered: b
     """Apply the four steps of the module's doc to ``checked``."""
     _skip_summary_rows(con)
     _order_on_first_line(con)
-    find_shared_contacts(con)
+    find_shared_contacts(con, info)
     apply_refunds(con, info)
     if numbered:
         _number_order_lines(con)

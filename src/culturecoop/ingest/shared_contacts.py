@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import duckdb
 
 from culturecoop.i18n import _, count, plural
+from culturecoop.ingest.source import SourceInfo
 
 # A value written under at least this many different names ...
 SHARED_NAMES = 10
@@ -47,7 +48,7 @@ class SharedContact:
     names: int
 
 
-def find_shared_contacts(con: duckdb.DuckDBPyConnection) -> None:
+def find_shared_contacts(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> None:
     """Create ``shared_contact(kind, key, lines, names)`` from ``checked`` and apply it: lines of a
     shared patron id get a patron of their own per name written, or none (see the module)."""
     # A value needs that many lines first (a cheap test that leaves few); then its names and orders
@@ -76,15 +77,28 @@ def find_shared_contacts(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"CREATE OR REPLACE TEMP TABLE shared_contact AS {counted}")
     if not con.execute("SELECT count(*) FROM shared_contact WHERE kind = 'patron_id'").fetchall()[0][0]:
         return
-    # Each name written with a shared patron id is a patron of its own; a line naming nobody is a
-    # sale naming nobody (accepted as an admission by ``rows.accept_unnamed``).
-    con.execute(
-        """UPDATE checked SET
-               patron_id = CASE WHEN name_key IS NOT NULL THEN patron_id || ' · ' || CAST(name_key AS VARCHAR) END,
-               reasons = CASE WHEN name_key IS NOT NULL OR reasons IS NULL OR list_contains(reasons, 'anonymous_sale')
-                              THEN reasons ELSE list_append(reasons, 'anonymous_sale') END
-        WHERE patron_id IS NOT NULL AND hash(patron_id) IN (SELECT key FROM shared_contact WHERE kind = 'patron_id')""")
+    # Each name written with a shared patron id is a patron of its own, named by the shared id and the
+    # name as written (lower case), read again from its lines; a line naming nobody is a sale naming
+    # nobody (accepted as an admission by ``rows.accept_unnamed``).
+    def shared(column: str) -> str:
+        return f"{column} IS NOT NULL AND hash({column}) IN (SELECT key FROM shared_contact WHERE kind = 'patron_id')"
 
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE shared_name AS
+        SELECT c.name_key, any_value(lower(concat_ws(' ', l.first_name, l.last_name, l.full_name))) AS name
+        FROM checked c JOIN {info.lines_where(f"line_no IN (SELECT line_no FROM checked WHERE {shared('patron_id')})")} l
+             USING (line_no)
+        WHERE c.name_key IS NOT NULL AND hash(l.first_name, l.last_name, l.full_name) = c.name_key
+        GROUP BY c.name_key""", info.params)
+    con.execute(
+        f"""UPDATE checked SET
+               patron_id = CASE WHEN m.name IS NOT NULL THEN checked.patron_id || ' · ' || m.name END,
+               reasons = CASE WHEN m.name IS NOT NULL OR checked.reasons IS NULL
+                                   OR list_contains(checked.reasons, 'anonymous_sale')
+                              THEN checked.reasons ELSE list_append(checked.reasons, 'anonymous_sale') END
+        FROM (SELECT c.line_no, n.name FROM checked c LEFT JOIN shared_name n USING (name_key)
+              WHERE {shared("c.patron_id")}) m
+        WHERE checked.line_no = m.line_no""")
 
 def shared_contacts(con: duckdb.DuckDBPyConnection) -> list[SharedContact]:
     """What ``find_shared_contacts`` found, per kind."""

@@ -147,18 +147,21 @@ def _rename(con: duckdb.DuckDBPyConnection, column: str, renamed: dict[str, str]
 def _private_occasions(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
     """Title → the runs of words (folded) to withhold from it, for the titles of private bookings: an
     event held by at most ``PRIVATE_BUYERS`` patrons whose title names a private occasion."""
-    rows = con.execute(
-        f"""SELECT DISTINCT e.title FROM event_out e
-            LEFT JOIN (SELECT event_id, count(DISTINCT patron_id) AS holders FROM checked GROUP BY event_id) c
-              USING (event_id)
-            WHERE e.title IS NOT NULL AND coalesce(c.holders, 0) <= {PRIVATE_BUYERS}""").fetchall()
-    found = {}
-    for (title,) in rows:
-        if _OCCASIONS.search(" ".join(_folded(str(title)))):
-            runs = occasion_runs(str(title))
-            if runs:
-                found[str(title)] = runs
-    return found
+    titles = [str(t) for (t,) in con.execute("SELECT DISTINCT title FROM event_out WHERE title IS NOT NULL").fetchall()]
+    occasions = [t for t in titles if _OCCASIONS.search(" ".join(_folded(t)))]
+    if not occasions:  # the common case: only the few titles naming an occasion have their holders counted
+        return {}
+    con.register("occasion_titles", pa.table({"title": occasions}))
+    try:
+        rows = con.execute(
+            f"""SELECT e.title FROM event_out e SEMI JOIN occasion_titles o USING (title)
+                LEFT JOIN (SELECT event_id, count(DISTINCT patron_id) AS holders FROM checked
+                           WHERE event_id IN (SELECT event_id FROM event_out SEMI JOIN occasion_titles USING (title))
+                           GROUP BY event_id) c USING (event_id)
+                GROUP BY e.title HAVING max(coalesce(c.holders, 0)) <= {PRIVATE_BUYERS}""").fetchall()
+    finally:
+        con.unregister("occasion_titles")
+    return {str(title): runs for (title,) in rows if (runs := occasion_runs(str(title)))}
 
 
 def occasion_runs(title: str) -> list[str]:

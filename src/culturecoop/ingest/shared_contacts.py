@@ -64,7 +64,9 @@ def find_shared_contacts(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> No
         con.execute(
             """UPDATE checked SET name_key = o.name_key
             FROM (SELECT order_id, patron_id, arg_min(name_key, line_no) AS name_key FROM checked
-                  WHERE order_id IS NOT NULL AND name_key IS NOT NULL GROUP BY order_id, patron_id) o
+                  WHERE name_key IS NOT NULL AND order_id IN (
+                      SELECT order_id FROM checked WHERE name_key IS NULL AND order_id IS NOT NULL)
+                  GROUP BY order_id, patron_id) o
             WHERE checked.name_key IS NULL AND checked.order_id = o.order_id AND checked.patron_id = o.patron_id""")
     counted = " UNION ALL ".join(
         f"""SELECT '{kind}' AS kind, {key} AS key, count(*) AS lines, count(DISTINCT name_key) AS names

@@ -247,3 +247,29 @@ def test_pairwise_quality_counts_pairs() -> None:
     q = pairwise_quality(np.array([0, 0, 0, 1]), np.array([0, 0, 1, 1]))
     assert (q.true_pairs, q.predicted_pairs, q.correct_pairs) == (2, 3, 1)
     assert q.precision == pytest.approx(1 / 3, abs=1e-4) and q.recall == 0.5
+
+
+def test_an_address_carried_under_many_names_links_nobody(tmp_path: Path) -> None:
+    """A box office's address on twelve walk-ins of one member and on a stranger at another (a package
+    prepared before shared addresses were found, or under ten names there): before, the address merged
+    them into one person known to both members."""
+    db = tmp_path / "w.duckdb"
+    givens = ["luc", "anne", "paul", "sophie", "louis", "claire", "jean", "julie", "marc", "emilie", "hugo", "lea"]
+    surnames = ["roy", "gagnon", "morin", "lavoie", "fortin", "gauthier", "pelletier", "bouchard", "cote", "dube",
+                "caron", "girard"]
+    box = "billetterie@ledieze.example"
+    walk_ins = [{"id": f"w{i}", "given": g, "surname": s, "email": box} for i, (g, s) in enumerate(zip(givens, surnames))]
+    elsewhere = [{"id": "x0", "given": "nadia", "surname": "benali", "email": box, "postcode": "H2T1A1"},
+                 {"id": "x1", **PEOPLE[0]}]
+    with Warehouse(db, create=True) as wh:
+        load_into(wh, [patron_rows("jazz", [*walk_ins, {"id": "j0", **PEOPLE[0]}]), patron_rows("theatre", elsewhere)])
+    result = run_cli("link", "--db", str(db), "--json")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["records_with_shared_contacts"] == 13
+    keys = keys_of(db)
+    assert len({keys["jazz", f"w{i}"] for i in range(12)} | {keys["theatre", "x0"]}) == 13
+    assert keys["jazz", "j0"] == keys["theatre", "x1"]  # the others link as before
+    said = run_cli("link", "--db", str(db), lang="fr")
+    assert "13 fiches portent une adresse e-mail ou un téléphone que des fiches d’au moins dix noms portent aussi" in \
+        " ".join((said.stdout + said.stderr).split())

@@ -38,6 +38,13 @@ def _say_summary(s: dict[str, Any]) -> None:
             s["records_without_encodings"],
             "One record has no token and no encoding at all: it stays a person of its own.",
             "{n} records have no token and no encoding at all: each stays a person of its own."))
+    if s.get("records_with_shared_contacts"):
+        console.print(counted(
+            s["records_with_shared_contacts"],
+            "One record carries an e-mail or phone that records of ten names or more carry too (a box office's "
+            "address?): that contact links it to no one.",
+            "{n} records carry an e-mail or phone that records of ten names or more carry too (a box office's "
+            "address?): that contact links them to no one."))
     console.print(
         _("Compared {pairs} candidate pairs; kept {kept} keys, created {new}, retired {retired} "
           "({changed} records changed key) in {seconds} s.").format(

@@ -7,14 +7,14 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from culturecoop.linkage.blocking import BlockingReport, candidate_pairs
 from culturecoop.linkage.clustering import cluster
 from culturecoop.linkage.comparison import compare
-from culturecoop.linkage.features import Features
+from culturecoop.linkage.features import MISSING, Features
 from culturecoop.linkage.model import (
     FellegiSunter,
     estimate_u,
@@ -25,6 +25,9 @@ from culturecoop.linkage.model import (
 from culturecoop.linkage.records import EncodedRecords
 
 MATCH_THRESHOLD = 0.5
+# An e-mail or phone token carried by records of at least this many different names is nobody's
+# (a box office's address a package let through, or one prepared before ``ingest.shared_contacts``).
+SHARED_NAMES = 10
 
 
 @dataclass
@@ -40,6 +43,7 @@ class LinkResult:
     model: FellegiSunter | None = None
     seconds: dict[str, float] = field(default_factory=dict)
     empty_records: int = 0
+    shared_contacts: int = 0  # records whose e-mail or phone token links nothing: it is nobody's own
 
     @property
     def persons(self) -> int:
@@ -70,6 +74,7 @@ def link_records(
         return LinkResult(labels=np.arange(n, dtype=np.int64), confidence=np.ones(n),
                           seconds=seconds, empty_records=empty)
     feats = Features.of(records)
+    records, shared = _without_shared_contacts(records, feats)
     lap("features")
     left, right, report = candidate_pairs(records, feats, max_block=max_block)
     lap("blocking")
@@ -99,4 +104,27 @@ def link_records(
         model=model,
         seconds=seconds,
         empty_records=empty,
+        shared_contacts=shared,
     )
+
+
+def _without_shared_contacts(records: EncodedRecords, feats: Features) -> tuple[EncodedRecords, int]:
+    """``records`` with each e-mail and phone token that records of ``SHARED_NAMES`` different
+    names or more carry set to missing, and how many records lost one: such a token is no evidence
+    that two of them are one person."""
+    named = (feats.given != MISSING) | (feats.surname != MISSING)
+    name = feats.given.astype(np.int64) * (int(feats.surname.max(initial=0)) + 2) + (feats.surname.astype(np.int64) + 1)
+    lost = np.zeros(len(records), dtype=bool)
+    kept = {}
+    for field_name in ("email", "phone"):
+        tokens = getattr(records, field_name)
+        mask = (tokens != 0) & named
+        pairs = np.unique(np.column_stack([tokens[mask].view(np.int64), name[mask]]), axis=0)
+        held, names = np.unique(pairs[:, 0], return_counts=True)
+        shared = held[names >= SHARED_NAMES].view(np.uint64)
+        drop = np.isin(tokens, shared) & (tokens != 0)
+        lost |= drop
+        kept[field_name] = np.where(drop, np.uint64(0), tokens)
+    if not lost.any():
+        return records, 0
+    return replace(records, email=kept["email"], phone=kept["phone"]), int(lost.sum())

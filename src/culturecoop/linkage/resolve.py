@@ -53,6 +53,7 @@ class LinkSummary:
     matched_pairs: int = 0
     split_clusters: int = 0
     records_without_encodings: int = 0
+    records_with_shared_contacts: int = 0  # their e-mail or phone is carried under ten names or more
     keys_kept: int = 0
     keys_new: int = 0
     keys_retired: int = 0
@@ -179,6 +180,7 @@ def link_warehouse(warehouse: Warehouse, threshold: float = MATCH_THRESHOLD) -> 
         matched_pairs=result.matched_pairs,
         split_clusters=result.split_components,
         records_without_encodings=result.empty_records,
+        records_with_shared_contacts=result.shared_contacts,
         seconds=round(time.perf_counter() - started, 3),
         stages=result.seconds,
         blocking=dict(result.blocking.proposed),

@@ -258,7 +258,7 @@ def test_an_address_carried_under_many_names_links_nobody(tmp_path: Path) -> Non
     surnames = ["roy", "gagnon", "morin", "lavoie", "fortin", "gauthier", "pelletier", "bouchard", "cote", "dube",
                 "caron", "girard"]
     box = "billetterie@ledieze.example"
-    walk_ins = [{"id": f"w{i}", "given": g, "surname": s, "email": box} for i, (g, s) in enumerate(zip(givens, surnames))]
+    walk_ins = [{"id": f"w{i}", "given": g, "surname": s, "email": box} for i, (g, s) in enumerate(zip(givens, surnames, strict=True))]
     elsewhere = [{"id": "x0", "given": "nadia", "surname": "benali", "email": box, "postcode": "H2T1A1"},
                  {"id": "x1", **PEOPLE[0]}]
     with Warehouse(db, create=True) as wh:

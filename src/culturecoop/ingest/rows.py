@@ -14,7 +14,7 @@ Run in this order by ``settle_rows``:
    knows stays a ``bad_status``, an unreadable time a ``bad_purchased_at``; a line of no order
    that names nobody stays a sale naming nobody.
    **Shared contacts** (``ingest.shared_contacts``): a customer number, e-mail or phone written under
-   many names on many days (the box office's) identifies nobody.
+   ten names or more in several orders (the box office's) identifies nobody.
 2. **Refunds** exported as negative rows are applied to the sale they refund (``ingest.refunds``):
    the sale with the same ticket id, else a sale of the same order, event and amount, else the
    order's only sale of that event. A refund of the sale's seats and amount makes it ``refunded``

@@ -166,3 +166,27 @@ def test_budget_never_goes_negative(epsilon: float, budget: float, steps: list[s
             status = budget_status(w, "m1", policy, day)
             assert status.epsilon_left >= 0 and status.epsilon_spent <= budget + 1e-9
             assert abs(status.epsilon_spent - charged) < 1e-9
+
+
+def test_a_peer_falling_below_k_does_not_switch_the_comparison_off() -> None:
+    """Three peers of 23, 10 and 10 pooled patrons compare; one patron of the peer with exactly k
+    leaves. Decided afresh, the comparison switched off (a peer under k) and the peers' revenue moved
+    by that patron's spending: the pair of answers told that one patron left that member. The group
+    and the sums beside the counts of people stay as released until a count moves by k."""
+    visits: dict[int, dict[str, list[int]]] = {}
+    for member, people in (("m0", 15), ("m1", 23), ("m2", 10), ("m3", 10)):
+        for _ in range(people):
+            visits[len(visits)] = {member: [len(visits) % 6]}
+    coop = RandomCooperative(["m0", "m1", "m2", "m3"], visits)
+    victim = next(person for person, at in visits.items() if "m2" in at)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = coop.write(Path(tmp) / "w.duckdb")
+        with Warehouse(db) as w:
+            before = run_report("benchmark", w, "m0", PERIOD)
+        assert before.summary["peers"] == 3
+        forget(db, victim, "erased")
+        with Warehouse(db) as w:
+            after = run_report("benchmark", w, "m0", PERIOD)
+        assert released_cells(after) == released_cells(before)
+        assert after.summary == before.summary
+        assert [r["peers"] for r in after.tables[0].rows] == [r["peers"] for r in before.tables[0].rows]

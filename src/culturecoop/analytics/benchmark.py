@@ -19,7 +19,7 @@ from culturecoop.analytics.pooled import Cells, mark
 from culturecoop.analytics.report import Column, ReportContext, ReportOutput, ReportTable
 from culturecoop.analytics.wording import label as code_label
 from culturecoop.i18n import _, current_language
-from culturecoop.privacy.gate import COUNT, CountTable, peer_group_allowed
+from culturecoop.privacy.gate import COUNT, MIN_PEERS, Beside, CountTable, peer_group_allowed
 
 # Per-patron caps under noise (they bound one patron's weight in the sums).
 CAPS = {"attendances": 24, "tickets": 48, "revenue": 2000}
@@ -87,32 +87,52 @@ def _ratios(f: dict[str, Any] | None) -> dict[str, float | None]:
 def benchmark(ctx: ReportContext) -> ReportOutput:
     kind = str(ctx.query(MEMBER_KIND)[0]["kind"])
     k = ctx.k
-    figures = _figures(ctx, kind)
-    own = figures.get(ctx.member_id)
-    peers = {m: f for m, f in figures.items() if m != ctx.member_id}
-    group = _("members of your kind ({kind})").format(kind=code_label("member_kind", kind, current_language()))
-    if not peer_group_allowed(peers, ("patrons", "attendances", "revenue"), k):
-        figures = _figures(ctx, "")
-        peers = {m: f for m, f in figures.items() if m != ctx.member_id}
-        group = _("all other members")
-        fell_back = True
-    else:
-        fell_back = False
-    allowed = peer_group_allowed(peers, ("patrons", "attendances", "revenue"), k)
+    measures = ("patrons", "attendances", "revenue")
+    groups = {"kind": _figures(ctx, kind), "all": _figures(ctx, "")}
+    own = groups["all"].get(ctx.member_id) or groups["kind"].get(ctx.member_id)
+    candidates = {name: {m: f for m, f in figures.items() if m != ctx.member_id} for name, figures in groups.items()}
+
+    def choose() -> dict[str, Any]:
+        """The peer group: the members of one's kind, else all others, else none."""
+        for name, peers in candidates.items():
+            if peer_group_allowed(peers, measures, k):
+                return {"group": name, "members": sorted(peers)}
+        return {"group": None, "members": []}
+
+    # Both groups' counts of people go through the gate, and beside them (``Beside``) the choice of
+    # group and, without noise, the sums of visits, tickets and revenue: each rests on each peer's
+    # own figures, so it is computed again only when a count of people moves by k. Computed afresh
+    # at every request, one patron more or less would switch the comparison on or off at a peer of
+    # exactly k patrons, and move the peers' revenue by that patron's spending. With noise, those
+    # sums are noisy counts of their own, each patron's share capped (``CAPS``).
+    sums = {name: {m: sum(round(float(p.get(m, 0))) for p in peers.values()) if len(peers) >= MIN_PEERS else 0
+                   for m in MEASURES} for name, peers in candidates.items()}
+    sensitivities = {"patrons": 1, "returning": 1, **CAPS}
+    scopes = [("kind",), ("all",)]
+    counted = MEASURES if ctx.noise else ("patrons", "returning")
+    beside = [Beside("peer_group", "patrons", tuple(scopes), choose)]
+    if not ctx.noise:
+        beside.append(Beside("sums", "patrons", tuple(scopes),
+                             lambda: {name: {m: sums[name][m] for m in MEASURES if m not in counted} for name in sums}))
+    release = ctx.release(
+        [CountTable(m, ("scope",), [{"scope": name, COUNT: sums[name][m]} for name in candidates if sums[name][m]],
+                    sensitivities[m], scopes) for m in counted],
+        beside)
+    chosen = release.beside.get("peer_group") or choose()
+    scope = chosen["group"]
+    peers = {m: candidates["all"].get(m, {}) for m in chosen["members"]}
+    allowed = scope is not None
+    group = (_("members of your kind ({kind})").format(kind=code_label("member_kind", kind, current_language()))
+             if scope == "kind" else _("all other members"))
     # One note that says what happened: compared with all members, or with nobody.
     if not allowed:
-        peers = {}
         ctx.notes.append(_("Not enough peers to compare with (at least three, none able to estimate another's figures from their sum): no peer figure is shown."))
-    elif fell_back:
+    elif scope == "all":
         ctx.notes.append(_("Fewer than three comparable members of your kind, or one of them could estimate another's figures from their sum: you are compared with all other members."))
-    sums = {m: sum(round(float(p.get(m, 0))) for p in peers.values()) for m in MEASURES}
-    sensitivities = {"patrons": 1, "returning": 1, **CAPS}
-    release = ctx.release([
-        CountTable(m, ("scope",), [{"scope": "peers", COUNT: sums[m]}] if allowed else [], sensitivities[m], [("peers",)])
-        for m in MEASURES
-    ])
-    released = {m: Cells(release.tables[m]) for m in MEASURES}
-    peer_sums = {m: released[m].get("peers") for m in MEASURES}
+    released = {m: Cells(release.tables[m if m in counted else "patrons"]) for m in MEASURES}
+    kept_sums = (release.beside.get("sums") or {}).get(scope or "", {})
+    peer_sums = {m: None if not allowed or released[m].hidden(scope) else
+                 (released[m].get(scope) if m in counted else kept_sums.get(m)) for m in MEASURES}
     mine, theirs = _ratios(own), _ratios(peer_sums)
     depends = {
         "patrons": ("patrons",), "visits_per_patron": ("attendances", "patrons"),
@@ -130,7 +150,7 @@ def benchmark(ctx: ReportContext) -> ReportOutput:
     rows = []
     for figure, label in labels.items():
         # Without a peer group nothing was asked of the gate: no figure, and no « < 10 » either.
-        hidden = allowed and any(released[m].hidden("peers") for m in depends[figure])
+        hidden = allowed and any(released[m].hidden(scope) for m in depends[figure])
         value, peer = mine[figure], theirs[figure]
         rows.append(mark({"figure": figure, "label": label, "yours": value, "peers": peer,
                           "index": None if not peer or value is None else round(100 * float(value) / float(peer))},

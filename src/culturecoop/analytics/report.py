@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from culturecoop.analytics.facts import Window
 from culturecoop.analytics.period import Period
-from culturecoop.privacy.gate import CountTable, GatedTable, Release
+from culturecoop.privacy.gate import Beside, CountTable, GatedTable, Release
 from culturecoop.warehouse.sql_engine import SqlEngine
 
 
@@ -116,7 +116,7 @@ class ReportContext:
     params: dict[str, Any]
     k: int
     noise: bool = False
-    gate: Callable[[list[CountTable]], Release] | None = None
+    gate: Callable[[list[CountTable], Sequence[Beside]], Release] | None = None
     notes: list[str] = field(default_factory=list)
     trace: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
@@ -134,10 +134,10 @@ class ReportContext:
         self.trace.append((sql, params))
         return self.engine.rows(sql, params)
 
-    def release(self, tables: list[CountTable]) -> Release:
+    def release(self, tables: list[CountTable], beside: Sequence[Beside] = ()) -> Release:
         if self.gate is None:
             raise RuntimeError("a member-only report cannot release cross-member cells")
-        return self.gate(tables)
+        return self.gate(tables, beside)
 
 
 @dataclass

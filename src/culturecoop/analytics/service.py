@@ -11,7 +11,7 @@ import dataclasses
 import difflib
 import functools
 import getpass
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -24,7 +24,7 @@ from culturecoop.analytics.report import ReportContext, ReportResult
 from culturecoop.analytics.segments import own_segment_patrons, segment_audiences
 from culturecoop.errors import UserError
 from culturecoop.i18n import _, day_words, general
-from culturecoop.privacy.gate import CountTable, PrivacyGate, Release
+from culturecoop.privacy.gate import Beside, CountTable, PrivacyGate, Release
 from culturecoop.privacy.policy import PrivacyPolicy
 from culturecoop.warehouse.engine import Warehouse
 from culturecoop.warehouse.sql_engine import DuckDBEngine, SqlEngine
@@ -334,14 +334,14 @@ def _run_report(name: str, engine: SqlEngine | Warehouse, member: str, params: M
     if spec.pooled:
         touched = tuple(members)
 
-        def release(tables: list[CountTable]) -> Release:
+        def release(tables: list[CountTable], beside: Sequence[Beside] = ()) -> Release:
             if stop_at_gate:
-                preview = gate.preview(member_id=member, report=name, params=canonical, tables=tables)
+                preview = gate.preview(member_id=member, report=name, params=canonical, tables=tables, beside=beside)
                 if preview is None:
                     raise _AtGateError
                 return preview
             return gate.release(member_id=member, report=name, actor=actor or default_actor(), params=canonical,
-                                tables=tables, members_touched=touched, data_version=version)
+                                tables=tables, members_touched=touched, data_version=version, beside=beside)
 
         ctx.gate = release
     output = spec.build(ctx)

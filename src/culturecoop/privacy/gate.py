@@ -286,7 +286,7 @@ class PrivacyGate:
                        beside=_beside_values(state))
 
     def preview(self, *, member_id: str, report: str, params: dict[str, Any],
-                tables: list[CountTable]) -> Release | None:
+                tables: list[CountTable], beside: Sequence[Beside] = ()) -> Release | None:
         """What ``release`` would show now for this question, computed without writing anything
         (no audit entry, no memory, no budget), or None with noise on (noise is drawn only at
         release). A preview is not a release: nothing in it may be shown unless a release shows
@@ -302,8 +302,10 @@ class PrivacyGate:
         if not known:
             self.warehouse.con.complete()
             memory_json = self._memory(self.warehouse.con, member_id, report, params_key)
-        gated, _state, epsilon, action = self._stable(tables, _parse_memory(memory_json), self.policy.min_patrons)
-        return Release(report, member_id, gated, self.policy.min_patrons, epsilon, 0, action, False)
+        gated, state, epsilon, action = self._stable(tables, _parse_memory(memory_json), self.policy.min_patrons,
+                                                     beside)
+        return Release(report, member_id, gated, self.policy.min_patrons, epsilon, 0, action, False,
+                       beside=_beside_values(state))
 
     # -- without noise: stable cells, k, complementary suppression ---------------------------
 

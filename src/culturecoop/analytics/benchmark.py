@@ -28,13 +28,13 @@ MEMBER_FIGURES = """
 WITH people AS (
   SELECT p.member_id, count(*) AS patrons, count_if(p.first_day < $date_from) AS returning
   FROM analytics_pool AS p JOIN member AS m ON m.member_id = p.member_id
-  WHERE (p.active & $period_mask) <> 0 AND ($kind = '' OR m.kind = $kind)
+  WHERE (p.active & $period_mask) <> 0
   GROUP BY p.member_id
 ), sums AS (
   SELECT mm.member_id, CAST(sum(mm.attendances) AS BIGINT) AS attendances,
          CAST(sum(mm.tickets) AS BIGINT) AS tickets, CAST(sum(mm.revenue) AS DECIMAL(18, 2)) AS revenue
   FROM analytics_member_month AS mm JOIN member AS m ON m.member_id = mm.member_id
-  WHERE mm.month BETWEEN $date_from AND $date_to AND ($kind = '' OR m.kind = $kind)
+  WHERE mm.month BETWEEN $date_from AND $date_to
   GROUP BY mm.member_id
 )
 SELECT people.member_id, people.patrons, people.returning, sums.attendances, sums.tickets, sums.revenue
@@ -48,7 +48,7 @@ WITH per_patron AS (
          sum(v.revenue) AS revenue, min(v.first_day) AS first_day
   FROM analytics_visit AS v
   JOIN member AS m ON m.member_id = v.member_id
-  WHERE v.pooled AND v.event_day BETWEEN $date_from AND $date_to AND ($kind = '' OR m.kind = $kind)
+  WHERE v.pooled AND v.event_day BETWEEN $date_from AND $date_to
   GROUP BY v.member_id, v.person
 )
 SELECT member_id, count(*) AS patrons, count_if(first_day < $date_from) AS returning,
@@ -59,16 +59,16 @@ FROM per_patron
 GROUP BY member_id
 """
 
-MEMBER_KIND = "SELECT kind FROM member WHERE member_id = $member"
+MEMBER_KINDS = "SELECT member_id, kind FROM member"
 MONEY_FIGURES = ("revenue_per_patron", "average_price")
 MEASURES = ("patrons", "attendances", "tickets", "revenue", "returning")
 
 
-def _figures(ctx: ReportContext, kind: str) -> dict[str, dict[str, Any]]:
+def _figures(ctx: ReportContext) -> dict[str, dict[str, Any]]:
     noise = ctx.noise
     sql = MEMBER_FIGURES_CAPPED if noise else MEMBER_FIGURES
     caps = {f"cap_{k}": v for k, v in CAPS.items()} if noise else {}
-    return {r["member_id"]: {**r, "revenue": float(r["revenue"] or 0)} for r in ctx.query(sql, kind=kind, **caps)}
+    return {r["member_id"]: {**r, "revenue": float(r["revenue"] or 0)} for r in ctx.query(sql, **caps)}
 
 
 def _ratios(f: dict[str, Any] | None) -> dict[str, float | None]:
@@ -85,11 +85,13 @@ def _ratios(f: dict[str, Any] | None) -> dict[str, float | None]:
 
 
 def benchmark(ctx: ReportContext) -> ReportOutput:
-    kind = str(ctx.query(MEMBER_KIND)[0]["kind"])
+    kinds = {str(r["member_id"]): str(r["kind"]) for r in ctx.query(MEMBER_KINDS)}
+    kind = kinds[ctx.member_id]
     k = ctx.k
     measures = ("patrons", "attendances", "revenue")
-    groups = {"kind": _figures(ctx, kind), "all": _figures(ctx, "")}
-    own = groups["all"].get(ctx.member_id) or groups["kind"].get(ctx.member_id)
+    every = _figures(ctx)  # one query; the members of one's kind are among them
+    groups = {"kind": {m: f for m, f in every.items() if kinds.get(m) == kind}, "all": every}
+    own = every.get(ctx.member_id)
     candidates = {name: {m: f for m, f in figures.items() if m != ctx.member_id} for name, figures in groups.items()}
 
     def choose() -> dict[str, Any]:

@@ -33,6 +33,13 @@ from culturecoop.ingest.source import SourceInfo
 SHARED_NAMES = 10
 # ... in at least this many different orders (or purchase moments) is nobody's own.
 SHARED_ORDERS = 3
+
+
+def contact_key(column: str) -> str:
+    """SQL of the key an e-mail or phone is compared by here: the value as written (a box office
+    types its own address and number the same way each time)."""
+    return f"hash({column})"
+
 # The kinds of value looked at: the patron id, and the e-mail's and phone's keys of the line.
 _KINDS = {"patron_id": "CASE WHEN patron_id IS NOT NULL THEN hash(patron_id) END", "email": "contact_email",
           "phone": "contact_phone"}

@@ -18,6 +18,7 @@ from culturecoop.ingest.addresses import STREET_ADDRESS
 from culturecoop.ingest.dates import first_of
 from culturecoop.ingest.labels import DEFAULT_LANGUAGE_VALUES
 from culturecoop.ingest.profile import Profile
+from culturecoop.ingest.shared_contacts import contact_key
 from culturecoop.ingest.source import SourceInfo
 from culturecoop.ingest.validate import label_params
 from culturecoop.privacy.encodings import id_token_sql, pads
@@ -260,9 +261,9 @@ def _own_buyer_addresses(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int,
 
 
 # Whether the kept line's e-mail or phone is one ``ingest.shared_contacts`` found written for many
-# people (keyed as ``validate.CONTACT_KEYS`` keys them).
-_SHARED_EMAIL = "coalesce(hash(k.email) IN (SELECT key FROM shared_contact WHERE kind = 'email'), false)"
-_SHARED_PHONE = "coalesce(hash(k.phone) IN (SELECT key FROM shared_contact WHERE kind = 'phone'), false)"
+# people (keyed by ``shared_contacts.contact_key``, as ``validate.CONTACT_KEYS`` keys them).
+_SHARED_EMAIL = f"coalesce({contact_key('k.email')} IN (SELECT key FROM shared_contact WHERE kind = 'email'), false)"
+_SHARED_PHONE = f"coalesce({contact_key('k.phone')} IN (SELECT key FROM shared_contact WHERE kind = 'phone'), false)"
 
 
 def build_patrons(con: duckdb.DuckDBPyConnection, profile: Profile, id_key: bytes,

@@ -34,6 +34,7 @@ from culturecoop.ingest.line_kinds import (
 )
 from culturecoop.ingest.profile import Profile
 from culturecoop.ingest.shapes import BIRTH_SERIAL_FROM, YEARLESS_SQL, numeric_day_first
+from culturecoop.ingest.shared_contacts import contact_key
 from culturecoop.ingest.source import SourceInfo, bound_params
 from culturecoop.ingest.title_dates import day_first_of, load_title_dates, title_start_sql
 from culturecoop.ingest.vocabulary import fold
@@ -164,8 +165,8 @@ def _lookup(column: str, name: str) -> str:
 _PERSON_FIELDS = ("email", "phone", "first_name", "last_name", "full_name", "postal_code", "birth_date")
 # The line's e-mail, phone and name as keys (NULL when not written), as written: the box office
 # types its own address and number the same way each time.
-CONTACT_KEYS = """CASE WHEN writes_email THEN hash(email) END AS contact_email,
-                        CASE WHEN writes_phone THEN hash(phone) END AS contact_phone,
+CONTACT_KEYS = f"""CASE WHEN writes_email THEN {contact_key("email")} END AS contact_email,
+                        CASE WHEN writes_phone THEN {contact_key("phone")} END AS contact_phone,
                         CASE WHEN writes_first_name OR writes_last_name OR writes_full_name
                              THEN hash(first_name, last_name, full_name) END AS name_key"""
 

@@ -196,6 +196,30 @@ def test_the_member_finds_its_own_ids_in_the_json_document_it_prepared(tmp_path:
     assert set(found.ids.values()) == {r["profile"]["email"] for r in attendees_page(30)["attendees"]}
 
 
+def test_reading_an_export_leaves_no_copy_of_it_behind(tmp_path: Path, keys: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # The member app puts ids back from the member's export for as long as it runs: the UTF-8 copy
+    # of a Windows-1252 export (names, e-mails) must be gone when the answer is given, not wait in
+    # the temporary folder until the app stops.
+    import tempfile
+
+    from culturecoop.privacy.keys import load_member_keys
+    from culturecoop.reco.ids import own_ids
+
+    export = tmp_path / "ventes.csv"
+    lines = ["Commande;Nom;Courriel;Spectacle;Date;Prix"]
+    lines += [f"C{i};Hélène Côté {i};helene{i}@exemple.ca;Récital;2026-03-0{1 + i % 5} 20:00;25,00" for i in range(30)]
+    export.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
+    _prepare_drafted(export, keys, tmp_path / "pkg")
+    tokens = {p["member_patron_id"] for p in read_table(tmp_path / "pkg", "patron")}
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    found = own_ids(tokens, [export], "m1", load_member_keys(keys).linkage_secret)
+    assert len(found.ids) == 30 and "helene7@exemple.ca" in found.ids.values()
+    assert list(scratch.rglob("*")) == []
+
+
 def test_an_orders_total_repeated_on_its_lines_is_not_their_price(tmp_path: Path, keys: Path) -> None:
     # Ticket Tailor's API: an order's « total » (37,00: a 22,00 line and a 15,00 one) sat on each of
     # its lines and was divided by each line's quantity: 6,223 € of tickets where 3,462 € were paid.

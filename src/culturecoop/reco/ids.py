@@ -24,7 +24,7 @@ from culturecoop.i18n import LANGUAGES, _, gettext_in
 from culturecoop.ingest.jsondoc import as_json_lines, is_document
 from culturecoop.privacy.encodings import PHONE_DIGITS, member_id_tokens
 from culturecoop.privacy.keys import load_member_keys
-from culturecoop.reco.logs import as_delimited_text, sql_name
+from culturecoop.reco.logs import as_delimited_text, copies_removed_after, sql_name
 
 DETECTION_SAMPLE = 5_000  # distinct values per column tried when finding the id column
 
@@ -34,7 +34,7 @@ def _export_columns(export: Path, encoding: str) -> dict[str, list[str]]:
     any table: CSV in any separator and encoding, Excel, JSON, compressed."""
     if not export.is_file():
         raise UserError(_("Export file {path} does not exist; check the path.").format(path=export))
-    with tempfile.TemporaryDirectory(prefix="culturecoop-ids-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="culturecoop-ids-") as scratch, copies_removed_after():
         # One JSON document (an API's answer saved to a file): its records, as ``prepare`` read them.
         source = as_json_lines(export, Path(scratch) / "export.jsonl") if is_document(export) else export
         if source == export:

@@ -21,6 +21,9 @@ import tempfile
 import zipfile
 import zlib
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -296,8 +299,29 @@ def sql_name(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+_SCRATCH_IN: ContextVar[Path | None] = ContextVar("culturecoop_scratch_in", default=None)
+
+
+@contextmanager
+def copies_removed_after() -> Iterator[None]:
+    """Within this block, the converted copies of input files (decompressed, recoded, a workbook's
+    sheet as CSV) are made in one folder removed when the block ends. A server reads a member's
+    export in such a block: a copy of personal data does not wait in the temporary folder until
+    the server stops, and a thousand uploads leave no thousand copies."""
+    with tempfile.TemporaryDirectory(prefix="culturecoop-input-") as folder:
+        token = _SCRATCH_IN.set(Path(folder))
+        try:
+            yield
+        finally:
+            _SCRATCH_IN.reset(token)
+
+
 def _scratch() -> Path:
-    """A folder for a converted copy of an input file, removed when the program ends."""
+    """A folder for a converted copy of an input file: inside ``copies_removed_after``'s folder,
+    or else removed when the program ends (a command reads its inputs once)."""
+    inside = _SCRATCH_IN.get()
+    if inside is not None:
+        return Path(tempfile.mkdtemp(dir=inside))
     folder = Path(tempfile.mkdtemp(prefix="culturecoop-input-"))
     atexit.register(shutil.rmtree, folder, True)
     return folder

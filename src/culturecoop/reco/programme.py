@@ -39,7 +39,7 @@ from culturecoop.ingest.normalize import install_normalizers
 from culturecoop.ingest.title_dates import date_in_text
 from culturecoop.ingest.validate import EARLIEST_TICKET_YEAR, MAX_YEARS_AHEAD
 from culturecoop.reco import data
-from culturecoop.reco.logs import as_delimited_text, read_text_table
+from culturecoop.reco.logs import as_delimited_text, copies_removed_after, read_text_table
 from culturecoop.schema.taxonomy import GENRE_SYNONYMS
 from culturecoop.warehouse.engine import Warehouse
 
@@ -318,6 +318,13 @@ class Programme:
 
 
 def read_programme(path: Path, country: str = "CA", today: date | None = None) -> Programme:
+    """``_read_programme``, its converted copies of the file removed on return (a dashboard reads
+    programmes for as long as it runs)."""
+    with copies_removed_after():
+        return _read_programme(path, country, today)
+
+
+def _read_programme(path: Path, country: str, today: date | None) -> Programme:
     """The programme's rows, checked and normalized (raises UserError on the first bad row).
     ``today`` (by default the day it runs): the day a start written without its year is placed from
     (``parse_start``).

@@ -31,6 +31,7 @@ from culturecoop.warehouse.sql_engine import (
     DuckDBEngine,
     SparkEngine,
     SqlEngine,
+    parameter_names,
     spark_session,
     to_spark_sql,
 )
@@ -184,6 +185,39 @@ def test_spark_engine_needs_a_lake(tmp_path: Path) -> None:
     assert result.returncode == 2 and "is not a culturecoop lake" in result.stderr
     result = run_cli("report", "overview", "--db", str(db), "--member", "jazz-a", "--engine", "spark")
     assert result.returncode == 2 and "give --lake DIR" in result.stderr
+
+
+@pytest.mark.parametrize("sql", [
+    "SELECT count(*) FROM ticket WHERE member_id = $member AND purchased_at < $end",
+    "SELECT '$not_a_parameter' AS a, 'it''s $still_text' AS b FROM t WHERE x = $real",
+    'SELECT "Prix $" AS "prix$total" FROM t WHERE y = $y -- $in_a_comment',
+    "SELECT a /* $in_a block\n comment */ FROM t WHERE regexp_full_match(c, '[A-Z]{3}$') AND z = $z_2",
+    "SELECT $amount::DECIMAL(18,4), list_position($keys, x) FROM t WHERE d BETWEEN $start AND $start",
+    "SELECT 1",
+])
+def test_the_parameters_a_query_uses_are_read_as_a_sql_parser_reads_them(sql: str) -> None:
+    # DuckDB binds what the query names: a name read in a string or a comment would be a value
+    # asked for and never used (DuckDB refuses unused ones), a name missed one never given.
+    import sqlglot
+    from sqlglot import exp
+
+    parsed = frozenset(str(p.name) for p in sqlglot.parse_one(sql, read="duckdb").find_all(exp.Placeholder) if p.name)
+    assert parameter_names(sql) == parsed
+
+
+def test_a_report_on_the_warehouse_does_not_load_the_spark_translator(tmp_path: Path) -> None:
+    # SQLGlot (a fifth of a second to load, and a parse of every query) serves Spark alone: a member's
+    # report on its DuckDB warehouse starts without it.
+    db = tiny_cooperative(tmp_path / "w.duckdb")
+    code = ("import sys\n"
+            "from culturecoop.analytics import run_report\n"
+            "from culturecoop.privacy.gate import PrivacyPolicy\n"
+            "from culturecoop.warehouse.engine import Warehouse\n"
+            f"with Warehouse({str(db)!r}) as w:\n"
+            "    result = run_report('overview', w, 'jazz-a', {'from': '2025-01-01', 'to': '2025-03-31'}, PrivacyPolicy(min_patrons=2))\n"
+            "print(bool(result.tables), 'sqlglot' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.stdout.split() == ["True", "False"], out.stderr
 
 
 def test_missing_spark_extra_is_one_sentence() -> None:

@@ -1,7 +1,8 @@
 """The one small class that runs analytics SQL: on DuckDB (the warehouse) or on Spark (a lake).
 
 Analytics are written once, in DuckDB's dialect, with named parameters (``$member``). DuckDB
-runs them as they are and binds the parameters itself. For Spark, SQLGlot parses the query,
+runs them as they are and binds the parameters itself (the names a query uses are read by a small
+scanner: SQLGlot is imported only for Spark). For Spark, SQLGlot parses the query,
 replaces each parameter node by a typed literal node (binding at the tree level: a value is
 never formatted into SQL text), removes what Spark rejects (an explicit frame on
 ``ROW_NUMBER()``) and writes Spark SQL. Domain code never imports an engine.
@@ -10,18 +11,17 @@ never formatted into SQL text), removes what Spark rejects (an explicit frame on
 from __future__ import annotations
 
 import json
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import duckdb
 import pyarrow as pa
-import sqlglot
-from sqlglot import exp
 
 from culturecoop.errors import UserError
 from culturecoop.i18n import _
@@ -29,12 +29,14 @@ from culturecoop.jsontext import parse
 from culturecoop.schema.model import ALL_TABLES
 from culturecoop.warehouse.engine import Warehouse
 
+if TYPE_CHECKING:
+    from sqlglot import exp
+
 Params = Mapping[str, Any]
 T = TypeVar("T")
 # Tables of the canonical model that the analytics read; a lake holds these as Parquet.
 LAKE_MANIFEST = "_lake.json"
 _SPARK_TYPES = {"VARCHAR": "STRING"}
-_RANKING = (exp.RowNumber, exp.Rank, exp.DenseRank)
 
 
 class SqlEngine(ABC):
@@ -88,11 +90,17 @@ def plain(value: Any) -> Any:
     return value
 
 
+# What a query's text holds, in the order tried at each position: a quoted string ('it''s'), a
+# quoted name ("Prix $"), a comment, a dollar-quoted string ($$…$$, $tag$…$tag$), a parameter.
+_SQL_PARTS = re.compile(r"""'(?:[^']|'')*'?|"(?:[^"]|"")*"?|--[^\n]*|/\*.*?(?:\*/|\Z)"""
+                        r"""|(\$[A-Za-z_]\w*\$|\$\$).*?(?:\1|\Z)|(?<![\w$])\$([A-Za-z_]\w*)""", re.DOTALL)
+
+
 @lru_cache(maxsize=512)
 def parameter_names(sql: str) -> frozenset[str]:
-    """Names of the ``$name`` parameters a query uses."""
-    tree = sqlglot.parse_one(sql, read="duckdb")
-    return frozenset(str(p.name) for p in tree.find_all(exp.Placeholder) if p.name)
+    """Names of the ``$name`` parameters a query uses: ``$`` followed by a name, outside strings,
+    quoted names and comments (where DuckDB reads no parameter either)."""
+    return frozenset(m.group(2) for m in _SQL_PARTS.finditer(sql) if m.group(2))
 
 
 def _used(sql: str, params: Params | None) -> dict[str, Any]:
@@ -150,6 +158,8 @@ class DuckDBEngine(SqlEngine):
 
 def literal(value: Any) -> exp.Expression:
     """A Python value as a typed SQL literal node."""
+    from sqlglot import exp
+
     if value is None:
         return exp.Null()
     if isinstance(value, bool):
@@ -167,7 +177,10 @@ def literal(value: Any) -> exp.Expression:
 
 def _strip_ranking_frames(node: exp.Expr) -> exp.Expr:
     # Spark rejects an explicit frame on ROW_NUMBER()/RANK(): the frame means nothing there.
-    if isinstance(node, exp.Window) and isinstance(node.this, _RANKING) and node.args.get("spec"):
+    from sqlglot import exp
+
+    if isinstance(node, exp.Window) and isinstance(node.this, (exp.RowNumber, exp.Rank, exp.DenseRank)) \
+            and node.args.get("spec"):
         node = node.copy()
         node.set("spec", None)
     return node
@@ -175,12 +188,16 @@ def _strip_ranking_frames(node: exp.Expr) -> exp.Expr:
 
 @lru_cache(maxsize=512)
 def _parsed(sql: str) -> exp.Expr:
+    import sqlglot
+
     return sqlglot.parse_one(sql, read="duckdb")
 
 
 def to_spark_sql(sql: str, params: Params | None = None) -> str:
     """A DuckDB-dialect query as Spark SQL, its parameters bound as literal nodes."""
     values = _used(sql, params)
+
+    from sqlglot import exp
 
     def bind(node: exp.Expr) -> exp.Expr:
         if isinstance(node, exp.Placeholder) and node.name:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq
 
+from conftest import run_cli_here
 from culturecoop.ingest.package import MemberInfo
 from culturecoop.ingest.prepare import prepare
 from culturecoop.ingest.prepare_io import PrepareSummary
@@ -99,8 +98,6 @@ def by(rows: list[dict[str, Any]], key: str) -> dict[Any, dict[str, Any]]:
 
 
 def run_cli(*args: str, lang: str = "en") -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "CULTURECOOP_LANG": lang}
-    return subprocess.run(
-        [sys.executable, "-m", "culturecoop.cli.main", *args],
-        capture_output=True, text=True, env=env, timeout=300,
-    )
+    """The command run in this process, through the CLI's error boundary (what these tests check is
+    what it computes and says; the command as a process is checked by ``conftest.run_cli``'s users)."""
+    return run_cli_here(*args, lang=lang)

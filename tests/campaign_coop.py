@@ -22,7 +22,7 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
-from tests.conftest import run_cli
+from tests.conftest import run_cli_here as run_cli
 
 from culturecoop.ingest.load import ingest
 from culturecoop.ingest.package import MemberInfo

@@ -33,8 +33,13 @@ def run_cli_here(*args: str, lang: str = "en") -> subprocess.CompletedProcess[st
     import contextlib
     import io
 
+    from culturecoop.cli import app as cli_app
     from culturecoop.cli import main as cli_main
 
+    # A console reads COLUMNS when it is made, as a new process's would at its start: one made while
+    # a test had set COLUMNS would otherwise keep that width for every later command.
+    for console in (cli_app.console, cli_app.report_out):
+        console._width = None
     saved_argv, saved_lang = sys.argv, os.environ.get("CULTURECOOP_LANG")
     os.environ["CULTURECOOP_LANG"] = lang
     sys.argv = ["culturecoop", *args]

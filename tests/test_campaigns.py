@@ -33,7 +33,7 @@ from tests.campaign_coop import (
     language,
     marketing,
 )
-from tests.conftest import run_cli
+from tests.conftest import run_cli_here as run_cli
 
 from culturecoop.campaigns.sender import SmtpServer, send_campaign
 from culturecoop.campaigns.service import create_campaign

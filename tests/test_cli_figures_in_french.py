@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SYNTH_TODAY, run_cli
+from conftest import SYNTH_TODAY
+from conftest import run_cli_here as run_cli
 from test_reports_support import tiny_cooperative
 
 

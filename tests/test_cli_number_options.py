@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
+from conftest import run_cli as run_process
+from conftest import run_cli_here as run_cli
 from culturecoop.warehouse.engine import Warehouse
 from test_reports_support import tiny_cooperative
 
@@ -73,7 +74,7 @@ def test_a_synthetic_season_past_2099_is_refused_and_writes_nothing(tmp_path: Pa
 
 
 def test_an_evaluation_list_longer_than_any_shown_is_refused_at_once(tmp_path: Path) -> None:
-    result = run_cli("reco", "evaluate", "--interactions", str(tmp_path / "log.csv"), "--cutoff", "2025-01-01",
+    result = run_process("reco", "evaluate", "--interactions", str(tmp_path / "log.csv"), "--cutoff", "2025-01-01",
                      "--k", "5000", "--no-lightfm", timeout=60)
     assert result.returncode == 2, result.stderr
     assert "--k must be a whole number from 1 to 1000" in " ".join(result.stderr.split())

@@ -27,7 +27,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import SYNTH_TODAY, run_cli
+from conftest import SYNTH_TODAY
+from conftest import run_cli_here as run_cli
 from culturecoop.governance.accounts import create_account
 from culturecoop.governance.sessions import create_token
 from culturecoop.governance.uploads import add_member

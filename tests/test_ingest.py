@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import run_cli
+from conftest import run_cli_here as run_cli
 from packages import make_package
 
 

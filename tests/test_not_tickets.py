@@ -18,7 +18,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import yaml
 
-from conftest import run_cli
+from conftest import run_cli_here as run_cli
 
 _FIRST = ["Louise", "Sébastien", "François", "Camille", "Hugo", "Inès", "Jules", "Manon"]
 _LAST = ["Girard", "Bertrand", "Roux", "Fournier", "Morel", "Lambert", "Bonnet", "Mercier"]

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.conftest import SYNTH_TODAY, built_once, run_cli
+from tests.conftest import SYNTH_TODAY, built_once
+from tests.conftest import run_cli_here as run_cli
 
 from culturecoop.reco import audiences, service
 from culturecoop.reco.insights import target_findings

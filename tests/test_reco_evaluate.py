@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 import pytest
 from openpyxl import Workbook
-from tests.conftest import SYNTH_TODAY, run_cli, run_cli_here
+from tests.conftest import SYNTH_TODAY
+from tests.conftest import run_cli_here as run_cli
 
 from culturecoop.reco.features import fit_encoder
 
@@ -27,7 +28,7 @@ FIELDS = {"users", "precision", "recall", "ndcg", "map", "coverage", "gini", "no
 def synth_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     out = tmp_path_factory.mktemp("reco-eval")
     assert run_cli("synth", "--out", str(out / "s"), "--patrons", "20000", "--seed", "42", "--today", SYNTH_TODAY).returncode == 0
-    result = run_cli_here("reco", "evaluate", "--synth", str(out / "s"), "--k", "10", "--json", "--no-lightfm",
+    result = run_cli("reco", "evaluate", "--synth", str(out / "s"), "--k", "10", "--json", "--no-lightfm",
                      "--plot", str(out / "tradeoff.png"))
     assert result.returncode == 0, result.stderr
     report: dict[str, Any] = json.loads(result.stdout)
@@ -89,7 +90,7 @@ def test_temporal_split_learns_nothing_after_the_cutoff(tmp_path: Path) -> None:
     reports = []
     for extra in (False, True):
         log, items = _log(tmp_path, extra)
-        result = run_cli_here("reco", "evaluate", "--interactions", str(log), "--items", str(items), "--cutoff", "2024-06-01",
+        result = run_cli("reco", "evaluate", "--interactions", str(log), "--items", str(items), "--cutoff", "2024-06-01",
                          "--k", "5", "--json", "--no-lightfm")
         assert result.returncode == 0, result.stderr
         reports.append(json.loads(result.stdout))
@@ -112,7 +113,7 @@ def test_the_baselines_figures_owe_nothing_to_the_order_of_the_items_file(tmp_pa
     reversed_items.write_text("\n".join([lines[0], *reversed(lines[1:])]) + "\n", encoding="utf-8")
     reports = []
     for table in (items, reversed_items):
-        result = run_cli_here("reco", "evaluate", "--interactions", str(log), "--items", str(table), "--cutoff", "2024-06-01",
+        result = run_cli("reco", "evaluate", "--interactions", str(log), "--items", str(table), "--cutoff", "2024-06-01",
                          "--k", "3", "--json", "--no-lightfm")
         assert result.returncode == 0, result.stderr
         reports.append(json.loads(result.stdout)["models"])
@@ -154,7 +155,7 @@ def test_times_written_otherwise_are_the_same_moments(tmp_path: Path, written: A
                            encoding="utf-8")
     reports = []
     for log_file, items_file in ((log, items), (other_log, other_items)):
-        result = run_cli_here("reco", "evaluate", "--interactions", str(log_file), "--items", str(items_file), "--cutoff", "2024-06-01",
+        result = run_cli("reco", "evaluate", "--interactions", str(log_file), "--items", str(items_file), "--cutoff", "2024-06-01",
                          "--k", "5", "--json", "--no-lightfm")
         assert result.returncode == 0, result.stderr
         reports.append(json.loads(result.stdout))
@@ -172,7 +173,7 @@ def test_a_log_without_times_is_evaluated_on_held_out_items(tmp_path: Path) -> N
         f"{r.split(',')[0]},{r.split(',')[1]},8" for r in log.read_text(encoding="utf-8").splitlines()[1:]]) + "\n", encoding="utf-8")
     held = tmp_path / "held.csv"
     held.write_text("item_id\n" + "\n".join(f"i{n}" for n in range(0, 40, 5)) + "\n", encoding="utf-8")
-    result = run_cli_here("reco", "evaluate", "--interactions", str(timeless), "--items", str(items), "--test-items", str(held),
+    result = run_cli("reco", "evaluate", "--interactions", str(timeless), "--items", str(items), "--test-items", str(held),
                      "--json", "--no-lightfm")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
@@ -190,7 +191,7 @@ def test_item_split_reports_auc(tmp_path: Path) -> None:
     log, items = _log(tmp_path)
     held = tmp_path / "held.csv"
     held.write_text("item_id\n" + "\n".join(f"i{n}" for n in range(0, 40, 5)) + "\n", encoding="utf-8")
-    result = run_cli_here("reco", "evaluate", "--interactions", str(log), "--items", str(items), "--test-items", str(held), "--json", "--no-lightfm")
+    result = run_cli("reco", "evaluate", "--interactions", str(log), "--items", str(items), "--test-items", str(held), "--json", "--no-lightfm")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["protocol"] == "item" and report["test"]["items"] == 8
@@ -238,7 +239,7 @@ def test_public_logs_are_read_with_their_own_headers(tmp_path: Path) -> None:
     (public / "held.csv").write_text(held.read_text(encoding="utf-8").replace("item_id", "movieId", 1), encoding="utf-8")
     reports = []
     for folder, names in ((tmp_path, ("log.csv", "items.csv", "held.csv")), (public, ("ratings.csv", "movies.csv", "held.csv"))):
-        result = run_cli_here("reco", "evaluate", "--interactions", str(folder / names[0]), "--items", str(folder / names[1]),
+        result = run_cli("reco", "evaluate", "--interactions", str(folder / names[0]), "--items", str(folder / names[1]),
                          "--test-items", str(folder / names[2]), "--json", "--no-lightfm")
         assert result.returncode == 0, result.stderr
         reports.append(json.loads(result.stdout))
@@ -271,7 +272,7 @@ def test_public_files_as_published_read_like_their_csv(tmp_path: Path) -> None:
     held.write_text("\n".join(f"i{n}" for n in range(0, 60, 5)) + "\n", encoding="utf-8")
     reports = []
     for folder, names in ((published, ("ratings.dat", "movies.dat")), (canonical, ("ratings.csv", "movies.csv"))):
-        result = run_cli_here("reco", "evaluate", "--interactions", str(folder / names[0]), "--items", str(folder / names[1]),
+        result = run_cli("reco", "evaluate", "--interactions", str(folder / names[0]), "--items", str(folder / names[1]),
                          "--test-items", str(held), "--json", "--no-lightfm")
         assert result.returncode == 0, result.stderr
         reports.append(json.loads(result.stdout))
@@ -349,7 +350,7 @@ def test_ratings_grouped_under_their_item_read_like_their_csv(tmp_path: Path) ->
 
 
 def _cutoff_report(log: Path, table: Path) -> dict[str, Any]:
-    result = run_cli_here("reco", "evaluate", "--interactions", str(log), "--items", str(table), "--cutoff", "2024-06-01",
+    result = run_cli("reco", "evaluate", "--interactions", str(log), "--items", str(table), "--cutoff", "2024-06-01",
                      "--json", "--no-lightfm")
     assert result.returncode == 0, result.stderr
     report: dict[str, Any] = json.loads(result.stdout)
@@ -406,7 +407,7 @@ def test_compressed_and_json_files_read_like_their_csv(tmp_path: Path) -> None:
     first = json.loads(lines[0])
     del first["parent_asin"]
     (packed / "holed.jsonl").write_text("\n".join([json.dumps(first), *lines[1:]]) + "\n", encoding="utf-8")
-    holed = run_cli_here("reco", "evaluate", "--interactions", str(packed / "holed.jsonl"), "--items", str(packed / "meta.json"),
+    holed = run_cli("reco", "evaluate", "--interactions", str(packed / "holed.jsonl"), "--items", str(packed / "meta.json"),
                     "--cutoff", "2024-06-01", "--json", "--no-lightfm")
     assert holed.returncode == 2 and "shares no item_id" in holed.stderr and "Traceback" not in holed.stderr
     assert report["test"] == expected["test"]
@@ -436,7 +437,7 @@ def test_a_bad_archive_or_json_file_is_one_sentence(tmp_path: Path, name: str, c
 
 def _item_split_report(log: Path, table: Path, held: Path) -> dict[str, Any]:
     """``reco evaluate``'s JSON for the item split holding out ``held``, features from ``table``."""
-    result = run_cli_here("reco", "evaluate", "--interactions", str(log), "--items", str(table), "--test-items", str(held),
+    result = run_cli("reco", "evaluate", "--interactions", str(log), "--items", str(table), "--test-items", str(held),
                      "--json", "--no-lightfm")
     assert result.returncode == 0, result.stderr
     report: dict[str, Any] = json.loads(result.stdout)
@@ -471,7 +472,7 @@ def test_an_item_table_writing_ids_as_decimals_describes_the_same_items(tmp_path
     held_decimal.write_text("\n".join(f"{n}.0" for n in range(1, 61, 5)) + "\n", encoding="utf-8")
     reports = []
     for table, test in ((whole, held), (decimal, held_decimal)):
-        result = run_cli_here("reco", "evaluate", "--interactions", str(log), "--items", str(table), "--test-items", str(test),
+        result = run_cli("reco", "evaluate", "--interactions", str(log), "--items", str(table), "--test-items", str(test),
                          "--json", "--no-lightfm")
         assert result.returncode == 0, result.stderr
         reports.append(json.loads(result.stdout))
@@ -619,7 +620,7 @@ def test_a_log_without_item_features_is_evaluated_quietly(tmp_path: Path) -> Non
     log, _items = _log(tmp_path)
     held = tmp_path / "held.csv"
     held.write_text("item_id\n" + "\n".join(f"i{n}" for n in range(0, 40, 5)) + "\n", encoding="utf-8")
-    result = run_cli_here("reco", "evaluate", "--interactions", str(log), "--test-items", str(held), "--json", "--no-lightfm")
+    result = run_cli("reco", "evaluate", "--interactions", str(log), "--test-items", str(held), "--json", "--no-lightfm")
     assert result.returncode == 0, result.stderr
     assert result.stderr.strip() == ""
     assert json.loads(result.stdout)["features"] == 0
@@ -831,7 +832,7 @@ def test_a_plot_that_cannot_be_written_is_refused_before_the_evaluation(tmp_path
     if not Path("/proc/self").is_dir():
         pytest.skip("no /proc on this system")
     log_path, items_path = _log(tmp_path)
-    result = run_cli_here("reco", "evaluate", "--interactions", str(log_path), "--items", str(items_path),
+    result = run_cli("reco", "evaluate", "--interactions", str(log_path), "--items", str(items_path),
                      "--cutoff", "2024-06-01", "--no-lightfm", "--json", "--plot", "/proc/self/tradeoff.png")
     assert result.returncode == 5, result.stderr
     assert "/proc/self/tradeoff.png cannot be written" in " ".join(result.stderr.split()), result.stderr
@@ -1259,11 +1260,11 @@ def test_an_item_table_keyed_by_ids_and_a_log_without_features_are_read_and_told
     lines = items.read_text(encoding="utf-8").splitlines()
     renamed = tmp_path / "anime_info.csv"
     renamed.write_text("\n".join(["anime_ids" + lines[0][len("item_id"):], *lines[1:]]) + "\n", encoding="utf-8")
-    result = run_cli_here("reco", "evaluate", "--interactions", str(log), "--items", str(renamed), "--cutoff", "2024-06-01",
+    result = run_cli("reco", "evaluate", "--interactions", str(log), "--items", str(renamed), "--cutoff", "2024-06-01",
                      "--k", "3", "--json", "--no-lightfm")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["features"] > 0
-    bare = run_cli_here("reco", "evaluate", "--interactions", str(log), "--cutoff", "2024-06-01", "--k", "3", "--json",
+    bare = run_cli("reco", "evaluate", "--interactions", str(log), "--cutoff", "2024-06-01", "--k", "3", "--json",
                    "--no-lightfm")
     assert bare.returncode == 0, bare.stderr
     assert [w for w in json.loads(bare.stdout)["warnings"] if w.startswith("No item has a feature")]

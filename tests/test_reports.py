@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from conftest import run_cli
+from conftest import run_cli_here as run_cli
 from culturecoop.analytics import REPORTS, ReportResult, refresh, run_report
 from culturecoop.analytics.wording import column_label
 from culturecoop.errors import UserError

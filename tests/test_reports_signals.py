@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from conftest import SYNTH_TODAY, run_cli
+from conftest import SYNTH_TODAY
+from conftest import run_cli_here as run_cli
 from culturecoop.analytics import run_report
 from culturecoop.warehouse.engine import Warehouse
 

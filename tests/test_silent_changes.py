@@ -18,7 +18,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import run_cli
+from conftest import run_cli_here as run_cli
 from culturecoop.errors import UserError
 from culturecoop.ingest import read
 from culturecoop.ingest.package import MemberInfo, verify_package

@@ -20,7 +20,7 @@ from typing import Any
 import pyarrow.parquet as pq
 import yaml
 
-from conftest import run_cli
+from conftest import run_cli_here as run_cli
 
 _FIRST = ["Emily", "Ethan", "Olivia", "Noah", "Chloé", "Liam", "Maya", "Lucas"]
 _LAST = ["Whitfield", "Kowalczyk", "Nguyen", "Tremblay", "Singh", "Okafor", "Gagnon", "Rossi"]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
+from conftest import run_cli_here as run_cli
 from culturecoop.analytics import run_report
 from culturecoop.privacy import audit
 from culturecoop.warehouse.engine import Warehouse

@@ -172,7 +172,7 @@ def test_peer_groups_need_three_peers_none_readable_by_another() -> None:
 
 
 def test_cli_privacy_policy_and_budget(tmp_path: Path) -> None:
-    from conftest import run_cli
+    from conftest import run_cli_here as run_cli
     from test_reports_support import tiny_cooperative
 
     db = tmp_path / "w.duckdb"
@@ -194,7 +194,7 @@ def test_cli_privacy_policy_and_budget(tmp_path: Path) -> None:
 def test_an_epsilon_that_protects_nobody_is_refused(tmp_path: Path) -> None:
     """`privacy set --budget 1e308` (or --epsilon 50) was saved: the noise then hides nobody, and the
     policy read as differential privacy all the same."""
-    from conftest import run_cli
+    from conftest import run_cli_here as run_cli
 
     db = tmp_path / "w.duckdb"
     Warehouse(db, create=True).close()

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pytest
 
+from conftest import run_cli_here
 from culturecoop.linkage.clustering import cluster
 from culturecoop.linkage.evaluate import identity_quality, pairwise_quality
 from culturecoop.linkage.febrl import load_into
@@ -23,10 +22,8 @@ from culturecoop.warehouse.engine import Warehouse
 
 
 def run_cli(*args: str, lang: str = "en") -> subprocess.CompletedProcess[str]:
-    """The real `culturecoop` command in a subprocess."""
-    env = {**os.environ, "CULTURECOOP_LANG": lang}
-    return subprocess.run([sys.executable, "-m", "culturecoop.cli.main", *args],
-                          capture_output=True, text=True, env=env, timeout=600)
+    """The real `culturecoop` command, run in this process through the CLI's error boundary."""
+    return run_cli_here(*args, lang=lang)
 
 
 SECRET = b"s" * 32

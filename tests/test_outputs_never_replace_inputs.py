@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
+from conftest import run_cli_here as run_cli
 from test_reports_support import tiny_cooperative
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.conftest import run_cli
+from tests.conftest import run_cli_here as run_cli
 from tests.test_reports_support import tiny_cooperative
 
 from culturecoop.governance.accounts import create_account

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from tests.conftest import run_cli
+from tests.conftest import run_cli_here as run_cli
 
 from culturecoop.reco.features import fit_encoder
 

@@ -357,10 +357,16 @@ def _cutoff_report(log: Path, table: Path) -> dict[str, Any]:
     return report
 
 
-def test_compressed_and_json_files_read_like_their_csv(tmp_path: Path) -> None:
+def test_compressed_and_json_files_read_like_their_csv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Data sets are published compressed (``ratings.csv.gz``, a zip of one file) or as JSON lines
     (Amazon's reviews: ``parent_asin``, times in milliseconds, categories as a list), and logs are
-    kept in spreadsheets: each gives the report the plain CSV gives."""
+    kept in spreadsheets: each gives the report the plain CSV gives, and its converted copy is gone
+    when the evaluation ends (not when the program does: Ctrl-C ends it without the program's cleanup)."""
+    import tempfile
+
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     log, items = _log(tmp_path)
     expected = _cutoff_report(log, items)
     packed = tmp_path / "packed"
@@ -393,6 +399,7 @@ def test_compressed_and_json_files_read_like_their_csv(tmp_path: Path) -> None:
     assert report["test"] == expected["test"]
     assert report["models"]["hybrid"]["ndcg"] == expected["models"]["hybrid"]["ndcg"]
     assert report["models"]["genre_popularity"]["ndcg"] == expected["models"]["genre_popularity"]["ndcg"]
+    assert list(scratch.iterdir()) == []
     # Amazon's reviews name the variant bought (``asin``) and its product (``parent_asin``); the
     # metadata is keyed by product: the log is read by the column the item table uses.
     (packed / "variants.jsonl").write_text("".join(json.dumps(

@@ -372,7 +372,10 @@ def evaluate_command(
     knob = DEFAULT_DIVERSITY if diversity is None else diversity
     if not 0 <= knob <= 1:
         raise UserError(_("--diversity must be between 0 (the model's order) and 1; the default is {default}.").format(default=DEFAULT_DIVERSITY))
-    with console.status(_("Evaluating…")) as status:
+    from culturecoop.reco.logs import copies_removed_after
+
+    # The log's converted copies (decompressed, recoded) go when the evaluation ends, Ctrl-C included.
+    with copies_removed_after(), console.status(_("Evaluating…")) as status:
         def progress(stage: str, done: int, total: int) -> None:
             status.update(_evaluation_stage(stage, done, total))
         if synth is not None:

@@ -27,13 +27,13 @@ CAPS = {"attendances": 24, "tickets": 48, "revenue": 2000}
 MEMBER_FIGURES = """
 WITH people AS (
   SELECT p.member_id, count(*) AS patrons, count_if(p.first_day < $date_from) AS returning
-  FROM analytics_pool AS p JOIN member AS m ON m.member_id = p.member_id
+  FROM analytics_pool AS p
   WHERE (p.active & $period_mask) <> 0
   GROUP BY p.member_id
 ), sums AS (
   SELECT mm.member_id, CAST(sum(mm.attendances) AS BIGINT) AS attendances,
          CAST(sum(mm.tickets) AS BIGINT) AS tickets, CAST(sum(mm.revenue) AS DECIMAL(18, 2)) AS revenue
-  FROM analytics_member_month AS mm JOIN member AS m ON m.member_id = mm.member_id
+  FROM analytics_member_month AS mm
   WHERE mm.month BETWEEN $date_from AND $date_to
   GROUP BY mm.member_id
 )
@@ -47,7 +47,6 @@ WITH per_patron AS (
   SELECT v.member_id, v.person, count(*) AS attendances, sum(v.tickets) AS tickets,
          sum(v.revenue) AS revenue, min(v.first_day) AS first_day
   FROM analytics_visit AS v
-  JOIN member AS m ON m.member_id = v.member_id
   WHERE v.pooled AND v.event_day BETWEEN $date_from AND $date_to
   GROUP BY v.member_id, v.person
 )

@@ -12,7 +12,6 @@ import codecs
 import csv
 import io
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,11 +33,11 @@ def _export_columns(export: Path, encoding: str) -> dict[str, list[str]]:
     any table: CSV in any separator and encoding, Excel, JSON, compressed."""
     if not export.is_file():
         raise UserError(_("Export file {path} does not exist; check the path.").format(path=export))
-    with tempfile.TemporaryDirectory(prefix="culturecoop-ids-") as scratch, copies_removed_after():
+    with copies_removed_after() as scratch:
         # One JSON document (an API's answer saved to a file): its records, as ``prepare`` read them.
-        source = as_json_lines(export, Path(scratch) / "export.jsonl") if is_document(export) else export
+        source = as_json_lines(export, scratch / "export.jsonl") if is_document(export) else export
         if source == export:
-            source = _recoded(export, encoding, Path(scratch) / "export.csv")
+            source = _recoded(export, encoding, scratch / "export.csv")
         return _columns_of(source, export)
 
 

@@ -303,15 +303,16 @@ _SCRATCH_IN: ContextVar[Path | None] = ContextVar("culturecoop_scratch_in", defa
 
 
 @contextmanager
-def copies_removed_after() -> Iterator[None]:
+def copies_removed_after() -> Iterator[Path]:
     """Within this block, the converted copies of input files (decompressed, recoded, a workbook's
     sheet as CSV) are made in one folder removed when the block ends. A server reads a member's
     export in such a block: a copy of personal data does not wait in the temporary folder until
-    the server stops, and a thousand uploads leave no thousand copies."""
+    the server stops, and a thousand uploads leave no thousand copies. Yields the folder, for the
+    caller's own copies."""
     with tempfile.TemporaryDirectory(prefix="culturecoop-input-") as folder:
         token = _SCRATCH_IN.set(Path(folder))
         try:
-            yield
+            yield Path(folder)
         finally:
             _SCRATCH_IN.reset(token)
 

@@ -19,6 +19,15 @@ CAMPAIGN_STEPS = {
     "campaign_send_interrupted": _("On {when}, the sending of campaign {campaign} stopped (the mail server stopped answering); it resumes where it stopped."),
     "campaign_sent": _("On {when}, {who} finished a sending run of campaign {campaign}."),
 }
+# The same steps of a campaign the page cannot name by its subject (another member's: its
+# identifier, « cmp_7dfe108e62e8 », told the reader nothing).
+CAMPAIGN_STEPS_UNNAMED = {
+    "campaign_created": _("On {when}, {who} created a campaign."),
+    "campaign_approved": _("On {when}, {who} approved a campaign."),
+    "campaign_send_started": _("On {when}, {who} started sending a campaign."),
+    "campaign_send_interrupted": _("On {when}, the sending of a campaign stopped (the mail server stopped answering); it resumes where it stopped."),
+    "campaign_sent": _("On {when}, {who} finished a sending run of a campaign."),
+}
 # Releases that are not report tabs: the target audience tab's and the campaigns'.
 ACTION_RELEASES = {"campaign": _("Campaign size"), "campaign_results": _("Campaign results"),
                    "audience_preview": _("Likely audience of an upcoming event"), "audience": _("Saved audience"),
@@ -60,7 +69,8 @@ def _who(entry: Mapping[str, Any], member_id: str, accounts: Mapping[str, Any], 
                      role=t(ROLE_WORDS.get(account.role, account.role)))
         return t("an account of your organisation that no longer exists")
     if actor.startswith("cli:"):
-        return t("the cooperative, from the command line")
+        # Ends with a comma like « {member}, another member, »: the verb follows.
+        return t("the cooperative, from the command line,")
     return t("the cooperative")
 
 
@@ -93,10 +103,12 @@ def audit_line(entry: Mapping[str, Any], member_id: str, accounts: Mapping[str, 
     if action == "campaign" and report in CAMPAIGN_STEPS:
         campaign = str(params.get("campaign", ""))
         subject = (campaigns or {}).get(campaign) if entry.get("member_id") == member_id else None
-        # The member's own campaign by its subject; another member's keeps its identifier.
+        # The member's own campaign by its subject; another member's is « a campaign ».
         if subject:
             campaign = f"« {subject} »" if t.language == "fr" else f"“{subject}”"
-        sentence = t(CAMPAIGN_STEPS[report], when=fields["when"], who=fields["who"], campaign=campaign)
+            sentence = t(CAMPAIGN_STEPS[report], when=fields["when"], who=fields["who"], campaign=campaign)
+        else:
+            sentence = t(CAMPAIGN_STEPS_UNNAMED[report], when=fields["when"], who=fields["who"])
     elif action == "refused":
         sentence = t("On {when}, {who} asked for “{report}”{period}: refused, the privacy budget was spent.", **fields)
     elif action == "re-release":

@@ -1,0 +1,49 @@
+"""What a francophone reader sees in sentences and charts built without the app: the audit lines
+of the Transparency tab, the charts' scales, the tabs' words (issue QA s34). Pure functions only:
+no cooperative is built here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from web.leaks import raw_codes
+
+from culturecoop.web.i18n import Translator
+from culturecoop.web.views.transparency import audit_line
+
+A, B = "jazz-dieze", "billets-boreal"
+NAMES = {A: "Club de jazz Le Dièse", B: "Billets Boréal"}
+
+
+def _entry(**fields: Any) -> dict[str, Any]:
+    return {"seq": 3, "recorded_at": "2026-12-06T17:12:00", "actor": "web:someone", "member_id": A,
+            "action": "release", "report": "elsewhere", "parameters": {"from": "2025-09-01", "to": "2026-08-31"},
+            "epsilon": 0.0, "cells_released": 38, "cells_suppressed": 9, "members_touched": [A, B]} | fields
+
+
+def test_the_command_line_is_followed_by_a_comma_before_the_verb() -> None:
+    """« la coopérative, en ligne de commande a consulté » read as if the command line consulted."""
+    fr = audit_line(_entry(actor="cli:root"), A, {}, NAMES, Translator("fr")).sentence
+    assert "la coopérative, en ligne de commande, a consulté « Ailleurs »" in fr, fr
+    en = audit_line(_entry(actor="cli:root"), A, {}, NAMES, Translator("en")).sentence
+    assert "the cooperative, from the command line, consulted" in en, en
+
+
+def test_another_members_campaign_is_a_campaign_not_its_identifier() -> None:
+    """Billets Boréal's campaign showed on Le Dièse's Transparency tab as « a créé la campagne
+    cmp_7dfe108e62e8 »: an identifier the reader cannot use (and its subject is not theirs to read)."""
+    t = Translator("fr")
+    for step, words in (("campaign_created", "a créé une campagne."), ("campaign_approved", "a approuvé une campagne."),
+                        ("campaign_send_started", "a commencé l’envoi d’une campagne."),
+                        ("campaign_sent", "a terminé un envoi d’une campagne."),
+                        ("campaign_send_interrupted", "l’envoi d’une campagne s’est interrompu")):
+        entry = _entry(member_id=B, action="campaign", report=step, parameters={"campaign": "cmp_7dfe108e62e8"},
+                       members_touched=[B])
+        sentence = audit_line(entry, A, {}, NAMES, t).sentence
+        assert words in sentence and "cmp_" not in sentence and not raw_codes(sentence), sentence
+        if step != "campaign_send_interrupted":
+            assert ", Billets Boréal, un autre membre, a " in sentence, sentence
+    # The member's own campaign is still named by its subject.
+    own = _entry(action="campaign", report="campaign_created", parameters={"campaign": "cmp_1"})
+    sentence = audit_line(own, A, {}, NAMES, t, {"cmp_1": "La nouvelle saison"}).sentence
+    assert "a créé la campagne « La nouvelle saison »" in sentence, sentence

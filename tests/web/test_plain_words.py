@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from web.leaks import raw_codes
+import pytest
 
 from culturecoop.web.i18n import Translator
 from culturecoop.web.views.transparency import audit_line
+from web.leaks import raw_codes
 
 A, B = "jazz-dieze", "billets-boreal"
 NAMES = {A: "Club de jazz Le Dièse", B: "Billets Boréal"}
@@ -47,3 +48,27 @@ def test_another_members_campaign_is_a_campaign_not_its_identifier() -> None:
     own = _entry(action="campaign", report="campaign_created", parameters={"campaign": "cmp_1"})
     sentence = audit_line(own, A, {}, NAMES, t, {"cmp_1": "La nouvelle saison"}).sentence
     assert "a créé la campagne « La nouvelle saison »" in sentence, sentence
+
+
+def test_a_lift_map_colours_twice_and_half_as_often_equally_far_from_1() -> None:
+    """Affinités: on a linear scale from 0 to the strongest pair (classical × opera, 8.3), a pair at
+    2.8 was near white (« neither more nor less ») while 0.5 was mid-blue. Twice and half as often
+    now sit as far from 1 on either side, and the colour bar reads in French ratios."""
+    from culturecoop.web import charts
+
+    genres = ["Jazz", "Blues", "Opéra", "Musique classique"]
+    z = [[None, 2.8, 0.5, 2.0], [2.8, None, 1.0, None], [0.5, 1.0, None, 8.3], [2.0, None, 8.3, None]]
+    figure = charts.heatmap("Lift", genres, genres, z, Translator("fr"), x_title="Genre B", y_title="Genre A",
+                            value_title="Lift", unit="times", midpoint=1.0)
+    trace = figure["data"][0]
+
+    def position(row: int, col: int) -> float:  # where a cell falls on the colour scale, 0 to 1
+        value = trace["z"][row][col]
+        return float((value - trace["zmin"]) / (trace["zmax"] - trace["zmin"]))
+
+    assert 0.5 - position(0, 2) == pytest.approx(position(0, 3) - 0.5) and position(0, 3) > 0.6  # 0.5 and 2
+    assert position(1, 2) == 0.5  # 1: white
+    assert position(0, 1) > 0.7  # 2.8: well into the red half, not near white
+    assert trace["customdata"][0][1] == 2.8 and "customdata" in trace["hovertemplate"]  # the hover tells 2,80 ×
+    ticks = dict(zip(trace["colorbar"]["tickvals"], trace["colorbar"]["ticktext"], strict=True))
+    assert ticks[-1] == "0,5\u00a0×" and ticks[0] == "1\u00a0×" and ticks[1] == "2\u00a0×" and ticks[3] == "8\u00a0×", ticks

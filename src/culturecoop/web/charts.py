@@ -9,6 +9,7 @@ A suppressed cell is a gap (None), never a zero.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -208,18 +209,31 @@ def heatmap(title: str, x: Sequence[str], y: Sequence[str], z: Sequence[Sequence
         "hovertemplate": "%{y} · %{x}: " + _hover(unit, t, "z") + "<extra></extra>",
     }
     if midpoint is not None:
-        # Diverging around ``midpoint``: blue below, white at it, red above (values from 0).
-        top = max((float(v) for row in z for v in row if v is not None), default=midpoint * 2)
-        top = max(top, midpoint * 1.5)
-        at = midpoint / top
-        trace.update({"colorscale": [[0, "#2166ac"], [at / 2, "#92c5de"], [at, "#f7f7f7"], [(1 + at) / 2, "#f4a582"],
-                                     [1, "#b2182b"]], "zmin": 0, "zmax": top})
+        _ratio_scale(trace, z, midpoint, unit, t)
     else:
         trace.update({"colorscale": "Blues", "reversescale": True, "zmin": 0})
     layout = _layout(title, t, height=max(320, 24 * len(y) + 140))
     layout["xaxis"] = {"title": {"text": x_title}, "automargin": True, "type": "category", "side": "bottom"}
     layout["yaxis"] = {"title": {"text": y_title}, "automargin": True, "type": "category", "autorange": "reversed"}
     return {"data": [trace], "layout": layout}
+
+
+def _ratio_scale(trace: dict[str, Any], z: Sequence[Sequence[Any]], midpoint: float, unit: str, t: Translator) -> None:
+    """Colour a grid of ratios by their logarithm around ``midpoint``: blue below, white at it, red
+    above, twice and half as often equally far from it. On a linear scale from 0 one strong pair
+    (8.3) stretched the red side so far that every other pair above 1 (2.8) was near white, read as
+    « neither more nor less », while 0.5 was already mid-blue. The colour bar is labelled in ratios
+    (0,5 ×, 1 ×, 2 ×…) and the hover text gives each cell's own ratio."""
+    values = [[None if v is None else float(v) for v in row] for row in z]
+    floor = midpoint / 16  # a ratio of 0 has no logarithm: drawn as the deepest blue drawn
+    logs = [[None if v is None else math.log2(max(v, floor) / midpoint) for v in row] for row in values]
+    reach = max([1.0, *(abs(v) for row in logs for v in row if v is not None)])
+    steps = range(-math.floor(reach), math.floor(reach) + 1)
+    trace.update({"z": logs, "customdata": values, "zmin": -reach, "zmax": reach,
+                  "colorscale": [[0, "#2166ac"], [0.25, "#92c5de"], [0.5, "#f7f7f7"], [0.75, "#f4a582"], [1, "#b2182b"]],
+                  "hovertemplate": "%{y} · %{x}: " + _hover(unit, t, "customdata") + "<extra></extra>"})
+    trace["colorbar"].update({"tickvals": list(steps),
+                              "ticktext": [t.number(midpoint * 2.0 ** k, max(0, -k)) + "\u00a0×" for k in steps]})
 
 
 def _active_reach(x: Sequence[Any], series: Sequence[Sequence[Any]], marker_x: Any) -> float | None:

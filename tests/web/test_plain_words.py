@@ -72,3 +72,15 @@ def test_a_lift_map_colours_twice_and_half_as_often_equally_far_from_1() -> None
     assert trace["customdata"][0][1] == 2.8 and "customdata" in trace["hovertemplate"]  # the hover tells 2,80 ×
     ticks = dict(zip(trace["colorbar"]["tickvals"], trace["colorbar"]["ticktext"], strict=True))
     assert ticks[-1] == "0,5\u00a0×" and ticks[0] == "1\u00a0×" and ticks[1] == "2\u00a0×" and ticks[3] == "8\u00a0×", ticks
+
+
+def test_the_main_area_is_named_as_the_tables_sector() -> None:
+    """Public: « 89 % de vos clients habitent la région Montréal » (no « de »), and « la région Hors
+    Canada », « la région Ville de Québec » for other members: the area is the table's « Secteur »."""
+    from culturecoop.analytics.insights import Insight, Value
+
+    for area, said in (("Montréal", "habitent le secteur Montréal."), ("City of Québec", "habitent le secteur Ville de Québec."),
+                       ("Outside Canada", "habitent le secteur Hors du Canada.")):
+        insight = Insight("audience.main_area", "{share} of your patrons live in {area}.",
+                          {"share": Value("percent", 0.89), "area": Value("label", area)})
+        assert insight.text("fr") == f"89 % de vos clients {said}".replace(" %", "\u00a0%"), insight.text("fr")

@@ -84,3 +84,16 @@ def test_the_main_area_is_named_as_the_tables_sector() -> None:
         insight = Insight("audience.main_area", "{share} of your patrons live in {area}.",
                           {"share": Value("percent", 0.89), "area": Value("label", area)})
         assert insight.text("fr") == f"89 % de vos clients {said}".replace(" %", "\u00a0%"), insight.text("fr")
+
+
+def test_the_contribution_says_the_recommendations_share_without_their_metrics_name() -> None:
+    """Contribution: « 4,5 points de nDCG@10 sur 19,4 »: the name of a ranking metric, in a sentence
+    for a marketing manager (the table beneath says what is measured, in words)."""
+    from culturecoop.web.views.contribution import contribution_view
+
+    data = {"members": 6, "functions": {"recommendation": {"total": 19.4, "member": 4.48, "fraction": 0.231}}}
+    for language in ("fr", "en"):
+        (point,) = contribution_view(data, Translator(language)).points
+        assert "nDCG" not in point and "@" not in point, point
+    (point,) = contribution_view(data, Translator("fr")).points
+    assert point == "23,1\u00a0% de la précision gagnée par les recommandations sur les événements des membres : 4,5 points sur 19,4.", point

@@ -20,7 +20,7 @@ from culturecoop.web.i18n import Translator, _
 SAID = {
     "insight": (_("{share} of the report cells the cooperative could publish above the privacy threshold: about {yours} of {total}."), 0),
     "linkage": (_("{share} of the people recognized at several members thanks to the pooled data: about {yours} of {total}."), 0),
-    "recommendation": (_("{share} of the recommendations' accuracy on the members' events: {yours} of {total} points of nDCG@10."), 1),
+    "recommendation": (_("{share} of the accuracy the recommendations gained on the members' events: {yours} points of {total}."), 1),
     "conversions": (_("{share} of the people of saved event audiences who then bought a ticket to that event: about {yours} of {total}."), 0),
 }
 SHORT_NAMES = {

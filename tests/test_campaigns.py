@@ -433,7 +433,7 @@ def test_with_noise_on_the_revenue_is_noisy_too_and_cuped_is_not_shown(coop: dic
     # The dashboard draws the one estimate there is.
     shown = results_view(noisy, {}, Translator("fr"))
     assert "comptes bruités" in " ".join(shown.lift_sentence.split())
-    assert shown.chart is not None and [list(bar["x"]) for bar in shown.chart["data"]] == [["Deux proportions"]]
+    assert shown.chart is not None and [list(bar["x"]) for bar in shown.chart["data"]] == [["Comparaison directe"]]
 
 
 def test_a_simulated_response_books_the_shows_to_come(coop: dict[str, Any]) -> None:

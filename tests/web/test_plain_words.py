@@ -97,3 +97,21 @@ def test_the_contribution_says_the_recommendations_share_without_their_metrics_n
         assert "nDCG" not in point and "@" not in point, point
     (point,) = contribution_view(data, Translator("fr")).points
     assert point == "23,1\u00a0% de la précision gagnée par les recommandations sur les événements des membres : 4,5 points sur 19,4.", point
+
+
+def test_a_campaigns_lift_is_drawn_in_points_with_plain_names() -> None:
+    """Campagnes: the lift (+7,0 points, as the sentence says) was drawn on an axis ticked « 10 % »
+    (a relative change, to a reader), its bars named « Deux proportions » under « Estimation »."""
+    from culturecoop.web.views.campaigns import results_view
+
+    lift = {"difference": 0.07, "low": 0.041, "high": 0.099}
+    results = {"k": 10, "campaign_id": "cmp_1", "status": "sent", "arms": [], "first_sent_at": "2026-12-06",
+               "lift": {"available": True, "rate_treatment": 0.154, "rate_holdout": 0.084, "two_proportion": lift,
+                        "cuped": lift}}
+    chart = results_view(results, {}, Translator("fr")).chart
+    assert chart is not None
+    axis, bars = chart["layout"]["yaxis"], chart["data"][0]
+    assert axis["ticksuffix"] == "\u00a0pts" and bars["y"] == [7.0, 7.0], (axis, bars["y"])
+    assert "pts" in bars["hovertemplate"] and "%" not in bars["hovertemplate"].replace("%{", "")
+    assert bars["x"] == ["Comparaison directe", "Avec les dépenses passées (CUPED)"]
+    assert chart["layout"]["xaxis"]["title"]["text"] == "Mode de calcul"

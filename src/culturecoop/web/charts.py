@@ -21,12 +21,13 @@ PALETTE = ("#1f5f8b", "#d1495b", "#edae49", "#66a182", "#8e6c8a", "#00798c", "#e
 MUTED = "#b8c0cc"
 RISING, FALLING = "#2f7d4f", "#b5461f"
 LINE_DASHES = ("solid", "dash", "dot", "dashdot")
-UNITS = ("count", "percent", "money", "times", "days")
+UNITS = ("count", "percent", "points", "money", "times", "days")
 Figure = dict[str, Any]
 
 
 def _scaled(values: Sequence[Any], unit: str) -> list[Any]:
-    if unit != "percent":
+    """Shares and differences of shares travel as percentages (0.386 → 38.6)."""
+    if unit not in ("percent", "points"):
         return [None if v is None else v for v in values]
     return [None if v is None else round(float(v) * 100, 2) for v in values]
 
@@ -35,6 +36,8 @@ def _axis(title: str, unit: str, t: Translator, **extra: Any) -> dict[str, Any]:
     axis: dict[str, Any] = {"title": {"text": title}, "automargin": True, "zeroline": True, **extra}
     if unit == "percent":
         axis["ticksuffix"] = "\u00a0%" if t.language == "fr" else "%"
+    elif unit == "points":  # a difference of two shares: « +7 pts », never « 7 % » (a relative change)
+        axis["ticksuffix"] = "\u00a0pts"
     elif unit == "money":
         prefix, suffix = _money_affixes(t)
         axis["tickprefix" if prefix else "ticksuffix"] = prefix or suffix
@@ -55,6 +58,8 @@ def _hover(unit: str, t: Translator, value: str = "y") -> str:
     """Plotly's hover format for a value of ``unit`` (d3 formats; separators from the layout)."""
     if unit == "percent":
         return "%{" + value + ":,.1f}" + ("\u00a0%" if t.language == "fr" else "%")
+    if unit == "points":
+        return "%{" + value + ":+,.1f}\u00a0pts"
     if unit == "money":
         prefix, suffix = _money_affixes(t)
         return prefix + "%{" + value + ":,.2f}" + suffix

@@ -48,7 +48,7 @@ def results_view(results: dict[str, Any], previews: dict[str, dict[str, str]], t
 
         rates = {"treated": t.percent(lift["rate_treatment"]), "held": t.percent(lift["rate_holdout"]),
                  "d": points(simple["difference"]), "low": points(simple["low"]), "high": points(simple["high"])}
-        estimates = [(t("Two proportions"), simple)]
+        estimates = [(t("Simple comparison"), simple)]
         if adjusted is None:  # noise on: no CUPED estimate (it rests on each person's figures)
             sentence = t("Conversion {treated} with the campaign against {held} without: a difference of {d} points (95 % interval {low} to {high}), from counts with differential-privacy noise. The estimate that takes past spending into account (CUPED) is not shown with noise on: it rests on each person's figures.",
                          **rates)
@@ -59,7 +59,7 @@ def results_view(results: dict[str, Any], previews: dict[str, dict[str, str]], t
         chart = charts.bars(
             t("Difference in conversion rate, campaign minus holdout"), [name for name, _e in estimates],
             [(t("Difference"), [e["difference"] for _n, e in estimates])], t,
-            value_title=t("Percentage points"), category_title=t("Estimate"), unit="percent", baseline=0.0,
+            value_title=t("Percentage points"), category_title=t("How it is measured"), unit="points", baseline=0.0,
             errors=([e["low"] for _n, e in estimates], [e["high"] for _n, e in estimates]))
     elif results.get("first_sent_at") is None:
         sentence = t("The campaign has not been sent yet: there is no lift to measure.")

@@ -108,6 +108,10 @@ def check_tab(p: Page, lang: str, width: int, slug: str) -> None:
         # A heatmap names every row and column (Plotly drops every other label when they crowd).
         labels = chart.evaluate(HEATMAP_LABELS)
         assert labels is None or (labels["shown_x"], labels["shown_y"]) == (labels["x"], labels["y"]), (slug, width, labels)
+        # A map coloured by another scale (a lift by its logarithm) lists each cell's own value in its
+        # table, not the colour's (« 1,49 » for a lift of 2,8).
+        listed = chart.evaluate(HEATMAP_TABLE)
+        assert listed is None or listed["apart"] <= 0.006, (slug, listed)  # the table writes 2 decimals at most
     if TABS_BY_SLUG[slug].pooled:
         assert page.locator(".aggregate .badge").count() == 1
     if lang == "fr":
@@ -128,6 +132,21 @@ HEATMAP_LABELS = """(chart) => {
   if (!heat) return null;
   const shown = letter => chart.querySelectorAll('.' + letter + 'tick text').length;
   return {x: heat.x.length, y: heat.y.length, shown_x: shown('x'), shown_y: shown('y')};
+}"""
+
+
+# A heatmap that carries each cell's own value (customdata) against its table's first data row:
+# how far apart they are at most (None for another chart).
+HEATMAP_TABLE = """(chart) => {
+  const plot = chart.data ? chart : chart.querySelector('.js-plotly-plot');
+  const heat = ((plot && plot.data) || []).find(t => t.type === 'heatmap');
+  const table = chart.parentNode.querySelector('details.chart-data table');
+  if (!heat || !heat.customdata || !table) return null;
+  const read = text => text === '–' ? null : Number(text.replace(/\\s/g, '').replace(',', '.').replace(/[^0-9.-]/g, ''));
+  const cells = [...table.tBodies[0].rows[0].cells].slice(1).map(c => read(c.textContent));
+  const values = heat.customdata[0];
+  const apart = cells.map((c, i) => (c === null) !== (values[i] === null) ? Infinity : c === null ? 0 : Math.abs(c - values[i]));
+  return {cells: cells, values: values, apart: Math.max(0, ...apart)};
 }"""
 
 

@@ -104,9 +104,11 @@
     var layout = figure.layout, title = function (axis) { return axis && axis.title ? plain(axis.title.text) : ""; };
     var heat = figure.data.filter(function (t) { return t.type === "heatmap"; })[0];
     if (heat) {
+      // A grid coloured by another scale (a lift by its logarithm) carries each cell's own value.
+      var grid = heat.customdata || heat.z;
       return { head: [title(layout.yaxis) + " / " + title(layout.xaxis)].concat(heat.x.map(String)),
                rows: heat.y.map(function (y, i) {
-                 return [String(y)].concat(heat.z[i].map(function (z) { return cell(z, heat.colorbar); }));
+                 return [String(y)].concat(grid[i].map(function (z) { return cell(z, heat.colorbar); }));
                }) };
     }
     var series = [], keys = [], byKey = Object.create(null);

@@ -153,8 +153,9 @@ def test_where_the_buyer_lives_is_no_venue(header: str, tmp_path: Path) -> None:
     # Each word in the other language or gender reads as its counterpart already did.
     ("Expirée", "cancelled"), ("Émise", "sold"), ("Finalisée", "sold"), ("Approuvé", "sold"), ("Approuvée", "sold"),
     ("Acceptée", "sold"), ("Réédité", "exchanged"), ("Attended", "sold"), ("Not attended", "sold"),
-    # A box office's journal of operations typing each line (« Type d'opération » : Vente, Retour).
-    ("Vente", "sold"), ("Retour", "refunded"),
+    # A box office's journal of operations typing each line (« Type d'opération » : Vente, Retour; La Vitrine
+    # types its comps « Billet de faveur »: read as a status once « Vente » is known).
+    ("Vente", "sold"), ("Retour", "refunded"), ("Billet de faveur", "sold"),
 ])
 def test_status_words_in_both_languages(label: str, status: str) -> None:
     assert classify_status(label) == status

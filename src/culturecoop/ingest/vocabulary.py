@@ -409,6 +409,8 @@ STATUS_WORDS: dict[str, str] = {
     "expiree": "cancelled", "emise": "sold", "finalise": "sold", "finalisee": "sold", "approuve": "sold",
     "approuvee": "sold", "acceptee": "sold", "reedite": "exchanged", "reeditee": "exchanged", "attended": "sold",
     "vente": "sold", "retour": "refunded",
+    # A comp in a French box office's words (La Vitrine's « Billet de faveur »): a ticket given, at 0.
+    "billet de faveur": "sold", "faveur": "sold",
     # A payment that failed or was refused is no sale; a chargeback gives the money back.
     "declined": "cancelled", "failed": "cancelled", "echoue": "cancelled", "echouee": "cancelled",
     "refuse": "cancelled", "refusee": "cancelled", "payment failed": "cancelled", "paiement refuse": "cancelled",

@@ -94,7 +94,9 @@ HEADERS: dict[str, tuple[str, ...]] = {
                      # « Heure de fin »): when the booking was sent.
                      "horodateur", "horodatage", "timestamp", "zeitstempel", "marca temporal",
                      "informazioni cronologiche", "submitted at", "submission date", "date de soumission",
-                     "date d envoi", "heure de fin", "completion time"),
+                     "date d envoi", "heure de fin", "completion time",
+                     # A box office's booking or issue time ("Booked at", "Sold on", "Issued at").
+                     "booked at", "booked on", "date booked", "sold on", "date sold", "issued at", "issued on"),
     # « Réglé », « Payé », "Paid": whether the booking was paid (« Règlement » is how: CB, chèque).
     "status": ("bestellstatus", "zahlungsstatus", "status", "statut", "regle", "paye", "paid", "attendee status", "ticket status", "order status", "statut commande",
                "statut de la commande", "statut du billet", "etat", "state", "seat status", "etat du billet",
@@ -103,7 +105,8 @@ HEADERS: dict[str, tuple[str, ...]] = {
                "transaction type", "type de transaction", "type transaction", "transaktionstyp", "buchungsart",
                "tipo transaccion", "tipo de transaccion", "tipo operazione", "tipo transacao", "tipo de transacao"),
     "quantity": ("anzahl", "menge", "anzahl tickets", "quantity", "qty", "quantite", "qte", "nb", "nombre", "nombre de billets", "nb billets",
-                 "billets", "nb de billets", "nb de places", "nbre billets", "nbre de billets", "nbre places",
+                 "billets", "nb de billets", "nb de places", "nbre billets", "nbre de billets", "nbre places", "nbre",
+                 "nbr", "nbre de places",
                  "nb places", "places", "tickets", "admissions", "count", "seats", "nombre de places",
                  # The persons of a booking, in a tour or museum booking system's words (FareHarbor's "Pax").
                  "pax", "total pax", "nb pax", "number of participants", "nombre de participants",
@@ -131,7 +134,13 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "currency": ("currency", "devise", "monnaie", "currency code", "code devise", "ticket currency"),
     "channel": ("outlet", "sales outlet", "point of sale", "verkaufskanal", "vertriebsweg", "channel", "canal", "canal de vente", "sales channel", "mode of sale", "point de vente",
                 "source", "sale channel", "origine", "order source", "mode de vente", "vendu par", "sold via",
-                "origine de la vente"),
+                "origine de la vente",
+                # Where the sale was made (« Lieu de vente » : Caisse, Internet; Ticketmaster Archtics'
+                # ``sell_location``; "Sales Location": Online, Box Office) and a French promoter's
+                # distribution network (« Réseau » : FNAC, Ticketmaster, guichet): no venue.
+                "lieu de vente", "sales location", "sell location", "sale location", "selling location",
+                "location of sale", "sales point", "sold by", "reseau", "reseau de vente", "reseau de distribution",
+                "reseau vente"),
     "event_id": ("event id", "event no", "id evenement", "evenement id", "no evenement", "no representation",
                  "representation no", "id representation", "perf no", "performance id", "performance no",
                  "show id", "seance id", "id seance", "no seance", "session id", "spectacle id", "id spectacle",
@@ -210,7 +219,11 @@ HEADERS: dict[str, tuple[str, ...]] = {
                   "buyer id", "id acheteur", "payer id", "customer number", "client number", "patron number",
                   "fan id", "fan no", "id fan", "spectateur id", "id spectateur", "subscriber id", "abonne id",
                   "id abonne", "no abonne", "profile id", "id profil", "person id", "guest id", "id personne",
-                  "contact no", "no contact", "no de contact"),
+                  "contact no", "no contact", "no de contact",
+                  # A cinema's or a theatre's loyalty card (« Carte fidélité »).
+                  "carte fidelite", "no carte fidelite", "carte de fidelite", "no de carte de fidelite",
+                  "no carte de fidelite", "numero carte fidelite", "loyalty card", "loyalty card no", "loyalty no",
+                  "loyalty id", "loyalty number"),
     "email": ("e mail adresse", "email", "e mail", "courriel", "adresse courriel", "email address", "mail", "adresse email",
               "adresse e mail", "adresse mail", "contact email", "buyer email", "email acheteur"),
     "phone": ("telefon", "telefonnummer", "handy", "mobil", "phone", "telephone", "tel", "cell phone", "mobile", "mobile phone", "portable", "cellulaire",
@@ -243,7 +256,11 @@ HEADERS: dict[str, tuple[str, ...]] = {
                           "optin newsletter", "opt in newsletter", "marketing opt in", "newsletter opt in",
                           # « Lettre d'information », « J'accepte de recevoir la lettre d'info de La Cale ».
                           "lettre information", "lettre info", "lettre infos", "lettre d information",
-                          "lettre d info", "recevoir lettre", "liste de diffusion", "mailing list"),
+                          "lettre d info", "recevoir lettre", "liste de diffusion", "mailing list",
+                          # Ticket Tailor's "Opted in to marketing"; "Consent to marketing", "Marketing permission".
+                          "opted in", "opted in marketing", "opted in to marketing", "opt in to marketing",
+                          "consent to marketing", "marketing permission", "marketing permissions", "e mail marketing",
+                          "e mail opt in"),
     "consent_personalization": ("consent personalization", "recommendations", "consentement recommandations",
                                 "personalisation", "personnalisation", "recommandations",
                                 "consent recommendations", "personalization opt in", "personalisation opt in",
@@ -258,6 +275,11 @@ HEADERS: dict[str, tuple[str, ...]] = {
 HEADERS = {f: (*phrases, *more.HEADERS.get(f, ())) for f, phrases in HEADERS.items()}
 
 # Words that, in a header, say the column is about something else (fees, counts, promo codes).
+# What was given back or is still owed ("Refunded Amount", "Amount Refunded", « Montant des remboursements »,
+# "Amount Owed", Archtics' ``owed_amount``, "Balance"): $0.00 on most rows, never what a ticket sold for.
+_NOT_PAID = frozenset({"refunded", "refunds", "remboursee", "rembourses", "remboursees", "remboursement",
+                       "remboursements", "reembolsado", "rimborsato", "erstattet", "erstattung", "owed", "owing",
+                       "outstanding", "balance", "solde"})
 EXCLUDE_WORDS: dict[str, frozenset[str]] = {
     # A tip (a till's "Tip amount", "Pourboire", "Trinkgeld") is given on top of the price, never it.
     "unit_price": frozenset({"fee", "fees", "frais", "tax", "taxe", "taxes", "tva", "commission", "promo",
@@ -265,12 +287,12 @@ EXCLUDE_WORDS: dict[str, frozenset[str]] = {
                              "payout", "reversement", "code", "service", "tip", "tips", "gratuity",
                              "pourboire", "pourboires", "trinkgeld", "trinkgeldbetrag",
                              # An order's subtotal is several lines' worth, never one ticket's.
-                             "subtotal", "subtotaal", "subtotale"}),
+                             "subtotal", "subtotaal", "subtotale", *_NOT_PAID}),
     "total_price": frozenset({"fee", "fees", "frais", "tax", "taxe", "taxes", "tva", "commission", "promo",
                               "discount", "remise", "reduction", "don", "donation", "refund", "rembourse",
                               "payout", "reversement", "code", "service", "tip", "tips", "gratuity",
                               "pourboire", "pourboires", "trinkgeld", "trinkgeldbetrag", "tickets", "billets", "places",
-                              "quantity", "quantite", "qte", "count", "nb", "nombre", "seats", "admissions"}),
+                              "quantity", "quantite", "qte", "count", "nb", "nombre", "seats", "admissions", *_NOT_PAID}),
     "purchased_at": frozenset({"naissance", "birth", "event", "evenement", "spectacle", "representation", "repr",
                                "seance", "show", "perf", "performance", "start", "debut", "update", "updated",
                                "modifie", "redeemed", "scan", "checkin", "check", "refund", "remboursement",
@@ -288,13 +310,23 @@ EXCLUDE_WORDS: dict[str, frozenset[str]] = {
     "patron_id": frozenset({"name", "nom", "email", "courriel", "phone", "telephone", "type", "since",
                             # where the buyer lives or what kind of buyer it is, not who
                             "country", "pays", "land", "city", "ville", "region", "province", "state",
-                            "language", "langue", "segment", "category", "categorie", "group", "groupe"}),
+                            "language", "langue", "segment", "category", "categorie", "group", "groupe",
+                            # how the buyer is addressed ("Customer Title": Mr, Mrs, Ms) or their sex
+                            "title", "titre", "civilite", "civility", "salutation", "anrede", "honorific",
+                            "gender", "genre", "sexe", "sex"}),
     "status": frozenset({"date", "checkin", "home", "billing", "work", "shipping", "address", "adresse",
                          "province", "region", "country", "pays"}),
     "quantity": frozenset({"price", "prix", "montant", "amount"}),
     # A charge a venue levies per ticket (AXS's "Facility Fee", « Taxe de salle ») is an amount, no venue.
     "venue": frozenset({"postal", "zip", "postcode", "address", "adresse", "city", "ville", "fee", "fees", "frais",
-                        "charge", "charges", "tax", "taxe", "taxes", "surcharge", "levy", "gebuhr", "gebuhren"}),
+                        "charge", "charges", "tax", "taxe", "taxes", "surcharge", "levy", "gebuhr", "gebuhren",
+                        # where a sale was made (« Lieu de vente », "Sales Location", ``sell_location``)
+                        "vente", "ventes", "sale", "sales", "sell", "selling", "sold",
+                        # where a person lives or is sent things ("Buyer Location", « Lieu de résidence »,
+                        # "Home Venue"): their town in clear, with the event
+                        "home", "domicile", "residence", "habitation", "shipping", "livraison", "delivery",
+                        "preferred", "prefere", "preferee", "favourite", "favorite",
+                        *ATTENDEE_WORDS, *BUYER_WORDS}),
     "postal_code": frozenset({"salle", "venue", "site", "lieu"}),
     # What a show, a play or a concert is called ("Nom du spectacle", "Nom de la représentation") is
     # no person's name.
@@ -372,6 +404,13 @@ STATUS_WORDS: dict[str, str] = {
     # Sold, and the holder did not come; reserved; an order completed.
     "no show": "sold", "noshow": "sold", "absent": "sold", "absente": "sold", "reserved": "sold",
     "reservee": "sold", "termine": "sold", "terminee": "sold",
+    # The other gender or language of words above: expired, issued, finalised, approved, accepted, reissued,
+    # attended (a word of use: "Not attended" was sold); a journal's « Vente » and « Retour » (a return).
+    "expiree": "cancelled", "emise": "sold", "finalise": "sold", "finalisee": "sold", "approuve": "sold",
+    "approuvee": "sold", "acceptee": "sold", "reedite": "exchanged", "reeditee": "exchanged", "attended": "sold",
+    "vente": "sold", "retour": "refunded",
+    # A comp in a French box office's words (La Vitrine's « Billet de faveur »): a ticket given, at 0.
+    "billet de faveur": "sold", "faveur": "sold",
     # A payment that failed or was refused is no sale; a chargeback gives the money back.
     "declined": "cancelled", "failed": "cancelled", "echoue": "cancelled", "echouee": "cancelled",
     "refuse": "cancelled", "refusee": "cancelled", "payment failed": "cancelled", "paiement refuse": "cancelled",
@@ -385,7 +424,7 @@ STATUS_WORDS.update({w: v for w, v in more.STATUS_WORDS.items() if w not in STAT
 # A negation before a word of sale undoes it ("non payé"), but not before a word of use: a ticket
 # "non utilisé" was sold, its holder did not come.
 _NEGATIONS = frozenset({"non", "not", "pas", "no", "nicht", "un"}) | more.NEGATIONS
-_USE_WORDS = frozenset({"utilise", "used", "scanne", "scanned", "present", "checked", "checked in"})
+_USE_WORDS = frozenset({"utilise", "used", "scanne", "scanned", "present", "checked", "checked in", "attended"})
 CHANNEL_WORDS: dict[str, str] = {
     "web": "web", "internet": "web", "online": "web", "en ligne": "web", "website": "web", "site web": "web",
     "site": "web", "ecommerce": "web", "e commerce": "web", "eventbrite": "web", "widget": "web",
@@ -398,6 +437,11 @@ CHANNEL_WORDS: dict[str, str] = {
     "callcenter": "phone", "call centre": "phone",
     "reseller": "reseller", "revendeur": "reseller", "partner": "reseller", "partenaire": "reseller",
     "distributor": "reseller", "distributeur": "reseller", "ticketmaster": "reseller", "fnac": "reseller",
+    # France's distribution networks, named in a promoter's « Réseau » column beside its own « Guichet ».
+    "carrefour": "reseller", "francebillet": "reseller", "france billet": "reseller", "ticketnet": "reseller",
+    "leclerc": "reseller", "auchan": "reseller", "cultura": "reseller",
+    # A ticket machine in the hall (a cinema's « Borne »).
+    "borne": "box_office", "borne automatique": "box_office", "kiosque": "box_office", "kiosk": "box_office",
     "mobile": "mobile", "app": "mobile", "application": "mobile", "ios": "mobile", "android": "mobile",
     "appli": "mobile", "mobile app": "mobile", "kasse": "box_office", "abendkasse": "box_office",
     "vorverkauf": "reseller",

@@ -143,10 +143,14 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
         }, status)
 
     def export_page(request: Request, export: Export, error: str | None = None, status: int = 200,
-                    notice: str | None = None) -> HTMLResponse:
+                    notice: str | None = None, typed: dict[str, Any] | None = None,
+                    typed_yaml: str | None = None) -> HTMLResponse:
+        """The export's page; ``typed`` (the form as sent) or ``typed_yaml`` (the YAML box as sent) fill
+        the form when what was sent was refused, so that nothing typed is lost to the error."""
         mapping = export.mapping()
         check, check_error, preview, incomplete = None, None, [], None
         fields = mapping_form.field_rows(mapping)
+        shown = typed if typed is not None else mapping
         try:
             preview = mapping_form.preview_cells(workspace.preview(export), [f.name for f in fields if f.chosen],
                                                  language(request))
@@ -155,7 +159,8 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
             # Nothing can be prepared: the sentence says what to choose or what to export instead.
             check_error, incomplete = exc.message, exc
         except UserError as exc:
-            check_error = said(exc)
+            check_error = said(exc) if isinstance(exc, MappingInvalidError) else (
+                _settings_misread(export, mapping) or said(exc))
         warnings, undecided = _said_for_the_form(mapping, check.warnings if check else [],
                                                  export.state.get("undecided") or [])
         if incomplete is not None and incomplete.kind == "attendee_list":
@@ -164,11 +169,12 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
         if error == check_error:  # the check below already says it, where the reader looks for it
             error = None
         return page(request, "export.html", {
-            "export": export, "mapping": mapping, "mapping_text": export.mapping_text(), "error": error,
+            "export": export, "mapping": shown, "error": error,
+            "mapping_text": typed_yaml if typed_yaml is not None else export.mapping_text(), "yaml_open": typed_yaml is not None,
             "notice": notice, "check": check, "check_error": check_error, "preview": preview,
             "warnings": warnings, "undecided": undecided,
-            "fields": fields, "columns": _columns(export),
-            "settings": mapping_form.settings_of(mapping), "consent": mapping_form.consent_of(mapping),
+            "fields": fields, "form_fields": mapping_form.field_rows(shown), "columns": _columns(export),
+            "settings": mapping_form.settings_of(shown), "consent": mapping_form.consent_of(shown),
             "choices": mapping_form.CHOICES, "choice_labels": mapping_form.choice_labels(),
             "setting_labels": mapping_form.setting_labels(), "keep": mapping_form.KEEP, "summary": export.state.get("summary"),
             "sent": export.state.get("sent"), "coop_url": settings.coop_url,
@@ -266,14 +272,24 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
     async def fix(request: Request, export_id: str) -> Response:
         export = workspace.get(export_id)
         data = await posted(request)
-        try:
-            if data.get("yaml") is not None and data.get("action") == "yaml":
+        if data.get("yaml") is not None and data.get("action") == "yaml":
+            try:
                 workspace.set_mapping_text(export, str(data["yaml"]))
-            else:
-                workspace.set_mapping(export, mapping_form.apply_form(export.mapping(), {
-                    k: str(v) for k, v in data.items() if isinstance(v, str)}))
+            except UserError as exc:
+                return export_page(request, export, said(exc), 400, typed_yaml=str(data["yaml"]))
+            return RedirectResponse(f"/exports/{export_id}#check", status_code=303)
+        typed = mapping_form.apply_form(export.mapping(), {k: str(v) for k, v in data.items() if isinstance(v, str)})
+        try:
+            mapping_form.form_problem(typed)
+            workspace.set_mapping(export, typed)
+        except MappingInvalidError as exc:
+            if isinstance(exc, MappingIncompleteError):
+                return export_page(request, export, exc.message, 400, typed=typed)
+            return export_page(request, export, _("This mapping cannot be used: {problem}; correct it and apply it "
+                                                  "again.").format(problem=mapping_form.in_form_words(exc.problem)),
+                               400, typed=typed)
         except UserError as exc:
-            return export_page(request, export, said(exc), 400)
+            return export_page(request, export, said(exc), 400, typed=typed)
         return RedirectResponse(f"/exports/{export_id}#check", status_code=303)
 
     @app.post("/exports/{export_id}/prepare")
@@ -402,6 +418,51 @@ def _start_said(start: str, lang: str) -> str:
     if not start:
         return ""
     return wording.day(start, lang) if len(start) == 10 else wording.moment(start, lang)
+
+
+def _settings_misread(export: Export, mapping: dict[str, Any]) -> str | None:
+    """Why the export cannot be read, when a setting of the form is not what the file is written with
+    (its encoding, its column separator, the lines above its column names): said with the form's
+    words and the value to choose, instead of the reader's advice to edit a mapping file."""
+    from culturecoop.ingest.sniff import sniff
+
+    try:
+        found = sniff(export.source).settings
+    except UserError:
+        return None
+    names = mapping_form.setting_labels()
+    encodings = mapping_form.choice_labels()["encoding"]
+    separators = {",": _("a comma (,)"), ";": _("a semicolon (;)"), "\t": _("a tab"), "|": _("a vertical bar (|)")}
+
+    def worded(key: str, value: Any) -> str:
+        if key == "encoding":
+            return encodings.get(str(value), str(value))
+        if key == "delimiter":
+            return separators.get(str(value), f"« {value} »" if language_now() == "fr" else f"“{value}”")
+        return wording.number(int(value), language_now())
+
+    said_wrong = []
+    for key in ("encoding", "delimiter", "skip_lines"):
+        if key not in found:
+            continue
+        chosen, written = mapping.get(key, 0 if key == "skip_lines" else None), found[key]
+        if key == "encoding" and {str(chosen), str(written)} <= {"utf-8", "utf-8-sig"}:
+            continue  # the same text, with or without its signature
+        if key == "skip_lines" and str(chosen).isdigit():
+            chosen = int(str(chosen))
+        if chosen is None or chosen == written:
+            continue
+        if key == "skip_lines":
+            said_wrong.append(_("“{setting}” is {chosen}, but this file has {found}: write {found}.").format(
+                setting=names[key][0], chosen=worded(key, chosen) if isinstance(chosen, int) else str(chosen),
+                found=worded(key, written)))
+        else:
+            said_wrong.append(_("“{setting}” is {chosen}, but this file is written with {found}: choose {found}.").format(
+                setting=names[key][0], chosen=worded(key, chosen), found=worded(key, written)))
+    if not said_wrong:
+        return None
+    return " ".join([_("This export cannot be read with the settings of the form below."), *said_wrong,
+                     _("Then apply and check again.")])
 
 
 def _columns(export: Export) -> list[str]:

@@ -7,12 +7,17 @@ constant, the file name); the settings a member may need to change are plain inp
 
 from __future__ import annotations
 
+import re
+import unicodedata
+import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from culturecoop.analytics import wording
 from culturecoop.analytics.places import countries
+from culturecoop.errors import UserError
 from culturecoop.i18n import _, gettext_in
 from culturecoop.ingest.labels import COUNTRIES
 from culturecoop.ingest.prepare import ReadRow
@@ -126,6 +131,8 @@ def settings_of(mapping: Mapping[str, Any]) -> dict[str, str]:
             out[key] = " ; ".join(str(v) for v in value)
         elif value is None:
             out[key] = ""
+        elif isinstance(value, float) and value.is_integer():
+            out[key] = str(int(value))  # « 1 », not « 1.0 », for amounts in dollars
         else:
             out[key] = "\\t" if value == "\t" else str(value)
     return out
@@ -166,6 +173,10 @@ def apply_form(mapping: dict[str, Any], form: Mapping[str, str]) -> dict[str, An
             result[key] = _number(text) if text else 1
         elif key == "delimiter":
             result[key] = "\t" if text in ("\\t", "tab", "TAB") else form[f"setting.{key}"][:1] or ","
+        elif key == "timezone" and text:
+            result[key] = _zone_named(text)
+        elif key == "currency" and text:
+            result[key] = _currency_named(text, form.get("setting.country", "").strip() or str(result.get("country") or ""))
         elif text:
             result[key] = text
         else:
@@ -183,6 +194,67 @@ def apply_form(mapping: dict[str, Any], form: Mapping[str, str]) -> dict[str, An
     return result
 
 
+def form_problem(mapping: Mapping[str, Any]) -> None:
+    """Refuse (``UserError``) what the form's own sections can say better than the mapping's
+    check, which names YAML keys: a consent given without its basis."""
+    given = [p for p, granted in (mapping.get("consent_defaults") or {}).items() if granted]
+    if given and not str(mapping.get("consent_basis") or "").strip():
+        raise UserError(_("You chose “given” in the consent section without its basis: write in “Basis” why your "
+                          "patrons agreed (for example the clause of your terms of sale), then apply again."))
+
+
+def in_form_words(problem: str) -> str:
+    """A mapping's problem as the form says it: each setting by the name the form shows
+    (« Fuseau horaire » doit être…), not by its YAML key (timezone must be…)."""
+    names = {key: _("“{label}”").format(label=_(label)) for key, label in SETTING_NAMES.items()}
+    # A key with an underscore is never a word of a sentence; a plain one (currency, sheet) is the
+    # setting only where the problem opens on it.
+    said = re.sub(r"\b(" + "|".join(k for k in names if "_" in k) + r")\b", lambda m: names[m.group(1)], problem)
+    first = re.match(r"(\w+)\b", said)
+    if first and first.group(1) in names:
+        said = names[first.group(1)] + said[first.end():]
+    return said
+
+
+def _plain(text: str) -> str:
+    """``text`` lower-cased, without accents, spaces as underscores: « Montréal » → montreal."""
+    bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return "_".join(bare.lower().split())
+
+
+@cache
+def _zones_by_city() -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for zone in zoneinfo.available_timezones():
+        if "/" in zone and not zone.startswith(("Etc/", "SystemV/", "posix/", "right/")):
+            found.setdefault(_plain(zone.rsplit("/", 1)[1]), []).append(zone)
+    return found
+
+
+def _zone_named(text: str) -> str:
+    """The time zone a member means: « Paris » is Europe/Paris, « Montréal » America/Montreal
+    (the same clock as America/Toronto); a text naming no one zone is kept, for the check to refuse."""
+    if "/" in text:
+        return text
+    zones = _zones_by_city().get(_plain(text), [])
+    return zones[0] if len(zones) == 1 else text
+
+
+_CURRENCY_WORDS = {"€": "EUR", "euro": "EUR", "euros": "EUR", "£": "GBP", "chf": "CHF", "fr.": "CHF"}
+_DOLLARS = {"CA": "CAD", "US": "USD", "AU": "AUD", "NZ": "NZD"}
+
+
+def _currency_named(text: str, country: str) -> str:
+    """The currency code a member means: « € » or « euros » is EUR, « $ » the dollar of the
+    country chosen above, « cad » CAD; anything else is kept, for the check to refuse."""
+    plain = _plain(text)
+    if plain in ("$", "dollar", "dollars") and country in _DOLLARS:
+        return _DOLLARS[country]
+    if plain in _CURRENCY_WORDS:
+        return _CURRENCY_WORDS[plain]
+    return text.upper() if len(text) == 3 and text.isascii() and text.isalpha() else text
+
+
 def _number(text: str) -> float | str:
     try:
         return float(text.replace(",", "."))
@@ -192,7 +264,7 @@ def _number(text: str) -> float | str:
 
 CHOICES = {"country": COUNTRIES, "encoding": ENCODINGS, "decimal": (".", ",")}
 __all__ = ["CHOICES", "KEEP", "NONE", "SPEC_FORMS", "FieldRow", "PreviewCell", "apply_form", "choice_labels", "consent_of",
-           "field_rows", "preview_cells", "setting_labels", "settings_of"]
+           "field_rows", "form_problem", "in_form_words", "preview_cells", "setting_labels", "settings_of"]
 
 
 # -- the first rows, as written and as read --------------------------------------------------

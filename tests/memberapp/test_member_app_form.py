@@ -1,0 +1,120 @@
+"""The mapping form as a box-office newcomer fills it: what was typed stays on the page when it is
+refused, a refusal names the form's own fields (never timezone, amount_scale, consent_basis), a city
+or a currency sign is read as meant, and an export the form's settings cannot read says which
+setting to set back and to what."""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from pathlib import Path
+
+import yaml
+
+from culturecoop.memberapp.app import MemberSettings, create_member_app
+from culturecoop.memberapp.workspace import Workspace
+from culturecoop.privacy.keys import init_keys
+from memberapp.pages import box_office_rows, section
+from memberapp.pages import csrf as _csrf
+from memberapp.pages import text as _text
+from web.conftest import TestClient
+
+
+def _app(tmp_path: Path) -> tuple[TestClient, str, Workspace]:
+    init_keys(tmp_path / "keys")
+    workspace = Workspace(tmp_path / "work")
+    export = workspace.add("ventes.csv", io.BytesIO(box_office_rows(12).encode("utf-8")), "2026-11-30T10:05:00")
+    app = create_member_app(MemberSettings(keys=tmp_path / "keys", work=tmp_path / "work", port=8765, member_id="m1"))
+    return TestClient(app, base_url="http://127.0.0.1:8765"), export.export_id, workspace
+
+
+def _alert(page: str) -> str:
+    """The page's error sentence, at its top."""
+    found = re.search(r'<p class="error" role="alert">(.*?)</p>', page, re.S)
+    assert found, _text(page)[:600]
+    return _text(found.group(1))
+
+
+def _form(page: str) -> dict[str, str]:
+    """The mapping form's fields as the browser sends them."""
+    form = re.search(r'<form method="post" action="/exports/\w+/mapping" class="mapping">(.*?)</form>', page, re.S)
+    assert form
+    data = {"csrf": _csrf(page), "action": "form"}
+    for name, options in re.findall(r'<select id="[^"]*" name="([^"]+)">(.*?)</select>', form.group(1), re.S):
+        chosen = re.search(r'<option value="([^"]*)"\s*selected', options) or re.search(r'<option value="([^"]*)"', options)
+        assert chosen
+        data[name] = html.unescape(chosen.group(1))
+    for name, value in re.findall(r'<input id="[^"]*" name="([^"]+)" value="([^"]*)">', form.group(1)):
+        data[name] = html.unescape(value)
+    basis = re.search(r'name="consent_basis"[^>]*>(.*?)</textarea>', form.group(1), re.S)
+    assert basis
+    data["consent_basis"] = html.unescape(basis.group(1))
+    return data
+
+
+def test_a_refused_form_keeps_what_was_typed_and_names_the_forms_fields(tmp_path: Path) -> None:
+    """« heure de l'Est » in the time zone, with pooling given and its basis: the page answered
+    « timezone doit être un fuseau horaire IANA » and showed the form as it was before, the time zone,
+    the consent and the basis typed with it all gone."""
+    client, export_id, _ = _app(tmp_path)
+    page = client.get(f"/exports/{export_id}?lang=fr").text
+    typed = {**_form(page), "setting.timezone": "heure de l'Est", "consent.pooling": "true",
+             "consent_basis": "Art. 7 de nos conditions de vente", "setting.amount_scale": "0.01"}
+    refused = client.post(f"/exports/{export_id}/mapping?lang=fr", data=typed)
+    assert refused.status_code == 400
+    said = _alert(refused.text)
+    assert "« Fuseau horaire » doit être" in said and "timezone" not in said, said[:800]
+    shown = _form(refused.text)
+    for key in ("setting.timezone", "consent.pooling", "consent_basis", "setting.amount_scale"):
+        assert shown[key] == typed[key], (key, shown[key])
+
+
+def test_a_consent_given_without_its_basis_says_where_to_write_it(tmp_path: Path) -> None:
+    client, export_id, _ = _app(tmp_path)
+    page = client.get(f"/exports/{export_id}?lang=fr").text
+    refused = client.post(f"/exports/{export_id}/mapping?lang=fr", data={**_form(page), "consent.pooling": "true"})
+    assert refused.status_code == 400
+    said = _alert(refused.text)
+    assert "écrivez dans « Fondement »" in said, said[:800]
+    assert "consent_basis" not in said and "consent_defaults" not in said, said[:800]
+    assert _form(refused.text)["consent.pooling"] == "true"
+
+
+def test_a_city_for_the_time_zone_and_a_sign_for_the_currency_are_read_as_meant(tmp_path: Path) -> None:
+    """« Paris » and « € » were refused as no IANA time zone and no ISO 4217 code."""
+    client, export_id, workspace = _app(tmp_path)
+    page = client.get(f"/exports/{export_id}?lang=fr").text
+    for zone, currency, country, meant in (("Paris", "€", "FR", ("Europe/Paris", "EUR")),
+                                           ("Montréal", "$", "CA", ("America/Montreal", "CAD"))):
+        answer = client.post(f"/exports/{export_id}/mapping?lang=fr", follow_redirects=False, data={
+            **_form(page), "setting.timezone": zone, "setting.currency": currency, "setting.country": country})
+        assert answer.status_code == 303, _text(answer.text)[:600]
+        mapping = yaml.safe_load(workspace.get(export_id).mapping_text())
+        assert (mapping["timezone"], mapping["currency"]) == meant, mapping
+
+
+def test_a_separator_the_file_is_not_written_with_says_which_to_choose(tmp_path: Path) -> None:
+    """A comma chosen for a file separated by semicolons: the check said « Il manque au fichier… les
+    colonnes… que le profil… utilise ; … dans un fichier de correspondance (--mapping) »."""
+    client, export_id, _ = _app(tmp_path)
+    page = client.get(f"/exports/{export_id}?lang=fr").text
+    client.post(f"/exports/{export_id}/mapping?lang=fr", data={**_form(page), "setting.delimiter": ","})
+    check = section(client.get(f"/exports/{export_id}?lang=fr").text, "check")
+    assert ("« Séparateur de colonnes » est une virgule (,), mais ce fichier s’écrit avec un point-virgule (;) : "
+            "choisissez un point-virgule (;).") in check, check[:800]
+    assert "--mapping" not in check and "profil" not in check, check[:800]
+
+
+def test_a_refused_yaml_stays_in_its_box(tmp_path: Path) -> None:
+    client, export_id, _ = _app(tmp_path)
+    page = client.get(f"/exports/{export_id}?lang=fr").text
+    box = re.search(r'<textarea name="yaml"[^>]*>(.*?)</textarea>', page, re.S)
+    assert box
+    typed = html.unescape(box.group(1)).replace("decimal: ','", "decimal: 'virgule'") + "\n# ma note\n"
+    refused = client.post(f"/exports/{export_id}/mapping?lang=fr", data={"csrf": _csrf(page), "action": "yaml",
+                                                                         "yaml": typed})
+    assert refused.status_code == 400
+    kept = re.search(r'<details open>\s*<summary>[^<]*</summary>.*?<textarea name="yaml"[^>]*>(.*?)</textarea>',
+                     refused.text, re.S)
+    assert kept and html.unescape(kept.group(1)) == typed, refused.text[-2000:]

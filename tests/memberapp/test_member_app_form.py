@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from culturecoop.i18n import set_language
 from culturecoop.memberapp.app import MemberSettings, create_member_app
 from culturecoop.memberapp.workspace import Workspace
 from culturecoop.privacy.keys import init_keys
@@ -118,3 +119,29 @@ def test_a_refused_yaml_stays_in_its_box(tmp_path: Path) -> None:
     kept = re.search(r'<details open>\s*<summary>[^<]*</summary>.*?<textarea name="yaml"[^>]*>(.*?)</textarea>',
                      refused.text, re.S)
     assert kept and html.unescape(kept.group(1)) == typed, refused.text[-2000:]
+
+
+def test_the_drafts_guesses_are_said_until_changed(tmp_path: Path) -> None:
+    """The draft guessed the time zone from the phones' area codes and built the event id from the
+    title and the start; it wrote « À VÉRIFIER » in the YAML only, which this page's reader never
+    opens: the page said nothing of it."""
+    init_keys(tmp_path / "keys")
+    rows = "".join(f"LPV-{i};14 janvier 2026 11:{i:02d};Léa Roy;lea{i}@exemple.test;(418) 555-20{i:02d};"
+                   f"Le Dîner de cons;15 mars 2026 14 h 00;29,50 $;Payée\n" for i in range(12))
+    set_language("fr")  # the app drafts in the language of the page the file was dropped on
+    export = Workspace(tmp_path / "work").add("ventes.csv", io.BytesIO(
+        ("No commande;Date;Client;Courriel;Téléphone;Spectacle;Représentation;Prix;État\n" + rows).encode("cp1252")),
+        "2026-11-30T10:05:00")
+    set_language(None)
+    app = create_member_app(MemberSettings(keys=tmp_path / "keys", work=tmp_path / "work", port=8765, member_id="m1"))
+    client = TestClient(app, base_url="http://127.0.0.1:8765")
+    page = client.get(f"/exports/{export.export_id}?lang=fr").text
+    check = section(page, "check")
+    assert "Ce que l’ébauche a deviné : à vérifier" in check, check[:900]
+    assert "« Fuseau horaire » : deviné d’après les indicatifs téléphoniques" in check, check[:900]
+    assert "« Identifiant de l’événement » :" in check, check[:900]
+    label = re.search(r'<label for="field-event_id">(.*?)</label>', page, re.S)
+    assert label and "(deviné : à vérifier)" in _text(label.group(1)), label
+    client.post(f"/exports/{export.export_id}/mapping?lang=fr", data={**_form(page), "setting.timezone": "Europe/Paris"})
+    check = section(client.get(f"/exports/{export.export_id}?lang=fr").text, "check")
+    assert "Fuseau horaire" not in check and "« Identifiant de l’événement » :" in check, check[:900]

@@ -166,6 +166,9 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
         if incomplete is not None and incomplete.kind == "attendee_list":
             # The check's sentence already says what to export instead: not twice.
             undecided = [u for u in undecided if u not in {gettext_in(ATTENDEE_LIST, each) for each in LANGUAGES}]
+        # A guess an open question above already asks about (it names the same field) is not said twice.
+        guessed = [g for g in mapping_form.guesses(export.state.get("decisions") or [], mapping)
+                   if not any(_("“{label}”").format(label=g.about) in u for u in undecided)]
         if error == check_error:  # the check below already says it, where the reader looks for it
             error = None
         return page(request, "export.html", {
@@ -180,6 +183,7 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
             "sent": export.state.get("sent"), "coop_url": settings.coop_url,
             "package": export.package, "package_is_current": export.package_is_current, "member_id": settings.member_id,
             "can_prepare": incomplete is None, "quarantine_anyway": QUARANTINE_ANYWAY,
+            "guesses": guessed, "guessed_fields": {g.field for g in guessed if g.field},
         }, status)
 
     async def posted(request: Request, keep: str | None = None) -> dict[str, Any]:

@@ -7,6 +7,7 @@ constant, the file name); the settings a member may need to change are plain inp
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 import zoneinfo
@@ -194,6 +195,56 @@ def apply_form(mapping: dict[str, Any], form: Mapping[str, str]) -> dict[str, An
     return result
 
 
+@dataclass(frozen=True)
+class Guess:
+    """A choice the draft made on a guess, for the member to check: what it is about (the form's
+    word for it), why the draft chose it, and the form's field it sits in ("" for none)."""
+
+    about: str
+    why: str
+    field: str = ""
+
+
+def guesses(decisions: list[dict[str, Any]], mapping: Mapping[str, Any]) -> list[Guess]:
+    """The draft's guesses (``check``) still in force in ``mapping``: one the member has changed
+    since is theirs, no longer the draft's; pooling consent has its own sentence on the page."""
+    columns = mapping.get("columns") or {}
+    found = []
+    for decision in decisions:
+        key = str(decision.get("key") or "")
+        if not decision.get("check") or key == "consent_defaults":
+            continue
+        field = key.removeprefix("columns.") if key.startswith("columns.") else _ABOUT_FIELD.get(key, "")
+        if field in FIELD_LABELS:
+            about = _(FIELD_LABELS[field])
+            now = columns.get(field) if key.startswith("columns.") else mapping.get(key)
+        elif key in SETTING_NAMES:
+            about, now = _(SETTING_NAMES[key]), mapping.get(key)
+        elif key == "day_first":
+            about, now = _("Order of day and month in dates"), decision.get("value")
+        else:
+            continue  # a choice with no word on this page: the YAML box has it with its reason
+        if _same(now, decision.get("value")):
+            found.append(Guess(about, str(decision.get("why") or ""), field if key.startswith("columns.") else ""))
+    return found
+
+
+# Decisions about a field's values, named as the field is.
+_ABOUT_FIELD = {"status_values": "status", "channel_values": "channel"}
+
+
+def _same(now: Any, recorded: Any) -> bool:
+    """Whether the mapping's value ``now`` is the one the draft recorded (as text: JSON for what is
+    not a text); numbers compare as numbers (the form writes 1 as 1.0)."""
+    text = now if isinstance(now, str) else json.dumps(now, ensure_ascii=False)
+    if text == recorded:
+        return True
+    try:
+        return float(text) == float(str(recorded))
+    except ValueError:
+        return False
+
+
 def form_problem(mapping: Mapping[str, Any]) -> None:
     """Refuse (``UserError``) what the form's own sections can say better than the mapping's
     check, which names YAML keys: a consent given without its basis."""
@@ -263,7 +314,7 @@ def _number(text: str) -> float | str:
 
 
 CHOICES = {"country": COUNTRIES, "encoding": ENCODINGS, "decimal": (".", ",")}
-__all__ = ["CHOICES", "KEEP", "NONE", "SPEC_FORMS", "FieldRow", "PreviewCell", "apply_form", "choice_labels", "consent_of",
+__all__ = ["CHOICES", "KEEP", "NONE", "SPEC_FORMS", "FieldRow", "Guess", "PreviewCell", "apply_form", "guesses", "choice_labels", "consent_of",
            "field_rows", "form_problem", "in_form_words", "preview_cells", "setting_labels", "settings_of"]
 
 

@@ -314,8 +314,9 @@ def _number(text: str) -> float | str:
 
 
 CHOICES = {"country": COUNTRIES, "encoding": ENCODINGS, "decimal": (".", ",")}
-__all__ = ["CHOICES", "KEEP", "NONE", "SPEC_FORMS", "FieldRow", "Guess", "PreviewCell", "apply_form", "guesses", "choice_labels", "consent_of",
-           "field_rows", "form_problem", "in_form_words", "preview_cells", "setting_labels", "settings_of"]
+__all__ = ["CHOICES", "KEEP", "NONE", "SPEC_FORMS", "FieldRow", "Guess", "PreviewCell", "apply_form", "choice_labels",
+           "consent_of", "field_rows", "form_problem", "guesses", "in_form_words", "preview_cells", "setting_labels",
+           "settings_of"]
 
 
 # -- the first rows, as written and as read --------------------------------------------------

@@ -154,7 +154,10 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
         try:
             preview = mapping_form.preview_cells(workspace.preview(export), [f.name for f in fields if f.chosen],
                                                  language(request))
-            check = workspace.check(export, DEFAULT_MAX_REJECT_SHARE)
+            # Once a package was prepared with the box ticked, the check reads the export as it was
+            # prepared: not a red « nothing was written » above the package that was.
+            check = workspace.check(export, float(export.state.get("max_reject_share") or DEFAULT_MAX_REJECT_SHARE)
+                                    if export.package_is_current else DEFAULT_MAX_REJECT_SHARE)
         except MappingIncompleteError as exc:
             # Nothing can be prepared: the sentence says what to choose or what to export instead.
             check_error, incomplete = exc.message, exc
@@ -356,7 +359,8 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
     def recommendations_csv() -> Response:
         if not workspace.recommendations.is_file():
             raise UserError(gettext_in("There is no recommendation list yet: fetch it first.", language_now()), exit_code=5)
-        return FileResponse(workspace.recommendations, media_type="text/csv", filename="recommendations.csv")
+        return FileResponse(workspace.recommendations, media_type="text/csv",
+                            filename=gettext_in("recommendations.csv", language_now()))
 
     @app.get("/exports/{export_id}/rejects.csv")
     def rejects(export_id: str) -> Response:
@@ -364,8 +368,10 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
         path = export.rejects
         if path is None or not path.is_file():
             raise UserError(gettext_in("There are no rejected rows to download.", language_now()), exit_code=5)
-        return FileResponse(path, media_type="text/csv",
-                            filename=f"{quote(Path(export.file_name).stem)}-rejects.csv")
+        lang = language_now()
+        name = gettext_in("{name}-rejected-rows.csv", lang).format(name=Path(export.file_name).stem)
+        return Response(_rejects_for_a_spreadsheet(path, lang), media_type="text/csv; charset=utf-8", headers={
+            "Content-Disposition": f"attachment; filename*=utf-8''{quote(name)}"})
 
     return app
 
@@ -398,7 +404,11 @@ def said(exc: UserError) -> str:
     YAML box's) to correct here: no file name, no « run prepare again » of the command line."""
     if isinstance(exc, MappingInvalidError) and not isinstance(exc, MappingIncompleteError):
         return _("This mapping cannot be used: {problem}; correct it and apply it again.").format(problem=exc.problem)
-    return exc.message
+    # The box is this page's; the command line's option beside it is no help here.
+    box = _(QUARANTINE_ANYWAY)
+    return exc.message.replace(
+        _("or, to set them aside anyway, tick “{box}” (or run prepare again with --max-reject-share 1)").format(box=box),
+        _("or, to set them aside anyway, tick “{box}” above the button “Prepare the package”").format(box=box))
 
 
 def _said_for_the_form(mapping: dict[str, Any], warnings: list[str], undecided: list[str]) -> tuple[list[str], list[str]]:
@@ -422,6 +432,26 @@ def _start_said(start: str, lang: str) -> str:
     if not start:
         return ""
     return wording.day(start, lang) if len(start) == 10 else wording.moment(start, lang)
+
+
+def _rejects_for_a_spreadsheet(path: Path, lang: str) -> bytes:
+    """The rejected rows as the member opens them in a spreadsheet: the columns named in their
+    language, the reasons in words only (the rules' codes are for programs), and the signature that
+    makes Excel read the accents. The raw lines are kept as ``prepare`` wrote them (made inert there)."""
+    import csv
+    import io
+
+    names = {"line": gettext_in("Line of the export", lang), "raw_line": gettext_in("The line as exported", lang)}
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    if not rows:
+        return b""
+    keep = [i for i, name in enumerate(rows[0]) if name != "reasons"]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([names.get(rows[0][i], rows[0][i]) for i in keep])
+    writer.writerows([[row[i] if i < len(row) else "" for i in keep] for row in rows[1:]])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 def _settings_misread(export: Export, mapping: dict[str, Any]) -> str | None:

@@ -218,7 +218,7 @@ class Workspace:
                           max_reject_share=max_reject_share)
         os.chmod(out, 0o700)
         export.state.update({"attempt": attempt, "package": out.name, "summary": summary.to_json(), "sent": None,
-                             "mapping_sha256": mapping_sha256})
+                             "mapping_sha256": mapping_sha256, "max_reject_share": max_reject_share})
         self._save_state(export)
         return summary
 

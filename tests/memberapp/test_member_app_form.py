@@ -46,8 +46,9 @@ def _form(page: str) -> dict[str, str]:
         chosen = re.search(r'<option value="([^"]*)"\s*selected', options) or re.search(r'<option value="([^"]*)"', options)
         assert chosen
         data[name] = html.unescape(chosen.group(1))
-    for name, value in re.findall(r'<input id="[^"]*" name="([^"]+)" value="([^"]*)">', form.group(1)):
+    for name, value in re.findall(r'<input (?:id="[^"]*"|type="hidden") name="([^"]+)" value="([^"]*)">', form.group(1)):
         data[name] = html.unescape(value)
+    data["csrf"] = _csrf(page)
     basis = re.search(r'name="consent_basis"[^>]*>(.*?)</textarea>', form.group(1), re.S)
     assert basis
     data["consent_basis"] = html.unescape(basis.group(1))
@@ -145,3 +146,34 @@ def test_the_drafts_guesses_are_said_until_changed(tmp_path: Path) -> None:
     client.post(f"/exports/{export.export_id}/mapping?lang=fr", data={**_form(page), "setting.timezone": "Europe/Paris"})
     check = section(client.get(f"/exports/{export.export_id}?lang=fr").text, "check")
     assert "Fuseau horaire" not in check and "« Identifiant de l’événement » :" in check, check[:900]
+
+
+def test_a_status_word_the_app_does_not_know_is_chosen_in_the_form(tmp_path: Path) -> None:
+    """« Zorglub » on a third of the rows: the page said « dites ce que veut dire «Zorglub» dans le
+    YAML du mappage : ajoutez `status_values: {Zorglub: sold}` », to a reader who never opens YAML."""
+    init_keys(tmp_path / "keys")
+    workspace = Workspace(tmp_path / "work")
+    lines = box_office_rows(30).splitlines(keepends=True)
+    set_language("fr")  # the app drafts in the language of the page the file was dropped on
+    export = workspace.add("ventes.csv", io.BytesIO("".join(
+        [lines[0], *(line.replace(";Payé", ";Zorglub") if i % 3 == 0 else line for i, line in enumerate(lines[1:]))]
+    ).encode("utf-8")), "2026-11-30T10:05:00")
+    set_language(None)
+    app = create_member_app(MemberSettings(keys=tmp_path / "keys", work=tmp_path / "work", port=8765, member_id="m1"))
+    client = TestClient(app, base_url="http://127.0.0.1:8765")
+    page = client.get(f"/exports/{export.export_id}?lang=fr").text
+    check = section(page, "check")
+    assert "choisissez ce que veut dire «Zorglub» sous « Ce que veulent dire les statuts de billet »" in check, check
+    assert "YAML" not in check and "status_values" not in check, check
+    statuses = re.search(r'<fieldset id="statuses">(.*?)</fieldset>', page, re.S)
+    assert statuses, page[-3000:]
+    said = _text(statuses.group(1))
+    assert "« Zorglub » non reconnu : ses lignes sont mises de côté" in said, said
+    form = _form(page)
+    word = next(k for k, v in form.items() if k.startswith("status_word.") and v == "Zorglub")
+    answer = client.post(f"/exports/{export.export_id}/mapping?lang=fr", follow_redirects=False,
+                         data={**form, word.replace("status_word", "status"): "cancelled"})
+    assert answer.status_code == 303, _text(answer.text)[:600]
+    assert yaml.safe_load(workspace.get(export.export_id).mapping_text())["status_values"]["Zorglub"] == "cancelled"
+    assert "30 lignes lues : 30 acceptées, 0 rejetées." in section(
+        client.get(f"/exports/{export.export_id}?lang=fr").text, "check")

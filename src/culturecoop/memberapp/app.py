@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,7 +37,7 @@ from culturecoop.ingest.draft import ATTENDEE_LIST, POOLING_UNDECIDED
 from culturecoop.ingest.package import MemberInfo
 from culturecoop.ingest.profile import MappingIncompleteError, MappingInvalidError
 from culturecoop.ingest.quarantine import DEFAULT_MAX_REJECT_SHARE
-from culturecoop.ingest.words import QUARANTINE_ANYWAY, REJECT_REASONS
+from culturecoop.ingest.words import QUARANTINE_ANYWAY, REJECT_REASONS, TICKET_STATUSES
 from culturecoop.memberapp import form as mapping_form
 from culturecoop.memberapp.coop import CoopClient
 from culturecoop.memberapp.workspace import EXPORT_SUFFIXES, Export, Workspace
@@ -170,6 +172,7 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
             # The check's sentence already says what to export instead: not twice.
             undecided = [u for u in undecided if u not in {gettext_in(ATTENDEE_LIST, each) for each in LANGUAGES}]
         # A guess an open question above already asks about (it names the same field) is not said twice.
+        header, sample_rows = _sample(export)
         guessed = [g for g in mapping_form.guesses(export.state.get("decisions") or [], mapping)
                    if not any(_("“{label}”").format(label=g.about) in u for u in undecided)]
         if error == check_error:  # the check below already says it, where the reader looks for it
@@ -179,7 +182,9 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
             "mapping_text": typed_yaml if typed_yaml is not None else export.mapping_text(), "yaml_open": typed_yaml is not None,
             "notice": notice, "check": check, "check_error": check_error, "preview": preview,
             "warnings": warnings, "undecided": undecided,
-            "fields": fields, "form_fields": mapping_form.field_rows(shown), "columns": _columns(export),
+            "fields": fields, "form_fields": mapping_form.field_rows(shown), "columns": [c for c in header if c],
+            "statuses": mapping_form.status_rows(shown, header, sample_rows),
+            "status_words": {k: gettext_in(v, language(request)) for k, v in TICKET_STATUSES.items()},
             "settings": mapping_form.settings_of(shown), "consent": mapping_form.consent_of(shown),
             "choices": mapping_form.CHOICES, "choice_labels": mapping_form.choice_labels(),
             "setting_labels": mapping_form.setting_labels(), "keep": mapping_form.KEEP, "summary": export.state.get("summary"),
@@ -404,11 +409,44 @@ def said(exc: UserError) -> str:
     YAML box's) to correct here: no file name, no « run prepare again » of the command line."""
     if isinstance(exc, MappingInvalidError) and not isinstance(exc, MappingIncompleteError):
         return _("This mapping cannot be used: {problem}; correct it and apply it again.").format(problem=exc.problem)
-    # The box is this page's; the command line's option beside it is no help here.
-    box = _(QUARANTINE_ANYWAY)
-    return exc.message.replace(
-        _("or, to set them aside anyway, tick “{box}” (or run prepare again with --max-reject-share 1)").format(box=box),
-        _("or, to set them aside anyway, tick “{box}” above the button “Prepare the package”").format(box=box))
+    return in_the_apps_words(exc.message)
+
+
+def _rewordings() -> list[tuple[str, str]]:
+    """Advice the services give for the command line or the mapping's YAML, and what this page says
+    instead: its box, its form's sections (the reader of this page has neither a terminal nor YAML)."""
+    return [
+        (_("or, to set them aside anyway, tick “{box}” (or run prepare again with --max-reject-share 1)"),
+         _("or, to set them aside anyway, tick “{box}” above the button “Prepare the package”")),
+        (_("say what «{value}» means in the mapping's YAML: add `status_values: {{{value}: sold}}` (or "
+           "refunded, cancelled, exchanged)"),
+         _("choose what «{value}» means under “What the ticket statuses mean” in the form below")),
+        (_("The ticket statuses {labels} are not words the draft knows: in the mapping's YAML, add each under "
+           "`status_values` as sold, refunded, cancelled or exchanged."),
+         _("The ticket statuses {labels} are not words the draft knows: choose what each means under “What the "
+           "ticket statuses mean” in the form below.")),
+    ]
+
+
+def in_the_apps_words(message: str) -> str:
+    """``message`` with each piece of command-line or YAML advice (``_rewordings``) said as this page
+    says it, its figures and words kept."""
+    import string
+
+    for theirs, ours in _rewordings():
+        pattern, seen = "", set()
+        for literal, name, _spec, _conversion in string.Formatter().parse(theirs):
+            pattern += re.escape(literal)
+            if name:
+                pattern += f"(?P={name})" if name in seen else f"(?P<{name}>.+?)"
+                seen.add(name)
+        message = re.sub(pattern, _said_as(ours), message)
+    return message
+
+
+def _said_as(ours: str) -> Callable[[re.Match[str]], str]:
+    """The replacement of a match by ``ours``, its fields filled with what the match found."""
+    return lambda found: ours.format(**found.groupdict())
 
 
 def _said_for_the_form(mapping: dict[str, Any], warnings: list[str], undecided: list[str]) -> tuple[list[str], list[str]]:
@@ -421,8 +459,8 @@ def _said_for_the_form(mapping: dict[str, Any], warnings: list[str], undecided: 
     in_form = _("Nothing in this export says whether your patrons agreed to pooling: until you choose "
                 "\"given\" for pooling in the consent section below, with its basis (if your terms of "
                 "sale say so), none of them counts in the cooperative's pooled figures.")
-    said = [in_form if w in in_yaml else w for w in warnings]
-    asked = [in_form if u in in_yaml else u for u in undecided if not (decided and u in in_yaml)]
+    said = [in_form if w in in_yaml else in_the_apps_words(w) for w in warnings]
+    asked = [in_form if u in in_yaml else in_the_apps_words(u) for u in undecided if not (decided and u in in_yaml)]
     return said, [u for u in asked if u not in said]
 
 
@@ -499,11 +537,12 @@ def _settings_misread(export: Export, mapping: dict[str, Any]) -> str | None:
                      _("Then apply and check again.")])
 
 
-def _columns(export: Export) -> list[str]:
-    """The export's column names, as the draft found them (none for JSON lines)."""
+def _sample(export: Export) -> tuple[list[str], list[list[str | None]]]:
+    """The export's column names and first rows, as the draft found them (none for JSON lines)."""
     from culturecoop.ingest.sniff import sniff
 
     try:
-        return [c for c in sniff(export.source).header if c]
+        found = sniff(export.source)
     except UserError:
-        return []
+        return [], []
+    return found.header, found.rows

@@ -20,9 +20,10 @@ from culturecoop.analytics import wording
 from culturecoop.analytics.places import countries
 from culturecoop.errors import UserError
 from culturecoop.i18n import _, gettext_in
-from culturecoop.ingest.labels import COUNTRIES
+from culturecoop.ingest.labels import COUNTRIES, DEFAULT_STATUS_VALUES
 from culturecoop.ingest.prepare import ReadRow
 from culturecoop.ingest.profile import CANONICAL_FIELDS, SPEC_FORMS
+from culturecoop.ingest.vocabulary import fold
 from culturecoop.ingest.words import (
     FIELD_LABELS,
     REJECT_REASONS,
@@ -187,6 +188,7 @@ def apply_form(mapping: dict[str, Any], form: Mapping[str, str]) -> dict[str, An
         result["consent_defaults"] = defaults
     else:
         result.pop("consent_defaults", None)
+    _apply_statuses(result, form)
     basis = form.get("consent_basis", "").strip()
     if basis:
         result["consent_basis"] = basis
@@ -243,6 +245,53 @@ def _same(now: Any, recorded: Any) -> bool:
         return float(text) == float(str(recorded))
     except ValueError:
         return False
+
+
+# A column with more distinct words than this is no status column: the form offers no list for it.
+MOST_STATUS_WORDS = 30
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    """One word of the export's status column: what the mapping says it means (``chosen``, "" for
+    nothing said) and what ``prepare`` reads it as when nothing is said (``default``, "" for unknown:
+    its rows are set aside)."""
+
+    word: str
+    chosen: str
+    default: str
+
+
+def status_rows(mapping: Mapping[str, Any], header: list[str], rows: list[list[str | None]]) -> list[StatusRow]:
+    """The words of the status column (one column chosen in ``mapping``) in the export's first
+    ``rows``, each with its meaning: the form's list, so that no one writes ``status_values`` in YAML."""
+    column = (mapping.get("columns") or {}).get("status")
+    if not isinstance(column, str) or column not in header:
+        return []
+    at = header.index(column)
+    words = sorted({(row[at] or "").strip() for row in rows if at < len(row) and (row[at] or "").strip()},
+                   key=str.casefold)
+    if len(words) > MOST_STATUS_WORDS:
+        return []
+    said = {str(k): str(v) for k, v in (mapping.get("status_values") or {}).items()}
+    return [StatusRow(word, said.get(word, ""), DEFAULT_STATUS_VALUES.get(fold(word), "")) for word in words]
+
+
+def _apply_statuses(result: dict[str, Any], form: Mapping[str, str]) -> None:
+    """The status list's choices (``status.N`` for the word ``status_word.N``) into ``status_values``."""
+    said = {str(k): v for k, v in (result.get("status_values") or {}).items()}
+    index = 0
+    while f"status_word.{index}" in form:
+        word, meaning = form[f"status_word.{index}"], form.get(f"status.{index}", "")
+        if meaning in TICKET_STATUSES:
+            said[word] = meaning
+        else:
+            said.pop(word, None)
+        index += 1
+    if said:
+        result["status_values"] = said
+    else:
+        result.pop("status_values", None)
 
 
 def form_problem(mapping: Mapping[str, Any]) -> None:
@@ -314,9 +363,9 @@ def _number(text: str) -> float | str:
 
 
 CHOICES = {"country": COUNTRIES, "encoding": ENCODINGS, "decimal": (".", ",")}
-__all__ = ["CHOICES", "KEEP", "NONE", "SPEC_FORMS", "FieldRow", "Guess", "PreviewCell", "apply_form", "choice_labels",
+__all__ = ["CHOICES", "KEEP", "NONE", "SPEC_FORMS", "FieldRow", "Guess", "PreviewCell", "StatusRow", "apply_form", "choice_labels",
            "consent_of", "field_rows", "form_problem", "guesses", "in_form_words", "preview_cells", "setting_labels",
-           "settings_of"]
+           "settings_of", "status_rows"]
 
 
 # -- the first rows, as written and as read --------------------------------------------------

@@ -160,3 +160,23 @@ def test_a_patrons_name_in_a_title_is_said_to_be_left_out_in_the_check_and_the_p
     said = section(prepared.text, "package")
     assert ("Un titre d’événement nommait l’un de vos clients : le nom est retiré du paquet, où ce titre devient "
             "« Anniversaire de … ».") in said, said
+
+
+def test_preparing_needs_no_cooperative_once_it_named_the_member(tmp_path: Path) -> None:
+    """The cooperative out of reach (a laptop offline at the box office): « Préparer » said
+    « injoignable ([Errno 111] Connection refused) », the system's English, though preparing is done
+    on this computer; the member the cooperative named last time now prepares it."""
+    init_keys(tmp_path / "keys")
+    workspace = Workspace(tmp_path / "work")
+    export = workspace.add("ventes.csv", io.BytesIO(_rows(20).encode("utf-8")), "2026-11-30T10:05:00")
+    port, away = free_port(), f"http://127.0.0.1:{free_port()}"
+    app = create_member_app(MemberSettings(keys=tmp_path / "keys", work=tmp_path / "work", port=port,
+                                           coop_url=away, token="t" * 40))
+    client = TestClient(app, base_url=f"http://127.0.0.1:{port}")
+    page = client.get(f"/exports/{export.export_id}?lang=fr").text
+    refused = client.post(f"/exports/{export.export_id}/prepare?lang=fr", data={"csrf": _csrf(page)})
+    said = _text(refused.text)
+    assert refused.status_code == 400 and "injoignable (connexion refusée)" in said and "Errno" not in said, said[:700]
+    workspace.remember_member(away, MEMBER)
+    prepared = client.post(f"/exports/{export.export_id}/prepare?lang=fr", data={"csrf": _csrf(page)})
+    assert prepared.status_code == 200 and "Paquet préparé : 20 lignes acceptées" in _text(prepared.text)

@@ -128,7 +128,17 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
         return response
 
     def member() -> MemberInfo:
-        member_id = settings.member_id or (coop.member() if coop else None)
+        member_id = settings.member_id
+        if not member_id and coop is not None and settings.coop_url:
+            try:
+                member_id = coop.member()
+                workspace.remember_member(settings.coop_url, member_id)
+            except UserError:
+                # Preparing is done on this computer: the member the cooperative named last time does,
+                # when it cannot be reached now (sending will say so).
+                member_id = workspace.remembered_member(settings.coop_url)
+                if not member_id:
+                    raise
         if not member_id:
             raise UserError(gettext_in(
                 "Start the app with --member YOUR-ID (or with --coop and --token-file, which name your member).",

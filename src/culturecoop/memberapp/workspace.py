@@ -146,6 +146,19 @@ class Workspace:
         state = json.loads((folder / "state.json").read_text(encoding="utf-8"))
         return Export(export_id, folder, str(state["file_name"]), state)
 
+    def remember_member(self, coop_url: str, member_id: str) -> None:
+        """Keep which member the cooperative at ``coop_url`` said the token speaks for."""
+        _write_private(self.root / "member.json", json.dumps({"coop": coop_url, "member_id": member_id}).encode())
+
+    def remembered_member(self, coop_url: str) -> str | None:
+        """The member the cooperative at ``coop_url`` named last time, or None."""
+        try:
+            known = json.loads((self.root / "member.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return str(known["member_id"]) if isinstance(known, dict) and known.get("coop") == coop_url \
+            and known.get("member_id") else None
+
     @property
     def recommendations(self) -> Path:
         """The latest patron → events list with the member's own ids (never sent anywhere)."""

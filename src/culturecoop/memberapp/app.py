@@ -19,6 +19,7 @@ import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -336,7 +337,7 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
         try:
             outcome = coop.send(member().member_id, workspace.archive(export))
         except UserError as exc:
-            return export_page(request, export, exc.message, 400)
+            return export_page(request, export, in_the_apps_words(exc.message), 400)
         workspace.record_sent(export, outcome)
         return RedirectResponse(f"/exports/{export_id}#package", status_code=303)
 
@@ -352,7 +353,7 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
             member_id = member().member_id
             rows, lists = coop.recommendations(member_id)
         except UserError as exc:
-            return home(request, exc.message, 400)
+            return home(request, in_the_apps_words(exc.message), 400)
         tokens = {str(r["member_patron_id"]) for r in rows}
         file_of = {e.source: e.file_name for e in workspace.exports()}
         found = own_ids(tokens, list(file_of), member_id, load_member_keys(settings.keys).linkage_secret)
@@ -422,35 +423,43 @@ def said(exc: UserError) -> str:
     return in_the_apps_words(exc.message)
 
 
-def _rewordings() -> list[tuple[str, str]]:
+def _rewordings(t: Callable[[str], str]) -> list[tuple[str, str]]:
     """Advice the services give for the command line or the mapping's YAML, and what this page says
-    instead: its box, its form's sections (the reader of this page has neither a terminal nor YAML)."""
+    instead: its box, its form's sections (the reader of this page has neither a terminal nor YAML);
+    each in the language of ``t``."""
     return [
-        (_("or, to set them aside anyway, tick “{box}” (or run prepare again with --max-reject-share 1)"),
-         _("or, to set them aside anyway, tick “{box}” above the button “Prepare the package”")),
-        (_("say what «{value}» means in the mapping's YAML: add `status_values: {{{value}: sold}}` (or "
+        (t("or, to set them aside anyway, tick “{box}” (or run prepare again with --max-reject-share 1)"),
+         t("or, to set them aside anyway, tick “{box}” above the button “Prepare the package”")),
+        (t("say what «{value}» means in the mapping's YAML: add `status_values: {{{value}: sold}}` (or "
            "refunded, cancelled, exchanged)"),
-         _("choose what «{value}» means under “What the ticket statuses mean” in the form below")),
-        (_("The ticket statuses {labels} are not words the draft knows: in the mapping's YAML, add each under "
+         t("choose what «{value}» means under “What the ticket statuses mean” in the form below")),
+        (t("No recommendation model is trained yet: run `culturecoop reco train --db FILE` first."),
+         t("the cooperative has not computed recommendations yet (it does so once its members' packages are "
+           "loaded); try again later, or ask the cooperative when they will be ready.")),
+        (t("The ticket statuses {labels} are not words the draft knows: in the mapping's YAML, add each under "
            "`status_values` as sold, refunded, cancelled or exchanged."),
-         _("The ticket statuses {labels} are not words the draft knows: choose what each means under “What the "
+         t("The ticket statuses {labels} are not words the draft knows: choose what each means under “What the "
            "ticket statuses mean” in the form below.")),
     ]
 
 
 def in_the_apps_words(message: str) -> str:
     """``message`` with each piece of command-line or YAML advice (``_rewordings``) said as this page
-    says it, its figures and words kept."""
+    says it, its figures and words kept; the advice is recognised in any language (the cooperative
+    may answer in its own) and said in the reader's."""
     import string
 
-    for theirs, ours in _rewordings():
-        pattern, seen = "", set()
-        for literal, name, _spec, _conversion in string.Formatter().parse(theirs):
-            pattern += re.escape(literal)
-            if name:
-                pattern += f"(?P={name})" if name in seen else f"(?P<{name}>.+?)"
-                seen.add(name)
-        message = re.sub(pattern, _said_as(ours), message)
+    ours_now = [ours for _theirs, ours in _rewordings(_)]
+    for lang in LANGUAGES:
+        theirs_in = [theirs for theirs, _ours in _rewordings(partial(gettext_in, language=lang))]
+        for theirs, ours in zip(theirs_in, ours_now, strict=True):
+            pattern, seen = "", set()
+            for literal, name, _spec, _conversion in string.Formatter().parse(theirs):
+                pattern += re.escape(literal)
+                if name:
+                    pattern += f"(?P={name})" if name in seen else f"(?P<{name}>.+?)"
+                    seen.add(name)
+            message = re.sub(pattern, _said_as(ours), message)
     return message
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from culturecoop.errors import UserError
-from culturecoop.i18n import _
+from culturecoop.i18n import _, current_language
 
 TIMEOUT = 120.0
 
@@ -32,6 +32,8 @@ class CoopClient:
         request = urllib.request.Request(self.url + path, data=body, method=method)
         request.add_header("Authorization", f"Bearer {self.token}")
         request.add_header("Accept", "application/json")
+        # The cooperative's sentences (a refusal, a problem with the package) in the reader's language.
+        request.add_header("Accept-Language", current_language())
         if content_type:
             request.add_header("Content-Type", content_type)
         try:

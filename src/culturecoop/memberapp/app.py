@@ -165,7 +165,7 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
         fields = mapping_form.field_rows(mapping)
         shown = typed if typed is not None else mapping
         try:
-            preview = mapping_form.preview_cells(workspace.preview(export), [f.name for f in fields if f.chosen],
+            preview = mapping_form.preview_cells(workspace.preview(export), [f.name for f in fields if f.read],
                                                  language(request))
             # Once a package was prepared with the box ticked, the check reads the export as it was
             # prepared: not a red « nothing was written » above the package that was.
@@ -197,7 +197,7 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
             "statuses": mapping_form.status_rows(shown, header, sample_rows),
             "status_words": {k: gettext_in(v, language(request)) for k, v in TICKET_STATUSES.items()},
             "settings": mapping_form.settings_of(shown), "consent": mapping_form.consent_of(shown),
-            "choices": mapping_form.CHOICES, "choice_labels": mapping_form.choice_labels(),
+            "choices": mapping_form.CHOICES, "one_value_fields": mapping_form.ONE_VALUE_FIELDS, "choice_labels": mapping_form.choice_labels(),
             "setting_labels": mapping_form.setting_labels(), "keep": mapping_form.KEEP, "summary": export.state.get("summary"),
             "sent": export.state.get("sent"), "coop_url": settings.coop_url,
             "package": export.package, "package_is_current": export.package_is_current, "member_id": settings.member_id,

@@ -82,6 +82,18 @@ class FieldRow:
     label: str
     chosen: str  # a column name, NONE, or KEEP
     rule: str  # the drafted rule when it is not one column ("" otherwise)
+    constant: str = ""  # the one value of every row (``{value: …}``), for a field that may have one
+
+    @property
+    def read(self) -> bool:
+        """Whether the mapping reads this field (a column, a rule or a value for every row)."""
+        return bool(self.chosen or self.constant)
+
+
+# The fields of an event the export may not carry, though the member knows them: the same for
+# every row of an export of one venue (the draft proposes them so in its YAML, as « venue: {value:
+# Votre salle} »); the form takes that value.
+ONE_VALUE_FIELDS = ("event_title", "venue", "venue_postal_code", "genres", "artists", "capacity", "event_language")
 
 
 def describe_spec(spec: Any) -> str:
@@ -117,6 +129,8 @@ def field_rows(mapping: Mapping[str, Any]) -> list[FieldRow]:
         spec = columns.get(name)
         if spec is None:
             rows.append(FieldRow(name, labels[name], NONE, ""))
+        elif name in ONE_VALUE_FIELDS and isinstance(spec, dict) and set(spec) == {"value"}:
+            rows.append(FieldRow(name, labels[name], NONE, "", str(spec["value"])))
         elif isinstance(spec, str | int) and not isinstance(spec, bool):
             rows.append(FieldRow(name, labels[name], str(spec), ""))
         else:
@@ -152,6 +166,12 @@ def apply_form(mapping: dict[str, Any], form: Mapping[str, str]) -> dict[str, An
     columns: dict[str, Any] = {}
     for name in CANONICAL_FIELDS:
         chosen = form.get(f"field.{name}", KEEP if name in old_columns else NONE)
+        one = form.get(f"value.{name}", "").strip() if name in ONE_VALUE_FIELDS else ""
+        if one:  # the same for every row: it wins over a column left chosen beside it
+            columns[name] = {"value": one}
+            continue
+        if f"value.{name}" in form and chosen == NONE:
+            continue  # the value for every row emptied, no column chosen: the field is not read
         if chosen == KEEP:
             if name in old_columns:
                 columns[name] = old_columns[name]
@@ -363,7 +383,7 @@ def _number(text: str) -> float | str:
 
 
 CHOICES = {"country": COUNTRIES, "encoding": ENCODINGS, "decimal": (".", ",")}
-__all__ = ["CHOICES", "KEEP", "NONE", "SPEC_FORMS", "FieldRow", "Guess", "PreviewCell", "StatusRow", "apply_form", "choice_labels",
+__all__ = ["CHOICES", "KEEP", "NONE", "ONE_VALUE_FIELDS", "SPEC_FORMS", "FieldRow", "Guess", "PreviewCell", "StatusRow", "apply_form", "choice_labels",
            "consent_of", "field_rows", "form_problem", "guesses", "in_form_words", "preview_cells", "setting_labels",
            "settings_of", "status_rows"]
 

@@ -105,3 +105,13 @@ def test_the_home_page_speaks_french_and_every_page_loads_without_a_404(tmp_path
             assert answer.status_code == 200 and answer.content, (path, answer.status_code)
         icon = client.get("/favicon.ico")
         assert icon.headers["content-type"].startswith("image/") and b"<svg" in icon.content
+
+
+def test_the_box_to_set_rows_aside_is_offered_only_when_the_check_asks_for_it(tmp_path: Path) -> None:
+    """« Préparer même si une raison rejette beaucoup de lignes » stood above every « Préparer le
+    paquet », an export read without a rejected row included: a question for nothing."""
+    client, export_id = _app(tmp_path, _rows(12))
+    page = client.get(f"/exports/{export_id}?lang=fr").text
+    assert "12 lignes lues : 12 acceptées, 0 rejetées." in _text(page)
+    assert 'name="quarantine_anyway"' not in page and "Préparer même si" not in _text(page)
+    assert 'id="prepare"' in page

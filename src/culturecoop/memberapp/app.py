@@ -148,9 +148,9 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
         return MemberInfo(member_id, settings.member_name or member_id, settings.kind, settings.region)
 
     def home(request: Request, error: str | None = None, status: int = 200,
-             recommended: dict[str, Any] | None = None) -> HTMLResponse:
+             recommended: dict[str, Any] | None = None, notice: str | None = None) -> HTMLResponse:
         return page(request, "home.html", {
-            "exports": workspace.exports(), "error": error, "suffixes": ", ".join(EXPORT_SUFFIXES),
+            "exports": workspace.exports(), "error": error, "notice": notice, "suffixes": ", ".join(EXPORT_SUFFIXES),
             "coop_url": settings.coop_url, "member_id": settings.member_id, "work": settings.work,
             "recommended": recommended, "has_recommendations": workspace.recommendations.is_file(),
         }, status)
@@ -340,6 +340,15 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
             return export_page(request, export, in_the_apps_words(exc.message), 400)
         workspace.record_sent(export, outcome)
         return RedirectResponse(f"/exports/{export_id}#package", status_code=303)
+
+    @app.post("/exports/{export_id}/delete")
+    async def delete(request: Request, export_id: str) -> Response:
+        export = workspace.get(export_id)
+        await posted(request)
+        workspace.remove(export)
+        return home(request, notice=gettext_in(
+            "The export {name}, its mapping and its packages are deleted from this computer; what was sent stays at "
+            "the cooperative.", language(request)).format(name=export.file_name))
 
     @app.post("/recommendations")
     async def recommendations(request: Request) -> Response:

@@ -206,6 +206,11 @@ class Workspace:
             raise
         return export
 
+    def remove(self, export: Export) -> None:
+        """Delete the export from this computer: the file as dropped, its mapping, its packages and
+        their rejected rows (what was sent stays at the cooperative)."""
+        shutil.rmtree(export.folder)
+
     def set_mapping(self, export: Export, mapping: dict[str, Any]) -> None:
         """Replace the export's mapping after checking it (a ``UserError`` names what is wrong)."""
         text = yaml.safe_dump(mapping, allow_unicode=True, sort_keys=False, default_flow_style=None, width=1000)

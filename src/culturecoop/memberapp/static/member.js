@@ -11,6 +11,12 @@
       name.textContent = input.files && input.files.length ? input.files[0].name : none;
     });
   });
+  // A form that deletes asks first, in the page's words.
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
+    });
+  });
   function hasFiles(event) {
     return event.dataTransfer && Array.prototype.indexOf.call(event.dataTransfer.types || [], "Files") >= 0;
   }

@@ -197,3 +197,38 @@ def test_the_export_field_speaks_the_pages_language_in_a_browser_set_to_another(
             assert not errors, errors
         finally:
             browser.close()
+
+
+def test_a_file_dropped_on_the_dashed_box_is_read(sites: dict[str, object]) -> None:
+    """The home page says « Déposez l’export » above a dashed box, but a file dropped on it did
+    nothing, and dropped beside it the browser opened the export and left the app."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: apt-get install -y chromium (never `playwright install`)")
+    from memberapp.pages import box_office_rows
+
+    with playwright_sync.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+            page.goto(str(sites["app"]) + "/?lang=fr")
+            drop = """([text, where]) => {
+                const files = new DataTransfer();
+                files.items.add(new File([text], "ventes-glissees.csv", {type: "text/csv"}));
+                const target = document.querySelector(where);
+                const over = new DragEvent("dragover", {dataTransfer: files, bubbles: true, cancelable: true});
+                target.dispatchEvent(over);
+                const dropped = new DragEvent("drop", {dataTransfer: files, bubbles: true, cancelable: true});
+                target.dispatchEvent(dropped);
+                return dropped.defaultPrevented;
+            }"""
+            # Beside the box: refused, the browser does not open the file.
+            assert page.evaluate(drop, [box_office_rows(12), "h1"]) is True
+            assert page.url.endswith("/?lang=fr")
+            # On the box: read at once, as « Lire cet export » would.
+            with page.expect_navigation(timeout=30_000):
+                page.evaluate(drop, [box_office_rows(12), "form.drop"])
+            page.wait_for_load_state("networkidle")
+            assert page.locator("h1").inner_text() == "ventes-glissees.csv"
+            assert "12 lignes lues" in page.inner_text("#check")
+        finally:
+            browser.close()

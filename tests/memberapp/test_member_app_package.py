@@ -12,10 +12,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 
 from culturecoop.governance.accounts import create_account
 from culturecoop.governance.sessions import create_token
 from culturecoop.governance.uploads import add_member
+from culturecoop.i18n import gettext_in
 from culturecoop.memberapp.app import MemberSettings, create_member_app
 from culturecoop.memberapp.workspace import Workspace
 from culturecoop.privacy.keys import init_keys
@@ -160,3 +163,54 @@ def test_a_patrons_name_in_a_title_is_said_to_be_left_out_in_the_check_and_the_p
     said = section(prepared.text, "package")
     assert ("Un titre d’événement nommait l’un de vos clients : le nom est retiré du paquet, où ce titre devient "
             "« Anniversaire de … ».") in said, said
+
+
+def test_preparing_needs_no_cooperative_once_it_named_the_member(tmp_path: Path) -> None:
+    """The cooperative out of reach (a laptop offline at the box office): « Préparer » said
+    « injoignable ([Errno 111] Connection refused) », the system's English, though preparing is done
+    on this computer; the member the cooperative named last time now prepares it."""
+    init_keys(tmp_path / "keys")
+    workspace = Workspace(tmp_path / "work")
+    export = workspace.add("ventes.csv", io.BytesIO(_rows(20).encode("utf-8")), "2026-11-30T10:05:00")
+    port, away = free_port(), f"http://127.0.0.1:{free_port()}"
+    app = create_member_app(MemberSettings(keys=tmp_path / "keys", work=tmp_path / "work", port=port,
+                                           coop_url=away, token="t" * 40))
+    client = TestClient(app, base_url=f"http://127.0.0.1:{port}")
+    page = client.get(f"/exports/{export.export_id}?lang=fr").text
+    refused = client.post(f"/exports/{export.export_id}/prepare?lang=fr", data={"csrf": _csrf(page)})
+    said = _text(refused.text)
+    assert refused.status_code == 400 and "injoignable (connexion refusée)" in said and "Errno" not in said, said[:700]
+    workspace.remember_member(away, MEMBER)
+    prepared = client.post(f"/exports/{export.export_id}/prepare?lang=fr", data={"csrf": _csrf(page)})
+    assert prepared.status_code == 200 and "Paquet préparé : 20 lignes acceptées" in _text(prepared.text)
+
+
+def test_recommendations_not_computed_yet_are_said_in_the_readers_language_without_a_command(tmp_path: Path) -> None:
+    """« Récupérer mes recommandations » before the cooperative trained its model: the page said
+    « lancez d’abord `culturecoop reco train --db FICHIER` », a command of the cooperative's operator,
+    and in the cooperative's language, not the page's (the app asked in none)."""
+    stub = FastAPI()
+    asked: list[str] = []
+
+    @stub.get("/api/v1/members/{member}/recommendations")
+    def recommendations(request: Request) -> JSONResponse:
+        asked.append(request.headers.get("accept-language", ""))
+        # In the cooperative's own language, whatever was asked (as a French cooperative did).
+        message = gettext_in("No recommendation model is trained yet: run `culturecoop reco train --db FILE` first.",
+                             "fr")
+        return JSONResponse({"error": {"code": "user_error", "status": 400, "message": message}}, status_code=400)
+
+    init_keys(tmp_path / "keys")
+    with LiveServer(stub) as coop:
+        port = free_port()
+        app = create_member_app(MemberSettings(keys=tmp_path / "keys", work=tmp_path / "work", port=port,
+                                               member_id=MEMBER, coop_url=coop.url, token="t" * 40))
+        client = TestClient(app, base_url=f"http://127.0.0.1:{port}")
+        for lang, said in (("en", "the cooperative has not computed recommendations yet"),
+                           ("fr", "la coopérative n’a pas encore calculé de recommandations")):
+            home = client.get(f"/?lang={lang}").text
+            answer = client.post(f"/recommendations?lang={lang}", data={"csrf": _csrf(home)})
+            words = _text(answer.text)
+            assert answer.status_code == 400 and said in words, words[:600]
+            assert "reco train" not in words and "`" not in words, words[:600]
+    assert asked == ["en", "fr"], asked

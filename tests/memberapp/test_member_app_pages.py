@@ -105,3 +105,28 @@ def test_the_home_page_speaks_french_and_every_page_loads_without_a_404(tmp_path
             assert answer.status_code == 200 and answer.content, (path, answer.status_code)
         icon = client.get("/favicon.ico")
         assert icon.headers["content-type"].startswith("image/") and b"<svg" in icon.content
+
+
+def test_the_box_to_set_rows_aside_is_offered_only_when_the_check_asks_for_it(tmp_path: Path) -> None:
+    """« Préparer même si une raison rejette beaucoup de lignes » stood above every « Préparer le
+    paquet », an export read without a rejected row included: a question for nothing."""
+    client, export_id = _app(tmp_path, _rows(12))
+    page = client.get(f"/exports/{export_id}?lang=fr").text
+    assert "12 lignes lues : 12 acceptées, 0 rejetées." in _text(page)
+    assert 'name="quarantine_anyway"' not in page and "Préparer même si" not in _text(page)
+    assert 'id="prepare"' in page
+
+
+def test_an_export_is_deleted_from_this_computer_from_its_page(tmp_path: Path) -> None:
+    """Each drop kept a copy of the export, with its patrons' names and e-mails, in the work folder
+    for good: the same file dropped three times was listed three times, and no page removed any."""
+    client, export_id = _app(tmp_path, _rows(12))
+    page = client.get(f"/exports/{export_id}?lang=fr").text
+    prepared = client.post(f"/exports/{export_id}/prepare", data={"csrf": _csrf(page)})
+    assert prepared.status_code == 200
+    folder = tmp_path / "work" / export_id
+    assert any(folder.glob("package-*"))
+    answer = client.post(f"/exports/{export_id}/delete?lang=fr", data={"csrf": _csrf(page)})
+    said = _text(answer.text)
+    assert answer.status_code == 200 and "L’export ventes.csv, son mappage et ses paquets sont supprimés" in said, said
+    assert not folder.exists() and "Exports sur cet ordinateur" not in said

@@ -105,3 +105,27 @@ def test_a_mapping_that_cannot_be_read_is_said_without_the_file_or_the_command(t
     said = _text(answer.text)
     assert "Ce mappage ne peut pas servir : ce n’est pas du YAML bien formé" in said, said[:800]
     assert "mapping.yaml" not in said and "relancez prepare" not in said, said[:800]
+
+
+def test_rows_set_aside_anyway_are_said_once_prepared_and_downloaded_in_french(tmp_path: Path) -> None:
+    """The check named the box, then « (ou relancez prepare avec --max-reject-share 1) »; once the
+    package was prepared with the box ticked, the check above it still read in red « Rien n’a été
+    écrit »; and the rejected rows came as « ventes-rejects.csv » with the columns line, reasons
+    (rule codes), raw_line, and no signature, so Excel showed « Ã© » for « é »."""
+    client, export_id = _app(tmp_path, "ventes.csv", _rows(30, odd=12).encode())
+    page = client.get(f"/exports/{export_id}?lang=fr").text
+    check = section(page, "check")
+    assert "--max-reject-share" not in check and "relancez prepare" not in check, check
+    assert "au-dessus du bouton « Préparer le paquet »" in check, check
+    prepared = client.post(f"/exports/{export_id}/prepare?lang=fr", data={"csrf": _csrf(page), "quarantine_anyway": "on"})
+    assert prepared.status_code == 200, _text(prepared.text)[:600]
+    check = section(prepared.text, "check")
+    assert "Rien n’a été écrit" not in check and "30 lignes lues : 18 acceptées, 12 rejetées." in check, check
+    rejects = client.get(f"/exports/{export_id}/rejects.csv?lang=fr")
+    assert rejects.status_code == 200
+    assert "ventes-lignes-rejetees.csv" in rejects.headers["content-disposition"], rejects.headers
+    assert rejects.content.startswith("\ufeff".encode()), rejects.content[:40]
+    lines = rejects.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "Ligne de l’export,explication,La ligne telle qu’exportée", lines[0]
+    assert len(lines) == 13 and "bad_status" not in rejects.content.decode("utf-8-sig"), lines[:3]
+    assert "statut de billet inconnu" in lines[1] and "Zorglub" in lines[1], lines[1]

@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -35,7 +38,7 @@ from culturecoop.ingest.draft import ATTENDEE_LIST, POOLING_UNDECIDED
 from culturecoop.ingest.package import MemberInfo
 from culturecoop.ingest.profile import MappingIncompleteError, MappingInvalidError
 from culturecoop.ingest.quarantine import DEFAULT_MAX_REJECT_SHARE
-from culturecoop.ingest.words import QUARANTINE_ANYWAY, REJECT_REASONS
+from culturecoop.ingest.words import QUARANTINE_ANYWAY, REJECT_REASONS, TICKET_STATUSES
 from culturecoop.memberapp import form as mapping_form
 from culturecoop.memberapp.coop import CoopClient
 from culturecoop.memberapp.workspace import EXPORT_SUFFIXES, Export, Workspace
@@ -126,7 +129,17 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
         return response
 
     def member() -> MemberInfo:
-        member_id = settings.member_id or (coop.member() if coop else None)
+        member_id = settings.member_id
+        if not member_id and coop is not None and settings.coop_url:
+            try:
+                member_id = coop.member()
+                workspace.remember_member(settings.coop_url, member_id)
+            except UserError:
+                # Preparing is done on this computer: the member the cooperative named last time does,
+                # when it cannot be reached now (sending will say so).
+                member_id = workspace.remembered_member(settings.coop_url)
+                if not member_id:
+                    raise
         if not member_id:
             raise UserError(gettext_in(
                 "Start the app with --member YOUR-ID (or with --coop and --token-file, which name your member).",
@@ -135,45 +148,61 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
         return MemberInfo(member_id, settings.member_name or member_id, settings.kind, settings.region)
 
     def home(request: Request, error: str | None = None, status: int = 200,
-             recommended: dict[str, Any] | None = None) -> HTMLResponse:
+             recommended: dict[str, Any] | None = None, notice: str | None = None) -> HTMLResponse:
         return page(request, "home.html", {
-            "exports": workspace.exports(), "error": error, "suffixes": ", ".join(EXPORT_SUFFIXES),
+            "exports": workspace.exports(), "error": error, "notice": notice, "suffixes": ", ".join(EXPORT_SUFFIXES),
             "coop_url": settings.coop_url, "member_id": settings.member_id, "work": settings.work,
             "recommended": recommended, "has_recommendations": workspace.recommendations.is_file(),
         }, status)
 
     def export_page(request: Request, export: Export, error: str | None = None, status: int = 200,
-                    notice: str | None = None) -> HTMLResponse:
+                    notice: str | None = None, typed: dict[str, Any] | None = None,
+                    typed_yaml: str | None = None) -> HTMLResponse:
+        """The export's page; ``typed`` (the form as sent) or ``typed_yaml`` (the YAML box as sent) fill
+        the form when what was sent was refused, so that nothing typed is lost to the error."""
         mapping = export.mapping()
         check, check_error, preview, incomplete = None, None, [], None
         fields = mapping_form.field_rows(mapping)
+        shown = typed if typed is not None else mapping
         try:
-            preview = mapping_form.preview_cells(workspace.preview(export), [f.name for f in fields if f.chosen],
+            preview = mapping_form.preview_cells(workspace.preview(export), [f.name for f in fields if f.read],
                                                  language(request))
-            check = workspace.check(export, DEFAULT_MAX_REJECT_SHARE)
+            # Once a package was prepared with the box ticked, the check reads the export as it was
+            # prepared: not a red « nothing was written » above the package that was.
+            check = workspace.check(export, float(export.state.get("max_reject_share") or DEFAULT_MAX_REJECT_SHARE)
+                                    if export.package_is_current else DEFAULT_MAX_REJECT_SHARE)
         except MappingIncompleteError as exc:
             # Nothing can be prepared: the sentence says what to choose or what to export instead.
             check_error, incomplete = exc.message, exc
         except UserError as exc:
-            check_error = said(exc)
+            check_error = said(exc) if isinstance(exc, MappingInvalidError) else (
+                _settings_misread(export, mapping) or said(exc))
         warnings, undecided = _said_for_the_form(mapping, check.warnings if check else [],
                                                  export.state.get("undecided") or [])
         if incomplete is not None and incomplete.kind == "attendee_list":
             # The check's sentence already says what to export instead: not twice.
             undecided = [u for u in undecided if u not in {gettext_in(ATTENDEE_LIST, each) for each in LANGUAGES}]
+        # A guess an open question above already asks about (it names the same field) is not said twice.
+        header, sample_rows = _sample(export)
+        guessed = [g for g in mapping_form.guesses(export.state.get("decisions") or [], mapping)
+                   if not any(_("“{label}”").format(label=g.about) in u for u in undecided)]
         if error == check_error:  # the check below already says it, where the reader looks for it
             error = None
         return page(request, "export.html", {
-            "export": export, "mapping": mapping, "mapping_text": export.mapping_text(), "error": error,
+            "export": export, "mapping": shown, "error": error,
+            "mapping_text": typed_yaml if typed_yaml is not None else export.mapping_text(), "yaml_open": typed_yaml is not None,
             "notice": notice, "check": check, "check_error": check_error, "preview": preview,
             "warnings": warnings, "undecided": undecided,
-            "fields": fields, "columns": _columns(export),
-            "settings": mapping_form.settings_of(mapping), "consent": mapping_form.consent_of(mapping),
-            "choices": mapping_form.CHOICES, "choice_labels": mapping_form.choice_labels(),
+            "fields": fields, "form_fields": mapping_form.field_rows(shown), "columns": [c for c in header if c],
+            "statuses": mapping_form.status_rows(shown, header, sample_rows),
+            "status_words": {k: gettext_in(v, language(request)) for k, v in TICKET_STATUSES.items()},
+            "settings": mapping_form.settings_of(shown), "consent": mapping_form.consent_of(shown),
+            "choices": mapping_form.CHOICES, "one_value_fields": mapping_form.ONE_VALUE_FIELDS, "choice_labels": mapping_form.choice_labels(),
             "setting_labels": mapping_form.setting_labels(), "keep": mapping_form.KEEP, "summary": export.state.get("summary"),
             "sent": export.state.get("sent"), "coop_url": settings.coop_url,
             "package": export.package, "package_is_current": export.package_is_current, "member_id": settings.member_id,
             "can_prepare": incomplete is None, "quarantine_anyway": QUARANTINE_ANYWAY,
+            "guesses": guessed, "guessed_fields": {g.field for g in guessed if g.field},
         }, status)
 
     async def posted(request: Request, keep: str | None = None) -> dict[str, Any]:
@@ -266,14 +295,24 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
     async def fix(request: Request, export_id: str) -> Response:
         export = workspace.get(export_id)
         data = await posted(request)
-        try:
-            if data.get("yaml") is not None and data.get("action") == "yaml":
+        if data.get("yaml") is not None and data.get("action") == "yaml":
+            try:
                 workspace.set_mapping_text(export, str(data["yaml"]))
-            else:
-                workspace.set_mapping(export, mapping_form.apply_form(export.mapping(), {
-                    k: str(v) for k, v in data.items() if isinstance(v, str)}))
+            except UserError as exc:
+                return export_page(request, export, said(exc), 400, typed_yaml=str(data["yaml"]))
+            return RedirectResponse(f"/exports/{export_id}#check", status_code=303)
+        typed = mapping_form.apply_form(export.mapping(), {k: str(v) for k, v in data.items() if isinstance(v, str)})
+        try:
+            mapping_form.form_problem(typed)
+            workspace.set_mapping(export, typed)
+        except MappingInvalidError as exc:
+            if isinstance(exc, MappingIncompleteError):
+                return export_page(request, export, exc.message, 400, typed=typed)
+            return export_page(request, export, _("This mapping cannot be used: {problem}; correct it and apply it "
+                                                  "again.").format(problem=mapping_form.in_form_words(exc.problem)),
+                               400, typed=typed)
         except UserError as exc:
-            return export_page(request, export, said(exc), 400)
+            return export_page(request, export, said(exc), 400, typed=typed)
         return RedirectResponse(f"/exports/{export_id}#check", status_code=303)
 
     @app.post("/exports/{export_id}/prepare")
@@ -298,9 +337,18 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
         try:
             outcome = coop.send(member().member_id, workspace.archive(export))
         except UserError as exc:
-            return export_page(request, export, exc.message, 400)
+            return export_page(request, export, in_the_apps_words(exc.message), 400)
         workspace.record_sent(export, outcome)
         return RedirectResponse(f"/exports/{export_id}#package", status_code=303)
+
+    @app.post("/exports/{export_id}/delete")
+    async def delete(request: Request, export_id: str) -> Response:
+        export = workspace.get(export_id)
+        await posted(request)
+        workspace.remove(export)
+        return home(request, notice=gettext_in(
+            "The export {name}, its mapping and its packages are deleted from this computer; what was sent stays at "
+            "the cooperative.", language(request)).format(name=export.file_name))
 
     @app.post("/recommendations")
     async def recommendations(request: Request) -> Response:
@@ -314,7 +362,7 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
             member_id = member().member_id
             rows, lists = coop.recommendations(member_id)
         except UserError as exc:
-            return home(request, exc.message, 400)
+            return home(request, in_the_apps_words(exc.message), 400)
         tokens = {str(r["member_patron_id"]) for r in rows}
         file_of = {e.source: e.file_name for e in workspace.exports()}
         found = own_ids(tokens, list(file_of), member_id, load_member_keys(settings.keys).linkage_secret)
@@ -336,7 +384,8 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
     def recommendations_csv() -> Response:
         if not workspace.recommendations.is_file():
             raise UserError(gettext_in("There is no recommendation list yet: fetch it first.", language_now()), exit_code=5)
-        return FileResponse(workspace.recommendations, media_type="text/csv", filename="recommendations.csv")
+        return FileResponse(workspace.recommendations, media_type="text/csv",
+                            filename=gettext_in("recommendations.csv", language_now()))
 
     @app.get("/exports/{export_id}/rejects.csv")
     def rejects(export_id: str) -> Response:
@@ -344,8 +393,10 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
         path = export.rejects
         if path is None or not path.is_file():
             raise UserError(gettext_in("There are no rejected rows to download.", language_now()), exit_code=5)
-        return FileResponse(path, media_type="text/csv",
-                            filename=f"{quote(Path(export.file_name).stem)}-rejects.csv")
+        lang = language_now()
+        name = gettext_in("{name}-rejected-rows.csv", lang).format(name=Path(export.file_name).stem)
+        return Response(_rejects_for_a_spreadsheet(path, lang), media_type="text/csv; charset=utf-8", headers={
+            "Content-Disposition": f"attachment; filename*=utf-8''{quote(name)}"})
 
     return app
 
@@ -378,7 +429,52 @@ def said(exc: UserError) -> str:
     YAML box's) to correct here: no file name, no « run prepare again » of the command line."""
     if isinstance(exc, MappingInvalidError) and not isinstance(exc, MappingIncompleteError):
         return _("This mapping cannot be used: {problem}; correct it and apply it again.").format(problem=exc.problem)
-    return exc.message
+    return in_the_apps_words(exc.message)
+
+
+def _rewordings(t: Callable[[str], str]) -> list[tuple[str, str]]:
+    """Advice the services give for the command line or the mapping's YAML, and what this page says
+    instead: its box, its form's sections (the reader of this page has neither a terminal nor YAML);
+    each in the language of ``t``."""
+    return [
+        (t("or, to set them aside anyway, tick “{box}” (or run prepare again with --max-reject-share 1)"),
+         t("or, to set them aside anyway, tick “{box}” above the button “Prepare the package”")),
+        (t("say what «{value}» means in the mapping's YAML: add `status_values: {{{value}: sold}}` (or "
+           "refunded, cancelled, exchanged)"),
+         t("choose what «{value}» means under “What the ticket statuses mean” in the form below")),
+        (t("No recommendation model is trained yet: run `culturecoop reco train --db FILE` first."),
+         t("the cooperative has not computed recommendations yet (it does so once its members' packages are "
+           "loaded); try again later, or ask the cooperative when they will be ready.")),
+        (t("The ticket statuses {labels} are not words the draft knows: in the mapping's YAML, add each under "
+           "`status_values` as sold, refunded, cancelled or exchanged."),
+         t("The ticket statuses {labels} are not words the draft knows: choose what each means under “What the "
+           "ticket statuses mean” in the form below.")),
+    ]
+
+
+def in_the_apps_words(message: str) -> str:
+    """``message`` with each piece of command-line or YAML advice (``_rewordings``) said as this page
+    says it, its figures and words kept; the advice is recognised in any language (the cooperative
+    may answer in its own) and said in the reader's."""
+    import string
+
+    ours_now = [ours for _theirs, ours in _rewordings(_)]
+    for lang in LANGUAGES:
+        theirs_in = [theirs for theirs, _ours in _rewordings(partial(gettext_in, language=lang))]
+        for theirs, ours in zip(theirs_in, ours_now, strict=True):
+            pattern, seen = "", set()
+            for literal, name, _spec, _conversion in string.Formatter().parse(theirs):
+                pattern += re.escape(literal)
+                if name:
+                    pattern += f"(?P={name})" if name in seen else f"(?P<{name}>.+?)"
+                    seen.add(name)
+            message = re.sub(pattern, _said_as(ours), message)
+    return message
+
+
+def _said_as(ours: str) -> Callable[[re.Match[str]], str]:
+    """The replacement of a match by ``ours``, its fields filled with what the match found."""
+    return lambda found: ours.format(**found.groupdict())
 
 
 def _said_for_the_form(mapping: dict[str, Any], warnings: list[str], undecided: list[str]) -> tuple[list[str], list[str]]:
@@ -391,8 +487,8 @@ def _said_for_the_form(mapping: dict[str, Any], warnings: list[str], undecided: 
     in_form = _("Nothing in this export says whether your patrons agreed to pooling: until you choose "
                 "\"given\" for pooling in the consent section below, with its basis (if your terms of "
                 "sale say so), none of them counts in the cooperative's pooled figures.")
-    said = [in_form if w in in_yaml else w for w in warnings]
-    asked = [in_form if u in in_yaml else u for u in undecided if not (decided and u in in_yaml)]
+    said = [in_form if w in in_yaml else in_the_apps_words(w) for w in warnings]
+    asked = [in_form if u in in_yaml else in_the_apps_words(u) for u in undecided if not (decided and u in in_yaml)]
     return said, [u for u in asked if u not in said]
 
 
@@ -404,11 +500,77 @@ def _start_said(start: str, lang: str) -> str:
     return wording.day(start, lang) if len(start) == 10 else wording.moment(start, lang)
 
 
-def _columns(export: Export) -> list[str]:
-    """The export's column names, as the draft found them (none for JSON lines)."""
+def _rejects_for_a_spreadsheet(path: Path, lang: str) -> bytes:
+    """The rejected rows as the member opens them in a spreadsheet: the columns named in their
+    language, the reasons in words only (the rules' codes are for programs), and the signature that
+    makes Excel read the accents. The raw lines are kept as ``prepare`` wrote them (made inert there)."""
+    import csv
+    import io
+
+    names = {"line": gettext_in("Line of the export", lang), "raw_line": gettext_in("The line as exported", lang)}
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    if not rows:
+        return b""
+    keep = [i for i, name in enumerate(rows[0]) if name != "reasons"]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([names.get(rows[0][i], rows[0][i]) for i in keep])
+    writer.writerows([[row[i] if i < len(row) else "" for i in keep] for row in rows[1:]])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _settings_misread(export: Export, mapping: dict[str, Any]) -> str | None:
+    """Why the export cannot be read, when a setting of the form is not what the file is written with
+    (its encoding, its column separator, the lines above its column names): said with the form's
+    words and the value to choose, instead of the reader's advice to edit a mapping file."""
     from culturecoop.ingest.sniff import sniff
 
     try:
-        return [c for c in sniff(export.source).header if c]
+        found = sniff(export.source).settings
     except UserError:
-        return []
+        return None
+    names = mapping_form.setting_labels()
+    encodings = mapping_form.choice_labels()["encoding"]
+    separators = {",": _("a comma (,)"), ";": _("a semicolon (;)"), "\t": _("a tab"), "|": _("a vertical bar (|)")}
+
+    def worded(key: str, value: Any) -> str:
+        if key == "encoding":
+            return encodings.get(str(value), str(value))
+        if key == "delimiter":
+            return separators.get(str(value), f"« {value} »" if language_now() == "fr" else f"“{value}”")
+        return wording.number(int(value), language_now())
+
+    said_wrong = []
+    for key in ("encoding", "delimiter", "skip_lines"):
+        if key not in found:
+            continue
+        chosen, written = mapping.get(key, 0 if key == "skip_lines" else None), found[key]
+        if key == "encoding" and {str(chosen), str(written)} <= {"utf-8", "utf-8-sig"}:
+            continue  # the same text, with or without its signature
+        if key == "skip_lines" and str(chosen).isdigit():
+            chosen = int(str(chosen))
+        if chosen is None or chosen == written:
+            continue
+        if key == "skip_lines":
+            said_wrong.append(_("“{setting}” is {chosen}, but this file has {found}: write {found}.").format(
+                setting=names[key][0], chosen=worded(key, chosen) if isinstance(chosen, int) else str(chosen),
+                found=worded(key, written)))
+        else:
+            said_wrong.append(_("“{setting}” is {chosen}, but this file is written with {found}: choose {found}.").format(
+                setting=names[key][0], chosen=worded(key, chosen), found=worded(key, written)))
+    if not said_wrong:
+        return None
+    return " ".join([_("This export cannot be read with the settings of the form below."), *said_wrong,
+                     _("Then apply and check again.")])
+
+
+def _sample(export: Export) -> tuple[list[str], list[list[str | None]]]:
+    """The export's column names and first rows, as the draft found them (none for JSON lines)."""
+    from culturecoop.ingest.sniff import sniff
+
+    try:
+        found = sniff(export.source)
+    except UserError:
+        return [], []
+    return found.header, found.rows

@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from culturecoop.errors import UserError
-from culturecoop.i18n import _
+from culturecoop.i18n import _, current_language
 
 TIMEOUT = 120.0
 
@@ -32,6 +32,8 @@ class CoopClient:
         request = urllib.request.Request(self.url + path, data=body, method=method)
         request.add_header("Authorization", f"Bearer {self.token}")
         request.add_header("Accept", "application/json")
+        # The cooperative's sentences (a refusal, a problem with the package) in the reader's language.
+        request.add_header("Accept-Language", current_language())
         if content_type:
             request.add_header("Content-Type", content_type)
         try:
@@ -41,9 +43,8 @@ class CoopClient:
         except urllib.error.HTTPError as exc:
             raise UserError(_("The cooperative refused: {message}").format(message=_error_message(exc))) from None
         except (urllib.error.URLError, OSError, TimeoutError) as exc:
-            reason = getattr(exc, "reason", exc)
             raise UserError(_("The cooperative at {url} cannot be reached ({reason}); check the address and your "
-                              "connection, then try again.").format(url=self.url, reason=reason)) from None
+                              "connection, then try again.").format(url=self.url, reason=_unreachable(exc))) from None
 
     def member(self) -> str:
         """The member the token may send packages for."""
@@ -78,3 +79,23 @@ def _error_message(exc: urllib.error.HTTPError) -> str:
     except (ValueError, AttributeError):
         pass
     return f"HTTP {exc.code}"
+
+
+def _unreachable(exc: BaseException) -> str:
+    """Why the cooperative could not be reached, in the reader's language: the system's own words
+    (« [Errno 111] Connection refused », « [Errno -2] Name or service not known ») are English."""
+    import socket
+    import ssl
+
+    from culturecoop.files import os_reason
+
+    reason = getattr(exc, "reason", exc)
+    if isinstance(reason, socket.gaierror):
+        return _("no computer answers to this name")
+    if isinstance(reason, ssl.SSLError):
+        return _("the secure connection failed")
+    if isinstance(reason, TimeoutError | socket.timeout):
+        return _("no answer in time")
+    if isinstance(reason, OSError):
+        return os_reason(reason)
+    return _("no answer")

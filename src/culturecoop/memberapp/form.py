@@ -7,16 +7,23 @@ constant, the file name); the settings a member may need to change are plain inp
 
 from __future__ import annotations
 
+import json
+import re
+import unicodedata
+import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from culturecoop.analytics import wording
 from culturecoop.analytics.places import countries
+from culturecoop.errors import UserError
 from culturecoop.i18n import _, gettext_in
-from culturecoop.ingest.labels import COUNTRIES
+from culturecoop.ingest.labels import COUNTRIES, DEFAULT_STATUS_VALUES
 from culturecoop.ingest.prepare import ReadRow
 from culturecoop.ingest.profile import CANONICAL_FIELDS, SPEC_FORMS
+from culturecoop.ingest.vocabulary import fold
 from culturecoop.ingest.words import (
     FIELD_LABELS,
     REJECT_REASONS,
@@ -75,6 +82,18 @@ class FieldRow:
     label: str
     chosen: str  # a column name, NONE, or KEEP
     rule: str  # the drafted rule when it is not one column ("" otherwise)
+    constant: str = ""  # the one value of every row (``{value: …}``), for a field that may have one
+
+    @property
+    def read(self) -> bool:
+        """Whether the mapping reads this field (a column, a rule or a value for every row)."""
+        return bool(self.chosen or self.constant)
+
+
+# The fields of an event the export may not carry, though the member knows them: the same for
+# every row of an export of one venue (the draft proposes them so in its YAML, as « venue: {value:
+# Votre salle} »); the form takes that value.
+ONE_VALUE_FIELDS = ("event_title", "venue", "venue_postal_code", "genres", "artists", "capacity", "event_language")
 
 
 def describe_spec(spec: Any) -> str:
@@ -110,6 +129,8 @@ def field_rows(mapping: Mapping[str, Any]) -> list[FieldRow]:
         spec = columns.get(name)
         if spec is None:
             rows.append(FieldRow(name, labels[name], NONE, ""))
+        elif name in ONE_VALUE_FIELDS and isinstance(spec, dict) and set(spec) == {"value"}:
+            rows.append(FieldRow(name, labels[name], NONE, "", str(spec["value"])))
         elif isinstance(spec, str | int) and not isinstance(spec, bool):
             rows.append(FieldRow(name, labels[name], str(spec), ""))
         else:
@@ -126,6 +147,8 @@ def settings_of(mapping: Mapping[str, Any]) -> dict[str, str]:
             out[key] = " ; ".join(str(v) for v in value)
         elif value is None:
             out[key] = ""
+        elif isinstance(value, float) and value.is_integer():
+            out[key] = str(int(value))  # « 1 », not « 1.0 », for amounts in dollars
         else:
             out[key] = "\\t" if value == "\t" else str(value)
     return out
@@ -143,6 +166,12 @@ def apply_form(mapping: dict[str, Any], form: Mapping[str, str]) -> dict[str, An
     columns: dict[str, Any] = {}
     for name in CANONICAL_FIELDS:
         chosen = form.get(f"field.{name}", KEEP if name in old_columns else NONE)
+        one = form.get(f"value.{name}", "").strip() if name in ONE_VALUE_FIELDS else ""
+        if one:  # the same for every row: it wins over a column left chosen beside it
+            columns[name] = {"value": one}
+            continue
+        if f"value.{name}" in form and chosen == NONE:
+            continue  # the value for every row emptied, no column chosen: the field is not read
         if chosen == KEEP:
             if name in old_columns:
                 columns[name] = old_columns[name]
@@ -166,6 +195,10 @@ def apply_form(mapping: dict[str, Any], form: Mapping[str, str]) -> dict[str, An
             result[key] = _number(text) if text else 1
         elif key == "delimiter":
             result[key] = "\t" if text in ("\\t", "tab", "TAB") else form[f"setting.{key}"][:1] or ","
+        elif key == "timezone" and text:
+            result[key] = _zone_named(text)
+        elif key == "currency" and text:
+            result[key] = _currency_named(text, form.get("setting.country", "").strip() or str(result.get("country") or ""))
         elif text:
             result[key] = text
         else:
@@ -175,12 +208,171 @@ def apply_form(mapping: dict[str, Any], form: Mapping[str, str]) -> dict[str, An
         result["consent_defaults"] = defaults
     else:
         result.pop("consent_defaults", None)
+    _apply_statuses(result, form)
     basis = form.get("consent_basis", "").strip()
     if basis:
         result["consent_basis"] = basis
     elif "consent_basis" in form:
         result.pop("consent_basis", None)
     return result
+
+
+@dataclass(frozen=True)
+class Guess:
+    """A choice the draft made on a guess, for the member to check: what it is about (the form's
+    word for it), why the draft chose it, and the form's field it sits in ("" for none)."""
+
+    about: str
+    why: str
+    field: str = ""
+
+
+def guesses(decisions: list[dict[str, Any]], mapping: Mapping[str, Any]) -> list[Guess]:
+    """The draft's guesses (``check``) still in force in ``mapping``: one the member has changed
+    since is theirs, no longer the draft's; pooling consent has its own sentence on the page."""
+    columns = mapping.get("columns") or {}
+    found = []
+    for decision in decisions:
+        key = str(decision.get("key") or "")
+        if not decision.get("check") or key == "consent_defaults":
+            continue
+        field = key.removeprefix("columns.") if key.startswith("columns.") else _ABOUT_FIELD.get(key, "")
+        if field in FIELD_LABELS:
+            about = _(FIELD_LABELS[field])
+            now = columns.get(field) if key.startswith("columns.") else mapping.get(key)
+        elif key in SETTING_NAMES:
+            about, now = _(SETTING_NAMES[key]), mapping.get(key)
+        elif key == "day_first":
+            about, now = _("Order of day and month in dates"), decision.get("value")
+        else:
+            continue  # a choice with no word on this page: the YAML box has it with its reason
+        if _same(now, decision.get("value")):
+            found.append(Guess(about, str(decision.get("why") or ""), field if key.startswith("columns.") else ""))
+    return found
+
+
+# Decisions about a field's values, named as the field is.
+_ABOUT_FIELD = {"status_values": "status", "channel_values": "channel"}
+
+
+def _same(now: Any, recorded: Any) -> bool:
+    """Whether the mapping's value ``now`` is the one the draft recorded (as text: JSON for what is
+    not a text); numbers compare as numbers (the form writes 1 as 1.0)."""
+    text = now if isinstance(now, str) else json.dumps(now, ensure_ascii=False)
+    if text == recorded:
+        return True
+    try:
+        return float(text) == float(str(recorded))
+    except ValueError:
+        return False
+
+
+# A column with more distinct words than this is no status column: the form offers no list for it.
+MOST_STATUS_WORDS = 30
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    """One word of the export's status column: what the mapping says it means (``chosen``, "" for
+    nothing said) and what ``prepare`` reads it as when nothing is said (``default``, "" for unknown:
+    its rows are set aside)."""
+
+    word: str
+    chosen: str
+    default: str
+
+
+def status_rows(mapping: Mapping[str, Any], header: list[str], rows: list[list[str | None]]) -> list[StatusRow]:
+    """The words of the status column (one column chosen in ``mapping``) in the export's first
+    ``rows``, each with its meaning: the form's list, so that no one writes ``status_values`` in YAML."""
+    column = (mapping.get("columns") or {}).get("status")
+    if not isinstance(column, str) or column not in header:
+        return []
+    at = header.index(column)
+    words = sorted({(row[at] or "").strip() for row in rows if at < len(row) and (row[at] or "").strip()},
+                   key=str.casefold)
+    if len(words) > MOST_STATUS_WORDS:
+        return []
+    said = {str(k): str(v) for k, v in (mapping.get("status_values") or {}).items()}
+    return [StatusRow(word, said.get(word, ""), DEFAULT_STATUS_VALUES.get(fold(word), "")) for word in words]
+
+
+def _apply_statuses(result: dict[str, Any], form: Mapping[str, str]) -> None:
+    """The status list's choices (``status.N`` for the word ``status_word.N``) into ``status_values``."""
+    said = {str(k): v for k, v in (result.get("status_values") or {}).items()}
+    index = 0
+    while f"status_word.{index}" in form:
+        word, meaning = form[f"status_word.{index}"], form.get(f"status.{index}", "")
+        if meaning in TICKET_STATUSES:
+            said[word] = meaning
+        else:
+            said.pop(word, None)
+        index += 1
+    if said:
+        result["status_values"] = said
+    else:
+        result.pop("status_values", None)
+
+
+def form_problem(mapping: Mapping[str, Any]) -> None:
+    """Refuse (``UserError``) what the form's own sections can say better than the mapping's
+    check, which names YAML keys: a consent given without its basis."""
+    given = [p for p, granted in (mapping.get("consent_defaults") or {}).items() if granted]
+    if given and not str(mapping.get("consent_basis") or "").strip():
+        raise UserError(_("You chose “given” in the consent section without its basis: write in “Basis” why your "
+                          "patrons agreed (for example the clause of your terms of sale), then apply again."))
+
+
+def in_form_words(problem: str) -> str:
+    """A mapping's problem as the form says it: each setting by the name the form shows
+    (« Fuseau horaire » doit être…), not by its YAML key (timezone must be…)."""
+    names = {key: _("“{label}”").format(label=_(label)) for key, label in SETTING_NAMES.items()}
+    # A key with an underscore is never a word of a sentence; a plain one (currency, sheet) is the
+    # setting only where the problem opens on it.
+    said = re.sub(r"\b(" + "|".join(k for k in names if "_" in k) + r")\b", lambda m: names[m.group(1)], problem)
+    first = re.match(r"(\w+)\b", said)
+    if first and first.group(1) in names:
+        said = names[first.group(1)] + said[first.end():]
+    return said
+
+
+def _plain(text: str) -> str:
+    """``text`` lower-cased, without accents, spaces as underscores: « Montréal » → montreal."""
+    bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return "_".join(bare.lower().split())
+
+
+@cache
+def _zones_by_city() -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for zone in zoneinfo.available_timezones():
+        if "/" in zone and not zone.startswith(("Etc/", "SystemV/", "posix/", "right/")):
+            found.setdefault(_plain(zone.rsplit("/", 1)[1]), []).append(zone)
+    return found
+
+
+def _zone_named(text: str) -> str:
+    """The time zone a member means: « Paris » is Europe/Paris, « Montréal » America/Montreal
+    (the same clock as America/Toronto); a text naming no one zone is kept, for the check to refuse."""
+    if "/" in text:
+        return text
+    zones = _zones_by_city().get(_plain(text), [])
+    return zones[0] if len(zones) == 1 else text
+
+
+_CURRENCY_WORDS = {"€": "EUR", "euro": "EUR", "euros": "EUR", "£": "GBP", "chf": "CHF", "fr.": "CHF"}
+_DOLLARS = {"CA": "CAD", "US": "USD", "AU": "AUD", "NZ": "NZD"}
+
+
+def _currency_named(text: str, country: str) -> str:
+    """The currency code a member means: « € » or « euros » is EUR, « $ » the dollar of the
+    country chosen above, « cad » CAD; anything else is kept, for the check to refuse."""
+    plain = _plain(text)
+    if plain in ("$", "dollar", "dollars") and country in _DOLLARS:
+        return _DOLLARS[country]
+    if plain in _CURRENCY_WORDS:
+        return _CURRENCY_WORDS[plain]
+    return text.upper() if len(text) == 3 and text.isascii() and text.isalpha() else text
 
 
 def _number(text: str) -> float | str:
@@ -191,8 +383,9 @@ def _number(text: str) -> float | str:
 
 
 CHOICES = {"country": COUNTRIES, "encoding": ENCODINGS, "decimal": (".", ",")}
-__all__ = ["CHOICES", "KEEP", "NONE", "SPEC_FORMS", "FieldRow", "PreviewCell", "apply_form", "choice_labels", "consent_of",
-           "field_rows", "preview_cells", "setting_labels", "settings_of"]
+__all__ = ["CHOICES", "KEEP", "NONE", "ONE_VALUE_FIELDS", "SPEC_FORMS", "FieldRow", "Guess", "PreviewCell", "StatusRow", "apply_form", "choice_labels",
+           "consent_of", "field_rows", "form_problem", "guesses", "in_form_words", "preview_cells", "setting_labels",
+           "settings_of", "status_rows"]
 
 
 # -- the first rows, as written and as read --------------------------------------------------

@@ -146,6 +146,19 @@ class Workspace:
         state = json.loads((folder / "state.json").read_text(encoding="utf-8"))
         return Export(export_id, folder, str(state["file_name"]), state)
 
+    def remember_member(self, coop_url: str, member_id: str) -> None:
+        """Keep which member the cooperative at ``coop_url`` said the token speaks for."""
+        _write_private(self.root / "member.json", json.dumps({"coop": coop_url, "member_id": member_id}).encode())
+
+    def remembered_member(self, coop_url: str) -> str | None:
+        """The member the cooperative at ``coop_url`` named last time, or None."""
+        try:
+            known = json.loads((self.root / "member.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return str(known["member_id"]) if isinstance(known, dict) and known.get("coop") == coop_url \
+            and known.get("member_id") else None
+
     @property
     def recommendations(self) -> Path:
         """The latest patron → events list with the member's own ids (never sent anywhere)."""
@@ -193,6 +206,11 @@ class Workspace:
             raise
         return export
 
+    def remove(self, export: Export) -> None:
+        """Delete the export from this computer: the file as dropped, its mapping, its packages and
+        their rejected rows (what was sent stays at the cooperative)."""
+        shutil.rmtree(export.folder)
+
     def set_mapping(self, export: Export, mapping: dict[str, Any]) -> None:
         """Replace the export's mapping after checking it (a ``UserError`` names what is wrong)."""
         text = yaml.safe_dump(mapping, allow_unicode=True, sort_keys=False, default_flow_style=None, width=1000)
@@ -218,7 +236,7 @@ class Workspace:
                           max_reject_share=max_reject_share)
         os.chmod(out, 0o700)
         export.state.update({"attempt": attempt, "package": out.name, "summary": summary.to_json(), "sent": None,
-                             "mapping_sha256": mapping_sha256})
+                             "mapping_sha256": mapping_sha256, "max_reject_share": max_reject_share})
         self._save_state(export)
         return summary
 

@@ -198,3 +198,28 @@ def test_a_venue_and_a_genre_the_same_for_every_row_are_written_in_the_form(tmp_
     # Emptied, with no column chosen: the venue is no longer read.
     client.post(f"/exports/{export_id}/mapping?lang=fr", data={**_form(page), "value.venue": ""})
     assert "venue" not in yaml.safe_load(workspace.get(export_id).mapping_text())["columns"]
+
+
+def test_date_formats_are_shown_and_typed_in_a_spreadsheets_letters(tmp_path: Path) -> None:
+    """The form asked for « %d/%m/%Y %H:%M », a programmer's notation: it now shows the drafted format
+    as « JJ/MM/AAAA HH:mm » (« DD/MM/YYYY HH:mm » in English), keeps it when the form is applied
+    as it is, and reads « mm/jj/aaaa hh:mm » typed the way French office software writes it."""
+    client, export_id, workspace = _app(tmp_path)
+    page = client.get(f"/exports/{export_id}?lang=fr").text
+    shown = _form(page)
+    assert shown["setting.datetime_formats"] == "JJ/MM/AAAA HH:mm", shown["setting.datetime_formats"]
+    assert "comme JJ/MM/AAAA HH:mm (jour, mois, année, heures, minutes)" in _text(page)
+    english = _form(client.get(f"/exports/{export_id}?lang=en").text)
+    assert english["setting.datetime_formats"] == "DD/MM/YYYY HH:mm"
+
+    applied = client.post(f"/exports/{export_id}/mapping?lang=fr", data=shown)
+    assert applied.status_code == 200 and not re.search(r"class=\"error\"", applied.text), _text(applied.text)[:400]
+    assert workspace.get(export_id).mapping()["datetime_formats"] == ["%d/%m/%Y %H:%M"]
+
+    typed = {**_form(client.get(f"/exports/{export_id}?lang=fr").text),
+             "setting.datetime_formats": "mm/jj/aaaa hh:mm ; AAAA-MM-JJTHH:mm:ss ; %d %B %Y"}
+    assert client.post(f"/exports/{export_id}/mapping?lang=fr", data=typed).status_code == 200
+    assert workspace.get(export_id).mapping()["datetime_formats"] == ["%m/%d/%Y %H:%M", "%Y-%m-%dT%H:%M:%S", "%d %B %Y"]
+    # A format the letters do not cover (a month's name) is shown as the mapping writes it.
+    again = _form(client.get(f"/exports/{export_id}?lang=fr").text)
+    assert again["setting.datetime_formats"] == "MM/JJ/AAAA HH:mm ; AAAA-MM-JJTHH:mm:ss ; %d %B %Y"

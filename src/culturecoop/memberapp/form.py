@@ -19,7 +19,7 @@ from typing import Any
 from culturecoop.analytics import wording
 from culturecoop.analytics.places import countries
 from culturecoop.errors import UserError
-from culturecoop.i18n import _, gettext_in
+from culturecoop.i18n import _, current_language, gettext_in
 from culturecoop.ingest.labels import COUNTRIES, DEFAULT_STATUS_VALUES
 from culturecoop.ingest.prepare import ReadRow
 from culturecoop.ingest.profile import CANONICAL_FIELDS, SPEC_FORMS
@@ -31,6 +31,7 @@ from culturecoop.ingest.words import (
     TICKET_STATUSES,
     say,
 )
+from culturecoop.memberapp import date_patterns
 from culturecoop.schema.model import CONSENT_PURPOSES
 
 KEEP = "__keep__"
@@ -58,8 +59,8 @@ def setting_labels() -> dict[str, tuple[str, str]]:
         "currency": _("when no column says it: CAD, EUR, CHF, GBP…"),
         "timezone": _("where your events take place: America/Toronto, Europe/Paris…"),
         "amount_scale": _("1 for amounts in dollars or euros, 0.01 for amounts in cents"),
-        "datetime_formats": _("as %d/%m/%Y %H:%M; several separated by ;"),
-        "date_formats": _("as %d/%m/%Y; several separated by ;"),
+        "datetime_formats": _("as DD/MM/YYYY HH:mm (day, month, year, hours, minutes); several separated by ;"),
+        "date_formats": _("as DD/MM/YYYY (day, month, year); several separated by ;"),
     }
     return {key: (_(SETTING_NAMES[key]), hint) for key, hint in hints.items()}
 
@@ -143,7 +144,9 @@ def settings_of(mapping: Mapping[str, Any]) -> dict[str, str]:
     out: dict[str, str] = {}
     for key in SETTINGS:
         value = mapping.get(key)
-        if isinstance(value, list):
+        if key in ("datetime_formats", "date_formats") and isinstance(value, list):
+            out[key] = date_patterns.shown([str(v) for v in value], current_language())
+        elif isinstance(value, list):
             out[key] = " ; ".join(str(v) for v in value)
         elif value is None:
             out[key] = ""
@@ -183,7 +186,7 @@ def apply_form(mapping: dict[str, Any], form: Mapping[str, str]) -> dict[str, An
             continue
         text = form[f"setting.{key}"].strip()
         if key in ("datetime_formats", "date_formats"):
-            values = [v.strip() for v in text.split(";") if v.strip()]
+            values = date_patterns.read(text)  # « JJ/MM/AAAA HH:mm » as well as « %d/%m/%Y %H:%M »
             if values:
                 result[key] = values
             else:

@@ -223,3 +223,26 @@ def test_date_formats_are_shown_and_typed_in_a_spreadsheets_letters(tmp_path: Pa
     # A format the letters do not cover (a month's name) is shown as the mapping writes it.
     again = _form(client.get(f"/exports/{export_id}?lang=fr").text)
     assert again["setting.datetime_formats"] == "MM/JJ/AAAA HH:mm ; AAAA-MM-JJTHH:mm:ss ; %d %B %Y"
+
+
+def test_a_workbook_is_not_asked_for_a_text_files_settings(tmp_path: Path) -> None:
+    """An Excel export's form asked for its text encoding and column separator, which an .xlsx has
+    not, and the member wondered which to pick; a CSV's form asked for a sheet. Each now asks what
+    its file has."""
+    from workbooks import write_xlsx
+
+    client, csv_id, workspace = _app(tmp_path)
+    rows = [line.split(";") for line in box_office_rows(6).splitlines()]
+    book = write_xlsx(tmp_path / "ventes.xlsx", {"Ventes": rows})
+    with book.open("rb") as f:
+        xlsx_id = workspace.add("ventes.xlsx", f, "2026-11-30T10:06:00").export_id
+    for export_id, asked, not_asked in ((csv_id, {"setting.encoding", "setting.delimiter"}, {"setting.sheet"}),
+                                        (xlsx_id, {"setting.sheet"}, {"setting.encoding", "setting.delimiter"})):
+        form = _form(client.get(f"/exports/{export_id}?lang=fr").text)
+        assert asked <= set(form) and not not_asked & set(form), (export_id, sorted(form))
+        assert "setting.skip_lines" in form and "setting.timezone" in form
+    # Applying the workbook's form keeps its reading: its sheet is read as before.
+    form = _form(client.get(f"/exports/{xlsx_id}?lang=fr").text)
+    applied = client.post(f"/exports/{xlsx_id}/mapping?lang=fr", data=form)
+    assert applied.status_code == 200 and not re.search(r"class=\"error\"", applied.text), _text(applied.text)[:400]
+    assert "6 lignes lues" in section(applied.text, "check"), section(applied.text, "check")[:300]

@@ -202,6 +202,7 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
             "sent": export.state.get("sent"), "coop_url": settings.coop_url,
             "package": export.package, "package_is_current": export.package_is_current, "member_id": settings.member_id,
             "can_prepare": incomplete is None, "quarantine_anyway": QUARANTINE_ANYWAY,
+            "settings_shown": mapping_form.settings_for(export.source),
             "guesses": guessed, "guessed_fields": {g.field for g in guessed if g.field},
         }, status)
 

@@ -14,6 +14,7 @@ import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from culturecoop.analytics import wording
@@ -155,6 +156,22 @@ def settings_of(mapping: Mapping[str, Any]) -> dict[str, str]:
         else:
             out[key] = "\\t" if value == "\t" else str(value)
     return out
+
+
+def settings_for(source: Path) -> frozenset[str]:
+    """The settings that mean something for the export ``source``, by what it holds: a workbook has
+    sheets and no column separator, a text file a separator and no sheet, and an Excel or
+    OpenDocument workbook no text encoding either (asking for them had a venue wonder which to pick)."""
+    from culturecoop.ingest import filekind
+
+    try:
+        kind = filekind.sniff(source)
+    except OSError:
+        return frozenset(SETTINGS)
+    left_out = {"sheet"} if kind not in filekind.WORKBOOK_KINDS else {"delimiter"}
+    if kind in ("xlsx", "xlsb", "ole", "ods"):
+        left_out.add("encoding")
+    return frozenset(SETTINGS) - left_out
 
 
 def consent_of(mapping: Mapping[str, Any]) -> dict[str, str]:

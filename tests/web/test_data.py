@@ -257,3 +257,13 @@ def test_the_data_page_names_how_each_export_was_read_in_words(app, coop: Coop) 
                 con.execute("UPDATE ingest_log SET profile = ? WHERE member_id = ? AND package_sha256 = ?", [profile, A, sha])
     assert f"<td>{described['fr']}</td>" in french and "billetterie-fr" not in french
     assert f"<td>{described['en']}</td>" in english and "billetterie-fr" not in english
+
+
+def test_the_data_page_says_what_the_cooperative_holds_without_the_warehouses_words(app, coop: Coop) -> None:
+    """« Lignes dans l'entrepôt » and a « Paquet » column of bare hashes: the page now says what the
+    cooperative received from the member, and names the code a fingerprint with what it is for."""
+    with new_client(app) as c:
+        login(c, coop.emails["A-admin"])
+        french = html.unescape(c.get(f"/m/{A}/data").text)
+    assert "Ce que la coopérative a reçu de vous" in french and "entrepôt" not in french
+    assert "Empreinte du paquet" in french and "le même paquet envoyé deux fois a le même" in french

@@ -653,6 +653,13 @@ def test_a_patron_list_is_read_back_whatever_language_its_header_is_in(tmp_path:
         path.write_text(f"{header}\n{body}", encoding="utf-8")
         assert read_patron_list(path) == [{"member_patron_id": "tok-1", "rank": "1", "member_id": "jazz-dieze",
                                            "event_id": "jz-1", "title": "Soirée Coltrane", "starts_at": "2026-03-12 20:00"}]
+    # Saved again by a French spreadsheet (Windows-1252, semicolons), or the API's answer saved as JSON.
+    path.write_bytes("Jeton du client;Rang;Membre;Événement;Titre;Début\r\ntok-1;1;jazz-dieze;jz-1;Soirée;\r\n".encode("cp1252"))
+    assert [(r["member_patron_id"], r["title"]) for r in read_patron_list(path)] == [("tok-1", "Soirée")]
+    path.write_text(json.dumps({"data": [{"member_patron_id": "tok-1", "rank": 1, "member_id": "jazz-dieze",
+                                          "member_name": "Le Dièse", "event_id": "jz-1", "title": None,
+                                          "starts_at": "2026-03-12T20:00:00"}], "count": 1}), encoding="utf-8")
+    assert read_patron_list(path)[0]["member_patron_id"] == "tok-1" and read_patron_list(path)[0]["title"] == ""
     path.write_text("email,name\na@b.c,Ann\n", encoding="utf-8")
     with pytest.raises(UserError, match="not a `reco patrons` file"):
         read_patron_list(path)

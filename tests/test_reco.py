@@ -495,34 +495,87 @@ def test_member_maps_its_list_back_to_its_own_ids_on_its_machine(coop: dict[str,
     assert wrong.returncode == 2 and "no column customer" in wrong.stderr
 
 
-def test_a_segments_download_maps_back_to_the_members_own_ids(coop: dict[str, Any], tmp_path: Path) -> None:
-    """The Segments tab's « Vos 146 clients (CSV …) » held tokens under the header « Votre identifiant
-    client »: it now says tokens, and `reco ids` puts the member's own customer ids back on its
-    machine, the one column a segment's list has."""
+def _segment_download(coop: dict[str, Any], email: str) -> bytes:
+    """A segment's list as the member's marketing manager downloads it from the Segments tab (in
+    French): the button says what it is and, once under the table, where to drop it."""
     from culturecoop.governance.accounts import create_account
     from culturecoop.web import Settings, create_app
     from web.conftest import PASSWORD, TestClient, login
 
     with Warehouse(coop["db"]) as w:
-        create_account(w, email="segments@dieze.test", password=PASSWORD, role="member_analyst", member_id=MEMBER,
+        create_account(w, email=email, password=PASSWORD, role="member_analyst", member_id=MEMBER,
                        display_name="Segments", language="fr")
     application = create_app(Settings(db=coop["db"], warmup=False))
     try:
         with TestClient(application, base_url="https://testserver", follow_redirects=False) as client:
-            login(client, "segments@dieze.test")
+            login(client, email)
             tab = client.get(f"/m/{MEMBER}/segments")
-            assert "CSV de leurs jetons" in tab.text and "identifiants clients)" in tab.text
+            assert re.search(r"Télécharger la liste de vos [\d\s\u202f]+ clients \(CSV\)", tab.text), tab.text[:500]
+            assert "CSV de leurs jetons" not in tab.text and "reco ids" not in tab.text
+            assert tab.text.count("déposez cette liste dans l’app membre, sur votre ordinateur, pour y retrouver vos "
+                                  "identifiants clients") == 1
             link = re.findall(rf'href="(/m/{MEMBER}/segments/[a-z_]+/patrons\.csv[^"]*)"', tab.text)[0]
             listed = client.get(html.unescape(link))
     finally:
         application.state.pool.close()  # the warehouse is free for the next tests' commands
     assert listed.status_code == 200
+    return listed.content
+
+
+def test_a_segments_download_maps_back_to_the_members_own_ids(coop: dict[str, Any], tmp_path: Path) -> None:
+    """The Segments tab's « Vos 146 clients (CSV …) » held tokens under the header « Votre identifiant
+    client »: it now says tokens, and `reco ids` puts the member's own customer ids back on its
+    machine, the one column a segment's list has."""
     tokens = tmp_path / "segment.csv"
-    tokens.write_bytes(listed.content)
+    tokens.write_bytes(_segment_download(coop, "segments@dieze.test"))
     assert tokens.read_text(encoding="utf-8-sig").splitlines()[0] == "Jeton du client"
     summary, own_ids, rows = _mapped_back(coop, tokens, tmp_path / "mine.csv")
     assert summary["unmatched"] == 0 and len(rows) == len(tokens.read_text(encoding="utf-8-sig").splitlines()) - 1 > 0
     assert list(rows[0]) == ["Your customer id"] and {r["Your customer id"] for r in rows} <= own_ids
+
+
+def test_a_segments_download_dropped_in_the_member_app_comes_back_with_the_members_own_patrons(
+        coop: dict[str, Any], tmp_path: Path) -> None:
+    """The marketing manager, without a terminal, drops the segment's list in the member app, where
+    the export the member prepared is kept: every patron comes back with the member's own customer
+    id, e-mail and name, the figures said in French; another member's patrons map to no one."""
+    from culturecoop.i18n import set_language
+    from culturecoop.memberapp.app import MemberSettings, create_member_app
+    from culturecoop.memberapp.workspace import Workspace
+    from memberapp.pages import csrf, section
+    from web.conftest import TestClient
+
+    listed = _segment_download(coop, "marketing@dieze.test")
+    tokens = listed.decode("utf-8-sig").splitlines()[1:]
+    export = coop["out"] / "exports" / "jazz-dieze.csv"
+    with export.open("rb") as stream:
+        Workspace(tmp_path / "work").add(export.name, stream, "2026-11-30T10:00:00")
+    app = create_member_app(MemberSettings(keys=coop["out"] / "keys", work=tmp_path / "work", port=8765, member_id=MEMBER))
+    try:
+        with TestClient(app, base_url="http://127.0.0.1:8765") as client:
+            form = csrf(client.get("/?lang=fr").text)
+            started = datetime.now()
+            found = client.post("/patron-list", data={"csrf": form},
+                                files={"file": ("jazz-dieze-regulars-patrons.csv", listed, "text/csv")})
+            seconds = (datetime.now() - started).total_seconds()
+            assert found.status_code == 200, found.text[:800]
+            said = section(found.text, "patron-list")
+            n = f"{len(tokens):,}".replace(",", " ")
+            assert f"compte {n} clients." in said and f"cet ordinateur : {n} (jazz-dieze.csv)." in said, said
+            assert "Non retrouvés" not in said, said
+            rows = list(csv.reader(io.StringIO(client.get("/patron-list.csv").content.decode("utf-8-sig"))))
+            # Another member's patrons, as the tokens its packages carried: none is this member's.
+            theirs = sorted(coop["ids"]["theatre-lilas"])[:50]
+            other = client.post("/patron-list", data={"csrf": form}, files={
+                "file": ("autre.csv", "\r\n".join(["Jeton du client", *theirs]).encode(), "text/csv")})
+    finally:
+        set_language(None)
+    print(f"{len(tokens)} patrons of a segment found in the member app in {seconds:.2f} s")
+    own = {r["patron_id"]: r for r in csv.DictReader(io.StringIO(export.read_text(encoding="utf-8")))}
+    assert rows[0] == ["Votre identifiant client", "Courriel", "Nom"] and len(rows) == len(tokens) + 1
+    assert all(r[0] in own for r in rows[1:])
+    assert all(r[1] == own[r[0]]["email"].strip() for r in rows[1:] if r[1]) and sum(bool(r[1]) for r in rows[1:]) > len(tokens) / 2
+    assert other.status_code == 400 and "Aucun client de la liste autre.csv n’est retrouvé" in other.text
 
 
 def test_the_member_app_fetches_the_list_and_puts_its_own_ids_back(coop: dict[str, Any], tmp_path: Path) -> None:
@@ -600,6 +653,13 @@ def test_a_patron_list_is_read_back_whatever_language_its_header_is_in(tmp_path:
         path.write_text(f"{header}\n{body}", encoding="utf-8")
         assert read_patron_list(path) == [{"member_patron_id": "tok-1", "rank": "1", "member_id": "jazz-dieze",
                                            "event_id": "jz-1", "title": "Soirée Coltrane", "starts_at": "2026-03-12 20:00"}]
+    # Saved again by a French spreadsheet (Windows-1252, semicolons), or the API's answer saved as JSON.
+    path.write_bytes("Jeton du client;Rang;Membre;Événement;Titre;Début\r\ntok-1;1;jazz-dieze;jz-1;Soirée;\r\n".encode("cp1252"))
+    assert [(r["member_patron_id"], r["title"]) for r in read_patron_list(path)] == [("tok-1", "Soirée")]
+    path.write_text(json.dumps({"data": [{"member_patron_id": "tok-1", "rank": 1, "member_id": "jazz-dieze",
+                                          "member_name": "Le Dièse", "event_id": "jz-1", "title": None,
+                                          "starts_at": "2026-03-12T20:00:00"}], "count": 1}), encoding="utf-8")
+    assert read_patron_list(path)[0]["member_patron_id"] == "tok-1" and read_patron_list(path)[0]["title"] == ""
     path.write_text("email,name\na@b.c,Ann\n", encoding="utf-8")
     with pytest.raises(UserError, match="not a `reco patrons` file"):
         read_patron_list(path)

@@ -112,7 +112,7 @@ def test_drop_fix_prepare_send_and_see_it_on_the_data_tab(sites: dict[str, objec
             page.goto(str(sites["app"]) + "/")
             assert "ne quitte jamais" in page.inner_text(".promise")
             page.set_input_files("#file", str(truth.path))
-            page.click("form.drop button.primary")
+            page.click('form.drop[action="/exports"] button.primary')
             page.wait_for_load_state("networkidle")
             assert page.locator("h1").inner_text() == truth.path.name
             check = page.inner_text("#check")
@@ -183,7 +183,7 @@ def test_the_export_field_speaks_the_pages_language_in_a_browser_set_to_another(
             errors: list[str] = []
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto(str(sites["app"]) + "/?lang=fr")
-            field = page.locator("form.drop .file-pick")
+            field = page.locator('form.drop[action="/exports"] .file-pick')
             assert field.locator("label").inner_text() == "Choisir un fichier"
             assert field.locator(".file-name").inner_text() == "Aucun fichier choisi"
             # The browser's own control is out of sight, yet reached by the keyboard.
@@ -226,7 +226,7 @@ def test_a_file_dropped_on_the_dashed_box_is_read(sites: dict[str, object]) -> N
             assert page.url.endswith("/?lang=fr")
             # On the box: read at once, as « Lire cet export » would.
             with page.expect_navigation(timeout=30_000):
-                page.evaluate(drop, [box_office_rows(12), "form.drop"])
+                page.evaluate(drop, [box_office_rows(12), 'form.drop[action="/exports"]'])
             page.wait_for_load_state("networkidle")
             assert page.locator("h1").inner_text() == "ventes-glissees.csv"
             assert "12 lignes lues" in page.inner_text("#check")

@@ -41,6 +41,7 @@ from culturecoop.ingest.quarantine import DEFAULT_MAX_REJECT_SHARE
 from culturecoop.ingest.words import QUARANTINE_ANYWAY, REJECT_REASONS, TICKET_STATUSES
 from culturecoop.memberapp import form as mapping_form
 from culturecoop.memberapp.coop import CoopClient
+from culturecoop.memberapp.lists import add_list_routes
 from culturecoop.memberapp.workspace import EXPORT_SUFFIXES, Export, Workspace
 from culturecoop.privacy.keys import load_member_keys
 from culturecoop.reco.ids import own_ids, recommendation_table
@@ -148,11 +149,13 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
         return MemberInfo(member_id, settings.member_name or member_id, settings.kind, settings.region)
 
     def home(request: Request, error: str | None = None, status: int = 200,
-             recommended: dict[str, Any] | None = None, notice: str | None = None) -> HTMLResponse:
+             recommended: dict[str, Any] | None = None, notice: str | None = None,
+             listed: dict[str, Any] | None = None) -> HTMLResponse:
         return page(request, "home.html", {
             "exports": workspace.exports(), "error": error, "notice": notice, "suffixes": ", ".join(EXPORT_SUFFIXES),
             "coop_url": settings.coop_url, "member_id": settings.member_id, "work": settings.work,
             "recommended": recommended, "has_recommendations": workspace.recommendations.is_file(),
+            "listed": listed, "has_found_patrons": workspace.found_patrons.is_file(),
         }, status)
 
     def export_page(request: Request, export: Export, error: str | None = None, status: int = 200,
@@ -387,6 +390,8 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
             raise UserError(gettext_in("There is no recommendation list yet: fetch it first.", language_now()), exit_code=5)
         return FileResponse(workspace.recommendations, media_type="text/csv",
                             filename=gettext_in("recommendations.csv", language_now()))
+
+    add_list_routes(app, workspace, settings.keys, lambda: member().member_id, home, posted)
 
     @app.get("/exports/{export_id}/rejects.csv")
     def rejects(export_id: str) -> Response:

@@ -8,6 +8,8 @@ Everything stays in one private folder of the member's machine (mode 0700, files
         package-<n>/                each prepared package (what may be sent)
         package-<n>.rejects.csv     its rejected rows (raw lines: stays here)
         state.json                  file name, member, last package, last sending
+    WORK/recommendations.csv        the latest recommendations, with the member's own ids
+    WORK/patrons-found.csv          the latest list from the cooperative, with the member's own ids
 
 The workspace calls the services a command-line member would (``mapping draft``, ``mapping
 check``, ``prepare``); the web layer above it only renders and routes.
@@ -165,9 +167,16 @@ class Workspace:
         return self.root / "recommendations.csv"
 
     def save_recommendations(self, rows: list[list[Any]]) -> None:
-        out = io.StringIO()
-        csv.writer(out, lineterminator="\r\n").writerows(rows)
-        _write_private(self.recommendations, ("\ufeff" + out.getvalue()).encode("utf-8"))
+        _write_csv(self.recommendations, rows)
+
+    @property
+    def found_patrons(self) -> Path:
+        """The latest list from the cooperative with the member's own ids, e-mails and names in place
+        of its tokens (the list as dropped is not kept; this is never sent anywhere)."""
+        return self.root / "patrons-found.csv"
+
+    def save_found_patrons(self, rows: list[list[Any]]) -> None:
+        _write_csv(self.found_patrons, rows)
 
     def exports(self) -> list[Export]:
         """The exports dropped so far, newest first."""
@@ -208,8 +217,10 @@ class Workspace:
 
     def remove(self, export: Export) -> None:
         """Delete the export from this computer: the file as dropped, its mapping, its packages and
-        their rejected rows (what was sent stays at the cooperative)."""
+        their rejected rows (what was sent stays at the cooperative); and the list of patrons found
+        last, which may hold its patrons' names and e-mails."""
         shutil.rmtree(export.folder)
+        self.found_patrons.unlink(missing_ok=True)
 
     def set_mapping(self, export: Export, mapping: dict[str, Any]) -> None:
         """Replace the export's mapping after checking it (a ``UserError`` names what is wrong)."""
@@ -264,6 +275,13 @@ class Workspace:
     def record_sent(self, export: Export, outcome: dict[str, Any]) -> None:
         export.state["sent"] = outcome
         self._save_state(export)
+
+
+def _write_csv(path: Path, rows: list[list[Any]]) -> None:
+    """A CSV for a spreadsheet (UTF-8 with its signature, so that Excel reads the accents), owner-only."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    _write_private(path, ("\ufeff" + out.getvalue()).encode("utf-8"))
 
 
 def _digest(text: str) -> str:

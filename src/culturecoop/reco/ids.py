@@ -11,8 +11,10 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import json
 import shutil
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,11 +36,14 @@ def _export_columns(export: Path, encoding: str) -> dict[str, list[str]]:
     if not export.is_file():
         raise UserError(_("Export file {path} does not exist; check the path.").format(path=export))
     with copies_removed_after() as scratch:
-        # One JSON document (an API's answer saved to a file): its records, as ``prepare`` read them.
-        source = as_json_lines(export, scratch / "export.jsonl") if is_document(export) else export
-        if source == export:
-            source = _recoded(export, encoding, scratch / "export.csv")
-        return _columns_of(source, export)
+        return _columns_of(_readable(export, encoding, scratch), export)
+
+
+def _readable(export: Path, encoding: str, scratch: Path) -> Path:
+    """``export``, or a copy of it in ``scratch`` that ``as_delimited_text`` reads: one JSON document
+    (an API's answer saved to a file) as its records, as ``prepare`` read them; a legacy encoding as UTF-8."""
+    source = as_json_lines(export, scratch / "export.jsonl") if is_document(export) else export
+    return _recoded(export, encoding, scratch / "export.csv") if source == export else source
 
 
 # The first bytes of a workbook or of a compressed file: no text encoding applies to those.
@@ -131,26 +136,69 @@ class OwnIds:
     """The member's own ids of a list's tokens, and where they were found."""
 
     ids: dict[str, str]  # token → the member's own id
-    export: Path | None
+    export: Path | None  # the export (and its column) that holds most of them
     column: str | None
+    # Every export that holds some, most first: (export, its id column, the tokens whose ids it gave).
+    found_in: list[tuple[Path, str, set[str]]] = field(default_factory=list)
 
 
 def own_ids(tokens: set[str], exports: list[Path], member_id: str, secret: bytes) -> OwnIds:
     """The member's own ids for ``tokens``, from whichever of its ``exports`` (and column) holds
-    them — the member app keeps every export it prepared; an export that cannot be read is passed over."""
-    best = OwnIds({}, None, None)
+    them — the member app keeps every export it prepared, and a season's patrons may be spread over
+    several (one export a month): the one holding most of them first, then each other for the tokens
+    still without an id. An export that cannot be read is passed over."""
+    each: list[tuple[Path, str, dict[str, str]]] = []
     for export in exports:
         try:
             columns = _export_columns(export, "utf-8")
         except UserError:
             continue
         column = _id_column(columns, tokens, member_id, secret)
-        if column is None:
-            continue
-        found = _ids_from(columns, column, tokens, member_id, secret)
-        if len(found) > len(best.ids):
-            best = OwnIds(found, export, column)
+        if column is not None:
+            each.append((export, column, _ids_from(columns, column, tokens, member_id, secret)))
+    each.sort(key=lambda found: len(found[2]), reverse=True)
+    best = OwnIds({}, each[0][0] if each else None, each[0][1] if each else None)
+    for export, column, found in each:
+        new = {t: v for t, v in found.items() if t not in best.ids}
+        if new:
+            best.ids |= new
+            best.found_in.append((export, column, set(new)))
     return best
+
+
+def own_contacts(export: Path, column: str, ids: Iterable[str], fields: Mapping[str, Sequence[str]]) -> dict[str, dict[str, str]]:
+    """What the member's own ``export`` says of each of its patrons ``ids`` (values of its ``column``):
+    for each of ``fields`` (e.g. ``email`` → the export's columns that hold it, first non-empty
+    first, as the export's mapping names them), the patron's first non-empty value. Read on the
+    member's machine from the member's own file; a column the export does not have is passed over."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    with copies_removed_after() as scratch:
+        text = as_delimited_text(_readable(export, "utf-8", scratch), lenient=True)
+        con = duckdb.connect()
+        try:
+            rel = con.read_csv(str(text), header=True, all_varchar=True, ignore_errors=True, encoding="utf-8")
+            named = {c.strip().lower(): c for c in rel.columns}
+            if column.strip().lower() not in named:
+                return {}
+            said = {}
+            for name, columns in fields.items():
+                present = [sql_name(named[c.strip().lower()]) for c in columns if c.strip().lower() in named]
+                if present:
+                    said[name] = "coalesce(" + ", ".join(f"nullif(trim({c}), '')" for c in present) + ")"
+            if not said:
+                return {}
+            rel.create_view("export_rows")
+            key = sql_name(named[column.strip().lower()])
+            picks = ", ".join(f"first({expr} ORDER BY {expr} IS NULL)" for expr in said.values())
+            rows = con.execute(f"SELECT {key}, {picks} FROM export_rows WHERE {key} IN (SELECT unnest(?::VARCHAR[])) "
+                               f"GROUP BY {key}", [wanted]).fetchall()
+        except duckdb.Error:
+            return {}
+        finally:
+            con.close()
+    return {str(r[0]): {name: str(v) for name, v in zip(said, r[1:], strict=True) if v is not None} for r in rows}
 
 
 def map_back(recommendations: Path, export: Path, member_id: str, keys: Path, *, id_column: str | None = None,
@@ -227,16 +275,38 @@ def patron_list_row(row: dict[str, Any]) -> list[Any]:
 def read_patron_list(path: Path) -> list[dict[str, Any]]:
     """The rows of a ``reco patrons`` list by their codes, whichever language its header is in
     (or its codes, as lists written before the header was translated); a segment's list of tokens
-    alone (the Segments tab's download) reads as rows with a token only."""
+    alone (the Segments tab's download) reads as rows with a token only. Such a list saved again by
+    a spreadsheet (Windows-1252, semicolons) reads the same, and so does the API's answer saved to a
+    file (``GET /api/v1/members/{member}/recommendations``: JSON whose ``data`` are the rows)."""
     code_of = {name.lower(): code for code, label in PATRON_LIST
                for name in (code, *(gettext_in(label, lang) for lang in LANGUAGES))}
+    not_a_list = UserError(_("{path} is not a `reco patrons` file (no column of patron tokens).").format(path=path))
+    raw = path.read_bytes()
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise UserError(_("{path} is not a `reco patrons` file (no column of patron tokens).").format(path=path)) from None
-    reader = csv.reader(io.StringIO(text))
+        try:
+            text = raw.decode("cp1252")
+        except UnicodeDecodeError:
+            raise not_a_list from None
+    if text.lstrip().startswith("{"):
+        return _api_rows(text, not_a_list)
+    first = text.split("\n", 1)[0]
+    separator = max(",;\t", key=first.count) if any(s in first for s in ",;\t") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=separator)
     header = next(reader, [])
     codes = [code_of.get(h.strip().lower(), h.strip()) for h in header]
     if "member_patron_id" not in codes:
-        raise UserError(_("{path} is not a `reco patrons` file (no column of patron tokens).").format(path=path))
+        raise not_a_list
     return [dict(zip(codes, row, strict=False)) for row in reader if any(cell.strip() for cell in row)]
+
+
+def _api_rows(text: str, not_a_list: UserError) -> list[dict[str, Any]]:
+    """The rows of the API's recommendations saved to a file (``{"data": [{"member_patron_id": …}]}``)."""
+    try:
+        data = json.loads(text).get("data")
+    except (ValueError, AttributeError):
+        raise not_a_list from None
+    if not isinstance(data, list) or not all(isinstance(r, dict) and r.get("member_patron_id") for r in data):
+        raise not_a_list
+    return [{k: "" if v is None else v for k, v in r.items()} for r in data]

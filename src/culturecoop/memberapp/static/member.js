@@ -1,6 +1,6 @@
 // culturecoop member app: the export field in the page's language (the browser's own button and its
-// "no file chosen" speak the browser's language), and the dashed box that takes a file dropped on
-// it (a file dropped anywhere else on the page would make the browser open it and leave the app).
+// "no file chosen" speak the browser's language), and the dashed boxes that take a file dropped on
+// them (a file dropped anywhere else on the page would make the browser open it and leave the app).
 // No inline script (CSP).
 (function () {
   "use strict";
@@ -20,32 +20,34 @@
   function hasFiles(event) {
     return event.dataTransfer && Array.prototype.indexOf.call(event.dataTransfer.types || [], "Files") >= 0;
   }
-  var box = document.querySelector("form.drop");
-  // Outside the box, a dropped file is refused rather than opened by the browser.
+  var boxes = Array.prototype.slice.call(document.querySelectorAll("form.drop"));
+  // Outside a box, a dropped file is refused rather than opened by the browser.
   ["dragover", "drop"].forEach(function (type) {
     window.addEventListener(type, function (event) {
-      if (hasFiles(event) && !(box && box.contains(event.target))) {
+      if (hasFiles(event) && !boxes.some(function (box) { return box.contains(event.target); })) {
         event.preventDefault();
         if (event.dataTransfer) { event.dataTransfer.dropEffect = "none"; }
       }
     });
   });
-  if (!box) { return; }
-  var input = box.querySelector("input[type=file]");
-  box.addEventListener("dragover", function (event) {
-    if (!hasFiles(event)) { return; }
-    event.preventDefault();
-    event.dataTransfer.dropEffect = "copy";
-    box.classList.add("dragging");
-  });
-  box.addEventListener("dragleave", function () { box.classList.remove("dragging"); });
-  box.addEventListener("drop", function (event) {
-    if (!hasFiles(event)) { return; }
-    event.preventDefault();
-    box.classList.remove("dragging");
-    if (!event.dataTransfer.files.length) { return; }
-    input.files = event.dataTransfer.files;
-    input.dispatchEvent(new Event("change"));
-    box.submit();  // the file dropped is the one to read: as « Lire cet export » would
+  // Each box (the export; a list from the cooperative) reads the file dropped on it.
+  boxes.forEach(function (box) {
+    var input = box.querySelector("input[type=file]");
+    box.addEventListener("dragover", function (event) {
+      if (!hasFiles(event)) { return; }
+      event.preventDefault();
+      event.dataTransfer.dropEffect = "copy";
+      box.classList.add("dragging");
+    });
+    box.addEventListener("dragleave", function () { box.classList.remove("dragging"); });
+    box.addEventListener("drop", function (event) {
+      if (!hasFiles(event)) { return; }
+      event.preventDefault();
+      box.classList.remove("dragging");
+      if (!event.dataTransfer.files.length) { return; }
+      input.files = event.dataTransfer.files;
+      input.dispatchEvent(new Event("change"));
+      box.submit();  // the file dropped is the one to read: as the box's button would
+    });
   });
 })();

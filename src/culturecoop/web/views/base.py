@@ -86,6 +86,7 @@ class Section:
     lead: str | None = None  # one sentence under the title: how to read the chart
     # Actions per row of the table (a segment: download its patrons, build an audience).
     action_rows: list[tuple[str, list[Action]]] = field(default_factory=list)
+    action_rows_note: str | None = None  # once, under those actions (what to do with a download)
 
 
 @dataclass

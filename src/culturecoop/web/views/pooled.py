@@ -241,13 +241,17 @@ def segments(view: TabView, results: Results, t: Translator, query: Mapping[str,
         label = t.label("segment", r["segment"])
         suffix = "?" + period if period else ""
         view.sections[-1].action_rows.append((label, [
-            Action("download", t.plural(r["your_patrons"], "Your {n} patron (CSV of its token: the command culturecoop reco ids puts your customer id back)",
-                                        "Your {n} patrons (CSV of their tokens: the command culturecoop reco ids puts your customer ids back)"),
+            Action("download", t.plural(r["your_patrons"], "Download the list of your {n} patron (CSV)",
+                                        "Download the list of your {n} patrons (CSV)"),
                    f"/m/{view.member_id}/segments/{r['segment']}/patrons.csv{suffix}"),
             Action("audience", t("Build a target audience"), f"/m/{view.member_id}/audiences",
                    {"kind": "segment", "segment": r["segment"], **{key: v for key, v in query.items() if key in ("period", "from", "to") and v}},
                    t("A saved audience definition with its size, through the privacy gate, ready for campaigns.")),
         ]))
+    if view.sections[-1].action_rows:
+        view.sections[-1].action_rows_note = t(
+            "The cooperative knows your patrons only by tokens: drop this list in the member app, on your computer, "
+            "to find your customer ids in it.")
 
 
 def benchmark(view: TabView, results: Results, t: Translator) -> None:

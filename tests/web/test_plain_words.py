@@ -115,3 +115,22 @@ def test_a_campaigns_lift_is_drawn_in_points_with_plain_names() -> None:
     assert "pts" in bars["hovertemplate"] and "%" not in bars["hovertemplate"].replace("%{", "")
     assert bars["x"] == ["Comparaison directe", "Avec les dépenses passées (CUPED)"]
     assert chart["layout"]["xaxis"]["title"]["text"] == "Mode de calcul"
+
+
+def test_a_venues_few_genres_are_all_named_in_the_legend_and_many_are_not() -> None:
+    """« Parts des genres chez vous »: the rising genre was named and the venue's two other genres
+    were unnamed grey lines. A few grey lines are now named, each with its own stroke; a
+    cooperative's dozen stay out of the legend."""
+    from culturecoop.web import charts
+
+    t = Translator("fr")
+    x = ["2026-01-01", "2026-02-01"]
+    few = charts.lines("Parts", x, [("Jazz", [0.5, 0.6]), ("Théâtre", [0.3, 0.2]), ("Danse", [0.2, 0.2])], t,
+                       value_title="Part", x_title="Mois", unit="percent", highlight={"Jazz": charts.RISING})
+    named = [(trace["name"], trace["line"]["dash"]) for trace in few["data"] if trace["showlegend"]]
+    assert [name for name, _dash in named] == ["Jazz", "Théâtre", "Danse"]
+    assert len({dash for name, dash in named if name != "Jazz"}) == 2  # two grey lines, two strokes
+    assert few["layout"]["showlegend"] is True
+    many = charts.lines("Parts", x, [(f"Genre {i}", [0.1, 0.1]) for i in range(12)], t, value_title="Part",
+                        x_title="Mois", unit="percent", highlight={"Genre 0": charts.RISING})
+    assert [trace["name"] for trace in many["data"] if trace["showlegend"]] == ["Genre 0"]

@@ -21,6 +21,7 @@ PALETTE = ("#1f5f8b", "#d1495b", "#edae49", "#66a182", "#8e6c8a", "#00798c", "#e
 MUTED = "#b8c0cc"
 RISING, FALLING = "#2f7d4f", "#b5461f"
 LINE_DASHES = ("solid", "dash", "dot", "dashdot")
+MUTED_NAMED = 3  # grey lines named in a legend beside the highlighted ones, at most
 UNITS = ("count", "percent", "points", "money", "times", "days")
 Figure = dict[str, Any]
 
@@ -145,24 +146,27 @@ def lines(title: str, x: Sequence[Any], series: Sequence[tuple[str, Sequence[Any
     (from, to, label) greys a stretch of the x axis and names it (the year a period is compared
     with)."""
     data = []
-    drawn: dict[str, int] = {}  # emphasised lines per colour so far: two rising genres share the green
+    drawn: dict[str, int] = {}  # lines per colour so far: two rising genres share the green
+    # A few grey lines (a venue's three genres, one of them rising) are named in the legend too, each
+    # with its own stroke: unnamed grey lines left the reader guessing. Many stay out of it (their
+    # names show on hover): the legend names what the chart is about, and fits a phone.
+    grey_named = bool(highlight) and sum(name not in (highlight or {}) for name, _v in series) <= MUTED_NAMED
     for i, (name, values) in enumerate(series):
         color = (highlight or {}).get(name) or (MUTED if highlight else PALETTE[i % len(PALETTE)])
         emphasised = not highlight or name in highlight
+        named = emphasised or grey_named
         # Lines of one colour are told apart by their stroke (solid, dashes, dots), in the legend too.
-        dash = LINE_DASHES[drawn.get(color, 0) % len(LINE_DASHES)] if emphasised else "solid"
-        drawn[color] = drawn.get(color, 0) + emphasised
+        dash = LINE_DASHES[drawn.get(color, 0) % len(LINE_DASHES)] if named else "solid"
+        drawn[color] = drawn.get(color, 0) + named
         data.append({
-            # Grey lines stay out of the legend (their names show on hover): the legend names
-            # what the chart is about, and fits a phone.
-            "showlegend": emphasised,
+            "showlegend": named,
             "type": "scatter", "mode": "lines+markers" if emphasised else "lines", "name": name,
             "x": list(x), "y": _scaled(values, unit), "connectgaps": False,
             "line": {"color": color, "width": 2.5 if emphasised else 1, "dash": dash},
             "marker": {"size": 5}, "opacity": 1 if emphasised else 0.7,
             "hovertemplate": "%{x}: " + _hover(unit, t) + "<extra>" + name + "</extra>",
         })
-    shown = len(highlight) if highlight else len(series)
+    shown = sum(trace["showlegend"] for trace in data)
     layout = _layout(title, t, legend=shown > 0 and len(series) > 1, legend_items=shown, height=380)
     layout["xaxis"] = {"title": {"text": x_title}, "automargin": True, **({"type": "date"} if dates else {})}
     layout["yaxis"] = _axis(value_title, unit, t, rangemode="tozero")

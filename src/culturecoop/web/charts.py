@@ -166,7 +166,7 @@ def lines(title: str, x: Sequence[Any], series: Sequence[tuple[str, Sequence[Any
             "marker": {"size": 5}, "opacity": 1 if emphasised else 0.7,
             "hovertemplate": "%{x}: " + _hover(unit, t) + "<extra>" + name + "</extra>",
         })
-    shown = sum(trace["showlegend"] for trace in data)
+    shown = sum(bool(trace["showlegend"]) for trace in data)
     layout = _layout(title, t, legend=shown > 0 and len(series) > 1, legend_items=shown, height=380)
     layout["xaxis"] = {"title": {"text": x_title}, "automargin": True, **({"type": "date"} if dates else {})}
     layout["yaxis"] = _axis(value_title, unit, t, rangemode="tozero")

@@ -246,3 +246,48 @@ def test_a_workbook_is_not_asked_for_a_text_files_settings(tmp_path: Path) -> No
     applied = client.post(f"/exports/{xlsx_id}/mapping?lang=fr", data=form)
     assert applied.status_code == 200 and not re.search(r"class=\"error\"", applied.text), _text(applied.text)[:400]
     assert "6 lignes lues" in section(applied.text, "check"), section(applied.text, "check")[:300]
+
+
+ONE_CONCERT = ("Numéro de commande;Nom;Prénom;Email;Date de la commande;Tarif;Montant;Statut\n" + "".join(
+    f"{1000 + i};Tremblay{i};Julie;julie{i}@exemple.test;0{1 + i % 9}/04/2026 1{i % 10}:15;Plein tarif;25,00 €;Validé\n"
+    for i in range(12)))
+
+
+def test_a_single_events_date_is_written_once_in_the_form(tmp_path: Path) -> None:
+    """A one-concert export (HelloAsso's, a form's) has no column for the show's date: the cooperative
+    dated the event by its last sale unless the member wrote YAML. The date is now written once in the
+    form, in the export's own date style; a date that style does not read, or one date for an export
+    of several events, is refused with what to write."""
+    import duckdb
+
+    init_keys(tmp_path / "keys")
+    workspace = Workspace(tmp_path / "work")
+    export_id = workspace.add("concert.csv", io.BytesIO(ONE_CONCERT.encode("utf-8")), "2026-11-30T10:05:00").export_id
+    client = TestClient(create_member_app(MemberSettings(keys=tmp_path / "keys", work=tmp_path / "work", port=8765,
+                                                         member_id="m1")), base_url="http://127.0.0.1:8765")
+    page = client.get(f"/exports/{export_id}?lang=fr").text
+    form = _form(page)
+    assert "value.event_starts_at" in form
+    # The open question says where to write it, not only to choose a column or change the ticketing.
+    assert "pour un export d’un seul événement, écrivez sa date une fois dans le formulaire" in _text(page)
+    refused = client.post(f"/exports/{export_id}/mapping?lang=fr", data={**form, "value.event_starts_at": "le 20 mai"})
+    assert refused.status_code == 400
+    said = _alert(refused.text)
+    assert "« le 20 mai »" in said and "JJ/MM/AAAA HH:mm" in said and "20/05/2026 20:00" in said, said
+    assert _form(refused.text)["value.event_starts_at"] == "le 20 mai"  # kept as typed
+    applied = client.post(f"/exports/{export_id}/mapping?lang=fr", data={**form, "value.event_starts_at": "20/05/2026 20:00"})
+    assert applied.status_code == 200 and not re.search(r"class=\"error\"", applied.text), _text(applied.text)[:400]
+    prepared = client.post(f"/exports/{export_id}/prepare?lang=fr", data={"csrf": _csrf(applied.text)})
+    assert "Paquet préparé : 12 lignes acceptées" in _text(prepared.text), _text(prepared.text)[:600]
+    package = workspace.get(export_id).package
+    assert package is not None
+    starts = duckdb.sql(f"SELECT DISTINCT starts_at::VARCHAR FROM '{package / 'event.parquet'}'").fetchall()
+    assert len(starts) == 1 and starts[0][0].startswith("2026-05-20"), starts
+
+    # An export of several shows: one date cannot be all of theirs.
+    several = workspace.add("saison.csv", io.BytesIO(
+        (box_office_rows(3) + "B9;C9;p9@exemple.test;12/01/2026 10:00;S2;Nuit du conte;21/05/2026 20:00;30,00 $;1;Payé\n"
+         ).encode("utf-8")), "2026-11-30T10:07:00").export_id
+    form = _form(client.get(f"/exports/{several}?lang=fr").text)
+    refused = client.post(f"/exports/{several}/mapping?lang=fr", data={**form, "value.event_starts_at": "20/05/2026 20:00"})
+    assert refused.status_code == 400 and "plusieurs événements (2 dans ses premières lignes)" in _alert(refused.text)

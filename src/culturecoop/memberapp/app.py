@@ -307,7 +307,7 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
             return RedirectResponse(f"/exports/{export_id}#check", status_code=303)
         typed = mapping_form.apply_form(export.mapping(), {k: str(v) for k, v in data.items() if isinstance(v, str)})
         try:
-            mapping_form.form_problem(typed)
+            mapping_form.form_problem(typed, *_sample(export))
             workspace.set_mapping(export, typed)
         except MappingInvalidError as exc:
             if isinstance(exc, MappingIncompleteError):
@@ -443,6 +443,12 @@ def _rewordings(t: Callable[[str], str]) -> list[tuple[str, str]]:
     instead: its box, its form's sections (the reader of this page has neither a terminal nor YAML);
     each in the language of ``t``."""
     return [
+        (t("No column gives the events' dates: the cooperative will date each event by its last sale, so no event "
+           "will be upcoming and sales paces end on that day. If a column gives the show's date, choose it for "
+           "{field}; if your ticketing can add the event's date to this export, add it."),
+         t("No column gives the events' dates: the cooperative will date each event by its last sale, so no event "
+           "will be upcoming and sales paces end on that day. If a column gives the show's date, choose it for "
+           "{field}; for an export of one event, write its date once in the form, beside {field}.")),
         (t("or, to set them aside anyway, tick “{box}” (or run prepare again with --max-reject-share 1)"),
          t("or, to set them aside anyway, tick “{box}” above the button “Prepare the package”")),
         (t("say what «{value}» means in the mapping's YAML: add `status_values: {{{value}: sold}}` (or "

@@ -7,11 +7,12 @@ constant, the file name); the settings a member may need to change are plain inp
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import unicodedata
 import zoneinfo
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -95,7 +96,8 @@ class FieldRow:
 # The fields of an event the export may not carry, though the member knows them: the same for
 # every row of an export of one venue (the draft proposes them so in its YAML, as « venue: {value:
 # Votre salle} »); the form takes that value.
-ONE_VALUE_FIELDS = ("event_title", "venue", "venue_postal_code", "genres", "artists", "capacity", "event_language")
+ONE_VALUE_FIELDS = ("event_title", "event_starts_at", "venue", "venue_postal_code", "genres", "artists", "capacity",
+                    "event_language")
 
 
 def describe_spec(spec: Any) -> str:
@@ -334,13 +336,52 @@ def _apply_statuses(result: dict[str, Any], form: Mapping[str, str]) -> None:
         result.pop("status_values", None)
 
 
-def form_problem(mapping: Mapping[str, Any]) -> None:
+def form_problem(mapping: Mapping[str, Any], header: Sequence[str] = (),
+                 rows: Sequence[Sequence[str | None]] = ()) -> None:
     """Refuse (``UserError``) what the form's own sections can say better than the mapping's
-    check, which names YAML keys: a consent given without its basis."""
+    check, which names YAML keys: a consent given without its basis, an event date written for
+    every row that the export's date formats do not read, or that several events would share
+    (``header`` and ``rows``: the export's first rows)."""
     given = [p for p, granted in (mapping.get("consent_defaults") or {}).items() if granted]
     if given and not str(mapping.get("consent_basis") or "").strip():
         raise UserError(_("You chose “given” in the consent section without its basis: write in “Basis” why your "
                           "patrons agreed (for example the clause of your terms of sale), then apply again."))
+    columns = mapping.get("columns") or {}
+    spec = columns.get("event_starts_at")
+    if not (isinstance(spec, dict) and set(spec) == {"value"}):
+        return
+    written, field = str(spec["value"]).strip(), _("“{label}”").format(label=field_labels()["event_starts_at"])
+    formats = [str(f) for f in (*(mapping.get("datetime_formats") or ()), *(mapping.get("date_formats") or ()))]
+    if formats and not any(_reads(written, f) for f in formats):
+        raise UserError(_("{field} “{value}” is not written as this export writes its dates ({pattern}): write it so, "
+                          "for example {example}, then apply again.").format(
+            field=field, value=written, pattern=date_patterns.shown(formats, current_language()),
+            example=dt.datetime(2026, 5, 20, 20, 0).strftime(formats[0])))
+    events = _events_in(columns, header, rows)
+    if events > 1:
+        raise UserError(_("{field} is written once for every row, but this export holds several events ({n} in its "
+                          "first rows): choose the column that gives each event's date instead, or leave it empty "
+                          "and prepare one export per event.").format(field=field, n=events))
+
+
+def _reads(text: str, fmt: str) -> bool:
+    """Whether ``fmt`` reads ``text`` (the directives DuckDB's strptime and Python's share)."""
+    try:
+        dt.datetime.strptime(text, fmt)
+    except ValueError:
+        return False
+    return True
+
+
+def _events_in(columns: Mapping[str, Any], header: Sequence[str], rows: Sequence[Sequence[str | None]]) -> int:
+    """How many events the export's first rows hold, by the column its mapping reads each event's
+    identifier (or title) from; 0 when no one column says it."""
+    for name in ("event_id", "event_title"):
+        spec = columns.get(name)
+        if isinstance(spec, str) and spec in header:
+            at = list(header).index(spec)
+            return len({(row[at] or "").strip() for row in rows if at < len(row) and (row[at] or "").strip()})
+    return 0
 
 
 def in_form_words(problem: str) -> str:

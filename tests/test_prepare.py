@@ -241,7 +241,7 @@ def test_cli_json_summary_and_french_messages(tmp_path: Path, keys: Path) -> Non
 
 @pytest.mark.parametrize("language, header, words", [
     ("fr", ["ligne", "raisons (codes)", "explication", "ligne telle qu’exportée"], "pas d’identifiant d’événement"),
-    ("en", ["line", "reasons (codes)", "explanation", "line as exported"], "no event identifier"),
+    ("en", ["line", "reasons", "explanation", "raw_line"], "no event identifier"),
 ])
 def test_the_rejects_file_says_each_reason_in_the_readers_words(tmp_path: Path, keys: Path, language: str,
                                                                  header: list[str], words: str) -> None:
@@ -274,7 +274,7 @@ def test_the_member_apps_download_reads_a_rejects_file_of_either_language_or_of_
     and its reasons in French, the rules' codes left out, the line as exported kept."""
     from culturecoop.memberapp.app import _rejects_for_a_spreadsheet
 
-    for header in ("line,reasons,explanation,raw_line", "line,reasons (codes),explanation,line as exported",
+    for header in ("line,reasons,explanation,raw_line", "ligne,raisons (codes),explication,ligne telle qu’exportée",
                    "\ufeffligne,raisons (codes),explication,ligne telle qu’exportée"):
         path = tmp_path / "pkg.rejects.csv"
         path.write_text(f'{header}\n10,missing_event_id;bad_status,no event identifier; unknown ticket status,'

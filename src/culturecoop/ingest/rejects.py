@@ -5,8 +5,8 @@ spreadsheet: the line's number in the export (or its sheet and row, ``'Dim 11 oc
 reason as a code (for a program, or to look up in docs/mapping.md), the same reasons in words, and
 the line as exported. Its header is in the language ``prepare`` spoke (« ligne », « raisons
 (codes) », « explication », « ligne telle qu’exportée »), after the UTF-8 signature that makes
-Excel read the accents. A program reads it back with ``read_rejects``, which knows the header in
-every language, and the one files written before had (``line,reasons,explanation,raw_line``).
+Excel read the accents; in English it is ``line,reasons,explanation,raw_line``, as it always was. A
+program reads it back with ``read_rejects``, which knows the header in every language.
 """
 
 from __future__ import annotations
@@ -26,12 +26,13 @@ def _(message: str) -> str:
     return message
 
 
-# Each column's key, as ``read_rejects`` gives it, and its name in the file (a message id).
+# Each column's key, as ``read_rejects`` gives it, and its name in the file (a message id): in English
+# the keys themselves, the header scripts have read since the first release.
 REJECTS_COLUMNS = {
     "line": _("line"),
-    "reasons": _("reasons (codes)"),
+    "reasons": _("reasons"),
     "explanation": _("explanation"),
-    "raw_line": _("line as exported"),
+    "raw_line": _("raw_line"),
 }
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from culturecoop.ingest.draft import draft_mapping
 
 
@@ -129,3 +131,50 @@ def test_a_guessed_order_of_day_and_month_is_left_to_decide_with_a_date_as_read(
     rows[0][1] = "25/03/2026"
     export = _csv(tmp_path / "ventes.csv", ["Billet", "Date achat", "Spectacle", "Date spectacle", "Prix", "Courriel"], rows)
     assert not [line for line in draft_mapping(export).undecided if "day or the month" in line]
+
+
+def test_a_french_draft_says_a_channel_or_a_status_it_chose_in_french(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """« canaux inconnus, comptés comme other », « oui vaut refunded »: the value the mapping writes,
+    in English, inside a French sentence. The draft says it in French, the YAML's value beside it."""
+    from conftest import run_cli_here
+
+    channels = ["Internet", "BilletRéduc", "Guichet", "Partenaire CE"]
+    rows = [[f"R{100 + i}", f"{1 + i % 28:02d}/11/2026", "Contes en hiver", "12/12/2026 15:00", "16,00", mail,
+             channels[i % 4], "Oui" if i % 5 == 0 else "Non"] for i, (_f, _l, mail) in enumerate(_people(40))]
+    export = _csv(tmp_path / "reservations.csv", ["N° réservation", "Date réservation", "Spectacle",
+                                                  "Date du spectacle", "Montant", "Courriel", "Canal", "Remboursé"],
+                  rows)
+    mapping = tmp_path / "m.yaml"
+    monkeypatch.setenv("COLUMNS", "300")  # the table's sentences on one line each
+    result = run_cli_here("mapping", "draft", str(export), "--out", str(mapping), lang="fr")
+    assert result.returncode == 0, result.stderr
+    text = mapping.read_text(encoding="utf-8")
+    assert "BilletRéduc: other" in text and "canaux inconnus, comptés comme « autre canal » (other)" in text, text
+    assert "status: Remboursé" in text and "oui vaut « billet remboursé » (refunded), non une vente" in text, text
+    said = " ".join(result.stderr.split())
+    assert "« autre canal » (other)" in said and "comme other" not in said and "vaut refunded" not in said, said
+
+
+def test_no_french_sentence_of_the_draft_check_or_prepare_says_a_canonical_value_bare() -> None:
+    """The French of the draft's, the check's and prepare's sentences names a status, a channel or a
+    kind of row in French words (« autre canal »), or, where it says what to write in the mapping's
+    YAML, as that value in `code` with its meaning; never a bare « sold », « other », « ticket »."""
+    import re
+
+    from babel.messages.pofile import read_po
+
+    import culturecoop
+
+    locale = Path(culturecoop.__file__).parent / "locale" / "fr" / "LC_MESSAGES"
+    values = r"\b(sold|refunded|cancelled|exchanged|box_office|phone|reseller|other|ticket)\b"
+    bare = []
+    for name in ("mapping.po", "prepare.po"):
+        with (locale / name).open("rb") as f:
+            for message in read_po(f):
+                for text in message.string if isinstance(message.string, tuple) else (message.string,):
+                    # Code (`status_values: {Payé: sold}`), a placeholder, or the YAML's value after its words.
+                    plain = re.sub(r"`[^`]*`|\{[^}]*\}|» \([a-z_]+\)", "", text or "")
+                    if re.search(values, plain):
+                        bare.append(text)
+    assert not bare, "\n".join(bare)

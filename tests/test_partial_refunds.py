@@ -16,6 +16,7 @@ from typing import Any
 import duckdb
 import yaml
 
+from culturecoop.ingest.rejects import read_rejects
 from test_prepare_support import run_cli
 
 BASE: dict[str, Any] = {
@@ -152,7 +153,7 @@ def test_a_refund_larger_than_its_line_is_rejected_with_its_line(tmp_path: Path,
     assert summary["rejects_by_reason"] == {"refund_exceeds_sale": 2}
     assert ("2 refund rows refund more seats or more money than is left of their sales: they were rejected with "
             "their lines (see the rejects file), and their sales kept.") in said
-    rejects = list(csv.DictReader((tmp_path / "pkg.rejects.csv").read_text(encoding="utf-8").splitlines()))
+    rejects = read_rejects(tmp_path / "pkg.rejects.csv")
     assert [(r["line"], r["reasons"]) for r in rejects] == [("4", "refund_exceeds_sale"), ("5", "refund_exceeds_sale")]
     assert rejects[0]["raw_line"].startswith("PP-1,2025-10-19 16:33,")
 

@@ -6,6 +6,7 @@ with its line number and reasons, and that rows read = rows accepted + rows reje
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import json
@@ -17,6 +18,7 @@ import pytest
 
 from culturecoop.ingest.package import verify_package
 from culturecoop.ingest.profile import builtin_profiles
+from culturecoop.ingest.rejects import read_rejects
 from culturecoop.privacy.encodings import keyed_tokens
 from culturecoop.privacy.keys import load_member_keys
 from culturecoop.schema.model import CONTRIBUTED_TABLES
@@ -25,8 +27,7 @@ from test_prepare_support import TODAY, by, export_path, read_table, run_cli, ru
 
 def rejects_of(package: Path) -> dict[int, tuple[list[str], str]]:
     path = package.with_name(package.name + ".rejects.csv")
-    with path.open(encoding="utf-8", newline="") as f:
-        return {int(r["line"]): (r["reasons"].split(";"), r["raw_line"]) for r in csv.DictReader(f)}
+    return {int(r["line"]): (r["reasons"].split(";"), r["raw_line"]) for r in read_rejects(path)}
 
 
 def token(value: str, purpose: str, keys: Path) -> str | None:
@@ -239,12 +240,15 @@ def test_cli_json_summary_and_french_messages(tmp_path: Path, keys: Path) -> Non
 
 
 @pytest.mark.parametrize("language, header, words", [
-    ("fr", "explication", "pas d’identifiant d’événement"),
-    ("en", "explanation", "no event identifier"),
+    ("fr", ["ligne", "raisons (codes)", "explication", "ligne telle qu’exportée"], "pas d’identifiant d’événement"),
+    ("en", ["line", "reasons", "explanation", "raw_line"], "no event identifier"),
 ])
-def test_the_rejects_file_says_each_reason_in_the_readers_words(tmp_path: Path, keys: Path, language: str, header: str,
-                                                                 words: str) -> None:
-    """The rejects file gave only codes (« missing_event_id;bad_status ») to the person opening it in a spreadsheet."""
+def test_the_rejects_file_says_each_reason_in_the_readers_words(tmp_path: Path, keys: Path, language: str,
+                                                                 header: list[str], words: str) -> None:
+    """The rejects file gave only codes (« missing_event_id;bad_status ») to the person opening it in a spreadsheet;
+    then its header mixed three program names with one word of theirs (« line,reasons,explication,raw_line »)
+    and, without a signature, Excel showed « Ã© » for « é ». Its columns are named in their language, after the
+    signature, and a program reads it back by the same keys in either language."""
     from culturecoop.i18n import set_language
 
     set_language(language)
@@ -252,10 +256,29 @@ def test_the_rejects_file_says_each_reason_in_the_readers_words(tmp_path: Path, 
         _summary, package = run_prepare(tmp_path, "canonical", keys)
     finally:
         set_language(None)
-    with package.with_name(package.name + ".rejects.csv").open(encoding="utf-8", newline="") as f:
-        rows = {int(r["line"]): r for r in csv.DictReader(f)}
-    assert list(rows[10]) == ["line", "reasons", header, "raw_line"]
+    path = package.with_name(package.name + ".rejects.csv")
+    data = path.read_bytes()
+    assert data.startswith(codecs.BOM_UTF8), data[:20]
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        assert next(csv.reader(f)) == header
+    rows = {int(r["line"]): r for r in read_rejects(path)}
     assert rows[10]["reasons"] == "missing_event_id;bad_status"
-    said = rows[10][header].split("; ")
+    said = rows[10]["explanation"].split("; ")
     assert len(said) == 2 and words in said, said
-    assert all("_" not in part for row in rows.values() for part in row[header].split("; ")), rows
+    assert all("_" not in part for row in rows.values() for part in row["explanation"].split("; ")), rows
+
+
+def test_the_member_apps_download_reads_a_rejects_file_of_either_language_or_of_before(tmp_path: Path) -> None:
+    """A rejects file prepared in English, or written before its columns were named in words
+    (« line,reasons,explanation,raw_line »), downloaded from the member app in French: its columns
+    and its reasons in French, the rules' codes left out, the line as exported kept."""
+    from culturecoop.memberapp.app import _rejects_for_a_spreadsheet
+
+    for header in ("line,reasons,explanation,raw_line", "ligne,raisons (codes),explication,ligne telle qu’exportée",
+                   "\ufeffligne,raisons (codes),explication,ligne telle qu’exportée"):
+        path = tmp_path / "pkg.rejects.csv"
+        path.write_text(f'{header}\n10,missing_event_id;bad_status,no event identifier; unknown ticket status,'
+                        '"T10,,Zorglub"\n', encoding="utf-8")
+        got = _rejects_for_a_spreadsheet(path, "fr").decode("utf-8-sig").splitlines()
+        assert got[0] == "ligne,explication,ligne telle qu’exportée", (header, got)
+        assert got[1] == '10,pas d’identifiant d’événement; statut de billet inconnu,"T10,,Zorglub"', (header, got)

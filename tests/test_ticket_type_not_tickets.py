@@ -133,7 +133,7 @@ def test_a_french_tariff_with_a_free_donation_and_a_yearly_membership(tmp_path: 
     assert "line_kind: Tarif # À VÉRIFIER : " in text
     assert "Don libre: other # pas un billet : un don, laissé de côté" in text
     assert ("« Don libre » et « Adhésion annuelle » dans « Tarif » ne sont pas des billets : ces lignes seront "
-            "laissées de côté. Si c’en sont, mettez-les à ticket dans line_kind_values.") in text
+            "laissées de côté. Si c’en sont, mettez-les à `ticket` (billet) dans `line_kind_values`.") in text
     assert "dans « Tarif » ne sont pas des billets" in said
 
     mapping_file = export.with_name(export.stem + ".yaml")
@@ -155,7 +155,7 @@ def test_one_ticket_type_that_is_no_ticket_is_said_in_the_singular(tmp_path: Pat
     mapping, text, _said = _draft(export, lang="fr")
     assert mapping["columns"]["line_kind"] == "Type de billet"
     assert ("« Don libre » dans « Type de billet » n’est pas un billet : ses lignes seront laissées de côté. "
-            "Si c’en est un, mettez-le à ticket dans line_kind_values.") in text
+            "Si c’en est un, mettez-le à `ticket` (billet) dans `line_kind_values`.") in text
     _mapping, text_en, _said = _draft(export, suffix="-en")
     assert ("« Don libre » in « Type de billet » is not a ticket: its rows will be left out. If it is a ticket, "
             "set it to ticket under line_kind_values.") in text_en

@@ -33,6 +33,7 @@ from culturecoop.ingest.package import MemberInfo
 from culturecoop.ingest.prepare import check_export, prepare
 from culturecoop.ingest.prepare_io import PrepareSummary
 from culturecoop.ingest.profile import Profile, parse_profile
+from culturecoop.ingest.rejects import read_rejects
 from culturecoop.privacy.encodings import keyed_tokens
 from culturecoop.privacy.keys import load_member_keys
 from test_prepare_support import TODAY, read_table, tid
@@ -1232,7 +1233,7 @@ def test_a_line_break_typed_in_a_cell_keeps_the_booking_whole(tmp_path: Path, ke
                       profile=parse_profile(yaml.safe_dump({"delimiter": ";", "decimal": ",", "columns": columns}),
                                             source="m.yaml"))
     assert (summary.rows_in, summary.rows_accepted) == (4, 2), summary
-    rejects = list(csv.DictReader(io.StringIO((tmp_path / "pkg.rejects.csv").read_text(encoding="utf-8"))))
+    rejects = read_rejects(tmp_path / "pkg.rejects.csv")
     # The lines keep their numbers: the open quote is line 5, the bad quantity line 6.
     assert {r["line"]: r["reasons"] for r in rejects} == {"5": "malformed_line", "6": "bad_quantity"}
     assert sorted(t["quantity"] for t in read_table(tmp_path / "pkg", "ticket")) == [1, 2]

@@ -15,6 +15,7 @@ from typing import Any
 import duckdb
 import pytest
 
+from conftest import run_cli_here
 from culturecoop.errors import UserError
 from culturecoop.ingest.draft import draft_mapping
 from culturecoop.ingest.package import MemberInfo
@@ -186,3 +187,73 @@ def test_a_workbook_cut_short_is_one_sentence(kind: str, tmp_path: Path) -> None
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert "damaged" in result.stderr and cut.name in result.stderr
     assert not (tmp_path / "m.yaml").exists()
+
+
+@pytest.mark.parametrize(("kind", "name"), [
+    ("xlsx", "ventes.csv"), ("xlsx", "ventes.xls"), ("xls", "ventes.xlsx"), ("xls", "ventes.ods"),
+    ("ods", "ventes.xls"), ("ods", "ventes.csv"),
+])
+def test_a_workbook_renamed_is_read_by_what_it_holds(kind: str, name: str, tmp_path: Path, keys: Path) -> None:
+    """A workbook whose name says another format (an .xlsx renamed ventes.csv, an .ods a back office
+    sends as .xls): the draft reads it as the workbook it is and prepare lands its tickets, in French
+    as in English; it was « n'est pas un classeur Excel lisible », or « protégé par un mot de passe, ou
+    endommagé »."""
+    export = tmp_path / name
+    export.write_bytes(WRITERS[kind](tmp_path / f"saison.{kind}", bookings()).read_bytes())
+    mapping = tmp_path / "mapping.yaml"
+    result = run_cli_here("mapping", "draft", str(export), "--out", str(mapping), lang="fr")
+    assert result.returncode == 0, result.stderr
+    assert "format: xlsx" in mapping.read_text(encoding="utf-8") and "sheet: Réservations" in drafted(export)
+    got = landed(export, keys, tmp_path / "pkg")
+    assert sum(row[5] for row in got["ticket"]) == sum(1 + i % 3 for i in range(len(PEOPLE)))
+    assert {row[1] for row in got["event"]} == {"Tartuffe", "Les Bonnes"}
+
+
+def test_the_member_app_takes_a_workbook_renamed_csv(tmp_path: Path) -> None:
+    """The member app's drop goes through the same reading: an .xlsx dropped as ventes.csv is drafted
+    as a workbook and checked without a rejected row."""
+    import io
+
+    from culturecoop.memberapp.workspace import Workspace
+
+    data = write_xlsx_bytes(tmp_path)
+    workspace = Workspace(tmp_path / "work")
+    export = workspace.add("ventes.csv", io.BytesIO(data), "2026-06-15T10:00:00")
+    assert "format: xlsx" in export.mapping_path.read_text(encoding="utf-8")
+    summary = workspace.check(export, max_reject_share=0.5)
+    assert (summary.rows_accepted, summary.rows_rejected) == (len(PEOPLE), 0)
+
+
+def write_xlsx_bytes(tmp_path: Path) -> bytes:
+    return WRITERS["xlsx"](tmp_path / "saison.xlsx", bookings()).read_bytes()
+
+
+@pytest.mark.parametrize(("name", "content", "words"), [
+    # A text export named like a workbook is read as the text it is.
+    ("ventes.xlsx", "N° commande;Courriel;Spectacle;Date du spectacle;Prix\n1001;anne@exemple.ca;Tartuffe;"
+                    "12/03/2026 20:00;32,00\n1002;marc@exemple.ca;Tartuffe;12/03/2026 20:00;27,50\n", "format: csv"),
+    ("ventes.xls", "<html><body><table><tr><th>N° commande</th><th>Courriel</th><th>Spectacle</th></tr>"
+                   "<tr><td>1001</td><td>anne@exemple.ca</td><td>Tartuffe</td></tr>"
+                   "<tr><td>1002</td><td>marc@exemple.ca</td><td>Tartuffe</td></tr></table></body></html>",
+     "format: xlsx"),
+])
+def test_a_text_or_web_page_export_named_like_a_workbook_is_read_by_what_it_holds(
+        name: str, content: str, words: str, tmp_path: Path) -> None:
+    export = tmp_path / name
+    export.write_text(content, encoding="utf-8")
+    assert words in drafted(export)
+
+
+def test_a_damaged_workbook_renamed_csv_says_it_is_a_workbook(tmp_path: Path) -> None:
+    """A workbook whose parts are there but unreadable, named ventes.csv: one sentence saying it is a
+    damaged Excel workbook, never that it is no workbook."""
+    import zipfile
+
+    export = tmp_path / "ventes.csv"
+    with zipfile.ZipFile(export, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "not xml at all")
+    result = run_cli_here("mapping", "draft", str(export), "--out", str(tmp_path / "m.yaml"), lang="fr")
+    said = " ".join(result.stderr.split())
+    assert result.returncode == 2 and "Traceback" not in said
+    assert "ventes.csv est un classeur Excel (.xlsx), mais endommagé" in said, said

@@ -8,11 +8,14 @@ cannot read are left to the member.
 
 from __future__ import annotations
 
-from culturecoop.i18n import _, plural
+from culturecoop.i18n import _, current_language, plural
 from culturecoop.ingest import draft_settings as decide
 from culturecoop.ingest import vocabulary as vocab
 from culturecoop.ingest.draft_builder import DraftBuilder
 from culturecoop.ingest.shapes import Column
+from culturecoop.ingest.words import CHANNELS as CHANNEL_WORDS
+from culturecoop.ingest.words import TICKET_STATUSES as STATUS_WORDS
+from culturecoop.ingest.words import value_named
 from culturecoop.schema.model import CHANNELS, TICKET_STATUSES
 
 # Order statuses in one letter (pretix): paid, expired before payment, cancelled.
@@ -61,7 +64,8 @@ def decide_labels(builder: DraftBuilder) -> None:
         known.update(dict.fromkeys(unknown, "other"))
         builder.settings["channel_values"] = known
         if unknown:
-            builder.note("channel_values", unknown, _("channel labels not known, counted as other"), check=True)
+            builder.note("channel_values", unknown, _("channel labels not known, counted as {channel}").format(
+                channel=value_named(CHANNEL_WORDS, "other", current_language())), check=True)
     booleans = [c for f in ("is_local", "consent_pooling", "consent_marketing", "consent_personalization")
                 if (c := builder.mapped(f)) is not None]
     if booleans:
@@ -97,8 +101,8 @@ def _status_flag(builder: DraftBuilder) -> None:
                 or not c.values or c.share("boolean") < 0.9):
             continue
         words = {label: vocab.classify_boolean(label) for label in c.labels()}
-        builder.choose("status", c, _("a yes/no column named after a {status}: yes is a {status}, "
-                                                 "no a sale").format(status=said))
+        builder.choose("status", c, _("a yes/no column named after a refund or a cancellation: yes is {status}, "
+                                      "no a sale").format(status=value_named(STATUS_WORDS, said, current_language())))
         builder.settings["status_values"] = {label: said if yes else "sold" for label, yes in words.items()
                                              if yes is not None}
         return

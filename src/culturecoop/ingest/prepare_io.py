@@ -4,6 +4,7 @@ file's writer, and the guarded write of the package. Both ``ingest.prepare`` and
 
 from __future__ import annotations
 
+import codecs
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -22,6 +23,7 @@ from culturecoop.ingest.guard import scan_package
 from culturecoop.ingest.normalize import install_normalizers
 from culturecoop.ingest.package import write_package
 from culturecoop.ingest.profile import Profile
+from culturecoop.ingest.rejects import rejects_header
 from culturecoop.ingest.title_boilerplate import TitleTrim
 from culturecoop.ingest.title_names import NamesWithheld
 from culturecoop.ingest.words import REJECT_REASONS, say
@@ -125,13 +127,17 @@ def write_rejects(con: duckdb.DuckDBPyConnection, rejects: Path, tmp: Path) -> N
         FROM checked c WHERE len(c.reasons) > 0 ORDER BY c.line_no""",
         params={"codes": codes, "said": [say(REJECT_REASONS, code, language) for code in codes]},
     ).to_arrow_table()
-    # Raw lines are the export's text: a line (or the part of one after a lone CR) may be a formula.
+    # Raw lines are the export's text: a line (or the part of one after a lone CR) may be a formula. The
+    # columns are named in the reader's language (``ingest.rejects``; ``read_rejects`` reads any).
     table = pa.Table.from_arrays([spreadsheet_column(c) if pa.types.is_string(c.type) else c for c in table.columns],
-                                 names=[_("explanation") if n == "explanation" else n for n in table.column_names])
+                                 names=rejects_header(language, tuple(table.column_names)))
     rejects.parent.mkdir(parents=True, exist_ok=True)
     sweep_partials(rejects)
-    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # raw lines carry personal data
-    pacsv.write_csv(table, tmp, pacsv.WriteOptions(quoting_style="needed"))
+    # Raw lines carry personal data: the file is the account's own. The signature first, which makes a
+    # spreadsheet read the file as UTF-8 (Excel reads it as the system's code page without).
+    with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
+        out.write(codecs.BOM_UTF8)
+        pacsv.write_csv(table, out, pacsv.WriteOptions(quoting_style="needed"))
 
 
 def write_guarded_package(out: Path, tables: dict[str, pa.Table], identifiers: pa.Table, profile: Profile,

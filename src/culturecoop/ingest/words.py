@@ -41,6 +41,9 @@ REJECT_REASONS = {
 # A ticket's status as ``prepare`` reads it (``schema.model.TICKET_STATUSES``).
 TICKET_STATUSES = {"sold": _("sold ticket"), "refunded": _("refunded ticket"), "cancelled": _("cancelled ticket"),
                    "exchanged": _("exchanged ticket")}
+# A sale's channel as ``prepare`` reads it (``schema.model.CHANNELS``).
+CHANNELS = {"web": _("online"), "box_office": _("box office"), "phone": _("phone"), "reseller": _("reseller"),
+            "mobile": _("mobile app"), "other": _("other channel")}
 PACKAGE_TABLES = {"event": _("Events"), "patron": _("Patrons"), "ticket": _("Tickets"), "consent": _("Consents"),
                   "unnamed_sale": _("Sales naming nobody, summed by event and day")}
 CONSENT_PURPOSES = {"pooling": _("Pooling in the cooperative"), "marketing": _("Cooperative newsletters"),
@@ -79,6 +82,13 @@ def say(words: dict[str, str], code: str, language: str) -> str:
     """``code`` in words in ``language`` (one of the tables above); an unknown code as it is."""
     found = words.get(code)
     return gettext_in(found, language) if found is not None else code
+
+
+def value_named(words: dict[str, str], code: str, language: str) -> str:
+    """A canonical value (a status, a channel) as a sentence names it: its words, then the value the
+    mapping's YAML writes (« « autre canal » (other) »), so that a French sentence carries no bare
+    English word and its reader still finds the value in the YAML."""
+    return gettext_in(_("“{label}” ({key})"), language).format(label=say(words, code, language), key=code)
 
 
 def field_named(field: str, language: str) -> str:

@@ -415,13 +415,24 @@ def open_workbook(path: Path, kind: str | None = None) -> Any:
         from openpyxl import load_workbook
         from openpyxl.utils.exceptions import InvalidFileException
 
+        # Given an open file, not its name: openpyxl refuses a name that does not end in .xlsx, and a
+        # workbook renamed ventes.csv, or sent as .xls, is a workbook all the same.
+        handle = path.open("rb")
         try:
-            workbook = load_workbook(path, read_only=True, data_only=True)
+            workbook = load_workbook(handle, read_only=True, data_only=True)
         except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
+            handle.close()
             raise UserError(
-                _("The file {path} is not a readable Excel workbook; open it in Excel or LibreOffice and save "
-                  "it again as .xlsx or CSV.").format(path=path.name)) from None
-        return _Book([_XlsxSheet(sheet) for sheet in workbook.worksheets], workbook.close,
+                _("The file {path} is an Excel workbook (.xlsx), but a damaged one; open it in Excel or LibreOffice "
+                  "and save it again as .xlsx or CSV, then prepare that file.").format(path=path.name)) from None
+
+        def close() -> None:
+            try:
+                workbook.close()
+            finally:
+                handle.close()
+
+        return _Book([_XlsxSheet(sheet) for sheet in workbook.worksheets], close,
                      EXCEL_1904 if workbook.epoch == EXCEL_1904 else EXCEL_EPOCH)
     if kind in ("ole", "ods"):
         from python_calamine import CalamineWorkbook
@@ -433,7 +444,11 @@ def open_workbook(path: Path, kind: str | None = None) -> Any:
             _("The file {path} is a damaged OpenDocument spreadsheet (.ods); open it in LibreOffice and save it "
               "again, then prepare that file.").format(path=path.name))
         try:
-            book = CalamineWorkbook.from_path(str(path))
+            if path.suffix.lower() == (".xls" if kind == "ole" else ".ods"):
+                book = CalamineWorkbook.from_path(str(path))
+            else:  # calamine reads a path by its extension: a workbook renamed is read by its content
+                with path.open("rb") as handle:
+                    book = CalamineWorkbook.from_filelike(handle)
             metadata = book.sheets_metadata
         except Exception:  # calamine raises its own errors for every unreadable file
             raise damaged from None

@@ -38,7 +38,7 @@ from culturecoop.ingest.draft import ATTENDEE_LIST, POOLING_UNDECIDED
 from culturecoop.ingest.package import MemberInfo
 from culturecoop.ingest.profile import MappingIncompleteError, MappingInvalidError
 from culturecoop.ingest.quarantine import DEFAULT_MAX_REJECT_SHARE
-from culturecoop.ingest.words import QUARANTINE_ANYWAY, REJECT_REASONS, TICKET_STATUSES
+from culturecoop.ingest.words import QUARANTINE_ANYWAY, REJECT_REASONS, TICKET_STATUSES, say
 from culturecoop.memberapp import form as mapping_form
 from culturecoop.memberapp.coop import CoopClient
 from culturecoop.memberapp.lists import add_list_routes
@@ -514,21 +514,23 @@ def _start_said(start: str, lang: str) -> str:
 
 def _rejects_for_a_spreadsheet(path: Path, lang: str) -> bytes:
     """The rejected rows as the member opens them in a spreadsheet: the columns named in their
-    language, the reasons in words only (the rules' codes are for programs), and the signature that
-    makes Excel read the accents. The raw lines are kept as ``prepare`` wrote them (made inert there)."""
+    language, as ``prepare`` names them (``ingest.rejects``), the reasons in words only (the rules'
+    codes are for programs), said again in the page's language (the file may have been prepared in
+    the other), and the signature that makes Excel read the accents. The raw lines are kept as
+    ``prepare`` wrote them (made inert there)."""
     import csv
     import io
 
-    names = {"line": gettext_in("Line of the export", lang), "raw_line": gettext_in("The line as exported", lang)}
-    with path.open(encoding="utf-8", newline="") as f:
-        rows = list(csv.reader(f))
-    if not rows:
-        return b""
-    keep = [i for i, name in enumerate(rows[0]) if name != "reasons"]
+    from culturecoop.ingest.rejects import read_rejects, rejects_header
+
+    rows = read_rejects(path)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([names.get(rows[0][i], rows[0][i]) for i in keep])
-    writer.writerows([[row[i] if i < len(row) else "" for i in keep] for row in rows[1:]])
+    writer.writerow(rejects_header(lang, ("line", "explanation", "raw_line")))
+    for row in rows:
+        codes = [code for code in row.get("reasons", "").split(";") if code]
+        said = "; ".join(say(REJECT_REASONS, code, lang) for code in codes) if codes else row.get("explanation", "")
+        writer.writerow([row.get("line", ""), said, row.get("raw_line", "")])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

@@ -15,25 +15,11 @@ import csv
 from pathlib import Path
 
 from culturecoop.i18n import LANGUAGES, gettext_in
+from culturecoop.ingest.words import REJECTS_COLUMNS
 
 # A raw line may be megabytes long (a line too long to be a row is rejected whole): Python's CSV reader
 # refuses fields over 128 KB.
 csv.field_size_limit(max(csv.field_size_limit(), 1 << 30))
-
-
-def _(message: str) -> str:
-    """Mark ``message`` for translation (``rejects_header`` translates it for a reader)."""
-    return message
-
-
-# Each column's key, as ``read_rejects`` gives it, and its name in the file (a message id): in English
-# the keys themselves, the header scripts have read since the first release.
-REJECTS_COLUMNS = {
-    "line": _("line"),
-    "reasons": _("reasons"),
-    "explanation": _("explanation"),
-    "raw_line": _("raw_line"),
-}
 
 
 def rejects_header(language: str, keys: tuple[str, ...] = tuple(REJECTS_COLUMNS)) -> list[str]:

@@ -12,6 +12,16 @@ def _(message: str) -> str:
     return message
 
 
+# Each column's key, as ``ingest.rejects.read_rejects`` gives it, and its name in the file (a message id): in English
+# the keys themselves, the header scripts have read since the first release.
+REJECTS_COLUMNS = {
+    "line": _("line"),
+    "reasons": _("reasons"),
+    "explanation": _("explanation"),
+    "raw_line": _("raw_line"),
+}
+
+
 # Why ``prepare`` set rows aside (codes of ``ingest.validate.RULES``), and the package's tables.
 REJECT_REASONS = {
     "malformed_line": _("unreadable line (quoting, number of columns)"),

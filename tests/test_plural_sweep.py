@@ -49,6 +49,9 @@ NOT_A_COUNT_OR_NEVER_0_OR_1 = {
     "{n} days before": "60, 30, 14 or 7 days",
     "The largest age group is {group} ({n} people, {share}).": "a group shown across members holds 10 people or more",
     "The largest group lives in {group} ({n} people, {share}).": "a group shown across members holds 10 people or more",
+    "Found in the exports kept on this computer: {n} ({files}).": "a figure after a label",
+    "Not found: {n}. Their tokens match no id of the exports kept here: the export that holds them was deleted, was prepared on another computer, or is not dropped here yet. Drop that export (the very file you prepared and sent), then this list again; meanwhile their rows are kept with an empty id.": "a figure after a label",
+    "{field} is written once for every row, but this export holds several events ({n} in its first rows): choose the column that gives each event's date instead, or leave it empty and prepare one export per event.": "said for two events or more",
     "Your programme announces {n} events from {first} to {last}, but your data has no sale for them by {day}: send an export with their sales to follow their pace against comparable events. Meanwhile, see who would come to them, or pick a past event below.": "one event has its own sentence",
 }
 

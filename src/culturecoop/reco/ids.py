@@ -305,7 +305,7 @@ def _api_rows(text: str, not_a_list: UserError) -> list[dict[str, Any]]:
     """The rows of the API's recommendations saved to a file (``{"data": [{"member_patron_id": …}]}``)."""
     try:
         data = json.loads(text).get("data")
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, RecursionError):  # RecursionError: thousands of nested brackets
         raise not_a_list from None
     if not isinstance(data, list) or not all(isinstance(r, dict) and r.get("member_patron_id") for r in data):
         raise not_a_list

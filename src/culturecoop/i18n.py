@@ -153,6 +153,19 @@ def gettext_in(message: str, language: str) -> str:
 # -- reading a formatted sentence back -----------------------------------------------------
 
 
+def format_regex(text: str) -> tuple[str, int]:
+    """A regex (its source) matching the message ``text`` once formatted, whatever its values: each
+    field a named group, a field said twice a back-reference; and how much fixed text it holds."""
+    regex, seen, fixed = "", set(), 0
+    for literal, field, _spec, _conv in string.Formatter().parse(text):
+        regex += re.escape(literal)
+        fixed += len(literal.strip())
+        if field is not None:
+            regex += f"(?P={field})" if field in seen else f"(?P<{field}>.*?)"
+            seen.add(field)
+    return regex, fixed
+
+
 @cache
 def _patterns() -> list[tuple[re.Pattern[str], str, str, str]]:
     """For every catalog message with fields: a regex of its English and French renderings, the
@@ -164,13 +177,7 @@ def _patterns() -> list[tuple[re.Pattern[str], str, str, str]]:
         if not fields or not all(field.isidentifier() for field in fields):
             continue  # no fields, or positional ones ("[default: {}]", the CLI's help): never a service's sentence
         for text, written_in in ((msgid, "en"), (msgstr, "fr")):
-            regex, seen, fixed = "", set(), 0
-            for literal, field, _spec, _conv in string.Formatter().parse(text):
-                regex += re.escape(literal)
-                fixed += len(literal.strip())
-                if field is not None:
-                    regex += f"(?P={field})" if field in seen else f"(?P<{field}>.*?)"
-                    seen.add(field)
+            regex, fixed = format_regex(text)
             found.append((fixed, re.compile(regex + r"\Z", re.DOTALL), msgid, msgstr, written_in))
     found.sort(key=lambda entry: -entry[0])  # stable: equal ones keep the catalogs' order
     return [(pattern, msgid, msgstr, written_in) for _fixed, pattern, msgid, msgstr, written_in in found]

@@ -19,7 +19,7 @@ import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -32,7 +32,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from culturecoop.analytics import wording
 from culturecoop.errors import UserError
-from culturecoop.i18n import LANGUAGES, _, gettext_in, plural_in, set_language
+from culturecoop.i18n import LANGUAGES, _, format_regex, gettext_in, plural_in, set_language
 from culturecoop.ingest.consent import POOLING_UNSET
 from culturecoop.ingest.draft import ATTENDEE_LIST, POOLING_UNDECIDED
 from culturecoop.ingest.package import MemberInfo
@@ -41,17 +41,15 @@ from culturecoop.ingest.quarantine import DEFAULT_MAX_REJECT_SHARE
 from culturecoop.ingest.words import QUARANTINE_ANYWAY, REJECT_REASONS, TICKET_STATUSES, say
 from culturecoop.memberapp import form as mapping_form
 from culturecoop.memberapp.coop import CoopClient
-from culturecoop.memberapp.lists import add_list_routes
+from culturecoop.memberapp.lists import PREVIEW_ROWS, add_list_routes, with_own_ids
 from culturecoop.memberapp.workspace import EXPORT_SUFFIXES, Export, Workspace
 from culturecoop.privacy.keys import load_member_keys
-from culturecoop.reco.ids import own_ids, recommendation_table
+from culturecoop.reco.ids import own_ids
 from culturecoop.reco.insights import lists_in_words
-from culturecoop.spreadsheet import spreadsheet_cell
 
 HERE = Path(__file__).parent
 log = logging.getLogger("culturecoop.memberapp")
 LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
-PREVIEW_ROWS = 10  # rows of the recommendation list shown on the page (the CSV has them all)
 # The longest text a form field takes: the mapping's YAML box (a mapping is a few kB), any other
 # field (a column's name, a setting, the consent's basis).
 LONGEST_YAML = 256 * 1024
@@ -372,9 +370,8 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
         found = own_ids(tokens, list(file_of), member_id, load_member_keys(settings.keys).linkage_secret)
         if rows and not found.ids:
             return home(request, gettext_in("None of the exports on this computer holds the ids of these patrons: drop the export you prepared and sent, then try again.", lang), 400)
-        header, table = recommendation_table(
-            [{**r, "member_patron_id": found.ids.get(str(r["member_patron_id"]), "")} for r in rows], lang)
-        workspace.save_recommendations([header, *([spreadsheet_cell(v) for v in row] for row in table)])
+        header, table = with_own_ids(rows, found.ids, lang)
+        workspace.save_recommendations([header, *table])
         in_words = lists_in_words(lists)
         summary = {"rows": len(rows), "patrons": len(tokens), "unmatched": len(tokens - set(found.ids)),
                    "file": file_of.get(found.export) if found.export else None,
@@ -468,20 +465,18 @@ def in_the_apps_words(message: str) -> str:
     """``message`` with each piece of command-line or YAML advice (``_rewordings``) said as this page
     says it, its figures and words kept; the advice is recognised in any language (the cooperative
     may answer in its own) and said in the reader's."""
-    import string
-
     ours_now = [ours for _theirs, ours in _rewordings(_)]
-    for lang in LANGUAGES:
-        theirs_in = [theirs for theirs, _ours in _rewordings(partial(gettext_in, language=lang))]
-        for theirs, ours in zip(theirs_in, ours_now, strict=True):
-            pattern, seen = "", set()
-            for literal, name, _spec, _conversion in string.Formatter().parse(theirs):
-                pattern += re.escape(literal)
-                if name:
-                    pattern += f"(?P={name})" if name in seen else f"(?P<{name}>.+?)"
-                    seen.add(name)
-            message = re.sub(pattern, _said_as(ours), message)
+    for pattern, which in _advice_patterns():
+        message = pattern.sub(_said_as(ours_now[which]), message)
     return message
+
+
+@cache
+def _advice_patterns() -> list[tuple[re.Pattern[str], int]]:
+    """Each piece of advice ``_rewordings`` rewords, as every language writes it: its regex, and
+    which rewording it is (made once: every page says its warnings through them)."""
+    return [(re.compile(format_regex(theirs)[0]), which) for lang in LANGUAGES
+            for which, (theirs, _ours) in enumerate(_rewordings(partial(gettext_in, language=lang)))]
 
 
 def _said_as(ours: str) -> Callable[[re.Match[str]], str]:

@@ -27,9 +27,8 @@ from culturecoop.memberapp.workspace import Export, Workspace, safe_file_name
 from culturecoop.privacy.keys import load_member_keys
 from culturecoop.reco.ids import own_contacts, own_ids, read_patron_list, recommendation_table
 from culturecoop.reco.logs import copies_removed_after
-from culturecoop.spreadsheet import spreadsheet_cell
 
-PREVIEW_ROWS = 10  # rows shown on the page (the CSV has them all)
+PREVIEW_ROWS = 10  # rows of a list shown on the page (the CSV has them all)
 # What the member's export says of a patron, by the mapping's fields that hold it.
 CONTACT_FIELDS = ("email", "first_name", "last_name", "full_name")
 
@@ -90,13 +89,19 @@ def find_patrons(name: str, stream: BinaryIO, exports: list[Export], member_id: 
         fields = contact_columns(by_source[source].mapping())
         if fields:
             contacts |= own_contacts(source, column, {found.ids[t] for t in part}, fields)
-    header, table = recommendation_table(
-        [{**r, "member_patron_id": found.ids.get(str(r["member_patron_id"]).strip(), "")} for r in rows], lang)
+    header, table = with_own_ids(rows, found.ids, lang)
     if contacts:
         header = [header[0], gettext_in("E-mail", lang), gettext_in("Name", lang), *header[1:]]
         table = [[row[0], *said_of(contacts.get(row[0]) or {}), *row[1:]] for row in table]
     return FoundPatrons(header, table, len(tokens), len(found.ids),
                         [by_source[source].file_name for source, _column, _part in found.found_in], name)
+
+
+def with_own_ids(rows: list[dict[str, Any]], ids: dict[str, str], lang: str) -> tuple[list[str], list[list[Any]]]:
+    """A list's header and rows (``reco.ids.recommendation_table``) with each token replaced by the
+    member's own id from ``ids`` (empty when it was not found here)."""
+    return recommendation_table([{**r, "member_patron_id": ids.get(str(r["member_patron_id"]).strip(), "")}
+                                 for r in rows], lang)
 
 
 def contact_columns(mapping: dict[str, Any]) -> dict[str, list[str]]:
@@ -140,7 +145,7 @@ def add_list_routes(app: FastAPI, workspace: Workspace, keys: Path, member_id: C
             return home(request, exc.message, 400)
         finally:
             await upload.close()
-        workspace.save_found_patrons([found.header, *([spreadsheet_cell(v) for v in row] for row in found.rows)])
+        workspace.save_found_patrons([found.header, *found.rows])
         return home(request, listed={
             "name": found.name, "patrons": found.patrons, "found": found.found, "not_found": found.not_found,
             "files": ", ".join(found.files), "header": found.header, "preview": found.rows[:PREVIEW_ROWS]})

@@ -39,6 +39,7 @@ from culturecoop.ingest.package import MemberInfo
 from culturecoop.ingest.prepare import ReadRow, check_export, prepare, read_preview
 from culturecoop.ingest.prepare_io import PrepareSummary
 from culturecoop.ingest.profile import Profile, parse_profile
+from culturecoop.spreadsheet import spreadsheet_cell
 
 _ID = re.compile(r"^[0-9a-f]{16}$")
 # Export formats the app accepts (by extension; ``prepare`` checks the content).
@@ -278,9 +279,10 @@ class Workspace:
 
 
 def _write_csv(path: Path, rows: list[list[Any]]) -> None:
-    """A CSV for a spreadsheet (UTF-8 with its signature, so that Excel reads the accents), owner-only."""
+    """A CSV for a spreadsheet (UTF-8 with its signature, so that Excel reads the accents; a text that
+    a spreadsheet would run as a formula made inert), owner-only."""
     out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    csv.writer(out, lineterminator="\r\n").writerows([spreadsheet_cell(v) for v in row] for row in rows)
     _write_private(path, ("\ufeff" + out.getvalue()).encode("utf-8"))
 
 

@@ -328,9 +328,36 @@ def test_export_own_patrons_of_a_segment(app, coop: Coop) -> None:
             assert set(ids) <= own and not set(ids) & (others - own)
             assert not seen & set(ids)  # a patron is in one segment
             seen |= set(ids)
-        assert c.get(f"/m/{A}/segments/nobody/patrons.csv").status_code == 400
         b = MEMBERS["B"]
         assert c.get(f"/m/{b}/segments/regulars/patrons.csv").status_code == 404  # another member's patrons: never
+
+
+def test_a_segment_or_genre_edited_by_hand_is_said_by_its_names_never_its_codes(app, coop: Coop) -> None:
+    """An address or a form edited by hand names the segments (and genres) a reader knows, in its
+    words; the API, whose callers send codes, offers the codes with their names. A list downloaded
+    with a period the page cannot read is refused, never the default period's patrons."""
+    segments_fr = "Habitués, Explorateurs, Gros acheteurs, Nouveaux venus, En perte de vitesse ou Occasionnels"
+    with new_client(app) as c:
+        login(c, coop.emails["A-analyst"])
+        for address in (f"/m/{A}/segments/nobody/patrons.csv", f"/m/{A}/segments/Habitu%C3%A9s/patrons.csv"):
+            answer = c.get(address)
+            said = visible_text(answer.text, tooltips=False)
+            assert answer.status_code == 404 and segments_fr in said, said[:600]
+            assert not leaks(said.split("Erreur 404", 1)[-1]) and "regulars" not in said, said[:600]
+        unread = c.get(f"/m/{A}/segments/regulars/patrons.csv", params={"period": "custom", "from": "13/45/2026"})
+        assert unread.status_code == 422 and "Jeton du client" not in unread.text, unread.text[:300]
+        csrf = page_csrf(c, f"/m/{A}/segments")
+        for form, words in (({"kind": "segment", "segment": "nobody"}, segments_fr),
+                            ({"kind": "genre", "genre": "nobody"}, "Jazz, Blues, Musique classique")):
+            answer = c.post(f"/m/{A}/audiences", data={**form, "csrf_token": csrf})
+            said = visible_text(answer.text, tooltips=False)
+            assert answer.status_code == 400 and words in said, said[:800]
+            assert not raw_codes(said) and "regulars" not in said and "classical" not in said, said[:800]
+    auth = {"Authorization": f"Bearer {coop.tokens['A-analyst']}"}
+    with new_client(app) as api:
+        answer = api.post(f"/api/v1/members/{A}/audiences", json={"kind": "segment", "segment": "nobody", "name": "x"}, headers=auth)
+        message = answer.json()["error"]["message"]
+        assert answer.status_code == 422 and "« nobody »" in message and "regulars (Habitués)" in message, message
 
 
 def test_actions_and_printable_summary(app, coop: Coop) -> None:

@@ -12,6 +12,8 @@ import unicodedata
 from datetime import datetime
 from typing import Any
 
+from babel.lists import format_list
+
 from culturecoop.analytics import wording
 from culturecoop.i18n import LANGUAGES, gettext_in, plural_in
 from culturecoop.i18n import retranslate as retranslate  # the web's errors read back (re-exported)
@@ -126,6 +128,11 @@ class Translator:
     def label(self, kind: str, code: Any) -> str:
         """A report's code (genre, segment, distance...) in words (``analytics.wording``)."""
         return wording.label(kind, code, self.language, self.currency)
+
+    def any_of(self, kind: str, codes: Any) -> str:
+        """Codes of one kind by their names, as a reader is offered a choice: « Habitués, Explorateurs
+        ou Occasionnels » (a page never shows the codes an API sends)."""
+        return format_list([self.label(kind, code) for code in codes], style="or", locale=self.locale)
 
 
 def translate_exact(text: str, language: str) -> str:

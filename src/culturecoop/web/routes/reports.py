@@ -13,6 +13,7 @@ from markupsafe import Markup
 from pydantic import BaseModel, Field
 
 from culturecoop.analytics.registry import REPORTS, report_choices
+from culturecoop.analytics.segments import SEGMENTS
 from culturecoop.analytics.service import COOPERATIVE_WIDE, segment_patrons
 from culturecoop.spreadsheet import spreadsheet_text
 from culturecoop.web.deps import AnswersDep, MemberReader, Principal, WarehouseDep
@@ -148,8 +149,14 @@ for _tab in TABS:
 def segment_patrons_csv(request: Request, member_id: str, segment: str, principal: MemberReader,
                         warehouse: WarehouseDep, answers: AnswersDep) -> Response:
     """The member's own patrons of one segment, as the tokens its packages carried (own data only):
-    ``culturecoop reco ids`` puts the member's own customer ids back on its machine."""
+    the member app puts the member's own customer ids back on its machine. A segment that is none
+    (an address typed by hand) is named among the segments in words; a period it cannot read is
+    refused, never answered with the default period's patrons."""
     _query, form, t = _question(request, answers, warehouse, member_id)
+    if segment not in SEGMENTS:
+        raise WebError(404, _("There is no segment “{segment}”: download the list of one of your segments ({names}) "
+                              "from the Segments tab."), segment=segment, names=t.any_of("segment", SEGMENTS))
+    _period_stands(form)
     answers.state(warehouse)  # derived tables fresh before the read
     ids = segment_patrons(warehouse, member_id, form.params, segment)
     out = io.StringIO()

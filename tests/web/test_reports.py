@@ -749,3 +749,29 @@ def test_a_half_reads_the_same_on_the_page_and_in_its_csv() -> None:
     table = TableView("t", "t", [Column(str(i), str(i), c.kind) for i, c in enumerate(cells)], [cells])
     assert [c.text for c in cells] == ["1,19\u00a0×", "45,5\u00a0%", "−1,3\u00a0pts", "2,68"]
     assert french_csv(csv_text(table, t))[0] == {"0": "1,19", "1 (%)": "45,45", "2": "-1,25", "3": "2,68"}
+
+
+def test_a_cell_left_empty_in_a_downloaded_table_says_why(app, coop: Coop) -> None:
+    """A cell without a figure that the privacy gate did not hide — a comparable event that had sold
+    nothing at that point (no multiplier), an event your data does not yet follow six months, a month
+    without any of your events, a month a year before your data — was an empty cell in the CSV, read
+    as a figure lost on the way, and a bare « – » on the page. It now says why, in the cell and in
+    the « – »'s tooltip."""
+    reasons = {"Aucun billet vendu à ce moment : pas de multiplicateur", "Pas encore six mois de vos données après lui",
+               "Aucun de vos événements ce mois-là", "Hors de vos données",
+               "Non comparé : on ne sait pas qui était nouveau dans la période précédente"}
+    said: set[str] = set()
+    with new_client(app) as c:
+        login(c, coop.emails["A-analyst"])
+        for tab in ("overview", "retention", "pace"):
+            page = c.get(f"/m/{A}/{tab}").text
+            for table in sorted(set(re.findall(rf'href="/m/{A}/{tab}\.csv\?table=([\w-]+)', page))):
+                for row in french_csv(c.get(f"/m/{A}/{tab}.csv?table={table}").text):
+                    for column, value in row.items():
+                        if column.startswith("Unité"):
+                            continue  # a figure with no unit (a count) has none
+                        assert value, f"{tab} {table}: « {column} » left empty in {row}"
+                        said |= {value} & reasons
+            tooltips = set(re.findall(r'<td class="why" data-v="" title="([^"]+)">–</td>', html.unescape(page)))
+            assert tooltips <= reasons, tooltips
+    assert {"Aucun billet vendu à ce moment : pas de multiplicateur", "Pas encore six mois de vos données après lui"} <= said, said

@@ -3,7 +3,7 @@
 Pages are Jinja templates over the view models of ``views``; a table's CSV is written here in
 the reader's conventions (French: ``;`` between fields and a decimal comma, so that a French
 spreadsheet reads numbers as numbers; shares as percentages; a cell the privacy gate hid is
-empty, with a flag column saying which).
+empty, with a flag column saying which; a cell empty for another known reason says why).
 """
 
 from __future__ import annotations
@@ -65,6 +65,8 @@ def _table_body(rows: list[list[Cell]], hidden_title: str) -> Markup:
         for cell in row:
             if cell.suppressed:
                 parts.append(f'<td class="suppressed" data-v="" title="{title}">{escape(cell.text)}</td>')
+            elif cell.why:
+                parts.append(f'<td class="why" data-v="" title="{escape(cell.why)}">{escape(cell.text)}</td>')
             elif cell.numeric:
                 parts.append(f'<td class="num" data-v="{escape(cell.value)}">{escape(cell.text)}</td>')
             else:
@@ -213,7 +215,9 @@ def csv_text(table: TableView, t: Translator) -> str:
                 fields.append("")
                 hidden.append(column.label)
             elif cell.value is None:
-                fields.append("")
+                # Why it is empty, when known (« Aucun billet vendu à ce moment : pas de multiplicateur »):
+                # an empty cell read as a figure lost on the way.
+                fields.append(spreadsheet_text(cell.why) if cell.why else "")
             elif cell.numeric:
                 fields.append(_csv_number(cell, decimal))
             elif cell.kind in ("day", "month"):

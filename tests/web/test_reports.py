@@ -775,3 +775,23 @@ def test_a_cell_left_empty_in_a_downloaded_table_says_why(app, coop: Coop) -> No
             tooltips = set(re.findall(r'<td class="why" data-v="" title="([^"]+)">–</td>', html.unescape(page)))
             assert tooltips <= reasons, tooltips
     assert {"Aucun billet vendu à ce moment : pas de multiplicateur", "Pas encore six mois de vos données après lui"} <= said, said
+
+
+def test_no_member_page_asks_the_reader_to_run_a_command(app, coop: Coop) -> None:
+    """Venue staff have no terminal: the Target tab said « la commande culturecoop reco ids aussi » and
+    Transparency « La commande culturecoop audit verify vérifie toute la chaîne ». A member's pages now
+    name the member app's own controls, in its words (its catalog), where the reader puts its ids back."""
+    from culturecoop.i18n import gettext_in
+
+    fetch, find = (gettext_in(m, "fr") for m in ("Fetch my recommendations", "Find your patrons in a list from the cooperative"))
+    pages = [f"/m/{A}/{tab.slug}" for tab in TABS] + [f"/m/{A}/{slug}" for slug in ("target", "campaigns", "data", "transparency",
+                                                                                      "contribution")] + ["/account"]
+    with new_client(app) as c:
+        login(c, coop.emails["A-analyst"])
+        for path in pages:
+            said = visible_text(c.get(path).text)
+            commands = re.findall(r"culturecoop [a-z]+(?: [a-z-]+)?", said)
+            assert not commands, (path, commands)
+        target = visible_text(c.get(f"/m/{A}/target").text)
+        assert f"« {fetch} » reçoit la liste" in target and f"comme « {find} » le fait" in target, target[-3000:]
+        assert f"(« {find} »)" in visible_text(c.get(f"/m/{A}/segments").text)

@@ -10,13 +10,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from babel.lists import format_list
 
 from culturecoop.analytics import wording
-from culturecoop.i18n import LANGUAGES, gettext_in, plural_in
-from culturecoop.i18n import retranslate as retranslate  # the web's errors read back (re-exported)
+from culturecoop.i18n import LANGUAGES, format_regex, gettext_in, plural_in
+from culturecoop.i18n import retranslate as said_in
 
 
 def _(message: str) -> str:
@@ -45,6 +46,40 @@ def readable(message: str) -> str:
     if len(text) > LONGEST_SAID:
         text = text[:LONGEST_SAID // 2] + " … " + text[-(LONGEST_SAID // 2 - 3):]
     return text
+
+
+# A service's advice for the command line, as the dashboard says it: its reader (venue staff, a
+# member's analyst) has no terminal, and what the command does is the cooperative's to do or is on a page.
+COMMAND_ADVICE = (
+    ("No recommendation model is trained yet: run `culturecoop reco train --db FILE` first.",
+     _("The cooperative has not computed its recommendations yet (it does so once its members' packages are loaded): "
+       "this tab fills in then.")),
+    ("No patron is linked across members yet, so cross-member reports have nothing to compare: run `culturecoop link --db {db}` first.",
+     _("No patron is linked across members yet, so cross-member reports have nothing to compare: the cooperative links "
+       "them once its members' packages are loaded.")),
+    ("No patron is linked across members yet, so there is no pooled history to learn from: run `culturecoop link --db FILE` first.",
+     _("No patron is linked across members yet, so there is no pooled history to learn from: the cooperative links "
+       "them once its members' packages are loaded.")),
+    ("The warehouse holds no ticket yet; load packages with `culturecoop ingest` first.",
+     _("The cooperative holds no ticket yet: send a package on the Data page.")),
+)
+# « (the Target audience tab, or `culturecoop reco programme`) »: the page's way is kept, the command left out.
+_OR_COMMAND = re.compile(r",? (?:or|ou) (?:with |avec )?`culturecoop [^`]*`")
+
+
+@cache
+def _advice_patterns() -> list[tuple[re.Pattern[str], str]]:
+    return [(re.compile(format_regex(theirs)[0] + r"\Z", re.DOTALL), ours) for theirs, ours in COMMAND_ADVICE]
+
+
+def retranslate(message: str, language: str) -> str:
+    """A service's sentence (in the process language, or a library's English) in ``language``, as the
+    dashboard says it: command-line advice (``COMMAND_ADVICE``) in the dashboard's words."""
+    english = said_in(message, "en")
+    for pattern, ours in _advice_patterns():
+        if pattern.match(english):
+            return gettext_in(ours, language)
+    return _OR_COMMAND.sub("", said_in(message, language))
 
 
 def pick_language(value: str | None, default: str = "fr") -> str:

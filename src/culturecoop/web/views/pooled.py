@@ -250,8 +250,8 @@ def segments(view: TabView, results: Results, t: Translator, query: Mapping[str,
         ]))
     if view.sections[-1].action_rows:
         view.sections[-1].action_rows_note = t(
-            "The cooperative knows your patrons only by tokens: drop this list in the member app, on your computer, "
-            "to find your customer ids in it.")
+            "The cooperative knows your patrons only by tokens: drop this list in the member app, on your computer "
+            "(“{find}”), to find your customer ids in it.", find=t("Find your patrons in a list from the cooperative"))
 
 
 def benchmark(view: TabView, results: Results, t: Translator) -> None:

@@ -170,8 +170,8 @@ def test_the_api_page_says_how_to_call_it_in_the_readers_language(app, coop: Coo
 
 
 def test_bad_periods_and_names_are_one_clear_sentence(app, coop: Coop) -> None:
-    # The account's language (French) wins over the client's Accept-Language.
-    auth = {"Authorization": f"Bearer {coop.tokens['A-analyst']}", "Accept-Language": "en"}
+    # The program asks French (its Accept-Language chooses: test_the_api_answers_in_the_language_its_caller_asks).
+    auth = {"Authorization": f"Bearer {coop.tokens['A-analyst']}", "Accept-Language": "fr"}
     with new_client(app) as c:
         swapped = c.get(f"/api/v1/members/{A}/reports/overview?from=2025-06-01&to=2025-01-01", headers=auth)
         assert swapped.status_code == 400 and "inversez les dates" in swapped.json()["error"]["message"]
@@ -795,3 +795,30 @@ def test_no_member_page_asks_the_reader_to_run_a_command(app, coop: Coop) -> Non
         target = visible_text(c.get(f"/m/{A}/target").text)
         assert f"« {fetch} » reçoit la liste" in target and f"comme « {find} » le fait" in target, target[-3000:]
         assert f"(« {find} »)" in visible_text(c.get(f"/m/{A}/segments").text)
+
+
+def test_the_api_answers_in_the_language_its_caller_asks(app, coop: Coop) -> None:
+    """A program with an API token asking « Accept-Language: en » got French (its account's language):
+    the API now answers in the language the request prefers (q-values weighed), else the account's, and
+    says which in Content-Language; a report's title and notes too. The dashboard's reader (the session
+    cookie) keeps the language chosen on the dashboard whatever the browser sends."""
+    token = {"Authorization": f"Bearer {coop.tokens['A-analyst']}"}  # the account reads French
+    unknown, report = f"/api/v1/members/{A}/reports/nope", f"/api/v1/members/{A}/reports/retention"
+    with new_client(app) as c:
+        for header, language in (("en", "en"), ("en-CA,en;q=0.9,fr;q=0.5", "en"), ("de,en;q=0.3,fr;q=0.2", "en"),
+                                 ("en;q=0.1, fr", "fr"), ("de", "fr"), (None, "fr"), ("en;q=0, fr;q=0.1", "fr")):
+            asked = {**token, **({"Accept-Language": header} if header else {})}
+            refused = c.get(unknown, headers=asked)
+            assert refused.status_code == 404 and refused.headers["content-language"] == language, (header, refused.headers)
+            message = refused.json()["error"]["message"]
+            assert message.startswith("Unknown report nope" if language == "en" else "Rapport inconnu nope"), (header, message)
+            answer = c.get(report, headers=asked)
+            result = answer.json()["result"]
+            assert answer.headers["content-language"] == language and "accept-language" in answer.headers["vary"].lower()
+            assert result["title"] == ("Retention" if language == "en" else "Fidélisation"), (header, result["title"])
+            assert any(n.startswith("Return rate:" if language == "en" else "Taux de retour :") for n in result["notes"]), result["notes"]
+        login(c, coop.emails["A-analyst"])
+        page_link = c.get(unknown, headers={"Accept-Language": "en-US,en;q=0.9"})
+        assert page_link.headers["content-language"] == "fr" and "Rapport inconnu" in page_link.json()["error"]["message"]
+        twin = c.get(f"/m/{A}/retention.json", headers={"Accept-Language": "en"}).json()["reports"]["retention"]["result"]
+        assert twin["title"] == "Fidélisation", twin["title"]

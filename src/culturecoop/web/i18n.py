@@ -86,13 +86,28 @@ def pick_language(value: str | None, default: str = "fr") -> str:
     return value if value in LANGUAGES else default
 
 
+def language_asked(accept_language: str | None) -> str | None:
+    """The language of fr/en an Accept-Language header prefers (its q-values weighed: « en;q=0.2,
+    fr » is French; a language given q=0 is refused), or None when it names neither."""
+    best: tuple[float, int, str] | None = None
+    for n, part in enumerate((accept_language or "").split(",")):
+        tag, _sep, params = part.partition(";")
+        code = tag.strip().lower()[:2]
+        quality = 1.0
+        found = re.search(r"q\s*=\s*([0-9.]+)", params)
+        if found:
+            try:
+                quality = float(found.group(1))
+            except ValueError:
+                continue
+        if code in LANGUAGES and quality > 0 and (best is None or (quality, -n) > (best[0], best[1])):
+            best = (quality, -n, code)
+    return best[2] if best else None
+
+
 def language_from_header(accept_language: str | None, default: str) -> str:
-    """First of fr/en named in an Accept-Language header, else ``default``."""
-    for part in (accept_language or "").split(","):
-        code = part.split(";")[0].strip().lower()[:2]
-        if code in LANGUAGES:
-            return code
-    return default
+    """The language of fr/en an Accept-Language header prefers, else ``default``."""
+    return language_asked(accept_language) or default
 
 
 class Translator:

@@ -333,8 +333,8 @@ def test_export_own_patrons_of_a_segment(app, coop: Coop) -> None:
 
 
 def test_a_segment_or_genre_edited_by_hand_is_said_by_its_names_never_its_codes(app, coop: Coop) -> None:
-    """An address or a form edited by hand names the segments (and genres) a reader knows, in its
-    words; the API, whose callers send codes, offers the codes with their names. A list downloaded
+    """An address or a form edited by hand names the segments (and genres, and its events) a reader
+    knows, in its words; the API, whose callers send codes, offers the codes with their names. A list downloaded
     with a period the page cannot read is refused, never the default period's patrons."""
     segments_fr = "Habitués, Explorateurs, Gros acheteurs, Nouveaux venus, En perte de vitesse ou Occasionnels"
     with new_client(app) as c:
@@ -344,6 +344,10 @@ def test_a_segment_or_genre_edited_by_hand_is_said_by_its_names_never_its_codes(
             said = visible_text(answer.text, tooltips=False)
             assert answer.status_code == 404 and segments_fr in said, said[:600]
             assert not leaks(said.split("Erreur 404", 1)[-1]) and "regulars" not in said, said[:600]
+        # An event the member does not have: the sales pace spoke of « Le membre jazz-dieze », by its code.
+        pace = visible_text(c.get(f"/m/{A}/pace", params={"event": "zzz"}).text, tooltips=False)
+        assert "Vous n’avez pas d’événement « zzz » : choisissez l’un de vos événements dans la liste" in pace, pace[:1500]
+        assert f"membre {A}" not in pace, pace[:1500]
         unread = c.get(f"/m/{A}/segments/regulars/patrons.csv", params={"period": "custom", "from": "13/45/2026"})
         assert unread.status_code == 422 and "Jeton du client" not in unread.text, unread.text[:300]
         csrf = page_csrf(c, f"/m/{A}/segments")

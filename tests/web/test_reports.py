@@ -826,3 +826,30 @@ def test_the_api_answers_in_the_language_its_caller_asks(app, coop: Coop) -> Non
         assert page_link.headers["content-language"] == "fr" and "Rapport inconnu" in page_link.json()["error"]["message"]
         twin = c.get(f"/m/{A}/retention.json", headers={"Accept-Language": "en"}).json()["reports"]["retention"]["result"]
         assert twin["title"] == "Fidélisation", twin["title"]
+
+
+def test_a_chart_whose_colours_mean_something_says_what(app, coop: Coop) -> None:
+    """The benchmark's bars were green or red by whether the member was above its peers, and the
+    overview's by whether a figure rose, with nothing saying so (a lower ticket price in red read as a
+    fault). Every chart whose bars or lines take several colours now says what they mean above it."""
+    from culturecoop.web import charts
+
+    colour_words = ("vert", "rouge", "couleur", "gris")
+    checked = 0
+    with new_client(app) as c:
+        login(c, coop.emails["A-analyst"])
+        for tab in TABS:
+            page = c.get(f"/m/{A}/{tab.slug}").text
+            for section in re.findall(r'<section class="block" id="[^"]+">.*?</section>', page, re.S):
+                for figure in figures(section):
+                    # Bars coloured one by one (above or below, significant or not), lines coloured by
+                    # where they go (rising, falling): colours no legend explains.
+                    per_bar = [t["marker"]["color"] for t in figure["data"] if isinstance(t.get("marker", {}).get("color"), list)]
+                    moving = {(t.get("line") or {}).get("color") for t in figure["data"]} & {charts.RISING, charts.FALLING}
+                    if not moving and not any(len(set(c)) > 1 for c in per_bar):
+                        continue
+                    checked += 1
+                    lead = re.search(r'<p class="lead">(.*?)</p>', section, re.S)
+                    said = html.unescape(lead.group(1)) if lead else ""
+                    assert any(w in said.lower() for w in colour_words), (tab.slug, chart_text(figure)[:80], said)
+    assert checked >= 3, checked

@@ -103,7 +103,8 @@ def overview(view: TabView, results: Results, t: Translator) -> None:
     view.sections.append(Section("overview-overview", t("Key figures against the period before"), chart,
                                  TableView("overview-overview", t("Key figures"), columns, table_rows, collapsed=False,
                                            currency=t.currency),
-                                 note=t(compared.note) if compared.note else None))
+                                 note=t(compared.note) if compared.note else None,
+                                 lead=t("In green what rose against the period before, in red what fell.") if chart else None))
     _by_month(view, _rows(result, "by_month"), t)
 
 

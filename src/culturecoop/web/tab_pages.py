@@ -22,7 +22,7 @@ from culturecoop.i18n import LANGUAGES, format_regex
 from culturecoop.i18n import retranslate as said_in
 from culturecoop.reco import target as target_service
 from culturecoop.warehouse.engine import Warehouse
-from culturecoop.web.i18n import Translator, _, retranslate
+from culturecoop.web.i18n import Translator, _, readable, retranslate
 from culturecoop.web.render import render_fragment
 from culturecoop.web.tabs import TABS, Tab
 from culturecoop.web.views import tab_view
@@ -102,7 +102,7 @@ def _event_said(message: str, asked: Mapping[str, Any], language: str) -> str | 
     if not asked.get("event") or not _NO_SUCH_EVENT.match(said_in(message, "en")):
         return None
     return Translator(language)(_("You have no event “{event}”: choose one of your events in the list below."),
-                                event=str(asked["event"]))
+                                event=readable(str(asked["event"])))
 
 
 # The reports whose tab offers to save a segment audience (Overview: the newcomers; Audience: the

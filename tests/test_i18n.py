@@ -51,10 +51,11 @@ def test_a_service_message_shown_on_a_page_is_read_back_in_the_readers_language(
     """The web layer puts a service's sentence (formatted in English, a server's usual language) into a
     French reader's language by recognizing its catalog message: every message with fields comes
     back as its own translation, never claimed by a shorter message it merely ends or starts like
-    ("{n} people", "{event_date}, {venue}.")."""
+    ("{n} people", "{event_date}, {venue}."). (The dashboard then says command-line advice in its own
+    words: ``web.i18n.retranslate``.)"""
     import string
 
-    from culturecoop.web.i18n import retranslate
+    from culturecoop.i18n import retranslate
 
     wrong = []
     for msgid, msgstr in catalog("fr").items():

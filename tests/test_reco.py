@@ -709,7 +709,7 @@ def test_the_target_tab_draws_the_gains_in_french(coop: dict[str, Any]) -> None:
     assert chart["layout"]["xaxis"]["title"]["text"] == "Part des personnes de la coopérative dans la liste"
     assert chart["layout"]["yaxis"]["title"]["text"] == "Part de ceux qui sont venus trouvée"
     model, chance, own = chart["data"]
-    assert model["y"] == [round(p["found"] * 100, 2) for p in answer["gains"]["curve"]]
+    assert model["y"] == [round(p["found"] * 100, 6) for p in answer["gains"]["curve"]]
     assert chance["x"] == chance["y"] == model["x"] and model["x"][0] == 0 and model["x"][-1] == 100
     assert own["name"] == "Tous ceux déjà venus chez le même membre" and len(own["x"]) == 1
     assert "\u00a0%" in model["hovertemplate"]

@@ -8,6 +8,7 @@ test-artifacts/web/."""
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -66,7 +67,10 @@ FACTS = """() => {
         .map(t => ({text: t.textContent, kind: t.getAttribute("class").split(" ")[0], ...box(t)})),
       xticks: ticks("x"), yticks: ticks("y"),
       described: described ? {tag: described.tagName.toLowerCase(), text: described.textContent.trim(),
-                              table: !!described.querySelector("table"), rows: described.querySelectorAll("tbody tr").length} : null,
+                              table: !!described.querySelector("table"), rows: described.querySelectorAll("tbody tr").length,
+                              head: Array.from(described.querySelectorAll("thead th")).map(th => th.textContent),
+                              cells: Array.from(described.querySelectorAll("tbody tr"))
+                                .map(tr => Array.from(tr.children).map(td => td.textContent))} : null,
       table_after: tables.length > 0,
     };
   });
@@ -206,6 +210,36 @@ def test_every_chart_is_named_by_its_title_and_its_figures_are_in_a_table(tour: 
             elif described["table"] and not described["rows"]:
                 problems.append(f"{path} {c['id']}: its table of figures is empty")
     assert not problems, "\n".join(problems)
+
+
+# A figure in a French table: « 12,5 % », « −3,8 % », « 1 234 », « 4,27 × »; its decimals after the comma.
+FIGURE = re.compile(r"(?<![\w,])[−+]?\d{1,3}(?:[\u00a0\u202f ]\d{3})*(?:,(\d+))?(?![\w,])")
+
+
+def test_a_charts_own_table_writes_each_column_in_one_precision_and_days_in_words(tour: dict[str, dict[str, Any]]) -> None:
+    """The table a chart without one builds from its figure (recency × frequency, the affinities, the sales
+    curve, the trade-off, the contribution) wrote « 12,47 % » beside « 12,5 % » and « 25 % », tickets
+    as « 2,4 », a hyphen for a minus and days as 2025-09-02: each column now has the precision of its
+    figure (the chart's hover), a minus sign, and days and months as the page writes them."""
+    problems, columns = [], 0
+    for path, f in tour.items():
+        for c in f["charts"]:
+            described = c["described"]
+            if not described or not described["table"]:
+                continue
+            rows = described["cells"]
+            for j, head in enumerate(described["head"][1:], start=1):
+                cells = [row[j] for row in rows if j < len(row)]
+                decimals = {len(m.group(1) or "") for text in cells for m in FIGURE.finditer(text)}
+                columns += bool(decimals)
+                if len(decimals) > 1:
+                    problems.append(f"{path} {c['id']} « {head} »: {sorted(decimals)} decimals in {cells[:8]}")
+            for row in rows:
+                said = " | ".join(row)
+                if re.search(r"\d{4}-\d{2}-\d{2}", said) or re.search(r"(?<![\w–])-\d", said):
+                    problems.append(f"{path} {c['id']}: {said}")
+    assert columns >= 5, "too few tables built from a figure: the test says nothing"
+    assert not problems, "\n".join(problems[:20])
 
 
 def focused(page: Any) -> dict[str, Any]:

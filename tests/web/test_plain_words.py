@@ -134,3 +134,25 @@ def test_a_venues_few_genres_are_all_named_in_the_legend_and_many_are_not() -> N
     many = charts.lines("Parts", x, [(f"Genre {i}", [0.1, 0.1]) for i in range(12)], t, value_title="Part",
                         x_title="Mois", unit="percent", highlight={"Genre 0": charts.RISING})
     assert [trace["name"] for trace in many["data"] if trace["showlegend"]] == ["Genre 0"]
+
+
+def test_a_services_command_line_advice_is_said_in_the_dashboards_words() -> None:
+    """The Target tab of a cooperative without a model said « lancez d’abord `culturecoop reco train --db
+    FICHIER` », a cross-member tab before linking « lancez d’abord `culturecoop link --db …` », and a
+    missing programme « (onglet Public cible, ou `culturecoop reco programme`) »: commands a venue's
+    staff cannot run. The dashboard says what happens instead, or keeps only the page's way."""
+    import re
+    import string
+
+    from culturecoop.i18n import catalog
+    from culturecoop.web.i18n import COMMAND_ADVICE, retranslate
+
+    shown = [theirs for theirs, _ours in COMMAND_ADVICE]
+    shown += [msgid for msgid in catalog("fr") if re.search(r"(?:, or|\(above, or with) `culturecoop ", msgid)]
+    assert len(shown) >= 8, shown
+    for msgid in shown:
+        fields = {f: "x" for _l, f, _s, _c in string.Formatter().parse(msgid) if f}
+        for language in ("fr", "en"):
+            said = retranslate(msgid.format(**fields), language)
+            assert "culturecoop" not in said and ("Target audience tab" in said or "onglet Public cible" in said
+                                                  or "above" in said or "ci-dessus" in said or "coop" in said), said

@@ -170,8 +170,8 @@ def test_the_api_page_says_how_to_call_it_in_the_readers_language(app, coop: Coo
 
 
 def test_bad_periods_and_names_are_one_clear_sentence(app, coop: Coop) -> None:
-    # The account's language (French) wins over the client's Accept-Language.
-    auth = {"Authorization": f"Bearer {coop.tokens['A-analyst']}", "Accept-Language": "en"}
+    # The program asks French (its Accept-Language chooses: test_the_api_answers_in_the_language_its_caller_asks).
+    auth = {"Authorization": f"Bearer {coop.tokens['A-analyst']}", "Accept-Language": "fr"}
     with new_client(app) as c:
         swapped = c.get(f"/api/v1/members/{A}/reports/overview?from=2025-06-01&to=2025-01-01", headers=auth)
         assert swapped.status_code == 400 and "inversez les dates" in swapped.json()["error"]["message"]
@@ -328,9 +328,40 @@ def test_export_own_patrons_of_a_segment(app, coop: Coop) -> None:
             assert set(ids) <= own and not set(ids) & (others - own)
             assert not seen & set(ids)  # a patron is in one segment
             seen |= set(ids)
-        assert c.get(f"/m/{A}/segments/nobody/patrons.csv").status_code == 400
         b = MEMBERS["B"]
         assert c.get(f"/m/{b}/segments/regulars/patrons.csv").status_code == 404  # another member's patrons: never
+
+
+def test_a_segment_or_genre_edited_by_hand_is_said_by_its_names_never_its_codes(app, coop: Coop) -> None:
+    """An address or a form edited by hand names the segments (and genres, and its events) a reader
+    knows, in its words; the API, whose callers send codes, offers the codes with their names. A list downloaded
+    with a period the page cannot read is refused, never the default period's patrons."""
+    segments_fr = "Habitués, Explorateurs, Gros acheteurs, Nouveaux venus, En perte de vitesse ou Occasionnels"
+    with new_client(app) as c:
+        login(c, coop.emails["A-analyst"])
+        for address in (f"/m/{A}/segments/nobody/patrons.csv", f"/m/{A}/segments/Habitu%C3%A9s/patrons.csv"):
+            answer = c.get(address)
+            said = visible_text(answer.text, tooltips=False)
+            assert answer.status_code == 404 and segments_fr in said, said[:600]
+            assert not leaks(said.split("Erreur 404", 1)[-1]) and "regulars" not in said, said[:600]
+        # An event the member does not have: the sales pace spoke of « Le membre jazz-dieze », by its code.
+        pace = visible_text(c.get(f"/m/{A}/pace", params={"event": "zzz"}).text, tooltips=False)
+        assert "Vous n’avez pas d’événement « zzz » : choisissez l’un de vos événements dans la liste" in pace, pace[:1500]
+        assert f"membre {A}" not in pace, pace[:1500]
+        unread = c.get(f"/m/{A}/segments/regulars/patrons.csv", params={"period": "custom", "from": "13/45/2026"})
+        assert unread.status_code == 422 and "Jeton du client" not in unread.text, unread.text[:300]
+        csrf = page_csrf(c, f"/m/{A}/segments")
+        for form, words in (({"kind": "segment", "segment": "nobody"}, segments_fr),
+                            ({"kind": "genre", "genre": "nobody"}, "Jazz, Blues, Musique classique")):
+            answer = c.post(f"/m/{A}/audiences", data={**form, "csrf_token": csrf})
+            said = visible_text(answer.text, tooltips=False)
+            assert answer.status_code == 400 and words in said, said[:800]
+            assert not raw_codes(said) and "regulars" not in said and "classical" not in said, said[:800]
+    auth = {"Authorization": f"Bearer {coop.tokens['A-analyst']}"}
+    with new_client(app) as api:
+        answer = api.post(f"/api/v1/members/{A}/audiences", json={"kind": "segment", "segment": "nobody", "name": "x"}, headers=auth)
+        message = answer.json()["error"]["message"]
+        assert answer.status_code == 422 and "« nobody »" in message and "regulars (Habitués)" in message, message
 
 
 def test_actions_and_printable_summary(app, coop: Coop) -> None:
@@ -722,3 +753,103 @@ def test_a_half_reads_the_same_on_the_page_and_in_its_csv() -> None:
     table = TableView("t", "t", [Column(str(i), str(i), c.kind) for i, c in enumerate(cells)], [cells])
     assert [c.text for c in cells] == ["1,19\u00a0×", "45,5\u00a0%", "−1,3\u00a0pts", "2,68"]
     assert french_csv(csv_text(table, t))[0] == {"0": "1,19", "1 (%)": "45,45", "2": "-1,25", "3": "2,68"}
+
+
+def test_a_cell_left_empty_in_a_downloaded_table_says_why(app, coop: Coop) -> None:
+    """A cell without a figure that the privacy gate did not hide — a comparable event that had sold
+    nothing at that point (no multiplier), an event your data does not yet follow six months, a month
+    without any of your events, a month a year before your data — was an empty cell in the CSV, read
+    as a figure lost on the way, and a bare « – » on the page. It now says why, in the cell and in
+    the « – »'s tooltip."""
+    reasons = {"Aucun billet vendu à ce moment : pas de multiplicateur", "Pas encore six mois de vos données après lui",
+               "Aucun de vos événements ce mois-là", "Hors de vos données",
+               "Non comparé : on ne sait pas qui était nouveau dans la période précédente"}
+    said: set[str] = set()
+    with new_client(app) as c:
+        login(c, coop.emails["A-analyst"])
+        for tab in ("overview", "retention", "pace"):
+            page = c.get(f"/m/{A}/{tab}").text
+            for table in sorted(set(re.findall(rf'href="/m/{A}/{tab}\.csv\?table=([\w-]+)', page))):
+                for row in french_csv(c.get(f"/m/{A}/{tab}.csv?table={table}").text):
+                    for column, value in row.items():
+                        if column.startswith("Unité"):
+                            continue  # a figure with no unit (a count) has none
+                        assert value, f"{tab} {table}: « {column} » left empty in {row}"
+                        said |= {value} & reasons
+            tooltips = set(re.findall(r'<td class="why" data-v="" title="([^"]+)">–</td>', html.unescape(page)))
+            assert tooltips <= reasons, tooltips
+    assert {"Aucun billet vendu à ce moment : pas de multiplicateur", "Pas encore six mois de vos données après lui"} <= said, said
+
+
+def test_no_member_page_asks_the_reader_to_run_a_command(app, coop: Coop) -> None:
+    """Venue staff have no terminal: the Target tab said « la commande culturecoop reco ids aussi » and
+    Transparency « La commande culturecoop audit verify vérifie toute la chaîne ». A member's pages now
+    name the member app's own controls, in its words (its catalog), where the reader puts its ids back."""
+    from culturecoop.i18n import gettext_in
+
+    fetch, find = (gettext_in(m, "fr") for m in ("Fetch my recommendations", "Find your patrons in a list from the cooperative"))
+    pages = [f"/m/{A}/{tab.slug}" for tab in TABS] + [f"/m/{A}/{slug}" for slug in ("target", "campaigns", "data", "transparency",
+                                                                                      "contribution")] + ["/account"]
+    with new_client(app) as c:
+        login(c, coop.emails["A-analyst"])
+        for path in pages:
+            said = visible_text(c.get(path).text)
+            commands = re.findall(r"culturecoop [a-z]+(?: [a-z-]+)?", said)
+            assert not commands, (path, commands)
+        target = visible_text(c.get(f"/m/{A}/target").text)
+        assert f"« {fetch} » reçoit la liste" in target and f"comme « {find} » le fait" in target, target[-3000:]
+        assert f"(« {find} »)" in visible_text(c.get(f"/m/{A}/segments").text)
+
+
+def test_the_api_answers_in_the_language_its_caller_asks(app, coop: Coop) -> None:
+    """A program with an API token asking « Accept-Language: en » got French (its account's language):
+    the API now answers in the language the request prefers (q-values weighed), else the account's, and
+    says which in Content-Language; a report's title and notes too. The dashboard's reader (the session
+    cookie) keeps the language chosen on the dashboard whatever the browser sends."""
+    token = {"Authorization": f"Bearer {coop.tokens['A-analyst']}"}  # the account reads French
+    unknown, report = f"/api/v1/members/{A}/reports/nope", f"/api/v1/members/{A}/reports/retention"
+    with new_client(app) as c:
+        for header, language in (("en", "en"), ("en-CA,en;q=0.9,fr;q=0.5", "en"), ("de,en;q=0.3,fr;q=0.2", "en"),
+                                 ("en;q=0.1, fr", "fr"), ("de", "fr"), (None, "fr"), ("en;q=0, fr;q=0.1", "fr")):
+            asked = {**token, **({"Accept-Language": header} if header else {})}
+            refused = c.get(unknown, headers=asked)
+            assert refused.status_code == 404 and refused.headers["content-language"] == language, (header, refused.headers)
+            message = refused.json()["error"]["message"]
+            assert message.startswith("Unknown report nope" if language == "en" else "Rapport inconnu nope"), (header, message)
+            answer = c.get(report, headers=asked)
+            result = answer.json()["result"]
+            assert answer.headers["content-language"] == language and "accept-language" in answer.headers["vary"].lower()
+            assert result["title"] == ("Retention" if language == "en" else "Fidélisation"), (header, result["title"])
+            assert any(n.startswith("Return rate:" if language == "en" else "Taux de retour :") for n in result["notes"]), result["notes"]
+        login(c, coop.emails["A-analyst"])
+        page_link = c.get(unknown, headers={"Accept-Language": "en-US,en;q=0.9"})
+        assert page_link.headers["content-language"] == "fr" and "Rapport inconnu" in page_link.json()["error"]["message"]
+        twin = c.get(f"/m/{A}/retention.json", headers={"Accept-Language": "en"}).json()["reports"]["retention"]["result"]
+        assert twin["title"] == "Fidélisation", twin["title"]
+
+
+def test_a_chart_whose_colours_mean_something_says_what(app, coop: Coop) -> None:
+    """The benchmark's bars were green or red by whether the member was above its peers, and the
+    overview's by whether a figure rose, with nothing saying so (a lower ticket price in red read as a
+    fault). Every chart whose bars or lines take several colours now says what they mean above it."""
+    from culturecoop.web import charts
+
+    colour_words = ("vert", "rouge", "couleur", "gris")
+    checked = 0
+    with new_client(app) as c:
+        login(c, coop.emails["A-analyst"])
+        for tab in TABS:
+            page = c.get(f"/m/{A}/{tab.slug}").text
+            for section in re.findall(r'<section class="block" id="[^"]+">.*?</section>', page, re.S):
+                for figure in figures(section):
+                    # Bars coloured one by one (above or below, significant or not), lines coloured by
+                    # where they go (rising, falling): colours no legend explains.
+                    per_bar = [t["marker"]["color"] for t in figure["data"] if isinstance(t.get("marker", {}).get("color"), list)]
+                    moving = {(t.get("line") or {}).get("color") for t in figure["data"]} & {charts.RISING, charts.FALLING}
+                    if not moving and not any(len(set(c)) > 1 for c in per_bar):
+                        continue
+                    checked += 1
+                    lead = re.search(r'<p class="lead">(.*?)</p>', section, re.S)
+                    said = html.unescape(lead.group(1)) if lead else ""
+                    assert any(w in said.lower() for w in colour_words), (tab.slug, chart_text(figure)[:80], said)
+    assert checked >= 3, checked

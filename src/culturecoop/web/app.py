@@ -34,8 +34,9 @@ The cooperative's REST API. Authenticate with an API token (`Authorization: Bear
 created on the dashboard's *Account* page and scoped to one member, or with the dashboard's
 session cookie (state-changing calls then need the `X-CSRF-Token` header). Every report that
 crosses members is an aggregate released through the privacy gate. Errors are
-`{"error": {"code", "status", "message"}}` with a message in the caller's language
-(`Accept-Language: fr` or `en`).
+`{"error": {"code", "status", "message"}}`. A call with an API token is answered in the language
+its `Accept-Language` prefers (`fr` or `en`), else in its account's; a report's title, notes and
+column meanings too. `Content-Language` says which.
 """
 
 
@@ -72,6 +73,28 @@ class BodySizeLimit:
         request = Request(scope, receive)
         response = await errors.handle_http_error(request, StarletteHTTPException(413))
         await response(scope, receive, send)
+
+
+class AnswerLanguage:
+    """Says which language an API answer's sentences are in (Content-Language: what
+    ``render.request_language`` chose) and that the choice reads Accept-Language (Vary)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not render.wants_json_path(str(scope.get("path", ""))):
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_language(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                language = render.request_language(Request(scope))
+                message["headers"] = [*message.get("headers", []), (b"content-language", language.encode()),
+                                      (b"vary", b"Accept-Language")]
+            await send(message)
+
+        await self.app(scope, receive, send_with_language)
 
 
 class CatchAll:
@@ -150,6 +173,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     app.add_middleware(CatchAll)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
+    app.add_middleware(AnswerLanguage)
     app.add_middleware(SecurityHeadersMiddleware)
 
     # Plotly's JavaScript comes from the installed package: the dashboard works offline.

@@ -30,7 +30,9 @@ def _scaled(values: Sequence[Any], unit: str) -> list[Any]:
     """Shares and differences of shares travel as percentages (0.386 → 38.6)."""
     if unit not in ("percent", "points"):
         return [None if v is None else v for v in values]
-    return [None if v is None else round(float(v) * 100, 2) for v in values]
+    # Six decimals, not two: a share rounded twice (0.04348 → 4.35 → « 4,4 % ») read otherwise than
+    # the page's « 4,3 % » in the table a chart builds from its figure.
+    return [None if v is None else round(float(v) * 100, 6) for v in values]
 
 
 def _axis(title: str, unit: str, t: Translator, **extra: Any) -> dict[str, Any]:
@@ -66,7 +68,8 @@ def _hover(unit: str, t: Translator, value: str = "y") -> str:
         return prefix + "%{" + value + ":,.2f}" + suffix
     if unit == "times":
         return "%{" + value + ":,.2f}\u00a0×"
-    return "%{" + value + ":,}"
+    # Counts are whole: a band scaled to an event's capacity (12.2 tickets) reads 12, as the page does.
+    return "%{" + value + ":,.0f}"
 
 
 def _layout(title: str, t: Translator, *, height: int = 340, legend: bool = False, legend_items: int = 2,

@@ -10,11 +10,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import datetime
+from functools import cache
 from typing import Any
 
+from babel.lists import format_list
+
 from culturecoop.analytics import wording
-from culturecoop.i18n import LANGUAGES, gettext_in, plural_in
-from culturecoop.i18n import retranslate as retranslate  # the web's errors read back (re-exported)
+from culturecoop.i18n import LANGUAGES, format_regex, gettext_in, plural_in
+from culturecoop.i18n import retranslate as said_in
 
 
 def _(message: str) -> str:
@@ -45,17 +48,66 @@ def readable(message: str) -> str:
     return text
 
 
+# A service's advice for the command line, as the dashboard says it: its reader (venue staff, a
+# member's analyst) has no terminal, and what the command does is the cooperative's to do or is on a page.
+COMMAND_ADVICE = (
+    ("No recommendation model is trained yet: run `culturecoop reco train --db FILE` first.",
+     _("The cooperative has not computed its recommendations yet (it does so once its members' packages are loaded): "
+       "this tab fills in then.")),
+    ("No patron is linked across members yet, so cross-member reports have nothing to compare: run `culturecoop link --db {db}` first.",
+     _("No patron is linked across members yet, so cross-member reports have nothing to compare: the cooperative links "
+       "them once its members' packages are loaded.")),
+    ("No patron is linked across members yet, so there is no pooled history to learn from: run `culturecoop link --db FILE` first.",
+     _("No patron is linked across members yet, so there is no pooled history to learn from: the cooperative links "
+       "them once its members' packages are loaded.")),
+    ("The warehouse holds no ticket yet; load packages with `culturecoop ingest` first.",
+     _("The cooperative holds no ticket yet: send a package on the Data page.")),
+)
+# « (the Target audience tab, or `culturecoop reco programme`) »: the page's way is kept, the command left out.
+_OR_COMMAND = re.compile(r",? (?:or|ou) (?:with |avec )?`culturecoop [^`]*`")
+
+
+@cache
+def _advice_patterns() -> list[tuple[re.Pattern[str], str]]:
+    return [(re.compile(format_regex(theirs)[0] + r"\Z", re.DOTALL), ours) for theirs, ours in COMMAND_ADVICE]
+
+
+def retranslate(message: str, language: str) -> str:
+    """A service's sentence (in the process language, or a library's English) in ``language``, as the
+    dashboard says it: command-line advice (``COMMAND_ADVICE``) in the dashboard's words."""
+    english = said_in(message, "en")
+    for pattern, ours in _advice_patterns():
+        if pattern.match(english):
+            return gettext_in(ours, language)
+    return _OR_COMMAND.sub("", said_in(message, language))
+
+
 def pick_language(value: str | None, default: str = "fr") -> str:
     return value if value in LANGUAGES else default
 
 
+def language_asked(accept_language: str | None) -> str | None:
+    """The language of fr/en an Accept-Language header prefers (its q-values weighed: « en;q=0.2,
+    fr » is French; a language given q=0 is refused), or None when it names neither."""
+    best: tuple[float, int, str] | None = None
+    for n, part in enumerate((accept_language or "").split(",")):
+        tag, _sep, params = part.partition(";")
+        code = tag.strip().lower()[:2]
+        quality = 1.0
+        found = re.search(r"q\s*=\s*([0-9.]+)", params)
+        if found:
+            try:
+                quality = float(found.group(1))
+            except ValueError:
+                continue
+        if code in LANGUAGES and quality > 0 and (best is None or (quality, -n) > (best[0], best[1])):
+            best = (quality, -n, code)
+    return best[2] if best else None
+
+
 def language_from_header(accept_language: str | None, default: str) -> str:
-    """First of fr/en named in an Accept-Language header, else ``default``."""
-    for part in (accept_language or "").split(","):
-        code = part.split(";")[0].strip().lower()[:2]
-        if code in LANGUAGES:
-            return code
-    return default
+    """The language of fr/en an Accept-Language header prefers, else ``default``."""
+    return language_asked(accept_language) or default
 
 
 class Translator:
@@ -126,6 +178,11 @@ class Translator:
     def label(self, kind: str, code: Any) -> str:
         """A report's code (genre, segment, distance...) in words (``analytics.wording``)."""
         return wording.label(kind, code, self.language, self.currency)
+
+    def any_of(self, kind: str, codes: Any) -> str:
+        """Codes of one kind by their names, as a reader is offered a choice: « Habitués, Explorateurs
+        ou Occasionnels » (a page never shows the codes an API sends)."""
+        return format_list([self.label(kind, code) for code in codes], style="or", locale=self.locale)
 
 
 def translate_exact(text: str, language: str) -> str:

@@ -3,7 +3,7 @@
 Pages are Jinja templates over the view models of ``views``; a table's CSV is written here in
 the reader's conventions (French: ``;`` between fields and a decimal comma, so that a French
 spreadsheet reads numbers as numbers; shares as percentages; a cell the privacy gate hid is
-empty, with a flag column saying which).
+empty, with a flag column saying which; a cell empty for another known reason says why).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from markupsafe import Markup, escape
 from culturecoop.analytics.wording import ROLES, half_away
 from culturecoop.ingest.words import PACKAGE_TABLES, REJECT_REASONS
 from culturecoop.spreadsheet import spreadsheet_text
-from culturecoop.web.i18n import Translator, _, language_from_header, pick_language
+from culturecoop.web.i18n import Translator, _, language_asked, language_from_header, pick_language
 from culturecoop.web.security import csrf_token
 from culturecoop.web.tabs import ACTION_TABS, TABS
 from culturecoop.web.views.base import Cell, TableView
@@ -65,6 +65,8 @@ def _table_body(rows: list[list[Cell]], hidden_title: str) -> Markup:
         for cell in row:
             if cell.suppressed:
                 parts.append(f'<td class="suppressed" data-v="" title="{title}">{escape(cell.text)}</td>')
+            elif cell.why:
+                parts.append(f'<td class="why" data-v="" title="{escape(cell.why)}">{escape(cell.text)}</td>')
             elif cell.numeric:
                 parts.append(f'<td class="num" data-v="{escape(cell.value)}">{escape(cell.text)}</td>')
             else:
@@ -85,9 +87,18 @@ def compile_templates() -> None:
 
 
 def request_language(request: Request) -> str:
-    """The signed-in account's language, else the language cookie, else the browser's, else French."""
+    """The language a request is answered in.
+
+    A program calling with an API token is answered in the language its Accept-Language prefers
+    (fr or en, q-values weighed), else in its account's: it states per request what it reads,
+    whoever's token it holds. The dashboard's reader (the session cookie: pages, their downloads,
+    the API links a page offers such as the statement's PDF) reads the language chosen on the
+    dashboard: a browser's Accept-Language is the browser's setting, not its reader's choice.
+    Before sign-in: the language cookie, else for the API Accept-Language, else French."""
     principal = getattr(request.state, "principal", None)
     if principal is not None:
+        if principal.via == "token" and (asked := language_asked(request.headers.get("accept-language"))):
+            return asked
         return pick_language(principal.account.language)
     default: str = request.app.state.settings.default_language
     cookie = request.cookies.get("cc_lang")
@@ -213,7 +224,9 @@ def csv_text(table: TableView, t: Translator) -> str:
                 fields.append("")
                 hidden.append(column.label)
             elif cell.value is None:
-                fields.append("")
+                # Why it is empty, when known (« Aucun billet vendu à ce moment : pas de multiplicateur »):
+                # an empty cell read as a figure lost on the way.
+                fields.append(spreadsheet_text(cell.why) if cell.why else "")
             elif cell.numeric:
                 fields.append(_csv_number(cell, decimal))
             elif cell.kind in ("day", "month"):

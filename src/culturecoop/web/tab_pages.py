@@ -10,6 +10,7 @@ the same answers.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
@@ -17,10 +18,11 @@ from typing import Any
 from culturecoop.analytics.answers import POOLED_REPORTS, Answers, answers_digest, to_jsonable
 from culturecoop.analytics.service import segment_audience_sizes
 from culturecoop.errors import UserError
-from culturecoop.i18n import LANGUAGES
+from culturecoop.i18n import LANGUAGES, format_regex
+from culturecoop.i18n import retranslate as said_in
 from culturecoop.reco import target as target_service
 from culturecoop.warehouse.engine import Warehouse
-from culturecoop.web.i18n import Translator, retranslate
+from culturecoop.web.i18n import Translator, _, readable, retranslate
 from culturecoop.web.render import render_fragment
 from culturecoop.web.tabs import TABS, Tab
 from culturecoop.web.views import tab_view
@@ -82,12 +84,25 @@ def tab_payloads(answers: Answers, warehouse: Warehouse, actor: str, member_id: 
                 result = answers.answer(warehouse, member_id, name, asked, actor=actor)
             payloads[name] = payload(member_id, name, asked, result)
         except UserError as exc:
-            message = retranslate(exc.message, language)
+            message = _event_said(exc.message, asked, language) or retranslate(exc.message, language)
             payloads[name] = {"report": name, "member_id": member_id, "error": message,
                               "result": {"available": True, "error": message}}
     _mark_programme(payloads, warehouse, member_id)
     _mark_segment_audiences(payloads, warehouse, member_id)
     return payloads
+
+
+# The sales pace's refusal of an event the member does not have, written for the API and the CLI (it
+# names the member by its code): the member's own page speaks to the member, and points to its list.
+_NO_SUCH_EVENT = re.compile(format_regex("Member {member} has no event {event}; give the identifier of one of its events.")[0] + r"\Z")
+
+
+def _event_said(message: str, asked: Mapping[str, Any], language: str) -> str | None:
+    """The tab's words for an event the member does not have (an address edited by hand), or None."""
+    if not asked.get("event") or not _NO_SUCH_EVENT.match(said_in(message, "en")):
+        return None
+    return Translator(language)(_("You have no event “{event}”: choose one of your events in the list below."),
+                                event=readable(str(asked["event"])))
 
 
 # The reports whose tab offers to save a segment audience (Overview: the newcomers; Audience: the

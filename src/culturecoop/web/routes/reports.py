@@ -13,11 +13,12 @@ from markupsafe import Markup
 from pydantic import BaseModel, Field
 
 from culturecoop.analytics.registry import REPORTS, report_choices
+from culturecoop.analytics.segments import SEGMENTS
 from culturecoop.analytics.service import COOPERATIVE_WIDE, segment_patrons
 from culturecoop.spreadsheet import spreadsheet_text
 from culturecoop.web.deps import AnswersDep, MemberReader, Principal, WarehouseDep
 from culturecoop.web.errors import WebError
-from culturecoop.web.i18n import Translator, _
+from culturecoop.web.i18n import Translator, _, retranslate, translate_exact
 from culturecoop.web.params import FromQuery, ToQuery, check_period
 from culturecoop.web.render import csv_response, csv_text, render, request_language
 from culturecoop.web.tab_pages import (
@@ -74,7 +75,25 @@ def get_report(request: Request, member_id: str, name: str, principal: MemberRea
                               "{name} takes none: leave event out."), name=name)
     check_period(from_, to)
     params = {"from": from_, "to": to, "event": event}
-    return payload(member_id, name, params, answers.answer(warehouse, member_id, name, params, actor=actor_of(principal)))
+    result = answers.answer(warehouse, member_id, name, params, actor=actor_of(principal))
+    return payload(member_id, name, params, words_in(result, request_language(request)))
+
+
+def words_in(result: dict[str, Any], language: str) -> dict[str, Any]:
+    """A report's answer with its sentences — title, notes, tables' titles, columns' meanings, which
+    the service wrote in the server's language — in ``language``; its figures and codes as they are
+    (a copy: the answer cache keeps the service's)."""
+    said = dict(result)
+    if isinstance(said.get("title"), str):
+        said["title"] = translate_exact(said["title"], language)
+    if isinstance(said.get("notes"), list):
+        said["notes"] = [retranslate(str(note), language) for note in said["notes"]]
+    if isinstance(said.get("titles"), dict):
+        said["titles"] = {k: translate_exact(str(v), language) for k, v in said["titles"].items()}
+    if isinstance(said.get("column_meanings"), dict):
+        said["column_meanings"] = {table: {k: translate_exact(str(v), language) for k, v in columns.items()}
+                                   for table, columns in said["column_meanings"].items() if isinstance(columns, dict)}
+    return said
 
 
 def _question(request: Request, answers: AnswersDep, warehouse: WarehouseDep, member_id: str,
@@ -113,8 +132,9 @@ def _tab_routes(tab: Tab) -> None:
         payloads = tab_payloads(answers, warehouse, actor_of(principal), member_id, tab, form.params, t.language, query)
         assert payloads is not None
         view = view_of(tab, payloads, member_id, t, query)
+        said = {name: {**p, "result": words_in(p["result"], t.language)} for name, p in payloads.items()}
         return JSONResponse({"tab": tab.slug, "period": form.params, "insights": view.insights,
-                             "silence": view.silence, "reports": payloads})
+                             "silence": view.silence, "reports": said})
 
     def page_csv(request: Request, member_id: str, principal: MemberReader, warehouse: WarehouseDep,
                  answers: AnswersDep, table: Annotated[str, Query(max_length=80)]) -> Response:
@@ -148,8 +168,14 @@ for _tab in TABS:
 def segment_patrons_csv(request: Request, member_id: str, segment: str, principal: MemberReader,
                         warehouse: WarehouseDep, answers: AnswersDep) -> Response:
     """The member's own patrons of one segment, as the tokens its packages carried (own data only):
-    ``culturecoop reco ids`` puts the member's own customer ids back on its machine."""
+    the member app puts the member's own customer ids back on its machine. A segment that is none
+    (an address typed by hand) is named among the segments in words; a period it cannot read is
+    refused, never answered with the default period's patrons."""
     _query, form, t = _question(request, answers, warehouse, member_id)
+    if segment not in SEGMENTS:
+        raise WebError(404, _("There is no segment “{segment}”: download the list of one of your segments ({names}) "
+                              "from the Segments tab."), segment=segment, names=t.any_of("segment", SEGMENTS))
+    _period_stands(form)
     answers.state(warehouse)  # derived tables fresh before the read
     ids = segment_patrons(warehouse, member_id, form.params, segment)
     out = io.StringIO()

@@ -225,6 +225,12 @@ def _require_definition(body: AudienceCreate, language: str) -> None:
         raise WebError(422, _("A segment audience needs its segment: give segment, one of {choices}."), choices=choices("segment", SEGMENTS, language))
     if body.kind == "genre" and not body.genre:
         raise WebError(422, _("A genre audience needs its genre: give genre, one of {choices}."), choices=choices("genre", GENRES, language))
+    if body.kind == "segment" and body.segment not in SEGMENTS:
+        raise WebError(422, _("There is no segment “{segment}”: give segment, one of {choices}."), segment=body.segment,
+                       choices=choices("segment", SEGMENTS, language))
+    if body.kind == "genre" and body.genre not in GENRES:
+        raise WebError(422, _("There is no genre “{genre}”: give genre, one of {choices}."), genre=body.genre,
+                       choices=choices("genre", GENRES, language))
     if body.newcomers and body.kind != "event":
         raise WebError(422, _("newcomers keeps the people new to you in an event audience (kind event); leave it out for a {kind} audience."),
                        kind=body.kind)
@@ -325,6 +331,14 @@ def save_audience_form(request: Request, member_id: str, principal: MemberReader
     """From the Target audience tab (an event) or the Segments and Affinities tabs (a segment,
     a genre): save the audience, then show its gated size and profile."""
     t = Translator(request_language(request))
+    # The Segments and Affinities tabs send a segment's or a genre's code: one that is none (a form
+    # edited by hand, a page older than the taxonomy) is said among the choices by their names.
+    if kind == "segment" and segment and segment not in SEGMENTS:
+        raise WebError(400, _("There is no segment “{segment}”: build an audience from one of your segments ({names}) on the "
+                              "Segments tab."), segment=segment, names=t.any_of("segment", SEGMENTS))
+    if kind == "genre" and genre and genre not in GENRES:
+        raise WebError(400, _("There is no genre “{genre}”: build an audience from a genre ({names}) on the Affinities tab."),
+                       genre=genre, names=t.any_of("genre", GENRES))
     whole = t("Audience of {event}", event=target_service.event_title(warehouse, member_id, event)) if kind == "event" else ""
     if kind == "event" and newcomers and name.strip() in ("", whole):
         # The name field holds the whole audience's default name: the newcomers' button gets its own.

@@ -91,43 +91,104 @@
     });
   }
 
+  var locale = lang === "fr" ? "fr-CA" : "en-CA";
+  var days = new Intl.DateTimeFormat(locale, { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+  var months = new Intl.DateTimeFormat(locale, { month: "short", year: "numeric", timeZone: "UTC" });
+
+  // A number as the page writes it: « −3,8 », a minus sign, not a hyphen.
+  function minus(text) { return text.replace(/^-/, "\u2212"); }
+
   function cell(value, axis) {
     if (value === null || value === undefined || value === "") { return "–"; }
     if (typeof value !== "number") { return String(value); }
     axis = axis || {};  // the unit the axis writes on its ticks (« 12 % », « 1,5 × », « 12 $ »)
-    return (axis.tickprefix || "") + numbers.format(value) + (axis.ticksuffix || "");
+    return (axis.tickprefix || "") + minus(numbers.format(value)) + (axis.ticksuffix || "");
+  }
+
+  // How a series writes its values: as its hover text does (the server's d3 format: ",.1f" for a
+  // share, "+,.1f" for points, ",.0f" for tickets, ",.2f" for a lift or an amount), with what stands
+  // around the number there (« % », « $ », « × »). One precision per column, the one the chart's
+  // hover shows: « 12,5 % » and « 12,0 % », never « 12,47 % » beside « 12 % ».
+  function writer(template, letter, axis) {
+    var found = new RegExp("%\\{" + letter + "(?:\\[\\d+\\])?(?::([^}]*))?\\}").exec(template || "");
+    var spec = found ? found[1] || "" : "";
+    var digits = /\.(\d+)f/.exec(spec) || /\.(\d+)f/.exec((axis || {}).tickformat || "");
+    if (!found || !digits) { return function (value) { return cell(value, axis); }; }
+    var options = { minimumFractionDigits: +digits[1], maximumFractionDigits: +digits[1] };
+    if (spec.indexOf("+") >= 0) { options.signDisplay = "exceptZero"; }
+    var format = new Intl.NumberFormat(locale, options);
+    var before = /[^ :>→]*$/.exec(template.slice(0, found.index))[0];
+    var after = /^(?:(?!%\{|<| \(| →).)*/.exec(template.slice(found.index + found[0].length))[0];
+    return function (value) {
+      if (value === null || value === undefined || value === "") { return "–"; }
+      if (typeof value !== "number") { return String(value); }
+      return before + minus(format.format(value)) + after;
+    };
+  }
+
+  // A date axis's values as the page writes days (« 2 sept. 2025 », « 1er sept. 2025 ») or, when
+  // every value is a month's first day, months (« déc. 2024 »); never an ISO date.
+  function dateWriter(values) {
+    var monthly = values.every(function (v) { return /^\d{4}-\d{2}-01/.test(String(v)); });
+    return function (value) {
+      var when = new Date(String(value).slice(0, 10));
+      if (isNaN(when.getTime())) { return cell(value); }
+      var text = (monthly ? months : days).format(when);
+      return lang === "fr" && !monthly && when.getUTCDate() === 1 ? text.replace(/^1 /, "1er ") : text;
+    };
+  }
+
+  function keyWriter(figure, letter, trace, keys) {
+    var axis = figure.layout[letter + "axis"] || {};
+    if (axis.type === "date") { return dateWriter(keys); }
+    return writer(trace && trace.hovertemplate, letter, axis);
   }
 
   // The figure as rows: one per category (or x value), one column per series; a heatmap's rows
-  // and columns are its two axes. A band drawn as two lines is one column "low–high".
+  // and columns are its two axes. A band drawn as two lines is one column "low–high" ("–" when
+  // either end is missing). Points named one by one (events on their day) are a row each.
   function figureTable(figure) {
     var layout = figure.layout, title = function (axis) { return axis && axis.title ? plain(axis.title.text) : ""; };
     var heat = figure.data.filter(function (t) { return t.type === "heatmap"; })[0];
     if (heat) {
       // A grid coloured by another scale (a lift by its logarithm) carries each cell's own value.
       var grid = heat.customdata || heat.z;
+      var write = writer(heat.hovertemplate, heat.customdata ? "customdata" : "z", heat.colorbar);
       return { head: [title(layout.yaxis) + " / " + title(layout.xaxis)].concat(heat.x.map(String)),
                rows: heat.y.map(function (y, i) {
-                 return [String(y)].concat(grid[i].map(function (z) { return cell(z, heat.colorbar); }));
+                 return [String(y)].concat(grid[i].map(write));
                }) };
     }
-    var series = [], keys = [], byKey = Object.create(null);
+    var series = [], keys = [], byKey = Object.create(null), shown = figure.data.filter(function (t) {
+      return t.hoverinfo !== "skip" && t.x && t.y;
+    });
+    var horizontalFirst = shown[0] && shown[0].orientation === "h";
+    var keyLetter = horizontalFirst ? "y" : "x";
+    var allKeys = [];
+    shown.forEach(function (t) { allKeys = allKeys.concat(t.orientation === "h" ? t.y : t.x); });
+    var writeKey = keyWriter(figure, keyLetter, shown[0], allKeys);
     figure.data.forEach(function (trace, i) {
       if (trace.hoverinfo === "skip" || !trace.x || !trace.y) { return; }
       var horizontal = trace.orientation === "h";
       var at = horizontal ? trace.y : trace.x, values = horizontal ? trace.x : trace.y;
       var previous = figure.data[i - 1];
       var high = trace.fill === "tonexty" && previous && previous.hoverinfo === "skip" ? previous.y : null;
-      var unit = horizontal ? layout.xaxis : layout.yaxis;
+      var write = writer(trace.hovertemplate, horizontal ? "x" : "y", horizontal ? layout.xaxis : layout.yaxis);
+      var named = trace.mode === "markers" && Array.isArray(trace.text) && trace.text.length === at.length;
       var column = Object.create(null);
       at.forEach(function (key, j) {
-        var k = String(key);
-        if (!(k in byKey)) { byKey[k] = cell(key); keys.push(k); }  // a number in the reader's way (0,5)
-        column[k] = high ? cell(values[j]) + "–" + cell(high[j], unit) : cell(values[j], unit);
+        // Two events of one day are two rows, each named: keyed by its day alone, one hid the other.
+        var k = named ? String(key) + "\u0000" + trace.text[j] : String(key);
+        if (!(k in byKey)) { byKey[k] = writeKey(key) + (named ? " · " + trace.text[j] : ""); keys.push(k); }
+        if (high) {
+          var missing = [values[j], high[j]].some(function (v) { return v === null || v === undefined; });
+          column[k] = missing ? "–" : write(values[j]) + "–" + write(high[j]);
+        } else {
+          column[k] = write(values[j]);
+        }
       });
       series.push({ name: plain(trace.name || title(horizontal ? layout.xaxis : layout.yaxis)), values: column });
     });
-    var horizontalFirst = figure.data[0] && figure.data[0].orientation === "h";
     var head = [title(horizontalFirst ? layout.yaxis : layout.xaxis)].concat(series.map(function (s) { return s.name; }));
     var rows = keys.map(function (k) {
       return [byKey[k]].concat(series.map(function (s) { return k in s.values ? s.values[k] : "–"; }));

@@ -31,6 +31,9 @@ class Col:
     label: str
     kind: str = "text"
     term: str | None = None
+    # Why a cell of this column may hold no value, other than the privacy gate (a message id): said
+    # as the page's « – » tooltip and in the CSV's cell, where an empty cell read as a lost figure.
+    empty: str | None = None
 
 
 @dataclass
@@ -40,6 +43,7 @@ class Cell:
     suppressed: bool = False
     numeric: bool = False
     kind: str = "text"  # how the value is written in a CSV (see ``render.csv_text``)
+    why: str | None = None  # why it holds no value (not the gate's doing): the tooltip, the CSV's text
 
 
 @dataclass
@@ -148,16 +152,17 @@ def is_hidden(row: Mapping[str, Any], key: str) -> bool:
     return isinstance(marker, list | tuple) and key in marker
 
 
-def cell(value: Any, kind: str, t: Translator, k: int | None = None, hidden: bool = False) -> Cell:
+def cell(value: Any, kind: str, t: Translator, k: int | None = None, hidden: bool = False, why: str | None = None) -> Cell:
     """One value as the reader sees it. A hidden count reads "< k"; a hidden group of a released
     total (kind ``part``) reads "hidden": the gate also hides large groups there, so that a small one
     cannot be deduced by difference; a hidden figure derived from counts (a share, an index) reads
-    "–": "< 10" would read as its value."""
+    "–": "< 10" would read as its value. A missing value reads "–", with ``why`` (translated) when
+    the reason is known."""
     if hidden:
         shown = f"< {k or 10}" if kind == "int" else t("hidden") if kind == "part" else "–"
         return Cell(None, shown, suppressed=True, kind=kind)
     if value is None:
-        return Cell(None, "–", kind=kind)
+        return Cell(None, "–", kind=kind, why=why)
     if kind.startswith("code:"):
         return Cell(value, t.label(kind[5:], value), kind="text")
     text = {
@@ -195,7 +200,8 @@ def table(table_id: str, title: str, rows: Iterable[Mapping[str, Any]], cols: It
     for row in rows:
         values = {**row, **{key: fn(row) for key, fn in (derive or {}).items()}}
         # A derived column is computed from what the row shows: never a cell the gate hid.
-        out_rows.append([cell(values.get(c.key), c.kind, t, k, c.key not in (derive or {}) and is_hidden(row, c.key))
+        out_rows.append([cell(values.get(c.key), c.kind, t, k, c.key not in (derive or {}) and is_hidden(row, c.key),
+                              why=t(c.empty) if c.empty else None)
                          for c in columns])
     view = TableView(
         table_id, title,

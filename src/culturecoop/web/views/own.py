@@ -30,6 +30,14 @@ Results = Mapping[str, Mapping[str, Any]]
 METRIC_KINDS = {"revenue": "money", "average_basket": "money", "revenue_per_patron": "money",
                 "tickets_per_patron": "float2", "new_share": "percent"}
 
+# Why a cell holds no figure (the page's « – » tooltip, the CSV's cell): an empty cell in a
+# downloaded table read as a figure lost on the way.
+NOT_IN_DATA = _("Not in your data")
+NOT_FOLLOWED = _("Not yet six months of your data after it")
+NO_EVENT_THAT_MONTH = _("None of your events that month")
+NO_MULTIPLIER = _("No ticket sold at that point: no multiplier")
+NOT_COMPARED = _("Not compared: who was new in the period before is not known")
+
 
 def _rows(result: Mapping[str, Any] | None, name: str = "rows") -> list[dict[str, Any]]:
     rows = (result or {}).get(name)
@@ -61,7 +69,9 @@ def overview(view: TabView, results: Results, t: Translator) -> None:
     def change_cell(metric: str, digits: int = 1) -> Cell:
         change = change_of(metric)
         if change is None:
-            return Cell(None, "–", kind="percent")
+            why = (NOT_IN_DATA if not previous_known
+                   else NOT_COMPARED if compared.changes and not compared.change_shown(metric) else None)
+            return Cell(None, "–", kind="percent", why=t(why) if why else None)
         if METRIC_KINDS.get(metric) == "percent":
             return cell(change, "points", t)
         return Cell(change, t.signed_percent(change, digits), numeric=True, kind="percent")
@@ -80,7 +90,8 @@ def overview(view: TabView, results: Results, t: Translator) -> None:
     for metric, row in rows.items():
         kind = METRIC_KINDS.get(metric, "int")
         table_rows.append([Cell(metric, t.label("metric", metric)), cell(row.get("this_period"), kind, t),
-                           cell(row.get("previous_period") if previous_known else None, kind, t), change_cell(metric)])
+                           cell(row.get("previous_period") if previous_known else None, kind, t,
+                                why=None if previous_known else t(NOT_IN_DATA)), change_cell(metric)])
     chart = None
     if comparable:
         # Relative changes only: a share's change is in points, another unit than the axis's.
@@ -92,7 +103,8 @@ def overview(view: TabView, results: Results, t: Translator) -> None:
     view.sections.append(Section("overview-overview", t("Key figures against the period before"), chart,
                                  TableView("overview-overview", t("Key figures"), columns, table_rows, collapsed=False,
                                            currency=t.currency),
-                                 note=t(compared.note) if compared.note else None))
+                                 note=t(compared.note) if compared.note else None,
+                                 lead=t("In green what rose against the period before, in red what fell.") if chart else None))
     _by_month(view, _rows(result, "by_month"), t)
 
 
@@ -124,8 +136,8 @@ def _by_month(view: TabView, months: list[dict[str, Any]], t: Translator) -> Non
         "overview-by_month", t("Month by month"), months,
         [Col("month", _("Month"), "month"), Col("first_day", _("From"), "day"), Col("last_day", _("To"), "day"),
          Col("tickets", _("Tickets"), "int"), Col("revenue", _("Revenue"), "money"), Col("patrons", _("Patrons"), "int"),
-         Col("tickets_year_before", _("Tickets a year before"), "int"),
-         Col("revenue_year_before", _("Revenue a year before"), "money")], t), lead=lead))
+         Col("tickets_year_before", _("Tickets a year before"), "int", empty=NOT_IN_DATA),
+         Col("revenue_year_before", _("Revenue a year before"), "money", empty=NOT_IN_DATA)], t), lead=lead))
 
 
 def audience(view: TabView, results: Results, t: Translator) -> None:
@@ -242,8 +254,8 @@ def retention(view: TabView, results: Results, t: Translator) -> None:
     view.sections.append(Section("retention-by_event", t("Return rate by event"), chart, table(
         "retention-by_event", t("Return rate by event"), events,
         [Col("title", _("Event")), Col("event_day", _("Day"), "day"), Col("attendees", _("Attendees"), "int"),
-         Col("back_within_6_months", _("Back within six months"), "int"),
-         Col("return_rate_6_months", _("Share back within six months"), "percent"),
+         Col("back_within_6_months", _("Back within six months"), "int", empty=NOT_FOLLOWED),
+         Col("return_rate_6_months", _("Share back within six months"), "percent", empty=NOT_FOLLOWED),
          Col("came_back", _("Came back (at any time)"), "int"),
          Col("return_rate", _("Return rate"), "percent", "return_rate")], t),
         lead=lead))
@@ -259,7 +271,8 @@ def retention(view: TabView, results: Results, t: Translator) -> None:
             y_title=t("Month of the first visit"), value_title=t("Share seen again")), table(
             "retention-cohorts", t("Monthly cohorts"), cohorts,
             [Col("cohort", _("Month of the first visit"), "month", "cohort"), Col("months_after", _("Months after"), "int"),
-             Col("patrons", _("Patrons"), "int"), Col("share", _("Share of the cohort"), "percent")], t),
+             Col("patrons", _("Patrons"), "int", empty=NO_EVENT_THAT_MONTH),
+             Col("share", _("Share of the cohort"), "percent", empty=NO_EVENT_THAT_MONTH)], t),
             lead=t("Each row is the patrons whose first visit was that month; each cell, the share of them who came back n months later.")))
 
 
@@ -330,4 +343,4 @@ def pace(view: TabView, results: Results, t: Translator) -> None:
         "pace-comparables", t("Comparable events"), comparables,
         [Col("title", _("Event")), Col("event_day", _("Day"), "day"), Col("capacity", _("Capacity"), "int"),
          Col("sold_by_now", _("Sold at the same point"), "int"), Col("final", _("Final sales"), "int"),
-         Col("multiplier", _("Multiplier"), "float2", "multiplier")], t)))
+         Col("multiplier", _("Multiplier"), "float2", "multiplier", empty=NO_MULTIPLIER)], t)))

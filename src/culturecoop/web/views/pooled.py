@@ -101,8 +101,9 @@ def trends(view: TabView, results: Results, t: Translator) -> None:
     view.sections.append(Section("trends-yours", t("Genre shares at your venue"), _trend_chart(
         t("Share of your tickets by genre, by month"), your_months, yours, "share", t, t("Share of your tickets (%)")),
         table("trends-yours", t("Your genres rising and falling"), yours, _trend_columns(summary.get("your_basis")), t),
-        lead=t("A show can carry several genres (a play by local artists is theatre and local artists): a month's "
-               "shares add up to more than 100 %.")))
+        lead=t("In green your genres that rose most, in red those that fell most (each by two points or more); the "
+               "others are grey.") + " " + t("A show can carry several genres (a play by local artists is theatre and "
+                                             "local artists): a month's shares add up to more than 100 %.")))
     view.sections.append(Section("trends-cooperative_months", t("Monthly shares across the cooperative (data)"), None, table(
         "trends-cooperative_months", t("Genre shares by month across the cooperative"), coop_months,
         [Col("month", _("Month"), "month"), Col("genre", _("Genre"), "code:genre"), Col("patrons", _("Patrons"), "int"),
@@ -250,8 +251,8 @@ def segments(view: TabView, results: Results, t: Translator, query: Mapping[str,
         ]))
     if view.sections[-1].action_rows:
         view.sections[-1].action_rows_note = t(
-            "The cooperative knows your patrons only by tokens: drop this list in the member app, on your computer, "
-            "to find your customer ids in it.")
+            "The cooperative knows your patrons only by tokens: drop this list in the member app, on your computer "
+            "(“{find}”), to find your customer ids in it.", find=t("Find your patrons in a list from the cooperative"))
 
 
 def benchmark(view: TabView, results: Results, t: Translator) -> None:
@@ -283,4 +284,6 @@ def benchmark(view: TabView, results: Results, t: Translator) -> None:
                Column("peers", t("Your peers"), "mixed"), Column("index", t("Index"), "index", "index")]
     view.sections.append(Section("benchmark-benchmark", t("Your key figures against your peers"), chart,
                                  TableView("benchmark-benchmark", t("Your key figures against your peers"), columns, out,
-                                           pooled=True, currency=t.currency), pooled=True))
+                                           pooled=True, currency=t.currency), pooled=True,
+                                 lead=t("In green your figures above your peers', in red those below; the line at 100 is your "
+                                        "peers. Above is not always better: a lower ticket price may be your choice.") if chart else None))

@@ -99,7 +99,7 @@ def target_view(answer: Mapping[str, Any], t: Translator, saved: Mapping[str, An
         view.default_name = t("Audience of {event}", event=picked["title"])
     found = target_findings(answer)
     view.insights = found.texts(t.language)
-    view.silence = t(found.silence) if found.silence else None
+    view.silence = retranslate(found.silence, t.language) if found.silence else None
     _audience(view, answer.get("audience"), t)
     view.saved = table("audiences", t("Your saved audiences"), [
         {**a, "created": date.fromisoformat(a["created_at"][:10]), "suppressed": a.get("size") is None}

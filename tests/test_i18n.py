@@ -42,6 +42,14 @@ def test_translations_keep_placeholders() -> None:
     assert not wrong, f"placeholders differ between English and French: {wrong}"
 
 
+def test_english_writes_the_percent_sign_against_its_number() -> None:
+    """« 95 % » is French typography; an English reader reads « 95% CI », « more than 100% »."""
+    import re
+
+    spaced = {m: where for m, where in source_messages().items() if re.search(r"\d[ \u00a0\u202f]%", m)}
+    assert not spaced, "English with a space before %:\n" + "\n".join(f"{w}: {m}" for m, w in spaced.items())
+
+
 def test_language_switch() -> None:
     assert gettext_in("Error", "fr") == "Erreur"
     assert gettext_in("Error", "en") == "Error"

@@ -62,7 +62,7 @@ SELECT count(*) AS patrons FROM analytics_person WHERE (active & $period_mask) <
 
 
 def pair_statistics(n_ab: np.ndarray, n_a: np.ndarray, n_b: np.ndarray, n: int) -> dict[str, np.ndarray]:
-    """Share, lift, risk ratio, 95 % intervals of the lift and of the risk ratio, and p-value of
+    """Share, lift, risk ratio, 95% intervals of the lift and of the risk ratio, and p-value of
     ordered pairs (vectors)."""
     from scipy import stats  # imported here: scipy.stats costs 0.6 s at every start of the CLI
     n_ab = np.minimum(np.maximum(n_ab, 0), np.minimum(n_a, n_b)).astype(float)
@@ -141,8 +141,8 @@ def affinity(ctx: ReportContext) -> ReportOutput:
         Column("from_label", _("Name of genre A")),
         Column("to_label", _("Name of genre B")),
         Column("lift", _("How many times more likely people who attend A are to attend B than pooled patrons in general")),
-        Column("ci_low", _("Lower end of the 95 % interval of the lift")),
-        Column("ci_high", _("Upper end of the 95 % interval of the lift")),
+        Column("ci_low", _("Lower end of the 95% interval of the lift")),
+        Column("ci_high", _("Upper end of the 95% interval of the lift")),
         Column("patrons", _("People who attended both A and B in the period")),
         Column("from_patrons", _("People who attended A")),
         Column("share", _("Share of A's audience who attended B")),

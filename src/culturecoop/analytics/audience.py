@@ -184,7 +184,7 @@ def overview(ctx: ReportContext) -> ReportOutput:
         Column("label", _("What the figure counts")),
         Column("this_period", _("Value over the period asked for")),
         Column("previous_period", _("Value over the period of the same length just before")),
-        Column("change", _("Relative change from the previous period (0.10 = +10 %)")),
+        Column("change", _("Relative change from the previous period (0.10 = +10%)")),
     )
     summary = {k: now[k] for k in ("patrons", "tickets", "revenue", "average_basket", "new_share")}
     unnamed = int(ctx.query(UNNAMED_ADMISSIONS)[0]["admissions"] or 0)

@@ -152,8 +152,8 @@ def elsewhere(ctx: ReportContext) -> ReportOutput:
 GENRE_COMPARISON = (
     Column("rest_share", _("Share of the rest of the cooperative (pooled people outside your audience) who attended it at other members")),
     Column("lift", _("Share of those going elsewhere divided by the rest's share: how many times more your audience chooses it at other members than the rest of the cooperative")),
-    Column("ci_low", _("Lower end of the 95 % interval of that ratio")),
-    Column("ci_high", _("Upper end of the 95 % interval of that ratio")),
+    Column("ci_low", _("Lower end of the 95% interval of that ratio")),
+    Column("ci_high", _("Upper end of the 95% interval of that ratio")),
     Column("q_value", _("p-value adjusted for testing every genre (false-discovery rate)")),
     Column("significant", _("True when q < 0.05: unlikely to be chance")),
 )

@@ -455,7 +455,7 @@ def elsewhere_rules(results: Results) -> list[Insight]:
         strong = [r for r in _rows(elsewhere) if _interval_ok(r)]
         if strong:
             row = max(strong, key=lambda r: r["lift"])
-            out.append(Insight("elsewhere.lift", _("When it goes out to other members, your audience chooses {genre} {lift} times as often as the rest of the cooperative (95 % CI {low}–{high})."),
+            out.append(Insight("elsewhere.lift", _("When it goes out to other members, your audience chooses {genre} {lift} times as often as the rest of the cooperative (95% CI {low}–{high})."),
                                {"genre": Value("genre", row["value"]), "lift": Value("times", row["lift"]),
                                 "low": Value("times", row["ci_low"]), "high": Value("times", row["ci_high"])}))
     overlap = results.get("overlap")
@@ -503,7 +503,7 @@ def affinity_rules(results: Results) -> list[Insight]:
             continue
         row = max(mine, key=lambda r: r["lift"])
         said.add(frozenset((row["from_genre"], row["to_genre"])))
-        out.append(Insight("affinity.your_genre", _("People who attend {genre} ({share} of your tickets) attend {other} {lift} times as often as the cooperative's average patron (95 % CI {low}–{high})."),
+        out.append(Insight("affinity.your_genre", _("People who attend {genre} ({share} of your tickets) attend {other} {lift} times as often as the cooperative's average patron (95% CI {low}–{high})."),
                            {"genre": Value("genre", row["from_genre"]), "share": Value("percent", genre["share"]),
                             "other": Value("genre", row["to_genre"]), "lift": Value("times", row["lift"]),
                             "low": Value("times", row["ci_low"]), "high": Value("times", row["ci_high"])}))
@@ -639,9 +639,9 @@ SILENCES = {
     "frequency": _("Too few patrons in the period for a statement about where they live or how often they come."),
     "retention": _("Too few attendances in the period for a statement about who comes back."),
     "trends": _("No genre moved by two percentage points or more over the period."),
-    "elsewhere": _("No difference with the rest of the cooperative is large and certain enough to state (95 % interval above 1, q < 0.05), or the cells are under the privacy threshold."),
-    "overlap": _("No difference with the rest of the cooperative is large and certain enough to state (95 % interval above 1, q < 0.05), or the cells are under the privacy threshold."),
-    "affinity": _("No genre pair is significant (q < 0.05, 95 % interval above 1) over the period."),
+    "elsewhere": _("No difference with the rest of the cooperative is large and certain enough to state (95% interval above 1, q < 0.05), or the cells are under the privacy threshold."),
+    "overlap": _("No difference with the rest of the cooperative is large and certain enough to state (95% interval above 1, q < 0.05), or the cells are under the privacy threshold."),
+    "affinity": _("No genre pair is significant (q < 0.05, 95% interval above 1) over the period."),
     "segments": _("Your segment mix is close to the cooperative's (no gap of 20 points of index or more)."),
     "benchmark": _("Not enough comparable members to compare with (at least three, none able to estimate another's figures from their sum): peers' figures are withheld to protect each member's business."),
     "pace": _("No forecast: fewer than three comparable past events in the period."),

@@ -133,7 +133,7 @@ def _summary_columns(share: str, basis: str) -> tuple[Column, ...]:
     else:
         first = share + " " + _("(average of the first three months)")
         last = share + " " + _("(average of the last three months)")
-        change = _("Trend over the whole period: the fitted line's move from the first month to the last, each end within 0–100 %")
+        change = _("Trend over the whole period: the fitted line's move from the first month to the last, each end within 0–100%")
     return (
         Column("genre", _("Genre of the cooperative's taxonomy")),
         Column("label", _("Genre name")),

@@ -126,7 +126,7 @@ COLUMNS = {
     "share_of_audience": _("Share of your audience"),
     "share_of_those_going_elsewhere": _("Share of those going elsewhere"),
     "rest_share": _("Share of the rest of the cooperative"), "lift": _("Lift"), "lift_vs_rest": _("Lift against the rest"),
-    "ci_low": _("95 % CI low"), "ci_high": _("95 % CI high"), "p_value": _("p-value"), "q_value": _("q-value"),
+    "ci_low": _("95% CI low"), "ci_high": _("95% CI high"), "p_value": _("p-value"), "q_value": _("q-value"),
     "significant": _("Significant"),
     "other_member": _("Member"), "kind": _("Kind"), "shared": _("People in common"),
     "their_audience": _("Their audience"), "share_of_yours": _("Share of your audience"),

@@ -86,7 +86,7 @@ def two_proportion(converted_t: int, n_t: int, converted_h: int, n_h: int) -> In
 
 
 def cuped(outcome: np.ndarray, covariate: np.ndarray, treated: np.ndarray) -> Interval:
-    """Difference of means of the CUPED-adjusted outcome with its 95 % interval."""
+    """Difference of means of the CUPED-adjusted outcome with its 95% interval."""
     y, x = outcome.astype(float), covariate.astype(float)
     var_x = float(np.var(x))
     theta = float(np.cov(x, y, ddof=0)[0, 1] / var_x) if var_x > 0 else 0.0
@@ -220,10 +220,10 @@ def _lift(shown: dict[tuple[str, str], int | None], adjusted_json: dict[str, flo
     lift = {"available": True, "rate_treatment": c_t / n_t, "rate_holdout": c_h / n_h,
             "two_proportion": simple.as_json(), "cuped": None}
     if adjusted_json is None:  # noise on: the CUPED estimate rests on per-person rows
-        lift["sentence"] = _("Conversion {treated} with the campaign against {held} without: a difference of {d} points (95 % interval {low} to {high}), from counts with differential-privacy noise. The estimate that takes past spending into account (CUPED) is not shown with noise on: it rests on each person's figures.").format(**rates)
+        lift["sentence"] = _("Conversion {treated} with the campaign against {held} without: a difference of {d} points (95% interval {low} to {high}), from counts with differential-privacy noise. The estimate that takes past spending into account (CUPED) is not shown with noise on: it rests on each person's figures.").format(**rates)
         return lift
     adjusted = Interval(**adjusted_json)
     lift["cuped"] = adjusted.as_json()
-    lift["sentence"] = _("Conversion {treated} with the campaign against {held} without: a difference of {d} points (95 % interval {low} to {high}); with past spending taken into account (CUPED) {cd} points ({clow} to {chigh}).").format(
+    lift["sentence"] = _("Conversion {treated} with the campaign against {held} without: a difference of {d} points (95% interval {low} to {high}); with past spending taken into account (CUPED) {cd} points ({clow} to {chigh}).").format(
         **rates, cd=points(adjusted.difference), clow=points(adjusted.low), chigh=points(adjusted.high))
     return lift

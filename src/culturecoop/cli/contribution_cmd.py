@@ -57,7 +57,7 @@ def shapley_command(
         counts=figure(result.seconds_counts, 1), shapley=figure(result.seconds_shapley, 2)))
     for name, f in result.functions.items():
         console.print(f"[bold]{name}[/] — " + _("total {total}, {method}").format(
-            total=figure(f.total), method=_("exact") if f.exact else _("sampled, 95 % interval")))
+            total=figure(f.total), method=_("exact") if f.exact else _("sampled, 95% interval")))
         for m in result.members:
             interval = f" ± {figure(f.half_width[m], 1)}" if f.half_width else ""
             console.print(f"  {m}: {figure(f.shares[m], 1)}{interval} ({figure(100 * f.fraction(m), 1)} %)")

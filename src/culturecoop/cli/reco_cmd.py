@@ -453,7 +453,7 @@ def _print_evaluation(report: dict[str, Any]) -> None:
     # Two tables of at most five figures each: each fits an 80-column terminal in either language,
     # so no figure is ever cut short ("0.22…"); the model's name may wrap, a number never does.
     accuracy: tuple[_Figure, ...] = (("nDCG", lambda m: num(m["ndcg"]["mean"])),
-                (_("95 % CI"), lambda m: f"{num(m['ndcg']['low'])}–{num(m['ndcg']['high'])}"),
+                (_("95% CI"), lambda m: f"{num(m['ndcg']['low'])}–{num(m['ndcg']['high'])}"),
                 (_("precision"), lambda m: num(m["precision"])), (_("recall"), lambda m: num(m["recall"])))
     others: tuple[_Figure, ...] = (("MAP", lambda m: num(m["map"])), ("AUC", lambda m: num(m["auc"]) if "auc" in m else ""),
               (_("coverage"), lambda m: num(m["coverage"], 3)), ("Gini", lambda m: num(m["gini"], 3)),

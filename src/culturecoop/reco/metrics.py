@@ -148,7 +148,7 @@ class Interval:
 
 
 def bootstrap(values: np.ndarray, samples: int = BOOTSTRAP_SAMPLES) -> Interval:
-    """Mean of per-user values with a percentile bootstrap 95 % interval."""
+    """Mean of per-user values with a percentile bootstrap 95% interval."""
     if len(values) == 0:
         return Interval(0.0, 0.0, 0.0)
     rng = np.random.default_rng(BOOTSTRAP_SEED)

@@ -50,10 +50,10 @@ def results_view(results: dict[str, Any], previews: dict[str, dict[str, str]], t
                  "d": points(simple["difference"]), "low": points(simple["low"]), "high": points(simple["high"])}
         estimates = [(t("Simple comparison"), simple)]
         if adjusted is None:  # noise on: no CUPED estimate (it rests on each person's figures)
-            sentence = t("Conversion {treated} with the campaign against {held} without: a difference of {d} points (95 % interval {low} to {high}), from counts with differential-privacy noise. The estimate that takes past spending into account (CUPED) is not shown with noise on: it rests on each person's figures.",
+            sentence = t("Conversion {treated} with the campaign against {held} without: a difference of {d} points (95% interval {low} to {high}), from counts with differential-privacy noise. The estimate that takes past spending into account (CUPED) is not shown with noise on: it rests on each person's figures.",
                          **rates)
         else:
-            sentence = t("Conversion {treated} with the campaign against {held} without: a difference of {d} points (95 % interval {low} to {high}); with past spending taken into account (CUPED) {cd} points ({clow} to {chigh}).",
+            sentence = t("Conversion {treated} with the campaign against {held} without: a difference of {d} points (95% interval {low} to {high}); with past spending taken into account (CUPED) {cd} points ({clow} to {chigh}).",
                          **rates, cd=points(adjusted["difference"]), clow=points(adjusted["low"]), chigh=points(adjusted["high"]))
             estimates.append((t("With pre-period spend (CUPED)"), adjusted))
         chart = charts.bars(

@@ -103,7 +103,7 @@ def trends(view: TabView, results: Results, t: Translator) -> None:
         table("trends-yours", t("Your genres rising and falling"), yours, _trend_columns(summary.get("your_basis")), t),
         lead=t("In green your genres that rose most, in red those that fell most (each by two points or more); the "
                "others are grey.") + " " + t("A show can carry several genres (a play by local artists is theatre and "
-                                             "local artists): a month's shares add up to more than 100 %.")))
+                                             "local artists): a month's shares add up to more than 100%.")))
     view.sections.append(Section("trends-cooperative_months", t("Monthly shares across the cooperative (data)"), None, table(
         "trends-cooperative_months", t("Genre shares by month across the cooperative"), coop_months,
         [Col("month", _("Month"), "month"), Col("genre", _("Genre"), "code:genre"), Col("patrons", _("Patrons"), "int"),
@@ -137,10 +137,10 @@ def elsewhere(view: TabView, results: Results, t: Translator) -> None:
              Col("share_of_audience", _("Share of your audience"), "percent"),
              Col("share_of_those_going_elsewhere", _("Share of your audience going out elsewhere"), "percent"),
              Col("rest_share", _("Share of the rest of the cooperative going out"), "percent"),
-             Col("lift", _("Ratio"), "times", "lift"), Col("ci_low", _("95 % CI low"), "times", "ci"),
-             Col("ci_high", _("95 % CI high"), "times", "ci"), Col("significant", _("Significant"), "bool", "q_value")],
+             Col("lift", _("Ratio"), "times", "lift"), Col("ci_low", _("95% CI low"), "times", "ci"),
+             Col("ci_high", _("95% CI high"), "times", "ci"), Col("significant", _("Significant"), "bool", "q_value")],
             t, k=k, pooled=True), pooled=True,
-            lead=t("Bars in colour are significant (q < 0.05); the line at 1 is the rest of the cooperative; whiskers are 95 % intervals.")))
+            lead=t("Bars in colour are significant (q < 0.05); the line at 1 is the rest of the cooperative; whiskers are 95% intervals.")))
         for name, title, kind in (("kinds", _("Kinds of members your audience attends"), "code:member_kind"),
                                   ("regions", _("Regions where your audience goes out"), "text")):
             rows = _rows(result, name)
@@ -191,7 +191,7 @@ def affinities(view: TabView, results: Results, t: Translator) -> None:
         view.sections.append(Section(f"affinity-{genre['genre']}", t("Your genre: {genre} ({share} of your tickets)", genre=name,
                                                                      share=t.percent(genre["share"])), chart, None,
                                      pooled=True, actions=actions,
-                                     lead=t("Bars in colour are significant (q < 0.05); the line at 1 is the average pooled patron; whiskers are 95 % intervals.")))
+                                     lead=t("Bars in colour are significant (q < 0.05); the line at 1 is the average pooled patron; whiskers are 95% intervals.")))
     lifts = {(r["from_genre"], r["to_genre"]): released(r, "lift") for r in rows}
     present = [g for g in GENRES if any(lifts.get((g, o)) is not None for o in GENRES)]
     if present:
@@ -209,7 +209,7 @@ def affinities(view: TabView, results: Results, t: Translator) -> None:
         "affinity-affinity", t("Genre affinities across the cooperative"), unique,
         [Col("from_genre", _("Genre A"), "code:genre"), Col("to_genre", _("Genre B"), "code:genre"),
          Col("patrons", _("People attending both"), "int"), Col("lift", _("Lift"), "times", "lift"),
-         Col("ci_low", _("95 % CI low"), "times", "ci"), Col("ci_high", _("95 % CI high"), "times", "ci"),
+         Col("ci_low", _("95% CI low"), "times", "ci"), Col("ci_high", _("95% CI high"), "times", "ci"),
          Col("q_value", _("q-value"), "float2", "q_value"), Col("significant", _("Significant"), "bool", "q_value")],
         t, k=k, pooled=True, collapsed=True), pooled=True))
 

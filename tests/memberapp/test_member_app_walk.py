@@ -212,3 +212,21 @@ def test_a_list_finds_every_patron_of_an_export_with_no_customer_number(walk: Wa
     for i in range(30):
         e_mail = "" if i % 10 == 7 else f"client{i}@exemple.test"
         assert found[e_mail or f"514-555-{1000 + i}"] == [e_mail, f"Prénom{i} Nom{i}"], (i, found)
+
+
+def test_a_form_sent_after_the_app_was_started_again_comes_back_with_a_fresh_form(walk: Walk) -> None:
+    """The app closed and started again, its page still open in the browser: « Appliquer » answered
+    « Ce formulaire a expiré ; rechargez la page et réessayez », and reloading sent the same stale form
+    again, refused again."""
+    export_id = walk.exports["commandes.csv"]
+    stale = csrf(walk.client.get("/?lang=fr").text)
+    started_again = TestClient(create_member_app(MemberSettings(keys=walk.keys, work=walk.work, port=8765,
+                                                                member_id=MEMBER)),
+                               base_url="http://127.0.0.1:8765", follow_redirects=False)
+    answer = started_again.post(f"/exports/{export_id}/mapping?lang=fr", data={"csrf": stale, "action": "form"})
+    assert answer.status_code == 303 and answer.headers["location"].startswith(f"/exports/{export_id}?said=")
+    shown = started_again.get(answer.headers["location"])
+    assert shown.status_code == 403
+    assert _alert(shown.text) == ("Ce formulaire avait expiré (l’application a été relancée depuis l’ouverture de la "
+                                  "page) : envoyez-le de nouveau depuis cette page."), _alert(shown.text)
+    assert csrf(shown.text) != stale  # the page's own form carries the running app's secret

@@ -199,16 +199,30 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
         except Exception:  # the home page itself cannot be shown: the sentence alone
             return Response(sentence, status_code=500, media_type="text/plain; charset=utf-8")
 
+    def answered_back(request: Request, sentence: str, status: int) -> Response:
+        """``sentence`` for a request refused before its route answered: a form is answered by a
+        redirect to the page it was sent from (its export's page, else the home page), whose own form
+        carries this run's secret, so that reloading it does not send the refused form again; any
+        other request by the home page."""
+        parts = request.url.path.strip("/").split("/")
+        if request.method != "POST":
+            return home(request, sentence, status)
+        if len(parts) == 3 and parts[0] == "exports":
+            try:
+                return refused(workspace.get(parts[1]), status, error=sentence)
+            except UserError:
+                pass  # no such export (deleted meanwhile): the home page says it
+        return answered_home(error=sentence, status=status)
+
     @app.exception_handler(UserError)
     async def user_error(request: Request, exc: UserError) -> Response:
-        status = 404 if exc.exit_code == 5 else 400
-        return home(request, exc.message, status)
+        return answered_back(request, exc.message, 404 if exc.exit_code == 5 else 400)
 
     @app.exception_handler(StarletteHTTPException)
     async def no_such_page(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code == 400:  # a form or a file the server could not read (cut, malformed)
-            return home(request, gettext_in(
-                "The form could not be read (it was cut or malformed); reload the page and send it again.",
+            return answered_back(request, gettext_in(
+                "The form could not be read (it was cut or malformed): send it again from this page.",
                 language(request)), 400)
         # A mistyped or stale address (or a page reloaded after its form): the app's home, in words.
         return home(request, gettext_in(
@@ -217,7 +231,11 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
 
     @app.exception_handler(_FormExpiredError)
     async def forbidden(request: Request, exc: _FormExpiredError) -> Response:
-        return home(request, gettext_in("This form has expired; reload the page and try again.", language(request)), 403)
+        # The app was started again since the page was opened (a new secret): reloading the refused
+        # answer would send the same stale form again; the page the redirect shows has a fresh one.
+        return answered_back(request, gettext_in(
+            "This form had expired (the app was started again since the page was opened): send it again from "
+            "this page.", language(request)), 403)
 
     @app.get("/")
     def index(request: Request) -> HTMLResponse:

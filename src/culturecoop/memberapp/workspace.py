@@ -270,9 +270,12 @@ class Workspace:
             return first  # not the same draft (a newer culturecoop drafts otherwise): the first one's words
         undecided = list(draft.undecided)
         decisions = [{**then, "why": now["why"]} for then, now in zip(first[1], decisions, strict=True)]
-        state["drafted_in"] = {**(state.get("drafted_in") or {}), language: {"undecided": undecided,
-                                                                              "decisions": decisions}}
-        self._save_state(export)
+        # Kept in the state as it is on the disk now: a package prepared meanwhile stays recorded.
+        fresh = self.get(export.export_id)
+        fresh.state["drafted_in"] = {**(fresh.state.get("drafted_in") or {}),
+                                     language: {"undecided": undecided, "decisions": decisions}}
+        self._save_state(fresh)
+        state["drafted_in"] = fresh.state["drafted_in"]
         return undecided, decisions
 
     def set_mapping(self, export: Export, mapping: dict[str, Any]) -> None:

@@ -254,8 +254,8 @@ class Workspace:
         state = export.state
         first: tuple[list[str], list[dict[str, Any]]] = (list(state.get("undecided") or []),
                                                          list(state.get("decisions") or []))
-        if state.get("language") == language:
-            return first
+        if state.get("language") == language or not (first[0] or any(d.get("check") for d in first[1])):
+            return first  # said in this language already, or nothing the page says of the draft
         kept = (state.get("drafted_in") or {}).get(language)
         if isinstance(kept, dict):
             return list(kept.get("undecided") or []), list(kept.get("decisions") or [])

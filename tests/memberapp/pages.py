@@ -31,3 +31,21 @@ def section(page: str, card: str) -> str:
 def csrf(page: str) -> str:
     """The form token the page carries."""
     return re.findall(r'name="csrf" value="([^"]+)"', page)[0]
+
+
+def form_fields(page: str) -> dict[str, str]:
+    """The mapping form's fields as the browser sends them (its token, each list's choice, each text)."""
+    form = re.search(r'<form method="post" action="/exports/\w+/mapping" class="mapping">(.*?)</form>', page, re.S)
+    assert form
+    data = {"csrf": csrf(page), "action": "form"}
+    for name, options in re.findall(r'<select id="[^"]*" name="([^"]+)"[^>]*>(.*?)</select>', form.group(1), re.S):
+        chosen = re.search(r'<option value="([^"]*)"\s*selected', options) or re.search(r'<option value="([^"]*)"', options)
+        assert chosen
+        data[name] = html.unescape(chosen.group(1))
+    for name, value in re.findall(r'<input (?:id="[^"]*"|type="hidden") name="([^"]+)" value="([^"]*)"[^>]*>', form.group(1)):
+        data[name] = html.unescape(value)
+    data["csrf"] = csrf(page)
+    basis = re.search(r'name="consent_basis"[^>]*>(.*?)</textarea>', form.group(1), re.S)
+    assert basis
+    data["consent_basis"] = html.unescape(basis.group(1))
+    return data

@@ -121,6 +121,11 @@ def test_drop_fix_prepare_send_and_see_it_on_the_data_tab(sites: dict[str, objec
             # settings in words, not the mapping file's codes.
             assert "section des consentements ci-dessous" in check and "consent_defaults" not in check, check
             assert "missing_patron_id" not in check and "ni numéro de client, ni courriel, ni téléphone pour compter l’acheteur" in check.replace("'", "’"), check
+            # What the draft had no doubt about is folded: the fields it read, and its settings unless
+            # one was guessed; a click on its summary opens a section.
+            assert not page.locator("#other-fields").evaluate("d => d.open")
+            if not page.locator("#settings").evaluate("d => d.open"):
+                page.click("#settings > summary")
             form = page.inner_text("#mapping")
             assert "Séparateur de colonnes" in form and "Fuseau horaire" in form, form
             assert not [key for key in ("skip_lines", "amount_scale", "datetime_formats", "encoding") if key in form], form

@@ -18,6 +18,7 @@ from culturecoop.memberapp.workspace import Workspace
 from culturecoop.privacy.keys import init_keys
 from memberapp.pages import box_office_rows, section
 from memberapp.pages import csrf as _csrf
+from memberapp.pages import form_fields as _form
 from memberapp.pages import text as _text
 from web.conftest import TestClient
 
@@ -35,24 +36,6 @@ def _alert(page: str) -> str:
     found = re.search(r'<p class="error" role="alert">(.*?)</p>', page, re.S)
     assert found, _text(page)[:600]
     return _text(found.group(1))
-
-
-def _form(page: str) -> dict[str, str]:
-    """The mapping form's fields as the browser sends them."""
-    form = re.search(r'<form method="post" action="/exports/\w+/mapping" class="mapping">(.*?)</form>', page, re.S)
-    assert form
-    data = {"csrf": _csrf(page), "action": "form"}
-    for name, options in re.findall(r'<select id="[^"]*" name="([^"]+)">(.*?)</select>', form.group(1), re.S):
-        chosen = re.search(r'<option value="([^"]*)"\s*selected', options) or re.search(r'<option value="([^"]*)"', options)
-        assert chosen
-        data[name] = html.unescape(chosen.group(1))
-    for name, value in re.findall(r'<input (?:id="[^"]*"|type="hidden") name="([^"]+)" value="([^"]*)"[^>]*>', form.group(1)):
-        data[name] = html.unescape(value)
-    data["csrf"] = _csrf(page)
-    basis = re.search(r'name="consent_basis"[^>]*>(.*?)</textarea>', form.group(1), re.S)
-    assert basis
-    data["consent_basis"] = html.unescape(basis.group(1))
-    return data
 
 
 def test_a_refused_form_keeps_what_was_typed_and_names_the_forms_fields(tmp_path: Path) -> None:

@@ -15,11 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache, partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -32,19 +29,19 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from culturecoop.analytics import wording
 from culturecoop.errors import UserError
-from culturecoop.i18n import LANGUAGES, _, format_regex, gettext_in, plural_in, set_language
-from culturecoop.ingest.consent import POOLING_UNSET
-from culturecoop.ingest.draft import ATTENDEE_LIST, POOLING_UNDECIDED
+from culturecoop.i18n import LANGUAGES, _, gettext_in, plural_in, set_language
 from culturecoop.ingest.package import MemberInfo
 from culturecoop.ingest.profile import MappingIncompleteError, MappingInvalidError
 from culturecoop.ingest.quarantine import DEFAULT_MAX_REJECT_SHARE
-from culturecoop.ingest.words import QUARANTINE_ANYWAY, REJECT_REASONS, TICKET_STATUSES, say
+from culturecoop.ingest.words import REJECT_REASONS, say
 from culturecoop.memberapp import form as mapping_form
+from culturecoop.memberapp.advice import in_the_apps_words, said
 from culturecoop.memberapp.coop import CoopClient
-from culturecoop.memberapp.lists import PREVIEW_ROWS, add_list_routes, with_own_ids
+from culturecoop.memberapp.export_view import export_context
+from culturecoop.memberapp.lists import PREVIEW_ROWS, add_list_routes, own_patrons, with_own_ids
+from culturecoop.memberapp.outcomes import PARAMETER, Outcomes
 from culturecoop.memberapp.workspace import EXPORT_SUFFIXES, Export, Workspace
 from culturecoop.privacy.keys import load_member_keys
-from culturecoop.reco.ids import own_ids
 from culturecoop.reco.insights import lists_in_words
 
 HERE = Path(__file__).parent
@@ -109,6 +106,7 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
     app = FastAPI(title="culturecoop member app", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.csrf = secrets.token_urlsafe(24)
     page = _Page()
+    kept = Outcomes()
     hosts = {f"{h}:{settings.port}" for h in LOOPBACK}
 
     @app.middleware("http")
@@ -156,56 +154,21 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
             "listed": listed, "has_found_patrons": workspace.found_patrons.is_file(),
         }, status)
 
-    def export_page(request: Request, export: Export, error: str | None = None, status: int = 200,
-                    notice: str | None = None, typed: dict[str, Any] | None = None,
-                    typed_yaml: str | None = None) -> HTMLResponse:
-        """The export's page; ``typed`` (the form as sent) or ``typed_yaml`` (the YAML box as sent) fill
-        the form when what was sent was refused, so that nothing typed is lost to the error."""
-        mapping = export.mapping()
-        check, check_error, preview, incomplete = None, None, [], None
-        fields = mapping_form.field_rows(mapping)
-        shown = typed if typed is not None else mapping
-        try:
-            preview = mapping_form.preview_cells(workspace.preview(export), [f.name for f in fields if f.read],
-                                                 language(request))
-            # Once a package was prepared with the box ticked, the check reads the export as it was
-            # prepared: not a red « nothing was written » above the package that was.
-            check = workspace.check(export, float(export.state.get("max_reject_share") or DEFAULT_MAX_REJECT_SHARE)
-                                    if export.package_is_current else DEFAULT_MAX_REJECT_SHARE)
-        except MappingIncompleteError as exc:
-            # Nothing can be prepared: the sentence says what to choose or what to export instead.
-            check_error, incomplete = exc.message, exc
-        except UserError as exc:
-            check_error = said(exc) if isinstance(exc, MappingInvalidError) else (
-                _settings_misread(export, mapping) or said(exc))
-        warnings, undecided = _said_for_the_form(mapping, check.warnings if check else [],
-                                                 export.state.get("undecided") or [])
-        if incomplete is not None and incomplete.kind == "attendee_list":
-            # The check's sentence already says what to export instead: not twice.
-            undecided = [u for u in undecided if u not in {gettext_in(ATTENDEE_LIST, each) for each in LANGUAGES}]
-        # A guess an open question above already asks about (it names the same field) is not said twice.
-        header, sample_rows = _sample(export)
-        guessed = [g for g in mapping_form.guesses(export.state.get("decisions") or [], mapping)
-                   if not any(_("“{label}”").format(label=g.about) in u for u in undecided)]
-        if error == check_error:  # the check below already says it, where the reader looks for it
-            error = None
+    def export_page(request: Request, export: Export, status: int = 200, **shown: Any) -> HTMLResponse:
+        """The export's page (``export_view.export_context``: ``shown`` is what a refused form left)."""
         return page(request, "export.html", {
-            "export": export, "mapping": shown, "error": error,
-            "mapping_text": typed_yaml if typed_yaml is not None else export.mapping_text(), "yaml_open": typed_yaml is not None,
-            "notice": notice, "check": check, "check_error": check_error, "preview": preview,
-            "warnings": warnings, "undecided": undecided,
-            "fields": fields, "form_fields": mapping_form.field_rows(shown), "columns": [c for c in header if c],
-            "statuses": mapping_form.status_rows(shown, header, sample_rows),
-            "status_words": {k: gettext_in(v, language(request)) for k, v in TICKET_STATUSES.items()},
-            "settings": mapping_form.settings_of(shown), "consent": mapping_form.consent_of(shown),
-            "choices": mapping_form.CHOICES, "one_value_fields": mapping_form.ONE_VALUE_FIELDS, "choice_labels": mapping_form.choice_labels(),
-            "setting_labels": mapping_form.setting_labels(), "keep": mapping_form.KEEP, "summary": export.state.get("summary"),
-            "sent": export.state.get("sent"), "coop_url": settings.coop_url,
-            "package": export.package, "package_is_current": export.package_is_current, "member_id": settings.member_id,
-            "can_prepare": incomplete is None, "quarantine_anyway": QUARANTINE_ANYWAY,
-            "settings_shown": mapping_form.settings_for(export.source),
-            "guesses": guessed, "guessed_fields": {g.field for g in guessed if g.field},
-        }, status)
+            **export_context(workspace, export, language(request), **shown),
+            "coop_url": settings.coop_url, "member_id": settings.member_id}, status)
+
+    def answered_home(fragment: str = "", **outcome: Any) -> RedirectResponse:
+        """The home page showing ``outcome`` (``home``'s arguments), by a redirect (``outcomes``)."""
+        return RedirectResponse(kept.address("/", {"home": outcome}, fragment), status_code=303)
+
+    def refused(export: Export, status: int = 400, **outcome: Any) -> RedirectResponse:
+        """The export's page showing ``outcome`` (``export_page``'s arguments: the sentence, what was
+        typed), by a redirect (``outcomes``): reloading it does not send the form again."""
+        return RedirectResponse(kept.address(f"/exports/{export.export_id}", {
+            "export": export.export_id, "status": status, "shown": outcome}), status_code=303)
 
     async def posted(request: Request, keep: str | None = None) -> dict[str, Any]:
         """The form's fields, once its token and its texts are checked (every form goes through here);
@@ -236,16 +199,30 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
         except Exception:  # the home page itself cannot be shown: the sentence alone
             return Response(sentence, status_code=500, media_type="text/plain; charset=utf-8")
 
+    def answered_back(request: Request, sentence: str, status: int) -> Response:
+        """``sentence`` for a request refused before its route answered: a form is answered by a
+        redirect to the page it was sent from (its export's page, else the home page), whose own form
+        carries this run's secret, so that reloading it does not send the refused form again; any
+        other request by the home page."""
+        parts = request.url.path.strip("/").split("/")
+        if request.method != "POST":
+            return home(request, sentence, status)
+        if len(parts) == 3 and parts[0] == "exports":
+            try:
+                return refused(workspace.get(parts[1]), status, error=sentence)
+            except UserError:
+                pass  # no such export (deleted meanwhile): the home page says it
+        return answered_home(error=sentence, status=status)
+
     @app.exception_handler(UserError)
     async def user_error(request: Request, exc: UserError) -> Response:
-        status = 404 if exc.exit_code == 5 else 400
-        return home(request, exc.message, status)
+        return answered_back(request, exc.message, 404 if exc.exit_code == 5 else 400)
 
     @app.exception_handler(StarletteHTTPException)
     async def no_such_page(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code == 400:  # a form or a file the server could not read (cut, malformed)
-            return home(request, gettext_in(
-                "The form could not be read (it was cut or malformed); reload the page and send it again.",
+            return answered_back(request, gettext_in(
+                "The form could not be read (it was cut or malformed): send it again from this page.",
                 language(request)), 400)
         # A mistyped or stale address (or a page reloaded after its form): the app's home, in words.
         return home(request, gettext_in(
@@ -254,11 +231,16 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
 
     @app.exception_handler(_FormExpiredError)
     async def forbidden(request: Request, exc: _FormExpiredError) -> Response:
-        return home(request, gettext_in("This form has expired; reload the page and try again.", language(request)), 403)
+        # The app was started again since the page was opened (a new secret): reloading the refused
+        # answer would send the same stale form again; the page the redirect shows has a fresh one.
+        return answered_back(request, gettext_in(
+            "This form had expired (the app was started again since the page was opened): send it again from "
+            "this page.", language(request)), 403)
 
     @app.get("/")
     def index(request: Request) -> HTMLResponse:
-        return home(request)
+        outcome = kept.get(request.query_params.get(PARAMETER))
+        return home(request, **outcome["home"]) if outcome and "home" in outcome else home(request)
 
     @app.get("/member.css")
     def stylesheet() -> FileResponse:
@@ -278,20 +260,24 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
         data = await posted(request, keep="file")
         upload = data.get("file")
         if not isinstance(upload, UploadFile):
-            return home(request, gettext_in("Choose your export file first.", language(request)), 400)
+            return answered_home(error=gettext_in("Choose your export file first.", language(request)), status=400)
         try:
             if not upload.filename:
-                return home(request, gettext_in("Choose your export file first.", language(request)), 400)
+                return answered_home(error=gettext_in("Choose your export file first.", language(request)), status=400)
             export = workspace.add(upload.filename, upload.file, dt.datetime.now().isoformat(timespec="seconds"))
         except UserError as exc:
-            return home(request, exc.message, 400)
+            return answered_home(error=exc.message, status=400)
         finally:
             await upload.close()
         return RedirectResponse(f"/exports/{export.export_id}", status_code=303)
 
     @app.get("/exports/{export_id}")
     def show(request: Request, export_id: str) -> HTMLResponse:
-        return export_page(request, workspace.get(export_id))
+        export = workspace.get(export_id)
+        outcome = kept.get(request.query_params.get(PARAMETER))
+        if outcome and outcome.get("export") == export_id:
+            return export_page(request, export, outcome["status"], **outcome["shown"])
+        return export_page(request, export)
 
     @app.post("/exports/{export_id}/mapping")
     async def fix(request: Request, export_id: str) -> Response:
@@ -301,20 +287,20 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
             try:
                 workspace.set_mapping_text(export, str(data["yaml"]))
             except UserError as exc:
-                return export_page(request, export, said(exc), 400, typed_yaml=str(data["yaml"]))
+                return refused(export, error=said(exc), typed_yaml=str(data["yaml"]))
             return RedirectResponse(f"/exports/{export_id}#check", status_code=303)
         typed = mapping_form.apply_form(export.mapping(), {k: str(v) for k, v in data.items() if isinstance(v, str)})
+        sample = workspace.sample(export)
         try:
-            mapping_form.form_problem(typed, *_sample(export))
+            mapping_form.form_problem(typed, *((sample.header, sample.rows) if sample is not None else ()))
             workspace.set_mapping(export, typed)
         except MappingInvalidError as exc:
             if isinstance(exc, MappingIncompleteError):
-                return export_page(request, export, exc.message, 400, typed=typed)
-            return export_page(request, export, _("This mapping cannot be used: {problem}; correct it and apply it "
-                                                  "again.").format(problem=mapping_form.in_form_words(exc.problem)),
-                               400, typed=typed)
+                return refused(export, error=exc.message, typed=typed)
+            return refused(export, error=_("This mapping cannot be used: {problem}; correct it and apply it again."
+                                           ).format(problem=mapping_form.in_form_words(exc.problem)), typed=typed)
         except UserError as exc:
-            return export_page(request, export, said(exc), 400, typed=typed)
+            return refused(export, error=said(exc), typed=typed)
         return RedirectResponse(f"/exports/{export_id}#check", status_code=303)
 
     @app.post("/exports/{export_id}/prepare")
@@ -325,7 +311,7 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
         try:
             workspace.prepare(export, member(), settings.keys, share)
         except UserError as exc:
-            return export_page(request, export, said(exc), 400)
+            return refused(export, error=said(exc), ticked=share == 1.0)
         return RedirectResponse(f"/exports/{export_id}#package", status_code=303)
 
     @app.post("/exports/{export_id}/send")
@@ -333,13 +319,13 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
         export = workspace.get(export_id)
         await posted(request)
         if coop is None:
-            return export_page(request, export, gettext_in(
+            return refused(export, error=gettext_in(
                 "No cooperative is set: start the app with --coop URL --token-file FILE, or upload the package on "
-                "your Data page.", language(request)), 400)
+                "your Data page.", language(request)))
         try:
             outcome = coop.send(member().member_id, workspace.archive(export))
         except UserError as exc:
-            return export_page(request, export, in_the_apps_words(exc.message), 400)
+            return refused(export, error=in_the_apps_words(exc.message))
         workspace.record_sent(export, outcome)
         return RedirectResponse(f"/exports/{export_id}#package", status_code=303)
 
@@ -348,7 +334,8 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
         export = workspace.get(export_id)
         await posted(request)
         workspace.remove(export)
-        return home(request, notice=gettext_in(
+        kept.forget()  # what was shown of it (typed values, patrons found in it) with it
+        return answered_home(notice=gettext_in(
             "The export {name}, its mapping and its packages are deleted from this computer; what was sent stays at "
             "the cooperative.", language(request)).format(name=export.file_name))
 
@@ -359,27 +346,30 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
         await posted(request)
         lang = language(request)
         if coop is None:
-            return home(request, gettext_in("No cooperative is set: start the app with --coop URL --token-file FILE to fetch your recommendations.", lang), 400)
+            return answered_home("recommendations", status=400, error=gettext_in(
+                "No cooperative is set: start the app with --coop URL --token-file FILE to fetch your recommendations.",
+                lang))
         try:
             member_id = member().member_id
             rows, lists = coop.recommendations(member_id)
         except UserError as exc:
-            return home(request, in_the_apps_words(exc.message), 400)
-        tokens = {str(r["member_patron_id"]) for r in rows}
-        file_of = {e.source: e.file_name for e in workspace.exports()}
-        found = own_ids(tokens, list(file_of), member_id, load_member_keys(settings.keys).linkage_secret)
+            return answered_home("recommendations", error=in_the_apps_words(exc.message), status=400)
+        tokens = {str(r["member_patron_id"]).strip() for r in rows} - {""}
+        found = own_patrons(tokens, workspace.exports(), member_id, load_member_keys(settings.keys).linkage_secret)
         if rows and not found.ids:
-            return home(request, gettext_in("None of the exports on this computer holds the ids of these patrons: drop the export you prepared and sent, then try again.", lang), 400)
+            return answered_home("recommendations", status=400, error=gettext_in(
+                "None of the exports on this computer holds the ids of these patrons: drop the export you prepared "
+                "and sent, then try again.", lang))
         header, table = with_own_ids(rows, found.ids, lang)
         workspace.save_recommendations([header, *table])
         in_words = lists_in_words(lists)
         summary = {"rows": len(rows), "patrons": len(tokens), "unmatched": len(tokens - set(found.ids)),
-                   "file": file_of.get(found.export) if found.export else None,
-                   "column": found.column, "header": header,
+                   "file": found.found_in[0][0].file_name if found.found_in else None,
+                   "column": found.found_in[0][1] if found.found_in else None, "header": header,
                    "preview": [[*row[:-1], _start_said(row[-1], lang)] for row in table[:PREVIEW_ROWS]],
                    "lists": in_words[0].text(lang) if in_words is not None else None,
                    "lists_measures": in_words[1].text(lang) if in_words is not None else None}
-        return home(request, recommended=summary)
+        return answered_home("recommendations", recommended=summary)
 
     @app.get("/recommendations.csv")
     def recommendations_csv() -> Response:
@@ -388,7 +378,7 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
         return FileResponse(workspace.recommendations, media_type="text/csv",
                             filename=gettext_in("recommendations.csv", language_now()))
 
-    add_list_routes(app, workspace, settings.keys, lambda: member().member_id, home, posted)
+    add_list_routes(app, workspace, settings.keys, lambda: member().member_id, answered_home, posted)
 
     @app.get("/exports/{export_id}/rejects.csv")
     def rejects(export_id: str) -> Response:
@@ -427,78 +417,6 @@ def language_now() -> str:
     return current_language()
 
 
-def said(exc: UserError) -> str:
-    """A service's error as this app says it. A mapping that cannot be used is the form's (or the
-    YAML box's) to correct here: no file name, no « run prepare again » of the command line."""
-    if isinstance(exc, MappingInvalidError) and not isinstance(exc, MappingIncompleteError):
-        return _("This mapping cannot be used: {problem}; correct it and apply it again.").format(problem=exc.problem)
-    return in_the_apps_words(exc.message)
-
-
-def _rewordings(t: Callable[[str], str]) -> list[tuple[str, str]]:
-    """Advice the services give for the command line or the mapping's YAML, and what this page says
-    instead: its box, its form's sections (the reader of this page has neither a terminal nor YAML);
-    each in the language of ``t``."""
-    return [
-        (t("No column gives the events' dates: the cooperative will date each event by its last sale, so no event "
-           "will be upcoming and sales paces end on that day. If a column gives the show's date, choose it for "
-           "{field}; if your ticketing can add the event's date to this export, add it."),
-         t("No column gives the events' dates: the cooperative will date each event by its last sale, so no event "
-           "will be upcoming and sales paces end on that day. If a column gives the show's date, choose it for "
-           "{field}; for an export of one event, write its date once in the form, beside {field}.")),
-        (t("or, to set them aside anyway, tick “{box}” (or run prepare again with --max-reject-share 1)"),
-         t("or, to set them aside anyway, tick “{box}” above the button “Prepare the package”")),
-        (t("say what «{value}» means in the mapping's YAML: add `status_values: {{{value}: sold}}` (or "
-           "refunded, cancelled, exchanged)"),
-         t("choose what «{value}» means under “What the ticket statuses mean” in the form below")),
-        (t("No recommendation model is trained yet: run `culturecoop reco train --db FILE` first."),
-         t("the cooperative has not computed recommendations yet (it does so once its members' packages are "
-           "loaded); try again later, or ask the cooperative when they will be ready.")),
-        (t("The ticket statuses {labels} are not words the draft knows: in the mapping's YAML, add each under "
-           "`status_values` as sold, refunded, cancelled or exchanged."),
-         t("The ticket statuses {labels} are not words the draft knows: choose what each means under “What the "
-           "ticket statuses mean” in the form below.")),
-    ]
-
-
-def in_the_apps_words(message: str) -> str:
-    """``message`` with each piece of command-line or YAML advice (``_rewordings``) said as this page
-    says it, its figures and words kept; the advice is recognised in any language (the cooperative
-    may answer in its own) and said in the reader's."""
-    ours_now = [ours for _theirs, ours in _rewordings(_)]
-    for pattern, which in _advice_patterns():
-        message = pattern.sub(_said_as(ours_now[which]), message)
-    return message
-
-
-@cache
-def _advice_patterns() -> list[tuple[re.Pattern[str], int]]:
-    """Each piece of advice ``_rewordings`` rewords, as every language writes it: its regex, and
-    which rewording it is (made once: every page says its warnings through them)."""
-    return [(re.compile(format_regex(theirs)[0]), which) for lang in LANGUAGES
-            for which, (theirs, _ours) in enumerate(_rewordings(partial(gettext_in, language=lang)))]
-
-
-def _said_as(ours: str) -> Callable[[re.Match[str]], str]:
-    """The replacement of a match by ``ours``, its fields filled with what the match found."""
-    return lambda found: ours.format(**found.groupdict())
-
-
-def _said_for_the_form(mapping: dict[str, Any], warnings: list[str], undecided: list[str]) -> tuple[list[str], list[str]]:
-    """The check's warnings and the draft's open questions as this app should say them. The draft
-    and the check tell a mapping file's author to write ``consent_defaults`` in YAML; here the form
-    has a section for it. And the draft's questions were asked when the export was added: pooling
-    consent set in the form since is no longer an open question."""
-    in_yaml = {gettext_in(m, each) for m in (POOLING_UNDECIDED, POOLING_UNSET) for each in LANGUAGES}
-    decided = "pooling" in (mapping.get("consent_defaults") or {}) or "consent_pooling" in (mapping.get("columns") or {})
-    in_form = _("Nothing in this export says whether your patrons agreed to pooling: until you choose "
-                "\"given\" for pooling in the consent section below, with its basis (if your terms of "
-                "sale say so), none of them counts in the cooperative's pooled figures.")
-    said = [in_form if w in in_yaml else in_the_apps_words(w) for w in warnings]
-    asked = [in_form if u in in_yaml else in_the_apps_words(u) for u in undecided if not (decided and u in in_yaml)]
-    return said, [u for u in asked if u not in said]
-
-
 def _start_said(start: str, lang: str) -> str:
     """A recommended event's start as the page writes times (« 4 déc. 2026 à 20 h 00 »), its day
     alone when the list knows no time; the CSV keeps ``2026-12-04 20:00`` for spreadsheets."""
@@ -527,59 +445,3 @@ def _rejects_for_a_spreadsheet(path: Path, lang: str) -> bytes:
         said = "; ".join(say(REJECT_REASONS, code, lang) for code in codes) if codes else row.get("explanation", "")
         writer.writerow([row.get("line", ""), said, row.get("raw_line", "")])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def _settings_misread(export: Export, mapping: dict[str, Any]) -> str | None:
-    """Why the export cannot be read, when a setting of the form is not what the file is written with
-    (its encoding, its column separator, the lines above its column names): said with the form's
-    words and the value to choose, instead of the reader's advice to edit a mapping file."""
-    from culturecoop.ingest.sniff import sniff
-
-    try:
-        found = sniff(export.source).settings
-    except UserError:
-        return None
-    names = mapping_form.setting_labels()
-    encodings = mapping_form.choice_labels()["encoding"]
-    separators = {",": _("a comma (,)"), ";": _("a semicolon (;)"), "\t": _("a tab"), "|": _("a vertical bar (|)")}
-
-    def worded(key: str, value: Any) -> str:
-        if key == "encoding":
-            return encodings.get(str(value), str(value))
-        if key == "delimiter":
-            return separators.get(str(value), f"« {value} »" if language_now() == "fr" else f"“{value}”")
-        return wording.number(int(value), language_now())
-
-    said_wrong = []
-    for key in ("encoding", "delimiter", "skip_lines"):
-        if key not in found:
-            continue
-        chosen, written = mapping.get(key, 0 if key == "skip_lines" else None), found[key]
-        if key == "encoding" and {str(chosen), str(written)} <= {"utf-8", "utf-8-sig"}:
-            continue  # the same text, with or without its signature
-        if key == "skip_lines" and str(chosen).isdigit():
-            chosen = int(str(chosen))
-        if chosen is None or chosen == written:
-            continue
-        if key == "skip_lines":
-            said_wrong.append(_("“{setting}” is {chosen}, but this file has {found}: write {found}.").format(
-                setting=names[key][0], chosen=worded(key, chosen) if isinstance(chosen, int) else str(chosen),
-                found=worded(key, written)))
-        else:
-            said_wrong.append(_("“{setting}” is {chosen}, but this file is written with {found}: choose {found}.").format(
-                setting=names[key][0], chosen=worded(key, chosen), found=worded(key, written)))
-    if not said_wrong:
-        return None
-    return " ".join([_("This export cannot be read with the settings of the form below."), *said_wrong,
-                     _("Then apply and check again.")])
-
-
-def _sample(export: Export) -> tuple[list[str], list[list[str | None]]]:
-    """The export's column names and first rows, as the draft found them (none for JSON lines)."""
-    from culturecoop.ingest.sniff import sniff
-
-    try:
-        found = sniff(export.source)
-    except UserError:
-        return [], []
-    return found.header, found.rows

@@ -22,10 +22,9 @@ from culturecoop.analytics import wording
 from culturecoop.analytics.places import countries
 from culturecoop.errors import UserError
 from culturecoop.i18n import _, current_language, gettext_in
-from culturecoop.ingest.labels import COUNTRIES, DEFAULT_STATUS_VALUES
+from culturecoop.ingest.labels import COUNTRIES
 from culturecoop.ingest.prepare import ReadRow
-from culturecoop.ingest.profile import CANONICAL_FIELDS, SPEC_FORMS
-from culturecoop.ingest.vocabulary import fold
+from culturecoop.ingest.profile import ALTERNATIVES, CANONICAL_FIELDS, REQUIRED_FIELDS, SPEC_FORMS
 from culturecoop.ingest.words import (
     FIELD_LABELS,
     REJECT_REASONS,
@@ -34,6 +33,7 @@ from culturecoop.ingest.words import (
     say,
 )
 from culturecoop.memberapp import date_patterns
+from culturecoop.memberapp.value_words import REASONS_IN_FORM, apply_words
 from culturecoop.schema.model import CONSENT_PURPOSES
 
 KEEP = "__keep__"
@@ -230,7 +230,7 @@ def apply_form(mapping: dict[str, Any], form: Mapping[str, str]) -> dict[str, An
         result["consent_defaults"] = defaults
     else:
         result.pop("consent_defaults", None)
-    _apply_statuses(result, form)
+    apply_words(result, form)
     basis = form.get("consent_basis", "").strip()
     if basis:
         result["consent_basis"] = basis
@@ -242,11 +242,12 @@ def apply_form(mapping: dict[str, Any], form: Mapping[str, str]) -> dict[str, An
 @dataclass(frozen=True)
 class Guess:
     """A choice the draft made on a guess, for the member to check: what it is about (the form's
-    word for it), why the draft chose it, and the form's field it sits in ("" for none)."""
+    word for it), why the draft chose it, and the form's field or setting it sits in ("" for none)."""
 
     about: str
     why: str
     field: str = ""
+    setting: str = ""
 
 
 def guesses(decisions: list[dict[str, Any]], mapping: Mapping[str, Any]) -> list[Guess]:
@@ -269,8 +270,28 @@ def guesses(decisions: list[dict[str, Any]], mapping: Mapping[str, Any]) -> list
         else:
             continue  # a choice with no word on this page: the YAML box has it with its reason
         if _same(now, decision.get("value")):
-            found.append(Guess(about, str(decision.get("why") or ""), field if key.startswith("columns.") else ""))
+            found.append(Guess(about, str(decision.get("why") or ""), field if key.startswith("columns.") else "",
+                               key if key in SETTING_NAMES else "datetime_formats" if key == "day_first" else ""))
     return found
+
+
+# A field every ticket needs, and those that may stand in for it (``ingest.profile``).
+_NEEDED = {field: (field, *ALTERNATIVES.get(field, ())) for field in (*REQUIRED_FIELDS, *ALTERNATIVES)}
+
+
+def to_decide(rows: list[FieldRow], guessed: set[str], said: list[str], unread: set[str]) -> list[str]:
+    """The fields the member should look at first, of the form's ``rows``: those the draft chose on
+    a guess (``guessed``), those a sentence on the page names (``said``: the draft's open questions,
+    the check's warnings and refusal, the form's error; a field is named by its label in quotes or
+    its mapping key in brackets), those whose values the preview could not read or the check sets
+    rows aside for (``unread``), and those every ticket needs that nothing reads. The others the
+    draft read without a doubt, or the export does not have and no ticket needs."""
+    labels = {row.name: _("“{label}”").format(label=row.label) for row in rows}
+    read = {row.name for row in rows if row.read}
+    named = {name for name, label in labels.items() for text in said if label in text or f"({name})" in text}
+    missing = {field for any_of in _NEEDED.values() if not read & set(any_of) for field in any_of}
+    wanted = guessed | named | unread | missing
+    return [row.name for row in rows if row.name in wanted]
 
 
 # Decisions about a field's values, named as the field is.
@@ -287,53 +308,6 @@ def _same(now: Any, recorded: Any) -> bool:
         return float(text) == float(str(recorded))
     except ValueError:
         return False
-
-
-# A column with more distinct words than this is no status column: the form offers no list for it.
-MOST_STATUS_WORDS = 30
-
-
-@dataclass(frozen=True)
-class StatusRow:
-    """One word of the export's status column: what the mapping says it means (``chosen``, "" for
-    nothing said) and what ``prepare`` reads it as when nothing is said (``default``, "" for unknown:
-    its rows are set aside)."""
-
-    word: str
-    chosen: str
-    default: str
-
-
-def status_rows(mapping: Mapping[str, Any], header: list[str], rows: list[list[str | None]]) -> list[StatusRow]:
-    """The words of the status column (one column chosen in ``mapping``) in the export's first
-    ``rows``, each with its meaning: the form's list, so that no one writes ``status_values`` in YAML."""
-    column = (mapping.get("columns") or {}).get("status")
-    if not isinstance(column, str) or column not in header:
-        return []
-    at = header.index(column)
-    words = sorted({(row[at] or "").strip() for row in rows if at < len(row) and (row[at] or "").strip()},
-                   key=str.casefold)
-    if len(words) > MOST_STATUS_WORDS:
-        return []
-    said = {str(k): str(v) for k, v in (mapping.get("status_values") or {}).items()}
-    return [StatusRow(word, said.get(word, ""), DEFAULT_STATUS_VALUES.get(fold(word), "")) for word in words]
-
-
-def _apply_statuses(result: dict[str, Any], form: Mapping[str, str]) -> None:
-    """The status list's choices (``status.N`` for the word ``status_word.N``) into ``status_values``."""
-    said = {str(k): v for k, v in (result.get("status_values") or {}).items()}
-    index = 0
-    while f"status_word.{index}" in form:
-        word, meaning = form[f"status_word.{index}"], form.get(f"status.{index}", "")
-        if meaning in TICKET_STATUSES:
-            said[word] = meaning
-        else:
-            said.pop(word, None)
-        index += 1
-    if said:
-        result["status_values"] = said
-    else:
-        result.pop("status_values", None)
 
 
 def form_problem(mapping: Mapping[str, Any], header: Sequence[str] = (),
@@ -444,9 +418,9 @@ def _number(text: str) -> float | str:
 
 
 CHOICES = {"country": COUNTRIES, "encoding": ENCODINGS, "decimal": (".", ",")}
-__all__ = ["CHOICES", "KEEP", "NONE", "ONE_VALUE_FIELDS", "SPEC_FORMS", "FieldRow", "Guess", "PreviewCell", "StatusRow", "apply_form", "choice_labels",
+__all__ = ["CHOICES", "KEEP", "NONE", "ONE_VALUE_FIELDS", "SPEC_FORMS", "FieldRow", "Guess", "PreviewCell", "apply_form", "choice_labels",
            "consent_of", "field_rows", "form_problem", "guesses", "in_form_words", "preview_cells", "setting_labels",
-           "settings_of", "status_rows"]
+           "settings_of", "to_decide"]
 
 
 # -- the first rows, as written and as read --------------------------------------------------
@@ -494,7 +468,8 @@ def preview_cells(rows: list[ReadRow], fields: list[str], language: str) -> list
             else:
                 shown = gettext_in(TICKET_STATUSES.get(str(value), str(value)), language)
             cells[name] = PreviewCell(shown, written if written is not None and _spaced(written) != _spaced(shown) else None)
-        out.append({"cells": cells, "reasons": [say(REJECT_REASONS, r, language) for r in row.reasons]})
+        out.append({"cells": cells, "reasons": [say({**REJECT_REASONS, **REASONS_IN_FORM}, r, language)
+                                                for r in row.reasons]})
     return out
 
 

@@ -34,14 +34,17 @@ from typing import Any, BinaryIO
 import yaml
 
 from culturecoop.errors import UserError
-from culturecoop.i18n import _
+from culturecoop.i18n import _, current_language
 from culturecoop.ingest.package import MemberInfo
 from culturecoop.ingest.prepare import ReadRow, check_export, prepare, read_preview
 from culturecoop.ingest.prepare_io import PrepareSummary
 from culturecoop.ingest.profile import Profile, parse_profile
+from culturecoop.ingest.sniff import Sample, sniff
 from culturecoop.spreadsheet import spreadsheet_cell
 
 _ID = re.compile(r"^[0-9a-f]{16}$")
+# The exports whose first rows (``Workspace.sample``) are kept in memory, the last ones looked at.
+SAMPLES_KEPT = 4
 # Export formats the app accepts (by extension; ``prepare`` checks the content).
 EXPORT_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xls", ".ods", ".xml", ".htm", ".html", ".json", ".jsonl", ".ndjson")
 
@@ -137,6 +140,7 @@ class Workspace:
         except OSError as exc:
             raise UserError(_("The work folder {path} cannot be created ({reason}); choose another with --work.").format(
                 path=root, reason=exc.strerror or exc)) from None
+        self._samples: dict[tuple[str, int, int], Sample | None] = {}
 
     def _save_state(self, export: Export) -> None:
         _write_private(export.folder / "state.json", json.dumps(export.state, ensure_ascii=False).encode())
@@ -206,8 +210,7 @@ class Workspace:
             _write_private(folder / "mapping.yaml", draft.yaml_text.encode())
             export = Export(export_id, folder, name, {
                 "file_name": name, "added_at": added_at, "undecided": list(draft.undecided),
-                "decisions": [{"key": e.key, "value": _text(e.value), "why": e.why, "check": e.check}
-                              for e in draft.decisions],
+                "decisions": _decisions(draft.decisions), "language": current_language(),
                 "attempt": 0,
             })
             self._save_state(export)
@@ -222,6 +225,58 @@ class Workspace:
         last, which may hold its patrons' names and e-mails."""
         shutil.rmtree(export.folder)
         self.found_patrons.unlink(missing_ok=True)
+        self._samples = {key: kept for key, kept in self._samples.items() if key[0] != str(export.source)}
+
+    def sample(self, export: Export) -> Sample | None:
+        """The export's column names and first rows as the draft found them (``ingest.sniff``; None
+        when it cannot be read so), read once while the file is unchanged: a page and the form it
+        refused both ask for them, and a workbook's first thousand rows take a while to read."""
+        try:
+            stat = export.source.stat()
+        except OSError:
+            return None
+        key = (str(export.source), stat.st_mtime_ns, stat.st_size)
+        if key not in self._samples:
+            try:
+                found: Sample | None = sniff(export.source)
+            except UserError:
+                found = None
+            while len(self._samples) >= SAMPLES_KEPT:
+                self._samples.pop(next(iter(self._samples)))
+            self._samples[key] = found
+        return self._samples[key]
+
+    def drafted_in(self, export: Export, language: str) -> tuple[list[str], list[dict[str, Any]]]:
+        """The draft's open questions and its decisions (with why each was made) in ``language``: as
+        drafted when the export was dropped on a page in that language, else drafted again now (the
+        same file: the same choices, its sentences in ``language``) and kept beside them. The choices
+        stay the first draft's: only the sentences change."""
+        state = export.state
+        first: tuple[list[str], list[dict[str, Any]]] = (list(state.get("undecided") or []),
+                                                         list(state.get("decisions") or []))
+        if state.get("language") == language or not (first[0] or any(d.get("check") for d in first[1])):
+            return first  # said in this language already, or nothing the page says of the draft
+        kept = (state.get("drafted_in") or {}).get(language)
+        if isinstance(kept, dict):
+            return list(kept.get("undecided") or []), list(kept.get("decisions") or [])
+        from culturecoop.ingest.draft import draft_mapping
+
+        try:
+            draft = draft_mapping(export.source)
+        except UserError:
+            return first
+        decisions = _decisions(draft.decisions)
+        if [d["key"] for d in decisions] != [d.get("key") for d in first[1]] or len(draft.undecided) != len(first[0]):
+            return first  # not the same draft (a newer culturecoop drafts otherwise): the first one's words
+        undecided = list(draft.undecided)
+        decisions = [{**then, "why": now["why"]} for then, now in zip(first[1], decisions, strict=True)]
+        # Kept in the state as it is on the disk now: a package prepared meanwhile stays recorded.
+        fresh = self.get(export.export_id)
+        fresh.state["drafted_in"] = {**(fresh.state.get("drafted_in") or {}),
+                                     language: {"undecided": undecided, "decisions": decisions}}
+        self._save_state(fresh)
+        state["drafted_in"] = fresh.state["drafted_in"]
+        return undecided, decisions
 
     def set_mapping(self, export: Export, mapping: dict[str, Any]) -> None:
         """Replace the export's mapping after checking it (a ``UserError`` names what is wrong)."""
@@ -288,6 +343,11 @@ def _write_csv(path: Path, rows: list[list[Any]]) -> None:
 
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _decisions(evidence: list[Any]) -> list[dict[str, Any]]:
+    """The draft's decisions as the export's state keeps them (values as text)."""
+    return [{"key": e.key, "value": _text(e.value), "why": e.why, "check": e.check} for e in evidence]
 
 
 def _text(value: Any) -> str:

@@ -1,0 +1,133 @@
+"""What the services advise, as the member app says it.
+
+The draft, the check and ``prepare`` advise the reader of a terminal and of the mapping's YAML (« run
+prepare again with --max-reject-share 1 », « add `status_values: …` in the mapping's YAML »); the
+reader of the member app has neither, but a box, a form with its sections and its lists. Each piece
+of such advice is recognised in any language (the cooperative may answer in its own) and said as the
+page works, its figures and words kept, in the reader's language.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import cache, partial
+from typing import Any
+
+from culturecoop.errors import UserError
+from culturecoop.i18n import LANGUAGES, _, format_regex, gettext_in
+from culturecoop.ingest.consent import POOLING_UNSET
+from culturecoop.ingest.draft import POOLING_UNDECIDED
+from culturecoop.ingest.profile import MappingIncompleteError, MappingInvalidError
+
+
+def said(exc: UserError) -> str:
+    """A service's error as this app says it. A mapping that cannot be used is the form's (or the
+    YAML box's) to correct here: no file name, no « run prepare again » of the command line."""
+    if isinstance(exc, MappingInvalidError) and not isinstance(exc, MappingIncompleteError):
+        return _("This mapping cannot be used: {problem}; correct it and apply it again.").format(problem=exc.problem)
+    return in_the_apps_words(exc.message)
+
+
+def _rewordings(t: Callable[[str], str]) -> tuple[list[tuple[str, str]], dict[str, str]]:
+    """Advice the services give for the command line or the mapping's YAML, and what this page says
+    instead: its box, its form's sections (the reader of this page has neither a terminal nor YAML);
+    each in the language of ``t``."""
+    statuses, kinds = t("What the ticket statuses mean"), t("What each row sold")
+    return [
+        (t("No column gives the events' dates: the cooperative will date each event by its last sale, so no event "
+           "will be upcoming and sales paces end on that day. If a column gives the show's date, choose it for "
+           "{field}; if your ticketing can add the event's date to this export, add it."),
+         t("No column gives the events' dates: the cooperative will date each event by its last sale, so no event "
+           "will be upcoming and sales paces end on that day. If a column gives the show's date, choose it for "
+           "{field}; for an export of one event, write its date once in the form, beside {field}.")),
+        (t("or, to set them aside anyway, tick “{box}” (or run prepare again with --max-reject-share 1)"),
+         t("or, to set them aside anyway, tick “{box}” above the button “Prepare the package”")),
+        (t("say what «{value}» means in the mapping's YAML: add `status_values: {{{value}: sold}}` (or "
+           "refunded, cancelled, exchanged)"),
+         t("choose what «{value}» means under “What the ticket statuses mean” in the form below")),
+        (t("No recommendation model is trained yet: run `culturecoop reco train --db FILE` first."),
+         t("the cooperative has not computed recommendations yet (it does so once its members' packages are "
+           "loaded); try again later, or ask the cooperative when they will be ready.")),
+        (t("The ticket statuses {labels} are not words the draft knows: in the mapping's YAML, add each under "
+           "`status_values` as sold, refunded, cancelled or exchanged."),
+         t("The ticket statuses {labels} are not words the draft knows: choose what each means under “What the "
+           "ticket statuses mean” in the form below.")),
+        (t("{labels} says a refund was partial: part of the order or of its price was given back. It is counted as "
+           "a sale at the price the export gives; if the whole order was given back, write refunded for it under "
+           "`status_values` in the mapping's YAML."),
+         t("{labels} says a refund was partial: part of the order or of its price was given back. It is counted as "
+           "a sale at the price the export gives; if the whole order was given back, choose “{refunded}” for it "
+           "under “{section}” in the form below.")),
+        (t("{labels} say a refund was partial: part of the order or of its price was given back. They are counted "
+           "as sales at the price the export gives; if a whole order was given back, write refunded for its label "
+           "under `status_values` in the mapping's YAML."),
+         t("{labels} say a refund was partial: part of the order or of its price was given back. They are counted "
+           "as sales at the price the export gives; if a whole order was given back, choose “{refunded}” for its "
+           "word under “{section}” in the form below.")),
+        (t("{column} says some bookings were not paid ({labels}): they are counted as sales, as your list counts "
+           "them; if an unpaid booking lapses, write cancelled for them under `status_values` in the mapping's "
+           "YAML."),
+         t("{column} says some bookings were not paid ({labels}): they are counted as sales, as your list counts "
+           "them; if an unpaid booking lapses, choose “{cancelled}” for them under “{section}” in the form below.")),
+        (t("Status n (an order not paid yet) is left to you: in the mapping's YAML, add it under `status_values` "
+           "as sold if those tickets count, or cancelled."),
+         t("Status n (an order not paid yet) is left to you: under “{section}” in the form below, choose "
+           "“{sold}” for it if those tickets count, or “{cancelled}”.")),
+        (t("{column} says what each row sold, and the draft cannot tell whether {labels} is a ticket: in the "
+           "mapping's YAML, add it under `line_kind_values` as ticket, or other (a donation, a membership, "
+           "merchandise: such rows are left out); until then its rows are rejected ({field})."),
+         t("{column} says what each row sold, and the draft cannot tell whether {labels} is a ticket: choose what "
+           "it is under “{kinds}” in the form below (a donation, a membership or merchandise is left out of the "
+           "package); until then its rows are rejected ({field}).")),
+        (t("{column} says what each row sold, and the draft cannot tell whether {labels} are tickets: in the "
+           "mapping's YAML, add each under `line_kind_values` as ticket, or other (a donation, a membership, "
+           "merchandise: such rows are left out); until then their rows are rejected ({field})."),
+         t("{column} says what each row sold, and the draft cannot tell whether {labels} are tickets: choose what "
+           "each is under “{kinds}” in the form below (a donation, a membership or merchandise is left out of the "
+           "package); until then their rows are rejected ({field}).")),
+        (t("say whether «{value}» is a ticket in the mapping's YAML: add `line_kind_values: {{{value}: ticket}}` "
+           "(or other, for a donation, a membership, merchandise: such rows are left out)"),
+         t("say whether «{value}» is a ticket under “{kinds}” in the form below (a donation, a membership or "
+           "merchandise is left out of the package)")),
+    ], {"section": statuses, "kinds": kinds, "sold": t("sold ticket"), "refunded": t("refunded ticket"),
+        "cancelled": t("cancelled ticket")}
+
+
+def in_the_apps_words(message: str) -> str:
+    """``message`` with each piece of command-line or YAML advice (``_rewordings``) said as this page
+    says it, its figures and words kept; the advice is recognised in any language (the cooperative
+    may answer in its own) and said in the reader's."""
+    ours_now, names = _rewordings(_)
+    for pattern, which in _advice_patterns():
+        message = pattern.sub(_said_as(ours_now[which][1], names), message)
+    return message
+
+
+@cache
+def _advice_patterns() -> list[tuple[re.Pattern[str], int]]:
+    """Each piece of advice ``_rewordings`` rewords, as every language writes it: its regex, and
+    which rewording it is (made once: every page says its warnings through them)."""
+    return [(re.compile(format_regex(theirs)[0]), which) for lang in LANGUAGES
+            for which, (theirs, _ours) in enumerate(_rewordings(partial(gettext_in, language=lang))[0])]
+
+
+def _said_as(ours: str, names: dict[str, str]) -> Callable[[re.Match[str]], str]:
+    """The replacement of a match by ``ours``, its fields filled with what the match found and the
+    page's names (``names``: its sections, its choices)."""
+    return lambda found: ours.format(**names, **found.groupdict())
+
+
+def said_for_the_form(mapping: dict[str, Any], warnings: list[str], undecided: list[str]) -> tuple[list[str], list[str]]:
+    """The check's warnings and the draft's open questions as this app should say them. The draft
+    and the check tell a mapping file's author to write ``consent_defaults`` in YAML; here the form
+    has a section for it. And the draft's questions were asked when the export was added: pooling
+    consent set in the form since is no longer an open question."""
+    in_yaml = {gettext_in(m, each) for m in (POOLING_UNDECIDED, POOLING_UNSET) for each in LANGUAGES}
+    decided = "pooling" in (mapping.get("consent_defaults") or {}) or "consent_pooling" in (mapping.get("columns") or {})
+    in_form = _("Nothing in this export says whether your patrons agreed to pooling: until you choose "
+                "\"given\" for pooling in the consent section below, with its basis (if your terms of "
+                "sale say so), none of them counts in the cooperative's pooled figures.")
+    warned = [in_form if w in in_yaml else in_the_apps_words(w) for w in warnings]
+    asked = [in_form if u in in_yaml else in_the_apps_words(u) for u in undecided if not (decided and u in in_yaml)]
+    return warned, [u for u in asked if u not in warned]

@@ -1,0 +1,154 @@
+"""An export's page of the member app, as data: what the check and the preview say, the draft's
+questions and guesses in the reader's language, and the mapping form, what needs a decision first.
+
+The form asks first what the member must decide — the fields the draft guessed, could not find or
+that the page's sentences name, the values the preview could not read, the ticket statuses and the
+kinds of rows it does not know, the consents — and folds what the draft read without a doubt into
+closed sections (every field still sent with the form)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from culturecoop.analytics import wording
+from culturecoop.errors import UserError
+from culturecoop.i18n import LANGUAGES, _, current_language, gettext_in
+from culturecoop.ingest.draft import ATTENDEE_LIST
+from culturecoop.ingest.profile import MappingIncompleteError, MappingInvalidError
+from culturecoop.ingest.quarantine import DEFAULT_MAX_REJECT_SHARE
+from culturecoop.ingest.sniff import Sample
+from culturecoop.ingest.validate import FIELD_OF_RULE
+from culturecoop.ingest.words import QUARANTINE_ANYWAY, TICKET_STATUSES
+from culturecoop.memberapp import form as mapping_form
+from culturecoop.memberapp.advice import said, said_for_the_form
+from culturecoop.memberapp.value_words import (
+    LINE_KIND_WORDS,
+    REASONS_IN_FORM,
+    line_kind_rows,
+    status_rows,
+)
+from culturecoop.memberapp.workspace import Export, Workspace
+
+
+def export_context(workspace: Workspace, export: Export, lang: str, *, error: str | None = None,
+                   notice: str | None = None, typed: dict[str, Any] | None = None, typed_yaml: str | None = None,
+                   ticked: bool = False) -> dict[str, Any]:
+    """The page's data (``templates/export.html``); ``typed`` (the form as sent) or ``typed_yaml``
+    (the YAML box as sent) fill the form when what was sent was refused, so that nothing typed is
+    lost to the error, with every section of the form open; ``ticked``: the box that sets rows aside
+    anyway, as it was sent."""
+    mapping = export.mapping()
+    check, check_error, preview, incomplete, misread = None, None, [], None, None
+    fields = mapping_form.field_rows(mapping)
+    shown = typed if typed is not None else mapping
+    sample = workspace.sample(export)
+    header, sample_rows = (sample.header, sample.rows) if sample is not None else ([], [])
+    try:
+        preview = mapping_form.preview_cells(workspace.preview(export), [f.name for f in fields if f.read], lang)
+        # Once a package was prepared with the box ticked, the check reads the export as it was
+        # prepared: not a red « nothing was written » above the package that was.
+        check = workspace.check(export, float(export.state.get("max_reject_share") or DEFAULT_MAX_REJECT_SHARE)
+                                if export.package_is_current else DEFAULT_MAX_REJECT_SHARE)
+    except MappingIncompleteError as exc:
+        # Nothing can be prepared: the sentence says what to choose or what to export instead.
+        check_error, incomplete = exc.message, exc
+    except UserError as exc:
+        misread = None if isinstance(exc, MappingInvalidError) else settings_misread(sample, mapping)
+        check_error = misread or said(exc)
+    drafted_undecided, decisions = workspace.drafted_in(export, lang)
+    warnings, undecided = said_for_the_form(mapping, check.warnings if check else [], drafted_undecided)
+    if incomplete is not None and incomplete.kind == "attendee_list":
+        # The check's sentence already says what to export instead: not twice.
+        undecided = [u for u in undecided if u not in {gettext_in(ATTENDEE_LIST, each) for each in LANGUAGES}]
+    # A guess an open question above already asks about (it names the same field) is not said twice.
+    guessed = [g for g in mapping_form.guesses(decisions, mapping)
+               if not any(_("“{label}”").format(label=g.about) in u for u in undecided)]
+    if error == check_error:  # the check below already says it, where the reader looks for it
+        error = None
+    form_fields = mapping_form.field_rows(shown)
+    read = {f.name for f in form_fields if f.read}
+    unread = {name for row in preview for name, cell in row["cells"].items() if cell.unread}
+    for rule in (check.rejects_by_reason if check else {}):
+        field = FIELD_OF_RULE.get(rule, "")
+        unread.add("total_price" if field == "unit_price" and field not in read and "total_price" in read else field)
+    said_texts = [*undecided, *warnings, check_error or "", error or ""]
+    decide = mapping_form.to_decide(form_fields, {g.field for g in guessed if g.field}, said_texts, unread)
+    statuses, kinds = status_rows(shown, header, sample_rows), line_kind_rows(shown, header, sample_rows)
+    settings_shown = mapping_form.settings_for(export.source)
+    # A setting a sentence names (by its mapping key, in brackets) is one to look at, as a guessed one.
+    guessed_settings = {g.setting for g in guessed if g.setting} | {
+        key for key in settings_shown for text in said_texts if f"({key})" in text}
+    refused = typed is not None or typed_yaml is not None
+    return {
+        "export": export, "mapping": shown, "error": error,
+        "mapping_text": typed_yaml if typed_yaml is not None else export.mapping_text(), "yaml_open": typed_yaml is not None,
+        "notice": notice, "check": check, "check_error": check_error, "preview": preview,
+        "warnings": warnings, "undecided": undecided,
+        "fields": fields, "columns": [c for c in header if c],
+        "decide_fields": [f for f in form_fields if f.name in decide],
+        "other_fields": [f for f in form_fields if f.name not in decide],
+        "fields_open": refused,
+        # A list is asked first when a word of it is unknown, or when a sentence above points to it.
+        "statuses": statuses, "statuses_to_decide": any(not w.chosen and not w.default for w in statuses) or any(
+            _("What the ticket statuses mean") in text for text in said_texts),
+        "status_words": {k: gettext_in(v, lang) for k, v in TICKET_STATUSES.items()},
+        "line_kinds": kinds, "line_kinds_to_decide": any(not w.chosen and not w.default for w in kinds) or any(
+            _("What each row sold") in text for text in said_texts),
+        "line_kind_words": {k: gettext_in(v, lang) for k, v in LINE_KIND_WORDS.items()},
+        "reasons_said": REASONS_IN_FORM,
+        "settings": mapping_form.settings_of(shown), "consent": mapping_form.consent_of(shown),
+        "choices": mapping_form.CHOICES, "one_value_fields": mapping_form.ONE_VALUE_FIELDS,
+        "choice_labels": mapping_form.choice_labels(), "setting_labels": mapping_form.setting_labels(),
+        "keep": mapping_form.KEEP, "summary": export.state.get("summary"),
+        "sent": export.state.get("sent"),
+        "package": export.package, "package_is_current": export.package_is_current,
+        "can_prepare": incomplete is None, "quarantine_anyway": QUARANTINE_ANYWAY, "quarantine_ticked": ticked,
+        "settings_shown": settings_shown,
+        "settings_open": refused or bool(guessed_settings & settings_shown) or misread is not None,
+        "guesses": guessed, "guessed_fields": {g.field for g in guessed if g.field},
+        "guessed_settings": guessed_settings,
+    }
+
+
+def settings_misread(sample: Sample | None, mapping: dict[str, Any]) -> str | None:
+    """Why the export cannot be read, when a setting of the form is not what the file is written with
+    (its encoding, its column separator, the lines above its column names): said with the form's
+    words and the value to choose, instead of the reader's advice to edit a mapping file."""
+    if sample is None:
+        return None
+    found = sample.settings
+    names = mapping_form.setting_labels()
+    encodings = mapping_form.choice_labels()["encoding"]
+    separators = {",": _("a comma (,)"), ";": _("a semicolon (;)"), "\t": _("a tab"), "|": _("a vertical bar (|)")}
+
+    def worded(key: str, value: Any) -> str:
+        if key == "encoding":
+            return encodings.get(str(value), str(value))
+        if key == "delimiter":
+            return separators.get(str(value), f"« {value} »" if current_language() == "fr" else f"“{value}”")
+        return wording.number(int(value), current_language())
+
+    said_wrong = []
+    for key in ("encoding", "delimiter", "skip_lines"):
+        if key not in found:
+            continue
+        chosen, written = mapping.get(key, 0 if key == "skip_lines" else None), found[key]
+        if key == "encoding" and {str(chosen), str(written)} <= {"utf-8", "utf-8-sig"}:
+            continue  # the same text, with or without its signature
+        if key == "skip_lines" and str(chosen).isdigit():
+            chosen = int(str(chosen))
+        if chosen is None or chosen == written:
+            continue
+        if key == "skip_lines":
+            said_wrong.append(_("“{setting}” is {chosen}, but this file has {found}: write {found}.").format(
+                setting=names[key][0], chosen=worded(key, chosen) if isinstance(chosen, int) else str(chosen),
+                found=worded(key, written)))
+        else:
+            said_wrong.append(_("“{setting}” is {chosen}, but this file is written with {found}: choose {found}.").format(
+                setting=names[key][0], chosen=worded(key, chosen), found=worded(key, written)))
+    if not said_wrong:
+        return None
+    return " ".join([_("This export cannot be read with the settings of the form below."), *said_wrong,
+                     _("Then apply and check again.")])
+
+

@@ -31,7 +31,16 @@ def decide_labels(builder: DraftBuilder) -> None:
         known, unknown = decide.classify_labels(status, vocab.classify_status, TICKET_STATUSES)
         unknown = _paid_or_not(builder, status, known, unknown)
         partial = [label for label in unknown if vocab.is_partial(label)]
-        if partial:
+        refunded = builder.mapped("refunded_amount")
+        if partial and refunded is not None:
+            # The amount given back is read beside the price: the part refunded comes off it.
+            unknown = [label for label in unknown if label not in partial]
+            known.update(dict.fromkeys(partial, "sold"))
+            builder.note("status_values", None, plural(
+                len(partial), "{labels} says a refund was partial: a sale, at its price less what {column} gives back",
+                "{labels} say a refund was partial: sales, at their price less what {column} gives back").format(
+                labels=", ".join(f"« {label} »" for label in partial[:8]), column=refunded.name))
+        elif partial:
             # Part of an order or of its price given back: the seats were used, as a rule. A sale,
             # and the member is told: read as a refund, the whole order left the figures.
             unknown = [label for label in unknown if label not in partial]

@@ -2,7 +2,8 @@
 
 Ticket Tailor, Zeffy, WooCommerce and French box offices write « Montant remboursé », "Refunded Amount",
 "Order Refund Amount" beside the price: the draft reads it (``draft_refunds``), ``prepare`` takes it off
-the row's price or spreads an order's over its lines (``refunded_amounts``), and says what it did.
+the row's price or spreads an order's over its lines (``refunded_amounts``), and says what it did. What
+is still owed ("Amount due", « Montant dû ») is never read as a price.
 """
 
 from __future__ import annotations
@@ -172,6 +173,30 @@ def test_an_orders_refunded_amount_repeated_on_its_lines_is_the_orders(tmp_path:
     assert "refunded_amount" not in mapping["columns"]
     assert any(s.startswith("Refunded gives back more than the price read on some rows (46.00 for 40.00 paid)")
                for s in undecided), undecided
+
+
+OWED = ["Montant dû", "Amount due", "Balance due", "Reste à payer", "Outstanding"]
+
+
+def _sales(*amounts: str) -> list[list[str]]:
+    return [[f"A{100 + i}", f"2026-03-{1 + i % 28:02d} 10:00", "Nuit du jazz", f"p{i}@example.ca", *amounts]
+            for i in range(30)]
+
+
+def test_what_is_still_owed_gives_way_to_the_amount_paid(tmp_path: Path) -> None:
+    """« Montant dû » before « Montant »: both said « montant », and the first was read as the price."""
+    mapping, _undecided, _text = _draft(tmp_path, ["Order #", "Order Date", "Event", "Email", *OWED, "Montant"],
+                                        _sales(*["10.00"] * len(OWED), "30.00"))
+    assert mapping["columns"].get("unit_price") == "Montant", mapping["columns"]
+
+
+@pytest.mark.parametrize("header", OWED)
+def test_what_is_still_owed_is_never_the_price(header: str, tmp_path: Path) -> None:
+    """Alone beside the sale, a column of what is still owed is no ticket's price: the draft finds none, and
+    says it left that column out."""
+    mapping, undecided, _text = _draft(tmp_path, ["Order #", "Order Date", "Event", "Email", header], _sales("12.00"))
+    assert "unit_price" not in mapping["columns"] and "total_price" not in mapping["columns"], mapping["columns"]
+    assert f"« {header} » say what is still owed, not what was paid" in " ".join(undecided), undecided
 
 
 def test_an_amount_too_large_once_scaled_is_set_aside_not_a_crash(tmp_path: Path) -> None:

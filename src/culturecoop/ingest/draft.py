@@ -43,7 +43,7 @@ from culturecoop.ingest.draft_people import (
     leave_out_sellers_addresses,
 )
 from culturecoop.ingest.draft_preview import raw_preview
-from culturecoop.ingest.draft_refunds import choose_refunded_amount
+from culturecoop.ingest.draft_refunds import choose_refunded_amount, owed_left_out
 from culturecoop.ingest.draft_yaml import SETTING_ORDER, render
 from culturecoop.ingest.profile import CANONICAL_FIELDS
 from culturecoop.ingest.shapes import profile_columns
@@ -180,6 +180,7 @@ def _sale_fields_missing(builder: DraftBuilder) -> None:
                                    "holds it; if the export has none, export your ticketing's orders report "
                                    "(it gives each ticket's price) and start again from it.").format(
             field=named("unit_price")))
+        owed_left_out(builder)
 
 
 def _date_column_specs(builder: DraftBuilder) -> dict[str, Any]:

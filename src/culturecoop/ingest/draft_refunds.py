@@ -1,4 +1,4 @@
-"""Money given back, in a column beside the amount paid: what a draft makes of it.
+"""Money given back, or still owed, in a column beside the amount paid: what a draft makes of it.
 
 A column headed as a refund's amount ("Refunded Amount", "Amount Refunded", « Montant remboursé »,
 "Refund amount", "Order Refund Amount", « Remboursements ») whose values are amounts is read as
@@ -7,6 +7,9 @@ A column headed as a refund's amount ("Refunded Amount", "Amount Refunded", « M
 on their first line only; else each row's own. It is left out, and the member told why, when on a row of
 the sample it gives back more than the price read (a refund counted with taxes, fees or shipping the price
 leaves out): read, it would set those rows aside.
+
+A column of what is still owed ("Amount due", « Montant dû », « Reste à payer », "Outstanding") is never
+the price (``vocabulary.OWED_WORDS``); the draft says it left it out when it found no price beside it.
 """
 
 from __future__ import annotations
@@ -156,3 +159,13 @@ def _status(label: str | None) -> str | None:
         return None
     return "sold" if vocab.is_partial(label) else vocab.classify_status(label)
 
+
+def owed_left_out(builder: DraftBuilder) -> None:
+    """Where no price was found, the columns of what is still owed the draft left out, said (their amounts are
+    no price)."""
+    owed = [c.name for c in builder.columns if c.index not in builder.used and c.values
+            and set(vocab.tokens(c.name)) & vocab.OWED_WORDS and c.share("amount") >= 0.9]
+    if owed:
+        builder.undecided.append(_("{columns} say what is still owed, not what was paid: the draft leaves them out "
+                                   "of {field}.").format(columns=", ".join(f"« {name} »" for name in owed),
+                                                         field=named("unit_price")))

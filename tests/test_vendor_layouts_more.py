@@ -69,10 +69,11 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, str], dict[str, Any], int, int,
     "cinema-entrees.csv": ({"patron_id": "Carte fidélité", "channel": "Lieu de vente"}, {}, {}, 43, 2, "161.60"),
     "etat-ventes-reseaux.csv": ({"quantity": "Nbre", "unit_price": "Prix unitaire", "channel": "Réseau"}, {}, {}, 42, 0,
                                 "2341.00"),
-    # Archtics writes its statuses as codes the draft leaves to the member: A(ctive), R(eturned).
-    "ticketmaster-archtics-tickets.csv": ({"channel": "sell_location", "total_price": "paid_amount", "quantity": "num_seats"},
-                                          {"venue": "sell_location"}, {"status_values": {"A": "sold", "R": "refunded"}},
-                                          40, 0, "7801.00"),
+    # Archtics writes its statuses as one-letter codes, read as Archtics means them: A(ctive), R(eturned); its
+    # ``owed_amount`` (what is still owed) is no price.
+    "ticketmaster-archtics-tickets.csv": ({"channel": "sell_location", "total_price": "paid_amount", "quantity": "num_seats",
+                                           "status": "ticket_status"},
+                                          {"venue": "sell_location", "total_price": "owed_amount"}, {}, 40, 0, "7801.00"),
 }
 
 

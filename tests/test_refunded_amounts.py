@@ -120,8 +120,12 @@ def test_refunded_amount_per_is_order_or_row() -> None:
     with pytest.raises(UserError, match="refunded_amount_per must be order"):
         parse_profile(yaml.safe_dump({"columns": LINE_COLUMNS, "refunded_amount_per": "ticket"}), source="m.yaml")
     by_ticket = {**{k: v for k, v in LINE_COLUMNS.items() if k != "order_id"}, "ticket_id": "Order Number"}
-    with pytest.raises(UserError, match="spreads an order's refunded amount over its lines"):
+    with pytest.raises(UserError, match="choose a column for “Order number” \\(order_id\\), or no column for"):
         parse_profile(yaml.safe_dump({"columns": by_ticket, "refunded_amount_per": "order"}), source="m.yaml")
+    # The member app's form chose no column for the refunded amount: the setting has nothing to share, and is no error.
+    del by_ticket["refunded_amount"]
+    assert not parse_profile(yaml.safe_dump({"columns": by_ticket, "refunded_amount_per": "order"}),
+                             source="m.yaml").refunded_per_order
 
 
 def _draft(tmp_path: Path, header: list[str], rows: list[list[str]]) -> tuple[dict[str, Any], list[str], str]:

@@ -651,11 +651,12 @@ def _refunded_per(data: dict[str, Any], columns: dict[str, ColumnSpec], source: 
     if per not in ("order", "row"):
         raise _invalid(source, _("refunded_amount_per must be order (the refunded amount is the whole order's) or "
                                  "row (each row's own)"))
-    if per == "order" and ("refunded_amount" not in columns or "order_id" not in columns):
-        raise _invalid(source, _("refunded_amount_per: order spreads an order's refunded amount over its lines: "
-                                 "choose columns for {refunded} and {order}, or remove it").format(
+    # Without a refunded amount there is nothing to share (the member app's form drops the column, not the key).
+    if per == "order" and "refunded_amount" in columns and "order_id" not in columns:
+        raise _invalid(source, _("refunded_amount_per: order shares an order's refunded amount among its lines: "
+                                 "choose a column for {order}, or no column for {refunded}").format(
                                      refunded=_named("refunded_amount"), order=_named("order_id")))
-    return per == "order"
+    return per == "order" and "refunded_amount" in columns
 
 
 def _consent(data: dict[str, Any], source: str) -> tuple[dict[str, bool], str | None]:

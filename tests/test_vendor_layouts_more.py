@@ -55,22 +55,25 @@ PERSONAL: dict[str, tuple[str, str, tuple[str, ...]]] = {
 # file -> (columns the draft must map as given, columns it must not map, the member's own edit of the
 # mapping, rows accepted, rows rejected, the patrons' tickets' worth: unit price × quantity, every status).
 CASES: dict[str, tuple[dict[str, Any], dict[str, str], dict[str, Any], int, int, str]] = {
-    # The total over the quantity, every sale at its price: $3,080.00, not $425.00 of refunds.
-    "zeffy-payments-en.csv": ({"total_price": "Total Amount", "quantity": "Quantity"}, {"unit_price": "Refunded Amount"},
-                              {}, 40, 0, "3080.00"),
-    # 4 box-office orders with a name and no e-mail nor phone: nothing to identify them by.
-    "tickettailor-orders.csv": ({"consent_marketing": "Opted in to marketing", "quantity": "Tickets"}, {}, {}, 38, 4,
-                                "1360.06"),
+    # The total over the quantity, not $425.00 of refunds: every sale at its price ($3,080.00) less the $75.00
+    # given back on the one « Partially refunded » (3 × $75.00, now 3 × $50.00), read as its refunded amount.
+    "zeffy-payments-en.csv": ({"total_price": "Total Amount", "quantity": "Quantity", "refunded_amount": "Refunded Amount"},
+                              {"unit_price": "Refunded Amount"}, {}, 40, 0, "3005.00"),
+    # 4 box-office orders with a name and no e-mail nor phone: nothing to identify them by. Two orders of
+    # 4 × £15.00 « Partially refunded » £15.00 each: 4 × £11.25 (1360.06 before, £30.00 more).
+    "tickettailor-orders.csv": ({"consent_marketing": "Opted in to marketing", "quantity": "Tickets",
+                                 "refunded_amount": "Refunded amount"}, {}, {}, 38, 4, "1330.06"),
     "theatre-box-office-bookings.csv": ({"purchased_at": "Booked at", "channel": "Sales Location"},
                                         {"venue": "Sales Location"}, {}, 44, 0, "1143.50"),
     # 24 admissions at the till naming nobody; one refund at the till naming nobody is set aside.
     "cinema-entrees.csv": ({"patron_id": "Carte fidélité", "channel": "Lieu de vente"}, {}, {}, 43, 2, "161.60"),
     "etat-ventes-reseaux.csv": ({"quantity": "Nbre", "unit_price": "Prix unitaire", "channel": "Réseau"}, {}, {}, 42, 0,
                                 "2341.00"),
-    # Archtics writes its statuses as codes the draft leaves to the member: A(ctive), R(eturned).
-    "ticketmaster-archtics-tickets.csv": ({"channel": "sell_location", "total_price": "paid_amount", "quantity": "num_seats"},
-                                          {"venue": "sell_location"}, {"status_values": {"A": "sold", "R": "refunded"}},
-                                          40, 0, "7801.00"),
+    # Archtics writes its statuses as one-letter codes, read as Archtics means them: A(ctive), R(eturned); its
+    # ``owed_amount`` (what is still owed) is no price.
+    "ticketmaster-archtics-tickets.csv": ({"channel": "sell_location", "total_price": "paid_amount", "quantity": "num_seats",
+                                           "status": "ticket_status"},
+                                          {"venue": "sell_location", "total_price": "owed_amount"}, {}, 40, 0, "7801.00"),
 }
 
 

@@ -20,6 +20,7 @@ from culturecoop.cli.prepare_cmd import (
     package_rows,
     print_consent,
     print_names_withheld,
+    print_refunded_amounts,
     print_titles_trimmed,
 )
 from culturecoop.errors import UserError
@@ -229,6 +230,7 @@ def _print_check(summary: PrepareSummary, rows: list[dict[str, Any]]) -> None:
                               "One refund row would be applied to the sale it refunds.",
                               "{n} refund rows would be applied to the sales they refund."))
     _print_partial_refunds(summary)
+    print_refunded_amounts(summary, would=True)
     if summary.unnamed_sales:
         console.print(counted(
             summary.unnamed_sales,

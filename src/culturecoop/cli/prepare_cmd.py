@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import typer
@@ -69,6 +70,55 @@ def _print_partial_refunds(summary: PrepareSummary) -> None:
             "refunded ticket of its own.",
             "{n} refund rows match no sale of the export (sales made before the period it covers?): each is a "
             "refunded ticket of its own."))
+
+
+def print_refunded_amounts(summary: PrepareSummary, *, would: bool = False) -> None:
+    """What the column of refunded amounts beside the amounts paid did (``ingest.refunded_amounts``): the
+    tickets refunded in part and the money given back on them, those refunded in whole, those rejected for
+    a refund larger than what they paid (``would``: said by ``mapping check``, which writes nothing)."""
+    from culturecoop.analytics.wording import money
+
+    done, language = summary.refunded_amounts, current_language()
+    if done.tickets_in_part:
+        given = " + ".join(money(Decimal(amount), language, currency) for currency, amount in done.given_back.items())
+        if would:
+            said = counted(done.tickets_in_part,
+                           "One ticket would be refunded in part, {amount} given back: it would stay sold, at its "
+                           "price less the part refunded.",
+                           "{n} tickets would be refunded in part, {amount} given back: they would stay sold, each "
+                           "at its price less its part of the refund.")
+        else:
+            said = counted(done.tickets_in_part,
+                           "One ticket refunded in part, {amount} given back: it stays sold, at its price less the "
+                           "part refunded.",
+                           "{n} tickets refunded in part, {amount} given back: they stay sold, each at its price less "
+                           "its part of the refund.")
+        console.print(said.format(amount=given), highlight=False)
+    if done.tickets_in_whole and would:
+        console.print(counted(done.tickets_in_whole,
+                              "One ticket sold would be refunded in whole, as its refunded amount says: it would be "
+                              "counted as refunded.",
+                              "{n} tickets sold would be refunded in whole, as their refunded amounts say: they would "
+                              "be counted as refunded."), highlight=False)
+    elif done.tickets_in_whole:
+        console.print(counted(done.tickets_in_whole,
+                              "One ticket sold was refunded in whole, as its refunded amount says: it is counted as "
+                              "refunded.",
+                              "{n} tickets sold were refunded in whole, as their refunded amounts say: they are "
+                              "counted as refunded."), highlight=False)
+    exceeding = summary.rejects_by_reason.get("refund_exceeds_paid", 0)
+    if exceeding and would:
+        console.print(counted(exceeding,
+                              "One row gives a refunded amount larger than what it (or its order) paid: it would be "
+                              "rejected with its line.",
+                              "{n} rows give a refunded amount larger than what they (or their orders) paid: they "
+                              "would be rejected with their lines."), highlight=False)
+    elif exceeding:
+        console.print(counted(exceeding,
+                              "One row gives a refunded amount larger than what it (or its order) paid: it was "
+                              "rejected with its line (see the rejects file).",
+                              "{n} rows give a refunded amount larger than what they (or their orders) paid: they "
+                              "were rejected with their lines (see the rejects file)."), highlight=False)
 
 
 def print_titles_trimmed(summary: PrepareSummary, *, would: bool = False) -> None:
@@ -189,6 +239,7 @@ def _print_summary(summary: PrepareSummary) -> None:
             "One refund row was applied to the ticket it refunds (now marked refunded).",
             "{n} refund rows were applied to the tickets they refund (now marked refunded)."))
     _print_partial_refunds(summary)
+    print_refunded_amounts(summary)
     if summary.unnamed_sales:
         console.print(counted(
             summary.unnamed_sales, "One sale naming nobody (a door or cash sale) was counted as an admission of "

@@ -43,6 +43,7 @@ from culturecoop.ingest.draft_people import (
     leave_out_sellers_addresses,
 )
 from culturecoop.ingest.draft_preview import raw_preview
+from culturecoop.ingest.draft_refunds import choose_refunded_amount, owed_left_out
 from culturecoop.ingest.draft_yaml import SETTING_ORDER, render
 from culturecoop.ingest.profile import CANONICAL_FIELDS
 from culturecoop.ingest.shapes import profile_columns
@@ -137,6 +138,7 @@ def _run(builder: DraftBuilder) -> None:
     say_blank_prices(builder)
     _dates(builder)
     _amounts_and_place(builder)
+    choose_refunded_amount(builder)
     decide_labels(builder)
     _consent(builder)
     _marketing_scope(builder)
@@ -144,7 +146,9 @@ def _run(builder: DraftBuilder) -> None:
 
 def _single_fields(builder: DraftBuilder) -> None:
     # ``line_kind`` is read from its header and its values together (``choose_line_kind``), never a header alone.
-    wanted = [f for f in CANONICAL_FIELDS if f not in PERSON_FIELDS and f not in ("event_id", "patron_id", "line_kind")]
+    # ``refunded_amount`` too, beside the price only (``choose_refunded_amount``).
+    wanted = [f for f in CANONICAL_FIELDS
+              if f not in PERSON_FIELDS and f not in ("event_id", "patron_id", "line_kind", "refunded_amount")]
     candidates = sorted(
         ((column_score(f, c), f, c) for f in (*wanted, "event_id", "patron_id") for c in builder.columns
          if c.index not in builder.used),
@@ -176,6 +180,7 @@ def _sale_fields_missing(builder: DraftBuilder) -> None:
                                    "holds it; if the export has none, export your ticketing's orders report "
                                    "(it gives each ticket's price) and start again from it.").format(
             field=named("unit_price")))
+        owed_left_out(builder)
 
 
 def _date_column_specs(builder: DraftBuilder) -> dict[str, Any]:

@@ -27,11 +27,20 @@ def decide_labels(builder: DraftBuilder) -> None:
     status = builder.mapped("status")
     if status is None:
         _status_flag(builder)
-    elif not _order_status_letters(builder, status):
+    elif not _order_status_letters(builder, status) and not _status_letters(builder, status):
         known, unknown = decide.classify_labels(status, vocab.classify_status, TICKET_STATUSES)
         unknown = _paid_or_not(builder, status, known, unknown)
         partial = [label for label in unknown if vocab.is_partial(label)]
-        if partial:
+        refunded = builder.mapped("refunded_amount")
+        if partial and refunded is not None:
+            # The amount given back is read beside the price: the part refunded comes off it.
+            unknown = [label for label in unknown if label not in partial]
+            known.update(dict.fromkeys(partial, "sold"))
+            builder.note("status_values", None, plural(
+                len(partial), "{labels} says a refund was partial: a sale, at its price less what {column} gives back",
+                "{labels} say a refund was partial: sales, at their price less what {column} gives back").format(
+                labels=", ".join(f"« {label} »" for label in partial[:8]), column=refunded.name))
+        elif partial:
             # Part of an order or of its price given back: the seats were used, as a rule. A sale,
             # and the member is told: read as a refund, the whole order left the figures.
             unknown = [label for label in unknown if label not in partial]
@@ -153,6 +162,46 @@ def _reimbursed_bookings(builder: DraftBuilder, status: Column, known: dict[str,
                                           "you for a used booking, a sale (a booking the young person cancels "
                                           "says « annulé »)").format(column=status.name, labels=", ".join(
                                               f"« {label} »" for label in paid)))
+
+
+def _status_letter_sets() -> tuple[tuple[dict[str, str], str, str], ...]:
+    """Ticket statuses in one capital letter, as vendors write them in English exports: the letters, what each
+    means, the letter of a sale (most of the rows hold it), and what the draft says of them."""
+    return (
+        # Ticketmaster Archtics' ``ticket_status``: A an active ticket, R one returned.
+        ({"A": "sold", "R": "refunded"}, "A",
+         _("one-letter ticket statuses as Ticketmaster Archtics writes them: A active (sold), R returned "
+           "(refunded)")),
+        # Sold, returned, void.
+        ({"S": "sold", "R": "refunded", "V": "cancelled"}, "S",
+         _("one-letter ticket statuses: S sold, R returned (refunded), V void (cancelled)")),
+    )
+
+
+def _status_letters(builder: DraftBuilder, status: Column) -> bool:
+    """Ticket statuses written as single letters. In an English export whose header names a status, a known
+    vendor's set (``_status_letter_sets``) whose sale letter holds most of the rows is read so, marked to check;
+    any other single letters (« V », « A », « R » may be vendu, annulé, remboursé in French, or void, active,
+    returned; R reserved as often as returned) are left to the member, who knows them. Returns whether the
+    statuses were letters."""
+    values = [v.strip() for v in status.values if v and v.strip()]
+    letters = set(values)
+    if not values or not all(len(v) == 1 and v.isalpha() and vocab.classify_boolean(v) is None for v in letters):
+        return False  # « O », « N » in a « Payé » column say yes and no (``_paid_or_not``)
+    for meaning, sale, why in _status_letter_sets():
+        if (builder.language == "en" and vocab.header_score("status", status.name) >= 0.5
+                and {v.upper() for v in letters} <= set(meaning) and 2 * sum(v.upper() == sale for v in values)
+                > len(values)):
+            known = {v: meaning[v.upper()] for v in sorted(letters)}
+            builder.settings["status_values"] = known
+            builder.note("status_values", known, why, check=True)
+            return True
+    builder.settings["status_values"] = {}
+    builder.undecided.append(_("The ticket statuses are single letters ({labels}), which the draft cannot read for "
+                               "sure (V may be vendu or void, A active or annulé, R returned or reserved): in the "
+                               "mapping's YAML, write what each stands for under `status_values`: sold, refunded, "
+                               "cancelled or exchanged.").format(labels=", ".join(sorted(letters))))
+    return True
 
 
 def _order_status_letters(builder: DraftBuilder, status: Column) -> bool:

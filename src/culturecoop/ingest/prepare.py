@@ -28,6 +28,7 @@ from culturecoop.ingest.guard import check_member_words, scan_checked
 from culturecoop.ingest.package import MemberInfo
 from culturecoop.ingest.prepare_io import (
     PrepareSummary,
+    RefundedAmounts,
     StepCallback,
     check_destinations,
     connect,
@@ -99,6 +100,7 @@ class _Checked:
     unnamed: int  # sales naming nobody, accepted as admissions of their events (no ticket of their own)
     dates_dropped: dict[str, int]
     warnings: list[str]
+    refunded_amounts: RefundedAmounts
 
     @property
     def accepted(self) -> int:
@@ -163,7 +165,21 @@ def _check_all(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
             "feed, that some exports leave in fields; {n} in the file): each was removed, so a value is the "
             "characters around it.").format(line=info.control_line, n=count(info.control_count)))
     return _Checked(rows_in, rejected, by_reason, blank_lines, summary_lines, not_tickets, merged, reduced, split,
-                    unmatched, unnamed, dropped, warnings)
+                    unmatched, unnamed, dropped, warnings, _refunded_amounts(con))
+
+
+def _refunded_amounts(con: duckdb.DuckDBPyConnection) -> RefundedAmounts:
+    """What the refunded amounts read beside the amounts paid did (``ingest.refunded_amounts``), on the
+    lines accepted."""
+    rows = con.execute(
+        """SELECT s.outcome, s.currency, sum(s.seats)::BIGINT, sum(s.amount)
+        FROM refunded_share s JOIN checked c USING (line_no)
+        WHERE s.outcome IN ('whole', 'part') AND len(c.reasons) = 0
+        GROUP BY ALL ORDER BY 1, 2""").fetchall()
+    whole = sum(int(seats) for outcome, _currency, seats, _amount in rows if outcome == "whole")
+    part = sum(int(seats) for outcome, _currency, seats, _amount in rows if outcome == "part")
+    given = {str(currency): f"{amount:.2f}" for outcome, currency, _seats, amount in rows if outcome == "part"}
+    return RefundedAmounts(tickets_in_part=part, given_back=given, tickets_in_whole=whole)
 
 
 def prepare(
@@ -290,7 +306,8 @@ def check_export(source: Path, profile: Profile, *, today: date | None = None,
         rejects_by_reason=checked.by_reason, rows_per_table=per_table, blank_lines=checked.blank_lines,
         summary_lines=checked.summary_lines, not_tickets=checked.not_tickets, refunds_merged=checked.refunds_merged,
         unnamed_sales=checked.unnamed, refunds_reduced=checked.refunds_reduced, refunds_split=checked.refunds_split,
-        refunds_unmatched=checked.refunds_unmatched, values_dropped={**checked.dates_dropped, **events_dropped},
+        refunds_unmatched=checked.refunds_unmatched, refunded_amounts=checked.refunded_amounts,
+        values_dropped={**checked.dates_dropped, **events_dropped},
         genres_unmapped=unmapped, titles_trimmed=titles_trimmed, names_withheld=names_withheld,
         consent=consent,
         warnings=checked.warnings + consent_warnings(consent),
@@ -370,7 +387,8 @@ def _summary(source: Path, out: Path, rejects: Path, member_id: str, profile: Pr
         rows_per_table=per_table, blank_lines=checked.blank_lines, summary_lines=checked.summary_lines,
         not_tickets=checked.not_tickets, refunds_merged=checked.refunds_merged, unnamed_sales=checked.unnamed,
         refunds_reduced=checked.refunds_reduced, refunds_split=checked.refunds_split,
-        refunds_unmatched=checked.refunds_unmatched, values_dropped={**checked.dates_dropped, **parts.dropped},
+        refunds_unmatched=checked.refunds_unmatched, refunded_amounts=checked.refunded_amounts,
+        values_dropped={**checked.dates_dropped, **parts.dropped},
         genres_unmapped=parts.unmapped, titles_trimmed=parts.titles_trimmed, names_withheld=parts.names_withheld,
         consent=consent,
         warnings=checked.warnings + consent_warnings(consent), seconds=round(seconds, 3),
@@ -383,7 +401,8 @@ def _check(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile,
     read, blank lines, summary lines, rows that are no tickets)."""
     try:
         check_rows(con, info, profile, today)
-        settle_rows(con, info, numbered="ticket_id" not in profile.columns)
+        settle_rows(con, info, numbered="ticket_id" not in profile.columns,
+                    refunded="refunded_amount" in profile.columns, refunded_per_order=profile.refunded_per_order)
     except duckdb.Error as exc:
         error = translate_read_error(exc, info)
         if error is None:

@@ -34,6 +34,15 @@ StepCallback = Callable[[str], None]
 
 
 @dataclass
+class RefundedAmounts:
+    """What a column of refunded amounts beside the amounts paid did (``ingest.refunded_amounts``)."""
+
+    tickets_in_part: int = 0  # seats that stay sold at their price less the part refunded
+    given_back: dict[str, str] = field(default_factory=dict)  # currency -> the money given back on them ("30.00")
+    tickets_in_whole: int = 0  # seats sold that the amount refunded in whole: now refunded
+
+
+@dataclass
 class PrepareSummary:
     """What ``prepare`` did; ``rows_in == rows_accepted + rows_rejected`` always holds, and
     ``rows_per_table["ticket"] == rows_accepted - refunds_merged - unnamed_sales``."""
@@ -57,6 +66,7 @@ class PrepareSummary:
     refunds_reduced: int = 0  # of those, refunds of part of a ticket's amount: the ticket stays sold, for less
     refunds_split: int = 0  # refunds of some of a line's seats: each is those seats' refunded ticket
     refunds_unmatched: int = 0  # refunds matching no sale of the export: refunded tickets of their own
+    refunded_amounts: RefundedAmounts = field(default_factory=RefundedAmounts)
     unnamed_sales: int = 0  # rows naming nobody (door or cash sales): admissions of their events, no ticket
     values_dropped: dict[str, int] = field(default_factory=dict)
     genres_unmapped: dict[str, int] = field(default_factory=dict)

@@ -29,7 +29,8 @@ PROFILE_DIR = Path(__file__).parent / "profiles"
 
 # The canonical flat export: one row per ticket (the built-in profile ``canonical``).
 CANONICAL_FIELDS: tuple[str, ...] = (
-    "ticket_id", "order_id", "purchased_at", "status", "line_kind", "quantity", "unit_price", "total_price", "currency",
+    "ticket_id", "order_id", "purchased_at", "status", "line_kind", "quantity", "unit_price", "total_price",
+    "refunded_amount", "currency",
     "channel", "event_id", "event_title", "event_starts_at", "venue", "venue_postal_code",
     "genres", "artists", "capacity", "is_local", "event_language", "patron_id", "email",
     "phone", "first_name", "last_name", "full_name", "birth_date", "postal_code", "patron_language",
@@ -65,6 +66,7 @@ _KEYS = {
     "datetime_formats", "date_formats", "list_separator", "true_values", "false_values",
     "status_values", "line_kind_values", "channel_values", "language_values", "columns", "sheet", "sheets", "skip_lines",
     "currency", "timezone", "country", "amount_scale", "consent_defaults", "consent_basis", "blank_price",
+    "refunded_amount_per",
 }
 # The columns a workbook read sheet by sheet (``sheets: all``) adds to each row: its sheet's name, and
 # the title written above the sheet's header (« Cyrano – samedi 10 octobre 2026 »), for a mapping to
@@ -177,6 +179,9 @@ class Profile:
     # ``blank_price: 0``: a row whose price cell is empty is a seat given (a guest list's invitations,
     # press, artists' guests), not a row without a price.
     blank_price_free: bool = False
+    # ``refunded_amount_per: order``: the refunded amount is the whole order's (written on each of its lines, or
+    # on its first), spread over the order's tickets; otherwise each row's own (``ingest.refunded_amounts``).
+    refunded_per_order: bool = False
     consent_defaults: dict[str, bool] = field(default_factory=dict)
     consent_basis: str | None = None
     description: dict[str, str] = field(default_factory=dict)
@@ -493,6 +498,7 @@ def parse_profile(text: str, source: str) -> Profile:
         country=_country(data, source),
         amount_scale=_amount_scale(data, source),
         blank_price_free=_blank_price(data, source),
+        refunded_per_order=_refunded_per(data, columns, source),
         consent_defaults=defaults,
         consent_basis=basis,
         description={str(k): str(v) for k, v in description.items()} if isinstance(description, dict) else {},
@@ -637,6 +643,20 @@ def _blank_price(data: dict[str, Any], source: str) -> bool:
         raise _invalid(source, _("blank_price can only be 0 (a row with no price is a seat given); remove it to "
                                  "reject rows without a price"))
     return True
+
+
+def _refunded_per(data: dict[str, Any], columns: dict[str, ColumnSpec], source: str) -> bool:
+    """``refunded_amount_per``: ``order`` (the refunded amount is the order's) or ``row`` (the default)."""
+    per = str(data.get("refunded_amount_per", "row"))
+    if per not in ("order", "row"):
+        raise _invalid(source, _("refunded_amount_per must be order (the refunded amount is the whole order's) or "
+                                 "row (each row's own)"))
+    # Without a refunded amount there is nothing to share (the member app's form drops the column, not the key).
+    if per == "order" and "refunded_amount" in columns and "order_id" not in columns:
+        raise _invalid(source, _("refunded_amount_per: order shares an order's refunded amount among its lines: "
+                                 "choose a column for {order}, or no column for {refunded}").format(
+                                     refunded=_named("refunded_amount"), order=_named("order_id")))
+    return per == "order" and "refunded_amount" in columns
 
 
 def _consent(data: dict[str, Any], source: str) -> tuple[dict[str, bool], str | None]:

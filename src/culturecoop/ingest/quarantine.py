@@ -141,6 +141,13 @@ def _advice(rule: str, profile: Profile, examples: list[tuple[str, int]]) -> str
         return _("check that the column chosen for {quantity} holds each line's number of seats and the column "
                  "chosen for {price} its amount, on sales and refunds alike").format(
                      quantity=_named("quantity"), price=_named(amount_field(profile)))
+    if rule == "bad_refunded_amount":
+        return _("check the {decimal} and that the column chosen for {field} holds amounts, or choose no column for "
+                 "it").format(decimal=_setting("decimal"), field=_named("refunded_amount"))
+    if rule == "refund_exceeds_paid":
+        return _("check that the column chosen for {field} gives what was given back of each row's amount; if it is "
+                 "each order's, write `refunded_amount_per: order` in the mapping's YAML; if it counts taxes, fees or "
+                 "shipping the price leaves out, choose no column for it").format(field=_named("refunded_amount"))
     if rule == "malformed_line":
         return _("check the {delimiter}, the quote character (`quote`) and the {skip} if a title sits above the "
                  "column names").format(delimiter=_setting("delimiter"), skip=_setting("skip_lines"))

@@ -29,12 +29,17 @@ Run in this order by ``settle_rows``:
 5. **Sales naming nobody** (door or cash sales) that break no other rule are accepted as admissions
    of their events (``unnamed``), summed into ``unnamed_sale``; refund lines naming nobody stay set
    aside.
+6. **Refunded amounts** written in a column beside the amount paid (``refunded_amount``) come off the
+   row's price, or its order's lines' (``ingest.refunded_amounts``): a refund of everything the lines sold
+   makes them ``refunded``, of part of it keeps them ``sold`` at their price less their share, of more than
+   they paid rejects the lines that write it.
 """
 
 from __future__ import annotations
 
 import duckdb
 
+from culturecoop.ingest.refunded_amounts import apply_refunded_amounts
 from culturecoop.ingest.refunds import apply_refunds
 from culturecoop.ingest.shared_contacts import find_shared_contacts
 from culturecoop.ingest.source import SourceInfo
@@ -53,8 +58,10 @@ _TOTAL_CELL = ("(^|[,;\\t|\"])\\s*(((grand totals?|total general|totaux|totals?|
                "|page\\s+[0-9]+(\\s*(/|of|sur|de)\\s*[0-9]+)?)\\s*:?\\s*(\"|[,;\\t|]|$)")
 
 
-def settle_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, *, numbered: bool) -> None:
-    """Apply the four steps of the module's doc to ``checked``."""
+def settle_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, *, numbered: bool, refunded: bool = False,
+                refunded_per_order: bool = False) -> None:
+    """Apply the steps of the module's doc to ``checked`` (``refunded``: the mapping reads a refunded amount,
+    the order's when ``refunded_per_order``)."""
     _skip_summary_rows(con)
     _order_on_first_line(con)
     find_shared_contacts(con, info)
@@ -63,6 +70,7 @@ def settle_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, *, numbered: b
         _number_order_lines(con)
     mark_duplicates(con, info)
     accept_unnamed(con)
+    apply_refunded_amounts(con, info, mapped=refunded, per_order=refunded_per_order)
 
 
 def accept_unnamed(con: duckdb.DuckDBPyConnection) -> None:

@@ -62,6 +62,9 @@ RULES: dict[str, str] = {
     "duplicate_ticket": "ticket identifier already used by an accepted row on another line",
     "refund_exceeds_sale": "a refund row of more seats, or more money per seat, than is left of the sale it "
     "refunds (the same ticket, else a sale of its order and event)",
+    "bad_refunded_amount": "the refunded amount (refunded_amount) is written but is not an amount",
+    "refund_exceeds_paid": "the refunded amount (refunded_amount) is larger than what the row paid, or its order's "
+    "lines when it is the order's (refunded_amount_per: order)",
 }
 
 # The rule each canonical field's bad values fail (to show the values in advice).
@@ -69,7 +72,7 @@ FIELD_OF_RULE: dict[str, str] = {
     "bad_purchased_at": "purchased_at", "implausible_purchased_at": "purchased_at",
     "purchase_in_future": "purchased_at", "bad_price": "unit_price", "bad_quantity": "quantity",
     "bad_status": "status", "bad_line_kind": "line_kind", "bad_currency": "currency", "missing_ticket_id": "ticket_id",
-    "missing_patron_id": "patron_id", "missing_event_id": "event_id",
+    "missing_patron_id": "patron_id", "missing_event_id": "event_id", "bad_refunded_amount": "refunded_amount",
 }
 # Event times further ahead than this are not believed (left empty and counted).
 MAX_YEARS_AHEAD = 10
@@ -82,6 +85,16 @@ def amount_field(profile: Profile) -> str:
     """The field the amounts are read from: ``unit_price`` (one admission's), else ``total_price``
     (the whole row's, divided by its quantity)."""
     return "total_price" if "unit_price" not in profile.columns and "total_price" in profile.columns else "unit_price"
+
+
+def _amount_sql(column: str, profile: Profile) -> str:
+    """SQL: the amount written in ``column``, scaled: the cheap cast first, the general amount parser
+    only for what it cannot read."""
+    amount = (first_of(f"TRY_CAST(trim({column}) AS DECIMAL(18,4))", f"cc_amount({column}, $dec)")
+              if profile.decimal == "." else f"cc_amount({column}, $dec)")
+    if profile.amount_scale != 1:  # an amount too large once scaled is none (``bad_price``), not a crash
+        amount = f"TRY_CAST(CAST({amount} AS DECIMAL(38,4)) * CAST($scale AS DECIMAL(18,6)) AS DECIMAL(18,4))"
+    return amount
 
 
 def _types_sold_as_tickets(con: duckdb.DuckDBPyConnection, relation: tuple[str, dict[str, Any]],
@@ -196,12 +209,17 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
     # The cheap cast first; the general amount parser only for what it cannot read. An amount
     # of the whole row (``total_price``) is divided by the row's quantity further out.
     amount = amount_field(profile)
-    price = (first_of(f"TRY_CAST(trim({amount}) AS DECIMAL(18,4))", f"cc_amount({amount}, $dec)")
-             if profile.decimal == "." else f"cc_amount({amount}, $dec)")
-    if profile.amount_scale != 1:
-        price = f"CAST(({price}) * CAST($scale AS DECIMAL(18,6)) AS DECIMAL(18,4))"
+    price = _amount_sql(amount, profile)
     if profile.blank_price_free:  # a row with no price is a seat given
         price = f"CASE WHEN nullif(trim({amount}), '') IS NULL THEN 0::DECIMAL(18,4) ELSE {price} END"
+    # What was given back (``ingest.refunded_amounts``), negative or positive alike: a cell without a digit
+    # (empty, « - », "n/a") gives back nothing; one with digits that is no amount sets the row aside.
+    refunded, refunded_written, row_worth = "NULL::DECIMAL(18,4)", "false", "NULL::DECIMAL(18,4)"
+    if "refunded_amount" in profile.columns:
+        refunded_written = "regexp_matches(coalesce(refunded_amount, ''), '[0-9]')"
+        refunded = f"CASE WHEN {refunded_written} THEN abs({_amount_sql('refunded_amount', profile)}) END"
+        # The row's amount as the export writes it (a total before its division by the seats), to take refunds from.
+        row_worth = ("abs(price)" if amount == "total_price" else "abs(price) * quantity")
     # An export without a status column sells every ticket it lists.
     status = _lookup("coalesce(trim(status), '')", "status") if "status" in profile.columns else "'sold'"
     # What the row sold: a ticket, or something else (a donation, a membership, merchandise) that is
@@ -249,6 +267,7 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
         ("bad_status", "status IS NULL"),
         ("bad_line_kind", "line_kind IS NULL"),
         ("bad_currency", "NOT regexp_full_match(currency, '[A-Z]{3}')"),
+        ("bad_refunded_amount", "refunded_bad"),
     ]
     # Whether the line writes each field of a person, read once per field (``anonymous`` and
     # ``identity_fields`` both count them).
@@ -287,7 +306,8 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
         SELECT line_no, CASE WHEN len(reasons) > 0 THEN raw END AS raw,
                ticket_id, order_id, patron_id, event_id, purchased_at, starts_at, quantity,
                unit_price, currency, channel, CASE WHEN refund THEN 'refunded' ELSE status END AS status,
-               status_blank, birth_date, refund, false AS merged, false AS unnamed, false AS summary_row, not_ticket,
+               status_blank, birth_date, refund, refunded, row_worth, false AS merged, false AS unnamed,
+               false AS summary_row, not_ticket,
                starts_dropped, birth_dropped,
                starts_given, birth_given, purchased_blank, identity_fields, contact_email, contact_phone, name_key,
                reasons
@@ -299,7 +319,8 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
                        ELSE list_filter([{reason_list}], lambda r: r IS NOT NULL) END AS reasons
         FROM (SELECT *, NOT blank AND NOT malformed AND coalesce(line_kind = 'other', false) AS not_ticket FROM (
             SELECT line_no, raw, blank, malformed, ticket_id, order_id, patron_id, {start_named}, anonymous,
-                   purchased_at, quantity, currency, channel, status, status_blank, line_kind, price, starts_given,
+                   purchased_at, quantity, currency, channel, status, status_blank, line_kind, price, refunded,
+                   refunded_bad, row_worth, starts_given,
                    birth_given, purchased_blank, identity_fields, contact_email, contact_phone, name_key,
                    CASE WHEN abs(price) < 100000000 THEN CAST(abs(price) AS DECIMAL(10,2)) END AS unit_price,
                    price < 0 OR negative_quantity AS refund,
@@ -312,7 +333,9 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
             FROM (
                 SELECT * REPLACE ({fix_two_digit_year("purchased_at", "purchased_written")} AS purchased_at,
                                   {title_starts} AS starts_at,
-                                  CAST({fix_two_digit_year("birth_date", "birth_written")} AS DATE) AS birth_date{per_admission})
+                                  CAST({fix_two_digit_year("birth_date", "birth_written")} AS DATE) AS birth_date{per_admission}),
+                       TRY_CAST({row_worth} AS DECIMAL(18,4)) AS row_worth,
+                       refunded_written AND refunded IS NULL AS refunded_bad
                 FROM (
                     SELECT line_no, raw, blank, malformed,
                         nullif(trim(ticket_id), '') AS ticket_id, nullif(trim(order_id), '') AS order_id,
@@ -335,6 +358,7 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
                         {starts_given} AS starts_given,
                         CASE WHEN event_starts_at IS NOT NULL THEN {starts} END AS starts_at,{title_columns}
                         {price} AS price,
+                        {refunded} AS refunded, {refunded_written} AS refunded_written,
                         CASE WHEN quantity IS NULL THEN 1 ELSE cc_row_quantity(quantity) END AS quantity,
                         coalesce(starts_with(trim(quantity), '-'), false) AS negative_quantity,
                         upper({first_of("nullif(trim(currency), '')", f"cc_amount_currency({amount})", "$currency")}) AS currency,

@@ -54,10 +54,16 @@ def _token(word: str) -> str:
     return word
 
 
+# « dû » (owed) folds to « du », an article: read as "due" wherever the accent says it, and for a « du »
+# that ends a header (« Montant du », « Solde du »), which no article does.
+_OWED_DU = re.compile(r"(?i)(?<![^\W\d_])dû(?![^\W\d_])")
+
+
 def tokens(header: str) -> tuple[str, ...]:
     """The folded words of a header; camelCase and snake_case (orderDate, order_date) split too."""
-    split = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", header)
-    return tuple(_token(t) for t in fold(split).split())
+    split = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", _OWED_DU.sub(" due ", header))
+    words = tuple(_token(t) for t in fold(split).split())
+    return (*words[:-1], "due") if len(words) > 1 and words[-1] == "du" else words
 
 
 # Canonical field -> the ways vendors name it (folded; "no" stands for every "number" word).
@@ -276,10 +282,13 @@ HEADERS = {f: (*phrases, *more.HEADERS.get(f, ())) for f, phrases in HEADERS.ite
 
 # Words that, in a header, say the column is about something else (fees, counts, promo codes).
 # What was given back or is still owed ("Refunded Amount", "Amount Refunded", « Montant des remboursements »,
-# "Amount Owed", Archtics' ``owed_amount``, "Balance"): $0.00 on most rows, never what a ticket sold for.
+# "Amount Owed", Archtics' ``owed_amount``, "Balance", "Amount due", « Montant dû », « Reste à payer »): $0.00
+# on most rows, never what a ticket sold for.
+OWED_WORDS = frozenset({"owed", "owing", "outstanding", "balance", "solde", "due", "reste", "restant", "remaining",
+                        "unpaid", "impaye", "impayee", "impayes", "offen", "offener", "offene", "ausstehend",
+                        "restbetrag", "pendiente", "pendente", "dovuto", "residuo", "openstaand"})
 _NOT_PAID = frozenset({"refunded", "refunds", "remboursee", "rembourses", "remboursees", "remboursement",
-                       "remboursements", "reembolsado", "rimborsato", "erstattet", "erstattung", "owed", "owing",
-                       "outstanding", "balance", "solde"})
+                       "remboursements", "reembolsado", "rimborsato", "erstattet", "erstattung", *OWED_WORDS})
 EXCLUDE_WORDS: dict[str, frozenset[str]] = {
     # A tip (a till's "Tip amount", "Pourboire", "Trinkgeld") is given on top of the price, never it.
     "unit_price": frozenset({"fee", "fees", "frais", "tax", "taxe", "taxes", "tva", "commission", "promo",

@@ -43,6 +43,8 @@ REJECT_REASONS = {
     "impossible_birth_date": _("birth date in the future or before 1900"),
     "duplicate_ticket": _("ticket identifier already used on another line"),
     "refund_exceeds_sale": _("refund of more seats or more money than is left of the sale it refunds"),
+    "bad_refunded_amount": _("refunded amount not an amount"),
+    "refund_exceeds_paid": _("refunded amount larger than what the row (or its order) paid"),
     # A consent export's own rules (``ingest.consent_export.CONSENT_RULES``).
     "no_consent_value": _("no consent column of the row says yes or no"),
     "bad_consent_at": _("date of the consent change unreadable"),
@@ -65,6 +67,7 @@ FIELD_LABELS = {
     "status": _("Ticket status"), "line_kind": _("Ticket or other sale (donation, membership, shop)"),
     "quantity": _("Quantity"), "unit_price": _("Price of one ticket"),
     "total_price": _("Price of the whole row (divided by its quantity)"),
+    "refunded_amount": _("Amount refunded (of the row or of its order)"),
     "currency": _("Currency"), "channel": _("Sales channel"), "event_id": _("Event identifier"),
     "event_title": _("Event title"), "event_starts_at": _("Event date and time"), "venue": _("Venue"),
     "venue_postal_code": _("Venue postal code"), "genres": _("Genres"), "artists": _("Artists"),

@@ -1,0 +1,162 @@
+"""Money given back, read from a column beside the amount paid (``refunded_amount``; ``rows.settle_rows``, last).
+
+Ticket Tailor's "Refunded amount", Zeffy's "Refunded Amount", WooCommerce's "Order Refund Amount", « Montant
+remboursé »: $0.00 on most rows, the money given back on the others, written negative or positive. It
+is a row's own (``refunded_amount_per: row``, the default) or its order's (``refunded_amount_per: order``:
+written on each of the order's lines, or on its first only). For each row, or each order, the amount given
+back is first what its statuses already say: the amounts of its lines marked refunded or cancelled. What is
+left of it comes off the lines sold, as ``ingest.refunds`` takes a refund row off its sale:
+
+- **none** left: the statuses said it all (a « Refunded » order whose amount says so too);
+- **all** the lines sold are worth: they become ``refunded`` (a « Completed » row refunded in whole), their
+  price kept, as a wholly refunded sale keeps it;
+- **part** of it: the lines stay ``sold``, each at its price less its share, shared in proportion to what each
+  line paid, in cents, so that the shares add up to what was given back to the cent (the seats of one line
+  share its own in equal parts, rounded to the cent as its price is);
+- **more** than they are worth: the lines that write the amount are rejected (``refund_exceeds_paid``), the
+  export's figures left as they were. An order holding a line whose status or amount is unknown (rejected for
+  it) is not judged so: its lines sold take what they can.
+
+Each line changed is kept in ``refunded_share (line_no, outcome, seats, amount, currency)``, the seats it refunded
+and the money it gave back, for ``prepare`` to say.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+import duckdb
+
+from culturecoop.ingest.source import SourceInfo
+
+CENT = Decimal("0.01")
+# The statuses whose amount left the figures already (``ingest.validate``'s canonical values).
+_GIVEN_BACK = ("refunded", "cancelled")
+
+
+@dataclass
+class _Line:
+    line_no: int
+    unit: tuple[str, str]  # ("row", line) or ("order", order id): what the refunded amount is of
+    seats: int
+    worth: Decimal | None  # what the row paid, as the export writes it (None: not an amount)
+    status: str | None
+    currency: str | None
+    refunded: Decimal | None  # as written on this line (None: empty)
+    accepted: bool
+
+
+@dataclass
+class _Change:
+    line_no: int
+    outcome: str  # whole, part or exceeds
+    seats: int = 0
+    amount: Decimal = Decimal(0)  # given back on the line
+    price: Decimal | None = None  # the line's new price of one seat (part)
+    currency: str | None = None
+
+
+def apply_refunded_amounts(con: duckdb.DuckDBPyConnection, info: SourceInfo, *, mapped: bool, per_order: bool) -> None:
+    """Take each row's (or order's) refunded amount off its lines, as the module's doc says (``mapped``:
+    whether the mapping reads a refunded amount at all; ``refunded_share`` is made either way)."""
+    con.execute("""CREATE OR REPLACE TEMP TABLE refunded_share (line_no BIGINT, outcome VARCHAR, seats BIGINT,
+                   amount DECIMAL(18,2), currency VARCHAR)""")
+    if not mapped:
+        return
+    # The rows that write a refund, and (per order) every line of their orders; refund rows and malformed
+    # lines take no part (a refund row refunds its sale itself, ``ingest.refunds``).
+    unit = "CASE WHEN order_id IS NOT NULL THEN order_id END" if per_order else "NULL"
+    taking = "reasons IS NOT NULL AND NOT refund AND NOT list_contains(reasons, 'malformed_line')"
+    rows = con.execute(
+        f"""SELECT line_no, {unit} AS unit, quantity, row_worth, status, currency, refunded,
+                   len(reasons) = 0 AND NOT merged AS accepted
+        FROM checked
+        WHERE {taking} AND (refunded > 0 OR ({unit}) IN (
+            SELECT {unit} FROM checked WHERE {taking} AND refunded > 0))
+        ORDER BY line_no""").fetchall()
+    units: dict[tuple[str, str], list[_Line]] = defaultdict(list)
+    for line_no, order, seats, worth, status, currency, refunded, accepted in rows:
+        key = ("order", str(order)) if order is not None else ("row", str(line_no))
+        units[key].append(_Line(int(line_no), key, int(seats or 0), None if worth is None else Decimal(worth),
+                                status, currency, None if refunded is None else Decimal(refunded), bool(accepted)))
+    changes = [change for lines in units.values() for change in _settle(lines)]
+    if changes:
+        _write_back(con, info, changes)
+
+
+def _given_back(lines: list[_Line]) -> Decimal:
+    """What the unit's lines say was given back: one amount written on each (or on one) of them, else their sum."""
+    written = [line.refunded for line in lines if line.refunded is not None]
+    return written[0] if len(set(written)) == 1 else sum(written, Decimal(0))
+
+
+def _settle(lines: list[_Line]) -> list[_Change]:
+    given = _given_back(lines)
+    said = sum((line.worth or Decimal(0) for line in lines if line.status in _GIVEN_BACK), Decimal(0))
+    rest = (given - said).quantize(CENT, ROUND_HALF_UP)
+    if rest <= 0:
+        return []
+    sold = [line for line in lines if line.status == "sold" and line.worth is not None and line.worth > 0]
+    worth = sum((line.worth for line in sold if line.worth is not None), Decimal(0))
+    judged = all(line.status is not None and line.worth is not None for line in lines)
+    if rest > worth:
+        if judged:
+            return [_Change(line.line_no, "exceeds") for line in lines if line.refunded]
+        rest = worth  # a line rejected for its status or amount may be what was refunded: the others give all
+    if rest <= 0:
+        return []
+    if rest == worth:
+        return [_Change(line.line_no, "whole", line.seats, line.worth or Decimal(0), currency=line.currency)
+                for line in sold if line.accepted]
+    changes = []
+    for line, share in zip(sold, _shares(rest, [line.worth or Decimal(0) for line in sold]), strict=True):
+        if not line.accepted or not share:
+            continue
+        price = ((line.worth or Decimal(0)) - share) / max(line.seats, 1)
+        changes.append(_Change(line.line_no, "part", line.seats, share, price.quantize(CENT, ROUND_HALF_UP),
+                               line.currency))
+    return changes
+
+
+def _shares(amount: Decimal, weights: list[Decimal]) -> list[Decimal]:
+    """``amount`` shared in proportion to ``weights``, in cents that add up to it (largest remainders first)."""
+    cents = int((amount / CENT).to_integral_value(ROUND_HALF_UP))
+    total = sum(weights, Decimal(0))
+    exact = [Decimal(cents) * w / total for w in weights]
+    floors = [int(e) for e in exact]
+    left = cents - sum(floors)
+    for i in sorted(range(len(weights)), key=lambda i: (floors[i] - exact[i], i))[:left]:
+        floors[i] += 1
+    return [Decimal(n) * CENT for n in floors]
+
+
+def _write_back(con: duckdb.DuckDBPyConnection, info: SourceInfo, changes: list[_Change]) -> None:
+    con.execute(
+        """INSERT INTO refunded_share SELECT * FROM (
+            SELECT unnest($line) AS line_no, unnest($outcome) AS outcome, unnest($seats) AS seats,
+                   CAST(unnest($amount) AS DECIMAL(18,2)) AS amount, unnest($currency) AS currency)""",
+        {"line": [c.line_no for c in changes], "outcome": [c.outcome for c in changes],
+         "seats": [c.seats for c in changes], "amount": [str(c.amount) for c in changes],
+         "currency": [c.currency for c in changes]})
+    con.execute("UPDATE checked SET status = 'refunded' FROM refunded_share s "
+                "WHERE s.outcome = 'whole' AND checked.line_no = s.line_no")
+    parts = [c for c in changes if c.outcome == "part"]
+    if parts:
+        con.execute(
+            """UPDATE checked SET unit_price = p.price
+            FROM (SELECT unnest($line) AS line_no, CAST(unnest($price) AS DECIMAL(10,2)) AS price) p
+            WHERE checked.line_no = p.line_no""",
+            {"line": [c.line_no for c in parts], "price": [str(c.price) for c in parts]})
+    if any(c.outcome == "exceeds" for c in changes):
+        # Rejected with its line, read again from the source for the rejects file.
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE refunded_exceeding_raw AS
+            SELECT line_no, raw FROM {info.lines_where(
+                "line_no IN (SELECT line_no FROM refunded_share WHERE outcome = 'exceeds')")}""",
+            info.params)
+        con.execute(
+            """UPDATE checked SET reasons = list_append(reasons, 'refund_exceeds_paid'), raw = r.raw,
+                   unnamed = false
+            FROM refunded_exceeding_raw r WHERE checked.line_no = r.line_no""")

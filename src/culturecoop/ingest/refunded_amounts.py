@@ -29,6 +29,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import duckdb
 
+from culturecoop.ingest.refunds import reject_lines
 from culturecoop.ingest.source import SourceInfo
 
 CENT = Decimal("0.01")
@@ -150,13 +151,5 @@ def _write_back(con: duckdb.DuckDBPyConnection, info: SourceInfo, changes: list[
             WHERE checked.line_no = p.line_no""",
             {"line": [c.line_no for c in parts], "price": [str(c.price) for c in parts]})
     if any(c.outcome == "exceeds" for c in changes):
-        # Rejected with its line, read again from the source for the rejects file.
-        con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE refunded_exceeding_raw AS
-            SELECT line_no, raw FROM {info.lines_where(
-                "line_no IN (SELECT line_no FROM refunded_share WHERE outcome = 'exceeds')")}""",
-            info.params)
-        con.execute(
-            """UPDATE checked SET reasons = list_append(reasons, 'refund_exceeds_paid'), raw = r.raw,
-                   unnamed = false
-            FROM refunded_exceeding_raw r WHERE checked.line_no = r.line_no""")
+        reject_lines(con, info, "SELECT line_no FROM refunded_share WHERE outcome = 'exceeds'", "refund_exceeds_paid",
+                     named=True)

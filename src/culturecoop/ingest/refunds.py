@@ -170,12 +170,16 @@ def _write_back(con: duckdb.DuckDBPyConnection, info: SourceInfo, outcomes: list
     con.execute("""UPDATE checked SET merged = true
                    WHERE line_no IN (SELECT line_no FROM refund_outcome WHERE outcome IN ('whole', 'reduced'))""")
     if any(o.outcome == "exceeds" for o in outcomes):
-        # Rejected with its line, read again from the source for the rejects file.
-        con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE refund_exceeding_raw AS
-            SELECT line_no, raw FROM {info.lines_where(
-                "line_no IN (SELECT line_no FROM refund_outcome WHERE outcome = 'exceeds')")}""",
-            info.params)
-        con.execute(
-            """UPDATE checked SET reasons = list_append(reasons, 'refund_exceeds_sale'), raw = r.raw
-            FROM refund_exceeding_raw r WHERE checked.line_no = r.line_no""")
+        reject_lines(con, info, "SELECT line_no FROM refund_outcome WHERE outcome = 'exceeds'", "refund_exceeds_sale")
+
+
+def reject_lines(con: duckdb.DuckDBPyConnection, info: SourceInfo, lines: str, reason: str, *,
+                 named: bool = False) -> None:
+    """Reject the rows of ``checked`` whose line numbers the query ``lines`` gives, for ``reason``,
+    with their lines read again from the source for the rejects file (``named``: no longer counted
+    as a sale naming nobody, since the reason is theirs)."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE rejected_raw AS SELECT line_no, raw FROM "
+                f"{info.lines_where(f'line_no IN ({lines})')}", info.params)
+    con.execute(f"""UPDATE checked SET reasons = list_append(reasons, $reason), raw = r.raw
+                    {', unnamed = false' if named else ''}
+                    FROM rejected_raw r WHERE checked.line_no = r.line_no""", {"reason": reason})

@@ -853,3 +853,56 @@ def test_a_chart_whose_colours_mean_something_says_what(app, coop: Coop) -> None
                     said = html.unescape(lead.group(1)) if lead else ""
                     assert any(w in said.lower() for w in colour_words), (tab.slug, chart_text(figure)[:80], said)
     assert checked >= 3, checked
+
+
+def test_two_shows_of_one_title_and_day_are_told_apart_by_their_start(coop: Coop) -> None:
+    """The retention finding named « Juliette Sirois Trio (6 févr. 2026) » when a matinee and an
+    evening shared that title and day, and the table, its CSV, the chart's points and the sales
+    pace's comparables read alike too. Each now names such a show with its start time (the day too
+    in a sentence), and only then: a title alone on its day keeps its name."""
+    from culturecoop.analytics.insights import pace_rules, retention_rules
+    from culturecoop.web.i18n import Translator
+    from culturecoop.web.render import csv_text
+    from culturecoop.web.views.base import TabView
+    from culturecoop.web.views.own import pace, retention
+
+    with Warehouse(coop.db) as w:
+        real = run_report("retention", w, A, {}).rows
+    assert real and all("starts_at" in r for r in real), "the report gives each event's start"
+    shows = [("E1", "Juliette Sirois Trio", "2026-02-06", "2026-02-06T14:00", 0.12),
+             ("E2", "Juliette Sirois Trio", "2026-02-06", "2026-02-06T20:00", 0.55),
+             ("E3", "Soirée Coltrane", "2026-01-10", "2026-01-10T20:00", 0.3),
+             ("E4", "Soirée Coltrane", "2026-01-17", None, 0.31)]
+    rows = [{"event_id": e, "title": title, "event_day": day, "starts_at": start, "attendees": 60, "came_back": 20,
+             "return_rate": 0.3, "back_within_6_months": round(60 * rate), "return_rate_6_months": rate}
+            for e, title, day, start, rate in shows]
+    result = {"summary": {"return_rate": 0.3, "attendances": 240}, "rows": rows, "cohorts": []}
+    said = " ".join(i.text("fr") for i in retention_rules({"retention": result}))
+    assert "12\u00a0% de ceux de Juliette Sirois Trio (6 févr. 2026 à 14\u00a0h\u00a000)" in said, said
+    assert "Juliette Sirois Trio (6 févr. 2026 à 20\u00a0h\u00a000)" in said, said
+    view = TabView(next(tab for tab in TABS if tab.slug == "retention"), A, False)
+    t = Translator("fr")
+    retention(view, {"retention": result}, t)
+    table = view.table("retention-by_event")
+    assert table is not None
+    names = [row[0].text for row in table.rows]
+    assert names == ["Juliette Sirois Trio (14\u00a0h\u00a000)", "Juliette Sirois Trio (20\u00a0h\u00a000)",
+                     "Soirée Coltrane", "Soirée Coltrane"], names
+    assert [r["Événement"] for r in french_csv(csv_text(table, t))] == names
+    section = next(s for s in view.sections if s.id == "retention-by_event")
+    assert "Juliette Sirois Trio (20\u00a0h\u00a000)" in json.dumps(section.chart, ensure_ascii=False)
+    # The sales pace: its event and its comparables, named alike by title and day, told apart.
+    summary = {"event_id": "E9", "title": "Juliette Sirois Trio", "event_day": "2026-09-12", "starts_at": "2026-09-12T14:00",
+               "same_title_and_day": 1, "days_before": 20, "tickets_sold": 80, "expected_by_now": 100,
+               "pace_vs_comparables": -0.2, "as_of": "2026-08-23"}
+    comparables = [{"event_id": e, "title": title, "event_day": day, "starts_at": start, "capacity": 100,
+                    "sold_by_now": 10, "final": 50, "multiplier": 5.0} for e, title, day, start, _rate in shows[:2]]
+    paced = {"pace": {"summary": summary, "rows": [], "band": [], "comparables": comparables}}
+    assert "Les ventes de « Juliette Sirois Trio (12 sept. 2026 à 14\u00a0h\u00a000) »" in pace_rules(paced)[0].text("fr")
+    alone = {"pace": {**paced["pace"], "summary": {**summary, "same_title_and_day": 0}}}
+    assert "Les ventes de « Juliette Sirois Trio » sont" in pace_rules(alone)[0].text("fr")
+    view = TabView(next(tab for tab in TABS if tab.slug == "pace"), A, False)
+    pace(view, paced, t)
+    shown = view.table("pace-comparables")
+    assert shown is not None and [row[0].text for row in shown.rows] == names[:2]
+

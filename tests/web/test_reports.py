@@ -906,3 +906,32 @@ def test_two_shows_of_one_title_and_day_are_told_apart_by_their_start(coop: Coop
     shown = view.table("pace-comparables")
     assert shown is not None and [row[0].text for row in shown.rows] == names[:2]
 
+
+def test_a_members_page_read_by_the_cooperatives_admin_names_the_member(app, coop: Coop) -> None:
+    """The cooperative's admin opening a member's Data page read « Ce que vos données ont apporté… » and
+    « un jeton d’API de votre page Compte », and its Transparency page « votre organisme »: the pages
+    spoke to the member, not to the admin reading them. Read by the admin, every member page it can
+    open names the member instead (« les données de Jazz Dièse »), in French and in English; the
+    member's own accounts still read « vos données »."""
+    with Warehouse(coop.db) as w:
+        name = w.query("SELECT name FROM member WHERE member_id = ?", [A])[0]["name"]
+    second_person = {"fr": re.compile(r"\b(vous|vos|votre|vôtre|vôtres)\b", re.I), "en": re.compile(r"\b(you|your|yours)\b", re.I)}
+
+    def main(page: str) -> str:
+        return re.sub(r"\s+", " ", visible_text(page.split("<main>", 1)[1].split("</main>", 1)[0]))
+
+    with new_client(app) as member:
+        login(member, coop.emails["A-analyst"])
+        member.get(f"/m/{A}/benchmark")  # a pooled tab: an entry of the member's own staff in the audit log
+        assert "vos données" in main(member.get(f"/m/{A}/data").text)
+    with new_client(app) as admin:
+        login(admin, coop.emails["coop"])
+        for language in ("fr", "en"):
+            admin.post("/language", data={"language": language, "csrf_token": page_csrf(admin, "/coop"), "next": "/"})
+            for page in ("data", "transparency"):
+                text = main(admin.get(f"/m/{A}/{page}").text)
+                assert name in text.split(" · ", 1)[1], text[:300]
+                said = sorted({m.group(0) for m in second_person[language].finditer(text)})
+                assert not said, f"{page} ({language}) speaks to the admin as the member: {said} in {text[:3000]}"
+        transparency = main(admin.get(f"/m/{A}/transparency").text)
+    assert f"analyst, {name})" in transparency or f"at {name})" in transparency, transparency[:3000]

@@ -580,7 +580,9 @@ def test_the_trends_table_says_what_its_start_end_and_trend_are(app, coop: Coop)
     assert {m["Dans la période"] for m in months} == {"oui", "non"}
     checked = 0
     for row in genres:
-        if not row["Part mensuelle moyenne sur la période (%)"] or not row["Part mensuelle moyenne, mêmes mois un an plus tôt (%)"]:
+        # A genre without a move says why in its cells (« Trop peu de mois… »): no figure to check.
+        if not all(row[c][:1].isdigit() for c in ("Part mensuelle moyenne sur la période (%)",
+                                                   "Part mensuelle moyenne, mêmes mois un an plus tôt (%)")):
             continue
         own = shares.get(row["Genre"], {})
         paired = [(own[b], own[m]) for m in sorted(period) for b in [f"{int(m[:4]) - 1}{m[4:]}"]
@@ -935,3 +937,50 @@ def test_a_members_page_read_by_the_cooperatives_admin_names_the_member(app, coo
                 assert not said, f"{page} ({language}) speaks to the admin as the member: {said} in {text[:3000]}"
         transparency = main(admin.get(f"/m/{A}/transparency").text)
     assert f"analyst, {name})" in transparency or f"at {name})" in transparency, transparency[:3000]
+
+
+def test_a_cell_left_empty_in_a_pooled_download_says_why(app, coop: Coop) -> None:
+    """A pooled table's CSV left cells empty that the privacy gate had not hidden (« Part du reste de la
+    coopérative… » of a genre nobody else attends, a confidence bound that cannot be computed…), beside
+    the empty cells the gate hid and its flag column names: read alike, as figures lost on the way.
+    Each cell now says why it holds no figure; the gate's stay empty, named in the flag column."""
+    from culturecoop.web.i18n import Translator
+
+    t = Translator("fr")
+    flag = t("Hidden by the privacy gate")
+    reasons = {t("Not computed: the figures it comes from are hidden by the privacy gate"),
+               t("Too few months with a figure for this genre in both years to compare them")}
+    said: set[str] = set()
+    empty: dict[str, str] = {}  # where → an example row
+    with new_client(app) as c:
+        login(c, coop.emails["A-analyst"])
+        for tab in (tab.slug for tab in TABS if tab.pooled):
+            page = c.get(f"/m/{A}/{tab}").text
+            for table in sorted(set(re.findall(rf'href="/m/{A}/{tab}\.csv\?table=([\w-]+)', page))):
+                for row in french_csv(c.get(f"/m/{A}/{tab}.csv?table={table}").text):
+                    hidden = {h.strip() for h in (row.get(flag) or "").split(",")}
+                    for column, value in row.items():
+                        if column == flag or column.startswith("Unité"):
+                            continue
+                        if not value and column.split(" (")[0] not in hidden and column not in hidden:
+                            empty.setdefault(f"{tab} {table}: « {column} »", str(row))
+                        said |= {value} & reasons
+    assert not empty, "\n".join(f"{where} in {row}" for where, row in empty.items())
+    # The q-value of a pair whose counts the gate hid; the move of a genre whose months it hid.
+    assert said == reasons, said
+    # A benchmark without peers, or with peers selling in another currency: its empty cells say so.
+    from culturecoop.web.render import csv_text
+    from culturecoop.web.views.base import TabView
+    from culturecoop.web.views.pooled import benchmark
+
+    rows = [{"figure": "patrons", "yours": 800, "peers": None, "index": None, "suppressed": []},
+            {"figure": "average_price", "yours": 31.5, "peers": None, "index": None, "suppressed": []}]
+    for summary, peers_said in (({"peers": 0}, "Aucun pair avec qui comparer"),
+                                ({"peers": 4}, "Non comparé : certains de vos pairs vendent dans une autre monnaie")):
+        shown = [dict(rows[0], peers=700, index=114), rows[1]] if summary["peers"] else rows
+        view = TabView(next(tab for tab in TABS if tab.slug == "benchmark"), A, True, k=10)
+        benchmark(view, {"benchmark": {"summary": summary, "rows": shown}}, t)
+        table = view.table("benchmark-benchmark")
+        assert table is not None
+        downloaded = french_csv(csv_text(table, t))
+        assert downloaded[-1]["Vos pairs"] == downloaded[-1]["Indice"] == peers_said, downloaded

@@ -874,7 +874,10 @@ def test_two_shows_of_one_title_and_day_are_told_apart_by_their_start(coop: Coop
     shows = [("E1", "Juliette Sirois Trio", "2026-02-06", "2026-02-06T14:00", 0.12),
              ("E2", "Juliette Sirois Trio", "2026-02-06", "2026-02-06T20:00", 0.55),
              ("E3", "Soirée Coltrane", "2026-01-10", "2026-01-10T20:00", 0.3),
-             ("E4", "Soirée Coltrane", "2026-01-17", None, 0.31)]
+             ("E4", "Soirée Coltrane", "2026-01-17", None, 0.31),
+             # Two rooms at one time: the time tells nothing, the member's event id does.
+             ("E5", "Kyoto Strings", "2026-03-07", "2026-03-07T19:30", 0.3),
+             ("E6", "Kyoto Strings", "2026-03-07", "2026-03-07T19:30", 0.3)]
     rows = [{"event_id": e, "title": title, "event_day": day, "starts_at": start, "attendees": 60, "came_back": 20,
              "return_rate": 0.3, "back_within_6_months": round(60 * rate), "return_rate_6_months": rate}
             for e, title, day, start, rate in shows]
@@ -889,7 +892,7 @@ def test_two_shows_of_one_title_and_day_are_told_apart_by_their_start(coop: Coop
     assert table is not None
     names = [row[0].text for row in table.rows]
     assert names == ["Juliette Sirois Trio (14\u00a0h\u00a000)", "Juliette Sirois Trio (20\u00a0h\u00a000)",
-                     "Soirée Coltrane", "Soirée Coltrane"], names
+                     "Soirée Coltrane", "Soirée Coltrane", "Kyoto Strings (E5)", "Kyoto Strings (E6)"], names
     assert [r["Événement"] for r in french_csv(csv_text(table, t))] == names
     section = next(s for s in view.sections if s.id == "retention-by_event")
     assert "Juliette Sirois Trio (20\u00a0h\u00a000)" in json.dumps(section.chart, ensure_ascii=False)
@@ -903,6 +906,8 @@ def test_two_shows_of_one_title_and_day_are_told_apart_by_their_start(coop: Coop
     assert "Les ventes de « Juliette Sirois Trio (12 sept. 2026 à 14\u00a0h\u00a000) »" in pace_rules(paced)[0].text("fr")
     alone = {"pace": {**paced["pace"], "summary": {**summary, "same_title_and_day": 0}}}
     assert "Les ventes de « Juliette Sirois Trio » sont" in pace_rules(alone)[0].text("fr")
+    rooms = {"pace": {**paced["pace"], "summary": {**summary, "same_title_and_start": 1}}}
+    assert "Les ventes de « Juliette Sirois Trio (E9) » sont" in pace_rules(rooms)[0].text("fr")
     view = TabView(next(tab for tab in TABS if tab.slug == "pace"), A, False)
     pace(view, paced, t)
     shown = view.table("pace-comparables")

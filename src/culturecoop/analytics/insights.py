@@ -608,7 +608,8 @@ def pace_rules(results: Results) -> list[Insight]:
     out: list[Insight] = []
     # Another event of the member of the same title on the same day: this one's start names it.
     title = Value("event", {"title": summary.get("title"), "event_id": summary.get("event_id"),
-                            "starts_at": summary.get("starts_at"), "alike": bool(summary.get("same_title_and_day"))})
+                            "starts_at": None if summary.get("same_title_and_start") else summary.get("starts_at"),
+                            "alike": bool(summary.get("same_title_and_day"))})
     pace, days = summary.get("pace_vs_comparables"), summary.get("days_before")
     expected, sold = summary.get("expected_by_now"), summary.get("tickets_sold")
     if pace is not None and days and expected and expected >= 10:

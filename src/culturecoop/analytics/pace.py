@@ -77,7 +77,8 @@ def _note_undated(ctx: ReportContext) -> None:
 # The member's other events of the same title on the same day (a matinee and an evening): a
 # sentence naming this event says its start time when there is one.
 SAME_TITLE_AND_DAY = """
-SELECT CAST(count(*) AS BIGINT) AS alike FROM analytics_event
+SELECT CAST(count(*) AS BIGINT) AS alike, CAST(count_if(starts_at IS NOT DISTINCT FROM $starts) AS BIGINT) AS alike_start
+FROM analytics_event
 WHERE member_id = $member AND event_id <> $event AND event_day = $day AND coalesce(title, '') = coalesce($title, '')
 """
 
@@ -286,11 +287,12 @@ def pace(ctx: ReportContext) -> ReportOutput:
             "comparables_share_sold": ratio(cum_comparables, comparable_total),
         })
     band_rows, expected = _band(ctx, extra, comparables, capacity, days_before)
+    alike = ctx.query(SAME_TITLE_AND_DAY, event=target["event_id"], day=target["event_day"], title=target["title"],
+                      starts=target["starts_at"])[0]
     summary = {
         "event_id": target["event_id"], "title": target["title"], "event_day": target["event_day"].isoformat(),
         "starts_at": start_of(target["starts_at"], target["event_day"]),
-        "same_title_and_day": int(ctx.query(SAME_TITLE_AND_DAY, event=target["event_id"], day=target["event_day"],
-                                            title=target["title"])[0]["alike"] or 0),
+        "same_title_and_day": int(alike["alike"] or 0), "same_title_and_start": int(alike["alike_start"] or 0),
         "as_of": ctx.period.end.isoformat(), "days_before": days_before, "tickets_sold": sold,
         "capacity": capacity, "forecast_final": None if forecast is None else round(forecast),
         "forecast_low": None if low is None else round(low), "forecast_high": None if high is None else round(high),

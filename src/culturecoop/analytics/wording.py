@@ -202,6 +202,8 @@ def label(kind: str, code: Any, language: str, currency: str = "CAD") -> str:
 # A report summary's figures whose column of the same code means something else (``came_back`` of an
 # event counts patrons, of the summary visits) or that have no column.
 SUMMARY = {"areas": _("Areas"), "share_nearby": _("From the neighbourhood"),
+           "same_title_and_day": _("Your other events of this title that day"),
+           "same_title_and_start": _("Of them, starting at the same time"),
            "came_back": _("Attendances followed by a return"),
            "unnamed_admissions": _("Admissions naming nobody (door or cash sales)"),
            "pairs": _("Pairs of genres"), "significant_pairs": _("Significant pairs"),
@@ -479,13 +481,14 @@ def event_names(rows: Iterable[Mapping[str, Any]], language: str, dated: bool = 
     (with the day too when ``dated``: in a sentence no day column stands beside it), or its id when
     the export gave no time or the same one."""
     rows = list(rows)
-    alike = Counter((r.get("title") or r.get("event_id"), r.get("event_day")) for r in rows)
-    names = [event_name(r, language, alike[(r.get("title") or r.get("event_id"), r.get("event_day"))] > 1, dated)
-             for r in rows]
-    # Two shows of one title, day and time: the member's event id is what is left to tell them apart.
-    seen = Counter((name, r.get("event_day")) for name, r in zip(names, rows, strict=True))
-    return [f"{name} ({r.get('event_id')})" if seen[(name, r.get("event_day"))] > 1 and f"({r.get('event_id')})" not in name
-            else name for name, r in zip(names, rows, strict=True)]
+
+    def key(r: Mapping[str, Any], *more: str) -> tuple[Any, ...]:
+        return (r.get("title") or r.get("event_id"), r.get("event_day"), *(r.get(m) for m in more))
+
+    alike, same_start = Counter(key(r) for r in rows), Counter(key(r, "starts_at") for r in rows)
+    # A start shared by another of the same title and day tells nothing: the member's event id does.
+    return [event_name(r if same_start[key(r, "starts_at")] < 2 else {**r, "starts_at": None}, language,
+                       alike[key(r)] > 1, dated) for r in rows]
 
 
 def event_name(event: Mapping[str, Any], language: str, alike: bool, dated: bool = False) -> str:
@@ -498,6 +501,14 @@ def event_name(event: Mapping[str, Any], language: str, alike: bool, dated: bool
     if start:
         return f"{title} ({moment(start, language) if dated else time_of_day(start, language)})"
     return f"{title} ({event.get('event_id')})" if event.get("event_id") and event.get("title") else title
+
+
+def summary_name(summary: Mapping[str, Any], language: str) -> str:
+    """The name of a report's event (the sales pace's) in a sentence: with its start when another of
+    the member's events has its title that day (``same_title_and_day``), its id when one shares its
+    start too (``same_title_and_start``)."""
+    event = {**summary, "starts_at": None} if summary.get("same_title_and_start") else summary
+    return event_name(event, language, alike=bool(summary.get("same_title_and_day")), dated=True)
 
 
 def _no_negative_zero(text: str) -> str:

@@ -185,7 +185,7 @@ def _pace(view: TabView, results: Results, t: Translator) -> list[Action]:
     summary = (results.get("pace") or {}).get("summary") or {}
     behind = summary.get("pace_vs_comparables")
     upcoming = {e.get("event_id") for e in (view.picker or {}).get("upcoming") or []}
-    event = wording.event_name(summary, t.language, alike=bool(summary.get("same_title_and_day")), dated=True)
+    event = wording.summary_name(summary, t.language)
     forecast, capacity = summary.get("forecast_final"), summary.get("capacity")
     if summary.get("event_id") not in upcoming:
         return [_target(view, t)]

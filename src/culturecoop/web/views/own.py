@@ -298,7 +298,7 @@ def pace(view: TabView, results: Results, t: Translator) -> None:
         return
     summary = result.get("summary") or {}
     # Another event of the same title that day: this one is named with its start.
-    title = wording.event_name(summary, t.language, alike=bool(summary.get("same_title_and_day")), dated=True)
+    title = wording.summary_name(summary, t.language)
     if view.picker is not None:
         view.picker["current"] = summary.get("event_id")
         if not view.picker["upcoming"] or summary.get("event_id") not in {e["event_id"] for e in view.picker["upcoming"]}:

@@ -580,7 +580,9 @@ def test_the_trends_table_says_what_its_start_end_and_trend_are(app, coop: Coop)
     assert {m["Dans la période"] for m in months} == {"oui", "non"}
     checked = 0
     for row in genres:
-        if not row["Part mensuelle moyenne sur la période (%)"] or not row["Part mensuelle moyenne, mêmes mois un an plus tôt (%)"]:
+        # A genre without a move says why in its cells (« Trop peu de mois… »): no figure to check.
+        if not all(row[c][:1].isdigit() for c in ("Part mensuelle moyenne sur la période (%)",
+                                                   "Part mensuelle moyenne, mêmes mois un an plus tôt (%)")):
             continue
         own = shares.get(row["Genre"], {})
         paired = [(own[b], own[m]) for m in sorted(period) for b in [f"{int(m[:4]) - 1}{m[4:]}"]
@@ -853,3 +855,137 @@ def test_a_chart_whose_colours_mean_something_says_what(app, coop: Coop) -> None
                     said = html.unescape(lead.group(1)) if lead else ""
                     assert any(w in said.lower() for w in colour_words), (tab.slug, chart_text(figure)[:80], said)
     assert checked >= 3, checked
+
+
+def test_two_shows_of_one_title_and_day_are_told_apart_by_their_start(coop: Coop) -> None:
+    """The retention finding named « Juliette Sirois Trio (6 févr. 2026) » when a matinee and an
+    evening shared that title and day, and the table, its CSV, the chart's points and the sales
+    pace's comparables read alike too. Each now names such a show with its start time (the day too
+    in a sentence), and only then: a title alone on its day keeps its name."""
+    from culturecoop.analytics.insights import pace_rules, retention_rules
+    from culturecoop.web.i18n import Translator
+    from culturecoop.web.render import csv_text
+    from culturecoop.web.views.base import TabView
+    from culturecoop.web.views.own import pace, retention
+
+    with Warehouse(coop.db) as w:
+        real = run_report("retention", w, A, {}).rows
+    assert real and all("starts_at" in r for r in real), "the report gives each event's start"
+    shows = [("E1", "Juliette Sirois Trio", "2026-02-06", "2026-02-06T14:00", 0.12),
+             ("E2", "Juliette Sirois Trio", "2026-02-06", "2026-02-06T20:00", 0.55),
+             ("E3", "Soirée Coltrane", "2026-01-10", "2026-01-10T20:00", 0.3),
+             ("E4", "Soirée Coltrane", "2026-01-17", None, 0.31),
+             # Two rooms at one time: the time tells nothing, the member's event id does.
+             ("E5", "Kyoto Strings", "2026-03-07", "2026-03-07T19:30", 0.3),
+             ("E6", "Kyoto Strings", "2026-03-07", "2026-03-07T19:30", 0.3)]
+    rows = [{"event_id": e, "title": title, "event_day": day, "starts_at": start, "attendees": 60, "came_back": 20,
+             "return_rate": 0.3, "back_within_6_months": round(60 * rate), "return_rate_6_months": rate}
+            for e, title, day, start, rate in shows]
+    result = {"summary": {"return_rate": 0.3, "attendances": 240}, "rows": rows, "cohorts": []}
+    said = " ".join(i.text("fr") for i in retention_rules({"retention": result}))
+    assert "12\u00a0% de ceux de Juliette Sirois Trio (6 févr. 2026 à 14\u00a0h\u00a000)" in said, said
+    assert "Juliette Sirois Trio (6 févr. 2026 à 20\u00a0h\u00a000)" in said, said
+    view = TabView(next(tab for tab in TABS if tab.slug == "retention"), A, False)
+    t = Translator("fr")
+    retention(view, {"retention": result}, t)
+    table = view.table("retention-by_event")
+    assert table is not None
+    names = [row[0].text for row in table.rows]
+    assert names == ["Juliette Sirois Trio (14\u00a0h\u00a000)", "Juliette Sirois Trio (20\u00a0h\u00a000)",
+                     "Soirée Coltrane", "Soirée Coltrane", "Kyoto Strings (E5)", "Kyoto Strings (E6)"], names
+    assert [r["Événement"] for r in french_csv(csv_text(table, t))] == names
+    section = next(s for s in view.sections if s.id == "retention-by_event")
+    assert "Juliette Sirois Trio (20\u00a0h\u00a000)" in json.dumps(section.chart, ensure_ascii=False)
+    # The sales pace: its event and its comparables, named alike by title and day, told apart.
+    summary = {"event_id": "E9", "title": "Juliette Sirois Trio", "event_day": "2026-09-12", "starts_at": "2026-09-12T14:00",
+               "same_title_and_day": 1, "days_before": 20, "tickets_sold": 80, "expected_by_now": 100,
+               "pace_vs_comparables": -0.2, "as_of": "2026-08-23"}
+    comparables = [{"event_id": e, "title": title, "event_day": day, "starts_at": start, "capacity": 100,
+                    "sold_by_now": 10, "final": 50, "multiplier": 5.0} for e, title, day, start, _rate in shows[:2]]
+    paced = {"pace": {"summary": summary, "rows": [], "band": [], "comparables": comparables}}
+    assert "Les ventes de « Juliette Sirois Trio (12 sept. 2026 à 14\u00a0h\u00a000) »" in pace_rules(paced)[0].text("fr")
+    alone = {"pace": {**paced["pace"], "summary": {**summary, "same_title_and_day": 0}}}
+    assert "Les ventes de « Juliette Sirois Trio » sont" in pace_rules(alone)[0].text("fr")
+    rooms = {"pace": {**paced["pace"], "summary": {**summary, "same_title_and_start": 1}}}
+    assert "Les ventes de « Juliette Sirois Trio (E9) » sont" in pace_rules(rooms)[0].text("fr")
+    view = TabView(next(tab for tab in TABS if tab.slug == "pace"), A, False)
+    pace(view, paced, t)
+    shown = view.table("pace-comparables")
+    assert shown is not None and [row[0].text for row in shown.rows] == names[:2]
+
+
+def test_a_members_page_read_by_the_cooperatives_admin_names_the_member(app, coop: Coop) -> None:
+    """The cooperative's admin opening a member's Data page read « Ce que vos données ont apporté… » and
+    « un jeton d’API de votre page Compte », and its Transparency page « votre organisme »: the pages
+    spoke to the member, not to the admin reading them. Read by the admin, every member page it can
+    open names the member instead (« les données de Jazz Dièse »), in French and in English; the
+    member's own accounts still read « vos données »."""
+    with Warehouse(coop.db) as w:
+        name = w.query("SELECT name FROM member WHERE member_id = ?", [A])[0]["name"]
+    second_person = {"fr": re.compile(r"\b(vous|vos|votre|vôtre|vôtres)\b", re.I), "en": re.compile(r"\b(you|your|yours)\b", re.I)}
+
+    def main(page: str) -> str:
+        return re.sub(r"\s+", " ", visible_text(page.split("<main>", 1)[1].split("</main>", 1)[0]))
+
+    with new_client(app) as member:
+        login(member, coop.emails["A-analyst"])
+        member.get(f"/m/{A}/benchmark")  # a pooled tab: an entry of the member's own staff in the audit log
+        assert "vos données" in main(member.get(f"/m/{A}/data").text)
+    with new_client(app) as admin:
+        login(admin, coop.emails["coop"])
+        for language in ("fr", "en"):
+            admin.post("/language", data={"language": language, "csrf_token": page_csrf(admin, "/coop"), "next": "/"})
+            for page in ("data", "transparency"):
+                text = main(admin.get(f"/m/{A}/{page}").text)
+                assert name in text.split(" · ", 1)[1], text[:300]
+                said = sorted({m.group(0) for m in second_person[language].finditer(text)})
+                assert not said, f"{page} ({language}) speaks to the admin as the member: {said} in {text[:3000]}"
+        transparency = main(admin.get(f"/m/{A}/transparency").text)
+    assert f"analyst, {name})" in transparency or f"at {name})" in transparency, transparency[:3000]
+
+
+def test_a_cell_left_empty_in_a_pooled_download_says_why(app, coop: Coop) -> None:
+    """A pooled table's CSV left cells empty that the privacy gate had not hidden (« Part du reste de la
+    coopérative… » of a genre nobody else attends, a confidence bound that cannot be computed…), beside
+    the empty cells the gate hid and its flag column names: read alike, as figures lost on the way.
+    Each cell now says why it holds no figure; the gate's stay empty, named in the flag column."""
+    from culturecoop.web.i18n import Translator
+
+    t = Translator("fr")
+    flag = t("Hidden by the privacy gate")
+    reasons = {t("Not computed: the figures it comes from are hidden by the privacy gate"),
+               t("Too few months with a figure for this genre in both years to compare them")}
+    said: set[str] = set()
+    empty: dict[str, str] = {}  # where → an example row
+    with new_client(app) as c:
+        login(c, coop.emails["A-analyst"])
+        for tab in (tab.slug for tab in TABS if tab.pooled):
+            page = c.get(f"/m/{A}/{tab}").text
+            for table in sorted(set(re.findall(rf'href="/m/{A}/{tab}\.csv\?table=([\w-]+)', page))):
+                for row in french_csv(c.get(f"/m/{A}/{tab}.csv?table={table}").text):
+                    hidden = {h.strip() for h in (row.get(flag) or "").split(",")}
+                    for column, value in row.items():
+                        if column == flag or column.startswith("Unité"):
+                            continue
+                        if not value and column.split(" (")[0] not in hidden and column not in hidden:
+                            empty.setdefault(f"{tab} {table}: « {column} »", str(row))
+                        said |= {value} & reasons
+    assert not empty, "\n".join(f"{where} in {row}" for where, row in empty.items())
+    # The q-value of a pair whose counts the gate hid; the move of a genre whose months it hid.
+    assert said == reasons, said
+    # A benchmark without peers, or with peers selling in another currency: its empty cells say so.
+    from culturecoop.web.render import csv_text
+    from culturecoop.web.views.base import TabView
+    from culturecoop.web.views.pooled import benchmark
+
+    rows = [{"figure": "patrons", "yours": 800, "peers": None, "index": None, "suppressed": []},
+            {"figure": "average_price", "yours": 31.5, "peers": None, "index": None, "suppressed": []}]
+    for summary, peers_said in (({"peers": 0}, "Aucun pair avec qui comparer"),
+                                ({"peers": 4}, "Non comparé : certains de vos pairs vendent dans une autre monnaie")):
+        shown = [dict(rows[0], peers=700, index=114), rows[1]] if summary["peers"] else rows
+        view = TabView(next(tab for tab in TABS if tab.slug == "benchmark"), A, True, k=10)
+        benchmark(view, {"benchmark": {"summary": summary, "rows": shown}}, t)
+        table = view.table("benchmark-benchmark")
+        assert table is not None
+        downloaded = french_csv(csv_text(table, t))
+        assert downloaded[-1]["Vos pairs"] == downloaded[-1]["Indice"] == peers_said, downloaded

@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from culturecoop.schema.taxonomy import GENRES
@@ -360,3 +361,11 @@ def refresh_facts(engine: SqlEngine, *, force: bool = False) -> tuple[str, float
 def window(engine: SqlEngine) -> Window:
     row = engine.rows("SELECT * FROM analytics_window")[0]
     return Window(row["window_start"], row["window_end"], row["first_day"], row["last_day"], row["as_of"])
+
+
+def start_of(starts_at: Any, day: Any) -> str | None:
+    """An event's start to the minute, or None when its export gave its day alone (a start at
+    midnight on its own day, or none): what tells two shows of one title and day apart."""
+    if not isinstance(starts_at, datetime) or (starts_at.hour, starts_at.minute) == (0, 0):
+        return None
+    return starts_at.isoformat(timespec="minutes") if starts_at.date() == day else None

@@ -63,6 +63,10 @@ class Value:
             return wording.money(value, language, self.currency)
         if kind == "day":
             return wording.day(value, language)
+        if kind == "moment":  # an event's start: « 6 févr. 2026 à 14 h 00 »
+            return wording.moment(value, language)
+        if kind == "event":  # an event's name, its start said when another shares its title and day
+            return wording.event_name(value, language, alike=bool(value.get("alike")), dated=True)
         if kind == "month":
             return wording.month(value, language, "MMMM y")
         if kind == "label":
@@ -343,6 +347,13 @@ def audience_rules(results: Results) -> list[Insight]:
     return out
 
 
+def _twins(row: Mapping[str, Any], rows: list[dict[str, Any]], also: str | None = None) -> bool:
+    """Whether another of ``rows`` has this event's title on its day (and the same ``also``)."""
+    def key(r: Mapping[str, Any]) -> tuple[Any, ...]:
+        return (r.get("title") or r.get("event_id"), r.get("event_day"), r.get(also) if also else None)
+    return any(r is not row and r.get("event_id") != row.get("event_id") and key(r) == key(row) for r in rows)
+
+
 # -- retention -----------------------------------------------------------------------------------
 
 def retention_rules(results: Results) -> list[Insight]:
@@ -366,12 +377,24 @@ def retention_rules(results: Results) -> list[Insight]:
         if best["return_rate_6_months"] - worst["return_rate_6_months"] >= 0.1:
             # The smaller events are left out (a rate of a handful of people is chance): said, since the
             # chart and the table show them, and one may top the best rate quoted here.
+            # Two shows of one title and day (a matinee and an evening) are told apart by their start
+            # (« Trio (6 févr. 2026 à 14 h 00) »), or by the member's event id when the export gave none.
+            every = _rows(result)
+
+            def name(row: dict[str, Any]) -> Value:
+                title = row.get("title") or row.get("event_id")
+                timed = row.get("starts_at") and not _twins(row, every, "starts_at")
+                return Value("text", f"{title} – {row.get('event_id')}" if _twins(row, every) and not timed else title)
+
+            def when(row: dict[str, Any]) -> Value:
+                timed = row.get("starts_at") and not _twins(row, every, "starts_at")
+                return Value("moment", row["starts_at"]) if _twins(row, every) and timed else Value("day", row.get("event_day"))
+
             out.append(Insight("retention.events", _("Among your events of at least {least} attendees, within six months, {low} of the patrons of {low_title} ({low_day}) came back to another of your events, and {high} of those of {high_title} ({high_day})."),
                                {"least": Value("number", MIN_PATRONS),
-                                "low": Value("percent", worst["return_rate_6_months"]), "low_title": Value("text", worst.get("title") or worst.get("event_id")),
-                                "low_day": Value("day", worst.get("event_day")), "high": Value("percent", best["return_rate_6_months"]),
-                                "high_title": Value("text", best.get("title") or best.get("event_id")),
-                                "high_day": Value("day", best.get("event_day"))}))
+                                "low": Value("percent", worst["return_rate_6_months"]), "low_title": name(worst),
+                                "low_day": when(worst), "high": Value("percent", best["return_rate_6_months"]),
+                                "high_title": name(best), "high_day": when(best)}))
     cohorts = _rows(result, "cohorts")
     sizes = {r["cohort"]: r.get("patrons") or 0 for r in cohorts if r.get("months_after") == 0}
     # A next month without any event of the member (left empty) says nothing of coming back.
@@ -583,7 +606,10 @@ def pace_rules(results: Results) -> list[Insight]:
         return []
     summary = result.get("summary") or {}
     out: list[Insight] = []
-    title = Value("text", summary.get("title") or summary.get("event_id"))
+    # Another event of the member of the same title on the same day: this one's start names it.
+    title = Value("event", {"title": summary.get("title"), "event_id": summary.get("event_id"),
+                            "starts_at": None if summary.get("same_title_and_start") else summary.get("starts_at"),
+                            "alike": bool(summary.get("same_title_and_day"))})
     pace, days = summary.get("pace_vs_comparables"), summary.get("days_before")
     expected, sold = summary.get("expected_by_now"), summary.get("tickets_sold")
     if pace is not None and days and expected and expected >= 10:

@@ -11,13 +11,13 @@ Member-only data, no gate.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
 
 from culturecoop.analytics.audience import ratio
-from culturecoop.analytics.facts import MEMBER_LAST_SALE
+from culturecoop.analytics.facts import MEMBER_LAST_SALE, start_of
 from culturecoop.analytics.report import Column, ReportContext, ReportOutput, ReportTable
 from culturecoop.analytics.wording import number
 from culturecoop.errors import UserError
@@ -38,14 +38,14 @@ WHERE member_id = $member AND status = 'sold' GROUP BY event_id
 """
 
 UPCOMING_EVENTS = f"""
-SELECT e.event_id, e.title, e.event_day, e.capacity, e.genre_mask,
+SELECT e.event_id, e.title, e.event_day, e.starts_at, e.capacity, e.genre_mask,
        CAST(coalesce(sum(CASE WHEN t.status = 'sold' AND CAST(t.purchased_at AS DATE) <= $date_to
                               THEN t.quantity ELSE 0 END), 0) AS BIGINT) AS sold,
        CAST(coalesce(sum(CASE WHEN t.status = 'sold' THEN t.quantity ELSE 0 END), 0) AS BIGINT) AS sold_in_the_end
 FROM analytics_event AS e
 LEFT JOIN {ADMISSIONS} AS t ON t.member_id = e.member_id AND t.event_id = e.event_id
 WHERE e.member_id = $member AND (e.event_id = $event OR ($event = '' AND e.event_day > $date_to))
-GROUP BY e.event_id, e.title, e.event_day, e.capacity, e.genre_mask
+GROUP BY e.event_id, e.title, e.event_day, e.starts_at, e.capacity, e.genre_mask
 """
 
 # The member's events a reader may pick: every upcoming one and those of the period, with the
@@ -74,21 +74,23 @@ def _note_undated(ctx: ReportContext) -> None:
                            "pace ends that day; map the column that gives the show's date (or add one to the export) "
                            "and prepare it again to date them.").format(n=count(undated)))
 
-def _start(starts_at: Any, day: Any) -> str | None:
-    """An event's start to the minute, or None when its export gave its day alone (a start at
-    midnight on its own day, or none)."""
-    if not isinstance(starts_at, datetime) or (starts_at.hour, starts_at.minute) == (0, 0):
-        return None
-    return starts_at.isoformat(timespec="minutes") if starts_at.date() == day else None
+# The member's other events of the same title on the same day (a matinee and an evening): a
+# sentence naming this event says its start time when there is one.
+SAME_TITLE_AND_DAY = """
+SELECT CAST(count(*) AS BIGINT) AS alike, CAST(count_if(starts_at IS NOT DISTINCT FROM $starts) AS BIGINT) AS alike_start
+FROM analytics_event
+WHERE member_id = $member AND event_id <> $event AND event_day = $day AND coalesce(title, '') = coalesce($title, '')
+"""
 
 
 COMPARABLE_SALES = f"""
 WITH c AS (
-  SELECT event_id, title, event_day, capacity FROM analytics_event
+  SELECT event_id, title, event_day, starts_at, capacity FROM analytics_event
   WHERE member_id = $member AND event_day BETWEEN $date_from AND $date_to AND event_id <> $event
     AND ($genre_mask = 0 OR (genre_mask & $genre_mask) <> 0)
 )
-SELECT c.event_id, max(c.title) AS title, max(c.event_day) AS event_day, max(c.capacity) AS capacity,
+SELECT c.event_id, max(c.title) AS title, max(c.event_day) AS event_day, max(c.starts_at) AS starts_at,
+       max(c.capacity) AS capacity,
        CAST(sum(t.quantity) AS BIGINT) AS final,
        CAST(sum(CASE WHEN datediff('day', CAST(t.purchased_at AS DATE), c.event_day) >= $days_before
                      THEN t.quantity ELSE 0 END) AS BIGINT) AS sold_by_now
@@ -285,8 +287,12 @@ def pace(ctx: ReportContext) -> ReportOutput:
             "comparables_share_sold": ratio(cum_comparables, comparable_total),
         })
     band_rows, expected = _band(ctx, extra, comparables, capacity, days_before)
+    alike = ctx.query(SAME_TITLE_AND_DAY, event=target["event_id"], day=target["event_day"], title=target["title"],
+                      starts=target["starts_at"])[0]
     summary = {
         "event_id": target["event_id"], "title": target["title"], "event_day": target["event_day"].isoformat(),
+        "starts_at": start_of(target["starts_at"], target["event_day"]),
+        "same_title_and_day": int(alike["alike"] or 0), "same_title_and_start": int(alike["alike_start"] or 0),
         "as_of": ctx.period.end.isoformat(), "days_before": days_before, "tickets_sold": sold,
         "capacity": capacity, "forecast_final": None if forecast is None else round(forecast),
         "forecast_low": None if low is None else round(low), "forecast_high": None if high is None else round(high),
@@ -301,7 +307,8 @@ def pace(ctx: ReportContext) -> ReportOutput:
     }
     comparable_rows = sorted(
         ({"event_id": c["event_id"], "title": c["title"],
-          "event_day": None if c["event_day"] is None else c["event_day"].isoformat(), "capacity": c["capacity"],
+          "event_day": None if c["event_day"] is None else c["event_day"].isoformat(),
+          "starts_at": start_of(c["starts_at"], c["event_day"]), "capacity": c["capacity"],
           "sold_by_now": c["sold_by_now"], "final": c["final"], "multiplier": ratio(c["final"], c["sold_by_now"], 4)}
          for c in comparables),
         key=lambda r: (r["event_day"] or "", r["event_id"]),
@@ -317,6 +324,7 @@ def pace(ctx: ReportContext) -> ReportOutput:
         Column("event_id", _("Comparable past event")),
         Column("title", _("Its title")),
         Column("event_day", _("Its day")),
+        Column("starts_at", _("When it starts, to the minute, when the export gave its time (two shows of one day tell apart by it)")),
         Column("capacity", _("Its capacity")),
         Column("sold_by_now", _("Tickets it had sold at the same number of days before")),
         Column("final", _("Its final sales")),
@@ -377,7 +385,7 @@ def events(ctx: ReportContext) -> ReportOutput:
     past = sorted((r for r in found if r["event_day"] <= ctx.period.end), key=lambda r: (r["event_day"], r["event_id"]),
                   reverse=True)
     rows = [{"event_id": r["event_id"], "title": r["title"], "event_day": r["event_day"].isoformat(),
-             "starts_at": _start(r["starts_at"], r["event_day"]), "capacity": r["capacity"], "tickets_sold": int(r["sold"]), "upcoming": r["event_day"] > ctx.period.end}
+             "starts_at": start_of(r["starts_at"], r["event_day"]), "capacity": r["capacity"], "tickets_sold": int(r["sold"]), "upcoming": r["event_day"] > ctx.period.end}
             for r in (upcoming + past)[:MAX_EVENTS]]
     cols = (
         Column("event_id", _("The member's event identifier")),

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from culturecoop.analytics.audience import ratio
+from culturecoop.analytics.facts import start_of
 from culturecoop.analytics.report import Column, ReportContext, ReportOutput, ReportTable
 from culturecoop.i18n import _
 
@@ -32,7 +33,7 @@ GROUP BY event_id
 """
 
 EVENT_TITLES = """
-SELECT event_id, title FROM analytics_event WHERE member_id = $member
+SELECT event_id, title, event_day, starts_at FROM analytics_event WHERE member_id = $member
   -- An event with no start date is dated by its sales (analytics_visit): its title all the same.
   AND (event_day BETWEEN $date_from AND $date_to OR event_day IS NULL)
 """
@@ -63,7 +64,10 @@ def _month_label(ordinal: int) -> str:
 
 
 def retention(ctx: ReportContext) -> ReportOutput:
-    titles = {r["event_id"]: r["title"] for r in ctx.query(EVENT_TITLES)}
+    known = {r["event_id"]: r for r in ctx.query(EVENT_TITLES)}
+    titles = {e: r["title"] for e, r in known.items()}
+    # Its start to the minute: two shows of one title and day (a matinee and an evening) tell apart by it.
+    starts = {e: start_of(r["starts_at"], r["event_day"]) for e, r in known.items()}
     by_event = sorted(ctx.query(RETENTION_BY_EVENT), key=lambda r: (r["event_day"], r["event_id"]))
     # Followed for six months: the member's data (its own last sale) runs that long after the event.
     data_end = ctx.window.as_of if isinstance(ctx.window.as_of, date) else None
@@ -73,7 +77,7 @@ def retention(ctx: ReportContext) -> ReportOutput:
 
     event_rows = [
         {"event_id": r["event_id"], "title": titles.get(r["event_id"]), "event_day": r["event_day"].isoformat(),
-         "attendees": r["attendees"], "came_back": r["came_back"], "return_rate": ratio(r["came_back"], r["attendees"]),
+         "starts_at": starts.get(r["event_id"]), "attendees": r["attendees"], "came_back": r["came_back"], "return_rate": ratio(r["came_back"], r["attendees"]),
          "back_within_6_months": r["back_within"] if followed(r["event_day"]) else None,
          "return_rate_6_months": ratio(r["back_within"], r["attendees"]) if followed(r["event_day"]) else None}
         for r in by_event
@@ -100,6 +104,7 @@ def retention(ctx: ReportContext) -> ReportOutput:
         Column("event_id", _("The member's event identifier")),
         Column("title", _("Event title")),
         Column("event_day", _("Day of the event")),
+        Column("starts_at", _("When it starts, to the minute, when the export gave its time (two shows of one day tell apart by it)")),
         Column("attendees", _("Patrons who attended")),
         Column("came_back", _("Of them, patrons who came to a later event of yours")),
         Column("return_rate", _("Share who came back (came_back / attendees)")),

@@ -10,6 +10,7 @@ when a language is known) so that the catalog test sees every one.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, localcontext
@@ -201,6 +202,8 @@ def label(kind: str, code: Any, language: str, currency: str = "CAD") -> str:
 # A report summary's figures whose column of the same code means something else (``came_back`` of an
 # event counts patrons, of the summary visits) or that have no column.
 SUMMARY = {"areas": _("Areas"), "share_nearby": _("From the neighbourhood"),
+           "same_title_and_day": _("Your other events of this title that day"),
+           "same_title_and_start": _("Of them, starting at the same time"),
            "came_back": _("Attendances followed by a return"),
            "unnamed_admissions": _("Admissions naming nobody (door or cash sales)"),
            "pairs": _("Pairs of genres"), "significant_pairs": _("Significant pairs"),
@@ -457,6 +460,55 @@ def _moment(value: datetime, locale: str) -> str:
     # « 20 h 00 » holds no-break spaces: a line (a table cell on a phone, a terminal) never ends on « 20 h ».
     pattern = "d MMM y 'à' H\u00a0'h'\u00a0mm" if locale.startswith("fr") else "MMM d, y, h:mm\u00a0a"
     return _first_of_month(str(format_datetime(value, format=pattern, locale=locale)), value.date(), locale)
+
+
+def time_of_day(value: Any, language: str) -> str:
+    """When in its day something starts (``2026-02-06T14:00``) as « 14 h 00 » / "2:00 PM"."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return str(value)
+    if not isinstance(value, datetime):
+        return str(value)
+    pattern = "H\u00a0'h'\u00a0mm" if locale_of(language).startswith("fr") else "h:mm\u00a0a"
+    return str(format_datetime(value.replace(second=0, microsecond=0), format=pattern, locale=locale_of(language)))
+
+
+def event_names(rows: Iterable[Mapping[str, Any]], language: str, dated: bool = False) -> list[str]:
+    """Each event's name for a reader: its title (or its id), and only when another of ``rows``
+    has the same title on the same day (a matinee and an evening) its start time, « Trio (14 h 00) »
+    (with the day too when ``dated``: in a sentence no day column stands beside it), or its id when
+    the export gave no time or the same one."""
+    rows = list(rows)
+
+    def key(r: Mapping[str, Any], *more: str) -> tuple[Any, ...]:
+        return (r.get("title") or r.get("event_id"), r.get("event_day"), *(r.get(m) for m in more))
+
+    alike, same_start = Counter(key(r) for r in rows), Counter(key(r, "starts_at") for r in rows)
+    # A start shared by another of the same title and day tells nothing: the member's event id does.
+    return [event_name(r if same_start[key(r, "starts_at")] < 2 else {**r, "starts_at": None}, language,
+                       alike[key(r)] > 1, dated) for r in rows]
+
+
+def event_name(event: Mapping[str, Any], language: str, alike: bool, dated: bool = False) -> str:
+    """An event's title (or its id); when ``alike`` (another has its title and day), with its start
+    (the day too when ``dated``) or, when its export gave no time, its id."""
+    title = str(event.get("title") or event.get("event_id") or "")
+    start = event.get("starts_at")
+    if not alike:
+        return title
+    if start:
+        return f"{title} ({moment(start, language) if dated else time_of_day(start, language)})"
+    return f"{title} ({event.get('event_id')})" if event.get("event_id") and event.get("title") else title
+
+
+def summary_name(summary: Mapping[str, Any], language: str) -> str:
+    """The name of a report's event (the sales pace's) in a sentence: with its start when another of
+    the member's events has its title that day (``same_title_and_day``), its id when one shares its
+    start too (``same_title_and_start``)."""
+    event = {**summary, "starts_at": None} if summary.get("same_title_and_start") else summary
+    return event_name(event, language, alike=bool(summary.get("same_title_and_day")), dated=True)
 
 
 def _no_negative_zero(text: str) -> str:

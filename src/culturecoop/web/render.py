@@ -114,6 +114,14 @@ def wants_json_path(path: str) -> bool:
     return path.startswith("/api/") or path.endswith(".json")
 
 
+def about_member(principal: Any, member_id: Any, names: Any) -> str | None:
+    """The member's name when its page is read by an account that is not one of its own (the
+    cooperative's admin opening its Data or Transparency page), else None: the page speaks to its reader."""
+    if principal is None or not member_id or getattr(principal.account, "member_id", None) == member_id:
+        return None
+    return str(names.get(member_id, member_id)) if hasattr(names, "get") else str(member_id)
+
+
 def render(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
     language = request_language(request)
     t = Translator(language)
@@ -137,6 +145,9 @@ def render(request: Request, template: str, context: dict[str, Any], status_code
         # A first visit: bind the forms of this page (sign-in, language) to a fresh cookie nonce.
         new_nonce = request.cookies.get(ANON_COOKIE) or secrets.token_urlsafe(16)
         base["csrf"] = csrf_token(request.app.state.settings.server_secret, new_nonce)
+    # A member's page read by an account not of that member (the cooperative's admin): its sentences
+    # name the member (« les données de Jazz Dièse ») instead of speaking to the reader (« vos données »).
+    base["about"] = about_member(principal, context.get("member_id"), base["member_names"])
     html = env.get_template(template).render({**base, **context})
     response = HTMLResponse(html, status_code=status_code)
     if new_nonce is not None:

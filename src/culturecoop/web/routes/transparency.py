@@ -18,7 +18,7 @@ from culturecoop.privacy.policy import current_policy
 from culturecoop.warehouse.engine import Warehouse
 from culturecoop.web.deps import MemberManager, WarehouseDep
 from culturecoop.web.i18n import Translator
-from culturecoop.web.render import render, request_language
+from culturecoop.web.render import about_member, render, request_language
 from culturecoop.web.views.transparency import transparency_view
 
 router = APIRouter()
@@ -63,6 +63,7 @@ def transparency_page(request: Request, member_id: str, principal: MemberManager
     t = Translator(request_language(request))
     view = transparency_view(transparency_payload(warehouse, member_id, PAGE_ENTRIES), member_id,
                              names.get(member_id, member_id), accounts, names, current_policy(warehouse).noise, t,
-                             subjects_as_read(warehouse, member_id, t.language))
+                             subjects_as_read(warehouse, member_id, t.language),
+                             about_member(principal, member_id, names))
     return render(request, "transparency.html", {"member_id": member_id, "active": "transparency", "view": view,
                                                  "consent": member_consent_basis(warehouse, member_id)})

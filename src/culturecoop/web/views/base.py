@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from culturecoop.analytics import wording
-from culturecoop.web.i18n import Translator
+from culturecoop.web.i18n import Translator, _
 from culturecoop.web.tabs import Tab
 
 # How a column's values are shown: counts, shares, money...; ``code:<kind>`` names a code.
@@ -34,6 +34,22 @@ class Col:
     # Why a cell of this column may hold no value, other than the privacy gate (a message id): said
     # as the page's « – » tooltip and in the CSV's cell, where an empty cell read as a lost figure.
     empty: str | None = None
+
+
+# A pooled table's cell with no figure and no reason of its column: in a row the gate partly hid,
+# a figure computed from the hidden ones; else a figure too few people or months allow.
+FROM_HIDDEN = _("Not computed: the figures it comes from are hidden by the privacy gate")
+NO_FIGURE = _("No figure: too few people or months in the data to compute it")
+
+
+def why_empty(row: Mapping[str, Any], col: Col, pooled: bool) -> str | None:
+    """Why a cell the gate did not hide holds no value (a message id), or None when not known: in a
+    pooled table every empty cell says why, as an empty cell in a CSV reads as a figure lost."""
+    if pooled and row.get("suppressed"):
+        return FROM_HIDDEN
+    if col.empty:
+        return col.empty
+    return NO_FIGURE if pooled else None
 
 
 @dataclass
@@ -201,7 +217,7 @@ def table(table_id: str, title: str, rows: Iterable[Mapping[str, Any]], cols: It
         values = {**row, **{key: fn(row) for key, fn in (derive or {}).items()}}
         # A derived column is computed from what the row shows: never a cell the gate hid.
         out_rows.append([cell(values.get(c.key), c.kind, t, k, c.key not in (derive or {}) and is_hidden(row, c.key),
-                              why=t(c.empty) if c.empty else None)
+                              why=t(reason) if (reason := why_empty(row, c, pooled)) else None)
                          for c in columns])
     view = TableView(
         table_id, title,

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
+from culturecoop.analytics import wording
 from culturecoop.analytics.insights import comparable_previous_period, has_history
 from culturecoop.web.i18n import Translator
 from culturecoop.web.views.base import Action, TabView
@@ -184,7 +185,7 @@ def _pace(view: TabView, results: Results, t: Translator) -> list[Action]:
     summary = (results.get("pace") or {}).get("summary") or {}
     behind = summary.get("pace_vs_comparables")
     upcoming = {e.get("event_id") for e in (view.picker or {}).get("upcoming") or []}
-    event = str(summary.get("title") or summary.get("event_id") or "")
+    event = wording.summary_name(summary, t.language)
     forecast, capacity = summary.get("forecast_final"), summary.get("capacity")
     if summary.get("event_id") not in upcoming:
         return [_target(view, t)]

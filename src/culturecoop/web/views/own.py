@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from culturecoop.analytics import wording
 from culturecoop.analytics.insights import key_figure_comparison
 from culturecoop.web import charts
 from culturecoop.web.i18n import Translator, _
@@ -237,7 +238,8 @@ def retention(view: TabView, results: Results, t: Translator) -> None:
                   Kpi(t("Attendances"), cell(summary.get("attendances"), "int", t)),
                   Kpi(t("Attendances followed by a return"), cell(summary.get("came_back"), "int", t)),
                   Kpi(t("Patrons"), cell(summary.get("patrons"), "int", t))]
-    events = _rows(result)
+    # Two shows of one title and day (a matinee and an evening) are named with their start time.
+    events = [{**r, "title": name} for r, name in zip(_rows(result), wording.event_names(_rows(result), t.language), strict=True)]
     # Events compared on one horizon: back within six months, for the events followed that long.
     followed = [r for r in events if r.get("return_rate_6_months") is not None]
     chart = charts.points(
@@ -295,7 +297,8 @@ def pace(view: TabView, results: Results, t: Translator) -> None:
     if not result:
         return
     summary = result.get("summary") or {}
-    title = str(summary.get("title") or summary.get("event_id") or "")
+    # Another event of the same title that day: this one is named with its start.
+    title = wording.summary_name(summary, t.language)
     if view.picker is not None:
         view.picker["current"] = summary.get("event_id")
         if not view.picker["upcoming"] or summary.get("event_id") not in {e["event_id"] for e in view.picker["upcoming"]}:
@@ -338,7 +341,8 @@ def pace(view: TabView, results: Results, t: Translator) -> None:
     view.sections.append(Section("pace-curve", t("Sales curve"), chart, None,
                                  lead=t("The line is this event's sales so far; the band is what comparable events had sold at the same number of days before, scaled to this event's capacity.")
                                  + ("" if final is None else " " + t("The dotted line is what it really sold afterwards, which the forecast did not see."))))
-    comparables = _rows(result, "comparables")
+    comparables = [{**r, "title": name} for r, name in
+                   zip(_rows(result, "comparables"), wording.event_names(_rows(result, "comparables"), t.language), strict=True)]
     view.sections.append(Section("pace-comparables", t("Comparable events"), None, table(
         "pace-comparables", t("Comparable events"), comparables,
         [Col("title", _("Event")), Col("event_day", _("Day"), "day"), Col("capacity", _("Capacity"), "int"),

@@ -8,10 +8,13 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
+from culturecoop.analytics.benchmark import MONEY_FIGURES
 from culturecoop.schema.taxonomy import GENRES
 from culturecoop.web import charts
 from culturecoop.web.i18n import Translator, _
 from culturecoop.web.views.base import (
+    FROM_HIDDEN,
+    NO_FIGURE,
     Action,
     Cell,
     Col,
@@ -27,6 +30,8 @@ from culturecoop.web.views.base import (
 )
 
 Results = Mapping[str, Mapping[str, Any]]
+NO_PEERS = _("No peers to compare with")
+OTHER_CURRENCY = _("Not compared: some of your peers sell in another currency")
 TOP_LINES = 2  # rising and falling genres drawn in colour on a trends chart
 
 
@@ -61,16 +66,21 @@ def _trend_chart(title: str, months: list[dict[str, Any]], summary: list[dict[st
 # the same months a year earlier. Otherwise the start and the end are three months' means, the trend
 # a line fitted to every month (times the months between): it is not the end less the start, and the
 # headers say what each is.
+# A genre with too few months of figures (its monthly cells under the privacy threshold, or none) has no move.
+FEW_MONTHS = _("Too few months with a figure for this genre to measure its move")
+FEW_PAIRED_MONTHS = _("Too few months with a figure for this genre in both years to compare them")
+# A ratio with nobody on one side (no one going out, a genre nobody attends): no ratio, no interval.
+NOT_TESTED = _("Not computed: too few people on one side to compare")
 TREND_COLUMNS = [Col("genre", _("Genre"), "code:genre"),
-                 Col("first_share", _("Share over the first three months"), "percent"),
-                 Col("last_share", _("Share over the last three months"), "percent"),
-                 Col("change", _("Trend over the period (points, fitted to every month)"), "points"),
-                 Col("direction", _("Direction"), "code:direction")]
+                 Col("first_share", _("Share over the first three months"), "percent", empty=FEW_MONTHS),
+                 Col("last_share", _("Share over the last three months"), "percent", empty=FEW_MONTHS),
+                 Col("change", _("Trend over the period (points, fitted to every month)"), "points", empty=FEW_MONTHS),
+                 Col("direction", _("Direction"), "code:direction", empty=FEW_MONTHS)]
 YEAR_OVER_YEAR_COLUMNS = [Col("genre", _("Genre"), "code:genre"),
-                          Col("first_share", _("Mean monthly share, same months a year earlier"), "percent"),
-                          Col("last_share", _("Mean monthly share over the period"), "percent"),
-                          Col("change", _("Change against a year earlier (points)"), "points"),
-                          Col("direction", _("Direction"), "code:direction")]
+                          Col("first_share", _("Mean monthly share, same months a year earlier"), "percent", empty=FEW_PAIRED_MONTHS),
+                          Col("last_share", _("Mean monthly share over the period"), "percent", empty=FEW_PAIRED_MONTHS),
+                          Col("change", _("Change against a year earlier (points)"), "points", empty=FEW_PAIRED_MONTHS),
+                          Col("direction", _("Direction"), "code:direction", empty=FEW_PAIRED_MONTHS)]
 
 
 def _trend_columns(basis: Any) -> list[Col]:
@@ -137,8 +147,9 @@ def elsewhere(view: TabView, results: Results, t: Translator) -> None:
              Col("share_of_audience", _("Share of your audience"), "percent"),
              Col("share_of_those_going_elsewhere", _("Share of your audience going out elsewhere"), "percent"),
              Col("rest_share", _("Share of the rest of the cooperative going out"), "percent"),
-             Col("lift", _("Ratio"), "times", "lift"), Col("ci_low", _("95% CI low"), "times", "ci"),
-             Col("ci_high", _("95% CI high"), "times", "ci"), Col("significant", _("Significant"), "bool", "q_value")],
+             Col("lift", _("Ratio"), "times", "lift", empty=NOT_TESTED), Col("ci_low", _("95% CI low"), "times", "ci", empty=NOT_TESTED),
+             Col("ci_high", _("95% CI high"), "times", "ci", empty=NOT_TESTED),
+             Col("significant", _("Significant"), "bool", "q_value", empty=NOT_TESTED)],
             t, k=k, pooled=True), pooled=True,
             lead=t("Bars in colour are significant (q < 0.05); the line at 1 is the rest of the cooperative; whiskers are 95% intervals.")))
         for name, title, kind in (("kinds", _("Kinds of members your audience attends"), "code:member_kind"),
@@ -208,9 +219,10 @@ def affinities(view: TabView, results: Results, t: Translator) -> None:
     view.sections.append(Section("affinity-affinity", t("Every pair of genres"), None, table(
         "affinity-affinity", t("Genre affinities across the cooperative"), unique,
         [Col("from_genre", _("Genre A"), "code:genre"), Col("to_genre", _("Genre B"), "code:genre"),
-         Col("patrons", _("People attending both"), "int"), Col("lift", _("Lift"), "times", "lift"),
-         Col("ci_low", _("95% CI low"), "times", "ci"), Col("ci_high", _("95% CI high"), "times", "ci"),
-         Col("q_value", _("q-value"), "float2", "q_value"), Col("significant", _("Significant"), "bool", "q_value")],
+         Col("patrons", _("People attending both"), "int"), Col("lift", _("Lift"), "times", "lift", empty=NOT_TESTED),
+         Col("ci_low", _("95% CI low"), "times", "ci", empty=NOT_TESTED), Col("ci_high", _("95% CI high"), "times", "ci", empty=NOT_TESTED),
+         Col("q_value", _("q-value"), "float2", "q_value", empty=NOT_TESTED),
+         Col("significant", _("Significant"), "bool", "q_value", empty=NOT_TESTED)],
         t, k=k, pooled=True, collapsed=True), pooled=True))
 
 
@@ -275,11 +287,17 @@ def benchmark(view: TabView, results: Results, t: Translator) -> None:
                         baseline_label=t("peers"),
                         colors=[charts.RISING if r["index"] >= 100 else charts.FALLING for r in compared]) if compared else None
     out = []
+    # An empty peers' figure says why: no peers, peers selling in another currency (their amounts are
+    # not compared), or nothing to divide by.
+    others = any(r.get("peers") is not None for r in rows)
     for row in rows:
         kind = kinds.get(row["figure"], "float2")
-        out.append([Cell(row["figure"], t.label("figure", row["figure"])), cell(row.get("yours"), kind, t),
-                    cell(row.get("peers"), kind, t, k, is_hidden(row, "peers")),
-                    cell(row.get("index"), "index", t, k, is_hidden(row, "index"))])
+        why_peers = t(NO_PEERS) if not peers else t(OTHER_CURRENCY) if others and row["figure"] in MONEY_FIGURES else \
+            t(FROM_HIDDEN) if row.get("suppressed") else t(NO_FIGURE)
+        out.append([Cell(row["figure"], t.label("figure", row["figure"])), cell(row.get("yours"), kind, t, why=t(NO_FIGURE)),
+                    cell(row.get("peers"), kind, t, k, is_hidden(row, "peers"), why=why_peers),
+                    cell(row.get("index"), "index", t, k, is_hidden(row, "index"),
+                         why=why_peers if row.get("peers") is None else t(NO_FIGURE))])
     columns = [Column("figure", t("Figure"), "text"), Column("yours", t("Yours"), "mixed"),
                Column("peers", t("Your peers"), "mixed"), Column("index", t("Index"), "index", "index")]
     view.sections.append(Section("benchmark-benchmark", t("Your key figures against your peers"), chart,

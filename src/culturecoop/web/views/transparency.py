@@ -57,7 +57,7 @@ class TransparencyView:
 
 
 def _who(entry: Mapping[str, Any], member_id: str, accounts: Mapping[str, Any], names: Mapping[str, str],
-         t: Translator) -> str:
+         t: Translator, about: str | None = None) -> str:
     actor = str(entry.get("actor") or "")
     if entry.get("member_id") != member_id:
         other = names.get(str(entry.get("member_id")), str(entry.get("member_id")))
@@ -65,9 +65,13 @@ def _who(entry: Mapping[str, Any], member_id: str, accounts: Mapping[str, Any], 
     if actor.startswith("web:"):
         account = accounts.get(actor[4:])
         if account is not None:
+            if about:  # the page read by the cooperative's admin: the member by its name
+                return t("{name} ({role} at {member})", name=account.display_name or account.email,
+                         role=t(ROLE_WORDS.get(account.role, account.role)), member=about)
             return t("{name} ({role}, your organisation)", name=account.display_name or account.email,
                      role=t(ROLE_WORDS.get(account.role, account.role)))
-        return t("an account of your organisation that no longer exists")
+        return t("an account of {member} that no longer exists", member=about) if about else t(
+            "an account of your organisation that no longer exists")
     if actor.startswith("cli:"):
         # Ends with a comma like « {member}, another member, »: the verb follows.
         return t("the cooperative, from the command line,")
@@ -86,18 +90,19 @@ def _period(parameters: Any, t: Translator) -> str:
 
 
 def audit_line(entry: Mapping[str, Any], member_id: str, accounts: Mapping[str, Any], names: Mapping[str, str],
-               t: Translator, campaigns: Mapping[str, str] | None = None) -> AuditLine:
-    """One audit entry as a sentence."""
+               t: Translator, campaigns: Mapping[str, str] | None = None, about: str | None = None) -> AuditLine:
+    """One audit entry as a sentence; ``about``: the member's name when the reader is not one of its
+    accounts (the cooperative's admin), whom « your organisation » would not speak to."""
     report = str(entry.get("report") or "")
     titles = {**REPORT_TITLES, **ACTION_RELEASES}
     title = t(titles[report]) if report in titles else t("a release named {code}", code=report)
-    fields = {"when": t.date(entry.get("recorded_at")), "who": _who(entry, member_id, accounts, names, t),
+    fields = {"when": t.date(entry.get("recorded_at")), "who": _who(entry, member_id, accounts, names, t, about),
               "report": title, "period": _period(entry.get("parameters"), t)}
     action = str(entry.get("action") or "")
     raw = entry.get("parameters")
     params: Mapping[str, Any] = raw if isinstance(raw, dict) else {}
     if action in _GOVERNANCE_ACTIONS:
-        sentence = _governance_sentence(action, params, member_id, fields["when"], t)
+        sentence = _governance_sentence(action, params, member_id, fields["when"], t, about)
         seq = int(entry.get("seq") or 0)
         return AuditLine(seq, fields["when"], sentence, "", action, "", t("Entry no. {seq}", seq=t.number(seq)))
     if action == "campaign" and report in CAMPAIGN_STEPS:
@@ -136,10 +141,19 @@ def audit_line(entry: Mapping[str, Any], member_id: str, accounts: Mapping[str, 
 _GOVERNANCE_ACTIONS = ("erasure", "retention", "consent")
 
 
-def _governance_sentence(action: str, params: Mapping[str, Any], member_id: str, when: str, t: Translator) -> str:
+def _governance_sentence(action: str, params: Mapping[str, Any], member_id: str, when: str, t: Translator,
+                         about: str | None = None) -> str:
     """A person's rights exercised, said with counts only (an erasure names nobody)."""
     removed = params.get("records_removed") if isinstance(params.get("records_removed"), dict) else {}
     yours = int(removed.get(member_id) or 0) if removed else 0
+    if about and action == "erasure":
+        return t.plural(yours, "On {when}, a person was erased from the whole cooperative at their own request: {n} record of {member} removed, everywhere and from the files themselves.",
+                        "On {when}, a person was erased from the whole cooperative at their own request: {n} records of {member} removed, everywhere and from the files themselves.",
+                        when=when, member=about)
+    if about and action == "retention":
+        return t.plural(yours, "On {when}, the retention rule removed {n} record of {member} whose last ticket was more than {months} months old.",
+                        "On {when}, the retention rule removed {n} records of {member} whose last ticket was more than {months} months old.",
+                        when=when, months=t.number(params.get("months") or 0), member=about)
     if action == "erasure":
         return t.plural(yours, "On {when}, a person was erased from the whole cooperative at their own request: {n} record of yours removed, everywhere and from the files themselves.",
                         "On {when}, a person was erased from the whole cooperative at their own request: {n} of your records removed, everywhere and from the files themselves.",
@@ -167,10 +181,10 @@ def budget_sentences(budget: Mapping[str, Any] | None, noise: bool, t: Translato
 
 def transparency_view(payload: Mapping[str, Any], member_id: str, member_name: str, accounts: Mapping[str, Any],
                       names: Mapping[str, str], noise: bool, t: Translator,
-                      campaigns: Mapping[str, str] | None = None) -> TransparencyView:
+                      campaigns: Mapping[str, str] | None = None, about: str | None = None) -> TransparencyView:
     """The Transparency page from the API's payload (entries newest first, as shown); ``campaigns``:
     the member's campaigns by their subjects."""
     view = TransparencyView(member_id, member_name, budget_sentences(payload.get("budget"), noise, t),
                             total=int(payload.get("total") or 0))
-    view.lines = [audit_line(e, member_id, accounts, names, t, campaigns) for e in payload.get("audit") or []]
+    view.lines = [audit_line(e, member_id, accounts, names, t, campaigns, about) for e in payload.get("audit") or []]
     return view

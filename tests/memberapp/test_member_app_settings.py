@@ -106,6 +106,12 @@ def test_unknown_yes_no_words_are_chosen_in_the_form(app: App) -> None:
     assert set(words) == {"Oui", "Non", "Confirmé", "Retiré"}, words
     fieldset = re.search(r'<fieldset id="yes-no">(.*?)</fieldset>', page, re.S)
     assert fieldset and "non reconnu" in text(fieldset.group(1)), page  # asked first: two words unknown
+    # « Non » chosen as a yes: one sentence in the form's words, not the mapping check's `true_values`.
+    answer = app.client.post(f"/exports/{export_id}/mapping", follow_redirects=True,
+                             data={**data, words["Non"]: "true"})
+    assert answer.status_code == 400
+    assert "« Non » veut toujours dire non : sous « Ce que veulent dire les mots des colonnes oui/non », laissez-le " \
+        "reconnu, puis appliquez de nouveau." in text(answer.text), text(answer.text)[:600]
     shown = _applied(app, export_id, page, {words["Confirmé"]: "true", words["Retiré"]: "false"})
     assert "Confirmé" not in section(shown, "check"), section(shown, "check")
     # 30 patrons: « Oui » on 12 rows, « Confirmé » on 3: 15 agreed to pooling, not 12.

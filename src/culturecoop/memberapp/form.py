@@ -22,7 +22,7 @@ from culturecoop.analytics import wording
 from culturecoop.analytics.places import countries
 from culturecoop.errors import UserError
 from culturecoop.i18n import _, current_language, gettext_in
-from culturecoop.ingest.labels import COUNTRIES
+from culturecoop.ingest.labels import COUNTRIES, DEFAULT_FALSE, DEFAULT_TRUE
 from culturecoop.ingest.prepare import ReadRow
 from culturecoop.ingest.profile import ALTERNATIVES, CANONICAL_FIELDS, REQUIRED_FIELDS, SPEC_FORMS
 from culturecoop.ingest.words import (
@@ -33,7 +33,7 @@ from culturecoop.ingest.words import (
     say,
 )
 from culturecoop.memberapp import date_patterns
-from culturecoop.memberapp.value_words import REASONS_IN_FORM, apply_words
+from culturecoop.memberapp.value_words import REASONS_IN_FORM, YES_NO_SECTION, apply_words
 from culturecoop.schema.model import CONSENT_PURPOSES
 
 KEEP = "__keep__"
@@ -349,6 +349,14 @@ def form_problem(mapping: Mapping[str, Any], header: Sequence[str] = (),
     if given and not str(mapping.get("consent_basis") or "").strip():
         raise UserError(_("You chose “given” in the consent section without its basis: write in “Basis” why your "
                           "patrons agreed (for example the clause of your terms of sale), then apply again."))
+    for key, opposite, meaning in (("true_values", DEFAULT_FALSE, _("no")), ("false_values", DEFAULT_TRUE, _("yes"))):
+        # « Non » chosen as a yes: the mapping's check refuses it naming its YAML keys; the form says it.
+        words = {w for w in opposite if len(w) > 1 or w.isdigit()}  # a mark (« x », « o ») may mean either
+        listed = mapping.get(key)
+        wrong = next((str(w) for w in (listed if isinstance(listed, list) else []) if str(w).strip().casefold() in words), None)
+        if wrong is not None:
+            raise UserError(_("«{word}» always means {meaning}: under “{section}”, leave it as recognised, then apply "
+                              "again.").format(word=wrong, meaning=meaning, section=_(YES_NO_SECTION)))
     columns = mapping.get("columns") or {}
     spec = columns.get("event_starts_at")
     if not (isinstance(spec, dict) and set(spec) == {"value"}):

@@ -164,9 +164,13 @@ def test_the_yaml_box_speaks_the_pages_language(app: App) -> None:
     assert "CHECK" in comments or "Drafted" in comments or "read" in comments, comments
     for french in ("l’ébauche", "À VÉRIFIER", "colonne", "lignes"):
         assert french not in comments, (french, comments)
-    # The English text is the same mapping: applied as it is, the package is the draft's.
+    # The English text is the same mapping: applied as it is, the package is the draft's, and the French
+    # page shows it with its French comments again.
     answer = app.client.post(f"/exports/{export_id}/mapping?lang=en", data={
         "csrf": csrf(english), "action": "yaml", "yaml": html.unescape(box.group(1))})
     assert answer.status_code == 303 and "said=" not in answer.headers["location"], answer.headers["location"]
-    package = _prepared(app, export_id)
-    assert "Package prepared: 30 rows accepted, 0 rejected." in package, package
+    assert app.client.post(f"/exports/{export_id}/prepare", data={"csrf": app.csrf}).status_code == 303
+    french = app.client.get(f"/exports/{export_id}?lang=fr").text
+    assert "30 lignes acceptées, 0 rejetées" in section(french, "package"), section(french, "package")
+    box = re.search(r'<textarea name="yaml"[^>]*>(.*?)</textarea>', french, re.S)
+    assert box and "À VÉRIFIER" in box.group(1) and "CHECK" not in box.group(1), box

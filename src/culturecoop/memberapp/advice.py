@@ -19,6 +19,13 @@ from culturecoop.i18n import LANGUAGES, _, format_regex, gettext_in
 from culturecoop.ingest.consent import POOLING_UNSET
 from culturecoop.ingest.draft import POOLING_UNDECIDED
 from culturecoop.ingest.profile import MappingIncompleteError, MappingInvalidError
+from culturecoop.memberapp.value_words import (
+    BLANK_PRICE,
+    BLANK_PRICE_FREE,
+    EMAIL_ELSE_PHONE_SAID,
+    WHERE_EMPTY,
+    YES_NO_SECTION,
+)
 
 
 def said(exc: UserError) -> str:
@@ -90,7 +97,42 @@ def _rewordings(t: Callable[[str], str]) -> tuple[list[tuple[str, str]], dict[st
            "(or other, for a donation, a membership, merchandise: such rows are left out)"),
          t("say whether «{value}» is a ticket under “{kinds}” in the form below (a donation, a membership or "
            "merchandise is left out of the package)")),
-    ], {"section": statuses, "kinds": kinds, "sold": t("sold ticket"), "refunded": t("refunded ticket"),
+        (t("Yes/no columns hold words the draft cannot read ({labels}): in the mapping's YAML, add them to "
+           "`true_values` (yes) or `false_values` (no)."),
+         t("Yes/no columns hold words the draft cannot read ({labels}): choose what each means under “{yes_no}” in "
+           "the form below.")),
+        (t("Consent columns hold words the draft cannot read ({labels}): add them to true_values or false_values."),
+         t("Consent columns hold words the draft cannot read ({labels}): choose what each means under “{yes_no}” in "
+           "the form below.")),
+        (t("The consent column {columns} holds values that say neither yes nor no: {words}; add each to true_values "
+           "(consent given) or false_values (consent withdrawn) in the mapping, then prepare again. Nothing was "
+           "written."),
+         t("The consent column {columns} holds values that say neither yes nor no: {words}; choose what each means "
+           "under “{yes_no}” in the form below, then prepare again. Nothing was written.")),
+        (t("{n} of the rows looked at have no amount in «{column}»: if they are seats given (invitations, press, "
+           "guests), add `blank_price: 0` to the mapping; otherwise they are rejected as rows without a price."),
+         t("{n} of the rows looked at have no amount in «{column}»: if they are seats given (invitations, press, "
+           "guests), choose “{free}” for “{blank}” under “{how}” in the form below; otherwise they are rejected as "
+           "rows without a price.")),
+        (t("these rows have no price: if they are seats given (invitations, press, guests), write `blank_price: 0` "
+           "in the mapping's YAML; if not, choose for {field} the column that holds their amounts"),
+         t("these rows have no price: if they are seats given (invitations, press, guests), choose “{free}” for "
+           "“{blank}” under “{how}” in the form below; if not, choose for {field} the column that holds their "
+           "amounts")),
+        (t("{n} of the rows looked at have no {column} but an e-mail or a phone: they will be set aside. To keep "
+           "them, choose no column for {field} (the e-mail, else the phone, then tells who bought on every row), or, "
+           "in the mapping's YAML, write `patron_id: {fallback}` to use them only where {column} is empty."),
+         t("{n} of the rows looked at have no {column} but an e-mail or a phone: they will be set aside. To keep "
+           "them, choose no column for {field} (the e-mail, else the phone, then tells who bought on every row), or, "
+           "beside {field} in the form below, choose “{email_phone}” for “{where_empty}” to use them only where "
+           "{column} is empty.")),
+        (t("choose no column for {field}, so that the e-mail, else the phone, tells who bought; or, in the mapping's "
+           "YAML, give it a fallback such as `patron_id: [Customer ID, Email, Phone]`"),
+         t("choose no column for {field}, so that the e-mail, else the phone, tells who bought; or, beside {field} "
+           "in the form below, choose “{email_phone}” for “{where_empty}”")),
+    ], {"section": statuses, "kinds": kinds, "yes_no": t(YES_NO_SECTION), "free": t(BLANK_PRICE_FREE),
+        "blank": t(BLANK_PRICE), "how": t("How values are written"), "email_phone": t(EMAIL_ELSE_PHONE_SAID),
+        "where_empty": t(WHERE_EMPTY), "sold": t("sold ticket"), "refunded": t("refunded ticket"),
         "cancelled": t("cancelled ticket")}
 
 

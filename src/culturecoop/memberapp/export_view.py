@@ -22,10 +22,17 @@ from culturecoop.ingest.words import QUARANTINE_ANYWAY, TICKET_STATUSES
 from culturecoop.memberapp import form as mapping_form
 from culturecoop.memberapp.advice import said, said_for_the_form
 from culturecoop.memberapp.value_words import (
+    BLANK_PRICE,
+    BLANK_PRICE_FREE,
     LINE_KIND_WORDS,
     REASONS_IN_FORM,
+    WHERE_EMPTY,
+    YES_NO_SECTION,
+    YES_NO_WORDS,
+    WordRow,
     line_kind_rows,
     status_rows,
+    yes_no_rows,
 )
 from culturecoop.memberapp.workspace import Export, Workspace
 
@@ -60,6 +67,8 @@ def export_context(workspace: Workspace, export: Export, lang: str, *, error: st
     if incomplete is not None and incomplete.kind == "attendee_list":
         # The check's sentence already says what to export instead: not twice.
         undecided = [u for u in undecided if u not in {gettext_in(ATTENDEE_LIST, each) for each in LANGUAGES}]
+    # An open question the form's own list or setting has settled since: not asked again.
+    undecided = [u for u in undecided if not settled(u, mapping, yes_no_rows(mapping, header, sample_rows))]
     # A guess an open question above already asks about (it names the same field) is not said twice.
     guessed = [g for g in mapping_form.guesses(decisions, mapping)
                if not any(_("“{label}”").format(label=g.about) in u for u in undecided)]
@@ -74,14 +83,17 @@ def export_context(workspace: Workspace, export: Export, lang: str, *, error: st
     said_texts = [*undecided, *warnings, check_error or "", error or ""]
     decide = mapping_form.to_decide(form_fields, {g.field for g in guessed if g.field}, said_texts, unread)
     statuses, kinds = status_rows(shown, header, sample_rows), line_kind_rows(shown, header, sample_rows)
+    yes_nos = yes_no_rows(shown, header, sample_rows)
     settings_shown = mapping_form.settings_for(export.source)
-    # A setting a sentence names (by its mapping key, in brackets) is one to look at, as a guessed one.
+    # A setting a sentence names (by its mapping key, in brackets, or by its name) is one to look at, as
+    # a guessed one.
     guessed_settings = {g.setting for g in guessed if g.setting} | {
-        key for key in settings_shown for text in said_texts if f"({key})" in text}
+        key for key in settings_shown for text in said_texts if f"({key})" in text} | {
+        "blank_price" for text in said_texts if _("“{label}”").format(label=_(BLANK_PRICE)) in text}
     refused = typed is not None or typed_yaml is not None
     return {
         "export": export, "mapping": shown, "error": error,
-        "mapping_text": typed_yaml if typed_yaml is not None else export.mapping_text(), "yaml_open": typed_yaml is not None,
+        "mapping_text": typed_yaml if typed_yaml is not None else workspace.mapping_text_in(export, lang), "yaml_open": typed_yaml is not None,
         "notice": notice, "check": check, "check_error": check_error, "preview": preview,
         "warnings": warnings, "undecided": undecided,
         "fields": fields, "columns": [c for c in header if c],
@@ -95,6 +107,11 @@ def export_context(workspace: Workspace, export: Export, lang: str, *, error: st
         "line_kinds": kinds, "line_kinds_to_decide": any(not w.chosen and not w.default for w in kinds) or any(
             _("What each row sold") in text for text in said_texts),
         "line_kind_words": {k: gettext_in(v, lang) for k, v in LINE_KIND_WORDS.items()},
+        "yes_nos": yes_nos, "yes_nos_to_decide": any(not w.chosen and not w.default for w in yes_nos) or any(
+            _(YES_NO_SECTION) in text for text in said_texts),
+        "yes_no_words": {k: gettext_in(v, lang) for k, v in YES_NO_WORDS.items()},
+        "fallbacks": mapping_form.FALLBACKS, "email_else_phone": mapping_form.EMAIL_ELSE_PHONE,
+        "blank_price_label": BLANK_PRICE, "blank_price_free": BLANK_PRICE_FREE,
         "reasons_said": REASONS_IN_FORM,
         "settings": mapping_form.settings_of(shown), "consent": mapping_form.consent_of(shown),
         "choices": mapping_form.CHOICES, "one_value_fields": mapping_form.ONE_VALUE_FIELDS,
@@ -104,7 +121,7 @@ def export_context(workspace: Workspace, export: Export, lang: str, *, error: st
         "package": export.package, "package_is_current": export.package_is_current,
         "can_prepare": incomplete is None, "quarantine_anyway": QUARANTINE_ANYWAY, "quarantine_ticked": ticked,
         "settings_shown": settings_shown,
-        "settings_open": refused or bool(guessed_settings & settings_shown) or misread is not None,
+        "settings_open": refused or bool(guessed_settings & {*settings_shown, "blank_price"}) or misread is not None,
         "guesses": guessed, "guessed_fields": {g.field for g in guessed if g.field},
         "guessed_settings": guessed_settings,
     }
@@ -152,3 +169,20 @@ def settings_misread(sample: Sample | None, mapping: dict[str, Any]) -> str | No
                      _("Then apply and check again.")])
 
 
+
+
+def settled(sentence: str, mapping: dict[str, Any], yes_nos: list[WordRow]) -> bool:
+    """Whether the draft's open question ``sentence`` (as this app says it) is settled by ``mapping``:
+    the words of the yes/no columns each read now, the empty price cell said, the customer number
+    given its stand-ins (the question was asked of the first draft; the form has answered it)."""
+
+    def named(label: str) -> bool:
+        return _("“{label}”").format(label=_(label)) in sentence
+
+    if named(YES_NO_SECTION):
+        return not any(not w.chosen and not w.default for w in yes_nos)
+    if named(BLANK_PRICE):
+        return "blank_price" in mapping
+    if named(WHERE_EMPTY):
+        return isinstance((mapping.get("columns") or {}).get("patron_id"), list)
+    return False

@@ -22,7 +22,7 @@ from culturecoop.analytics import wording
 from culturecoop.analytics.places import countries
 from culturecoop.errors import UserError
 from culturecoop.i18n import _, current_language, gettext_in
-from culturecoop.ingest.labels import COUNTRIES
+from culturecoop.ingest.labels import COUNTRIES, DEFAULT_FALSE, DEFAULT_TRUE
 from culturecoop.ingest.prepare import ReadRow
 from culturecoop.ingest.profile import ALTERNATIVES, CANONICAL_FIELDS, REQUIRED_FIELDS, SPEC_FORMS
 from culturecoop.ingest.words import (
@@ -33,7 +33,7 @@ from culturecoop.ingest.words import (
     say,
 )
 from culturecoop.memberapp import date_patterns
-from culturecoop.memberapp.value_words import REASONS_IN_FORM, apply_words
+from culturecoop.memberapp.value_words import REASONS_IN_FORM, YES_NO_SECTION, apply_words
 from culturecoop.schema.model import CONSENT_PURPOSES
 
 KEEP = "__keep__"
@@ -86,6 +86,7 @@ class FieldRow:
     chosen: str  # a column name, NONE, or KEEP
     rule: str  # the drafted rule when it is not one column ("" otherwise)
     constant: str = ""  # the one value of every row (``{value: …}``), for a field that may have one
+    fallback: str = ""  # what stands in for the column where it is empty (``FALLBACKS``), for a field that may
 
     @property
     def read(self) -> bool:
@@ -98,6 +99,20 @@ class FieldRow:
 # Votre salle} »); the form takes that value.
 ONE_VALUE_FIELDS = ("event_title", "event_starts_at", "venue", "venue_postal_code", "genres", "artists", "capacity",
                     "event_language")
+
+
+# The fields whose column may be empty on some rows and something else stand in for it there: the
+# customer number, the e-mail, else the phone (``patron_id: [Customer ID, Email, Phone]``), choices of
+# the form beside the field (the value stays the mapping's rule).
+FALLBACKS = {"patron_id": ("email", "phone")}
+EMAIL_ELSE_PHONE = "email_phone"
+
+
+def _stand_ins(columns: Mapping[str, Any], field: str, first: str) -> list[str]:
+    """The columns that stand in for ``field``'s column ``first`` where it is empty: those the
+    mapping reads the fields of ``FALLBACKS`` from (one column each), in order."""
+    return [c for c in dict.fromkeys(columns.get(f) for f in FALLBACKS[field])
+            if isinstance(c, str) and c and c != first]
 
 
 def describe_spec(spec: Any) -> str:
@@ -137,6 +152,9 @@ def field_rows(mapping: Mapping[str, Any]) -> list[FieldRow]:
             rows.append(FieldRow(name, labels[name], NONE, "", str(spec["value"])))
         elif isinstance(spec, str | int) and not isinstance(spec, bool):
             rows.append(FieldRow(name, labels[name], str(spec), ""))
+        elif (name in FALLBACKS and isinstance(spec, list) and len(spec) > 1 and all(isinstance(c, str) for c in spec)
+              and spec[1:] == _stand_ins(columns, name, spec[0])):
+            rows.append(FieldRow(name, labels[name], spec[0], "", fallback=EMAIL_ELSE_PHONE))
         else:
             rows.append(FieldRow(name, labels[name], KEEP, describe_spec(spec)))
     return rows
@@ -157,6 +175,7 @@ def settings_of(mapping: Mapping[str, Any]) -> dict[str, str]:
             out[key] = str(int(value))  # « 1 », not « 1.0 », for amounts in dollars
         else:
             out[key] = "\\t" if value == "\t" else str(value)
+    out["blank_price"] = "0" if "blank_price" in mapping else ""
     return out
 
 
@@ -199,7 +218,17 @@ def apply_form(mapping: dict[str, Any], form: Mapping[str, str]) -> dict[str, An
                 columns[name] = old_columns[name]
         elif chosen != NONE:
             columns[name] = chosen
+    for name in FALLBACKS:
+        chosen_column = columns.get(name)
+        stand_ins = _stand_ins(columns, name, chosen_column) if isinstance(chosen_column, str) else []
+        if form.get(f"fallback.{name}") == EMAIL_ELSE_PHONE and stand_ins:  # none chosen: nothing stands in
+            columns[name] = [chosen_column, *stand_ins]
     result["columns"] = columns
+    if "setting.blank_price" in form:
+        if form["setting.blank_price"] == "0":
+            result["blank_price"] = 0
+        else:
+            result.pop("blank_price", None)
     for key in SETTINGS:
         if f"setting.{key}" not in form:
             continue
@@ -320,6 +349,14 @@ def form_problem(mapping: Mapping[str, Any], header: Sequence[str] = (),
     if given and not str(mapping.get("consent_basis") or "").strip():
         raise UserError(_("You chose “given” in the consent section without its basis: write in “Basis” why your "
                           "patrons agreed (for example the clause of your terms of sale), then apply again."))
+    for key, opposite, meaning in (("true_values", DEFAULT_FALSE, _("no")), ("false_values", DEFAULT_TRUE, _("yes"))):
+        # « Non » chosen as a yes: the mapping's check refuses it naming its YAML keys; the form says it.
+        words = {w for w in opposite if len(w) > 1 or w.isdigit()}  # a mark (« x », « o ») may mean either
+        listed = mapping.get(key)
+        wrong = next((str(w) for w in (listed if isinstance(listed, list) else []) if str(w).strip().casefold() in words), None)
+        if wrong is not None:
+            raise UserError(_("«{word}» always means {meaning}: under “{section}”, leave it as recognised, then apply "
+                              "again.").format(word=wrong, meaning=meaning, section=_(YES_NO_SECTION)))
     columns = mapping.get("columns") or {}
     spec = columns.get("event_starts_at")
     if not (isinstance(spec, dict) and set(spec) == {"value"}):
@@ -418,7 +455,7 @@ def _number(text: str) -> float | str:
 
 
 CHOICES = {"country": COUNTRIES, "encoding": ENCODINGS, "decimal": (".", ",")}
-__all__ = ["CHOICES", "KEEP", "NONE", "ONE_VALUE_FIELDS", "SPEC_FORMS", "FieldRow", "Guess", "PreviewCell", "apply_form", "choice_labels",
+__all__ = ["CHOICES", "EMAIL_ELSE_PHONE", "FALLBACKS", "KEEP", "NONE", "ONE_VALUE_FIELDS", "SPEC_FORMS", "FieldRow", "Guess", "PreviewCell", "apply_form", "choice_labels",
            "consent_of", "field_rows", "form_problem", "guesses", "in_form_words", "preview_cells", "setting_labels",
            "settings_of", "to_decide"]
 

@@ -211,7 +211,7 @@ class Workspace:
             export = Export(export_id, folder, name, {
                 "file_name": name, "added_at": added_at, "undecided": list(draft.undecided),
                 "decisions": _decisions(draft.decisions), "language": current_language(),
-                "attempt": 0,
+                "attempt": 0, "drafted_in": {current_language(): {"yaml": draft.yaml_text}},
             })
             self._save_state(export)
         except BaseException:
@@ -257,7 +257,7 @@ class Workspace:
         if state.get("language") == language or not (first[0] or any(d.get("check") for d in first[1])):
             return first  # said in this language already, or nothing the page says of the draft
         kept = (state.get("drafted_in") or {}).get(language)
-        if isinstance(kept, dict):
+        if isinstance(kept, dict) and "decisions" in kept:
             return list(kept.get("undecided") or []), list(kept.get("decisions") or [])
         from culturecoop.ingest.draft import draft_mapping
 
@@ -273,10 +273,46 @@ class Workspace:
         # Kept in the state as it is on the disk now: a package prepared meanwhile stays recorded.
         fresh = self.get(export.export_id)
         fresh.state["drafted_in"] = {**(fresh.state.get("drafted_in") or {}),
-                                     language: {"undecided": undecided, "decisions": decisions}}
+                                     language: {"undecided": undecided, "decisions": decisions,
+                                                "yaml": draft.yaml_text}}
         self._save_state(fresh)
         state["drafted_in"] = fresh.state["drafted_in"]
         return undecided, decisions
+
+    def mapping_text_in(self, export: Export, language: str) -> str:
+        """The mapping's YAML as the page in ``language`` shows it: the draft's text, its comments (why
+        each line, what to check) in ``language`` though the export was dropped on a page in the other
+        (drafted again once and kept beside the first draft, as ``drafted_in`` keeps its sentences),
+        while the mapping is still the draft's; a mapping changed since, by the form (which writes no
+        comment) or the YAML box (the member's own words), as it is."""
+        text = export.mapping_text()
+        state = export.state
+        if not re.search(r"(?m)^\s*#|\s#\s", text):
+            return text  # written by the form: no comment to say in another language
+        drafts = {lang: kept["yaml"] for lang, kept in (state.get("drafted_in") or {}).items()
+                  if isinstance(kept, dict) and isinstance(kept.get("yaml"), str)}
+        if drafts and text not in drafts.values():
+            return text  # the member's own text, from the YAML box
+        if language not in drafts:
+            if state.get("language", language) == language:
+                return text  # the draft as dropped on a page in this language
+            from culturecoop.ingest.draft import draft_mapping
+
+            try:  # the page's language is the one in force: the draft speaks it
+                drafts[language] = draft_mapping(export.source).yaml_text
+            except UserError:
+                return text
+            fresh = self.get(export.export_id)
+            drafted = fresh.state.get("drafted_in") or {}
+            fresh.state["drafted_in"] = {**drafted, language: {**(drafted.get(language) or {}),
+                                                               "yaml": drafts[language]}}
+            self._save_state(fresh)
+            state["drafted_in"] = fresh.state["drafted_in"]
+        try:  # the same mapping, its comments in ``language`` (a newer culturecoop may draft otherwise)
+            same = yaml.safe_load(drafts[language]) == yaml.safe_load(text)
+        except yaml.YAMLError:
+            return text
+        return drafts[language] if same else text
 
     def set_mapping(self, export: Export, mapping: dict[str, Any]) -> None:
         """Replace the export's mapping after checking it (a ``UserError`` names what is wrong)."""

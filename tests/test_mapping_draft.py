@@ -843,3 +843,19 @@ def test_a_surname_column_beside_a_first_name_stays_a_surname(tmp_path: Path) ->
     export.write_text("Nom;Prénom;Courriel;Spectacle;Date d'achat;Prix\n" + "\n".join(rows) + "\n", encoding="utf-8")
     columns = draft_mapping(export).mapping["columns"]
     assert (columns.get("last_name"), columns.get("first_name"), columns.get("full_name")) == ("Nom", "Prénom", None)
+
+
+@pytest.mark.parametrize(("missing", "said"), [
+    (1, "Une des lignes examinées n’a pas de N° client mais un courriel ou un téléphone : elle sera mise de côté."),
+    (2, "2 des lignes examinées n’ont pas de N° client mais un courriel ou un téléphone : elles seront mises de côté."),
+])
+def test_a_customer_number_left_out_on_a_row_or_two_is_said_in_the_singular_or_plural(
+        missing: int, said: str, tmp_path: Path) -> None:
+    # A box office that forgot the number on one sale: « 1 des lignes examinées n’ont pas » read wrong.
+    lines = ["N° client;Courriel;Date;Prix;Spectacle"]
+    lines += [f"{'' if i < missing else f'C{i}'};p{i}@courriel.example;{10 + i % 18:02d}/03/2026 20:00;25,00 €;Gala"
+              for i in range(40)]
+    set_language("fr")  # the autouse fixture of conftest.py sets it back
+    draft = draft_of(tmp_path / "ventes.csv", lines)
+    assert draft.mapping["columns"]["patron_id"] == "N° client"
+    assert any(text.startswith(said) for text in draft.undecided), draft.undecided

@@ -28,6 +28,8 @@ NOT_A_COUNT_OR_NEVER_0_OR_1 = {
     "row {n}": "an ordinal",
     "Option {name} requires {count} arguments.": "Click says it for options of two values or more",
     "Created {n} key files in {dir} (readable by you only):": "always four files",
+    "{n} of the rows looked at have no {column} but an e-mail or a phone: they are identified by the e-mail, else the phone (the same person's rows with and without a number are joined at linkage by the e-mail)": "said for three rows or more (fewer are a slip, said by its own pair)",
+    "{n} of the rows looked at have no {column} but an e-mail or a phone: they will be set aside. To keep them, choose no column for {field} (the e-mail, else the phone, then tells who bought on every row), or, beside {field} in the form below, choose “{email_phone}” for “{where_empty}” to use them only where {column} is empty.": "the member app's words for the draft's plural form; its singular has its own pair",
     "{n} of the rows looked at have no amount in «{column}»: if they are seats given (invitations, press, guests), add `blank_price: 0` to the mapping; otherwise they are rejected as rows without a price.": "said from 3 rows on",
     "{n} of the rows looked at have no amount in «{column}»: if they are seats given (invitations, press, guests), choose “{free}” for “{blank}” under “{how}” in the form below; otherwise they are rejected as rows without a price.": "said from 3 rows on (the member app's words for the one above)",
     "Hybrid: a committee of {n} blends and a ranking factorization ({share} of the score); lists diversified at {diversity}, the median its members chose on their folds ({each}).": "the committee's fixed size",
@@ -88,9 +90,6 @@ LEFT_FOR_NOW = {
     "{n} dates have a second number above 12: the month comes first",
     "{n} sampled amounts are negative (refund rows)",
     "{n} written with month or day names (read without a format)",
-    "{n} of the rows looked at have no {column} but an e-mail or a phone: they are identified by the e-mail, else the phone (the same person's rows with and without a number are joined at linkage by the e-mail)",
-    "{n} of the rows looked at have no {column} but an e-mail or a phone: they will be set aside. To keep them, choose no column for {field} (the e-mail, else the phone, then tells who bought on every row), or, in the mapping's YAML, write `patron_id: {fallback}` to use them only where {column} is empty.",
-    "{n} of the rows looked at have no {column} but an e-mail or a phone: they will be set aside. To keep them, choose no column for {field} (the e-mail, else the phone, then tells who bought on every row), or, beside {field} in the form below, choose “{email_phone}” for “{where_empty}” to use them only where {column} is empty.",
     "Line {line} of the file holds a NUL character (an invisible byte some exports pad fields with; {n} in the file): each was read as nothing, so a value is the characters around it.",
 }
 

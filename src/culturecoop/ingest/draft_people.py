@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from culturecoop.i18n import _
+from culturecoop.i18n import _, plural
 from culturecoop.i18n import count as count_text
 from culturecoop.i18n import share as share_text
 from culturecoop.ingest import vocabulary as vocab
@@ -232,12 +232,15 @@ def _patron_fallback(builder: DraftBuilder) -> None:
     fallback = [column.name, *dict.fromkeys(c.name for c in stand_ins)]
     if len(helped) < max(3, 0.05 * len(builder.sample.rows)):
         # A number left out on a row or two is a slip: those rows are set aside and said.
-        builder.undecided.append(_("{n} of the rows looked at have no {column} but an e-mail or a phone: they "
-                                   "will be set aside. To keep them, choose no column for {field} (the e-mail, "
-                                   "else the phone, then tells who bought on every row), or, in the mapping's "
-                                   "YAML, write `patron_id: {fallback}` to use them only where {column} is "
-                                   "empty.").format(n=count_text(len(helped)), column=column.name, field=named("patron_id"),
-                                                    fallback=flow(fallback)))
+        builder.undecided.append(plural(
+            len(helped),
+            "One of the rows looked at has no {column} but an e-mail or a phone: it will be set aside. To keep it, "
+            "choose no column for {field} (the e-mail, else the phone, then tells who bought on every row), or, in the "
+            "mapping's YAML, write `patron_id: {fallback}` to use them only where {column} is empty.",
+            "{n} of the rows looked at have no {column} but an e-mail or a phone: they will be set aside. To keep them, "
+            "choose no column for {field} (the e-mail, else the phone, then tells who bought on every row), or, in the "
+            "mapping's YAML, write `patron_id: {fallback}` to use them only where {column} is empty.",
+        ).format(n=count_text(len(helped)), column=column.name, field=named("patron_id"), fallback=flow(fallback)))
         return
     builder.columns_map["patron_id"] = fallback
     builder.evidence = [e for e in builder.evidence if e.key != "columns.patron_id"]

@@ -119,6 +119,13 @@ def _rewordings(t: Callable[[str], str]) -> tuple[list[tuple[str, str]], dict[st
          t("these rows have no price: if they are seats given (invitations, press, guests), choose “{free}” for "
            "“{blank}” under “{how}” in the form below; if not, choose for {field} the column that holds their "
            "amounts")),
+        (t("One of the rows looked at has no {column} but an e-mail or a phone: it will be set aside. To keep it, "
+           "choose no column for {field} (the e-mail, else the phone, then tells who bought on every row), or, in the "
+           "mapping's YAML, write `patron_id: {fallback}` to use them only where {column} is empty."),
+         t("One of the rows looked at has no {column} but an e-mail or a phone: it will be set aside. To keep it, "
+           "choose no column for {field} (the e-mail, else the phone, then tells who bought on every row), or, "
+           "beside {field} in the form below, choose “{email_phone}” for “{where_empty}” to use them only where "
+           "{column} is empty.")),
         (t("{n} of the rows looked at have no {column} but an e-mail or a phone: they will be set aside. To keep "
            "them, choose no column for {field} (the e-mail, else the phone, then tells who bought on every row), or, "
            "in the mapping's YAML, write `patron_id: {fallback}` to use them only where {column} is empty."),

@@ -41,6 +41,10 @@ EXPORTS = {
     # Two buyers at the door gave their e-mail but have no customer number.
     "clients.csv": _rows(30, client=lambda i: "" if i in (3, 17) else f"C{i}"),
     "langue.csv": _rows(30, consent=CONSENTS),
+    # Ticket Tailor-style: what was given back in a column of its own, beside the price.
+    "remboursements.csv": "".join(
+        line + (";Montant remboursé\n" if n == 0 else ";" + {4: "10,00 $", 9: "46,50 $", 21: "5,50 $"}.get(n - 1, "0,00 $") + "\n")
+        for n, line in enumerate(_rows(30).splitlines())),
 }
 
 
@@ -174,3 +178,15 @@ def test_the_yaml_box_speaks_the_pages_language(app: App) -> None:
     assert "30 lignes acceptées, 0 rejetées" in section(french, "package"), section(french, "package")
     box = re.search(r'<textarea name="yaml"[^>]*>(.*?)</textarea>', french, re.S)
     assert box and "À VÉRIFIER" in box.group(1) and "CHECK" not in box.group(1), box
+
+
+def test_money_given_back_in_a_column_is_said_on_the_package_card(app: App) -> None:
+    """A refunded amount beside the price comes off it at prepare; the package card said nothing of it
+    (only the command line did), so the member could not see why the revenue was lower than the export's."""
+    export_id = app.exports["remboursements.csv"]
+    package = _prepared(app, export_id)
+    assert ("2 billets remboursés en partie, 15,50 $ rendus : ils restent vendus, chacun à son prix moins sa part "
+            "du remboursement.") in text(package), text(package)
+    assert "Un billet vendu a été remboursé en entier, comme le dit son montant remboursé" in text(package), text(package)
+    english = section(app.client.get(f"/exports/{export_id}?lang=en").text, "package")
+    assert "2 tickets refunded in part, $15.50 given back" in text(english), text(english)

@@ -17,6 +17,7 @@ import datetime as dt
 import logging
 import secrets
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -80,7 +81,8 @@ class _Page:
         html = self.env.get_template(name).render(
             **context, lang=lang, _=lambda m: gettext_in(m, lang), csrf=request.app.state.csrf,
             path=request.url.path, rules=REJECT_REASONS, number=lambda n: wording.number(n, lang),
-            plural=lambda n, one, other: counted(n, one, other, lang), moment=lambda v: wording.moment(v, lang))
+            plural=lambda n, one, other: counted(n, one, other, lang), moment=lambda v: wording.moment(v, lang),
+            amounts=lambda by_currency: amounts(by_currency, lang))
         return HTMLResponse(html, status_code=status)
 
 
@@ -88,6 +90,12 @@ def counted(n: int, one: str, other: str, lang: str) -> str:
     """``n`` things in the reader's words: « 0 événement », « 1 200 billets »
     (``culturecoop.i18n.plural_in``); other fields are left to ``.replace``."""
     return plural_in(int(n or 0), one, other, lang).replace("{n}", wording.number(n, lang))
+
+
+def amounts(by_currency: dict[str, str] | None, lang: str) -> str:
+    """Sums in several currencies (a package's ``{"EUR": "16.00"}``) in the reader's words:
+    « 16,00 € », « 16,00 € + 12,00 $ CA »."""
+    return " + ".join(wording.money(Decimal(value), lang, currency) for currency, value in (by_currency or {}).items())
 
 
 def language(request: Request) -> str:

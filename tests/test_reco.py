@@ -512,8 +512,9 @@ def _segment_download(coop: dict[str, Any], email: str) -> bytes:
             tab = client.get(f"/m/{MEMBER}/segments")
             assert re.search(r"Télécharger la liste de vos [\d\s\u202f]+ clients \(CSV\)", tab.text), tab.text[:500]
             assert "CSV de leurs jetons" not in tab.text and "reco ids" not in tab.text
-            assert tab.text.count("déposez cette liste dans l’app membre, sur votre ordinateur, pour y retrouver vos "
-                                  "identifiants clients") == 1
+            assert tab.text.count("déposez cette liste dans l’application membre, sur votre ordinateur (« Retrouver vos "
+                                  "clients dans une liste de la coopérative »), pour y retrouver vos identifiants "
+                                  "clients") == 1
             link = re.findall(rf'href="(/m/{MEMBER}/segments/[a-z_]+/patrons\.csv[^"]*)"', tab.text)[0]
             listed = client.get(html.unescape(link))
     finally:

@@ -58,13 +58,20 @@ def on_engines(*engines: str, xfail: dict[str, type[BaseException]] | None = Non
 
 @pytest.fixture(scope="session")
 def spark() -> Iterator[Any]:
-    session = spark_session("local[2]")
+    # The JVM runs a few hundred small queries for a few minutes: compiled by the quick compiler
+    # alone, with one garbage-collector thread, it spends half the CPU (the optimizing compiler
+    # pays back only on long jobs; the answers do not depend on how the JVM compiles Spark).
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("PYSPARK_SUBMIT_ARGS", "--driver-java-options '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC' pyspark-shell")
+        session = spark_session("local[2]")
     session.conf.set("spark.sql.shuffle.partitions", "2")
     # The tiny cooperative's queries spend more time being compiled and re-planned than run:
     # without whole-stage code generation and adaptive re-planning, the same answers in 80 % of
-    # the time (the answers do not depend on how Spark executes a plan).
+    # the time; with expressions interpreted rather than compiled to Java, a fifth less CPU again
+    # (the answers do not depend on how Spark executes a plan).
     session.conf.set("spark.sql.codegen.wholeStage", "false")
     session.conf.set("spark.sql.adaptive.enabled", "false")
+    session.conf.set("spark.sql.codegen.factoryMode", "NO_CODEGEN")
     session.sparkContext.setLogLevel("ERROR")
     yield session
     session.stop()
@@ -244,6 +251,7 @@ def test_a_lake_exported_before_door_sales_answers_as_before(report: str, cooper
     (old / "_lake.json").write_text(json.dumps(manifest))
     state = tmp_path / "state.duckdb"
     shutil.copy(cooperative["db"], state)
+    engine = SparkEngine(old, session=spark)
     with Warehouse(state) as w:
         for member in MEMBERS[report]:
-            assert answer(report, SparkEngine(old, session=spark), member, w, "old-lake") == reference[(report, member)]
+            assert answer(report, engine, member, w, "old-lake") == reference[(report, member)]

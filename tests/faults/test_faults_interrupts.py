@@ -14,6 +14,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
+from conftest import run_cli_here
 from faults.builders import CANONICAL, canonical_rows
 from faults.conftest import ARTIFACTS, partial_files
 
@@ -65,9 +67,14 @@ class Bench:
     link_complete: str
 
 
-def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "culturecoop.cli.main", *args], capture_output=True, text=True,
-                          env={**os.environ, "CULTURECOOP_LANG": "en", **(env or {})}, timeout=600, check=False)
+def _cli(*args: str, tmpdir: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """A command that sets the scene, or the next run after a stop, in this process through the CLI's
+    boundary: what it finds and leaves on the disk is what a new process would (the stops themselves
+    are real processes); ``tmpdir``: the temporary folder it works in, as TMPDIR gives a process."""
+    with pytest.MonkeyPatch.context() as patch:
+        if tmpdir is not None:
+            patch.setattr(tempfile, "tempdir", str(tmpdir))
+        return run_cli_here(*args)
 
 
 @pytest.fixture(scope="module")
@@ -223,7 +230,7 @@ def test_prepare_stopped(bench: Bench, tmp_path: Path, point: str, signame: str)
     if signame == "INT":
         return
     # After a crash the next run finds what it needs (a crash's partials are swept then).
-    again = _cli(*args, env={"TMPDIR": str(tmp_path / "tmp")})
+    again = _cli(*args, tmpdir=tmp_path / "tmp")
     if package == "complete":
         assert again.returncode == 2 and "already exists" in again.stderr
     else:  # what the interruption left is redone: the rerun completes

@@ -80,6 +80,18 @@ def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Calla
     return copy
 
 
+def synth_once(tmp_path_factory: pytest.TempPathFactory, patrons: int, seed: int) -> Path:
+    """A copy of what ``culturecoop synth --patrons PATRONS --seed SEED --today SYNTH_TODAY`` writes,
+    generated once per test session for every module that asks for the same cooperative."""
+
+    def build(folder: Path) -> None:
+        result = run_cli_here("synth", "--out", str(folder / "exports"), "--patrons", str(patrons), "--seed", str(seed),
+                              "--today", SYNTH_TODAY)
+        assert result.returncode == 0, result.stderr
+
+    return built_once(tmp_path_factory, f"synth-{patrons}-{seed}", build) / "exports"
+
+
 @pytest.fixture
 def cli():  # type: ignore[no-untyped-def]
     return run_cli

@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 import pytest
 from openpyxl import Workbook
-from tests.conftest import SYNTH_TODAY
 from tests.conftest import run_cli_here as run_cli
+from tests.conftest import synth_once
 
 from culturecoop.reco.features import fit_encoder
 
@@ -27,8 +27,8 @@ FIELDS = {"users", "precision", "recall", "ndcg", "map", "coverage", "gini", "no
 @pytest.fixture(scope="module")
 def synth_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     out = tmp_path_factory.mktemp("reco-eval")
-    assert run_cli("synth", "--out", str(out / "s"), "--patrons", "20000", "--seed", "42", "--today", SYNTH_TODAY).returncode == 0
-    result = run_cli("reco", "evaluate", "--synth", str(out / "s"), "--k", "10", "--json", "--no-lightfm",
+    exports = synth_once(tmp_path_factory, 20000, 42)  # the cooperative test_reports_signals reads too
+    result = run_cli("reco", "evaluate", "--synth", str(exports), "--k", "10", "--json", "--no-lightfm",
                      "--plot", str(out / "tradeoff.png"))
     assert result.returncode == 0, result.stderr
     report: dict[str, Any] = json.loads(result.stdout)
@@ -191,9 +191,7 @@ def test_item_split_reports_auc(tmp_path: Path) -> None:
     log, items = _log(tmp_path)
     held = tmp_path / "held.csv"
     held.write_text("item_id\n" + "\n".join(f"i{n}" for n in range(0, 40, 5)) + "\n", encoding="utf-8")
-    result = run_cli("reco", "evaluate", "--interactions", str(log), "--items", str(items), "--test-items", str(held), "--json", "--no-lightfm")
-    assert result.returncode == 0, result.stderr
-    report = json.loads(result.stdout)
+    report = _item_split_report(log, items, held)
     assert report["protocol"] == "item" and report["test"]["items"] == 8
     assert report["models"]["hybrid"]["auc"] > 0.7 > report["models"]["random"]["auc"] - 0.2
     # Items held out at random: the committee of five blends, each reported.
@@ -237,13 +235,8 @@ def test_public_logs_are_read_with_their_own_headers(tmp_path: Path) -> None:
         f"{u},{i},4.0,{t}" for u, i, t in (r.split(",") for r in rows[1:])]) + "\n", encoding="utf-8")
     (public / "movies.csv").write_text(items.read_text(encoding="utf-8").replace("item_id,", "movieId,", 1), encoding="utf-8")
     (public / "held.csv").write_text(held.read_text(encoding="utf-8").replace("item_id", "movieId", 1), encoding="utf-8")
-    reports = []
-    for folder, names in ((tmp_path, ("log.csv", "items.csv", "held.csv")), (public, ("ratings.csv", "movies.csv", "held.csv"))):
-        result = run_cli("reco", "evaluate", "--interactions", str(folder / names[0]), "--items", str(folder / names[1]),
-                         "--test-items", str(folder / names[2]), "--json", "--no-lightfm")
-        assert result.returncode == 0, result.stderr
-        reports.append(json.loads(result.stdout))
-    canonical, movielens = reports
+    canonical, movielens = (_item_split_report(folder / names[0], folder / names[1], folder / names[2]) for folder, names in (
+        (tmp_path, ("log.csv", "items.csv", "held.csv")), (public, ("ratings.csv", "movies.csv", "held.csv"))))
     assert movielens["columns"] == {"user_id": "userId", "item_id": "movieId", "timestamp": "timestamp"}
     assert movielens["test"] == canonical["test"] and movielens["feature_columns"] == canonical["feature_columns"]
     assert movielens["models"]["hybrid"]["ndcg"] == canonical["models"]["hybrid"]["ndcg"]
@@ -442,12 +435,20 @@ def test_a_bad_archive_or_json_file_is_one_sentence(tmp_path: Path, name: str, c
     assert french.returncode == 2 and "Error" not in french.stderr and "GZIP" not in french.stderr, french.stderr
 
 
+# The item split's reports by the files' contents: several tests set the same small log's report
+# against another layout's, and it is computed once (an evaluation is seconds of training).
+_ITEM_SPLIT_REPORTS: dict[tuple[bytes, bytes, bytes], str] = {}
+
+
 def _item_split_report(log: Path, table: Path, held: Path) -> dict[str, Any]:
     """``reco evaluate``'s JSON for the item split holding out ``held``, features from ``table``."""
-    result = run_cli("reco", "evaluate", "--interactions", str(log), "--items", str(table), "--test-items", str(held),
-                     "--json", "--no-lightfm")
-    assert result.returncode == 0, result.stderr
-    report: dict[str, Any] = json.loads(result.stdout)
+    key = (log.read_bytes(), table.read_bytes(), held.read_bytes())
+    if key not in _ITEM_SPLIT_REPORTS:
+        result = run_cli("reco", "evaluate", "--interactions", str(log), "--items", str(table), "--test-items", str(held),
+                         "--json", "--no-lightfm")
+        assert result.returncode == 0, result.stderr
+        _ITEM_SPLIT_REPORTS[key] = result.stdout
+    report: dict[str, Any] = json.loads(_ITEM_SPLIT_REPORTS[key])
     return report
 
 

@@ -13,13 +13,13 @@ from typing import Any
 
 import pytest
 
-from conftest import SYNTH_TODAY
 from conftest import run_cli_here as run_cli
+from conftest import synth_once
 from culturecoop.analytics import run_report
 from culturecoop.warehouse.engine import Warehouse
 
 pytestmark = pytest.mark.slow
-PATRONS = "20000"
+PATRONS = 20000
 ALL = {"from": "2024-09-01", "to": "2026-08-31"}
 
 
@@ -32,16 +32,17 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
         assert result.returncode == 0, result.stderr
 
     cc("keys", "init", "--dir", str(out / "keys"))
-    cc("synth", "--out", str(out / "exports"), "--patrons", PATRONS, "--seed", "42", "--today", SYNTH_TODAY)
-    members = json.loads((out / "exports" / "members.json").read_text())
+    # The cooperative test_reco_evaluate reads too, beside the keys as the demo lays them out.
+    exports = synth_once(tmp_path_factory, PATRONS, 42).rename(out / "exports")
+    members = json.loads((exports / "members.json").read_text())
     for m in members:
-        cc("prepare", str(out / "exports" / m["file"]), "--member", m["member_id"], "--profile", m["profile"],
+        cc("prepare", str(exports / m["file"]), "--member", m["member_id"], "--profile", m["profile"],
            "--name", m["name"], "--kind", m["kind"], "--region", m["region"], "--keys", str(out / "keys"),
            "--out", str(out / "packages" / m["member_id"]), "--rejects", str(out / "rejects" / f"{m['member_id']}.csv"))
     db = out / "coop.duckdb"
     cc("ingest", *[str(out / "packages" / m["member_id"]) for m in members], "--db", str(db))
     cc("link", "--db", str(db))
-    return db, json.loads((out / "exports" / "truth.json").read_text())["signals"]
+    return db, json.loads((exports / "truth.json").read_text())["signals"]
 
 
 def test_each_members_retention_within_two_points(pipeline: tuple[Path, dict[str, Any]]) -> None:

@@ -1,8 +1,8 @@
 """A small cooperative built through the real CLI, with one planted person at two members.
 
 Used by the erasure, access, retention and consent tests: canonical exports are written in
-Python, then `keys init`, `prepare`, `ingest` and `link` run as subprocesses, exactly as a
-cooperative would run them.
+Python, then keys, packages, the warehouse, its links and model are made in this process; the
+commands under test run through the CLI's own boundary (``cli``).
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ import csv
 import os
 import shutil
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from conftest import run_cli_here
 from culturecoop.analytics.service import refresh
 from culturecoop.ingest.load import ingest
 from culturecoop.ingest.package import MemberInfo
@@ -37,12 +37,21 @@ PLANTED = {"email": "Zephirine.Quintal@Exemple.org", "phone": "514 555 0142", "f
 PLANTED_IDS = {"jazz-dieze": "CLI-99001", "theatre-nord": "zephirine.quintal@exemple.org"}
 FIRST = ("Marie", "Jean", "Luc", "Sophie", "Nadia", "Karim", "Élise", "Paul", "Chloé", "Hugo", "Inès", "Marc")
 LAST = ("Tremblay", "Gagnon", "Roy", "Côté", "Bouchard", "Gauthier", "Morin", "Lavoie", "Fortin", "Gagné")
-ENV = {**os.environ, "CULTURECOOP_LANG": "en", "CULTURECOOP_STORAGE_AUDIT": "1"}
 
 
 def cli(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run([sys.executable, "-m", "culturecoop.cli.main", *args],
-                          capture_output=True, text=True, env=ENV, timeout=600)
+    """The command line run in this process through the CLI's error boundary (``conftest.run_cli_here``),
+    in English, with the storage audit on: what these tests read is what the command wrote and said,
+    on the disk and on its streams, as a process of its own would (0.5 s of start-up less each)."""
+    previous = os.environ.get(STORAGE_AUDIT_ENV)
+    os.environ[STORAGE_AUDIT_ENV] = "1"
+    try:
+        done = run_cli_here(*args)
+    finally:
+        if previous is None:
+            del os.environ[STORAGE_AUDIT_ENV]
+        else:
+            os.environ[STORAGE_AUDIT_ENV] = previous
     if check and done.returncode != 0:
         raise AssertionError(f"culturecoop {' '.join(args)} failed: {done.stderr}")
     return done

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
+from conftest import run_cli, run_cli_here
 from test_reports_support import tiny_cooperative
 
 
@@ -22,7 +22,8 @@ from test_reports_support import tiny_cooperative
 ])
 def test_a_bad_argument_is_said_before_spark_starts(tmp_path: Path, args: tuple[str, ...], said: str) -> None:
     coop = tiny_cooperative(tmp_path / "coop.duckdb")
-    assert run_cli("export-lake", "--db", str(coop), "--lake", str(tmp_path / "lake")).returncode == 0
+    assert run_cli_here("export-lake", "--db", str(coop), "--lake", str(tmp_path / "lake")).returncode == 0
+    # The report is a process of its own: Spark's JVM, had it started, would write on its standard error.
     started = time.monotonic()
     result = run_cli("report", args[0], "--db", str(coop), "--member", "jazz-a", "--engine", "spark",
                      "--lake", str(tmp_path / "lake"), *args[1:], lang="fr", timeout=300)
@@ -43,7 +44,7 @@ def test_a_bad_argument_is_said_before_spark_starts(tmp_path: Path, args: tuple[
 ])
 def test_an_option_that_would_be_ignored_is_refused(tmp_path: Path, args: tuple[str, ...], said: str) -> None:
     coop = tiny_cooperative(tmp_path / "coop.duckdb")
-    result = run_cli(*(a.format(db=coop, lake=tmp_path) for a in args), lang="fr")
+    result = run_cli_here(*(a.format(db=coop, lake=tmp_path) for a in args), lang="fr")
     words = " ".join(result.stderr.split())
     assert result.returncode == 2 and said in words, words
     assert not result.stdout.strip(), result.stdout[:300]

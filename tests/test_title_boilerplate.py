@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 import yaml
 
-from conftest import run_cli
+from conftest import run_cli_here as run_cli
 
 HEADER = ["No billet", "Date transaction", "Code spectacle", "Spectacle", "Date spectacle", "Prix", "Courriel"]
 COLUMNS = {"ticket_id": "No billet", "purchased_at": "Date transaction", "event_id": "Code spectacle",

@@ -233,6 +233,9 @@ def test_affinity_lift_and_interval(tiny: Path) -> None:
     assert pair["ci_low"] < pair["lift"] < pair["ci_high"]
     assert rows[("electronic", "theatre")]["lift"] == pair["lift"]
     assert rows[("jazz", "theatre")]["lift"] is None  # 9 people: suppressed
+    # Every figure of a hidden pair is listed as hidden, its q-value and significance too: a reader (and
+    # the CSV's empty cells) is told the gate hid them, not that the pair was not tested.
+    assert {"lift", "q_value", "significant"} <= set(rows[("jazz", "theatre")]["suppressed"])
     assert all(set(r) >= {"from_genre", "to_genre", "lift", "ci_low", "ci_high", "patrons"} for r in rows.values())
 
 

@@ -971,8 +971,9 @@ def test_a_cell_left_empty_in_a_pooled_download_says_why(app, coop: Coop) -> Non
                             empty.setdefault(f"{tab} {table}: « {column} »", str(row))
                         said |= {value} & reasons
     assert not empty, "\n".join(f"{where} in {row}" for where, row in empty.items())
-    # The q-value of a pair whose counts the gate hid; the move of a genre whose months it hid.
-    assert said == reasons, said
+    # The move of a genre whose months the gate hid says why; the q-value of a pair whose counts it hid
+    # is the gate's own (named in the flag column, as the pair's lift is), no longer explained apart.
+    assert t("Too few months with a figure for this genre in both years to compare them") in said and said <= reasons, said
     # A benchmark without peers, or with peers selling in another currency: its empty cells say so.
     from culturecoop.web.render import csv_text
     from culturecoop.web.views.base import TabView

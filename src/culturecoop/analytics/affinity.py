@@ -116,7 +116,7 @@ def affinity(ctx: ReportContext) -> ReportOutput:
             rows.append(mark({"from_genre": f, "to_genre": t, "from_label": labels[f], "to_label": labels[t],
                               "patrons": pair.get(*key), "from_patrons": genre.get(f), "_to": genre.get(t)},
                              {"patrons": pair.hidden(*key), "from_patrons": genre.hidden(f),
-                              **dict.fromkeys(MEASURES, hidden)}))
+                              **dict.fromkeys((*MEASURES, "q_value", "significant"), hidden)}))
     tested = [r for r in rows if "lift" not in r["suppressed"]]
     if tested and n:
         figures = pair_statistics(np.array([r["patrons"] for r in tested]), np.array([r["from_patrons"] for r in tested]),

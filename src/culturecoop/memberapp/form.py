@@ -33,13 +33,20 @@ from culturecoop.ingest.words import (
     say,
 )
 from culturecoop.memberapp import date_patterns
-from culturecoop.memberapp.value_words import REASONS_IN_FORM, YES_NO_SECTION, apply_words
+from culturecoop.memberapp.value_words import (
+    EVERY_SHEET_SAID,
+    ONE_SHEET_SAID,
+    REASONS_IN_FORM,
+    YES_NO_SECTION,
+    apply_words,
+)
 from culturecoop.schema.model import CONSENT_PURPOSES
 
 KEEP = "__keep__"
 NONE = ""
+FILE_NAME = "__file_name__"  # the field read from the export's file name (``{file_name: true}``)
 ENCODINGS = ("utf-8", "utf-8-sig", "cp1252", "latin-1", "utf-16")
-SETTINGS = ("encoding", "delimiter", "decimal", "skip_lines", "sheet", "currency", "timezone", "country",
+SETTINGS = ("encoding", "delimiter", "decimal", "skip_lines", "sheet", "sheets", "currency", "timezone", "country",
             "amount_scale", "datetime_formats", "date_formats")
 
 
@@ -58,6 +65,7 @@ def setting_labels() -> dict[str, tuple[str, str]]:
         "delimiter": _("the character between columns: a comma, a semicolon, or \\t for a tab"),
         "skip_lines": _("a title or a date above the table: how many lines to skip"),
         "sheet": _("its name, or empty for the first sheet"),
+        "sheets": _("a workbook with one sheet per show, per day or per month"),
         "currency": _("when no column says it: CAD, EUR, CHF, GBP…"),
         "timezone": _("where your events take place: America/Toronto, Europe/Paris…"),
         "amount_scale": _("1 for amounts in dollars or euros, 0.01 for amounts in cents"),
@@ -74,6 +82,7 @@ def choice_labels() -> dict[str, dict[str, str]]:
                      "latin-1": "Latin-1 (ISO-8859-1)", "utf-16": "UTF-16"},
         "decimal": {".": _("a point (12.50)"), ",": _("a comma (12,50)")},
         "country": {"CA": _("Canada"), **countries()},
+        "sheets": {"": _(ONE_SHEET_SAID), "all": _(EVERY_SHEET_SAID)},
     }
 
 
@@ -97,8 +106,10 @@ class FieldRow:
 # The fields of an event the export may not carry, though the member knows them: the same for
 # every row of an export of one venue (the draft proposes them so in its YAML, as « venue: {value:
 # Votre salle} »); the form takes that value.
-ONE_VALUE_FIELDS = ("event_title", "event_starts_at", "venue", "venue_postal_code", "genres", "artists", "capacity",
-                    "event_language")
+ONE_VALUE_FIELDS = ("event_id", "event_title", "event_starts_at", "venue", "venue_postal_code", "genres", "artists",
+                    "capacity", "event_language")
+# The fields the export's file name may give (``{file_name: true}``: an export of one show named after it).
+FILE_NAME_FIELDS = ("event_id", "event_title")
 
 
 # The fields whose column may be empty on some rows and something else stand in for it there: the
@@ -148,6 +159,8 @@ def field_rows(mapping: Mapping[str, Any]) -> list[FieldRow]:
         spec = columns.get(name)
         if spec is None:
             rows.append(FieldRow(name, labels[name], NONE, ""))
+        elif name in FILE_NAME_FIELDS and spec == {"file_name": True}:
+            rows.append(FieldRow(name, labels[name], FILE_NAME, ""))
         elif name in ONE_VALUE_FIELDS and isinstance(spec, dict) and set(spec) == {"value"}:
             rows.append(FieldRow(name, labels[name], NONE, "", str(spec["value"])))
         elif isinstance(spec, str | int) and not isinstance(spec, bool):
@@ -171,6 +184,8 @@ def settings_of(mapping: Mapping[str, Any]) -> dict[str, str]:
             out[key] = " ; ".join(str(v) for v in value)
         elif value is None:
             out[key] = ""
+        elif key == "sheets":
+            out[key] = "all" if str(value).strip().lower() == "all" else ""
         elif isinstance(value, float) and value.is_integer():
             out[key] = str(int(value))  # « 1 », not « 1.0 », for amounts in dollars
         else:
@@ -189,7 +204,7 @@ def settings_for(source: Path) -> frozenset[str]:
         kind = filekind.sniff(source)
     except OSError:
         return frozenset(SETTINGS)
-    left_out = {"sheet"} if kind not in filekind.WORKBOOK_KINDS else {"delimiter"}
+    left_out = {"sheet", "sheets"} if kind not in filekind.WORKBOOK_KINDS else {"delimiter"}
     if kind in ("xlsx", "xlsb", "ole", "ods"):
         left_out.add("encoding")
     return frozenset(SETTINGS) - left_out
@@ -213,7 +228,9 @@ def apply_form(mapping: dict[str, Any], form: Mapping[str, str]) -> dict[str, An
             continue
         if f"value.{name}" in form and chosen == NONE:
             continue  # the value for every row emptied, no column chosen: the field is not read
-        if chosen == KEEP:
+        if chosen == FILE_NAME and name in FILE_NAME_FIELDS:
+            columns[name] = {"file_name": True}
+        elif chosen == KEEP:
             if name in old_columns:
                 columns[name] = old_columns[name]
         elif chosen != NONE:
@@ -250,10 +267,17 @@ def apply_form(mapping: dict[str, Any], form: Mapping[str, str]) -> dict[str, An
             result[key] = _zone_named(text)
         elif key == "currency" and text:
             result[key] = _currency_named(text, form.get("setting.country", "").strip() or str(result.get("country") or ""))
+        elif key == "sheets":
+            if text == "all":
+                result[key] = "all"
+            else:
+                result.pop(key, None)
         elif text:
             result[key] = text
         else:
             result.pop(key, None)
+    if result.get("sheets") == "all":
+        result.pop("sheet", None)  # every sheet with the mapping's columns is read: no one sheet named
     defaults = {p: form[f"consent.{p}"] == "true" for p in CONSENT_PURPOSES if form.get(f"consent.{p}") in ("true", "false")}
     if defaults:
         result["consent_defaults"] = defaults
@@ -454,8 +478,8 @@ def _number(text: str) -> float | str:
         return text
 
 
-CHOICES = {"country": COUNTRIES, "encoding": ENCODINGS, "decimal": (".", ",")}
-__all__ = ["CHOICES", "EMAIL_ELSE_PHONE", "FALLBACKS", "KEEP", "NONE", "ONE_VALUE_FIELDS", "SPEC_FORMS", "FieldRow", "Guess", "PreviewCell", "apply_form", "choice_labels",
+CHOICES = {"country": COUNTRIES, "encoding": ENCODINGS, "decimal": (".", ","), "sheets": ("", "all")}
+__all__ = ["CHOICES", "EMAIL_ELSE_PHONE", "FALLBACKS", "FILE_NAME", "FILE_NAME_FIELDS", "KEEP", "NONE", "ONE_VALUE_FIELDS", "SPEC_FORMS", "FieldRow", "Guess", "PreviewCell", "apply_form", "choice_labels",
            "consent_of", "field_rows", "form_problem", "guesses", "in_form_words", "preview_cells", "setting_labels",
            "settings_of", "to_decide"]
 

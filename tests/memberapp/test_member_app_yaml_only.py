@@ -43,6 +43,16 @@ YEAR = "No billet;No client;Courriel;Date achat;Spectacle;Titre;Date spectacle;P
     f"{STATUSES[i % 35] if 2100 <= i < 2170 else 'Échangé contre un autre soir' if i == 2390 else 'Payé'};"
     f"{'Désinscrit' if i == 2395 else ('Oui', 'Non')[i % 2]}\n" for i in range(2400))
 
+# A French theatre's sales with nothing saying its country (amounts without a sign, no phone): the draft
+# assumes Canada.
+THEATRE = "No billet;No client;Courriel;Date achat;Titre;Date spectacle;Prix;Qté;Statut\n" + "".join(
+    f"T{i};C{i};p{i}@exemple.test;0{1 + i % 9}/03/2026 1{i % 10}:05;Les Fourberies de Scapin;20/03/2026 20:30;"
+    f"46,50;1;Payé\n" for i in range(12))
+# An order report written with a 12-hour clock (« 08:15 PM »).
+ORDERS = "Order #,Order Date,Email,Event Name,Event Date,Price,Quantity,Status\n" + "".join(
+    f"{5000 + i},03/{10 + i % 9}/2026 0{1 + i % 9}:15 {('AM', 'PM')[i % 2]},b{i}@example.test,Jazz Night,"
+    f"04/02/2026 08:00 PM,30.00,1,Sold\n" for i in range(12))
+
 
 @dataclass
 class App:
@@ -60,7 +70,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> App:
     set_language("fr")  # dropped on a French page
     exports = {name: workspace.add(name, io.BytesIO(data), "2026-11-30T10:05:00").export_id for name, data in (
         ("saison.xlsx", book.read_bytes()), ("concert-coltrane.csv", CONCERT.encode()),
-        ("annee.csv", YEAR.encode()), ("souper.csv", KINDS.encode()))}
+        ("annee.csv", YEAR.encode()), ("souper.csv", KINDS.encode()), ("theatre.csv", THEATRE.encode()),
+        ("orders.csv", ORDERS.encode()))}
     set_language(None)
     member = create_member_app(MemberSettings(keys=tmp / "keys", work=tmp / "work", port=8765, member_id="m1"))
     return App(TestClient(member, base_url="http://127.0.0.1:8765"), workspace, exports)
@@ -173,3 +184,49 @@ def test_the_rejected_rows_say_where_the_form_settles_them(app: App) -> None:
     assert said == {"la ligne ne dit pas si elle est un billet : dites-le sous « Ce que chaque ligne a vendu » "
                     "dans le formulaire"}, said
     assert "line_kind_values" not in download.content.decode("utf-8-sig")
+
+
+# What a box-office employee met walking the app with vendor exports (France Billet's « état des ventes »,
+# AXS's sales detail, Weezevent's list), said as they would.
+
+def test_choosing_the_country_brings_its_currency_and_time_zone(app: App) -> None:
+    """A French theatre's export saying nothing of its country: « Pays : Canada (deviné) », « CAD »,
+    « America/Toronto ». Choosing France left the dollars and Toronto's clock: its amounts read as
+    « 46,50 $ », its times six hours off, unless the employee knew to change two more settings."""
+    export_id = app.exports["theatre.csv"]
+    page = app.client.get(f"/exports/{export_id}?lang=fr").text
+    form = form_fields(page)
+    assert (form["setting.country"], form["setting.currency"], form["setting.timezone"]) == (
+        "CA", "CAD", "America/Toronto"), form
+    after = _apply(app, "theatre.csv", page, setting__country="FR")
+    mapping = app.workspace.get(export_id).mapping()
+    assert (mapping["country"], mapping["currency"], mapping["timezone"]) == ("FR", "EUR", "Europe/Paris")
+    preview = text(after[after.index("Les premières lignes"):after.index('id="mapping"')])
+    assert "46,50 €" in preview and "$" not in preview, preview[:600]
+    # A currency the employee chooses is theirs: another country chosen with it leaves it, its clock follows.
+    _apply(app, "theatre.csv", after, setting__country="BE", setting__currency="CHF")
+    mapping = app.workspace.get(export_id).mapping()
+    assert (mapping["currency"], mapping["timezone"]) == ("CHF", "Europe/Brussels")
+
+
+def test_the_column_separator_is_chosen_in_words(app: App) -> None:
+    """« le caractère entre les colonnes : une virgule, un point-virgule, ou \\t pour une tabulation »: a
+    code to type for a tab."""
+    page = app.client.get(f"/exports/{app.exports['theatre.csv']}?lang=fr").text
+    chosen = re.search(r'<select id="setting-delimiter" name="setting.delimiter">(.*?)</select>', page, re.S)
+    assert chosen, text(page)[-2000:]
+    assert re.findall(r">([^<]+)</option>", chosen.group(1)) == [
+        "une virgule (,)", "un point-virgule (;)", "une tabulation", "une barre verticale (|)"]
+    assert form_fields(page)["setting.delimiter"] == ";"
+    assert "\\t" not in text(page)
+
+
+def test_a_twelve_hour_clock_is_written_in_a_spreadsheets_letters(app: App) -> None:
+    """« 08:15 PM »: the form showed the time format as « %m/%d/%Y %I:%M %p »."""
+    export_id = app.exports["orders.csv"]
+    page = app.client.get(f"/exports/{export_id}?lang=fr").text
+    assert form_fields(page)["setting.datetime_formats"] == "MM/JJ/AAAA HH:mm AM/PM"
+    assert "%" not in text(page[page.index('id="settings"'):page.index("</details>", page.index('id="settings"'))])
+    check = section(_apply(app, "orders.csv", page), "check")
+    assert "12 lignes lues : 12 acceptées, 0 rejetée" in check, check
+    assert app.workspace.get(export_id).mapping()["datetime_formats"][0] == "%m/%d/%Y %I:%M %p"

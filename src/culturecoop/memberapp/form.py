@@ -22,6 +22,7 @@ from culturecoop.analytics import wording
 from culturecoop.analytics.places import countries
 from culturecoop.errors import UserError
 from culturecoop.i18n import _, current_language, gettext_in
+from culturecoop.ingest.countries import BY_CODE as COUNTRY_RULES
 from culturecoop.ingest.labels import COUNTRIES, DEFAULT_FALSE, DEFAULT_TRUE
 from culturecoop.ingest.prepare import ReadRow
 from culturecoop.ingest.profile import ALTERNATIVES, CANONICAL_FIELDS, REQUIRED_FIELDS, SPEC_FORMS
@@ -62,14 +63,15 @@ def setting_labels() -> dict[str, tuple[str, str]]:
         "encoding": _("UTF-8 for most exports; Windows-1252 for a CSV saved by an old Excel"),
         "decimal": _("how amounts write their cents"),
         "country": _("where your patrons' phones and postal codes are from"),
-        "delimiter": _("the character between columns: a comma, a semicolon, or \\t for a tab"),
+        "delimiter": _("the character between the columns of each line"),
         "skip_lines": _("a title or a date above the table: how many lines to skip"),
         "sheet": _("its name, or empty for the first sheet"),
         "sheets": _("a workbook with one sheet per show, per day or per month"),
         "currency": _("when no column says it: CAD, EUR, CHF, GBP…"),
         "timezone": _("where your events take place: America/Toronto, Europe/Paris…"),
         "amount_scale": _("1 for amounts in dollars or euros, 0.01 for amounts in cents"),
-        "datetime_formats": _("as DD/MM/YYYY HH:mm (day, month, year, hours, minutes); several separated by ;"),
+        "datetime_formats": _("as DD/MM/YYYY HH:mm (day, month, year, hours, minutes), or HH:mm AM/PM for a 12-hour "
+                              "clock; several separated by ;"),
         "date_formats": _("as DD/MM/YYYY (day, month, year); several separated by ;"),
     }
     return {key: (_(SETTING_NAMES[key]), hint) for key, hint in hints.items()}
@@ -83,6 +85,7 @@ def choice_labels() -> dict[str, dict[str, str]]:
         "decimal": {".": _("a point (12.50)"), ",": _("a comma (12,50)")},
         "country": {"CA": _("Canada"), **countries()},
         "sheets": {"": _(ONE_SHEET_SAID), "all": _(EVERY_SHEET_SAID)},
+        "delimiter": {",": _("a comma (,)"), ";": _("a semicolon (;)"), "\\t": _("a tab"), "|": _("a vertical bar (|)")},
     }
 
 
@@ -276,6 +279,7 @@ def apply_form(mapping: dict[str, Any], form: Mapping[str, str]) -> dict[str, An
             result[key] = text
         else:
             result.pop(key, None)
+    _follow_the_country(result, mapping)
     if result.get("sheets") == "all":
         result.pop("sheet", None)  # every sheet with the mapping's columns is read: no one sheet named
     defaults = {p: form[f"consent.{p}"] == "true" for p in CONSENT_PURPOSES if form.get(f"consent.{p}") in ("true", "false")}
@@ -290,6 +294,19 @@ def apply_form(mapping: dict[str, Any], form: Mapping[str, str]) -> dict[str, An
     elif "consent_basis" in form:
         result.pop("consent_basis", None)
     return result
+
+
+def _follow_the_country(result: dict[str, Any], mapping: Mapping[str, Any]) -> None:
+    """A country chosen in place of another (the draft's guess: Canada, for a French theatre's export
+    that says nothing of it) brings its currency and time zone where ``result`` still has the former
+    country's, as the draft set them from it: changing the country alone left amounts read in dollars
+    and times on Toronto's clock."""
+    before, now = (COUNTRY_RULES.get(str(m.get("country") or "")) for m in (mapping, result))
+    if before is None or now is None or before.code == now.code:
+        return
+    for key, was, becomes in (("currency", before.currency, now.currency), ("timezone", before.zone, now.zone)):
+        if str(result.get(key) or "") == str(mapping.get(key) or "") == was:
+            result[key] = becomes
 
 
 @dataclass(frozen=True)
@@ -478,7 +495,8 @@ def _number(text: str) -> float | str:
         return text
 
 
-CHOICES = {"country": COUNTRIES, "encoding": ENCODINGS, "decimal": (".", ","), "sheets": ("", "all")}
+CHOICES = {"country": COUNTRIES, "encoding": ENCODINGS, "decimal": (".", ","), "sheets": ("", "all"),
+           "delimiter": (",", ";", "\\t", "|")}
 __all__ = ["CHOICES", "EMAIL_ELSE_PHONE", "FALLBACKS", "FILE_NAME", "FILE_NAME_FIELDS", "KEEP", "NONE", "ONE_VALUE_FIELDS", "SPEC_FORMS", "FieldRow", "Guess", "PreviewCell", "apply_form", "choice_labels",
            "consent_of", "field_rows", "form_problem", "guesses", "in_form_words", "preview_cells", "setting_labels",
            "settings_of", "to_decide"]

@@ -231,8 +231,9 @@ def apply_form(mapping: dict[str, Any], form: Mapping[str, str]) -> dict[str, An
             continue
         if f"value.{name}" in form and chosen == NONE:
             continue  # the value for every row emptied, no column chosen: the field is not read
-        if chosen == FILE_NAME and name in FILE_NAME_FIELDS:
-            columns[name] = {"file_name": True}
+        if chosen == FILE_NAME:
+            if name in FILE_NAME_FIELDS:  # another field has no such choice: not read
+                columns[name] = {"file_name": True}
         elif chosen == KEEP:
             if name in old_columns:
                 columns[name] = old_columns[name]

@@ -226,3 +226,48 @@ def test_a_twelve_hour_clock_is_written_in_a_spreadsheets_letters(app: App) -> N
     check = section(_apply(app, "orders.csv", page), "check")
     assert "12 lignes lues : 12 acceptées, 0 rejetée" in check, check
     assert app.workspace.get(export_id).mapping()["datetime_formats"][0] == "%m/%d/%Y %I:%M %p"
+
+
+# Advice of the services that named a YAML key, as each service writes it (its message and the values it
+# fills in), for the page to say with the form's words.
+SERVICE_ADVICE = [
+    ("The ticket statuses are single letters ({labels}), which the draft cannot read for sure (V may be vendu or "
+     "void, A active or annulé, R returned or reserved): in the mapping's YAML, write what each stands for under "
+     "`status_values`: sold, refunded, cancelled or exchanged.", {"labels": "A, R, V"}),
+    ("{labels} in « {column} » are not tickets: their rows will be left out. If they are tickets, set them to ticket "
+     "under line_kind_values.", {"labels": "« Don », « Adhésion »", "column": "Type"}),
+    ("None of the {n} rows of {path} is a ticket ({column} says so): there is nothing to prepare; export the sales of "
+     "tickets, or check the values written as other under `line_kind_values` in the mapping.",
+     {"n": "12", "path": "dons.csv", "column": "Type"}),
+    ("The sheets {sheets} are laid out like «{read}» ({rows} rows): only «{read}» was read. Add `sheets: all` to the "
+     "mapping to read every sheet.", {"sheets": "«Mars», «Avril»", "read": "Février", "rows": "80"}),
+    ("the sheet {sheet} holds them all: add `sheet: {sheet}` to the mapping", {"sheet": "Ventes"}),
+    ("The file {path} lacks the column(s) {columns} that the profile {profile} maps; export them or fix the column "
+     "names in a mapping file (--mapping).", {"path": "ventes.csv", "columns": "\"Statut\"", "profile": "ventes"}),
+    ("line {line} holds them all: add `skip_lines: {skip}` to the mapping", {"line": "4", "skip": "3"}),
+    ("The file {path} is not valid {encoding} text (line {line}); check which encoding the file was saved in and set "
+     "it in the mapping (utf-8, cp1252 or latin-1).", {"path": "ventes.csv", "encoding": "utf-8", "line": "12"}),
+    ("The file {path} holds Windows-1252 characters (such as curly quotes) that Latin-1 does not have; use "
+     "`encoding: cp1252` in the mapping.", {"path": "ventes.csv"}),
+    ("The file {path} looks like UTF-8 text but the mapping says {encoding}; use `encoding: utf-8` (or the built-in "
+     "profile meant for UTF-8 files).", {"path": "ventes.csv", "encoding": "cp1252"}),
+]
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_services_advice_naming_yaml_keys_names_the_forms_settings(language: str) -> None:
+    """« Ajoutez `sheets: all` au mappage », « ajoutez `skip_lines: 3` au mappage », « utilisez `encoding:
+    cp1252` dans la correspondance », « écrivez sous `status_values` »: to a reader who has the form only."""
+    from culturecoop.i18n import gettext_in
+    from culturecoop.memberapp.advice import in_the_apps_words
+
+    set_language(language)
+    try:
+        for message, values in SERVICE_ADVICE:
+            written = gettext_in(message, language)
+            assert written != message or language == "en", message  # the service speaks the reader's language
+            said = in_the_apps_words(written.format(**values))
+            assert not re.search(r"`|YAML|_values|sheets: all|skip_lines|encoding:|--mapping", said), said
+            assert {"fr": "dans le formulaire ci-dessous", "en": "in the form below"}[language] in said, said
+    finally:
+        set_language(None)

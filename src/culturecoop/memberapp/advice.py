@@ -188,6 +188,10 @@ def _rewordings(t: Callable[[str], str]) -> tuple[list[tuple[str, str]], dict[st
            "`encoding: cp1252` in the mapping."),
          t("The file {path} holds Windows-1252 characters (such as curly quotes) that Latin-1 does not have: choose "
            "Windows-1252 for “{encoding_setting}” under “{how}” in the form below.")),
+        (t("The file {path} lacks the column(s) {columns} that the profile {profile} maps; export them or fix the "
+           "column names in a mapping file (--mapping)."),
+         t("The file {path} lacks the column(s) {columns} that the form reads: choose in the form below the columns "
+           "this export has instead, or export it with them.")),
         (t("choose for {field} the column that tells the events apart; if the export holds one event, write "
            "`{{value: …}}` or `{{file_name: true}}` for it in the mapping's YAML"),
          t("choose for {field} the column that tells the events apart; if the export holds one event, write its "

@@ -251,6 +251,9 @@ SERVICE_ADVICE = [
      "`encoding: cp1252` in the mapping.", {"path": "ventes.csv"}),
     ("The file {path} looks like UTF-8 text but the mapping says {encoding}; use `encoding: utf-8` (or the built-in "
      "profile meant for UTF-8 files).", {"path": "ventes.csv", "encoding": "cp1252"}),
+    ("check that the column chosen for {field} gives what was given back of each row's amount; if it is each order's, "
+     "write `refunded_amount_per: order` in the mapping's YAML; if it counts taxes, fees or shipping the price leaves "
+     "out, choose no column for it", {"field": "« Montant remboursé (de la ligne ou de sa commande) » (refunded_amount)"}),
 ]
 
 
@@ -267,7 +270,28 @@ def test_the_services_advice_naming_yaml_keys_names_the_forms_settings(language:
             written = gettext_in(message, language)
             assert written != message or language == "en", message  # the service speaks the reader's language
             said = in_the_apps_words(written.format(**values))
-            assert not re.search(r"`|YAML|_values|sheets: all|skip_lines|encoding:|--mapping", said), said
+            assert not re.search(r"`|YAML|_values|amount_per|sheets: all|skip_lines|encoding:|--mapping", said), said
             assert {"fr": "dans le formulaire ci-dessous", "en": "in the form below"}[language] in said, said
     finally:
         set_language(None)
+
+
+def test_whose_amount_the_refund_is_is_a_choice_beside_it(app: App) -> None:
+    """« si c’est celui de chaque commande, écrivez `refunded_amount_per: order` dans le YAML du mappage »: the
+    form had no such choice."""
+    export_id = app.exports["theatre.csv"]
+    page = app.client.get(f"/exports/{export_id}?lang=fr").text
+    assert form_fields(page)["per.refunded_amount"] == ""
+    # An order's refund with no column of order numbers: refused in the form's words, what was typed kept.
+    refused = app.client.post(f"/exports/{export_id}/mapping?lang=fr", data={
+        **form_fields(page), "field.refunded_amount": "Prix", "per.refunded_amount": "order"})
+    assert refused.status_code == 400
+    said = text(refused.text)
+    assert ("« De qui est ce montant » dit que le montant remboursé est celui de toute sa commande, mais aucune "
+            "colonne n’est choisie pour « Numéro de commande »") in said, said[:1500]
+    assert "refunded_amount_per" not in said.split("Modifier le mappage en YAML")[0]
+    kept = form_fields(refused.text)
+    assert (kept["per.refunded_amount"], kept["field.refunded_amount"]) == ("order", "Prix")
+    _apply(app, "theatre.csv", page, field__refunded_amount="Prix", field__order_id="No billet",
+           per__refunded_amount="order")
+    assert app.workspace.get(export_id).mapping()["refunded_amount_per"] == "order"

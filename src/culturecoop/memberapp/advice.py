@@ -27,7 +27,9 @@ from culturecoop.memberapp.value_words import (
     EMAIL_ELSE_PHONE_SAID,
     EVERY_SHEET_SAID,
     LINE_KIND_WORDS,
+    REFUND_OF_ORDER,
     WHERE_EMPTY,
+    WHOSE_REFUND,
     YES_NO_SECTION,
 )
 
@@ -188,6 +190,12 @@ def _rewordings(t: Callable[[str], str]) -> tuple[list[tuple[str, str]], dict[st
            "`encoding: cp1252` in the mapping."),
          t("The file {path} holds Windows-1252 characters (such as curly quotes) that Latin-1 does not have: choose "
            "Windows-1252 for “{encoding_setting}” under “{how}” in the form below.")),
+        (t("check that the column chosen for {field} gives what was given back of each row's amount; if it is each "
+           "order's, write `refunded_amount_per: order` in the mapping's YAML; if it counts taxes, fees or shipping the "
+           "price leaves out, choose no column for it"),
+         t("check that the column chosen for {field} gives what was given back of each row's amount; if it is each "
+           "order's, choose “{of_order}” for “{whose}” beside {field} in the form below; if it counts taxes, fees or "
+           "shipping the price leaves out, choose no column for it")),
         (t("The file {path} lacks the column(s) {columns} that the profile {profile} maps; export them or fix the "
            "column names in a mapping file (--mapping)."),
          t("The file {path} lacks the column(s) {columns} that the form reads: choose in the form below the columns "
@@ -202,7 +210,8 @@ def _rewordings(t: Callable[[str], str]) -> tuple[list[tuple[str, str]], dict[st
         "cancelled": t("cancelled ticket"), "ticket": t(LINE_KIND_WORDS["ticket"]),
         "every_sheet": t(EVERY_SHEET_SAID), "sheets_setting": t(SETTING_NAMES["sheets"]),
         "sheet_setting": t(SETTING_NAMES["sheet"]), "skip_setting": t(SETTING_NAMES["skip_lines"]),
-        "encoding_setting": t(SETTING_NAMES["encoding"]), "by_file_name": t(BY_FILE_NAME)}
+        "encoding_setting": t(SETTING_NAMES["encoding"]), "by_file_name": t(BY_FILE_NAME),
+        "of_order": t(REFUND_OF_ORDER), "whose": t(WHOSE_REFUND)}
 
 
 def in_the_apps_words(message: str) -> str:

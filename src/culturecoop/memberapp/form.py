@@ -38,6 +38,8 @@ from culturecoop.memberapp.value_words import (
     EVERY_SHEET_SAID,
     ONE_SHEET_SAID,
     REASONS_IN_FORM,
+    REFUND_OF_ROW,
+    WHOSE_REFUND,
     YES_NO_SECTION,
     apply_words,
 )
@@ -194,6 +196,7 @@ def settings_of(mapping: Mapping[str, Any]) -> dict[str, str]:
         else:
             out[key] = "\\t" if value == "\t" else str(value)
     out["blank_price"] = "0" if "blank_price" in mapping else ""
+    out["refunded_amount_per"] = "order" if str(mapping.get("refunded_amount_per")) == "order" else ""
     return out
 
 
@@ -245,6 +248,11 @@ def apply_form(mapping: dict[str, Any], form: Mapping[str, str]) -> dict[str, An
         if form.get(f"fallback.{name}") == EMAIL_ELSE_PHONE and stand_ins:  # none chosen: nothing stands in
             columns[name] = [chosen_column, *stand_ins]
     result["columns"] = columns
+    if "per.refunded_amount" in form:  # whose amount the refunded amount is: the row's (the default) or its order's
+        if form["per.refunded_amount"] == "order" and "refunded_amount" in columns:
+            result["refunded_amount_per"] = "order"
+        else:
+            result.pop("refunded_amount_per", None)
     if "setting.blank_price" in form:
         if form["setting.blank_price"] == "0":
             result["blank_price"] = 0
@@ -366,7 +374,7 @@ def to_decide(rows: list[FieldRow], guessed: set[str], said: list[str], unread: 
 
 
 # Decisions about a field's values, named as the field is.
-_ABOUT_FIELD = {"status_values": "status", "channel_values": "channel"}
+_ABOUT_FIELD = {"status_values": "status", "channel_values": "channel", "refunded_amount_per": "refunded_amount"}
 
 
 def _same(now: Any, recorded: Any) -> bool:
@@ -400,6 +408,11 @@ def form_problem(mapping: Mapping[str, Any], header: Sequence[str] = (),
             raise UserError(_("«{word}» always means {meaning}: under “{section}”, leave it as recognised, then apply "
                               "again.").format(word=wrong, meaning=meaning, section=_(YES_NO_SECTION)))
     columns = mapping.get("columns") or {}
+    if str(mapping.get("refunded_amount_per")) == "order" and "refunded_amount" in columns and "order_id" not in columns:
+        # The mapping's check names its YAML key and value; the form says it with its own words.
+        raise UserError(_("“{whose}” says the amount refunded is its whole order's, but no column is chosen for "
+                          "“{order}”: choose the column of order numbers, or “{row}”, then apply again.").format(
+            whose=_(WHOSE_REFUND), order=field_labels()["order_id"], row=_(REFUND_OF_ROW)))
     spec = columns.get("event_starts_at")
     if not (isinstance(spec, dict) and set(spec) == {"value"}):
         return

@@ -61,6 +61,10 @@ EMAIL_ELSE_PHONE_SAID = _("the e-mail, else the phone, tells who bought")
 EVERY_SHEET_SAID = _("every sheet with these columns (each row knows its sheet's name)")
 ONE_SHEET_SAID = _("only the sheet above (the first when it is empty)")
 BY_FILE_NAME = _("the file's name")
+# The form's choice beside the amount refunded: whose amount it is (``refunded_amount_per: order``).
+WHOSE_REFUND = _("Whose amount it is")
+REFUND_OF_ROW = _("the row's")
+REFUND_OF_ORDER = _("its whole order's (shared among its lines)")
 # The fields read from a yes/no column.
 YES_NO_FIELDS = ("consent_pooling", "consent_marketing", "consent_personalization", "is_local")
 # Why rows are set aside, where ``ingest.words.REJECT_REASONS`` names a mapping's YAML key: on this

@@ -151,7 +151,7 @@ def test_a_status_word_the_app_does_not_know_is_chosen_in_the_form(tmp_path: Pat
     statuses = re.search(r'<fieldset id="statuses">(.*?)</fieldset>', page, re.S)
     assert statuses, page[-3000:]
     said = _text(statuses.group(1))
-    assert "« Zorglub » non reconnu : ses lignes sont mises de côté" in said, said
+    assert "« Zorglub » 10 lignes non reconnu : ses lignes sont mises de côté" in said, said
     form = _form(page)
     word = next(k for k, v in form.items() if k.startswith("status_word.") and v == "Zorglub")
     answer = client.post(f"/exports/{export.export_id}/mapping?lang=fr", follow_redirects=False,

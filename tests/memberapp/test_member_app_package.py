@@ -95,6 +95,8 @@ def test_a_package_prepared_without_pooling_consent_says_so_beside_send(tmp_path
     assert prepared.status_code == 200, prepared.text[:600]
     said = section(prepared.text, "package")
     assert "Envoyer le paquet à la coopérative" in said, said
+    # The app sends it: no folder of the work area (« /home/…/package-1 ») for the manager to make sense of.
+    assert "Dossier :" not in said and "package-1" not in said, said
     assert ("Le consentement à la mise en commun est « non précisé » pour ce paquet : aucun de ses billets ne "
             "comptera dans les chiffres mis en commun de la coopérative.") in said, said
     assert "choisissez « donné » pour la mise en commun dans la section des consentements ci-dessus" in said, said

@@ -19,11 +19,17 @@ from culturecoop.i18n import LANGUAGES, _, format_regex, gettext_in
 from culturecoop.ingest.consent import POOLING_UNSET
 from culturecoop.ingest.draft import POOLING_UNDECIDED
 from culturecoop.ingest.profile import MappingIncompleteError, MappingInvalidError
+from culturecoop.ingest.words import SETTING_NAMES
 from culturecoop.memberapp.value_words import (
     BLANK_PRICE,
     BLANK_PRICE_FREE,
+    BY_FILE_NAME,
     EMAIL_ELSE_PHONE_SAID,
+    EVERY_SHEET_SAID,
+    LINE_KIND_WORDS,
+    REFUND_OF_ORDER,
     WHERE_EMPTY,
+    WHOSE_REFUND,
     YES_NO_SECTION,
 )
 
@@ -137,10 +143,75 @@ def _rewordings(t: Callable[[str], str]) -> tuple[list[tuple[str, str]], dict[st
            "YAML, give it a fallback such as `patron_id: [Customer ID, Email, Phone]`"),
          t("choose no column for {field}, so that the e-mail, else the phone, tells who bought; or, beside {field} "
            "in the form below, choose “{email_phone}” for “{where_empty}”")),
+        (t("The ticket statuses are single letters ({labels}), which the draft cannot read for sure (V may be vendu "
+           "or void, A active or annulé, R returned or reserved): in the mapping's YAML, write what each stands for "
+           "under `status_values`: sold, refunded, cancelled or exchanged."),
+         t("The ticket statuses are single letters ({labels}), which the draft cannot read for sure (V may be vendu "
+           "or void, A active or annulé, R returned or reserved): choose what each stands for under “{section}” in "
+           "the form below.")),
+        (t("{labels} in « {column} » is not a ticket: its rows will be left out. If it is a ticket, set it to ticket "
+           "under line_kind_values."),
+         t("{labels} in « {column} » is not a ticket: its rows will be left out. If it is a ticket, choose “{ticket}” "
+           "for it under “{kinds}” in the form below.")),
+        (t("{labels} in « {column} » are not tickets: their rows will be left out. If they are tickets, set them to "
+           "ticket under line_kind_values."),
+         t("{labels} in « {column} » are not tickets: their rows will be left out. If they are tickets, choose "
+           "“{ticket}” for them under “{kinds}” in the form below.")),
+        (t("The only row of {path} is no ticket ({column} says so): there is nothing to prepare; export the sales of "
+           "tickets, or check the values written as other under `line_kind_values` in the mapping."),
+         t("The only row of {path} is no ticket ({column} says so): there is nothing to prepare; export the sales of "
+           "tickets, or check what its word is under “{kinds}” in the form below.")),
+        (t("None of the {n} rows of {path} is a ticket ({column} says so): there is nothing to prepare; export the "
+           "sales of tickets, or check the values written as other under `line_kind_values` in the mapping."),
+         t("None of the {n} rows of {path} is a ticket ({column} says so): there is nothing to prepare; export the "
+           "sales of tickets, or check what each word is under “{kinds}” in the form below.")),
+        (t("The sheet {sheets} is laid out like «{read}» ({rows} rows): only «{read}» was read. Add `sheets: all` to "
+           "the mapping to read every sheet."),
+         t("The sheet {sheets} is laid out like «{read}» ({rows} rows): only «{read}» was read. To read every sheet, "
+           "choose “{every_sheet}” for “{sheets_setting}” under “{how}” in the form below.")),
+        (t("The sheets {sheets} are laid out like «{read}» ({rows} rows): only «{read}» was read. Add `sheets: all` "
+           "to the mapping to read every sheet."),
+         t("The sheets {sheets} are laid out like «{read}» ({rows} rows): only «{read}» was read. To read every "
+           "sheet, choose “{every_sheet}” for “{sheets_setting}” under “{how}” in the form below.")),
+        (t("the sheet {sheet} holds them all: add `sheet: {sheet}` to the mapping"),
+         t("the sheet {sheet} holds them all: write {sheet} for “{sheet_setting}” under “{how}” in the form below")),
+        (t("line {line} holds them all: add `skip_lines: {skip}` to the mapping"),
+         t("line {line} holds them all: write {skip} for “{skip_setting}” under “{how}” in the form below")),
+        (t("The file {path} looks like UTF-8 text but the mapping says {encoding}; use `encoding: utf-8` (or the "
+           "built-in profile meant for UTF-8 files)."),
+         t("The file {path} looks like UTF-8 text but the form says {encoding}: choose UTF-8 for “{encoding_setting}” "
+           "under “{how}” in the form below.")),
+        (t("The file {path} is not valid {encoding} text (line {line}); check which encoding the file was saved in "
+           "and set it in the mapping (utf-8, cp1252 or latin-1)."),
+         t("The file {path} is not valid {encoding} text (line {line}): choose for “{encoding_setting}” under "
+           "“{how}” in the form below the encoding the file was saved in (UTF-8 for most exports, Windows-1252 for "
+           "a CSV saved by an old Excel).")),
+        (t("The file {path} holds Windows-1252 characters (such as curly quotes) that Latin-1 does not have; use "
+           "`encoding: cp1252` in the mapping."),
+         t("The file {path} holds Windows-1252 characters (such as curly quotes) that Latin-1 does not have: choose "
+           "Windows-1252 for “{encoding_setting}” under “{how}” in the form below.")),
+        (t("check that the column chosen for {field} gives what was given back of each row's amount; if it is each "
+           "order's, write `refunded_amount_per: order` in the mapping's YAML; if it counts taxes, fees or shipping the "
+           "price leaves out, choose no column for it"),
+         t("check that the column chosen for {field} gives what was given back of each row's amount; if it is each "
+           "order's, choose “{of_order}” for “{whose}” beside {field} in the form below; if it counts taxes, fees or "
+           "shipping the price leaves out, choose no column for it")),
+        (t("The file {path} lacks the column(s) {columns} that the profile {profile} maps; export them or fix the "
+           "column names in a mapping file (--mapping)."),
+         t("The file {path} lacks the column(s) {columns} that the form reads: choose in the form below the columns "
+           "this export has instead, or export it with them.")),
+        (t("choose for {field} the column that tells the events apart; if the export holds one event, write "
+           "`{{value: …}}` or `{{file_name: true}}` for it in the mapping's YAML"),
+         t("choose for {field} the column that tells the events apart; if the export holds one event, write its "
+           "name once beside {field} in the form below, or choose “{by_file_name}” for it")),
     ], {"section": statuses, "kinds": kinds, "yes_no": t(YES_NO_SECTION), "free": t(BLANK_PRICE_FREE),
         "blank": t(BLANK_PRICE), "how": t("How values are written"), "email_phone": t(EMAIL_ELSE_PHONE_SAID),
         "where_empty": t(WHERE_EMPTY), "sold": t("sold ticket"), "refunded": t("refunded ticket"),
-        "cancelled": t("cancelled ticket")}
+        "cancelled": t("cancelled ticket"), "ticket": t(LINE_KIND_WORDS["ticket"]),
+        "every_sheet": t(EVERY_SHEET_SAID), "sheets_setting": t(SETTING_NAMES["sheets"]),
+        "sheet_setting": t(SETTING_NAMES["sheet"]), "skip_setting": t(SETTING_NAMES["skip_lines"]),
+        "encoding_setting": t(SETTING_NAMES["encoding"]), "by_file_name": t(BY_FILE_NAME),
+        "of_order": t(REFUND_OF_ORDER), "whose": t(WHOSE_REFUND)}
 
 
 def in_the_apps_words(message: str) -> str:

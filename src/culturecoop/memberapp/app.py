@@ -41,6 +41,7 @@ from culturecoop.memberapp.coop import CoopClient
 from culturecoop.memberapp.export_view import export_context
 from culturecoop.memberapp.lists import PREVIEW_ROWS, add_list_routes, own_patrons, with_own_ids
 from culturecoop.memberapp.outcomes import PARAMETER, Outcomes
+from culturecoop.memberapp.value_words import REASONS_IN_FORM
 from culturecoop.memberapp.workspace import EXPORT_SUFFIXES, Export, Workspace
 from culturecoop.privacy.keys import load_member_keys
 from culturecoop.reco.insights import lists_in_words
@@ -445,11 +446,12 @@ def _rejects_for_a_spreadsheet(path: Path, lang: str) -> bytes:
     from culturecoop.ingest.rejects import read_rejects, rejects_header
 
     rows = read_rejects(path)
+    reasons = {**REJECT_REASONS, **REASONS_IN_FORM}  # a reason that names a YAML key: the form's list that settles it
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(rejects_header(lang, ("line", "explanation", "raw_line")))
     for row in rows:
         codes = [code for code in row.get("reasons", "").split(";") if code]
-        said = "; ".join(say(REJECT_REASONS, code, lang) for code in codes) if codes else row.get("explanation", "")
+        said = "; ".join(say(reasons, code, lang) for code in codes) if codes else row.get("explanation", "")
         writer.writerow([row.get("line", ""), said, row.get("raw_line", "")])
     return ("\ufeff" + out.getvalue()).encode("utf-8")

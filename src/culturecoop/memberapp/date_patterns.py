@@ -1,5 +1,5 @@
 """Date formats as a venue's staff write them: « JJ/MM/AAAA HH:mm » on the form, ``%d/%m/%Y %H:%M``
-in the mapping.
+in the mapping; « MM/JJ/AAAA HH:mm AM/PM » for a 12-hour clock, ``%m/%d/%Y %I:%M %p``.
 
 The mapping keeps the directives its readers parse with; the member app shows them in letters a
 spreadsheet user knows and reads those letters back (« jj/mm/aaaa hh:mm » too, the way French
@@ -14,10 +14,13 @@ import re
 
 # The letters shown for each directive, by language, and every spelling read back (longest first).
 _SHOWN = {
-    "fr": {"%Y": "AAAA", "%y": "AA", "%d": "JJ", "%m": "MM", "%H": "HH", "%M": "mm", "%S": "ss"},
-    "en": {"%Y": "YYYY", "%y": "YY", "%d": "DD", "%m": "MM", "%H": "HH", "%M": "mm", "%S": "ss"},
+    "fr": {"%Y": "AAAA", "%y": "AA", "%d": "JJ", "%m": "MM", "%H": "HH", "%M": "mm", "%S": "ss", "%I": "HH",
+           "%p": "AM/PM"},
+    "en": {"%Y": "YYYY", "%y": "YY", "%d": "DD", "%m": "MM", "%H": "HH", "%M": "mm", "%S": "ss", "%I": "HH",
+           "%p": "AM/PM"},
 }
-_READ = (("AAAA", "%Y"), ("YYYY", "%Y"), ("AA", "%y"), ("YY", "%y"), ("JJ", "%d"), ("DD", "%d"),
+# « AM/PM » makes the hours of its format a 12-hour clock's, as in a spreadsheet's « h:mm AM/PM ».
+_READ = (("AM/PM", "%p"), ("AAAA", "%Y"), ("YYYY", "%Y"), ("AA", "%y"), ("YY", "%y"), ("JJ", "%d"), ("DD", "%d"),
          ("HH", "%H"), ("SS", "%S"), ("MM", "%m"))
 _DIRECTIVE = re.compile(r"%.")
 
@@ -51,7 +54,7 @@ def read_one(text: str) -> str:
     last = ""
     at = 0
     while at < len(text):
-        upper = text[at:at + 4].upper()
+        upper = text[at:at + 5].upper()
         for letters, directive in _READ:
             if upper.startswith(letters):
                 if directive == "%m" and last == "%H":
@@ -65,4 +68,4 @@ def read_one(text: str) -> str:
         else:
             out.append(text[at])
             at += 1
-    return "".join(out)
+    return "".join("%I" if part == "%H" and "%p" in out else part for part in out)

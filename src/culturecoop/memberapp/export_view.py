@@ -16,7 +16,7 @@ from culturecoop.i18n import LANGUAGES, _, current_language, gettext_in
 from culturecoop.ingest.draft import ATTENDEE_LIST
 from culturecoop.ingest.profile import MappingIncompleteError, MappingInvalidError
 from culturecoop.ingest.quarantine import DEFAULT_MAX_REJECT_SHARE
-from culturecoop.ingest.sniff import Sample
+from culturecoop.ingest.sniff import SAMPLE_ROWS, XLSX_SAMPLE_ROWS, Sample
 from culturecoop.ingest.validate import FIELD_OF_RULE
 from culturecoop.ingest.words import QUARANTINE_ANYWAY, TICKET_STATUSES
 from culturecoop.memberapp import form as mapping_form
@@ -26,11 +26,17 @@ from culturecoop.memberapp.value_words import (
     BLANK_PRICE_FREE,
     LINE_KIND_WORDS,
     REASONS_IN_FORM,
+    REFUND_OF_ORDER,
+    REFUND_OF_ROW,
     WHERE_EMPTY,
+    WHOSE_REFUND,
+    YES_NO_FIELDS,
     YES_NO_SECTION,
     YES_NO_WORDS,
     WordRow,
+    Words,
     line_kind_rows,
+    sample_words,
     status_rows,
     yes_no_rows,
 )
@@ -68,7 +74,8 @@ def export_context(workspace: Workspace, export: Export, lang: str, *, error: st
         # The check's sentence already says what to export instead: not twice.
         undecided = [u for u in undecided if u not in {gettext_in(ATTENDEE_LIST, each) for each in LANGUAGES}]
     # An open question the form's own list or setting has settled since: not asked again.
-    undecided = [u for u in undecided if not settled(u, mapping, yes_no_rows(mapping, header, sample_rows))]
+    words = _words_of(workspace, export, mapping, header, sample_rows)
+    undecided = [u for u in undecided if not settled(u, mapping, yes_no_rows(mapping, words))]
     # A guess an open question above already asks about (it names the same field) is not said twice.
     guessed = [g for g in mapping_form.guesses(decisions, mapping)
                if not any(_("“{label}”").format(label=g.about) in u for u in undecided)]
@@ -82,8 +89,10 @@ def export_context(workspace: Workspace, export: Export, lang: str, *, error: st
         unread.add("total_price" if field == "unit_price" and field not in read and "total_price" in read else field)
     said_texts = [*undecided, *warnings, check_error or "", error or ""]
     decide = mapping_form.to_decide(form_fields, {g.field for g in guessed if g.field}, said_texts, unread)
-    statuses, kinds = status_rows(shown, header, sample_rows), line_kind_rows(shown, header, sample_rows)
-    yes_nos = yes_no_rows(shown, header, sample_rows)
+    if shown is not mapping and any((shown.get("columns") or {}).get(f) != (mapping.get("columns") or {}).get(f)
+                                    for f in WORD_FIELDS):
+        words = sample_words(shown, header, sample_rows, WORD_FIELDS)  # a refused form's columns, not the mapping's
+    statuses, kinds, yes_nos = status_rows(shown, words), line_kind_rows(shown, words), yes_no_rows(shown, words)
     settings_shown = mapping_form.settings_for(export.source)
     # A setting a sentence names (by its mapping key, in brackets, or by its name) is one to look at, as
     # a guessed one.
@@ -101,22 +110,25 @@ def export_context(workspace: Workspace, export: Export, lang: str, *, error: st
         "other_fields": [f for f in form_fields if f.name not in decide],
         "fields_open": refused,
         # A list is asked first when a word of it is unknown, or when a sentence above points to it.
-        "statuses": statuses, "statuses_to_decide": any(not w.chosen and not w.default for w in statuses) or any(
+        "statuses": statuses, "statuses_to_decide": any(w.unknown for w in statuses) or any(
             _("What the ticket statuses mean") in text for text in said_texts),
         "status_words": {k: gettext_in(v, lang) for k, v in TICKET_STATUSES.items()},
-        "line_kinds": kinds, "line_kinds_to_decide": any(not w.chosen and not w.default for w in kinds) or any(
+        "line_kinds": kinds, "line_kinds_to_decide": any(w.unknown for w in kinds) or any(
             _("What each row sold") in text for text in said_texts),
         "line_kind_words": {k: gettext_in(v, lang) for k, v in LINE_KIND_WORDS.items()},
-        "yes_nos": yes_nos, "yes_nos_to_decide": any(not w.chosen and not w.default for w in yes_nos) or any(
+        "yes_nos": yes_nos, "yes_nos_to_decide": any(w.unknown for w in yes_nos) or any(
             _(YES_NO_SECTION) in text for text in said_texts),
         "yes_no_words": {k: gettext_in(v, lang) for k, v in YES_NO_WORDS.items()},
         "fallbacks": mapping_form.FALLBACKS, "email_else_phone": mapping_form.EMAIL_ELSE_PHONE,
         "blank_price_label": BLANK_PRICE, "blank_price_free": BLANK_PRICE_FREE,
+        "whose_refund": WHOSE_REFUND, "refund_of_row": REFUND_OF_ROW, "refund_of_order": REFUND_OF_ORDER,
         "reasons_said": REASONS_IN_FORM,
         "settings": mapping_form.settings_of(shown), "consent": mapping_form.consent_of(shown),
         "choices": mapping_form.CHOICES, "one_value_fields": mapping_form.ONE_VALUE_FIELDS,
         "choice_labels": mapping_form.choice_labels(), "setting_labels": mapping_form.setting_labels(),
         "keep": mapping_form.KEEP, "summary": export.state.get("summary"),
+        "file_name": mapping_form.FILE_NAME, "file_name_fields": mapping_form.FILE_NAME_FIELDS,
+        "file_stem": export.source.stem,
         "sent": export.state.get("sent"),
         "package": export.package, "package_is_current": export.package_is_current,
         "can_prepare": incomplete is None, "quarantine_anyway": QUARANTINE_ANYWAY, "quarantine_ticked": ticked,
@@ -125,6 +137,25 @@ def export_context(workspace: Workspace, export: Export, lang: str, *, error: st
         "guesses": guessed, "guessed_fields": {g.field for g in guessed if g.field},
         "guessed_settings": guessed_settings,
     }
+
+
+# The fields whose words the form lists (``value_words``).
+WORD_FIELDS = ("status", "line_kind", *YES_NO_FIELDS)
+
+
+def _words_of(workspace: Workspace, export: Export, mapping: dict[str, Any], header: list[str],
+              rows: list[list[str | None]]) -> Words:
+    """The words the form's lists offer: every row's, as the mapping reads the export (the draft's
+    sample when it holds every row and the mapping reads the file as the draft did: no second reading);
+    the first rows' when the mapping cannot read it (the check above says why)."""
+    sample = workspace.sample(export)
+    if sample is not None and sample.total_rows == len(sample.rows) < min(SAMPLE_ROWS, XLSX_SAMPLE_ROWS) and all(
+            str(mapping.get(key, "") or "") == str(sample.settings.get(key, "") or "")
+            for key in ("format", "encoding", "delimiter", "skip_lines", "sheet")) and not mapping.get("sheets") and all(
+            isinstance((mapping.get("columns") or {}).get(f, ""), str) for f in WORD_FIELDS):
+        return sample_words(mapping, header, rows, WORD_FIELDS)
+    found = workspace.words(export, WORD_FIELDS)
+    return found if found is not None else sample_words(mapping, header, rows, WORD_FIELDS)
 
 
 def settings_misread(sample: Sample | None, mapping: dict[str, Any]) -> str | None:
@@ -180,7 +211,7 @@ def settled(sentence: str, mapping: dict[str, Any], yes_nos: list[WordRow]) -> b
         return _("“{label}”").format(label=_(label)) in sentence
 
     if named(YES_NO_SECTION):
-        return not any(not w.chosen and not w.default for w in yes_nos)
+        return not any(w.unknown for w in yes_nos)
     if named(BLANK_PRICE):
         return "blank_price" in mapping
     if named(WHERE_EMPTY):

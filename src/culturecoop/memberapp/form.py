@@ -22,6 +22,7 @@ from culturecoop.analytics import wording
 from culturecoop.analytics.places import countries
 from culturecoop.errors import UserError
 from culturecoop.i18n import _, current_language, gettext_in
+from culturecoop.ingest.countries import BY_CODE as COUNTRY_RULES
 from culturecoop.ingest.labels import COUNTRIES, DEFAULT_FALSE, DEFAULT_TRUE
 from culturecoop.ingest.prepare import ReadRow
 from culturecoop.ingest.profile import ALTERNATIVES, CANONICAL_FIELDS, REQUIRED_FIELDS, SPEC_FORMS
@@ -33,13 +34,22 @@ from culturecoop.ingest.words import (
     say,
 )
 from culturecoop.memberapp import date_patterns
-from culturecoop.memberapp.value_words import REASONS_IN_FORM, YES_NO_SECTION, apply_words
+from culturecoop.memberapp.value_words import (
+    EVERY_SHEET_SAID,
+    ONE_SHEET_SAID,
+    REASONS_IN_FORM,
+    REFUND_OF_ROW,
+    WHOSE_REFUND,
+    YES_NO_SECTION,
+    apply_words,
+)
 from culturecoop.schema.model import CONSENT_PURPOSES
 
 KEEP = "__keep__"
 NONE = ""
+FILE_NAME = "__file_name__"  # the field read from the export's file name (``{file_name: true}``)
 ENCODINGS = ("utf-8", "utf-8-sig", "cp1252", "latin-1", "utf-16")
-SETTINGS = ("encoding", "delimiter", "decimal", "skip_lines", "sheet", "currency", "timezone", "country",
+SETTINGS = ("encoding", "delimiter", "decimal", "skip_lines", "sheet", "sheets", "currency", "timezone", "country",
             "amount_scale", "datetime_formats", "date_formats")
 
 
@@ -55,13 +65,15 @@ def setting_labels() -> dict[str, tuple[str, str]]:
         "encoding": _("UTF-8 for most exports; Windows-1252 for a CSV saved by an old Excel"),
         "decimal": _("how amounts write their cents"),
         "country": _("where your patrons' phones and postal codes are from"),
-        "delimiter": _("the character between columns: a comma, a semicolon, or \\t for a tab"),
+        "delimiter": _("the character between the columns of each line"),
         "skip_lines": _("a title or a date above the table: how many lines to skip"),
         "sheet": _("its name, or empty for the first sheet"),
+        "sheets": _("a workbook with one sheet per show, per day or per month"),
         "currency": _("when no column says it: CAD, EUR, CHF, GBP…"),
         "timezone": _("where your events take place: America/Toronto, Europe/Paris…"),
         "amount_scale": _("1 for amounts in dollars or euros, 0.01 for amounts in cents"),
-        "datetime_formats": _("as DD/MM/YYYY HH:mm (day, month, year, hours, minutes); several separated by ;"),
+        "datetime_formats": _("as DD/MM/YYYY HH:mm (day, month, year, hours, minutes), or HH:mm AM/PM for a 12-hour "
+                              "clock; several separated by ;"),
         "date_formats": _("as DD/MM/YYYY (day, month, year); several separated by ;"),
     }
     return {key: (_(SETTING_NAMES[key]), hint) for key, hint in hints.items()}
@@ -74,6 +86,8 @@ def choice_labels() -> dict[str, dict[str, str]]:
                      "latin-1": "Latin-1 (ISO-8859-1)", "utf-16": "UTF-16"},
         "decimal": {".": _("a point (12.50)"), ",": _("a comma (12,50)")},
         "country": {"CA": _("Canada"), **countries()},
+        "sheets": {"": _(ONE_SHEET_SAID), "all": _(EVERY_SHEET_SAID)},
+        "delimiter": {",": _("a comma (,)"), ";": _("a semicolon (;)"), "\\t": _("a tab"), "|": _("a vertical bar (|)")},
     }
 
 
@@ -97,8 +111,10 @@ class FieldRow:
 # The fields of an event the export may not carry, though the member knows them: the same for
 # every row of an export of one venue (the draft proposes them so in its YAML, as « venue: {value:
 # Votre salle} »); the form takes that value.
-ONE_VALUE_FIELDS = ("event_title", "event_starts_at", "venue", "venue_postal_code", "genres", "artists", "capacity",
-                    "event_language")
+ONE_VALUE_FIELDS = ("event_id", "event_title", "event_starts_at", "venue", "venue_postal_code", "genres", "artists",
+                    "capacity", "event_language")
+# The fields the export's file name may give (``{file_name: true}``: an export of one show named after it).
+FILE_NAME_FIELDS = ("event_id", "event_title")
 
 
 # The fields whose column may be empty on some rows and something else stand in for it there: the
@@ -148,6 +164,8 @@ def field_rows(mapping: Mapping[str, Any]) -> list[FieldRow]:
         spec = columns.get(name)
         if spec is None:
             rows.append(FieldRow(name, labels[name], NONE, ""))
+        elif name in FILE_NAME_FIELDS and spec == {"file_name": True}:
+            rows.append(FieldRow(name, labels[name], FILE_NAME, ""))
         elif name in ONE_VALUE_FIELDS and isinstance(spec, dict) and set(spec) == {"value"}:
             rows.append(FieldRow(name, labels[name], NONE, "", str(spec["value"])))
         elif isinstance(spec, str | int) and not isinstance(spec, bool):
@@ -171,11 +189,14 @@ def settings_of(mapping: Mapping[str, Any]) -> dict[str, str]:
             out[key] = " ; ".join(str(v) for v in value)
         elif value is None:
             out[key] = ""
+        elif key == "sheets":
+            out[key] = "all" if str(value).strip().lower() == "all" else ""
         elif isinstance(value, float) and value.is_integer():
             out[key] = str(int(value))  # « 1 », not « 1.0 », for amounts in dollars
         else:
             out[key] = "\\t" if value == "\t" else str(value)
     out["blank_price"] = "0" if "blank_price" in mapping else ""
+    out["refunded_amount_per"] = "order" if str(mapping.get("refunded_amount_per")) == "order" else ""
     return out
 
 
@@ -189,7 +210,7 @@ def settings_for(source: Path) -> frozenset[str]:
         kind = filekind.sniff(source)
     except OSError:
         return frozenset(SETTINGS)
-    left_out = {"sheet"} if kind not in filekind.WORKBOOK_KINDS else {"delimiter"}
+    left_out = {"sheet", "sheets"} if kind not in filekind.WORKBOOK_KINDS else {"delimiter"}
     if kind in ("xlsx", "xlsb", "ole", "ods"):
         left_out.add("encoding")
     return frozenset(SETTINGS) - left_out
@@ -213,7 +234,10 @@ def apply_form(mapping: dict[str, Any], form: Mapping[str, str]) -> dict[str, An
             continue
         if f"value.{name}" in form and chosen == NONE:
             continue  # the value for every row emptied, no column chosen: the field is not read
-        if chosen == KEEP:
+        if chosen == FILE_NAME:
+            if name in FILE_NAME_FIELDS:  # another field has no such choice: not read
+                columns[name] = {"file_name": True}
+        elif chosen == KEEP:
             if name in old_columns:
                 columns[name] = old_columns[name]
         elif chosen != NONE:
@@ -224,6 +248,11 @@ def apply_form(mapping: dict[str, Any], form: Mapping[str, str]) -> dict[str, An
         if form.get(f"fallback.{name}") == EMAIL_ELSE_PHONE and stand_ins:  # none chosen: nothing stands in
             columns[name] = [chosen_column, *stand_ins]
     result["columns"] = columns
+    if "per.refunded_amount" in form:  # whose amount the refunded amount is: the row's (the default) or its order's
+        if form["per.refunded_amount"] == "order" and "refunded_amount" in columns:
+            result["refunded_amount_per"] = "order"
+        else:
+            result.pop("refunded_amount_per", None)
     if "setting.blank_price" in form:
         if form["setting.blank_price"] == "0":
             result["blank_price"] = 0
@@ -250,10 +279,18 @@ def apply_form(mapping: dict[str, Any], form: Mapping[str, str]) -> dict[str, An
             result[key] = _zone_named(text)
         elif key == "currency" and text:
             result[key] = _currency_named(text, form.get("setting.country", "").strip() or str(result.get("country") or ""))
+        elif key == "sheets":
+            if text == "all":
+                result[key] = "all"
+            else:
+                result.pop(key, None)
         elif text:
             result[key] = text
         else:
             result.pop(key, None)
+    _follow_the_country(result, mapping)
+    if result.get("sheets") == "all":
+        result.pop("sheet", None)  # every sheet with the mapping's columns is read: no one sheet named
     defaults = {p: form[f"consent.{p}"] == "true" for p in CONSENT_PURPOSES if form.get(f"consent.{p}") in ("true", "false")}
     if defaults:
         result["consent_defaults"] = defaults
@@ -266,6 +303,19 @@ def apply_form(mapping: dict[str, Any], form: Mapping[str, str]) -> dict[str, An
     elif "consent_basis" in form:
         result.pop("consent_basis", None)
     return result
+
+
+def _follow_the_country(result: dict[str, Any], mapping: Mapping[str, Any]) -> None:
+    """A country chosen in place of another (the draft's guess: Canada, for a French theatre's export
+    that says nothing of it) brings its currency and time zone where ``result`` still has the former
+    country's, as the draft set them from it: changing the country alone left amounts read in dollars
+    and times on Toronto's clock."""
+    before, now = (COUNTRY_RULES.get(str(m.get("country") or "")) for m in (mapping, result))
+    if before is None or now is None or before.code == now.code:
+        return
+    for key, was, becomes in (("currency", before.currency, now.currency), ("timezone", before.zone, now.zone)):
+        if str(result.get(key) or "") == str(mapping.get(key) or "") == was:
+            result[key] = becomes
 
 
 @dataclass(frozen=True)
@@ -324,7 +374,7 @@ def to_decide(rows: list[FieldRow], guessed: set[str], said: list[str], unread: 
 
 
 # Decisions about a field's values, named as the field is.
-_ABOUT_FIELD = {"status_values": "status", "channel_values": "channel"}
+_ABOUT_FIELD = {"status_values": "status", "channel_values": "channel", "refunded_amount_per": "refunded_amount"}
 
 
 def _same(now: Any, recorded: Any) -> bool:
@@ -358,6 +408,11 @@ def form_problem(mapping: Mapping[str, Any], header: Sequence[str] = (),
             raise UserError(_("«{word}» always means {meaning}: under “{section}”, leave it as recognised, then apply "
                               "again.").format(word=wrong, meaning=meaning, section=_(YES_NO_SECTION)))
     columns = mapping.get("columns") or {}
+    if str(mapping.get("refunded_amount_per")) == "order" and "refunded_amount" in columns and "order_id" not in columns:
+        # The mapping's check names its YAML key and value; the form says it with its own words.
+        raise UserError(_("“{whose}” says the amount refunded is its whole order's, but no column is chosen for "
+                          "“{order}”: choose the column of order numbers, or “{row}”, then apply again.").format(
+            whose=_(WHOSE_REFUND), order=field_labels()["order_id"], row=_(REFUND_OF_ROW)))
     spec = columns.get("event_starts_at")
     if not (isinstance(spec, dict) and set(spec) == {"value"}):
         return
@@ -454,8 +509,9 @@ def _number(text: str) -> float | str:
         return text
 
 
-CHOICES = {"country": COUNTRIES, "encoding": ENCODINGS, "decimal": (".", ",")}
-__all__ = ["CHOICES", "EMAIL_ELSE_PHONE", "FALLBACKS", "KEEP", "NONE", "ONE_VALUE_FIELDS", "SPEC_FORMS", "FieldRow", "Guess", "PreviewCell", "apply_form", "choice_labels",
+CHOICES = {"country": COUNTRIES, "encoding": ENCODINGS, "decimal": (".", ","), "sheets": ("", "all"),
+           "delimiter": (",", ";", "\\t", "|")}
+__all__ = ["CHOICES", "EMAIL_ELSE_PHONE", "FALLBACKS", "FILE_NAME", "FILE_NAME_FIELDS", "KEEP", "NONE", "ONE_VALUE_FIELDS", "SPEC_FORMS", "FieldRow", "Guess", "PreviewCell", "apply_form", "choice_labels",
            "consent_of", "field_rows", "form_problem", "guesses", "in_form_words", "preview_cells", "setting_labels",
            "settings_of", "to_decide"]
 

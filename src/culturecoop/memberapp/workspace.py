@@ -43,6 +43,11 @@ from culturecoop.ingest.sniff import Sample, sniff
 from culturecoop.spreadsheet import spreadsheet_cell
 
 _ID = re.compile(r"^[0-9a-f]{16}$")
+# The mapping's keys that change no word of the export as it is read (what the words mean, the consents,
+# how dates and amounts are parsed).
+_NOT_READING = frozenset({"status_values", "line_kind_values", "channel_values", "language_values", "true_values",
+                          "false_values", "consent_defaults", "consent_basis", "blank_price", "timezone", "currency",
+                          "amount_scale", "datetime_formats", "date_formats", "refunded_amount_per"})
 # The exports whose first rows (``Workspace.sample``) are kept in memory, the last ones looked at.
 SAMPLES_KEPT = 4
 # Export formats the app accepts (by extension; ``prepare`` checks the content).
@@ -141,6 +146,7 @@ class Workspace:
             raise UserError(_("The work folder {path} cannot be created ({reason}); choose another with --work.").format(
                 path=root, reason=exc.strerror or exc)) from None
         self._samples: dict[tuple[str, int, int], Sample | None] = {}
+        self._words: dict[tuple[str, int, int, str], dict[str, list[tuple[str, int]]] | None] = {}
 
     def _save_state(self, export: Export) -> None:
         _write_private(export.folder / "state.json", json.dumps(export.state, ensure_ascii=False).encode())
@@ -226,6 +232,7 @@ class Workspace:
         shutil.rmtree(export.folder)
         self.found_patrons.unlink(missing_ok=True)
         self._samples = {key: kept for key, kept in self._samples.items() if key[0] != str(export.source)}
+        self._words = {key: kept for key, kept in self._words.items() if key[0] != str(export.source)}
 
     def sample(self, export: Export) -> Sample | None:
         """The export's column names and first rows as the draft found them (``ingest.sniff``; None
@@ -245,6 +252,31 @@ class Workspace:
                 self._samples.pop(next(iter(self._samples)))
             self._samples[key] = found
         return self._samples[key]
+
+    def words(self, export: Export, fields: tuple[str, ...]) -> dict[str, list[tuple[str, int]]] | None:
+        """The words of ``fields`` in every row of the export as its mapping reads them, with how many
+        rows write each (``value_words.export_words``; None when the mapping cannot read the export),
+        read once while the file and the mapping are unchanged: the form's lists of statuses, kinds of
+        row and yes/no words offer them all, a word of one row among thousands too."""
+        from culturecoop.memberapp.value_words import export_words
+
+        try:
+            stat, mapping = export.source.stat(), export.mapping()
+        except (OSError, yaml.YAMLError):
+            return None
+        # What the member decides in the form's lists, consents and formats reads no other word: kept.
+        reading = {k: v for k, v in mapping.items() if k not in _NOT_READING}
+        key = (str(export.source), stat.st_mtime_ns, stat.st_size,
+               _digest(json.dumps([fields, reading], sort_keys=True, default=str)))
+        if key not in self._words:
+            try:
+                found: dict[str, list[tuple[str, int]]] | None = export_words(export.source, export.profile(), fields)
+            except UserError:
+                found = None
+            while len(self._words) >= SAMPLES_KEPT:
+                self._words.pop(next(iter(self._words)))
+            self._words[key] = found
+        return self._words[key]
 
     def drafted_in(self, export: Export, language: str) -> tuple[list[str], list[dict[str, Any]]]:
         """The draft's open questions and its decisions (with why each was made) in ``language``: as

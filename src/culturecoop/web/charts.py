@@ -36,7 +36,10 @@ def _scaled(values: Sequence[Any], unit: str) -> list[Any]:
 
 
 def _axis(title: str, unit: str, t: Translator, **extra: Any) -> dict[str, Any]:
-    axis: dict[str, Any] = {"title": {"text": title}, "automargin": True, "zeroline": True, **extra}
+    # Thousands grouped from 1 000 on, as the page writes them: Plotly groups only from 10 000 by default,
+    # so an axis read « 1000 1200 » beside a key figure of « 1 320 ».
+    axis: dict[str, Any] = {"title": {"text": title}, "automargin": True, "zeroline": True, "separatethousands": True,
+                            **extra}
     if unit == "percent":
         axis["ticksuffix"] = "\u00a0%" if t.language == "fr" else "%"
     elif unit == "points":  # a difference of two shares: « +7 pts », never « 7 % » (a relative change)
@@ -223,7 +226,11 @@ def heatmap(title: str, x: Sequence[str], y: Sequence[str], z: Sequence[Sequence
     if midpoint is not None:
         _ratio_scale(trace, z, midpoint, unit, t)
     else:
-        trace.update({"colorscale": "Blues", "reversescale": True, "zmin": 0})
+        # Both ends given: with zmin alone Plotly still scales to the data's own range, so a grid of
+        # zeros (nobody came back yet) drew every cell mid-blue on a scale from « −0,4 % » to « 0,4 % »,
+        # and a grid whose least cell is 12 % drew that cell as the colour of nobody.
+        top = max((float(v) for row in trace["z"] for v in row if v is not None), default=0.0)
+        trace.update({"colorscale": "Blues", "reversescale": True, "zmin": 0, "zmax": top if top > 0 else 1})
     layout = _layout(title, t, height=max(320, 24 * len(y) + 140))
     layout["xaxis"] = {"title": {"text": x_title}, "automargin": True, "type": "category", "side": "bottom"}
     layout["yaxis"] = {"title": {"text": y_title}, "automargin": True, "type": "category", "autorange": "reversed"}

@@ -62,6 +62,9 @@ COMMAND_ADVICE = (
        "them once its members' packages are loaded.")),
     ("The warehouse holds no ticket yet; load packages with `culturecoop ingest` first.",
      _("The cooperative holds no ticket yet: send a package on the Data page.")),
+    # The sales pace tab has no period to change: its advice is the data's to give.
+    ("Fewer than {n} comparable past events in the period: no forecast; start the period earlier to compare with more events.",
+     _("Fewer than three comparable past events: no forecast yet; it comes once your exports hold more of your past events.")),
 )
 # « (the Target audience tab, or `culturecoop reco programme`) »: the page's way is kept, the command left out.
 _OR_COMMAND = re.compile(r",? (?:or|ou) (?:with |avec )?`culturecoop [^`]*`")

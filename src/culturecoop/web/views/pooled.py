@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
+from babel.lists import format_list
+
 from culturecoop.analytics.benchmark import MONEY_FIGURES
 from culturecoop.schema.taxonomy import GENRES
 from culturecoop.web import charts
@@ -246,7 +248,7 @@ def segments(view: TabView, results: Results, t: Translator, query: Mapping[str,
          Col("your_patrons", _("Your patrons"), "int"), Col("your_share", _("Your share"), "percent"),
          Col("cooperative_share", _("Cooperative's share"), "percent"), Col("index", _("Index"), "index", "index")],
         t, k=k, pooled=True, collapsed=False, derive={"rule": lambda r: t.label("segment_rule", r["segment"])}),
-        pooled=True))
+        pooled=True, note=_hidden_bars(rows, "cooperative_share", t, k)))
     period = urlencode({key: value for key, value in query.items() if key in ("period", "from", "to") and value})
     for r in rows:
         if not r.get("your_patrons"):
@@ -265,6 +267,17 @@ def segments(view: TabView, results: Results, t: Translator, query: Mapping[str,
         view.sections[-1].action_rows_note = t(
             "The cooperative knows your patrons only by tokens: drop this list in the member app, on your computer "
             "(“{find}”), to find your customer ids in it.", find=t("Find your patrons in a list from the cooperative"))
+
+
+def _hidden_bars(rows: list[dict[str, Any]], key: str, t: Translator, k: int | None) -> str | None:
+    """Why the cooperative's bar is missing beside some segments: a gap the gate left read as a
+    share of zero (« Habitués » with no cooperative bar, its table cell « – »)."""
+    hidden = [t.label("segment", r["segment"]) for r in rows if is_hidden(r, key)]
+    if not hidden:
+        return None
+    return t.plural(len(hidden), "No bar for the cooperative beside {segments}: the privacy gate hides that share (fewer than {k} patrons, or a figure that would reveal such a cell), not a share of zero.",
+                    "No bar for the cooperative beside {segments}: the privacy gate hides those shares (fewer than {k} patrons, or a figure that would reveal such a cell), not shares of zero.",
+                    segments=format_list(hidden, locale=t.locale), k=k or 10)
 
 
 def benchmark(view: TabView, results: Results, t: Translator) -> None:

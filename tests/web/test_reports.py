@@ -1025,3 +1025,19 @@ def test_a_few_points_below_the_peers_call_for_no_win_back(app, coop: Coop) -> N
     assert 95 <= index < 100, index  # the cooperative of these tests: a little below its peers
     steps = visible_text(re.findall(r'<section class="next-steps".*?</section>', page, re.S)[0])
     assert "reviennent moins" not in steps and "Voir vos segments" in steps, steps
+
+
+def test_a_significant_bar_is_said_in_plain_words(app, coop: Coop) -> None:
+    """« Les barres en couleur sont significatives (q < 0,05) … les moustaches sont les intervalles à
+    95 % » over the Elsewhere and Affinities charts: a statistician's shorthand to a venue's staff. The
+    lead says what a coloured bar and a whisker mean; the glossary keeps the q-value for who asks."""
+    with new_client(app) as c:
+        login(c, coop.emails["A-analyst"])
+        for slug in ("elsewhere", "affinities"):
+            page = c.get(f"/m/{A}/{slug}").text
+            leads = [visible_text(lead) for lead in re.findall(r'<p class="lead">.*?</p>', page, re.S)]
+            coloured = [lead for lead in leads if "barres en couleur" in lead]
+            assert coloured, (slug, leads)
+            for lead in coloured:
+                assert "q <" not in lead and "écarts trop nets pour être dus au hasard" in lead, (slug, lead)
+                assert "fourchette où se trouve très probablement la vraie valeur" in lead, (slug, lead)

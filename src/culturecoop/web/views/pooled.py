@@ -153,7 +153,7 @@ def elsewhere(view: TabView, results: Results, t: Translator) -> None:
              Col("ci_high", _("95% CI high"), "times", "ci", empty=NOT_TESTED),
              Col("significant", _("Significant"), "bool", "q_value", empty=NOT_TESTED)],
             t, k=k, pooled=True), pooled=True,
-            lead=t("Bars in colour are significant (q < 0.05); the line at 1 is the rest of the cooperative; whiskers are 95% intervals.")))
+            lead=t("Bars in colour are gaps too clear to be chance (at most one in twenty such bars would be); the line at 1 is the rest of the cooperative; each whisker spans where the true value very probably lies.")))
         for name, title, kind in (("kinds", _("Kinds of members your audience attends"), "code:member_kind"),
                                   ("regions", _("Regions where your audience goes out"), "text")):
             rows = _rows(result, name)
@@ -204,7 +204,7 @@ def affinities(view: TabView, results: Results, t: Translator) -> None:
         view.sections.append(Section(f"affinity-{genre['genre']}", t("Your genre: {genre} ({share} of your tickets)", genre=name,
                                                                      share=t.percent(genre["share"])), chart, None,
                                      pooled=True, actions=actions,
-                                     lead=t("Bars in colour are significant (q < 0.05); the line at 1 is the average pooled patron; whiskers are 95% intervals.")))
+                                     lead=t("Bars in colour are gaps too clear to be chance (at most one in twenty such bars would be); the line at 1 is the average pooled patron; each whisker spans where the true value very probably lies.")))
     lifts = {(r["from_genre"], r["to_genre"]): released(r, "lift") for r in rows}
     present = [g for g in GENRES if any(lifts.get((g, o)) is not None for o in GENRES)]
     if present:

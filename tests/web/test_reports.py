@@ -1041,3 +1041,19 @@ def test_a_significant_bar_is_said_in_plain_words(app, coop: Coop) -> None:
             for lead in coloured:
                 assert "q <" not in lead and "écarts trop nets pour être dus au hasard" in lead, (slug, lead)
                 assert "fourchette où se trouve très probablement la vraie valeur" in lead, (slug, lead)
+
+
+def test_a_show_half_a_ticket_behind_is_told_where_it_is_heading(app, coop: Coop) -> None:
+    """« Spectacle 543 a vendu 10 % de billets de moins que les événements comparables au même stade »:
+    5 tickets sold against 5.6, half a ticket, while the show was heading for 5 tickets in a hall of 600.
+    A gap under a ticket is no finding; the step says where the show is heading instead."""
+    with new_client(app) as c:
+        login(c, coop.emails["A-analyst"])
+        summary = c.get(f"/m/{A}/pace.json").json()["reports"]["pace"]["result"]["summary"]
+        page = c.get(f"/m/{A}/pace").text
+    sold, behind = summary["tickets_sold"], summary["pace_vs_comparables"]
+    assert behind < 0 and sold / (1 + behind) - sold < 1, summary  # the first upcoming show: a little behind
+    assert summary["forecast_final"] < summary["capacity"] / 2, summary
+    steps = visible_text(re.findall(r'<section class="next-steps".*?</section>', page, re.S)[0])
+    assert "de billets de moins" not in steps, steps
+    assert f"se dirige vers environ {summary['forecast_final']} billets pour {summary['capacity']} places" in steps, steps

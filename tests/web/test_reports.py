@@ -14,6 +14,8 @@ import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
+
 from culturecoop.analytics import run_report
 from culturecoop.analytics.period import month_end, month_ordinal, month_start
 from culturecoop.warehouse.engine import Warehouse
@@ -1057,3 +1059,21 @@ def test_a_show_half_a_ticket_behind_is_told_where_it_is_heading(app, coop: Coop
     steps = visible_text(re.findall(r'<section class="next-steps".*?</section>', page, re.S)[0])
     assert "de billets de moins" not in steps, steps
     assert f"se dirige vers environ {summary['forecast_final']} billets pour {summary['capacity']} places" in steps, steps
+
+
+def test_the_benchmark_draws_each_index_from_the_peers_line(app, coop: Coop) -> None:
+    """Indices of 98 to 106 drawn from 0 were six bars of one length, their gaps to the peers' 100 a few
+    pixels. Each bar now runs from 100 to its index, on an axis of at least 80 to 120 (a short bar for a
+    small gap, never half the chart), and its hover says the index itself."""
+    with new_client(app) as c:
+        login(c, coop.emails["A-analyst"])
+        page = c.get(f"/m/{A}/benchmark").text
+    section = re.findall(r'<section class="block" id="benchmark-[^"]*">.*?</section>', page, re.S)[0]
+    (figure,) = figures(section)
+    bar = figure["data"][0]  # type: ignore[index]
+    indices = bar["customdata"]
+    assert bar["base"] == 100 and [100 + gap for gap in bar["x"]] == pytest.approx(indices), bar
+    assert any(i < 100 for i in indices) and any(i > 100 for i in indices), indices
+    low, high = figure["layout"]["xaxis"]["range"]  # type: ignore[index]
+    assert low <= 80 and high >= 120 and low + high == pytest.approx(200), (low, high)
+    assert "customdata" in bar["hovertemplate"]

@@ -97,11 +97,14 @@ def _layout(title: str, t: Translator, *, height: int = 340, legend: bool = Fals
 def bars(title: str, categories: Sequence[str], series: Sequence[tuple[str, Sequence[Any]]], t: Translator, *,
          value_title: str, category_title: str, unit: str = "count", horizontal: bool = False,
          baseline: float | None = None, baseline_label: str | None = None,
-         errors: tuple[Sequence[Any], Sequence[Any]] | None = None, colors: Sequence[str] | None = None) -> Figure:
+         errors: tuple[Sequence[Any], Sequence[Any]] | None = None, colors: Sequence[str] | None = None,
+         from_baseline: bool = False) -> Figure:
     """Bars per category (several series side by side); horizontal bars read as a ranked list.
 
     ``baseline`` draws a reference line (1.0 for a lift, 100 for an index); ``errors`` are the
-    low and high ends of an interval per bar (in the unit of the values)."""
+    low and high ends of an interval per bar (in the unit of the values). ``from_baseline`` draws
+    each bar from the baseline to its value, on an axis around the values: indices of 98 to 106 drawn
+    from 0 were bars of one length, their gaps to 100 a few pixels."""
     data = []
     for i, (name, values) in enumerate(series):
         scaled = _scaled(values, unit)
@@ -112,6 +115,12 @@ def bars(title: str, categories: Sequence[str], series: Sequence[tuple[str, Sequ
         }
         trace["x" if horizontal else "y"] = scaled
         trace["y" if horizontal else "x"] = list(categories)
+        if from_baseline and baseline is not None:
+            # Each bar's length is its gap to the baseline; the hover gives the value itself.
+            trace["base"], trace["customdata"] = baseline, scaled
+            trace["x" if horizontal else "y"] = [None if v is None else round(v - baseline, 6) for v in scaled]
+            trace["hovertemplate"] = ("%{" + ("y" if horizontal else "x") + "}: " + _hover(unit, t, "customdata")
+                                      + "<extra>" + name + "</extra>")
         if errors is not None and i == 0:
             low, high = _scaled(errors[0], unit), _scaled(errors[1], unit)
             trace["error_" + ("x" if horizontal else "y")] = {
@@ -121,6 +130,12 @@ def bars(title: str, categories: Sequence[str], series: Sequence[tuple[str, Sequ
             }
         data.append(trace)
     value_axis = _axis(value_title, unit, t, rangemode="tozero")
+    if from_baseline and baseline is not None:
+        # Around the baseline, at least a fifth of it either side: 98 against 100 is a short bar, not
+        # half the chart; a gap wider than that sets the reach.
+        gaps = [abs(float(v) - baseline) for _name, values in series for v in _scaled(values, unit) if v is not None]
+        reach = max([0.2 * abs(baseline), *(1.1 * g for g in gaps)])
+        value_axis = {**_axis(value_title, unit, t), "range": [baseline - reach, baseline + reach]}
     category_axis = {"title": {"text": category_title, "standoff": 14}, "automargin": True, "type": "category"}
     layout = _layout(title, t, legend=len(series) > 1, legend_items=len(series), barmode="group",
                      height=max(300, 28 * len(categories) + 120) if horizontal else 360)

@@ -297,7 +297,7 @@ def benchmark(view: TabView, results: Results, t: Translator) -> None:
     chart = charts.bars(t("Your figures against your peers' (100 = same as your peers)"),
                         [t.label("figure", r["figure"]) for r in compared], [(t("Index"), [r["index"] for r in compared])], t,
                         value_title=t("Index (peers = 100)"), category_title=t("Figure"), horizontal=True, baseline=100,
-                        baseline_label=t("peers"),
+                        baseline_label=t("peers"), from_baseline=True,
                         colors=[charts.RISING if r["index"] >= 100 else charts.FALLING for r in compared]) if compared else None
     out = []
     # An empty peers' figure says why: no peers, peers selling in another currency (their amounts are

@@ -1077,3 +1077,17 @@ def test_the_benchmark_draws_each_index_from_the_peers_line(app, coop: Coop) -> 
     low, high = figure["layout"]["xaxis"]["range"]  # type: ignore[index]
     assert low <= 80 and high >= 120 and low + high == pytest.approx(200), (low, high)
     assert "customdata" in bar["hovertemplate"]
+
+
+def test_postal_areas_of_one_area_are_not_each_followed_by_its_name(app, coop: Coop) -> None:
+    """« H3G · Montréal, H3I · Montréal … » fifteen times down the Audience chart: when the postal areas
+    shown all lie in one area, each bar is named by its postal area alone (the table names the area)."""
+    with new_client(app) as c:
+        login(c, coop.emails["A-analyst"])
+        fsa = c.get(f"/m/{A}/audience.json").json()["reports"]["geography"]["result"]["fsa"]
+        page = c.get(f"/m/{A}/audience").text
+    top = [r for r in fsa if r["fsa"] not in (None, "", "?")][:15]
+    assert len(top) == 15 and len({r["area"] for r in top}) == 1, top  # the cooperative of these tests: Montréal
+    section = re.findall(r'<section class="block" id="geography-fsa">.*?</section>', page, re.S)[0]
+    (figure,) = figures(section)
+    assert figure["data"][0]["y"] == [r["fsa"] for r in top], figure["data"][0]["y"]  # type: ignore[index]

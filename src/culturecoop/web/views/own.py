@@ -158,8 +158,11 @@ def audience(view: TabView, results: Results, t: Translator) -> None:
                              detail=t("of attendances: same or neighbouring postal area as the venue")))
         fsa = [r for r in _rows(geography, "fsa") if r.get("fsa") not in (None, "", "?")]
         top = fsa[:15]
+        # Each postal area with its area's name when they differ; fifteen « H3G · Montréal » repeated one
+        # name fifteen times (the table beneath names each area).
+        named = {str(r.get("area") or "") for r in top}
         chart = charts.bars(t("Where your audience lives: the 15 postal areas with most patrons"),
-                            [f"{r['fsa']} · {t.relabel(str(r.get('area') or ''))}" for r in top],
+                            [f"{r['fsa']} · {t.relabel(str(r.get('area') or ''))}" if len(named) > 1 else str(r["fsa"]) for r in top],
                             [(t("Share of patrons"), [r.get("share") for r in top])], t,
                             value_title=t("Share of patrons (%)"), category_title=t("Postal area"), unit="percent",
                             horizontal=True) if top else None

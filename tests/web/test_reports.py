@@ -19,6 +19,7 @@ import pytest
 from culturecoop.analytics import run_report
 from culturecoop.analytics.period import month_end, month_ordinal, month_start
 from culturecoop.warehouse.engine import Warehouse
+from culturecoop.web import charts
 from culturecoop.web.tabs import TABS
 from web.conftest import MEMBERS, Coop, login, new_client, page_csrf
 from web.leaks import leaks, raw_codes
@@ -274,6 +275,10 @@ def test_the_overview_charts_tickets_month_by_month(app, coop: Coop) -> None:
         summary = c.get(f"/m/{A}/overview.json").json()["reports"]["overview"]["result"]["summary"]
         assert sum(v or 0 for v in this_period["y"]) == summary["tickets"]
         assert all(re.fullmatch(r"[a-zéû.]+ \d{4}( \(\d{1,2}–\d{1,2}\))?", m) for m in this_period["x"]), this_period["x"]
+        # The year before in grey: in red, right under « en rouge ce qui a baissé », its bars read as falls.
+        (year_before,) = [t for t in chart["data"] if t["name"] == "Un an plus tôt"]
+        assert year_before["marker"]["color"] == charts.MUTED and this_period["marker"]["color"] not in (charts.FALLING, charts.MUTED)
+        assert "en rouge ce qui a baissé" in visible_text(page)
         rows = french_csv(c.get(f"/m/{A}/overview.csv?table=overview-by_month").text)
         assert list(rows[0])[:5] == ["Mois", "Du", "Au", "Billets", "Recettes ($)"], list(rows[0])
         assert sum(as_number(r["Billets"]) for r in rows) == summary["tickets"]

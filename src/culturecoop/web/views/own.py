@@ -136,6 +136,9 @@ def _by_month(view: TabView, months: list[dict[str, Any]], t: Translator) -> Non
         series.append((t("A year before"), [r.get("tickets_year_before") for r in months]))
     chart = charts.bars(t("Tickets for each month's events"), names, series, t, value_title=t("Tickets"),
                         category_title=t("Month of the events"))
+    if compared:
+        # The year before in grey, not the palette's red: right above, red is what fell.
+        chart["data"][1]["marker"]["color"] = charts.MUTED
     lead = t("Tickets and revenue of the events held each month of the period.")
     if compared:
         lead += " " + t("Beside them, the same days a year before, for the months your data holds them.")

@@ -143,6 +143,29 @@ def test_a_campaigns_table_says_nothing_sent_yet_and_never_writes_an_amount_as_u
     assert sent.rows[0]["cells"][:2] == ["202", "< 10"]
 
 
+def test_a_campaigns_lift_is_also_said_in_buyers() -> None:
+    """« +19,6 points (intervalle à 95 % de +7,9 à +31,4) »: a venue counts buyers. With the interval
+    clear of zero, the sentence adds how many more bought among the people drawn for the campaign; with
+    an interval that reaches zero it claims no buyer."""
+    from culturecoop.campaigns.results import HOLDOUT_MEASURES, TREATMENT_MEASURES
+    from culturecoop.web.views.campaigns import results_view
+
+    def answer(low: float) -> dict[str, object]:
+        lift = {"difference": 0.196, "low": low, "high": 0.314}
+        arms = [{"arm": arm, "revenue": 5688.0, "measures": [{"measure": m, "value": {"recipients": 112, "converted": 45}.get(m, 112)}
+                                                             for m in measures]}
+                for arm, measures in (("treatment", TREATMENT_MEASURES), ("holdout", HOLDOUT_MEASURES))]
+        return {"k": 10, "campaign_id": "cmp_1", "status": "sent", "first_sent_at": "2026-12-06T20:00:00", "arms": arms,
+                "lift": {"available": True, "rate_treatment": 0.402, "rate_holdout": 0.205, "two_proportion": lift, "cuped": lift}}
+
+    clear = results_view(answer(0.079), {}, Translator("fr")).lift_sentence
+    assert clear.endswith("Soit environ 22 acheteurs de plus que sans elle, parmi les 112 personnes tirées pour la campagne."), clear
+    english = results_view(answer(0.079), {}, Translator("en")).lift_sentence
+    assert english.endswith("That is about 22 more buyers than without it, among the 112 people drawn for the campaign."), english
+    unclear = results_view(answer(-0.01), {}, Translator("fr")).lift_sentence
+    assert "acheteur" not in unclear, unclear
+
+
 def test_a_venues_few_genres_are_all_named_in_the_legend_and_many_are_not() -> None:
     """« Parts des genres chez vous »: the rising genre was named and the venue's two other genres
     were unnamed grey lines. A few grey lines are now named, each with its own stroke; a

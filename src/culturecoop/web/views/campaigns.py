@@ -64,6 +64,15 @@ def results_view(results: dict[str, Any], previews: dict[str, dict[str, str]], t
             sentence = t("Conversion {treated} with the campaign against {held} without: a difference of {d} points (95% interval {low} to {high}); with past spending taken into account (CUPED) {cd} points ({clow} to {chigh}).",
                          **rates, cd=points(adjusted["difference"]), clow=points(adjusted["low"]), chigh=points(adjusted["high"]))
             estimates.append((t("With pre-period spend (CUPED)"), adjusted))
+        drawn = next((m["value"] for a in results["arms"] if a["arm"] == "treatment" for m in a["measures"]
+                      if m["measure"] == "recipients"), None)
+        if drawn and simple["low"] > 0:
+            # The lift in buyers, what a venue counts: the difference of rates over everyone drawn for the
+            # campaign (figures the gate released), said only when the interval leaves out no effect.
+            extra = round(simple["difference"] * drawn)
+            sentence += " " + t.plural(extra, "That is about {n} more buyer than without it, among the {people} people drawn for the campaign.",
+                                       "That is about {n} more buyers than without it, among the {people} people drawn for the campaign.",
+                                       people=t.number(drawn))
         chart = charts.bars(
             t("Difference in conversion rate, campaign minus holdout"), [name for name, _e in estimates],
             [(t("Difference"), [e["difference"] for _n, e in estimates])], t,

@@ -112,6 +112,7 @@ def check_tab(p: Page, lang: str, width: int, slug: str) -> None:
         # table, not the colour's (« 1,49 » for a lift of 2,8).
         listed = chart.evaluate(HEATMAP_TABLE)
         assert listed is None or listed["apart"] <= 0.006, (slug, listed)  # the table writes 2 decimals at most
+        assert not chart.evaluate(UNGROUPED_TICKS), (slug, chart.evaluate(UNGROUPED_TICKS))
     if TABS_BY_SLUG[slug].pooled:
         assert page.locator(".aggregate .badge").count() == 1
     if lang == "fr":
@@ -132,6 +133,22 @@ HEATMAP_LABELS = """(chart) => {
   if (!heat) return null;
   const shown = letter => chart.querySelectorAll('.' + letter + 'tick text').length;
   return {x: heat.x.length, y: heat.y.length, shown_x: shown('x'), shown_y: shown('y')};
+}"""
+
+
+# The tick labels of a chart's number axes written without their thousands grouped (« 1000 » beside a
+# key figure of « 1 320 »): Plotly groups only from 10 000 unless told.
+UNGROUPED_TICKS = """(chart) => {
+  const plot = chart.data ? chart : chart.querySelector('.js-plotly-plot');
+  const layout = plot && plot._fullLayout;
+  if (!layout) return [];
+  const bare = [];
+  for (const letter of ['x', 'y']) {
+    const axis = layout[letter + 'axis'];
+    if (!axis || axis.type !== 'linear') continue;
+    chart.querySelectorAll('.' + letter + 'tick text').forEach(t => { if (/\\d{4}/.test(t.textContent)) bare.push(t.textContent); });
+  }
+  return bare;
 }"""
 
 

@@ -5,6 +5,7 @@ listed. Screenshots go to test-artifacts/web/."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -48,6 +49,7 @@ def check_target(p: tb.Page, lang: str, width: int) -> None:
         titles = [t.strip() for t in chart.locator(".xtitle, .ytitle").all_text_contents()]
         assert len(titles) >= 2 and all(titles), (i, titles)
         assert chart.locator(".gtitle").first.text_content()
+        assert not chart.evaluate(tb.UNGROUPED_TICKS), (i, chart.evaluate(tb.UNGROUPED_TICKS))
     assert page.locator(".aggregate .badge").count() == 1
     if lang == "fr":
         text = page.evaluate(tb.VISIBLE_TEXT)
@@ -84,6 +86,15 @@ def test_save_an_audience_and_see_it_listed(browser, server: LiveServer, coop: C
     try:
         p.login(coop.emails["A-analyst"])
         p.go(f"/m/{A}/target")
+        # The first upcoming show's likely audience counts 1 000 people and more: its profile's axes write
+        # « 1 000 » as the page writes its figures, never « 1000 ».
+        charts = p.page.locator(".chart[data-chart]")
+        ticks: list[str] = []
+        for i in range(charts.count()):
+            charts.nth(i).locator(".main-svg").first.wait_for(timeout=30_000)
+            assert not charts.nth(i).evaluate(tb.UNGROUPED_TICKS), (i, charts.nth(i).evaluate(tb.UNGROUPED_TICKS))
+            ticks += charts.nth(i).locator(".xtick text, .ytick text").all_text_contents()
+        assert any(re.fullmatch(r"1[\s\u00a0\u202f]\d{3}", tick) for tick in ticks), ticks
         p.page.select_option("#event-picker select[name=event]", "jz-2")
         p.page.click("#event-picker button.primary")
         p.page.wait_for_load_state("networkidle")

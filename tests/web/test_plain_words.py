@@ -117,6 +117,55 @@ def test_a_campaigns_lift_is_drawn_in_points_with_plain_names() -> None:
     assert chart["layout"]["xaxis"]["title"]["text"] == "Mode de calcul"
 
 
+def test_a_campaigns_table_says_nothing_sent_yet_and_never_writes_an_amount_as_under_k() -> None:
+    """A campaign ready to send read « Envoyé < 10 · Remis < 10 · Recettes < 10 »: as if a few had been
+    sent, and as if it had brought less than 10 $. Before the first send its counts read « – » (the
+    sentence above says it is not sent); after it, a revenue the gate hides reads « masqué », said why."""
+    from culturecoop.campaigns.results import HOLDOUT_MEASURES, TREATMENT_MEASURES
+    from culturecoop.web.views.campaigns import results_view
+
+    def answer(sent: bool) -> dict[str, object]:
+        """What ``campaign_results`` releases for 202 people drawn and 22 held out, nobody bought."""
+        def arm(name: str, measures: tuple[str, ...], people: int) -> dict[str, object]:
+            return {"arm": name, "measures": [{"measure": m, "value": people if m == "recipients" else None} for m in measures],
+                    "revenue": None}
+        return {"k": 10, "campaign_id": "cmp_1", "status": "sent" if sent else "ready",
+                "first_sent_at": "2026-12-06T20:00:00" if sent else None, "lift": {"available": False},
+                "arms": [arm("treatment", TREATMENT_MEASURES, 202), arm("holdout", HOLDOUT_MEASURES, 22)]}
+
+    t = Translator("fr")
+    ready = results_view(answer(False), {}, t)
+    assert [row["cells"] + [row["revenue"]] for row in ready.rows] == [["202", "–", "–", "–", "–", "–", "–"],
+                                                                      ["22", "–", "–", "–", "–", "–", "–"]]
+    assert "pas encore été envoyée" in ready.lift_sentence and not ready.revenue_hidden
+    sent = results_view(answer(True), {}, t)
+    assert [row["revenue"] for row in sent.rows] == ["masqué", "masqué"] and sent.revenue_hidden
+    assert sent.rows[0]["cells"][:2] == ["202", "< 10"]
+
+
+def test_a_campaigns_lift_is_also_said_in_buyers() -> None:
+    """« +19,6 points (intervalle à 95 % de +7,9 à +31,4) »: a venue counts buyers. With the interval
+    clear of zero, the sentence adds how many more bought among the people drawn for the campaign; with
+    an interval that reaches zero it claims no buyer."""
+    from culturecoop.campaigns.results import HOLDOUT_MEASURES, TREATMENT_MEASURES
+    from culturecoop.web.views.campaigns import results_view
+
+    def answer(low: float) -> dict[str, object]:
+        lift = {"difference": 0.196, "low": low, "high": 0.314}
+        arms = [{"arm": arm, "revenue": 5688.0, "measures": [{"measure": m, "value": {"recipients": 112, "converted": 45}.get(m, 112)}
+                                                             for m in measures]}
+                for arm, measures in (("treatment", TREATMENT_MEASURES), ("holdout", HOLDOUT_MEASURES))]
+        return {"k": 10, "campaign_id": "cmp_1", "status": "sent", "first_sent_at": "2026-12-06T20:00:00", "arms": arms,
+                "lift": {"available": True, "rate_treatment": 0.402, "rate_holdout": 0.205, "two_proportion": lift, "cuped": lift}}
+
+    clear = results_view(answer(0.079), {}, Translator("fr")).lift_sentence
+    assert clear.endswith("Soit environ 22 acheteurs de plus que sans elle, parmi les 112 personnes tirées pour la campagne."), clear
+    english = results_view(answer(0.079), {}, Translator("en")).lift_sentence
+    assert english.endswith("That is about 22 more buyers than without it, among the 112 people drawn for the campaign."), english
+    unclear = results_view(answer(-0.01), {}, Translator("fr")).lift_sentence
+    assert "acheteur" not in unclear, unclear
+
+
 def test_a_venues_few_genres_are_all_named_in_the_legend_and_many_are_not() -> None:
     """« Parts des genres chez vous »: the rising genre was named and the venue's two other genres
     were unnamed grey lines. A few grey lines are now named, each with its own stroke; a

@@ -14,9 +14,12 @@ import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
+
 from culturecoop.analytics import run_report
 from culturecoop.analytics.period import month_end, month_ordinal, month_start
 from culturecoop.warehouse.engine import Warehouse
+from culturecoop.web import charts
 from culturecoop.web.tabs import TABS
 from web.conftest import MEMBERS, Coop, login, new_client, page_csrf
 from web.leaks import leaks, raw_codes
@@ -185,7 +188,11 @@ def test_bad_periods_and_names_are_one_clear_sentence(app, coop: Coop) -> None:
         assert "pour le membre jazz-dieze" in message and "member jazz" not in message
         login(c, coop.emails["A-analyst"])
         page = c.get(f"/m/{A}/overview?period=custom&from=2001-01-01&to=2001-02-01")
-        assert page.status_code == 200 and f"<strong>Chiffres clés</strong> — {message}" in html.unescape(page.text)
+        # The page says it as it writes the rest: the member by its name, days abbreviated (the API keeps
+        # the identifier its caller gave).
+        said = html.unescape(page.text)
+        assert page.status_code == 200 and ("<strong>Chiffres clés</strong> — Il n’y a aucun billet pour le membre Club de jazz "
+                                            "Le Dièse entre le 1er janv. 2001 et le 1er févr. 2001 ; choisissez") in said
         # A tab's JSON and CSV answer the period asked for or none: the default period's figures came
         # back (200) under a date that does not exist.
         for download in (f"/m/{A}/overview.json?period=custom&from=2026-02-30",
@@ -268,6 +275,10 @@ def test_the_overview_charts_tickets_month_by_month(app, coop: Coop) -> None:
         summary = c.get(f"/m/{A}/overview.json").json()["reports"]["overview"]["result"]["summary"]
         assert sum(v or 0 for v in this_period["y"]) == summary["tickets"]
         assert all(re.fullmatch(r"[a-zéû.]+ \d{4}( \(\d{1,2}–\d{1,2}\))?", m) for m in this_period["x"]), this_period["x"]
+        # The year before in grey: in red, right under « en rouge ce qui a baissé », its bars read as falls.
+        (year_before,) = [t for t in chart["data"] if t["name"] == "Un an plus tôt"]
+        assert year_before["marker"]["color"] == charts.MUTED and this_period["marker"]["color"] not in (charts.FALLING, charts.MUTED)
+        assert "en rouge ce qui a baissé" in visible_text(page)
         rows = french_csv(c.get(f"/m/{A}/overview.csv?table=overview-by_month").text)
         assert list(rows[0])[:5] == ["Mois", "Du", "Au", "Billets", "Recettes ($)"], list(rows[0])
         assert sum(as_number(r["Billets"]) for r in rows) == summary["tickets"]
@@ -990,3 +1001,99 @@ def test_a_cell_left_empty_in_a_pooled_download_says_why(app, coop: Coop) -> Non
         assert table is not None
         downloaded = french_csv(csv_text(table, t))
         assert downloaded[-1]["Vos pairs"] == downloaded[-1]["Indice"] == peers_said, downloaded
+
+
+def test_a_missing_bar_of_the_cooperative_says_the_gate_hid_it(app, coop: Coop) -> None:
+    """The Segments chart drew no cooperative bar beside « Habitués »: the gate hid that share (its
+    table cell « – »), and the gap read as a share of nobody. A note under the chart names the
+    segments whose bar is missing and why."""
+    with new_client(app) as c:
+        login(c, coop.emails["A-analyst"])
+        rows = c.get(f"/m/{A}/segments.json").json()["reports"]["segments"]["result"]["rows"]
+        page = c.get(f"/m/{A}/segments").text
+    hidden = [r["segment"] for r in rows if r["cooperative_share"] is None]
+    assert hidden, rows  # the cooperative of these tests hides at least one share
+    section = re.findall(r'<section class="block" id="segments-segments">.*?</section>', page, re.S)[0]
+    note = html.unescape(re.findall(r'<p class="note">(.*?)</p>', section, re.S)[0])
+    assert note.startswith("Pas de barre pour la coopérative à côté de ") and ("pas une part nulle" in note or "pas des parts nulles" in note)
+    names = {"regulars": "Habitués", "big_spenders": "Gros acheteurs", "explorers": "Explorateurs", "newcomers": "Nouveaux venus",
+             "fading": "En perte de vitesse", "occasional": "Occasionnels"}
+    assert all(names[s] in note for s in hidden) and not any(names[s] in note for s in names if s not in hidden), (hidden, note)
+
+
+def test_a_few_points_below_the_peers_call_for_no_win_back(app, coop: Coop) -> None:
+    """« Vos clients reviennent moins que chez vos pairs (indice 98) : faites revenir ceux qui ne sont pas
+    venus depuis 6 mois » for 75,6 % of returning patrons against 77,2 %: a gap within the margin the
+    overview calls steady (5 %) is no finding to act on."""
+    with new_client(app) as c:
+        login(c, coop.emails["A-analyst"])
+        rows = c.get(f"/m/{A}/benchmark.json").json()["reports"]["benchmark"]["result"]["rows"]
+        page = c.get(f"/m/{A}/benchmark").text
+    index = next(r["index"] for r in rows if r["figure"] == "returning_share")
+    assert 95 <= index < 100, index  # the cooperative of these tests: a little below its peers
+    steps = visible_text(re.findall(r'<section class="next-steps".*?</section>', page, re.S)[0])
+    assert "reviennent moins" not in steps and "Voir vos segments" in steps, steps
+
+
+def test_a_significant_bar_is_said_in_plain_words(app, coop: Coop) -> None:
+    """« Les barres en couleur sont significatives (q < 0,05) … les moustaches sont les intervalles à
+    95 % » over the Elsewhere and Affinities charts: a statistician's shorthand to a venue's staff. The
+    lead says what a coloured bar and a whisker mean; the glossary keeps the q-value for who asks."""
+    with new_client(app) as c:
+        login(c, coop.emails["A-analyst"])
+        for slug in ("elsewhere", "affinities"):
+            page = c.get(f"/m/{A}/{slug}").text
+            leads = [visible_text(lead) for lead in re.findall(r'<p class="lead">.*?</p>', page, re.S)]
+            coloured = [lead for lead in leads if "barres en couleur" in lead]
+            assert coloured, (slug, leads)
+            for lead in coloured:
+                assert "q <" not in lead and "écarts trop nets pour être dus au hasard" in lead, (slug, lead)
+                assert "fourchette où se trouve très probablement la vraie valeur" in lead, (slug, lead)
+
+
+def test_a_show_half_a_ticket_behind_is_told_where_it_is_heading(app, coop: Coop) -> None:
+    """« Spectacle 543 a vendu 10 % de billets de moins que les événements comparables au même stade »:
+    5 tickets sold against 5.6, half a ticket, while the show was heading for 5 tickets in a hall of 600.
+    A gap under a ticket is no finding; the step says where the show is heading instead."""
+    with new_client(app) as c:
+        login(c, coop.emails["A-analyst"])
+        summary = c.get(f"/m/{A}/pace.json").json()["reports"]["pace"]["result"]["summary"]
+        page = c.get(f"/m/{A}/pace").text
+    sold, behind = summary["tickets_sold"], summary["pace_vs_comparables"]
+    assert behind < 0 and sold / (1 + behind) - sold < 1, summary  # the first upcoming show: a little behind
+    assert summary["forecast_final"] < summary["capacity"] / 2, summary
+    steps = visible_text(re.findall(r'<section class="next-steps".*?</section>', page, re.S)[0])
+    assert "de billets de moins" not in steps, steps
+    assert f"se dirige vers environ {summary['forecast_final']} billets pour {summary['capacity']} places" in steps, steps
+
+
+def test_the_benchmark_draws_each_index_from_the_peers_line(app, coop: Coop) -> None:
+    """Indices of 98 to 106 drawn from 0 were six bars of one length, their gaps to the peers' 100 a few
+    pixels. Each bar now runs from 100 to its index, on an axis of at least 80 to 120 (a short bar for a
+    small gap, never half the chart), and its hover says the index itself."""
+    with new_client(app) as c:
+        login(c, coop.emails["A-analyst"])
+        page = c.get(f"/m/{A}/benchmark").text
+    section = re.findall(r'<section class="block" id="benchmark-[^"]*">.*?</section>', page, re.S)[0]
+    (figure,) = figures(section)
+    bar = figure["data"][0]  # type: ignore[index]
+    indices = bar["customdata"]
+    assert bar["base"] == 100 and [100 + gap for gap in bar["x"]] == pytest.approx(indices), bar
+    assert any(i < 100 for i in indices) and any(i > 100 for i in indices), indices
+    low, high = figure["layout"]["xaxis"]["range"]  # type: ignore[index]
+    assert low <= 80 and high >= 120 and low + high == pytest.approx(200), (low, high)
+    assert "customdata" in bar["hovertemplate"]
+
+
+def test_postal_areas_of_one_area_are_not_each_followed_by_its_name(app, coop: Coop) -> None:
+    """« H3G · Montréal, H3I · Montréal … » fifteen times down the Audience chart: when the postal areas
+    shown all lie in one area, each bar is named by its postal area alone (the table names the area)."""
+    with new_client(app) as c:
+        login(c, coop.emails["A-analyst"])
+        fsa = c.get(f"/m/{A}/audience.json").json()["reports"]["geography"]["result"]["fsa"]
+        page = c.get(f"/m/{A}/audience").text
+    top = [r for r in fsa if r["fsa"] not in (None, "", "?")][:15]
+    assert len(top) == 15 and len({r["area"] for r in top}) == 1, top  # the cooperative of these tests: Montréal
+    section = re.findall(r'<section class="block" id="geography-fsa">.*?</section>', page, re.S)[0]
+    (figure,) = figures(section)
+    assert figure["data"][0]["y"] == [r["fsa"] for r in top], figure["data"][0]["y"]  # type: ignore[index]

@@ -36,7 +36,10 @@ def _scaled(values: Sequence[Any], unit: str) -> list[Any]:
 
 
 def _axis(title: str, unit: str, t: Translator, **extra: Any) -> dict[str, Any]:
-    axis: dict[str, Any] = {"title": {"text": title}, "automargin": True, "zeroline": True, **extra}
+    # Thousands grouped from 1 000 on, as the page writes them: Plotly groups only from 10 000 by default,
+    # so an axis read « 1000 1200 » beside a key figure of « 1 320 ».
+    axis: dict[str, Any] = {"title": {"text": title}, "automargin": True, "zeroline": True, "separatethousands": True,
+                            **extra}
     if unit == "percent":
         axis["ticksuffix"] = "\u00a0%" if t.language == "fr" else "%"
     elif unit == "points":  # a difference of two shares: « +7 pts », never « 7 % » (a relative change)
@@ -94,11 +97,14 @@ def _layout(title: str, t: Translator, *, height: int = 340, legend: bool = Fals
 def bars(title: str, categories: Sequence[str], series: Sequence[tuple[str, Sequence[Any]]], t: Translator, *,
          value_title: str, category_title: str, unit: str = "count", horizontal: bool = False,
          baseline: float | None = None, baseline_label: str | None = None,
-         errors: tuple[Sequence[Any], Sequence[Any]] | None = None, colors: Sequence[str] | None = None) -> Figure:
+         errors: tuple[Sequence[Any], Sequence[Any]] | None = None, colors: Sequence[str] | None = None,
+         from_baseline: bool = False) -> Figure:
     """Bars per category (several series side by side); horizontal bars read as a ranked list.
 
     ``baseline`` draws a reference line (1.0 for a lift, 100 for an index); ``errors`` are the
-    low and high ends of an interval per bar (in the unit of the values)."""
+    low and high ends of an interval per bar (in the unit of the values). ``from_baseline`` draws
+    each bar from the baseline to its value, on an axis around the values: indices of 98 to 106 drawn
+    from 0 were bars of one length, their gaps to 100 a few pixels."""
     data = []
     for i, (name, values) in enumerate(series):
         scaled = _scaled(values, unit)
@@ -109,6 +115,12 @@ def bars(title: str, categories: Sequence[str], series: Sequence[tuple[str, Sequ
         }
         trace["x" if horizontal else "y"] = scaled
         trace["y" if horizontal else "x"] = list(categories)
+        if from_baseline and baseline is not None:
+            # Each bar's length is its gap to the baseline; the hover gives the value itself.
+            trace["base"], trace["customdata"] = baseline, scaled
+            trace["x" if horizontal else "y"] = [None if v is None else round(v - baseline, 6) for v in scaled]
+            trace["hovertemplate"] = ("%{" + ("y" if horizontal else "x") + "}: " + _hover(unit, t, "customdata")
+                                      + "<extra>" + name + "</extra>")
         if errors is not None and i == 0:
             low, high = _scaled(errors[0], unit), _scaled(errors[1], unit)
             trace["error_" + ("x" if horizontal else "y")] = {
@@ -118,6 +130,12 @@ def bars(title: str, categories: Sequence[str], series: Sequence[tuple[str, Sequ
             }
         data.append(trace)
     value_axis = _axis(value_title, unit, t, rangemode="tozero")
+    if from_baseline and baseline is not None:
+        # Around the baseline, at least a fifth of it either side: 98 against 100 is a short bar, not
+        # half the chart; a gap wider than that sets the reach.
+        gaps = [abs(float(v) - baseline) for _name, values in series for v in _scaled(values, unit) if v is not None]
+        reach = max([0.2 * abs(baseline), *(1.1 * g for g in gaps)])
+        value_axis = {**_axis(value_title, unit, t), "range": [baseline - reach, baseline + reach]}
     category_axis = {"title": {"text": category_title, "standoff": 14}, "automargin": True, "type": "category"}
     layout = _layout(title, t, legend=len(series) > 1, legend_items=len(series), barmode="group",
                      height=max(300, 28 * len(categories) + 120) if horizontal else 360)
@@ -223,7 +241,11 @@ def heatmap(title: str, x: Sequence[str], y: Sequence[str], z: Sequence[Sequence
     if midpoint is not None:
         _ratio_scale(trace, z, midpoint, unit, t)
     else:
-        trace.update({"colorscale": "Blues", "reversescale": True, "zmin": 0})
+        # Both ends given: with zmin alone Plotly still scales to the data's own range, so a grid of
+        # zeros (nobody came back yet) drew every cell mid-blue on a scale from « −0,4 % » to « 0,4 % »,
+        # and a grid whose least cell is 12 % drew that cell as the colour of nobody.
+        top = max((float(v) for row in trace["z"] for v in row if v is not None), default=0.0)
+        trace.update({"colorscale": "Blues", "reversescale": True, "zmin": 0, "zmax": top if top > 0 else 1})
     layout = _layout(title, t, height=max(320, 24 * len(y) + 140))
     layout["xaxis"] = {"title": {"text": x_title}, "automargin": True, "type": "category", "side": "bottom"}
     layout["yaxis"] = {"title": {"text": y_title}, "automargin": True, "type": "category", "autorange": "reversed"}

@@ -63,13 +63,18 @@ COMMAND_ADVICE = (
     ("The warehouse holds no ticket yet; load packages with `culturecoop ingest` first.",
      _("The cooperative holds no ticket yet: send a package on the Data page.")),
 )
+# A service's advice its tab cannot follow, as the dashboard says it: the sales pace tab has no period to change.
+TAB_ADVICE = (
+    ("Fewer than {n} comparable past events in the period: no forecast; start the period earlier to compare with more events.",
+     _("Fewer than three comparable past events: no forecast yet; it comes once your exports hold more of your past events.")),
+)
 # « (the Target audience tab, or `culturecoop reco programme`) »: the page's way is kept, the command left out.
 _OR_COMMAND = re.compile(r",? (?:or|ou) (?:with |avec )?`culturecoop [^`]*`")
 
 
 @cache
 def _advice_patterns() -> list[tuple[re.Pattern[str], str]]:
-    return [(re.compile(format_regex(theirs)[0] + r"\Z", re.DOTALL), ours) for theirs, ours in COMMAND_ADVICE]
+    return [(re.compile(format_regex(theirs)[0] + r"\Z", re.DOTALL), ours) for theirs, ours in COMMAND_ADVICE + TAB_ADVICE]
 
 
 def retranslate(message: str, language: str) -> str:

@@ -18,6 +18,7 @@ from typing import Any
 from culturecoop.analytics.answers import POOLED_REPORTS, Answers, answers_digest, to_jsonable
 from culturecoop.analytics.service import segment_audience_sizes
 from culturecoop.errors import UserError
+from culturecoop.governance.uploads import member_names
 from culturecoop.i18n import LANGUAGES, format_regex
 from culturecoop.i18n import retranslate as said_in
 from culturecoop.reco import target as target_service
@@ -160,8 +161,8 @@ def _programme_mark(payloads: Mapping[str, Any]) -> str:
 
 
 def view_of(tab: Tab, payloads: Mapping[str, Any], member_id: str, t: Translator,
-            query: Mapping[str, str] | None = None) -> TabView:
-    return tab_view(tab, {n: p["result"] for n, p in payloads.items()}, t, member_id, query)
+            query: Mapping[str, str] | None = None, member_name: str | None = None) -> TabView:
+    return tab_view(tab, {n: p["result"] for n, p in payloads.items()}, t, member_id, query, member_name)
 
 
 def _key(member_id: str, tab: Tab, params: Mapping[str, Any], query: Mapping[str, str], state: str,
@@ -172,8 +173,9 @@ def _key(member_id: str, tab: Tab, params: Mapping[str, Any], query: Mapping[str
     return (member_id, tab.slug, question, state, language, programme)
 
 
-def _render(tab: Tab, payloads: Mapping[str, Any], member_id: str, t: Translator, query: Mapping[str, str]) -> str:
-    view = view_of(tab, payloads, member_id, t, query)
+def _render(tab: Tab, payloads: Mapping[str, Any], member_id: str, t: Translator, query: Mapping[str, str],
+            member_name: str | None = None) -> str:
+    view = view_of(tab, payloads, member_id, t, query, member_name)
     return render_fragment(t.language, "report_body.html", {"tab": tab, "view": view, "member_id": member_id,
                                                             "query": dict(query)})
 
@@ -191,7 +193,7 @@ def tab_body(answers: Answers, warehouse: Warehouse, actor: str, member_id: str,
     if body is None:
         body = answers.prepared(key, answers_digest(payloads)) if tab.pooled else None
         if body is None:
-            body = _render(tab, payloads, member_id, t, query)
+            body = _render(tab, payloads, member_id, t, query, member_names(warehouse).get(member_id))
         answers.keep_rendering(key, body, state=before)
     return body
 
@@ -214,4 +216,5 @@ def warm_member_pages(answers: Answers, warehouse: Warehouse, member_id: str) ->
             if payloads is None:
                 break  # no preview with noise on: the reader's request renders it
             key = _key(member_id, tab, {}, {}, state, t.language)
-            answers.keep_prepared(key, answers_digest(payloads), _render(tab, payloads, member_id, t, {}))
+            answers.keep_prepared(key, answers_digest(payloads),
+                                  _render(tab, payloads, member_id, t, {}, member_names(warehouse).get(member_id)))

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from culturecoop.analytics.registry import REPORTS, report_choices
 from culturecoop.analytics.segments import SEGMENTS
 from culturecoop.analytics.service import COOPERATIVE_WIDE, segment_patrons
+from culturecoop.governance.uploads import member_names
 from culturecoop.spreadsheet import spreadsheet_text
 from culturecoop.web.deps import AnswersDep, MemberReader, Principal, WarehouseDep
 from culturecoop.web.errors import WebError
@@ -152,7 +153,8 @@ def _tab_routes(tab: Tab) -> None:
         query, form, t = _question(request, answers, warehouse, member_id, tab)
         payloads = tab_payloads(answers, warehouse, actor_of(principal), member_id, tab, form.params, t.language, query)
         assert payloads is not None
-        return render(request, "print.html", {"tab": tab, "view": view_of(tab, payloads, member_id, t, query),
+        view = view_of(tab, payloads, member_id, t, query, member_names(warehouse).get(member_id))
+        return render(request, "print.html", {"tab": tab, "view": view,
                                               "member_id": member_id, "query": query, "printable": True})
 
     for handler, suffix in ((page_json, ".json"), (page_csv, ".csv"), (page_print, "/print"), (page, "")):

@@ -32,14 +32,16 @@ BUILDERS: dict[str, Callable[[TabView, Results, Translator], None]] = {
 
 
 def tab_view(tab: Tab, payloads: Mapping[str, Mapping[str, Any]], t: Translator, member_id: str,
-             query: Mapping[str, str] | None = None) -> TabView:
+             query: Mapping[str, str] | None = None, member_name: str | None = None) -> TabView:
     """A report tab from its reports' answers (``payloads``: report → answer JSON, or
-    ``{"error": sentence}`` for a report that could not answer)."""
+    ``{"error": sentence}`` for a report that could not answer); ``member_name`` names the member
+    where a service's sentence wrote its identifier."""
     results = {name: p for name, p in payloads.items() if p.get("available") and not p.get("error")}
     view = TabView(tab, member_id, tab.pooled)
     for name, payload in payloads.items():
         if payload.get("error"):
-            view.errors.append((t(REPORT_TITLES.get(name, name)), retranslate(str(payload["error"]), t.language)))
+            view.errors.append((t(REPORT_TITLES.get(name, name)),
+                                _in_page_words(retranslate(str(payload["error"]), t.language), t, member_id, member_name)))
     for result in results.values():
         k = result.get("k") or (result.get("policy") or {}).get("k")
         if isinstance(k, int | float):
@@ -64,6 +66,15 @@ def tab_view(tab: Tab, payloads: Mapping[str, Mapping[str, Any]], t: Translator,
     # days as ISO dates in their notes; the reader reads them as days in their language.
     view.notes = list(dict.fromkeys(_days_in_words(n, t) for n in view.notes + notes))
     return view
+
+
+def _in_page_words(text: str, t: Translator, member_id: str, member_name: str | None) -> str:
+    """A service's sentence as the page writes the rest: the member by its name, not its identifier
+    (« aucun billet pour le membre theatre-petit »), and days as the page writes them."""
+    if member_name and member_name != member_id:
+        name = member_name
+        text = re.sub(rf"(?<![\w-]){re.escape(member_id)}(?![\w-])", lambda _found: name, text)
+    return _days_in_words(text, t)
 
 
 _ISO_DAY = re.compile(r"(?<![\d-])(\d{4}-\d{2}-\d{2})(?![\d-])")

@@ -26,6 +26,7 @@ class ResultsView:
     chart: dict[str, Any] | None
     k: int
     preview: dict[str, dict[str, str]] = field(default_factory=dict)
+    revenue_hidden: bool = False  # an arm's revenue the gate hid (fewer than k conversions)
 
 
 def status_word(status: str, t: Translator) -> str:
@@ -34,10 +35,17 @@ def status_word(status: str, t: Translator) -> str:
 
 def results_view(results: dict[str, Any], previews: dict[str, dict[str, str]], t: Translator) -> ResultsView:
     k = int(results["k"])
+    sent = results.get("first_sent_at") is not None
     rows = []
+    revenue_hidden = False
     for arm in results["arms"]:
-        cells = {m["measure"]: (t.number(m["value"]) if m["value"] is not None else f"< {k}") for m in arm["measures"]}
-        revenue = t.money(arm["revenue"]) if arm["revenue"] is not None else f"< {k}"
+        # Before the first send nothing is sent, delivered or bought yet: « – », not « < 10 », which read
+        # as a few sent already; the sentence above says the campaign is not sent.
+        cells = {m["measure"]: ("–" if not sent and m["measure"] != "recipients" else
+                                t.number(m["value"]) if m["value"] is not None else f"< {k}") for m in arm["measures"]}
+        # An amount hidden is said « masqué »: « < 10 » in a revenue column read as less than 10 $.
+        revenue = "–" if not sent else t.money(arm["revenue"]) if arm["revenue"] is not None else t("hidden")
+        revenue_hidden = revenue_hidden or (sent and arm["revenue"] is None)
         rows.append({"arm": t(ARM_WORDS[arm["arm"]]), "cells": [cells.get(m, "–") for m in MEASURE_WORDS], "revenue": revenue})
     lift = results["lift"]
     chart = None
@@ -56,6 +64,15 @@ def results_view(results: dict[str, Any], previews: dict[str, dict[str, str]], t
             sentence = t("Conversion {treated} with the campaign against {held} without: a difference of {d} points (95% interval {low} to {high}); with past spending taken into account (CUPED) {cd} points ({clow} to {chigh}).",
                          **rates, cd=points(adjusted["difference"]), clow=points(adjusted["low"]), chigh=points(adjusted["high"]))
             estimates.append((t("With pre-period spend (CUPED)"), adjusted))
+        drawn = next((m["value"] for a in results["arms"] if a["arm"] == "treatment" for m in a["measures"]
+                      if m["measure"] == "recipients"), None)
+        if drawn and simple["low"] > 0:
+            # The lift in buyers, what a venue counts: the difference of rates over everyone drawn for the
+            # campaign (figures the gate released), said only when the interval leaves out no effect.
+            extra = round(simple["difference"] * drawn)
+            sentence += " " + t.plural(extra, "That is about {n} more buyer than without it, among the {people} people drawn for the campaign.",
+                                       "That is about {n} more buyers than without it, among the {people} people drawn for the campaign.",
+                                       people=t.number(drawn))
         chart = charts.bars(
             t("Difference in conversion rate, campaign minus holdout"), [name for name, _e in estimates],
             [(t("Difference"), [e["difference"] for _n, e in estimates])], t,
@@ -65,7 +82,8 @@ def results_view(results: dict[str, Any], previews: dict[str, dict[str, str]], t
         sentence = t("The campaign has not been sent yet: there is no lift to measure.")
     else:
         sentence = t("The lift is not shown: a figure it rests on is under k (too few people or conversions yet).")
-    return ResultsView(results["campaign_id"], status_word(results["status"], t), rows, sentence, chart, k, previews)
+    return ResultsView(results["campaign_id"], status_word(results["status"], t), rows, sentence, chart, k, previews,
+                       revenue_hidden)
 
 
 def campaign_rows(campaigns: list[dict[str, Any]], subjects: Mapping[str, str], t: Translator) -> list[dict[str, Any]]:

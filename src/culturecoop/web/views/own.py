@@ -38,6 +38,8 @@ NOT_FOLLOWED = _("Not yet six months of your data after it")
 NO_EVENT_THAT_MONTH = _("None of your events that month")
 NO_MULTIPLIER = _("No ticket sold at that point: no multiplier")
 NOT_COMPARED = _("Not compared: who was new in the period before is not known")
+# A change from nothing (no sale in the period before: a member whose data starts in the period)
+NO_BASE = _("No change: nothing of yours in the period before to compare with")
 
 
 def _rows(result: Mapping[str, Any] | None, name: str = "rows") -> list[dict[str, Any]]:
@@ -71,7 +73,8 @@ def overview(view: TabView, results: Results, t: Translator) -> None:
         change = change_of(metric)
         if change is None:
             why = (NOT_IN_DATA if not previous_known
-                   else NOT_COMPARED if compared.changes and not compared.change_shown(metric) else None)
+                   else NOT_COMPARED if compared.changes and not compared.change_shown(metric)
+                   else NO_BASE if compared.change_shown(metric) else None)
             return Cell(None, "–", kind="percent", why=t(why) if why else None)
         if METRIC_KINDS.get(metric) == "percent":
             return cell(change, "points", t)
@@ -93,10 +96,16 @@ def overview(view: TabView, results: Results, t: Translator) -> None:
         table_rows.append([Cell(metric, t.label("metric", metric)), cell(row.get("this_period"), kind, t),
                            cell(row.get("previous_period") if previous_known else None, kind, t,
                                 why=None if previous_known else t(NOT_IN_DATA)), change_cell(metric)])
-    chart = None
-    if comparable:
-        # Relative changes only: a share's change is in points, another unit than the axis's.
-        shown = [(m, c) for m in rows if METRIC_KINDS.get(m) != "percent" and (c := change_of(m)) is not None]
+    chart, lead = None, None
+    # Relative changes only: a share's change is in points, another unit than the axis's.
+    shown = [(m, c) for m in rows if METRIC_KINDS.get(m) != "percent" and (c := change_of(m)) is not None] if comparable else []
+    if comparable and not shown:
+        # Nothing in the period before (a member whose data starts in the period): a chart of no bar
+        # read as a blank; the sentence says why there is no change to draw.
+        lead = t("No change to draw: you had no patron, ticket or revenue in the period before to compare with; "
+                 "the changes will show once your data covers both periods.")
+    if shown:
+        lead = t("In green what rose against the period before, in red what fell.")
         chart = charts.bars(t("Change on the period before"), [t.label("metric", m) for m, _c in shown],
                             [(t("Change"), [c for _m, c in shown])], t, value_title=t("Change (%)"),
                             category_title=t("Figure"), unit="percent", horizontal=True, baseline=0,
@@ -104,8 +113,7 @@ def overview(view: TabView, results: Results, t: Translator) -> None:
     view.sections.append(Section("overview-overview", t("Key figures against the period before"), chart,
                                  TableView("overview-overview", t("Key figures"), columns, table_rows, collapsed=False,
                                            currency=t.currency),
-                                 note=t(compared.note) if compared.note else None,
-                                 lead=t("In green what rose against the period before, in red what fell.") if chart else None))
+                                 note=t(compared.note) if compared.note else None, lead=lead))
     _by_month(view, _rows(result, "by_month"), t)
 
 
@@ -128,6 +136,9 @@ def _by_month(view: TabView, months: list[dict[str, Any]], t: Translator) -> Non
         series.append((t("A year before"), [r.get("tickets_year_before") for r in months]))
     chart = charts.bars(t("Tickets for each month's events"), names, series, t, value_title=t("Tickets"),
                         category_title=t("Month of the events"))
+    if compared:
+        # The year before in grey, not the palette's red: right above, red is what fell.
+        chart["data"][1]["marker"]["color"] = charts.MUTED
     lead = t("Tickets and revenue of the events held each month of the period.")
     if compared:
         lead += " " + t("Beside them, the same days a year before, for the months your data holds them.")
@@ -150,8 +161,11 @@ def audience(view: TabView, results: Results, t: Translator) -> None:
                              detail=t("of attendances: same or neighbouring postal area as the venue")))
         fsa = [r for r in _rows(geography, "fsa") if r.get("fsa") not in (None, "", "?")]
         top = fsa[:15]
+        # Each postal area with its area's name when they differ; fifteen « H3G · Montréal » repeated one
+        # name fifteen times (the table beneath names each area).
+        named = {str(r.get("area") or "") for r in top}
         chart = charts.bars(t("Where your audience lives: the 15 postal areas with most patrons"),
-                            [f"{r['fsa']} · {t.relabel(str(r.get('area') or ''))}" for r in top],
+                            [f"{r['fsa']} · {t.relabel(str(r.get('area') or ''))}" if len(named) > 1 else str(r["fsa"]) for r in top],
                             [(t("Share of patrons"), [r.get("share") for r in top])], t,
                             value_title=t("Share of patrons (%)"), category_title=t("Postal area"), unit="percent",
                             horizontal=True) if top else None
@@ -312,8 +326,9 @@ def pace(view: TabView, results: Results, t: Translator) -> None:
         Kpi(t("Tickets sold"), cell(summary.get("tickets_sold"), "int", t),
             detail=None if not summary.get("capacity") else t("of {capacity} seats", capacity=t.number(summary["capacity"]))),
         Kpi(t("Forecast"), cell(summary.get("forecast_final"), "int", t),
-            detail=None if summary.get("forecast_low") is None else t("likely {low} to {high}", low=t.number(summary["forecast_low"]),
-                                                                      high=t.number(summary["forecast_high"]))),
+            # A range whose ends meet (« probablement de 5 à 5 ») says nothing a reader can use.
+            detail=None if summary.get("forecast_low") is None or summary.get("forecast_low") == summary.get("forecast_high")
+            else t("likely {low} to {high}", low=t.number(summary["forecast_low"]), high=t.number(summary["forecast_high"]))),
         Kpi(t("Chance of selling out"), cell(summary.get("sellout_probability"), "percent", t)),
     ]
     final, outcome = summary.get("final_sold"), summary.get("forecast_outcome")
@@ -338,9 +353,12 @@ def pace(view: TabView, results: Results, t: Translator) -> None:
             0, summary["forecast_final"], summary.get("forecast_low") or summary["forecast_final"],
             summary.get("forecast_high") or summary["forecast_final"]),
         estimate_name=t("Forecast of the final sales")) if band else None
-    view.sections.append(Section("pace-curve", t("Sales curve"), chart, None,
-                                 lead=t("The line is this event's sales so far; the band is what comparable events had sold at the same number of days before, scaled to this event's capacity.")
-                                 + ("" if final is None else " " + t("The dotted line is what it really sold afterwards, which the forecast did not see."))))
+    # Without a chart (fewer than three comparable past events: no band), the lead says why rather
+    # than describe a line and a band the page does not draw.
+    lead = (t("No curve to draw: fewer than three comparable past events to set this event's sales against.") if chart is None else
+            t("The line is this event's sales so far; the band is what comparable events had sold at the same number of days before, scaled to this event's capacity.")
+            + ("" if final is None else " " + t("The dotted line is what it really sold afterwards, which the forecast did not see.")))
+    view.sections.append(Section("pace-curve", t("Sales curve"), chart, None, lead=lead))
     comparables = [{**r, "title": name} for r, name in
                    zip(_rows(result, "comparables"), wording.event_names(_rows(result, "comparables"), t.language), strict=True)]
     view.sections.append(Section("pace-comparables", t("Comparable events"), None, table(

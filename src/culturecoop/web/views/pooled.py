@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
+from babel.lists import format_list
+
 from culturecoop.analytics.benchmark import MONEY_FIGURES
 from culturecoop.schema.taxonomy import GENRES
 from culturecoop.web import charts
@@ -151,7 +153,7 @@ def elsewhere(view: TabView, results: Results, t: Translator) -> None:
              Col("ci_high", _("95% CI high"), "times", "ci", empty=NOT_TESTED),
              Col("significant", _("Significant"), "bool", "q_value", empty=NOT_TESTED)],
             t, k=k, pooled=True), pooled=True,
-            lead=t("Bars in colour are significant (q < 0.05); the line at 1 is the rest of the cooperative; whiskers are 95% intervals.")))
+            lead=t("Bars in colour are gaps too clear to be chance (at most one in twenty such bars would be); the line at 1 is the rest of the cooperative; each whisker spans where the true value very probably lies.")))
         for name, title, kind in (("kinds", _("Kinds of members your audience attends"), "code:member_kind"),
                                   ("regions", _("Regions where your audience goes out"), "text")):
             rows = _rows(result, name)
@@ -202,7 +204,7 @@ def affinities(view: TabView, results: Results, t: Translator) -> None:
         view.sections.append(Section(f"affinity-{genre['genre']}", t("Your genre: {genre} ({share} of your tickets)", genre=name,
                                                                      share=t.percent(genre["share"])), chart, None,
                                      pooled=True, actions=actions,
-                                     lead=t("Bars in colour are significant (q < 0.05); the line at 1 is the average pooled patron; whiskers are 95% intervals.")))
+                                     lead=t("Bars in colour are gaps too clear to be chance (at most one in twenty such bars would be); the line at 1 is the average pooled patron; each whisker spans where the true value very probably lies.")))
     lifts = {(r["from_genre"], r["to_genre"]): released(r, "lift") for r in rows}
     present = [g for g in GENRES if any(lifts.get((g, o)) is not None for o in GENRES)]
     if present:
@@ -246,7 +248,7 @@ def segments(view: TabView, results: Results, t: Translator, query: Mapping[str,
          Col("your_patrons", _("Your patrons"), "int"), Col("your_share", _("Your share"), "percent"),
          Col("cooperative_share", _("Cooperative's share"), "percent"), Col("index", _("Index"), "index", "index")],
         t, k=k, pooled=True, collapsed=False, derive={"rule": lambda r: t.label("segment_rule", r["segment"])}),
-        pooled=True))
+        pooled=True, note=_hidden_bars(rows, "cooperative_share", t, k)))
     period = urlencode({key: value for key, value in query.items() if key in ("period", "from", "to") and value})
     for r in rows:
         if not r.get("your_patrons"):
@@ -267,6 +269,17 @@ def segments(view: TabView, results: Results, t: Translator, query: Mapping[str,
             "(“{find}”), to find your customer ids in it.", find=t("Find your patrons in a list from the cooperative"))
 
 
+def _hidden_bars(rows: list[dict[str, Any]], key: str, t: Translator, k: int | None) -> str | None:
+    """Why the cooperative's bar is missing beside some segments: a gap the gate left read as a
+    share of zero (« Habitués » with no cooperative bar, its table cell « – »)."""
+    hidden = [t.label("segment", r["segment"]) for r in rows if is_hidden(r, key)]
+    if not hidden:
+        return None
+    return t.plural(len(hidden), "No bar for the cooperative beside {segments}: the privacy gate hides that share (fewer than {k} patrons, or a figure that would reveal such a cell), not a share of zero.",
+                    "No bar for the cooperative beside {segments}: the privacy gate hides those shares (fewer than {k} patrons, or a figure that would reveal such a cell), not shares of zero.",
+                    segments=format_list(hidden, locale=t.locale), k=k or 10)
+
+
 def benchmark(view: TabView, results: Results, t: Translator) -> None:
     result = results.get("benchmark")
     if not result:
@@ -284,7 +297,7 @@ def benchmark(view: TabView, results: Results, t: Translator) -> None:
     chart = charts.bars(t("Your figures against your peers' (100 = same as your peers)"),
                         [t.label("figure", r["figure"]) for r in compared], [(t("Index"), [r["index"] for r in compared])], t,
                         value_title=t("Index (peers = 100)"), category_title=t("Figure"), horizontal=True, baseline=100,
-                        baseline_label=t("peers"),
+                        baseline_label=t("peers"), from_baseline=True,
                         colors=[charts.RISING if r["index"] >= 100 else charts.FALLING for r in compared]) if compared else None
     out = []
     # An empty peers' figure says why: no peers, peers selling in another currency (their amounts are

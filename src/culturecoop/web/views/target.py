@@ -223,7 +223,23 @@ def _why_hidden(offers: Mapping[str, Any], t: Translator, k: int) -> list[str]:
     if mine_hidden:
         counted = offers.get("counted")
         mine = {"k": k, "consenting": t.number(own.get("consenting") or 0), "patrons": t.number(own.get("patrons") or 0)}
-        if counted is None:
+        if own.get("patrons") and int(own.get("consenting") or 0) >= int(own["patrons"]):
+            # Every patron agreed already: « record that consent in your next export » asked for what was done.
+            said.append(t.plural(int(own["patrons"]), "Fewer than {k} of your patrons can be counted, though your one patron agreed to personalized suggestions: "
+                                 "only patrons the cooperative has linked to its people and who came to a past event count. Your latest "
+                                 "export counts once the cooperative has linked it and recomputed its recommendations.",
+                                 "Fewer than {k} of your patrons can be counted, though all {n} of them agreed to personalized suggestions: "
+                                 "only patrons the cooperative has linked to its people and who came to a past event count. Your latest "
+                                 "export counts once the cooperative has linked it and recomputed its recommendations.", k=k)
+                        if counted is None else
+                        t.plural(int(own["patrons"]), "{counted} of your patrons can be counted: your one patron agreed to personalized suggestions, "
+                                 "but only patrons linked to the cooperative's people and with a past visit count; too few for any "
+                                 "partner's event to draw {k} of them.",
+                                 "{counted} of your patrons can be counted: all {n} of them agreed to personalized suggestions, "
+                                 "but only patrons linked to the cooperative's people and with a past visit count; too few for any "
+                                 "partner's event to draw {k} of them.",
+                                 k=k, counted=t.number(counted)))
+        elif counted is None:
             said.append(t("Fewer than {k} of your patrons can be counted: only those who agreed to personalized suggestions "
                           "(in your data, {consenting} of your {patrons} patrons), whom the cooperative has linked to its people "
                           "and who came to a past event; record that consent in your next export to count more of them.", **mine))

@@ -331,6 +331,11 @@ def test_pace_says_behind_ahead_or_on_pace() -> None:
     assert "ahead" in ahead[0].text("en")
     level = insights.pace_rules({"pace": answer(summary={**base, "pace_vs_comparables": 0.05})})
     assert "on the pace" in level[0].text("en")
+    # A range whose ends meet once rounded is no range: « probablement de 5 à 5 » said nothing.
+    small = {**base, "pace_vs_comparables": None, "forecast_final": 5, "forecast_low": 4.8, "forecast_high": 5.2}
+    assert [i.text("fr") for i in insights.pace_rules({"pace": answer(summary=small)})] == [
+        "Prévision : 5 billets pour 220 places ; probabilité de complet : 10\u00a0%."]
+    assert [i.text("en") for i in insights.pace_rules({"pace": answer(summary={**small, "capacity": None})})] == ["Forecast: 5 tickets."]
     nothing = insights.pace_rules({"pace": answer(summary={"title": "X", "days_before": 14, "pace_vs_comparables": None,
                                                           "forecast_final": None, "forecast_low": None, "forecast_high": None})})
     assert nothing == []

@@ -626,11 +626,15 @@ def pace_rules(results: Results) -> list[Insight]:
     capacity, sellout = summary.get("capacity"), summary.get("sellout_probability")
     if forecast is not None and low is not None and high is not None:
         values = {"forecast": Value("number", forecast), "low": Value("number", low), "high": Value("number", high)}
+        # A range whose ends meet once rounded (« probablement de 5 à 5 ») says nothing: the forecast alone.
+        ranged = round(low) != round(high)
         if capacity and sellout is not None:
-            out.append(Insight("pace.forecast", _("Forecast: {forecast} tickets (likely {low} to {high}) for {capacity} seats; chance of selling out: {sellout}."),
+            out.append(Insight("pace.forecast", _("Forecast: {forecast} tickets (likely {low} to {high}) for {capacity} seats; chance of selling out: {sellout}.")
+                               if ranged else _("Forecast: {forecast} tickets for {capacity} seats; chance of selling out: {sellout}."),
                                {**values, "capacity": Value("number", capacity), "sellout": Value("percent", sellout)}))
         else:
-            out.append(Insight("pace.forecast", _("Forecast: {forecast} tickets (likely {low} to {high})."), values))
+            out.append(Insight("pace.forecast", _("Forecast: {forecast} tickets (likely {low} to {high}).") if ranged
+                               else _("Forecast: {forecast} tickets."), values))
         record, error = summary.get("track_record_events"), summary.get("track_record_error")
         if summary.get("range_basis") == "track_record" and record and error is not None and days:
             # How far the same forecast fell on the member's own past events: how much to trust it.

@@ -87,12 +87,25 @@ def test_the_key_figures_of_a_first_year_say_why_no_change_is_drawn(pages: dict[
     section = re.findall(r'<section class="block" id="overview-overview">.*?</section>', page, re.S)[0]
     assert 'data-chart="overview-overview"' not in section
     said = visible_text(section)
-    assert "Aucune variation à tracer : vous n’aviez ni client, ni billet, ni recette dans la période précédente" in said
-    # Each « – » of the change column says why when pointed at.
-    assert overview_row(page, "Clients")[:2] == ["30", "0"], overview_row(page, "Clients")
-    assert said.count("Pas de variation : rien chez vous dans la période précédente avec quoi comparer") >= 5
+    # The period before lies before the member's own first show: no change is drawn, and each « – »
+    # of the change column says why when pointed at.
+    assert "La période précédente n’est pas entièrement dans les données : ses chiffres et les variations ne sont pas affichés" in said
+    assert overview_row(page, "Clients")[:2] == ["30", "–"], overview_row(page, "Clients")
+    assert said.count("Hors de vos données") >= 5
     # The month-by-month chart is still drawn: it has tickets to show.
     assert 'data-chart="overview-by_month"' in page
+
+
+def test_a_first_year_counts_from_the_members_own_first_show(pages: dict[str, str]) -> None:
+    """The cooperative's data starts in 2024, this member's in March 2025: its overview took the
+    cooperative's first day for its own, said « 0 de vos clients étaient déjà venus avant la période »
+    (nobody could have: there is nothing of it before) and compared with a period it has no data for."""
+    text = " ".join(visible_text(pages["overview"]).split())
+    assert "Première période de données : les données commencent le 1er mars 2025" in text, text[:2000]
+    assert "étaient déjà venus avant la période" not in text
+    # A period before its data names its own days, not the cooperative's.
+    notice = html.unescape(" ".join(re.findall(r'<p class="notice" role="status">(.*?)</p>', pages["before"], re.S)))
+    assert "ses données vont du 1er mars 2025 au" in notice, notice
 
 
 def test_a_grid_of_returns_colours_zero_as_nobody_on_a_scale_from_zero(pages: dict[str, str], app: object,

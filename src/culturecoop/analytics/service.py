@@ -104,6 +104,23 @@ MEMBER_LAST_EVENT = """
 SELECT max(event_day) AS held FROM analytics_visit WHERE member_id = $member AND event_day <= $until
 """
 
+# The first and last day of a member's own events: what its own reports count from.
+MEMBER_EVENT_DAYS = """
+SELECT min(event_day) AS first_day, max(event_day) AS last_day FROM analytics_visit WHERE member_id = $member
+"""
+
+
+def _member_days(engine: SqlEngine, window: facts.Window, member: str) -> tuple[Any, Any]:
+    """(first, last) event day of ``member``'s own data, the cooperative's where it has none, and
+    never before the cooperative's first day (remembered until the data changes)."""
+    days = engine.remember(("analytics", "member-event-days", member),
+                           lambda: tuple(engine.rows(MEMBER_EVENT_DAYS, {"member": member})[0].values()))
+    first, last = days
+    if not isinstance(first, date) or not isinstance(last, date):
+        return window.first_day, window.last_day
+    return (max(first, window.first_day) if isinstance(window.first_day, date) else first), last
+
+
 # A member whose data stops more than this many days before the cooperative's gets periods of its
 # own (a few days either way are just when each member exported).
 BEHIND_DAYS = 31
@@ -318,11 +335,16 @@ def _run_report(name: str, engine: SqlEngine | Warehouse, member: str, params: M
             _no_pooled_patrons(sql_engine, name, member, ctx)
             # Two sentences rather than one with a translated part: a reader in the other
             # language gets the whole sentence translated (``web.i18n.retranslate``).
-            no_sales = (_("There are no tickets in the cooperative between {start} and {end}; choose a period with sales (data runs from {first} to {last}).")
-                        if name in COOPERATIVE_WIDE else
-                        _("There are no tickets for member {member} between {start} and {end}; choose a period with sales (data runs from {first} to {last})."))
+            if name in COOPERATIVE_WIDE:
+                no_sales, (first, last) = (_("There are no tickets in the cooperative between {start} and {end}; choose "
+                                             "a period with sales (data runs from {first} to {last})."),
+                                           (window.first_day, window.last_day))
+            else:  # the member's own data's days: the cooperative's would name days it has no ticket on
+                no_sales, (first, last) = (_("There are no tickets for member {member} between {start} and {end}; "
+                                             "choose a period with sales (its data runs from {first} to {last})."),
+                                           _member_days(sql_engine, window, member))
             raise UserError(no_sales.format(member=member, start=day_words(period.start), end=day_words(period.end),
-                                            first=day_words(window.first_day), last=day_words(window.last_day)))
+                                            first=day_words(first), last=day_words(last)))
         if name in OWN_POOLED:
             pooled_visits = sql_engine.remember(
                 ("analytics", "pooled-visits", member, period.start, period.end),
@@ -350,7 +372,10 @@ def _run_report(name: str, engine: SqlEngine | Warehouse, member: str, params: M
         report=name, title=_(spec.title), member_id=member, engine=sql_engine.name, params=canonical,
         pooled=spec.pooled, k=gate.policy.min_patrons, tables=output.tables, summary=output.summary,
         notes=ctx.notes, policy=gate.policy.to_json(), trace=ctx.trace,
-        coverage={"first_day": _day(window.first_day), "last_day": _day(window.last_day), "as_of": _day(window.as_of)},
+        # An own report counts from the member's first event: a member that joined a year after the
+        # others has no « returning » patron in its first year, and must not read « 0 % had come before ».
+        coverage={"first_day": _day(window.first_day if spec.pooled else _member_days(sql_engine, window, member)[0]),
+                  "last_day": _day(window.last_day), "as_of": _day(window.as_of)},
         currency=currency,
     )
     if output.release is not None:

@@ -1,0 +1,93 @@
+"""Exports bent the way real files get bent, found by a mutation sweep of ``prepare`` over the vendor
+exports of ``tests/fixtures/exports`` (re-saved by Excel, put twice in one file, ...).
+
+The contract is ``test_adversarial_exports``'s: one sentence (in French and English) and nothing
+written, or every row read whole, in its own columns, with the same figures as the file before it was
+bent; never a sale counted twice or a row dropped without a word.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from test_adversarial_exports import HEADER, MAPPING, ROWS, cli, cli_streams, refused
+
+
+def _mapping(tmp_path: Path, **settings: Any) -> Path:
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(yaml.safe_dump({**MAPPING, **settings}), encoding="utf-8")
+    return mapping
+
+
+def _prepare(tmp_path: Path, export: Path, mapping: Path, keys: Path, monkeypatch: pytest.MonkeyPatch,
+             capsys: pytest.CaptureFixture[str], *more: str) -> tuple[int, str, str]:
+    return cli_streams(monkeypatch, capsys, *more, "prepare", str(export), "--mapping", str(mapping), "--member", "m1",
+                       "--keys", str(keys), "--out", str(tmp_path / "pkg"), "--json")
+
+
+def _workbook(rows: list[list[object]]) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    data = io.BytesIO()
+    book.save(data)
+    return data.getvalue()
+
+
+def _table(text: str) -> list[list[object]]:
+    return [line.split(",") for line in text.splitlines()]
+
+
+# The same export twice in one file (a copy pasted below the first, its header with it): its 30 sales were
+# 60 tickets, each order's second line numbered ``order#2``, with no word; with ticket numbers, 30 rows were
+# set aside as duplicates with advice to choose another column.
+TWICE = [
+    ("ventes.csv", (HEADER + ROWS + HEADER + ROWS).encode(), {}, "Line 32 of ventes.csv", "30 rows below it"),
+    ("ventes-id.csv", (HEADER + ROWS + HEADER + ROWS).encode(), {"ticket_id": "Order ID"}, "Line 32 of ventes-id.csv",
+     "from line 33"),
+    # A second export whose period overlaps the first: its 10 rows of the first's are counted twice.
+    ("chevauchement.csv", (HEADER + ROWS + HEADER + "".join(ROWS.splitlines(keepends=True)[20:]) + "".join(
+        f"{n},ana{n}@example.org,Jazz,2026-01-0{1 + n % 5} 20:00,2025-12-01 10:00,10\n" for n in range(30, 50))).encode(),
+     {}, "Line 32 of chevauchement.csv", "10 rows below it, from line 33"),
+    ("ventes.xlsx", _workbook(_table(HEADER + ROWS + HEADER + ROWS)), {}, "Line 32 of ventes.xlsx", "30 rows"),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "columns", "line", "rows"), TWICE, ids=[t[0] for t in TWICE])
+def test_the_same_export_twice_in_one_file_is_refused(
+        name: str, content: bytes, columns: dict[str, str], line: str, rows: str, tmp_path: Path, keys: Path,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    export = tmp_path / name
+    export.write_bytes(content)
+    settings = {"format": "xlsx"} if name.endswith(".xlsx") else {}
+    mapping = _mapping(tmp_path, columns={**MAPPING["columns"], **columns}, **settings)
+    code, out, err = _prepare(tmp_path, export, mapping, keys, monkeypatch, capsys)
+    refused(code, out + err, line, rows, "twice", "keep each row once")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([name, "m.yaml"])  # no package, no rejects
+    code, said = cli(monkeypatch, capsys, "--lang", "fr", "mapping", "check", str(export), "--mapping", str(mapping))
+    refused(code, said.replace("Erreur : ", "Error: "), "écrit de nouveau l’en-tête", "deux fois",
+            "gardez chaque ligne une seule fois")
+
+
+def test_a_report_whose_pages_repeat_the_header_is_read_whole(
+        tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The header at the top of each page above other rows (and one order's two identical seats across a
+    page break) is no export written twice: every row is a ticket."""
+    lines = ROWS.splitlines(keepends=True)
+    seat = lines[14]
+    export = tmp_path / "rapport.csv"
+    export.write_text(HEADER + "".join(lines[:15]) + HEADER + seat + "".join(lines[15:]), encoding="utf-8")
+    code, out, err = _prepare(tmp_path, export, _mapping(tmp_path), keys, monkeypatch, capsys)
+    assert code == 0, err
+    summary = json.loads(out)
+    assert (summary["rows_in"], summary["rows_accepted"], summary["rows_per_table"]["ticket"]) == (31, 31, 31)

@@ -91,3 +91,44 @@ def test_a_report_whose_pages_repeat_the_header_is_read_whole(
     assert code == 0, err
     summary = json.loads(out)
     assert (summary["rows_in"], summary["rows_accepted"], summary["rows_per_table"]["ticket"]) == (31, 31, 31)
+
+
+# An export re-saved by Excel: its General format writes a number of 12 digits or more as « 8,84213E+11 »
+# (« 8.84213E+11 » in English). Two shows numbered 884213370551 and 884213370604 became one event, their
+# sales one show's, with no word; two customers numbered alike, one patron.
+ROUNDED_HEADER = "Order ID,Email,Event ID,Event,Event Date,Order Date,Price,Customer\n"
+ROUNDED_MAPPING = {**MAPPING, "columns": {**MAPPING["columns"], "event_id": "Event ID", "patron_id": "Customer"}}
+
+
+def _rounded_rows(event: str, customer: str) -> str:
+    return "".join(f'{n},ana{n}@example.org,{event},Jazz {n % 2},2026-01-0{1 + n % 2} 20:00,2025-12-01 10:00,10,'
+                   f'{customer}\n' for n in range(20))
+
+
+@pytest.mark.parametrize(("event", "customer", "words"), [
+    ('"8,84213E+11"', "5", ("Event ID", "«8,84213E+11» on line 2")),
+    ("E1", "1.23457E+15", ("Customer", "«1.23457E+15» on line 2")),
+], ids=["event-fr", "customer-en"])
+def test_identifiers_excel_rounded_are_refused(
+        event: str, customer: str, words: tuple[str, ...], tmp_path: Path, keys: Path,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    export = tmp_path / "ventes.csv"
+    export.write_text(ROUNDED_HEADER + _rounded_rows(event, customer), encoding="utf-8")
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(yaml.safe_dump(ROUNDED_MAPPING), encoding="utf-8")
+    code, out, err = _prepare(tmp_path, export, mapping, keys, monkeypatch, capsys)
+    refused(code, out + err, *words, "Excel rounded", "without saving it in Excel")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.yaml", "ventes.csv"]
+    code, said = cli(monkeypatch, capsys, "--lang", "fr", "mapping", "check", str(export), "--mapping", str(mapping))
+    refused(code, said.replace("Erreur : ", "Error: "), "arrondis par Excel", "sans l’enregistrer dans Excel")
+
+
+def test_the_draft_says_the_identifiers_excel_rounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    export = tmp_path / "ventes.csv"
+    export.write_text(ROUNDED_HEADER + _rounded_rows('"8,84213E+11"', "5"), encoding="utf-8")
+    code, out, _err = cli_streams(monkeypatch, capsys, "mapping", "draft", str(export), "--out",
+                                  str(tmp_path / "m.yaml"), "--json")
+    assert code == 0
+    said = [s for s in json.loads(out)["undecided"] if "Excel rounded" in s]
+    assert said and "Event ID" in said[0] and "«8,84213E+11»" in said[0], json.loads(out)["undecided"]

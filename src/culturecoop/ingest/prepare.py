@@ -43,6 +43,7 @@ from culturecoop.ingest.quarantine import (
     MAX_DROPPED_SHARE,
     guard_dropped_fields,
     guard_quarantine,
+    guard_rounded_identifiers,
     plausibility_warnings,
 )
 from culturecoop.ingest.read import SourceInfo, header_only, read_source, translate_read_error
@@ -132,6 +133,7 @@ def _check_all(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
     refuse_header_again(con, info, profile)
     if blank_lines or rejected:  # the header written again is a blank line, or a row set aside
         refuse_rows_twice(con, info)
+    guard_rounded_identifiers(con, profile)
     guard_quarantine(con, info, profile, rows_in, by_reason, max_reject_share, accepted=named, unnamed=unnamed)
     dropped = guard_dropped_fields(con, info, profile, MAX_DROPPED_SHARE)
     warnings = plausibility_warnings(con, profile) + shared_contact_warnings(con, _patron_id_from(profile))

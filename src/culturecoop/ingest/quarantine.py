@@ -222,6 +222,36 @@ def guard_dropped_fields(con: duckdb.DuckDBPyConnection, info: SourceInfo, profi
     return {k: v for k, v in dropped.items() if v}
 
 
+# An identifier Excel wrote in scientific notation (its General format shows a number of 12 digits or
+# more as « 8,84213E+11 » and saves it so): its last digits are lost.
+_ROUNDED_ID = "(^|[^0-9A-Za-z.,])[0-9]([.,][0-9]+)?[eE]\\+[0-9]{2}($|[^0-9A-Za-z])"
+_ID_FIELDS = ("ticket_id", "order_id", "event_id", "patron_id")
+
+
+def guard_rounded_identifiers(con: duckdb.DuckDBPyConnection, profile: Profile) -> None:
+    """Raise ``UserError`` when an identifier column holds numbers Excel rounded to scientific notation
+    (the export opened and saved again in Excel): tickets, orders, events or patrons whose numbers
+    differ only in their last digits would become one (two shows one event, two buyers one patron),
+    with no row set aside to tell."""
+    fields = [f for f in _ID_FIELDS if f in profile.columns]
+    if not fields:
+        return
+    found = con.execute(
+        "SELECT " + ", ".join(
+            f"min(line_no) FILTER (WHERE regexp_matches({f}, '{_ROUNDED_ID}')), "
+            f"min_by({f}, line_no) FILTER (WHERE regexp_matches({f}, '{_ROUNDED_ID}'))" for f in fields)
+        + " FROM checked").fetchall()[0]
+    for i, field in enumerate(fields):
+        line, value = found[2 * i], found[2 * i + 1]
+        if line is not None:
+            raise UserError(
+                _("The column {column} chosen for {field} holds numbers Excel rounded, such as «{value}» on line "
+                  "{line}: their last digits are lost, so different ones would become the same; export the file "
+                  "again from your ticketing system and give it without saving it in Excel (or, in Excel, format "
+                  "that column as Text before the numbers are read).").format(
+                    column=_source(profile, field), field=_named(field), value=value, line=line))
+
+
 # A median ticket above this (in the export's currency) is far more likely cents than a price.
 CENTS_MEDIAN = 500
 

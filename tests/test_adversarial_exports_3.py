@@ -132,3 +132,35 @@ def test_the_draft_says_the_identifiers_excel_rounded(tmp_path: Path, monkeypatc
     assert code == 0
     said = [s for s in json.loads(out)["undecided"] if "Excel rounded" in s]
     assert said and "Event ID" in said[0] and "«8,84213E+11»" in said[0], json.loads(out)["undecided"]
+
+
+# A UTF-8 export cut short in the middle of « é » (a download interrupted): prepare said it was not UTF-8
+# « on line 1 » and to declare Windows-1252, which reads every accent of the file wrong; the draft, with no
+# byte-order mark, declared Windows-1252 itself, and with one, drafted a status « Pay� ».
+CUT = (HEADER.replace("Event,", "Événement,") + ROWS).encode() + "31,léa@example.org,Café".encode()[:-1]
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"], ids=["plain", "bom"])
+def test_a_file_cut_in_the_middle_of_a_character_is_said_cut_short(
+        bom: bytes, tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    export = tmp_path / "ventes.csv"
+    export.write_bytes(bom + CUT)
+    code, said = cli(monkeypatch, capsys, "mapping", "draft", str(export), "--out", str(tmp_path / "d.yaml"))
+    refused(code, said, "ventes.csv ends in the middle of a character", "line (32)", "cut short", "download it again")
+    mapping = _mapping(tmp_path, columns={**MAPPING["columns"], "event_title": "Événement"},
+                       encoding="utf-8-sig" if bom else "utf-8")
+    code, out, err = _prepare(tmp_path, export, mapping, keys, monkeypatch, capsys, "--lang", "fr")
+    refused(code, (out + err).replace("Erreur : ", "Error: "), "se termine au milieu d’un caractère", "(32)",
+            "téléchargez-le de nouveau")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.yaml", "ventes.csv"]
+
+
+def test_a_last_letter_of_windows_1252_is_no_file_cut_short(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """« Café » at the very end of a file otherwise in ASCII is Windows-1252, as before."""
+    export = tmp_path / "ventes.csv"
+    export.write_bytes((HEADER + ROWS).encode() + "31,lea@example.org,Café".encode("cp1252"))
+    code, out, _err = cli_streams(monkeypatch, capsys, "mapping", "draft", str(export), "--out",
+                                  str(tmp_path / "d.yaml"), "--json")
+    assert code == 0 and json.loads(out)["mapping"]["encoding"] == "cp1252"

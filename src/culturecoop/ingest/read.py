@@ -54,6 +54,7 @@ from culturecoop.ingest.source import (
     CONTROL_CHARACTERS_SQL,
     LINE_FILTER,
     SourceInfo,
+    cut_in_a_character,
     empty_file,
     header_across_lines,
     header_hint,
@@ -106,15 +107,23 @@ def _line_of(path: Path, offset: int) -> int:
 
 
 def _first_utf8_error(path: Path) -> int | None:
+    """The offset of the first byte of ``path`` that is not UTF-8; -1 when the only one is a character
+    cut at the end of the file (``source.cut_in_a_character``)."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     done = 0
+    utf8 = False  # a character of several bytes read whole (or the byte-order mark): UTF-8 indeed
     with path.open("rb") as f:
         while block := f.read(_CHUNK):
             try:
                 decoder.decode(block)
             except UnicodeDecodeError as exc:
                 return done + exc.start
+            utf8 = utf8 or re.search(rb"[\x80-\xff]", block[:-3]) is not None
             done += len(block)
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return -1 if utf8 else done - 1  # else a last letter of Windows-1252 (« Café » at the very end)
     return None
 
 
@@ -124,6 +133,8 @@ def _head(path: Path, n: int) -> bytes:
 
 
 def _not_utf8(path: Path, offset: int | None) -> UserError:
+    if offset == -1:
+        return cut_in_a_character(path)
     suggestion = "utf-16" if _head(path, 2) in (b"\xff\xfe", b"\xfe\xff") else "cp1252"
     line = _line_of(path, offset) if offset is not None else 1
     return UserError(

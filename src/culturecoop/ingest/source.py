@@ -227,6 +227,18 @@ def _loose(name: str) -> str:
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
+def cut_in_a_character(path: Path) -> UserError:
+    """The sentence for a UTF-8 file whose last bytes are the start of a character and no more: a file
+    cut short (a download or a copy interrupted), not one in another encoding; read as Windows-1252 its
+    every accent would be wrong, read as it is its last line would be half a row."""
+    with path.open("rb") as f:
+        lines = sum(block.count(b"\n") for block in iter(lambda: f.read(1 << 20), b""))
+    return UserError(
+        _("The file {path} ends in the middle of a character, on its last line ({line}): it was cut short (a "
+          "download or a copy interrupted); export or download it again and give the whole file.").format(
+            path=path.name, line=lines + 1))
+
+
 def empty_file(path: Path) -> UserError:
     return UserError(
         _("The file {path} is empty; export the data again from your ticketing software.").format(path=path.name)

@@ -164,3 +164,26 @@ def test_a_last_letter_of_windows_1252_is_no_file_cut_short(tmp_path: Path, monk
     code, out, _err = cli_streams(monkeypatch, capsys, "mapping", "draft", str(export), "--out",
                                   str(tmp_path / "d.yaml"), "--json")
     assert code == 0 and json.loads(out)["mapping"]["encoding"] == "cp1252"
+
+
+def test_a_file_cut_short_between_characters_is_said_so(
+        tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """An export cut in half (a download interrupted): its last line, half a row, was set aside like any
+    unreadable line, and nothing said the rows after it were missing."""
+    export = tmp_path / "ventes.csv"
+    whole = HEADER + ROWS
+    export.write_text(whole[: len(whole) // 2], encoding="utf-8")
+    code, out, err = _prepare(tmp_path, export, _mapping(tmp_path), keys, monkeypatch, capsys, "--lang", "fr")
+    assert code == 0, err
+    summary = json.loads(out)
+    assert (summary["rows_in"], summary["rows_rejected"]) == (15, 1)
+    said = " ".join(err.split())
+    assert "La dernière ligne de ventes.csv (ligne 16) s’arrête avant les dernières colonnes" in said, said
+    assert "vérifiez que le fichier contient tout l’export" in said
+    # A whole export with no line break after its last row is no file cut short.
+    again = tmp_path / "entier"
+    again.mkdir()
+    export = again / "ventes.csv"
+    export.write_text(whole.rstrip("\n"), encoding="utf-8")
+    code, out, err = _prepare(again, export, _mapping(again), keys, monkeypatch, capsys, "--lang", "fr")
+    assert code == 0 and json.loads(out)["rows_rejected"] == 0 and "coupé" not in err, err

@@ -41,6 +41,7 @@ from culturecoop.ingest.pseudonymize import pseudonymize_patrons
 from culturecoop.ingest.quarantine import (
     DEFAULT_MAX_REJECT_SHARE,
     MAX_DROPPED_SHARE,
+    cut_short_warnings,
     guard_dropped_fields,
     guard_quarantine,
     guard_rounded_identifiers,
@@ -136,7 +137,8 @@ def _check_all(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
     guard_rounded_identifiers(con, profile)
     guard_quarantine(con, info, profile, rows_in, by_reason, max_reject_share, accepted=named, unnamed=unnamed)
     dropped = guard_dropped_fields(con, info, profile, MAX_DROPPED_SHARE)
-    warnings = plausibility_warnings(con, profile) + shared_contact_warnings(con, _patron_id_from(profile))
+    warnings = (cut_short_warnings(con, info) + plausibility_warnings(con, profile)
+                + shared_contact_warnings(con, _patron_id_from(profile)))
     undated, written, given = con.execute(
         "SELECT count(*)::INTEGER, arg_min(written, line_no), strftime(min_by(purchased_at, line_no), '%Y-%m-%d') "
         "FROM undated_years").fetchall()[0]

@@ -117,6 +117,17 @@ def _columns_named_twice(builder: DraftBuilder, mapping: dict[str, Any], path: P
         refuse_ambiguous_columns(path, list(builder.sample.header), dict.fromkeys(read))
     except UserError as twice:
         builder.undecided.append(twice.message)
+    # A name the draft could not read at all: a mapping names a column, and two bear it. Left unsaid, « no
+    # column looks like the price » sends the member looking for a column they can see.
+    header = [h.strip() for h in builder.sample.header]
+    for name in dict.fromkeys(h for h in header if h and header.count(h) > 1 and h not in read):
+        at = [i for i, h in enumerate(header) if h == name]
+        if any(i < len(row) and (row[i] or "").strip() for row in builder.sample.rows for i in at):
+            builder.undecided.append(
+                _("The header names the column “{column}” more than once (columns {positions}) and a mapping reads a column by "
+                  "its name, so the draft read neither; if one holds what a field needs (such as the price), rename "
+                  "all but one of them in the export's header line (such as “{column} 2”) and draft again.").format(
+                    column=name, positions=", ".join(str(i + 1) for i in at)))
 
 
 # A number Excel wrote in scientific notation (« 8,84213E+11 »: its General format shows a number of 12

@@ -137,7 +137,7 @@ def _check_all(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
     guard_rounded_identifiers(con, profile)
     guard_quarantine(con, info, profile, rows_in, by_reason, max_reject_share, accepted=named, unnamed=unnamed)
     dropped = guard_dropped_fields(con, info, profile, MAX_DROPPED_SHARE)
-    warnings = (cut_short_warnings(con, info) + plausibility_warnings(con, profile)
+    warnings = (cut_short_warnings(con, info, profile) + plausibility_warnings(con, profile)
                 + shared_contact_warnings(con, _patron_id_from(profile)))
     undated, written, given = con.execute(
         "SELECT count(*)::INTEGER, arg_min(written, line_no), strftime(min_by(purchased_at, line_no), '%Y-%m-%d') "

@@ -9,6 +9,7 @@ writes nothing and says which values failed and which setting fixes them.
 
 from __future__ import annotations
 
+import csv
 from datetime import date
 from typing import Any
 
@@ -252,26 +253,30 @@ def guard_rounded_identifiers(con: duckdb.DuckDBPyConnection, profile: Profile) 
                     column=_source(profile, field), field=_named(field), value=value, line=line))
 
 
-def cut_short_warnings(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> list[str]:
-    """A sentence when the text export's last line cannot be split into the header's columns and no line
+def cut_short_warnings(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile) -> list[str]:
+    """A sentence when the text export's last line stops before the header's last columns and no line
     break ends it: a file cut short (a download or a copy interrupted), whose rows after the cut are not
-    in it. The line is set aside as any unreadable line; the member is told to check the file is whole."""
-    if info.text_path is None or not info.header:
+    in it. The line is read as any other (set aside when it stops before a column a ticket needs); the
+    member is told to check the file is whole."""
+    if info.text_path is None or not info.header or profile.format != "csv":
         return []
     with info.text_path.open("rb") as f:
-        f.seek(0, 2)
-        if f.tell() == 0:
-            return []
-        f.seek(-1, 2)
-        if f.read(1) in (b"\n", b"\r"):
-            return []
-    line = con.execute("SELECT max(line_no) FILTER (WHERE list_contains(reasons, 'malformed_line')), max(line_no) "
-                       "FROM checked").fetchall()[0]
-    if line[0] is None or line[0] != line[1]:
+        size = f.seek(0, 2)
+        f.seek(max(0, size - (1 << 20)))
+        tail = f.read()
+    if not tail or tail.endswith((b"\n", b"\r")):
+        return []
+    last = tail.rsplit(b"\n", 1)[-1].decode("utf-8", errors="replace")
+    if len(profile.delimiter) == 1 and len(profile.quote) == 1:
+        cells = next(csv.reader([last], delimiter=profile.delimiter, quotechar=profile.quote), [])
+    else:
+        cells = last.split(profile.delimiter)
+    line = con.execute("SELECT max(line_no) FROM checked").fetchall()[0][0]
+    if line is None or len(cells) >= len(info.header):
         return []
     return [_("The last line of {path} (line {line}) stops before the header's last columns with no line break "
-              "after it, as a file cut short does (a download or a copy interrupted): it was set aside; check that "
-              "the file holds the whole export, or export it again.").format(path=info.path.name, line=line[0])]
+              "after it, as a file cut short does (a download or a copy interrupted); check that the file holds "
+              "the whole export, or export it again.").format(path=info.path.name, line=line)]
 
 
 # A median ticket above this (in the export's currency) is far more likely cents than a price.

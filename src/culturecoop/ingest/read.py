@@ -543,6 +543,10 @@ def _split_line(text: str, profile: Profile) -> list[str]:
         return []
 
 
+# The fields whose columns a line of text must reach to be read: without them it is no ticket.
+_LINE_NEEDS = ("ticket_id", "order_id", "purchased_at", "unit_price", "total_price", "event_id")
+
+
 def _csv_relation(path: Path, text_path: Path, profile: Profile, head: list[tuple[int, str]],
                   clean: bool = False) -> SourceInfo:
     header_line, header_text = head[0]
@@ -575,6 +579,12 @@ def _csv_relation(path: Path, text_path: Path, profile: Profile, head: list[tupl
     else:
         split, bad_quotes, segments = f"string_split(line, {d})", "false", "NULL::VARCHAR[]"
     params["n"] = len(header)
+    # A line that leaves out its last cells, empty (Excel writes them only on a sheet's first rows; other
+    # tools never), reads them as empty: it is malformed only when it stops before a column a ticket
+    # cannot do without (half a line, « TO-99999,oops »).
+    needed = [positions[c] for f in _LINE_NEEDS if f in profile.columns for c in profile.columns[f].sources
+              if c in positions]
+    params["need"] = max(needed, default=len(header))
     params["header_text"] = header_text.rstrip("\r")
     # A line of nothing but spaces and delimiters (Excel's ";;;;" rows) is blank, not a row;
     # ltrim with a character set stops at the first other character, so it costs nothing. So is
@@ -586,7 +596,8 @@ def _csv_relation(path: Path, text_path: Path, profile: Profile, head: list[tupl
         if sections else ("", "")
     relation = f"""(
         SELECT line_no, raw, blank,
-               NOT blank AND (({bad_quotes}) OR len(f) <> $n OR strlen(raw) > {MAX_LINE_BYTES}) AS malformed,
+               NOT blank AND (({bad_quotes}) OR len(f) > $n OR len(f) < $need OR strlen(raw) > {MAX_LINE_BYTES})
+                   AS malformed,
                {", ".join(fields)}
         FROM (SELECT line_no, line AS raw, blank{section_blank} AS blank, s, {split} AS f{", section" if sections else ""}
               FROM (SELECT line_no, line,

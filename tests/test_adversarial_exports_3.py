@@ -219,3 +219,21 @@ def test_a_line_that_leaves_out_its_last_empty_cells_is_read(
     summary = json.loads(out)
     assert (summary["rows_in"], summary["rows_accepted"], summary["rejects_by_reason"]) == (31, 30, {"malformed_line": 1})
     assert summary["rows_per_table"]["ticket"] == 30
+
+
+def test_rows_that_end_with_a_delimiter_their_header_does_not_are_read(
+        tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """An export written cell by cell, each followed by the delimiter (« 12;Jazz;25,00; »), its header not:
+    every row had one cell too many and was set aside, nothing written, with advice on the separator and
+    the quote, which were right. In such a file a row with a filled cell more is still set aside."""
+    export = tmp_path / "ventes.csv"
+    rows = ROWS.replace("\n", ",\n").splitlines(keepends=True)
+    rows[3] = rows[3].replace(",\n", ",encore\n")  # a value more: read in the wrong columns, set aside
+    export.write_text(HEADER + "".join(rows), encoding="utf-8")
+    code, out, err = _prepare(tmp_path, export, _mapping(tmp_path), keys, monkeypatch, capsys)
+    assert code == 0, err
+    summary = json.loads(out)
+    assert (summary["rows_in"], summary["rows_accepted"], summary["rejects_by_reason"]) == (30, 29, {"malformed_line": 1})
+    code, out, _err = cli_streams(monkeypatch, capsys, "mapping", "draft", str(export), "--out",
+                                  str(tmp_path / "d.yaml"), "--json")
+    assert code == 0 and {"purchased_at", "unit_price", "email"} <= set(json.loads(out)["mapping"]["columns"])

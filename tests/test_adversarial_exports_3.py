@@ -60,6 +60,9 @@ TWICE = [
         f"{n},ana{n}@example.org,Jazz,2026-01-0{1 + n % 5} 20:00,2025-12-01 10:00,10\n" for n in range(30, 50))).encode(),
      {}, "Line 32 of chevauchement.csv", "10 rows below it, from line 33"),
     ("ventes.xlsx", _workbook(_table(HEADER + ROWS + HEADER + ROWS)), {}, "Line 32 of ventes.xlsx", "30 rows"),
+    # Two files joined whole: the second header carries its byte-order mark.
+    ("bom.csv", b"\xef\xbb\xbf" + (HEADER + ROWS).encode() + b"\xef\xbb\xbf" + (HEADER + ROWS).encode(),
+     {"ticket_id": "Order ID"}, "Line 32 of bom.csv", "30 rows below it"),
 ]
 
 
@@ -181,6 +184,15 @@ def test_a_file_cut_short_between_characters_is_said_so(
     assert "La dernière ligne de ventes.csv (ligne 16) s’arrête avant les dernières colonnes" in said, said
     assert "vérifiez que le fichier contient tout l’export" in said
     # A whole export with no line break after its last row is no file cut short.
+    # Cut after the price, before the last column: still half a row, set aside, and said.
+    cut = tmp_path / "coupe"
+    cut.mkdir()
+    export = cut / "ventes.csv"
+    export.write_text(HEADER.replace("\n", ",Note\n") + ROWS.replace("\n", ",ok\n") + "31,lea@example.org,Jazz,"
+                      "2026-01-02 20:00,2025-12-01 10:00,10", encoding="utf-8")
+    code, out, err = _prepare(cut, export, _mapping(cut), keys, monkeypatch, capsys)
+    assert code == 0 and json.loads(out)["rejects_by_reason"] == {"malformed_line": 1}, err
+    assert "The last line of ventes.csv (line 32) stops before the header's last columns" in " ".join(err.split())
     again = tmp_path / "entier"
     again.mkdir()
     export = again / "ventes.csv"

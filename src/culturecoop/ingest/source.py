@@ -364,12 +364,14 @@ def refuse_rows_twice(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> None:
         return
     again = list(info.header_again)
     if not again and info.text_path is not None and "header_text" in info.params:
-        sql = (f"SELECT line_no FROM {info.relation} WHERE strip_accents(lower(rtrim(raw, chr(13)))) "
+        # The second export's header may carry its byte-order mark (« \ufeff »): the files were joined whole.
+        sql = (f"SELECT line_no FROM {info.relation} WHERE strip_accents(lower(trim(raw, chr(13) || chr(65279)))) "
                "= strip_accents(lower($header_text)) ORDER BY 1")
         again = [int(n) for (n,) in con.execute(sql, bound_params(sql, info.params)).fetchall() if n > info.header_line]
     if not again:
         return
-    sql = f"""WITH r AS (SELECT line_no, rtrim(raw, chr(13)) AS raw, len(list_filter($again, lambda x: x < line_no)) AS block
+    sql = f"""WITH r AS (SELECT line_no, trim(raw, chr(13) || chr(65279)) AS raw,
+                                len(list_filter($again, lambda x: x < line_no)) AS block
                          FROM {info.relation} WHERE NOT blank),
                    b AS (SELECT line_no, block, min(block) OVER (PARTITION BY raw) < block AS twice FROM r)
               SELECT block, count(*), count_if(twice), min(line_no) FILTER (WHERE twice)

@@ -547,12 +547,16 @@ def _split_line(text: str, profile: Profile) -> list[str]:
 _LINE_NEEDS = ("ticket_id", "order_id", "purchased_at", "unit_price", "total_price", "event_id")
 
 
-def _ends_with_line_break(path: Path) -> bool:
+def _last_line_if_open(path: Path) -> int | None:
+    """The number of the file's last line when no line break ends it (the file may be cut short), else None."""
     with path.open("rb") as f:
         if f.seek(0, 2) == 0:
-            return True
+            return None
         f.seek(-1, 2)
-        return f.read(1) in (b"\n", b"\r")
+        if f.read(1) in (b"\n", b"\r"):
+            return None
+        f.seek(0)
+        return sum(block.count(b"\n") for block in iter(lambda: f.read(_CHUNK), b"")) + 1
 
 
 def _rows_end_with_delimiter(header: list[str], rows: list[tuple[int, str]], profile: Profile) -> int:
@@ -606,7 +610,8 @@ def _csv_relation(path: Path, text_path: Path, profile: Profile, head: list[tupl
     params["extra"] = _rows_end_with_delimiter(header, head[1:], profile)
     # A file with no line break after its last line may be cut short: that line, if it stops before the
     # header's last columns, is half a row, set aside (``quarantine.cut_short_warnings`` says why).
-    params["open_end"] = not _ends_with_line_break(text_path)
+    last = _last_line_if_open(text_path)
+    cut_end = f"OR (len(f) < $n AND line_no = {last})" if last else ""
     params["header_text"] = header_text.rstrip("\r")
     # A line of nothing but spaces and delimiters (Excel's ";;;;" rows) is blank, not a row;
     # ltrim with a character set stops at the first other character, so it costs nothing. So is
@@ -620,8 +625,7 @@ def _csv_relation(path: Path, text_path: Path, profile: Profile, head: list[tupl
         SELECT line_no, raw, blank,
                NOT blank AND (({bad_quotes}) OR len(f) > $n + $extra OR len(f) < $need
                                   OR (len(f) > $n AND trim(f[-1]) <> '') OR strlen(raw) > {MAX_LINE_BYTES}
-                                  OR (len(f) < $n AND $open_end AND line_no = (SELECT count(*) FROM source_lines)))
-                   AS malformed,
+                                  {cut_end}) AS malformed,
                {", ".join(fields)}
         FROM (SELECT line_no, line AS raw, blank{section_blank} AS blank, s, {split} AS f{", section" if sections else ""}
               FROM (SELECT line_no, line,

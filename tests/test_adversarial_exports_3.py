@@ -251,3 +251,19 @@ def test_rows_that_end_with_a_delimiter_their_header_does_not_are_read(
     code, out, _err = cli_streams(monkeypatch, capsys, "mapping", "draft", str(export), "--out",
                                   str(tmp_path / "d.yaml"), "--json")
     assert code == 0 and {"purchased_at", "unit_price", "email"} <= set(json.loads(out)["mapping"]["columns"])
+
+
+def test_a_short_line_reads_a_field_joined_from_its_first_columns(
+        tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """An order read as the buyer's e-mail joined with the time of sale, the e-mail last and left out on the
+    box office's lines (« GUICHET;08/04/2026 16:13;…;29,50 »): those lines were all set aside as unreadable
+    (nothing written), where the time alone makes their order."""
+    export = tmp_path / "ventes.csv"
+    export.write_text("Order Date,Event,Event Date,Price,Email\n" + "".join(
+        f"2025-12-01 10:{n:02d},Jazz,2026-01-0{1 + n % 5} 20:00,10" + (f",ana{n}@example.org\n" if n % 2 else "\n")
+        for n in range(30)), encoding="utf-8")
+    columns = {**MAPPING["columns"], "order_id": {"join": ["Email", "Order Date"], "separator": " | "}}
+    code, out, err = _prepare(tmp_path, export, _mapping(tmp_path, columns=columns), keys, monkeypatch, capsys)
+    assert code == 0, err
+    summary = json.loads(out)
+    assert (summary["rows_accepted"], summary["unnamed_sales"], summary["rows_rejected"]) == (30, 15, 0)

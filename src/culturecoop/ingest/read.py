@@ -604,8 +604,9 @@ def _csv_relation(path: Path, text_path: Path, profile: Profile, head: list[tupl
     # A line that leaves out its last cells, empty (Excel writes them only on a sheet's first rows; other
     # tools never), reads them as empty: it is malformed only when it stops before a column a ticket
     # cannot do without (half a line, « TO-99999,oops »).
-    needed = [positions[c] for f in _LINE_NEEDS if f in profile.columns for c in profile.columns[f].sources
-              if c in positions]
+    # A field read from several columns (joined, or the first filled) has its value once one of them is read.
+    needed = [min(at) for f in _LINE_NEEDS if f in profile.columns
+              if (at := [positions[c] for c in profile.columns[f].sources if c in positions])]
     params["need"] = max(needed, default=len(header))
     params["extra"] = _rows_end_with_delimiter(header, head[1:], profile)
     # A file with no line break after its last line may be cut short: that line, if it stops before the

@@ -93,6 +93,7 @@ def draft_mapping(path: Path, preview_rows: int = 5) -> Draft:
         con.close()
     mapping = _mapping_of(builder)
     _columns_named_twice(builder, mapping, path)
+    _identifiers_rounded(builder, mapping)
     text = render(mapping, builder.evidence, builder.undecided, _unused(builder), path.name)
     return Draft(source=path, mapping=mapping, yaml_text=text, decisions=builder.evidence,
                  undecided=builder.undecided, unused_columns=_unused(builder),
@@ -116,6 +117,41 @@ def _columns_named_twice(builder: DraftBuilder, mapping: dict[str, Any], path: P
         refuse_ambiguous_columns(path, list(builder.sample.header), dict.fromkeys(read))
     except UserError as twice:
         builder.undecided.append(twice.message)
+    # A name the draft could not read at all: a mapping names a column, and two bear it. Left unsaid, « no
+    # column looks like the price » sends the member looking for a column they can see.
+    header = [h.strip() for h in builder.sample.header]
+    for name in dict.fromkeys(h for h in header if h and header.count(h) > 1 and h not in read):
+        at = [i for i, h in enumerate(header) if h == name]
+        if any(i < len(row) and (row[i] or "").strip() for row in builder.sample.rows for i in at):
+            builder.undecided.append(
+                _("The header names the column “{column}” more than once (columns {positions}) and a mapping reads a column by "
+                  "its name, so the draft read neither; if one holds what a field needs (such as the price), rename "
+                  "all but one of them in the export's header line (such as “{column} 2”) and draft again.").format(
+                    column=name, positions=", ".join(str(i + 1) for i in at)))
+
+
+# A number Excel wrote in scientific notation (« 8,84213E+11 »: its General format shows a number of 12
+# digits or more so, and saves it so), as ``quarantine.guard_rounded_identifiers`` finds it.
+_ROUNDED = re.compile(r"(^|[^0-9A-Za-z.,])[0-9]([.,][0-9]+)?[eE]\+[0-9]{2}($|[^0-9A-Za-z])")
+
+
+def _identifiers_rounded(builder: DraftBuilder, mapping: dict[str, Any]) -> None:
+    """An identifier column (ticket, order, event, customer number) whose numbers Excel rounded: prepare
+    refuses it, since different numbers became one; the member learns it here, with what to do."""
+    header = list(builder.sample.header)
+    for field_name in ("ticket_id", "order_id", "event_id", "patron_id"):
+        column = mapping.get("columns", {}).get(field_name)
+        if not isinstance(column, str) or column not in header:
+            continue
+        at = header.index(column)
+        value = next((v for row in builder.sample.rows if at < len(row) and (v := row[at]) and _ROUNDED.search(v)), None)
+        if value is not None:
+            builder.undecided.append(_(
+                "The column {column} chosen for {field} holds numbers Excel rounded, such as «{value}»: their last "
+                "digits are lost, so different ones would become the same; export the file again from your "
+                "ticketing system and draft again from it without saving it in Excel (or, in Excel, format that "
+                "column as Text before the numbers are read).").format(
+                column=column, field=named(field_name), value=value.strip()))
 
 
 def _run(builder: DraftBuilder) -> None:

@@ -41,14 +41,16 @@ from culturecoop.ingest.pseudonymize import pseudonymize_patrons
 from culturecoop.ingest.quarantine import (
     DEFAULT_MAX_REJECT_SHARE,
     MAX_DROPPED_SHARE,
+    cut_short_warnings,
     guard_dropped_fields,
     guard_quarantine,
+    guard_rounded_identifiers,
     plausibility_warnings,
 )
 from culturecoop.ingest.read import SourceInfo, header_only, read_source, translate_read_error
 from culturecoop.ingest.rows import accept_unnamed, settle_rows
 from culturecoop.ingest.shared_contacts import shared_contact_warnings
-from culturecoop.ingest.source import refuse_header_again
+from culturecoop.ingest.source import refuse_header_again, refuse_rows_twice
 from culturecoop.ingest.split import (
     build_consents,
     build_events,
@@ -130,9 +132,13 @@ def _check_all(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
                   count_if(o.line_no IS NULL AND c.refund AND len(c.reasons) = 0 AND NOT c.merged)
         FROM checked c LEFT JOIN refund_outcome o USING (line_no)""").fetchall()[0])
     refuse_header_again(con, info, profile)
+    if blank_lines or rejected:  # the header written again is a blank line, or a row set aside
+        refuse_rows_twice(con, info)
+    guard_rounded_identifiers(con, profile)
     guard_quarantine(con, info, profile, rows_in, by_reason, max_reject_share, accepted=named, unnamed=unnamed)
     dropped = guard_dropped_fields(con, info, profile, MAX_DROPPED_SHARE)
-    warnings = plausibility_warnings(con, profile) + shared_contact_warnings(con, _patron_id_from(profile))
+    warnings = (cut_short_warnings(con, info, profile) + plausibility_warnings(con, profile)
+                + shared_contact_warnings(con, _patron_id_from(profile)))
     undated, written, given = con.execute(
         "SELECT count(*)::INTEGER, arg_min(written, line_no), strftime(min_by(purchased_at, line_no), '%Y-%m-%d') "
         "FROM undated_years").fetchall()[0]

@@ -9,6 +9,7 @@ writes nothing and says which values failed and which setting fixes them.
 
 from __future__ import annotations
 
+import csv
 from datetime import date
 from typing import Any
 
@@ -220,6 +221,62 @@ def guard_dropped_fields(con: duckdb.DuckDBPyConnection, info: SourceInfo, profi
                     share=_share(dropped[field] / filled), values=_listed(examples), formats=formats)
             )
     return {k: v for k, v in dropped.items() if v}
+
+
+# An identifier Excel wrote in scientific notation (its General format shows a number of 12 digits or
+# more as « 8,84213E+11 » and saves it so): its last digits are lost.
+_ROUNDED_ID = "(^|[^0-9A-Za-z.,])[0-9]([.,][0-9]+)?[eE]\\+[0-9]{2}($|[^0-9A-Za-z])"
+_ID_FIELDS = ("ticket_id", "order_id", "event_id", "patron_id")
+
+
+def guard_rounded_identifiers(con: duckdb.DuckDBPyConnection, profile: Profile) -> None:
+    """Raise ``UserError`` when an identifier column holds numbers Excel rounded to scientific notation
+    (the export opened and saved again in Excel): tickets, orders, events or patrons whose numbers
+    differ only in their last digits would become one (two shows one event, two buyers one patron),
+    with no row set aside to tell."""
+    fields = [f for f in _ID_FIELDS if f in profile.columns]
+    if not fields:
+        return
+    found = con.execute(
+        "SELECT " + ", ".join(
+            f"min(line_no) FILTER (WHERE regexp_matches({f}, '{_ROUNDED_ID}')), "
+            f"min_by({f}, line_no) FILTER (WHERE regexp_matches({f}, '{_ROUNDED_ID}'))" for f in fields)
+        + " FROM checked").fetchall()[0]
+    for i, field in enumerate(fields):
+        line, value = found[2 * i], found[2 * i + 1]
+        if line is not None:
+            raise UserError(
+                _("The column {column} chosen for {field} holds numbers Excel rounded, such as «{value}» on line "
+                  "{line}: their last digits are lost, so different ones would become the same; export the file "
+                  "again from your ticketing system and give it without saving it in Excel (or, in Excel, format "
+                  "that column as Text before the numbers are read).").format(
+                    column=_source(profile, field), field=_named(field), value=value, line=line))
+
+
+def cut_short_warnings(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile) -> list[str]:
+    """A sentence when the text export's last line stops before the header's last columns and no line
+    break ends it: a file cut short (a download or a copy interrupted), whose rows after the cut are not
+    in it. The line is read as any other (set aside when it stops before a column a ticket needs); the
+    member is told to check the file is whole."""
+    if info.text_path is None or not info.header or profile.format != "csv":
+        return []
+    with info.text_path.open("rb") as f:
+        size = f.seek(0, 2)
+        f.seek(max(0, size - (1 << 20)))
+        tail = f.read()
+    if not tail or tail.endswith((b"\n", b"\r")):
+        return []
+    last = tail.rsplit(b"\n", 1)[-1].decode("utf-8", errors="replace")
+    if len(profile.delimiter) == 1 and len(profile.quote) == 1:
+        cells = next(csv.reader([last], delimiter=profile.delimiter, quotechar=profile.quote), [])
+    else:
+        cells = last.split(profile.delimiter)
+    line = con.execute("SELECT max(line_no) FROM checked").fetchall()[0][0]
+    if line is None or len(cells) >= len(info.header):
+        return []
+    return [_("The last line of {path} (line {line}) stops before the header's last columns with no line break "
+              "after it, as a file cut short does (a download or a copy interrupted); check that the file holds "
+              "the whole export, or export it again.").format(path=info.path.name, line=line)]
 
 
 # A median ticket above this (in the export's currency) is far more likely cents than a price.

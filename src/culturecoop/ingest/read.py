@@ -54,6 +54,7 @@ from culturecoop.ingest.source import (
     CONTROL_CHARACTERS_SQL,
     LINE_FILTER,
     SourceInfo,
+    cut_in_a_character,
     empty_file,
     header_across_lines,
     header_hint,
@@ -106,15 +107,23 @@ def _line_of(path: Path, offset: int) -> int:
 
 
 def _first_utf8_error(path: Path) -> int | None:
+    """The offset of the first byte of ``path`` that is not UTF-8; -1 when the only one is a character
+    cut at the end of the file (``source.cut_in_a_character``)."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     done = 0
+    utf8 = False  # a character of several bytes read whole (or the byte-order mark): UTF-8 indeed
     with path.open("rb") as f:
         while block := f.read(_CHUNK):
             try:
                 decoder.decode(block)
             except UnicodeDecodeError as exc:
                 return done + exc.start
+            utf8 = utf8 or re.search(rb"[\x80-\xff]", block[:-3]) is not None
             done += len(block)
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return -1 if utf8 else done - 1  # else a last letter of Windows-1252 (« Café » at the very end)
     return None
 
 
@@ -124,6 +133,8 @@ def _head(path: Path, n: int) -> bytes:
 
 
 def _not_utf8(path: Path, offset: int | None) -> UserError:
+    if offset == -1:
+        return cut_in_a_character(path)
     suggestion = "utf-16" if _head(path, 2) in (b"\xff\xfe", b"\xfe\xff") else "cp1252"
     line = _line_of(path, offset) if offset is not None else 1
     return UserError(
@@ -532,6 +543,32 @@ def _split_line(text: str, profile: Profile) -> list[str]:
         return []
 
 
+# The fields whose columns a line of text must reach to be read: without them it is no ticket.
+_LINE_NEEDS = ("ticket_id", "order_id", "purchased_at", "unit_price", "total_price", "event_id")
+
+
+def _last_line_if_open(path: Path) -> int | None:
+    """The number of the file's last line when no line break ends it (the file may be cut short), else None."""
+    with path.open("rb") as f:
+        if f.seek(0, 2) == 0:
+            return None
+        f.seek(-1, 2)
+        if f.read(1) in (b"\n", b"\r"):
+            return None
+        f.seek(0)
+        return sum(block.count(b"\n") for block in iter(lambda: f.read(_CHUNK), b"")) + 1
+
+
+def _rows_end_with_delimiter(header: list[str], rows: list[tuple[int, str]], profile: Profile) -> int:
+    """1 when the export's rows end with a delimiter its header does not (« 12;Jazz;25,00; »: an export
+    written cell by cell, each followed by the delimiter), else 0: then a row's one more cell, empty, is
+    no cell. Judged on most of the first rows: in another export, a row of one cell more is a value whose
+    delimiter was not quoted, read in the wrong columns, and set aside."""
+    split = [_split_line(text, profile) for _n, text in rows[:200]]
+    ending = sum(1 for cells in split if len(cells) == len(header) + 1 and not cells[-1].strip())
+    return int(len(split) >= 2 and 2 * ending > len(split))
+
+
 def _csv_relation(path: Path, text_path: Path, profile: Profile, head: list[tuple[int, str]],
                   clean: bool = False) -> SourceInfo:
     header_line, header_text = head[0]
@@ -564,6 +601,18 @@ def _csv_relation(path: Path, text_path: Path, profile: Profile, head: list[tupl
     else:
         split, bad_quotes, segments = f"string_split(line, {d})", "false", "NULL::VARCHAR[]"
     params["n"] = len(header)
+    # A line that leaves out its last cells, empty (Excel writes them only on a sheet's first rows; other
+    # tools never), reads them as empty: it is malformed only when it stops before a column a ticket
+    # cannot do without (half a line, « TO-99999,oops »).
+    # A field read from several columns (joined, or the first filled) has its value once one of them is read.
+    needed = [min(at) for f in _LINE_NEEDS if f in profile.columns
+              if (at := [positions[c] for c in profile.columns[f].sources if c in positions])]
+    params["need"] = max(needed, default=len(header))
+    params["extra"] = _rows_end_with_delimiter(header, head[1:], profile)
+    # A file with no line break after its last line may be cut short: that line, if it stops before the
+    # header's last columns, is half a row, set aside (``quarantine.cut_short_warnings`` says why).
+    last = _last_line_if_open(text_path)
+    cut_end = f"OR (len(f) < $n AND line_no = {last})" if last else ""
     params["header_text"] = header_text.rstrip("\r")
     # A line of nothing but spaces and delimiters (Excel's ";;;;" rows) is blank, not a row;
     # ltrim with a character set stops at the first other character, so it costs nothing. So is
@@ -575,7 +624,9 @@ def _csv_relation(path: Path, text_path: Path, profile: Profile, head: list[tupl
         if sections else ("", "")
     relation = f"""(
         SELECT line_no, raw, blank,
-               NOT blank AND (({bad_quotes}) OR len(f) <> $n OR strlen(raw) > {MAX_LINE_BYTES}) AS malformed,
+               NOT blank AND (({bad_quotes}) OR len(f) > $n + $extra OR len(f) < $need
+                                  OR (len(f) > $n AND trim(f[-1]) <> '') OR strlen(raw) > {MAX_LINE_BYTES}
+                                  {cut_end}) AS malformed,
                {", ".join(fields)}
         FROM (SELECT line_no, line AS raw, blank{section_blank} AS blank, s, {split} AS f{", section" if sections else ""}
               FROM (SELECT line_no, line,

@@ -81,6 +81,7 @@ class _Sheet:
     # such lines there were (no rows).
     row_sections: list[str | None] = field(default_factory=list)
     sections: list[str] = field(default_factory=list)
+    header_again: list[int] = field(default_factory=list)  # rows writing the header again
 
 
 def _read_sheet(sheet: Any, profile: Profile, wanted: list[str],
@@ -103,9 +104,12 @@ def _read_sheet(sheet: Any, profile: Profile, wanted: list[str],
             continue
         if all(c is None or not c.strip() for c in cells) or (
                 header is not None and [(c or "").strip() for c in cells][:len(header)] == header):
-            # A blank row; or the header again, at the top of a report's next page.
+            # A blank row; or the header again, at the top of a report's next page (or of the same export
+            # twice in one sheet: ``source.refuse_rows_twice``).
             if header is not None:
                 table.blank += 1
+                if any(c is not None and c.strip() for c in cells):
+                    table.header_again.append(number)
             continue
         if header is None:
             candidate = [(c or "").strip() for c in cells]
@@ -208,6 +212,7 @@ def read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile) -> S
     raws: list[str] = []
     cells_by_column: list[list[str | None]] = [[] for _c in columns]
     offset = 0
+    header_again: list[int] = []
     for table in tables:
         positions, _missing = header_positions(table.header, [c for c in columns if c not in _VIRTUAL])
         refuse_ambiguous_columns(path, table.header, positions)
@@ -231,6 +236,7 @@ def read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile) -> S
                     at = positions[column] - 1
                     value = cells[at] if at < len(cells) else None
                 cells_by_column[i].append(value.strip() if value is not None else None)
+        header_again += [offset + number for number in table.header_again]
         offset += table.last_row if profile.every_sheet else 0
     n = len(line_nos)
     data: dict[str, Any] = {
@@ -250,4 +256,4 @@ def read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile) -> S
     return SourceInfo(path=path, text_path=None, header=tables[0].header, header_line=tables[0].header_line,
                       relation=relation, params=params, blank_rows=sum(t.blank for t in tables) + len(sections),
                       notes=notes, section_lines=len(sections), first_section=sections[0] if sections else None,
-                      serial_base=serial_base)
+                      serial_base=serial_base, header_again=header_again)

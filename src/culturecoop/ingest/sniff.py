@@ -31,6 +31,7 @@ from culturecoop.ingest.jsondoc import is_document, records, too_deep
 from culturecoop.ingest.profile import SECTION_COLUMN, SHEET_COLUMN, SHEET_TITLE_COLUMN
 from culturecoop.ingest.read import empty_file, header_only, render_cell, wrapped_header
 from culturecoop.ingest.source import (
+    cut_in_a_character,
     first_cell_alone,
     header_across_lines,
     header_again,
@@ -248,6 +249,8 @@ def _utf16_without_bom(head: bytes) -> str | None:
 def detect_encoding(path: Path, head: bytes) -> tuple[str, str]:
     """The encoding to declare for ``path`` and the evidence, in one sentence."""
     if head.startswith(codecs.BOM_UTF8):
+        if _first_non_utf8(path) == (-1, 0):
+            raise cut_in_a_character(path)
         return "utf-8-sig", _("the file starts with a UTF-8 byte-order mark")
     if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return "utf-16", _("the file starts with a UTF-16 byte-order mark (Excel's \"Unicode text\")")
@@ -257,6 +260,8 @@ def detect_encoding(path: Path, head: bytes) -> tuple[str, str]:
     offset, byte = _first_non_utf8(path)
     if offset is None:
         return "utf-8", _("every byte of the file is valid UTF-8")
+    if offset == -1:
+        raise cut_in_a_character(path)
     with path.open("rb") as f:
         data = f.read(_HEAD_BYTES)
     if _UNDEFINED_IN_CP1252 & set(data):
@@ -269,17 +274,22 @@ def detect_encoding(path: Path, head: bytes) -> tuple[str, str]:
 def _first_non_utf8(path: Path) -> tuple[int | None, int]:
     decoder = codecs.getincrementaldecoder("utf-8")()
     done = 0
+    utf8 = False  # a character of several bytes read whole (or the byte-order mark): UTF-8 indeed
+    last = b""
     with path.open("rb") as f:
         while block := f.read(_CHUNK):
             try:
                 decoder.decode(block)
             except UnicodeDecodeError as exc:
                 return done + exc.start, block[exc.start]
-            done += len(block)
+            utf8 = utf8 or re.search(rb"[\x80-\xff]", block[:-3]) is not None
+            done, last = done + len(block), block
     try:
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        return done, 0
+        # Valid UTF-8 up to a character cut at the end of the file; with no other character of several
+        # bytes, a last letter of Windows-1252 (« Café » at the very end).
+        return (-1, 0) if utf8 else (done - 1, last[-1])
     return None, 0
 
 

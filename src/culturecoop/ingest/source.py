@@ -20,7 +20,7 @@ from typing import Any
 import duckdb
 
 from culturecoop.errors import UserError
-from culturecoop.i18n import _
+from culturecoop.i18n import _, count, plural
 from culturecoop.ingest.profile import Profile
 from culturecoop.ingest.shapes import EXCEL_EPOCH
 
@@ -67,6 +67,9 @@ class SourceInfo:
     # The day Excel's serial dates count from (``dates.format_params``): 1 January 1904 in a workbook of
     # Excel for Mac's 1904 date system, else 30 December 1899.
     serial_base: datetime = EXCEL_EPOCH
+    # The lines (rows) below the header that write it again, as they are (a workbook's reader lists them;
+    # a text export's are found by ``refuse_rows_twice``): no rows, like blank lines.
+    header_again: list[int] = field(default_factory=list)
 
     def load(self, con: duckdb.DuckDBPyConnection) -> None:
         """Read the file's lines into the table ``source_lines``, once, in parallel.
@@ -224,6 +227,18 @@ def _loose(name: str) -> str:
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
+def cut_in_a_character(path: Path) -> UserError:
+    """The sentence for a UTF-8 file whose last bytes are the start of a character and no more: a file
+    cut short (a download or a copy interrupted), not one in another encoding; read as Windows-1252 its
+    every accent would be wrong, read as it is its last line would be half a row."""
+    with path.open("rb") as f:
+        lines = sum(block.count(b"\n") for block in iter(lambda: f.read(1 << 20), b""))
+    return UserError(
+        _("The file {path} ends in the middle of a character, on its last line ({line}): it was cut short (a "
+          "download or a copy interrupted); export or download it again and give the whole file.").format(
+            path=path.name, line=lines + 1))
+
+
 def empty_file(path: Path) -> UserError:
     return UserError(
         _("The file {path} is empty; export the data again from your ticketing software.").format(path=path.name)
@@ -319,3 +334,48 @@ def header_across_lines(path: Path, start: str) -> UserError:
 def open_quote_start(line: str, quote: str) -> str | None:
     """The text after the quote ``line`` leaves open (an odd count of ``quote``), or None."""
     return line.rsplit(quote, 1)[1] if quote and line.count(quote) % 2 else None
+
+
+def rows_twice(path: Path, line: int, rows: int, first: int) -> UserError:
+    """The sentence for the header written again (``line``) above ``rows`` rows that repeat rows above it,
+    the first on line ``first``: the same export twice in one file, whose sales would count twice."""
+    return UserError(plural(
+        rows,
+        "Line {line} of {path} writes the header again and the row below it on line {first} repeats a row above "
+        "it word for word (the same export twice in one file?), so its sale would count twice; keep each row once "
+        "(or export the period again as one file) and give the file again.",
+        "Line {line} of {path} writes the header again and {n} rows below it, from line {first}, repeat rows above "
+        "it word for word (the same export twice in one file?), so their sales would count twice; keep each row "
+        "once (or export the period again as one file) and give the file again.").format(
+        line=line, path=path.name, n=count(rows), first=first))
+
+
+def refuse_rows_twice(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> None:
+    """Refuse (``rows_twice``) an export whose header is written again below its rows with rows under it
+    repeating rows above it: the same export put twice in one file, or two exports of periods that overlap.
+    Read whole, each sale written twice would count twice (an export with no ticket number numbers the
+    order's lines) or be set aside as a duplicate, a mass of rows for one reason the file's own.
+
+    A report's next page writes the header again too, its rows others: one of its blocks is refused only
+    when a fifth of its rows at least repeat earlier ones (an order's identical seats split by a page break
+    are one or two rows). Only an export with a blank line (the header written again as it is is counted
+    as one) or a row set aside (the header in capitals) is read again."""
+    if not info.header:
+        return
+    again = list(info.header_again)
+    if not again and info.text_path is not None and "header_text" in info.params:
+        # The second export's header may carry its byte-order mark (« \ufeff »): the files were joined whole.
+        sql = (f"SELECT line_no FROM {info.relation} WHERE strip_accents(lower(trim(raw, chr(13) || chr(65279)))) "
+               "= strip_accents(lower($header_text)) ORDER BY 1")
+        again = [int(n) for (n,) in con.execute(sql, bound_params(sql, info.params)).fetchall() if n > info.header_line]
+    if not again:
+        return
+    sql = f"""WITH r AS (SELECT line_no, trim(raw, chr(13) || chr(65279)) AS raw,
+                                len(list_filter($again, lambda x: x < line_no)) AS block
+                         FROM {info.relation} WHERE NOT blank),
+                   b AS (SELECT line_no, block, min(block) OVER (PARTITION BY raw) < block AS twice FROM r)
+              SELECT block, count(*), count_if(twice), min(line_no) FILTER (WHERE twice)
+              FROM b WHERE block > 0 AND NOT list_contains($again, line_no) GROUP BY block ORDER BY block"""
+    for block, rows, twice, first in con.execute(sql, bound_params(sql, {**info.params, "again": again})).fetchall():
+        if twice and 5 * twice >= rows:
+            raise rows_twice(info.path, again[int(block) - 1], int(twice), int(first))

@@ -66,25 +66,34 @@ def apply_floors(ranked: np.ndarray, scores: np.ndarray, flags: dict[str, np.nda
     names = list(flags)
     quotas = {f: floor_count(float(flags[f].mean()), boost, k) for f in names}
     order = np.argsort(-scores, axis=1, kind="stable")
+    # Read item by item in Python: plain lists (indexing an array element by element costs more
+    # than the comparison it feeds).
+    marks = {f: [bool(v) for v in flags[f].tolist()] for f in names}
     for row in range(out.shape[0]):
         current = out[row].tolist()
         for index, name in enumerate(names):
-            flag = flags[name]
-            short = quotas[name] - sum(bool(flag[i]) for i in current)
+            flag, mask = marks[name], flags[name]
+            short = quotas[name] - sum(flag[i] for i in current)
             if short <= 0:
                 continue
             earlier = names[:index]
             present = set(current)
-            candidates = [i for i in order[row].tolist() if flag[i] and i not in present
-                          and (eligible is None or eligible[row, i])][:short]
+            # The person's best flagged items not in the list yet (and that they may be offered).
+            candidates: list[int] = []
+            ranked_flagged = order[row][np.asarray(mask[order[row]], dtype=bool)]
+            for i in ranked_flagged.tolist():
+                if i not in present and (eligible is None or eligible[row, i]):
+                    candidates.append(i)
+                    if len(candidates) == short:
+                        break
             for item in candidates:
                 # The lowest-placed item that is not flagged, and whose loss keeps the earlier floors.
                 for pos in range(k - 1, -1, -1):
                     victim = current[pos]
                     if flag[victim]:
                         continue
-                    if any(flags[e][victim] and not flags[e][item] and
-                           sum(bool(flags[e][i]) for i in current) <= quotas[e] for e in earlier):
+                    if any(marks[e][victim] and not marks[e][item] and
+                           sum(marks[e][i] for i in current) <= quotas[e] for e in earlier):
                         continue
                     current[pos] = item
                     break

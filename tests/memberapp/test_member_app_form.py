@@ -274,3 +274,25 @@ def test_a_single_events_date_is_written_once_in_the_form(tmp_path: Path) -> Non
     form = _form(client.get(f"/exports/{several}?lang=fr").text)
     refused = client.post(f"/exports/{several}/mapping?lang=fr", data={**form, "value.event_starts_at": "20/05/2026 20:00"})
     assert refused.status_code == 400 and "plusieurs événements (2 dans ses premières lignes)" in _alert(refused.text)
+
+
+def test_the_export_page_viewed_again_is_not_checked_again(tmp_path: Path) -> None:
+    """Each view of an export's page, and each refused form, checked and read the whole export again:
+    a second of CPU for the same answer. The same export and mapping are checked once; a mapping
+    changed since is checked anew."""
+    import time
+
+    client, export_id, _ = _app(tmp_path)
+
+    def view() -> tuple[str, float]:
+        started = time.process_time()
+        page = client.get(f"/exports/{export_id}?lang=fr").text
+        return page, time.process_time() - started
+
+    first, first_cpu = view()
+    again, again_cpu = view()
+    assert _text(again) == _text(first) and _form(again) == _form(first)
+    assert again_cpu < first_cpu / 4, (first_cpu, again_cpu)
+    changed = client.post(f"/exports/{export_id}/mapping?lang=fr", data={**_form(first), "setting.amount_scale": "0.01"})
+    assert changed.status_code == 200, _alert(changed.text)
+    assert _text(view()[0]) != _text(first)

@@ -27,9 +27,14 @@ import secrets
 import shutil
 import tarfile
 import tempfile
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from copy import deepcopy
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 import yaml
 
@@ -357,10 +362,11 @@ class Workspace:
         _write_private(export.mapping_path, text.encode())
 
     def check(self, export: Export, max_reject_share: float) -> PrepareSummary:
-        return check_export(export.source, export.profile(), max_reject_share=max_reject_share)
+        return _remembered(("check", max_reject_share), export,
+                           lambda: check_export(export.source, export.profile(), max_reject_share=max_reject_share))
 
     def preview(self, export: Export, limit: int = 8) -> list[ReadRow]:
-        return read_preview(export.source, export.profile(), limit)
+        return _remembered(("preview", limit), export, lambda: read_preview(export.source, export.profile(), limit))
 
     def prepare(self, export: Export, member: MemberInfo, keys: Path, max_reject_share: float) -> PrepareSummary:
         """Prepare a new package from the export (each attempt in a folder of its own)."""
@@ -420,3 +426,33 @@ def _decisions(evidence: list[Any]) -> list[dict[str, Any]]:
 
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+_T = TypeVar("_T")
+# The export page checks the export and reads its first rows again on every view, after every form
+# refused and every package prepared: about a second of CPU each time for the same answer. What the
+# same export file (path, size, modification time), mapping, reader's language and day gave is kept
+# for the next view (a few dozen answers, the oldest forgotten first); a refusal is never kept.
+_READS: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+_READS_KEPT = 32
+_READS_LOCK = threading.Lock()
+
+
+def _remembered(what: tuple[Any, ...], export: Export, compute: Callable[[], _T]) -> _T:
+    try:
+        stat = export.source.stat()
+        key = (*what, str(export.source), stat.st_size, stat.st_mtime_ns, export.mapping_text(), current_language(),
+               date.today())
+    except OSError:  # the reading says what is wrong, in its words
+        return compute()
+    with _READS_LOCK:
+        if key in _READS:
+            _READS.move_to_end(key)
+            kept: _T = deepcopy(_READS[key])
+            return kept
+    value = compute()
+    with _READS_LOCK:
+        _READS[key] = deepcopy(value)
+        while len(_READS) > _READS_KEPT:
+            _READS.popitem(last=False)
+    return value

@@ -66,25 +66,38 @@ def apply_floors(ranked: np.ndarray, scores: np.ndarray, flags: dict[str, np.nda
     names = list(flags)
     quotas = {f: floor_count(float(flags[f].mean()), boost, k) for f in names}
     order = np.argsort(-scores, axis=1, kind="stable")
-    for row in range(out.shape[0]):
+    # Read item by item in Python: plain lists (indexing an array element by element costs more
+    # than the comparison it feeds).
+    marks = {f: [bool(v) for v in flags[f].tolist()] for f in names}
+    # A list that already holds every floor's quota is left as it is: only the others are walked.
+    short_rows = np.zeros(out.shape[0], dtype=bool)
+    for f in names:
+        short_rows |= np.asarray(flags[f], dtype=bool)[out].sum(axis=1) < quotas[f]
+    for row in np.flatnonzero(short_rows).tolist():
         current = out[row].tolist()
         for index, name in enumerate(names):
-            flag = flags[name]
-            short = quotas[name] - sum(bool(flag[i]) for i in current)
+            flag, mask = marks[name], flags[name]
+            short = quotas[name] - sum(flag[i] for i in current)
             if short <= 0:
                 continue
             earlier = names[:index]
             present = set(current)
-            candidates = [i for i in order[row].tolist() if flag[i] and i not in present
-                          and (eligible is None or eligible[row, i])][:short]
+            # The person's best flagged items not in the list yet (and that they may be offered).
+            candidates: list[int] = []
+            ranked_flagged = order[row][np.asarray(mask[order[row]], dtype=bool)]
+            for i in ranked_flagged.tolist():
+                if i not in present and (eligible is None or eligible[row, i]):
+                    candidates.append(i)
+                    if len(candidates) == short:
+                        break
             for item in candidates:
                 # The lowest-placed item that is not flagged, and whose loss keeps the earlier floors.
                 for pos in range(k - 1, -1, -1):
                     victim = current[pos]
                     if flag[victim]:
                         continue
-                    if any(flags[e][victim] and not flags[e][item] and
-                           sum(bool(flags[e][i]) for i in current) <= quotas[e] for e in earlier):
+                    if any(marks[e][victim] and not marks[e][item] and
+                           sum(marks[e][i] for i in current) <= quotas[e] for e in earlier):
                         continue
                     current[pos] = item
                     break
@@ -152,20 +165,26 @@ def exposure_floor(ranked: np.ndarray, last: np.ndarray, candidates: FloorCandid
     flagged = flags or {}
     quotas = {f: floor_count(float(flag.mean()), boost, k) for f, flag in flagged.items()}
     counts = {f: flag[out].sum(axis=1) for f, flag in flagged.items()}
-    used = np.zeros(n_people, dtype=bool)
+    # Walked pair by pair in Python: plain lists (an array read element by element costs more than
+    # the comparison it feeds).
+    shown = exposure.tolist()
+    lasts = out[:, -1].tolist()
+    used = [False] * n_people
     changed = 0
-    for person, slot in zip(people[order].tolist(), slots[order].tolist(), strict=True):
-        item = int(candidates.items[person, slot])
-        leaving = int(out[person, -1])
-        if used[person] or exposure[item] > 0 or exposure[leaving] < 2:
+    people_order, items_order = people[order].tolist(), candidates.items[people[order], slots[order]].tolist()
+    for person, item in zip(people_order, items_order, strict=True):
+        item = int(item)
+        leaving = lasts[person]
+        if used[person] or shown[item] > 0 or shown[leaving] < 2:
             continue
         if any(flag[leaving] and not flag[item] and counts[f][person] <= quotas[f] for f, flag in flagged.items()):
             continue
         for f, flag in flagged.items():
             counts[f][person] += int(flag[item]) - int(flag[leaving])
         out[person, -1] = item
-        exposure[item] += 1
-        exposure[leaving] -= 1
+        lasts[person] = item
+        shown[item] += 1
+        shown[leaving] -= 1
         used[person] = True
         changed += 1
         if changed >= budget:

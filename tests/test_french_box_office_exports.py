@@ -288,3 +288,27 @@ def test_a_festival_or_a_tills_item_names_the_event(header: str, value: str, tmp
         *[f"{i:02d}/11/2026 10:00;{value};1;35,00 $;c{i}@gmail.com" for i in range(1, 9)],
     ])
     assert draft_mapping(export).mapping["columns"].get("event_title") == header
+
+
+def test_a_title_block_names_the_show_and_the_hall(keys: Path, tmp_path: Path) -> None:
+    """A box office's report of one show writes its title and hall above the header (« Spectacle :
+    Le Malade imaginaire », « Lieu : … ») and no column for either: its two performances were titled
+    by the file's name (« etat-reservations-0314 ») and had no venue. A date in the block is no title."""
+    export = _csv(tmp_path / "etat-reservations-0314.csv", [
+        "État des réservations;;;;;",
+        "Date d'édition : 02/03/2026;;;;;",
+        "Spectacle : Le Malade imaginaire;;;;;",
+        "Lieu :;Salle Pierre-Mercure;;;;",
+        ";;;;;",
+        "N° réservation;Date de réservation;Date représentation;Courriel;Tarif;Prix",
+        *[f"R{i:03d};{i:02d}/02/2026;{'14/03/2026 20:00' if i % 2 else '15/03/2026 15:00'};client{i}@exemple.fr;Plein;32,00"
+          for i in range(1, 13)],
+    ])
+    draft, summary, out = _drafted_and_prepared(export, keys, tmp_path)
+    assert draft.mapping["columns"]["event_title"] == {"value": "Le Malade imaginaire"}, draft.yaml_text
+    assert draft.mapping["columns"]["venue"] == {"value": "Salle Pierre-Mercure"}, draft.yaml_text
+    assert "etat-reservations-0314" not in " ".join(draft.undecided)
+    events = read_table(out, "event")
+    assert len(events) == 2 and {e["title"] for e in events} == {"Le Malade imaginaire"}
+    assert {e["venue"] for e in events} == {"Salle Pierre-Mercure"}
+    assert summary.rows_accepted == 12

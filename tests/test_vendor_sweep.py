@@ -1574,7 +1574,8 @@ def test_a_total_with_the_sellers_fee_or_before_a_discount_is_not_the_price() ->
     assert "unit_price" not in regiondo["columns"]
     # AXS's "Facility Fee" (a venue's charge per ticket) is no venue.
     axs, _p = drafted("axs-sales-detail.xlsx")
-    assert "venue" not in axs["columns"] and axs["columns"]["unit_price"] == "Ticket Price"
+    # The venue is the one its title block names (« Venue: The Belasco, Los Angeles »), beside the run date.
+    assert axs["columns"].get("venue") == {"value": "The Belasco, Los Angeles"} and axs["columns"]["unit_price"] == "Ticket Price"
     # Ticketino's « Währung » is the currency column.
     assert drafted("ticketino-bestellungen.csv")[0]["columns"]["currency"] == "Währung"
 

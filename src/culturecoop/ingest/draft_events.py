@@ -30,6 +30,16 @@ _SOLD_WORDS = frozenset({"ticket", "billet", "tarif", "type", "item", "lineitem"
                          "variation", "categorie", "category", "seance", "session", "option", "formule", "prestation",
                          "entrada", "biglietto", "karte", "ticketart", "kategorie", "tipo", "offre", "offer"})
 _PLACE_FIELDS = ("venue", "postal_code", "venue_postal_code", "patron_language", "currency", "channel", "status")
+# A report's title block names its one show and its hall (« Manifestation : LES FOURBERIES DE SCAPIN »,
+# « Salle : Théâtre municipal », "Event: …", "Venue: …"): the labels, folded, of each field.
+_BLOCK_LABELS: dict[str, frozenset[str]] = {
+    "event_title": frozenset({"manifestation", "spectacle", "evenement", "event", "event name", "show", "concert",
+                              "titre", "title", "titre du spectacle", "nom de l evenement", "nom du spectacle",
+                              "production", "veranstaltung", "evento", "espectaculo", "spettacolo"}),
+    "venue": frozenset({"salle", "lieu", "venue", "location", "nom de la salle", "salle de spectacle",
+                        "spielstatte", "ort", "sala", "lugar", "luogo"}),
+}
+_BLOCK_LINE = re.compile(r"^\s*(?P<label>[^:：]{2,40}?)\s*[:：]\s*(?P<value>\S.{0,118})$")
 
 
 def choose_event_columns(builder: DraftBuilder) -> None:
@@ -70,6 +80,7 @@ def choose_event_columns(builder: DraftBuilder) -> None:
         _event_id_without_column(builder)
     _title_without_its_date(builder)
     _plain_language(builder)
+    _from_the_title_block(builder)
     if "event_starts_at" not in builder.columns_map:
         # Eventbrite's orders, a shop's line items: sales with no show date. The cooperative dates
         # each event by its last sale; the member should know what that costs.
@@ -193,9 +204,7 @@ def _event_id_without_column(builder: DraftBuilder) -> None:
         builder.columns_map.setdefault("event_title", {"file_name": True})
         builder.note("columns.event_id", starts, _("no column names the event and the rows start at "
                                                    "several times: each start time is one event"), check=True)
-        builder.undecided.append(_("The export has no event column: each start time is counted as one event, "
-                                   "titled from the file name ({name}); if a column names the shows, choose "
-                                   "it for {field}.").format(name=stem, field=named("event_title")))
+        builder.undecided.append(_starts_titled_by_the_file(stem))
         return
     digits = re.search(r"\d{5,}", stem)
     spec = {"file_name": "(\\d{5,})"} if digits else {"file_name": True}
@@ -206,6 +215,55 @@ def _event_id_without_column(builder: DraftBuilder) -> None:
     builder.undecided.append(_("The export has no event column: every row is counted as one event named from "
                                "the file name ({name}); if the file holds several events, choose for {field} the "
                                "column that tells them apart.").format(name=shown, field=named("event_id")))
+
+
+def _starts_titled_by_the_file(stem: str) -> str:
+    return _("The export has no event column: each start time is counted as one event, titled from the file "
+             "name ({name}); if a column names the shows, choose it for {field}.").format(name=stem, field=named("event_title"))
+
+
+def block_values(above: list[list[str]]) -> dict[str, str]:
+    """What a report's title block (the lines above its header, as their non-blank cells) says of
+    its one show and hall: the field's value for each « Label : value » cell, or « Label : » cell
+    followed by its value's, whose label names it; the first kept."""
+    found: dict[str, str] = {}
+    for cells in above:
+        for i, cell in enumerate(cells):
+            matched = _BLOCK_LINE.match(cell)
+            if matched is not None:
+                label, value = matched["label"], matched["value"]
+            elif cell.rstrip().endswith((":", "：")) and i + 1 < len(cells):
+                label, value = cell.rstrip()[:-1], cells[i + 1]
+            else:
+                continue
+            if not re.search(r"[^\W\d_]", value) or len(value) > 120:
+                continue
+            folded = vocab.fold(label).strip()
+            for name, labels in _BLOCK_LABELS.items():
+                if folded in labels:
+                    found.setdefault(name, value.strip())
+    return found
+
+
+def _from_the_title_block(builder: DraftBuilder) -> None:
+    """The show's title and hall a title block names, where no column gives them: the title in place
+    of the file's name (an « état des ventes » of one show, titled « LES FOURBERIES DE SCAPIN », was
+    titled « francebillet-etat-des-ventes »), the hall for every row."""
+    said = block_values(builder.sample.above)
+    title = said.get("event_title")
+    if title is not None and builder.columns_map.get("event_title", {"file_name": True}) == {"file_name": True}:
+        builder.columns_map["event_title"] = {"value": title}
+        builder.note("columns.event_title", builder.columns_map["event_title"],
+                     _("no column names the show, and the line above the header does: « {value} »").format(value=title),
+                     check=True)
+        told = _starts_titled_by_the_file(builder.sample.path.stem)
+        builder.undecided[:] = [u for u in builder.undecided if u != told]
+    venue = said.get("venue")
+    if venue is not None and "venue" not in builder.columns_map:
+        builder.columns_map["venue"] = {"value": venue}
+        builder.note("columns.venue", builder.columns_map["venue"],
+                     _("no column names the venue, and the line above the header does: « {value} »").format(value=venue),
+                     check=True)
 
 
 def _title_told_by_the_start(builder: DraftBuilder, keys: list[tuple[str, ...]]) -> None:

@@ -71,6 +71,9 @@ class Sample:
     settings: dict[str, Any] = field(default_factory=dict)
     evidence: list[Evidence] = field(default_factory=list)
     total_rows: int | None = None  # rows counted or estimated, for the summary
+    # The non-blank lines above the header (a report's title block: « Manifestation : … »), each as
+    # its non-blank cells.
+    above: list[list[str]] = field(default_factory=list)
 
     def note(self, key: str, value: Any, why: str, check: bool = False) -> None:
         self.settings[key] = value
@@ -535,7 +538,8 @@ def _sniff_delimited(path: Path, text: str) -> Sample:
         data.append([c if c.strip() else None for c in row])
         if len(data) >= SAMPLE_ROWS:
             break
-    sample = Sample(path=path, format="csv", header=header, rows=data)
+    block = [[c.strip() for c in row if c.strip()] for row in rows[:index]]
+    sample = Sample(path=path, format="csv", header=header, rows=data, above=[b for b in block if b])
     names = {",": _("comma"), ";": _("semicolon"), "\t": _("tab"), "|": _("vertical bar")}
     sample.note("delimiter", delimiter, _("{share} of the lines split into {n} columns (separator: {name})").format(
         share=share_text(share), n=count_text(width), name=names[delimiter]))
@@ -614,7 +618,8 @@ def _sniff_workbook(path: Path, kind: str) -> Sample:
             data += [[*r, *[None] * (len(header) - len(r)), name, above or None] for r in table_rows(sheet_rows, at)]
         header = [*header, SHEET_COLUMN, SHEET_TITLE_COLUMN]
         index = min(at for _name, _rows, at in sheets)  # lines skipped on every sheet: the fewest above a header
-    sample = Sample(path=path, format="xlsx", header=header, rows=data)
+    block = [] if alike else [[c.strip() for c in r if c.strip()] for r in rows[:index]]
+    sample = Sample(path=path, format="xlsx", header=header, rows=data, above=[b for b in block if b])
     sample.evidence.append(Evidence("format", "xlsx", _("the file is a web page whose tables are read as sheets")
                                     if kind == "html" else _("the file is an Excel 2003 XML spreadsheet")
                                     if kind == "xml-spreadsheet" else _("the file is a workbook (Excel or LibreOffice)")))

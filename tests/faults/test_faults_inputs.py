@@ -100,7 +100,8 @@ CASES: list[Case] = [
     Case("surrogate-in-utf8", prep("{case}/export.csv"), 2,
          write("export.csv", CANONICAL.encode().replace(b"Jazz", b"J\xed\xa0\x80zz", 1)), ("utf-8",)),
     Case("cut-multibyte-at-end", prep("{case}/export.csv"), 2,
-         write("export.csv", CANONICAL.encode().rstrip(b"\n") + b",\xc3"), ("utf-8",)),
+         # A file that ends in the middle of a character was cut short (a download interrupted): said so.
+         write("export.csv", CANONICAL.encode().rstrip(b"\n") + b",\xc3"), ("middle of a character", "cut short")),
     # A text export padding a field with a NUL byte is text: the NUL is read as nothing, and said.
     Case("nul-bytes-in-a-line", prep("{case}/export.csv"), 0,
          write("export.csv", CANONICAL.replace("Jazz", "Ja\x00zz", 1)), check=conserved_and_warned("NUL character")),

@@ -443,16 +443,24 @@ def month(value: Any, language: str, fmt: str = "MMM y") -> str:
     return _day(value, locale_of(language), fmt)
 
 
-def moment(value: Any, language: str) -> str:
-    """A time (``2026-11-12T14:03:...``) as « 12 nov. 2026 à 14 h 03 » / "Nov 12, 2026, 2:03 PM"."""
+def _as_datetime(value: Any) -> datetime | None:
+    """``value`` as a time: itself, or read from its ISO text; None when it is neither."""
+    if isinstance(value, datetime):
+        return value
     if isinstance(value, str):
         try:
-            value = datetime.fromisoformat(value)
+            return datetime.fromisoformat(value)
         except ValueError:
-            return str(value)
-    if not isinstance(value, datetime):
-        return day(value, language)
-    return _moment(value.replace(second=0, microsecond=0), locale_of(language))
+            return None
+    return None
+
+
+def moment(value: Any, language: str) -> str:
+    """A time (``2026-11-12T14:03:...``) as « 12 nov. 2026 à 14 h 03 » / "Nov 12, 2026, 2:03 PM"."""
+    parsed = _as_datetime(value)
+    if parsed is None:
+        return str(value) if isinstance(value, str) else day(value, language)
+    return _moment(parsed.replace(second=0, microsecond=0), locale_of(language))
 
 
 @lru_cache(maxsize=16384)
@@ -464,15 +472,11 @@ def _moment(value: datetime, locale: str) -> str:
 
 def time_of_day(value: Any, language: str) -> str:
     """When in its day something starts (``2026-02-06T14:00``) as « 14 h 00 » / "2:00 PM"."""
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value)
-        except ValueError:
-            return str(value)
-    if not isinstance(value, datetime):
+    parsed = _as_datetime(value)
+    if parsed is None:
         return str(value)
     pattern = "H\u00a0'h'\u00a0mm" if locale_of(language).startswith("fr") else "h:mm\u00a0a"
-    return str(format_datetime(value.replace(second=0, microsecond=0), format=pattern, locale=locale_of(language)))
+    return str(format_datetime(parsed.replace(second=0, microsecond=0), format=pattern, locale=locale_of(language)))
 
 
 def event_names(rows: Iterable[Mapping[str, Any]], language: str, dated: bool = False) -> list[str]:

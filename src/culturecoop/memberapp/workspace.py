@@ -55,6 +55,21 @@ _NOT_READING = frozenset({"status_values", "line_kind_values", "channel_values",
                           "amount_scale", "datetime_formats", "date_formats", "refunded_amount_per"})
 # The exports whose first rows (``Workspace.sample``) are kept in memory, the last ones looked at.
 SAMPLES_KEPT = 4
+_T = TypeVar("_T")
+
+
+def _kept(store: dict[Any, _T | None], key: Any, read: Callable[[], _T]) -> _T | None:
+    """What ``read`` gives for ``key`` (None when it refuses the export), read once while the key
+    holds: the last SAMPLES_KEPT answers are kept in ``store``, the oldest forgotten first."""
+    if key not in store:
+        try:
+            found: _T | None = read()
+        except UserError:
+            found = None
+        while len(store) >= SAMPLES_KEPT:
+            store.pop(next(iter(store)))
+        store[key] = found
+    return store[key]
 # Export formats the app accepts (by extension; ``prepare`` checks the content).
 EXPORT_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xls", ".ods", ".xml", ".htm", ".html", ".json", ".jsonl", ".ndjson")
 
@@ -247,16 +262,7 @@ class Workspace:
             stat = export.source.stat()
         except OSError:
             return None
-        key = (str(export.source), stat.st_mtime_ns, stat.st_size)
-        if key not in self._samples:
-            try:
-                found: Sample | None = sniff(export.source)
-            except UserError:
-                found = None
-            while len(self._samples) >= SAMPLES_KEPT:
-                self._samples.pop(next(iter(self._samples)))
-            self._samples[key] = found
-        return self._samples[key]
+        return _kept(self._samples, (str(export.source), stat.st_mtime_ns, stat.st_size), lambda: sniff(export.source))
 
     def words(self, export: Export, fields: tuple[str, ...]) -> dict[str, list[tuple[str, int]]] | None:
         """The words of ``fields`` in every row of the export as its mapping reads them, with how many
@@ -273,15 +279,7 @@ class Workspace:
         reading = {k: v for k, v in mapping.items() if k not in _NOT_READING}
         key = (str(export.source), stat.st_mtime_ns, stat.st_size,
                _digest(json.dumps([fields, reading], sort_keys=True, default=str)))
-        if key not in self._words:
-            try:
-                found: dict[str, list[tuple[str, int]]] | None = export_words(export.source, export.profile(), fields)
-            except UserError:
-                found = None
-            while len(self._words) >= SAMPLES_KEPT:
-                self._words.pop(next(iter(self._words)))
-            self._words[key] = found
-        return self._words[key]
+        return _kept(self._words, key, lambda: export_words(export.source, export.profile(), fields))
 
     def drafted_in(self, export: Export, language: str) -> tuple[list[str], list[dict[str, Any]]]:
         """The draft's open questions and its decisions (with why each was made) in ``language``: as
@@ -428,7 +426,6 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
-_T = TypeVar("_T")
 # The export page checks the export and reads its first rows again on every view, after every form
 # refused and every package prepared: about a second of CPU each time for the same answer. What the
 # same export file (path, size, modification time), mapping, reader's language and day gave is kept

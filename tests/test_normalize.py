@@ -224,3 +224,32 @@ def test_a_full_name_splits_between_words(con: duckdb.DuckDBPyConnection, full: 
     same person written in one column or in two gets the same given name and surname."""
     assert normalize_value(con, "cc_given_of", full) == given
     assert normalize_value(con, "cc_surname_of", full) == surname
+
+
+
+def test_a_connection_given_some_normalizers_gets_what_they_call_and_no_other() -> None:
+    """``install_normalizers(only=…)`` (the package guard's connection): each macro works alone, with
+    the macros it calls, and reads what it reads with every normalizer defined."""
+    from culturecoop.ingest.normalize import install_normalizers
+
+    everything = duckdb.connect()
+    install_normalizers(everything, "FR")
+    macros = {r[0] for r in everything.execute(
+        "SELECT function_name FROM duckdb_functions() WHERE function_name LIKE 'cc_%'").fetchall()}
+    samples = ["06 12 34 56 78", "+33 6 12 34 56 78", "Élodie O’Brien", "1 234,50 €", "samedi 1 novembre 2025 21h",
+               "75011", "marie@exemple.fr"]
+    compared = 0
+    for name in macros:
+        alone = duckdb.connect()
+        install_normalizers(alone, "FR", only=(name,))
+        defined = {r[0] for r in alone.execute(
+            "SELECT function_name FROM duckdb_functions() WHERE function_name LIKE 'cc_%'").fetchall()}
+        assert name in defined and len(defined) < len(macros), (name, defined)
+        # The guard's macros and a few that call others read the same values.
+        if name in ("cc_fold", "cc_phone_here", "cc_phone_e164_here", "cc_email", "cc_text_datetime", "cc_postcode_here"):
+            sql = f"SELECT {name}(x) FROM unnest(?::VARCHAR[]) AS t(x)"
+            assert alone.execute(sql, [samples]).fetchall() == everything.execute(sql, [samples]).fetchall(), name
+            compared += 1
+    assert compared == 6
+    with pytest.raises(ValueError, match="no such normalizer"):
+        install_normalizers(duckdb.connect(), "FR", only=("cc_nothing",))

@@ -45,6 +45,7 @@ import re
 from datetime import date, datetime
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -148,14 +149,19 @@ def _counts(con: duckdb.DuckDBPyConnection, columns: list[tuple[str, str, pa.Arr
     an input birth date, an input surname, an input full postal code (the whole value), then
     ``_within``'s three counts, then (free text only) how many look like a street address. One
     query for every column: the normalizers are planned once, not once per column."""
-    parts = []
-    for i, (table, column, values) in enumerate(columns):
-        con.register(f"distinct_{i}", pa.table({"x": values}))
-        parts.append(f"""SELECT '{table}' AS t, '{column}' AS c, x FROM distinct_{i}
-            WHERE NOT regexp_full_match(x, '{_TOKEN}')""")
-    if not parts:
+    if not columns:
         return {}
-    values = " UNION ALL ".join(parts)
+    # One table of every column's values, each with its column's number: one scan to plan, not one per
+    # column (0.17 s -> 0.05 s). The numbers from their buffer: Arrow's reading of Python values would
+    # import pandas (0.3 s).
+    numbers = np.repeat(np.arange(len(columns), dtype=np.int32), [len(values) for _t, _c, values in columns])
+    con.register("distinct_values", pa.Table.from_arrays(
+        [pa.Array.from_buffers(pa.int32(), len(numbers), [None, pa.py_buffer(numbers.tobytes())]),
+         pa.concat_arrays([values.cast(pa.string()) for _t, _c, values in columns])], names=["i", "x"]))
+    tables = "[" + ", ".join(f"'{table}'" for table, _c, _v in columns) + "]"
+    names = "[" + ", ".join(f"'{column}'" for _t, column, _v in columns) + "]"
+    values = (f"SELECT {tables}[i + 1] AS t, {names}[i + 1] AS c, x FROM distinct_values "
+              f"WHERE NOT regexp_full_match(x, '{_TOKEN}')")
     rows = con.execute(
         f"""WITH v AS (SELECT *, cc_fold(x) AS folded FROM ({values}))
         SELECT t, c, count(*),
@@ -232,7 +238,7 @@ def scan_package(tables: dict[str, pa.Table], identifiers: pa.Table, profile: Pr
         identifiers = identifiers.append_column("postcode", pa.nulls(identifiers.num_rows, pa.string()))
     con = duckdb.connect()
     try:
-        install_normalizers(con, profile.country)
+        install_normalizers(con, profile.country, only=("cc_fold", "cc_phone_here", "cc_phone_e164_here"))
         con.register("identifiers", identifiers)
         _identifier_tables(con)
         columns: list[tuple[str, str, pa.Array]] = []

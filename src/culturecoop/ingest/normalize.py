@@ -377,17 +377,36 @@ _NORTH_AMERICA = (f"CREATE OR REPLACE MACRO cc_phone_e164_ca(d) AS {_case(_BY_CO
                   "CREATE OR REPLACE MACRO cc_phone(x) AS cc_phone_e164_ca(cc_phone_digits(x))")
 
 
-def install_normalizers(con: duckdb.DuckDBPyConnection, country: str | None = None) -> None:
+def install_normalizers(con: duckdb.DuckDBPyConnection, country: str | None = None, *,
+                        only: tuple[str, ...] = ()) -> None:
     """Define every ``cc_*`` normalizer macro on ``con`` (idempotent), the date readers included:
     with ``country``, the country macros of that country only (``install_country``: a connection
-    that serves one export has no use for the others, which take 0.06 s to define)."""
-    for statement in (*MACROS, *DATE_MACROS, *_NORTH_AMERICA):
+    that serves one export has no use for the others, which take 0.06 s to define). ``only``: these
+    macros and the ones they call, no other (a connection that runs one query)."""
+    if country is not None and country not in {rule.code for rule in countries.RULES}:
+        raise ValueError(f"no rules for the country {country!r}")
+    statements = [*MACROS, *DATE_MACROS, *_NORTH_AMERICA, *_country_macros(country)]
+    for statement in _needed(statements, only) if only else statements:
         con.execute(statement)
-    if country is None:
-        for statement in _country_macros(None):
-            con.execute(statement)
-    else:
-        install_country(con, country)
+
+
+_MACRO_NAME = re.compile(r"MACRO (cc_\w+)\(")
+
+
+def _needed(statements: list[str], names: tuple[str, ...]) -> list[str]:
+    """The statements defining ``names`` and every macro their bodies call, in their order."""
+    by_name = {m.group(1): s for s in statements if (m := _MACRO_NAME.search(s))}
+    unknown = set(names) - set(by_name)
+    if unknown:
+        raise ValueError(f"no such normalizer: {sorted(unknown)}")
+    wanted, todo = set(), list(names)
+    while todo:
+        name = todo.pop()
+        if name not in wanted:
+            wanted.add(name)
+            body = re.split(r"\)\s+AS\s", by_name[name], maxsplit=1)[1]
+            todo.extend(n for n in re.findall(r"\b(cc_\w+)\(", body) if n in by_name)
+    return [s for s in statements if (m := _MACRO_NAME.search(s)) and m.group(1) in wanted]
 
 
 def install_country(con: duckdb.DuckDBPyConnection, country: str) -> None:

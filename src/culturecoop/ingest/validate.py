@@ -253,6 +253,21 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
         del params["line_kind_keys"], params["line_kind_values"]
     if "d_formats" not in params:
         params["d_formats"] = ["%Y-%m-%d"]
+    # Most exports write every date in the mapping's own formats: a column whose every value the first
+    # reading reads is parsed by that reading alone (the whole parser gives the same values).
+    firsts = {"purchased_at": timestamp_sql("purchased_at", formats, date_formats, first_only=True)
+              if "purchased_at" in profile.columns else None,
+              "event_starts_at": timestamp_sql("event_starts_at", formats, date_formats, first_only=True)
+              if starts != "NULL::TIMESTAMP" else None,
+              "birth_date": "CAST(try_strptime(birth_date, $d_formats) AS TIMESTAMP)"
+              if "birth_date" in profile.columns else None}
+    enough = _read_at_first(con, info, {c: f for c, f in firsts.items() if f is not None}, params)
+    if "purchased_at" in enough:
+        purchased = str(firsts["purchased_at"])
+    if "event_starts_at" in enough:
+        starts = str(firsts["event_starts_at"])
+    if "birth_date" in enough:
+        birth = str(firsts["birth_date"])
     numbered = "ticket_id" not in profile.columns  # one row per order line: numbered later
     rules = [
         ("missing_ticket_id", "order_id IS NULL" if numbered else "ticket_id IS NULL"),
@@ -377,6 +392,20 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
     used = set(re.findall(r"\$([A-Za-z_]\w*)", sql))
     con.execute(sql, {k: v for k, v in params.items() if k in used})
     _dates_without_year(con, info, formats, date_formats, params["latest_purchase"])
+
+
+def _read_at_first(con: duckdb.DuckDBPyConnection, info: SourceInfo, firsts: dict[str, str],
+                   params: dict[str, Any]) -> set[str]:
+    """The date columns of ``firsts`` (column: its parser's first reading) whose every written value that
+    reading reads (on every line but the blank ones and the header written again)."""
+    if not firsts:
+        return set()
+    counts = ", ".join(f"count_if({column} IS NOT NULL AND ({first}) IS NULL)" for column, first in firsts.items())
+    trimmed = ", ".join(f"nullif(trim({column}), '') AS {column}" for column in firsts)
+    sql = f"SELECT {counts} FROM (SELECT * REPLACE ({trimmed}) FROM {info.relation}) WHERE NOT blank"
+    used = set(re.findall(r"\$([A-Za-z_]\w*)", sql))
+    missed = con.execute(sql, {k: v for k, v in params.items() if k in used}).fetchone() or ()
+    return {column for column, n in zip(firsts, missed, strict=True) if n == 0}
 
 
 def _dates_without_year(con: duckdb.DuckDBPyConnection, info: SourceInfo, formats: tuple[str, ...],

@@ -1000,7 +1000,7 @@ def test_a_cell_left_empty_in_a_pooled_download_says_why(app, coop: Coop) -> Non
         table = view.table("benchmark-benchmark")
         assert table is not None
         downloaded = french_csv(csv_text(table, t))
-        assert downloaded[-1]["Vos pairs"] == downloaded[-1]["Indice"] == peers_said, downloaded
+        assert downloaded[-1]["Vos pairs"] == downloaded[-1]["Indice (100 = comme vos pairs)"] == peers_said, downloaded
 
 
 def test_a_missing_bar_of_the_cooperative_says_the_gate_hid_it(app, coop: Coop) -> None:

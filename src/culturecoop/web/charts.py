@@ -23,7 +23,9 @@ from culturecoop.web.i18n import Translator
 # meaning alone: each series also has its own hatching (bars) or stroke and marker (lines), below.
 PALETTE = ("#1f5f8b", "#d55e00", "#edae49", "#66a182", "#8e6c8a", "#00798c", "#e07a5f", "#3d405b")
 MUTED = "#b8c0cc"
-RISING, FALLING = "#2f7d4f", "#b5461f"
+# Rising and falling: still a green and a red, but a dark green and a light orange-red (the two of before
+# had one lightness, so one grey in print, and one brown to a deuteranope).
+RISING, FALLING = "#1b5e35", "#e8743b"
 LINE_DASHES = ("solid", "dash", "dot", "dashdot")
 # Bars of the n-th series side by side: plain, then hatched, dotted, crossed… (what a legend shows too).
 BAR_PATTERNS = ("", "/", ".", "x", "-", "|", "+", "\\")

@@ -145,10 +145,11 @@ def test_the_period_presets_and_errors_shown_on_the_form(app, coop: Coop) -> Non
         since_1900 = visible_text(c.get(f"/m/{A}/overview?period=custom&from=1900-01-01&to=2025-06-30").text)
         assert "Du 1er janv. 1900 au 30 juin 2025" in since_1900, since_1900[:1500]
         assert "comparée à la période" not in since_1900 and "1773" not in since_1900
-        # A pooled tab rounds to whole months and says so in a note: its days in words as the page writes
-        # them (« 1er janv. 2025 », as the period line: not the sentence's « 1er janvier 2025 »), not ISO dates.
+        # A pooled tab rounds to whole months and says so on its period line (no longer in a note at the
+        # page's foot): its days in words as the page writes them (« 1er janv. 2025 »), not ISO dates.
         pooled = visible_text(c.get(f"/m/{A}/elsewhere?period=custom&from=2025-01-10&to=2025-03-20").text)
-        assert "mois civils entiers : du 1er janv. 2025 au 31 mars 2025" in pooled, pooled[-1500:]
+        assert ("Du 1er janv. 2025 au 31 mars 2025 · les chiffres entre membres comptent des mois civils entiers"
+                in " ".join(pooled.split())), pooled[:3000]
         assert not re.search(r"(?<![\d-])\d{4}-\d{2}-\d{2}(?![\d-])", pooled)
 
 
@@ -577,7 +578,7 @@ def test_the_trends_table_says_what_its_start_end_and_trend_are(app, coop: Coop)
         page = html.unescape(c.get(f"/m/{A}/trends").text)
     assert report["summary"]["basis"] == "year_over_year"
     # The chart colours two genres each way, and says so; a month's shares of several genres exceed 100 %.
-    assert "En vert les deux genres qui ont le plus progressé" in page and "tous les genres figurent" in page
+    assert "En vert, marqués ▲, les deux genres qui ont le plus progressé" in page and "tous les genres figurent" in page
     assert "les parts d’un mois dépassent alors 100 %" in page
     assert {"Part mensuelle moyenne, mêmes mois un an plus tôt (%)", "Part mensuelle moyenne sur la période (%)",
             "Variation sur un an (points)"} <= set(genres[0])

@@ -104,6 +104,10 @@ def test_series_are_told_apart_by_more_than_their_colour() -> None:
                        t, value_title="Part (%)", category_title="Segment", unit="percent")
     shapes = [trace["marker"].get("pattern", {}).get("shape", "") for trace in bars["data"]]
     assert len(set(shapes)) == 2, shapes
+    # The hatching lies over the bar's colour: Plotly's default (« replace ») drew white lines on a
+    # transparent bar, the cooperative's bars gone from the Segments chart.
+    hatched = bars["data"][1]["marker"]
+    assert hatched["pattern"]["fillmode"] == "overlay" and hatched["color"] == charts.PALETTE[1], hatched
     alone = charts.bars("Seule", ["a"], [("Vous", [1])], t, value_title="v", category_title="c")
     assert "pattern" not in alone["data"][0]["marker"]  # a lone series needs no hatching
     lines = charts.lines("Billets", ["2025-01", "2025-02"], [("Cette année", [3, 4]), ("L'an dernier", [2, 5]),

@@ -176,7 +176,10 @@ def _pattern(i: int, count: int) -> dict[str, Any]:
     """The hatching of the ``i``-th of ``count`` series of bars (none for a lone series): « ciblés /
     témoins » told apart without their colours, on a print in black and white too."""
     shape = BAR_PATTERNS[i % len(BAR_PATTERNS)] if count > 1 else ""
-    return {"pattern": {"shape": shape, "fgcolor": "#ffffff", "fgopacity": 0.9, "solidity": 0.35}} if shape else {}
+    # « overlay »: the bar keeps its colour under white hatching (« replace », Plotly's default, drew the
+    # hatching alone on a transparent bar: white lines on white, the bar gone).
+    return {"pattern": {"shape": shape, "fillmode": "overlay", "fgcolor": "#ffffff", "fgopacity": 0.9,
+                        "solidity": 0.35}} if shape else {}
 
 
 def lines(title: str, x: Sequence[Any], series: Sequence[tuple[str, Sequence[Any]]], t: Translator, *,

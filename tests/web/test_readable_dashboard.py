@@ -1,8 +1,8 @@
 """The dashboard as a francophone marketing manager of a small theatre reads it (issue s37): jargon said
 as the question it answers (the term kept in a tooltip and the glossary), series told apart without
-their colours, wide tables that say there is more on a phone, every « Période » line that can be
-changed or says why not, and what the walk of the member tabs found worst. Pure functions first, then
-a few pages of the module's cooperative."""
+their colours. Pure functions only: the pages' checks (no bare jargon on any member tab, an index says
+what 100 is, every « Période » line changeable or says why not, a wide table's cue on a phone) are in
+test_reports.py, whose module has opened those pages already (no page is computed twice)."""
 
 from __future__ import annotations
 
@@ -15,12 +15,8 @@ import pytest
 
 from culturecoop.web import charts
 from culturecoop.web.i18n import Translator
-from culturecoop.web.tabs import TABS
 from culturecoop.web.views.campaigns import results_view
-from web.conftest import MEMBERS, Coop, login, new_client
-from web.test_reports import figures, visible_text
 
-A = MEMBERS["A"]
 STATIC = Path(charts.__file__).parent / "static"
 # Words a venue employee does not read, written bare (outside a tooltip or the glossary).
 JARGON = re.compile(r"\b(lift|CUPED|nDCG(@\d+)?|AUC|Gini|p-value|q-value|valeurs? [pq]|IC 95|95 ?% CI|"
@@ -120,79 +116,3 @@ def test_series_are_told_apart_by_more_than_their_colour() -> None:
     marks = {trace["name"]: (trace["marker"].get("symbol"), trace["line"]["dash"]) for trace in moving["data"]}
     assert marks["Jazz"][0] == marks["Blues"][0] == "triangle-up" and marks["Opéra"][0] == "triangle-down", marks
     assert marks["Jazz"][1] != marks["Blues"][1], marks  # two rising genres: a stroke each
-
-
-# -- pages ---------------------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def pages(app: object, coop: Coop) -> dict[str, str]:
-    """Every member tab and the contribution page, in French, as the analyst of member A reads them."""
-    with new_client(app) as c:
-        login(c, coop.emails["A-analyst"])
-        found = {tab.slug: c.get(f"/m/{A}/{tab.slug}").text for tab in TABS}
-        found["contribution"] = c.get(f"/m/{A}/contribution").text
-    return found
-
-
-def test_no_jargon_is_written_bare_on_a_member_tab(pages: dict[str, str]) -> None:
-    """Affinités showed columns « Lift · IC 95 % bas · IC 95 % haut · valeur q · Significatif », its map
-    « Lift entre genres », the pace band « 10e–90e centile », Contribution « nDCG@10 gagné »: words of a
-    statistician. Each is said as its question; the term stays in the column's « ? » tooltip."""
-    for slug, page in pages.items():
-        bare = visible_text(page, tooltips=False)
-        found = JARGON.search(bare)
-        assert found is None, (slug, bare[max(0, found.start() - 80):found.end() + 80])
-        for figure in figures(page):
-            texts = [figure["layout"]["title"]["text"]] + [str(trace.get("name", "")) for trace in figure["data"]]
-            texts += [str(figure["layout"].get(axis, {}).get("title", {}).get("text", "")) for axis in ("xaxis", "yaxis")]
-            assert not any(JARGON.search(text) for text in texts), (slug, texts)
-    affinities = visible_text(pages["affinities"], tooltips=False)
-    assert "Fois plus souvent que la moyenne" in affinities and "Très probablement au moins" in affinities, affinities
-    # The curious still find the terms: the column's tooltip and its glossary link.
-    assert 'href="/glossary#lift"' in pages["affinities"] and 'href="/glossary#ci"' in pages["affinities"]
-    assert re.search(r'<td title="[^"]*nDCG@10', pages["contribution"]), "the contribution row lost its technical name"
-
-
-def test_an_index_says_what_100_is(pages: dict[str, str]) -> None:
-    """Segments and Benchmark read « Indice 47 · 155 · 182 »: a number without its unit, 100 explained
-    only in a tooltip."""
-    for slug, reference in (("segments", "Indice (100 = comme dans la coopérative)"), ("benchmark", "Indice (100 = comme vos pairs)")):
-        headers = re.findall(r'<th scope="col"[^>]*><button[^>]*>([^<]*)</button>', pages[slug])
-        assert reference in headers, (slug, headers)
-
-
-def test_every_period_line_can_be_changed_or_says_why_not(pages: dict[str, str]) -> None:
-    """Rythme des ventes showed « Période : du 26 déc. 2024 au 25 déc. 2025 » and no form to change it
-    (nor any use of it); the cross-member tabs showed « du 1er janv. au 31 déc. 2025 » under a form set
-    to « 26 déc. 2024 – 25 déc. 2025 », the why at the foot of the page."""
-    for tab in TABS:
-        page = pages[tab.slug]
-        line = re.search(r'<p class="period-line">(.*?)</p>', page, re.S)
-        assert line, tab.slug
-        said = visible_text(line.group(1), tooltips=False)
-        form = re.search(r'<form method="get" class="period".*?</form>', page, re.S)
-        if form is None:
-            assert "aucune à choisir sur cet onglet" in said and "choisissez l’événement" in said, (tab.slug, said)
-            assert not re.search(r"\d{4}", said), (tab.slug, said)  # no year a reader cannot change
-            continue
-        chosen = re.search(r'<option value="[^"]*" selected>[^(]*\((.*?) – (.*?)\)</option>', form.group(0))
-        assert chosen, tab.slug
-        covered = re.search(r"Du (.*?) au (.*?)(?: ·|$)", " ".join(said.split()))
-        assert covered, (tab.slug, said)
-        if (covered.group(1), covered.group(2).strip()) != (chosen.group(1), chosen.group(2)):
-            assert "mois civils entiers" in said, (tab.slug, said, chosen.groups())
-            assert "mois civils entiers" not in visible_text(page.split("period-line", 1)[1].split("</p>", 1)[1], tooltips=False)
-
-
-def test_a_wide_table_on_a_phone_says_there_is_more_and_keeps_its_first_column(pages: dict[str, str]) -> None:
-    """At 390 px a table of six columns showed three, nothing saying the rest were a swipe away."""
-    page = pages["segments"]
-    cue = re.search(r'<p class="scroll-cue"[^>]*>([^<]*)</p>\s*<div class="table-wrap"', page)
-    assert cue and "faites glisser le tableau" in cue.group(1) and cue.group(1).endswith("→"), cue
-    css = (STATIC / "app.css").read_text(encoding="utf-8")
-    phone = css[css.index("@media (max-width: 720px)"):css.index("@media print")]
-    assert ".scroll-cue { display: none; }" in css.split("@media")[0]  # not on a wide screen
-    assert re.search(r"\.scroll-cue \{ display: block;", phone) and re.search(r"tr > :first-child \{ position: sticky; left: 0;", phone)
-    script = (STATIC / "app.js").read_text(encoding="utf-8")
-    assert 'cue.classList.toggle("fits", wrap.scrollWidth <= wrap.clientWidth' in script  # said only when needed
-    assert ".scroll-cue.fits { display: none; }" in phone

@@ -23,6 +23,7 @@ from culturecoop.web import charts
 from culturecoop.web.tabs import TABS
 from web.conftest import MEMBERS, Coop, login, new_client, page_csrf
 from web.leaks import leaks, raw_codes
+from web.test_readable_dashboard import JARGON, STATIC
 
 A = MEMBERS["A"]
 
@@ -1098,3 +1099,79 @@ def test_postal_areas_of_one_area_are_not_each_followed_by_its_name(app, coop: C
     section = re.findall(r'<section class="block" id="geography-fsa">.*?</section>', page, re.S)[0]
     (figure,) = figures(section)
     assert figure["data"][0]["y"] == [r["fsa"] for r in top], figure["data"][0]["y"]  # type: ignore[index]
+
+
+# -- the dashboard as a venue's marketing manager reads it (issue s37), on pages this module opened already --
+
+@pytest.fixture(scope="module")
+def read_pages(app: object, coop: Coop) -> dict[str, str]:
+    """Every member tab and the contribution page, in French, as the analyst of member A reads them."""
+    with new_client(app) as c:
+        login(c, coop.emails["A-analyst"])
+        found = {tab.slug: c.get(f"/m/{A}/{tab.slug}").text for tab in TABS}
+        found["contribution"] = c.get(f"/m/{A}/contribution").text
+    return found
+
+
+def test_no_jargon_is_written_bare_on_a_member_tab(read_pages: dict[str, str]) -> None:
+    """Affinités showed columns « Lift · IC 95 % bas · IC 95 % haut · valeur q · Significatif », its map
+    « Lift entre genres », the pace band « 10e–90e centile », Contribution « nDCG@10 gagné »: words of a
+    statistician. Each is said as its question; the term stays in the column's « ? » tooltip."""
+    for slug, page in read_pages.items():
+        bare = visible_text(page, tooltips=False)
+        found = JARGON.search(bare)
+        assert found is None, (slug, bare[max(0, found.start() - 80):found.end() + 80])
+        for figure in figures(page):
+            texts = [figure["layout"]["title"]["text"]] + [str(trace.get("name", "")) for trace in figure["data"]]
+            texts += [str(figure["layout"].get(axis, {}).get("title", {}).get("text", "")) for axis in ("xaxis", "yaxis")]
+            assert not any(JARGON.search(text) for text in texts), (slug, texts)
+    affinities = visible_text(read_pages["affinities"], tooltips=False)
+    assert "Fois plus souvent que la moyenne" in affinities and "Très probablement au moins" in affinities, affinities
+    # The curious still find the terms: the column's tooltip and its glossary link.
+    assert 'href="/glossary#lift"' in read_pages["affinities"] and 'href="/glossary#ci"' in read_pages["affinities"]
+    assert re.search(r'<td title="[^"]*nDCG@10', read_pages["contribution"]), "the contribution row lost its technical name"
+
+
+def test_an_index_says_what_100_is(read_pages: dict[str, str]) -> None:
+    """Segments and Benchmark read « Indice 47 · 155 · 182 »: a number without its unit, 100 explained
+    only in a tooltip."""
+    for slug, reference in (("segments", "Indice (100 = comme dans la coopérative)"), ("benchmark", "Indice (100 = comme vos pairs)")):
+        headers = re.findall(r'<th scope="col"[^>]*><button[^>]*>([^<]*)</button>', read_pages[slug])
+        assert reference in headers, (slug, headers)
+
+
+def test_every_period_line_can_be_changed_or_says_why_not(read_pages: dict[str, str]) -> None:
+    """Rythme des ventes showed « Période : du 26 déc. 2024 au 25 déc. 2025 » and no form to change it
+    (nor any use of it); the cross-member tabs showed « du 1er janv. au 31 déc. 2025 » under a form set
+    to « 26 déc. 2024 – 25 déc. 2025 », the why at the foot of the page."""
+    for tab in TABS:
+        page = read_pages[tab.slug]
+        line = re.search(r'<p class="period-line">(.*?)</p>', page, re.S)
+        assert line, tab.slug
+        said = visible_text(line.group(1), tooltips=False)
+        form = re.search(r'<form method="get" class="period".*?</form>', page, re.S)
+        if form is None:
+            assert "aucune à choisir sur cet onglet" in said and "choisissez l’événement" in said, (tab.slug, said)
+            assert not re.search(r"\d{4}", said), (tab.slug, said)  # no year a reader cannot change
+            continue
+        chosen = re.search(r'<option value="[^"]*" selected>[^(]*\((.*?) – (.*?)\)</option>', form.group(0))
+        assert chosen, tab.slug
+        covered = re.search(r"Du (.*?) au (.*?)(?: ·|$)", " ".join(said.split()))
+        assert covered, (tab.slug, said)
+        if (covered.group(1), covered.group(2).strip()) != (chosen.group(1), chosen.group(2)):
+            assert "mois civils entiers" in said, (tab.slug, said, chosen.groups())
+            assert "mois civils entiers" not in visible_text(page.split("period-line", 1)[1].split("</p>", 1)[1], tooltips=False)
+
+
+def test_a_wide_table_on_a_phone_says_there_is_more_and_keeps_its_first_column(read_pages: dict[str, str]) -> None:
+    """At 390 px a table of six columns showed three, nothing saying the rest were a swipe away."""
+    page = read_pages["segments"]
+    cue = re.search(r'<p class="scroll-cue"[^>]*>([^<]*)</p>\s*<div class="table-wrap"', page)
+    assert cue and "faites glisser le tableau" in cue.group(1) and cue.group(1).endswith("→"), cue
+    css = (STATIC / "app.css").read_text(encoding="utf-8")
+    phone = css[css.index("@media (max-width: 720px)"):css.index("@media print")]
+    assert ".scroll-cue { display: none; }" in css.split("@media")[0]  # not on a wide screen
+    assert re.search(r"\.scroll-cue \{ display: block;", phone) and re.search(r"tr > :first-child \{ position: sticky; left: 0;", phone)
+    script = (STATIC / "app.js").read_text(encoding="utf-8")
+    assert 'cue.classList.toggle("fits", wrap.scrollWidth <= wrap.clientWidth' in script  # said only when needed
+    assert ".scroll-cue.fits { display: none; }" in phone

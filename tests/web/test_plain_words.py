@@ -113,7 +113,7 @@ def test_a_campaigns_lift_is_drawn_in_points_with_plain_names() -> None:
     axis, bars = chart["layout"]["yaxis"], chart["data"][0]
     assert axis["ticksuffix"] == "\u00a0pts" and bars["y"] == [7.0, 7.0], (axis, bars["y"])
     assert "pts" in bars["hovertemplate"] and "%" not in bars["hovertemplate"].replace("%{", "")
-    assert bars["x"] == ["Comparaison directe", "Avec les dépenses passées (CUPED)"]
+    assert bars["x"] == ["Comparaison directe", "En tenant compte des dépenses passées"]
     assert chart["layout"]["xaxis"]["title"]["text"] == "Mode de calcul"
 
 

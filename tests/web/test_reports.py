@@ -23,6 +23,7 @@ from culturecoop.web import charts
 from culturecoop.web.tabs import TABS
 from web.conftest import MEMBERS, Coop, login, new_client, page_csrf
 from web.leaks import leaks, raw_codes
+from web.test_readable_dashboard import JARGON, STATIC
 
 A = MEMBERS["A"]
 
@@ -145,10 +146,11 @@ def test_the_period_presets_and_errors_shown_on_the_form(app, coop: Coop) -> Non
         since_1900 = visible_text(c.get(f"/m/{A}/overview?period=custom&from=1900-01-01&to=2025-06-30").text)
         assert "Du 1er janv. 1900 au 30 juin 2025" in since_1900, since_1900[:1500]
         assert "comparée à la période" not in since_1900 and "1773" not in since_1900
-        # A pooled tab rounds to whole months and says so in a note: its days in words as the page writes
-        # them (« 1er janv. 2025 », as the period line: not the sentence's « 1er janvier 2025 »), not ISO dates.
+        # A pooled tab rounds to whole months and says so on its period line (no longer in a note at the
+        # page's foot): its days in words as the page writes them (« 1er janv. 2025 »), not ISO dates.
         pooled = visible_text(c.get(f"/m/{A}/elsewhere?period=custom&from=2025-01-10&to=2025-03-20").text)
-        assert "mois civils entiers : du 1er janv. 2025 au 31 mars 2025" in pooled, pooled[-1500:]
+        assert ("Du 1er janv. 2025 au 31 mars 2025 · les chiffres entre membres comptent des mois civils entiers"
+                in " ".join(pooled.split())), pooled[:3000]
         assert not re.search(r"(?<![\d-])\d{4}-\d{2}-\d{2}(?![\d-])", pooled)
 
 
@@ -577,7 +579,7 @@ def test_the_trends_table_says_what_its_start_end_and_trend_are(app, coop: Coop)
         page = html.unescape(c.get(f"/m/{A}/trends").text)
     assert report["summary"]["basis"] == "year_over_year"
     # The chart colours two genres each way, and says so; a month's shares of several genres exceed 100 %.
-    assert "En vert les deux genres qui ont le plus progressé" in page and "tous les genres figurent" in page
+    assert "En vert, marqués ▲, les deux genres qui ont le plus progressé" in page and "tous les genres figurent" in page
     assert "les parts d’un mois dépassent alors 100 %" in page
     assert {"Part mensuelle moyenne, mêmes mois un an plus tôt (%)", "Part mensuelle moyenne sur la période (%)",
             "Variation sur un an (points)"} <= set(genres[0])
@@ -1000,7 +1002,7 @@ def test_a_cell_left_empty_in_a_pooled_download_says_why(app, coop: Coop) -> Non
         table = view.table("benchmark-benchmark")
         assert table is not None
         downloaded = french_csv(csv_text(table, t))
-        assert downloaded[-1]["Vos pairs"] == downloaded[-1]["Indice"] == peers_said, downloaded
+        assert downloaded[-1]["Vos pairs"] == downloaded[-1]["Indice (100 = comme vos pairs)"] == peers_said, downloaded
 
 
 def test_a_missing_bar_of_the_cooperative_says_the_gate_hid_it(app, coop: Coop) -> None:
@@ -1097,3 +1099,79 @@ def test_postal_areas_of_one_area_are_not_each_followed_by_its_name(app, coop: C
     section = re.findall(r'<section class="block" id="geography-fsa">.*?</section>', page, re.S)[0]
     (figure,) = figures(section)
     assert figure["data"][0]["y"] == [r["fsa"] for r in top], figure["data"][0]["y"]  # type: ignore[index]
+
+
+# -- the dashboard as a venue's marketing manager reads it (issue s37), on pages this module opened already --
+
+@pytest.fixture(scope="module")
+def read_pages(app: object, coop: Coop) -> dict[str, str]:
+    """Every member tab and the contribution page, in French, as the analyst of member A reads them."""
+    with new_client(app) as c:
+        login(c, coop.emails["A-analyst"])
+        found = {tab.slug: c.get(f"/m/{A}/{tab.slug}").text for tab in TABS}
+        found["contribution"] = c.get(f"/m/{A}/contribution").text
+    return found
+
+
+def test_no_jargon_is_written_bare_on_a_member_tab(read_pages: dict[str, str]) -> None:
+    """Affinités showed columns « Lift · IC 95 % bas · IC 95 % haut · valeur q · Significatif », its map
+    « Lift entre genres », the pace band « 10e–90e centile », Contribution « nDCG@10 gagné »: words of a
+    statistician. Each is said as its question; the term stays in the column's « ? » tooltip."""
+    for slug, page in read_pages.items():
+        bare = visible_text(page, tooltips=False)
+        found = JARGON.search(bare)
+        assert found is None, (slug, bare[max(0, found.start() - 80):found.end() + 80])
+        for figure in figures(page):
+            texts = [figure["layout"]["title"]["text"]] + [str(trace.get("name", "")) for trace in figure["data"]]
+            texts += [str(figure["layout"].get(axis, {}).get("title", {}).get("text", "")) for axis in ("xaxis", "yaxis")]
+            assert not any(JARGON.search(text) for text in texts), (slug, texts)
+    affinities = visible_text(read_pages["affinities"], tooltips=False)
+    assert "Fois plus souvent que la moyenne" in affinities and "Très probablement au moins" in affinities, affinities
+    # The curious still find the terms: the column's tooltip and its glossary link.
+    assert 'href="/glossary#lift"' in read_pages["affinities"] and 'href="/glossary#ci"' in read_pages["affinities"]
+    assert re.search(r'<td title="[^"]*nDCG@10', read_pages["contribution"]), "the contribution row lost its technical name"
+
+
+def test_an_index_says_what_100_is(read_pages: dict[str, str]) -> None:
+    """Segments and Benchmark read « Indice 47 · 155 · 182 »: a number without its unit, 100 explained
+    only in a tooltip."""
+    for slug, reference in (("segments", "Indice (100 = comme dans la coopérative)"), ("benchmark", "Indice (100 = comme vos pairs)")):
+        headers = re.findall(r'<th scope="col"[^>]*><button[^>]*>([^<]*)</button>', read_pages[slug])
+        assert reference in headers, (slug, headers)
+
+
+def test_every_period_line_can_be_changed_or_says_why_not(read_pages: dict[str, str]) -> None:
+    """Rythme des ventes showed « Période : du 26 déc. 2024 au 25 déc. 2025 » and no form to change it
+    (nor any use of it); the cross-member tabs showed « du 1er janv. au 31 déc. 2025 » under a form set
+    to « 26 déc. 2024 – 25 déc. 2025 », the why at the foot of the page."""
+    for tab in TABS:
+        page = read_pages[tab.slug]
+        line = re.search(r'<p class="period-line">(.*?)</p>', page, re.S)
+        assert line, tab.slug
+        said = visible_text(line.group(1), tooltips=False)
+        form = re.search(r'<form method="get" class="period".*?</form>', page, re.S)
+        if form is None:
+            assert "aucune à choisir sur cet onglet" in said and "choisissez l’événement" in said, (tab.slug, said)
+            assert not re.search(r"\d{4}", said), (tab.slug, said)  # no year a reader cannot change
+            continue
+        chosen = re.search(r'<option value="[^"]*" selected>[^(]*\((.*?) – (.*?)\)</option>', form.group(0))
+        assert chosen, tab.slug
+        covered = re.search(r"Du (.*?) au (.*?)(?: ·|$)", " ".join(said.split()))
+        assert covered, (tab.slug, said)
+        if (covered.group(1), covered.group(2).strip()) != (chosen.group(1), chosen.group(2)):
+            assert "mois civils entiers" in said, (tab.slug, said, chosen.groups())
+            assert "mois civils entiers" not in visible_text(page.split("period-line", 1)[1].split("</p>", 1)[1], tooltips=False)
+
+
+def test_a_wide_table_on_a_phone_says_there_is_more_and_keeps_its_first_column(read_pages: dict[str, str]) -> None:
+    """At 390 px a table of six columns showed three, nothing saying the rest were a swipe away."""
+    page = read_pages["segments"]
+    cue = re.search(r'<p class="scroll-cue"[^>]*>([^<]*)</p>\s*<div class="table-wrap"', page)
+    assert cue and "faites glisser le tableau" in cue.group(1) and cue.group(1).endswith("→"), cue
+    css = (STATIC / "app.css").read_text(encoding="utf-8")
+    phone = css[css.index("@media (max-width: 720px)"):css.index("@media print")]
+    assert ".scroll-cue { display: none; }" in css.split("@media")[0]  # not on a wide screen
+    assert re.search(r"\.scroll-cue \{ display: block;", phone) and re.search(r"tr > :first-child \{ position: sticky; left: 0;", phone)
+    script = (STATIC / "app.js").read_text(encoding="utf-8")
+    assert 'cue.classList.toggle("fits", wrap.scrollWidth <= wrap.clientWidth' in script  # said only when needed
+    assert ".scroll-cue.fits { display: none; }" in phone

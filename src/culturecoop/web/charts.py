@@ -17,10 +17,22 @@ from culturecoop.web.i18n import Translator
 
 # Series colours in order; neighbours differ in hue (the fourth was a teal too close to the first blue
 # on four-line charts such as the accuracy–diversity trade-off).
-PALETTE = ("#1f5f8b", "#d1495b", "#edae49", "#66a182", "#8e6c8a", "#00798c", "#e07a5f", "#3d405b")
+# The first two (the pairs « vous / la coopérative », « part des clients / part des recettes ») are a dark
+# blue and a vermilion: a reader with deuteranopia tells them apart (the blue and red of before read as
+# two browns to them), and a black-and-white print as dark and light grey. Colour never carries a
+# meaning alone: each series also has its own hatching (bars) or stroke and marker (lines), below.
+PALETTE = ("#1f5f8b", "#d55e00", "#edae49", "#66a182", "#8e6c8a", "#00798c", "#e07a5f", "#3d405b")
 MUTED = "#b8c0cc"
-RISING, FALLING = "#2f7d4f", "#b5461f"
+# Rising and falling: still a green and a red, but a dark green and a light orange-red (the two of before
+# had one lightness, so one grey in print, and one brown to a deuteranope).
+RISING, FALLING = "#1b5e35", "#e8743b"
 LINE_DASHES = ("solid", "dash", "dot", "dashdot")
+# Bars of the n-th series side by side: plain, then hatched, dotted, crossed… (what a legend shows too).
+BAR_PATTERNS = ("", "/", ".", "x", "-", "|", "+", "\\")
+# Markers of the n-th line; a rising line points up and a falling one down whatever the reader sees of
+# green and red.
+MARKERS = ("circle", "square", "diamond", "triangle-up", "x", "cross", "star", "hexagon")
+MARKER_OF_COLOUR = {RISING: "triangle-up", FALLING: "triangle-down"}
 MUTED_NAMED = 3  # grey lines named in a legend beside the highlighted ones, at most
 UNITS = ("count", "percent", "points", "money", "times", "days")
 Figure = dict[str, Any]
@@ -110,7 +122,8 @@ def bars(title: str, categories: Sequence[str], series: Sequence[tuple[str, Sequ
         scaled = _scaled(values, unit)
         trace: dict[str, Any] = {
             "type": "bar", "name": name, "orientation": "h" if horizontal else "v",
-            "marker": {"color": list(colors) if colors is not None and len(series) == 1 else PALETTE[i % len(PALETTE)]},
+            "marker": {"color": list(colors) if colors is not None and len(series) == 1 else PALETTE[i % len(PALETTE)],
+                       **_pattern(i, len(series))},
             "hovertemplate": "%{" + ("y" if horizontal else "x") + "}: " + _hover(unit, t, "x" if horizontal else "y") + "<extra>" + name + "</extra>",
         }
         trace["x" if horizontal else "y"] = scaled
@@ -159,6 +172,16 @@ def bars(title: str, categories: Sequence[str], series: Sequence[tuple[str, Sequ
     return {"data": data, "layout": layout}
 
 
+def _pattern(i: int, count: int) -> dict[str, Any]:
+    """The hatching of the ``i``-th of ``count`` series of bars (none for a lone series): « ciblés /
+    témoins » told apart without their colours, on a print in black and white too."""
+    shape = BAR_PATTERNS[i % len(BAR_PATTERNS)] if count > 1 else ""
+    # « overlay »: the bar keeps its colour under white hatching (« replace », Plotly's default, drew the
+    # hatching alone on a transparent bar: white lines on white, the bar gone).
+    return {"pattern": {"shape": shape, "fillmode": "overlay", "fgcolor": "#ffffff", "fgopacity": 0.9,
+                        "solidity": 0.35}} if shape else {}
+
+
 def lines(title: str, x: Sequence[Any], series: Sequence[tuple[str, Sequence[Any]]], t: Translator, *,
           value_title: str, x_title: str, unit: str = "count", dates: bool = True,
           highlight: dict[str, str] | None = None, shade: tuple[Any, Any, str] | None = None) -> Figure:
@@ -177,14 +200,17 @@ def lines(title: str, x: Sequence[Any], series: Sequence[tuple[str, Sequence[Any
         emphasised = not highlight or name in highlight
         named = emphasised or grey_named
         # Lines of one colour are told apart by their stroke (solid, dashes, dots), in the legend too.
-        dash = LINE_DASHES[drawn.get(color, 0) % len(LINE_DASHES)] if named else "solid"
+        # Lines of several colours (no highlight) get a stroke each as well: a colour-blind reader and a
+        # print in black and white tell « cette année » from « l’an dernier » by it.
+        dash = LINE_DASHES[(drawn.get(color, 0) if highlight else i) % len(LINE_DASHES)] if named else "solid"
         drawn[color] = drawn.get(color, 0) + named
+        symbol = MARKER_OF_COLOUR.get(color) if highlight else MARKERS[i % len(MARKERS)]
         data.append({
             "showlegend": named,
             "type": "scatter", "mode": "lines+markers" if emphasised else "lines", "name": name,
             "x": list(x), "y": _scaled(values, unit), "connectgaps": False,
             "line": {"color": color, "width": 2.5 if emphasised else 1, "dash": dash},
-            "marker": {"size": 5}, "opacity": 1 if emphasised else 0.7,
+            "marker": {"size": 7 if symbol else 5, **({"symbol": symbol} if symbol else {})}, "opacity": 1 if emphasised else 0.7,
             "hovertemplate": "%{x}: " + _hover(unit, t) + "<extra>" + name + "</extra>",
         })
     shown = sum(bool(trace["showlegend"]) for trace in data)
@@ -304,12 +330,12 @@ def band(title: str, x: Sequence[Any], low: Sequence[Any], middle: Sequence[Any]
         {"type": "scatter", "x": list(x), "y": list(middle), "mode": "lines", "name": middle_name,
          "line": {"color": "#1f5f8b", "dash": "dash", "width": 1.5}, "hovertemplate": "%{x}: " + hover + "<extra>" + middle_name + "</extra>"},
         {"type": "scatter", "x": list(x), "y": list(line), "mode": "lines+markers", "name": line_name,
-         "line": {"color": "#d1495b", "width": 3}, "marker": {"size": 4}, "connectgaps": False,
+         "line": {"color": PALETTE[1], "width": 3}, "marker": {"size": 4}, "connectgaps": False,
          "hovertemplate": "%{x}: " + hover + "<extra>" + line_name + "</extra>"},
     ]
     if later is not None and later_name:
         data.append({"type": "scatter", "x": list(x), "y": list(later), "mode": "lines", "name": later_name,
-                     "line": {"color": "#d1495b", "width": 2, "dash": "dot"}, "connectgaps": False,
+                     "line": {"color": PALETTE[1], "width": 2, "dash": "dot"}, "connectgaps": False,
                      "hovertemplate": "%{x}: " + hover + "<extra>" + later_name + "</extra>"})
     if estimate is not None and estimate_name:
         at, value, low_end, high_end = estimate

@@ -36,7 +36,7 @@ TABS_BY_SLUG = {t.slug: t for t in TABS}
 
 # Tabs that act rather than report (their own routes, after the report tabs in the tab bar).
 TARGET_TAB = Tab("target", _("Target audience"), _("Who is likely to come to your next events, across the cooperative: save the audience, find partners for a cross offer."), (), True)
-CAMPAIGNS_TAB = Tab("campaigns", _("Campaigns"), _("E-mail a saved audience without seeing who is in it, and measure the lift against a random holdout."), (), True)
+CAMPAIGNS_TAB = Tab("campaigns", _("Campaigns"), _("E-mail a saved audience without seeing who is in it, and measure what it changed against people kept aside at random."), (), True)
 ACTION_TABS: tuple[Tab, ...] = (TARGET_TAB, CAMPAIGNS_TAB)
 TAB_REPORTS: tuple[str, ...] = tuple(name for tab in TABS for name in tab.reports)
 

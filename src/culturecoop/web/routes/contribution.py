@@ -31,7 +31,7 @@ from culturecoop.web.i18n import Translator, _
 from culturecoop.web.params import FromQuery, ToQuery, check_period, iso
 from culturecoop.web.render import render, request_language
 from culturecoop.web.routes.reports import actor_of
-from culturecoop.web.views.contribution import contribution_view
+from culturecoop.web.views.contribution import ROW_NAMES, contribution_view
 
 router = APIRouter()
 
@@ -84,7 +84,8 @@ def contribution_page(request: Request, member_id: str, principal: MemberReader,
     body = markdown_html(statement_markdown(data["statement"], request_language(request))) if data["statement"] else ""
     said = contribution_view(data, Translator(request_language(request)))
     return render(request, "contribution.html", {"member_id": member_id, "active": "contribution", "view": data,
-                                                 "said": said, "statement_html": body, "function_names": FUNCTION_NAMES})
+                                                 "said": said, "statement_html": body, "function_names": FUNCTION_NAMES,
+                                                 "row_names": ROW_NAMES})
 
 
 @router.get("/api/v1/contribution", tags=["contribution"])

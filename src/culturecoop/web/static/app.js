@@ -74,6 +74,19 @@
     });
   });
 
+  // « Faites glisser le tableau → » only above a table wider than its frame, said again when the width
+  // changes (a phone turned) or a folded table opens.
+  function markScrollCues() {
+    document.querySelectorAll(".scroll-cue").forEach(function (cue) {
+      var wrap = cue.nextElementSibling;
+      if (!wrap || !wrap.classList.contains("table-wrap") || !wrap.clientWidth) { return; }
+      cue.classList.toggle("fits", wrap.scrollWidth <= wrap.clientWidth + 1);
+    });
+  }
+  markScrollCues();
+  window.addEventListener("resize", markScrollCues);
+  document.addEventListener("toggle", markScrollCues, true);
+
   document.addEventListener("click", function (event) {
     var target = event.target.closest("button");
     if (!target) { return; }

@@ -16,10 +16,10 @@ from babel.dates import get_month_names
 
 from culturecoop.analytics.insights import findings
 from culturecoop.i18n import BABEL_LOCALES
-from culturecoop.web.i18n import Translator, retranslate
+from culturecoop.web.i18n import Translator, _, retranslate
 from culturecoop.web.tabs import REPORT_TITLES, Tab
 from culturecoop.web.views import own, pooled
-from culturecoop.web.views.base import TabView
+from culturecoop.web.views.base import PeriodView, TabView
 from culturecoop.web.views.next_steps import next_steps
 from culturecoop.web.views.period import period_view
 
@@ -51,6 +51,16 @@ def tab_view(tab: Tab, payloads: Mapping[str, Mapping[str, Any]], t: Translator,
     # Amounts in the member's currency (€ for a venue selling in euros), on the page, its charts and CSV.
     t = t.in_currency(next((str(r["currency"]) for r in results.values() if r.get("currency")), None))
     view.period = period_view(main, t, with_previous=tab.slug == "overview")
+    if view.period is not None and not tab.periods:
+        # No form on this tab (the pace of an event): its « Période » line said a year that nothing on
+        # the page lets one change, nor uses. It says what the tab follows instead, and why no period.
+        view.period = PeriodView(t(NO_PERIOD_HERE))
+    rounded = [n for r in results.values() for n in r.get("notes") or [] if _is_whole_months(str(n))]
+    if view.period is not None and rounded:
+        # Cross-member figures were rounded to whole months: said on the period line itself (it read
+        # « Du 1er janv. au 31 déc. » under a form set to « 26 déc. – 25 déc. », the why at the page's foot).
+        view.period.rounded = t("cross-member figures count whole calendar months, so the period chosen above is "
+                                "rounded to the months mostly inside it")
     found = findings(results)
     view.insights = found.texts(t.language)
     view.silence = t(found.silence) if found.silence and results else None
@@ -64,8 +74,19 @@ def tab_view(tab: Tab, payloads: Mapping[str, Mapping[str, Any]], t: Translator,
         notes += [retranslate(str(n), t.language) for n in result.get("notes") or []]
     # Two reports of a tab often say the same thing about the gate: say it once. Services write
     # days as ISO dates in their notes; the reader reads them as days in their language.
+    notes = [n for n in notes if not (rounded and _is_whole_months(n))]  # said on the period line
     view.notes = list(dict.fromkeys(_days_in_words(n, t) for n in view.notes + notes))
     return view
+
+
+NO_PERIOD_HERE = _("none to choose on this tab: an event's sales are followed day by day up to its date, against "
+                   "comparable past events; choose the event below.")
+WHOLE_MONTHS = "Cross-member figures use whole calendar months:"  # analytics.period's note, in English
+
+
+def _is_whole_months(note: str) -> bool:
+    """A service's note that a cross-member period was rounded to whole months, in whichever language."""
+    return retranslate(note, "en").startswith(WHOLE_MONTHS)
 
 
 def _in_page_words(text: str, t: Translator, member_id: str, member_name: str | None) -> str:

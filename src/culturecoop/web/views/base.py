@@ -120,7 +120,8 @@ class Kpi:
 
 @dataclass
 class PeriodView:
-    """The period the figures cover, in words; ``first`` when it starts with the data."""
+    """The period the figures cover, in words; ``first`` when it starts with the data; ``rounded``
+    why it is not the period chosen in the form above it (cross-member figures count whole months)."""
 
     text: str
     previous: str | None = None

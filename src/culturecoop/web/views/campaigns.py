@@ -14,6 +14,18 @@ MEASURE_WORDS = {
     "recipients": _("People"), "sent": _("Sent"), "delivered": _("Delivered"), "bounced": _("Bounced"),
     "unsubscribed": _("Unsubscribed"), "converted": _("Conversions"),
 }
+# The effect said as the question it answers (who bought with and without the e-mail, what was expected
+# without it), never « lift », « CUPED » or « intervalle à 95 % » bare: the glossary keeps those words
+# (the page links them), for the curious.
+SAID_ADJUSTED = _("{treated} of the people drawn for the campaign bought, against {held} of the people kept aside "
+                  "without the e-mail: without the campaign, {held} was to be expected. The gap due to the campaign is "
+                  "{d} points (very probably between {low} and {high}); counting what each person spent before, {cd} "
+                  "points (between {clow} and {chigh}).")
+SAID_NOISY = _("{treated} of the people drawn for the campaign bought, against {held} of the people kept aside without "
+               "the e-mail: without the campaign, {held} was to be expected. The gap due to the campaign is {d} points "
+               "(very probably between {low} and {high}), from counts slightly blurred to protect privacy. "
+               "The estimate that counts what each person spent before is not shown then: it rests on each "
+               "person's figures.")
 ARM_WORDS = {"treatment": _("With the campaign"), "holdout": _("Holdout (no e-mail)")}
 
 
@@ -58,12 +70,11 @@ def results_view(results: dict[str, Any], previews: dict[str, dict[str, str]], t
                  "d": points(simple["difference"]), "low": points(simple["low"]), "high": points(simple["high"])}
         estimates = [(t("Simple comparison"), simple)]
         if adjusted is None:  # noise on: no CUPED estimate (it rests on each person's figures)
-            sentence = t("Conversion {treated} with the campaign against {held} without: a difference of {d} points (95% interval {low} to {high}), from counts with differential-privacy noise. The estimate that takes past spending into account (CUPED) is not shown with noise on: it rests on each person's figures.",
-                         **rates)
+            sentence = t(SAID_NOISY, **rates)
         else:
-            sentence = t("Conversion {treated} with the campaign against {held} without: a difference of {d} points (95% interval {low} to {high}); with past spending taken into account (CUPED) {cd} points ({clow} to {chigh}).",
-                         **rates, cd=points(adjusted["difference"]), clow=points(adjusted["low"]), chigh=points(adjusted["high"]))
-            estimates.append((t("With pre-period spend (CUPED)"), adjusted))
+            sentence = t(SAID_ADJUSTED, **rates, cd=points(adjusted["difference"]), clow=points(adjusted["low"]),
+                         chigh=points(adjusted["high"]))
+            estimates.append((t("Counting what each person spent before"), adjusted))
         drawn = next((m["value"] for a in results["arms"] if a["arm"] == "treatment" for m in a["measures"]
                       if m["measure"] == "recipients"), None)
         if drawn and simple["low"] > 0:
@@ -79,9 +90,10 @@ def results_view(results: dict[str, Any], previews: dict[str, dict[str, str]], t
             value_title=t("Percentage points"), category_title=t("How it is measured"), unit="points", baseline=0.0,
             errors=([e["low"] for _n, e in estimates], [e["high"] for _n, e in estimates]))
     elif results.get("first_sent_at") is None:
-        sentence = t("The campaign has not been sent yet: there is no lift to measure.")
+        sentence = t("The campaign has not been sent yet: there is no effect to measure.")
     else:
-        sentence = t("The lift is not shown: a figure it rests on is under k (too few people or conversions yet).")
+        sentence = t("The campaign's effect is not shown yet: one of the figures it rests on counts fewer than {k} people. "
+                     "Look again once more of the people drawn have bought.", k=t.number(k))
     return ResultsView(results["campaign_id"], status_word(results["status"], t), rows, sentence, chart, k, previews,
                        revenue_hidden)
 

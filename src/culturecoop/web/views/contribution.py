@@ -29,6 +29,16 @@ SHORT_NAMES = {
 }
 
 
+# The table's rows as a venue reads them, each with its unit: the governance's names (« nDCG@10 gagné »,
+# « cellules de rapport publiées au-dessus du seuil ») stay in each row's tooltip, for the curious.
+ROW_NAMES = {
+    "insight": _("Figures the cooperative could publish (report cells with enough people)"),
+    "linkage": _("People recognized at several members"),
+    "recommendation": _("Recommendations: how much better the model finds who comes to members' events (points out of 100)"),
+    "conversions": _("Ticket buyers from saved audiences"),
+}
+
+
 @dataclass
 class ContributionView:
     points: list[str] = field(default_factory=list)  # what the data brought, one kind of value a sentence

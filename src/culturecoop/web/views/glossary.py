@@ -31,6 +31,7 @@ TERMS: tuple[Term, ...] = (
          _("Lift 3.7 (95% CI 2.9–4.6): the true lift is very probably between 2.9 and 4.6.")),
     Term("p_value", _("p-value"), _("The probability of seeing so strong a link by chance alone, if there were none. The smaller, the more certain the link.")),
     Term("q_value", _("q-value (significant)"), _("A p-value corrected because many pairs are tested at once (false-discovery rate). A result is called significant when q < 0.05: at most one significant result in twenty is expected to be chance.")),
+    Term("cuped", _("CUPED (counting past spending)"), _("A way of measuring a campaign's effect that takes into account what each person spent before it: people who already bought a lot are compared with people like them, so the estimate is less left to chance than a direct comparison.")),
     Term("index", _("Index"), _("Your figure compared with a reference, as a percentage of it: 100 is the same, 150 is one and a half times, 50 is half."),
          _("Index 180 for regulars: your share of regulars is 1.8 times the cooperative's.")),
     Term("jaccard", _("Overlap index"), _("People in common divided by the people in either audience (Jaccard index): 0% when the audiences are apart, 100% when they are the same people.")),

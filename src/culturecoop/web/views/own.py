@@ -344,7 +344,7 @@ def pace(view: TabView, results: Results, t: Translator) -> None:
         t("Sales of {title} against comparable events", title=title), days,
         [r.get("low") for r in band], [r.get("median") for r in band], [r.get("high") for r in band],
         [(curve.get(d) or {}).get("tickets_sold") for d in days], t,
-        band_name=t("Comparable events (10th–90th percentile)"), middle_name=t("Comparable events (median)"),
+        band_name=t("Comparable events: 8 in 10 sold within this band"), middle_name=t("Comparable events: half sold more, half less"),
         line_name=title or t("This event"), value_title=t("Tickets sold (cumulative)"), x_title=t("Days before the event"),
         marker_x=summary.get("days_before"), marker_label=t("today") if final is None else t("forecast's day"),
         later=[(curve.get(d) or {}).get("tickets_sold_later") for d in days] if final is not None else None,

@@ -98,11 +98,11 @@ def trends(view: TabView, results: Results, t: Translator) -> None:
     coop, coop_months = _rows(result), _rows(result, "cooperative_months")
     year_over_year = summary.get("basis") == "year_over_year"
     # The chart colours TOP_LINES genres each way; the table lists every genre that moved.
-    lead = (t("In green the two genres that rose most against the same months a year earlier, in red the two that fell "
+    lead = (t("In green, marked ▲, the two genres that rose most against the same months a year earlier, in red, marked ▼, the two that fell "
               "most (each by two points or more); the others are grey, and every genre is in the table below. The "
               "chart shows the year before too, so a season reads as a season.")
             if year_over_year else
-            t("In green the two genres rising most, in red the two falling most (each by a change of two points or "
+            t("In green, marked ▲, the two genres rising most, in red, marked ▼, the two falling most (each by a change of two points or "
               "more); the others are grey, and every genre is in the table below."))
     view.sections.append(Section("trends-cooperative", t("Genre shares across the cooperative"), _trend_chart(
         t("Share of the cooperative's active patrons who attended each genre, by month"), coop_months, coop, "share", t,
@@ -113,7 +113,7 @@ def trends(view: TabView, results: Results, t: Translator) -> None:
     view.sections.append(Section("trends-yours", t("Genre shares at your venue"), _trend_chart(
         t("Share of your tickets by genre, by month"), your_months, yours, "share", t, t("Share of your tickets (%)")),
         table("trends-yours", t("Your genres rising and falling"), yours, _trend_columns(summary.get("your_basis")), t),
-        lead=t("In green your genres that rose most, in red those that fell most (each by two points or more); the "
+        lead=t("In green, marked ▲, your genres that rose most, in red, marked ▼, those that fell most (each by two points or more); the "
                "others are grey.") + " " + t("A show can carry several genres (a play by local artists is theatre and "
                                              "local artists): a month's shares add up to more than 100%.")))
     view.sections.append(Section("trends-cooperative_months", t("Monthly shares across the cooperative (data)"), None, table(
@@ -149,9 +149,9 @@ def elsewhere(view: TabView, results: Results, t: Translator) -> None:
              Col("share_of_audience", _("Share of your audience"), "percent"),
              Col("share_of_those_going_elsewhere", _("Share of your audience going out elsewhere"), "percent"),
              Col("rest_share", _("Share of the rest of the cooperative going out"), "percent"),
-             Col("lift", _("Ratio"), "times", "lift", empty=NOT_TESTED), Col("ci_low", _("95% CI low"), "times", "ci", empty=NOT_TESTED),
-             Col("ci_high", _("95% CI high"), "times", "ci", empty=NOT_TESTED),
-             Col("significant", _("Significant"), "bool", "q_value", empty=NOT_TESTED)],
+             Col("lift", _("Ratio"), "times", "lift", empty=NOT_TESTED), Col("ci_low", _("Very probably at least"), "times", "ci", empty=NOT_TESTED),
+             Col("ci_high", _("Very probably at most"), "times", "ci", empty=NOT_TESTED),
+             Col("significant", _("Too clear to be chance"), "bool", "q_value", empty=NOT_TESTED)],
             t, k=k, pooled=True), pooled=True,
             lead=t("Bars in colour are gaps too clear to be chance (at most one in twenty such bars would be); the line at 1 is the rest of the cooperative; each whisker spans where the true value very probably lies.")))
         for name, title, kind in (("kinds", _("Kinds of members your audience attends"), "code:member_kind"),
@@ -177,7 +177,7 @@ def elsewhere(view: TabView, results: Results, t: Translator) -> None:
             "overlap-overlap", t("Audience overlap with other members"), rows,
             [Col("name", _("Member")), Col("kind", _("Kind"), "code:member_kind"), Col("shared", _("People in common"), "int"),
              Col("share_of_yours", _("Share of your audience"), "percent"), Col("share_of_theirs", _("Share of their audience"), "percent"),
-             Col("jaccard", _("Overlap index"), "percent", "jaccard"), Col("lift", _("Lift"), "times", "lift")],
+             Col("jaccard", _("Overlap index"), "percent", "jaccard"), Col("lift", _("Times as likely as the average pooled patron"), "times", "lift")],
             t, k=k, pooled=True), pooled=True))
 
 
@@ -194,7 +194,7 @@ def affinities(view: TabView, results: Results, t: Translator) -> None:
         name = t.label("genre", genre["genre"])
         chart = charts.bars(
             t("What people who attend {genre} also attend", genre=name), [t.label("genre", r["to_genre"]) for r in pairs],
-            [(t("Lift"), [r["lift"] for r in pairs])], t, value_title=t("Times the cooperative's average (lift)"),
+            [(t("Times as often as average"), [r["lift"] for r in pairs])], t, value_title=t("Times as often as the cooperative's average"),
             category_title=t("Genre"), unit="times", horizontal=True, baseline=1.0, baseline_label=t("average"),
             errors=([r.get("ci_low") for r in pairs], [r.get("ci_high") for r in pairs]),
             colors=[charts.PALETTE[0] if r.get("significant") else charts.MUTED for r in pairs]) if pairs else None
@@ -211,8 +211,8 @@ def affinities(view: TabView, results: Results, t: Translator) -> None:
         names = [t.label("genre", g) for g in present]
         z = [[None if a == b else lifts.get((a, b)) for b in present] for a in present]
         view.sections.append(Section("affinity-map", t("Affinities between all genres"), charts.heatmap(
-            t("Lift between genres across the cooperative (1 = independent)"), names, names, z, t, x_title=t("Genre B"),
-            y_title=t("Genre A"), value_title=t("Lift"), unit="times", midpoint=1.0), None, pooled=True,
+            t("How many times more often people who attend genre A attend genre B too (1 = as often as average)"), names, names, z, t, x_title=t("Genre B"),
+            y_title=t("Genre A"), value_title=t("Times as often"), unit="times", midpoint=1.0), None, pooled=True,
             lead=t("Red: people who attend genre A attend genre B more than average; blue: less; empty: hidden by the privacy gate or no one.")))
     # Each pair once (the lift is the same both ways), strongest first.
     order = {g: i for i, g in enumerate(GENRES)}
@@ -221,10 +221,10 @@ def affinities(view: TabView, results: Results, t: Translator) -> None:
     view.sections.append(Section("affinity-affinity", t("Every pair of genres"), None, table(
         "affinity-affinity", t("Genre affinities across the cooperative"), unique,
         [Col("from_genre", _("Genre A"), "code:genre"), Col("to_genre", _("Genre B"), "code:genre"),
-         Col("patrons", _("People attending both"), "int"), Col("lift", _("Lift"), "times", "lift", empty=NOT_TESTED),
-         Col("ci_low", _("95% CI low"), "times", "ci", empty=NOT_TESTED), Col("ci_high", _("95% CI high"), "times", "ci", empty=NOT_TESTED),
-         Col("q_value", _("q-value"), "float2", "q_value", empty=NOT_TESTED),
-         Col("significant", _("Significant"), "bool", "q_value", empty=NOT_TESTED)],
+         Col("patrons", _("People attending both"), "int"), Col("lift", _("Times as often as average"), "times", "lift", empty=NOT_TESTED),
+         Col("ci_low", _("Very probably at least"), "times", "ci", empty=NOT_TESTED), Col("ci_high", _("Very probably at most"), "times", "ci", empty=NOT_TESTED),
+         Col("q_value", _("Risk that it is chance"), "float2", "q_value", empty=NOT_TESTED),
+         Col("significant", _("Too clear to be chance"), "bool", "q_value", empty=NOT_TESTED)],
         t, k=k, pooled=True, collapsed=True), pooled=True))
 
 
@@ -246,7 +246,7 @@ def segments(view: TabView, results: Results, t: Translator, query: Mapping[str,
         "segments-segments", t("Audience segments"), rows,
         [Col("segment", _("Segment"), "code:segment"), Col("rule", _("Who is in it")),
          Col("your_patrons", _("Your patrons"), "int"), Col("your_share", _("Your share"), "percent"),
-         Col("cooperative_share", _("Cooperative's share"), "percent"), Col("index", _("Index"), "index", "index")],
+         Col("cooperative_share", _("Cooperative's share"), "percent"), Col("index", _("Index (100 = as in the cooperative)"), "index", "index")],
         t, k=k, pooled=True, collapsed=False, derive={"rule": lambda r: t.label("segment_rule", r["segment"])}),
         pooled=True, note=_hidden_bars(rows, "cooperative_share", t, k)))
     period = urlencode({key: value for key, value in query.items() if key in ("period", "from", "to") and value})
@@ -312,7 +312,7 @@ def benchmark(view: TabView, results: Results, t: Translator) -> None:
                     cell(row.get("index"), "index", t, k, is_hidden(row, "index"),
                          why=why_peers if row.get("peers") is None else t(NO_FIGURE))])
     columns = [Column("figure", t("Figure"), "text"), Column("yours", t("Yours"), "mixed"),
-               Column("peers", t("Your peers"), "mixed"), Column("index", t("Index"), "index", "index")]
+               Column("peers", t("Your peers"), "mixed"), Column("index", t("Index (100 = as your peers)"), "index", "index")]
     view.sections.append(Section("benchmark-benchmark", t("Your key figures against your peers"), chart,
                                  TableView("benchmark-benchmark", t("Your key figures against your peers"), columns, out,
                                            pooled=True, currency=t.currency), pooled=True,

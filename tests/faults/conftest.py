@@ -347,4 +347,7 @@ def confinement() -> bool:
 
 @pytest.fixture(scope="module")
 def shared(tmp_path_factory: pytest.TempPathFactory) -> Shared:
-    return build_shared(tmp_path_factory.mktemp("shared"))
+    """The shared inputs, built once per session; each module reads its own copy."""
+    from conftest import built_once
+
+    return Shared(built_once(tmp_path_factory, "faults-shared", build_shared))

@@ -186,3 +186,34 @@ def test_a_number_too_short_for_a_code_where_the_country_does_not_tell_is_said(
     assert code == 0, err
     assert json.loads(out)["values_dropped"] == {"postal_code": 15}
     assert "15 postal codes are numbers too short for codes of CA (“2134” first)" in _said(err), err
+
+
+def test_a_header_in_capitals_with_colons_is_read_with_the_mapping_drafted_before(
+        tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The same export labelled « ORDER ID: », « PRICE : » (a report's labels, a spreadsheet's re-typing): the
+    mapping drafted from the export as it was named columns the file « lacks » (closest present: « Order ID: »),
+    and nothing was written, for each of the 14 vendor exports bent so."""
+    export = tmp_path / "ventes.csv"
+    header = ",".join(name.upper() + (":" if n % 2 else " :") for n, name in enumerate(HEADER.strip().split(",")))
+    export.write_text(header + "\n" + ROWS, encoding="utf-8")
+    code, out, err = _prepare(tmp_path, export, MAPPING, keys, monkeypatch, capsys)
+    assert code == 0, err
+    assert (json.loads(out)["rows_accepted"], json.loads(out)["rows_rejected"]) == (30, 0)
+
+
+# An amount in accounting parentheses after its currency (« €(25,00) », « EUR (25,00) »): a refund of 25,
+# read as a sale of 25 (« (25,00 €) » and « (25,00) » were refunds already).
+def test_a_refund_in_parentheses_after_its_currency_is_a_refund(
+        tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    export = tmp_path / "ventes.csv"
+    amounts = {3: "€(25,00)", 4: "EUR (25,00)", 5: "(25,00 €)", 6: "(25,00)"}
+    export.write_text(HEADER.replace(",", ";") + "".join(
+        f"{n};ana{n}@example.org;Jazz;2026-01-0{1 + n % 5} 20:00;2025-12-01 10:00;{amounts.get(n, '25,00')}\n"
+        for n in range(30)), encoding="utf-8")
+    settings = {**MAPPING, "delimiter": ";", "decimal": ","}
+    code, out, err = _prepare(tmp_path, export, settings, keys, monkeypatch, capsys)
+    assert code == 0, err
+    summary = json.loads(out)
+    assert (summary["rows_accepted"], summary["refunds_unmatched"]) == (30, 4), summary
+    tickets = pq.read_table(tmp_path / "pkg" / "ticket.parquet").to_pylist()
+    assert sorted(t["status"] for t in tickets).count("refunded") == 4

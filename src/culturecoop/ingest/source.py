@@ -171,13 +171,15 @@ def missing_columns(path: Path, profile: Profile, missing: list[str], present: l
 
 def header_positions(header: list[str], wanted: list[str]) -> tuple[dict[str, int], list[str]]:
     """1-based position in ``header`` of each ``wanted`` column (exact name first, then ignoring
-    case, accents and surrounding spaces), and the columns not found."""
+    case, accents and surrounding spaces, then a colon after the name: « Order Date: », « Prix : », as a
+    report or a spreadsheet's label writes it), and the columns not found."""
     exact = {name: i + 1 for i, name in reversed(list(enumerate(header)))}
     loose = {_loose(name): i + 1 for i, name in reversed(list(enumerate(header)))}
+    bare = {_bare(name): i + 1 for i, name in reversed(list(enumerate(header)))}
     positions: dict[str, int] = {}
     missing: list[str] = []
     for column in wanted:
-        pos = exact.get(column) or loose.get(_loose(column))
+        pos = exact.get(column) or loose.get(_loose(column)) or bare.get(_bare(column))
         if pos is None:
             missing.append(column)
         else:
@@ -225,6 +227,11 @@ def _loose(name: str) -> str:
     # Spaces of any run or kind as one: a name wrapped in its cell is read with a space for its break.
     text = unicodedata.normalize("NFKD", " ".join(CONTROL_CHARACTERS.sub("", name).split()).casefold())
     return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+def _bare(name: str) -> str:
+    """``_loose`` without the colons and spaces that end a label (« Order Date: », « Prix : »)."""
+    return _loose(name).rstrip(" :\uff1a") or _loose(name)
 
 
 def cut_in_a_character(path: Path) -> UserError:

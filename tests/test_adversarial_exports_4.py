@@ -217,3 +217,23 @@ def test_a_refund_in_parentheses_after_its_currency_is_a_refund(
     assert (summary["rows_accepted"], summary["refunds_unmatched"]) == (30, 4), summary
     tickets = pq.read_table(tmp_path / "pkg" / "ticket.parquet").to_pylist()
     assert sorted(t["status"] for t in tickets).count("refunded") == 4
+
+
+# Phone numbers a spreadsheet stripped of their trunk 0: « 470123456 » for the Belgian 0470 12 34 56, where
+# nine digits can be no other number, was left empty like « 7700900123 » in a British export, where ten digits
+# may be an American number: both counted unreadable, nothing said why.
+@pytest.mark.parametrize(("country", "phone", "restored", "words"), [
+    ("BE", "470123456", {"phone": 30}, "30 phone numbers had lost their leading 0"),
+    ("GB", "7700900123", {}, "30 phone numbers read as numbers of GB only with a 0 before them (“7700900123” first)"),
+], ids=["be", "gb"])
+def test_phone_numbers_stripped_of_their_zero_are_read_or_said(
+        country: str, phone: str, restored: dict[str, int], words: str, tmp_path: Path, keys: Path,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    export = tmp_path / "ventes.csv"
+    export.write_text(HEADER.replace("\n", ",Tel\n") + ROWS.replace("\n", f",{phone}\n"), encoding="utf-8")
+    settings = {**MAPPING, "country": country, "columns": {**MAPPING["columns"], "phone": "Tel"}}
+    code, out, err = _prepare(tmp_path, export, settings, keys, monkeypatch, capsys)
+    assert code == 0, err
+    summary = json.loads(out)
+    assert summary["values_restored"] == restored and summary["values_dropped"] == ({} if restored else {"phone": 30})
+    assert words in _said(err), err

@@ -146,6 +146,24 @@ def zeros_restored_sql(value: str, country: str) -> str:
             f"THEN lpad(trim({value}), {ZERO_LED[country][0]}, '0') ELSE {value} END")
 
 
+# The countries whose national numbers, their trunk 0 dropped by a spreadsheet (« 791234567 » for the Swiss
+# 079 123 45 67), keep a length no number of another form has there (written with the calling code, or a
+# North-American ten digits): the number that digits of that length must be. A French number is read
+# without its 0 already; in Britain, Germany or Austria a number of eight to thirteen digits may be one
+# written abroad, so a number without its 0 is left unread there, and said.
+PHONE_ZERO_LED: dict[str, str] = {"BE": "[1-9][0-9]{7,8}", "CH": "[1-9][0-9]{8}", "NL": "[1-9][0-9]{8}"}
+
+
+def phone_zero_restored_sql(value: str, country: str) -> str:
+    """The SQL of the phone number ``value`` read as ``country``'s (``cc_phone_here``), its trunk 0 put back
+    where a spreadsheet dropped it and the country makes it unambiguous (``PHONE_ZERO_LED``)."""
+    pattern = PHONE_ZERO_LED.get(country)
+    if pattern is None:
+        return f"cc_phone_here({value})"
+    return (f"coalesce(cc_phone_here({value}), CASE WHEN regexp_full_match(cc_phone_digits({value}), '{pattern}') "
+            f"THEN cc_phone_here('0' || cc_phone_digits({value})) END)")
+
+
 # The countries a national number is read for, in the order ``profile`` lists them.
 CODES: tuple[str, ...] = tuple(BY_CODE)
 # The first ten countries, whose postal codes ``normalize`` reads with SQL of their own.

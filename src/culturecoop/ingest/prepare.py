@@ -25,7 +25,7 @@ from culturecoop.files import partial_path
 from culturecoop.i18n import _, count, plural
 from culturecoop.ingest.consent import consent_record, consent_warnings
 from culturecoop.ingest.guard import check_member_words, scan_checked
-from culturecoop.ingest.lost_zeros import restored_postcodes
+from culturecoop.ingest.lost_zeros import restored_values
 from culturecoop.ingest.package import MemberInfo
 from culturecoop.ingest.prepare_io import (
     PrepareSummary,
@@ -476,7 +476,7 @@ def _split(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile, m
     # Read from the events as the export names them, before any name is withheld.
     own_buyer = {**own_buyer_names(con), **own_buyer_lines(con, profile)}
     dropped = {**_dropped_values(con), **_events_dropped(con)}
-    restored, warnings = restored_postcodes(con, profile)
+    restored, warnings = restored_values(con, profile)
     names_withheld = withhold_patron_names(con, id_key)
     events = con.sql("SELECT * FROM event_out").to_arrow_table()
     tickets = ticket_table(con, member_id, id_key)

@@ -15,7 +15,7 @@ import duckdb
 import pyarrow as pa
 
 from culturecoop.ingest.addresses import STREET_ADDRESS
-from culturecoop.ingest.countries import zeros_lost, zeros_restored_sql
+from culturecoop.ingest.countries import phone_zero_restored_sql, zeros_lost, zeros_restored_sql
 from culturecoop.ingest.dates import first_of
 from culturecoop.ingest.labels import DEFAULT_LANGUAGE_VALUES
 from culturecoop.ingest.profile import Profile
@@ -300,7 +300,7 @@ def build_patrons(con: duckdb.DuckDBPyConnection, profile: Profile, id_key: byte
                CASE WHEN NOT {_SHARED_EMAIL} THEN k.email END AS raw_email,
                CASE WHEN NOT {_SHARED_EMAIL} THEN cc_email(k.email) END AS email,
                CASE WHEN NOT {_SHARED_PHONE} THEN k.phone END AS raw_phone,
-               CASE WHEN NOT {_SHARED_PHONE} THEN cc_phone_here(k.phone) END AS phone,
+               CASE WHEN NOT {_SHARED_PHONE} THEN {phone_zero_restored_sql("k.phone", profile.country)} END AS phone,
                g.folded AS given_name, s.folded AS surname,
                strftime(c.birth_date, '%Y-%m-%d') AS birth_date,
                k.postal_code AS raw_postcode, cc_postcode_here({postcode}) AS postcode,

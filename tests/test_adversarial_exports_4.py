@@ -237,3 +237,27 @@ def test_phone_numbers_stripped_of_their_zero_are_read_or_said(
     summary = json.loads(out)
     assert summary["values_restored"] == restored and summary["values_dropped"] == ({} if restored else {"phone": 30})
     assert words in _said(err), err
+
+
+def test_an_export_saved_again_with_another_delimiter_is_said_so(
+        tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Opened and saved again by a French spreadsheet (« ; » between the columns): the file « lacked » every
+    column the mapping names, each listed, and nothing said the separator was the cause (10 of the 10 comma
+    vendor exports bent so)."""
+    export = tmp_path / "ventes.csv"
+    export.write_text((HEADER + ROWS).replace(",", ";"), encoding="utf-8")
+    code, out, err = _prepare(tmp_path, export, MAPPING, keys, monkeypatch, capsys, "--lang", "fr")
+    refused(code, (out + err).replace("Erreur : ", "Error: "), "sépare ses colonnes par « ; » là où le mapping dit « , »",
+            'delimiter: ";"')
+
+
+def test_a_header_name_with_a_byte_order_mark_inside_its_quotes_is_read(
+        tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """« "\\ufeffOrder ID" »: a byte-order mark inside the first name's quotes (a file re-quoted by a script that
+    read it as Windows text): the column « Order ID » was missing (closest present: « \\ufeffOrder ID »)."""
+    export = tmp_path / "ventes.csv"
+    header = ",".join(f'"{name}"' for name in HEADER.strip().split(","))
+    export.write_text("\ufeff" + header.replace('"Order ID"', '"\ufeffOrder ID"') + "\n" + ROWS, encoding="utf-8")
+    code, out, err = _prepare(tmp_path, export, MAPPING, keys, monkeypatch, capsys)
+    assert code == 0, err
+    assert json.loads(out)["rows_accepted"] == 30

@@ -21,7 +21,7 @@ import duckdb
 
 from culturecoop.errors import UserError
 from culturecoop.i18n import _, count, plural
-from culturecoop.ingest.profile import Profile
+from culturecoop.ingest.profile import SECTION_COLUMN, Profile
 from culturecoop.ingest.shapes import EXCEL_EPOCH
 
 # Where ``SourceInfo.lines_where`` inserts its condition.
@@ -222,10 +222,32 @@ def header_hint(profile: Profile, rows: list[tuple[int, list[str]]]) -> str:
     return ""
 
 
+_INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff]")
+
+
+def other_delimiter(path: Path, profile: Profile, header_text: str) -> UserError | None:
+    """The sentence for a header that names every column the mapping reads once split on another delimiter
+    than the mapping's (a spreadsheet saved the export again with its own: « ; » in French), else None."""
+    wanted = [c for c in profile.source_columns() if c != SECTION_COLUMN]
+    for found in (";", ",", "\t", "|"):
+        if found == profile.delimiter or found not in header_text:
+            continue
+        cells = [c.strip().strip(profile.quote or '"').strip() for c in header_text.split(found)]
+        if wanted and not header_positions(cells, wanted)[1]:
+            return UserError(
+                _("The file {path} separates its columns with “{found}” where the mapping says “{said}”, as a "
+                  "spreadsheet does when it saves a file again; set `delimiter: \"{found}\"` in the mapping (and "
+                  "check `decimal`: such a file may write « 12,50 »), or give the file as it was exported.").format(
+                    path=path.name, found="\\t" if found == "\t" else found,
+                    said="\\t" if profile.delimiter == "\t" else profile.delimiter))
+    return None
+
+
 def _loose(name: str) -> str:
     # Without control characters: the reader takes them out of the header, a mapping may keep them.
     # Spaces of any run or kind as one: a name wrapped in its cell is read with a space for its break.
-    text = unicodedata.normalize("NFKD", " ".join(CONTROL_CHARACTERS.sub("", name).split()).casefold())
+    # Nor byte-order marks and zero-width characters: invisible, left in a name by files joined or re-saved.
+    text = unicodedata.normalize("NFKD", " ".join(_INVISIBLE.sub("", CONTROL_CHARACTERS.sub("", name)).split()).casefold())
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 

@@ -57,6 +57,22 @@ def test_a_file_cut_in_the_middle_of_its_last_word_is_said_cut_short(
     assert f"le début de « {word} »" in said and "vérifiez que le fichier contient tout l’export" in said, said
 
 
+def test_the_draft_says_a_last_status_cut_short(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """The draft asked the member to add « Confirm » under `status_values`, which would take the half row
+    for a sale."""
+    export = tmp_path / "ventes.csv"
+    export.write_text(HEADER.replace("\n", ",Status\n") + ROWS.replace("\n", ",Confirmed\n")
+                      + "31,lea@example.org,Jazz,2026-01-02 20:00,2025-12-01 10:00,10,Confirm", encoding="utf-8")
+    code, out, _err = cli_streams(monkeypatch, capsys, "--lang", "fr", "mapping", "draft", str(export), "--out",
+                                  str(tmp_path / "m.yaml"), "--json")
+    assert code == 0
+    undecided = json.loads(out)["undecided"]
+    assert not [s for s in undecided if "Confirm »" in s and "status_values" in s], undecided
+    said = [s for s in undecided if "« Confirm », est le début de « Confirmed »" in s]
+    assert said and "le fichier semble coupé" in said[0], undecided
+
+
 def test_a_whole_last_word_or_a_number_is_no_file_cut_short(
         tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """« Confirmed » written whole, or « Jazz » beside « Jazz Club », with no line break after it: no word."""

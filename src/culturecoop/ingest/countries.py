@@ -117,6 +117,53 @@ RULES: tuple[CountryRule, ...] = (
                 postcode="[0-9]{3}_[0-9]{4}", prefixes=("JP", "〒"), area=3),
 )
 BY_CODE: dict[str, CountryRule] = {rule.code: rule for rule in RULES}
+# The countries whose postal codes are all digits, of one length, some led by zeros a spreadsheet drops when
+# it reads the column as numbers (« 1000 » for the French 01000, « 2134 » for the American 02134, « 100 »
+# for Rome's 00100): the length, and the fewest digits such a code keeps. There a shorter number can only
+# be the code it was, the zeros put back; elsewhere (a Belgian or Swiss code has four digits and never
+# starts with 0; a Canadian box office also sells to Americans) it is left unread, and said.
+ZERO_LED: dict[str, tuple[int, int]] = {
+    "US": (5, 3), "FR": (5, 4), "DE": (5, 4), "ES": (5, 4), "MX": (5, 4), "IT": (5, 3), "FI": (5, 3),
+    "NO": (4, 3), "DK": (4, 3), "AU": (4, 3), "NZ": (4, 3)}
+
+
+def zeros_lost(country: str) -> str | None:
+    """The pattern (RE2 and Python alike) of a postal code of ``country`` whose leading zeros a spreadsheet
+    dropped, or None where a shorter number is not one (``ZERO_LED``)."""
+    if country not in ZERO_LED:
+        return None
+    length, fewest = ZERO_LED[country]
+    return f"[0-9]{{{fewest},{length - 1}}}"
+
+
+def zeros_restored_sql(value: str, country: str) -> str:
+    """The SQL of the postal code ``value`` with the leading zeros a spreadsheet dropped put back, where
+    ``country`` makes it unambiguous (``ZERO_LED``); else ``value``."""
+    pattern = zeros_lost(country)
+    if pattern is None:
+        return value
+    return (f"CASE WHEN regexp_full_match(trim({value}), '{pattern}') "
+            f"THEN lpad(trim({value}), {ZERO_LED[country][0]}, '0') ELSE {value} END")
+
+
+# The countries whose national numbers, their trunk 0 dropped by a spreadsheet (« 791234567 » for the Swiss
+# 079 123 45 67), keep a length no number of another form has there (written with the calling code, or a
+# North-American ten digits): the number that digits of that length must be. A French number is read
+# without its 0 already; in Britain, Germany or Austria a number of eight to thirteen digits may be one
+# written abroad, so a number without its 0 is left unread there, and said.
+PHONE_ZERO_LED: dict[str, str] = {"BE": "[1-9][0-9]{7,8}", "CH": "[1-9][0-9]{8}", "NL": "[1-9][0-9]{8}"}
+
+
+def phone_zero_restored_sql(value: str, country: str) -> str:
+    """The SQL of the phone number ``value`` read as ``country``'s (``cc_phone_here``), its trunk 0 put back
+    where a spreadsheet dropped it and the country makes it unambiguous (``PHONE_ZERO_LED``)."""
+    pattern = PHONE_ZERO_LED.get(country)
+    if pattern is None:
+        return f"cc_phone_here({value})"
+    return (f"coalesce(cc_phone_here({value}), CASE WHEN regexp_full_match(cc_phone_digits({value}), '{pattern}') "
+            f"THEN cc_phone_here('0' || cc_phone_digits({value})) END)")
+
+
 # The countries a national number is read for, in the order ``profile`` lists them.
 CODES: tuple[str, ...] = tuple(BY_CODE)
 # The first ten countries, whose postal codes ``normalize`` reads with SQL of their own.

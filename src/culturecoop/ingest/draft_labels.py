@@ -62,6 +62,7 @@ def decide_labels(builder: DraftBuilder) -> None:
                 column=status.name))
         _reimbursed_bookings(builder, status, known)
         builder.settings["status_values"] = known
+        unknown = _cut_last_status(builder, status.values, known, unknown)
         if unknown:
             builder.undecided.append(_("The ticket statuses {labels} are not words the draft knows: in the "
                                        "mapping's YAML, add each under `status_values` as sold, refunded, "
@@ -202,6 +203,21 @@ def _status_letters(builder: DraftBuilder, status: Column) -> bool:
                                "mapping's YAML, write what each stands for under `status_values`: sold, refunded, "
                                "cancelled or exchanged.").format(labels=", ".join(sorted(letters))))
     return True
+
+
+def _cut_last_status(builder: DraftBuilder, values: list[str], known: dict[str, str], unknown: list[str]) -> list[str]:
+    """``unknown`` without the last row's status when it is written once and is the start of a status the
+    draft knows (« Confirm » below « Confirmed »): a file cut short in its last word, said so, not a status
+    the member should add to the mapping (which would take that half row for a sale)."""
+    last = values[-1] if values else ""
+    words = [k for k in known if len(k) > len(last) and k.casefold().startswith(last.casefold())]
+    if last not in unknown or values.count(last) != 1 or not words:
+        return unknown
+    builder.undecided.append(_("The last row's ticket status « {label} » is the start of « {word} »: the file looks "
+                               "cut short in the middle of its last line (a download or a copy interrupted); check "
+                               "that it holds the whole export, or export it again.").format(
+        label=last, word=words[0]))
+    return [label for label in unknown if label != last]
 
 
 def _order_status_letters(builder: DraftBuilder, status: Column) -> bool:

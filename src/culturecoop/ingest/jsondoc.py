@@ -107,6 +107,8 @@ def _records(path: Path) -> list[dict[str, Any]]:
         raise UserError(_("The file {path} is JSON but not UTF-8 text; export it again as UTF-8.").format(
             path=path.name)) from None
     except json.JSONDecodeError as exc:
+        if exc.msg == "Extra data" and (joined := _documents_one_after_another(path, exc.doc, exc.pos)):
+            raise joined from None
         raise UserError(_("The file {path} is not valid JSON (line {line} breaks it); export it again, or give "
                           "the CSV export.").format(path=path.name, line=exc.lineno)) from None
     candidates = list(_lists_of_objects(document))
@@ -129,6 +131,27 @@ def _records(path: Path) -> list[dict[str, Any]]:
         else:
             out.append({**context, **joiner.join(record)})
     return out
+
+
+def _documents_one_after_another(path: Path, text: str, end: int) -> UserError | None:
+    """The sentence for a file holding a JSON document and, from ``end`` of ``text``, another: two exports
+    joined in one file (``cat a.json b.json``), the same one twice when the second is the first again;
+    None when what follows the first is no JSON document."""
+    decoder = json.JSONDecoder()
+    start = len(text) - len(text[end:].lstrip())
+    try:
+        first = decoder.decode(text[:end])
+        second, _end = decoder.raw_decode(text, start)
+    except (ValueError, RecursionError):
+        return None
+    line = text.count("\n", 0, start) + 1
+    if second == first:
+        return UserError(_("The file {path} holds the same JSON document twice, the second starting on line {line} "
+                           "(the same export twice in one file?), so its sales would count twice; keep it once and "
+                           "give the file again.").format(path=path.name, line=line))
+    return UserError(_("The file {path} holds several JSON documents one after the other, the second starting on "
+                       "line {line} (two exports joined in one file?); give each export on its own, or export the "
+                       "period again as one file.").format(path=path.name, line=line))
 
 
 def _lookups(document: Any, rows: list[Any]) -> dict[str, dict[str, dict[str, Any]]]:

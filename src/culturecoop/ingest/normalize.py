@@ -278,14 +278,15 @@ MACROS: tuple[str, ...] = (
              WHEN regexp_full_match(d, '[0-9]{1,3}[,.][0-9]{3}')
              THEN CASE WHEN contains(d, dec) THEN replace(d, ',', '.') ELSE regexp_replace(d, '[,.]', '', 'g') END
              ELSE replace(d, ',', '.') END""",
-    # A leading or trailing minus, or accounting parentheses "($89.00)", make the amount negative;
+    # A leading or trailing minus, or accounting parentheses "($89.00)", "€(25,00)", "EUR (25,00)", make the
+    # amount negative;
     # a dash after the decimal mark is the Swiss way of writing no cents ("CHF 25.-"), not a minus.
     # Words go with the dot that abbreviates them ("Fr. 25.-", "SFr. 45.00").
     # The digits are bound once (a lambda's parameter): written in place, the expression would be
     # copied into each of ``cc_amount_digits``' ten uses, and each copy's pattern compiled anew —
     # seconds of every check, whatever the export's size.
     """CREATE OR REPLACE MACRO cc_amount_text(x, dec) AS
-        CASE WHEN regexp_matches(x, '^\\s*\\(.*[0-9].*\\)\\s*$|^[^0-9]*-|(^|[^.,])-[^0-9]*$') THEN '-' ELSE '' END
+        CASE WHEN regexp_matches(x, '^[^0-9()]*\\(.*[0-9].*\\)[^0-9()]*$|^[^0-9]*-|(^|[^.,])-[^0-9]*$') THEN '-' ELSE '' END
         || list_transform([regexp_replace(x, '\\p{L}+[.,]*|[^0-9,.]', '', 'g')], lambda d: cc_amount_digits(d, dec))[1]""",
     # The number a cell writes, whatever words it carries ("2 places", "capacité 350"), or NULL.
     # A formula ("=2*5") or two numbers joined by an operator ("2 x 25,00 €", "25+3") is no number:

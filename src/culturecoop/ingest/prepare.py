@@ -25,6 +25,7 @@ from culturecoop.files import partial_path
 from culturecoop.i18n import _, count, plural
 from culturecoop.ingest.consent import consent_record, consent_warnings
 from culturecoop.ingest.guard import check_member_words, scan_checked
+from culturecoop.ingest.lost_zeros import restored_values
 from culturecoop.ingest.package import MemberInfo
 from culturecoop.ingest.prepare_io import (
     PrepareSummary,
@@ -48,6 +49,7 @@ from culturecoop.ingest.quarantine import (
     plausibility_warnings,
 )
 from culturecoop.ingest.read import SourceInfo, header_only, read_source, translate_read_error
+from culturecoop.ingest.repeats import refuse_repeated_rows
 from culturecoop.ingest.rows import accept_unnamed, settle_rows
 from culturecoop.ingest.shared_contacts import shared_contact_warnings
 from culturecoop.ingest.source import refuse_header_again, refuse_rows_twice
@@ -134,6 +136,7 @@ def _check_all(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
     refuse_header_again(con, info, profile)
     if blank_lines or rejected:  # the header written again is a blank line, or a row set aside
         refuse_rows_twice(con, info)
+    refuse_repeated_rows(con, info)
     guard_rounded_identifiers(con, profile)
     guard_quarantine(con, info, profile, rows_in, by_reason, max_reject_share, accepted=named, unnamed=unnamed)
     dropped = guard_dropped_fields(con, info, profile, MAX_DROPPED_SHARE)
@@ -394,10 +397,10 @@ def _summary(source: Path, out: Path, rejects: Path, member_id: str, profile: Pr
         not_tickets=checked.not_tickets, refunds_merged=checked.refunds_merged, unnamed_sales=checked.unnamed,
         refunds_reduced=checked.refunds_reduced, refunds_split=checked.refunds_split,
         refunds_unmatched=checked.refunds_unmatched, refunded_amounts=checked.refunded_amounts,
-        values_dropped={**checked.dates_dropped, **parts.dropped},
+        values_dropped={**checked.dates_dropped, **parts.dropped}, values_restored=parts.restored,
         genres_unmapped=parts.unmapped, titles_trimmed=parts.titles_trimmed, names_withheld=parts.names_withheld,
         consent=consent,
-        warnings=checked.warnings + consent_warnings(consent), seconds=round(seconds, 3),
+        warnings=checked.warnings + parts.warnings + consent_warnings(consent), seconds=round(seconds, 3),
     )
 
 
@@ -444,6 +447,8 @@ class _Parts:
     consents_granted: dict[str, int]
     own_buyer: dict[str, tuple[int, int]]
     dropped: dict[str, int]
+    restored: dict[str, int]
+    warnings: list[str]
     unmapped: dict[str, int]
     titles_trimmed: list[TitleTrim]
     names_withheld: list[NamesWithheld]
@@ -471,13 +476,14 @@ def _split(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile, m
     # Read from the events as the export names them, before any name is withheld.
     own_buyer = {**own_buyer_names(con), **own_buyer_lines(con, profile)}
     dropped = {**_dropped_values(con), **_events_dropped(con)}
+    restored, warnings = restored_values(con, profile)
     names_withheld = withhold_patron_names(con, id_key)
     events = con.sql("SELECT * FROM event_out").to_arrow_table()
     tickets = ticket_table(con, member_id, id_key)
     return _Parts(
         patrons=patrons, events=events, tickets=tickets, consents=build_consents(con, member_id),
         unnamed_sales=unnamed_sale_table(con, member_id), consents_granted=granted, own_buyer=own_buyer,
-        dropped=dropped, unmapped=_unmapped(con), titles_trimmed=titles_trimmed, names_withheld=names_withheld,
+        dropped=dropped, restored=restored, warnings=warnings, unmapped=_unmapped(con), titles_trimmed=titles_trimmed, names_withheld=names_withheld,
     )
 
 

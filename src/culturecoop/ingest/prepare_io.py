@@ -69,6 +69,8 @@ class PrepareSummary:
     refunded_amounts: RefundedAmounts = field(default_factory=RefundedAmounts)
     unnamed_sales: int = 0  # rows naming nobody (door or cash sales): admissions of their events, no ticket
     values_dropped: dict[str, int] = field(default_factory=dict)
+    # Values read once what a spreadsheet took from them was put back (« 1000 » → 01000 for a French postal code).
+    values_restored: dict[str, int] = field(default_factory=dict)
     genres_unmapped: dict[str, int] = field(default_factory=dict)
     # The export's wording removed around event titles (« Représentation : », « (billet) »).
     titles_trimmed: list[TitleTrim] = field(default_factory=list)

@@ -10,6 +10,7 @@ writes nothing and says which values failed and which setting fixes them.
 from __future__ import annotations
 
 import csv
+import re
 from datetime import date
 from typing import Any
 
@@ -18,9 +19,10 @@ from babel.numbers import format_decimal, format_percent
 
 from culturecoop.errors import UserError
 from culturecoop.i18n import _, current_language
+from culturecoop.ingest.jsondoc import loads
 from culturecoop.ingest.profile import SECTION_COLUMN, Profile
 from culturecoop.ingest.shapes import is_yearless
-from culturecoop.ingest.source import SourceInfo
+from culturecoop.ingest.source import SourceInfo, bound_params
 from culturecoop.ingest.validate import FIELD_OF_RULE, amount_field
 from culturecoop.ingest.words import (
     QUARANTINE_ANYWAY,
@@ -258,7 +260,7 @@ def cut_short_warnings(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile
     break ends it: a file cut short (a download or a copy interrupted), whose rows after the cut are not
     in it. The line is read as any other (set aside when it stops before a column a ticket needs); the
     member is told to check the file is whole."""
-    if info.text_path is None or not info.header or profile.format != "csv":
+    if info.text_path is None or profile.format not in ("csv", "jsonl") or not (info.header or profile.format == "jsonl"):
         return []
     with info.text_path.open("rb") as f:
         size = f.seek(0, 2)
@@ -267,16 +269,77 @@ def cut_short_warnings(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile
     if not tail or tail.endswith((b"\n", b"\r")):
         return []
     last = tail.rsplit(b"\n", 1)[-1].decode("utf-8", errors="replace")
+    if profile.format == "jsonl":
+        return _cut_record_warnings(con, info, last)
     if len(profile.delimiter) == 1 and len(profile.quote) == 1:
         cells = next(csv.reader([last], delimiter=profile.delimiter, quotechar=profile.quote), [])
     else:
         cells = last.split(profile.delimiter)
     line = con.execute("SELECT max(line_no) FROM checked").fetchall()[0][0]
-    if line is None or len(cells) >= len(info.header):
+    if line is None:
         return []
+    if len(cells) >= len(info.header):
+        return cut_last_word_warnings(con, info, profile, cells[len(info.header) - 1].strip(), int(line))
     return [_("The last line of {path} (line {line}) stops before the header's last columns with no line break "
               "after it, as a file cut short does (a download or a copy interrupted); check that the file holds "
               "the whole export, or export it again.").format(path=info.path.name, line=line)]
+
+
+def cut_last_word_warnings(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile, last: str,
+                           line: int) -> list[str]:
+    """A sentence when the last cell (``last``) of an export's last line, with no line break after it, is
+    the start of a word written in its column on other lines, or of a word the mapping gives that column
+    (« Confirm » where the others say « Confirmed »): a file cut short in the middle of its last word,
+    whatever its last column. A number cut short (« 12 » for « 12.50 ») reads as a number: not said."""
+    column = info.header[-1]
+    if not any(ch.isalpha() for ch in last) or "\\E" in last:
+        return []
+    words = {w for name, spec in profile.columns.items() if spec.sources == (column,)
+             for w in _mapped_words(profile, name)}
+    longer = sorted(w for w in words if len(w) > len(last) and w.casefold().startswith(last.casefold()))
+    if last.casefold() in {w.casefold() for w in words}:
+        return []
+    d, q = re.escape(profile.delimiter), re.escape(profile.quote or "")
+    quote = f"{q}?" if q else ""
+    # The column's values on the other lines: the text after the line's last delimiter.
+    same, word = con.execute(
+        f"""SELECT count_if(regexp_matches(raw, $exact)), min(nullif(regexp_extract(raw, $longer, 1), ''))
+            FROM {info.relation} WHERE NOT blank AND line_no < $cut_line""",
+        bound_params(info.relation, info.params) | {
+            "exact": f"{d}{quote}\\Q{last}\\E{quote}\\r?$", "longer": f"{d}{quote}(\\Q{last}\\E[^{d}{q}]+){quote}\\r?$",
+            "cut_line": line}).fetchall()[0]
+    if same:
+        return []
+    found = word or (longer[0] if longer else None)
+    if not found:
+        return []
+    return [_("The last line of {path} (line {line}) ends with “{value}” and no line break, the start of “{word}” "
+              "written in that column elsewhere, as a file cut short in the middle of a word does (a download or a "
+              "copy interrupted); check that the file holds the whole export, or export it again.").format(
+        path=info.path.name, line=line, value=last, word=found)]
+
+
+def _cut_record_warnings(con: duckdb.DuckDBPyConnection, info: SourceInfo, last: str) -> list[str]:
+    """A sentence when a JSON lines export's last line, with no line break after it, is no whole JSON
+    object: the file was cut short in the middle of a record (set aside as unreadable, as any such line)."""
+    try:
+        loads(last)
+        return []
+    except ValueError:
+        pass
+    line = con.execute("SELECT max(line_no) FROM checked").fetchall()[0][0]
+    if line is None or not last.lstrip().startswith("{"):
+        return []
+    return [_("The last line of {path} (line {line}) stops in the middle of a record with no line break after it, as "
+              "a file cut short does (a download or a copy interrupted); check that the file holds the whole export, "
+              "or export it again.").format(path=info.path.name, line=line)]
+
+
+def _mapped_words(profile: Profile, field: str) -> list[str]:
+    """The words the mapping reads for ``field`` (its status words, yes and no, ...)."""
+    maps = {"status": profile.status_values, "line_kind": profile.line_kind_values,
+            "channel": profile.channel_values, "patron_language": profile.language_values}
+    return [str(w) for w in maps.get(field, {})]
 
 
 # A median ticket above this (in the export's currency) is far more likely cents than a price.

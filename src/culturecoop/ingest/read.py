@@ -64,6 +64,7 @@ from culturecoop.ingest.source import (
     match_columns,
     missing_columns,
     open_quote_start,
+    other_delimiter,
     refuse_ambiguous_columns,
     render_cell,
 )
@@ -579,7 +580,7 @@ def _csv_relation(path: Path, text_path: Path, profile: Profile, head: list[tupl
     positions, missing = header_positions(header, [c for c in profile.source_columns() if c != SECTION_COLUMN])
     if missing:
         rows = [(n, _split_line(t, profile)) for n, t in head[1:50]]
-        raise missing_columns(path, profile, missing, header, header_hint(profile, rows))
+        raise other_delimiter(path, profile, header_text) or missing_columns(path, profile, missing, header, header_hint(profile, rows))
     refuse_ambiguous_columns(path, header, positions)
     fields, params = field_expressions(
         profile, lambda column: "section" if column == SECTION_COLUMN else f"f[{positions[column]}]", path)

@@ -21,7 +21,7 @@ import duckdb
 
 from culturecoop.errors import UserError
 from culturecoop.i18n import _, count, plural
-from culturecoop.ingest.profile import Profile
+from culturecoop.ingest.profile import SECTION_COLUMN, Profile
 from culturecoop.ingest.shapes import EXCEL_EPOCH
 
 # Where ``SourceInfo.lines_where`` inserts its condition.
@@ -171,13 +171,15 @@ def missing_columns(path: Path, profile: Profile, missing: list[str], present: l
 
 def header_positions(header: list[str], wanted: list[str]) -> tuple[dict[str, int], list[str]]:
     """1-based position in ``header`` of each ``wanted`` column (exact name first, then ignoring
-    case, accents and surrounding spaces), and the columns not found."""
+    case, accents and surrounding spaces, then a colon after the name: « Order Date: », « Prix : », as a
+    report or a spreadsheet's label writes it), and the columns not found."""
     exact = {name: i + 1 for i, name in reversed(list(enumerate(header)))}
     loose = {_loose(name): i + 1 for i, name in reversed(list(enumerate(header)))}
+    bare = {_bare(name): i + 1 for i, name in reversed(list(enumerate(header)))}
     positions: dict[str, int] = {}
     missing: list[str] = []
     for column in wanted:
-        pos = exact.get(column) or loose.get(_loose(column))
+        pos = exact.get(column) or loose.get(_loose(column)) or bare.get(_bare(column))
         if pos is None:
             missing.append(column)
         else:
@@ -220,11 +222,38 @@ def header_hint(profile: Profile, rows: list[tuple[int, list[str]]]) -> str:
     return ""
 
 
+_INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff]")
+
+
+def other_delimiter(path: Path, profile: Profile, header_text: str) -> UserError | None:
+    """The sentence for a header that names every column the mapping reads once split on another delimiter
+    than the mapping's (a spreadsheet saved the export again with its own: « ; » in French), else None."""
+    wanted = [c for c in profile.source_columns() if c != SECTION_COLUMN]
+    for found in (";", ",", "\t", "|"):
+        if found == profile.delimiter or found not in header_text:
+            continue
+        cells = [c.strip().strip(profile.quote or '"').strip() for c in header_text.split(found)]
+        if wanted and not header_positions(cells, wanted)[1]:
+            return UserError(
+                _("The file {path} separates its columns with “{found}” where the mapping says “{said}”, as a "
+                  "spreadsheet does when it saves a file again; set `delimiter: \"{found}\"` in the mapping (and "
+                  "check `decimal`: such a file may write « 12,50 »), or give the file as it was exported.").format(
+                    path=path.name, found="\\t" if found == "\t" else found,
+                    said="\\t" if profile.delimiter == "\t" else profile.delimiter))
+    return None
+
+
 def _loose(name: str) -> str:
     # Without control characters: the reader takes them out of the header, a mapping may keep them.
     # Spaces of any run or kind as one: a name wrapped in its cell is read with a space for its break.
-    text = unicodedata.normalize("NFKD", " ".join(CONTROL_CHARACTERS.sub("", name).split()).casefold())
+    # Nor byte-order marks and zero-width characters: invisible, left in a name by files joined or re-saved.
+    text = unicodedata.normalize("NFKD", " ".join(_INVISIBLE.sub("", CONTROL_CHARACTERS.sub("", name)).split()).casefold())
     return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+def _bare(name: str) -> str:
+    """``_loose`` without the colons and spaces that end a label (« Order Date: », « Prix : »)."""
+    return _loose(name).rstrip(" :\uff1a") or _loose(name)
 
 
 def cut_in_a_character(path: Path) -> UserError:

@@ -15,6 +15,7 @@ import duckdb
 import pyarrow as pa
 
 from culturecoop.ingest.addresses import STREET_ADDRESS
+from culturecoop.ingest.countries import phone_zero_restored_sql, zeros_lost, zeros_restored_sql
 from culturecoop.ingest.dates import first_of
 from culturecoop.ingest.labels import DEFAULT_LANGUAGE_VALUES
 from culturecoop.ingest.profile import Profile
@@ -141,7 +142,7 @@ def build_events(con: duckdb.DuckDBPyConnection, profile: Profile, member_id: st
                cc_name(e.title) AS title,
                e.starts_at,
                cc_name(e.venue) AS venue,
-               cc_area_here(e.venue_postal_code) AS venue_fsa,
+               cc_area_here({zeros_restored_sql("e.venue_postal_code", profile.country)}) AS venue_fsa,
                list_filter(g, lambda x, i: list_position(g, x) = i) AS genres,
                list_filter(l.artists, lambda x, i: list_position(l.artists, x) = i) AS artists,
                CASE WHEN cc_number(e.capacity, '.') BETWEEN 0 AND 2000000000
@@ -276,6 +277,11 @@ def build_patrons(con: duckdb.DuckDBPyConnection, profile: Profile, id_key: byte
     ``consent_defaults`` (false when it has none).
     """
     params = params or lookup_params(con, profile)
+    # A postal code a spreadsheet read as a number lost its leading zeros: put back where the country
+    # makes it unambiguous (« 1000 » → 01000 in France), and counted.
+    postcode = zeros_restored_sql("k.postal_code", profile.country)
+    lost = zeros_lost(profile.country)
+    zeros = f"regexp_full_match(trim(raw_postcode), '{lost}')" if lost else "false"
     con.execute(
         f"""CREATE TEMP TABLE patron_token AS
         SELECT patron_id, {id_token_sql("patron_id")} AS token FROM patron_pick""",
@@ -294,11 +300,11 @@ def build_patrons(con: duckdb.DuckDBPyConnection, profile: Profile, id_key: byte
                CASE WHEN NOT {_SHARED_EMAIL} THEN k.email END AS raw_email,
                CASE WHEN NOT {_SHARED_EMAIL} THEN cc_email(k.email) END AS email,
                CASE WHEN NOT {_SHARED_PHONE} THEN k.phone END AS raw_phone,
-               CASE WHEN NOT {_SHARED_PHONE} THEN cc_phone_here(k.phone) END AS phone,
+               CASE WHEN NOT {_SHARED_PHONE} THEN {phone_zero_restored_sql("k.phone", profile.country)} END AS phone,
                g.folded AS given_name, s.folded AS surname,
                strftime(c.birth_date, '%Y-%m-%d') AS birth_date,
-               k.postal_code AS raw_postcode, cc_postcode_here(k.postal_code) AS postcode,
-               cc_area_here(k.postal_code) AS fsa,
+               k.postal_code AS raw_postcode, cc_postcode_here({postcode}) AS postcode,
+               cc_area_here({postcode}) AS fsa,
                cc_birth_band(c.birth_date) AS birth_band,
                ($lang_values)[list_position($lang_keys, cc_key(k.patron_language))] AS language,
                coalesce({_bool_sql("k.consent_pooling")}, $pooling) AS pooling,
@@ -323,7 +329,8 @@ def build_patrons(con: duckdb.DuckDBPyConnection, profile: Profile, id_key: byte
                -- Raw values a normalizer could not use (counted in the summary, never silent).
                raw_email IS NOT NULL AND email IS NULL{" AND phone IS NULL" if shared else ""} AS email_dropped,
                raw_phone IS NOT NULL AND phone IS NULL{" AND false" if shared else ""} AS phone_dropped,
-               raw_postcode IS NOT NULL AND fsa IS NULL AS postcode_dropped
+               raw_postcode IS NOT NULL AND fsa IS NULL AS postcode_dropped,
+               fsa IS NOT NULL AND {zeros} AS postcode_zeros_restored
         FROM patron_norm ORDER BY member_patron_id"""
     )
 

@@ -1,0 +1,61 @@
+"""Rows an export holds twice: the same export put twice in one file, whatever its format.
+
+``source.refuse_rows_twice`` finds a CSV or workbook export written twice with its header between the
+copies. A JSON lines export concatenated twice (``cat a.jsonl a.jsonl``), a JSON array whose records are
+listed twice, or a CSV whose body was pasted again below itself without its header has no header in the
+middle to find: there the copy is a run of rows that repeat, word for word and in the same order, a run
+of rows above them. Read whole, each of its sales would count twice (an export with no ticket number
+numbers the order's lines) or be set aside as a duplicate.
+
+An order's identical seats are identical rows too, one below the other: a run is a copy only when it
+holds three different rows at least, and lies wholly below the rows it repeats (its distance to them is
+at least its length).
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from culturecoop.errors import UserError
+from culturecoop.i18n import count, plural
+from culturecoop.ingest.source import SourceInfo, bound_params
+
+# A run of fewer repeated rows than this is no copy of an export.
+MIN_RUN = 3
+# How many distances between a row and its earlier twin are looked at, the most frequent first.
+_DISTANCES = 4
+
+
+def rows_repeated(info: SourceInfo, line: int, rows: int, earlier: int) -> UserError:
+    """The sentence for ``rows`` rows from ``line`` repeating, in the same order, the rows from ``earlier``."""
+    return UserError(plural(
+        rows,
+        "Line {line} of {path} begins {n} row that repeats word for word the row on line {earlier} (the same export "
+        "twice in one file?), so its sale would count twice; keep each row once (or export the period again as one "
+        "file) and give the file again.",
+        "Line {line} of {path} begins {n} rows that repeat word for word, in the same order, the rows from line "
+        "{earlier} (the same export twice in one file?), so their sales would count twice; keep each row once (or "
+        "export the period again as one file) and give the file again.").format(
+        line=line, path=info.path.name, n=count(rows), earlier=earlier))
+
+
+def refuse_repeated_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> None:
+    """Refuse (``rows_repeated``) an export holding a run of rows that repeat earlier rows in their order."""
+    excluded = info.header_again or [0]
+    sql = f"""WITH r AS (SELECT row_number() OVER (ORDER BY line_no) AS p, line_no,
+                                trim(raw, ' ' || chr(9) || chr(13) || chr(65279)) AS raw
+                         FROM {info.relation} WHERE NOT blank AND NOT list_contains($excluded, line_no)),
+                   t AS (SELECT p - lag(p) OVER (PARTITION BY raw ORDER BY p) AS d FROM r),
+                   c AS (SELECT d FROM t WHERE d >= {MIN_RUN} GROUP BY d HAVING count(*) >= {MIN_RUN}
+                         ORDER BY count(*) DESC, d LIMIT {_DISTANCES}),
+                   m AS (SELECT c.d, a.p, a.line_no, a.raw, b.line_no AS twin
+                         FROM c JOIN r a ON true JOIN r b ON b.p = a.p - c.d AND b.raw = a.raw),
+                   g AS (SELECT *, p - row_number() OVER (PARTITION BY d ORDER BY p) AS run FROM m)
+              SELECT min(line_no), count(*), min(twin) FROM g GROUP BY d, run
+              HAVING count(*) >= {MIN_RUN} AND count(DISTINCT raw) >= {MIN_RUN} AND any_value(d) >= count(*)
+              ORDER BY count(*) DESC, min(line_no) LIMIT 1"""
+    params = bound_params(sql, {**info.params, "excluded": excluded})
+    found = con.execute(sql, params).fetchall()
+    if found:
+        line, rows, earlier = found[0]
+        raise rows_repeated(info, int(line), int(rows), int(earlier))

@@ -150,10 +150,12 @@ def test_an_orders_identical_seats_are_no_export_twice(
     export = tmp_path / "ventes.csv"
     seats = "7,bob@example.org,Jazz,2026-01-03 20:00,2025-12-01 10:00,25\n" * 6
     pairs = "".join(f"{8 + n % 2},eve{n % 2}@example.org,Jazz,2026-01-03 20:00,2025-12-01 10:00,25\n" for n in range(6))
-    export.write_text(HEADER + ROWS + seats + pairs, encoding="utf-8")
+    # A family's order without ticket numbers: an adult, a child and a senior seat, twice in that order.
+    family = "".join(f"9,sam@example.org,Jazz,2026-01-03 20:00,2025-12-01 10:00,{price}\n" for price in (25, 15, 20) * 2)
+    export.write_text(HEADER + ROWS + seats + pairs + family, encoding="utf-8")
     code, out, err = _prepare(tmp_path, export, MAPPING, keys, monkeypatch, capsys)
     assert code == 0, err
-    assert json.loads(out)["rows_per_table"]["ticket"] == 42
+    assert json.loads(out)["rows_per_table"]["ticket"] == 48
 
 
 def test_several_json_documents_one_after_the_other_are_said_so(

@@ -7,9 +7,10 @@ middle to find: there the copy is a run of rows that repeat, word for word and i
 of rows above them. Read whole, each of its sales would count twice (an export with no ticket number
 numbers the order's lines) or be set aside as a duplicate.
 
-An order's identical seats are identical rows too, one below the other: a run is a copy only when it
-holds three different rows at least, and lies wholly below the rows it repeats (its distance to them is
-at least its length).
+An order's identical seats are identical rows too, one below the other, and a family's order without
+ticket numbers may list its adult, child and senior seats twice in the same order: a run is a copy only
+when it holds five different rows at least, and lies wholly below the rows it repeats (its distance to
+them is at least its length).
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from culturecoop.errors import UserError
 from culturecoop.i18n import count, plural
 from culturecoop.ingest.source import SourceInfo, bound_params
 
-# A run of fewer repeated rows than this is no copy of an export.
-MIN_RUN = 3
+# A run of fewer repeated rows (or of fewer different ones) than this is no copy of an export.
+MIN_RUN = 5
 # How many distances between a row and its earlier twin are looked at, the most frequent first.
 _DISTANCES = 4
 

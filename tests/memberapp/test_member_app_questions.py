@@ -182,3 +182,10 @@ def test_a_file_quoted_with_single_quotes_is_read_as_written(app: App) -> None:
     assert (fields["field.unit_price"], fields["field.event_title"]) == ("Prix", "Titre"), fields
     assert "20 lignes lues : 20 acceptées, 0 rejetée" in section(page, "check"), section(page, "check")
     assert "Soirée, Coltrane" in text(page[page.index("Les premières lignes"):page.index('id="mapping"')])
+    # Double quotes chosen instead: the page says which to choose, and opens the setting.
+    _post(app, "guillemets.csv", page, setting__quote='"')
+    wrong = _page(app, "guillemets.csv")
+    assert ("Les noms de colonnes et les valeurs de cet export sont écrits entre apostrophes (« 'No billet' ») : "
+            "choisissez « des apostrophes (') » pour « Guillemets autour des valeurs » sous « Comment les valeurs "
+            "sont écrites » dans le formulaire ci-dessous.") in section(wrong, "check"), section(wrong, "check")
+    assert '<details class="folded" id="settings" open>' in wrong

@@ -112,8 +112,7 @@ def export_context(workspace: Workspace, export: Export, lang: str, *, error: st
             header = [h[1:-1] if len(h) >= 2 and h[0] == h[-1] == "'" else h for h in header]
         else:
             undecided.insert(0, _("The column names and values of this export are written between single quotes "
-                                  "(«{example}»): choose “{single}” for “{setting}” under “{how}” in the form below, "
-                                  "then choose the columns again.").format(
+                                  "(«{example}»): choose “{single}” for “{setting}” under “{how}” in the form below.").format(
                 example=next(h for h in header if h), single=mapping_form.choice_labels()["quote"]["'"],
                 setting=_(mapping_form.QUOTE_SETTING), how=_("How values are written")))
             guessed_settings.add("quote")

@@ -123,6 +123,8 @@ def test_the_consents_and_the_buyer_are_asked_before_the_events_identifier(app: 
     what to answer: the consents come first, then the buyer and the amounts, the event last, each
     question in the employee's words."""
     page = _page(app, "etat.csv")
+    # The draft's guess says the clock as the employee does, not « à l’heure locale de America/Toronto ».
+    assert "les heures sont lues à l’heure de l’Est — Montréal, Toronto" in section(page, "check"), section(page, "check")
     form = page[page.index('class="mapping"'):]
     assert form.index('id="consent"') < form.index('id="fields-to-decide"')
     asked = re.search(r'<fieldset id="fields-to-decide">(.*?)</fieldset>', form, re.S)

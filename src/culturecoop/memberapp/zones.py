@@ -64,8 +64,12 @@ _CODE = re.compile(r"\b(?:Africa|America|Asia|Atlantic|Australia|Europe|Indian|P
 def codes_in_words(text: str, language: str) -> str:
     """``text`` with each zone code it names said in words (« times are read as heure de l’Est —
     Montréal, Toronto wall-clock time » rather than America/Toronto)."""
+    # « à l’heure locale de America/Toronto » reads « à l’heure de l’Est — Montréal, Toronto »; "read as
+    # America/Toronto wall-clock time" reads "read as Eastern time — Montréal, Toronto".
+    said = re.sub(r"l’heure locale de (" + _CODE.pattern + ")", lambda m: "l’" + zone_words(m.group(1), language), text)
+    said = re.sub("(" + _CODE.pattern + r") wall-clock time", lambda m: zone_words(m.group(1), language), said)
     quote = ("« ", " »") if language == "fr" else ("“", "”")
-    return _CODE.sub(lambda m: f"{quote[0]}{zone_words(m.group(0), language)}{quote[1]}", text)
+    return _CODE.sub(lambda m: f"{quote[0]}{zone_words(m.group(0), language)}{quote[1]}", said)
 
 
 def zone_choices(language: str, current: str = "") -> dict[str, str]:

@@ -18,7 +18,7 @@ from culturecoop.i18n import set_language
 from culturecoop.ingest.draft import draft_mapping
 from culturecoop.memberapp.app import MemberSettings, create_member_app
 from culturecoop.memberapp.form import field_rows, to_decide
-from culturecoop.memberapp.workspace import Workspace
+from culturecoop.memberapp.workspace import Workspace, draft_of
 from culturecoop.memberapp.zones import zone_choices
 from culturecoop.privacy.keys import init_keys
 from memberapp.pages import form_fields, section, text
@@ -191,3 +191,18 @@ def test_a_file_quoted_with_single_quotes_is_read_as_written(app: App) -> None:
             "choisissez « des apostrophes (') » pour « Guillemets autour des valeurs » sous « Comment les valeurs "
             "sont écrites » dans le formulaire ci-dessous.") in section(wrong, "check"), section(wrong, "check")
     assert '<details class="folded" id="settings" open>' in wrong
+
+
+def test_names_between_quotes_over_values_without_them_keep_the_double_quote(tmp_path: Path) -> None:
+    """Names written « 'Titre' » over values written bare (« L'Olympia, hiver »): read with « ' », every
+    row was unreadable; the draft keeps the standard quote, which reads them all."""
+    path = tmp_path / "noms.csv"
+    path.write_text("'No billet';'Courriel';'Date achat';'Titre';'Prix'\n" + "".join(
+        f"B{i};p{i}@exemple.test;1{i % 9}/01/2026 16:47;L'Olympia, hiver;46,50 €\n" for i in range(12)),
+        encoding="utf-8")
+    assert draft_of(path).mapping["quote"] == '"'
+    quoted = tmp_path / "valeurs.csv"
+    quoted.write_text("'No billet';'Courriel';'Date achat';'Titre';'Prix'\n" + "".join(
+        f"'B{i}';'p{i}@exemple.test';'1{i % 9}/01/2026 16:47';'Olympia; hiver';'46,50 €'\n" for i in range(12)),
+        encoding="utf-8")
+    assert draft_of(quoted).mapping["quote"] == "'"

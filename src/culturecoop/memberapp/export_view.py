@@ -107,7 +107,8 @@ def export_context(workspace: Workspace, export: Export, lang: str, *, error: st
         key for key in settings_shown for text in said_texts if f"({key})" in text} | {
         "blank_price" for text in said_texts if _("“{label}”").format(label=_(BLANK_PRICE)) in text}
     quote = str(shown.get("quote", '"') or "")
-    if mapping_form.quoted_with(header) and "quote" in settings_shown:
+    cells = [cell or "" for row in sample_rows[:20] for cell in row]
+    if mapping_form.quoted_with(header) and mapping_form.quoted_with(cells) and "quote" in settings_shown:
         if quote == "'":  # read so, the names lose their quotes
             header = [h[1:-1] if len(h) >= 2 and h[0] == h[-1] == "'" else h for h in header]
         else:

@@ -422,7 +422,9 @@ def draft_of(path: Path) -> Draft:
     except (OSError, UnicodeError, LookupError):
         return draft
     header = next(csv.reader(lines[skip:skip + 1], delimiter=delimiter, quotechar='"'), [])
-    if not quoted_with(header):
+    # The values too (« L'Olympia » unquoted under quoted names is no value between quotes).
+    cells = [cell for row in csv.reader(lines[skip + 1:skip + 21], delimiter=delimiter, quotechar='"') for cell in row]
+    if not (quoted_with(header) and quoted_with(cells)):
         return draft
     with tempfile.TemporaryDirectory() as folder:
         # The same file, its values between double quotes: the draft reads it as ``quote: "'"`` will.

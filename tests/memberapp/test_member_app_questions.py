@@ -116,6 +116,8 @@ def test_the_time_zone_is_said_by_its_clock_and_sent_as_its_code(app: App) -> No
     kept = form_fields(after)
     assert (kept["setting.timezone"], kept["value.channel"]) == ("Europe/Paris", "box_office")
     assert "55 lignes lues : 55 acceptées, 0 rejetée" in section(after, "check"), section(after, "check")
+    preview = text(after[after.index("Les premières lignes"):after.index('id="mapping"')])
+    assert "Canal de vente" in preview and "guichet" in preview and "box_office" not in preview, preview[:800]
 
 
 def test_the_consents_and_the_buyer_are_asked_before_the_events_identifier(app: App) -> None:

@@ -615,6 +615,9 @@ def preview_cells(rows: list[ReadRow], fields: list[str], language: str) -> list
             written = row.text.get(name)
             kind = _READ_AS.get(name)
             value = row.read.get("price" if kind == "money" else name) if kind else None
+            if name == "channel" and written in CHANNELS:  # one channel for every sale: its words, not its code
+                cells[name] = PreviewCell(gettext_in(CHANNELS[written], language))
+                continue
             if kind is None or not row.read:
                 cells[name] = PreviewCell(written or "")
                 continue

@@ -35,6 +35,7 @@ from culturecoop.ingest.words import (
     say,
 )
 from culturecoop.memberapp import date_patterns
+from culturecoop.memberapp.questions import ASKED_FIRST, QUESTIONS, quoted_with, unquoted
 from culturecoop.memberapp.value_words import (
     EVERY_SHEET_SAID,
     ONE_SHEET_SAID,
@@ -292,7 +293,7 @@ def apply_form(mapping: dict[str, Any], form: Mapping[str, str]) -> dict[str, An
         elif key == "quote":
             result[key] = text[:1]  # empty: values are read as written, quotes and all
             if result[key] != str(mapping.get("quote", '"')):
-                result["columns"] = _unquoted(result["columns"], result[key])
+                result["columns"] = unquoted(result["columns"], result[key])
         elif key == "timezone" and text:
             result[key] = _zone_named(text)
         elif key == "currency" and text:
@@ -388,38 +389,7 @@ def to_decide(rows: list[FieldRow], guessed: set[str], said: list[str], unread: 
     named = {name for name, label in labels.items() for text in said if label in text or f"({name})" in text}
     missing = {field for any_of in _NEEDED.values() if not read & set(any_of) for field in any_of}
     wanted = guessed | named | unread | missing
-    return sorted((row.name for row in rows if row.name in wanted), key=lambda name: _ASKED_FIRST[name])
-
-
-# The order the form asks its questions in: what a box-office employee knows at once and what changes
-# the package most first — who the buyer is, what was paid and what became of it — then when it was
-# bought and the event, which the draft mostly finds by itself (the consents come before them all,
-# in their own section). The others keep the export's order of fields after these.
-_FIRST = ("patron_id", "email", "phone", "full_name", "first_name", "last_name", "status", "unit_price",
-          "total_price", "quantity", "refunded_amount", "currency", "line_kind", "channel", "purchased_at",
-          "ticket_id", "order_id", "event_title", "event_starts_at", "event_id", "venue")
-_ASKED_FIRST = {name: at for at, name in enumerate((*_FIRST, *(f for f in CANONICAL_FIELDS if f not in _FIRST)))}
-
-# Each question as a box-office employee would be asked it, beside the field's name.
-QUESTIONS = {
-    "patron_id": _("Which column has each buyer's customer number in your ticketing?"),
-    "email": _("Which column has the buyer's e-mail?"),
-    "phone": _("Which column has the buyer's phone?"),
-    "status": _("Which column says whether a ticket was paid, refunded or cancelled?"),
-    "unit_price": _("Which column has the price paid for one ticket?"),
-    "total_price": _("Which column has what the whole row cost?"),
-    "quantity": _("Which column says how many seats the row sold?"),
-    "refunded_amount": _("Which column has the money given back?"),
-    "channel": _("Where were these tickets sold (online, at the box office…)?"),
-    "purchased_at": _("Which column has the day and time of the purchase?"),
-    "ticket_id": _("Which column has the ticket's number?"),
-    "order_id": _("Which column has the order's number (the same for the tickets bought together)?"),
-    "event_title": _("Which column has the show's name?"),
-    "event_starts_at": _("Which column has the day and time of the show?"),
-    "event_id": _("What tells one performance from another? Usually the show's name and its date do: "
-                  "choose a column only if your ticketing numbers each performance."),
-    "venue": _("Which column has the hall or venue?"),
-}
+    return sorted((row.name for row in rows if row.name in wanted), key=lambda name: ASKED_FIRST[name])
 
 
 # Decisions about a field's values, named as the field is.
@@ -562,29 +532,6 @@ CHOICES = {"country": COUNTRIES, "encoding": ENCODINGS, "decimal": (".", ","), "
            "delimiter": (",", ";", "\\t", "|"), "quote": ('"', "'", "")}
 
 
-def _unquoted(columns: dict[str, Any], quote: str) -> dict[str, Any]:
-    """The mapping's ``columns`` as a file read with ``quote`` names them: a header read with the
-    wrong quote kept it around each name (« 'Prix' »), which the right one takes off."""
-    if not quote:
-        return columns
-
-    def bare(spec: Any) -> Any:
-        if isinstance(spec, str) and len(spec) >= 2 and spec[0] == spec[-1] == quote:
-            return spec[1:-1]
-        if isinstance(spec, list):
-            return [bare(each) for each in spec]
-        if isinstance(spec, dict):
-            return {k: (bare(v) if k != "value" else v) for k, v in spec.items()}
-        return spec
-
-    return {name: bare(spec) for name, spec in columns.items()}
-
-
-def quoted_with(header: Sequence[str], quote: str = "'") -> bool:
-    """Whether the column names of ``header`` are written between ``quote`` (« 'No billet';'Prix' »):
-    a file quoted so, read with double quotes, keeps the quotes in every name and value."""
-    names = [h for h in header if h]
-    return len(names) >= 2 and sum(len(h) >= 2 and h[0] == h[-1] == quote for h in names) >= 0.5 * len(names)
 __all__ = ["CHOICES", "EMAIL_ELSE_PHONE", "FALLBACKS", "FILE_NAME", "FILE_NAME_FIELDS", "KEEP", "NONE",
            "ONE_CHOICE_FIELDS", "ONE_VALUE_FIELDS", "QUESTIONS", "QUOTE_SETTING", "SPEC_FORMS", "FieldRow", "Guess",
            "PreviewCell", "apply_form", "choice_labels", "consent_of", "field_rows", "form_problem", "guesses",

@@ -124,9 +124,10 @@ def test_the_form_asks_first_what_needs_a_decision_and_folds_the_rest(walk: Walk
     assert sorted(re.findall(r'name="field\.(\w+)"', form.group(1))) == sorted(CANONICAL_FIELDS)
     for control in re.findall(r'<(?:select|input|textarea) id="([^"]+)"', form.group(1)):
         assert f'<label for="{control}">' in form.group(1) or f'id="{control}" name="value.' in form.group(1), control
-    # What the page must decide comes before what is folded: the unknown row kind, the consents.
-    order = [form.group(1).index(mark) for mark in ('id="fields-to-decide"', '<fieldset id="line-kinds">',
-                                                    'id="consent"', 'id="other-fields"')]
+    # What the page must decide comes before what is folded: the consents (what no export says), the
+    # fields, the unknown row kind.
+    order = [form.group(1).index(mark) for mark in ('id="consent"', 'id="fields-to-decide"',
+                                                    '<fieldset id="line-kinds">', 'id="other-fields"')]
     assert order == sorted(order), order
 
 

@@ -72,7 +72,9 @@ def shape_fit(name: str, c: Column, strong: bool = False) -> float:
     if name == "status" and s("status") == 0 and all(_REGION_CODE.fullmatch(v.strip()) for v in c.values):
         return 0.0  # "State" of an address (WA, QC, NSW) beside City and Zip: not a ticket's state
     if name in ("status", "channel"):
-        if c.distinct > 15 or not text or s("boolean") >= 0.9:
+        if not text or s("boolean") >= 0.9:
+            return 0.0
+        if c.distinct > 15 and not (name == "status" and _many_statuses(c)):
             return 0.0
         # Not one word of a ticket's state ("Oregon" in an address's "State"): a column whose
         # words say a state ("Registration Status": Approved, Cancelled) wins over it.
@@ -164,3 +166,16 @@ def why_matched(name: str, c: Column) -> str:
     if name == "ticket_id":
         return _("its header names it and its values are unique on {share} of the rows").format(share=share_text(c.unique))
     return _("its header names it") if header >= 0.9 else _("its header looks like it")
+
+
+# Headers that say a column holds each row's state, whatever its words.
+_STATUS_HEADERS = frozenset({"status", "statut", "etat"})
+
+
+def _many_statuses(c: Column) -> bool:
+    """A column of more than 15 words is still the ticket's status when most of its rows write a status
+    word the draft knows, or its header says so (« Statut », « État ») and its words are labels (each
+    written on two rows or more on average), not free text: left out, a venue lost its refunds and
+    cancellations; read, its unknown words are asked in the member app's form."""
+    labels = c.distinct <= len(c.values) / 2
+    return labels and (c.share("status") >= 0.5 or bool(set(vocab.tokens(c.name)) & _STATUS_HEADERS))

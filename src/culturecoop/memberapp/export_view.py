@@ -8,6 +8,7 @@ closed sections (every field still sent with the form)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from culturecoop.analytics import wording
@@ -18,7 +19,7 @@ from culturecoop.ingest.profile import MappingIncompleteError, MappingInvalidErr
 from culturecoop.ingest.quarantine import DEFAULT_MAX_REJECT_SHARE
 from culturecoop.ingest.sniff import SAMPLE_ROWS, XLSX_SAMPLE_ROWS, Sample
 from culturecoop.ingest.validate import FIELD_OF_RULE
-from culturecoop.ingest.words import QUARANTINE_ANYWAY, TICKET_STATUSES
+from culturecoop.ingest.words import CHANNELS, QUARANTINE_ANYWAY, TICKET_STATUSES
 from culturecoop.memberapp import form as mapping_form
 from culturecoop.memberapp.advice import said, said_for_the_form
 from culturecoop.memberapp.value_words import (
@@ -41,6 +42,7 @@ from culturecoop.memberapp.value_words import (
     yes_no_rows,
 )
 from culturecoop.memberapp.workspace import Export, Workspace
+from culturecoop.memberapp.zones import codes_in_words, zone_choices
 
 
 def export_context(workspace: Workspace, export: Export, lang: str, *, error: str | None = None,
@@ -77,8 +79,10 @@ def export_context(workspace: Workspace, export: Export, lang: str, *, error: st
     words = _words_of(workspace, export, mapping, header, sample_rows)
     undecided = [u for u in undecided if not settled(u, mapping, yes_no_rows(mapping, words))]
     # A guess an open question above already asks about (it names the same field) is not said twice.
-    guessed = [g for g in mapping_form.guesses(decisions, mapping)
+    guessed = [replace(g, why=codes_in_words(g.why, lang)) for g in mapping_form.guesses(decisions, mapping)
                if not any(_("“{label}”").format(label=g.about) in u for u in undecided)]
+    # A time zone is said by its clock's words, never its code (« America/Toronto »).
+    undecided, warnings = ([codes_in_words(u, lang) for u in texts] for texts in (undecided, warnings))
     if error == check_error:  # the check below already says it, where the reader looks for it
         error = None
     form_fields = mapping_form.field_rows(shown)
@@ -88,7 +92,10 @@ def export_context(workspace: Workspace, export: Export, lang: str, *, error: st
         field = FIELD_OF_RULE.get(rule, "")
         unread.add("total_price" if field == "unit_price" and field not in read and "total_price" in read else field)
     said_texts = [*undecided, *warnings, check_error or "", error or ""]
-    decide = mapping_form.to_decide(form_fields, {g.field for g in guessed if g.field}, said_texts, unread)
+    # The event named by its title and start (the draft's guess when no column numbers the performances) is
+    # what a box office would answer itself: not the question the form opens on.
+    to_check = {g.field for g in guessed if g.field} - ({"event_id"} if named_by_title_and_start(shown) else set())
+    decide = mapping_form.to_decide(form_fields, to_check, said_texts, unread)
     if shown is not mapping and any((shown.get("columns") or {}).get(f) != (mapping.get("columns") or {}).get(f)
                                     for f in WORD_FIELDS):
         words = sample_words(shown, header, sample_rows, WORD_FIELDS)  # a refused form's columns, not the mapping's
@@ -99,6 +106,17 @@ def export_context(workspace: Workspace, export: Export, lang: str, *, error: st
     guessed_settings = {g.setting for g in guessed if g.setting} | {
         key for key in settings_shown for text in said_texts if f"({key})" in text} | {
         "blank_price" for text in said_texts if _("“{label}”").format(label=_(BLANK_PRICE)) in text}
+    quote = str(shown.get("quote", '"') or "")
+    cells = [cell or "" for row in sample_rows[:20] for cell in row]
+    if mapping_form.quoted_with(header) and mapping_form.quoted_with(cells) and "quote" in settings_shown:
+        if quote == "'":  # read so, the names lose their quotes
+            header = [h[1:-1] if len(h) >= 2 and h[0] == h[-1] == "'" else h for h in header]
+        else:
+            undecided.insert(0, _("The column names and values of this export are written between single quotes "
+                                  "(«{example}»): choose “{single}” for “{setting}” under “{how}” in the form below.").format(
+                example=next(h for h in header if h), single=mapping_form.choice_labels()["quote"]["'"],
+                setting=_(mapping_form.QUOTE_SETTING), how=_("How values are written")))
+            guessed_settings.add("quote")
     refused = typed is not None or typed_yaml is not None
     return {
         "export": export, "mapping": shown, "error": error,
@@ -124,7 +142,10 @@ def export_context(workspace: Workspace, export: Export, lang: str, *, error: st
         "whose_refund": WHOSE_REFUND, "refund_of_row": REFUND_OF_ROW, "refund_of_order": REFUND_OF_ORDER,
         "reasons_said": REASONS_IN_FORM,
         "settings": mapping_form.settings_of(shown), "consent": mapping_form.consent_of(shown),
+        "zone_choices": zone_choices(lang, str(shown.get("timezone") or "")),
         "choices": mapping_form.CHOICES, "one_value_fields": mapping_form.ONE_VALUE_FIELDS,
+        "one_choice_fields": mapping_form.ONE_CHOICE_FIELDS, "questions": mapping_form.QUESTIONS,
+        "channel_words": {k: gettext_in(v, lang) for k, v in CHANNELS.items()},
         "choice_labels": mapping_form.choice_labels(), "setting_labels": mapping_form.setting_labels(),
         "keep": mapping_form.KEEP, "summary": export.state.get("summary"),
         "file_name": mapping_form.FILE_NAME, "file_name_fields": mapping_form.FILE_NAME_FIELDS,
@@ -151,7 +172,7 @@ def _words_of(workspace: Workspace, export: Export, mapping: dict[str, Any], hea
     sample = workspace.sample(export)
     if sample is not None and sample.total_rows == len(sample.rows) < min(SAMPLE_ROWS, XLSX_SAMPLE_ROWS) and all(
             str(mapping.get(key, "") or "") == str(sample.settings.get(key, "") or "")
-            for key in ("format", "encoding", "delimiter", "skip_lines", "sheet")) and not mapping.get("sheets") and all(
+            for key in ("format", "encoding", "delimiter", "quote", "skip_lines", "sheet")) and not mapping.get("sheets") and all(
             isinstance((mapping.get("columns") or {}).get(f, ""), str) for f in WORD_FIELDS):
         return sample_words(mapping, header, rows, WORD_FIELDS)
     found = workspace.words(export, WORD_FIELDS)
@@ -200,6 +221,28 @@ def settings_misread(sample: Sample | None, mapping: dict[str, Any]) -> str | No
                      _("Then apply and check again.")])
 
 
+
+
+def named_by_title_and_start(mapping: dict[str, Any]) -> bool:
+    """Whether the mapping names each event by the columns it reads the event's title and start from
+    (``event_id: {join: [Titre, Date spectacle]}``): a performance is its show at its hour."""
+    columns = mapping.get("columns") or {}
+    spec = columns.get("event_id")
+    if not (isinstance(spec, dict) and isinstance(spec.get("join"), list) and set(spec) <= {"join", "separator"}):
+        return False
+
+    def names(each: Any) -> set[str]:
+        if isinstance(each, str):
+            return {each}
+        if isinstance(each, list):
+            return {n for part in each for n in names(part)}
+        if isinstance(each, dict):
+            return {n for key, part in each.items() if key not in ("value", "separator") for n in names(part)}
+        return set()
+
+    parts = {str(p) for p in spec["join"]}
+    title = names(columns.get("event_title"))
+    return bool(parts & title) and parts <= title | names(columns.get("event_starts_at"))
 
 
 def settled(sentence: str, mapping: dict[str, Any], yes_nos: list[WordRow]) -> bool:

@@ -27,6 +27,7 @@ from culturecoop.ingest.labels import COUNTRIES, DEFAULT_FALSE, DEFAULT_TRUE
 from culturecoop.ingest.prepare import ReadRow
 from culturecoop.ingest.profile import ALTERNATIVES, CANONICAL_FIELDS, REQUIRED_FIELDS, SPEC_FORMS
 from culturecoop.ingest.words import (
+    CHANNELS,
     FIELD_LABELS,
     REJECT_REASONS,
     SETTING_NAMES,
@@ -34,6 +35,7 @@ from culturecoop.ingest.words import (
     say,
 )
 from culturecoop.memberapp import date_patterns
+from culturecoop.memberapp.questions import ASKED_FIRST, QUESTIONS, quoted_with, unquoted
 from culturecoop.memberapp.value_words import (
     EVERY_SHEET_SAID,
     ONE_SHEET_SAID,
@@ -49,7 +51,7 @@ KEEP = "__keep__"
 NONE = ""
 FILE_NAME = "__file_name__"  # the field read from the export's file name (``{file_name: true}``)
 ENCODINGS = ("utf-8", "utf-8-sig", "cp1252", "latin-1", "utf-16")
-SETTINGS = ("encoding", "delimiter", "decimal", "skip_lines", "sheet", "sheets", "currency", "timezone", "country",
+SETTINGS = ("encoding", "delimiter", "quote", "decimal", "skip_lines", "sheet", "sheets", "currency", "timezone", "country",
             "amount_scale", "datetime_formats", "date_formats")
 
 
@@ -66,17 +68,22 @@ def setting_labels() -> dict[str, tuple[str, str]]:
         "decimal": _("how amounts write their cents"),
         "country": _("where your patrons' phones and postal codes are from"),
         "delimiter": _("the character between the columns of each line"),
+        "quote": _("the character around a value that holds the column separator"),
         "skip_lines": _("a title or a date above the table: how many lines to skip"),
         "sheet": _("its name, or empty for the first sheet"),
         "sheets": _("a workbook with one sheet per show, per day or per month"),
         "currency": _("when no column says it: CAD, EUR, CHF, GBP…"),
-        "timezone": _("where your events take place: America/Toronto, Europe/Paris…"),
+        "timezone": _("the clock of the city where your events take place"),
         "amount_scale": _("1 for amounts in dollars or euros, 0.01 for amounts in cents"),
         "datetime_formats": _("as DD/MM/YYYY HH:mm (day, month, year, hours, minutes), or HH:mm AM/PM for a 12-hour "
                               "clock; several separated by ;"),
         "date_formats": _("as DD/MM/YYYY (day, month, year); several separated by ;"),
     }
-    return {key: (_(SETTING_NAMES[key]), hint) for key, hint in hints.items()}
+    names = {**SETTING_NAMES, "quote": QUOTE_SETTING}
+    return {key: (_(names[key]), hint) for key, hint in hints.items()}
+
+
+QUOTE_SETTING = _("Quotes around values")
 
 
 def choice_labels() -> dict[str, dict[str, str]]:
@@ -88,6 +95,7 @@ def choice_labels() -> dict[str, dict[str, str]]:
         "country": {"CA": _("Canada"), **countries()},
         "sheets": {"": _(ONE_SHEET_SAID), "all": _(EVERY_SHEET_SAID)},
         "delimiter": {",": _("a comma (,)"), ";": _("a semicolon (;)"), "\\t": _("a tab"), "|": _("a vertical bar (|)")},
+        "quote": {'"': _('double quotes (")'), "'": _("single quotes (')"), "": _("none")},
     }
 
 
@@ -112,7 +120,10 @@ class FieldRow:
 # every row of an export of one venue (the draft proposes them so in its YAML, as « venue: {value:
 # Votre salle} »); the form takes that value.
 ONE_VALUE_FIELDS = ("event_id", "event_title", "event_starts_at", "venue", "venue_postal_code", "genres", "artists",
-                    "capacity", "event_language")
+                    "capacity", "event_language", "channel")
+# The fields whose one value for every row is a choice (its words ``ingest.words.CHANNELS``), not a text:
+# « all these sales were at the box office ».
+ONE_CHOICE_FIELDS = ("channel",)
 # The fields the export's file name may give (``{file_name: true}``: an export of one show named after it).
 FILE_NAME_FIELDS = ("event_id", "event_title")
 
@@ -183,7 +194,9 @@ def settings_of(mapping: Mapping[str, Any]) -> dict[str, str]:
     out: dict[str, str] = {}
     for key in SETTINGS:
         value = mapping.get(key)
-        if key in ("datetime_formats", "date_formats") and isinstance(value, list):
+        if key == "quote":
+            out[key] = '"' if "quote" not in mapping else "" if value is None else str(value)
+        elif key in ("datetime_formats", "date_formats") and isinstance(value, list):
             out[key] = date_patterns.shown([str(v) for v in value], current_language())
         elif isinstance(value, list):
             out[key] = " ; ".join(str(v) for v in value)
@@ -210,7 +223,7 @@ def settings_for(source: Path) -> frozenset[str]:
         kind = filekind.sniff(source)
     except OSError:
         return frozenset(SETTINGS)
-    left_out = {"sheet", "sheets"} if kind not in filekind.WORKBOOK_KINDS else {"delimiter"}
+    left_out = {"sheet", "sheets"} if kind not in filekind.WORKBOOK_KINDS else {"delimiter", "quote"}
     if kind in ("xlsx", "xlsb", "ole", "ods"):
         left_out.add("encoding")
     return frozenset(SETTINGS) - left_out
@@ -229,6 +242,8 @@ def apply_form(mapping: dict[str, Any], form: Mapping[str, str]) -> dict[str, An
     for name in CANONICAL_FIELDS:
         chosen = form.get(f"field.{name}", KEEP if name in old_columns else NONE)
         one = form.get(f"value.{name}", "").strip() if name in ONE_VALUE_FIELDS else ""
+        if name in ONE_CHOICE_FIELDS and one not in CHANNELS:
+            one = ""  # a channel is one of the list's, never a text sent in its place
         if one:  # the same for every row: it wins over a column left chosen beside it
             columns[name] = {"value": one}
             continue
@@ -275,6 +290,10 @@ def apply_form(mapping: dict[str, Any], form: Mapping[str, str]) -> dict[str, An
             result[key] = _number(text) if text else 1
         elif key == "delimiter":
             result[key] = "\t" if text in ("\\t", "tab", "TAB") else form[f"setting.{key}"][:1] or ","
+        elif key == "quote":
+            result[key] = text[:1]  # empty: values are read as written, quotes and all
+            if result[key] != str(mapping.get("quote", '"')):
+                result["columns"] = unquoted(result["columns"], result[key])
         elif key == "timezone" and text:
             result[key] = _zone_named(text)
         elif key == "currency" and text:
@@ -370,7 +389,7 @@ def to_decide(rows: list[FieldRow], guessed: set[str], said: list[str], unread: 
     named = {name for name, label in labels.items() for text in said if label in text or f"({name})" in text}
     missing = {field for any_of in _NEEDED.values() if not read & set(any_of) for field in any_of}
     wanted = guessed | named | unread | missing
-    return [row.name for row in rows if row.name in wanted]
+    return sorted((row.name for row in rows if row.name in wanted), key=lambda name: ASKED_FIRST[name])
 
 
 # Decisions about a field's values, named as the field is.
@@ -453,7 +472,7 @@ def _events_in(columns: Mapping[str, Any], header: Sequence[str], rows: Sequence
 def in_form_words(problem: str) -> str:
     """A mapping's problem as the form says it: each setting by the name the form shows
     (« Fuseau horaire » doit être…), not by its YAML key (timezone must be…)."""
-    names = {key: _("“{label}”").format(label=_(label)) for key, label in SETTING_NAMES.items()}
+    names = {key: _("“{label}”").format(label=_(label)) for key, label in {**SETTING_NAMES, "quote": QUOTE_SETTING}.items()}
     # A key with an underscore is never a word of a sentence; a plain one (currency, sheet) is the
     # setting only where the problem opens on it.
     said = re.sub(r"\b(" + "|".join(k for k in names if "_" in k) + r")\b", lambda m: names[m.group(1)], problem)
@@ -510,10 +529,13 @@ def _number(text: str) -> float | str:
 
 
 CHOICES = {"country": COUNTRIES, "encoding": ENCODINGS, "decimal": (".", ","), "sheets": ("", "all"),
-           "delimiter": (",", ";", "\\t", "|")}
-__all__ = ["CHOICES", "EMAIL_ELSE_PHONE", "FALLBACKS", "FILE_NAME", "FILE_NAME_FIELDS", "KEEP", "NONE", "ONE_VALUE_FIELDS", "SPEC_FORMS", "FieldRow", "Guess", "PreviewCell", "apply_form", "choice_labels",
-           "consent_of", "field_rows", "form_problem", "guesses", "in_form_words", "preview_cells", "setting_labels",
-           "settings_of", "to_decide"]
+           "delimiter": (",", ";", "\\t", "|"), "quote": ('"', "'", "")}
+
+
+__all__ = ["CHOICES", "EMAIL_ELSE_PHONE", "FALLBACKS", "FILE_NAME", "FILE_NAME_FIELDS", "KEEP", "NONE",
+           "ONE_CHOICE_FIELDS", "ONE_VALUE_FIELDS", "QUESTIONS", "QUOTE_SETTING", "SPEC_FORMS", "FieldRow", "Guess",
+           "PreviewCell", "apply_form", "choice_labels", "consent_of", "field_rows", "form_problem", "guesses",
+           "in_form_words", "preview_cells", "quoted_with", "setting_labels", "settings_of", "to_decide"]
 
 
 # -- the first rows, as written and as read --------------------------------------------------
@@ -540,6 +562,9 @@ def preview_cells(rows: list[ReadRow], fields: list[str], language: str) -> list
             written = row.text.get(name)
             kind = _READ_AS.get(name)
             value = row.read.get("price" if kind == "money" else name) if kind else None
+            if name == "channel" and written in CHANNELS:  # one channel for every sale: its words, not its code
+                cells[name] = PreviewCell(gettext_in(CHANNELS[written], language))
+                continue
             if kind is None or not row.read:
                 cells[name] = PreviewCell(written or "")
                 continue

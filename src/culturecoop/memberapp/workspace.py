@@ -31,10 +31,10 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from copy import deepcopy
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any, BinaryIO, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
 import yaml
 
@@ -46,6 +46,9 @@ from culturecoop.ingest.prepare_io import PrepareSummary
 from culturecoop.ingest.profile import Profile, parse_profile
 from culturecoop.ingest.sniff import Sample, sniff
 from culturecoop.spreadsheet import spreadsheet_cell
+
+if TYPE_CHECKING:
+    from culturecoop.ingest.draft import Draft
 
 _ID = re.compile(r"^[0-9a-f]{16}$")
 # The mapping's keys that change no word of the export as it is read (what the words mean, the consents,
@@ -219,8 +222,6 @@ class Workspace:
 
     def add(self, file_name: str, stream: BinaryIO, added_at: str) -> Export:
         """Keep a dropped export and draft its mapping (a ``UserError`` when it is no table)."""
-        from culturecoop.ingest.draft import draft_mapping
-
         name = safe_file_name(file_name)
         if not name.lower().endswith(EXPORT_SUFFIXES):
             raise UserError(
@@ -232,7 +233,7 @@ class Workspace:
             size = _copy_private(stream, folder / name)
             if not size:
                 raise UserError(_("The file {name} is empty; export your sales again.").format(name=name))
-            draft = draft_mapping(folder / name)
+            draft = draft_of(folder / name)
             _write_private(folder / "mapping.yaml", draft.yaml_text.encode())
             export = Export(export_id, folder, name, {
                 "file_name": name, "added_at": added_at, "undecided": list(draft.undecided),
@@ -294,10 +295,8 @@ class Workspace:
         kept = (state.get("drafted_in") or {}).get(language)
         if isinstance(kept, dict) and "decisions" in kept:
             return list(kept.get("undecided") or []), list(kept.get("decisions") or [])
-        from culturecoop.ingest.draft import draft_mapping
-
         try:
-            draft = draft_mapping(export.source)
+            draft = draft_of(export.source)
         except UserError:
             return first
         decisions = _decisions(draft.decisions)
@@ -331,10 +330,8 @@ class Workspace:
         if language not in drafts:
             if state.get("language", language) == language:
                 return text  # the draft as dropped on a page in this language
-            from culturecoop.ingest.draft import draft_mapping
-
             try:  # the page's language is the one in force: the draft speaks it
-                drafts[language] = draft_mapping(export.source).yaml_text
+                drafts[language] = draft_of(export.source).yaml_text
             except UserError:
                 return text
             fresh = self.get(export.export_id)
@@ -403,6 +400,46 @@ class Workspace:
     def record_sent(self, export: Export, outcome: dict[str, Any]) -> None:
         export.state["sent"] = outcome
         self._save_state(export)
+
+
+def draft_of(path: Path) -> Draft:
+    """The draft of the export ``path`` (``ingest.draft``); a CSV whose column names and values are
+    written between single quotes (« 'No billet';'Prix' ») is drafted as it reads with them: read with
+    double quotes, every name kept its quotes, the draft found nearly no column and a value holding the
+    separator (« 'Soirée, Coltrane' ») split in two."""
+    from culturecoop.ingest.draft import draft_mapping
+    from culturecoop.memberapp.form import quoted_with
+
+    draft = draft_mapping(path)
+    settings = draft.mapping
+    if settings.get("format") != "csv" or settings.get("quote") != '"':
+        return draft
+    encoding, delimiter = str(settings.get("encoding") or "utf-8"), str(settings.get("delimiter") or ",")
+    skip = int(settings.get("skip_lines") or 0)
+    try:
+        with path.open(encoding=encoding, newline="") as f:
+            lines = f.read().splitlines(keepends=True)
+    except (OSError, UnicodeError, LookupError):
+        return draft
+    header = next(csv.reader(lines[skip:skip + 1], delimiter=delimiter, quotechar='"'), [])
+    # The values too (« L'Olympia » unquoted under quoted names is no value between quotes).
+    cells = [cell for row in csv.reader(lines[skip + 1:skip + 21], delimiter=delimiter, quotechar='"') for cell in row]
+    if not (quoted_with(header) and quoted_with(cells)):
+        return draft
+    with tempfile.TemporaryDirectory() as folder:
+        # The same file, its values between double quotes: the draft reads it as ``quote: "'"`` will.
+        copy = Path(folder) / path.name
+        with copy.open("w", encoding=encoding, newline="") as out:
+            out.writelines(lines[:skip])
+            csv.writer(out, delimiter=delimiter, quotechar='"', lineterminator="\n").writerows(
+                csv.reader(lines[skip:], delimiter=delimiter, quotechar="'"))
+        redrafted = draft_mapping(copy)
+    if redrafted.mapping.get("quote") != '"':
+        return draft
+    why = _("the column names and values are written between single quotes")
+    text = re.sub(r"(?m)^quote: .*$", lambda _m: f"quote: \"'\"  # {why}", redrafted.yaml_text, count=1)
+    redrafted.mapping["quote"] = "'"
+    return replace(redrafted, source=path, yaml_text=text.replace(str(copy), str(path)))
 
 
 def _write_csv(path: Path, rows: list[list[Any]]) -> None:

@@ -1,10 +1,19 @@
 """Reading the member app's pages as their reader does: the words, a section's words, the form's token;
-and an export as a Québec box office writes it."""
+an app with exports dropped in it, a form sent and kept; and an export as a Québec box office writes it."""
 
 from __future__ import annotations
 
 import html
+import io
 import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from culturecoop.i18n import set_language
+from culturecoop.memberapp.app import MemberSettings, create_member_app
+from culturecoop.memberapp.workspace import Workspace
+from culturecoop.privacy.keys import init_keys
+from web.conftest import TestClient
 
 HEADER = "No billet;No client;Courriel;Date achat;Spectacle;Titre;Date spectacle;Prix;Qté;Statut\n"
 
@@ -49,3 +58,35 @@ def form_fields(page: str) -> dict[str, str]:
     assert basis
     data["consent_basis"] = html.unescape(basis.group(1))
     return data
+
+
+@dataclass
+class App:
+    """A member app on its own workspace, and the exports dropped in it (file name → export id)."""
+
+    client: TestClient
+    workspace: Workspace
+    exports: dict[str, str]
+
+
+def app_with(folder: Path, files: dict[str, bytes]) -> App:
+    """A member app with its keys and workspace in ``folder``, ``files`` dropped in it from a French page."""
+    init_keys(folder / "keys")
+    workspace = Workspace(folder / "work")
+    set_language("fr")
+    try:
+        exports = {name: workspace.add(name, io.BytesIO(data), "2026-11-30T10:05:00").export_id
+                   for name, data in files.items()}
+    finally:
+        set_language(None)
+    member = create_member_app(MemberSettings(keys=folder / "keys", work=folder / "work", port=8765, member_id="m1"))
+    return App(TestClient(member, base_url="http://127.0.0.1:8765"), workspace, exports)
+
+
+def keep_form(app: App, name: str, page: str, **changes: str) -> None:
+    """The mapping form of ``page`` sent for the export ``name`` with ``changes`` (a field's name with
+    « . » written « __ »), kept (not refused); the page it leads to is not asked for (each page of a new
+    mapping reads the export again, about a second of CPU)."""
+    answer = app.client.post(f"/exports/{app.exports[name]}/mapping?lang=fr", follow_redirects=False, data={
+        **form_fields(page), **{k.replace("__", "."): v for k, v in changes.items()}})
+    assert answer.status_code == 303 and "said=" not in answer.headers["location"], answer.headers["location"]

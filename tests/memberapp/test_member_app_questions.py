@@ -7,22 +7,17 @@ a vendor's)."""
 from __future__ import annotations
 
 import html
-import io
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from culturecoop.i18n import set_language
 from culturecoop.ingest.draft import draft_mapping
-from culturecoop.memberapp.app import MemberSettings, create_member_app
 from culturecoop.memberapp.form import field_rows, to_decide
-from culturecoop.memberapp.workspace import Workspace, draft_of
+from culturecoop.memberapp.workspace import draft_of
 from culturecoop.memberapp.zones import zone_choices
-from culturecoop.privacy.keys import init_keys
-from memberapp.pages import form_fields, section, text
-from web.conftest import TestClient
+from memberapp.pages import App, app_with, form_fields, keep_form, section, text
 
 # A year at a box office: most rows « Payé », refunds and cancellations, and 16 words of its own (one
 # per till) the draft does not know: more than 15 words, the draft left the column out and the
@@ -40,37 +35,16 @@ QUOTED = "'No billet','No client','Courriel','Date achat','Titre','Date spectacl
     f"'Payé'\n" for i in range(20))
 
 
-@dataclass
-class App:
-    client: TestClient
-    workspace: Workspace
-    exports: dict[str, str]
-
-
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> App:
-    tmp = tmp_path_factory.mktemp("questions")
-    init_keys(tmp / "keys")
-    workspace = Workspace(tmp / "work")
-    set_language("fr")
-    exports = {name: workspace.add(name, io.BytesIO(data), "2026-11-30T10:05:00").export_id for name, data in (
-        (VENDOR.name, VENDOR.read_bytes()), ("etat.csv", ETAT.encode()), ("guillemets.csv", QUOTED.encode()))}
-    set_language(None)
-    member = create_member_app(MemberSettings(keys=tmp / "keys", work=tmp / "work", port=8765, member_id="m1"))
-    return App(TestClient(member, base_url="http://127.0.0.1:8765"), workspace, exports)
+    return app_with(tmp_path_factory.mktemp("questions"), {
+        VENDOR.name: VENDOR.read_bytes(), "etat.csv": ETAT.encode(), "guillemets.csv": QUOTED.encode()})
 
 
 def _page(app: App, name: str) -> str:
     answer = app.client.get(f"/exports/{app.exports[name]}?lang=fr")
     assert answer.status_code == 200
     return answer.text
-
-
-def _post(app: App, name: str, page: str, **changes: str) -> None:
-    """The form of ``page`` sent with ``changes`` (« . » written « __ »), kept (not refused)."""
-    answer = app.client.post(f"/exports/{app.exports[name]}/mapping?lang=fr", follow_redirects=False, data={
-        **form_fields(page), **{k.replace("__", "."): v for k, v in changes.items()}})
-    assert answer.status_code == 303 and "said=" not in answer.headers["location"], answer.headers["location"]
 
 
 def _options(page: str, name: str) -> dict[str, str]:
@@ -109,7 +83,7 @@ def test_the_time_zone_is_said_by_its_clock_and_sent_as_its_code(app: App) -> No
     # Every sale at the box office, said once (no column says where each was sold), and Paris's clock.
     channels = _options(page, "value.channel")
     assert channels["box_office"] == "toutes les ventes : guichet", channels
-    _post(app, VENDOR.name, page, setting__timezone="Europe/Paris", value__channel="box_office")
+    keep_form(app, VENDOR.name, page, setting__timezone="Europe/Paris", value__channel="box_office")
     mapping = app.workspace.get(app.exports[VENDOR.name]).mapping()
     assert mapping["timezone"] == "Europe/Paris" and mapping["columns"]["channel"] == {"value": "box_office"}
     after = _page(app, VENDOR.name)
@@ -156,7 +130,7 @@ def test_a_status_column_of_many_words_is_read_and_its_unknown_words_asked(app: 
     assert "« Caisse 16 » 1 ligne" in said and "« Remboursé » 9 lignes" in said, said
     choices = {v: k.replace("_word", "") for k, v in form_fields(page).items() if k.startswith("status_word.")}
     assert set(TILLS) <= set(choices)
-    _post(app, "etat.csv", page, **{choices[w].replace(".", "__"): "sold" for w in TILLS})
+    keep_form(app, "etat.csv", page, **{choices[w].replace(".", "__"): "sold" for w in TILLS})
     check = section(_page(app, "etat.csv"), "check")
     assert "100 lignes lues : 100 acceptées, 0 rejetée" in check, check
     assert app.workspace.get(app.exports["etat.csv"]).mapping()["status_values"]["Remboursé"] == "refunded"
@@ -187,7 +161,7 @@ def test_a_file_quoted_with_single_quotes_is_read_as_written(app: App) -> None:
     assert "20 lignes lues : 20 acceptées, 0 rejetée" in section(page, "check"), section(page, "check")
     assert "Soirée, Coltrane" in text(page[page.index("Les premières lignes"):page.index('id="mapping"')])
     # Double quotes chosen instead: the page says which to choose, and opens the setting.
-    _post(app, "guillemets.csv", page, setting__quote='"')
+    keep_form(app, "guillemets.csv", page, setting__quote='"')
     wrong = _page(app, "guillemets.csv")
     assert ("Les noms de colonnes et les valeurs de cet export sont écrits entre apostrophes (« 'No billet' ») : "
             "choisissez « des apostrophes (') » pour « Guillemets autour des valeurs » sous « Comment les valeurs "

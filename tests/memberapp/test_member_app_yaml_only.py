@@ -8,19 +8,14 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
 
 import pytest
 import yaml
 
 from culturecoop.i18n import set_language
 from culturecoop.ingest.profile import parse_profile
-from culturecoop.memberapp.app import MemberSettings, create_member_app
-from culturecoop.memberapp.workspace import Workspace
-from culturecoop.privacy.keys import init_keys
-from memberapp.pages import HEADER, csrf, form_fields, section, text
+from memberapp.pages import HEADER, App, app_with, csrf, form_fields, keep_form, section, text
 from memberapp.test_member_app_walk import KINDS
-from web.conftest import TestClient
 from workbooks import write_xlsx
 
 # A season kept as one workbook, a sheet a month, laid out alike.
@@ -53,27 +48,13 @@ ORDERS = "Order #,Order Date,Email,Event Name,Event Date,Price,Quantity,Status\n
     f"04/02/2026 08:00 PM,30.00,1,Sold\n" for i in range(12))
 
 
-@dataclass
-class App:
-    client: TestClient
-    workspace: Workspace
-    exports: dict[str, str]  # file name → export id
-
-
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> App:
     tmp = tmp_path_factory.mktemp("yaml-only")
-    init_keys(tmp / "keys")
-    workspace = Workspace(tmp / "work")
     book = write_xlsx(tmp / "saison.xlsx", MONTHS)
-    set_language("fr")  # dropped on a French page
-    exports = {name: workspace.add(name, io.BytesIO(data), "2026-11-30T10:05:00").export_id for name, data in (
-        ("saison.xlsx", book.read_bytes()), ("concert-coltrane.csv", CONCERT.encode()),
-        ("annee.csv", YEAR.encode()), ("souper.csv", KINDS.encode()), ("theatre.csv", THEATRE.encode()),
-        ("orders.csv", ORDERS.encode()))}
-    set_language(None)
-    member = create_member_app(MemberSettings(keys=tmp / "keys", work=tmp / "work", port=8765, member_id="m1"))
-    return App(TestClient(member, base_url="http://127.0.0.1:8765"), workspace, exports)
+    return app_with(tmp, {"saison.xlsx": book.read_bytes(), "concert-coltrane.csv": CONCERT.encode(),
+                          "annee.csv": YEAR.encode(), "souper.csv": KINDS.encode(), "theatre.csv": THEATRE.encode(),
+                          "orders.csv": ORDERS.encode()})
 
 
 def _apply(app: App, name: str, page: str, **changes: str) -> str:
@@ -85,15 +66,6 @@ def _apply(app: App, name: str, page: str, **changes: str) -> str:
                              data={**form, **{k.replace("__", "."): v for k, v in changes.items()}})
     assert answer.status_code == 200 and not re.search(r'<main>\s*<p class="error"', answer.text), text(answer.text)[:800]
     return answer.text
-
-
-def _kept(app: App, name: str, page: str, **changes: str) -> None:
-    """The form of ``page`` sent with ``changes``, kept (not refused), the page it leads to not asked for:
-    what is asserted then is the mapping (each page of a new mapping reads the export again, about a
-    second of CPU)."""
-    answer = app.client.post(f"/exports/{app.exports[name]}/mapping?lang=fr", follow_redirects=False, data={
-        **form_fields(page), **{k.replace("__", "."): v for k, v in changes.items()}})
-    assert answer.status_code == 303 and "said=" not in answer.headers["location"], answer.headers["location"]
 
 
 def _same_as_yaml(app: App, name: str, yaml_text: str) -> None:
@@ -137,7 +109,7 @@ def test_an_event_is_named_once_for_every_row_or_by_the_files_name(app: App) -> 
             "l’événement » (event_id) dans le formulaire ci-dessous, ou choisissez pour lui « le nom du fichier »"
             ) in check, check
     assert "{value" not in check and "file_name" not in check and "YAML" not in check
-    _kept(app, "concert-coltrane.csv", promo, field__event_id="", value__event_id="Coltrane, 20 mai")
+    keep_form(app, "concert-coltrane.csv", promo, field__event_id="", value__event_id="Coltrane, 20 mai")
     # The same as the draft's YAML with « event_id: {value: Coltrane, 20 mai} » written in it.
     drafted = yaml.safe_load(app.workspace.get(export_id).state["drafted_in"]["fr"]["yaml"])
     drafted["columns"]["event_id"] = {"value": "Coltrane, 20 mai"}
@@ -210,7 +182,7 @@ def test_choosing_the_country_brings_its_currency_and_time_zone(app: App) -> Non
     preview = text(after[after.index("Les premières lignes"):after.index('id="mapping"')])
     assert "46,50 €" in preview and "$" not in preview, preview[:600]
     # A currency the employee chooses is theirs: another country chosen with it leaves it, its clock follows.
-    _kept(app, "theatre.csv", after, setting__country="BE", setting__currency="CHF")
+    keep_form(app, "theatre.csv", after, setting__country="BE", setting__currency="CHF")
     mapping = app.workspace.get(export_id).mapping()
     assert (mapping["currency"], mapping["timezone"]) == ("CHF", "Europe/Brussels")
 
@@ -302,6 +274,6 @@ def test_whose_amount_the_refund_is_is_a_choice_beside_it(app: App) -> None:
     assert "refunded_amount_per" not in said.split("Modifier le mappage en YAML")[0]
     kept = form_fields(refused.text)
     assert (kept["per.refunded_amount"], kept["field.refunded_amount"]) == ("order", "Prix")
-    _kept(app, "theatre.csv", page, field__refunded_amount="Prix", field__order_id="No billet",
+    keep_form(app, "theatre.csv", page, field__refunded_amount="Prix", field__order_id="No billet",
           per__refunded_amount="order")
     assert app.workspace.get(export_id).mapping()["refunded_amount_per"] == "order"

@@ -19,7 +19,7 @@ import duckdb
 
 from culturecoop.errors import UserError
 from culturecoop.i18n import count, plural
-from culturecoop.ingest.source import SourceInfo, bound_params
+from culturecoop.ingest.source import SourceInfo
 
 # A run of fewer repeated rows (or of fewer different ones) than this is no copy of an export.
 MIN_RUN = 5
@@ -43,20 +43,27 @@ def rows_repeated(info: SourceInfo, line: int, rows: int, earlier: int) -> UserE
 def refuse_repeated_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> None:
     """Refuse (``rows_repeated``) an export holding a run of rows that repeat earlier rows in their order."""
     excluded = info.header_again or [0]
-    sql = f"""WITH r AS (SELECT row_number() OVER (ORDER BY line_no) AS p, line_no,
-                                trim(raw, ' ' || chr(9) || chr(13) || chr(65279)) AS raw
-                         FROM {info.relation} WHERE NOT blank AND NOT list_contains($excluded, line_no)),
-                   t AS (SELECT p - lag(p) OVER (PARTITION BY raw ORDER BY p) AS d FROM r),
+    # The lines that are no blank line nor the header again, by the hash ``check_rows`` wrote of each: most
+    # exports hold no line twice, which is counted first.
+    lines = "FROM checked WHERE line_hash IS NOT NULL AND NOT list_contains($excluded, line_no)"
+    twice = con.execute(f"SELECT count(*) - count(DISTINCT line_hash) {lines}", {"excluded": excluded}).fetchone()
+    if twice is None or int(twice[0] or 0) < MIN_RUN:
+        return
+    # A run is also five different lines; narrow columns to sort and join.
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE repeat_lines AS
+                    SELECT row_number() OVER (ORDER BY line_no) AS p, line_no, line_hash AS h {lines}""",
+                {"excluded": excluded})
+    sql = f"""WITH t AS (SELECT p - lag(p) OVER (PARTITION BY h ORDER BY p) AS d FROM repeat_lines),
                    c AS (SELECT d FROM t WHERE d >= {MIN_RUN} GROUP BY d HAVING count(*) >= {MIN_RUN}
                          ORDER BY count(*) DESC, d LIMIT {_DISTANCES}),
-                   m AS (SELECT c.d, a.p, a.line_no, a.raw, b.line_no AS twin
-                         FROM c JOIN r a ON true JOIN r b ON b.p = a.p - c.d AND b.raw = a.raw),
+                   m AS (SELECT c.d, a.p, a.line_no, a.h, b.line_no AS twin
+                         FROM c JOIN repeat_lines a ON true JOIN repeat_lines b ON b.p = a.p - c.d AND b.h = a.h),
                    g AS (SELECT *, p - row_number() OVER (PARTITION BY d ORDER BY p) AS run FROM m)
               SELECT min(line_no), count(*), min(twin) FROM g GROUP BY d, run
-              HAVING count(*) >= {MIN_RUN} AND count(DISTINCT raw) >= {MIN_RUN} AND any_value(d) >= count(*)
+              HAVING count(*) >= {MIN_RUN} AND count(DISTINCT h) >= {MIN_RUN} AND any_value(d) >= count(*)
               ORDER BY count(*) DESC, min(line_no) LIMIT 1"""
-    params = bound_params(sql, {**info.params, "excluded": excluded})
-    found = con.execute(sql, params).fetchall()
+    found = con.execute(sql).fetchall()
+    con.execute("DROP TABLE repeat_lines")
     if found:
         line, rows, earlier = found[0]
         raise rows_repeated(info, int(line), int(rows), int(earlier))

@@ -237,24 +237,21 @@ def test_missing_spark_extra_is_one_sentence() -> None:
 
 
 @pytest.fixture(scope="module")
-def old_lake(cooperative: dict[str, Path]) -> Path:
-    """The lake as a release before `unnamed_sale` (door sales) exported it: no such table."""
+def old_lake(cooperative: dict[str, Path], spark: Any) -> SparkEngine:
+    """An engine on the lake as a release before `unnamed_sale` (door sales) exported it: no such table."""
     old = cooperative["root"] / "old-lake"
     shutil.copytree(cooperative["lake"], old)
     shutil.rmtree(old / "unnamed_sale")
     manifest = json.loads((old / "_lake.json").read_text())
     del manifest["tables"]["unnamed_sale"]
     (old / "_lake.json").write_text(json.dumps(manifest))
-    return old
-
-
-_old_engines: dict[Path, SparkEngine] = {}
+    return SparkEngine(old, session=spark)
 
 
 @SPARK_MARK
 @pytest.mark.parametrize("report", ["overview", "events", "pace"])
-def test_a_lake_exported_before_door_sales_answers_as_before(report: str, cooperative: dict[str, Path], spark: Any,
-                                                            old_lake: Path,
+def test_a_lake_exported_before_door_sales_answers_as_before(report: str, cooperative: dict[str, Path],
+                                                            old_lake: SparkEngine,
                                                             reference: dict[tuple[str, str], dict[str, Any]],
                                                             tmp_path: Path) -> None:
     """A lake exported by a release before `unnamed_sale` (door sales) has no such table: its reports
@@ -262,9 +259,6 @@ def test_a_lake_exported_before_door_sales_answers_as_before(report: str, cooper
     lake for the three reports, each on a fresh gate state)."""
     state = tmp_path / "state.duckdb"
     shutil.copy(cooperative["db"], state)
-    engine = _old_engines.get(old_lake)
-    if engine is None or engine.spark is not spark:
-        engine = _old_engines[old_lake] = SparkEngine(old_lake, session=spark)
     with Warehouse(state) as w:
         for member in MEMBERS[report]:
-            assert answer(report, engine, member, w, "old-lake") == reference[(report, member)]
+            assert answer(report, old_lake, member, w, "old-lake") == reference[(report, member)]

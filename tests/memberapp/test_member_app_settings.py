@@ -147,7 +147,7 @@ def test_a_customer_number_stands_in_for_by_the_email_in_the_form(app: App) -> N
     export_id = app.exports["clients.csv"]
     page = app.client.get(f"/exports/{export_id}?lang=fr").text
     said = section(page, "check")
-    assert ("ou, à côté de « Numéro de client » (patron_id) dans le formulaire ci-dessous, choisissez « le courriel, "
+    assert ("ou, à côté de « Numéro de client » dans le formulaire ci-dessous, choisissez « le courriel, "
             "sinon le téléphone, dit qui a acheté » pour « Là où il est vide »") in said, said
     _no_yaml_words(said)
     assert form_fields(page)["fallback.patron_id"] == ""

@@ -1,6 +1,6 @@
 """What the member app's reader reads when the export or the mapping is wrong: fields named as the
-form names them (their mapping key after), reasons in words (never a rule's code such as
-``bad_purchased_at``), actions the page offers (its box, its form), never « relancez prepare »
+form names them (never with their mapping key, « (purchased_at) », which names nothing on the page),
+reasons in words (never a rule's code such as ``bad_purchased_at``), actions the page offers (its box, its form), never « relancez prepare »
 alone nor the file name mapping.yaml; and no « Préparer le paquet » when nothing can be prepared."""
 
 from __future__ import annotations
@@ -43,9 +43,9 @@ def _app(tmp_path: Path, name: str, data: bytes, lang: str = "fr") -> tuple[Test
 
 @pytest.mark.parametrize(("lang", "first", "field", "prepare"), [
     ("fr", "Exportez plutôt le rapport des ventes ou des commandes de votre billetterie",
-     "« Date et heure d’achat » (purchased_at)", "Préparer le paquet"),
+     "« Date et heure d’achat »", "Préparer le paquet"),
     ("en", "Export your ticketing's sales or orders report instead",
-     "“Purchase date and time” (purchased_at)", "Prepare the package"),
+     "“Purchase date and time”", "Prepare the package"),
 ])
 def test_an_attendee_list_says_what_to_export_and_offers_no_package(
         tmp_path: Path, lang: str, first: str, field: str, prepare: str) -> None:
@@ -60,7 +60,7 @@ def test_an_attendee_list_says_what_to_export_and_offers_no_package(
     assert check.count(first) == 1, check  # the draft's own question says it too: once is enough
     said = _text(page)
     assert prepare not in said and 'id="prepare"' not in page, said[-600:]
-    for word in ("mapping.yaml", "relancez", "run prepare", "purchased_at, unit_price"):
+    for word in ("mapping.yaml", "relancez", "run prepare", "purchased_at"):
         assert word not in said, (word, said[:800])
 
 
@@ -76,8 +76,9 @@ def test_no_row_accepted_is_said_with_the_forms_words(tmp_path: Path) -> None:
     check = section(client.get(f"/exports/{export_id}?lang=fr").text, "check")
     assert "Aucune ligne n’a été acceptée" in check, check
     assert "(heure d’achat manquante ou illisible)" in check, check
-    assert "dans la colonne Nom choisie pour « Date et heure d’achat » (purchased_at)" in check, check
-    assert "« Formats de date et d’heure » (datetime_formats)" in check, check
+    assert "dans la colonne Nom choisie pour « Date et heure d’achat »" in check, check
+    assert "« Formats de date et d’heure »" in check, check
+    assert "purchased_at" not in check and "datetime_formats" not in check, check
     assert "bad_" not in check and "règle" not in check and "associez" not in check, check
 
 

@@ -106,9 +106,9 @@ def test_an_event_is_named_once_for_every_row_or_by_the_files_name(app: App) -> 
     promo = _apply(app, "concert-coltrane.csv", page, field__event_id="Code promo")
     check = section(promo, "check")
     assert ("si l’export ne contient qu’un événement, écrivez son nom une fois à côté de « Identifiant de "
-            "l’événement » (event_id) dans le formulaire ci-dessous, ou choisissez pour lui « le nom du fichier »"
+            "l’événement » dans le formulaire ci-dessous, ou choisissez pour lui « le nom du fichier »"
             ) in check, check
-    assert "{value" not in check and "file_name" not in check and "YAML" not in check
+    assert "{value" not in check and "file_name" not in check and "YAML" not in check and "event_id" not in check
     keep_form(app, "concert-coltrane.csv", promo, field__event_id="", value__event_id="Coltrane, 20 mai")
     # The same as the draft's YAML with « event_id: {value: Coltrane, 20 mai} » written in it.
     drafted = yaml.safe_load(app.workspace.get(export_id).state["drafted_in"]["fr"]["yaml"])

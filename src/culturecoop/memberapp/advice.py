@@ -19,7 +19,7 @@ from culturecoop.i18n import LANGUAGES, _, format_regex, gettext_in
 from culturecoop.ingest.consent import POOLING_UNSET
 from culturecoop.ingest.draft import POOLING_UNDECIDED
 from culturecoop.ingest.profile import MappingIncompleteError, MappingInvalidError
-from culturecoop.ingest.words import SETTING_NAMES
+from culturecoop.ingest.words import FIELD_LABELS, SETTING_NAMES
 from culturecoop.memberapp.value_words import (
     BLANK_PRICE,
     BLANK_PRICE_FREE,
@@ -222,6 +222,19 @@ def in_the_apps_words(message: str) -> str:
     for pattern, which in _advice_patterns():
         message = pattern.sub(_said_as(ours_now[which][1], names), message)
     return message
+
+
+def without_keys(text: str) -> str:
+    """``text`` with no field or setting named by its mapping key after its label: « choisissez-la pour
+    « Date et heure de l’événement » », not « … » (event_starts_at) »."""
+    return _KEY_AFTER_LABEL.sub("", text)
+
+
+# The services name a field or a setting by the form's label and then its key in the mapping's YAML
+# (« « Date et heure de l’événement » (event_starts_at) »), for the reader of the YAML; this page's
+# reader knows the form's labels only.
+_KEY_AFTER_LABEL = re.compile(
+    r"(?<=[”»\"])\s*\((?:" + "|".join(sorted(map(re.escape, {*FIELD_LABELS, *SETTING_NAMES}), key=len, reverse=True)) + r")\)")
 
 
 @cache

@@ -21,7 +21,7 @@ from culturecoop.ingest.sniff import SAMPLE_ROWS, XLSX_SAMPLE_ROWS, Sample
 from culturecoop.ingest.validate import FIELD_OF_RULE
 from culturecoop.ingest.words import CHANNELS, QUARANTINE_ANYWAY, TICKET_STATUSES
 from culturecoop.memberapp import form as mapping_form
-from culturecoop.memberapp.advice import said, said_for_the_form
+from culturecoop.memberapp.advice import said, said_for_the_form, without_keys
 from culturecoop.memberapp.value_words import (
     BLANK_PRICE,
     BLANK_PRICE_FREE,
@@ -79,10 +79,12 @@ def export_context(workspace: Workspace, export: Export, lang: str, *, error: st
     words = _words_of(workspace, export, mapping, header, sample_rows)
     undecided = [u for u in undecided if not settled(u, mapping, yes_no_rows(mapping, words))]
     # A guess an open question above already asks about (it names the same field) is not said twice.
-    guessed = [replace(g, why=codes_in_words(g.why, lang)) for g in mapping_form.guesses(decisions, mapping)
+    guessed = [replace(g, why=without_keys(codes_in_words(g.why, lang))) for g in mapping_form.guesses(decisions, mapping)
                if not any(_("“{label}”").format(label=g.about) in u for u in undecided)]
     # A time zone is said by its clock's words, never its code (« America/Toronto »).
-    undecided, warnings = ([codes_in_words(u, lang) for u in texts] for texts in (undecided, warnings))
+    undecided, warnings = ([without_keys(codes_in_words(u, lang)) for u in texts] for texts in (undecided, warnings))
+    # The services name a field by the form's label, then its key for the YAML's reader: here, by the label.
+    check_error, error = (without_keys(t) if t else t for t in (check_error, error))
     if error == check_error:  # the check below already says it, where the reader looks for it
         error = None
     form_fields = mapping_form.field_rows(shown)

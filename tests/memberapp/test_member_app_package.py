@@ -216,3 +216,41 @@ def test_recommendations_not_computed_yet_are_said_in_the_readers_language_witho
             assert answer.status_code == 400 and said in words, words[:600]
             assert "reco train" not in words and "`" not in words, words[:600]
     assert asked == ["en", "fr"], asked
+
+
+def test_a_member_without_the_cooperatives_address_downloads_the_package_the_cooperative_loads(
+        tmp_path: Path, coop_url: tuple[str, str]) -> None:
+    """No cooperative set in the app: the card said « Téléversez ce dossier, en .zip » under the path of a
+    work folder (« /home/…/33a1c38d/package-1 »), leaving a box-office employee to find it and zip it.
+    The card now offers the .zip; dropped on the cooperative, it loads as sent by the app."""
+    import urllib.request
+    import zipfile
+
+    client, export_id = _app(tmp_path, _rows(30))
+    page = client.get(f"/exports/{export_id}?lang=fr").text
+    prepared = client.post(f"/exports/{export_id}/prepare", data={"csrf": _csrf(page)})
+    said = section(prepared.text, "package")
+    assert "Télécharger le paquet (.zip)" in said, said
+    assert "Déposez ensuite le .zip téléchargé sur votre page Données" in said and "Téléversez ce dossier" not in said
+    download = client.get(f"/exports/{export_id}/package.zip?lang=fr")
+    assert download.status_code == 200 and download.headers["content-type"] == "application/zip"
+    assert "filename*=utf-8''ventes-paquet.zip" in download.headers["content-disposition"]
+    archive = tmp_path / "ventes-paquet.zip"
+    archive.write_bytes(download.content)
+    with zipfile.ZipFile(archive) as zipped:
+        names = zipped.namelist()
+    assert "package-1/manifest.json" in names and all(n.startswith("package-1/") for n in names), names
+    boundary = "b0undary"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{archive.name}\"\r\n"
+            "Content-Type: application/zip\r\n\r\n").encode() + archive.read_bytes() + f"\r\n--{boundary}--\r\n".encode()
+    request = urllib.request.Request(f"{coop_url[0]}/api/v1/members/{MEMBER}/packages", data=body, method="POST",
+                                     headers={"Authorization": f"Bearer {coop_url[1]}",
+                                              "Content-Type": f"multipart/form-data; boundary={boundary}"})
+    with urllib.request.urlopen(request, timeout=60) as answer:
+        assert answer.status == 201
+        assert b'"ticket":30' in answer.read().replace(b" ", b"")
+    # Once the mapping changed, the old package is no longer offered: one sentence, no file.
+    _set_pooling(client, export_id, _csrf(page))
+    stale = client.get(f"/exports/{export_id}/package.zip?lang=fr")
+    assert stale.status_code == 400 and "préparez-le de nouveau avec le mappage actuel" in _text(stale.text)
+    assert 'id="download-package"' not in client.get(f"/exports/{export_id}?lang=fr").text

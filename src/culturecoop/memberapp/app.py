@@ -389,6 +389,15 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
 
     add_list_routes(app, workspace, settings.keys, lambda: member().member_id, answered_home, posted)
 
+    @app.get("/exports/{export_id}/package.zip")
+    def package_zip(export_id: str) -> Response:
+        """The last package, zipped, for the member who drops it on the dashboard's Data page."""
+        export = workspace.get(export_id)
+        zipped = workspace.archive(export, ".zip")  # refuses in one sentence: none prepared, or an old one
+        name = gettext_in("{name}-package.zip", language_now()).format(name=Path(export.file_name).stem)
+        return FileResponse(zipped, media_type="application/zip", headers={
+            "Content-Disposition": f"attachment; filename*=utf-8''{quote(name)}"})
+
     @app.get("/exports/{export_id}/rejects.csv")
     def rejects(export_id: str) -> Response:
         export = workspace.get(export_id)

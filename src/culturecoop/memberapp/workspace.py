@@ -28,6 +28,7 @@ import shutil
 import tarfile
 import tempfile
 import threading
+import zipfile
 from collections import OrderedDict
 from collections.abc import Callable
 from copy import deepcopy
@@ -376,21 +377,27 @@ class Workspace:
         self._save_state(export)
         return summary
 
-    def archive(self, export: Export) -> Path:
-        """The last package as a .tar.gz beside it (what is sent: the package, nothing else)."""
+    def archive(self, export: Export, suffix: str = ".tar.gz") -> Path:
+        """The last package as a .tar.gz (what is sent) or a .zip (what a member without the
+        cooperative's address downloads and drops on its Data page) beside it: the package, nothing else."""
         package = export.package
         if package is None or not package.is_dir():
             raise UserError(_("Prepare the package before sending it."))
         if not export.package_is_current:
             raise UserError(_("This package was prepared with an earlier mapping; prepare it again with the "
                               "current mapping before sending it."))
-        target = package.with_name(package.name + ".tar.gz")
+        target = package.with_name(package.name + suffix)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=export.folder)
         os.close(fd)
         try:
-            with tarfile.open(tmp, "w:gz") as tar:
-                for file in sorted(package.iterdir()):
-                    tar.add(file, arcname=f"{package.name}/{file.name}")
+            if suffix == ".zip":
+                with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zipped:
+                    for file in sorted(package.iterdir()):
+                        zipped.write(file, arcname=f"{package.name}/{file.name}")
+            else:
+                with tarfile.open(tmp, "w:gz") as tar:
+                    for file in sorted(package.iterdir()):
+                        tar.add(file, arcname=f"{package.name}/{file.name}")
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

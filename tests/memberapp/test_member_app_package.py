@@ -227,6 +227,8 @@ def test_a_member_without_the_cooperatives_address_downloads_the_package_the_coo
     import zipfile
 
     client, export_id = _app(tmp_path, _rows(30))
+    home = _text(client.get("/?lang=fr").text)
+    assert "téléchargez chaque paquet (.zip) depuis la page de son export et déposez-le sur votre page Données" in home
     page = client.get(f"/exports/{export_id}?lang=fr").text
     prepared = client.post(f"/exports/{export_id}/prepare", data={"csrf": _csrf(page)})
     said = section(prepared.text, "package")

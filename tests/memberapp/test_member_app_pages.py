@@ -98,7 +98,7 @@ def test_the_home_page_speaks_french_and_every_page_loads_without_a_404(tmp_path
     client, export_id = _app(tmp_path, _rows(3))
     home = client.get("/?lang=fr")
     said = _text(home.text)
-    assert "JSON lines" not in said and "(CSV, Excel ou JSON à un objet par ligne)" in said, said
+    assert "JSON lines" not in said and "(CSV, Excel ou JSON)" in said, said
     for page in (home, client.get(f"/exports/{export_id}?lang=fr")):
         asked = ["/favicon.ico", *re.findall(r'<(?:link|script)[^>]+(?:href|src)="(/[^"]*)"', page.text)]
         assert "/favicon.svg" in asked, asked

@@ -481,8 +481,11 @@ def _print_evaluation(report: dict[str, Any]) -> None:
     floor = report["models"].get("hybrid", {}).get("exposure_floor")
     if floor:
         hybrid = report["models"]["hybrid"]
-        console.print(_("Exposure floor: {changed} lists gave their last place to an item in no list; coverage {before} → {after}, nDCG {ndcg_before} → {ndcg}.").format(
-            changed=figure(floor["lists_changed"]), before=pct(floor["coverage_before"]), after=pct(hybrid["coverage"]),
+        console.print(plural(
+            floor["lists_changed"],
+            "Exposure floor: {n} list gave its last place to an item in no list; coverage {before} → {after}, nDCG {ndcg_before} → {ndcg}.",
+            "Exposure floor: {n} lists gave their last place to an item in no list; coverage {before} → {after}, nDCG {ndcg_before} → {ndcg}.").format(
+            n=figure(floor["lists_changed"]), before=pct(floor["coverage_before"]), after=pct(hybrid["coverage"]),
             ndcg_before=num(floor["ndcg_before"]), ndcg=num(hybrid["ndcg"]["mean"])))
     d = report["discoverability"]
     # A negative loss is a gain (the re-ranking can lift nDCG): said as such, never "loss -6.5 %".

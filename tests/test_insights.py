@@ -326,7 +326,14 @@ def test_pace_says_behind_ahead_or_on_pace() -> None:
             "forecast_final": 180, "forecast_low": 150, "forecast_high": 210, "capacity": 220, "sellout_probability": 0.1}
     behind = insights.pace_rules({"pace": answer(summary={**base, "pace_vs_comparables": -0.2})})
     assert [i.rule for i in behind] == ["pace.vs_comparables", "pace.forecast"]
-    assert behind[0].text("fr") == "Les ventes de « Soirée Coltrane » sont 20\u00a0% en retard sur des événements comparables à J-14 (80 billets, 100 attendus)."
+    assert behind[0].text("fr") == ("Les ventes de « Soirée Coltrane » sont 20\u00a0% en retard sur des événements comparables à "
+                                    "14 jours de l’événement (80 billets, 100 attendus).")
+    # The eve of a show that has barely sold: « 1 day », « 1 billet », « 0 billet » (were « 1 days », « 0 billets »).
+    eve = insights.pace_rules({"pace": answer(summary={**base, "days_before": 1, "tickets_sold": 1,
+                                                       "pace_vs_comparables": -0.9})})
+    assert eve[0].text("en") == "Sales of Soirée Coltrane are 90% behind comparable events at 1 day to go (1 ticket, 100 expected)."
+    none_yet = insights.pace_rules({"pace": answer(summary={**base, "tickets_sold": 0, "pace_vs_comparables": -1.0})})
+    assert "à 14 jours de l’événement (0 billet, 100 attendus)." in none_yet[0].text("fr"), none_yet[0].text("fr")
     ahead = insights.pace_rules({"pace": answer(summary={**base, "pace_vs_comparables": 0.3, "tickets_sold": 130})})
     assert "ahead" in ahead[0].text("en")
     level = insights.pace_rules({"pace": answer(summary={**base, "pace_vs_comparables": 0.05})})

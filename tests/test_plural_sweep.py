@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 from pathlib import Path
 
@@ -95,6 +96,103 @@ LEFT_FOR_NOW = {
 }
 
 
+# A count can also be a field of another name followed by what it counts (« {tickets} billets »,
+# « {members} members »): « 1 billets », « 0 membres ». Such sentences say the count through a pair
+# of pieces (« {n} ticket » / « {n} tickets »), or are listed with why the count is never 0 or 1.
+COUNTED_NOUNS = ("tickets|patrons|events|members|rows|recipients|releases|days|records|persons|seats|suggestions|"
+                 "messages|lines|items|entries|minutes|people|visits|attendees|orders|addresses|tokens|fields|keys|"
+                 "pairs|admissions|months|characters|bytes|statements|columns|values|sales|packages|files|accounts|"
+                 "campaigns|audiences|offers|shows|performances|genres|weeks|hours|seconds|errors|bits|erasures|"
+                 "numbers|dates|buyers|refunds|exports|segments|partners|categories")
+NAMED_COUNT = re.compile(r"\{(?!n\}|count\})\w+\} (?:" + COUNTED_NOUNS + r")\b")
+
+NAMED_COUNT_NEVER_0_OR_1 = {
+    'A record is kept {months} months after its last ticket, then removed from every table and from the files themselves (`culturecoop retention apply`).': 'a setting or its limit',
+    'A retention of {months} months is outside the allowed range; give --months between {low} and {high}.': 'a setting or its limit',
+    'Audience {audience} "{name}" ({kind}): {size} people.': 'an audience as the privacy gate releases it: k people or more',
+    'Campaign {campaign} ({status}), conversions within {days} days.': 'a setting or its limit',
+    'Cross-member figures are those released before for the same question: fewer than {k} people changed since.': "the privacy gate's threshold k, 2 or more",
+    'Cross-member figures count distinct people who agreed to pooling; cells under {k} people show as "< {k}".': "the privacy gate's threshold k, 2 or more",
+    'Cross-member figures cover {first} to {last} (the last {months} months with data); choose a period inside it.': 'a setting or its limit',
+    'Cross-member figures: aggregates only, cells under {k} patrons shown as “< {k}”.': "the privacy gate's threshold k, 2 or more",
+    'Deleted in {delete} s; the warehouse file was rewritten in {rewrite} s ({before} → {after} bytes), so no byte of the removed rows is left in it.': 'a size',
+    'Encodings: Bloom filters of {bits} bits with {hashes} keyed hash positions per token, for {fields}; identifiers as {hex}-digit keyed tokens.': 'a size',
+    'Every group counts fewer than {k} people: the privacy gate hides them all.': "the privacy gate's threshold k, 2 or more",
+    'For {seats} seats the audience would hold {wanted} people (three per seat), more than half of the people who share their data in the cooperative: it keeps the most likely half.': 'an audience as the privacy gate releases it: k people or more',
+    'Generated from the live configuration of the cooperative: {members} members, {patrons} patron records, {persons} linked persons, {tickets} tickets.': "a model's, a benchmark's or the impact assessment's figure: hundreds or more",
+    'Gini of exposure across events {gini_events} (0: every show suggested as often, 1: one show only); novelty {novelty} bits; diversity within a list {diversity} (0: the same kind of show, 1: all different).': "a model's, a benchmark's or the impact assessment's figure: hundreds or more",
+    'Gini of exposure across events {gini_events} and across members {gini_members} (0: every show suggested as often, 1: one show only); novelty {novelty} bits; diversity within a list {diversity} (0: the same kind of show, 1: all different).': "a model's, a benchmark's or the impact assessment's figure: hundreds or more",
+    'Hidden by the privacy gate: fewer than {k} patrons, or a total that would reveal such a cell.': "the privacy gate's threshold k, 2 or more",
+    'Hidden: fewer than {k} people, or a group that would reveal one by difference with the total.': "the privacy gate's threshold k, 2 or more",
+    "Measured on the cooperative's own data: the newest past events held out as if upcoming, {people} people who attended them.": "a model's, a benchmark's or the impact assessment's figure: hundreds or more",
+    "Measured on the cooperative's own data: {events} recent past events set aside as if they were upcoming, and the {people} visits people made to them.": "a model's, a benchmark's or the impact assessment's figure: hundreds or more",
+    'Model {model} trained on {people} people, {events} past events and {interactions} pooled attendances in {seconds} s.': "a model's, a benchmark's or the impact assessment's figure: hundreds or more",
+    'Records are kept {months} months after their last ticket.': 'a setting or its limit',
+    "Send an e-mail to one of your saved audiences without ever seeing who is in it: the cooperative's sender delivers it to the people who agreed, keeps a random holdout out to measure the effect, and shows you only figures of at least {k} people.": "the privacy gate's threshold k, 2 or more",
+    'Synthetic cooperative ({people} people, seed {seed})': "a model's, a benchmark's or the impact assessment's figure: hundreds or more",
+    'The audience name is {length} characters long; give at most {most}, e.g. --name "Jazz fans for March".': 'a setting or its limit',
+    "The campaign's effect is not shown yet: one of the figures it rests on counts fewer than {k} people. Look again once more of the people drawn have bought.": "the privacy gate's threshold k, 2 or more",
+    'The conversion window must be from 1 to {most} days, e.g. 30; got {days}.': 'a setting or its limit',
+    'The frequency-cap window is at most {most} days (e.g. --days 7); got {days}.': 'a setting or its limit',
+    'The likely audience of {event} is {size} people across the cooperative, {new} of whom ({share}) have never bought a ticket from you.': 'an audience as the privacy gate releases it: k people or more',
+    'The likely audience of {event} is {size} people across the cooperative.': 'an audience as the privacy gate releases it: k people or more',
+    'The likely audience of {event} is {size} people across the cooperative; {own} of them ({share}) already bought a ticket from you, and you can write to them yourself: to reach others, save only the people new to you.': 'an audience as the privacy gate releases it: k people or more',
+    'The lists: local events {local} of the suggestions (the programme: {local_programme}), francophone {french} ({french_programme}); {covered} of the programme in at least one list; Gini of exposure {gini_events} across events and {gini_members} across members; novelty {novelty} bits; diversity within a list {diversity}; {new_genre} of suggestions in a genre the patron never came to.': "a model's, a benchmark's or the impact assessment's figure: hundreds or more",
+    'The lists: local events {local} of the suggestions (the programme: {local_programme}), francophone {french} ({french_programme}); {covered} of the programme in at least one list; Gini of exposure {gini_events} across events; novelty {novelty} bits; diversity within a list {diversity}; {new_genre} of suggestions in a genre the patron never came to.': "a model's, a benchmark's or the impact assessment's figure: hundreds or more",
+    'The privacy gate hides every group: some count fewer than {k} people, and the others would reveal them by difference with the total.': "the privacy gate's threshold k, 2 or more",
+    'The {what} is longer than {limit} characters; shorten it.': 'a setting or its limit',
+    "These figures combine several members' data. They passed the privacy gate: a cell counting fewer than {k} patrons is hidden, and no one can be singled out.": "the privacy gate's threshold k, 2 or more",
+    'This e-mail address is too long to receive mail (at most {local} characters before the @ and {total} in all); check it and give it again.': 'a setting or its limit',
+    'Too many failed sign-ins; wait {minutes} minutes and try again.': 'a setting or its limit',
+    "You asked for {asked} people: an event's audience goes by whole blocks of {k} people, so that two audiences never tell one person apart by their difference.": "the privacy gate's threshold k, 2 or more",
+    'You welcomed {patrons} patrons over the period: {change} fewer than over the period before.': 'said from 30 patrons on (insights.MIN_PATRONS)',
+    'You welcomed {patrons} patrons over the period: {change} more than over the period before.': 'said from 30 patrons on (insights.MIN_PATRONS)',
+    'Your audience is steady: {patrons} patrons over the period, as many as over the period before (within {change}).': 'said from 30 patrons on (insights.MIN_PATRONS)',
+    'Your {tickets} tickets brought in {revenue}: {basket} per order on average.': 'said from 30 patrons on (insights.MIN_PATRONS)',
+    'fewer than {k} people': "the privacy gate's threshold k, 2 or more",
+    'people, as the privacy gate releases it: too few for a campaign, which writes to at least {k} people and keeps as many aside to measure its effect; save a larger audience to write to.': "the privacy gate's threshold k, 2 or more",
+    '{dataset}: precision {precision}, recall {recall}, F1 {f1} ({correct} of {true} true pairs found, {predicted} pairs predicted); {pairs} pairs compared in {seconds} s.': "a model's, a benchmark's or the impact assessment's figure: hundreds or more",
+    '{patrons} patrons ({share}) have not come back in the last six months of the period: an audience to win back.': 'said from 30 patrons on (insights.MIN_PATRONS)',
+    '{share} of your pooled audience ({audience} people) also went to other members in the period.': 'an audience as the privacy gate releases it: k people or more',
+    '“< {k}” hides a figure of fewer than {k} people. The effect compares everyone drawn for the campaign, reached or not, with the people kept aside at random.': "the privacy gate's threshold k, 2 or more",
+    '“< {k}” hides a figure of fewer than {k} people. The lift compares everyone drawn for the campaign with the random holdout, reached or not.': "the privacy gate's threshold k, 2 or more",
+}
+
+# Not swept yet: listed so that the list only shrinks.
+NAMED_COUNT_NOT_YET_SWEPT = {
+    'A cap of {cap} cannot share the whole amount among {members} members; give --cap between {low} and 1.',
+    'A floor of {floor} for each of {members} members is more than the {amount} to share; lower --floor.',
+    'A replay: the sales of {title} as they stood {days} days before it, against comparable events of the year before.',
+    'Among your events of at least {least} attendees, within six months, {low} of the patrons of {low_title} ({low_day}) came back to another of your events, and {high} of those of {high_title} ({high_day}).',
+    'Campaign {campaign} created ({status}): {recipients} recipients, {holdout} kept out as the holdout.',
+    'Fewer newcomers: {new} people came for the first time over the period, {change} fewer than over the period before ({previous}). The Target audience tab finds the people likely to come for a first time.',
+    'Fewer than {k} of your patrons can be counted: only those who agreed to personalized suggestions (in your data, {consenting} of your {patrons} patrons), whom the cooperative has linked to its people and who came to a past event; record that consent in your next export to count more of them.',
+    'Forecast: {forecast} (likely {low} to {high}) for {capacity} seats; chance of selling out: {sellout}.',
+    'Forecast: {forecast} for {capacity} seats; chance of selling out: {sellout}.',
+    'Made {days} ahead on your last {events} events, this forecast missed their final sales by {error} in the median; its range comes from those misses.',
+    'More newcomers: {new} people came for the first time over the period, {change} more than over the period before ({previous}).',
+    'No row was accepted, so nothing was written: {n} of {total} rows are set aside ({reason}){on}; {advice}.',
+    'Nothing was written: {field}, read from the column {column}, cannot be read or is implausible in {n} of the {total} rows that fill it ({share}), with the values {values}; add their format to the {formats}, or choose another column for it.',
+    'Nothing was written: {n} of {total} rows are set aside ({reason}){on}; {advice}, {override}.',
+    "Nothing was written: {n} of {total} rows of {path} are rejected ({reason}); check the mapping's column for it, or run prepare again with --max-reject-share 1 to quarantine them anyway.",
+    'Package loaded: {tickets} tickets, {patrons} patrons, {events} events.',
+    'Package {package} written: {tickets} tickets; planted lift {lift} (true lift by assignment {truth}).',
+    'Privacy budget {period}: ε {spent} spent of {total}, {left} left, over {releases} releases.',
+    'Rows of {file} in {path} hold a quantity of {value} admissions, which prepare never writes: the package was edited; prepare it again.',
+    'Rows of {file} in {path} hold {value} admissions on a line, which prepare never writes: the package was edited; prepare it again.',
+    'The latest {shown} of {total} entries; the JSON link gives up to 100 000 (add ?limit=).',
+    'The sheet {sheets} is laid out like «{read}» ({rows} rows): only «{read}» was read. To read every sheet, choose “{every_sheet}” for “{sheets_setting}” under “{how}” in the form below.',
+    'The sheets {sheets} are laid out like «{read}» ({rows} rows): only «{read}» was read. To read every sheet, choose “{every_sheet}” for “{sheets_setting}” under “{how}” in the form below.',
+    'of {capacity} seats',
+    "{counted} of your patrons can be counted: those who agreed to personalized suggestions (in your data, {consenting} of your {patrons} patrons), linked and with a past visit; too few for any partner's event to draw {k} of them. Record that consent in your next export to count more of them.",
+    '{event} is on course for about {forecast} tickets for {capacity} seats: reach the people most likely to come.',
+    '{file} in {path} holds {found} rows where its manifest says {declared}: the package is inconsistent; prepare it again.',
+    '{path} line {line} has {found} fields where the header has {width}; fix that row (a separator inside a value needs quotes) or remove it.',
+    '{spent} of {budget} ({releases} releases)',
+    "«{column}» holds {addresses} addresses over {orders} orders: those of whoever made the sales (staff, account), not buyers'; left out",
+}
+
+
 def plural_pairs() -> set[tuple[str, str]]:
     """Every (one, other) pair the code asks for: ``plural(n, one, other)`` and ``counted(n, one,
     other)`` in Python, ``plural(n, one, other)`` in the templates."""
@@ -135,3 +233,14 @@ def test_every_count_sentence_has_its_singular_or_a_reason_not_to() -> None:
     assert not stale, f"listed but no longer in the catalogs: {stale}"
 
 
+
+
+def test_a_count_named_otherwise_agrees_with_its_count() -> None:
+    """« Paquet préparé : 38 lignes acceptées, 0 rejetées », « now holds 1 members », « à J-1 (1 billets) »:
+    a field followed by what it counts is said through a pair, or is listed with why it never needs one."""
+    in_pairs = {form for pair in plural_pairs() for form in pair}
+    named = {msgid for msgid in catalog("fr") if NAMED_COUNT.search(msgid)}
+    unsaid = sorted(named - in_pairs - set(NAMED_COUNT_NEVER_0_OR_1) - NAMED_COUNT_NOT_YET_SWEPT)
+    assert not unsaid, "counts of another name said once in the plural:\n" + "\n".join(unsaid)
+    stale = sorted((set(NAMED_COUNT_NEVER_0_OR_1) | NAMED_COUNT_NOT_YET_SWEPT) - named)
+    assert not stale, f"listed but no longer in the catalogs: {stale}"

@@ -37,7 +37,7 @@ def test_the_figures_of_the_check_and_the_package_are_written_in_french(tmp_path
     prepared = client.post(f"/exports/{export_id}/prepare", data={"csrf": _csrf(page)})
     assert prepared.status_code == 200, prepared.text[:600]
     said = _text(prepared.text)
-    assert "Paquet préparé : 1 200 lignes acceptées, 0 rejetées." in said, said
+    assert "Paquet préparé : 1 200 lignes acceptées, 0 ligne rejetée." in said, said
     # What the package holds, in words (it read « Tables : 1 événement… », the warehouse's word).
     assert ("Le paquet contient 1 événement, 700 spectateurs (que la coopérative ne connaît que par des jetons) "
             "et 1 200 billets.") in said, said

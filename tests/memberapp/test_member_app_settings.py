@@ -138,7 +138,7 @@ def test_an_empty_price_is_a_seat_given_by_the_form(app: App) -> None:
     shown = _applied(app, export_id, page, {"setting.blank_price": "0"})
     assert form_fields(shown)["setting.blank_price"] == "0"
     package = _prepared(app, export_id)
-    assert "Paquet préparé : 30 lignes acceptées, 0 rejetées" in package, package
+    assert "Paquet préparé : 30 lignes acceptées, 0 ligne rejetée" in package, package
 
 
 def test_a_customer_number_stands_in_for_by_the_email_in_the_form(app: App) -> None:
@@ -155,7 +155,7 @@ def test_a_customer_number_stands_in_for_by_the_email_in_the_form(app: App) -> N
     assert form_fields(shown)["fallback.patron_id"] == "email_phone"
     assert form_fields(shown)["field.patron_id"] == "No client"
     package = _prepared(app, export_id)
-    assert "Paquet préparé : 30 lignes acceptées, 0 rejetées" in package and "30 spectateurs" in package, package
+    assert "Paquet préparé : 30 lignes acceptées, 0 ligne rejetée" in package and "30 spectateurs" in package, package
 
 
 def test_the_yaml_box_speaks_the_pages_language(app: App) -> None:
@@ -175,7 +175,7 @@ def test_the_yaml_box_speaks_the_pages_language(app: App) -> None:
     assert answer.status_code == 303 and "said=" not in answer.headers["location"], answer.headers["location"]
     assert app.client.post(f"/exports/{export_id}/prepare", data={"csrf": app.csrf}).status_code == 303
     french = app.client.get(f"/exports/{export_id}?lang=fr").text
-    assert "30 lignes acceptées, 0 rejetées" in section(french, "package"), section(french, "package")
+    assert "30 lignes acceptées, 0 ligne rejetée" in section(french, "package"), section(french, "package")
     box = re.search(r'<textarea name="yaml"[^>]*>(.*?)</textarea>', french, re.S)
     assert box and "À VÉRIFIER" in box.group(1) and "CHECK" not in box.group(1), box
 

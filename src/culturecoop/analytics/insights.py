@@ -21,6 +21,7 @@ from typing import Any
 from culturecoop.analytics import wording
 from culturecoop.analytics.period import Period
 from culturecoop.analytics.wording import _, say
+from culturecoop.i18n import plural_in
 
 MAX_INSIGHTS = 4
 # Below these, a share or a difference is noise rather than a finding.
@@ -42,11 +43,14 @@ class Value:
     kind: str
     value: Any
     currency: str = "CAD"  # a money value's
+    forms: tuple[str, str] = ("", "")  # a count's singular and plural (``counted``)
 
     def text(self, language: str) -> str:
         kind, value = self.kind, self.value
         if kind == "number":
             return wording.number(value, language)
+        if kind == "count":  # « 1 billet », « 0 billet », « 2 billets »; "1 ticket", "0 tickets"
+            return plural_in(round(value), *self.forms, language).replace("{n}", wording.number(value, language))
         if kind == "percent":
             return wording.percent(value, language, 1 if 0 < abs(float(value)) < 0.1 else 0)
         if kind == "percent1":
@@ -74,6 +78,12 @@ class Value:
         if kind in ("genre", "segment", "segment_rule", "figure", "metric", "age_band", "audience_age", "area"):
             return wording.label(kind, value, language)
         return str(value)
+
+
+def counted(n: float, one: str, other: str) -> Value:
+    """A count in a sentence, with its noun in the form the count takes (``one``, ``other``: English
+    message ids with ``{n}``, as ``i18n.plural``)."""
+    return Value("count", n, forms=(one, other))
 
 
 @dataclass(frozen=True)
@@ -613,44 +623,46 @@ def pace_rules(results: Results) -> list[Insight]:
     pace, days = summary.get("pace_vs_comparables"), summary.get("days_before")
     expected, sold = summary.get("expected_by_now"), summary.get("tickets_sold")
     if pace is not None and days and expected and expected >= 10:
-        values = {"title": title, "days": Value("number", days), "sold": Value("number", sold),
+        values = {"title": title, "days": counted(days, "{n} day", "{n} days"),
+                  "sold": counted(sold or 0, "{n} ticket", "{n} tickets"),
                   "expected": Value("number", expected), "change": Value("change", pace)}
         if abs(pace) < 0.1:
-            message = _("Sales of {title} are on the pace of comparable events at {days} days to go ({sold} tickets, {expected} expected).")
+            message = _("Sales of {title} are on the pace of comparable events at {days} to go ({sold}, {expected} expected).")
         elif pace < 0:
-            message = _("Sales of {title} are {change} behind comparable events at {days} days to go ({sold} tickets, {expected} expected).")
+            message = _("Sales of {title} are {change} behind comparable events at {days} to go ({sold}, {expected} expected).")
         else:
-            message = _("Sales of {title} are {change} ahead of comparable events at {days} days to go ({sold} tickets, {expected} expected).")
+            message = _("Sales of {title} are {change} ahead of comparable events at {days} to go ({sold}, {expected} expected).")
         out.append(Insight("pace.vs_comparables", message, values))
     forecast, low, high = summary.get("forecast_final"), summary.get("forecast_low"), summary.get("forecast_high")
     capacity, sellout = summary.get("capacity"), summary.get("sellout_probability")
     if forecast is not None and low is not None and high is not None:
-        values = {"forecast": Value("number", forecast), "low": Value("number", low), "high": Value("number", high)}
+        values = {"forecast": counted(forecast, "{n} ticket", "{n} tickets"), "low": Value("number", low),
+                  "high": Value("number", high)}
         # A range whose ends meet once rounded (« probablement de 5 à 5 ») says nothing: the forecast alone.
         ranged = round(low) != round(high)
         if capacity and sellout is not None:
-            out.append(Insight("pace.forecast", _("Forecast: {forecast} tickets (likely {low} to {high}) for {capacity} seats; chance of selling out: {sellout}.")
-                               if ranged else _("Forecast: {forecast} tickets for {capacity} seats; chance of selling out: {sellout}."),
+            out.append(Insight("pace.forecast", _("Forecast: {forecast} (likely {low} to {high}) for {capacity} seats; chance of selling out: {sellout}.")
+                               if ranged else _("Forecast: {forecast} for {capacity} seats; chance of selling out: {sellout}."),
                                {**values, "capacity": Value("number", capacity), "sellout": Value("percent", sellout)}))
         else:
-            out.append(Insight("pace.forecast", _("Forecast: {forecast} tickets (likely {low} to {high}).") if ranged
-                               else _("Forecast: {forecast} tickets."), values))
+            out.append(Insight("pace.forecast", _("Forecast: {forecast} (likely {low} to {high}).") if ranged
+                               else _("Forecast: {forecast}."), values))
         record, error = summary.get("track_record_events"), summary.get("track_record_error")
         if summary.get("range_basis") == "track_record" and record and error is not None and days:
             # How far the same forecast fell on the member's own past events: how much to trust it.
             out.append(Insight("pace.track_record", _(
-                "Made {days} days ahead on your last {events} events, this forecast missed their final sales by "
+                "Made {days} ahead on your last {events} events, this forecast missed their final sales by "
                 "{error} in the median; its range comes from those misses."),
-                {"days": Value("number", days), "events": Value("number", record), "error": Value("change", error)}))
+                {"days": counted(days, "{n} day", "{n} days"), "events": Value("number", record), "error": Value("change", error)}))
         final, outcome = summary.get("final_sold"), summary.get("forecast_outcome")
         if final is not None and outcome in ("within", "above", "below"):
             # A replay: the event's sales are known, and the forecast is judged by them.
             message = {
-                "within": _("In the end, {title} sold {final} tickets: within the forecast's range."),
-                "above": _("In the end, {title} sold {final} tickets: more than the forecast's range, which stopped at {high}."),
-                "below": _("In the end, {title} sold {final} tickets: fewer than the forecast's range, which started at {low}."),
+                "within": _("In the end, {title} sold {final}: within the forecast's range."),
+                "above": _("In the end, {title} sold {final}: more than the forecast's range, which stopped at {high}."),
+                "below": _("In the end, {title} sold {final}: fewer than the forecast's range, which started at {low}."),
             }[outcome]
-            out.append(Insight("pace.outcome", message, {**values, "title": title, "final": Value("number", final)}))
+            out.append(Insight("pace.outcome", message, {**values, "title": title, "final": counted(final, "{n} ticket", "{n} tickets")}))
     return out
 
 

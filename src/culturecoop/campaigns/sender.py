@@ -38,7 +38,7 @@ from culturecoop.campaigns import content, eligibility, unsubscribe
 from culturecoop.campaigns.service import campaign_row, member_name, now_utc, record
 from culturecoop.campaigns.settings import current_settings
 from culturecoop.errors import EXIT_ENVIRONMENT, UserError
-from culturecoop.i18n import _, count
+from culturecoop.i18n import _, count, plural
 from culturecoop.privacy.keys import load_campaign_private, load_server_secret
 from culturecoop.privacy.vault import ContactOpener
 from culturecoop.warehouse.engine import Warehouse
@@ -389,8 +389,11 @@ def send_campaign(warehouse: Warehouse, campaign_id: str, *, keys_dir: Path, ser
     if gone:
         with warehouse.transaction() as con:
             record(con, who, member_id, "campaign_send_interrupted", {"campaign": campaign_id, "sent": report.sent})
-        raise UserError(_("The SMTP server at {server} stopped answering after {sent} messages of this run; run the same command again to resume (nobody receives the campaign twice).").format(
-            server=_where(server), sent=count(report.sent)), exit_code=EXIT_ENVIRONMENT)
+        raise UserError(plural(
+            report.sent,
+            "The SMTP server at {server} stopped answering after {n} message of this run; run the same command again to resume (nobody receives the campaign twice).",
+            "The SMTP server at {server} stopped answering after {n} messages of this run; run the same command again to resume (nobody receives the campaign twice).",
+        ).format(server=_where(server), n=count(report.sent)), exit_code=EXIT_ENVIRONMENT)
     report.status = _finish(warehouse, campaign, who, report, closing=True)
     return report
 

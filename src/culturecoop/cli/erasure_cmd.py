@@ -31,8 +31,9 @@ COUNTRY = typer.Option("CA", "--country", help="Country of phone numbers without
 def _say_removal(summary: dict[str, Any], what: str) -> None:
     console.print(what)
     by_member = ", ".join(f"{m}: {figure(n)}" for m, n in summary["records_by_member"].items())
-    console.print(_("Removed {records} records ({members}); rows removed per table: {tables}.").format(
-        records=figure(summary["records"]), members=by_member or "0",
+    console.print(plural(summary["records"], "Removed {n} record ({members}); rows removed per table: {tables}.",
+                         "Removed {n} records ({members}); rows removed per table: {tables}.").format(
+        n=figure(summary["records"]), members=by_member or "0",
         tables=", ".join(f"{t} {figure(n)}" for t, n in summary["rows_by_table"].items() if n) or "0"))
     console.print(_("Deleted in {delete} s; the warehouse file was rewritten in {rewrite} s ({before} → {after} bytes), so no byte of the removed rows is left in it.").format(
         delete=figure(summary["seconds_delete"], 2), rewrite=figure(summary["seconds_rewrite"], 2),
@@ -203,8 +204,10 @@ def retention_apply(
     if as_json:
         emit_json(summary)
     elif dry_run:
-        console.print(_("{records} records would be removed (last ticket before {cutoff}); nothing was changed.").format(
-            records=figure(summary["records"]), cutoff=day_words(summary.get("cutoff") or "")))
+        console.print(plural(
+            summary["records"], "{n} record would be removed (last ticket before {cutoff}); nothing was changed.",
+            "{n} records would be removed (last ticket before {cutoff}); nothing was changed.").format(
+            n=figure(summary["records"]), cutoff=day_words(summary.get("cutoff") or "")))
     elif not summary["records"]:
         console.print(_("No record has passed the retention period; nothing was changed."))
     else:

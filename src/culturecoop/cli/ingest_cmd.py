@@ -8,7 +8,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TaskID, TextColumn
 from rich.table import Table
 
-from culturecoop.cli.app import app, console, emit_json, figure
+from culturecoop.cli.app import app, console, counted, emit_json, figure
 from culturecoop.i18n import _, current_language
 from culturecoop.ingest.load import IngestSummary, load_package
 from culturecoop.ingest.package import verify_package
@@ -68,7 +68,9 @@ def ingest_command(
                   else {**payload[0], "warehouse": str(db), "table_rows": counts})
         return
     console.print(
-        _("Warehouse {db} now holds {members} members, {events} events, {patrons} patrons, "
-          "{tickets} tickets.").format(db=db, members=figure(counts["member"]), events=figure(counts["event"]),
-                                       patrons=figure(counts["patron"]), tickets=figure(counts["ticket"]))
+        _("Warehouse {db} now holds {members}, {events}, {patrons} and {tickets}.").format(
+            db=db, members=counted(counts["member"], "{n} member", "{n} members"),
+            events=counted(counts["event"], "{n} event", "{n} events"),
+            patrons=counted(counts["patron"], "{n} patron", "{n} patrons"),
+            tickets=counted(counts["ticket"], "{n} ticket", "{n} tickets"))
     )

@@ -23,10 +23,11 @@ def _say_summary(s: dict[str, Any]) -> None:
         console.print(_("The warehouse has no patron records: nothing to link, identity is empty."))
         return
     console.print(
-        _("Linked {records} patron records of {members} members into {persons} persons "
-          "({several} known to two members or more; {dedup} duplicate records merged within "
-          "a member).").format(
-            records=figure(s["records"]), members=figure(s["members"]), persons=figure(s["persons"]),
+        _("Linked {records} of {members} into {persons} (known to two members or more: {several}; duplicate "
+          "records merged within a member: {dedup}).").format(
+            records=counted(s["records"], "{n} patron record", "{n} patron records"),
+            members=counted(s["members"], "{n} member", "{n} members"),
+            persons=counted(s["persons"], "{n} person", "{n} people"),
             several=figure(s["persons_at_several_members"]),
             dedup=figure(s["records_deduplicated_within_members"]))
     )
@@ -46,9 +47,9 @@ def _say_summary(s: dict[str, Any]) -> None:
             "{n} records carry an e-mail or phone that records of ten names or more carry too (a box office's "
             "address?): that contact links them to no one."))
     console.print(
-        _("Compared {pairs} candidate pairs; kept {kept} keys, created {new}, retired {retired} "
-          "({changed} records changed key) in {seconds} s.").format(
-            pairs=figure(s["candidate_pairs"]), kept=figure(s["keys_kept"]), new=figure(s["keys_new"]),
+        _("Compared {pairs}; keys kept: {kept}, created: {new}, retired: {retired} (records whose key changed: "
+          "{changed}) in {seconds} s.").format(
+            pairs=counted(s["candidate_pairs"], "{n} candidate pair", "{n} candidate pairs"), kept=figure(s["keys_kept"]), new=figure(s["keys_new"]),
             retired=figure(s["keys_retired"]), changed=figure(s["records_changed_key"]),
             seconds=figure(s["seconds"], 1))
     )

@@ -74,9 +74,16 @@ def test_fewer_newcomers_is_said_with_where_to_find_them() -> None:
             row.update(this_period=105, previous_period=240, change=(105 - 240) / 240)
     found = {i.rule: i for i in insights.overview_rules({"overview": answer(rows)})}
     assert found["overview.newcomers_change"].text("fr") == (
-        "Moins de nouveaux venus : 105 personnes sont venues pour la première fois sur la période, 56\u00a0% de moins "
+        "Moins de nouveaux venus : 105 personnes venues pour la première fois sur la période, 56\u00a0% de moins "
         "que sur la période précédente (240). L’onglet Public cible trouve les personnes susceptibles de venir pour la "
         "première fois.")
+    # Nearly none came for a first time: « 1 personne venue », never « 1 personnes sont venues ».
+    for row in rows:
+        if row["metric"] == "new_patrons":
+            row.update(this_period=1, change=(1 - 240) / 240)
+    alone = {i.rule: i for i in insights.overview_rules({"overview": answer(rows)})}["overview.newcomers_change"]
+    assert alone.text("fr").startswith("Moins de nouveaux venus : 1 personne venue pour la première fois sur la période, 100\u00a0% de moins"), alone.text("fr")
+    assert alone.text("en").startswith("Fewer newcomers: 1 person new to you over the period"), alone.text("en")
     assert list(found)[:2] == ["overview.patrons_stable", "overview.newcomers_change"]
     # A small swing is weather; a period before without history of its own compares with an artefact.
     assert "overview.newcomers_change" not in rules(insights.overview_rules({"overview": answer(overview_rows(1010, 1000))}))

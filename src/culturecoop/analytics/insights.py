@@ -274,9 +274,10 @@ def overview_rules(results: Results) -> list[Insight]:
         if abs(change) >= NEWCOMERS_CHANGE:
             message = (_("More newcomers: {new} people came for the first time over the period, {change} more than over the period before ({previous}).")
                        if change > 0 else
-                       _("Fewer newcomers: {new} people came for the first time over the period, {change} fewer than over the period before ({previous}). The Target audience tab finds the people likely to come for a first time."))
+                       _("Fewer newcomers: {new} over the period, {change} fewer than over the period before ({previous}). The Target audience tab finds the people likely to come for a first time."))
             out.append(Insight("overview.newcomers_change", message,
-                               {"new": Value("number", new_now), "previous": Value("number", new_before),
+                               {"new": counted(new_now, "{n} person new to you", "{n} people new to you") if change < 0 else Value("number", new_now),
+                                "previous": Value("number", new_before),
                                 "change": Value("change", change)}))
     patrons, new, returning = now.get("patrons"), now.get("new_patrons"), now.get("returning_patrons")
     if has_history(result) and patrons and patrons >= MIN_PATRONS and new is not None and returning is not None:

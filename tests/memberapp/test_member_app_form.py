@@ -158,7 +158,7 @@ def test_a_status_word_the_app_does_not_know_is_chosen_in_the_form(tmp_path: Pat
                          data={**form, word.replace("status_word", "status"): "cancelled"})
     assert answer.status_code == 303, _text(answer.text)[:600]
     assert yaml.safe_load(workspace.get(export.export_id).mapping_text())["status_values"]["Zorglub"] == "cancelled"
-    assert "30 lignes lues : 30 acceptées, 0 rejetées." in section(
+    assert "30 lignes lues : 30 lignes acceptées, 0 ligne rejetée." in section(
         client.get(f"/exports/{export.export_id}?lang=fr").text, "check")
 
 

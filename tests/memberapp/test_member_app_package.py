@@ -137,7 +137,7 @@ def test_door_sales_naming_nobody_are_counted_as_admissions_in_the_check_and_the
     client, export_id = _app(tmp_path, _rows(30) + door, ("http://127.0.0.1:9", "unused"))
     page = client.get(f"/exports/{export_id}?lang=fr").text
     checked = section(page, "check")
-    assert "34 lignes lues : 34 acceptées, 0 rejetée" in checked, checked
+    assert "34 lignes lues : 34 lignes acceptées, 0 ligne rejetée" in checked, checked
     assert ("4 ventes qui ne nomment personne (à la porte ou au comptant), comptées comme entrées de leurs "
             "événements.") in checked, checked
     prepared = client.post(f"/exports/{export_id}/prepare", data={"csrf": _csrf(page)})

@@ -33,7 +33,7 @@ def test_the_figures_of_the_check_and_the_package_are_written_in_french(tmp_path
     """« 1200 lignes lues », « 1 événements »: a French reader expects « 1 200 » and a singular."""
     client, export_id = _app(tmp_path, _rows(1200))
     page = client.get(f"/exports/{export_id}?lang=fr").text
-    assert "1 200 lignes lues : 1 200 acceptées, 0 rejetées." in _text(page), _text(page)[:800]
+    assert "1 200 lignes lues : 1 200 lignes acceptées, 0 ligne rejetée." in _text(page), _text(page)[:800]
     prepared = client.post(f"/exports/{export_id}/prepare", data={"csrf": _csrf(page)})
     assert prepared.status_code == 200, prepared.text[:600]
     said = _text(prepared.text)
@@ -114,7 +114,7 @@ def test_the_box_to_set_rows_aside_is_offered_only_when_the_check_asks_for_it(tm
     paquet », an export read without a rejected row included: a question for nothing."""
     client, export_id = _app(tmp_path, _rows(12))
     page = client.get(f"/exports/{export_id}?lang=fr").text
-    assert "12 lignes lues : 12 acceptées, 0 rejetées." in _text(page)
+    assert "12 lignes lues : 12 lignes acceptées, 0 ligne rejetée." in _text(page)
     assert 'name="quarantine_anyway"' not in page and "Préparer même si" not in _text(page)
     assert 'id="prepare"' in page
 

@@ -89,7 +89,7 @@ def test_the_time_zone_is_said_by_its_clock_and_sent_as_its_code(app: App) -> No
     after = _page(app, VENDOR.name)
     kept = form_fields(after)
     assert (kept["setting.timezone"], kept["value.channel"]) == ("Europe/Paris", "box_office")
-    assert "55 lignes lues : 55 acceptées, 0 rejetée" in section(after, "check"), section(after, "check")
+    assert "55 lignes lues : 55 lignes acceptées, 0 ligne rejetée" in section(after, "check"), section(after, "check")
     preview = text(after[after.index("Les premières lignes"):after.index('id="mapping"')])
     assert "Canal de vente" in preview and "guichet" in preview and "box_office" not in preview, preview[:800]
 
@@ -132,7 +132,7 @@ def test_a_status_column_of_many_words_is_read_and_its_unknown_words_asked(app: 
     assert set(TILLS) <= set(choices)
     keep_form(app, "etat.csv", page, **{choices[w].replace(".", "__"): "sold" for w in TILLS})
     check = section(_page(app, "etat.csv"), "check")
-    assert "100 lignes lues : 100 acceptées, 0 rejetée" in check, check
+    assert "100 lignes lues : 100 lignes acceptées, 0 ligne rejetée" in check, check
     assert app.workspace.get(app.exports["etat.csv"]).mapping()["status_values"]["Remboursé"] == "refunded"
 
 
@@ -158,7 +158,7 @@ def test_a_file_quoted_with_single_quotes_is_read_as_written(app: App) -> None:
                                                "": "aucun"}
     fields = form_fields(page)
     assert (fields["field.unit_price"], fields["field.event_title"]) == ("Prix", "Titre"), fields
-    assert "20 lignes lues : 20 acceptées, 0 rejetée" in section(page, "check"), section(page, "check")
+    assert "20 lignes lues : 20 lignes acceptées, 0 ligne rejetée" in section(page, "check"), section(page, "check")
     assert "Soirée, Coltrane" in text(page[page.index("Les premières lignes"):page.index('id="mapping"')])
     # Double quotes chosen instead: the page says which to choose, and opens the setting.
     keep_form(app, "guillemets.csv", page, setting__quote='"')

@@ -162,7 +162,7 @@ def test_advice_written_for_yaml_is_said_with_the_forms_lists(walk: Walk) -> Non
     answer = walk.client.post(f"/exports/{export_id}/mapping", data={**data, word.replace("_word", ""): "other"})
     assert answer.status_code == 303, _alert(answer.text)
     check = section(walk.client.get(f"/exports/{export_id}?lang=fr").text, "check")
-    assert "0 rejetée" in check and "16 lignes ne sont pas des billets" in check, check
+    assert "0 ligne rejetée" in check and "16 lignes ne sont pas des billets" in check, check
 
 
 def test_a_refused_form_reads_the_export_once(walk: Walk, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -121,7 +121,7 @@ def test_rows_set_aside_anyway_are_said_once_prepared_and_downloaded_in_french(t
     prepared = client.post(f"/exports/{export_id}/prepare?lang=fr", data={"csrf": _csrf(page), "quarantine_anyway": "on"})
     assert prepared.status_code == 200, _text(prepared.text)[:600]
     check = section(prepared.text, "check")
-    assert "Rien n’a été écrit" not in check and "30 lignes lues : 18 acceptées, 12 rejetées." in check, check
+    assert "Rien n’a été écrit" not in check and "30 lignes lues : 18 lignes acceptées, 12 lignes rejetées." in check, check
     rejects = client.get(f"/exports/{export_id}/rejects.csv?lang=fr")
     assert rejects.status_code == 200
     assert "ventes-lignes-rejetees.csv" in rejects.headers["content-disposition"], rejects.headers

@@ -115,7 +115,7 @@ def test_an_event_is_named_once_for_every_row_or_by_the_files_name(app: App) -> 
     drafted["columns"]["event_id"] = {"value": "Coltrane, 20 mai"}
     _same_as_yaml(app, "concert-coltrane.csv", yaml.safe_dump(drafted, allow_unicode=True))
     back = _apply(app, "concert-coltrane.csv", promo, field__event_id="__file_name__", value__event_id="")
-    assert "12 lignes lues : 12 acceptées, 0 rejetée" in section(back, "check"), section(back, "check")
+    assert "12 lignes lues : 12 lignes acceptées, 0 ligne rejetée" in section(back, "check"), section(back, "check")
     assert app.workspace.get(export_id).mapping()["columns"]["event_id"] == {"file_name": True}
 
 
@@ -142,7 +142,7 @@ def test_the_lists_hold_every_word_of_the_export_however_many_and_however_rare(a
     decided = {**{statuses[w]: "sold" for w in STATUSES}, statuses["Échangé contre un autre soir"]: "exchanged",
                _word_choices(page, "yes_no")["Désinscrit"]: "false"}
     check = section(_apply(app, "annee.csv", page, **{k.replace(".", "__"): v for k, v in decided.items()}), "check")
-    assert "2 400 lignes lues : 2 400 acceptées, 0 rejetée" in check.replace("\u202f", " "), check
+    assert "2 400 lignes lues : 2 400 lignes acceptées, 0 ligne rejetée" in check.replace("\u202f", " "), check
     mapping = app.workspace.get(export_id).mapping()
     assert mapping["status_values"]["Échangé contre un autre soir"] == "exchanged"
     assert "Désinscrit" in mapping["false_values"]
@@ -206,7 +206,7 @@ def test_a_twelve_hour_clock_is_written_in_a_spreadsheets_letters(app: App) -> N
     assert form_fields(page)["setting.datetime_formats"] == "MM/JJ/AAAA HH:mm AM/PM"
     assert "%" not in text(page[page.index('id="settings"'):page.index("</details>", page.index('id="settings"'))])
     check = section(_apply(app, "orders.csv", page), "check")
-    assert "12 lignes lues : 12 acceptées, 0 rejetée" in check, check
+    assert "12 lignes lues : 12 lignes acceptées, 0 ligne rejetée" in check, check
     assert app.workspace.get(export_id).mapping()["datetime_formats"][0] == "%m/%d/%Y %I:%M %p"
 
 

@@ -31,6 +31,22 @@ def test_every_message_has_a_french_translation() -> None:
     assert not missing, "untranslated messages:\n" + "\n".join(f"{w}: {m}" for m, w in missing.items())
 
 
+def test_a_message_has_one_french_translation_in_every_catalog() -> None:
+    """« sent » was « envoyés » (messages, campaigns.po) and « envoyée » (a proposal, web.po): the catalogs
+    are merged, so the campaign results read « envoyée 212 », and the campaigns' « Envoyés » column (a count)
+    read the member app's « Envoyé » (a package sent). Two meanings need two message ids."""
+    from babel.messages.pofile import read_po
+
+    said: dict[str, dict[str, str]] = {}
+    for path in sorted((SRC / "locale" / "fr" / "LC_MESSAGES").glob("*.po")):
+        with path.open("rb") as f:
+            for m in read_po(f):
+                if m.id and isinstance(m.id, str) and m.string:
+                    said.setdefault(m.id, {})[path.name] = str(m.string)
+    twice = {msgid: where for msgid, where in said.items() if len(set(where.values())) > 1}
+    assert not twice, f"one English message, several French ones: {twice}"
+
+
 def test_translations_keep_placeholders() -> None:
     import string
 

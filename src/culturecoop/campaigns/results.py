@@ -103,7 +103,7 @@ def _number(value: float) -> str:
 
 
 def _labels() -> dict[str, str]:
-    return {"recipients": _("people"), "sent": _("sent"), "delivered": _("delivered"), "bounced": _("bounced"),
+    return {"recipients": _("people"), "sent": _("messages sent"), "delivered": _("delivered"), "bounced": _("bounced"),
             "unsubscribed": _("unsubscribed"), "converted": _("conversions"), "treatment": _("Campaign"), "holdout": _("Holdout")}
 
 

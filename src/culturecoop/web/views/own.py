@@ -105,7 +105,7 @@ def overview(view: TabView, results: Results, t: Translator) -> None:
         lead = t("No change to draw: you had no patron, ticket or revenue in the period before to compare with; "
                  "the changes will show once your data covers both periods.")
     if shown:
-        lead = t("In green what rose against the period before, in red what fell.")
+        lead = t("Bars to the right of 0, in dark green, rose against the period before; bars to the left, in orange, fell.")
         chart = charts.bars(t("Change on the period before"), [t.label("metric", m) for m, _c in shown],
                             [(t("Change"), [c for _m, c in shown])], t, value_title=t("Change (%)"),
                             category_title=t("Figure"), unit="percent", horizontal=True, baseline=0,

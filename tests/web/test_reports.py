@@ -1186,6 +1186,26 @@ def test_a_colour_a_sentence_names_is_a_colour_its_chart_draws(read_pages: dict[
     assert said_colours >= 3, said_colours
 
 
+@pytest.mark.parametrize("moves", [("rising", "falling"), ("rising",), ("falling",), ()])
+def test_a_trend_chart_names_the_colours_of_the_moves_it_draws(moves: tuple[str, ...]) -> None:
+    """A small venue's own genres, none moving two points, read « toutes les lignes sont en gris » above a
+    blue and a vermilion line; a chart with no rising genre, « en vert, marqués ▲ … » above none."""
+    from culturecoop.web.i18n import Translator
+    from culturecoop.web.views import pooled
+
+    genres = ["theatre", "jazz", "dance"]
+    summary = [{"genre": g, "direction": moves[i] if i < len(moves) else "stable"} for i, g in enumerate(genres)]
+    months = [{"month": f"2025-{m:02d}", "genre": g, "share": 0.1 * (i + 1), "in_period": True}
+              for m in range(1, 7) for i, g in enumerate(genres)]
+    t = Translator("fr")
+    chart = pooled._trend_chart("t", months, summary, "share", t, "v")
+    lead = pooled._trend_lead(chart, summary, t)
+    assert chart is not None and lead is not None
+    named = {COLOUR_WORDS[w] for w in re.findall(r"\b(rouge|orange|vert|bleu|gris|jaune)(?:e?s)?\b", lead.lower())}
+    assert named <= drawn_colours(chart), (moves, lead, drawn_colours(chart))
+    assert ("▲" in lead) == ("rising" in moves) and ("▼" in lead) == ("falling" in moves), lead
+
+
 def test_an_index_says_what_100_is(read_pages: dict[str, str]) -> None:
     """Segments and Benchmark read « Indice 47 · 155 · 182 »: a number without its unit, 100 explained
     only in a tooltip."""

@@ -63,7 +63,8 @@ def _trend_lead(chart: dict[str, Any] | None, summary: list[dict[str, Any]], t: 
     if falling:
         return t("Marked ▼ in orange, the genres that fell most (each by two points or more); none rose that much; the others "
                  "are grey.")
-    return t("No genre rose or fell by two points or more: every line is grey.")
+    # Nothing highlighted: each genre's line has its own colour, stroke and marker (``charts.lines``).
+    return t("No genre rose or fell by two points or more.")
 
 
 def _clear_bars_lead(chart: dict[str, Any] | None, t: Translator, reference: str) -> str | None:

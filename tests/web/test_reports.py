@@ -1206,6 +1206,23 @@ def test_a_trend_chart_names_the_colours_of_the_moves_it_draws(moves: tuple[str,
     assert ("▲" in lead) == ("rising" in moves) and ("▼" in lead) == ("falling" in moves), lead
 
 
+def test_a_hover_says_what_its_numbers_count(read_pages: dict[str, str]) -> None:
+    """Over a bar of Vue d’ensemble the hover read « janv. 2025: 113 » (113 what?), over the sales pace's
+    curve « 14: 9 » (14 days, 9 tickets): numbers without their units, and an English colon. Each now
+    names them, « 14 jours avant · Billets vendus (cumul) : 9 »; every French hover writes « : »."""
+    (month,) = [f for f in figures(read_pages["overview"]) if f["layout"]["title"]["text"] == "Billets des événements de chaque mois"]
+    assert all(trace["hovertemplate"].startswith("%{x}<br>Billets\u00a0: %{y:,.0f}") for trace in month["data"]), month["data"]
+    (pace,) = figures(read_pages["pace"])
+    shown = [trace for trace in pace["data"] if trace.get("hoverinfo") != "skip"]
+    assert shown and all(trace["hovertemplate"].startswith("%{x} jours avant<br>Billets vendus (cumul)\u00a0: ") for trace in shown), \
+        [trace["hovertemplate"] for trace in shown]
+    for slug, page in read_pages.items():
+        for figure in figures(page):
+            for trace in figure["data"]:
+                said = re.sub(r"%\{[^}]*\}", "", trace.get("hovertemplate") or "")
+                assert not re.search(r"[^\s\u00a0]:", said), (slug, trace.get("hovertemplate"))
+
+
 def test_an_index_says_what_100_is(read_pages: dict[str, str]) -> None:
     """Segments and Benchmark read « Indice 47 · 155 · 182 »: a number without its unit, 100 explained
     only in a tooltip."""

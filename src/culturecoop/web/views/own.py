@@ -135,7 +135,7 @@ def _by_month(view: TabView, months: list[dict[str, Any]], t: Translator) -> Non
     if compared:
         series.append((t("A year before"), [r.get("tickets_year_before") for r in months]))
     chart = charts.bars(t("Tickets for each month's events"), names, series, t, value_title=t("Tickets"),
-                        category_title=t("Month of the events"))
+                        category_title=t("Month of the events"), value_label=t("Tickets"))
     if compared:
         # The year before in grey, not the palette's red: right above, red is what fell.
         chart["data"][1]["marker"]["color"] = charts.MUTED

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from culturecoop.reco import cross
+from culturecoop.reco import cross, gains
 from culturecoop.reco.audiences import PEOPLE_PER_SEAT
 from culturecoop.reco.insights import gains_basis, gains_findings, lists_in_words, target_findings
 from culturecoop.web import charts
@@ -300,7 +300,12 @@ def _gains(view: TargetView, answer: Mapping[str, Any], t: Translator) -> None:
     if not measured:
         return
     if not measured.get("available"):
-        view.gains = Section("gains", title, note=retranslate(str(measured.get("reason") or ""), t.language))
+        # « Too few recent events… » said nothing of what would change it: what is missing, and that it
+        # comes with the members' newer exports, not with a step of the reader's.
+        unlock = t("This measure appears once at least {events} recent events of the cooperative have each drawn {people} people or more "
+                   "who had come to an older one: it fills in as the members send their newer exports, with nothing for you to do.",
+                   events=t.number(gains.MIN_EVENTS), people=t.number(gains.MIN_ATTENDEES))
+        view.gains = Section("gains", title, note=retranslate(str(measured.get("reason") or ""), t.language) + " " + unlock)
         return
     curve, own = measured["curve"], measured["own_list"]
     shares = [p["share"] for p in curve]

@@ -41,7 +41,6 @@ NOT_A_COUNT_OR_NEVER_0_OR_1 = {
     "Build an audience: your patrons without a visit for {n} months": "a fixed period",
     "Fewer of your patrons come back than at your peers (index {index}): bring back those who have not come for {n} months.": "a fixed period",
     "{rate} of attendances were followed by another visit: the patrons who have not come back for {n} months are the ones a message can still bring back.": "a fixed period",
-    "The chart shows the first {n} rows; the table and the CSV have them all.": "a fixed cap, said only when there are more rows",
     "{share} of the lines split into {n} columns (separator: {name})": "a separator splits a line in two columns or more",
     "The file {path} has {n} columns named “{column}” (columns {positions}) and the mapping reads that name, so which one it means is unclear; rename all but one of them in the export's header line (such as “{column} 2”), then name in the mapping the one to read.": "two columns or more by definition",
     "Blank lines skipped: {n}.": "a figure after a label",
@@ -62,9 +61,6 @@ NOT_A_COUNT_OR_NEVER_0_OR_1 = {
 
 # In the catalogs but said by no code any more.
 NO_LONGER_USED = {
-    "Data of {n} members",
-    "Show the {n} rows",
-    "{segment}: your {n} patrons (CSV of your patron ids)",
     "{path} line {line}: the {column} is empty or unreadable ({value!r}); fix or remove that row ({n} such rows) — timestamps are ISO 8601 or Unix seconds.",
 }
 
@@ -164,6 +160,7 @@ NAMED_COUNT_NEVER_0_OR_1 = {
     'of {capacity} seats': "a hall's capacity",
     'Package {package} written: {tickets} tickets; planted lift {lift} (true lift by assignment {truth}).': "a simulated campaign's buyers, an audience of k people or more",
     'Among your events of at least {least} attendees, within six months, {low} of the patrons of {low_title} ({low_day}) came back to another of your events, and {high} of those of {high_title} ({high_day}).': 'a fixed threshold',
+    'This measure appears once at least {events} recent events of the cooperative have each drawn {people} people or more who had come to an older one: it fills in as the members send their newer exports, with nothing for you to do.': "reco.gains' fixed thresholds (10 events, 10 people)",
 }
 
 # Not swept yet: listed so that the list only shrinks.

@@ -37,6 +37,12 @@ def test_member_tab_shows_its_own_share_and_statement(app: object, coop: Coop) -
         french = Translator("fr")
         assert f"environ {french.number(linkage['member'])} sur {french.number(linkage['total'])}" in said, said
         assert "valeur de Shapley" not in said
+        # The folded « how it is counted » says what the figure answers; the term stays in its « ? »
+        # link's tooltip and the glossary.
+        folded = re.findall(r"<details><summary>Comment votre part est comptée</summary>(.*?)</details>", before.text, re.S)[0]
+        words = html.unescape(re.sub(r"<[^>]+>", " ", folded))
+        assert "Shapley" not in words and "ce que vos données mises en commun ajoutent, en moyenne" in words, words
+        assert 'href="/glossary#shapley"' in folded and "Valeur de Shapley" in html.unescape(folded), folded
         chart = json.loads(html.unescape(re.findall(r'<script type="application/json" id="chart-contribution-shares">(.*?)</script>',
                                                     before.text, re.S)[0]))
         yours = chart["data"][0]["x"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +73,8 @@ def pages(app: object, coop: Coop) -> dict[str, str]:
     """The pages the tests read, fetched once as the new member's analyst."""
     paths = {"overview": f"/m/{NEW}/overview", "retention": f"/m/{NEW}/retention",
              "before": f"/m/{NEW}/overview?period=custom&from=2024-01-01&to=2024-06-30",
-             "replay": f"/m/{NEW}/pace?event=E1&days=14"}
+             "replay": f"/m/{NEW}/pace?event=E1&days=14", "elsewhere": f"/m/{NEW}/elsewhere",
+             "affinities": f"/m/{NEW}/affinities"}
     with new_client(app) as c:
         login(c, coop.emails["new"])
         got = {name: c.get(path) for name, path in paths.items()}
@@ -159,3 +161,35 @@ def test_a_small_member_whose_patrons_all_agreed_is_not_asked_to_record_their_co
     note = " ".join(view.cross_hidden)
     assert view.partners and "bien que tous les 30 aient accepté les suggestions personnalisées" in note, note
     assert "enregistrez ce consentement" not in note
+
+
+def test_a_member_whose_patrons_are_not_linked_yet_reads_when_its_cross_member_tabs_fill(pages: dict[str, str]) -> None:
+    """« Ailleurs et recoupements » (and Comparaison, Segments) of a member whose 30 patrons all agreed to
+    pooling, its package loaded but not yet linked, read « Aucun de vos spectateurs n’a consenti à la mise en
+    commun… indiquez-le dans votre mappage (`consent_defaults: {pooling: true}` avec son `consent_basis`) »:
+    a cause that was not the cause, an advice in a mapping's YAML. It now says what is awaited and when."""
+    said = visible_text(pages["elsewhere"], tooltips=False)
+    assert "ne sont pas encore reliés entre membres" in said and "ces chiffres apparaîtront alors" in said, said[-2500:]
+    assert "n’a consenti" not in said and "consent_defaults" not in said and "`" not in said
+
+
+def test_a_mapping_advice_of_a_service_is_said_as_the_member_app_asks_it() -> None:
+    """A member none of whose patrons agreed to pooling is told where the member app asks it, not a YAML key."""
+    from culturecoop.i18n import day_words
+    from culturecoop.web.i18n import MAPPING_ADVICE, retranslate
+
+    for theirs, _ours in MAPPING_ADVICE:
+        english = theirs.format(start=day_words(date(2025, 1, 1)), end=day_words(date(2025, 12, 31)))
+        french = retranslate(english, "fr")
+        assert "`" not in french and "choisissez « donné » pour la mise en commun" in french, french
+        assert "1er janvier 2025" in french and "page Données" in french, french
+        assert "`" not in retranslate(english, "en") and 'choose "given" for pooling' in retranslate(english, "en")
+
+
+def test_a_finding_on_a_page_says_its_range_without_a_statisticians_words(pages: dict[str, str]) -> None:
+    """Affinités, « Ce qu’il faut retenir »: « Le public du genre Théâtre … 1,6 fois plus que l’ensemble de la
+    coopérative (IC 95 % 1,3–1,8) »: the one bare « IC 95 % » left on a member page."""
+    found = re.search(r'<section class="insights".*?</section>', pages["affinities"], re.S)
+    said = visible_text(found.group(0) if found else "", tooltips=False)
+    assert "Le public du genre Théâtre" in said and "très probablement entre" in said, said
+    assert "IC 95" not in said, said

@@ -13,6 +13,7 @@ import re
 import shutil
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -277,10 +278,10 @@ def test_the_overview_charts_tickets_month_by_month(app, coop: Coop) -> None:
         summary = c.get(f"/m/{A}/overview.json").json()["reports"]["overview"]["result"]["summary"]
         assert sum(v or 0 for v in this_period["y"]) == summary["tickets"]
         assert all(re.fullmatch(r"[a-zéû.]+ \d{4}( \(\d{1,2}–\d{1,2}\))?", m) for m in this_period["x"]), this_period["x"]
-        # The year before in grey: in red, right under « en rouge ce qui a baissé », its bars read as falls.
+        # The year before in grey: in orange, right under « en orange, ont baissé », its bars read as falls.
         (year_before,) = [t for t in chart["data"] if t["name"] == "Un an plus tôt"]
         assert year_before["marker"]["color"] == charts.MUTED and this_period["marker"]["color"] not in (charts.FALLING, charts.MUTED)
-        assert "en rouge ce qui a baissé" in visible_text(page)
+        assert "celles à gauche, en orange, ont baissé" in visible_text(page)
         rows = french_csv(c.get(f"/m/{A}/overview.csv?table=overview-by_month").text)
         assert list(rows[0])[:5] == ["Mois", "Du", "Au", "Billets", "Recettes ($)"], list(rows[0])
         assert sum(as_number(r["Billets"]) for r in rows) == summary["tickets"]
@@ -579,7 +580,8 @@ def test_the_trends_table_says_what_its_start_end_and_trend_are(app, coop: Coop)
         page = html.unescape(c.get(f"/m/{A}/trends").text)
     assert report["summary"]["basis"] == "year_over_year"
     # The chart colours two genres each way, and says so; a month's shares of several genres exceed 100 %.
-    assert "En vert, marqués ▲, les deux genres qui ont le plus progressé" in page and "tous les genres figurent" in page
+    assert re.search(r"Marqués [▲▼] en (vert foncé|orange), les genres qui ont le plus (progressé|reculé)|Aucun genre n’a progressé", page)
+    assert "par rapport aux mêmes mois un an plus tôt, et tous les genres figurent" in page
     assert "les parts d’un mois dépassent alors 100 %" in page
     assert {"Part mensuelle moyenne, mêmes mois un an plus tôt (%)", "Part mensuelle moyenne sur la période (%)",
             "Variation sur un an (points)"} <= set(genres[0])
@@ -1046,10 +1048,10 @@ def test_a_significant_bar_is_said_in_plain_words(app, coop: Coop) -> None:
         for slug in ("elsewhere", "affinities"):
             page = c.get(f"/m/{A}/{slug}").text
             leads = [visible_text(lead) for lead in re.findall(r'<p class="lead">.*?</p>', page, re.S)]
-            coloured = [lead for lead in leads if "barres en couleur" in lead]
+            coloured = [lead for lead in leads if "moustache" in lead]
             assert coloured, (slug, leads)
             for lead in coloured:
-                assert "q <" not in lead and "écarts trop nets pour être dus au hasard" in lead, (slug, lead)
+                assert "q <" not in lead and re.search(r"trop nets? pour être d[uû]s? au hasard|assez net pour écarter le hasard", lead), (slug, lead)
                 assert "fourchette où se trouve très probablement la vraie valeur" in lead, (slug, lead)
 
 
@@ -1130,6 +1132,95 @@ def test_no_jargon_is_written_bare_on_a_member_tab(read_pages: dict[str, str]) -
     # The curious still find the terms: the column's tooltip and its glossary link.
     assert 'href="/glossary#lift"' in read_pages["affinities"] and 'href="/glossary#ci"' in read_pages["affinities"]
     assert re.search(r'<td title="[^"]*nDCG@10', read_pages["contribution"]), "the contribution row lost its technical name"
+
+
+# A colour word of a sentence, and the hues it names (degrees on the colour wheel; None: no hue, grey).
+COLOUR_WORDS = {"rouge": "red", "orange": "orange", "vert": "green", "bleu": "blue", "gris": "grey", "jaune": "yellow"}
+
+
+def hue_name(colour: str) -> str | None:
+    """The colour word a reader would give a #rrggbb colour: grey when it has next to no hue."""
+    if not re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
+        return None
+    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    top, low = max(r, g, b), min(r, g, b)
+    if top - low < 40:
+        return "grey"
+    span = top - low
+    hue = (60 * (g - b) / span) % 360 if top == r else 60 * (b - r) / span + 120 if top == g else 60 * (r - g) / span + 240
+    for name, upto in (("red", 12), ("orange", 45), ("yellow", 70), ("green", 170), ("blue", 260), ("purple", 340)):
+        if hue < upto:
+            return name
+    return "red"
+
+
+def drawn_colours(figure: Any) -> set[str]:
+    """Every colour a figure draws: its markers, lines and colour scale."""
+    found: list[Any] = []
+    for trace in figure["data"]:
+        colour = (trace.get("marker") or {}).get("color")
+        found += colour if isinstance(colour, list) else [colour]
+        found.append((trace.get("line") or {}).get("color"))
+        found += [stop[1] for stop in trace.get("colorscale") or [] if isinstance(stop, list)]
+    return {name for c in found if isinstance(c, str) and (name := hue_name(c))}
+
+
+def test_a_colour_a_sentence_names_is_a_colour_its_chart_draws(read_pages: dict[str, str]) -> None:
+    """« En vert … en rouge ce qui a baissé » above bars drawn dark green and orange (#e8743b), « les
+    barres en couleur » above dark blue ones: a reader looked for red bars that were not there. Every
+    colour a section's lead names is one its chart draws."""
+    said_colours = 0
+    for slug, page in read_pages.items():
+        for section in re.findall(r'<section class="block" id="[^"]+">.*?</section>', page, re.S):
+            lead = re.search(r'<p class="lead">(.*?)</p>', section, re.S)
+            if not lead:
+                continue
+            said = visible_text(lead.group(1), tooltips=False).lower()
+            named = {COLOUR_WORDS[w] for w in re.findall(r"\b(rouge|orange|vert|bleu|gris|jaune)(?:e?s)?\b", said)}
+            assert "en couleur" not in said, (slug, said)
+            if not named:
+                continue
+            drawn = set().union(*(drawn_colours(f) for f in figures(section)))
+            assert named <= drawn, (slug, said, named, drawn)
+            said_colours += 1
+    assert said_colours >= 3, said_colours
+
+
+@pytest.mark.parametrize("moves", [("rising", "falling"), ("rising",), ("falling",), ()])
+def test_a_trend_chart_names_the_colours_of_the_moves_it_draws(moves: tuple[str, ...]) -> None:
+    """A small venue's own genres, none moving two points, read « toutes les lignes sont en gris » above a
+    blue and a vermilion line; a chart with no rising genre, « en vert, marqués ▲ … » above none."""
+    from culturecoop.web.i18n import Translator
+    from culturecoop.web.views import pooled
+
+    genres = ["theatre", "jazz", "dance"]
+    summary = [{"genre": g, "direction": moves[i] if i < len(moves) else "stable"} for i, g in enumerate(genres)]
+    months = [{"month": f"2025-{m:02d}", "genre": g, "share": 0.1 * (i + 1), "in_period": True}
+              for m in range(1, 7) for i, g in enumerate(genres)]
+    t = Translator("fr")
+    chart = pooled._trend_chart("t", months, summary, "share", t, "v")
+    lead = pooled._trend_lead(chart, summary, t)
+    assert chart is not None and lead is not None
+    named = {COLOUR_WORDS[w] for w in re.findall(r"\b(rouge|orange|vert|bleu|gris|jaune)(?:e?s)?\b", lead.lower())}
+    assert named <= drawn_colours(chart), (moves, lead, drawn_colours(chart))
+    assert ("▲" in lead) == ("rising" in moves) and ("▼" in lead) == ("falling" in moves), lead
+
+
+def test_a_hover_says_what_its_numbers_count(read_pages: dict[str, str]) -> None:
+    """Over a bar of Vue d’ensemble the hover read « janv. 2025: 113 » (113 what?), over the sales pace's
+    curve « 14: 9 » (14 days, 9 tickets): numbers without their units, and an English colon. Each now
+    names them, « 14 jours avant · Billets vendus (cumul) : 9 »; every French hover writes « : »."""
+    (month,) = [f for f in figures(read_pages["overview"]) if f["layout"]["title"]["text"] == "Billets des événements de chaque mois"]
+    assert all(trace["hovertemplate"].startswith("%{x}<br>Billets\u00a0: %{y:,.0f}") for trace in month["data"]), month["data"]
+    (pace,) = figures(read_pages["pace"])
+    shown = [trace for trace in pace["data"] if trace.get("hoverinfo") != "skip"]
+    assert shown and all(trace["hovertemplate"].startswith("%{x} jours avant<br>Billets vendus (cumul)\u00a0: ") for trace in shown), \
+        [trace["hovertemplate"] for trace in shown]
+    for slug, page in read_pages.items():
+        for figure in figures(page):
+            for trace in figure["data"]:
+                said = re.sub(r"%\{[^}]*\}", "", trace.get("hovertemplate") or "")
+                assert not re.search(r"[^\s\u00a0]:", said), (slug, trace.get("hovertemplate"))
 
 
 def test_an_index_says_what_100_is(read_pages: dict[str, str]) -> None:

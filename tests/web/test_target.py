@@ -685,8 +685,16 @@ def test_the_tab_says_what_the_members_patron_lists_are_like(app, coop: Coop) ->
     assert f"{round(lists['local_share'] * 100)}\u00a0% des suggestions" in html.unescape(said), (said, lists)
     assert f"{round(lists['coverage'] * 100)}\u00a0% de la programmation est suggérée à quelqu’un" in html.unescape(said)
     assert "Gini" not in said
-    measures = visible_text(re.findall(r'<details id="patron-lists-measures">(.*?)</details>', section, re.S)[0])
-    assert "Mesures de diversité" in measures and "Gini de l’exposition" in measures and "bits" in measures
+    # The measures of diversity, folded, each as the question it answers; Gini and bits stay in the
+    # « ? » links' tooltips and the glossary.
+    folded = re.findall(r'<details id="patron-lists-measures">(.*?)</details>', section, re.S)[0]
+    measures = visible_text(folded, tooltips=False)
+    assert "Mesures de diversité" in measures and not re.search(r"Gini|bits", measures), measures
+    assert "À quel point les suggestions se répartissent entre les spectacles : " \
+        f"{Translator('fr').number(lists['gini_events'], 2)} sur une échelle de 0" in measures, (measures, lists)
+    assert f"aussi inattendue qu’un spectacle tiré parmi {round(2 ** lists['novelty'])}" in measures, (measures, lists)
+    assert {"gini", "novelty", "diversity"} <= set(re.findall(r'href="/glossary#(\w+)"', folded))
+    assert "Coefficient de Gini de l’exposition" in visible_text(folded) and "Nouveauté (bits)" in visible_text(folded)
 
 
 def test_the_lists_sentence_follows_the_discoverability_setting(app, coop: Coop) -> None:
@@ -706,3 +714,18 @@ def test_the_lists_sentence_follows_the_discoverability_setting(app, coop: Coop)
         again = patron_lists_summary(w, A)
     assert varied["diversity"] > first["diversity"], (first, varied)
     assert again == first
+
+
+def test_a_list_quality_too_early_to_measure_says_what_it_waits_for() -> None:
+    """« Cette liste trouve-t-elle ceux qui viennent ? » of a small or young cooperative read « Trop peu
+    d’événements récents ont attiré assez de monde pour mesurer… » and nothing else: how many events,
+    and whether the reader had anything to do, were left unsaid."""
+    from culturecoop.web.views.target import target_view
+
+    reason = "Too few recent events drew enough people to measure how well an audience list finds the people who come."
+    for language, said in (("fr", "dès qu’au moins 10 événements récents de la coopérative auront chacun attiré 10 personnes ou plus"),
+                           ("en", "once at least 10 recent events of the cooperative have each drawn 10 people or more")):
+        view = target_view({"member_id": A, "k": 10, "available": True, "gains": {"available": False, "reason": reason}},
+                           Translator(language))
+        assert view.gains is not None and view.gains.note is not None and said in view.gains.note, view.gains
+        assert ("sans rien à faire de votre part" if language == "fr" else "with nothing for you to do") in view.gains.note

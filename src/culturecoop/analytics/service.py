@@ -42,6 +42,14 @@ MEMBER_POOLED_VISITS = """
 SELECT count(*) AS visits FROM analytics_visit
 WHERE member_id = $member AND pooled AND event_day BETWEEN $date_from AND $date_to
 """
+# The member's visits of the period by patrons who agreed to pooling but are not linked across members
+# yet (no person): they count once the cooperative links them, not by a change of the mapping.
+MEMBER_UNLINKED_CONSENTED_VISITS = """
+SELECT count(*) AS visits FROM analytics_visit AS v
+JOIN consent AS c ON c.member_id = v.member_id AND c.member_patron_id = v.member_patron_id
+  AND c.purpose = 'pooling' AND c.granted
+WHERE v.member_id = $member AND v.person IS NULL AND v.event_day BETWEEN $date_from AND $date_to
+"""
 ALL_VISITS = """
 SELECT count(*) AS visits, count_if(member_id = $member) AS own FROM analytics_visit
 WHERE event_day BETWEEN $date_from AND $date_to
@@ -349,6 +357,11 @@ def _run_report(name: str, engine: SqlEngine | Warehouse, member: str, params: M
             pooled_visits = sql_engine.remember(
                 ("analytics", "pooled-visits", member, period.start, period.end),
                 lambda: sql_engine.rows(MEMBER_POOLED_VISITS, visits_params)[0]["visits"])
+            if not pooled_visits and sql_engine.rows(MEMBER_UNLINKED_CONSENTED_VISITS, visits_params)[0]["visits"]:
+                raise UserError(_("Your patrons who agreed to pooling between {start} and {end} are not linked across members yet, "
+                                  "so there is nothing to compare with other members: the cooperative links them after loading "
+                                  "your package, and these figures appear then.").format(
+                    start=day_words(period.start), end=day_words(period.end)))
             if not pooled_visits:
                 raise UserError(_("No patron of yours agreed to pooling between {start} and {end}, so there is nothing to compare with other members: cross-member reports count only patrons who did. If your terms of sale allow it, state it in your mapping (`consent_defaults: {{pooling: true}}` with its `consent_basis`) and prepare your export again.").format(
                     start=period.start.isoformat(), end=period.end.isoformat()))

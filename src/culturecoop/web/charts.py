@@ -87,6 +87,13 @@ def _hover(unit: str, t: Translator, value: str = "y") -> str:
     return "%{" + value + ":,.0f}"
 
 
+def _labelled(label: str | None, t: Translator) -> str:
+    """What stands between a hover text's key and its value: « : », or a line naming the value's unit
+    (« <br>Billets : »), French with a space before the colon."""
+    colon = "\u00a0: " if t.language == "fr" else ": "
+    return colon if label is None else "<br>" + label + colon
+
+
 def _layout(title: str, t: Translator, *, height: int = 340, legend: bool = False, legend_items: int = 2,
             **extra: Any) -> dict[str, Any]:
     # The legend sits at the very bottom of the figure, under the x axis's title: room is kept
@@ -110,13 +117,14 @@ def bars(title: str, categories: Sequence[str], series: Sequence[tuple[str, Sequ
          value_title: str, category_title: str, unit: str = "count", horizontal: bool = False,
          baseline: float | None = None, baseline_label: str | None = None,
          errors: tuple[Sequence[Any], Sequence[Any]] | None = None, colors: Sequence[str] | None = None,
-         from_baseline: bool = False) -> Figure:
+         from_baseline: bool = False, value_label: str | None = None) -> Figure:
     """Bars per category (several series side by side); horizontal bars read as a ranked list.
 
     ``baseline`` draws a reference line (1.0 for a lift, 100 for an index); ``errors`` are the
     low and high ends of an interval per bar (in the unit of the values). ``from_baseline`` draws
     each bar from the baseline to its value, on an axis around the values: indices of 98 to 106 drawn
-    from 0 were bars of one length, their gaps to 100 a few pixels."""
+    from 0 were bars of one length, their gaps to 100 a few pixels. ``value_label`` names a count's unit
+    in the hover text (« Billets : 113 », not « janv. 2025: 113 »)."""
     data = []
     for i, (name, values) in enumerate(series):
         scaled = _scaled(values, unit)
@@ -124,7 +132,8 @@ def bars(title: str, categories: Sequence[str], series: Sequence[tuple[str, Sequ
             "type": "bar", "name": name, "orientation": "h" if horizontal else "v",
             "marker": {"color": list(colors) if colors is not None and len(series) == 1 else PALETTE[i % len(PALETTE)],
                        **_pattern(i, len(series))},
-            "hovertemplate": "%{" + ("y" if horizontal else "x") + "}: " + _hover(unit, t, "x" if horizontal else "y") + "<extra>" + name + "</extra>",
+            "hovertemplate": "%{" + ("y" if horizontal else "x") + "}" + _labelled(value_label, t) + _hover(unit, t, "x" if horizontal else "y")
+                             + "<extra>" + name + "</extra>",
         }
         trace["x" if horizontal else "y"] = scaled
         trace["y" if horizontal else "x"] = list(categories)
@@ -132,7 +141,7 @@ def bars(title: str, categories: Sequence[str], series: Sequence[tuple[str, Sequ
             # Each bar's length is its gap to the baseline; the hover gives the value itself.
             trace["base"], trace["customdata"] = baseline, scaled
             trace["x" if horizontal else "y"] = [None if v is None else round(v - baseline, 6) for v in scaled]
-            trace["hovertemplate"] = ("%{" + ("y" if horizontal else "x") + "}: " + _hover(unit, t, "customdata")
+            trace["hovertemplate"] = ("%{" + ("y" if horizontal else "x") + "}" + _labelled(None, t) + _hover(unit, t, "customdata")
                                       + "<extra>" + name + "</extra>")
         if errors is not None and i == 0:
             low, high = _scaled(errors[0], unit), _scaled(errors[1], unit)
@@ -211,7 +220,7 @@ def lines(title: str, x: Sequence[Any], series: Sequence[tuple[str, Sequence[Any
             "x": list(x), "y": _scaled(values, unit), "connectgaps": False,
             "line": {"color": color, "width": 2.5 if emphasised else 1, "dash": dash},
             "marker": {"size": 7 if symbol else 5, **({"symbol": symbol} if symbol else {})}, "opacity": 1 if emphasised else 0.7,
-            "hovertemplate": "%{x}: " + _hover(unit, t) + "<extra>" + name + "</extra>",
+            "hovertemplate": "%{x}" + _labelled(None, t) + _hover(unit, t) + "<extra>" + name + "</extra>",
         })
     shown = sum(bool(trace["showlegend"]) for trace in data)
     layout = _layout(title, t, legend=shown > 0 and len(series) > 1, legend_items=shown, height=380)
@@ -238,7 +247,7 @@ def points(title: str, x: Sequence[Any], y: Sequence[Any], names: Sequence[str],
         marker["size"] = [6 + 14 * (float(s or 0) / biggest) ** 0.5 for s in sizes]
     trace = {"type": "scatter", "mode": "markers", "x": list(x), "y": _scaled(y, unit), "text": list(names),
              "marker": marker, "name": value_title,
-             "hovertemplate": "%{text}<br>%{x}: " + _hover(unit, t) + "<extra></extra>"}
+             "hovertemplate": "%{text}<br>%{x}" + _labelled(None, t) + _hover(unit, t) + "<extra></extra>"}
     layout = _layout(title, t, height=360)
     layout["xaxis"] = {"title": {"text": x_title}, "automargin": True, "type": "date"}
     layout["yaxis"] = _axis(value_title, unit, t, rangemode="tozero")
@@ -262,7 +271,7 @@ def heatmap(title: str, x: Sequence[str], y: Sequence[str], z: Sequence[Sequence
         "hoverongaps": False, "xgap": 1, "ygap": 1,
         "colorbar": {"title": {"text": value_title, "side": "right"}, "thickness": 12,
                      **({"ticksuffix": "\u00a0%" if t.language == "fr" else "%"} if unit == "percent" else {})},
-        "hovertemplate": "%{y} · %{x}: " + _hover(unit, t, "z") + "<extra></extra>",
+        "hovertemplate": "%{y} · %{x}" + _labelled(None, t) + _hover(unit, t, "z") + "<extra></extra>",
     }
     if midpoint is not None:
         _ratio_scale(trace, z, midpoint, unit, t)
@@ -291,7 +300,7 @@ def _ratio_scale(trace: dict[str, Any], z: Sequence[Sequence[Any]], midpoint: fl
     steps = range(-math.floor(reach), math.floor(reach) + 1)
     trace.update({"z": logs, "customdata": values, "zmin": -reach, "zmax": reach,
                   "colorscale": [[0, "#2166ac"], [0.25, "#92c5de"], [0.5, "#f7f7f7"], [0.75, "#f4a582"], [1, "#b2182b"]],
-                  "hovertemplate": "%{y} · %{x}: " + _hover(unit, t, "customdata") + "<extra></extra>"})
+                  "hovertemplate": "%{y} · %{x}" + _labelled(None, t) + _hover(unit, t, "customdata") + "<extra></extra>"})
     trace["colorbar"].update({"tickvals": list(steps),
                               "ticktext": [t.number(midpoint * 2.0 ** k, max(0, -k)) + "\u00a0×" for k in steps]})
 
@@ -321,22 +330,24 @@ def band(title: str, x: Sequence[Any], low: Sequence[Any], middle: Sequence[Any]
     event's sales against what comparable events had sold at the same point. ``later`` continues
     the line, dotted (what happened after the marker, in a replay); ``estimate`` is one point
     ``(x, value, low, high)`` with its range as an error bar (the forecast of the final sales)."""
-    hover = _hover("count", t)
+    # Each hover says its units: « 14 jours avant · Billets vendus (cumul) : 9 », not « 14: 9 ».
+    hover = _labelled(value_title, t) + _hover("count", t)
+    key = t("{n} days before", n="%{x}")
     data = [
         {"type": "scatter", "x": list(x), "y": list(high), "mode": "lines", "line": {"width": 0}, "showlegend": False,
          "hoverinfo": "skip", "name": band_name},
         {"type": "scatter", "x": list(x), "y": list(low), "mode": "lines", "line": {"width": 0}, "fill": "tonexty",
-         "fillcolor": "rgba(31,95,139,0.18)", "name": band_name, "hovertemplate": "%{x}: " + hover + "<extra>" + band_name + "</extra>"},
+         "fillcolor": "rgba(31,95,139,0.18)", "name": band_name, "hovertemplate": key + hover + "<extra>" + band_name + "</extra>"},
         {"type": "scatter", "x": list(x), "y": list(middle), "mode": "lines", "name": middle_name,
-         "line": {"color": "#1f5f8b", "dash": "dash", "width": 1.5}, "hovertemplate": "%{x}: " + hover + "<extra>" + middle_name + "</extra>"},
+         "line": {"color": "#1f5f8b", "dash": "dash", "width": 1.5}, "hovertemplate": key + hover + "<extra>" + middle_name + "</extra>"},
         {"type": "scatter", "x": list(x), "y": list(line), "mode": "lines+markers", "name": line_name,
          "line": {"color": PALETTE[1], "width": 3}, "marker": {"size": 4}, "connectgaps": False,
-         "hovertemplate": "%{x}: " + hover + "<extra>" + line_name + "</extra>"},
+         "hovertemplate": key + hover + "<extra>" + line_name + "</extra>"},
     ]
     if later is not None and later_name:
         data.append({"type": "scatter", "x": list(x), "y": list(later), "mode": "lines", "name": later_name,
                      "line": {"color": PALETTE[1], "width": 2, "dash": "dot"}, "connectgaps": False,
-                     "hovertemplate": "%{x}: " + hover + "<extra>" + later_name + "</extra>"})
+                     "hovertemplate": key + hover + "<extra>" + later_name + "</extra>"})
     if estimate is not None and estimate_name:
         at, value, low_end, high_end = estimate
         data.append({"type": "scatter", "x": [at], "y": [value], "mode": "markers", "name": estimate_name,
@@ -344,7 +355,7 @@ def band(title: str, x: Sequence[Any], low: Sequence[Any], middle: Sequence[Any]
                      "error_y": {"type": "data", "symmetric": False, "array": [high_end - value],
                                  "arrayminus": [value - low_end], "color": "#3d405b", "thickness": 2, "width": 8},
                      "customdata": [[low_end, high_end]],
-                     "hovertemplate": hover + " (%{customdata[0]:,.0f}–%{customdata[1]:,.0f})<extra>"
+                     "hovertemplate": key + hover + " (%{customdata[0]:,.0f}–%{customdata[1]:,.0f})<extra>"
                                       + estimate_name + "</extra>"})
     layout = _layout(title, t, legend=True, legend_items=len(data) - 1, height=400)
     # Sales that start three weeks out drew a curve in the last sixth of a 120-day axis: the axis

@@ -68,6 +68,22 @@ TAB_ADVICE = (
     ("Fewer than {n} comparable past events in the period: no forecast; start the period earlier to compare with more events.",
      _("Fewer than three comparable past events: no forecast yet; it comes once your exports hold more of your past events.")),
 )
+# A service's advice written for a mapping's YAML (« `consent_defaults: {pooling: true}` »), as the dashboard
+# says it: its reader sets consent in the member app's form. Each keeps its sentence's fields.
+MAPPING_ADVICE = (
+    ("No patron of yours agreed to pooling between {start} and {end}, so there is nothing to compare with other members: "
+     "cross-member reports count only patrons who did. If your terms of sale allow it, state it in your mapping "
+     "(`consent_defaults: {{pooling: true}}` with its `consent_basis`) and prepare your export again.",
+     _("No patron of yours agreed to pooling between {start} and {end}, so there is nothing to compare with other members: "
+       "cross-member reports count only patrons who did. If your terms of sale allow it, choose \"given\" for pooling in the "
+       "member app's consent section, with its basis, then prepare your export again and send it on the Data page.")),
+    ("No patron of yours, nor of any other member, agreed to pooling between {start} and {end}: the cooperative's figures "
+     "count only patrons who did. If your terms of sale allow it, state it in your mapping (`consent_defaults: "
+     "{{pooling: true}}` with its `consent_basis`) and prepare your export again.",
+     _("No patron of yours, nor of any other member, agreed to pooling between {start} and {end}: the cooperative's figures "
+       "count only patrons who did. If your terms of sale allow it, choose \"given\" for pooling in the member app's "
+       "consent section, with its basis, then prepare your export again and send it on the Data page.")),
+)
 # « (the Target audience tab, or `culturecoop reco programme`) »: the page's way is kept, the command left out.
 _OR_COMMAND = re.compile(r",? (?:or|ou) (?:with |avec )?`culturecoop [^`]*`")
 
@@ -77,14 +93,24 @@ def _advice_patterns() -> list[tuple[re.Pattern[str], str]]:
     return [(re.compile(format_regex(theirs)[0] + r"\Z", re.DOTALL), ours) for theirs, ours in COMMAND_ADVICE + TAB_ADVICE]
 
 
+@cache
+def _mapping_patterns(language: str) -> list[tuple[re.Pattern[str], str]]:
+    return [(re.compile(format_regex(gettext_in(theirs, language))[0] + r"\Z", re.DOTALL), ours) for theirs, ours in MAPPING_ADVICE]
+
+
 def retranslate(message: str, language: str) -> str:
     """A service's sentence (in the process language, or a library's English) in ``language``, as the
-    dashboard says it: command-line advice (``COMMAND_ADVICE``) in the dashboard's words."""
+    dashboard says it: command-line advice (``COMMAND_ADVICE``) and a mapping's (``MAPPING_ADVICE``)
+    in the dashboard's words."""
     english = said_in(message, "en")
     for pattern, ours in _advice_patterns():
         if pattern.match(english):
             return gettext_in(ours, language)
-    return _OR_COMMAND.sub("", said_in(message, language))
+    said = said_in(message, language)
+    for pattern, ours in _mapping_patterns(language):
+        if found := pattern.match(said):
+            return gettext_in(ours, language).format(**found.groupdict())
+    return _OR_COMMAND.sub("", said)
 
 
 def pick_language(value: str | None, default: str = "fr") -> str:

@@ -40,6 +40,10 @@ TERMS: tuple[Term, ...] = (
     Term("return_rate", _("Return rate"), _("Of the people at an event, the share who came to a later event of yours.")),
     Term("multiplier", _("Multiplier"), _("A comparable event's final sales divided by what it had sold at the same number of days before its start: how much sales still grew from that point.")),
     Term("segment", _("Segment"), _("A group of patrons defined by a simple rule about how often, how recently and how much they come and spend; each patron is in one segment.")),
+    Term("gini", _("Gini coefficient of exposure"), _("How unevenly suggestions are shared out: 0 when every show (or every member's shows) is suggested as often, 1 when a single one gets every suggestion.")),
+    Term("novelty", _("Novelty (bits)"), _("How unexpected a suggestion is, measured in bits: the mean of −log2 of each suggested show's expected share of attention. 1 bit is as unexpected as one show out of 2, 5 bits as one out of 32.")),
+    Term("diversity", _("Diversity within a list"), _("How different the shows of one patron's list are from each other, by what the programme says of them (genre, artists, venue…), averaged over pairs of shows and over lists: 0 when they are all alike, 1 when they share nothing.")),
+    Term("shapley", _("Shapley value"), _("A member's part of a value the cooperative creates: the average of what its data adds when the members join in every possible order. The parts add up to the total, two members with the same data get the same part, and a member whose data changes nothing gets nothing.")),
 )
 TERMS_BY_SLUG = {term.slug: term for term in TERMS}
 

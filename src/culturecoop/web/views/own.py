@@ -105,7 +105,7 @@ def overview(view: TabView, results: Results, t: Translator) -> None:
         lead = t("No change to draw: you had no patron, ticket or revenue in the period before to compare with; "
                  "the changes will show once your data covers both periods.")
     if shown:
-        lead = t("In green what rose against the period before, in red what fell.")
+        lead = t("Bars to the right of 0, in dark green, rose against the period before; bars to the left, in orange, fell.")
         chart = charts.bars(t("Change on the period before"), [t.label("metric", m) for m, _c in shown],
                             [(t("Change"), [c for _m, c in shown])], t, value_title=t("Change (%)"),
                             category_title=t("Figure"), unit="percent", horizontal=True, baseline=0,
@@ -135,7 +135,7 @@ def _by_month(view: TabView, months: list[dict[str, Any]], t: Translator) -> Non
     if compared:
         series.append((t("A year before"), [r.get("tickets_year_before") for r in months]))
     chart = charts.bars(t("Tickets for each month's events"), names, series, t, value_title=t("Tickets"),
-                        category_title=t("Month of the events"))
+                        category_title=t("Month of the events"), value_label=t("Tickets"))
     if compared:
         # The year before in grey, not the palette's red: right above, red is what fell.
         chart["data"][1]["marker"]["color"] = charts.MUTED

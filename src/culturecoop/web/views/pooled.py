@@ -42,6 +42,46 @@ def _rows(result: Mapping[str, Any] | None, name: str = "rows") -> list[dict[str
     return list(rows) if isinstance(rows, list) else []
 
 
+def _moves(summary: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
+    """The genres a trend chart draws rising (dark green, ▲) and falling (orange, ▼): TOP_LINES each way."""
+    return ([r["genre"] for r in summary if r.get("direction") == "rising"][:TOP_LINES],
+            [r["genre"] for r in reversed(summary) if r.get("direction") == "falling"][:TOP_LINES])
+
+
+def _trend_lead(chart: dict[str, Any] | None, summary: list[dict[str, Any]], t: Translator) -> str | None:
+    """What the trend chart's colours and marks mean, naming only the ones it draws: a genre rising by two
+    points or more is dark green and marked ▲, one falling that much orange and marked ▼, the rest grey."""
+    if chart is None:
+        return None
+    rising, falling = _moves(summary)
+    if rising and falling:
+        return t("Marked ▲ in dark green, the genres that rose most; marked ▼ in orange, those that fell most (each by two points "
+                 "or more); the others are grey.")
+    if rising:
+        return t("Marked ▲ in dark green, the genres that rose most (each by two points or more); none fell that much; the others "
+                 "are grey.")
+    if falling:
+        return t("Marked ▼ in orange, the genres that fell most (each by two points or more); none rose that much; the others "
+                 "are grey.")
+    # Nothing highlighted: each genre's line has its own colour, stroke and marker (``charts.lines``).
+    return t("No genre rose or fell by two points or more.")
+
+
+def _clear_bars_lead(chart: dict[str, Any] | None, t: Translator, reference: str) -> str | None:
+    """What a chart of ratios says by its bars' colours, naming only the ones it draws (dark blue: a gap
+    too clear to be chance; grey: one that may be), then what its line and whiskers are."""
+    if chart is None:
+        return None
+    colours = set((chart["data"][0].get("marker") or {}).get("color") or [])
+    if colours == {charts.PALETTE[0]}:
+        said = t("Every bar is dark blue: each gap is too clear to be chance (at most one in twenty such bars would be).")
+    elif charts.PALETTE[0] in colours:
+        said = t("Dark blue bars are gaps too clear to be chance (at most one in twenty such bars would be), grey ones may be chance.")
+    else:
+        said = t("Every bar is grey: none of these gaps is clear enough to rule chance out.")
+    return said + " " + reference
+
+
 def _trend_chart(title: str, months: list[dict[str, Any]], summary: list[dict[str, Any]], value: str,
                  t: Translator, value_title: str) -> dict[str, Any] | None:
     """Monthly shares per genre; the genres rising and falling most in colour, the rest grey."""
@@ -49,8 +89,7 @@ def _trend_chart(title: str, months: list[dict[str, Any]], summary: list[dict[st
         return None
     x = sorted({r["month"] for r in months})
     genres = [g for g in dict.fromkeys(r["genre"] for r in months) if any(released(r, value) for r in months if r["genre"] == g)]
-    rising = [r["genre"] for r in summary if r.get("direction") == "rising"][:TOP_LINES]
-    falling = [r["genre"] for r in reversed(summary) if r.get("direction") == "falling"][:TOP_LINES]
+    rising, falling = _moves(summary)
     highlight = {t.label("genre", g): charts.RISING for g in rising}
     highlight.update({t.label("genre", g): charts.FALLING for g in falling})
     by_key = {(r["month"], r["genre"]): r for r in months}
@@ -98,24 +137,27 @@ def trends(view: TabView, results: Results, t: Translator) -> None:
     coop, coop_months = _rows(result), _rows(result, "cooperative_months")
     year_over_year = summary.get("basis") == "year_over_year"
     # The chart colours TOP_LINES genres each way; the table lists every genre that moved.
-    lead = (t("In green, marked ▲, the two genres that rose most against the same months a year earlier, in red, marked ▼, the two that fell "
-              "most (each by two points or more); the others are grey, and every genre is in the table below. The "
-              "chart shows the year before too, so a season reads as a season.")
-            if year_over_year else
-            t("In green, marked ▲, the two genres rising most, in red, marked ▼, the two falling most (each by a change of two points or "
-              "more); the others are grey, and every genre is in the table below."))
-    view.sections.append(Section("trends-cooperative", t("Genre shares across the cooperative"), _trend_chart(
-        t("Share of the cooperative's active patrons who attended each genre, by month"), coop_months, coop, "share", t,
-        t("Share of active patrons (%)")), table("trends-cooperative", t("Genres rising and falling across the cooperative"),
-                                                 coop, _trend_columns(summary.get("basis")), t, k=k, pooled=True),
-        pooled=True, lead=lead))
+    chart = _trend_chart(t("Share of the cooperative's active patrons who attended each genre, by month"), coop_months, coop,
+                         "share", t, t("Share of active patrons (%)"))
+    lead = _trend_lead(chart, coop, t)
+    if lead is not None:
+        lead += " " + (t("Rises and falls are against the same months a year earlier, and every genre is in the table below; the "
+                         "chart shows the year before too, so a season reads as a season.") if year_over_year else
+                       t("Every genre is in the table below."))
+    view.sections.append(Section("trends-cooperative", t("Genre shares across the cooperative"), chart,
+                                 table("trends-cooperative", t("Genres rising and falling across the cooperative"),
+                                       coop, _trend_columns(summary.get("basis")), t, k=k, pooled=True),
+                                 pooled=True, lead=lead))
     yours, your_months = _rows(result, "yours"), _rows(result, "your_months")
-    view.sections.append(Section("trends-yours", t("Genre shares at your venue"), _trend_chart(
-        t("Share of your tickets by genre, by month"), your_months, yours, "share", t, t("Share of your tickets (%)")),
-        table("trends-yours", t("Your genres rising and falling"), yours, _trend_columns(summary.get("your_basis")), t),
-        lead=t("In green, marked ▲, your genres that rose most, in red, marked ▼, those that fell most (each by two points or more); the "
-               "others are grey.") + " " + t("A show can carry several genres (a play by local artists is theatre and "
-                                             "local artists): a month's shares add up to more than 100%.")))
+    chart = _trend_chart(t("Share of your tickets by genre, by month"), your_months, yours, "share", t, t("Share of your tickets (%)"))
+    lead = _trend_lead(chart, yours, t)
+    view.sections.append(Section("trends-yours", t("Genre shares at your venue"), chart,
+                                 table("trends-yours", t("Your genres rising and falling"), yours,
+                                       _trend_columns(summary.get("your_basis")), t),
+                                 lead=t("A show can carry several genres (a play by local artists is theatre and local artists): a "
+                                        "month's shares add up to more than 100%.") if lead is None else
+                                 lead + " " + t("A show can carry several genres (a play by local artists is theatre and local "
+                                                "artists): a month's shares add up to more than 100%.")))
     view.sections.append(Section("trends-cooperative_months", t("Monthly shares across the cooperative (data)"), None, table(
         "trends-cooperative_months", t("Genre shares by month across the cooperative"), coop_months,
         [Col("month", _("Month"), "month"), Col("genre", _("Genre"), "code:genre"), Col("patrons", _("Patrons"), "int"),
@@ -153,7 +195,8 @@ def elsewhere(view: TabView, results: Results, t: Translator) -> None:
              Col("ci_high", _("Very probably at most"), "times", "ci", empty=NOT_TESTED),
              Col("significant", _("Too clear to be chance"), "bool", "q_value", empty=NOT_TESTED)],
             t, k=k, pooled=True), pooled=True,
-            lead=t("Bars in colour are gaps too clear to be chance (at most one in twenty such bars would be); the line at 1 is the rest of the cooperative; each whisker spans where the true value very probably lies.")))
+            lead=_clear_bars_lead(chart, t, t("The line at 1 is the rest of the cooperative; each whisker spans where the true value "
+                                               "very probably lies."))))
         for name, title, kind in (("kinds", _("Kinds of members your audience attends"), "code:member_kind"),
                                   ("regions", _("Regions where your audience goes out"), "text")):
             rows = _rows(result, name)
@@ -204,7 +247,8 @@ def affinities(view: TabView, results: Results, t: Translator) -> None:
         view.sections.append(Section(f"affinity-{genre['genre']}", t("Your genre: {genre} ({share} of your tickets)", genre=name,
                                                                      share=t.percent(genre["share"])), chart, None,
                                      pooled=True, actions=actions,
-                                     lead=t("Bars in colour are gaps too clear to be chance (at most one in twenty such bars would be); the line at 1 is the average pooled patron; each whisker spans where the true value very probably lies.")))
+                                     lead=_clear_bars_lead(chart, t, t("The line at 1 is the average pooled patron; each whisker spans where the "
+                                                                                       "true value very probably lies."))))
     lifts = {(r["from_genre"], r["to_genre"]): released(r, "lift") for r in rows}
     present = [g for g in GENRES if any(lifts.get((g, o)) is not None for o in GENRES)]
     if present:
@@ -316,5 +360,4 @@ def benchmark(view: TabView, results: Results, t: Translator) -> None:
     view.sections.append(Section("benchmark-benchmark", t("Your key figures against your peers"), chart,
                                  TableView("benchmark-benchmark", t("Your key figures against your peers"), columns, out,
                                            pooled=True, currency=t.currency), pooled=True,
-                                 lead=t("In green your figures above your peers', in red those below; the line at 100 is your "
-                                        "peers. Above is not always better: a lower ticket price may be your choice.") if chart else None))
+                                 lead=t("Bars to the right of the line at 100, in dark green, are your figures above your peers'; bars to the left, in orange, those below; the line at 100 is your peers. Above is not always better: a lower ticket price may be your choice.") if chart else None))

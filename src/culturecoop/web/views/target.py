@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from culturecoop.reco import cross
+from culturecoop.reco import cross, gains
 from culturecoop.reco.audiences import PEOPLE_PER_SEAT
 from culturecoop.reco.insights import gains_basis, gains_findings, lists_in_words, target_findings
 from culturecoop.web import charts
@@ -73,7 +73,7 @@ class TargetView:
     gains: Section | None = None
     gains_points: list[str] = field(default_factory=list)  # what the gains curve says, in sentences
     lists_said: str | None = None  # what the member's patron → events lists are like, in words
-    lists_measures: str | None = None  # the same lists' measures of diversity by their names (folded)
+    lists_measures: list[Measure] = field(default_factory=list)  # the same lists' measures of diversity, each as its question (folded)
     tradeoff: Section | None = None
     settings: str = ""
 
@@ -112,9 +112,42 @@ def target_view(answer: Mapping[str, Any], t: Translator, saved: Mapping[str, An
     lists = answer.get("lists") or {}
     said = lists_in_words(lists) if lists.get("available") else None
     if said is not None:
-        view.lists_said, view.lists_measures = (sentence.text(t.language) for sentence in said)
+        view.lists_said = said[0].text(t.language)
+        view.lists_measures = diversity_measures(lists, t)
     _discoverability(view, answer, t)
     return view
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One measure of diversity said as the question it answers; its name stays in the glossary entry ``term``."""
+
+    text: str
+    term: str
+
+
+def diversity_measures(lists: Mapping[str, Any], t: Translator) -> list[Measure]:
+    """The measures of diversity of a set of served lists (``reco.service.served_lists``) in plain words:
+    the Gini of exposure, the novelty in bits and the diversity within a list are the glossary's words.
+    Novelty is a mean of −log2 of each suggestion's expected share of attention: 2 to its power is the
+    number of equally likely shows a suggestion is as unexpected as."""
+    said: list[Measure] = []
+    if lists.get("gini_events") is not None:
+        said.append(Measure(t("How evenly the suggestions are spread over the shows: {value} on a scale from 0 (every show suggested as "
+                              "often) to 1 (one show only).", value=t.number(lists["gini_events"], 2)), "gini"))
+    if lists.get("gini_members") is not None:
+        said.append(Measure(t("How evenly they are spread over the members whose shows are suggested: {value} on the same scale "
+                              "(0: every member's shows as often, 1: one member's only).", value=t.number(lists["gini_members"], 2)), "gini"))
+    if lists.get("novelty") is not None:
+        shows = max(1, round(2 ** float(lists["novelty"])))
+        said.append(Measure(t.plural(shows, "How far the suggestions go beyond the obvious shows: each is, on average, as unexpected as "
+                                            "one show picked out of {n} (the higher, the less expected).",
+                                     "How far the suggestions go beyond the obvious shows: each is, on average, as unexpected as "
+                                     "one show picked out of {n} equally likely ones (the higher, the less expected)."), "novelty"))
+    if lists.get("diversity") is not None:
+        said.append(Measure(t("How different the shows of one list are from each other: {value} on a scale from 0 (the same kind of "
+                              "show) to 1 (all different).", value=t.number(lists["diversity"], 2)), "diversity"))
+    return said
 
 
 def event_choices(events: Sequence[Mapping[str, Any]], t: Translator) -> list[EventChoice]:
@@ -267,7 +300,12 @@ def _gains(view: TargetView, answer: Mapping[str, Any], t: Translator) -> None:
     if not measured:
         return
     if not measured.get("available"):
-        view.gains = Section("gains", title, note=retranslate(str(measured.get("reason") or ""), t.language))
+        # « Too few recent events… » said nothing of what would change it: what is missing, and that it
+        # comes with the members' newer exports, not with a step of the reader's.
+        unlock = t("This measure appears once at least {events} recent events of the cooperative have each drawn {people} people or more "
+                   "who had come to an older one: it fills in as the members send their newer exports, with nothing for you to do.",
+                   events=t.number(gains.MIN_EVENTS), people=t.number(gains.MIN_ATTENDEES))
+        view.gains = Section("gains", title, note=retranslate(str(measured.get("reason") or ""), t.language) + " " + unlock)
         return
     curve, own = measured["curve"], measured["own_list"]
     shares = [p["share"] for p in curve]

@@ -312,3 +312,18 @@ def test_a_title_block_names_the_show_and_the_hall(keys: Path, tmp_path: Path) -
     assert len(events) == 2 and {e["title"] for e in events} == {"Le Malade imaginaire"}
     assert {e["venue"] for e in events} == {"Salle Pierre-Mercure"}
     assert summary.rows_accepted == 12
+
+
+def test_a_status_under_a_payment_header_is_read_by_its_words(keys: Path, tmp_path: Path) -> None:
+    """A box office's list whose ticket state sits under « Paiement » (« Payé », « Remboursé »): no
+    header named a status, so the draft left the column out and the refunds were prepared as sales."""
+    lines = ['"Billet","Nom","Prénom","Email","Prix","Commande","Date de commande","Paiement","Séance","Moyen"']
+    for i in range(30):
+        state = "Remboursé" if i % 10 == 3 else "Payé"
+        lines.append(f'"T{7_310_000 + i}","Martin","Léa","lea{i}@exemple.fr","22.00","C{9000 + i // 2}",'
+                     f'"2026-11-{1 + i % 28:02d} 18:{i:02d}:00","{state}","13/12/2026 20:30",'
+                     f'"{"Carte bancaire" if i % 2 else "Chèque"}"')
+    draft, summary, out = _drafted_and_prepared(_csv(tmp_path / "billetterie.csv", lines), keys, tmp_path)
+    assert draft.mapping["columns"]["status"] == "Paiement", draft.mapping["columns"]
+    assert any(e.key == "columns.status" and "ticket statuses" in e.why for e in draft.decisions)
+    assert Counter(t["status"] for t in read_table(out, "ticket")) == {"sold": 27, "refunded": 3}

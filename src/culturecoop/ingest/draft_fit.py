@@ -129,6 +129,10 @@ def column_score(name: str, c: Column) -> float:
         if name == "order_id" and c.fill >= 0.9 and sum(bool(_HASH_NUMBER.fullmatch(v)) for v in c.values) \
                 >= 0.95 * len(c.values):
             return 0.55
+        if name == "status" and c.share("status") >= 0.9 and fit >= 0.9:
+            # « Paiement »: Payé, Remboursé, Non payé — a ticket's state under a header that names none;
+            # left out, its refunds counted as sales. A status column of its own name wins over it.
+            return 0.45 + 0.1 * fit
         return 0.0
     if name == "status" and set(vocab.tokens(c.name)) & _TYPE_WORDS and c.share("status") < 0.5:
         return 0.0  # a "Transaction Type" of payment means (Credit Card, Cash) says no sale nor refund
@@ -153,6 +157,11 @@ def why_matched(name: str, c: Column) -> str:
              "purchased_at": "date", "event_starts_at": "date", "birth_date": "date"}.get(name)
     if header <= 0 and name == "phone":
         return _("{share} of its values are phone numbers").format(share=share_text(c.share("phone")))
+    if header <= 0 and name == "status":
+        return _("{share} of its values are ticket statuses (such as {examples})").format(
+            share=share_text(c.share("status")), examples=", ".join(_("“{label}”").format(label=v) for v in c.labels(3)))
+    if header <= 0 and name == "order_id":
+        return _("its values are numbered like orders (such as {example})").format(example=c.labels(1)[0])
     if header <= 0:
         return _("{share} of its values are e-mail addresses").format(share=share_text(c.share("email")))
     if shown == "date" and c.serials:

@@ -326,4 +326,5 @@ def test_a_status_under_a_payment_header_is_read_by_its_words(keys: Path, tmp_pa
     draft, summary, out = _drafted_and_prepared(_csv(tmp_path / "billetterie.csv", lines), keys, tmp_path)
     assert draft.mapping["columns"]["status"] == "Paiement", draft.mapping["columns"]
     assert any(e.key == "columns.status" and "ticket statuses" in e.why for e in draft.decisions)
+    assert summary.rows_accepted == 30 and summary.rows_rejected == 0
     assert Counter(t["status"] for t in read_table(out, "ticket")) == {"sold": 27, "refunded": 3}

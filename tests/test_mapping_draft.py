@@ -859,3 +859,14 @@ def test_a_customer_number_left_out_on_a_row_or_two_is_said_in_the_singular_or_p
     draft = draft_of(tmp_path / "ventes.csv", lines)
     assert draft.mapping["columns"]["patron_id"] == "N° client"
     assert any(text.startswith(said) for text in draft.undecided), draft.undecided
+
+
+@pytest.mark.parametrize("header", ["Nom de l'organisme", "Nom de la billetterie", "Organizer Name", "Nom du groupe"])
+def test_the_name_of_an_organiser_or_a_group_is_no_patrons_name(header: str, tmp_path: Path) -> None:
+    """« Nom de l’organisme » (the association selling, the same on every row) was drafted as every
+    buyer's surname: each patron's record carried the organiser's name."""
+    lines = [f"N° billet;Courriel;Prénom;{header};Date;Spectacle;Prix"]
+    lines += [f"B{i};p{i}@exemple.fr;Léa;Les Amis du Quatuor;{1 + i % 27:02d}/03/2026 20:00;Quatuor;18,00"
+              for i in range(30)]
+    columns = draft_of(tmp_path / "ventes.csv", lines).mapping["columns"]
+    assert header not in (columns.get("last_name"), columns.get("full_name")), columns

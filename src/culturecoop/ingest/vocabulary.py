@@ -289,6 +289,12 @@ OWED_WORDS = frozenset({"owed", "owing", "outstanding", "balance", "solde", "due
                         "restbetrag", "pendiente", "pendente", "dovuto", "residuo", "openstaand"})
 _NOT_PAID = frozenset({"refunded", "refunds", "remboursee", "rembourses", "remboursees", "remboursement",
                        "remboursements", "reembolsado", "rimborsato", "erstattet", "erstattung", *OWED_WORDS})
+# The name of something a person's name is not (« Nom de l’organisme », « Nom de la billetterie »,
+# "Organizer Name", « Nom du groupe »): the organiser, the ticketing, a company, a band or a product.
+_NOT_A_PERSON = frozenset({"billetterie", "organisme", "association", "organisateur", "organisatrice", "organisation",
+                           "organizer", "organiser", "organization", "entreprise", "business", "structure",
+                           "etablissement", "groupe", "group", "band", "artiste", "artist", "festival", "produit",
+                           "product", "marque", "brand"})
 EXCLUDE_WORDS: dict[str, frozenset[str]] = {
     # A tip (a till's "Tip amount", "Pourboire", "Trinkgeld") is given on top of the price, never it.
     "unit_price": frozenset({"fee", "fees", "frais", "tax", "taxe", "taxes", "tva", "commission", "promo",
@@ -342,11 +348,11 @@ EXCLUDE_WORDS: dict[str, frozenset[str]] = {
     "full_name": frozenset({"event", "evenement", "ticket", "billet", "tarif", "company", "societe",
                             "sociale", "raison", "venue", "lieu", "salle", "file", "fichier", "price", "type",
                             "spectacle", "representation", "piece", "oeuvre", "concert", "seance", "show",
-                            "performance", "production"}),
+                            "performance", "production", *_NOT_A_PERSON}),
     "last_name": frozenset({"evenement", "event", "spectacle", "tarif", "salle", "lieu", "billet",
                             "ticket", "societe", "company", "fichier", "campagne", "formulaire", "prenom",
                             "representation", "piece", "oeuvre", "concert", "seance", "show", "performance",
-                            "production"}),
+                            "production", *_NOT_A_PERSON}),
     # A ticket's type is no show ("Ticket Type"; TicketOne's "Tipo titolo": Intero, Ridotto, Omaggio).
     "event_title": frozenset({"id", "no", "date", "heure", "time", "code", "type", "ticket", "billet", "tipo", "typ",
                               "soort", "rodzaj"}),

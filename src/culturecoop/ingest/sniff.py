@@ -29,6 +29,7 @@ from culturecoop.ingest import vocabulary as vocab
 from culturecoop.ingest.filekind import holds_binary
 from culturecoop.ingest.jsondoc import is_document, records, too_deep
 from culturecoop.ingest.profile import SECTION_COLUMN, SHEET_COLUMN, SHEET_TITLE_COLUMN
+from culturecoop.ingest.quoting import single_quoted
 from culturecoop.ingest.read import empty_file, header_only, render_cell, wrapped_header
 from culturecoop.ingest.source import (
     cut_in_a_character,
@@ -390,16 +391,16 @@ def _sniff_document(path: Path) -> Sample:
     return sample
 
 
-def _split(line: str, delimiter: str) -> list[str]:
-    return next(csv.reader([line], delimiter=delimiter, quotechar='"'), [])
+def _split(line: str, delimiter: str, quote: str = '"') -> list[str]:
+    return next(csv.reader([line], delimiter=delimiter, quotechar=quote), [])
 
 
-def _choose_delimiter(lines: list[str]) -> tuple[str, int, float]:
+def _choose_delimiter(lines: list[str], quote: str = '"') -> tuple[str, int, float]:
     """(delimiter, fields per line, share of lines with that many fields)."""
     best = (",", 1, 0.0)
     best_score = -1.0
     for delimiter in DELIMITERS:
-        counts = [len(_split(line, delimiter)) for line in lines]
+        counts = [len(_split(line, delimiter, quote)) for line in lines]
         wide = Counter(c for c in counts if c > 1)
         if not wide:
             continue
@@ -518,6 +519,13 @@ def _sniff_delimited(path: Path, text: str) -> Sample:
               "export it again as a CSV file with one column per field.").format(path=path.name))
     rows = [_split(line, delimiter) for _n, line in numbered[:60]]
     index = find_header(rows, width)
+    quote = '"'
+    at = index or 0  # a header of fewer cells than the rows the separators in its values split
+    if single_quoted(rows[at], rows[at + 1:]):
+        quote = "'"  # « 'No billet';'Prix' »: split again with « ' » (a value may hold the separator)
+        delimiter, width, share = _choose_delimiter(probe, quote)
+        rows = [_split(line, delimiter, quote) for _n, line in numbered[:60]]
+        index = find_header(rows, width)
     if index is None:
         for line in probe[:10]:
             start = open_quote_start(line, '"')
@@ -529,7 +537,7 @@ def _sniff_delimited(path: Path, text: str) -> Sample:
     header_end = header_line + spans.get(header_line, 1) - 1  # its last line, when its names are wrapped
     body = "\n".join(lines[header_end:])
     data: list[list[str | None]] = []
-    reader = csv.reader(io.StringIO(body), delimiter=delimiter, quotechar='"')
+    reader = csv.reader(io.StringIO(body), delimiter=delimiter, quotechar=quote)
     for row in reader:
         if not any(c.strip() for c in row) or is_summary_row(row) or [c.strip() for c in row] == header:
             continue  # blank, a Total line, a page footer, or the header again on a report's next page
@@ -543,7 +551,8 @@ def _sniff_delimited(path: Path, text: str) -> Sample:
     names = {",": _("comma"), ";": _("semicolon"), "\t": _("tab"), "|": _("vertical bar")}
     sample.note("delimiter", delimiter, _("{share} of the lines split into {n} columns (separator: {name})").format(
         share=share_text(share), n=count_text(width), name=names[delimiter]))
-    sample.note("quote", '"', _("the standard CSV quote"))
+    sample.note("quote", quote, _("the column names and values are written between single quotes") if quote == "'"
+                else _("the standard CSV quote"))
     sample.note("skip_lines", header_line - 1,
                 _("the header is on line {line}").format(line=header_line) if header_line > 1
                 else _("the header is the first line"), check=header_line > 1)

@@ -59,3 +59,48 @@ def test_a_csv_written_between_single_quotes_is_drafted_and_read_with_them(
     code, summary, said = _prepare(tmp_path, export, text, keys, monkeypatch, capsys)
     assert code == 0, said
     assert (summary["rows_in"], summary["rows_accepted"], summary["rows_per_table"]["event"]) == (20, 20, 1), summary
+
+
+# A French box office's export and the mapping ``mapping draft`` writes for it.
+SALES_HEADER = "No billet;Courriel;Titre;Date spectacle;Date achat;Prix;Qté\n"
+SALES = [f"B{n};ana{n}@exemple.fr;Soirée Jazz;0{1 + n % 5}/02/2026 20:00;01/12/2025 10:00;10,00;1\n" for n in range(30)]
+SALES_MAPPING = {"delimiter": ";", "decimal": ",", "currency": "EUR", "country": "FR", "timezone": "Europe/Paris",
+                 "datetime_formats": ["%d/%m/%Y %H:%M"],
+                 "columns": {"ticket_id": "No billet", "purchased_at": "Date achat", "quantity": "Qté",
+                             "unit_price": "Prix", "event_id": {"join": ["Titre", "Date spectacle"], "separator": " "},
+                             "event_title": "Titre", "event_starts_at": "Date spectacle", "email": "Courriel"}}
+
+
+# Count lines and lines of sums a spreadsheet's user adds under each show's rows or under all: each was a
+# reject of three or four reasons (no buyer, no event, no purchase date), and « 1 rejetée » in the summary.
+@pytest.mark.parametrize(("middle", "end", "lines"), [
+    ("15 billets;;;;;150,00;15", "30 billets vendus;;;;;300,00;30", 2),
+    (";;;;;150,00;15", ";;;;;300,00;30", 2),  # sums under the columns, no label: the sum of the lines above
+    ("Sous-total Soirée Jazz;;;;;150,00;15", "TOTAL GÉNÉRAL : 30 billets;;;;;300,00;30", 2),
+], ids=["counts", "sums", "labels"])
+def test_count_and_sum_lines_are_left_out_and_counted(
+        middle: str, end: str, lines: int, tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    export = tmp_path / "etat.csv"
+    export.write_text(SALES_HEADER + "".join(SALES[:15]) + middle + "\n" + "".join(SALES[15:]) + end + "\n",
+                      encoding="utf-8")
+    code, summary, said = _prepare(tmp_path, export, SALES_MAPPING, keys, monkeypatch, capsys, "fr")
+    assert code == 0, said
+    assert (summary["rows_in"], summary["rows_rejected"], summary["summary_lines"]) == (30, 0, lines), summary
+    assert summary["rows_per_table"]["ticket"] == 30
+    assert f"{lines} lignes de total laissées de côté (ce ne sont pas des ventes)." in said, said
+
+
+def test_a_line_with_a_ticket_or_a_buyer_or_numbers_summing_nothing_is_no_total(
+        tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A door sale of 30 seats with its ticket number, a buyer's line without a date, a line of numbers
+    that sums none of the lines above: never left out as totals."""
+    export = tmp_path / "etat.csv"
+    export.write_text(SALES_HEADER + "".join(SALES) + "B99;;Soirée Jazz;01/02/2026 20:00;01/12/2025 10:00;300,00;30\n"
+                      + "30 billets;lea@exemple.fr;;;;300,00;30\n" + ";;;;;299,00;29\n", encoding="utf-8")
+    code, summary, said = _prepare(tmp_path, export, SALES_MAPPING, keys, monkeypatch, capsys, "fr")
+    assert code == 0, said
+    assert (summary["rows_in"], summary["rows_accepted"], summary["rows_rejected"], summary["summary_lines"]) == (
+        33, 31, 2, 0), summary
+    assert summary["rows_per_table"]["unnamed_sale"] == 1
+    assert "ligne de total" not in said, said

@@ -39,6 +39,7 @@ from culturecoop.ingest.source import (
     is_header_again,
     open_quote_start,
 )
+from culturecoop.ingest.total_lines import is_count_row
 from culturecoop.ingest.workbook import open_workbook
 
 SAMPLE_ROWS = 2000
@@ -448,7 +449,7 @@ def is_summary_row(row: list[str]) -> bool:
     if first is None:
         return False
     folded = vocab.fold(first)
-    return folded in _TOTAL_LABELS or bool(_PAGE_FOOTER.fullmatch(folded) or _COUNTED_TOTAL.fullmatch(folded))
+    return is_count_row(row) or folded in _TOTAL_LABELS or bool(_PAGE_FOOTER.fullmatch(folded) or _COUNTED_TOTAL.fullmatch(folded))
 
 
 def find_header(rows: list[list[str]], width: int) -> int | None:

@@ -104,3 +104,49 @@ def test_a_line_with_a_ticket_or_a_buyer_or_numbers_summing_nothing_is_no_total(
         33, 31, 2, 0), summary
     assert summary["rows_per_table"]["unnamed_sale"] == 1
     assert "ligne de total" not in said, said
+
+
+def _record(n: int) -> dict[str, Any]:
+    return {"id": n, "email": f"ana{n}@example.org", "event": "Jazz", "date": f"2026-01-0{1 + n % 5} 20:00",
+            "sold": "2025-12-01 10:00", "price": 10}
+
+
+JSON_MAPPING = {"format": "jsonl", "datetime_formats": ["%Y-%m-%d %H:%M"],
+                "columns": {"order_id": "id", "purchased_at": "sold", "unit_price": "price", "event_title": "event",
+                            "event_id": {"join": ["event", "date"], "separator": " "}, "event_starts_at": "date",
+                            "email": "email"}}
+
+
+# An API's answer dumped page by page: read as JSON lines, each page was one row of one column (« orders »)
+# and the file was refused as lacking the mapping's columns; written back to back, as « several JSON
+# documents ».
+@pytest.mark.parametrize("layout", ["back to back", "one a line", "pretty-printed"])
+def test_an_apis_pages_one_after_the_other_are_one_export(
+        layout: str, tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    pages: list[dict[str, Any]] = [{"orders": [_record(n) for n in range(at, at + 10)]} for at in (0, 10, 20)]
+    if layout == "pretty-printed":
+        pages = [{"page": k + 1, "next": None if k == 2 else f"/orders?page={k + 2}", "data": page["orders"]}
+                 for k, page in enumerate(pages)]
+    export = tmp_path / "orders.json"
+    joiner = "" if layout == "back to back" else "\n"
+    export.write_text(joiner.join(json.dumps(p, indent=2 if layout == "pretty-printed" else None) for p in pages),
+                      encoding="utf-8")
+    code, summary, said = _prepare(tmp_path, export, JSON_MAPPING, keys, monkeypatch, capsys)
+    assert code == 0, said
+    assert (summary["rows_in"], summary["rows_accepted"], summary["rows_per_table"]["ticket"]) == (30, 30, 30)
+
+
+def test_a_page_given_twice_or_pages_of_other_records_are_one_sentence(
+        tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from test_adversarial_exports import refused
+
+    export = tmp_path / "orders.json"
+    first = {"page": 1, "orders": [_record(n) for n in range(10)]}
+    export.write_text(json.dumps(first) + "\n" + json.dumps({**first, "page": 2}) + "\n", encoding="utf-8")
+    code, _summary, said = _prepare(tmp_path, export, JSON_MAPPING, keys, monkeypatch, capsys)
+    refused(code, said, "holds the same JSON document twice, the second starting on line 2")
+    export.write_text(json.dumps(first) + "\n" + json.dumps({"events": [{"name": "Jazz", "seats": 200}] * 2}) + "\n",
+                      encoding="utf-8")
+    code, _summary, said = _prepare(tmp_path, export, JSON_MAPPING, keys, monkeypatch, capsys)
+    refused(code, said, "holds several JSON documents one after the other, the second starting on line 2")

@@ -23,6 +23,7 @@ from typing import Any
 
 from culturecoop.errors import UserError
 from culturecoop.i18n import _
+from culturecoop.ingest import json_pages
 
 # A document is read whole: beyond this, converting it to JSON lines first is the way.
 MAX_DOCUMENT_BYTES = 512 * 1024 * 1024
@@ -64,7 +65,8 @@ def is_document(path: Path) -> bool:
         # An API's answer saved on one line ({"docs": [{…}, {…}]}): the file's only line, whose
         # records are in a list. JSON lines have a line per record.
         alone = not rest.strip() and len(head) < 64 * 1024
-        return alone and any(len(found) > 1 for found in _lists_of_objects(record))
+        # An API's pages, one a line ({"orders": [{…}, {…}]}): read together, as one document.
+        return (alone and any(len(found) > 1 for found in _lists_of_objects(record))) or json_pages.is_page(record)
     except RecursionError:
         return False  # a whole line nested past reading: JSON lines, that line set aside
     except ValueError:
@@ -107,10 +109,36 @@ def _records(path: Path) -> list[dict[str, Any]]:
         raise UserError(_("The file {path} is JSON but not UTF-8 text; export it again as UTF-8.").format(
             path=path.name)) from None
     except json.JSONDecodeError as exc:
-        if exc.msg == "Extra data" and (joined := _documents_one_after_another(path, exc.doc, exc.pos)):
-            raise joined from None
+        if exc.msg == "Extra data":
+            paged = _pages(path, exc.doc)
+            if paged is not None:
+                return paged
+            if joined := _documents_one_after_another(path, exc.doc, exc.pos):
+                raise joined from None
         raise UserError(_("The file {path} is not valid JSON (line {line} breaks it); export it again, or give "
                           "the CSV export.").format(path=path.name, line=exc.lineno)) from None
+    return _rows_of(path, document)
+
+
+def _pages(path: Path, text: str) -> list[dict[str, Any]] | None:
+    """The rows of an API's pages one after the other (``json_pages``), or None when the documents of
+    ``text`` are no such pages; a page given twice is refused as the same export twice."""
+    found = json_pages.documents(text)
+    if found is None or len(found) < 2 or not json_pages.same_shape([page for _line, page in found]):
+        return None
+    seen: set[str] = set()
+    for line, page in found:
+        # Its records as written (a page given again keeps them, whatever page number it writes).
+        written = json.dumps(json_pages.records_of(page), sort_keys=True)
+        if written in seen:
+            raise UserError(_("The file {path} holds the same JSON document twice, the second starting on line {line} "
+                              "(the same export twice in one file?), so its sales would count twice; keep it once and "
+                              "give the file again.").format(path=path.name, line=line))
+        seen.add(written)
+    return [row for _line, page in found for row in _rows_of(path, page)]
+
+
+def _rows_of(path: Path, document: Any) -> list[dict[str, Any]]:
     candidates = list(_lists_of_objects(document))
     if not candidates:
         raise UserError(_("The file {path} is JSON but holds no list of records (objects with the same "

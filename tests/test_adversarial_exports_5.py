@@ -150,3 +150,87 @@ def test_a_page_given_twice_or_pages_of_other_records_are_one_sentence(
                       encoding="utf-8")
     code, _summary, said = _prepare(tmp_path, export, JSON_MAPPING, keys, monkeypatch, capsys)
     refused(code, said, "holds several JSON documents one after the other, the second starting on line 2")
+
+
+VENDORS = Path(__file__).parent / "fixtures" / "exports" / "vendors"
+
+
+def _without(name: str, encoding: str, columns: set[str], strip: str = "") -> str:
+    """The vendor export ``name`` (« ; »-separated) without ``columns``, ``strip`` taken out of its cells."""
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO((VENDORS / name).read_text(encoding=encoding)), delimiter=";"))
+    kept = [i for i, name in enumerate(rows[0]) if name not in columns]
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\n").writerows(
+        [[(row[i] if i < len(row) else "").replace(strip, "").strip() if strip else (row[i] if i < len(row) else "")
+          for i in kept] for row in rows])
+    return out.getvalue()
+
+
+# A French box office's export without its phone numbers, postal codes or currency: drafted as Canadian (CA,
+# CAD, America/Toronto), « rien dans le fichier n’indique le pays ; CA est supposé ». Its « TTC » and
+# « Civilité », its « Carte bancaire », or its dates written day first under French headers say France.
+@pytest.mark.parametrize(("name", "encoding", "columns", "strip", "words"), [
+    ("digitick-commandes.csv", "utf-8", {"Téléphone", "Pays", "Code postal"}, "",
+     "des mots qu’il écrit désignent un pays, France (FR) : « Prix unitaire TTC »"),
+    ("weezevent-participants.csv", "cp1252", {"Téléphone acheteur", "Code postal"}, "€",
+     "des mots qu’il écrit désignent un pays, France (FR) : « Carte bancaire »"),
+    ("mapado-billets.csv", "cp1252", {"Téléphone", "Code postal"}, "€",
+     "ses dates sont écrites le jour d’abord sous des en-têtes français, comme les écrit un pays : France (FR)"),
+], ids=["ttc", "card", "dates"])
+def test_a_french_export_without_phones_postcodes_or_currency_is_drafted_french(
+        name: str, encoding: str, columns: set[str], strip: str, words: str, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    export = tmp_path / name
+    export.write_text(_without(name, encoding, columns, strip), encoding="utf-8")
+    draft, text = _draft(tmp_path, export, monkeypatch, capsys, "fr")
+    mapping = draft["mapping"]
+    assert (mapping["country"], mapping["currency"], mapping["timezone"]) == ("FR", "EUR", "Europe/Paris"), mapping
+    assert f"country: FR  # À VÉRIFIER : rien d’autre dans le fichier n’indique le pays, mais {words}" in text, text
+    assert "EUR est la devise du pays choisi, France (FR)" in text and "deviné d’après le pays FR (France)" in text
+
+
+def test_with_nothing_to_tell_the_country_the_draft_names_the_one_it_assumed_and_how_to_change_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """« CA est supposé »: a code the reader may not know, and nothing said what to do if it is wrong."""
+    export = tmp_path / "ventes.csv"
+    export.write_text("No;Titre;Date;Prix\n" + "".join(f"{n};Jazz;2026-01-0{1 + n % 5} 20:00;10\n" for n in range(12)),
+                      encoding="utf-8")
+    draft, text = _draft(tmp_path, export, monkeypatch, capsys, "fr")
+    assert draft["mapping"]["country"] == "CA"
+    assert ("country: CA  # À VÉRIFIER : rien dans le fichier n’indique le pays (ni numéro de téléphone, ni code "
+            "postal, ni devise, ni mot propre à un pays) ; pays supposé : Canada (CA) ; si les ventes ont lieu "
+            "ailleurs, écrivez le code de ce pays pour country, avec sa devise (currency) et son fuseau horaire "
+            "(timezone)") in text, text
+
+
+def test_a_postal_code_stripped_of_its_zero_names_the_country_in_the_readers_language(
+        tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """« il a été lu comme le code de FR qu’il était »: the country by its code, in a French sentence."""
+    export = tmp_path / "etat.csv"
+    export.write_text(SALES_HEADER.replace("\n", ";CP\n") + "".join(
+        line.replace("\n", ";6110\n") for line in SALES), encoding="utf-8")
+    mapping = {**SALES_MAPPING, "columns": {**SALES_MAPPING["columns"], "postal_code": "CP"}}
+    code, summary, said = _prepare(tmp_path, export, mapping, keys, monkeypatch, capsys, "fr")
+    assert code == 0 and summary["values_restored"] == {"postal_code": 30}, said
+    assert ("chacun a été lu comme le code qu’il était dans le pays du mapping (France) : 06110 pour le premier."
+            in said), said
+
+
+# A JSON array export, pretty-printed: its rejects were « ligne 12 », the 12th record, which starts on line 90
+# of the file, and an export given twice was « Line 31 of ventes.json », the 31st record.
+def test_a_json_documents_rejects_are_named_as_records_with_their_line(
+        tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from culturecoop.ingest.rejects import read_rejects
+
+    records = [_record(n) for n in range(30)]
+    records[11]["price"] = "abc"
+    export = tmp_path / "orders.json"
+    export.write_text(json.dumps(records, indent=2), encoding="utf-8")
+    code, summary, said = _prepare(tmp_path, export, JSON_MAPPING, keys, monkeypatch, capsys, "fr")
+    assert code == 0 and summary["rows_rejected"] == 1, said
+    (reject,) = read_rejects(tmp_path / "pkg.rejects.csv")
+    assert reject["line"] == "enregistrement 12 (ligne 90)", reject
+    assert export.read_text(encoding="utf-8").splitlines()[89:91] == ["  {", '    "id": 11,']

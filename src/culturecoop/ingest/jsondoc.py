@@ -291,6 +291,35 @@ def _nest(path: list[str], fields: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def record_lines(path: Path) -> list[int] | None:
+    """The line of ``path`` each row of ``records`` starts on (an order's line for each of its tickets), for
+    a document that is an array of records (an export's array, read element by element); None for
+    another document, whose records' lines are not worth a second reading."""
+    text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    at = len(text) - len(text.lstrip())
+    if not text.startswith("[", at):
+        return None
+    decoder = json.JSONDecoder()
+    found: list[tuple[int, Any]] = []
+    at, line = at + 1, text.count("\n", 0, at) + 1
+    while True:
+        start = len(text) - len(text[at:].lstrip(" \t\r\n,"))
+        line += text.count("\n", at, start)
+        if start >= len(text) or text[start] == "]":
+            break
+        try:
+            value, end = decoder.raw_decode(text, start)
+        except (ValueError, RecursionError):
+            return None
+        found.append((line, value))
+        line += text.count("\n", start, end)
+        at = end
+    lines = [_lines_of(v) if isinstance(v, dict) else None for _n, v in found]
+    explode = sum(x is not None for x in lines) >= 0.5 * len(found) and len({x[0] for x in lines if x}) == 1
+    return [n for (n, _v), items in zip(found, lines, strict=True)
+            for _row in (items[1] if explode and items is not None else [None])]
+
+
 def as_json_lines(path: Path, out: Path) -> Path:
     """Write the rows of the document ``path`` to ``out``, one JSON object per line."""
     rows = records(path)

@@ -234,3 +234,43 @@ def test_a_json_documents_rejects_are_named_as_records_with_their_line(
     (reject,) = read_rejects(tmp_path / "pkg.rejects.csv")
     assert reject["line"] == "enregistrement 12 (ligne 90)", reject
     assert export.read_text(encoding="utf-8").splitlines()[89:91] == ["  {", '    "id": 11,']
+
+
+def _api_orders() -> str:
+    """Digitick's orders as an API returns them: the buyer an object, the tickets a list (a ticket a seat, no
+    price of its own), the order's total in cents beside its currency, fields of null."""
+    import csv
+    import io
+    from decimal import Decimal
+
+    rows = list(csv.DictReader(io.StringIO((VENDORS / "digitick-commandes.csv").read_text(encoding="utf-8")),
+                               delimiter=";"))
+    orders: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        price = Decimal(row["Prix unitaire TTC"].replace(",", "."))
+        order = orders.setdefault(row["N° commande"], {
+            "id": row["N° commande"], "created_at": row["Date commande"], "email": row["E-mail"] or None,
+            "buyer": {"first_name": row["Prénom"], "last_name": row["Nom"], "phone": None}, "total_cents": 0,
+            "currency": "EUR", "tickets": []})
+        for _seat in range(int(row["Quantité"])):
+            order["tickets"].append({"id": f"{order['id']}-{len(order['tickets']) + 1}", "holder": None,
+                                     "event": {"name": row["Manifestation"], "starts_at": row["Date séance"]}})
+            order["total_cents"] += int(price * 100)
+    return json.dumps({"data": list(orders.values()), "meta": {"page": 1, "per_page": 100}}, ensure_ascii=False)
+
+
+# An API's orders whose tickets carry no price of their own, the order's total beside them: read a row per
+# ticket, the draft took « total_cents » for each ticket's price, and an order of two seats at 28 € counted
+# 112 € (1 459 € of sales prepared as 2 237 €, and nothing said).
+def test_an_orders_total_written_on_each_of_its_tickets_is_never_a_tickets_price(
+        tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from test_adversarial_exports import refused
+
+    export = tmp_path / "orders.json"
+    export.write_text(_api_orders(), encoding="utf-8")
+    draft, text = _draft(tmp_path, export, monkeypatch, capsys)
+    assert "unit_price" not in draft["mapping"]["columns"] and "total_price" not in draft["mapping"]["columns"]
+    assert ("total_cents is the whole order's amount, written on each of its tickets (the tickets in “tickets” carry "
+            "no price of their own)") in " ".join(draft["undecided"]), draft["undecided"]
+    code, _summary, said = _prepare(tmp_path, export, text, keys, monkeypatch, capsys)
+    refused(code, said, "No column is chosen for the required fields")

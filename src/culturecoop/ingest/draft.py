@@ -38,6 +38,7 @@ from culturecoop.ingest.draft_events import choose_event_columns
 from culturecoop.ingest.draft_fit import MATCH_THRESHOLD, column_score, why_matched
 from culturecoop.ingest.draft_labels import decide_labels
 from culturecoop.ingest.draft_line_kinds import choose_line_kind
+from culturecoop.ingest.draft_order_amounts import leave_out_order_amounts
 from culturecoop.ingest.draft_people import (
     PERSON_FIELDS,
     choose_ids,
@@ -173,6 +174,7 @@ def _run(builder: DraftBuilder) -> None:
     choose_ids(builder)
     _sale_fields_missing(builder)
     choose_price_of_each_line(builder)
+    leave_out_order_amounts(builder)
     say_blank_prices(builder)
     _dates(builder)
     _amounts_and_place(builder)

@@ -90,7 +90,14 @@ def _lines_of(record: dict[str, Any]) -> tuple[str, list[dict[str, Any]]] | None
     return found[0] if len(found) == 1 else None
 
 
-def records(path: Path) -> list[dict[str, Any]]:
+class Records(list[dict[str, Any]]):
+    """The rows of a document; ``tickets``: the key of the list each order holds its tickets in, when its
+    orders were read a row per ticket (their own fields, the order's amount among them, on each row)."""
+
+    tickets: str | None = None
+
+
+def records(path: Path) -> Records:
     """The rows of the JSON document ``path`` (see the module docstring); ``UserError`` when it
     holds no list of objects, or is nested too deep to be read."""
     try:
@@ -99,7 +106,7 @@ def records(path: Path) -> list[dict[str, Any]]:
         raise too_deep(path) from None
 
 
-def _records(path: Path) -> list[dict[str, Any]]:
+def _records(path: Path) -> Records:
     if path.stat().st_size > MAX_DOCUMENT_BYTES:
         raise UserError(_("The file {path} is one JSON document larger than 512 MB; convert it to JSON lines "
                           "(one object per line, e.g. `jq -c '.[]'`) and prepare the result.").format(path=path.name))
@@ -120,7 +127,7 @@ def _records(path: Path) -> list[dict[str, Any]]:
     return _rows_of(path, document)
 
 
-def _pages(path: Path, text: str) -> list[dict[str, Any]] | None:
+def _pages(path: Path, text: str) -> Records | None:
     """The rows of an API's pages one after the other (``json_pages``), or None when the documents of
     ``text`` are no such pages; a page given twice is refused as the same export twice."""
     found = json_pages.documents(text)
@@ -135,10 +142,15 @@ def _pages(path: Path, text: str) -> list[dict[str, Any]] | None:
                               "(the same export twice in one file?), so its sales would count twice; keep it once and "
                               "give the file again.").format(path=path.name, line=line))
         seen.add(written)
-    return [row for _line, page in found for row in _rows_of(path, page)]
+    rows = Records()
+    for _line, page in found:
+        read = _rows_of(path, page)
+        rows.extend(read)
+        rows.tickets = rows.tickets or read.tickets
+    return rows
 
 
-def _rows_of(path: Path, document: Any) -> list[dict[str, Any]]:
+def _rows_of(path: Path, document: Any) -> Records:
     candidates = list(_lists_of_objects(document))
     if not candidates:
         raise UserError(_("The file {path} is JSON but holds no list of records (objects with the same "
@@ -146,9 +158,10 @@ def _rows_of(path: Path, document: Any) -> list[dict[str, Any]]:
     rows = max(candidates, key=len)  # the records, not a short list of ticket types beside them
     joiner = _Joiner(_lookups(document, rows))
     context = _context(document, rows)
-    out: list[dict[str, Any]] = []
+    out = Records()
     lines = [_lines_of(r) if isinstance(r, dict) else None for r in rows]
     explode = sum(x is not None for x in lines) >= 0.5 * len(rows) and len({x[0] for x in lines if x}) == 1
+    out.tickets = next((x[0] for x in lines if x), None) if explode else None
     for record, found in zip(rows, lines, strict=True):
         if not isinstance(record, dict):
             out.append({"value": record})

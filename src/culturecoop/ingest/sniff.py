@@ -76,6 +76,7 @@ class Sample:
     # The non-blank lines above the header (a report's title block: « Manifestation : … »), each as
     # its non-blank cells.
     above: list[list[str]] = field(default_factory=list)
+    tickets: str | None = None  # a JSON document's orders read a row per ticket: their list (``jsondoc.Records``)
 
     def note(self, key: str, value: Any, why: str, check: bool = False) -> None:
         self.settings[key] = value
@@ -388,7 +389,7 @@ def _sniff_document(path: Path) -> Sample:
                        Evidence("format", "jsonl", _("one JSON document: its {n} records are read as JSON lines, "
                                                      "one per row").format(n=count_text(len(rows))))]
     sample.settings = {"format": "jsonl", "encoding": "utf-8"}
-    sample.total_rows = len(rows)
+    sample.total_rows, sample.tickets = len(rows), rows.tickets
     return sample
 
 

@@ -11,6 +11,7 @@ bent; never a sale counted twice or a row dropped without a word.
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -236,12 +237,11 @@ def test_a_json_documents_rejects_are_named_as_records_with_their_line(
     assert export.read_text(encoding="utf-8").splitlines()[89:91] == ["  {", '    "id": 11,']
 
 
-def _api_orders() -> str:
-    """Digitick's orders as an API returns them: the buyer an object, the tickets a list (a ticket a seat, no
-    price of its own), the order's total in cents beside its currency, fields of null."""
+def _api_orders(prices: bool = False) -> list[dict[str, Any]]:
+    """Digitick's orders as an API returns them: the buyer an object, the tickets a list (a ticket a seat, with
+    its price as a string when ``prices``), the order's total in cents beside its currency, fields of null."""
     import csv
     import io
-    from decimal import Decimal
 
     rows = list(csv.DictReader(io.StringIO((VENDORS / "digitick-commandes.csv").read_text(encoding="utf-8")),
                                delimiter=";"))
@@ -254,9 +254,10 @@ def _api_orders() -> str:
             "currency": "EUR", "tickets": []})
         for _seat in range(int(row["Quantité"])):
             order["tickets"].append({"id": f"{order['id']}-{len(order['tickets']) + 1}", "holder": None,
-                                     "event": {"name": row["Manifestation"], "starts_at": row["Date séance"]}})
+                                     "event": {"name": row["Manifestation"], "starts_at": row["Date séance"]},
+                                     **({"price": str(price)} if prices else {})})
             order["total_cents"] += int(price * 100)
-    return json.dumps({"data": list(orders.values()), "meta": {"page": 1, "per_page": 100}}, ensure_ascii=False)
+    return list(orders.values())
 
 
 # An API's orders whose tickets carry no price of their own, the order's total beside them: read a row per
@@ -267,10 +268,30 @@ def test_an_orders_total_written_on_each_of_its_tickets_is_never_a_tickets_price
     from test_adversarial_exports import refused
 
     export = tmp_path / "orders.json"
-    export.write_text(_api_orders(), encoding="utf-8")
+    export.write_text(json.dumps({"data": _api_orders(), "meta": {"page": 1, "per_page": 100}}), encoding="utf-8")
     draft, text = _draft(tmp_path, export, monkeypatch, capsys)
     assert "unit_price" not in draft["mapping"]["columns"] and "total_price" not in draft["mapping"]["columns"]
     assert ("total_cents is the whole order's amount, written on each of its tickets (the tickets in “tickets” carry "
             "no price of their own)") in " ".join(draft["undecided"]), draft["undecided"]
     code, _summary, said = _prepare(tmp_path, export, text, keys, monkeypatch, capsys)
     refused(code, said, "No column is chosen for the required fields")
+
+
+# The same orders as JSON lines, an order a line holding its tickets: read a row per order, its seats were one
+# ticket (48 seats prepared as 35 tickets) and its show, inside the tickets, unread (every event named after
+# the file).
+def test_json_lines_of_orders_holding_their_tickets_are_read_a_row_per_ticket(
+        tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import pyarrow.parquet as pq
+
+    orders = _api_orders(prices=True)
+    export = tmp_path / "orders.jsonl"
+    export.write_text("".join(json.dumps(order, ensure_ascii=False) + "\n" for order in orders), encoding="utf-8")
+    draft, text = _draft(tmp_path, export, monkeypatch, capsys)
+    assert draft["mapping"]["columns"]["event_title"] == "tickets.event.name", draft["mapping"]
+    code, summary, said = _prepare(tmp_path, export, text, keys, monkeypatch, capsys)
+    assert code == 0 and summary["rows_rejected"] == 0, said
+    sold = pq.read_table(tmp_path / "pkg" / "ticket.parquet").to_pylist()
+    seats = [t for order in orders for t in order["tickets"]]
+    assert (len(sold), sum(t["unit_price"] for t in sold)) == (48, sum(Decimal(t["price"]) for t in seats)) == (
+        len(seats), Decimal("1459.00"))

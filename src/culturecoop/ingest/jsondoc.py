@@ -65,8 +65,10 @@ def is_document(path: Path) -> bool:
         # An API's answer saved on one line ({"docs": [{…}, {…}]}): the file's only line, whose
         # records are in a list. JSON lines have a line per record.
         alone = not rest.strip() and len(head) < 64 * 1024
-        # An API's pages, one a line ({"orders": [{…}, {…}]}): read together, as one document.
-        return (alone and any(len(found) > 1 for found in _lists_of_objects(record))) or json_pages.is_page(record)
+        # An API's pages, one a line ({"orders": [{…}, {…}]}): read together, as one document; so are
+        # orders one a line, each holding its tickets (a row per ticket, as in a document).
+        return ((alone and any(len(found) > 1 for found in _lists_of_objects(record))) or json_pages.is_page(record)
+                or _holds_tickets(record))
     except RecursionError:
         return False  # a whole line nested past reading: JSON lines, that line set aside
     except ValueError:
@@ -81,6 +83,18 @@ def _lists_of_objects(value: Any, depth: int = 0) -> Iterator[list[dict[str, Any
     elif isinstance(value, dict):
         for child in value.values():
             yield from _lists_of_objects(child, depth + 1)
+
+
+# The names (letters only, folded) of an order's list of its tickets, in JSON lines of orders: a list of other
+# objects (a form's answers, a ticket's barcodes) is no ticket of its own.
+_TICKET_LISTS = frozenset({"tickets", "positions", "attendees", "items", "lineitems", "orderitems", "seats", "billets",
+                           "places", "participants", "entries", "bookings", "admissions", "registrations", "lines"})
+
+
+def _holds_tickets(record: dict[str, Any]) -> bool:
+    """Whether ``record`` (a line of JSON lines) is an order holding its tickets as a list of objects."""
+    found = _lines_of(record)
+    return found is not None and re.sub(r"[^a-z]", "", found[0].lower()) in _TICKET_LISTS
 
 
 def _lines_of(record: dict[str, Any]) -> tuple[str, list[dict[str, Any]]] | None:
@@ -120,6 +134,9 @@ def _records(path: Path) -> Records:
             paged = _pages(path, exc.doc)
             if paged is not None:
                 return paged
+            orders = json_pages.documents(exc.doc)
+            if orders and sum(isinstance(o, dict) and _holds_tickets(o) for _line, o in orders) >= 0.5 * len(orders):
+                return _rows_of(path, [order for _line, order in orders])  # orders one a line, each with its tickets
             if joined := _documents_one_after_another(path, exc.doc, exc.pos):
                 raise joined from None
         raise UserError(_("The file {path} is not valid JSON (line {line} breaks it); export it again, or give "

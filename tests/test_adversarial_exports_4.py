@@ -120,7 +120,8 @@ def _twice() -> list[tuple[str, str, dict[str, Any], tuple[str, ...]]]:
     body = ROWS.splitlines(keepends=True)
     return [
         ("ventes.jsonl", "\n".join(lines + lines) + "\n", JSON_MAPPING, ("Line 31 of ventes.jsonl", "30 rows")),
-        ("ventes.json", "[" + ",\n".join(lines + lines) + "]", JSON_MAPPING, ("Line 31 of ventes.json", "from line 1")),
+        ("ventes.json", "[" + ",\n".join(lines + lines) + "]", JSON_MAPPING,
+         ("In ventes.json, from record 31 (line 31): 30 records repeat", "from record 1 (line 1)")),
         # A copy of the rows from the 20th pasted below the export (a second export overlapping the first).
         ("ventes.csv", HEADER + "".join(body) + "".join(body[19:]), MAPPING, ("Line 32 of ventes.csv", "11 rows",
                                                                              "from line 21")),
@@ -203,7 +204,7 @@ def test_a_number_too_short_for_a_code_where_the_country_does_not_tell_is_said(
     code, out, err = _prepare(tmp_path, export, settings, keys, monkeypatch, capsys)
     assert code == 0, err
     assert json.loads(out)["values_dropped"] == {"postal_code": 15}
-    assert "15 postal codes are numbers too short for codes of CA (“2134” first)" in _said(err), err
+    assert "15 postal codes are numbers too short for codes of the mapping's country, Canada (“2134” first)" in _said(err), err
 
 
 def test_a_header_in_capitals_with_colons_is_read_with_the_mapping_drafted_before(
@@ -242,7 +243,8 @@ def test_a_refund_in_parentheses_after_its_currency_is_a_refund(
 # may be an American number: both counted unreadable, nothing said why.
 @pytest.mark.parametrize(("country", "phone", "restored", "words"), [
     ("BE", "470123456", {"phone": 30}, "30 phone numbers had lost their leading 0"),
-    ("GB", "7700900123", {}, "30 phone numbers read as numbers of GB only with a 0 before them (“7700900123” first)"),
+    ("GB", "7700900123", {}, "30 phone numbers read as numbers of the mapping's country (United Kingdom) only with a 0 before them "
+     "(“7700900123” first)"),
 ], ids=["be", "gb"])
 def test_phone_numbers_stripped_of_their_zero_are_read_or_said(
         country: str, phone: str, restored: dict[str, int], words: str, tmp_path: Path, keys: Path,

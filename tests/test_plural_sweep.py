@@ -44,7 +44,6 @@ NOT_A_COUNT_OR_NEVER_0_OR_1 = {
     "{share} of the lines split into {n} columns (separator: {name})": "a separator splits a line in two columns or more",
     "The file {path} has {n} columns named “{column}” (columns {positions}) and the mapping reads that name, so which one it means is unclear; rename all but one of them in the export's header line (such as “{column} 2”), then name in the mapping the one to read.": "two columns or more by definition",
     "Blank lines skipped: {n}.": "a figure after a label",
-    "Total lines skipped (not tickets): {n}.": "a figure after a label",
     "Cancelled events left out (their status says so): {n}.": "a figure after a label",
     "Events with no date in your export: {n}. Each is dated by its last sale, so its sales pace ends that day; map the column that gives the show's date (or add one to the export) and prepare it again to date them.": "a figure after a label",
     "empty ({n})": "a figure in brackets after a label",

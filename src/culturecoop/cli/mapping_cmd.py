@@ -237,7 +237,7 @@ def _print_check(summary: PrepareSummary, rows: list[dict[str, Any]]) -> None:
             "One sale naming nobody (a door or cash sale) would be counted as an admission of its event.",
             "{n} sales naming nobody (door or cash sales) would be counted as admissions of their events."))
     if summary.summary_lines:
-        console.print(plural(summary.summary_lines, "{n} total line under the table would be left out (it is not a sale).", "{n} total lines under the table would be left out (they are not sales).").format(
+        console.print(plural(summary.summary_lines, "{n} total line would be left out (it is not a sale).", "{n} total lines would be left out (they are not sales).").format(
             n=figure(summary.summary_lines)))
     if summary.not_tickets:
         console.print(counted(

@@ -227,7 +227,8 @@ def _print_summary(summary: PrepareSummary) -> None:
     if summary.blank_lines:
         console.print(_("Blank lines skipped: {n}.").format(n=figure(summary.blank_lines)))
     if summary.summary_lines:
-        console.print(_("Total lines skipped (not tickets): {n}.").format(n=figure(summary.summary_lines)))
+        console.print(counted(summary.summary_lines, "{n} total line left out (it is not a sale).",
+                              "{n} total lines left out (they are not sales)."), highlight=False)
     if summary.not_tickets:
         console.print(counted(
             summary.not_tickets,

@@ -18,6 +18,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from babel import Locale, UnknownLocaleError
+
+from culturecoop.i18n import current_language
+
 
 @dataclass(frozen=True)
 class CountryRule:
@@ -217,3 +221,19 @@ def postcode_shape(country: str) -> str:
 
 def _python(pattern: str) -> str:
     return pattern.replace(r"\x{00A0}", "\u00a0").replace(r"\x{202F}", "\u202f")
+
+
+def country_name(code: str) -> str:
+    """The country of the ISO code ``code`` named in the reader's language (« Canada », « États-Unis »),
+    the code itself when the language names no such country."""
+    try:
+        return str(Locale.parse(current_language()).territories.get(code.upper(), code))
+    except (UnknownLocaleError, ValueError):
+        return code
+
+
+def said_country(code: str) -> str:
+    """The country of ``code`` as a sentence says it: its name, then the code a mapping writes for it
+    (« Canada (CA) »)."""
+    name = country_name(code)
+    return name if name == code else f"{name} ({code})"

@@ -24,6 +24,8 @@ from culturecoop.errors import UserError
 from culturecoop.i18n import _, current_language, gettext_in
 from culturecoop.ingest import draft_settings as decide
 from culturecoop.ingest import vocabulary as vocab
+from culturecoop.ingest.countries import said_country
+from culturecoop.ingest.country_words import country_of
 from culturecoop.ingest.draft_amounts import (
     choose_one_amount,
     choose_price_of_each_line,
@@ -36,6 +38,7 @@ from culturecoop.ingest.draft_events import choose_event_columns
 from culturecoop.ingest.draft_fit import MATCH_THRESHOLD, column_score, why_matched
 from culturecoop.ingest.draft_labels import decide_labels
 from culturecoop.ingest.draft_line_kinds import choose_line_kind
+from culturecoop.ingest.draft_order_amounts import leave_out_order_amounts
 from culturecoop.ingest.draft_people import (
     PERSON_FIELDS,
     choose_ids,
@@ -171,6 +174,7 @@ def _run(builder: DraftBuilder) -> None:
     choose_ids(builder)
     _sale_fields_missing(builder)
     choose_price_of_each_line(builder)
+    leave_out_order_amounts(builder)
     say_blank_prices(builder)
     _dates(builder)
     _amounts_and_place(builder)
@@ -294,9 +298,12 @@ def _amounts_and_place(builder: DraftBuilder) -> None:
     zoned = [v for values in builder.date_values.values() for v in values if re.search(r"\d ?(Z|UTC|GMT|[+-]\d\d:?\d\d)$", v)]
     currency_column = builder.mapped("currency")
     codes = currency_column.values[:400] if currency_column is not None else []
+    formats = [*(builder.settings.get("datetime_formats") or []), *(builder.settings.get("date_formats") or [])]
+    words = country_of(builder.sample.header, builder.sample.rows, builder.language,
+                       day_first=bool(formats) and all(str(f).startswith("%d") for f in formats))
     country, zone, currency, notes = decide.decide_place(
         builder.mapped("phone"), builder.mapped("postal_code"), price, codes, zoned, builder.language,
-        emails=builder.columns_of(builder.columns_map.get("email", [])))
+        emails=builder.columns_of(builder.columns_map.get("email", [])), words=words)
     builder.settings.update({"country": country, "timezone": zone, "currency": currency})
     builder.evidence.extend(notes)
     postcodes = builder.mapped("postal_code")
@@ -308,7 +315,8 @@ def _amounts_and_place(builder: DraftBuilder) -> None:
         builder.evidence = [e for e in builder.evidence if e.key != "columns.postal_code"]
         builder.undecided.append(_("{column} holds the postal codes of a country culturecoop reads none of ({hint}): "
                                    "it is left out, so that patrons' areas stay empty rather than be read as "
-                                   "{country} postal codes.").format(column=postcodes.name, hint=abroad, country=country))
+                                   "postal codes of the country chosen, {country}.").format(
+                                       column=postcodes.name, hint=abroad, country=said_country(country)))
 
 
 def _consent(builder: DraftBuilder) -> None:

@@ -367,11 +367,13 @@ def _nanp(digits: str) -> str | None:
 
 def decide_place(phones: Column | None, postcodes: Column | None, price: Column | None,
                  currency_codes: list[str], zoned: list[str], language: str,
-                 emails: list[Column] | None = None) -> tuple[str, str, str, list[Evidence]]:
+                 emails: list[Column] | None = None,
+                 words: tuple[str, list[str]] | None = None) -> tuple[str, str, str, list[Evidence]]:
     """(country, timezone, currency, evidence) from phone prefixes, postal codes, currency
     symbols and any UTC offsets the times carry; ``language`` is the headers' (``fr``, ``de``,
     ``en``), which tells a German export's five-digit codes from French ones. With none of those,
-    the e-mail addresses' national domains (``orange.fr``, ``videotron.ca``) are a last hint."""
+    the e-mail addresses' national domains (``orange.fr``, ``videotron.ca``), then the export's own words
+    (``country_words``: the country and the words that tell it) are the last hints."""
     votes: Counter[str] = Counter()  # whole votes, and halves for weaker hints (scaled by two)
     zones: Counter[str] = Counter()
     us_zones: Counter[str] = Counter()  # from five-digit codes: counted only if the country is the US
@@ -487,16 +489,27 @@ def decide_place(phones: Column | None, postcodes: Column | None, price: Column 
         votes["DE" if german or (euros and not pounds) else "GB"] += votes.pop("GB/DE")
     if not votes and hint is None and (by_mail := _mail_country(emails or [])) is not None:
         country = by_mail
-        reasons.append(_("nothing else in the file tells the country, but most e-mail addresses are of {country} "
-                         "domains").format(country=country))
+        reasons.append(_("nothing else in the file tells the country, but most e-mail addresses are of one country's "
+                         "domains: {country}").format(country=countries.said_country(country)))
+        check_country = True
+    elif not votes and hint is None and words is not None:
+        country = words[0]
+        reasons.append((_("nothing else in the file tells the country, but words it writes point to one country, "
+                          "{country}: {words}") if words[1] else
+                        _("nothing else in the file tells the country, but its dates are written day first under "
+                          "French headers, as one country writes them: {country}")).format(
+            country=countries.said_country(country), words=", ".join(f"« {w} »" for w in words[1])))
         check_country = True
     elif not votes:
         country = hint or ("FR" if language == "fr" and euros else "DE" if german and euros else "CA")
-        reasons.append(_("nothing in the file tells the country; {country} is assumed").format(country=country))
+        reasons.append(_("nothing in the file tells the country (no phone number, postal code, currency or word of one "
+                         "country), so {country} is assumed: if the sales are elsewhere, write that country's code "
+                         "for country, with its currency and timezone").format(country=countries.said_country(country)))
         check_country = True
     else:
         country = votes.most_common(1)[0][0]
-        reasons.append(_("phone numbers, postal codes or currencies point to {country}").format(country=country))
+        reasons.append(_("phone numbers, postal codes or currencies point to one country: {country}").format(
+            country=countries.said_country(country)))
         check_country = votes[country] < 0.8 * sum(votes.values())
     # The country code most phones carry, of a country culturecoop does not know (half of them or more).
     phones_read = sum(1 for value in phones.values[:400] if re.sub(r"\D", "", value)) if phones is not None else 0
@@ -543,7 +556,7 @@ def decide_place(phones: Column | None, postcodes: Column | None, price: Column 
         # Pesos and Australian dollars are written with the $ sign too.
         currency = COUNTRY_CURRENCIES[country] if COUNTRY_CURRENCIES.get(country) in _DOLLAR_SIGNS else (
             "USD" if country == "US" else "CAD")
-        currency_why = _("amounts carry the $ sign and the country is {country}").format(country=country)
+        currency_why = _("amounts carry the $ sign; country: {country}").format(country=countries.said_country(country))
         check_currency = country not in ("CA", "US")
     elif place is not None:
         currency = place[0]
@@ -552,7 +565,8 @@ def decide_place(phones: Column | None, postcodes: Column | None, price: Column 
         check_currency = True
     else:
         currency = COUNTRY_CURRENCIES.get(country, "CAD")
-        currency_why = _("no currency is written; {code} is the currency of {country}").format(code=currency, country=country)
+        currency_why = _("no currency is written; {code} is the currency of the country chosen, {country}").format(
+            code=currency, country=countries.said_country(country))
         check_currency = True
     if country not in ("CA", "US"):
         # A few North American visitors (a Paris museum's Canadian tourists) do not move its clock.
@@ -612,8 +626,8 @@ def _decide_zone(country: str, zones: Counter[str], zoned: list[str],
         return guess, fallback[1], True
     if zones:
         return guess, _("guessed from the phone area codes and postal codes ({zone})").format(zone=guess), True
-    return guess, _("guessed from the country {country}: times are read as {zone} wall-clock time").format(
-        country=country, zone=guess), True
+    return guess, _("guessed from the country {code} ({country}): times are read as {zone} wall-clock time").format(
+        code=country, country=countries.country_name(country), zone=guess), True
 
 
 def _offset_fit(zone: str, values: list[str]) -> float:

@@ -25,6 +25,8 @@ SETTING_ORDER = ("format", "encoding", "delimiter", "quote", "decimal", "skip_li
 
 def flow(value: Any) -> str:
     """``value`` as one line of YAML (quoted where YAML needs it)."""
+    if value == "'":
+        return '"\'"'  # a lone apostrophe, readable as such (YAML's own form is « '''' »)
     text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=1 << 20, sort_keys=False)
     text = text.strip()
     if text.endswith("\n..."):

@@ -23,6 +23,7 @@ from typing import Any
 
 from culturecoop.errors import UserError
 from culturecoop.i18n import _
+from culturecoop.ingest import json_pages
 
 # A document is read whole: beyond this, converting it to JSON lines first is the way.
 MAX_DOCUMENT_BYTES = 512 * 1024 * 1024
@@ -64,7 +65,10 @@ def is_document(path: Path) -> bool:
         # An API's answer saved on one line ({"docs": [{…}, {…}]}): the file's only line, whose
         # records are in a list. JSON lines have a line per record.
         alone = not rest.strip() and len(head) < 64 * 1024
-        return alone and any(len(found) > 1 for found in _lists_of_objects(record))
+        # An API's pages, one a line ({"orders": [{…}, {…}]}): read together, as one document; so are
+        # orders one a line, each holding its tickets (a row per ticket, as in a document).
+        return ((alone and any(len(found) > 1 for found in _lists_of_objects(record))) or json_pages.is_page(record)
+                or _holds_tickets(record))
     except RecursionError:
         return False  # a whole line nested past reading: JSON lines, that line set aside
     except ValueError:
@@ -81,6 +85,18 @@ def _lists_of_objects(value: Any, depth: int = 0) -> Iterator[list[dict[str, Any
             yield from _lists_of_objects(child, depth + 1)
 
 
+# The names (letters only, folded) of an order's list of its tickets, in JSON lines of orders: a list of other
+# objects (a form's answers, a ticket's barcodes) is no ticket of its own.
+_TICKET_LISTS = frozenset({"tickets", "positions", "attendees", "items", "lineitems", "orderitems", "seats", "billets",
+                           "places", "participants", "entries", "bookings", "admissions", "registrations", "lines"})
+
+
+def _holds_tickets(record: dict[str, Any]) -> bool:
+    """Whether ``record`` (a line of JSON lines) is an order holding its tickets as a list of objects."""
+    found = _lines_of(record)
+    return found is not None and re.sub(r"[^a-z]", "", found[0].lower()) in _TICKET_LISTS
+
+
 def _lines_of(record: dict[str, Any]) -> tuple[str, list[dict[str, Any]]] | None:
     """The key of an order's list of tickets (objects), when the record has one."""
     found = [(k, v) for k, v in record.items()
@@ -88,7 +104,14 @@ def _lines_of(record: dict[str, Any]) -> tuple[str, list[dict[str, Any]]] | None
     return found[0] if len(found) == 1 else None
 
 
-def records(path: Path) -> list[dict[str, Any]]:
+class Records(list[dict[str, Any]]):
+    """The rows of a document; ``tickets``: the key of the list each order holds its tickets in, when its
+    orders were read a row per ticket (their own fields, the order's amount among them, on each row)."""
+
+    tickets: str | None = None
+
+
+def records(path: Path) -> Records:
     """The rows of the JSON document ``path`` (see the module docstring); ``UserError`` when it
     holds no list of objects, or is nested too deep to be read."""
     try:
@@ -97,7 +120,7 @@ def records(path: Path) -> list[dict[str, Any]]:
         raise too_deep(path) from None
 
 
-def _records(path: Path) -> list[dict[str, Any]]:
+def _records(path: Path) -> Records:
     if path.stat().st_size > MAX_DOCUMENT_BYTES:
         raise UserError(_("The file {path} is one JSON document larger than 512 MB; convert it to JSON lines "
                           "(one object per line, e.g. `jq -c '.[]'`) and prepare the result.").format(path=path.name))
@@ -107,10 +130,44 @@ def _records(path: Path) -> list[dict[str, Any]]:
         raise UserError(_("The file {path} is JSON but not UTF-8 text; export it again as UTF-8.").format(
             path=path.name)) from None
     except json.JSONDecodeError as exc:
-        if exc.msg == "Extra data" and (joined := _documents_one_after_another(path, exc.doc, exc.pos)):
-            raise joined from None
+        if exc.msg == "Extra data":
+            paged = _pages(path, exc.doc)
+            if paged is not None:
+                return paged
+            orders = json_pages.documents(exc.doc)
+            if orders and sum(isinstance(o, dict) and _holds_tickets(o) for _line, o in orders) >= 0.5 * len(orders):
+                return _rows_of(path, [order for _line, order in orders])  # orders one a line, each with its tickets
+            if joined := _documents_one_after_another(path, exc.doc, exc.pos):
+                raise joined from None
         raise UserError(_("The file {path} is not valid JSON (line {line} breaks it); export it again, or give "
                           "the CSV export.").format(path=path.name, line=exc.lineno)) from None
+    return _rows_of(path, document)
+
+
+def _pages(path: Path, text: str) -> Records | None:
+    """The rows of an API's pages one after the other (``json_pages``), or None when the documents of
+    ``text`` are no such pages; a page given twice is refused as the same export twice."""
+    found = json_pages.documents(text)
+    if found is None or len(found) < 2 or not json_pages.same_shape([page for _line, page in found]):
+        return None
+    seen: set[str] = set()
+    for line, page in found:
+        # Its records as written (a page given again keeps them, whatever page number it writes).
+        written = json.dumps(json_pages.records_of(page), sort_keys=True)
+        if written in seen:
+            raise UserError(_("The file {path} holds the same JSON document twice, the second starting on line {line} "
+                              "(the same export twice in one file?), so its sales would count twice; keep it once and "
+                              "give the file again.").format(path=path.name, line=line))
+        seen.add(written)
+    rows = Records()
+    for _line, page in found:
+        read = _rows_of(path, page)
+        rows.extend(read)
+        rows.tickets = rows.tickets or read.tickets
+    return rows
+
+
+def _rows_of(path: Path, document: Any) -> Records:
     candidates = list(_lists_of_objects(document))
     if not candidates:
         raise UserError(_("The file {path} is JSON but holds no list of records (objects with the same "
@@ -118,9 +175,10 @@ def _records(path: Path) -> list[dict[str, Any]]:
     rows = max(candidates, key=len)  # the records, not a short list of ticket types beside them
     joiner = _Joiner(_lookups(document, rows))
     context = _context(document, rows)
-    out: list[dict[str, Any]] = []
+    out = Records()
     lines = [_lines_of(r) if isinstance(r, dict) else None for r in rows]
     explode = sum(x is not None for x in lines) >= 0.5 * len(rows) and len({x[0] for x in lines if x}) == 1
+    out.tickets = next((x[0] for x in lines if x), None) if explode else None
     for record, found in zip(rows, lines, strict=True):
         if not isinstance(record, dict):
             out.append({"value": record})
@@ -261,6 +319,35 @@ def _nest(path: list[str], fields: dict[str, Any]) -> dict[str, Any]:
     for name in reversed(path):
         out = {name: out}
     return out
+
+
+def record_lines(path: Path) -> list[int] | None:
+    """The line of ``path`` each row of ``records`` starts on (an order's line for each of its tickets), for
+    a document that is an array of records (an export's array, read element by element); None for
+    another document, whose records' lines are not worth a second reading."""
+    text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    at = len(text) - len(text.lstrip())
+    if not text.startswith("[", at):
+        return None
+    decoder = json.JSONDecoder()
+    found: list[tuple[int, Any]] = []
+    at, line = at + 1, text.count("\n", 0, at) + 1
+    while True:
+        start = len(text) - len(text[at:].lstrip(" \t\r\n,"))
+        line += text.count("\n", at, start)
+        if start >= len(text) or text[start] == "]":
+            break
+        try:
+            value, end = decoder.raw_decode(text, start)
+        except (ValueError, RecursionError):
+            return None
+        found.append((line, value))
+        line += text.count("\n", start, end)
+        at = end
+    lines = [_lines_of(v) if isinstance(v, dict) else None for _n, v in found]
+    explode = sum(x is not None for x in lines) >= 0.5 * len(found) and len({x[0] for x in lines if x}) == 1
+    return [n for (n, _v), items in zip(found, lines, strict=True)
+            for _row in (items[1] if explode and items is not None else [None])]
 
 
 def as_json_lines(path: Path, out: Path) -> Path:

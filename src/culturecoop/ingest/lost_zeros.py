@@ -12,7 +12,7 @@ from __future__ import annotations
 import duckdb
 
 from culturecoop.i18n import count, plural
-from culturecoop.ingest.countries import PHONE_ZERO_LED, ZERO_LED
+from culturecoop.ingest.countries import PHONE_ZERO_LED, ZERO_LED, country_name
 from culturecoop.ingest.profile import Profile
 
 
@@ -43,19 +43,19 @@ def restored_phones(con: duckdb.DuckDBPyConnection, profile: Profile) -> tuple[d
         return {"phone": int(restored)}, [plural(
             int(restored),
             "{n} phone number had lost its leading 0, as a spreadsheet drops it from a number (“{value}”): it was read "
-            "as the number of {country} it was (0{value}).",
+            "as 0{value}, the number it was in the mapping's country ({country}).",
             "{n} phone numbers had lost their leading 0, as a spreadsheet drops it from numbers (“{value}” first): "
-            "each was read as the number of {country} it was (0{value} for the first).").format(
-            n=count(int(restored)), value=first, country=profile.country)]
+            "each was read as the number it was in the mapping's country ({country}): 0{value} for the first.").format(
+            n=count(int(restored)), value=first, country=country_name(profile.country))]
     if lost:
         return {}, [plural(
             int(lost),
-            "{n} phone number reads as a number of {country} only with a 0 before it (“{value}”), as a spreadsheet "
+            "{n} phone number reads as a number of the mapping's country ({country}) only with a 0 before it (“{value}”), as a spreadsheet "
             "writes one whose 0 it dropped, but it may be a number written abroad: it was left empty; export the "
             "column as text.",
-            "{n} phone numbers read as numbers of {country} only with a 0 before them (“{value}” first), as a "
+            "{n} phone numbers read as numbers of the mapping's country ({country}) only with a 0 before them (“{value}” first), as a "
             "spreadsheet writes those whose 0 it dropped, but they may be numbers written abroad: they were left "
-            "empty; export the column as text.").format(n=count(int(lost)), value=sample, country=profile.country)]
+            "empty; export the column as text.").format(n=count(int(lost)), value=sample, country=country_name(profile.country))]
     return {}, []
 
 
@@ -73,18 +73,18 @@ def restored_postcodes(con: duckdb.DuckDBPyConnection, profile: Profile) -> tupl
         return {"postal_code": int(restored)}, [plural(
             int(restored),
             "{n} postal code had lost its leading zero, as a spreadsheet drops it from a number (“{value}”): it was "
-            "read as the code of {country} it was ({code}).",
+            "read as {code}, the code it was in the mapping's country ({country}).",
             "{n} postal codes had lost their leading zeros, as a spreadsheet drops them from numbers (“{value}” "
-            "first): each was read as the code of {country} it was ({code} for the first).").format(
-            n=count(int(restored)), value=first, country=profile.country, code=str(first).zfill(length))]
+            "first): each was read as the code it was in the mapping's country ({country}): {code} for the first.").format(
+            n=count(int(restored)), value=first, country=country_name(profile.country), code=str(first).zfill(length))]
     if lost:
         return {}, [plural(
             int(lost),
-            "{n} postal code is a number too short for a code of {country} (“{value}”), as a spreadsheet writes a "
-            "code whose leading zero it dropped, and {country} does not tell which code it was: it was left empty; "
+            "{n} postal code is a number too short for a code of the mapping's country, {country} (“{value}”), as a "
+            "spreadsheet writes a code whose leading zero it dropped, and that country does not tell which code it was: it was left empty; "
             "export the column as text, or set the mapping's country if the patrons live elsewhere.",
-            "{n} postal codes are numbers too short for codes of {country} (“{value}” first), as a spreadsheet writes "
-            "codes whose leading zeros it dropped, and {country} does not tell which codes they were: they were left "
+            "{n} postal codes are numbers too short for codes of the mapping's country, {country} (“{value}” first), as "
+            "a spreadsheet writes codes whose leading zeros it dropped, and that country does not tell which codes they were: they were left "
             "empty; export the column as text, or set the mapping's country if the patrons live elsewhere.").format(
-            n=count(int(lost)), value=sample, country=profile.country)]
+            n=count(int(lost)), value=sample, country=country_name(profile.country))]
     return {}, []

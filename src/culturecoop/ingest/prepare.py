@@ -25,6 +25,7 @@ from culturecoop.files import partial_path
 from culturecoop.i18n import _, count, plural
 from culturecoop.ingest.consent import consent_record, consent_warnings
 from culturecoop.ingest.guard import check_member_words, scan_checked
+from culturecoop.ingest.jsondoc import is_document, record_lines
 from culturecoop.ingest.lost_zeros import restored_values
 from culturecoop.ingest.package import MemberInfo
 from culturecoop.ingest.prepare_io import (
@@ -236,7 +237,9 @@ def prepare(
                 notify("rejects")
                 # Named before it exists: an interruption anywhere in the writing still removes it.
                 rejects_tmp = partial_path(rejects)
-                write_rejects(con, rejects, rejects_tmp)
+                document = profile.format == "jsonl" and is_document(source)
+                write_rejects(con, rejects, rejects_tmp, records=document,
+                              record_lines=record_lines(source) if document and checked.rejected else None)
                 notify("split")
                 parts = _split(con, info, profile, member.member_id, keys)
                 identifiers = con.sql(

@@ -18,7 +18,8 @@ from __future__ import annotations
 import duckdb
 
 from culturecoop.errors import UserError
-from culturecoop.i18n import count, plural
+from culturecoop.i18n import _, count, plural
+from culturecoop.ingest.jsondoc import is_document, record_lines
 from culturecoop.ingest.source import SourceInfo
 
 # A run of fewer repeated rows (or of fewer different ones) than this is no copy of an export.
@@ -38,6 +39,25 @@ def rows_repeated(info: SourceInfo, line: int, rows: int, earlier: int) -> UserE
         "{earlier} (the same export twice in one file?), so their sales would count twice; keep each row once (or "
         "export the period again as one file) and give the file again.").format(
         line=line, path=info.path.name, n=count(rows), earlier=earlier))
+
+
+def records_repeated(info: SourceInfo, record: int, rows: int, earlier: int) -> UserError:
+    """``rows_repeated`` for a JSON document, whose rows are records: each named as such, with its line."""
+    lines = record_lines(info.path) or []
+
+    def where(number: int) -> str:
+        if number <= len(lines):
+            return _("record {number} (line {line})").format(number=number, line=lines[number - 1])
+        return _("record {number}").format(number=number)
+
+    return UserError(plural(
+        rows,
+        "In {path}, {where} repeats word for word {earlier} (the same export twice in one file?), so its sale would "
+        "count twice; keep each record once (or export the period again as one file) and give the file again.",
+        "In {path}, from {where}: {n} records repeat word for word, in the same order, those from {earlier} (the "
+        "same export twice in one file?), so their sales would count twice; keep each record once (or export the "
+        "period again as one file) and give the file again.").format(
+        path=info.path.name, where=where(record), n=count(rows), earlier=where(earlier)))
 
 
 def refuse_repeated_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> None:
@@ -66,4 +86,6 @@ def refuse_repeated_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> No
     con.execute("DROP TABLE repeat_lines")
     if found:
         line, rows, earlier = found[0]
+        if is_document(info.path):  # a JSON document's rows are its records (``jsondoc``)
+            raise records_repeated(info, int(line), int(rows), int(earlier))
         raise rows_repeated(info, int(line), int(rows), int(earlier))

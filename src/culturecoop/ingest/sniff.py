@@ -29,6 +29,7 @@ from culturecoop.ingest import vocabulary as vocab
 from culturecoop.ingest.filekind import holds_binary
 from culturecoop.ingest.jsondoc import is_document, records, too_deep
 from culturecoop.ingest.profile import SECTION_COLUMN, SHEET_COLUMN, SHEET_TITLE_COLUMN
+from culturecoop.ingest.quoting import single_quoted
 from culturecoop.ingest.read import empty_file, header_only, render_cell, wrapped_header
 from culturecoop.ingest.source import (
     cut_in_a_character,
@@ -38,6 +39,7 @@ from culturecoop.ingest.source import (
     is_header_again,
     open_quote_start,
 )
+from culturecoop.ingest.total_lines import is_count_row
 from culturecoop.ingest.workbook import open_workbook
 
 SAMPLE_ROWS = 2000
@@ -74,6 +76,7 @@ class Sample:
     # The non-blank lines above the header (a report's title block: « Manifestation : … »), each as
     # its non-blank cells.
     above: list[list[str]] = field(default_factory=list)
+    tickets: str | None = None  # a JSON document's orders read a row per ticket: their list (``jsondoc.Records``)
 
     def note(self, key: str, value: Any, why: str, check: bool = False) -> None:
         self.settings[key] = value
@@ -386,20 +389,20 @@ def _sniff_document(path: Path) -> Sample:
                        Evidence("format", "jsonl", _("one JSON document: its {n} records are read as JSON lines, "
                                                      "one per row").format(n=count_text(len(rows))))]
     sample.settings = {"format": "jsonl", "encoding": "utf-8"}
-    sample.total_rows = len(rows)
+    sample.total_rows, sample.tickets = len(rows), rows.tickets
     return sample
 
 
-def _split(line: str, delimiter: str) -> list[str]:
-    return next(csv.reader([line], delimiter=delimiter, quotechar='"'), [])
+def _split(line: str, delimiter: str, quote: str = '"') -> list[str]:
+    return next(csv.reader([line], delimiter=delimiter, quotechar=quote), [])
 
 
-def _choose_delimiter(lines: list[str]) -> tuple[str, int, float]:
+def _choose_delimiter(lines: list[str], quote: str = '"') -> tuple[str, int, float]:
     """(delimiter, fields per line, share of lines with that many fields)."""
     best = (",", 1, 0.0)
     best_score = -1.0
     for delimiter in DELIMITERS:
-        counts = [len(_split(line, delimiter)) for line in lines]
+        counts = [len(_split(line, delimiter, quote)) for line in lines]
         wide = Counter(c for c in counts if c > 1)
         if not wide:
             continue
@@ -447,7 +450,7 @@ def is_summary_row(row: list[str]) -> bool:
     if first is None:
         return False
     folded = vocab.fold(first)
-    return folded in _TOTAL_LABELS or bool(_PAGE_FOOTER.fullmatch(folded) or _COUNTED_TOTAL.fullmatch(folded))
+    return is_count_row(row) or folded in _TOTAL_LABELS or bool(_PAGE_FOOTER.fullmatch(folded) or _COUNTED_TOTAL.fullmatch(folded))
 
 
 def find_header(rows: list[list[str]], width: int) -> int | None:
@@ -518,6 +521,13 @@ def _sniff_delimited(path: Path, text: str) -> Sample:
               "export it again as a CSV file with one column per field.").format(path=path.name))
     rows = [_split(line, delimiter) for _n, line in numbered[:60]]
     index = find_header(rows, width)
+    quote = '"'
+    at = index or 0  # a header of fewer cells than the rows the separators in its values split
+    if single_quoted(rows[at], rows[at + 1:]):
+        quote = "'"  # « 'No billet';'Prix' »: split again with « ' » (a value may hold the separator)
+        delimiter, width, share = _choose_delimiter(probe, quote)
+        rows = [_split(line, delimiter, quote) for _n, line in numbered[:60]]
+        index = find_header(rows, width)
     if index is None:
         for line in probe[:10]:
             start = open_quote_start(line, '"')
@@ -529,7 +539,7 @@ def _sniff_delimited(path: Path, text: str) -> Sample:
     header_end = header_line + spans.get(header_line, 1) - 1  # its last line, when its names are wrapped
     body = "\n".join(lines[header_end:])
     data: list[list[str | None]] = []
-    reader = csv.reader(io.StringIO(body), delimiter=delimiter, quotechar='"')
+    reader = csv.reader(io.StringIO(body), delimiter=delimiter, quotechar=quote)
     for row in reader:
         if not any(c.strip() for c in row) or is_summary_row(row) or [c.strip() for c in row] == header:
             continue  # blank, a Total line, a page footer, or the header again on a report's next page
@@ -543,7 +553,8 @@ def _sniff_delimited(path: Path, text: str) -> Sample:
     names = {",": _("comma"), ";": _("semicolon"), "\t": _("tab"), "|": _("vertical bar")}
     sample.note("delimiter", delimiter, _("{share} of the lines split into {n} columns (separator: {name})").format(
         share=share_text(share), n=count_text(width), name=names[delimiter]))
-    sample.note("quote", '"', _("the standard CSV quote"))
+    sample.note("quote", quote, _("the column names and values are written between single quotes") if quote == "'"
+                else _("the standard CSV quote"))
     sample.note("skip_lines", header_line - 1,
                 _("the header is on line {line}").format(line=header_line) if header_line > 1
                 else _("the header is the first line"), check=header_line > 1)

@@ -32,7 +32,7 @@ import zipfile
 from collections import OrderedDict
 from collections.abc import Callable
 from copy import deepcopy
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
@@ -410,43 +410,11 @@ class Workspace:
 
 
 def draft_of(path: Path) -> Draft:
-    """The draft of the export ``path`` (``ingest.draft``); a CSV whose column names and values are
-    written between single quotes (« 'No billet';'Prix' ») is drafted as it reads with them: read with
-    double quotes, every name kept its quotes, the draft found nearly no column and a value holding the
-    separator (« 'Soirée, Coltrane' ») split in two."""
+    """The draft of the export ``path`` (``ingest.draft``: a CSV written between single quotes is read
+    with them, as the CLI drafts it)."""
     from culturecoop.ingest.draft import draft_mapping
-    from culturecoop.memberapp.form import quoted_with
 
-    draft = draft_mapping(path)
-    settings = draft.mapping
-    if settings.get("format") != "csv" or settings.get("quote") != '"':
-        return draft
-    encoding, delimiter = str(settings.get("encoding") or "utf-8"), str(settings.get("delimiter") or ",")
-    skip = int(settings.get("skip_lines") or 0)
-    try:
-        with path.open(encoding=encoding, newline="") as f:
-            lines = f.read().splitlines(keepends=True)
-    except (OSError, UnicodeError, LookupError):
-        return draft
-    header = next(csv.reader(lines[skip:skip + 1], delimiter=delimiter, quotechar='"'), [])
-    # The values too (« L'Olympia » unquoted under quoted names is no value between quotes).
-    cells = [cell for row in csv.reader(lines[skip + 1:skip + 21], delimiter=delimiter, quotechar='"') for cell in row]
-    if not (quoted_with(header) and quoted_with(cells)):
-        return draft
-    with tempfile.TemporaryDirectory() as folder:
-        # The same file, its values between double quotes: the draft reads it as ``quote: "'"`` will.
-        copy = Path(folder) / path.name
-        with copy.open("w", encoding=encoding, newline="") as out:
-            out.writelines(lines[:skip])
-            csv.writer(out, delimiter=delimiter, quotechar='"', lineterminator="\n").writerows(
-                csv.reader(lines[skip:], delimiter=delimiter, quotechar="'"))
-        redrafted = draft_mapping(copy)
-    if redrafted.mapping.get("quote") != '"':
-        return draft
-    why = _("the column names and values are written between single quotes")
-    text = re.sub(r"(?m)^quote: .*$", lambda _m: f"quote: \"'\"  # {why}", redrafted.yaml_text, count=1)
-    redrafted.mapping["quote"] = "'"
-    return replace(redrafted, source=path, yaml_text=text.replace(str(copy), str(path)))
+    return draft_mapping(path)
 
 
 def _write_csv(path: Path, rows: list[list[Any]]) -> None:

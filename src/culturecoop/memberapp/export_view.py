@@ -110,13 +110,15 @@ def export_context(workspace: Workspace, export: Export, lang: str, *, error: st
         "blank_price" for text in said_texts if _("“{label}”").format(label=_(BLANK_PRICE)) in text}
     quote = str(shown.get("quote", '"') or "")
     cells = [cell or "" for row in sample_rows[:20] for cell in row]
-    if mapping_form.quoted_with(header) and mapping_form.quoted_with(cells) and "quote" in settings_shown:
+    # The draft's sample is read with « ' » when the file is written so (``ingest.quoting``).
+    single = sample is not None and sample.settings.get("quote") == "'"
+    if (single or (mapping_form.quoted_with(header) and mapping_form.quoted_with(cells))) and "quote" in settings_shown:
         if quote == "'":  # read so, the names lose their quotes
             header = [h[1:-1] if len(h) >= 2 and h[0] == h[-1] == "'" else h for h in header]
         else:
             undecided.insert(0, _("The column names and values of this export are written between single quotes "
                                   "(«{example}»): choose “{single}” for “{setting}” under “{how}” in the form below.").format(
-                example=next(h for h in header if h), single=mapping_form.choice_labels()["quote"]["'"],
+                example=next((f"'{h}'" if single else h) for h in header if h), single=mapping_form.choice_labels()["quote"]["'"],
                 setting=_(mapping_form.QUOTE_SETTING), how=_("How values are written")))
             guessed_settings.add("quote")
     refused = typed is not None or typed_yaml is not None

@@ -264,22 +264,18 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
     if "d_formats" not in params:
         params["d_formats"] = ["%Y-%m-%d"]
     # Most exports write every date in the mapping's own formats: a column whose every value the first
-    # reading reads is parsed by that reading alone (the whole parser gives the same values).
-    firsts = {"purchased_at": timestamp_sql("purchased_at", formats, date_formats, first_only=True)
-              if "purchased_at" in profile.columns else None,
-              "event_starts_at": timestamp_sql("event_starts_at", formats, date_formats, first_only=True)
-              if starts != "NULL::TIMESTAMP" else None,
-              "birth_date": "CAST(try_strptime(birth_date, $d_formats) AS TIMESTAMP)"
-              if "birth_date" in profile.columns else None}
+    # reading reads is parsed by that reading alone (the whole parser gives the same values). Each date column
+    # the mapping reads: (its whole parser, its first reading).
+    readings = {column: (whole, first) for column, whole, first in (
+        ("purchased_at", purchased, timestamp_sql("purchased_at", formats, date_formats, first_only=True)),
+        ("event_starts_at", starts, timestamp_sql("event_starts_at", formats, date_formats, first_only=True)),
+        ("birth_date", birth, "CAST(try_strptime(birth_date, $d_formats) AS TIMESTAMP)"),
+    ) if whole != "NULL::TIMESTAMP"}
     # Planning is what a small export waits for; on a large one the count would cost more than it saves.
     small = info.path.stat().st_size <= _SMALL_EXPORT_BYTES
-    enough = _read_at_first(con, info, {c: f for c, f in firsts.items() if f is not None}, params) if small else set()
-    if "purchased_at" in enough:
-        purchased = str(firsts["purchased_at"])
-    if "event_starts_at" in enough:
-        starts = str(firsts["event_starts_at"])
-    if "birth_date" in enough:
-        birth = str(firsts["birth_date"])
+    enough = _read_at_first(con, info, {c: first for c, (_whole, first) in readings.items()}, params) if small else set()
+    parsed = {column: first if column in enough else whole for column, (whole, first) in readings.items()}
+    purchased, starts, birth = (parsed.get(c, "NULL::TIMESTAMP") for c in ("purchased_at", "event_starts_at", "birth_date"))
     numbered = "ticket_id" not in profile.columns  # one row per order line: numbered later
     rules = [
         ("missing_ticket_id", "order_id IS NULL" if numbered else "ticket_id IS NULL"),

@@ -187,14 +187,20 @@ def test_one_buyer_with_blanks_around_the_email_is_one_patron(
 
 
 def test_the_member_recomputes_the_token_prepare_wrote_whatever_the_blanks() -> None:
-    from culturecoop.privacy.encodings import member_id_sql, normalize_member_id
+    from culturecoop.privacy.encodings import _ID_BLANKS, member_id_sql, normalize_member_id
 
     # A connection of its own, each row read whole: a result left open on DuckDB's default connection
     # refused the next statement of every later test of the process that used it.
     con = duckdb.connect()
-    for value in ("ana@example.org\t", "\u00a0ana@example.org", "\ufeffC-1042", "C-1042\u2003", "\r\n514 555-0199 "):
-        written = con.execute(f"SELECT {member_id_sql('$v')}", {"v": value}).fetchall()
-        assert written and written[0][0] == normalize_member_id(value), repr(value)
+    # Every blank on either side (the SQL trims only a value that begins or ends with no printable ASCII
+    # character), inside a value, and values of one character, accented or not.
+    around = [v for b in _ID_BLANKS for v in (f"{b}C-1042", f"C-1042{b}", f"a{b}b", f"{b}{b}é{b}")]
+    values = ["ana@example.org\t", "\u00a0ana@example.org", "\ufeffC-1042", "C-1042\u2003", "\r\n514 555-0199 ",
+              *around, "x", "é", "é1", "1é", "~", "!", "\x7f1", "1\x7f"]
+    written = con.execute(f"SELECT v, {member_id_sql('v')} FROM (SELECT unnest($vs) AS v, generate_subscripts($vs, 1) AS i) "
+                          "ORDER BY i", {"vs": values}).fetchall()
+    assert [(v, w) for v, w in written if w != normalize_member_id(v)] == []
+    assert len(written) == len(values)
     con.close()
     assert normalize_member_id("\u00a0Ana@Example.org\t") == "ana@example.org"
 

@@ -125,6 +125,9 @@ def _twice() -> list[tuple[str, str, dict[str, Any], tuple[str, ...]]]:
         # A copy of the rows from the 20th pasted below the export (a second export overlapping the first).
         ("ventes.csv", HEADER + "".join(body) + "".join(body[19:]), MAPPING, ("Line 32 of ventes.csv", "11 rows",
                                                                              "from line 21")),
+        # The same copy saved again by another program: a byte-order mark before it, a blank after each line.
+        ("blancs.csv", HEADER + "".join(body) + "\ufeff" + "".join(f"{line.rstrip()} \t\n" for line in body[19:]), MAPPING,
+         ("Line 32 of blancs.csv", "11 rows", "from line 21")),
         ("deux.json", "[" + ",\n".join(lines) + "]\n[" + ",\n".join(lines) + "]\n", JSON_MAPPING,
          ("deux.json holds the same JSON document twice", "line 31")),
     ]

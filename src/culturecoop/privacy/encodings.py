@@ -122,7 +122,11 @@ def normalize_member_id(value: str) -> str:
 
 def member_id_sql(column: str) -> str:
     """SQL: ``normalize_member_id`` of the text ``column`` (NULL when empty)."""
-    text = f"nullif(trim({column}, {_ID_BLANKS_SQL}), '')"
+    # Trimmed only when it begins or ends with something else than a printable ASCII character (every blank
+    # of ``_ID_BLANKS`` is a control, a space or beyond ASCII): DuckDB's trim with a set of characters costs
+    # 1 s of CPU per million identifiers, the test 0.1 s.
+    text = (f"CASE WHEN regexp_full_match({column}, '(?s)[!-~](.*[!-~])?') THEN {column} "
+            f"ELSE nullif(trim({column}, {_ID_BLANKS_SQL}), '') END")
     digits = f"regexp_replace({text}, '[^0-9]', '', 'g')"
     return (f"CASE WHEN contains({text}, '@') THEN lower({text}) "
             f"WHEN regexp_full_match({text}, '\\+?[0-9 ().\\-/]+') AND NOT regexp_full_match({text}, '[0-9]+') "

@@ -165,26 +165,16 @@ NAMED_COUNT_NEVER_0_OR_1 = {
 
 # Not swept yet: listed so that the list only shrinks.
 NAMED_COUNT_NOT_YET_SWEPT = {
-    'A cap of {cap} cannot share the whole amount among {members} members; give --cap between {low} and 1.',
-    'A floor of {floor} for each of {members} members is more than the {amount} to share; lower --floor.',
-    'A replay: the sales of {title} as they stood {days} days before it, against comparable events of the year before.',
-    'Fewer than {k} of your patrons can be counted: only those who agreed to personalized suggestions (in your data, {consenting} of your {patrons} patrons), whom the cooperative has linked to its people and who came to a past event; record that consent in your next export to count more of them.',
     'No row was accepted, so nothing was written: {n} of {total} rows are set aside ({reason}){on}; {advice}.',
     'Nothing was written: {field}, read from the column {column}, cannot be read or is implausible in {n} of the {total} rows that fill it ({share}), with the values {values}; add their format to the {formats}, or choose another column for it.',
     'Nothing was written: {n} of {total} rows are set aside ({reason}){on}; {advice}, {override}.',
     "Nothing was written: {n} of {total} rows of {path} are rejected ({reason}); check the mapping's column for it, or run prepare again with --max-reject-share 1 to quarantine them anyway.",
-    'Package loaded: {tickets} tickets, {patrons} patrons, {events} events.',
-    'Privacy budget {period}: ε {spent} spent of {total}, {left} left, over {releases} releases.',
     'Rows of {file} in {path} hold a quantity of {value} admissions, which prepare never writes: the package was edited; prepare it again.',
     'Rows of {file} in {path} hold {value} admissions on a line, which prepare never writes: the package was edited; prepare it again.',
-    'The latest {shown} of {total} entries; the JSON link gives up to 100 000 (add ?limit=).',
     'The sheet {sheets} is laid out like «{read}» ({rows} rows): only «{read}» was read. To read every sheet, choose “{every_sheet}” for “{sheets_setting}” under “{how}” in the form below.',
     'The sheets {sheets} are laid out like «{read}» ({rows} rows): only «{read}» was read. To read every sheet, choose “{every_sheet}” for “{sheets_setting}” under “{how}” in the form below.',
-    "{counted} of your patrons can be counted: those who agreed to personalized suggestions (in your data, {consenting} of your {patrons} patrons), linked and with a past visit; too few for any partner's event to draw {k} of them. Record that consent in your next export to count more of them.",
-    '{event} is on course for about {forecast} tickets for {capacity} seats: reach the people most likely to come.',
     '{file} in {path} holds {found} rows where its manifest says {declared}: the package is inconsistent; prepare it again.',
     '{path} line {line} has {found} fields where the header has {width}; fix that row (a separator inside a value needs quotes) or remove it.',
-    '{spent} of {budget} ({releases} releases)',
     "«{column}» holds {addresses} addresses over {orders} orders: those of whoever made the sales (staff, account), not buyers'; left out",
 }
 

@@ -255,7 +255,7 @@ def _why_hidden(offers: Mapping[str, Any], t: Translator, k: int) -> list[str]:
     said = [t("Cells read “< {k}”: the privacy gate shows a number of people only from {k} up.", k=k)]
     if mine_hidden:
         counted = offers.get("counted")
-        mine = {"k": k, "consenting": t.number(own.get("consenting") or 0), "patrons": t.number(own.get("patrons") or 0)}
+        mine = {"k": k, "consenting": t.number(own.get("consenting") or 0)}
         if own.get("patrons") and int(own.get("consenting") or 0) >= int(own["patrons"]):
             # Every patron agreed already: « record that consent in your next export » asked for what was done.
             said.append(t.plural(int(own["patrons"]), "Fewer than {k} of your patrons can be counted, though your one patron agreed to personalized suggestions: "
@@ -273,14 +273,22 @@ def _why_hidden(offers: Mapping[str, Any], t: Translator, k: int) -> list[str]:
                                  "partner's event to draw {k} of them.",
                                  k=k, counted=t.number(counted)))
         elif counted is None:
-            said.append(t("Fewer than {k} of your patrons can be counted: only those who agreed to personalized suggestions "
-                          "(in your data, {consenting} of your {patrons} patrons), whom the cooperative has linked to its people "
-                          "and who came to a past event; record that consent in your next export to count more of them.", **mine))
+            said.append(t.plural(int(own.get("patrons") or 0),
+                                 "Fewer than {k} of your patrons can be counted: only those who agreed to personalized suggestions "
+                                 "(in your data, {consenting} of your {n} patron), whom the cooperative has linked to its people "
+                                 "and who came to a past event; record that consent in your next export to count more of them.",
+                                 "Fewer than {k} of your patrons can be counted: only those who agreed to personalized suggestions "
+                                 "(in your data, {consenting} of your {n} patrons), whom the cooperative has linked to its people "
+                                 "and who came to a past event; record that consent in your next export to count more of them.", **mine))
         else:
-            said.append(t("{counted} of your patrons can be counted: those who agreed to personalized suggestions (in your data, "
-                          "{consenting} of your {patrons} patrons), linked and with a past visit; too few for any partner's event "
-                          "to draw {k} of them. Record that consent in your next export to count more of them.",
-                          counted=t.number(counted), **mine))
+            said.append(t.plural(int(own.get("patrons") or 0),
+                                 "{counted} of your patrons can be counted: those who agreed to personalized suggestions (in your data, "
+                                 "{consenting} of your {n} patron), linked and with a past visit; too few for any partner's event "
+                                 "to draw {k} of them. Record that consent in your next export to count more of them.",
+                                 "{counted} of your patrons can be counted: those who agreed to personalized suggestions (in your data, "
+                                 "{consenting} of your {n} patrons), linked and with a past visit; too few for any partner's event "
+                                 "to draw {k} of them. Record that consent in your next export to count more of them.",
+                                 counted=t.number(counted), **mine))
     if theirs_hidden:
         upcoming = int(own.get("upcoming") or 0)
         if upcoming:

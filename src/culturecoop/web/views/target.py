@@ -14,6 +14,7 @@ from typing import Any
 
 from culturecoop.reco import cross, gains
 from culturecoop.reco.audiences import PEOPLE_PER_SEAT
+from culturecoop.reco.insights import diversity_measures as measures_in_words
 from culturecoop.reco.insights import gains_basis, gains_findings, lists_in_words, target_findings
 from culturecoop.web import charts
 from culturecoop.web.i18n import Translator, _, retranslate
@@ -127,27 +128,9 @@ class Measure:
 
 
 def diversity_measures(lists: Mapping[str, Any], t: Translator) -> list[Measure]:
-    """The measures of diversity of a set of served lists (``reco.service.served_lists``) in plain words:
-    the Gini of exposure, the novelty in bits and the diversity within a list are the glossary's words.
-    Novelty is a mean of −log2 of each suggestion's expected share of attention: 2 to its power is the
-    number of equally likely shows a suggestion is as unexpected as."""
-    said: list[Measure] = []
-    if lists.get("gini_events") is not None:
-        said.append(Measure(t("How evenly the suggestions are spread over the shows: {value} on a scale from 0 (every show suggested as "
-                              "often) to 1 (one show only).", value=t.number(lists["gini_events"], 2)), "gini"))
-    if lists.get("gini_members") is not None:
-        said.append(Measure(t("How evenly they are spread over the members whose shows are suggested: {value} on the same scale "
-                              "(0: every member's shows as often, 1: one member's only).", value=t.number(lists["gini_members"], 2)), "gini"))
-    if lists.get("novelty") is not None:
-        shows = max(1, round(2 ** float(lists["novelty"])))
-        said.append(Measure(t.plural(shows, "How far the suggestions go beyond the obvious shows: each is, on average, as unexpected as "
-                                            "one show picked out of {n} (the higher, the less expected).",
-                                     "How far the suggestions go beyond the obvious shows: each is, on average, as unexpected as "
-                                     "one show picked out of {n} equally likely ones (the higher, the less expected)."), "novelty"))
-    if lists.get("diversity") is not None:
-        said.append(Measure(t("How different the shows of one list are from each other: {value} on a scale from 0 (the same kind of "
-                              "show) to 1 (all different).", value=t.number(lists["diversity"], 2)), "diversity"))
-    return said
+    """The measures of diversity of a set of served lists in plain words (``reco.insights.diversity_measures``,
+    the member app's and the CLI's words too), each beside its glossary term."""
+    return [Measure(said.text(t.language), said.rule) for said in measures_in_words(lists)]
 
 
 def event_choices(events: Sequence[Mapping[str, Any]], t: Translator) -> list[EventChoice]:

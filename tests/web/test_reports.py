@@ -591,7 +591,7 @@ def test_the_trends_table_says_what_its_start_end_and_trend_are(app, coop: Coop)
     shares: dict[str, dict[str, float]] = {}
     for m in months:
         if m["Part (%)"]:
-            shares.setdefault(m["Genre"], {})[m["Mois"]] = as_number(m["Part (%)"])
+            shares.setdefault(m["Genre"], {})[m["Mois"][:7]] = as_number(m["Part (%)"])  # « 2025-03 (mars) »
     assert {m["Dans la période"] for m in months} == {"oui", "non"}
     checked = 0
     for row in genres:

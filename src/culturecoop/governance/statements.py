@@ -87,3 +87,30 @@ def dashboard_statements(warehouse: Warehouse, start: str | None = None, end: st
         return {"contribution": result.as_dict(), "issued": issued}
 
     return warehouse.remember(("contribution", first, last), compute)
+
+
+# A member's visits of a period as contribution accounting sees them: all, pooled (linked and agreed
+# to pooling: what its shares count), and agreed but not linked across members yet.
+_MEMBER_STANDING = """
+SELECT count(*) AS visits, count_if(v.pooled) AS pooled,
+       count_if(NOT v.pooled AND v.person IS NULL AND c.member_patron_id IS NOT NULL) AS unlinked
+FROM analytics_visit AS v
+LEFT JOIN (SELECT DISTINCT member_id, member_patron_id FROM consent WHERE purpose = 'pooling' AND granted) AS c
+  ON c.member_id = v.member_id AND c.member_patron_id = v.member_patron_id
+WHERE v.member_id = $member AND v.event_day BETWEEN $from AND $to
+"""
+
+
+def member_standing(warehouse: Warehouse, member_id: str, start: str, end: str) -> dict[str, Any]:
+    """Why a member's shares are what they are: its visits of the period, those its shares count
+    (pooled), and those of patrons who agreed to pooling but are not linked across members yet; and
+    whether the period is the one the admin set remuneration rules for."""
+    from culturecoop.analytics.service import refresh
+
+    def compute() -> dict[str, Any]:
+        refresh(warehouse)  # derived tables fresh before the read (contributions read them too)
+        row = warehouse.query(_MEMBER_STANDING, {"member": member_id, "from": start, "to": end})[0]
+        return {key: int(row[key] or 0) for key in ("visits", "pooled", "unlinked")}
+
+    standing = warehouse.remember(("contribution-standing", member_id, start, end), compute)
+    return {**standing, "rules_period": latest_rules_period(warehouse) == (start, end)}

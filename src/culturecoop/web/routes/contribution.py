@@ -23,7 +23,7 @@ from culturecoop.governance.documents import (
     statement_markdown,
 )
 from culturecoop.governance.requests import read_request
-from culturecoop.governance.statements import dashboard_statements
+from culturecoop.governance.statements import dashboard_statements, member_standing
 from culturecoop.warehouse.engine import Warehouse
 from culturecoop.web.deps import CoopAdmin, MemberManager, MemberReader, WarehouseDep
 from culturecoop.web.errors import WebError
@@ -53,7 +53,11 @@ def member_contribution(warehouse: Warehouse, member_id: str, start: date | None
                  for name, f in contribution["functions"].items()}
     statement = data["issued"]["statements"].get(member_id) if data["issued"] else None
     return {"member_id": member_id, "from": contribution["from"], "to": contribution["to"], "members": len(contribution["members"]),
-            "k": contribution["k"], "functions": functions, "statement": statement}
+            "k": contribution["k"], "functions": functions, "statement": statement,
+            # Why the shares are what they are (a member whose patrons are not linked yet, or did not agree to
+            # pooling, reads 0 % of everything), and whether the period is the remuneration rules'.
+            "standing": {**member_standing(warehouse, member_id, contribution["from"], contribution["to"]),
+                         "asked": start is not None or end is not None}}
 
 
 @router.get("/api/v1/members/{member_id}/contribution", tags=["contribution"])

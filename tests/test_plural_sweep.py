@@ -180,7 +180,7 @@ def plural_pairs() -> set[tuple[str, str]]:
     other)`` in Python, ``plural(n, one, other)`` in the templates."""
     pairs: set[tuple[str, str]] = set()
     method_map = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
-    keywords = {"plural": (2, 3), "plural_in": (2, 3), "counted": (2, 3)}
+    keywords = {"plural": (2, 3), "plural_in": (2, 3), "counted": (2, 3), "plural_of": (3, 4)}
     for _filename, _lineno, message, _comments, _context in extract_from_dir(str(SRC), method_map, keywords=keywords):
         if isinstance(message, tuple) and len(message) == 2 and all(message):
             pairs.add((str(message[0]), str(message[1])))

@@ -133,3 +133,21 @@ def test_remuneration_rules_for_one_member_say_one_member(setting: str) -> None:
     finally:
         set_language(before)
     assert "seul membre (1)" in str(refused.value) and "1 membres" not in str(refused.value), refused.value
+
+
+@pytest.mark.parametrize(("language", "difference", "said"), [
+    ("fr", 0.005, "L’écart dû à la campagne est de +0,5 point (très probablement"),
+    ("fr", 0.196, "L’écart dû à la campagne est de +19,6 points (très probablement"),
+    ("en", 0.005, "The gap due to the campaign is +0.5 points (very probably"),
+])
+def test_a_campaigns_gap_in_points_agrees_with_its_figure(language: str, difference: float, said: str) -> None:
+    from culturecoop.campaigns.results import HOLDOUT_MEASURES, TREATMENT_MEASURES
+    from culturecoop.web.views.campaigns import results_view
+
+    lift = {"difference": difference, "low": -0.01, "high": 0.314}
+    arms = [{"arm": arm, "revenue": 5688.0, "measures": [{"measure": m, "value": 112} for m in measures]}
+            for arm, measures in (("treatment", TREATMENT_MEASURES), ("holdout", HOLDOUT_MEASURES))]
+    results = {"k": 10, "campaign_id": "cmp_1", "status": "sent", "first_sent_at": "2026-12-06T20:00:00", "arms": arms,
+               "lift": {"available": True, "rate_treatment": 0.21, "rate_holdout": 0.205, "two_proportion": lift, "cuped": lift}}
+    sentence = results_view(results, {}, Translator(language)).lift_sentence
+    assert said in sentence, sentence

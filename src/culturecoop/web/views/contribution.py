@@ -53,15 +53,6 @@ class ContributionView:
     period: str | None = None  # why the period is not the other tabs'
 
 
-def _decimal_count(value: float, digits: int, language: str) -> int:
-    """The count ``t.plural`` picks a form by, for a figure written with ``digits`` decimals: French
-    takes the singular below 2 (« 0,0 point », « 1,5 point »), English the plural for any written
-    decimal ("0.0 points", "1.0 points")."""
-    if language == "fr":
-        return min(2, int(abs(round(value, digits))))
-    return 2 if digits else int(abs(round(value)))
-
-
 def _why(data: Mapping[str, Any], t: Translator) -> str | None:
     """Why every share of a member is nought, and what brings it: its patrons are not linked across
     members yet (the cooperative does that, nothing to do), none of them agreed to pooling (the member
@@ -114,7 +105,7 @@ def contribution_view(data: Mapping[str, Any], t: Translator) -> ContributionVie
         fields = {"share": t.percent(f.get("fraction") or 0.0), "yours": t.number(f.get("member") or 0.0, digits),
                   "total": t.number(total, digits)}
         if name == "recommendation":
-            said = t.plural(_decimal_count(float(f.get("member") or 0.0), digits, t.language), *RECOMMENDATION_POINTS, **fields)
+            said = t.plural_of(float(f.get("member") or 0.0), digits, *RECOMMENDATION_POINTS, **fields)
         else:
             said = t(message, **fields)
         view.points.append(said)

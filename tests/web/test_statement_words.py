@@ -29,3 +29,9 @@ def test_the_statement_says_the_part_in_words(language: str, words: str, period:
     assert words in text, text
     assert period in text and "2025-02-04 " not in text.split("\n## ")[0], text.split("\n## ")[0]
     assert words in markdown_html(text)
+
+
+def test_the_statement_is_headed_by_the_members_name() -> None:
+    text = statement_markdown(STATEMENT, "fr", "Salle Neuve")
+    assert text.startswith("# Relevé de rémunération — Salle Neuve\n"), text[:80]
+    assert "salle-neuve" not in text.split("\n")[0]

@@ -38,12 +38,13 @@ def percent(fraction: float, language: str) -> str:
     return _percent(fraction, language, 1)
 
 
-def statement_markdown(statement: dict[str, Any], language: str) -> str:
-    """One member's statement as Markdown in ``language`` (fr or en)."""
+def statement_markdown(statement: dict[str, Any], language: str, member_name: str | None = None) -> str:
+    """One member's statement as Markdown in ``language`` (fr or en), headed by the member's name
+    (its identifier when no name is given)."""
     t = translator(language)
     rules = statement["rules"]
     lines = [
-        "# " + t("Remuneration statement — {member}", member=statement["member_id"]),
+        "# " + t("Remuneration statement — {member}", member=member_name or statement["member_id"]),
         "",
         t("Period: {start} to {end}. Statement {id}, issued {issued}.", start=day(statement["from"], language),
           end=day(statement["to"], language), id=statement["statement_id"], issued=day(statement["issued_at"], language)),

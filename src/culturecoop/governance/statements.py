@@ -12,6 +12,7 @@ from culturecoop.errors import UserError
 from culturecoop.governance.contribution import Contribution
 from culturecoop.governance.documents import markdown_pdf, statement_markdown
 from culturecoop.governance.remuneration import load_rules, plain_amount, rules_key, statements
+from culturecoop.governance.uploads import member_names
 from culturecoop.i18n import _
 from culturecoop.warehouse.engine import Warehouse
 
@@ -36,6 +37,7 @@ def write_statements(warehouse: Warehouse, contribution: Contribution, out: Path
     if out.exists() and not out.is_dir():
         raise UserError(_("{path} is a file; give a folder to write the statements into.").format(path=out))
     out.mkdir(parents=True, exist_ok=True)
+    names = member_names(warehouse)  # a statement is headed by its member's name, not its identifier
     for member_id, statement in issued["statements"].items():
         if member is not None and member_id != member:
             continue
@@ -43,7 +45,7 @@ def write_statements(warehouse: Warehouse, contribution: Contribution, out: Path
         folder.mkdir(exist_ok=True)
         (folder / "statement.json").write_text(json.dumps(statement, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         for language in LANGUAGES:
-            text = statement_markdown(statement, language)
+            text = statement_markdown(statement, language, names.get(member_id))
             (folder / f"statement.{language}.md").write_text(text, encoding="utf-8")
             if pdf:
                 markdown_pdf(text, folder / f"statement.{language}.pdf", f"{member_id} {statement['from']} {statement['to']}")

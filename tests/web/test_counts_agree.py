@@ -151,3 +151,15 @@ def test_a_campaigns_gap_in_points_agrees_with_its_figure(language: str, differe
                "lift": {"available": True, "rate_treatment": 0.21, "rate_holdout": 0.205, "two_proportion": lift, "cuped": lift}}
     sentence = results_view(results, {}, Translator(language)).lift_sentence
     assert said in sentence, sentence
+
+
+@pytest.mark.parametrize(("language", "boost", "said"), [
+    ("fr", 0, "au moins 0 point au-dessus"), ("fr", 1, "au moins 1 point au-dessus"), ("fr", 12, "au moins 12 points au-dessus"),
+    ("en", 1, "at least 1 point above"), ("en", 0, "at least 0 points above"),
+])
+def test_the_discoverability_setting_agrees_with_its_points(language: str, boost: float, said: str) -> None:
+    from culturecoop.web.views.target import TargetView, _discoverability
+
+    view = TargetView(member_id="salle", k=10)
+    _discoverability(view, {"settings": {"diversity": 0.1, "boost": boost}}, Translator(language))
+    assert said in str(view.settings), view.settings

@@ -317,8 +317,11 @@ def _gains(view: TargetView, answer: Mapping[str, Any], t: Translator) -> None:
 def _discoverability(view: TargetView, answer: Mapping[str, Any], t: Translator) -> None:
     settings = answer.get("settings") or {}
     diversity, boost = float(settings.get("diversity", 0.1)), float(settings.get("boost", 12))
-    view.settings = t("The cooperative's setting: diversity {diversity} (0 = the model's order, 1 = the most varied lists); local and francophone events at least {boost} points above their share of the programme.",
-                      diversity=t.number(diversity, 1), boost=t.number(boost))
+    view.settings = t.plural_of(boost, 0, "The cooperative's setting: diversity {diversity} (0 = the model's order, 1 = the most varied lists); "
+                                "local and francophone events at least {boost} point above their share of the programme.",
+                                "The cooperative's setting: diversity {diversity} (0 = the model's order, 1 = the most varied lists); "
+                                "local and francophone events at least {boost} points above their share of the programme.",
+                                diversity=t.number(diversity, 1), boost=t.number(boost))
     measured = answer.get("tradeoff")
     if not measured:
         return

@@ -115,8 +115,6 @@ NAMED_COUNT_NEVER_0_OR_1 = {
     'Every group counts fewer than {k} people: the privacy gate hides them all.': "the privacy gate's threshold k, 2 or more",
     'For {seats} seats the audience would hold {wanted} people (three per seat), more than half of the people who share their data in the cooperative: it keeps the most likely half.': 'an audience as the privacy gate releases it: k people or more',
     'Generated from the live configuration of the cooperative: {members} members, {patrons} patron records, {persons} linked persons, {tickets} tickets.': "a model's, a benchmark's or the impact assessment's figure: hundreds or more",
-    'Gini of exposure across events {gini_events} (0: every show suggested as often, 1: one show only); novelty {novelty} bits; diversity within a list {diversity} (0: the same kind of show, 1: all different).': "a model's, a benchmark's or the impact assessment's figure: hundreds or more",
-    'Gini of exposure across events {gini_events} and across members {gini_members} (0: every show suggested as often, 1: one show only); novelty {novelty} bits; diversity within a list {diversity} (0: the same kind of show, 1: all different).': "a model's, a benchmark's or the impact assessment's figure: hundreds or more",
     'Hidden by the privacy gate: fewer than {k} patrons, or a total that would reveal such a cell.': "the privacy gate's threshold k, 2 or more",
     'Hidden: fewer than {k} people, or a group that would reveal one by difference with the total.': "the privacy gate's threshold k, 2 or more",
     "Measured on the cooperative's own data: the newest past events held out as if upcoming, {people} people who attended them.": "a model's, a benchmark's or the impact assessment's figure: hundreds or more",
@@ -132,8 +130,6 @@ NAMED_COUNT_NEVER_0_OR_1 = {
     'The likely audience of {event} is {size} people across the cooperative, {new} of whom ({share}) have never bought a ticket from you.': 'an audience as the privacy gate releases it: k people or more',
     'The likely audience of {event} is {size} people across the cooperative.': 'an audience as the privacy gate releases it: k people or more',
     'The likely audience of {event} is {size} people across the cooperative; {own} of them ({share}) already bought a ticket from you, and you can write to them yourself: to reach others, save only the people new to you.': 'an audience as the privacy gate releases it: k people or more',
-    'The lists: local events {local} of the suggestions (the programme: {local_programme}), francophone {french} ({french_programme}); {covered} of the programme in at least one list; Gini of exposure {gini_events} across events and {gini_members} across members; novelty {novelty} bits; diversity within a list {diversity}; {new_genre} of suggestions in a genre the patron never came to.': "a model's, a benchmark's or the impact assessment's figure: hundreds or more",
-    'The lists: local events {local} of the suggestions (the programme: {local_programme}), francophone {french} ({french_programme}); {covered} of the programme in at least one list; Gini of exposure {gini_events} across events; novelty {novelty} bits; diversity within a list {diversity}; {new_genre} of suggestions in a genre the patron never came to.': "a model's, a benchmark's or the impact assessment's figure: hundreds or more",
     'The privacy gate hides every group: some count fewer than {k} people, and the others would reveal them by difference with the total.': "the privacy gate's threshold k, 2 or more",
     'The {what} is longer than {limit} characters; shorten it.': 'a setting or its limit',
     "These figures combine several members' data. They passed the privacy gate: a cell counting fewer than {k} patrons is hidden, and no one can be singled out.": "the privacy gate's threshold k, 2 or more",
@@ -164,26 +160,16 @@ NAMED_COUNT_NEVER_0_OR_1 = {
 
 # Not swept yet: listed so that the list only shrinks.
 NAMED_COUNT_NOT_YET_SWEPT = {
-    'A cap of {cap} cannot share the whole amount among {members} members; give --cap between {low} and 1.',
-    'A floor of {floor} for each of {members} members is more than the {amount} to share; lower --floor.',
-    'A replay: the sales of {title} as they stood {days} days before it, against comparable events of the year before.',
-    'Fewer than {k} of your patrons can be counted: only those who agreed to personalized suggestions (in your data, {consenting} of your {patrons} patrons), whom the cooperative has linked to its people and who came to a past event; record that consent in your next export to count more of them.',
     'No row was accepted, so nothing was written: {n} of {total} rows are set aside ({reason}){on}; {advice}.',
     'Nothing was written: {field}, read from the column {column}, cannot be read or is implausible in {n} of the {total} rows that fill it ({share}), with the values {values}; add their format to the {formats}, or choose another column for it.',
     'Nothing was written: {n} of {total} rows are set aside ({reason}){on}; {advice}, {override}.',
     "Nothing was written: {n} of {total} rows of {path} are rejected ({reason}); check the mapping's column for it, or run prepare again with --max-reject-share 1 to quarantine them anyway.",
-    'Package loaded: {tickets} tickets, {patrons} patrons, {events} events.',
-    'Privacy budget {period}: ε {spent} spent of {total}, {left} left, over {releases} releases.',
     'Rows of {file} in {path} hold a quantity of {value} admissions, which prepare never writes: the package was edited; prepare it again.',
     'Rows of {file} in {path} hold {value} admissions on a line, which prepare never writes: the package was edited; prepare it again.',
-    'The latest {shown} of {total} entries; the JSON link gives up to 100 000 (add ?limit=).',
     'The sheet {sheets} is laid out like «{read}» ({rows} rows): only «{read}» was read. To read every sheet, choose “{every_sheet}” for “{sheets_setting}” under “{how}” in the form below.',
     'The sheets {sheets} are laid out like «{read}» ({rows} rows): only «{read}» was read. To read every sheet, choose “{every_sheet}” for “{sheets_setting}” under “{how}” in the form below.',
-    "{counted} of your patrons can be counted: those who agreed to personalized suggestions (in your data, {consenting} of your {patrons} patrons), linked and with a past visit; too few for any partner's event to draw {k} of them. Record that consent in your next export to count more of them.",
-    '{event} is on course for about {forecast} tickets for {capacity} seats: reach the people most likely to come.',
     '{file} in {path} holds {found} rows where its manifest says {declared}: the package is inconsistent; prepare it again.',
     '{path} line {line} has {found} fields where the header has {width}; fix that row (a separator inside a value needs quotes) or remove it.',
-    '{spent} of {budget} ({releases} releases)',
     "«{column}» holds {addresses} addresses over {orders} orders: those of whoever made the sales (staff, account), not buyers'; left out",
 }
 
@@ -193,7 +179,7 @@ def plural_pairs() -> set[tuple[str, str]]:
     other)`` in Python, ``plural(n, one, other)`` in the templates."""
     pairs: set[tuple[str, str]] = set()
     method_map = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
-    keywords = {"plural": (2, 3), "plural_in": (2, 3), "counted": (2, 3)}
+    keywords = {"plural": (2, 3), "plural_in": (2, 3), "counted": (2, 3), "plural_of": (3, 4)}
     for _filename, _lineno, message, _comments, _context in extract_from_dir(str(SRC), method_map, keywords=keywords):
         if isinstance(message, tuple) and len(message) == 2 and all(message):
             pairs.add((str(message[0]), str(message[1])))

@@ -617,7 +617,8 @@ def test_the_member_app_fetches_the_list_and_puts_its_own_ids_back(coop: dict[st
                 lists = re.findall(r'id="recommended-lists">(.*?)</p>', fetched.text, re.S)[0]
                 assert "Ce qui est suggéré à vos clients : les spectacles d’ici" in lists and "Gini" not in lists, lists
                 measures = re.findall(r'id="recommended-lists-measures">(.*?)</details>', fetched.text, re.S)[0]
-                assert "Mesures de diversité" in measures and "Gini de l’exposition" in measures, measures
+                assert "Mesures de diversité" in measures and "se répartissent entre les spectacles" in measures, measures
+                assert not re.search(r"Gini|\bbits\b", measures), measures  # said as the Target tab says them
                 preview = re.findall(r'<table class="list" id="recommended-preview">(.*?)</table>', fetched.text, re.S)[0]
                 assert "Votre identifiant client" in preview and preview.count("<tr>") >= 2
                 # Starts written as the app writes dates in French (« 4 déc. 2026 à 20 h 00 »), not ISO;
@@ -769,8 +770,10 @@ def test_the_patron_lists_state_what_they_are_like(coop: dict[str, Any], tmp_pat
     shown = run_cli("reco", "patrons", "--db", str(coop["db"]), "--member", MEMBER, "--out", str(tmp_path / "l.csv"), lang="fr")
     assert shown.returncode == 0, shown.stderr
     text = " ".join(shown.stderr.split())
-    assert "Les listes : événements locaux" in text and "de la programmation dans au moins une liste" in text, text
-    assert "Gini de l’exposition" in text and "nouveauté" in text and "diversité au sein d’une liste" in text
+    assert "Ce qui est suggéré à vos clients : les spectacles d’ici" in text and "de la programmation est suggérée" in text, text
+    # The measures of diversity in the Target tab's words, their names left to the glossary.
+    assert "se répartissent entre les spectacles" in text and "aussi inattendue qu’un spectacle tiré parmi" in text, text
+    assert "diffèrent entre eux" in text and not re.search(r"Gini|\bbits\b", text), text
 
 
 def _shown(summary: dict[str, Any]) -> dict[str, Any]:

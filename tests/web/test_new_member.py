@@ -193,3 +193,19 @@ def test_a_finding_on_a_page_says_its_range_without_a_statisticians_words(pages:
     said = visible_text(found.group(0) if found else "", tooltips=False)
     assert "Le public du genre Théâtre" in said and "très probablement entre" in said, said
     assert "IC 95" not in said, said
+
+
+def test_a_new_members_contribution_says_why_it_is_nought_and_what_its_period_is(app: object, coop: Coop) -> None:
+    """Contribution read « 0,0 % … environ 0 sur 654 » and « 0,0 points » with no word of why (its patrons
+    agreed to pooling but are not linked yet), over the cooperative's twelve months, unlike the other
+    tabs, without saying why either."""
+    with new_client(app) as c:
+        login(c, coop.emails["new"])
+        page = c.get(f"/m/{NEW}/contribution")
+    assert page.status_code == 200, page.text[-800:]
+    said = visible_text(re.findall(r'<section class="insights"[^>]*id="contribution-said">.*?</section>', page.text, re.S)[0])
+    assert "vos spectateurs qui ont consenti à la mise en commun ne sont pas encore reliés entre les membres" in said, said
+    assert "votre part de chaque type de valeur apparaît alors, sans rien à faire de votre côté" in said, said
+    assert re.search(r": 0,0 point sur \d", said) and "0,0 points" not in said, said
+    assert re.search(r"Ces chiffres couvrent la période du \d+ \S+ \d{4} au \d+ \S+ \d{4}, les douze mois jusqu’au dernier "
+                     r"événement passé de la coopérative : une même période pour tous les membres", said), said

@@ -591,7 +591,7 @@ def test_the_trends_table_says_what_its_start_end_and_trend_are(app, coop: Coop)
     shares: dict[str, dict[str, float]] = {}
     for m in months:
         if m["Part (%)"]:
-            shares.setdefault(m["Genre"], {})[m["Mois"]] = as_number(m["Part (%)"])
+            shares.setdefault(m["Genre"], {})[m["Mois"][:7]] = as_number(m["Part (%)"])  # « 2025-03 (mars) »
     assert {m["Dans la période"] for m in months} == {"oui", "non"}
     checked = 0
     for row in genres:
@@ -1214,8 +1214,10 @@ def test_a_hover_says_what_its_numbers_count(read_pages: dict[str, str]) -> None
     assert all(trace["hovertemplate"].startswith("%{x}<br>Billets\u00a0: %{y:,.0f}") for trace in month["data"]), month["data"]
     (pace,) = figures(read_pages["pace"])
     shown = [trace for trace in pace["data"] if trace.get("hoverinfo") != "skip"]
-    assert shown and all(trace["hovertemplate"].startswith("%{x} jours avant<br>Billets vendus (cumul)\u00a0: ") for trace in shown), \
+    assert shown and all(trace["hovertemplate"].startswith("%{text}<br>Billets vendus (cumul)\u00a0: ") for trace in shown), \
         [trace["hovertemplate"] for trace in shown]
+    days = {(x, said) for trace in shown for x, said in zip(trace["x"], trace["text"], strict=True)}
+    assert all(said == ("le jour même" if x == 0 else f"{x} jour avant" if x == 1 else f"{x} jours avant") for x, said in days), days
     for slug, page in read_pages.items():
         for figure in figures(page):
             for trace in figure["data"]:

@@ -288,8 +288,31 @@ def settings_command(
     if as_json:
         emit_json(settings.to_json())
         return
-    for name, value in settings.to_json().items():
-        console.print(f"{name}: {value}", highlight=False)
+    for sentence in _settings_in_words(settings):
+        console.print(sentence, highlight=False)
+
+
+def _settings_in_words(settings: Any) -> list[str]:
+    """The campaign rules as a reader reads them, each with its unit (« Au plus 1 courriel par personne
+    en 7 jours »), as `privacy show` says the privacy policy; --json keeps the keys."""
+    from culturecoop.i18n import count, plural
+
+    rate = float(settings.rate_per_second)
+    # A rate of 0,5 takes the singular in French (below 2) and the plural in English.
+    rate_count = int(rate) if rate.is_integer() or current_language() == "fr" else 2
+    return [
+        _("Cooperative e-mails per person: at most {emails} in {days} (the frequency cap).").format(
+            emails=plural(settings.frequency_cap, "{n} e-mail", "{n} e-mails").format(n=count(settings.frequency_cap)),
+            days=plural(settings.cap_days, "{n} day", "{n} days").format(n=count(settings.cap_days))),
+        _("Each campaign is approved by the cooperative's admin before it is sent.") if settings.require_approval
+        else _("Campaigns are sent without the cooperative admin's approval."),
+        _("Kept aside at random by default to measure a campaign's effect (the holdout): {share} of its audience.").format(
+            share=share(settings.default_holdout, 0 if round(settings.default_holdout * 100, 6).is_integer() else 1)),
+        _("Sending rate: no limit.") if rate == 0 else plural(rate_count, "Sending rate: {n} message per second.",
+                                                              "Sending rate: {n} messages per second.").format(n=general(rate)),
+        _("Sender address: {address}.").format(address=settings.sender_address),
+        _("Address of the web app, where the unsubscribe links point: {url}.").format(url=settings.public_url),
+    ]
 
 
 @campaigns_app.command("synth-response")

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from culturecoop.analytics.wording import number
+from culturecoop.analytics.wording import day, number
 from culturecoop.analytics.wording import percent as _percent
 from culturecoop.i18n import gettext_in
 
@@ -38,15 +38,16 @@ def percent(fraction: float, language: str) -> str:
     return _percent(fraction, language, 1)
 
 
-def statement_markdown(statement: dict[str, Any], language: str) -> str:
-    """One member's statement as Markdown in ``language`` (fr or en)."""
+def statement_markdown(statement: dict[str, Any], language: str, member_name: str | None = None) -> str:
+    """One member's statement as Markdown in ``language`` (fr or en), headed by the member's name
+    (its identifier when no name is given)."""
     t = translator(language)
     rules = statement["rules"]
     lines = [
-        "# " + t("Remuneration statement — {member}", member=statement["member_id"]),
+        "# " + t("Remuneration statement — {member}", member=member_name or statement["member_id"]),
         "",
-        t("Period: {start} to {end}. Statement {id}, issued {issued}.", start=statement["from"], end=statement["to"],
-          id=statement["statement_id"], issued=statement["issued_at"]),
+        t("Period: {start} to {end}. Statement {id}, issued {issued}.", start=day(statement["from"], language),
+          end=day(statement["to"], language), id=statement["statement_id"], issued=day(statement["issued_at"], language)),
         "",
         "## " + t("Your share"),
         "",
@@ -73,7 +74,8 @@ def statement_markdown(statement: dict[str, Any], language: str) -> str:
         "## " + t("How it is computed"),
         "",
         t("Each kind of value counts people, never rows: sending the same people twice adds nothing."),
-        t("Your part of each value is your Shapley value: the average of what your data adds when the members join the cooperative in every possible order. It is fair in a precise sense: the parts add up to the whole, two members with the same data get the same part, and a member whose data changes nothing gets nothing."),
+        # The contribution page's words (« Comment votre part est comptée »); the term stays in its glossary.
+        t("Your part of each value is what your pooled data adds, on average, to every group of members it could join: the members' parts add up to the cooperative's total, two members with the same data get the same part, and data that only repeats another member's earns nothing."),
         t("Only data the patrons agreed to pool counts, and only events of the period."),
     ]
     if rules["floor_cents"]:

@@ -24,7 +24,7 @@ from babel.numbers import is_currency
 from culturecoop.analytics.wording import number
 from culturecoop.errors import UserError
 from culturecoop.governance.contribution import VALUE_FUNCTIONS, Contribution
-from culturecoop.i18n import _, count, current_language, general
+from culturecoop.i18n import _, count, current_language, general, plural
 from culturecoop.warehouse.engine import Warehouse
 
 # Digits grouped by thousands with commas, and maybe cents after a point (« 12,500 », « 1,234.50 »).
@@ -111,11 +111,13 @@ def check_rules(rules: Rules, members: int) -> None:
         raise UserError(_("The weights add up to {total}, not 1; adjust --weights so that they add up to 1.").format(total=general(round(total, 6))))
     distributable = rules.pool_cents - rules.fees_cents
     if rules.floor_cents * members > distributable:
-        raise UserError(_("A floor of {floor} for each of {members} members is more than the {amount} to share; lower --floor.").format(
-            floor=money(rules.floor_cents), members=count(members), amount=money(distributable)))
+        raise UserError(plural(members, "A floor of {floor} for the {n} member is more than the {amount} to share; lower --floor.",
+                               "A floor of {floor} for each of {n} members is more than the {amount} to share; lower --floor.").format(
+            floor=money(rules.floor_cents), n=count(members), amount=money(distributable)))
     if not 0 < rules.cap <= 1 or rules.cap * members < 1:
-        raise UserError(_("A cap of {cap} cannot share the whole amount among {members} members; give --cap between {low} and 1.").format(
-            cap=rules.cap, members=count(members), low=round(1 / members, 4)))
+        raise UserError(plural(members, "A cap of {cap} cannot give the whole amount to the {n} member; give --cap between {low} and 1.",
+                               "A cap of {cap} cannot share the whole amount among {n} members; give --cap between {low} and 1.").format(
+            cap=rules.cap, n=count(members), low=round(1 / members, 4) if members else 1))
     if rules.floor_cents > rules.cap * distributable:
         raise UserError(_("The floor is above the cap; lower --floor or raise --cap."))
     if not (re.fullmatch(r"[A-Z]{3}", rules.currency) and is_currency(rules.currency)):

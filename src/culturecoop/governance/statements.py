@@ -12,6 +12,7 @@ from culturecoop.errors import UserError
 from culturecoop.governance.contribution import Contribution
 from culturecoop.governance.documents import markdown_pdf, statement_markdown
 from culturecoop.governance.remuneration import load_rules, plain_amount, rules_key, statements
+from culturecoop.governance.uploads import member_names
 from culturecoop.i18n import _
 from culturecoop.warehouse.engine import Warehouse
 
@@ -36,6 +37,7 @@ def write_statements(warehouse: Warehouse, contribution: Contribution, out: Path
     if out.exists() and not out.is_dir():
         raise UserError(_("{path} is a file; give a folder to write the statements into.").format(path=out))
     out.mkdir(parents=True, exist_ok=True)
+    names = member_names(warehouse)  # a statement is headed by its member's name, not its identifier
     for member_id, statement in issued["statements"].items():
         if member is not None and member_id != member:
             continue
@@ -43,7 +45,7 @@ def write_statements(warehouse: Warehouse, contribution: Contribution, out: Path
         folder.mkdir(exist_ok=True)
         (folder / "statement.json").write_text(json.dumps(statement, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         for language in LANGUAGES:
-            text = statement_markdown(statement, language)
+            text = statement_markdown(statement, language, names.get(member_id))
             (folder / f"statement.{language}.md").write_text(text, encoding="utf-8")
             if pdf:
                 markdown_pdf(text, folder / f"statement.{language}.pdf", f"{member_id} {statement['from']} {statement['to']}")
@@ -87,3 +89,30 @@ def dashboard_statements(warehouse: Warehouse, start: str | None = None, end: st
         return {"contribution": result.as_dict(), "issued": issued}
 
     return warehouse.remember(("contribution", first, last), compute)
+
+
+# A member's visits of a period as contribution accounting sees them: all, pooled (linked and agreed
+# to pooling: what its shares count), and agreed but not linked across members yet.
+_MEMBER_STANDING = """
+SELECT count(*) AS visits, count_if(v.pooled) AS pooled,
+       count_if(NOT v.pooled AND v.person IS NULL AND c.member_patron_id IS NOT NULL) AS unlinked
+FROM analytics_visit AS v
+LEFT JOIN (SELECT DISTINCT member_id, member_patron_id FROM consent WHERE purpose = 'pooling' AND granted) AS c
+  ON c.member_id = v.member_id AND c.member_patron_id = v.member_patron_id
+WHERE v.member_id = $member AND v.event_day BETWEEN $from AND $to
+"""
+
+
+def member_standing(warehouse: Warehouse, member_id: str, start: str, end: str) -> dict[str, Any]:
+    """Why a member's shares are what they are: its visits of the period, those its shares count
+    (pooled), and those of patrons who agreed to pooling but are not linked across members yet; and
+    whether the period is the one the admin set remuneration rules for."""
+    from culturecoop.analytics.service import refresh
+
+    def compute() -> dict[str, Any]:
+        refresh(warehouse)  # derived tables fresh before the read (contributions read them too)
+        row = warehouse.query(_MEMBER_STANDING, {"member": member_id, "from": start, "to": end})[0]
+        return {key: int(row[key] or 0) for key in ("visits", "pooled", "unlinked")}
+
+    standing = warehouse.remember(("contribution-standing", member_id, start, end), compute)
+    return {**standing, "rules_period": latest_rules_period(warehouse) == (start, end)}

@@ -8,9 +8,10 @@ never states a figure the privacy gate hid (a suppressed cell's ``patrons`` is N
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from culturecoop.analytics.insights import MAX_INSIGHTS, Findings, Insight, Value
+from culturecoop.analytics.insights import MAX_INSIGHTS, Findings, Insight, Value, counted
 from culturecoop.analytics.wording import _
 from culturecoop.i18n import plural_in
 
@@ -166,43 +167,65 @@ def _list_values(lists: Mapping[str, Any] | None) -> dict[str, Value] | None:
     return values
 
 
+@dataclass(frozen=True)
+class Sentences(Insight):
+    """Several findings said one after the other, as one (what the member app and the CLI print)."""
+
+    parts: tuple[Insight, ...] = ()
+
+    def text(self, language: str) -> str:
+        return " ".join(part.text(language) for part in self.parts)
+
+
+def diversity_measures(lists: Mapping[str, Any] | None) -> list[Insight]:
+    """The measures of diversity of a set of served lists (``service.served_lists``), each as the
+    question it answers, its rule the glossary's term (``gini``, ``novelty``, ``diversity``): the
+    names « Gini » and « bits » stay in the glossary. Novelty is a mean of −log2 of each suggestion's
+    expected share of attention: 2 to its power is the number of equally likely shows a suggestion is
+    as unexpected as."""
+    lists = lists or {}
+    said: list[Insight] = []
+    if lists.get("gini_events") is not None:
+        said.append(Insight("gini", _("How evenly the suggestions are spread over the shows: {value} on a scale from 0 (every show "
+                                      "suggested as often) to 1 (one show only)."), {"value": Value("decimal2", lists["gini_events"])}))
+    if lists.get("gini_members") is not None:
+        said.append(Insight("gini", _("How evenly they are spread over the members whose shows are suggested: {value} on the same "
+                                      "scale (0: every member's shows as often, 1: one member's only)."),
+                            {"value": Value("decimal2", lists["gini_members"])}))
+    if lists.get("novelty") is not None:
+        shows = max(1, round(2 ** float(lists["novelty"])))
+        said.append(Insight("novelty", _("How far the suggestions go beyond the obvious shows: each is, on average, as unexpected as "
+                                         "{pick} (the higher, the less expected)."),
+                            {"pick": counted(shows, "one show picked out of {n}", "one show picked out of {n} equally likely ones")}))
+    if lists.get("diversity") is not None:
+        said.append(Insight("diversity", _("How different the shows of one list are from each other: {value} on a scale from 0 (the same "
+                                           "kind of show) to 1 (all different)."), {"value": Value("decimal2", lists["diversity"])}))
+    return said
+
+
+def _lists_plain(values: dict[str, Value]) -> Insight:
+    return Insight("lists_plain", _("What your patrons are offered: local shows make {local} of the suggestions (your programme: "
+                                    "{local_programme}), French-language shows {french} ({french_programme}); {covered} of the "
+                                    "programme is suggested to someone, and {new_genre} of the suggestions open a genre the patron "
+                                    "never came to."), values)
+
+
 def lists_finding(lists: Mapping[str, Any] | None) -> Insight | None:
-    """What a set of served patron → events lists is like, in one sentence; None without lists."""
+    """What a set of served patron → events lists is like, on one paragraph (the command line's):
+    the plain sentence of ``lists_in_words``, then its measures of diversity; None without lists."""
+    said = lists_in_words(lists)
+    return None if said is None else Sentences("lists", "", parts=(said[0], *said[1].parts))
+
+
+def lists_in_words(lists: Mapping[str, Any] | None) -> tuple[Insight, Sentences] | None:
+    """The figures of a set of served lists in two parts: what a marketing manager reads first
+    (local and francophone shows against the programme, the programme covered, new genres), then the
+    measures of diversity, each as the question it answers (``diversity_measures``: the Target tab's
+    words, for the member app's and the CLI's « Mesures de diversité »); None without lists."""
     values = _list_values(lists)
     if values is None:
         return None
-    if "gini_members" not in values:
-        return Insight("lists", _("The lists: local events {local} of the suggestions (the programme: {local_programme}), francophone {french} "
-                                  "({french_programme}); {covered} of the programme in at least one list; Gini of exposure {gini_events} across "
-                                  "events; novelty {novelty} bits; diversity within a list {diversity}; "
-                                  "{new_genre} of suggestions in a genre the patron never came to."), values)
-    return Insight("lists", _("The lists: local events {local} of the suggestions (the programme: {local_programme}), francophone {french} "
-                              "({french_programme}); {covered} of the programme in at least one list; Gini of exposure {gini_events} across "
-                              "events and {gini_members} across members; novelty {novelty} bits; diversity within a list {diversity}; "
-                              "{new_genre} of suggestions in a genre the patron never came to."), values)
-
-
-def lists_in_words(lists: Mapping[str, Any] | None) -> tuple[Insight, Insight] | None:
-    """The same figures as ``lists_finding`` for a page, in two sentences: what a marketing manager
-    reads first (local and francophone shows against the programme, the programme covered, new
-    genres), then the measures of diversity by their names, for whoever wants them (Gini of exposure,
-    novelty, diversity within a list); None without lists."""
-    values = _list_values(lists)
-    if values is None:
-        return None
-    plain = Insight("lists_plain", _("What your patrons are offered: local shows make {local} of the suggestions (your programme: "
-                                     "{local_programme}), French-language shows {french} ({french_programme}); {covered} of the "
-                                     "programme is suggested to someone, and {new_genre} of the suggestions open a genre the patron "
-                                     "never came to."), values)
-    if "gini_members" not in values:
-        measures = Insight("lists_measures", _("Gini of exposure across events {gini_events} (0: every show suggested as often, "
-                                               "1: one show only); novelty {novelty} bits; diversity within a list {diversity} "
-                                               "(0: the same kind of show, 1: all different)."), values)
-    else:
-        measures = Insight("lists_measures", _("Gini of exposure across events {gini_events} and across members {gini_members} (0: "
-                                               "every show suggested as often, 1: one show only); novelty {novelty} bits; diversity "
-                                               "within a list {diversity} (0: the same kind of show, 1: all different)."), values)
-    return plain, measures
+    return _lists_plain(values), Sentences("lists_measures", "", parts=tuple(diversity_measures(lists)))
 
 
 RULES: tuple[Callable[[Answer], list[Insight]], ...] = (

@@ -321,6 +321,14 @@ def _active_reach(x: Sequence[Any], series: Sequence[Sequence[Any]], marker_x: A
     return None if reach >= 0.8 * max(days) else reach
 
 
+def _days_before(day: Any, t: Translator) -> str:
+    """A day of a days-before axis in words: « 14 jours avant », « 1 jour avant », « le jour même »."""
+    if not isinstance(day, int | float):
+        return str(day)
+    days = round(float(day))
+    return t("on the day") if days == 0 else t.plural(days, "{n} day before", "{n} days before")
+
+
 def band(title: str, x: Sequence[Any], low: Sequence[Any], middle: Sequence[Any], high: Sequence[Any],
          line: Sequence[Any], t: Translator, *, band_name: str, middle_name: str, line_name: str,
          value_title: str, x_title: str, marker_x: Any = None, marker_label: str | None = None,
@@ -332,29 +340,31 @@ def band(title: str, x: Sequence[Any], low: Sequence[Any], middle: Sequence[Any]
     ``(x, value, low, high)`` with its range as an error bar (the forecast of the final sales)."""
     # Each hover says its units: « 14 jours avant · Billets vendus (cumul) : 9 », not « 14: 9 ».
     hover = _labelled(value_title, t) + _hover("count", t)
-    key = t("{n} days before", n="%{x}")
+    # Each point's day in words, its noun agreeing with it: « 1 jour avant », « le jour même », not « 1 jours avant ».
+    key = "%{text}"
+    said = [_days_before(d, t) for d in x]
     data = [
         {"type": "scatter", "x": list(x), "y": list(high), "mode": "lines", "line": {"width": 0}, "showlegend": False,
          "hoverinfo": "skip", "name": band_name},
         {"type": "scatter", "x": list(x), "y": list(low), "mode": "lines", "line": {"width": 0}, "fill": "tonexty",
-         "fillcolor": "rgba(31,95,139,0.18)", "name": band_name, "hovertemplate": key + hover + "<extra>" + band_name + "</extra>"},
+         "fillcolor": "rgba(31,95,139,0.18)", "name": band_name, "text": said, "hovertemplate": key + hover + "<extra>" + band_name + "</extra>"},
         {"type": "scatter", "x": list(x), "y": list(middle), "mode": "lines", "name": middle_name,
-         "line": {"color": "#1f5f8b", "dash": "dash", "width": 1.5}, "hovertemplate": key + hover + "<extra>" + middle_name + "</extra>"},
+         "line": {"color": "#1f5f8b", "dash": "dash", "width": 1.5}, "text": said, "hovertemplate": key + hover + "<extra>" + middle_name + "</extra>"},
         {"type": "scatter", "x": list(x), "y": list(line), "mode": "lines+markers", "name": line_name,
          "line": {"color": PALETTE[1], "width": 3}, "marker": {"size": 4}, "connectgaps": False,
-         "hovertemplate": key + hover + "<extra>" + line_name + "</extra>"},
+         "text": said, "hovertemplate": key + hover + "<extra>" + line_name + "</extra>"},
     ]
     if later is not None and later_name:
         data.append({"type": "scatter", "x": list(x), "y": list(later), "mode": "lines", "name": later_name,
                      "line": {"color": PALETTE[1], "width": 2, "dash": "dot"}, "connectgaps": False,
-                     "hovertemplate": key + hover + "<extra>" + later_name + "</extra>"})
+                     "text": said, "hovertemplate": key + hover + "<extra>" + later_name + "</extra>"})
     if estimate is not None and estimate_name:
         at, value, low_end, high_end = estimate
         data.append({"type": "scatter", "x": [at], "y": [value], "mode": "markers", "name": estimate_name,
                      "marker": {"color": "#3d405b", "size": 10, "symbol": "diamond"},
                      "error_y": {"type": "data", "symmetric": False, "array": [high_end - value],
                                  "arrayminus": [value - low_end], "color": "#3d405b", "thickness": 2, "width": 8},
-                     "customdata": [[low_end, high_end]],
+                     "customdata": [[low_end, high_end]], "text": [_days_before(at, t)],
                      "hovertemplate": key + hover + " (%{customdata[0]:,.0f}–%{customdata[1]:,.0f})<extra>"
                                       + estimate_name + "</extra>"})
     layout = _layout(title, t, legend=True, legend_items=len(data) - 1, height=400)

@@ -167,6 +167,16 @@ class Translator:
         value = int(n or 0)
         return plural_in(value, one, other, self.language).format(n=self.number(value), **fields)
 
+    def plural_of(self, figure: float, digits: int, one: str, other: str, **fields: Any) -> str:
+        """The sentence about a figure written with ``digits`` decimals, in the form it takes: French
+        takes the singular below 2 (« 0,5 point », « 1,5 point »), English the plural for any written
+        decimal ("0.5 points", "1.0 points"); ``fields`` fill it (the figure as written among them)."""
+        if self.language == "fr":
+            count = min(2, int(abs(round(float(figure), digits))))
+        else:
+            count = 2 if digits else int(abs(round(float(figure))))
+        return plural_in(count, one, other, self.language).format(**fields)
+
     def number(self, value: Any, digits: int = 0) -> str:
         return wording.number(value, self.language, digits)
 

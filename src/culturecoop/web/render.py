@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import secrets
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
+from culturecoop.analytics import wording
 from culturecoop.analytics.wording import ROLES, half_away
 from culturecoop.ingest.words import PACKAGE_TABLES, REJECT_REASONS
 from culturecoop.spreadsheet import spreadsheet_text
@@ -194,6 +197,17 @@ def _csv_number(cell: Cell, decimal: str) -> str:
     return ("0" if text in ("-0", "") else text).replace(".", decimal)
 
 
+def csv_month(value: Any, t: Translator) -> str:
+    """A month as a spreadsheet keeps it: « 2024-12 (déc.) », "2024-12 (Dec)". Excel, in French as in
+    English, reads « 2024-12 » and « déc. 2024 » as the date 1 December 2024 (shown « déc-24 », a day
+    of the month or a year?) and « 2024-12-01 » as that day; the name after the ISO month keeps the
+    cell as text, read as the page reads it and sorted in time order (the year and month come first)."""
+    text = str(value.isoformat() if isinstance(value, date) else value)[:7]
+    if not re.fullmatch(r"\d{4}-\d{2}", text):
+        return spreadsheet_text(str(value))
+    return f"{text} ({wording.month(text, t.language, 'MMM')})"
+
+
 def csv_text(table: TableView, t: Translator) -> str:
     """A table as CSV in the reader's conventions: French ``;`` and decimal comma, English ``,``
     and decimal point; numbers without thousands separators; shares as percentages (the unit in
@@ -240,7 +254,9 @@ def csv_text(table: TableView, t: Translator) -> str:
                 fields.append(spreadsheet_text(cell.why) if cell.why else "")
             elif cell.numeric:
                 fields.append(_csv_number(cell, decimal))
-            elif cell.kind in ("day", "month"):
+            elif cell.kind == "month":
+                fields.append(csv_month(cell.value, t))
+            elif cell.kind == "day":
                 fields.append(str(cell.value))
             else:
                 fields.append(spreadsheet_text(cell.text))

@@ -23,7 +23,8 @@ from culturecoop.governance.documents import (
     statement_markdown,
 )
 from culturecoop.governance.requests import read_request
-from culturecoop.governance.statements import dashboard_statements
+from culturecoop.governance.statements import dashboard_statements, member_standing
+from culturecoop.governance.uploads import member_names
 from culturecoop.warehouse.engine import Warehouse
 from culturecoop.web.deps import CoopAdmin, MemberManager, MemberReader, WarehouseDep
 from culturecoop.web.errors import WebError
@@ -53,7 +54,11 @@ def member_contribution(warehouse: Warehouse, member_id: str, start: date | None
                  for name, f in contribution["functions"].items()}
     statement = data["issued"]["statements"].get(member_id) if data["issued"] else None
     return {"member_id": member_id, "from": contribution["from"], "to": contribution["to"], "members": len(contribution["members"]),
-            "k": contribution["k"], "functions": functions, "statement": statement}
+            "k": contribution["k"], "functions": functions, "statement": statement,
+            # Why the shares are what they are (a member whose patrons are not linked yet, or did not agree to
+            # pooling, reads 0 % of everything), and whether the period is the remuneration rules'.
+            "standing": {**member_standing(warehouse, member_id, contribution["from"], contribution["to"]),
+                         "asked": start is not None or end is not None}}
 
 
 @router.get("/api/v1/members/{member_id}/contribution", tags=["contribution"])
@@ -71,7 +76,8 @@ def get_statement_pdf(request: Request, member_id: str, principal: MemberReader,
     if statement is None:
         raise WebError(404, _("No remuneration statement for this period yet: the cooperative has not set its rules."))
     with tempfile.TemporaryDirectory(prefix="culturecoop-statement-") as tmp:
-        path = markdown_pdf(statement_markdown(statement, request_language(request)), Path(tmp) / "statement.pdf", member_id)
+        path = markdown_pdf(statement_markdown(statement, request_language(request), member_names(warehouse).get(member_id)),
+                            Path(tmp) / "statement.pdf", member_id)
         content = path.read_bytes()
     return Response(content, media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="statement-{member_id}-{statement["from"]}.pdf"'})
@@ -81,7 +87,8 @@ def get_statement_pdf(request: Request, member_id: str, principal: MemberReader,
 def contribution_page(request: Request, member_id: str, principal: MemberReader, warehouse: WarehouseDep,
                       start: FromQuery = None, end: ToQuery = None) -> Response:
     data = member_contribution(warehouse, member_id, start, end)
-    body = markdown_html(statement_markdown(data["statement"], request_language(request))) if data["statement"] else ""
+    body = (markdown_html(statement_markdown(data["statement"], request_language(request), member_names(warehouse).get(member_id)))
+            if data["statement"] else "")
     said = contribution_view(data, Translator(request_language(request)))
     return render(request, "contribution.html", {"member_id": member_id, "active": "contribution", "view": data,
                                                  "said": said, "statement_html": body, "function_names": FUNCTION_NAMES,

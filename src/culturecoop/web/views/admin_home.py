@@ -65,8 +65,8 @@ def admin_home_view(health: CoopHealth, t: Translator) -> AdminHomeView:
             Cell(m.get("data_until"), t.day(m["data_until"]) if m.get("data_until") else "–"),
             cell(m["packages"], "int", t), cell(m["tickets"], "int", t), cell(m["patrons"], "int", t),
             cell(m["linkage_rate"], "percent", t), cell(m["pooled_rate"], "percent", t),
-            Cell(budget["spent"], t("{spent} of {budget} ({releases} releases)", spent=t.number(budget["spent"], 2),
-                                    budget=t.number(budget["budget"], 2), releases=t.number(budget["releases"]))
+            Cell(budget["spent"], t.plural(budget["releases"], "{spent} of {budget} ({n} release)", "{spent} of {budget} ({n} releases)",
+                                           spent=t.number(budget["spent"], 2), budget=t.number(budget["budget"], 2))
                  # Without noise no ε is spent and no release is counted against a budget: « 0 releases »
                  # read as a member never consulted, whatever its transparency page lists.
                  if health.noise else t("no noise: no ε budget to spend")),

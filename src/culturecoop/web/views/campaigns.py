@@ -19,10 +19,10 @@ MEASURE_WORDS = {
 # (the page links them), for the curious.
 SAID_ADJUSTED = _("{treated} of the people drawn for the campaign bought, against {held} of the people kept aside "
                   "without the e-mail: without the campaign, {held} was to be expected. The gap due to the campaign is "
-                  "{d} points (very probably between {low} and {high}); counting what each person spent before, {cd} "
-                  "points (between {clow} and {chigh}).")
+                  "{d} (very probably between {low} and {high}); counting what each person spent before, {cd} "
+                  "(between {clow} and {chigh}).")
 SAID_NOISY = _("{treated} of the people drawn for the campaign bought, against {held} of the people kept aside without "
-               "the e-mail: without the campaign, {held} was to be expected. The gap due to the campaign is {d} points "
+               "the e-mail: without the campaign, {held} was to be expected. The gap due to the campaign is {d} "
                "(very probably between {low} and {high}), from counts slightly blurred to protect privacy. "
                "The estimate that counts what each person spent before is not shown then: it rests on each "
                "person's figures.")
@@ -66,13 +66,16 @@ def results_view(results: dict[str, Any], previews: dict[str, dict[str, str]], t
         def points(value: float) -> str:
             return ("+" if value >= 0 else "−") + t.number(abs(100 * value), 1)
 
+        def gap(value: float) -> str:  # « +0,5 point », « +2,0 points »: the noun agrees with its figure
+            return t.plural_of(100 * value, 1, "{value} point", "{value} points", value=points(value))
+
         rates = {"treated": t.percent(lift["rate_treatment"]), "held": t.percent(lift["rate_holdout"]),
-                 "d": points(simple["difference"]), "low": points(simple["low"]), "high": points(simple["high"])}
+                 "d": gap(simple["difference"]), "low": points(simple["low"]), "high": points(simple["high"])}
         estimates = [(t("Simple comparison"), simple)]
         if adjusted is None:  # noise on: no CUPED estimate (it rests on each person's figures)
             sentence = t(SAID_NOISY, **rates)
         else:
-            sentence = t(SAID_ADJUSTED, **rates, cd=points(adjusted["difference"]), clow=points(adjusted["low"]),
+            sentence = t(SAID_ADJUSTED, **rates, cd=gap(adjusted["difference"]), clow=points(adjusted["low"]),
                          chigh=points(adjusted["high"]))
             estimates.append((t("Counting what each person spent before"), adjusted))
         drawn = next((m["value"] for a in results["arms"] if a["arm"] == "treatment" for m in a["measures"]

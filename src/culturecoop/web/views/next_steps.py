@@ -211,8 +211,9 @@ def _pace(view: TabView, results: Results, t: Translator) -> list[Action]:
                    "most likely to come.", event=event, behind=t.percent(-float(behind), 0))
     elif forecast is not None and capacity and float(forecast) < 0.5 * float(capacity):
         # On pace, but the pace of comparable events fills less than half the hall.
-        reason = t("{event} is on course for about {forecast} tickets for {capacity} seats: reach the people most likely "
-                   "to come.", event=event, forecast=t.number(forecast), capacity=t.number(capacity))
+        reason = t.plural(round(float(forecast)), "{event} is on course for about {n} ticket for {capacity} seats: reach the people most "
+                          "likely to come.", "{event} is on course for about {n} tickets for {capacity} seats: reach the people most likely "
+                          "to come.", event=event, capacity=t.number(capacity))
     else:
         return [_target(view, t, query)]
     return [_link(t("Find the people likely to come"), f"/m/{view.member_id}/target{query}", reason)]

@@ -316,8 +316,10 @@ def pace(view: TabView, results: Results, t: Translator) -> None:
     if view.picker is not None:
         view.picker["current"] = summary.get("event_id")
         if not view.picker["upcoming"] or summary.get("event_id") not in {e["event_id"] for e in view.picker["upcoming"]}:
-            view.notes.insert(0, t("A replay: the sales of {title} as they stood {days} days before it, against comparable events of the year before.",
-                                   title=title, days=t.number(summary.get("days_before"))))
+            view.notes.insert(0, t.plural(summary.get("days_before"),
+                                          "A replay: the sales of {title} as they stood {n} day before it, against comparable events of the year before.",
+                                          "A replay: the sales of {title} as they stood {n} days before it, against comparable events of the year before.",
+                                          title=title))
     view.kpis += [
         Kpi(t("Event"), Cell(title, title), detail=t.day(summary.get("event_day")), small=True),
         # A replay's days are counted from the replayed day: the show is over, none are « to go ».

@@ -14,6 +14,7 @@ from typing import Any
 
 from culturecoop.reco import cross, gains
 from culturecoop.reco.audiences import PEOPLE_PER_SEAT
+from culturecoop.reco.insights import diversity_measures as measures_in_words
 from culturecoop.reco.insights import gains_basis, gains_findings, lists_in_words, target_findings
 from culturecoop.web import charts
 from culturecoop.web.i18n import Translator, _, retranslate
@@ -127,27 +128,9 @@ class Measure:
 
 
 def diversity_measures(lists: Mapping[str, Any], t: Translator) -> list[Measure]:
-    """The measures of diversity of a set of served lists (``reco.service.served_lists``) in plain words:
-    the Gini of exposure, the novelty in bits and the diversity within a list are the glossary's words.
-    Novelty is a mean of −log2 of each suggestion's expected share of attention: 2 to its power is the
-    number of equally likely shows a suggestion is as unexpected as."""
-    said: list[Measure] = []
-    if lists.get("gini_events") is not None:
-        said.append(Measure(t("How evenly the suggestions are spread over the shows: {value} on a scale from 0 (every show suggested as "
-                              "often) to 1 (one show only).", value=t.number(lists["gini_events"], 2)), "gini"))
-    if lists.get("gini_members") is not None:
-        said.append(Measure(t("How evenly they are spread over the members whose shows are suggested: {value} on the same scale "
-                              "(0: every member's shows as often, 1: one member's only).", value=t.number(lists["gini_members"], 2)), "gini"))
-    if lists.get("novelty") is not None:
-        shows = max(1, round(2 ** float(lists["novelty"])))
-        said.append(Measure(t.plural(shows, "How far the suggestions go beyond the obvious shows: each is, on average, as unexpected as "
-                                            "one show picked out of {n} (the higher, the less expected).",
-                                     "How far the suggestions go beyond the obvious shows: each is, on average, as unexpected as "
-                                     "one show picked out of {n} equally likely ones (the higher, the less expected)."), "novelty"))
-    if lists.get("diversity") is not None:
-        said.append(Measure(t("How different the shows of one list are from each other: {value} on a scale from 0 (the same kind of "
-                              "show) to 1 (all different).", value=t.number(lists["diversity"], 2)), "diversity"))
-    return said
+    """The measures of diversity of a set of served lists in plain words (``reco.insights.diversity_measures``,
+    the member app's and the CLI's words too), each beside its glossary term."""
+    return [Measure(said.text(t.language), said.rule) for said in measures_in_words(lists)]
 
 
 def event_choices(events: Sequence[Mapping[str, Any]], t: Translator) -> list[EventChoice]:
@@ -255,7 +238,7 @@ def _why_hidden(offers: Mapping[str, Any], t: Translator, k: int) -> list[str]:
     said = [t("Cells read “< {k}”: the privacy gate shows a number of people only from {k} up.", k=k)]
     if mine_hidden:
         counted = offers.get("counted")
-        mine = {"k": k, "consenting": t.number(own.get("consenting") or 0), "patrons": t.number(own.get("patrons") or 0)}
+        mine = {"k": k, "consenting": t.number(own.get("consenting") or 0)}
         if own.get("patrons") and int(own.get("consenting") or 0) >= int(own["patrons"]):
             # Every patron agreed already: « record that consent in your next export » asked for what was done.
             said.append(t.plural(int(own["patrons"]), "Fewer than {k} of your patrons can be counted, though your one patron agreed to personalized suggestions: "
@@ -273,14 +256,22 @@ def _why_hidden(offers: Mapping[str, Any], t: Translator, k: int) -> list[str]:
                                  "partner's event to draw {k} of them.",
                                  k=k, counted=t.number(counted)))
         elif counted is None:
-            said.append(t("Fewer than {k} of your patrons can be counted: only those who agreed to personalized suggestions "
-                          "(in your data, {consenting} of your {patrons} patrons), whom the cooperative has linked to its people "
-                          "and who came to a past event; record that consent in your next export to count more of them.", **mine))
+            said.append(t.plural(int(own.get("patrons") or 0),
+                                 "Fewer than {k} of your patrons can be counted: only those who agreed to personalized suggestions "
+                                 "(in your data, {consenting} of your {n} patron), whom the cooperative has linked to its people "
+                                 "and who came to a past event; record that consent in your next export to count more of them.",
+                                 "Fewer than {k} of your patrons can be counted: only those who agreed to personalized suggestions "
+                                 "(in your data, {consenting} of your {n} patrons), whom the cooperative has linked to its people "
+                                 "and who came to a past event; record that consent in your next export to count more of them.", **mine))
         else:
-            said.append(t("{counted} of your patrons can be counted: those who agreed to personalized suggestions (in your data, "
-                          "{consenting} of your {patrons} patrons), linked and with a past visit; too few for any partner's event "
-                          "to draw {k} of them. Record that consent in your next export to count more of them.",
-                          counted=t.number(counted), **mine))
+            said.append(t.plural(int(own.get("patrons") or 0),
+                                 "{counted} of your patrons can be counted: those who agreed to personalized suggestions (in your data, "
+                                 "{consenting} of your {n} patron), linked and with a past visit; too few for any partner's event "
+                                 "to draw {k} of them. Record that consent in your next export to count more of them.",
+                                 "{counted} of your patrons can be counted: those who agreed to personalized suggestions (in your data, "
+                                 "{consenting} of your {n} patrons), linked and with a past visit; too few for any partner's event "
+                                 "to draw {k} of them. Record that consent in your next export to count more of them.",
+                                 counted=t.number(counted), **mine))
     if theirs_hidden:
         upcoming = int(own.get("upcoming") or 0)
         if upcoming:
@@ -326,8 +317,11 @@ def _gains(view: TargetView, answer: Mapping[str, Any], t: Translator) -> None:
 def _discoverability(view: TargetView, answer: Mapping[str, Any], t: Translator) -> None:
     settings = answer.get("settings") or {}
     diversity, boost = float(settings.get("diversity", 0.1)), float(settings.get("boost", 12))
-    view.settings = t("The cooperative's setting: diversity {diversity} (0 = the model's order, 1 = the most varied lists); local and francophone events at least {boost} points above their share of the programme.",
-                      diversity=t.number(diversity, 1), boost=t.number(boost))
+    view.settings = t.plural_of(boost, 0, "The cooperative's setting: diversity {diversity} (0 = the model's order, 1 = the most varied lists); "
+                                "local and francophone events at least {boost} point above their share of the programme.",
+                                "The cooperative's setting: diversity {diversity} (0 = the model's order, 1 = the most varied lists); "
+                                "local and francophone events at least {boost} points above their share of the programme.",
+                                diversity=t.number(diversity, 1), boost=t.number(boost))
     measured = answer.get("tradeoff")
     if not measured:
         return

@@ -174,9 +174,10 @@ def budget_sentences(budget: Mapping[str, Any] | None, noise: bool, t: Translato
     period = t("from {start} to {end}", start=t.day(start), end=t.day(end)) if isinstance(start, str | date) else ""
     if not noise:
         return [t("Differential privacy is off: cross-member figures are protected by the minimum cell size and cost no budget.")]
-    return [t("Privacy budget {period}: ε {spent} spent of {total}, {left} left, over {releases} releases.", period=period,
-              spent=t.number(budget.get("epsilon_spent") or 0, 2), total=t.number(budget.get("epsilon_budget") or 0, 2),
-              left=t.number(budget.get("epsilon_left") or 0, 2), releases=t.number(budget.get("releases") or 0))]
+    return [t.plural(budget.get("releases") or 0, "Privacy budget {period}: ε {spent} spent of {total}, {left} left, over {n} release.",
+                     "Privacy budget {period}: ε {spent} spent of {total}, {left} left, over {n} releases.", period=period,
+                     spent=t.number(budget.get("epsilon_spent") or 0, 2), total=t.number(budget.get("epsilon_budget") or 0, 2),
+                     left=t.number(budget.get("epsilon_left") or 0, 2))]
 
 
 def transparency_view(payload: Mapping[str, Any], member_id: str, member_name: str, accounts: Mapping[str, Any],

@@ -31,3 +31,17 @@ def test_a_bare_date_alone_stays_the_purchase(tmp_path: Path) -> None:
     export.write_text("".join(lines), encoding="utf-8")
     columns = draft_mapping(export).mapping["columns"]
     assert columns["purchased_at"] == "Date" and "event_starts_at" not in columns
+
+
+def test_the_one_thing_sold_with_its_date_titles_the_one_event(tmp_path: Path) -> None:
+    # A concert's participants list whose « Billet » names the concert with its date on every row: the date
+    # was read from it, but the event was titled after the file (« participants-chorale »).
+    lines = ["Référence commande;Date de la commande;Statut;Nom;Prénom;Email;Billet;Montant tarif\n"]
+    for i in range(20):
+        lines.append(f"{48213000 + i};{1 + i:02d}/11/2026 18:{i:02d};Validé;Martin;Léa;p{i}@exemple.fr;"
+                     f"Concert de Noël - Chorale 12/12/2026 20:30;18,00\n")
+    export = tmp_path / "participants-chorale.csv"
+    export.write_text("".join(lines), encoding="utf-8")
+    columns = draft_mapping(export).mapping["columns"]
+    assert columns["event_starts_at"] == {"in_text": "Billet"}
+    assert columns["event_title"] == "Billet" and columns["event_id"] == "Billet", columns

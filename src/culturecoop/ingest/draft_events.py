@@ -178,9 +178,10 @@ def _event_id_without_column(builder: DraftBuilder) -> None:
         _title_told_by_the_start(builder, keys)
     texts = starts.get("in_text") if isinstance(starts, dict) and "column" not in starts else None
     sold = builder.column(texts) if isinstance(texts, str) else None
-    if "event_title" not in builder.columns_map and sold is not None and sold.distinct > 1:
+    if "event_title" not in builder.columns_map and sold is not None and sold.distinct >= 1:
         # Yurplan's « Billet »: « Festival des Cabanes – Samedi 12 sept. 2026 », what was sold with its
-        # date, and no column naming the show: each of its values is one event, titled by it.
+        # date, and no column naming the show: each of its values is one event, titled by it — one
+        # value too (an export of one concert was titled after its file, « helloasso-participants »).
         builder.columns_map["event_title"] = sold.name
         builder.note("columns.event_title", sold.name, _("no column names the show, and {column} names what was sold "
                                                          "with its date: each of its values is one event").format(

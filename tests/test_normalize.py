@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from culturecoop.ingest.normalize import normalize_value
+from culturecoop.ingest.normalize import EMAIL_AS_READ, normalize_value
 from culturecoop.ingest.shapes import read_amount
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -253,3 +253,18 @@ def test_a_connection_given_some_normalizers_gets_what_they_call_and_no_other() 
     assert compared == 6
     with pytest.raises(ValueError, match="no such normalizer"):
         install_normalizers(duckdb.connect(), "FR", only=("cc_nothing",))
+
+
+@settings(SETTINGS, max_examples=40)
+@given(address=st.from_regex(EMAIL_AS_READ, fullmatch=True))
+def test_an_address_as_read_is_itself(con: duckdb.DuckDBPyConnection, address: str) -> None:
+    # The patrons' e-mails skip the general reading when they are written as it would leave them.
+    assert normalize_value(con, "cc_email_read", address) == address
+    assert normalize_value(con, "cc_email", address) == address
+
+
+@settings(SETTINGS, max_examples=60)
+@given(text=st.one_of(TEXT, st.from_regex(r"[ \"'<]?[A-Za-z0-9.,;:<> '\"-]{1,8}@[A-Za-z0-9.;, <>-]{1,10}[. \"'>]?",
+                                          fullmatch=True)))
+def test_an_address_reads_the_same_either_way(con: duckdb.DuckDBPyConnection, text: str) -> None:
+    assert normalize_value(con, "cc_email", text) == normalize_value(con, "cc_email_read", text)

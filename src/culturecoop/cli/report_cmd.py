@@ -221,10 +221,16 @@ def _print_result(result: ReportResult) -> None:
 def _header(column: Any, language: str, table: str) -> str:
     """A column's header in the reader's words: a statistic's plain words, else its own, else its name in
     ``table``."""
-    plain = PLAIN_HEADERS.get((table, column.name)) or PLAIN_WORDS.get(column.name, (None, ""))[0]
+    return column_header(column.name, language, table, column.header)
+
+
+def column_header(code: str, language: str, table: str, own: str | None = None) -> str:
+    """The header ``report`` prints for the column ``code`` of ``table``: a statistic in the dashboard's
+    words (``PLAIN_HEADERS``, ``PLAIN_WORDS``), else the column's ``own`` header, else its usual name."""
+    plain = PLAIN_HEADERS.get((table, code)) or PLAIN_WORDS.get(code, (None, ""))[0]
     if plain is not None:
         return gettext_in(plain, language)
-    return gettext_in(column.header, language) if column.header else column_label(column.name, language, table)
+    return gettext_in(own, language) if own else column_label(code, language, table)
 
 
 def _days_in_words(note: str, language: str) -> str:

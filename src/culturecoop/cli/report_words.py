@@ -16,7 +16,7 @@ PLAIN_WORDS = {
                _("The ratio very probably is at least this much, given how many people were counted")),
     "ci_high": (_("Very probably at most"),
                 _("The ratio very probably is at most this much, given how many people were counted")),
-    "p_value": (_("Risk that it is chance, for this row alone"),
+    "p_value": (_("Risk for this row alone"),
                 _("How often chance alone would give a gap this large, were this row the only one looked at")),
     "q_value": (_("Risk that it is chance"),
                 _("How often chance alone would give a gap this large, every row of the table looked at: under "
@@ -24,12 +24,13 @@ PLAIN_WORDS = {
     "significant": (_("Too clear to be chance"),
                     _("Yes when the risk that it is chance is under 0.05: a real difference, not chance")),
 }
-# A ratio's header as its table's page says it.
+# A ratio's header as its table's page says it (the rest: those who did not attend A, the pooled patrons
+# outside your audience, as its meaning says).
 PLAIN_HEADERS = {
     ("affinity", "lift"): _("Times as often as average"),
-    ("affinity", "lift_vs_rest"): _("Times as often as those who do not attend A"),
+    ("affinity", "lift_vs_rest"): _("Times as often as the rest"),
     ("genres", "lift"): _("Times as much as the rest of the cooperative"),
     ("overlap", "lift"): _("Times as likely as the average pooled patron"),
-    ("overlap", "lift_vs_rest"): _("Times as likely as the pooled patrons outside your audience"),
+    ("overlap", "lift_vs_rest"): _("Times as often as the rest"),
 }
 PLAIN_SUMMARY = {"significant_pairs": _("Pairs too clear to be chance")}

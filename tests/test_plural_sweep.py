@@ -55,6 +55,8 @@ NOT_A_COUNT_OR_NEVER_0_OR_1 = {
     "Found in the exports kept on this computer: {n} ({files}).": "a figure after a label",
     "Not found: {n}. Their tokens match no id of the exports kept here: the export that holds them was deleted, was prepared on another computer, or is not dropped here yet. Drop that export (the very file you prepared and sent), then this list again; meanwhile their rows are kept with an empty id.": "a figure after a label",
     "{field} is written once for every row, but this export holds several events ({n} in its first rows): choose the column that gives each event's date instead, or leave it empty and prepare one export per event.": "said for two events or more",
+    'Nothing was written: {field}, read from the column {column}, cannot be read or is implausible in {n} of the {total} rows that fill it ({share}), with the values {values}; add their format to the {formats}, or choose another column for it.': "said from 5 rows on (quarantine.guard_dropped_fields)",
+    "Nothing was written: {n} of {total} rows of {path} are rejected ({reason}); check the mapping's column for it, or run prepare again with --max-reject-share 1 to quarantine them anyway.": "said from 10 rows on (quarantine.MIN_REJECTS_FOR_PATTERN)",
     "Your programme announces {n} events from {first} to {last}, but your data has no sale for them by {day}: send an export with their sales to follow their pace against comparable events. Meanwhile, see who would come to them, or pick a past event below.": "one event has its own sentence",
 }
 
@@ -69,13 +71,7 @@ NOT_YET_SWEPT = {
     " and {n} more",
     "Erasure at the person's request removes them from the whole cooperative and rewrites the files; {n} erasures so far, {h} keyed hashes on the suppression list so that a later package does not bring them back.",
     "No row names a buyer, so nothing was written: the {n} rows accepted are sales naming nobody (no customer number, e-mail, phone or name), and the cooperative counts people; check that the mapping reads the buyer's columns, or send the export that names them.",
-    "No row was accepted, so nothing was written: {n} of {total} rows are set aside ({reason}){on}; {advice}.",
     "None of the {n} records of the truth file has an identity; give the warehouse loaded from the same synthetic data, and with --keys the key folder its packages were prepared with.",
-    "Nothing was written: {field}, read from the column {column}, cannot be read or is implausible in {n} of the {total} rows that fill it ({share}), with the values {values}; add their format to the {formats}, or choose another column for it.",
-    "Nothing was written: {n} of {total} rows are set aside ({reason}){on}; {advice}, {override}.",
-    "Nothing was written: {n} of {total} rows of {path} are rejected ({reason}); check the mapping's column for it, or run prepare again with --max-reject-share 1 to quarantine them anyway.",
-    "Rows of {file} in {path} name buyers the package does not hold ({n} of them): the package is inconsistent; prepare it again.",
-    "Rows of {file} in {path} name events the package does not hold ({n} of them): the package is inconsistent; prepare it again.",
     "one JSON document: its {n} records are read as JSON lines, one per row",
 }
 
@@ -154,24 +150,14 @@ NAMED_COUNT_NEVER_0_OR_1 = {
     'Forecast: {forecast} for {capacity} seats; chance of selling out: {sellout}.': "a hall's capacity; the forecast is a pair",
     'of {capacity} seats': "a hall's capacity",
     'Package {package} written: {tickets} tickets; planted lift {lift} (true lift by assignment {truth}).': "a simulated campaign's buyers, an audience of k people or more",
+    'Nothing was written: {field}, read from the column {column}, cannot be read or is implausible in {n} of the {total} rows that fill it ({share}), with the values {values}; add their format to the {formats}, or choose another column for it.': "said from 5 rows on (quarantine.guard_dropped_fields)",
+    "Nothing was written: {n} of {total} rows of {path} are rejected ({reason}); check the mapping's column for it, or run prepare again with --max-reject-share 1 to quarantine them anyway.": "said from 10 rows on (quarantine.MIN_REJECTS_FOR_PATTERN)",
     'Among your events of at least {least} attendees, within six months, {low} of the patrons of {low_title} ({low_day}) came back to another of your events, and {high} of those of {high_title} ({high_day}).': 'a fixed threshold',
     'This measure appears once at least {events} recent events of the cooperative have each drawn {people} people or more who had come to an older one: it fills in as the members send their newer exports, with nothing for you to do.': "reco.gains' fixed thresholds (10 events, 10 people)",
 }
 
 # Not swept yet: listed so that the list only shrinks.
-NAMED_COUNT_NOT_YET_SWEPT = {
-    'No row was accepted, so nothing was written: {n} of {total} rows are set aside ({reason}){on}; {advice}.',
-    'Nothing was written: {field}, read from the column {column}, cannot be read or is implausible in {n} of the {total} rows that fill it ({share}), with the values {values}; add their format to the {formats}, or choose another column for it.',
-    'Nothing was written: {n} of {total} rows are set aside ({reason}){on}; {advice}, {override}.',
-    "Nothing was written: {n} of {total} rows of {path} are rejected ({reason}); check the mapping's column for it, or run prepare again with --max-reject-share 1 to quarantine them anyway.",
-    'Rows of {file} in {path} hold a quantity of {value} admissions, which prepare never writes: the package was edited; prepare it again.',
-    'Rows of {file} in {path} hold {value} admissions on a line, which prepare never writes: the package was edited; prepare it again.',
-    'The sheet {sheets} is laid out like «{read}» ({rows} rows): only «{read}» was read. To read every sheet, choose “{every_sheet}” for “{sheets_setting}” under “{how}” in the form below.',
-    'The sheets {sheets} are laid out like «{read}» ({rows} rows): only «{read}» was read. To read every sheet, choose “{every_sheet}” for “{sheets_setting}” under “{how}” in the form below.',
-    '{file} in {path} holds {found} rows where its manifest says {declared}: the package is inconsistent; prepare it again.',
-    '{path} line {line} has {found} fields where the header has {width}; fix that row (a separator inside a value needs quotes) or remove it.',
-    "«{column}» holds {addresses} addresses over {orders} orders: those of whoever made the sales (staff, account), not buyers'; left out",
-}
+NAMED_COUNT_NOT_YET_SWEPT: set[str] = set()
 
 
 def plural_pairs() -> set[tuple[str, str]]:

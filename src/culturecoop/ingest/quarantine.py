@@ -18,7 +18,7 @@ import duckdb
 from babel.numbers import format_decimal, format_percent
 
 from culturecoop.errors import UserError
-from culturecoop.i18n import _, current_language
+from culturecoop.i18n import _, current_language, plural
 from culturecoop.ingest.jsondoc import loads
 from culturecoop.ingest.profile import SECTION_COLUMN, Profile
 from culturecoop.ingest.shapes import is_yearless
@@ -193,10 +193,14 @@ def guard_quarantine(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: 
         box=_(QUARANTINE_ANYWAY))
     on = _(" in the column {column} chosen for {field}, with the values {values}").format(**parts) if examples else ""
     if not accepted:
-        raise UserError(_("No row was accepted, so nothing was written: {n} of {total} rows are set aside "
-                          "({reason}){on}; {advice}.").format(**parts, on=on))
-    raise UserError(_("Nothing was written: {n} of {total} rows are set aside ({reason}){on}; {advice}, "
-                      "{override}.").format(**parts, on=on, override=override))
+        raise UserError(plural(by_reason[rule], "No row was accepted, so nothing was written: {n} row out of {total} is "
+                               "set aside ({reason}){on}; {advice}.",
+                               "No row was accepted, so nothing was written: {n} rows out of {total} are set aside "
+                               "({reason}){on}; {advice}.").format(**parts, on=on))
+    raise UserError(plural(by_reason[rule], "Nothing was written: {n} row out of {total} is set aside ({reason}){on}; "
+                           "{advice}, {override}.",
+                           "Nothing was written: {n} rows out of {total} are set aside ({reason}){on}; {advice}, "
+                           "{override}.").format(**parts, on=on, override=override))
 
 
 def guard_dropped_fields(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile,

@@ -47,3 +47,12 @@ def test_json_keeps_the_terms(tiny: Path) -> None:
     payload = json.loads(result.stdout)
     assert {"lift", "ci_low", "ci_high", "q_value", "significant"} <= set(payload["rows"][0])
     assert "significant_pairs" in payload["summary"]
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_paces_band_and_the_overlap_index_are_said_without_their_terms(tiny: Path, language: str) -> None:
+    for name in ("pace", "overlap"):
+        result = run_cli("report", name, "--db", str(tiny), "--member", "jazz-a", *PERIOD, lang=language)
+        assert result.returncode == 0, result.stderr
+        printed = (result.stdout + result.stderr).casefold()
+        assert not [term for term in ("percentile", "centile", "jaccard") if term in printed], (name, printed)

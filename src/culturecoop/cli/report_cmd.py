@@ -32,7 +32,7 @@ from culturecoop.analytics.wording import (
     summary_value,
 )
 from culturecoop.cli.app import app, console, emit_json, figure, print_table, report_out
-from culturecoop.cli.report_words import PLAIN_HEADERS, PLAIN_SUMMARY, PLAIN_WORDS
+from culturecoop.cli.report_words import PLAIN_HEADERS, PLAIN_MEANINGS, PLAIN_SUMMARY, PLAIN_WORDS
 from culturecoop.errors import UserError
 from culturecoop.i18n import _, current_language, day_words, general, gettext_in, plural
 from culturecoop.privacy import audit
@@ -201,7 +201,8 @@ def _print_result(result: ReportResult) -> None:
         if len(table.rows) > MAX_ROWS:
             report_out.print(plural(len(table.rows) - MAX_ROWS, "… {n} more row (use --json for all of them)", "… {n} more rows (use --json for all of them)").format(n=figure(len(table.rows) - MAX_ROWS)))
         for header, column in zip(headers, columns, strict=True):
-            meaning = gettext_in(PLAIN_WORDS[column.name][1], language) if column.name in PLAIN_WORDS else column.meaning
+            plain = PLAIN_MEANINGS.get((table.name, column.name)) or PLAIN_WORDS.get(column.name, ("", ""))[1]
+            meaning = gettext_in(plain, language) if plain else column.meaning
             if column.name == "change" and "metric" in present:  # a fraction in --json; printed in % or points
                 meaning = _("Change against the previous period, in percent (a share's, in percentage points)")
             if meaning.strip().casefold() != header.strip().casefold():  # never « Segment: Segment »

@@ -34,3 +34,12 @@ PLAIN_HEADERS = {
     ("overlap", "lift_vs_rest"): _("Times as often as the rest"),
 }
 PLAIN_SUMMARY = {"significant_pairs": _("Pairs too clear to be chance")}
+# A meaning said in words where its table's service names a statistic (the pace's band: « 10th percentile »; the
+# overlap's « Jaccard index »).
+PLAIN_MEANINGS = {
+    ("band", "low"): _("Tickets this event would have sold by then at the pace of the slowest comparable events: "
+                       "8 comparable events in 10 sold between this pace and the fast one"),
+    ("overlap", "jaccard"): _("People in both audiences, as a share of the people in either"),
+    ("band", "high"): _("Tickets this event would have sold by then at the pace of the fastest comparable events: "
+                        "8 comparable events in 10 sold between the slow pace and this one"),
+}

@@ -54,3 +54,10 @@ def test_a_campaigns_difference_agrees_with_its_points() -> None:
     assert "une différence de +2,0 points (" in _gap(100, 80, "fr")
     assert "a difference of +0.5 points (very probably between" in _gap(100, 95, "en")
     assert "95%" not in _gap(100, 95, "en") and "95 %" not in _gap(100, 95, "fr")
+
+
+def test_the_only_row_naming_nobody_is_said_as_one(tmp_path: Path) -> None:
+    set_language("fr")
+    nobody = {"Courriel": "", "Prénom": "", "Nom": "", "Téléphone": "", "Naissance": "", "Code postal": ""}
+    message = _refusal(tmp_path, [row("1", **nobody)])
+    assert "la seule ligne acceptée est une vente qui ne nomme personne" in message, message

@@ -166,10 +166,14 @@ def guard_quarantine(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: 
     for the member app (its box) and the command line."""
     if not accepted and unnamed:
         # Every sale names nobody: a box office's cash sheet, or buyer columns the mapping missed.
-        raise UserError(_("No row names a buyer, so nothing was written: the {n} rows accepted are sales naming "
-                          "nobody (no customer number, e-mail, phone or name), and the cooperative counts people; "
-                          "check that the mapping reads the buyer's columns, or send the export that names them."
-                          ).format(n=_n(unnamed)))
+        raise UserError(plural(unnamed, "No row names a buyer, so nothing was written: the only row accepted is a sale "
+                               "naming nobody (no customer number, e-mail, phone or name), and the cooperative counts "
+                               "people; check that the mapping reads the buyer's columns, or send the export that "
+                               "names it.",
+                               "No row names a buyer, so nothing was written: the {n} rows accepted are sales naming "
+                               "nobody (no customer number, e-mail, phone or name), and the cooperative counts people; "
+                               "check that the mapping reads the buyer's columns, or send the export that names them."
+                               ).format(n=_n(unnamed)))
     # Sales naming nobody are no mistake to fix: however many, they never stop a run (counted).
     over = {r: n for r, n in by_reason.items()
             if n > max_share * rows_in and n >= MIN_REJECTS_FOR_PATTERN and r not in UNFIXABLE}

@@ -61,3 +61,16 @@ def test_the_only_row_naming_nobody_is_said_as_one(tmp_path: Path) -> None:
     nobody = {"Courriel": "", "Prénom": "", "Nom": "", "Téléphone": "", "Naissance": "", "Code postal": ""}
     message = _refusal(tmp_path, [row("1", **nobody)])
     assert "la seule ligne acceptée est une vente qui ne nomme personne" in message, message
+
+
+def test_a_json_document_of_one_record_says_so(tmp_path: Path) -> None:
+    import json
+
+    from culturecoop.ingest.sniff import sniff
+    from test_json_documents import attendees_page
+
+    path = tmp_path / "attendees.json"
+    path.write_text(json.dumps(attendees_page(1)), encoding="utf-8")
+    set_language("fr")
+    said = [e.why for e in sniff(path).evidence if e.key == "format"]
+    assert said == ["un seul document JSON : son seul enregistrement est lu comme une JSON line, une ligne"], said

@@ -69,10 +69,8 @@ NO_LONGER_USED = {
 # Still written once in the plural, not swept yet (multi-line sentences of services and error
 # messages): listed so that the list only shrinks and any new one fails here.
 NOT_YET_SWEPT = {
-    " and {n} more",
     "Erasure at the person's request removes them from the whole cooperative and rewrites the files; {n} erasures so far, {h} keyed hashes on the suppression list so that a later package does not bring them back.",
     "None of the {n} records of the truth file has an identity; give the warehouse loaded from the same synthetic data, and with --keys the key folder its packages were prepared with.",
-    "one JSON document: its {n} records are read as JSON lines, one per row",
 }
 
 # Sentences of files other engineers were changing when the plurals were swept (ingest's drafting,

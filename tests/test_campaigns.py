@@ -429,7 +429,7 @@ def test_with_noise_on_the_revenue_is_noisy_too_and_cuped_is_not_shown(coop: dic
     assert spent[-2:] == [10.0, 0.0]
     french = run_cli("campaigns", "results", created["campaign_id"], "--db", str(coop["db"]), lang="fr")
     said = " ".join((french.stdout + french.stderr).split())
-    assert french.returncode == 0 and "comptes bruités" in said and "(CUPED) n'est pas montrée" in said
+    assert french.returncode == 0 and "comptes bruités" in said and "ce que chacun dépensait avant n’est pas montrée" in said
     # The dashboard draws the one estimate there is.
     shown = results_view(noisy, {}, Translator("fr"))
     assert "comptes bruités" in " ".join(shown.lift_sentence.split())

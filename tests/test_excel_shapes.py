@@ -250,7 +250,7 @@ columns:
         with pytest.raises(UserError) as refused:
             _prepared(export, mapping, keys, tmp_path / f"package-{language}")
         said[language] = str(refused.value)
-    assert "24 of 36 rows are set aside" in said["en"]
+    assert "24 rows out of 36 are set aside" in said["en"]
     assert "in the column N° commande chosen for “Order number” (order_id), with the values empty (24)" in said["en"]
     assert ("choose for “Order number” (order_id) a column that gives the order's number on every one of its lines"
             in said["en"])

@@ -74,7 +74,7 @@ def test_the_refusal_is_said_in_french_by_check_and_prepare(tmp_path: Path, keys
                      "--mapping", str(mapping), lang="fr")
     assert result.returncode == 2 and "Traceback" not in result.stderr
     message = " ".join(result.stderr.split())
-    assert "Rien n’a été écrit" in message and "des adresses de spectateurs en clair" in message
+    assert "Rien n’a été écrit" in message and "des adresses de clients en clair" in message
     assert "associez venue à une autre colonne de l’export" in message
     assert not (tmp_path / "pkg").exists()
     assert " ".join(check_fails(source, mapping, lang="fr").split()) in message

@@ -144,7 +144,7 @@ def test_the_refusal_is_said_in_french(tmp_path: Path, keys: Path) -> None:
                      "--mapping", str(mapping), lang="fr")
     assert result.returncode == 2 and "Traceback" not in result.stderr
     message = " ".join(result.stderr.split())
-    assert "Rien n’a été écrit" in message and "des codes postaux de spectateurs en clair" in message
+    assert "Rien n’a été écrit" in message and "des codes postaux de clients en clair" in message
     assert "associez venue à une autre colonne de l’export" in message
     assert not (tmp_path / "pkg").exists()
 

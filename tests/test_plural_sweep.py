@@ -44,6 +44,7 @@ NOT_A_COUNT_OR_NEVER_0_OR_1 = {
     "{share} of the lines split into {n} columns (separator: {name})": "a separator splits a line in two columns or more",
     "The file {path} has {n} columns named “{column}” (columns {positions}) and the mapping reads that name, so which one it means is unclear; rename all but one of them in the export's header line (such as “{column} 2”), then name in the mapping the one to read.": "two columns or more by definition",
     "Blank lines skipped: {n}.": "a figure after a label",
+    "Line {line} of the file holds a NUL character (an invisible byte some exports pad fields with; in the file: {n}): each was read as nothing, so a value is the characters around it.": "a figure after a label",
     "Cancelled events left out (their status says so): {n}.": "a figure after a label",
     "Events with no date in your export: {n}. Each is dated by its last sale, so its sales pace ends that day; map the column that gives the show's date (or add one to the export) and prepare it again to date them.": "a figure after a label",
     "empty ({n})": "a figure in brackets after a label",
@@ -55,6 +56,8 @@ NOT_A_COUNT_OR_NEVER_0_OR_1 = {
     "Found in the exports kept on this computer: {n} ({files}).": "a figure after a label",
     "Not found: {n}. Their tokens match no id of the exports kept here: the export that holds them was deleted, was prepared on another computer, or is not dropped here yet. Drop that export (the very file you prepared and sent), then this list again; meanwhile their rows are kept with an empty id.": "a figure after a label",
     "{field} is written once for every row, but this export holds several events ({n} in its first rows): choose the column that gives each event's date instead, or leave it empty and prepare one export per event.": "said for two events or more",
+    'Nothing was written: {field}, read from the column {column}, cannot be read or is implausible in {n} of the {total} rows that fill it ({share}), with the values {values}; add their format to the {formats}, or choose another column for it.': "said from 5 rows on (quarantine.guard_dropped_fields)",
+    "Nothing was written: {n} of {total} rows of {path} are rejected ({reason}); check the mapping's column for it, or run prepare again with --max-reject-share 1 to quarantine them anyway.": "said from 10 rows on (quarantine.MIN_REJECTS_FOR_PATTERN)",
     "Your programme announces {n} events from {first} to {last}, but your data has no sale for them by {day}: send an export with their sales to follow their pace against comparable events. Meanwhile, see who would come to them, or pick a past event below.": "one event has its own sentence",
 }
 
@@ -66,29 +69,13 @@ NO_LONGER_USED = {
 # Still written once in the plural, not swept yet (multi-line sentences of services and error
 # messages): listed so that the list only shrinks and any new one fails here.
 NOT_YET_SWEPT = {
-    " and {n} more",
     "Erasure at the person's request removes them from the whole cooperative and rewrites the files; {n} erasures so far, {h} keyed hashes on the suppression list so that a later package does not bring them back.",
-    "No row names a buyer, so nothing was written: the {n} rows accepted are sales naming nobody (no customer number, e-mail, phone or name), and the cooperative counts people; check that the mapping reads the buyer's columns, or send the export that names them.",
-    "No row was accepted, so nothing was written: {n} of {total} rows are set aside ({reason}){on}; {advice}.",
     "None of the {n} records of the truth file has an identity; give the warehouse loaded from the same synthetic data, and with --keys the key folder its packages were prepared with.",
-    "Nothing was written: {field}, read from the column {column}, cannot be read or is implausible in {n} of the {total} rows that fill it ({share}), with the values {values}; add their format to the {formats}, or choose another column for it.",
-    "Nothing was written: {n} of {total} rows are set aside ({reason}){on}; {advice}, {override}.",
-    "Nothing was written: {n} of {total} rows of {path} are rejected ({reason}); check the mapping's column for it, or run prepare again with --max-reject-share 1 to quarantine them anyway.",
-    "Rows of {file} in {path} name buyers the package does not hold ({n} of them): the package is inconsistent; prepare it again.",
-    "Rows of {file} in {path} name events the package does not hold ({n} of them): the package is inconsistent; prepare it again.",
-    "one JSON document: its {n} records are read as JSON lines, one per row",
 }
 
 # Sentences of files other engineers were changing when the plurals were swept (ingest's drafting,
 # dates, labels, profile and prepare): left as they were, to be swept with them.
-LEFT_FOR_NOW = {
-    "{count} phone numbers carry the country code +{code}, of a country culturecoop does not know: choose the nearest of {allowed}, and check the postal codes",
-    "{n} dates have a first number above 12: the day comes first",
-    "{n} dates have a second number above 12: the month comes first",
-    "{n} sampled amounts are negative (refund rows)",
-    "{n} written with month or day names (read without a format)",
-    "Line {line} of the file holds a NUL character (an invisible byte some exports pad fields with; {n} in the file): each was read as nothing, so a value is the characters around it.",
-}
+LEFT_FOR_NOW: set[str] = set()
 
 
 # A count can also be a field of another name followed by what it counts (« {tickets} billets »,
@@ -154,24 +141,14 @@ NAMED_COUNT_NEVER_0_OR_1 = {
     'Forecast: {forecast} for {capacity} seats; chance of selling out: {sellout}.': "a hall's capacity; the forecast is a pair",
     'of {capacity} seats': "a hall's capacity",
     'Package {package} written: {tickets} tickets; planted lift {lift} (true lift by assignment {truth}).': "a simulated campaign's buyers, an audience of k people or more",
+    'Nothing was written: {field}, read from the column {column}, cannot be read or is implausible in {n} of the {total} rows that fill it ({share}), with the values {values}; add their format to the {formats}, or choose another column for it.': "said from 5 rows on (quarantine.guard_dropped_fields)",
+    "Nothing was written: {n} of {total} rows of {path} are rejected ({reason}); check the mapping's column for it, or run prepare again with --max-reject-share 1 to quarantine them anyway.": "said from 10 rows on (quarantine.MIN_REJECTS_FOR_PATTERN)",
     'Among your events of at least {least} attendees, within six months, {low} of the patrons of {low_title} ({low_day}) came back to another of your events, and {high} of those of {high_title} ({high_day}).': 'a fixed threshold',
     'This measure appears once at least {events} recent events of the cooperative have each drawn {people} people or more who had come to an older one: it fills in as the members send their newer exports, with nothing for you to do.': "reco.gains' fixed thresholds (10 events, 10 people)",
 }
 
 # Not swept yet: listed so that the list only shrinks.
-NAMED_COUNT_NOT_YET_SWEPT = {
-    'No row was accepted, so nothing was written: {n} of {total} rows are set aside ({reason}){on}; {advice}.',
-    'Nothing was written: {field}, read from the column {column}, cannot be read or is implausible in {n} of the {total} rows that fill it ({share}), with the values {values}; add their format to the {formats}, or choose another column for it.',
-    'Nothing was written: {n} of {total} rows are set aside ({reason}){on}; {advice}, {override}.',
-    "Nothing was written: {n} of {total} rows of {path} are rejected ({reason}); check the mapping's column for it, or run prepare again with --max-reject-share 1 to quarantine them anyway.",
-    'Rows of {file} in {path} hold a quantity of {value} admissions, which prepare never writes: the package was edited; prepare it again.',
-    'Rows of {file} in {path} hold {value} admissions on a line, which prepare never writes: the package was edited; prepare it again.',
-    'The sheet {sheets} is laid out like «{read}» ({rows} rows): only «{read}» was read. To read every sheet, choose “{every_sheet}” for “{sheets_setting}” under “{how}” in the form below.',
-    'The sheets {sheets} are laid out like «{read}» ({rows} rows): only «{read}» was read. To read every sheet, choose “{every_sheet}” for “{sheets_setting}” under “{how}” in the form below.',
-    '{file} in {path} holds {found} rows where its manifest says {declared}: the package is inconsistent; prepare it again.',
-    '{path} line {line} has {found} fields where the header has {width}; fix that row (a separator inside a value needs quotes) or remove it.',
-    "«{column}» holds {addresses} addresses over {orders} orders: those of whoever made the sales (staff, account), not buyers'; left out",
-}
+NAMED_COUNT_NOT_YET_SWEPT: set[str] = set()
 
 
 def plural_pairs() -> set[tuple[str, str]]:

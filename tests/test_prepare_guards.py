@@ -54,7 +54,7 @@ def test_an_unknown_status_word_stops_the_file(tmp_path: Path, keys: Path) -> No
     rows = [row(str(i), Statut="Émis-OK") for i in range(30)] + [row("x1"), row("x2")]
     source = export(tmp_path, rows)
     message = prepare_fails(tmp_path, keys, source, "--mapping", str(mapping(tmp_path)))
-    assert "30 of 32 rows" in message and "(unknown ticket status)" in message and "bad_status" not in message
+    assert "30 rows out of 32 are set aside" in message and "(unknown ticket status)" in message and "bad_status" not in message
     assert "«Émis-OK» (30)" in message and "status_values: {Émis-OK: sold}" in message
     assert "--max-reject-share" in message
     # Overridden, the same file is prepared with its rows quarantined.

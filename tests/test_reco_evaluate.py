@@ -750,16 +750,16 @@ def test_missing_values_and_a_stray_word_leave_years_as_years() -> None:
     # One row with a field too many (an unquoted comma) made the sniffer read one column, and the
     # sentence blamed a missing user_id; it names the row.
     ("user_id,item_id,timestamp\n" + "1,2,2024-01-01\n" * 300 + "1,2,3,2024-01-01\n" + "1,2,2024-01-02\n" * 5,
-     ("--cutoff", "2024-01-01"), "line 302 has 4 fields where the header has 3"),
+     ("--cutoff", "2024-01-01"), "line 302 does not have as many fields as the header (fields: 4; in the header: 3)"),
     # The sniffer could start reading after a ragged last row, dropping the rows above it silently.
     ("user_id;item_id;timestamp\n1;2;2024-01-01\n1;3;2024-01-02;x\n", ("--cutoff", "2024-01-01"),
-     "line 3 has 4 fields where the header has 3"),
+     "line 3 does not have as many fields as the header (fields: 4; in the header: 3)"),
     # A missing id is said as such (not "unreadable", nor a hint about timestamps), with how many more.
     ("user_id,item_id,timestamp\n,2,2024-01-01\n1,3,2024-01-02\n,4,2024-01-03\n", ("--cutoff", "2024-01-01"),
      "line 2: the user_id is empty (1 more row like it); fill it in or remove the row."),
     # A headerless `::` file (MovieLens 1M) with a short row.
     ("1::2::5::978300760\n1::3::978302109\n1::4::5::978302110\n", ("--cutoff", "2000-12-31"),
-     "line 2 has 3 fields"),
+     "line 2 does not have as many fields as the header (fields: 3;"),
     # Dates with the day and month as numbers, never above 12: which is which cannot be told.
     ("user_id,item_id,timestamp\n1,2,03/04/2024 20:00\n1,3,04/03/2024 20:00\n", ("--cutoff", "2024-01-01"),
      "read day first as well as month first"),

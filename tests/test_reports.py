@@ -666,7 +666,7 @@ def test_segment_patrons_are_the_members_own_and_add_up(tiny: Path) -> None:
 def test_a_wide_report_prints_whole_in_an_80_column_terminal(tiny: Path, name: str) -> None:
     """Reports with a dozen columns are printed in parts that each fit (the row's name repeated),
     never with figures cut short to "0,1…"; every column is shown, and so is every printed row's lift."""
-    from culturecoop.cli.report_cmd import MAX_ROWS, NAMED_BY, _is_share
+    from culturecoop.cli.report_cmd import MAX_ROWS, NAMED_BY, _is_share, column_header
 
     as_json = json.loads(run_cli("report", name, "--db", str(tiny), "--member", "jazz-a", "--json").stdout)
     result = run_cli("report", name, "--db", str(tiny), "--member", "jazz-a", lang="fr")
@@ -681,7 +681,7 @@ def test_a_wide_report_prints_whole_in_an_80_column_terminal(tiny: Path, name: s
                 continue
             # A name may take its code's header (« Genre » rather than « Nom »).
             codes = [code for code, name in NAMED_BY.items() if name == column and code in meanings]
-            said = [column_label(c, "fr", table) for c in [column, *codes]]
+            said = [column_header(c, "fr", table) for c in [column, *codes]]
             assert any(re.search(rf"┃\s*{re.escape(header)}\s", text) for header in said), column
     # Codes are printed in words: no « hip_hop », « jazz_club », « big_spenders » in a cell.
     cells = [cell.strip() for line in table_lines if line.startswith("│") for cell in line.strip("│").split("│")]

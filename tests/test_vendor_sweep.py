@@ -1369,7 +1369,7 @@ def test_a_mapping_that_reads_one_sheet_says_the_others_are_left(tmp_path: Path,
     summary = check_export(export, one, today=TODAY)
     assert summary.rows_in == 12
     assert any(w.startswith("The sheets «Dim 11 oct 16h», «Sam 17 oct 20h30» are laid out like «Sam 10 oct 20h30» "
-                            "(16 rows): only «Sam 10 oct 20h30» was read. Add `sheets: all`") for w in summary.warnings), \
+                            "(rows: 16): only «Sam 10 oct 20h30» was read. Add `sheets: all`") for w in summary.warnings), \
         summary.warnings
     with pytest.raises(UserError, match="sheets can only be “all”"):
         parse_profile(mapping.replace("sheets: all", "sheets: first"), source="m.yaml")

@@ -172,12 +172,12 @@ PACKAGES: dict[str, tuple[object, int | tuple[int, ...], tuple[str, ...]]] = {
     "table-quantity-as-text-rehashed": (rewrite_table("ticket", _quantity_as_text), (0, 3), ()),
     # Loaded, such tickets were left out of every report without a word.
     "ticket-of-an-event-not-in-the-package": (rewrite_table("ticket", _named_elsewhere("event_id")), 3,
-                                              ("ticket.parquet", "events the package does not hold (1 of them)")),
+                                              ("ticket.parquet", "name an event the package does not hold")),
     "ticket-of-a-buyer-not-in-the-package": (rewrite_table("ticket", _named_elsewhere("member_patron_id")), 3,
-                                             ("ticket.parquet", "buyers the package does not hold (1 of them)")),
+                                             ("ticket.parquet", "name a buyer the package does not hold")),
     # Loaded, one such line outweighed a season's sales in every pooled figure.
     "ticket-quantity-minus-a-million": (rewrite_table("ticket", _edited_amount("quantity", -1_000_000)), 3,
-                                        ("ticket.parquet", "quantity of -1,000,000 admissions", "prepare never writes")),
+                                        ("ticket.parquet", "(admissions on a line: -1,000,000)", "prepare never writes")),
     "ticket-price-negative": (rewrite_table("ticket", _edited_amount("unit_price", -500)), 3,
                               ("ticket.parquet", "unit price of -500")),
     "table-swapped": (lambda p: shutil.copy(p / "event.parquet", p / "ticket.parquet"), 3, ("checksum",)),

@@ -80,7 +80,7 @@ def test_the_sent_confirmation_says_what_the_cooperative_loaded_in_french_figure
     assert sent.status_code == 200, sent.text[:600]
     said = section(sent.text, "package")
     assert "Envoyé à la coopérative : chargé dans l’entrepôt." in said, said
-    assert "Lignes chargées : 1 événement, 700 spectateurs, 1 200 billets." in said, said
+    assert "Lignes chargées : 1 événement, 700 clients, 1 200 billets." in said, said
     # Pooling was left « non précisé »: the reminder no longer says to fix it « avant de l’envoyer ».
     assert "préparez de nouveau le paquet et envoyez-le : il remplacera celui-ci à la coopérative" in said, said
     assert "avant de l’envoyer" not in said, said

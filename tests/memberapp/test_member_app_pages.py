@@ -39,7 +39,7 @@ def test_the_figures_of_the_check_and_the_package_are_written_in_french(tmp_path
     said = _text(prepared.text)
     assert "Paquet préparé : 1 200 lignes acceptées, 0 ligne rejetée." in said, said
     # What the package holds, in words (it read « Tables : 1 événement… », the warehouse's word).
-    assert ("Le paquet contient 1 événement, 700 spectateurs (que la coopérative ne connaît que par des jetons) "
+    assert ("Le paquet contient 1 événement, 700 clients (que la coopérative ne connaît que par des jetons) "
             "et 1 200 billets.") in said, said
     home = _text(client.get("/?lang=fr").text)
     # When the export was added, as a French reader writes a time (not 2026-11-30 10:05:00).

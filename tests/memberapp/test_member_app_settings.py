@@ -155,7 +155,7 @@ def test_a_customer_number_stands_in_for_by_the_email_in_the_form(app: App) -> N
     assert form_fields(shown)["fallback.patron_id"] == "email_phone"
     assert form_fields(shown)["field.patron_id"] == "No client"
     package = _prepared(app, export_id)
-    assert "Paquet préparé : 30 lignes acceptées, 0 ligne rejetée" in package and "30 spectateurs" in package, package
+    assert "Paquet préparé : 30 lignes acceptées, 0 ligne rejetée" in package and "30 clients" in package, package
 
 
 def test_the_yaml_box_speaks_the_pages_language(app: App) -> None:

@@ -221,7 +221,7 @@ SERVICE_ADVICE = [
     ("None of the {n} rows of {path} is a ticket ({column} says so): there is nothing to prepare; export the sales of "
      "tickets, or check the values written as other under `line_kind_values` in the mapping.",
      {"n": "12", "path": "dons.csv", "column": "Type"}),
-    ("The sheets {sheets} are laid out like «{read}» ({rows} rows): only «{read}» was read. Add `sheets: all` to the "
+    ("The sheets {sheets} are laid out like «{read}» (rows: {rows}): only «{read}» was read. Add `sheets: all` to the "
      "mapping to read every sheet.", {"sheets": "«Mars», «Avril»", "read": "Février", "rows": "80"}),
     ("the sheet {sheet} holds them all: add `sheet: {sheet}` to the mapping", {"sheet": "Ventes"}),
     ("The file {path} lacks the column(s) {columns} that the profile {profile} maps; export them or fix the column "

@@ -24,7 +24,7 @@ def data(standing: dict[str, Any], recommendation: float = 0.0) -> dict[str, Any
 def test_no_consent_says_what_to_choose_in_the_member_app() -> None:
     view = contribution_view(data({}), Translator("fr"))
     assert view.why is not None and view.why.startswith(
-        "Vos données ne comptent pas pour cette période : aucun de vos spectateurs venus entre le 4 févr. 2025 et le 3 févr. 2026 "
+        "Vos données ne comptent pas pour cette période : aucun de vos clients venus entre le 4 févr. 2025 et le 3 févr. 2026 "
         "n’a consenti à la mise en commun"), view.why
     assert "choisissez « donné » pour la mise en commun dans la section des consentements de l’application membre" in view.why
 

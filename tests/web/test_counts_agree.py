@@ -109,7 +109,7 @@ def test_why_a_small_members_cross_offers_are_hidden_counts_its_one_patron() -> 
 def test_a_package_loaded_on_the_data_page_counts_each_table() -> None:
     result = {"outcome": "loaded", "rows_loaded": {"ticket": 35, "patron": 1, "event": 1}}
     said = content_of("data.html", "fr", result=result, member_id="salle", payload={"table_rows": {}, "data": []})
-    assert "Paquet chargé : 35 billets, 1 spectateur, 1 événement." in said, said
+    assert "Paquet chargé : 35 billets, 1 client, 1 événement." in said, said
     said = content_of("data.html", "en", result={**result, "rows_loaded": {"ticket": 1, "patron": 0, "event": 2}},
                       member_id="salle", payload={"table_rows": {}, "data": []})
     assert "Package loaded: 1 ticket, 0 patrons, 2 events." in said, said

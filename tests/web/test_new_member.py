@@ -204,7 +204,7 @@ def test_a_new_members_contribution_says_why_it_is_nought_and_what_its_period_is
         page = c.get(f"/m/{NEW}/contribution")
     assert page.status_code == 200, page.text[-800:]
     said = visible_text(re.findall(r'<section class="insights"[^>]*id="contribution-said">.*?</section>', page.text, re.S)[0])
-    assert "vos spectateurs qui ont consenti à la mise en commun ne sont pas encore reliés entre les membres" in said, said
+    assert "vos clients qui ont consenti à la mise en commun ne sont pas encore reliés entre les membres" in said, said
     assert "votre part de chaque type de valeur apparaît alors, sans rien à faire de votre côté" in said, said
     assert re.search(r": 0,0 point sur \d", said) and "0,0 points" not in said, said
     assert re.search(r"Ces chiffres couvrent la période du \d+ \S+ \d{4} au \d+ \S+ \d{4}, les douze mois jusqu’au dernier "

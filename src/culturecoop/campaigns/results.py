@@ -34,7 +34,7 @@ from babel.numbers import format_decimal
 
 from culturecoop.analytics.service import default_actor
 from culturecoop.campaigns.service import campaign_row
-from culturecoop.i18n import _, current_language
+from culturecoop.i18n import _, current_language, plural
 from culturecoop.privacy.gate import COUNT, Beside, CountTable, PrivacyGate
 from culturecoop.warehouse.engine import Warehouse
 
@@ -215,15 +215,21 @@ def _lift(shown: dict[tuple[str, str], int | None], adjusted_json: dict[str, flo
     def points(value: float) -> str:
         return ("+" if value >= 0 else "−") + _number(abs(100 * value))
 
+    def difference(value: float) -> str:
+        """A difference with its unit in the form its figure takes: « +1,5 point », « +2,0 points »; in
+        English a figure written with a decimal takes the plural ("+1.0 points")."""
+        form = min(2, int(round(abs(100 * value), 1))) if current_language() == "fr" else 2
+        return plural(form, "{value} point", "{value} points").format(value=points(value))
+
     rates = {"treated": _number(100 * c_t / n_t) + "\u00a0%", "held": _number(100 * c_h / n_h) + "\u00a0%",
-             "d": points(simple.difference), "low": points(simple.low), "high": points(simple.high)}
+             "d": difference(simple.difference), "low": points(simple.low), "high": points(simple.high)}
     lift = {"available": True, "rate_treatment": c_t / n_t, "rate_holdout": c_h / n_h,
             "two_proportion": simple.as_json(), "cuped": None}
     if adjusted_json is None:  # noise on: the CUPED estimate rests on per-person rows
-        lift["sentence"] = _("Conversion {treated} with the campaign against {held} without: a difference of {d} points (95% interval {low} to {high}), from counts with differential-privacy noise. The estimate that takes past spending into account (CUPED) is not shown with noise on: it rests on each person's figures.").format(**rates)
+        lift["sentence"] = _("Conversion {treated} with the campaign against {held} without: a difference of {d} (very probably between {low} and {high}), from counts with differential-privacy noise. The estimate that takes into account what each person spent before is not shown with noise on: it rests on each person's figures.").format(**rates)
         return lift
     adjusted = Interval(**adjusted_json)
     lift["cuped"] = adjusted.as_json()
-    lift["sentence"] = _("Conversion {treated} with the campaign against {held} without: a difference of {d} points (95% interval {low} to {high}); with past spending taken into account (CUPED) {cd} points ({clow} to {chigh}).").format(
-        **rates, cd=points(adjusted.difference), clow=points(adjusted.low), chigh=points(adjusted.high))
+    lift["sentence"] = _("Conversion {treated} with the campaign against {held} without: a difference of {d} (very probably between {low} and {high}); taking into account what each person spent before, {cd} (very probably between {clow} and {chigh}).").format(
+        **rates, cd=difference(adjusted.difference), clow=points(adjusted.low), chigh=points(adjusted.high))
     return lift

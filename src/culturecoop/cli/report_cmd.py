@@ -32,6 +32,7 @@ from culturecoop.analytics.wording import (
     summary_value,
 )
 from culturecoop.cli.app import app, console, emit_json, figure, print_table, report_out
+from culturecoop.cli.report_words import PLAIN_HEADERS, PLAIN_MEANINGS, PLAIN_SUMMARY, PLAIN_WORDS
 from culturecoop.errors import UserError
 from culturecoop.i18n import _, current_language, day_words, general, gettext_in, plural
 from culturecoop.privacy import audit
@@ -200,13 +201,15 @@ def _print_result(result: ReportResult) -> None:
         if len(table.rows) > MAX_ROWS:
             report_out.print(plural(len(table.rows) - MAX_ROWS, "… {n} more row (use --json for all of them)", "… {n} more rows (use --json for all of them)").format(n=figure(len(table.rows) - MAX_ROWS)))
         for header, column in zip(headers, columns, strict=True):
-            meaning = column.meaning
+            plain = PLAIN_MEANINGS.get((table.name, column.name)) or PLAIN_WORDS.get(column.name, ("", ""))[1]
+            meaning = gettext_in(plain, language) if plain else column.meaning
             if column.name == "change" and "metric" in present:  # a fraction in --json; printed in % or points
                 meaning = _("Change against the previous period, in percent (a share's, in percentage points)")
             if meaning.strip().casefold() != header.strip().casefold():  # never « Segment: Segment »
                 report_out.print(f"  [bold]{escape(header)}[/]: {meaning}", highlight=False)
     if result.summary:
-        report_out.print(", ".join(f"{summary_label(k, language)}{colon(language)}{_summary_cell(k, v, result.currency)}"
+        report_out.print(", ".join(f"{gettext_in(PLAIN_SUMMARY[k], language) if k in PLAIN_SUMMARY else summary_label(k, language)}"
+                                   f"{colon(language)}{_summary_cell(k, v, result.currency)}"
                                    for k, v in result.summary.items()),
                          highlight=False)
     for note in notes:
@@ -217,8 +220,18 @@ def _print_result(result: ReportResult) -> None:
 
 
 def _header(column: Any, language: str, table: str) -> str:
-    """A column's header in the reader's words: its own, else its name in ``table``."""
-    return gettext_in(column.header, language) if column.header else column_label(column.name, language, table)
+    """A column's header in the reader's words: a statistic's plain words, else its own, else its name in
+    ``table``."""
+    return column_header(column.name, language, table, column.header)
+
+
+def column_header(code: str, language: str, table: str, own: str | None = None) -> str:
+    """The header ``report`` prints for the column ``code`` of ``table``: a statistic in the dashboard's
+    words (``PLAIN_HEADERS``, ``PLAIN_WORDS``), else the column's ``own`` header, else its usual name."""
+    plain = PLAIN_HEADERS.get((table, code)) or PLAIN_WORDS.get(code, (None, ""))[0]
+    if plain is not None:
+        return gettext_in(plain, language)
+    return gettext_in(own, language) if own else column_label(code, language, table)
 
 
 def _days_in_words(note: str, language: str) -> str:

@@ -30,7 +30,7 @@ import pyarrow as pa
 
 from culturecoop.errors import UserError
 from culturecoop.files import partial_path
-from culturecoop.i18n import _, count, current_language
+from culturecoop.i18n import _, count, current_language, plural
 from culturecoop.ingest.dates import format_params, timestamp_sql
 from culturecoop.ingest.labels import DEFAULT_FALSE, DEFAULT_LANGUAGE_VALUES, DEFAULT_TRUE
 from culturecoop.ingest.package import MemberInfo
@@ -113,7 +113,7 @@ def _check_unknown_words(con: duckdb.DuckDBPyConnection, profile: Profile) -> No
         return
     words = list(dict.fromkeys(str(r[1]) for r in rows))
     shown = ", ".join(f"\"{w}\"" for w in words[:_SHOWN_WORDS]) + (
-        _(" and {n} more").format(n=count(len(words) - _SHOWN_WORDS)) if len(words) > _SHOWN_WORDS else "")
+        plural(len(words) - _SHOWN_WORDS, " and {n} other", " and {n} more").format(n=count(len(words) - _SHOWN_WORDS)) if len(words) > _SHOWN_WORDS else "")
     columns = ", ".join(dict.fromkeys(profile.columns[str(r[0])].describe() for r in rows))
     raise UserError(_("The consent column {columns} holds values that say neither yes nor no: {words}; add each "
                       "to true_values (consent given) or false_values (consent withdrawn) in the mapping, then "

@@ -160,9 +160,12 @@ def leave_out_sellers_addresses(builder: DraftBuilder) -> None:
             kept.append(c)
             continue
         builder.used.discard(c.index)
-        builder.note("columns.email", None, _("«{column}» holds {addresses} addresses over {orders} orders: those "
-                                              "of whoever made the sales (staff, account), not buyers'; left "
-                                              "out").format(column=c.name, addresses=count_text(len(orders)), orders=count_text(count)),
+        builder.note("columns.email", None, plural(len(orders), "«{column}» holds one address over {orders} orders: "
+                                                   "that of whoever made the sales (staff, account), not a buyer's; "
+                                                   "left out",
+                                                   "«{column}» holds {addresses} addresses over {orders} orders: those "
+                                                   "of whoever made the sales (staff, account), not buyers'; left "
+                                                   "out").format(column=c.name, addresses=count_text(len(orders)), orders=count_text(count)),
                      check=True)
     if len(kept) == len(mapped):
         return

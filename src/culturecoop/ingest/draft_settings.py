@@ -126,9 +126,13 @@ def decide_day_first(columns: list[Column], language: str,
     if not numeric:
         return None, None
     if day and not month:
-        return True, Evidence("day_first", True, _("{n} dates have a first number above 12: the day comes first").format(n=count_text(day)))
+        return True, Evidence("day_first", True, plural(day, "{n} date has a first number above 12: the day comes first",
+                                                          "{n} dates have a first number above 12: the day comes first"
+                                                          ).format(n=count_text(day)))
     if month and not day:
-        return False, Evidence("day_first", False, _("{n} dates have a second number above 12: the month comes first").format(n=count_text(month)))
+        return False, Evidence("day_first", False, plural(month, "{n} date has a second number above 12: the month comes first",
+                                                            "{n} dates have a second number above 12: the month comes "
+                                                            "first").format(n=count_text(month)))
     if day or month:
         verdict = day >= month
         return verdict, Evidence("day_first", verdict, _("dates disagree on the order of day and month ({day} look day first, {month} month first)").format(
@@ -213,7 +217,9 @@ def date_formats(con: duckdb.DuckDBPyConnection, fields: dict[str, list[str]],
         if chosen:
             parts.append(_("formats {formats}").format(formats=", ".join(chosen)))
         if named:
-            parts.append(_("{n} written with month or day names (read without a format)").format(n=count_text(len(named))))
+            parts.append(plural(len(named), "{n} written with a month or day name (read without a format)",
+                                "{n} written with month or day names (read without a format)").format(
+                n=count_text(len(named))))
         if yearless:
             parts.append(plural(len(yearless), "{n} written without its year (given the year of the lines around it)",
                                 "{n} written without their year (given the year of the lines around them)").format(
@@ -255,7 +261,8 @@ def amount_settings(price: Column | None, header: str | None) -> tuple[str, floa
         evidence.append(Evidence("amount_scale", 1, _("every amount is a whole number, typically {median}: read as "
                                                       "currency units, not cents").format(median=style.median), check=True))
     if style.negative:
-        evidence.append(Evidence("negative", style.negative, _("{n} sampled amounts are negative (refund rows)").format(
+        evidence.append(Evidence("negative", style.negative, plural(style.negative, "{n} sampled amount is negative (a refund row)",
+                                                                    "{n} sampled amounts are negative (refund rows)").format(
             n=count_text(style.negative))))
     return decimal, scale, evidence
 
@@ -518,8 +525,11 @@ def decide_place(phones: Column | None, postcodes: Column | None, price: Column 
     place = (added.currency, added.zone) if added is not None else languages.CALLING_PLACES.get(abroad or "")
     if foreign:
         code = foreign.most_common(1)[0][0]
-        reasons.append(_("{count} phone numbers carry the country code +{code}, of a country culturecoop does not "
-                         "know: choose the nearest of {allowed}, and check the postal codes").format(
+        reasons.append(plural(sum(foreign.values()),
+                              "{count} phone number carries the country code +{code}, of a country culturecoop does "
+                              "not know: choose the nearest of {allowed}, and check the postal codes",
+                              "{count} phone numbers carry the country code +{code}, of a country culturecoop does not "
+                              "know: choose the nearest of {allowed}, and check the postal codes").format(
                              count=count_text(sum(foreign.values())), code=code, allowed=", ".join(COUNTRIES)))
         check_country = True
     # Currency: the column's codes, else a symbol in the amounts, else the country's.

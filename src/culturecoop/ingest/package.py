@@ -252,8 +252,11 @@ def _check_table_file(file: Path, table: Any, entry: dict[str, Any], member_id: 
                            "inconsistent; prepare it again."), member=member_id, **names)
     declared = entry.get("rows")
     if rows != len(found) or (declared is not None and declared != rows):
-        raise _corrupted(_("{file} in {path} holds {found} rows where its manifest says {declared}: the package "
-                           "is inconsistent; prepare it again."), found=rows, declared=declared, **names)
+        raise _corrupted(plural(rows, "{file} in {path} holds {found} row where its manifest says {declared}: the "
+                                "package is inconsistent; prepare it again.",
+                                "{file} in {path} holds {found} rows where its manifest says {declared}: the "
+                                "package is inconsistent; prepare it again."),
+                         found=count(rows), declared=count(declared) if isinstance(declared, int) else declared, **names)
 
 
 def verify_package(path: Path, *, label: str | None = None) -> VerifiedPackage:
@@ -417,10 +420,14 @@ def _check_references(path: Path, tables: dict[str, Any], shown: str) -> None:
             continue
         missing = pc.filter(named, pc.invert(pc.is_in(named, value_set=held)))
         if len(missing):
-            message = (_("Rows of {file} in {path} name events the package does not hold ({n} of them): the package "
-                         "is inconsistent; prepare it again.") if target == "event" else
-                       _("Rows of {file} in {path} name buyers the package does not hold ({n} of them): the package "
-                         "is inconsistent; prepare it again."))
+            message = (plural(len(missing), "Rows of {file} in {path} name an event the package does not hold: the "
+                              "package is inconsistent; prepare it again.",
+                              "Rows of {file} in {path} name {n} events the package does not hold: the package is "
+                              "inconsistent; prepare it again.") if target == "event" else
+                       plural(len(missing), "Rows of {file} in {path} name a buyer the package does not hold: the "
+                              "package is inconsistent; prepare it again.",
+                              "Rows of {file} in {path} name {n} buyers the package does not hold: the package is "
+                              "inconsistent; prepare it again."))
             raise _corrupted(message, file=Path(str(tables[table]["file"])).name, path=shown, n=count(len(missing)))
 
 
@@ -446,10 +453,10 @@ def _check_amounts(path: Path, tables: dict[str, Any], shown: str) -> None:
             continue
         if smallest < low or (high is not None and largest > high):
             wrong = float(smallest if smallest < low else largest)
-            message = {"quantity": _("Rows of {file} in {path} hold a quantity of {value} admissions, which prepare never "
-                                     "writes: the package was edited; prepare it again."),
-                       "admissions": _("Rows of {file} in {path} hold {value} admissions on a line, which prepare never "
-                                       "writes: the package was edited; prepare it again."),
+            message = {"quantity": _("Rows of {file} in {path} hold a quantity prepare never writes (admissions on a "
+                                     "line: {value}): the package was edited; prepare it again."),
+                       "admissions": _("Rows of {file} in {path} hold a count of admissions prepare never writes (on a "
+                                       "line: {value}): the package was edited; prepare it again."),
                        }.get(column, _("Rows of {file} in {path} hold a unit price of {value}, which prepare never "
                                        "writes: the package was edited; prepare it again."))
             raise _corrupted(message, file=file, path=shown,

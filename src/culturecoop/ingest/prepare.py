@@ -163,7 +163,7 @@ def _check_all(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
             "ticket.").format(n=count(info.section_lines), first=info.first_section))
     if info.nul_line is not None:
         warnings.append(_("Line {line} of the file holds a NUL character (an invisible byte some exports pad "
-                          "fields with; {n} in the file): each was read as nothing, so a value is the characters "
+                          "fields with; in the file: {n}): each was read as nothing, so a value is the characters "
                           "around it.").format(line=info.nul_line, n=count(info.nul_count)))
     if info.control_line is not None:
         warnings.append(plural(

@@ -18,7 +18,7 @@ import duckdb
 from babel.numbers import format_decimal, format_percent
 
 from culturecoop.errors import UserError
-from culturecoop.i18n import _, current_language
+from culturecoop.i18n import _, current_language, plural
 from culturecoop.ingest.jsondoc import loads
 from culturecoop.ingest.profile import SECTION_COLUMN, Profile
 from culturecoop.ingest.shapes import is_yearless
@@ -166,10 +166,14 @@ def guard_quarantine(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: 
     for the member app (its box) and the command line."""
     if not accepted and unnamed:
         # Every sale names nobody: a box office's cash sheet, or buyer columns the mapping missed.
-        raise UserError(_("No row names a buyer, so nothing was written: the {n} rows accepted are sales naming "
-                          "nobody (no customer number, e-mail, phone or name), and the cooperative counts people; "
-                          "check that the mapping reads the buyer's columns, or send the export that names them."
-                          ).format(n=_n(unnamed)))
+        raise UserError(plural(unnamed, "No row names a buyer, so nothing was written: the only row accepted is a sale "
+                               "naming nobody (no customer number, e-mail, phone or name), and the cooperative counts "
+                               "people; check that the mapping reads the buyer's columns, or send the export that "
+                               "names it.",
+                               "No row names a buyer, so nothing was written: the {n} rows accepted are sales naming "
+                               "nobody (no customer number, e-mail, phone or name), and the cooperative counts people; "
+                               "check that the mapping reads the buyer's columns, or send the export that names them."
+                               ).format(n=_n(unnamed)))
     # Sales naming nobody are no mistake to fix: however many, they never stop a run (counted).
     over = {r: n for r, n in by_reason.items()
             if n > max_share * rows_in and n >= MIN_REJECTS_FOR_PATTERN and r not in UNFIXABLE}
@@ -193,10 +197,14 @@ def guard_quarantine(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: 
         box=_(QUARANTINE_ANYWAY))
     on = _(" in the column {column} chosen for {field}, with the values {values}").format(**parts) if examples else ""
     if not accepted:
-        raise UserError(_("No row was accepted, so nothing was written: {n} of {total} rows are set aside "
-                          "({reason}){on}; {advice}.").format(**parts, on=on))
-    raise UserError(_("Nothing was written: {n} of {total} rows are set aside ({reason}){on}; {advice}, "
-                      "{override}.").format(**parts, on=on, override=override))
+        raise UserError(plural(by_reason[rule], "No row was accepted, so nothing was written: {n} row out of {total} is "
+                               "set aside ({reason}){on}; {advice}.",
+                               "No row was accepted, so nothing was written: {n} rows out of {total} are set aside "
+                               "({reason}){on}; {advice}.").format(**parts, on=on))
+    raise UserError(plural(by_reason[rule], "Nothing was written: {n} row out of {total} is set aside ({reason}){on}; "
+                           "{advice}, {override}.",
+                           "Nothing was written: {n} rows out of {total} are set aside ({reason}){on}; {advice}, "
+                           "{override}.").format(**parts, on=on, override=override))
 
 
 def guard_dropped_fields(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile,

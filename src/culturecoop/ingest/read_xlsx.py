@@ -196,9 +196,9 @@ def read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile) -> S
             rows = sum(n for _name, n in others)
             if rows:
                 notes.append(plural(len(others),
-                                    "The sheet {sheets} is laid out like «{read}» ({rows} rows): only «{read}» was "
+                                    "The sheet {sheets} is laid out like «{read}» (rows: {rows}): only «{read}» was "
                                     "read. Add `sheets: all` to the mapping to read every sheet.",
-                                    "The sheets {sheets} are laid out like «{read}» ({rows} rows): only «{read}» was "
+                                    "The sheets {sheets} are laid out like «{read}» (rows: {rows}): only «{read}» was "
                                     "read. Add `sheets: all` to the mapping to read every sheet.").format(
                     sheets=", ".join(f"«{name}»" for name, _n in others), read=sheet.title, rows=count(rows)))
     finally:

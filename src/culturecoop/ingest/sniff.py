@@ -386,8 +386,10 @@ def _sniff_document(path: Path) -> Sample:
     if not sample.rows:
         raise header_only(path)
     sample.evidence = [Evidence("encoding", "utf-8", _("JSON is UTF-8 text")),
-                       Evidence("format", "jsonl", _("one JSON document: its {n} records are read as JSON lines, "
-                                                     "one per row").format(n=count_text(len(rows))))]
+                       Evidence("format", "jsonl", plural(len(rows), "one JSON document: its only record is read as a JSON line, "
+                                                          "one row",
+                                                          "one JSON document: its {n} records are read as JSON lines, "
+                                                          "one per row").format(n=count_text(len(rows))))]
     sample.settings = {"format": "jsonl", "encoding": "utf-8"}
     sample.total_rows, sample.tickets = len(rows), rows.tickets
     return sample

@@ -165,13 +165,13 @@ def _rewordings(t: Callable[[str], str]) -> tuple[list[tuple[str, str]], dict[st
            "sales of tickets, or check the values written as other under `line_kind_values` in the mapping."),
          t("None of the {n} rows of {path} is a ticket ({column} says so): there is nothing to prepare; export the "
            "sales of tickets, or check what each word is under “{kinds}” in the form below.")),
-        (t("The sheet {sheets} is laid out like «{read}» ({rows} rows): only «{read}» was read. Add `sheets: all` to "
+        (t("The sheet {sheets} is laid out like «{read}» (rows: {rows}): only «{read}» was read. Add `sheets: all` to "
            "the mapping to read every sheet."),
-         t("The sheet {sheets} is laid out like «{read}» ({rows} rows): only «{read}» was read. To read every sheet, "
+         t("The sheet {sheets} is laid out like «{read}» (rows: {rows}): only «{read}» was read. To read every sheet, "
            "choose “{every_sheet}” for “{sheets_setting}” under “{how}” in the form below.")),
-        (t("The sheets {sheets} are laid out like «{read}» ({rows} rows): only «{read}» was read. Add `sheets: all` "
+        (t("The sheets {sheets} are laid out like «{read}» (rows: {rows}): only «{read}» was read. Add `sheets: all` "
            "to the mapping to read every sheet."),
-         t("The sheets {sheets} are laid out like «{read}» ({rows} rows): only «{read}» was read. To read every "
+         t("The sheets {sheets} are laid out like «{read}» (rows: {rows}): only «{read}» was read. To read every "
            "sheet, choose “{every_sheet}” for “{sheets_setting}” under “{how}” in the form below.")),
         (t("the sheet {sheet} holds them all: add `sheet: {sheet}` to the mapping"),
          t("the sheet {sheet} holds them all: write {sheet} for “{sheet_setting}” under “{how}” in the form below")),

@@ -524,7 +524,7 @@ def _ragged_row(path: Path, shown: Path) -> None:
         width = len(header.rstrip("\r\n").split("::")) if separator == "::" else len(next(csv.reader([header], delimiter=separator)))
         for line, row in enumerate(rows, start=2):
             if row and row != [""] and len(row) != width:
-                raise UserError(_("{path} line {line} has {found} fields where the header has {width}; fix that row (a separator inside a value needs quotes) or remove it.").format(
+                raise UserError(_("{path} line {line} does not have as many fields as the header (fields: {found}; in the header: {width}); fix that row (a separator inside a value needs quotes) or remove it.").format(
                     path=shown, line=line, found=count_text(len(row)), width=count_text(width)))
 
 

@@ -163,7 +163,7 @@ class Translator:
 
     def plural(self, n: Any, one: str, other: str, **fields: Any) -> str:
         """The sentence about ``n`` things in this language, its ``{n}`` written the reader's way:
-        « 0 spectateur a consenti », "0 patrons agreed" (``culturecoop.i18n.plural_in``)."""
+        « 0 client a consenti », "0 patrons agreed" (``culturecoop.i18n.plural_in``)."""
         value = int(n or 0)
         return plural_in(value, one, other, self.language).format(n=self.number(value), **fields)
 

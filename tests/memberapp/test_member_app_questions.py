@@ -15,7 +15,6 @@ import pytest
 from culturecoop.i18n import set_language
 from culturecoop.ingest.draft import draft_mapping
 from culturecoop.memberapp.form import field_rows, to_decide
-from culturecoop.memberapp.workspace import draft_of
 from culturecoop.memberapp.zones import zone_choices
 from memberapp.pages import App, app_with, form_fields, keep_form, section, text
 
@@ -176,9 +175,9 @@ def test_names_between_quotes_over_values_without_them_keep_the_double_quote(tmp
     path.write_text("'No billet';'Courriel';'Date achat';'Titre';'Prix'\n" + "".join(
         f"B{i};p{i}@exemple.test;1{i % 9}/01/2026 16:47;L'Olympia, hiver;46,50 €\n" for i in range(12)),
         encoding="utf-8")
-    assert draft_of(path).mapping["quote"] == '"'
+    assert draft_mapping(path).mapping["quote"] == '"'
     quoted = tmp_path / "valeurs.csv"
     quoted.write_text("'No billet';'Courriel';'Date achat';'Titre';'Prix'\n" + "".join(
         f"'B{i}';'p{i}@exemple.test';'1{i % 9}/01/2026 16:47';'Olympia; hiver';'46,50 €'\n" for i in range(12)),
         encoding="utf-8")
-    assert draft_of(quoted).mapping["quote"] == "'"
+    assert draft_mapping(quoted).mapping["quote"] == "'"

@@ -19,7 +19,7 @@ from culturecoop.ingest.profile import MappingIncompleteError, MappingInvalidErr
 from culturecoop.ingest.quarantine import DEFAULT_MAX_REJECT_SHARE
 from culturecoop.ingest.sniff import SAMPLE_ROWS, XLSX_SAMPLE_ROWS, Sample
 from culturecoop.ingest.validate import FIELD_OF_RULE
-from culturecoop.ingest.words import CHANNELS, QUARANTINE_ANYWAY, TICKET_STATUSES
+from culturecoop.ingest.words import CHANNELS, QUARANTINE_ANYWAY, SETTING_NAMES, TICKET_STATUSES
 from culturecoop.memberapp import form as mapping_form
 from culturecoop.memberapp.advice import said, said_for_the_form, without_keys
 from culturecoop.memberapp.value_words import (
@@ -103,22 +103,22 @@ def export_context(workspace: Workspace, export: Export, lang: str, *, error: st
         words = sample_words(shown, header, sample_rows, WORD_FIELDS)  # a refused form's columns, not the mapping's
     statuses, kinds, yes_nos = status_rows(shown, words), line_kind_rows(shown, words), yes_no_rows(shown, words)
     settings_shown = mapping_form.settings_for(export.source)
-    # A setting a sentence names (by its mapping key, in brackets, or by its name) is one to look at, as
-    # a guessed one.
+    # A setting a sentence names (by its name in quotes, as the form shows it) is one to look at, as a guessed
+    # one: the sentences no longer carry the mapping key in brackets (``without_keys``).
+    named_settings = {**{k: _(v) for k, v in SETTING_NAMES.items()}, "blank_price": _(BLANK_PRICE)}
     guessed_settings = {g.setting for g in guessed if g.setting} | {
-        key for key in settings_shown for text in said_texts if f"({key})" in text} | {
-        "blank_price" for text in said_texts if _("“{label}”").format(label=_(BLANK_PRICE)) in text}
+        key for key, label in named_settings.items() for text in said_texts
+        if (key in settings_shown or key == "blank_price") and _("“{label}”").format(label=label) in text}
     quote = str(shown.get("quote", '"') or "")
-    cells = [cell or "" for row in sample_rows[:20] for cell in row]
     # The draft's sample is read with « ' » when the file is written so (``ingest.quoting``).
     single = sample is not None and sample.settings.get("quote") == "'"
-    if (single or (mapping_form.quoted_with(header) and mapping_form.quoted_with(cells))) and "quote" in settings_shown:
+    if single and "quote" in settings_shown:
         if quote == "'":  # read so, the names lose their quotes
             header = [h[1:-1] if len(h) >= 2 and h[0] == h[-1] == "'" else h for h in header]
         else:
             undecided.insert(0, _("The column names and values of this export are written between single quotes "
                                   "(«{example}»): choose “{single}” for “{setting}” under “{how}” in the form below.").format(
-                example=next((f"'{h}'" if single else h) for h in header if h), single=mapping_form.choice_labels()["quote"]["'"],
+                example=next(f"'{h}'" for h in header if h), single=mapping_form.choice_labels()["quote"]["'"],
                 setting=_(mapping_form.QUOTE_SETTING), how=_("How values are written")))
             guessed_settings.add("quote")
     refused = typed is not None or typed_yaml is not None

@@ -35,7 +35,7 @@ from culturecoop.ingest.words import (
     say,
 )
 from culturecoop.memberapp import date_patterns
-from culturecoop.memberapp.questions import ASKED_FIRST, QUESTIONS, quoted_with, unquoted
+from culturecoop.memberapp.questions import ASKED_FIRST, QUESTIONS, unquoted
 from culturecoop.memberapp.value_words import (
     EVERY_SHEET_SAID,
     ONE_SHEET_SAID,
@@ -535,7 +535,7 @@ CHOICES = {"country": COUNTRIES, "encoding": ENCODINGS, "decimal": (".", ","), "
 __all__ = ["CHOICES", "EMAIL_ELSE_PHONE", "FALLBACKS", "FILE_NAME", "FILE_NAME_FIELDS", "KEEP", "NONE",
            "ONE_CHOICE_FIELDS", "ONE_VALUE_FIELDS", "QUESTIONS", "QUOTE_SETTING", "SPEC_FORMS", "FieldRow", "Guess",
            "PreviewCell", "apply_form", "choice_labels", "consent_of", "field_rows", "form_problem", "guesses",
-           "in_form_words", "preview_cells", "quoted_with", "setting_labels", "settings_of", "to_decide"]
+           "in_form_words", "preview_cells", "setting_labels", "settings_of", "to_decide"]
 
 
 # -- the first rows, as written and as read --------------------------------------------------

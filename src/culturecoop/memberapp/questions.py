@@ -3,7 +3,6 @@ what words; and the quotes a text export writes its values between."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from culturecoop.i18n import _
@@ -57,9 +56,3 @@ def unquoted(columns: dict[str, Any], quote: str) -> dict[str, Any]:
 
     return {name: bare(spec) for name, spec in columns.items()}
 
-
-def quoted_with(header: Sequence[str], quote: str = "'") -> bool:
-    """Whether the column names of ``header`` are written between ``quote`` (« 'No billet';'Prix' »):
-    a file quoted so, read with double quotes, keeps the quotes in every name and value."""
-    names = [h for h in header if h]
-    return len(names) >= 2 and sum(len(h) >= 2 and h[0] == h[-1] == quote for h in names) >= 0.5 * len(names)

@@ -35,7 +35,7 @@ from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 import yaml
 
@@ -47,9 +47,6 @@ from culturecoop.ingest.prepare_io import PrepareSummary
 from culturecoop.ingest.profile import Profile, parse_profile
 from culturecoop.ingest.sniff import Sample, sniff
 from culturecoop.spreadsheet import spreadsheet_cell
-
-if TYPE_CHECKING:
-    from culturecoop.ingest.draft import Draft
 
 _ID = re.compile(r"^[0-9a-f]{16}$")
 # The mapping's keys that change no word of the export as it is read (what the words mean, the consents,
@@ -234,7 +231,9 @@ class Workspace:
             size = _copy_private(stream, folder / name)
             if not size:
                 raise UserError(_("The file {name} is empty; export your sales again.").format(name=name))
-            draft = draft_of(folder / name)
+            from culturecoop.ingest.draft import draft_mapping
+
+            draft = draft_mapping(folder / name)
             _write_private(folder / "mapping.yaml", draft.yaml_text.encode())
             export = Export(export_id, folder, name, {
                 "file_name": name, "added_at": added_at, "undecided": list(draft.undecided),
@@ -296,8 +295,10 @@ class Workspace:
         kept = (state.get("drafted_in") or {}).get(language)
         if isinstance(kept, dict) and "decisions" in kept:
             return list(kept.get("undecided") or []), list(kept.get("decisions") or [])
+        from culturecoop.ingest.draft import draft_mapping
+
         try:
-            draft = draft_of(export.source)
+            draft = draft_mapping(export.source)
         except UserError:
             return first
         decisions = _decisions(draft.decisions)
@@ -331,8 +332,10 @@ class Workspace:
         if language not in drafts:
             if state.get("language", language) == language:
                 return text  # the draft as dropped on a page in this language
+            from culturecoop.ingest.draft import draft_mapping
+
             try:  # the page's language is the one in force: the draft speaks it
-                drafts[language] = draft_of(export.source).yaml_text
+                drafts[language] = draft_mapping(export.source).yaml_text
             except UserError:
                 return text
             fresh = self.get(export.export_id)
@@ -407,14 +410,6 @@ class Workspace:
     def record_sent(self, export: Export, outcome: dict[str, Any]) -> None:
         export.state["sent"] = outcome
         self._save_state(export)
-
-
-def draft_of(path: Path) -> Draft:
-    """The draft of the export ``path`` (``ingest.draft``: a CSV written between single quotes is read
-    with them, as the CLI drafts it)."""
-    from culturecoop.ingest.draft import draft_mapping
-
-    return draft_mapping(path)
 
 
 def _write_csv(path: Path, rows: list[list[Any]]) -> None:

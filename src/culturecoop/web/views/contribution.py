@@ -53,14 +53,19 @@ class ContributionView:
     period: str | None = None  # why the period is not the other tabs'
 
 
+def _standing(data: Mapping[str, Any], t: Translator) -> tuple[Mapping[str, Any], str, str]:
+    """The member's standing in the cooperative's period (``statements.member_standing``) and the
+    period's first and last days as the page writes them."""
+    return data.get("standing") or {}, t.day(data.get("from")), t.day(data.get("to"))
+
+
 def _why(data: Mapping[str, Any], t: Translator) -> str | None:
     """Why every share of a member is nought, and what brings it: its patrons are not linked across
     members yet (the cooperative does that, nothing to do), none of them agreed to pooling (the member
     app's consent section), or it has no visit in the period."""
-    standing = data.get("standing") or {}
+    standing, start, end = _standing(data, t)
     if not standing or standing.get("pooled"):
         return None
-    start, end = t.day(data.get("from")), t.day(data.get("to"))
     if standing.get("unlinked"):
         return t("Your data counts for nothing yet: your patrons who agreed to pooling are not linked across members yet. "
                  "The cooperative links them after loading your package, and your share of each kind of value appears then, "
@@ -76,10 +81,9 @@ def _why(data: Mapping[str, Any], t: Translator) -> str | None:
 
 def _period(data: Mapping[str, Any], t: Translator) -> str | None:
     """Why the page's period is not the one of the other tabs (the member's own data's)."""
-    standing = data.get("standing") or {}
+    standing, start, end = _standing(data, t)
     if not standing or standing.get("asked"):
         return None
-    start, end = t.day(data.get("from")), t.day(data.get("to"))
     if standing.get("rules_period"):
         return t("These figures cover {start} to {end}, the period the cooperative set its remuneration rules for: one period for "
                  "every member, so that the members' shares add up to the cooperative's total. Your other tabs follow your own "

@@ -29,6 +29,7 @@ _PAGE_OWN = frozenset({"page", "pages", "perpage", "pagesize", "pagenumber", "pa
                        "offset", "limit", "hasmore", "hasnext", "continuation", "continuationtoken"})
 _PAGE_OBJECTS = frozenset({"pagination", "paging", "meta", "links", "pageinfo", "page"})
 _DEPTH = 3
+_BLANKS = re.compile(r"\s*")  # between documents: read in place, not by copying the rest of the file
 
 
 def documents(text: str) -> list[tuple[int, Any]] | None:
@@ -36,16 +37,18 @@ def documents(text: str) -> list[tuple[int, Any]] | None:
     what follows one is no JSON document."""
     decoder = json.JSONDecoder()
     found: list[tuple[int, Any]] = []
-    at = 0
+    at, line, counted = 0, 1, 0
     while True:
-        at = len(text) - len(text[at:].lstrip())
+        at = _BLANKS.match(text, at).end()  # type: ignore[union-attr]  # (an empty match at worst)
         if at >= len(text):
             return found
         try:
             value, end = decoder.raw_decode(text, at)
         except (ValueError, RecursionError):
             return None
-        found.append((text.count("\n", 0, at) + 1, value))
+        line += text.count("\n", counted, at)  # the lines since the last document, not from the file's start
+        counted = at
+        found.append((line, value))
         at = end
 
 

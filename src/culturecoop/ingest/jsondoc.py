@@ -131,10 +131,10 @@ def _records(path: Path) -> Records:
             path=path.name)) from None
     except json.JSONDecodeError as exc:
         if exc.msg == "Extra data":
-            paged = _pages(path, exc.doc)
+            orders = json_pages.documents(exc.doc)
+            paged = _pages(path, orders)
             if paged is not None:
                 return paged
-            orders = json_pages.documents(exc.doc)
             if orders and sum(isinstance(o, dict) and _holds_tickets(o) for _line, o in orders) >= 0.5 * len(orders):
                 return _rows_of(path, [order for _line, order in orders])  # orders one a line, each with its tickets
             if joined := _documents_one_after_another(path, exc.doc, exc.pos):
@@ -144,10 +144,10 @@ def _records(path: Path) -> Records:
     return _rows_of(path, document)
 
 
-def _pages(path: Path, text: str) -> Records | None:
-    """The rows of an API's pages one after the other (``json_pages``), or None when the documents of
-    ``text`` are no such pages; a page given twice is refused as the same export twice."""
-    found = json_pages.documents(text)
+def _pages(path: Path, found: list[tuple[int, Any]] | None) -> Records | None:
+    """The rows of an API's pages one after the other (``json_pages``), or None when the documents
+    ``found`` (each with its first line) are no such pages; a page given twice is refused as the same
+    export twice."""
     if found is None or len(found) < 2 or not json_pages.same_shape([page for _line, page in found]):
         return None
     seen: set[str] = set()

@@ -55,6 +55,9 @@ class Page:
         self.context = browser.new_context(viewport={"width": width, "height": 900}, accept_downloads=True,
                                            is_mobile=width <= PHONE, has_touch=width <= PHONE)
         self.page = self.context.new_page()
+        # A first visit computes what the page shows (the Target tab's held-out measures): 30 s by
+        # default, exceeded when the two cores also run other suites. A hang still fails, later.
+        self.page.set_default_navigation_timeout(120_000)
         self.base = base
         self.errors: list[str] = []
         self.page.on("console", lambda m: self.errors.append(f"console: {m.text}") if m.type == "error" else None)

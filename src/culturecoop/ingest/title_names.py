@@ -210,8 +210,8 @@ def _names_in_texts(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], lis
         -- The few patrons whose full name is a run of words of some value, then the events they hold
         -- a ticket to.
         people AS (
-            SELECT t.patron_id, n.given_name || ' ' || n.surname AS n1, n.surname || ' ' || n.given_name AS n2
-            FROM patron_norm n JOIN patron_token t ON t.token = n.member_patron_id
+            SELECT n.patron_id, n.given_name || ' ' || n.surname AS n1, n.surname || ' ' || n.given_name AS n2
+            FROM patron_norm n
             WHERE length(n.given_name) >= {_SHORTEST_PART} AND length(n.surname) >= {_SHORTEST_PART}
               AND (n.given_name || ' ' || n.surname IN (SELECT n FROM windows)
                    OR n.surname || ' ' || n.given_name IN (SELECT n FROM windows))),

@@ -81,19 +81,24 @@ def fetch_kept_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> None:
     Each event keeps its first accepted row; each patron its latest purchase, ties broken by the
     line that writes most of the person (an order export may write the name and address on the
     order's first line only), then by line number, through one narrow aggregate over a unique
-    (time, fields, line) key. Only the rows kept are read again and split, so event and patron
-    text is never carried per ticket.
+    (time, fields, line) key, which also picks that line's birth date (as ``checked`` parsed it). Only
+    the rows kept are read again and split, so event and patron text is never carried per ticket.
     """
     con.execute(
         f"""CREATE TEMP TABLE event_pick AS
         SELECT event_id, min(line_no) AS line_no FROM {ADMITTED} GROUP BY event_id"""
     )
+    # One struct, not arg_max(birth_date, …) beside arg_max(line_no, …): arg_max skips the rows whose
+    # value is NULL, so it would take a birth date from another line than the patron's (arg_max_null
+    # keeps them, at a third more time than the struct).
     con.execute(
         f"""CREATE TEMP TABLE patron_pick AS
-        SELECT patron_id, max(purchased_at) AS last_purchase,
-               arg_max(line_no, (CAST(epoch_us(purchased_at) AS HUGEINT) * 16 + identity_fields) * 4294967296
-                                + line_no) AS line_no
-        FROM {ACCEPTED} GROUP BY patron_id"""
+        SELECT patron_id, last_purchase, pick.line_no AS line_no, pick.birth_date AS birth_date FROM (
+            SELECT patron_id, max(purchased_at) AS last_purchase,
+                   arg_max(struct_pack(line_no, birth_date),
+                           (CAST(epoch_us(purchased_at) AS HUGEINT) * 16 + identity_fields) * 4294967296
+                           + line_no) AS pick
+            FROM {ACCEPTED} GROUP BY patron_id)"""
     )
     con.execute(
         f"""CREATE TEMP TABLE kept AS
@@ -198,14 +203,13 @@ def own_buyer_lines(con: duckdb.DuckDBPyConnection, profile: Profile) -> dict[st
     rows = con.execute(
         f"""WITH l AS MATERIALIZED (
             SELECT k.event_title AS title, k.venue, k.artists,
-                   list_filter([n.given_name, n.surname], lambda x: x IS NOT NULL) AS parts,
+                   n.given_name, n.surname,  -- a list of the two made on every line took a third of the time
                    n.postcode  -- compact and upper-case, as cc_postcode_in writes it
-            FROM patron_pick p JOIN patron_token t USING (patron_id)
-                 JOIN patron_norm n ON n.member_patron_id = t.token JOIN kept k ON k.line_no = p.line_no),
+            FROM patron_norm n JOIN kept k USING (line_no)),
         lines AS (
-            SELECT 'title' AS c, title AS x, parts, postcode FROM l
-            UNION ALL SELECT 'venue', venue, parts, postcode FROM l
-            UNION ALL SELECT 'artists', artists, parts, postcode FROM l),
+            SELECT 'title' AS c, title AS x, given_name, surname, postcode FROM l
+            UNION ALL SELECT 'venue', venue, given_name, surname, postcode FROM l
+            UNION ALL SELECT 'artists', artists, given_name, surname, postcode FROM l),
         texts AS (
             SELECT c, x, {_WINDOWS} AS windows,
                    list_filter(CASE WHEN c = 'artists' THEN list_transform({_list_sql("x", profile)}, lambda a: cc_fold(a))
@@ -217,8 +221,8 @@ def own_buyer_lines(con: duckdb.DuckDBPyConnection, profile: Profile) -> dict[st
             SELECT * FROM texts WHERE windows IS NOT NULL OR (c, x) IN (
                 SELECT (c, x) FROM (SELECT c, x, unnest(names) AS n FROM texts)
                 WHERE n IN (SELECT given_name FROM patron_norm UNION SELECT surname FROM patron_norm)))
-        SELECT c, count_if(l.x IS NOT NULL AND len(l.parts) > 0),
-               count_if(len(list_intersect(t.names, l.parts)) > 0),
+        SELECT c, count_if(l.x IS NOT NULL AND (l.given_name IS NOT NULL OR l.surname IS NOT NULL)),
+               count_if(list_contains(t.names, l.given_name) OR list_contains(t.names, l.surname)),
                count_if(l.x IS NOT NULL AND l.postcode IS NOT NULL),
                count_if(list_contains(t.windows, l.postcode))
         FROM lines l LEFT JOIN candidates t USING (c, x) GROUP BY c""",
@@ -282,40 +286,49 @@ def build_patrons(con: duckdb.DuckDBPyConnection, profile: Profile, id_key: byte
     postcode = zeros_restored_sql("k.postal_code", profile.country)
     lost = zeros_lost(profile.country)
     zeros = f"regexp_full_match(trim(raw_postcode), '{lost}')" if lost else "false"
-    con.execute(
-        f"""CREATE TEMP TABLE patron_token AS
-        SELECT patron_id, {id_token_sql("patron_id")} AS token FROM patron_pick""",
-        pads(id_key),
-    )
     # Each normalizer once per patron into a table, then the flags: DuckDB would evaluate a
     # macro again for every expression that mentions it. Names repeat across patrons (a few
-    # thousand distinct among hundreds of thousands): each distinct name is folded once.
+    # thousand distinct among hundreds of thousands): each distinct name is folded once. The
+    # normalizers run in the inner projection, outside any CASE: within one (the shared contacts'
+    # below), a macro that names its argument in several branches reads it again in each (the
+    # phones' digits six times: 0.5 s of CPU per 200,000 patrons). ``patron_id`` and ``line_no``
+    # stay beside the token: later steps read the patron's line from here, not through
+    # ``patron_pick`` again. The token is made here too, and ``patron_token`` (the tickets' lookup)
+    # read from this table: made apart, it was joined back on the patron ids (0.3 s per 200,000), and
+    # the birth date comes with the patron's line in ``patron_pick``, not from a join with ``checked``.
     con.execute(
         f"""CREATE TEMP TABLE patron_norm AS
         WITH names AS (
             SELECT name, cc_fold(name) AS folded
             FROM (SELECT first_name AS name FROM kept UNION SELECT last_name FROM kept))
-        SELECT t.token AS member_patron_id, p.last_purchase,
+        SELECT member_patron_id, patron_id, line_no, last_purchase,
                -- An address or number written for many people is nobody's (``ingest.shared_contacts``).
-               CASE WHEN NOT {_SHARED_EMAIL} THEN k.email END AS raw_email,
-               CASE WHEN NOT {_SHARED_EMAIL} THEN cc_email(k.email) END AS email,
-               CASE WHEN NOT {_SHARED_PHONE} THEN k.phone END AS raw_phone,
-               CASE WHEN NOT {_SHARED_PHONE} THEN {phone_zero_restored_sql("k.phone", profile.country)} END AS phone,
-               g.folded AS given_name, s.folded AS surname,
-               strftime(c.birth_date, '%Y-%m-%d') AS birth_date,
-               k.postal_code AS raw_postcode, cc_postcode_here({postcode}) AS postcode,
-               cc_area_here({postcode}) AS fsa,
-               cc_birth_band(c.birth_date) AS birth_band,
-               ($lang_values)[list_position($lang_keys, cc_key(k.patron_language))] AS language,
-               coalesce({_bool_sql("k.consent_pooling")}, $pooling) AS pooling,
-               coalesce({_bool_sql("k.consent_marketing")}, $marketing) AS marketing,
-               coalesce({_bool_sql("k.consent_personalization")}, $personalization) AS personalization
-        FROM patron_pick p JOIN patron_token t USING (patron_id) JOIN kept k USING (line_no)
-             JOIN checked c USING (line_no)
-             LEFT JOIN names g ON g.name = k.first_name LEFT JOIN names s ON s.name = k.last_name""",
+               CASE WHEN NOT email_shared THEN raw_email END AS raw_email,
+               CASE WHEN NOT email_shared THEN email END AS email,
+               CASE WHEN NOT phone_shared THEN raw_phone END AS raw_phone,
+               CASE WHEN NOT phone_shared THEN phone END AS phone,
+               given_name, surname, birth_date, raw_postcode, postcode, fsa, birth_band, language,
+               pooling, marketing, personalization
+        FROM (
+            SELECT {id_token_sql("p.patron_id")} AS member_patron_id, p.patron_id, p.line_no, p.last_purchase,
+                   {_SHARED_EMAIL} AS email_shared, {_SHARED_PHONE} AS phone_shared,
+                   k.email AS raw_email, cc_email(k.email) AS email,
+                   k.phone AS raw_phone, {phone_zero_restored_sql("k.phone", profile.country)} AS phone,
+                   g.folded AS given_name, s.folded AS surname,
+                   strftime(p.birth_date, '%Y-%m-%d') AS birth_date,
+                   k.postal_code AS raw_postcode, cc_postcode_here({postcode}) AS postcode,
+                   cc_area_here({postcode}) AS fsa,
+                   cc_birth_band(p.birth_date) AS birth_band,
+                   ($lang_values)[list_position($lang_keys, cc_key(k.patron_language))] AS language,
+                   coalesce({_bool_sql("k.consent_pooling")}, $pooling) AS pooling,
+                   coalesce({_bool_sql("k.consent_marketing")}, $marketing) AS marketing,
+                   coalesce({_bool_sql("k.consent_personalization")}, $personalization) AS personalization
+            FROM patron_pick p JOIN kept k USING (line_no)
+                 LEFT JOIN names g ON g.name = k.first_name LEFT JOIN names s ON s.name = k.last_name)""",
         {**{k: params[k] for k in ("bool_keys", "bool_values", "lang_keys", "lang_values")},
-         **{purpose: profile.consent_defaults.get(purpose, False) for purpose in CONSENT_PURPOSES}},
+         **{purpose: profile.consent_defaults.get(purpose, False) for purpose in CONSENT_PURPOSES}, **pads(id_key)},
     )
+    con.execute("CREATE TEMP TABLE patron_token AS SELECT patron_id, member_patron_id AS token FROM patron_norm")
     # A « Contact » column read as both the e-mail and the phone: a phone number in it is no unreadable
     # e-mail (and the other way round); a value that is neither is counted once, as the e-mail.
     email_spec, phone_spec = profile.columns.get("email"), profile.columns.get("phone")
@@ -337,13 +350,15 @@ def build_patrons(con: duckdb.DuckDBPyConnection, profile: Profile, id_key: byte
 
 def build_consents(con: duckdb.DuckDBPyConnection, member_id: str) -> pa.Table:
     """The canonical ``consent`` table: each purpose per patron, dated by the latest purchase."""
-    purposes = ", ".join(f"('{p}')" for p in CONSENT_PURPOSES)
-    inner = f"""SELECT $member AS member_id, member_patron_id, purpose,
-               CASE purpose WHEN 'pooling' THEN pooling WHEN 'marketing' THEN marketing
-                    ELSE personalization END AS granted,
+    # Each patron's three rows in the order of the purposes' names, patrons in ``patron_clear``'s order
+    # (by token: the connection keeps insertion order, as the patron table relies on): the order an
+    # ORDER BY member_patron_id, purpose gave, without sorting three rows per patron again.
+    purposes = sorted(CONSENT_PURPOSES)
+    inner = f"""SELECT $member AS member_id, member_patron_id,
+               unnest([{", ".join(f"'{p}'" for p in purposes)}]) AS purpose,
+               unnest([{", ".join(purposes)}]) AS granted,
                last_purchase AS recorded_at
-        FROM patron_clear, (VALUES {purposes}) v(purpose)
-        ORDER BY member_patron_id, purpose"""
+        FROM patron_clear"""
     return con.sql(
         conform(CONSENT, inner),
         params={"member": member_id},

@@ -190,28 +190,31 @@ def _names_in_texts(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], lis
     rows = con.execute(
         f"""WITH texts AS MATERIALIZED (
             SELECT event_id, c, x, artists FROM (
-                SELECT event_id, list_transform(artists, lambda a: ' ' || cc_fold(a) || ' ') AS artists,
-                       unnest(['title', 'venue', 'event_id']) AS c, unnest([title, venue, event_id]) AS x
-                FROM event_out)
+                SELECT event_id, artists, unnest(['title', 'venue', 'event_id']) AS c, unnest([title, venue, event_id]) AS x
+                FROM (SELECT event_id, title, venue, list_transform(artists, lambda a: ' ' || cc_fold(a) || ' ') AS artists
+                      FROM event_out))
             WHERE x IS NOT NULL),
         -- Each distinct value read twice: apostrophes dropped as ``cc_fold`` does (« O'Neil »,
         -- « D'Amour », as names are folded), and without the French elision before a name
-        -- (« d'Éloïse », « l'Ariane »); then its runs of words.
+        -- (« d'Éloïse », « l'Ariane »); then its runs of words. Every macro and lambda runs in a
+        -- projection of its own below the unnest: within the unnest's, it cost twice to three times more.
         variants AS (
             SELECT c, x, string_split(f, ' ') AS w FROM (
-                SELECT c, x, unnest([cc_fold(x), cc_fold(regexp_replace(x, $elision, '\\1', 'g'))]) AS f
-                FROM (SELECT DISTINCT c, x FROM texts))
+                SELECT c, x, unnest([f, e]) AS f FROM (
+                    SELECT c, x, cc_fold(x) AS f, cc_fold(regexp_replace(x, $elision, '\\1', 'g')) AS e
+                    FROM (SELECT DISTINCT c, x FROM texts)))
             WHERE f LIKE '% %'),
         windows AS MATERIALIZED (
-            SELECT DISTINCT c, x, unnest(flatten(list_transform(range(1, len(w)), lambda i:
-                list_transform(range(i + 1, least(i + {_LONGEST_NAME - 1}, len(w)) + 1), lambda j:
-                    array_to_string(w[i:j], ' '))))) AS n
-            FROM variants),
+            SELECT DISTINCT c, x, unnest(n) AS n FROM (
+                SELECT c, x, flatten(list_transform(range(1, len(w)), lambda i:
+                    list_transform(range(i + 1, least(i + {_LONGEST_NAME - 1}, len(w)) + 1), lambda j:
+                        array_to_string(w[i:j], ' ')))) AS n
+                FROM variants)),
         -- The few patrons whose full name is a run of words of some value, then the events they hold
         -- a ticket to.
         people AS (
-            SELECT t.patron_id, n.given_name || ' ' || n.surname AS n1, n.surname || ' ' || n.given_name AS n2
-            FROM patron_norm n JOIN patron_token t ON t.token = n.member_patron_id
+            SELECT n.patron_id, n.given_name || ' ' || n.surname AS n1, n.surname || ' ' || n.given_name AS n2
+            FROM patron_norm n
             WHERE length(n.given_name) >= {_SHORTEST_PART} AND length(n.surname) >= {_SHORTEST_PART}
               AND (n.given_name || ' ' || n.surname IN (SELECT n FROM windows)
                    OR n.surname || ' ' || n.given_name IN (SELECT n FROM windows))),

@@ -33,7 +33,12 @@ from culturecoop.ingest.line_kinds import (
     sold_as_ticket_type,
 )
 from culturecoop.ingest.profile import Profile
-from culturecoop.ingest.shapes import BIRTH_SERIAL_FROM, YEARLESS_SQL, numeric_day_first
+from culturecoop.ingest.shapes import (
+    BIRTH_SERIAL_FROM,
+    YEARLESS_SQL,
+    no_value_sql,
+    numeric_day_first,
+)
 from culturecoop.ingest.shared_contacts import contact_key
 from culturecoop.ingest.source import SourceInfo, bound_params
 from culturecoop.ingest.title_dates import day_first_of, load_title_dates, title_start_sql
@@ -220,8 +225,8 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
     # of the whole row (``total_price``) is divided by the row's quantity further out.
     amount = amount_field(profile)
     price = _amount_sql(amount, profile)
-    if profile.blank_price_free:  # a row with no price is a seat given
-        price = f"CASE WHEN nullif(trim({amount}), '') IS NULL THEN 0::DECIMAL(18,4) ELSE {price} END"
+    if profile.blank_price_free:  # a row with no price (empty, « - », « N/A ») is a seat given
+        price = f"CASE WHEN {no_value_sql(amount)} THEN 0::DECIMAL(18,4) ELSE {price} END"
     # What was given back (``ingest.refunded_amounts``), negative or positive alike: a cell without a digit
     # (empty, « - », "n/a") gives back nothing; one with digits that is no amount sets the row aside.
     refunded, refunded_written, row_worth = "NULL::DECIMAL(18,4)", "false", "NULL::DECIMAL(18,4)"

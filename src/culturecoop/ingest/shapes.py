@@ -545,6 +545,11 @@ def no_value_sql(column: str) -> str:
             f"THEN false ELSE regexp_full_match(lower(strip_accents(trim({column}))), '{NO_VALUE_SQL_PATTERN}') END")
 
 
+def text_or_null_sql(column: str) -> str:
+    """SQL: ``column`` trimmed, NULL where it is empty or says nothing (« - », « N/A »: ``says_no_value``)."""
+    return f"CASE WHEN {no_value_sql(f'trim({column})')} THEN NULL ELSE trim({column}) END"
+
+
 # Non-empty values of a column, as a share, that must be amounts for its cells saying nothing to be read as empty.
 _AMOUNTS_BESIDE_NO_VALUE = 0.8
 

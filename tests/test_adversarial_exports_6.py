@@ -237,3 +237,18 @@ def test_a_vendor_like_export_is_drafted_and_prepared_whole(
     assert (*found, summary["not_tickets"]) == expected, (found, summary)
     assert words in said, said
     assert summary["rows_per_table"].get("unnamed_sale", 0) == 0, summary
+
+
+# A partial refund written in Spanish, Italian, Danish, Polish: read as « reembolsado », « rimborsato »… alone,
+# each order left the figures whole (refunded); the French, English and German words were already partial.
+def test_a_partial_refund_in_any_language_is_drafted_as_a_partial_refund(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    partial = ["Parcialmente reembolsado", "Parzialmente rimborsato", "Delvis refunderet", "Częściowo zwrócone"]
+    statuses = ["Pagado"] * 8 + ["Reembolsado", *partial]
+    export = _csv(tmp_path, "ventas.csv", ["Pedido", "Fecha", "Evento", "Precio", "Email", "Estado"], [
+        [f"P{n}", f"0{1 + n % 9}/02/2026 10:00", "Concierto", "20,00", f"p{n}@ejemplo.es", statuses[n % len(statuses)]]
+        for n in range(26)])
+    draft, _text = _draft(tmp_path, export, monkeypatch, capsys)
+    assert {label: draft["mapping"]["status_values"][label] for label in partial} == dict.fromkeys(partial, "sold")
+    assert draft["mapping"]["status_values"]["Reembolsado"] == "refunded"
+    assert any("say a refund was partial" in line for line in draft["undecided"]), draft["undecided"]

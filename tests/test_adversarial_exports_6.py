@@ -132,6 +132,7 @@ def test_a_json_exports_rejects_file_names_its_columns_as_records(
     assert header == '"enregistrement","raisons (codes)","explication","enregistrement tel qu’exporté"', header
     (reject,) = read_rejects(rejects)
     assert reject["line"] == "enregistrement 5 (ligne 30)" and '"id": 4' in reject["raw_line"], reject
+    assert "Les enregistrements rejetés, avec leur numéro (et la ligne où chacun commence) et leurs motifs" in said
 
 
 def _csv(tmp_path: Path, name: str, header: list[str], rows: list[list[str]], delimiter: str = ";",

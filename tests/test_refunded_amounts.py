@@ -40,22 +40,23 @@ def _order(number: str, seats: int, total: str, status: str, refunded: str) -> l
 
 
 def test_a_refunded_amount_comes_off_the_price_and_prepare_says_it(tmp_path: Path, keys: Path) -> None:
-    """15 € given back on an order of 4 × 15 € leaves 4 tickets sold at 11,25 €; the whole 30 € given back
+    """10 € given back on an order of 4 × 15 € leaves 4 tickets sold at 12,50 € (15 €, one seat's price, would
+    refund that seat: ``test_adversarial_exports_6``); the whole 30 € given back
     (written -30) on an order still « Payée » refunds it; 40 € given back on 25 € paid is rejected with its
     line and its reason in words; an empty cell gives back nothing. Said in French: « 7 billets remboursés en
-    partie, 16,00 € rendus »."""
-    rows = [_order("A1", 4, "60,00", "Remboursée partiellement", "15,00"),
+    partie, 11,00 € rendus »."""
+    rows = [_order("A1", 4, "60,00", "Remboursée partiellement", "10,00"),
             _order("A2", 2, "30,00", "Payée", "-30,00"),
             _order("A3", 1, "20,00", "Remboursée", "20,00"),
             _order("A4", 3, "45,00", "Payée", ""),
             _order("A5", 1, "25,00", "Payée", "40,00"),
             _order("A6", 3, "10,00", "Payée", "1,00 €")]
     summary, said, package = prepared(tmp_path, keys, ORDER_HEADER, rows, ORDER_COLUMNS, lang="fr", **ORDER_SETTINGS)
-    # Sold: A1 4 × 11,25, A4 3 × 15,00, A6 3 × 3,00; refunded: A2 and A3 at their prices.
-    assert by_status(package) == {"sold": (3, 10, Decimal("99.00")), "refunded": (2, 3, Decimal("50.00"))}
-    assert summary["refunded_amounts"] == {"tickets_in_part": 7, "given_back": {"EUR": "16.00"}, "tickets_in_whole": 2}
+    # Sold: A1 4 × 12,50, A4 3 × 15,00, A6 3 × 3,00; refunded: A2 and A3 at their prices.
+    assert by_status(package) == {"sold": (3, 10, Decimal("104.00")), "refunded": (2, 3, Decimal("50.00"))}
+    assert summary["refunded_amounts"] == {"tickets_in_part": 7, "given_back": {"EUR": "11.00"}, "tickets_in_whole": 2}
     assert summary["rejects_by_reason"] == {"refund_exceeds_paid": 1}
-    assert "7 billets remboursés en partie, 16,00 € rendus" in said, said  # its no-break space read as a space
+    assert "7 billets remboursés en partie, 11,00 € rendus" in said, said  # its no-break space read as a space
     assert "2 billets vendus ont été remboursés en entier" in said
     assert "Une ligne donne un montant remboursé plus grand que ce qu’elle (ou sa commande) a payé" in said
     rejects = read_rejects(tmp_path / "pkg.rejects.csv")
@@ -103,7 +104,7 @@ def test_an_orders_refunded_amount_is_shared_among_its_tickets_to_the_cent(tmp_p
 
 
 def test_mapping_check_says_what_the_refunded_amounts_would_do(tmp_path: Path) -> None:
-    rows = [_order("A1", 4, "60,00", "Remboursée partiellement", "15,00"), _order("A2", 2, "30,00", "Payée", "0,00")]
+    rows = [_order("A1", 4, "60,00", "Remboursée partiellement", "10,00"), _order("A2", 2, "30,00", "Payée", "0,00")]
     export = tmp_path / "export.csv"
     with export.open("w", encoding="utf-8", newline="") as f:
         csv.writer(f, delimiter=";").writerows([ORDER_HEADER, *rows])
@@ -113,7 +114,7 @@ def test_mapping_check_says_what_the_refunded_amounts_would_do(tmp_path: Path) -
     result = run_cli("mapping", "check", str(export), "--mapping", str(mapping))
     assert result.returncode == 0, result.stderr
     said = " ".join(result.stderr.split())
-    assert "4 tickets would be refunded in part, €15.00 given back: they would stay sold" in said, said
+    assert "4 tickets would be refunded in part, €10.00 given back: they would stay sold" in said, said
 
 
 def test_refunded_amount_per_is_order_or_row() -> None:

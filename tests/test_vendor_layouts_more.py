@@ -55,14 +55,16 @@ PERSONAL: dict[str, tuple[str, str, tuple[str, ...]]] = {
 # file -> (columns the draft must map as given, columns it must not map, the member's own edit of the
 # mapping, rows accepted, rows rejected, the patrons' tickets' worth: unit price × quantity, every status).
 CASES: dict[str, tuple[dict[str, Any], dict[str, str], dict[str, Any], int, int, str]] = {
-    # The total over the quantity, not $425.00 of refunds: every sale at its price ($3,080.00) less the $75.00
-    # given back on the one « Partially refunded » (3 × $75.00, now 3 × $50.00), read as its refunded amount.
+    # The total over the quantity, not $425.00 of refunds: every sale at its price ($3,080.00); the $75.00 given
+    # back on the one « Partially refunded » (3 × $75.00) is one of its seats, now a refunded ticket at $75.00 beside
+    # two sold (it was 3 × $50.00 sold: $3,005.00), read as its refunded amount.
     "zeffy-payments-en.csv": ({"total_price": "Total Amount", "quantity": "Quantity", "refunded_amount": "Refunded Amount"},
-                              {"unit_price": "Refunded Amount"}, {}, 40, 0, "3005.00"),
+                              {"unit_price": "Refunded Amount"}, {}, 40, 0, "3080.00"),
     # 4 box-office orders with a name and no e-mail nor phone: nothing to identify them by. Two orders of
-    # 4 × £15.00 « Partially refunded » £15.00 each: 4 × £11.25 (1360.06 before, £30.00 more).
+    # 4 × £15.00 « Partially refunded » £15.00 each: one seat refunded at £15.00, three sold (were 4 × £11.25 sold,
+    # 1330.06).
     "tickettailor-orders.csv": ({"consent_marketing": "Opted in to marketing", "quantity": "Tickets",
-                                 "refunded_amount": "Refunded amount"}, {}, {}, 38, 4, "1330.06"),
+                                 "refunded_amount": "Refunded amount"}, {}, {}, 38, 4, "1360.06"),
     "theatre-box-office-bookings.csv": ({"purchased_at": "Booked at", "channel": "Sales Location"},
                                         {"venue": "Sales Location"}, {}, 44, 0, "1143.50"),
     # 24 admissions at the till naming nobody; one refund at the till naming nobody is set aside.

@@ -284,9 +284,14 @@ def _print_summary(summary: PrepareSummary) -> None:
             highlight=False,
         )
     if summary.rows_rejected:
+        from culturecoop.ingest.rejects import names_records
+
+        records = Path(summary.rejects_file).is_file() and names_records(Path(summary.rejects_file))
         console.print(
-            _("Rejected rows, with their line numbers and reasons, are in {path} (it holds personal "
-              "data: keep it on this machine).").format(path=summary.rejects_file),
+            (_("Rejected records, with their numbers (and the line each starts on) and reasons, are in {path} (it "
+               "holds personal data: keep it on this machine).") if records else
+             _("Rejected rows, with their line numbers and reasons, are in {path} (it holds personal "
+               "data: keep it on this machine).")).format(path=summary.rejects_file),
             highlight=False,
         )
 

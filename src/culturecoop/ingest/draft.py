@@ -34,7 +34,7 @@ from culturecoop.ingest.draft_amounts import (
 )
 from culturecoop.ingest.draft_builder import DraftBuilder, named
 from culturecoop.ingest.draft_consent import draft_consent_export
-from culturecoop.ingest.draft_events import choose_event_columns
+from culturecoop.ingest.draft_events import choose_event_columns, starts_of_passes
 from culturecoop.ingest.draft_fit import MATCH_THRESHOLD, column_score, why_matched
 from culturecoop.ingest.draft_labels import decide_labels
 from culturecoop.ingest.draft_line_kinds import choose_line_kind
@@ -239,13 +239,15 @@ def _date_column_specs(builder: DraftBuilder) -> dict[str, Any]:
 
 
 def _dates(builder: DraftBuilder) -> None:
+    passes = set(starts_of_passes(builder))  # read from their first day, with no format
     specs = _date_column_specs(builder)
     date_fields = list(specs)
     mapped = [c for f in date_fields for c in builder.columns_of(specs[f])]
     day_first, evidence = decide.decide_day_first(mapped, builder.language, builder.price())
     if evidence is not None:
         builder.evidence.append(evidence)
-    values = {f: builder.values_of(specs[f]) for f in date_fields}
+    values = {f: [v for v in builder.values_of(specs[f]) if f != "event_starts_at" or v not in passes]
+              for f in date_fields}
     builder.date_values = values
     datetimes, dates, notes = decide.date_formats(builder.con, values, day_first)
     builder.evidence.extend(notes)

@@ -16,7 +16,7 @@ from culturecoop.i18n import _
 from culturecoop.ingest import vocabulary as vocab
 from culturecoop.ingest.draft_builder import DraftBuilder, named
 from culturecoop.ingest.draft_fit import MATCH_THRESHOLD, column_score
-from culturecoop.ingest.shapes import Column, read_amount, seats_of, ticket_types_in
+from culturecoop.ingest.shapes import Column, read_amount, says_no_value, seats_of, ticket_types_in
 
 
 def choose_one_amount(builder: DraftBuilder) -> None:
@@ -346,7 +346,7 @@ def say_blank_prices(builder: DraftBuilder) -> None:
     rows = builder.sample.rows
     if price is None or not rows:
         return
-    blank = sum(1 for row in rows if not (price.index < len(row) and (row[price.index] or "").strip()))
+    blank = sum(1 for row in rows if says_no_value(row[price.index] if price.index < len(row) else None))
     if blank >= 3 and blank >= _BLANK_PRICES_SAID * len(rows):
         builder.undecided.append(_("{n} of the rows looked at have no amount in «{column}»: if they are seats given "
                                    "(invitations, press, guests), add `blank_price: 0` to the mapping; otherwise "

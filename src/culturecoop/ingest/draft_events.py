@@ -11,14 +11,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from culturecoop.i18n import _
+from culturecoop.i18n import _, count, plural
 from culturecoop.ingest import vocabulary as vocab
 from culturecoop.ingest.draft_builder import DraftBuilder, named
 from culturecoop.ingest.draft_fit import column_score, shape_fit
 from culturecoop.ingest.draft_preview import cell_filled
 from culturecoop.ingest.profile import SECTION_COLUMN, SHEET_COLUMN, SHEET_TITLE_COLUMN
 from culturecoop.ingest.shapes import Column, is_date_only, is_time_only
-from culturecoop.ingest.title_dates import date_in_text
+from culturecoop.ingest.title_dates import date_in_text, fold
 
 # Columns that are never a show's title, though each start time may have one value of them.
 # A date column's header that says nothing of what is dated, in the vendors' languages.
@@ -379,3 +379,44 @@ def _start_in_names(builder: DraftBuilder) -> None:
                                        "(“{example}”): the cooperative will read it there for them.").format(
                 column=starts, example=example))
         return
+
+
+# Several days written where one start is: two dates (« 10/07/2026 - 12/07/2026 »), or days listed or ranged
+# before their month (« du 10 au 12 juillet », « Sam. 11 et dim. 12 juillet 2026 », « 10-12/07 »): a pass.
+_DAYS_LISTED = re.compile(
+    r"(?<![\d/.:])[0-3]?\d(?:er)?(?:\s*,\s*(?:[a-z]{2,9}\.?\s+)?[0-3]?\d(?:er)?)*"
+    r"\s*(?:[-–—&+]|\bau\b|\bet\b|\bto\b|\band\b|\bbis\b|\bund\b|\bal\b|\by\b)\s*"
+    r"(?:[a-z]{2,9}\.?\s+)?[0-3]?\d(?:er)?(?:\s+[a-z]{3,}|[/.][01]?\d\b)")
+_TWO_DATES = re.compile(r"\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?\s*(?:[-–—&+,]|\bau\b|\bet\b|\bto\b|\band\b|\bbis\b|\bund\b)"
+                        r"\s*(?:[a-z]{2,9}\.?\s+)?\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}")
+
+
+def writes_several_days(value: str) -> bool:
+    """True for a start that writes several days (a pass: ``_DAYS_LISTED``, ``_TWO_DATES``) whose first
+    ``title_dates`` reads."""
+    folded = fold(value)
+    return bool(_TWO_DATES.search(folded) or _DAYS_LISTED.search(folded)) and date_in_text(value) is not None
+
+
+def starts_of_passes(builder: DraftBuilder) -> list[str]:
+    """The event starts of the sample that write several days (a festival's « Pass 3 jours » sold once for
+    « 10/07/2026 - 12/07/2026 »): the start column is then read as dates and, where it writes several days,
+    as a name's date is, from its first day (``title_dates``). Each such ticket stays one ticket, of its own
+    event (the pass), never one per day. Returns those values (no format is to read them)."""
+    starts = builder.columns_map.get("event_starts_at")
+    column = builder.column(starts) if isinstance(starts, str) else None
+    if column is None:
+        return []
+    passes = [v for v in column.values if writes_several_days(v)]
+    if not passes:
+        return []
+    spec = {"column": column.name, "in_text": column.name}
+    builder.columns_map["event_starts_at"] = spec
+    builder.evidence = [e for e in builder.evidence if e.key != "columns.event_starts_at"]
+    builder.note("columns.event_starts_at", spec, plural(
+        len(passes), "{n} value of {column} writes several days (“{example}”), as a pass does: such a ticket is one "
+        "ticket of its own event, dated on its first day",
+        "{n} values of {column} write several days (“{example}”), as passes do: each such ticket is one ticket of "
+        "its own event, dated on its first day").format(n=count(len(passes)), column=column.name, example=passes[0]),
+        check=True)
+    return passes

@@ -66,22 +66,49 @@ def _kind_header(column: Column) -> bool:
     return bool(words & _KIND_HEADER_WORDS) and not words & _OTHER_SUBJECTS
 
 
+# A till's column of what each line sold (« Article », « Produit », « Désignation », "Item"): a show's or a pass's
+# name on most lines, a drink or a cup's deposit on others.
+_ITEM_HEADER_WORDS = frozenset({"article", "articles", "produit", "produits", "item", "items", "designation",
+                                "libelle", "product", "products", "artikel"})
+
+
 def choose_line_kind(builder: DraftBuilder) -> None:
     """Map ``line_kind`` to the first column named for a kind of row whose values say some rows sold
-    no ticket, with ``line_kind_values`` and one note per value; its unread values are left open."""
+    no ticket, with ``line_kind_values`` and one note per value; its unread values are left open. A till's
+    column of articles counts only the labels that are no ticket as a whole or by their first words (« Bière
+    pression 50cl », « Consigne gobelet »: ``sold_as_ticket_type``, never « Le Livre de la jungle »); every
+    other article is a ticket (``"*": ticket``), as its show's or pass's name is."""
     for column in builder.columns:
-        if column.index in builder.used or not column.values or not _kind_header(column):
+        kinds = _kind_header(column)
+        items = not kinds and _item_header(column)  # « Item Type » names kinds, « Article » articles
+        if column.index in builder.used or not column.values or not (kinds or items):
             continue
         labels = column.labels(_MOST_LABELS + 1)
         if len(labels) > _MOST_LABELS:
             continue
         read = {label: classify_line_kind(label) for label in labels}
+        if items:
+            read = {label: ("other", sold) if (sold := sold_as_ticket_type(label)) is not None
+                    else ("ticket", ANY_OTHER_VALUE) for label in labels}
         others = [label for label, kind in read.items() if kind is not None and kind[0] == "other"]
         if not others:
             continue
         _map(builder, column, read, others)
+        if items:
+            builder.used.discard(column.index)  # the articles that are tickets name their events too
+            builder.settings["line_kind_values"] = {
+                **{k: v for k, v in builder.settings["line_kind_values"].items() if v == "other"}, ANY_OTHER_VALUE: "ticket"}
+            builder.evidence = [e for e in builder.evidence
+                                if not (e.key.startswith("line_kind_values.") and e.value == "ticket")]
+            builder.evidence.append(Evidence(f"line_kind_values.{ANY_OTHER_VALUE}", "ticket", _(
+                "any other article is a ticket (a show's or a pass's name)")))
         return
     _ticket_types_sold_as_tickets(builder)
+
+
+def _item_header(column: Column) -> bool:
+    words = set(vocab.tokens(column.name))
+    return bool(words & _ITEM_HEADER_WORDS) and not words & _OTHER_SUBJECTS
 
 
 def _map(builder: DraftBuilder, column: Column, read: dict[str, tuple[str, str] | None], others: list[str]) -> None:

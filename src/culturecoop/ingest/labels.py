@@ -27,10 +27,12 @@ DEFAULT_STATUS_VALUES: dict[str, str] = {
         "free", "free order", "claimed", "printed", "imprime", "authorized", "autorise",
         "invitation", "invite", "invitee", "complimentary", "comp", "offert", "offerte", "gratuit", "gratuite",
         "exonere", "exoneree",
+        # Part of the order given back: its seats were used, as the draft reads it (``vocabulary.is_partial``).
+        "partially refunded", "partially_refunded", "partiellement rembourse", "partiellement remboursee",
     ), "sold"),
     **dict.fromkeys((
-        "refunded", "rembourse", "remboursee", "refund", "remboursement", "partially refunded",
-        "partiellement rembourse", "returned", "retourne", "retournee", "reimbursed",
+        "refunded", "rembourse", "remboursee", "refund", "remboursement", "returned", "retourne", "retournee",
+        "reimbursed",
     ), "refunded"),
     **dict.fromkeys((
         "cancelled", "canceled", "annule", "annulee", "void", "voided", "deleted", "supprime",

@@ -32,7 +32,10 @@ OTHER_WORDS: dict[str, str] = {
     **dict.fromkeys(("boutique", "merch", "merchandise", "marchandise", "marchandises", "produit derive",
                      "produits derives", "shop", "goodies", "t shirt", "tshirt", "affiche", "poster", "livre",
                      "book", "cd", "vinyle", "vinyl", "programme", "programme de salle", "bar", "consommation",
-                     "consommations", "food", "beverage", "boisson", "boissons", "retail"), "merchandise"),
+                     "consommations", "food", "beverage", "boisson", "boissons", "retail",
+                     # A festival's till: its bar, its cups' deposit, its cashless top-ups.
+                     "biere", "bieres", "beer", "beers", "consigne", "consignes", "gobelet", "gobelets", "ecocup",
+                     "ecocups", "cashless", "recharge cashless", "jeton", "jetons", "jeton boisson"), "merchandise"),
     **dict.fromkeys(("parking", "stationnement", "vestiaire", "coat check"), "parking"),
     **dict.fromkeys(("carte cadeau", "cartes cadeaux", "carte cadeaux", "cheque cadeau", "gift card", "gift cards",
                      "giftcard", "gift certificate", "gift voucher", "bon cadeau", "voucher"), "gift card"),

@@ -184,9 +184,9 @@ def _refunded_amounts(con: duckdb.DuckDBPyConnection) -> RefundedAmounts:
     rows = con.execute(
         """SELECT s.outcome, s.currency, sum(s.seats)::BIGINT, sum(s.amount)
         FROM refunded_share s JOIN checked c USING (line_no)
-        WHERE s.outcome IN ('whole', 'part') AND len(c.reasons) = 0
+        WHERE s.outcome IN ('whole', 'seats', 'part') AND len(c.reasons) = 0
         GROUP BY ALL ORDER BY 1, 2""").fetchall()
-    whole = sum(int(seats) for outcome, _currency, seats, _amount in rows if outcome == "whole")
+    whole = sum(int(seats) for outcome, _currency, seats, _amount in rows if outcome in ("whole", "seats"))
     part = sum(int(seats) for outcome, _currency, seats, _amount in rows if outcome == "part")
     given = {str(currency): f"{amount:.2f}" for outcome, currency, _seats, amount in rows if outcome == "part"}
     return RefundedAmounts(tickets_in_part=part, given_back=given, tickets_in_whole=whole)
@@ -305,7 +305,8 @@ def check_export(source: Path, profile: Profile, *, today: date | None = None,
             per_table = {
                 "event": _scalar(con, "SELECT count(*) FROM event_out"),
                 "patron": patrons,
-                "ticket": checked.accepted - checked.refunds_merged - checked.unnamed,
+                "ticket": checked.accepted - checked.refunds_merged - checked.unnamed
+                + _scalar(con, "SELECT count(*) FROM refunded_seats WHERE NOT unnamed"),  # seats refunded of a line
                 "consent": 3 * patrons,
                 "unnamed_sale": unnamed_sale_table(con, "check").num_rows,
             }

@@ -154,7 +154,7 @@ def write_rejects(con: duckdb.DuckDBPyConnection, rejects: Path, tmp: Path, *, r
     # Raw lines are the export's text: a line (or the part of one after a lone CR) may be a formula. The
     # columns are named in the reader's language (``ingest.rejects``; ``read_rejects`` reads any).
     table = pa.Table.from_arrays([spreadsheet_column(c) if pa.types.is_string(c.type) else c for c in table.columns],
-                                 names=rejects_header(language, tuple(table.column_names)))
+                                 names=rejects_header(language, tuple(table.column_names), records=records))
     rejects.parent.mkdir(parents=True, exist_ok=True)
     sweep_partials(rejects)
     # Raw lines carry personal data: the file is the account's own. The signature first, which makes a

@@ -21,7 +21,7 @@ from culturecoop.errors import UserError
 from culturecoop.i18n import _, current_language, plural
 from culturecoop.ingest.jsondoc import loads
 from culturecoop.ingest.profile import SECTION_COLUMN, Profile
-from culturecoop.ingest.shapes import is_yearless
+from culturecoop.ingest.shapes import is_yearless, says_no_value
 from culturecoop.ingest.source import SourceInfo, bound_params
 from culturecoop.ingest.validate import FIELD_OF_RULE, amount_field
 from culturecoop.ingest.words import (
@@ -101,7 +101,7 @@ def _advice(rule: str, profile: Profile, examples: list[tuple[str, int]]) -> str
         return _("check that the column chosen for {field} holds the purchase time, and that the {formats} "
                  "read the day and the month in the right order").format(
                      field=_named("purchased_at"), formats=_setting("datetime_formats"))
-    if rule == "bad_price" and examples and all(not v for v, _n in examples):
+    if rule == "bad_price" and examples and all(says_no_value(v) for v, _n in examples):
         return _("these rows have no price: if they are seats given (invitations, press, guests), write "
                  "`blank_price: 0` in the mapping's YAML; if not, choose for {field} the column that holds "
                  "their amounts").format(field=_named(amount_field(profile)))

@@ -10,6 +10,10 @@ left of it comes off the lines sold, as ``ingest.refunds`` takes a refund row of
 - **none** left: the statuses said it all (a « Refunded » order whose amount says so too);
 - **all** the lines sold are worth: they become ``refunded`` (a « Completed » row refunded in whole), their
   price kept, as a wholly refunded sale keeps it;
+- **seats**: a whole number of one line's seats, at its price (« 25,00 » given back of an order of « 3 × 25,00 »,
+  a Shopify ``partially_refunded`` order): those seats are refunded, the line's others stay sold at its price
+  (as a refund row of some seats splits its sale, ``ingest.refunds``): the refunded seats become a ticket of
+  their own, kept in ``refunded_seats`` (the columns of ``checked``) and added to the package's tickets;
 - **part** of it: the lines stay ``sold``, each at its price less its share, shared in proportion to what each
   line paid, in cents, so that the shares add up to what was given back to the cent (the seats of one line
   share its own in equal parts, rounded to the cent as its price is);
@@ -52,7 +56,7 @@ class _Line:
 @dataclass
 class _Change:
     line_no: int
-    outcome: str  # whole, part or exceeds
+    outcome: str  # whole, seats, part or exceeds
     seats: int = 0
     amount: Decimal = Decimal(0)  # given back on the line
     price: Decimal | None = None  # the line's new price of one seat (part)
@@ -64,6 +68,7 @@ def apply_refunded_amounts(con: duckdb.DuckDBPyConnection, info: SourceInfo, *, 
     whether the mapping reads a refunded amount at all; ``refunded_share`` is made either way)."""
     con.execute("""CREATE OR REPLACE TEMP TABLE refunded_share (line_no BIGINT, outcome VARCHAR, seats BIGINT,
                    amount DECIMAL(18,2), currency VARCHAR)""")
+    con.execute("CREATE OR REPLACE TEMP TABLE refunded_seats AS SELECT * FROM checked LIMIT 0")
     if not mapped:
         return
     # The rows that write a refund, and (per order) every line of their orders; refund rows and malformed
@@ -111,6 +116,9 @@ def _settle(lines: list[_Line]) -> list[_Change]:
     if rest == worth:
         return [_Change(line.line_no, "whole", line.seats, line.worth or Decimal(0), currency=line.currency)
                 for line in sold if line.accepted]
+    seats = _seats_given_back(rest, sold)
+    if seats is not None:
+        return [seats]
     changes = []
     for line, share in zip(sold, _shares(rest, [line.worth or Decimal(0) for line in sold]), strict=True):
         if not line.accepted or not share:
@@ -119,6 +127,22 @@ def _settle(lines: list[_Line]) -> list[_Change]:
         changes.append(_Change(line.line_no, "part", line.seats, share, price.quantize(CENT, ROUND_HALF_UP),
                                line.currency))
     return changes
+
+
+def _seats_given_back(rest: Decimal, sold: list[_Line]) -> _Change | None:
+    """The seats of one line that ``rest`` gives back at that line's price (the last such line of the order), or
+    None: a partly refunded order of several seats is some seats refunded, not every seat sold for less."""
+    for line in reversed(sold):
+        if not line.accepted or line.worth is None or line.seats < 1:
+            continue
+        price = (line.worth / line.seats).quantize(CENT, ROUND_HALF_UP)
+        if price <= 0:
+            continue
+        seats, left = divmod(rest, price)
+        if left == 0 and 1 <= seats <= line.seats:
+            outcome = "whole" if seats == line.seats else "seats"
+            return _Change(line.line_no, outcome, int(seats), rest, price, line.currency)
+    return None
 
 
 def _shares(amount: Decimal, weights: list[Decimal]) -> list[Decimal]:
@@ -143,6 +167,13 @@ def _write_back(con: duckdb.DuckDBPyConnection, info: SourceInfo, changes: list[
          "currency": [c.currency for c in changes]})
     con.execute("UPDATE checked SET status = 'refunded' FROM refunded_share s "
                 "WHERE s.outcome = 'whole' AND checked.line_no = s.line_no")
+    if any(c.outcome == "seats" for c in changes):
+        # The seats refunded: a ticket of their own (the line's, « #r1 » after its number); the line keeps the others.
+        con.execute("""INSERT INTO refunded_seats SELECT c.* REPLACE (s.seats AS quantity, 'refunded' AS status,
+                           c.ticket_id || '#r1' AS ticket_id)
+                       FROM checked c JOIN refunded_share s USING (line_no) WHERE s.outcome = 'seats'""")
+        con.execute("UPDATE checked SET quantity = checked.quantity - s.seats FROM refunded_share s "
+                    "WHERE s.outcome = 'seats' AND checked.line_no = s.line_no")
     parts = [c for c in changes if c.outcome == "part"]
     if parts:
         con.execute(

@@ -14,6 +14,7 @@ import functools
 import math
 import re
 import statistics
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -518,12 +519,53 @@ def _multiword(value: str) -> bool:
     return _name_like(value.replace("/", ", ")) and bool(_BREAK.search(value))
 
 
+# A cell that says nothing, where a vendor or a spreadsheet's user writes it instead of leaving the cell
+# empty: signs alone (« - », « — », « / », « ? ») and the words for « not given » (lower case, accents
+# stripped). In a column of amounts it is read as an empty cell is: a price « - » or « N/A » is a row
+# without a price (``blank_price``), never a sign that the column holds no amounts.
+NO_VALUE_WORDS = frozenset({"n/a", "n.a.", "n.a", "#n/a", "n/d", "n.d.", "nc", "n.c.", "n/c", "null", "none", "nil",
+                            "nan", "neant", "sans objet", "s/o", "non renseigne", "non communique", "k.a.", "keine angabe",
+                            "not applicable", "not available"})
+_NO_VALUE_SIGNS = re.compile(r"[-\u2010-\u2015?./*_\s]*")
+NO_VALUE_SQL_PATTERN = ("[-\u2010-\u2015?./*_[:space:]]*|" + "|".join(
+    re.escape(w).replace("\\ ", " ") for w in sorted(NO_VALUE_WORDS))).replace("'", "''")
+
+
+def says_no_value(value: str | None) -> bool:
+    """True for a cell that is empty or says nothing (``NO_VALUE_WORDS``, signs alone)."""
+    text = (value or "").strip()
+    folded = "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
+    return not text or bool(_NO_VALUE_SIGNS.fullmatch(text)) or folded in NO_VALUE_WORDS
+
+
+def no_value_sql(column: str) -> str:
+    """SQL: whether ``column`` is NULL, empty or says nothing (``says_no_value``). The pattern is tried only on a
+    short value without a digit, so that a column of amounts pays one cheap test per row."""
+    return (f"CASE WHEN {column} IS NULL THEN true WHEN length({column}) > 20 OR regexp_matches({column}, '[0-9]') "
+            f"THEN false ELSE regexp_full_match(lower(strip_accents(trim({column}))), '{NO_VALUE_SQL_PATTERN}') END")
+
+
+def text_or_null_sql(column: str) -> str:
+    """SQL: ``column`` trimmed, NULL where it is empty or says nothing (« - », « N/A »: ``says_no_value``)."""
+    return f"CASE WHEN {no_value_sql(f'trim({column})')} THEN NULL ELSE trim({column}) END"
+
+
+# Non-empty values of a column, as a share, that must be amounts for its cells saying nothing to be read as empty.
+_AMOUNTS_BESIDE_NO_VALUE = 0.8
+
+
 def profile_columns(header: list[str], rows: list[list[str | None]], con: duckdb.DuckDBPyConnection,
                     day_first: bool | None = None) -> list[Column]:
     """Measure every column of the sampled ``rows``; date formats are tried in DuckDB on ``con``."""
     columns = []
     for index, name in enumerate(header):
         values = [v.strip() for row in rows if index < len(row) and (v := row[index]) and v.strip()]
+        said = [v for v in values if says_no_value(v)]
+        if said and len(said) < len(values):
+            # « - » or « N/A » among amounts: a cell left empty, as the rows without a price are.
+            amounts = [v for v in values if v not in said and _amount(v) is not None]
+            if len(amounts) >= _AMOUNTS_BESIDE_NO_VALUE * (len(values) - len(said)):
+                values = [v for v in values if v not in said]
         column = Column(index=index, name=name, values=values, sampled_rows=len(rows))
         _measure(column)
         columns.append(column)

@@ -376,7 +376,7 @@ def ticket_table(con: duckdb.DuckDBPyConnection, member_id: str, id_key: bytes) 
         SELECT $member AS member_id, {id_token_sql("c.ticket_id")} AS ticket_id,
                o.token AS order_id, t.token AS member_patron_id,
                c.event_id, c.purchased_at, c.quantity, c.unit_price, c.currency, c.channel, c.status
-        FROM checked c JOIN patron_token t ON t.patron_id = c.patron_id
+        FROM (FROM checked UNION ALL FROM refunded_seats) c JOIN patron_token t ON t.patron_id = c.patron_id
              LEFT JOIN orders o ON o.order_id = c.order_id
         WHERE len(c.reasons) = 0 AND NOT c.merged AND NOT c.unnamed
         ORDER BY c.line_no"""
@@ -389,7 +389,7 @@ def unnamed_sale_table(con: duckdb.DuckDBPyConnection, member_id: str) -> pa.Tab
     inner = """SELECT $member AS member_id, event_id, CAST(purchased_at AS DATE) AS sold_on,
                coalesce(channel, 'other') AS channel, unit_price, currency, status,
                sum(quantity) AS admissions, count(*) AS lines
-        FROM checked WHERE unnamed AND len(reasons) = 0
+        FROM (FROM checked UNION ALL FROM refunded_seats) WHERE unnamed AND len(reasons) = 0
         GROUP BY ALL
         ORDER BY event_id, sold_on, channel, unit_price, currency, status"""
     return con.sql(conform(UNNAMED_SALE, inner), params={"member": member_id}).to_arrow_table()

@@ -48,7 +48,9 @@ _M = _words(_MONTH_OF)
 _M_EN = _words(_ENGLISH)
 _YEAR = r"((?:19|20)\d\d)(?!\d)"
 _NO_NUMBER_BEFORE = r"(?<![\d.,:/°#º-])"
-_RANGE = r"(?:\s*(?:[-–—&+/]|au|al|to|bis|et|and|y|e|und|tot|t/m)\s*[0-3]?\d(?:er|st|nd|rd|th|\.)?)?"
+# A range or a list of days before their month (« 12–14 », « 11 et dim. 12 », « 10, 11 et 12 juillet »: a pass).
+_DAY_ITEM = r"(?:[a-z]{2,9}\.?\s+)?[0-3]?\d(?:er|st|nd|rd|th|\.)?"
+_RANGE = rf"(?:(?:\s*,\s*{_DAY_ITEM})*\s*(?:[-–—&+/]|au|al|to|bis|et|and|y|e|und|tot|t/m)\s*{_DAY_ITEM})?"
 _DAY_FIRST_WORD = re.compile(
     rf"{_NO_NUMBER_BEFORE}\b([0-3]?\d)(?:er|st|nd|rd|th|\.|º|°)?{_RANGE}\s*(?:de\s+|del\s+)?({_M})\b\.?"
     rf"(?:\s*,?\s*(?:de\s+|del\s+)?{_YEAR})?")

@@ -33,7 +33,13 @@ from culturecoop.ingest.line_kinds import (
     sold_as_ticket_type,
 )
 from culturecoop.ingest.profile import Profile
-from culturecoop.ingest.shapes import BIRTH_SERIAL_FROM, YEARLESS_SQL, numeric_day_first
+from culturecoop.ingest.shapes import (
+    BIRTH_SERIAL_FROM,
+    YEARLESS_SQL,
+    no_value_sql,
+    numeric_day_first,
+    text_or_null_sql,
+)
 from culturecoop.ingest.shared_contacts import contact_key
 from culturecoop.ingest.source import SourceInfo, bound_params
 from culturecoop.ingest.title_dates import day_first_of, load_title_dates, title_start_sql
@@ -220,8 +226,8 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
     # of the whole row (``total_price``) is divided by the row's quantity further out.
     amount = amount_field(profile)
     price = _amount_sql(amount, profile)
-    if profile.blank_price_free:  # a row with no price is a seat given
-        price = f"CASE WHEN nullif(trim({amount}), '') IS NULL THEN 0::DECIMAL(18,4) ELSE {price} END"
+    if profile.blank_price_free:  # a row with no price (empty, « - », « N/A ») is a seat given
+        price = f"CASE WHEN {no_value_sql(amount)} THEN 0::DECIMAL(18,4) ELSE {price} END"
     # What was given back (``ingest.refunded_amounts``), negative or positive alike: a cell without a digit
     # (empty, « - », "n/a") gives back nothing; one with digits that is no amount sets the row aside.
     refunded, refunded_written, row_worth = "NULL::DECIMAL(18,4)", "false", "NULL::DECIMAL(18,4)"
@@ -318,6 +324,12 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
     event_spec = profile.columns.get("event_id")
     by_start = (start_spec is not None and start_spec.form == "column" and not in_text and event_spec is not None
                 and event_spec.form in ("column", "join") and start_spec.sources[0] in event_spec.sources)
+    # So is a start read in a tariff joined to the title (HelloAsso's « Tarif plein - Cabaret du 7 février »,
+    # « Tarif adhérent - Cabaret du 7 février »): one show, whatever the tariff, never one event per tariff.
+    title_spec, texts = profile.columns.get("event_title"), start_spec.text_sources if start_spec else ()
+    by_start = by_start or (start_spec is not None and start_spec.form == "in_text" and len(texts) == 1
+                            and event_spec is not None and event_spec.form == "join" and texts[0] in event_spec.sources
+                            and title_spec is not None and texts[0] not in title_spec.sources)
     start_named = ("CASE WHEN starts_text IS NOT NULL AND starts_at IS NOT NULL AND contains(event_id, starts_text) "
                    "THEN replace(event_id, starts_text, strftime(starts_at, '%Y-%m-%d %H:%M')) ELSE event_id END "
                    "AS event_id" if by_start else "event_id")
@@ -384,8 +396,10 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
                         CASE WHEN event_starts_at IS NOT NULL THEN {starts} END AS starts_at,{title_columns}
                         {price} AS price,
                         {refunded} AS refunded, {refunded_written} AS refunded_written,
-                        CASE WHEN quantity IS NULL THEN 1 ELSE cc_row_quantity(quantity) END AS quantity,
-                        coalesce(starts_with(trim(quantity), '-'), false) AS negative_quantity,
+                        CASE WHEN quantity IS NULL THEN 1 ELSE coalesce(cc_row_quantity(quantity),
+                             CASE WHEN {no_value_sql("quantity")} THEN 1 END) END AS quantity,
+                        CASE WHEN starts_with(trim(quantity), '-') THEN regexp_matches(quantity, '[0-9]')
+                             ELSE false END AS negative_quantity,  -- « - » alone says no number, as an empty cell
                         upper({first_of("nullif(trim(currency), '')", f"cc_amount_currency({amount})", "$currency")}) AS currency,
                         {status} AS status,
                         nullif(trim(status), '') IS NULL AS status_blank,
@@ -393,9 +407,9 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
                         CASE WHEN channel IS NOT NULL THEN {first_of(_lookup("trim(channel)", "channel"), "'other'")} END AS channel,
                         birth_date IS NOT NULL AS birth_given,
                         CASE WHEN birth_date IS NOT NULL THEN {birth} END AS birth_date
-                    FROM (SELECT * REPLACE (nullif(trim(purchased_at), '') AS purchased_at,
-                                            nullif(trim(event_starts_at), '') AS event_starts_at,
-                                            nullif(trim(birth_date), '') AS birth_date), {writes}
+                    FROM (SELECT * REPLACE ({text_or_null_sql("purchased_at")} AS purchased_at,  -- « - » too
+                                            {text_or_null_sql("event_starts_at")} AS event_starts_at,
+                                            {text_or_null_sql("birth_date")} AS birth_date), {writes}
                           FROM {info.relation}){title_join}
                 )))))"""
     # The parameters of the parsers and lookups the query holds (DuckDB refuses one it does not use).

@@ -647,7 +647,8 @@ _CHANNEL_INSIDE = _any_word(CHANNEL_WORDS, 4)
 # A refund of part of an order or ticket (« Remboursé partiellement », "Partially Refunded"): neither
 # a sale nor a refund of the whole; the member says which it counts as.
 PARTIAL_WORDS = frozenset({"partial", "partially", "partiel", "partielle", "partiellement", "teilweise", "parcial",
-                           "parziale", "gedeeltelijk"})
+                           "parcialmente", "parziale", "parzialmente", "gedeeltelijk", "deels", "delvis", "delvist",
+                           "osittain", "czesciowo", "castecne", "parcialment"})
 
 
 # Means of payment: written in a « Payé » column, they say the booking was paid, and how.

@@ -452,13 +452,13 @@ def _rejects_for_a_spreadsheet(path: Path, lang: str) -> bytes:
     import csv
     import io
 
-    from culturecoop.ingest.rejects import read_rejects, rejects_header
+    from culturecoop.ingest.rejects import names_records, read_rejects, rejects_header
 
     rows = read_rejects(path)
     reasons = {**REJECT_REASONS, **REASONS_IN_FORM}  # a reason that names a YAML key: the form's list that settles it
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(rejects_header(lang, ("line", "explanation", "raw_line")))
+    writer.writerow(rejects_header(lang, ("line", "explanation", "raw_line"), records=names_records(path)))
     for row in rows:
         codes = [code for code in row.get("reasons", "").split(";") if code]
         said = "; ".join(say(reasons, code, lang) for code in codes) if codes else row.get("explanation", "")

@@ -68,10 +68,7 @@ NO_LONGER_USED = {
 
 # Still written once in the plural, not swept yet (multi-line sentences of services and error
 # messages): listed so that the list only shrinks and any new one fails here.
-NOT_YET_SWEPT = {
-    "Erasure at the person's request removes them from the whole cooperative and rewrites the files; {n} erasures so far, {h} keyed hashes on the suppression list so that a later package does not bring them back.",
-    "None of the {n} records of the truth file has an identity; give the warehouse loaded from the same synthetic data, and with --keys the key folder its packages were prepared with.",
-}
+NOT_YET_SWEPT: set[str] = set()
 
 # Sentences of files other engineers were changing when the plurals were swept (ingest's drafting,
 # dates, labels, profile and prepare): left as they were, to be swept with them.
@@ -85,7 +82,7 @@ COUNTED_NOUNS = ("tickets|patrons|events|members|rows|recipients|releases|days|r
                  "messages|lines|items|entries|minutes|people|visits|attendees|orders|addresses|tokens|fields|keys|"
                  "pairs|admissions|months|characters|bytes|statements|columns|values|sales|packages|files|accounts|"
                  "campaigns|audiences|offers|shows|performances|genres|weeks|hours|seconds|errors|bits|erasures|"
-                 "numbers|dates|buyers|refunds|exports|segments|partners|categories")
+                 "numbers|dates|buyers|refunds|exports|segments|partners|categories|points")
 NAMED_COUNT = re.compile(r"\{(?!n\}|count\})\w+\} (?:" + COUNTED_NOUNS + r")\b")
 
 NAMED_COUNT_NEVER_0_OR_1 = {
@@ -144,6 +141,7 @@ NAMED_COUNT_NEVER_0_OR_1 = {
     'Nothing was written: {field}, read from the column {column}, cannot be read or is implausible in {n} of the {total} rows that fill it ({share}), with the values {values}; add their format to the {formats}, or choose another column for it.': "said from 5 rows on (quarantine.guard_dropped_fields)",
     "Nothing was written: {n} of {total} rows of {path} are rejected ({reason}); check the mapping's column for it, or run prepare again with --max-reject-share 1 to quarantine them anyway.": "said from 10 rows on (quarantine.MIN_REJECTS_FOR_PATTERN)",
     'Among your events of at least {least} attendees, within six months, {low} of the patrons of {low_title} ({low_day}) came back to another of your events, and {high} of those of {high_title} ({high_day}).': 'a fixed threshold',
+    "{share} of the accuracy the recommendations gained on the members' events: {yours} points of {total}.": "said through web.views.contribution.RECOMMENDATION_POINTS, a pair passed as a tuple (the extraction reads only literal arguments)",
     'This measure appears once at least {events} recent events of the cooperative have each drawn {people} people or more who had come to an older one: it fills in as the members send their newer exports, with nothing for you to do.': "reco.gains' fixed thresholds (10 events, 10 people)",
 }
 

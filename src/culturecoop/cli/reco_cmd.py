@@ -11,7 +11,7 @@ from typing import Any
 
 import typer
 
-from culturecoop.cli.app import app, console, counted, emit_json, figure, gated
+from culturecoop.cli.app import app, console, counted, emit_json, figure, gated, plural_of
 from culturecoop.errors import UserError
 from culturecoop.files import atomic_file, refuse_replacing
 from culturecoop.i18n import _, plural
@@ -309,7 +309,9 @@ def settings_command(
     from culturecoop.i18n import current_language
 
     language = current_language()
-    console.print(_("Diversity {diversity}; local and francophone floor: catalogue share + {boost} points.").format(
+    console.print(plural_of(settings.boost, 0 if float(settings.boost).is_integer() else 2,
+                            "Diversity {diversity}; local and francophone floor: catalogue share + {boost} point.",
+                            "Diversity {diversity}; local and francophone floor: catalogue share + {boost} points.").format(
         diversity=decimal(settings.diversity, language), boost=decimal(settings.boost, language)), highlight=False)
 
 
@@ -431,6 +433,7 @@ _Figure = tuple[str, Callable[[dict[str, Any]], str]]
 
 def _print_evaluation(report: dict[str, Any]) -> None:
     from babel.numbers import format_decimal, format_percent
+    from rich.markup import escape
     from rich.table import Table
 
     from culturecoop.i18n import current_language
@@ -469,9 +472,10 @@ def _print_evaluation(report: dict[str, Any]) -> None:
         console.print(table)
     for name, m in report["models"].items():
         if "reason" in m:
-            console.print(f"[dim]{_model_label(name)}: {m['reason']}[/]", highlight=False)
+            console.print("[dim]" + escape(_("{model}: {reason}").format(model=_model_label(name), reason=m["reason"])) + "[/]",
+                          highlight=False)
     for warning in report.get("warnings", []):
-        console.print(f"[yellow]{warning}[/]", highlight=False)
+        console.print(f"[yellow]{escape(warning)}[/]", highlight=False)
     choices = report.get("hybrid") or {}
     if "members" in choices and "ranking_share" in choices:
         # Items held out at random: the committee, and what its folds chose.
@@ -489,15 +493,19 @@ def _print_evaluation(report: dict[str, Any]) -> None:
             ndcg_before=num(floor["ndcg_before"]), ndcg=num(hybrid["ndcg"]["mean"])))
     d = report["discoverability"]
     # A negative loss is a gain (the re-ranking can lift nDCG): said as such, never "loss -6.5 %".
-    sentence = (_("Discoverability default (diversity {diversity}, floor +{boost} points): nDCG loss {loss}.")
+    sentence = (plural_of(d["boost"], 0, "Discoverability default (diversity {diversity}, floor +{boost} point): nDCG loss {loss}.",
+                          "Discoverability default (diversity {diversity}, floor +{boost} points): nDCG loss {loss}.")
                 if d["ndcg_loss"] >= 0 else
-                _("Discoverability default (diversity {diversity}, floor +{boost} points): nDCG gain {loss}."))
+                plural_of(d["boost"], 0, "Discoverability default (diversity {diversity}, floor +{boost} point): nDCG gain {loss}.",
+                          "Discoverability default (diversity {diversity}, floor +{boost} points): nDCG gain {loss}."))
     console.print(sentence.format(diversity=num(d["diversity"], 1), boost=num(d["boost"], 0), loss=pct(abs(d["ndcg_loss"]))))
     for flag in ("local", "francophone"):
         if f"{flag}_share" in d:
-            console.print(_("  {flag}: {share} of the top {k} against {catalogue} of the catalogue ({gain} points).").format(
+            gain = d[f"{flag}_gain_points"]
+            console.print(plural_of(gain, 1, "  {flag}: {share} of the top {k} against {catalogue} of the catalogue ({gain} point).",
+                                    "  {flag}: {share} of the top {k} against {catalogue} of the catalogue ({gain} points).").format(
                 flag=_(flag), share=pct(d[f"{flag}_share"]), k=k, catalogue=pct(d[f"{flag}_catalogue_share"]),
-                gain=("+" if d[f"{flag}_gain_points"] >= 0 else "") + num(d[f"{flag}_gain_points"], 1)))
+                gain=("+" if gain >= 0 else "") + num(gain, 1)))
 
 
 @audiences_app.command("create")

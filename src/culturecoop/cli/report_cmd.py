@@ -75,6 +75,13 @@ CHANCES = frozenset({"p_value", "q_value"})
 SHARES = frozenset({"jaccard"})
 
 
+def _is_money(column: str) -> bool:
+    """An amount, the same a year or a period before included (« Recettes un an plus tôt » read
+    « 958,5 » beside « 4 622,50 $ »)."""
+    base = re.sub(r"_(?:year_before|previous)$", "", column)
+    return base in MONEY or base.endswith("_revenue")
+
+
 def _format(value: Any, column: str = "", currency: str | None = None) -> str:
     """A cell as the reader writes numbers: `12 345,5` in French, `12,345.5` in English; a share
     as a percentage (`17,9 %`); an amount in ``currency`` when given (`160 969,25 $`)."""
@@ -140,7 +147,7 @@ def _cells(row: dict[str, Any], columns: Sequence[Any], hidden_label: str, curre
             if figure in MONEY:
                 return _format(value, name, currency)
             return _format(value, figure)
-        return _format(value, name, currency if name in MONEY or name.endswith("_revenue") else None)
+        return _format(value, name, currency if _is_money(name) else None)
 
     return [hidden_label if c.name in hidden else shown(c.name) for c in columns]
 
@@ -206,7 +213,7 @@ def _print_result(result: ReportResult) -> None:
             if column.name == "change" and "metric" in present:  # a fraction in --json; printed in % or points
                 meaning = _("Change against the previous period, in percent (a share's, in percentage points)")
             if meaning.strip().casefold() != header.strip().casefold():  # never « Segment: Segment »
-                report_out.print(f"  [bold]{escape(header)}[/]: {meaning}", highlight=False)
+                report_out.print(f"  [bold]{escape(header)}[/]{colon(language)}{escape(meaning)}", highlight=False)
     if result.summary:
         report_out.print(", ".join(f"{gettext_in(PLAIN_SUMMARY[k], language) if k in PLAIN_SUMMARY else summary_label(k, language)}"
                                    f"{colon(language)}{_summary_cell(k, v, result.currency)}"

@@ -40,6 +40,8 @@ PLAIN_MEANINGS = {
     ("band", "low"): _("Tickets this event would have sold by then at the pace of the slowest comparable events: "
                        "8 comparable events in 10 sold between this pace and the fast one"),
     ("overlap", "jaccard"): _("People in both audiences, as a share of the people in either"),
+    # The month is printed as the reader writes it (« août 2025 »); its YYYY-MM is --json's.
+    ("by_month", "month"): _("Month of the events"),
     ("band", "high"): _("Tickets this event would have sold by then at the pace of the fastest comparable events: "
                         "8 comparable events in 10 sold between the slow pace and this one"),
 }

@@ -117,7 +117,7 @@ def check_rules(rules: Rules, members: int) -> None:
     if not 0 < rules.cap <= 1 or rules.cap * members < 1:
         raise UserError(plural(members, "A cap of {cap} cannot give the whole amount to the {n} member; give --cap between {low} and 1.",
                                "A cap of {cap} cannot share the whole amount among {n} members; give --cap between {low} and 1.").format(
-            cap=rules.cap, n=count(members), low=round(1 / members, 4) if members else 1))
+            cap=general(rules.cap), n=count(members), low=general(round(1 / members, 4) if members else 1)))
     if rules.floor_cents > rules.cap * distributable:
         raise UserError(_("The floor is above the cap; lower --floor or raise --cap."))
     if not (re.fullmatch(r"[A-Z]{3}", rules.currency) and is_currency(rules.currency)):

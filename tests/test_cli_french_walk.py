@@ -78,6 +78,30 @@ def test_the_privacy_impact_assessment_names_fields_roles_and_counts_in_words(co
     assert "for given name, surname, birth date, postal code;" in english and "0 erasures so far" in english
 
 
+def test_the_admins_accounts_and_contributions_are_said_in_words_and_days(coop: Path, tmp_path: Path) -> None:
+    """`users list` and `users add` wrote the role's code (« member_admin »); `contribution shapley`
+    « Contributions du 2025-01-01 au 2025-03-31 », « insight — total … », « jazz-a: 1,0 »; `contribution
+    statements` without rules « pour la période du 2025-01-01 au 2025-03-31 »."""
+    os.environ["CULTURECOOP_WALK_PASSWORD"] = "a long enough password"
+    try:
+        added = run_cli("users", "add", "membre@exemple.org", "--db", str(coop), "--role", "member_admin", "--member",
+                        "jazz-a", "--password-env", "CULTURECOOP_WALK_PASSWORD", lang="fr")
+    finally:
+        del os.environ["CULTURECOOP_WALK_PASSWORD"]
+    assert "Compte membre@exemple.org créé (Administrateur du membre, jazz-a)." in _said(added), _said(added)
+    listed = _said(run_cli("users", "list", "--db", str(coop), lang="fr"))
+    assert "Administrateur du membre" in listed and "member_admin" not in listed, listed
+    period = ("--from", "2025-01-01", "--to", "2025-03-31")
+    shapley = run_cli("contribution", "shapley", "--db", str(coop), *period, lang="fr")
+    said = _said(shapley)
+    assert shapley.returncode == 0, said
+    assert said.startswith("Contributions du 1er janvier 2025 au 31 mars 2025 (3 membres"), said
+    assert "Chiffres publiés (insight) — total" in said and " jazz-a : " in said and "jazz-a:" not in said, said
+    refused = _said(run_cli("contribution", "statements", "--db", str(coop), *period, "--out", str(tmp_path), lang="fr"))
+    assert ("pour la période du 1er janvier 2025 au 31 mars 2025 ; fixez-les d’abord avec `culturecoop contribution "
+            "rules --pool MONTANT --from 2025-01-01 --to 2025-03-31`") in refused, refused
+
+
 def test_a_truth_file_that_matches_nothing_is_said_with_its_count(tmp_path: Path) -> None:
     """`link evaluate --synth`: « Aucun des 1 dossiers du fichier de vérité » for one record, « Aucun
     des 0 dossiers » for a truth file that lists none."""

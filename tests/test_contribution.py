@@ -240,5 +240,5 @@ def test_a_first_day_after_the_default_last_day_names_the_periods_days(tmp_path)
     db = tiny_cooperative(tmp_path / "coop.duckdb")
     with Warehouse(db) as w, pytest.raises(UserError) as caught:
         resolve_period(w, "2025-06-01", None)
-    assert caught.value.message == ("The period's first day (2025-06-01) is after its last day (2025-04-20); "
+    assert caught.value.message == ("The period's first day (June 1, 2025) is after its last day (April 20, 2025); "
                                     "give a first day on or before the last.")

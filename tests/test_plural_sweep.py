@@ -20,7 +20,7 @@ COUNTS = ("n", "count")
 NOT_A_COUNT_OR_NEVER_0_OR_1 = {
     "--patrons must be a positive number of people (got {n}); try --patrons 20000.": "a value quoted back",
     "--patrons {n} is more than this generator handles ({max}); generate several cooperatives with different seeds instead.": "above the maximum",
-    "--permutations must be a whole number from 1 to {most} (2000 is the default); got {n}.": "a value quoted back",
+    "--permutations must be a whole number from 1 to {most} ({default} is the default); got {n}.": "a value quoted back",
     "A field of the form is too long (more than {n} characters); shorten it and send the form again.": "a fixed limit",
     "The field {field} is too long: give at most {n} characters.": "a fixed limit",
     "The password is too short: use at least {n} characters.": "a fixed limit (12)",

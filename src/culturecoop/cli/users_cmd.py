@@ -69,7 +69,15 @@ def users_add(
         emit_json(account.public())
         return
     console.print(_("Account {email} created ({role}{member}).").format(
-        email=account.email, role=account.role, member=f", {account.member_id}" if account.member_id else ""))
+        email=account.email, role=_role(account.role), member=f", {account.member_id}" if account.member_id else ""))
+
+
+def _role(code: str) -> str:
+    """An account's role as its reader names it (« Administrateur du membre », not member_admin)."""
+    from culturecoop.analytics.wording import label
+    from culturecoop.i18n import current_language
+
+    return label("role", code, current_language())
 
 
 @users_app.command("list")
@@ -92,5 +100,5 @@ def users_list(
     for column in (_("e-mail"), _("role"), _("member"), _("state")):
         table.add_column(column)
     for a in found:
-        table.add_row(a.email, a.role, a.member_id or "–", _("disabled") if a.disabled else _("active"))
+        table.add_row(a.email, _role(a.role), a.member_id or "–", _("disabled") if a.disabled else _("active"))
     console.print(table)

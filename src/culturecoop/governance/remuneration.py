@@ -74,7 +74,7 @@ def cents(text: str | float | int, option: str) -> int:
         raise UserError(_("{option} cannot be negative; give an amount in dollars, e.g. 12500.00.").format(option=option))
     if value > MAX_AMOUNT:
         raise UserError(_("{option} {value} is more than any amount the cooperative shares; give an amount in dollars up to {most}, e.g. 12500.00.").format(
-            option=option, value=text, most=MAX_AMOUNT))
+            option=option, value=text, most=count(MAX_AMOUNT)))
     return int((value * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 

@@ -102,6 +102,21 @@ def test_the_admins_accounts_and_contributions_are_said_in_words_and_days(coop: 
             "rules --pool MONTANT --from 2025-01-01 --to 2025-03-31`") in refused, refused
 
 
+def test_the_audit_log_is_shown_in_words(coop: Path) -> None:
+    """`audit show` printed « 2026-12-07T08:52:39 · cli:root · * · release · campaign_sent »: each entry's
+    moment, author, action and release are now in words (their codes stay in --json)."""
+    assert run_cli("privacy", "set", "--db", str(coop), "--k", "10", lang="fr").returncode == 0
+    released = run_cli("report", "elsewhere", "--db", str(coop), "--member", "jazz-a", lang="fr")
+    assert released.returncode == 0, _said(released)
+    shown = run_cli("audit", "show", "--db", str(coop), "--last", "2", lang="fr")
+    said = _said(shown)
+    assert shown.returncode == 0, said
+    assert "politique de confidentialité modifiée" in said and "exploitant de la coopérative" in said, said
+    assert "tous les membres" in said and "chiffres publiés" in said and "Ailleurs" in said, said
+    assert "ligne de commande (" in said, said
+    assert not re.search(r"\d{4}-\d\d-\d\dT|\b(?:release|policy|operator|elsewhere)\b|cli:", said), said
+
+
 def test_a_truth_file_that_matches_nothing_is_said_with_its_count(tmp_path: Path) -> None:
     """`link evaluate --synth`: « Aucun des 1 dossiers du fichier de vérité » for one record, « Aucun
     des 0 dossiers » for a truth file that lists none."""

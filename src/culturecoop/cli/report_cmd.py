@@ -32,7 +32,14 @@ from culturecoop.analytics.wording import (
     summary_value,
 )
 from culturecoop.cli.app import app, console, emit_json, figure, print_table, report_out
-from culturecoop.cli.report_words import PLAIN_HEADERS, PLAIN_MEANINGS, PLAIN_SUMMARY, PLAIN_WORDS
+from culturecoop.cli.report_words import (
+    AUDIT_ACTIONS,
+    AUDIT_RELEASES,
+    PLAIN_HEADERS,
+    PLAIN_MEANINGS,
+    PLAIN_SUMMARY,
+    PLAIN_WORDS,
+)
 from culturecoop.errors import UserError
 from culturecoop.i18n import _, current_language, day_words, general, gettext_in, plural
 from culturecoop.privacy import audit
@@ -423,9 +430,29 @@ def audit_show(
     if as_json:
         emit_json([e.to_json() for e in found])
         return
+    language = current_language()
     print_table(_("Audit log"), [_("Entry"), _("Recorded at"), _("By"), _("Member"), _("Action"), _("Report"), "ε"],
-                [[str(e.seq), e.recorded_at.isoformat(timespec="seconds"), e.actor, e.member_id, e.action,
-                  e.report or "", general(e.epsilon)] for e in found])
+                [[figure(e.seq), moment(e.recorded_at, language), _audit_actor(e.actor),
+                  _("every member") if e.member_id == "*" else e.member_id,
+                  gettext_in(AUDIT_ACTIONS[e.action], language) if e.action in AUDIT_ACTIONS else e.action,
+                  _audit_release(e.report or ""), general(e.epsilon)] for e in found])
+
+
+def _audit_actor(actor: str) -> str:
+    """Who wrote an entry, as the admin reads it: « ligne de commande (root) », an account's e-mail."""
+    kind, _sep, who = actor.partition(":")
+    if kind == "cli" and who:
+        return _("command line ({user})").format(user=who)
+    if kind == "web" and who:
+        return who
+    return {"operator": _("cooperative operator"), "member-app": _("member app")}.get(actor, actor)
+
+
+def _audit_release(code: str) -> str:
+    """What an entry released, by its title (« Chiffres clés », « Résultats de la campagne »)."""
+    if code in REPORTS:
+        return gettext_in(REPORTS[code].title, current_language())
+    return gettext_in(AUDIT_RELEASES[code], current_language()) if code in AUDIT_RELEASES else code
 
 
 @audit_app.command("verify")

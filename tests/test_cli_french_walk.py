@@ -117,6 +117,17 @@ def test_the_audit_log_is_shown_in_words(coop: Path) -> None:
     assert not re.search(r"\d{4}-\d\d-\d\dT|\b(?:release|policy|operator|elsewhere)\b|cli:", said), said
 
 
+def test_a_removal_names_its_tables_and_members_in_french(tmp_path: Path) -> None:
+    """`retention apply` (and `erase`, which says its removal the same way): « lignes supprimées par
+    table : patron 55, ticket 139, identity 55 » and « (festival-c: 15) »."""
+    db = tiny_cooperative(tmp_path / "coop.duckdb")
+    removed = run_cli("retention", "apply", "--db", str(db), "--as-of", "2030-01-01", lang="fr")
+    said = _said(removed)
+    assert removed.returncode == 0, said
+    assert "lignes supprimées par table : Clients " in said and "Billets " in said and "Fiches clients reliées " in said
+    assert "festival-c : " in said and not re.search(r"\b(?:patron|ticket|identity|consent) \d", said), said
+
+
 def test_a_truth_file_that_matches_nothing_is_said_with_its_count(tmp_path: Path) -> None:
     """`link evaluate --synth`: « Aucun des 1 dossiers du fichier de vérité » for one record, « Aucun
     des 0 dossiers » for a truth file that lists none."""

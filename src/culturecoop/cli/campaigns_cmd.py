@@ -176,8 +176,11 @@ def send_command(
 def _print_results(r: dict[str, Any]) -> None:
     console.print(_("Campaign {campaign} ({status}), conversions within {days} days.").format(
         campaign=r["campaign_id"], status=_status(r["status"]), days=r["conversion_days"]))
+    from culturecoop.analytics.wording import colon
+    from culturecoop.i18n import current_language
+
     for arm in r["arms"]:
-        console.print(f"  {arm['label']}: " + ", ".join(f"{m['label']} {m['shown']}" for m in arm["measures"]), highlight=False)
+        console.print(f"  {arm['label']}{colon(current_language())}" + ", ".join(f"{m['label']} {m['shown']}" for m in arm["measures"]), highlight=False)
     console.print("  " + r["lift"]["sentence"], highlight=False)
 
 

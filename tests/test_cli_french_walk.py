@@ -59,6 +59,16 @@ def test_a_number_option_reads_and_echoes_the_french_way(coop: Path) -> None:
     assert "il faut un nombre" in _said(run_cli(*rules, "--cap", "abc", lang="fr"))
 
 
+def test_a_help_page_writes_its_numbers_as_the_option_reads_them() -> None:
+    """`contribution rules --help` in French: « p. ex. 0.4 », « [par défaut : 1.0] »: the French way
+    now, which the option reads as well."""
+    shown = run_cli("contribution", "rules", "--help", lang="fr")
+    said = " ".join(_said(shown).replace("│", " ").split())
+    assert shown.returncode == 0, said
+    assert "p. ex. 0,4" in said and "p. ex. 1,2" in said and "[par défaut : 1]" in said, said
+    assert not re.search(r"\b(?:1\.0|0\.0|0\.4|1\.2|0\.2)\b(?!,)", said), said
+
+
 def test_the_privacy_impact_assessment_names_fields_roles_and_counts_in_words(coop: Path, tmp_path: Path) -> None:
     os.environ["CULTURECOOP_WALK_PASSWORD"] = "a long enough password"
     try:

@@ -18,7 +18,7 @@ import typer.main
 from typer._click import Command, Context, HelpFormatter
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
-from culturecoop.i18n import _, current_language
+from culturecoop.i18n import _, current_language, general
 
 
 def in_reader_language(app: typer.Typer) -> Command:
@@ -93,6 +93,10 @@ class _ReaderContext(Context):
         for param in self.command.get_params(self):
             if isinstance(param, TyperOption) and param.metavar is None:
                 param.metavar = _value_words(param, self)
+            if isinstance(param, TyperOption) and isinstance(param.default, float) and current_language() != "en":
+                # « [par défaut : 0,1] », as the reader writes it and as the option reads it (was 0.1).
+                shown = general(param.default)
+                setattr(param, "_get_default_string", lambda shown=shown, **_kw: shown)  # noqa: B010 (mypy: no method assignment)
             elif isinstance(param, TyperArgument):
                 # An argument's metavar is also its name in errors ("Missing argument 'file'"):
                 # only what its help page shows changes.

@@ -69,6 +69,36 @@ def test_a_help_page_writes_its_numbers_as_the_option_reads_them() -> None:
     assert not re.search(r"\b(?:1\.0|0\.0|0\.4|1\.2|0\.2)\b(?!,)", said), said
 
 
+def test_a_share_written_as_a_percentage_is_asked_back_as_the_fraction(coop: Path) -> None:
+    """`campaigns settings --holdout "30 %"` was « Valeur non valable pour '--holdout' : il faut un
+    nombre »: which number, it did not say."""
+    refused = run_cli("campaigns", "settings", "--db", str(coop), "--holdout", "30 %", lang="fr")
+    assert refused.returncode == 2, _said(refused)
+    assert "--holdout 30 % est un pourcentage ; donnez-le comme une part de 1, par exemple --holdout 0,3." in _said(refused)
+    assert "e.g. --holdout 0.125." in _said(run_cli("campaigns", "settings", "--db", str(coop), "--holdout", "12.5%"))
+
+
+def test_reco_ids_counts_the_tokens_it_could_not_map_back(tmp_path: Path, keys: Path) -> None:
+    """« (0 jetons ne correspondent à aucun identifiant de l’export) », « (1 jetons ne correspondent …) »."""
+    from culturecoop.privacy.encodings import member_id_tokens
+    from culturecoop.privacy.keys import load_member_keys
+
+    secret = load_member_keys(keys).linkage_secret
+    known = [t for t in member_id_tokens(["C1", "C2"], "m1", secret) if t]
+    export = tmp_path / "export.csv"
+    export.write_text("patron_id,email\nC1,c1@exemple.ca\nC2,c2@exemple.ca\n", encoding="utf-8")
+    said = {}
+    for name, tokens in (("all", known), ("one-left", [*known, "f" * len(known[0])])):
+        listing = tmp_path / f"{name}.csv"
+        listing.write_text("member_patron_id\n" + "".join(f"{t}\n" for t in tokens), encoding="utf-8")
+        result = run_cli("reco", "ids", str(listing), "--export", str(export), "--member", "m1", "--keys", str(keys),
+                         "--out", str(tmp_path / f"{name}-ids.csv"), lang="fr")
+        said[name] = _said(result)
+        assert result.returncode == 0, said[name]
+    assert "(chaque jeton correspond à un identifiant de l’export)" in said["all"], said["all"]
+    assert "(1 jeton ne correspond à aucun identifiant de l’export)" in said["one-left"], said["one-left"]
+
+
 def test_the_privacy_impact_assessment_names_fields_roles_and_counts_in_words(coop: Path, tmp_path: Path) -> None:
     os.environ["CULTURECOOP_WALK_PASSWORD"] = "a long enough password"
     try:

@@ -257,11 +257,15 @@ def suggest_command(
     if as_json:
         emit_json(ideas)
         return
+    from rich.markup import escape
+
+    # Each language by its name and the options its texts go to (« fr », « en » before).
+    headings = {"fr": _("In French (for --subject-fr and --body-fr)"), "en": _("In English (for --subject-en and --body-en)")}
     for language in ("fr", "en"):
-        console.print(f"[bold]{language}[/]", highlight=False)
+        console.print(f"[bold]{escape(headings[language])}[/]", highlight=False)
         for subject in ideas[language]["subjects"]:
-            console.print(f"  • {subject}", highlight=False)
-        console.print(ideas[language]["body"], highlight=False)
+            console.print(f"  • {escape(subject)}", highlight=False)
+        console.print(escape(ideas[language]["body"]), highlight=False)
 
 
 @campaigns_app.command("settings")

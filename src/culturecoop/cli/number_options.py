@@ -5,7 +5,8 @@ then stores NaN as a privacy ε, or hands 10^12 to a warehouse INTEGER column or
 on an internal error. Every ``float`` option must be finite and every ``int`` option must fit the
 warehouse's INTEGER range; the services keep their own, narrower bounds.
 
-A number written the French way is read as the reader wrote it: ``--cap 0,4`` (Typer refused it
+A share written as a percentage (``--holdout "30 %"``) is asked back as the fraction to write
+(``--holdout 0,3``). A number written the French way is read as the reader wrote it: ``--cap 0,4`` (Typer refused it
 as « il faut un nombre »), ``--patrons "20 000"``; a comma before exactly three digits (``1,000``:
 a thousand in English, one in French) is refused with both readings rather than guessed.
 """
@@ -30,6 +31,7 @@ _Callback = Callable[[Context, Parameter, Any], Any]
 
 
 # Groups of three digits after a space of any width (« 20 000 », « 1 234,5 »), then a decimal comma.
+_PERCENT = re.compile(r"([-+]?\d+(?:[.,]\d+)?)\s*%")
 _FRENCH_NUMBER = re.compile(r"([-+]?\d{1,3}(?:[ \u00a0\u202f]\d{3})+|[-+]?\d+)(?:,(\d+))?")
 
 
@@ -62,6 +64,12 @@ def _as_typed(param: Parameter, value: Any, decimal: bool) -> Any:
     anything else as it came (Typer says what is wrong with it)."""
     if not isinstance(value, str):
         return value
+    percent = _PERCENT.fullmatch(value.strip())
+    if decimal and percent:
+        # « --holdout 30 % »: every share option takes a fraction of 1; said with the one to write.
+        option = param.opts[0] if param.opts else (param.name or "")
+        raise UserError(_("{option} {value} is a percentage; give it as a share of 1, e.g. {option} {share}.").format(
+            option=option, value=value, share=general(float(percent.group(1).replace(",", ".")) / 100)))
     written = _FRENCH_NUMBER.fullmatch(value.strip())
     if written is None or (written.group(2) is None and written.group(1).lstrip("+-").isdigit()):
         return value

@@ -227,8 +227,12 @@ def ids_command(
     if as_json:
         emit_json(summary)
         return
-    console.print(plural(len(rows), "{n} row written to {path} with your own ids ({unmatched} tokens match no id of the export).", "{n} rows written to {path} with your own ids ({unmatched} tokens match no id of the export).").format(
-        n=figure(len(rows)), path=out, unmatched=figure(unmatched)))
+    # « 0 jetons ne correspondent »: the tokens' count agrees with its noun, and none is said as none.
+    tokens = (_("every token matches an id of the export") if not unmatched else
+              counted(unmatched, "{n} token matches no id of the export", "{n} tokens match no id of the export"))
+    console.print(plural(len(rows), "{n} row written to {path} with your own ids ({tokens}).",
+                         "{n} rows written to {path} with your own ids ({tokens}).").format(
+        n=figure(len(rows)), path=out, tokens=tokens))
     console.print(_("Ids taken from the column {column} of your export.").format(column=column), highlight=False)
 
 

@@ -76,6 +76,10 @@ def test_a_share_written_as_a_percentage_is_asked_back_as_the_fraction(coop: Pat
     assert refused.returncode == 2, _said(refused)
     assert "--holdout 30 % est un pourcentage ; donnez-le comme une part de 1, par exemple --holdout 0,3." in _said(refused)
     assert "e.g. --holdout 0.125." in _said(run_cli("campaigns", "settings", "--db", str(coop), "--holdout", "12.5%"))
+    # A default quoted back in a refusal, the French way (« la valeur par défaut est 0.1 »).
+    diversity = _said(run_cli("reco", "evaluate", "--interactions", str(coop), "--cutoff", "2024-06-01", "--diversity",
+                              "1,5", lang="fr"))
+    assert "--diversity doit être entre 0 (l’ordre du modèle) et 1 ; la valeur par défaut est 0,1." in diversity, diversity
 
 
 def test_reco_ids_counts_the_tokens_it_could_not_map_back(tmp_path: Path, keys: Path) -> None:

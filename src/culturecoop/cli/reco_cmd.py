@@ -14,7 +14,7 @@ import typer
 from culturecoop.cli.app import app, console, counted, emit_json, figure, gated, plural_of
 from culturecoop.errors import UserError
 from culturecoop.files import atomic_file, refuse_replacing
-from culturecoop.i18n import _, plural
+from culturecoop.i18n import _, general, plural
 from culturecoop.spreadsheet import spreadsheet_cell
 from culturecoop.warehouse.engine import Warehouse
 
@@ -377,7 +377,7 @@ def evaluate_command(
         check_writable(plot)  # before the evaluation's minutes, not after them
     knob = DEFAULT_DIVERSITY if diversity is None else diversity
     if not 0 <= knob <= 1:
-        raise UserError(_("--diversity must be between 0 (the model's order) and 1; the default is {default}.").format(default=DEFAULT_DIVERSITY))
+        raise UserError(_("--diversity must be between 0 (the model's order) and 1; the default is {default}.").format(default=general(DEFAULT_DIVERSITY)))
     from culturecoop.reco.logs import copies_removed_after
 
     # The log's converted copies (decompressed, recoded) go when the evaluation ends, Ctrl-C included.

@@ -67,6 +67,12 @@ def test_a_help_page_writes_its_numbers_as_the_option_reads_them() -> None:
     assert shown.returncode == 0, said
     assert "p. ex. 0,4" in said and "p. ex. 1,2" in said and "[par défaut : 1]" in said, said
     assert not re.search(r"\b(?:1\.0|0\.0|0\.4|1\.2|0\.2)\b(?!,)", said), said
+    # An argument by a French name, on its usage line and when it is missing (« l’argument 'file' »).
+    usage = " ".join(_said(run_cli("report", "--help", lang="fr")).replace("│", " ").split())
+    assert "report [OPTIONS] {RAPPORT}" in usage and " RAPPORT <texte> Rapport :" in usage, usage
+    assert "<liste[chemin]>" in " ".join(_said(run_cli("ingest", "--help", lang="fr")).replace("│", " ").split())
+    missing = run_cli("prepare", lang="fr")
+    assert missing.returncode == 2 and "Il manque l’argument 'FICHIER' ;" in _said(missing), _said(missing)
 
 
 def test_a_share_written_as_a_percentage_is_asked_back_as_the_fraction(coop: Path) -> None:

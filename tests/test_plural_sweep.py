@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import string
+from functools import cache
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
@@ -149,7 +150,8 @@ NAMED_COUNT_NEVER_0_OR_1 = {
 NAMED_COUNT_NOT_YET_SWEPT: set[str] = set()
 
 
-def plural_pairs() -> set[tuple[str, str]]:
+@cache  # the package's extraction takes seconds: read once for the module's tests
+def plural_pairs() -> frozenset[tuple[str, str]]:
     """Every (one, other) pair the code asks for: ``plural(n, one, other)`` and ``counted(n, one,
     other)`` in Python, ``plural(n, one, other)`` in the templates."""
     pairs: set[tuple[str, str]] = set()
@@ -158,7 +160,7 @@ def plural_pairs() -> set[tuple[str, str]]:
     for _filename, _lineno, message, _comments, _context in extract_from_dir(str(SRC), method_map, keywords=keywords):
         if isinstance(message, tuple) and len(message) == 2 and all(message):
             pairs.add((str(message[0]), str(message[1])))
-    return pairs
+    return frozenset(pairs)
 
 
 def count_messages() -> set[str]:

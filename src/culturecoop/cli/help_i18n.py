@@ -18,6 +18,7 @@ import typer.main
 from typer._click import Command, Context, HelpFormatter
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
+from culturecoop.cli.usage_words import ARGUMENT_WORDS
 from culturecoop.i18n import _, current_language, general
 
 
@@ -51,6 +52,9 @@ def _translate(command: Command) -> None:
     for param in command.params:
         if isinstance(param, TyperArgument | TyperOption) and param.help:
             param.help = _(param.help)
+        if isinstance(param, TyperArgument) and param.metavar is None and param.name in ARGUMENT_WORDS:
+            # Its name on the usage line and in « Il manque l’argument 'FICHIER' » (was 'file').
+            param.metavar = _(ARGUMENT_WORDS[param.name])
     if isinstance(command, TyperGroup) and command.subcommand_metavar == "COMMAND [ARGS]...":
         command.subcommand_metavar = _("COMMAND [ARGS]...")
 
@@ -116,10 +120,11 @@ def _value_words(param: TyperOption | TyperArgument, ctx: Context) -> str:
     # Only a type's name: a list of choices ("<csv|json>") is the values to type, left as they are.
     if not _TYPE_NAME.fullmatch(shown):
         return shown
-    return re.sub(r"[a-z]+", lambda m: words.get(m.group(0), m.group(0)), shown)
+    return re.sub(r"[A-Za-z]+", lambda m: words.get(m.group(0).lower(), m.group(0)), shown)
 
 
-_TYPE_NAME = re.compile(r"<(?:list\[)?(?:str|int|float|path|file|directory|datetime)\]?>(?:\.\.\.)?")
+# (A list of paths reads « <list[Path]> »: its type's name capitalized.)
+_TYPE_NAME = re.compile(r"<(?:list\[)?(?:str|int|float|path|file|directory|datetime)\]?>(?:\.\.\.)?", re.IGNORECASE)
 
 
 def _type_words() -> dict[str, str]:

@@ -136,9 +136,15 @@ def test_the_admins_accounts_and_contributions_are_said_in_words_and_days(coop: 
     try:
         added = run_cli("users", "add", "membre@exemple.org", "--db", str(coop), "--role", "member_admin", "--member",
                         "jazz-a", "--password-env", "CULTURECOOP_WALK_PASSWORD", lang="fr")
+        mistyped = run_cli("users", "add", "autre@exemple.org", "--db", str(coop), "--role", "member_admin", "--member",
+                           "jaz-a", "--password-env", "CULTURECOOP_WALK_PASSWORD", lang="fr")
     finally:
         del os.environ["CULTURECOOP_WALK_PASSWORD"]
     assert "Compte membre@exemple.org créé (Administrateur du membre, jazz-a)." in _said(added), _said(added)
+    # A mistyped member is said with the one meant, as a report says it (« Membre inconnu jaz-a ; ajoutez le
+    # membre dans Administration »: no member to add, a letter missing).
+    assert mistyped.returncode == 2, _said(mistyped)
+    assert "Membre inconnu jaz-a ; vouliez-vous dire jazz-a ? Membres : festival-c, jazz-a, theatre-b." in _said(mistyped)
     listed = _said(run_cli("users", "list", "--db", str(coop), lang="fr"))
     assert "Administrateur du membre" in listed and "member_admin" not in listed, listed
     period = ("--from", "2025-01-01", "--to", "2025-03-31")

@@ -121,8 +121,9 @@ def statements_command(
 ) -> None:
     """Each member's statement (FR and EN, Markdown, PDF, JSON) and the admin's summary."""
     from culturecoop.governance.contribution import contributions
-    from culturecoop.governance.remuneration import money
+    from culturecoop.governance.documents import amount
     from culturecoop.governance.statements import write_statements
+    from culturecoop.i18n import current_language
     from culturecoop.warehouse.engine import Warehouse
 
     _check_order(start, end)
@@ -132,6 +133,12 @@ def statements_command(
     if as_json:
         emit_json(summary)
     else:
+        # Amounts with their currency, as the statements write them (« 12 000,00 CAD », was a bare 12 000,00).
+        currency, language = str(summary["rules"]["currency"]), current_language()
+
+        def money(cents: int) -> str:
+            return amount(cents, currency, language)
+
         console.print(plural(len(summary["statements"]), "Wrote {n} statement to {out}: {distributed} shared + {fees} fees = {pool}.", "Wrote {n} statements to {out}: {distributed} shared + {fees} fees = {pool}.").format(
             n=figure(len(summary["statements"])), out=out, distributed=money(summary["distributed_cents"]), fees=money(summary["fees_cents"]),
             pool=money(summary["pool_cents"])))

@@ -205,9 +205,11 @@ def test_the_default_period_ends_with_the_last_event_held_not_an_upcoming_one(tm
         assert resolve_period(w, None, "2025-03-31")[1] == date(2025, 3, 31)
 
 
-@pytest.mark.parametrize(("language", "fees", "pool"), [("fr", "1\u00a0500,00", "1\u00a0000,00"), ("en", "1,500.00", "1,000.00")])
+@pytest.mark.parametrize(("language", "fees", "pool"), [("fr", "1\u00a0500,00\u00a0CAD", "1\u00a0000,00\u00a0CAD"),
+                                                      ("en", "CAD 1,500.00", "CAD 1,000.00")])
 def test_amounts_in_a_refusal_are_written_as_the_reader_writes_them(language: str, fees: str, pool: str) -> None:
-    """The French admin read « Les frais (1,500.00) … (1,000.00) »: an English amount in a French sentence."""
+    """The French admin read « Les frais (1,500.00) … (1,000.00) »: an English amount in a French sentence;
+    with its currency now, as the statements write it."""
     from culturecoop.i18n import current_language, set_language
 
     before = current_language()

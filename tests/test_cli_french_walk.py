@@ -166,9 +166,13 @@ def test_the_admins_accounts_and_contributions_are_said_in_words_and_days(coop: 
 def test_the_audit_log_is_shown_in_words(coop: Path) -> None:
     """`audit show` printed « 2026-12-07T08:52:39 · cli:root · * · release · campaign_sent »: each entry's
     moment, author, action and release are now in words (their codes stay in --json)."""
+    from culturecoop.privacy import audit
+    from culturecoop.warehouse.engine import Warehouse
+
     assert run_cli("privacy", "set", "--db", str(coop), "--k", "10", lang="fr").returncode == 0
-    released = run_cli("report", "elsewhere", "--db", str(coop), "--member", "jazz-a", lang="fr")
-    assert released.returncode == 0, _said(released)
+    # The scene: a cross-member report released from the command line, as `report elsewhere` records it.
+    with Warehouse(coop) as w, w.transaction() as con:
+        audit.append(con, audit.AuditRecord("cli:root", "jazz-a", "release", "elsewhere", {}, 0.0, ("jazz-a", "theatre-b")))
     shown = run_cli("audit", "show", "--db", str(coop), "--last", "2", lang="fr")
     said = _said(shown)
     assert shown.returncode == 0, said

@@ -138,6 +138,8 @@ def test_the_admins_accounts_and_contributions_are_said_in_words_and_days(coop: 
                         "jazz-a", "--password-env", "CULTURECOOP_WALK_PASSWORD", lang="fr")
         mistyped = run_cli("users", "add", "autre@exemple.org", "--db", str(coop), "--role", "member_admin", "--member",
                            "jaz-a", "--password-env", "CULTURECOOP_WALK_PASSWORD", lang="fr")
+        no_member = run_cli("users", "add", "autre@exemple.org", "--db", str(coop), "--role", "member_analyst",
+                            "--password-env", "CULTURECOOP_WALK_PASSWORD", lang="fr")
     finally:
         del os.environ["CULTURECOOP_WALK_PASSWORD"]
     assert "Compte membre@exemple.org créé (Administrateur du membre, jazz-a)." in _said(added), _said(added)
@@ -145,6 +147,8 @@ def test_the_admins_accounts_and_contributions_are_said_in_words_and_days(coop: 
     # membre dans Administration »: no member to add, a letter missing).
     assert mistyped.returncode == 2, _said(mistyped)
     assert "Membre inconnu jaz-a ; vouliez-vous dire jazz-a ? Membres : festival-c, jazz-a, theatre-b." in _said(mistyped)
+    # « Un compte de membre a besoin d’un membre ; donnez l’identifiant du membre »: with which option, now.
+    assert no_member.returncode == 2 and "nommez son membre avec --member, par exemple --member" in _said(no_member)
     listed = _said(run_cli("users", "list", "--db", str(coop), lang="fr"))
     assert "Administrateur du membre" in listed and "member_admin" not in listed, listed
     period = ("--from", "2025-01-01", "--to", "2025-03-31")

@@ -37,6 +37,10 @@ def users_add(
     lang = lang.strip().lower()
     if lang not in LANGUAGES:
         raise UserError(_("--language {lang} is not a language of the dashboard; use --language fr or --language en.").format(lang=lang))
+    if role in ("member_admin", "member_analyst") and not (member or "").strip():
+        # The service's « give the member's identifier » named no option (the web form has a field).
+        raise UserError(_("--role {role} is a member's account; name its member with --member, e.g. --member "
+                          "jazz-dieze.").format(role=role))
     new = not os.path.lexists(db)  # a broken link is no new warehouse: never removed below
     if new and role != "coop_admin":
         # A mistyped --db would otherwise leave an empty warehouse behind, and an account nobody can use.

@@ -30,8 +30,9 @@ LARGEST_WHOLE = 2**31 - 1
 _Callback = Callable[[Context, Parameter, Any], Any]
 
 
-# Groups of three digits after a space of any width (« 20 000 », « 1 234,5 »), then a decimal comma.
+# A share written as a percentage: « 30 % », « 12,5% ».
 _PERCENT = re.compile(r"([-+]?\d+(?:[.,]\d+)?)\s*%")
+# Groups of three digits after a space of any width (« 20 000 », « 1 234,5 »), then a decimal comma.
 _FRENCH_NUMBER = re.compile(r"([-+]?\d{1,3}(?:[ \u00a0\u202f]\d{3})+|[-+]?\d+)(?:,(\d+))?")
 
 
@@ -78,8 +79,8 @@ def _as_typed(param: Parameter, value: Any, decimal: bool) -> Any:
         return whole
     if not decimal:
         return value
-    if len(part) == 3 and whole.lstrip("+-") not in ("0", "") and " " not in written.group(1) \
-            and not re.search(r"[\u00a0\u202f]", written.group(1)):
+    grouped = re.search(r"[ \u00a0\u202f]", written.group(1)) is not None  # « 1 234,567 » is French as written
+    if len(part) == 3 and whole.lstrip("+-") not in ("0", "") and not grouped:
         option = param.opts[0] if param.opts else (param.name or "")
         raise UserError(_("{option} {value} reads as {grouped} or as {decimal}; write the number you mean without a "
                           "thousands separator: {grouped} or {decimal}.").format(

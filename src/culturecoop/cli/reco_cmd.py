@@ -440,6 +440,7 @@ def _print_evaluation(report: dict[str, Any]) -> None:
     from rich.markup import escape
     from rich.table import Table
 
+    from culturecoop.analytics.wording import colon
     from culturecoop.i18n import current_language
 
     locale = "fr_CA" if current_language() == "fr" else "en_CA"
@@ -476,7 +477,9 @@ def _print_evaluation(report: dict[str, Any]) -> None:
         console.print(table)
     for name, m in report["models"].items():
         if "reason" in m:
-            console.print("[dim]" + escape(_("{model}: {reason}").format(model=_model_label(name), reason=m["reason"])) + "[/]",
+            # « ALS : … » in French (a « {model}: {reason} » message id would match any sentence with a colon
+            # when the web reads a refusal back in its reader's language).
+            console.print("[dim]" + escape(_model_label(name) + colon(current_language()) + str(m["reason"])) + "[/]",
                           highlight=False)
     for warning in report.get("warnings", []):
         console.print(f"[yellow]{escape(warning)}[/]", highlight=False)

@@ -664,7 +664,7 @@ def test_the_command_line_names_its_own_option_when_a_campaign_is_refused(coop: 
 def test_campaign_settings_name_the_holdout_option_in_french(coop: dict[str, Any]) -> None:
     result = run_cli("campaigns", "settings", "--db", str(coop["db"]), "--holdout", "0.7", lang="fr")
     assert result.returncode == 2
-    assert "--holdout est la part du public gardée à l’écart, de 0,05 à 0,5, par exemple --holdout 0.1 ; reçu 0,7." in " ".join(
+    assert "--holdout est la part du public gardée à l’écart, de 0,05 à 0,5, par exemple --holdout 0,1 ; reçu 0,7." in " ".join(
         result.stderr.split()), result.stderr
 
 

@@ -140,7 +140,7 @@ def usage_error(*args: str) -> str:
 
 
 @pytest.mark.parametrize(("args", "french"), [
-    (["prepare"], "Il manque l’argument 'file' ; voyez `culturecoop prepare --help`"),
+    (["prepare"], "Il manque l’argument 'FICHIER' ; voyez `culturecoop prepare --help`"),
     (["report", "audience"], "Il manque l’option '--db'"),
     (["nosuch"], "La commande 'nosuch' n’existe pas"),
     (["reco", "evaluate", "--intera", "x"], "L’option --intera n’existe pas (options proches : --interactions, --items)"),

@@ -205,9 +205,11 @@ def test_the_default_period_ends_with_the_last_event_held_not_an_upcoming_one(tm
         assert resolve_period(w, None, "2025-03-31")[1] == date(2025, 3, 31)
 
 
-@pytest.mark.parametrize(("language", "fees", "pool"), [("fr", "1\u00a0500,00", "1\u00a0000,00"), ("en", "1,500.00", "1,000.00")])
+@pytest.mark.parametrize(("language", "fees", "pool"), [("fr", "1\u00a0500,00\u00a0CAD", "1\u00a0000,00\u00a0CAD"),
+                                                      ("en", "CAD 1,500.00", "CAD 1,000.00")])
 def test_amounts_in_a_refusal_are_written_as_the_reader_writes_them(language: str, fees: str, pool: str) -> None:
-    """The French admin read « Les frais (1,500.00) … (1,000.00) »: an English amount in a French sentence."""
+    """The French admin read « Les frais (1,500.00) … (1,000.00) »: an English amount in a French sentence;
+    with its currency now, as the statements write it."""
     from culturecoop.i18n import current_language, set_language
 
     before = current_language()
@@ -240,5 +242,5 @@ def test_a_first_day_after_the_default_last_day_names_the_periods_days(tmp_path)
     db = tiny_cooperative(tmp_path / "coop.duckdb")
     with Warehouse(db) as w, pytest.raises(UserError) as caught:
         resolve_period(w, "2025-06-01", None)
-    assert caught.value.message == ("The period's first day (2025-06-01) is after its last day (2025-04-20); "
+    assert caught.value.message == ("The period's first day (June 1, 2025) is after its last day (April 20, 2025); "
                                     "give a first day on or before the last.")

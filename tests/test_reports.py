@@ -572,7 +572,7 @@ def test_cli_report_headers_are_in_the_readers_words(tiny: Path) -> None:
     assert {"Genre", "Personnes", "Part de votre public", "Part de ceux qui vont ailleurs", "Type de membre"} <= set(headers(french.stdout))
     assert {"Genre", "People", "Share of your audience", "Share of those going elsewhere", "Kind of member"} <= set(headers(english.stdout))
     # The legend names the columns as the headers do.
-    assert "  Part de votre public: Part de votre public mutualisé" in french.stdout
+    assert "  Part de votre public : Part de votre public mutualisé" in french.stdout
 
 
 def test_every_report_column_has_a_header_in_both_languages(tiny: Path) -> None:

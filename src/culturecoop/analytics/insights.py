@@ -489,7 +489,7 @@ def elsewhere_rules(results: Results) -> list[Insight]:
         strong = [r for r in _rows(elsewhere) if _interval_ok(r)]
         if strong:
             row = max(strong, key=lambda r: r["lift"])
-            out.append(Insight("elsewhere.lift", _("When it goes out to other members, your audience chooses {genre} {lift} times as often as the rest of the cooperative (95% CI {low}–{high})."),
+            out.append(Insight("elsewhere.lift", _("When it goes out to other members, your audience chooses {genre} {lift} times as often as the rest of the cooperative (very probably between {low} and {high})."),
                                {"genre": Value("genre", row["value"]), "lift": Value("times", row["lift"]),
                                 "low": Value("times", row["ci_low"]), "high": Value("times", row["ci_high"])}))
     overlap = results.get("overlap")
@@ -537,7 +537,7 @@ def affinity_rules(results: Results) -> list[Insight]:
             continue
         row = max(mine, key=lambda r: r["lift"])
         said.add(frozenset((row["from_genre"], row["to_genre"])))
-        out.append(Insight("affinity.your_genre", _("People who attend {genre} ({share} of your tickets) attend {other} {lift} times as often as the cooperative's average patron (95% CI {low}–{high})."),
+        out.append(Insight("affinity.your_genre", _("People who attend {genre} ({share} of your tickets) attend {other} {lift} times as often as the cooperative's average patron (very probably between {low} and {high})."),
                            {"genre": Value("genre", row["from_genre"]), "share": Value("percent", genre["share"]),
                             "other": Value("genre", row["to_genre"]), "lift": Value("times", row["lift"]),
                             "low": Value("times", row["ci_low"]), "high": Value("times", row["ci_high"])}))

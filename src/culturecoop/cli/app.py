@@ -111,6 +111,17 @@ def counted(n: int, one: str, other: str) -> str:
     return plural(n, one, other).replace("{n}", figure(n))
 
 
+def plural_of(value: float, digits: int, one: str, other: str) -> str:
+    """The sentence about a figure written with ``digits`` decimals, in the form it takes, not yet
+    formatted: French takes the singular below 2 (« +0,5 point », « 1 point »), English for a figure
+    written 1 only ("1 point", "0.5 points", "1.0 points"); as the web's ``Translator.plural_of``."""
+    from culturecoop.i18n import current_language
+
+    written = abs(round(float(value), digits))
+    form = min(2, int(written)) if current_language() == "fr" else (2 if digits or written != 1 else 1)
+    return plural(form, one, other)
+
+
 def gated(shown: str) -> str:
     """A count as the privacy gate released it: the number in the reader's language, or "< 10"
     as the gate wrote it."""

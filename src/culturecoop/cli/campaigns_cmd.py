@@ -176,8 +176,11 @@ def send_command(
 def _print_results(r: dict[str, Any]) -> None:
     console.print(_("Campaign {campaign} ({status}), conversions within {days} days.").format(
         campaign=r["campaign_id"], status=_status(r["status"]), days=r["conversion_days"]))
+    from culturecoop.analytics.wording import colon
+    from culturecoop.i18n import current_language
+
     for arm in r["arms"]:
-        console.print(f"  {arm['label']}: " + ", ".join(f"{m['label']} {m['shown']}" for m in arm["measures"]), highlight=False)
+        console.print(f"  {arm['label']}{colon(current_language())}" + ", ".join(f"{m['label']} {m['shown']}" for m in arm["measures"]), highlight=False)
     console.print("  " + r["lift"]["sentence"], highlight=False)
 
 
@@ -254,11 +257,15 @@ def suggest_command(
     if as_json:
         emit_json(ideas)
         return
+    from rich.markup import escape
+
+    # Each language by its name and the options its texts go to (« fr », « en » before).
+    headings = {"fr": _("In French (for --subject-fr and --body-fr)"), "en": _("In English (for --subject-en and --body-en)")}
     for language in ("fr", "en"):
-        console.print(f"[bold]{language}[/]", highlight=False)
+        console.print(f"[bold]{escape(headings[language])}[/]", highlight=False)
         for subject in ideas[language]["subjects"]:
-            console.print(f"  • {subject}", highlight=False)
-        console.print(ideas[language]["body"], highlight=False)
+            console.print(f"  • {escape(subject)}", highlight=False)
+        console.print(escape(ideas[language]["body"]), highlight=False)
 
 
 @campaigns_app.command("settings")

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich.markup import escape
 
 from culturecoop.cli.app import app, console, emit_json, figure
 from culturecoop.errors import UserError
@@ -18,6 +19,9 @@ app.add_typer(contribution_app, name="contribution")
 app.add_typer(governance_app, name="governance")
 
 DB = typer.Option(..., "--db", help="Warehouse file.")
+# Each value function as the dashboard's Contribution tab names it (web.views.contribution.SHORT_NAMES).
+FUNCTION_WORDS = {"insight": "Published figures", "linkage": "People recognized", "recommendation": "Recommendations",
+                  "conversions": "Campaign conversions"}
 FROM = typer.Option(None, "--from", help="First day of the period (YYYY-MM-DD; default: a year before --to).")
 TO = typer.Option(None, "--to", help="Last day of the period (YYYY-MM-DD; default: the latest event day).")
 
@@ -53,14 +57,23 @@ def shapley_command(
         emit_json(data)
         return
     console.print(plural(len(result.members), "Contributions from {start} to {end} ({n} member, k = {k}; counts in {counts} s, Shapley values in {shapley} s):", "Contributions from {start} to {end} ({n} members, k = {k}; counts in {counts} s, Shapley values in {shapley} s):").format(
-        start=data["from"], end=data["to"], n=figure(len(result.members)), k=figure(result.k),
+        start=day_words(data["from"]), end=day_words(data["to"]), n=figure(len(result.members)), k=figure(result.k),
         counts=figure(result.seconds_counts, 1), shapley=figure(result.seconds_shapley, 2)))
+    from culturecoop.analytics.wording import colon, percent
+    from culturecoop.i18n import current_language
+
+    language = current_language()
+    said = colon(language)
     for name, f in result.functions.items():
-        console.print(f"[bold]{name}[/] — " + _("total {total}, {method}").format(
-            total=figure(f.total), method=_("exact") if f.exact else _("sampled, 95% interval")))
+        # The value function by its name on the dashboard (« Personnes reconnues »), its code after it.
+        console.print(f"[bold]{escape(_(FUNCTION_WORDS[name]) if name in FUNCTION_WORDS else name)}[/] ({name}) — "
+                      + _("total {total}, {method}").format(
+                          total=figure(f.total), method=_("exact") if f.exact else _("sampled, 95% interval")),
+                      highlight=False)
         for m in result.members:
             interval = f" ± {figure(f.half_width[m], 1)}" if f.half_width else ""
-            console.print(f"  {m}: {figure(f.shares[m], 1)}{interval} ({figure(100 * f.fraction(m), 1)} %)")
+            console.print(f"  {escape(m)}{said}{figure(f.shares[m], 1)}{interval} ({percent(f.fraction(m), language, 1)})",
+                          highlight=False)
 
 
 @contribution_app.command("rules")
@@ -108,8 +121,9 @@ def statements_command(
 ) -> None:
     """Each member's statement (FR and EN, Markdown, PDF, JSON) and the admin's summary."""
     from culturecoop.governance.contribution import contributions
-    from culturecoop.governance.remuneration import money
+    from culturecoop.governance.documents import amount
     from culturecoop.governance.statements import write_statements
+    from culturecoop.i18n import current_language
     from culturecoop.warehouse.engine import Warehouse
 
     _check_order(start, end)
@@ -119,6 +133,12 @@ def statements_command(
     if as_json:
         emit_json(summary)
     else:
+        # Amounts with their currency, as the statements write them (« 12 000,00 CAD », was a bare 12 000,00).
+        currency, language = str(summary["rules"]["currency"]), current_language()
+
+        def money(cents: int) -> str:
+            return amount(cents, currency, language)
+
         console.print(plural(len(summary["statements"]), "Wrote {n} statement to {out}: {distributed} shared + {fees} fees = {pool}.", "Wrote {n} statements to {out}: {distributed} shared + {fees} fees = {pool}.").format(
             n=figure(len(summary["statements"])), out=out, distributed=money(summary["distributed_cents"]), fees=money(summary["fees_cents"]),
             pool=money(summary["pool_cents"])))

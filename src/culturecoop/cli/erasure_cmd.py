@@ -28,13 +28,25 @@ KEYS = typer.Option(..., "--keys", help="Folder holding the linkage secret (from
 COUNTRY = typer.Option("CA", "--country", help="Country of phone numbers without a + prefix.")
 
 
+# The tables a removal empties of a person, as their reader names them (« Billets 12 », not ticket 12).
+TABLE_WORDS = {"patron": "Patrons", "ticket": "Tickets", "consent": "Consents", "identity": "Linked patron records",
+               "audience_member": "People in saved audiences", "campaign_recipient": "Campaign recipients",
+               "campaign_send": "Campaign messages sent", "campaign_suppression": "Campaign suppression list",
+               "consent_event": "Consent changes"}
+
+
 def _say_removal(summary: dict[str, Any], what: str) -> None:
+    from culturecoop.analytics.wording import colon
+    from culturecoop.i18n import current_language
+
     console.print(what)
-    by_member = ", ".join(f"{m}: {figure(n)}" for m, n in summary["records_by_member"].items())
+    said = colon(current_language())
+    by_member = ", ".join(f"{m}{said}{figure(n)}" for m, n in summary["records_by_member"].items())
     console.print(plural(summary["records"], "Removed {n} record ({members}); rows removed per table: {tables}.",
                          "Removed {n} records ({members}); rows removed per table: {tables}.").format(
         n=figure(summary["records"]), members=by_member or "0",
-        tables=", ".join(f"{t} {figure(n)}" for t, n in summary["rows_by_table"].items() if n) or "0"))
+        tables=", ".join(f"{_(TABLE_WORDS[t]) if t in TABLE_WORDS else t} {figure(n)}"
+                         for t, n in summary["rows_by_table"].items() if n) or "0"))
     console.print(_("Deleted in {delete} s; the warehouse file was rewritten in {rewrite} s ({before} → {after} bytes), so no byte of the removed rows is left in it.").format(
         delete=figure(summary["seconds_delete"], 2), rewrite=figure(summary["seconds_rewrite"], 2),
         before=figure(summary["file_bytes_before"]), after=figure(summary["file_bytes_after"])))
@@ -81,8 +93,10 @@ def erase_command(
     if as_json:
         emit_json(summary)
     else:
-        _say_removal(summary, _("Erased {persons} person(s) at their own request from {members} member(s).").format(
-            persons=figure(max(summary["persons"], 1)), members=figure(len(summary["records_by_member"]))))
+        persons, members = max(summary["persons"], 1), len(summary["records_by_member"])
+        _say_removal(summary, plural(persons, "Erased {n} person at their own request, from {members}.",
+                                     "Erased {n} persons at their own request, from {members}.").format(
+            n=figure(persons), members=plural(members, "{n} member", "{n} members").format(n=figure(members))))
 
 
 @access_app.command("request")

@@ -18,7 +18,8 @@ import typer.main
 from typer._click import Command, Context, HelpFormatter
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
-from culturecoop.i18n import _, current_language
+from culturecoop.cli.usage_words import ARGUMENT_WORDS
+from culturecoop.i18n import _, current_language, general
 
 
 def in_reader_language(app: typer.Typer) -> Command:
@@ -51,6 +52,9 @@ def _translate(command: Command) -> None:
     for param in command.params:
         if isinstance(param, TyperArgument | TyperOption) and param.help:
             param.help = _(param.help)
+        if isinstance(param, TyperArgument) and param.metavar is None and param.name in ARGUMENT_WORDS:
+            # Its name on the usage line and in « Il manque l’argument 'FICHIER' » (was 'file').
+            param.metavar = _(ARGUMENT_WORDS[param.name])
     if isinstance(command, TyperGroup) and command.subcommand_metavar == "COMMAND [ARGS]...":
         command.subcommand_metavar = _("COMMAND [ARGS]...")
 
@@ -93,6 +97,10 @@ class _ReaderContext(Context):
         for param in self.command.get_params(self):
             if isinstance(param, TyperOption) and param.metavar is None:
                 param.metavar = _value_words(param, self)
+            if isinstance(param, TyperOption) and isinstance(param.default, float) and current_language() != "en":
+                # « [par défaut : 0,1] », as the reader writes it and as the option reads it (was 0.1).
+                shown = general(param.default)
+                setattr(param, "_get_default_string", lambda shown=shown, **_kw: shown)  # noqa: B010 (mypy: no method assignment)
             elif isinstance(param, TyperArgument):
                 # An argument's metavar is also its name in errors ("Missing argument 'file'"):
                 # only what its help page shows changes.
@@ -112,10 +120,11 @@ def _value_words(param: TyperOption | TyperArgument, ctx: Context) -> str:
     # Only a type's name: a list of choices ("<csv|json>") is the values to type, left as they are.
     if not _TYPE_NAME.fullmatch(shown):
         return shown
-    return re.sub(r"[a-z]+", lambda m: words.get(m.group(0), m.group(0)), shown)
+    return re.sub(r"[A-Za-z]+", lambda m: words.get(m.group(0).lower(), m.group(0)), shown)
 
 
-_TYPE_NAME = re.compile(r"<(?:list\[)?(?:str|int|float|path|file|directory|datetime)\]?>(?:\.\.\.)?")
+# (A list of paths reads « <list[Path]> »: its type's name capitalized.)
+_TYPE_NAME = re.compile(r"<(?:list\[)?(?:str|int|float|path|file|directory|datetime)\]?>(?:\.\.\.)?", re.IGNORECASE)
 
 
 def _type_words() -> dict[str, str]:

@@ -11,10 +11,10 @@ from typing import Any
 
 import typer
 
-from culturecoop.cli.app import app, console, counted, emit_json, figure, gated
+from culturecoop.cli.app import app, console, counted, emit_json, figure, gated, plural_of
 from culturecoop.errors import UserError
 from culturecoop.files import atomic_file, refuse_replacing
-from culturecoop.i18n import _, plural
+from culturecoop.i18n import _, general, plural
 from culturecoop.spreadsheet import spreadsheet_cell
 from culturecoop.warehouse.engine import Warehouse
 
@@ -227,8 +227,12 @@ def ids_command(
     if as_json:
         emit_json(summary)
         return
-    console.print(plural(len(rows), "{n} row written to {path} with your own ids ({unmatched} tokens match no id of the export).", "{n} rows written to {path} with your own ids ({unmatched} tokens match no id of the export).").format(
-        n=figure(len(rows)), path=out, unmatched=figure(unmatched)))
+    # « 0 jetons ne correspondent »: the tokens' count agrees with its noun, and none is said as none.
+    tokens = (_("every token matches an id of the export") if not unmatched else
+              counted(unmatched, "{n} token matches no id of the export", "{n} tokens match no id of the export"))
+    console.print(plural(len(rows), "{n} row written to {path} with your own ids ({tokens}).",
+                         "{n} rows written to {path} with your own ids ({tokens}).").format(
+        n=figure(len(rows)), path=out, tokens=tokens))
     console.print(_("Ids taken from the column {column} of your export.").format(column=column), highlight=False)
 
 
@@ -309,7 +313,9 @@ def settings_command(
     from culturecoop.i18n import current_language
 
     language = current_language()
-    console.print(_("Diversity {diversity}; local and francophone floor: catalogue share + {boost} points.").format(
+    console.print(plural_of(settings.boost, 0 if float(settings.boost).is_integer() else 2,
+                            "Diversity {diversity}; local and francophone floor: catalogue share + {boost} point.",
+                            "Diversity {diversity}; local and francophone floor: catalogue share + {boost} points.").format(
         diversity=decimal(settings.diversity, language), boost=decimal(settings.boost, language)), highlight=False)
 
 
@@ -371,7 +377,7 @@ def evaluate_command(
         check_writable(plot)  # before the evaluation's minutes, not after them
     knob = DEFAULT_DIVERSITY if diversity is None else diversity
     if not 0 <= knob <= 1:
-        raise UserError(_("--diversity must be between 0 (the model's order) and 1; the default is {default}.").format(default=DEFAULT_DIVERSITY))
+        raise UserError(_("--diversity must be between 0 (the model's order) and 1; the default is {default}.").format(default=general(DEFAULT_DIVERSITY)))
     from culturecoop.reco.logs import copies_removed_after
 
     # The log's converted copies (decompressed, recoded) go when the evaluation ends, Ctrl-C included.
@@ -431,8 +437,10 @@ _Figure = tuple[str, Callable[[dict[str, Any]], str]]
 
 def _print_evaluation(report: dict[str, Any]) -> None:
     from babel.numbers import format_decimal, format_percent
+    from rich.markup import escape
     from rich.table import Table
 
+    from culturecoop.analytics.wording import colon
     from culturecoop.i18n import current_language
 
     locale = "fr_CA" if current_language() == "fr" else "en_CA"
@@ -469,9 +477,12 @@ def _print_evaluation(report: dict[str, Any]) -> None:
         console.print(table)
     for name, m in report["models"].items():
         if "reason" in m:
-            console.print(f"[dim]{_model_label(name)}: {m['reason']}[/]", highlight=False)
+            # « ALS : … » in French (a « {model}: {reason} » message id would match any sentence with a colon
+            # when the web reads a refusal back in its reader's language).
+            console.print("[dim]" + escape(_model_label(name) + colon(current_language()) + str(m["reason"])) + "[/]",
+                          highlight=False)
     for warning in report.get("warnings", []):
-        console.print(f"[yellow]{warning}[/]", highlight=False)
+        console.print(f"[yellow]{escape(warning)}[/]", highlight=False)
     choices = report.get("hybrid") or {}
     if "members" in choices and "ranking_share" in choices:
         # Items held out at random: the committee, and what its folds chose.
@@ -489,15 +500,19 @@ def _print_evaluation(report: dict[str, Any]) -> None:
             ndcg_before=num(floor["ndcg_before"]), ndcg=num(hybrid["ndcg"]["mean"])))
     d = report["discoverability"]
     # A negative loss is a gain (the re-ranking can lift nDCG): said as such, never "loss -6.5 %".
-    sentence = (_("Discoverability default (diversity {diversity}, floor +{boost} points): nDCG loss {loss}.")
+    sentence = (plural_of(d["boost"], 0, "Discoverability default (diversity {diversity}, floor +{boost} point): nDCG loss {loss}.",
+                          "Discoverability default (diversity {diversity}, floor +{boost} points): nDCG loss {loss}.")
                 if d["ndcg_loss"] >= 0 else
-                _("Discoverability default (diversity {diversity}, floor +{boost} points): nDCG gain {loss}."))
+                plural_of(d["boost"], 0, "Discoverability default (diversity {diversity}, floor +{boost} point): nDCG gain {loss}.",
+                          "Discoverability default (diversity {diversity}, floor +{boost} points): nDCG gain {loss}."))
     console.print(sentence.format(diversity=num(d["diversity"], 1), boost=num(d["boost"], 0), loss=pct(abs(d["ndcg_loss"]))))
     for flag in ("local", "francophone"):
         if f"{flag}_share" in d:
-            console.print(_("  {flag}: {share} of the top {k} against {catalogue} of the catalogue ({gain} points).").format(
+            gain = d[f"{flag}_gain_points"]
+            console.print(plural_of(gain, 1, "  {flag}: {share} of the top {k} against {catalogue} of the catalogue ({gain} point).",
+                                    "  {flag}: {share} of the top {k} against {catalogue} of the catalogue ({gain} points).").format(
                 flag=_(flag), share=pct(d[f"{flag}_share"]), k=k, catalogue=pct(d[f"{flag}_catalogue_share"]),
-                gain=("+" if d[f"{flag}_gain_points"] >= 0 else "") + num(d[f"{flag}_gain_points"], 1)))
+                gain=("+" if gain >= 0 else "") + num(gain, 1)))
 
 
 @audiences_app.command("create")

@@ -32,7 +32,14 @@ from culturecoop.analytics.wording import (
     summary_value,
 )
 from culturecoop.cli.app import app, console, emit_json, figure, print_table, report_out
-from culturecoop.cli.report_words import PLAIN_HEADERS, PLAIN_MEANINGS, PLAIN_SUMMARY, PLAIN_WORDS
+from culturecoop.cli.report_words import (
+    AUDIT_ACTIONS,
+    AUDIT_RELEASES,
+    PLAIN_HEADERS,
+    PLAIN_MEANINGS,
+    PLAIN_SUMMARY,
+    PLAIN_WORDS,
+)
 from culturecoop.errors import UserError
 from culturecoop.i18n import _, current_language, day_words, general, gettext_in, plural
 from culturecoop.privacy import audit
@@ -73,6 +80,13 @@ NAMED_BY = {"genre": "label", "value": "label", "metric": "label", "figure": "la
 TIMES = frozenset({"lift", "lift_vs_rest", "ci_low", "ci_high", "multiplier"})
 CHANCES = frozenset({"p_value", "q_value"})
 SHARES = frozenset({"jaccard"})
+
+
+def _is_money(column: str) -> bool:
+    """An amount, the same a year or a period before included (« Recettes un an plus tôt » read
+    « 958,5 » beside « 4 622,50 $ »)."""
+    base = re.sub(r"_(?:year_before|previous)$", "", column)
+    return base in MONEY or base.endswith("_revenue")
 
 
 def _format(value: Any, column: str = "", currency: str | None = None) -> str:
@@ -140,7 +154,7 @@ def _cells(row: dict[str, Any], columns: Sequence[Any], hidden_label: str, curre
             if figure in MONEY:
                 return _format(value, name, currency)
             return _format(value, figure)
-        return _format(value, name, currency if name in MONEY or name.endswith("_revenue") else None)
+        return _format(value, name, currency if _is_money(name) else None)
 
     return [hidden_label if c.name in hidden else shown(c.name) for c in columns]
 
@@ -206,7 +220,7 @@ def _print_result(result: ReportResult) -> None:
             if column.name == "change" and "metric" in present:  # a fraction in --json; printed in % or points
                 meaning = _("Change against the previous period, in percent (a share's, in percentage points)")
             if meaning.strip().casefold() != header.strip().casefold():  # never « Segment: Segment »
-                report_out.print(f"  [bold]{escape(header)}[/]: {meaning}", highlight=False)
+                report_out.print(f"  [bold]{escape(header)}[/]{colon(language)}{escape(meaning)}", highlight=False)
     if result.summary:
         report_out.print(", ".join(f"{gettext_in(PLAIN_SUMMARY[k], language) if k in PLAIN_SUMMARY else summary_label(k, language)}"
                                    f"{colon(language)}{_summary_cell(k, v, result.currency)}"
@@ -416,9 +430,29 @@ def audit_show(
     if as_json:
         emit_json([e.to_json() for e in found])
         return
+    language = current_language()
     print_table(_("Audit log"), [_("Entry"), _("Recorded at"), _("By"), _("Member"), _("Action"), _("Report"), "ε"],
-                [[str(e.seq), e.recorded_at.isoformat(timespec="seconds"), e.actor, e.member_id, e.action,
-                  e.report or "", general(e.epsilon)] for e in found])
+                [[figure(e.seq), moment(e.recorded_at, language), _audit_actor(e.actor),
+                  _("every member") if e.member_id == "*" else e.member_id,
+                  gettext_in(AUDIT_ACTIONS[e.action], language) if e.action in AUDIT_ACTIONS else e.action,
+                  _audit_release(e.report or ""), general(e.epsilon)] for e in found])
+
+
+def _audit_actor(actor: str) -> str:
+    """Who wrote an entry, as the admin reads it: « ligne de commande (root) », an account's e-mail."""
+    kind, _sep, who = actor.partition(":")
+    if kind == "cli" and who:
+        return _("command line ({user})").format(user=who)
+    if kind == "web" and who:
+        return who
+    return {"operator": _("cooperative operator"), "member-app": _("member app")}.get(actor, actor)
+
+
+def _audit_release(code: str) -> str:
+    """What an entry released, by its title (« Chiffres clés », « Résultats de la campagne »)."""
+    if code in REPORTS:
+        return gettext_in(REPORTS[code].title, current_language())
+    return gettext_in(AUDIT_RELEASES[code], current_language()) if code in AUDIT_RELEASES else code
 
 
 @audit_app.command("verify")

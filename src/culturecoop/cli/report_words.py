@@ -40,6 +40,24 @@ PLAIN_MEANINGS = {
     ("band", "low"): _("Tickets this event would have sold by then at the pace of the slowest comparable events: "
                        "8 comparable events in 10 sold between this pace and the fast one"),
     ("overlap", "jaccard"): _("People in both audiences, as a share of the people in either"),
+    # The month is printed as the reader writes it (« août 2025 »); its YYYY-MM is --json's.
+    ("by_month", "month"): _("Month of the events"),
     ("band", "high"): _("Tickets this event would have sold by then at the pace of the fastest comparable events: "
                         "8 comparable events in 10 sold between the slow pace and this one"),
+}
+
+# `audit show`: what each entry did, and what it released, in words (their codes stay in --json).
+AUDIT_ACTIONS = {
+    "release": _("figures released"), "re-release": _("the same figures shown again"),
+    "refused": _("refused: privacy budget spent"), "policy": _("privacy policy changed"), "campaign": _("campaign"),
+    "erasure": _("erasure"), "retention": _("retention applied"), "consent": _("consent changed"),
+}
+AUDIT_RELEASES = {
+    "campaign": _("Campaign size"), "campaign_results": _("Campaign results"),
+    "audience_preview": _("Likely audience of an upcoming event"), "audience": _("Saved audience"),
+    "cross_offers": _("Cross-offer partners"), "campaign_created": _("Campaign created"),
+    "campaign_approved": _("Campaign approved"), "campaign_send_started": _("Sending started"),
+    "campaign_send_interrupted": _("Sending interrupted"), "campaign_sent": _("Sending run finished"),
+    "campaign_settings": _("Campaign rules"), "cross_offer_proposed": _("Cross-offer proposed"),
+    "cross_offer_accepted": _("Cross-offer accepted"), "cross_offer_declined": _("Cross-offer declined"),
 }

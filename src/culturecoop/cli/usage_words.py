@@ -49,6 +49,14 @@ LIBRARY_MESSAGES = (
     _("Path {name} is a file."),
 )
 
+# Each argument as a French reader names it, on its usage line and in « Il manque l’argument
+# 'FICHIER' » (English keeps the names the commands declare: file, name…).
+ARGUMENT_WORDS = {
+    "file": _("FILE"), "name": _("REPORT"), "campaign": _("CAMPAIGN"), "email": _("EMAIL"),
+    "request_file": _("REQUEST_FILE"), "packages": _("PACKAGES"), "recommendations": _("LIST"),
+    "export": _("EXPORT"), "audience": _("AUDIENCE"),
+}
+
 _INVALID = re.compile(r"Invalid value for (.+?): (.+)\Z", re.DOTALL)
 
 

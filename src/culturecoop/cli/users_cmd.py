@@ -37,6 +37,10 @@ def users_add(
     lang = lang.strip().lower()
     if lang not in LANGUAGES:
         raise UserError(_("--language {lang} is not a language of the dashboard; use --language fr or --language en.").format(lang=lang))
+    if role in ("member_admin", "member_analyst") and not (member or "").strip():
+        # The service's « give the member's identifier » named no option (the web form has a field).
+        raise UserError(_("--role {role} is a member's account; name its member with --member, e.g. --member "
+                          "jazz-dieze.").format(role=role))
     new = not os.path.lexists(db)  # a broken link is no new warehouse: never removed below
     if new and role != "coop_admin":
         # A mistyped --db would otherwise leave an empty warehouse behind, and an account nobody can use.
@@ -69,7 +73,15 @@ def users_add(
         emit_json(account.public())
         return
     console.print(_("Account {email} created ({role}{member}).").format(
-        email=account.email, role=account.role, member=f", {account.member_id}" if account.member_id else ""))
+        email=account.email, role=_role(account.role), member=f", {account.member_id}" if account.member_id else ""))
+
+
+def _role(code: str) -> str:
+    """An account's role as its reader names it (« Administrateur du membre », not member_admin)."""
+    from culturecoop.analytics.wording import label
+    from culturecoop.i18n import current_language
+
+    return label("role", code, current_language())
 
 
 @users_app.command("list")
@@ -92,5 +104,5 @@ def users_list(
     for column in (_("e-mail"), _("role"), _("member"), _("state")):
         table.add_column(column)
     for a in found:
-        table.add_row(a.email, a.role, a.member_id or "–", _("disabled") if a.disabled else _("active"))
+        table.add_row(a.email, _role(a.role), a.member_id or "–", _("disabled") if a.disabled else _("active"))
     console.print(table)

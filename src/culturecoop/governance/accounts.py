@@ -7,6 +7,7 @@ member's dashboard and sends its packages). Passwords are stored as Argon2id has
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 import secrets
@@ -132,6 +133,12 @@ def _check_new_account(warehouse: Warehouse, email: str, role: str, member_id: s
         if not member_id:
             raise UserError(_("A member account needs a member; give the member's identifier."))
         if not member_exists(warehouse, member_id):
+            # A slip of the keyboard (« jazz-dieez ») is said with the member it was meant for, as a report says it.
+            members = [str(r["member_id"]) for r in warehouse.query("SELECT member_id FROM member ORDER BY member_id")]
+            close = difflib.get_close_matches(member_id, members, n=1, cutoff=0.5)
+            if close:
+                raise UserError(_("Unknown member {member}; did you mean {close}? Members: {members}.").format(
+                    member=member_id, close=close[0], members=", ".join(members)))
             raise UserError(
                 _("Unknown member {member}; add the member in Admin or load its first package.").format(member=member_id)
             )

@@ -133,7 +133,7 @@ def resolve_period(warehouse: Warehouse, start: str | None, end: str | None) -> 
         first = last - timedelta(days=364)
     if first > last:
         raise UserError(_("The period's first day ({start}) is after its last day ({end}); give a first day on or before the last.").format(
-            start=first.isoformat(), end=last.isoformat()))
+            start=day_words(first), end=day_words(last)))
     return first, last
 
 
@@ -172,8 +172,8 @@ def contributions(warehouse: Warehouse, start: str | None = None, end: str | Non
                   exact: bool | None = None, permutations: int = 2000, seed: int = 0) -> Contribution:
     """Shapley values of every member for every value function over the period."""
     if not 1 <= permutations <= MAX_PERMUTATIONS:
-        raise UserError(_("--permutations must be a whole number from 1 to {most} (2000 is the default); got {n}.").format(
-            most=MAX_PERMUTATIONS, n=permutations))
+        raise UserError(_("--permutations must be a whole number from 1 to {most} ({default} is the default); got {n}.").format(
+            most=count(MAX_PERMUTATIONS), default=count(2000), n=permutations))
     first, last = resolve_period(warehouse, start, end)
     members = [str(r[0]) for r in warehouse.con.execute("SELECT member_id FROM member ORDER BY member_id").fetchall()]
     if not members:

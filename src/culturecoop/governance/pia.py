@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from culturecoop.analytics.wording import number
+from culturecoop.analytics.wording import label, number
 from culturecoop.governance.documents import markdown_pdf, percent, translator
 from culturecoop.governance.retention import retention_months
 from culturecoop.i18n import plural_in
@@ -17,6 +17,16 @@ from culturecoop.privacy.encodings import BLOOM_FIELDS, BLOOM_HASHES, ID_TOKEN_H
 from culturecoop.privacy.policy import current_policy
 from culturecoop.schema.model import BLOOM_BITS, CONSENT_PURPOSES
 from culturecoop.warehouse.engine import Warehouse
+
+
+def _(message: str) -> str:
+    """Mark a word for the catalog; ``t`` says it in the document's language."""
+    return message
+
+
+# The encoded fields as the assessment's reader names them (« prénom », not given_name).
+FIELD_WORDS = {"given_name": _("given name"), "surname": _("surname"), "birth_date": _("birth date"),
+               "postcode": _("postal code")}
 
 
 def facts(warehouse: Warehouse) -> dict[str, Any]:
@@ -82,7 +92,8 @@ def pia_markdown(data: dict[str, Any], language: str) -> str:
                   eps=policy["epsilon_per_release"], budget=policy["epsilon_budget"], period=t(policy["budget_period"]))
                 if policy["noise"] else t("Differential privacy: off (counts are exact above k).")),
         "- " + t("Encodings: Bloom filters of {bits} bits with {hashes} keyed hash positions per token, for {fields}; identifiers as {hex}-digit keyed tokens.",
-                 bits=BLOOM_BITS, hashes=BLOOM_HASHES, fields=", ".join(BLOOM_FIELDS), hex=ID_TOKEN_HEX),
+                 bits=n(BLOOM_BITS), hashes=n(BLOOM_HASHES), fields=", ".join(t(FIELD_WORDS.get(f, f)) for f in BLOOM_FIELDS),
+                 hex=n(ID_TOKEN_HEX)),
         "- " + t("Keys: the linkage secret stays with the members (the warehouse never holds it); the campaign private key only with the campaign sender; the server secret with the web application."),
         "- " + plural_in(data["audit_entries"], "Audit: {n} entry in a hash-chained log; chain verified: {ok}.",
                          "Audit: {n} entries in a hash-chained log; chain verified: {ok}.", language).format(n=n(data["audit_entries"]), ok=t("yes") if data["audit_ok"] else t("NO")),
@@ -90,8 +101,10 @@ def pia_markdown(data: dict[str, Any], language: str) -> str:
         "## " + t("Retention and erasure"),
         "",
         "- " + t("A record is kept {months} months after its last ticket, then removed from every table and from the files themselves (`culturecoop retention apply`).", months=data["retention_months"]),
-        "- " + t("Erasure at the person's request removes them from the whole cooperative and rewrites the files; {n} erasures so far, {h} keyed hashes on the suppression list so that a later package does not bring them back.",
-                 n=n(data["erasures"]), h=n(data["suppressed_hashes"])),
+        "- " + t("Erasure at the person's request removes them from the whole cooperative and rewrites the files; {erasures}, {hashes} so that a later package does not bring them back.",
+                 erasures=plural_in(data["erasures"], "{n} erasure so far", "{n} erasures so far", language).format(n=n(data["erasures"])),
+                 hashes=plural_in(data["suppressed_hashes"], "{n} keyed hash on the suppression list",
+                                  "{n} keyed hashes on the suppression list", language).format(n=n(data["suppressed_hashes"]))),
         "- " + t("Access and portability: everything held about a person, as JSON and CSV, in seconds (`culturecoop access export`)."),
         "",
         "## " + t("Who can see what"),
@@ -99,7 +112,8 @@ def pia_markdown(data: dict[str, Any], language: str) -> str:
         "- " + t("A member sees patron-level rows of its own data only."),
         "- " + t("Everything that crosses members is an aggregate that passed the privacy gate, and is recorded in the audit log that each member can read for its own data."),
         "- " + t("The cooperative operator runs the warehouse but holds no clear-text identifier and cannot compute tokens."),
-        "- " + t("Active accounts: {accounts}.", accounts=", ".join(f"{role} {n(count)}" for role, count in data["accounts"].items()) or t("none")),
+        "- " + t("Active accounts: {accounts}.", accounts=", ".join(f"{label('role', role, language)} ({n(count)})" for role, count in data["accounts"].items())
+                 or t("none")),
         "",
     ]
     return "\n".join(lines)

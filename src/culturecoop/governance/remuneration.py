@@ -74,7 +74,7 @@ def cents(text: str | float | int, option: str) -> int:
         raise UserError(_("{option} cannot be negative; give an amount in dollars, e.g. 12500.00.").format(option=option))
     if value > MAX_AMOUNT:
         raise UserError(_("{option} {value} is more than any amount the cooperative shares; give an amount in dollars up to {most}, e.g. 12500.00.").format(
-            option=option, value=text, most=MAX_AMOUNT))
+            option=option, value=text, most=count(MAX_AMOUNT)))
     return int((value * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
@@ -96,11 +96,16 @@ def parse_weights(text: str) -> dict[str, float]:
 
 def check_rules(rules: Rules, members: int) -> None:
     """Refuse rules that cannot add up, in one sentence each."""
+    # First: the amounts below are said in it (« 2 000,00 CAD »).
+    if not (re.fullmatch(r"[A-Z]{3}", rules.currency) and is_currency(rules.currency)):
+        # « <script> » or « dollars » was printed before every amount of every member's statement.
+        raise UserError(_("--currency {currency} is not a currency code; give its three capital letters, e.g. "
+                          "--currency CAD or --currency EUR.").format(currency=rules.currency))
     if rules.pool_cents <= 0:
         raise UserError(_("The pool is empty; give --pool, the amount to share in dollars."))
     if rules.fees_cents > rules.pool_cents:
         raise UserError(_("The fees ({fees}) are larger than the pool ({pool}); lower --fees or raise --pool.").format(
-            fees=money(rules.fees_cents), pool=money(rules.pool_cents)))
+            fees=money(rules.fees_cents, rules.currency), pool=money(rules.pool_cents, rules.currency)))
     if not all(math.isfinite(v) for v in (*rules.weights.values(), rules.cap, rules.preferential_rate,
                                           rules.preferential_threshold)):
         raise UserError(_("A weight, the cap or the preferential rate is not a number; give finite numbers, e.g. --weights insight=0.5,linkage=0.3,conversions=0.2."))
@@ -113,24 +118,24 @@ def check_rules(rules: Rules, members: int) -> None:
     if rules.floor_cents * members > distributable:
         raise UserError(plural(members, "A floor of {floor} for the {n} member is more than the {amount} to share; lower --floor.",
                                "A floor of {floor} for each of {n} members is more than the {amount} to share; lower --floor.").format(
-            floor=money(rules.floor_cents), n=count(members), amount=money(distributable)))
+            floor=money(rules.floor_cents, rules.currency), n=count(members), amount=money(distributable, rules.currency)))
     if not 0 < rules.cap <= 1 or rules.cap * members < 1:
         raise UserError(plural(members, "A cap of {cap} cannot give the whole amount to the {n} member; give --cap between {low} and 1.",
                                "A cap of {cap} cannot share the whole amount among {n} members; give --cap between {low} and 1.").format(
-            cap=rules.cap, n=count(members), low=round(1 / members, 4) if members else 1))
+            cap=general(rules.cap), n=count(members), low=general(round(1 / members, 4) if members else 1)))
     if rules.floor_cents > rules.cap * distributable:
         raise UserError(_("The floor is above the cap; lower --floor or raise --cap."))
-    if not (re.fullmatch(r"[A-Z]{3}", rules.currency) and is_currency(rules.currency)):
-        # « <script> » or « dollars » was printed before every amount of every member's statement.
-        raise UserError(_("--currency {currency} is not a currency code; give its three capital letters, e.g. "
-                          "--currency CAD or --currency EUR.").format(currency=rules.currency))
     if rules.preferential_rate < 1 or not 0 <= rules.preferential_threshold <= 1:
         raise UserError(_("The preferential rate must be at least 1 and its threshold between 0 and 1, e.g. --preferential-rate 1.2 --preferential-threshold 0.2."))
 
 
-def money(amount_cents: int) -> str:
-    """An amount in a sentence, in the reader's language (« 1 234,50 » in French, "1,234.50" in English)."""
-    return number(amount_cents / 100, current_language(), 2)
+def money(amount_cents: int, currency: str | None = None) -> str:
+    """An amount in a sentence, in the reader's language (« 1 234,50 » in French, "1,234.50" in English),
+    with its currency as the statements write it when given (« 1 234,50 CAD », "CAD 1,234.50")."""
+    text = number(amount_cents / 100, current_language(), 2)
+    if currency is None:
+        return text
+    return f"{text}\u00a0{currency}" if current_language() == "fr" else f"{currency} {text}"
 
 
 def plain_amount(amount_cents: int) -> str:

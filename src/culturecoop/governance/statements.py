@@ -13,7 +13,7 @@ from culturecoop.governance.contribution import Contribution
 from culturecoop.governance.documents import markdown_pdf, statement_markdown
 from culturecoop.governance.remuneration import load_rules, plain_amount, rules_key, statements
 from culturecoop.governance.uploads import member_names
-from culturecoop.i18n import _
+from culturecoop.i18n import _, day_words
 from culturecoop.warehouse.engine import Warehouse
 
 LANGUAGES = ("fr", "en")
@@ -23,7 +23,8 @@ def period_statements(warehouse: Warehouse, contribution: Contribution) -> dict[
     """The statements of the period under the rules the admin set for it."""
     rules = load_rules(warehouse, rules_key(contribution))
     if rules is None:
-        raise UserError(_("No remuneration rules are set for {start} to {end}; set them first with `culturecoop contribution rules --pool AMOUNT --from {start} --to {end}`.").format(
+        raise UserError(_("No remuneration rules are set for {first} to {last}; set them first with `culturecoop contribution rules --pool AMOUNT --from {start} --to {end}`.").format(
+            first=day_words(contribution.start), last=day_words(contribution.end),
             start=contribution.start.isoformat(), end=contribution.end.isoformat()))
     return statements(contribution, rules)
 

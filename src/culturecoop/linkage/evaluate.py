@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from culturecoop.errors import UserError
-from culturecoop.i18n import _, count
+from culturecoop.i18n import _, count, plural
 from culturecoop.jsontext import parse
 from culturecoop.privacy.encodings import member_id_tokens
 from culturecoop.privacy.keys import LINKAGE_SECRET, load_member_keys
@@ -84,12 +84,16 @@ def identity_quality(warehouse: Warehouse, truth: Truth) -> Quality:
                 continue
             pred.append(key)
             true.append(f"{person}")
+    if not pred and not missing:
+        raise UserError(_("The truth file lists no record; give the folder `culturecoop synth` wrote, whose "
+                          "truth.json names each member's records."))
     if not pred:
-        raise UserError(
-            _("None of the {n} records of the truth file has an identity; give the warehouse "
-              "loaded from the same synthetic data, and with --keys the key folder its packages "
-              "were prepared with.").format(n=count(missing))
-        )
+        raise UserError(plural(
+            missing,
+            "The only record of the truth file has no identity; give the warehouse loaded from the same synthetic "
+            "data, and with --keys the key folder its packages were prepared with.",
+            "None of the {n} records of the truth file has an identity; give the warehouse loaded from the same "
+            "synthetic data, and with --keys the key folder its packages were prepared with.").format(n=count(missing)))
     quality = pairwise_quality(labels_from_keys(pred), labels_from_keys(true))
     quality.truth_records_not_linked = missing
     return quality

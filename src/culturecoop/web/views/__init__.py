@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Callable, Mapping
 from datetime import date
@@ -15,7 +14,7 @@ from typing import Any
 
 from babel.dates import get_month_names
 
-from culturecoop.analytics.insights import Insight, findings
+from culturecoop.analytics.insights import findings
 from culturecoop.i18n import BABEL_LOCALES
 from culturecoop.web.i18n import Translator, _, retranslate
 from culturecoop.web.tabs import REPORT_TITLES, Tab
@@ -30,25 +29,6 @@ BUILDERS: dict[str, Callable[[TabView, Results, Translator], None]] = {
     "trends": pooled.trends, "elsewhere": pooled.elsewhere, "affinities": pooled.affinities,
     "benchmark": pooled.benchmark,
 }
-
-
-# A finding as a page says it: the service's sentence keeps « 95% CI » for the command line's reader; a
-# venue's staff read the range as « very probably between » (docs/dashboard-reading.md).
-PAGE_WORDS = {
-    "When it goes out to other members, your audience chooses {genre} {lift} times as often as the rest of the cooperative "
-    "(95% CI {low}–{high}).":
-        _("When it goes out to other members, your audience chooses {genre} {lift} times as often as the rest of the "
-          "cooperative (very probably between {low} and {high})."),
-    "People who attend {genre} ({share} of your tickets) attend {other} {lift} times as often as the cooperative's average "
-    "patron (95% CI {low}–{high}).":
-        _("People who attend {genre} ({share} of your tickets) attend {other} {lift} times as often as the cooperative's "
-          "average patron (very probably between {low} and {high})."),
-}
-
-
-def said_on_a_page(insight: Insight, language: str) -> str:
-    """A service's finding in ``language``, in the page's words where they differ (``PAGE_WORDS``)."""
-    return dataclasses.replace(insight, message=PAGE_WORDS.get(insight.message, insight.message)).text(language)
 
 
 def tab_view(tab: Tab, payloads: Mapping[str, Mapping[str, Any]], t: Translator, member_id: str,
@@ -82,7 +62,7 @@ def tab_view(tab: Tab, payloads: Mapping[str, Mapping[str, Any]], t: Translator,
         view.period.rounded = t("cross-member figures count whole calendar months, so the period chosen above is "
                                 "rounded to the months mostly inside it")
     found = findings(results)
-    view.insights = [said_on_a_page(insight, t.language) for insight in found.insights]
+    view.insights = [insight.text(t.language) for insight in found.insights]
     view.silence = t(found.silence) if found.silence and results else None
     if tab.slug == "segments":
         pooled.segments(view, results, t, query or {})

@@ -1,0 +1,274 @@
+"""What the cooperative's admin and a member read on the command line in French, command by command,
+with the likely mistakes: a number written the French way (« --cap 0,4 » was refused as « il faut un
+nombre »; « Un plafond de 0.2 … entre 0.3333 et 1 » echoed it the English way), English codes in the
+privacy impact assessment (« pour given_name, surname… », « coop_admin 1 »), counts that disagree with
+their noun (« 0 effacements », « +1,0 points », « Aucun des 1 dossiers »), a column's legend without
+the French space before its colon, an amount a year before printed as a bare « 958,5 ».
+
+Every command runs in process (``run_cli_here``) on one small cooperative built row by row."""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import run_cli_here as run_cli
+from test_reports_support import insert, ticket_row, tiny_cooperative
+
+
+def _said(result: object) -> str:
+    return re.sub(r"[ \n\t]+", " ", result.stdout + result.stderr)  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="module")
+def coop(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny cooperative (three members, sales in early 2025) and, for jazz-a, one show a year
+    before, so that the overview has a month « un an plus tôt » to print."""
+    from culturecoop.warehouse.engine import Warehouse
+
+    db = tiny_cooperative(tmp_path_factory.mktemp("walk") / "coop.duckdb")
+    with Warehouse(db) as w:
+        insert(w, "event", [("jazz-a", "Z1", "Spectacle Z1", datetime(2024, 3, 1, 20), "Salle", "H2X", ["jazz"],
+                             ["Artiste"], 100, True, "fr")])
+        insert(w, "ticket", [ticket_row("jazz-a", f"Z{n}", f"J{n:03d}", "Z1", datetime(2024, 2, 1, 12), price=32.5)
+                             for n in range(12)])
+    return db
+
+
+def test_a_number_option_reads_and_echoes_the_french_way(coop: Path) -> None:
+    """`contribution rules --cap`: the refusal echoed « 0.2 » and asked for « entre 0.3333 et 1 »; the
+    number as a French reader writes it (« 0,4 ») was refused. Any number option reads it now, and a
+    comma before three digits (a thousand in English, one in French) is asked back, not guessed."""
+    rules = ("contribution", "rules", "--db", str(coop), "--pool", "1000")
+    refused = run_cli(*rules, "--cap", "0.2", lang="fr")
+    assert refused.returncode == 2, _said(refused)
+    assert "Un plafond de 0,2 ne permet pas" in _said(refused) and "--cap entre 0,3333 et 1." in _said(refused)
+    assert "Error: A cap of 0.2 cannot share" in _said(run_cli(*rules, "--cap", "0.2"))
+    written = run_cli(*rules, "--cap", "0,4", "--preferential-rate", "1,2", "--preferential-threshold", "0,2", lang="fr")
+    assert written.returncode == 0, _said(written)
+    ambiguous = run_cli(*rules, "--cap", "1,000", lang="fr")
+    assert ambiguous.returncode == 2 and "--cap 1,000 se lit 1000 ou 1 ;" in _said(ambiguous), _said(ambiguous)
+    # Another command's option, read the same way: the privacy budget.
+    changed = run_cli("privacy", "set", "--db", str(coop), "--epsilon", "0,5", "--budget", "2,5", "--noise", lang="fr")
+    assert changed.returncode == 0 and "ε 0,5 par publication, budget 2,5 par" in _said(changed), _said(changed)
+    assert "il faut un nombre" in _said(run_cli(*rules, "--cap", "abc", lang="fr"))
+
+
+def test_a_help_page_writes_its_numbers_as_the_option_reads_them() -> None:
+    """`contribution rules --help` in French: « p. ex. 0.4 », « [par défaut : 1.0] »: the French way
+    now, which the option reads as well."""
+    shown = run_cli("contribution", "rules", "--help", lang="fr")
+    said = " ".join(_said(shown).replace("│", " ").split())
+    assert shown.returncode == 0, said
+    assert "p. ex. 0,4" in said and "p. ex. 1,2" in said and "[par défaut : 1]" in said, said
+    assert not re.search(r"\b(?:1\.0|0\.0|0\.4|1\.2|0\.2)\b(?!,)", said), said
+    # An argument by a French name, on its usage line and when it is missing (« l’argument 'file' »).
+    usage = " ".join(_said(run_cli("report", "--help", lang="fr")).replace("│", " ").split())
+    assert "report [OPTIONS] {RAPPORT}" in usage and " RAPPORT <texte> Rapport :" in usage, usage
+    assert "<liste[chemin]>" in " ".join(_said(run_cli("ingest", "--help", lang="fr")).replace("│", " ").split())
+    missing = run_cli("prepare", lang="fr")
+    assert missing.returncode == 2 and "Il manque l’argument 'FICHIER' ;" in _said(missing), _said(missing)
+
+
+def test_a_share_written_as_a_percentage_is_asked_back_as_the_fraction(coop: Path) -> None:
+    """`campaigns settings --holdout "30 %"` was « Valeur non valable pour '--holdout' : il faut un
+    nombre »: which number, it did not say."""
+    refused = run_cli("campaigns", "settings", "--db", str(coop), "--holdout", "30 %", lang="fr")
+    assert refused.returncode == 2, _said(refused)
+    assert "--holdout 30 % est un pourcentage ; donnez-le comme une part de 1, par exemple --holdout 0,3." in _said(refused)
+    assert "e.g. --holdout 0.125." in _said(run_cli("campaigns", "settings", "--db", str(coop), "--holdout", "12.5%"))
+    # A default quoted back in a refusal, the French way (« la valeur par défaut est 0.1 »).
+    diversity = _said(run_cli("reco", "evaluate", "--interactions", str(coop), "--cutoff", "2024-06-01", "--diversity",
+                              "1,5", lang="fr"))
+    assert "--diversity doit être entre 0 (l’ordre du modèle) et 1 ; la valeur par défaut est 0,1." in diversity, diversity
+
+
+def test_reco_ids_counts_the_tokens_it_could_not_map_back(tmp_path: Path, keys: Path) -> None:
+    """« (0 jetons ne correspondent à aucun identifiant de l’export) », « (1 jetons ne correspondent …) »."""
+    from culturecoop.privacy.encodings import member_id_tokens
+    from culturecoop.privacy.keys import load_member_keys
+
+    secret = load_member_keys(keys).linkage_secret
+    known = [t for t in member_id_tokens(["C1", "C2"], "m1", secret) if t]
+    export = tmp_path / "export.csv"
+    export.write_text("patron_id,email\nC1,c1@exemple.ca\nC2,c2@exemple.ca\n", encoding="utf-8")
+    said = {}
+    for name, tokens in (("all", known), ("one-left", [*known, "f" * len(known[0])])):
+        listing = tmp_path / f"{name}.csv"
+        listing.write_text("member_patron_id\n" + "".join(f"{t}\n" for t in tokens), encoding="utf-8")
+        result = run_cli("reco", "ids", str(listing), "--export", str(export), "--member", "m1", "--keys", str(keys),
+                         "--out", str(tmp_path / f"{name}-ids.csv"), lang="fr")
+        said[name] = _said(result)
+        assert result.returncode == 0, said[name]
+    assert "(chaque jeton correspond à un identifiant de l’export)" in said["all"], said["all"]
+    assert "(1 jeton ne correspond à aucun identifiant de l’export)" in said["one-left"], said["one-left"]
+
+
+def test_the_privacy_impact_assessment_names_fields_roles_and_counts_in_words(coop: Path, tmp_path: Path) -> None:
+    os.environ["CULTURECOOP_WALK_PASSWORD"] = "a long enough password"
+    try:
+        added = run_cli("users", "add", "admin@exemple.org", "--db", str(coop), "--role", "coop_admin",
+                        "--password-env", "CULTURECOOP_WALK_PASSWORD", lang="fr")
+    finally:
+        del os.environ["CULTURECOOP_WALK_PASSWORD"]
+    assert added.returncode == 0, _said(added)
+    written = run_cli("governance", "pia", "--db", str(coop), "--out", str(tmp_path), "--no-pdf", lang="fr")
+    assert written.returncode == 0, _said(written)
+    french = (tmp_path / "pia.fr.md").read_text(encoding="utf-8")
+    assert "filtres de Bloom de 1\u00a0024 bits" in french and "pour prénom, nom, date de naissance, code postal ;" in french
+    assert "0 effacement à ce jour, 0 hachage à clé sur la liste" in french, french
+    assert "Comptes actifs : Administrateur de la coopérative (1)." in french, french
+    assert not re.search(r"given_name|birth_date|postcode|coop_admin", french), french
+    english = (tmp_path / "pia.en.md").read_text(encoding="utf-8")
+    assert "for given name, surname, birth date, postal code;" in english and "0 erasures so far" in english
+
+
+def test_the_admins_accounts_and_contributions_are_said_in_words_and_days(coop: Path, tmp_path: Path) -> None:
+    """`users list` and `users add` wrote the role's code (« member_admin »); `contribution shapley`
+    « Contributions du 2025-01-01 au 2025-03-31 », « insight — total … », « jazz-a: 1,0 »; `contribution
+    statements` without rules « pour la période du 2025-01-01 au 2025-03-31 »."""
+    os.environ["CULTURECOOP_WALK_PASSWORD"] = "a long enough password"
+    try:
+        added = run_cli("users", "add", "membre@exemple.org", "--db", str(coop), "--role", "member_admin", "--member",
+                        "jazz-a", "--password-env", "CULTURECOOP_WALK_PASSWORD", lang="fr")
+        mistyped = run_cli("users", "add", "autre@exemple.org", "--db", str(coop), "--role", "member_admin", "--member",
+                           "jaz-a", "--password-env", "CULTURECOOP_WALK_PASSWORD", lang="fr")
+        no_member = run_cli("users", "add", "autre@exemple.org", "--db", str(coop), "--role", "member_analyst",
+                            "--password-env", "CULTURECOOP_WALK_PASSWORD", lang="fr")
+    finally:
+        del os.environ["CULTURECOOP_WALK_PASSWORD"]
+    assert "Compte membre@exemple.org créé (Administrateur du membre, jazz-a)." in _said(added), _said(added)
+    # A mistyped member is said with the one meant, as a report says it (« Membre inconnu jaz-a ; ajoutez le
+    # membre dans Administration »: no member to add, a letter missing).
+    assert mistyped.returncode == 2, _said(mistyped)
+    assert "Membre inconnu jaz-a ; vouliez-vous dire jazz-a ? Membres : festival-c, jazz-a, theatre-b." in _said(mistyped)
+    # « Un compte de membre a besoin d’un membre ; donnez l’identifiant du membre »: with which option, now.
+    assert no_member.returncode == 2 and "nommez son membre avec --member, par exemple --member" in _said(no_member)
+    listed = _said(run_cli("users", "list", "--db", str(coop), lang="fr"))
+    assert "Administrateur du membre" in listed and "member_admin" not in listed, listed
+    period = ("--from", "2025-01-01", "--to", "2025-03-31")
+    shapley = run_cli("contribution", "shapley", "--db", str(coop), *period, lang="fr")
+    said = _said(shapley)
+    assert shapley.returncode == 0, said
+    assert said.startswith("Contributions du 1er janvier 2025 au 31 mars 2025 (3 membres"), said
+    assert "Chiffres publiés (insight) — total" in said and " jazz-a : " in said and "jazz-a:" not in said, said
+    refused = _said(run_cli("contribution", "statements", "--db", str(coop), *period, "--out", str(tmp_path), lang="fr"))
+    assert ("pour la période du 1er janvier 2025 au 31 mars 2025 ; fixez-les d’abord avec `culturecoop contribution "
+            "rules --pool MONTANT --from 2025-01-01 --to 2025-03-31`") in refused, refused
+    # Then the rules, and the statements' total with its currency (« 900,00 répartis + 100,00 de frais »).
+    assert run_cli("contribution", "rules", "--db", str(coop), *period, "--pool", "1 000", "--fees", "100", lang="fr").returncode == 0
+    written = _said(run_cli("contribution", "statements", "--db", str(coop), *period, "--out", str(tmp_path / "st"),
+                            "--no-pdf", lang="fr"))
+    assert "3 relevés écrits dans" in written and ": 900,00 CAD répartis + 100,00 CAD de frais = 1\u00a0000,00 CAD." in written, written
+
+
+def test_the_audit_log_is_shown_in_words(coop: Path) -> None:
+    """`audit show` printed « 2026-12-07T08:52:39 · cli:root · * · release · campaign_sent »: each entry's
+    moment, author, action and release are now in words (their codes stay in --json)."""
+    from culturecoop.privacy import audit
+    from culturecoop.warehouse.engine import Warehouse
+
+    assert run_cli("privacy", "set", "--db", str(coop), "--k", "10", lang="fr").returncode == 0
+    # The scene: a cross-member report released from the command line, as `report elsewhere` records it.
+    with Warehouse(coop) as w, w.transaction() as con:
+        audit.append(con, audit.AuditRecord("cli:root", "jazz-a", "release", "elsewhere", {}, 0.0, ("jazz-a", "theatre-b")))
+    shown = run_cli("audit", "show", "--db", str(coop), "--last", "2", lang="fr")
+    said = _said(shown)
+    assert shown.returncode == 0, said
+    assert "politique de confidentialité modifiée" in said and "exploitant de la coopérative" in said, said
+    assert "tous les membres" in said and "chiffres publiés" in said and "Ailleurs" in said, said
+    assert "ligne de commande (" in said, said
+    assert not re.search(r"\d{4}-\d\d-\d\dT|\b(?:release|policy|operator|elsewhere)\b|cli:", said), said
+
+
+def test_a_removal_names_its_tables_and_members_in_french(tmp_path: Path) -> None:
+    """`retention apply` (and `erase`, which says its removal the same way): « lignes supprimées par
+    table : patron 55, ticket 139, identity 55 » and « (festival-c: 15) »."""
+    db = tiny_cooperative(tmp_path / "coop.duckdb")
+    removed = run_cli("retention", "apply", "--db", str(db), "--as-of", "2030-01-01", lang="fr")
+    said = _said(removed)
+    assert removed.returncode == 0, said
+    assert "lignes supprimées par table : Clients " in said and "Billets " in said and "Fiches clients reliées " in said
+    assert "festival-c : " in said and not re.search(r"\b(?:patron|ticket|identity|consent) \d", said), said
+
+
+def test_a_truth_file_that_matches_nothing_is_said_with_its_count(tmp_path: Path) -> None:
+    """`link evaluate --synth`: « Aucun des 1 dossiers du fichier de vérité » for one record, « Aucun
+    des 0 dossiers » for a truth file that lists none."""
+    from culturecoop.errors import UserError
+    from culturecoop.i18n import set_language
+    from culturecoop.linkage.evaluate import identity_quality
+    from culturecoop.warehouse.engine import Warehouse
+
+    def refusal(truth: dict[str, dict[str, str]], language: str) -> str:
+        set_language(language)
+        with Warehouse(tiny_db) as w, pytest.raises(UserError) as refused:
+            identity_quality(w, truth)
+        return refused.value.message
+
+    tiny_db = tiny_cooperative(tmp_path / "coop.duckdb")
+    try:
+        assert refusal({"jazz-a": {"nobody": "1"}}, "fr").startswith("L’unique dossier du fichier de vérité n’a pas")
+        assert refusal({"jazz-a": {"x": "1", "y": "2"}}, "fr").startswith("Aucun des 2 dossiers du fichier de vérité")
+        assert refusal({}, "fr").startswith("Le fichier de vérité ne liste aucun dossier ;")
+        assert refusal({"jazz-a": {"x": "1"}}, "en").startswith("The only record of the truth file has no identity")
+    finally:
+        set_language(None)
+
+
+def test_a_report_legend_and_an_amount_a_year_before_in_french(coop: Path) -> None:
+    said = run_cli("report", "overview", "--db", str(coop), "--member", "jazz-a", "--from", "2025-01-01",
+                   "--to", "2025-03-31", lang="fr")
+    text = said.stdout + said.stderr
+    assert said.returncode == 0, text
+    # « Chiffre: Ce que compte… »: French sets a space before the colon.
+    assert "  Chiffre : " in text and "  Recettes un an plus tôt : " in text, text
+    assert not re.search(r"^  \S[^:\n]*\S: ", text, re.M), text
+    # The month's legend said what --json holds (« (AAAA-MM) ») though the table says « mars 2025 ».
+    assert "  Mois : Mois des événements\n" in text, text
+    # 12 tickets at 32,50 $ in March 2024: « 390 » beside « 1 234,50 $ » before.
+    # (The months' table is printed in two parts; the year before is in the last.)
+    march = [line for line in text.splitlines() if line.startswith("│ mars 2025")][-1]
+    assert march.rstrip(" │").endswith("390,00\u00a0$"), march
+
+
+def _log(folder: Path) -> tuple[Path, Path]:
+    """A small log with a planted taste (as test_reco_evaluate's): new items after 2024-06-01."""
+    rng = np.random.default_rng(5)
+    genres = ["jazz", "theatre", "rock", "dance"]
+    items = [f"i{n}" for n in range(60)]
+    genre_of = {i: genres[n % 4] for n, i in enumerate(items)}
+    first = {i: ("2024-01-01" if n < 40 else "2024-07-01") for n, i in enumerate(items)}
+    rows = ["user_id,item_id,timestamp"]
+    for u in range(120):
+        liked = [i for i in items if genre_of[i] == genres[u % 4]]
+        for i in rng.choice(liked, 6, replace=False).tolist():
+            day = "2024-03-0" + str(1 + u % 9) if first[i] < "2024-06" else "2024-08-0" + str(1 + u % 9)
+            rows.append(f"u{u},{i},{day}T20:00:00")
+    log = folder / "log.csv"
+    log.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    table = folder / "items.csv"
+    table.write_text("item_id,genres,year,first_available\n" + "\n".join(
+        f"{i},{genre_of[i]},{1990 + n % 30},{first[i]}" for n, i in enumerate(items)) + "\n", encoding="utf-8")
+    return log, table
+
+
+def test_reco_evaluate_in_french_says_its_interval_as_the_glossary_and_its_points_agree(tmp_path: Path) -> None:
+    """« IC à 95 % » beside the glossary's « IC 95 % »; « ALS: Tous les éléments… »; « plancher +12 points »
+    and « (+0,4 points) » whatever the figure."""
+    log, items = _log(tmp_path)
+    result = run_cli("reco", "evaluate", "--interactions", str(log), "--items", str(items), "--cutoff", "2024-06-01",
+                     "--no-lightfm", lang="fr")
+    said = _said(result)
+    assert result.returncode == 0, said
+    assert "IC 95 %" in said and "IC à 95" not in said, said
+    assert "ALS : " in said and "ALS: " not in said, said
+    told = re.findall(r"([+−-]?\d+(?:,\d+)?) (points?)\b", said)
+    assert told, said
+    for value, noun in told:
+        assert (noun == "point") == (abs(float(value.replace(",", ".").replace("−", "-"))) < 2), (value, noun, said)

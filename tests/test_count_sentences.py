@@ -74,3 +74,11 @@ def test_a_json_document_of_one_record_says_so(tmp_path: Path) -> None:
     set_language("fr")
     said = [e.why for e in sniff(path).evidence if e.key == "format"]
     assert said == ["un seul document JSON : son seul enregistrement est lu comme une JSON line, une ligne"], said
+
+
+def test_a_share_change_in_points_is_signed_as_shown() -> None:
+    from culturecoop.analytics.wording import points
+
+    # −0.0004 was « −0,0 pts » (« Pente par mois : −0,0 pts »): a change that rounds to nothing has no sign.
+    assert points(-0.0004, "fr") == "0,0\u00a0pts" and points(0.0004, "en") == "0.0\u00a0pts"
+    assert points(0.015, "fr") == "+1,5\u00a0pts" and points(-0.468, "fr") == "−46,8\u00a0pts"

@@ -376,10 +376,14 @@ def colon(language: str) -> str:
 
 
 def points(change: Any, language: str) -> str:
-    """A share's change (−0.468) in percentage points: −46,8 pts (fr), −46.8 pts (en)."""
+    """A share's change (−0.468) in percentage points: −46,8 pts (fr), −46.8 pts (en); a change that
+    rounds to nothing is 0,0 pts, never −0,0."""
     value = float(change)
     # Scaled in decimal, not binary: 0.4545 × 100 is 45.449999… in floating point, and read 45,4.
-    return ("+" if value > 0 else "−" if value < 0 else "") + number(half_away(abs(value), 1, percent=True), language, 1) + "\u00a0pts"
+    shown = half_away(abs(value), 1, percent=True)
+    # The sign of the figure shown: a change that rounds to nothing reads 0,0, never −0,0 nor +0,0.
+    sign = "" if not shown else "+" if value > 0 else "−"
+    return sign + number(shown, language, 1) + "\u00a0pts"
 
 
 def currency_symbol(currency: str, language: str) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from culturecoop.ingest.normalize import PLACEHOLDER_PATTERN
 from culturecoop.ingest.profile import CANONICAL_FIELDS, ColumnSpec, Profile
 
 
@@ -20,8 +21,28 @@ def _text(reference: str) -> str:
     return f"nullif(trim({reference}), '')"
 
 
+# ``cc_person_text``'s test, for a value of ASCII characters alone: there, folding accents and case changes nothing
+# but the case, and trim takes spaces alone, so the pattern read without regard to case, spaces allowed around it,
+# tells the same (and matches a value of spaces alone, no value either). The fold costs twice the pattern: a value
+# with another character (« Hélène ») takes ``cc_person_text`` itself.
+_NOBODY_ASCII = f"'(?i) *(?:{PLACEHOLDER_PATTERN})? *'"
+
+
+def _ascii(reference: str) -> str:
+    return f"strlen({reference}) = length({reference})"
+
+
 def _person_text(reference: str) -> str:
-    return f"cc_person_text({reference})"
+    """SQL: ``cc_person_text(reference)``, the same value (a person's text, or NULL for a placeholder)."""
+    return (f"CASE WHEN {_ascii(reference)} THEN CASE WHEN regexp_full_match({reference}, {_NOBODY_ASCII}) "
+            f"THEN NULL ELSE trim({reference}) END ELSE cc_person_text({reference}) END")
+
+
+def writes_person(reference: str) -> str:
+    """SQL: whether the text ``reference`` writes something of a person (``cc_person_text(reference) IS NOT
+    NULL``: not empty, not a placeholder such as « N/A » or « Guest »); false for NULL."""
+    return (f"CASE WHEN {_ascii(reference)} THEN NOT regexp_full_match({reference}, {_NOBODY_ASCII}) "
+            f"ELSE cc_person_text({reference}) IS NOT NULL END")
 
 
 # Between the texts of several ``in_text`` columns: no date is read across it.

@@ -19,6 +19,7 @@ from typing import Any
 
 import duckdb
 
+from culturecoop.ingest.columns import writes_person
 from culturecoop.ingest.dates import first_of, fix_two_digit_year, format_params, timestamp_sql
 from culturecoop.ingest.labels import (
     DEFAULT_CHANNEL_VALUES,
@@ -87,11 +88,14 @@ def amount_field(profile: Profile) -> str:
     return "total_price" if "unit_price" not in profile.columns and "total_price" in profile.columns else "unit_price"
 
 
-def _amount_sql(column: str, profile: Profile) -> str:
+def _amount_sql(column: str, profile: Profile, *, blank_free: bool = False) -> str:
     """SQL: the amount written in ``column``, scaled: the cheap cast first, the general amount parser
-    only for what it cannot read."""
-    amount = (first_of(f"TRY_CAST(trim({column}) AS DECIMAL(18,4))", f"cc_amount({column}, $dec)")
-              if profile.decimal == "." else f"cc_amount({column}, $dec)")
+    only for what it cannot read; with ``blank_free``, 0 for an empty cell (a seat given). The empty cell is
+    tested after the cast (which reads no empty cell), not around it: the cast would run twice."""
+    general = f"cc_amount({column}, $dec)"
+    if blank_free:
+        general = f"CASE WHEN nullif(trim({column}), '') IS NULL THEN 0::DECIMAL(18,4) ELSE {general} END"
+    amount = first_of(f"TRY_CAST(trim({column}) AS DECIMAL(18,4))", general) if profile.decimal == "." else general
     if profile.amount_scale != 1:  # an amount too large once scaled is none (``bad_price``), not a crash
         amount = f"TRY_CAST(CAST({amount} AS DECIMAL(38,4)) * CAST($scale AS DECIMAL(18,6)) AS DECIMAL(18,4))"
     return amount
@@ -168,10 +172,11 @@ def label_params(con: duckdb.DuckDBPyConnection, profile: Profile,
     }
 
 
-def _lookup(column: str, name: str) -> str:
-    """SQL: the canonical value of a vendor label, exact match first, folded match second."""
+def _lookup(column: str, name: str, *otherwise: str, when: str | None = None) -> str:
+    """SQL: the canonical value of a vendor label, exact match first, folded match second, then ``otherwise``;
+    the folded match and ``otherwise`` only where ``when`` holds (``first_of``)."""
     return first_of(f"${name}_values[list_position(${name}_keys, {column})]",
-                    f"${name}_values[list_position(${name}_keys, cc_key({column}))]")
+                    f"${name}_values[list_position(${name}_keys, cc_key({column}))]", *otherwise, when=when)
 
 
 # The fields that write a person on a line (how many a line writes picks the patron's line).
@@ -204,24 +209,24 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
     # Each parser runs once per row, in the innermost query, and only on rows that have a value;
     # the outer queries read its result as a column (a CASE repeating it would re-run it).
     # A field the mapping does not read is NULL: no parser (the date parser alone takes 0.05 s to plan).
-    purchased = timestamp_sql("purchased_at", formats, date_formats) if "purchased_at" in profile.columns else "NULL::TIMESTAMP"
+    purchased = (timestamp_sql("purchased_at", formats, date_formats, when="purchased_at IS NOT NULL")
+                 if "purchased_at" in profile.columns else "NULL::TIMESTAMP")
     start_spec = profile.columns.get("event_starts_at")
     in_text = start_spec is not None and start_spec.in_text > 0
     # A start read only in the events' names has no column of dates to parse first.
     starts = ("NULL::TIMESTAMP" if start_spec is None or (in_text and start_spec.form == "in_text")
-              else timestamp_sql("event_starts_at", formats, date_formats))
+              else timestamp_sql("event_starts_at", formats, date_formats, when="event_starts_at IS NOT NULL"))
     if in_text:
         load_title_dates(con, info.relation, info.params,
                          day_first_of(formats, date_formats, profile.country))
     birth = (first_of("CAST(try_strptime(birth_date, $d_formats) AS TIMESTAMP)",
-                      timestamp_sql("birth_date", formats, date_formats, serials_from=BIRTH_SERIAL_FROM))
+                      timestamp_sql("birth_date", formats, date_formats, serials_from=BIRTH_SERIAL_FROM),
+                      when="birth_date IS NOT NULL")
              if "birth_date" in profile.columns else "NULL::TIMESTAMP")
     # The cheap cast first; the general amount parser only for what it cannot read. An amount
     # of the whole row (``total_price``) is divided by the row's quantity further out.
     amount = amount_field(profile)
-    price = _amount_sql(amount, profile)
-    if profile.blank_price_free:  # a row with no price is a seat given
-        price = f"CASE WHEN nullif(trim({amount}), '') IS NULL THEN 0::DECIMAL(18,4) ELSE {price} END"
+    price = _amount_sql(amount, profile, blank_free=profile.blank_price_free)  # a row with no price: a seat given
     # What was given back (``ingest.refunded_amounts``), negative or positive alike: a cell without a digit
     # (empty, « - », "n/a") gives back nothing; one with digits that is no amount sets the row aside.
     refunded, refunded_written, row_worth = "NULL::DECIMAL(18,4)", "false", "NULL::DECIMAL(18,4)"
@@ -294,7 +299,7 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
     ]
     # Whether the line writes each field of a person, read once per field (``anonymous`` and
     # ``identity_fields`` both count them).
-    writes = ", ".join(f"cc_person_text({name}) IS NOT NULL AS writes_{name}" for name in _PERSON_FIELDS)
+    writes = ", ".join(f"{writes_person(name)} AS writes_{name}" for name in _PERSON_FIELDS)
     identity_fields = " + ".join(f"CAST(writes_{name} AS TINYINT)" for name in _PERSON_FIELDS)
     anonymous = " OR ".join(f"writes_{name}" for name in ("email", "phone", "first_name", "last_name", "full_name"))
     reason_list = ", ".join(f"CASE WHEN {cond} THEN '{name}' END" for name, cond in rules)
@@ -379,9 +384,9 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
                         -- As written: a year written with four digits is never read as two.
                         purchased_at AS purchased_written, event_starts_at AS starts_written,
                         birth_date AS birth_written,
-                        CASE WHEN purchased_at IS NOT NULL THEN {purchased} END AS purchased_at,
+                        {purchased} AS purchased_at,
                         {starts_given} AS starts_given,
-                        CASE WHEN event_starts_at IS NOT NULL THEN {starts} END AS starts_at,{title_columns}
+                        {starts} AS starts_at,{title_columns}
                         {price} AS price,
                         {refunded} AS refunded, {refunded_written} AS refunded_written,
                         CASE WHEN quantity IS NULL THEN 1 ELSE cc_row_quantity(quantity) END AS quantity,
@@ -390,9 +395,9 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
                         {status} AS status,
                         nullif(trim(status), '') IS NULL AS status_blank,
                         {line_kind} AS line_kind,
-                        CASE WHEN channel IS NOT NULL THEN {first_of(_lookup("trim(channel)", "channel"), "'other'")} END AS channel,
+                        {_lookup("trim(channel)", "channel", "'other'", when="channel IS NOT NULL")} AS channel,
                         birth_date IS NOT NULL AS birth_given,
-                        CASE WHEN birth_date IS NOT NULL THEN {birth} END AS birth_date
+                        {birth} AS birth_date
                     FROM (SELECT * REPLACE (nullif(trim(purchased_at), '') AS purchased_at,
                                             nullif(trim(event_starts_at), '') AS event_starts_at,
                                             nullif(trim(birth_date), '') AS birth_date), {writes}

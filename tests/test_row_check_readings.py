@@ -114,7 +114,7 @@ def test_a_run_of_rows_written_again_is_found_among_the_lines_written_once(tmp_p
     info = SourceInfo(path=export, text_path=export, header=["a", "b"], header_line=1, relation="", params={})
     between = [h for n in range(6) for h in (100 + n, 200 + n)] + [h for n in range(6) for h in (100 + n, 300 + n)]
     refuse_repeated_rows(_lines_hashed(between), info)  # no run: a line written once between each repeated one
-    run = list(range(1, 21)) + [None, None] + list(range(40, 60)) + [3, 4, None, 5, 6, 7, 8] + list(range(60, 70))
+    run: list[int | None] = [*range(1, 21), None, None, *range(40, 60), 3, 4, None, 5, 6, 7, 8, *range(60, 70)]
     with pytest.raises(UserError) as refused:
         refuse_repeated_rows(_lines_hashed(run), info)
     said = " ".join(str(refused.value).split())

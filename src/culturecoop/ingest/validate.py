@@ -311,6 +311,9 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
     identity_fields = " + ".join(f"CAST(writes_{name} AS TINYINT)" for name in _PERSON_FIELDS)
     anonymous = " OR ".join(f"writes_{name}" for name in ("email", "phone", "first_name", "last_name", "full_name"))
     reason_list = ", ".join(f"CASE WHEN {cond} THEN '{name}' END" for name, cond in rules)
+    # The list is built only for a row that fails a rule: for the others (nearly every row) the conditions are
+    # read once, and no list is made and filtered by a lambda (0.2 s of CPU per million rows).
+    any_failed = " OR ".join(f"({cond})" for _name, cond in rules)
     per_admission = (",\n                                  CAST(price / coalesce(quantity, 1) AS DECIMAL(18,4)) AS price"
                      if amount == "total_price" else "")
     # A date read in a name: where the column read first gave none, the name's, its year (when the
@@ -354,7 +357,8 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
                        WHEN malformed THEN ['malformed_line']
                        -- No ticket (a donation, merchandise): no row of the package, and no reject either.
                        WHEN not_ticket THEN NULL
-                       ELSE list_filter([{reason_list}], lambda r: r IS NOT NULL) END AS reasons
+                       WHEN {any_failed} THEN list_filter([{reason_list}], lambda r: r IS NOT NULL)
+                       ELSE []::VARCHAR[] END AS reasons
         FROM (SELECT *, NOT blank AND NOT malformed AND coalesce(line_kind = 'other', false) AS not_ticket FROM (
             SELECT line_no, raw, blank, malformed, ticket_id, order_id, patron_id, {start_named}, anonymous,
                    purchased_at, quantity, currency, channel, status, status_blank, line_kind, price, refunded,

@@ -10,6 +10,7 @@ import duckdb
 import pytest
 
 from culturecoop.errors import UserError
+from culturecoop.ingest import columns
 from culturecoop.ingest.columns import _person_text, writes_person
 from culturecoop.ingest.dates import first_of, format_params, timestamp_sql
 from culturecoop.ingest.normalize import install_normalizers
@@ -80,9 +81,13 @@ def test_a_date_s_first_reading_is_computed_once(con: duckdb.DuckDBPyConnection)
     assert _plan(con, f"SELECT {label} FROM labels", {"k": ["web"], "v": ["online"]}).count("list_position") == 2
 
 
-def test_blank_lines_are_told_by_their_first_character(tmp_path: Path) -> None:
-    # Only a line that begins with a blank or a delimiter is trimmed to tell whether it is blank; the lines of
-    # nothing but blanks and delimiters are still no rows, and a row beginning with an empty cell still one.
+@pytest.mark.parametrize("large", [False, True], ids=["small", "large"])
+def test_blank_lines_are_told_by_their_first_character(large: bool, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    # On a large export only a line that begins with a blank or a delimiter is trimmed to tell whether it is blank;
+    # the lines of nothing but blanks and delimiters are still no rows, and a row beginning with an empty cell one.
+    if large:
+        monkeypatch.setattr(columns, "SMALL_EXPORT_BYTES", 0)
     profile = load_profile("canonical")
     text = (Path(__file__).parent / "fixtures" / "exports" / "canonical.csv").read_text(encoding="utf-8")
     header, first, *_rest = text.splitlines()

@@ -19,7 +19,7 @@ from typing import Any
 
 import duckdb
 
-from culturecoop.ingest.columns import writes_person
+from culturecoop.ingest.columns import SMALL_EXPORT_BYTES, is_large, writes_person
 from culturecoop.ingest.dates import first_of, fix_two_digit_year, format_params, timestamp_sql
 from culturecoop.ingest.labels import (
     DEFAULT_CHANNEL_VALUES,
@@ -88,14 +88,14 @@ def amount_field(profile: Profile) -> str:
     return "total_price" if "unit_price" not in profile.columns and "total_price" in profile.columns else "unit_price"
 
 
-def _amount_sql(column: str, profile: Profile, *, blank_free: bool = False) -> str:
+def _amount_sql(column: str, profile: Profile, *, blank_free: bool = False, large: bool = False) -> str:
     """SQL: the amount written in ``column``, scaled: the cheap cast first, the general amount parser
     only for what it cannot read; with ``blank_free``, 0 for an empty cell (a seat given). The empty cell is
     tested after the cast (which reads no empty cell), not around it: the cast would run twice."""
     general = f"cc_amount({column}, $dec)"
     if blank_free:
-        general = f"CASE WHEN nullif({trim_sql(column)}, '') IS NULL THEN 0::DECIMAL(18,4) ELSE {general} END"
-    amount = first_of(f"TRY_CAST({trim_sql(column)} AS DECIMAL(18,4))", general) if profile.decimal == "." else general
+        general = f"CASE WHEN nullif({trim_sql(column, large)}, '') IS NULL THEN 0::DECIMAL(18,4) ELSE {general} END"
+    amount = first_of(f"TRY_CAST({trim_sql(column, large)} AS DECIMAL(18,4))", general) if profile.decimal == "." else general
     if profile.amount_scale != 1:  # an amount too large once scaled is none (``bad_price``), not a crash
         amount = f"TRY_CAST(CAST({amount} AS DECIMAL(38,4)) * CAST($scale AS DECIMAL(18,6)) AS DECIMAL(18,4))"
     return amount
@@ -172,10 +172,13 @@ def label_params(con: duckdb.DuckDBPyConnection, profile: Profile,
     }
 
 
-def trim_sql(column: str) -> str:
-    """SQL: ``trim(column)``, which takes spaces alone (Unicode's: « \u00a0 » too), only where there may be some
-    to take: a value that begins or ends with a space, or holds a character beyond ASCII. trim copies every value
-    (0.05-0.19 s of CPU per million, by their length), the test reads its ends and counts its bytes (0.02-0.04 s)."""
+def trim_sql(column: str, large: bool = True) -> str:
+    """SQL: ``trim(column)``, which takes spaces alone (Unicode's: « \u00a0 » too); on a ``large`` export only
+    where there may be some to take: a value that begins or ends with a space, or holds a character beyond ASCII.
+    trim copies every value (0.05-0.19 s of CPU per million, by their length), the test reads its ends and counts
+    its bytes (0.02-0.04 s), but makes the query longer to plan: a small export keeps trim alone."""
+    if not large:
+        return f"trim({column})"
     return (f"CASE WHEN starts_with({column}, ' ') OR ends_with({column}, ' ') OR strlen({column}) <> length({column}) "
             f"THEN trim({column}) ELSE {column} END")
 
@@ -211,6 +214,9 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
     """Create ``checked`` from the source relation: parsed ticket fields, flags and ``reasons``
     (every failed rule; NULL for a blank line, which is no row)."""
     info.load(con)
+    # Planning is what a small export waits for: it keeps the SQL that is shortest to plan, a large one the SQL that
+    # costs least per row (``trim_sql``, ``columns.writes_person``, the rules' list built only where one fails).
+    small = not is_large(info.path)
     extra = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d") if profile.format == "xlsx" else ()
     formats = (*profile.datetime_formats, *extra)
     date_formats = (*profile.date_formats, *(f for f in extra if "%H" not in f))
@@ -234,21 +240,21 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
     # The cheap cast first; the general amount parser only for what it cannot read. An amount
     # of the whole row (``total_price``) is divided by the row's quantity further out.
     amount = amount_field(profile)
-    price = _amount_sql(amount, profile, blank_free=profile.blank_price_free)  # a row with no price: a seat given
+    price = _amount_sql(amount, profile, blank_free=profile.blank_price_free, large=not small)  # a row with no price: a seat given
     # What was given back (``ingest.refunded_amounts``), negative or positive alike: a cell without a digit
     # (empty, « - », "n/a") gives back nothing; one with digits that is no amount sets the row aside.
     refunded, refunded_written, row_worth = "NULL::DECIMAL(18,4)", "false", "NULL::DECIMAL(18,4)"
     if "refunded_amount" in profile.columns:
         refunded_written = "regexp_matches(coalesce(refunded_amount, ''), '[0-9]')"
-        refunded = f"CASE WHEN {refunded_written} THEN abs({_amount_sql('refunded_amount', profile)}) END"
+        refunded = f"CASE WHEN {refunded_written} THEN abs({_amount_sql('refunded_amount', profile, large=not small)}) END"
         # The row's amount as the export writes it (a total before its division by the seats), to take refunds from.
         row_worth = ("abs(price)" if amount == "total_price" else "abs(price) * quantity")
     # An export without a status column sells every ticket it lists.
-    status = _lookup(f"coalesce({trim_sql('status')}, '')", "status") if "status" in profile.columns else "'sold'"
+    status = _lookup(f"coalesce({trim_sql('status', not small)}, '')", "status") if "status" in profile.columns else "'sold'"
     # What the row sold: a ticket, or something else (a donation, a membership, merchandise) that is
     # left out of the package and counted (``not_ticket``). Without the column every row is a ticket.
     kinds = "line_kind" in profile.columns
-    line_kind = _lookup(f"coalesce({trim_sql('line_kind')}, '')", "line_kind") if kinds else "'ticket'"
+    line_kind = _lookup(f"coalesce({trim_sql('line_kind', not small)}, '')", "line_kind") if kinds else "'ticket'"
     # ``line_kind_values: {"*": ticket}``: a value it does not list (a ticket type added since the draft),
     # or an empty cell, is that rather than rejected.
     kind_default = profile.line_kind_values.get(ANY_OTHER_VALUE) if kinds else None
@@ -284,8 +290,7 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
         ("event_starts_at", starts, timestamp_sql("event_starts_at", formats, date_formats, first_only=True)),
         ("birth_date", birth, "CAST(try_strptime(birth_date, $d_formats) AS TIMESTAMP)"),
     ) if whole != "NULL::TIMESTAMP"}
-    # Planning is what a small export waits for; on a large one the count would cost more than it saves.
-    small = info.path.stat().st_size <= _SMALL_EXPORT_BYTES
+    # On a large export the count would cost more than it saves.
     enough = _read_at_first(con, info, {c: first for c, (_whole, first) in readings.items()}, params) if small else set()
     parsed = {column: first if column in enough else whole for column, (whole, first) in readings.items()}
     purchased, starts, birth = (parsed.get(c, "NULL::TIMESTAMP") for c in ("purchased_at", "event_starts_at", "birth_date"))
@@ -307,13 +312,13 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
     ]
     # Whether the line writes each field of a person, read once per field (``anonymous`` and
     # ``identity_fields`` both count them).
-    writes = ", ".join(f"{writes_person(name)} AS writes_{name}" for name in _PERSON_FIELDS)
+    writes = ", ".join(f"{writes_person(name, large=not small)} AS writes_{name}" for name in _PERSON_FIELDS)
     identity_fields = " + ".join(f"CAST(writes_{name} AS TINYINT)" for name in _PERSON_FIELDS)
     anonymous = " OR ".join(f"writes_{name}" for name in ("email", "phone", "first_name", "last_name", "full_name"))
     reason_list = ", ".join(f"CASE WHEN {cond} THEN '{name}' END" for name, cond in rules)
     # The list is built only for a row that fails a rule: for the others (nearly every row) the conditions are
     # read once, and no list is made and filtered by a lambda (0.2 s of CPU per million rows).
-    any_failed = " OR ".join(f"({cond})" for _name, cond in rules)
+    any_failed = " OR ".join(f"({cond})" for _name, cond in rules) if not small else "true"
     per_admission = (",\n                                  CAST(price / coalesce(quantity, 1) AS DECIMAL(18,4)) AS price"
                      if amount == "total_price" else "")
     # A date read in a name: where the column read first gave none, the name's, its year (when the
@@ -380,9 +385,9 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
                        refunded_written AND refunded IS NULL AS refunded_bad
                 FROM (
                     SELECT line_no, raw, blank, malformed,
-                        nullif({trim_sql("ticket_id")}, '') AS ticket_id, nullif({trim_sql("order_id")}, '') AS order_id,
+                        nullif({trim_sql("ticket_id", not small)}, '') AS ticket_id, nullif({trim_sql("order_id", not small)}, '') AS order_id,
                         {member_id_sql("patron_id")} AS patron_id,
-                        nullif({trim_sql("event_id")}, '') AS event_id,
+                        nullif({trim_sql("event_id", not small)}, '') AS event_id,
                         -- Nothing names a person: a door or cash sale, not a fixable omission.
                         -- "N/A", "Guest", "Info Requested" name nobody either.
                         NOT ({anonymous}) AS anonymous,
@@ -402,17 +407,17 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
                         {price} AS price,
                         {refunded} AS refunded, {refunded_written} AS refunded_written,
                         CASE WHEN quantity IS NULL THEN 1 ELSE cc_row_quantity(quantity) END AS quantity,
-                        coalesce(starts_with({trim_sql("quantity")}, '-'), false) AS negative_quantity,
-                        upper({first_of(f"nullif({trim_sql('currency')}, '')", f"cc_amount_currency({amount})", "$currency")}) AS currency,
+                        coalesce(starts_with({trim_sql("quantity", not small)}, '-'), false) AS negative_quantity,
+                        upper({first_of(f"nullif({trim_sql('currency', not small)}, '')", f"cc_amount_currency({amount})", "$currency")}) AS currency,
                         {status} AS status,
-                        nullif({trim_sql("status")}, '') IS NULL AS status_blank,
+                        nullif({trim_sql("status", not small)}, '') IS NULL AS status_blank,
                         {line_kind} AS line_kind,
-                        {_lookup(trim_sql("channel"), "channel", "'other'", when="channel IS NOT NULL")} AS channel,
+                        {_lookup(trim_sql("channel", not small), "channel", "'other'", when="channel IS NOT NULL")} AS channel,
                         birth_date IS NOT NULL AS birth_given,
                         {birth} AS birth_date
-                    FROM (SELECT * REPLACE (nullif({trim_sql("purchased_at")}, '') AS purchased_at,
-                                            nullif({trim_sql("event_starts_at")}, '') AS event_starts_at,
-                                            nullif({trim_sql("birth_date")}, '') AS birth_date), {writes}
+                    FROM (SELECT * REPLACE (nullif({trim_sql("purchased_at", not small)}, '') AS purchased_at,
+                                            nullif({trim_sql("event_starts_at", not small)}, '') AS event_starts_at,
+                                            nullif({trim_sql("birth_date", not small)}, '') AS birth_date), {writes}
                           FROM {info.relation}){title_join}
                 )))))"""
     # The parameters of the parsers and lookups the query holds (DuckDB refuses one it does not use).
@@ -423,7 +428,7 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
 
 # An export up to this size has its dates counted before they are parsed (``_read_at_first``): the count
 # costs about 0.7 s per million rows, the parser's planning it can save 0.2 s.
-_SMALL_EXPORT_BYTES = 30_000_000
+_SMALL_EXPORT_BYTES = SMALL_EXPORT_BYTES
 
 
 def _read_at_first(con: duckdb.DuckDBPyConnection, info: SourceInfo, firsts: dict[str, str],

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from culturecoop.ingest.normalize import PLACEHOLDER_PATTERN
 from culturecoop.ingest.profile import CANONICAL_FIELDS, ColumnSpec, Profile
 
 
@@ -20,15 +21,51 @@ def _text(reference: str) -> str:
     return f"nullif(trim({reference}), '')"
 
 
-def _person_text(reference: str) -> str:
-    return f"cc_person_text({reference})"
+# ``cc_person_text``'s test, for a value of ASCII characters alone: there, folding accents and case changes nothing
+# but the case, and trim takes spaces alone, so the pattern read without regard to case, spaces allowed around it,
+# tells the same (and matches a value of spaces alone, no value either). The fold costs twice the pattern: a value
+# with another character (« Hélène ») takes ``cc_person_text`` itself.
+_NOBODY_ASCII = f"'(?i) *(?:{PLACEHOLDER_PATTERN})? *'"
+
+
+def _ascii(reference: str) -> str:
+    return f"strlen({reference}) = length({reference})"
+
+
+# An export larger than this (in bytes) is read with the SQL that costs less per row but longer to plan
+# (``writes_person``, ``validate.trim_sql``): planning is what a member waits for on a small export.
+SMALL_EXPORT_BYTES = 30_000_000
+
+
+def is_large(path: Path) -> bool:
+    return path.stat().st_size > SMALL_EXPORT_BYTES
+
+
+def _person_text(reference: str, large: bool = True) -> str:
+    """SQL: ``cc_person_text(reference)``, the same value (a person's text, or NULL for a placeholder); on a
+    ``large`` export the ASCII values by the one pattern."""
+    if not large:
+        return f"cc_person_text({reference})"
+    return (f"CASE WHEN {_ascii(reference)} THEN CASE WHEN regexp_full_match({reference}, {_NOBODY_ASCII}) "
+            f"THEN NULL ELSE trim({reference}) END ELSE cc_person_text({reference}) END")
+
+
+def writes_person(reference: str, large: bool = True) -> str:
+    """SQL: whether the text ``reference`` writes something of a person (``cc_person_text(reference) IS NOT
+    NULL``: not empty, not a placeholder such as « N/A » or « Guest »); false for NULL. On a ``large`` export
+    the ASCII values by the one pattern."""
+    if not large:
+        return f"cc_person_text({reference}) IS NOT NULL"
+    return (f"CASE WHEN {_ascii(reference)} THEN NOT regexp_full_match({reference}, {_NOBODY_ASCII}) "
+            f"ELSE cc_person_text({reference}) IS NOT NULL END")
 
 
 # Between the texts of several ``in_text`` columns: no date is read across it.
 IN_TEXT_SEPARATOR = " | "
 
 
-def spec_sql(spec: ColumnSpec, ref: Callable[[str], str], param: str, *, person: bool = False) -> str:
+def spec_sql(spec: ColumnSpec, ref: Callable[[str], str], param: str, *, person: bool = False,
+             large: bool = False) -> str:
     """SQL text of one field from its spec; ``param`` names the parameter holding a constant.
     With ``person`` (the patron id), a placeholder ("N/A", "Guest", a customer number 0) is no
     value: the next column is read, and a line with nothing else names nobody. A start read
@@ -42,9 +79,9 @@ def spec_sql(spec: ColumnSpec, ref: Callable[[str], str], param: str, *, person:
         main = ColumnSpec(spec.form, spec.read_sources, separator=spec.separator)
         return f"coalesce({spec_sql(main, ref, param)}, {inside})"
     if spec.form == "column":
-        return _person_text(ref(spec.sources[0])) if person else f"nullif({ref(spec.sources[0])}, '')"
+        return _person_text(ref(spec.sources[0]), large) if person else f"nullif({ref(spec.sources[0])}, '')"
     if spec.form == "first":
-        return "coalesce(" + ", ".join((_person_text if person else _text)(ref(s)) for s in spec.sources) + ")"
+        return "coalesce(" + ", ".join(_person_text(ref(s), large) if person else _text(ref(s)) for s in spec.sources) + ")"
     if spec.form == "join":
         parts = ", ".join(_text(ref(s)) for s in spec.sources)
         return f"nullif(concat_ws(${param}_sep, {parts}), '')"
@@ -90,9 +127,10 @@ def _same_person(profile: Profile, ref: Callable[[str], str], sql: dict[str, str
         sql[field] = f"CASE {branches} ELSE {sql[field]} END"
 
 
-def field_expressions(profile: Profile, ref: Callable[[str], str], source_file: Path) -> tuple[list[str], dict[str, Any]]:
+def field_expressions(profile: Profile, ref: Callable[[str], str], source_file: Path,
+                      large: bool = False) -> tuple[list[str], dict[str, Any]]:
     """``expression AS field`` for every canonical field (NULL when unmapped), and the
-    parameters those expressions use."""
+    parameters those expressions use (``large``: an export past ``SMALL_EXPORT_BYTES``)."""
     params: dict[str, Any] = {}
     sql: dict[str, str] = {}
     for field in CANONICAL_FIELDS:
@@ -100,7 +138,7 @@ def field_expressions(profile: Profile, ref: Callable[[str], str], source_file: 
         if spec is None:
             continue
         name = f"const_{field}"
-        sql[field] = spec_sql(spec, ref, name, person=field == "patron_id")
+        sql[field] = spec_sql(spec, ref, name, person=field == "patron_id", large=large)
         if spec.form in ("value", "file_name"):
             params[name] = spec.constant(source_file)
         elif spec.form == "join":

@@ -67,7 +67,9 @@ def restored_postcodes(con: duckdb.DuckDBPyConnection, profile: Profile) -> tupl
                   count_if(c.postcode_dropped AND regexp_full_match(trim(n.raw_postcode), '[0-9]{2,4}')),
                   min(trim(n.raw_postcode)) FILTER (WHERE c.postcode_dropped
                                                      AND regexp_full_match(trim(n.raw_postcode), '[0-9]{2,4}'))
-           FROM patron_clear c JOIN patron_norm n USING (member_patron_id)""").fetchall()[0]
+           FROM patron_clear c JOIN patron_norm n USING (member_patron_id)
+           -- Only the codes restored or left unread are read again (a million tickets' patrons: 0.19 s of CPU joined whole).
+           WHERE c.postcode_zeros_restored OR c.postcode_dropped""").fetchall()[0]
     if restored:
         length = ZERO_LED[profile.country][0]
         return {"postal_code": int(restored)}, [plural(

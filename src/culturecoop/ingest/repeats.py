@@ -66,13 +66,21 @@ def refuse_repeated_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> No
     # The lines that are no blank line nor the header again, by the hash ``check_rows`` wrote of each: most
     # exports hold no line twice, which is counted first.
     lines = "FROM checked WHERE line_hash IS NOT NULL AND NOT list_contains($excluded, line_no)"
-    twice = con.execute(f"SELECT count(*) - count(DISTINCT line_hash) {lines}", {"excluded": excluded}).fetchone()
-    if twice is None or int(twice[0] or 0) < MIN_RUN:
-        return
-    # A run is also five different lines; narrow columns to sort and join.
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE repeat_lines AS
-                    SELECT row_number() OVER (ORDER BY line_no) AS p, line_no, line_hash AS h {lines}""",
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE repeat_hashes AS
+                    SELECT line_hash AS h, count(*) - 1 AS again {lines} GROUP BY line_hash HAVING count(*) > 1""",
                 {"excluded": excluded})
+    twice = con.execute("SELECT sum(again) FROM repeat_hashes").fetchone()
+    if twice is None or int(twice[0] or 0) < MIN_RUN:
+        con.execute("DROP TABLE repeat_hashes")
+        return
+    # A run is also five different lines; narrow columns to sort and join. Only the lines written twice or more
+    # take part in a run (each line's place among all is kept): the search sorts those, not every line.
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE repeat_lines AS
+                    SELECT p, line_no, h FROM (SELECT row_number() OVER (ORDER BY line_no) AS p, line_no,
+                                                      line_hash AS h {lines})
+                    WHERE h IN (SELECT h FROM repeat_hashes)""",
+                {"excluded": excluded})
+    con.execute("DROP TABLE repeat_hashes")
     sql = f"""WITH t AS (SELECT p - lag(p) OVER (PARTITION BY h ORDER BY p) AS d FROM repeat_lines),
                    c AS (SELECT d FROM t WHERE d >= {MIN_RUN} GROUP BY d HAVING count(*) >= {MIN_RUN}
                          ORDER BY count(*) DESC, d LIMIT {_DISTANCES}),

@@ -23,10 +23,11 @@ from test_adversarial_exports import cli_streams
 
 def _draft(tmp_path: Path, export: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
            lang: str = "en") -> tuple[dict[str, Any], str]:
-    """``mapping draft`` of ``export`` (in process): its JSON and the mapping's YAML text."""
+    """``mapping draft`` of ``export`` (in process): its JSON and the mapping's YAML text (drafted again over an
+    earlier one)."""
     out = tmp_path / f"{export.stem}.yaml"
     code, said, err = cli_streams(monkeypatch, capsys, "--lang", lang, "mapping", "draft", str(export), "--out",
-                                  str(out), "--json")
+                                  str(out), "--force", "--json")
     assert code == 0, err
     return json.loads(said), out.read_text(encoding="utf-8")
 
@@ -36,7 +37,8 @@ def _prepare(tmp_path: Path, export: Path, mapping: dict[str, Any] | str, keys: 
              lang: str = "en") -> tuple[int, dict[str, Any], str]:
     """``prepare`` of ``export`` with ``mapping`` (a dict, or a drafted YAML text): its code, JSON and what it said."""
     path = tmp_path / "given.yaml"
-    path.write_text(mapping if isinstance(mapping, str) else yaml.safe_dump(mapping), encoding="utf-8")
+    path.write_text(mapping if isinstance(mapping, str) else yaml.safe_dump(mapping, allow_unicode=True),
+                    encoding="utf-8")
     code, out, err = cli_streams(monkeypatch, capsys, "--lang", lang, "prepare", str(export), "--mapping", str(path),
                                  "--member", "m1", "--keys", str(keys), "--out", str(tmp_path / "pkg"), "--json")
     return code, (json.loads(out) if code == 0 else {}), " ".join((out + err).split())

@@ -14,10 +14,10 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from conftest import run_cli_here as run_cli
+from test_reco_evaluate import _log  # a small log with a planted taste
 from test_reports_support import insert, ticket_row, tiny_cooperative
 
 
@@ -235,27 +235,6 @@ def test_a_report_legend_and_an_amount_a_year_before_in_french(coop: Path) -> No
     # (The months' table is printed in two parts; the year before is in the last.)
     march = [line for line in text.splitlines() if line.startswith("│ mars 2025")][-1]
     assert march.rstrip(" │").endswith("390,00\u00a0$"), march
-
-
-def _log(folder: Path) -> tuple[Path, Path]:
-    """A small log with a planted taste (as test_reco_evaluate's): new items after 2024-06-01."""
-    rng = np.random.default_rng(5)
-    genres = ["jazz", "theatre", "rock", "dance"]
-    items = [f"i{n}" for n in range(60)]
-    genre_of = {i: genres[n % 4] for n, i in enumerate(items)}
-    first = {i: ("2024-01-01" if n < 40 else "2024-07-01") for n, i in enumerate(items)}
-    rows = ["user_id,item_id,timestamp"]
-    for u in range(120):
-        liked = [i for i in items if genre_of[i] == genres[u % 4]]
-        for i in rng.choice(liked, 6, replace=False).tolist():
-            day = "2024-03-0" + str(1 + u % 9) if first[i] < "2024-06" else "2024-08-0" + str(1 + u % 9)
-            rows.append(f"u{u},{i},{day}T20:00:00")
-    log = folder / "log.csv"
-    log.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    table = folder / "items.csv"
-    table.write_text("item_id,genres,year,first_available\n" + "\n".join(
-        f"{i},{genre_of[i]},{1990 + n % 30},{first[i]}" for n, i in enumerate(items)) + "\n", encoding="utf-8")
-    return log, table
 
 
 def test_reco_evaluate_in_french_says_its_interval_as_the_glossary_and_its_points_agree(tmp_path: Path) -> None:

@@ -86,6 +86,9 @@ def test_a_share_written_as_a_percentage_is_asked_back_as_the_fraction(coop: Pat
     diversity = _said(run_cli("reco", "evaluate", "--interactions", str(coop), "--cutoff", "2024-06-01", "--diversity",
                               "1,5", lang="fr"))
     assert "--diversity doit être entre 0 (l’ordre du modèle) et 1 ; la valeur par défaut est 0,1." in diversity, diversity
+    # The cooperative's own defaults, set by its admin: the same sentence (was « la valeur par défaut est 0.1 »).
+    settings = _said(run_cli("reco", "settings", "--db", str(coop), "--diversity", "1,5", lang="fr"))
+    assert "la valeur par défaut est 0,1." in settings, settings
 
 
 def test_reco_ids_counts_the_tokens_it_could_not_map_back(tmp_path: Path, keys: Path) -> None:

@@ -29,7 +29,7 @@ import scipy.sparse as sp
 
 from culturecoop.analytics.service import refresh
 from culturecoop.errors import UserError
-from culturecoop.i18n import _
+from culturecoop.i18n import _, general
 from culturecoop.reco import data
 from culturecoop.reco.diversity import standardize
 from culturecoop.reco.features import Column, FeatureEncoder, fit_encoder
@@ -319,9 +319,9 @@ def set_settings(warehouse: Warehouse, actor: str, diversity: float | None, boos
     diversity = now.diversity if diversity is None else diversity
     boost = now.boost if boost is None else boost
     if not 0 <= diversity <= 1:
-        raise UserError(_("--diversity must be between 0 (the model's order) and 1; the default is {default}.").format(default=DEFAULT_DIVERSITY))
+        raise UserError(_("--diversity must be between 0 (the model's order) and 1; the default is {default}.").format(default=general(DEFAULT_DIVERSITY)))
     if not 0 <= boost <= 100:
-        raise UserError(_("--boost is in percentage points between 0 and 100; the default is {default}.").format(default=DEFAULT_BOOST))
+        raise UserError(_("--boost is in percentage points between 0 and 100; the default is {default}.").format(default=general(DEFAULT_BOOST)))
     with warehouse.transaction() as con:
         con.execute("INSERT OR REPLACE INTO reco_settings VALUES ('cooperative', ?, ?, ?, ?)", [diversity, boost, _now(), actor])
     return RerankSettings(diversity, boost)

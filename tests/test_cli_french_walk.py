@@ -149,7 +149,8 @@ def test_the_admins_accounts_and_contributions_are_said_in_words_and_days(coop: 
     # A mistyped member is said with the one meant, as a report says it (« Membre inconnu jaz-a ; ajoutez le
     # membre dans Administration »: no member to add, a letter missing).
     assert mistyped.returncode == 2, _said(mistyped)
-    assert "Membre inconnu jaz-a ; vouliez-vous dire jazz-a ? Membres : festival-c, jazz-a, theatre-b." in _said(mistyped)
+    assert ("Il n’y a pas de membre jaz-a dans l’entrepôt. Vouliez-vous dire jazz-a ? "
+            "Membres : festival-c, jazz-a, theatre-b.") in _said(mistyped), _said(mistyped)
     # « Un compte de membre a besoin d’un membre ; donnez l’identifiant du membre »: with which option, now.
     assert no_member.returncode == 2 and "nommez son membre avec --member, par exemple --member" in _said(no_member)
     listed = _said(run_cli("users", "list", "--db", str(coop), lang="fr"))
@@ -254,3 +255,22 @@ def test_reco_evaluate_in_french_says_its_interval_as_the_glossary_and_its_point
     assert told, said
     for value, noun in told:
         assert (noun == "point") == (abs(float(value.replace(",", ".").replace("−", "-"))) < 2), (value, noun, said)
+
+
+@pytest.mark.parametrize(("given", "hint"), [
+    ("Théâtre B", "Vouliez-vous dire theatre-b (Théâtre B) ?"),
+    ("theatre b", "Vouliez-vous dire theatre-b (Théâtre B) ?"),
+    ("Le Théâtre B", "Vouliez-vous dire theatre-b (Théâtre B) ?"),
+    ("THEATRE-B", "Vouliez-vous dire theatre-b (Théâtre B) ?"),
+    ("jazz a", "Vouliez-vous dire jazz-a (Jazz A) ?"),
+    ("festival-cc", "Vouliez-vous dire festival-c ?"),
+])
+def test_a_member_named_by_its_name_is_told_its_identifier(coop: Path, given: str, hint: str) -> None:
+    """Staff know their venue by its name: « --member "Théâtre B" » was « Il n’y a pas de membre Théâtre B dans
+    l’entrepôt » beside a list of identifiers, or a refusal naming no member at all (an audience, a programme)."""
+    for command in (("report", "overview", "--db", str(coop), "--member", given),
+                    ("audiences", "list", "--db", str(coop), "--member", given)):
+        refused = run_cli(*command, lang="fr")
+        said = _said(refused)
+        assert refused.returncode != 0, said
+        assert f"Il n’y a pas de membre {given} dans l’entrepôt. {hint} Membres : festival-c, jazz-a, theatre-b." in said, said

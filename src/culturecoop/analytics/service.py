@@ -8,7 +8,6 @@ through the privacy gate, and returns a ``ReportResult`` ready to print, seriali
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import functools
 import getpass
 from collections.abc import Mapping, Sequence
@@ -27,6 +26,7 @@ from culturecoop.i18n import _, day_words, general
 from culturecoop.privacy.gate import Beside, CountTable, PrivacyGate, Release
 from culturecoop.privacy.policy import PrivacyPolicy
 from culturecoop.warehouse.engine import Warehouse
+from culturecoop.warehouse.members import unknown_member
 from culturecoop.warehouse.sql_engine import DuckDBEngine, SqlEngine
 
 MEMBER_VISITS = """
@@ -198,7 +198,7 @@ def segment_patrons(engine: SqlEngine | Warehouse, member: str, params: Mapping[
     sql_engine = engine_of(engine)
     version, members, window = _preflight(sql_engine)
     sql_engine.on_data_version(version)
-    _check_member(members, member)
+    _check_member(sql_engine, members, member)
     window = _member_window(sql_engine, window, member)
     given = {k: v for k, v in (params or {}).items() if v is not None and v != ""}
     period, _notes = resolve_period(given, window, pooled=report_spec("segments").pooled)
@@ -213,7 +213,7 @@ def segment_audience_sizes(engine: SqlEngine | Warehouse, member: str) -> dict[s
     sql_engine = engine_of(engine)
     version, members, window = _preflight(sql_engine)
     sql_engine.on_data_version(version)
-    _check_member(members, member)
+    _check_member(sql_engine, members, member)
     window = _member_window(sql_engine, window, member)
 
     def compute() -> dict[str, Any]:
@@ -231,20 +231,15 @@ def known_members(engine: SqlEngine | Warehouse) -> tuple[str, ...]:
 
 def check_member(engine: SqlEngine | Warehouse, member_id: str) -> None:
     """Refuse, in one sentence naming the members (and the closest one), a member the warehouse does not hold."""
-    _check_member(known_members(engine), member_id)
+    _check_member(engine_of(engine), known_members(engine), member_id)
 
 
-def _check_member(members: tuple[str, ...], member_id: str) -> None:
+def _check_member(engine: SqlEngine, members: tuple[str, ...], member_id: str) -> None:
     if member_id in members:
         return
-    if not member_id.strip():  # « There is no member  in the warehouse » read as if it held none
-        raise UserError(_("The member identifier is empty; give --member, e.g. --member jazz-dieze."))
-    if not members:
-        raise UserError(_("The warehouse holds no member yet; load packages with `culturecoop ingest` first."))
-    close = difflib.get_close_matches(member_id, members, n=1, cutoff=0.5)
-    hint = _(" Did you mean {close}?").format(close=close[0]) if close else ""
-    raise UserError(_("There is no member {member} in the warehouse.{hint} Members: {members}.").format(
-        member=member_id, hint=hint, members=", ".join(members)))
+    # The refusal only: the members' names too, so that « Jazz Dièse » is said with its identifier.
+    rows = engine.rows("SELECT member_id, name FROM member ORDER BY member_id")
+    raise unknown_member(member_id, [(str(r["member_id"]), r["name"]) for r in rows])
 
 
 def _no_pooled_patrons(engine: SqlEngine, name: str, member: str, ctx: ReportContext) -> None:
@@ -308,7 +303,7 @@ def _run_report(name: str, engine: SqlEngine | Warehouse, member: str, params: M
     given = {k: v for k, v in (params or {}).items() if v is not None and v != ""}
     version, members, window = _preflight(sql_engine)
     sql_engine.on_data_version(version)
-    _check_member(members, member)
+    _check_member(sql_engine, members, member)
     cooperative_as_of = window.as_of
     if name not in COOPERATIVE_WIDE:
         window = _member_window(sql_engine, window, member)

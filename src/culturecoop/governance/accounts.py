@@ -7,7 +7,6 @@ member's dashboard and sends its packages). Passwords are stored as Argon2id has
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import re
 import secrets
@@ -21,6 +20,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from culturecoop.errors import NotFoundError, UserError
 from culturecoop.i18n import _, count, current_language
 from culturecoop.warehouse.engine import Warehouse
+from culturecoop.warehouse.members import closest_member, unknown_member
 
 Role = Literal["coop_admin", "member_admin", "member_analyst"]
 ROLES: tuple[Role, ...] = ("coop_admin", "member_admin", "member_analyst")
@@ -133,12 +133,11 @@ def _check_new_account(warehouse: Warehouse, email: str, role: str, member_id: s
         if not member_id:
             raise UserError(_("A member account needs a member; give the member's identifier."))
         if not member_exists(warehouse, member_id):
-            # A slip of the keyboard (« jazz-dieez ») is said with the member it was meant for, as a report says it.
-            members = [str(r["member_id"]) for r in warehouse.query("SELECT member_id FROM member ORDER BY member_id")]
-            close = difflib.get_close_matches(member_id, members, n=1, cutoff=0.5)
-            if close:
-                raise UserError(_("Unknown member {member}; did you mean {close}? Members: {members}.").format(
-                    member=member_id, close=close[0], members=", ".join(members)))
+            # A slip of the keyboard (« jazz-dieez ») or the member's name is said with the member it was meant for,
+            # as a report says it; a member not there yet is added in Admin or by its first package.
+            rows = [(str(r["member_id"]), r["name"]) for r in warehouse.query("SELECT member_id, name FROM member ORDER BY member_id")]
+            if closest_member(member_id, rows):
+                raise unknown_member(member_id, rows)
             raise UserError(
                 _("Unknown member {member}; add the member in Admin or load its first package.").format(member=member_id)
             )

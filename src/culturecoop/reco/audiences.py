@@ -42,6 +42,7 @@ from culturecoop.privacy.policy import current_policy
 from culturecoop.reco import service
 from culturecoop.schema.taxonomy import GENRES
 from culturecoop.warehouse.engine import Warehouse
+from culturecoop.warehouse.members import require_member
 from culturecoop.warehouse.sql_engine import DuckDBEngine
 
 KINDS = ("event", "segment", "genre", "lapsed")
@@ -182,13 +183,9 @@ def _members(warehouse: Warehouse) -> tuple[str, ...]:
 
 
 def _check_member(warehouse: Warehouse, member_id: str) -> tuple[str, ...]:
-    members = _members(warehouse)
-    if not member_id.strip():
-        raise UserError(_("The member identifier is empty; give --member, e.g. --member jazz-dieze."))
-    if member_id not in members:
-        raise UserError(_("There is no member {member} in the warehouse; members: {members}.").format(
-            member=member_id, members=", ".join(members) or _("none")))
-    return members
+    rows = [(str(r["member_id"]), r["name"]) for r in warehouse.query("SELECT member_id, name FROM member ORDER BY member_id")]
+    require_member(rows, member_id)
+    return tuple(member for member, _name in rows)
 
 
 def _period_params(warehouse: Warehouse, member_id: str | None = None) -> dict[str, Any]:

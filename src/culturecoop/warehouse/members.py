@@ -1,0 +1,62 @@
+"""A member named on the command line that the warehouse does not hold: one sentence, wherever it is asked.
+
+A member is named by its identifier (``jazz-dieze``); its staff know it by its name (« Jazz Dièse »). A
+refusal names the members and, when one is close, the one meant: by its identifier (« jazz-dieez »), or by
+its name written as its staff write it (« Jazz Dièse », « jazz dieze », « Le Jazz Dièse »).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from culturecoop.errors import UserError
+from culturecoop.i18n import _
+
+
+def _folded(text: str) -> str:
+    """Lower case, no accent, words only: « Théâtre des Lilas » and « theatre-des-lilas » fold alike."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return " ".join(re.findall(r"[a-z0-9]+", plain))
+
+
+def closest_member(given: str, members: Sequence[tuple[str, str | None]]) -> tuple[str, str | None] | None:
+    """The member ``given`` most likely means, as (identifier, name when it was found by its name), or None."""
+    ids = [member_id for member_id, _name in members]
+    folded = _folded(given)
+    for member_id, name in members:  # the name itself, or the identifier, however written
+        if folded and folded in (_folded(member_id), _folded(name or "")):
+            return member_id, name if folded == _folded(name or "") else None
+    close = difflib.get_close_matches(given, ids, n=1, cutoff=0.5)
+    if close:
+        return close[0], None
+    names = {_folded(name): member_id for member_id, name in members if name}
+    by_name = difflib.get_close_matches(folded, list(names), n=1, cutoff=0.6)
+    if by_name:
+        member_id = names[by_name[0]]
+        return member_id, dict(members)[member_id]
+    return None
+
+
+def unknown_member(given: str, members: Sequence[tuple[str, str | None]]) -> UserError:
+    """The refusal of a member the warehouse does not hold, naming the members and the closest one."""
+    if not given.strip():  # « There is no member  in the warehouse » read as if it held none
+        return UserError(_("The member identifier is empty; give --member, e.g. --member jazz-dieze."))
+    if not members:
+        return UserError(_("The warehouse holds no member yet; load packages with `culturecoop ingest` first."))
+    found = closest_member(given, members)
+    hint = ""
+    if found and found[1]:
+        hint = _(" Did you mean {close} ({name})?").format(close=found[0], name=found[1])
+    elif found:
+        hint = _(" Did you mean {close}?").format(close=found[0])
+    return UserError(_("There is no member {member} in the warehouse.{hint} Members: {members}.").format(
+        member=given, hint=hint, members=", ".join(member_id for member_id, _name in members)))
+
+
+def require_member(rows: Sequence[tuple[str, str | None]], given: str) -> None:
+    """Refuse ``given`` unless it is one of the members' identifiers (``rows``: identifier and name)."""
+    if given not in {member_id for member_id, _name in rows}:
+        raise unknown_member(given, rows)

@@ -274,3 +274,13 @@ def test_a_member_named_by_its_name_is_told_its_identifier(coop: Path, given: st
         said = _said(refused)
         assert refused.returncode != 0, said
         assert f"Il n’y a pas de membre {given} dans l’entrepôt. {hint} Membres : festival-c, jazz-a, theatre-b." in said, said
+
+
+def test_a_mistyped_command_is_said_in_french_with_the_one_meant() -> None:
+    """« Erreur : No such command 'statement'. Did you mean 'statements'? ; voyez … » mixed English and a « ? ; »."""
+    refused = run_cli("contribution", "statement", lang="fr")
+    said = _said(refused)
+    assert refused.returncode == 2, said
+    assert ("La commande 'statement' n’existe pas. Vouliez-vous dire 'statements' ? "
+            "Voyez `culturecoop contribution --help` pour savoir comment l’appeler.") in said, said
+    assert "Did you mean" not in said and "? ;" not in said

@@ -171,8 +171,10 @@ def _usage_sentence(exc: Any) -> str:
         # an argument"): the command as named on the line.
         names = [*reversed(_named_command(sys.argv[1:])), ""]
     command = " ".join(["culturecoop", *reversed(names[:-1])])
-    return _("{problem}; see `{command} --help` for how to call it.").format(
-        problem=" ".join(in_reader_words(problem).split()).rstrip("."), command=command)
+    said = " ".join(in_reader_words(problem).split())
+    if said.endswith("?"):  # « … Vouliez-vous dire 'statements' ? » is a sentence of its own
+        return _("{problem} See `{command} --help` for how to call it.").format(problem=said, command=command)
+    return _("{problem}; see `{command} --help` for how to call it.").format(problem=said.rstrip("."), command=command)
 
 
 def _named_command(argv: list[str]) -> list[str]:

@@ -26,6 +26,7 @@ LIBRARY_MESSAGES = (
     _("Missing option {name}."),
     _("Missing parameter: {name}"),
     _("No such command {name}."),
+    _("No such command {name}. Did you mean {close}?"),  # typer/core.py, its suggest_commands
     _("No such option: {name}"),
     _("No such option: {name} (Possible options: {options})"),
     _("Option {name} requires an argument."),

@@ -9,6 +9,7 @@ import re
 
 from culturecoop.governance.contribution import resolve_period
 from culturecoop.governance.remuneration import Rules, save_rules
+from culturecoop.i18n import day_in
 from culturecoop.web.i18n import Translator
 from web.conftest import MEMBERS, Coop, login, new_client
 
@@ -122,8 +123,9 @@ def test_a_first_day_after_the_periods_last_is_said_without_the_command_lines_op
     """The Contribution tab with only a first day, later than the last event held (the default last
     day), read « inversez --from et --to »: options of the command line, and swapping was no fix."""
     with app.state.pool.connection() as warehouse:  # type: ignore[attr-defined]
-        last = resolve_period(warehouse, None, None)[1].isoformat()
-    expected = (f"Le premier jour de la période (2098-01-01) tombe après son dernier jour ({last}) ; "
+        last = resolve_period(warehouse, None, None)[1]
+    # The days in words, as the page's other sentences write them (« 1er janvier 2098 », was 2098-01-01).
+    expected = (f"Le premier jour de la période (1er janvier 2098) tombe après son dernier jour ({day_in(last, 'fr')}) ; "
                 "donnez un premier jour qui ne vient pas après le dernier.")
     with new_client(app) as client:
         login(client, coop.emails["A-analyst"])

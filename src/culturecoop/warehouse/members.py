@@ -47,13 +47,14 @@ def unknown_member(given: str, members: Sequence[tuple[str, str | None]]) -> Use
     if not members:
         return UserError(_("The warehouse holds no member yet; load packages with `culturecoop ingest` first."))
     found = closest_member(given, members)
-    hint = ""
-    if found and found[1]:
-        hint = _(" Did you mean {close} ({name})?").format(close=found[0], name=found[1])
-    elif found:
-        hint = _(" Did you mean {close}?").format(close=found[0])
+    listed = ", ".join(member_id for member_id, _name in members)
+    if not found:  # one sentence, as a form's refusal reads on a page
+        return UserError(_("There is no member {member} in the warehouse; members: {members}.").format(
+            member=given, members=listed))
+    hint = (_(" Did you mean {close} ({name})?").format(close=found[0], name=found[1]) if found[1]
+            else _(" Did you mean {close}?").format(close=found[0]))
     return UserError(_("There is no member {member} in the warehouse.{hint} Members: {members}.").format(
-        member=given, hint=hint, members=", ".join(member_id for member_id, _name in members)))
+        member=given, hint=hint, members=listed))
 
 
 def require_member(rows: Sequence[tuple[str, str | None]], given: str) -> None:

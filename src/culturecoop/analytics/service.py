@@ -26,7 +26,7 @@ from culturecoop.i18n import _, day_words, general
 from culturecoop.privacy.gate import Beside, CountTable, PrivacyGate, Release
 from culturecoop.privacy.policy import PrivacyPolicy
 from culturecoop.warehouse.engine import Warehouse
-from culturecoop.warehouse.members import unknown_member
+from culturecoop.warehouse.members import MEMBERS_SQL, unknown_member
 from culturecoop.warehouse.sql_engine import DuckDBEngine, SqlEngine
 
 MEMBER_VISITS = """
@@ -238,8 +238,7 @@ def _check_member(engine: SqlEngine, members: tuple[str, ...], member_id: str) -
     if member_id in members:
         return
     # The refusal only: the members' names too, so that « Jazz Dièse » is said with its identifier.
-    rows = engine.rows("SELECT member_id, name FROM member ORDER BY member_id")
-    raise unknown_member(member_id, [(str(r["member_id"]), r["name"]) for r in rows])
+    raise unknown_member(member_id, engine.rows(MEMBERS_SQL))
 
 
 def _no_pooled_patrons(engine: SqlEngine, name: str, member: str, ctx: ReportContext) -> None:

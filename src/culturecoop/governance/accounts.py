@@ -20,7 +20,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from culturecoop.errors import NotFoundError, UserError
 from culturecoop.i18n import _, count, current_language
 from culturecoop.warehouse.engine import Warehouse
-from culturecoop.warehouse.members import closest_member, unknown_member
+from culturecoop.warehouse.members import MEMBERS_SQL, closest_member, unknown_member
 
 Role = Literal["coop_admin", "member_admin", "member_analyst"]
 ROLES: tuple[Role, ...] = ("coop_admin", "member_admin", "member_analyst")
@@ -135,7 +135,7 @@ def _check_new_account(warehouse: Warehouse, email: str, role: str, member_id: s
         if not member_exists(warehouse, member_id):
             # A slip of the keyboard (« jazz-dieez ») or the member's name is said with the member it was meant for,
             # as a report says it; a member not there yet is added in Admin or by its first package.
-            rows = [(str(r["member_id"]), r["name"]) for r in warehouse.query("SELECT member_id, name FROM member ORDER BY member_id")]
+            rows = warehouse.query(MEMBERS_SQL)
             if closest_member(member_id, rows):
                 raise unknown_member(member_id, rows)
             raise UserError(

@@ -42,7 +42,7 @@ from culturecoop.privacy.policy import current_policy
 from culturecoop.reco import service
 from culturecoop.schema.taxonomy import GENRES
 from culturecoop.warehouse.engine import Warehouse
-from culturecoop.warehouse.members import require_member
+from culturecoop.warehouse.members import MEMBERS_SQL, require_member
 from culturecoop.warehouse.sql_engine import DuckDBEngine
 
 KINDS = ("event", "segment", "genre", "lapsed")
@@ -178,14 +178,8 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def _members(warehouse: Warehouse) -> tuple[str, ...]:
-    return tuple(r["member_id"] for r in warehouse.query("SELECT member_id FROM member ORDER BY member_id"))
-
-
 def _check_member(warehouse: Warehouse, member_id: str) -> tuple[str, ...]:
-    rows = [(str(r["member_id"]), r["name"]) for r in warehouse.query("SELECT member_id, name FROM member ORDER BY member_id")]
-    require_member(rows, member_id)
-    return tuple(member for member, _name in rows)
+    return require_member(warehouse.query(MEMBERS_SQL), member_id)
 
 
 def _period_params(warehouse: Warehouse, member_id: str | None = None) -> dict[str, Any]:

@@ -42,7 +42,7 @@ from culturecoop.reco import data
 from culturecoop.reco.logs import as_delimited_text, copies_removed_after, read_text_table
 from culturecoop.schema.taxonomy import GENRE_SYNONYMS
 from culturecoop.warehouse.engine import Warehouse
-from culturecoop.warehouse.members import require_member
+from culturecoop.warehouse.members import MEMBERS_SQL, require_member
 
 REQUIRED = ("event_id", "event_starts_at")
 # Columns whose text is shown to other members as written (genres as the file's words before folding).
@@ -533,8 +533,7 @@ def member_country(warehouse: Warehouse, member_id: str) -> str:
 
 def load_programme(warehouse: Warehouse, member_id: str, path: Path) -> dict[str, Any]:
     """Replace the member's programme with the file's events."""
-    require_member([(str(r["member_id"]), r["name"]) for r in warehouse.query("SELECT member_id, name FROM member ORDER BY 1")],
-                   member_id)
+    require_member(warehouse.query(MEMBERS_SQL), member_id)
     now = datetime.now(UTC).replace(tzinfo=None)
     # Upcoming is after the cooperative's data day, as the audiences' own query says (today before
     # the first refresh of the analytics).

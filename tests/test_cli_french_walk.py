@@ -9,7 +9,6 @@ Every command runs in process (``run_cli_here``) on one small cooperative built 
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import datetime
 from pathlib import Path
@@ -112,13 +111,11 @@ def test_reco_ids_counts_the_tokens_it_could_not_map_back(tmp_path: Path, keys: 
     assert "(1 jeton ne correspond à aucun identifiant de l’export)" in said["one-left"], said["one-left"]
 
 
-def test_the_privacy_impact_assessment_names_fields_roles_and_counts_in_words(coop: Path, tmp_path: Path) -> None:
-    os.environ["CULTURECOOP_WALK_PASSWORD"] = "a long enough password"
-    try:
-        added = run_cli("users", "add", "admin@exemple.org", "--db", str(coop), "--role", "coop_admin",
-                        "--password-env", "CULTURECOOP_WALK_PASSWORD", lang="fr")
-    finally:
-        del os.environ["CULTURECOOP_WALK_PASSWORD"]
+def test_the_privacy_impact_assessment_names_fields_roles_and_counts_in_words(coop: Path, tmp_path: Path,
+                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CULTURECOOP_WALK_PASSWORD", "a long enough password")
+    added = run_cli("users", "add", "admin@exemple.org", "--db", str(coop), "--role", "coop_admin",
+                    "--password-env", "CULTURECOOP_WALK_PASSWORD", lang="fr")
     assert added.returncode == 0, _said(added)
     written = run_cli("governance", "pia", "--db", str(coop), "--out", str(tmp_path), "--no-pdf", lang="fr")
     assert written.returncode == 0, _said(written)
@@ -131,20 +128,18 @@ def test_the_privacy_impact_assessment_names_fields_roles_and_counts_in_words(co
     assert "for given name, surname, birth date, postal code;" in english and "0 erasures so far" in english
 
 
-def test_the_admins_accounts_and_contributions_are_said_in_words_and_days(coop: Path, tmp_path: Path) -> None:
+def test_the_admins_accounts_and_contributions_are_said_in_words_and_days(coop: Path, tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     """`users list` and `users add` wrote the role's code (« member_admin »); `contribution shapley`
     « Contributions du 2025-01-01 au 2025-03-31 », « insight — total … », « jazz-a: 1,0 »; `contribution
     statements` without rules « pour la période du 2025-01-01 au 2025-03-31 »."""
-    os.environ["CULTURECOOP_WALK_PASSWORD"] = "a long enough password"
-    try:
-        added = run_cli("users", "add", "membre@exemple.org", "--db", str(coop), "--role", "member_admin", "--member",
-                        "jazz-a", "--password-env", "CULTURECOOP_WALK_PASSWORD", lang="fr")
-        mistyped = run_cli("users", "add", "autre@exemple.org", "--db", str(coop), "--role", "member_admin", "--member",
-                           "jaz-a", "--password-env", "CULTURECOOP_WALK_PASSWORD", lang="fr")
-        no_member = run_cli("users", "add", "autre@exemple.org", "--db", str(coop), "--role", "member_analyst",
-                            "--password-env", "CULTURECOOP_WALK_PASSWORD", lang="fr")
-    finally:
-        del os.environ["CULTURECOOP_WALK_PASSWORD"]
+    monkeypatch.setenv("CULTURECOOP_WALK_PASSWORD", "a long enough password")
+    added = run_cli("users", "add", "membre@exemple.org", "--db", str(coop), "--role", "member_admin", "--member",
+                    "jazz-a", "--password-env", "CULTURECOOP_WALK_PASSWORD", lang="fr")
+    mistyped = run_cli("users", "add", "autre@exemple.org", "--db", str(coop), "--role", "member_admin", "--member",
+                       "jaz-a", "--password-env", "CULTURECOOP_WALK_PASSWORD", lang="fr")
+    no_member = run_cli("users", "add", "autre@exemple.org", "--db", str(coop), "--role", "member_analyst",
+                        "--password-env", "CULTURECOOP_WALK_PASSWORD", lang="fr")
     assert "Compte membre@exemple.org créé (Administrateur du membre, jazz-a)." in _said(added), _said(added)
     # A mistyped member is said with the one meant, as a report says it (« Membre inconnu jaz-a ; ajoutez le
     # membre dans Administration »: no member to add, a letter missing).

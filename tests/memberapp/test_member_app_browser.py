@@ -112,8 +112,8 @@ def test_drop_fix_prepare_send_and_see_it_on_the_data_tab(sites: dict[str, objec
             page.goto(str(sites["app"]) + "/")
             assert "ne quitte jamais" in page.inner_text(".promise")
             page.set_input_files("#file", str(truth.path))
-            page.click('form.drop[action="/exports"] button.primary')
-            page.wait_for_load_state("networkidle")
+            with page.expect_navigation(wait_until="load"):
+                page.click('form.drop[action="/exports"] button.primary')
             assert page.locator("h1").inner_text() == truth.path.name
             check = page.inner_text("#check")
             assert "lignes lues" in check
@@ -133,26 +133,26 @@ def test_drop_fix_prepare_send_and_see_it_on_the_data_tab(sites: dict[str, objec
             # The one field to fix: pooling consent, which no export carries, with its basis.
             page.select_option("#consent-pooling", "true")
             page.fill("#consent-basis", "Art. 7 de nos conditions de vente : achats mis en commun.")
-            page.click("form.mapping button.primary")
-            page.wait_for_load_state("networkidle")
+            with page.expect_navigation(wait_until="load"):
+                page.click("form.mapping button.primary")
             assert page.locator("#consent-pooling").input_value() == "true"
             # Pooling consent set: no longer an open question on the page.
             assert "mise en commun" not in page.inner_text("#check"), page.inner_text("#check")
-            page.click("#prepare")
-            page.wait_for_load_state("networkidle")
+            with page.expect_navigation(wait_until="load"):
+                page.click("#prepare")
             prepared = page.inner_text("#prepared")
             assert "Paquet préparé" in prepared, page.inner_text("main")
             page.screenshot(path=str(ARTIFACTS / "2-prepared.png"), full_page=True)
-            page.click("#send")
-            page.wait_for_load_state("networkidle")
+            with page.expect_navigation(wait_until="load"):
+                page.click("#send")
             assert "chargé dans l’entrepôt" in page.inner_text("#sent"), page.inner_text("main")
             page.screenshot(path=str(ARTIFACTS / "3-sent.png"), full_page=True)
             # The cooperative's Data tab shows the ingest.
             page.goto(str(sites["coop"]) + "/login")
             page.fill("input[name=email]", "marie@dieze.test")
             page.fill("input[name=password]", PASSWORD)
-            page.click("button.primary")
-            page.wait_for_load_state("networkidle")
+            with page.expect_navigation(wait_until="load"):
+                page.click("button.primary")
             page.goto(str(sites["coop"]) + f"/m/{MEMBER}/data")
             data = page.inner_text("main")
             page.screenshot(path=str(ARTIFACTS / "4-coop-data-tab.png"), full_page=True)
@@ -230,9 +230,8 @@ def test_a_file_dropped_on_the_dashed_box_is_read(sites: dict[str, object]) -> N
             assert page.evaluate(drop, [box_office_rows(12), "h1"]) is True
             assert page.url.endswith("/?lang=fr")
             # On the box: read at once, as « Lire cet export » would.
-            with page.expect_navigation(timeout=30_000):
+            with page.expect_navigation(timeout=30_000, wait_until="load"):
                 page.evaluate(drop, [box_office_rows(12), 'form.drop[action="/exports"]'])
-            page.wait_for_load_state("networkidle")
             assert page.locator("h1").inner_text() == "ventes-glissees.csv"
             assert "12 lignes lues" in page.inner_text("#check")
         finally:

@@ -102,14 +102,8 @@ def unnamed(page: Any) -> list[str]:
     return found
 
 
-def go(p: tb.Page, path: str) -> None:
-    # "load", not "networkidle": the page has all it needs (no request after load) and half a
-    # second saved on each of twenty pages.
-    p.page.goto(p.base + path, wait_until="load")
-
-
 def visit(p: tb.Page, path: str) -> dict[str, Any]:
-    go(p, path)
+    p.go(path)
     page = p.page
     toggle = page.locator("nav.tabs .tab-toggle")
     if toggle.count() and toggle.is_visible():
@@ -257,7 +251,7 @@ def test_the_keyboard_skips_to_the_content_and_works_the_tab_menu(browser, serve
         if page.locator("html").get_attribute("lang") != "fr":
             with page.expect_navigation(wait_until="load"):
                 page.click("form.lang button[value=fr]")
-        go(p, f"/m/{A}/overview")
+        p.go(f"/m/{A}/overview")
         assert page.locator("html").get_attribute("lang") == "fr"
         # The first key press offers to skip the header and the menu, visibly, with a ring.
         page.keyboard.press("Tab")
@@ -269,7 +263,7 @@ def test_the_keyboard_skips_to_the_content_and_works_the_tab_menu(browser, serve
         page.keyboard.press("Tab")  # the next key press lands in the page's content, past the menu
         assert page.evaluate("document.activeElement.closest('#content') !== null"), focused(page)
         # From the top, the tab menu's button is reached, opens, leads to a tab, and Escape closes it.
-        go(p, f"/m/{A}/overview")
+        p.go(f"/m/{A}/overview")
         for _ in range(12):
             page.keyboard.press("Tab")
             now = focused(page)

@@ -70,12 +70,10 @@ def test_the_target_tab_in_french_then_english(browser, server: LiveServer, coop
         link = p.page.locator("nav.tabs .tab-links a", has_text="Public cible")
         assert link.count() == 1
         check_target(p, "fr", width)
-        p.page.click("form.lang button[value=en]")
-        p.page.wait_for_load_state("networkidle")
+        p.submit("form.lang button[value=en]")
         check_target(p, "en", width)
         assert p.page.locator("nav.tabs .tab-links a", has_text="Target audience").count() == 1
-        p.page.click("form.lang button[value=fr]")
-        p.page.wait_for_load_state("networkidle")
+        p.submit("form.lang button[value=fr]")
         assert not p.errors, p.errors
     finally:
         p.close()
@@ -96,12 +94,10 @@ def test_save_an_audience_and_see_it_listed(browser, server: LiveServer, coop: C
             ticks += charts.nth(i).locator(".xtick text, .ytick text").all_text_contents()
         assert any(re.fullmatch(r"1[\s\u00a0\u202f]\d{3}", tick) for tick in ticks), ticks
         p.page.select_option("#event-picker select[name=event]", "jz-2")
-        p.page.click("#event-picker button.primary")
-        p.page.wait_for_load_state("networkidle")
+        p.submit("#event-picker button.primary")
         assert "Blues du dimanche" in p.page.locator("#audience h2").inner_text()
         p.page.fill("#save-audience input[name=name]", "Blues d'avril")
-        p.page.click("#save-audience button.primary")
-        p.page.wait_for_load_state("networkidle")
+        p.submit("#save-audience button.primary")
         saved = p.page.locator("#saved")
         assert "Public enregistré : Blues d'avril" in saved.inner_text()
         assert any(ch.isdigit() for ch in saved.locator("strong").inner_text())
@@ -112,8 +108,8 @@ def test_save_an_audience_and_see_it_listed(browser, server: LiveServer, coop: C
         p.go(f"/m/{A}/segments")
         button = p.page.locator("form[data-action=build-audience] button").first
         assert button.is_enabled()
-        button.click()
-        p.page.wait_for_load_state("networkidle")
+        with p.page.expect_navigation(wait_until="load"):
+            button.click()
         assert "Public enregistré" in p.page.locator("#saved").inner_text()
         assert not p.errors, p.errors
     finally:

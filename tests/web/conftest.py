@@ -152,6 +152,7 @@ def add_reco(coop: Coop, folder: Path) -> dict[str, str]:
     between B and C: the resources of another member that A must never reach."""
     from culturecoop.reco import audiences, cross, service
     from culturecoop.reco.programme import load_programme
+    from culturecoop.reco.target import warm_measures
 
     with Warehouse(coop.db) as w:
         for member, rows in PROGRAMMES.items():
@@ -162,6 +163,9 @@ def add_reco(coop: Coop, folder: Path) -> dict[str, str]:
         b_audience = audiences.build_audience(w, member_id=MEMBERS["B"], kind="event", params={"event": "tn-1"},
                                               name="B's audience")["audience_id"]
         b_offer = cross.propose(w, MEMBERS["B"], MEMBERS["C"])["agreement_id"]
+        # The Target tab's two measures, kept in the warehouse as a server's warm-up keeps them:
+        # each module's copy starts with them, as a dashboard restarted on this data would.
+        warm_measures(w)
     return {"event": "tn-1", "audience": b_audience, "agreement": b_offer}
 
 

@@ -5,10 +5,15 @@ everywhere, the actions of the Segments and Affinities tabs, the API and who may
 from __future__ import annotations
 
 import html
+import json
 import re
+import shutil
+from pathlib import Path
 
 import pytest
 
+from conftest import run_cli_here
+from culturecoop.warehouse.engine import Warehouse
 from culturecoop.web.i18n import Translator
 from culturecoop.web.tabs import TABS_BY_SLUG
 from culturecoop.web.views.base import TabView
@@ -729,3 +734,40 @@ def test_a_list_quality_too_early_to_measure_says_what_it_waits_for() -> None:
                            Translator(language))
         assert view.gains is not None and view.gains.note is not None and said in view.gains.note, view.gains
         assert ("sans rien à faire de votre part" if language == "fr" else "with nothing for you to do") in view.gains.note
+
+
+def test_a_restarted_dashboard_and_the_command_line_answer_from_the_measures_kept(coop: Coop, tmp_path: Path,
+                                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The accuracy–diversity curve and the audience lists' gains take seconds to measure: made once
+    per model and data version (here by the warm-up of the cooperative these tests share) and kept
+    in the warehouse, they are read back by a dashboard started afresh and by `reco quality`, never
+    measured again."""
+    from culturecoop.reco import gains, tradeoff
+    from culturecoop.web import Settings, create_app
+
+    def measured_again(*_: object) -> dict[str, object]:
+        raise AssertionError("measured again")
+
+    db = tmp_path / "coop.duckdb"
+    shutil.copy(coop.db, db)
+    with Warehouse(db) as w:
+        kept = {r["name"]: json.loads(r["value"]) for r in w.query("SELECT name, value FROM reco_measure")}
+    assert set(kept) == {"reco_tradeoff", "reco_gains"} and kept["reco_tradeoff"]["available"], kept
+    monkeypatch.setattr(tradeoff, "_measure", measured_again)
+    monkeypatch.setattr(gains, "_measure", measured_again)
+    app = create_app(Settings(db=db, warmup=False))
+    try:
+        with new_client(app) as c:
+            login(c, coop.emails["A-analyst"])
+            quality = c.get(f"/api/v1/members/{A}/audience-quality")
+            curve = c.get(f"/api/v1/members/{A}/discoverability")
+            page = c.get(f"/m/{A}/target")
+    finally:
+        app.state.pool.close()
+    assert quality.status_code == curve.status_code == page.status_code == 200, (quality.text[:300], page.text[:300])
+    assert {k: v for k, v in quality.json().items() if v not in (None, [])} == kept["reco_gains"]
+    assert curve.json()["tradeoff"]["curve"] == kept["reco_tradeoff"]["curve"]
+    assert "Compromis précision–diversité" in page.text
+    said = run_cli_here("reco", "quality", "--db", str(db), "--json")
+    assert said.returncode == 0, said.stderr
+    assert json.loads(said.stdout) == kept["reco_gains"]

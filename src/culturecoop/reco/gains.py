@@ -41,7 +41,7 @@ MIN_EVENTS = 10
 def audience_gains(warehouse: Warehouse) -> dict[str, Any]:
     """``{"available": True, "events", "attendances", "curve", "headline", "own_list"}`` or
     ``{"available": False, "reason"}`` when the data cannot support the measure."""
-    return service.kept_per_model(warehouse, "reco_gains", lambda: _measure(warehouse))
+    return service.stored_per_model(warehouse, "reco_gains", lambda: _measure(warehouse))
 
 
 def _unavailable(reason: str) -> dict[str, Any]:

@@ -69,6 +69,44 @@ def kept_per_model(warehouse: Warehouse, name: str, compute: Callable[[], T], *e
     return found
 
 
+def stored_per_model(warehouse: Warehouse, name: str, compute: Callable[[], dict[str, Any]], *extra: Hashable) -> dict[str, Any]:
+    """``kept_per_model``, and kept in the warehouse as well (``reco_measure``): a measure that takes
+    seconds is made once per model and data version, not again after the dashboard restarts or by
+    the command line. ``compute()`` returns JSON-able aggregates; the answer is always their JSON
+    reading, the first time as after a restart. A read-only warehouse measures without keeping."""
+
+    def read_or_measure() -> dict[str, Any]:
+        model_id, version = latest_model(warehouse).model_id, data_version_of(warehouse)
+        variant = json.dumps(list(extra), default=_plain)
+        key = [model_id, version, name, variant]
+        found = warehouse.con.execute("SELECT value FROM reco_measure WHERE model_id = ? AND data_version = ? AND name = ? "
+                                      "AND variant = ?", key).fetchall()
+        if found:
+            value: dict[str, Any] = json.loads(found[0][0])
+            return value
+        text = json.dumps(compute(), default=_plain)
+        if not warehouse.read_only:
+            # Bookkeeping: no remembered read depends on a measure; older models' and data's go.
+            with warehouse.transaction(bookkeeping=True) as con:
+                con.execute("DELETE FROM reco_measure WHERE name = ? AND (model_id <> ? OR data_version <> ?)",
+                            [name, model_id, version])
+                con.execute("INSERT INTO reco_measure VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                            [*key, text, _now()])
+        measured: dict[str, Any] = json.loads(text)
+        return measured
+
+    return kept_per_model(warehouse, name, read_or_measure, *extra)
+
+
+def _plain(value: Any) -> Any:
+    """A NumPy number or array as JSON writes a Python one."""
+    if isinstance(value, np.generic | np.ndarray):
+        return value.tolist()
+    if isinstance(value, tuple | frozenset | set):
+        return list(value)
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 

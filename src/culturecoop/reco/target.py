@@ -79,8 +79,8 @@ def patron_lists_summary(warehouse: Warehouse, member_id: str) -> dict[str, Any]
 
 def warm_measures(warehouse: Warehouse) -> None:
     """The tab's two measures on the cooperative's own data (the trade-off, the gains), made ahead
-    of the first reader (the server's warm-up); nothing when no model is trained yet. Releases
-    nothing and writes nothing."""
+    of the first reader (the server's warm-up) and kept in the warehouse for the next start;
+    nothing when no model is trained yet. Releases nothing."""
     try:
         tradeoff.tradeoff(warehouse)
         gains.audience_gains(warehouse)

@@ -31,7 +31,7 @@ def tradeoff(warehouse: Warehouse, settings: RerankSettings | None = None) -> di
     chosen = settings or service.current_settings(warehouse)
     # Kept per model and data version rather than remembered per commit: saving an audience is
     # a commit, and the curve (seconds to measure) does not depend on audiences.
-    return service.kept_per_model(warehouse, "reco_tradeoff", lambda: _measure(warehouse, chosen), chosen.diversity, chosen.boost)
+    return service.stored_per_model(warehouse, "reco_tradeoff", lambda: _measure(warehouse, chosen), chosen.diversity, chosen.boost)
 
 
 def _unavailable(reason: str) -> dict[str, Any]:

@@ -459,6 +459,21 @@ RECO_MODEL = Table(
     contributed=False,
 )
 
+RECO_MEASURE = Table(
+    "reco_measure",
+    "Measures of a trained model that take seconds to make (the accuracy–diversity curve, how well audience lists find the people who come), kept until the model or the data changes: aggregates only, no person's row.",
+    (
+        _c("model_id", "VARCHAR", "The trained model measured.", False),
+        _c("data_version", "VARCHAR", "Data version it was measured on.", False),
+        _c("name", "VARCHAR", "Which measure: `reco_tradeoff` or `reco_gains`.", False),
+        _c("variant", "VARCHAR", "What it was measured for, as JSON (the discoverability setting; `[]` for nothing).", False),
+        _c("value", "VARCHAR", "The measure, as JSON.", False),
+        _c("measured_at", "TIMESTAMP", "When it was measured (UTC).", False),
+    ),
+    ("model_id", "data_version", "name", "variant"),
+    contributed=False,
+)
+
 RECO_SETTINGS = Table(
     "reco_settings",
     "The cooperative's discoverability defaults, set by the cooperative admin.",
@@ -521,7 +536,7 @@ AUDIENCE_MEMBER = Table(
     contributed=False,
 )
 
-RECO_TABLES: tuple[Table, ...] = (RECO_UPCOMING_EVENT, RECO_MODEL, RECO_SETTINGS, RECO_AGREEMENT, AUDIENCE, AUDIENCE_MEMBER)
+RECO_TABLES: tuple[Table, ...] = (RECO_UPCOMING_EVENT, RECO_MODEL, RECO_MEASURE, RECO_SETTINGS, RECO_AGREEMENT, AUDIENCE, AUDIENCE_MEMBER)
 ALL_TABLES = (*ALL_TABLES, *RECO_TABLES)
 TABLES = {t.name: t for t in ALL_TABLES}
 

@@ -213,6 +213,7 @@ class Warehouse:
 
     def __init__(self, path: Path | str, *, read_only: bool = False, create: bool = False) -> None:
         self.path = Path(path)
+        self.read_only = read_only
         key = str(self.path.resolve())
         with _FILES_LOCK:
             held = key in _FILES

@@ -72,6 +72,7 @@ from culturecoop.ingest.source import (
 # Re-exported: callers read these from here.
 __all__ = ["SourceInfo", "empty_file", "header_only", "match_columns", "read_source", "render_cell",
            "transcode_to_utf8", "translate_read_error"]
+from culturecoop.ingest.encodings import mac_roman_rather, mixed_head, mixed_note, transcode_mixed
 from culturecoop.ingest.filekind import check_source
 
 # A separator that never occurs in text: DuckDB's CSV reader then returns each line whole.
@@ -136,7 +137,9 @@ def _head(path: Path, n: int) -> bytes:
 def _not_utf8(path: Path, offset: int | None) -> UserError:
     if offset == -1:
         return cut_in_a_character(path)
-    suggestion = "utf-16" if _head(path, 2) in (b"\xff\xfe", b"\xfe\xff") else "cp1252"
+    head = _head(path, 4 << 20)
+    suggestion = "utf-16" if head[:2] in (b"\xff\xfe", b"\xfe\xff") else \
+        "mac_roman" if mac_roman_rather(head) else "cp1252"
     line = _line_of(path, offset) if offset is not None else 1
     return UserError(
         _("The file {path} is not UTF-8 text (first invalid byte on line {line}); it looks like {encoding}: "
@@ -219,11 +222,15 @@ def read_source(path: Path, profile: Profile, workdir: Path,
 
         return read_xlsx(con, path, profile)
     text_path = path
+    notes: list[str] = []
     if codecs.lookup(profile.encoding).name not in ("utf-8", "utf-8-sig"):
         text_path = workdir / "source.utf8"
         transcode_to_utf8(path, profile.encoding, text_path)
     elif _head(path, 2) in (b"\xff\xfe", b"\xfe\xff"):
         raise _not_utf8(path, 0)
+    elif mixed_head(path):  # UTF-8 but for a few lines of Windows-1252: read them as such, and say so
+        text_path = workdir / "source.utf8"
+        notes.append(_transcoded_mixed(path, text_path))
     quote = profile.quote.encode() if profile.format == "csv" and profile.quote else None
     json_escapes = profile.format == "jsonl"
     scan = _scan_text(text_path, quote, json_escapes=json_escapes)
@@ -246,7 +253,30 @@ def read_source(path: Path, profile: Profile, workdir: Path,
     info.nul_count = scan.nuls
     info.control_line = _line_of(nul_path, scan.first_control) if scan.first_control is not None else None
     info.control_count = scan.controls
+    info.notes.extend(notes)
+    if not notes and text_path == path and codecs.lookup(profile.encoding).name in ("utf-8", "utf-8-sig"):
+        info.mixed_utf8 = lambda: _reread_mixed(info, workdir)
     return info
+
+
+def _transcoded_mixed(path: Path, out: Path) -> str:
+    """``path`` copied to ``out`` in UTF-8 (``encodings.transcode_mixed``), and the sentence saying which lines
+    were read as Windows-1252; refused as a file of another code when it is not mostly UTF-8."""
+    first, lines, mostly = transcode_mixed(path, out)
+    if not mostly:
+        raise _not_utf8(path, _first_utf8_error(path))
+    return mixed_note(path.name, first, lines)
+
+
+def _reread_mixed(info: SourceInfo, workdir: Path) -> None:
+    """``info`` read again from a UTF-8 copy of its file whose few lines of Windows-1252 beyond the head are
+    read as such (the reader stopped on one)."""
+    assert info.text_path is not None
+    out = workdir / f"{info.text_path.name}.utf8"
+    info.notes.append(_transcoded_mixed(info.text_path, out))
+    info.text_path = out
+    info.lines_sql, info.lines_params = _lines_sql(out)
+    info.lines_quick_params = _quick_lines_params(info.lines_params)
 
 
 @dataclass

@@ -26,6 +26,7 @@ from culturecoop.i18n import count as count_text
 from culturecoop.i18n import share as share_text
 from culturecoop.ingest import filekind
 from culturecoop.ingest import vocabulary as vocab
+from culturecoop.ingest.encodings import FALLBACK, mac_roman_rather, mostly_utf8, utf8_letters
 from culturecoop.ingest.filekind import holds_binary
 from culturecoop.ingest.jsondoc import is_document, records, too_deep
 from culturecoop.ingest.profile import SECTION_COLUMN, SHEET_COLUMN, SHEET_TITLE_COLUMN
@@ -270,6 +271,15 @@ def detect_encoding(path: Path, head: bytes) -> tuple[str, str]:
         raise cut_in_a_character(path)
     with path.open("rb") as f:
         data = f.read(_HEAD_BYTES)
+    if mostly_utf8(data):  # rows pasted from another export, a line typed again in an old editor
+        lines = _lines_not_utf8(data)
+        return "utf-8", plural(
+            len(lines), _("every line is UTF-8 but line {first}, read as Windows-1252 (byte 0x{byte:02X})"),
+            _("every line is UTF-8 but {n} lines, the first line {first}, read as Windows-1252 (byte 0x{byte:02X})")
+        ).format(n=len(lines), first=lines[0], byte=byte)
+    if mac_roman_rather(data):
+        return "mac_roman", _("its accented letters read as such only in Mac Roman, the code of a CSV saved by Excel "
+                              "on a Mac (« CSV (Macintosh) »)")
     if _UNDEFINED_IN_CP1252 & set(data):
         return "latin-1", _("bytes such as 0x{byte:02X} are not UTF-8 and some are undefined in Windows-1252").format(
             byte=byte)
@@ -299,8 +309,14 @@ def _first_non_utf8(path: Path) -> tuple[int | None, int]:
     return None, 0
 
 
+def _lines_not_utf8(data: bytes) -> list[int]:
+    """The numbers of the lines of ``data`` that hold bytes no UTF-8 (the file's head: its first lines)."""
+    return [n for n, line in enumerate(data.split(b"\n")[:-1] or [data], start=1) if utf8_letters(line)[1]] or [1]
+
+
 def _decode_head(head: bytes, encoding: str, complete: bool) -> str:
-    text = head.decode(encoding, errors="replace")
+    # A UTF-8 file's few lines of Windows-1252 read as prepare reads them (``encodings.FALLBACK``).
+    text = head.decode(encoding, errors=FALLBACK if codecs.lookup(encoding).name == "utf-8" else "replace")
     if not complete:
         text = text[: max(text.rfind("\n"), 0)]  # the last line may be cut
     return text.lstrip("\ufeff")

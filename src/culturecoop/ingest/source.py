@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -70,6 +70,9 @@ class SourceInfo:
     # The lines (rows) below the header that write it again, as they are (a workbook's reader lists them;
     # a text export's are found by ``refuse_rows_twice``): no rows, like blank lines.
     header_again: list[int] = field(default_factory=list)
+    # Reads the file again from a UTF-8 copy whose few lines of Windows-1252 are read as such, when the
+    # reader stops on one beyond the file's head (``read._reread_mixed``); None when it cannot happen.
+    mixed_utf8: Callable[[], None] | None = None
 
     def load(self, con: duckdb.DuckDBPyConnection) -> None:
         """Read the file's lines into the table ``source_lines``, once, in parallel.
@@ -81,6 +84,11 @@ class SourceInfo:
             try:
                 con.execute(self.lines_sql, self.lines_quick_params or self.lines_params)
             except (duckdb.InvalidInputException, duckdb.NotImplementedException) as exc:
+                if self.mixed_utf8 is not None and _not_utf8(exc):
+                    self.mixed_utf8()  # refuses the file when it is no UTF-8 text
+                    self.mixed_utf8 = None
+                    self.load(con)
+                    return
                 if self.lines_quick_params is None or not _line_too_long(exc):
                     raise self._too_long(exc) from None
                 try:
@@ -106,6 +114,12 @@ class SourceInfo:
         """``relation`` restricted to the lines meeting ``condition`` (on ``line_no``), applied
         before any line is split: reading a few rows again costs a lookup, not a parse."""
         return self.relation.replace(LINE_FILTER, f"AND ({condition})")
+
+
+def _not_utf8(exc: duckdb.Error) -> bool:
+    """Whether DuckDB stopped on bytes that are no UTF-8."""
+    text = str(exc).lower()
+    return "unicode" in text or "utf-8" in text
 
 
 def _line_too_long(exc: duckdb.Error) -> bool:

@@ -1,0 +1,58 @@
+"""Exports as venues really have them, seventh sweep: shapes of files whatever the vendor — a UTF-8 file with
+a line of Windows-1252 inside, a CSV saved by Excel on a Mac, two columns under one name, a header written over
+two rows, sub-totals between each show's rows, a report printed in pages.
+
+Each fixture (``tests/fixtures/exports/sweep7``) is drafted and prepared as a member would, nothing edited, and
+what landed is compared with the figures of the file: tickets, seats and money per show and status. The
+contract is ``test_adversarial_exports``'s: one sentence and nothing written, or every row read whole; never a
+sale counted twice or a row dropped without a word. Every command runs in process (``cli_streams``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from test_adversarial_exports_5 import _draft, _prepare
+from test_adversarial_exports_6 import _tickets
+
+SWEEP = Path(__file__).parent / "fixtures" / "exports" / "sweep7"
+
+# What each show sold in the fixtures of 45 rows, as the file says: (show, status, tickets, seats, amount).
+SHOWS_45 = [("Ciné-concert", "refunded", 2, 3, 36.0), ("Ciné-concert", "sold", 13, 16, 192.0),
+            ("Concert Jazz Manouche", "refunded", 1, 1, 25.0), ("Concert Jazz Manouche", "sold", 14, 18, 450.0),
+            ("Théâtre : Le Misanthrope", "refunded", 1, 1, 32.5), ("Théâtre : Le Misanthrope", "sold", 14, 18, 585.0)]
+
+
+def _per_show(tmp_path: Path) -> list[tuple[Any, ...]]:
+    """What the package holds per show and status: (title, status, tickets, seats, amount)."""
+    return [(title, status, n, seats, float(amount)) for title, status, n, seats, amount in _tickets(
+        tmp_path, """SELECT e.title, t.status, count(*), sum(t.quantity), sum(t.quantity * t.unit_price)
+                     FROM t JOIN e USING (event_id) GROUP BY ALL ORDER BY ALL""")]
+
+
+# A UTF-8 export with one row pasted from another export saved in Windows-1252 (« Pay\xe9 »): the draft read
+# the whole file as Windows-1252 (« QtÃ© », « PayÃ© »), and prepare wrote nothing (« 44 lignes sur 45 … statut
+# de billet inconnu »); given `encoding: utf-8`, it refused the file (« n’est pas un texte UTF-8 »). A CSV saved
+# by Excel on a Mac (« CSV (Macintosh) »: Mac Roman, lines ending in « \r »): drafted as Latin-1 (« N¡ commande »,
+# no quantity, no first name), then refused by prepare. Both now land whole, every accent as written.
+@pytest.mark.parametrize(("name", "encoding", "why", "said"), [
+    ("ventes-une-ligne-cp1252.csv", "utf-8",
+     "toutes les lignes sont en UTF-8 sauf la ligne 22, lue en Windows-1252 (octet 0xE9)",
+     "La ligne 22 de ventes-une-ligne-cp1252.csv n’est pas écrite en UTF-8 comme le reste du fichier : elle a été "
+     "lue en Windows-1252"),
+    ("ventes-excel-mac.csv", "mac_roman", "qu’en Mac Roman, le codage d’un CSV enregistré par Excel sur Mac", ""),
+], ids=["utf8-with-a-cp1252-row", "excel-for-mac"])
+def test_a_file_in_two_codes_or_saved_on_a_mac_lands_whole(
+        name: str, encoding: str, why: str, said: str, tmp_path: Path, keys: Path,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    draft, text = _draft(tmp_path, SWEEP / name, monkeypatch, capsys, "fr")
+    assert draft["mapping"]["encoding"] == encoding and why in text, text
+    assert (draft["mapping"]["columns"]["quantity"], draft["mapping"]["status_values"]) == (
+        "Qté", {"Payé": "sold", "Remboursé": "refunded"}), draft["mapping"]
+    code, summary, told = _prepare(tmp_path, SWEEP / name, text, keys, monkeypatch, capsys, "fr")
+    assert code == 0 and (summary["rows_in"], summary["rows_accepted"]) == (45, 45), told
+    assert said in told, told
+    assert _per_show(tmp_path) == SHOWS_45

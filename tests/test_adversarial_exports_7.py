@@ -56,3 +56,32 @@ def test_a_file_in_two_codes_or_saved_on_a_mac_lands_whole(
     assert code == 0 and (summary["rows_in"], summary["rows_accepted"]) == (45, 45), told
     assert said in told, told
     assert _per_show(tmp_path) == SHOWS_45
+
+
+# What each show sold in the fixtures of 40 rows, and when it starts.
+SHOWS_40 = [("Ciné-concert", "refunded", 1, 1, 12.0), ("Ciné-concert", "sold", 12, 15, 180.0),
+            ("Concert Jazz Manouche", "refunded", 1, 1, 25.0), ("Concert Jazz Manouche", "sold", 13, 17, 425.0),
+            ("Théâtre : Le Misanthrope", "refunded", 1, 1, 32.5), ("Théâtre : Le Misanthrope", "sold", 12, 15, 487.5)]
+
+
+# Two columns under one name: « Date » for the show and for the sale under a header of two rows (« Acheteur |
+# Événement | Vente » above the names, a spreadsheet's merged cells), « Email » for the buyer and the attendee
+# and « Date » twice in an English export. The draft read one « Date » as the purchase and said to rename
+# columns in the export; prepare refused the file (« 2 colonnes nommées « Date » »): 0 of 40 tickets. Each
+# column is now named by its rank (« Date (1) », « Date (2) »), the one of a handful of moments is the show's.
+@pytest.mark.parametrize(("name", "starts", "bought", "times"), [
+    ("ventes-en-tete-sur-deux-lignes.csv", "Date (1)", "Date (2)", ["14/03 20:30", "21/03 19:00", "28/03 15:00"]),
+    ("orders-two-emails-two-dates.csv", "Date (2)", "Date (1)", ["14/03 20:00", "21/03 20:00", "28/03 20:00"]),
+], ids=["french-header-on-two-rows", "english-two-emails-two-dates"])
+def test_two_columns_of_one_name_are_each_read(
+        name: str, starts: str, bought: str, times: list[str], tmp_path: Path, keys: Path,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    draft, text = _draft(tmp_path, SWEEP / name, monkeypatch, capsys, "fr")
+    columns = draft["mapping"]["columns"]
+    assert (columns["event_starts_at"], columns["purchased_at"]) == (starts, bought), columns
+    assert not any("colonnes nommées" in line for line in draft["undecided"]), draft["undecided"]
+    code, summary, said = _prepare(tmp_path, SWEEP / name, text, keys, monkeypatch, capsys, "fr")
+    assert code == 0 and (summary["rows_in"], summary["rows_accepted"]) == (40, 40), said
+    assert _per_show(tmp_path) == SHOWS_40
+    assert [t for (t,) in _tickets(tmp_path, "SELECT DISTINCT strftime(starts_at, '%d/%m %H:%M') FROM e ORDER BY 1")
+            ] == times

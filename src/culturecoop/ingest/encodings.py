@@ -13,7 +13,7 @@ import codecs
 import re
 from pathlib import Path
 
-from culturecoop.i18n import _, count, plural
+from culturecoop.i18n import count, plural
 
 FALLBACK = "culturecoop-cp1252"
 _CHUNK = 8 << 20
@@ -109,10 +109,10 @@ def _is_utf8(run: bytes) -> bool:
 def mixed_note(name: str, first: int, lines: int) -> str:
     """The sentence telling the member which lines were read as Windows-1252."""
     return plural(lines,
-                  _("Line {first} of {path} is not written in UTF-8 like the rest of the file: it was read as "
-                    "Windows-1252, the code Excel writes in French and English."),
-                  _("{n} lines of {path} (the first on line {first}) are not written in UTF-8 like the rest of the "
-                    "file: they were read as Windows-1252, the code Excel writes in French and English.")
+                  "Line {first} of {path} is not written in UTF-8 like the rest of the file: it was read as "
+                  "Windows-1252, the code Excel writes in French and English.",
+                  "{n} lines of {path} (the first on line {first}) are not written in UTF-8 like the rest of the "
+                  "file: they were read as Windows-1252, the code Excel writes in French and English."
                   ).format(n=count(lines), first=first, path=name)
 
 

@@ -65,6 +65,7 @@ from culturecoop.ingest.source import (
     missing_columns,
     open_quote_start,
     other_delimiter,
+    ranked_names,
     refuse_ambiguous_columns,
     render_cell,
 )
@@ -605,7 +606,7 @@ def _csv_relation(path: Path, text_path: Path, profile: Profile, head: list[tupl
     header_line, header_text = head[0]
     if (start := open_quote_start(header_text, profile.quote or "")) is not None:
         raise header_across_lines(path, start)
-    header = [h.strip() for h in _split_line(header_text, profile)]
+    header = ranked_names([h.strip() for h in _split_line(header_text, profile)])
     sections = SECTION_COLUMN in profile.source_columns()
     positions, missing = header_positions(header, [c for c in profile.source_columns() if c != SECTION_COLUMN])
     if missing:

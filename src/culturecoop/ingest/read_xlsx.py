@@ -27,6 +27,7 @@ from culturecoop.ingest.source import (
     header_only,
     header_positions,
     missing_columns,
+    ranked_names,
     refuse_ambiguous_columns,
     render_cell,
 )
@@ -112,7 +113,8 @@ def _read_sheet(sheet: Any, profile: Profile, wanted: list[str],
                     table.header_again.append(number)
             continue
         if header is None:
-            candidate = [(c or "").strip() for c in cells]
+            written = [(c or "").strip() for c in cells]
+            candidate = ranked_names(written)
             _positions, absent = header_positions([*candidate, *_VIRTUAL], wanted)
             if absent:
                 if first_candidate is None:
@@ -121,7 +123,7 @@ def _read_sheet(sheet: Any, profile: Profile, wanted: list[str],
                     return table, missing, first_candidate  # the caller says where the header is
                 above.append(" ".join(c for c in candidate if c))
                 continue
-            header = candidate
+            header = written  # as the header again at the top of a report's next page writes it
             table.header, table.header_line = candidate, number
             table.title = above[0] if above else ""
             continue

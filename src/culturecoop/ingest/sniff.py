@@ -39,6 +39,7 @@ from culturecoop.ingest.source import (
     header_again,
     is_header_again,
     open_quote_start,
+    ranked_names,
 )
 from culturecoop.ingest.total_lines import is_count_row
 from culturecoop.ingest.workbook import open_workbook
@@ -274,8 +275,8 @@ def detect_encoding(path: Path, head: bytes) -> tuple[str, str]:
     if mostly_utf8(data):  # rows pasted from another export, a line typed again in an old editor
         lines = _lines_not_utf8(data)
         return "utf-8", plural(
-            len(lines), _("every line is UTF-8 but line {first}, read as Windows-1252 (byte 0x{byte:02X})"),
-            _("every line is UTF-8 but {n} lines, the first line {first}, read as Windows-1252 (byte 0x{byte:02X})")
+            len(lines), "every line is UTF-8 but line {first}, read as Windows-1252 (byte 0x{byte:02X})",
+            "every line is UTF-8 but {n} lines, the first line {first}, read as Windows-1252 (byte 0x{byte:02X})"
         ).format(n=len(lines), first=lines[0], byte=byte)
     if mac_roman_rather(data):
         return "mac_roman", _("its accented letters read as such only in Mac Roman, the code of a CSV saved by Excel "
@@ -567,7 +568,7 @@ def _sniff_delimited(path: Path, text: str) -> Sample:
         if len(data) >= SAMPLE_ROWS:
             break
     block = [[c.strip() for c in row if c.strip()] for row in rows[:index]]
-    sample = Sample(path=path, format="csv", header=header, rows=data, above=[b for b in block if b])
+    sample = Sample(path=path, format="csv", header=ranked_names(header), rows=data, above=[b for b in block if b])
     names = {",": _("comma"), ";": _("semicolon"), "\t": _("tab"), "|": _("vertical bar")}
     sample.note("delimiter", delimiter, _("{share} of the lines split into {n} columns (separator: {name})").format(
         share=share_text(share), n=count_text(width), name=names[delimiter]))
@@ -648,7 +649,7 @@ def _sniff_workbook(path: Path, kind: str) -> Sample:
         header = [*header, SHEET_COLUMN, SHEET_TITLE_COLUMN]
         index = min(at for _name, _rows, at in sheets)  # lines skipped on every sheet: the fewest above a header
     block = [] if alike else [[c.strip() for c in r if c.strip()] for r in rows[:index]]
-    sample = Sample(path=path, format="xlsx", header=header, rows=data, above=[b for b in block if b])
+    sample = Sample(path=path, format="xlsx", header=ranked_names(header), rows=data, above=[b for b in block if b])
     sample.evidence.append(Evidence("format", "xlsx", _("the file is a web page whose tables are read as sheets")
                                     if kind == "html" else _("the file is an Excel 2003 XML spreadsheet")
                                     if kind == "xml-spreadsheet" else _("the file is a workbook (Excel or LibreOffice)")))

@@ -168,8 +168,51 @@ def _closest_columns(wanted: str, present: Iterable[str]) -> str:
         if match else f"\"{wanted}\""
 
 
+def ranked_names(header: list[str]) -> list[str]:
+    """``header`` with each name written more than once numbered in its order (« Date (1) », « Date (2) »): two
+    « Email » (the buyer's, the attendee's), two « Date » (the show's, the sale's), as a spreadsheet's user
+    or a vendor writes them. Each column can then be named in a mapping; the draft reads each by its values.
+    Empty names stay empty."""
+    seen: dict[str, int] = {}
+    twice = {name for name in header if name and header.count(name) > 1}
+    out = []
+    for name in header:
+        if name in twice:
+            seen[name] = seen.get(name, 0) + 1
+            out.append(f"{name} ({seen[name]})")
+        else:
+            out.append(name)
+    return out
+
+
+_RANK = re.compile(r"^(.*) \((\d+)\)$")
+
+
+def unranked(name: str) -> str:
+    """A name as the export writes it, without the rank ``ranked_names`` gave it (« Date (2) » → « Date »)."""
+    found = _RANK.match(name)
+    return found.group(1) if found else name
+
+
+def _named_twice(path: Path, missing: list[str], present: list[str]) -> UserError | None:
+    """The sentence for a column the mapping names as the export writes it, when the export writes that name
+    over several columns (numbered by ``ranked_names``): which one it means is unclear."""
+    for column in missing:
+        ranked = [(i, name) for i, name in enumerate(present, start=1)
+                  if _RANK.match(name) and _loose(unranked(name)) == _loose(column)]
+        if len(ranked) > 1:
+            return UserError(
+                _("The file {path} has {n} columns named “{column}” (columns {positions}) and the mapping reads that "
+                  "name, so which one it means is unclear; name in the mapping the one to read: {names}.").format(
+                    path=path.name, n=len(ranked), column=column, positions=", ".join(str(i) for i, _n in ranked),
+                    names=_(" or ").join(_("“{label}”").format(label=name) for _i, name in ranked)))
+    return None
+
+
 def missing_columns(path: Path, profile: Profile, missing: list[str], present: list[str],
                      hint: str = "") -> UserError:
+    if (twice := _named_twice(path, missing, present)) is not None:
+        return twice
     described = ", ".join(_closest_columns(m, present) for m in missing)
     if hint:
         return UserError(

@@ -85,3 +85,24 @@ def test_two_columns_of_one_name_are_each_read(
     assert _per_show(tmp_path) == SHOWS_40
     assert [t for (t,) in _tickets(tmp_path, "SELECT DISTINCT strftime(starts_at, '%d/%m %H:%M') FROM e ORDER BY 1")
             ] == times
+
+
+# A sheet kept by hand with a sub-total under each show's rows, naming the show (« Sous-total Théâtre : Le
+# Misanthrope;;;;;;;617,50;19 », « Sous-total Ciné-concert ») and a blank line after it, then a grand total: two of
+# the three sub-totals were rejects of four reasons each (a title with a colon or a hyphen was no « total's
+# label »). A report printed in pages, its title block (« État des ventes — Salle Pleyel ») written again at the
+# top of each page above the header: each was a « ligne illisible » reject. Now they are left out, said as
+# totals or blank lines, and every sale lands.
+@pytest.mark.parametrize(("name", "totals", "blank"), [
+    ("etat-sous-totaux-par-spectacle.csv", 4, 3),
+    ("etat-des-ventes-en-pages.csv", 3, 6),
+], ids=["subtotals-naming-each-show", "report-in-pages"])
+def test_sub_totals_naming_their_show_and_titles_of_each_page_are_no_rows(
+        name: str, totals: int, blank: int, tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    _draft_json, text = _draft(tmp_path, SWEEP / name, monkeypatch, capsys, "fr")
+    code, summary, said = _prepare(tmp_path, SWEEP / name, text, keys, monkeypatch, capsys, "fr")
+    assert code == 0, said
+    assert (summary["rows_in"], summary["rows_accepted"], summary["rows_rejected"]) == (45, 45, 0), said
+    assert (summary["summary_lines"], summary["blank_lines"]) == (totals, blank), summary
+    assert _per_show(tmp_path) == SHOWS_45

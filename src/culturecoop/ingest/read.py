@@ -647,6 +647,13 @@ def _csv_relation(path: Path, text_path: Path, profile: Profile, head: list[tupl
     last = _last_line_if_open(text_path)
     cut_end = f"OR (len(f) < $n AND line_no = {last})" if last else ""
     params["header_text"] = header_text.rstrip("\r")
+    # The report's title block written again at the top of each page (« État des ventes — Salle Pleyel »): no
+    # row, as the header written again is none. Compared only on a line that starts like one of its lines.
+    titles = _title_lines(text_path, header_line, profile)
+    if titles:
+        params["titles"], params["title_starts"] = titles, sorted({t[:4] for t in titles})
+    title_again = ("OR CASE WHEN list_contains($title_starts, left(line, 4)) THEN list_contains($titles, "
+                   f"rtrim(line, ' ' || {_char(profile.delimiter)} || chr(13))) ELSE false END" if titles else "")
     # A line of nothing but spaces and delimiters (Excel's ";;;;" rows) is blank, not a row: ltrim with a
     # character set stops at the first other character, but copies the rest of the line (0.1 s of CPU per
     # million lines), so only a line that begins with one of them (or is empty, or NULL) is trimmed. So is
@@ -670,7 +677,7 @@ def _csv_relation(path: Path, text_path: Path, profile: Profile, head: list[tupl
               FROM (SELECT line_no, line,
                            coalesce({blank_cells}
                                     OR CASE WHEN starts_with(line, $header_text)
-                                            THEN rtrim(line, chr(13)) = $header_text ELSE false END,
+                                            THEN rtrim(line, chr(13)) = $header_text ELSE false END {title_again},
                                     true) AS blank,
                            {segments} AS s
                     FROM {_numbered_lines(header_line, clean)} WHERE true {LINE_FILTER}) AS numbered {section_join}))"""
@@ -679,6 +686,20 @@ def _csv_relation(path: Path, text_path: Path, profile: Profile, head: list[tupl
                       relation=relation, params=params, lines_sql=lines_sql, lines_params=lines_params,
                       lines_quick_params=_quick_lines_params(lines_params),
                       section_sql=_section_lines_sql(header_line, profile, clean) if sections else "")
+
+
+def _title_lines(text_path: Path, header_line: int, profile: Profile) -> list[str]:
+    """The lines above the header (a report's title block, ``skip_lines``) as written, without the separators
+    and spaces that pad them: a line of the body that writes one again is the next page's title."""
+    titles: list[str] = []
+    if header_line <= 1:
+        return titles
+    with text_path.open(encoding="utf-8", errors="replace", newline="") as f:
+        for _number, line in zip(range(header_line - 1), f, strict=False):
+            text = line.lstrip("\ufeff").rstrip("\r\n").rstrip(" " + profile.delimiter + "\r")
+            if text.strip():
+                titles.append(text)
+    return titles
 
 
 def _section_lines_sql(header_line: int, profile: Profile, clean: bool = False) -> str:

@@ -41,7 +41,7 @@ from culturecoop.ingest.source import (
     open_quote_start,
     ranked_names,
 )
-from culturecoop.ingest.total_lines import is_count_row
+from culturecoop.ingest.total_lines import is_count_row, is_subtotal_row
 from culturecoop.ingest.workbook import open_workbook
 
 SAMPLE_ROWS = 2000
@@ -469,7 +469,8 @@ def is_summary_row(row: list[str]) -> bool:
     if first is None:
         return False
     folded = vocab.fold(first)
-    return is_count_row(row) or folded in _TOTAL_LABELS or bool(_PAGE_FOOTER.fullmatch(folded) or _COUNTED_TOTAL.fullmatch(folded))
+    return is_count_row(row) or is_subtotal_row(row) or folded in _TOTAL_LABELS or bool(
+        _PAGE_FOOTER.fullmatch(folded) or _COUNTED_TOTAL.fullmatch(folded))
 
 
 def find_header(rows: list[list[str]], width: int) -> int | None:
@@ -559,9 +560,11 @@ def _sniff_delimited(path: Path, text: str) -> Sample:
     body = "\n".join(lines[header_end:])
     data: list[list[str | None]] = []
     reader = csv.reader(io.StringIO(body), delimiter=delimiter, quotechar=quote)
+    titles = {tuple(c.strip() for c in r if c.strip()) for r in rows[:index or 0]} - {()}
     for row in reader:
-        if not any(c.strip() for c in row) or is_summary_row(row) or [c.strip() for c in row] == header:
-            continue  # blank, a Total line, a page footer, or the header again on a report's next page
+        if not any(c.strip() for c in row) or is_summary_row(row) or [c.strip() for c in row] == header \
+                or tuple(c.strip() for c in row if c.strip()) in titles:
+            continue  # blank, a Total line, a page footer, the header or the title again on a report's next page
         if is_header_again(row, header):
             raise header_again(path, header_end + reader.line_num)
         data.append([c if c.strip() else None for c in row])

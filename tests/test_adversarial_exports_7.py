@@ -106,3 +106,23 @@ def test_sub_totals_naming_their_show_and_titles_of_each_page_are_no_rows(
     assert (summary["rows_in"], summary["rows_accepted"], summary["rows_rejected"]) == (45, 45, 0), said
     assert (summary["summary_lines"], summary["blank_lines"]) == (totals, blank), summary
     assert _per_show(tmp_path) == SHOWS_45
+
+
+# An English box office's orders: the show's day in one column, its time in another as the venue writes it
+# (« 8 PM », « 7:30 PM », « 3 PM »), the purchase under « Ordered ». The draft found no purchase date (nothing
+# could be prepared: « No column is chosen for the required fields “Purchase date and time” ») and read « 8 PM »
+# as no time, so each show started at midnight. Now 36 of 36 tickets land, each show at its hour.
+def test_a_time_written_8_pm_beside_the_day_is_the_shows_hour(
+        tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    export = SWEEP / "orders-door-times-pm.csv"
+    draft, text = _draft(tmp_path, export, monkeypatch, capsys)
+    columns = draft["mapping"]["columns"]
+    assert (columns["purchased_at"], columns["event_starts_at"]) == (
+        "Ordered", {"join": ["Event Date", "Door Time"], "separator": " "}), columns
+    code, summary, said = _prepare(tmp_path, export, text, keys, monkeypatch, capsys)
+    assert code == 0 and (summary["rows_in"], summary["rows_accepted"]) == (36, 36), said
+    assert _tickets(tmp_path, """SELECT e.title, strftime(e.starts_at, '%d/%m %H:%M'), count(*), sum(t.quantity),
+                                        sum(t.quantity * t.unit_price) FILTER (WHERE t.status = 'sold')
+                                 FROM t JOIN e USING (event_id) GROUP BY ALL ORDER BY 2""") == [
+        ("Concert Jazz Manouche", "14/03 20:00", 12, 15, 350), ("Théâtre : Le Misanthrope", "21/03 19:30", 12, 15, 455),
+        ("Ciné-concert", "28/03 15:00", 12, 15, 168)]

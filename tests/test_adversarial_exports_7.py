@@ -93,15 +93,27 @@ def test_two_columns_of_one_name_are_each_read(
 # label »). A report printed in pages, its title block (« État des ventes — Salle Pleyel ») written again at the
 # top of each page above the header: each was a « ligne illisible » reject. Now they are left out, said as
 # totals or blank lines, and every sale lands.
-@pytest.mark.parametrize(("name", "totals", "blank"), [
-    ("etat-sous-totaux-par-spectacle.csv", 4, 3),
-    ("etat-des-ventes-en-pages.csv", 3, 6),
-], ids=["subtotals-naming-each-show", "report-in-pages"])
+@pytest.mark.parametrize(("name", "workbook", "totals", "blank"), [
+    ("etat-sous-totaux-par-spectacle.csv", False, 4, 3),
+    ("etat-des-ventes-en-pages.csv", False, 3, 6),
+    ("etat-des-ventes-en-pages.csv", True, 3, 6),
+], ids=["subtotals-naming-each-show", "report-in-pages", "report-in-pages-workbook"])
 def test_sub_totals_naming_their_show_and_titles_of_each_page_are_no_rows(
-        name: str, totals: int, blank: int, tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
-    _draft_json, text = _draft(tmp_path, SWEEP / name, monkeypatch, capsys, "fr")
-    code, summary, said = _prepare(tmp_path, SWEEP / name, text, keys, monkeypatch, capsys, "fr")
+        name: str, workbook: bool, totals: int, blank: int, tmp_path: Path, keys: Path,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    export = SWEEP / name
+    if workbook:  # the same report saved as a workbook, each line a row
+        from openpyxl import Workbook
+
+        book = Workbook()
+        sheet = book.active
+        assert sheet is not None
+        for line in export.read_text(encoding="utf-8").splitlines():
+            sheet.append([cell or None for cell in line.split(";")])
+        export = tmp_path / "etat.xlsx"
+        book.save(export)
+    _draft_json, text = _draft(tmp_path, export, monkeypatch, capsys, "fr")
+    code, summary, said = _prepare(tmp_path, export, text, keys, monkeypatch, capsys, "fr")
     assert code == 0, said
     assert (summary["rows_in"], summary["rows_accepted"], summary["rows_rejected"]) == (45, 45, 0), said
     assert (summary["summary_lines"], summary["blank_lines"]) == (totals, blank), summary

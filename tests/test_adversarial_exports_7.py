@@ -138,3 +138,19 @@ def test_a_time_written_8_pm_beside_the_day_is_the_shows_hour(
                                  FROM t JOIN e USING (event_id) GROUP BY ALL ORDER BY 2""") == [
         ("Concert Jazz Manouche", "14/03 20:00", 12, 15, 350), ("Théâtre : Le Misanthrope", "21/03 19:30", 12, 15, 455),
         ("Ciné-concert", "28/03 15:00", 12, 15, 168)]
+
+
+# One row per order, its attendees side by side in numbered columns (« Participant 1 - Nom » … « Participant 3 -
+# Courriel »): every seat and every euro lands (30 orders, 60 seats), in the name of the first attendee. The
+# others are not read as patrons, and the draft now says so, where it said nothing: the member knows the
+# audience figures count one person per order.
+def test_attendees_in_numbered_columns_land_as_their_orders_seats_and_are_said(
+        tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    export = SWEEP / "commandes-participants-numerotes.csv"
+    draft, text = _draft(tmp_path, export, monkeypatch, capsys, "fr")
+    assert ("20 des lignes examinées nomment plusieurs participants dans des colonnes numérotées (jusqu’à 3 : "
+            "Participant 1 - Prénom …)") in " ".join(draft["undecided"]), draft["undecided"]
+    code, summary, said = _prepare(tmp_path, export, text, keys, monkeypatch, capsys, "fr")
+    assert code == 0 and (summary["rows_in"], summary["rows_accepted"]) == (30, 30), said
+    assert _per_show(tmp_path) == [("Ciné-concert", "sold", 10, 30, 360.0), ("Concert Jazz Manouche", "sold", 10, 10, 250.0),
+                                   ("Théâtre : Le Misanthrope", "sold", 10, 20, 650.0)]

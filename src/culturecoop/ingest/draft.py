@@ -48,6 +48,7 @@ from culturecoop.ingest.draft_people import (
     choose_ids,
     choose_person_columns,
     leave_out_sellers_addresses,
+    say_numbered_attendees,
 )
 from culturecoop.ingest.draft_preview import raw_preview
 from culturecoop.ingest.draft_refunds import choose_refunded_amount, owed_left_out
@@ -153,6 +154,7 @@ def _identifiers_rounded(builder: DraftBuilder, mapping: dict[str, Any]) -> None
 
 def _run(builder: DraftBuilder) -> None:
     choose_person_columns(builder)
+    say_numbered_attendees(builder)
     if draft_consent_export(builder, MATCH_THRESHOLD):  # a newsletter or CRM list: consents, no sale
         _dates(builder)
         _amounts_and_place(builder)

@@ -154,3 +154,33 @@ def test_attendees_in_numbered_columns_land_as_their_orders_seats_and_are_said(
     assert code == 0 and (summary["rows_in"], summary["rows_accepted"]) == (30, 30), said
     assert _per_show(tmp_path) == [("Ciné-concert", "sold", 10, 30, 360.0), ("Concert Jazz Manouche", "sold", 10, 10, 250.0),
                                    ("Théâtre : Le Misanthrope", "sold", 10, 20, 650.0)]
+
+
+def test_a_line_of_windows_1252_far_down_a_utf8_export_is_read_as_such(
+        tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Beyond the head prepare looks at first (4 MB; 16 KB here), the reader stops on the line and the file is read
+    again from a UTF-8 copy: 1,200 of 1,200 tickets, the line named; a file of Windows-1252 given as UTF-8 is
+    still refused in one sentence."""
+    from culturecoop.ingest import encodings
+    from test_adversarial_exports import refused
+
+    monkeypatch.setattr(encodings, "HEAD_BYTES", 16 << 10)
+    header = "N° billet;Courriel;Spectacle;Date du spectacle;Date d'achat;Prix;Statut\n"
+    lines = [f"B{n};p{n}@exemple.fr;Soirée Jazz;14/03/2026 20:30;0{1 + n % 9}/02/2026 10:00;25,00;Payé\n"
+             for n in range(1200)]
+    export = tmp_path / "ventes.csv"
+    export.write_bytes(header.encode() + "".join(lines[:1150]).encode() + lines[1150].encode("cp1252")
+                       + "".join(lines[1151:]).encode())
+    mapping = {"delimiter": ";", "decimal": ",", "currency": "EUR", "country": "FR", "timezone": "Europe/Paris",
+               "datetime_formats": ["%d/%m/%Y %H:%M"], "status_values": {"Payé": "sold"},
+               "columns": {"ticket_id": "N° billet", "email": "Courriel", "event_id": "Spectacle",
+                           "event_title": "Spectacle", "event_starts_at": "Date du spectacle",
+                           "purchased_at": "Date d'achat", "unit_price": "Prix", "status": "Statut"}}
+    code, summary, said = _prepare(tmp_path, export, mapping, keys, monkeypatch, capsys)
+    assert code == 0 and (summary["rows_in"], summary["rows_accepted"]) == (1200, 1200), said
+    assert "Line 1152 of ventes.csv is not written in UTF-8 like the rest of the file" in said, said
+    again = tmp_path / "again"
+    again.mkdir()
+    export.write_bytes((header + "".join(lines)).encode("cp1252"))
+    code, _summary, said = _prepare(again, export, mapping, keys, monkeypatch, capsys)
+    refused(code, said, "is not UTF-8 text", "cp1252")

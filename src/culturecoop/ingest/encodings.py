@@ -17,6 +17,7 @@ from culturecoop.i18n import count, plural
 
 FALLBACK = "culturecoop-cp1252"
 _CHUNK = 8 << 20
+HEAD_BYTES = 4 << 20  # the head of a file looked at before it is read (``mixed_head``)
 
 
 _UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")  # no letter in Windows-1252: read as Latin-1's
@@ -54,7 +55,7 @@ def mixed_head(path: Path) -> bool:
     milliseconds, where checking the whole file would cost a fifth of a second per 150 MB on every export;
     a line beyond the head stops the reader, which then reads the file again (``read._reread_mixed``)."""
     with path.open("rb") as f:
-        data = f.read(4 << 20)
+        data = f.read(HEAD_BYTES)
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:

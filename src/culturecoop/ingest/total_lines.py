@@ -47,8 +47,7 @@ _CANDIDATES = f"""SELECT line_no, raw, ticket_id, order_id FROM checked
     WHERE len(reasons) > 0 AND raw IS NOT NULL AND patron_id IS NULL AND identity_fields = 0
       AND NOT list_contains(reasons, 'malformed_line') AND NOT summary_row
       AND (regexp_full_match(regexp_replace(raw, '(eur|cad|usd|chf|gbp)', '', 'gi'), '[\\s0-9.,;|"''$€£¥()+\\-]*')
-           OR regexp_matches(strip_accents(lower(raw)), '[0-9]\\s+({_COUNT_WORDS})\\b')
-           OR regexp_matches(strip_accents(lower(raw)), '{_SUBTOTAL_SQL}'))
+           OR regexp_matches(strip_accents(lower(raw)), '[0-9]\\s+({_COUNT_WORDS})\\b|{_SUBTOTAL_SQL}'))
     ORDER BY line_no LIMIT 1000"""
 
 

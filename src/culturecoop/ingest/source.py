@@ -374,10 +374,11 @@ def is_header_again(cells: list[str], header: list[str]) -> bool:
     """Whether ``cells`` name the columns of ``header`` in another order: two at least of its filled
     cells, all header names (ignoring case and accents), one at least not its own column's. The header
     written again in its order (a report's next page) is no matter: its rows below read right."""
-    names = {_loose(h) for h in header if h.strip()}
+    written = [unranked(h) for h in header]  # as the export writes them, not as ``ranked_names`` numbers them
+    names = {_loose(h) for h in written if h.strip()}
     filled = [(i, _loose(c)) for i, c in enumerate(cells) if c.strip()]
     return (len(filled) >= 2 and all(c in names for _i, c in filled)
-            and any(i >= len(header) or c != _loose(header[i]) for i, c in filled))
+            and any(i >= len(written) or c != _loose(written[i]) for i, c in filled))
 
 
 def refuse_header_again(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile) -> None:

@@ -184,3 +184,16 @@ def test_a_line_of_windows_1252_far_down_a_utf8_export_is_read_as_such(
     export.write_bytes((header + "".join(lines)).encode("cp1252"))
     code, _summary, said = _prepare(again, export, mapping, keys, monkeypatch, capsys)
     refused(code, said, "is not UTF-8 text", "cp1252")
+
+
+def test_windows_1252_curly_quotes_are_no_sign_of_a_mac(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """An English export in Windows-1252 whose only bytes over 0x7F are curly quotes and dashes (« O’Neil »,
+    « “Jazz” – Live »): those bytes are Mac Roman's « í », « ì », « ñ », so only Mac Roman's letters of the
+    accents French writes count as a sign of a Mac, and this file stays Windows-1252."""
+    export = tmp_path / "orders.csv"
+    export.write_bytes(("Order ID,Email,Event,Event Date,Order Date,Price\n" + "".join(
+        f"{n},o{n}@example.org,“Jazz” – Live at O’Neil’s,2026-01-0{1 + n % 5} 20:00,2025-12-01 10:00,10\n"
+        for n in range(30))).encode("cp1252"))
+    draft, _text = _draft(tmp_path, export, monkeypatch, capsys)
+    assert draft["mapping"]["encoding"] == "cp1252", draft["mapping"]

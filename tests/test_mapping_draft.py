@@ -388,10 +388,12 @@ def test_english_headers_read_ambiguous_dates_by_the_currency(price: str, day_fi
     ("old-mac.csv", b"No billet;Date;Courriel;Prix\r1;22/03/2026 20:00;a@x.example;12,50\r"
                     b"2;23/03/2026 20:00;b@x.example;12,50\r", 0, "Courriel"),
     ("twice-email.csv", b'\xef\xbb\xbf"Ticket","Order Date","Email","Email","Price"\n'
-                        b'"T1","2026-03-04 20:00","a@x.example","b@x.example","12.50"\n', 0, "Email"),
+                        b'"T1","2026-03-04 20:00","a@x.example","b@x.example","12.50"\n', 0, ["Email (1)", "Email (2)"]),
 ])
-def test_odd_but_readable_files(name: str, content: bytes, skip_lines: int, email: str, tmp_path: Path) -> None:
-    """Excel's `sep=;` line, old Mac line ends, a header named twice: read, not refused."""
+def test_odd_but_readable_files(name: str, content: bytes, skip_lines: int, email: str | list[str],
+                                tmp_path: Path) -> None:
+    """Excel's `sep=;` line, old Mac line ends, a header named twice: read, not refused (the names written twice
+    numbered as prepare reads them: until 2026-12-07 the draft mapped « Email », which prepare then refused)."""
     export = tmp_path / name
     export.write_bytes(content)
     mapping = draft_mapping(export).mapping

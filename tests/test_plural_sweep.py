@@ -44,6 +44,7 @@ NOT_A_COUNT_OR_NEVER_0_OR_1 = {
     "{rate} of attendances were followed by another visit: the patrons who have not come back for {n} months are the ones a message can still bring back.": "a fixed period",
     "{share} of the lines split into {n} columns (separator: {name})": "a separator splits a line in two columns or more",
     "The file {path} has {n} columns named “{column}” (columns {positions}) and the mapping reads that name, so which one it means is unclear; rename all but one of them in the export's header line (such as “{column} 2”), then name in the mapping the one to read.": "two columns or more by definition",
+    "The file {path} has {n} columns named “{column}” (columns {positions}) and the mapping reads that name, so which one it means is unclear; name in the mapping the one to read: {names}.": "two columns or more by definition",
     "Blank lines skipped: {n}.": "a figure after a label",
     "Line {line} of the file holds a NUL character (an invisible byte some exports pad fields with; in the file: {n}): each was read as nothing, so a value is the characters around it.": "a figure after a label",
     "Cancelled events left out (their status says so): {n}.": "a figure after a label",

@@ -34,7 +34,11 @@ from culturecoop.ingest.draft_amounts import (
 )
 from culturecoop.ingest.draft_builder import DraftBuilder, named
 from culturecoop.ingest.draft_consent import draft_consent_export
-from culturecoop.ingest.draft_events import choose_event_columns, starts_of_passes
+from culturecoop.ingest.draft_events import (
+    choose_event_columns,
+    dates_of_one_name,
+    starts_of_passes,
+)
 from culturecoop.ingest.draft_fit import MATCH_THRESHOLD, column_score, why_matched
 from culturecoop.ingest.draft_labels import decide_labels
 from culturecoop.ingest.draft_line_kinds import choose_line_kind
@@ -44,6 +48,7 @@ from culturecoop.ingest.draft_people import (
     choose_ids,
     choose_person_columns,
     leave_out_sellers_addresses,
+    say_numbered_attendees,
 )
 from culturecoop.ingest.draft_preview import raw_preview
 from culturecoop.ingest.draft_refunds import choose_refunded_amount, owed_left_out
@@ -104,8 +109,9 @@ def draft_mapping(path: Path, preview_rows: int = 5) -> Draft:
 
 
 def _columns_named_twice(builder: DraftBuilder, mapping: dict[str, Any], path: Path) -> None:
-    """A column the draft maps that the header names twice (two « Email »): the check would refuse the
-    mapping at once, so the member learns it here, among what is left to decide."""
+    """A column the draft maps that the header names twice but for case or accents (« Email », « EMAIL »): the
+    check would refuse the mapping at once, so the member learns it here, among what is left to decide. (Names
+    written twice alike are numbered by ``source.ranked_names``: each can be mapped.)"""
     def names(value: Any) -> list[str]:
         if isinstance(value, str):
             return [value]
@@ -120,17 +126,6 @@ def _columns_named_twice(builder: DraftBuilder, mapping: dict[str, Any], path: P
         refuse_ambiguous_columns(path, list(builder.sample.header), dict.fromkeys(read))
     except UserError as twice:
         builder.undecided.append(twice.message)
-    # A name the draft could not read at all: a mapping names a column, and two bear it. Left unsaid, « no
-    # column looks like the price » sends the member looking for a column they can see.
-    header = [h.strip() for h in builder.sample.header]
-    for name in dict.fromkeys(h for h in header if h and header.count(h) > 1 and h not in read):
-        at = [i for i, h in enumerate(header) if h == name]
-        if any(i < len(row) and (row[i] or "").strip() for row in builder.sample.rows for i in at):
-            builder.undecided.append(
-                _("The header names the column “{column}” more than once (columns {positions}) and a mapping reads a column by "
-                  "its name, so the draft read neither; if one holds what a field needs (such as the price), rename "
-                  "all but one of them in the export's header line (such as “{column} 2”) and draft again.").format(
-                    column=name, positions=", ".join(str(i + 1) for i in at)))
 
 
 # A number Excel wrote in scientific notation (« 8,84213E+11 »: its General format shows a number of 12
@@ -159,6 +154,7 @@ def _identifiers_rounded(builder: DraftBuilder, mapping: dict[str, Any]) -> None
 
 def _run(builder: DraftBuilder) -> None:
     choose_person_columns(builder)
+    say_numbered_attendees(builder)
     if draft_consent_export(builder, MATCH_THRESHOLD):  # a newsletter or CRM list: consents, no sale
         _dates(builder)
         _amounts_and_place(builder)
@@ -168,6 +164,7 @@ def _run(builder: DraftBuilder) -> None:
     choose_line_kind(builder)
     choose_seats_by_ticket_type(builder)
     _single_fields(builder)
+    dates_of_one_name(builder)
     choose_one_amount(builder)
     choose_event_columns(builder)
     leave_out_sellers_addresses(builder)

@@ -18,6 +18,7 @@ from culturecoop.ingest.draft_fit import column_score, shape_fit
 from culturecoop.ingest.draft_preview import cell_filled
 from culturecoop.ingest.profile import SECTION_COLUMN, SHEET_COLUMN, SHEET_TITLE_COLUMN
 from culturecoop.ingest.shapes import Column, is_date_only, is_time_only
+from culturecoop.ingest.source import unranked
 from culturecoop.ingest.title_dates import date_in_text, fold
 
 # Columns that are never a show's title, though each start time may have one value of them.
@@ -88,6 +89,28 @@ def choose_event_columns(builder: DraftBuilder) -> None:
                                    "last sale, so no event will be upcoming and sales paces end on that day. If a "
                                    "column gives the show's date, choose it for {field}; if your ticketing can add "
                                    "the event's date to this export, add it.").format(field=named("event_starts_at")))
+
+
+def dates_of_one_name(builder: DraftBuilder) -> None:
+    """Two date columns under one name (« Date » twice, numbered « Date (1) », « Date (2) » by
+    ``source.ranked_names``: the show's and the sale's, as a spreadsheet's user heads both): the one of
+    fewer moments is the show's start, the other the purchase. Read by their header alone, the first was
+    the purchase whichever it was, and the show had no date."""
+    bought = builder.mapped("purchased_at")
+    if bought is None or "event_starts_at" in builder.columns_map or unranked(bought.name) == bought.name:
+        return
+    alike = [c for c in builder.columns if c.index != bought.index and unranked(c.name) == unranked(bought.name)
+             and c.index not in builder.used and c.date_share >= 0.8]
+    if bought.date_share < 0.8 or len(alike) != 1:
+        return
+    show, sale = sorted((bought, alike[0]), key=lambda c: c.distinct)
+    if 2 * show.distinct > sale.distinct:
+        return  # as many moments in each: which is which cannot be told
+    if sale is not bought:
+        builder.read_instead("purchased_at", sale, _("of two columns named alike, the one of many moments: each "
+                                                     "purchase's"), check=True)
+    builder.choose("event_starts_at", show, _("of two columns named alike, the one of a handful of moments for "
+                                              "many rows: the show's"), check=True)
 
 
 def _bare_date_is_the_shows(builder: DraftBuilder) -> None:

@@ -8,6 +8,7 @@ of who bought and when).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from culturecoop.i18n import _, plural
@@ -262,3 +263,37 @@ def _order_from_buyer_and_time(builder: DraftBuilder) -> dict[str, Any] | None:
         return None
     names = [c.name for spec in (who, when) for c in builder.columns_of(spec)]
     return {"join": names, "separator": " | "} if len(names) >= 2 else None
+
+
+# A person column numbered within its row (« Participant 2 - Nom », « Attendee 2 Email », « Invité 3 Courriel »):
+# an order's attendees written side by side on its one row.
+_NUMBERED_PERSON = re.compile(r"(?:participant|participante|attendee|guest|invite|invitee|spectateur|spectatrice|"
+                              r"holder|ticket holder|teilnehmer|besucher|asistente|partecipante|personne|person)"
+                              r" ?(\d{1,2})\b")
+
+
+def say_numbered_attendees(builder: DraftBuilder) -> None:
+    """An export of one row per order naming its attendees in numbered columns (« Participant 1 - Nom »,
+    « Participant 2 - Nom »…): each row lands as one ticket of its seats, in the name of the first attendee
+    the mapping reads; the member learns that the others are not read as patrons."""
+    groups: dict[int, list[int]] = {}
+    for c in builder.columns:
+        found = _NUMBERED_PERSON.search(vocab.fold(c.name))
+        if found is not None and vocab.header_score("email", c.name) + vocab.header_score("full_name", c.name) \
+                + vocab.header_score("last_name", c.name) > 0:
+            groups.setdefault(int(found.group(1)), []).append(c.index)
+    if len(groups) < 2:
+        return
+    later = [i for n, at in groups.items() if n != min(groups) for i in at]
+    several = sum(1 for row in builder.sample.rows if any(cell_filled(row, i) for i in later))
+    if not several:
+        return
+    builder.undecided.append(plural(
+        several,
+        "One of the rows looked at names several attendees in numbered columns (up to {most}: {first} …): each "
+        "row is one ticket of its seats, in the name of the first attendee read; the others are not read as "
+        "patrons, so the audience figures count one person per row.",
+        "{n} of the rows looked at name several attendees in numbered columns (up to {most}: {first} …): each row "
+        "is one ticket of its seats, in the name of the first attendee read; the others are not read as patrons, "
+        "so the audience figures count one person per row.").format(
+            n=count_text(several), most=max(groups), first=builder.columns[groups[min(groups)][0]].name))

@@ -65,6 +65,7 @@ from culturecoop.ingest.source import (
     missing_columns,
     open_quote_start,
     other_delimiter,
+    ranked_names,
     refuse_ambiguous_columns,
     render_cell,
 )
@@ -72,6 +73,7 @@ from culturecoop.ingest.source import (
 # Re-exported: callers read these from here.
 __all__ = ["SourceInfo", "empty_file", "header_only", "match_columns", "read_source", "render_cell",
            "transcode_to_utf8", "translate_read_error"]
+from culturecoop.ingest.encodings import mac_roman_rather, mixed_head, mixed_note, transcode_mixed
 from culturecoop.ingest.filekind import check_source
 
 # A separator that never occurs in text: DuckDB's CSV reader then returns each line whole.
@@ -136,7 +138,9 @@ def _head(path: Path, n: int) -> bytes:
 def _not_utf8(path: Path, offset: int | None) -> UserError:
     if offset == -1:
         return cut_in_a_character(path)
-    suggestion = "utf-16" if _head(path, 2) in (b"\xff\xfe", b"\xfe\xff") else "cp1252"
+    head = _head(path, 4 << 20)
+    suggestion = "utf-16" if head[:2] in (b"\xff\xfe", b"\xfe\xff") else \
+        "mac_roman" if mac_roman_rather(head) else "cp1252"
     line = _line_of(path, offset) if offset is not None else 1
     return UserError(
         _("The file {path} is not UTF-8 text (first invalid byte on line {line}); it looks like {encoding}: "
@@ -219,11 +223,15 @@ def read_source(path: Path, profile: Profile, workdir: Path,
 
         return read_xlsx(con, path, profile)
     text_path = path
+    notes: list[str] = []
     if codecs.lookup(profile.encoding).name not in ("utf-8", "utf-8-sig"):
         text_path = workdir / "source.utf8"
         transcode_to_utf8(path, profile.encoding, text_path)
     elif _head(path, 2) in (b"\xff\xfe", b"\xfe\xff"):
         raise _not_utf8(path, 0)
+    elif mixed_head(path):  # UTF-8 but for a few lines of Windows-1252: read them as such, and say so
+        text_path = workdir / "source.utf8"
+        notes.append(_transcoded_mixed(path, text_path))
     quote = profile.quote.encode() if profile.format == "csv" and profile.quote else None
     json_escapes = profile.format == "jsonl"
     scan = _scan_text(text_path, quote, json_escapes=json_escapes)
@@ -246,7 +254,30 @@ def read_source(path: Path, profile: Profile, workdir: Path,
     info.nul_count = scan.nuls
     info.control_line = _line_of(nul_path, scan.first_control) if scan.first_control is not None else None
     info.control_count = scan.controls
+    info.notes.extend(notes)
+    if not notes and text_path == path and codecs.lookup(profile.encoding).name in ("utf-8", "utf-8-sig"):
+        info.mixed_utf8 = lambda: _reread_mixed(info, workdir)
     return info
+
+
+def _transcoded_mixed(path: Path, out: Path) -> str:
+    """``path`` copied to ``out`` in UTF-8 (``encodings.transcode_mixed``), and the sentence saying which lines
+    were read as Windows-1252; refused as a file of another code when it is not mostly UTF-8."""
+    first, lines, mostly = transcode_mixed(path, out)
+    if not mostly:
+        raise _not_utf8(path, _first_utf8_error(path))
+    return mixed_note(path.name, first, lines)
+
+
+def _reread_mixed(info: SourceInfo, workdir: Path) -> None:
+    """``info`` read again from a UTF-8 copy of its file whose few lines of Windows-1252 beyond the head are
+    read as such (the reader stopped on one)."""
+    assert info.text_path is not None
+    out = workdir / f"{info.text_path.name}.utf8"
+    info.notes.append(_transcoded_mixed(info.text_path, out))
+    info.text_path = out
+    info.lines_sql, info.lines_params = _lines_sql(out)
+    info.lines_quick_params = _quick_lines_params(info.lines_params)
 
 
 @dataclass
@@ -575,7 +606,7 @@ def _csv_relation(path: Path, text_path: Path, profile: Profile, head: list[tupl
     header_line, header_text = head[0]
     if (start := open_quote_start(header_text, profile.quote or "")) is not None:
         raise header_across_lines(path, start)
-    header = [h.strip() for h in _split_line(header_text, profile)]
+    header = ranked_names([h.strip() for h in _split_line(header_text, profile)])
     sections = SECTION_COLUMN in profile.source_columns()
     positions, missing = header_positions(header, [c for c in profile.source_columns() if c != SECTION_COLUMN])
     if missing:
@@ -616,6 +647,13 @@ def _csv_relation(path: Path, text_path: Path, profile: Profile, head: list[tupl
     last = _last_line_if_open(text_path)
     cut_end = f"OR (len(f) < $n AND line_no = {last})" if last else ""
     params["header_text"] = header_text.rstrip("\r")
+    # The report's title block written again at the top of each page (« État des ventes — Salle Pleyel »): no
+    # row, as the header written again is none. Compared only on a line that starts like one of its lines.
+    titles = _title_lines(text_path, header_line, profile)
+    if titles:
+        params["titles"], params["title_starts"] = titles, sorted({t[:4] for t in titles})
+    title_again = ("OR CASE WHEN list_contains($title_starts, left(line, 4)) THEN list_contains($titles, "
+                   f"rtrim(line, ' ' || {_char(profile.delimiter)} || chr(13))) ELSE false END" if titles else "")
     # A line of nothing but spaces and delimiters (Excel's ";;;;" rows) is blank, not a row: ltrim with a
     # character set stops at the first other character, but copies the rest of the line (0.1 s of CPU per
     # million lines), so only a line that begins with one of them (or is empty, or NULL) is trimmed. So is
@@ -639,7 +677,7 @@ def _csv_relation(path: Path, text_path: Path, profile: Profile, head: list[tupl
               FROM (SELECT line_no, line,
                            coalesce({blank_cells}
                                     OR CASE WHEN starts_with(line, $header_text)
-                                            THEN rtrim(line, chr(13)) = $header_text ELSE false END,
+                                            THEN rtrim(line, chr(13)) = $header_text ELSE false END {title_again},
                                     true) AS blank,
                            {segments} AS s
                     FROM {_numbered_lines(header_line, clean)} WHERE true {LINE_FILTER}) AS numbered {section_join}))"""
@@ -648,6 +686,20 @@ def _csv_relation(path: Path, text_path: Path, profile: Profile, head: list[tupl
                       relation=relation, params=params, lines_sql=lines_sql, lines_params=lines_params,
                       lines_quick_params=_quick_lines_params(lines_params),
                       section_sql=_section_lines_sql(header_line, profile, clean) if sections else "")
+
+
+def _title_lines(text_path: Path, header_line: int, profile: Profile) -> list[str]:
+    """The lines above the header (a report's title block, ``skip_lines``) as written, without the separators
+    and spaces that pad them: a line of the body that writes one again is the next page's title."""
+    titles: list[str] = []
+    if header_line <= 1:
+        return titles
+    with text_path.open(encoding="utf-8", errors="replace", newline="") as f:
+        for _number, line in zip(range(header_line - 1), f, strict=False):
+            text = line.lstrip("\ufeff").rstrip("\r\n").rstrip(" " + profile.delimiter + "\r")
+            if text.strip():
+                titles.append(text)
+    return titles
 
 
 def _section_lines_sql(header_line: int, profile: Profile, clean: bool = False) -> str:

@@ -27,6 +27,7 @@ from culturecoop.ingest.source import (
     header_only,
     header_positions,
     missing_columns,
+    ranked_names,
     refuse_ambiguous_columns,
     render_cell,
 )
@@ -94,6 +95,7 @@ def _read_sheet(sheet: Any, profile: Profile, wanted: list[str],
     missing: list[str] = []
     above: list[str] = []
     header: list[str] | None = None
+    titles: set[str] = set()  # the lines above the header: a report's title, written again on each page
     sections = SECTION_COLUMN in wanted
     for number, row in enumerate(sheet.iter_rows(values_only=True, max_row=max_row), start=1):
         table.last_row = number
@@ -102,17 +104,19 @@ def _read_sheet(sheet: Any, profile: Profile, wanted: list[str],
             if any(c is not None and c.strip() for c in cells):
                 above.append(" ".join(c.strip() for c in cells if c is not None and c.strip()))
             continue
-        if all(c is None or not c.strip() for c in cells) or (
-                header is not None and [(c or "").strip() for c in cells][:len(header)] == header):
+        again = header is not None and [(c or "").strip() for c in cells][:len(header)] == header
+        if all(c is None or not c.strip() for c in cells) or again or (
+                header is not None and " ".join(c.strip() for c in cells if c is not None and c.strip()) in titles):
             # A blank row; or the header again, at the top of a report's next page (or of the same export
-            # twice in one sheet: ``source.refuse_rows_twice``).
+            # twice in one sheet: ``source.refuse_rows_twice``), or the title block above it, on that page too.
             if header is not None:
                 table.blank += 1
-                if any(c is not None and c.strip() for c in cells):
+                if again:
                     table.header_again.append(number)
             continue
         if header is None:
-            candidate = [(c or "").strip() for c in cells]
+            written = [(c or "").strip() for c in cells]
+            candidate = ranked_names(written)
             _positions, absent = header_positions([*candidate, *_VIRTUAL], wanted)
             if absent:
                 if first_candidate is None:
@@ -121,7 +125,8 @@ def _read_sheet(sheet: Any, profile: Profile, wanted: list[str],
                     return table, missing, first_candidate  # the caller says where the header is
                 above.append(" ".join(c for c in candidate if c))
                 continue
-            header = candidate
+            header = written  # as the header again at the top of a report's next page writes it
+            titles = set(above)
             table.header, table.header_line = candidate, number
             table.title = above[0] if above else ""
             continue

@@ -58,7 +58,7 @@ _ZONE = re.compile(r"(?<=[\dMm.]) ?((?:UTC|GMT) ?[+-]\d{1,2}(?::?\d{2})?|Z|UTC|G
 _WHOLE_DASH = re.compile(r"(?<=\d)[.,][-\u2013\u2014]+(?=\s|$)")
 _NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})(?!\d)")
 # An hour alone: "20:30", "20h30", "8:00 PM", and German's "20:00 Uhr", "20.00 Uhr".
-_TIME_ONLY = re.compile(r"^\d{1,2}(([:hH]\d{2}(:\d{2})?|\s*[hH])(\s*[AaPp]\.?[Mm]\.?)?|[:.]\d{2}\s*Uhr)$")
+_TIME_ONLY = re.compile(r"^\d{1,2}(([:hH]\d{2}(:\d{2})?|\s*[hH])(\s*[AaPp]\.?[Mm]\.?)?|\s*[AaPp]\.?[Mm]\.?|[:.]\d{2}\s*Uhr)$")
 # A British postcode: outward code (SW4, EC1A, M1), then the inward one (0AB).
 UK_POSTCODE = re.compile(r"[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}", re.I)
 # An Irish Eircode: a routing key (D02, A65, D6W), then four letters and digits (X285, F4E2).
@@ -116,8 +116,8 @@ _DATE_TIME = re.compile(
     # after the word, Finnish and Danish write the time with a dot (« 13.3.2026 klo 19.00 »).
     r"(?:(?P<sep>T|\s+(?:à|at|@|-|kl\.?|klo|klockan|om|às|as|alle|ore|a\s+las|um|o|godz\.?)\s+|,\s*|\s+)(?P<h>\d{1,2})(?:(?P<hs>\s*[:hH]\s*|\.)(?P<m>\d{2})"
     r"(?::(?P<sec>\d{2})(?P<frac>\.\d+)?)?(?P<ampm>\s*[AaPp]\.?[Mm]\.?)?"
-    # A French hour with no minutes (« 2026-03-13 à 20 h », « 20h »).
-    r"|(?P<ho>\s*[hH])))?")
+    # A French hour with no minutes (« 2026-03-13 à 20 h », « 20h »); an English one (« 14/03/2026 8 PM »).
+    r"|(?P<ho>\s*[hH])|(?P<hap>\s*[AaPp]\.?[Mm]\.?)))?")
 
 
 def candidate_formats(value: str) -> list[str]:
@@ -152,6 +152,9 @@ def candidate_formats(value: str) -> list[str]:
         return dates
     if match["ho"] is not None:  # « 20 h », « 20h »: the hour word as written, no minutes
         return [d + re.sub(r"\s+", " ", match["sep"]) + "%H" + match["ho"] for d in dates]
+    if match["hap"] is not None:  # « 8 PM », « 8pm »: the hour of the clock's twelve, no minutes
+        return [d + re.sub(r"\s+", " ", match["sep"]) + "%I" + (" %p" if match["hap"][0].isspace() else "%p")
+                for d in dates]
     if match["hs"] == "." and not re.search(r"[^\W\d_]{2}", match["sep"]):
         return []  # « 13.03.2026 19.00 » with no word before the time: no time of day is that sure
     # Between date and time: T, a space, or a word or sign as written ("à", "at", "@", "-", ",").

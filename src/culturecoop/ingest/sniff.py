@@ -26,6 +26,7 @@ from culturecoop.i18n import count as count_text
 from culturecoop.i18n import share as share_text
 from culturecoop.ingest import filekind
 from culturecoop.ingest import vocabulary as vocab
+from culturecoop.ingest.encodings import FALLBACK, mac_roman_rather, mostly_utf8, utf8_letters
 from culturecoop.ingest.filekind import holds_binary
 from culturecoop.ingest.jsondoc import is_document, records, too_deep
 from culturecoop.ingest.profile import SECTION_COLUMN, SHEET_COLUMN, SHEET_TITLE_COLUMN
@@ -38,8 +39,9 @@ from culturecoop.ingest.source import (
     header_again,
     is_header_again,
     open_quote_start,
+    ranked_names,
 )
-from culturecoop.ingest.total_lines import is_count_row
+from culturecoop.ingest.total_lines import is_count_row, is_subtotal_row
 from culturecoop.ingest.workbook import open_workbook
 
 SAMPLE_ROWS = 2000
@@ -270,6 +272,15 @@ def detect_encoding(path: Path, head: bytes) -> tuple[str, str]:
         raise cut_in_a_character(path)
     with path.open("rb") as f:
         data = f.read(_HEAD_BYTES)
+    if mostly_utf8(data):  # rows pasted from another export, a line typed again in an old editor
+        lines = _lines_not_utf8(data)
+        return "utf-8", plural(
+            len(lines), "every line is UTF-8 but line {first}, read as Windows-1252 (byte 0x{byte:02X})",
+            "every line is UTF-8 but {n} lines, the first line {first}, read as Windows-1252 (byte 0x{byte:02X})"
+        ).format(n=len(lines), first=lines[0], byte=byte)
+    if mac_roman_rather(data):
+        return "mac_roman", _("its accented letters read as such only in Mac Roman, the code of a CSV saved by Excel "
+                              "on a Mac (« CSV (Macintosh) »)")
     if _UNDEFINED_IN_CP1252 & set(data):
         return "latin-1", _("bytes such as 0x{byte:02X} are not UTF-8 and some are undefined in Windows-1252").format(
             byte=byte)
@@ -299,8 +310,14 @@ def _first_non_utf8(path: Path) -> tuple[int | None, int]:
     return None, 0
 
 
+def _lines_not_utf8(data: bytes) -> list[int]:
+    """The numbers of the lines of ``data`` that hold bytes no UTF-8 (the file's head: its first lines)."""
+    return [n for n, line in enumerate(data.split(b"\n")[:-1] or [data], start=1) if utf8_letters(line)[1]] or [1]
+
+
 def _decode_head(head: bytes, encoding: str, complete: bool) -> str:
-    text = head.decode(encoding, errors="replace")
+    # A UTF-8 file's few lines of Windows-1252 read as prepare reads them (``encodings.FALLBACK``).
+    text = head.decode(encoding, errors=FALLBACK if codecs.lookup(encoding).name == "utf-8" else "replace")
     if not complete:
         text = text[: max(text.rfind("\n"), 0)]  # the last line may be cut
     return text.lstrip("\ufeff")
@@ -452,7 +469,8 @@ def is_summary_row(row: list[str]) -> bool:
     if first is None:
         return False
     folded = vocab.fold(first)
-    return is_count_row(row) or folded in _TOTAL_LABELS or bool(_PAGE_FOOTER.fullmatch(folded) or _COUNTED_TOTAL.fullmatch(folded))
+    return is_count_row(row) or is_subtotal_row(row) or folded in _TOTAL_LABELS or bool(
+        _PAGE_FOOTER.fullmatch(folded) or _COUNTED_TOTAL.fullmatch(folded))
 
 
 def find_header(rows: list[list[str]], width: int) -> int | None:
@@ -542,16 +560,18 @@ def _sniff_delimited(path: Path, text: str) -> Sample:
     body = "\n".join(lines[header_end:])
     data: list[list[str | None]] = []
     reader = csv.reader(io.StringIO(body), delimiter=delimiter, quotechar=quote)
+    titles = {tuple(c.strip() for c in r if c.strip()) for r in rows[:index or 0]} - {()}
     for row in reader:
-        if not any(c.strip() for c in row) or is_summary_row(row) or [c.strip() for c in row] == header:
-            continue  # blank, a Total line, a page footer, or the header again on a report's next page
+        if not any(c.strip() for c in row) or is_summary_row(row) or [c.strip() for c in row] == header \
+                or tuple(c.strip() for c in row if c.strip()) in titles:
+            continue  # blank, a Total line, a page footer, the header or the title again on a report's next page
         if is_header_again(row, header):
             raise header_again(path, header_end + reader.line_num)
         data.append([c if c.strip() else None for c in row])
         if len(data) >= SAMPLE_ROWS:
             break
     block = [[c.strip() for c in row if c.strip()] for row in rows[:index]]
-    sample = Sample(path=path, format="csv", header=header, rows=data, above=[b for b in block if b])
+    sample = Sample(path=path, format="csv", header=ranked_names(header), rows=data, above=[b for b in block if b])
     names = {",": _("comma"), ";": _("semicolon"), "\t": _("tab"), "|": _("vertical bar")}
     sample.note("delimiter", delimiter, _("{share} of the lines split into {n} columns (separator: {name})").format(
         share=share_text(share), n=count_text(width), name=names[delimiter]))
@@ -632,7 +652,7 @@ def _sniff_workbook(path: Path, kind: str) -> Sample:
         header = [*header, SHEET_COLUMN, SHEET_TITLE_COLUMN]
         index = min(at for _name, _rows, at in sheets)  # lines skipped on every sheet: the fewest above a header
     block = [] if alike else [[c.strip() for c in r if c.strip()] for r in rows[:index]]
-    sample = Sample(path=path, format="xlsx", header=header, rows=data, above=[b for b in block if b])
+    sample = Sample(path=path, format="xlsx", header=ranked_names(header), rows=data, above=[b for b in block if b])
     sample.evidence.append(Evidence("format", "xlsx", _("the file is a web page whose tables are read as sheets")
                                     if kind == "html" else _("the file is an Excel 2003 XML spreadsheet")
                                     if kind == "xml-spreadsheet" else _("the file is a workbook (Excel or LibreOffice)")))

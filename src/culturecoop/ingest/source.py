@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -70,6 +70,9 @@ class SourceInfo:
     # The lines (rows) below the header that write it again, as they are (a workbook's reader lists them;
     # a text export's are found by ``refuse_rows_twice``): no rows, like blank lines.
     header_again: list[int] = field(default_factory=list)
+    # Reads the file again from a UTF-8 copy whose few lines of Windows-1252 are read as such, when the
+    # reader stops on one beyond the file's head (``read._reread_mixed``); None when it cannot happen.
+    mixed_utf8: Callable[[], None] | None = None
 
     def load(self, con: duckdb.DuckDBPyConnection) -> None:
         """Read the file's lines into the table ``source_lines``, once, in parallel.
@@ -81,6 +84,11 @@ class SourceInfo:
             try:
                 con.execute(self.lines_sql, self.lines_quick_params or self.lines_params)
             except (duckdb.InvalidInputException, duckdb.NotImplementedException) as exc:
+                if self.mixed_utf8 is not None and _not_utf8(exc):
+                    self.mixed_utf8()  # refuses the file when it is no UTF-8 text
+                    self.mixed_utf8 = None
+                    self.load(con)
+                    return
                 if self.lines_quick_params is None or not _line_too_long(exc):
                     raise self._too_long(exc) from None
                 try:
@@ -106,6 +114,12 @@ class SourceInfo:
         """``relation`` restricted to the lines meeting ``condition`` (on ``line_no``), applied
         before any line is split: reading a few rows again costs a lookup, not a parse."""
         return self.relation.replace(LINE_FILTER, f"AND ({condition})")
+
+
+def _not_utf8(exc: duckdb.Error) -> bool:
+    """Whether DuckDB stopped on bytes that are no UTF-8."""
+    text = str(exc).lower()
+    return "unicode" in text or "utf-8" in text
 
 
 def _line_too_long(exc: duckdb.Error) -> bool:
@@ -154,8 +168,51 @@ def _closest_columns(wanted: str, present: Iterable[str]) -> str:
         if match else f"\"{wanted}\""
 
 
+def ranked_names(header: list[str]) -> list[str]:
+    """``header`` with each name written more than once numbered in its order (« Date (1) », « Date (2) »): two
+    « Email » (the buyer's, the attendee's), two « Date » (the show's, the sale's), as a spreadsheet's user
+    or a vendor writes them. Each column can then be named in a mapping; the draft reads each by its values.
+    Empty names stay empty."""
+    seen: dict[str, int] = {}
+    twice = {name for name in header if name and header.count(name) > 1}
+    out = []
+    for name in header:
+        if name in twice:
+            seen[name] = seen.get(name, 0) + 1
+            out.append(f"{name} ({seen[name]})")
+        else:
+            out.append(name)
+    return out
+
+
+_RANK = re.compile(r"^(.*) \((\d+)\)$")
+
+
+def unranked(name: str) -> str:
+    """A name as the export writes it, without the rank ``ranked_names`` gave it (« Date (2) » → « Date »)."""
+    found = _RANK.match(name)
+    return found.group(1) if found else name
+
+
+def _named_twice(path: Path, missing: list[str], present: list[str]) -> UserError | None:
+    """The sentence for a column the mapping names as the export writes it, when the export writes that name
+    over several columns (numbered by ``ranked_names``): which one it means is unclear."""
+    for column in missing:
+        ranked = [(i, name) for i, name in enumerate(present, start=1)
+                  if _RANK.match(name) and _loose(unranked(name)) == _loose(column)]
+        if len(ranked) > 1:
+            return UserError(
+                _("The file {path} has {n} columns named “{column}” (columns {positions}) and the mapping reads that "
+                  "name, so which one it means is unclear; name in the mapping the one to read: {names}.").format(
+                    path=path.name, n=len(ranked), column=column, positions=", ".join(str(i) for i, _n in ranked),
+                    names=_(" or ").join(_("“{label}”").format(label=name) for _i, name in ranked)))
+    return None
+
+
 def missing_columns(path: Path, profile: Profile, missing: list[str], present: list[str],
                      hint: str = "") -> UserError:
+    if (twice := _named_twice(path, missing, present)) is not None:
+        return twice
     described = ", ".join(_closest_columns(m, present) for m in missing)
     if hint:
         return UserError(
@@ -317,10 +374,11 @@ def is_header_again(cells: list[str], header: list[str]) -> bool:
     """Whether ``cells`` name the columns of ``header`` in another order: two at least of its filled
     cells, all header names (ignoring case and accents), one at least not its own column's. The header
     written again in its order (a report's next page) is no matter: its rows below read right."""
-    names = {_loose(h) for h in header if h.strip()}
+    written = [unranked(h) for h in header]  # as the export writes them, not as ``ranked_names`` numbers them
+    names = {_loose(h) for h in written if h.strip()}
     filled = [(i, _loose(c)) for i, c in enumerate(cells) if c.strip()]
     return (len(filled) >= 2 and all(c in names for _i, c in filled)
-            and any(i >= len(header) or c != _loose(header[i]) for i, c in filled))
+            and any(i >= len(written) or c != _loose(written[i]) for i, c in filled))
 
 
 def refuse_header_again(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile) -> None:

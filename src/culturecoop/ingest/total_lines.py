@@ -31,6 +31,14 @@ COUNT_CELL = re.compile(rf"[0-9][0-9 .,]* ({_COUNT_WORDS})( [a-z]+){{0,2}}")
 # A cell of nothing but a number or an amount (« 300,00 », « 1 234,50 € », « $1,234.50 », « 30 »).
 _NUMBER_CELL = re.compile(r"[-+(]?\s*[$€£¥₣]?\s*[0-9][0-9\s\u00a0\u202f.,']*\s*(\$|€|£|¥|CHF|EUR|CAD|USD|GBP)?\)?",
                           re.IGNORECASE)
+# A sub-total's label followed by what it sums, folded (« Sous-total Théâtre : Le Misanthrope », « Total
+# Ciné-concert », « Subtotal: Jazz Night (Fri) »): a show's title may hold any word, sign or figure.
+SUBTOTAL_CELL = re.compile(r"(sous total|sub ?total|subtotale|subtotaal|zwischensumme|teilsumme|total parcial|"
+                           r"totals?|totaux|totale|totaal|totalt|summe|gesamt)( .+)?")
+_SUBTOTAL_SQL = ("(^|[,;\\t|])\\s*\"?\\s*(sous[- ]total|sub[- ]?total|subtotale|subtotaal|zwischensumme|teilsumme|"
+                 "total parcial|totals?|totaux|totale|totaal|totalt|summe|gesamt)\\b")
+
+
 # Candidates: lines that broke a rule and name no buyer, ticket or order (or a count where the number goes).
 # A count line writes a number and a count word; a line of sums nothing but numbers, separators and signs: a
 # door sale naming nobody (its show, its date) is neither, and never leaves the database (a till's export may
@@ -39,8 +47,16 @@ _CANDIDATES = f"""SELECT line_no, raw, ticket_id, order_id FROM checked
     WHERE len(reasons) > 0 AND raw IS NOT NULL AND patron_id IS NULL AND identity_fields = 0
       AND NOT list_contains(reasons, 'malformed_line') AND NOT summary_row
       AND (regexp_full_match(regexp_replace(raw, '(eur|cad|usd|chf|gbp)', '', 'gi'), '[\\s0-9.,;|"''$€£¥()+\\-]*')
-           OR regexp_matches(strip_accents(lower(raw)), '[0-9]\\s+({_COUNT_WORDS})\\b'))
+           OR regexp_matches(strip_accents(lower(raw)), '[0-9]\\s+({_COUNT_WORDS})\\b|{_SUBTOTAL_SQL}'))
     ORDER BY line_no LIMIT 1000"""
+
+
+def is_subtotal_row(row: list[str]) -> bool:
+    """Whether ``row`` (its cells) is a line of sub-totals: its first filled cell a total's label and what it
+    sums (« Sous-total Concert X »), the others numbers only (its seats, its amount)."""
+    cells = [c.strip() for c in row if c and c.strip()]
+    return (len(cells) >= 2 and SUBTOTAL_CELL.fullmatch(vocab.fold(cells[0])) is not None
+            and all(is_count_cell(c) or _NUMBER_CELL.fullmatch(c) for c in cells[1:]))
 
 
 def is_count_cell(cell: str | None) -> bool:
@@ -64,9 +80,11 @@ def skip_count_and_sum_lines(con: duckdb.DuckDBPyConnection, info: SourceInfo) -
     sums: list[tuple[int, list[Decimal]]] = []
     for line_no, raw, ticket_id, order_id in candidates:
         cells = [c.strip() for c in _cells(raw, len(info.header)) if c.strip()]
-        if not cells or any(v is not None and not is_count_cell(v) for v in (ticket_id, order_id)):
+        # A ticket or order number is no total's, unless it is the count or the label written where it goes.
+        if not cells or any(v is not None and not is_count_cell(v) and not (is_subtotal_row(cells) and v == cells[0])
+                            for v in (ticket_id, order_id)):
             continue
-        if is_count_row(cells):
+        if is_count_row(cells) or is_subtotal_row(cells):
             totals.append(line_no)
         elif all(_NUMBER_CELL.fullmatch(c) for c in cells):
             sums.append((line_no, [n for c in cells for n in _readings(c)]))

@@ -92,7 +92,8 @@ HEADERS: dict[str, tuple[str, ...]] = {
                      "order created", "order time", "date", "date paiement", "date de paiement",
                      "payment date", "paid at", "date d inscription", "registration date", "date inscription",
                      "purchased", "datetime", "order datetime", "purchase datetime", "achete le", "vendu le", "order placed", "placed at", "placed on", "purchased on", "ordered on",
-                     "commande le", "reserve le",
+                     "commande le", "reserve le", "ordered", "booked", "booked at", "booked on", "date booked",
+                     "date ordered", "date purchased",
                      # A journal of operations (See Tickets' « Date opération »: the sale or refund).
                      "date operation", "date de l operation", "date d operation", "operation date",
                      "date transaction", "date de transaction", "date de la transaction",
@@ -527,7 +528,7 @@ GENERIC = frozenset({"date", "no", "id", "event", "ticket", "order", "commande",
                      "style", "theme", "themes", "tel", "lang", "cp", "acheteur", "payeur", "debut",
                      "language", "langue", "locale", "total", "item", "lineitem", "value", "produit", "article",
                      "product", "plan", "offre", "experience", "prestation", "patron", "purchaser", "buyer",
-                     "purchased", "datetime"}) | more.GENERIC
+                     "purchased", "datetime", "ordered", "booked"}) | more.GENERIC
 
 
 # A header followed by its database field's name in brackets (Event Espresso's

@@ -1,0 +1,199 @@
+"""Exports as venues really have them, seventh sweep: shapes of files whatever the vendor — a UTF-8 file with
+a line of Windows-1252 inside, a CSV saved by Excel on a Mac, two columns under one name, a header written over
+two rows, sub-totals between each show's rows, a report printed in pages.
+
+Each fixture (``tests/fixtures/exports/sweep7``) is drafted and prepared as a member would, nothing edited, and
+what landed is compared with the figures of the file: tickets, seats and money per show and status. The
+contract is ``test_adversarial_exports``'s: one sentence and nothing written, or every row read whole; never a
+sale counted twice or a row dropped without a word. Every command runs in process (``cli_streams``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from test_adversarial_exports_5 import _draft, _prepare
+from test_adversarial_exports_6 import _tickets
+
+SWEEP = Path(__file__).parent / "fixtures" / "exports" / "sweep7"
+
+# What each show sold in the fixtures of 45 rows, as the file says: (show, status, tickets, seats, amount).
+SHOWS_45 = [("Ciné-concert", "refunded", 2, 3, 36.0), ("Ciné-concert", "sold", 13, 16, 192.0),
+            ("Concert Jazz Manouche", "refunded", 1, 1, 25.0), ("Concert Jazz Manouche", "sold", 14, 18, 450.0),
+            ("Théâtre : Le Misanthrope", "refunded", 1, 1, 32.5), ("Théâtre : Le Misanthrope", "sold", 14, 18, 585.0)]
+
+
+def _per_show(tmp_path: Path) -> list[tuple[Any, ...]]:
+    """What the package holds per show and status: (title, status, tickets, seats, amount)."""
+    return [(title, status, n, seats, float(amount)) for title, status, n, seats, amount in _tickets(
+        tmp_path, """SELECT e.title, t.status, count(*), sum(t.quantity), sum(t.quantity * t.unit_price)
+                     FROM t JOIN e USING (event_id) GROUP BY ALL ORDER BY ALL""")]
+
+
+# A UTF-8 export with one row pasted from another export saved in Windows-1252 (« Pay\xe9 »): the draft read
+# the whole file as Windows-1252 (« QtÃ© », « PayÃ© »), and prepare wrote nothing (« 44 lignes sur 45 … statut
+# de billet inconnu »); given `encoding: utf-8`, it refused the file (« n’est pas un texte UTF-8 »). A CSV saved
+# by Excel on a Mac (« CSV (Macintosh) »: Mac Roman, lines ending in « \r »): drafted as Latin-1 (« N¡ commande »,
+# no quantity, no first name), then refused by prepare. Both now land whole, every accent as written.
+@pytest.mark.parametrize(("name", "encoding", "why", "said"), [
+    ("ventes-une-ligne-cp1252.csv", "utf-8",
+     "toutes les lignes sont en UTF-8 sauf la ligne 22, lue en Windows-1252 (octet 0xE9)",
+     "La ligne 22 de ventes-une-ligne-cp1252.csv n’est pas écrite en UTF-8 comme le reste du fichier : elle a été "
+     "lue en Windows-1252"),
+    ("ventes-excel-mac.csv", "mac_roman", "qu’en Mac Roman, le codage d’un CSV enregistré par Excel sur Mac", ""),
+], ids=["utf8-with-a-cp1252-row", "excel-for-mac"])
+def test_a_file_in_two_codes_or_saved_on_a_mac_lands_whole(
+        name: str, encoding: str, why: str, said: str, tmp_path: Path, keys: Path,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    draft, text = _draft(tmp_path, SWEEP / name, monkeypatch, capsys, "fr")
+    assert draft["mapping"]["encoding"] == encoding and why in text, text
+    assert (draft["mapping"]["columns"]["quantity"], draft["mapping"]["status_values"]) == (
+        "Qté", {"Payé": "sold", "Remboursé": "refunded"}), draft["mapping"]
+    code, summary, told = _prepare(tmp_path, SWEEP / name, text, keys, monkeypatch, capsys, "fr")
+    assert code == 0 and (summary["rows_in"], summary["rows_accepted"]) == (45, 45), told
+    assert said in told, told
+    assert _per_show(tmp_path) == SHOWS_45
+
+
+# What each show sold in the fixtures of 40 rows, and when it starts.
+SHOWS_40 = [("Ciné-concert", "refunded", 1, 1, 12.0), ("Ciné-concert", "sold", 12, 15, 180.0),
+            ("Concert Jazz Manouche", "refunded", 1, 1, 25.0), ("Concert Jazz Manouche", "sold", 13, 17, 425.0),
+            ("Théâtre : Le Misanthrope", "refunded", 1, 1, 32.5), ("Théâtre : Le Misanthrope", "sold", 12, 15, 487.5)]
+
+
+# Two columns under one name: « Date » for the show and for the sale under a header of two rows (« Acheteur |
+# Événement | Vente » above the names, a spreadsheet's merged cells), « Email » for the buyer and the attendee
+# and « Date » twice in an English export. The draft read one « Date » as the purchase and said to rename
+# columns in the export; prepare refused the file (« 2 colonnes nommées « Date » »): 0 of 40 tickets. Each
+# column is now named by its rank (« Date (1) », « Date (2) »), the one of a handful of moments is the show's.
+@pytest.mark.parametrize(("name", "starts", "bought", "times"), [
+    ("ventes-en-tete-sur-deux-lignes.csv", "Date (1)", "Date (2)", ["14/03 20:30", "21/03 19:00", "28/03 15:00"]),
+    ("orders-two-emails-two-dates.csv", "Date (2)", "Date (1)", ["14/03 20:00", "21/03 20:00", "28/03 20:00"]),
+], ids=["french-header-on-two-rows", "english-two-emails-two-dates"])
+def test_two_columns_of_one_name_are_each_read(
+        name: str, starts: str, bought: str, times: list[str], tmp_path: Path, keys: Path,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    draft, text = _draft(tmp_path, SWEEP / name, monkeypatch, capsys, "fr")
+    columns = draft["mapping"]["columns"]
+    assert (columns["event_starts_at"], columns["purchased_at"]) == (starts, bought), columns
+    assert not any("colonnes nommées" in line for line in draft["undecided"]), draft["undecided"]
+    code, summary, said = _prepare(tmp_path, SWEEP / name, text, keys, monkeypatch, capsys, "fr")
+    assert code == 0 and (summary["rows_in"], summary["rows_accepted"]) == (40, 40), said
+    assert _per_show(tmp_path) == SHOWS_40
+    assert [t for (t,) in _tickets(tmp_path, "SELECT DISTINCT strftime(starts_at, '%d/%m %H:%M') FROM e ORDER BY 1")
+            ] == times
+
+
+# A sheet kept by hand with a sub-total under each show's rows, naming the show (« Sous-total Théâtre : Le
+# Misanthrope;;;;;;;617,50;19 », « Sous-total Ciné-concert ») and a blank line after it, then a grand total: two of
+# the three sub-totals were rejects of four reasons each (a title with a colon or a hyphen was no « total's
+# label »). A report printed in pages, its title block (« État des ventes — Salle Pleyel ») written again at the
+# top of each page above the header: each was a « ligne illisible » reject. Now they are left out, said as
+# totals or blank lines, and every sale lands.
+@pytest.mark.parametrize(("name", "workbook", "totals", "blank"), [
+    ("etat-sous-totaux-par-spectacle.csv", False, 4, 3),
+    ("etat-des-ventes-en-pages.csv", False, 3, 6),
+    ("etat-des-ventes-en-pages.csv", True, 3, 6),
+], ids=["subtotals-naming-each-show", "report-in-pages", "report-in-pages-workbook"])
+def test_sub_totals_naming_their_show_and_titles_of_each_page_are_no_rows(
+        name: str, workbook: bool, totals: int, blank: int, tmp_path: Path, keys: Path,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    export = SWEEP / name
+    if workbook:  # the same report saved as a workbook, each line a row
+        from openpyxl import Workbook
+
+        book = Workbook()
+        sheet = book.active
+        assert sheet is not None
+        for line in export.read_text(encoding="utf-8").splitlines():
+            sheet.append([cell or None for cell in line.split(";")])
+        export = tmp_path / "etat.xlsx"
+        book.save(export)
+    _draft_json, text = _draft(tmp_path, export, monkeypatch, capsys, "fr")
+    code, summary, said = _prepare(tmp_path, export, text, keys, monkeypatch, capsys, "fr")
+    assert code == 0, said
+    assert (summary["rows_in"], summary["rows_accepted"], summary["rows_rejected"]) == (45, 45, 0), said
+    assert (summary["summary_lines"], summary["blank_lines"]) == (totals, blank), summary
+    assert _per_show(tmp_path) == SHOWS_45
+
+
+# An English box office's orders: the show's day in one column, its time in another as the venue writes it
+# (« 8 PM », « 7:30 PM », « 3 PM »), the purchase under « Ordered ». The draft found no purchase date (nothing
+# could be prepared: « No column is chosen for the required fields “Purchase date and time” ») and read « 8 PM »
+# as no time, so each show started at midnight. Now 36 of 36 tickets land, each show at its hour.
+def test_a_time_written_8_pm_beside_the_day_is_the_shows_hour(
+        tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    export = SWEEP / "orders-door-times-pm.csv"
+    draft, text = _draft(tmp_path, export, monkeypatch, capsys)
+    columns = draft["mapping"]["columns"]
+    assert (columns["purchased_at"], columns["event_starts_at"]) == (
+        "Ordered", {"join": ["Event Date", "Door Time"], "separator": " "}), columns
+    code, summary, said = _prepare(tmp_path, export, text, keys, monkeypatch, capsys)
+    assert code == 0 and (summary["rows_in"], summary["rows_accepted"]) == (36, 36), said
+    assert _tickets(tmp_path, """SELECT e.title, strftime(e.starts_at, '%d/%m %H:%M'), count(*), sum(t.quantity),
+                                        sum(t.quantity * t.unit_price) FILTER (WHERE t.status = 'sold')
+                                 FROM t JOIN e USING (event_id) GROUP BY ALL ORDER BY 2""") == [
+        ("Concert Jazz Manouche", "14/03 20:00", 12, 15, 350), ("Théâtre : Le Misanthrope", "21/03 19:30", 12, 15, 455),
+        ("Ciné-concert", "28/03 15:00", 12, 15, 168)]
+
+
+# One row per order, its attendees side by side in numbered columns (« Participant 1 - Nom » … « Participant 3 -
+# Courriel »): every seat and every euro lands (30 orders, 60 seats), in the name of the first attendee. The
+# others are not read as patrons, and the draft now says so, where it said nothing: the member knows the
+# audience figures count one person per order.
+def test_attendees_in_numbered_columns_land_as_their_orders_seats_and_are_said(
+        tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    export = SWEEP / "commandes-participants-numerotes.csv"
+    draft, text = _draft(tmp_path, export, monkeypatch, capsys, "fr")
+    assert ("20 des lignes examinées nomment plusieurs participants dans des colonnes numérotées (jusqu’à 3 : "
+            "Participant 1 - Prénom …)") in " ".join(draft["undecided"]), draft["undecided"]
+    code, summary, said = _prepare(tmp_path, export, text, keys, monkeypatch, capsys, "fr")
+    assert code == 0 and (summary["rows_in"], summary["rows_accepted"]) == (30, 30), said
+    assert _per_show(tmp_path) == [("Ciné-concert", "sold", 10, 30, 360.0), ("Concert Jazz Manouche", "sold", 10, 10, 250.0),
+                                   ("Théâtre : Le Misanthrope", "sold", 10, 20, 650.0)]
+
+
+def test_a_line_of_windows_1252_far_down_a_utf8_export_is_read_as_such(
+        tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Beyond the head prepare looks at first (4 MB; 16 KB here), the reader stops on the line and the file is read
+    again from a UTF-8 copy: 1,200 of 1,200 tickets, the line named; a file of Windows-1252 given as UTF-8 is
+    still refused in one sentence."""
+    from culturecoop.ingest import encodings
+    from test_adversarial_exports import refused
+
+    monkeypatch.setattr(encodings, "HEAD_BYTES", 16 << 10)
+    header = "N° billet;Courriel;Spectacle;Date du spectacle;Date d'achat;Prix;Statut\n"
+    lines = [f"B{n};p{n}@exemple.fr;Soirée Jazz;14/03/2026 20:30;0{1 + n % 9}/02/2026 10:00;25,00;Payé\n"
+             for n in range(1200)]
+    export = tmp_path / "ventes.csv"
+    export.write_bytes(header.encode() + "".join(lines[:1150]).encode() + lines[1150].encode("cp1252")
+                       + "".join(lines[1151:]).encode())
+    mapping = {"delimiter": ";", "decimal": ",", "currency": "EUR", "country": "FR", "timezone": "Europe/Paris",
+               "datetime_formats": ["%d/%m/%Y %H:%M"], "status_values": {"Payé": "sold"},
+               "columns": {"ticket_id": "N° billet", "email": "Courriel", "event_id": "Spectacle",
+                           "event_title": "Spectacle", "event_starts_at": "Date du spectacle",
+                           "purchased_at": "Date d'achat", "unit_price": "Prix", "status": "Statut"}}
+    code, summary, said = _prepare(tmp_path, export, mapping, keys, monkeypatch, capsys)
+    assert code == 0 and (summary["rows_in"], summary["rows_accepted"]) == (1200, 1200), said
+    assert "Line 1152 of ventes.csv is not written in UTF-8 like the rest of the file" in said, said
+    again = tmp_path / "again"
+    again.mkdir()
+    export.write_bytes((header + "".join(lines)).encode("cp1252"))
+    code, _summary, said = _prepare(again, export, mapping, keys, monkeypatch, capsys)
+    refused(code, said, "is not UTF-8 text", "cp1252")
+
+
+def test_windows_1252_curly_quotes_are_no_sign_of_a_mac(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """An English export in Windows-1252 whose only bytes over 0x7F are curly quotes and dashes (« O’Neil »,
+    « “Jazz” – Live »): those bytes are Mac Roman's « í », « ì », « ñ », so only Mac Roman's letters of the
+    accents French writes count as a sign of a Mac, and this file stays Windows-1252."""
+    export = tmp_path / "orders.csv"
+    export.write_bytes(("Order ID,Email,Event,Event Date,Order Date,Price\n" + "".join(
+        f"{n},o{n}@example.org,“Jazz” – Live at O’Neil’s,2026-01-0{1 + n % 5} 20:00,2025-12-01 10:00,10\n"
+        for n in range(30))).encode("cp1252"))
+    draft, _text = _draft(tmp_path, export, monkeypatch, capsys)
+    assert draft["mapping"]["encoding"] == "cp1252", draft["mapping"]

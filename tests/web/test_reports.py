@@ -511,6 +511,28 @@ def test_every_benchmark_index_compares_with_the_peers_figure_shown(app, coop: C
         assert abs(r["index"] - 100 * r["yours"] / r["peers"]) <= 1, r
 
 
+def test_a_benchmark_over_the_members_first_months_does_not_compare_who_had_come_before(app, coop: Coop) -> None:
+    """A venue whose data starts within the period read « 0,0 % de vos clients étaient déjà venus avant la
+    période ; chez vos pairs, c’est 39,3 % » and « Vos clients reviennent moins que chez vos pairs (indice 0) :
+    faites revenir ceux… »: nobody could have come before its first show. Its share is left out, and says why."""
+    with new_client(app) as c:
+        login(c, coop.emails["A-analyst"])
+        first = date.fromisoformat(c.get(f"/m/{A}/overview.json").json()["reports"]["overview"]["result"]["coverage"]["first_day"])
+        start = first.replace(day=1)
+        query = f"?period=custom&from={start.isoformat()}&to={(start + timedelta(days=364)).isoformat()}"
+        answer = c.get(f"/m/{A}/benchmark.json{query}").json()
+        page = c.get(f"/m/{A}/benchmark{query}").text
+    rows = {r["figure"]: r for r in answer["reports"]["benchmark"]["result"]["rows"]}
+    assert rows["patrons"]["yours"] and rows["returning_share"]["yours"] is None, rows
+    assert rows["returning_share"]["index"] is None
+    said = " ".join(answer["insights"])
+    assert "étaient déjà venus avant la période" not in said, said
+    text = " ".join(visible_text(page).split())
+    assert "reviennent moins que chez vos pairs" not in text
+    assert "aucun de vos clients n’a donc pu venir avant elle" in text  # the « – » cell's tooltip
+    assert "la part de clients déjà venus n’est donc pas comparée à celle de vos pairs" in text
+
+
 def test_a_peer_selling_in_another_currency_is_not_compared_on_amounts(coop: Coop, tmp_path: Path) -> None:
     # Euros per patron against dollars per patron is no index: amounts compare within one currency.
     db = tmp_path / "coop.duckdb"

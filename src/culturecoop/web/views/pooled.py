@@ -34,6 +34,8 @@ from culturecoop.web.views.base import (
 Results = Mapping[str, Mapping[str, Any]]
 NO_PEERS = _("No peers to compare with")
 OTHER_CURRENCY = _("Not compared: some of your peers sell in another currency")
+# The benchmark leaves out the returning share of a member whose data starts within the period.
+NOBODY_BEFORE = _("Not compared: your data starts within the period, so none of your patrons can have come before it")
 TOP_LINES = 2  # rising and falling genres drawn in colour on a trends chart
 
 
@@ -347,14 +349,16 @@ def benchmark(view: TabView, results: Results, t: Translator) -> None:
     # An empty peers' figure says why: no peers, peers selling in another currency (their amounts are
     # not compared), or nothing to divide by.
     others = any(r.get("peers") is not None for r in rows)
+    counted = any(r["figure"] == "patrons" and r.get("yours") for r in rows)
     for row in rows:
         kind = kinds.get(row["figure"], "float2")
         why_peers = t(NO_PEERS) if not peers else t(OTHER_CURRENCY) if others and row["figure"] in MONEY_FIGURES else \
             t(FROM_HIDDEN) if row.get("suppressed") else t(NO_FIGURE)
-        out.append([Cell(row["figure"], t.label("figure", row["figure"])), cell(row.get("yours"), kind, t, why=t(NO_FIGURE)),
+        why_yours = t(NOBODY_BEFORE) if row["figure"] == "returning_share" and counted else t(NO_FIGURE)
+        out.append([Cell(row["figure"], t.label("figure", row["figure"])), cell(row.get("yours"), kind, t, why=why_yours),
                     cell(row.get("peers"), kind, t, k, is_hidden(row, "peers"), why=why_peers),
                     cell(row.get("index"), "index", t, k, is_hidden(row, "index"),
-                         why=why_peers if row.get("peers") is None else t(NO_FIGURE))])
+                         why=why_peers if row.get("peers") is None else why_yours)])
     columns = [Column("figure", t("Figure"), "text"), Column("yours", t("Yours"), "mixed"),
                Column("peers", t("Your peers"), "mixed"), Column("index", t("Index (100 = as your peers)"), "index", "index")]
     view.sections.append(Section("benchmark-benchmark", t("Your key figures against your peers"), chart,

@@ -198,15 +198,21 @@ def audience(view: TabView, results: Results, t: Translator) -> None:
         if partial and unknown:
             note = t("Age unknown for {share} of patrons (no birth date in the export): the chart shows the shares of the others, "
                      "whose age is known; the table, the shares of all.", share=t.percent(unknown["share"]))
+        # An export with no birth date at all (Eventbrite's, most box offices'): the section showed its
+        # title over a folded table of zeros and « Âge inconnu 100 % », with nothing to say why or what to do.
+        nobody = not dated and bool(unknown and unknown.get("patrons"))
+        if nobody:
+            note = t("No patron's age is known: your export gives no birth date. If your ticketing asks for one, choose its "
+                     "column in the member app and send a new package; this section will then show your audience's ages.")
         shares = [(int(r["patrons"]) / dated if partial and r.get("patrons") is not None else r.get("share")) for r in known]
         share_title = t("Share of patrons whose age is known") if partial else t("Share of patrons")
         view.sections.append(Section("geography-ages", t("Age of the audience"), charts.bars(
             t("Patrons by age at the end of the period"), [t.label("age_band", r["age_band"]) for r in known],
             [(share_title, shares)], t, value_title=share_title + " (%)",
             category_title=t("Age"), unit="percent") if any(r.get("patrons") for r in known) else None,
-            table("geography-ages", t("Age of the audience"), ages,
-                  [Col("age_band", _("Age"), "code:age_band"), Col("patrons", _("Patrons"), "int"),
-                   Col("share", _("Share of patrons"), "percent")], t, collapsed=True), note=note))
+            None if nobody else table("geography-ages", t("Age of the audience"), ages,
+                                      [Col("age_band", _("Age"), "code:age_band"), Col("patrons", _("Patrons"), "int"),
+                                       Col("share", _("Share of patrons"), "percent")], t, collapsed=True), note=note))
     if frequency:
         summary = frequency.get("summary") or {}
         view.kpis.append(Kpi(t("Visits per patron"), cell(summary.get("visits_per_patron"), "float2", t)))

@@ -248,6 +248,20 @@ def test_trends_show_shares_and_the_members_own_genres(tiny: Path) -> None:
     assert yours[("2025-03", "blues")]["share"] == 1.0 and yours[("2025-01", "local")]["share"] == 1.0
 
 
+def test_trends_leave_out_a_month_when_one_member_alone_had_pooled_patrons(tiny: Path) -> None:
+    """A venue whose data ran past everyone else's read « Chanson 100 % » as the cooperative's share in
+    those months, and « Chanson progresse dans la coopérative »: one member's own mix, shown to all."""
+    with Warehouse(tiny) as w:
+        w.con.execute("DELETE FROM ticket WHERE member_id = 'festival-c'")  # February: jazz-a's 15 people alone
+    result = report(tiny, "trends", "jazz-a")
+    months = {r["month"] for r in result.tables[1].rows}
+    assert "2025-02" not in months and {"2025-01", "2025-03"} <= months, months
+    assert any("1 month, between February 1, 2025 and February 28, 2025, when one member alone" in n
+               for n in result.notes), result.notes
+    # The member's own shares keep the month.
+    assert ("2025-02", "jazz") in {(r["month"], r["genre"]) for r in result.tables[3].rows}
+
+
 def test_segments_partition_with_complementary_suppression(tiny: Path) -> None:
     result = report(tiny, "segments", "jazz-a")
     rows = result.rows

@@ -73,7 +73,8 @@ def pages(app: object, coop: Coop) -> dict[str, str]:
     """The pages the tests read, fetched once as the new member's analyst."""
     paths = {"overview": f"/m/{NEW}/overview", "retention": f"/m/{NEW}/retention",
              "before": f"/m/{NEW}/overview?period=custom&from=2024-01-01&to=2024-06-30",
-             "replay": f"/m/{NEW}/pace?event=E1&days=14", "elsewhere": f"/m/{NEW}/elsewhere",
+             "replay": f"/m/{NEW}/pace?event=E1&days=14", "last": f"/m/{NEW}/pace?event=E9&days=7",
+             "elsewhere": f"/m/{NEW}/elsewhere",
              "affinities": f"/m/{NEW}/affinities"}
     with new_client(app) as c:
         login(c, coop.emails["new"])
@@ -149,6 +150,18 @@ def test_a_sales_pace_with_too_few_comparables_says_why_it_draws_no_curve(pages:
     text = visible_text(page)
     assert "période plus tôt" not in text and 'class="period"' not in page
     assert "pas encore de prévision ; elle viendra quand vos exports contiendront davantage de vos événements passés" in text
+
+
+def test_a_replay_of_the_last_show_does_not_count_days_to_go_nor_call_its_day_today(pages: dict[str, str]) -> None:
+    """The member's last show came after its export's last sale, so its final sales are not read: its
+    replay said « Jours restants : 7 » of a show that is over, and marked the replayed day « aujourd’hui »."""
+    page = pages["last"]
+    text = " ".join(visible_text(page).split())
+    assert "Une rétrospective" in text, text[:3000]
+    assert "Jours restants" not in text and "Jours avant le spectacle, à la date revue" in text
+    curve = next(f for f in figures(page) if "face aux événements comparables" in f["layout"]["title"]["text"])  # type: ignore[index]
+    marks = [a.get("text") for a in curve["layout"].get("annotations", [])]  # type: ignore[index, union-attr]
+    assert "jour de la prévision" in marks and "aujourd’hui" not in marks, marks
 
 
 def test_a_small_member_whose_patrons_all_agreed_is_not_asked_to_record_their_consent(coop: Coop) -> None:

@@ -319,9 +319,13 @@ def pace(view: TabView, results: Results, t: Translator) -> None:
     summary = result.get("summary") or {}
     # Another event of the same title that day: this one is named with its start.
     title = wording.summary_name(summary, t.language)
+    # A past event replayed, its final sales known or not (its show came after the export's last sale):
+    # its days are counted from the replayed day, never « to go », and that day is not « today ».
+    replay = summary.get("final_sold") is not None
     if view.picker is not None:
         view.picker["current"] = summary.get("event_id")
         if not view.picker["upcoming"] or summary.get("event_id") not in {e["event_id"] for e in view.picker["upcoming"]}:
+            replay = True
             view.notes.insert(0, t.plural(summary.get("days_before"),
                                           "A replay: the sales of {title} as they stood {n} day before it, against comparable events of the year before.",
                                           "A replay: the sales of {title} as they stood {n} days before it, against comparable events of the year before.",
@@ -329,7 +333,7 @@ def pace(view: TabView, results: Results, t: Translator) -> None:
     view.kpis += [
         Kpi(t("Event"), Cell(title, title), detail=t.day(summary.get("event_day")), small=True),
         # A replay's days are counted from the replayed day: the show is over, none are « to go ».
-        Kpi(t("Days to go") if summary.get("final_sold") is None else t("Days before the show, on the replayed day"),
+        Kpi(t("Days before the show, on the replayed day") if replay else t("Days to go"),
             cell(summary.get("days_before"), "int", t), detail=t("as of {day}", day=t.day(summary.get("as_of")))),
         Kpi(t("Tickets sold"), cell(summary.get("tickets_sold"), "int", t),
             detail=None if not summary.get("capacity") else t("of {capacity} seats", capacity=t.number(summary["capacity"]))),
@@ -354,7 +358,7 @@ def pace(view: TabView, results: Results, t: Translator) -> None:
         [(curve.get(d) or {}).get("tickets_sold") for d in days], t,
         band_name=t("Comparable events: 8 in 10 sold within this band"), middle_name=t("Comparable events: half sold more, half less"),
         line_name=title or t("This event"), value_title=t("Tickets sold (cumulative)"), x_title=t("Days before the event"),
-        marker_x=summary.get("days_before"), marker_label=t("today") if final is None else t("forecast's day"),
+        marker_x=summary.get("days_before"), marker_label=t("forecast's day") if replay else t("today"),
         later=[(curve.get(d) or {}).get("tickets_sold_later") for d in days] if final is not None else None,
         later_name=t("What it sold next"),
         estimate=None if summary.get("forecast_final") is None else (

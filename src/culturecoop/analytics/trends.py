@@ -54,11 +54,6 @@ WHERE month BETWEEN $date_from AND $date_to
 GROUP BY month
 """
 
-ONE_THIN_MONTH = _("Not counted in the cooperative's genre shares: {n} month, between {first} and {last}, when one member "
-                   "alone had pooled patrons (its figures would be that member's own).")
-THIN_MONTHS = _("Not counted in the cooperative's genre shares: {n} months between {first} and {last}, when one member "
-                "alone had pooled patrons (the figures of each would be one member's own).")
-
 COOP_MONTHS = """
 SELECT strftime(month, '%Y-%m') AS month, patrons
 FROM analytics_month
@@ -194,7 +189,12 @@ def trends(ctx: ReportContext) -> ReportOutput:
     left_out = [m for m in thin if m in months]
     if left_out:
         last = date.fromisoformat(f"{left_out[-1]}-01")
-        ctx.notes.append(plural(len(left_out), ONE_THIN_MONTH, THIN_MONTHS).format(
+        ctx.notes.append(plural(
+            len(left_out),
+            "Not counted in the cooperative's genre shares: {n} month, between {first} and {last}, when one member "
+            "alone had pooled patrons (its figures would be that member's own).",
+            "Not counted in the cooperative's genre shares: {n} months between {first} and {last}, when one member "
+            "alone had pooled patrons (the figures of each would be one member's own).").format(
             n=count(len(left_out)), first=day_words(f"{left_out[0]}-01"),
             last=day_words((last.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1))))
     cells, totals = Cells(release.tables["genre_month"]), Cells(release.tables["month"])

@@ -129,6 +129,17 @@ def test_a_grid_of_returns_colours_zero_as_nobody_on_a_scale_from_zero(pages: di
     assert trace["zmin"] == 0 and trace["zmax"] == max(cells) > 0
 
 
+def test_the_last_show_s_returns_say_they_are_not_measured_yet(pages: dict[str, str]) -> None:
+    """After the member's last show nobody could come back yet: its row read « 0 » and « 0,0 % », an
+    audience that never returns. Its cells are « – », and the « – » says why."""
+    page = pages["retention"]
+    table = re.findall(r'<section class="block" id="retention-by_event">.*?</section>', page, re.S)[0]
+    last = re.findall(r"<tr>(?:(?!</tr>).)*Pièce 9(?:(?!</tr>).)*</tr>", table, re.S)
+    assert last, table[:3000]
+    said = " ".join(visible_text(last[0]).split())
+    assert "0,0" not in said and said.count("Pas encore mesuré : vous n’avez tenu aucun événement après celui-ci") == 2, said
+
+
 def test_a_period_without_sales_names_the_member_and_writes_days_as_the_page_does(pages: dict[str, str]) -> None:
     """« Il n’y a aucun billet pour le membre salle-neuve entre le 1er janvier 2024 et … »: the
     member's identifier in a sentence, and days written unlike the rest of the page."""

@@ -35,6 +35,7 @@ METRIC_KINDS = {"revenue": "money", "average_basket": "money", "revenue_per_patr
 # downloaded table read as a figure lost on the way.
 NOT_IN_DATA = _("Not in your data")
 NOT_FOLLOWED = _("Not yet six months of your data after it")
+NO_LATER_EVENT = _("Not measured yet: you have held no event after this one, so nobody could come back")
 NO_EVENT_THAT_MONTH = _("None of your events that month")
 NO_MULTIPLIER = _("No ticket sold at that point: no multiplier")
 NOT_COMPARED = _("Not compared: who was new in the period before is not known")
@@ -278,8 +279,8 @@ def retention(view: TabView, results: Results, t: Translator) -> None:
         [Col("title", _("Event")), Col("event_day", _("Day"), "day"), Col("attendees", _("Attendees"), "int"),
          Col("back_within_6_months", _("Back within six months"), "int", empty=NOT_FOLLOWED),
          Col("return_rate_6_months", _("Share back within six months"), "percent", empty=NOT_FOLLOWED),
-         Col("came_back", _("Came back (at any time)"), "int"),
-         Col("return_rate", _("Return rate"), "percent", "return_rate")], t),
+         Col("came_back", _("Came back (at any time)"), "int", empty=NO_LATER_EVENT),
+         Col("return_rate", _("Return rate"), "percent", "return_rate", empty=NO_LATER_EVENT)], t),
         lead=lead))
     cohorts = _rows(result, "cohorts")
     if cohorts:

@@ -14,6 +14,9 @@ the least-squares line of the period's monthly shares (from the first month with
 each end held within 0–100 %: a steep line over a few months would otherwise announce
 « −122 points » for a share that went from 90 % to nothing), and a note says a season may read as
 a trend.
+
+A month when one member alone had pooled patrons is left out of the cooperative's shares (a note
+names those of the period): its shares would be that member's own mix, shown to every member.
 """
 
 from __future__ import annotations

@@ -74,7 +74,7 @@ def pages(app: object, coop: Coop) -> dict[str, str]:
     paths = {"overview": f"/m/{NEW}/overview", "retention": f"/m/{NEW}/retention",
              "before": f"/m/{NEW}/overview?period=custom&from=2024-01-01&to=2024-06-30",
              "replay": f"/m/{NEW}/pace?event=E1&days=14", "last": f"/m/{NEW}/pace?event=E9&days=7",
-             "elsewhere": f"/m/{NEW}/elsewhere",
+             "elsewhere": f"/m/{NEW}/elsewhere", "trends": f"/m/{NEW}/trends",
              "affinities": f"/m/{NEW}/affinities"}
     with new_client(app) as c:
         login(c, coop.emails["new"])
@@ -138,6 +138,19 @@ def test_the_last_show_s_returns_say_they_are_not_measured_yet(pages: dict[str, 
     assert last, table[:3000]
     said = " ".join(visible_text(last[0]).split())
     assert "0,0" not in said and said.count("Pas encore mesuré : vous n’avez tenu aucun événement après celui-ci") == 2, said
+
+
+def test_a_venue_whose_shows_all_carry_one_genre_reads_a_sentence_not_a_flat_line(pages: dict[str, str]) -> None:
+    """Every show of this venue is theatre by local artists (an export with no genre column: the mapping gives
+    every show one genre): « Parts des genres chez vous » drew flat lines at 100 % and said « Aucun genre n’a progressé ni
+    reculé d’au moins deux points », which tells nothing. One sentence says why and what would."""
+    section = re.findall(r'<section class="block" id="trends-yours">.*?</section>', pages["trends"], re.S)[0]
+    assert "data-chart" not in section
+    said = " ".join(visible_text(section).split())
+    # Theatre, and local artists (each of its shows has a Québec headliner): both at 100 % every month.
+    assert "Tous vos billets de la période sont pour des spectacles des genres Artistes d’ici (tête d’affiche " \
+           "québécoise) et Théâtre : chaque part est de 100 % chaque mois" in said, said[:1500]
+    assert "une colonne de genre dans votre export" in said and "Aucun genre n’a progressé" not in said
 
 
 def test_a_period_without_sales_names_the_member_and_writes_days_as_the_page_does(pages: dict[str, str]) -> None:

@@ -153,13 +153,25 @@ def trends(view: TabView, results: Results, t: Translator) -> None:
     yours, your_months = _rows(result, "yours"), _rows(result, "your_months")
     chart = _trend_chart(t("Share of your tickets by genre, by month"), your_months, yours, "share", t, t("Share of your tickets (%)"))
     lead = _trend_lead(chart, yours, t)
+    several = t("A show can carry several genres (a play by local artists is theatre and local artists): a month's shares "
+                "add up to more than 100%.")
+    lead = several if lead is None else lead + " " + several
+    # Every ticket of every month for one genre (an export that gives all shows one genre, as a mapping's
+    # single value does): a flat line at 100 % and « no genre rose or fell » say nothing; one sentence does.
+    worn = sorted({r["genre"] for r in your_months if r.get("in_period") and r.get("share")})
+    if worn and all(r.get("share") == 1 for r in your_months if r.get("in_period") and r["genre"] in worn):
+        chart, lead = None, t.plural(
+            len(worn),
+            "All your tickets of the period are for shows of the genre {genres}: its share is 100% every month, so there "
+            "is no move to follow. If your shows belong to different genres, a genre column in your export (chosen in "
+            "the member app) tells them apart here.",
+            "All your tickets of the period are for shows of the genres {genres}: each share is 100% every month, so "
+            "there is no move to follow. If your shows belong to different genres, a genre column in your export "
+            "(chosen in the member app) tells them apart here.",
+            genres=format_list([t.label("genre", g) for g in worn], locale=t.locale))
     view.sections.append(Section("trends-yours", t("Genre shares at your venue"), chart,
                                  table("trends-yours", t("Your genres rising and falling"), yours,
-                                       _trend_columns(summary.get("your_basis")), t),
-                                 lead=t("A show can carry several genres (a play by local artists is theatre and local artists): a "
-                                        "month's shares add up to more than 100%.") if lead is None else
-                                 lead + " " + t("A show can carry several genres (a play by local artists is theatre and local "
-                                                "artists): a month's shares add up to more than 100%.")))
+                                       _trend_columns(summary.get("your_basis")), t), lead=lead))
     view.sections.append(Section("trends-cooperative_months", t("Monthly shares across the cooperative (data)"), None, table(
         "trends-cooperative_months", t("Genre shares by month across the cooperative"), coop_months,
         [Col("month", _("Month"), "month"), Col("genre", _("Genre"), "code:genre"), Col("patrons", _("Patrons"), "int"),

@@ -231,6 +231,9 @@ def test_elsewhere_states_a_significant_lift_with_its_interval_only() -> None:
     assert "(très probablement entre 2,9 et 4,6)" in french and "IC 95" not in french, french
     assert "(very probably between 2.9 and 4.6)" in " ".join(i.text("en") for i in found)
     assert "Théâtre des Lilas" in french
+    # The audience is the share's whole, not the people it counts: « 69 % de votre public mutualisé (1 839
+    # personnes) est aussi allé… » read as 1 839 people going elsewhere.
+    assert "69\u00a0% des 1\u00a0839 personnes de votre public mutualisé sont aussi allées chez d’autres membres" in french, french
     # Not significant, an interval across 1, or a hidden cell: nothing said about genres.
     quiet = insights.elsewhere_rules({"elsewhere": answer([genre_row("blues", 3.7, 0.9, 5.0, True),
                                                            genre_row("rock", None, None, None, None, ["lift", "ci_low", "ci_high"])],

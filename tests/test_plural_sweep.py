@@ -130,7 +130,7 @@ NAMED_COUNT_NEVER_0_OR_1 = {
     'people, as the privacy gate releases it: too few for a campaign, which writes to at least {k} people and keeps as many aside to measure its effect; save a larger audience to write to.': "the privacy gate's threshold k, 2 or more",
     '{dataset}: precision {precision}, recall {recall}, F1 {f1} ({correct} of {true} true pairs found, {predicted} pairs predicted); {pairs} pairs compared in {seconds} s.': "a model's, a benchmark's or the impact assessment's figure: hundreds or more",
     '{patrons} patrons ({share}) have not come back in the last six months of the period: an audience to win back.': 'said from 30 patrons on (insights.MIN_PATRONS)',
-    '{share} of your pooled audience ({audience} people) also went to other members in the period.': 'an audience as the privacy gate releases it: k people or more',
+    '{share} of the {audience} people of your pooled audience also went to other members in the period.': 'an audience as the privacy gate releases it: k people or more',
     '“< {k}” hides a figure of fewer than {k} people. The effect compares everyone drawn for the campaign, reached or not, with the people kept aside at random.': "the privacy gate's threshold k, 2 or more",
     '“< {k}” hides a figure of fewer than {k} people. The lift compares everyone drawn for the campaign with the random holdout, reached or not.': "the privacy gate's threshold k, 2 or more",
     'Campaign {campaign} created ({status}): {recipients} recipients, {holdout} kept out as the holdout.': 'figures the privacy gate released: k or more, or « < k »',

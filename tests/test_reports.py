@@ -91,6 +91,10 @@ def test_retention_is_event_over_event(tiny: Path) -> None:
     assert result.summary["return_rate"] == pytest.approx(24 / 50, abs=1e-4)
     everything = report(tiny, "retention", "jazz-a", {"from": "2025-01-01", "to": "2025-04-30"})
     assert everything.summary["return_rate"] == pytest.approx(1 - 30 / 54, abs=1e-4)  # 1 − records / attendances
+    # A9 is jazz-a's last event: nobody could come back after it yet. Its « 0 » and « 0,0 % » read as an
+    # audience that never returns; they are left empty (and the page says why).
+    last = by(everything.tables[0].rows, "event_id")["A9"]
+    assert (last["attendees"], last["came_back"], last["return_rate"]) == (4, None, None), last
     cohorts = {(r["cohort"], r["months_after"]): r for r in result.tables[1].rows}
     assert cohorts[("2025-01", 0)]["patrons"] == 30 and cohorts[("2025-01", 1)]["share"] == 0.5
 
@@ -246,6 +250,20 @@ def test_trends_show_shares_and_the_members_own_genres(tiny: Path) -> None:
     assert months[("2025-01", "theatre")]["share"] == pytest.approx(30 / 50, abs=1e-4)  # 50 people went out in January
     yours = {(r["month"], r["genre"]): r for r in result.tables[3].rows}
     assert yours[("2025-03", "blues")]["share"] == 1.0 and yours[("2025-01", "local")]["share"] == 1.0
+
+
+def test_trends_leave_out_a_month_when_one_member_alone_had_pooled_patrons(tiny: Path) -> None:
+    """A venue whose data ran past everyone else's read « Chanson 100 % » as the cooperative's share in
+    those months, and « Chanson progresse dans la coopérative »: one member's own mix, shown to all."""
+    with Warehouse(tiny) as w:
+        w.con.execute("DELETE FROM ticket WHERE member_id = 'festival-c'")  # February: jazz-a's 15 people alone
+    result = report(tiny, "trends", "jazz-a")
+    months = {r["month"] for r in result.tables[1].rows}
+    assert "2025-02" not in months and {"2025-01", "2025-03"} <= months, months
+    assert any("1 month, between February 1, 2025 and February 28, 2025, when one member alone" in n
+               for n in result.notes), result.notes
+    # The member's own shares keep the month.
+    assert ("2025-02", "jazz") in {(r["month"], r["genre"]) for r in result.tables[3].rows}
 
 
 def test_segments_partition_with_complementary_suppression(tiny: Path) -> None:

@@ -73,7 +73,8 @@ def pages(app: object, coop: Coop) -> dict[str, str]:
     """The pages the tests read, fetched once as the new member's analyst."""
     paths = {"overview": f"/m/{NEW}/overview", "retention": f"/m/{NEW}/retention",
              "before": f"/m/{NEW}/overview?period=custom&from=2024-01-01&to=2024-06-30",
-             "replay": f"/m/{NEW}/pace?event=E1&days=14", "elsewhere": f"/m/{NEW}/elsewhere",
+             "replay": f"/m/{NEW}/pace?event=E1&days=14", "last": f"/m/{NEW}/pace?event=E9&days=7",
+             "elsewhere": f"/m/{NEW}/elsewhere", "trends": f"/m/{NEW}/trends",
              "affinities": f"/m/{NEW}/affinities"}
     with new_client(app) as c:
         login(c, coop.emails["new"])
@@ -128,6 +129,30 @@ def test_a_grid_of_returns_colours_zero_as_nobody_on_a_scale_from_zero(pages: di
     assert trace["zmin"] == 0 and trace["zmax"] == max(cells) > 0
 
 
+def test_the_last_show_s_returns_say_they_are_not_measured_yet(pages: dict[str, str]) -> None:
+    """After the member's last show nobody could come back yet: its row read « 0 » and « 0,0 % », an
+    audience that never returns. Its cells are « – », and the « – » says why."""
+    page = pages["retention"]
+    table = re.findall(r'<section class="block" id="retention-by_event">.*?</section>', page, re.S)[0]
+    last = re.findall(r"<tr>(?:(?!</tr>).)*Pièce 9(?:(?!</tr>).)*</tr>", table, re.S)
+    assert last, table[:3000]
+    said = " ".join(visible_text(last[0]).split())
+    assert "0,0" not in said and said.count("Pas encore mesuré : vous n’avez tenu aucun événement après celui-ci") == 2, said
+
+
+def test_a_venue_whose_shows_all_carry_one_genre_reads_a_sentence_not_a_flat_line(pages: dict[str, str]) -> None:
+    """Every show of this venue is theatre by local artists (an export with no genre column: the mapping gives
+    every show one genre): « Parts des genres chez vous » drew flat lines at 100 % and said « Aucun genre n’a progressé ni
+    reculé d’au moins deux points », which tells nothing. One sentence says why and what would."""
+    section = re.findall(r'<section class="block" id="trends-yours">.*?</section>', pages["trends"], re.S)[0]
+    assert "data-chart" not in section
+    said = " ".join(visible_text(section).split())
+    # Theatre, and local artists (each of its shows has a Québec headliner): both at 100 % every month.
+    assert "Tous vos billets de la période sont pour des spectacles des genres Artistes d’ici (tête d’affiche " \
+           "québécoise) et Théâtre : chaque part est de 100 % chaque mois" in said, said[:1500]
+    assert "une colonne de genre dans votre export" in said and "Aucun genre n’a progressé" not in said
+
+
 def test_a_period_without_sales_names_the_member_and_writes_days_as_the_page_does(pages: dict[str, str]) -> None:
     """« Il n’y a aucun billet pour le membre salle-neuve entre le 1er janvier 2024 et … »: the
     member's identifier in a sentence, and days written unlike the rest of the page."""
@@ -149,6 +174,18 @@ def test_a_sales_pace_with_too_few_comparables_says_why_it_draws_no_curve(pages:
     text = visible_text(page)
     assert "période plus tôt" not in text and 'class="period"' not in page
     assert "pas encore de prévision ; elle viendra quand vos exports contiendront davantage de vos événements passés" in text
+
+
+def test_a_replay_of_the_last_show_does_not_count_days_to_go_nor_call_its_day_today(pages: dict[str, str]) -> None:
+    """The member's last show came after its export's last sale, so its final sales are not read: its
+    replay said « Jours restants : 7 » of a show that is over, and marked the replayed day « aujourd’hui »."""
+    page = pages["last"]
+    text = " ".join(visible_text(page).split())
+    assert "Une rétrospective" in text, text[:3000]
+    assert "Jours restants" not in text and "Jours avant le spectacle, à la date revue" in text
+    curve = next(f for f in figures(page) if "face aux événements comparables" in f["layout"]["title"]["text"])  # type: ignore[index]
+    marks = [a.get("text") for a in curve["layout"].get("annotations", [])]  # type: ignore[index, union-attr]
+    assert "jour de la prévision" in marks and "aujourd’hui" not in marks, marks
 
 
 def test_a_small_member_whose_patrons_all_agreed_is_not_asked_to_record_their_consent(coop: Coop) -> None:

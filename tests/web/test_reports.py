@@ -511,6 +511,49 @@ def test_every_benchmark_index_compares_with_the_peers_figure_shown(app, coop: C
         assert abs(r["index"] - 100 * r["yours"] / r["peers"]) <= 1, r
 
 
+def test_a_benchmark_over_the_members_first_months_does_not_compare_who_had_come_before(app, coop: Coop) -> None:
+    """A venue whose data starts within the period read « 0,0 % de vos clients étaient déjà venus avant la
+    période ; chez vos pairs, c’est 39,3 % » and « Vos clients reviennent moins que chez vos pairs (indice 0) :
+    faites revenir ceux… »: nobody could have come before its first show. Its share is left out, and says why."""
+    with new_client(app) as c:
+        login(c, coop.emails["A-analyst"])
+        first = date.fromisoformat(c.get(f"/m/{A}/overview.json").json()["reports"]["overview"]["result"]["coverage"]["first_day"])
+        start = first.replace(day=1)
+        query = f"?period=custom&from={start.isoformat()}&to={(start + timedelta(days=364)).isoformat()}"
+        answer = c.get(f"/m/{A}/benchmark.json{query}").json()
+        page = c.get(f"/m/{A}/benchmark{query}").text
+    rows = {r["figure"]: r for r in answer["reports"]["benchmark"]["result"]["rows"]}
+    assert rows["patrons"]["yours"] and rows["returning_share"]["yours"] is None, rows
+    assert rows["returning_share"]["index"] is None
+    said = " ".join(answer["insights"])
+    assert "étaient déjà venus avant la période" not in said, said
+    text = " ".join(visible_text(page).split())
+    assert "reviennent moins que chez vos pairs" not in text
+    assert "aucun de vos clients n’a donc pu venir avant elle" in text  # the « – » cell's tooltip
+    assert "la part de clients déjà venus n’est donc pas comparée à celle de vos pairs" in text
+
+
+def test_an_export_without_birth_dates_says_why_the_audience_has_no_age(coop: Coop, tmp_path: Path) -> None:
+    """Eventbrite's attendee report has no birth date: « Âge du public » showed its title over a folded
+    table of zeros and « Âge inconnu 100 % », nothing saying why or what would fill it."""
+    from culturecoop.web.i18n import Translator
+    from culturecoop.web.views import tab_view
+
+    db = tmp_path / "coop.duckdb"
+    shutil.copy(coop.db, db)
+    with Warehouse(db) as w:
+        w.con.execute("UPDATE patron SET birth_band = NULL WHERE member_id = ?", [A])
+    with Warehouse(db) as w:
+        answer = run_report("geography", w, A, {}).to_json()
+    assert answer["ages"][-1]["age_band"] == "unknown" and answer["ages"][-1]["share"] == 1, answer["ages"]
+    view = tab_view(next(tab for tab in TABS if tab.slug == "audience"), {"geography": {**answer, "available": True}},
+                    Translator("fr"), A)
+    section = next(s for s in view.sections if s.id == "geography-ages")
+    assert section.chart is None and section.table is None  # no table of zeros
+    assert section.note and "votre export ne donne pas de date de naissance" in section.note, section.note
+    assert "application membre" in section.note
+
+
 def test_a_peer_selling_in_another_currency_is_not_compared_on_amounts(coop: Coop, tmp_path: Path) -> None:
     # Euros per patron against dollars per patron is no index: amounts compare within one currency.
     db = tmp_path / "coop.duckdb"

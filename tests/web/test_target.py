@@ -136,6 +136,20 @@ def test_save_an_audience_shows_its_gated_size_and_lists_it(app, coop: Coop) -> 
         assert "patron_key" not in page.text and "patron_key" not in str(listed)
 
 
+def test_a_saved_audience_named_after_its_show_is_not_followed_by_it_again() -> None:
+    """The Target tab names an audience « Public : Les Sœurs Boulay (supplémentaire) »: the Campaigns tab's
+    list read « Public : Les Sœurs Boulay (supplémentaire) · Les Sœurs Boulay (supplémentaire) (750 personnes) »."""
+    from culturecoop.web.i18n import Translator
+    from culturecoop.web.views.campaigns import audience_choices
+
+    saved = [{"audience_id": "a1", "name": "Public : Les Sœurs Boulay (supplémentaire)", "kind": "event", "size": 750,
+              "definition": {"event": "e1"}},
+             {"audience_id": "a2", "name": "Relance de l’hiver", "kind": "event", "size": 40, "definition": {"event": "e1"}}]
+    labels = [c.label for c in audience_choices(saved, {"e1": "Les Sœurs Boulay (supplémentaire)"}, Translator("fr"))]
+    assert labels == ["Public : Les Sœurs Boulay (supplémentaire) (750 personnes)",
+                      "Relance de l’hiver · Les Sœurs Boulay (supplémentaire) (40 personnes)"], labels
+
+
 def test_the_campaigns_tab_suggests_a_message_for_a_saved_audience_in_words(app, coop: Coop) -> None:
     """Venue staff pick the audience they saved and the event it was built for, by name and day,
     ask for a suggested message (both languages, the show's artist in a subject), and create the

@@ -11,6 +11,7 @@ patrons); with noise, each patron's visits, tickets and revenue are capped befor
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 from culturecoop.analytics.audience import ratio
@@ -18,7 +19,7 @@ from culturecoop.analytics.currency import main_currency
 from culturecoop.analytics.pooled import Cells, mark
 from culturecoop.analytics.report import Column, ReportContext, ReportOutput, ReportTable
 from culturecoop.analytics.wording import label as code_label
-from culturecoop.i18n import _, current_language
+from culturecoop.i18n import _, current_language, day_words
 from culturecoop.privacy.gate import COUNT, MIN_PEERS, Beside, CountTable, peer_group_allowed
 
 # Per-patron caps under noise (they bound one patron's weight in the sums).
@@ -59,6 +60,10 @@ GROUP BY member_id
 """
 
 MEMBER_KINDS = "SELECT member_id, kind FROM member"
+OWN_FIRST_DAY = "SELECT min(event_day) AS first_day FROM analytics_visit WHERE member_id = $member"
+# A member's data that starts after the period's first day, or at most this long before it, starts with it (the
+# period line's « first period of data », `insights.COVERAGE_SLACK`).
+FIRST_DAY_SLACK = timedelta(days=7)
 MONEY_FIGURES = ("revenue_per_patron", "average_price")
 MEASURES = ("patrons", "attendances", "tickets", "revenue", "returning")
 
@@ -156,6 +161,16 @@ def benchmark(ctx: ReportContext) -> ReportOutput:
         rows.append(mark({"figure": figure, "label": label, "yours": value, "peers": peer,
                           "index": None if not peer or value is None else round(100 * float(value) / float(peer))},
                          {"peers": hidden, "index": hidden}))
+    # A member whose own data starts within the period has nobody who « had come before » it: its 0 %
+    # against its peers' 39 % read as « fewer of your patrons come back » and asked it to win back the
+    # lapsed, in its first months. Its share is not compared, and a note says why.
+    first_day = ctx.query(OWN_FIRST_DAY)[0]["first_day"]
+    own_start = first_day if isinstance(first_day, date) and first_day + FIRST_DAY_SLACK >= ctx.period.start else None
+    if own_start is not None:
+        row = next(r for r in rows if r["figure"] == "returning_share")
+        row["yours"] = row["index"] = None
+        ctx.notes.append(_("Your data starts on {day}, within the period: none of your patrons can have come before it, so "
+                           "the share who had come before is not compared with your peers'.").format(day=day_words(own_start)))
     # Amounts compare only within one currency: euros per patron against dollars per patron is no index.
     own_currency = main_currency(ctx.engine, ctx.member_id)
     if peers and any(main_currency(ctx.engine, m) != own_currency for m in peers):

@@ -484,7 +484,7 @@ def elsewhere_rules(results: Results) -> list[Insight]:
         summary = elsewhere.get("summary") or {}
         share, audience = summary.get("share_going_elsewhere"), summary.get("audience") or 0
         if share is not None and audience >= MIN_PATRONS:
-            out.append(Insight("elsewhere.going", _("{share} of your pooled audience ({audience} people) also went to other members in the period."),
+            out.append(Insight("elsewhere.going", _("{share} of the {audience} people of your pooled audience also went to other members in the period."),
                                {"share": Value("percent", share), "audience": Value("number", audience)}))
         strong = [r for r in _rows(elsewhere) if _interval_ok(r)]
         if strong:

@@ -52,6 +52,8 @@ FROM analytics_visit
 WHERE member_id = $member
 """
 
+LAST_EVENT_DAY = "SELECT max(event_day) AS last_day FROM analytics_visit WHERE member_id = $member"
+
 RECORDS_IN_PERIOD = """
 SELECT count(DISTINCT rid) AS records, count(*) AS attendances
 FROM analytics_visit
@@ -75,9 +77,18 @@ def retention(ctx: ReportContext) -> ReportOutput:
     def followed(day: date) -> bool:
         return data_end is not None and day + timedelta(days=FOLLOW_DAYS) <= data_end
 
+    # After the member's last event nobody could come back yet: its « 0 » and « 0,0 % » read as an
+    # audience that never returns. They are left empty (the period's sums still count its attendances).
+    last_day = ctx.query(LAST_EVENT_DAY)[0]["last_day"]
+
+    def later(day: date) -> bool:
+        return not isinstance(last_day, date) or day < last_day
+
     event_rows = [
         {"event_id": r["event_id"], "title": titles.get(r["event_id"]), "event_day": r["event_day"].isoformat(),
-         "starts_at": starts.get(r["event_id"]), "attendees": r["attendees"], "came_back": r["came_back"], "return_rate": ratio(r["came_back"], r["attendees"]),
+         "starts_at": starts.get(r["event_id"]), "attendees": r["attendees"],
+         "came_back": r["came_back"] if later(r["event_day"]) else None,
+         "return_rate": ratio(r["came_back"], r["attendees"]) if later(r["event_day"]) else None,
          "back_within_6_months": r["back_within"] if followed(r["event_day"]) else None,
          "return_rate_6_months": ratio(r["back_within"], r["attendees"]) if followed(r["event_day"]) else None}
         for r in by_event
@@ -106,7 +117,7 @@ def retention(ctx: ReportContext) -> ReportOutput:
         Column("event_day", _("Day of the event")),
         Column("starts_at", _("When it starts, to the minute, when the export gave its time (two shows of one day tell apart by it)")),
         Column("attendees", _("Patrons who attended")),
-        Column("came_back", _("Of them, patrons who came to a later event of yours")),
+        Column("came_back", _("Of them, patrons who came to a later event of yours (empty when you have held no event after it yet)")),
         Column("return_rate", _("Share who came back (came_back / attendees)")),
         Column("back_within_6_months", _("Of them, patrons whose next event of yours was within six months (empty when your data does not run six months past the event)")),
         Column("return_rate_6_months", _("Share back within six months: the rate to compare events by")),

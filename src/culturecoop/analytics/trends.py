@@ -14,6 +14,9 @@ the least-squares line of the period's monthly shares (from the first month with
 each end held within 0–100 %: a steep line over a few months would otherwise announce
 « −122 points » for a share that went from 90 % to nothing), and a note says a season may read as
 a trend.
+
+A month when one member alone had pooled patrons is left out of the cooperative's shares (a note
+names those of the period): its shares would be that member's own mix, shown to every member.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from culturecoop.analytics.facts import GENRE_BITS
 from culturecoop.analytics.pooled import Cells, genre_labels, mark
 from culturecoop.analytics.report import Column, ReportContext, ReportOutput, ReportTable
 from culturecoop.analytics.wording import YEAR_OVER_YEAR_HEADERS
-from culturecoop.i18n import _
+from culturecoop.i18n import _, count, day_words, plural
 from culturecoop.privacy.gate import CountTable
 from culturecoop.schema.taxonomy import GENRES
 
@@ -42,6 +45,16 @@ COOP_GENRE_MONTHS = """
 SELECT strftime(month, '%Y-%m') AS month, genre, patrons
 FROM analytics_genre_month
 WHERE month BETWEEN $date_from AND $date_to
+"""
+
+# Members with pooled visits in each month: a month where one member alone had any is that member's
+# own genre mix, not the cooperative's (a venue whose data runs two months past everyone else's read
+# « Chanson 100 % » there, and « Chanson progresse dans la coopérative »), and shown to every member.
+COOP_MONTH_MEMBERS = """
+SELECT strftime(month, '%Y-%m') AS month, count(DISTINCT member_id) AS members
+FROM analytics_member_month
+WHERE month BETWEEN $date_from AND $date_to
+GROUP BY month
 """
 
 COOP_MONTHS = """
@@ -161,21 +174,37 @@ def trends(ctx: ReportContext) -> ReportOutput:
     before = [_year_before(m) for m in months]
     earlier = [m for m in _data_months(ctx.window.first_day, before) if m not in set(months)]
     shown = sorted({*earlier, *months})
-    shown_set = set(shown)
     since = {"date_from": date.fromisoformat(f"{shown[0]}-01")}
+    members = {r["month"]: r["members"] for r in ctx.query(COOP_MONTH_MEMBERS, **since)}
+    # A month with pooled visits at one member alone never goes to the gate: its shares would be that
+    # member's. A month with none stays (its cells are empty anyway).
+    thin = [m for m in shown if members.get(m, 0) == 1]
+    counted = [m for m in shown if m not in thin]
+    counted_set = set(counted)
     release = ctx.release([
         CountTable("genre_month", ("month", "genre"),
-                   [r for r in ctx.query(COOP_GENRE_MONTHS, **since) if r["month"] in shown_set],
+                   [r for r in ctx.query(COOP_GENRE_MONTHS, **since) if r["month"] in counted_set],
                    sensitivity=len(shown) * len(GENRES),
-                   domain=[(m, g) for m in shown for g in GENRES]),
-        CountTable("month", ("month",), [r for r in ctx.query(COOP_MONTHS, **since) if r["month"] in shown_set],
-                   sensitivity=len(shown), domain=[(m,) for m in shown]),
+                   domain=[(m, g) for m in counted for g in GENRES]),
+        CountTable("month", ("month",), [r for r in ctx.query(COOP_MONTHS, **since) if r["month"] in counted_set],
+                   sensitivity=len(shown), domain=[(m,) for m in counted]),
     ])
+    left_out = [m for m in thin if m in months]
+    if left_out:
+        last = date.fromisoformat(f"{left_out[-1]}-01")
+        ctx.notes.append(plural(
+            len(left_out),
+            "Not counted in the cooperative's genre shares: {n} month, between {first} and {last}, when one member "
+            "alone had pooled patrons (its figures would be that member's own).",
+            "Not counted in the cooperative's genre shares: {n} months between {first} and {last}, when one member "
+            "alone had pooled patrons (the figures of each would be one member's own).").format(
+            n=count(len(left_out)), first=day_words(f"{left_out[0]}-01"),
+            last=day_words((last.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1))))
     cells, totals = Cells(release.tables["genre_month"]), Cells(release.tables["month"])
     labels = {**genre_labels(), "local": _("Local artists (Québec headliner)")}
     coop_rows: list[dict[str, Any]] = []
     coop_share: dict[tuple[str, str], float | None] = {}
-    for month in shown:
+    for month in counted:
         total = totals.get(month)
         for genre in GENRES:
             patrons = cells.get(month, genre)

@@ -122,7 +122,9 @@ def audience_choices(audiences: list[dict[str, Any]], events: Mapping[str, str],
     for a in audiences:
         size = t.plural(a["size"], "{n} person", "{n} people") if a["size"] is not None else t("fewer than {k} people", k=a["size_shown"][2:])
         event = str((a.get("definition") or {}).get("event") or "")
-        label = f"{a['name']} · {events[event]}" if a["kind"] == "event" and event in events else a["name"]
+        # The name the Target tab proposes already says the show (« Public : Les Sœurs Boulay »): not twice.
+        label = (f"{a['name']} · {events[event]}" if a["kind"] == "event" and event in events
+                 and events[event].casefold() not in str(a["name"]).casefold() else a["name"])
         choices.append(Choice(a["audience_id"], f"{label} ({size})"))
     return choices
 

@@ -35,6 +35,7 @@ METRIC_KINDS = {"revenue": "money", "average_basket": "money", "revenue_per_patr
 # downloaded table read as a figure lost on the way.
 NOT_IN_DATA = _("Not in your data")
 NOT_FOLLOWED = _("Not yet six months of your data after it")
+NO_LATER_EVENT = _("Not measured yet: you have held no event after this one, so nobody could come back")
 NO_EVENT_THAT_MONTH = _("None of your events that month")
 NO_MULTIPLIER = _("No ticket sold at that point: no multiplier")
 NOT_COMPARED = _("Not compared: who was new in the period before is not known")
@@ -198,15 +199,21 @@ def audience(view: TabView, results: Results, t: Translator) -> None:
         if partial and unknown:
             note = t("Age unknown for {share} of patrons (no birth date in the export): the chart shows the shares of the others, "
                      "whose age is known; the table, the shares of all.", share=t.percent(unknown["share"]))
+        # An export with no birth date at all (Eventbrite's, most box offices'): the section showed its
+        # title over a folded table of zeros and « Âge inconnu 100 % », with nothing to say why or what to do.
+        nobody = not dated and bool(unknown and unknown.get("patrons"))
+        if nobody:
+            note = t("No patron's age is known: your export gives no birth date. If your ticketing asks for one, choose its "
+                     "column in the member app and send a new package; this section will then show your audience's ages.")
         shares = [(int(r["patrons"]) / dated if partial and r.get("patrons") is not None else r.get("share")) for r in known]
         share_title = t("Share of patrons whose age is known") if partial else t("Share of patrons")
         view.sections.append(Section("geography-ages", t("Age of the audience"), charts.bars(
             t("Patrons by age at the end of the period"), [t.label("age_band", r["age_band"]) for r in known],
             [(share_title, shares)], t, value_title=share_title + " (%)",
             category_title=t("Age"), unit="percent") if any(r.get("patrons") for r in known) else None,
-            table("geography-ages", t("Age of the audience"), ages,
-                  [Col("age_band", _("Age"), "code:age_band"), Col("patrons", _("Patrons"), "int"),
-                   Col("share", _("Share of patrons"), "percent")], t, collapsed=True), note=note))
+            None if nobody else table("geography-ages", t("Age of the audience"), ages,
+                                      [Col("age_band", _("Age"), "code:age_band"), Col("patrons", _("Patrons"), "int"),
+                                       Col("share", _("Share of patrons"), "percent")], t, collapsed=True), note=note))
     if frequency:
         summary = frequency.get("summary") or {}
         view.kpis.append(Kpi(t("Visits per patron"), cell(summary.get("visits_per_patron"), "float2", t)))
@@ -272,8 +279,8 @@ def retention(view: TabView, results: Results, t: Translator) -> None:
         [Col("title", _("Event")), Col("event_day", _("Day"), "day"), Col("attendees", _("Attendees"), "int"),
          Col("back_within_6_months", _("Back within six months"), "int", empty=NOT_FOLLOWED),
          Col("return_rate_6_months", _("Share back within six months"), "percent", empty=NOT_FOLLOWED),
-         Col("came_back", _("Came back (at any time)"), "int"),
-         Col("return_rate", _("Return rate"), "percent", "return_rate")], t),
+         Col("came_back", _("Came back (at any time)"), "int", empty=NO_LATER_EVENT),
+         Col("return_rate", _("Return rate"), "percent", "return_rate", empty=NO_LATER_EVENT)], t),
         lead=lead))
     cohorts = _rows(result, "cohorts")
     if cohorts:
@@ -313,9 +320,13 @@ def pace(view: TabView, results: Results, t: Translator) -> None:
     summary = result.get("summary") or {}
     # Another event of the same title that day: this one is named with its start.
     title = wording.summary_name(summary, t.language)
+    # A past event replayed, its final sales known or not (its show came after the export's last sale):
+    # its days are counted from the replayed day, never « to go », and that day is not « today ».
+    replay = summary.get("final_sold") is not None
     if view.picker is not None:
         view.picker["current"] = summary.get("event_id")
         if not view.picker["upcoming"] or summary.get("event_id") not in {e["event_id"] for e in view.picker["upcoming"]}:
+            replay = True
             view.notes.insert(0, t.plural(summary.get("days_before"),
                                           "A replay: the sales of {title} as they stood {n} day before it, against comparable events of the year before.",
                                           "A replay: the sales of {title} as they stood {n} days before it, against comparable events of the year before.",
@@ -323,7 +334,7 @@ def pace(view: TabView, results: Results, t: Translator) -> None:
     view.kpis += [
         Kpi(t("Event"), Cell(title, title), detail=t.day(summary.get("event_day")), small=True),
         # A replay's days are counted from the replayed day: the show is over, none are « to go ».
-        Kpi(t("Days to go") if summary.get("final_sold") is None else t("Days before the show, on the replayed day"),
+        Kpi(t("Days before the show, on the replayed day") if replay else t("Days to go"),
             cell(summary.get("days_before"), "int", t), detail=t("as of {day}", day=t.day(summary.get("as_of")))),
         Kpi(t("Tickets sold"), cell(summary.get("tickets_sold"), "int", t),
             detail=None if not summary.get("capacity") else t("of {capacity} seats", capacity=t.number(summary["capacity"]))),
@@ -348,7 +359,7 @@ def pace(view: TabView, results: Results, t: Translator) -> None:
         [(curve.get(d) or {}).get("tickets_sold") for d in days], t,
         band_name=t("Comparable events: 8 in 10 sold within this band"), middle_name=t("Comparable events: half sold more, half less"),
         line_name=title or t("This event"), value_title=t("Tickets sold (cumulative)"), x_title=t("Days before the event"),
-        marker_x=summary.get("days_before"), marker_label=t("today") if final is None else t("forecast's day"),
+        marker_x=summary.get("days_before"), marker_label=t("forecast's day") if replay else t("today"),
         later=[(curve.get(d) or {}).get("tickets_sold_later") for d in days] if final is not None else None,
         later_name=t("What it sold next"),
         estimate=None if summary.get("forecast_final") is None else (

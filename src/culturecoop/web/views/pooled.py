@@ -34,6 +34,8 @@ from culturecoop.web.views.base import (
 Results = Mapping[str, Mapping[str, Any]]
 NO_PEERS = _("No peers to compare with")
 OTHER_CURRENCY = _("Not compared: some of your peers sell in another currency")
+# The benchmark leaves out the returning share of a member whose data starts within the period.
+NOBODY_BEFORE = _("Not compared: your data starts within the period, so none of your patrons can have come before it")
 TOP_LINES = 2  # rising and falling genres drawn in colour on a trends chart
 
 
@@ -151,13 +153,25 @@ def trends(view: TabView, results: Results, t: Translator) -> None:
     yours, your_months = _rows(result, "yours"), _rows(result, "your_months")
     chart = _trend_chart(t("Share of your tickets by genre, by month"), your_months, yours, "share", t, t("Share of your tickets (%)"))
     lead = _trend_lead(chart, yours, t)
+    several = t("A show can carry several genres (a play by local artists is theatre and local artists): a month's shares "
+                "add up to more than 100%.")
+    lead = several if lead is None else lead + " " + several
+    # Every ticket of every month for one genre (an export that gives all shows one genre, as a mapping's
+    # single value does): a flat line at 100 % and « no genre rose or fell » say nothing; one sentence does.
+    worn = sorted({r["genre"] for r in your_months if r.get("in_period") and r.get("share")})
+    if worn and all(r.get("share") == 1 for r in your_months if r.get("in_period") and r["genre"] in worn):
+        chart, lead = None, t.plural(
+            len(worn),
+            "All your tickets of the period are for shows of the genre {genres}: its share is 100% every month, so there "
+            "is no move to follow. If your shows belong to different genres, a genre column in your export (chosen in "
+            "the member app) tells them apart here.",
+            "All your tickets of the period are for shows of the genres {genres}: each share is 100% every month, so "
+            "there is no move to follow. If your shows belong to different genres, a genre column in your export "
+            "(chosen in the member app) tells them apart here.",
+            genres=format_list([t.label("genre", g) for g in worn], locale=t.locale))
     view.sections.append(Section("trends-yours", t("Genre shares at your venue"), chart,
                                  table("trends-yours", t("Your genres rising and falling"), yours,
-                                       _trend_columns(summary.get("your_basis")), t),
-                                 lead=t("A show can carry several genres (a play by local artists is theatre and local artists): a "
-                                        "month's shares add up to more than 100%.") if lead is None else
-                                 lead + " " + t("A show can carry several genres (a play by local artists is theatre and local "
-                                                "artists): a month's shares add up to more than 100%.")))
+                                       _trend_columns(summary.get("your_basis")), t), lead=lead))
     view.sections.append(Section("trends-cooperative_months", t("Monthly shares across the cooperative (data)"), None, table(
         "trends-cooperative_months", t("Genre shares by month across the cooperative"), coop_months,
         [Col("month", _("Month"), "month"), Col("genre", _("Genre"), "code:genre"), Col("patrons", _("Patrons"), "int"),
@@ -347,14 +361,16 @@ def benchmark(view: TabView, results: Results, t: Translator) -> None:
     # An empty peers' figure says why: no peers, peers selling in another currency (their amounts are
     # not compared), or nothing to divide by.
     others = any(r.get("peers") is not None for r in rows)
+    counted = any(r["figure"] == "patrons" and r.get("yours") for r in rows)
     for row in rows:
         kind = kinds.get(row["figure"], "float2")
         why_peers = t(NO_PEERS) if not peers else t(OTHER_CURRENCY) if others and row["figure"] in MONEY_FIGURES else \
             t(FROM_HIDDEN) if row.get("suppressed") else t(NO_FIGURE)
-        out.append([Cell(row["figure"], t.label("figure", row["figure"])), cell(row.get("yours"), kind, t, why=t(NO_FIGURE)),
+        why_yours = t(NOBODY_BEFORE) if row["figure"] == "returning_share" and counted else t(NO_FIGURE)
+        out.append([Cell(row["figure"], t.label("figure", row["figure"])), cell(row.get("yours"), kind, t, why=why_yours),
                     cell(row.get("peers"), kind, t, k, is_hidden(row, "peers"), why=why_peers),
                     cell(row.get("index"), "index", t, k, is_hidden(row, "index"),
-                         why=why_peers if row.get("peers") is None else t(NO_FIGURE))])
+                         why=why_peers if row.get("peers") is None else why_yours)])
     columns = [Column("figure", t("Figure"), "text"), Column("yours", t("Yours"), "mixed"),
                Column("peers", t("Your peers"), "mixed"), Column("index", t("Index (100 = as your peers)"), "index", "index")]
     view.sections.append(Section("benchmark-benchmark", t("Your key figures against your peers"), chart,

@@ -141,59 +141,22 @@ def test_a_time_written_8_pm_beside_the_day_is_the_shows_hour(
 
 
 # One row per order, its attendees side by side in numbered columns (« Participant 1 - Nom » … « Participant 3 -
-# Courriel »): every seat and every euro lands (30 orders, 60 seats), in the name of the first attendee. The
-# others are not read as patrons, and the draft now says so, where it said nothing: the member knows the
-# audience figures count one person per order.
-def test_attendees_in_numbered_columns_land_as_their_orders_seats_and_are_said(
+# Courriel »): each row landed as one ticket of its seats in the first attendee's name (30 tickets, 30 patrons
+# for 60 attendees). The draft now writes `attendees` and prepare reads a line per attendee: 60 tickets, 60
+# patrons, every seat and every euro of each show, and the summary counts both (« 30 commandes, soit 60
+# participants »).
+def test_attendees_in_numbered_columns_are_each_a_ticket_and_a_patron(
         tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     export = SWEEP / "commandes-participants-numerotes.csv"
     draft, text = _draft(tmp_path, export, monkeypatch, capsys, "fr")
-    assert ("20 des lignes examinées nomment plusieurs participants dans des colonnes numérotées (jusqu’à 3 : "
-            "Participant 1 - Prénom …)") in " ".join(draft["undecided"]), draft["undecided"]
+    assert draft["mapping"]["attendees"] == {
+        "numbered": ["Participant {n} - Prénom", "Participant {n} - Nom", "Participant {n} - Courriel"],
+        "seats": "Nombre de billets", "shared": ["Montant total"]}, text
+    assert {f: draft["mapping"]["columns"][f] for f in ("first_name", "last_name", "email")} == {
+        "first_name": "Participant - Prénom", "last_name": "Participant - Nom", "email": "Participant - Courriel"}
     code, summary, said = _prepare(tmp_path, export, text, keys, monkeypatch, capsys, "fr")
-    assert code == 0 and (summary["rows_in"], summary["rows_accepted"]) == (30, 30), said
-    assert _per_show(tmp_path) == [("Ciné-concert", "sold", 10, 30, 360.0), ("Concert Jazz Manouche", "sold", 10, 10, 250.0),
-                                   ("Théâtre : Le Misanthrope", "sold", 10, 20, 650.0)]
-
-
-def test_a_line_of_windows_1252_far_down_a_utf8_export_is_read_as_such(
-        tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    """Beyond the head prepare looks at first (4 MB; 16 KB here), the reader stops on the line and the file is read
-    again from a UTF-8 copy: 1,200 of 1,200 tickets, the line named; a file of Windows-1252 given as UTF-8 is
-    still refused in one sentence."""
-    from culturecoop.ingest import encodings
-    from test_adversarial_exports import refused
-
-    monkeypatch.setattr(encodings, "HEAD_BYTES", 16 << 10)
-    header = "N° billet;Courriel;Spectacle;Date du spectacle;Date d'achat;Prix;Statut\n"
-    lines = [f"B{n};p{n}@exemple.fr;Soirée Jazz;14/03/2026 20:30;0{1 + n % 9}/02/2026 10:00;25,00;Payé\n"
-             for n in range(1200)]
-    export = tmp_path / "ventes.csv"
-    export.write_bytes(header.encode() + "".join(lines[:1150]).encode() + lines[1150].encode("cp1252")
-                       + "".join(lines[1151:]).encode())
-    mapping = {"delimiter": ";", "decimal": ",", "currency": "EUR", "country": "FR", "timezone": "Europe/Paris",
-               "datetime_formats": ["%d/%m/%Y %H:%M"], "status_values": {"Payé": "sold"},
-               "columns": {"ticket_id": "N° billet", "email": "Courriel", "event_id": "Spectacle",
-                           "event_title": "Spectacle", "event_starts_at": "Date du spectacle",
-                           "purchased_at": "Date d'achat", "unit_price": "Prix", "status": "Statut"}}
-    code, summary, said = _prepare(tmp_path, export, mapping, keys, monkeypatch, capsys)
-    assert code == 0 and (summary["rows_in"], summary["rows_accepted"]) == (1200, 1200), said
-    assert "Line 1152 of ventes.csv is not written in UTF-8 like the rest of the file" in said, said
-    again = tmp_path / "again"
-    again.mkdir()
-    export.write_bytes((header + "".join(lines)).encode("cp1252"))
-    code, _summary, said = _prepare(again, export, mapping, keys, monkeypatch, capsys)
-    refused(code, said, "is not UTF-8 text", "cp1252")
-
-
-def test_windows_1252_curly_quotes_are_no_sign_of_a_mac(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    """An English export in Windows-1252 whose only bytes over 0x7F are curly quotes and dashes (« O’Neil »,
-    « “Jazz” – Live »): those bytes are Mac Roman's « í », « ì », « ñ », so only Mac Roman's letters of the
-    accents French writes count as a sign of a Mac, and this file stays Windows-1252."""
-    export = tmp_path / "orders.csv"
-    export.write_bytes(("Order ID,Email,Event,Event Date,Order Date,Price\n" + "".join(
-        f"{n},o{n}@example.org,“Jazz” – Live at O’Neil’s,2026-01-0{1 + n % 5} 20:00,2025-12-01 10:00,10\n"
-        for n in range(30))).encode("cp1252"))
-    draft, _text = _draft(tmp_path, export, monkeypatch, capsys)
-    assert draft["mapping"]["encoding"] == "cp1252", draft["mapping"]
+    assert code == 0 and (summary["export_rows"], summary["rows_in"], summary["rows_accepted"]) == (30, 60, 60), said
+    assert "Lignes lues : 30 commandes, soit 60 participants = 60 acceptés + 0 rejetés." in said, said
+    assert summary["rows_per_table"]["patron"] == 60
+    assert _per_show(tmp_path) == [("Ciné-concert", "sold", 30, 30, 360.0), ("Concert Jazz Manouche", "sold", 10, 10, 250.0),
+                                   ("Théâtre : Le Misanthrope", "sold", 20, 20, 650.0)]

@@ -10,13 +10,16 @@ sale counted twice or a row dropped without a word. Every command runs in proces
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from culturecoop.ingest.attendees import detect
 from test_adversarial_exports_5 import _draft, _prepare
 from test_adversarial_exports_6 import _tickets
+from test_prepare_privacy import decoded_values, fold, needles
 
 SWEEP = Path(__file__).parent / "fixtures" / "exports" / "sweep7"
 
@@ -140,23 +143,90 @@ def test_a_time_written_8_pm_beside_the_day_is_the_shows_hour(
         ("Ciné-concert", "28/03 15:00", 12, 15, 168)]
 
 
+# The attendees' names and e-mails of a file (their numbered columns), none of which may travel in clear.
+def _attendees_named(export: Path, delimiter: str) -> list[dict[str, str]]:
+    with export.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f, delimiter=delimiter))
+    kinds = {"prénom": "first_name", "first name": "first_name", "nom": "last_name", "last name": "last_name",
+             "courriel": "email", "email": "email"}
+    out = []
+    for row in rows:
+        for n in range(1, 5):
+            person: dict[str, str] = {}
+            for word, kind in kinds.items():
+                value = row.get(f"Participant {n} - {word.capitalize()}") or row.get(f"Attendee {n} {word.title()}")
+                if value:
+                    person[kind] = value
+            if person:
+                out.append(person)
+    return out
+
+
 # One row per order, its attendees side by side in numbered columns (« Participant 1 - Nom » … « Participant 3 -
-# Courriel »): each row landed as one ticket of its seats in the first attendee's name (30 tickets, 30 patrons
-# for 60 attendees). The draft now writes `attendees` and prepare reads a line per attendee: 60 tickets, 60
-# patrons, every seat and every euro of each show, and the summary counts both (« 30 commandes, soit 60
-# participants »).
+# Courriel »; « Attendee 1 First Name » … « Attendee 4 Ticket Price », some blocks empty, a seat no one is named
+# for, a refunded order, the buyer's newsletter box): each row landed as one ticket of its seats in the first
+# attendee's name (French: 30 tickets and 30 patrons for 60 attendees). The draft now writes `attendees` and
+# prepare reads a line per attendee: every attendee a ticket and a patron, every seat and every euro of each
+# show as the file says (a per-attendee price read as each one's), the buyer's consent the buyer's alone, no
+# attendee's name or e-mail in clear, and the summary counts both (« 30 commandes, soit 60 participants »).
+@pytest.mark.parametrize(("name", "delimiter", "stems", "orders", "patrons", "marketing", "shows"), [
+    ("commandes-participants-numerotes.csv", ";",
+     ["Participant {n} - Prénom", "Participant {n} - Nom", "Participant {n} - Courriel"], 30, 60, 0,
+     [("Ciné-concert", "sold", 30, 30, 360.0), ("Concert Jazz Manouche", "sold", 10, 10, 250.0),
+      ("Théâtre : Le Misanthrope", "sold", 20, 20, 650.0)]),
+    ("orders-attendees-numbered.csv", ",",
+     ["Attendee {n} First Name", "Attendee {n} Last Name", "Attendee {n} Email", "Attendee {n} Ticket Price"], 24,
+     51, 12, [("Folk Evening", "refunded", 2, 2, 45.0), ("Folk Evening", "sold", 11, 11, 247.5),
+              ("Jazz Night", "sold", 17, 17, 510.0), ("Kids Matinee", "sold", 22, 22, 210.0)]),
+], ids=["french-participants", "english-attendees"])
 def test_attendees_in_numbered_columns_are_each_a_ticket_and_a_patron(
-        tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    export = SWEEP / "commandes-participants-numerotes.csv"
+        name: str, delimiter: str, stems: list[str], orders: int, patrons: int, marketing: int,
+        shows: list[tuple[Any, ...]], tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    export = SWEEP / name
     draft, text = _draft(tmp_path, export, monkeypatch, capsys, "fr")
-    assert draft["mapping"]["attendees"] == {
-        "numbered": ["Participant {n} - Prénom", "Participant {n} - Nom", "Participant {n} - Courriel"],
-        "seats": "Nombre de billets", "shared": ["Montant total"]}, text
-    assert {f: draft["mapping"]["columns"][f] for f in ("first_name", "last_name", "email")} == {
-        "first_name": "Participant - Prénom", "last_name": "Participant - Nom", "email": "Participant - Courriel"}
+    assert draft["mapping"]["attendees"]["numbered"] == stems, text
+    attendee = stems[0].split("{n}")[0].strip()
+    assert all(str(draft["mapping"]["columns"][f]).startswith(attendee) for f in ("first_name", "last_name", "email"))
     code, summary, said = _prepare(tmp_path, export, text, keys, monkeypatch, capsys, "fr")
-    assert code == 0 and (summary["export_rows"], summary["rows_in"], summary["rows_accepted"]) == (30, 60, 60), said
-    assert "Lignes lues : 30 commandes, soit 60 participants = 60 acceptés + 0 rejetés." in said, said
-    assert summary["rows_per_table"]["patron"] == 60
-    assert _per_show(tmp_path) == [("Ciné-concert", "sold", 30, 30, 360.0), ("Concert Jazz Manouche", "sold", 10, 10, 250.0),
-                                   ("Théâtre : Le Misanthrope", "sold", 20, 20, 650.0)]
+    seats = sum(n for _show, _status, n, _seats, _money in shows)
+    assert code == 0 and (summary["export_rows"], summary["rows_in"], summary["rows_accepted"]) == (
+        orders, seats, seats), said
+    assert f"Lignes lues : {orders} commandes, soit {seats} participants = {seats} acceptés + 0 rejetés." in said
+    assert summary["rows_per_table"]["patron"] == patrons
+    assert summary["consent"]["purposes"]["marketing"]["granted"] == marketing  # the buyers who ticked the box
+    assert _per_show(tmp_path) == shows
+    secret = needles(_attendees_named(export, delimiter))
+    assert len(secret) > 100
+    for where, value in decoded_values(tmp_path / "pkg"):
+        shown = fold(value) if isinstance(value, str) else ""
+        assert not any(fold(n) in shown for n in secret if len(n) >= 5), (where, value)
+
+
+# Numbered columns that are no attendees stay as they are: one person's address or phone lines, a price list.
+# An attendee's line set aside names the export's line and the attendee, and rows read still add up.
+def test_numbered_columns_that_are_no_attendees_and_an_attendees_reject(
+        tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    assert detect(["Nom", "Adresse 1", "Adresse 2", "Téléphone 1", "Téléphone 2", "Tarif 1", "Tarif 2", "Prix 1",
+                   "Prix 2", "Email"]) == []
+    assert detect(["Nom 1", "Courriel 1", "Nom 2", "Courriel 2", "Buyer Phone 1", "Buyer Phone 2"]) == [
+        "Nom {n}", "Courriel {n}"]
+    export = tmp_path / "orders.csv"
+    lines = (SWEEP / "orders-attendees-numbered.csv").read_text(encoding="utf-8").splitlines()
+    lines[4] = lines[4].replace("lucas.brown31@example.org,30.00", "lucas.brown31@example.org,thirty")  # 2nd attendee
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    mapping = {"name": "woo", "format": "csv", "datetime_formats": ["%Y-%m-%d %H:%M"], "currency": "CAD",
+               "attendees": {"numbered": ["Attendee {n} First Name", "Attendee {n} Last Name", "Attendee {n} Email",
+                                          "Attendee {n} Ticket Price"], "seats": "Tickets"},
+               "status_values": {"Completed": "sold", "Refunded": "refunded"},
+               "columns": {"order_id": "Order #", "purchased_at": "Order Date", "status": "Order Status",
+                           "quantity": "Tickets", "unit_price": "Attendee Ticket Price", "event_id": "Event",
+                           "event_starts_at": "Event Date", "email": "Attendee Email",
+                           "first_name": "Attendee First Name", "last_name": "Attendee Last Name"}}
+    code, summary, said = _prepare(tmp_path, export, mapping, keys, monkeypatch, capsys, "en")
+    assert code == 0 and (summary["export_rows"], summary["rows_in"], summary["rows_accepted"],
+                          summary["rows_rejected"]) == (24, 52, 51, 1), said
+    assert "Rows read: 24 orders, 52 attendees = 51 accepted + 1 rejected." in said, said
+    with Path(summary["rejects_file"]).open(encoding="utf-8-sig", newline="") as f:
+        rejected = list(csv.DictReader(f))
+    assert [(r["line"], "thirty" in r["raw_line"]) for r in rejected] == [("5 (attendee 2)", True)]

@@ -40,6 +40,9 @@ _ATTENDEE_WORDS = frozenset({
     "participant", "participante", "participants", "attendee", "attendees", "guest", "invite", "invitee",
     "spectateur", "spectatrice", "holder", "teilnehmer", "besucher", "asistente", "partecipante", "personne",
     "person", "billet", "ticket", "place", "seat", "entree", "beneficiaire", "eleve", "enfant", "membre"})
+# Words of the one person who ordered (folded): their numbered columns are that person's lines (« Buyer Phone 2 »).
+_BUYER_WORDS = frozenset({"buyer", "acheteur", "acheteuse", "client", "cliente", "customer", "billing", "facturation",
+                          "purchaser", "commanditaire", "payeur", "payer", "contact", "kaufer", "comprador"})
 _NUMBER_IN_NAME = re.compile(r"(?<![0-9])([1-9][0-9]?)(?![0-9])")
 
 
@@ -57,31 +60,30 @@ def person_kind(name: str) -> str | None:
 
 def detect(header: Sequence[str]) -> list[str]:
     """The stems (column names with ``{n}`` for the number) of the attendees' numbered columns of ``header``:
-    fields repeated with the same numbers, at least one a name or contact, and either two names or contacts
-    or under an attendee's word. One person's numbered lines (« Adresse 1 », « Téléphone 2 ») or a price list
-    (« Tarif 1 », « Prix 2 ») are not attendees. Empty when there are none."""
+    fields repeated with the same numbers, under an attendee's or a seat's word (« Attendee {n} Email »,
+    « Billet {n} - Tarif ») with at least one name or contact among them, or without one when they name the
+    person (a name, and another name or contact: « Nom {n} », « Email {n} »). One person's numbered lines
+    (« Adresse 1 », « Téléphone 2 ») or a price list (« Tarif 1 », « Prix 2 ») are no attendees. Empty when
+    there are none."""
     numbers: dict[str, set[int]] = {}
     for name in header:
         for found in _NUMBER_IN_NAME.finditer(name):
             stem = name[:found.start()] + NUMBER + name[found.end():]
             numbers.setdefault(stem, set()).add(int(found.group(1)))
     repeated = {stem: ns for stem, ns in numbers.items() if len(ns) >= 2}
-
-    def words(stem: str) -> set[str]:
-        return set(vocab.fold(stem.replace(NUMBER, " ")).split())
-
-    people = {stem for stem in repeated if person_kind(unnumbered(stem)) is not None}
-    kinds = {person_kind(unnumbered(stem)) for stem in people}
-    attendee_word = {stem for stem in repeated if words(stem) & _ATTENDEE_WORDS}
-    if not people or (len(kinds) < 2 and not people & attendee_word):
+    kind = {stem: person_kind(unnumbered(stem)) for stem in repeated}
+    worded = {stem for stem in repeated if set(vocab.fold(stem.replace(NUMBER, " ")).split()) & _ATTENDEE_WORDS}
+    people = {stem for stem in worded if kind[stem] is not None}
+    plain = {stem for stem in repeated if stem not in worded and kind[stem] is not None
+             and not set(vocab.fold(stem.replace(NUMBER, " ")).split()) & _BUYER_WORDS}
+    plain_kinds = {kind[stem] for stem in plain}
+    if len(plain_kinds) >= 2 and plain_kinds & {"first_name", "last_name", "full_name"}:
+        people |= plain
+    if not people:
         return []
-    # The numbers the attendees' names or contacts carry: the other fields of the same blocks join them.
-    seen = set().union(*(repeated[s] for s in people))
-    prefixes = {vocab.fold(s.split(NUMBER)[0]) for s in people}
-    stems = [stem for stem in repeated if stem in people or (
-        repeated[stem] <= seen and (stem in attendee_word or vocab.fold(stem.split(NUMBER)[0]) in prefixes)
-        and vocab.fold(stem.split(NUMBER)[0]) != "")]
-    return [s for s in dict.fromkeys(stems) if s.count(NUMBER) == 1]
+    seen = set().union(*(repeated[s] for s in people))  # the attendees' numbers: their other fields join them
+    stems = [stem for stem in repeated if stem in people or (stem in worded and repeated[stem] & seen)]
+    return [s for s in stems if s.count(NUMBER) == 1]
 
 
 @dataclass(frozen=True)

@@ -235,12 +235,12 @@ def spread_row(p: Plan, row: Sequence[str | None], decimal: str = ".",
     lines: list[tuple[list[str | None], int | None]] = []
     for n, block in p.blocks.items():
         values = [row[i] if i is not None and i < len(row) else None for i in block]
-        if not any(_filled(v) for v in values):
+        if not any(v and not v.isspace() for v in values):
             continue  # an empty block: no attendee
         if not any(_filled(values[k]) for k in p.person):  # a seat and no one named: the buyer's
             for k, i in p.buyer.items():
                 values[k] = row[i] if i < len(row) else None
-        lines.append((values, n if _is_buyer(p, row, values) or not p.buyer_only else -n))
+        lines.append((values, n if not p.buyer_only or _is_buyer(p, row, values) else -n))
     counted = _seats(row[p.seats]) if p.seats is not None and p.seats < len(row) else None
     seats = [1] * len(lines)
     if counted is not None and counted > len(lines):  # seats beyond the attendees named: the buyer's
@@ -318,10 +318,13 @@ def spread_file(text: Path, out: Path, setting: Setting, *, delimiter: str, quot
                     dst.write(body + "\n")
                 spread.lines.append((number, None))
                 continue
-            try:
-                row = next(csv.reader([body], strict=True, **options))
-            except (csv.Error, StopIteration):
-                row = []
+            if not quote or quote not in body:  # most lines: a plain split, as the reader splits them
+                row = body.split(delimiter)
+            else:
+                try:
+                    row = next(csv.reader([body], strict=True, **options))
+                except (csv.Error, StopIteration):
+                    row = []
             if len(row) != width:  # malformed, a total line: as it is, for the reader to say
                 dst.write(body + "\n")
                 spread.lines.append((number, None))

@@ -17,7 +17,7 @@ from culturecoop.ingest.draft_builder import DraftBuilder
 from culturecoop.ingest.sniff import Sample
 
 _PEOPLE = ("email", "phone", "first_name", "last_name", "full_name")
-_AMOUNTS = ("total_price", "refunded_amount")
+_AMOUNTS = ("total_price",)  # an order's refunded amount is shared by ``refunded_amount_per: order``
 _CONSENTS = ("consent_pooling", "consent_marketing", "consent_personalization")
 
 
@@ -72,6 +72,12 @@ def note_attendees(builder: DraftBuilder, setting: Setting, rows: int, lines: in
             builder.used.discard(c.index)
         builder.columns_map.pop(field, None)
         builder.choose(field, mine, _("the attendee's own, not the buyer's: each attendee is a patron"))
+    refunded = builder.mapped("refunded_amount")
+    if refunded is not None and refunded not in attendee and "order_id" in builder.columns_map \
+            and builder.settings.get("refunded_amount_per") != "order":
+        builder.note("refunded_amount_per", "order", _(
+            "{column} is the order's, written for each of its attendees: what it gives back is shared among "
+            "them").format(column=refunded.name), check=True)
     for field in ("patron_id", "ticket_id"):
         column = builder.mapped(field)
         if column is None or column in attendee:

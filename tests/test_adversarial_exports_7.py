@@ -11,6 +11,7 @@ sale counted twice or a row dropped without a word. Every command runs in proces
 from __future__ import annotations
 
 import csv
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -205,7 +206,8 @@ def test_attendees_in_numbered_columns_are_each_a_ticket_and_a_patron(
 
 
 # Numbered columns that are no attendees stay as they are: one person's address or phone lines, a price list.
-# An attendee's line set aside names the export's line and the attendee, and rows read still add up.
+# An attendee's line set aside names the export's line and the attendee, and rows read still add up; a setting
+# naming a column the export does not have is one sentence.
 def test_numbered_columns_that_are_no_attendees_and_an_attendees_reject(
         tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     assert detect(["Nom", "Adresse 1", "Adresse 2", "Téléphone 1", "Téléphone 2", "Tarif 1", "Tarif 2", "Prix 1",
@@ -231,3 +233,9 @@ def test_numbered_columns_that_are_no_attendees_and_an_attendees_reject(
     with Path(summary["rejects_file"]).open(encoding="utf-8-sig", newline="") as f:
         rejected = list(csv.DictReader(f))
     assert [(r["line"], "thirty" in r["raw_line"]) for r in rejected] == [("5 (attendee 2)", True)]
+    # A stem the header does not write: one sentence naming it, nothing written.
+    mapping["attendees"]["numbered"][2] = "Attendee {n} E-mail"
+    shutil.rmtree(tmp_path / "pkg")
+    code, _summary, said = _prepare(tmp_path, export, mapping, keys, monkeypatch, capsys, "en")
+    assert code == 2 and "The mapping's attendees setting names “Attendee {n} E-mail”, but orders.csv has no such " \
+        "column for two attendees or more (“Attendee 1 E-mail”, “Attendee 2 E-mail”)" in said, said

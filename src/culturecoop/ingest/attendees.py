@@ -30,6 +30,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from culturecoop.errors import UserError
+from culturecoop.i18n import _
 from culturecoop.ingest import vocabulary as vocab
 
 NUMBER = "{n}"
@@ -292,9 +294,10 @@ class Spread:
 
 
 def spread_file(text: Path, out: Path, setting: Setting, *, delimiter: str, quote: str, skip_lines: int,
-                decimal: str, places: int = 2) -> Spread | None:
+                decimal: str, places: int = 2, shown: str | None = None) -> Spread | None:
     """Write ``text`` (UTF-8, a record a line) to ``out`` one line per attendee (the module's doc); None when
-    its header has not the stems' blocks (the reader then says which columns are missing)."""
+    its header is not found; ``UserError`` when a stem names no column of two attendees (``shown``: the
+    export's name in that sentence)."""
     options: dict[str, Any] = {"delimiter": delimiter, "quotechar": quote or '"',
                                "quoting": csv.QUOTE_MINIMAL if quote else csv.QUOTE_NONE}
     if not quote:
@@ -310,8 +313,15 @@ def spread_file(text: Path, out: Path, setting: Setting, *, delimiter: str, quot
                 if p is None and number > skip_lines and body.replace(delimiter, "").strip():
                     header = next(csv.reader([body.lstrip("\ufeff")], **options))
                     p = plan(header, setting.numbered, setting.seats, setting.shared, setting.buyer_only)
-                    if p is None:
-                        return None
+                    missing = [stem for k, stem in enumerate(setting.numbered)
+                               if p is None or all(block[k] is None for block in p.blocks.values())]
+                    if missing:
+                        raise UserError(_("The mapping's attendees setting names “{stem}”, but {path} has no such "
+                                          "column for two attendees or more (“{first}”, “{second}”); write the "
+                                          "attendees' columns as its header does, {{n}} for their number.").format(
+                            stem=missing[0], path=shown or text.name, first=missing[0].replace(NUMBER, "1"),
+                            second=missing[0].replace(NUMBER, "2")))
+                    assert p is not None
                     width = len(header)
                     writer.writerow(p.header)
                 else:

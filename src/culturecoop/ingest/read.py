@@ -242,7 +242,7 @@ def read_source(path: Path, profile: Profile, workdir: Path,
     nul_path = text_path  # joining a record's lines keeps every line's number
     if quote is not None and _records_across_lines(text_path, profile, scan.odd_quote_lines):
         text_path = _joined_records(text_path, workdir / "source.joined", profile)
-    spread = _attendees_spread(text_path, profile, workdir)
+    spread = _attendees_spread(path, text_path, profile, workdir)
     if spread is not None:  # an order's attendees side by side: a line each (``attendees``)
         text_path = workdir / "source.attendees"
         scan = _scan_text(text_path, quote)
@@ -266,14 +266,14 @@ def read_source(path: Path, profile: Profile, workdir: Path,
     return info
 
 
-def _attendees_spread(text_path: Path, profile: Profile, workdir: Path) -> Spread | None:
+def _attendees_spread(path: Path, text_path: Path, profile: Profile, workdir: Path) -> Spread | None:
     """``text_path`` written one line per attendee to ``workdir/source.attendees`` when the mapping says the
     export names an order's attendees side by side (``profile.attendees``)."""
     if profile.attendees is None or profile.format != "csv":
         return None
     return spread_file(text_path, workdir / "source.attendees", profile.attendees, delimiter=profile.delimiter,
                        quote=profile.quote, skip_lines=profile.skip_lines, decimal=profile.decimal,
-                       places=2 if profile.amount_scale == 1 else 0)
+                       places=2 if profile.amount_scale == 1 else 0, shown=path.name)
 
 
 def _transcoded_mixed(path: Path, out: Path) -> str:

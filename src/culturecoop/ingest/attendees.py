@@ -305,9 +305,11 @@ def spread_file(text: Path, out: Path, setting: Setting, *, delimiter: str, quot
     spread = Spread([])
     p: Plan | None = None
     width = 0
+    ended = True  # whether the export's last line ends with a line break (one cut short does not)
     with text.open(encoding="utf-8", newline="") as src, out.open("w", encoding="utf-8", newline="") as dst:
         writer = csv.writer(dst, lineterminator="\n", **options)
         for number, line in enumerate(src, start=1):
+            ended = line.endswith(("\n", "\r"))
             body = line.rstrip("\r\n")
             if p is None or not body.replace(delimiter, "").strip():
                 if p is None and number > skip_lines and body.replace(delimiter, "").strip():
@@ -335,13 +337,16 @@ def spread_file(text: Path, out: Path, setting: Setting, *, delimiter: str, quot
                     row = next(csv.reader([body], strict=True, **options))
                 except (csv.Error, StopIteration):
                     row = []
-            if len(row) != width:  # malformed, a total line: as it is, for the reader to say
+            if len(row) != width:  # malformed, a total line: as it is, for the reader to say (a row read)
                 dst.write(body + "\n")
                 spread.lines.append((number, None))
+                spread.rows += 1
                 continue
             spread.rows += 1
             for values, n in spread_row(p, row, decimal, places):
                 writer.writerow(["" if v is None else v for v in values])
                 spread.lines.append((number, n))
                 spread.attendees += 1
+        if not ended:  # kept so: the reader tells a file cut short by its last line
+            dst.truncate(dst.tell() - 1)
     return spread if p is not None else None

@@ -138,7 +138,7 @@ def _check_all(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
     if blank_lines or rejected:  # the header written again is a blank line, or a row set aside
         refuse_rows_twice(con, info)
     refuse_repeated_rows(con, info)
-    guard_rounded_identifiers(con, profile)
+    guard_rounded_identifiers(con, profile, info)
     guard_quarantine(con, info, profile, rows_in, by_reason, max_reject_share, accepted=named, unnamed=unnamed)
     dropped = guard_dropped_fields(con, info, profile, MAX_DROPPED_SHARE)
     warnings = (cut_short_warnings(con, info, profile) + plausibility_warnings(con, profile)
@@ -337,8 +337,7 @@ def attendee_labels(info: SourceInfo) -> list[str] | None:
     the export, and the attendee's number (« 5 (attendee 2) »); None for an export read as it is."""
     if info.attendees is None:
         return None
-    one, of = "{line}", _("{line} (attendee {n})")
-    return [info.attendees.label(k, one, of) for k in range(1, len(info.attendees.lines) + 1)]
+    return [info.line_label(k) for k in range(1, len(info.attendees.lines) + 1)]
 
 
 def preview_rows(source: Path, profile: Profile, limit: int = 10) -> list[dict[str, str | None]]:

@@ -77,6 +77,13 @@ class SourceInfo:
     # An order's attendees read a line each (``attendees.spread_file``): each line's row of the export.
     attendees: Spread | None = None
 
+    def line_label(self, line_no: int) -> str:
+        """The line ``line_no`` as the member finds it in the export: its number, and the attendee's when each
+        order's attendees were read a line each (« 5 (attendee 2) »)."""
+        if self.attendees is None:
+            return str(line_no)
+        return self.attendees.label(line_no, "{line}", _("{line} (attendee {n})"))
+
     def load(self, con: duckdb.DuckDBPyConnection) -> None:
         """Read the file's lines into the table ``source_lines``, once, in parallel.
 

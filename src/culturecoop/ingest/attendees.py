@@ -13,7 +13,8 @@ row is one ticket of all its seats in one person's name: the other attendees are
 and each row is then read as one line per attendee before anything else (as ``jsondoc`` spreads a JSON
 order's tickets): the order's own columns on each line, the attendee's numbered columns under their name
 without the number (« Participant - Nom »). An empty attendee block is no ticket; a block with a seat but no
-name or contact is a seat in the buyer's name (the buyer's columns of the same kind fill it). Each line is
+name or contact is a seat in the buyer's name (the buyer's columns of the same kind fill it), and an attendee
+named with no contact of their own is reached through the buyer's (an order line of today's exports). Each line is
 one seat; seats the order counts beyond its attendees are one more line in the buyer's name; the shared
 amounts are split among the seats to the cent, the first lines taking what does not divide.
 ``detect`` finds the numbered person columns; ``spread_file`` writes the lines of a text export;
@@ -48,14 +49,24 @@ _BUYER_WORDS = frozenset({"buyer", "acheteur", "acheteuse", "client", "cliente",
 _NUMBER_IN_NAME = re.compile(r"(?<![0-9])([1-9][0-9]?)(?![0-9])")
 
 
+# The number in a column's name, with the mark written before it (« Participant #2 », « Invité n° 2 »).
+_NUMBERED = re.compile(r"\s*(?:#|n[°º]|\b(?:no|nr|num)\b\.?)?\s*\{n\}", re.IGNORECASE)
+
+
 def unnumbered(stem: str) -> str:
-    """The name of an attendee's column without its number: « Participant {n} - Nom » → « Participant - Nom »."""
-    return " ".join(stem.replace(NUMBER, " ").split()).replace(" -  ", " - ").strip(" -_")
+    """The name of an attendee's column without its number: « Participant {n} - Nom » → « Participant - Nom »,
+    « Attendee #{n}: Email » → « Attendee: Email », « attendee_{n}_email » → « attendee_email »."""
+    text = _NUMBERED.sub("", stem).replace("()", "").replace("[]", "")
+    text = re.sub(r"([_.\-])\1+", r"\1", text)
+    return " ".join(text.split()).strip(" -_.:")
 
 
 def person_kind(name: str) -> str | None:
-    """The name or contact a header names (``email``, ``first_name``…), if any."""
-    scores = [(vocab.header_score(kind, name), kind) for kind in _PERSON_KINDS]
+    """The name or contact a header names (``email``, ``first_name``…), if any: read with and without the
+    attendee's word (« Ticket Attendee Name » is a name)."""
+    plain = " ".join(w for w in re.findall(r"\w+", name) if vocab.fold(w) not in _ATTENDEE_WORDS)
+    scores = [(max(vocab.header_score(kind, name), vocab.header_score(kind, plain) if plain else 0.0), kind)
+              for kind in _PERSON_KINDS]
     best = max(scores)
     return best[1] if best[0] >= 0.6 else None
 
@@ -128,6 +139,7 @@ class Plan:
     header: list[str]  # the order's columns, then each stem's name without its number
     buyer: dict[int, int] = field(default_factory=dict)  # stem position → the buyer's column of the same kind
     person: list[int] = field(default_factory=list)  # stem positions of a name or contact
+    contact: list[int] = field(default_factory=list)  # stem positions of an e-mail or phone
     seats: int | None = None  # the order's number of seats
     shared: list[int] = field(default_factory=list)  # the order's amounts shared among its seats
     buyer_only: list[int] = field(default_factory=list)  # the buyer's answers (consents): not another attendee's
@@ -164,7 +176,8 @@ def plan(header: Sequence[str], stems: Sequence[str], seats: str | None = None,
     def own_columns(names: Sequence[str]) -> list[int]:
         return [i for s in names if (i := index(s)) is not None and i in order]
 
-    return Plan(order, blocks, [header[i] for i in order] + names, buyer, person,
+    contact = [k for k in person if person_kind(unnumbered(stems[k])) in ("email", "phone")]
+    return Plan(order, blocks, [header[i] for i in order] + names, buyer, person, contact,
                 index(seats) if seats else None, own_columns(shared), own_columns(buyer_only))
 
 
@@ -242,6 +255,9 @@ def spread_row(p: Plan, row: Sequence[str | None], decimal: str = ".",
         if not any(_filled(values[k]) for k in p.person):  # a seat and no one named: the buyer's
             for k, i in p.buyer.items():
                 values[k] = row[i] if i < len(row) else None
+        elif p.contact and not any(_filled(values[k]) for k in p.contact):  # a name, no contact: the buyer's
+            for k in p.contact:
+                values[k] = row[p.buyer[k]] if k in p.buyer and p.buyer[k] < len(row) else None
         lines.append((values, n if not p.buyer_only or _is_buyer(p, row, values) else -n))
     counted = _seats(row[p.seats]) if p.seats is not None and p.seats < len(row) else None
     seats = [1] * len(lines)

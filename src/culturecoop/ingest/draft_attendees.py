@@ -72,6 +72,20 @@ def note_attendees(builder: DraftBuilder, setting: Setting, rows: int, lines: in
             builder.used.discard(c.index)
         builder.columns_map.pop(field, None)
         builder.choose(field, mine, _("the attendee's own, not the buyer's: each attendee is a patron"))
+    # The buyer's name, contact or birth date read for every attendee who has a contact of their own would be
+    # theirs: left out. Without one, the order's contact is how each is reached (as on today's order lines).
+    kinds = {person_kind(c.name) for c in attendee}
+    for field in (*_PEOPLE, "birth_date"):
+        spec = builder.columns_map.get(field)
+        own = builder.columns_of(spec) if spec is not None else []
+        if own and not any(c in attendee for c in own) and kinds & {"email", "phone"}:
+            del builder.columns_map[field]
+            for c in own:
+                builder.used.discard(c.index)
+            builder.evidence = [e for e in builder.evidence if e.key != f"columns.{field}"]
+            builder.undecided.append(_(
+                "{column} is the buyer's, written for each attendee: it is not read, or each attendee would have the "
+                "buyer's.").format(column=", ".join(c.name for c in own)))
     refunded = builder.mapped("refunded_amount")
     if refunded is not None and refunded not in attendee and "order_id" in builder.columns_map \
             and builder.settings.get("refunded_amount_per") != "order":

@@ -15,6 +15,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 
 from culturecoop.ingest.attendees import detect
@@ -240,3 +241,25 @@ def test_numbered_columns_that_are_no_attendees_and_an_attendees_reject(
     code, _summary, said = _prepare(tmp_path, export, mapping, keys, monkeypatch, capsys, "en")
     assert code == 2 and "The mapping's attendees setting names “Attendee {n} E-mail”, but orders.csv has no such " \
         "column for two attendees or more (“Attendee 1 E-mail”, “Attendee 2 E-mail”)" in said, said
+
+
+# The same orders saved as an Excel workbook, a title above the table: each attendee is a ticket and a patron
+# there too (the workbook's rows are spread as the text file's lines are).
+def test_attendees_in_numbered_columns_of_a_workbook(
+        tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Export des commandes – mars 2026"])
+    sheet.append([])
+    with (SWEEP / "commandes-participants-numerotes.csv").open(encoding="utf-8", newline="") as f:
+        for row in csv.reader(f, delimiter=";"):
+            sheet.append(row)
+    export = tmp_path / "commandes.xlsx"
+    book.save(export)
+    draft, text = _draft(tmp_path, export, monkeypatch, capsys, "fr")
+    assert draft["mapping"]["attendees"]["numbered"][0] == "Participant {n} - Prénom", text
+    code, summary, said = _prepare(tmp_path, export, text, keys, monkeypatch, capsys, "fr")
+    assert code == 0 and (summary["export_rows"], summary["rows_in"], summary["rows_accepted"]) == (30, 60, 60), said
+    assert summary["rows_per_table"]["patron"] == 60
+    assert _per_show(tmp_path) == [("Ciné-concert", "sold", 30, 30, 360.0), ("Concert Jazz Manouche", "sold", 10, 10, 250.0),
+                                   ("Théâtre : Le Misanthrope", "sold", 20, 20, 650.0)]

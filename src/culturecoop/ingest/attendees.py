@@ -181,6 +181,35 @@ def plan(header: Sequence[str], stems: Sequence[str], seats: str | None = None,
                 index(seats) if seats else None, own_columns(shared), own_columns(buyer_only))
 
 
+def checked_plan(header: Sequence[str], setting: Setting, shown: str) -> Plan:
+    """The ``Plan`` of the setting for ``header``; ``UserError`` when a stem names no column of two attendees of
+    the export ``shown``."""
+    p = plan(header, setting.numbered, setting.seats, setting.shared, setting.buyer_only)
+    missing = [stem for k, stem in enumerate(setting.numbered)
+               if p is None or all(block[k] is None for block in p.blocks.values())]
+    if missing or p is None:
+        stem = missing[0] if missing else setting.numbered[0]
+        raise UserError(_("The mapping's attendees setting names “{stem}”, but {path} has no such column for two "
+                          "attendees or more (“{first}”, “{second}”); write the attendees' columns as its header "
+                          "does, {{n}} for their number.").format(
+            stem=stem, path=shown, first=stem.replace(NUMBER, "1"), second=stem.replace(NUMBER, "2")))
+    return p
+
+
+def spread_table(p: Plan, rows: Sequence[tuple[int, list[str | None]]], decimal: str, places: int,
+                 spread: Spread) -> list[tuple[int, int, list[str | None]]]:
+    """A workbook's rows (each with its row number) one line per attendee: (the row's position in ``rows``, the
+    line's number, its cells), numbered after the lines ``spread`` already holds, which it records."""
+    out = []
+    for k, (number, cells) in enumerate(rows):
+        spread.rows += 1
+        for values, n in spread_row(p, cells, decimal, places):
+            spread.lines.append((number, n))
+            spread.attendees += 1
+            out.append((k, len(spread.lines), values))
+    return out
+
+
 def _filled(value: str | None) -> bool:
     return value is not None and value.strip() != ""
 
@@ -330,16 +359,7 @@ def spread_file(text: Path, out: Path, setting: Setting, *, delimiter: str, quot
             if p is None or not body.replace(delimiter, "").strip():
                 if p is None and number > skip_lines and body.replace(delimiter, "").strip():
                     header = next(csv.reader([body.lstrip("\ufeff")], **options))
-                    p = plan(header, setting.numbered, setting.seats, setting.shared, setting.buyer_only)
-                    missing = [stem for k, stem in enumerate(setting.numbered)
-                               if p is None or all(block[k] is None for block in p.blocks.values())]
-                    if missing:
-                        raise UserError(_("The mapping's attendees setting names “{stem}”, but {path} has no such "
-                                          "column for two attendees or more (“{first}”, “{second}”); write the "
-                                          "attendees' columns as its header does, {{n}} for their number.").format(
-                            stem=missing[0], path=shown or text.name, first=missing[0].replace(NUMBER, "1"),
-                            second=missing[0].replace(NUMBER, "2")))
-                    assert p is not None
+                    p = checked_plan(header, setting, shown or text.name)
                     width = len(header)
                     writer.writerow(p.header)
                 else:

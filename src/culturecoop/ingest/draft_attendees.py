@@ -29,7 +29,7 @@ def _column_of(builder: DraftBuilder, field: str) -> str | None:
 def spread_sample(sample: Sample, first: DraftBuilder) -> tuple[Sample, Setting] | None:
     """``sample`` read one line per attendee, with the setting that reads it so (the order's seats and amounts
     as the first draft ``first`` found them), when its header numbers attendees' columns; else None."""
-    if sample.format != "csv":
+    if sample.format not in ("csv", "xlsx"):
         return None
     stems = detect(sample.header)
     if not stems:

@@ -654,8 +654,8 @@ def _attendees(data: dict[str, Any], fmt: str, source: str) -> Setting | None:
     if data.get("attendees") is None:
         return None
     setting = read_setting(data["attendees"])
-    if setting is None or fmt != "csv":
-        raise _invalid(source, _("attendees must name the attendees' numbered columns of a CSV export with {n} for "
+    if setting is None or fmt == "jsonl":
+        raise _invalid(source, _("attendees must name the attendees' numbered columns of a CSV or Excel export with {n} for "
                                  "the number, such as numbered: [\"Participant {n} - Nom\"] (seats: and shared: "
                                  "may name the order's number of seats and its amounts)"))
     return setting

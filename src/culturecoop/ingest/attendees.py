@@ -9,6 +9,7 @@ row is one ticket of all its seats in one person's name: the other attendees are
       numbered: ["Participant {n} - Prénom", "Participant {n} - Nom", "Participant {n} - Courriel"]
       seats: Nombre de billets      # the order's number of seats (optional)
       shared: [Montant total]       # the order's amounts, shared among its seats (optional)
+      buyer_only: [Newsletter]      # the buyer's answers (consents), not the other attendees' (optional)
 
 and each row is then read as one line per attendee before anything else (as ``jsondoc`` spreads a JSON
 order's tickets): the order's own columns on each line, the attendee's numbered columns under their name
@@ -17,8 +18,8 @@ name or contact is a seat in the buyer's name (the buyer's columns of the same k
 named with no contact of their own is reached through the buyer's (an order line of today's exports). Each line is
 one seat; seats the order counts beyond its attendees are one more line in the buyer's name; the shared
 amounts are split among the seats to the cent, the first lines taking what does not divide.
-``detect`` finds the numbered person columns; ``spread_file`` writes the lines of a text export;
-``spread_rows`` spreads rows already read (the draft's sample).
+``detect`` finds the numbered person columns; ``spread_file`` writes the lines of a text export,
+``spread_table`` a workbook's rows, ``spread_rows`` rows already read (the draft's sample).
 """
 
 from __future__ import annotations

@@ -22,7 +22,6 @@ from culturecoop.analytics import wording
 from culturecoop.analytics.places import countries
 from culturecoop.errors import UserError
 from culturecoop.i18n import _, current_language, gettext_in
-from culturecoop.ingest.attendees import read_setting
 from culturecoop.ingest.countries import BY_CODE as COUNTRY_RULES
 from culturecoop.ingest.labels import COUNTRIES, DEFAULT_FALSE, DEFAULT_TRUE
 from culturecoop.ingest.prepare import ReadRow
@@ -212,21 +211,6 @@ def settings_of(mapping: Mapping[str, Any]) -> dict[str, str]:
     out["blank_price"] = "0" if "blank_price" in mapping else ""
     out["refunded_amount_per"] = "order" if str(mapping.get("refunded_amount_per")) == "order" else ""
     return out
-
-
-def attendees_of(mapping: Mapping[str, Any]) -> str | None:
-    """The mapping's ``attendees`` setting in a member's words (None without one): shown, changed in the YAML."""
-    setting = read_setting(mapping.get("attendees"))
-    if setting is None:
-        return None
-    said = _("Each order's attendees, written side by side in numbered columns ({columns}), are read one line "
-             "each: a ticket and a patron each.").format(columns=", ".join(f"« {s} »" for s in setting.numbered))
-    if setting.seats:
-        said += " " + _("Seats of the order beyond its attendees (« {column} ») are the buyer's.").format(
-            column=setting.seats)
-    if setting.shared:
-        said += " " + _("Shared among its seats: {columns}.").format(columns=", ".join(f"« {c} »" for c in setting.shared))
-    return said
 
 
 def settings_for(source: Path) -> frozenset[str]:

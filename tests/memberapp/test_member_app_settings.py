@@ -208,6 +208,7 @@ def test_attendees_side_by_side_are_shown_and_kept_by_the_form(app: App) -> None
         "Prénom », « Participant {n} - Nom », « Participant {n} - Courriel »), sont lus chacun sur une ligne : un "
         "billet et un client chacun. Les places de la commande au-delà de ses participants (« Nombre de billets ») "
         "sont celles de l’acheteur. Réparti entre ses places : « Montant total »."), page
+    assert "30 commandes lues, soit 60 participants : 60 lignes acceptées, 0 ligne rejetée." in section(page, "check")
     assert '<option value="Participant - Courriel"' in page
     assert form_fields(page)["field.email"] == "Participant - Courriel"
     shown = _applied(app, export_id, page, {})

@@ -49,9 +49,8 @@ def spread_sample(sample: Sample, first: DraftBuilder) -> tuple[Sample, Setting]
         return None
     decimal = str(first.settings.get("decimal") or ".")
     rows = [line for _k, line, _n in spread_rows(p, sample.rows, decimal)]
-    total = sample.total_rows
     return replace(sample, header=p.header, rows=rows, evidence=list(sample.evidence),
-                   settings=dict(sample.settings), total_rows=total), setting
+                   settings=dict(sample.settings)), setting
 
 
 def note_attendees(builder: DraftBuilder, setting: Setting, rows: int, lines: int) -> None:
@@ -94,8 +93,8 @@ def note_attendees(builder: DraftBuilder, setting: Setting, rows: int, lines: in
             "them").format(column=refunded.name), check=True)
     for field in ("patron_id", "ticket_id"):
         column = builder.mapped(field)
-        if column is None or column in attendee:
-            continue
+        if column is None or column in attendee or (field == "patron_id" and not kinds & {"email", "phone"}):
+            continue  # attendees with no contact of their own: the order's customer is how each is reached
         if field == "ticket_id" and "order_id" not in builder.columns_map:
             builder.read_instead(field, column, _("the order's number, its attendees' tickets numbered within it"),
                                  as_field="order_id")

@@ -10,13 +10,18 @@ sale counted twice or a row dropped without a word. Every command runs in proces
 
 from __future__ import annotations
 
+import csv
+import shutil
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 
+from culturecoop.ingest.attendees import detect
 from test_adversarial_exports_5 import _draft, _prepare
 from test_adversarial_exports_6 import _tickets
+from test_prepare_privacy import decoded_values, fold, needles
 
 SWEEP = Path(__file__).parent / "fixtures" / "exports" / "sweep7"
 
@@ -140,60 +145,121 @@ def test_a_time_written_8_pm_beside_the_day_is_the_shows_hour(
         ("Ciné-concert", "28/03 15:00", 12, 15, 168)]
 
 
+# The attendees' names and e-mails of a file (their numbered columns), none of which may travel in clear.
+def _attendees_named(export: Path, delimiter: str) -> list[dict[str, str]]:
+    with export.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f, delimiter=delimiter))
+    kinds = {"prénom": "first_name", "first name": "first_name", "nom": "last_name", "last name": "last_name",
+             "courriel": "email", "email": "email"}
+    out = []
+    for row in rows:
+        for n in range(1, 5):
+            person: dict[str, str] = {}
+            for word, kind in kinds.items():
+                value = row.get(f"Participant {n} - {word.capitalize()}") or row.get(f"Attendee {n} {word.title()}")
+                if value:
+                    person[kind] = value
+            if person:
+                out.append(person)
+    return out
+
+
 # One row per order, its attendees side by side in numbered columns (« Participant 1 - Nom » … « Participant 3 -
-# Courriel »): every seat and every euro lands (30 orders, 60 seats), in the name of the first attendee. The
-# others are not read as patrons, and the draft now says so, where it said nothing: the member knows the
-# audience figures count one person per order.
-def test_attendees_in_numbered_columns_land_as_their_orders_seats_and_are_said(
-        tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    export = SWEEP / "commandes-participants-numerotes.csv"
+# Courriel »; « Attendee 1 First Name » … « Attendee 4 Ticket Price », some blocks empty, a seat no one is named
+# for, a guest named with no e-mail (reached through the buyer's, as on today's order lines), a refunded order,
+# an order's refunded amount, the buyer's newsletter box): each row landed as one ticket of its seats in the first
+# attendee's name (French: 30 tickets and 30 patrons for 60 attendees). The draft now writes `attendees` and
+# prepare reads a line per attendee: every attendee a ticket and a patron, every seat and every euro of each
+# show as the file says (a per-attendee price read as each one's), the buyer's consent the buyer's alone, no
+# attendee's name or e-mail in clear, and the summary counts both (« 30 commandes, soit 60 participants »).
+@pytest.mark.parametrize(("name", "delimiter", "stems", "orders", "patrons", "marketing", "shows"), [
+    ("commandes-participants-numerotes.csv", ";",
+     ["Participant {n} - Prénom", "Participant {n} - Nom", "Participant {n} - Courriel"], 30, 60, 0,
+     [("Ciné-concert", "sold", 30, 30, 360.0), ("Concert Jazz Manouche", "sold", 10, 10, 250.0),
+      ("Théâtre : Le Misanthrope", "sold", 20, 20, 650.0)]),
+    ("orders-attendees-numbered.csv", ",",
+     ["Attendee {n} First Name", "Attendee {n} Last Name", "Attendee {n} Email", "Attendee {n} Ticket Price"], 24,
+     50, 12, [("Folk Evening", "refunded", 2, 2, 45.0), ("Folk Evening", "sold", 11, 11, 247.5),
+              ("Jazz Night", "refunded", 1, 1, 30.0), ("Jazz Night", "sold", 16, 16, 480.0),
+              ("Kids Matinee", "sold", 22, 22, 210.0)]),
+], ids=["french-participants", "english-attendees"])
+def test_attendees_in_numbered_columns_are_each_a_ticket_and_a_patron(
+        name: str, delimiter: str, stems: list[str], orders: int, patrons: int, marketing: int,
+        shows: list[tuple[Any, ...]], tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    export = SWEEP / name
     draft, text = _draft(tmp_path, export, monkeypatch, capsys, "fr")
-    assert ("20 des lignes examinées nomment plusieurs participants dans des colonnes numérotées (jusqu’à 3 : "
-            "Participant 1 - Prénom …)") in " ".join(draft["undecided"]), draft["undecided"]
+    assert draft["mapping"]["attendees"]["numbered"] == stems, text
+    attendee = stems[0].split("{n}")[0].strip()
+    assert all(str(draft["mapping"]["columns"][f]).startswith(attendee) for f in ("first_name", "last_name", "email"))
     code, summary, said = _prepare(tmp_path, export, text, keys, monkeypatch, capsys, "fr")
-    assert code == 0 and (summary["rows_in"], summary["rows_accepted"]) == (30, 30), said
-    assert _per_show(tmp_path) == [("Ciné-concert", "sold", 10, 30, 360.0), ("Concert Jazz Manouche", "sold", 10, 10, 250.0),
-                                   ("Théâtre : Le Misanthrope", "sold", 10, 20, 650.0)]
+    seats = sum(n for _show, _status, n, _seats, _money in shows)
+    assert code == 0 and (summary["export_rows"], summary["rows_in"], summary["rows_accepted"]) == (
+        orders, seats, seats), said
+    assert f"Lignes lues : {orders} commandes, soit {seats} participants = {seats} acceptés + 0 rejetés." in said
+    assert summary["rows_per_table"]["patron"] == patrons
+    assert summary["consent"]["purposes"]["marketing"]["granted"] == marketing  # the buyers who ticked the box
+    assert _per_show(tmp_path) == shows
+    secret = needles(_attendees_named(export, delimiter))
+    assert len(secret) > 100
+    for where, value in decoded_values(tmp_path / "pkg"):
+        shown = fold(value) if isinstance(value, str) else ""
+        assert not any(fold(n) in shown for n in secret if len(n) >= 5), (where, value)
 
 
-def test_a_line_of_windows_1252_far_down_a_utf8_export_is_read_as_such(
+# Numbered columns that are no attendees stay as they are: one person's address or phone lines, a price list.
+# An attendee's line set aside names the export's line and the attendee, and rows read still add up; a setting
+# naming a column the export does not have is one sentence.
+def test_numbered_columns_that_are_no_attendees_and_an_attendees_reject(
         tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    """Beyond the head prepare looks at first (4 MB; 16 KB here), the reader stops on the line and the file is read
-    again from a UTF-8 copy: 1,200 of 1,200 tickets, the line named; a file of Windows-1252 given as UTF-8 is
-    still refused in one sentence."""
-    from culturecoop.ingest import encodings
-    from test_adversarial_exports import refused
-
-    monkeypatch.setattr(encodings, "HEAD_BYTES", 16 << 10)
-    header = "N° billet;Courriel;Spectacle;Date du spectacle;Date d'achat;Prix;Statut\n"
-    lines = [f"B{n};p{n}@exemple.fr;Soirée Jazz;14/03/2026 20:30;0{1 + n % 9}/02/2026 10:00;25,00;Payé\n"
-             for n in range(1200)]
-    export = tmp_path / "ventes.csv"
-    export.write_bytes(header.encode() + "".join(lines[:1150]).encode() + lines[1150].encode("cp1252")
-                       + "".join(lines[1151:]).encode())
-    mapping = {"delimiter": ";", "decimal": ",", "currency": "EUR", "country": "FR", "timezone": "Europe/Paris",
-               "datetime_formats": ["%d/%m/%Y %H:%M"], "status_values": {"Payé": "sold"},
-               "columns": {"ticket_id": "N° billet", "email": "Courriel", "event_id": "Spectacle",
-                           "event_title": "Spectacle", "event_starts_at": "Date du spectacle",
-                           "purchased_at": "Date d'achat", "unit_price": "Prix", "status": "Statut"}}
-    code, summary, said = _prepare(tmp_path, export, mapping, keys, monkeypatch, capsys)
-    assert code == 0 and (summary["rows_in"], summary["rows_accepted"]) == (1200, 1200), said
-    assert "Line 1152 of ventes.csv is not written in UTF-8 like the rest of the file" in said, said
-    again = tmp_path / "again"
-    again.mkdir()
-    export.write_bytes((header + "".join(lines)).encode("cp1252"))
-    code, _summary, said = _prepare(again, export, mapping, keys, monkeypatch, capsys)
-    refused(code, said, "is not UTF-8 text", "cp1252")
-
-
-def test_windows_1252_curly_quotes_are_no_sign_of_a_mac(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    """An English export in Windows-1252 whose only bytes over 0x7F are curly quotes and dashes (« O’Neil »,
-    « “Jazz” – Live »): those bytes are Mac Roman's « í », « ì », « ñ », so only Mac Roman's letters of the
-    accents French writes count as a sign of a Mac, and this file stays Windows-1252."""
+    assert detect(["Nom", "Adresse 1", "Adresse 2", "Téléphone 1", "Téléphone 2", "Tarif 1", "Tarif 2", "Prix 1",
+                   "Prix 2", "Email"]) == []
+    assert detect(["Nom 1", "Courriel 1", "Nom 2", "Courriel 2", "Buyer Phone 1", "Buyer Phone 2"]) == [
+        "Nom {n}", "Courriel {n}"]
     export = tmp_path / "orders.csv"
-    export.write_bytes(("Order ID,Email,Event,Event Date,Order Date,Price\n" + "".join(
-        f"{n},o{n}@example.org,“Jazz” – Live at O’Neil’s,2026-01-0{1 + n % 5} 20:00,2025-12-01 10:00,10\n"
-        for n in range(30))).encode("cp1252"))
-    draft, _text = _draft(tmp_path, export, monkeypatch, capsys)
-    assert draft["mapping"]["encoding"] == "cp1252", draft["mapping"]
+    lines = (SWEEP / "orders-attendees-numbered.csv").read_text(encoding="utf-8").splitlines()
+    lines[4] = lines[4].replace("lucas.brown31@example.org,30.00", "lucas.brown31@example.org,thirty")  # 2nd attendee
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    mapping = {"name": "woo", "format": "csv", "datetime_formats": ["%Y-%m-%d %H:%M"], "currency": "CAD",
+               "attendees": {"numbered": ["Attendee {n} First Name", "Attendee {n} Last Name", "Attendee {n} Email",
+                                          "Attendee {n} Ticket Price"], "seats": "Tickets"},
+               "status_values": {"Completed": "sold", "Refunded": "refunded"},
+               "columns": {"order_id": "Order #", "purchased_at": "Order Date", "status": "Order Status",
+                           "quantity": "Tickets", "unit_price": "Attendee Ticket Price", "event_id": "Event",
+                           "event_starts_at": "Event Date", "email": "Attendee Email",
+                           "first_name": "Attendee First Name", "last_name": "Attendee Last Name"}}
+    code, summary, said = _prepare(tmp_path, export, mapping, keys, monkeypatch, capsys, "en")
+    assert code == 0 and (summary["export_rows"], summary["rows_in"], summary["rows_accepted"],
+                          summary["rows_rejected"]) == (24, 52, 51, 1), said
+    assert "Rows read: 24 orders, 52 attendees = 51 accepted + 1 rejected." in said, said
+    with Path(summary["rejects_file"]).open(encoding="utf-8-sig", newline="") as f:
+        rejected = list(csv.DictReader(f))
+    assert [(r["line"], "thirty" in r["raw_line"]) for r in rejected] == [("5 (attendee 2)", True)]
+    # A stem the header does not write: one sentence naming it, nothing written.
+    mapping["attendees"]["numbered"][2] = "Attendee {n} E-mail"
+    shutil.rmtree(tmp_path / "pkg")
+    code, _summary, said = _prepare(tmp_path, export, mapping, keys, monkeypatch, capsys, "en")
+    assert code == 2 and "The mapping's attendees setting names “Attendee {n} E-mail”, but orders.csv has no such " \
+        "column for two attendees or more (“Attendee 1 E-mail”, “Attendee 2 E-mail”)" in said, said
+
+
+# The same orders saved as an Excel workbook, a title above the table: each attendee is a ticket and a patron
+# there too (the workbook's rows are spread as the text file's lines are).
+def test_attendees_in_numbered_columns_of_a_workbook(
+        tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Export des commandes – mars 2026"])
+    sheet.append([])
+    with (SWEEP / "commandes-participants-numerotes.csv").open(encoding="utf-8", newline="") as f:
+        for row in csv.reader(f, delimiter=";"):
+            sheet.append(row)
+    export = tmp_path / "commandes.xlsx"
+    book.save(export)
+    draft, text = _draft(tmp_path, export, monkeypatch, capsys, "fr")
+    assert draft["mapping"]["attendees"]["numbered"][0] == "Participant {n} - Prénom", text
+    code, summary, said = _prepare(tmp_path, export, text, keys, monkeypatch, capsys, "fr")
+    assert code == 0 and (summary["export_rows"], summary["rows_in"], summary["rows_accepted"]) == (30, 60, 60), said
+    assert summary["rows_per_table"]["patron"] == 60
+    assert _per_show(tmp_path) == [("Ciné-concert", "sold", 30, 30, 360.0), ("Concert Jazz Manouche", "sold", 10, 10, 250.0),
+                                   ("Théâtre : Le Misanthrope", "sold", 20, 20, 650.0)]

@@ -10,6 +10,7 @@ import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -45,6 +46,9 @@ EXPORTS = {
     "remboursements.csv": "".join(
         line + (";Montant remboursé\n" if n == 0 else ";" + {4: "10,00 $", 9: "46,50 $", 21: "5,50 $"}.get(n - 1, "0,00 $") + "\n")
         for n, line in enumerate(_rows(30).splitlines())),
+    # A group booking form's orders, their attendees side by side (« Participant 2 - Nom »).
+    "participants.csv": (Path(__file__).parents[1] / "fixtures" / "exports" / "sweep7" /
+                         "commandes-participants-numerotes.csv").read_text(encoding="utf-8"),
 }
 
 
@@ -190,3 +194,24 @@ def test_money_given_back_in_a_column_is_said_on_the_package_card(app: App) -> N
     assert "Un billet vendu a été remboursé en entier, comme le dit son montant remboursé" in text(package), text(package)
     english = section(app.client.get(f"/exports/{export_id}?lang=en").text, "package")
     assert "2 tickets refunded in part, $15.50 given back" in text(english), text(english)
+
+
+def test_attendees_side_by_side_are_shown_and_kept_by_the_form(app: App) -> None:
+    """An order's attendees in numbered columns: the form shows that each is read a line each, offers their
+    columns without the number, keeps the setting when applied, and the package holds one ticket per attendee
+    (it held one per order, in the first attendee's name)."""
+    export_id = app.exports["participants.csv"]
+    page = app.client.get(f"/exports/{export_id}?lang=fr").text
+    found = re.search(r'<p id="attendees">(.*?)</p>', page, re.S)
+    assert found and text(found.group(1)) == (
+        "Les participants de chaque commande, écrits côte à côte dans des colonnes numérotées (« Participant {n} - "
+        "Prénom », « Participant {n} - Nom », « Participant {n} - Courriel »), sont lus chacun sur une ligne : un "
+        "billet et un client chacun. Les places de la commande au-delà de ses participants (« Nombre de billets ») "
+        "sont celles de l’acheteur. Réparti entre ses places : « Montant total »."), page
+    assert "30 commandes lues, soit 60 participants : 60 lignes acceptées, 0 ligne rejetée." in section(page, "check")
+    assert '<option value="Participant - Courriel"' in page
+    assert form_fields(page)["field.email"] == "Participant - Courriel"
+    shown = _applied(app, export_id, page, {})
+    assert re.search(r'<p id="attendees">', shown), text(shown)[:600]
+    package = _prepared(app, export_id)
+    assert "60 lignes acceptées" in package and "60 clients" in package, package

@@ -32,6 +32,7 @@ from culturecoop.ingest.draft_amounts import (
     choose_seats_by_ticket_type,
     say_blank_prices,
 )
+from culturecoop.ingest.draft_attendees import note_attendees, spread_sample
 from culturecoop.ingest.draft_builder import DraftBuilder, named
 from culturecoop.ingest.draft_consent import draft_consent_export
 from culturecoop.ingest.draft_events import (
@@ -55,7 +56,7 @@ from culturecoop.ingest.draft_refunds import choose_refunded_amount, owed_left_o
 from culturecoop.ingest.draft_yaml import SETTING_ORDER, render
 from culturecoop.ingest.profile import CANONICAL_FIELDS
 from culturecoop.ingest.shapes import profile_columns
-from culturecoop.ingest.sniff import Evidence, sniff
+from culturecoop.ingest.sniff import Evidence, Sample, sniff
 from culturecoop.ingest.source import refuse_ambiguous_columns
 from culturecoop.ingest.words import setting_named
 
@@ -92,13 +93,13 @@ class Draft:
 def draft_mapping(path: Path, preview_rows: int = 5) -> Draft:
     """Draft a mapping for the export ``path``; raises ``UserError`` when it is no table."""
     sample = sniff(path)
-    con = duckdb.connect()
-    try:
-        columns = profile_columns(sample.header, sample.rows, con)
-        builder = DraftBuilder(sample, columns, con)
-        _run(builder)
-    finally:
-        con.close()
+    builder = _drafted(sample)
+    spread = spread_sample(sample, builder)
+    if spread is not None:  # an order's attendees side by side: drafted again as prepare reads it, a line each
+        rows = len(sample.rows)
+        sample, setting = spread
+        builder = _drafted(sample)
+        note_attendees(builder, setting, rows, len(sample.rows))
     mapping = _mapping_of(builder)
     _columns_named_twice(builder, mapping, path)
     _identifiers_rounded(builder, mapping)
@@ -106,6 +107,17 @@ def draft_mapping(path: Path, preview_rows: int = 5) -> Draft:
     return Draft(source=path, mapping=mapping, yaml_text=text, decisions=builder.evidence,
                  undecided=builder.undecided, unused_columns=_unused(builder),
                  preview=raw_preview(sample, mapping["columns"], preview_rows), total_rows=sample.total_rows)
+
+
+def _drafted(sample: Sample) -> DraftBuilder:
+    """The mapping drafted from ``sample``."""
+    con = duckdb.connect()
+    try:
+        builder = DraftBuilder(sample, profile_columns(sample.header, sample.rows, con), con)
+        _run(builder)
+    finally:
+        con.close()
+    return builder
 
 
 def _columns_named_twice(builder: DraftBuilder, mapping: dict[str, Any], path: Path) -> None:

@@ -17,7 +17,7 @@ from culturecoop.ingest.profile import CONSENT_EXPORT_FIELDS
 from culturecoop.ingest.sniff import Evidence
 
 # The settings a drafted mapping may carry, in the order the file writes them.
-SETTING_ORDER = ("format", "encoding", "delimiter", "quote", "decimal", "skip_lines", "sheet", "sheets", "currency",
+SETTING_ORDER = ("format", "encoding", "delimiter", "quote", "decimal", "skip_lines", "attendees", "sheet", "sheets", "currency",
                   "timezone", "country", "amount_scale", "blank_price", "refunded_amount_per", "datetime_formats", "date_formats", "list_separator",
                   "true_values", "false_values", "status_values", "line_kind_values", "channel_values",
                   "language_values")

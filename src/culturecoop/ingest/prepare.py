@@ -138,7 +138,7 @@ def _check_all(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
     if blank_lines or rejected:  # the header written again is a blank line, or a row set aside
         refuse_rows_twice(con, info)
     refuse_repeated_rows(con, info)
-    guard_rounded_identifiers(con, profile)
+    guard_rounded_identifiers(con, profile, info)
     guard_quarantine(con, info, profile, rows_in, by_reason, max_reject_share, accepted=named, unnamed=unnamed)
     dropped = guard_dropped_fields(con, info, profile, MAX_DROPPED_SHARE)
     warnings = (cut_short_warnings(con, info, profile) + plausibility_warnings(con, profile)
@@ -239,7 +239,8 @@ def prepare(
                 rejects_tmp = partial_path(rejects)
                 document = profile.format == "jsonl" and is_document(source)
                 write_rejects(con, rejects, rejects_tmp, records=document,
-                              record_lines=record_lines(source) if document and checked.rejected else None)
+                              record_lines=record_lines(source) if document and checked.rejected else None,
+                              line_labels=attendee_labels(info) if checked.rejected else None)
                 notify("split")
                 parts = _split(con, info, profile, member.member_id, keys)
                 identifiers = con.sql(
@@ -272,8 +273,10 @@ def prepare(
         finally:
             if rejects_tmp is not None:
                 rejects_tmp.unlink(missing_ok=True)
-    return _summary(source, out, rejects, member.member_id, profile, checked, parts, per_table,
-                    consent, time.perf_counter() - started)
+    summary = _summary(source, out, rejects, member.member_id, profile, checked, parts, per_table,
+                       consent, time.perf_counter() - started)
+    summary.export_rows = info.attendees.rows if info.attendees is not None else None
+    return summary
 
 
 def check_export(source: Path, profile: Profile, *, today: date | None = None,
@@ -325,7 +328,16 @@ def check_export(source: Path, profile: Profile, *, today: date | None = None,
         consent=consent,
         warnings=checked.warnings + consent_warnings(consent),
         seconds=round(time.perf_counter() - started, 3),
+        export_rows=info.attendees.rows if info.attendees is not None else None,
     )
+
+
+def attendee_labels(info: SourceInfo) -> list[str] | None:
+    """Each line's name in the rejects file when the export was read one line per attendee: its own line in
+    the export, and the attendee's number (« 5 (attendee 2) »); None for an export read as it is."""
+    if info.attendees is None:
+        return None
+    return [info.line_label(k) for k in range(1, len(info.attendees.lines) + 1)]
 
 
 def preview_rows(source: Path, profile: Profile, limit: int = 10) -> list[dict[str, str | None]]:

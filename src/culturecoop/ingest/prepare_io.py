@@ -79,6 +79,8 @@ class PrepareSummary:
     consent: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    # The export's rows when each was read one line per attendee (``attendees``): ``rows_in`` counts the attendees.
+    export_rows: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -131,25 +133,30 @@ _RECORD_LABEL = """CASE WHEN c.line_no <= len($lines)
                         ELSE replace($record, '{number}', CAST(c.line_no AS VARCHAR)) END"""
 
 
+# A line of an export read one line per attendee (``attendees``): the export's line, and which attendee.
+_LINE_LABEL = "CASE WHEN c.line_no <= len($labels) THEN $labels[c.line_no] ELSE CAST(c.line_no AS VARCHAR) END"
+
+
 def write_rejects(con: duckdb.DuckDBPyConnection, rejects: Path, tmp: Path, *, records: bool = False,
-                  record_lines: list[int] | None = None) -> None:
+                  record_lines: list[int] | None = None, line_labels: list[str] | None = None) -> None:
     """Write the rejected rows to ``tmp``, a private partial file beside ``rejects``; ``records``: the rows are
     a JSON document's records, each named as such (« record 12 »), with the line of the file it starts on
-    when ``record_lines`` says it (« record 12 (line 90) »)."""
+    when ``record_lines`` says it (« record 12 (line 90) »); ``line_labels``: each line's name, when the
+    lines are not the export's own (« 5 (attendee 2) »)."""
     # The codes are for programs; the person who opens the file in a spreadsheet reads the reasons
     # in words, in their language, beside them. Worded in DuckDB, as the table is read: built in
     # Python, an Arrow array of the words made pyarrow import pandas (0.15 s of every prepare).
     language = current_language()
     codes = list(REJECT_REASONS)
     table = con.sql(
-        f"""SELECT {_RECORD_LABEL if records else "c.line_no"} AS line, array_to_string(c.reasons, ';') AS reasons,
+        f"""SELECT {_RECORD_LABEL if records else _LINE_LABEL if line_labels is not None else "c.line_no"} AS line, array_to_string(c.reasons, ';') AS reasons,
                   array_to_string(list_transform(c.reasons, lambda r: coalesce($said[list_position($codes, r)], r)), '; ')
                       AS explanation,
                   c.raw AS raw_line
         FROM checked c WHERE len(c.reasons) > 0 ORDER BY c.line_no""",
         params={"codes": codes, "said": [say(REJECT_REASONS, code, language) for code in codes],
                 **({"record": _("record {number}"), "record_at": _("record {number} (line {line})"), "lines": record_lines or []}
-                   if records else {})},
+                   if records else {}), **({"labels": line_labels} if line_labels is not None else {})},
     ).to_arrow_table()
     # Raw lines are the export's text: a line (or the part of one after a lone CR) may be a formula. The
     # columns are named in the reader's language (``ingest.rejects``; ``read_rejects`` reads any).

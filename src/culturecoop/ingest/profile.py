@@ -20,6 +20,7 @@ import yaml
 
 from culturecoop.errors import UserError
 from culturecoop.i18n import _, current_language
+from culturecoop.ingest.attendees import Setting, read_setting
 from culturecoop.ingest.labels import COUNTRIES, DEFAULT_FALSE, DEFAULT_TRUE
 from culturecoop.ingest.line_kinds import LINE_KINDS
 from culturecoop.ingest.words import field_named
@@ -66,7 +67,7 @@ _KEYS = {
     "datetime_formats", "date_formats", "list_separator", "true_values", "false_values",
     "status_values", "line_kind_values", "channel_values", "language_values", "columns", "sheet", "sheets", "skip_lines",
     "currency", "timezone", "country", "amount_scale", "consent_defaults", "consent_basis", "blank_price",
-    "refunded_amount_per",
+    "refunded_amount_per", "attendees",
 }
 # The columns a workbook read sheet by sheet (``sheets: all``) adds to each row: its sheet's name, and
 # the title written above the sheet's header (« Cyrano – samedi 10 octobre 2026 »), for a mapping to
@@ -182,6 +183,9 @@ class Profile:
     # ``refunded_amount_per: order``: the refunded amount is the whole order's (written on each of its lines, or
     # on its first), spread over the order's tickets; otherwise each row's own (``ingest.refunded_amounts``).
     refunded_per_order: bool = False
+    # ``attendees``: an order's attendees written side by side in numbered columns, read one line per attendee
+    # (``ingest.attendees``).
+    attendees: Setting | None = None
     consent_defaults: dict[str, bool] = field(default_factory=dict)
     consent_basis: str | None = None
     description: dict[str, str] = field(default_factory=dict)
@@ -499,6 +503,7 @@ def parse_profile(text: str, source: str) -> Profile:
         amount_scale=_amount_scale(data, source),
         blank_price_free=_blank_price(data, source),
         refunded_per_order=_refunded_per(data, columns, source),
+        attendees=_attendees(data, fmt, source),
         consent_defaults=defaults,
         consent_basis=basis,
         description={str(k): str(v) for k, v in description.items()} if isinstance(description, dict) else {},
@@ -643,6 +648,17 @@ def _blank_price(data: dict[str, Any], source: str) -> bool:
         raise _invalid(source, _("blank_price can only be 0 (a row with no price is a seat given); remove it to "
                                  "reject rows without a price"))
     return True
+
+
+def _attendees(data: dict[str, Any], fmt: str, source: str) -> Setting | None:
+    if data.get("attendees") is None:
+        return None
+    setting = read_setting(data["attendees"])
+    if setting is None or fmt == "jsonl":
+        raise _invalid(source, _("attendees must name the attendees' numbered columns of a CSV or Excel export with {n} for "
+                                 "the number, such as numbered: [\"Participant {n} - Nom\"] (seats: and shared: "
+                                 "may name the order's number of seats and its amounts)"))
+    return setting
 
 
 def _refunded_per(data: dict[str, Any], columns: dict[str, ColumnSpec], source: str) -> bool:

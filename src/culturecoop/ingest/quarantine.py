@@ -245,7 +245,7 @@ def rounded_id_sql(column: str) -> str:
     a value with a « + »: tried on every identifier, it took 0.33 s of CPU per million rows, now 0.13 s."""
     return f"CASE WHEN contains({column}, '+') THEN regexp_matches({column}, '{_ROUNDED_ID}') ELSE false END"
 
-def guard_rounded_identifiers(con: duckdb.DuckDBPyConnection, profile: Profile) -> None:
+def guard_rounded_identifiers(con: duckdb.DuckDBPyConnection, profile: Profile, info: SourceInfo) -> None:
     """Raise ``UserError`` when an identifier column holds numbers Excel rounded to scientific notation
     (the export opened and saved again in Excel): tickets, orders, events or patrons whose numbers
     differ only in their last digits would become one (two shows one event, two buyers one patron),
@@ -266,7 +266,7 @@ def guard_rounded_identifiers(con: duckdb.DuckDBPyConnection, profile: Profile) 
                   "{line}: their last digits are lost, so different ones would become the same; export the file "
                   "again from your ticketing system and give it without saving it in Excel (or, in Excel, format "
                   "that column as Text before the numbers are read).").format(
-                    column=_source(profile, field), field=_named(field), value=value, line=line))
+                    column=_source(profile, field), field=_named(field), value=value, line=info.line_label(line)))
 
 
 def cut_short_warnings(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile) -> list[str]:
@@ -296,7 +296,7 @@ def cut_short_warnings(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile
         return cut_last_word_warnings(con, info, profile, cells[len(info.header) - 1].strip(), int(line))
     return [_("The last line of {path} (line {line}) stops before the header's last columns with no line break "
               "after it, as a file cut short does (a download or a copy interrupted); check that the file holds "
-              "the whole export, or export it again.").format(path=info.path.name, line=line)]
+              "the whole export, or export it again.").format(path=info.path.name, line=info.line_label(int(line)))]
 
 
 def cut_last_word_warnings(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile, last: str,
@@ -330,7 +330,7 @@ def cut_last_word_warnings(con: duckdb.DuckDBPyConnection, info: SourceInfo, pro
     return [_("The last line of {path} (line {line}) ends with “{value}” and no line break, the start of “{word}” "
               "written in that column elsewhere, as a file cut short in the middle of a word does (a download or a "
               "copy interrupted); check that the file holds the whole export, or export it again.").format(
-        path=info.path.name, line=line, value=last, word=found)]
+        path=info.path.name, line=info.line_label(line), value=last, word=found)]
 
 
 def _cut_record_warnings(con: duckdb.DuckDBPyConnection, info: SourceInfo, last: str) -> list[str]:

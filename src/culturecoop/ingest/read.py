@@ -46,6 +46,7 @@ import duckdb
 
 from culturecoop.errors import UserError
 from culturecoop.i18n import _
+from culturecoop.ingest.attendees import Spread, spread_file
 from culturecoop.ingest.columns import field_expressions, is_large
 from culturecoop.ingest.jsondoc import as_json_lines, is_document, loads
 from culturecoop.ingest.profile import ALTERNATIVES, REQUIRED_FIELDS, SECTION_COLUMN, Profile
@@ -243,6 +244,10 @@ def read_source(path: Path, profile: Profile, workdir: Path,
     nul_path = text_path  # joining a record's lines keeps every line's number
     if quote is not None and _records_across_lines(text_path, profile, scan.odd_quote_lines):
         text_path = _joined_records(text_path, workdir / "source.joined", profile)
+    spread = _attendees_spread(path, text_path, profile, workdir)
+    if spread is not None:  # an order's attendees side by side: a line each (``attendees``)
+        text_path = workdir / "source.attendees"
+        scan = _scan_text(text_path, quote)
     if profile.format == "jsonl" and is_document(text_path):
         # One JSON document (an API's answer saved to a file): its records as JSON lines.
         text_path = nul_path = as_json_lines(text_path, workdir / "source.jsonl")
@@ -257,9 +262,20 @@ def read_source(path: Path, profile: Profile, workdir: Path,
     info.control_line = _line_of(nul_path, scan.first_control) if scan.first_control is not None else None
     info.control_count = scan.controls
     info.notes.extend(notes)
+    info.attendees = spread
     if not notes and text_path == path and codecs.lookup(profile.encoding).name in ("utf-8", "utf-8-sig"):
         info.mixed_utf8 = lambda: _reread_mixed(info, workdir)
     return info
+
+
+def _attendees_spread(path: Path, text_path: Path, profile: Profile, workdir: Path) -> Spread | None:
+    """``text_path`` written one line per attendee to ``workdir/source.attendees`` when the mapping says the
+    export names an order's attendees side by side (``profile.attendees``)."""
+    if profile.attendees is None or profile.format != "csv":
+        return None
+    return spread_file(text_path, workdir / "source.attendees", profile.attendees, delimiter=profile.delimiter,
+                       quote=profile.quote, skip_lines=profile.skip_lines, decimal=profile.decimal,
+                       places=2 if profile.amount_scale == 1 else 0, shown=path.name)
 
 
 def _transcoded_mixed(path: Path, out: Path) -> str:

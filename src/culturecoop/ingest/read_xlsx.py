@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from culturecoop.errors import UserError
 from culturecoop.i18n import _, count, plural
+from culturecoop.ingest.attendees import Spread, checked_plan, spread_table, unnumbered
 from culturecoop.ingest.columns import field_expressions
 from culturecoop.ingest.profile import SECTION_COLUMN, SHEET_COLUMN, SHEET_TITLE_COLUMN, Profile
 from culturecoop.ingest.source import (
@@ -162,7 +163,11 @@ def read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile) -> S
     ``c1…cn``, described by a relation like the text readers'."""
     book, sheet = _open_sheet(path, profile)
     serial_base = book.serial_base
-    wanted = profile.source_columns()
+    read = profile.source_columns()
+    wanted = read
+    if profile.attendees is not None:  # the attendees' columns are found once the header is (``_spread``)
+        names = {unnumbered(stem) for stem in profile.attendees.numbered}
+        wanted = [c for c in read if c not in names and c.removesuffix(" (n)") not in names]
     tables: list[_Sheet] = []
     notes: list[str] = []
     try:
@@ -212,7 +217,8 @@ def read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile) -> S
         raise empty_file(path)
     if not any(t.rows for t in tables):
         raise header_only(path)
-    columns = [c for c in wanted if c not in _VIRTUAL] + [c for c in _VIRTUAL if c in wanted]
+    spread = _spread(tables, profile, path) if profile.attendees is not None else None
+    columns = [c for c in read if c not in _VIRTUAL] + [c for c in _VIRTUAL if c in read]
     line_nos: list[int] = []
     raws: list[str] = []
     cells_by_column: list[list[str | None]] = [[] for _c in columns]
@@ -242,7 +248,7 @@ def read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile) -> S
                     value = cells[at] if at < len(cells) else None
                 cells_by_column[i].append(value.strip() if value is not None else None)
         header_again += [offset + number for number in table.header_again]
-        offset += table.last_row if profile.every_sheet else 0
+        offset += table.last_row if profile.every_sheet and spread is None else 0
     n = len(line_nos)
     data: dict[str, Any] = {
         "line_no": pa.array(line_nos, pa.int64()), "raw": pa.array(raws, pa.string()),
@@ -261,4 +267,18 @@ def read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, profile: Profile) -> S
     return SourceInfo(path=path, text_path=None, header=tables[0].header, header_line=tables[0].header_line,
                       relation=relation, params=params, blank_rows=sum(t.blank for t in tables) + len(sections),
                       notes=notes, section_lines=len(sections), first_section=sections[0] if sections else None,
-                      serial_base=serial_base, header_again=header_again)
+                      serial_base=serial_base, header_again=header_again, attendees=spread)
+
+
+def _spread(tables: list[_Sheet], profile: Profile, path: Path) -> Spread:
+    """Each table's rows one line per attendee (``attendees``), numbered one after the other across sheets: the
+    ``Spread`` names each line's row of its sheet and attendee."""
+    assert profile.attendees is not None
+    spread = Spread([])
+    for table in tables:
+        p = checked_plan(table.header, profile.attendees, path.name)
+        lines = spread_table(p, table.rows, profile.decimal, 2 if profile.amount_scale == 1 else 0, spread)
+        table.header, table.header_again = p.header, []
+        table.row_sections = [table.row_sections[k] for k, _n, _cells in lines]
+        table.rows = [(number, cells) for _k, number, cells in lines]
+    return spread

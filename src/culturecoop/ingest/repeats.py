@@ -38,7 +38,7 @@ def rows_repeated(info: SourceInfo, line: int, rows: int, earlier: int) -> UserE
         "Line {line} of {path} begins {n} rows that repeat word for word, in the same order, the rows from line "
         "{earlier} (the same export twice in one file?), so their sales would count twice; keep each row once (or "
         "export the period again as one file) and give the file again.").format(
-        line=line, path=info.path.name, n=count(rows), earlier=earlier))
+        line=info.line_label(line), path=info.path.name, n=count(rows), earlier=info.line_label(earlier)))
 
 
 def records_repeated(info: SourceInfo, record: int, rows: int, earlier: int) -> UserError:

@@ -21,6 +21,7 @@ import duckdb
 
 from culturecoop.errors import UserError
 from culturecoop.i18n import _, count, plural
+from culturecoop.ingest.attendees import Spread
 from culturecoop.ingest.profile import SECTION_COLUMN, Profile
 from culturecoop.ingest.shapes import EXCEL_EPOCH
 
@@ -73,6 +74,15 @@ class SourceInfo:
     # Reads the file again from a UTF-8 copy whose few lines of Windows-1252 are read as such, when the
     # reader stops on one beyond the file's head (``read._reread_mixed``); None when it cannot happen.
     mixed_utf8: Callable[[], None] | None = None
+    # An order's attendees read a line each (``attendees.spread_file``): each line's row of the export.
+    attendees: Spread | None = None
+
+    def line_label(self, line_no: int) -> str:
+        """The line ``line_no`` as the member finds it in the export: its number, and the attendee's when each
+        order's attendees were read a line each (« 5 (attendee 2) »)."""
+        if self.attendees is None:
+            return str(line_no)
+        return self.attendees.label(line_no, "{line}", _("{line} (attendee {n})"))
 
     def load(self, con: duckdb.DuckDBPyConnection) -> None:
         """Read the file's lines into the table ``source_lines``, once, in parallel.

@@ -14,6 +14,7 @@ from typing import Any
 from culturecoop.analytics import wording
 from culturecoop.errors import UserError
 from culturecoop.i18n import LANGUAGES, _, current_language, gettext_in
+from culturecoop.ingest.attendees import plan, read_setting, spread_rows
 from culturecoop.ingest.draft import ATTENDEE_LIST
 from culturecoop.ingest.profile import MappingIncompleteError, MappingInvalidError
 from culturecoop.ingest.quarantine import DEFAULT_MAX_REJECT_SHARE
@@ -58,6 +59,7 @@ def export_context(workspace: Workspace, export: Export, lang: str, *, error: st
     shown = typed if typed is not None else mapping
     sample = workspace.sample(export)
     header, sample_rows = (sample.header, sample.rows) if sample is not None else ([], [])
+    header, sample_rows = _attendees_spread(mapping, header, sample_rows)
     try:
         preview = mapping_form.preview_cells(workspace.preview(export), [f.name for f in fields if f.read], lang)
         # Once a package was prepared with the box ticked, the check reads the export as it was
@@ -145,7 +147,7 @@ def export_context(workspace: Workspace, export: Export, lang: str, *, error: st
         "blank_price_label": BLANK_PRICE, "blank_price_free": BLANK_PRICE_FREE,
         "whose_refund": WHOSE_REFUND, "refund_of_row": REFUND_OF_ROW, "refund_of_order": REFUND_OF_ORDER,
         "reasons_said": REASONS_IN_FORM,
-        "settings": mapping_form.settings_of(shown), "consent": mapping_form.consent_of(shown),
+        "settings": mapping_form.settings_of(shown), "attendees": attendees_of(shown), "consent": mapping_form.consent_of(shown),
         "zone_choices": zone_choices(lang, str(shown.get("timezone") or "")),
         "choices": mapping_form.CHOICES, "one_value_fields": mapping_form.ONE_VALUE_FIELDS,
         "one_choice_fields": mapping_form.ONE_CHOICE_FIELDS, "questions": mapping_form.QUESTIONS,
@@ -166,6 +168,32 @@ def export_context(workspace: Workspace, export: Export, lang: str, *, error: st
 
 # The fields whose words the form lists (``value_words``).
 WORD_FIELDS = ("status", "line_kind", *YES_NO_FIELDS)
+
+
+def attendees_of(mapping: dict[str, Any]) -> str | None:
+    """The mapping's ``attendees`` setting in a member's words (None without one): shown, changed in the YAML."""
+    setting = read_setting(mapping.get("attendees"))
+    if setting is None:
+        return None
+    said = _("Each order's attendees, written side by side in numbered columns ({columns}), are read one line "
+             "each: a ticket and a patron each.").format(columns=", ".join(f"« {s} »" for s in setting.numbered))
+    if setting.seats:
+        said += " " + _("Seats of the order beyond its attendees (« {column} ») are the buyer's.").format(
+            column=setting.seats)
+    if setting.shared:
+        said += " " + _("Shared among its seats: {columns}.").format(columns=", ".join(f"« {c} »" for c in setting.shared))
+    return said
+
+
+def _attendees_spread(mapping: dict[str, Any], header: list[str], rows: list[list[str | None]]) -> tuple[
+        list[str], list[list[str | None]]]:
+    """The export's columns and first rows as ``prepare`` reads them when the mapping reads an order's attendees
+    a line each (``attendees``): the attendee's columns without their number, to choose from."""
+    setting = read_setting(mapping.get("attendees"))
+    found = plan(header, setting.numbered, setting.seats, setting.shared, setting.buyer_only) if setting else None
+    if found is None:
+        return header, rows
+    return found.header, [line for _k, line, _n in spread_rows(found, rows, str(mapping.get("decimal") or "."))]
 
 
 def _words_of(workspace: Workspace, export: Export, mapping: dict[str, Any], header: list[str],

@@ -28,6 +28,8 @@ NOT_A_COUNT_OR_NEVER_0_OR_1 = {
     "Contribution accounting handles up to {n} members; this cooperative has {m}.": "a fixed limit",
     "Encoding and linking FEBRL {n}…": "a data set's number (FEBRL 1 to 4)",
     "row {n}": "an ordinal",
+    "{line} (attendee {n})": "an ordinal",
+    "attendees must name the attendees' numbered columns of a CSV or Excel export with {n} for the number, such as numbered: [\"Participant {n} - Nom\"] (seats: and shared: may name the order's number of seats and its amounts)": "the {n} a mapping writes in a column's name",
     "Option {name} requires {count} arguments.": "Click says it for options of two values or more",
     "Created {n} key files in {dir} (readable by you only):": "always four files",
     "{n} of the rows looked at have no {column} but an e-mail or a phone: they are identified by the e-mail, else the phone (the same person's rows with and without a number are joined at linkage by the e-mail)": "said for three rows or more (fewer are a slip, said by its own pair)",

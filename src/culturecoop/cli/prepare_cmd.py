@@ -211,10 +211,11 @@ def _print_summary(summary: PrepareSummary) -> None:
         )
     else:
         console.print(
-            (_("Rows read: {orders} orders, {rows_in} attendees = {accepted} accepted + {rejected} "
-               "rejected.") if summary.export_rows is not None else
+            (_("Rows read: {orders}, {attendees} = {accepted} accepted + {rejected} rejected.")
+             if summary.export_rows is not None else
              _("Rows read: {rows_in} = {accepted} accepted + {rejected} rejected.")).format(
-                orders=figure(summary.export_rows or 0),
+                orders=counted(summary.export_rows or 0, "{n} order", "{n} orders"),
+                attendees=counted(summary.rows_in, "{n} attendee", "{n} attendees"),
                 rows_in=figure(summary.rows_in), accepted=figure(summary.rows_accepted),
                 rejected=figure(summary.rows_rejected)),
             highlight=False,

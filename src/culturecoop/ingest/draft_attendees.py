@@ -59,7 +59,7 @@ def note_attendees(builder: DraftBuilder, setting: Setting, rows: int, lines: in
     names = [unnumbered(stem) for stem in setting.numbered]
     builder.note("attendees", setting.to_yaml(), _(
         "each row is an order naming its attendees side by side in numbered columns ({first} …): each is read as "
-        "one line, one seat and one patron ({rows} rows looked at, {lines} attendees)").format(
+        "one line, one seat and one patron (rows looked at: {rows}; attendees: {lines})").format(
             first=setting.numbered[0].replace("{n}", "1"), rows=rows, lines=lines))
     attendee = [c for n in names if (c := builder.column(n)) is not None]
     for field in _PEOPLE:

@@ -235,14 +235,15 @@ def _cross(view: TargetView, answer: Mapping[str, Any], names: Mapping[str, str]
 def fit_meaning(offers: Mapping[str, Any], t: Translator) -> str:
     """What « 2,40 × » means in the cross offers, with the number of the member's patrons chance
     would put among a show's most likely people (a tenth of those counted: a released count)."""
-    counted = offers.get("counted")
+    # Not named ``counted``: the message extraction reads that name as the CLI's plural helper.
+    reach = offers.get("counted")
     share = float(offers.get("fit_share") or cross.FIT_SHARE)
-    if isinstance(counted, int) and counted > 0:
-        chance = t.plural(counted, "For each show, the model takes the {share} of the cooperative's people most likely to come: "
+    if isinstance(reach, int) and reach > 0:
+        chance = t.plural(reach, "For each show, the model takes the {share} of the cooperative's people most likely to come: "
                           "chance would put {share} of your one countable patron among them, that is {chance}.",
                           "For each show, the model takes the {share} of the cooperative's people most likely to come: "
                           "chance would put {share} of your {n} countable patrons among them, that is {chance}.",
-                          share=t.percent(share, 0), chance=t.number(share * counted, 1))
+                          share=t.percent(share, 0), chance=t.number(share * reach, 1))
     else:
         chance = t("For each show, the model takes the {share} of the cooperative's people most likely to come: "
                    "chance would put {share} of your countable patrons among them.", share=t.percent(share, 0))

@@ -125,10 +125,13 @@ def cross_offers(warehouse: Warehouse, member_id: str, *, actor: str | None = No
             for partner, rows in theirs.items():
                 hit = rows[likely[rows]]
                 gain.setdefault((partner, "their_patrons_for_your_events"), set()).update(hit.tolist())
-    mine_for_me = _top(summed[member_id], size) if member_id in summed else np.zeros(len(state.people), dtype=bool)
-    partner_fit: list[dict[str, Any]] = [{"partner": p, "direction": "your_patrons_for_their_events", COUNT: int((_top(summed[p], size) & mine).sum())}
-                   for p in partners] + [{"partner": p, "direction": "their_patrons_for_your_events",
-                                          COUNT: int(mine_for_me[theirs[p]].sum())} for p in partners]
+    # A partner's most likely people over its shows as a whole, and mine over my shows (none when I
+    # have no upcoming show: its patrons then count for none of mine).
+    most_likely_mine = _top(summed[member_id], size) if member_id in summed else np.zeros(len(state.people), dtype=bool)
+    partner_fit: list[dict[str, Any]] = []
+    for p in partners:
+        partner_fit.append({"partner": p, "direction": DIRECTIONS[0], COUNT: int((_top(summed[p], size) & mine).sum())})
+        partner_fit.append({"partner": p, "direction": DIRECTIONS[1], COUNT: int(most_likely_mine[theirs[p]].sum())})
     # How many of my patrons the model can count at all (linked, with personalization consent
     # everywhere, a past visit): it bounds every cell of mine, and says why they all read "< k".
     # It depends on other members' data (a withdrawal there), so it goes through the gate too; each

@@ -63,6 +63,16 @@ NOT_A_COUNT_OR_NEVER_0_OR_1 = {
     'Nothing was written: {field}, read from the column {column}, cannot be read or is implausible in {n} of the {total} rows that fill it ({share}), with the values {values}; add their format to the {formats}, or choose another column for it.': "said from 5 rows on (quarantine.guard_dropped_fields)",
     "Nothing was written: {n} of {total} rows of {path} are rejected ({reason}); check the mapping's column for it, or run prepare again with --max-reject-share 1 to quarantine them anyway.": "said from 10 rows on (quarantine.MIN_REJECTS_FOR_PATTERN)",
     "Your programme announces {n} events from {first} to {last}, but your data has no sale for them by {day}: send an export with their sales to follow their pace against comparable events. Meanwhile, see who would come to them, or pick a past event below.": "one event has its own sentence",
+    "No partner's shows draw more of your patrons than chance: the closest is {partner}, whose most likely people hold {fit} times as many ({n} of your patrons).": 'a cross-offer count the privacy gate released: k or more (a hidden one is said otherwise)',
+    'Your best cross-offer partner is {partner}: the people most likely to come to its shows hold {fit} times as many of your patrons as chance ({n} people), and those most likely to come to yours {theirs} times as many of its patrons.': 'a cross-offer count the privacy gate released: k or more (a hidden one is said otherwise)',
+    'Your best cross-offer partner is {partner}: the people most likely to come to its shows hold {fit} times as many of your patrons as chance ({n} people), and those most likely to come to yours {theirs} times as many of its patrons; propose it a cross offer in the table below.': 'a cross-offer count the privacy gate released: k or more (a hidden one is said otherwise)',
+    'Your best cross-offer partner is {partner}: the people most likely to come to its shows hold {fit} times as many of your patrons as chance ({n} people).': 'a cross-offer count the privacy gate released: k or more (a hidden one is said otherwise)',
+    'Your best cross-offer partner is {partner}: the people most likely to come to its shows hold {fit} times as many of your patrons as chance ({n} people); propose it a cross offer in the table below.': 'a cross-offer count the privacy gate released: k or more (a hidden one is said otherwise)',
+    'its patrons {fit} × chance ({n})': 'a cross-offer count the privacy gate released: k or more (a hidden one is said otherwise)',
+    'your patrons {fit} × chance ({n})': 'a cross-offer count the privacy gate released: k or more (a hidden one is said otherwise)',
+    '{fit} × chance ({n})': 'a cross-offer count the privacy gate released: k or more (a hidden one is said otherwise)',
+    '{n} of its patrons': 'a cross-offer count the privacy gate released: k or more (a hidden one is said otherwise)',
+    '{n} of your patrons': 'a cross-offer count the privacy gate released: k or more (a hidden one is said otherwise)',
 }
 
 # In the catalogs but said by no code any more.

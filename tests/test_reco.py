@@ -111,6 +111,10 @@ def test_lists_offers_and_settings_read_in_french_on_the_command_line(coop: dict
     assert partners, text
     assert not any(re.search(rf"(?<![\w-]){re.escape(m)}(?![\w-])", text) for m in names if m != MEMBER), text
     assert "Événements à venir des partenaires" in text and re.search(r" · \d{1,2}(er)? [a-zéû]+\.? 20\d\d à \d{1,2} h \d\d — ", text), text
+    # Each figure against chance, said in French once: « 2,4 × le hasard », and what it means (the
+    # text's spaces, no-break ones too, are joined into one above).
+    assert "Par rapport au hasard : parmi les 10 % des personnes de la coopérative" in text, text
+    assert re.search(r" — \d+,\d × le hasard \(\d+\)", text) and "chance" not in text, text
     settings = run_cli("reco", "settings", "--db", db, lang="fr")
     assert re.search(r"Diversité \d+(,\d+)? ; plancher", settings.stderr) and "0.1" not in settings.stderr, settings.stderr
 
@@ -290,6 +294,35 @@ def test_cross_offers_follow_a_programme_that_changed(coop: dict[str, Any], tmp_
     assert len(again["events"]) == len(first["events"]) - 1
 
 
+def test_cross_offers_rank_partners_by_how_their_shows_fit_the_audience_not_by_their_size(coop: dict[str, Any]) -> None:
+    """A small venue read 131, 131, 130… of its patrons likely for every partner: a large hall's likely
+    audience (three people per seat, up to half the cooperative) holds nearly all of them, so the
+    counts ranked partners by size. The synth plants one affinity (the jazz club's patrons twice as
+    likely to be the theatre's): by count the theatre is not the jazz club's first partner; by fit —
+    its patrons among each show's most likely tenth of the cooperative, against chance — it is. Each
+    ratio is two released counts' (a hidden count, no ratio)."""
+    from culturecoop.reco.cross import DIRECTIONS, FIT_SHARE, cross_offers
+    from culturecoop.synth.catalog import AFFINITY_FROM, AFFINITY_TO
+
+    assert (AFFINITY_FROM, AFFINITY_TO) == (MEMBER, "theatre-lilas")
+    with Warehouse(coop["db"]) as w:
+        offers = cross_offers(w, MEMBER)
+    partners, counted = offers["partners"], offers["counted"]
+    by_count = max(partners, key=lambda p: p.get(DIRECTIONS[0]) or 0)
+    assert by_count["partner"] != AFFINITY_TO, partners  # the case at hand: size ranked the theatre below a larger hall
+    assert partners[0]["partner"] == AFFINITY_TO and partners[0]["fit"][DIRECTIONS[0]] >= 1.5, partners
+    assert offers["fit_share"] == FIT_SHARE and isinstance(counted, int)
+    fits = [e["fit"] for e in offers["events"]]
+    shown = [f for f in fits if f is not None]
+    assert shown and shown == sorted(shown, reverse=True) and fits[:len(shown)] == shown, fits  # best fit first, hidden last
+    for row in [*offers["events"], *({"fit": p.get("fit", {}).get(d), "fit_patrons": p.get("fit_patrons", {}).get(d),
+                                      "base": counted if d == DIRECTIONS[0] else p.get("counted")}
+                                     for p in partners for d in DIRECTIONS)]:
+        patrons, base = row["fit_patrons"], row.get("base", counted)
+        assert row["fit"] == (None if patrons is None or not base else round(patrons / (FIT_SHARE * base), 2)), row
+        assert "your_patrons" not in row or "shown" in row  # the old fields are kept
+
+
 def test_an_audience_saved_from_a_segment_is_the_segment_the_tab_counted(coop: dict[str, Any]) -> None:
     """The theatre's export ends in June, months before the cooperative's data: its Segments tab
     counts over its own last twelve months, and « Create a target audience » from a segment must
@@ -322,8 +355,10 @@ def test_every_partner_with_a_fitting_event_is_in_the_list_a_member_reads(coop: 
     lines = [line.strip() for line in printed.splitlines() if " · " in line]
     assert len(lines) == min(15, len(offers["events"]))
     assert {line.split(" · ")[0] for line in lines} >= fitting
-    counts = [int(line.rsplit("— ", 1)[1]) for line in lines if line.rsplit("— ", 1)[1].isdigit()]
-    assert counts == sorted(counts, reverse=True)
+    # Best fit first, each line with its ratio to chance and the count it comes from; a hidden count last.
+    said = [line.rsplit("— ", 1)[1] for line in lines]
+    fits = [float(m.group(1)) for m in map(re.compile(r"^(\d+(?:\.\d)?) × chance \((\d[\d,]*)\)$").match, said) if m]
+    assert fits and fits == sorted(fits, reverse=True) and all(s.startswith("< ") for s in said[len(fits):]), said
     # A partner's shows come before their repeat performances.
     for partner in {line.split(" · ")[0] for line in lines}:
         shown = [line.split(" · ")[1] for line in lines if line.split(" · ")[0] == partner]

@@ -9,6 +9,7 @@ from typing import Any
 from culturecoop.reco.insights import target_findings
 
 K = 10
+MINE, THEIRS = "your_patrons_for_their_events", "their_patrons_for_your_events"
 
 
 def shown(code_key: str, code: str, n: int | None) -> dict[str, Any]:
@@ -27,9 +28,13 @@ def planted() -> dict[str, Any]:
                          shown("age_band", "unknown", 212)],
             "area": [shown("area", "montreal", 1500), shown("area", "quebec_city", None), shown("area", "unknown", 290)],
         }},
-        "cross_offers": {"available": True, "partners": [
-            {"partner": "club-bass", "your_patrons_for_their_events": 300, "their_patrons_for_your_events": 120},
-            {"partner": "theatre-nord", "your_patrons_for_their_events": 644, "their_patrons_for_your_events": 632}]},
+        # The club's large hall holds nearly all the member's countable patrons, as the theatre's does: the
+        # counts cannot tell them apart; the theatre's most likely people hold three times chance's share.
+        "cross_offers": {"available": True, "counted": 131, "fit_share": 0.1, "partners": [
+            {"partner": "club-bass", "your_patrons_for_their_events": 131, "their_patrons_for_your_events": 632,
+             "fit_patrons": {MINE: 14, THEIRS: 70}, "fit": {MINE: 1.07, THEIRS: 0.6}},
+            {"partner": "theatre-nord", "your_patrons_for_their_events": 130, "their_patrons_for_your_events": 120,
+             "fit_patrons": {MINE: 41, THEIRS: 90}, "fit": {MINE: 3.13, THEIRS: 1.84}}]},
         "agreements": [{"agreement_id": "xo_1", "proposer": "club-bass", "partner": "jazz-dieze", "status": "proposed"}],
         "tradeoff": {"available": True, "summary": {"local_share": 0.56, "local_catalogue_share": 0.33, "local_gain_points": 23.0,
                                                      "ndcg_loss": 0.02}},
@@ -50,7 +55,10 @@ def test_rules_fire_on_planted_answers_in_french_and_english() -> None:
     french = texts(answer)
     assert "Soirée Coltrane" in french[0] and "1\u00a0800" in french[0] and "1\u00a0101" in french[0] and "61\u00a0%" in french[0]
     assert "Club Bass" in french[1]
-    assert "Théâtre du Nord" in french[2] and "644" in french[2] and "632" in french[2]
+    assert french[2] == ("Votre meilleur partenaire d’offre croisée est Théâtre du Nord\u00a0: les personnes les plus susceptibles de venir "
+                         "à ses spectacles comptent 3,1 fois plus de vos clients que le hasard (41 personnes), et celles les plus "
+                         "susceptibles de venir aux vôtres 1,8 fois plus des siens\u00a0; proposez-lui une offre croisée dans le "
+                         "tableau ci-dessous."), french[2]
     english = texts(answer, "en")
     assert english[0].startswith("The likely audience of Soirée Coltrane is 1,800 people")
     assert "55 and over" in english[3]
@@ -131,3 +139,31 @@ def test_an_audience_mostly_of_the_members_own_patrons_points_to_the_newcomers_l
     assert "already bought a ticket from you" in texts(answer, "en")[0]
     answer["audience"]["profile"]["ownership"] = [shown("ownership", "new", 50), shown("ownership", "own", None)]
     assert rules(answer)[0] == "audience_new"
+
+
+def test_the_best_partner_is_the_one_whose_shows_fit_the_audience_not_the_largest() -> None:
+    """A small venue read « 131, 131, 130… » of its patrons likely for every partner: the largest hall
+    was named its best partner. The sentence names the partner whose most likely people hold the most
+    of its patrons against chance, and says so in those words."""
+    answer = planted()
+    answer["cross_offers"]["partners"][0]["your_patrons_for_their_events"] = 900  # the largest, by far
+    said = texts(answer, "en")
+    assert said[2].startswith("Your best cross-offer partner is Théâtre du Nord: the people most likely to come to its shows hold "
+                              "3.1 times as many of your patrons as chance (41 people)"), said
+    assert "Club Bass" not in said[2]
+    # An agreement already proposed to that partner: no action to ask for.
+    answer["agreements"].append({"agreement_id": "xo_2", "proposer": "jazz-dieze", "partner": "theatre-nord", "status": "proposed"})
+    assert "propose" not in texts(answer, "en")[2] and texts(answer, "en")[2].endswith("1.8 times as many of its patrons.")
+
+
+def test_no_partner_above_chance_is_said_as_such_and_a_hidden_fit_never_stated() -> None:
+    answer = planted()
+    answer["agreements"] = []
+    partners = answer["cross_offers"]["partners"]
+    partners[1]["fit"] = {MINE: None, THEIRS: 1.84}  # the theatre's count of my patrons is under k
+    partners[1]["fit_patrons"] = {THEIRS: 90}
+    partners[0]["fit"][MINE] = 0.84
+    said = texts(answer)
+    assert said[1] == ("Aucun partenaire n’attire plus de vos clients que le hasard\u00a0: le plus proche est Club Bass, dont le public "
+                       "le plus probable en compte 0,8 fois autant (14 de vos clients)."), said
+    assert rules(answer)[1] == "partner_none" and "Théâtre du Nord" not in " ".join(said)

@@ -785,3 +785,35 @@ def test_a_restarted_dashboard_and_the_command_line_answer_from_the_measures_kep
     said = run_cli_here("reco", "quality", "--db", str(db), "--json")
     assert said.returncode == 0, said.stderr
     assert json.loads(said.stdout) == kept["reco_gains"]
+
+
+def test_cross_offers_say_how_each_partner_fits_against_chance_in_the_page_and_the_api(app, coop: Coop) -> None:
+    """The partners' table read the member's patrons likely for each partner's events, which for a
+    small member was nearly all of them for every large hall. It now reads, per partner and per show,
+    the member's patrons among the most likely tenth of the cooperative and that figure against
+    chance; a line says what chance gives, from the released count of the member's patrons. The API
+    keeps its fields and adds the same figures."""
+    with new_client(app) as c:
+        login(c, coop.emails["A-analyst"])
+        offers = c.get(f"/api/v1/members/{A}/cross-offers").json()
+        page = c.get(f"/m/{A}/target")
+    counted, partners = offers["counted"], offers["partners"]
+    assert offers["fit_share"] == 0.1 and isinstance(counted, int) and counted >= 10, offers
+    assert {"your_patrons", "shown", "fit_patrons", "fit_patrons_shown", "fit"} <= set(offers["events"][0])
+    mine = "your_patrons_for_their_events"
+    assert all({mine, f"{mine}_shown", "fit", "fit_patrons"} <= set(p) for p in partners if p.get(mine) is not None), partners
+    section = re.findall(r'<section class="block" id="cross">.*?</section>', page.text, re.S)[0]
+    meaning = html.unescape(re.findall(r'<p class="hint" id="cross-fit-meaning">(.*?)</p>', section, re.S)[0])
+    chance = f"{counted / 10:.1f}".replace(".", ",")
+    assert (f"le hasard y mettrait 10\u00a0% de vos {counted} clients comptés, soit {chance}." in meaning
+            and "«\u00a03\u00a0×\u00a0»\u00a0: trois fois plus de vos clients que le hasard" in meaning), meaning
+    table = re.findall(r'<table id="table-partners">.*?</table>', section, re.S)[0]
+    assert table.count("Par rapport au hasard") == 2, table
+    rows = re.findall(r'<th scope="row">(.*?)</th><td class="num">([^<]*)</td><td class="num">([^<]*)</td>', table)
+    assert len(rows) == len(partners)
+    for (name, patrons, fit), partner in zip(rows, partners, strict=True):  # in the API's order: the best fit first
+        value = (partner.get("fit") or {}).get(mine)
+        assert html.unescape(fit) == ("–" if value is None else f"{value:.2f}".replace(".", ",") + "\u00a0×"), (name, fit, partner)
+        assert html.unescape(patrons) == (partner["fit_patrons_shown"][mine] if value is not None else "< 10"), (name, patrons)
+    events = re.findall(r'<table[^>]*id="table-partner-events".*?</table>', page.text, re.S)
+    assert events and "Vos clients parmi son public le plus probable" in events[0] and "Par rapport au hasard" in events[0], events

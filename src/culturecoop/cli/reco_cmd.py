@@ -278,17 +278,38 @@ def _print_cross_offers(result: dict[str, Any], names: dict[str, str]) -> None:
             partner=names.get(result["partner"], result["partner"]), status=label("agreement", result["status"], language)),
             highlight=False)
         return
-    for p in result["partners"]:
-        console.print(_("{partner}: {mine} of your patrons are likely for its events; {theirs} of its patrons for yours.").format(
-            partner=names.get(p["partner"], p["partner"]), mine=gated(p.get("your_patrons_for_their_events_shown", "0")),
-            theirs=gated(p.get("their_patrons_for_your_events_shown", "0"))), highlight=False)
-    if result["events"]:
-        console.print(_("Partners' upcoming events that fit your audience (your patrons likely to come):"))
-    from culturecoop.reco.cross import leading_events
+    from culturecoop.analytics.wording import percent, times
+    from culturecoop.reco.cross import DIRECTIONS, leading_events
 
+    k = result["k"]
+    # Each direction: « vos clients 2,4 × le hasard (57) », or « moins de 10 de vos clients » when hidden.
+    said = {DIRECTIONS[0]: (_("your patrons {fit} × chance ({n})"), _("{n} of your patrons"), _("fewer than {k} of your patrons")),
+            DIRECTIONS[1]: (_("its patrons {fit} × chance ({n})"), _("{n} of its patrons"), _("fewer than {k} of its patrons"))}
+
+    def in_words(direction: str, fit: float | None, shown: str | None) -> str:
+        with_fit, alone, hidden = said[direction]
+        if shown is None or not shown.isdigit():
+            return hidden.format(k=k)
+        return alone.format(n=gated(shown)) if fit is None else with_fit.format(fit=times(fit, language), n=gated(shown))
+
+    if result["partners"] or result["events"]:
+        # What the figure means, once: a ratio to chance reads as nothing without it.
+        share = percent(float(result.get("fit_share") or 0.1), language, 0)
+        console.print(_("Against chance: among the {share} of the cooperative's people most likely to come to a show, how many times as "
+                        "many of your patrons as chance would put there (1 = as chance: {share} of your countable patrons).").format(share=share),
+                      highlight=False)
+    for p in result["partners"]:
+        fits, patrons = p.get("fit") or {}, p.get("fit_patrons_shown") or {}
+        mine, theirs = (in_words(d, fits.get(d), patrons.get(d)) for d in DIRECTIONS)
+        console.print(_("{partner}: for its shows, {mine}; for yours, {theirs}.").format(
+            partner=names.get(p["partner"], p["partner"]), mine=mine, theirs=theirs), highlight=False)
+    if result["events"]:
+        console.print(_("Partners' upcoming events that fit your audience best (your patrons among the people most likely to come, against chance):"))
     for e in leading_events(result["events"]):
         when = moment(e["starts_at"], language) if e.get("starts_at") else ""
-        console.print(f"  {names.get(e['partner'], e['partner'])} · {e['title'] or e['event_id']} · {when} — {e['shown']}",
+        figure_shown = (_("{fit} × chance ({n})").format(fit=times(e["fit"], language), n=gated(e["fit_patrons_shown"]))
+                        if e.get("fit") is not None else gated(e.get("fit_patrons_shown") or f"< {k}"))
+        console.print(f"  {names.get(e['partner'], e['partner'])} · {e['title'] or e['event_id']} · {when} — {figure_shown}",
                       highlight=False)
 
 

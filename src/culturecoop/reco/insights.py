@@ -78,23 +78,43 @@ def profile_rule(answer: Answer) -> list[Insight]:
 
 
 def partner_rule(answer: Answer) -> list[Insight]:
-    """The partner whose upcoming events fit the member's audience best."""
+    """The partner whose upcoming shows fit the member's audience best: its most likely people hold
+    the most of the member's patrons against chance (``fit``), never the most patrons (the largest
+    halls' audiences hold nearly every patron of a small member, for every partner)."""
     offers = answer.get("cross_offers") or {}
     if not offers.get("available"):
         return []
+    mine_way, theirs_way = "your_patrons_for_their_events", "their_patrons_for_your_events"
     best = None
     for partner in offers.get("partners") or []:
-        mine = partner.get("your_patrons_for_their_events")
-        if isinstance(mine, int) and mine > 0 and (best is None or mine > best[1]):
-            best = (partner["partner"], mine, partner.get("their_patrons_for_your_events"))
+        fits, patrons = partner.get("fit") or {}, partner.get("fit_patrons") or {}
+        fit, n = fits.get(mine_way), patrons.get(mine_way)
+        if isinstance(fit, int | float) and isinstance(n, int) and (best is None or fit > best[1]):
+            best = (partner["partner"], float(fit), n, fits.get(theirs_way))
     if best is None:
         return []
-    best = ((answer.get("member_names") or {}).get(best[0], best[0]), best[1], best[2])
-    if isinstance(best[2], int) and best[2] > 0:
-        return [Insight("partner_both", _("{partner} is your best cross-offer partner: {mine} of your patrons are likely for its events and {theirs} of its patrons for yours."),
-                        {"partner": Value("text", best[0]), "mine": Value("number", best[1]), "theirs": Value("number", best[2])})]
-    return [Insight("partner", _("{partner} is your best cross-offer partner: {mine} of your patrons are likely for its events."),
-                    {"partner": Value("text", best[0]), "mine": Value("number", best[1])})]
+    values = {"partner": Value("text", (answer.get("member_names") or {}).get(best[0], best[0])),
+              "fit": Value("times", best[1]), "n": Value("number", best[2])}
+    # « 1,0 fois plus que le hasard » says nothing: a fit that rounds to 1 or less is said as such.
+    if round(best[1], 1) <= 1.0:
+        return [Insight("partner_none", _("No partner's shows draw more of your patrons than chance: the closest is {partner}, whose most likely people hold {fit} times as many ({n} of your patrons)."),
+                        values)]
+    theirs = best[3]
+    both = isinstance(theirs, int | float) and round(float(theirs), 1) > 1.0
+    if both:
+        values["theirs"] = Value("times", theirs)
+    member = answer.get("member_id")
+    if any({a.get("proposer"), a.get("partner")} == {member, best[0]} and a.get("status") in ("proposed", "accepted")
+           for a in answer.get("agreements") or []):
+        # A cross offer with that partner is already proposed or agreed: no action to ask for.
+        return [Insight("partner_both_open", _("Your best cross-offer partner is {partner}: the people most likely to come to its shows hold {fit} times as many of your patrons as chance ({n} people), and those most likely to come to yours {theirs} times as many of its patrons."), values)
+                if both else
+                Insight("partner_open", _("Your best cross-offer partner is {partner}: the people most likely to come to its shows hold {fit} times as many of your patrons as chance ({n} people)."), values)]
+    if both:
+        return [Insight("partner_both", _("Your best cross-offer partner is {partner}: the people most likely to come to its shows hold {fit} times as many of your patrons as chance ({n} people), and those most likely to come to yours {theirs} times as many of its patrons; propose it a cross offer in the table below."),
+                        values)]
+    return [Insight("partner", _("Your best cross-offer partner is {partner}: the people most likely to come to its shows hold {fit} times as many of your patrons as chance ({n} people); propose it a cross offer in the table below."),
+                    values)]
 
 
 def proposals_rule(answer: Answer) -> list[Insight]:

@@ -141,6 +141,14 @@ class PartnerEvent(BaseModel):
     starts_at: str
     your_patrons: int | None = Field(description="Your patrons in the event's likely audience; null when the gate hid it.")
     shown: str
+    fit_patrons: int | None = Field(None, description="Your patrons among the event's most likely people (the same share of the "
+                                                      "cooperative for every event, `fit_share`); null when the gate hid it.")
+    fit_patrons_shown: str | None = None
+    fit: float | None = Field(None, description="`fit_patrons` against chance: fit_patrons / (fit_share × counted); 1 = as chance, "
+                                                "2 = twice as many of your patrons. The list is ranked by it. Null when a count is hidden.")
+
+
+Direction = Literal["your_patrons_for_their_events", "their_patrons_for_your_events"]
 
 
 class PartnerGain(BaseModel):
@@ -149,13 +157,22 @@ class PartnerGain(BaseModel):
     your_patrons_for_their_events_shown: str | None = None
     their_patrons_for_your_events: int | None = None
     their_patrons_for_your_events_shown: str | None = None
+    counted: int | None = Field(None, description="The partner's patrons the model can count (gated): chance's base for `their_patrons_for_your_events`.")
+    counted_shown: str | None = None
+    fit_patrons: dict[Direction, int | None] = Field(
+        default_factory=dict, description="Per direction, the patrons among the most likely people for the partner's shows as a whole "
+                                          "(yours) or for yours (its); gated, absent when none.")
+    fit_patrons_shown: dict[Direction, str] = Field(default_factory=dict)
+    fit: dict[Direction, float | None] = Field(default_factory=dict, description="Per direction, `fit_patrons` against chance (1 = as chance); partners are ranked by yours.")
 
 
 class CrossOffersPublic(BaseModel):
     member_id: str
     k: int
-    events: list[PartnerEvent] = Field(description="Partners' upcoming events with how many of your patrons are likely (gated).")
-    partners: list[PartnerGain] = Field(description="Per partner, likely patrons both ways (gated; absent when none).")
+    events: list[PartnerEvent] = Field(description="Partners' upcoming events, the best fit for your audience first (gated counts).")
+    partners: list[PartnerGain] = Field(description="Per partner, likely patrons both ways and the fit both ways (gated; absent when none).")
+    counted: int | None = Field(None, description="Your patrons the model can count (gated): chance's base for `fit`.")
+    fit_share: float | None = Field(None, description="The share of the cooperative's people, the most likely to come, every fit is measured on.")
     agreements: list[Agreement]
     audit_id: int | None
 

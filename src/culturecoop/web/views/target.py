@@ -37,10 +37,12 @@ class EventChoice:
 class PartnerRow:
     partner: str
     name: str
-    mine: str
-    theirs: str
+    mine: str  # my patrons among the most likely tenth for its shows (gated)
+    theirs: str  # its patrons among the most likely tenth for mine (gated)
     status: str | None  # an open agreement's status, in words
     may_propose: bool
+    mine_fit: str = "–"  # ``mine`` against chance (« 2,40 × »), "–" when the count is hidden
+    theirs_fit: str = "–"
 
 
 @dataclass
@@ -68,6 +70,7 @@ class TargetView:
     partners: list[PartnerRow] = field(default_factory=list)
     partner_events: TableView | None = None
     cross_note: str | None = None
+    cross_lead: str | None = None  # what the fit means, with the figure chance gives
     cross_hidden: list[str] = field(default_factory=list)  # why every cell of a column reads "< k", and what opens it
     proposals: list[Proposal] = field(default_factory=list)
     agreements: TableView | None = None
@@ -202,20 +205,23 @@ def _cross(view: TargetView, answer: Mapping[str, Any], names: Mapping[str, str]
     offers = answer.get("cross_offers") or {}
     if not offers.get("available"):
         view.cross_note = retranslate(str(offers.get("reason") or ""), t.language) or None
+    else:
+        view.cross_lead = fit_meaning(offers, t)
     for p in offers.get("partners") or []:
         status = open_status.get(p["partner"])
-        view.partners.append(PartnerRow(
-            p["partner"], names.get(p["partner"], p["partner"]),
-            cell(p.get("your_patrons_for_their_events"), "int", t, view.k, p.get("your_patrons_for_their_events") is None).text,
-            cell(p.get("their_patrons_for_your_events"), "int", t, view.k, p.get("their_patrons_for_your_events") is None).text,
-            t.label("agreement", status) if status else None, status is None))
+        patrons, fits = p.get("fit_patrons") or {}, p.get("fit") or {}
+        mine, theirs = (cell(patrons.get(d), "int", t, view.k, patrons.get(d) is None).text for d in cross.DIRECTIONS)
+        mine_fit, theirs_fit = (cell(fits.get(d), "times", t, view.k, fits.get(d) is None).text for d in cross.DIRECTIONS)
+        view.partners.append(PartnerRow(p["partner"], names.get(p["partner"], p["partner"]), mine, theirs,
+                                        t.label("agreement", status) if status else None, status is None, mine_fit, theirs_fit))
     view.cross_hidden = _why_hidden(offers, t, view.k)
     events = [{**e, "partner_name": names.get(e["partner"], e["partner"]), "when": t.starts(e["starts_at"]),
-               "suppressed": e.get("your_patrons") is None} for e in cross.leading_events(offers.get("events") or [])]
+               "suppressed": e.get("fit_patrons") is None} for e in cross.leading_events(offers.get("events") or [])]
     if events:
-        view.partner_events = table("partner-events", t("Partners' upcoming events that fit your audience"), events,
+        view.partner_events = table("partner-events", t("Partners' upcoming events that fit your audience best"), events,
                                     [Col("partner_name", _("Member")), Col("title", _("Event")), Col("when", _("Date")),
-                                     Col("your_patrons", _("Your patrons likely to come"), "int")],
+                                     Col("fit_patrons", _("Your patrons among its most likely people"), "int"),
+                                     Col("fit", _("Against chance"), "times")],
                                     t, k=view.k, pooled=True, collapsed=False)
     rows = [{"with": names.get(a["partner"] if a["proposer"] == member else a["proposer"], ""),
              "direction": t("sent") if a["proposer"] == member else t("received"),
@@ -226,13 +232,32 @@ def _cross(view: TargetView, answer: Mapping[str, Any], names: Mapping[str, str]
                                  Col("when", _("Proposed on"))], t, collapsed=False)
 
 
+def fit_meaning(offers: Mapping[str, Any], t: Translator) -> str:
+    """What « 2,40 × » means in the cross offers, with the number of the member's patrons chance
+    would put among a show's most likely people (a tenth of those counted: a released count)."""
+    # Not named ``counted``: the message extraction reads that name as the CLI's plural helper.
+    reach = offers.get("counted")
+    share = float(offers.get("fit_share") or cross.FIT_SHARE)
+    if isinstance(reach, int) and reach > 0:
+        chance = t.plural(reach, "For each show, the model takes the {share} of the cooperative's people most likely to come: "
+                          "chance would put {share} of your one countable patron among them, that is {chance}.",
+                          "For each show, the model takes the {share} of the cooperative's people most likely to come: "
+                          "chance would put {share} of your {n} countable patrons among them, that is {chance}.",
+                          share=t.percent(share, 0), chance=t.number(share * reach, 1))
+    else:
+        chance = t("For each show, the model takes the {share} of the cooperative's people most likely to come: "
+                   "chance would put {share} of your countable patrons among them.", share=t.percent(share, 0))
+    return " ".join((chance, t("“3 ×” means three times as many of your patrons as chance: the show fits your audience; "
+                                "under 1, fewer than chance. A partner's figure is the same over its shows as a whole, "
+                                "and the other way round over yours.")))
+
+
 def _why_hidden(offers: Mapping[str, Any], t: Translator, k: int) -> list[str]:
     """Why a column of the cross offers reads "< k" in every cell, and what would open it: a small
     member otherwise saw a table of "< 10" and no word of why."""
     partners = offers.get("partners") or []
     own = offers.get("own") or {}
-    mine_hidden = all(p.get("your_patrons_for_their_events") is None for p in partners)
-    theirs_hidden = all(p.get("their_patrons_for_your_events") is None for p in partners)
+    mine_hidden, theirs_hidden = (all((p.get("fit_patrons") or {}).get(d) is None for p in partners) for d in cross.DIRECTIONS)
     if not partners or not (mine_hidden or theirs_hidden):
         return []
     said = [t("Cells read “< {k}”: the privacy gate shows a number of people only from {k} up.", k=k)]

@@ -245,7 +245,7 @@ def cross_offers_command(
     decline: str = typer.Option(None, "--decline", help="Decline the cross-offer proposal with this id."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """Partners' upcoming events that fit your audience (gated counts), and cross-offer agreements."""
+    """Partners and their upcoming shows ranked by how well they fit your audience against chance (from gated counts), and cross-offer agreements."""
     from culturecoop.reco import cross
 
     if sum(x is not None for x in (propose, accept, decline)) > 1:

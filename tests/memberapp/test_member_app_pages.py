@@ -132,3 +132,17 @@ def test_an_export_is_deleted_from_this_computer_from_its_page(tmp_path: Path) -
     said = _text(answer.text)
     assert answer.status_code == 200 and "L’export ventes.csv, son mappage et ses paquets sont supprimés" in said, said
     assert not folder.exists() and "Exports sur cet ordinateur" not in said
+
+
+def test_an_app_connected_to_no_cooperative_says_who_connects_it_not_which_options(tmp_path: Path) -> None:
+    """Without a cooperative, « Recevoir mes recommandations » was offered and answered « démarrez
+    l’application avec --coop URL --token-file FICHIER »: a command line, to a member who has none."""
+    client, _export = _app(tmp_path)
+    home = client.get("/?lang=fr").text
+    assert 'id="fetch-recommendations"' not in home
+    assert ("Les recommandations viennent de la coopérative, et cette application n’est pas reliée à elle : demandez "
+            "à la personne qui l’a installée") in _text(home), _text(home)[:1500]
+    answer = client.post("/recommendations?lang=fr", data={"csrf": _csrf(home)})
+    said = _text(answer.text)
+    assert answer.status_code == 400 and "Cette application n’est pas reliée à la coopérative" in said, said[:600]
+    assert "--coop" not in said and "--token-file" not in said, said[:600]

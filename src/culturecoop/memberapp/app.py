@@ -55,6 +55,13 @@ LONGEST_YAML = 256 * 1024
 LONGEST_FIELD = 2000
 _CONTROL = {chr(c) for c in (*range(0x20), 0x7F)} - set("\t\r\n")
 
+# Said to a member who has no terminal: who can connect the app, and with what (the cooperative's address
+# and an API token created on the dashboard's Account page), not the command line's options.
+NOT_CONNECTED = ("This app is not connected to the cooperative: ask whoever installed it to start it with the "
+                 "cooperative's address and your token (created on your Account page of the cooperative's "
+                 "dashboard). Meanwhile, download each package (.zip) from its export's page and drop it on your "
+                 "Data page of the dashboard.")
+
 
 @dataclass
 class MemberSettings:
@@ -159,7 +166,7 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
         return page(request, "home.html", {
             "exports": workspace.exports(), "error": error, "notice": notice, "suffixes": ", ".join(EXPORT_SUFFIXES),
             "coop_url": settings.coop_url, "member_id": settings.member_id, "work": settings.work,
-            "recommended": recommended, "has_recommendations": workspace.recommendations.is_file(),
+            "connected": coop is not None, "not_connected": NOT_CONNECTED, "recommended": recommended, "has_recommendations": workspace.recommendations.is_file(),
             "listed": listed, "has_found_patrons": workspace.found_patrons.is_file(),
         }, status)
 
@@ -328,9 +335,7 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
         export = workspace.get(export_id)
         await posted(request)
         if coop is None:
-            return refused(export, error=gettext_in(
-                "No cooperative is set: start the app with --coop URL --token-file FILE, or upload the package on "
-                "your Data page.", language(request)))
+            return refused(export, error=gettext_in(NOT_CONNECTED, language(request)))
         try:
             outcome = coop.send(member().member_id, workspace.archive(export))
         except UserError as exc:
@@ -355,9 +360,7 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
         await posted(request)
         lang = language(request)
         if coop is None:
-            return answered_home("recommendations", status=400, error=gettext_in(
-                "No cooperative is set: start the app with --coop URL --token-file FILE to fetch your recommendations.",
-                lang))
+            return answered_home("recommendations", status=400, error=gettext_in(NOT_CONNECTED, lang))
         try:
             member_id = member().member_id
             rows, lists = coop.recommendations(member_id)

@@ -146,3 +146,19 @@ def test_an_app_connected_to_no_cooperative_says_who_connects_it_not_which_optio
     said = _text(answer.text)
     assert answer.status_code == 400 and "Cette application n’est pas reliée à la coopérative" in said, said[:600]
     assert "--coop" not in said and "--token-file" not in said, said[:600]
+
+
+def test_each_consent_says_what_given_sends_or_allows(tmp_path: Path) -> None:
+    """The one decision the member must make read « Mise en commun dans la coopérative », « Infolettres de
+    la coopérative », « Recommandations » and nothing more, under a banner promising a package « sans
+    nom, courriel… », while « donné » for the newsletters puts each patron's e-mail, sealed, in it."""
+    client, export_id = _app(tmp_path, _rows(30))
+    page = client.get(f"/exports/{export_id}?lang=fr").text
+    consent = _text(re.search(r'<fieldset id="consent">(.*?)</fieldset>', page, re.S).group(1))  # type: ignore[union-attr]
+    assert ("Mise en commun dans la coopérative donné : leurs achats comptent, sans leurs noms, dans les chiffres "
+            "que la coopérative calcule pour tous ses membres") in consent, consent
+    assert ("Infolettres de la coopérative donné : le courriel de chaque client part dans le paquet, chiffré : seul "
+            "l’expéditeur des infolettres de la coopérative peut le lire") in consent, consent
+    assert "Recommandations donné : la coopérative propose à chaque client les spectacles" in consent, consent
+    promise = _text(re.search(r'<p class="promise"[^>]*>(.*?)</p>', page, re.S).group(1))  # type: ignore[union-attr]
+    assert "sans courriel sauf ceux des clients qui ont accepté les infolettres de la coopérative, chiffrés" in promise

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal
@@ -59,8 +60,7 @@ _CONTROL = {chr(c) for c in (*range(0x20), 0x7F)} - set("\t\r\n")
 # and an API token created on the dashboard's Account page), not the command line's options.
 NOT_CONNECTED = ("This app is not connected to the cooperative: ask whoever installed it to start it with the "
                  "cooperative's address and your token (created on your Account page of the cooperative's "
-                 "dashboard). Meanwhile, download each package (.zip) from its export's page and drop it on your "
-                 "Data page of the dashboard.")
+                 "dashboard).")
 
 
 @dataclass
@@ -87,11 +87,23 @@ class _Page:
     def __call__(self, request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
         lang = language(request)
         html = self.env.get_template(name).render(
-            **context, lang=lang, _=lambda m: gettext_in(m, lang), csrf=request.app.state.csrf,
+            **context, lang=lang, _=lambda m: spaced(gettext_in(m, lang), lang), csrf=request.app.state.csrf,
             path=request.url.path, rules=REJECT_REASONS, number=lambda n: wording.number(n, lang),
-            plural=lambda n, one, other: counted(n, one, other, lang), moment=lambda v: wording.moment(v, lang),
+            plural=lambda n, one, other: spaced(counted(n, one, other, lang), lang), moment=lambda v: wording.moment(v, lang),
             amounts=lambda by_currency: amounts(by_currency, lang))
         return HTMLResponse(html, status_code=status)
+
+
+def spaced(text: str, lang: str) -> str:
+    """The page's own words with French typography: a no-break space before « : ; ? ! » and inside « »,
+    so that a line never starts with a colon or a closing quote (the catalogs write plain spaces). The
+    fields a template fills in after (a column's name, a typed value) are left as they are."""
+    if lang != "fr":
+        return text
+    return _BEFORE_PUNCTUATION.sub("\u00a0\\1", text).replace("« ", "«\u00a0")
+
+
+_BEFORE_PUNCTUATION = re.compile(r" ([:;?!»])")
 
 
 def counted(n: int, one: str, other: str, lang: str) -> str:

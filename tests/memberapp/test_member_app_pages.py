@@ -162,3 +162,15 @@ def test_each_consent_says_what_given_sends_or_allows(tmp_path: Path) -> None:
     assert "Recommandations donné : la coopérative propose à chaque client les spectacles" in consent, consent
     promise = _text(re.search(r'<p class="promise"[^>]*>(.*?)</p>', page, re.S).group(1))  # type: ignore[union-attr]
     assert "sans courriel sauf ceux des clients qui ont accepté les infolettres de la coopérative, chiffrés" in promise
+
+
+def test_a_french_page_never_starts_a_line_with_a_colon_or_a_closing_quote(tmp_path: Path) -> None:
+    """The catalogs write « jetons : cet ordinateur » and « « Prix unitaire » » with plain spaces: the
+    browser broke the home page's line before its colon, and an invoice's sentence before « » »."""
+    client, export_id = _app(tmp_path, _rows(30))
+    for url in ("/?lang=fr", f"/exports/{export_id}?lang=fr"):
+        page = re.sub(r"<textarea.*?</textarea>", "", client.get(url).text, flags=re.S)  # what was typed, as typed
+        words = html.unescape(re.sub(r"<[^>]+>", " ", page))
+        breakable = re.findall(r".{0,30} [:;?!»]|« [^\s].{0,30}", words)
+        assert not breakable, (url, breakable[:5])
+        assert "\xa0:" in words

@@ -290,3 +290,15 @@ def said_for_the_form(mapping: dict[str, Any], warnings: list[str], undecided: l
     warned = [in_form if w in in_yaml else in_the_apps_words(w) for w in warnings]
     asked = [in_form if u in in_yaml else in_the_apps_words(u) for u in undecided if not (decided and u in in_yaml)]
     return warned, [u for u in asked if u not in warned]
+
+
+def spaced(text: str, lang: str) -> str:
+    """The page's own words with French typography: a no-break space before « : ; ? ! » and inside « »,
+    so that a line never starts with a colon or a closing quote (the catalogs write plain spaces). The
+    fields a template fills in after (a column's name, a typed value) are left as they are."""
+    if lang != "fr":
+        return text
+    return _BEFORE_PUNCTUATION.sub("\u00a0\\1", text).replace("« ", "«\u00a0")
+
+
+_BEFORE_PUNCTUATION = re.compile(r" ([:;?!»])")

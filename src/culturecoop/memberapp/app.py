@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal
@@ -37,7 +36,7 @@ from culturecoop.ingest.profile import MappingIncompleteError, MappingInvalidErr
 from culturecoop.ingest.quarantine import DEFAULT_MAX_REJECT_SHARE
 from culturecoop.ingest.words import REJECT_REASONS, say
 from culturecoop.memberapp import form as mapping_form
-from culturecoop.memberapp.advice import in_the_apps_words, said
+from culturecoop.memberapp.advice import in_the_apps_words, said, spaced
 from culturecoop.memberapp.coop import CoopClient
 from culturecoop.memberapp.export_view import export_context
 from culturecoop.memberapp.lists import PREVIEW_ROWS, add_list_routes, own_patrons, with_own_ids
@@ -90,20 +89,8 @@ class _Page:
             **context, lang=lang, _=lambda m: spaced(gettext_in(m, lang), lang), csrf=request.app.state.csrf,
             path=request.url.path, rules=REJECT_REASONS, number=lambda n: wording.number(n, lang),
             plural=lambda n, one, other: spaced(counted(n, one, other, lang), lang), moment=lambda v: wording.moment(v, lang),
-            amounts=lambda by_currency: amounts(by_currency, lang))
+            amounts=lambda by_currency: amounts(by_currency, lang), typo=lambda text: spaced(text, lang))
         return HTMLResponse(html, status_code=status)
-
-
-def spaced(text: str, lang: str) -> str:
-    """The page's own words with French typography: a no-break space before « : ; ? ! » and inside « »,
-    so that a line never starts with a colon or a closing quote (the catalogs write plain spaces). The
-    fields a template fills in after (a column's name, a typed value) are left as they are."""
-    if lang != "fr":
-        return text
-    return _BEFORE_PUNCTUATION.sub("\u00a0\\1", text).replace("« ", "«\u00a0")
-
-
-_BEFORE_PUNCTUATION = re.compile(r" ([:;?!»])")
 
 
 def counted(n: int, one: str, other: str, lang: str) -> str:

@@ -27,6 +27,7 @@ from culturecoop.memberapp.advice import (
     in_the_apps_words,
     said,
     said_for_the_form,
+    spaced,
     without_keys,
 )
 from culturecoop.memberapp.value_words import (
@@ -135,6 +136,10 @@ def export_context(workspace: Workspace, export: Export, lang: str, *, error: st
                 setting=_(mapping_form.QUOTE_SETTING), how=_("How values are written")))
             guessed_settings.add("quote")
     refused = typed is not None or typed_yaml is not None
+    # The services' sentences with the page's own typography (no line starting with « : »), once every
+    # test above has read them as the catalogs write them.
+    check_error, error = (spaced(t, lang) if t else t for t in (check_error, error))
+    undecided, warnings = ([spaced(t, lang) for t in texts] for texts in (undecided, warnings))
     return {
         "export": export, "mapping": shown, "error": error,
         "mapping_text": typed_yaml if typed_yaml is not None else workspace.mapping_text_in(export, lang), "yaml_open": typed_yaml is not None,
@@ -164,7 +169,8 @@ def export_context(workspace: Workspace, export: Export, lang: str, *, error: st
         "choices": mapping_form.CHOICES, "one_value_fields": mapping_form.ONE_VALUE_FIELDS,
         "one_choice_fields": mapping_form.ONE_CHOICE_FIELDS, "questions": mapping_form.QUESTIONS,
         "channel_words": {k: gettext_in(v, lang) for k, v in CHANNELS.items()},
-        "choice_labels": mapping_form.choice_labels(), "setting_labels": mapping_form.setting_labels(),
+        "choice_labels": mapping_form.choice_labels(), "setting_labels": {
+            key: (label, spaced(hint, lang)) for key, (label, hint) in mapping_form.setting_labels().items()},
         "keep": mapping_form.KEEP, "summary": export.state.get("summary"),
         "file_name": mapping_form.FILE_NAME, "file_name_fields": mapping_form.FILE_NAME_FIELDS,
         "file_stem": export.source.stem,
@@ -173,7 +179,7 @@ def export_context(workspace: Workspace, export: Export, lang: str, *, error: st
         "can_prepare": incomplete is None, "quarantine_anyway": QUARANTINE_ANYWAY, "quarantine_ticked": ticked,
         "settings_shown": settings_shown,
         "settings_open": refused or bool(guessed_settings & {*settings_shown, "blank_price"}) or misread is not None,
-        "guesses": guessed, "guessed_fields": {g.field for g in guessed if g.field},
+        "guesses": [replace(g, why=spaced(g.why, lang)) for g in guessed], "guessed_fields": {g.field for g in guessed if g.field},
         "guessed_settings": guessed_settings,
     }
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from memberapp.pages import app_with, section, text
+from memberapp.pages import app_with, box_office_rows, csrf, keep_form, section, text
 
 INVOICE = ("Facture n° F2026-118\nClient : Théâtre des Lilas\nDate : 03/02/2026\n\n"
            "Désignation;Quantité;Prix unitaire;Total\nLocation sono;1;450,00;450,00\n"
@@ -87,3 +87,21 @@ def test_a_country_assumed_points_to_the_forms_setting_not_to_yaml_keys(tmp_path
     assert ("pays supposé : Canada (CA) ; si les ventes ont lieu ailleurs, choisissez leur pays pour « Pays » sous "
             "« Comment les valeurs sont écrites » dans le formulaire ci-dessous") in check, check
     assert "country" not in check and "(currency)" not in check and "(timezone)" not in check, check
+
+
+def test_the_package_says_what_it_leaves_out_and_who_counts_in_pooled_figures(tmp_path: Path) -> None:
+    """The package card said « 30 clients (que la coopérative ne connaît que par des jetons) » and nothing
+    of the e-mails the newsletters' consent puts in it, nor how many patrons the pooling consent given in
+    the form lets count, nor on which basis."""
+    app = app_with(tmp_path, {"ventes.csv": box_office_rows(30).encode()})
+    url = f"/exports/{app.exports['ventes.csv']}?lang=fr"
+    keep_form(app, "ventes.csv", app.client.get(url).text, consent__pooling="true", consent__marketing="true",
+              consent_basis="Art. 7 des conditions de vente")
+    page = app.client.get(url).text
+    prepared = app.client.post(url.replace("?", "/prepare?"), data={"csrf": csrf(page)})
+    package = section(prepared.text, "package")
+    assert ("Il ne contient ni nom, ni téléphone, ni date de naissance de vos clients ; 30 clients ont accepté les "
+            "infolettres de la coopérative : leurs courriels, si l’export les donne, y sont, chiffrés pour le seul "
+            "expéditeur des infolettres de la coopérative.") in package, package
+    assert ("30 clients comptent dans les chiffres mis en commun de la coopérative, sur le fondement que vous avez "
+            "donné : Art. 7 des conditions de vente.") in package, package

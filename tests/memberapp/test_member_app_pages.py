@@ -38,6 +38,7 @@ def test_the_figures_of_the_check_and_the_package_are_written_in_french(tmp_path
     assert prepared.status_code == 200, prepared.text[:600]
     said = _text(prepared.text)
     assert "Paquet préparé : 1 200 lignes acceptées, 0 ligne rejetée." in said, said
+    assert "Il ne contient ni nom, ni courriel, ni téléphone, ni date de naissance de vos clients." in said, said
     # What the package holds, in words (it read « Tables : 1 événement… », the warehouse's word).
     assert ("Le paquet contient 1 événement, 700 clients (que la coopérative ne connaît que par des jetons) "
             "et 1 200 billets.") in said, said

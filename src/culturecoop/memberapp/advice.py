@@ -18,7 +18,13 @@ from culturecoop.errors import UserError
 from culturecoop.i18n import LANGUAGES, _, format_regex, gettext_in
 from culturecoop.ingest.consent import POOLING_UNSET
 from culturecoop.ingest.draft import POOLING_UNDECIDED
-from culturecoop.ingest.profile import MappingIncompleteError, MappingInvalidError
+from culturecoop.ingest.profile import (
+    SECTION_COLUMN,
+    SHEET_COLUMN,
+    SHEET_TITLE_COLUMN,
+    MappingIncompleteError,
+    MappingInvalidError,
+)
 from culturecoop.ingest.words import FIELD_LABELS, SETTING_NAMES
 from culturecoop.memberapp.value_words import (
     BLANK_PRICE,
@@ -200,6 +206,12 @@ def _rewordings(t: Callable[[str], str]) -> tuple[list[tuple[str, str]], dict[st
            "column names in a mapping file (--mapping)."),
          t("The file {path} lacks the column(s) {columns} that the form reads: choose in the form below the columns "
            "this export has instead, or export it with them.")),
+        (t("nothing in the file tells the country (no phone number, postal code, currency or word of one "
+           "country), so {country} is assumed: if the sales are elsewhere, write that country's code for country, "
+           "with its currency and timezone"),
+         t("nothing in the file tells the country (no phone number, postal code, currency or word of one "
+           "country), so {country} is assumed: if the sales are elsewhere, choose their country for “{country_setting}” "
+           "under “{how}” in the form below (its currency and time zone come with it)")),
         (t("choose for {field} the column that tells the events apart; if the export holds one event, write "
            "`{{value: …}}` or `{{file_name: true}}` for it in the mapping's YAML"),
          t("choose for {field} the column that tells the events apart; if the export holds one event, write its "
@@ -211,7 +223,7 @@ def _rewordings(t: Callable[[str], str]) -> tuple[list[tuple[str, str]], dict[st
         "every_sheet": t(EVERY_SHEET_SAID), "sheets_setting": t(SETTING_NAMES["sheets"]),
         "sheet_setting": t(SETTING_NAMES["sheet"]), "skip_setting": t(SETTING_NAMES["skip_lines"]),
         "encoding_setting": t(SETTING_NAMES["encoding"]), "by_file_name": t(BY_FILE_NAME),
-        "of_order": t(REFUND_OF_ORDER), "whose": t(WHOSE_REFUND)}
+        "of_order": t(REFUND_OF_ORDER), "whose": t(WHOSE_REFUND), "country_setting": t(SETTING_NAMES["country"])}
 
 
 def in_the_apps_words(message: str) -> str:
@@ -222,6 +234,20 @@ def in_the_apps_words(message: str) -> str:
     for pattern, which in _advice_patterns():
         message = pattern.sub(_said_as(ours_now[which][1], names), message)
     return message
+
+
+def columns_in_words(text: str) -> str:
+    """``text`` with the columns a workbook's reading adds (its sheet's name, the title above its table, the
+    heading above a group of rows) said in words, never by their mapping names « (sheet) »: after the
+    words that already say them, left out."""
+    for column, words in VIRTUAL_COLUMNS.items():
+        text = text.replace(f" ({column})", "").replace(column, _(words))
+    return text
+
+
+# The columns a workbook's reading adds to its own (``ingest.read_xlsx``), as the form says them.
+VIRTUAL_COLUMNS = {SHEET_TITLE_COLUMN: "the title above the sheet's table", SHEET_COLUMN: "the sheet's name",
+                   SECTION_COLUMN: "the heading above each group of rows"}
 
 
 def without_keys(text: str) -> str:
@@ -264,3 +290,15 @@ def said_for_the_form(mapping: dict[str, Any], warnings: list[str], undecided: l
     warned = [in_form if w in in_yaml else in_the_apps_words(w) for w in warnings]
     asked = [in_form if u in in_yaml else in_the_apps_words(u) for u in undecided if not (decided and u in in_yaml)]
     return warned, [u for u in asked if u not in warned]
+
+
+def spaced(text: str, lang: str) -> str:
+    """The page's own words with French typography: a no-break space before « : ; ? ! » and inside « »,
+    so that a line never starts with a colon or a closing quote (the catalogs write plain spaces). The
+    fields a template fills in after (a column's name, a typed value) are left as they are."""
+    if lang != "fr":
+        return text
+    return _BEFORE_PUNCTUATION.sub("\u00a0\\1", text).replace("« ", "«\u00a0")
+
+
+_BEFORE_PUNCTUATION = re.compile(r" ([:;?!»])")

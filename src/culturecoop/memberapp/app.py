@@ -36,7 +36,7 @@ from culturecoop.ingest.profile import MappingIncompleteError, MappingInvalidErr
 from culturecoop.ingest.quarantine import DEFAULT_MAX_REJECT_SHARE
 from culturecoop.ingest.words import REJECT_REASONS, say
 from culturecoop.memberapp import form as mapping_form
-from culturecoop.memberapp.advice import in_the_apps_words, said
+from culturecoop.memberapp.advice import in_the_apps_words, said, spaced
 from culturecoop.memberapp.coop import CoopClient
 from culturecoop.memberapp.export_view import export_context
 from culturecoop.memberapp.lists import PREVIEW_ROWS, add_list_routes, own_patrons, with_own_ids
@@ -54,6 +54,12 @@ LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
 LONGEST_YAML = 256 * 1024
 LONGEST_FIELD = 2000
 _CONTROL = {chr(c) for c in (*range(0x20), 0x7F)} - set("\t\r\n")
+
+# Said to a member who has no terminal: who can connect the app, and with what (the cooperative's address
+# and an API token created on the dashboard's Account page), not the command line's options.
+NOT_CONNECTED = ("This app is not connected to the cooperative: ask whoever installed it to start it with the "
+                 "cooperative's address and your token (created on your Account page of the cooperative's "
+                 "dashboard).")
 
 
 @dataclass
@@ -80,10 +86,10 @@ class _Page:
     def __call__(self, request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
         lang = language(request)
         html = self.env.get_template(name).render(
-            **context, lang=lang, _=lambda m: gettext_in(m, lang), csrf=request.app.state.csrf,
+            **context, lang=lang, _=lambda m: spaced(gettext_in(m, lang), lang), csrf=request.app.state.csrf,
             path=request.url.path, rules=REJECT_REASONS, number=lambda n: wording.number(n, lang),
-            plural=lambda n, one, other: counted(n, one, other, lang), moment=lambda v: wording.moment(v, lang),
-            amounts=lambda by_currency: amounts(by_currency, lang))
+            plural=lambda n, one, other: spaced(counted(n, one, other, lang), lang), moment=lambda v: wording.moment(v, lang),
+            amounts=lambda by_currency: amounts(by_currency, lang), typo=lambda text: spaced(text, lang))
         return HTMLResponse(html, status_code=status)
 
 
@@ -159,7 +165,7 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
         return page(request, "home.html", {
             "exports": workspace.exports(), "error": error, "notice": notice, "suffixes": ", ".join(EXPORT_SUFFIXES),
             "coop_url": settings.coop_url, "member_id": settings.member_id, "work": settings.work,
-            "recommended": recommended, "has_recommendations": workspace.recommendations.is_file(),
+            "connected": coop is not None, "not_connected": NOT_CONNECTED, "recommended": recommended, "has_recommendations": workspace.recommendations.is_file(),
             "listed": listed, "has_found_patrons": workspace.found_patrons.is_file(),
         }, status)
 
@@ -328,9 +334,7 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
         export = workspace.get(export_id)
         await posted(request)
         if coop is None:
-            return refused(export, error=gettext_in(
-                "No cooperative is set: start the app with --coop URL --token-file FILE, or upload the package on "
-                "your Data page.", language(request)))
+            return refused(export, error=gettext_in(NOT_CONNECTED, language(request)))
         try:
             outcome = coop.send(member().member_id, workspace.archive(export))
         except UserError as exc:
@@ -355,9 +359,7 @@ def create_member_app(settings: MemberSettings) -> FastAPI:
         await posted(request)
         lang = language(request)
         if coop is None:
-            return answered_home("recommendations", status=400, error=gettext_in(
-                "No cooperative is set: start the app with --coop URL --token-file FILE to fetch your recommendations.",
-                lang))
+            return answered_home("recommendations", status=400, error=gettext_in(NOT_CONNECTED, lang))
         try:
             member_id = member().member_id
             rows, lists = coop.recommendations(member_id)

@@ -22,7 +22,15 @@ from culturecoop.ingest.sniff import SAMPLE_ROWS, XLSX_SAMPLE_ROWS, Sample
 from culturecoop.ingest.validate import FIELD_OF_RULE
 from culturecoop.ingest.words import CHANNELS, QUARANTINE_ANYWAY, SETTING_NAMES, TICKET_STATUSES
 from culturecoop.memberapp import form as mapping_form
-from culturecoop.memberapp.advice import said, said_for_the_form, without_keys
+from culturecoop.memberapp.advice import (
+    VIRTUAL_COLUMNS,
+    columns_in_words,
+    in_the_apps_words,
+    said,
+    said_for_the_form,
+    spaced,
+    without_keys,
+)
 from culturecoop.memberapp.value_words import (
     BLANK_PRICE,
     BLANK_PRICE_FREE,
@@ -77,14 +85,20 @@ def export_context(workspace: Workspace, export: Export, lang: str, *, error: st
     if incomplete is not None and incomplete.kind == "attendee_list":
         # The check's sentence already says what to export instead: not twice.
         undecided = [u for u in undecided if u not in {gettext_in(ATTENDEE_LIST, each) for each in LANGUAGES}]
+    not_an_export = incomplete is not None and not_a_sales_export(incomplete.missing)
+    if not_an_export:
+        # An invoice, a price list: the questions on columns it does not have would leave the reader stuck.
+        check_error, undecided, warnings, preview = not_an_export_said(header), [], [], []
     # An open question the form's own list or setting has settled since: not asked again.
     words = _words_of(workspace, export, mapping, header, sample_rows)
     undecided = [u for u in undecided if not settled(u, mapping, yes_no_rows(mapping, words))]
     # A guess an open question above already asks about (it names the same field) is not said twice.
-    guessed = [replace(g, why=without_keys(codes_in_words(g.why, lang))) for g in mapping_form.guesses(decisions, mapping)
-               if not any(_("“{label}”").format(label=g.about) in u for u in undecided)]
+    guessed = [replace(g, why=without_keys(columns_in_words(in_the_apps_words(codes_in_words(g.why, lang)))))
+               for g in mapping_form.guesses(decisions, mapping)
+               if not not_an_export and not any(_("“{label}”").format(label=g.about) in u for u in undecided)]
     # A time zone is said by its clock's words, never its code (« America/Toronto »).
-    undecided, warnings = ([without_keys(codes_in_words(u, lang)) for u in texts] for texts in (undecided, warnings))
+    undecided, warnings = ([without_keys(columns_in_words(codes_in_words(u, lang))) for u in texts]
+                           for texts in (undecided, warnings))
     # The services name a field by the form's label, then its key for the YAML's reader: here, by the label.
     check_error, error = (without_keys(t) if t else t for t in (check_error, error))
     if error == check_error:  # the check below already says it, where the reader looks for it
@@ -124,12 +138,17 @@ def export_context(workspace: Workspace, export: Export, lang: str, *, error: st
                 setting=_(mapping_form.QUOTE_SETTING), how=_("How values are written")))
             guessed_settings.add("quote")
     refused = typed is not None or typed_yaml is not None
+    # The services' sentences with the page's own typography (no line starting with « : »), once every
+    # test above has read them as the catalogs write them.
+    check_error, error = (spaced(t, lang) if t else t for t in (check_error, error))
+    undecided, warnings = ([spaced(t, lang) for t in texts] for texts in (undecided, warnings))
     return {
         "export": export, "mapping": shown, "error": error,
         "mapping_text": typed_yaml if typed_yaml is not None else workspace.mapping_text_in(export, lang), "yaml_open": typed_yaml is not None,
         "notice": notice, "check": check, "check_error": check_error, "preview": preview,
         "warnings": warnings, "undecided": undecided,
-        "fields": fields, "columns": [c for c in header if c],
+        "fields": fields, "columns": [c for c in header if c], "not_an_export": not_an_export,
+        "column_words": {c: _(w) for c, w in VIRTUAL_COLUMNS.items()}, "in_words": columns_in_words,
         "decide_fields": [f for f in form_fields if f.name in decide],
         "other_fields": [f for f in form_fields if f.name not in decide],
         "fields_open": refused,
@@ -152,7 +171,8 @@ def export_context(workspace: Workspace, export: Export, lang: str, *, error: st
         "choices": mapping_form.CHOICES, "one_value_fields": mapping_form.ONE_VALUE_FIELDS,
         "one_choice_fields": mapping_form.ONE_CHOICE_FIELDS, "questions": mapping_form.QUESTIONS,
         "channel_words": {k: gettext_in(v, lang) for k, v in CHANNELS.items()},
-        "choice_labels": mapping_form.choice_labels(), "setting_labels": mapping_form.setting_labels(),
+        "choice_labels": mapping_form.choice_labels(), "setting_labels": {
+            key: (label, spaced(hint, lang)) for key, (label, hint) in mapping_form.setting_labels().items()},
         "keep": mapping_form.KEEP, "summary": export.state.get("summary"),
         "file_name": mapping_form.FILE_NAME, "file_name_fields": mapping_form.FILE_NAME_FIELDS,
         "file_stem": export.source.stem,
@@ -161,9 +181,26 @@ def export_context(workspace: Workspace, export: Export, lang: str, *, error: st
         "can_prepare": incomplete is None, "quarantine_anyway": QUARANTINE_ANYWAY, "quarantine_ticked": ticked,
         "settings_shown": settings_shown,
         "settings_open": refused or bool(guessed_settings & {*settings_shown, "blank_price"}) or misread is not None,
-        "guesses": guessed, "guessed_fields": {g.field for g in guessed if g.field},
+        "guesses": [replace(g, why=spaced(g.why, lang)) for g in guessed], "guessed_fields": {g.field for g in guessed if g.field},
         "guessed_settings": guessed_settings,
     }
+
+
+def not_a_sales_export(missing: tuple[str, ...]) -> bool:
+    """Whether a mapping that cannot prepare anything found none of what every sales export has: a purchase
+    date, a ticket or order number, who bought (an invoice, a price list, a budget dropped by mistake)."""
+    return {"purchased_at", "ticket_id", "patron_id"} <= set(missing)
+
+
+def not_an_export_said(header: list[str]) -> str:
+    """The one sentence for a file that is no sales export: its own columns, to recognise it, and which file
+    to drop instead."""
+    columns = [c for c in header if c and c not in VIRTUAL_COLUMNS]
+    listed = ", ".join(_("“{label}”").format(label=c) for c in columns[:8]) + (", …" if len(columns) > 8 else "")
+    return _("This file does not look like a ticketing export: none of its columns ({columns}) gives a purchase "
+             "date, a ticket or order number, or who bought. Drop instead the sales export of your ticketing "
+             "software (one row per ticket or per order, with each buyer's e-mail or customer number), with "
+             "“{read}” on the home page.").format(columns=listed, read=_("Read this export"))
 
 
 # The fields whose words the form lists (``value_words``).

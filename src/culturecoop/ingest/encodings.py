@@ -42,12 +42,19 @@ def utf8_letters(data: bytes) -> tuple[int, int]:
     return len(text) - len(text.encode("ascii", "ignore")) - bad, bad
 
 
+# What a broken UTF-8 writer leaves, never Windows-1252 text: an overlong form (a lead byte C0 or C1 and
+# its continuation byte; « À » before a no-break space aside) and an encoded surrogate (ED A0–BF and its
+# continuation). A file holding one was damaged, not typed in another code: refused as no UTF-8.
+_BROKEN_UTF8 = re.compile(rb"[\xc0\xc1][\x80-\x9f\xa1-\xbf]|\xed[\xa0-\xbf][\x80-\xbf]")
+
+
 def mostly_utf8(data: bytes) -> bool:
     """Whether ``data``, which holds bytes that are no UTF-8, is UTF-8 text with a few lines written
-    otherwise: at least as many letters of several bytes read whole as bytes that are no UTF-8. A file
-    saved in Windows-1252 or Mac Roman forms hardly one UTF-8 letter."""
+    otherwise: at least as many letters of several bytes read whole as bytes that are no UTF-8, and no
+    sequence of a broken UTF-8 writer. A file saved in Windows-1252 or Mac Roman forms hardly one UTF-8
+    letter."""
     good, bad = utf8_letters(data)
-    return good > 0 and good >= bad
+    return good > 0 and good >= bad and _BROKEN_UTF8.search(data) is None
 
 
 def mixed_head(path: Path) -> bool:
@@ -67,9 +74,11 @@ def mixed_head(path: Path) -> bool:
 
 def transcode_mixed(path: Path, out: Path) -> tuple[int, int, bool]:
     """Copy ``path``, UTF-8 but for some bytes, to ``out`` in UTF-8, each such byte read as Windows-1252:
-    (the first line holding one, how many lines do, whether the file is mostly UTF-8: ``mostly_utf8``)."""
+    (the first line holding one, how many lines do, whether the file is mostly UTF-8: ``mostly_utf8``; never
+    with a sequence of a broken UTF-8 writer)."""
     lines: set[int] = set()
     good = bad = 0
+    broken = False
     number = 1  # the line at the start of the block
     carry = b""
     with path.open("rb") as src, out.open("w", encoding="utf-8", newline="") as dst:
@@ -81,6 +90,7 @@ def transcode_mixed(path: Path, out: Path) -> tuple[int, int, bool]:
             try:
                 text = body.decode("utf-8")
             except UnicodeDecodeError:
+                broken = broken or _BROKEN_UTF8.search(body) is not None
                 for found in _NOT_UTF8.finditer(body):
                     if not _is_utf8(found.group(0)):
                         lines.add(number + body.count(b"\n", 0, found.start()))
@@ -92,7 +102,7 @@ def transcode_mixed(path: Path, out: Path) -> tuple[int, int, bool]:
             if not chunk:
                 break
     good -= bad  # each byte read as Windows-1252 is one letter of the text
-    return (min(lines) if lines else 0), len(lines), good > 0 and good >= bad
+    return (min(lines) if lines else 0), len(lines), good > 0 and good >= bad and not broken
 
 
 # A run of bytes over 0x7F: a UTF-8 letter of several bytes, or bytes written in another code.

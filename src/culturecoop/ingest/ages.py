@@ -11,6 +11,7 @@ edge. A range gives its middle age (« 25-34 » → 29); an open range its bound
 from __future__ import annotations
 
 import re
+import unicodedata
 
 OLDEST = 120
 # A number of years, and the words an age may carry after it (« ans », "years old", "Jahre", « años »
@@ -53,7 +54,7 @@ _AGE = re.compile("|".join(f"(?:{p})" for p in (_SINGLE, _RANGE, _AND_OVER, _OVE
 def looks_like_age(value: str) -> bool:
     """Whether ``value`` reads as an age or a range of ages of a buyer (10 to 99 for a single number:
     smaller or larger numbers are seats, codes or years as often)."""
-    folded = value.strip().lower().replace("â", "a").replace("á", "a").replace("ü", "u").replace("ù", "u")
+    folded = "".join(ch for ch in unicodedata.normalize("NFKD", value.strip().lower()) if not unicodedata.combining(ch))
     single = re.fullmatch(_SINGLE, folded)
     if single is not None:
         return 10 <= int(single.group(1)) <= 99

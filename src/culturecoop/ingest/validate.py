@@ -252,8 +252,10 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
              if "birth_date" in profile.columns else "NULL::TIMESTAMP")
     # An age (``ingest.ages``): only the birth band is taken from it, never a birth date. Read only when mapped.
     ages = "age" in profile.columns
-    age_years, age_given = (age_sql("age"), "age IS NOT NULL") if ages else ("NULL::INTEGER", "false")
     age_text = f", {_text_or_null('age', not small)} AS age" if ages else ""
+    age_read = f"\n                        age IS NOT NULL AS age_given, {age_sql('age')} AS age_years," if ages else ""
+    age_out = ("year(purchased_at) - age_years AS age_year, age_given AND age_years IS NULL AS age_dropped" if ages
+               else "NULL::INTEGER AS age_year, false AS age_dropped")
     # The cheap cast first; the general amount parser only for what it cannot read. An amount
     # of the whole row (``total_price``) is divided by the row's quantity further out.
     amount = amount_field(profile)
@@ -397,7 +399,7 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
                    CASE WHEN year(starts_at) BETWEEN $earliest AND $latest_event THEN starts_at END AS starts_at,
                    starts_given AND coalesce(year(starts_at) NOT BETWEEN $earliest AND $latest_event, true)
                        AS starts_dropped,
-                   year(purchased_at) - age_years AS age_year, age_given AND age_years IS NULL AS age_dropped,
+                   {age_out},
                    CASE WHEN birth_date BETWEEN DATE '1900-01-01' AND $today THEN birth_date END AS birth_date,
                    birth_given AND coalesce(birth_date NOT BETWEEN DATE '1900-01-01' AND $today, true)
                        AS birth_dropped
@@ -439,8 +441,7 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
                         nullif({trim_sql("status", not small)}, '') IS NULL AS status_blank,
                         {line_kind} AS line_kind,
                         {_lookup(trim_sql("channel", not small), "channel", "'other'", when="channel IS NOT NULL")} AS channel,
-                        birth_date IS NOT NULL AS birth_given,
-                        {age_given} AS age_given, {age_years} AS age_years,
+                        birth_date IS NOT NULL AS birth_given,{age_read}
                         {birth} AS birth_date
                     FROM (SELECT * REPLACE ({_text_or_null("purchased_at", not small)} AS purchased_at,  -- « - » too
                                             {_text_or_null("event_starts_at", not small)} AS event_starts_at,

@@ -70,7 +70,9 @@ def eventbrite(tmp_path_factory: pytest.TempPathFactory, keys: Path) -> dict[str
 
 
 def test_the_draft_maps_the_age_column(eventbrite: dict[str, Any]) -> None:
-    assert eventbrite["draft"].mapping["columns"].get("age") == "Age"
+    draft = eventbrite["draft"]
+    assert draft.mapping["columns"].get("age") == "Age"
+    assert "age: Age  # its header names it and 77% of its values are ages or ranges of ages" in draft.yaml_text
 
 
 def test_each_patron_gets_the_band_of_their_age_and_no_birth_date(eventbrite: dict[str, Any]) -> None:

@@ -170,6 +170,9 @@ def why_matched(name: str, c: Column) -> str:
         return _("its values are numbered like orders (such as {example})").format(example=c.labels(1)[0])
     if header <= 0:
         return _("{share} of its values are e-mail addresses").format(share=share_text(c.share("email")))
+    if name == "age" and c.values:
+        return _("its header names it and {share} of its values are ages or ranges of ages").format(
+            share=share_text(sum(looks_like_age(v) for v in c.values) / len(c.values)))
     if shown == "date" and c.serials:
         example = next(v for v in c.values if excel_serial(v, earliest=BIRTH_SERIAL_FROM) is not None)
         return _("its header names it and {share} of its values fit, written as Excel serial dates (such as "

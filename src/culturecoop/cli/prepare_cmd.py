@@ -256,6 +256,13 @@ def _print_summary(summary: PrepareSummary) -> None:
             console.print(counted(
                 count, "One row had an unreadable or implausible {field}; it was left empty, the ticket was kept.",
                 "{n} rows had an unreadable or implausible {field}; it was left empty, the tickets were kept.").format(field=field_named(name, language)))
+        elif name == "age":
+            console.print(counted(
+                count, "One row had a {field} that is neither a whole number of years from 0 to 120 nor a range of "
+                       "ages (such as 25-34); no age group was taken from it, the ticket was kept.",
+                "{n} rows had a {field} that is neither a whole number of years from 0 to 120 nor a range of ages "
+                "(such as 25-34); no age group was taken from them, the tickets were kept.").format(
+                    field=field_named(name, language)), highlight=False)
         elif name == "capacity":
             console.print(counted(
                 count, "One event had a {field} that is not a whole number of seats from 0 to 2,000,000,000; it was "

@@ -107,7 +107,8 @@ def _seats_sum(cells: list[str]) -> str:
 
 # A person's attributes read, like the e-mail, from the first of several people's columns (the
 # ticket holder's, then the buyer's): they follow the e-mail.
-PERSON_ATTRIBUTES = ("first_name", "last_name", "full_name", "phone", "postal_code", "birth_date", "patron_language")
+PERSON_ATTRIBUTES = ("first_name", "last_name", "full_name", "phone", "postal_code", "birth_date", "age",
+                     "patron_language")
 
 
 def _same_person(profile: Profile, ref: Callable[[str], str], sql: dict[str, str]) -> None:

@@ -13,6 +13,7 @@ import re
 from culturecoop.i18n import _
 from culturecoop.i18n import share as share_text
 from culturecoop.ingest import vocabulary as vocab
+from culturecoop.ingest.ages import looks_like_age
 from culturecoop.ingest.shapes import BIRTH_SERIAL_FROM, Column, excel_serial
 
 # A column scoring this much or more for a field is that field's, unless another scores higher.
@@ -69,6 +70,9 @@ def shape_fit(name: str, c: Column, strong: bool = False) -> float:
         return c.date_share if c.date_share >= min(most, 0.8) else 0.0
     if name == "birth_date":
         return c.date_share if c.date_share >= min(most, 0.8) and s("clock") <= 0.05 else 0.0
+    if name == "age":  # whole years from 10 to 99, or ranges (« 25-34 », « 65+ »)
+        ages = sum(looks_like_age(v) for v in c.values) / len(c.values)
+        return ages if ages >= min(most, 0.8) else 0.0
     if name == "status" and s("status") == 0 and all(_REGION_CODE.fullmatch(v.strip()) for v in c.values):
         return 0.0  # "State" of an address (WA, QC, NSW) beside City and Zip: not a ticket's state
     if name in ("status", "channel"):
@@ -115,6 +119,8 @@ def shape_fit(name: str, c: Column, strong: bool = False) -> float:
 def column_score(name: str, c: Column) -> float:
     """How likely ``c`` is the canonical field ``name``, from its header and its values (0: not it)."""
     header = vocab.header_score(name, c.name)
+    if name == "age" and header <= 0:
+        return 0.0  # small numbers under any other header are seats, codes, rows
     fit = shape_fit(name, c, strong=header >= 0.9)
     if vocab.fold(c.name) == name.replace("_", " "):
         fit = max(fit, 0.5)  # a column named after the field itself is that field, however dirty
@@ -164,6 +170,9 @@ def why_matched(name: str, c: Column) -> str:
         return _("its values are numbered like orders (such as {example})").format(example=c.labels(1)[0])
     if header <= 0:
         return _("{share} of its values are e-mail addresses").format(share=share_text(c.share("email")))
+    if name == "age" and c.values:
+        return _("its header names it and {share} of its values are ages or ranges of ages").format(
+            share=share_text(sum(looks_like_age(v) for v in c.values) / len(c.values)))
     if shown == "date" and c.serials:
         example = next(v for v in c.values if excel_serial(v, earliest=BIRTH_SERIAL_FROM) is not None)
         return _("its header names it and {share} of its values fit, written as Excel serial dates (such as "

@@ -141,6 +141,9 @@ def _check_all(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
     guard_rounded_identifiers(con, profile, info)
     guard_quarantine(con, info, profile, rows_in, by_reason, max_reject_share, accepted=named, unnamed=unnamed)
     dropped = guard_dropped_fields(con, info, profile, MAX_DROPPED_SHARE)
+    if "age" in profile.columns:  # optional survey answers: an unreadable one is counted, never a row set aside
+        unread_ages = _scalar(con, "SELECT count_if(age_dropped) FROM checked WHERE len(reasons) = 0")
+        dropped = {**dropped, **({"age": unread_ages} if unread_ages else {})}
     warnings = (cut_short_warnings(con, info, profile) + plausibility_warnings(con, profile)
                 + shared_contact_warnings(con, _patron_id_from(profile)))
     undated, written, given = con.execute(
@@ -295,7 +298,7 @@ def check_export(source: Path, profile: Profile, *, today: date | None = None,
         try:
             info = read_source(source, profile, Path(work), con)
             checked = _check_all(con, info, profile, today or date.today(), max_reject_share)
-            fetch_kept_rows(con, info)
+            fetch_kept_rows(con, info, ages="age" in profile.columns)
             build_events(con, profile, "check")
             titles_trimmed = trim_title_boilerplate(con)
             build_patrons(con, profile, b"\0" * 32)  # a throwaway key: no token leaves
@@ -473,7 +476,7 @@ class _Parts:
 def _split(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile, member_id: str,
            keys: MemberKeys) -> _Parts:
     id_key = member_id_key(keys.linkage_secret, member_id)
-    fetch_kept_rows(con, info)
+    fetch_kept_rows(con, info, ages="age" in profile.columns)
     con.execute("DROP TABLE IF EXISTS source_lines")  # every line needed is in ``checked`` or ``kept``
     params = lookup_params(con, profile)
     build_patrons(con, profile, id_key, params)

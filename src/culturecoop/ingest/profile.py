@@ -34,7 +34,7 @@ CANONICAL_FIELDS: tuple[str, ...] = (
     "refunded_amount", "currency",
     "channel", "event_id", "event_title", "event_starts_at", "venue", "venue_postal_code",
     "genres", "artists", "capacity", "is_local", "event_language", "patron_id", "email",
-    "phone", "first_name", "last_name", "full_name", "birth_date", "postal_code", "patron_language",
+    "phone", "first_name", "last_name", "full_name", "birth_date", "age", "postal_code", "patron_language",
     "consent_pooling", "consent_marketing", "consent_personalization", "consent_at",
 )
 # A consent export (a CRM's or newsletter tool's list of people and their consents, no ticket):

@@ -75,7 +75,7 @@ def _list_sql(column: str, profile: Profile) -> str:
     return split
 
 
-def fetch_kept_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> None:
+def fetch_kept_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, ages: bool = False) -> None:
     """Create ``event_pick``, ``patron_pick`` and ``kept`` (the source text of those rows).
 
     Each event keeps its first accepted row; each patron its latest purchase, ties broken by the
@@ -83,19 +83,21 @@ def fetch_kept_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> None:
     order's first line only), then by line number, through one narrow aggregate over a unique
     (time, fields, line) key, which also picks that line's birth date (as ``checked`` parsed it). Only
     the rows kept are read again and split, so event and patron text is never carried per ticket.
+    ``ages``: the mapping reads an age, whose birth year (``checked.age_year``) comes with that line's birth date.
     """
     con.execute(
         f"""CREATE TEMP TABLE event_pick AS
         SELECT event_id, min(line_no) AS line_no FROM {ADMITTED} GROUP BY event_id"""
     )
+    age, age_year = (", pick.age_year AS age_year", ", age_year") if ages else ("", "")
     # One struct, not arg_max(birth_date, …) beside arg_max(line_no, …): arg_max skips the rows whose
     # value is NULL, so it would take a birth date from another line than the patron's (arg_max_null
     # keeps them, at a third more time than the struct).
     con.execute(
         f"""CREATE TEMP TABLE patron_pick AS
-        SELECT patron_id, last_purchase, pick.line_no AS line_no, pick.birth_date AS birth_date FROM (
+        SELECT patron_id, last_purchase, pick.line_no AS line_no, pick.birth_date AS birth_date{age} FROM (
             SELECT patron_id, max(purchased_at) AS last_purchase,
-                   arg_max(struct_pack(line_no, birth_date),
+                   arg_max(struct_pack(line_no, birth_date{age_year}),
                            (CAST(epoch_us(purchased_at) AS HUGEINT) * 16 + identity_fields) * 4294967296
                            + line_no) AS pick
             FROM {ACCEPTED} GROUP BY patron_id)"""
@@ -284,6 +286,11 @@ def build_patrons(con: duckdb.DuckDBPyConnection, profile: Profile, id_key: byte
     # A postal code a spreadsheet read as a number lost its leading zeros: put back where the country
     # makes it unambiguous (« 1000 » → 01000 in France), and counted.
     postcode = zeros_restored_sql("k.postal_code", profile.country)
+    # A birth date wins; without one, the band of the birth year an age gives (``ingest.ages``).
+    band = "cc_birth_band(p.birth_date)"
+    if "age" in profile.columns:
+        band = (f"coalesce({band}, CAST(p.age_year // 5 * 5 AS VARCHAR) || '-' "
+                f"|| CAST(p.age_year // 5 * 5 + 4 AS VARCHAR))")
     lost = zeros_lost(profile.country)
     zeros = f"regexp_full_match(trim(raw_postcode), '{lost}')" if lost else "false"
     # Each normalizer once per patron into a table, then the flags: DuckDB would evaluate a
@@ -318,7 +325,7 @@ def build_patrons(con: duckdb.DuckDBPyConnection, profile: Profile, id_key: byte
                    strftime(p.birth_date, '%Y-%m-%d') AS birth_date,
                    k.postal_code AS raw_postcode, cc_postcode_here({postcode}) AS postcode,
                    cc_area_here({postcode}) AS fsa,
-                   cc_birth_band(p.birth_date) AS birth_band,
+                   {band} AS birth_band,
                    ($lang_values)[list_position($lang_keys, cc_key(k.patron_language))] AS language,
                    coalesce({_bool_sql("k.consent_pooling")}, $pooling) AS pooling,
                    coalesce({_bool_sql("k.consent_marketing")}, $marketing) AS marketing,

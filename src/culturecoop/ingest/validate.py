@@ -19,6 +19,7 @@ from typing import Any
 
 import duckdb
 
+from culturecoop.ingest.ages import age_sql
 from culturecoop.ingest.columns import SMALL_EXPORT_BYTES, is_large, writes_person
 from culturecoop.ingest.dates import first_of, fix_two_digit_year, format_params, timestamp_sql
 from culturecoop.ingest.labels import (
@@ -249,6 +250,12 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
                       timestamp_sql("birth_date", formats, date_formats, serials_from=BIRTH_SERIAL_FROM),
                       when="birth_date IS NOT NULL")
              if "birth_date" in profile.columns else "NULL::TIMESTAMP")
+    # An age (``ingest.ages``): only the birth band is taken from it, never a birth date. Read only when mapped.
+    ages = "age" in profile.columns
+    age_text = f", {_text_or_null('age', not small)} AS age" if ages else ""
+    age_read = f"\n                        age IS NOT NULL AS age_given, {age_sql('age')} AS age_years," if ages else ""
+    age_out = ("year(purchased_at) - age_years AS age_year, age_given AND age_years IS NULL AS age_dropped" if ages
+               else "NULL::INTEGER AS age_year, false AS age_dropped")
     # The cheap cast first; the general amount parser only for what it cannot read. An amount
     # of the whole row (``total_price``) is divided by the row's quantity further out.
     amount = amount_field(profile)
@@ -372,7 +379,7 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
                false AS summary_row, not_ticket,
                starts_dropped, birth_dropped,
                starts_given, birth_given, purchased_blank, identity_fields, contact_email, contact_phone, name_key,
-               reasons,
+               age_year, age_dropped, reasons,
                -- The line as written, as a hash (``ingest.repeats`` finds an export given twice by it).
                CASE WHEN NOT blank THEN {_LINE_HASH} END AS line_hash
         FROM (
@@ -392,6 +399,7 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
                    CASE WHEN year(starts_at) BETWEEN $earliest AND $latest_event THEN starts_at END AS starts_at,
                    starts_given AND coalesce(year(starts_at) NOT BETWEEN $earliest AND $latest_event, true)
                        AS starts_dropped,
+                   {age_out},
                    CASE WHEN birth_date BETWEEN DATE '1900-01-01' AND $today THEN birth_date END AS birth_date,
                    birth_given AND coalesce(birth_date NOT BETWEEN DATE '1900-01-01' AND $today, true)
                        AS birth_dropped
@@ -433,11 +441,11 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
                         nullif({trim_sql("status", not small)}, '') IS NULL AS status_blank,
                         {line_kind} AS line_kind,
                         {_lookup(trim_sql("channel", not small), "channel", "'other'", when="channel IS NOT NULL")} AS channel,
-                        birth_date IS NOT NULL AS birth_given,
+                        birth_date IS NOT NULL AS birth_given,{age_read}
                         {birth} AS birth_date
                     FROM (SELECT * REPLACE ({_text_or_null("purchased_at", not small)} AS purchased_at,  -- « - » too
                                             {_text_or_null("event_starts_at", not small)} AS event_starts_at,
-                                            {_text_or_null("birth_date", not small)} AS birth_date), {writes}
+                                            {_text_or_null("birth_date", not small)} AS birth_date{age_text}), {writes}
                           FROM {info.relation}){title_join}
                 )))))"""
     # The parameters of the parsers and lookups the query holds (DuckDB refuses one it does not use).

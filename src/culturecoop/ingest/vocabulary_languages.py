@@ -131,6 +131,8 @@ HEADERS: dict[str, tuple[str, ...]] = {
                   "nev", "teljes nev", "vevo neve"),
     "birth_date": ("data nascimento", "fecha nacimiento", "data nascita", "geboortedatum", "fodselsdato",
                    "fodelsedatum", "data urodzenia", "syntymaaika", "szuletesi datum"),
+    "age": ("alter", "edad", "idade", "eta", "leeftijd", "alder", "alder ar", "wiek", "ika", "eletkor",
+            "altersgruppe", "rango de edad", "faixa etaria", "fascia di eta"),
     "postal_code": ("cep", "codigo postal", "cod postal", "cap", "postnummer", "postnr", "kod pocztowy", "postinumero",
                     "iranyitoszam", "irsz"),
     "patron_language": ("idioma", "lingua", "taal", "sprak", "jezyk", "kieli", "nyelv"),

@@ -74,7 +74,7 @@ FIELD_LABELS = {
     "capacity": _("Capacity"), "is_local": _("Local artist"), "event_language": _("Language of the show"),
     "patron_id": _("Customer number"), "email": _("E-mail"), "phone": _("Phone"),
     "first_name": _("Given name"), "last_name": _("Surname"), "full_name": _("Full name (one column)"),
-    "birth_date": _("Birth date"), "postal_code": _("Postal code"), "patron_language": _("Patron's language"),
+    "birth_date": _("Birth date"), "age": _("Age (in years, or a range of ages)"), "postal_code": _("Postal code"), "patron_language": _("Patron's language"),
     "consent_pooling": _("Consent: pooling"), "consent_marketing": _("Consent: newsletters"),
     "consent_personalization": _("Consent: recommendations"),
     "consent_at": _("Consent: date of the change"),

@@ -211,6 +211,9 @@ def test_a_34_mb_line_is_set_aside_as_unreadable(tmp_path: Path, keys: Path) -> 
     code, said, _json = run_prepare(source, keys, out, "--max-reject-share", "1")
     assert code == 0, said
     assert rejects(out) == {3: ["malformed_line"]}
+    # Its reason in words says the length, not only quoting and columns the line does not get wrong.
+    [row] = read_rejects(out.with_name(out.name + ".rejects.csv"))
+    assert "longer than 1 MB" in row["explanation"], row["explanation"]
     assert verify_package(out).manifest["rows"]["accepted"] == 3
 
 

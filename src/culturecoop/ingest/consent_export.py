@@ -72,7 +72,7 @@ CONSENT_FALSE: tuple[str, ...] = (
 )
 # Reasons a row of a consent export is rejected (the rejects file names them).
 CONSENT_RULES: dict[str, str] = {
-    "malformed_line": "the line cannot be split into the header's columns or is not a JSON object",
+    "malformed_line": "the line cannot be split into the header's columns, is not a JSON object, or is longer than 1 MB",
     "missing_patron_id": "no patron identifier (nor an e-mail standing in for it)",
     "no_consent_value": "no consent column of the row says yes or no",
     "bad_consent_at": "the date of the consent change is not in the profile's date formats",

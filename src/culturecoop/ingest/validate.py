@@ -52,7 +52,7 @@ from culturecoop.schema.model import CHANNELS, TICKET_STATUSES
 # Rule name -> what it means (the rejects file and the summary show the names).
 RULES: dict[str, str] = {
     "malformed_line": "the line cannot be split into the header's columns (broken quoting, "
-    "wrong number of fields) or is not a JSON object",
+    "wrong number of fields), is not a JSON object, or is longer than 1 MB",
     "missing_ticket_id": "no ticket identifier (nor an order identifier to number the order's lines)",
     "missing_patron_id": "no patron identifier (nor an e-mail standing in for it)",
     "anonymous_sale": "a sale naming nobody (no customer number, e-mail, phone or name: a door or cash "

@@ -24,7 +24,7 @@ REJECTS_COLUMNS = {
 
 # Why ``prepare`` set rows aside (codes of ``ingest.validate.RULES``), and the package's tables.
 REJECT_REASONS = {
-    "malformed_line": _("unreadable line (quoting, number of columns)"),
+    "malformed_line": _("unreadable line (quoting, number of columns, or longer than 1 MB)"),
     "missing_ticket_id": _("no ticket identifier"),
     "missing_patron_id": _("no customer number, e-mail or phone to count the buyer by"),
     "anonymous_sale": _("sale naming nobody (door or cash sale): counted as an admission only when nothing else is wrong with the line and it is no refund"),

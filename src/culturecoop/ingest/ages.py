@@ -11,7 +11,8 @@ edge. A range gives its middle age (« 25-34 » → 29); an open range its bound
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from culturecoop.ingest.title_dates import fold
 
 OLDEST = 120
 # A number of years, and the words an age may carry after it (« ans », "years old", "Jahre", « años »
@@ -54,7 +55,7 @@ _AGE = re.compile("|".join(f"(?:{p})" for p in (_SINGLE, _RANGE, _AND_OVER, _OVE
 def looks_like_age(value: str) -> bool:
     """Whether ``value`` reads as an age or a range of ages of a buyer (10 to 99 for a single number:
     smaller or larger numbers are seats, codes or years as often)."""
-    folded = "".join(ch for ch in unicodedata.normalize("NFKD", value.strip().lower()) if not unicodedata.combining(ch))
+    folded = fold(value.strip())
     single = re.fullmatch(_SINGLE, folded)
     if single is not None:
         return 10 <= int(single.group(1)) <= 99

@@ -57,6 +57,11 @@ def kept_per_model(warehouse: Warehouse, name: str, compute: Callable[[], T], *e
     """``compute()``, kept in memory under ``name`` for ``extra`` (a member, a setting…) until the
     trained model or the data version changes, when every entry of ``name`` is forgotten: answers
     that take seconds and change only with them."""
+    return _kept(warehouse, name, lambda _base: compute(), extra)
+
+
+def _kept(warehouse: Warehouse, name: str, compute: Callable[[tuple[str, str]], T], extra: tuple[Hashable, ...]) -> T:
+    """``kept_per_model``'s memory; ``compute`` is given the (model, data version) it is kept for."""
     base = (latest_model(warehouse).model_id, data_version_of(warehouse))
     kept = warehouse.kept(name)
     with warehouse.serialized(name):
@@ -64,7 +69,7 @@ def kept_per_model(warehouse: Warehouse, name: str, compute: Callable[[], T], *e
             kept.clear()
             kept["base"] = base
         if extra not in kept:
-            kept[extra] = compute()
+            kept[extra] = compute(base)
         found: T = kept[extra]
     return found
 
@@ -75,8 +80,8 @@ def stored_per_model(warehouse: Warehouse, name: str, compute: Callable[[], dict
     the command line. ``compute()`` returns JSON-able aggregates; the answer is always their JSON
     reading, the first time as after a restart. A read-only warehouse measures without keeping."""
 
-    def read_or_measure() -> dict[str, Any]:
-        model_id, version = latest_model(warehouse).model_id, data_version_of(warehouse)
+    def read_or_measure(base: tuple[str, str]) -> dict[str, Any]:
+        model_id, version = base
         variant = json.dumps(list(extra), default=_plain)
         key = [model_id, version, name, variant]
         found = warehouse.con.execute("SELECT value FROM reco_measure WHERE model_id = ? AND data_version = ? AND name = ? "
@@ -95,14 +100,14 @@ def stored_per_model(warehouse: Warehouse, name: str, compute: Callable[[], dict
         measured: dict[str, Any] = json.loads(text)
         return measured
 
-    return kept_per_model(warehouse, name, read_or_measure, *extra)
+    return _kept(warehouse, name, read_or_measure, extra)
 
 
 def _plain(value: Any) -> Any:
     """A NumPy number or array as JSON writes a Python one."""
     if isinstance(value, np.generic | np.ndarray):
         return value.tolist()
-    if isinstance(value, tuple | frozenset | set):
+    if isinstance(value, frozenset | set):  # tuples JSON writes as lists itself
         return list(value)
     raise TypeError(f"{type(value).__name__} is not JSON")
 

@@ -94,6 +94,12 @@ def test_dates_written_in_event_names_reach_the_warehouse(tmp_path: Path, keys: 
     ("05/06/2026 20:00", True, (2026, 6, 5, 20, 0)),
     ("05/06/2026 20:00", False, (2026, 5, 6, 20, 0)),  # month first, as the export's other dates
     ("13/02/2026", False, (2026, 2, 13, 0, 0)),  # no 13th month: day first whatever the export
+    # A number of the title's before the date is no first day of a range.
+    ("Symphonie n° 9 – 14 juin 2026 20h", True, (2026, 6, 14, 20, 0)),
+    ("Sonate Op. 27 – 15 juin 2026", True, (2026, 6, 15, 0, 0)),
+    ("Suite BWV 1007 – 3 mai", True, (None, 5, 3, 0, 0)),
+    ("Symphonie N°9 - 14/06/2026 20:00", True, (2026, 6, 14, 20, 0)),
+    ("Festival 27 – 15 juin 2026", True, (2026, 6, 15, 0, 0)),  # a range goes forwards
 ])
 def test_a_date_in_a_name_is_read(text: str, day_first: bool, read: tuple[int | None, int, int, int, int]) -> None:
     found = date_in_text(text, day_first)

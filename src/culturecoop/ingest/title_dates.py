@@ -61,6 +61,11 @@ _NUMBERS = re.compile(
     rf"{_NO_NUMBER_BEFORE}(?:(?P<from>[0-3]?\d)\s*[-–]\s*)?(\d{{4}}|\d{{1,2}})([/.-])(\d{{1,2}})\3(\d{{4}}|\d{{2}})"
     r"(?!\d|[/.:,-]\d)")
 # Without a year: « 14/06 » (two digits each: « 1/2 tarif » is no date) and « 14.06. ».
+# A number that is part of a title, not a day: written after a number's mark (« Symphonie n° 9 », « Sonate
+# Op. 27 », « BWV 1007 », « Vol. 2 », « Acte 1 », « Saison 3 »), folded as ``fold`` writes it.
+_TITLE_NUMBER_MARK = re.compile(
+    r"(?:\bn\s*[°º]|\bn[or]s?\.|\bnum(?:ero|ber)?\.?|#|\bop(?:us)?\.?|\bbwv|\bk[v.]|\bhob\.?|\bvol(?:ume)?\.?|\btome"
+    r"|\bacte?|\bpart(?:ie)?|\bepisode|\bsaison|\bseason|\bchapitre|\bchapter|\bnumber|\bno)\s*$")
 _NUMBERS_NO_YEAR = re.compile(rf"{_NO_NUMBER_BEFORE}(?:(\d\d)/(\d\d)(?![\d/]|[.,:]\d)|([0-3]?\d)\.([01]?\d)\.(?!\d))")
 # A time right after the date: « 20h30 », « 20 h », « 20:30 », « 8pm », « 7:30 PM », « 20 Uhr »,
 # « 20.30 Uhr », « ore 21 », « à 20h ».
@@ -118,11 +123,30 @@ def _year(text: str | None) -> int | None:
     return int(text) + 2000 if len(text) == 2 else int(text)
 
 
+def _titled(text: str, at: int) -> bool:
+    """Whether the number starting at ``at`` in the folded ``text`` is a title's (« n° 9 », « Op. 27 »)."""
+    return _TITLE_NUMBER_MARK.search(text, max(0, at - 12), at) is not None
+
+
+def _days_before_month(text: str) -> Iterable[re.Match[str]]:
+    """The matches of ``_DAY_FIRST_WORD`` whose first day is no title's number (« Symphonie n° 9 – 14 juin » is
+    the 14th), nor a day after the last of its range (« Sonate 27 – 15 juin »): such a match is searched again
+    from its next number."""
+    at = 0
+    while (m := _DAY_FIRST_WORD.search(text, at)) is not None:
+        last = re.findall(r"\d+", text[m.end(1):m.start(2)])
+        if _titled(text, m.start(1)) or (last and int(last[-1]) <= int(m.group(1))):
+            at = m.end(1)
+            continue
+        yield m
+        at = m.end()
+
+
 def _candidates(text: str, day_first: bool) -> list[tuple[int, int, TextDate]]:
     """(where it starts, where it ends, date) of every date written in the folded ``text``."""
     found: list[tuple[int, int, TextDate]] = []
     day_first_spans = []
-    for m in _DAY_FIRST_WORD.finditer(text):
+    for m in _days_before_month(text):
         day_first_spans.append(m.span(1))
         date = TextDate(_year(m.group(3)), _MONTH_OF[m.group(2)], int(m.group(1)))
         if _valid(date.year, date.month, date.day):
@@ -137,21 +161,25 @@ def _candidates(text: str, day_first: bool) -> list[tuple[int, int, TextDate]]:
     for m in _NUMBERS.finditer(text):
         first, second, year_text = m.group(2), int(m.group(4)), m.group(5)
         orders: list[tuple[int | None, int, int]]
+        start = m.start()
+        range_from = m.group("from")
+        if range_from and (_titled(text, m.start("from")) or int(range_from) >= int(m.group(2 if day_first else 4))):
+            start, range_from = m.start(2), None  # « Symphonie n° 9 - 14/06/2026 »: the 14th
         if len(first) == 4:  # 2026-02-13
-            if len(year_text) != 2 or m.group(3) != "-" or m.group("from"):
+            if len(year_text) != 2 or m.group(3) != "-" or range_from:
                 continue
             orders = [(int(first), second, int(year_text))]
         else:
             year = _year(year_text)
             a, b = int(first), second
             preferred, other = ((b, a), (a, b)) if day_first else ((a, b), (b, a))
-            if m.group("from") and day_first:  # « 12-14/07/2026 »: from the 12th
-                preferred = (b, int(m.group("from")))
+            if range_from and day_first:  # « 12-14/07/2026 »: from the 12th
+                preferred = (b, int(range_from))
             # Read as the export's dates are; the other way only when that way is no date (« 13/02 »).
             orders = [(year, *preferred), (year, *other)]
         for year, month, day in orders:
             if _valid(year, month, day):
-                found.append((m.start(), m.end(), TextDate(year, month, day)))
+                found.append((start, m.end(), TextDate(year, month, day)))
                 break
     for m in _NUMBERS_NO_YEAR.finditer(text):
         a, b = (int(m.group(1)), int(m.group(2))) if m.group(1) else (int(m.group(3)), int(m.group(4)))

@@ -34,3 +34,36 @@ def test_numbers_that_are_part_of_a_title_are_no_day(
     # « 25,00 EUR »: the currency after the amount and a space.
     assert _tickets(tmp_path, "SELECT t.status, sum(quantity), sum(quantity * unit_price), any_value(currency) "
                               "FROM t GROUP BY ALL ORDER BY ALL") == [("refunded", 2, 50, "EUR"), ("sold", 11, 192, "EUR")]
+
+
+# Shopify's orders export: « partially_refunded » orders and a « Refunded Amount » of the order on its first line,
+# taxes included (a refunded order of 40.00 gives back 45.99). The draft left the column out for that order
+# (« rend plus que le prix lu »), so every partly refunded order counted at its full price: 13 seats sold for
+# 520.00 where 9 were, for 400.00. The column is now read (an order its status refunds whole may give back its
+# taxes too): one seat of three refunded at its price, 10.00 off two seats, a line of another show refunded.
+# Without the column, a partly refunded order's seats stay sold at no known price, and prepare says so.
+@pytest.mark.parametrize(("column", "shows", "said"), [
+    ("Refunded Amount", [
+        ("Le Misanthrope — sam. 14 mars 20 h", "refunded", 2, 2, 80), ("Le Misanthrope — sam. 14 mars 20 h", "sold", 3, 6, 240),
+        ("Les Belles-Sœurs — ven. 20 mars 19 h 30", "refunded", 1, 1, 30),
+        ("Les Belles-Sœurs — ven. 20 mars 19 h 30", "sold", 2, 3, 80),
+        ("Les Fourberies de Scapin — dim. 22 mars 15 h", "sold", 1, 4, 160)], "2 billets vendus ont été remboursés en entier"),
+    ("Note", [
+        ("Le Misanthrope — sam. 14 mars 20 h", "refunded", 1, 1, 40), ("Le Misanthrope — sam. 14 mars 20 h", "sold", 3, 7, 80),
+        ("Les Belles-Sœurs — ven. 20 mars 19 h 30", "sold", 3, 4, 30),
+        ("Les Fourberies de Scapin — dim. 22 mars 15 h", "sold", 1, 4, 160)],
+     "8 billets appartiennent à des commandes remboursées en partie, et l’export ne dit pas combien a été rendu"),
+], ids=["refunded-amount-with-taxes", "no-refunded-amount"])
+def test_a_partly_refunded_order_never_counts_its_full_price(
+        column: str, shows: list[tuple[str, str, int, int, int]], said: str, tmp_path: Path, keys: Path,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    export = tmp_path / "orders_export.csv"
+    export.write_text((SWEEP / "shopify-remboursements-partiels.csv").read_text(encoding="utf-8").replace(
+        ",Refunded Amount\n", f",{column}\n"), encoding="utf-8")
+    _draft_json, text = _draft(tmp_path, export, monkeypatch, capsys, "fr")
+    code, summary, told = _prepare(tmp_path, export, text, keys, monkeypatch, capsys, "fr")
+    assert code == 0 and (summary["rows_in"], summary["rows_accepted"]) == (8, 8), told
+    assert said in told, told
+    assert _tickets(tmp_path, """SELECT e.title, t.status, count(*), sum(t.quantity),
+                                        coalesce(sum(t.quantity * t.unit_price), 0)
+                                 FROM t JOIN e USING (event_id) GROUP BY ALL ORDER BY ALL""") == shows

@@ -54,7 +54,7 @@ def test_a_refunded_amount_comes_off_the_price_and_prepare_says_it(tmp_path: Pat
     summary, said, package = prepared(tmp_path, keys, ORDER_HEADER, rows, ORDER_COLUMNS, lang="fr", **ORDER_SETTINGS)
     # Sold: A1 4 × 12,50, A4 3 × 15,00, A6 3 × 3,00; refunded: A2 and A3 at their prices.
     assert by_status(package) == {"sold": (3, 10, Decimal("104.00")), "refunded": (2, 3, Decimal("50.00"))}
-    assert summary["refunded_amounts"] == {"tickets_in_part": 7, "given_back": {"EUR": "11.00"}, "tickets_in_whole": 2}
+    assert summary["refunded_amounts"] == {"tickets_in_part": 7, "given_back": {"EUR": "11.00"}, "tickets_in_whole": 2, "price_unknown": 0}
     assert summary["rejects_by_reason"] == {"refund_exceeds_paid": 1}
     assert "7 billets remboursés en partie, 11,00 € rendus" in said, said  # its no-break space read as a space
     assert "2 billets vendus ont été remboursés en entier" in said
@@ -98,7 +98,7 @@ def test_an_orders_refunded_amount_is_shared_among_its_tickets_to_the_cent(tmp_p
     assert sold("101", 2) == [Decimal("12.00"), Decimal("20.00")]
     assert sold("102", 2) == [Decimal("15.00")]
     assert sold("103", 2) == [Decimal("30.00")]  # its first line rejected, the other at its price
-    assert summary["refunded_amounts"] == {"tickets_in_part": 6, "given_back": {"CAD": "33.00"}, "tickets_in_whole": 0}
+    assert summary["refunded_amounts"] == {"tickets_in_part": 6, "given_back": {"CAD": "33.00"}, "tickets_in_whole": 0, "price_unknown": 0}
     assert summary["rejects_by_reason"] == {"refund_exceeds_paid": 1}
     assert [r["raw_line"].split(",")[0] for r in read_rejects(tmp_path / "pkg.rejects.csv")] == ["103"]
 

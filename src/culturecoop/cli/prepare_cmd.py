@@ -106,6 +106,14 @@ def print_refunded_amounts(summary: PrepareSummary, *, would: bool = False) -> N
                               "refunded.",
                               "{n} tickets sold were refunded in whole, as their refunded amounts say: they are "
                               "counted as refunded."), highlight=False)
+    if done.price_unknown:
+        console.print(counted(done.price_unknown,
+                              "One ticket belongs to an order refunded in part, and the export does not say how much "
+                              "was given back: it counts as sold at no known price rather than at its full price (map "
+                              "the column of refunded amounts, if there is one, to count it).",
+                              "{n} tickets belong to orders refunded in part, and the export does not say how much was "
+                              "given back: they count as sold at no known price rather than at their full price (map "
+                              "the column of refunded amounts, if there is one, to count them)."), highlight=False)
     exceeding = summary.rejects_by_reason.get("refund_exceeds_paid", 0)
     if exceeding and would:
         console.print(counted(exceeding,

@@ -48,10 +48,12 @@ def decide_labels(builder: DraftBuilder) -> None:
             builder.undecided.append(plural(
                 len(partial),
                 "{labels} says a refund was partial: part of the order or of its price was given back. It is "
-                "counted as a sale at the price the export gives; if the whole order was given back, write refunded "
+                "counted as a sale at no known price (no column says how much was given back); "
+                "if the whole order was given back, write refunded "
                 "for it under `status_values` in the mapping's YAML.",
                 "{labels} say a refund was partial: part of the order or of its price was given back. They are "
-                "counted as sales at the price the export gives; if a whole order was given back, write refunded "
+                "counted as sales at no known price (no column says how much was given back); "
+                "if a whole order was given back, write refunded "
                 "for its label under `status_values` in the mapping's YAML.").format(
                 labels=", ".join(f"« {label} »" for label in partial[:8])))
         if known and status.fill < 1 and not unknown and "sold" not in known.values():

@@ -5,8 +5,9 @@ A column headed as a refund's amount ("Refunded Amount", "Amount Refunded", « M
 ``refunded_amount``: ``prepare`` takes it off the price (``ingest.refunded_amounts``). It is the order's
 (``refunded_amount_per: order``) when its header says so, or when an order's lines repeat it or write it
 on their first line only; else each row's own. It is left out, and the member told why, when on a row of
-the sample it gives back more than the price read (a refund counted with taxes, fees or shipping the price
-leaves out): read, it would set those rows aside.
+the sample that still holds a sale it gives back more than the price read (a refund counted with taxes, fees
+or shipping the price leaves out): read, it would set those rows aside. An order whose every line its status
+says refunded may give back more (Shopify's « Refunded Amount » counts the taxes): nothing is left to take.
 
 A column of what is still owed ("Amount due", « Montant dû », « Reste à payer », "Outstanding") is never
 the price (``vocabulary.OWED_WORDS``); the draft says it left it out when it found no price beside it.
@@ -147,7 +148,7 @@ def _exceeding(builder: DraftBuilder, column: Column, per_order: bool) -> tuple[
             continue
         said = sum((w for _r, w, s in lines if w is not None and s in _GIVEN_BACK), Decimal(0))
         sold = sum((w for _r, w, s in lines if w is not None and s == "sold"), Decimal(0))
-        if given - said > sold:
+        if given - said > sold and (sold or not said):  # an order given back whole may count its taxes too
             paid = sum((w for _r, w, _s in lines if w is not None), Decimal(0))
             return f"{given:.2f}", f"{paid:.2f}"
     return None

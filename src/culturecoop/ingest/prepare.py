@@ -187,12 +187,13 @@ def _refunded_amounts(con: duckdb.DuckDBPyConnection) -> RefundedAmounts:
     rows = con.execute(
         """SELECT s.outcome, s.currency, sum(s.seats)::BIGINT, sum(s.amount)
         FROM refunded_share s JOIN checked c USING (line_no)
-        WHERE s.outcome IN ('whole', 'seats', 'part') AND len(c.reasons) = 0
+        WHERE s.outcome IN ('whole', 'seats', 'part', 'unknown') AND len(c.reasons) = 0
         GROUP BY ALL ORDER BY 1, 2""").fetchall()
     whole = sum(int(seats) for outcome, _currency, seats, _amount in rows if outcome in ("whole", "seats"))
     part = sum(int(seats) for outcome, _currency, seats, _amount in rows if outcome == "part")
     given = {str(currency): f"{amount:.2f}" for outcome, currency, _seats, amount in rows if outcome == "part"}
-    return RefundedAmounts(tickets_in_part=part, given_back=given, tickets_in_whole=whole)
+    unknown = sum(int(seats) for outcome, _currency, seats, _amount in rows if outcome == "unknown")
+    return RefundedAmounts(tickets_in_part=part, given_back=given, tickets_in_whole=whole, price_unknown=unknown)
 
 
 def prepare(

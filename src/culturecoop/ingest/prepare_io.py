@@ -40,6 +40,7 @@ class RefundedAmounts:
     tickets_in_part: int = 0  # seats that stay sold at their price less the part refunded
     given_back: dict[str, str] = field(default_factory=dict)  # currency -> the money given back on them ("30.00")
     tickets_in_whole: int = 0  # seats sold that the amount refunded in whole: now refunded
+    price_unknown: int = 0  # seats of a partly refunded order whose refund is read nowhere: sold at no known price
 
 
 @dataclass

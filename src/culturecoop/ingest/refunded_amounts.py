@@ -7,7 +7,8 @@ written on each of the order's lines, or on its first only). For each row, or ea
 back is first what its statuses already say: the amounts of its lines marked refunded or cancelled. What is
 left of it comes off the lines sold, as ``ingest.refunds`` takes a refund row off its sale:
 
-- **none** left: the statuses said it all (a « Refunded » order whose amount says so too);
+- **none** left: the statuses said it all (a « Refunded » order whose amount says so too, or more: Shopify's
+  « Refunded Amount » of a refunded order counts its taxes, which its lines' prices leave out);
 - **all** the lines sold are worth: they become ``refunded`` (a « Completed » row refunded in whole), their
   price kept, as a wholly refunded sale keeps it;
 - **seats**: a whole number of one line's seats, at its price (« 25,00 » given back of an order of « 3 × 25,00 »,
@@ -20,6 +21,11 @@ left of it comes off the lines sold, as ``ingest.refunds`` takes a refund row of
 - **more** than they are worth: the lines that write the amount are rejected (``refund_exceeds_paid``), the
   export's figures left as they were. An order holding a line whose status or amount is unknown (rejected for
   it) is not judged so: its lines sold take what they can.
+
+A line whose status says its order was partly refunded (Shopify's ``partially_refunded``, « Partiellement
+remboursé ») whose refund is not read — no refunded amount mapped, or none written for its order — keeps its
+seats sold at an **unknown** price: its full price was not what was paid, and what was is not written (so the
+money figures leave it out rather than count the whole; ``prepare`` says how many).
 
 Each line changed is kept in ``refunded_share (line_no, outcome, seats, amount, currency)``, the seats it refunded
 and the money it gave back, for ``prepare`` to say.
@@ -37,6 +43,8 @@ from culturecoop.ingest.refunds import reject_lines
 from culturecoop.ingest.source import SourceInfo
 
 CENT = Decimal("0.01")
+# The status ``validate`` reads a partial refund counted as a sale as, until ``checked`` says ``sold`` and ``partial``.
+PARTIAL = "sold (partially refunded)"
 # The statuses whose amount left the figures already (``ingest.validate``'s canonical values).
 _GIVEN_BACK = ("refunded", "cancelled")
 
@@ -69,8 +77,29 @@ def apply_refunded_amounts(con: duckdb.DuckDBPyConnection, info: SourceInfo, *, 
     con.execute("""CREATE OR REPLACE TEMP TABLE refunded_share (line_no BIGINT, outcome VARCHAR, seats BIGINT,
                    amount DECIMAL(18,2), currency VARCHAR)""")
     con.execute("CREATE OR REPLACE TEMP TABLE refunded_seats AS SELECT * FROM checked LIMIT 0")
-    if not mapped:
-        return
+    if mapped:
+        _take_refunded_amounts(con, info, per_order)
+    _unknown_partial_refunds(con, per_order=mapped and per_order)
+
+
+def _unknown_partial_refunds(con: duckdb.DuckDBPyConnection, *, per_order: bool) -> None:
+    """The lines of a partly refunded order (their own status, or their order's on its first line) whose refund
+    is read nowhere: their price is unknown, not the full price."""
+    refunded_orders = ("OR order_id IN (SELECT order_id FROM checked WHERE refunded > 0 AND order_id IS NOT NULL)"
+                       if per_order else "")
+    con.execute(
+        f"""INSERT INTO refunded_share SELECT line_no, 'unknown', quantity, 0, currency FROM checked
+        WHERE status = 'sold' AND unit_price > 0 AND len(reasons) = 0
+          AND (partial OR (status_blank AND order_id IN (
+              SELECT order_id FROM checked WHERE partial AND order_id IS NOT NULL)))
+          AND NOT (coalesce(refunded > 0, false) {refunded_orders})
+          AND line_no NOT IN (SELECT line_no FROM refunded_share)""")
+    if con.execute("SELECT count(*) FROM refunded_share WHERE outcome = 'unknown'").fetchall()[0][0]:
+        con.execute("UPDATE checked SET unit_price = NULL FROM refunded_share s "
+                    "WHERE s.outcome = 'unknown' AND checked.line_no = s.line_no")
+
+
+def _take_refunded_amounts(con: duckdb.DuckDBPyConnection, info: SourceInfo, per_order: bool) -> None:
     # The rows that write a refund, and (per order) every line of their orders; refund rows and malformed
     # lines take no part (a refund row refunds its sale itself, ``ingest.refunds``).
     unit = "CASE WHEN order_id IS NOT NULL THEN order_id END" if per_order else "NULL"
@@ -105,6 +134,8 @@ def _settle(lines: list[_Line]) -> list[_Change]:
     if rest <= 0:
         return []
     sold = [line for line in lines if line.status == "sold" and line.worth is not None and line.worth > 0]
+    if not sold and said > 0:
+        return []  # every line given back already: the rest is taxes, fees or shipping the prices leave out
     worth = sum((line.worth for line in sold if line.worth is not None), Decimal(0))
     judged = all(line.status is not None and line.worth is not None for line in lines)
     if rest > worth:

@@ -35,6 +35,7 @@ from culturecoop.ingest.line_kinds import (
     sold_as_ticket_type,
 )
 from culturecoop.ingest.profile import Profile
+from culturecoop.ingest.refunded_amounts import PARTIAL
 from culturecoop.ingest.shapes import (
     BIRTH_SERIAL_FROM,
     YEARLESS_SQL,
@@ -45,7 +46,7 @@ from culturecoop.ingest.shapes import (
 from culturecoop.ingest.shared_contacts import contact_key
 from culturecoop.ingest.source import SourceInfo, bound_params
 from culturecoop.ingest.title_dates import day_first_of, load_title_dates, title_start_sql
-from culturecoop.ingest.vocabulary import fold
+from culturecoop.ingest.vocabulary import fold, is_partial
 from culturecoop.privacy.encodings import member_id_sql
 from culturecoop.schema.model import CHANNELS, TICKET_STATUSES
 
@@ -167,6 +168,9 @@ def label_params(con: duckdb.DuckDBPyConnection, profile: Profile,
         return merged
 
     status_keys, status_values = both(with_builtin(profile.status_values, status_builtin))
+    # A partial refund counted as a sale is told apart until ``refunded_amounts`` reads what it gave back.
+    status_values = [PARTIAL if v == "sold" and is_partial(k) else v for k, v in zip(status_keys, status_values,
+                                                                                   strict=True)]
     channel_keys, channel_values = both(with_builtin(profile.channel_values, channel_builtin))
     line_kind_keys, line_kind_values = both(with_builtin(own_kinds, kind_builtin))
     true_keys, _t = both(dict.fromkeys(true_words, "true"))
@@ -374,7 +378,9 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
     sql = f"""CREATE TEMP TABLE checked AS
         SELECT line_no, CASE WHEN len(reasons) > 0 THEN raw END AS raw,
                ticket_id, order_id, patron_id, event_id, purchased_at, starts_at, quantity,
-               unit_price, currency, channel, CASE WHEN refund THEN 'refunded' ELSE status END AS status,
+               unit_price, currency, channel,
+               CASE WHEN refund THEN 'refunded' WHEN status = '{PARTIAL}' THEN 'sold' ELSE status END AS status,
+               coalesce(status = '{PARTIAL}' AND NOT refund, false) AS partial,
                status_blank, birth_date, refund, refunded, row_worth, false AS merged, false AS unnamed,
                false AS summary_row, not_ticket,
                starts_dropped, birth_dropped,

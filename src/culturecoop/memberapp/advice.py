@@ -73,16 +73,20 @@ def _rewordings(t: Callable[[str], str]) -> tuple[list[tuple[str, str]], dict[st
          t("The ticket statuses {labels} are not words the draft knows: choose what each means under “What the "
            "ticket statuses mean” in the form below.")),
         (t("{labels} says a refund was partial: part of the order or of its price was given back. It is counted as "
-           "a sale at the price the export gives; if the whole order was given back, write refunded for it under "
+           "a sale at no known price (no column says how much was given back); "
+           "if the whole order was given back, write refunded for it under "
            "`status_values` in the mapping's YAML."),
          t("{labels} says a refund was partial: part of the order or of its price was given back. It is counted as "
-           "a sale at the price the export gives; if the whole order was given back, choose “{refunded}” for it "
+           "a sale at no known price (no column says how much was given back); "
+           "if the whole order was given back, choose “{refunded}” for it "
            "under “{section}” in the form below.")),
         (t("{labels} say a refund was partial: part of the order or of its price was given back. They are counted "
-           "as sales at the price the export gives; if a whole order was given back, write refunded for its label "
+           "as sales at no known price (no column says how much was given back); "
+           "if a whole order was given back, write refunded for its label "
            "under `status_values` in the mapping's YAML."),
          t("{labels} say a refund was partial: part of the order or of its price was given back. They are counted "
-           "as sales at the price the export gives; if a whole order was given back, choose “{refunded}” for its "
+           "as sales at no known price (no column says how much was given back); "
+           "if a whole order was given back, choose “{refunded}” for its "
            "word under “{section}” in the form below.")),
         (t("{column} says some bookings were not paid ({labels}): they are counted as sales, as your list counts "
            "them; if an unpaid booking lapses, write cancelled for them under `status_values` in the mapping's "

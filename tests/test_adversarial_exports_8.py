@@ -67,3 +67,25 @@ def test_a_partly_refunded_order_never_counts_its_full_price(
     assert _tickets(tmp_path, """SELECT e.title, t.status, count(*), sum(t.quantity),
                                         coalesce(sum(t.quantity * t.unit_price), 0)
                                  FROM t JOIN e USING (event_id) GROUP BY ALL ORDER BY ALL""") == shows
+
+
+# A Swiss box office's bookings: times with their zone's name (« 14/06/2026 20:30 CEST »), francs as the Swiss
+# write them (« CHF 30.- », « CHF 22.50 »), and the seat in three columns (« Rang », « Place », « Zone »). The
+# draft read « Place » (a seat, in French) as the venue: each show's hall became « 12 », « 13 »…, one seat's number.
+# A column of numbers and codes is no hall; the seat columns are left out, and every booking lands as written.
+def test_a_seat_is_no_venue_and_zoned_times_and_swiss_francs_are_read(
+        tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    export = SWEEP / "ventes-suisse-cest-places.csv"
+    draft, text = _draft(tmp_path, export, monkeypatch, capsys, "fr")
+    assert "venue" not in draft["mapping"]["columns"], draft["mapping"]["columns"]
+    assert {"Rang", "Place", "Zone"} <= set(draft["unused_columns"]), draft["unused_columns"]
+    code, summary, said = _prepare(tmp_path, export, text, keys, monkeypatch, capsys, "fr")
+    assert code == 0 and (summary["rows_in"], summary["rows_accepted"]) == (10, 10), said
+    assert _tickets(tmp_path, """SELECT e.title, strftime(e.starts_at, '%d/%m/%Y %H:%M'), e.venue, t.status, count(*),
+                                        sum(t.quantity * t.unit_price), any_value(t.currency)
+                                 FROM t JOIN e USING (event_id) GROUP BY ALL ORDER BY ALL""") == [
+        ("Guillaume Tell", "14/06/2026 20:30", None, "cancelled", 1, 22.5, "CHF"),
+        ("Guillaume Tell", "14/06/2026 20:30", None, "refunded", 1, 22.5, "CHF"),
+        ("Guillaume Tell", "14/06/2026 20:30", None, "sold", 3, 90, "CHF"),
+        ("La Flûte enchantée", "20/06/2026 19:00", None, "sold", 5, 171, "CHF")]
+    assert _tickets(tmp_path, "SELECT strftime(min(purchased_at), '%d/%m/%Y %H:%M') FROM t") == [("02/05/2026 10:12",)]

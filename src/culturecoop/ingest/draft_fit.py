@@ -30,6 +30,8 @@ _TYPE_WORDS = frozenset({"type", "typ", "tipo", "art", "buchungsart"})
 _HASH_NUMBER = re.compile(r"#\d{3,}")
 # An address's state or province written as its code (WA, QC, NSW).
 _REGION_CODE = re.compile(r"[A-Z]{2,3}")
+# A word of three letters at least: a hall's name writes one, a seat (« 12 », « A12 », « B-4 ») does not.
+_WORD = re.compile(r"[^\W\d_]{3,}")
 # Words of a header that says "how to reach the person" without saying by what ("Contact", « Coordonnées »,
 # "Kontakt"): its values decide between an e-mail, a phone and a name.
 _CONTACT_WORDS = frozenset({"contact", "contacts", "coordonnees", "kontakt", "contacto", "contatto", "contato"})
@@ -108,6 +110,8 @@ def shape_fit(name: str, c: Column, strong: bool = False) -> float:
         return 1.0 if s("language") >= 0.6 else 0.0
     if name == "genres":
         return 1.0 if text and s("gender") < 0.5 else 0.0
+    if name == "venue" and c.values and sum(bool(_WORD.search(v)) for v in c.values) < 0.5 * len(c.values):
+        return 0.0  # « Place » (a seat in French) of numbers or codes (« 12 », « A12 »): a seat, no hall
     if name == "event_title" and text and c.values and s("token") >= 0.9 \
             and sum(any(ch.isdigit() for ch in v) for v in c.values) >= 0.9 * len(c.values):
         # Codes (S1, E543, 74185296): a title of the show may name them, but a column of words

@@ -399,7 +399,7 @@ def evaluate_command(
     knob = DEFAULT_DIVERSITY if diversity is None else diversity
     if not 0 <= knob <= 1:
         raise UserError(_("--diversity must be between 0 (the model's order) and 1; the default is {default}.").format(default=general(DEFAULT_DIVERSITY)))
-    from culturecoop.reco.logs import copies_removed_after
+    from culturecoop.reco.table_files import copies_removed_after
 
     # The log's converted copies (decompressed, recoded) go when the evaluation ends, Ctrl-C included.
     with copies_removed_after(), console.status(_("Evaluating…")) as status:

@@ -25,7 +25,13 @@ def profiles(interactions: sp.csr_matrix, features: sp.csr_matrix) -> sp.csr_mat
 
 def profile_similarity(r: sp.csr_matrix, features: sp.csr_matrix, items: sp.csr_matrix) -> np.ndarray:
     """Cosine between each person's summed item features and each new item's."""
-    profile = np.asarray((r @ features).toarray())
+    return cosine(r @ features, items)
+
+
+def cosine(people: sp.spmatrix, items: sp.spmatrix) -> np.ndarray:
+    """Cosine between each row of ``people`` (a person's profile) and each row of ``items``; a row
+    of zeros has a cosine of 0 with everything."""
+    profile = np.asarray(people.toarray())
     profile /= np.maximum(np.linalg.norm(profile, axis=1, keepdims=True), 1e-12)
     new = items.toarray()
     new /= np.maximum(np.linalg.norm(new, axis=1, keepdims=True), 1e-12)

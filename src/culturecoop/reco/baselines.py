@@ -7,7 +7,7 @@ from collections.abc import Callable
 import numpy as np
 import scipy.sparse as sp
 
-from culturecoop.reco.attendance import binary
+from culturecoop.reco.attendance import binary, cosine
 
 
 def genre_popularity(interactions: sp.csr_matrix, genre_features: sp.csr_matrix,
@@ -25,14 +25,9 @@ def genre_popularity(interactions: sp.csr_matrix, genre_features: sp.csr_matrix,
 def content_knn(interactions: sp.csr_matrix, genre_features: sp.csr_matrix,
                 items: sp.csr_matrix) -> np.ndarray:
     """Content kNN: cosine between a person's genre profile and each new item's genres."""
-    profile = binary(interactions) @ binary(genre_features)
-    profile = np.asarray(profile.toarray())
-    profile /= np.maximum(np.linalg.norm(profile, axis=1, keepdims=True), 1e-12)
-    new = binary(items).toarray()
-    new /= np.maximum(np.linalg.norm(new, axis=1, keepdims=True), 1e-12)
     # Rounded: equal cosines stay ties however many people are scored at once (the summation
     # order of a matrix product depends on its shape).
-    return np.asarray(np.round(profile @ new.T, 12))
+    return np.asarray(np.round(cosine(binary(interactions) @ binary(genre_features), binary(items)), 12))
 
 
 def lightfm_scorer(interactions: sp.csr_matrix, features: sp.csr_matrix, items: sp.csr_matrix,

@@ -23,7 +23,6 @@ from culturecoop.reco.log_columns import ALIASES, resolve_columns, squeeze
 # A headerless log is read item first when the item table holds at least this share of its first
 # column's ids, and at most a tenth of that share of the second's (``orient``).
 ORIENT_SHARE = 0.5
-
 ORIENT_RATIO = 10
 
 

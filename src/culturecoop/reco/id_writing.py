@@ -12,7 +12,6 @@ from typing import Any
 # Written around an id by a CSV writer that quoted it twice (Book-Crossing's ``"0446520802"``,
 # ``\0432534220\"``): never part of the id.
 QUOTES = "\"'\\`"
-
 QUOTES_SQL = QUOTES.replace("'", "''")
 
 _WHOLE_NUMBER = re.compile(r"(-?)\+?0*(\d+?)(?:\.0*)?")

@@ -30,7 +30,6 @@ _UNIT_LIMITS = ((1e17, 1e9), (1e14, 1e6), (1e11, 1e3))
 # The moments a calendar date can name (years 1 to 9999, UTC): a time outside them is no time, however
 # it was written (a cutoff of 99999999999999999999999 was an incident when the split named its day).
 FIRST_SECOND = -62_135_596_800
-
 LAST_SECOND = 253_402_300_799
 
 
@@ -77,9 +76,7 @@ def _in_calendar(seconds: int) -> int | None:
 
 
 UNIX_SQL = "CASE " + " ".join(f"WHEN abs(x) >= {limit:.0f} THEN x / {divisor:.0f}" for limit, divisor in _UNIT_LIMITS) + " ELSE x END"
-
 CALENDAR_SQL = f"CASE WHEN x BETWEEN {FIRST_SECOND} AND {LAST_SECOND} THEN x END"
-
 TIME_SQL = """
 in_calendar(coalesce(
   try_cast(unix_seconds(try_cast(trim({c}) AS DOUBLE)) AS BIGINT),

@@ -9,7 +9,6 @@ import numpy as np
 import scipy.sparse as sp
 
 ALS_REGULARIZATION = 2.0
-
 MAP_RIDGE = 3.0
 
 # How many new item × past item similarities the neighbour placement holds at once.

@@ -104,7 +104,8 @@ def _floors(db: Path) -> tuple[float, float, int, int]:
     from implicit.cpu.als import AlternatingLeastSquares
     from threadpoolctl import threadpool_limits
 
-    from culturecoop.reco.model import ALS_ITERATIONS, ALS_REGULARIZATION, CONFIDENCE, FACTORS
+    from culturecoop.reco.model import ALS_ITERATIONS, CONFIDENCE, FACTORS
+    from culturecoop.reco.placement import ALS_REGULARIZATION
 
     with Warehouse(db) as warehouse:
         day = data.as_of(warehouse)

@@ -9,10 +9,17 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
+from culturecoop.reco import attendance, blend, placement, service
 from culturecoop.reco import model as models
-from culturecoop.reco import service
+from culturecoop.reco.committee import (
+    COMMITTEE_BREADTH,
+    RANDOM_FOLD_SEEDS,
+    RANKING_SHARE,
+    HybridCommittee,
+)
 from culturecoop.reco.diversity import standardize
 from culturecoop.reco.features import fit_encoder
+from culturecoop.reco.taste import Taste
 
 
 def test_neighbour_placement_is_the_weighted_mean_of_the_nearest_items_ties_included() -> None:
@@ -20,7 +27,7 @@ def test_neighbour_placement_is_the_weighted_mean_of_the_nearest_items_ties_incl
     past = sp.csr_matrix(np.array([[1, 0]] * 5 + [[1, 1]] * 2 + [[0, 1]], dtype=float))
     factors = np.arange(16, dtype=np.float32).reshape(8, 2)
     new = sp.csr_matrix(np.array([[1.0, 0.0], [0.0, 1.0]]))
-    placed = models.neighbour_factors(past, factors, new, neighbours=2)
+    placed = placement.neighbour_factors(past, factors, new, neighbours=2)
     # Asked for 2 neighbours, the first new item gets all five tied ones (which two would be arbitrary).
     np.testing.assert_allclose(placed[0], factors[:5].mean(axis=0))
     # The second: its twin (similarity 1) and the two half-alike items tied at 0.707.
@@ -35,10 +42,10 @@ def test_new_items_are_placed_the_same_a_block_at_a_time(monkeypatch: pytest.Mon
     past = sp.random(300, 12, density=0.3, random_state=5, format="csr")
     new = sp.random(41, 12, density=0.3, random_state=6, format="csr")
     factors = rng.normal(size=(300, 8)).astype(np.float32)
-    whole = models.neighbour_factors(past, factors, new, neighbours=10)
+    whole = placement.neighbour_factors(past, factors, new, neighbours=10)
     for cells in (1, 300 * 7, 300 * 40):
-        monkeypatch.setattr(models, "NEIGHBOUR_CELLS", cells)
-        np.testing.assert_allclose(models.neighbour_factors(past, factors, new, neighbours=10), whole, rtol=1e-12, atol=1e-14)
+        monkeypatch.setattr(placement, "NEIGHBOUR_CELLS", cells)
+        np.testing.assert_allclose(placement.neighbour_factors(past, factors, new, neighbours=10), whole, rtol=1e-12, atol=1e-14)
 
 
 def test_shrinking_keeps_directions_and_spreads_exposure_over_items() -> None:
@@ -47,24 +54,24 @@ def test_shrinking_keeps_directions_and_spreads_exposure_over_items() -> None:
     # Forty items pointing every way; the first five are long (they inherited popular neighbours).
     placed = rng.normal(size=(40, 4))
     placed[:5] *= 8.0
-    np.testing.assert_array_equal(models.shrink_norms(placed, 0.0), placed)
-    unit = models.shrink_norms(placed, 1.0)
+    np.testing.assert_array_equal(placement.shrink_norms(placed, 0.0), placed)
+    unit = placement.shrink_norms(placed, 1.0)
     np.testing.assert_allclose(np.linalg.norm(unit, axis=1), 1.0)
     np.testing.assert_allclose(unit * np.linalg.norm(placed, axis=1, keepdims=True), placed)
 
     def shown(items: np.ndarray) -> int:
         return len(np.unique(np.argsort(-(people @ items.T), axis=1)[:, :5]))
 
-    assert shown(models.shrink_norms(placed, 0.5)) > shown(placed)
+    assert shown(placement.shrink_norms(placed, 0.5)) > shown(placed)
 
 
 def test_popularity_discount_weighs_niche_attendances_more_and_the_fold_picks_the_best() -> None:
     """An attendance weighs (its item's attendance / the mean item's) ** -power; the model
     keeps the discount whose choice scored best on its newest fold, and scores with it."""
     r = sp.csr_matrix(np.array([[1, 1, 0, 0, 0], [1, 0, 0, 0, 0], [1, 0, 1, 0, 0], [1, 0, 0, 1, 1]], dtype=float))
-    np.testing.assert_array_equal(models.popularity_discount(r, 0.0), np.ones(5))
+    np.testing.assert_array_equal(attendance.popularity_discount(r, 0.0), np.ones(5))
     # Attendances 4, 1, 1, 1, 1: the mean item has 1.6.
-    np.testing.assert_allclose(models.popularity_discount(r, 0.5), (np.array([4, 1, 1, 1, 1]) / 1.6) ** -0.5)
+    np.testing.assert_allclose(attendance.popularity_discount(r, 0.5), (np.array([4, 1, 1, 1, 1]) / 1.6) ** -0.5)
     rng = np.random.default_rng(3)
     n_people, n_items = 600, 120
     taste, genre = rng.integers(0, 4, n_people), rng.integers(0, 4, n_items)
@@ -87,7 +94,7 @@ def test_popularity_discount_weighs_niche_attendances_more_and_the_fold_picks_th
     assert len(balances) == len(models.DISCOUNT_CHOICES)
     assert model.discount == models.DISCOUNT_CHOICES[int(np.argmax(balances))]
     assert model.item_confidence is not None
-    np.testing.assert_allclose(model.item_confidence, models.popularity_discount(models.binary(history), model.discount))
+    np.testing.assert_allclose(model.item_confidence, attendance.popularity_discount(attendance.binary(history), model.discount))
 
 
 def test_stored_model_keeps_the_neighbour_term_and_the_service_scores_with_it() -> None:
@@ -99,11 +106,11 @@ def test_stored_model_keeps_the_neighbour_term_and_the_service_scores_with_it() 
     features = encoder.encode(raw, n_items)
     history = sp.csr_matrix((rng.random((500, n_items)) < 0.08).astype(float))
     model = models.CoAttendanceModel(factors=8).fit(history, features)
-    fitted = model._factors(models.binary(history), features)
+    fitted = model._factors(attendance.binary(history), features)
     model.factor_map, model.item_factors = fitted.item_map, fitted.item_factors
     model.collaborative_weight, model.neighbour_weight, model.neighbours, model.shrink = 0.0, 2.0, 10, 0.3
     model.taste_weight, model.taste = 0.0, None  # the neighbour term alone (the taste term has its own test)
-    model.discount, model.item_confidence = 0.5, models.popularity_discount(models.binary(history), 0.5)
+    model.discount, model.item_confidence = 0.5, attendance.popularity_discount(attendance.binary(history), 0.5)
     keys = [("m", f"e{n}") for n in range(n_items)]
     trained = service.TrainedModel("id", dt.datetime(2026, 11, 30), "v", encoder, model, keys, features, {})
     back = service._unpack("id", trained.trained_at, "v", service._pack(trained))
@@ -121,7 +128,7 @@ def test_stored_model_keeps_the_neighbour_term_and_the_service_scores_with_it() 
     factors = back.model.people_factors(history, features)
     assert set(factors) == {"neighbours"}
     state = service.ScoringState(back, np.arange(500), np.arange(500).astype(object), history,
-                                 models.profiles(history, features), factors, None)
+                                 attendance.profiles(history, features), factors, None)
     item = features[:1]
     with_term = service.event_scores(state, item)
     content_only = service.ScoringState(back, state.people, state.patron_keys, history, state.profile, None, None)
@@ -173,14 +180,14 @@ def test_the_committee_s_members_choose_the_draw_by_accuracy_alone() -> None:
     target = sp.identity(n_items, format="csr")
     scores = own + 0.5 * noise
     chosen = {}
-    for breadth in (1.0, models.COMMITTEE_BREADTH):
+    for breadth in (1.0, COMMITTEE_BREADTH):
         model = models.CoAttendanceModel(breadth=breadth)
         model.weight = np.vstack([np.zeros((n_items, n_items)), draw])
         model._choose_draw(scores + draw, target, [np.zeros_like(own)], [0.0], truth, (np.zeros_like(own), np.zeros(n_items)))
         chosen[breadth] = model.draw_weight
-    assert chosen[models.COMMITTEE_BREADTH] == 1.0 and chosen[1.0] < 1.0
+    assert chosen[COMMITTEE_BREADTH] == 1.0 and chosen[1.0] < 1.0
     full, less = scores + draw, scores + chosen[1.0] * draw
-    assert models._ndcg(full, truth) > models._ndcg(less, truth)
+    assert blend.fold_ndcg(full, truth) > blend.fold_ndcg(less, truth)
     assert len(np.unique(top_k(full, 10))) < len(np.unique(top_k(less, 10)))
 
 
@@ -195,19 +202,19 @@ def test_the_committee_averages_five_blends_chosen_on_different_quarters() -> No
     raw = {"genres": [f"g{g}" for g in genre], "band": [f"b{n % 5}" for n in range(n_items)]}
     features = fit_encoder(raw, n_items).encode(raw, n_items)
     train, new = features[:70], features[70:]
-    committee = models.HybridCommittee().fit(history[:, :70], train, np.arange(70))
-    alone = models.CoAttendanceModel(breadth=models.COMMITTEE_BREADTH).fit(history[:, :70], train, np.arange(70))
-    assert len(committee.members) == 1 + len(models.RANDOM_FOLD_SEEDS)
-    assert all(member.breadth == models.COMMITTEE_BREADTH for member in committee.members)
+    committee = HybridCommittee().fit(history[:, :70], train, np.arange(70))
+    alone = models.CoAttendanceModel(breadth=COMMITTEE_BREADTH).fit(history[:, :70], train, np.arange(70))
+    assert len(committee.members) == 1 + len(RANDOM_FOLD_SEEDS)
+    assert all(member.breadth == COMMITTEE_BREADTH for member in committee.members)
     np.testing.assert_allclose(committee.members[0].weight, alone.weight)
     scores = committee.score(history[:, :70], train, new)
     # Its score: the members' standardized scores averaged, and the ranking factorization's beside them.
     members = np.mean([standardize(m.score(history[:, :70], train, new)) for m in committee.members], axis=0)
     assert committee.ranking is not None
     ranking = committee.ranking.scores(committee.ranking.people(history[:, :70], train), new)
-    np.testing.assert_allclose(scores, (1 - models.RANKING_SHARE) * members + models.RANKING_SHARE * standardize(ranking))
+    np.testing.assert_allclose(scores, (1 - RANKING_SHARE) * members + RANKING_SHARE * standardize(ranking))
     # Each member chose a list diversity on its fold; the committee serves its lists at their median.
-    assert all(m.diversity in models.DIVERSITY_CHOICES for m in committee.members)
+    assert all(m.diversity in blend.DIVERSITY_CHOICES for m in committee.members)
     assert committee.diversity == float(np.median([m.diversity for m in committee.members]))
     # The random quarters are other draws than the newest one: their co-attendance terms differ.
     assert not np.allclose(committee.members[1].weight, committee.members[0].weight)
@@ -267,7 +274,7 @@ def test_a_new_genre_selling_faster_is_not_taken_for_a_weaker_one_because_it_is_
     assert counted[1] < counted[0]
     assert by_rate[1] > by_rate[0]
     # Every item open as long: nothing to weigh.
-    assert models.exposure_weights(np.full(5, 86_400.0)) is None
+    assert attendance.exposure_weights(np.full(5, 86_400.0)) is None
 
 
 def _folk_and_rock() -> tuple[sp.csr_matrix, sp.csr_matrix, Any, np.ndarray]:
@@ -288,7 +295,7 @@ def _folk_and_rock() -> tuple[sp.csr_matrix, sp.csr_matrix, Any, np.ndarray]:
 
 def test_the_taste_term_follows_each_person_s_own_history() -> None:
     history, features, encoder, genres = _folk_and_rock()
-    taste = models.Taste.fit(history, features, 0.03)
+    taste = Taste.fit(history, features, 0.03)
     new = encoder.encode({"genres": ["rock", "folk"]}, 2)
     folk = np.flatnonzero(genres == "folk")
     people = np.zeros((3, len(genres)))
@@ -306,7 +313,7 @@ def test_stored_model_keeps_the_taste_term_and_the_service_scores_with_it() -> N
     history, features, encoder, genres = _folk_and_rock()
     model = models.CoAttendanceModel(factors=0)
     model.weight = np.zeros((features.shape[1] + 1, features.shape[1]))  # the taste term alone
-    model.taste_weight, model.taste = 2.0, models.Taste.fit(history, features, 0.03, draw=0.5)
+    model.taste_weight, model.taste = 2.0, Taste.fit(history, features, 0.03, draw=0.5)
     keys = [("m", f"e{n}") for n in range(len(genres))]
     trained = service.TrainedModel("id", dt.datetime(2026, 11, 30), "v", encoder, model, keys, features, {})
     back = service._unpack("id", trained.trained_at, "v", service._pack(trained))
@@ -332,7 +339,7 @@ def test_an_event_s_audience_counts_the_own_history_similarity_the_model_chose()
     keys = [("m", f"e{n}") for n in range(len(genres))]
     trained = service.TrainedModel("id", dt.datetime(2026, 11, 30), "v", encoder, model, keys, features, {})
     state = service.ScoringState(trained, np.arange(300), np.arange(300).astype(object), history,
-                                 models.profiles(history, features), None, None)
+                                 attendance.profiles(history, features), None, None)
     item = encoder.encode({"genres": ["theatre"]}, 1)
     assert np.ptp(service.event_scores(state, item)) == 0  # no term: nobody stands out
     model.similarity_weight = 0.6
@@ -351,19 +358,19 @@ def test_a_committee_member_chooses_a_diverse_list_only_where_its_fold_rewards_i
     scores = np.tile(-np.arange(groups * size, dtype=float), (people, 1)) + rng.normal(0, 0.01, (people, groups * size))
     spread = sp.csr_matrix(np.tile(np.kron(np.eye(groups), np.eye(size)[0]).sum(axis=0), (people, 1)))
     twins = sp.csr_matrix(np.tile(np.r_[np.ones(size), np.zeros((groups - 1) * size)], (people, 1)))
-    assert models._choose_diversity(scores, features, spread) > 0
-    assert models._choose_diversity(scores, features, twins) == 0.0
+    assert blend.choose_diversity(scores, features, spread) > 0
+    assert blend.choose_diversity(scores, features, twins) == 0.0
 
 
 def _naive_blend(terms: list[np.ndarray], truth: sp.csr_matrix, grids: list[tuple[float, ...]]) -> list[float]:
     """Coordinate ascent as first written: every weight of every grid tried in both rounds."""
     weights = [grid[0] for grid in grids]
-    best = models._ndcg(models._combine(weights, terms), truth)
+    best = blend.fold_ndcg(blend.combine(weights, terms), truth)
     for _round in range(2):
         for n in range(1, len(terms)):
             for value in grids[n]:
                 trial = [*weights[:n], value, *weights[n + 1:]]
-                score = models._ndcg(models._combine(trial, terms), truth)
+                score = blend.fold_ndcg(blend.combine(trial, terms), truth)
                 if score > best + 1e-4:
                     weights, best = trial, score
     return weights
@@ -382,11 +389,11 @@ def test_the_blend_search_skipping_repeated_trials_chooses_what_trying_them_all_
     # Terms that see the signal through different amounts of noise, and a few ties.
     terms = [standardize(np.round(signal + rng.standard_normal((people, items)) * s, 1)) for s in (1.5, 1.0, 2.0, 0.7)]
     truth = sp.csr_matrix((signal > np.quantile(signal, 0.95, axis=1, keepdims=True)).astype(float))
-    grids = [(1.0,), models.SIMILARITY_WEIGHTS, models.COLLABORATIVE_WEIGHTS, models.COLLABORATIVE_WEIGHTS]
+    grids = [(1.0,), blend.SIMILARITY_WEIGHTS, blend.COLLABORATIVE_WEIGHTS, blend.COLLABORATIVE_WEIGHTS]
     expected = _naive_blend(terms, truth, grids)
-    assert models._best_blend(terms, truth, grids) == expected
+    assert blend.best_blend(terms, truth, grids) == expected
     monkeypatch.setattr(metrics, "PARALLEL_CELLS", 1)  # every ranking split among the cores
-    assert models._best_blend(terms, truth, grids) == expected
+    assert blend.best_blend(terms, truth, grids) == expected
     ranked = metrics.top_k(terms[0], 10)
     monkeypatch.setattr(metrics, "PARALLEL_CELLS", 10**12)
     assert np.array_equal(ranked, metrics.top_k(terms[0], 10))
@@ -401,13 +408,13 @@ def test_the_fold_draws_each_person_s_order_of_tied_items_as_the_evaluation_does
     chosen[np.arange(people), rng.integers(0, items, people)] = True  # each person came to one at least
     truth = sp.csr_matrix(chosen.astype(np.float64))
     tied = np.zeros((people, items))  # every item ties for every person
-    ranked_coverage = models._ndcg_times_coverage(tied, truth, breadth=1.0) / models._ndcg(tied, truth)
+    ranked_coverage = blend.ndcg_times_coverage(tied, truth, breadth=1.0) / blend.fold_ndcg(tied, truth)
     assert ranked_coverage > 0.95  # every item reaches some list (was 10 of 60: 0.17)
     # The same draw in one piece and a block of people at a time.
-    whole = models._ndcg(tied, truth)
-    blocks = models._ndcg_in_blocks(lambda rows: tied[rows], people, items, truth)
+    whole = blend.fold_ndcg(tied, truth)
+    blocks = blend.ndcg_in_blocks(lambda rows: tied[rows], people, items, truth)
     assert whole == pytest.approx(blocks)
     # A real difference of score still wins over any draw.
     favoured = tied.copy()
     favoured[:, :10] = 1.0
-    assert models._ndcg(favoured, sp.csr_matrix(np.pad(np.ones((people, 10)), ((0, 0), (0, items - 10))))) == pytest.approx(1.0)
+    assert blend.fold_ndcg(favoured, sp.csr_matrix(np.pad(np.ones((people, 10)), ((0, 0), (0, items - 10))))) == pytest.approx(1.0)

@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -15,8 +15,9 @@ from culturecoop.cli.app import app, console, counted, emit_json, figure, gated,
 from culturecoop.errors import UserError
 from culturecoop.files import atomic_file, refuse_replacing
 from culturecoop.i18n import _, general, plural
-from culturecoop.spreadsheet import spreadsheet_cell
-from culturecoop.warehouse.engine import Warehouse
+
+if TYPE_CHECKING:
+    from culturecoop.warehouse.engine import Warehouse
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
@@ -27,6 +28,8 @@ app.add_typer(audiences_app, name="audiences")
 
 
 def _open(db: Path) -> Warehouse:
+    from culturecoop.warehouse.engine import Warehouse
+
     return Warehouse(db, create=False)
 
 
@@ -158,6 +161,7 @@ def patrons_command(
     from culturecoop.reco.cross import accepted_partners
     from culturecoop.reco.ids import patron_list_header, patron_list_row
     from culturecoop.reco.service import patron_lists
+    from culturecoop.spreadsheet import spreadsheet_cell
 
     if k < 1:
         raise UserError(_("--k must be a positive whole number, e.g. --k 5."))
@@ -212,6 +216,7 @@ def ids_command(
     """On your machine: put your own customer ids back into a `reco patrons` list."""
     from culturecoop.i18n import current_language
     from culturecoop.reco.ids import map_back, recommendation_table
+    from culturecoop.spreadsheet import spreadsheet_cell
 
     if out.is_dir() or not out.parent.exists():
         raise UserError(_("Cannot write {path}: give a file in an existing folder.").format(path=out))
@@ -399,7 +404,7 @@ def evaluate_command(
     knob = DEFAULT_DIVERSITY if diversity is None else diversity
     if not 0 <= knob <= 1:
         raise UserError(_("--diversity must be between 0 (the model's order) and 1; the default is {default}.").format(default=general(DEFAULT_DIVERSITY)))
-    from culturecoop.reco.logs import copies_removed_after
+    from culturecoop.reco.table_files import copies_removed_after
 
     # The log's converted copies (decompressed, recoded) go when the evaluation ends, Ctrl-C included.
     with copies_removed_after(), console.status(_("Evaluating…")) as status:

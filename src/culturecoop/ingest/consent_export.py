@@ -52,7 +52,8 @@ from culturecoop.ingest.split import conform
 from culturecoop.ingest.words import REJECT_REASONS, say
 from culturecoop.privacy.encodings import id_token_sql, member_id_key, member_id_sql, pads
 from culturecoop.privacy.keys import load_member_keys
-from culturecoop.schema.model import CONSENT, CONSENT_PURPOSES, EVENT, TICKET, UNNAMED_SALE, Table
+from culturecoop.schema.model import CONSENT, CONSENT_PURPOSES, EVENT, TICKET, UNNAMED_SALE
+from culturecoop.schema.table import Table
 
 PACKAGE_KIND = "consent"
 

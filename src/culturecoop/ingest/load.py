@@ -28,7 +28,8 @@ from culturecoop.ingest.consent_changes import (
 )
 from culturecoop.ingest.package import VerifiedPackage, verify_package
 from culturecoop.privacy.suppression import apply_suppression
-from culturecoop.schema.model import CONTRIBUTED_TABLES, Table
+from culturecoop.schema.model import CONTRIBUTED_TABLES
+from culturecoop.schema.table import Table
 from culturecoop.warehouse.engine import Warehouse
 
 

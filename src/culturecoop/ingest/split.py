@@ -23,7 +23,8 @@ from culturecoop.ingest.shared_contacts import contact_key
 from culturecoop.ingest.source import SourceInfo
 from culturecoop.ingest.validate import label_params
 from culturecoop.privacy.encodings import id_token_sql, pads
-from culturecoop.schema.model import CONSENT, CONSENT_PURPOSES, EVENT, TICKET, UNNAMED_SALE, Table
+from culturecoop.schema.model import CONSENT, CONSENT_PURPOSES, EVENT, TICKET, UNNAMED_SALE
+from culturecoop.schema.table import Table
 from culturecoop.schema.taxonomy import GENRE_SYNONYMS
 
 # Accepted rows that are tickets (a refund applied to its sale is accepted but merged; a sale naming

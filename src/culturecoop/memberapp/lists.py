@@ -37,7 +37,7 @@ from culturecoop.memberapp.workspace import Export, Workspace, safe_file_name
 from culturecoop.privacy.encodings import member_id_tokens
 from culturecoop.privacy.keys import load_member_keys
 from culturecoop.reco.ids import own_contacts, own_ids, read_patron_list, recommendation_table
-from culturecoop.reco.logs import copies_removed_after
+from culturecoop.reco.table_files import copies_removed_after
 
 PREVIEW_ROWS = 10  # rows of a list shown on the page (the CSV has them all)
 # What the member's export says of a patron, by the mapping's fields that hold it.

@@ -28,7 +28,9 @@ import scipy.sparse as sp
 
 from culturecoop.errors import UserError
 from culturecoop.i18n import _, plural
-from culturecoop.reco import model as models
+from culturecoop.reco import baselines
+from culturecoop.reco.attendance import exposure_weights
+from culturecoop.reco.committee import RANKING_SHARE, HybridCommittee
 from culturecoop.reco.diversity import item_similarity, mmr, standardize
 from culturecoop.reco.features import (
     FeatureEncoder,
@@ -37,15 +39,10 @@ from culturecoop.reco.features import (
     looks_like_outcome,
     looks_like_rank,
 )
-from culturecoop.reco.logs import (
-    InteractionLog,
-    ItemTable,
-    keep_items,
-    read_interactions,
-    read_item_list,
-    read_items,
-)
+from culturecoop.reco.log_arrays import InteractionLog, ItemTable
+from culturecoop.reco.logs import keep_items, read_interactions, read_item_list, read_items
 from culturecoop.reco.metrics import TieKeys, auc_values, list_metrics, tie_keys, top_k, untied
+from culturecoop.reco.model import CoAttendanceModel
 from culturecoop.reco.rerank import (
     DEFAULT_DIVERSITY,
     FLOOR_SHARE,
@@ -261,7 +258,7 @@ def evaluate(log: InteractionLog, items: ItemTable, split: Split, k: int, *,
     """Every model on ``split``: one entry per model, plus the discoverability trade-off.
 
     When the log's items stay open to interactions (films, books: ``_exposure``), the hybrid weighs
-    each training item's attendances by how long it has been open (``models.exposure_weights``).
+    each training item's attendances by how long it has been open (``attendance.exposure_weights``).
 
     Each model is fitted once, then scores the test users batch by batch (about ``batch_cells``
     users × test items at a time): only the top-k lists are kept, so memory does not grow with
@@ -299,16 +296,16 @@ def evaluate(log: InteractionLog, items: ItemTable, split: Split, k: int, *,
             scorers[name] = scorer
 
     fitted("random", lambda: lambda rows: rng.random((len(rows), n_test)))
-    by_genre = models.genre_popularity(train, g_train, g_test)
+    by_genre = baselines.genre_popularity(train, g_train, g_test)
     fitted("genre_popularity", lambda: lambda rows: np.tile(by_genre, (len(rows), 1)))
-    fitted("content_knn", lambda: lambda rows: models.content_knn(train[rows], g_train, g_test))
+    fitted("content_knn", lambda: lambda rows: baselines.content_knn(train[rows], g_train, g_test))
     # Items held out at random (item protocol): a committee whose blends are also chosen on random
     # quarters; upcoming items (temporal protocol): the cooperative's own single hybrid.
-    hybrid: models.CoAttendanceModel | models.HybridCommittee = (
-        models.HybridCommittee() if split.mode == "item" else models.CoAttendanceModel())
+    hybrid: CoAttendanceModel | HybridCommittee = (
+        HybridCommittee() if split.mode == "item" else CoAttendanceModel())
 
     def fit_hybrid() -> Callable[[np.ndarray], np.ndarray]:
-        if isinstance(hybrid, models.HybridCommittee):
+        if isinstance(hybrid, HybridCommittee):
             hybrid.fit(train, x_train, item_time, exposure, step=lambda done, parts: tell("train:hybrid", done, parts))
         else:
             hybrid.fit(train, x_train, item_time, exposure)
@@ -316,7 +313,7 @@ def evaluate(log: InteractionLog, items: ItemTable, split: Split, k: int, *,
         return lambda rows: score(train[rows])
     fitted("hybrid", fit_hybrid)
     if with_lightfm:
-        fitted("lightfm", lambda: models.lightfm_scorer(train, x_train, x_test))
+        fitted("lightfm", lambda: baselines.lightfm_scorer(train, x_train, x_test))
 
     ranked: dict[str, list[np.ndarray]] = {name: [] for name in scorers}
     aucs: dict[str, list[np.ndarray]] = {name: [] for name in scorers}
@@ -335,7 +332,7 @@ def evaluate(log: InteractionLog, items: ItemTable, split: Split, k: int, *,
             scores = scorer(rows)
             seconds[name] += time.perf_counter() - t0
             # The committee serves its lists at the diversity its members chose on their folds.
-            diversity = hybrid.diversity if name == "hybrid" and isinstance(hybrid, models.HybridCommittee) else 0.0
+            diversity = hybrid.diversity if name == "hybrid" and isinstance(hybrid, HybridCommittee) else 0.0
             ties = TieKeys(user_keys[first:first + per_batch], item_keys)
             if split.mode == "item":
                 aucs[name].append(auc_values(scores, relevant[first:first + per_batch]))
@@ -385,7 +382,7 @@ def evaluate(log: InteractionLog, items: ItemTable, split: Split, k: int, *,
         "test": {"users": len(users), "items": n_test, "interactions": int(relevant.nnz)},
         "features": encoder.size, "feature_columns": {c.name: c.kind for c in encoder.columns},
         "hybrid": _choices(hybrid),
-        "exposure_weighted": models.exposure_weights(exposure) is not None,
+        "exposure_weighted": exposure_weights(exposure) is not None,
         "models": results,
         "tradeoff": discover["curve"],
         "discoverability": discover["summary"],
@@ -393,17 +390,17 @@ def evaluate(log: InteractionLog, items: ItemTable, split: Split, k: int, *,
     }
 
 
-def _choices(hybrid: models.CoAttendanceModel | models.HybridCommittee) -> dict[str, Any]:
+def _choices(hybrid: CoAttendanceModel | HybridCommittee) -> dict[str, Any]:
     """What the hybrid chose on its held-out quarter (a committee: its newest-quarter member's, and
     every member's under ``members``)."""
-    def one(m: models.CoAttendanceModel) -> dict[str, Any]:
+    def one(m: CoAttendanceModel) -> dict[str, Any]:
         return {"similarity_weight": m.similarity_weight, "collaborative_weight": m.collaborative_weight,
                 "neighbour_weight": m.neighbour_weight, "neighbours": m.neighbours, "discount": m.discount,
                 "draw_weight": m.draw_weight, "taste_weight": m.taste_weight,
                 "taste_ridge": m.taste.ridge if m.taste is not None else None, "taste_draw": m.taste_draw, "breadth": m.breadth,
                 "diversity": m.diversity}
-    if isinstance(hybrid, models.HybridCommittee):
-        return {**one(hybrid.members[0]), "diversity": hybrid.diversity, "ranking_share": models.RANKING_SHARE,
+    if isinstance(hybrid, HybridCommittee):
+        return {**one(hybrid.members[0]), "diversity": hybrid.diversity, "ranking_share": RANKING_SHARE,
                 "members": [one(m) for m in hybrid.members]}
     return one(hybrid)
 
@@ -556,7 +553,7 @@ def outcome_warnings(feature_columns: dict[str, str]) -> list[str]:
 
 def parse_cutoff(value: str) -> int:
     """A cutoff date or time (ISO 8601) or Unix seconds, as Unix seconds (UTC)."""
-    from culturecoop.reco.logs import parse_time
+    from culturecoop.reco.log_times import parse_time
 
     if not value.strip():
         raise UserError(_("--cutoff is empty; give the day the test begins, as YYYY-MM-DD, e.g. --cutoff 1998-01-01."))

@@ -27,8 +27,8 @@ import numpy as np
 
 from culturecoop.i18n import _
 from culturecoop.reco import service
+from culturecoop.reco.attendance import profiles
 from culturecoop.reco.holdout import MIN_PEOPLE, HeldOut, held_out
-from culturecoop.reco.model import profiles
 from culturecoop.warehouse.engine import Warehouse
 
 SHARES = (0.0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0)

@@ -25,7 +25,7 @@ from culturecoop.i18n import LANGUAGES, _, gettext_in
 from culturecoop.ingest.jsondoc import as_json_lines, is_document
 from culturecoop.privacy.encodings import PHONE_DIGITS, member_id_tokens
 from culturecoop.privacy.keys import load_member_keys
-from culturecoop.reco.logs import as_delimited_text, copies_removed_after, sql_name
+from culturecoop.reco.table_files import as_delimited_text, copies_removed_after, sql_name
 
 DETECTION_SAMPLE = 5_000  # distinct values per column tried when finding the id column
 

@@ -1,4 +1,4 @@
-"""The cold-start model and its baselines: every one scores items nobody has interacted with yet.
+"""The hybrid cold-start model: it scores items nobody has interacted with yet.
 
 **The hybrid (``CoAttendanceModel``).** A person is described by the content of what they
 attended (their *profile*: the mean feature vector of their items, plus a constant); an item by
@@ -29,10 +29,10 @@ Scoring a new item needs only its features: no retraining.
 A person's scores depend only on their profile and factors, so a withdrawn consent is honoured
 by leaving the person out at scoring.
 
-**The committee (``HybridCommittee``)**, for items held out at random (``reco evaluate
---test-items``): five hybrids whose blends are chosen on different quarters, averaged, beside a
-ranking factorization of another kind (``reco.ranking``, WARP over the features); its lists are
-built by MMR at the list diversity its members chose on their folds.
+**The committee** (``reco.committee``), for items held out at random, averages five hybrids and a
+ranking factorization. The hybrid's parts have their own modules: ``reco.attendance`` (histories,
+profiles, each attendance's weight), ``reco.placement`` (new items among the factors),
+``reco.blend`` (the newest fold's measures of a blend), ``reco.taste`` (the taste term).
 """
 
 from __future__ import annotations
@@ -45,9 +45,34 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from culturecoop.reco.diversity import item_similarity, mmr, standardize
-from culturecoop.reco.metrics import TieKeys, in_row_blocks, per_user, top_k, untied
-from culturecoop.reco.ranking import Ranking
+from culturecoop.reco.attendance import (
+    binary,
+    exposure_weights,
+    popularity_discount,
+    profile_similarity,
+    profiles,
+)
+from culturecoop.reco.blend import (
+    COLLABORATIVE_WEIGHTS,
+    SIMILARITY_WEIGHTS,
+    choose_diversity,
+    combine,
+    fold_ndcg,
+    ndcg_product,
+    ndcg_times_coverage,
+    with_taste,
+)
+from culturecoop.reco.diversity import standardize
+from culturecoop.reco.placement import (
+    ALS_REGULARIZATION,
+    Factors,
+    least_squares,
+    neighbour_factors,
+    neighbour_placements,
+    ridge_map,
+    shrink_norms,
+)
+from culturecoop.reco.taste import Taste
 
 # implicit warns (and runs slower) when OpenBLAS uses several threads for its small products.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -57,29 +82,21 @@ PROFILE_RIDGE = 0.3
 FEATURE_RIDGE = 1.0
 FACTORS = 64
 ALS_ITERATIONS = 12
-ALS_REGULARIZATION = 2.0
 # Below this many stored interactions ALS factors on one thread: each of its sweeps is a parallel
 # region, and on a log this small the threads' start and their waiting for each other cost more
 # than the work they share (measured with 64 factors and 12 sweeps: 10,000 interactions 0.41 s →
 # 0.09 s of CPU, 46,000 (synth's 20,000 patrons) 0.99 s → 0.71 s; the factors are the same, each
 # row being solved on its own). A larger log uses every core.
 ALS_ONE_THREAD_BELOW = 100_000
-MAP_RIDGE = 3.0
 CONFIDENCE = 10.0
 # Powers of an item's popularity (relative to the mean) its attendances' confidence may be divided
 # by (``popularity_discount``), one of these chosen on the newest fold.
 DISCOUNT_CHOICES = (0.0, 0.25, 0.5)
-# The most an item open to interactions for a short time weighs as a target, against the typical
-# item (``exposure_weights``).
-EXPOSURE_CAP = 4.0
 # When the training items' folds follow their first availability, each fold weighs this many
 # times the next newer one in the co-attendance term: tastes move, and what a catalogue's back list
 # draws is not what its new items draw. Measured on MovieLens 100k's cutoffs: +2 to +5 % nDCG@10
 # (docs/reco.md); item splits and synth unchanged within ±1 %.
 FOLD_DECAY = 0.5
-# Weights of the own-history and collaborative terms against the co-attendance term.
-SIMILARITY_WEIGHTS = (0.0, 0.3, 0.6)
-COLLABORATIVE_WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
 BLEND_PEOPLE = 5_000
 # Weights of the co-attendance term's per-item draw (the constant's row of ``W``), one chosen on
 # the newest fold.
@@ -94,50 +111,15 @@ WARM_ITERATIONS = 5
 # How many past items whose content is most like a new item's place it among the factors (its
 # neighbours): one of these, chosen on the last fold.
 NEIGHBOUR_CHOICES = (10, 30, 100)
-# How many new item × past item similarities the neighbour placement holds at once.
-NEIGHBOUR_CELLS = 4_000_000
-# The taste term (``Taste``): its ridges, one chosen on the newest fold, and its weights in the blend.
+# The taste term (``Taste``): its ridges, one chosen on the newest fold (its weights in the blend:
+# ``blend.TASTE_WEIGHTS``).
 TASTE_RIDGES = (0.01, 0.03, 0.1)
-TASTE_WEIGHTS = COLLABORATIVE_WEIGHTS
-# A whisper of ridge on the population's weights: a feature no attendance ever went to stays finite.
-TASTE_BASE_RIDGE = 1e-3
-# How many person × feature cells the taste term's people's weights compute at once.
-TASTE_CELLS = 4_000_000
 # Weights kept on the taste term's population draw, one chosen on the newest fold with ``DRAW_WEIGHTS``.
 TASTE_DRAW_WEIGHTS = (1.0, 0.75, 0.5)
-# The committee's other members (``HybridCommittee``): their blends are chosen on a random quarter
-# of the training items drawn with these seeds.
-RANDOM_FOLD_SEEDS = (8, 9, 10, 11)
-# Coverage's weight in the committee members' choice of discount and draws (``CoAttendanceModel.breadth``).
-COMMITTEE_BREADTH = 0.0
-# The list diversities (MMR) a committee member may choose on its fold, and the most fold items it
-# chooses among (their similarity matrix is items × items; larger folds keep the model's order).
-DIVERSITY_CHOICES = (0.0, 0.05, 0.1, 0.2, 0.3)
-DIVERSITY_ITEMS = 4_000
-# The seed of the fold's own order of tied items (``_fold_ties``).
-FOLD_TIE_SEED = 0x5EED
-# The ranking factorization's share of the committee's score (``HybridCommittee``).
-RANKING_SHARE = 0.5
 
 # A trained model's scores for a batch of people: their histories (people × training items) in,
 # scores (people × new items) out.
 Scorer = Callable[[sp.csr_matrix], np.ndarray]
-
-
-def binary(matrix: sp.spmatrix) -> sp.csr_matrix:
-    out = sp.csr_matrix(matrix, dtype=np.float64, copy=True)
-    out.data[:] = 1.0
-    out.eliminate_zeros()
-    return out
-
-
-def profiles(interactions: sp.csr_matrix, features: sp.csr_matrix) -> sp.csr_matrix:
-    """Each person's mean item feature vector, with a constant 1 as the last column."""
-    counts = np.asarray(interactions.sum(axis=1)).ravel()
-    scale = sp.diags(np.where(counts > 0, 1.0 / np.sqrt(np.maximum(counts, 1)), 0.0))
-    mean = scale @ interactions @ features
-    const = sp.csr_matrix(np.ones((interactions.shape[0], 1)))
-    return sp.hstack([mean, const], format="csr")
 
 
 def _folds(n_items: int, item_time: np.ndarray | None, folds: int, seed: int) -> tuple[np.ndarray, bool]:
@@ -250,11 +232,11 @@ class CoAttendanceModel:
             # The blend is a few numbers: a fixed sample of people chooses them as well as all would.
             active = np.sort(np.random.default_rng(self.seed).choice(active, BLEND_PEOPLE, replace=False))
         content = self._content(p[active], x[target])
-        terms = [standardize(content), standardize(_similarity(r[active][:, history], x[history], x[target]))]
+        terms = [standardize(content), standardize(profile_similarity(r[active][:, history], x[history], x[target]))]
         taste, taste_scores = self._choose_taste(r[:, history], x[history], r[active][:, history], x[target], truth[active])
         taste_term = standardize(taste_scores[0])
         if self.factors <= 0:
-            weights = _with_taste(terms, taste_term, truth[active], [(1.0,), SIMILARITY_WEIGHTS])
+            weights = with_taste(terms, taste_term, truth[active], [(1.0,), SIMILARITY_WEIGHTS])
             self.similarity_weight, self.taste_weight = weights[1], weights[2]
             self._choose_draw(content, x[target], [terms[1], taste_term], weights[1:], truth[active], taste_scores)
             self._keep_taste(taste, r, x)
@@ -319,14 +301,14 @@ class CoAttendanceModel:
         tastes = {h: others[-1] if h == 1.0 else standardize(scores - (1 - h) * population)
                   for h in (TASTE_DRAW_WEIGHTS if self.taste_weight > 0 else (1.0,))}
         pairs = [(g, h) for g in DRAW_WEIGHTS for h in tastes]
-        balance = [_ndcg_times_coverage(_combine([1.0, *weights], [standardize(content - (1 - g) * draw), *others[:-1],
+        balance = [ndcg_times_coverage(combine([1.0, *weights], [standardize(content - (1 - g) * draw), *others[:-1],
                                                                    tastes[h]]), truth, self.breadth)
                    for g, h in pairs]
         self.draw_weight, self.taste_draw = pairs[int(np.argmax(np.round(balance, 6)))]
         if self.choose_diversity:
             g, h = self.draw_weight, self.taste_draw
-            final = _combine([1.0, *weights], [standardize(content - (1 - g) * draw), *others[:-1], tastes[h]])
-            self.diversity = _choose_diversity(final, target, truth)
+            final = combine([1.0, *weights], [standardize(content - (1 - g) * draw), *others[:-1], tastes[h]])
+            self.diversity = choose_diversity(final, target, truth)
 
     def _choose_taste(self, r: sp.csr_matrix, x: sp.csr_matrix, people: sp.csr_matrix, target: sp.csr_matrix,
                       truth: sp.csr_matrix) -> tuple[Taste, tuple[np.ndarray, np.ndarray]]:
@@ -341,7 +323,7 @@ class CoAttendanceModel:
         for ridge in TASTE_RIDGES:
             taste = replace(fitted, ridge=ridge)
             scores = taste.people(people, x) @ items
-            value = _ndcg(scores, truth)
+            value = fold_ndcg(scores, truth)
             if best is None or value > best[0] + 1e-4:
                 best = (value, taste, scores)
         assert best is not None
@@ -358,21 +340,21 @@ class CoAttendanceModel:
         both placements of the newest fold's items (``neighbours``: their neighbour placements by
         number of neighbours), the number of neighbours and the blend chosen on that fold."""
         weighted = self._weighted(r[active][:, history], history)
-        collaborative = [(_least_squares(weighted, np.asarray(x[history] @ fitted.item_map, dtype=np.float32)),
+        collaborative = [(least_squares(weighted, np.asarray(x[history] @ fitted.item_map, dtype=np.float32)),
                           np.asarray(x[target] @ fitted.item_map))]  # (people's factors, placed items) per term
-        people = _least_squares(weighted, fitted.item_factors)
+        people = least_squares(weighted, fitted.item_factors)
         best: tuple[float, np.ndarray, int] | None = None
         for n in NEIGHBOUR_CHOICES:
             placed = neighbours[n]
-            value = _ndcg_product(people, placed, truth)
+            value = ndcg_product(people, placed, truth)
             if best is None or value > best[0] + 1e-4:
                 best = (value, placed, n)
         assert best is not None
         collaborative.append((people, best[1]))
         terms = content_terms + [standardize(f @ placed.T) for f, placed in collaborative]
-        weights = _with_taste(terms, taste_term, truth, [(1.0,), SIMILARITY_WEIGHTS, COLLABORATIVE_WEIGHTS, COLLABORATIVE_WEIGHTS])
+        weights = with_taste(terms, taste_term, truth, [(1.0,), SIMILARITY_WEIGHTS, COLLABORATIVE_WEIGHTS, COLLABORATIVE_WEIGHTS])
         terms.append(taste_term)
-        return _Choice(_ndcg_times_coverage(_combine(weights, terms), truth, self.breadth), weights, best[2], fitted, terms[1:])
+        return _Choice(ndcg_times_coverage(combine(weights, terms), truth, self.breadth), weights, best[2], fitted, terms[1:])
 
     def _weighted(self, r: sp.csr_matrix, columns: np.ndarray | None) -> sp.csr_matrix:
         """Confidence of each attendance (ALS's weights): ``CONFIDENCE`` times its item's
@@ -409,7 +391,7 @@ class CoAttendanceModel:
                 model.user_factors = np.zeros((r.shape[0], self.factors), dtype=np.float32)
             model.fit(weighted, show_progress=False)
         items = np.ascontiguousarray(model.item_factors, dtype=np.float32)
-        return Factors(_ridge_map(x, items), items)
+        return Factors(ridge_map(x, items), items)
 
     # -- scoring --------------------------------------------------------------------------
 
@@ -442,7 +424,7 @@ class CoAttendanceModel:
                placed: dict[str, np.ndarray]) -> np.ndarray:
         total = standardize(self._content(profiles(r, train_features), items))
         if self.similarity_weight > 0:
-            total += self.similarity_weight * standardize(_similarity(r, train_features, items))
+            total += self.similarity_weight * standardize(profile_similarity(r, train_features, items))
         factors = self.people_factors(r, train_features)
         if "linear" in placed:
             total += self.collaborative_weight * standardize(factors["linear"] @ placed["linear"].T)
@@ -463,9 +445,9 @@ class CoAttendanceModel:
         out: dict[str, np.ndarray] = {}
         if self.collaborative_weight > 0 and self.factor_map is not None:
             mapped = np.asarray(train_features @ self.factor_map, dtype=np.float32)
-            out["linear"] = _least_squares(weighted, mapped).astype(np.float64)
+            out["linear"] = least_squares(weighted, mapped).astype(np.float64)
         if self.neighbour_weight > 0 and self.item_factors is not None:
-            out["neighbours"] = _least_squares(weighted, self.item_factors).astype(np.float64)
+            out["neighbours"] = least_squares(weighted, self.item_factors).astype(np.float64)
         if taste and self.taste_weight > 0 and self.taste is not None:
             out["taste"] = self.taste.people(r, train_features)
         return out
@@ -481,87 +463,6 @@ class CoAttendanceModel:
 
 
 @dataclass
-class HybridCommittee:
-    """Five hybrids, their standardized scores averaged: one whose blend is chosen on the newest
-    quarter of the training items, four on a random quarter each (``RANDOM_FOLD_SEEDS``).
-
-    For the item cold-start protocol (``reco evaluate --test-items``): there the held-out items are
-    a sample of the whole catalogue, not its newest part, so the blend is also chosen on random
-    quarters, which look like them. One random quarter is an arbitrary draw and its choice swings
-    (collaborative weights from 0.25 to 8 on neighbouring splits), so four draws and the newest
-    quarter vote. Measured on 24 item splits of three MovieLens logs, two random draws: nDCG@10
-    above the newest quarter's hybrid alone on 18, +3 % on average; on 12 more, four draws: above
-    two draws' on 10, +1.4 % (docs/reco.md). Upcoming events are the newest items, so the
-    cooperative's own model and the temporal protocol keep the single hybrid.
-
-    Each member chooses its popularity discount and draws by the fold's nDCG@10 alone
-    (``COMMITTEE_BREADTH``): averaging five different blends already spreads the lists over the
-    catalogue, and a member that also bought breadth with accuracy gave up nDCG for coverage far
-    above the reference's. Measured on 14 item splits: nDCG@10 +2.3 % on average (−4.1 % to +6.7 %),
-    coverage 5–10 points lower and still above LightFM's on every split (docs/reco.md).
-
-    Beside the five blends, a model of another kind: a ranking factorization (``Ranking``: WARP over
-    the features, the loss LightFM uses), its standardized score weighing ``RANKING_SHARE`` of the
-    committee's. The blends are strongest where co-attendance and taste carry the signal, the
-    factorization where a learned ranking of feature combinations does; averaged, the committee
-    falls behind neither by much. And each member chooses on its fold a list diversity
-    (``DIVERSITY_CHOICES``, by nDCG@10): lists of near twins (same genres, same year) hedge badly,
-    and where the fold's people attended one of several groups, MMR lists reach them. The committee
-    serves its lists at its members' median. Measured on 14 item splits with LightFM in the same run
-    (docs/reco.md, "A second kind of model in the committee")."""
-
-    members: list[CoAttendanceModel] = field(default_factory=list)
-    ranking: Ranking | None = None
-    # The committee's list diversity: its members' median (each chosen on its fold).
-    diversity: float = 0.0
-    name: str = "hybrid"
-
-    def fit(self, interactions: sp.csr_matrix, features: sp.csr_matrix,
-            item_time: np.ndarray | None = None, exposure: np.ndarray | None = None,
-            step: Callable[[int, int], None] | None = None) -> HybridCommittee:
-        """Fit every member, then the factorization; ``step(done, parts)`` hears as each part begins
-        (a committee on tens of millions of rows trains for many minutes)."""
-        parts = 2 + len(RANDOM_FOLD_SEEDS)
-
-        def member(seed: int = 7) -> CoAttendanceModel:
-            return CoAttendanceModel(seed=seed, breadth=COMMITTEE_BREADTH, choose_diversity=True)
-
-        def begin(done: int) -> None:
-            if step is not None:
-                step(done, parts)
-        begin(0)
-        self.members = [member().fit(interactions, features, item_time, exposure)]
-        for n, seed in enumerate(RANDOM_FOLD_SEEDS, start=1):
-            begin(n)
-            self.members.append(member(seed).fit(interactions, features, None, exposure))
-        begin(parts - 1)
-        self.ranking = Ranking.fit(interactions, features)
-        self.diversity = float(np.median([m.diversity for m in self.members]))
-        return self
-
-    def score(self, interactions: sp.csr_matrix, train_features: sp.csr_matrix,
-              items: sp.csr_matrix, users: np.ndarray | None = None) -> np.ndarray:
-        return self.scorer(train_features, items)(interactions if users is None else interactions[users])
-
-    def scorer(self, train_features: sp.csr_matrix, items: sp.csr_matrix) -> Scorer:
-        """The members' standardized scores averaged, for any batch of people (see
-        ``CoAttendanceModel.scorer``)."""
-        members = [member.scorer(train_features, items) for member in self.members]
-        ranking = self.ranking
-
-        def score(histories: sp.csr_matrix) -> np.ndarray:
-            total = np.zeros((histories.shape[0], items.shape[0]))
-            for member in members:
-                total += standardize(member(histories))
-            total /= max(len(members), 1)
-            if ranking is None:
-                return total
-            ranked = ranking.scores(ranking.people(histories, train_features), items)
-            return np.asarray((1 - RANKING_SHARE) * total + RANKING_SHARE * standardize(ranked))
-        return score
-
-
-@dataclass
 class _Choice:
     """What the newest fold chose under one popularity discount."""
 
@@ -574,348 +475,6 @@ class _Choice:
     item_confidence: np.ndarray | None = None  # popularity_discount at ``discount``
 
 
-@dataclass
-class Factors:
-    item_map: np.ndarray  # features × factors
-    item_factors: np.ndarray  # items × factors (float32)
-
-
-@dataclass
-class Taste:
-    """Each person's own weights over the content features, for the taste term.
-
-    The population's weights (``base``) are a multinomial logit over the training items: which item
-    an attendance goes to, from the items' features alone (popularity from content). A person's
-    weights are one Newton step from ``base`` on their own attendances, with a ridge pulling them
-    back to it. The step needs the features' mean and covariance under ``base``, the same for
-    everyone, so it is a closed form per person: ``(n Σ + ridge · n̄ I)⁻¹ (s − n μ)``, with ``s``
-    the sum of the features of their ``n`` attendances and ``n̄`` the training's mean ``n``. Few
-    attendances stay near the population's taste; many speak for themselves. Unlike the
-    co-attendance term, which maps a profile to weights by one matrix shared by all, these weights
-    are the person's own. Measured alone on two random item splits of MovieLens (1M's first users,
-    seed 71; latest-small, seed 61), it ranks held-out films 12 % and 16 % better than the best
-    other term alone (docs/reco.md).
-    """
-
-    base: np.ndarray  # features: the population's weights
-    mean: np.ndarray  # features: their mean over the items, each weighed by its share under ``base``
-    basis: np.ndarray  # features × features: the eigenvectors of their covariance under ``base``
-    spread: np.ndarray  # features: its eigenvalues
-    scale: float  # the mean number of attendances of a person in training
-    ridge: float
-    draw: float = 1.0  # the weight kept on ``base`` in people's weights (their own step stays whole)
-
-    @classmethod
-    def fit(cls, r: sp.csr_matrix, x: sp.csr_matrix, ridge: float, draw: float = 1.0) -> Taste:
-        from scipy.optimize import minimize
-
-        dense = np.asarray(x.toarray() if sp.issparse(x) else x, dtype=np.float64)
-        counts = np.asarray(r.sum(axis=0), dtype=np.float64).ravel()
-        target = counts @ dense / max(counts.sum(), 1.0)
-
-        def shares(w: np.ndarray) -> tuple[np.ndarray, float]:
-            s = dense @ w
-            top = float(s.max()) if len(s) else 0.0
-            e = np.exp(s - top)
-            return e / e.sum(), top + float(np.log(e.sum()))
-
-        def objective(w: np.ndarray) -> tuple[float, np.ndarray]:
-            p, log_total = shares(w)
-            loss = -float(target @ w) + log_total + 0.5 * TASTE_BASE_RIDGE * float(w @ w)
-            return loss, -target + p @ dense + TASTE_BASE_RIDGE * w
-
-        base = minimize(objective, np.zeros(dense.shape[1]), jac=True, method="L-BFGS-B",
-                        options={"maxiter": 200}).x
-        p, _total = shares(base)
-        mean = p @ dense
-        centred = dense - mean
-        spread, basis = np.linalg.eigh((centred * p[:, None]).T @ centred)
-        attended = np.asarray(r.sum(axis=1)).ravel()
-        scale = float(attended[attended > 0].mean()) if (attended > 0).any() else 1.0
-        return cls(base, mean, basis, np.maximum(spread, 0.0), scale, ridge, draw)
-
-    def people(self, r: sp.csr_matrix, x: sp.csr_matrix) -> np.ndarray:
-        """People's weights (people × features, single precision) from their histories ``r`` over
-        the training items ``x``; a block of people at a time, so memory stays that of the result."""
-        out = np.empty((r.shape[0], len(self.base)), dtype=np.float32)
-        block = max(1, TASTE_CELLS // max(len(self.base), 1))
-        sums = sp.csr_matrix(r @ x)
-        n = np.asarray(r.sum(axis=1), dtype=np.float64).ravel()
-        centre = self.mean @ self.basis
-        for first in range(0, r.shape[0], block):
-            rows = slice(first, first + block)
-            projected = np.asarray(sums[rows] @ self.basis) - np.outer(n[rows], centre)
-            step = projected / (np.outer(n[rows], self.spread) + self.ridge * self.scale)
-            out[rows] = self.draw * self.base + step @ self.basis.T
-        return out
-
-
-def exposure_weights(exposure: np.ndarray | None) -> np.ndarray | None:
-    """Each training item's weight as a target of the co-attendance term: the typical item's time
-    open to interactions over its own (at least 1, at most ``EXPOSURE_CAP``); None when times say
-    nothing (no exposure given, or every item open as long).
-
-    An item released a month before the cutoff has had a month to gather attendances, an old one
-    the whole log: counted as they are, the newest items look unpopular, and so do their features
-    (this year's films, a new venue) — exactly the content of the items to come. Weighting by the
-    inverse of the time open makes the target a rate rather than a count. Measured on MovieLens
-    100k's temporal splits (title words and genres): 1998-01-15 0.1693 → 0.2005, 1998-02-15
-    0.2661 → 0.3447 (docs/reco.md)."""
-    if exposure is None or len(exposure) == 0:
-        return None
-    open_for = np.maximum(np.asarray(exposure, dtype=np.float64), 0.0)
-    typical = float(np.median(open_for))
-    if typical <= 0 or np.all(open_for >= typical):
-        return None
-    return np.asarray(np.clip(typical / np.maximum(open_for, typical / EXPOSURE_CAP), 1.0, EXPOSURE_CAP))
-
-
-def popularity_discount(r: sp.csr_matrix, power: float) -> np.ndarray:
-    """Each item's confidence factor: (its attendance / the mean item's) ** -``power``.
-
-    With equal confidence, the factors of the most attended items dominate ALS's fit, the
-    content → factor placements learn "popular content" as much as taste, and every person's
-    list of new items leans to the same ones. Discounting each attendance by its item's
-    popularity makes an attendance of a niche item count a little more as evidence of taste, as
-    inverse-propensity weighting does for exposure bias."""
-    counts = np.maximum(np.asarray(r.sum(axis=0)).ravel(), 1.0)
-    return np.asarray((counts / counts.mean()) ** -power)
-
-
-def neighbour_factors(train_features: sp.csr_matrix, item_factors: np.ndarray, items: sp.csr_matrix,
-                      neighbours: int) -> np.ndarray:
-    """Each new item's factor: the similarity-weighted mean factor of the ``neighbours`` past
-    items whose content is most like it (cosine of the feature vectors), every item tied with
-    the last of them included — past items often share a feature vector, and which of them
-    made the cut would otherwise be arbitrary. New items are placed a block at a time (about
-    ``NEIGHBOUR_CELLS`` similarities each): a catalogue of tens of thousands of films needs memory
-    for one block, not new items × past items."""
-    return neighbour_placements(train_features, [item_factors], items, (neighbours,))[0][neighbours]
-
-
-def neighbour_placements(train_features: sp.csr_matrix, factor_sets: list[np.ndarray], items: sp.csr_matrix,
-                         choices: tuple[int, ...]) -> list[dict[int, np.ndarray]]:
-    """``neighbour_factors`` for several sets of the past items' factors and several numbers of
-    neighbours at once (per set, per number): the similarities, the costly part, are computed and
-    partitioned once."""
-    new, past = _unit_rows(items), _unit_rows(train_features).T.tocsc()
-    sets = [factors.astype(np.float64) for factors in factor_sets]
-    placed = [{n: np.zeros((new.shape[0], factors.shape[1])) for n in choices} for factors in sets]
-    block = max(1, NEIGHBOUR_CELLS // max(1, past.shape[1]))
-    for start in range(0, new.shape[0], block):
-        similarity = np.asarray((new[start:start + block] @ past).toarray())
-        counts = {n: min(n, similarity.shape[1]) for n in choices}
-        ordered = -np.partition(-similarity, sorted({c - 1 for c in counts.values()}), axis=1)
-        for n, count in counts.items():
-            last = ordered[:, count - 1:count]
-            weights = np.where(similarity >= last - 1e-9, np.maximum(similarity, 0.0), 0.0)
-            total = np.maximum(weights.sum(axis=1, keepdims=True), 1e-12)
-            for factors, out in zip(sets, placed, strict=True):
-                out[n][start:start + block] = (weights @ factors) / total
-    return placed
-
-
 def _mean_diagonal(matrix: np.ndarray) -> float:
     """The mean of a square matrix's diagonal; 0 for an empty one (items without any feature)."""
     return float(np.mean(np.diag(matrix))) if matrix.shape[0] else 0.0
-
-
-def _unit_rows(matrix: sp.spmatrix) -> sp.csr_matrix:
-    m = sp.csr_matrix(matrix, dtype=np.float64)
-    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
-    return sp.csr_matrix(sp.diags(np.where(norms > 0, 1.0 / np.maximum(norms, 1e-12), 0.0)) @ m)
-
-
-def _similarity(r: sp.csr_matrix, features: sp.csr_matrix, items: sp.csr_matrix) -> np.ndarray:
-    """Cosine between each person's summed item features and each new item's."""
-    profile = np.asarray((r @ features).toarray())
-    profile /= np.maximum(np.linalg.norm(profile, axis=1, keepdims=True), 1e-12)
-    new = items.toarray()
-    new /= np.maximum(np.linalg.norm(new, axis=1, keepdims=True), 1e-12)
-    return np.asarray(profile @ new.T)
-
-
-def _fold_ties(n_people: int, n_items: int, start: int = 0) -> TieKeys:
-    """The order of tied items in the fold's lists: drawn per person, as the evaluation draws it
-    (``metrics.top_k``). Left in NumPy's order, tied items (films alike in every feature) came in the
-    same order for everyone: the fold measured one draw's luck, and a coverage that no list has.
-    ``start``: the first person's row when ``n_people`` is a block of the fold's people."""
-    people = np.arange(start, start + n_people, dtype=np.uint64) * np.uint64(0xD1B54A32D192ED03)
-    return TieKeys(people + np.uint64(FOLD_TIE_SEED), np.arange(n_items, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15))
-
-
-def _ndcg(scores: np.ndarray, truth: sp.csr_matrix, k: int = 10) -> float:
-    return float(per_user(top_k(scores, k, _fold_ties(*scores.shape)), truth, k)["ndcg"].mean())
-
-
-def _ndcg_times_coverage(scores: np.ndarray, truth: sp.csr_matrix, breadth: float = 1.0, k: int = 10) -> float:
-    """The fold's nDCG@k times its catalogue coverage to the power ``breadth``."""
-    ranked = top_k(scores, k, _fold_ties(*scores.shape))
-    return float(per_user(ranked, truth, k)["ndcg"].mean() * (len(np.unique(ranked)) / scores.shape[1]) ** breadth)
-
-
-def _choose_diversity(scores: np.ndarray, features: sp.csr_matrix, truth: sp.csr_matrix, k: int = 10) -> float:
-    """The list diversity (``DIVERSITY_CHOICES``) whose MMR lists of the fold's scores have the best
-    nDCG@k; the smallest on a tie (0: the model's own order)."""
-    if features.shape[0] > DIVERSITY_ITEMS or features.shape[0] <= k:
-        return 0.0
-    similarity = item_similarity(features)
-    scores = untied(scores, _fold_ties(*scores.shape))
-    values = [float(per_user(mmr(scores, features, d, k, similarity), truth, k)["ndcg"].mean()) for d in DIVERSITY_CHOICES]
-    return DIVERSITY_CHOICES[int(np.argmax(np.round(values, 6)))]
-
-
-def _combine(weights: list[float], terms: list[np.ndarray]) -> np.ndarray:
-    total = np.zeros_like(terms[0])
-    product = np.empty_like(total)
-    for weight, term in zip(weights, terms, strict=True):
-        if weight:
-            total += np.multiply(term, weight, out=product)
-    return total
-
-
-def _best_blend(terms: list[np.ndarray], truth: sp.csr_matrix, grids: list[tuple[float, ...]]) -> list[float]:
-    """Each term's weight, by coordinate ascent on the fold's nDCG@10 (two rounds over the terms;
-    the first term's weight stays 1). A change must gain 1e-4 to be kept: ties keep the simpler.
-    While one weight moves, the others' sum is computed once; the weight it has is not tried again,
-    and a weight is not moved again when no other has moved since (its trials would be the same)."""
-    weights = [grid[0] for grid in grids]
-    best_value = _ndcg(_combine(weights, terms), truth)
-    moves = 0  # weights changed so far
-    settled: dict[int, int] = {}  # each term: the moves made when its own pass ended
-    for _round in range(2):
-        for n in range(1, len(terms)):
-            if settled.get(n) == moves:
-                continue
-            rest = _combine([0.0 if i == n else w for i, w in enumerate(weights)], terms)
-            for value in grids[n]:
-                if value == weights[n]:
-                    continue
-                score = _ndcg_plus(rest, terms[n], value, truth)
-                if score > best_value + 1e-4:
-                    weights, best_value = [*weights[:n], value, *weights[n + 1:]], score
-                    moves += 1
-            settled[n] = moves
-    return weights
-
-
-def _with_taste(terms: list[np.ndarray], taste: np.ndarray, truth: sp.csr_matrix,
-                grids: list[tuple[float, ...]]) -> list[float]:
-    """The blend of ``terms`` (``_best_blend``), then the taste term's weight on top of it, the others
-    kept: the blend the other terms would have had is the starting point, and the taste term enters
-    only where the fold gains by it. (Chosen together with the others, the taste term moved the
-    other weights and the popularity discount too; measured on title + genres cutoffs of MovieLens
-    100k, that cost up to 17 % nDCG@10, docs/reco.md.)"""
-    weights = _best_blend(terms, truth, grids)
-    rest = _combine(weights, terms)
-    best_weight, best_value = 0.0, _ndcg(rest, truth)
-    for value in TASTE_WEIGHTS[1:]:
-        score = _ndcg_plus(rest, taste, value, truth)
-        if score > best_value + 1e-4:
-            best_weight, best_value = value, score
-    return [*weights, best_weight]
-
-
-def _ndcg_in_blocks(scores: Callable[[slice], np.ndarray], n_people: int, n_items: int, truth: sp.csr_matrix,
-                    k: int = 10) -> float:
-    """The fold's nDCG@k of scores made a block of people at a time (``scores``: a block's rows), the
-    blocks ranked on every core: the whole score matrix is never held."""
-    def ranked_block(rows: slice) -> np.ndarray:
-        block = scores(rows)
-        return top_k(block, k, _fold_ties(block.shape[0], block.shape[1], rows.start or 0))
-    ranked = in_row_blocks(ranked_block, n_people, n_people * n_items)
-    return float(per_user(ranked, truth, k)["ndcg"].mean())
-
-
-def _ndcg_product(people: np.ndarray, placed: np.ndarray, truth: sp.csr_matrix) -> float:
-    """The fold's nDCG@10 of the scores ``people · placedᵀ``."""
-    return _ndcg_in_blocks(lambda rows: people[rows] @ placed.T, people.shape[0], placed.shape[0], truth)
-
-
-def _ndcg_plus(rest: np.ndarray, term: np.ndarray, weight: float, truth: sp.csr_matrix) -> float:
-    """The fold's nDCG@10 of ``rest + weight · term``."""
-    def block(rows: slice) -> np.ndarray:
-        total = np.multiply(term[rows], weight)
-        total += rest[rows]
-        return np.asarray(total)
-    return _ndcg_in_blocks(block, rest.shape[0], rest.shape[1], truth)
-
-
-def shrink_norms(placed: np.ndarray, power: float) -> np.ndarray:
-    """Placed items' factors divided by their norm to ``power`` (0: unchanged, 1: directions only).
-
-    A new item's placed factor is long when its content neighbours (or the features the linear map
-    leans on) were popular: the new item inherits a popularity it has not earned, and every person's
-    list leans to the same items. Shrinking the length keeps the direction (who it suits)."""
-    if power == 0:
-        return placed
-    norms = np.linalg.norm(placed, axis=1, keepdims=True)
-    return np.asarray(placed / np.where(norms > 0, norms, 1.0) ** power)
-
-
-def _ridge_map(x: sp.csr_matrix, factors: np.ndarray) -> np.ndarray:
-    """Content features → factors, by ridge regression over the items."""
-    gram = (x.T @ x).toarray() + MAP_RIDGE * np.eye(x.shape[1])
-    return np.asarray(np.linalg.solve(gram, x.T @ factors.astype(np.float64)))
-
-
-def _least_squares(weighted: sp.csr_matrix, other: np.ndarray) -> np.ndarray:
-    """ALS's closed-form step: the rows' factors given the other side's (implicit's solver)."""
-    from implicit.cpu import _als
-
-    other = np.ascontiguousarray(other, dtype=np.float32)
-    out = np.zeros((weighted.shape[0], other.shape[1]), dtype=np.float32)
-    _als._least_squares(other.T @ other, weighted.indptr, weighted.indices, weighted.data.astype(np.float32),
-                        out, other, ALS_REGULARIZATION, num_threads=1)
-    return out
-
-
-# -- baselines --------------------------------------------------------------------------------
-
-
-def genre_popularity(interactions: sp.csr_matrix, genre_features: sp.csr_matrix,
-                     items: sp.csr_matrix) -> np.ndarray:
-    """Popularity by genre: each new item scores the mean attendance of past items of its genres."""
-    counts = np.asarray(binary(interactions).sum(axis=0)).ravel()
-    g = binary(genre_features)
-    per_genre = (g.T @ counts) / np.maximum(np.asarray(g.sum(axis=0)).ravel(), 1)
-    new = binary(items)
-    n = np.maximum(np.asarray(new.sum(axis=1)).ravel(), 1)
-    score = (new @ per_genre) / n
-    return np.asarray(score).ravel()
-
-
-def content_knn(interactions: sp.csr_matrix, genre_features: sp.csr_matrix,
-                items: sp.csr_matrix) -> np.ndarray:
-    """Content kNN: cosine between a person's genre profile and each new item's genres."""
-    profile = binary(interactions) @ binary(genre_features)
-    profile = np.asarray(profile.toarray())
-    profile /= np.maximum(np.linalg.norm(profile, axis=1, keepdims=True), 1e-12)
-    new = binary(items).toarray()
-    new /= np.maximum(np.linalg.norm(new, axis=1, keepdims=True), 1e-12)
-    # Rounded: equal cosines stay ties however many people are scored at once (the summation
-    # order of a matrix product depends on its shape).
-    return np.asarray(np.round(profile @ new.T, 12))
-
-
-def lightfm_scorer(interactions: sp.csr_matrix, features: sp.csr_matrix, items: sp.csr_matrix,
-                   *, epochs: int = 30, components: int = 32, seed: int = 7) -> Callable[[np.ndarray], np.ndarray] | None:
-    """LightFM (WARP, item features only, one thread) as the feature-aware reference, fitted once:
-    the returned function scores any batch of users (rows of ``interactions``) over ``items``.
-    None when the ``bench`` extra is not installed."""
-    try:
-        from lightfm import LightFM
-    except ImportError:
-        return None
-    model = LightFM(loss="warp", no_components=components, random_state=seed)
-    train = sp.coo_matrix(binary(interactions), dtype=np.float32)
-    model.fit(train, item_features=sp.csr_matrix(features, dtype=np.float32), epochs=epochs, num_threads=1)
-    new = sp.csr_matrix(items, dtype=np.float32)
-    n_new = items.shape[0]
-
-    def score(users: np.ndarray) -> np.ndarray:
-        user_ids = np.repeat(users.astype(np.int32), n_new)
-        item_ids = np.tile(np.arange(n_new, dtype=np.int32), len(users))
-        scores = model.predict(user_ids, item_ids, item_features=new, num_threads=1)
-        return np.asarray(scores, dtype=np.float64).reshape(len(users), n_new)
-    return score

@@ -39,7 +39,7 @@ from culturecoop.ingest.normalize import install_normalizers
 from culturecoop.ingest.title_dates import date_in_text
 from culturecoop.ingest.validate import EARLIEST_TICKET_YEAR, MAX_YEARS_AHEAD
 from culturecoop.reco import data
-from culturecoop.reco.logs import as_delimited_text, copies_removed_after, read_text_table
+from culturecoop.reco.table_files import as_delimited_text, copies_removed_after, read_text_table
 from culturecoop.schema.taxonomy import GENRE_SYNONYMS
 from culturecoop.warehouse.engine import Warehouse
 from culturecoop.warehouse.members import MEMBERS_SQL, require_member

@@ -31,11 +31,13 @@ from culturecoop.analytics.service import refresh
 from culturecoop.errors import UserError
 from culturecoop.i18n import _, general
 from culturecoop.reco import data
+from culturecoop.reco.attendance import profiles
 from culturecoop.reco.diversity import standardize
 from culturecoop.reco.features import Column, FeatureEncoder, fit_encoder
 from culturecoop.reco.metrics import gini, intra_list_diversity
-from culturecoop.reco.model import CoAttendanceModel, Taste, profiles
+from culturecoop.reco.model import CoAttendanceModel
 from culturecoop.reco.rerank import DEFAULT_BOOST, DEFAULT_DIVERSITY, RerankSettings
+from culturecoop.reco.taste import Taste
 from culturecoop.warehouse.engine import Warehouse
 
 T = TypeVar("T")

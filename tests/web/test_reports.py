@@ -251,13 +251,15 @@ def test_french_csv_opens_as_numbers_in_a_french_spreadsheet(app, coop: Coop) ->
         kpi = re.search(r"Part de nouveaux clients\s+[\d,]+\s%\s+(\S+)\s(pts|%)", page.replace("\u202f", " ").replace("\xa0", " "))
         assert kpi and kpi.group(2) == "pts", page[:2000]
         retention = french_csv(c.get(f"/m/{A}/retention.csv?table=retention-by_event").text)
-        assert "Taux de retour (%)" in retention[0]
+        assert "Part revenue à tout moment (%)" in retention[0]
         for row in retention:
-            assert 0 <= as_number(row["Taux de retour (%)"]) <= 100 and as_number(row["Spectateurs"]) >= 1
-        # The tab's two rates say their bases, or 31,9 % « back » beside 33,9 % « back within six months » reads as a contradiction.
+            assert 0 <= as_number(row["Part revenue à tout moment (%)"]) <= 100 and as_number(row["Spectateurs"]) >= 1
+        # One headline rate, its rule said under it (two rates on two bases, 31,9 % « back » beside 33,9 % « back
+        # within six months », read as a contradiction).
         shown = visible_text(c.get(f"/m/{A}/retention").text)
-        assert "des présences de la période, suivies d’une autre visite" in shown, shown[:3000]
-        assert "des clients des événements tenus au moins six mois avant la fin de vos données" in shown
+        assert ("des présences aux événements tenus au moins six mois avant la fin de vos données, la part revenue à l’un "
+                "de vos événements dans les six mois") in shown, shown[:3000]
+        assert "Revenus dans les six mois" not in re.findall(r"(?:Taux de retour|Revenus dans les six mois)\s+[\d,]+", shown)
         c.post("/language", data={"language": "en", "csrf_token": page_csrf(c, f"/m/{A}/overview"), "next": "/"})
         english = c.get(f"/m/{A}/overview.csv?table=overview-overview").text
         header = next(csv.reader(io.StringIO(english[1:])))
@@ -590,8 +592,10 @@ def test_the_retention_tab_counts_visits_beside_visits(app, coop: Coop) -> None:
     with new_client(app) as c:
         login(c, coop.emails["A-analyst"])
         text = visible_text(c.get(f"/m/{A}/retention").text, tooltips=False)
-    labels = re.findall(r"(Taux de retour|Présences suivies d’un retour|Présences|Clients|Sont revenus)\s", text)
-    assert labels[:4] == ["Taux de retour", "Présences", "Présences suivies d’un retour", "Clients"], labels[:6]
+    labels = re.findall(r"(Taux de retour|Présences comptées dans le taux de retour|Dont suivies d’un retour|Présences|"
+                        r"Clients|Sont revenus)\s", text)
+    assert labels[:5] == ["Taux de retour", "Présences", "Présences comptées dans le taux de retour",
+                          "Dont suivies d’un retour", "Clients"], labels[:6]
 
 
 def test_the_elsewhere_ratio_sits_beside_the_two_shares_it_divides(app, coop: Coop) -> None:

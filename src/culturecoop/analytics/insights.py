@@ -373,10 +373,16 @@ def retention_rules(results: Results) -> list[Insight]:
         return []
     out: list[Insight] = []
     summary = result.get("summary") or {}
-    rate, attendances = summary.get("return_rate"), summary.get("attendances") or 0
+    # The rate is of the visits the data follows for the horizon (six months, or a festival's year):
+    # said with it, as the page's headline is.
+    rate = summary.get("return_rate")
+    attendances = summary.get("followed_attendances", summary.get("attendances")) or 0
+    months = int(summary.get("horizon_months") or 6)
     if rate is not None and attendances >= MIN_PATRONS:
-        out.append(Insight("retention.rate", _("After {rate} of the period's visits, the same person came back to another of your events."),
-                           {"rate": Value("percent", rate)}))
+        out.append(Insight("retention.rate", _("Within six months, {rate} of the visits your data follows that long were followed by a return of the same person to another of your events.")
+                           if months == 6 else
+                           _("Within {months} months, {rate} of the visits your data follows that long were followed by a return of the same person to another of your events."),
+                           {"rate": Value("percent", rate), "months": Value("number", months)}))
     # Events compared on one horizon (back within six months), for those the member's own data
     # follows that long: "at any time" favours the oldest shows, and a venue whose export stops in
     # June has no returns to show after its June shows.
@@ -401,8 +407,10 @@ def retention_rules(results: Results) -> list[Insight]:
                 timed = row.get("starts_at") and not _twins(row, every, "starts_at")
                 return Value("moment", row["starts_at"]) if _twins(row, every) and timed else Value("day", row.get("event_day"))
 
-            out.append(Insight("retention.events", _("Among your events of at least {least} attendees, within six months, {low} of the patrons of {low_title} ({low_day}) came back to another of your events, and {high} of those of {high_title} ({high_day})."),
-                               {"least": Value("number", MIN_PATRONS),
+            out.append(Insight("retention.events", _("Among your events of at least {least} attendees, within six months, {low} of the patrons of {low_title} ({low_day}) came back to another of your events, and {high} of those of {high_title} ({high_day}).")
+                               if months == 6 else
+                               _("Among your events of at least {least} attendees, within {months} months, {low} of the patrons of {low_title} ({low_day}) came back to another of your events, and {high} of those of {high_title} ({high_day})."),
+                               {"least": Value("number", MIN_PATRONS), "months": Value("number", months),
                                 "low": Value("percent", worst["return_rate_6_months"]), "low_title": name(worst),
                                 "low_day": when(worst), "high": Value("percent", best["return_rate_6_months"]),
                                 "high_title": name(best), "high_day": when(best)}))

@@ -9,24 +9,36 @@ and the share of each cohort seen again 0 to 11 months later.
 Events are compared on one horizon: the share of an event's patrons back within six months
 (``FOLLOW_DAYS``), for the events the member's data follows that long (its last sale at least six
 months after the event). "At any time" would rank September's shows above May's only because
-they had more months to be followed.
+they had more months to be followed. The headline rate keeps the same rule: of the attendances at
+the events followed that long, the share back within the horizon (counted at any time, the last
+shows' attendances, which nobody could follow yet, pulled it a few points down).
+
+The horizon is six months, or longer when the member's own calendar leaves a longer break between
+two of its events (``horizon_months``): a summer festival's patrons come back at next year's edition,
+twelve months later, and « back within six months » would read 0 % for an audience that returns.
 """
 
 from __future__ import annotations
 
+import math
 from datetime import date, timedelta
 from typing import Any
 
 from culturecoop.analytics.audience import ratio
 from culturecoop.analytics.facts import start_of
 from culturecoop.analytics.report import Column, ReportContext, ReportOutput, ReportTable
-from culturecoop.i18n import _
+from culturecoop.i18n import _, count
 
 FOLLOW_DAYS = 182  # six months
+FOLLOW_MONTHS = 6
+# A break in the member's calendar longer than six months (a festival's year between editions) stretches
+# the horizon to cover it and two weeks more (an edition held a few days later); never past two years, so
+# that a gap in the data itself does not leave every event unfollowed.
+GAP_SLACK_DAYS, MOST_MONTHS = 14, 24
 
-RETENTION_BY_EVENT = f"""
+RETENTION_BY_EVENT = """
 SELECT event_id, min(event_day) AS event_day, count(*) AS attendees, count_if(came_back) AS came_back,
-       count_if(next_day IS NOT NULL AND datediff('day', event_day, next_day) <= {FOLLOW_DAYS}) AS back_within
+       count_if(next_day IS NOT NULL AND datediff('day', event_day, next_day) <= $follow_days) AS back_within
 FROM analytics_visit
 WHERE member_id = $member AND event_day BETWEEN $date_from AND $date_to
 GROUP BY event_id
@@ -54,11 +66,41 @@ WHERE member_id = $member
 
 LAST_EVENT_DAY = "SELECT max(event_day) AS last_day FROM analytics_visit WHERE member_id = $member"
 
+# The longest break between two consecutive days with an event of the member, over all its data.
+LONGEST_BREAK = """
+SELECT max(gap) AS gap FROM (
+  SELECT datediff('day', lag(day) OVER (ORDER BY day), day) AS gap
+  FROM (SELECT DISTINCT event_day AS day FROM analytics_visit WHERE member_id = $member)
+)
+"""
+
 RECORDS_IN_PERIOD = """
 SELECT count(DISTINCT rid) AS records, count(*) AS attendances
 FROM analytics_visit
 WHERE member_id = $member AND event_day BETWEEN $date_from AND $date_to
 """
+
+
+def horizon_months(longest_break_days: int | None) -> int:
+    """Months within which a return is counted: six, or enough to cover the member's longest break
+    between two events and two weeks more (a yearly festival: 13), at most ``MOST_MONTHS``."""
+    if not longest_break_days:
+        return FOLLOW_MONTHS
+    return max(FOLLOW_MONTHS, min(MOST_MONTHS, math.ceil((longest_break_days + GAP_SLACK_DAYS) * 12 / 365.25)))
+
+
+def horizon_days(months: int) -> int:
+    return round(months * FOLLOW_DAYS / FOLLOW_MONTHS)
+
+
+def horizon_sentence(months: int) -> str:
+    """The headline rate's rule, in one sentence."""
+    if months == FOLLOW_MONTHS:
+        return _("Return rate: of the attendances at your events held at least six months before your data's last "
+                 "sale, the share whose next visit to one of your events came within six months.")
+    return _("Return rate: of the attendances at your events held at least {n} months before your data's last sale, "
+             "the share whose next visit to one of your events came within {n} months (your calendar's longest break "
+             "between two events, and a month more).").format(n=count(months))
 
 
 def _month_label(ordinal: int) -> str:
@@ -70,12 +112,14 @@ def retention(ctx: ReportContext) -> ReportOutput:
     titles = {e: r["title"] for e, r in known.items()}
     # Its start to the minute: two shows of one title and day (a matinee and an evening) tell apart by it.
     starts = {e: start_of(r["starts_at"], r["event_day"]) for e, r in known.items()}
-    by_event = sorted(ctx.query(RETENTION_BY_EVENT), key=lambda r: (r["event_day"], r["event_id"]))
-    # Followed for six months: the member's data (its own last sale) runs that long after the event.
+    months = horizon_months(ctx.query(LONGEST_BREAK)[0]["gap"])
+    follow_days = horizon_days(months)
+    by_event = sorted(ctx.query(RETENTION_BY_EVENT, follow_days=follow_days), key=lambda r: (r["event_day"], r["event_id"]))
+    # Followed for the horizon: the member's data (its own last sale) runs that long after the event.
     data_end = ctx.window.as_of if isinstance(ctx.window.as_of, date) else None
 
     def followed(day: date) -> bool:
-        return data_end is not None and day + timedelta(days=FOLLOW_DAYS) <= data_end
+        return data_end is not None and day + timedelta(days=follow_days) <= data_end
 
     # After the member's last event nobody could come back yet: its « 0 » and « 0,0 % » read as an
     # audience that never returns. They are left empty (the period's sums still count its attendances).
@@ -119,8 +163,8 @@ def retention(ctx: ReportContext) -> ReportOutput:
         Column("attendees", _("Patrons who attended")),
         Column("came_back", _("Of them, patrons who came to a later event of yours (empty when you have held no event after it yet)")),
         Column("return_rate", _("Share who came back (came_back / attendees)")),
-        Column("back_within_6_months", _("Of them, patrons whose next event of yours was within six months (empty when your data does not run six months past the event)")),
-        Column("return_rate_6_months", _("Share back within six months: the rate to compare events by")),
+        Column("back_within_6_months", _("Of them, patrons whose next event of yours was within the horizon (horizon_months in the summary: six, or longer when your calendar has a longer break; empty when your data does not run that long past the event)")),
+        Column("return_rate_6_months", _("Share back within the horizon: the rate to compare events by")),
     )
     cohort_cols = (
         Column("cohort", _("Month of the patrons' first visit")),
@@ -129,18 +173,27 @@ def retention(ctx: ReportContext) -> ReportOutput:
         Column("share", _("Share of the cohort who attended that month")),
     )
     compared = [r for r in event_rows if r["return_rate_6_months"] is not None]
+    followed_attendances = sum(r["attendees"] for r in compared)
+    back_within = sum(r["back_within_6_months"] for r in compared)
+    rate = ratio(back_within, followed_attendances)
     summary: dict[str, Any] = {
-        "return_rate_6_months": ratio(sum(r["back_within_6_months"] for r in compared),
-                                      sum(r["attendees"] for r in compared)),
-        "return_rate": ratio(came_back, attendances),
+        # The headline: the by-event table's rule, on the attendances of the events followed that long.
+        "return_rate": rate,
+        "return_rate_6_months": rate,
+        "horizon_months": months,
+        "followed_attendances": followed_attendances,
+        "back_within": back_within,
         "attendances": attendances,
         "patrons": totals["records"],
+        # Followed by a later visit at any time (the last shows' attendances included): 1 − records /
+        # attendances over all data.
         "came_back": came_back,
+        "return_rate_any_time": ratio(came_back, attendances),
     }
     if any(r["patrons"] is None for r in cohort_rows):
         ctx.notes.append(_("Cohorts: a month in which none of your events took place (a break in the season, or after the "
                            "last sale in your data) is left empty: nobody could come back then."))
-    ctx.notes.append(_("Return rate: of the attendances in the period, the share followed by a later visit of the same patron to one of your events (at any time up to the data's last sale)."))
+    ctx.notes.append(horizon_sentence(months))
     return ReportOutput([
         ReportTable("by_event", _("Return rate by event"), event_cols, event_rows),
         ReportTable("cohorts", _("Monthly cohorts"), cohort_cols, cohort_rows),

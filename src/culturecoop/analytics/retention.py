@@ -99,8 +99,8 @@ def horizon_sentence(months: int) -> str:
         return _("Return rate: of the attendances at your events held at least six months before your data's last "
                  "sale, the share whose next visit to one of your events came within six months.")
     return _("Return rate: of the attendances at your events held at least {n} months before your data's last sale, "
-             "the share whose next visit to one of your events came within {n} months (your calendar's longest break "
-             "between two events, and a month more).").format(n=count(months))
+             "the share whose next visit to one of your events came within {n} months (long enough to cover your "
+             "calendar's longest break between two events).").format(n=count(months))
 
 
 def _month_label(ordinal: int) -> str:
@@ -112,18 +112,28 @@ def retention(ctx: ReportContext) -> ReportOutput:
     titles = {e: r["title"] for e, r in known.items()}
     # Its start to the minute: two shows of one title and day (a matinee and an evening) tell apart by it.
     starts = {e: start_of(r["starts_at"], r["event_day"]) for e, r in known.items()}
-    months = horizon_months(ctx.query(LONGEST_BREAK)[0]["gap"])
+    longest_break = ctx.query(LONGEST_BREAK)[0]["gap"]
+    months = horizon_months(longest_break)
     follow_days = horizon_days(months)
     by_event = sorted(ctx.query(RETENTION_BY_EVENT, follow_days=follow_days), key=lambda r: (r["event_day"], r["event_id"]))
     # Followed for the horizon: the member's data (its own last sale) runs that long after the event.
     data_end = ctx.window.as_of if isinstance(ctx.window.as_of, date) else None
 
-    def followed(day: date) -> bool:
-        return data_end is not None and day + timedelta(days=follow_days) <= data_end
-
     # After the member's last event nobody could come back yet: its « 0 » and « 0,0 % » read as an
     # audience that never returns. They are left empty (the period's sums still count its attendances).
     last_day = ctx.query(LAST_EVENT_DAY)[0]["last_day"]
+
+    def followed(day: date) -> bool:
+        if data_end is None:
+            return False
+        if day + timedelta(days=follow_days) <= data_end:
+            return True
+        # A horizon stretched by a break (a festival's year): the event is followed once the data holds
+        # the member's next season, about one longest break after it (two weeks' slack: an edition held a
+        # few days earlier). A festival exporting the day after this July's edition has followed last
+        # July's, though not for thirteen months.
+        return (months > FOLLOW_MONTHS and isinstance(last_day, date) and longest_break is not None
+                and day + timedelta(days=int(longest_break) - GAP_SLACK_DAYS) <= last_day)
 
     def later(day: date) -> bool:
         return not isinstance(last_day, date) or day < last_day

@@ -19,6 +19,9 @@ COUNTS = ("n", "count")
 # (« Lignes vides ignorées : 1. » reads right whatever the count). Anything else with {n} or
 # {count} is written through ``plural`` (i18n), ``counted`` (the CLI) or ``t.plural`` (the web).
 NOT_A_COUNT_OR_NEVER_0_OR_1 = {
+    "Your events share titles over several days (an exhibition, a show's run): each row is a title, with the share of its patrons whose next visit to another of your titles came within {n} months of their last visit to it.": "a horizon of seven months or more",
+    "{n} events of the period are followed for the horizon: too many to draw one by one (a museum's timed entries, a few visitors each); the table lists them, and the rate by title below compares what they share.": "said above 300 events",
+    "{n} events of the period are followed for the horizon: too many to draw one by one; the table lists them.": "said above 300 events",
     "--patrons must be a positive number of people (got {n}); try --patrons 20000.": "a value quoted back",
     "--patrons {n} is more than this generator handles ({max}); generate several cooperatives with different seeds instead.": "above the maximum",
     "--permutations must be a whole number from 1 to {most} ({default} is the default); got {n}.": "a value quoted back",
@@ -45,12 +48,11 @@ NOT_A_COUNT_OR_NEVER_0_OR_1 = {
     "Fewer of your patrons come back than at your peers (index {index}): bring back those who have not come for {n} months.": "a fixed period",
     "{rate} of attendances were followed by another visit within six months: the patrons who have not come back for {n} months are the ones a message can still bring back.": "a fixed period",
     "{rate} of attendances were followed by another visit within {months} months: the patrons who have not come back for {n} months are the ones a message can still bring back.": "a fixed period (six), and a horizon of seven months or more",
-    "Return rate: of the attendances at your events held at least {n} months before your data's last sale, the share whose next visit to one of your events came within {n} months (long enough to cover your calendar's longest break between two events).": "a horizon of seven months or more",
-    "of the attendances at events held at least {n} months before your data's end, the share back at one of your events within {n} months (long enough to cover your calendar's longest break between two events)": "a horizon of seven months or more",
+    "Return rate: of the attendances at your events that your data follows to your next season, the share whose next visit to one of your events came within {n} months (long enough to cover your calendar's longest break between two events).": "a horizon of seven months or more",
+    "of the attendances at events your data follows to your next season, the share back at one of your events within {n} months (long enough to cover your calendar's longest break between two events)": "a horizon of seven months or more",
     "Share of each event's patrons back within {n} months": "a horizon of seven months or more",
     "Back within {n} months (%)": "a horizon of seven months or more",
-    "Each point is an event (its size: its attendees): the share of its patrons who came to another of your events within {n} months, the horizon that covers your calendar's longest break (a festival's year between two editions). Events less than {n} months before your data's last sale are in the table, not yet compared.": "a horizon of seven months or more",
-    "Your data does not yet run {n} months past any event of the period: the table gives each event's returns so far; choose an earlier period to compare events.": "a horizon of seven months or more",
+    "Each point is an event (its size: its attendees): the share of its patrons who came to another of your events within {n} months, the horizon that covers your calendar's longest break (a festival's year between two editions). Events your data does not yet follow to your next season are in the table, not yet compared.": "a horizon of seven months or more",
     "{share} of the lines split into {n} columns (separator: {name})": "a separator splits a line in two columns or more",
     "The file {path} has {n} columns named “{column}” (columns {positions}) and the mapping reads that name, so which one it means is unclear; rename all but one of them in the export's header line (such as “{column} 2”), then name in the mapping the one to read.": "two columns or more by definition",
     "The file {path} has {n} columns named “{column}” (columns {positions}) and the mapping reads that name, so which one it means is unclear; name in the mapping the one to read: {names}.": "two columns or more by definition",

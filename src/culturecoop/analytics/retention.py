@@ -74,6 +74,36 @@ SELECT max(gap) AS gap FROM (
 )
 """
 
+# A title shown on several days (a museum's exhibition of three months, a play's run): did its visitors
+# come back for another of the member's titles, within the horizon after their last visit to it? The
+# by-event table of a museum lists thousands of timed entries of a few visitors each, which answers
+# nothing of « do exhibition visitors come back for the next one ».
+RETENTION_BY_TITLE = """
+WITH v AS (
+  SELECT v.rid, coalesce(e.title, v.event_id) AS title, v.event_day
+  FROM analytics_visit AS v
+  LEFT JOIN analytics_event AS e ON e.member_id = v.member_id AND e.event_id = v.event_id
+  WHERE v.member_id = $member
+), runs AS (
+  SELECT title, min(event_day) AS first_day, max(event_day) AS last_day, count(DISTINCT event_day) AS days
+  FROM v GROUP BY title
+), seen AS (
+  SELECT rid, title, max(event_day) AS last_visit FROM v GROUP BY rid, title
+), followed_by AS (
+  SELECT s.title, s.rid, s.last_visit, min(o.event_day) AS next_other
+  FROM seen AS s
+  LEFT JOIN v AS o ON o.rid = s.rid AND o.title <> s.title AND o.event_day > s.last_visit
+  GROUP BY s.title, s.rid, s.last_visit
+)
+SELECT r.title, r.first_day, r.last_day, r.days, count(*) AS visitors,
+       count_if(f.next_other IS NOT NULL AND datediff('day', f.last_visit, f.next_other) <= $follow_days) AS back_within
+FROM runs AS r JOIN followed_by AS f ON f.title = r.title
+WHERE r.last_day >= $date_from AND r.first_day <= $date_to
+GROUP BY r.title, r.first_day, r.last_day, r.days
+"""
+# A title counts as a run from this many days with an event: the by-title table is given when one is.
+RUN_DAYS = 3
+
 RECORDS_IN_PERIOD = """
 SELECT count(DISTINCT rid) AS records, count(*) AS attendances
 FROM analytics_visit
@@ -98,9 +128,9 @@ def horizon_sentence(months: int) -> str:
     if months == FOLLOW_MONTHS:
         return _("Return rate: of the attendances at your events held at least six months before your data's last "
                  "sale, the share whose next visit to one of your events came within six months.")
-    return _("Return rate: of the attendances at your events held at least {n} months before your data's last sale, "
-             "the share whose next visit to one of your events came within {n} months (long enough to cover your "
-             "calendar's longest break between two events).").format(n=count(months))
+    return _("Return rate: of the attendances at your events that your data follows to your next season, the share "
+             "whose next visit to one of your events came within {n} months (long enough to cover your calendar's "
+             "longest break between two events).").format(n=count(months))
 
 
 def _month_label(ordinal: int) -> str:
@@ -165,6 +195,22 @@ def retention(ctx: ReportContext) -> ReportOutput:
             cohort_rows.append({"cohort": _month_label(cohort), "months_after": months_after,
                                 "patrons": seen, "share": None if seen is None else ratio(seen, size)})
     totals = ctx.query(RECORDS_IN_PERIOD)[0]
+    titles_rows = ctx.query(RETENTION_BY_TITLE, follow_days=follow_days)
+    title_rows = [] if not any(r["days"] >= RUN_DAYS for r in titles_rows) else [
+        {"title": r["title"], "first_day": r["first_day"].isoformat(), "last_day": r["last_day"].isoformat(),
+         "days": r["days"], "visitors": r["visitors"],
+         "back_within": r["back_within"] if followed(r["last_day"]) else None,
+         "back_share": ratio(r["back_within"], r["visitors"]) if followed(r["last_day"]) else None}
+        for r in sorted(titles_rows, key=lambda r: (r["first_day"], r["title"]))]
+    title_cols = (
+        Column("title", _("A title your events share (an exhibition, a show's run)")),
+        Column("first_day", _("Its first day with an event")),
+        Column("last_day", _("Its last day with an event")),
+        Column("days", _("Days with an event of that title")),
+        Column("visitors", _("Patrons who attended it")),
+        Column("back_within", _("Of them, patrons who came to another of your titles within the horizon after their last visit to it (empty when your data does not run that long past its last day)")),
+        Column("back_share", _("Share back for another title within the horizon")),
+    )
     event_cols = (
         Column("event_id", _("The member's event identifier")),
         Column("title", _("Event title")),
@@ -207,4 +253,5 @@ def retention(ctx: ReportContext) -> ReportOutput:
     return ReportOutput([
         ReportTable("by_event", _("Return rate by event"), event_cols, event_rows),
         ReportTable("cohorts", _("Monthly cohorts"), cohort_cols, cohort_rows),
+        ReportTable("by_title", _("Return from one exhibition or show to another"), title_cols, title_rows),
     ], summary)

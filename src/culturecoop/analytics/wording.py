@@ -146,6 +146,9 @@ COLUMNS = {
 TABLE_COLUMNS = {
     ("overview", "label"): _("Figure"), ("benchmark", "label"): _("Figure"),
     ("by_month", "first_day"): _("From"), ("by_month", "last_day"): _("To"), ("by_month", "whole_month"): _("Whole month"),
+    ("by_title", "title"): _("Title"), ("by_title", "first_day"): _("From"), ("by_title", "last_day"): _("To"),
+    ("by_title", "days"): _("Days"), ("by_title", "visitors"): _("Patrons"),
+    ("by_title", "back_within"): _("Back for another title"), ("by_title", "back_share"): _("Share back for another title"),
     ("by_month", "tickets_year_before"): _("Tickets a year before"),
     ("by_month", "revenue_year_before"): _("Revenue a year before"),
     ("travel", "distance"): _("Code"), ("travel", "label"): _("Distance"),

@@ -336,15 +336,21 @@ def retention(view: TabView, results: Results, t: Translator) -> None:
         after = list(range(1, 12))
         z = [[next((r.get("share") for r in cohorts if r["cohort"] == m and r["months_after"] == a), None) for a in after]
              for m in months]
+        # A festival's new patrons have no event of the member in the eleven months after their first (one
+        # season a year): an empty grid drawn as a chart reads as a broken page.
+        drawn = any(v is not None for row in z for v in row)
         view.sections.append(Section("retention-cohorts", t("Monthly cohorts"), charts.heatmap(
             t("Share of each month's new patrons seen again, month by month"), [str(a) for a in after],
             [t.month(m) for m in months], z, t, x_title=t("Months after the first visit"),
-            y_title=t("Month of the first visit"), value_title=t("Share seen again")), table(
+            y_title=t("Month of the first visit"), value_title=t("Share seen again")) if drawn else None, table(
             "retention-cohorts", t("Monthly cohorts"), cohorts,
             [Col("cohort", _("Month of the first visit"), "month", "cohort"), Col("months_after", _("Months after"), "int"),
              Col("patrons", _("Patrons"), "int", empty=NO_EVENT_THAT_MONTH),
              Col("share", _("Share of the cohort"), "percent", empty=NO_EVENT_THAT_MONTH)], t),
-            lead=t("Each row is the patrons whose first visit was that month; each cell, the share of them who came back n months later.")))
+            lead=t("Each row is the patrons whose first visit was that month; each cell, the share of them who came back n months later.")
+            if drawn else t("None of your events took place in the eleven months after your new patrons' first visit (one "
+                            "season a year): monthly cohorts have nothing to show; the return rate above follows them to your "
+                            "next season.")))
 
 
 def pace(view: TabView, results: Results, t: Translator) -> None:

@@ -65,6 +65,19 @@ def test_overview_change_fires_on_a_real_change_and_is_silent_on_a_first_season(
     assert "overview.patrons_stable" in rules(steady) and "overview.revenue_change" not in rules(steady)
 
 
+def test_a_museums_walk_ins_are_said_beside_its_named_tickets() -> None:
+    """Marc's museum: 9 070 tickets naming a patron, and 10 928 admissions sold at the desk naming nobody.
+    « Vos 9 070 billets ont rapporté 184 514 $ » read as his whole public; the walk-ins were in a note at the
+    page's foot. The sentence now says both."""
+    found = insights.overview_rules({"overview": answer(overview_rows(2250, 2240, 184_514, 183_000),
+                                                        summary={"unnamed_admissions": 10928})})
+    basket = next(i for i in found if i.rule == "overview.basket")
+    assert basket.text("fr").startswith("Vos 6\u00a0750 billets nominatifs ont rapporté"), basket.text("fr")
+    assert "Les entrées vendues à la porte ou au comptant sans nom (10\u00a0928) ne figurent pas dans ces chiffres." in basket.text("fr")
+    plain = insights.overview_rules({"overview": answer(overview_rows(2250, 2240, 184_514, 183_000))})
+    assert next(i for i in plain if i.rule == "overview.basket").text("en").startswith("Your 6,750 tickets brought in")
+
+
 def test_fewer_newcomers_is_said_with_where_to_find_them() -> None:
     """439 patrons as before, but 105 first-timers against 240: the page's largest swing, and the
     one a programmer acts on."""

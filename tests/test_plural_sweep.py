@@ -150,6 +150,7 @@ NAMED_COUNT_NEVER_0_OR_1 = {
     'You welcomed {patrons} patrons over the period: {change} more than over the period before.': 'said from 30 patrons on (insights.MIN_PATRONS)',
     'Your audience is steady: {patrons} patrons over the period, as many as over the period before (within {change}).': 'said from 30 patrons on (insights.MIN_PATRONS)',
     'Your {tickets} tickets brought in {revenue}: {basket} per order on average.': 'said from 30 patrons on (insights.MIN_PATRONS)',
+    'Your {tickets} tickets naming a patron brought in {revenue}: {basket} per order on average. Admissions sold at the door or in cash, naming nobody ({unnamed}), are not in these figures.': 'said from 30 patrons on (insights.MIN_PATRONS); the admissions after their label',
     'fewer than {k} people': "the privacy gate's threshold k, 2 or more",
     'people, as the privacy gate releases it: too few for a campaign, which writes to at least {k} people and keeps as many aside to measure its effect; save a larger audience to write to.': "the privacy gate's threshold k, 2 or more",
     '{dataset}: precision {precision}, recall {recall}, F1 {f1} ({correct} of {true} true pairs found, {predicted} pairs predicted); {pairs} pairs compared in {seconds} s.': "a model's, a benchmark's or the impact assessment's figure: hundreds or more",

@@ -284,7 +284,15 @@ def overview_rules(results: Results) -> list[Insight]:
         out.append(Insight("overview.returning", _("{returning} of your patrons had come before the period; {new} came for the first time."),
                            {"returning": Value("percent", returning / patrons), "new": Value("percent", new / patrons)}))
     tickets, revenue, basket = now.get("tickets"), now.get("revenue"), now.get("average_basket")
-    if tickets and revenue and basket:
+    # A museum's walk-ins (door or cash sales naming nobody) are often more than its named tickets: said in
+    # the same sentence, or « Vos 9 070 billets » reads as its whole public (10 928 admissions more).
+    unnamed = (result.get("summary") or {}).get("unnamed_admissions")
+    if tickets and revenue and basket and unnamed:
+        out.append(Insight("overview.basket", _("Your {tickets} tickets naming a patron brought in {revenue}: {basket} per order on average. Admissions sold at the door or in cash, naming nobody ({unnamed}), are not in these figures."),
+                           {"tickets": Value("number", tickets), "revenue": Value("money", revenue, currency),
+                            "basket": Value("money", basket, currency),
+                            "unnamed": Value("number", unnamed)}))
+    elif tickets and revenue and basket:
         out.append(Insight("overview.basket", _("Your {tickets} tickets brought in {revenue}: {basket} per order on average."),
                            {"tickets": Value("number", tickets), "revenue": Value("money", revenue, currency),
                             "basket": Value("money", basket, currency)}))

@@ -325,6 +325,18 @@ def test_segments_over_and_under_represented() -> None:
     assert said["segments.under"].startswith("Occasionnels (tous les autres) : seulement"), said
 
 
+def test_a_festival_between_editions_is_not_told_its_whole_public_is_fading() -> None:
+    """Inès's festival over July 2025 – June 2026 (the cross-member months stop before this July's edition):
+    « En perte de vitesse : 100 % de vos clients, contre 32 % dans la coopérative » and « 4 448 clients
+    (100 %) ne sont pas revenus … : un public à reconquérir », of people who had no event to come to."""
+    rows = [segment("fading", 4448, 1.0, 0.32, 313), segment("occasional", 0, 0.0, 0.40, 0)]
+    found = insights.segments_rules({"segments": answer(rows, summary={"events_in_last_six_months": False})})
+    assert rules(found) == {"segments.no_late_events"}, [i.text("fr") for i in found]
+    assert found[0].text("fr").startswith("Vous n’avez tenu aucun événement dans les six derniers mois de la période")
+    held = insights.segments_rules({"segments": answer(rows, summary={"events_in_last_six_months": True})})
+    assert {"segments.over", "segments.fading"} <= rules(held)
+
+
 def test_segments_never_compare_with_a_hidden_cooperative_share() -> None:
     rows = [segment("regulars", 180, 0.18, None, None), segment("occasional", 820, 0.82, None, None)]
     assert insights.segments_rules({"segments": answer(rows)}) == []

@@ -361,6 +361,14 @@ def test_trends_leave_out_a_month_when_fewer_than_three_members_had_pooled_patro
     assert ("2025-02", "jazz") in {(r["month"], r["genre"]) for r in result.tables[3].rows}
 
 
+def test_segments_say_whether_the_member_held_an_event_in_the_fading_months(tiny: Path) -> None:
+    """Festival C's one event is in February 2025: over September 2024 – August 2025 it held none in the
+    six months the fading rule reads, and the summary says so (its « fading » share says nothing)."""
+    festival = report(tiny, "segments", "festival-c", {"from": "2024-09-01", "to": "2025-08-31"})
+    assert festival.summary["events_in_last_six_months"] is False
+    assert report(tiny, "segments", "jazz-a").summary["events_in_last_six_months"] is True
+
+
 def test_segments_partition_with_complementary_suppression(tiny: Path) -> None:
     result = report(tiny, "segments", "jazz-a")
     rows = result.rows

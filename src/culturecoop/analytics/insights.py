@@ -574,6 +574,12 @@ def segments_rules(results: Results) -> list[Insight]:
         return []
     out: list[Insight] = []
     rows = _rows(result)
+    # No event of the member in the months the fading rule reads (a festival's period ending before its
+    # edition): « 100 % of your patrons fading, an audience to win back » says nothing of them.
+    no_late = (result.get("summary") or {}).get("events_in_last_six_months") is False
+    if no_late:
+        rows = [r for r in rows if r.get("segment") != "fading"]
+        out.append(Insight("segments.no_late_events", _("You held no event in the last six months of the period (one season a year?): your patrons not seen since count as fading, which says nothing of them. Choose a period that ends after your season to read that segment.")))
     compared = [r for r in rows if released(r, "index") is not None and released(r, "cooperative_share") is not None
                 and (r.get("your_share") or 0) >= 0.05 and (r.get("your_patrons") or 0) >= 10]
     over = [r for r in compared if r["index"] >= 100 + MIN_INDEX_GAP]

@@ -65,6 +65,19 @@ def test_overview_change_fires_on_a_real_change_and_is_silent_on_a_first_season(
     assert "overview.patrons_stable" in rules(steady) and "overview.revenue_change" not in rules(steady)
 
 
+def test_a_museums_walk_ins_are_said_beside_its_named_tickets() -> None:
+    """Marc's museum: 9 070 tickets naming a patron, and 10 928 admissions sold at the desk naming nobody.
+    « Vos 9 070 billets ont rapporté 184 514 $ » read as his whole public; the walk-ins were in a note at the
+    page's foot. The sentence now says both."""
+    found = insights.overview_rules({"overview": answer(overview_rows(2250, 2240, 184_514, 183_000),
+                                                        summary={"unnamed_admissions": 10928})})
+    basket = next(i for i in found if i.rule == "overview.basket")
+    assert basket.text("fr").startswith("Vos 6\u00a0750 billets nominatifs ont rapporté"), basket.text("fr")
+    assert "Les entrées vendues à la porte ou au comptant sans nom (10\u00a0928) ne figurent pas dans ces chiffres." in basket.text("fr")
+    plain = insights.overview_rules({"overview": answer(overview_rows(2250, 2240, 184_514, 183_000))})
+    assert next(i for i in plain if i.rule == "overview.basket").text("en").startswith("Your 6,750 tickets brought in")
+
+
 def test_fewer_newcomers_is_said_with_where_to_find_them() -> None:
     """439 patrons as before, but 105 first-timers against 240: the page's largest swing, and the
     one a programmer acts on."""
@@ -144,10 +157,18 @@ def test_audience_rules_fire_on_a_concentrated_audience_and_not_on_a_spread_one(
 def test_the_return_rate_is_said_of_visits_not_of_people() -> None:
     """616 visits, 216 of them followed by a return, by 439 people: 35 % is of the visits (of the
     people, 49 % or fewer came back). The sentence said "35 % of your spectators came back"."""
-    found = insights.retention_rules({"retention": answer([], summary={"return_rate": 0.351, "attendances": 616,
-                                                                       "patrons": 439, "came_back": 216})})
+    found = insights.retention_rules({"retention": answer([], summary={"return_rate": 0.351, "followed_attendances": 616,
+                                                                       "patrons": 439, "back_within": 216,
+                                                                       "horizon_months": 6})})
     assert [i.text("fr") for i in found if i.rule == "retention.rate"] == [
-        "35\u00a0% des visites de la période ont été suivies d’un retour de la même personne à un autre de vos événements."]
+        "35\u00a0% des visites que vos données suivent sur six mois ont été suivies, dans les six mois, d’un retour de la "
+        "même personne à un autre de vos événements."]
+    # A yearly festival's horizon (thirteen months) is said with its rate.
+    festival = insights.retention_rules({"retention": answer([], summary={"return_rate": 0.42, "followed_attendances": 900,
+                                                                          "horizon_months": 13})})
+    assert [i.text("en") for i in festival if i.rule == "retention.rate"] == [
+        "Within 13 months, 42% of the visits your data follows that long were followed by a return of the same person "
+        "to another of your events."]
 
 
 def test_retention_rules() -> None:
@@ -304,6 +325,18 @@ def test_segments_over_and_under_represented() -> None:
     assert said["segments.under"].startswith("Occasionnels (tous les autres) : seulement"), said
 
 
+def test_a_festival_between_editions_is_not_told_its_whole_public_is_fading() -> None:
+    """Inès's festival over July 2025 – June 2026 (the cross-member months stop before this July's edition):
+    « En perte de vitesse : 100 % de vos clients, contre 32 % dans la coopérative » and « 4 448 clients
+    (100 %) ne sont pas revenus … : un public à reconquérir », of people who had no event to come to."""
+    rows = [segment("fading", 4448, 1.0, 0.32, 313), segment("occasional", 0, 0.0, 0.40, 0)]
+    found = insights.segments_rules({"segments": answer(rows, summary={"events_in_last_six_months": False})})
+    assert rules(found) == {"segments.no_late_events"}, [i.text("fr") for i in found]
+    assert found[0].text("fr").startswith("Vous n’avez tenu aucun événement dans les six derniers mois de la période")
+    held = insights.segments_rules({"segments": answer(rows, summary={"events_in_last_six_months": True})})
+    assert {"segments.over", "segments.fading"} <= rules(held)
+
+
 def test_segments_never_compare_with_a_hidden_cooperative_share() -> None:
     rows = [segment("regulars", 180, 0.18, None, None), segment("occasional", 820, 0.82, None, None)]
     assert insights.segments_rules({"segments": answer(rows)}) == []
@@ -433,8 +466,10 @@ def test_real_reports_make_sentences_in_both_languages(tiny: Path) -> None:
             for language in ("fr", "en"):
                 assert "{" not in insight.text(language)
     retention = findings({"retention": results["retention"]}).insights
-    rate = results["retention"]["summary"]["return_rate"]
-    assert any(f"{round(rate * 100)}" in i.text("en") for i in retention if i.rule == "retention.rate")
+    summary = results["retention"]["summary"]
+    said = [i.text("en") for i in retention if i.rule == "retention.rate"]
+    # The data ends on 2025-03-31: it follows no event of the quarter six months, so there is no rate to say.
+    assert summary["return_rate"] is None and summary["followed_attendances"] == 0 and not said, (summary, said)
 
 
 def test_a_share_of_nothing_reads_as_a_whole_number() -> None:

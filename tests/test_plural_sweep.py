@@ -19,6 +19,9 @@ COUNTS = ("n", "count")
 # (« Lignes vides ignorées : 1. » reads right whatever the count). Anything else with {n} or
 # {count} is written through ``plural`` (i18n), ``counted`` (the CLI) or ``t.plural`` (the web).
 NOT_A_COUNT_OR_NEVER_0_OR_1 = {
+    "Your events share titles over several days (an exhibition, a show's run): each row is a title, with the share of its patrons whose next visit to another of your titles came within {n} months of their last visit to it.": "a horizon of seven months or more",
+    "{n} events of the period are followed for the horizon: too many to draw one by one (a museum's timed entries, a few visitors each); the table lists them, and the rate by title below compares what they share.": "said above 300 events",
+    "{n} events of the period are followed for the horizon: too many to draw one by one; the table lists them.": "said above 300 events",
     "--patrons must be a positive number of people (got {n}); try --patrons 20000.": "a value quoted back",
     "--patrons {n} is more than this generator handles ({max}); generate several cooperatives with different seeds instead.": "above the maximum",
     "--permutations must be a whole number from 1 to {most} ({default} is the default); got {n}.": "a value quoted back",
@@ -43,7 +46,13 @@ NOT_A_COUNT_OR_NEVER_0_OR_1 = {
     "Fewer than {n} past events share a genre with this one: all events of the period are compared.": "a fixed threshold",
     "Build an audience: your patrons without a visit for {n} months": "a fixed period",
     "Fewer of your patrons come back than at your peers (index {index}): bring back those who have not come for {n} months.": "a fixed period",
-    "{rate} of attendances were followed by another visit: the patrons who have not come back for {n} months are the ones a message can still bring back.": "a fixed period",
+    "{rate} of attendances were followed by another visit within six months: the patrons who have not come back for {n} months are the ones a message can still bring back.": "a fixed period",
+    "{rate} of attendances were followed by another visit within {months} months: the patrons who have not come back for {n} months are the ones a message can still bring back.": "a fixed period (six), and a horizon of seven months or more",
+    "Return rate: of the attendances at your events that your data follows to your next season, the share whose next visit to one of your events came within {n} months (long enough to cover your calendar's longest break between two events).": "a horizon of seven months or more",
+    "of the attendances at events your data follows to your next season, the share back at one of your events within {n} months (long enough to cover your calendar's longest break between two events)": "a horizon of seven months or more",
+    "Share of each event's patrons back within {n} months": "a horizon of seven months or more",
+    "Back within {n} months (%)": "a horizon of seven months or more",
+    "Each point is an event (its size: its attendees): the share of its patrons who came to another of your events within {n} months, the horizon that covers your calendar's longest break (a festival's year between two editions). Events your data does not yet follow to your next season are in the table, not yet compared.": "a horizon of seven months or more",
     "{share} of the lines split into {n} columns (separator: {name})": "a separator splits a line in two columns or more",
     "The file {path} has {n} columns named “{column}” (columns {positions}) and the mapping reads that name, so which one it means is unclear; rename all but one of them in the export's header line (such as “{column} 2”), then name in the mapping the one to read.": "two columns or more by definition",
     "The file {path} has {n} columns named “{column}” (columns {positions}) and the mapping reads that name, so which one it means is unclear; name in the mapping the one to read: {names}.": "two columns or more by definition",
@@ -100,6 +109,9 @@ COUNTED_NOUNS = ("tickets|patrons|events|members|rows|recipients|releases|days|r
 NAMED_COUNT = re.compile(r"\{(?!n\}|count\})\w+\} (?:" + COUNTED_NOUNS + r")\b")
 
 NAMED_COUNT_NEVER_0_OR_1 = {
+    "Among your events of at least {least} attendees, within {months} months, {low} of the patrons of {low_title} ({low_day}) came back to another of your events, and {high} of those of {high_title} ({high_day}).": "a horizon of seven months or more",
+    "Within {months} months, {rate} of the visits your data follows that long were followed by a return of the same person to another of your events.": "a horizon of seven months or more",
+    "{rate} of attendances were followed by another visit within {months} months: the patrons who have not come back for {n} months are the ones a message can still bring back.": "a horizon of seven months or more",
     'A record is kept {months} months after its last ticket, then removed from every table and from the files themselves (`culturecoop retention apply`).': 'a setting or its limit',
     'A retention of {months} months is outside the allowed range; give --months between {low} and {high}.': 'a setting or its limit',
     'Audience {audience} "{name}" ({kind}): {size} people.': 'an audience as the privacy gate releases it: k people or more',
@@ -138,6 +150,7 @@ NAMED_COUNT_NEVER_0_OR_1 = {
     'You welcomed {patrons} patrons over the period: {change} more than over the period before.': 'said from 30 patrons on (insights.MIN_PATRONS)',
     'Your audience is steady: {patrons} patrons over the period, as many as over the period before (within {change}).': 'said from 30 patrons on (insights.MIN_PATRONS)',
     'Your {tickets} tickets brought in {revenue}: {basket} per order on average.': 'said from 30 patrons on (insights.MIN_PATRONS)',
+    'Your {tickets} tickets naming a patron brought in {revenue}: {basket} per order on average. Admissions sold at the door or in cash, naming nobody ({unnamed}), are not in these figures.': 'said from 30 patrons on (insights.MIN_PATRONS); the admissions after their label',
     'fewer than {k} people': "the privacy gate's threshold k, 2 or more",
     'people, as the privacy gate releases it: too few for a campaign, which writes to at least {k} people and keeps as many aside to measure its effect; save a larger audience to write to.': "the privacy gate's threshold k, 2 or more",
     '{dataset}: precision {precision}, recall {recall}, F1 {f1} ({correct} of {true} true pairs found, {predicted} pairs predicted); {pairs} pairs compared in {seconds} s.': "a model's, a benchmark's or the impact assessment's figure: hundreds or more",
@@ -221,6 +234,8 @@ def test_a_count_named_otherwise_agrees_with_its_count() -> None:
 # correspondent …) » beside « 740 lignes écrites »): the second count is said through a pair of its own,
 # or listed here with why it is never 0 or 1.
 SECOND_COUNT_NEVER_0_OR_1 = {
+    "Not counted in the cooperative's genre shares: {n} month, between {first} and {last}, when fewer than {least} members had pooled patrons (one of them could read another's figures).": "the peer figures' fixed minimum (three)",
+    "Not counted in the cooperative's genre shares: {n} months between {first} and {last}, when fewer than {least} members had pooled patrons (one of them could read another's figures).": "the peer figures' fixed minimum (three)",
     "On {when}, the retention rule removed {n} record of yours whose last ticket was more than {months} months old.": "a setting or its limit",
     "On {when}, the retention rule removed {n} of your records whose last ticket was more than {months} months old.": "a setting or its limit",
     "On {when}, the retention rule removed {n} record of {member} whose last ticket was more than {months} months old.": "a setting or its limit",

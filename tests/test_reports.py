@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -88,15 +89,47 @@ def test_retention_is_event_over_event(tiny: Path) -> None:
     assert (events["A2"]["attendees"], events["A2"]["came_back"]) == (15, 5)
     # A3's patrons 0–3 already hold tickets for A9 (after the period): they came back.
     assert (events["A3"]["attendees"], events["A3"]["came_back"]) == (5, 4)
-    assert result.summary["return_rate"] == pytest.approx(24 / 50, abs=1e-4)
+    assert result.summary["return_rate_any_time"] == pytest.approx(24 / 50, abs=1e-4)
+    # The data ends on 2025-03-31: no event of the quarter is followed six months, so no headline rate.
+    assert (result.summary["return_rate"], result.summary["followed_attendances"]) == (None, 0)
     everything = report(tiny, "retention", "jazz-a", {"from": "2025-01-01", "to": "2025-04-30"})
-    assert everything.summary["return_rate"] == pytest.approx(1 - 30 / 54, abs=1e-4)  # 1 − records / attendances
+    assert everything.summary["return_rate_any_time"] == pytest.approx(1 - 30 / 54, abs=1e-4)  # 1 − records / attendances
     # A9 is jazz-a's last event: nobody could come back after it yet. Its « 0 » and « 0,0 % » read as an
     # audience that never returns; they are left empty (and the page says why).
     last = by(everything.tables[0].rows, "event_id")["A9"]
     assert (last["attendees"], last["came_back"], last["return_rate"]) == (4, None, None), last
     cohorts = {(r["cohort"], r["months_after"]): r for r in result.tables[1].rows}
     assert cohorts[("2025-01", 0)]["patrons"] == 30 and cohorts[("2025-01", 1)]["share"] == 0.5
+
+
+def test_a_museums_exhibition_visitors_are_followed_to_the_next_exhibition(tmp_path: Path) -> None:
+    """A museum's timed entries: every day's slots of a three-month exhibition are events of a few visitors
+    each, and « do exhibition visitors come back for the next one? » had no answer but thousands of rows
+    at 0 %, 50 % or 100 %. A title shown on several days is followed as one: its visitors back for another."""
+    db = tiny_cooperative(tmp_path / "coop.duckdb")
+    expos = {"Marées": date(2024, 3, 1), "Phares": date(2024, 6, 1), "Glaces": date(2024, 9, 1), "Hiver": date(2024, 12, 1)}
+    slots = [(title, start + timedelta(days=d), h) for title, start in expos.items() for d in range(0, 80, 4) for h in (10, 14)]
+    with Warehouse(db) as w:
+        insert(w, "member", [("musee-m", "Musée M", "museum", "Bas-Saint-Laurent")])
+        insert(w, "event", [("musee-m", f"{title} {day} {h}", title, datetime(day.year, day.month, day.day, h), "Musée", "G5L",
+                             ["heritage"], ["A"], 60, False, "fr") for title, day, h in slots])
+        # 30 visitors of Marées, 12 of them at Phares too (weeks later); 20 at Phares alone, 5 of them at Glaces.
+        visits = [(p, "Marées", 4 * p % 80) for p in range(30)] + [(p, "Phares", 8 + p) for p in range(12)]
+        visits += [(p, "Phares", p - 90) for p in range(100, 120)] + [(p, "Glaces", 40) for p in range(100, 105)]
+        visits += [(300, "Hiver", 76)]  # the data's last visit: 15 February 2025
+        insert(w, "patron", [patron_row("musee-m", f"V{p:03d}") for p in sorted({v[0] for v in visits})])
+        day_of = {(p, title, d): expos[title] + timedelta(days=4 * (d // 4) % 80) for p, title, d in visits}
+        insert(w, "ticket", [ticket_row("musee-m", f"M{n}", f"V{p:03d}", f"{title} {day_of[p, title, d]} 10",
+                                        datetime.combine(day_of[p, title, d], datetime.min.time()) - timedelta(days=3))
+                             for n, (p, title, d) in enumerate(visits)])
+        result = run_report("retention", w, "musee-m", {"from": "2024-01-01", "to": "2024-12-31"})
+    titles = {r["title"]: r for r in next(t for t in result.tables if t.name == "by_title").rows}
+    assert list(titles) == ["Marées", "Phares", "Glaces"]  # Hiver's one visit is in 2025
+    assert (titles["Marées"]["visitors"], titles["Marées"]["back_within"]) == (30, 12)
+    assert titles["Marées"]["back_share"] == pytest.approx(12 / 30, abs=1e-4)
+    assert (titles["Phares"]["visitors"], titles["Phares"]["back_within"]) == (32, 5)
+    # Glaces ends in November 2024, less than six months before the data's last visit: not followed yet.
+    assert titles["Glaces"]["back_within"] is None and titles["Marées"]["days"] == 20
 
 
 def test_an_event_with_no_start_date_keeps_its_title(tmp_path: Path) -> None:
@@ -146,6 +179,41 @@ def test_events_are_compared_on_returns_within_six_months(tiny: Path) -> None:
     # January 2025 is less than six months before the data's last sale (2025-03-31): not compared.
     assert events["A1"]["return_rate_6_months"] is None and events["A1"]["came_back"] == 15
     assert result.summary["return_rate_6_months"] == pytest.approx(5 / 45, abs=1e-4)
+    # The headline keeps the table's rule: counted « at any time » over every attendance, the quarter's
+    # shows (nobody could follow its last one) pulled it to 59 / 95 beside 5 / 45 for the events followed.
+    assert (result.summary["followed_attendances"], result.summary["back_within"]) == (45, 5)
+    assert result.summary["return_rate"] == pytest.approx(5 / 45, abs=1e-4)
+    # jazz-a held nothing from May 2024 to January 2025: the horizon covers that break (nine months), and
+    # L1's patrons back ten months later are still not counted.
+    assert result.summary["horizon_months"] == 9
+    assert any(n.startswith("Return rate: of the attendances at your events that your data follows to your next season") for n in result.notes)
+
+
+def test_a_yearly_festivals_patrons_are_counted_back_at_the_next_edition(tmp_path: Path) -> None:
+    """A summer festival, three days each July: its patrons come back at next year's edition, twelve
+    months later. « Back within six months » read 0 % for every edition, an audience that never returns.
+    The horizon covers the calendar's longest break and a month more: thirteen months."""
+    db = tiny_cooperative(tmp_path / "coop.duckdb")
+    days = {"F23": date(2023, 7, 7), "F24": date(2024, 7, 12), "F25": date(2025, 7, 11)}
+    with Warehouse(db) as w:
+        insert(w, "member", [("fest-y", "Festival Y", "festival", "Estrie")])
+        insert(w, "event", [("fest-y", f"{e}-{d}", f"Festival {e} jour {d}", datetime(day.year, day.month, day.day + d, 20),
+                             "Parc", "J1H", ["rock"], ["A"], 5000, False, "fr") for e, day in days.items() for d in range(3)])
+        # 40 people at the 2023 edition, 20 of them back in 2024, 10 of those in 2025; 30 new in 2024.
+        people = {"F23": range(0, 40), "F24": [*range(0, 20), *range(100, 130)], "F25": range(0, 10)}
+        insert(w, "patron", [patron_row("fest-y", f"P{p:03d}") for p in sorted({p for v in people.values() for p in v})])
+        insert(w, "ticket", [ticket_row("fest-y", f"{e}-{p}", f"P{p:03d}", f"{e}-{p % 3}",
+                                        datetime(days[e].year, 5, 1)) for e, ps in people.items() for p in ps])
+        result = run_report("retention", w, "fest-y", {"from": "2023-01-01", "to": "2025-12-31"})
+    assert result.summary["horizon_months"] == 13
+    events = {r["event_id"]: r for r in result.tables[0].rows}
+    followed = [r for r in events.values() if r["return_rate_6_months"] is not None]
+    # 2023's edition (40 people, 20 back) and 2024's (50 people, 10 back at 2025's): the data ends with the 2025
+    # edition, which follows 2024's though not for thirteen months; 2025's own is not followed yet.
+    assert sum(r["attendees"] for r in followed) == 90 and sum(r["back_within_6_months"] for r in followed) == 30
+    assert all(r["return_rate_6_months"] is None for e, r in events.items() if e.startswith("F25"))
+    assert result.summary["return_rate"] == pytest.approx(30 / 90)
+    assert any("within 13 months" in n for n in result.notes), result.notes
 
 
 def test_a_summer_season_is_not_a_trend() -> None:
@@ -243,27 +311,62 @@ def test_affinity_lift_and_interval(tiny: Path) -> None:
     assert all(set(r) >= {"from_genre", "to_genre", "lift", "ci_low", "ci_high", "patrons"} for r in rows.values())
 
 
+def add_club_d(db: Path, months: Sequence[int]) -> None:
+    """A third member with pooled patrons in the months given (of 2025): ten new people each month,
+    at a classical concert."""
+    with Warehouse(db) as w:
+        insert(w, "member", [("club-d", "Club D", "club", "Montréal")])
+        insert(w, "event", [("club-d", f"D{m}", f"Concert D{m}", datetime(2025, m, 5, 20), "Salle", "H2X", ["classical"],
+                             ["A"], 100, False, "fr") for m in months])
+        people = [(m, p) for m in months for p in range(200 + 10 * m, 210 + 10 * m)]
+        insert(w, "patron", [patron_row("club-d", f"D{p:03d}") for _m, p in people])
+        insert(w, "identity", [("club-d", f"D{p:03d}", f"K{p:04d}", 1.0) for _m, p in people])
+        insert(w, "consent", [("club-d", f"D{p:03d}", "pooling", True, datetime(2025, 1, 1)) for _m, p in people])
+        insert(w, "ticket", [ticket_row("club-d", f"TD{p}", f"D{p:03d}", f"D{m}", datetime(2025, m, 1, 12)) for m, p in people])
+
+
 def test_trends_show_shares_and_the_members_own_genres(tiny: Path) -> None:
+    add_club_d(tiny, (1, 2, 3))
     result = report(tiny, "trends", "jazz-a")
     months = {(r["month"], r["genre"]): r for r in result.tables[1].rows}
     assert months[("2025-01", "theatre")]["patrons"] == 30
-    assert months[("2025-01", "theatre")]["share"] == pytest.approx(30 / 50, abs=1e-4)  # 50 people went out in January
+    # 60 people went out in January: 50 at jazz-a and theatre-b, 10 at club-d.
+    assert months[("2025-01", "theatre")]["share"] == pytest.approx(30 / 60, abs=1e-4)
     yours = {(r["month"], r["genre"]): r for r in result.tables[3].rows}
     assert yours[("2025-03", "blues")]["share"] == 1.0 and yours[("2025-01", "local")]["share"] == 1.0
 
 
-def test_trends_leave_out_a_month_when_one_member_alone_had_pooled_patrons(tiny: Path) -> None:
+def test_trends_leave_out_a_month_when_fewer_than_three_members_had_pooled_patrons(tiny: Path) -> None:
     """A venue whose data ran past everyone else's read « Chanson 100 % » as the cooperative's share in
-    those months, and « Chanson progresse dans la coopérative »: one member's own mix, shown to all."""
+    those months, and « Chanson progresse dans la coopérative »: one member's own mix, shown to all. With
+    two members, each subtracts its own patrons from the cooperative's and reads the other's genre mix:
+    January (jazz-a and theatre-b alone) gave jazz-a theatre-b's 30 theatre-goers among 50 people out.
+    A month counts from three members, as the peer figures do."""
+    add_club_d(tiny, (1, 3))
     with Warehouse(tiny) as w:
         w.con.execute("DELETE FROM ticket WHERE member_id = 'festival-c'")  # February: jazz-a's 15 people alone
     result = report(tiny, "trends", "jazz-a")
     months = {r["month"] for r in result.tables[1].rows}
     assert "2025-02" not in months and {"2025-01", "2025-03"} <= months, months
-    assert any("1 month, between February 1, 2025 and February 28, 2025, when one member alone" in n
+    assert any("1 month, between February 1, 2025 and February 28, 2025, when fewer than 3 members" in n
                for n in result.notes), result.notes
+    # Without club-d, January and March have two members each: neither is counted.
+    with Warehouse(tiny) as w:
+        w.con.execute("DELETE FROM ticket WHERE member_id = 'club-d'")
+    two = report(tiny, "trends", "jazz-a")
+    assert not {r["month"] for r in two.tables[1].rows}, "a month of two members is the other's own mix"
+    assert any("3 months between January 1, 2025 and March 31, 2025, when fewer than 3 members" in n
+               for n in two.notes), two.notes
     # The member's own shares keep the month.
     assert ("2025-02", "jazz") in {(r["month"], r["genre"]) for r in result.tables[3].rows}
+
+
+def test_segments_say_whether_the_member_held_an_event_in_the_fading_months(tiny: Path) -> None:
+    """Festival C's one event is in February 2025: over September 2024 – August 2025 it held none in the
+    six months the fading rule reads, and the summary says so (its « fading » share says nothing)."""
+    festival = report(tiny, "segments", "festival-c", {"from": "2024-09-01", "to": "2025-08-31"})
+    assert festival.summary["events_in_last_six_months"] is False
+    assert report(tiny, "segments", "jazz-a").summary["events_in_last_six_months"] is True
 
 
 def test_segments_partition_with_complementary_suppression(tiny: Path) -> None:

@@ -49,7 +49,8 @@ def test_each_members_retention_within_two_points(pipeline: tuple[Path, dict[str
     db, truth = pipeline
     with Warehouse(db) as w:
         for member, planted in truth["retention"].items():
-            got = run_report("retention", w, member, ALL).summary["return_rate"]
+            # The planted signal is « at any time », every attendance counted (1 − people / attendances).
+            got = run_report("retention", w, member, ALL).summary["return_rate_any_time"]
             assert got == pytest.approx(planted["realized_by_record"], abs=0.02), member
             assert got == pytest.approx(planted["realized"], abs=0.02), member
 

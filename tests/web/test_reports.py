@@ -251,13 +251,15 @@ def test_french_csv_opens_as_numbers_in_a_french_spreadsheet(app, coop: Coop) ->
         kpi = re.search(r"Part de nouveaux clients\s+[\d,]+\s%\s+(\S+)\s(pts|%)", page.replace("\u202f", " ").replace("\xa0", " "))
         assert kpi and kpi.group(2) == "pts", page[:2000]
         retention = french_csv(c.get(f"/m/{A}/retention.csv?table=retention-by_event").text)
-        assert "Taux de retour (%)" in retention[0]
+        assert "Part revenue à tout moment (%)" in retention[0]
         for row in retention:
-            assert 0 <= as_number(row["Taux de retour (%)"]) <= 100 and as_number(row["Spectateurs"]) >= 1
-        # The tab's two rates say their bases, or 31,9 % « back » beside 33,9 % « back within six months » reads as a contradiction.
+            assert 0 <= as_number(row["Part revenue à tout moment (%)"]) <= 100 and as_number(row["Spectateurs"]) >= 1
+        # One headline rate, its rule said under it (two rates on two bases, 31,9 % « back » beside 33,9 % « back
+        # within six months », read as a contradiction).
         shown = visible_text(c.get(f"/m/{A}/retention").text)
-        assert "des présences de la période, suivies d’une autre visite" in shown, shown[:3000]
-        assert "des clients des événements tenus au moins six mois avant la fin de vos données" in shown
+        assert ("des présences aux événements tenus au moins six mois avant la fin de vos données, la part revenue à l’un "
+                "de vos événements dans les six mois") in shown, shown[:3000]
+        assert "Revenus dans les six mois" not in re.findall(r"(?:Taux de retour|Revenus dans les six mois)\s+[\d,]+", shown)
         c.post("/language", data={"language": "en", "csrf_token": page_csrf(c, f"/m/{A}/overview"), "next": "/"})
         english = c.get(f"/m/{A}/overview.csv?table=overview-overview").text
         header = next(csv.reader(io.StringIO(english[1:])))
@@ -590,8 +592,10 @@ def test_the_retention_tab_counts_visits_beside_visits(app, coop: Coop) -> None:
     with new_client(app) as c:
         login(c, coop.emails["A-analyst"])
         text = visible_text(c.get(f"/m/{A}/retention").text, tooltips=False)
-    labels = re.findall(r"(Taux de retour|Présences suivies d’un retour|Présences|Clients|Sont revenus)\s", text)
-    assert labels[:4] == ["Taux de retour", "Présences", "Présences suivies d’un retour", "Clients"], labels[:6]
+    labels = re.findall(r"(Taux de retour|Présences comptées dans le taux de retour|Dont suivies d’un retour|Présences|"
+                        r"Clients|Sont revenus)\s", text)
+    assert labels[:5] == ["Taux de retour", "Présences", "Présences comptées dans le taux de retour",
+                          "Dont suivies d’un retour", "Clients"], labels[:6]
 
 
 def test_the_elsewhere_ratio_sits_beside_the_two_shares_it_divides(app, coop: Coop) -> None:
@@ -1311,3 +1315,41 @@ def test_a_wide_table_on_a_phone_says_there_is_more_and_keeps_its_first_column(r
     script = (STATIC / "app.js").read_text(encoding="utf-8")
     assert 'cue.classList.toggle("fits", wrap.scrollWidth <= wrap.clientWidth' in script  # said only when needed
     assert ".scroll-cue.fits { display: none; }" in phone
+
+
+def test_a_yearly_festivals_retention_tab_reads_in_editions() -> None:
+    """Inès's festival (one weekend each July): its one followed edition drew on an axis labelled
+    « 23:59:59.999 », its monthly cohorts an empty grid, and its next step offered « your patrons without
+    a visit for 6 months », which is everyone six months after the edition. The tab now reads in editions:
+    the rule of its rate, a month on each side of the one point, no empty grid, and the patrons who
+    skipped this edition (13 months without a visit)."""
+    from culturecoop.web.i18n import Translator
+    from culturecoop.web.views.base import TabView
+    from culturecoop.web.views.next_steps import next_steps
+    from culturecoop.web.views.own import retention
+
+    rows = [{"event_id": "D25", "title": "Les Soirs d'Été 2025 – Dimanche", "event_day": "2025-07-13", "starts_at": None,
+             "attendees": 1012, "came_back": 311, "return_rate": 0.307, "back_within_6_months": 311,
+             "return_rate_6_months": 0.307},
+            {"event_id": "V26", "title": "Les Soirs d'Été 2026 – Vendredi", "event_day": "2026-07-10", "starts_at": None,
+             "attendees": 1043, "came_back": 277, "return_rate": 0.266, "back_within_6_months": None,
+             "return_rate_6_months": None}]
+    cohorts = [{"cohort": "2025-07", "months_after": a, "patrons": 800 if a == 0 else None, "share": 1.0 if a == 0 else None}
+               for a in range(12)]
+    result = {"summary": {"return_rate": 0.307, "return_rate_6_months": 0.307, "horizon_months": 13,
+                          "followed_attendances": 1012, "back_within": 311, "attendances": 2055, "patrons": 1900},
+              "rows": rows, "cohorts": cohorts, "by_title": []}
+    view = TabView(next(tab for tab in TABS if tab.slug == "retention"), A, False)
+    t = Translator("fr")
+    retention(view, {"retention": result}, t)
+    rate = next(k for k in view.kpis if k.label == "Taux de retour")
+    assert rate.detail and "que vos données suivent jusqu’à votre saison suivante" in rate.detail
+    assert "dans les 13\u00a0mois" in rate.detail or "dans les 13 mois" in rate.detail, rate.detail
+    by_event = next(s for s in view.sections if s.id == "retention-by_event")
+    assert by_event.chart is not None
+    axis = by_event.chart["layout"]["xaxis"]
+    assert axis["range"] == ["2025-06-13", "2025-08-12"] and axis["tickformat"] == "%d %b %Y", axis
+    cohort = next(s for s in view.sections if s.id == "retention-cohorts")
+    assert cohort.chart is None and cohort.lead and "une saison par an" in cohort.lead, cohort.lead
+    lapsed = next(a for a in next_steps(view, {"retention": result}, t) if a.kind == "audience")
+    assert lapsed.params.get("months") == "13" and "13 mois" in lapsed.label.replace("\u00a0", " "), lapsed

@@ -284,7 +284,15 @@ def overview_rules(results: Results) -> list[Insight]:
         out.append(Insight("overview.returning", _("{returning} of your patrons had come before the period; {new} came for the first time."),
                            {"returning": Value("percent", returning / patrons), "new": Value("percent", new / patrons)}))
     tickets, revenue, basket = now.get("tickets"), now.get("revenue"), now.get("average_basket")
-    if tickets and revenue and basket:
+    # A museum's walk-ins (door or cash sales naming nobody) are often more than its named tickets: said in
+    # the same sentence, or « Vos 9 070 billets » reads as its whole public (10 928 admissions more).
+    unnamed = (result.get("summary") or {}).get("unnamed_admissions")
+    if tickets and revenue and basket and unnamed:
+        out.append(Insight("overview.basket", _("Your {tickets} tickets naming a patron brought in {revenue}: {basket} per order on average. Admissions sold at the door or in cash, naming nobody ({unnamed}), are not in these figures."),
+                           {"tickets": Value("number", tickets), "revenue": Value("money", revenue, currency),
+                            "basket": Value("money", basket, currency),
+                            "unnamed": Value("number", unnamed)}))
+    elif tickets and revenue and basket:
         out.append(Insight("overview.basket", _("Your {tickets} tickets brought in {revenue}: {basket} per order on average."),
                            {"tickets": Value("number", tickets), "revenue": Value("money", revenue, currency),
                             "basket": Value("money", basket, currency)}))
@@ -373,10 +381,16 @@ def retention_rules(results: Results) -> list[Insight]:
         return []
     out: list[Insight] = []
     summary = result.get("summary") or {}
-    rate, attendances = summary.get("return_rate"), summary.get("attendances") or 0
+    # The rate is of the visits the data follows for the horizon (six months, or a festival's year):
+    # said with it, as the page's headline is.
+    rate = summary.get("return_rate")
+    attendances = summary.get("followed_attendances", summary.get("attendances")) or 0
+    months = int(summary.get("horizon_months") or 6)
     if rate is not None and attendances >= MIN_PATRONS:
-        out.append(Insight("retention.rate", _("After {rate} of the period's visits, the same person came back to another of your events."),
-                           {"rate": Value("percent", rate)}))
+        out.append(Insight("retention.rate", _("Within six months, {rate} of the visits your data follows that long were followed by a return of the same person to another of your events.")
+                           if months == 6 else
+                           _("Within {months} months, {rate} of the visits your data follows that long were followed by a return of the same person to another of your events."),
+                           {"rate": Value("percent", rate), "months": Value("number", months)}))
     # Events compared on one horizon (back within six months), for those the member's own data
     # follows that long: "at any time" favours the oldest shows, and a venue whose export stops in
     # June has no returns to show after its June shows.
@@ -401,8 +415,10 @@ def retention_rules(results: Results) -> list[Insight]:
                 timed = row.get("starts_at") and not _twins(row, every, "starts_at")
                 return Value("moment", row["starts_at"]) if _twins(row, every) and timed else Value("day", row.get("event_day"))
 
-            out.append(Insight("retention.events", _("Among your events of at least {least} attendees, within six months, {low} of the patrons of {low_title} ({low_day}) came back to another of your events, and {high} of those of {high_title} ({high_day})."),
-                               {"least": Value("number", MIN_PATRONS),
+            out.append(Insight("retention.events", _("Among your events of at least {least} attendees, within six months, {low} of the patrons of {low_title} ({low_day}) came back to another of your events, and {high} of those of {high_title} ({high_day}).")
+                               if months == 6 else
+                               _("Among your events of at least {least} attendees, within {months} months, {low} of the patrons of {low_title} ({low_day}) came back to another of your events, and {high} of those of {high_title} ({high_day})."),
+                               {"least": Value("number", MIN_PATRONS), "months": Value("number", months),
                                 "low": Value("percent", worst["return_rate_6_months"]), "low_title": name(worst),
                                 "low_day": when(worst), "high": Value("percent", best["return_rate_6_months"]),
                                 "high_title": name(best), "high_day": when(best)}))
@@ -558,6 +574,12 @@ def segments_rules(results: Results) -> list[Insight]:
         return []
     out: list[Insight] = []
     rows = _rows(result)
+    # No event of the member in the months the fading rule reads (a festival's period ending before its
+    # edition): « 100 % of your patrons fading, an audience to win back » says nothing of them.
+    no_late = (result.get("summary") or {}).get("events_in_last_six_months") is False
+    if no_late:
+        rows = [r for r in rows if r.get("segment") != "fading"]
+        out.append(Insight("segments.no_late_events", _("You held no event in the last six months of the period (one season a year?): your patrons not seen since count as fading, which says nothing of them. Choose a period that ends after your season to read that segment.")))
     compared = [r for r in rows if released(r, "index") is not None and released(r, "cooperative_share") is not None
                 and (r.get("your_share") or 0) >= 0.05 and (r.get("your_patrons") or 0) >= 10]
     over = [r for r in compared if r["index"] >= 100 + MIN_INDEX_GAP]

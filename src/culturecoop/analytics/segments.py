@@ -109,6 +109,19 @@ def descriptions() -> dict[str, str]:
     }
 
 
+# Whether the member held any event in the months the fading rule reads: a summer festival's period that
+# ends before its July edition has every patron « fading », which says nothing of them.
+OWN_LATE_VISITS = """
+SELECT count(*) AS visits FROM analytics_visit
+WHERE member_id = $member AND event_day BETWEEN $late_from AND $date_to
+"""
+
+
+def _late_from(ctx: ReportContext) -> date:
+    end = month_ordinal(ctx.period.end)
+    return month_start(max(end - 5, month_ordinal(ctx.period.start)))
+
+
 def _masks(ctx: ReportContext) -> dict[str, Any]:
     end = month_ordinal(ctx.period.end)
     late = type(ctx.period)(month_start(max(end - 5, month_ordinal(ctx.period.start))), ctx.period.end)
@@ -146,7 +159,8 @@ def segments(ctx: ReportContext) -> ReportOutput:
         Column("cooperative_share", _("Share of the cooperative's active pooled patrons")),
         Column("index", _("Your share against the cooperative's (100 = same, 150 = one and a half times)")),
     )
-    summary = {"your_patrons": own_total, "cooperative_patrons": coop_total}
+    held_late = bool(ctx.query(OWN_LATE_VISITS, late_from=_late_from(ctx))[0]["visits"])
+    summary = {"your_patrons": own_total, "cooperative_patrons": coop_total, "events_in_last_six_months": held_late}
     return ReportOutput([ReportTable("segments", _("Audience segments"), cols, rows, pooled=True)], summary, release)
 
 

@@ -15,8 +15,10 @@ each end held within 0–100 %: a steep line over a few months would otherwise a
 « −122 points » for a share that went from 90 % to nothing), and a note says a season may read as
 a trend.
 
-A month when one member alone had pooled patrons is left out of the cooperative's shares (a note
-names those of the period): its shares would be that member's own mix, shown to every member.
+A month when fewer than three members had pooled patrons (``MIN_PEERS``, the peer figures' own
+minimum) is left out of the cooperative's shares (a note names those of the period): one member's
+shares would be its own mix shown to every member, and of two members each could subtract its own
+figures and read the other's.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from culturecoop.analytics.pooled import Cells, genre_labels, mark
 from culturecoop.analytics.report import Column, ReportContext, ReportOutput, ReportTable
 from culturecoop.analytics.wording import YEAR_OVER_YEAR_HEADERS
 from culturecoop.i18n import _, count, day_words, plural
-from culturecoop.privacy.gate import CountTable
+from culturecoop.privacy.gate import MIN_PEERS, CountTable
 from culturecoop.schema.taxonomy import GENRES
 
 CHANGE_THRESHOLD = 0.02
@@ -49,7 +51,8 @@ WHERE month BETWEEN $date_from AND $date_to
 
 # Members with pooled visits in each month: a month where one member alone had any is that member's
 # own genre mix, not the cooperative's (a venue whose data runs two months past everyone else's read
-# « Chanson 100 % » there, and « Chanson progresse dans la coopérative »), and shown to every member.
+# « Chanson 100 % » there, and « Chanson progresse dans la coopérative »), and shown to every member;
+# with two, each of them subtracts its own patrons and reads the other's mix.
 COOP_MONTH_MEMBERS = """
 SELECT strftime(month, '%Y-%m') AS month, count(DISTINCT member_id) AS members
 FROM analytics_member_month
@@ -176,9 +179,9 @@ def trends(ctx: ReportContext) -> ReportOutput:
     shown = sorted({*earlier, *months})
     since = {"date_from": date.fromisoformat(f"{shown[0]}-01")}
     members = {r["month"]: r["members"] for r in ctx.query(COOP_MONTH_MEMBERS, **since)}
-    # A month with pooled visits at one member alone never goes to the gate: its shares would be that
-    # member's. A month with none stays (its cells are empty anyway).
-    thin = [m for m in shown if members.get(m, 0) == 1]
+    # A month with pooled visits at fewer than three members never goes to the gate: its shares would be
+    # one member's, or read back by either of two. A month with none stays (its cells are empty anyway).
+    thin = [m for m in shown if 0 < members.get(m, 0) < MIN_PEERS]
     counted = [m for m in shown if m not in thin]
     counted_set = set(counted)
     release = ctx.release([
@@ -194,11 +197,11 @@ def trends(ctx: ReportContext) -> ReportOutput:
         last = date.fromisoformat(f"{left_out[-1]}-01")
         ctx.notes.append(plural(
             len(left_out),
-            "Not counted in the cooperative's genre shares: {n} month, between {first} and {last}, when one member "
-            "alone had pooled patrons (its figures would be that member's own).",
-            "Not counted in the cooperative's genre shares: {n} months between {first} and {last}, when one member "
-            "alone had pooled patrons (the figures of each would be one member's own).").format(
-            n=count(len(left_out)), first=day_words(f"{left_out[0]}-01"),
+            "Not counted in the cooperative's genre shares: {n} month, between {first} and {last}, when fewer than "
+            "{least} members had pooled patrons (one of them could read another's figures).",
+            "Not counted in the cooperative's genre shares: {n} months between {first} and {last}, when fewer than "
+            "{least} members had pooled patrons (one of them could read another's figures).").format(
+            n=count(len(left_out)), least=count(MIN_PEERS), first=day_words(f"{left_out[0]}-01"),
             last=day_words((last.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1))))
     cells, totals = Cells(release.tables["genre_month"]), Cells(release.tables["month"])
     labels = {**genre_labels(), "local": _("Local artists (Québec headliner)")}

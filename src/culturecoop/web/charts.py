@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from datetime import date, timedelta
 from typing import Any
 
 from culturecoop.web.i18n import Translator
@@ -250,6 +251,13 @@ def points(title: str, x: Sequence[Any], y: Sequence[Any], names: Sequence[str],
              "hovertemplate": "%{text}<br>%{x}" + _labelled(None, t) + _hover(unit, t) + "<extra></extra>"}
     layout = _layout(title, t, height=360)
     layout["xaxis"] = {"title": {"text": x_title}, "automargin": True, "type": "date"}
+    days = sorted({str(v)[:10] for v in x if v})
+    if len(days) == 1:
+        # One day alone (a festival's one edition followed so far): Plotly zooms to the millisecond and
+        # labels the axis « 23:59:59.999 ». A month on each side, ticks by day.
+        one = date.fromisoformat(days[0])
+        layout["xaxis"].update(range=[(one - timedelta(days=30)).isoformat(), (one + timedelta(days=30)).isoformat()],
+                               tickformat="%d %b %Y")
     layout["yaxis"] = _axis(value_title, unit, t, rangemode="tozero")
     if average is not None:
         value = average * 100 if unit == "percent" else average

@@ -37,7 +37,7 @@ TERMS: tuple[Term, ...] = (
     Term("jaccard", _("Overlap index"), _("People in common divided by the people in either audience (Jaccard index): 0% when the audiences are apart, 100% when they are the same people.")),
     Term("fsa", _("Postal area"), _("The first three characters of a Canadian postal code (forward sortation area, RTA in French), e.g. H2X: a neighbourhood in a city, a town or a rural area. Elsewhere, the country and the first digits of the postal code (FR-750: Paris, BE-13, CH-12), or a British postcode's district (GB-SW4). Postal codes are cut to this area before they leave the member.")),
     Term("cohort", _("Cohort"), _("The patrons whose first visit was in the same month, followed month after month.")),
-    Term("return_rate", _("Return rate"), _("Of the people at an event, the share who came to a later event of yours.")),
+    Term("return_rate", _("Return rate"), _("Of the people at an event, the share who came to another of your events within six months (longer when your calendar has a longer break, such as a festival's year), counted for the events your data follows that long.")),
     Term("multiplier", _("Multiplier"), _("A comparable event's final sales divided by what it had sold at the same number of days before its start: how much sales still grew from that point.")),
     Term("segment", _("Segment"), _("A group of patrons defined by a simple rule about how often, how recently and how much they come and spend; each patron is in one segment.")),
     Term("gini", _("Gini coefficient of exposure"), _("How unevenly suggestions are shared out: 0 when every show (or every member's shows) is suggested as often, 1 when a single one gets every suggestion.")),

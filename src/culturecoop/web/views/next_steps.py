@@ -53,9 +53,9 @@ def _target(view: TabView, t: Translator, query: str = "") -> Action:
                    "your own patrons and people new to you."))
 
 
-def _lapsed(view: TabView, t: Translator, reason: str) -> Action:
-    return _audience(view, t, t("Build an audience: your patrons without a visit for {n} months", n=LAPSED_MONTHS),
-                     reason, kind="lapsed", months=LAPSED_MONTHS)
+def _lapsed(view: TabView, t: Translator, reason: str, months: int = LAPSED_MONTHS) -> Action:
+    return _audience(view, t, t("Build an audience: your patrons without a visit for {n} months", n=months),
+                     reason, kind="lapsed", months=months)
 
 
 def _overview(view: TabView, results: Results, t: Translator) -> list[Action]:
@@ -120,10 +120,15 @@ def _retention(view: TabView, results: Results, t: Translator) -> list[Action]:
     rate = summary.get("return_rate")
     if rate is None:
         return []
+    months = int(summary.get("horizon_months") or 6)
     return [
         _lapsed(view, t, t(
-            "{rate} of attendances were followed by another visit: the patrons who have not come back for {n} months are the "
-            "ones a message can still bring back.", rate=t.percent(rate, 0), n=LAPSED_MONTHS)),
+            "{rate} of attendances were followed by another visit within six months: the patrons who have not come back "
+            "for {n} months are the ones a message can still bring back.", rate=t.percent(rate, 0), n=LAPSED_MONTHS)
+            if months == 6 else t(
+            "{rate} of attendances were followed by another visit within {months} months: the patrons who have not come "
+            "back for {n} months are the ones a message can still bring back.", rate=t.percent(rate, 0), n=months,
+            months=t.number(months)), max(LAPSED_MONTHS, months)),
         _link(t("Write to a saved audience"), f"/m/{view.member_id}/campaigns",
               t("A campaign goes to the people of a saved audience who accepted messages, with a holdout group that measures "
                 "its effect.")),

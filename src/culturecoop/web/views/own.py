@@ -35,6 +35,9 @@ METRIC_KINDS = {"revenue": "money", "average_basket": "money", "revenue_per_patr
 # downloaded table read as a figure lost on the way.
 NOT_IN_DATA = _("Not in your data")
 NOT_FOLLOWED = _("Not yet six months of your data after it")
+# Beyond this many events a chart of one point each is noise (a museum's timed entries of a few visitors).
+MOST_POINTS = 300
+NOT_FOLLOWED_HORIZON = _("Your data does not yet run the horizon's length after it")
 NO_LATER_EVENT = _("Not measured yet: you have held no event after this one, so nobody could come back")
 NO_EVENT_THAT_MONTH = _("None of your events that month")
 NO_MULTIPLIER = _("No ticket sold at that point: no multiplier")
@@ -249,54 +252,105 @@ def retention(view: TabView, results: Results, t: Translator) -> None:
     if not result:
         return
     summary = result.get("summary") or {}
-    # The rate is of attendances (a patron at an event): its two counts side by side, the patrons after.
-    # Two rates on two bases, each said under it: side by side without them, 31,9 % « back » and
-    # 33,9 % « back within six months » read as a contradiction.
-    view.kpis += [Kpi(t("Return rate"), cell(summary.get("return_rate"), "percent", t), term="return_rate",
-                      detail=t("of the period's attendances, followed by another visit at any time since")),
-                  Kpi(t("Back within six months"), cell(summary.get("return_rate_6_months"), "percent", t),
-                      detail=t("of the patrons of events held at least six months before your data's end")),
+    # One headline rate, on the by-event table's rule (the attendances at events the data follows for the
+    # horizon, back within it), its rule said under it: counted « at any time », the last shows'
+    # attendances, which nobody could follow yet, pulled it a few points down.
+    horizon = int(summary.get("horizon_months") or 6)
+    six = horizon == 6
+    rule = (t("of the attendances at events held at least six months before your data's end, the share back at one "
+              "of your events within six months") if six else
+            t("of the attendances at events your data follows to your next season, the share back at one of your events "
+              "within {n} months (long enough to cover your calendar's longest break between two events)",
+              n=t.number(horizon)))
+    view.kpis += [Kpi(t("Return rate"), cell(summary.get("return_rate"), "percent", t), term="return_rate", detail=rule),
                   Kpi(t("Attendances"), cell(summary.get("attendances"), "int", t)),
-                  Kpi(t("Attendances followed by a return"), cell(summary.get("came_back"), "int", t)),
+                  Kpi(t("Attendances counted in the return rate"), cell(summary.get("followed_attendances"), "int", t)),
+                  Kpi(t("Of them, followed by a return"), cell(summary.get("back_within"), "int", t)),
                   Kpi(t("Patrons"), cell(summary.get("patrons"), "int", t))]
     # Two shows of one title and day (a matinee and an evening) are named with their start time.
     events = [{**r, "title": name} for r, name in zip(_rows(result), wording.event_names(_rows(result), t.language), strict=True)]
-    # Events compared on one horizon: back within six months, for the events followed that long.
+    # Events compared on one horizon: back within it, for the events followed that long.
     followed = [r for r in events if r.get("return_rate_6_months") is not None]
+    titles = _rows(result, "by_title")
     chart = charts.points(
-        t("Share of each event's patrons back within six months"), [r["event_day"] for r in followed],
+        t("Share of each event's patrons back within six months") if six else
+        t("Share of each event's patrons back within {n} months", n=t.number(horizon)),
+        [r["event_day"] for r in followed],
         [r.get("return_rate_6_months") for r in followed], [str(r.get("title") or r.get("event_id")) for r in followed],
-        t, value_title=t("Back within six months (%)"), x_title=t("Day of the event"),
+        t, value_title=t("Back within six months (%)") if six else t("Back within {n} months (%)", n=t.number(horizon)),
+        x_title=t("Day of the event"),
         sizes=[r.get("attendees") for r in followed], average=summary.get("return_rate_6_months"),
-        average_label=t("average")) if followed else None
-    lead = t("Each point is an event (its size: its attendees): the share of its patrons who came to another of your events "
-             "within six months. Events less than six months before your data's last sale are in the table, not yet compared.")
+        average_label=t("average")) if followed and len(followed) <= MOST_POINTS else None
+    lead = (t("Each point is an event (its size: its attendees): the share of its patrons who came to another of your events "
+              "within six months. Events less than six months before your data's last sale are in the table, not yet compared.")
+            if six else
+            t("Each point is an event (its size: its attendees): the share of its patrons who came to another of your events "
+              "within {n} months, the horizon that covers your calendar's longest break (a festival's year between two "
+              "editions). Events your data does not yet follow to your next season are in the table, not yet compared.",
+              n=t.number(horizon)))
+    if len(followed) > MOST_POINTS:
+        lead = (t("{n} events of the period are followed for the horizon: too many to draw one by one (a museum's timed "
+                  "entries, a few visitors each); the table lists them, and the rate by title below compares what they "
+                  "share.", n=t.number(len(followed))) if titles else
+                t("{n} events of the period are followed for the horizon: too many to draw one by one; the table lists "
+                  "them.", n=t.number(len(followed))))
     if events and not followed:
-        lead = t("Your data does not yet run six months past any event of the period: the table gives each event's returns so far; "
-                 "choose an earlier period to compare events.")
+        lead = (t("Your data does not yet run six months past any event of the period: the table gives each event's returns "
+                  "so far; choose an earlier period to compare events.") if six else
+                t("Your data does not yet follow any event of the period to your next season: the table gives each event's "
+                  "returns so far; choose an earlier period to compare events."))
     view.sections.append(Section("retention-by_event", t("Return rate by event"), chart, table(
         "retention-by_event", t("Return rate by event"), events,
         [Col("title", _("Event")), Col("event_day", _("Day"), "day"), Col("attendees", _("Attendees"), "int"),
-         Col("back_within_6_months", _("Back within six months"), "int", empty=NOT_FOLLOWED),
-         Col("return_rate_6_months", _("Share back within six months"), "percent", empty=NOT_FOLLOWED),
+         Col("back_within_6_months", _("Back within six months") if six else _("Back within the horizon"), "int",
+             empty=NOT_FOLLOWED if six else NOT_FOLLOWED_HORIZON),
+         Col("return_rate_6_months", _("Share back within six months") if six else _("Share back within the horizon"),
+             "percent", empty=NOT_FOLLOWED if six else NOT_FOLLOWED_HORIZON),
          Col("came_back", _("Came back (at any time)"), "int", empty=NO_LATER_EVENT),
-         Col("return_rate", _("Return rate"), "percent", "return_rate", empty=NO_LATER_EVENT)], t),
+         Col("return_rate", _("Share back at any time"), "percent", "return_rate", empty=NO_LATER_EVENT)], t),
         lead=lead))
+    # A museum's exhibitions, a play's run: the visitors of one title back for another, the question its
+    # timed entries (thousands of events of a few visitors each) cannot answer one by one.
+    if titles:
+        compared = [r for r in titles if r.get("back_share") is not None]
+        view.sections.append(Section("retention-by_title", t("Return from one exhibition or show to another"), charts.points(
+            t("Share of each title's patrons back for another title"), [r["first_day"] for r in compared],
+            [r.get("back_share") for r in compared], [str(r.get("title")) for r in compared], t,
+            value_title=t("Back for another title (%)"), x_title=t("First day of the title"),
+            sizes=[r.get("visitors") for r in compared]) if compared else None, table(
+            "retention-by_title", t("Return from one exhibition or show to another"), titles,
+            [Col("title", _("Title")), Col("first_day", _("From"), "day"), Col("last_day", _("To"), "day"),
+             Col("days", _("Days"), "int"), Col("visitors", _("Patrons"), "int"),
+             Col("back_within", _("Back for another title"), "int", empty=NOT_FOLLOWED if six else NOT_FOLLOWED_HORIZON),
+             Col("back_share", _("Share back for another title"), "percent",
+                 empty=NOT_FOLLOWED if six else NOT_FOLLOWED_HORIZON)], t),
+            lead=t("Your events share titles over several days (an exhibition, a show's run): each row is a title, with the "
+                   "share of its patrons whose next visit to another of your titles came within six months of their last "
+                   "visit to it.") if six else
+            t("Your events share titles over several days (an exhibition, a show's run): each row is a title, with the "
+              "share of its patrons whose next visit to another of your titles came within {n} months of their last "
+              "visit to it.", n=t.number(horizon))))
     cohorts = _rows(result, "cohorts")
     if cohorts:
         months = list(dict.fromkeys(r["cohort"] for r in cohorts))
         after = list(range(1, 12))
         z = [[next((r.get("share") for r in cohorts if r["cohort"] == m and r["months_after"] == a), None) for a in after]
              for m in months]
+        # A festival's new patrons have no event of the member in the eleven months after their first (one
+        # season a year): an empty grid drawn as a chart reads as a broken page.
+        drawn = any(v is not None for row in z for v in row)
         view.sections.append(Section("retention-cohorts", t("Monthly cohorts"), charts.heatmap(
             t("Share of each month's new patrons seen again, month by month"), [str(a) for a in after],
             [t.month(m) for m in months], z, t, x_title=t("Months after the first visit"),
-            y_title=t("Month of the first visit"), value_title=t("Share seen again")), table(
+            y_title=t("Month of the first visit"), value_title=t("Share seen again")) if drawn else None, table(
             "retention-cohorts", t("Monthly cohorts"), cohorts,
             [Col("cohort", _("Month of the first visit"), "month", "cohort"), Col("months_after", _("Months after"), "int"),
              Col("patrons", _("Patrons"), "int", empty=NO_EVENT_THAT_MONTH),
              Col("share", _("Share of the cohort"), "percent", empty=NO_EVENT_THAT_MONTH)], t),
-            lead=t("Each row is the patrons whose first visit was that month; each cell, the share of them who came back n months later.")))
+            lead=t("Each row is the patrons whose first visit was that month; each cell, the share of them who came back n months later.")
+            if drawn else t("None of your events took place in the eleven months after your new patrons' first visit (one "
+                            "season a year): monthly cohorts have nothing to show; the return rate above follows them to your "
+                            "next season.")))
 
 
 def pace(view: TabView, results: Results, t: Translator) -> None:

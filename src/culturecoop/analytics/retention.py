@@ -89,11 +89,15 @@ WITH v AS (
   FROM v GROUP BY title
 ), seen AS (
   SELECT rid, title, max(event_day) AS last_visit FROM v GROUP BY rid, title
+), next_day AS (
+  -- Each day a patron came, and the next day they came again. A visit after a patron's last visit to a
+  -- title is to another title, so the next day after that last visit is their next visit elsewhere: no
+  -- pairing of each visit with every other (which took seconds for a member with many timed entries).
+  SELECT rid, day, lead(day) OVER (PARTITION BY rid ORDER BY day) AS next_other
+  FROM (SELECT DISTINCT rid, event_day AS day FROM analytics_visit WHERE member_id = $member AND rid IS NOT NULL)
 ), followed_by AS (
-  SELECT s.title, s.rid, s.last_visit, min(o.event_day) AS next_other
-  FROM seen AS s
-  LEFT JOIN v AS o ON o.rid = s.rid AND o.title <> s.title AND o.event_day > s.last_visit
-  GROUP BY s.title, s.rid, s.last_visit
+  SELECT s.title, s.rid, s.last_visit, n.next_other
+  FROM seen AS s LEFT JOIN next_day AS n ON n.rid = s.rid AND n.day = s.last_visit
 )
 SELECT r.title, r.first_day, r.last_day, r.days, count(*) AS visitors,
        count_if(f.next_other IS NOT NULL AND datediff('day', f.last_visit, f.next_other) <= $follow_days) AS back_within
@@ -103,6 +107,15 @@ GROUP BY r.title, r.first_day, r.last_day, r.days
 """
 # A title counts as a run from this many days with an event: the by-title table is given when one is.
 RUN_DAYS = 3
+# Whether the member has a run at all, from its events alone (a few hundred rows, where the by-title
+# question reads every attendance): most members' titles are one evening each and skip it. An undated
+# event takes its day from its sales, so it leaves the question to the attendances.
+HAS_RUNS = f"""
+SELECT count(*) AS runs FROM (
+  SELECT title FROM analytics_event WHERE member_id = $member AND title IS NOT NULL GROUP BY title
+  HAVING count(DISTINCT event_day) >= {RUN_DAYS} OR count_if(event_day IS NULL) > 0
+)
+"""
 
 RECORDS_IN_PERIOD = """
 SELECT count(DISTINCT rid) AS records, count(*) AS attendances
@@ -195,7 +208,8 @@ def retention(ctx: ReportContext) -> ReportOutput:
             cohort_rows.append({"cohort": _month_label(cohort), "months_after": months_after,
                                 "patrons": seen, "share": None if seen is None else ratio(seen, size)})
     totals = ctx.query(RECORDS_IN_PERIOD)[0]
-    titles_rows = ctx.query(RETENTION_BY_TITLE, follow_days=follow_days)
+    titles_rows = (ctx.query(RETENTION_BY_TITLE, follow_days=follow_days) if ctx.query(HAS_RUNS)[0]["runs"]
+                   else [])
     title_rows = [] if not any(r["days"] >= RUN_DAYS for r in titles_rows) else [
         {"title": r["title"], "first_day": r["first_day"].isoformat(), "last_day": r["last_day"].isoformat(),
          "days": r["days"], "visitors": r["visitors"],

@@ -82,3 +82,23 @@ def test_a_share_change_in_points_is_signed_as_shown() -> None:
     # −0.0004 was « −0,0 pts » (« Pente par mois : −0,0 pts »): a change that rounds to nothing has no sign.
     assert points(-0.0004, "fr") == "0,0\u00a0pts" and points(0.0004, "en") == "0.0\u00a0pts"
     assert points(0.015, "fr") == "+1,5\u00a0pts" and points(-0.468, "fr") == "−46,8\u00a0pts"
+
+
+def test_a_long_workbook_is_not_said_to_hold_only_the_rows_the_draft_read(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    from culturecoop.ingest.sniff import XLSX_SAMPLE_ROWS, sniff
+
+    # Weezevent's participants sheet of 14,727 rows was said « la feuille Participants contient le tableau
+    # (1 000 lignes) »: the draft's sample, read as the sheet's size.
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Participants"
+    sheet.append(["Nom", "Prénom", "Email", "Événement", "Date", "Prix"])
+    for n in range(XLSX_SAMPLE_ROWS + 200):
+        sheet.append([f"Nom{n}", "Ana", f"a{n}@exemple.fr", "Concert", "2026-06-14", 12])
+    book.save(tmp_path / "participants.xlsx")
+    set_language("fr")
+    said = [e.why for e in sniff(tmp_path / "participants.xlsx").evidence if e.key == "sheet"]
+    assert said == ["la feuille Participants contient le tableau (le brouillon en a lu les 1\u00a0000 premières lignes ; "
+                    "la préparation les lit toutes)"], said

@@ -662,7 +662,10 @@ def _sniff_workbook(path: Path, kind: str) -> Sample:
                       "({column}) and the title above its header ({title_column})").format(
             sheets=", ".join([title, *alike]), column=SHEET_COLUMN, title_column=SHEET_TITLE_COLUMN)
     else:
-        sheet_why = plural(len(data), "sheet {sheet} holds the table ({n} row)", "sheet {sheet} holds the table ({n} rows)").format(sheet=title, n=count_text(len(data)))
+        sheet_why = (plural(len(data), "sheet {sheet} holds the table ({n} row)", "sheet {sheet} holds the table ({n} rows)")
+                     if len(rows) < index + 1 + XLSX_SAMPLE_ROWS  # the sheet ended before the sample did
+                     else _("sheet {sheet} holds the table (the draft read its first {n} rows; prepare reads them "
+                            "all)")).format(sheet=title, n=count_text(len(data)))
     if unlike:
         sheet_why += _("; the other sheets ({sheets}) hold none").format(sheets=", ".join(unlike))
     if alike:

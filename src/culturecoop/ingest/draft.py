@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 
 from culturecoop.errors import UserError
-from culturecoop.i18n import _, current_language, gettext_in
+from culturecoop.i18n import _, current_language, day_words, gettext_in
 from culturecoop.ingest import draft_settings as decide
 from culturecoop.ingest import vocabulary as vocab
 from culturecoop.ingest.countries import said_country
@@ -219,7 +219,15 @@ def _sale_fields_missing(builder: DraftBuilder) -> None:
         # Neither: a list of who comes (a check-in or attendee list), not of what was sold.
         builder.undecided.append(_(ATTENDEE_LIST))
         return
-    if "purchased_at" not in builder.columns_map:
+    if "purchased_at" not in builder.columns_map and builder.columns_map.get("ticket_id") == {"numbered": True}:
+        # A list kept by hand (no sale is numbered, none dated): one date for every row, the file's, to change.
+        day = datetime.fromtimestamp(builder.sample.path.stat().st_mtime).date()
+        builder.columns_map["purchased_at"] = {"value": day.isoformat()}
+        builder.note("columns.purchased_at", {"value": day.isoformat()}, _(
+            "no column dates the sales: the same date for every row, the day the file was saved ({day}); write "
+            "the date the bookings were taken if you know it (no later than today)").format(day=day_words(day)),
+                     check=True)
+    elif "purchased_at" not in builder.columns_map:
         builder.undecided.append(_("No column looks like the purchase date: choose for {field} the column that "
                                    "holds it; if the export has none, export your ticketing's orders report "
                                    "(it dates each sale) and start again from it.").format(
@@ -236,7 +244,8 @@ def _date_column_specs(builder: DraftBuilder) -> dict[str, Any]:
     """The date fields' specs as columns of dates: a start read in the events' names is no
     column of dates (``title_dates`` reads it), only the column read before the names is."""
     specs: dict[str, Any] = {f: builder.columns_map[f] for f in ("purchased_at", "event_starts_at", "birth_date", "consent_at")
-             if f in builder.columns_map}
+             if f in builder.columns_map and not (isinstance(builder.columns_map[f], dict)
+                                                  and set(builder.columns_map[f]) == {"value"})}
     starts = specs.get("event_starts_at")
     if isinstance(starts, dict) and "in_text" in starts:
         read_first = {k: v for k, v in starts.items() if k != "in_text"}

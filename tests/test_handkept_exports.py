@@ -96,3 +96,42 @@ def test_a_price_of_question_marks_is_no_seat_given(drafted: tuple[Path, dict[st
     init_keys(tmp_path / "keys")
     tickets = _tickets(tmp_path / "resa.xlsx", free, tmp_path / "keys", tmp_path / "pkg")
     assert len(tickets) == 11, tickets
+
+
+@pytest.mark.parametrize(("name", "kind"), [("inscriptions-export-excel.xlsx", "xlsx"),
+                                             ("reservations-renommees.xlsx", "csv")])
+def test_a_file_named_xlsx_that_is_a_web_page_or_text_is_read_as_what_it_is(tmp_path: Path, name: str,
+                                                                             kind: str) -> None:
+    """A web tool's « export to Excel » is an XHTML page of one table: with its XML declaration and a
+    comment first, it was read as CSV text of one column (« <?xml version="1.0"… »)."""
+    out = tmp_path / "drafted.yaml"
+    result = run_cli_here("mapping", "draft", str(WORKBOOK.parent / name), "--out", str(out), lang="fr")
+    assert result.returncode == 0, result.stderr
+    mapping = yaml.safe_load(out.read_text(encoding="utf-8"))
+    assert mapping["format"] == kind, mapping
+    columns = mapping["columns"]
+    assert (columns["email"], columns["unit_price"], columns["quantity"]) == ("Mail", "Montant", "Nb places"), columns
+
+
+def test_a_note_over_1_mb_in_a_column_not_read_costs_no_ticket(tmp_path: Path) -> None:
+    """A 3 MB e-mail pasted into « Remarques », a column the mapping does not read: the line was set aside as
+    « ligne illisible (… plus de 1 Mo) » and its ticket lost. A line whose read cells are over 1 MB (a title
+    of 3 MB) is still set aside, and so is a line whose quote never closes."""
+    from culturecoop.ingest.prepare import check_export
+
+    note = '"' + "Longue réponse du client, copiée depuis sa messagerie; merci ! " * 50_000 + '"'
+    lines = ["No billet;Date achat;Spectacle;Prix;Courriel;Remarques"]
+    lines += [f"B{i};11/01/2026 16:47;Soirée Coltrane;46,50;p{i}@exemple.fr;{note if i == 3 else 'RAS'}"
+              for i in range(12)]
+    lines.append(f"B12;11/01/2026 16:47;{note};46,50;p12@exemple.fr;RAS")
+    lines.append('B13;11/01/2026 16:47;"Soirée Coltrane;46,50;p13@exemple.fr;' + "x" * 1_200_000)
+    source = tmp_path / "ventes.csv"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    mapping = tmp_path / "ventes.yaml"
+    mapping.write_text(yaml.safe_dump({
+        "name": "ventes", "format": "csv", "delimiter": ";", "decimal": ",", "datetime_formats": ["%d/%m/%Y %H:%M"],
+        "columns": {"ticket_id": "No billet", "purchased_at": "Date achat", "event_id": "Spectacle",
+                    "unit_price": "Prix", "email": "Courriel"}}, allow_unicode=True), encoding="utf-8")
+    summary = check_export(source, load_profile(path=mapping))
+    assert (summary.rows_in, summary.rows_accepted) == (14, 12), summary.rejects_by_reason
+    assert summary.rejects_by_reason == {"malformed_line": 2}

@@ -135,3 +135,25 @@ def test_a_note_over_1_mb_in_a_column_not_read_costs_no_ticket(tmp_path: Path) -
     summary = check_export(source, load_profile(path=mapping))
     assert (summary.rows_in, summary.rows_accepted) == (14, 12), summary.rejects_by_reason
     assert summary.rejects_by_reason == {"malformed_line": 2}
+
+
+def test_a_date_column_of_shows_still_to_come_dates_the_shows_not_the_sales(tmp_path: Path) -> None:
+    """A shared sheet's « Date » beside « Spectacle » is the show's: read as the purchase date, every row was
+    set aside as bought in the future (« 13 lignes sur 13 sont mises de côté (heure d’achat postérieure au
+    jour de préparation) ») and nothing could be prepared."""
+    from datetime import date, timedelta
+
+    from culturecoop.ingest.prepare import check_export
+
+    text = (WORKBOOK.parent / "reservations-google-sheets.csv").read_text(encoding="utf-8")
+    soon, later = (date.today() + timedelta(days=d) for d in (12, 19))  # the fixture's shows, still to come
+    source = tmp_path / "reservations.csv"
+    source.write_text(text.replace("12/12/2026", f"{soon:%d/%m/%Y}").replace("19/12/2026", f"{later:%d/%m/%Y}"),
+                      encoding="utf-8")
+    out = tmp_path / "drafted.yaml"
+    result = run_cli_here("mapping", "draft", str(source), "--out", str(out), lang="fr")
+    assert result.returncode == 0, result.stderr
+    columns = yaml.safe_load(out.read_text(encoding="utf-8"))["columns"]
+    assert columns["event_starts_at"] == "Date" and set(columns["purchased_at"]) == {"value"}, columns
+    summary = check_export(source, load_profile(path=out))
+    assert (summary.rows_in, summary.rows_accepted, summary.rows_per_table["event"]) == (13, 11, 2), summary

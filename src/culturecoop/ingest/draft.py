@@ -54,6 +54,7 @@ from culturecoop.ingest.draft_people import (
 from culturecoop.ingest.draft_preview import raw_preview
 from culturecoop.ingest.draft_refunds import choose_refunded_amount, owed_left_out
 from culturecoop.ingest.draft_yaml import SETTING_ORDER, render
+from culturecoop.ingest.guard import dates_in_text
 from culturecoop.ingest.profile import CANONICAL_FIELDS
 from culturecoop.ingest.shapes import profile_columns
 from culturecoop.ingest.sniff import Evidence, Sample, sniff
@@ -176,6 +177,7 @@ def _run(builder: DraftBuilder) -> None:
     choose_line_kind(builder)
     choose_seats_by_ticket_type(builder)
     _single_fields(builder)
+    _dates_to_come(builder)
     dates_of_one_name(builder)
     choose_one_amount(builder)
     choose_event_columns(builder)
@@ -210,6 +212,26 @@ def _single_fields(builder: DraftBuilder) -> None:
         if score < MATCH_THRESHOLD or name in builder.columns_map or c.index in builder.used:
             continue
         builder.choose(name, c, why_matched(name, c))
+
+
+def _dates_to_come(builder: DraftBuilder) -> None:
+    """A date column taken for the purchase whose dates are mostly still to come, when no column dates the
+    show: no sale was made after the file was saved, so it dates the shows (a list kept by hand, « Spectacle »,
+    « Date »). A header that names the purchase (« Date d'achat », "Order date") keeps it: its dates are then
+    said as to come by the check."""
+    column = builder.mapped("purchased_at")
+    if column is None or "event_starts_at" in builder.columns_map or not column.values:
+        return
+    if set(re.findall(r"[a-z]+", vocab.fold(column.name))) & vocab.EXCLUDE_WORDS["event_starts_at"]:
+        return
+    saved = datetime.fromtimestamp(builder.sample.path.stat().st_mtime).date()
+    later = sum(1 for v in column.values if (days := dates_in_text(v)) and min(days) > saved)
+    if 2 * later <= len(column.values):
+        return
+    builder.read_instead("purchased_at", column, _(
+        "{n} of its {total} dates sampled come after the day the file was saved ({day}): they date the shows, "
+        "not the sales").format(n=later, total=len(column.values), day=day_words(saved)),
+        as_field="event_starts_at", check=True)
 
 
 def _sale_fields_missing(builder: DraftBuilder) -> None:

@@ -234,6 +234,9 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
     extra = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d") if profile.format == "xlsx" else ()
     formats = (*profile.datetime_formats, *extra)
     date_formats = (*profile.date_formats, *(f for f in extra if "%H" not in f))
+    bought = profile.columns.get("purchased_at")
+    if bought is not None and bought.form == "value" and "%Y-%m-%d" not in date_formats:
+        date_formats = (*date_formats, "%Y-%m-%d")  # one day for every row, as the member app's date picker writes it
     # Each parser runs once per row, in the innermost query, and only on rows that have a value;
     # the outer queries read its result as a column (a CASE repeating it would re-run it).
     # A field the mapping does not read is NULL: no parser (the date parser alone takes 0.05 s to plan).

@@ -39,6 +39,7 @@ def test_a_workbook_kept_by_hand_numbers_its_tickets_and_dates_its_rows_once(dro
     form = form_fields(page)
     assert form["field.ticket_id"] == "__numbered__"
     assert "numéroter les lignes de chaque acheteur pour chaque spectacle" in page
+    assert "<td>numéroté à la préparation</td>" in page  # the first rows' ticket number, not a blank
     assert re.search(r'<input id="value-purchased_at" name="value.purchased_at" value="\d{4}-\d\d-\d\d" type="date"', page)
     # The day the bookings were taken, typed once, is kept in the mapping; a day still to come is refused.
     later = app.client.post(url.replace("?", "/mapping?"), data={**form, "value.purchased_at": "2099-01-15"})

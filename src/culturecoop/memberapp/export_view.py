@@ -71,6 +71,10 @@ def export_context(workspace: Workspace, export: Export, lang: str, *, error: st
     header, sample_rows = _attendees_spread(mapping, header, sample_rows)
     try:
         preview = mapping_form.preview_cells(workspace.preview(export), [f.name for f in fields if f.read], lang)
+        if any(f.name == "ticket_id" and f.chosen == mapping_form.NUMBERED for f in fields):
+            # Numbered once every row is read (each buyer's n-th row for each show): said, not left blank.
+            for row in preview:
+                row["cells"]["ticket_id"] = mapping_form.PreviewCell(_("numbered when prepared"))
         # Once a package was prepared with the box ticked, the check reads the export as it was
         # prepared: not a red « nothing was written » above the package that was.
         check = workspace.check(export, float(export.state.get("max_reject_share") or DEFAULT_MAX_REJECT_SHARE)

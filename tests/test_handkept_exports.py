@@ -48,6 +48,7 @@ def test_a_workbook_kept_by_hand_drafts_numbered_tickets_and_one_date_and_prepar
     assert columns["ticket_id"] == {"numbered": True}, columns
     assert set(columns["purchased_at"]) == {"value"}, columns
     assert "numéro de billet" not in said.split("Reste à décider")[-1], said
+    assert "{numbered: true}" in said and "{'numbered'" not in said, said  # as the mapping file writes it
     init_keys(tmp_path / "keys")
     result = run_cli_here("prepare", str(WORKBOOK), "--member", "cafe", "--mapping", str(out), "--keys",
                           str(tmp_path / "keys"), "--out", str(tmp_path / "pkg"), "--json", lang="fr")

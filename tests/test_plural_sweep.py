@@ -235,6 +235,7 @@ def test_a_count_named_otherwise_agrees_with_its_count() -> None:
 # correspondent …) » beside « 740 lignes écrites »): the second count is said through a pair of its own,
 # or listed here with why it is never 0 or 1.
 SECOND_COUNT_NEVER_0_OR_1 = {
+    "{n} of its {total} dates sampled come after the day the file was saved ({day}): they date the shows, not the sales": "the total holds n, two or more",
     "Not counted in the cooperative's genre shares: {n} month, between {first} and {last}, when fewer than {least} members had pooled patrons (one of them could read another's figures).": "the peer figures' fixed minimum (three)",
     "Not counted in the cooperative's genre shares: {n} months between {first} and {last}, when fewer than {least} members had pooled patrons (one of them could read another's figures).": "the peer figures' fixed minimum (three)",
     "On {when}, the retention rule removed {n} record of yours whose last ticket was more than {months} months old.": "a setting or its limit",

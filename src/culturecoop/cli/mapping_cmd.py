@@ -27,6 +27,7 @@ from culturecoop.errors import UserError
 from culturecoop.files import os_reason
 from culturecoop.i18n import _, current_language, plural
 from culturecoop.ingest.draft import Draft, draft_mapping
+from culturecoop.ingest.draft_yaml import flow
 from culturecoop.ingest.prepare import check_export, preview_rows
 from culturecoop.ingest.prepare_io import PrepareSummary
 from culturecoop.ingest.profile import CANONICAL_FIELDS, load_profile, parse_profile
@@ -128,6 +129,8 @@ def _print_draft(draft: Draft, out: Path, read: list[dict[str, Any]] | None) -> 
             value = ", ".join(item.value or []) or _("(read without a format)")
         elif item.key == "day_first":
             value = _("day first") if item.value else _("month first")
+        elif isinstance(value, dict | list):  # a rule, as the mapping file writes it (« {numbered: true} »)
+            value = flow(value)
         marker = _("[bold yellow]check[/] ") if item.check else ""
         settings.add_row(names.get(item.key, item.key.removeprefix("columns.")), _short(value, 48), marker + item.why)
     console.print(settings)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import signal
+import sys
 from pathlib import Path
 
 import typer
@@ -65,9 +67,25 @@ def member_serve(
         kind=kind, region=region)
     application = create_member_app(settings)
     console.print(_("Member app on http://127.0.0.1:{port}/ — open it in your browser; Ctrl-C stops it.").format(port=port))
+    # Ctrl-C (or SIGTERM) is how the app is stopped, not an interruption of unfinished work: uvicorn lets
+    # the pages being answered finish, then raises the signal again, which ends here (``serve`` does the same).
+    stop_signals = (signal.SIGINT, signal.SIGTERM)
+    previous = {s: signal.getsignal(s) for s in stop_signals}
+    for s in stop_signals:
+        signal.signal(s, signal.default_int_handler)
     try:
         uvicorn.run(application, host="127.0.0.1", port=port, access_log=False, log_level="warning",
                     server_header=False)
+    except KeyboardInterrupt:
+        pass
     except OSError as exc:
         raise UserError(_("The port {port} cannot be used ({reason}); choose another with --port.").format(
             port=port, reason=os_reason(exc))) from None
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+    console.print(_("Member app stopped: your exports and packages are kept in {work}.").format(work=settings.work))
+    # The interpreter's own teardown would only add DuckDB's report of objects still referenced to the terminal.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)

@@ -87,6 +87,8 @@ def spec_sql(spec: ColumnSpec, ref: Callable[[str], str], param: str, *, person:
         return f"nullif(concat_ws(${param}_sep, {parts}), '')"
     if spec.form == "sum":
         return _seats_sum([_text(ref(s)) for s in spec.sources])
+    if spec.form == "numbered":  # numbered once the rows are checked (``rows._number_order_lines``)
+        return "NULL::VARCHAR"
     return f"${param}"
 
 

@@ -21,7 +21,8 @@ from typing import Any
 import duckdb
 
 from culturecoop.errors import UserError
-from culturecoop.i18n import _, current_language, gettext_in
+from culturecoop.i18n import _, current_language, day_words, gettext_in, plural
+from culturecoop.i18n import count as count_text
 from culturecoop.ingest import draft_settings as decide
 from culturecoop.ingest import vocabulary as vocab
 from culturecoop.ingest.countries import said_country
@@ -54,6 +55,7 @@ from culturecoop.ingest.draft_people import (
 from culturecoop.ingest.draft_preview import raw_preview
 from culturecoop.ingest.draft_refunds import choose_refunded_amount, owed_left_out
 from culturecoop.ingest.draft_yaml import SETTING_ORDER, render
+from culturecoop.ingest.guard import dates_in_text
 from culturecoop.ingest.profile import CANONICAL_FIELDS
 from culturecoop.ingest.shapes import profile_columns
 from culturecoop.ingest.sniff import Evidence, Sample, sniff
@@ -176,6 +178,7 @@ def _run(builder: DraftBuilder) -> None:
     choose_line_kind(builder)
     choose_seats_by_ticket_type(builder)
     _single_fields(builder)
+    _dates_to_come(builder)
     dates_of_one_name(builder)
     choose_one_amount(builder)
     choose_event_columns(builder)
@@ -212,6 +215,27 @@ def _single_fields(builder: DraftBuilder) -> None:
         builder.choose(name, c, why_matched(name, c))
 
 
+def _dates_to_come(builder: DraftBuilder) -> None:
+    """A date column taken for the purchase whose dates are mostly still to come, when no column dates the
+    show: no sale was made after the file was saved, so it dates the shows (a list kept by hand, « Spectacle »,
+    « Date »). A header that names the purchase (« Date d'achat », "Order date") keeps it: its dates are then
+    said as to come by the check."""
+    column = builder.mapped("purchased_at")
+    if column is None or "event_starts_at" in builder.columns_map or not column.values:
+        return
+    if set(re.findall(r"[a-z]+", vocab.fold(column.name))) & vocab.EXCLUDE_WORDS["event_starts_at"]:
+        return
+    saved = datetime.fromtimestamp(builder.sample.path.stat().st_mtime).date()
+    later = sum(1 for v in column.values if (days := dates_in_text(v)) and min(days) > saved)
+    if 2 * later <= len(column.values):
+        return
+    builder.read_instead("purchased_at", column, plural(
+        later, "its one date sampled comes after the day the file was saved ({day}): it dates the show, not the sale",
+        "{n} of its {total} dates sampled come after the day the file was saved ({day}): they date the shows, "
+        "not the sales").format(n=count_text(later), total=count_text(len(column.values)), day=day_words(saved)),
+        as_field="event_starts_at", check=True)
+
+
 def _sale_fields_missing(builder: DraftBuilder) -> None:
     """No purchase date or no price: the export is an attendee list, or the member says which column."""
     no_price = "unit_price" not in builder.columns_map and "total_price" not in builder.columns_map
@@ -219,7 +243,15 @@ def _sale_fields_missing(builder: DraftBuilder) -> None:
         # Neither: a list of who comes (a check-in or attendee list), not of what was sold.
         builder.undecided.append(_(ATTENDEE_LIST))
         return
-    if "purchased_at" not in builder.columns_map:
+    if "purchased_at" not in builder.columns_map and builder.columns_map.get("ticket_id") == {"numbered": True}:
+        # A list kept by hand (no sale is numbered, none dated): one date for every row, the file's, to change.
+        day = datetime.fromtimestamp(builder.sample.path.stat().st_mtime).date()
+        builder.columns_map["purchased_at"] = {"value": day.isoformat()}
+        builder.note("columns.purchased_at", {"value": day.isoformat()}, _(
+            "no column dates the sales: the same date for every row, the day the file was saved ({day}); write "
+            "the date the bookings were taken if you know it (no later than today)").format(day=day_words(day)),
+                     check=True)
+    elif "purchased_at" not in builder.columns_map:
         builder.undecided.append(_("No column looks like the purchase date: choose for {field} the column that "
                                    "holds it; if the export has none, export your ticketing's orders report "
                                    "(it dates each sale) and start again from it.").format(
@@ -236,7 +268,8 @@ def _date_column_specs(builder: DraftBuilder) -> dict[str, Any]:
     """The date fields' specs as columns of dates: a start read in the events' names is no
     column of dates (``title_dates`` reads it), only the column read before the names is."""
     specs: dict[str, Any] = {f: builder.columns_map[f] for f in ("purchased_at", "event_starts_at", "birth_date", "consent_at")
-             if f in builder.columns_map}
+             if f in builder.columns_map and not (isinstance(builder.columns_map[f], dict)
+                                                  and set(builder.columns_map[f]) == {"value"})}
     starts = specs.get("event_starts_at")
     if isinstance(starts, dict) and "in_text" in starts:
         read_first = {k: v for k, v in starts.items() if k != "in_text"}

@@ -346,7 +346,9 @@ def say_blank_prices(builder: DraftBuilder) -> None:
     rows = builder.sample.rows
     if price is None or not rows:
         return
-    blank = sum(1 for row in rows if says_no_value(row[price.index] if price.index < len(row) else None))
+    # « ??? » says the price is not known, not that the seat was given: no blank price.
+    blank = sum(1 for row in rows if says_no_value(cell := row[price.index] if price.index < len(row) else None)
+                and "?" not in (cell or ""))
     if blank >= 3 and blank >= _BLANK_PRICES_SAID * len(rows):
         builder.undecided.append(_("{n} of the rows looked at have no amount in «{column}»: if they are seats given "
                                    "(invitations, press, guests), add `blank_price: 0` to the mapping; otherwise "

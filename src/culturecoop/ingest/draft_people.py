@@ -180,8 +180,9 @@ def leave_out_sellers_addresses(builder: DraftBuilder) -> None:
 
 def choose_ids(builder: DraftBuilder) -> None:
     """What numbers each sale and each patron: without a ticket number, the order's lines or an
-    order made of who bought and when; without a customer number, the e-mail, else the phone (a
-    customer number some rows leave empty falls back to them); else the member is asked."""
+    order made of who bought and when, else (a list kept by hand) each buyer's rows for each event numbered;
+    without a customer number, the e-mail, else the phone (a customer number some rows leave empty falls back
+    to them); else the member is asked."""
     if "ticket_id" not in builder.columns_map:
         if "order_id" in builder.columns_map:
             builder.note("columns.ticket_id", None, _("no ticket number: each row is an order line, numbered "
@@ -191,7 +192,14 @@ def choose_ids(builder: DraftBuilder) -> None:
             builder.note("columns.order_id", order, _("no ticket or order number: one person's purchases at one "
                                                       "moment are taken as one order, its rows as order lines"),
                          check=True)
-        else:
+        elif any(f in builder.columns_map for f in ("patron_id", "email", "phone")):
+            # A list kept by hand: each buyer's rows for each event numbered (``rows._number_order_lines``).
+            builder.columns_map["ticket_id"] = {"numbered": True}
+            builder.note("columns.ticket_id", {"numbered": True}, _(
+                "no ticket or order number: each buyer's rows for each show are numbered in the file's order, so "
+                "a row added, removed or moved for someone else changes no ticket; if a column numbers the "
+                "sales, choose it instead"), check=True)
+        else:  # no buyer either (an invoice, a price list): nothing to number the sales by
             builder.undecided.append(_("No column holds a ticket or order number: choose for {ticket} or {order} "
                                        "the column that identifies each sale.").format(
                 ticket=named("ticket_id"), order=named("order_id")))

@@ -9,6 +9,7 @@ anything is decoded. It reads at most the first 64 KB (and, for a ZIP archive, i
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -65,10 +66,10 @@ def sniff(path: Path) -> str:
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(head):
         return "utf-16"
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if start.startswith((b"<!doctype html", b"<html", b"<table", b"<meta", b"<head", b"<body", b"<style")):
-        return "html"
     if start.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in head:
         return "xml-spreadsheet"
+    if _looks_html(start):
+        return "html"
     if holds_binary(head):
         return "binary"
     if start.startswith(b"{"):
@@ -76,6 +77,26 @@ def sniff(path: Path) -> str:
     if start.startswith(b"["):
         return "json"
     return "text"
+
+
+# What a web page starts with once its declarations and comments are set aside.
+_HTML_TAGS = (b"<html", b"<table", b"<meta", b"<head", b"<body", b"<style", b"<title", b"<div", b"<script", b"<link",
+              b"<base", b"<h1", b"<h2", b"<h3", b"<p>", b"<p ", b"<span", b"<font", b"<center", b"<form", b"<br")
+_DECLARATION = re.compile(rb"\s*(<\?xml[^>]*\?>|<!--.*?-->|<!doctype[^>]*>)", re.S)
+
+
+def _looks_html(start: bytes) -> bool:
+    """Whether a file's lower-cased start is a web page: what web tools save as an "Excel export" (an XHTML
+    declaration, a comment, a title or a ``<div>`` before its table as often as ``<html>``)."""
+    rest = start
+    while found := _DECLARATION.match(rest):
+        if found.group(1).startswith(b"<!doctype html"):
+            return True
+        rest = rest[found.end():]
+    rest = rest.lstrip()
+    if rest.startswith(_HTML_TAGS):
+        return True
+    return rest.startswith(b"<") and b"<table" in start and (b"<td" in start or b"<th" in start)
 
 
 def holds_binary(head: bytes) -> bool:

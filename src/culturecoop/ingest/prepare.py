@@ -48,6 +48,7 @@ from culturecoop.ingest.quarantine import (
     guard_quarantine,
     guard_rounded_identifiers,
     plausibility_warnings,
+    unreadable_price_warnings,
 )
 from culturecoop.ingest.read import SourceInfo, header_only, read_source, translate_read_error
 from culturecoop.ingest.repeats import refuse_repeated_rows
@@ -145,7 +146,8 @@ def _check_all(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
         unread_ages = _scalar(con, "SELECT count_if(age_dropped) FROM checked WHERE len(reasons) = 0")
         dropped = {**dropped, **({"age": unread_ages} if unread_ages else {})}
     warnings = (cut_short_warnings(con, info, profile) + plausibility_warnings(con, profile)
-                + shared_contact_warnings(con, _patron_id_from(profile)))
+                + shared_contact_warnings(con, _patron_id_from(profile))
+                + unreadable_price_warnings(con, info, profile, by_reason))
     undated, written, given = con.execute(
         "SELECT count(*)::INTEGER, arg_min(written, line_no), strftime(min_by(purchased_at, line_no), '%Y-%m-%d') "
         "FROM undated_years").fetchall()[0]
@@ -430,7 +432,7 @@ def _check(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile,
     read, blank lines, summary lines, rows that are no tickets)."""
     try:
         check_rows(con, info, profile, today)
-        settle_rows(con, info, numbered="ticket_id" not in profile.columns,
+        settle_rows(con, info, numbered=profile.numbers_tickets, by_buyer="ticket_id" in profile.columns,
                     refunded="refunded_amount" in profile.columns, refunded_per_order=profile.refunded_per_order)
     except duckdb.Error as exc:
         error = translate_read_error(exc, info)

@@ -78,7 +78,7 @@ SHEET_TITLE_COLUMN = "(sheet title)"
 # rows (« SPECTACLE DU 27 NOVEMBRE 2026 – 20 h » in the first cell, the others empty): the text of
 # the last such line above each row. Such a line is then no row.
 SECTION_COLUMN = "(section)"
-SPEC_FORMS = ("column", "first", "join", "sum", "value", "file_name", "in_text")
+SPEC_FORMS = ("column", "first", "join", "sum", "value", "file_name", "in_text", "numbered")
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,9 @@ class ColumnSpec:
     without extension, or the first group of the regular expression ``value`` on it. The event's
     start may also be read ``in_text``: the date written in the last ``in_text`` of ``sources``
     (event names, ticket types: ``ingest.title_dates``), alone (form ``in_text``) or where the
-    columns before them are empty.
+    columns before them are empty. ``numbered`` (the ticket id only, ``{numbered: true}``): an export with
+    no ticket nor order number (a list kept by hand) numbers each buyer's rows for each event in file order
+    (``rows._number_order_lines``).
     """
 
     form: str
@@ -136,6 +138,8 @@ class ColumnSpec:
             return inside if self.form == "in_text" else f"{main.describe()} | {inside}"
         if self.form == "value":
             return f"= {self.value!r}"
+        if self.form == "numbered":
+            return _("each buyer's rows for each event, numbered")
         if self.form == "file_name":
             return _("file name") if self.value is None else _("file name ~ {pattern}").format(pattern=self.value)
         if self.form == "join":
@@ -190,6 +194,13 @@ class Profile:
     consent_basis: str | None = None
     description: dict[str, str] = field(default_factory=dict)
     source: str = ""  # where the profile came from (built-in name or file path)
+
+    @property
+    def numbers_tickets(self) -> bool:
+        """Whether the ticket ids are numbered by ``prepare`` (no ticket id column): within each order, or
+        (``ticket_id: {numbered: true}``, with no order either) within each buyer's rows for each event."""
+        spec = self.columns.get("ticket_id")
+        return spec is None or spec.form == "numbered"
 
     @property
     def consent_only(self) -> bool:
@@ -561,6 +572,12 @@ def _column_spec(canonical: str, value: Any, source: str) -> ColumnSpec:
         )
     form = forms[0]
     given = value[form]
+    if form == "numbered":
+        if canonical != "ticket_id" or given is not True:
+            raise _invalid(source, _("numbered: true is for ticket_id only (each buyer's rows for each event "
+                                     "numbered, in an export with no ticket number); {field} cannot be "
+                                     "numbered").format(field=canonical))
+        return ColumnSpec("numbered")
     if form == "sum":
         names = tuple(name(v) for v in (given if isinstance(given, list) else [given]))
         if canonical != "quantity" or len(names) < 2:

@@ -101,7 +101,7 @@ def _advice(rule: str, profile: Profile, examples: list[tuple[str, int]]) -> str
         return _("check that the column chosen for {field} holds the purchase time, and that the {formats} "
                  "read the day and the month in the right order").format(
                      field=_named("purchased_at"), formats=_setting("datetime_formats"))
-    if rule == "bad_price" and examples and all(says_no_value(v) for v, _n in examples):
+    if rule == "bad_price" and examples and all(says_no_value(v) and "?" not in v for v, _n in examples):
         return _("these rows have no price: if they are seats given (invitations, press, guests), write "
                  "`blank_price: 0` in the mapping's YAML; if not, choose for {field} the column that holds "
                  "their amounts").format(field=_named(amount_field(profile)))
@@ -114,7 +114,7 @@ def _advice(rule: str, profile: Profile, examples: list[tuple[str, int]]) -> str
     if rule == "bad_currency":
         return _("choose for {field} a column of codes such as CAD or EUR, or no column and set the "
                  "{default}").format(field=_named("currency"), default=_setting("currency"))
-    if rule == "missing_ticket_id" and "ticket_id" not in profile.columns:
+    if rule == "missing_ticket_id" and profile.numbers_tickets:
         # The lines are numbered within their orders: a line without its order's number has none.
         return _("choose for {order} a column that gives the order's number on every one of its lines, or for "
                  "{ticket} the column of ticket numbers").format(order=_named("order_id"), ticket=_named("ticket_id"))
@@ -185,7 +185,7 @@ def guard_quarantine(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: 
     field = FIELD_OF_RULE.get(rule)
     if field == "unit_price":
         field = amount_field(profile)
-    if field == "ticket_id" and "ticket_id" not in profile.columns:
+    if field == "ticket_id" and profile.numbers_tickets:
         field = "order_id"  # no ticket column: each line's ticket is its order's number and its place there
     examples = _examples(con, info, field, f"list_contains(reasons, '{rule}')") if field else []
     parts: dict[str, Any] = {
@@ -372,3 +372,31 @@ def plausibility_warnings(con: duckdb.DuckDBPyConnection, profile: Profile) -> l
         out.append(_("The median ticket price is {price}: if the export gives amounts in cents, set {scale} "
                      "to 0.01 and prepare again.").format(price=_n(round(median)), scale=_setting("amount_scale")))
     return out
+
+
+def unreadable_price_warnings(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profile,
+                              by_reason: dict[str, int]) -> list[str]:
+    """The rows set aside for a price that is written but read as no amount (« ??? », « à voir »), said
+    as such with the values quoted: the reason's own words (« prix manquant ou qui n’est pas un montant »)
+    read as if the cells were empty."""
+    if not by_reason.get("bad_price"):
+        return []
+    field = amount_field(profile)
+    rows = con.execute(
+        f"""SELECT trim({field}) AS v, count(*) AS n
+        FROM {info.lines_where("line_no IN (SELECT line_no FROM checked WHERE list_contains(reasons, 'bad_price'))")}
+        WHERE nullif(trim({field}), '') IS NOT NULL
+        GROUP BY 1 ORDER BY n DESC, min(line_no) LIMIT 50""",
+        info.params,
+    ).fetchall()
+    written = [(str(v), int(n)) for v, n in rows if not says_no_value(str(v)) or "?" in str(v)]
+    if not written:
+        return []
+    total = sum(n for _v, n in written)
+    quoted = "«\u00a0{}\u00a0»" if current_language() == "fr" else "“{}”"
+    shown = ", ".join(quoted.format(v) + ("" if n == 1 else f" ({_n(n)})") for v, n in written[:5])
+    return [plural(total, "{n} row has a price that cannot be read as an amount ({values}): it was set aside; write "
+                          "its amount in the export ({zero} for a seat given), then prepare it again.",
+                   "{n} rows have a price that cannot be read as an amount ({values}): they were set aside; write "
+                   "their amounts in the export ({zero} for a seat given), then prepare it again.").format(
+        n=_n(total), values=shown + (", …" if len(written) > 5 else ""), zero="0")]

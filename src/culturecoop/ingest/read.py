@@ -688,6 +688,11 @@ def _csv_relation(path: Path, text_path: Path, profile: Profile, head: list[tupl
     # both sides), 1 s per million lines saved.
     # A line naming the show of the rows below it is no row (``_section_lines_sql``).
     large = is_large(text_path)
+    # A line over 1 MB is set aside only when what the mapping reads of it is: a long note pasted in a column
+    # it does not read (« Remarques ») costs no ticket. The cells' lengths are summed on such lines alone.
+    read_cells = sorted({positions[c] for c in profile.source_columns() if c in positions})
+    read_length = " + ".join(f"coalesce(strlen(f[{at}]), 0)" for at in read_cells) or "0"
+    too_long = f"CASE WHEN strlen(raw) > {MAX_LINE_BYTES} THEN {read_length} > {MAX_LINE_BYTES} ELSE false END"
     blank_cells = f"ltrim(line, ' ' || {d} || chr(9) || chr(13)) = ''"
     if large:  # the test takes longer to plan (0.02 s) than it saves on a small export
         blank_cells = f"CASE WHEN ascii(line) NOT IN (0, 32, 9, 13, {ord(profile.delimiter)}) THEN false ELSE {blank_cells} END"
@@ -696,7 +701,7 @@ def _csv_relation(path: Path, text_path: Path, profile: Profile, head: list[tupl
     relation = f"""(
         SELECT line_no, raw, blank,
                NOT blank AND (({bad_quotes}) OR len(f) > $n + $extra OR len(f) < $need
-                                  OR (len(f) > $n AND trim(f[-1]) <> '') OR strlen(raw) > {MAX_LINE_BYTES}
+                                  OR (len(f) > $n AND trim(f[-1]) <> '') OR {too_long}
                                   {cut_end}) AS malformed,
                {", ".join(fields)}
         FROM (SELECT line_no, line AS raw, blank{section_blank} AS blank, s, {split} AS f{", section" if sections else ""}
@@ -780,7 +785,10 @@ def _jsonl_relation(path: Path, text_path: Path, profile: Profile, head: list[tu
     if clean:  # written as escapes (« \u0000 »), control characters reach the values: removed there too
         values = f"list_transform({values}, lambda x: regexp_replace(x, {CONTROL_CHARACTERS_SQL}, '', 'g'))"
     relation = f"""(
-        SELECT line_no, raw, blank, NOT blank AND (NOT ok OR strlen(raw) > {MAX_LINE_BYTES}) AS malformed,
+        SELECT line_no, raw, blank,
+               NOT blank AND (NOT ok OR CASE WHEN strlen(raw) > {MAX_LINE_BYTES}  -- only what the mapping reads counts
+                                             THEN coalesce(list_sum(list_transform(v, lambda x: strlen(x))), 0)
+                                                  > {MAX_LINE_BYTES} ELSE false END) AS malformed,
                {", ".join(fields)}
         FROM (SELECT line_no, line AS raw, blank, ok,
                      -- try(): DuckDB may evaluate the branch for invalid lines too.

@@ -26,7 +26,9 @@ Run in this order by ``settle_rows``:
    export stays as a refunded ticket.
 3. **Order lines**: when the export has no ticket number, each order's lines are numbered in
    file order (``order#1``, ``order#2``; refund lines ``order#r1``), so a re-export gives the
-   same ids.
+   same ids. With ``ticket_id: {numbered: true}`` (a list kept by hand: no ticket nor order number), a
+   line of no order is its buyer's n-th line for its event, so that a row added or moved elsewhere in
+   the list changes no other row's id.
 4. **Duplicates**: a ticket id used by two rows keeps the first valid one.
 5. **Sales naming nobody** (door or cash sales) that break no other rule are accepted as admissions
    of their events (``unnamed``), summed into ``unnamed_sale``; refund lines naming nobody stay set
@@ -61,17 +63,18 @@ _TOTAL_CELL = ("(^|[,;\\t|\"])\\s*(((grand totals?|total general|totaux|totals?|
                "|page\\s+[0-9]+(\\s*(/|of|sur|de)\\s*[0-9]+)?)\\s*:?\\s*(\"|[,;\\t|]|$)")
 
 
-def settle_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, *, numbered: bool, refunded: bool = False,
-                refunded_per_order: bool = False) -> None:
+def settle_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, *, numbered: bool, by_buyer: bool = False,
+                refunded: bool = False, refunded_per_order: bool = False) -> None:
     """Apply the steps of the module's doc to ``checked`` (``refunded``: the mapping reads a refunded amount,
-    the order's when ``refunded_per_order``)."""
+    the order's when ``refunded_per_order``; ``by_buyer``: the lines of no order are numbered within their
+    buyer's rows for their event, ``ticket_id: {numbered: true}``)."""
     _skip_summary_rows(con)
     skip_count_and_sum_lines(con, info)
     _order_on_first_line(con)
     find_shared_contacts(con, info)
     apply_refunds(con, info)
     if numbered:
-        _number_order_lines(con)
+        _number_order_lines(con, by_buyer=by_buyer)
     mark_duplicates(con, info)
     accept_unnamed(con)
     apply_refunded_amounts(con, info, mapped=refunded, per_order=refunded_per_order)
@@ -147,8 +150,20 @@ def _order_on_first_line(con: duckdb.DuckDBPyConnection) -> None:
         )
 
 
-def _number_order_lines(con: duckdb.DuckDBPyConnection) -> None:
+def _number_order_lines(con: duckdb.DuckDBPyConnection, *, by_buyer: bool) -> None:
     # Rejected lines keep their place too: fixing one later does not renumber the others.
+    if by_buyer:
+        # A list kept by hand: a row's ticket is its buyer's n-th row for its event. A row added for another
+        # buyer or event, or rows moved, change no id; only a buyer's rows for one event number among
+        # themselves (and are alike but for seats and price). The buyer and event travel only as the token.
+        con.execute(
+            """UPDATE checked SET ticket_id = n.ticket_id
+            FROM (SELECT line_no, 'row:' || patron_id || '|' || event_id || '#' || CASE WHEN refund THEN 'r' ELSE '' END
+                         || row_number() OVER (PARTITION BY patron_id, event_id, refund ORDER BY line_no) AS ticket_id
+                  FROM checked
+                  WHERE reasons IS NOT NULL AND NOT merged AND order_id IS NULL AND patron_id IS NOT NULL
+                    AND event_id IS NOT NULL AND NOT list_contains(reasons, 'malformed_line')) n
+            WHERE checked.line_no = n.line_no""")
     con.execute(
         """UPDATE checked SET ticket_id = n.ticket_id
         FROM (SELECT line_no, order_id || '#' || CASE WHEN refund THEN 'r' ELSE '' END

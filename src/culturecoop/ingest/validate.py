@@ -101,8 +101,9 @@ def _amount_sql(column: str, profile: Profile, *, blank_free: bool = False, larg
     only for what it cannot read; with ``blank_free``, 0 for an empty cell (a seat given). The empty cell is
     tested after the cast (which reads no empty cell), not around it: the cast would run twice."""
     general = f"cc_amount({column}, $dec)"
-    if blank_free:  # empty, or saying nothing: « - », « N/A » (``shapes.says_no_value``)
-        general = f"CASE WHEN {no_value_sql(column)} THEN 0::DECIMAL(18,4) ELSE {general} END"
+    if blank_free:  # empty, or saying nothing: « - », « N/A » (``shapes.says_no_value``); « ??? » is a doubt, no seat given
+        general = (f"CASE WHEN {no_value_sql(column)} AND NOT contains(coalesce({column}, ''), '?') THEN 0::DECIMAL(18,4) "
+                   f"ELSE {general} END")
     amount = first_of(f"TRY_CAST({trim_sql(column, large)} AS DECIMAL(18,4))", general) if profile.decimal == "." else general
     if profile.amount_scale != 1:  # an amount too large once scaled is none (``bad_price``), not a crash
         amount = f"TRY_CAST(CAST({amount} AS DECIMAL(38,4)) * CAST($scale AS DECIMAL(18,6)) AS DECIMAL(18,4))"
@@ -237,6 +238,9 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
     extra = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d") if profile.format == "xlsx" else ()
     formats = (*profile.datetime_formats, *extra)
     date_formats = (*profile.date_formats, *(f for f in extra if "%H" not in f))
+    bought = profile.columns.get("purchased_at")
+    if bought is not None and bought.form == "value" and "%Y-%m-%d" not in date_formats:
+        date_formats = (*date_formats, "%Y-%m-%d")  # one day for every row, as the member app's date picker writes it
     # Each parser runs once per row, in the innermost query, and only on rows that have a value;
     # the outer queries read its result as a column (a CASE repeating it would re-run it).
     # A field the mapping does not read is NULL: no parser (the date parser alone takes 0.05 s to plan).
@@ -317,9 +321,11 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
     enough = _read_at_first(con, info, {c: first for c, (_whole, first) in readings.items()}, params) if small else set()
     parsed = {column: first if column in enough else whole for column, (whole, first) in readings.items()}
     purchased, starts, birth = (parsed.get(c, "NULL::TIMESTAMP") for c in ("purchased_at", "event_starts_at", "birth_date"))
-    numbered = "ticket_id" not in profile.columns  # one row per order line: numbered later
+    numbered = profile.numbers_tickets  # one row per order line (or per buyer and event): numbered later
+    by_buyer = "ticket_id" in profile.columns  # ``{numbered: true}``: a row of no order by its buyer and event
     rules = [
-        ("missing_ticket_id", "order_id IS NULL" if numbered else "ticket_id IS NULL"),
+        ("missing_ticket_id", ("order_id IS NULL AND (patron_id IS NULL OR event_id IS NULL)" if by_buyer
+                               else "order_id IS NULL") if numbered else "ticket_id IS NULL"),
         ("missing_patron_id", "patron_id IS NULL AND NOT anonymous"),
         ("anonymous_sale", "patron_id IS NULL AND anonymous"),
         ("missing_event_id", "event_id IS NULL"),

@@ -472,6 +472,9 @@ CHANNEL_WORDS.update({w: v for w, v in more.CHANNEL_WORDS.items() if w not in CH
 FREE_WORDS: tuple[str, ...] = ("free", "gratuit", "gratuite", "comp", "complimentary", "offert", "offerte",
                                "invitation", "exonere", "exoneree", "kostenlos", "gratis", "freikarte")
 FREE_WORDS += more.FREE_WORDS
+# What a list kept by hand writes for a seat given: abbreviated (« invit. »), in the plural, a guest (« invité »).
+FREE_WORDS += ("invit", "invits", "invitations", "invite", "invitee", "invites", "invitees", "offerts", "offertes",
+               "gratuits", "gratuites", "exo", "comps")
 # What a vendor writes where it knows nobody (lower case, accents stripped): a walk-in sale's
 # "N/A" e-mail, a "Guest" or "Info Requested" name, a customer number of 0. Read as no value where a
 # person is identified, so that every such sale is not one and the same patron.

@@ -281,13 +281,16 @@ def _said_as(ours: str, names: dict[str, str]) -> Callable[[re.Match[str]], str]
     return lambda found: ours.format(**names, **found.groupdict())
 
 
-def said_for_the_form(mapping: dict[str, Any], warnings: list[str], undecided: list[str]) -> tuple[list[str], list[str]]:
+def said_for_the_form(mapping: dict[str, Any], warnings: list[str], undecided: list[str], *,
+                      preparable: bool = True) -> tuple[list[str], list[str]]:
     """The check's warnings and the draft's open questions as this app should say them. The draft
     and the check tell a mapping file's author to write ``consent_defaults`` in YAML; here the form
     has a section for it. And the draft's questions were asked when the export was added: pooling
-    consent set in the form since is no longer an open question."""
+    consent set in the form since is no longer an open question, nor is it one while nothing can be
+    prepared (``preparable`` false): what stops the export comes first, alone."""
     in_yaml = {gettext_in(m, each) for m in (POOLING_UNDECIDED, POOLING_UNSET) for each in LANGUAGES}
-    decided = "pooling" in (mapping.get("consent_defaults") or {}) or "consent_pooling" in (mapping.get("columns") or {})
+    decided = (not preparable or "pooling" in (mapping.get("consent_defaults") or {})
+               or "consent_pooling" in (mapping.get("columns") or {}))
     in_form = _("Nothing in this export says whether your patrons agreed to pooling: until you choose "
                 "\"given\" for pooling in the consent section below, with its basis (if your terms of "
                 "sale say so), none of them counts in the cooperative's pooled figures.")

@@ -8,6 +8,7 @@ closed sections (every field still sent with the form)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 from typing import Any
 
@@ -70,6 +71,10 @@ def export_context(workspace: Workspace, export: Export, lang: str, *, error: st
     header, sample_rows = _attendees_spread(mapping, header, sample_rows)
     try:
         preview = mapping_form.preview_cells(workspace.preview(export), [f.name for f in fields if f.read], lang)
+        if any(f.name == "ticket_id" and f.chosen == mapping_form.NUMBERED for f in fields):
+            # Numbered once every row is read (each buyer's n-th row for each show): said, not left blank.
+            for row in preview:
+                row["cells"]["ticket_id"] = mapping_form.PreviewCell(_("numbered when prepared"))
         # Once a package was prepared with the box ticked, the check reads the export as it was
         # prepared: not a red « nothing was written » above the package that was.
         check = workspace.check(export, float(export.state.get("max_reject_share") or DEFAULT_MAX_REJECT_SHARE)
@@ -81,7 +86,8 @@ def export_context(workspace: Workspace, export: Export, lang: str, *, error: st
         misread = None if isinstance(exc, MappingInvalidError) else settings_misread(sample, mapping)
         check_error = misread or said(exc)
     drafted_undecided, decisions = workspace.drafted_in(export, lang)
-    warnings, undecided = said_for_the_form(mapping, check.warnings if check else [], drafted_undecided)
+    warnings, undecided = said_for_the_form(mapping, check.warnings if check else [], drafted_undecided,
+                                            preparable=check is not None)
     if incomplete is not None and incomplete.kind == "attendee_list":
         # The check's sentence already says what to export instead: not twice.
         undecided = [u for u in undecided if u not in {gettext_in(ATTENDEE_LIST, each) for each in LANGUAGES}]
@@ -175,6 +181,8 @@ def export_context(workspace: Workspace, export: Export, lang: str, *, error: st
             key: (label, spaced(hint, lang)) for key, (label, hint) in mapping_form.setting_labels().items()},
         "keep": mapping_form.KEEP, "summary": export.state.get("summary"),
         "file_name": mapping_form.FILE_NAME, "file_name_fields": mapping_form.FILE_NAME_FIELDS,
+        "numbered": mapping_form.NUMBERED, "numbered_words": mapping_form.NUMBERED_WORDS,
+        "today": dt.date.today().isoformat(),
         "file_stem": export.source.stem,
         "sent": export.state.get("sent"),
         "package": export.package, "package_is_current": export.package_is_current,

@@ -36,6 +36,7 @@ from culturecoop.ingest.words import (
 )
 from culturecoop.memberapp import date_patterns
 from culturecoop.memberapp.questions import ASKED_FIRST, QUESTIONS, unquoted
+from culturecoop.memberapp.same_for_all import same_purchase_date
 from culturecoop.memberapp.value_words import (
     EVERY_SHEET_SAID,
     ONE_SHEET_SAID,
@@ -50,6 +51,7 @@ from culturecoop.schema.model import CONSENT_PURPOSES
 KEEP = "__keep__"
 NONE = ""
 FILE_NAME = "__file_name__"  # the field read from the export's file name (``{file_name: true}``)
+NUMBERED = "__numbered__"  # the tickets numbered by buyer and event (``ticket_id: {numbered: true}``)
 ENCODINGS = ("utf-8", "utf-8-sig", "cp1252", "latin-1", "utf-16")
 SETTINGS = ("encoding", "delimiter", "quote", "decimal", "skip_lines", "sheet", "sheets", "currency", "timezone", "country",
             "amount_scale", "datetime_formats", "date_formats")
@@ -119,13 +121,15 @@ class FieldRow:
 # The fields of an event the export may not carry, though the member knows them: the same for
 # every row of an export of one venue (the draft proposes them so in its YAML, as « venue: {value:
 # Votre salle} »); the form takes that value.
-ONE_VALUE_FIELDS = ("event_id", "event_title", "event_starts_at", "venue", "venue_postal_code", "genres", "artists",
-                    "capacity", "event_language", "channel")
+ONE_VALUE_FIELDS = ("purchased_at", "event_id", "event_title", "event_starts_at", "venue", "venue_postal_code", "genres",
+                    "artists", "capacity", "event_language", "channel")
 # The fields whose one value for every row is a choice (its words ``ingest.words.CHANNELS``), not a text:
 # « all these sales were at the box office ».
 ONE_CHOICE_FIELDS = ("channel",)
 # The fields the export's file name may give (``{file_name: true}``: an export of one show named after it).
 FILE_NAME_FIELDS = ("event_id", "event_title")
+# The ticket number's choice when the export has none (a list kept by hand), and what it does.
+NUMBERED_WORDS = "number each buyer's rows for each show"
 
 
 # The fields whose column may be empty on some rows and something else stand in for it there: the
@@ -149,6 +153,8 @@ def describe_spec(spec: Any) -> str:
     if isinstance(spec, dict):
         if "value" in spec:
             return _("always «{value}»").format(value=spec["value"])
+        if spec.get("numbered") is True:
+            return _(NUMBERED_WORDS)
         if "file_name" in spec:
             return _("from the file's name") if spec["file_name"] is True else _("from the file's name ({pattern})").format(
                 pattern=spec["file_name"])
@@ -177,6 +183,8 @@ def field_rows(mapping: Mapping[str, Any]) -> list[FieldRow]:
             rows.append(FieldRow(name, labels[name], NONE, ""))
         elif name in FILE_NAME_FIELDS and spec == {"file_name": True}:
             rows.append(FieldRow(name, labels[name], FILE_NAME, ""))
+        elif name == "ticket_id" and spec == {"numbered": True}:
+            rows.append(FieldRow(name, labels[name], NUMBERED, ""))
         elif name in ONE_VALUE_FIELDS and isinstance(spec, dict) and set(spec) == {"value"}:
             rows.append(FieldRow(name, labels[name], NONE, "", str(spec["value"])))
         elif isinstance(spec, str | int) and not isinstance(spec, bool):
@@ -252,6 +260,9 @@ def apply_form(mapping: dict[str, Any], form: Mapping[str, str]) -> dict[str, An
         if chosen == FILE_NAME:
             if name in FILE_NAME_FIELDS:  # another field has no such choice: not read
                 columns[name] = {"file_name": True}
+        elif chosen == NUMBERED:
+            if name == "ticket_id":
+                columns[name] = {"numbered": True}
         elif chosen == KEEP:
             if name in old_columns:
                 columns[name] = old_columns[name]
@@ -432,6 +443,7 @@ def form_problem(mapping: Mapping[str, Any], header: Sequence[str] = (),
         raise UserError(_("“{whose}” says the amount refunded is its whole order's, but no column is chosen for "
                           "“{order}”: choose the column of order numbers, or “{row}”, then apply again.").format(
             whose=_(WHOSE_REFUND), order=field_labels()["order_id"], row=_(REFUND_OF_ROW)))
+    same_purchase_date(columns, mapping)
     spec = columns.get("event_starts_at")
     if not (isinstance(spec, dict) and set(spec) == {"value"}):
         return
@@ -532,7 +544,8 @@ CHOICES = {"country": COUNTRIES, "encoding": ENCODINGS, "decimal": (".", ","), "
            "delimiter": (",", ";", "\\t", "|"), "quote": ('"', "'", "")}
 
 
-__all__ = ["CHOICES", "EMAIL_ELSE_PHONE", "FALLBACKS", "FILE_NAME", "FILE_NAME_FIELDS", "KEEP", "NONE",
+__all__ = ["CHOICES", "EMAIL_ELSE_PHONE", "FALLBACKS", "FILE_NAME", "FILE_NAME_FIELDS", "KEEP", "NONE", "NUMBERED",
+           "NUMBERED_WORDS",
            "ONE_CHOICE_FIELDS", "ONE_VALUE_FIELDS", "QUESTIONS", "QUOTE_SETTING", "SPEC_FORMS", "FieldRow", "Guess",
            "PreviewCell", "apply_form", "choice_labels", "consent_of", "field_rows", "form_problem", "guesses",
            "in_form_words", "preview_cells", "setting_labels", "settings_of", "to_decide"]

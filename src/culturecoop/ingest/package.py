@@ -376,24 +376,24 @@ def _check_pseudonyms(path: Path, tables: dict[str, Any], shown: str) -> None:
     """Refuse a package whose token or Bloom-filter columns hold anything prepare does not write
     there: the columns proved from their Arrow buffers, and a table where a proof fails counted
     value by value in one DuckDB query over its Parquet file (the refusal says how many)."""
-    con = duckdb.connect()
-    try:
-        for table, columns in _PSEUDONYMS.items():
-            entry = tables.get(table)
-            if not isinstance(entry, dict):
-                continue
-            file = path / Path(str(entry["file"])).name
-            schema = pq.read_schema(file)
-            if _proved_pseudonymous(file, columns):
-                continue
+    for table, columns in _PSEUDONYMS.items():
+        entry = tables.get(table)
+        if not isinstance(entry, dict):
+            continue
+        file = path / Path(str(entry["file"])).name
+        if _proved_pseudonymous(file, columns):
+            continue  # the common case: no DuckDB connection, no second reading of the file
+        schema = pq.read_schema(file)
+        con = duckdb.connect()
+        try:
             found = con.execute(
                 "SELECT " + ", ".join(_not_pseudonymous_sql(c, d, schema.field(c).type) for c, d in columns)
                 + " FROM read_parquet(?)", [str(file)]).fetchall()[0]
-            for (column, digits), n in zip(columns, found, strict=True):
-                if n:
-                    raise _not_pseudonymous(shown, table, column, digits, int(n))
-    finally:
-        con.close()
+        finally:
+            con.close()
+        for (column, digits), n in zip(columns, found, strict=True):
+            if n:
+                raise _not_pseudonymous(shown, table, column, digits, int(n))
 
 
 def _not_pseudonymous(shown: str, table: str, column: str, digits: int | None, n: int) -> UserError:

@@ -148,6 +148,27 @@ def test_ingest_refuses_a_package_whose_tokens_are_not_tokens(name: str, package
     assert fingerprint(db) == before
 
 
+@pytest.mark.parametrize(("table", "column", "value", "kind"), [
+    ("patron", "bloom_surname", b"tremblay", pa.binary()),
+    ("ticket", "member_patron_id", "anne@courriel.example", pa.string()),
+])
+def test_a_value_in_the_last_batch_is_found(table: str, column: str, value: object, kind: pa.DataType,
+                                            package: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The token and Bloom-filter columns are proved batch by batch: a value edited into the file's last row,
+    many batches after the first, is refused like one in the first."""
+    import culturecoop.ingest.package as package_module
+
+    monkeypatch.setattr(package_module, "_PROOF_ROWS", 5)
+    rows = pq.ParquetFile(package / f"{table}.parquet").metadata.num_rows
+    assert rows > 5 * 5
+    edit = replaced(column, lambda i, v: value if i == rows - 1 else v, kind)
+    result = run_cli("ingest", str(tampered(package, tmp_path / "pkg", {table: edit})), "--db",
+                     str(tmp_path / "coop.duckdb"))
+    assert result.returncode == 3, (result.returncode, result.stderr)
+    assert f"holds 1 value in {table}.{column} " in result.stderr, result.stderr
+    assert not (tmp_path / "coop.duckdb").exists()
+
+
 def test_the_refusal_is_said_in_french(package: Path, tmp_path: Path) -> None:
     pkg = tampered(package, tmp_path / "pkg", HOSTILE["e-mails-as-email-tokens"][0])
     result = run_cli("ingest", str(pkg), "--db", str(tmp_path / "coop.duckdb"), lang="fr")

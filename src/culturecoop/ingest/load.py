@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -76,7 +76,7 @@ def _accepted_apart(manifest: dict[str, Any], key: str) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
 
 
-def _count(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> int:
+def _count(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object]) -> int:
     # fetchall, not fetchone: DuckDB 2.0 keeps a half-read result open.
     return int(con.execute(sql, params).fetchall()[0][0])
 
@@ -94,17 +94,20 @@ def _upsert(con: duckdb.DuckDBPyConnection, table: Table, parquet: Path, member_
                 table=table.name, n=count(loaded - distinct)),
             exit_code=3,
         )
-    if table.name == "consent":  # the newest decision wins (a consent change may be newer than this package)
-        return TableLoad(*upsert_consents(con, source, path))
     existing = _count(con, f"SELECT count(*) FROM {table.name} WHERE member_id = ?", [member_id])
+    if table.name == "consent" and existing:  # the newest decision wins (a consent change may be newer than this package)
+        return TableLoad(*upsert_consents(con, source, path))
+    # Every row of the file is the member's (``verify_package``) and its keys are distinct (above): the
+    # rows replaced are those the DELETE matched, every other row is new. With none of the member's
+    # rows held (a first package, or its first consents), every row is new: no DELETE, and the
+    # decisions need no comparison of dates.
+    replaced = 0
     if existing:
         # Upsert as delete-then-insert: the big tables carry no key index (see schema.model).
         match = " AND ".join(f"t.{k} = p.{k}" for k in table.primary_key)
-        con.execute(f"DELETE FROM {table.name} t USING {source} p WHERE {match}", path)
+        replaced = _count(con, f"DELETE FROM {table.name} t USING {source} p WHERE {match}", path)
     con.execute(f"INSERT INTO {table.name} SELECT * FROM {source}", path)
-    total = _count(con, f"SELECT count(*) FROM {table.name} WHERE member_id = ?", [member_id])
-    inserted = total - existing
-    return TableLoad(rows=int(loaded), inserted=inserted, updated=int(loaded) - inserted)
+    return TableLoad(rows=int(loaded), inserted=int(loaded) - replaced, updated=replaced)
 
 
 def _reason(exc: Exception, package: VerifiedPackage) -> str:

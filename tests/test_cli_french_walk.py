@@ -279,3 +279,16 @@ def test_a_mistyped_command_is_said_in_french_with_the_one_meant() -> None:
     assert ("La commande 'statement' n’existe pas. Vouliez-vous dire 'statements' ? "
             "Voyez `culturecoop contribution --help` pour savoir comment l’appeler.") in said, said
     assert "Did you mean" not in said and "? ;" not in said
+
+
+def test_several_commands_meant_are_said_as_choices_with_or() -> None:
+    """Typer lists its guesses with commas only (« Vouliez-vous dire 'report', 'prepare', 'reco' ? »):
+    the last one comes after « ou » ("or"), in either language; Click's other refusals are in French."""
+    french = _said(run_cli("reprot", lang="fr"))
+    assert "Vouliez-vous dire 'report', 'prepare' ou 'reco' ? " in french, french
+    english = _said(run_cli("reprot"))
+    assert "Did you mean 'report', 'prepare' or 'reco'? " in english, english
+    missing = _said(run_cli("report", "overview", "--db", "coop.duckdb", lang="fr"))
+    assert "Erreur : Il manque l’option '--member' ; voyez `culturecoop report --help`" in missing, missing
+    unknown = _said(run_cli("audit", "show", "--db", "coop.duckdb", "--lsat", "3", lang="fr"))
+    assert "L’option --lsat n’existe pas (options proches : --last)" in unknown, unknown

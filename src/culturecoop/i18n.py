@@ -105,6 +105,14 @@ def share(fraction: float, digits: int = 0) -> str:
     return text
 
 
+def either(choices: list[str]) -> str:
+    """Choices inside a sentence in the current language, the last after "or": "'a', 'b' or 'c'",
+    « 'a', 'b' ou 'c' » (one choice as it is)."""
+    if len(choices) < 2:
+        return "".join(choices)
+    return _("{choices} or {last}").format(choices=", ".join(choices[:-1]), last=choices[-1])
+
+
 # The locales days and numbers are written in (the cooperative is Québécois: fr_CA, en_CA).
 BABEL_LOCALES = {"fr": "fr_CA", "en": "en_CA"}
 

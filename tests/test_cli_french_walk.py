@@ -292,3 +292,18 @@ def test_several_commands_meant_are_said_as_choices_with_or() -> None:
     assert "Erreur : Il manque l’option '--member' ; voyez `culturecoop report --help`" in missing, missing
     unknown = _said(run_cli("audit", "show", "--db", "coop.duckdb", "--lsat", "3", lang="fr"))
     assert "L’option --lsat n’existe pas (options proches : --last)" in unknown, unknown
+
+
+def test_a_sales_pace_refused_for_its_end_date_names_the_option_to_change(coop: Path) -> None:
+    """`report pace` said « choisissez une date de fin antérieure », the dashboard's words: on the command
+    line the end of the period is --to, and the refusal says so, with a day that works."""
+    pace = ("report", "pace", "--db", str(coop), "--member", "jazz-a")
+    started = run_cli(*pace, "--event", "A1", lang="fr")
+    said = _said(started)
+    assert started.returncode == 2, said
+    assert ("L’événement A1 a eu lieu le 10 janvier 2025, au plus tard le dernier jour de la période (31 mars 2025, --to) ; "
+            "donnez à --to un jour antérieur, comme --to 2025-01-09,") in said, said
+    assert run_cli(*pace, "--event", "A1", "--to", "2025-01-09").returncode == 0  # the day it proposes
+    after = _said(run_cli(*pace, "--to", "2025-12-31"))
+    assert ("Member jazz-a has no event after December 31, 2025, the last day of the period (--to), so there is no sales "
+            "pace to show; give --to a day before one of its events") in after, after

@@ -307,3 +307,26 @@ def test_a_sales_pace_refused_for_its_end_date_names_the_option_to_change(coop: 
     after = _said(run_cli(*pace, "--to", "2025-12-31"))
     assert ("Member jazz-a has no event after December 31, 2025, the last day of the period (--to), so there is no sales "
             "pace to show; give --to a day before one of its events") in after, after
+
+
+def test_the_budget_period_is_read_and_said_in_words(coop: Path) -> None:
+    """`privacy set --period` took only the codes month, quarter, year (« trimestre » was refused with
+    « use month, quarter or year »), and `privacy show` gave the period as two days only: the period is
+    read as a person types it, in French or English, and the current one is named."""
+    from datetime import UTC, datetime
+
+    for given, said in (("trimestre", "par trimestre"), ("Par année", "par année"), ("mensuel", "par mois"),
+                        ("quarterly", "par trimestre")):
+        changed = run_cli("privacy", "set", "--db", str(coop), "--period", given, lang="fr")
+        assert changed.returncode == 0 and said in _said(changed), (given, _said(changed))
+    today = datetime.now(UTC).date()
+    quarter = (today.month - 1) // 3 + 1
+    named = "1er trimestre" if quarter == 1 else f"{quarter}e trimestre"
+    shown = _said(run_cli("privacy", "show", "--db", str(coop), "--member", "jazz-a", lang="fr"))
+    assert f" ce trimestre ({named} {today.year}), du 1er " in shown, shown
+    english = _said(run_cli("privacy", "show", "--db", str(coop), "--member", "jazz-a"))
+    assert f" this quarter (Q{quarter} {today.year}), from " in english, english
+    refused = run_cli("privacy", "set", "--db", str(coop), "--period", "semaine", lang="fr")
+    assert refused.returncode == 2, _said(refused)
+    assert ("--period semaine n’est pas une période de budget ; donnez mois, trimestre ou année "
+            "(par mois, par trimestre ou par année), p. ex. --period trimestre.") in _said(refused)

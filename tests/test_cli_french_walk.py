@@ -330,3 +330,16 @@ def test_the_budget_period_is_read_and_said_in_words(coop: Path) -> None:
     assert refused.returncode == 2, _said(refused)
     assert ("--period semaine n’est pas une période de budget ; donnez mois, trimestre ou année "
             "(par mois, par trimestre ou par année), p. ex. --period trimestre.") in _said(refused)
+
+
+def test_a_setting_of_a_thousand_or_more_is_grouped_as_every_figure(coop: Path) -> None:
+    """The privacy gate echoed « Un budget ε de 1000,5 », « k = 1500 » ungrouped in French, and a setting of
+    a million as « 1,23457e+06 »: a setting's figure is grouped as the rest of the product writes numbers."""
+    refused = _said(run_cli("privacy", "set", "--db", str(coop), "--budget", "1000,5", lang="fr"))
+    assert "Un budget ε de 1\u00a0000,5 par période ne protège personne ; donnez 100 ou moins" in refused, refused
+    assert "An ε budget of 1,000.5 per period" in _said(run_cli("privacy", "set", "--db", str(coop), "--budget", "1000.5"))
+    changed = _said(run_cli("privacy", "set", "--db", str(coop), "--k", "1500", lang="fr"))
+    assert "k = 1\u00a0500, bruit" in changed, changed
+    assert "k = 10, bruit" in _said(run_cli("privacy", "set", "--db", str(coop), "--k", "10", lang="fr"))
+    huge = _said(run_cli("privacy", "set", "--db", str(coop), "--epsilon", "1234567", lang="fr"))
+    assert "(1\u00a0234\u00a0567)" in huge and "e+06" not in huge, huge

@@ -8,10 +8,12 @@ else the POSIX locale variables; anything that is not French is English.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import string
 from datetime import date, datetime
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
@@ -84,9 +86,16 @@ def plural(n: int, one: str, other: str) -> str:
 
 def general(value: float) -> str:
     """A setting's figure inside a sentence in the current language, as short as it reads (ε 0,5 in
-    French, 0.5 in English; 10; 0,05)."""
-    text = f"{value:g}"
-    return text.replace(".", ",") if current_language() == "fr" else text
+    French, 0.5 in English; 10; 0,05), its thousands grouped as ``count`` groups them (« 1 000,5 »,
+    "1,000.5") and never in scientific notation (« 1 234 570 », not 1,23457e+06)."""
+    if not math.isfinite(value):
+        return f"{value:g}"
+    whole = float(value).is_integer() and abs(value) < 1e15
+    text = f"{int(value):,}" if whole else format(Decimal(f"{value:.6g}"), ",f")
+    return text.translate(_FRENCH_MARKS) if current_language() == "fr" else text
+
+
+_FRENCH_MARKS = str.maketrans({",": "\u00a0", ".": ","})
 
 
 def count(value: int) -> str:

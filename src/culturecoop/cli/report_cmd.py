@@ -370,7 +370,7 @@ def privacy_show(
         emit_json(payload)
         return
     console.print(_("Minimum cell size k: {k}; noise: {noise}; ε per release: {epsilon}; budget: ε = {budget} per {period}.").format(
-        k=policy.min_patrons, noise=_("on") if policy.noise else _("off"), epsilon=general(policy.epsilon_per_release),
+        k=figure(policy.min_patrons), noise=_("on") if policy.noise else _("off"), epsilon=general(policy.epsilon_per_release),
         budget=general(policy.epsilon_budget), period=period_word(policy.budget_period)))
     if status:
         console.print(_("Member {member}: ε spent {spent}, left {left} {period}, from {start} to {end}.").format(
@@ -398,7 +398,7 @@ def privacy_set(
         emit_json({"policy": policy.to_json()})
         return
     console.print(_("Privacy policy updated: k = {k}, noise {noise}, ε {epsilon} per release, budget {budget} per {period}.").format(
-        k=policy.min_patrons, noise=_("on") if policy.noise else _("off"), epsilon=general(policy.epsilon_per_release),
+        k=figure(policy.min_patrons), noise=_("on") if policy.noise else _("off"), epsilon=general(policy.epsilon_per_release),
         budget=general(policy.epsilon_budget), period=period_word(policy.budget_period)))
 
 

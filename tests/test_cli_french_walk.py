@@ -343,3 +343,25 @@ def test_a_setting_of_a_thousand_or_more_is_grouped_as_every_figure(coop: Path) 
     assert "k = 10, bruit" in _said(run_cli("privacy", "set", "--db", str(coop), "--k", "10", lang="fr"))
     huge = _said(run_cli("privacy", "set", "--db", str(coop), "--epsilon", "1234567", lang="fr"))
     assert "(1\u00a0234\u00a0567)" in huge and "e+06" not in huge, huge
+
+
+def test_a_choice_is_read_by_its_name_and_the_gates_threshold_is_grouped(coop: Path) -> None:
+    """`--segment` took only its codes (« big_spenders »; « Gros acheteurs », the dashboard's name, was « Segment
+    inconnu »), its help listed the codes; the gate's « < k » was printed « < 1500 »; French weights
+    « insight=0,5,linkage=0,3 » were cut at each comma (« 5 n’est pas une fonction de valeur »)."""
+    assert run_cli("privacy", "set", "--db", str(coop), "--k", "1500").returncode == 0
+    try:
+        built = run_cli("audiences", "create", "--db", str(coop), "--member", "jazz-a", "--name", "Gros",
+                        "--segment", "gros acheteurs", lang="fr")
+        said = _said(built)
+        assert built.returncode == 0, said
+        assert "Habitudes : Gros acheteurs < 1\u00a0500, " in said and "< 1500" not in said, said
+        listed = _said(run_cli("audiences", "list", "--db", str(coop), "--member", "jazz-a", lang="fr"))
+        assert "< 1\u00a0500" in listed and "< 1500" not in listed, listed
+    finally:
+        run_cli("privacy", "set", "--db", str(coop), "--k", "10")
+    helped = " ".join(_said(run_cli("audiences", "create", "--help", lang="fr")).replace("│", " ").split())
+    assert "habitués, explorateurs, gros acheteurs, nouveaux venus" in helped, helped
+    weights = run_cli("contribution", "rules", "--db", str(coop), "--pool", "1000",
+                      "--weights", "insight=0,5,linkage=0,3,conversions=0,2", lang="fr")
+    assert weights.returncode == 0, _said(weights)

@@ -24,10 +24,6 @@ _PERIOD_OF = {word: period for period, words in PERIOD_WORDS.items() for word in
 _BEFORE = re.compile(r"^(?:per|par|each|every|chaque|a|an|one|un|une|by|le|la|l)\s+")
 
 
-# Each quarter by its name (« 4e trimestre »), English message ids.
-QUARTERS = ("Q1", "Q2", "Q3", "Q4")
-
-
 def read_period(given: str | None) -> str | None:
     """The budget period ``given`` names (month, quarter or year), in French or English; None when absent."""
     if given is None:
@@ -51,8 +47,8 @@ def this_period(period: str, start: date) -> str:
     if period == "year":
         return _("this year ({year})").format(year=start.year)
     if period == "quarter":
-        quarter = QUARTERS[(start.month - 1) // 3]
-        return _("this quarter ({quarter})").format(quarter=f"{_(quarter)} {start.year}")
+        quarter = (_("Q1"), _("Q2"), _("Q3"), _("Q4"))[(start.month - 1) // 3]  # « 4e trimestre »
+        return _("this quarter ({quarter})").format(quarter=f"{quarter} {start.year}")
     from babel.dates import format_date  # only a budget shown by month pays for babel's dates
 
     month = str(format_date(start, "LLLL y", locale=BABEL_LOCALES[current_language()]))

@@ -52,6 +52,10 @@ def member_serve(
 
     if (coop is None) != (token_file is None):
         raise UserError(_("Give both --coop and --token-file to send packages, or neither to keep them here."))
+    from culturecoop.analytics.wording import MEMBER_KINDS as KIND_NAMES
+    from culturecoop.cli.code_words import read_code
+
+    kind = read_code(kind, KIND_NAMES) or kind  # « club de jazz », « Théâtre » as well as the codes
     if kind not in MEMBER_KINDS:
         from culturecoop.analytics.wording import choices
 

@@ -182,7 +182,7 @@ def _summary_cell(code: str, value: Any, currency: str) -> str:
 def _print_result(result: ReportResult) -> None:
     """The report on standard output, as a person reads it: names, not codes; each table's columns
     explained under it, the summary, the notes. Codes and raw figures are in --json."""
-    hidden = f"< {result.k}"
+    hidden = f"< {figure(result.k)}"
     language = current_language()
     notes = list(result.notes)
     if result.report == "overview":  # as the dashboard: no period before that would read as a whole one

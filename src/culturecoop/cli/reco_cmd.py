@@ -554,8 +554,8 @@ def audiences_create(
     from culturecoop.cli.code_words import read_code
     from culturecoop.reco.audiences import build_audience
 
-    segment = read_code(segment, SEGMENTS)  # « habitués », "Big spenders" as well as the codes
-    chosen = [(kind, value) for kind, value in (("event", event), ("segment", segment), ("genre", genre), ("lapsed", lapsed)) if value is not None]
+    chosen_segment = read_code(segment, SEGMENTS)  # « habitués », "Big spenders" as well as the codes
+    chosen = [(kind, value) for kind, value in (("event", event), ("segment", chosen_segment), ("genre", genre), ("lapsed", lapsed)) if value is not None]
     if len(chosen) != 1:
         raise UserError(_("Give exactly one of --event, --segment, --genre and --lapsed."))
     kind, value = chosen[0]

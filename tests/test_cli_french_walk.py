@@ -362,6 +362,9 @@ def test_a_choice_is_read_by_its_name_and_the_gates_threshold_is_grouped(coop: P
         run_cli("privacy", "set", "--db", str(coop), "--k", "10")
     helped = " ".join(_said(run_cli("audiences", "create", "--help", lang="fr")).replace("│", " ").split())
     assert "habitués, explorateurs, gros acheteurs, nouveaux venus" in helped, helped
+    # A time option says the form it reads (it said « Heure d’envoi au plus tôt, en UTC » and no more).
+    campaign = " ".join(_said(run_cli("campaigns", "create", "--help", lang="fr")).replace("│", " ").split())
+    assert "en UTC, p. ex. 2026-12-01T09:00 (par défaut : maintenant)" in campaign, campaign
     weights = run_cli("contribution", "rules", "--db", str(coop), "--pool", "1000",
                       "--weights", "insight=0,5,linkage=0,3,conversions=0,2", lang="fr")
     assert weights.returncode == 0, _said(weights)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 
 import typer
 
 from culturecoop.cli.app import app, console
+from culturecoop.cli.http_protocol import explained_http
 from culturecoop.errors import UserError
 from culturecoop.files import os_reason
 from culturecoop.i18n import _, current_language
@@ -69,9 +71,22 @@ def member_serve(
         kind=kind, region=region)
     application = create_member_app(settings)
     console.print(_("Member app on http://127.0.0.1:{port}/ — open it in your browser; Ctrl-C stops it.").format(port=port))
+    # Ctrl-C (or SIGTERM) is how the app is stopped, not an interruption of unfinished work (it said
+    # « Erreur : Arrêté à votre demande … relancez la commande pour finir »): uvicorn shuts down, then
+    # raises the signal again, which ends here.
+    stop_signals = (signal.SIGINT, signal.SIGTERM)
+    previous = {s: signal.getsignal(s) for s in stop_signals}
+    for s in stop_signals:
+        signal.signal(s, signal.default_int_handler)
     try:
         uvicorn.run(application, host="127.0.0.1", port=port, access_log=False, log_level="warning",
-                    server_header=False)
+                    server_header=False, http=explained_http())
+    except KeyboardInterrupt:
+        pass
     except OSError as exc:
         raise UserError(_("The port {port} cannot be used ({reason}); choose another with --port.").format(
             port=port, reason=os_reason(exc))) from None
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+    console.print(_("Member app stopped; your exports and packages stay in {work}.").format(work=settings.work))

@@ -21,7 +21,7 @@ PERIOD_WORDS = {
 }
 _PERIOD_OF = {word: period for period, words in PERIOD_WORDS.items() for word in words}
 # What may come before the period's word: "per quarter", « par trimestre », « chaque mois », "a year".
-_BEFORE = re.compile(r"^(?:per|par|each|every|chaque|a|an|one|un|une|by|le|la|l)\s+")
+_BEFORE = re.compile(r"^(?:per|par|each|every|chaque|a|an|one|un|une|by|le|la|l|this|ce|cet|cette)\s+")
 
 
 def read_period(given: str | None) -> str | None:

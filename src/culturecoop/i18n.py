@@ -88,9 +88,11 @@ def general(value: float) -> str:
     """A setting's figure inside a sentence in the current language, as short as it reads (ε 0,5 in
     French, 0.5 in English; 10; 0,05), its thousands grouped as ``count`` groups them (« 1 000,5 »,
     "1,000.5") and never in scientific notation (« 1 234 570 », not 1,23457e+06)."""
-    if not math.isfinite(value):
-        return f"{value:g}"
-    whole = float(value).is_integer() and abs(value) < 1e15
+    if not math.isfinite(value) or (value and not 1e-6 <= abs(value) < 1e15):
+        # Past what digits can say (a mistyped 1e308, an ε of 1e-9): as given, not 300 digits.
+        text = f"{value:g}"
+        return text.replace(".", ",") if current_language() == "fr" else text
+    whole = float(value).is_integer()
     text = f"{int(value):,}" if whole else format(Decimal(f"{value:.6g}"), ",f")
     return text.translate(_FRENCH_MARKS) if current_language() == "fr" else text
 

@@ -279,3 +279,92 @@ def test_a_mistyped_command_is_said_in_french_with_the_one_meant() -> None:
     assert ("La commande 'statement' n’existe pas. Vouliez-vous dire 'statements' ? "
             "Voyez `culturecoop contribution --help` pour savoir comment l’appeler.") in said, said
     assert "Did you mean" not in said and "? ;" not in said
+
+
+def test_several_commands_meant_are_said_as_choices_with_or() -> None:
+    """Typer lists its guesses with commas only (« Vouliez-vous dire 'report', 'prepare', 'reco' ? »):
+    the last one comes after « ou » ("or"), in either language; Click's other refusals are in French."""
+    french = _said(run_cli("reprot", lang="fr"))
+    assert "Vouliez-vous dire 'report', 'prepare' ou 'reco' ? " in french, french
+    english = _said(run_cli("reprot"))
+    assert "Did you mean 'report', 'prepare' or 'reco'? " in english, english
+    missing = _said(run_cli("report", "overview", "--db", "coop.duckdb", lang="fr"))
+    assert "Erreur : Il manque l’option '--member' ; voyez `culturecoop report --help`" in missing, missing
+    unknown = _said(run_cli("audit", "show", "--db", "coop.duckdb", "--lsat", "3", lang="fr"))
+    assert "L’option --lsat n’existe pas (options proches : --last)" in unknown, unknown
+
+
+def test_a_sales_pace_refused_for_its_end_date_names_the_option_to_change(coop: Path) -> None:
+    """`report pace` said « choisissez une date de fin antérieure », the dashboard's words: on the command
+    line the end of the period is --to, and the refusal says so, with a day that works."""
+    pace = ("report", "pace", "--db", str(coop), "--member", "jazz-a")
+    started = run_cli(*pace, "--event", "A1", lang="fr")
+    said = _said(started)
+    assert started.returncode == 2, said
+    assert ("L’événement A1 a eu lieu le 10 janvier 2025, au plus tard le dernier jour de la période (31 mars 2025, --to) ; "
+            "donnez à --to un jour antérieur, comme --to 2025-01-09,") in said, said
+    assert run_cli(*pace, "--event", "A1", "--to", "2025-01-09").returncode == 0  # the day it proposes
+    after = _said(run_cli(*pace, "--to", "2025-12-31"))
+    assert ("Member jazz-a has no event after December 31, 2025, the last day of the period (--to), so there is no sales "
+            "pace to show; give --to a day before one of its events") in after, after
+
+
+def test_the_budget_period_is_read_and_said_in_words(coop: Path) -> None:
+    """`privacy set --period` took only the codes month, quarter, year (« trimestre » was refused with
+    « use month, quarter or year »), and `privacy show` gave the period as two days only: the period is
+    read as a person types it, in French or English, and the current one is named."""
+    from datetime import UTC, datetime
+
+    for given, said in (("trimestre", "par trimestre"), ("Par année", "par année"), ("mensuel", "par mois"),
+                        ("quarterly", "par trimestre")):
+        changed = run_cli("privacy", "set", "--db", str(coop), "--period", given, lang="fr")
+        assert changed.returncode == 0 and said in _said(changed), (given, _said(changed))
+    today = datetime.now(UTC).date()
+    quarter = (today.month - 1) // 3 + 1
+    named = "1er trimestre" if quarter == 1 else f"{quarter}e trimestre"
+    shown = _said(run_cli("privacy", "show", "--db", str(coop), "--member", "jazz-a", lang="fr"))
+    assert f" ce trimestre ({named} {today.year}), du 1er " in shown, shown
+    english = _said(run_cli("privacy", "show", "--db", str(coop), "--member", "jazz-a"))
+    assert f" this quarter (Q{quarter} {today.year}), from " in english, english
+    refused = run_cli("privacy", "set", "--db", str(coop), "--period", "semaine", lang="fr")
+    assert refused.returncode == 2, _said(refused)
+    assert ("--period semaine n’est pas une période de budget ; donnez mois, trimestre ou année "
+            "(par mois, par trimestre ou par année), p. ex. --period trimestre.") in _said(refused)
+
+
+def test_a_setting_of_a_thousand_or_more_is_grouped_as_every_figure(coop: Path) -> None:
+    """The privacy gate echoed « Un budget ε de 1000,5 », « k = 1500 » ungrouped in French, and a setting of
+    a million as « 1,23457e+06 »: a setting's figure is grouped as the rest of the product writes numbers."""
+    refused = _said(run_cli("privacy", "set", "--db", str(coop), "--budget", "1000,5", lang="fr"))
+    assert "Un budget ε de 1\u00a0000,5 par période ne protège personne ; donnez 100 ou moins" in refused, refused
+    assert "An ε budget of 1,000.5 per period" in _said(run_cli("privacy", "set", "--db", str(coop), "--budget", "1000.5"))
+    changed = _said(run_cli("privacy", "set", "--db", str(coop), "--k", "1500", lang="fr"))
+    assert "k = 1\u00a0500, bruit" in changed, changed
+    assert "k = 10, bruit" in _said(run_cli("privacy", "set", "--db", str(coop), "--k", "10", lang="fr"))
+    huge = _said(run_cli("privacy", "set", "--db", str(coop), "--epsilon", "1234567", lang="fr"))
+    assert "(1\u00a0234\u00a0567)" in huge and "e+06" not in huge, huge
+
+
+def test_a_choice_is_read_by_its_name_and_the_gates_threshold_is_grouped(coop: Path) -> None:
+    """`--segment` took only its codes (« big_spenders »; « Gros acheteurs », the dashboard's name, was « Segment
+    inconnu »), its help listed the codes; the gate's « < k » was printed « < 1500 »; French weights
+    « insight=0,5,linkage=0,3 » were cut at each comma (« 5 n’est pas une fonction de valeur »)."""
+    assert run_cli("privacy", "set", "--db", str(coop), "--k", "1500").returncode == 0
+    try:
+        built = run_cli("audiences", "create", "--db", str(coop), "--member", "jazz-a", "--name", "Gros",
+                        "--segment", "gros acheteurs", lang="fr")
+        said = _said(built)
+        assert built.returncode == 0, said
+        assert "Habitudes : Gros acheteurs < 1\u00a0500, " in said and "< 1500" not in said, said
+        listed = _said(run_cli("audiences", "list", "--db", str(coop), "--member", "jazz-a", lang="fr"))
+        assert "< 1\u00a0500" in listed and "< 1500" not in listed, listed
+    finally:
+        run_cli("privacy", "set", "--db", str(coop), "--k", "10")
+    helped = " ".join(_said(run_cli("audiences", "create", "--help", lang="fr")).replace("│", " ").split())
+    assert "habitués, explorateurs, gros acheteurs, nouveaux venus" in helped, helped
+    # A time option says the form it reads (it said « Heure d’envoi au plus tôt, en UTC » and no more).
+    campaign = " ".join(_said(run_cli("campaigns", "create", "--help", lang="fr")).replace("│", " ").split())
+    assert "en UTC, p. ex. 2026-12-01T09:00 (par défaut : maintenant)" in campaign, campaign
+    weights = run_cli("contribution", "rules", "--db", str(coop), "--pool", "1000",
+                      "--weights", "insight=0,5,linkage=0,3,conversions=0,2", lang="fr")
+    assert weights.returncode == 0, _said(weights)

@@ -29,10 +29,13 @@ class UserError(Exception):
     (corrupted or tampered package), 4 conflict with the warehouse state, 5 environment.
     """
 
-    def __init__(self, message: str, exit_code: int = EXIT_INPUT) -> None:
+    def __init__(self, message: str, exit_code: int = EXIT_INPUT, *, on_command_line: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.exit_code = exit_code
+        # The same sentence naming the command's option to change (« donnez à --to un jour … »),
+        # where ``message`` names what the dashboard's form asks for (« choisissez une date de fin … »).
+        self.on_command_line = on_command_line
 
     def __str__(self) -> str:
         return self.message

@@ -8,10 +8,12 @@ else the POSIX locale variables; anything that is not French is English.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import string
 from datetime import date, datetime
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
@@ -84,9 +86,18 @@ def plural(n: int, one: str, other: str) -> str:
 
 def general(value: float) -> str:
     """A setting's figure inside a sentence in the current language, as short as it reads (ε 0,5 in
-    French, 0.5 in English; 10; 0,05)."""
-    text = f"{value:g}"
-    return text.replace(".", ",") if current_language() == "fr" else text
+    French, 0.5 in English; 10; 0,05), its thousands grouped as ``count`` groups them (« 1 000,5 »,
+    "1,000.5") and never in scientific notation (« 1 234 570 », not 1,23457e+06)."""
+    if not math.isfinite(value) or (value and not 1e-6 <= abs(value) < 1e15):
+        # Past what digits can say (a mistyped 1e308, an ε of 1e-9): as given, not 300 digits.
+        text = f"{value:g}"
+        return text.replace(".", ",") if current_language() == "fr" else text
+    whole = float(value).is_integer()
+    text = f"{int(value):,}" if whole else format(Decimal(f"{value:.6g}"), ",f")
+    return text.translate(_FRENCH_MARKS) if current_language() == "fr" else text
+
+
+_FRENCH_MARKS = str.maketrans({",": "\u00a0", ".": ","})
 
 
 def count(value: int) -> str:
@@ -103,6 +114,14 @@ def share(fraction: float, digits: int = 0) -> str:
     if current_language() == "fr":
         return text[:-1].replace(".", ",") + "\u00a0%"
     return text
+
+
+def either(choices: list[str]) -> str:
+    """Choices inside a sentence in the current language, the last after "or": "'a', 'b' or 'c'",
+    « 'a', 'b' ou 'c' » (one choice as it is)."""
+    if len(choices) < 2:
+        return "".join(choices)
+    return _("{choices} or {last}").format(choices=", ".join(choices[:-1]), last=choices[-1])
 
 
 # The locales days and numbers are written in (the cooperative is Québécois: fr_CA, en_CA).

@@ -41,6 +41,10 @@ def test_serve_starts_and_serves_pages_docs_and_plotly(tmp_path) -> None:  # typ
         assert docs.status_code == 200 and "/api/v1/me" in docs.text
         secret_path = f"{base}/invite/abc.SECRET-IN-URL"
         assert httpx.get(secret_path, timeout=5).status_code == 400
+        # Headers past 16 KB (a browser's cookies piled up) had a bare "Invalid HTTP request received.".
+        crammed = httpx.get(f"{base}/login", headers={"Cookie": "x=" + "a" * 200_000}, timeout=5)
+        assert crammed.status_code == 400, crammed.text
+        assert "Effacez les cookies de ce site" in crammed.text and "Delete this site's cookies" in crammed.text
     finally:
         server.terminate()
         _out, err = server.communicate(timeout=30)

@@ -162,12 +162,18 @@ def _target(ctx: ReportContext) -> dict[str, Any]:
         raise UserError(_("Member {member} has no event {event}; give the identifier of one of its events.").format(
             member=ctx.member_id, event=event))
     if not rows:
-        raise UserError(_("Member {member} has no event after {day}, so there is no sales pace to show; choose an end date before one of its events to see its pace then.").format(
-            member=ctx.member_id, day=day_words(ctx.period.end)))
+        said = {"member": ctx.member_id, "day": day_words(ctx.period.end)}
+        raise UserError(_("Member {member} has no event after {day}, so there is no sales pace to show; choose an end date before one of its events to see its pace then.").format(**said),
+                        on_command_line=_("Member {member} has no event after {day}, the last day of the period (--to), so there is no sales pace to show; give --to a day before one of its events to see its pace then.").format(**said))
     target = min(rows, key=lambda r: (r["event_day"], r["event_id"]))
     if target["event_day"] is None or target["event_day"] <= ctx.period.end:
-        raise UserError(_("Event {event} started on or before {day}; choose an end date before it to see its pace then.").format(
-            event=target["event_id"], day=day_words(ctx.period.end)))
+        said = {"event": target["event_id"], "day": day_words(ctx.period.end)}
+        before = target["event_day"] - timedelta(days=1) if target["event_day"] is not None else None
+        raise UserError(_("Event {event} started on or before {day}; choose an end date before it to see its pace then.").format(**said),
+                        on_command_line=None if before is None else _(
+                            "Event {event} took place on {start}, on or before the last day of the period ({day}, --to); give --to a "
+                            "day before it, such as --to {before}, to see its pace then.").format(
+                            **said, start=day_words(target["event_day"]), before=before.isoformat()))
     return target
 
 

@@ -123,8 +123,11 @@ def plural_of(value: float, digits: int, one: str, other: str) -> str:
 
 
 def gated(shown: str) -> str:
-    """A count as the privacy gate released it: the number in the reader's language, or "< 10"
-    as the gate wrote it."""
+    """A count as the privacy gate released it, in the reader's language: the number, or the gate's
+    "< k" with its k written as every figure (« < 1 500 », never « < 1500 »)."""
+    below = re.fullmatch(r"<\s*(\d+)", shown.strip())
+    if below:
+        return "< " + figure(int(below.group(1)))
     return figure(int(shown)) if shown.isdigit() else shown
 
 

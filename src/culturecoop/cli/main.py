@@ -90,7 +90,7 @@ def _fail(exc: BaseException) -> int:
     # After a stop every failure is the stop, unless the command says its work was done by then.
     error = interrupted() if _stopped_by is not None and not isinstance(exc, StoppedWhenDoneError) else explain(exc)
     if error is not None:
-        _say_error(error.message)
+        _say_error(error.on_command_line or error.message)
         return error.exit_code
     from culturecoop.cli.commands import command_name
     from culturecoop.errors import EXIT_INTERNAL

@@ -10,6 +10,7 @@ from pathlib import Path
 import typer
 
 from culturecoop.cli.app import app, console
+from culturecoop.cli.http_protocol import explained_http
 from culturecoop.errors import UserError
 from culturecoop.files import os_reason
 from culturecoop.i18n import _, current_language
@@ -54,6 +55,10 @@ def member_serve(
 
     if (coop is None) != (token_file is None):
         raise UserError(_("Give both --coop and --token-file to send packages, or neither to keep them here."))
+    from culturecoop.analytics.wording import MEMBER_KINDS as KIND_NAMES
+    from culturecoop.cli.code_words import read_code
+
+    kind = read_code(kind, KIND_NAMES) or kind  # « club de jazz », « Théâtre » as well as the codes
     if kind not in MEMBER_KINDS:
         from culturecoop.analytics.wording import choices
 
@@ -75,7 +80,7 @@ def member_serve(
         signal.signal(s, signal.default_int_handler)
     try:
         uvicorn.run(application, host="127.0.0.1", port=port, access_log=False, log_level="warning",
-                    server_header=False)
+                    server_header=False, http=explained_http())
     except KeyboardInterrupt:
         pass
     except OSError as exc:

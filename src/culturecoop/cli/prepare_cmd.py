@@ -371,6 +371,10 @@ def prepare_command(
         raise UserError(
             _("The share given to --max-reject-share must be between 0 and 1, such as 0.2; got {value}.").format(
                 value=max_reject_share))
+    from culturecoop.analytics.wording import MEMBER_KINDS as KIND_NAMES
+    from culturecoop.cli.code_words import read_code
+
+    kind = read_code(kind, KIND_NAMES) or kind  # « club de jazz », « Théâtre » as well as the codes
     if kind not in MEMBER_KINDS:
         from culturecoop.analytics.wording import choices
 

@@ -105,9 +105,9 @@ def _print_audience(summary: dict[str, Any]) -> None:
     def shown(row: dict[str, Any]) -> str:
         if row["patrons"] is not None:
             return number(row["patrons"], language)
-        return _("hidden") if row["shown"] == HIDDEN else str(row["shown"])
+        return _("hidden") if row["shown"] == HIDDEN else gated(str(row["shown"]))
 
-    size = number(summary["size"], language) if summary["size"] is not None else summary["size_shown"]
+    size = number(summary["size"], language) if summary["size"] is not None else gated(summary["size_shown"])
     console.print(_("Audience {audience} \"{name}\" ({kind}): {size} people.").format(
         audience=summary["audience_id"], name=summary["name"], kind=label("audience_kind", summary["kind"], language),
         size=size), highlight=False)
@@ -555,9 +555,12 @@ def audiences_create(
     as_json: bool = typer.Option(False, "--json", help="Print the audience id and gated size as JSON."),
 ) -> None:
     """Build and save an audience; you see its gated size and profile, never who is in it."""
+    from culturecoop.analytics.wording import SEGMENTS
+    from culturecoop.cli.code_words import read_code
     from culturecoop.reco.audiences import build_audience
 
-    chosen = [(kind, value) for kind, value in (("event", event), ("segment", segment), ("genre", genre), ("lapsed", lapsed)) if value is not None]
+    chosen_segment = read_code(segment, SEGMENTS)  # « habitués », "Big spenders" as well as the codes
+    chosen = [(kind, value) for kind, value in (("event", event), ("segment", chosen_segment), ("genre", genre), ("lapsed", lapsed)) if value is not None]
     if len(chosen) != 1:
         raise UserError(_("Give exactly one of --event, --segment, --genre and --lapsed."))
     kind, value = chosen[0]
@@ -611,7 +614,7 @@ def _audiences_table(rows: list[dict[str, Any]]) -> Any:
     for header, justify in ((_("Name"), "left"), (_("Kind"), "left"), (_("People"), "right"), (_("Saved on"), "left")):
         table.add_column(header, justify=justify)  # type: ignore[arg-type]
     for r in rows:
-        size = number(r["size"], language) if r.get("size") is not None else r["size_shown"]
+        size = number(r["size"], language) if r.get("size") is not None else gated(r["size_shown"])
         table.add_row(r["audience_id"], r["name"], label("audience_kind", r["kind"], language), size,
                       day(r["created_at"][:10], language))
     return table

@@ -32,6 +32,7 @@ from culturecoop.analytics.wording import (
     summary_value,
 )
 from culturecoop.cli.app import app, console, emit_json, figure, print_table, report_out
+from culturecoop.cli.budget_words import period_word, read_period, this_period
 from culturecoop.cli.report_words import (
     AUDIT_ACTIONS,
     AUDIT_RELEASES,
@@ -181,7 +182,7 @@ def _summary_cell(code: str, value: Any, currency: str) -> str:
 def _print_result(result: ReportResult) -> None:
     """The report on standard output, as a person reads it: names, not codes; each table's columns
     explained under it, the summary, the notes. Codes and raw figures are in --json."""
-    hidden = f"< {result.k}"
+    hidden = f"< {figure(result.k)}"
     language = current_language()
     notes = list(result.notes)
     if result.report == "overview":  # as the dashboard: no period before that would read as a whole one
@@ -369,11 +370,12 @@ def privacy_show(
         emit_json(payload)
         return
     console.print(_("Minimum cell size k: {k}; noise: {noise}; ε per release: {epsilon}; budget: ε = {budget} per {period}.").format(
-        k=policy.min_patrons, noise=_("on") if policy.noise else _("off"), epsilon=general(policy.epsilon_per_release),
-        budget=general(policy.epsilon_budget), period=_period_word(policy.budget_period)))
+        k=figure(policy.min_patrons), noise=_("on") if policy.noise else _("off"), epsilon=general(policy.epsilon_per_release),
+        budget=general(policy.epsilon_budget), period=period_word(policy.budget_period)))
     if status:
-        console.print(_("Member {member}: ε spent {spent}, left {left} ({start} to {end}).").format(
+        console.print(_("Member {member}: ε spent {spent}, left {left} {period}, from {start} to {end}.").format(
             member=member, spent=general(status.epsilon_spent), left=general(status.epsilon_left),
+            period=this_period(policy.budget_period, status.period_start),
             start=day_words(status.period_start), end=day_words(status.period_end)))
 
 
@@ -391,18 +393,13 @@ def privacy_set(
     """Change the privacy policy (recorded in the audit log)."""
     with _open(db) as warehouse:
         policy = set_policy(warehouse, actor, min_patrons=k, noise=noise, epsilon_per_release=epsilon,
-                            epsilon_budget=budget, budget_period=period)
+                            epsilon_budget=budget, budget_period=read_period(period))
     if as_json:
         emit_json({"policy": policy.to_json()})
         return
     console.print(_("Privacy policy updated: k = {k}, noise {noise}, ε {epsilon} per release, budget {budget} per {period}.").format(
-        k=policy.min_patrons, noise=_("on") if policy.noise else _("off"), epsilon=general(policy.epsilon_per_release),
-        budget=general(policy.epsilon_budget), period=_period_word(policy.budget_period)))
-
-
-def _period_word(period: str) -> str:
-    """A budget period (month, quarter, year) in the reader's language."""
-    return {"month": _("month"), "quarter": _("quarter"), "year": _("year")}.get(period, period)
+        k=figure(policy.min_patrons), noise=_("on") if policy.noise else _("off"), epsilon=general(policy.epsilon_per_release),
+        budget=general(policy.epsilon_budget), period=period_word(policy.budget_period)))
 
 
 audit_app = typer.Typer(help="The audit log of every use of pooled data.", no_args_is_help=True)

@@ -11,6 +11,7 @@ from pathlib import Path
 import typer
 
 from culturecoop.cli.app import app, console
+from culturecoop.cli.http_protocol import explained_http
 from culturecoop.errors import EXIT_ENVIRONMENT, UserError
 from culturecoop.files import os_reason
 from culturecoop.i18n import _
@@ -77,7 +78,7 @@ def serve_command(
     # The access log is the application's own (route templates only: no secrets or e-mails in URLs).
     try:
         uvicorn.run(application, host=host, port=port, access_log=False, log_level="warning",
-                    server_header=False, proxy_headers=False)
+                    server_header=False, proxy_headers=False, http=explained_http())
     except KeyboardInterrupt:
         pass
     finally:

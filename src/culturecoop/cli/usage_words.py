@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from culturecoop.i18n import current_language, gettext_in, retranslate
+from culturecoop.i18n import current_language, either, gettext_in, retranslate
 
 
 def _(message: str) -> str:
@@ -61,8 +61,21 @@ ARGUMENT_WORDS = {
 _INVALID = re.compile(r"Invalid value for (.+?): (.+)\Z", re.DOTALL)
 
 
+# Typer's suggestions for a command name misspelt: "Did you mean 'report', 'prepare', 'reco'?"
+_CLOSE = re.compile(r"Did you mean ('[^']*'(?:, '[^']*')+)\?\Z")
+
+
 def in_reader_words(problem: str) -> str:
     """A usage error Typer wrote in English, in the reader's language (French or English)."""
+    close = _CLOSE.search(problem)
+    if close:
+        # Said as choices, the last after "or" (« 'report', 'prepare' ou 'reco' ? »), in either language.
+        listed = close.group(1)
+        return _in_reader_words(problem).replace(listed, either(re.findall(r"'[^']*'", listed)))
+    return _in_reader_words(problem)
+
+
+def _in_reader_words(problem: str) -> str:
     language = current_language()
     if language == "en":
         return problem

@@ -30,10 +30,13 @@ def users_add(
     as_json: bool = typer.Option(False, "--json", help="Print a JSON summary."),
 ) -> None:
     """Create an account (the first cooperative admin, or any account in a script)."""
+    from culturecoop.analytics.wording import ROLES
+    from culturecoop.cli.code_words import read_code
     from culturecoop.governance.accounts import create_account
     from culturecoop.i18n import LANGUAGES
     from culturecoop.warehouse.engine import Warehouse
 
+    role = read_code(role, ROLES) or role  # « analyste du membre » as well as member_analyst
     lang = lang.strip().lower()
     if lang not in LANGUAGES:
         raise UserError(_("--language {lang} is not a language of the dashboard; use --language fr or --language en.").format(lang=lang))

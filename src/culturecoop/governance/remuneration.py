@@ -81,8 +81,11 @@ def cents(text: str | float | int, option: str) -> int:
 def parse_weights(text: str) -> dict[str, float]:
     """``insight=0.5,linkage=0.3,conversions=0.2``."""
     weights: dict[str, float] = {}
-    for part in filter(None, (p.strip() for p in text.split(","))):
+    # Pairs are parted by a comma before the next name (or a semicolon, or spaces): a French decimal comma
+    # stays in its value (« insight=0,5,linkage=0,3 »).
+    for part in filter(None, (p.strip() for p in re.split(r"[;\s]+|,(?=\s*[^\d\s,;])", re.sub(r"\s*=\s*", "=", text)))):
         name, _sep, value = part.partition("=")
+        value = value.strip().replace(",", ".") if re.fullmatch(r"\s*[-+]?\d*,\d+\s*", value) else value
         if name.strip() not in VALUE_FUNCTIONS:
             raise UserError(_("{name} is not a value function; use insight, linkage, recommendation or conversions, e.g. --weights insight=0.4,linkage=0.25,recommendation=0.2,conversions=0.15.").format(name=name.strip()))
         try:

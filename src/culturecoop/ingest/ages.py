@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from culturecoop.ingest.title_dates import fold
+from culturecoop.folding import fold
 
 OLDEST = 120
 # A number of years, and the words an age may carry after it (« ans », "years old", "Jahre", « años »

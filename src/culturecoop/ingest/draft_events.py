@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from culturecoop.folding import fold
 from culturecoop.i18n import _, count, plural
 from culturecoop.ingest import vocabulary as vocab
 from culturecoop.ingest.draft_builder import DraftBuilder, named
@@ -19,7 +20,7 @@ from culturecoop.ingest.draft_preview import cell_filled
 from culturecoop.ingest.profile import SECTION_COLUMN, SHEET_COLUMN, SHEET_TITLE_COLUMN
 from culturecoop.ingest.shapes import Column, is_date_only, is_time_only
 from culturecoop.ingest.source import unranked
-from culturecoop.ingest.title_dates import date_in_text, fold
+from culturecoop.ingest.title_dates import date_in_text
 
 # Columns that are never a show's title, though each start time may have one value of them.
 # A date column's header that says nothing of what is dated, in the vendors' languages.

@@ -14,7 +14,6 @@ import functools
 import math
 import re
 import statistics
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from decimal import Decimal, InvalidOperation
 
 import duckdb
 
+from culturecoop.folding import fold
 from culturecoop.ingest import countries
 from culturecoop.ingest import vocabulary as vocab
 from culturecoop.ingest.vocabulary_languages import BEFORE_TIME
@@ -537,7 +537,7 @@ NO_VALUE_SQL_PATTERN = ("[-\u2010-\u2015?./*_[:space:]]*|" + "|".join(
 def says_no_value(value: str | None) -> bool:
     """True for a cell that is empty or says nothing (``NO_VALUE_WORDS``, signs alone)."""
     text = (value or "").strip()
-    folded = "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
+    folded = fold(text)
     return not text or bool(_NO_VALUE_SIGNS.fullmatch(text)) or folded in NO_VALUE_WORDS
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -20,6 +19,7 @@ from typing import Any
 import duckdb
 
 from culturecoop.errors import UserError
+from culturecoop.folding import fold
 from culturecoop.i18n import _, count, plural
 from culturecoop.ingest.attendees import Spread
 from culturecoop.ingest.profile import SECTION_COLUMN, Profile
@@ -314,8 +314,7 @@ def _loose(name: str) -> str:
     # Without control characters: the reader takes them out of the header, a mapping may keep them.
     # Spaces of any run or kind as one: a name wrapped in its cell is read with a space for its break.
     # Nor byte-order marks and zero-width characters: invisible, left in a name by files joined or re-saved.
-    text = unicodedata.normalize("NFKD", " ".join(_INVISIBLE.sub("", CONTROL_CHARACTERS.sub("", name)).split()).casefold())
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
+    return fold(" ".join(_INVISIBLE.sub("", CONTROL_CHARACTERS.sub("", name)).split()))
 
 
 def _bare(name: str) -> str:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import calendar
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -27,6 +26,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from culturecoop.folding import fold
 from culturecoop.ingest.dates import MONTH_NUMBERS, MONTH_WORDS
 from culturecoop.ingest.shapes import numeric_day_first
 
@@ -88,11 +88,6 @@ class TextDate:
     day: int
     hour: int = 0
     minute: int = 0
-
-
-def fold(text: str) -> str:
-    """Lower case without accents (one character for one: positions are not kept anyway)."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
 
 
 def _valid(year: int | None, month: int, day: int) -> bool:

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 
+from culturecoop.folding import fold as accent_free
 from culturecoop.ingest import vocabulary_languages as more
 
 # Tokens that all mean "number of" / "identifier" in headers.
@@ -33,13 +33,8 @@ BUYER_WORDS = frozenset({"buyer", "acheteur", "acheteuse", "payeur", "payer", "p
 @functools.lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower case, accents and ligatures spelled out, punctuation as single spaces."""
-    text = text.replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae").replace("Æ", "ae")
-    # Letters NFKD leaves whole (Norwegian and Danish ø, Polish ł, German ß): spelled as cc_fold does.
-    text = text.replace("ø", "o").replace("Ø", "o").replace("ł", "l").replace("Ł", "l").replace("ß", "ss")
-    text = text.replace("đ", "d").replace("Đ", "d")
     text = text.replace("n°", " no ").replace("N°", " no ").replace("nº", " no ").replace("#", " no ")
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    plain = accent_free(text)  # ligatures and the letters NFKD leaves whole spelled as cc_fold does
     return " ".join(re.sub(r"[^a-z0-9]+", " ", plain).split())
 
 

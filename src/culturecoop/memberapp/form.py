@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import unicodedata
 import zoneinfo
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from typing import Any
 from culturecoop.analytics import wording
 from culturecoop.analytics.places import countries
 from culturecoop.errors import UserError
+from culturecoop.folding import fold
 from culturecoop.i18n import _, current_language, gettext_in
 from culturecoop.ingest.countries import BY_CODE as COUNTRY_RULES
 from culturecoop.ingest.labels import COUNTRIES, DEFAULT_FALSE, DEFAULT_TRUE
@@ -496,8 +496,7 @@ def in_form_words(problem: str) -> str:
 
 def _plain(text: str) -> str:
     """``text`` lower-cased, without accents, spaces as underscores: « Montréal » → montreal."""
-    bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return "_".join(bare.lower().split())
+    return "_".join(fold(text).split())
 
 
 @cache

@@ -28,7 +28,6 @@ import datetime as dt
 import hashlib
 import hmac
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from functools import cache
 
@@ -36,6 +35,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from culturecoop.folding import fold
 from culturecoop.schema.model import BLOOM_BITS
 
 BLOOM_HASHES = 20
@@ -203,8 +203,7 @@ def normalize_for_bloom(field: str, value: object) -> str | None:
             return value.strftime("%Y%m%d")
         digits = re.sub(r"[^0-9]", "", str(value))
         return digits if len(digits) == 8 else None
-    text = unicodedata.normalize("NFKD", str(value))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = fold(str(value))  # as prepare's cc_fold: accents off, ligatures spelled out
     if field == "postcode":
         text = re.sub(r"[^a-z0-9]", "", text)
     else:

@@ -22,7 +22,6 @@ are whole numbers of seats within ``prepare``'s bound.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from typing import Any
 import duckdb
 
 from culturecoop.errors import UserError
+from culturecoop.folding import fold as accent_free
 from culturecoop.i18n import _, count
 from culturecoop.ingest.guard import dates_in_text, personal_in_texts
 from culturecoop.ingest.normalize import install_normalizers
@@ -113,8 +113,7 @@ _CLOCK = re.compile(r"(\d{1,2})\s*(?:[:h]\s*(\d{2})?(?::(\d{2}))?|(?=\s*[ap]\.?m
 
 
 def fold(label: str) -> str:
-    key = unicodedata.normalize("NFKD", label.strip().lower())
-    return "".join(c for c in key if not unicodedata.combining(c)).replace("œ", "oe")
+    return accent_free(label.strip())
 
 
 def _squeeze(name: str) -> str:

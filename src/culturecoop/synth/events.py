@@ -11,11 +11,11 @@ of productions with a Québec headliner (``MemberSpec.local_share``) and, at
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
 
+from culturecoop.folding import fold
 from culturecoop.schema.taxonomy import GENRE_SYNONYMS
 from culturecoop.synth import catalog as cat
 from culturecoop.synth import names
@@ -26,9 +26,7 @@ _NAME_POOLS_INTL = (cat.INTL_GIVEN, cat.INTL_SURNAMES)
 
 def genre_of_label(label: str) -> str:
     """The taxonomy genre a vendor label folds to (lower-case, accent-free lookup), or ``other``."""
-    key = unicodedata.normalize("NFKD", label.strip().lower())
-    key = "".join(c for c in key if not unicodedata.combining(c)).replace("œ", "oe")
-    return GENRE_SYNONYMS.get(key, "other")
+    return GENRE_SYNONYMS.get(fold(label.strip()), "other")
 
 
 @dataclass

@@ -10,11 +10,11 @@ e-mail case and whitespace, several phone formats, and a few people with two cus
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
 
+from culturecoop.folding import strip_accents
 from culturecoop.synth import names
 from culturecoop.synth.catalog import (
     AFFINITY_FROM,
@@ -39,9 +39,7 @@ def _zipf(n: int, skew: float = 0.9) -> np.ndarray:
 
 def fold_accents(text: str) -> str:
     """``text`` without diacritics (``Côté`` → ``Cote``, ``Sœur`` → ``Soeur``)."""
-    text = text.replace("œ", "oe").replace("Œ", "Oe")
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return strip_accents(text)
 
 
 def _email_part(text: str) -> str:

@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from culturecoop.errors import UserError
+from culturecoop.folding import fold
 from culturecoop.i18n import _
 
 
 def _folded(text: str) -> str:
     """Lower case, no accent, words only: « Théâtre des Lilas » and « theatre-des-lilas » fold alike."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return " ".join(re.findall(r"[a-z0-9]+", plain))
+    return " ".join(re.findall(r"[a-z0-9]+", fold(text)))
 
 
 # The rows every function below reads: each member's identifier and name.

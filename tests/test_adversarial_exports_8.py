@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from test_adversarial_exports_5 import _draft, _prepare
@@ -89,3 +90,71 @@ def test_a_seat_is_no_venue_and_zoned_times_and_swiss_francs_are_read(
         ("Guillaume Tell", "14/06/2026 20:30", None, "sold", 3, 90, "CHF"),
         ("La Flûte enchantée", "20/06/2026 19:00", None, "sold", 5, 171, "CHF")]
     assert _tickets(tmp_path, "SELECT strftime(min(purchased_at), '%d/%m/%Y %H:%M') FROM t") == [("02/05/2026 10:12",)]
+
+
+# Checkouts never paid under a plain « Statut » (« En attente », « En attente de paiement », « Non payé »,
+# « Abandonné »; "Pending", "Awaiting payment", "Unpaid", "Abandoned"): the draft knew none of them but
+# « Abandonné », so prepare set their rows aside as unknown statuses (3 of 12 rejected, the member asked to name
+# them). A payment that never came sold no seat and admitted nobody: they are cancelled, left out of the sales
+# and admissions, and prepare says how many tickets that was.
+_ENGLISH = {"En attente de paiement": "Awaiting payment", "En attente": "Pending", "Non payé": "Unpaid",
+            "Abandonné": "Abandoned", "Payé": "Paid", "Remboursé": "Refunded", "Annulé": "Cancelled"}
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("fr", "8 billets n’ont jamais été payés (leur statut dit que le paiement est en attente, non fait ou abandonné)"),
+    ("en", "8 tickets were never paid (their status says the payment is pending, not made or abandoned)")])
+def test_a_checkout_never_paid_is_no_sale_and_is_counted_apart(
+        lang: str, said: str, tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    export = SWEEP / "commandes-statut-en-attente.csv"
+    if lang == "en":
+        text = export.read_text(encoding="utf-8")
+        for french, english in _ENGLISH.items():
+            text = text.replace(f";{french}\n", f";{english}\n")
+        export = tmp_path / "orders.csv"
+        export.write_text(text, encoding="utf-8")
+    draft, text = _draft(tmp_path, export, monkeypatch, capsys, lang)
+    assert not [line for line in draft["undecided"] if "status" in line], draft["undecided"]
+    code, summary, told = _prepare(tmp_path, export, text, keys, monkeypatch, capsys, lang)
+    assert code == 0 and (summary["rows_in"], summary["rows_accepted"]) == (12, 12), told
+    assert said in told, told
+    assert _tickets(tmp_path, """SELECT status, count(*), sum(quantity), sum(quantity * unit_price)
+                                 FROM t GROUP BY ALL ORDER BY ALL""") == [
+        ("cancelled", 5, 9, 233), ("refunded", 1, 1, 25), ("sold", 6, 14, 305)]
+
+
+# A reseller's counts-only « état des ventes » (seats sold per show, rate and outlet; no order, no buyer):
+# prepare's refusal opened by listing the fields left without a column (« Aucune colonne n’est choisie pour
+# « Numéro de billet » (ticket_id) ou… »), the export to ask for last. It now opens by saying what the file is
+# and which export to ask for; no package is written.
+def test_a_report_counting_seats_says_first_that_it_names_no_buyer(
+        tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    export = SWEEP / "etat-ventes-reseaux-sans-acheteur.csv"
+    _draft_json, text = _draft(tmp_path, export, monkeypatch, capsys, "fr")
+    code, _summary, said = _prepare(tmp_path, export, text, keys, monkeypatch, capsys, "fr")
+    assert code == 2 and said.startswith(
+        "Erreur : Ce rapport ne nomme aucun acheteur (il compte des places vendues) : exportez plutôt le détail de "
+        "vos ventes, une ligne par billet ou par commande avec le courriel ou le numéro de client de l’acheteur"), said
+    assert not (tmp_path / "pkg").exists()
+
+
+# A venue's web sales name their buyers; its box office files every walk-in under one customer number
+# (« 100 »), the venue's own address and no name (or « Anonyme »): 12 sales of 18 seats. They were one
+# patron, the venue's most loyal by far (12 purchases, where its real regular made 7), and the address linked that
+# « patron » across members. A value never written with a name, on ten purchases or more, in an export that names
+# its other buyers, is the box office's: its lines are sales naming nobody and the address is kept for nobody. The
+# regular stays one patron with her 7 purchases.
+def test_the_box_office_account_is_nobody_and_the_regular_stays_herself(
+        tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    export = SWEEP / "ventes-guichet-compte-commun.csv"
+    _draft_json, text = _draft(tmp_path, export, monkeypatch, capsys, "fr")
+    code, summary, said = _prepare(tmp_path, export, text, keys, monkeypatch, capsys, "fr")
+    assert code == 0 and (summary["rows_in"], summary["rows_accepted"]) == (36, 36), said
+    assert summary["rows_per_table"]["unnamed_sale"] > 0 and summary["rows_per_table"]["patron"] == 15, summary
+    assert "Une adresse courriel est écrite sur 12 lignes de 12 achats différents, jamais avec un nom" in said, said
+    assert _tickets(tmp_path, "SELECT count(*) FROM t GROUP BY member_patron_id ORDER BY 1 DESC LIMIT 2") == [
+        (7,), (2,)]
+    con = duckdb.connect()
+    assert con.execute(f"""SELECT sum(admissions), sum(admissions * unit_price) FROM read_parquet(
+        '{tmp_path / 'pkg' / 'unnamed_sale.parquet'}')""").fetchall() == [(18, 408)]

@@ -158,3 +158,55 @@ def test_the_box_office_account_is_nobody_and_the_regular_stays_herself(
     con = duckdb.connect()
     assert con.execute(f"""SELECT sum(admissions), sum(admissions * unit_price) FROM read_parquet(
         '{tmp_path / 'pkg' / 'unnamed_sale.parquet'}')""").fetchall() == [(18, 408)]
+
+
+# A product column that writes the show with its full date and year (Shopify's « Lineitem name » « Le Misanthrope —
+# sam. 14 mars 2026 20 h », a shop's « Item Name » « Nabucco, dimanche 22 mars 2026 15h »): a one-word title set off
+# before its date was read as a date, so the column was no title, and the whole file became one event named after
+# the file, with no date. A word set off by a dash, a bar, a comma or a colon that is no day, month or hour is a
+# title's: each show is an event of its own, dated from its name.
+@pytest.mark.parametrize(("name", "shows"), [
+    ("shopify", [("Le Misanthrope — sam. 14 mars 2026 20 h", "14/03/2026 20:00", 8),
+                 ("Les Belles-Sœurs — ven. 20 mars 2026 19 h 30", "20/03/2026 19:30", 4),
+                 ("Les Fourberies de Scapin — dim. 22 mars 2026 15 h", "22/03/2026 15:00", 4)]),
+    ("shop", [("Tartuffe – samedi 14 mars 2026 20h", "14/03/2026 20:00", 7),
+              ("Nabucco, dimanche 22 mars 2026 15h", "22/03/2026 15:00", 7),
+              ("Hamlet — vendredi 3 avril 2026 19h30", "03/04/2026 19:30", 6)]),
+])
+def test_a_product_named_with_its_dated_show_is_each_show(
+        name: str, shows: list[tuple[str, str, int]], tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    if name == "shopify":
+        export = tmp_path / "orders_export.csv"
+        export.write_text((SWEEP / "shopify-remboursements-partiels.csv").read_text(encoding="utf-8").replace(
+            " mars 20 h", " mars 2026 20 h").replace(" mars 19 h", " mars 2026 19 h").replace(
+            " mars 15 h", " mars 2026 15 h"), encoding="utf-8")
+    else:
+        export = SWEEP / "commandes-produit-date-annee.csv"
+    _draft_json, text = _draft(tmp_path, export, monkeypatch, capsys, "fr")
+    code, summary, said = _prepare(tmp_path, export, text, keys, monkeypatch, capsys, "fr")
+    assert code == 0 and summary["rows_rejected"] == 0, said
+    assert _tickets(tmp_path, """SELECT e.title, strftime(e.starts_at, '%d/%m/%Y %H:%M'), sum(t.quantity)
+                                 FROM t JOIN e USING (event_id) GROUP BY ALL ORDER BY min(e.starts_at)""") == shows
+
+
+# A festival's tickets in one « Billet » column: day tickets (« Samedi 11 juillet 2026 ») beside passes (« Pass 3
+# jours », « Forfait week-end », « Abonnement saison »). Read as a column of dates, it was no title: the whole file
+# became one undated event named after the file. The day tickets are now each day's event, and each pass one
+# ticket of an event of its own, never one per day; its holder one patron (12 lines: 12 tickets, 12 patrons).
+def test_passes_beside_day_tickets_are_one_ticket_each(
+        tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    export = SWEEP / "festival-pass-et-jours.csv"
+    draft, text = _draft(tmp_path, export, monkeypatch, capsys, "fr")
+    assert any("« Abonnement saison », « Forfait week-end », « Pass 3 jours » dans Billet nomment des pass" in line
+               for line in draft["undecided"]), draft["undecided"]
+    code, summary, said = _prepare(tmp_path, export, text, keys, monkeypatch, capsys, "fr")
+    assert code == 0 and (summary["rows_in"], summary["rows_accepted"]) == (12, 12), said
+    assert summary["rows_per_table"]["patron"] == 12, summary
+    assert _tickets(tmp_path, """SELECT e.title, strftime(e.starts_at, '%d/%m/%Y'), t.status, count(*),
+                                        sum(t.quantity * t.unit_price)
+                                 FROM t JOIN e USING (event_id) GROUP BY ALL ORDER BY min(e.starts_at), 1, 3""") == [
+        ("Vendredi 10 juillet 2026", "10/07/2026", "sold", 2, 70), ("Samedi 11 juillet 2026", "11/07/2026", "sold", 2, 70),
+        ("Dimanche 12 juillet 2026", "12/07/2026", "sold", 2, 70), ("Abonnement saison", None, "sold", 1, 120),
+        ("Forfait week-end", None, "sold", 2, 130), ("Pass 3 jours", None, "refunded", 1, 89),
+        ("Pass 3 jours", None, "sold", 2, 178)]

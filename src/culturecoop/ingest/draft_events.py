@@ -377,10 +377,14 @@ def _start_in_names(builder: DraftBuilder) -> None:
                 and vocab.header_score("event_starts_at", c.name) > 0 and c.date_share < 0.5]
     candidates = [*yearless, *([title] if title is not None else [])]
     candidates += [c for c in builder.columns if c.index not in builder.used and c.fill >= 0.5
-                   and set(vocab.tokens(c.name)) & _SOLD_WORDS and shape_fit("event_title", c) > 0]
+                   and set(vocab.tokens(c.name)) & _SOLD_WORDS
+                   and (shape_fit("event_title", c) > 0 or any(is_pass(v) for v in c.values))]
     for column in candidates:
-        dated = _dated([(row[column.index] or "").strip() for row in wanting if cell_filled(row, column.index)])
-        if len(dated) <= 0.5 * len(wanting):
+        texts = [(row[column.index] or "").strip() for row in wanting if cell_filled(row, column.index)]
+        dated = _dated(texts)
+        # A festival's day tickets beside its passes (« Samedi 11 juillet 2026 », « Pass 3 jours »): a pass is
+        # one ticket of an event of its own, the pass, never one per day (``is_pass``).
+        if len(dated) + sum(1 for t in texts if is_pass(t) and t not in dated) <= 0.5 * len(wanting):
             continue
         spec: Any = {"in_text": column.name} if starts is None else {"column": starts, "in_text": column.name}
         builder.columns_map["event_starts_at"] = spec
@@ -388,6 +392,16 @@ def _start_in_names(builder: DraftBuilder) -> None:
         example = dated[0] if len(dated[0]) <= 70 else dated[0][:67] + "…"
         builder.note("columns.event_starts_at", spec, _("the date is written in {column} (“{example}”)").format(
             column=column.name, example=example), check=True)
+        passes = sorted({t for t in texts if is_pass(t) and t not in dated})
+        if passes:
+            builder.undecided.append(plural(
+                len(passes), "{labels} in {column} names a pass, sold once for several days or shows: each is one "
+                "ticket of an event of its own (the pass), never one per day, and its holder one patron; no day "
+                "is written for it, so its event has no date.",
+                "{labels} in {column} name passes, each sold once for several days or shows: each is one ticket "
+                "of an event of its own (the pass), never one per day, and its holder one patron; no day is "
+                "written for them, so their events have no date.").format(
+                labels=", ".join(f"« {p} »" for p in passes[:6]), column=column.name))
         if column in yearless:
             builder.undecided.append(_("«{column}» writes the shows' dates without their year (“{example}”): each "
                                        "takes the year of its first sale (the first such day on or after it). Check a "
@@ -412,6 +426,21 @@ _DAYS_LISTED = re.compile(
     r"(?:[a-z]{2,9}\.?\s+)?[0-3]?\d(?:er)?(?:\s+[a-z]{3,}|[/.][01]?\d\b)")
 _TWO_DATES = re.compile(r"\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?\s*(?:[-–—&+,]|\bau\b|\bet\b|\bto\b|\band\b|\bbis\b|\bund\b)"
                         r"\s*(?:[a-z]{2,9}\.?\s+)?\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}")
+
+
+# What names a pass or a subscription, sold once for several days or shows (folded words).
+_PASS_WORDS = frozenset({"pass", "forfait", "abonnement", "abonnements", "abo", "saison", "season",
+                         "subscription", "week end", "weekend", "festival pass", "full pass", "tous les jours",
+                         "toutes les soirees", "all days", "multi jours", "multijours", "package"})
+_PASS_DAYS = re.compile(r"\b\d\s*(?:jours|days|soirees|nights|concerts|spectacles|shows|tage)\b")
+
+
+def is_pass(value: str) -> bool:
+    """True for what names a pass or a subscription (« Pass 3 jours », « Abonnement saison », « Forfait
+    week-end », "3-Day Pass"): a ticket for several days or shows, which is one sale of its own event."""
+    folded = fold(value).replace("-", " ")
+    words = set(folded.split())
+    return bool(words & _PASS_WORDS or "week end" in folded or _PASS_DAYS.search(folded))
 
 
 def writes_several_days(value: str) -> bool:

@@ -210,3 +210,23 @@ def test_passes_beside_day_tickets_are_one_ticket_each(
         ("Dimanche 12 juillet 2026", "12/07/2026", "sold", 2, 70), ("Abonnement saison", None, "sold", 1, 120),
         ("Forfait week-end", None, "sold", 2, 130), ("Pass 3 jours", None, "refunded", 1, 89),
         ("Pass 3 jours", None, "sold", 2, 178)]
+
+
+# HelloAsso's orders of a season's campaign: « Campagne » « Saison culturelle 2025-2026 » on every row, the show in
+# « Formule » with its tariff and date (« Tarif adhérent - Le Misanthrope - 14 mars 2026 »). The draft titled every
+# show after the campaign: three events, each « Saison culturelle 2025-2026 ». One name for shows on several days
+# names a season: each show is titled by what was sold, without its tariff, one event whatever the tariff.
+def test_a_season_campaign_does_not_title_its_shows(
+        tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    export = SWEEP / "helloasso-saison-campagne.csv"
+    draft, text = _draft(tmp_path, export, monkeypatch, capsys, "fr")
+    assert draft["mapping"]["columns"]["event_title"] == "Formule", draft["mapping"]["columns"]
+    code, summary, said = _prepare(tmp_path, export, text, keys, monkeypatch, capsys, "fr")
+    assert code == 0 and (summary["rows_accepted"], summary["not_tickets"]) == (18, 1), said
+    assert _tickets(tmp_path, """SELECT e.title, strftime(e.starts_at, '%d/%m/%Y'), t.status, count(*),
+                                        sum(t.quantity * t.unit_price)
+                                 FROM t JOIN e USING (event_id) GROUP BY ALL ORDER BY min(e.starts_at), 3""") == [
+        ("Le Misanthrope - 14 mars 2026", "14/03/2026", "sold", 6, 80),
+        ("Cabaret swing - 4 avril 2026", "04/04/2026", "refunded", 1, 10),
+        ("Cabaret swing - 4 avril 2026", "04/04/2026", "sold", 5, 70),
+        ("Les Fourberies de Scapin - 16 mai 2026", "16/05/2026", "sold", 6, 80)]

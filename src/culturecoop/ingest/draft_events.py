@@ -80,6 +80,7 @@ def choose_event_columns(builder: DraftBuilder) -> None:
     if "event_id" not in builder.columns_map:
         _event_id_without_column(builder)
     _title_without_its_date(builder)
+    _title_of_a_season(builder)
     _plain_language(builder)
     _from_the_title_block(builder)
     if "event_starts_at" not in builder.columns_map:
@@ -176,6 +177,37 @@ def _title_without_its_date(builder: DraftBuilder) -> None:
             builder.choose("event_title", c, _("{column} writes the same name with its date: this column, the name "
                                                "alone, is the title").format(column=title.name))
             return
+
+
+# A campaign's or a form's name (HelloAsso's « Campagne »), one for a season of shows.
+_CAMPAIGN_WORDS = frozenset({"campagne", "campaign", "formulaire", "form", "collecte", "billetterie", "saison",
+                             "season", "programmation", "programme"})
+_SEASON = re.compile(r"\b(?:saison|season|programmation|abonnements?|billetterie)\b|\b20\d\d\s*[-/]\s*(?:20)?\d\d\b")
+
+
+def _title_of_a_season(builder: DraftBuilder) -> None:
+    """A campaign's name as the title (HelloAsso's « Campagne » « Saison culturelle 2025-2026 ») beside what was
+    sold with its show and date (« Tarif plein - Le Misanthrope - 14 mars 2026 »): one name for shows on
+    several days names the season, not a show. The title is then what was sold (its tariff words are left out of
+    the titles, ``title_boilerplate``); the events stay told apart by their dates."""
+    title = builder.mapped("event_title")
+    starts = builder.columns_map.get("event_starts_at")
+    texts = starts.get("in_text") if isinstance(starts, dict) and "column" not in starts else None
+    sold = builder.column(texts) if isinstance(texts, str) else None
+    if (title is None or sold is None or sold.index == title.index or title.distinct != 1
+            or not isinstance(builder.columns_map.get("event_title"), str)):
+        return
+    name = title.values[0]
+    if not (set(vocab.tokens(title.name)) & _CAMPAIGN_WORDS or _SEASON.search(fold(name))):
+        return
+    days = {day for v in sold.values if (day := date_in_text(v, True) or date_in_text(v, False)) is not None}
+    if len(days) < 2:
+        return
+    builder.columns_map["event_title"] = sold.name
+    builder.used.add(sold.index)
+    builder.note("columns.event_title", sold.name, _("{column} names every show alike (“{name}”), a season on "
+                                                     "several days: what {sold} names is each show's title").format(
+        column=title.name, name=name, sold=sold.name), check=True)
 
 
 def _event_id_columns(builder: DraftBuilder) -> list[str]:
@@ -384,7 +416,8 @@ def _start_in_names(builder: DraftBuilder) -> None:
         dated = _dated(texts)
         # A festival's day tickets beside its passes (« Samedi 11 juillet 2026 », « Pass 3 jours »): a pass is
         # one ticket of an event of its own, the pass, never one per day (``is_pass``).
-        if len(dated) + sum(1 for t in texts if is_pass(t) and t not in dated) <= 0.5 * len(wanting):
+        sold_once = sum(1 for t in texts if is_pass(t) and t not in dated) if len(dated) >= 0.2 * len(wanting) else 0
+        if not dated or len(dated) + sold_once <= 0.5 * len(wanting):
             continue
         spec: Any = {"in_text": column.name} if starts is None else {"column": starts, "in_text": column.name}
         builder.columns_map["event_starts_at"] = spec

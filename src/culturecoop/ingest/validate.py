@@ -372,7 +372,9 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
     title_spec, texts = profile.columns.get("event_title"), start_spec.text_sources if start_spec else ()
     by_start = by_start or (start_spec is not None and start_spec.form == "in_text" and len(texts) == 1
                             and event_spec is not None and event_spec.form == "join" and texts[0] in event_spec.sources
-                            and title_spec is not None and texts[0] not in title_spec.sources)
+                            and title_spec is not None
+                            # the tariff's text titles the show when the title joined is a season's (``draft_events``)
+                            and (texts[0] not in title_spec.sources or len(event_spec.sources) > 1))
     start_named = ("CASE WHEN starts_text IS NOT NULL AND starts_at IS NOT NULL AND contains(event_id, starts_text) "
                    "THEN replace(event_id, starts_text, strftime(starts_at, '%Y-%m-%d %H:%M')) ELSE event_id END "
                    "AS event_id" if by_start else "event_id")

@@ -230,3 +230,22 @@ def test_a_season_campaign_does_not_title_its_shows(
         ("Cabaret swing - 4 avril 2026", "04/04/2026", "refunded", 1, 10),
         ("Cabaret swing - 4 avril 2026", "04/04/2026", "sold", 5, 70),
         ("Les Fourberies de Scapin - 16 mai 2026", "16/05/2026", "sold", 6, 80)]
+
+
+# A group booking form naming each attendee with their age (« Nom 1 », « Prénom 1 », « Courriel 1 », « Âge 1 »,
+# « Nom 2 »…): the attendees were read one per line, but « Âge 1 » stayed an order column, so every attendee took
+# the first one's age (a 9-year-old and a 71-year-old both born in 1992). Each attendee's age is their own now, and
+# « Participant - Âge » is no attendee's name (it was read as their full name).
+def test_each_attendee_keeps_their_own_age(
+        tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    export = SWEEP / "groupes-ages-par-participant.csv"
+    draft, text = _draft(tmp_path, export, monkeypatch, capsys, "fr")
+    assert draft["mapping"]["columns"]["age"] == "Âge", draft["mapping"]["columns"]
+    code, summary, said = _prepare(tmp_path, export, text, keys, monkeypatch, capsys, "fr")
+    assert code == 0 and (summary["rows_in"], summary["rows_accepted"]) == (12, 12), said
+    con = duckdb.connect()
+    assert con.execute(f"""SELECT list(birth_band ORDER BY birth_band) FROM read_parquet(
+        '{tmp_path / 'pkg' / 'patron.parquet'}')""").fetchall() == [([
+            "1945-1949", "1955-1959", "1960-1964", "1970-1974", "1980-1984", "1985-1989", "1990-1994", "1995-1999",
+            "2005-2009", "2010-2014", "2010-2014", "2015-2019"],)]
+    assert _tickets(tmp_path, "SELECT count(*), sum(quantity * unit_price) FROM t") == [(12, 180)]

@@ -66,7 +66,9 @@ def person_kind(name: str) -> str | None:
     """The name or contact a header names (``email``, ``first_name``…), if any: read with and without the
     attendee's word (« Ticket Attendee Name » is a name)."""
     plain = " ".join(w for w in re.findall(r"\w+", name) if vocab.fold(w) not in _ATTENDEE_WORDS)
-    scores = [(max(vocab.header_score(kind, name), vocab.header_score(kind, plain) if plain else 0.0), kind)
+    # What follows the attendee's word says what the column holds: « Participant - Âge » is an age, never the
+    # attendee's name (which « Participant » alone would be).
+    scores = [(vocab.header_score(kind, plain) if plain else vocab.header_score(kind, name), kind)
               for kind in _PERSON_KINDS]
     best = max(scores)
     return best[1] if best[0] >= 0.6 else None
@@ -91,8 +93,11 @@ def detect(header: Sequence[str]) -> list[str]:
     plain = {stem for stem in repeated if stem not in worded and kind[stem] is not None
              and not set(vocab.fold(stem.replace(NUMBER, " ")).split()) & _BUYER_WORDS}
     plain_kinds = {kind[stem] for stem in plain}
-    if len(plain_kinds) >= 2 and plain_kinds & {"first_name", "last_name", "full_name"}:
-        people |= plain
+    # A person's age or birth date beside their name (« Nom 1 », « Âge 1 », « Nom 2 », « Âge 2 »): attendees too.
+    aged = {stem for stem in repeated if stem not in worded and kind[stem] is None
+            and max(vocab.header_score(f, unnumbered(stem)) for f in ("age", "birth_date")) >= 0.6}
+    if plain_kinds & {"first_name", "last_name", "full_name"} and (len(plain_kinds) >= 2 or aged):
+        people |= plain | aged
     if not people:
         return []
     seen = set().union(*(repeated[s] for s in people))  # the attendees' numbers: their other fields join them

@@ -249,3 +249,19 @@ def test_each_attendee_keeps_their_own_age(
             "1945-1949", "1955-1959", "1960-1964", "1970-1974", "1980-1984", "1985-1989", "1990-1994", "1995-1999",
             "2005-2009", "2010-2014", "2010-2014", "2015-2019"],)]
     assert _tickets(tmp_path, "SELECT count(*), sum(quantity * unit_price) FROM t") == [(12, 180)]
+
+
+# A shop's JSON orders naming their attendees in numbered fields (``attendee_1_name``, ``attendee_2_email``…), the
+# order's ``total`` and ``quantity`` once: a CSV of that layout is read a line per attendee, the JSON was not (each
+# order one ticket of all its seats in its first attendee's name: 12 patrons for 24 people). Each attendee is now one
+# line, one seat and one patron, the order's total shared among them to the cent.
+def test_json_orders_with_numbered_attendees_are_a_line_each(
+        tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    export = SWEEP / "commandes-participants-numerotes.json"
+    _draft_json, text = _draft(tmp_path, export, monkeypatch, capsys, "fr")
+    code, summary, said = _prepare(tmp_path, export, text, keys, monkeypatch, capsys, "fr")
+    assert code == 0 and (summary["rows_in"], summary["rows_accepted"]) == (24, 24), said
+    assert summary["rows_per_table"]["patron"] == 24, summary
+    assert _tickets(tmp_path, """SELECT e.title, count(*), sum(t.quantity), sum(t.quantity * t.unit_price)
+                                 FROM t JOIN e USING (event_id) GROUP BY ALL ORDER BY 1""") == [
+        ("Le Petit Prince", 12, 12, 240), ("Soirée jazz manouche", 12, 12, 360)]

@@ -238,7 +238,7 @@ def _amount(text: str, decimal: str) -> tuple[Decimal, int] | None:
         return None
 
 
-def _shares(text: str | None, seats: list[int], decimal: str, places_at_least: int = 2) -> list[str | None]:
+def shares(text: str | None, seats: list[int], decimal: str, places_at_least: int = 2) -> list[str | None]:
     """``text`` (an amount) split among lines of ``seats`` seats each, to its last decimal, the first lines
     taking what does not divide; as it is on the first line (and nothing on the others) when it is no amount."""
     if not _filled(text) or len(seats) == 1:
@@ -311,7 +311,7 @@ def spread_row(p: Plan, row: Sequence[str | None], decimal: str = ".",
             for i in p.buyer_only:
                 cells[at_seats[i]] = None
     for i in p.shared:
-        for (cells, _n), share in zip(out, _shares(row[i] if i < len(row) else None, seats, decimal, places),
+        for (cells, _n), share in zip(out, shares(row[i] if i < len(row) else None, seats, decimal, places),
                                       strict=True):
             cells[at_seats[i]] = share
     if p.seats is not None and p.seats in at_seats and len(out) > 1:

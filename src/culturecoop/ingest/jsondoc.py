@@ -222,10 +222,12 @@ def _attendees_listed(rows: list[Any]) -> list[Any]:
             listed.append(order)
             continue
         # Each attendee is one seat: the order's count of seats is no line's, and its amounts are shared among
-        # its attendees to the cent (the first taking what does not divide), as a CSV's ``shared`` columns are.
+        # its attendees to the cent (the first taking what does not divide), as a CSV's ``shared`` columns are,
+        # unless each attendee's price is written.
         for key in [k for k in order if vocab.header_score("quantity", k) >= 0.6]:
             del order[key]
-        for key in [k for k in order if max(vocab.header_score(f, k) for f in _ORDER_AMOUNTS) >= 0.6]:
+        priced = any(max(vocab.header_score(f, k) for f in _ORDER_AMOUNTS) >= 0.6 for p in attendees for k in p)
+        for key in [] if priced else [k for k in order if max(vocab.header_score(f, k) for f in _ORDER_AMOUNTS) >= 0.6]:
             value = order.pop(key)
             for person, share in zip(attendees, shares(None if value is None else str(value), [1] * len(attendees),
                                                        "."), strict=True):

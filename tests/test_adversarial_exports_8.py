@@ -265,3 +265,15 @@ def test_json_orders_with_numbered_attendees_are_a_line_each(
     assert _tickets(tmp_path, """SELECT e.title, count(*), sum(t.quantity), sum(t.quantity * t.unit_price)
                                  FROM t JOIN e USING (event_id) GROUP BY ALL ORDER BY 1""") == [
         ("Le Petit Prince", 12, 12, 240), ("Soirée jazz manouche", 12, 12, 360)]
+
+
+# School and group bookings written one row per group, the group's size only in the tariff (« Groupe scolaire
+# 25 pers. ») and no column of seats: each such row lands as one admission at the group's amount, and nothing said
+# so (53 pupils counted as 2). The draft now says it, with what to add to the export.
+def test_a_group_size_written_only_in_the_tariff_is_said(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    draft, _text = _draft(tmp_path, SWEEP / "reservations-groupes-sans-quantite.csv", monkeypatch, capsys, "fr")
+    assert "quantity" not in draft["mapping"]["columns"]
+    assert any(line.startswith("« Groupe 12 pers. », « Groupe scolaire 25 pers. », « Groupe scolaire 28 pers. » dans "
+                               "Tarif nomment des groupes de plusieurs personnes") and "« Quantité » (quantity)" in line
+               for line in draft["undecided"]), draft["undecided"]

@@ -38,6 +38,7 @@ from culturecoop.ingest.draft_consent import draft_consent_export
 from culturecoop.ingest.draft_events import (
     choose_event_columns,
     dates_of_one_name,
+    say_group_sizes,
     starts_of_passes,
 )
 from culturecoop.ingest.draft_fit import MATCH_THRESHOLD, column_score, why_matched
@@ -182,6 +183,7 @@ def _run(builder: DraftBuilder) -> None:
     leave_out_sellers_addresses(builder)
     choose_ids(builder)
     _sale_fields_missing(builder)
+    say_group_sizes(builder)
     choose_price_of_each_line(builder)
     leave_out_order_amounts(builder)
     say_blank_prices(builder)

@@ -277,3 +277,32 @@ def test_a_group_size_written_only_in_the_tariff_is_said(
     assert any(line.startswith("« Groupe 12 pers. », « Groupe scolaire 25 pers. », « Groupe scolaire 28 pers. » dans "
                                "Tarif nomment des groupes de plusieurs personnes") and "« Quantité » (quantity)" in line
                for line in draft["undecided"]), draft["undecided"]
+
+
+# A workbook of one sheet per performance, each order naming its attendees side by side (``sheets: all`` and
+# ``attendees``): a rejected attendee's line in the rejects file read « 3 (participant 2) », with no sheet, where a
+# row read as it is reads « 'Dim 11 oct'!3 »: the member could not tell which sheet to look at. It now names it.
+def test_an_attendee_rejected_in_a_workbook_of_sheets_names_the_sheet(
+        tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from openpyxl import Workbook
+
+    from culturecoop.ingest.rejects import read_rejects
+
+    book = Workbook()
+    book.remove(book.active)
+    for day, sheet in enumerate(("Sam 10 oct", "Dim 11 oct")):
+        rows = book.create_sheet(sheet)
+        rows.append(["Commande", "Date de commande", "Spectacle", "Date du spectacle", "Prix total",
+                     "Participant 1 - Nom", "Participant 1 - Courriel", "Participant 2 - Nom", "Participant 2 - Courriel"])
+        for i in range(10):
+            bought = "pas de date" if (day, i) == (1, 1) else f"0{1 + i % 9}/09/2026 10:00"
+            rows.append([f"C{day}{i}", bought, "Le Petit Prince", f"{10 + day}/10/2026 15:00", "24,00",
+                         f"Roy {day}{i}", f"a{day}{i}@exemple.fr", f"Côté {day}{i}", f"b{day}{i}@exemple.fr"])
+    export = tmp_path / "participants.xlsx"
+    book.save(export)
+    _draft_json, text = _draft(tmp_path, export, monkeypatch, capsys, "fr")
+    assert "sheets: all" in text and "attendees:" in text, text
+    code, summary, said = _prepare(tmp_path, export, text, keys, monkeypatch, capsys, "fr")
+    assert code == 0 and (summary["rows_in"], summary["rows_accepted"]) == (40, 38), said
+    assert [r["line"] for r in read_rejects(Path(summary["rejects_file"]))] == [
+        "'Dim 11 oct'!3 (participant 1)", "'Dim 11 oct'!3 (participant 2)"]

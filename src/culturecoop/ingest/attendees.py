@@ -335,12 +335,16 @@ class Spread:
     lines: list[tuple[int, int | None]]  # per line of the spread file: (the export's line, attendee number)
     rows: int = 0  # the export's rows (orders) read
     attendees: int = 0  # the lines they became
+    # Per line, its sheet, when a workbook's every sheet is read (``sheets: all``): its row is named as Excel
+    # names a cell's, « 'Sam 10 oct'!14 », as a row read as it is would be.
+    sheets: list[str] = field(default_factory=list)
 
     def label(self, line_no: int, say_line: str, say_attendee: str) -> str:
         """« line 5 » or « line 5, attendee 2 » for the spread file's line ``line_no``."""
         if not 1 <= line_no <= len(self.lines):
             return say_line.format(line=line_no)
-        line, n = self.lines[line_no - 1]
+        number, n = self.lines[line_no - 1]
+        line = f"'{self.sheets[line_no - 1]}'!{number}" if line_no <= len(self.sheets) else str(number)
         return say_line.format(line=line) if n is None else say_attendee.format(line=line, n=n)
 
 

@@ -306,3 +306,14 @@ def test_an_attendee_rejected_in_a_workbook_of_sheets_names_the_sheet(
     assert code == 0 and (summary["rows_in"], summary["rows_accepted"]) == (40, 38), said
     assert [r["line"] for r in read_rejects(Path(summary["rejects_file"]))] == [
         "'Dim 11 oct'!3 (participant 1)", "'Dim 11 oct'!3 (participant 2)"]
+
+
+# A subscription office's table of seats per show, one column per dated show (« Tartuffe 14/03/2026 » holding
+# « 2 »): drafted as one event named after the file, each row one ticket at the row's total, without a word. The
+# draft now opens by saying what the file is and which export to give instead.
+def test_a_table_of_seats_per_show_is_said_first(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    draft, _text = _draft(tmp_path, SWEEP / "places-par-spectacle-en-colonnes.csv", monkeypatch, capsys, "fr")
+    assert draft["undecided"][0].startswith(
+        "Les colonnes « Tartuffe 14/03/2026 », « Phèdre 21/03/2026 », « Cyrano 28/03/2026 » portent le nom de "
+        "spectacles datés et comptent des places"), draft["undecided"]

@@ -502,6 +502,20 @@ def say_group_sizes(builder: DraftBuilder) -> None:
             return
 
 
+def say_seats_per_show_columns(builder: DraftBuilder) -> None:
+    """Columns named after dated shows that count seats (« Tartuffe 14/03/2026 », « Phèdre 21/03/2026 » holding
+    « 2 », « 1 »): a table of seats per show, one column per show, which no mapping reads as tickets. Said first,
+    with the export to ask for, rather than read as one event named after the file."""
+    shows = [c for c in builder.columns if c.index not in builder.used and c.values and date_in_text(c.name) is not None
+             and all(v.strip().isdigit() and int(v) < 1000 for v in c.values)]
+    if len(shows) < 2:
+        return
+    builder.undecided.insert(0, _(
+        "The columns {columns} are named after dated shows and count seats: a table of seats per show, one column "
+        "per show, which cannot be read as tickets (every row would count one ticket of one event). Export instead "
+        "one row per ticket or order, naming its show.").format(columns=", ".join(f"« {c.name} »" for c in shows[:4])))
+
+
 def writes_several_days(value: str) -> bool:
     """True for a start that writes several days (a pass: ``_DAYS_LISTED``, ``_TWO_DATES``) whose first
     ``title_dates`` reads."""

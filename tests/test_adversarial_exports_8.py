@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from test_adversarial_exports_5 import _draft, _prepare
@@ -89,3 +90,230 @@ def test_a_seat_is_no_venue_and_zoned_times_and_swiss_francs_are_read(
         ("Guillaume Tell", "14/06/2026 20:30", None, "sold", 3, 90, "CHF"),
         ("La Flûte enchantée", "20/06/2026 19:00", None, "sold", 5, 171, "CHF")]
     assert _tickets(tmp_path, "SELECT strftime(min(purchased_at), '%d/%m/%Y %H:%M') FROM t") == [("02/05/2026 10:12",)]
+
+
+# Checkouts never paid under a plain « Statut » (« En attente », « En attente de paiement », « Non payé »,
+# « Abandonné »; "Pending", "Awaiting payment", "Unpaid", "Abandoned"): the draft knew none of them but
+# « Abandonné », so prepare set their rows aside as unknown statuses (3 of 12 rejected, the member asked to name
+# them). A payment that never came sold no seat and admitted nobody: they are cancelled, left out of the sales
+# and admissions, and prepare says how many tickets that was.
+_ENGLISH = {"En attente de paiement": "Awaiting payment", "En attente": "Pending", "Non payé": "Unpaid",
+            "Abandonné": "Abandoned", "Payé": "Paid", "Remboursé": "Refunded", "Annulé": "Cancelled"}
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("fr", "8 billets n’ont jamais été payés (leur statut dit que le paiement est en attente, non fait ou abandonné)"),
+    ("en", "8 tickets were never paid (their status says the payment is pending, not made or abandoned)")])
+def test_a_checkout_never_paid_is_no_sale_and_is_counted_apart(
+        lang: str, said: str, tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    export = SWEEP / "commandes-statut-en-attente.csv"
+    if lang == "en":
+        text = export.read_text(encoding="utf-8")
+        for french, english in _ENGLISH.items():
+            text = text.replace(f";{french}\n", f";{english}\n")
+        export = tmp_path / "orders.csv"
+        export.write_text(text, encoding="utf-8")
+    draft, text = _draft(tmp_path, export, monkeypatch, capsys, lang)
+    assert not [line for line in draft["undecided"] if "status" in line], draft["undecided"]
+    code, summary, told = _prepare(tmp_path, export, text, keys, monkeypatch, capsys, lang)
+    assert code == 0 and (summary["rows_in"], summary["rows_accepted"]) == (12, 12), told
+    assert said in told, told
+    assert _tickets(tmp_path, """SELECT status, count(*), sum(quantity), sum(quantity * unit_price)
+                                 FROM t GROUP BY ALL ORDER BY ALL""") == [
+        ("cancelled", 5, 9, 233), ("refunded", 1, 1, 25), ("sold", 6, 14, 305)]
+
+
+# A reseller's counts-only « état des ventes » (seats sold per show, rate and outlet; no order, no buyer):
+# prepare's refusal opened by listing the fields left without a column (« Aucune colonne n’est choisie pour
+# « Numéro de billet » (ticket_id) ou… »), the export to ask for last. It now opens by saying what the file is
+# and which export to ask for; no package is written.
+def test_a_report_counting_seats_says_first_that_it_names_no_buyer(
+        tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    export = SWEEP / "etat-ventes-reseaux-sans-acheteur.csv"
+    _draft_json, text = _draft(tmp_path, export, monkeypatch, capsys, "fr")
+    code, _summary, said = _prepare(tmp_path, export, text, keys, monkeypatch, capsys, "fr")
+    assert code == 2 and said.startswith(
+        "Erreur : Ce rapport ne nomme aucun acheteur (il compte des places vendues) : exportez plutôt le détail de "
+        "vos ventes, une ligne par billet ou par commande avec le courriel ou le numéro de client de l’acheteur"), said
+    assert not (tmp_path / "pkg").exists()
+
+
+# A venue's web sales name their buyers; its box office files every walk-in under one customer number
+# (« 100 »), the venue's own address and no name (or « Anonyme »): 12 sales of 18 seats. They were one
+# patron, the venue's most loyal by far (12 purchases, where its real regular made 7), and the address linked that
+# « patron » across members. A value never written with a name, on ten purchases or more, in an export that names
+# its other buyers, is the box office's: its lines are sales naming nobody and the address is kept for nobody. The
+# regular stays one patron with her 7 purchases.
+def test_the_box_office_account_is_nobody_and_the_regular_stays_herself(
+        tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    export = SWEEP / "ventes-guichet-compte-commun.csv"
+    _draft_json, text = _draft(tmp_path, export, monkeypatch, capsys, "fr")
+    code, summary, said = _prepare(tmp_path, export, text, keys, monkeypatch, capsys, "fr")
+    assert code == 0 and (summary["rows_in"], summary["rows_accepted"]) == (36, 36), said
+    assert summary["rows_per_table"]["unnamed_sale"] > 0 and summary["rows_per_table"]["patron"] == 15, summary
+    assert "Une adresse courriel est écrite sur 12 lignes de 12 achats différents, jamais avec un nom" in said, said
+    assert _tickets(tmp_path, "SELECT count(*) FROM t GROUP BY member_patron_id ORDER BY 1 DESC LIMIT 2") == [
+        (7,), (2,)]
+    con = duckdb.connect()
+    assert con.execute(f"""SELECT sum(admissions), sum(admissions * unit_price) FROM read_parquet(
+        '{tmp_path / 'pkg' / 'unnamed_sale.parquet'}')""").fetchall() == [(18, 408)]
+
+
+# A product column that writes the show with its full date and year (Shopify's « Lineitem name » « Le Misanthrope —
+# sam. 14 mars 2026 20 h », a shop's « Item Name » « Nabucco, dimanche 22 mars 2026 15h »): a one-word title set off
+# before its date was read as a date, so the column was no title, and the whole file became one event named after
+# the file, with no date. A word set off by a dash, a bar, a comma or a colon that is no day, month or hour is a
+# title's: each show is an event of its own, dated from its name.
+@pytest.mark.parametrize(("name", "shows"), [
+    ("shopify", [("Le Misanthrope — sam. 14 mars 2026 20 h", "14/03/2026 20:00", 8),
+                 ("Les Belles-Sœurs — ven. 20 mars 2026 19 h 30", "20/03/2026 19:30", 4),
+                 ("Les Fourberies de Scapin — dim. 22 mars 2026 15 h", "22/03/2026 15:00", 4)]),
+    ("shop", [("Tartuffe – samedi 14 mars 2026 20h", "14/03/2026 20:00", 7),
+              ("Nabucco, dimanche 22 mars 2026 15h", "22/03/2026 15:00", 7),
+              ("Hamlet — vendredi 3 avril 2026 19h30", "03/04/2026 19:30", 6)]),
+])
+def test_a_product_named_with_its_dated_show_is_each_show(
+        name: str, shows: list[tuple[str, str, int]], tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    if name == "shopify":
+        export = tmp_path / "orders_export.csv"
+        export.write_text((SWEEP / "shopify-remboursements-partiels.csv").read_text(encoding="utf-8").replace(
+            " mars 20 h", " mars 2026 20 h").replace(" mars 19 h", " mars 2026 19 h").replace(
+            " mars 15 h", " mars 2026 15 h"), encoding="utf-8")
+    else:
+        export = SWEEP / "commandes-produit-date-annee.csv"
+    _draft_json, text = _draft(tmp_path, export, monkeypatch, capsys, "fr")
+    code, summary, said = _prepare(tmp_path, export, text, keys, monkeypatch, capsys, "fr")
+    assert code == 0 and summary["rows_rejected"] == 0, said
+    assert _tickets(tmp_path, """SELECT e.title, strftime(e.starts_at, '%d/%m/%Y %H:%M'), sum(t.quantity)
+                                 FROM t JOIN e USING (event_id) GROUP BY ALL ORDER BY min(e.starts_at)""") == shows
+
+
+# A festival's tickets in one « Billet » column: day tickets (« Samedi 11 juillet 2026 ») beside passes (« Pass 3
+# jours », « Forfait week-end », « Abonnement saison »). Read as a column of dates, it was no title: the whole file
+# became one undated event named after the file. The day tickets are now each day's event, and each pass one
+# ticket of an event of its own, never one per day; its holder one patron (12 lines: 12 tickets, 12 patrons).
+def test_passes_beside_day_tickets_are_one_ticket_each(
+        tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    export = SWEEP / "festival-pass-et-jours.csv"
+    draft, text = _draft(tmp_path, export, monkeypatch, capsys, "fr")
+    assert any("« Abonnement saison », « Forfait week-end », « Pass 3 jours » dans Billet nomment des pass" in line
+               for line in draft["undecided"]), draft["undecided"]
+    code, summary, said = _prepare(tmp_path, export, text, keys, monkeypatch, capsys, "fr")
+    assert code == 0 and (summary["rows_in"], summary["rows_accepted"]) == (12, 12), said
+    assert summary["rows_per_table"]["patron"] == 12, summary
+    assert _tickets(tmp_path, """SELECT e.title, strftime(e.starts_at, '%d/%m/%Y'), t.status, count(*),
+                                        sum(t.quantity * t.unit_price)
+                                 FROM t JOIN e USING (event_id) GROUP BY ALL ORDER BY min(e.starts_at), 1, 3""") == [
+        ("Vendredi 10 juillet 2026", "10/07/2026", "sold", 2, 70), ("Samedi 11 juillet 2026", "11/07/2026", "sold", 2, 70),
+        ("Dimanche 12 juillet 2026", "12/07/2026", "sold", 2, 70), ("Abonnement saison", None, "sold", 1, 120),
+        ("Forfait week-end", None, "sold", 2, 130), ("Pass 3 jours", None, "refunded", 1, 89),
+        ("Pass 3 jours", None, "sold", 2, 178)]
+
+
+# HelloAsso's orders of a season's campaign: « Campagne » « Saison culturelle 2025-2026 » on every row, the show in
+# « Formule » with its tariff and date (« Tarif adhérent - Le Misanthrope - 14 mars 2026 »). The draft titled every
+# show after the campaign: three events, each « Saison culturelle 2025-2026 ». One name for shows on several days
+# names a season: each show is titled by what was sold, without its tariff, one event whatever the tariff.
+def test_a_season_campaign_does_not_title_its_shows(
+        tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    export = SWEEP / "helloasso-saison-campagne.csv"
+    draft, text = _draft(tmp_path, export, monkeypatch, capsys, "fr")
+    assert draft["mapping"]["columns"]["event_title"] == "Formule", draft["mapping"]["columns"]
+    code, summary, said = _prepare(tmp_path, export, text, keys, monkeypatch, capsys, "fr")
+    assert code == 0 and (summary["rows_accepted"], summary["not_tickets"]) == (18, 1), said
+    assert _tickets(tmp_path, """SELECT e.title, strftime(e.starts_at, '%d/%m/%Y'), t.status, count(*),
+                                        sum(t.quantity * t.unit_price)
+                                 FROM t JOIN e USING (event_id) GROUP BY ALL ORDER BY min(e.starts_at), 3""") == [
+        ("Le Misanthrope - 14 mars 2026", "14/03/2026", "sold", 6, 80),
+        ("Cabaret swing - 4 avril 2026", "04/04/2026", "refunded", 1, 10),
+        ("Cabaret swing - 4 avril 2026", "04/04/2026", "sold", 5, 70),
+        ("Les Fourberies de Scapin - 16 mai 2026", "16/05/2026", "sold", 6, 80)]
+
+
+# A group booking form naming each attendee with their age (« Nom 1 », « Prénom 1 », « Courriel 1 », « Âge 1 »,
+# « Nom 2 »…): the attendees were read one per line, but « Âge 1 » stayed an order column, so every attendee took
+# the first one's age (a 9-year-old and a 71-year-old both born in 1992). Each attendee's age is their own now, and
+# « Participant - Âge » is no attendee's name (it was read as their full name).
+def test_each_attendee_keeps_their_own_age(
+        tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    export = SWEEP / "groupes-ages-par-participant.csv"
+    draft, text = _draft(tmp_path, export, monkeypatch, capsys, "fr")
+    assert draft["mapping"]["columns"]["age"] == "Âge", draft["mapping"]["columns"]
+    code, summary, said = _prepare(tmp_path, export, text, keys, monkeypatch, capsys, "fr")
+    assert code == 0 and (summary["rows_in"], summary["rows_accepted"]) == (12, 12), said
+    con = duckdb.connect()
+    assert con.execute(f"""SELECT list(birth_band ORDER BY birth_band) FROM read_parquet(
+        '{tmp_path / 'pkg' / 'patron.parquet'}')""").fetchall() == [([
+            "1945-1949", "1955-1959", "1960-1964", "1970-1974", "1980-1984", "1985-1989", "1990-1994", "1995-1999",
+            "2005-2009", "2010-2014", "2010-2014", "2015-2019"],)]
+    assert _tickets(tmp_path, "SELECT count(*), sum(quantity * unit_price) FROM t") == [(12, 180)]
+
+
+# A shop's JSON orders naming their attendees in numbered fields (``attendee_1_name``, ``attendee_2_email``…), the
+# order's ``total`` and ``quantity`` once: a CSV of that layout is read a line per attendee, the JSON was not (each
+# order one ticket of all its seats in its first attendee's name: 12 patrons for 24 people). Each attendee is now one
+# line, one seat and one patron, the order's total shared among them to the cent.
+def test_json_orders_with_numbered_attendees_are_a_line_each(
+        tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    export = SWEEP / "commandes-participants-numerotes.json"
+    _draft_json, text = _draft(tmp_path, export, monkeypatch, capsys, "fr")
+    code, summary, said = _prepare(tmp_path, export, text, keys, monkeypatch, capsys, "fr")
+    assert code == 0 and (summary["rows_in"], summary["rows_accepted"]) == (24, 24), said
+    assert summary["rows_per_table"]["patron"] == 24, summary
+    assert _tickets(tmp_path, """SELECT e.title, count(*), sum(t.quantity), sum(t.quantity * t.unit_price)
+                                 FROM t JOIN e USING (event_id) GROUP BY ALL ORDER BY 1""") == [
+        ("Le Petit Prince", 12, 12, 240), ("Soirée jazz manouche", 12, 12, 360)]
+
+
+# School and group bookings written one row per group, the group's size only in the tariff (« Groupe scolaire
+# 25 pers. ») and no column of seats: each such row lands as one admission at the group's amount, and nothing said
+# so (53 pupils counted as 2). The draft now says it, with what to add to the export.
+def test_a_group_size_written_only_in_the_tariff_is_said(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    draft, _text = _draft(tmp_path, SWEEP / "reservations-groupes-sans-quantite.csv", monkeypatch, capsys, "fr")
+    assert "quantity" not in draft["mapping"]["columns"]
+    assert any(line.startswith("« Groupe 12 pers. », « Groupe scolaire 25 pers. », « Groupe scolaire 28 pers. » dans "
+                               "Tarif nomment des groupes de plusieurs personnes") and "« Quantité » (quantity)" in line
+               for line in draft["undecided"]), draft["undecided"]
+
+
+# A workbook of one sheet per performance, each order naming its attendees side by side (``sheets: all`` and
+# ``attendees``): a rejected attendee's line in the rejects file read « 3 (participant 2) », with no sheet, where a
+# row read as it is reads « 'Dim 11 oct'!3 »: the member could not tell which sheet to look at. It now names it.
+def test_an_attendee_rejected_in_a_workbook_of_sheets_names_the_sheet(
+        tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from openpyxl import Workbook
+
+    from culturecoop.ingest.rejects import read_rejects
+
+    book = Workbook()
+    book.remove(book.active)
+    for day, sheet in enumerate(("Sam 10 oct", "Dim 11 oct")):
+        rows = book.create_sheet(sheet)
+        rows.append(["Commande", "Date de commande", "Spectacle", "Date du spectacle", "Prix total",
+                     "Participant 1 - Nom", "Participant 1 - Courriel", "Participant 2 - Nom", "Participant 2 - Courriel"])
+        for i in range(10):
+            bought = "pas de date" if (day, i) == (1, 1) else f"0{1 + i % 9}/09/2026 10:00"
+            rows.append([f"C{day}{i}", bought, "Le Petit Prince", f"{10 + day}/10/2026 15:00", "24,00",
+                         f"Roy {day}{i}", f"a{day}{i}@exemple.fr", f"Côté {day}{i}", f"b{day}{i}@exemple.fr"])
+    export = tmp_path / "participants.xlsx"
+    book.save(export)
+    _draft_json, text = _draft(tmp_path, export, monkeypatch, capsys, "fr")
+    assert "sheets: all" in text and "attendees:" in text, text
+    code, summary, said = _prepare(tmp_path, export, text, keys, monkeypatch, capsys, "fr")
+    assert code == 0 and (summary["rows_in"], summary["rows_accepted"]) == (40, 38), said
+    assert [r["line"] for r in read_rejects(Path(summary["rejects_file"]))] == [
+        "'Dim 11 oct'!3 (participant 1)", "'Dim 11 oct'!3 (participant 2)"]
+
+
+# A subscription office's table of seats per show, one column per dated show (« Tartuffe 14/03/2026 » holding
+# « 2 »): drafted as one event named after the file, each row one ticket at the row's total, without a word. The
+# draft now opens by saying what the file is and which export to give instead.
+def test_a_table_of_seats_per_show_is_said_first(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    draft, _text = _draft(tmp_path, SWEEP / "places-par-spectacle-en-colonnes.csv", monkeypatch, capsys, "fr")
+    assert draft["undecided"][0].startswith(
+        "Les colonnes « Tartuffe 14/03/2026 », « Phèdre 21/03/2026 », « Cyrano 28/03/2026 » portent le nom de "
+        "spectacles datés et comptent des places"), draft["undecided"]

@@ -66,7 +66,9 @@ def person_kind(name: str) -> str | None:
     """The name or contact a header names (``email``, ``first_name``…), if any: read with and without the
     attendee's word (« Ticket Attendee Name » is a name)."""
     plain = " ".join(w for w in re.findall(r"\w+", name) if vocab.fold(w) not in _ATTENDEE_WORDS)
-    scores = [(max(vocab.header_score(kind, name), vocab.header_score(kind, plain) if plain else 0.0), kind)
+    # What follows the attendee's word says what the column holds: « Participant - Âge » is an age, never the
+    # attendee's name (which « Participant » alone would be).
+    scores = [(vocab.header_score(kind, plain) if plain else vocab.header_score(kind, name), kind)
               for kind in _PERSON_KINDS]
     best = max(scores)
     return best[1] if best[0] >= 0.6 else None
@@ -91,8 +93,11 @@ def detect(header: Sequence[str]) -> list[str]:
     plain = {stem for stem in repeated if stem not in worded and kind[stem] is not None
              and not set(vocab.fold(stem.replace(NUMBER, " ")).split()) & _BUYER_WORDS}
     plain_kinds = {kind[stem] for stem in plain}
-    if len(plain_kinds) >= 2 and plain_kinds & {"first_name", "last_name", "full_name"}:
-        people |= plain
+    # A person's age or birth date beside their name (« Nom 1 », « Âge 1 », « Nom 2 », « Âge 2 »): attendees too.
+    aged = {stem for stem in repeated if stem not in worded and kind[stem] is None
+            and max(vocab.header_score(f, unnumbered(stem)) for f in ("age", "birth_date")) >= 0.6}
+    if plain_kinds & {"first_name", "last_name", "full_name"} and (len(plain_kinds) >= 2 or aged):
+        people |= plain | aged
     if not people:
         return []
     seen = set().union(*(repeated[s] for s in people))  # the attendees' numbers: their other fields join them
@@ -233,7 +238,7 @@ def _amount(text: str, decimal: str) -> tuple[Decimal, int] | None:
         return None
 
 
-def _shares(text: str | None, seats: list[int], decimal: str, places_at_least: int = 2) -> list[str | None]:
+def shares(text: str | None, seats: list[int], decimal: str, places_at_least: int = 2) -> list[str | None]:
     """``text`` (an amount) split among lines of ``seats`` seats each, to its last decimal, the first lines
     taking what does not divide; as it is on the first line (and nothing on the others) when it is no amount."""
     if not _filled(text) or len(seats) == 1:
@@ -306,7 +311,7 @@ def spread_row(p: Plan, row: Sequence[str | None], decimal: str = ".",
             for i in p.buyer_only:
                 cells[at_seats[i]] = None
     for i in p.shared:
-        for (cells, _n), share in zip(out, _shares(row[i] if i < len(row) else None, seats, decimal, places),
+        for (cells, _n), share in zip(out, shares(row[i] if i < len(row) else None, seats, decimal, places),
                                       strict=True):
             cells[at_seats[i]] = share
     if p.seats is not None and p.seats in at_seats and len(out) > 1:
@@ -330,12 +335,16 @@ class Spread:
     lines: list[tuple[int, int | None]]  # per line of the spread file: (the export's line, attendee number)
     rows: int = 0  # the export's rows (orders) read
     attendees: int = 0  # the lines they became
+    # Per line, its sheet, when a workbook's every sheet is read (``sheets: all``): its row is named as Excel
+    # names a cell's, « 'Sam 10 oct'!14 », as a row read as it is would be.
+    sheets: list[str] = field(default_factory=list)
 
     def label(self, line_no: int, say_line: str, say_attendee: str) -> str:
         """« line 5 » or « line 5, attendee 2 » for the spread file's line ``line_no``."""
         if not 1 <= line_no <= len(self.lines):
             return say_line.format(line=line_no)
-        line, n = self.lines[line_no - 1]
+        number, n = self.lines[line_no - 1]
+        line = f"'{self.sheets[line_no - 1]}'!{number}" if line_no <= len(self.sheets) else str(number)
         return say_line.format(line=line) if n is None else say_attendee.format(line=line, n=n)
 
 

@@ -39,6 +39,8 @@ from culturecoop.ingest.draft_consent import draft_consent_export
 from culturecoop.ingest.draft_events import (
     choose_event_columns,
     dates_of_one_name,
+    say_group_sizes,
+    say_seats_per_show_columns,
     starts_of_passes,
 )
 from culturecoop.ingest.draft_fit import MATCH_THRESHOLD, column_score, why_matched
@@ -185,6 +187,8 @@ def _run(builder: DraftBuilder) -> None:
     leave_out_sellers_addresses(builder)
     choose_ids(builder)
     _sale_fields_missing(builder)
+    say_group_sizes(builder)
+    say_seats_per_show_columns(builder)
     choose_price_of_each_line(builder)
     leave_out_order_amounts(builder)
     say_blank_prices(builder)

@@ -81,6 +81,7 @@ def choose_event_columns(builder: DraftBuilder) -> None:
     if "event_id" not in builder.columns_map:
         _event_id_without_column(builder)
     _title_without_its_date(builder)
+    _title_of_a_season(builder)
     _plain_language(builder)
     _from_the_title_block(builder)
     if "event_starts_at" not in builder.columns_map:
@@ -177,6 +178,37 @@ def _title_without_its_date(builder: DraftBuilder) -> None:
             builder.choose("event_title", c, _("{column} writes the same name with its date: this column, the name "
                                                "alone, is the title").format(column=title.name))
             return
+
+
+# A campaign's or a form's name (HelloAsso's « Campagne »), one for a season of shows.
+_CAMPAIGN_WORDS = frozenset({"campagne", "campaign", "formulaire", "form", "collecte", "billetterie", "saison",
+                             "season", "programmation", "programme"})
+_SEASON = re.compile(r"\b(?:saison|season|programmation|abonnements?|billetterie)\b|\b20\d\d\s*[-/]\s*(?:20)?\d\d\b")
+
+
+def _title_of_a_season(builder: DraftBuilder) -> None:
+    """A campaign's name as the title (HelloAsso's « Campagne » « Saison culturelle 2025-2026 ») beside what was
+    sold with its show and date (« Tarif plein - Le Misanthrope - 14 mars 2026 »): one name for shows on
+    several days names the season, not a show. The title is then what was sold (its tariff words are left out of
+    the titles, ``title_boilerplate``); the events stay told apart by their dates."""
+    title = builder.mapped("event_title")
+    starts = builder.columns_map.get("event_starts_at")
+    texts = starts.get("in_text") if isinstance(starts, dict) and "column" not in starts else None
+    sold = builder.column(texts) if isinstance(texts, str) else None
+    if (title is None or sold is None or sold.index == title.index or title.distinct != 1
+            or not isinstance(builder.columns_map.get("event_title"), str)):
+        return
+    name = title.values[0]
+    if not (set(vocab.tokens(title.name)) & _CAMPAIGN_WORDS or _SEASON.search(fold(name))):
+        return
+    days = {day for v in sold.values if (day := date_in_text(v, True) or date_in_text(v, False)) is not None}
+    if len(days) < 2:
+        return
+    builder.columns_map["event_title"] = sold.name
+    builder.used.add(sold.index)
+    builder.note("columns.event_title", sold.name, _("{column} names every show alike (“{name}”), a season on "
+                                                     "several days: what {sold} names is each show's title").format(
+        column=title.name, name=name, sold=sold.name), check=True)
 
 
 def _event_id_columns(builder: DraftBuilder) -> list[str]:
@@ -378,10 +410,15 @@ def _start_in_names(builder: DraftBuilder) -> None:
                 and vocab.header_score("event_starts_at", c.name) > 0 and c.date_share < 0.5]
     candidates = [*yearless, *([title] if title is not None else [])]
     candidates += [c for c in builder.columns if c.index not in builder.used and c.fill >= 0.5
-                   and set(vocab.tokens(c.name)) & _SOLD_WORDS and shape_fit("event_title", c) > 0]
+                   and set(vocab.tokens(c.name)) & _SOLD_WORDS
+                   and (shape_fit("event_title", c) > 0 or any(is_pass(v) for v in c.values))]
     for column in candidates:
-        dated = _dated([(row[column.index] or "").strip() for row in wanting if cell_filled(row, column.index)])
-        if len(dated) <= 0.5 * len(wanting):
+        texts = [(row[column.index] or "").strip() for row in wanting if cell_filled(row, column.index)]
+        dated = _dated(texts)
+        # A festival's day tickets beside its passes (« Samedi 11 juillet 2026 », « Pass 3 jours »): a pass is
+        # one ticket of an event of its own, the pass, never one per day (``is_pass``).
+        sold_once = sum(1 for t in texts if is_pass(t) and t not in dated) if len(dated) >= 0.2 * len(wanting) else 0
+        if not dated or len(dated) + sold_once <= 0.5 * len(wanting):
             continue
         spec: Any = {"in_text": column.name} if starts is None else {"column": starts, "in_text": column.name}
         builder.columns_map["event_starts_at"] = spec
@@ -389,6 +426,16 @@ def _start_in_names(builder: DraftBuilder) -> None:
         example = dated[0] if len(dated[0]) <= 70 else dated[0][:67] + "…"
         builder.note("columns.event_starts_at", spec, _("the date is written in {column} (“{example}”)").format(
             column=column.name, example=example), check=True)
+        passes = sorted({t for t in texts if is_pass(t) and t not in dated})
+        if passes:
+            builder.undecided.append(plural(
+                len(passes), "{labels} in {column} names a pass, sold once for several days or shows: each is one "
+                "ticket of an event of its own (the pass), never one per day, and its holder one patron; no day "
+                "is written for it, so its event has no date.",
+                "{labels} in {column} name passes, each sold once for several days or shows: each is one ticket "
+                "of an event of its own (the pass), never one per day, and its holder one patron; no day is "
+                "written for them, so their events have no date.").format(
+                labels=", ".join(f"« {p} »" for p in passes[:6]), column=column.name))
         if column in yearless:
             builder.undecided.append(_("«{column}» writes the shows' dates without their year (“{example}”): each "
                                        "takes the year of its first sale (the first such day on or after it). Check a "
@@ -413,6 +460,61 @@ _DAYS_LISTED = re.compile(
     r"(?:[a-z]{2,9}\.?\s+)?[0-3]?\d(?:er)?(?:\s+[a-z]{3,}|[/.][01]?\d\b)")
 _TWO_DATES = re.compile(r"\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?\s*(?:[-–—&+,]|\bau\b|\bet\b|\bto\b|\band\b|\bbis\b|\bund\b)"
                         r"\s*(?:[a-z]{2,9}\.?\s+)?\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}")
+
+
+# What names a pass or a subscription, sold once for several days or shows (folded words).
+_PASS_WORDS = frozenset({"pass", "forfait", "abonnement", "abonnements", "abo", "saison", "season",
+                         "subscription", "week end", "weekend", "festival pass", "full pass", "tous les jours",
+                         "toutes les soirees", "all days", "multi jours", "multijours", "package"})
+_PASS_DAYS = re.compile(r"\b\d\s*(?:jours|days|soirees|nights|concerts|spectacles|shows|tage)\b")
+
+
+def is_pass(value: str) -> bool:
+    """True for what names a pass or a subscription (« Pass 3 jours », « Abonnement saison », « Forfait
+    week-end », "3-Day Pass"): a ticket for several days or shows, which is one sale of its own event."""
+    folded = fold(value).replace("-", " ")
+    words = set(folded.split())
+    return bool(words & _PASS_WORDS or "week end" in folded or _PASS_DAYS.search(folded))
+
+
+# A group's size in what was sold (« Groupe scolaire 25 pers. », « Classe de 28 élèves », "Group of 12 people").
+_GROUP_SIZE = re.compile(r"(?<![\d/.,])(\d{1,3})\s*(?:pers\b|personnes|eleves|enfants|participants|places|pax\b|"
+                         r"people|persons|guests|students|pupils)")
+
+
+def say_group_sizes(builder: DraftBuilder) -> None:
+    """With no column of seats, a column of what was sold that writes a group's size (« Groupe scolaire 25 pers. »)
+    is said: each such row counts one admission, whatever its size, until the export gives each row's seats."""
+    if "quantity" in builder.columns_map:
+        return
+    for c in builder.columns:
+        if not set(vocab.tokens(c.name)) & _SOLD_WORDS:
+            continue
+        groups = sorted({v for v in c.values if (m := _GROUP_SIZE.search(fold(v))) and int(m.group(1)) >= 2})
+        if groups:
+            builder.undecided.append(plural(
+                len(groups), "{labels} in {column} names a group of several people, but no column gives each row's "
+                "number of seats: each such row counts one admission, its amount the group's. If your ticketing can "
+                "add the number of seats to this export, add it and choose it for {field}.",
+                "{labels} in {column} name groups of several people, but no column gives each row's number of "
+                "seats: each such row counts one admission, its amount the group's. If your ticketing can add the "
+                "number of seats to this export, add it and choose it for {field}.").format(
+                labels=", ".join(f"« {g} »" for g in groups[:4]), column=c.name, field=named("quantity")))
+            return
+
+
+def say_seats_per_show_columns(builder: DraftBuilder) -> None:
+    """Columns named after dated shows that count seats (« Tartuffe 14/03/2026 », « Phèdre 21/03/2026 » holding
+    « 2 », « 1 »): a table of seats per show, one column per show, which no mapping reads as tickets. Said first,
+    with the export to ask for, rather than read as one event named after the file."""
+    shows = [c for c in builder.columns if c.index not in builder.used and c.values and date_in_text(c.name) is not None
+             and all(v.strip().isdigit() and int(v) < 1000 for v in c.values)]
+    if len(shows) < 2:
+        return
+    builder.undecided.insert(0, _(
+        "The columns {columns} are named after dated shows and count seats: a table of seats per show, one column "
+        "per show, which cannot be read as tickets (every row would count one ticket of one event). Export instead "
+        "one row per ticket or order, naming its show.").format(columns=", ".join(f"« {c.name} »" for c in shows[:4])))
 
 
 def writes_several_days(value: str) -> bool:

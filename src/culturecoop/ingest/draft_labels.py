@@ -12,6 +12,7 @@ from culturecoop.i18n import _, current_language, plural
 from culturecoop.ingest import draft_settings as decide
 from culturecoop.ingest import vocabulary as vocab
 from culturecoop.ingest.draft_builder import DraftBuilder
+from culturecoop.ingest.labels import UNPAID_WORDS
 from culturecoop.ingest.shapes import Column
 from culturecoop.ingest.words import CHANNELS as CHANNEL_WORDS
 from culturecoop.ingest.words import TICKET_STATUSES as STATUS_WORDS
@@ -63,6 +64,12 @@ def decide_labels(builder: DraftBuilder) -> None:
                                                   "cancellations or refunds: an empty cell is a sale").format(
                 column=status.name))
         _reimbursed_bookings(builder, status, known)
+        unpaid = [label for label, value in known.items() if value == "cancelled" and vocab.fold(label) in UNPAID_WORDS]
+        if unpaid:
+            builder.note("status_values", None, plural(
+                len(unpaid), "{labels} is a checkout never paid (pending or abandoned): cancelled, neither a sale nor "
+                "an admission", "{labels} are checkouts never paid (pending or abandoned): cancelled, neither sales "
+                "nor admissions").format(labels=", ".join(f"« {label} »" for label in unpaid[:8])))
         builder.settings["status_values"] = known
         unknown = _cut_last_status(builder, status.values, known, unknown)
         if unknown:

@@ -24,6 +24,8 @@ from typing import Any
 from culturecoop.errors import UserError
 from culturecoop.i18n import _
 from culturecoop.ingest import json_pages
+from culturecoop.ingest import vocabulary as vocab
+from culturecoop.ingest.attendees import NUMBER, detect, shares, unnumbered
 
 # A document is read whole: beyond this, converting it to JSON lines first is the way.
 MAX_DOCUMENT_BYTES = 512 * 1024 * 1024
@@ -176,6 +178,7 @@ def _rows_of(path: Path, document: Any) -> Records:
     joiner = _Joiner(_lookups(document, rows))
     context = _context(document, rows)
     out = Records()
+    rows = _attendees_listed(rows)
     lines = [_lines_of(r) if isinstance(r, dict) else None for r in rows]
     explode = sum(x is not None for x in lines) >= 0.5 * len(rows) and len({x[0] for x in lines if x}) == 1
     out.tickets = next((x[0] for x in lines if x), None) if explode else None
@@ -189,6 +192,52 @@ def _rows_of(path: Path, document: Any) -> Records:
         else:
             out.append({**context, **joiner.join(record)})
     return out
+
+
+def _attendees_listed(rows: list[Any]) -> list[Any]:
+    """Orders naming their attendees in numbered fields (``attendee_1_name``, ``attendee_2_email``…) with their
+    attendees as a list of objects (``attendees: [{attendee_name, attendee_email}, …]``), read then a row per
+    attendee as any order's tickets are; an attendee whose fields are all empty is none. As ``ingest.attendees``
+    reads a CSV's numbered columns."""
+    keys = list(dict.fromkeys(k for r in rows[:200] if isinstance(r, dict) for k in r))
+    stems = detect(keys)
+    if not stems or any(isinstance(r, dict) and _lines_of(r) is not None for r in rows[:200]):
+        return rows
+    numbered = {stem.replace(NUMBER, str(n)): (stem, n) for stem in stems for n in range(1, 100)}
+    listed: list[Any] = []
+    for record in rows:
+        if not isinstance(record, dict):
+            listed.append(record)
+            continue
+        order: dict[str, Any] = {}
+        people: dict[int, dict[str, Any]] = {}
+        for key, value in record.items():
+            if key in numbered:
+                stem, n = numbered[key]
+                people.setdefault(n, {})[unnumbered(stem)] = value
+            else:
+                order[key] = value
+        attendees = [p for _n, p in sorted(people.items()) if any(v not in (None, "") for v in p.values())]
+        if not attendees:
+            listed.append(order)
+            continue
+        # Each attendee is one seat: the order's count of seats is no line's, and its amounts are shared among
+        # its attendees to the cent (the first taking what does not divide), as a CSV's ``shared`` columns are,
+        # unless each attendee's price is written.
+        for key in [k for k in order if vocab.header_score("quantity", k) >= 0.6]:
+            del order[key]
+        priced = any(max(vocab.header_score(f, k) for f in _ORDER_AMOUNTS) >= 0.6 for p in attendees for k in p)
+        for key in [] if priced else [k for k in order if max(vocab.header_score(f, k) for f in _ORDER_AMOUNTS) >= 0.6]:
+            value = order.pop(key)
+            for person, share in zip(attendees, shares(None if value is None else str(value), [1] * len(attendees),
+                                                       "."), strict=True):
+                person[key] = share
+        listed.append({**order, "attendees": attendees})
+    return listed
+
+
+# The order's amounts an attendee has a share of.
+_ORDER_AMOUNTS = ("total_price", "unit_price")
 
 
 def _documents_one_after_another(path: Path, text: str, end: int) -> UserError | None:

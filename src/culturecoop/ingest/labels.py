@@ -13,6 +13,21 @@ from culturecoop.ingest.countries import CODES
 # FR, BE, CH, LU, GB, DE, AT, IE, then those ``countries.RULES`` adds (NL, NO, DK, SE, IT, ES, BR…).
 COUNTRIES: tuple[str, ...] = CODES
 
+# A checkout never paid: waiting for a payment that did not come (« En attente », "Pending", « Non payé »),
+# left in the basket ("Abandoned"), or lapsed. No seat was sold and nobody came on it: it is read as
+# cancelled, out of every sale and attendance (a « Payé » column's « non » is another
+# matter: a booking the member's own list counts, ``draft_labels._paid_or_not``).
+UNPAID_WORDS: frozenset[str] = frozenset({
+    "pending", "pending payment", "payment pending", "awaiting payment", "unpaid", "not paid", "abandoned",
+    "abandoned checkout", "abandoned cart", "incomplete", "incomplete order", "on hold", "checkout started",
+    "en attente", "en attente de paiement", "en attente de reglement", "attente de paiement", "attente paiement",
+    "paiement en attente", "reglement en attente", "en cours de paiement", "non paye", "non payee", "pas paye",
+    "pas payee", "impaye", "impayee", "non regle", "non reglee", "abandonne", "abandonnee", "panier abandonne",
+    "commande abandonnee", "commande incomplete", "incomplet",
+    "ausstehend", "offen", "unbezahlt", "nicht bezahlt", "zahlung ausstehend", "pendiente", "pendiente de pago",
+    "in attesa", "in attesa di pagamento", "non pagato", "pendente", "aguardando pagamento", "in afwachting",
+    "openstaand", "niet betaald"})
+
 DEFAULT_STATUS_VALUES: dict[str, str] = {
     # A ticket that is, or was, valid for entry.
     **dict.fromkeys((
@@ -39,6 +54,7 @@ DEFAULT_STATUS_VALUES: dict[str, str] = {
         "not attending", "invalid", "invalide", "declined", "refuse", "failed", "echoue",
         "expired", "expire", "abandoned", "abandonne", "annulation",
     ), "cancelled"),
+    **dict.fromkeys(UNPAID_WORDS, "cancelled"),
     **dict.fromkeys((
         "exchanged", "echange", "echangee", "transferred", "transfere", "transferee", "resold",
         "revendu", "revendue", "swapped", "reissued", "reemis", "upgraded",

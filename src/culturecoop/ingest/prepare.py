@@ -51,6 +51,7 @@ from culturecoop.ingest.quarantine import (
     unreadable_price_warnings,
 )
 from culturecoop.ingest.read import SourceInfo, header_only, read_source, translate_read_error
+from culturecoop.ingest.refunded_amounts import unpaid_warnings
 from culturecoop.ingest.repeats import refuse_repeated_rows
 from culturecoop.ingest.rows import accept_unnamed, settle_rows
 from culturecoop.ingest.shared_contacts import shared_contact_warnings
@@ -146,7 +147,7 @@ def _check_all(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
         unread_ages = _scalar(con, "SELECT count_if(age_dropped) FROM checked WHERE len(reasons) = 0")
         dropped = {**dropped, **({"age": unread_ages} if unread_ages else {})}
     warnings = (cut_short_warnings(con, info, profile) + plausibility_warnings(con, profile)
-                + shared_contact_warnings(con, _patron_id_from(profile))
+                + shared_contact_warnings(con, _patron_id_from(profile)) + unpaid_warnings(con)
                 + unreadable_price_warnings(con, info, profile, by_reason))
     undated, written, given = con.execute(
         "SELECT count(*)::INTEGER, arg_min(written, line_no), strftime(min_by(purchased_at, line_no), '%Y-%m-%d') "

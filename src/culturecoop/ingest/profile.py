@@ -477,7 +477,8 @@ def parse_profile(text: str, source: str) -> Profile:
     alternatives: dict[str, tuple[str, ...]] = {"patron_id": ("email",)} if consent_only else ALTERNATIVES
     missing = [f for f in required if f not in columns and not any(a in columns for a in alternatives.get(f, ()))]
     if missing:
-        raise _incomplete(source, tuple(missing), alternatives, consent_only)
+        raise _incomplete(source, tuple(missing), alternatives, consent_only,
+                          names_someone=bool(set(columns) & _PERSON_FIELDS))
     description = data.get("description") or {}
     sheet = data.get("sheet")
     sheets = data.get("sheets")
@@ -522,8 +523,12 @@ def parse_profile(text: str, source: str) -> Profile:
     )
 
 
+# The fields that say who a row's buyer is: a mapping that chooses none of them reads a report naming nobody.
+_PERSON_FIELDS = frozenset({"patron_id", "email", "phone", "first_name", "last_name", "full_name", "birth_date"})
+
+
 def _incomplete(source: str, missing: tuple[str, ...], alternatives: dict[str, tuple[str, ...]],
-                consent_only: bool) -> MappingIncompleteError:
+                consent_only: bool, *, names_someone: bool = True) -> MappingIncompleteError:
     """The sentence for required fields with no column, the fields named as the member app's form
     names them (their YAML key after), and what to do said so that it reads in the app and in a
     terminal alike."""
@@ -534,6 +539,15 @@ def _incomplete(source: str, missing: tuple[str, ...], alternatives: dict[str, t
             "Export your ticketing's sales or orders report instead (one row per ticket or order, with its date "
             "and price): this export has no purchase date and no price, so it lists who comes rather than what "
             "was sold, and nothing can be prepared from it (no column is chosen for {fields}).").format(fields=named))
+    if "patron_id" in missing and not consent_only and not names_someone:
+        # Nothing mapped names anyone (a reseller's « état des ventes », a summary of seats sold per show):
+        # what the member needs is another export, which is said first.
+        return MappingIncompleteError(source, missing, "no_buyer", _(
+            "This report names no buyer (it counts seats sold): export instead the detail of your sales, one row "
+            "per ticket or order with the buyer's e-mail or customer number (from a reseller, its list of buyers), "
+            "since nothing can be prepared without knowing who bought; if this file does name the buyers, choose "
+            "their column for {fields}.").format(
+                fields=_(" or ").join(_named(each) for each in ("patron_id", *alternatives.get("patron_id", ())))))
     if "patron_id" in missing and not consent_only:
         # No buyer at all: a reseller's statement or a summary of sales.
         return MappingIncompleteError(source, missing, "no_buyer", _(

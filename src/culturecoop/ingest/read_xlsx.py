@@ -278,6 +278,8 @@ def _spread(tables: list[_Sheet], profile: Profile, path: Path) -> Spread:
     for table in tables:
         p = checked_plan(table.header, profile.attendees, path.name)
         lines = spread_table(p, table.rows, profile.decimal, 2 if profile.amount_scale == 1 else 0, spread)
+        if profile.every_sheet:
+            spread.sheets.extend([table.name] * len(lines))
         table.header, table.header_again = p.header, []
         table.row_sections = [table.row_sections[k] for k, _n, _cells in lines]
         table.rows = [(number, cells) for _k, number, cells in lines]

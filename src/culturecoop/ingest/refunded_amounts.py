@@ -39,12 +39,15 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import duckdb
 
+from culturecoop.i18n import count, plural
 from culturecoop.ingest.refunds import reject_lines
 from culturecoop.ingest.source import SourceInfo
 
 CENT = Decimal("0.01")
 # The status ``validate`` reads a partial refund counted as a sale as, until ``checked`` says ``sold`` and ``partial``.
 PARTIAL = "sold (partially refunded)"
+# A checkout never paid, read as cancelled and counted apart (``labels.UNPAID_WORDS``).
+UNPAID = "cancelled (never paid)"
 # The statuses whose amount left the figures already (``ingest.validate``'s canonical values).
 _GIVEN_BACK = ("refunded", "cancelled")
 
@@ -215,3 +218,16 @@ def _write_back(con: duckdb.DuckDBPyConnection, info: SourceInfo, changes: list[
     if any(c.outcome == "exceeds" for c in changes):
         reject_lines(con, info, "SELECT line_no FROM refunded_share WHERE outcome = 'exceeds'", "refund_exceeds_paid",
                      named=True)
+
+
+def unpaid_warnings(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """How many accepted lines were checkouts never paid (``UNPAID``), left out of the sales as cancelled."""
+    (seats, lines), = con.execute(
+        "SELECT coalesce(sum(quantity), 0)::BIGINT, count(*) FROM checked WHERE unpaid AND len(reasons) = 0").fetchall()
+    if not lines:
+        return []
+    return [plural(int(seats),
+                   "One ticket was never paid (its status says the payment is pending, not made or abandoned): it is "
+                   "read as cancelled, neither a sale nor an admission.",
+                   "{n} tickets were never paid (their status says the payment is pending, not made or abandoned): "
+                   "they are read as cancelled, neither sales nor admissions.").format(n=count(int(seats)))]

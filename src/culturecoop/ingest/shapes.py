@@ -101,6 +101,8 @@ _DATE_WORDS = frozenset({*DAY_NAMES, *DAYS_ABROAD, *(w for phrase in BEFORE_TIME
                          "a", "at", "le", "la", "l", "de", "del", "du", "d", "den", "der", "the", "of", "on", "uhr", "u",
                          "h", "hrs", "heures", "horas", "ore", "et", "and", "y", "e", "und", "en", "el", "il", "am",
                          "pm", "au", "al", "to", "bis", "tot", "t", "m", "vanaf", "from", "des", "partir"})
+# What sets a title off from its date (« Hamlet — 14 mars 2026 », « Nabucco | 20/03 »), never a hyphen in a word.
+_TITLE_SEP = re.compile(r"\s+[-–—|]\s+|\s*[–—|,]\s*|:\s+")
 _CLOCK = re.compile(r"(?<!\d)(\d{1,2})\s*(?:[:hH]\s*(\d{2})?|(?=\s*[aApP]\.?\s?[mM]))\s*"
                     r"(?:([aApP])\.?\s?[mM]\.?)?(?!\d)")
 _GENDERS = {"homme", "femme", "h", "f", "m", "male", "female", "man", "woman", "autre", "other", "mr", "mme",
@@ -292,6 +294,9 @@ def named_date(value: str) -> dt.datetime | None:
         return None
     if sum(1 for w in words if not w.isdigit() and w not in _MONTHS and w not in _DATE_WORDS) > 1:
         return None  # a title holding its date (« Jazz in de Kelder – za 14 maart 2026 »), no date of its own
+    if any(not re.search(r"\d", part) and set(vocab.fold(part).split()) - _MONTHS.keys() - _DATE_WORDS
+           for part in _TITLE_SEP.split(value) if part.strip()):
+        return None  # « Hamlet — sam. 14 mars 2026 20 h »: a one-word title set off before its date
     try:
         # "mar. 3 mars": the last month word is the month, the ones before are day names.
         return dt.datetime(years[0], months[-1], days[0], hour, minute)

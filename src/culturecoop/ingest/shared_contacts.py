@@ -45,14 +45,21 @@ _KINDS = {"patron_id": "CASE WHEN patron_id IS NOT NULL THEN hash(patron_id) END
           "phone": "contact_phone"}
 
 
+# What tells one purchase from another: its order, else its moment.
+_ORDER = "coalesce(order_id, strftime(purchased_at, '%Y-%m-%d %H:%M'))"
+
+
 @dataclass(frozen=True)
 class SharedContact:
-    """Values of one ``kind`` written for many people: how many values, lines and names in all."""
+    """Values of one ``kind`` written for many people: how many values, lines and names in all; ``nameless``
+    when they are never written with a name (the box office's account, ``orders`` its sales)."""
 
     kind: str
     values: int
     lines: int
     names: int
+    nameless: bool = False
+    orders: int = 0
 
 
 def find_shared_contacts(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> None:
@@ -63,7 +70,8 @@ def find_shared_contacts(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> No
     candidates = " UNION ALL ".join(
         f"""SELECT '{kind}' AS kind, {key} AS key FROM checked
             WHERE {key} IS NOT NULL AND reasons IS NOT NULL
-            GROUP BY {key} HAVING count(*) >= {SHARED_NAMES} AND min(name_key) <> max(name_key)"""
+            GROUP BY {key} HAVING count(*) >= {SHARED_NAMES}
+                               AND (min(name_key) <> max(name_key) OR count(name_key) = 0)"""
         for kind, key in _KINDS.items())
     con.execute(f"CREATE OR REPLACE TEMP TABLE shared_candidate AS {candidates}")
     if con.execute("SELECT count(*) FROM shared_candidate").fetchall()[0][0]:
@@ -75,13 +83,19 @@ def find_shared_contacts(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> No
                       SELECT order_id FROM checked WHERE name_key IS NULL AND order_id IS NOT NULL)
                   GROUP BY order_id, patron_id) o
             WHERE checked.name_key IS NULL AND checked.order_id = o.order_id AND checked.patron_id = o.patron_id""")
+    # A value never written with a name, in an export that names most of its buyers, is the box office's
+    # (« GUICHET », « Client comptoir », its own address on each sale to a walk-in): nobody's either.
+    named = con.execute("SELECT avg((name_key IS NOT NULL)::INTEGER) >= 0.5 FROM checked "
+                        "WHERE reasons IS NOT NULL").fetchall()[0][0]
+    nameless = f"OR (count(name_key) = 0 AND count(DISTINCT {_ORDER}) >= {SHARED_NAMES})" if named else ""
     counted = " UNION ALL ".join(
-        f"""SELECT '{kind}' AS kind, {key} AS key, count(*) AS lines, count(DISTINCT name_key) AS names
+        f"""SELECT '{kind}' AS kind, {key} AS key, count(*) AS lines, count(DISTINCT name_key) AS names,
+                   count(DISTINCT {_ORDER}) AS orders
             FROM checked WHERE {key} IN (SELECT key FROM shared_candidate WHERE kind = '{kind}')
               AND reasons IS NOT NULL AND NOT list_contains(reasons, 'malformed_line')
             GROUP BY {key}
-            HAVING count(DISTINCT name_key) >= {SHARED_NAMES}
-               AND count(DISTINCT coalesce(order_id, strftime(purchased_at, '%Y-%m-%d %H:%M'))) >= {SHARED_ORDERS}"""
+            HAVING (count(DISTINCT name_key) >= {SHARED_NAMES} AND count(DISTINCT {_ORDER}) >= {SHARED_ORDERS})
+                   {nameless}"""
         for kind, key in _KINDS.items())
     con.execute(f"CREATE OR REPLACE TEMP TABLE shared_contact AS {counted}")
     if not con.execute("SELECT count(*) FROM shared_contact WHERE kind = 'patron_id'").fetchall()[0][0]:
@@ -112,22 +126,27 @@ def find_shared_contacts(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> No
 def shared_contacts(con: duckdb.DuckDBPyConnection) -> list[SharedContact]:
     """What ``find_shared_contacts`` found, per kind."""
     rows = con.execute(
-        "SELECT kind, count(*), sum(lines), sum(names) FROM shared_contact GROUP BY kind ORDER BY kind").fetchall()
-    return [SharedContact(str(kind), int(values), int(lines), int(names)) for kind, values, lines, names in rows]
+        """SELECT kind, names = 0 AS nameless, count(*), sum(lines), sum(names), sum(orders) FROM shared_contact
+        GROUP BY ALL ORDER BY kind, nameless""").fetchall()
+    return [SharedContact(str(kind), int(values), int(lines), int(names), bool(nameless), int(orders))
+            for kind, nameless, values, lines, names, orders in rows]
 
 
 def shared_contact_warnings(con: duckdb.DuckDBPyConnection, patron_id_from: str) -> list[str]:
     """One sentence per kind of value found shared. ``patron_id_from``: « email » or « phone » when
     the patron id stands in for one of them (the id's sentence is then theirs), else « customer »."""
-    found = {f.kind: f for f in shared_contacts(con)}
-    rekeyed = found.get("patron_id")
+    every = shared_contacts(con)
+    rekeyed = next((f for f in every if f.kind == "patron_id"), None)
     said = []
-    for kind in ("patron_id", "email", "phone"):
-        shared = found.get(kind)
-        if shared is None or (kind == "patron_id" and patron_id_from != "customer"):
+    for shared in sorted(every, key=lambda f: (("patron_id", "email", "phone").index(f.kind), f.nameless)):
+        kind = shared.kind
+        if kind == "patron_id" and patron_id_from != "customer":
             continue
-        figures = {"n": count(shared.values), "lines": count(shared.lines), "names": count(shared.names)}
-        if kind == "patron_id":
+        figures = {"n": count(shared.values), "lines": count(shared.lines), "names": count(shared.names),
+                   "orders": count(shared.orders)}
+        if shared.nameless:
+            sentence = _nameless_sentence(shared)
+        elif kind == "patron_id":
             sentence = plural(
                 shared.values,
                 "One customer number is written on {lines} lines under {names} different names: an account shared "
@@ -150,8 +169,37 @@ def shared_contact_warnings(con: duckdb.DuckDBPyConnection, patron_id_from: str)
                 "(the box office's), not a patron's. It is kept for none of them.",
                 "{n} phone numbers are written on {lines} lines under {names} different names: numbers shared by many "
                 "(the box office's), not patrons'. They are kept for none of them.")
-        if rekeyed is not None and kind in ("patron_id", patron_id_from):
+        if rekeyed is not None and kind in ("patron_id", patron_id_from) and shared.nameless:
+            sentence += " " + _("Its lines are read as sales naming nobody.")
+        elif rekeyed is not None and kind in ("patron_id", patron_id_from):
             sentence += " " + _("Each name written with such a value is read as a patron of its own, and a line "
                                 "naming nobody as a sale naming nobody.")
         said.append(sentence.format(**figures))
     return said
+
+
+def _nameless_sentence(shared: SharedContact) -> str:
+    """The sentence for values never written with a name, on many purchases (the box office's own)."""
+    if shared.kind == "patron_id":
+        return plural(shared.values,
+                      "One customer number is written on {lines} lines of {orders} different purchases, never with a "
+                      "name, where the other buyers are named: the box office's account for buyers it did not ask "
+                      "(“GUICHET”, “Client comptoir”), not one patron.",
+                      "{n} customer numbers are written on {lines} lines of {orders} different purchases, never with "
+                      "a name, where the other buyers are named: the box office's accounts for buyers it did not ask "
+                      "(“GUICHET”, “Client comptoir”), not patrons.")
+    if shared.kind == "email":
+        return plural(shared.values,
+                      "One e-mail address is written on {lines} lines of {orders} different purchases, never with a "
+                      "name, where the other buyers are named: the box office's own address, not a patron's. It is "
+                      "kept for none of them: no campaign goes to it and the cooperative links nobody by it.",
+                      "{n} e-mail addresses are written on {lines} lines of {orders} different purchases, never with "
+                      "a name, where the other buyers are named: the box office's own addresses, not patrons'. They "
+                      "are kept for none of them: no campaign goes to them and the cooperative links nobody by them.")
+    return plural(shared.values,
+                  "One phone number is written on {lines} lines of {orders} different purchases, never with a name, "
+                  "where the other buyers are named: the box office's own number, not a patron's. It is kept for "
+                  "none of them.",
+                  "{n} phone numbers are written on {lines} lines of {orders} different purchases, never with a "
+                  "name, where the other buyers are named: the box office's own numbers, not patrons'. They are kept "
+                  "for none of them.")

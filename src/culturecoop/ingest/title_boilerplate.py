@@ -47,6 +47,14 @@ _VARIANT_WORDS = frozenset({
     "matinee", "soiree", "soir", "apres", "midi", "show", "performance", "evening", "afternoon", "night",
     "partie", "part", "acte", "act", "jour", "day", "date", "no",
     *MONTH_WORDS, *DAY_WORDS})
+# The words of a tariff's name, and those of them that say it is one.
+_RATE_WORDS = frozenset({"tarif", "tarifs", "rate", "price", "prix", "plein", "pleine", "reduit", "reduite",
+                         "adherent", "adherente", "adherents", "membre", "membres", "full", "reduced", "concession"})
+_TARIFF_WORDS = _RATE_WORDS | frozenset({
+    "abonne", "abonnes", "etudiant", "etudiante", "etudiants", "enfant", "enfants", "adulte", "adultes", "senior",
+    "seniors", "jeune", "jeunes", "solidaire", "normal", "normale", "unique", "gratuit", "gratuite", "student",
+    "students", "child", "children", "adult", "adults", "member", "members", "standard", "general", "generale",
+    "de", "du", "des", "le", "la", "a", "moins", "plus", "ans", "under", "over", "famille", "family", "groupe", "group"})
 # A separator between the show and the export's wording; a colon only followed by a space (« 20:30 »
 # is a time), a dash only between spaces (« Jean-Pierre », « AC/DC » are names).
 _SEP = r"(?:\s*:\s+|\s+[-–—]\s+|\s*\|\s*|\s+/\s+)"
@@ -102,6 +110,13 @@ def _cut(side: Side, title: str) -> list[_Cut]:
     return found
 
 
+def _is_tariff(key: str) -> bool:
+    """Whether a fragment (folded) only names a tariff (« Tarif plein », « Tarif adhérent », "Full price"): a
+    sale's rate, written before the show by a form's export (HelloAsso's « Formule »), never a show."""
+    words = key.split()
+    return bool(words) and set(words) <= _TARIFF_WORDS and bool(set(words) & _RATE_WORDS)
+
+
 def _show_name(text: str) -> str:
     """What of ``text`` could name a show: its words but dates, times, numbers and ticket types."""
     return " ".join(w for w in fold(text).split() if w not in _VARIANT_WORDS and not re.search(r"\d", w))
@@ -138,7 +153,8 @@ def trimmed_titles(titles: list[str]) -> tuple[dict[str, str], list[TitleTrim]]:
         removed: dict[str, Counter[str]] = {}
         for original, title in current.items():
             for c in cuts[title]:
-                if (c.key == shared or c.key in TICKETING_WORDS) and _show_name(c.rest):
+                if ((c.key == shared or c.key in TICKETING_WORDS or (side == "prefix" and _is_tariff(c.key)))
+                        and _show_name(c.rest)):
                     current[original] = renamed[original] = c.rest
                     removed.setdefault(c.key, Counter())[c.shown] += 1
                     break

@@ -19,6 +19,7 @@ from typing import Any
 
 import duckdb
 
+from culturecoop.ingest import vocabulary
 from culturecoop.ingest.ages import age_sql
 from culturecoop.ingest.columns import SMALL_EXPORT_BYTES, is_large, writes_person
 from culturecoop.ingest.dates import first_of, fix_two_digit_year, format_params, timestamp_sql
@@ -27,6 +28,7 @@ from culturecoop.ingest.labels import (
     DEFAULT_FALSE,
     DEFAULT_STATUS_VALUES,
     DEFAULT_TRUE,
+    UNPAID_WORDS,
 )
 from culturecoop.ingest.line_kinds import (
     ANY_OTHER_VALUE,
@@ -35,7 +37,7 @@ from culturecoop.ingest.line_kinds import (
     sold_as_ticket_type,
 )
 from culturecoop.ingest.profile import Profile
-from culturecoop.ingest.refunded_amounts import PARTIAL
+from culturecoop.ingest.refunded_amounts import PARTIAL, UNPAID
 from culturecoop.ingest.shapes import (
     BIRTH_SERIAL_FROM,
     YEARLESS_SQL,
@@ -172,6 +174,9 @@ def label_params(con: duckdb.DuckDBPyConnection, profile: Profile,
     # A partial refund counted as a sale is told apart until ``refunded_amounts`` reads what it gave back.
     status_values = [PARTIAL if v == "sold" and is_partial(k) else v for k, v in zip(status_keys, status_values,
                                                                                    strict=True)]
+    # A checkout never paid (« En attente », "Abandoned") is cancelled, and counted apart (``unpaid``).
+    status_values = [UNPAID if v == "cancelled" and vocabulary.fold(k) in UNPAID_WORDS else v
+                     for k, v in zip(status_keys, status_values, strict=True)]
     channel_keys, channel_values = both(with_builtin(profile.channel_values, channel_builtin))
     line_kind_keys, line_kind_values = both(with_builtin(own_kinds, kind_builtin))
     true_keys, _t = both(dict.fromkeys(true_words, "true"))
@@ -373,7 +378,9 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
     title_spec, texts = profile.columns.get("event_title"), start_spec.text_sources if start_spec else ()
     by_start = by_start or (start_spec is not None and start_spec.form == "in_text" and len(texts) == 1
                             and event_spec is not None and event_spec.form == "join" and texts[0] in event_spec.sources
-                            and title_spec is not None and texts[0] not in title_spec.sources)
+                            and title_spec is not None
+                            # the tariff's text titles the show when the title joined is a season's (``draft_events``)
+                            and (texts[0] not in title_spec.sources or len(event_spec.sources) > 1))
     start_named = ("CASE WHEN starts_text IS NOT NULL AND starts_at IS NOT NULL AND contains(event_id, starts_text) "
                    "THEN replace(event_id, starts_text, strftime(starts_at, '%Y-%m-%d %H:%M')) ELSE event_id END "
                    "AS event_id" if by_start else "event_id")
@@ -385,8 +392,10 @@ def check_rows(con: duckdb.DuckDBPyConnection, info: SourceInfo, profile: Profil
         SELECT line_no, CASE WHEN len(reasons) > 0 THEN raw END AS raw,
                ticket_id, order_id, patron_id, event_id, purchased_at, starts_at, quantity,
                unit_price, currency, channel,
-               CASE WHEN refund THEN 'refunded' WHEN status = '{PARTIAL}' THEN 'sold' ELSE status END AS status,
+               CASE WHEN refund THEN 'refunded' WHEN status = '{PARTIAL}' THEN 'sold'
+                    WHEN status = '{UNPAID}' THEN 'cancelled' ELSE status END AS status,
                coalesce(status = '{PARTIAL}' AND NOT refund, false) AS partial,
+               coalesce(status = '{UNPAID}' AND NOT refund, false) AS unpaid,
                status_blank, birth_date, refund, refunded, row_worth, false AS merged, false AS unnamed,
                false AS summary_row, not_ticket,
                starts_dropped, birth_dropped,

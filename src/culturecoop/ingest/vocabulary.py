@@ -15,6 +15,7 @@ import re
 
 from culturecoop.folding import fold as accent_free
 from culturecoop.ingest import vocabulary_languages as more
+from culturecoop.ingest.labels import UNPAID_WORDS
 
 # Tokens that all mean "number of" / "identifier" in headers.
 _NUMBER_WORDS = {"numero": "no", "num": "no", "number": "no", "nr": "no", "nro": "no", "n": "no",
@@ -435,6 +436,8 @@ STATUS_WORDS: dict[str, str] = {
     "revendue": "exchanged", "upgraded": "exchanged", "reissued": "exchanged",
 }
 STATUS_WORDS.update({w: v for w, v in more.STATUS_WORDS.items() if w not in STATUS_WORDS})
+# A checkout never paid (« En attente », "Pending", « Non payé », "Abandoned"): cancelled (``labels.UNPAID_WORDS``).
+STATUS_WORDS.update(dict.fromkeys(UNPAID_WORDS, "cancelled"))
 # A negation before a word of sale undoes it ("non payé"), but not before a word of use: a ticket
 # "non utilisé" was sold, its holder did not come.
 _NEGATIONS = frozenset({"non", "not", "pas", "no", "nicht", "un"}) | more.NEGATIONS

@@ -185,6 +185,19 @@ def test_export_lake_cli(tmp_path: Path) -> None:
     assert (tmp_path / "other" / "notes.txt").read_text() == "keep me"
 
 
+def test_a_spark_report_prints_its_answer_not_sparks_log(tmp_path: Path) -> None:
+    # Spark's defaults wrote its warnings (« WARN Utils: Your hostname, vm, resolves to a loopback
+    # address… », « WARN NativeCodeLoader… ») and a progress bar per stage (« [Stage 0:>  (0 + 1) / 1] »)
+    # around the report; the driver also listened on the machine's network address.
+    db = tiny_cooperative(tmp_path / "w.duckdb")
+    assert run_cli("export-lake", "--db", str(db), "--lake", str(tmp_path / "lake")).returncode == 0
+    result = run_cli("report", "overview", "--db", str(db), "--member", "jazz-a", "--engine", "spark",
+                     "--lake", str(tmp_path / "lake"), "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["report"] == "overview"
+    assert " WARN " not in result.stderr and "[Stage" not in result.stderr, result.stderr
+
+
 def test_spark_engine_needs_a_lake(tmp_path: Path) -> None:
     db = tiny_cooperative(tmp_path / "w.duckdb")
     result = run_cli("report", "overview", "--db", str(db), "--member", "jazz-a", "--engine", "spark",

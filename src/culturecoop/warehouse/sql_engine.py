@@ -11,6 +11,7 @@ never formatted into SQL text), removes what Spark rejects (an explicit frame on
 from __future__ import annotations
 
 import json
+import os
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
@@ -215,9 +216,15 @@ def spark_session(master: str = "local[2]") -> Any:
         raise UserError(
             _("The Spark engine needs the spark extra: install it with `pip install 'culturecoop[spark]'` (and Java 17).")
         ) from None
+    # The driver listens on the loopback only (Spark picks the machine's network address otherwise, and
+    # warns about it), and says errors, not its warnings and a progress bar per stage.
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    log_config = Path(__file__).with_name("spark-log4j2.properties").as_uri()
     return (
         SparkSession.builder.master(master)
         .appName("culturecoop")
+        .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={log_config}")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.sql.session.timeZone", "UTC")

@@ -39,6 +39,7 @@ class ResultsView:
     k: int
     preview: dict[str, dict[str, str]] = field(default_factory=dict)
     revenue_hidden: bool = False  # an arm's revenue the gate hid (fewer than k conversions)
+    bought: str | None = None  # « did they come? »: who bought since the send, in each group, and until when
 
 
 def status_word(status: str, t: Translator) -> str:
@@ -94,11 +95,47 @@ def results_view(results: dict[str, Any], previews: dict[str, dict[str, str]], t
             errors=([e["low"] for _n, e in estimates], [e["high"] for _n, e in estimates]))
     elif results.get("first_sent_at") is None:
         sentence = t("The campaign has not been sent yet: there is no effect to measure.")
+    elif results.get("counting_over"):
+        # Nobody buys for a show once it is over: « look again later » would send her back for nothing.
+        sentence = t("Too few people bought to measure the campaign's effect: one of the figures it rests on counts "
+                     "fewer than {k} people, and no more purchases will count.", k=t.number(k))
     else:
         sentence = t("The campaign's effect is not shown yet: one of the figures it rests on counts fewer than {k} people. "
                      "Look again once more of the people drawn have bought.", k=t.number(k))
     return ResultsView(results["campaign_id"], status_word(results["status"], t), rows, sentence, chart, k, previews,
-                       revenue_hidden)
+                       revenue_hidden, bought_sentence(results, t))
+
+
+def bought_sentence(results: dict[str, Any], t: Translator) -> str | None:
+    """Who bought since the send, in each group, as counts the gate released, and until when purchases
+    count (the show's start for a campaign on one show): the question a venue asks first, « did my
+    campaign bring people to the show? », before any rate or interval. None before the first send."""
+    if results.get("first_sent_at") is None:
+        return None
+    k = int(results["k"])
+    figures = {(a["arm"], m["measure"]): m["value"] for a in results["arms"] for m in a["measures"]}
+
+    def count(value: int | None) -> str:
+        return t.number(value) if value is not None else t("fewer than {k}", k=t.number(k))
+
+    what = (t("a ticket for “{event}”", event=results["event_title"])
+            if results.get("conversion") == "event" and results.get("event_title") else t("a ticket of yours"))
+    until = results.get("counted_until")
+    sentence = t("Bought {what} since the send on {since}: {n} of the {people} people drawn for the campaign, and "
+                 "{held} of the {held_people} people kept aside without the e-mail.", what=what,
+                 since=t.day(str(results["first_sent_at"])[:10]), n=count(figures[("treatment", "converted")]),
+                 people=count(figures[("treatment", "recipients")]), held=count(figures[("holdout", "converted")]),
+                 held_people=count(figures[("holdout", "recipients")]))
+    if until is None:
+        return sentence
+    if results.get("conversion") == "event" and results.get("event_over") and results.get("event_starts_at"):
+        return sentence + " " + t("The show took place on {show}: these are the campaign's final figures.",
+                                  show=t.starts(results["event_starts_at"]))
+    if results.get("counting_over"):
+        return sentence + " " + t("Purchases were counted until {until}.", until=t.starts(until))
+    if results.get("conversion") == "event" and results.get("event_starts_at") and not results.get("event_over"):
+        return sentence + " " + t("The show is on {show}: purchases are counted until then.", show=t.starts(results["event_starts_at"]))
+    return sentence + " " + t("Purchases are counted until {until}.", until=t.starts(until))
 
 
 def campaign_rows(campaigns: list[dict[str, Any]], subjects: Mapping[str, str], t: Translator) -> list[dict[str, Any]]:

@@ -1,0 +1,121 @@
+"""« Did my campaign bring people to the show? »: the Campaigns tab answers it in words, before any
+rate or interval: who bought since the send in each group (the counts the gate releases), until
+when purchases count, and whether the show is still to come or over, in French.
+
+One small cooperative per module (tests/campaign_coop.py), campaigns sent to aiosmtpd on loopback,
+the page read through the real web app.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import warnings
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.campaign_coop import MailServer, build
+
+from culturecoop.campaigns.sender import SmtpServer, send_campaign
+from culturecoop.campaigns.service import create_campaign
+from culturecoop.campaigns.simulate import simulate_response
+from culturecoop.governance.accounts import create_account
+from culturecoop.ingest.load import ingest
+from culturecoop.reco.programme import load_programme
+from culturecoop.warehouse.engine import Warehouse
+from culturecoop.web import Settings, create_app
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+JAZZ, LILAS = "jazz-dieze", "theatre-lilas"
+PASSWORD = "correct horse battery"
+
+
+def _campaign(w: Warehouse, coop: dict[str, Any], member: str, event: str | None, conversion: str | None = None) -> str:
+    return str(create_campaign(
+        w, member_id=member, audience_id=coop["audiences"][member], subject_fr="Ce soir : {titre}", subject_en="",
+        body_fr="Bonjour, {titre}. {lien}" if event else "Bonjour. {lien}", body_en="", event_id=event,
+        link="https://billets.example.org/e", holdout=0.5, seed=7, conversion=conversion)["campaign_id"])
+
+
+@pytest.fixture(scope="module")
+def coop(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    out = tmp_path_factory.mktemp("came")
+    coop = build(out)
+    show = (datetime.now(UTC) + timedelta(days=12)).replace(hour=20, minute=0, second=0, microsecond=0)
+    (out / "programme.csv").write_text(f"event_id,title,start\nJA99,Nuit blanche au Dièse,{show:%Y-%m-%d %H:%M}\n", encoding="utf-8")
+    with Warehouse(coop["db"]) as w:
+        load_programme(w, JAZZ, out / "programme.csv")
+        past = _campaign(w, coop, JAZZ, "JA0")  # a show of last winter, over
+        coming = _campaign(w, coop, LILAS, None, "member")  # any ticket of the theatre, 30 days
+        with MailServer() as server:
+            for campaign in (past, coming):
+                send_campaign(w, campaign, keys_dir=coop["keys"], server=SmtpServer("127.0.0.1", server.port), rate=0)
+        for member in (JAZZ, LILAS):
+            create_account(w, email=f"admin@{member}.test", password=PASSWORD, role="member_admin", member_id=member,
+                           display_name=f"Admin {member}", language="fr")
+    return {**coop, "past": past, "coming": coming, "show": show}
+
+
+def _page(coop: dict[str, Any], member: str, campaign: str) -> tuple[str, dict[str, Any]]:
+    """The campaign's page as the member's admin reads it (French), and its JSON results."""
+    app = create_app(Settings(db=coop["db"], keys=coop["keys"], warmup=False))
+    try:
+        with TestClient(app, base_url="https://testserver", follow_redirects=False) as client:
+            login = client.get("/login")
+            token = re.search(r'name="csrf_token" value="([^"]+)"', login.text)
+            assert token is not None
+            client.post("/login", data={"email": f"admin@{member}.test", "password": PASSWORD, "csrf_token": token.group(1)})
+            page = client.get(f"/m/{member}/campaigns?campaign={campaign}")
+            assert page.status_code == 200, page.text[:300]
+            results = client.get(f"/api/v1/members/{member}/campaigns/{campaign}/results").json()
+    finally:
+        app.state.pool.close()
+    text = re.sub(r"<[^>]+>", " ", html.unescape(page.text.split('id="list"')[0]))
+    return " ".join(text.replace("\u202f", " ").replace("\u00a0", " ").split()), results
+
+
+def test_a_campaign_for_a_show_that_is_over_says_who_bought_and_sends_her_back_for_nothing(coop: dict[str, Any]) -> None:
+    text, results = _page(coop, JAZZ, coop["past"])
+    drawn = next(m["value"] for m in results["arms"][0]["measures"] if m["measure"] == "recipients")
+    # Who bought, in each group, said before any rate: nobody yet, under k, said « moins de 10 ».
+    assert "Ont acheté un billet pour « Spectacle JA0 » depuis l’envoi du" in text, text
+    assert f": moins de 10 des {drawn} personnes tirées pour la campagne, et moins de 10 des" in text, text
+    # The show is over: these figures will not move; « revenez voir » would send her back for nothing.
+    assert "Le spectacle a eu lieu le" in text and "ce sont les chiffres définitifs" in text, text
+    assert "Revenez voir" not in text and "plus aucun achat ne comptera" in text, text
+    assert results["counting_over"] and results["event_over"]
+
+    # People buy (a later package with a planted effect): the same sentence gives the counts of the table.
+    with Warehouse(coop["db"]) as w:
+        simulate_response(w, coop["past"], coop["out"] / "later", base=0.05, lift=0.3, slope=0.6, seed=3)
+    ingest(coop["out"] / "later", coop["db"])
+    text, results = _page(coop, JAZZ, coop["past"])
+    bought = {a["arm"]: next(m["value"] for m in a["measures"] if m["measure"] == "converted") for a in results["arms"]}
+    assert bought["treatment"] is not None and bought["treatment"] >= 10
+    assert f": {bought['treatment']} des {drawn} personnes tirées pour la campagne, et " in text, text
+
+
+def test_a_campaign_still_counting_says_until_when(coop: dict[str, Any]) -> None:
+    text, results = _page(coop, LILAS, coop["coming"])
+    until = datetime.fromisoformat(results["counted_until"])
+    assert not results["counting_over"] and until > datetime.now()
+    assert "Ont acheté un de vos billets depuis l’envoi du" in text, text
+    months = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
+    assert f"Les achats sont comptés jusqu’au {until.day} {months[until.month - 1]} {until.year}" in text, text
+    assert "Revenez voir" in text  # nobody bought yet, and they still may
+
+
+def test_a_campaign_for_a_show_to_come_names_the_show_and_its_date(coop: dict[str, Any], tmp_path: Path) -> None:
+    with Warehouse(coop["db"]) as w:
+        upcoming = _campaign(w, coop, JAZZ, "JA99")
+        with MailServer() as server:
+            send_campaign(w, upcoming, keys_dir=coop["keys"], server=SmtpServer("127.0.0.1", server.port), rate=0)
+    text, results = _page(coop, JAZZ, upcoming)
+    assert not results["event_over"] and results["event_title"] == "Nuit blanche au Dièse"
+    assert "Ont acheté un billet pour « Nuit blanche au Dièse » depuis l’envoi du" in text, text
+    assert re.search(r"Le spectacle a lieu le \d+ \S+ \d{4} à 20 h 00 : les achats sont comptés jusque-là\.", text), text

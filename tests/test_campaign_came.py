@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from tests.campaign_coop import MailServer, build
+from tests.conftest import run_cli_here as run_cli
 
 from culturecoop.campaigns.sender import SmtpServer, send_campaign
 from culturecoop.campaigns.service import create_campaign
@@ -119,3 +120,39 @@ def test_a_campaign_for_a_show_to_come_names_the_show_and_its_date(coop: dict[st
     assert not results["event_over"] and results["event_title"] == "Nuit blanche au Dièse"
     assert "Ont acheté un billet pour « Nuit blanche au Dièse » depuis l’envoi du" in text, text
     assert re.search(r"Le spectacle a lieu le \d+ \S+ \d{4} à 20 h 00 : les achats sont comptés jusque-là\.", text), text
+
+
+def test_a_campaign_not_sent_yet_says_when_it_goes_and_can_be_cancelled_and_then_nobody_receives_it(coop: dict[str, Any]) -> None:
+    with Warehouse(coop["db"]) as w:
+        mistake = _campaign(w, coop, LILAS, None, "member")
+    app = create_app(Settings(db=coop["db"], keys=coop["keys"], warmup=False))
+    try:
+        with TestClient(app, base_url="https://testserver", follow_redirects=False) as client:
+            login = client.get("/login")
+            token = re.search(r'name="csrf_token" value="([^"]+)"', login.text)
+            assert token is not None
+            client.post("/login", data={"email": f"admin@{LILAS}.test", "password": PASSWORD, "csrf_token": token.group(1)})
+            page = client.get(f"/m/{LILAS}/campaigns?campaign={mistake}")
+            text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page.text)).replace("\u202f", " ").replace("\u00a0", " ").split())
+            # When it goes out, and that a mistake seen in the message can still be undone.
+            assert re.search(r"Pas encore envoyée : le service d’envoi de la coopérative l’expédie entre le \d+ \S+ \d{4} et le", text), text
+            assert "Annuler cette campagne" in text and '<details class="rows" id="message" open>' in page.text
+            csrf = re.search(r'id="campaign-cancel">\s*<input type="hidden" name="csrf_token" value="([^"]+)"', page.text)
+            assert csrf is not None
+            cancelled = client.post(f"/m/{LILAS}/campaigns/{mistake}/cancel", data={"csrf_token": csrf.group(1)})
+            assert cancelled.status_code == 303
+            after = html.unescape(client.get(cancelled.headers["location"]).text)
+            assert "annulée" in after and "personne ne l’a reçue" in after and 'id="campaign-cancel"' not in after
+            # A campaign already sent cannot be called back (one sentence, 409); another member's is not found.
+            sent = client.post(f"/api/v1/members/{LILAS}/campaigns/{coop['coming']}/cancel", data={"csrf_token": csrf.group(1)})
+            assert sent.status_code == 409 and "seule une campagne pas encore envoyée" in sent.text, sent.text
+            other = client.post(f"/api/v1/members/{JAZZ}/campaigns/{coop['past']}/cancel", data={"csrf_token": csrf.group(1)})
+            assert other.status_code in (403, 404)
+    finally:
+        app.state.pool.close()
+    # The sender refuses it: nobody receives the cancelled message.
+    with MailServer() as server:
+        refused = run_cli("campaigns", "send", mistake, "--db", str(coop["db"]), "--keys", str(coop["keys"]),
+                          "--smtp", server.where, "--rate", "0", "--lang", "fr")
+        assert refused.returncode == 4 and "annulée" in refused.stderr, refused.stderr
+        assert server.handler.count() == 0

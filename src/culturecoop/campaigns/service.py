@@ -220,6 +220,22 @@ def approve_campaign(warehouse: Warehouse, campaign_id: str, *, actor: str | Non
     return describe(warehouse, campaign_id)
 
 
+def cancel_campaign(warehouse: Warehouse, campaign_id: str, member_id: str, *, actor: str | None = None) -> dict[str, Any]:
+    """The member's cancellation of a campaign nobody has received yet (a mistake seen in the preview):
+    the sender refuses it from then on. Once a message is out, nothing can call it back: refused in one
+    sentence. An audit entry."""
+    who = actor or default_actor()
+    row = campaign_row(warehouse, campaign_id, member_id)
+    if row["status"] not in ("awaiting_approval", "ready") or row["first_sent_at"] is not None:
+        raise UserError(_("This campaign is {status}: only a campaign not sent yet can be cancelled.").format(
+            status=_status_word(row["status"])), exit_code=4)
+    with warehouse.transaction() as con:
+        con.execute("UPDATE campaign SET status = 'cancelled' WHERE campaign_id = ? AND status IN ('awaiting_approval', 'ready') "
+                    "AND first_sent_at IS NULL", [campaign_id])
+        record(con, who, member_id, "campaign_cancelled", {"campaign": campaign_id})
+    return describe(warehouse, campaign_id, member_id)
+
+
 def describe(warehouse: Warehouse, campaign_id: str, member_id: str | None = None) -> dict[str, Any]:
     """The campaign's definition and progress counts of its own sends (no person)."""
     row = campaign_row(warehouse, campaign_id, member_id)

@@ -111,6 +111,26 @@ def get_results(member_id: str, campaign_id: str, principal: MemberReader, wareh
     return campaign_results(warehouse, campaign_id, member_id=member_id, actor=_actor(principal))
 
 
+@router.post("/api/v1/members/{member_id}/campaigns/{campaign_id}/cancel", tags=["campaigns"])
+def cancel(member_id: str, campaign_id: str, principal: MemberReader, warehouse: WarehouseDep) -> dict[str, Any]:
+    """Cancel a campaign not sent yet (409 once sending has begun): the sender refuses it from then on."""
+    return service.cancel_campaign(warehouse, campaign_id, member_id, actor=_actor(principal))
+
+
+@router.post("/m/{member_id}/campaigns/{campaign_id}/cancel", include_in_schema=False)
+def cancel_form(request: Request, member_id: str, campaign_id: str, principal: MemberReader,
+                warehouse: WarehouseDep) -> Response:
+    """The page's « Cancel this campaign » button: back to the campaign, now cancelled."""
+    try:
+        service.cancel_campaign(warehouse, campaign_id, member_id, actor=_actor(principal))
+    except UserError as exc:
+        if exc.exit_code != 4:
+            raise
+        return _page(request, warehouse, member_id, principal, campaign=campaign_id, status_code=409,
+                     error=retranslate(exc.message, request_language(request)))
+    return RedirectResponse(f"/m/{member_id}/campaigns?campaign={campaign_id}", status_code=303)
+
+
 @router.get("/api/v1/members/{member_id}/audiences/{audience_id}/suggestions", tags=["campaigns"])
 def get_suggestions(member_id: str, audience_id: str, principal: MemberReader, warehouse: WarehouseDep,
                     event: Annotated[str | None, Query(max_length=128)] = None) -> dict[str, Any]:
@@ -141,7 +161,8 @@ def _page(request: Request, warehouse: Warehouse, member_id: str, principal: Pri
     shown = None
     if campaign:
         previews = {lang: service.preview(warehouse, member_id, campaign, lang) for lang in ("fr", "en")}
-        shown = results_view(campaign_results(warehouse, campaign, member_id=member_id, actor=_actor(principal)), previews, t)
+        shown = results_view(campaign_results(warehouse, campaign, member_id=member_id, actor=_actor(principal)), previews, t,
+                             service.describe(warehouse, campaign, member_id))
     events = _upcoming(warehouse, member_id) if events is None else events
     titles = {e["event_id"]: e["title"] for e in events}
     audiences = audience_choices(list_audiences(warehouse, member_id), titles, t)

@@ -40,13 +40,16 @@ class ResultsView:
     preview: dict[str, dict[str, str]] = field(default_factory=dict)
     revenue_hidden: bool = False  # an arm's revenue the gate hid (fewer than k conversions)
     bought: str | None = None  # « did they come? »: who bought since the send, in each group, and until when
+    next_step: str | None = None  # before the send: when it goes out, and that it can still be cancelled
+    cancellable: bool = False
 
 
 def status_word(status: str, t: Translator) -> str:
     return t(CAMPAIGN_STATUSES.get(status, status))
 
 
-def results_view(results: dict[str, Any], previews: dict[str, dict[str, str]], t: Translator) -> ResultsView:
+def results_view(results: dict[str, Any], previews: dict[str, dict[str, str]], t: Translator,
+                 definition: Mapping[str, Any] | None = None) -> ResultsView:
     k = int(results["k"])
     sent = results.get("first_sent_at") is not None
     rows = []
@@ -102,8 +105,23 @@ def results_view(results: dict[str, Any], previews: dict[str, dict[str, str]], t
     else:
         sentence = t("The campaign's effect is not shown yet: one of the figures it rests on counts fewer than {k} people. "
                      "Look again once more of the people drawn have bought.", k=t.number(k))
+    if results["status"] == "cancelled":
+        sentence = t("This campaign was cancelled before it was sent: nobody received it.")
     return ResultsView(results["campaign_id"], status_word(results["status"], t), rows, sentence, chart, k, previews,
-                       revenue_hidden, bought_sentence(results, t))
+                       revenue_hidden, bought_sentence(results, t), *next_step(results, definition, t))
+
+
+def next_step(results: dict[str, Any], definition: Mapping[str, Any] | None, t: Translator) -> tuple[str | None, bool]:
+    """Before the first send, what happens next and when (the send window), and that a mistake seen in
+    the message can still be undone; whether the campaign can be cancelled."""
+    if definition is None or results.get("first_sent_at") is not None or results["status"] not in ("ready", "awaiting_approval"):
+        return None, False
+    window = {"start": t.day(str(definition["window_start"])[:10]), "end": t.day(str(definition["window_end"])[:10])}
+    when = (t("Not sent yet: it awaits the cooperative's approval, then its sender sends it between {start} and {end}.", **window)
+            if results["status"] == "awaiting_approval" else
+            t("Not sent yet: the cooperative's sender sends it between {start} and {end}.", **window))
+    return when + " " + t("Read the message below as people will receive it; if anything is wrong, cancel the campaign "
+                          "and create a corrected one."), True
 
 
 def bought_sentence(results: dict[str, Any], t: Translator) -> str | None:

@@ -132,6 +132,8 @@ def bought_sentence(results: dict[str, Any], t: Translator) -> str | None:
         return None
     k = int(results["k"])
     figures = {(a["arm"], m["measure"]): m["value"] for a in results["arms"] for m in a["measures"]}
+    if ("treatment", "converted") not in figures or ("holdout", "converted") not in figures:
+        return None
 
     def count(value: int | None) -> str:
         return t.number(value) if value is not None else t("fewer than {k}", k=t.number(k))

@@ -99,6 +99,7 @@ def test_a_campaign_for_a_show_that_is_over_says_who_bought_and_sends_her_back_f
     bought = {a["arm"]: next(m["value"] for m in a["measures"] if m["measure"] == "converted") for a in results["arms"]}
     assert bought["treatment"] is not None and bought["treatment"] >= 10
     assert f": {bought['treatment']} des {drawn} personnes tirées pour la campagne, et " in text, text
+    assert "Ont acheté Recettes" in text and "Conversions" not in text  # the table says what the sentence says
 
 
 def test_a_campaign_still_counting_says_until_when(coop: dict[str, Any]) -> None:

@@ -12,7 +12,7 @@ from culturecoop.web.i18n import Translator, _
 
 MEASURE_WORDS = {
     "recipients": _("People"), "sent": _("Sent"), "delivered": _("Delivered"), "bounced": _("Bounced"),
-    "unsubscribed": _("Unsubscribed"), "converted": _("Conversions"),
+    "unsubscribed": _("Unsubscribed"), "converted": _("Bought"),  # « Conversions » is a marketer's word
 }
 # The effect said as the question it answers (who bought with and without the e-mail, what was expected
 # without it), never « lift », « CUPED » or « intervalle à 95 % » bare: the glossary keeps those words

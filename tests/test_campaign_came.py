@@ -138,6 +138,7 @@ def test_a_campaign_not_sent_yet_says_when_it_goes_and_can_be_cancelled_and_then
             # When it goes out, and that a mistake seen in the message can still be undone.
             assert re.search(r"Pas encore envoyée : le service d’envoi de la coopérative l’expédie entre le \d+ \S+ \d{4} et le", text), text
             assert "Annuler cette campagne" in text and '<details class="rows" id="message" open>' in page.text
+            assert "M’envoyer un message d’essai" not in text  # no mail server set for the dashboard: no button
             csrf = re.search(r'id="campaign-cancel">\s*<input type="hidden" name="csrf_token" value="([^"]+)"', page.text)
             assert csrf is not None
             cancelled = client.post(f"/m/{LILAS}/campaigns/{mistake}/cancel", data={"csrf_token": csrf.group(1)})
@@ -157,3 +158,45 @@ def test_a_campaign_not_sent_yet_says_when_it_goes_and_can_be_cancelled_and_then
                           "--smtp", server.where, "--rate", "0", "--lang", "fr")
         assert refused.returncode == 4 and "annulée" in refused.stderr, refused.stderr
         assert server.handler.count() == 0
+
+
+def test_a_test_message_reaches_the_members_own_inbox_as_people_will_read_it(coop: dict[str, Any]) -> None:
+    with Warehouse(coop["db"]) as w:
+        draft = str(create_campaign(
+            w, member_id=JAZZ, audience_id=coop["audiences"][JAZZ], subject_fr="Ce soir : {titre}", subject_en="Tonight: {event_title}",
+            body_fr="Bonjour,\n\n{titre}, le {date}.\nBillets : {lien}", body_en="Hello,\n\n{event_title} on {event_date}.\nTickets: {link}",
+            event_id="JA99", link="https://billets.example.org/e", holdout=0.5, seed=7)["campaign_id"])
+        before = w.scalar("SELECT count(*) FROM consent_event")
+    with MailServer() as server:
+        app = create_app(Settings(db=coop["db"], keys=coop["keys"], warmup=False, smtp=server.where))
+        try:
+            with TestClient(app, base_url="https://testserver", follow_redirects=False) as client:
+                login = client.get("/login")
+                token = re.search(r'name="csrf_token" value="([^"]+)"', login.text)
+                assert token is not None
+                client.post("/login", data={"email": f"admin@{JAZZ}.test", "password": PASSWORD, "csrf_token": token.group(1)})
+                page = client.get(f"/m/{JAZZ}/campaigns?campaign={draft}")
+                assert "M’envoyer un message d’essai" in html.unescape(page.text)
+                csrf = re.search(r'id="campaign-test">\s*<input type="hidden" name="csrf_token" value="([^"]+)"', page.text)
+                assert csrf is not None
+                answer = client.post(f"/m/{JAZZ}/campaigns/{draft}/test", data={"csrf_token": csrf.group(1)})
+                said = html.unescape(answer.text)
+                assert answer.status_code == 200 and f"Deux messages d’essai, en français et en anglais, ont été envoyés à admin@{JAZZ}.test" in said
+                received = {r.message["Content-Language"]: r for r in server.handler.received}
+                assert sorted(received) == ["en", "fr"] and {r.recipient for r in received.values()} == {f"admin@{JAZZ}.test"}
+                french = received["fr"].message
+                assert french["Subject"] == "[Essai] Ce soir : Nuit blanche au Dièse" and "Club de jazz Le Dièse" in french["From"]
+                assert received["en"].message["Subject"] == "[Test] Tonight: Nuit blanche au Dièse"
+                parts = {p.get_content_type(): p.get_content() for p in french.iter_parts()}
+                assert sorted(parts) == ["text/html", "text/plain"] and "à 20 h 00" in parts["text/plain"]
+                link = french["List-Unsubscribe"].strip("<>")
+                assert "/unsubscribe/" in link and link.split("/unsubscribe/")[1].split("/")[1] == "test"
+                # Its unsubscribe link says what it does in the real e-mail, and unsubscribes nobody.
+                clicked = client.get("/unsubscribe/" + link.split("/unsubscribe/")[1])
+                assert clicked.status_code == 200 and "C’était un message d’essai" in html.unescape(clicked.text)
+        finally:
+            app.state.pool.close()
+    with Warehouse(coop["db"]) as w:
+        assert w.scalar("SELECT status FROM campaign WHERE campaign_id = ?", [draft]) == "ready"
+        assert w.scalar("SELECT count(*) FROM campaign_send WHERE campaign_id = ?", [draft]) == 0
+        assert w.scalar("SELECT count(*) FROM consent_event") == before

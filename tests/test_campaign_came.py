@@ -38,7 +38,8 @@ PASSWORD = "correct horse battery"
 
 def _campaign(w: Warehouse, coop: dict[str, Any], member: str, event: str | None, conversion: str | None = None) -> str:
     return str(create_campaign(
-        w, member_id=member, audience_id=coop["audiences"][member], subject_fr="Ce soir : {titre}", subject_en="",
+        w, member_id=member, audience_id=coop["audiences"][member], subject_fr="Ce soir : {titre}" if event else "Cette saison",
+        subject_en="",
         body_fr="Bonjour, {titre}. {lien}" if event else "Bonjour. {lien}", body_en="", event_id=event,
         link="https://billets.example.org/e", holdout=0.5, seed=7, conversion=conversion)["campaign_id"])
 
@@ -150,6 +151,11 @@ def test_a_campaign_not_sent_yet_says_when_it_goes_and_can_be_cancelled_and_then
             assert sent.status_code == 409 and "seule une campagne pas encore envoyée" in sent.text, sent.text
             other = client.post(f"/api/v1/members/{JAZZ}/campaigns/{coop['past']}/cancel", data={"csrf_token": csrf.group(1)})
             assert other.status_code in (403, 404)
+            # A message that names the show with no show promoted would reach people as « Ce soir : »: refused.
+            empty = client.post(f"/m/{LILAS}/campaigns", data={
+                "csrf_token": csrf.group(1), "audience_id": coop["audiences"][LILAS], "subject_fr": "Ce soir : {titre}",
+                "body_fr": "Bonjour. {lien}", "link": "https://billets.example.org/e", "event_id": ""})
+            assert empty.status_code == 400 and "Le message utilise {titre}, mais aucun événement n’est mis en avant" in html.unescape(empty.text)
     finally:
         app.state.pool.close()
     # The sender refuses it: nobody receives the cancelled message.

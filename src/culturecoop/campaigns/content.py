@@ -88,6 +88,24 @@ def placeholder_of(name: str) -> str | None:
     return key if key in PLACEHOLDERS else FRENCH_PLACEHOLDERS.get(key)
 
 
+def unfillable(texts: list[str | None], event: EventInfo | None) -> tuple[str, str] | None:
+    """The first placeholder of ``texts`` (as written, e.g. « {titre} ») that the campaign would fill
+    with nothing — an event's detail with no event promoted, or one the event lacks — and what is
+    missing (``event``, ``event_date``, ``event_price``, ``venue``); None when every one has a value.
+    Filled with nothing, « Ce soir : {titre} » reached people as « Ce soir : »."""
+    for text in texts:
+        for m in _PLACEHOLDER.finditer(text or ""):
+            key = placeholder_of(m.group(1))
+            if key not in ("event_title", "event_date", "event_price", "venue"):
+                continue
+            if event is None:
+                return m.group(0), "event"
+            if (key == "event_date" and event.starts_at is None) or (key == "event_price" and event.price is None) or (
+                    key == "venue" and not event.venue):
+                return m.group(0), key
+    return None
+
+
 def placeholder_names(language: str) -> str:
     """The placeholders as a reader of ``language`` writes them: « {titre}, {date}, … »."""
     names = [_ENGLISH_TO_FRENCH[p] for p in PLACEHOLDERS] if language == "fr" else list(PLACEHOLDERS)

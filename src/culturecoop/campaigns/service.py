@@ -173,6 +173,15 @@ def create_campaign(warehouse: Warehouse, *, member_id: str, audience_id: str, s
     if n < k or n_holdout < k or n - n_holdout < k:
         raise UserError(_("The audience “{audience}” has too few people who may receive e-mail to keep a holdout of at least {k} and send to at least {k}; choose a larger audience or a larger holdout.").format(
             audience=audience["name"], k=k))
+    # After the audience's checks: a message to fix is worth fixing only for an audience that can receive it.
+    empty = content.unfillable(list(texts.values()), event)
+    if empty is not None:
+        name, missing = empty
+        if missing == "event":
+            raise UserError(_("The message uses {name} but no event is promoted: choose the event the campaign promotes, or take {name} out of the message.").format(name=name))
+        raise UserError(_("The event “{event}” has no {detail}, so {name} would reach people empty; take {name} out of the message.").format(
+            event=event.title if event and event.title else event_id, name=name,
+            detail={"event_date": _("date"), "event_price": _("price"), "venue": _("venue")}[missing]))
     rng = np.random.default_rng(seed if seed is not None else secrets.randbits(64))
     order = rng.permutation(n)
     held = set(order[:n_holdout].tolist())

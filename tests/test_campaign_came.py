@@ -206,3 +206,31 @@ def test_a_test_message_reaches_the_members_own_inbox_as_people_will_read_it(coo
         assert w.scalar("SELECT status FROM campaign WHERE campaign_id = ?", [draft]) == "ready"
         assert w.scalar("SELECT count(*) FROM campaign_send WHERE campaign_id = ?", [draft]) == 0
         assert w.scalar("SELECT count(*) FROM consent_event") == before
+
+
+def test_the_message_to_reread_fits_a_phone_screen(coop: dict[str, Any]) -> None:
+    """In a real Chromium at 390 px: the message opened for rereading before the send wraps its long
+    lines (the footer's unsubscribe link) instead of pushing the whole page sideways."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    from tests.web.live import LiveServer
+
+    with Warehouse(coop["db"]) as w:
+        draft = _campaign(w, coop, JAZZ, "JA99")
+    app = create_app(Settings(db=coop["db"], keys=coop["keys"], warmup=False, cookie_secure=False))
+    try:
+        with LiveServer(app) as live, playwright.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                        args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"])
+            page = browser.new_context(viewport={"width": 390, "height": 800}).new_page()
+            page.goto(live.url + "/login")
+            page.fill("input[name=email]", f"admin@{JAZZ}.test")
+            page.fill("input[name=password]", PASSWORD)
+            page.click("button.primary")
+            page.wait_for_load_state("networkidle")
+            page.goto(f"{live.url}/m/{JAZZ}/campaigns?campaign={draft}", wait_until="networkidle")
+            assert page.locator("#message pre.message").first.is_visible()
+            wide = page.evaluate("document.documentElement.scrollWidth")
+            browser.close()
+    finally:
+        app.state.pool.close()
+    assert wide <= 390, f"the campaign's page scrolls sideways on a phone: {wide} px"

@@ -195,6 +195,10 @@ def test_a_test_message_reaches_the_members_own_inbox_as_people_will_read_it(coo
                 assert received["en"].message["Subject"] == "[Test] Tonight: Nuit blanche au Dièse"
                 parts = {p.get_content_type(): p.get_content() for p in french.iter_parts()}
                 assert sorted(parts) == ["text/html", "text/plain"] and "à 20 h 00" in parts["text/plain"]
+                # Why they receive it, as the cooperative decides it: a marketing consent given at any of its members
+                # (« accepté de recevoir ses nouvelles » told a patron of another member a consent they never gave).
+                assert ("parce que vous avez accepté, auprès de Club de jazz Le Dièse ou d’un autre de ses membres, de "
+                        "recevoir leurs nouvelles") in " ".join(parts["text/plain"].split())
                 link = french["List-Unsubscribe"].strip("<>")
                 assert "/unsubscribe/" in link and link.split("/unsubscribe/")[1].split("/")[1] == "test"
                 # Its unsubscribe link says what it does in the real e-mail, and unsubscribes nobody.

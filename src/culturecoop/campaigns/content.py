@@ -179,8 +179,9 @@ def fill(text: str, values: dict[str, str]) -> str:
 def footer(language: str, member_name: str, unsubscribe_url: str) -> str:
     t = translator(language)
     return "\n\n-- \n" + t(
-        "You receive this e-mail from {member} through the culturecoop cultural data cooperative because you agreed to "
-        "receive its news. To stop every e-mail of the cooperative's members, one click is enough: {url}").format(
+        "You receive this e-mail from {member} through the culturecoop cultural data cooperative because you agreed, "
+        "with {member} or another of its members, to receive their news. To stop every e-mail of the cooperative's "
+        "members, one click is enough: {url}").format(
         member=member_name, url=unsubscribe_url)
 
 

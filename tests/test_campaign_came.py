@@ -109,7 +109,7 @@ def test_a_campaign_still_counting_says_until_when(coop: dict[str, Any]) -> None
     assert not results["counting_over"] and until > datetime.now()
     assert "Ont acheté un de vos billets depuis l’envoi du" in text, text
     months = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
-    assert f"Les achats sont comptés jusqu’au {until.day} {months[until.month - 1]} {until.year}" in text, text
+    assert f"Les achats sont comptés jusqu’au {until.day} {months[until.month - 1]} {until.year}." in text, text  # a day, not « à 11 h 03 »
     assert "Revenez voir" in text  # nobody bought yet, and they still may
 
 

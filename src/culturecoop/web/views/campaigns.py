@@ -152,10 +152,10 @@ def bought_sentence(results: dict[str, Any], t: Translator) -> str | None:
         return sentence + " " + t("The show took place on {show}: these are the campaign's final figures.",
                                   show=t.starts(results["event_starts_at"]))
     if results.get("counting_over"):
-        return sentence + " " + t("Purchases were counted until {until}.", until=t.starts(until))
+        return sentence + " " + t("Purchases were counted until {until}.", until=t.day(until[:10]))
     if results.get("conversion") == "event" and results.get("event_starts_at") and not results.get("event_over"):
         return sentence + " " + t("The show is on {show}: purchases are counted until then.", show=t.starts(results["event_starts_at"]))
-    return sentence + " " + t("Purchases are counted until {until}.", until=t.starts(until))
+    return sentence + " " + t("Purchases are counted until {until}.", until=t.day(until[:10]))
 
 
 def campaign_rows(campaigns: list[dict[str, Any]], subjects: Mapping[str, str], t: Translator) -> list[dict[str, Any]]:

@@ -238,3 +238,30 @@ def test_the_message_to_reread_fits_a_phone_screen(coop: dict[str, Any]) -> None
     finally:
         app.state.pool.close()
     assert wide <= 390, f"the campaign's page scrolls sideways on a phone: {wide} px"
+
+
+def test_a_send_to_a_real_mail_server_with_dead_unsubscribe_links_is_refused_before_anything_leaves(coop: dict[str, Any]) -> None:
+    """The default public address (« http://127.0.0.1:8000 ») put an unsubscribe link nobody can open in
+    every message sent to people's mailboxes; the default sender (….invalid) is refused by them."""
+    from culturecoop.campaigns.settings import set_settings
+
+    with Warehouse(coop["db"]) as w:
+        campaign = _campaign(w, coop, LILAS, None, "member")
+
+    def send() -> Any:
+        return run_cli("campaigns", "send", campaign, "--db", str(coop["db"]), "--keys", str(coop["keys"]),
+                       "--smtp", "smtp.example.org:587", "--rate", "0", "--lang", "fr")
+
+    dead = send()
+    said = " ".join(dead.stderr.split())
+    assert dead.returncode == 4 and "Les liens de désabonnement pointeraient vers http://127.0.0.1:8000" in said, said
+    assert "Rien n’a été envoyé" in said and "Traceback" not in said
+    with Warehouse(coop["db"]) as w:
+        set_settings(w, "test", public_url="https://coop.example.org")
+    placeholder = send()
+    said = " ".join(placeholder.stderr.split())
+    assert placeholder.returncode == 4 and "L’adresse d’envoi campagnes@culturecoop.invalid est un exemple" in said, said
+    with Warehouse(coop["db"]) as w:
+        set_settings(w, "test", public_url="http://127.0.0.1:8000")  # the module's other tests read the default
+        assert w.scalar("SELECT status FROM campaign WHERE campaign_id = ?", [campaign]) == "ready"
+        assert w.scalar("SELECT count(*) FROM campaign_send WHERE campaign_id = ?", [campaign]) == 0

@@ -194,6 +194,29 @@ class _Messages:
         return message.replace("\r\n", "\n").replace("\n", "\r\n").encode("ascii")
 
 
+def _loopback(host: str) -> bool:
+    host = host.strip("[]").lower()
+    return host in ("localhost", "::1") or host.endswith(".localhost") or host.startswith("127.")
+
+
+def _check_reachable_links(public_url: str, sender_address: str, server: SmtpServer) -> None:
+    """Before anything leaves for a mail server elsewhere (people's mailboxes): refused in one sentence when
+    the unsubscribe links would point to this machine (the default « http://127.0.0.1:8000 », which no
+    recipient can open: every message would carry a dead unsubscribe link) or the sender is the default
+    ``….invalid`` address (refused or filed as spam). A server on loopback (a test, the demo, a relay on this
+    machine) is not checked: where its messages go is not known here."""
+    from urllib.parse import urlsplit
+
+    if _loopback(server.host):
+        return
+    if _loopback(urlsplit(public_url).hostname or ""):
+        raise UserError(_("The unsubscribe links would point to {url}, which nobody outside this machine can open; set the dashboard's public address first with `culturecoop campaigns settings --public-url https://…`. Nothing was sent.").format(
+            url=public_url), exit_code=4)
+    if sender_address.lower().endswith(".invalid"):
+        raise UserError(_("The sending address {address} is a placeholder that mailboxes refuse; set the cooperative's address first with `culturecoop campaigns settings --sender campagnes@…`. Nothing was sent.").format(
+            address=sender_address), exit_code=4)
+
+
 TEST_RECIPIENT = "test"  # the unsubscribe link of a test message names no person
 
 
@@ -343,6 +366,7 @@ def send_campaign(warehouse: Warehouse, campaign_id: str, *, keys_dir: Path, ser
     opener = ContactOpener(load_campaign_private(keys_dir))
     link_key = unsubscribe.link_key(load_server_secret(keys_dir))
     settings = current_settings(warehouse)
+    _check_reachable_links(settings.public_url, settings.sender_address, server)
     rate = settings.rate_per_second if rate is None else rate
     if rate < 0:
         raise UserError(_("The sending rate must be zero (no limit) or a positive number of messages per second."))

@@ -120,6 +120,15 @@ def next_step(results: dict[str, Any], definition: Mapping[str, Any] | None, t: 
     when = (t("Not sent yet: it awaits the cooperative's approval, then its sender sends it between {start} and {end}.", **window)
             if results["status"] == "awaiting_approval" else
             t("Not sent yet: the cooperative's sender sends it between {start} and {end}.", **window))
+    # Who gets it, said once: the audience's size on the list counts everyone, the table only those who may
+    # receive e-mail (« Public de l'année (8 673 personnes) » became « 1 849 » and « 206 » unexplained).
+    sizes = {a["arm"]: next((m["value"] for m in a["measures"] if m["measure"] == "recipients"), None) for a in results["arms"]}
+    if "treatment" in sizes and "holdout" in sizes:
+        k = int(results["k"])
+        people = {arm: t.number(v) if v is not None else t("fewer than {k}", k=t.number(k)) for arm, v in sizes.items()}
+        when += " " + t("Of the audience, only the people who agreed to receive e-mail and left an address count: {people} "
+                        "will receive it, and {held}, drawn at random, are kept aside to measure its effect.",
+                        people=people["treatment"], held=people["holdout"])
     return when + " " + t("Read the message below as people will receive it; if anything is wrong, cancel the campaign "
                           "and create a corrected one."), True
 

@@ -140,6 +140,7 @@ def test_form(request: Request, member_id: str, campaign_id: str, principal: Mem
     # (a test message reads none) until someone asks for a test.
     from culturecoop.campaigns.sender import SmtpServer, parse_server, send_test
 
+    service.campaign_row(warehouse, campaign_id, member_id)  # another member's, or none: 404 as everywhere
     t = Translator(request_language(request))
     if not settings.smtp:
         return _page(request, warehouse, member_id, principal, campaign=campaign_id, status_code=409,

@@ -268,3 +268,18 @@ def test_a_send_to_a_real_mail_server_with_dead_unsubscribe_links_is_refused_bef
         set_settings(w, "test", public_url="http://127.0.0.1:8000")  # the module's other tests read the default
         assert w.scalar("SELECT status FROM campaign WHERE campaign_id = ?", [campaign]) == "ready"
         assert w.scalar("SELECT count(*) FROM campaign_send WHERE campaign_id = ?", [campaign]) == 0
+
+
+def test_a_show_after_the_counting_window_is_not_said_to_end_the_counting() -> None:
+    """A show in three months with purchases counted for 30 days: « les achats sont comptés jusque-là »
+    promised purchases counted until the show; they stop at the window's end, and the page says that day."""
+    from culturecoop.web.i18n import Translator
+    from culturecoop.web.views.campaigns import bought_sentence
+
+    arms = [{"arm": arm, "measures": [{"measure": "recipients", "value": size}, {"measure": "converted", "value": None}]}
+            for arm, size in (("treatment", 500), ("holdout", 60))]
+    results = {"k": 10, "arms": arms, "first_sent_at": "2026-12-07T10:00:00", "conversion": "event", "event_title": "Gala",
+               "event_starts_at": "2027-03-01T20:00", "event_over": False, "counting_over": False, "counted_until": "2027-01-06T05:00"}
+    said = bought_sentence(results, Translator("fr")) or ""
+    assert said.endswith("Les achats sont comptés jusqu’au 6 janv. 2027."), said
+    assert "jusque-là" not in said

@@ -162,7 +162,8 @@ def bought_sentence(results: dict[str, Any], t: Translator) -> str | None:
                                   show=t.starts(results["event_starts_at"]))
     if results.get("counting_over"):
         return sentence + " " + t("Purchases were counted until {until}.", until=t.day(until[:10]))
-    if results.get("conversion") == "event" and results.get("event_starts_at") and not results.get("event_over"):
+    if (results.get("conversion") == "event" and results.get("event_starts_at") and not results.get("event_over")
+            and str(results["event_starts_at"]) <= str(until)):  # a show after the window: the window's end is the limit
         return sentence + " " + t("The show is on {show}: purchases are counted until then.", show=t.starts(results["event_starts_at"]))
     return sentence + " " + t("Purchases are counted until {until}.", until=t.day(until[:10]))
 

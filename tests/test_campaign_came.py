@@ -198,6 +198,9 @@ def test_a_test_message_reaches_the_members_own_inbox_as_people_will_read_it(coo
                 assert received["en"].message["Subject"] == "[Test] Tonight: Nuit blanche au Dièse"
                 parts = {p.get_content_type(): p.get_content() for p in french.iter_parts()}
                 assert sorted(parts) == ["text/html", "text/plain"] and "à 20 h 00" in parts["text/plain"]
+                # Its HTML part says its language (a screen reader's voice) and fits a phone's mail app.
+                assert parts["text/html"].startswith('<!doctype html><html lang="fr"><head><meta charset="utf-8"><meta name="viewport"')
+                assert "Nuit blanche au Dièse" in parts["text/html"]
                 # Why they receive it, as the cooperative decides it: a marketing consent given at any of its members
                 # (« accepté de recevoir ses nouvelles » told a patron of another member a consent they never gave).
                 assert ("parce que vous avez accepté, chez ce membre ou chez un autre membre de la coopérative, de "

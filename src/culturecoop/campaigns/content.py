@@ -185,15 +185,17 @@ def footer(language: str, member_name: str, unsubscribe_url: str) -> str:
         member=member_name, url=unsubscribe_url)
 
 
-def text_to_html(text: str, preheader: str) -> str:
-    """A minimal HTML version of a plain-text message (paragraphs and links kept)."""
+def text_to_html(text: str, preheader: str, language: str = "fr") -> str:
+    """A minimal HTML version of a plain-text message (paragraphs and links kept), in its language
+    (a screen reader reads French with a French voice) and sized for a phone's mail app."""
     paragraphs = []
     for block in text.split("\n\n"):
         escaped = html.escape(block).replace("\n", "<br>\n")
         escaped = re.sub(r"(https?://[^\s<]+)", r'<a href="\1">\1</a>', escaped)
         paragraphs.append(f"<p>{escaped}</p>")
     hidden = f'<div style="display:none;max-height:0;overflow:hidden">{html.escape(preheader)}</div>' if preheader else ""
-    return "<!doctype html><html><body>" + hidden + "\n".join(paragraphs) + "</body></html>"
+    head = ('<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"></head>')
+    return f'<!doctype html><html lang="{language}">' + head + "<body>" + hidden + "\n".join(paragraphs) + "</body></html>"
 
 
 def render(campaign: dict[str, Any], event: EventInfo | None, member_name: str, language: str,
@@ -204,7 +206,7 @@ def render(campaign: dict[str, Any], event: EventInfo | None, member_name: str, 
     preheader = fill(campaign.get(f"preheader_{language}") or "", values)
     body = fill(campaign[f"body_{language}"], values) + footer(language, member_name, unsubscribe_url)
     return {"language": language, "subject": subject, "preheader": preheader, "text": body,
-            "html": text_to_html(body, preheader)}
+            "html": text_to_html(body, preheader, language)}
 
 
 # -- suggestions ----------------------------------------------------------------------------------

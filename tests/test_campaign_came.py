@@ -149,6 +149,8 @@ def test_a_campaign_not_sent_yet_says_when_it_goes_and_can_be_cancelled_and_then
             assert cancelled.status_code == 303
             after = html.unescape(client.get(cancelled.headers["location"]).text)
             assert "annulée" in after and "personne ne l’a reçue" in after and 'id="campaign-cancel"' not in after
+            transparency = " ".join(html.unescape(client.get(f"/m/{LILAS}/transparency").text).split())
+            assert "Admin theatre-lilas (administrateur, votre organisme) a annulé la campagne « Cette saison » avant son envoi." in transparency, re.findall(r"Le [^<]*annul[^<]*", transparency) or transparency[:3000]
             # A campaign already sent cannot be called back (one sentence, 409); another member's is not found.
             sent = client.post(f"/api/v1/members/{LILAS}/campaigns/{coop['coming']}/cancel", data={"csrf_token": csrf.group(1)})
             assert sent.status_code == 409 and "seule une campagne pas encore envoyée" in sent.text, sent.text

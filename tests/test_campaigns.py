@@ -502,7 +502,9 @@ def test_campaigns_tab_and_api_show_gated_figures_to_the_member_only(coop: dict[
             assert created.status_code == 303
             campaign = created.headers["location"].rsplit("=", 1)[1]
             shown = client.get(created.headers["location"])
-            assert shown.status_code == 200 and "Groupe témoin" in shown.text and "pas encore été envoyée" in shown.text
+            assert shown.status_code == 200 and "Groupe témoin" in shown.text and "Pas encore envoyée" in shown.text
+            # Said once: « Pas encore envoyée : … » and no « La campagne n’a pas encore été envoyée » after it.
+            assert "pas encore été envoyée" not in shown.text
             # The campaign is named by its subject as recipients read it, in the list and its heading.
             assert "<h2>Ce soir : Spectacle JA0 · prête à envoyer</h2>" in shown.text
             assert ">Ce soir : Spectacle JA0</a>" in shown.text and "{event_title}" not in shown.text.split('id="new"')[0]

@@ -68,6 +68,7 @@ NOT_A_COUNT_OR_NEVER_0_OR_1 = {
     "The largest age group is {group} ({n} people, {share}).": "a group shown across members holds 10 people or more",
     "The largest group lives in {group} ({n} people, {share}).": "a group shown across members holds 10 people or more",
     "Found in the exports kept on this computer: {n} ({files}).": "a figure after a label",
+    "Bought {what} since the send on {since}: {n} of the {people} people drawn for the campaign, and {held} of the {held_people} people kept aside without the e-mail.": "a figure after a label and a colon (« : 1 des 540 personnes »)",
     "Not found: {n}. Their tokens match no id of the exports kept here: the export that holds them was deleted, was prepared on another computer, or is not dropped here yet. Drop that export (the very file you prepared and sent), then this list again; meanwhile their rows are kept with an empty id.": "a figure after a label",
     "{field} is written once for every row, but this export holds several events ({n} in its first rows): choose the column that gives each event's date instead, or leave it empty and prepare one export per event.": "said for two events or more",
     'Nothing was written: {field}, read from the column {column}, cannot be read or is implausible in {n} of the {total} rows that fill it ({share}), with the values {values}; add their format to the {formats}, or choose another column for it.': "said from 5 rows on (quarantine.guard_dropped_fields)",
@@ -113,6 +114,9 @@ NAMED_COUNT_NEVER_0_OR_1 = {
     "Among your events of at least {least} attendees, within {months} months, {low} of the patrons of {low_title} ({low_day}) came back to another of your events, and {high} of those of {high_title} ({high_day}).": "a horizon of seven months or more",
     "Within {months} months, {rate} of the visits your data follows that long were followed by a return of the same person to another of your events.": "a horizon of seven months or more",
     "{rate} of attendances were followed by another visit within {months} months: the patrons who have not come back for {n} months are the ones a message can still bring back.": "a horizon of seven months or more",
+
+    "Bought {what} since the send on {since}: {n} of the {people} people drawn for the campaign, and {held} of the {held_people} people kept aside without the e-mail.": "each arm of a campaign as the privacy gate releases it: k people or more",
+    "Too few people bought to measure the campaign's effect: one of the figures it rests on counts fewer than {k} people, and no more purchases will count.": "the privacy gate's threshold k, 2 or more",
     'A record is kept {months} months after its last ticket, then removed from every table and from the files themselves (`culturecoop retention apply`).': 'a setting or its limit',
     'A retention of {months} months is outside the allowed range; give --months between {low} and {high}.': 'a setting or its limit',
     'Audience {audience} "{name}" ({kind}): {size} people.': 'an audience as the privacy gate releases it: k people or more',

@@ -88,6 +88,24 @@ def placeholder_of(name: str) -> str | None:
     return key if key in PLACEHOLDERS else FRENCH_PLACEHOLDERS.get(key)
 
 
+def unfillable(texts: list[str | None], event: EventInfo | None) -> tuple[str, str] | None:
+    """The first placeholder of ``texts`` (as written, e.g. « {titre} ») that the campaign would fill
+    with nothing — an event's detail with no event promoted, or one the event lacks — and what is
+    missing (``event``, ``event_date``, ``event_price``, ``venue``); None when every one has a value.
+    Filled with nothing, « Ce soir : {titre} » reached people as « Ce soir : »."""
+    for text in texts:
+        for m in _PLACEHOLDER.finditer(text or ""):
+            key = placeholder_of(m.group(1))
+            if key not in ("event_title", "event_date", "event_price", "venue"):
+                continue
+            if event is None:
+                return m.group(0), "event"
+            if (key == "event_date" and event.starts_at is None) or (key == "event_price" and event.price is None) or (
+                    key == "venue" and not event.venue):
+                return m.group(0), key
+    return None
+
+
 def placeholder_names(language: str) -> str:
     """The placeholders as a reader of ``language`` writes them: « {titre}, {date}, … »."""
     names = [_ENGLISH_TO_FRENCH[p] for p in PLACEHOLDERS] if language == "fr" else list(PLACEHOLDERS)
@@ -161,20 +179,23 @@ def fill(text: str, values: dict[str, str]) -> str:
 def footer(language: str, member_name: str, unsubscribe_url: str) -> str:
     t = translator(language)
     return "\n\n-- \n" + t(
-        "You receive this e-mail from {member} through the culturecoop cultural data cooperative because you agreed to "
-        "receive its news. To stop every e-mail of the cooperative's members, one click is enough: {url}").format(
+        "You receive this e-mail from {member} through the culturecoop cultural data cooperative because you agreed, "
+        "with {member} or another of its members, to receive their news. To stop every e-mail of the cooperative's "
+        "members, one click is enough: {url}").format(
         member=member_name, url=unsubscribe_url)
 
 
-def text_to_html(text: str, preheader: str) -> str:
-    """A minimal HTML version of a plain-text message (paragraphs and links kept)."""
+def text_to_html(text: str, preheader: str, language: str = "fr") -> str:
+    """A minimal HTML version of a plain-text message (paragraphs and links kept), in its language
+    (a screen reader reads French with a French voice) and sized for a phone's mail app."""
     paragraphs = []
     for block in text.split("\n\n"):
         escaped = html.escape(block).replace("\n", "<br>\n")
         escaped = re.sub(r"(https?://[^\s<]+)", r'<a href="\1">\1</a>', escaped)
         paragraphs.append(f"<p>{escaped}</p>")
     hidden = f'<div style="display:none;max-height:0;overflow:hidden">{html.escape(preheader)}</div>' if preheader else ""
-    return "<!doctype html><html><body>" + hidden + "\n".join(paragraphs) + "</body></html>"
+    head = ('<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"></head>')
+    return f'<!doctype html><html lang="{language}">' + head + "<body>" + hidden + "\n".join(paragraphs) + "</body></html>"
 
 
 def render(campaign: dict[str, Any], event: EventInfo | None, member_name: str, language: str,
@@ -185,7 +206,7 @@ def render(campaign: dict[str, Any], event: EventInfo | None, member_name: str, 
     preheader = fill(campaign.get(f"preheader_{language}") or "", values)
     body = fill(campaign[f"body_{language}"], values) + footer(language, member_name, unsubscribe_url)
     return {"language": language, "subject": subject, "preheader": preheader, "text": body,
-            "html": text_to_html(body, preheader)}
+            "html": text_to_html(body, preheader, language)}
 
 
 # -- suggestions ----------------------------------------------------------------------------------

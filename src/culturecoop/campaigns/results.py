@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -183,10 +183,32 @@ def campaign_results(warehouse: Warehouse, campaign_id: str, *, member_id: str |
             "revenue_shown": f"< {k}" if value is None else f"{revenue[arm]:.2f}",
         })
     lift = _lift(shown, None if release.noise else release.beside["cuped"], started is not None, noise=release.noise)
-    return {"campaign_id": campaign_id, "member_id": member_id, "status": row["status"], "k": k,
+    return {**_counting(warehouse, row, started),"campaign_id": campaign_id, "member_id": member_id, "status": row["status"], "k": k,
             "conversion": row["conversion"], "conversion_days": row["conversion_days"], "event_id": row["event_id"],
             "first_sent_at": started.isoformat(timespec="seconds") if started else None,
             "arms": arms, "lift": lift, "audit_id": release.audit_seq}
+
+
+def _counting(warehouse: Warehouse, row: dict[str, Any], started: datetime | None) -> dict[str, Any]:
+    """Until when purchases count, in the member's wall clock (``conversion_days`` after the first send),
+    whether that is over (for a campaign on one show, also once the show has taken place: nobody buys
+    for it any more), and the show's title and start: what « did they come? » asks about."""
+    title, starts = None, None
+    if row["event_id"]:
+        found = warehouse.query("SELECT title, starts_at FROM reco_upcoming_event WHERE member_id = ? AND event_id = ? "
+                                "UNION ALL SELECT title, starts_at FROM event WHERE member_id = ? AND event_id = ?",
+                                [row["member_id"], row["event_id"], row["member_id"], row["event_id"]])
+        if found:
+            title, starts = found[0]["title"] or row["event_id"], found[0]["starts_at"]
+    now = datetime.now(MEMBER_TIMEZONE).replace(tzinfo=None)
+    until = None
+    if started is not None:
+        since = started.replace(tzinfo=ZoneInfo("UTC")).astimezone(MEMBER_TIMEZONE).replace(tzinfo=None)
+        until = since + timedelta(days=row["conversion_days"])
+    event_over = starts is not None and starts <= now
+    return {"event_title": title, "event_starts_at": starts.isoformat(timespec="minutes") if starts else None,
+            "event_over": event_over, "counted_until": until.isoformat(timespec="minutes") if until else None,
+            "counting_over": until is not None and (until <= now or (row["conversion"] == "event" and event_over))}
 
 
 def _cuped_of(rows: list[dict[str, Any]]) -> dict[str, float] | None:

@@ -194,6 +194,66 @@ class _Messages:
         return message.replace("\r\n", "\n").replace("\n", "\r\n").encode("ascii")
 
 
+def _loopback(host: str) -> bool:
+    host = host.strip("[]").lower()
+    return host in ("localhost", "::1") or host.endswith(".localhost") or host.startswith("127.")
+
+
+def _check_reachable_links(public_url: str, sender_address: str, server: SmtpServer) -> None:
+    """Before anything leaves for a mail server elsewhere (people's mailboxes): refused in one sentence when
+    the unsubscribe links would point to this machine (the default « http://127.0.0.1:8000 », which no
+    recipient can open: every message would carry a dead unsubscribe link) or the sender is the default
+    ``….invalid`` address (refused or filed as spam). A server on loopback (a test, the demo, a relay on this
+    machine) is not checked: where its messages go is not known here."""
+    from urllib.parse import urlsplit
+
+    if _loopback(server.host):
+        return
+    if _loopback(urlsplit(public_url).hostname or ""):
+        raise UserError(_("The unsubscribe links would point to {url}, which nobody outside this machine can open; set the dashboard's public address first with `culturecoop campaigns settings --public-url https://…`. Nothing was sent.").format(
+            url=public_url), exit_code=4)
+    if sender_address.lower().endswith(".invalid"):
+        raise UserError(_("The sending address {address} is a placeholder that mailboxes refuse; set the cooperative's address first with `culturecoop campaigns settings --sender campagnes@…`. Nothing was sent.").format(
+            address=sender_address), exit_code=4)
+
+
+TEST_RECIPIENT = "test"  # the unsubscribe link of a test message names no person
+
+
+def send_test(warehouse: Warehouse, campaign_id: str, member_id: str, *, to_address: str, server: SmtpServer,
+              server_secret: bytes) -> list[str]:
+    """The campaign's message, as its people will receive it, to the member's own address: once per
+    language it is written in, its subject marked « [Essai] » / "[Test]". Nobody of the audience is
+    reached and nothing about a person is read or written; the campaign is not sent by it. Returns
+    the languages sent; an SMTP server that cannot be reached or refuses the address is one sentence."""
+    campaign = dict(campaign_row(warehouse, campaign_id, member_id))
+    if campaign["status"] == "cancelled":
+        raise UserError(_("Campaign {campaign} was cancelled; create a new one.").format(campaign=campaign_id), exit_code=4)
+    settings = current_settings(warehouse)
+    event = content.find_event(warehouse, member_id, campaign["event_id"]) if campaign["event_id"] else None
+    same = (campaign["subject_en"], campaign["body_en"]) == (campaign["subject_fr"], campaign["body_fr"])
+    languages = ["fr"] if same else ["fr", "en"]
+    for language in languages:
+        campaign[f"subject_{language}"] = content.translator(language)("[Test]") + " " + campaign[f"subject_{language}"]
+    messages = _Messages(campaign, event, member_name(warehouse, member_id), settings.sender_address, settings.public_url,
+                         unsubscribe.link_key(server_secret))
+    connection = _Connection(server)
+    with _smtp_errors(server):
+        try:
+            smtp = connection.get()
+            for language in languages:
+                smtp.sendmail(settings.sender_address, [to_address], messages.build(language, to_address, TEST_RECIPIENT))
+        except smtplib.SMTPRecipientsRefused:
+            raise UserError(_("The mail server refused the address {address}; check your account's e-mail address.").format(
+                address=to_address), exit_code=4) from None
+        except (OSError, smtplib.SMTPException) as exc:
+            raise UserError(_("The cooperative's mail server at {server} does not answer ({reason}); try again in a moment, or tell the cooperative.").format(
+                server=_where(server), reason=_unreachable(exc)), exit_code=EXIT_ENVIRONMENT) from None
+        finally:
+            connection.quit()
+    return languages
+
+
 class _Connection:
     """One SMTP session, opened again when the server drops it."""
 
@@ -306,6 +366,7 @@ def send_campaign(warehouse: Warehouse, campaign_id: str, *, keys_dir: Path, ser
     opener = ContactOpener(load_campaign_private(keys_dir))
     link_key = unsubscribe.link_key(load_server_secret(keys_dir))
     settings = current_settings(warehouse)
+    _check_reachable_links(settings.public_url, settings.sender_address, server)
     rate = settings.rate_per_second if rate is None else rate
     if rate < 0:
         raise UserError(_("The sending rate must be zero (no limit) or a positive number of messages per second."))

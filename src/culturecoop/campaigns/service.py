@@ -173,6 +173,15 @@ def create_campaign(warehouse: Warehouse, *, member_id: str, audience_id: str, s
     if n < k or n_holdout < k or n - n_holdout < k:
         raise UserError(_("The audience “{audience}” has too few people who may receive e-mail to keep a holdout of at least {k} and send to at least {k}; choose a larger audience or a larger holdout.").format(
             audience=audience["name"], k=k))
+    # After the audience's checks: a message to fix is worth fixing only for an audience that can receive it.
+    empty = content.unfillable(list(texts.values()), event)
+    if empty is not None:
+        name, missing = empty
+        if missing == "event":
+            raise UserError(_("The message uses {name} but no event is promoted: choose the event the campaign promotes, or take {name} out of the message.").format(name=name))
+        raise UserError(_("The event “{event}” has no {detail}, so {name} would reach people empty; take {name} out of the message.").format(
+            event=event.title if event and event.title else event_id, name=name,
+            detail={"event_date": _("date"), "event_price": _("price"), "venue": _("venue")}[missing]))
     rng = np.random.default_rng(seed if seed is not None else secrets.randbits(64))
     order = rng.permutation(n)
     held = set(order[:n_holdout].tolist())
@@ -218,6 +227,22 @@ def approve_campaign(warehouse: Warehouse, campaign_id: str, *, actor: str | Non
                     [now_utc(), who, campaign_id])
         record(con, who, row["member_id"], "campaign_approved", {"campaign": campaign_id})
     return describe(warehouse, campaign_id)
+
+
+def cancel_campaign(warehouse: Warehouse, campaign_id: str, member_id: str, *, actor: str | None = None) -> dict[str, Any]:
+    """The member's cancellation of a campaign nobody has received yet (a mistake seen in the preview):
+    the sender refuses it from then on. Once a message is out, nothing can call it back: refused in one
+    sentence. An audit entry."""
+    who = actor or default_actor()
+    row = campaign_row(warehouse, campaign_id, member_id)
+    if row["status"] not in ("awaiting_approval", "ready") or row["first_sent_at"] is not None:
+        raise UserError(_("This campaign is {status}: only a campaign not sent yet can be cancelled.").format(
+            status=_status_word(row["status"])), exit_code=4)
+    with warehouse.transaction() as con:
+        con.execute("UPDATE campaign SET status = 'cancelled' WHERE campaign_id = ? AND status IN ('awaiting_approval', 'ready') "
+                    "AND first_sent_at IS NULL", [campaign_id])
+        record(con, who, member_id, "campaign_cancelled", {"campaign": campaign_id})
+    return describe(warehouse, campaign_id, member_id)
 
 
 def describe(warehouse: Warehouse, campaign_id: str, member_id: str | None = None) -> dict[str, Any]:

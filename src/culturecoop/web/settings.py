@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     connections: int = Field(default=4, ge=1, le=32, description="Warehouse connections shared by requests.")
     warmup: bool = Field(default=True, description="Compute, in the background at start and after new data, "
                          "what first visits need short of a release (the privacy gate still runs per request).")
+    smtp: str | None = Field(default=None, description="HOST:PORT of a mail server for a campaign's test message to "
+                             "the member's own address (the Campaigns tab); none: no test send.")
     default_language: Literal["fr", "en"] = Field(default="fr", description="Language before sign-in.")
     server_secret: bytes = Field(default=b"", exclude=True, repr=False)
 

@@ -18,12 +18,12 @@ from culturecoop.campaigns import service
 from culturecoop.campaigns.content import placeholder_names
 from culturecoop.campaigns.results import campaign_results
 from culturecoop.campaigns.settings import MAX_HOLDOUT, MIN_HOLDOUT
-from culturecoop.errors import UserError
+from culturecoop.errors import NotFoundError, UserError
 from culturecoop.privacy.policy import current_policy
 from culturecoop.reco.audiences import list_audiences
 from culturecoop.reco.target import has_audience, upcoming_events
 from culturecoop.warehouse.engine import Warehouse
-from culturecoop.web.deps import CoopAdmin, MemberReader, Principal, WarehouseDep
+from culturecoop.web.deps import CoopAdmin, MemberReader, Principal, SettingsDep, WarehouseDep
 from culturecoop.web.i18n import Translator, _, readable, retranslate
 from culturecoop.web.render import render, request_language
 from culturecoop.web.routes.inputs import ApiInput
@@ -111,6 +111,55 @@ def get_results(member_id: str, campaign_id: str, principal: MemberReader, wareh
     return campaign_results(warehouse, campaign_id, member_id=member_id, actor=_actor(principal))
 
 
+@router.post("/api/v1/members/{member_id}/campaigns/{campaign_id}/cancel", tags=["campaigns"])
+def cancel(member_id: str, campaign_id: str, principal: MemberReader, warehouse: WarehouseDep) -> dict[str, Any]:
+    """Cancel a campaign not sent yet (409 once sending has begun): the sender refuses it from then on."""
+    return service.cancel_campaign(warehouse, campaign_id, member_id, actor=_actor(principal))
+
+
+@router.post("/m/{member_id}/campaigns/{campaign_id}/cancel", include_in_schema=False)
+def cancel_form(request: Request, member_id: str, campaign_id: str, principal: MemberReader,
+                warehouse: WarehouseDep) -> Response:
+    """The page's « Cancel this campaign » button: back to the campaign, now cancelled."""
+    try:
+        service.cancel_campaign(warehouse, campaign_id, member_id, actor=_actor(principal))
+    except UserError as exc:
+        if exc.exit_code != 4:
+            raise
+        return _page(request, warehouse, member_id, principal, campaign=campaign_id, status_code=409,
+                     error=retranslate(exc.message, request_language(request)))
+    return RedirectResponse(f"/m/{member_id}/campaigns?campaign={campaign_id}", status_code=303)
+
+
+@router.post("/m/{member_id}/campaigns/{campaign_id}/test", include_in_schema=False)
+def test_form(request: Request, member_id: str, campaign_id: str, principal: MemberReader, warehouse: WarehouseDep,
+              settings: SettingsDep) -> Response:
+    """« Send me a test »: the message as people will receive it, to the signed-in account's own address
+    (never an address typed in: the button cannot mail anyone else), through the server's mail server."""
+    # The sender's module where it is used: the web app imports no code that opens sealed contacts
+    # (a test message reads none) until someone asks for a test.
+    from culturecoop.campaigns.sender import SmtpServer, parse_server, send_test
+
+    service.campaign_row(warehouse, campaign_id, member_id)  # another member's, or none: 404 as everywhere
+    t = Translator(request_language(request))
+    if not settings.smtp:
+        return _page(request, warehouse, member_id, principal, campaign=campaign_id, status_code=409,
+                     error=t(_("Test messages are not set up on this dashboard; ask the cooperative.")))
+    try:
+        host, port = parse_server(settings.smtp)
+        languages = send_test(warehouse, campaign_id, member_id, to_address=principal.account.email,
+                              server=SmtpServer(host, port), server_secret=settings.server_secret)
+    except UserError as exc:
+        if isinstance(exc, NotFoundError):
+            raise
+        return _page(request, warehouse, member_id, principal, campaign=campaign_id, status_code=409 if exc.exit_code == 4 else 503,
+                     error=retranslate(exc.message, request_language(request)))
+    notice = t(_("A test message was sent to {address}: look in your inbox (and its spam folder).") if len(languages) == 1
+               else _("Two test messages, in French and in English, were sent to {address}: look in your inbox (and its spam folder)."),
+               address=principal.account.email)
+    return _page(request, warehouse, member_id, principal, campaign=campaign_id, notice=notice)
+
+
 @router.get("/api/v1/members/{member_id}/audiences/{audience_id}/suggestions", tags=["campaigns"])
 def get_suggestions(member_id: str, audience_id: str, principal: MemberReader, warehouse: WarehouseDep,
                     event: Annotated[str | None, Query(max_length=128)] = None) -> dict[str, Any]:
@@ -134,14 +183,15 @@ def _upcoming(warehouse: Warehouse, member_id: str) -> list[dict[str, Any]]:
 
 def _page(request: Request, warehouse: Warehouse, member_id: str, principal: Principal, *, campaign: str | None,
           error: str | None = None, form: dict[str, Any] | None = None, others: dict[str, list[str]] | None = None,
-          events: list[dict[str, Any]] | None = None, status_code: int = 200) -> Response:
+          events: list[dict[str, Any]] | None = None, status_code: int = 200, notice: str | None = None) -> Response:
     """The tab (``events``: the member's upcoming events, when the caller has read them already)."""
     t = Translator(request_language(request), member_currency(warehouse, member_id))
     campaigns = service.list_campaigns(warehouse, member_id)
     shown = None
     if campaign:
         previews = {lang: service.preview(warehouse, member_id, campaign, lang) for lang in ("fr", "en")}
-        shown = results_view(campaign_results(warehouse, campaign, member_id=member_id, actor=_actor(principal)), previews, t)
+        shown = results_view(campaign_results(warehouse, campaign, member_id=member_id, actor=_actor(principal)), previews, t,
+                             service.describe(warehouse, campaign, member_id))
     events = _upcoming(warehouse, member_id) if events is None else events
     titles = {e["event_id"]: e["title"] for e in events}
     audiences = audience_choices(list_audiences(warehouse, member_id), titles, t)
@@ -154,7 +204,7 @@ def _page(request: Request, warehouse: Warehouse, member_id: str, principal: Pri
         "chosen_event": titles.get(form.get("event_id") or ""), "k": current_policy(warehouse).min_patrons,
         "placeholders": placeholder_names(t.language), "other_placeholders": placeholder_names("en" if t.language == "fr" else "fr"),
         "shown": shown, "measures": measure_labels(t), "error": readable(error) if error else None, "form": form,
-        "others": others or {}},
+        "others": others or {}, "notice": notice, "test_send": bool(request.app.state.settings.smtp)},
         status_code=status_code)
 
 

@@ -12,7 +12,7 @@ from culturecoop.web.i18n import Translator, _
 
 MEASURE_WORDS = {
     "recipients": _("People"), "sent": _("Sent"), "delivered": _("Delivered"), "bounced": _("Bounced"),
-    "unsubscribed": _("Unsubscribed"), "converted": _("Conversions"),
+    "unsubscribed": _("Unsubscribed"), "converted": _("Bought"),  # « Conversions » is a marketer's word
 }
 # The effect said as the question it answers (who bought with and without the e-mail, what was expected
 # without it), never « lift », « CUPED » or « intervalle à 95 % » bare: the glossary keeps those words
@@ -39,13 +39,17 @@ class ResultsView:
     k: int
     preview: dict[str, dict[str, str]] = field(default_factory=dict)
     revenue_hidden: bool = False  # an arm's revenue the gate hid (fewer than k conversions)
+    bought: str | None = None  # « did they come? »: who bought since the send, in each group, and until when
+    next_step: str | None = None  # before the send: when it goes out, and that it can still be cancelled
+    cancellable: bool = False
 
 
 def status_word(status: str, t: Translator) -> str:
     return t(CAMPAIGN_STATUSES.get(status, status))
 
 
-def results_view(results: dict[str, Any], previews: dict[str, dict[str, str]], t: Translator) -> ResultsView:
+def results_view(results: dict[str, Any], previews: dict[str, dict[str, str]], t: Translator,
+                 definition: Mapping[str, Any] | None = None) -> ResultsView:
     k = int(results["k"])
     sent = results.get("first_sent_at") is not None
     rows = []
@@ -94,11 +98,74 @@ def results_view(results: dict[str, Any], previews: dict[str, dict[str, str]], t
             errors=([e["low"] for _n, e in estimates], [e["high"] for _n, e in estimates]))
     elif results.get("first_sent_at") is None:
         sentence = t("The campaign has not been sent yet: there is no effect to measure.")
+    elif results.get("counting_over"):
+        # Nobody buys for a show once it is over: « look again later » would send her back for nothing.
+        sentence = t("Too few people bought to measure the campaign's effect: one of the figures it rests on counts "
+                     "fewer than {k} people, and no more purchases will count.", k=t.number(k))
     else:
         sentence = t("The campaign's effect is not shown yet: one of the figures it rests on counts fewer than {k} people. "
                      "Look again once more of the people drawn have bought.", k=t.number(k))
+    if results["status"] == "cancelled":
+        sentence = t("This campaign was cancelled before it was sent: nobody received it.")
     return ResultsView(results["campaign_id"], status_word(results["status"], t), rows, sentence, chart, k, previews,
-                       revenue_hidden)
+                       revenue_hidden, bought_sentence(results, t), *next_step(results, definition, t))
+
+
+def next_step(results: dict[str, Any], definition: Mapping[str, Any] | None, t: Translator) -> tuple[str | None, bool]:
+    """Before the first send, what happens next and when (the send window), and that a mistake seen in
+    the message can still be undone; whether the campaign can be cancelled."""
+    if definition is None or results.get("first_sent_at") is not None or results["status"] not in ("ready", "awaiting_approval"):
+        return None, False
+    window = {"start": t.day(str(definition["window_start"])[:10]), "end": t.day(str(definition["window_end"])[:10])}
+    when = (t("Not sent yet: it awaits the cooperative's approval, then its sender sends it between {start} and {end}.", **window)
+            if results["status"] == "awaiting_approval" else
+            t("Not sent yet: the cooperative's sender sends it between {start} and {end}.", **window))
+    # Who gets it, said once: the audience's size on the list counts everyone, the table only those who may
+    # receive e-mail (« Public de l'année (8 673 personnes) » became « 1 849 » and « 206 » unexplained).
+    sizes = {a["arm"]: next((m["value"] for m in a["measures"] if m["measure"] == "recipients"), None) for a in results["arms"]}
+    if "treatment" in sizes and "holdout" in sizes:
+        k = int(results["k"])
+        people = {arm: t.number(v) if v is not None else t("fewer than {k}", k=t.number(k)) for arm, v in sizes.items()}
+        when += " " + t("Of the audience, only the people who agreed to receive e-mail and left an address count: {people} "
+                        "will receive it, and {held}, drawn at random, are kept aside to measure its effect.",
+                        people=people["treatment"], held=people["holdout"])
+    return when + " " + t("Read the message below as people will receive it; if anything is wrong, cancel the campaign "
+                          "and create a corrected one."), True
+
+
+def bought_sentence(results: dict[str, Any], t: Translator) -> str | None:
+    """Who bought since the send, in each group, as counts the gate released, and until when purchases
+    count (the show's start for a campaign on one show): the question a venue asks first, « did my
+    campaign bring people to the show? », before any rate or interval. None before the first send."""
+    if results.get("first_sent_at") is None:
+        return None
+    k = int(results["k"])
+    figures = {(a["arm"], m["measure"]): m["value"] for a in results["arms"] for m in a["measures"]}
+    if ("treatment", "converted") not in figures or ("holdout", "converted") not in figures:
+        return None
+
+    def count(value: int | None) -> str:
+        return t.number(value) if value is not None else t("fewer than {k}", k=t.number(k))
+
+    what = (t("a ticket for “{event}”", event=results["event_title"])
+            if results.get("conversion") == "event" and results.get("event_title") else t("a ticket of yours"))
+    until = results.get("counted_until")
+    sentence = t("Bought {what} since the send on {since}: {n} of the {people} people drawn for the campaign, and "
+                 "{held} of the {held_people} people kept aside without the e-mail.", what=what,
+                 since=t.day(str(results["first_sent_at"])[:10]), n=count(figures[("treatment", "converted")]),
+                 people=count(figures[("treatment", "recipients")]), held=count(figures[("holdout", "converted")]),
+                 held_people=count(figures[("holdout", "recipients")]))
+    if until is None:
+        return sentence
+    if results.get("conversion") == "event" and results.get("event_over") and results.get("event_starts_at"):
+        return sentence + " " + t("The show took place on {show}: these are the campaign's final figures.",
+                                  show=t.starts(results["event_starts_at"]))
+    if results.get("counting_over"):
+        return sentence + " " + t("Purchases were counted until {until}.", until=t.day(until[:10]))
+    if (results.get("conversion") == "event" and results.get("event_starts_at") and not results.get("event_over")
+            and str(results["event_starts_at"]) <= str(until)):  # a show after the window: the window's end is the limit
+        return sentence + " " + t("The show is on {show}: purchases are counted until then.", show=t.starts(results["event_starts_at"]))
+    return sentence + " " + t("Purchases are counted until {until}.", until=t.day(until[:10]))
 
 
 def campaign_rows(campaigns: list[dict[str, Any]], subjects: Mapping[str, str], t: Translator) -> list[dict[str, Any]]:

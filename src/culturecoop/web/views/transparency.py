@@ -15,6 +15,7 @@ from culturecoop.web.tabs import REPORT_TITLES
 CAMPAIGN_STEPS = {
     "campaign_created": _("On {when}, {who} created campaign {campaign}."),
     "campaign_approved": _("On {when}, {who} approved campaign {campaign}."),
+    "campaign_cancelled": _("On {when}, {who} cancelled campaign {campaign} before it was sent."),
     "campaign_send_started": _("On {when}, {who} started sending campaign {campaign}."),
     "campaign_send_interrupted": _("On {when}, the sending of campaign {campaign} stopped (the mail server stopped answering); it resumes where it stopped."),
     "campaign_sent": _("On {when}, {who} finished a sending run of campaign {campaign}."),
@@ -24,6 +25,7 @@ CAMPAIGN_STEPS = {
 CAMPAIGN_STEPS_UNNAMED = {
     "campaign_created": _("On {when}, {who} created a campaign."),
     "campaign_approved": _("On {when}, {who} approved a campaign."),
+    "campaign_cancelled": _("On {when}, {who} cancelled a campaign before it was sent."),
     "campaign_send_started": _("On {when}, {who} started sending a campaign."),
     "campaign_send_interrupted": _("On {when}, the sending of a campaign stopped (the mail server stopped answering); it resumes where it stopped."),
     "campaign_sent": _("On {when}, {who} finished a sending run of a campaign."),

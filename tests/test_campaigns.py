@@ -711,3 +711,20 @@ def test_a_ticketing_link_that_opens_nothing_is_refused(tmp_path: Path, monkeypa
         assert " ".join(capsys.readouterr().err.split()) == (
             "Erreur : Le lien de billetterie doit être une adresse web sans espace, commençant par http:// ou https:// "
             "puis un site, par exemple --link https://billets.example.org/concert.")
+
+
+def test_a_campaign_is_cancelled_from_the_command_line_and_then_never_sent(coop: dict[str, Any]) -> None:
+    # The cancel existed for the dashboard and the API only: a member working from the command line
+    # could not stop a campaign it had created by mistake.
+    created = create(coop)
+    elsewhere = run_cli("campaigns", "cancel", created["campaign_id"], "--db", str(coop["db"]), "--member", LILAS,
+                        lang="fr")
+    assert elsewhere.returncode != 0 and "Traceback" not in elsewhere.stderr
+    said = run_cli("campaigns", "cancel", created["campaign_id"], "--db", str(coop["db"]), "--member", JAZZ, lang="fr")
+    assert said.returncode == 0, said.stderr
+    assert f"Campagne {created['campaign_id']} annulée : personne ne la recevra." in " ".join(said.stderr.split())
+    with MailServer() as server:
+        refused = send(coop, created["campaign_id"], server)
+        assert refused.returncode == 4 and not server.handler.received
+    again = run_cli("campaigns", "cancel", created["campaign_id"], "--db", str(coop["db"]), "--member", JAZZ, lang="fr")
+    assert again.returncode == 4 and "seule une campagne" in again.stderr.lower(), again.stderr

@@ -16,7 +16,7 @@ from culturecoop.errors import UserError
 from culturecoop.i18n import _, current_language, general, share
 from culturecoop.warehouse.engine import Warehouse
 
-campaigns_app = typer.Typer(help="E-mail campaigns to saved audiences: create, approve, send, results.", no_args_is_help=True)
+campaigns_app = typer.Typer(help="E-mail campaigns to saved audiences: create, approve, cancel, send, results.", no_args_is_help=True)
 app.add_typer(campaigns_app, name="campaigns")
 
 
@@ -129,6 +129,24 @@ def approve_command(
         emit_json(summary)
         return
     console.print(_("Campaign {campaign} approved; it may be sent.").format(campaign=campaign))
+
+
+@campaigns_app.command("cancel")
+def cancel_command(
+    campaign: str = typer.Argument(..., help="Campaign id (see `campaigns list`)."),
+    db: Path = typer.Option(..., "--db", help="Warehouse file."),
+    member: str = typer.Option(..., "--member", help="Member whose campaign it is."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON summary."),
+) -> None:
+    """Cancel a campaign nobody has received yet (a mistake seen in its preview): it is never sent."""
+    from culturecoop.campaigns.service import cancel_campaign
+
+    with _open(db) as warehouse:
+        summary = cancel_campaign(warehouse, campaign, member)
+    if as_json:
+        emit_json(summary)
+        return
+    console.print(_("Campaign {campaign} cancelled: nobody will receive it.").format(campaign=campaign))
 
 
 @campaigns_app.command("send")

@@ -146,6 +146,8 @@ def test_contribution_rules_statements_and_pia_through_the_cli(coop: Coop) -> No
     assert done.returncode == 2 and "add up to 0.7, not 1" in done.stderr
     done = cli("contribution", "statements", "--db", str(coop.db), *period, "--out", str(coop.root / "st"), check=False)
     assert done.returncode == 2 and "No remuneration rules are set" in done.stderr
+    # The command it suggests runs as written: it names the warehouse (it left --db out).
+    assert f"culturecoop contribution rules --db {coop.db} --pool AMOUNT" in " ".join(done.stderr.split())
 
     cli("contribution", "rules", "--db", str(coop.db), *period, "--pool", "1000,01", "--fees", "100",
         "--weights", "insight=0.5,linkage=0.5")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +24,8 @@ def period_statements(warehouse: Warehouse, contribution: Contribution) -> dict[
     """The statements of the period under the rules the admin set for it."""
     rules = load_rules(warehouse, rules_key(contribution))
     if rules is None:
-        raise UserError(_("No remuneration rules are set for {first} to {last}; set them first with `culturecoop contribution rules --pool AMOUNT --from {start} --to {end}`.").format(
-            first=day_words(contribution.start), last=day_words(contribution.end),
+        raise UserError(_("No remuneration rules are set for {first} to {last}; set them first with `culturecoop contribution rules --db {db} --pool AMOUNT --from {start} --to {end}`.").format(
+            first=day_words(contribution.start), last=day_words(contribution.end), db=shlex.quote(str(warehouse.path)),
             start=contribution.start.isoformat(), end=contribution.end.isoformat()))
     return statements(contribution, rules)
 

@@ -229,6 +229,56 @@ def approve_campaign(warehouse: Warehouse, campaign_id: str, *, actor: str | Non
     return describe(warehouse, campaign_id)
 
 
+MAX_REASON = 1000
+
+
+def refuse_campaign(warehouse: Warehouse, campaign_id: str, reason: str, *, actor: str | None = None) -> dict[str, Any]:
+    """The cooperative admin's refusal of a campaign awaiting approval: it is cancelled, nobody receives
+    it, and its member reads ``reason`` on its campaign page (an audit entry that keeps the reason)."""
+    who = actor or default_actor()
+    reason = " ".join(reason.split())
+    if not reason:
+        raise UserError(_("Say why the campaign is refused: its member reads the reason on its campaign page."))
+    if len(reason) > MAX_REASON:
+        raise UserError(_("The reason is longer than {n} characters; shorten it.").format(n=MAX_REASON))
+    row = campaign_row(warehouse, campaign_id)
+    if row["status"] != "awaiting_approval":
+        raise UserError(_("Campaign {campaign} is {status}, not awaiting approval; there is nothing to refuse.").format(
+            campaign=campaign_id, status=_status_word(row["status"])), exit_code=4)
+    with warehouse.transaction() as con:
+        con.execute("UPDATE campaign SET status = 'cancelled' WHERE campaign_id = ? AND status = 'awaiting_approval'",
+                    [campaign_id])
+        record(con, who, row["member_id"], "campaign_refused", {"campaign": campaign_id, "reason": reason})
+    return describe(warehouse, campaign_id)
+
+
+def refusal_reason(warehouse: Warehouse, campaign_id: str) -> str | None:
+    """Why the cooperative refused the campaign, as its admin wrote it; None when it was not refused."""
+    rows = warehouse.query(
+        "SELECT parameters FROM audit WHERE action = 'campaign' AND report = 'campaign_refused' "
+        "AND json_extract_string(parameters, '$.campaign') = ? ORDER BY seq DESC LIMIT 1", [campaign_id])
+    return str(json.loads(rows[0]["parameters"]).get("reason") or "") or None if rows else None
+
+
+def awaiting_approval(warehouse: Warehouse, *, actor: str | None = None) -> list[dict[str, Any]]:
+    """The campaigns awaiting the cooperative admin's approval, oldest first: each with its member's name,
+    its audience's sizes as the privacy gate releases them, its message in French and English as people
+    would read it, and its send window."""
+    who = actor or default_actor()
+    out = []
+    for row in warehouse.query("SELECT campaign_id, member_id, audience_id, window_start, window_end, created_at "
+                               "FROM campaign WHERE status = 'awaiting_approval' ORDER BY created_at, campaign_id"):
+        member_id, campaign_id = row["member_id"], row["campaign_id"]
+        touched = _members_touched(warehouse, row["audience_id"]) or (member_id,)
+        try:
+            previews = {lang: preview(warehouse, member_id, campaign_id, lang) for lang in ("fr", "en")}
+        except UserError:  # its event is gone (erased, retention): the message cannot be filled
+            previews = {}
+        out.append({**row, "member_name": member_name(warehouse, member_id), "previews": previews,
+                    **_arm_sizes(warehouse, member_id, campaign_id, who, touched)})
+    return out
+
+
 def cancel_campaign(warehouse: Warehouse, campaign_id: str, member_id: str, *, actor: str | None = None) -> dict[str, Any]:
     """The member's cancellation of a campaign nobody has received yet (a mistake seen in the preview):
     the sender refuses it from then on. Once a message is out, nothing can call it back: refused in one
@@ -249,6 +299,7 @@ def describe(warehouse: Warehouse, campaign_id: str, member_id: str | None = Non
     """The campaign's definition and progress counts of its own sends (no person)."""
     row = campaign_row(warehouse, campaign_id, member_id)
     out = {k: (v.isoformat(timespec="seconds") if isinstance(v, datetime) else v) for k, v in row.items()}
+    out["refusal"] = refusal_reason(warehouse, campaign_id) if row["status"] == "cancelled" else None
     return out
 
 

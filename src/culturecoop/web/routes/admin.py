@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from culturecoop.analytics.answers import to_jsonable
+from culturecoop.campaigns import service as campaigns
+from culturecoop.campaigns.settings import current_settings as campaign_settings
+from culturecoop.errors import NotFoundError, UserError
 from culturecoop.governance import accounts
 from culturecoop.governance.coop_health import coop_health
 from culturecoop.governance.sessions import list_tokens
@@ -28,7 +31,7 @@ from culturecoop.web.deps import (
     WarehouseDep,
 )
 from culturecoop.web.errors import WebError
-from culturecoop.web.i18n import Translator, _
+from culturecoop.web.i18n import Translator, _, retranslate
 from culturecoop.web.render import render, request_language
 from culturecoop.web.routes.inputs import ApiInput
 from culturecoop.web.views.admin_home import admin_home_view
@@ -133,7 +136,7 @@ def api_withdraw_invitation(member_id: str, invitation_id: str, principal: Membe
 
 
 def _admin_page(request: Request, principal: Principal, warehouse: Warehouse, *,
-                new_link: str | None = None, status: int = 200) -> Response:
+                new_link: str | None = None, status: int = 200, error: str | None = None) -> Response:
     account = principal.account
     scope = None if account.is_coop_admin else account.member_id
     context = {
@@ -147,8 +150,52 @@ def _admin_page(request: Request, principal: Principal, warehouse: Warehouse, *,
         "discoverability": current_settings(warehouse).to_json(),
         "new_link": new_link,
         "kinds": MEMBER_KINDS,
+        "error": error,
+        **(_approvals(request, warehouse, principal) if account.is_coop_admin else {}),
     }
     return render(request, "admin.html", context, status_code=status)
+
+
+def _approvals(request: Request, warehouse: Warehouse, principal: Principal) -> dict[str, Any]:
+    """The campaigns awaiting the cooperative admin's approval, as the page shows them."""
+    t = Translator(request_language(request))
+    awaiting = []
+    for c in campaigns.awaiting_approval(warehouse, actor=f"web:{principal.account.account_id}"):
+        audience = (t("{n} people will receive it, {held} are kept aside to measure its effect.",
+                      n=t.number(c["recipients"]) if c["recipients"] is not None else t("fewer than {k}", k=t.number(c["k"])),
+                      held=t.number(c["holdout"]) if c["holdout"] is not None else t("fewer than {k}", k=t.number(c["k"]))))
+        window = t("Sent between {start} and {end}.", start=t.day(str(c["window_start"])[:10]),
+                   end=t.day(str(c["window_end"])[:10]))
+        awaiting.append({"campaign_id": c["campaign_id"], "member": c["member_name"], "audience": audience,
+                         "window": window, "previews": c["previews"]})
+    return {"awaiting": awaiting, "approval_required": campaign_settings(warehouse).require_approval}
+
+
+@router.post("/admin/campaigns/{campaign_id}/approve", include_in_schema=False)
+def admin_approve_campaign(request: Request, campaign_id: Annotated[str, Path(max_length=64)], principal: CoopAdmin,
+                           warehouse: WarehouseDep) -> Response:
+    """« Approve »: the campaign may be sent in its window."""
+    try:
+        campaigns.approve_campaign(warehouse, campaign_id, actor=f"web:{principal.account.account_id}")
+    except UserError as exc:
+        if exc.exit_code != 4:
+            raise
+        return _admin_page(request, principal, warehouse, status=409, error=retranslate(exc.message, request_language(request)))
+    return RedirectResponse("/admin#campaigns", status_code=303)
+
+
+@router.post("/admin/campaigns/{campaign_id}/refuse", include_in_schema=False)
+def admin_refuse_campaign(request: Request, campaign_id: Annotated[str, Path(max_length=64)], principal: CoopAdmin,
+                          warehouse: WarehouseDep, reason: Annotated[str, Form(max_length=4000)] = "") -> Response:
+    """« Refuse »: the campaign is cancelled; its member reads the reason on its campaign page."""
+    try:
+        campaigns.refuse_campaign(warehouse, campaign_id, reason, actor=f"web:{principal.account.account_id}")
+    except UserError as exc:
+        if isinstance(exc, NotFoundError):
+            raise
+        return _admin_page(request, principal, warehouse, status=409 if exc.exit_code == 4 else 400,
+                           error=retranslate(exc.message, request_language(request)))
+    return RedirectResponse("/admin#campaigns", status_code=303)
 
 
 @router.get("/admin", include_in_schema=False)

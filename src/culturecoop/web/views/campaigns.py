@@ -107,6 +107,9 @@ def results_view(results: dict[str, Any], previews: dict[str, dict[str, str]], t
                      "Look again once more of the people drawn have bought.", k=t.number(k))
     if results["status"] == "cancelled":
         sentence = t("This campaign was cancelled before it was sent: nobody received it.")
+        if definition is not None and definition.get("refusal"):
+            sentence = t("The cooperative refused this campaign: “{reason}” Nobody received it; create a corrected one "
+                         "if you still want to send it.", reason=definition["refusal"])
     return ResultsView(results["campaign_id"], status_word(results["status"], t), rows, sentence, chart, k, previews,
                        revenue_hidden, bought_sentence(results, t), *next_step(results, definition, t))
 

@@ -1,7 +1,8 @@
 """The cooperative admin approves or refuses campaigns from the Admin page, not only from the command line:
 each campaign awaiting approval with its member by name, who gets it as the gate releases it, the message
 in both languages and the send window; a refusal cancels it with a reason its member reads on its page.
-A member admin reaches none of it.
+A member admin reaches none of it. Then the e-mail's last headers: a `Date` in UTC written `+0000`, and
+the member's own box office address in `Reply-To`, never another member's.
 
 One small cooperative per module (tests/campaign_coop.py), the real web app over HTTP.
 """
@@ -15,8 +16,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from tests.campaign_coop import build
+from tests.campaign_coop import MailServer, build
 
+from culturecoop.campaigns.sender import SmtpServer, send_campaign
 from culturecoop.campaigns.service import create_campaign, describe
 from culturecoop.campaigns.settings import set_settings
 from culturecoop.governance.accounts import create_account
@@ -128,3 +130,29 @@ def test_a_member_admin_sees_no_approval_and_cannot_approve_or_refuse(app, coop)
             assert response.status_code in (403, 404), (action, response.status_code)
     with Warehouse(coop["db"]) as w:
         assert describe(w, waiting)["status"] == "awaiting_approval"
+
+
+def test_replies_go_to_the_members_box_office_and_the_date_says_utc(app, coop) -> None:
+    with _client(app, f"admin@{JAZZ}.test") as client:
+        page = client.get(f"/m/{JAZZ}/campaigns")
+        csrf = _csrf(page.text)
+        wrong = client.post(f"/m/{JAZZ}/campaigns/reply-to", data={"csrf_token": csrf, "reply_to": "billetterie, autre@x.org"})
+        assert wrong.status_code == 400 and "n’est pas une adresse courriel" in _words(wrong.text)
+        saved = client.post(f"/m/{JAZZ}/campaigns/reply-to", data={"csrf_token": csrf, "reply_to": " billetterie@dieze.example "})
+        assert saved.status_code == 303
+        assert "billetterie@dieze.example" in _words(client.get(f"/m/{JAZZ}/campaigns").text)
+    with Warehouse(coop["db"]) as w:
+        set_settings(w, "test", require_approval=False)
+        made = {m: str(create_campaign(
+            w, member_id=m, audience_id=coop["audiences"][m], subject_fr="Nouvelle saison", subject_en="", body_fr="Bonjour. {lien}",
+            body_en="", link="https://billets.example.org/e", holdout=0.5, seed=9)["campaign_id"]) for m in (JAZZ, LILAS)}
+        with MailServer() as server:
+            for campaign in made.values():
+                send_campaign(w, campaign, keys_dir=coop["keys"], server=SmtpServer("127.0.0.1", server.port), rate=0)
+        received = server.handler.received
+    by_member = {m: [r.message for r in received if r.message["Message-ID"].startswith(f"<{c}.")] for m, c in made.items()}
+    assert by_member[JAZZ] and by_member[LILAS]
+    for message in by_member[JAZZ] + by_member[LILAS]:
+        assert str(message["Date"]).endswith("+0000"), message["Date"]
+    assert {str(m["Reply-To"]) for m in by_member[JAZZ]} == {"billetterie@dieze.example"}
+    assert all(m["Reply-To"] is None for m in by_member[LILAS])  # Lilas set none: never the jazz club's

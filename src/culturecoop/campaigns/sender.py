@@ -25,9 +25,9 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from email.header import Header
-from email.utils import formataddr, formatdate
+from email.utils import format_datetime, formataddr
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +36,7 @@ import pyarrow as pa
 from culturecoop.analytics.service import default_actor
 from culturecoop.campaigns import content, eligibility, unsubscribe
 from culturecoop.campaigns.service import campaign_row, member_name, now_utc, record
-from culturecoop.campaigns.settings import current_settings
+from culturecoop.campaigns.settings import current_settings, reply_to
 from culturecoop.errors import EXIT_ENVIRONMENT, UserError
 from culturecoop.i18n import _, count, plural
 from culturecoop.privacy.keys import load_campaign_private, load_server_secret
@@ -163,7 +163,7 @@ class _Messages:
     """Builds each recipient's message bytes from per-language parts rendered once."""
 
     def __init__(self, campaign: dict[str, Any], event: content.EventInfo | None, sender_name: str,
-                 sender_address: str, public_url: str, link_key: bytes) -> None:
+                 sender_address: str, public_url: str, link_key: bytes, reply_to: str | None = None) -> None:
         self.campaign_id = campaign["campaign_id"]
         self.public_url = public_url
         self.link_key = link_key
@@ -172,6 +172,8 @@ class _Messages:
         for language in content.LANGUAGES:
             rendered = content.render(campaign, event, sender_name, language, URL_MARK)
             head = (f"From: {formataddr((str(Header(sender_name, 'utf-8')), sender_address))}\r\n"
+                    # Replies go to the member (its box office), never to the cooperative's sending address.
+                    + (f"Reply-To: {reply_to}\r\n" if reply_to else "") +
                     f"Subject: {Header(rendered['subject'], 'utf-8').encode()}\r\n"
                     f"MIME-Version: 1.0\r\nContent-Language: {language}\r\n")
             self.parts[language] = (head, rendered["text"], rendered["html"])
@@ -183,7 +185,7 @@ class _Messages:
         text_qp = binascii.b2a_qp(text.replace(URL_MARK, url).encode("utf-8")).decode("ascii")
         html_qp = binascii.b2a_qp(page.replace(URL_MARK, f'<a href="{url}">{url}</a>').encode("utf-8")).decode("ascii")
         message = (
-            f"{head}To: {address}\r\nDate: {formatdate(localtime=False)}\r\n"
+            f"{head}To: {address}\r\nDate: {format_datetime(datetime.now(UTC))}\r\n"
             f"Message-ID: <{self.campaign_id}.{recipient_id}@{self.domain}>\r\n"
             f"List-Unsubscribe: <{url}>\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"
             f"Content-Type: multipart/alternative; boundary=\"{boundary}\"\r\n\r\n"
@@ -236,7 +238,7 @@ def send_test(warehouse: Warehouse, campaign_id: str, member_id: str, *, to_addr
     for language in languages:
         campaign[f"subject_{language}"] = content.translator(language)("[Test]") + " " + campaign[f"subject_{language}"]
     messages = _Messages(campaign, event, member_name(warehouse, member_id), settings.sender_address, settings.public_url,
-                         unsubscribe.link_key(server_secret))
+                         unsubscribe.link_key(server_secret), reply_to(warehouse, member_id))
     connection = _Connection(server)
     with _smtp_errors(server):
         try:
@@ -372,7 +374,8 @@ def send_campaign(warehouse: Warehouse, campaign_id: str, *, keys_dir: Path, ser
         raise UserError(_("The sending rate must be zero (no limit) or a positive number of messages per second."))
     member_id = campaign["member_id"]
     event = content.find_event(warehouse, member_id, campaign["event_id"]) if campaign["event_id"] else None
-    messages = _Messages(campaign, event, member_name(warehouse, member_id), settings.sender_address, settings.public_url, link_key)
+    messages = _Messages(campaign, event, member_name(warehouse, member_id), settings.sender_address, settings.public_url, link_key,
+                         reply_to(warehouse, member_id))  # the campaign's own member's: never another's
     recipient_ids = {r["patron_key"]: r["recipient_id"] for r in warehouse.query(
         "SELECT patron_key, recipient_id FROM campaign_recipient WHERE campaign_id = ? AND arm = 'treatment'", [campaign_id])}
     connection = _Connection(server)

@@ -79,3 +79,33 @@ def set_settings(warehouse: Warehouse, actor: str, **changes: Any) -> CampaignSe
                      datetime.now(UTC).replace(tzinfo=None), actor])
         audit.append(con, audit.AuditRecord(actor, "*", "policy", "campaign_settings", settings.to_json(), 0.0, ()))
     return settings
+
+
+def reply_to(warehouse: Warehouse, member_id: str) -> str | None:
+    """The member's address for replies to its campaigns (``Reply-To``), None when it set none."""
+    value = warehouse.scalar("SELECT reply_to FROM campaign_reply_to WHERE member_id = ?", [member_id])
+    return str(value) if value else None
+
+
+def check_reply_to(address: str) -> str:
+    """``address`` as a ``Reply-To`` may carry it: one plain address, whatever a form adds around it."""
+    address = address.strip()
+    local, at, domain = address.rpartition("@")
+    if (not at or not local or "." not in domain.strip(".") or len(address) > 254 or not address.isprintable()
+            or any(c in address for c in ' ,;<>()[]"\\')):
+        raise UserError(_("{address} is not an e-mail address; give your box office's address, e.g. billetterie@example.org.").format(
+            address=address or "«»"))
+    return address
+
+
+def set_reply_to(warehouse: Warehouse, member_id: str, address: str, actor: str) -> str | None:
+    """Set (or, with an empty ``address``, remove) where replies to the member's campaigns go; an audit entry."""
+    value = check_reply_to(address) if address.strip() else None
+    with warehouse.transaction() as con:
+        if value is None:
+            con.execute("DELETE FROM campaign_reply_to WHERE member_id = ?", [member_id])
+        else:
+            con.execute("INSERT OR REPLACE INTO campaign_reply_to VALUES (?, ?, ?, ?)",
+                        [member_id, value, datetime.now(UTC).replace(tzinfo=None), actor])
+        audit.append(con, audit.AuditRecord(actor, member_id, "policy", "campaign_reply_to", {"reply_to": value}, 0.0, (member_id,)))
+    return value

@@ -27,6 +27,19 @@ CAMPAIGN_SETTINGS = Table(
     contributed=False,
 )
 
+CAMPAIGN_REPLY_TO = Table(
+    "campaign_reply_to",
+    "Where replies to a member's campaigns go: its own address (its box office), set by the member.",
+    (
+        column("member_id", "VARCHAR", "Member whose campaigns carry this `Reply-To`.", False),
+        column("reply_to", "VARCHAR", "The member's address for replies, e.g. `billetterie@theatre.example`.", False),
+        column("updated_at", "TIMESTAMP", "When it was last changed (UTC).", False),
+        column("updated_by", "VARCHAR", "Who changed it."),
+    ),
+    ("member_id",),
+    contributed=False,
+)
+
 CAMPAIGN = Table(
     "campaign",
     "An e-mail campaign of one member to one of its saved audiences.",
@@ -118,5 +131,5 @@ CONSENT_EVENT = Table(
     contributed=False,
 )
 
-CAMPAIGN_TABLES: tuple[Table, ...] = (CAMPAIGN_SETTINGS, CAMPAIGN, CAMPAIGN_RECIPIENT, CAMPAIGN_SEND,
+CAMPAIGN_TABLES: tuple[Table, ...] = (CAMPAIGN_SETTINGS, CAMPAIGN_REPLY_TO, CAMPAIGN, CAMPAIGN_RECIPIENT, CAMPAIGN_SEND,
                                       CAMPAIGN_SUPPRESSION, CONSENT_EVENT)

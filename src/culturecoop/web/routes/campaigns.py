@@ -17,7 +17,7 @@ from culturecoop.analytics.service import member_currency
 from culturecoop.campaigns import service
 from culturecoop.campaigns.content import placeholder_names
 from culturecoop.campaigns.results import campaign_results
-from culturecoop.campaigns.settings import MAX_HOLDOUT, MIN_HOLDOUT
+from culturecoop.campaigns.settings import MAX_HOLDOUT, MIN_HOLDOUT, reply_to, set_reply_to
 from culturecoop.errors import NotFoundError, UserError
 from culturecoop.privacy.policy import current_policy
 from culturecoop.reco.audiences import list_audiences
@@ -131,6 +131,18 @@ def cancel_form(request: Request, member_id: str, campaign_id: str, principal: M
     return RedirectResponse(f"/m/{member_id}/campaigns?campaign={campaign_id}", status_code=303)
 
 
+@router.post("/m/{member_id}/campaigns/reply-to", include_in_schema=False)
+def reply_to_form(request: Request, member_id: str, principal: MemberReader, warehouse: WarehouseDep,
+                  address: Annotated[str, Form(alias="reply_to", max_length=400)] = "") -> Response:
+    """Where people's replies to the member's campaigns go (``Reply-To``): its box office; empty removes it."""
+    try:
+        set_reply_to(warehouse, member_id, address, _actor(principal))
+    except UserError as exc:
+        return _page(request, warehouse, member_id, principal, campaign=None, status_code=400,
+                     error=retranslate(exc.message, request_language(request)))
+    return RedirectResponse(f"/m/{member_id}/campaigns#reply-to", status_code=303)
+
+
 @router.post("/m/{member_id}/campaigns/{campaign_id}/test", include_in_schema=False)
 def test_form(request: Request, member_id: str, campaign_id: str, principal: MemberReader, warehouse: WarehouseDep,
               settings: SettingsDep) -> Response:
@@ -204,7 +216,8 @@ def _page(request: Request, warehouse: Warehouse, member_id: str, principal: Pri
         "chosen_event": titles.get(form.get("event_id") or ""), "k": current_policy(warehouse).min_patrons,
         "placeholders": placeholder_names(t.language), "other_placeholders": placeholder_names("en" if t.language == "fr" else "fr"),
         "shown": shown, "measures": measure_labels(t), "error": readable(error) if error else None, "form": form,
-        "others": others or {}, "notice": notice, "test_send": bool(request.app.state.settings.smtp)},
+        "others": others or {}, "notice": notice, "test_send": bool(request.app.state.settings.smtp),
+        "reply_to": reply_to(warehouse, member_id)},
         status_code=status_code)
 
 

@@ -141,6 +141,7 @@ def test_replies_go_to_the_members_box_office_and_the_date_says_utc(app, coop) -
         saved = client.post(f"/m/{JAZZ}/campaigns/reply-to", data={"csrf_token": csrf, "reply_to": " billetterie@dieze.example "})
         assert saved.status_code == 303
         assert "billetterie@dieze.example" in _words(client.get(f"/m/{JAZZ}/campaigns").text)
+        assert "a changé l’adresse qui reçoit les réponses" in _words(client.get(f"/m/{JAZZ}/transparency").text)
     with Warehouse(coop["db"]) as w:
         set_settings(w, "test", require_approval=False)
         made = {m: str(create_campaign(

@@ -107,5 +107,5 @@ def set_reply_to(warehouse: Warehouse, member_id: str, address: str, actor: str)
         else:
             con.execute("INSERT OR REPLACE INTO campaign_reply_to VALUES (?, ?, ?, ?)",
                         [member_id, value, datetime.now(UTC).replace(tzinfo=None), actor])
-        audit.append(con, audit.AuditRecord(actor, member_id, "policy", "campaign_reply_to", {"reply_to": value}, 0.0, (member_id,)))
+        audit.append(con, audit.AuditRecord(actor, member_id, "campaign", "campaign_reply_to", {"reply_to": value}, 0.0, (member_id,)))
     return value

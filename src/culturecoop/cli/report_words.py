@@ -57,7 +57,7 @@ AUDIT_RELEASES = {
     "audience_preview": _("Likely audience of an upcoming event"), "audience": _("Saved audience"),
     "cross_offers": _("Cross-offer partners"), "campaign_created": _("Campaign created"),
     "campaign_approved": _("Campaign approved"), "campaign_cancelled": _("Campaign cancelled"),
-    "campaign_refused": _("Campaign refused"),
+    "campaign_refused": _("Campaign refused"), "campaign_reply_to": _("Address for replies to campaigns"),
     "campaign_send_started": _("Sending started"),
     "campaign_send_interrupted": _("Sending interrupted"), "campaign_sent": _("Sending run finished"),
     "campaign_settings": _("Campaign rules"), "cross_offer_proposed": _("Cross-offer proposed"),

@@ -130,6 +130,11 @@ def test_a_member_admin_sees_no_approval_and_cannot_approve_or_refuse(app, coop)
             assert response.status_code in (403, 404), (action, response.status_code)
     with Warehouse(coop["db"]) as w:
         assert describe(w, waiting)["status"] == "awaiting_approval"
+    with _client(app, ADMIN) as client:  # the API refuses it as the page does
+        csrf = _csrf(client.get("/admin").text)
+        refused = client.post(f"/api/v1/campaigns/{waiting}/refuse", json={"reason": "Trop tôt après la précédente."},
+                              headers={"X-CSRF-Token": csrf})
+        assert refused.status_code == 200 and refused.json()["refusal"] == "Trop tôt après la précédente.", refused.text
 
 
 def test_replies_go_to_the_members_box_office_and_the_date_says_utc(app, coop) -> None:

@@ -227,18 +227,20 @@ def test_member_admin_cannot_disable_another_members_account(app, coop: Coop) ->
 
 
 def test_a_member_admin_cannot_approve_or_refuse_campaigns(app, coop: Coop) -> None:
-    """The cooperative admin's approval routes (/admin/campaigns/…) answer a member admin 403 or 404,
+    """The cooperative admin's approval routes (/admin/campaigns/…, /api/v1/campaigns/…) answer a member admin 403 or 404,
     whatever the campaign; the routes added later are in the loop the day they are added."""
-    routes = [(m, r.path) for r in api_routes(app.routes) if r.path.startswith("/admin/campaigns/")
+    routes = [(m, r.path) for r in api_routes(app.routes) if r.path.startswith(("/admin/campaigns/", "/api/v1/campaigns/"))
               for m in sorted(r.methods - {"HEAD"})]
-    assert {p.rsplit("/", 1)[1] for _m, p in routes} >= {"approve", "refuse"}, routes
+    assert {p for _m, p in routes} >= {f"{root}/campaigns/{{campaign_id}}/{action}" for root in ("/admin", "/api/v1")
+                                       for action in ("approve", "refuse")}, routes
     with new_client(app) as client:
         login(client, coop.emails["A-admin"])
         assert 'id="campaigns"' not in client.get("/admin").text
         csrf = page_csrf(client)
         for method, path in routes:
-            response = client.request(method, path.replace("{campaign_id}", "cmp_000000000000"),
-                                      data={"csrf_token": csrf, "reason": "non"})
+            target = path.replace("{campaign_id}", "cmp_000000000000")
+            response = (client.request(method, target, json={"reason": "non"}, headers={"X-CSRF-Token": csrf})
+                        if path.startswith("/api/") else client.request(method, target, data={"csrf_token": csrf, "reason": "non"}))
             assert response.status_code in (403, 404), (path, response.status_code)
 
 

@@ -185,6 +185,16 @@ def approve(campaign_id: str, principal: CoopAdmin, warehouse: WarehouseDep) -> 
     return service.approve_campaign(warehouse, campaign_id, actor=_actor(principal))
 
 
+class Refusal(ApiInput):
+    reason: str = Field(max_length=service.MAX_REASON, description="Why, as the member will read it on its campaign page.")
+
+
+@router.post("/api/v1/campaigns/{campaign_id}/refuse", tags=["campaigns"])
+def refuse(campaign_id: str, body: Refusal, principal: CoopAdmin, warehouse: WarehouseDep) -> dict[str, Any]:
+    """The cooperative admin's refusal of a campaign awaiting approval: it is cancelled, its member reads the reason."""
+    return service.refuse_campaign(warehouse, campaign_id, body.reason, actor=_actor(principal))
+
+
 def _upcoming(warehouse: Warehouse, member_id: str) -> list[dict[str, Any]]:
     """The member's upcoming events to promote (none before a programme or the first model)."""
     try:

@@ -19,6 +19,8 @@ COUNTS = ("n", "count")
 # (« Lignes vides ignorées : 1. » reads right whatever the count). Anything else with {n} or
 # {count} is written through ``plural`` (i18n), ``counted`` (the CLI) or ``t.plural`` (the web).
 NOT_A_COUNT_OR_NEVER_0_OR_1 = {
+    "The reason is longer than {n} characters; shorten it.": "a fixed limit (1,000)",
+    "{n} people will receive it, {held} are kept aside to measure its effect.": "each arm as the privacy gate releases it: k people or more, else « fewer than k »",
     "sheet {sheet} holds the table (the draft read its first {n} rows; prepare reads them all)": "the draft's sample of 1,000 rows",
     "Your events share titles over several days (an exhibition, a show's run): each row is a title, with the share of its patrons whose next visit to another of your titles came within {n} months of their last visit to it.": "a horizon of seven months or more",
     "{n} events of the period are followed for the horizon: too many to draw one by one (a museum's timed entries, a few visitors each); the table lists them, and the rate by title below compares what they share.": "said above 300 events",

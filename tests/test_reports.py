@@ -1074,3 +1074,50 @@ def test_shares_keep_more_decimals_than_a_page_shows() -> None:
 
     assert (percent(ratio(5, 11), "fr"), percent(ratio(6, 11), "fr")) == ("45,5\u00a0%", "54,5\u00a0%")
     assert (percent(0.0005, "en"), percent(0.4545, "en"), times(1.25, "en")) == ("0.1%", "45.5%", "1.3")
+
+
+@pytest.fixture(scope="module")
+def summer_festival(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny cooperative and a summer festival, four days each July: 13–16 July 2023 (30 people)
+    and 11–14 July 2024 (20 others); its last sale at the door on 14 July 2024."""
+    db = tiny_cooperative(tmp_path_factory.mktemp("festival") / "coop.duckdb")
+    editions = {"E23": date(2023, 7, 13), "E24": date(2024, 7, 11)}
+    people = {"E23": range(0, 30), "E24": range(100, 120)}
+    with Warehouse(db) as w:
+        insert(w, "member", [("fest-s", "Festival S", "festival", "Estrie")])
+        insert(w, "event", [("fest-s", f"{e}-{d}", f"Festival S {e} jour {d}", datetime(day.year, day.month, day.day + d, 20),
+                             "Parc", "J1H", ["rock"], ["A"], 5000, False, "fr") for e, day in editions.items() for d in range(4)])
+        insert(w, "patron", [patron_row("fest-s", f"S{p:03d}") for ps in people.values() for p in ps])
+        # Each person on one day of its edition, among them the last day: 2023's last day is 16 July.
+        insert(w, "ticket", [ticket_row("fest-s", f"{e}-{p}", f"S{p:03d}", f"{e}-{p % 4}",
+                                        datetime(editions[e].year, 5, 1) if p != 119 else datetime(2024, 7, 14, 19))
+                             for e, ps in people.items() for p in ps])
+    return db
+
+
+def test_a_festivals_default_period_holds_its_editions_whole(summer_festival: Path) -> None:
+    """« 12 derniers mois » up to 14 July 2024 started on 16 July 2023, the 2023 edition's last day:
+    its 8 patrons of that day counted with the 2024 edition's 20. The period starts after it, says so,
+    and the period before holds the 2023 edition whole."""
+    with Warehouse(summer_festival) as w:
+        result = run_report("overview", w, "fest-s", {})
+    assert (result.params["from"], result.params["to"]) == ("2023-07-17", "2024-07-14"), result.params
+    assert result.summary["patrons"] == 20
+    assert any("after your edition from July 13, 2023 to July 16, 2023" in n for n in result.notes), result.notes
+    set_language("fr")
+    try:
+        french = report(summer_festival, "overview", "fest-s", {})
+    finally:
+        set_language("en")
+    assert any(n.startswith("La période commence le 17 juillet 2023, après votre édition du 13 juillet 2023 au 16 juillet 2023")
+               for n in french.notes), french.notes
+    # A run of days longer than an edition (a museum every day) is cut as before; an edition under way on
+    # the last day is held to its end.
+    from culturecoop.analytics.facts import Window
+    from culturecoop.analytics.period import editions, resolve_period
+
+    every_day = [date(2024, 1, 1) + timedelta(days=i) for i in range(400)]
+    assert editions(every_day) == []
+    window = Window(None, None, None, None, date(2024, 7, 12))
+    period, notes = resolve_period({}, window, pooled=False, event_days=[date(2024, 7, 11) + timedelta(days=i) for i in range(4)])
+    assert (period.start, period.end) == (date(2023, 7, 16), date(2024, 7, 14)) and len(notes) == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -111,9 +112,55 @@ def parse_day(value: Any, option: str) -> date | None:
     return day
 
 
-def resolve_period(params: dict[str, Any], window: Window, *, pooled: bool) -> tuple[Period, list[str]]:
-    """The period asked for (default: the 12 months up to the data's last sale) and notes."""
+# A run of event days this long or shorter is an edition (a festival's weekend, a fortnight of a
+# summer series): a default period never cuts one in two. A longer run — a museum open every day, a
+# theatre's season — is a venue's ordinary calendar and is cut as before. One day off inside a run
+# (a festival resting on Monday) keeps it one edition.
+EDITION_DAYS = 31
+EDITION_REST_DAYS = 1
+
+
+def editions(days: Sequence[date]) -> list[Period]:
+    """The runs of event days of at most ``EDITION_DAYS`` days in ``days`` (sorted or not)."""
+    runs: list[Period] = []
+    for day in sorted(set(days)):
+        if runs and (day - runs[-1].end).days <= EDITION_REST_DAYS + 1:
+            runs[-1] = Period(runs[-1].start, day)
+        else:
+            runs.append(Period(day, day))
+    return [run for run in runs if run.days <= EDITION_DAYS]
+
+
+def _default_days(start: date | None, end: date | None, as_of: date,
+                  event_days: Sequence[date]) -> tuple[Period, list[str]]:
+    """The default part of a period (its end: the data's last sale; its start: 12 months before),
+    moved so that no edition is cut in two: an edition under way on the last day is held to its
+    end, and one the 12 months start in the middle of is left to the period before (so that the
+    period holds one edition a year and the period before the previous one, whole)."""
     notes: list[str] = []
+    runs = editions(event_days)
+    if end is None:
+        end = max(as_of, start) if start else as_of
+        ongoing = next((run for run in runs if run.start <= end < run.end), None)
+        if ongoing is not None:
+            end = ongoing.end
+            notes.append(_("The period ends on {day}, the last day of your edition from {first} to {last}, so as not to cut it in two.").format(
+                day=day_words(end), first=day_words(ongoing.start), last=day_words(ongoing.end)))
+    if start is None:
+        start = end - timedelta(days=364)
+        cut = next((run for run in runs if run.start < start <= run.end), None)
+        if cut is not None and cut.end < end:
+            start = cut.end + timedelta(days=1)
+            notes.append(_("The period starts on {day}, after your edition from {first} to {last}, so as not to cut it in two: "
+                           "that edition is counted whole in the period before.").format(
+                day=day_words(start), first=day_words(cut.start), last=day_words(cut.end)))
+    return Period(start, end), notes
+
+
+def resolve_period(params: dict[str, Any], window: Window, *, pooled: bool,
+                   event_days: Sequence[date] = ()) -> tuple[Period, list[str]]:
+    """The period asked for and notes. Default: the 12 months up to the data's last sale, never
+    cutting one of ``event_days``' editions in two (a festival's weekend, see ``editions``)."""
     start = parse_day(params.get("from"), "--from")
     end = parse_day(params.get("to"), "--to")
     if start and end and start > end:
@@ -121,12 +168,7 @@ def resolve_period(params: dict[str, Any], window: Window, *, pooled: bool) -> t
             _("The period's first day ({start}) is after its last day ({end}); give a first day on or before the last.").format(
                 start=start.isoformat(), end=end.isoformat())
         )
-    as_of = window.as_of or date.today()
-    if end is None:
-        end = max(as_of, start) if start else as_of
-    if start is None:
-        start = end - timedelta(days=364)
-    period = Period(start, end)
+    period, notes = _default_days(start, end, window.as_of or date.today(), event_days)
     if pooled:
         months = period.whole_months()
         if months != period:

@@ -118,6 +118,18 @@ SELECT min(event_day) AS first_day, max(event_day) AS last_day FROM analytics_vi
 """
 
 
+# The days the member held events on: a default period never cuts one of its editions in two.
+MEMBER_EVENT_DAY_LIST = """
+SELECT DISTINCT event_day FROM analytics_event WHERE member_id = $member AND event_day IS NOT NULL
+"""
+
+
+def _member_event_days(engine: SqlEngine, member: str) -> tuple[date, ...]:
+    """The days ``member`` held events on (remembered until the data changes)."""
+    return engine.remember(("analytics", "member-event-day-list", member), lambda: tuple(
+        r["event_day"] for r in engine.rows(MEMBER_EVENT_DAY_LIST, {"member": member}) if isinstance(r["event_day"], date)))
+
+
 def _member_days(engine: SqlEngine, window: facts.Window, member: str) -> tuple[Any, Any]:
     """(first, last) event day of ``member``'s own data, the cooperative's where it has none, and
     never before the cooperative's first day (remembered until the data changes)."""
@@ -306,7 +318,7 @@ def _run_report(name: str, engine: SqlEngine | Warehouse, member: str, params: M
     cooperative_as_of = window.as_of
     if name not in COOPERATIVE_WIDE:
         window = _member_window(sql_engine, window, member)
-    period, notes = resolve_period(given, window, pooled=spec.pooled)
+    period, notes = resolve_period(given, window, pooled=spec.pooled, event_days=_member_event_days(sql_engine, member))
     if window.as_of is not cooperative_as_of and isinstance(window.as_of, date) \
             and period.end >= month_start(month_ordinal(window.as_of)):
         notes.append(_("Your data ends on {day} (your last sale or event), while the cooperative's runs to {coop}: "

@@ -1121,3 +1121,25 @@ def test_a_festivals_default_period_holds_its_editions_whole(summer_festival: Pa
     window = Window(None, None, None, None, date(2024, 7, 12))
     period, notes = resolve_period({}, window, pooled=False, event_days=[date(2024, 7, 11) + timedelta(days=i) for i in range(4)])
     assert (period.start, period.end) == (date(2023, 7, 16), date(2024, 7, 14)) and len(notes) == 1
+
+
+def test_cross_member_months_keep_an_edition_the_period_holds() -> None:
+    """17 July 2025 – 15 July 2026 holds the whole 12–15 July 2026 edition, yet the cross-member tabs
+    rounded it to August–June (July has only 15 of its 31 days inside) and dropped the edition without
+    a word. The edition's month is kept and said; an edition the period barely touches is left out,
+    said as well. Either way the figures stay whole months (the gate's question)."""
+    from culturecoop.analytics.facts import Window
+    from culturecoop.analytics.period import resolve_period
+
+    held = [date(2025, 7, 13) + timedelta(days=i) for i in range(4)] + [date(2026, 7, 12) + timedelta(days=i) for i in range(4)]
+    window = Window(None, None, None, None, date(2026, 7, 15))
+    period, notes = resolve_period({"from": "2025-07-17", "to": "2026-07-15"}, window, pooled=True, event_days=held)
+    assert (period.start, period.end) == (date(2025, 8, 1), date(2026, 7, 31))
+    assert any(n.startswith("Your edition from July 12, 2026 to July 15, 2026 is counted") for n in notes), notes
+    period, notes = resolve_period({"from": "2025-08-01", "to": "2026-07-12"}, window, pooled=True, event_days=held)
+    assert (period.start, period.end) == (date(2025, 8, 1), date(2026, 6, 30))
+    assert any(n.startswith("Your edition from July 12, 2026 to July 15, 2026 is left out") for n in notes), notes
+    # A venue with events every day (a museum) is rounded as before.
+    daily = [date(2025, 1, 1) + timedelta(days=i) for i in range(600)]
+    period, notes = resolve_period({"from": "2025-07-17", "to": "2026-07-15"}, window, pooled=True, event_days=daily)
+    assert (period.start, period.end) == (date(2025, 8, 1), date(2026, 6, 30)) and len(notes) == 1

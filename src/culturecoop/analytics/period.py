@@ -51,10 +51,12 @@ class Period:
             return Period(month_start(first), month_end(first + months - 1))
         return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
 
-    def whole_months(self) -> Period:
+    def whole_months(self, held: Sequence[Period] = ()) -> Period:
         """The calendar months mostly inside this period (at least half their days), so that twelve
         months stay twelve: 26 Dec 2024 to 25 Dec 2025 is January to December 2025, not the thirteen
-        months from December 2024. A period no month is mostly inside keeps the months it touches."""
+        months from December 2024. A period no month is mostly inside keeps the months it touches.
+        The months of an edition in ``held`` (see ``editions``) mostly inside the period are kept
+        too: 17 July 2025 to 15 July 2026 holds the 12–15 July 2026 edition, so it ends with July."""
         first, last = month_ordinal(self.start), month_ordinal(self.end)
 
         def mostly_inside(month: int) -> bool:
@@ -62,9 +64,13 @@ class Period:
             return 2 * inside >= (month_end(month) - month_start(month)).days + 1
 
         kept = [m for m in range(first, last + 1) if mostly_inside(m)]
+        for run in held:
+            inside = Period(max(run.start, self.start), min(run.end, self.end))
+            if inside.start <= inside.end and 2 * inside.days >= run.days:
+                kept += range(month_ordinal(inside.start), month_ordinal(inside.end) + 1)
         if not kept:
             return Period(month_start(first), month_end(last))
-        return Period(month_start(kept[0]), month_end(kept[-1]))
+        return Period(month_start(min(kept)), month_end(max(kept)))
 
     def month_mask(self, window: Window) -> int:
         """Bits of the months of this period in the facts' month masks (0 outside the window)."""
@@ -157,6 +163,25 @@ def _default_days(start: date | None, end: date | None, as_of: date,
     return Period(start, end), notes
 
 
+def _edition_notes(period: Period, months: Period, runs: Sequence[Period]) -> list[str]:
+    """What rounding ``period`` to ``months`` did to the editions it touches: one kept whole although
+    its month is mostly outside the period, one left out although the period held some of its days."""
+    plain, notes = period.whole_months(), []
+    for run in runs:
+        if run.end < period.start or run.start > period.end:
+            continue
+        if run.start >= months.start and run.end <= months.end and not (run.start >= plain.start and run.end <= plain.end):
+            notes.append(_("Your edition from {first} to {last} is counted: cross-member figures count whole months, and its "
+                           "month is kept although the period holds less than half of that month.").format(
+                first=day_words(run.start), last=day_words(run.end)))
+        elif run.end < months.start or run.start > months.end:
+            notes.append(_("Your edition from {first} to {last} is left out: most of it is outside the period, and "
+                           "cross-member figures count whole months (so that moving a period by a day never asks about "
+                           "a few people); choose a period that holds it to count it.").format(
+                first=day_words(run.start), last=day_words(run.end)))
+    return notes
+
+
 def resolve_period(params: dict[str, Any], window: Window, *, pooled: bool,
                    event_days: Sequence[date] = ()) -> tuple[Period, list[str]]:
     """The period asked for and notes. Default: the 12 months up to the data's last sale, never
@@ -170,10 +195,12 @@ def resolve_period(params: dict[str, Any], window: Window, *, pooled: bool,
         )
     period, notes = _default_days(start, end, window.as_of or date.today(), event_days)
     if pooled:
-        months = period.whole_months()
+        runs = editions(event_days)
+        months = period.whole_months(runs)
         if months != period:
             notes.append(_("Cross-member figures use whole calendar months: {start} to {end}.").format(
                 start=day_words(months.start), end=day_words(months.end)))
+        notes += _edition_notes(period, months, runs)
         period = months
         if window.start is not None and month_ordinal(period.end) < window.start:
             raise UserError(

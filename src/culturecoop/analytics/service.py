@@ -213,7 +213,8 @@ def segment_patrons(engine: SqlEngine | Warehouse, member: str, params: Mapping[
     _check_member(sql_engine, members, member)
     window = _member_window(sql_engine, window, member)
     given = {k: v for k, v in (params or {}).items() if v is not None and v != ""}
-    period, _notes = resolve_period(given, window, pooled=report_spec("segments").pooled)
+    period, _notes = resolve_period(given, window, pooled=report_spec("segments").pooled,
+                                    event_days=_member_event_days(sql_engine, member))
     ctx = ReportContext(sql_engine, member, period, window, {}, 0)
     return own_segment_patrons(ctx, segment)
 

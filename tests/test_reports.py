@@ -1143,3 +1143,34 @@ def test_cross_member_months_keep_an_edition_the_period_holds() -> None:
     daily = [date(2025, 1, 1) + timedelta(days=i) for i in range(600)]
     period, notes = resolve_period({"from": "2025-07-17", "to": "2026-07-15"}, window, pooled=True, event_days=daily)
     assert (period.start, period.end) == (date(2025, 8, 1), date(2026, 6, 30)) and len(notes) == 1
+
+
+def test_a_museums_timed_entries_are_one_exhibition_with_its_sales_per_week(tmp_path: Path) -> None:
+    """A museum sells « Le fleuve la nuit » in timed entries, four a day for ten days: the Sales pace tab
+    listed its 40 slots (« 28 août 2026 à 15 h 00 · Le fleuve la nuit ») among its two concerts. The
+    exhibition is listed once, with its tickets sold per week; the concerts stay one line each."""
+    from culturecoop.web.i18n import Translator
+    from culturecoop.web.tabs import TABS
+    from culturecoop.web.views import tab_view
+
+    db = tiny_cooperative(tmp_path / "museum.duckdb")
+    slots = [(f"S{d}-{h}", datetime(2025, 3, 20 + d, 10 + 2 * h)) for d in range(10) for h in range(4)]
+    with Warehouse(db) as w:
+        insert(w, "member", [("musee-m", "Musée M", "museum", "Québec")])
+        insert(w, "event", [("musee-m", e, "Le fleuve la nuit", at, "Salle", "G1R", ["visual_arts"], [], 20, True, "fr")
+                            for e, at in slots] + [("musee-m", f"C{i}", f"Concert {i}", datetime(2025, 3, 25 + i, 20), "Salle",
+                                                    "G1R", ["classical"], [], 100, True, "fr") for i in range(2)])
+        insert(w, "patron", [patron_row("musee-m", f"M{p:03d}") for p in range(60)])
+        # 40 tickets the week of 3 March, 20 the week of 10 March; one ticket per concert.
+        insert(w, "ticket", [ticket_row("musee-m", f"T{p}", f"M{p:03d}", slots[p % 40][0], datetime(2025, 3, 4 if p < 40 else 12))
+                             for p in range(60)] + [ticket_row("musee-m", f"K{i}", "M000", f"C{i}", datetime(2025, 3, 5)) for i in range(2)])
+        answer = run_report("events", w, "musee-m", {"from": "2025-01-01", "to": "2025-03-15"}).to_json()
+    assert sorted(r["title"] for r in answer["rows"]) == ["Concert 0", "Concert 1"]
+    assert answer["exhibitions"] == [{"title": "Le fleuve la nuit", "first_day": "2025-03-20", "last_day": "2025-03-29",
+                                      "slots": 40, "tickets_sold": 60}]
+    assert [(r["week"], r["tickets_sold"]) for r in answer["exhibition_weeks"]] == [("2025-03-03", 40), ("2025-03-10", 20)]
+    view = tab_view(next(tab for tab in TABS if tab.slug == "pace"), {"events": {**answer, "available": True}},
+                    Translator("fr"), "musee-m")
+    assert view.picker is not None and len(view.picker["upcoming"]) == 2
+    section = next(s for s in view.sections if s.id == "exhibitions")
+    assert section.chart is not None and section.table is not None and section.title == "Vos expositions"

@@ -1103,6 +1103,14 @@ def test_a_festivals_default_period_holds_its_editions_whole(summer_festival: Pa
         result = run_report("overview", w, "fest-s", {})
     assert (result.params["from"], result.params["to"]) == ("2023-07-17", "2024-07-14"), result.params
     assert result.summary["patrons"] == 20
+    # The period form names the same days for « 12 derniers mois ».
+    from culturecoop.analytics.service import data_coverage, default_period
+    from culturecoop.web.i18n import Translator
+    from culturecoop.web.views.period import read_period
+
+    with Warehouse(summer_festival) as w:
+        form = read_period({}, data_coverage(w, "fest-s"), Translator("fr"), default_period(w, "fest-s"))
+    assert dict(form.choices)["last_12_months"] == "12 derniers mois (17 juill. 2023 – 14 juill. 2024)", form.choices
     assert any("after your edition from July 13, 2023 to July 16, 2023" in n for n in result.notes), result.notes
     set_language("fr")
     try:

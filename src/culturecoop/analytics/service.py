@@ -16,7 +16,7 @@ from typing import Any
 
 from culturecoop.analytics import facts
 from culturecoop.analytics.currency import currencies, main_currency
-from culturecoop.analytics.period import month_ordinal, month_start, resolve_period
+from culturecoop.analytics.period import Period, month_ordinal, month_start, resolve_period
 from culturecoop.analytics.pooled import require_identity
 from culturecoop.analytics.registry import report_spec
 from culturecoop.analytics.report import ReportContext, ReportResult
@@ -176,6 +176,15 @@ def data_coverage(engine: SqlEngine | Warehouse, member: str | None = None) -> f
     if member is not None and member in members:
         return _member_window(sql_engine, window, member)
     return window
+
+
+def default_period(engine: SqlEngine | Warehouse, member: str) -> Period:
+    """The period ``member``'s own reports cover when none is asked: the 12 months up to its data's
+    end, never cutting one of its editions in two (what the period form names « last 12 months »)."""
+    sql_engine = engine_of(engine)
+    window = data_coverage(sql_engine, member)
+    period, _notes = resolve_period({}, window, pooled=False, event_days=_member_event_days(sql_engine, member))
+    return period
 
 
 def member_currency(warehouse: Warehouse, member: str) -> str:

@@ -1173,6 +1173,7 @@ def test_a_museums_timed_entries_are_one_exhibition_with_its_sales_per_week(tmp_
         insert(w, "ticket", [ticket_row("musee-m", f"T{p}", f"M{p:03d}", slots[p % 40][0], datetime(2025, 3, 4 if p < 40 else 12))
                              for p in range(60)] + [ticket_row("musee-m", f"K{i}", "M000", f"C{i}", datetime(2025, 3, 5)) for i in range(2)])
         answer = run_report("events", w, "musee-m", {"from": "2025-01-01", "to": "2025-03-15"}).to_json()
+        slot = run_report("pace", w, "musee-m", {"from": "2025-01-01", "to": "2025-03-15"}).to_json()
     assert sorted(r["title"] for r in answer["rows"]) == ["Concert 0", "Concert 1"]
     assert answer["exhibitions"] == [{"title": "Le fleuve la nuit", "first_day": "2025-03-20", "last_day": "2025-03-29",
                                       "slots": 40, "tickets_sold": 60}]
@@ -1182,3 +1183,8 @@ def test_a_museums_timed_entries_are_one_exhibition_with_its_sales_per_week(tmp_
     assert view.picker is not None and len(view.picker["upcoming"]) == 2
     section = next(s for s in view.sections if s.id == "exhibitions")
     assert section.chart is not None and section.table is not None and section.title == "Vos expositions"
+    # The next slot, the pace's default event, is still ahead: not « a replay » because it is not listed.
+    assert slot["summary"]["event_id"] == "S0-0"
+    view = tab_view(next(tab for tab in TABS if tab.slug == "pace"), {"events": {**answer, "available": True},
+                    "pace": {**slot, "available": True}}, Translator("en"), "musee-m")
+    assert not any("A replay" in n for n in view.notes), view.notes

@@ -380,7 +380,10 @@ def pace(view: TabView, results: Results, t: Translator) -> None:
     replay = summary.get("final_sold") is not None
     if view.picker is not None:
         view.picker["current"] = summary.get("event_id")
-        if not view.picker["upcoming"] or summary.get("event_id") not in {e["event_id"] for e in view.picker["upcoming"]}:
+        # An exhibition's slot is not listed (its title is, under « Vos expositions »): one still ahead is no replay.
+        ahead = str(summary.get("event_day") or "") > str(view.picker.get("as_of") or "9999")
+        if not ahead and (not view.picker["upcoming"]
+                          or summary.get("event_id") not in {e["event_id"] for e in view.picker["upcoming"]}):
             replay = True
             view.notes.insert(0, t.plural(summary.get("days_before"),
                                           "A replay: the sales of {title} as they stood {n} day before it, against comparable events of the year before.",

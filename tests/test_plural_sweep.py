@@ -19,6 +19,7 @@ COUNTS = ("n", "count")
 # (« Lignes vides ignorées : 1. » reads right whatever the count). Anything else with {n} or
 # {count} is written through ``plural`` (i18n), ``counted`` (the CLI) or ``t.plural`` (the web).
 NOT_A_COUNT_OR_NEVER_0_OR_1 = {
+    "Titles with {n} dated slots or more (an exhibition's timed entries) are listed once each, with their tickets sold per week, rather than one line per slot.": "a fixed threshold (30)",
     "The reason is longer than {n} characters; shorten it.": "a fixed limit (1,000)",
     "{n} people will receive it, {held} are kept aside to measure its effect.": "each arm as the privacy gate releases it: k people or more, else « fewer than k »",
     "sheet {sheet} holds the table (the draft read its first {n} rows; prepare reads them all)": "the draft's sample of 1,000 rows",

@@ -1074,3 +1074,117 @@ def test_shares_keep_more_decimals_than_a_page_shows() -> None:
 
     assert (percent(ratio(5, 11), "fr"), percent(ratio(6, 11), "fr")) == ("45,5\u00a0%", "54,5\u00a0%")
     assert (percent(0.0005, "en"), percent(0.4545, "en"), times(1.25, "en")) == ("0.1%", "45.5%", "1.3")
+
+
+@pytest.fixture(scope="module")
+def summer_festival(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny cooperative and a summer festival, four days each July: 13–16 July 2023 (30 people)
+    and 11–14 July 2024 (20 others); its last sale at the door on 14 July 2024."""
+    db = tiny_cooperative(tmp_path_factory.mktemp("festival") / "coop.duckdb")
+    editions = {"E23": date(2023, 7, 13), "E24": date(2024, 7, 11)}
+    people = {"E23": range(0, 30), "E24": range(100, 120)}
+    with Warehouse(db) as w:
+        insert(w, "member", [("fest-s", "Festival S", "festival", "Estrie")])
+        insert(w, "event", [("fest-s", f"{e}-{d}", f"Festival S {e} jour {d}", datetime(day.year, day.month, day.day + d, 20),
+                             "Parc", "J1H", ["rock"], ["A"], 5000, False, "fr") for e, day in editions.items() for d in range(4)])
+        insert(w, "patron", [patron_row("fest-s", f"S{p:03d}") for ps in people.values() for p in ps])
+        # Each person on one day of its edition, among them the last day: 2023's last day is 16 July.
+        insert(w, "ticket", [ticket_row("fest-s", f"{e}-{p}", f"S{p:03d}", f"{e}-{p % 4}",
+                                        datetime(editions[e].year, 5, 1) if p != 119 else datetime(2024, 7, 14, 19))
+                             for e, ps in people.items() for p in ps])
+    return db
+
+
+def test_a_festivals_default_period_holds_its_editions_whole(summer_festival: Path) -> None:
+    """« 12 derniers mois » up to 14 July 2024 started on 16 July 2023, the 2023 edition's last day:
+    its 8 patrons of that day counted with the 2024 edition's 20. The period starts after it, says so,
+    and the period before holds the 2023 edition whole."""
+    with Warehouse(summer_festival) as w:
+        result = run_report("overview", w, "fest-s", {})
+    assert (result.params["from"], result.params["to"]) == ("2023-07-17", "2024-07-14"), result.params
+    assert result.summary["patrons"] == 20
+    # The period form names the same days for « 12 derniers mois ».
+    from culturecoop.analytics.service import data_coverage, default_period
+    from culturecoop.web.i18n import Translator
+    from culturecoop.web.views.period import read_period
+
+    with Warehouse(summer_festival) as w:
+        form = read_period({}, data_coverage(w, "fest-s"), Translator("fr"), default_period(w, "fest-s"))
+    assert dict(form.choices)["last_12_months"] == "12 derniers mois (17 juill. 2023 – 14 juill. 2024)", form.choices
+    assert any("after your edition from July 13, 2023 to July 16, 2023" in n for n in result.notes), result.notes
+    set_language("fr")
+    try:
+        french = report(summer_festival, "overview", "fest-s", {})
+    finally:
+        set_language("en")
+    assert any(n.startswith("La période commence le 17 juillet 2023, après votre édition du 13 juillet 2023 au 16 juillet 2023")
+               for n in french.notes), french.notes
+    # A run of days longer than an edition (a museum every day) is cut as before; an edition under way on
+    # the last day is held to its end.
+    from culturecoop.analytics.facts import Window
+    from culturecoop.analytics.period import editions, resolve_period
+
+    every_day = [date(2024, 1, 1) + timedelta(days=i) for i in range(400)]
+    assert editions(every_day) == []
+    window = Window(None, None, None, None, date(2024, 7, 12))
+    period, notes = resolve_period({}, window, pooled=False, event_days=[date(2024, 7, 11) + timedelta(days=i) for i in range(4)])
+    assert (period.start, period.end) == (date(2023, 7, 16), date(2024, 7, 14)) and len(notes) == 1
+
+
+def test_cross_member_months_keep_an_edition_the_period_holds() -> None:
+    """17 July 2025 – 15 July 2026 holds the whole 12–15 July 2026 edition, yet the cross-member tabs
+    rounded it to August–June (July has only 15 of its 31 days inside) and dropped the edition without
+    a word. The edition's month is kept and said; an edition the period barely touches is left out,
+    said as well. Either way the figures stay whole months (the gate's question)."""
+    from culturecoop.analytics.facts import Window
+    from culturecoop.analytics.period import resolve_period
+
+    held = [date(2025, 7, 13) + timedelta(days=i) for i in range(4)] + [date(2026, 7, 12) + timedelta(days=i) for i in range(4)]
+    window = Window(None, None, None, None, date(2026, 7, 15))
+    period, notes = resolve_period({"from": "2025-07-17", "to": "2026-07-15"}, window, pooled=True, event_days=held)
+    assert (period.start, period.end) == (date(2025, 8, 1), date(2026, 7, 31))
+    assert any(n.startswith("Your edition from July 12, 2026 to July 15, 2026 is counted") for n in notes), notes
+    period, notes = resolve_period({"from": "2025-08-01", "to": "2026-07-12"}, window, pooled=True, event_days=held)
+    assert (period.start, period.end) == (date(2025, 8, 1), date(2026, 6, 30))
+    assert any(n.startswith("Your edition from July 12, 2026 to July 15, 2026 is left out") for n in notes), notes
+    # A venue with events every day (a museum) is rounded as before.
+    daily = [date(2025, 1, 1) + timedelta(days=i) for i in range(600)]
+    period, notes = resolve_period({"from": "2025-07-17", "to": "2026-07-15"}, window, pooled=True, event_days=daily)
+    assert (period.start, period.end) == (date(2025, 8, 1), date(2026, 6, 30)) and len(notes) == 1
+
+
+def test_a_museums_timed_entries_are_one_exhibition_with_its_sales_per_week(tmp_path: Path) -> None:
+    """A museum sells « Le fleuve la nuit » in timed entries, four a day for ten days: the Sales pace tab
+    listed its 40 slots (« 28 août 2026 à 15 h 00 · Le fleuve la nuit ») among its two concerts. The
+    exhibition is listed once, with its tickets sold per week; the concerts stay one line each."""
+    from culturecoop.web.i18n import Translator
+    from culturecoop.web.tabs import TABS
+    from culturecoop.web.views import tab_view
+
+    db = tiny_cooperative(tmp_path / "museum.duckdb")
+    slots = [(f"S{d}-{h}", datetime(2025, 3, 20 + d, 10 + 2 * h)) for d in range(10) for h in range(4)]
+    with Warehouse(db) as w:
+        insert(w, "member", [("musee-m", "Musée M", "museum", "Québec")])
+        insert(w, "event", [("musee-m", e, "Le fleuve la nuit", at, "Salle", "G1R", ["visual_arts"], [], 20, True, "fr")
+                            for e, at in slots] + [("musee-m", f"C{i}", f"Concert {i}", datetime(2025, 3, 25 + i, 20), "Salle",
+                                                    "G1R", ["classical"], [], 100, True, "fr") for i in range(2)])
+        insert(w, "patron", [patron_row("musee-m", f"M{p:03d}") for p in range(60)])
+        # 40 tickets the week of 3 March, 20 the week of 10 March; one ticket per concert.
+        insert(w, "ticket", [ticket_row("musee-m", f"T{p}", f"M{p:03d}", slots[p % 40][0], datetime(2025, 3, 4 if p < 40 else 12))
+                             for p in range(60)] + [ticket_row("musee-m", f"K{i}", "M000", f"C{i}", datetime(2025, 3, 5)) for i in range(2)])
+        answer = run_report("events", w, "musee-m", {"from": "2025-01-01", "to": "2025-03-15"}).to_json()
+        slot = run_report("pace", w, "musee-m", {"from": "2025-01-01", "to": "2025-03-15"}).to_json()
+    assert sorted(r["title"] for r in answer["rows"]) == ["Concert 0", "Concert 1"]
+    assert answer["exhibitions"] == [{"title": "Le fleuve la nuit", "first_day": "2025-03-20", "last_day": "2025-03-29",
+                                      "slots": 40, "tickets_sold": 60}]
+    assert [(r["week"], r["tickets_sold"]) for r in answer["exhibition_weeks"]] == [("2025-03-03", 40), ("2025-03-10", 20)]
+    view = tab_view(next(tab for tab in TABS if tab.slug == "pace"), {"events": {**answer, "available": True}},
+                    Translator("fr"), "musee-m")
+    assert view.picker is not None and len(view.picker["upcoming"]) == 2
+    section = next(s for s in view.sections if s.id == "exhibitions")
+    assert section.chart is not None and section.table is not None and section.title == "Vos expositions"
+    # The next slot, the pace's default event, is still ahead: not « a replay » because it is not listed.
+    assert slot["summary"]["event_id"] == "S0-0"
+    view = tab_view(next(tab for tab in TABS if tab.slug == "pace"), {"events": {**answer, "available": True},
+                    "pace": {**slot, "available": True}}, Translator("en"), "musee-m")
+    assert not any("A replay" in n for n in view.notes), view.notes

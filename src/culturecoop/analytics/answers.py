@@ -36,6 +36,7 @@ from decimal import Decimal
 from typing import Any
 
 from culturecoop.analytics import facts, service
+from culturecoop.analytics.period import Period
 from culturecoop.analytics.registry import REPORTS, report_choices
 from culturecoop.errors import UserError
 from culturecoop.i18n import _, current_language
@@ -224,6 +225,11 @@ class Answers:
         ends first (remembered like the state)."""
         self.state(warehouse)
         return service.data_coverage(MemoEngine(warehouse, self.memo), member)
+
+    def default_period(self, warehouse: Warehouse, member: str) -> Period:
+        """The period ``member``'s reports cover when none is asked (see ``service.default_period``)."""
+        self.state(warehouse)
+        return service.default_period(MemoEngine(warehouse, self.memo), member)
 
     # -- answers ----------------------------------------------------------------------------
 

@@ -61,6 +61,22 @@ GROUP BY e.event_id, e.title, e.event_day, e.starts_at, e.capacity
 """
 MAX_EVENTS = 500
 
+# A title with this many dated slots in the list is an exhibition's timed entries (a museum's « 28 août
+# à 15 h · Le fleuve la nuit » every half hour), not a run of shows: it is listed once, with its sales
+# per week, rather than one line per slot (hundreds of them hid every other event).
+EXHIBITION_SLOTS = 30
+
+# Tickets sold per title and week (from Monday) for the events of the list, up to the period's last day
+# (the titles grouped are picked from them: no list parameter, which Spark's SQL would not read).
+EXHIBITION_WEEKS = f"""
+SELECT e.title, CAST(date_trunc('week', CAST(t.purchased_at AS DATE)) AS DATE) AS week,
+       CAST(sum(t.quantity) AS BIGINT) AS tickets
+FROM analytics_event AS e
+JOIN {ADMISSIONS} AS t ON t.member_id = e.member_id AND t.event_id = e.event_id
+WHERE e.member_id = $member AND e.event_day >= $date_from AND t.status = 'sold' AND CAST(t.purchased_at AS DATE) <= $date_to
+GROUP BY e.title, CAST(date_trunc('week', CAST(t.purchased_at AS DATE)) AS DATE)
+"""
+
 # The member's events whose export gave no start time: dated by their last sale (``analytics_event``).
 UNDATED_EVENTS = """
 SELECT CAST(count(*) AS BIGINT) AS undated FROM analytics_event WHERE member_id = $member AND day_from_sales
@@ -387,6 +403,12 @@ def events(ctx: ReportContext) -> ReportOutput:
     that day. Member-only data, no gate."""
     _note_undated(ctx)
     found = ctx.query(MEMBER_EVENTS)
+    slots: dict[str, list[dict[str, Any]]] = {}
+    for r in found:
+        if r["title"]:
+            slots.setdefault(str(r["title"]), []).append(r)
+    grouped = {title: rows for title, rows in slots.items() if len(rows) >= EXHIBITION_SLOTS}
+    found = [r for r in found if str(r["title"]) not in grouped]
     upcoming = sorted((r for r in found if r["event_day"] > ctx.period.end), key=lambda r: (r["event_day"], r["event_id"]))
     past = sorted((r for r in found if r["event_day"] <= ctx.period.end), key=lambda r: (r["event_day"], r["event_id"]),
                   reverse=True)
@@ -402,5 +424,36 @@ def events(ctx: ReportContext) -> ReportOutput:
         Column("tickets_sold", _("Tickets sold by the period's last day")),
         Column("upcoming", _("True when the event is after the period's last day (its sales were still open then)")),
     )
-    summary = {"as_of": ctx.period.end.isoformat(), "upcoming": len(upcoming), "past": len(past)}
-    return ReportOutput([ReportTable("events", _("Your events"), cols, rows)], summary)
+    summary: dict[str, Any] = {"as_of": ctx.period.end.isoformat(), "upcoming": len(upcoming), "past": len(past)}
+    tables = [ReportTable("events", _("Your events"), cols, rows)]
+    if grouped:
+        summary.update(exhibitions=len(grouped), exhibition_slots=sum(len(v) for v in grouped.values()))
+        ctx.notes.append(_("Titles with {n} dated slots or more (an exhibition's timed entries) are listed once each, "
+                           "with their tickets sold per week, rather than one line per slot.").format(n=count(EXHIBITION_SLOTS)))
+        tables += _exhibitions(ctx, grouped)
+    return ReportOutput(tables, summary)
+
+
+def _exhibitions(ctx: ReportContext, grouped: dict[str, list[dict[str, Any]]]) -> list[ReportTable]:
+    """One row per exhibition (its slots, first and last day, tickets sold by the period's last day)
+    and its tickets sold week by week."""
+    rows = sorted(({"title": title, "first_day": min(r["event_day"] for r in slots).isoformat(),
+                    "last_day": max(r["event_day"] for r in slots).isoformat(), "slots": len(slots),
+                    "tickets_sold": sum(int(r["sold"]) for r in slots)} for title, slots in grouped.items()),
+                  key=lambda r: (r["last_day"], r["title"]), reverse=True)
+    weeks = sorted(({"title": r["title"], "week": r["week"].isoformat(), "tickets_sold": int(r["tickets"])}
+                    for r in ctx.query(EXHIBITION_WEEKS) if r["title"] in grouped), key=lambda r: (r["title"], r["week"]))
+    return [
+        ReportTable("exhibitions", _("Your exhibitions (titles with many dated slots)"), (
+            Column("title", _("Title")),
+            Column("first_day", _("Its first slot's day")),
+            Column("last_day", _("Its last slot's day")),
+            Column("slots", _("Dated slots (timed entries) of the title")),
+            Column("tickets_sold", _("Tickets sold by the period's last day")),
+        ), rows),
+        ReportTable("exhibition_weeks", _("Exhibitions' tickets sold per week"), (
+            Column("title", _("Title")),
+            Column("week", _("Week of the sale (its Monday)")),
+            Column("tickets_sold", _("Tickets sold that week")),
+        ), weeks),
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -50,10 +51,12 @@ class Period:
             return Period(month_start(first), month_end(first + months - 1))
         return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
 
-    def whole_months(self) -> Period:
+    def whole_months(self, held: Sequence[Period] = ()) -> Period:
         """The calendar months mostly inside this period (at least half their days), so that twelve
         months stay twelve: 26 Dec 2024 to 25 Dec 2025 is January to December 2025, not the thirteen
-        months from December 2024. A period no month is mostly inside keeps the months it touches."""
+        months from December 2024. A period no month is mostly inside keeps the months it touches.
+        The months of an edition in ``held`` (see ``editions``) mostly inside the period are kept
+        too: 17 July 2025 to 15 July 2026 holds the 12–15 July 2026 edition, so it ends with July."""
         first, last = month_ordinal(self.start), month_ordinal(self.end)
 
         def mostly_inside(month: int) -> bool:
@@ -61,9 +64,13 @@ class Period:
             return 2 * inside >= (month_end(month) - month_start(month)).days + 1
 
         kept = [m for m in range(first, last + 1) if mostly_inside(m)]
+        for run in held:
+            inside = Period(max(run.start, self.start), min(run.end, self.end))
+            if inside.start <= inside.end and 2 * inside.days >= run.days:
+                kept += range(month_ordinal(inside.start), month_ordinal(inside.end) + 1)
         if not kept:
             return Period(month_start(first), month_end(last))
-        return Period(month_start(kept[0]), month_end(kept[-1]))
+        return Period(month_start(min(kept)), month_end(max(kept)))
 
     def month_mask(self, window: Window) -> int:
         """Bits of the months of this period in the facts' month masks (0 outside the window)."""
@@ -111,9 +118,74 @@ def parse_day(value: Any, option: str) -> date | None:
     return day
 
 
-def resolve_period(params: dict[str, Any], window: Window, *, pooled: bool) -> tuple[Period, list[str]]:
-    """The period asked for (default: the 12 months up to the data's last sale) and notes."""
+# A run of event days this long or shorter is an edition (a festival's weekend, a fortnight of a
+# summer series): a default period never cuts one in two. A longer run — a museum open every day, a
+# theatre's season — is a venue's ordinary calendar and is cut as before. One day off inside a run
+# (a festival resting on Monday) keeps it one edition.
+EDITION_DAYS = 31
+EDITION_REST_DAYS = 1
+
+
+def editions(days: Sequence[date]) -> list[Period]:
+    """The runs of event days of at most ``EDITION_DAYS`` days in ``days`` (sorted or not)."""
+    runs: list[Period] = []
+    for day in sorted(set(days)):
+        if runs and (day - runs[-1].end).days <= EDITION_REST_DAYS + 1:
+            runs[-1] = Period(runs[-1].start, day)
+        else:
+            runs.append(Period(day, day))
+    return [run for run in runs if run.days <= EDITION_DAYS]
+
+
+def _default_days(start: date | None, end: date | None, as_of: date,
+                  event_days: Sequence[date]) -> tuple[Period, list[str]]:
+    """The default part of a period (its end: the data's last sale; its start: 12 months before),
+    moved so that no edition is cut in two: an edition under way on the last day is held to its
+    end, and one the 12 months start in the middle of is left to the period before (so that the
+    period holds one edition a year and the period before the previous one, whole)."""
     notes: list[str] = []
+    runs = editions(event_days)
+    if end is None:
+        end = max(as_of, start) if start else as_of
+        ongoing = next((run for run in runs if run.start <= end < run.end), None)
+        if ongoing is not None:
+            end = ongoing.end
+            notes.append(_("The period ends on {day}, the last day of your edition from {first} to {last}, so as not to cut it in two.").format(
+                day=day_words(end), first=day_words(ongoing.start), last=day_words(ongoing.end)))
+    if start is None:
+        start = end - timedelta(days=364)
+        cut = next((run for run in runs if run.start < start <= run.end), None)
+        if cut is not None and cut.end < end:
+            start = cut.end + timedelta(days=1)
+            notes.append(_("The period starts on {day}, after your edition from {first} to {last}, so as not to cut it in two: "
+                           "that edition is counted whole in the period before.").format(
+                day=day_words(start), first=day_words(cut.start), last=day_words(cut.end)))
+    return Period(start, end), notes
+
+
+def _edition_notes(period: Period, months: Period, runs: Sequence[Period]) -> list[str]:
+    """What rounding ``period`` to ``months`` did to the editions it touches: one kept whole although
+    its month is mostly outside the period, one left out although the period held some of its days."""
+    plain, notes = period.whole_months(), []
+    for run in runs:
+        if run.end < period.start or run.start > period.end:
+            continue
+        if run.start >= months.start and run.end <= months.end and not (run.start >= plain.start and run.end <= plain.end):
+            notes.append(_("Your edition from {first} to {last} is counted: cross-member figures count whole months, and its "
+                           "month is kept although the period holds less than half of that month.").format(
+                first=day_words(run.start), last=day_words(run.end)))
+        elif run.end < months.start or run.start > months.end:
+            notes.append(_("Your edition from {first} to {last} is left out: most of it is outside the period, and "
+                           "cross-member figures count whole months (so that moving a period by a day never asks about "
+                           "a few people); choose a period that holds it to count it.").format(
+                first=day_words(run.start), last=day_words(run.end)))
+    return notes
+
+
+def resolve_period(params: dict[str, Any], window: Window, *, pooled: bool,
+                   event_days: Sequence[date] = ()) -> tuple[Period, list[str]]:
+    """The period asked for and notes. Default: the 12 months up to the data's last sale, never
+    cutting one of ``event_days``' editions in two (a festival's weekend, see ``editions``)."""
     start = parse_day(params.get("from"), "--from")
     end = parse_day(params.get("to"), "--to")
     if start and end and start > end:
@@ -121,17 +193,14 @@ def resolve_period(params: dict[str, Any], window: Window, *, pooled: bool) -> t
             _("The period's first day ({start}) is after its last day ({end}); give a first day on or before the last.").format(
                 start=start.isoformat(), end=end.isoformat())
         )
-    as_of = window.as_of or date.today()
-    if end is None:
-        end = max(as_of, start) if start else as_of
-    if start is None:
-        start = end - timedelta(days=364)
-    period = Period(start, end)
+    period, notes = _default_days(start, end, window.as_of or date.today(), event_days)
     if pooled:
-        months = period.whole_months()
+        runs = editions(event_days)
+        months = period.whole_months(runs)
         if months != period:
             notes.append(_("Cross-member figures use whole calendar months: {start} to {end}.").format(
                 start=day_words(months.start), end=day_words(months.end)))
+        notes += _edition_notes(period, months, runs)
         period = months
         if window.start is not None and month_ordinal(period.end) < window.start:
             raise UserError(

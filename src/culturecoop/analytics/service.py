@@ -16,7 +16,7 @@ from typing import Any
 
 from culturecoop.analytics import facts
 from culturecoop.analytics.currency import currencies, main_currency
-from culturecoop.analytics.period import month_ordinal, month_start, resolve_period
+from culturecoop.analytics.period import Period, month_ordinal, month_start, resolve_period
 from culturecoop.analytics.pooled import require_identity
 from culturecoop.analytics.registry import report_spec
 from culturecoop.analytics.report import ReportContext, ReportResult
@@ -118,6 +118,18 @@ SELECT min(event_day) AS first_day, max(event_day) AS last_day FROM analytics_vi
 """
 
 
+# The days the member held events on: a default period never cuts one of its editions in two.
+MEMBER_EVENT_DAY_LIST = """
+SELECT DISTINCT event_day FROM analytics_event WHERE member_id = $member AND event_day IS NOT NULL
+"""
+
+
+def _member_event_days(engine: SqlEngine, member: str) -> tuple[date, ...]:
+    """The days ``member`` held events on (remembered until the data changes)."""
+    return engine.remember(("analytics", "member-event-day-list", member), lambda: tuple(
+        r["event_day"] for r in engine.rows(MEMBER_EVENT_DAY_LIST, {"member": member}) if isinstance(r["event_day"], date)))
+
+
 def _member_days(engine: SqlEngine, window: facts.Window, member: str) -> tuple[Any, Any]:
     """(first, last) event day of ``member``'s own data, the cooperative's where it has none, and
     never before the cooperative's first day (remembered until the data changes)."""
@@ -166,6 +178,15 @@ def data_coverage(engine: SqlEngine | Warehouse, member: str | None = None) -> f
     return window
 
 
+def default_period(engine: SqlEngine | Warehouse, member: str) -> Period:
+    """The period ``member``'s own reports cover when none is asked: the 12 months up to its data's
+    end, never cutting one of its editions in two (what the period form names « last 12 months »)."""
+    sql_engine = engine_of(engine)
+    window = data_coverage(sql_engine, member)
+    period, _notes = resolve_period({}, window, pooled=False, event_days=_member_event_days(sql_engine, member))
+    return period
+
+
 def member_currency(warehouse: Warehouse, member: str) -> str:
     """The currency ``member``'s amounts are written in (its pages outside the report tabs: campaign
     revenue, programme prices)."""
@@ -201,7 +222,8 @@ def segment_patrons(engine: SqlEngine | Warehouse, member: str, params: Mapping[
     _check_member(sql_engine, members, member)
     window = _member_window(sql_engine, window, member)
     given = {k: v for k, v in (params or {}).items() if v is not None and v != ""}
-    period, _notes = resolve_period(given, window, pooled=report_spec("segments").pooled)
+    period, _notes = resolve_period(given, window, pooled=report_spec("segments").pooled,
+                                    event_days=_member_event_days(sql_engine, member))
     ctx = ReportContext(sql_engine, member, period, window, {}, 0)
     return own_segment_patrons(ctx, segment)
 
@@ -306,7 +328,7 @@ def _run_report(name: str, engine: SqlEngine | Warehouse, member: str, params: M
     cooperative_as_of = window.as_of
     if name not in COOPERATIVE_WIDE:
         window = _member_window(sql_engine, window, member)
-    period, notes = resolve_period(given, window, pooled=spec.pooled)
+    period, notes = resolve_period(given, window, pooled=spec.pooled, event_days=_member_event_days(sql_engine, member))
     if window.as_of is not cooperative_as_of and isinstance(window.as_of, date) \
             and period.end >= month_start(month_ordinal(window.as_of)):
         notes.append(_("Your data ends on {day} (your last sale or event), while the cooperative's runs to {coop}: "

@@ -104,7 +104,8 @@ def _question(request: Request, answers: AnswersDep, warehouse: WarehouseDep, me
     # The periods offered end on the member's own last sale, as its reports do (not on a
     # cooperative-wide tab's, whose figures run to the cooperative's).
     whole_cooperative = tab is not None and all(r in COOPERATIVE_WIDE for r in tab.reports)
-    form = read_period(query, answers.coverage(warehouse, None if whole_cooperative else member_id), t)
+    form = read_period(query, answers.coverage(warehouse, None if whole_cooperative else member_id), t,
+                       None if whole_cooperative else answers.default_period(warehouse, member_id))
     return {**form.query(), **{k: v for k, v in query.items() if k in ("event", "days")}}, form, t
 
 

@@ -369,6 +369,7 @@ def pace(view: TabView, results: Results, t: Translator) -> None:
         view.picker = {"upcoming": [r for r in rows if r.get("upcoming")], "past": [r for r in rows if not r.get("upcoming")],
                        "as_of": (events.get("summary") or {}).get("as_of"),
                        "programme": (events.get("summary") or {}).get("programme")}
+        _exhibitions(view, events, t)
     if not result:
         return
     summary = result.get("summary") or {}
@@ -379,7 +380,10 @@ def pace(view: TabView, results: Results, t: Translator) -> None:
     replay = summary.get("final_sold") is not None
     if view.picker is not None:
         view.picker["current"] = summary.get("event_id")
-        if not view.picker["upcoming"] or summary.get("event_id") not in {e["event_id"] for e in view.picker["upcoming"]}:
+        # An exhibition's slot is not listed (its title is, under « Vos expositions »): one still ahead is no replay.
+        ahead = str(summary.get("event_day") or "") > str(view.picker.get("as_of") or "9999")
+        if not ahead and (not view.picker["upcoming"]
+                          or summary.get("event_id") not in {e["event_id"] for e in view.picker["upcoming"]}):
             replay = True
             view.notes.insert(0, t.plural(summary.get("days_before"),
                                           "A replay: the sales of {title} as they stood {n} day before it, against comparable events of the year before.",
@@ -433,3 +437,23 @@ def pace(view: TabView, results: Results, t: Translator) -> None:
         [Col("title", _("Event")), Col("event_day", _("Day"), "day"), Col("capacity", _("Capacity"), "int"),
          Col("sold_by_now", _("Sold at the same point"), "int"), Col("final", _("Final sales"), "int"),
          Col("multiplier", _("Multiplier"), "float2", "multiplier", empty=NO_MULTIPLIER)], t)))
+
+
+def _exhibitions(view: TabView, events: Mapping[str, Any], t: Translator) -> None:
+    """A museum's exhibitions (titles with hundreds of timed slots): one line each and their tickets
+    sold week by week, in place of one picker line per slot."""
+    shows, weeks = _rows(events, "exhibitions"), _rows(events, "exhibition_weeks")
+    if not shows:
+        return
+    titles = [str(r["title"]) for r in shows]
+    days = sorted({str(r["week"]) for r in weeks})
+    sold = {(str(r["title"]), str(r["week"])): r["tickets_sold"] for r in weeks}
+    chart = charts.lines(t("Tickets sold per week, by exhibition"), days,
+                         [(title, [sold.get((title, d), 0) for d in days]) for title in titles], t,
+                         value_title=t("Tickets sold that week"), x_title=t("Week of the sale")) if days else None
+    view.sections.append(Section("exhibitions", t("Your exhibitions"), chart, table(
+        "exhibitions", t("Your exhibitions"), shows,
+        [Col("title", _("Title")), Col("first_day", _("From"), "day"), Col("last_day", _("To"), "day"),
+         Col("slots", _("Timed slots"), "int"), Col("tickets_sold", _("Tickets sold"), "int")], t),
+        lead=t("A title with many dated slots (an exhibition's timed entries) is followed as a whole: its tickets "
+               "sold each week, rather than one line per slot.")))

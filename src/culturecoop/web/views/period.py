@@ -54,13 +54,14 @@ def _parse(value: str) -> date | None:
         return None
 
 
-def read_period(query: Mapping[str, str], coverage: Window, t: Translator) -> PeriodForm:
+def read_period(query: Mapping[str, str], coverage: Window, t: Translator, default: Period | None = None) -> PeriodForm:
     """The period asked in a page's query string (``period``, ``from``, ``to``). A mistake is
-    said next to its field and the default period is shown meanwhile — never an error page."""
+    said next to its field and the default period is shown meanwhile — never an error page.
+    ``default``: the days the default preset really covers (a festival's never cut an edition)."""
     as_of = coverage.as_of if isinstance(coverage.as_of, date) else date.today()
     choices = []
     for name in PRESETS:
-        period = preset_period(name, as_of)
+        period = default if name == DEFAULT_PRESET and default is not None else preset_period(name, as_of)
         choices.append((name, t("{label} ({start} – {end})", label=t(PRESET_LABELS[name]),
                                  start=t.day(period.start), end=t.day(period.end))))
     choices.append(("custom", t(PRESET_LABELS["custom"])))

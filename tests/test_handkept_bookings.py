@@ -32,3 +32,28 @@ def test_an_unticked_paid_box_is_no_sale(lang: str, said: str, tmp_path: Path, k
     assert said in told, told
     assert _tickets(tmp_path, "SELECT status, count(*), sum(quantity), sum(quantity * unit_price) FROM t "
                               "GROUP BY ALL ORDER BY ALL") == [("cancelled", 2, 4, 60), ("sold", 6, 13, 195)]
+
+
+# A group's size written only in its tariff (« Groupe scolaire 25 pers. », « Classe de CM2 (28 élèves) », "Group of
+# 10"), with no column of seats: 65 seats were counted as 3, each group one admission at its whole amount. The
+# seats are read in the text, and the group's amount, its total, divided by them; whether the header names a total
+# (« Total ») or not (« Prix »: the rows say it, a group's amount per seat near one seat's).
+@pytest.mark.parametrize(("header", "tariffs"), [
+    ("Total", {}),
+    ("Prix", {"Groupe scolaire 28 pers.": "Classe de CM2 (28 élèves)", "Groupe 12 pers.": "Group of 12"})],
+    ids=["total", "price-and-other-words"])
+def test_a_groups_size_in_its_tariff_is_its_seats(header: str, tariffs: dict[str, str], tmp_path: Path, keys: Path,
+                                                 monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    text = (SWEEP / "reservations-groupes-sans-quantite.csv").read_text(encoding="utf-8")
+    text = text.replace(";Total\n", f";{header}\n")
+    for french, other in tariffs.items():
+        text = text.replace(f";{french};", f";{other};")
+    export = tmp_path / "reservations.csv"
+    export.write_text(text, encoding="utf-8")
+    draft, mapping = _draft(tmp_path, export, monkeypatch, capsys, "fr")
+    assert draft["mapping"]["columns"]["quantity"] == {"group_size": "Tarif"}, draft["mapping"]["columns"]
+    code, summary, told = _prepare(tmp_path, export, mapping, keys, monkeypatch, capsys, "fr")
+    assert code == 0 and (summary["rows_in"], summary["rows_accepted"]) == (6, 6), told
+    assert _tickets(tmp_path, "SELECT quantity, unit_price FROM t ORDER BY ALL") == [
+        (1, 12), (1, 24), (1, 27), (12, 8), (25, 6), (28, 6)]

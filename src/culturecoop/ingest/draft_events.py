@@ -477,32 +477,6 @@ def is_pass(value: str) -> bool:
     return bool(words & _PASS_WORDS or "week end" in folded or _PASS_DAYS.search(folded))
 
 
-# A group's size in what was sold (« Groupe scolaire 25 pers. », « Classe de 28 élèves », "Group of 12 people").
-_GROUP_SIZE = re.compile(r"(?<![\d/.,])(\d{1,3})\s*(?:pers\b|personnes|eleves|enfants|participants|places|pax\b|"
-                         r"people|persons|guests|students|pupils)")
-
-
-def say_group_sizes(builder: DraftBuilder) -> None:
-    """With no column of seats, a column of what was sold that writes a group's size (« Groupe scolaire 25 pers. »)
-    is said: each such row counts one admission, whatever its size, until the export gives each row's seats."""
-    if "quantity" in builder.columns_map:
-        return
-    for c in builder.columns:
-        if not set(vocab.tokens(c.name)) & _SOLD_WORDS:
-            continue
-        groups = sorted({v for v in c.values if (m := _GROUP_SIZE.search(fold(v))) and int(m.group(1)) >= 2})
-        if groups:
-            builder.undecided.append(plural(
-                len(groups), "{labels} in {column} names a group of several people, but no column gives each row's "
-                "number of seats: each such row counts one admission, its amount the group's. If your ticketing can "
-                "add the number of seats to this export, add it and choose it for {field}.",
-                "{labels} in {column} name groups of several people, but no column gives each row's number of "
-                "seats: each such row counts one admission, its amount the group's. If your ticketing can add the "
-                "number of seats to this export, add it and choose it for {field}.").format(
-                labels=", ".join(f"« {g} »" for g in groups[:4]), column=c.name, field=named("quantity")))
-            return
-
-
 def say_seats_per_show_columns(builder: DraftBuilder) -> None:
     """Columns named after dated shows that count seats (« Tartuffe 14/03/2026 », « Phèdre 21/03/2026 » holding
     « 2 », « 1 »): a table of seats per show, one column per show, which no mapping reads as tickets. Said first,

@@ -323,3 +323,7 @@ def test_a_table_of_seats_per_show_is_said_first(
     assert draft["undecided"][0].startswith(
         "Les colonnes « Tartuffe 14/03/2026 », « Phèdre 21/03/2026 », « Cyrano 28/03/2026 » portent le nom de "
         "spectacles datés et comptent des places"), draft["undecided"]
+    # What to do, said exactly: one row per person and show booked (2 + 1 + 3 of the sample's cells).
+    assert "Dans votre tableur, faites une ligne par personne et par spectacle réservé (6 lignes pour cet " \
+           "échantillon)" in draft["undecided"][0], draft["undecided"]
+    assert "une colonne « Places » avec le nombre de sa case" in draft["undecided"][0]

@@ -57,3 +57,19 @@ def test_a_groups_size_in_its_tariff_is_its_seats(header: str, tariffs: dict[str
     assert code == 0 and (summary["rows_in"], summary["rows_accepted"]) == (6, 6), told
     assert _tickets(tmp_path, "SELECT quantity, unit_price FROM t ORDER BY ALL") == [
         (1, 12), (1, 24), (1, 27), (12, 8), (25, 6), (28, 6)]
+
+
+def test_a_groups_size_is_read_alike_by_the_draft_and_prepare() -> None:
+    """The draft (Python) and prepare (DuckDB) read the same seats in a group's text; a limit (« max »), two
+    numbers of people or none read one seat, never a guess."""
+    import duckdb
+
+    from culturecoop.ingest.group_sizes import group_size, group_size_sql
+
+    texts = {"Groupe scolaire 25 pers.": 25, "Classe de CM2 (28 élèves)": 28, "Group of 10": 10,
+             "Groupe 12 personnes": 12, "Atelier 10 enfants max": None, "Groupe 20 élèves + 3 accompagnateurs": None,
+             "Plein tarif": None, "Tarif 1 personne": None, "": None}
+    con = duckdb.connect()
+    for text, seats in texts.items():
+        assert group_size(text) == seats, text
+        assert con.execute(f"SELECT {group_size_sql('?')}", [text or None]).fetchone() == (str(seats or 1),), text

@@ -485,10 +485,23 @@ def say_seats_per_show_columns(builder: DraftBuilder) -> None:
              and all(v.strip().isdigit() and int(v) < 1000 for v in c.values)]
     if len(shows) < 2:
         return
-    builder.undecided.insert(0, _(
-        "The columns {columns} are named after dated shows and count seats: a table of seats per show, one column "
-        "per show, which cannot be read as tickets (every row would count one ticket of one event). Export instead "
-        "one row per ticket or order, naming its show.").format(columns=", ".join(f"« {c.name} »" for c in shows[:4])))
+    # The rows the member is to make: one per person and show with seats.
+    rows = sum(1 for c in shows for v in c.values if int(v) > 0)
+    builder.undecided.insert(0, plural(
+        rows, "The columns {columns} are named after dated shows and count seats: a table of seats per show, which "
+        "cannot be read as tickets (every row would count one ticket of one event). In your spreadsheet, make one "
+        "row per person and show booked ({n} row for this sample): the person's name and e-mail, a column "
+        "« Spectacle » with the show's name, a column « Date du spectacle » with its date, a column « Places » with "
+        "the number of its cell and a column « Prix » with one seat's price; then delete the show columns, save as "
+        "CSV and draft the mapping again from it (or export from your ticketing one row per ticket or order, naming "
+        "its show).",
+        "The columns {columns} are named after dated shows and count seats: a table of seats per show, which "
+        "cannot be read as tickets (every row would count one ticket of one event). In your spreadsheet, make one "
+        "row per person and show booked ({n} rows for this sample): the person's name and e-mail, a column "
+        "« Spectacle » with the show's name, a column « Date du spectacle » with its date, a column « Places » with "
+        "the number of its cell and a column « Prix » with one seat's price; then delete the show columns, save as "
+        "CSV and draft the mapping again from it (or export from your ticketing one row per ticket or order, naming "
+        "its show).").format(columns=", ".join(f"« {c.name} »" for c in shows[:4]), n=count(rows)))
 
 
 def writes_several_days(value: str) -> bool:

@@ -21,6 +21,8 @@ SOLD_WORDS = frozenset({"ticket", "billet", "tarif", "type", "item", "lineitem",
                         "variation", "categorie", "category", "seance", "session", "option", "formule", "prestation",
                         "entrada", "biglietto", "karte", "ticketart", "kategorie", "tipo", "offre", "offer",
                         "spectacle", "evenement", "event", "titre", "title", "visite", "atelier", "reservation"})
+# Headers of a tariff, not a title (folded words).
+_TARIFF_WORDS = frozenset({"tarif", "ticket", "billet", "type", "categorie", "category", "formule", "offre", "offer"})
 # Words that name a group whose size may be written with them.
 _GROUP_WORDS = ("groupe", "group", "classe", "class", "scolaire", "school")
 
@@ -37,7 +39,10 @@ def choose_group_sizes(builder: DraftBuilder) -> None:
     if "quantity" in builder.columns_map:
         return
     for c in _candidates(builder):
-        sizes = {v: group_size(v) for v in set(c.values)}
+        # An event's title says a group's size only beside a group's word (« Concert des 100 choristes » is none).
+        title = c is builder.mapped("event_title") and not set(vocab.tokens(c.name)) & _TARIFF_WORDS
+        sizes = {v: group_size(v) if not title or any(w in fold(v) for w in _GROUP_WORDS) else None
+                 for v in set(c.values)}
         read = sorted(v for v, n in sizes.items() if n is not None)
         unsure = sorted(v for v, n in sizes.items() if n is None and any(w in fold(v) for w in _GROUP_WORDS))
         if read:

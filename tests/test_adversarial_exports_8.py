@@ -267,16 +267,22 @@ def test_json_orders_with_numbered_attendees_are_a_line_each(
         ("Le Petit Prince", 12, 12, 240), ("Soirée jazz manouche", 12, 12, 360)]
 
 
-# School and group bookings written one row per group, the group's size only in the tariff (« Groupe scolaire
-# 25 pers. ») and no column of seats: each such row lands as one admission at the group's amount, and nothing said
-# so (53 pupils counted as 2). The draft now says it, with what to add to the export.
-def test_a_group_size_written_only_in_the_tariff_is_said(
+# School and group bookings written one row per group, the group's size only in the tariff and no column of seats:
+# read in the text where it is one number of people (``test_handkept_bookings``). Where it is not (« Groupe
+# scolaire » alone, « Groupe 20 élèves + 3 accompagnateurs »), no seats are guessed and the draft says so, with
+# what to write.
+def test_a_group_whose_size_is_not_one_number_is_said(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    draft, _text = _draft(tmp_path, SWEEP / "reservations-groupes-sans-quantite.csv", monkeypatch, capsys, "fr")
+    export = tmp_path / "reservations.csv"
+    export.write_text((SWEEP / "reservations-groupes-sans-quantite.csv").read_text(encoding="utf-8").replace(
+        "Groupe scolaire 25 pers.", "Groupe scolaire").replace("Groupe scolaire 28 pers.",
+                                                               "Groupe 20 élèves + 3 accompagnateurs").replace(
+        "Groupe 12 pers.", "Groupe"), encoding="utf-8")
+    draft, _text = _draft(tmp_path, export, monkeypatch, capsys, "fr")
     assert "quantity" not in draft["mapping"]["columns"]
-    assert any(line.startswith("« Groupe 12 pers. », « Groupe scolaire 25 pers. », « Groupe scolaire 28 pers. » dans "
-                               "Tarif nomment des groupes de plusieurs personnes") and "« Quantité » (quantity)" in line
-               for line in draft["undecided"]), draft["undecided"]
+    assert any(line.startswith("« Groupe », « Groupe 20 élèves + 3 accompagnateurs », « Groupe scolaire » dans "
+                               "Tarif nomment des groupes, mais pas par un seul nombre de personnes")
+               and "« Quantité » (quantity)" in line for line in draft["undecided"]), draft["undecided"]
 
 
 # A workbook of one sheet per performance, each order naming its attendees side by side (``sheets: all`` and
@@ -317,3 +323,7 @@ def test_a_table_of_seats_per_show_is_said_first(
     assert draft["undecided"][0].startswith(
         "Les colonnes « Tartuffe 14/03/2026 », « Phèdre 21/03/2026 », « Cyrano 28/03/2026 » portent le nom de "
         "spectacles datés et comptent des places"), draft["undecided"]
+    # What to do, said exactly: one row per person and show booked (2 + 1 + 3 of the sample's cells).
+    assert "Dans votre tableur, faites une ligne par personne et par spectacle réservé (6 lignes pour cet " \
+           "échantillon)" in draft["undecided"][0], draft["undecided"]
+    assert "une colonne « Places » avec le nombre de sa case" in draft["undecided"][0]

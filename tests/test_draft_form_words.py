@@ -47,7 +47,8 @@ def test_a_forms_question_is_never_the_event(tmp_path: Path) -> None:
 def test_a_paid_column_is_the_status_and_the_member_is_told_of_unpaid_bookings(tmp_path: Path) -> None:
     """« Réglé » : Oui, chèque, Non, Remboursé, empty. It was left out, every booking a sale, the
     refunded ones included. Paid (« Oui », or how: « chèque ») is a sale, « Remboursé » a refund;
-    an unpaid booking is counted as the list counts it, a sale, and the member is told."""
+    « Non » a booking never paid, cancelled; an empty cell beside « Non » (a seat given?) stays a sale,
+    and the member is told."""
     paid = ["Oui"] * 4 + ["chèque", "Non", "Remboursé", ""]
     rows = [[f"R{100 + i}", f"{1 + i % 28:02d}/11/2026", "Contes en hiver", "12/12/2026 15:00", "2", "16,00",
              mail, paid[i % 8]] for i, (_f, _l, mail) in enumerate(_people(40))]
@@ -56,9 +57,9 @@ def test_a_paid_column_is_the_status_and_the_member_is_told_of_unpaid_bookings(t
                    "Courriel", "Réglé"], rows)
     draft = draft_mapping(export)
     assert draft.mapping["columns"]["status"] == "Réglé"
-    assert draft.mapping["status_values"] == {"Oui": "sold", "chèque": "sold", "Remboursé": "refunded", "Non": "sold",
-                                              "": "sold"}
-    assert [line for line in draft.undecided if "« Non »" in line and "cancelled" in line], draft.undecided
+    assert draft.mapping["status_values"] == {"Oui": "sold", "chèque": "sold", "Remboursé": "refunded",
+                                              "Non": "cancelled", "": "sold"}
+    assert [line for line in draft.undecided if "« Non »" in line and "empty" in line], draft.undecided
 
 
 def test_a_means_of_payment_is_no_status(tmp_path: Path) -> None:

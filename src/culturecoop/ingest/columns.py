@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from culturecoop.ingest.group_sizes import group_size_sql
 from culturecoop.ingest.normalize import PLACEHOLDER_PATTERN
 from culturecoop.ingest.profile import CANONICAL_FIELDS, ColumnSpec, Profile
 
@@ -87,6 +88,8 @@ def spec_sql(spec: ColumnSpec, ref: Callable[[str], str], param: str, *, person:
         return f"nullif(concat_ws(${param}_sep, {parts}), '')"
     if spec.form == "sum":
         return _seats_sum([_text(ref(s)) for s in spec.sources])
+    if spec.form == "group_size":
+        return group_size_sql(_text(ref(spec.sources[0])))
     if spec.form == "numbered":  # numbered once the rows are checked (``rows._number_order_lines``)
         return "NULL::VARCHAR"
     return f"${param}"

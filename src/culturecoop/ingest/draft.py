@@ -39,11 +39,11 @@ from culturecoop.ingest.draft_consent import draft_consent_export
 from culturecoop.ingest.draft_events import (
     choose_event_columns,
     dates_of_one_name,
-    say_group_sizes,
     say_seats_per_show_columns,
     starts_of_passes,
 )
 from culturecoop.ingest.draft_fit import MATCH_THRESHOLD, column_score, why_matched
+from culturecoop.ingest.draft_groups import choose_group_sizes, group_amounts
 from culturecoop.ingest.draft_labels import decide_labels
 from culturecoop.ingest.draft_line_kinds import choose_line_kind
 from culturecoop.ingest.draft_order_amounts import leave_out_order_amounts
@@ -182,12 +182,13 @@ def _run(builder: DraftBuilder) -> None:
     _single_fields(builder)
     _dates_to_come(builder)
     dates_of_one_name(builder)
+    choose_group_sizes(builder)
     choose_one_amount(builder)
+    group_amounts(builder)
     choose_event_columns(builder)
     leave_out_sellers_addresses(builder)
     choose_ids(builder)
     _sale_fields_missing(builder)
-    say_group_sizes(builder)
     say_seats_per_show_columns(builder)
     choose_price_of_each_line(builder)
     leave_out_order_amounts(builder)

@@ -45,11 +45,13 @@ def _choose_one_amount(builder: DraftBuilder) -> None:
         _total_over_seats(builder)
         return
     quantity = builder.mapped("quantity")
-    if isinstance(seats, dict) and "sum" in seats:  # one column per ticket type: the row's total over their sum
+    if isinstance(seats, dict) and ("sum" in seats or "group_size" in seats):
+        # One column per ticket type, or a group's size in its text: the row's total over the row's seats.
         builder.columns_map["total_price"] = total.name
         builder.note("columns.total_price", total.name, _("its header names a total and rows carry a quantity "
                                                           "({quantity}): each ticket's price is this amount divided "
-                                                          "by the quantity").format(quantity=" + ".join(seats["sum"])),
+                                                          "by the quantity").format(
+                         quantity=" + ".join(seats.get("sum", [seats.get("group_size", "")]))),
                      check=True)
         return
     if quantity is None:

@@ -88,7 +88,8 @@ class DraftBuilder:
     def columns_of(self, spec: Any) -> list[Column]:
         # A start read in a name ({column: …, in_text: …}): the column read as dates, not the name.
         names = [spec] if isinstance(spec, str) else spec if isinstance(spec, list) else spec.get(
-            "join", spec.get("sum", spec.get("first", [spec["column"]] if "column" in spec else [])))
+            "join", spec.get("sum", spec.get("first", [spec["column"]] if "column" in spec else
+                                             [spec["group_size"]] if "group_size" in spec else [])))
         return [c for n in names if (c := self.column(n)) is not None]
 
     def price(self) -> Column | None:

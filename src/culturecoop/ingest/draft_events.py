@@ -477,32 +477,6 @@ def is_pass(value: str) -> bool:
     return bool(words & _PASS_WORDS or "week end" in folded or _PASS_DAYS.search(folded))
 
 
-# A group's size in what was sold (« Groupe scolaire 25 pers. », « Classe de 28 élèves », "Group of 12 people").
-_GROUP_SIZE = re.compile(r"(?<![\d/.,])(\d{1,3})\s*(?:pers\b|personnes|eleves|enfants|participants|places|pax\b|"
-                         r"people|persons|guests|students|pupils)")
-
-
-def say_group_sizes(builder: DraftBuilder) -> None:
-    """With no column of seats, a column of what was sold that writes a group's size (« Groupe scolaire 25 pers. »)
-    is said: each such row counts one admission, whatever its size, until the export gives each row's seats."""
-    if "quantity" in builder.columns_map:
-        return
-    for c in builder.columns:
-        if not set(vocab.tokens(c.name)) & _SOLD_WORDS:
-            continue
-        groups = sorted({v for v in c.values if (m := _GROUP_SIZE.search(fold(v))) and int(m.group(1)) >= 2})
-        if groups:
-            builder.undecided.append(plural(
-                len(groups), "{labels} in {column} names a group of several people, but no column gives each row's "
-                "number of seats: each such row counts one admission, its amount the group's. If your ticketing can "
-                "add the number of seats to this export, add it and choose it for {field}.",
-                "{labels} in {column} name groups of several people, but no column gives each row's number of "
-                "seats: each such row counts one admission, its amount the group's. If your ticketing can add the "
-                "number of seats to this export, add it and choose it for {field}.").format(
-                labels=", ".join(f"« {g} »" for g in groups[:4]), column=c.name, field=named("quantity")))
-            return
-
-
 def say_seats_per_show_columns(builder: DraftBuilder) -> None:
     """Columns named after dated shows that count seats (« Tartuffe 14/03/2026 », « Phèdre 21/03/2026 » holding
     « 2 », « 1 »): a table of seats per show, one column per show, which no mapping reads as tickets. Said first,
@@ -511,10 +485,23 @@ def say_seats_per_show_columns(builder: DraftBuilder) -> None:
              and all(v.strip().isdigit() and int(v) < 1000 for v in c.values)]
     if len(shows) < 2:
         return
-    builder.undecided.insert(0, _(
-        "The columns {columns} are named after dated shows and count seats: a table of seats per show, one column "
-        "per show, which cannot be read as tickets (every row would count one ticket of one event). Export instead "
-        "one row per ticket or order, naming its show.").format(columns=", ".join(f"« {c.name} »" for c in shows[:4])))
+    # The rows the member is to make: one per person and show with seats.
+    rows = sum(1 for c in shows for v in c.values if int(v) > 0)
+    builder.undecided.insert(0, plural(
+        rows, "The columns {columns} are named after dated shows and count seats: a table of seats per show, which "
+        "cannot be read as tickets (every row would count one ticket of one event). In your spreadsheet, make one "
+        "row per person and show booked ({n} row for this sample): the person's name and e-mail, a column "
+        "« Spectacle » with the show's name, a column « Date du spectacle » with its date, a column « Places » with "
+        "the number of its cell and a column « Prix » with one seat's price; then delete the show columns, save as "
+        "CSV and draft the mapping again from it (or export from your ticketing one row per ticket or order, naming "
+        "its show).",
+        "The columns {columns} are named after dated shows and count seats: a table of seats per show, which "
+        "cannot be read as tickets (every row would count one ticket of one event). In your spreadsheet, make one "
+        "row per person and show booked ({n} rows for this sample): the person's name and e-mail, a column "
+        "« Spectacle » with the show's name, a column « Date du spectacle » with its date, a column « Places » with "
+        "the number of its cell and a column « Prix » with one seat's price; then delete the show columns, save as "
+        "CSV and draft the mapping again from it (or export from your ticketing one row per ticket or order, naming "
+        "its show).").format(columns=", ".join(f"« {c.name} »" for c in shows[:4]), n=count(rows)))
 
 
 def writes_several_days(value: str) -> bool:

@@ -78,7 +78,8 @@ def shape_fit(name: str, c: Column, strong: bool = False) -> float:
     if name == "status" and s("status") == 0 and all(_REGION_CODE.fullmatch(v.strip()) for v in c.values):
         return 0.0  # "State" of an address (WA, QC, NSW) beside City and Zip: not a ticket's state
     if name in ("status", "channel"):
-        if not text or s("boolean") >= 0.9:
+        # Yes and no say no state, but under « Payé », « Réglé », "Paid": whether a booking was paid.
+        if not text or (s("boolean") >= 0.9 and not (name == "status" and vocab.classify_status(c.name) == "sold")):
             return 0.0
         if c.distinct > 15 and not (name == "status" and _many_statuses(c)):
             return 0.0

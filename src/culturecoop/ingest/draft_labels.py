@@ -8,7 +8,7 @@ cannot read are left to the member.
 
 from __future__ import annotations
 
-from culturecoop.i18n import _, current_language, plural
+from culturecoop.i18n import _, count, current_language, plural
 from culturecoop.ingest import draft_settings as decide
 from culturecoop.ingest import vocabulary as vocab
 from culturecoop.ingest.draft_builder import DraftBuilder
@@ -129,10 +129,11 @@ def _status_flag(builder: DraftBuilder) -> None:
 
 def _paid_or_not(builder: DraftBuilder, status: Column, known: dict[str, str], unknown: list[str]) -> list[str]:
     """A column that says whether a booking was paid (« Réglé », « Payé », "Paid"): yes, or how it
-    was paid (« chèque », « virement reçu »), is a sale; no, or an empty cell, a booking not paid
-    (yet), is counted as a sale too, as the list counts it, and the member is told to make it
-    cancelled if unpaid bookings lapse. A refund (« Remboursé ») stays one. The labels still
-    unknown are returned."""
+    was paid (« chèque », « virement reçu »), is a sale; no (« non », an unticked box) is a booking
+    never paid, cancelled and counted apart as a checkout never paid is: no seat was sold. An empty
+    cell is no when the column writes only yes (« x », « oui »: a box ticked or not); beside « non »
+    it may be a seat given (« gratuit ») and stays a sale, said to the member. A refund (« Remboursé »)
+    stays one. The labels still unknown are returned."""
     if vocab.classify_status(status.name) != "sold":
         return unknown
     said = {label: vocab.classify_boolean(label) for label in unknown}
@@ -145,15 +146,24 @@ def _paid_or_not(builder: DraftBuilder, status: Column, known: dict[str, str], u
         builder.note("status_values", None, plural(len(paid), "{column} says whether a booking was paid: {labels} is a sale",
                                                    "{column} says whether a booking was paid: {labels} are sales").format(
             column=status.name, labels=", ".join(f"« {label} »" for label in paid)))
-    if unpaid or status.fill < 1:
-        known.update(dict.fromkeys(unpaid, "sold"))
-        if status.fill < 1:
-            known[""] = "sold"
-        shown = [f"« {label} »" for label in unpaid] + ([_("an empty cell")] if status.fill < 1 else [])
-        builder.undecided.append(_("{column} says some bookings were not paid ({labels}): they are counted as sales, "
-                                   "as your list counts them; if an unpaid booking lapses, write cancelled for them "
-                                   "under `status_values` in the mapping's YAML.").format(
-            column=status.name, labels=", ".join(shown)))
+    empty_unpaid = status.fill < 1 and not unpaid
+    known.update(dict.fromkeys(unpaid, "cancelled"))
+    if status.fill < 1:
+        known[""] = "cancelled" if empty_unpaid else "sold"
+    never = sum(v in unpaid for v in status.values) + (status.sampled_rows - len(status.values) if empty_unpaid else 0)
+    if never:
+        shown = [f"« {label} »" for label in unpaid] + ([_("an empty cell")] if empty_unpaid else [])
+        builder.note("status_values", None, plural(
+            never, "{column} says {n} booking of the sample was not paid ({labels}): cancelled, neither a sale "
+            "nor an admission (if it was paid at the door, write sold for it under `status_values`)",
+            "{column} says {n} bookings of the sample were not paid ({labels}): cancelled, neither sales nor "
+            "admissions (if they were paid at the door, write sold for them under `status_values`)").format(
+            column=status.name, n=count(never), labels=", ".join(shown)), check=True)
+    if status.fill < 1 and not empty_unpaid:
+        builder.undecided.append(_("{column} is empty on some bookings, beside « {label} »: they are counted as "
+                                   "sales (a seat given, or paid on the day); if they were never paid, write "
+                                   "cancelled for an empty cell (\"\") under `status_values` in the mapping's "
+                                   "YAML.").format(column=status.name, label=unpaid[0]))
     return [label for label in unknown if label not in paid and label not in unpaid]
 
 

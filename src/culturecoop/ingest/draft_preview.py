@@ -12,6 +12,7 @@ from typing import Any
 
 from culturecoop.ingest import vocabulary as vocab
 from culturecoop.ingest.columns import PERSON_ATTRIBUTES
+from culturecoop.ingest.group_sizes import group_size
 from culturecoop.ingest.shapes import seats_sum
 from culturecoop.ingest.sniff import Sample
 
@@ -50,6 +51,8 @@ def raw_preview(sample: Sample, columns: dict[str, Any], limit: int) -> list[dic
                 return stem
             match = re.search(str(spec["file_name"]), stem)
             return (match.group(1) if match.groups() else match.group(0)) if match else None
+        if "group_size" in spec:  # a group's size written in what was sold, else one seat
+            return str(group_size(cell(row, spec["group_size"]) or "") or 1)
         if "sum" in spec:  # one column per ticket type: their seats added, as prepare adds them
             return seats_sum([cell(row, name) for name in spec["sum"]])
         parts = [v for name in spec.get("join", []) if (v := cell(row, name)) is not None]

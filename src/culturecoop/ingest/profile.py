@@ -78,7 +78,7 @@ SHEET_TITLE_COLUMN = "(sheet title)"
 # rows (« SPECTACLE DU 27 NOVEMBRE 2026 – 20 h » in the first cell, the others empty): the text of
 # the last such line above each row. Such a line is then no row.
 SECTION_COLUMN = "(section)"
-SPEC_FORMS = ("column", "first", "join", "sum", "value", "file_name", "in_text", "numbered")
+SPEC_FORMS = ("column", "first", "join", "sum", "value", "file_name", "in_text", "numbered", "group_size")
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,9 @@ class ColumnSpec:
     ``column``: one source column (a dotted path in JSON lines); ``first``: the first non-empty
     of ``sources``; ``join``: the non-empty ``sources`` joined by ``separator`` (a date column and
     a time column); ``sum`` (the quantity only): the seats of several columns added, one column
-    per ticket type (« Plein tarif », « Tarif réduit », « Accompagnateur gratuit »); ``value``: the constant ``value``; ``file_name``: the export's file name
+    per ticket type (« Plein tarif », « Tarif réduit », « Accompagnateur gratuit »); ``group_size`` (the
+    quantity only): the seats a group's text writes (« Groupe scolaire 25 pers. », ``ingest.group_sizes``), else 1;
+    ``value``: the constant ``value``; ``file_name``: the export's file name
     without extension, or the first group of the regular expression ``value`` on it. The event's
     start may also be read ``in_text``: the date written in the last ``in_text`` of ``sources``
     (event names, ticket types: ``ingest.title_dates``), alone (form ``in_text``) or where the
@@ -146,6 +148,8 @@ class ColumnSpec:
             return f" + {self.separator!r} + ".join(self.sources)
         if self.form == "sum":
             return " + ".join(self.sources)
+        if self.form == "group_size":
+            return _("the group's size written in {column}, else 1").format(column=self.sources[0])
         return " | ".join(self.sources)
 
 
@@ -592,6 +596,11 @@ def _column_spec(canonical: str, value: Any, source: str) -> ColumnSpec:
                                      "numbered, in an export with no ticket number); {field} cannot be "
                                      "numbered").format(field=canonical))
         return ColumnSpec("numbered")
+    if form == "group_size":
+        if canonical != "quantity" or isinstance(given, dict | list) or given is None:
+            raise _invalid(source, _("group_size reads the quantity in one column's text (« Groupe scolaire 25 "
+                                     "pers. »); {field} cannot be read so").format(field=canonical))
+        return ColumnSpec("group_size", (name(given),))
     if form == "sum":
         names = tuple(name(v) for v in (given if isinstance(given, list) else [given]))
         if canonical != "quantity" or len(names) < 2:

@@ -175,7 +175,11 @@ def label_params(con: duckdb.DuckDBPyConnection, profile: Profile,
     status_values = [PARTIAL if v == "sold" and is_partial(k) else v for k, v in zip(status_keys, status_values,
                                                                                    strict=True)]
     # A checkout never paid (« En attente », "Abandoned") is cancelled, and counted apart (``unpaid``).
-    status_values = [UNPAID if v == "cancelled" and vocabulary.fold(k) in UNPAID_WORDS else v
+    # So is a booking a « Réglé » / « Payé » / "Paid" column says was not paid (« non », an empty box).
+    said = profile.columns.get("status")
+    paid_column = said is not None and said.form == "column" and vocabulary.classify_status(said.sources[0]) == "sold"
+    status_values = [UNPAID if v == "cancelled" and (vocabulary.fold(k) in UNPAID_WORDS or (
+        paid_column and (not k.strip() or vocabulary.classify_boolean(k) is False))) else v
                      for k, v in zip(status_keys, status_values, strict=True)]
     channel_keys, channel_values = both(with_builtin(profile.channel_values, channel_builtin))
     line_kind_keys, line_kind_values = both(with_builtin(own_kinds, kind_builtin))

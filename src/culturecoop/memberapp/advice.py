@@ -88,11 +88,12 @@ def _rewordings(t: Callable[[str], str]) -> tuple[list[tuple[str, str]], dict[st
            "as sales at no known price (no column says how much was given back); "
            "if a whole order was given back, choose “{refunded}” for its "
            "word under “{section}” in the form below.")),
-        (t("{column} says some bookings were not paid ({labels}): they are counted as sales, as your list counts "
-           "them; if an unpaid booking lapses, write cancelled for them under `status_values` in the mapping's "
-           "YAML."),
-         t("{column} says some bookings were not paid ({labels}): they are counted as sales, as your list counts "
-           "them; if an unpaid booking lapses, choose “{cancelled}” for them under “{section}” in the form below.")),
+        (t("{column} is empty on some bookings, beside « {label} »: they are counted as sales (a seat given, or "
+           "paid on the day); if they were never paid, write cancelled for an empty cell (\"\") under "
+           "`status_values` in the mapping's YAML."),
+         t("{column} is empty on some bookings, beside « {label} »: they are counted as sales (a seat given, or "
+           "paid on the day); if they were never paid, choose “{cancelled}” for an empty cell under “{section}” "
+           "in the form below.")),
         (t("Status n (an order not paid yet) is left to you: in the mapping's YAML, add it under `status_values` "
            "as sold if those tickets count, or cancelled."),
          t("Status n (an order not paid yet) is left to you: under “{section}” in the form below, choose "

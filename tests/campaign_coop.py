@@ -13,6 +13,7 @@ import email
 import email.policy
 import json
 import random
+import re
 import socket
 import threading
 from dataclasses import dataclass, field
@@ -200,3 +201,15 @@ class MailServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+PASSWORD = "correct horse battery"
+
+
+def login(client: Any, email: str, password: str = PASSWORD) -> None:
+    """Sign ``client`` (a TestClient) in through the login form, its CSRF token included."""
+    page = client.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert token is not None
+    response = client.post("/login", data={"email": email, "password": password, "csrf_token": token.group(1)})
+    assert response.status_code == 303, response.text[:300]

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.campaign_coop import MailServer, build
+from tests.campaign_coop import PASSWORD, MailServer, build, login
 from tests.conftest import run_cli_here as run_cli
 
 from culturecoop.campaigns.sender import SmtpServer, send_campaign
@@ -33,7 +33,6 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 JAZZ, LILAS = "jazz-dieze", "theatre-lilas"
-PASSWORD = "correct horse battery"
 
 
 def _campaign(w: Warehouse, coop: dict[str, Any], member: str, event: str | None, conversion: str | None = None) -> str:
@@ -68,10 +67,7 @@ def _page(coop: dict[str, Any], member: str, campaign: str) -> tuple[str, dict[s
     app = create_app(Settings(db=coop["db"], keys=coop["keys"], warmup=False))
     try:
         with TestClient(app, base_url="https://testserver", follow_redirects=False) as client:
-            login = client.get("/login")
-            token = re.search(r'name="csrf_token" value="([^"]+)"', login.text)
-            assert token is not None
-            client.post("/login", data={"email": f"admin@{member}.test", "password": PASSWORD, "csrf_token": token.group(1)})
+            login(client, f"admin@{member}.test")
             page = client.get(f"/m/{member}/campaigns?campaign={campaign}")
             assert page.status_code == 200, page.text[:300]
             results = client.get(f"/api/v1/members/{member}/campaigns/{campaign}/results").json()
@@ -130,10 +126,7 @@ def test_a_campaign_not_sent_yet_says_when_it_goes_and_can_be_cancelled_and_then
     app = create_app(Settings(db=coop["db"], keys=coop["keys"], warmup=False))
     try:
         with TestClient(app, base_url="https://testserver", follow_redirects=False) as client:
-            login = client.get("/login")
-            token = re.search(r'name="csrf_token" value="([^"]+)"', login.text)
-            assert token is not None
-            client.post("/login", data={"email": f"admin@{LILAS}.test", "password": PASSWORD, "csrf_token": token.group(1)})
+            login(client, f"admin@{LILAS}.test")
             page = client.get(f"/m/{LILAS}/campaigns?campaign={mistake}")
             text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page.text)).replace("\u202f", " ").replace("\u00a0", " ").split())
             # When it goes out, and that a mistake seen in the message can still be undone.
@@ -182,10 +175,7 @@ def test_a_test_message_reaches_the_members_own_inbox_as_people_will_read_it(coo
         app = create_app(Settings(db=coop["db"], keys=coop["keys"], warmup=False, smtp=server.where))
         try:
             with TestClient(app, base_url="https://testserver", follow_redirects=False) as client:
-                login = client.get("/login")
-                token = re.search(r'name="csrf_token" value="([^"]+)"', login.text)
-                assert token is not None
-                client.post("/login", data={"email": f"admin@{JAZZ}.test", "password": PASSWORD, "csrf_token": token.group(1)})
+                login(client, f"admin@{JAZZ}.test")
                 page = client.get(f"/m/{JAZZ}/campaigns?campaign={draft}")
                 assert "M’envoyer un message d’essai" in html.unescape(page.text)
                 csrf = re.search(r'id="campaign-test">\s*<input type="hidden" name="csrf_token" value="([^"]+)"', page.text)

@@ -25,12 +25,14 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 from tests.campaign_coop import (
+    PASSWORD,
     MailServer,
     SinkHandler,
     addresses_by_key,
     build,
     cc,
     language,
+    login,
     marketing,
 )
 from tests.conftest import run_cli_here as run_cli
@@ -54,7 +56,6 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 JAZZ, LILAS = "jazz-dieze", "theatre-lilas"
-PASSWORD = "correct horse battery"
 
 
 @pytest.fixture(scope="module")
@@ -462,14 +463,6 @@ def test_a_simulated_response_books_the_shows_to_come(coop: dict[str, Any]) -> N
     assert all(sent - timedelta(days=1) < t["purchased_at"] < events[t["event_id"]] for t in tickets)
 
 
-def _login(client: Any, email: str) -> None:
-    page = client.get("/login")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert token is not None
-    response = client.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": token.group(1)})
-    assert response.status_code == 303, response.text[:300]
-
-
 def test_campaigns_tab_and_api_show_gated_figures_to_the_member_only(coop: dict[str, Any]) -> None:
     with Warehouse(coop["db"]) as w:
         for member in (JAZZ, LILAS):
@@ -479,7 +472,7 @@ def test_campaigns_tab_and_api_show_gated_figures_to_the_member_only(coop: dict[
     texts = []
     try:
         with TestClient(app, base_url="https://testserver", follow_redirects=False) as client:
-            _login(client, f"admin@{JAZZ}.test")
+            login(client, f"admin@{JAZZ}.test")
             page = client.get(f"/m/{JAZZ}/campaigns")
             assert page.status_code == 200 and "Nouvelle campagne" in page.text and coop["audiences"][JAZZ] in page.text
             token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
@@ -516,7 +509,7 @@ def test_campaigns_tab_and_api_show_gated_figures_to_the_member_only(coop: dict[
             assert results["arms"][1]["measures"][0]["value"] >= 10 and not results["lift"]["available"]
             texts += [page.text, shown.text, json.dumps(listed), json.dumps(detail), json.dumps(results)]
         with TestClient(app, base_url="https://testserver", follow_redirects=False) as other:
-            _login(other, f"admin@{LILAS}.test")
+            login(other, f"admin@{LILAS}.test")
             for path in (f"/m/{JAZZ}/campaigns", f"/api/v1/members/{JAZZ}/campaigns", f"/api/v1/members/{JAZZ}/campaigns/{campaign}/results"):
                 assert other.get(path).status_code == 404, path
             own_path = other.get(f"/api/v1/members/{LILAS}/campaigns/{campaign}/results")
@@ -536,7 +529,7 @@ def test_transparency_page_tells_campaign_steps_in_plain_words(coop: dict[str, A
     app = create_app(Settings(db=coop["db"], keys=coop["keys"], warmup=False))
     try:
         with TestClient(app, base_url="https://testserver", follow_redirects=False) as client:
-            _login(client, f"admin@{JAZZ}.test")
+            login(client, f"admin@{JAZZ}.test")
             page = client.get(f"/m/{JAZZ}/transparency").text
     finally:
         app.state.pool.close()
@@ -582,7 +575,7 @@ def test_a_refused_campaign_on_the_dashboard_names_the_field_in_french_never_an_
     audience = coop["audiences"][JAZZ]
     try:
         with TestClient(app, base_url="https://testserver", follow_redirects=False) as client:
-            _login(client, f"admin@{JAZZ}.test")
+            login(client, f"admin@{JAZZ}.test")
             page = client.get(f"/m/{JAZZ}/campaigns")
             token_field = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
             assert token_field is not None
@@ -615,7 +608,7 @@ def test_a_refused_campaign_on_the_dashboard_names_the_field_in_french_never_an_
                 assert answer.status_code == 400, (case, answer.status_code, answer.text[:300])
                 said[case] = answer.json()["error"]["message"]
         with TestClient(app, base_url="https://testserver", follow_redirects=False) as admin:
-            _login(admin, "admin@coop.test")
+            login(admin, "admin@coop.test")
             csrf = re.search(r'name="csrf_token" value="([^"]+)"', admin.get("/account").text)
             assert csrf is not None
             approve = admin.post("/api/v1/campaigns/cmp_nope/approve", headers={"X-CSRF-Token": csrf.group(1)})

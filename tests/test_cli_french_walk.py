@@ -158,7 +158,7 @@ def test_the_admins_accounts_and_contributions_are_said_in_words_and_days(coop: 
     assert "Chiffres publiés (insight) — total" in said and " jazz-a : " in said and "jazz-a:" not in said, said
     refused = _said(run_cli("contribution", "statements", "--db", str(coop), *period, "--out", str(tmp_path), lang="fr"))
     assert ("pour la période du 1er janvier 2025 au 31 mars 2025 ; fixez-les d’abord avec `culturecoop contribution "
-            "rules --pool MONTANT --from 2025-01-01 --to 2025-03-31`") in refused, refused
+            f"rules --db {coop} --pool MONTANT --from 2025-01-01 --to 2025-03-31`") in refused, refused
     # Then the rules, and the statements' total with its currency (« 900,00 répartis + 100,00 de frais »).
     assert run_cli("contribution", "rules", "--db", str(coop), *period, "--pool", "1 000", "--fees", "100", lang="fr").returncode == 0
     written = _said(run_cli("contribution", "statements", "--db", str(coop), *period, "--out", str(tmp_path / "st"),

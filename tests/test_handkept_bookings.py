@@ -67,7 +67,8 @@ def test_a_groups_size_is_read_alike_by_the_draft_and_prepare() -> None:
     from culturecoop.ingest.group_sizes import group_size, group_size_sql
 
     texts = {"Groupe scolaire 25 pers.": 25, "Classe de CM2 (28 élèves)": 28, "Group of 10": 10,
-             "Groupe 12 personnes": 12, "Atelier 10 enfants max": None, "Groupe 20 élèves + 3 accompagnateurs": None,
+             "Groupe 12 personnes": 12, "Atelier 10 enfants max": None,
+             "Carte 10 places": None, "Abonnement 5 places": None, "Groupe 20 élèves + 3 accompagnateurs": None,
              "Plein tarif": None, "Tarif 1 personne": None, "": None}
     con = duckdb.connect()
     for text, seats in texts.items():

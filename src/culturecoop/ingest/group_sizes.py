@@ -22,6 +22,10 @@ _PEOPLE = (r"(?:^|[^0-9/.,])([0-9]{1,3})\s*(?:pers\b|personnes?\b|eleves?\b|enfa
 _GROUP_OF = r"\b(?:groupes?|groups?|classes?)\s+(?:de|of)\s+([0-9]{1,3})\b"
 # A limit is no booking's size (« Atelier 10 enfants max », "up to 12 people").
 _LIMIT = r"\b(?:max|maxi|maximum|min|minimum|jusqu|up to|limit|limite|capacity|capacite|jauge)\b"
+# A card or pass of so many entries is no group: « Carte 10 places » at a cinema is one entry paid with a
+# ten-entry card, « Abonnement 5 places » one seat of a subscription.
+_CARD = r"\b(?:cartes?|carnets?|abonnements?|abo|pass|forfaits?|cards?|punch|subscriptions?)\b"
+_NOT_A_GROUP = f"{_LIMIT}|{_CARD}"
 # The least and the most seats read as a group's.
 SMALLEST, LARGEST = 2, 999
 
@@ -29,7 +33,7 @@ SMALLEST, LARGEST = 2, 999
 def group_size(text: str) -> int | None:
     """The seats a group's text writes, or None (no group, or not one number of people)."""
     folded = fold(text)
-    if re.search(_LIMIT, folded):
+    if re.search(_NOT_A_GROUP, folded):
         return None
     found = re.findall(_PEOPLE, folded) or re.findall(_GROUP_OF, folded)
     if len(found) != 1:
@@ -42,7 +46,7 @@ def group_size_sql(cell: str) -> str:
     """SQL text: the seats ``cell`` writes as a group's (``group_size``), else « 1 » (a seat), as text read as a
     quantity is read."""
     folded = f"lower(strip_accents(coalesce({cell}, '')))"
-    return (f"list_transform([list_transform([{folded}], lambda f: CASE WHEN regexp_matches(f, '{_LIMIT}') THEN NULL "
+    return (f"list_transform([list_transform([{folded}], lambda f: CASE WHEN regexp_matches(f, '{_NOT_A_GROUP}') THEN NULL "
             f"WHEN len(regexp_extract_all(f, '{_PEOPLE}', 1)) = 1 THEN regexp_extract(f, '{_PEOPLE}', 1) "
             f"WHEN len(regexp_extract_all(f, '{_PEOPLE}', 1)) = 0 AND len(regexp_extract_all(f, '{_GROUP_OF}', 1)) = 1 "
             f"THEN regexp_extract(f, '{_GROUP_OF}', 1) END)[1]], lambda n: CASE "

@@ -126,15 +126,28 @@ EDITION_DAYS = 31
 EDITION_REST_DAYS = 1
 
 
+# An edition stands apart: two months at least without an event before and after it. A theatre's
+# evenings a few days apart are runs of days too, and none of them is an edition (a single show day of
+# June kept the theatre's June in its twelve months, and its Segments tab counted thirteen).
+EDITION_BREAK_DAYS = 60
+
+
 def editions(days: Sequence[date]) -> list[Period]:
-    """The runs of event days of at most ``EDITION_DAYS`` days in ``days`` (sorted or not)."""
+    """The runs of event days of at most ``EDITION_DAYS`` days in ``days`` (sorted or not), each
+    with ``EDITION_BREAK_DAYS`` or more without an event on either side."""
     runs: list[Period] = []
     for day in sorted(set(days)):
         if runs and (day - runs[-1].end).days <= EDITION_REST_DAYS + 1:
             runs[-1] = Period(runs[-1].start, day)
         else:
             runs.append(Period(day, day))
-    return [run for run in runs if run.days <= EDITION_DAYS]
+
+    def apart(i: int) -> bool:
+        before = i == 0 or (runs[i].start - runs[i - 1].end).days > EDITION_BREAK_DAYS
+        after = i == len(runs) - 1 or (runs[i + 1].start - runs[i].end).days > EDITION_BREAK_DAYS
+        return before and after
+
+    return [run for i, run in enumerate(runs) if run.days <= EDITION_DAYS and apart(i)]
 
 
 def _default_days(start: date | None, end: date | None, as_of: date,

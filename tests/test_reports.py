@@ -1188,3 +1188,17 @@ def test_a_museums_timed_entries_are_one_exhibition_with_its_sales_per_week(tmp_
     view = tab_view(next(tab for tab in TABS if tab.slug == "pace"), {"events": {**answer, "available": True},
                     "pace": {**slot, "available": True}}, Translator("en"), "musee-m")
     assert not any("A replay" in n for n in view.notes), view.notes
+
+
+def test_a_theatres_evenings_are_no_editions_and_a_festivals_weekends_are() -> None:
+    # A theatre's single show day (29 June 2025, its next show a week later) was taken for an edition:
+    # its cross-member months kept June, thirteen months, and its Segments tab disagreed with the audience
+    # saved from it (200 fading patrons counted, 164 saved).
+    from datetime import date, timedelta
+
+    from culturecoop.analytics.period import Period, editions
+
+    theatre = [date(2025, 6, 29) + timedelta(days=7 * week + d) for week in range(40) for d in (0, 2)]
+    assert editions(theatre) == []
+    festival = [date(2023, 7, 13) + timedelta(days=d) for d in range(4)] + [date(2024, 7, 11) + timedelta(days=d) for d in range(4)]
+    assert editions(festival) == [Period(date(2023, 7, 13), date(2023, 7, 16)), Period(date(2024, 7, 11), date(2024, 7, 14))]

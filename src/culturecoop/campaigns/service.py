@@ -215,13 +215,20 @@ def _status_word(status: str) -> str:
     return label("campaign_status", status, current_language())
 
 
+def _awaiting_approval(warehouse: Warehouse, campaign_id: str, refusal: str) -> dict[str, Any]:
+    """The campaign's row, refused with ``refusal`` (its {campaign} and {status} filled) unless it awaits
+    the cooperative admin's approval."""
+    row = campaign_row(warehouse, campaign_id)
+    if row["status"] != "awaiting_approval":
+        raise UserError(refusal.format(campaign=campaign_id, status=_status_word(row["status"])), exit_code=4)
+    return row
+
+
 def approve_campaign(warehouse: Warehouse, campaign_id: str, *, actor: str | None = None) -> dict[str, Any]:
     """The cooperative admin's approval: the campaign becomes ready to send (an audit entry)."""
     who = actor or default_actor()
-    row = campaign_row(warehouse, campaign_id)
-    if row["status"] != "awaiting_approval":
-        raise UserError(_("Campaign {campaign} is {status}, not awaiting approval; there is nothing to approve.").format(
-            campaign=campaign_id, status=_status_word(row["status"])), exit_code=4)
+    row = _awaiting_approval(warehouse, campaign_id, _(
+        "Campaign {campaign} is {status}, not awaiting approval; there is nothing to approve."))
     with warehouse.transaction() as con:
         con.execute("UPDATE campaign SET status = 'ready', approved_at = ?, approved_by = ? WHERE campaign_id = ?",
                     [now_utc(), who, campaign_id])
@@ -241,10 +248,8 @@ def refuse_campaign(warehouse: Warehouse, campaign_id: str, reason: str, *, acto
         raise UserError(_("Say why the campaign is refused: its member reads the reason on its campaign page."))
     if len(reason) > MAX_REASON:
         raise UserError(_("The reason is longer than {n} characters; shorten it.").format(n=MAX_REASON))
-    row = campaign_row(warehouse, campaign_id)
-    if row["status"] != "awaiting_approval":
-        raise UserError(_("Campaign {campaign} is {status}, not awaiting approval; there is nothing to refuse.").format(
-            campaign=campaign_id, status=_status_word(row["status"])), exit_code=4)
+    row = _awaiting_approval(warehouse, campaign_id, _(
+        "Campaign {campaign} is {status}, not awaiting approval; there is nothing to refuse."))
     with warehouse.transaction() as con:
         con.execute("UPDATE campaign SET status = 'cancelled' WHERE campaign_id = ? AND status = 'awaiting_approval'",
                     [campaign_id])

@@ -41,10 +41,10 @@ def choose_group_sizes(builder: DraftBuilder) -> None:
     for c in _candidates(builder):
         # An event's title says a group's size only beside a group's word (« Concert des 100 choristes » is none).
         title = c is builder.mapped("event_title") and not set(vocab.tokens(c.name)) & _TARIFF_WORDS
-        sizes = {v: group_size(v) if not title or any(w in fold(v) for w in _GROUP_WORDS) else None
-                 for v in set(c.values)}
+        grouped = {v for v in set(c.values) if any(w in fold(v) for w in _GROUP_WORDS)}
+        sizes = {v: group_size(v) if not title or v in grouped else None for v in set(c.values)}
         read = sorted(v for v, n in sizes.items() if n is not None)
-        unsure = sorted(v for v, n in sizes.items() if n is None and any(w in fold(v) for w in _GROUP_WORDS))
+        unsure = sorted(v for v, n in sizes.items() if n is None and v in grouped)
         if read:
             spec = {"group_size": c.name}
             builder.columns_map["quantity"] = spec
